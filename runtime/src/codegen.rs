@@ -4,7 +4,7 @@
 //! the runtime can move its internals freely.
 
 pub use crate::client::{
-    discover_endpoints, insert, push, Call, CallError, CallResult, ClientConfig, ClientHandle, Entries, Items,
+    discover_endpoints, insert, push, Call, CallError, CallOf, CallResult, ClientConfig, ClientHandle, Entries, Items,
     ModeledAs, PresignedRequest, Rules,
 };
 pub use crate::paginate::{Paginator, PaginatorSpec};
@@ -32,7 +32,7 @@ pub use crate::session::Session;
 pub use crate::shape::Unit;
 pub use crate::types::TimestampFormat;
 pub use crate::waiter::{Acceptor, AcceptorState, Expected, Matcher, Waiter, WaiterSpec};
-pub use crate::{operation_errors, operation_type, setter, string_enum, structure, union, Error};
+pub use crate::{operation_errors, operation_type, resource_class, setter, string_enum, structure, union, Error};
 pub use crate::{Blob, ByteStream, DateTime, Document, EventStream, Map};
 pub use core::future::Future;
 

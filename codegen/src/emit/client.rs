@@ -156,7 +156,8 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     });
     let op_static = ident(&op.static_name);
     // The operation as a type (`Stubber::add_response::<GetObject>`) and the methods every
-    // builder shares (`send`, `presign`, ...): one macro line per operation. A deprecated
+    // builder shares (`send`, `presign`, ...): one macro line per operation, which also names the
+    // types of the call the builder wraps (`rt::CallOf<Self>`). A deprecated
     // operation's static may be named here too.
     let allow = if op.deprecated.is_some() { quote!(#[allow(deprecated)]) } else { quote!() };
     // Setters, paginator and waiters; an operation with none of them gets no `impl` block.
@@ -166,7 +167,7 @@ fn builder(svc: &Service, op: &Operation) -> TokenStream {
     }
     quote! {
         #builder_docs
-        pub struct #builder(pub(crate) rt::Call<#input, #output, #errors>);
+        pub struct #builder(pub(crate) rt::CallOf<Self>);
 
         rt::operation_type!(#allow #builder, #input, #output, #errors, op::#op_static);
 

@@ -92,47 +92,9 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
             }
         });
     }
-    methods.extend(quote! {
-        /// The client this resource calls through (boto3's `meta.client`).
-        #[inline]
-        pub fn client(&self) -> crate::Client {
-            crate::Client::from_handle(self.0.client().clone())
-        }
-    });
-    if class.shape.is_some() {
-        methods.extend(quote! {
-            /// Loads the attributes unless they are loaded already (one request at most).
-            #[inline]
-            pub fn load(&self) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-                self.0.load()
-            }
-            /// Loads the attributes again (boto3's `reload()`).
-            #[inline]
-            pub fn reload(&self) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-                self.0.reload()
-            }
-            /// Every attribute at once, loaded first when needed.
-            #[inline]
-            pub fn data(&self) -> impl ::core::future::Future<Output = Result<::std::sync::Arc<#data>, rt::Error>> + '_ {
-                self.0.data()
-            }
-            /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-            #[inline]
-            pub fn data_blocking(&self) -> Result<::std::sync::Arc<#data>, rt::Error> {
-                self.0.data_blocking()
-            }
-            /// [`reload`](Self::reload) without an async runtime.
-            #[inline]
-            pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-                self.0.reload_blocking()
-            }
-            /// The attributes if they are loaded; never makes a request.
-            #[inline]
-            pub fn loaded(&self) -> Option<::std::sync::Arc<#data>> {
-                self.0.loaded()
-            }
-        });
-    }
+    // `client()` and, for a class with a shape, `load()` and the rest of the data methods come
+    // from `rt::resource_class!`.
+    let load_methods = class.shape.is_some().then(|| quote!(, load));
 
     for (i, id) in class.identifiers.iter().enumerate() {
         let m = ident(&id.method);
@@ -400,27 +362,9 @@ pub fn class_items(svc: &Service, res: &Resources, class: &ResourceClass) -> Tok
         #[derive(Clone)]
         pub struct #ty(rt::Resource<#data>);
 
-        // The class name and identifiers, once (a derive would print the name twice).
-        impl ::core::fmt::Debug for #ty {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Debug::fmt(&self.0, f)
-            }
-        }
+        rt::resource_class!(#ty(#data), #spec #load_methods);
 
         #statics
-
-        impl rt::IsResource for #ty {
-            type Data = #data;
-            const SPEC: &'static rt::ResourceSpec = &#spec;
-            #[inline]
-            fn from_resource(resource: rt::Resource<#data>) -> Self {
-                #ty(resource)
-            }
-            #[inline]
-            fn resource(&self) -> &rt::Resource<#data> {
-                &self.0
-            }
-        }
 
         impl #ty {
             #methods

@@ -1,5 +1,6 @@
-//! Types and their schemas: one struct, union or enum per shape, a static `Schema` per
-//! structure, union, list and map, and a runtime macro call that exposes members by index.
+//! Types and their schemas: one struct, union or enum per shape, a static `Schema` per list and
+//! map, and per structure and union one runtime macro call that declares its schema static from
+//! the member list (`field[index] = schema`) and exposes the members by index.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -84,12 +85,14 @@ fn target_schema(svc: &Service, id: ShapeId) -> TokenStream {
     let shape = &svc.shapes[id];
     let prim = |name: &str| {
         let name = ident(name);
-        quote!(&rt::#name)
+        let amp = joint('&');
+        quote!(#amp rt::#name)
     };
     match &shape.kind {
         Kind::Structure(_) | Kind::Union { .. } | Kind::List { .. } | Kind::Map { .. } => {
             let name = ident(&shape.static_name);
-            quote!(&#name)
+            let amp = joint('&');
+            quote!(#amp #name)
         }
         Kind::Enum(_) => prim("ENUM"),
         Kind::Prim(p) => prim(match p {
@@ -117,7 +120,15 @@ pub fn namespace(ns: &XmlNamespace) -> TokenStream {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
     };
-    quote!(&rt::XmlNamespace { uri: #uri, prefix: #prefix })
+    let amp = joint('&');
+    quote!(#amp rt::XmlNamespace { uri: #uri, prefix: #prefix })
+}
+
+/// A prefix operator (`&`, `-`) joined to the token after it. Member schemas are arguments of
+/// `rt::structure!`, and prettyplease prints macro arguments token by token, spacing an
+/// operator that is not joined from what follows (`& rt::STRING`).
+fn joint(op: char) -> proc_macro2::Punct {
+    proc_macro2::Punct::new(op, proc_macro2::Spacing::Joint)
 }
 
 /// `a | b | c` of flag constants, or nothing.
@@ -199,7 +210,8 @@ fn member_schema(svc: &Service, m: &Member) -> TokenStream {
     if let Some(min) = m.min {
         // A negative literal is a minus token and a positive literal.
         let abs = proc_macro2::Literal::f64_unsuffixed(min.abs());
-        e = if min < 0.0 { quote!(#e.min(-#abs)) } else { quote!(#e.min(#abs)) };
+        let minus = joint('-');
+        e = if min < 0.0 { quote!(#e.min(#minus #abs)) } else { quote!(#e.min(#abs)) };
     }
     e
 }
@@ -268,6 +280,8 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
     let wire = &shape.wire_name;
     let name = ident(&shape.rust_name);
     let schema = ident(&shape.static_name);
+    // A structure's or union's schema is named after its type unless the model's name differs.
+    let wire_override = (shape.wire_name != shape.rust_name).then(|| quote!(= #wire));
     match &shape.kind {
         Kind::Structure(s) => {
             let fields = s.members.iter().map(|m| {
@@ -277,12 +291,12 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let ty = field_type(svc, m);
                 quote! { #doc #dep pub #field: #ty, }
             });
-            let indices = s.members.iter().enumerate().map(|(i, m)| {
+            let members = s.members.iter().enumerate().map(|(i, m)| {
                 let field = ident(&m.rust_name);
                 let i = proc_macro2::Literal::usize_unsuffixed(i);
-                quote!(#i => #field)
+                let schema = member_schema(svc, m);
+                quote!(#field[#i] = #schema)
             });
-            let members = s.members.iter().map(|m| member_schema(svc, m));
             let mut extra = Vec::new();
             if s.event {
                 extra.push("EVENT");
@@ -301,7 +315,8 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 if let Some(throttling) = e.retryable {
                     traits = quote!(#traits.retryable(#throttling));
                 }
-                modifiers = quote!(#modifiers.error(&#traits));
+                let amp = joint('&');
+                modifiers = quote!(#modifiers.error(#amp #traits));
             }
             // Streams cannot be cloned or compared; everything else can.
             let derives =
@@ -310,8 +325,7 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 #doc
                 #derives
                 pub struct #name { #(#fields)* }
-                rt::structure!(#name, #schema #(, #indices)*);
-                pub static #schema: rt::Schema = rt::Schema::structure(#wire, &[#(#members),*])#modifiers;
+                rt::structure!(#name, #schema #wire_override, [#(#members),*] #modifiers);
             }
         }
         Kind::Union { members, event_stream } => {
@@ -326,12 +340,12 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                 let t = if m.boxed || structured { quote!(Box<#t>) } else { t };
                 quote! { #doc #dep #variant(#t), }
             });
-            let indices = members.iter().enumerate().map(|(i, m)| {
+            let schemas = members.iter().enumerate().map(|(i, m)| {
                 let variant = ident(&m.rust_name);
                 let i = proc_macro2::Literal::usize_unsuffixed(i);
-                quote!(#i => #variant)
+                let schema = member_schema(svc, m);
+                quote!(#variant[#i] = #schema)
             });
-            let schemas = members.iter().map(|m| member_schema(svc, m));
             let extra: &[&str] = if *event_stream { &["SHAPE_EVENT_STREAM"] } else { &[] };
             let modifiers = shape_modifiers(shape, extra);
             // `Default` comes from `rt::union!` (an unknown variant with no name).
@@ -346,8 +360,7 @@ pub fn shape_items(svc: &Service, shape: &Shape) -> TokenStream {
                     /// (boto3's `SDK_UNKNOWN_MEMBER`).
                     Unknown(String),
                 }
-                rt::union!(#name, #schema #(, #indices)*);
-                pub static #schema: rt::Schema = rt::Schema::union(#wire, &[#(#schemas),*])#modifiers;
+                rt::union!(#name, #schema #wire_override, [#(#schemas),*] #modifiers);
             }
         }
         Kind::List { member, sparse, flattened } => {

@@ -40,7 +40,7 @@ pub use customize::sha256_tree_hash;
 pub use discovery::{discover_endpoints, DiscoverEndpoints, Discovered, Key as DiscoveryKey};
 pub use endpoint::ClientConfig;
 pub use items::{insert, push, Entries, Items, Slot};
-pub use operation_type::OperationType;
+pub use operation_type::{CallOf, OperationType};
 pub use presign::PresignedRequest;
 
 /// A service's endpoint rule set, embedded as JSON by the generated crate and parsed once, on

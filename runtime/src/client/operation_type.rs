@@ -26,6 +26,11 @@ pub trait OperationType: Sized {
     fn service() -> &'static Service;
 }
 
+/// The [`Call`] a generated builder wraps, typed by the builder's own [`OperationType`] impl,
+/// so that `pub struct GetObject(pub(crate) rt::CallOf<Self>);` leaves the input, output and
+/// error types to be named once, in the builder's `operation_type!` line.
+pub type CallOf<B> = Call<<B as OperationType>::Input, <B as OperationType>::Output, <B as OperationType>::Errors>;
+
 /// Implements [`OperationType`] for a generated builder (a tuple struct around a `Call`), in
 /// a generated `client/<x>.rs` file, whose `super::super::SERVICE` is the service (a path
 /// relative to the call, so a service emitted as a module of a larger crate, as the protocol

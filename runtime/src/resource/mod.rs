@@ -13,6 +13,7 @@
 
 mod action;
 mod bind;
+mod class_macro;
 mod collection;
 
 #[cfg(test)]

@@ -4,14 +4,53 @@
 //! keep the per-type code to what the compiler must see (a `match` over member indices); the
 //! behaviour lives in this crate, once.
 
-/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
-/// generated structure: `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`.
+/// Declares the schema static of a generated structure and implements
+/// [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for it, from one
+/// list of members in schema order:
 ///
-/// Indices are the members' positions in the schema.
+/// ```text
+/// structure!(Type, SCHEMA_STATIC, [field_a[0] = m("A", &STRING), field_b[1] = m("B", &INTEGER)]);
+/// structure!(Type, SCHEMA_STATIC = "WireName", [...] .flags(SHAPE_SENSITIVE));
+/// ```
+///
+/// The schema is named after the type unless a wire name follows the static; schema modifiers
+/// (`.flags(..)`, `.ns(..)`, `.named(..)`, `.error(..)`) follow the list. Each field is written
+/// beside its schema with its index (its position in the list): a macro cannot count, and a
+/// literal keeps member access a plain `match`, the cheapest form for rustc.
+///
+/// The older form, `structure!(Type, SCHEMA_STATIC, 0 => field_a, 1 => field_b)`, implements the
+/// traits for a schema declared separately (hand-written tests use it).
 #[macro_export]
 macro_rules! structure {
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($field:ident[$i:literal] = $member:expr),* $(,)?]
+        $(.$modifier:ident($($arg:tt)*))*) => {
+        pub static $schema: $crate::schema::Schema =
+            $crate::schema::Schema::structure($crate::__wire_name!($($wire)? $ty), &[$($member),*])
+            $(.$modifier($($arg)*))*;
+        $crate::__structure_impl!($ty, $schema, $($i => $field),*);
+    };
     ($ty:ty, $schema:path $(, $i:literal => $field:ident)* $(,)?) => {
-        // Deprecated members are still members: the runtime must read and write them.
+        $crate::__structure_impl!($ty, $schema, $($i => $field),*);
+    };
+}
+
+/// The shape's wire name: the given literal, else the type's name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_name {
+    ($wire:literal $ty:ident) => {
+        $wire
+    };
+    ($ty:ident) => {
+        ::core::stringify!($ty)
+    };
+}
+
+/// The impls of [`structure!`](crate::structure).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __structure_impl {
+    ($ty:ty, $schema:path, $($i:literal => $field:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
             fn schema(&self) -> &'static $crate::schema::Schema {
@@ -34,14 +73,33 @@ macro_rules! structure {
     };
 }
 
-/// Implements [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for a
-/// generated union: `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`.
+/// Declares the schema static of a generated union and implements
+/// [`Shape`](crate::shape::Shape), [`Value`](crate::shape::Value) and `Debug` for it, as
+/// [`structure!`](crate::structure) does: `union!(Type, SCHEMA_STATIC, [VariantA[0] = m("A", &STRING)])`.
+/// The older form, `union!(Type, SCHEMA_STATIC, 0 => VariantA, 1 => VariantB)`, implements the
+/// traits for a schema declared separately.
 ///
 /// The enum must have a variant `Unknown(String)` for variants the model does not know (it keeps
 /// their name, and is the union's default).
 #[macro_export]
 macro_rules! union {
+    ($ty:ident, $schema:ident $(= $wire:literal)?, [$($variant:ident[$i:literal] = $member:expr),* $(,)?]
+        $(.$modifier:ident($($arg:tt)*))*) => {
+        pub static $schema: $crate::schema::Schema =
+            $crate::schema::Schema::union($crate::__wire_name!($($wire)? $ty), &[$($member),*])
+            $(.$modifier($($arg)*))*;
+        $crate::__union_impl!($ty, $schema, $($i => $variant),*);
+    };
     ($ty:ident, $schema:path $(, $i:literal => $variant:ident)* $(,)?) => {
+        $crate::__union_impl!($ty, $schema, $($i => $variant),*);
+    };
+}
+
+/// The impls of [`union!`](crate::union).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_impl {
+    ($ty:ident, $schema:path, $($i:literal => $variant:ident),*) => {
         #[allow(deprecated)]
         impl $crate::shape::Shape for $ty {
             fn schema(&self) -> &'static $crate::schema::Schema {
@@ -76,6 +134,15 @@ macro_rules! union {
                 }
             }
         }
+        $crate::__union_default!($ty);
+    };
+}
+
+/// `Default` (an unknown variant with no name) and `Debug` for a generated union.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_default {
+    ($ty:ident) => {
         impl ::core::default::Default for $ty {
             fn default() -> Self {
                 $ty::Unknown(::std::string::String::new())

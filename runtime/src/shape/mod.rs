@@ -9,6 +9,8 @@
 mod debug;
 mod impls;
 mod macros;
+#[cfg(test)]
+mod macro_tests;
 
 pub use debug::debug_shape;
 

@@ -302,12 +302,14 @@ mod tests {
         let files = vec![
             gf("operations/o.rs", "pub static OPERATION_NAME: rt::Operation = rt::Operation::new(\"OperationName\", \"POST\", \"/\", &t::INPUT_SHAPE, &rt::UNIT).status(200u16);"),
             gf("types/i.rs", "pub struct InputShape2 {}\nrt::structure!(InputShape2, INPUT_SHAPE, 0 => a);\nrt::union!(U, U_SCHEMA);"),
+            gf("types/r.rs", "rt::structure!(Renamed, RENAMED = \"Wire\", [a = rt::m(\"A\", &rt::STRING), b = rt::m(\"B\", &X)]);"),
         ];
         let (op, input, output) = operation_statics(&files, "OperationName").unwrap();
         assert_eq!((op.as_str(), input.as_deref(), output), ("OPERATION_NAME", Some("INPUT_SHAPE"), None));
         let types = schema_types(&files).unwrap();
         assert_eq!(types["INPUT_SHAPE"], "InputShape2");
         assert_eq!(types["U_SCHEMA"], "U");
+        assert_eq!(types["RENAMED"], "Renamed");
         assert!(operation_statics(&files, "Other").is_err());
     }
 }

@@ -21,13 +21,7 @@ impl super::Client {
 /// The `ActivateOrganizationsAccess` operation.
 ///
 /// Activate trusted access with Organizations. With trusted access between StackSets and Organizations activated, the management account has permissions to create and manage StackSets for your organization.
-pub struct ActivateOrganizationsAccess(
-    pub(crate) rt::Call<
-        t::ActivateOrganizationsAccessInput,
-        t::ActivateOrganizationsAccessOutput,
-        e::ActivateOrganizationsAccessError,
-    >,
-);
+pub struct ActivateOrganizationsAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ActivateOrganizationsAccess, t::ActivateOrganizationsAccessInput,
     t::ActivateOrganizationsAccessOutput, e::ActivateOrganizationsAccessError,
@@ -42,13 +36,7 @@ rt::operation_type!(
 /// To see which extensions have been activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html). To see configuration details for an extension, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
 ///
 /// For more information, see [Activate a third-party public extension in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-public-activate-extension.html) in the *CloudFormation User Guide*. For information about creating Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
-pub struct ActivateType(
-    pub(crate) rt::Call<
-        t::ActivateTypeInput,
-        t::ActivateTypeOutput,
-        e::ActivateTypeError,
-    >,
-);
+pub struct ActivateType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ActivateType, t::ActivateTypeInput, t::ActivateTypeOutput, e::ActivateTypeError,
     op::ACTIVATE_TYPE

@@ -18,13 +18,7 @@ impl super::Client {
 /// Returns configuration data for the specified CloudFormation extensions, from the CloudFormation registry in your current account and Region.
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-pub struct BatchDescribeTypeConfigurations(
-    pub(crate) rt::Call<
-        t::BatchDescribeTypeConfigurationsInput,
-        t::BatchDescribeTypeConfigurationsOutput,
-        e::BatchDescribeTypeConfigurationsError,
-    >,
-);
+pub struct BatchDescribeTypeConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchDescribeTypeConfigurations, t::BatchDescribeTypeConfigurationsInput,
     t::BatchDescribeTypeConfigurationsOutput, e::BatchDescribeTypeConfigurationsError,

@@ -53,9 +53,7 @@ impl super::Client {
 /// Cancels an update on the specified stack. If the call completes successfully, the stack rolls back the update and reverts to the previous stack configuration.
 ///
 /// **Note:** You can cancel only stacks that are in the `UPDATE_IN_PROGRESS` state.
-pub struct CancelUpdateStack(
-    pub(crate) rt::Call<t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError>,
-);
+pub struct CancelUpdateStack(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelUpdateStack, t::CancelUpdateStackInput, rt::Unit, e::CancelUpdateStackError,
     op::CANCEL_UPDATE_STACK
@@ -73,13 +71,7 @@ impl CancelUpdateStack {
 /// For more information, see [Continue rolling back an update](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-continueupdaterollback.html) in the *CloudFormation User Guide*. For information for troubleshooting a failed update rollback, see [Update rollback failed](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-update-rollback-failed).
 ///
 /// `ForceRollback` and `ResourcesToSkip` are mutually exclusive. For details, see ContinueUpdateRollbackInput$ForceRollback.
-pub struct ContinueUpdateRollback(
-    pub(crate) rt::Call<
-        t::ContinueUpdateRollbackInput,
-        t::ContinueUpdateRollbackOutput,
-        e::ContinueUpdateRollbackError,
-    >,
-);
+pub struct ContinueUpdateRollback(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ContinueUpdateRollback, t::ContinueUpdateRollbackInput,
     t::ContinueUpdateRollbackOutput, e::ContinueUpdateRollbackError,
@@ -104,13 +96,7 @@ impl ContinueUpdateRollback {
 /// When you are satisfied with the changes the change set will make, execute the change set by using the ExecuteChangeSet action. CloudFormation doesn't make changes until you execute the change set.
 ///
 /// To create a change set for the entire stack hierarchy, set `IncludeNestedStacks` to `True`.
-pub struct CreateChangeSet(
-    pub(crate) rt::Call<
-        t::CreateChangeSetInput,
-        t::CreateChangeSetOutput,
-        e::CreateChangeSetError,
-    >,
-);
+pub struct CreateChangeSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateChangeSet, t::CreateChangeSetInput, t::CreateChangeSetOutput,
     e::CreateChangeSetError, op::CREATE_CHANGE_SET
@@ -151,13 +137,7 @@ impl CreateChangeSet {
 /// The `CreateGeneratedTemplate` operation.
 ///
 /// Creates a template from existing resources that are not already managed with CloudFormation. You can check the status of the template generation using the `DescribeGeneratedTemplate` API action.
-pub struct CreateGeneratedTemplate(
-    pub(crate) rt::Call<
-        t::CreateGeneratedTemplateInput,
-        t::CreateGeneratedTemplateOutput,
-        e::CreateGeneratedTemplateError,
-    >,
-);
+pub struct CreateGeneratedTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateGeneratedTemplate, t::CreateGeneratedTemplateInput,
     t::CreateGeneratedTemplateOutput, e::CreateGeneratedTemplateError,
@@ -180,9 +160,7 @@ impl CreateGeneratedTemplate {
 /// Creates a stack as specified in the template. After the call completes successfully, the stack creation starts. You can check the status of the stack through the DescribeStacks operation.
 ///
 /// For more information about creating a stack and monitoring stack progress, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
-pub struct CreateStack(
-    pub(crate) rt::Call<t::CreateStackInput, t::CreateStackOutput, e::CreateStackError>,
-);
+pub struct CreateStack(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStack, t::CreateStackInput, t::CreateStackOutput, e::CreateStackError,
     op::CREATE_STACK
@@ -221,13 +199,7 @@ impl CreateStack {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-pub struct CreateStackInstances(
-    pub(crate) rt::Call<
-        t::CreateStackInstancesInput,
-        t::CreateStackInstancesOutput,
-        e::CreateStackInstancesError,
-    >,
-);
+pub struct CreateStackInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStackInstances, t::CreateStackInstancesInput, t::CreateStackInstancesOutput,
     e::CreateStackInstancesError, op::CREATE_STACK_INSTANCES
@@ -253,13 +225,7 @@ impl CreateStackInstances {
 /// The `CreateStackRefactor` operation.
 ///
 /// Creates a refactor across multiple stacks, with the list of stacks and resources that are affected.
-pub struct CreateStackRefactor(
-    pub(crate) rt::Call<
-        t::CreateStackRefactorInput,
-        t::CreateStackRefactorOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateStackRefactor(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStackRefactor, t::CreateStackRefactorInput, t::CreateStackRefactorOutput,
     rt::NoErrors, op::CREATE_STACK_REFACTOR
@@ -279,13 +245,7 @@ impl CreateStackRefactor {
 /// The `CreateStackSet` operation.
 ///
 /// Creates a StackSet.
-pub struct CreateStackSet(
-    pub(crate) rt::Call<
-        t::CreateStackSetInput,
-        t::CreateStackSetOutput,
-        e::CreateStackSetError,
-    >,
-);
+pub struct CreateStackSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStackSet, t::CreateStackSetInput, t::CreateStackSetOutput,
     e::CreateStackSetError, op::CREATE_STACK_SET

@@ -91,13 +91,7 @@ impl super::Client {
 /// The `DeactivateOrganizationsAccess` operation.
 ///
 /// Deactivates trusted access with Organizations. If trusted access is deactivated, the management account does not have permissions to create and manage service-managed StackSets for your organization.
-pub struct DeactivateOrganizationsAccess(
-    pub(crate) rt::Call<
-        t::DeactivateOrganizationsAccessInput,
-        t::DeactivateOrganizationsAccessOutput,
-        e::DeactivateOrganizationsAccessError,
-    >,
-);
+pub struct DeactivateOrganizationsAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeactivateOrganizationsAccess, t::DeactivateOrganizationsAccessInput,
     t::DeactivateOrganizationsAccessOutput, e::DeactivateOrganizationsAccessError,
@@ -112,13 +106,7 @@ rt::operation_type!(
 /// Once deactivated, an extension can't be used in any CloudFormation operation. This includes stack update operations where the stack template includes the extension, even if no updates are being made to the extension. In addition, deactivated extensions aren't automatically updated if a new version of the extension is released.
 ///
 /// To see which extensions are currently activated, use [ListTypes](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListTypes.html).
-pub struct DeactivateType(
-    pub(crate) rt::Call<
-        t::DeactivateTypeInput,
-        t::DeactivateTypeOutput,
-        e::DeactivateTypeError,
-    >,
-);
+pub struct DeactivateType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeactivateType, t::DeactivateTypeInput, t::DeactivateTypeOutput,
     e::DeactivateTypeError, op::DEACTIVATE_TYPE
@@ -135,13 +123,7 @@ impl DeactivateType {
 /// If the call successfully completes, CloudFormation successfully deleted the change set.
 ///
 /// If `IncludeNestedStacks` specifies `True` during the creation of the nested change set, then `DeleteChangeSet` will delete all change sets that belong to the stacks hierarchy and will also delete all change sets for nested stacks with the status of `REVIEW_IN_PROGRESS`.
-pub struct DeleteChangeSet(
-    pub(crate) rt::Call<
-        t::DeleteChangeSetInput,
-        t::DeleteChangeSetOutput,
-        e::DeleteChangeSetError,
-    >,
-);
+pub struct DeleteChangeSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteChangeSet, t::DeleteChangeSetInput, t::DeleteChangeSetOutput,
     e::DeleteChangeSetError, op::DELETE_CHANGE_SET
@@ -153,13 +135,7 @@ impl DeleteChangeSet {
 /// The `DeleteGeneratedTemplate` operation.
 ///
 /// Deleted a generated template.
-pub struct DeleteGeneratedTemplate(
-    pub(crate) rt::Call<
-        t::DeleteGeneratedTemplateInput,
-        rt::Unit,
-        e::DeleteGeneratedTemplateError,
-    >,
-);
+pub struct DeleteGeneratedTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteGeneratedTemplate, t::DeleteGeneratedTemplateInput, rt::Unit,
     e::DeleteGeneratedTemplateError, op::DELETE_GENERATED_TEMPLATE
@@ -172,9 +148,7 @@ impl DeleteGeneratedTemplate {
 /// Deletes a specified stack. Once the call completes successfully, stack deletion starts. Deleted stacks don't show up in the DescribeStacks operation if the deletion has been completed successfully.
 ///
 /// For more information about deleting a stack, see [Delete a stack from the CloudFormation console](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-delete-stack.html) in the *CloudFormation User Guide*.
-pub struct DeleteStack(
-    pub(crate) rt::Call<t::DeleteStackInput, rt::Unit, e::DeleteStackError>,
-);
+pub struct DeleteStack(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStack, t::DeleteStackInput, rt::Unit, e::DeleteStackError, op::DELETE_STACK
 );
@@ -196,13 +170,7 @@ impl DeleteStack {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-pub struct DeleteStackInstances(
-    pub(crate) rt::Call<
-        t::DeleteStackInstancesInput,
-        t::DeleteStackInstancesOutput,
-        e::DeleteStackInstancesError,
-    >,
-);
+pub struct DeleteStackInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStackInstances, t::DeleteStackInstancesInput, t::DeleteStackInstancesOutput,
     e::DeleteStackInstancesError, op::DELETE_STACK_INSTANCES
@@ -225,13 +193,7 @@ impl DeleteStackInstances {
 /// The `DeleteStackSet` operation.
 ///
 /// Deletes a StackSet. Before you can delete a StackSet, all its member stack instances must be deleted. For more information about how to complete this, see DeleteStackInstances.
-pub struct DeleteStackSet(
-    pub(crate) rt::Call<
-        t::DeleteStackSetInput,
-        t::DeleteStackSetOutput,
-        e::DeleteStackSetError,
-    >,
-);
+pub struct DeleteStackSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStackSet, t::DeleteStackSetInput, t::DeleteStackSetOutput,
     e::DeleteStackSetError, op::DELETE_STACK_SET
@@ -251,13 +213,7 @@ impl DeleteStackSet {
 /// To view the deprecation status of an extension or extension version, use [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html).
 ///
 /// For more information, see [Remove third-party private extensions from your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-private-deregister-extension.html) in the *CloudFormation User Guide*.
-pub struct DeregisterType(
-    pub(crate) rt::Call<
-        t::DeregisterTypeInput,
-        t::DeregisterTypeOutput,
-        e::DeregisterTypeError,
-    >,
-);
+pub struct DeregisterType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeregisterType, t::DeregisterTypeInput, t::DeregisterTypeOutput,
     e::DeregisterTypeError, op::DEREGISTER_TYPE
@@ -271,13 +227,7 @@ impl DeregisterType {
 /// The `DescribeAccountLimits` operation.
 ///
 /// Retrieves your account's CloudFormation limits, such as the maximum number of stacks that you can create in your account. For more information about account limits, see [Understand CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
-pub struct DescribeAccountLimits(
-    pub(crate) rt::Call<
-        t::DescribeAccountLimitsInput,
-        t::DescribeAccountLimitsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAccountLimits(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAccountLimits, t::DescribeAccountLimitsInput, t::DescribeAccountLimitsOutput,
     rt::NoErrors, op::DESCRIBE_ACCOUNT_LIMITS
@@ -301,13 +251,7 @@ impl DescribeAccountLimits {
 /// The `DescribeChangeSet` operation.
 ///
 /// Returns the inputs for the change set and a list of changes that CloudFormation will make if you execute the change set. For more information, see [Update CloudFormation stacks using change sets](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-changesets.html) in the *CloudFormation User Guide*.
-pub struct DescribeChangeSet(
-    pub(crate) rt::Call<
-        t::DescribeChangeSetInput,
-        t::DescribeChangeSetOutput,
-        e::DescribeChangeSetError,
-    >,
-);
+pub struct DescribeChangeSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeChangeSet, t::DescribeChangeSetInput, t::DescribeChangeSetOutput,
     e::DescribeChangeSetError, op::DESCRIBE_CHANGE_SET
@@ -347,13 +291,7 @@ impl DescribeChangeSet {
 /// The `DescribeChangeSetHooks` operation.
 ///
 /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
-pub struct DescribeChangeSetHooks(
-    pub(crate) rt::Call<
-        t::DescribeChangeSetHooksInput,
-        t::DescribeChangeSetHooksOutput,
-        e::DescribeChangeSetHooksError,
-    >,
-);
+pub struct DescribeChangeSetHooks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeChangeSetHooks, t::DescribeChangeSetHooksInput,
     t::DescribeChangeSetHooksOutput, e::DescribeChangeSetHooksError,
@@ -379,9 +317,7 @@ impl DescribeChangeSetHooks {
 /// - **Hook invocation errors** - Failures from CloudFormation Hook during stack operations.
 ///
 /// **Note:** One of `ChangeSetName`, `OperationId` or `StackName` must be specified as input.
-pub struct DescribeEvents(
-    pub(crate) rt::Call<t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors>,
-);
+pub struct DescribeEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeEvents, t::DescribeEventsInput, t::DescribeEventsOutput, rt::NoErrors,
     op::DESCRIBE_EVENTS
@@ -409,13 +345,7 @@ impl DescribeEvents {
 /// The `DescribeGeneratedTemplate` operation.
 ///
 /// Describes a generated template. The output includes details about the progress of the creation of a generated template started by a `CreateGeneratedTemplate` API action or the update of a generated template started with an `UpdateGeneratedTemplate` API action.
-pub struct DescribeGeneratedTemplate(
-    pub(crate) rt::Call<
-        t::DescribeGeneratedTemplateInput,
-        t::DescribeGeneratedTemplateOutput,
-        e::DescribeGeneratedTemplateError,
-    >,
-);
+pub struct DescribeGeneratedTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeGeneratedTemplate, t::DescribeGeneratedTemplateInput,
     t::DescribeGeneratedTemplateOutput, e::DescribeGeneratedTemplateError,
@@ -427,13 +357,7 @@ impl DescribeGeneratedTemplate {
 /// The `DescribeOrganizationsAccess` operation.
 ///
 /// Retrieves information about the account's `OrganizationAccess` status. This API can be called either by the management account or the delegated administrator by using the `CallAs` parameter. This API can also be called without the `CallAs` parameter by the management account.
-pub struct DescribeOrganizationsAccess(
-    pub(crate) rt::Call<
-        t::DescribeOrganizationsAccessInput,
-        t::DescribeOrganizationsAccessOutput,
-        e::DescribeOrganizationsAccessError,
-    >,
-);
+pub struct DescribeOrganizationsAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeOrganizationsAccess, t::DescribeOrganizationsAccessInput,
     t::DescribeOrganizationsAccessOutput, e::DescribeOrganizationsAccessError,
@@ -452,13 +376,7 @@ impl DescribeOrganizationsAccess {
 ///
 /// - [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html)
 /// - [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*
-pub struct DescribePublisher(
-    pub(crate) rt::Call<
-        t::DescribePublisherInput,
-        t::DescribePublisherOutput,
-        e::DescribePublisherError,
-    >,
-);
+pub struct DescribePublisher(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePublisher, t::DescribePublisherInput, t::DescribePublisherOutput,
     e::DescribePublisherError, op::DESCRIBE_PUBLISHER
@@ -469,13 +387,7 @@ impl DescribePublisher {
 /// The `DescribeResourceScan` operation.
 ///
 /// Describes details of a resource scan.
-pub struct DescribeResourceScan(
-    pub(crate) rt::Call<
-        t::DescribeResourceScanInput,
-        t::DescribeResourceScanOutput,
-        e::DescribeResourceScanError,
-    >,
-);
+pub struct DescribeResourceScan(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeResourceScan, t::DescribeResourceScanInput, t::DescribeResourceScanOutput,
     e::DescribeResourceScanError, op::DESCRIBE_RESOURCE_SCAN
@@ -567,13 +479,7 @@ impl super::Client {
 /// Returns information about a stack drift detection operation. A stack drift detection operation detects whether a stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted. For more information about stack and resource drift, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
 /// Use DetectStackDrift to initiate a stack drift detection operation. `DetectStackDrift` returns a `StackDriftDetectionId` you can use to monitor the progress of the operation using `DescribeStackDriftDetectionStatus`. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
-pub struct DescribeStackDriftDetectionStatus(
-    pub(crate) rt::Call<
-        t::DescribeStackDriftDetectionStatusInput,
-        t::DescribeStackDriftDetectionStatusOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeStackDriftDetectionStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackDriftDetectionStatus, t::DescribeStackDriftDetectionStatusInput,
     t::DescribeStackDriftDetectionStatusOutput, rt::NoErrors,
@@ -589,13 +495,7 @@ impl DescribeStackDriftDetectionStatus {
 /// Returns all stack related events for a specified stack in reverse chronological order. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
 ///
 /// **Note:** You can list events for stacks that have failed to create or have been deleted by specifying the unique stack identifier (stack ID).
-pub struct DescribeStackEvents(
-    pub(crate) rt::Call<
-        t::DescribeStackEventsInput,
-        t::DescribeStackEventsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeStackEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackEvents, t::DescribeStackEventsInput, t::DescribeStackEventsOutput,
     rt::NoErrors, op::DESCRIBE_STACK_EVENTS
@@ -622,13 +522,7 @@ impl DescribeStackEvents {
 /// Returns the stack instance that's associated with the specified StackSet, Amazon Web Services account, and Amazon Web Services Region.
 ///
 /// For a list of stack instances that are associated with a specific StackSet, use ListStackInstances.
-pub struct DescribeStackInstance(
-    pub(crate) rt::Call<
-        t::DescribeStackInstanceInput,
-        t::DescribeStackInstanceOutput,
-        e::DescribeStackInstanceError,
-    >,
-);
+pub struct DescribeStackInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackInstance, t::DescribeStackInstanceInput, t::DescribeStackInstanceOutput,
     e::DescribeStackInstanceError, op::DESCRIBE_STACK_INSTANCE
@@ -642,13 +536,7 @@ impl DescribeStackInstance {
 /// The `DescribeStackRefactor` operation.
 ///
 /// Describes the stack refactor status.
-pub struct DescribeStackRefactor(
-    pub(crate) rt::Call<
-        t::DescribeStackRefactorInput,
-        t::DescribeStackRefactorOutput,
-        e::DescribeStackRefactorError,
-    >,
-);
+pub struct DescribeStackRefactor(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackRefactor, t::DescribeStackRefactorInput, t::DescribeStackRefactorOutput,
     e::DescribeStackRefactorError, op::DESCRIBE_STACK_REFACTOR
@@ -687,13 +575,7 @@ impl DescribeStackRefactor {
 /// Returns a description of the specified resource in the specified stack.
 ///
 /// For deleted stacks, DescribeStackResource returns resource information for up to 90 days after the stack has been deleted.
-pub struct DescribeStackResource(
-    pub(crate) rt::Call<
-        t::DescribeStackResourceInput,
-        t::DescribeStackResourceOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeStackResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackResource, t::DescribeStackResourceInput, t::DescribeStackResourceOutput,
     rt::NoErrors, op::DESCRIBE_STACK_RESOURCE
@@ -709,13 +591,7 @@ impl DescribeStackResource {
 /// For a given stack, there will be one `StackResourceDrift` for each stack resource that has been checked for drift. Resources that haven't yet been checked for drift aren't included. Resources that don't currently support drift detection aren't checked, and so not included. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
 ///
 /// Use DetectStackResourceDrift to detect drift on individual resources, or DetectStackDrift to detect drift on all supported resources for a given stack.
-pub struct DescribeStackResourceDrifts(
-    pub(crate) rt::Call<
-        t::DescribeStackResourceDriftsInput,
-        t::DescribeStackResourceDriftsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeStackResourceDrifts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackResourceDrifts, t::DescribeStackResourceDriftsInput,
     t::DescribeStackResourceDriftsOutput, rt::NoErrors,
@@ -742,13 +618,7 @@ impl DescribeStackResourceDrifts {
 /// You must specify either `StackName` or `PhysicalResourceId`, but not both. In addition, you can specify `LogicalResourceId` to filter the returned result. For more information about resources, the `LogicalResourceId` and `PhysicalResourceId`, see the [CloudFormation User Guide](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/).
 ///
 /// **Note:** A `ValidationError` is returned if you specify both `StackName` and `PhysicalResourceId` in the same request.
-pub struct DescribeStackResources(
-    pub(crate) rt::Call<
-        t::DescribeStackResourcesInput,
-        t::DescribeStackResourcesOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeStackResources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackResources, t::DescribeStackResourcesInput,
     t::DescribeStackResourcesOutput, rt::NoErrors, op::DESCRIBE_STACK_RESOURCES
@@ -763,13 +633,7 @@ impl DescribeStackResources {
 /// Returns the description of the specified StackSet.
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
-pub struct DescribeStackSet(
-    pub(crate) rt::Call<
-        t::DescribeStackSetInput,
-        t::DescribeStackSetOutput,
-        e::DescribeStackSetError,
-    >,
-);
+pub struct DescribeStackSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackSet, t::DescribeStackSetInput, t::DescribeStackSetOutput,
     e::DescribeStackSetError, op::DESCRIBE_STACK_SET
@@ -783,13 +647,7 @@ impl DescribeStackSet {
 /// Returns the description of the specified StackSet operation.
 ///
 /// **Note:** This API provides *strongly consistent* reads meaning it will always return the most up-to-date data.
-pub struct DescribeStackSetOperation(
-    pub(crate) rt::Call<
-        t::DescribeStackSetOperationInput,
-        t::DescribeStackSetOperationOutput,
-        e::DescribeStackSetOperationError,
-    >,
-);
+pub struct DescribeStackSetOperation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStackSetOperation, t::DescribeStackSetOperationInput,
     t::DescribeStackSetOperationOutput, e::DescribeStackSetOperationError,
@@ -805,9 +663,7 @@ impl DescribeStackSetOperation {
 /// Returns the description for the specified stack; if no stack name was specified, then it returns the description for all the stacks created. For more information about a stack's event history, see [Understand CloudFormation stack creation events](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stack-resource-configuration-complete.html) in the *CloudFormation User Guide*.
 ///
 /// **Note:** If the stack doesn't exist, a `ValidationError` is returned.
-pub struct DescribeStacks(
-    pub(crate) rt::Call<t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors>,
-);
+pub struct DescribeStacks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStacks, t::DescribeStacksInput, t::DescribeStacksOutput, rt::NoErrors,
     op::DESCRIBE_STACKS
@@ -888,13 +744,7 @@ impl DescribeStacks {
 /// If you specify a `VersionId`, `DescribeType` returns information about that specific extension version. Otherwise, it returns information about the default extension version.
 ///
 /// For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-pub struct DescribeType(
-    pub(crate) rt::Call<
-        t::DescribeTypeInput,
-        t::DescribeTypeOutput,
-        e::DescribeTypeError,
-    >,
-);
+pub struct DescribeType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeType, t::DescribeTypeInput, t::DescribeTypeOutput, e::DescribeTypeError,
     op::DESCRIBE_TYPE
@@ -914,13 +764,7 @@ impl DescribeType {
 /// When you initiate a registration request using RegisterType, you can then use DescribeTypeRegistration to monitor the progress of that registration request.
 ///
 /// Once the registration request has completed, use DescribeType to return detailed information about an extension.
-pub struct DescribeTypeRegistration(
-    pub(crate) rt::Call<
-        t::DescribeTypeRegistrationInput,
-        t::DescribeTypeRegistrationOutput,
-        e::DescribeTypeRegistrationError,
-    >,
-);
+pub struct DescribeTypeRegistration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTypeRegistration, t::DescribeTypeRegistrationInput,
     t::DescribeTypeRegistrationOutput, e::DescribeTypeRegistrationError,
@@ -953,13 +797,7 @@ impl DescribeTypeRegistration {
 /// `DetectStackDrift` can take up to several minutes, depending on the number of resources contained within the stack. Use DescribeStackDriftDetectionStatus to monitor the progress of a detect stack drift operation. Once the drift detection operation has completed, use DescribeStackResourceDrifts to return drift information about the stack and its resources.
 ///
 /// When detecting drift on a stack, CloudFormation doesn't detect drift on any nested stacks belonging to that stack. Perform `DetectStackDrift` directly on the nested stack itself.
-pub struct DetectStackDrift(
-    pub(crate) rt::Call<
-        t::DetectStackDriftInput,
-        t::DetectStackDriftOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DetectStackDrift(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetectStackDrift, t::DetectStackDriftInput, t::DetectStackDriftOutput, rt::NoErrors,
     op::DETECT_STACK_DRIFT
@@ -978,13 +816,7 @@ impl DetectStackDrift {
 /// Use `DetectStackResourceDrift` to detect drift on individual resources, or DetectStackDrift to detect drift on all resources in a given stack that support drift detection.
 ///
 /// Resources that don't currently support drift detection can't be checked. For a list of resources that support drift detection, see [Resource type support for imports and drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import-supported-resources.html).
-pub struct DetectStackResourceDrift(
-    pub(crate) rt::Call<
-        t::DetectStackResourceDriftInput,
-        t::DetectStackResourceDriftOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DetectStackResourceDrift(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetectStackResourceDrift, t::DetectStackResourceDriftInput,
     t::DetectStackResourceDriftOutput, rt::NoErrors, op::DETECT_STACK_RESOURCE_DRIFT
@@ -1008,13 +840,7 @@ impl DetectStackResourceDrift {
 /// You can only run a single drift detection operation on a given StackSet at one time.
 ///
 /// To stop a drift detection StackSet operation, use StopStackSetOperation.
-pub struct DetectStackSetDrift(
-    pub(crate) rt::Call<
-        t::DetectStackSetDriftInput,
-        t::DetectStackSetDriftOutput,
-        e::DetectStackSetDriftError,
-    >,
-);
+pub struct DetectStackSetDrift(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetectStackSetDrift, t::DetectStackSetDriftInput, t::DetectStackSetDriftOutput,
     e::DetectStackSetDriftError, op::DETECT_STACK_SET_DRIFT

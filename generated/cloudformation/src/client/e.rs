@@ -26,13 +26,7 @@ impl super::Client {
 /// The `EstimateTemplateCost` operation.
 ///
 /// Returns the estimated monthly cost of a template. The return value is an Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
-pub struct EstimateTemplateCost(
-    pub(crate) rt::Call<
-        t::EstimateTemplateCostInput,
-        t::EstimateTemplateCostOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct EstimateTemplateCost(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EstimateTemplateCost, t::EstimateTemplateCostInput, t::EstimateTemplateCostOutput,
     rt::NoErrors, op::ESTIMATE_TEMPLATE_COST
@@ -53,13 +47,7 @@ impl EstimateTemplateCost {
 /// If a stack policy is associated with the stack, CloudFormation enforces the policy during the update. You can't specify a temporary stack policy that overrides the current policy.
 ///
 /// To create a change set for the entire stack hierarchy, `IncludeNestedStacks` must have been set to `True`.
-pub struct ExecuteChangeSet(
-    pub(crate) rt::Call<
-        t::ExecuteChangeSetInput,
-        t::ExecuteChangeSetOutput,
-        e::ExecuteChangeSetError,
-    >,
-);
+pub struct ExecuteChangeSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExecuteChangeSet, t::ExecuteChangeSetInput, t::ExecuteChangeSetOutput,
     e::ExecuteChangeSetError, op::EXECUTE_CHANGE_SET
@@ -74,9 +62,7 @@ impl ExecuteChangeSet {
 /// The `ExecuteStackRefactor` operation.
 ///
 /// Executes the stack refactor operation.
-pub struct ExecuteStackRefactor(
-    pub(crate) rt::Call<t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors>,
-);
+pub struct ExecuteStackRefactor(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExecuteStackRefactor, t::ExecuteStackRefactorInput, rt::Unit, rt::NoErrors,
     op::EXECUTE_STACK_REFACTOR

@@ -36,13 +36,7 @@ impl super::Client {
 /// The `GetGeneratedTemplate` operation.
 ///
 /// Retrieves a generated template. If the template is in an `InProgress` or `Pending` status then the template returned will be the template when the template was last in a `Complete` status. If the template has not yet been in a `Complete` status then an empty template will be returned.
-pub struct GetGeneratedTemplate(
-    pub(crate) rt::Call<
-        t::GetGeneratedTemplateInput,
-        t::GetGeneratedTemplateOutput,
-        e::GetGeneratedTemplateError,
-    >,
-);
+pub struct GetGeneratedTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetGeneratedTemplate, t::GetGeneratedTemplateInput, t::GetGeneratedTemplateOutput,
     e::GetGeneratedTemplateError, op::GET_GENERATED_TEMPLATE
@@ -56,13 +50,7 @@ impl GetGeneratedTemplate {
 /// Retrieves detailed information and remediation guidance for a Hook invocation result.
 ///
 /// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
-pub struct GetHookResult(
-    pub(crate) rt::Call<
-        t::GetHookResultInput,
-        t::GetHookResultOutput,
-        e::GetHookResultError,
-    >,
-);
+pub struct GetHookResult(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHookResult, t::GetHookResultInput, t::GetHookResultOutput, e::GetHookResultError,
     op::GET_HOOK_RESULT
@@ -73,9 +61,7 @@ impl GetHookResult {
 /// The `GetStackPolicy` operation.
 ///
 /// Returns the stack policy for a specified stack. If a stack doesn't have a policy, a null value is returned.
-pub struct GetStackPolicy(
-    pub(crate) rt::Call<t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors>,
-);
+pub struct GetStackPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetStackPolicy, t::GetStackPolicyInput, t::GetStackPolicyOutput, rt::NoErrors,
     op::GET_STACK_POLICY
@@ -90,9 +76,7 @@ impl GetStackPolicy {
 /// For deleted stacks, `GetTemplate` returns the template for up to 90 days after the stack has been deleted.
 ///
 /// **Note:** If the template doesn't exist, a `ValidationError` is returned.
-pub struct GetTemplate(
-    pub(crate) rt::Call<t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError>,
-);
+pub struct GetTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTemplate, t::GetTemplateInput, t::GetTemplateOutput, e::GetTemplateError,
     op::GET_TEMPLATE
@@ -109,13 +93,7 @@ impl GetTemplate {
 /// You can use the `GetTemplateSummary` action when you submit a template, or you can get template information for a StackSet, or a running or deleted stack.
 ///
 /// For deleted stacks, `GetTemplateSummary` returns the template information for up to 90 days after the stack has been deleted. If the template doesn't exist, a `ValidationError` is returned.
-pub struct GetTemplateSummary(
-    pub(crate) rt::Call<
-        t::GetTemplateSummaryInput,
-        t::GetTemplateSummaryOutput,
-        e::GetTemplateSummaryError,
-    >,
-);
+pub struct GetTemplateSummary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTemplateSummary, t::GetTemplateSummaryInput, t::GetTemplateSummaryOutput,
     e::GetTemplateSummaryError, op::GET_TEMPLATE_SUMMARY

@@ -16,13 +16,7 @@ impl super::Client {
 /// The `ImportStacksToStackSet` operation.
 ///
 /// Import existing stacks into a new StackSets. Use the stack import operation to import up to 10 stacks into a new StackSet in the same account as the source stack or in a different administrator account and Region, by specifying the stack ID of the stack you intend to import.
-pub struct ImportStacksToStackSet(
-    pub(crate) rt::Call<
-        t::ImportStacksToStackSetInput,
-        t::ImportStacksToStackSetOutput,
-        e::ImportStacksToStackSetError,
-    >,
-);
+pub struct ImportStacksToStackSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportStacksToStackSet, t::ImportStacksToStackSetInput,
     t::ImportStacksToStackSetOutput, e::ImportStacksToStackSetError,

@@ -97,9 +97,7 @@ impl super::Client {
 /// The `ListChangeSets` operation.
 ///
 /// Returns the ID and status of each active change set for a stack. For example, CloudFormation lists change sets that are in the `CREATE_IN_PROGRESS` or `CREATE_PENDING` state.
-pub struct ListChangeSets(
-    pub(crate) rt::Call<t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors>,
-);
+pub struct ListChangeSets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListChangeSets, t::ListChangeSetsInput, t::ListChangeSetsOutput, rt::NoErrors,
     op::LIST_CHANGE_SETS
@@ -126,9 +124,7 @@ impl ListChangeSets {
 /// Lists all exported output values in the account and Region in which you call this action. Use this action to see the exported output values that you can import into other stacks. To import values, use the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
 ///
 /// For more information, see [Get exported outputs from a deployed CloudFormation stack](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html).
-pub struct ListExports(
-    pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, rt::NoErrors>,
-);
+pub struct ListExports(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListExports, t::ListExportsInput, t::ListExportsOutput, rt::NoErrors,
     op::LIST_EXPORTS
@@ -152,13 +148,7 @@ impl ListExports {
 /// The `ListGeneratedTemplates` operation.
 ///
 /// Lists your generated templates in this Region.
-pub struct ListGeneratedTemplates(
-    pub(crate) rt::Call<
-        t::ListGeneratedTemplatesInput,
-        t::ListGeneratedTemplatesOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListGeneratedTemplates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGeneratedTemplates, t::ListGeneratedTemplatesInput,
     t::ListGeneratedTemplatesOutput, rt::NoErrors, op::LIST_GENERATED_TEMPLATES
@@ -190,13 +180,7 @@ impl ListGeneratedTemplates {
 /// - `TypeArn` only: Returns summaries for a specific Hook.
 /// - `TypeArn` and `Status`: Returns summaries for a specific Hook filtered by status.
 /// - `TargetId` and `TargetType`: Returns summaries for a specific Hook invocation target.
-pub struct ListHookResults(
-    pub(crate) rt::Call<
-        t::ListHookResultsInput,
-        t::ListHookResultsOutput,
-        e::ListHookResultsError,
-    >,
-);
+pub struct ListHookResults(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListHookResults, t::ListHookResultsInput, t::ListHookResultsOutput,
     e::ListHookResultsError, op::LIST_HOOK_RESULTS
@@ -213,9 +197,7 @@ impl ListHookResults {
 /// Lists all stacks that are importing an exported output value. To modify or remove an exported output value, first use this action to see which stacks are using it. To see the exported output values in your account, see ListExports.
 ///
 /// For more information about importing an exported output value, see the [Fn::ImportValue](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html) function.
-pub struct ListImports(
-    pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, rt::NoErrors>,
-);
+pub struct ListImports(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListImports, t::ListImportsInput, t::ListImportsOutput, rt::NoErrors,
     op::LIST_IMPORTS
@@ -235,13 +217,7 @@ impl ListImports {
 /// The `ListResourceScanRelatedResources` operation.
 ///
 /// Lists the related resources for a list of resources from a resource scan. The response indicates whether each returned resource is already managed by CloudFormation.
-pub struct ListResourceScanRelatedResources(
-    pub(crate) rt::Call<
-        t::ListResourceScanRelatedResourcesInput,
-        t::ListResourceScanRelatedResourcesOutput,
-        e::ListResourceScanRelatedResourcesError,
-    >,
-);
+pub struct ListResourceScanRelatedResources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourceScanRelatedResources, t::ListResourceScanRelatedResourcesInput,
     t::ListResourceScanRelatedResourcesOutput, e::ListResourceScanRelatedResourcesError,
@@ -272,13 +248,7 @@ impl ListResourceScanRelatedResources {
 /// The `ListResourceScanResources` operation.
 ///
 /// Lists the resources from a resource scan. The results can be filtered by resource identifier, resource type prefix, tag key, and tag value. Only resources that match all specified filters are returned. The response indicates whether each returned resource is already managed by CloudFormation.
-pub struct ListResourceScanResources(
-    pub(crate) rt::Call<
-        t::ListResourceScanResourcesInput,
-        t::ListResourceScanResourcesOutput,
-        e::ListResourceScanResourcesError,
-    >,
-);
+pub struct ListResourceScanResources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourceScanResources, t::ListResourceScanResourcesInput,
     t::ListResourceScanResourcesOutput, e::ListResourceScanResourcesError,
@@ -309,13 +279,7 @@ impl ListResourceScanResources {
 /// The `ListResourceScans` operation.
 ///
 /// List the resource scans from newest to oldest. By default it will return up to 10 resource scans.
-pub struct ListResourceScans(
-    pub(crate) rt::Call<
-        t::ListResourceScansInput,
-        t::ListResourceScansOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListResourceScans(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourceScans, t::ListResourceScansInput, t::ListResourceScansOutput,
     rt::NoErrors, op::LIST_RESOURCE_SCANS
@@ -343,13 +307,7 @@ impl ListResourceScans {
 /// Returns drift information for resources in a stack instance.
 ///
 /// **Note:** `ListStackInstanceResourceDrifts` returns drift information for the most recent drift detection operation. If an operation is in progress, it may only return partial results.
-pub struct ListStackInstanceResourceDrifts(
-    pub(crate) rt::Call<
-        t::ListStackInstanceResourceDriftsInput,
-        t::ListStackInstanceResourceDriftsOutput,
-        e::ListStackInstanceResourceDriftsError,
-    >,
-);
+pub struct ListStackInstanceResourceDrifts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackInstanceResourceDrifts, t::ListStackInstanceResourceDriftsInput,
     t::ListStackInstanceResourceDriftsOutput, e::ListStackInstanceResourceDriftsError,
@@ -376,13 +334,7 @@ impl ListStackInstanceResourceDrifts {
 /// The `ListStackInstances` operation.
 ///
 /// Returns summary information about stack instances that are associated with the specified StackSet. You can filter for stack instances that are associated with a specific Amazon Web Services account name or Region, or that have a specific status.
-pub struct ListStackInstances(
-    pub(crate) rt::Call<
-        t::ListStackInstancesInput,
-        t::ListStackInstancesOutput,
-        e::ListStackInstancesError,
-    >,
-);
+pub struct ListStackInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackInstances, t::ListStackInstancesInput, t::ListStackInstancesOutput,
     e::ListStackInstancesError, op::LIST_STACK_INSTANCES
@@ -414,13 +366,7 @@ impl ListStackInstances {
 /// The `ListStackRefactorActions` operation.
 ///
 /// Lists the stack refactor actions that will be taken after calling the ExecuteStackRefactor action.
-pub struct ListStackRefactorActions(
-    pub(crate) rt::Call<
-        t::ListStackRefactorActionsInput,
-        t::ListStackRefactorActionsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListStackRefactorActions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackRefactorActions, t::ListStackRefactorActionsInput,
     t::ListStackRefactorActionsOutput, rt::NoErrors, op::LIST_STACK_REFACTOR_ACTIONS
@@ -446,13 +392,7 @@ impl ListStackRefactorActions {
 /// The `ListStackRefactors` operation.
 ///
 /// Lists all account stack refactor operations and their statuses.
-pub struct ListStackRefactors(
-    pub(crate) rt::Call<
-        t::ListStackRefactorsInput,
-        t::ListStackRefactorsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListStackRefactors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackRefactors, t::ListStackRefactorsInput, t::ListStackRefactorsOutput,
     rt::NoErrors, op::LIST_STACK_REFACTORS
@@ -484,13 +424,7 @@ impl ListStackRefactors {
 /// Returns descriptions of all resources of the specified stack.
 ///
 /// For deleted stacks, ListStackResources returns resource information for up to 90 days after the stack has been deleted.
-pub struct ListStackResources(
-    pub(crate) rt::Call<
-        t::ListStackResourcesInput,
-        t::ListStackResourcesOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListStackResources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackResources, t::ListStackResourcesInput, t::ListStackResourcesOutput,
     rt::NoErrors, op::LIST_STACK_RESOURCES
@@ -515,13 +449,7 @@ impl ListStackResources {
 /// The `ListStackSetAutoDeploymentTargets` operation.
 ///
 /// Returns summary information about deployment targets for a StackSet.
-pub struct ListStackSetAutoDeploymentTargets(
-    pub(crate) rt::Call<
-        t::ListStackSetAutoDeploymentTargetsInput,
-        t::ListStackSetAutoDeploymentTargetsOutput,
-        e::ListStackSetAutoDeploymentTargetsError,
-    >,
-);
+pub struct ListStackSetAutoDeploymentTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackSetAutoDeploymentTargets, t::ListStackSetAutoDeploymentTargetsInput,
     t::ListStackSetAutoDeploymentTargetsOutput,
@@ -538,13 +466,7 @@ impl ListStackSetAutoDeploymentTargets {
 /// Returns summary information about the results of a StackSet operation.
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
-pub struct ListStackSetOperationResults(
-    pub(crate) rt::Call<
-        t::ListStackSetOperationResultsInput,
-        t::ListStackSetOperationResultsOutput,
-        e::ListStackSetOperationResultsError,
-    >,
-);
+pub struct ListStackSetOperationResults(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackSetOperationResults, t::ListStackSetOperationResultsInput,
     t::ListStackSetOperationResultsOutput, e::ListStackSetOperationResultsError,
@@ -579,13 +501,7 @@ impl ListStackSetOperationResults {
 /// Returns summary information about operations performed on a StackSet.
 ///
 /// **Note:** This API provides *eventually consistent* reads meaning it may take some time but will eventually return the most up-to-date data.
-pub struct ListStackSetOperations(
-    pub(crate) rt::Call<
-        t::ListStackSetOperationsInput,
-        t::ListStackSetOperationsOutput,
-        e::ListStackSetOperationsError,
-    >,
-);
+pub struct ListStackSetOperations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackSetOperations, t::ListStackSetOperationsInput,
     t::ListStackSetOperationsOutput, e::ListStackSetOperationsError,
@@ -646,9 +562,7 @@ impl super::Client {
 /// - \[Self-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to your Amazon Web Services account, `ListStackSets` returns all self-managed StackSets in your Amazon Web Services account.
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `SELF` while signed in to the organization's management account, `ListStackSets` returns all StackSets in the management account.
 /// - \[Service-managed permissions\] If you set the `CallAs` parameter to `DELEGATED_ADMIN` while signed in to your member account, `ListStackSets` returns all StackSets with service-managed permissions in the management account.
-pub struct ListStackSets(
-    pub(crate) rt::Call<t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors>,
-);
+pub struct ListStackSets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStackSets, t::ListStackSetsInput, t::ListStackSetsOutput, rt::NoErrors,
     op::LIST_STACK_SETS
@@ -675,9 +589,7 @@ impl ListStackSets {
 /// The `ListStacks` operation.
 ///
 /// Returns the summary information for stacks whose status matches the specified `StackStatusFilter`. Summary information for stacks that have been deleted is kept for 90 days after the stack is deleted. If no `StackStatusFilter` is specified, summary information for all stacks is returned (including existing stacks and stacks that have been deleted).
-pub struct ListStacks(
-    pub(crate) rt::Call<t::ListStacksInput, t::ListStacksOutput, rt::NoErrors>,
-);
+pub struct ListStacks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStacks, t::ListStacksInput, t::ListStacksOutput, rt::NoErrors, op::LIST_STACKS
 );
@@ -704,13 +616,7 @@ impl ListStacks {
 /// The `ListTypeRegistrations` operation.
 ///
 /// Returns a list of registration tokens for the specified extension(s).
-pub struct ListTypeRegistrations(
-    pub(crate) rt::Call<
-        t::ListTypeRegistrationsInput,
-        t::ListTypeRegistrationsOutput,
-        e::ListTypeRegistrationsError,
-    >,
-);
+pub struct ListTypeRegistrations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTypeRegistrations, t::ListTypeRegistrationsInput, t::ListTypeRegistrationsOutput,
     e::ListTypeRegistrationsError, op::LIST_TYPE_REGISTRATIONS
@@ -729,13 +635,7 @@ impl ListTypeRegistrations {
 /// The `ListTypeVersions` operation.
 ///
 /// Returns summary information about the versions of an extension.
-pub struct ListTypeVersions(
-    pub(crate) rt::Call<
-        t::ListTypeVersionsInput,
-        t::ListTypeVersionsOutput,
-        e::ListTypeVersionsError,
-    >,
-);
+pub struct ListTypeVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTypeVersions, t::ListTypeVersionsInput, t::ListTypeVersionsOutput,
     e::ListTypeVersionsError, op::LIST_TYPE_VERSIONS
@@ -752,9 +652,7 @@ impl ListTypeVersions {
 /// The `ListTypes` operation.
 ///
 /// Returns summary information about all extensions, including your private resource types, modules, and Hooks as well as all public extensions from Amazon Web Services and third-party publishers.
-pub struct ListTypes(
-    pub(crate) rt::Call<t::ListTypesInput, t::ListTypesOutput, e::ListTypesError>,
-);
+pub struct ListTypes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTypes, t::ListTypesInput, t::ListTypesOutput, e::ListTypesError, op::LIST_TYPES
 );

@@ -18,9 +18,7 @@ impl super::Client {
 /// Publishes the specified extension to the CloudFormation registry as a public extension in this Region. Public extensions are available for use by all CloudFormation users. For more information about publishing extensions, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
 ///
 /// To publish an extension, you must be registered as a publisher with CloudFormation. For more information, see [RegisterPublisher](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_RegisterPublisher.html).
-pub struct PublishType(
-    pub(crate) rt::Call<t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError>,
-);
+pub struct PublishType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PublishType, t::PublishTypeInput, t::PublishTypeOutput, e::PublishTypeError,
     op::PUBLISH_TYPE

@@ -38,13 +38,7 @@ impl super::Client {
 /// Reports progress of a resource handler to CloudFormation.
 ///
 /// Reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). Don't use this API in your code.
-pub struct RecordHandlerProgress(
-    pub(crate) rt::Call<
-        t::RecordHandlerProgressInput,
-        t::RecordHandlerProgressOutput,
-        e::RecordHandlerProgressError,
-    >,
-);
+pub struct RecordHandlerProgress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RecordHandlerProgress, t::RecordHandlerProgressInput, t::RecordHandlerProgressOutput,
     e::RecordHandlerProgressError, op::RECORD_HANDLER_PROGRESS
@@ -67,13 +61,7 @@ impl RecordHandlerProgress {
 /// Registers your account as a publisher of public extensions in the CloudFormation registry. Public extensions are available for use by all CloudFormation users. This publisher ID applies to your account in all Amazon Web Services Regions.
 ///
 /// For information about requirements for registering as a public extension publisher, see [Prerequisite: Registering your account to publish CloudFormation extensions](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/publish-extension.html#publish-extension-prereqs) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-pub struct RegisterPublisher(
-    pub(crate) rt::Call<
-        t::RegisterPublisherInput,
-        t::RegisterPublisherOutput,
-        e::RegisterPublisherError,
-    >,
-);
+pub struct RegisterPublisher(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterPublisher, t::RegisterPublisherInput, t::RegisterPublisherOutput,
     e::RegisterPublisherError, op::REGISTER_PUBLISHER
@@ -97,13 +85,7 @@ impl RegisterPublisher {
 /// Once you have initiated a registration request using RegisterType, you can use DescribeTypeRegistration to monitor the progress of the registration request.
 ///
 /// Once you have registered a private extension in your account and Region, use [SetTypeConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SetTypeConfiguration.html) to specify configuration properties for the extension. For more information, see [Edit configuration data for extensions in your account](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/registry-set-configuration.html) in the *CloudFormation User Guide*.
-pub struct RegisterType(
-    pub(crate) rt::Call<
-        t::RegisterTypeInput,
-        t::RegisterTypeOutput,
-        e::RegisterTypeError,
-    >,
-);
+pub struct RegisterType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterType, t::RegisterTypeInput, t::RegisterTypeOutput, e::RegisterTypeError,
     op::REGISTER_TYPE
@@ -119,7 +101,7 @@ impl RegisterType {
 /// The `RemoveAlias` operation.
 ///
 /// Removes an alias from a stack. After the alias is removed successfully, it can no longer be used to reference the stack in API calls.
-pub struct RemoveAlias(pub(crate) rt::Call<t::RemoveAliasInput, rt::Unit, rt::NoErrors>);
+pub struct RemoveAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveAlias, t::RemoveAliasInput, rt::Unit, rt::NoErrors, op::REMOVE_ALIAS
 );
@@ -139,13 +121,7 @@ impl RemoveAlias {
 /// - `UPDATE_ROLLBACK_COMPLETE`
 /// - `IMPORT_COMPLETE`
 /// - `IMPORT_ROLLBACK_COMPLETE`
-pub struct RollbackStack(
-    pub(crate) rt::Call<
-        t::RollbackStackInput,
-        t::RollbackStackOutput,
-        e::RollbackStackError,
-    >,
-);
+pub struct RollbackStack(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RollbackStack, t::RollbackStackInput, t::RollbackStackOutput, e::RollbackStackError,
     op::ROLLBACK_STACK

@@ -50,7 +50,7 @@ impl super::Client {
 /// After setting an alias, both the original stack name and the alias resolve to the same stack. Setting an alias does not change the stack's ARN, physical resource IDs, or any deployed resources.
 ///
 /// **Note:** Each stack can have at most one alias. To change a stack's alias, first remove the existing alias using RemoveAlias, then set a new one.
-pub struct SetAlias(pub(crate) rt::Call<t::SetAliasInput, rt::Unit, e::SetAliasError>);
+pub struct SetAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetAlias, t::SetAliasInput, rt::Unit, e::SetAliasError, op::SET_ALIAS
 );
@@ -61,9 +61,7 @@ impl SetAlias {
 /// The `SetStackPolicy` operation.
 ///
 /// Sets a stack policy for a specified stack.
-pub struct SetStackPolicy(
-    pub(crate) rt::Call<t::SetStackPolicyInput, rt::Unit, rt::NoErrors>,
-);
+pub struct SetStackPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetStackPolicy, t::SetStackPolicyInput, rt::Unit, rt::NoErrors, op::SET_STACK_POLICY
 );
@@ -83,13 +81,7 @@ impl SetStackPolicy {
 /// **Important:** It's strongly recommended that you use dynamic references to restrict sensitive configuration definitions, such as third-party credentials. For more information, see [Specify values stored in other services using dynamic references](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) in the *CloudFormation User Guide*.
 ///
 /// For more information about setting the configuration data for resource types, see [Defining the account-level configuration of an extension](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-model.html#resource-type-howto-configuration) in the *CloudFormation Command Line Interface (CLI) User Guide*. For more information about setting the configuration data for Hooks, see the [CloudFormation Hooks User Guide](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/what-is-cloudformation-hooks.html).
-pub struct SetTypeConfiguration(
-    pub(crate) rt::Call<
-        t::SetTypeConfigurationInput,
-        t::SetTypeConfigurationOutput,
-        e::SetTypeConfigurationError,
-    >,
-);
+pub struct SetTypeConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetTypeConfiguration, t::SetTypeConfigurationInput, t::SetTypeConfigurationOutput,
     e::SetTypeConfigurationError, op::SET_TYPE_CONFIGURATION
@@ -104,13 +96,7 @@ impl SetTypeConfiguration {
 /// The `SetTypeDefaultVersion` operation.
 ///
 /// Specify the default version of an extension. The default version of an extension will be used in CloudFormation operations.
-pub struct SetTypeDefaultVersion(
-    pub(crate) rt::Call<
-        t::SetTypeDefaultVersionInput,
-        t::SetTypeDefaultVersionOutput,
-        e::SetTypeDefaultVersionError,
-    >,
-);
+pub struct SetTypeDefaultVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetTypeDefaultVersion, t::SetTypeDefaultVersionInput, t::SetTypeDefaultVersionOutput,
     e::SetTypeDefaultVersionError, op::SET_TYPE_DEFAULT_VERSION
@@ -124,9 +110,7 @@ impl SetTypeDefaultVersion {
 /// The `SignalResource` operation.
 ///
 /// Sends a signal to the specified resource with a success or failure status. You can use the `SignalResource` operation in conjunction with a creation policy or update policy. CloudFormation doesn't proceed with a stack creation or update until resources receive the required number of signals or the timeout period is exceeded. The `SignalResource` operation is useful in cases where you want to send signals from anywhere other than an Amazon EC2 instance.
-pub struct SignalResource(
-    pub(crate) rt::Call<t::SignalResourceInput, rt::Unit, rt::NoErrors>,
-);
+pub struct SignalResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SignalResource, t::SignalResourceInput, rt::Unit, rt::NoErrors, op::SIGNAL_RESOURCE
 );
@@ -139,13 +123,7 @@ impl SignalResource {
 /// The `StartResourceScan` operation.
 ///
 /// Starts a scan of the resources in this account in this Region. You can the status of a scan using the `ListResourceScans` API action.
-pub struct StartResourceScan(
-    pub(crate) rt::Call<
-        t::StartResourceScanInput,
-        t::StartResourceScanOutput,
-        e::StartResourceScanError,
-    >,
-);
+pub struct StartResourceScan(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartResourceScan, t::StartResourceScanInput, t::StartResourceScanOutput,
     e::StartResourceScanError, op::START_RESOURCE_SCAN
@@ -159,13 +137,7 @@ impl StartResourceScan {
 /// The `StopStackSetOperation` operation.
 ///
 /// Stops an in-progress operation on a StackSet and its associated stack instances. StackSets will cancel all the unstarted stack instance deployments and wait for those are in-progress to complete.
-pub struct StopStackSetOperation(
-    pub(crate) rt::Call<
-        t::StopStackSetOperationInput,
-        t::StopStackSetOperationOutput,
-        e::StopStackSetOperationError,
-    >,
-);
+pub struct StopStackSetOperation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopStackSetOperation, t::StopStackSetOperationInput, t::StopStackSetOperationOutput,
     e::StopStackSetOperationError, op::STOP_STACK_SET_OPERATION

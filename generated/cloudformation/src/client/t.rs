@@ -29,9 +29,7 @@ impl super::Client {
 /// Once you've initiated testing on an extension using `TestType`, you can pass the returned `TypeVersionArn` into [DescribeType](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeType.html) to monitor the current test status and test status description for the extension.
 ///
 /// An extension must have a test status of `PASSED` before it can be published. For more information, see [Publishing extensions to make them available for public use](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-publish.html) in the *CloudFormation Command Line Interface (CLI) User Guide*.
-pub struct TestType(
-    pub(crate) rt::Call<t::TestTypeInput, t::TestTypeOutput, e::TestTypeError>,
-);
+pub struct TestType(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TestType, t::TestTypeInput, t::TestTypeOutput, e::TestTypeError, op::TEST_TYPE
 );

@@ -36,13 +36,7 @@ impl super::Client {
 /// The `UpdateGeneratedTemplate` operation.
 ///
 /// Updates a generated template. This can be used to change the name, add and remove resources, refresh resources, and change the `DeletionPolicy` and `UpdateReplacePolicy` settings. You can check the status of the update to the generated template using the `DescribeGeneratedTemplate` API action.
-pub struct UpdateGeneratedTemplate(
-    pub(crate) rt::Call<
-        t::UpdateGeneratedTemplateInput,
-        t::UpdateGeneratedTemplateOutput,
-        e::UpdateGeneratedTemplateError,
-    >,
-);
+pub struct UpdateGeneratedTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateGeneratedTemplate, t::UpdateGeneratedTemplateInput,
     t::UpdateGeneratedTemplateOutput, e::UpdateGeneratedTemplateError,
@@ -73,9 +67,7 @@ impl UpdateGeneratedTemplate {
 /// To get a copy of the template for an existing stack, you can use the GetTemplate action.
 ///
 /// For more information about updating a stack and monitoring the progress of the update, see [Managing Amazon Web Services resources as a single unit with CloudFormation stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacks.html) in the *CloudFormation User Guide*.
-pub struct UpdateStack(
-    pub(crate) rt::Call<t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError>,
-);
+pub struct UpdateStack(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStack, t::UpdateStackInput, t::UpdateStackOutput, e::UpdateStackError,
     op::UPDATE_STACK
@@ -120,13 +112,7 @@ impl UpdateStack {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-pub struct UpdateStackInstances(
-    pub(crate) rt::Call<
-        t::UpdateStackInstancesInput,
-        t::UpdateStackInstancesOutput,
-        e::UpdateStackInstancesError,
-    >,
-);
+pub struct UpdateStackInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStackInstances, t::UpdateStackInstancesInput, t::UpdateStackInstancesOutput,
     e::UpdateStackInstancesError, op::UPDATE_STACK_INSTANCES
@@ -161,13 +147,7 @@ impl UpdateStackInstances {
 ///
 /// - *Batch processing:* If you don't want to expose your OU hierarchy, split up the operations into multiple calls with less than 50 OUs each.
 /// - *Parent OU strategy:* If you don't mind exposing the OU hierarchy, target a parent OU that contains all desired child OUs.
-pub struct UpdateStackSet(
-    pub(crate) rt::Call<
-        t::UpdateStackSetInput,
-        t::UpdateStackSetOutput,
-        e::UpdateStackSetError,
-    >,
-);
+pub struct UpdateStackSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStackSet, t::UpdateStackSetInput, t::UpdateStackSetOutput,
     e::UpdateStackSetError, op::UPDATE_STACK_SET
@@ -201,13 +181,7 @@ impl UpdateStackSet {
 /// Updates termination protection for the specified stack. If a user attempts to delete a stack with termination protection enabled, the operation fails and the stack remains unchanged. For more information, see [Protect a CloudFormation stack from being deleted](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-protect-stacks.html) in the *CloudFormation User Guide*.
 ///
 /// For [nested stacks](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-nested-stacks.html), termination protection is set on the root stack and can't be changed directly on the nested stack.
-pub struct UpdateTerminationProtection(
-    pub(crate) rt::Call<
-        t::UpdateTerminationProtectionInput,
-        t::UpdateTerminationProtectionOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateTerminationProtection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTerminationProtection, t::UpdateTerminationProtectionInput,
     t::UpdateTerminationProtectionOutput, rt::NoErrors, op::UPDATE_TERMINATION_PROTECTION

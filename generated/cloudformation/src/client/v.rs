@@ -16,13 +16,7 @@ impl super::Client {
 /// The `ValidateTemplate` operation.
 ///
 /// Validates a specified template. CloudFormation first checks if the template is valid JSON. If it isn't, CloudFormation checks if the template is valid YAML. If both these checks fail, CloudFormation returns a template validation error.
-pub struct ValidateTemplate(
-    pub(crate) rt::Call<
-        t::ValidateTemplateInput,
-        t::ValidateTemplateOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ValidateTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ValidateTemplate, t::ValidateTemplateInput, t::ValidateTemplateOutput, rt::NoErrors,
     op::VALIDATE_TEMPLATE

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `StackResource` resource (identifiers: `stack_name`, `logical_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct StackResource(rt::Resource<t::StackResourceDetail>);
-impl ::core::fmt::Debug for StackResource {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(StackResource(t::StackResourceDetail), STACK_RESOURCE, load);
 static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
     name: "StackResource",
     identifiers: &["StackName", "LogicalId"],
@@ -34,18 +30,6 @@ static STACK_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
         select: None,
     }),
 };
-impl rt::IsResource for StackResource {
-    type Data = t::StackResourceDetail;
-    const SPEC: &'static rt::ResourceSpec = &STACK_RESOURCE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::StackResourceDetail>) -> Self {
-        StackResource(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::StackResourceDetail> {
-        &self.0
-    }
-}
 impl StackResource {
     /// A `StackResource` with these identifiers, as boto3's `StackResource(...)`; no request is made.
     pub fn new(
@@ -61,51 +45,6 @@ impl StackResource {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::StackResourceDetail>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::StackResourceDetail>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::StackResourceDetail>> {
-        self.0.loaded()
     }
     /// The `StackName` identifier.
     #[inline]

@@ -14,28 +14,14 @@ use tucuxi::codegen as rt;
 /// boto3's `StackResourceSummary` resource (identifiers: `stack_name`, `logical_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct StackResourceSummary(rt::Resource<t::StackResourceSummary>);
-impl ::core::fmt::Debug for StackResourceSummary {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    StackResourceSummary(t::StackResourceSummary), STACK_RESOURCE_SUMMARY, load
+);
 static STACK_RESOURCE_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "StackResourceSummary",
     identifiers: &["StackName", "LogicalId"],
     load: None,
 };
-impl rt::IsResource for StackResourceSummary {
-    type Data = t::StackResourceSummary;
-    const SPEC: &'static rt::ResourceSpec = &STACK_RESOURCE_SUMMARY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::StackResourceSummary>) -> Self {
-        StackResourceSummary(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::StackResourceSummary> {
-        &self.0
-    }
-}
 impl StackResourceSummary {
     /// A `StackResourceSummary` with these identifiers, as boto3's `StackResourceSummary(...)`; no request is made.
     pub fn new(
@@ -51,51 +37,6 @@ impl StackResourceSummary {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::StackResourceSummary>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::StackResourceSummary>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::StackResourceSummary>> {
-        self.0.loaded()
     }
     /// The `StackName` identifier.
     #[inline]

@@ -26,10 +26,9 @@ pub struct AccountGateResult {
     /// The reason for the account gate status assigned to this account and Region for the StackSet operation.
     pub status_reason: Option<String>,
 }
-rt::structure!(AccountGateResult, ACCOUNT_GATE_RESULT, 0 => status, 1 => status_reason);
-pub static ACCOUNT_GATE_RESULT: rt::Schema = rt::Schema::structure(
-    "AccountGateResult",
-    &[rt::m("Status", &rt::ENUM), rt::m("StatusReason", &rt::STRING)],
+rt::structure!(
+    AccountGateResult, ACCOUNT_GATE_RESULT, [status[0] = rt::m("Status", &rt::ENUM),
+    status_reason[1] = rt::m("StatusReason", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AccountGateStatus { Succeeded = "SUCCEEDED", Failed = "FAILED", Skipped =
@@ -53,10 +52,9 @@ pub struct AccountLimit {
     /// The value that's associated with the account limit name.
     pub value: Option<i32>,
 }
-rt::structure!(AccountLimit, ACCOUNT_LIMIT, 0 => name, 1 => value);
-pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
-    "AccountLimit",
-    &[rt::m("Name", &rt::STRING), rt::m("Value", &rt::INTEGER)],
+rt::structure!(
+    AccountLimit, ACCOUNT_LIMIT, [name[0] = rt::m("Name", &rt::STRING), value[1] =
+    rt::m("Value", &rt::INTEGER)]
 );
 pub static ACCOUNT_LIMIT_LIST: rt::Schema = rt::Schema::list(
     "AccountLimitList",
@@ -68,17 +66,13 @@ pub static ACCOUNT_LIST: rt::Schema = rt::Schema::list(
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateOrganizationsAccessInput {}
-rt::structure!(ActivateOrganizationsAccessInput, ACTIVATE_ORGANIZATIONS_ACCESS_INPUT);
-pub static ACTIVATE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structure(
-    "ActivateOrganizationsAccessInput",
-    &[],
+rt::structure!(
+    ActivateOrganizationsAccessInput, ACTIVATE_ORGANIZATIONS_ACCESS_INPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateOrganizationsAccessOutput {}
-rt::structure!(ActivateOrganizationsAccessOutput, ACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT);
-pub static ACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ActivateOrganizationsAccessOutput",
-    &[],
+rt::structure!(
+    ActivateOrganizationsAccessOutput, ACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateTypeInput {
@@ -121,34 +115,23 @@ pub struct ActivateTypeInput {
     pub major_version: Option<i64>,
 }
 rt::structure!(
-    ActivateTypeInput, ACTIVATE_TYPE_INPUT, 0 => type_, 1 => public_type_arn, 2 =>
-    publisher_id, 3 => type_name, 4 => type_name_alias, 5 => auto_update, 6 =>
-    logging_config, 7 => execution_role_arn, 8 => version_bump, 9 => major_version
-);
-pub static ACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "ActivateTypeInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("PublicTypeArn", &rt::STRING),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("TypeNameAlias", &rt::STRING).min(10.0),
-        rt::m("AutoUpdate", &rt::BOOLEAN),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
-        rt::m("VersionBump", &rt::ENUM),
-        rt::m("MajorVersion", &rt::LONG).min(1.0),
-    ],
+    ActivateTypeInput, ACTIVATE_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    public_type_arn[1] = rt::m("PublicTypeArn", &rt::STRING), publisher_id[2] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), type_name[3] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_name_alias[4] = rt::m("TypeNameAlias", &rt::STRING)
+    .min(10.0), auto_update[5] = rt::m("AutoUpdate", &rt::BOOLEAN), logging_config[6] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), execution_role_arn[7] =
+    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), version_bump[8] =
+    rt::m("VersionBump", &rt::ENUM), major_version[9] = rt::m("MajorVersion", &rt::LONG)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateTypeOutput {
     /// The Amazon Resource Name (ARN) of the activated extension in this account and Region.
     pub arn: Option<String>,
 }
-rt::structure!(ActivateTypeOutput, ACTIVATE_TYPE_OUTPUT, 0 => arn);
-pub static ACTIVATE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ActivateTypeOutput",
-    &[rt::m("Arn", &rt::STRING)],
+rt::structure!(
+    ActivateTypeOutput, ACTIVATE_TYPE_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AfterValueFrom { Template = "TEMPLATE" }
@@ -160,12 +143,10 @@ pub static ALLOWED_VALUES: rt::Schema = rt::Schema::list(
 /// The resource with the name requested already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct AlreadyExistsException {}
-rt::structure!(AlreadyExistsException, ALREADY_EXISTS_EXCEPTION);
-pub static ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AlreadyExistsException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("AlreadyExistsException"));
+rt::structure!(
+    AlreadyExistsException, ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("AlreadyExistsException"))
+);
 /// The `Annotation` data type.
 ///
 /// A `GetHookResult` call returns detailed information and remediation guidance from Control Tower, Guard, Lambda, or custom Hooks for a Hook invocation result.
@@ -185,19 +166,12 @@ pub struct Annotation {
     pub severity_level: Option<AnnotationSeverityLevel>,
 }
 rt::structure!(
-    Annotation, ANNOTATION, 0 => annotation_name, 1 => status, 2 => status_message, 3 =>
-    remediation_message, 4 => remediation_link, 5 => severity_level
-);
-pub static ANNOTATION: rt::Schema = rt::Schema::structure(
-    "Annotation",
-    &[
-        rt::m("AnnotationName", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING).min(1.0),
-        rt::m("RemediationMessage", &rt::STRING).min(1.0),
-        rt::m("RemediationLink", &rt::STRING).min(1.0),
-        rt::m("SeverityLevel", &rt::ENUM),
-    ],
+    Annotation, ANNOTATION, [annotation_name[0] = rt::m("AnnotationName", &rt::STRING)
+    .min(1.0), status[1] = rt::m("Status", &rt::ENUM), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).min(1.0), remediation_message[3] =
+    rt::m("RemediationMessage", &rt::STRING).min(1.0), remediation_link[4] =
+    rt::m("RemediationLink", &rt::STRING).min(1.0), severity_level[5] =
+    rt::m("SeverityLevel", &rt::ENUM)]
 );
 pub static ANNOTATION_LIST: rt::Schema = rt::Schema::list(
     "AnnotationList",
@@ -226,14 +200,7 @@ pub struct AutoDeployment {
     pub depends_on: Option<Vec<String>>,
 }
 rt::structure!(
-    AutoDeployment, AUTO_DEPLOYMENT, 0 => enabled, 1 => retain_stacks_on_account_removal,
-    2 => depends_on
-);
-pub static AUTO_DEPLOYMENT: rt::Schema = rt::Schema::structure(
-    "AutoDeployment",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("RetainStacksOnAccountRemoval", &rt::BOOLEAN),
-        rt::m("DependsOn", &STACK_SET_ARN_LIST),
-    ],
+    AutoDeployment, AUTO_DEPLOYMENT, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN),
+    retain_stacks_on_account_removal[1] = rt::m("RetainStacksOnAccountRemoval",
+    &rt::BOOLEAN), depends_on[2] = rt::m("DependsOn", &STACK_SET_ARN_LIST)]
 );

@@ -14,16 +14,10 @@ pub struct BatchDescribeTypeConfigurationsError {
     pub type_configuration_identifier: Option<TypeConfigurationIdentifier>,
 }
 rt::structure!(
-    BatchDescribeTypeConfigurationsError, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERROR, 0 =>
-    error_code, 1 => error_message, 2 => type_configuration_identifier
-);
-pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERROR: rt::Schema = rt::Schema::structure(
-    "BatchDescribeTypeConfigurationsError",
-    &[
-        rt::m("ErrorCode", &rt::STRING).min(3.0),
-        rt::m("ErrorMessage", &rt::STRING).min(1.0),
-        rt::m("TypeConfigurationIdentifier", &TYPE_CONFIGURATION_IDENTIFIER),
-    ],
+    BatchDescribeTypeConfigurationsError, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERROR,
+    [error_code[0] = rt::m("ErrorCode", &rt::STRING).min(3.0), error_message[1] =
+    rt::m("ErrorMessage", &rt::STRING).min(1.0), type_configuration_identifier[2] =
+    rt::m("TypeConfigurationIdentifier", &TYPE_CONFIGURATION_IDENTIFIER)]
 );
 pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS: rt::Schema = rt::Schema::list(
     "BatchDescribeTypeConfigurationsErrors",
@@ -35,16 +29,9 @@ pub struct BatchDescribeTypeConfigurationsInput {
     pub type_configuration_identifiers: Vec<TypeConfigurationIdentifier>,
 }
 rt::structure!(
-    BatchDescribeTypeConfigurationsInput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT, 0 =>
-    type_configuration_identifiers
-);
-pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "BatchDescribeTypeConfigurationsInput",
-    &[
-        rt::m("TypeConfigurationIdentifiers", &TYPE_CONFIGURATION_IDENTIFIERS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    BatchDescribeTypeConfigurationsInput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_INPUT,
+    [type_configuration_identifiers[0] = rt::m("TypeConfigurationIdentifiers",
+    &TYPE_CONFIGURATION_IDENTIFIERS).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchDescribeTypeConfigurationsOutput {
@@ -56,16 +43,11 @@ pub struct BatchDescribeTypeConfigurationsOutput {
     pub type_configurations: Option<Vec<TypeConfigurationDetails>>,
 }
 rt::structure!(
-    BatchDescribeTypeConfigurationsOutput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_OUTPUT, 0
-    => errors, 1 => unprocessed_type_configurations, 2 => type_configurations
-);
-pub static BATCH_DESCRIBE_TYPE_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "BatchDescribeTypeConfigurationsOutput",
-    &[
-        rt::m("Errors", &BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS),
-        rt::m("UnprocessedTypeConfigurations", &UNPROCESSED_TYPE_CONFIGURATIONS),
-        rt::m("TypeConfigurations", &TYPE_CONFIGURATION_DETAILS_LIST),
-    ],
+    BatchDescribeTypeConfigurationsOutput, BATCH_DESCRIBE_TYPE_CONFIGURATIONS_OUTPUT,
+    [errors[0] = rt::m("Errors", &BATCH_DESCRIBE_TYPE_CONFIGURATIONS_ERRORS),
+    unprocessed_type_configurations[1] = rt::m("UnprocessedTypeConfigurations",
+    &UNPROCESSED_TYPE_CONFIGURATIONS), type_configurations[2] =
+    rt::m("TypeConfigurations", &TYPE_CONFIGURATION_DETAILS_LIST)]
 );
 rt::string_enum! {
     pub enum BeaconStackOperationStatus { InProgress = "IN_PROGRESS", Succeeded =

@@ -9,12 +9,11 @@ pub struct CfnRegistryException {
     /// A message with details about the error that occurred.
     pub message: Option<String>,
 }
-rt::structure!(CfnRegistryException, CFN_REGISTRY_EXCEPTION, 0 => message);
-pub static CFN_REGISTRY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CFNRegistryException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("CFNRegistryException"));
+rt::structure!(
+    CfnRegistryException, CFN_REGISTRY_EXCEPTION = "CFNRegistryException", [message[0] =
+    rt::m("Message", &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("CFNRegistryException"))
+);
 rt::string_enum! {
     pub enum CallAs { SelfValue = "SELF", DelegatedAdmin = "DELEGATED_ADMIN" }
 }
@@ -33,15 +32,9 @@ pub struct CancelUpdateStackInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    CancelUpdateStackInput, CANCEL_UPDATE_STACK_INPUT, 0 => stack_name, 1 =>
-    client_request_token
-);
-pub static CANCEL_UPDATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "CancelUpdateStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-    ],
+    CancelUpdateStackInput, CANCEL_UPDATE_STACK_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), client_request_token[1] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
 );
 pub static CAPABILITIES: rt::Schema = rt::Schema::list(
     "Capabilities",
@@ -68,15 +61,9 @@ pub struct Change {
     pub resource_change: Option<ResourceChange>,
 }
 rt::structure!(
-    Change, CHANGE, 0 => type_, 1 => hook_invocation_count, 2 => resource_change
-);
-pub static CHANGE: rt::Schema = rt::Schema::structure(
-    "Change",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("HookInvocationCount", &rt::INTEGER).min(1.0),
-        rt::m("ResourceChange", &RESOURCE_CHANGE),
-    ],
+    Change, CHANGE, [type_[0] = rt::m("Type", &rt::ENUM), hook_invocation_count[1] =
+    rt::m("HookInvocationCount", &rt::INTEGER).min(1.0), resource_change[2] =
+    rt::m("ResourceChange", &RESOURCE_CHANGE)]
 );
 rt::string_enum! {
     pub enum ChangeAction { Add = "Add", Modify = "Modify", Remove = "Remove", Import =
@@ -112,20 +99,12 @@ pub struct ChangeSetHook {
     pub target_details: Option<ChangeSetHookTargetDetails>,
 }
 rt::structure!(
-    ChangeSetHook, CHANGE_SET_HOOK, 0 => invocation_point, 1 => failure_mode, 2 =>
-    type_name, 3 => type_version_id, 4 => type_configuration_version_id, 5 =>
-    target_details
-);
-pub static CHANGE_SET_HOOK: rt::Schema = rt::Schema::structure(
-    "ChangeSetHook",
-    &[
-        rt::m("InvocationPoint", &rt::ENUM),
-        rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("TypeVersionId", &rt::STRING).min(1.0),
-        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
-        rt::m("TargetDetails", &CHANGE_SET_HOOK_TARGET_DETAILS),
-    ],
+    ChangeSetHook, CHANGE_SET_HOOK, [invocation_point[0] = rt::m("InvocationPoint",
+    &rt::ENUM), failure_mode[1] = rt::m("FailureMode", &rt::ENUM), type_name[2] =
+    rt::m("TypeName", &rt::STRING).min(10.0), type_version_id[3] = rt::m("TypeVersionId",
+    &rt::STRING).min(1.0), type_configuration_version_id[4] =
+    rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0), target_details[5] =
+    rt::m("TargetDetails", &CHANGE_SET_HOOK_TARGET_DETAILS)]
 );
 /// Specifies `RESOURCE` type target details for activated Hooks.
 #[derive(Clone, Default, PartialEq)]
@@ -138,16 +117,10 @@ pub struct ChangeSetHookResourceTargetDetails {
     pub resource_action: Option<ChangeAction>,
 }
 rt::structure!(
-    ChangeSetHookResourceTargetDetails, CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS, 0 =>
-    logical_resource_id, 1 => resource_type, 2 => resource_action
-);
-pub static CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChangeSetHookResourceTargetDetails",
-    &[
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("ResourceAction", &rt::ENUM),
-    ],
+    ChangeSetHookResourceTargetDetails, CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS,
+    [logical_resource_id[0] = rt::m("LogicalResourceId", &rt::STRING), resource_type[1] =
+    rt::m("ResourceType", &rt::STRING).min(1.0), resource_action[2] =
+    rt::m("ResourceAction", &rt::ENUM)]
 );
 /// Specifies target details for an activated Hook.
 #[derive(Clone, Default, PartialEq)]
@@ -158,15 +131,9 @@ pub struct ChangeSetHookTargetDetails {
     pub resource_target_details: Option<ChangeSetHookResourceTargetDetails>,
 }
 rt::structure!(
-    ChangeSetHookTargetDetails, CHANGE_SET_HOOK_TARGET_DETAILS, 0 => target_type, 1 =>
-    resource_target_details
-);
-pub static CHANGE_SET_HOOK_TARGET_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChangeSetHookTargetDetails",
-    &[
-        rt::m("TargetType", &rt::ENUM),
-        rt::m("ResourceTargetDetails", &CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS),
-    ],
+    ChangeSetHookTargetDetails, CHANGE_SET_HOOK_TARGET_DETAILS, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM), resource_target_details[1] =
+    rt::m("ResourceTargetDetails", &CHANGE_SET_HOOK_RESOURCE_TARGET_DETAILS)]
 );
 pub static CHANGE_SET_HOOKS: rt::Schema = rt::Schema::list(
     "ChangeSetHooks",
@@ -179,12 +146,10 @@ rt::string_enum! {
 /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeSetNotFoundException {}
-rt::structure!(ChangeSetNotFoundException, CHANGE_SET_NOT_FOUND_EXCEPTION);
-pub static CHANGE_SET_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ChangeSetNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ChangeSetNotFound"));
+rt::structure!(
+    ChangeSetNotFoundException, CHANGE_SET_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("ChangeSetNotFound"))
+);
 rt::string_enum! {
     pub enum ChangeSetStatus { CreatePending = "CREATE_PENDING", CreateInProgress =
     "CREATE_IN_PROGRESS", CreateComplete = "CREATE_COMPLETE", DeletePending =
@@ -226,28 +191,17 @@ pub struct ChangeSetSummary {
     pub import_existing_resources: Option<bool>,
 }
 rt::structure!(
-    ChangeSetSummary, CHANGE_SET_SUMMARY, 0 => stack_id, 1 => stack_name, 2 =>
-    change_set_id, 3 => change_set_name, 4 => execution_status, 5 => status, 6 =>
-    status_reason, 7 => creation_time, 8 => description, 9 => include_nested_stacks, 10
-    => parent_change_set_id, 11 => root_change_set_id, 12 => import_existing_resources
-);
-pub static CHANGE_SET_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ChangeSetSummary",
-    &[
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
-        rt::m("RootChangeSetId", &rt::STRING).min(1.0),
-        rt::m("ImportExistingResources", &rt::BOOLEAN),
-    ],
+    ChangeSetSummary, CHANGE_SET_SUMMARY, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    stack_name[1] = rt::m("StackName", &rt::STRING), change_set_id[2] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name[3] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), execution_status[4] =
+    rt::m("ExecutionStatus", &rt::ENUM), status[5] = rt::m("Status", &rt::ENUM),
+    status_reason[6] = rt::m("StatusReason", &rt::STRING), creation_time[7] =
+    rt::m("CreationTime", &rt::TIMESTAMP), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), include_nested_stacks[9] = rt::m("IncludeNestedStacks",
+    &rt::BOOLEAN), parent_change_set_id[10] = rt::m("ParentChangeSetId", &rt::STRING)
+    .min(1.0), root_change_set_id[11] = rt::m("RootChangeSetId", &rt::STRING).min(1.0),
+    import_existing_resources[12] = rt::m("ImportExistingResources", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum ChangeSetType { Create = "CREATE", Update = "UPDATE", Import = "IMPORT" }
@@ -273,15 +227,9 @@ rt::string_enum! {
 pub struct ConcurrentResourcesLimitExceededException {}
 rt::structure!(
     ConcurrentResourcesLimitExceededException,
-    CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION
+    CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION, [].error(&rt::ErrorTraits::new(429u16,
+    false).code("ConcurrentResourcesLimitExceeded"))
 );
-pub static CONCURRENT_RESOURCES_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConcurrentResourcesLimitExceededException",
-        &[],
-    )
-    .error(
-        &rt::ErrorTraits::new(429u16, false).code("ConcurrentResourcesLimitExceeded"),
-    );
 /// The input for the ContinueUpdateRollback action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinueUpdateRollbackInput {
@@ -315,27 +263,17 @@ pub struct ContinueUpdateRollbackInput {
     pub force_rollback: Option<bool>,
 }
 rt::structure!(
-    ContinueUpdateRollbackInput, CONTINUE_UPDATE_ROLLBACK_INPUT, 0 => stack_name, 1 =>
-    role_arn, 2 => resources_to_skip, 3 => client_request_token, 4 => force_rollback
-);
-pub static CONTINUE_UPDATE_ROLLBACK_INPUT: rt::Schema = rt::Schema::structure(
-    "ContinueUpdateRollbackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("ResourcesToSkip", &RESOURCES_TO_SKIP),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("ForceRollback", &rt::BOOLEAN),
-    ],
+    ContinueUpdateRollbackInput, CONTINUE_UPDATE_ROLLBACK_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] =
+    rt::m("RoleARN", &rt::STRING).min(20.0), resources_to_skip[2] =
+    rt::m("ResourcesToSkip", &RESOURCES_TO_SKIP), client_request_token[3] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), force_rollback[4] =
+    rt::m("ForceRollback", &rt::BOOLEAN)]
 );
 /// The output for a ContinueUpdateRollback operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinueUpdateRollbackOutput {}
-rt::structure!(ContinueUpdateRollbackOutput, CONTINUE_UPDATE_ROLLBACK_OUTPUT);
-pub static CONTINUE_UPDATE_ROLLBACK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ContinueUpdateRollbackOutput",
-    &[],
-);
+rt::structure!(ContinueUpdateRollbackOutput, CONTINUE_UPDATE_ROLLBACK_OUTPUT, []);
 /// The input for the CreateChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChangeSetInput {
@@ -439,40 +377,26 @@ pub struct CreateChangeSetInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    CreateChangeSetInput, CREATE_CHANGE_SET_INPUT, 0 => stack_name, 1 => template_body, 2
-    => template_url, 3 => use_previous_template, 4 => parameters, 5 => capabilities, 6 =>
-    resource_types, 7 => role_arn, 8 => rollback_configuration, 9 => notification_arns,
-    10 => tags, 11 => change_set_name, 12 => client_token, 13 => description, 14 =>
-    change_set_type, 15 => resources_to_import, 16 => include_nested_stacks, 17 =>
-    on_stack_failure, 18 => import_existing_resources, 19 => deployment_mode, 20 =>
-    deployment_config, 21 => disable_validation
-);
-pub static CREATE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateChangeSetInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("UsePreviousTemplate", &rt::BOOLEAN),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("Tags", &TAGS),
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientToken", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ChangeSetType", &rt::ENUM),
-        rt::m("ResourcesToImport", &RESOURCES_TO_IMPORT),
-        rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("OnStackFailure", &rt::ENUM),
-        rt::m("ImportExistingResources", &rt::BOOLEAN),
-        rt::m("DeploymentMode", &rt::ENUM),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-        rt::m("DisableValidation", &rt::BOOLEAN),
-    ],
+    CreateChangeSetInput, CREATE_CHANGE_SET_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[3] = rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters[4]
+    = rt::m("Parameters", &PARAMETERS), capabilities[5] = rt::m("Capabilities",
+    &CAPABILITIES), resource_types[6] = rt::m("ResourceTypes", &RESOURCE_TYPES),
+    role_arn[7] = rt::m("RoleARN", &rt::STRING).min(20.0), rollback_configuration[8] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), notification_arns[9] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags[10] = rt::m("Tags", &TAGS),
+    change_set_name[11] = rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), client_token[12] = rt::m("ClientToken", &rt::STRING).min(1.0),
+    description[13] = rt::m("Description", &rt::STRING).min(1.0), change_set_type[14] =
+    rt::m("ChangeSetType", &rt::ENUM), resources_to_import[15] =
+    rt::m("ResourcesToImport", &RESOURCES_TO_IMPORT), include_nested_stacks[16] =
+    rt::m("IncludeNestedStacks", &rt::BOOLEAN), on_stack_failure[17] =
+    rt::m("OnStackFailure", &rt::ENUM), import_existing_resources[18] =
+    rt::m("ImportExistingResources", &rt::BOOLEAN), deployment_mode[19] =
+    rt::m("DeploymentMode", &rt::ENUM), deployment_config[20] = rt::m("DeploymentConfig",
+    &DEPLOYMENT_CONFIG), disable_validation[21] = rt::m("DisableValidation",
+    &rt::BOOLEAN)]
 );
 /// The output for the CreateChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -482,10 +406,9 @@ pub struct CreateChangeSetOutput {
     /// The unique ID of the stack.
     pub stack_id: Option<String>,
 }
-rt::structure!(CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, 0 => id, 1 => stack_id);
-pub static CREATE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateChangeSetOutput",
-    &[rt::m("Id", &rt::STRING).min(1.0), rt::m("StackId", &rt::STRING)],
+rt::structure!(
+    CreateChangeSetOutput, CREATE_CHANGE_SET_OUTPUT, [id[0] = rt::m("Id", &rt::STRING)
+    .min(1.0), stack_id[1] = rt::m("StackId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateInput {
@@ -501,17 +424,11 @@ pub struct CreateGeneratedTemplateInput {
     pub template_configuration: Option<TemplateConfiguration>,
 }
 rt::structure!(
-    CreateGeneratedTemplateInput, CREATE_GENERATED_TEMPLATE_INPUT, 0 => resources, 1 =>
-    generated_template_name, 2 => stack_name, 3 => template_configuration
-);
-pub static CREATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateGeneratedTemplateInput",
-    &[
-        rt::m("Resources", &RESOURCE_DEFINITIONS).min(1.0),
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING),
-        rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
-    ],
+    CreateGeneratedTemplateInput, CREATE_GENERATED_TEMPLATE_INPUT, [resources[0] =
+    rt::m("Resources", &RESOURCE_DEFINITIONS).min(1.0), generated_template_name[1] =
+    rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_name[2] = rt::m("StackName", &rt::STRING), template_configuration[3] =
+    rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGeneratedTemplateOutput {
@@ -519,12 +436,8 @@ pub struct CreateGeneratedTemplateOutput {
     pub generated_template_id: Option<String>,
 }
 rt::structure!(
-    CreateGeneratedTemplateOutput, CREATE_GENERATED_TEMPLATE_OUTPUT, 0 =>
-    generated_template_id
-);
-pub static CREATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateGeneratedTemplateOutput",
-    &[rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)],
+    CreateGeneratedTemplateOutput, CREATE_GENERATED_TEMPLATE_OUTPUT,
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
 );
 /// The input for CreateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -621,38 +534,24 @@ pub struct CreateStackInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    CreateStackInput, CREATE_STACK_INPUT, 0 => stack_name, 1 => template_body, 2 =>
-    template_url, 3 => parameters, 4 => disable_rollback, 5 => rollback_configuration, 6
-    => timeout_in_minutes, 7 => notification_arns, 8 => capabilities, 9 =>
-    resource_types, 10 => role_arn, 11 => on_failure, 12 => stack_policy_body, 13 =>
-    stack_policy_url, 14 => tags, 15 => client_request_token, 16 =>
-    enable_termination_protection, 17 => retain_except_on_create, 18 =>
-    deployment_config, 19 => disable_validation
-);
-pub static CREATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("OnFailure", &rt::ENUM),
-        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
-        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAGS),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("EnableTerminationProtection", &rt::BOOLEAN),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-        rt::m("DisableValidation", &rt::BOOLEAN),
-    ],
+    CreateStackInput, CREATE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    parameters[3] = rt::m("Parameters", &PARAMETERS), disable_rollback[4] =
+    rt::m("DisableRollback", &rt::BOOLEAN), rollback_configuration[5] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), timeout_in_minutes[6] =
+    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), notification_arns[7] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), capabilities[8] =
+    rt::m("Capabilities", &CAPABILITIES), resource_types[9] = rt::m("ResourceTypes",
+    &RESOURCE_TYPES), role_arn[10] = rt::m("RoleARN", &rt::STRING).min(20.0),
+    on_failure[11] = rt::m("OnFailure", &rt::ENUM), stack_policy_body[12] =
+    rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url[13] =
+    rt::m("StackPolicyURL", &rt::STRING).min(1.0), tags[14] = rt::m("Tags", &TAGS),
+    client_request_token[15] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    enable_termination_protection[16] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN), retain_except_on_create[17] = rt::m("RetainExceptOnCreate",
+    &rt::BOOLEAN), deployment_config[18] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
+    disable_validation[19] = rt::m("DisableValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesInput {
@@ -700,22 +599,15 @@ pub struct CreateStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    CreateStackInstancesInput, CREATE_STACK_INSTANCES_INPUT, 0 => stack_set_name, 1 =>
-    accounts, 2 => deployment_targets, 3 => regions, 4 => parameter_overrides, 5 =>
-    operation_preferences, 6 => operation_id, 7 => call_as
-);
-pub static CREATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackInstancesInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
-        rt::m("ParameterOverrides", &PARAMETERS),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    CreateStackInstancesInput, CREATE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), parameter_overrides[4] = rt::m("ParameterOverrides",
+    &PARAMETERS), operation_preferences[5] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackInstancesOutput {
@@ -723,11 +615,8 @@ pub struct CreateStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    CreateStackInstancesOutput, CREATE_STACK_INSTANCES_OUTPUT, 0 => operation_id
-);
-pub static CREATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    CreateStackInstancesOutput, CREATE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 /// The output for a CreateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -737,10 +626,9 @@ pub struct CreateStackOutput {
     /// A unique identifier for this stack operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
 }
-rt::structure!(CreateStackOutput, CREATE_STACK_OUTPUT, 0 => stack_id, 1 => operation_id);
-pub static CREATE_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackOutput",
-    &[rt::m("StackId", &rt::STRING), rt::m("OperationId", &rt::STRING)],
+rt::structure!(
+    CreateStackOutput, CREATE_STACK_OUTPUT, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackRefactorInput {
@@ -754,17 +642,11 @@ pub struct CreateStackRefactorInput {
     pub stack_definitions: Vec<StackDefinition>,
 }
 rt::structure!(
-    CreateStackRefactorInput, CREATE_STACK_REFACTOR_INPUT, 0 => description, 1 =>
-    enable_stack_creation, 2 => resource_mappings, 3 => stack_definitions
-);
-pub static CREATE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackRefactorInput",
-    &[
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("EnableStackCreation", &rt::BOOLEAN),
-        rt::m("ResourceMappings", &RESOURCE_MAPPINGS),
-        rt::m("StackDefinitions", &STACK_DEFINITIONS).flags(rt::REQUIRED),
-    ],
+    CreateStackRefactorInput, CREATE_STACK_REFACTOR_INPUT, [description[0] =
+    rt::m("Description", &rt::STRING).min(1.0), enable_stack_creation[1] =
+    rt::m("EnableStackCreation", &rt::BOOLEAN), resource_mappings[2] =
+    rt::m("ResourceMappings", &RESOURCE_MAPPINGS), stack_definitions[3] =
+    rt::m("StackDefinitions", &STACK_DEFINITIONS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackRefactorOutput {
@@ -772,11 +654,8 @@ pub struct CreateStackRefactorOutput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    CreateStackRefactorOutput, CREATE_STACK_REFACTOR_OUTPUT, 0 => stack_refactor_id
-);
-pub static CREATE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackRefactorOutput",
-    &[rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)],
+    CreateStackRefactorOutput, CREATE_STACK_REFACTOR_OUTPUT, [stack_refactor_id[0] =
+    rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackSetInput {
@@ -861,48 +740,33 @@ pub struct CreateStackSetInput {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    CreateStackSetInput, CREATE_STACK_SET_INPUT, 0 => stack_set_name, 1 => description, 2
-    => template_body, 3 => template_url, 4 => stack_id, 5 => parameters, 6 =>
-    capabilities, 7 => tags, 8 => administration_role_arn, 9 => execution_role_name, 10
-    => permission_model, 11 => auto_deployment, 12 => call_as, 13 =>
-    client_request_token, 14 => managed_execution
-);
-pub static CREATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackSetInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("StackId", &rt::STRING),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("CallAs", &rt::ENUM),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-    ],
+    CreateStackSetInput, CREATE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), template_body[2] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[3] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    stack_id[4] = rt::m("StackId", &rt::STRING), parameters[5] = rt::m("Parameters",
+    &PARAMETERS), capabilities[6] = rt::m("Capabilities", &CAPABILITIES), tags[7] =
+    rt::m("Tags", &TAGS), administration_role_arn[8] = rt::m("AdministrationRoleARN",
+    &rt::STRING).min(20.0), execution_role_name[9] = rt::m("ExecutionRoleName",
+    &rt::STRING).min(1.0), permission_model[10] = rt::m("PermissionModel", &rt::ENUM),
+    auto_deployment[11] = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), call_as[12] =
+    rt::m("CallAs", &rt::ENUM), client_request_token[13] = rt::m("ClientRequestToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), managed_execution[14] =
+    rt::m("ManagedExecution", &MANAGED_EXECUTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStackSetOutput {
     /// The ID of the StackSet that you're creating.
     pub stack_set_id: Option<String>,
 }
-rt::structure!(CreateStackSetOutput, CREATE_STACK_SET_OUTPUT, 0 => stack_set_id);
-pub static CREATE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateStackSetOutput",
-    &[rt::m("StackSetId", &rt::STRING)],
+rt::structure!(
+    CreateStackSetOutput, CREATE_STACK_SET_OUTPUT, [stack_set_id[0] = rt::m("StackSetId",
+    &rt::STRING)]
 );
 /// The specified resource exists, but has been changed.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatedButModifiedException {}
-rt::structure!(CreatedButModifiedException, CREATED_BUT_MODIFIED_EXCEPTION);
-pub static CREATED_BUT_MODIFIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CreatedButModifiedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("CreatedButModifiedException"));
+rt::structure!(
+    CreatedButModifiedException, CREATED_BUT_MODIFIED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("CreatedButModifiedException"))
+);

@@ -6,20 +6,12 @@ use tucuxi::codegen as rt;
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateOrganizationsAccessInput {}
 rt::structure!(
-    DeactivateOrganizationsAccessInput, DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT
-);
-pub static DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateOrganizationsAccessInput",
-    &[],
+    DeactivateOrganizationsAccessInput, DEACTIVATE_ORGANIZATIONS_ACCESS_INPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateOrganizationsAccessOutput {}
 rt::structure!(
-    DeactivateOrganizationsAccessOutput, DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT
-);
-pub static DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateOrganizationsAccessOutput",
-    &[],
+    DeactivateOrganizationsAccessOutput, DEACTIVATE_ORGANIZATIONS_ACCESS_OUTPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateTypeInput {
@@ -37,23 +29,13 @@ pub struct DeactivateTypeInput {
     pub arn: Option<String>,
 }
 rt::structure!(
-    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, 0 => type_name, 1 => type_, 2 => arn
-);
-pub static DEACTIVATE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateTypeInput",
-    &[
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Type", &rt::ENUM),
-        rt::m("Arn", &rt::STRING),
-    ],
+    DeactivateTypeInput, DEACTIVATE_TYPE_INPUT, [type_name[0] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_[1] = rt::m("Type", &rt::ENUM), arn[2] = rt::m("Arn",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateTypeOutput {}
-rt::structure!(DeactivateTypeOutput, DEACTIVATE_TYPE_OUTPUT);
-pub static DEACTIVATE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeactivateTypeOutput",
-    &[],
-);
+rt::structure!(DeactivateTypeOutput, DEACTIVATE_TYPE_OUTPUT, []);
 /// The input for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetInput {
@@ -63,35 +45,23 @@ pub struct DeleteChangeSetInput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, 0 => change_set_name, 1 => stack_name
-);
-pub static DELETE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteChangeSetInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-    ],
+    DeleteChangeSetInput, DELETE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0)]
 );
 /// The output for the DeleteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChangeSetOutput {}
-rt::structure!(DeleteChangeSetOutput, DELETE_CHANGE_SET_OUTPUT);
-pub static DELETE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteChangeSetOutput",
-    &[],
-);
+rt::structure!(DeleteChangeSetOutput, DELETE_CHANGE_SET_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGeneratedTemplateInput {
     /// The name or Amazon Resource Name (ARN) of a generated template.
     pub generated_template_name: String,
 }
 rt::structure!(
-    DeleteGeneratedTemplateInput, DELETE_GENERATED_TEMPLATE_INPUT, 0 =>
-    generated_template_name
-);
-pub static DELETE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteGeneratedTemplateInput, DELETE_GENERATED_TEMPLATE_INPUT,
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for DeleteStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -121,19 +91,12 @@ pub struct DeleteStackInput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DeleteStackInput, DELETE_STACK_INPUT, 0 => stack_name, 1 => retain_resources, 2 =>
-    role_arn, 3 => client_request_token, 4 => deletion_mode, 5 => deployment_config
-);
-pub static DELETE_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RetainResources", &RETAIN_RESOURCES),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("DeletionMode", &rt::ENUM),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-    ],
+    DeleteStackInput, DELETE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), retain_resources[1] = rt::m("RetainResources",
+    &RETAIN_RESOURCES), role_arn[2] = rt::m("RoleARN", &rt::STRING).min(20.0),
+    client_request_token[3] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    deletion_mode[4] = rt::m("DeletionMode", &rt::ENUM), deployment_config[5] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesInput {
@@ -172,22 +135,15 @@ pub struct DeleteStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, 0 => stack_set_name, 1 =>
-    accounts, 2 => deployment_targets, 3 => regions, 4 => operation_preferences, 5 =>
-    retain_stacks, 6 => operation_id, 7 => call_as
-);
-pub static DELETE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInstancesInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("RetainStacks", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DeleteStackInstancesInput, DELETE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), operation_preferences[4] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), retain_stacks[5] = rt::m("RetainStacks",
+    &rt::BOOLEAN).flags(rt::REQUIRED), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackInstancesOutput {
@@ -195,11 +151,8 @@ pub struct DeleteStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, 0 => operation_id
-);
-pub static DELETE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    DeleteStackInstancesOutput, DELETE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetInput {
@@ -214,19 +167,13 @@ pub struct DeleteStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DeleteStackSetInput, DELETE_STACK_SET_INPUT, 0 => stack_set_name, 1 => call_as
-);
-pub static DELETE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackSetInput",
-    &[rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), rt::m("CallAs", &rt::ENUM)],
+    DeleteStackSetInput, DELETE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as[1] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStackSetOutput {}
-rt::structure!(DeleteStackSetOutput, DELETE_STACK_SET_OUTPUT);
-pub static DELETE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStackSetOutput",
-    &[],
-);
+rt::structure!(DeleteStackSetOutput, DELETE_STACK_SET_OUTPUT, []);
 rt::string_enum! {
     pub enum DeletionMode { Standard = "STANDARD", ForceDeleteStack =
     "FORCE_DELETE_STACK" }
@@ -244,10 +191,9 @@ pub struct DeploymentConfig {
     /// Default: `false`
     pub disable_rollback: Option<bool>,
 }
-rt::structure!(DeploymentConfig, DEPLOYMENT_CONFIG, 0 => mode, 1 => disable_rollback);
-pub static DEPLOYMENT_CONFIG: rt::Schema = rt::Schema::structure(
-    "DeploymentConfig",
-    &[rt::m("Mode", &rt::ENUM), rt::m("DisableRollback", &rt::BOOLEAN)],
+rt::structure!(
+    DeploymentConfig, DEPLOYMENT_CONFIG, [mode[0] = rt::m("Mode", &rt::ENUM),
+    disable_rollback[1] = rt::m("DisableRollback", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum DeploymentConfigMode { Standard = "STANDARD", Express = "EXPRESS" }
@@ -283,17 +229,11 @@ pub struct DeploymentTargets {
     pub account_filter_type: Option<AccountFilterType>,
 }
 rt::structure!(
-    DeploymentTargets, DEPLOYMENT_TARGETS, 0 => accounts, 1 => accounts_url, 2 =>
-    organizational_unit_ids, 3 => account_filter_type
-);
-pub static DEPLOYMENT_TARGETS: rt::Schema = rt::Schema::structure(
-    "DeploymentTargets",
-    &[
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("AccountsUrl", &rt::STRING).min(1.0),
-        rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
-        rt::m("AccountFilterType", &rt::ENUM),
-    ],
+    DeploymentTargets, DEPLOYMENT_TARGETS, [accounts[0] = rt::m("Accounts",
+    &ACCOUNT_LIST), accounts_url[1] = rt::m("AccountsUrl", &rt::STRING).min(1.0),
+    organizational_unit_ids[2] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), account_filter_type[3] = rt::m("AccountFilterType",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum DeprecatedStatus { Live = "LIVE", Deprecated = "DEPRECATED" }
@@ -316,25 +256,13 @@ pub struct DeregisterTypeInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, 0 => arn, 1 => type_, 2 => type_name, 3
-    => version_id
-);
-pub static DEREGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeregisterTypeInput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-    ],
+    DeregisterTypeInput, DEREGISTER_TYPE_INPUT, [arn[0] = rt::m("Arn", &rt::STRING),
+    type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING)
+    .min(10.0), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTypeOutput {}
-rt::structure!(DeregisterTypeOutput, DEREGISTER_TYPE_OUTPUT);
-pub static DEREGISTER_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeregisterTypeOutput",
-    &[],
-);
+rt::structure!(DeregisterTypeOutput, DEREGISTER_TYPE_OUTPUT, []);
 /// The input for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountLimitsInput {
@@ -342,11 +270,8 @@ pub struct DescribeAccountLimitsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, 0 => next_token
-);
-pub static DESCRIBE_ACCOUNT_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountLimitsInput",
-    &[rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeAccountLimitsInput, DESCRIBE_ACCOUNT_LIMITS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for the DescribeAccountLimits action.
 #[derive(Clone, Default, PartialEq)]
@@ -357,15 +282,9 @@ pub struct DescribeAccountLimitsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, 0 => account_limits, 1
-    => next_token
-);
-pub static DESCRIBE_ACCOUNT_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountLimitsOutput",
-    &[
-        rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeAccountLimitsOutput, DESCRIBE_ACCOUNT_LIMITS_OUTPUT, [account_limits[0] =
+    rt::m("AccountLimits", &ACCOUNT_LIMIT_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksInput {
@@ -379,17 +298,11 @@ pub struct DescribeChangeSetHooksInput {
     pub logical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, 0 => change_set_name, 1
-    => stack_name, 2 => next_token, 3 => logical_resource_id
-);
-pub static DESCRIBE_CHANGE_SET_HOOKS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetHooksInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING),
-    ],
+    DescribeChangeSetHooksInput, DESCRIBE_CHANGE_SET_HOOKS_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), logical_resource_id[3] = rt::m("LogicalResourceId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChangeSetHooksOutput {
@@ -409,21 +322,12 @@ pub struct DescribeChangeSetHooksOutput {
     pub stack_name: Option<String>,
 }
 rt::structure!(
-    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, 0 => change_set_id, 1
-    => change_set_name, 2 => hooks, 3 => status, 4 => next_token, 5 => stack_id, 6 =>
-    stack_name
-);
-pub static DESCRIBE_CHANGE_SET_HOOKS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetHooksOutput",
-    &[
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("Hooks", &CHANGE_SET_HOOKS),
-        rt::m("Status", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
-    ],
+    DescribeChangeSetHooksOutput, DESCRIBE_CHANGE_SET_HOOKS_OUTPUT, [change_set_id[0] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), change_set_name[1] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), hooks[2] = rt::m("Hooks",
+    &CHANGE_SET_HOOKS), status[3] = rt::m("Status", &rt::ENUM), next_token[4] =
+    rt::m("NextToken", &rt::STRING).min(1.0), stack_id[5] = rt::m("StackId",
+    &rt::STRING), stack_name[6] = rt::m("StackName", &rt::STRING)]
 );
 /// The input for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -438,17 +342,11 @@ pub struct DescribeChangeSetInput {
     pub include_property_values: Option<bool>,
 }
 rt::structure!(
-    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, 0 => change_set_name, 1 =>
-    stack_name, 2 => next_token, 3 => include_property_values
-);
-pub static DESCRIBE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("IncludePropertyValues", &rt::BOOLEAN),
-    ],
+    DescribeChangeSetInput, DESCRIBE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), include_property_values[3] = rt::m("IncludePropertyValues",
+    &rt::BOOLEAN)]
 );
 /// The output for the DescribeChangeSet action.
 #[derive(Clone, Default, PartialEq)]
@@ -516,43 +414,26 @@ pub struct DescribeChangeSetOutput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, 0 => change_set_name, 1 =>
-    change_set_id, 2 => stack_id, 3 => stack_name, 4 => description, 5 => parameters, 6
-    => creation_time, 7 => execution_status, 8 => status, 9 => status_reason, 10 =>
-    stack_drift_status, 11 => notification_arns, 12 => rollback_configuration, 13 =>
-    capabilities, 14 => tags, 15 => changes, 16 => next_token, 17 =>
-    include_nested_stacks, 18 => parent_change_set_id, 19 => root_change_set_id, 20 =>
-    on_stack_failure, 21 => import_existing_resources, 22 => deployment_mode, 23 =>
-    deployment_config
-);
-pub static DESCRIBE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChangeSetOutput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StackDriftStatus", &rt::ENUM),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("Changes", &CHANGES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("IncludeNestedStacks", &rt::BOOLEAN),
-        rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
-        rt::m("RootChangeSetId", &rt::STRING).min(1.0),
-        rt::m("OnStackFailure", &rt::ENUM),
-        rt::m("ImportExistingResources", &rt::BOOLEAN),
-        rt::m("DeploymentMode", &rt::ENUM),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-    ],
+    DescribeChangeSetOutput, DESCRIBE_CHANGE_SET_OUTPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).min(1.0), change_set_id[1] = rt::m("ChangeSetId",
+    &rt::STRING).min(1.0), stack_id[2] = rt::m("StackId", &rt::STRING), stack_name[3] =
+    rt::m("StackName", &rt::STRING), description[4] = rt::m("Description", &rt::STRING)
+    .min(1.0), parameters[5] = rt::m("Parameters", &PARAMETERS), creation_time[6] =
+    rt::m("CreationTime", &rt::TIMESTAMP), execution_status[7] = rt::m("ExecutionStatus",
+    &rt::ENUM), status[8] = rt::m("Status", &rt::ENUM), status_reason[9] =
+    rt::m("StatusReason", &rt::STRING), stack_drift_status[10] =
+    rt::m("StackDriftStatus", &rt::ENUM), notification_arns[11] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), rollback_configuration[12] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), capabilities[13] =
+    rt::m("Capabilities", &CAPABILITIES), tags[14] = rt::m("Tags", &TAGS), changes[15] =
+    rt::m("Changes", &CHANGES), next_token[16] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), include_nested_stacks[17] = rt::m("IncludeNestedStacks", &rt::BOOLEAN),
+    parent_change_set_id[18] = rt::m("ParentChangeSetId", &rt::STRING).min(1.0),
+    root_change_set_id[19] = rt::m("RootChangeSetId", &rt::STRING).min(1.0),
+    on_stack_failure[20] = rt::m("OnStackFailure", &rt::ENUM),
+    import_existing_resources[21] = rt::m("ImportExistingResources", &rt::BOOLEAN),
+    deployment_mode[22] = rt::m("DeploymentMode", &rt::ENUM), deployment_config[23] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsInput {
@@ -568,18 +449,11 @@ pub struct DescribeEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, 0 => stack_name, 1 => change_set_name, 2
-    => operation_id, 3 => filters, 4 => next_token
-);
-pub static DESCRIBE_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeEventsInput",
-    &[
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("Filters", &EVENT_FILTER),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeEventsInput, DESCRIBE_EVENTS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).min(1.0), change_set_name[1] = rt::m("ChangeSetName", &rt::STRING)
+    .min(1.0), operation_id[2] = rt::m("OperationId", &rt::STRING), filters[3] =
+    rt::m("Filters", &EVENT_FILTER), next_token[4] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventsOutput {
@@ -589,14 +463,9 @@ pub struct DescribeEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, 0 => operation_events, 1 => next_token
-);
-pub static DESCRIBE_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeEventsOutput",
-    &[
-        rt::m("OperationEvents", &OPERATION_EVENTS),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeEventsOutput, DESCRIBE_EVENTS_OUTPUT, [operation_events[0] =
+    rt::m("OperationEvents", &OPERATION_EVENTS), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateInput {
@@ -604,12 +473,9 @@ pub struct DescribeGeneratedTemplateInput {
     pub generated_template_name: String,
 }
 rt::structure!(
-    DescribeGeneratedTemplateInput, DESCRIBE_GENERATED_TEMPLATE_INPUT, 0 =>
-    generated_template_name
-);
-pub static DESCRIBE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGeneratedTemplateInput",
-    &[rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribeGeneratedTemplateInput, DESCRIBE_GENERATED_TEMPLATE_INPUT,
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGeneratedTemplateOutput {
@@ -646,26 +512,16 @@ pub struct DescribeGeneratedTemplateOutput {
     pub total_warnings: Option<i32>,
 }
 rt::structure!(
-    DescribeGeneratedTemplateOutput, DESCRIBE_GENERATED_TEMPLATE_OUTPUT, 0 =>
-    generated_template_id, 1 => generated_template_name, 2 => resources, 3 => status, 4
-    => status_reason, 5 => creation_time, 6 => last_updated_time, 7 => progress, 8 =>
-    stack_id, 9 => template_configuration, 10 => total_warnings
-);
-pub static DESCRIBE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGeneratedTemplateOutput",
-    &[
-        rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
-        rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
-        rt::m("Resources", &RESOURCE_DETAILS).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("Progress", &TEMPLATE_PROGRESS),
-        rt::m("StackId", &rt::STRING),
-        rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
-        rt::m("TotalWarnings", &rt::INTEGER).min(0.0),
-    ],
+    DescribeGeneratedTemplateOutput, DESCRIBE_GENERATED_TEMPLATE_OUTPUT,
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
+    generated_template_name[1] = rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
+    resources[2] = rt::m("Resources", &RESOURCE_DETAILS).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING)
+    .min(1.0), creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_updated_time[6] = rt::m("LastUpdatedTime", &rt::TIMESTAMP), progress[7] =
+    rt::m("Progress", &TEMPLATE_PROGRESS), stack_id[8] = rt::m("StackId", &rt::STRING),
+    template_configuration[9] = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
+    total_warnings[10] = rt::m("TotalWarnings", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessInput {
@@ -678,11 +534,8 @@ pub struct DescribeOrganizationsAccessInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, 0 => call_as
-);
-pub static DESCRIBE_ORGANIZATIONS_ACCESS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeOrganizationsAccessInput",
-    &[rt::m("CallAs", &rt::ENUM)],
+    DescribeOrganizationsAccessInput, DESCRIBE_ORGANIZATIONS_ACCESS_INPUT, [call_as[0] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeOrganizationsAccessOutput {
@@ -690,11 +543,8 @@ pub struct DescribeOrganizationsAccessOutput {
     pub status: Option<OrganizationStatus>,
 }
 rt::structure!(
-    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, 0 => status
-);
-pub static DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeOrganizationsAccessOutput",
-    &[rt::m("Status", &rt::ENUM)],
+    DescribeOrganizationsAccessOutput, DESCRIBE_ORGANIZATIONS_ACCESS_OUTPUT, [status[0] =
+    rt::m("Status", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherInput {
@@ -703,10 +553,9 @@ pub struct DescribePublisherInput {
     /// If you don't supply a `PublisherId`, and you have registered as an extension publisher, `DescribePublisher` returns information about your own publisher account.
     pub publisher_id: Option<String>,
 }
-rt::structure!(DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, 0 => publisher_id);
-pub static DESCRIBE_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribePublisherInput",
-    &[rt::m("PublisherId", &rt::STRING).min(1.0)],
+rt::structure!(
+    DescribePublisherInput, DESCRIBE_PUBLISHER_INPUT, [publisher_id[0] =
+    rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePublisherOutput {
@@ -720,17 +569,10 @@ pub struct DescribePublisherOutput {
     pub publisher_profile: Option<String>,
 }
 rt::structure!(
-    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, 0 => publisher_id, 1 =>
-    publisher_status, 2 => identity_provider, 3 => publisher_profile
-);
-pub static DESCRIBE_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribePublisherOutput",
-    &[
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("PublisherStatus", &rt::ENUM),
-        rt::m("IdentityProvider", &rt::ENUM),
-        rt::m("PublisherProfile", &rt::STRING),
-    ],
+    DescribePublisherOutput, DESCRIBE_PUBLISHER_OUTPUT, [publisher_id[0] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), publisher_status[1] =
+    rt::m("PublisherStatus", &rt::ENUM), identity_provider[2] = rt::m("IdentityProvider",
+    &rt::ENUM), publisher_profile[3] = rt::m("PublisherProfile", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanInput {
@@ -738,11 +580,8 @@ pub struct DescribeResourceScanInput {
     pub resource_scan_id: String,
 }
 rt::structure!(
-    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, 0 => resource_scan_id
-);
-pub static DESCRIBE_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeResourceScanInput",
-    &[rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED)],
+    DescribeResourceScanInput, DESCRIBE_RESOURCE_SCAN_INPUT, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourceScanOutput {
@@ -775,25 +614,14 @@ pub struct DescribeResourceScanOutput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, 0 => resource_scan_id, 1
-    => status, 2 => status_reason, 3 => start_time, 4 => end_time, 5 =>
-    percentage_completed, 6 => resource_types, 7 => resources_scanned, 8 =>
-    resources_read, 9 => scan_filters
-);
-pub static DESCRIBE_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeResourceScanOutput",
-    &[
-        rt::m("ResourceScanId", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("PercentageCompleted", &rt::DOUBLE),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("ResourcesScanned", &rt::INTEGER),
-        rt::m("ResourcesRead", &rt::INTEGER),
-        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
-    ],
+    DescribeResourceScanOutput, DESCRIBE_RESOURCE_SCAN_OUTPUT, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING), status[1] = rt::m("Status", &rt::ENUM),
+    status_reason[2] = rt::m("StatusReason", &rt::STRING), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    percentage_completed[5] = rt::m("PercentageCompleted", &rt::DOUBLE),
+    resource_types[6] = rt::m("ResourceTypes", &RESOURCE_TYPES), resources_scanned[7] =
+    rt::m("ResourcesScanned", &rt::INTEGER), resources_read[8] = rt::m("ResourcesRead",
+    &rt::INTEGER), scan_filters[9] = rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusInput {
@@ -804,11 +632,8 @@ pub struct DescribeStackDriftDetectionStatusInput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusInput, DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT,
-    0 => stack_drift_detection_id
-);
-pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackDriftDetectionStatusInput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    [stack_drift_detection_id[0] = rt::m("StackDriftDetectionId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackDriftDetectionStatusOutput {
@@ -840,21 +665,14 @@ pub struct DescribeStackDriftDetectionStatusOutput {
 }
 rt::structure!(
     DescribeStackDriftDetectionStatusOutput,
-    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, 0 => stack_id, 1 =>
-    stack_drift_detection_id, 2 => stack_drift_status, 3 => detection_status, 4 =>
-    detection_status_reason, 5 => drifted_stack_resource_count, 6 => timestamp
-);
-pub static DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackDriftDetectionStatusOutput",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackDriftStatus", &rt::ENUM),
-        rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DetectionStatusReason", &rt::STRING),
-        rt::m("DriftedStackResourceCount", &rt::INTEGER),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    DESCRIBE_STACK_DRIFT_DETECTION_STATUS_OUTPUT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING).flags(rt::REQUIRED), stack_drift_detection_id[1] =
+    rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_drift_status[2] = rt::m("StackDriftStatus", &rt::ENUM), detection_status[3] =
+    rt::m("DetectionStatus", &rt::ENUM).flags(rt::REQUIRED), detection_status_reason[4] =
+    rt::m("DetectionStatusReason", &rt::STRING), drifted_stack_resource_count[5] =
+    rt::m("DriftedStackResourceCount", &rt::INTEGER), timestamp[6] = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// The input for DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
@@ -868,15 +686,9 @@ pub struct DescribeStackEventsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, 0 => stack_name, 1 =>
-    next_token
-);
-pub static DESCRIBE_STACK_EVENTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackEventsInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeStackEventsInput, DESCRIBE_STACK_EVENTS_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStackEvents action.
 #[derive(Clone, Default, PartialEq)]
@@ -887,12 +699,9 @@ pub struct DescribeStackEventsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, 0 => stack_events, 1 =>
-    next_token
-);
-pub static DESCRIBE_STACK_EVENTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackEventsOutput",
-    &[rt::m("StackEvents", &STACK_EVENTS), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStackEventsOutput, DESCRIBE_STACK_EVENTS_OUTPUT, [stack_events[0] =
+    rt::m("StackEvents", &STACK_EVENTS), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceInput {
@@ -911,17 +720,11 @@ pub struct DescribeStackInstanceInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, 0 => stack_set_name, 1 =>
-    stack_instance_account, 2 => stack_instance_region, 3 => call_as
-);
-pub static DESCRIBE_STACK_INSTANCE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackInstanceInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DescribeStackInstanceInput, DESCRIBE_STACK_INSTANCE_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_instance_account[1] =
+    rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
+    stack_instance_region[2] = rt::m("StackInstanceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackInstanceOutput {
@@ -929,11 +732,8 @@ pub struct DescribeStackInstanceOutput {
     pub stack_instance: Option<StackInstance>,
 }
 rt::structure!(
-    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, 0 => stack_instance
-);
-pub static DESCRIBE_STACK_INSTANCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackInstanceOutput",
-    &[rt::m("StackInstance", &STACK_INSTANCE)],
+    DescribeStackInstanceOutput, DESCRIBE_STACK_INSTANCE_OUTPUT, [stack_instance[0] =
+    rt::m("StackInstance", &STACK_INSTANCE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorInput {
@@ -941,11 +741,8 @@ pub struct DescribeStackRefactorInput {
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, 0 => stack_refactor_id
-);
-pub static DESCRIBE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackRefactorInput",
-    &[rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)],
+    DescribeStackRefactorInput, DESCRIBE_STACK_REFACTOR_INPUT, [stack_refactor_id[0] =
+    rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackRefactorOutput {
@@ -965,21 +762,12 @@ pub struct DescribeStackRefactorOutput {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, 0 => description, 1 =>
-    stack_refactor_id, 2 => stack_ids, 3 => execution_status, 4 =>
-    execution_status_reason, 5 => status, 6 => status_reason
-);
-pub static DESCRIBE_STACK_REFACTOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackRefactorOutput",
-    &[
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("StackRefactorId", &rt::STRING),
-        rt::m("StackIds", &STACK_IDS),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("ExecutionStatusReason", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-    ],
+    DescribeStackRefactorOutput, DESCRIBE_STACK_REFACTOR_OUTPUT, [description[0] =
+    rt::m("Description", &rt::STRING).min(1.0), stack_refactor_id[1] =
+    rt::m("StackRefactorId", &rt::STRING), stack_ids[2] = rt::m("StackIds", &STACK_IDS),
+    execution_status[3] = rt::m("ExecutionStatus", &rt::ENUM), execution_status_reason[4]
+    = rt::m("ExecutionStatusReason", &rt::STRING), status[5] = rt::m("Status",
+    &rt::ENUM), status_reason[6] = rt::m("StatusReason", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsInput {
@@ -999,19 +787,11 @@ pub struct DescribeStackResourceDriftsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT, 0 =>
-    stack_name, 1 => stack_resource_drift_status_filters, 2 => next_token, 3 =>
-    max_results
-);
-pub static DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceDriftsInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackResourceDriftStatusFilters", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
-            .min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    DescribeStackResourceDriftsInput, DESCRIBE_STACK_RESOURCE_DRIFTS_INPUT,
+    [stack_name[0] = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stack_resource_drift_status_filters[1] = rt::m("StackResourceDriftStatusFilters",
+    &STACK_RESOURCE_DRIFT_STATUS_FILTERS).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackResourceDriftsOutput {
@@ -1023,15 +803,9 @@ pub struct DescribeStackResourceDriftsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStackResourceDriftsOutput, DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT, 0 =>
-    stack_resource_drifts, 1 => next_token
-);
-pub static DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceDriftsOutput",
-    &[
-        rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeStackResourceDriftsOutput, DESCRIBE_STACK_RESOURCE_DRIFTS_OUTPUT,
+    [stack_resource_drifts[0] = rt::m("StackResourceDrifts", &STACK_RESOURCE_DRIFTS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -1045,15 +819,9 @@ pub struct DescribeStackResourceInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id
-);
-pub static DESCRIBE_STACK_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DescribeStackResourceInput, DESCRIBE_STACK_RESOURCE_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The output for a DescribeStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -1062,12 +830,8 @@ pub struct DescribeStackResourceOutput {
     pub stack_resource_detail: Option<StackResourceDetail>,
 }
 rt::structure!(
-    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT, 0 =>
-    stack_resource_detail
-);
-pub static DESCRIBE_STACK_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourceOutput",
-    &[rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)],
+    DescribeStackResourceOutput, DESCRIBE_STACK_RESOURCE_OUTPUT,
+    [stack_resource_detail[0] = rt::m("StackResourceDetail", &STACK_RESOURCE_DETAIL)]
 );
 /// The input for DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -1089,16 +853,9 @@ pub struct DescribeStackResourcesInput {
     pub physical_resource_id: Option<String>,
 }
 rt::structure!(
-    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id, 2 => physical_resource_id
-);
-pub static DESCRIBE_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourcesInput",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-    ],
+    DescribeStackResourcesInput, DESCRIBE_STACK_RESOURCES_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id[2] = rt::m("PhysicalResourceId", &rt::STRING)]
 );
 /// The output for a DescribeStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -1107,11 +864,8 @@ pub struct DescribeStackResourcesOutput {
     pub stack_resources: Option<Vec<StackResource>>,
 }
 rt::structure!(
-    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, 0 => stack_resources
-);
-pub static DESCRIBE_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackResourcesOutput",
-    &[rt::m("StackResources", &STACK_RESOURCES)],
+    DescribeStackResourcesOutput, DESCRIBE_STACK_RESOURCES_OUTPUT, [stack_resources[0] =
+    rt::m("StackResources", &STACK_RESOURCES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetInput {
@@ -1126,11 +880,9 @@ pub struct DescribeStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, 0 => stack_set_name, 1 => call_as
-);
-pub static DESCRIBE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetInput",
-    &[rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), rt::m("CallAs", &rt::ENUM)],
+    DescribeStackSetInput, DESCRIBE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), call_as[1] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationInput {
@@ -1147,16 +899,10 @@ pub struct DescribeStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT, 0 =>
-    stack_set_name, 1 => operation_id, 2 => call_as
-);
-pub static DESCRIBE_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOperationInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DescribeStackSetOperationInput, DESCRIBE_STACK_SET_OPERATION_INPUT,
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    operation_id[1] = rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    call_as[2] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOperationOutput {
@@ -1164,22 +910,17 @@ pub struct DescribeStackSetOperationOutput {
     pub stack_set_operation: Option<StackSetOperation>,
 }
 rt::structure!(
-    DescribeStackSetOperationOutput, DESCRIBE_STACK_SET_OPERATION_OUTPUT, 0 =>
-    stack_set_operation
-);
-pub static DESCRIBE_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOperationOutput",
-    &[rt::m("StackSetOperation", &STACK_SET_OPERATION)],
+    DescribeStackSetOperationOutput, DESCRIBE_STACK_SET_OPERATION_OUTPUT,
+    [stack_set_operation[0] = rt::m("StackSetOperation", &STACK_SET_OPERATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStackSetOutput {
     /// The specified StackSet.
     pub stack_set: Option<StackSet>,
 }
-rt::structure!(DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, 0 => stack_set);
-pub static DESCRIBE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStackSetOutput",
-    &[rt::m("StackSet", &STACK_SET)],
+rt::structure!(
+    DescribeStackSetOutput, DESCRIBE_STACK_SET_OUTPUT, [stack_set[0] = rt::m("StackSet",
+    &STACK_SET)]
 );
 /// The input for DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -1201,11 +942,8 @@ pub struct DescribeStacksInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksInput, DESCRIBE_STACKS_INPUT, 0 => stack_name, 1 => next_token
-);
-pub static DESCRIBE_STACKS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStacksInput",
-    &[rt::m("StackName", &rt::STRING), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStacksInput, DESCRIBE_STACKS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a DescribeStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -1216,11 +954,8 @@ pub struct DescribeStacksOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, 0 => stacks, 1 => next_token
-);
-pub static DESCRIBE_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStacksOutput",
-    &[rt::m("Stacks", &STACKS), rt::m("NextToken", &rt::STRING).min(1.0)],
+    DescribeStacksOutput, DESCRIBE_STACKS_OUTPUT, [stacks[0] = rt::m("Stacks", &STACKS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeInput {
@@ -1248,19 +983,11 @@ pub struct DescribeTypeInput {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    DescribeTypeInput, DESCRIBE_TYPE_INPUT, 0 => type_, 1 => type_name, 2 => arn, 3 =>
-    version_id, 4 => publisher_id, 5 => public_version_number
-);
-pub static DESCRIBE_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Arn", &rt::STRING),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-    ],
+    DescribeTypeInput, DESCRIBE_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), arn[2] = rt::m("Arn",
+    &rt::STRING), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0),
+    publisher_id[4] = rt::m("PublisherId", &rt::STRING).min(1.0),
+    public_version_number[5] = rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeOutput {
@@ -1377,46 +1104,29 @@ pub struct DescribeTypeOutput {
     pub auto_update: Option<bool>,
 }
 rt::structure!(
-    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, 0 => arn, 1 => type_, 2 => type_name, 3 =>
-    default_version_id, 4 => is_default_version, 5 => type_tests_status, 6 =>
-    type_tests_status_description, 7 => description, 8 => schema, 9 => provisioning_type,
-    10 => deprecated_status, 11 => logging_config, 12 => required_activated_types, 13 =>
-    execution_role_arn, 14 => visibility, 15 => source_url, 16 => documentation_url, 17
-    => last_updated, 18 => time_created, 19 => configuration_schema, 20 => publisher_id,
-    21 => original_type_name, 22 => original_type_arn, 23 => public_version_number, 24 =>
-    latest_public_version, 25 => is_activated, 26 => auto_update
-);
-pub static DESCRIBE_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeOutput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("DefaultVersionId", &rt::STRING).min(1.0),
-        rt::m("IsDefaultVersion", &rt::BOOLEAN),
-        rt::m("TypeTestsStatus", &rt::ENUM),
-        rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Schema", &rt::STRING).min(1.0),
-        rt::m("ProvisioningType", &rt::ENUM),
-        rt::m("DeprecatedStatus", &rt::ENUM),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES),
-        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
-        rt::m("Visibility", &rt::ENUM),
-        rt::m("SourceUrl", &rt::STRING),
-        rt::m("DocumentationUrl", &rt::STRING),
-        rt::m("LastUpdated", &rt::TIMESTAMP),
-        rt::m("TimeCreated", &rt::TIMESTAMP),
-        rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
-        rt::m("OriginalTypeArn", &rt::STRING),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-        rt::m("LatestPublicVersion", &rt::STRING).min(5.0),
-        rt::m("IsActivated", &rt::BOOLEAN),
-        rt::m("AutoUpdate", &rt::BOOLEAN),
-    ],
+    DescribeTypeOutput, DESCRIBE_TYPE_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING),
+    type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING)
+    .min(10.0), default_version_id[3] = rt::m("DefaultVersionId", &rt::STRING).min(1.0),
+    is_default_version[4] = rt::m("IsDefaultVersion", &rt::BOOLEAN), type_tests_status[5]
+    = rt::m("TypeTestsStatus", &rt::ENUM), type_tests_status_description[6] =
+    rt::m("TypeTestsStatusDescription", &rt::STRING).min(1.0), description[7] =
+    rt::m("Description", &rt::STRING).min(1.0), schema[8] = rt::m("Schema", &rt::STRING)
+    .min(1.0), provisioning_type[9] = rt::m("ProvisioningType", &rt::ENUM),
+    deprecated_status[10] = rt::m("DeprecatedStatus", &rt::ENUM), logging_config[11] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), required_activated_types[12] =
+    rt::m("RequiredActivatedTypes", &REQUIRED_ACTIVATED_TYPES), execution_role_arn[13] =
+    rt::m("ExecutionRoleArn", &rt::STRING).min(1.0), visibility[14] = rt::m("Visibility",
+    &rt::ENUM), source_url[15] = rt::m("SourceUrl", &rt::STRING), documentation_url[16] =
+    rt::m("DocumentationUrl", &rt::STRING), last_updated[17] = rt::m("LastUpdated",
+    &rt::TIMESTAMP), time_created[18] = rt::m("TimeCreated", &rt::TIMESTAMP),
+    configuration_schema[19] = rt::m("ConfigurationSchema", &rt::STRING).min(1.0),
+    publisher_id[20] = rt::m("PublisherId", &rt::STRING).min(1.0), original_type_name[21]
+    = rt::m("OriginalTypeName", &rt::STRING).min(10.0), original_type_arn[22] =
+    rt::m("OriginalTypeArn", &rt::STRING), public_version_number[23] =
+    rt::m("PublicVersionNumber", &rt::STRING).min(5.0), latest_public_version[24] =
+    rt::m("LatestPublicVersion", &rt::STRING).min(5.0), is_activated[25] =
+    rt::m("IsActivated", &rt::BOOLEAN), auto_update[26] = rt::m("AutoUpdate",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationInput {
@@ -1426,12 +1136,9 @@ pub struct DescribeTypeRegistrationInput {
     pub registration_token: String,
 }
 rt::structure!(
-    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT, 0 =>
-    registration_token
-);
-pub static DESCRIBE_TYPE_REGISTRATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeRegistrationInput",
-    &[rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribeTypeRegistrationInput, DESCRIBE_TYPE_REGISTRATION_INPUT,
+    [registration_token[0] = rt::m("RegistrationToken", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTypeRegistrationOutput {
@@ -1449,17 +1156,10 @@ pub struct DescribeTypeRegistrationOutput {
     pub type_version_arn: Option<String>,
 }
 rt::structure!(
-    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT, 0 =>
-    progress_status, 1 => description, 2 => type_arn, 3 => type_version_arn
-);
-pub static DESCRIBE_TYPE_REGISTRATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTypeRegistrationOutput",
-    &[
-        rt::m("ProgressStatus", &rt::ENUM),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeVersionArn", &rt::STRING),
-    ],
+    DescribeTypeRegistrationOutput, DESCRIBE_TYPE_REGISTRATION_OUTPUT,
+    [progress_status[0] = rt::m("ProgressStatus", &rt::ENUM), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), type_arn[2] = rt::m("TypeArn",
+    &rt::STRING), type_version_arn[3] = rt::m("TypeVersionArn", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum DetailedStatus { ConfigurationComplete = "CONFIGURATION_COMPLETE",
@@ -1473,15 +1173,9 @@ pub struct DetectStackDriftInput {
     pub logical_resource_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, 0 => stack_name, 1 =>
-    logical_resource_ids
-);
-pub static DETECT_STACK_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackDriftInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0),
-    ],
+    DetectStackDriftInput, DETECT_STACK_DRIFT_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_ids[1] =
+    rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackDriftOutput {
@@ -1491,11 +1185,8 @@ pub struct DetectStackDriftOutput {
     pub stack_drift_detection_id: String,
 }
 rt::structure!(
-    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, 0 => stack_drift_detection_id
-);
-pub static DETECT_STACK_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackDriftOutput",
-    &[rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DetectStackDriftOutput, DETECT_STACK_DRIFT_OUTPUT, [stack_drift_detection_id[0] =
+    rt::m("StackDriftDetectionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftInput {
@@ -1505,15 +1196,9 @@ pub struct DetectStackResourceDriftInput {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, 0 => stack_name, 1
-    => logical_resource_id
-);
-pub static DETECT_STACK_RESOURCE_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackResourceDriftInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DetectStackResourceDriftInput, DETECT_STACK_RESOURCE_DRIFT_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1]
+    = rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackResourceDriftOutput {
@@ -1521,12 +1206,9 @@ pub struct DetectStackResourceDriftOutput {
     pub stack_resource_drift: StackResourceDrift,
 }
 rt::structure!(
-    DetectStackResourceDriftOutput, DETECT_STACK_RESOURCE_DRIFT_OUTPUT, 0 =>
-    stack_resource_drift
-);
-pub static DETECT_STACK_RESOURCE_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackResourceDriftOutput",
-    &[rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT).flags(rt::REQUIRED)],
+    DetectStackResourceDriftOutput, DETECT_STACK_RESOURCE_DRIFT_OUTPUT,
+    [stack_resource_drift[0] = rt::m("StackResourceDrift", &STACK_RESOURCE_DRIFT)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftInput {
@@ -1547,17 +1229,11 @@ pub struct DetectStackSetDriftInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, 0 => stack_set_name, 1 =>
-    operation_preferences, 2 => operation_id, 3 => call_as
-);
-pub static DETECT_STACK_SET_DRIFT_INPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackSetDriftInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    DetectStackSetDriftInput, DETECT_STACK_SET_DRIFT_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_preferences[1] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id[2] =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[3] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetectStackSetDriftOutput {
@@ -1567,11 +1243,8 @@ pub struct DetectStackSetDriftOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, 0 => operation_id
-);
-pub static DETECT_STACK_SET_DRIFT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DetectStackSetDriftOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    DetectStackSetDriftOutput, DETECT_STACK_SET_DRIFT_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum DifferenceType { Add = "ADD", Remove = "REMOVE", NotEqual = "NOT_EQUAL" }

@@ -18,16 +18,9 @@ pub struct EstimateTemplateCostInput {
     pub parameters: Option<Vec<Parameter>>,
 }
 rt::structure!(
-    EstimateTemplateCostInput, ESTIMATE_TEMPLATE_COST_INPUT, 0 => template_body, 1 =>
-    template_url, 2 => parameters
-);
-pub static ESTIMATE_TEMPLATE_COST_INPUT: rt::Schema = rt::Schema::structure(
-    "EstimateTemplateCostInput",
-    &[
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-    ],
+    EstimateTemplateCostInput, ESTIMATE_TEMPLATE_COST_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
+    &rt::STRING).min(1.0), parameters[2] = rt::m("Parameters", &PARAMETERS)]
 );
 /// The output for a EstimateTemplateCost action.
 #[derive(Clone, Default, PartialEq)]
@@ -35,10 +28,9 @@ pub struct EstimateTemplateCostOutput {
     /// An Amazon Web Services Simple Monthly Calculator URL with a query string that describes the resources required to run the template.
     pub url: Option<String>,
 }
-rt::structure!(EstimateTemplateCostOutput, ESTIMATE_TEMPLATE_COST_OUTPUT, 0 => url);
-pub static ESTIMATE_TEMPLATE_COST_OUTPUT: rt::Schema = rt::Schema::structure(
-    "EstimateTemplateCostOutput",
-    &[rt::m("Url", &rt::STRING)],
+rt::structure!(
+    EstimateTemplateCostOutput, ESTIMATE_TEMPLATE_COST_OUTPUT, [url[0] = rt::m("Url",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum EvaluationType { Static = "Static", Dynamic = "Dynamic" }
@@ -49,10 +41,8 @@ pub struct EventFilter {
     /// When set to true, only returns failed events within the operation. This helps quickly identify root causes for a failed operation.
     pub failed_events: Option<bool>,
 }
-rt::structure!(EventFilter, EVENT_FILTER, 0 => failed_events);
-pub static EVENT_FILTER: rt::Schema = rt::Schema::structure(
-    "EventFilter",
-    &[rt::m("FailedEvents", &rt::BOOLEAN)],
+rt::structure!(
+    EventFilter, EVENT_FILTER, [failed_events[0] = rt::m("FailedEvents", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum EventType { StackEvent = "STACK_EVENT", ProgressEvent = "PROGRESS_EVENT",
@@ -81,39 +71,25 @@ pub struct ExecuteChangeSetInput {
     pub retain_except_on_create: Option<bool>,
 }
 rt::structure!(
-    ExecuteChangeSetInput, EXECUTE_CHANGE_SET_INPUT, 0 => change_set_name, 1 =>
-    stack_name, 2 => client_request_token, 3 => disable_rollback, 4 =>
-    retain_except_on_create
-);
-pub static EXECUTE_CHANGE_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteChangeSetInput",
-    &[
-        rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-    ],
+    ExecuteChangeSetInput, EXECUTE_CHANGE_SET_INPUT, [change_set_name[0] =
+    rt::m("ChangeSetName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stack_name[1] =
+    rt::m("StackName", &rt::STRING).min(1.0), client_request_token[2] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), disable_rollback[3] =
+    rt::m("DisableRollback", &rt::BOOLEAN), retain_except_on_create[4] =
+    rt::m("RetainExceptOnCreate", &rt::BOOLEAN)]
 );
 /// The output for the ExecuteChangeSet action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteChangeSetOutput {}
-rt::structure!(ExecuteChangeSetOutput, EXECUTE_CHANGE_SET_OUTPUT);
-pub static EXECUTE_CHANGE_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteChangeSetOutput",
-    &[],
-);
+rt::structure!(ExecuteChangeSetOutput, EXECUTE_CHANGE_SET_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteStackRefactorInput {
     /// The ID associated with the stack refactor created from the CreateStackRefactor action.
     pub stack_refactor_id: String,
 }
 rt::structure!(
-    ExecuteStackRefactorInput, EXECUTE_STACK_REFACTOR_INPUT, 0 => stack_refactor_id
-);
-pub static EXECUTE_STACK_REFACTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteStackRefactorInput",
-    &[rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)],
+    ExecuteStackRefactorInput, EXECUTE_STACK_REFACTOR_INPUT, [stack_refactor_id[0] =
+    rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ExecutionStatus { Unavailable = "UNAVAILABLE", Available = "AVAILABLE",
@@ -132,14 +108,9 @@ pub struct Export {
     /// The value of the exported output, such as a resource physical ID. This value is defined in the `Export` field in the associated stack's `Outputs` section.
     pub value: Option<String>,
 }
-rt::structure!(Export, EXPORT, 0 => exporting_stack_id, 1 => name, 2 => value);
-pub static EXPORT: rt::Schema = rt::Schema::structure(
-    "Export",
-    &[
-        rt::m("ExportingStackId", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("Value", &rt::STRING),
-    ],
+rt::structure!(
+    Export, EXPORT, [exporting_stack_id[0] = rt::m("ExportingStackId", &rt::STRING),
+    name[1] = rt::m("Name", &rt::STRING), value[2] = rt::m("Value", &rt::STRING)]
 );
 pub static EXPORTS: rt::Schema = rt::Schema::list(
     "Exports",

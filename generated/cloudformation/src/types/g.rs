@@ -10,13 +10,9 @@ rt::string_enum! {
 #[derive(Clone, Default, PartialEq)]
 pub struct GeneratedTemplateNotFoundException {}
 rt::structure!(
-    GeneratedTemplateNotFoundException, GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION
+    GeneratedTemplateNotFoundException, GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("GeneratedTemplateNotFound"))
 );
-pub static GENERATED_TEMPLATE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "GeneratedTemplateNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("GeneratedTemplateNotFound"));
 rt::string_enum! {
     pub enum GeneratedTemplateResourceStatus { Pending = "PENDING", InProgress =
     "IN_PROGRESS", Failed = "FAILED", Complete = "COMPLETE" }
@@ -42,15 +38,9 @@ pub struct GetGeneratedTemplateInput {
     pub generated_template_name: String,
 }
 rt::structure!(
-    GetGeneratedTemplateInput, GET_GENERATED_TEMPLATE_INPUT, 0 => format, 1 =>
-    generated_template_name
-);
-pub static GET_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "GetGeneratedTemplateInput",
-    &[
-        rt::m("Format", &rt::ENUM),
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetGeneratedTemplateInput, GET_GENERATED_TEMPLATE_INPUT, [format[0] = rt::m("Format",
+    &rt::ENUM), generated_template_name[1] = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGeneratedTemplateOutput {
@@ -69,22 +59,18 @@ pub struct GetGeneratedTemplateOutput {
     pub template_body: Option<String>,
 }
 rt::structure!(
-    GetGeneratedTemplateOutput, GET_GENERATED_TEMPLATE_OUTPUT, 0 => status, 1 =>
-    template_body
-);
-pub static GET_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetGeneratedTemplateOutput",
-    &[rt::m("Status", &rt::ENUM), rt::m("TemplateBody", &rt::STRING).min(1.0)],
+    GetGeneratedTemplateOutput, GET_GENERATED_TEMPLATE_OUTPUT, [status[0] =
+    rt::m("Status", &rt::ENUM), template_body[1] = rt::m("TemplateBody", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultInput {
     /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
     pub hook_result_id: Option<String>,
 }
-rt::structure!(GetHookResultInput, GET_HOOK_RESULT_INPUT, 0 => hook_result_id);
-pub static GET_HOOK_RESULT_INPUT: rt::Schema = rt::Schema::structure(
-    "GetHookResultInput",
-    &[rt::m("HookResultId", &rt::STRING).min(36.0)],
+rt::structure!(
+    GetHookResultInput, GET_HOOK_RESULT_INPUT, [hook_result_id[0] = rt::m("HookResultId",
+    &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHookResultOutput {
@@ -123,28 +109,17 @@ pub struct GetHookResultOutput {
     pub annotations: Option<Vec<Annotation>>,
 }
 rt::structure!(
-    GetHookResultOutput, GET_HOOK_RESULT_OUTPUT, 0 => hook_result_id, 1 =>
-    invocation_point, 2 => failure_mode, 3 => type_name, 4 => original_type_name, 5 =>
-    type_version_id, 6 => type_configuration_version_id, 7 => type_arn, 8 => status, 9 =>
-    hook_status_reason, 10 => invoked_at, 11 => target, 12 => annotations
-);
-pub static GET_HOOK_RESULT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetHookResultOutput",
-    &[
-        rt::m("HookResultId", &rt::STRING).min(36.0),
-        rt::m("InvocationPoint", &rt::ENUM),
-        rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
-        rt::m("TypeVersionId", &rt::STRING).min(1.0),
-        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("InvokedAt", &rt::TIMESTAMP),
-        rt::m("Target", &HOOK_TARGET),
-        rt::m("Annotations", &ANNOTATION_LIST),
-    ],
+    GetHookResultOutput, GET_HOOK_RESULT_OUTPUT, [hook_result_id[0] =
+    rt::m("HookResultId", &rt::STRING).min(36.0), invocation_point[1] =
+    rt::m("InvocationPoint", &rt::ENUM), failure_mode[2] = rt::m("FailureMode",
+    &rt::ENUM), type_name[3] = rt::m("TypeName", &rt::STRING).min(10.0),
+    original_type_name[4] = rt::m("OriginalTypeName", &rt::STRING).min(10.0),
+    type_version_id[5] = rt::m("TypeVersionId", &rt::STRING).min(1.0),
+    type_configuration_version_id[6] = rt::m("TypeConfigurationVersionId", &rt::STRING)
+    .min(1.0), type_arn[7] = rt::m("TypeArn", &rt::STRING), status[8] = rt::m("Status",
+    &rt::ENUM), hook_status_reason[9] = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    invoked_at[10] = rt::m("InvokedAt", &rt::TIMESTAMP), target[11] = rt::m("Target",
+    &HOOK_TARGET), annotations[12] = rt::m("Annotations", &ANNOTATION_LIST)]
 );
 /// The input for the GetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
@@ -152,10 +127,9 @@ pub struct GetStackPolicyInput {
     /// The name or unique stack ID that's associated with the stack whose policy you want to get.
     pub stack_name: String,
 }
-rt::structure!(GetStackPolicyInput, GET_STACK_POLICY_INPUT, 0 => stack_name);
-pub static GET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetStackPolicyInput",
-    &[rt::m("StackName", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    GetStackPolicyInput, GET_STACK_POLICY_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The output for the GetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
@@ -163,10 +137,9 @@ pub struct GetStackPolicyOutput {
     /// Structure that contains the stack policy body. For more information, see [Prevent updates to stack resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/protect-stack-resources.html) in the *CloudFormation User Guide*.
     pub stack_policy_body: Option<String>,
 }
-rt::structure!(GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, 0 => stack_policy_body);
-pub static GET_STACK_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetStackPolicyOutput",
-    &[rt::m("StackPolicyBody", &rt::STRING).min(1.0)],
+rt::structure!(
+    GetStackPolicyOutput, GET_STACK_POLICY_OUTPUT, [stack_policy_body[0] =
+    rt::m("StackPolicyBody", &rt::STRING).min(1.0)]
 );
 /// The input for a GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -184,16 +157,9 @@ pub struct GetTemplateInput {
     pub template_stage: Option<TemplateStage>,
 }
 rt::structure!(
-    GetTemplateInput, GET_TEMPLATE_INPUT, 0 => stack_name, 1 => change_set_name, 2 =>
-    template_stage
-);
-pub static GET_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "GetTemplateInput",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("ChangeSetName", &rt::STRING).min(1.0),
-        rt::m("TemplateStage", &rt::ENUM),
-    ],
+    GetTemplateInput, GET_TEMPLATE_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), change_set_name[1] = rt::m("ChangeSetName", &rt::STRING).min(1.0),
+    template_stage[2] = rt::m("TemplateStage", &rt::ENUM)]
 );
 /// The output for GetTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -206,11 +172,8 @@ pub struct GetTemplateOutput {
     pub stages_available: Option<Vec<TemplateStage>>,
 }
 rt::structure!(
-    GetTemplateOutput, GET_TEMPLATE_OUTPUT, 0 => template_body, 1 => stages_available
-);
-pub static GET_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetTemplateOutput",
-    &[rt::m("TemplateBody", &rt::STRING).min(1.0), rt::m("StagesAvailable", &STAGE_LIST)],
+    GetTemplateOutput, GET_TEMPLATE_OUTPUT, [template_body[0] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), stages_available[1] = rt::m("StagesAvailable", &STAGE_LIST)]
 );
 /// The input for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
@@ -242,20 +205,12 @@ pub struct GetTemplateSummaryInput {
     pub template_summary_config: Option<TemplateSummaryConfig>,
 }
 rt::structure!(
-    GetTemplateSummaryInput, GET_TEMPLATE_SUMMARY_INPUT, 0 => template_body, 1 =>
-    template_url, 2 => stack_name, 3 => stack_set_name, 4 => call_as, 5 =>
-    template_summary_config
-);
-pub static GET_TEMPLATE_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetTemplateSummaryInput",
-    &[
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("StackName", &rt::STRING).min(1.0),
-        rt::m("StackSetName", &rt::STRING),
-        rt::m("CallAs", &rt::ENUM),
-        rt::m("TemplateSummaryConfig", &TEMPLATE_SUMMARY_CONFIG),
-    ],
+    GetTemplateSummaryInput, GET_TEMPLATE_SUMMARY_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
+    &rt::STRING).min(1.0), stack_name[2] = rt::m("StackName", &rt::STRING).min(1.0),
+    stack_set_name[3] = rt::m("StackSetName", &rt::STRING), call_as[4] = rt::m("CallAs",
+    &rt::ENUM), template_summary_config[5] = rt::m("TemplateSummaryConfig",
+    &TEMPLATE_SUMMARY_CONFIG)]
 );
 /// The output for the GetTemplateSummary action.
 #[derive(Clone, Default, PartialEq)]
@@ -284,23 +239,13 @@ pub struct GetTemplateSummaryOutput {
     pub warnings: Option<Warnings>,
 }
 rt::structure!(
-    GetTemplateSummaryOutput, GET_TEMPLATE_SUMMARY_OUTPUT, 0 => parameters, 1 =>
-    description, 2 => capabilities, 3 => capabilities_reason, 4 => resource_types, 5 =>
-    version, 6 => metadata, 7 => declared_transforms, 8 => resource_identifier_summaries,
-    9 => warnings
-);
-pub static GET_TEMPLATE_SUMMARY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetTemplateSummaryOutput",
-    &[
-        rt::m("Parameters", &PARAMETER_DECLARATIONS),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("CapabilitiesReason", &rt::STRING),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("Version", &rt::STRING),
-        rt::m("Metadata", &rt::STRING),
-        rt::m("DeclaredTransforms", &TRANSFORMS_LIST),
-        rt::m("ResourceIdentifierSummaries", &RESOURCE_IDENTIFIER_SUMMARIES),
-        rt::m("Warnings", &WARNINGS),
-    ],
+    GetTemplateSummaryOutput, GET_TEMPLATE_SUMMARY_OUTPUT, [parameters[0] =
+    rt::m("Parameters", &PARAMETER_DECLARATIONS), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), capabilities[2] = rt::m("Capabilities", &CAPABILITIES),
+    capabilities_reason[3] = rt::m("CapabilitiesReason", &rt::STRING), resource_types[4]
+    = rt::m("ResourceTypes", &RESOURCE_TYPES), version[5] = rt::m("Version",
+    &rt::STRING), metadata[6] = rt::m("Metadata", &rt::STRING), declared_transforms[7] =
+    rt::m("DeclaredTransforms", &TRANSFORMS_LIST), resource_identifier_summaries[8] =
+    rt::m("ResourceIdentifierSummaries", &RESOURCE_IDENTIFIER_SUMMARIES), warnings[9] =
+    rt::m("Warnings", &WARNINGS)]
 );

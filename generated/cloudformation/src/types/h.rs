@@ -24,12 +24,10 @@ rt::string_enum! {
 /// The specified target doesn't have any requested Hook invocations.
 #[derive(Clone, Default, PartialEq)]
 pub struct HookResultNotFoundException {}
-rt::structure!(HookResultNotFoundException, HOOK_RESULT_NOT_FOUND_EXCEPTION);
-pub static HOOK_RESULT_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "HookResultNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("HookResultNotFound"));
+rt::structure!(
+    HookResultNotFoundException, HOOK_RESULT_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("HookResultNotFound"))
+);
 pub static HOOK_RESULT_SUMMARIES: rt::Schema = rt::Schema::list(
     "HookResultSummaries",
     &[rt::m("member", &HOOK_RESULT_SUMMARY)],
@@ -74,28 +72,17 @@ pub struct HookResultSummary {
     pub hook_execution_target: Option<String>,
 }
 rt::structure!(
-    HookResultSummary, HOOK_RESULT_SUMMARY, 0 => hook_result_id, 1 => invocation_point, 2
-    => failure_mode, 3 => type_name, 4 => type_version_id, 5 =>
-    type_configuration_version_id, 6 => status, 7 => hook_status_reason, 8 => invoked_at,
-    9 => target_type, 10 => target_id, 11 => type_arn, 12 => hook_execution_target
-);
-pub static HOOK_RESULT_SUMMARY: rt::Schema = rt::Schema::structure(
-    "HookResultSummary",
-    &[
-        rt::m("HookResultId", &rt::STRING).min(36.0),
-        rt::m("InvocationPoint", &rt::ENUM),
-        rt::m("FailureMode", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("TypeVersionId", &rt::STRING).min(1.0),
-        rt::m("TypeConfigurationVersionId", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("InvokedAt", &rt::TIMESTAMP),
-        rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("HookExecutionTarget", &rt::STRING).min(1.0),
-    ],
+    HookResultSummary, HOOK_RESULT_SUMMARY, [hook_result_id[0] = rt::m("HookResultId",
+    &rt::STRING).min(36.0), invocation_point[1] = rt::m("InvocationPoint", &rt::ENUM),
+    failure_mode[2] = rt::m("FailureMode", &rt::ENUM), type_name[3] = rt::m("TypeName",
+    &rt::STRING).min(10.0), type_version_id[4] = rt::m("TypeVersionId", &rt::STRING)
+    .min(1.0), type_configuration_version_id[5] = rt::m("TypeConfigurationVersionId",
+    &rt::STRING).min(1.0), status[6] = rt::m("Status", &rt::ENUM), hook_status_reason[7]
+    = rt::m("HookStatusReason", &rt::STRING).min(1.0), invoked_at[8] = rt::m("InvokedAt",
+    &rt::TIMESTAMP), target_type[9] = rt::m("TargetType", &rt::ENUM), target_id[10] =
+    rt::m("TargetId", &rt::STRING).min(1.0), type_arn[11] = rt::m("TypeArn",
+    &rt::STRING), hook_execution_target[12] = rt::m("HookExecutionTarget", &rt::STRING)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum HookStatus { HookInProgress = "HOOK_IN_PROGRESS", HookCompleteSucceeded =
@@ -115,17 +102,11 @@ pub struct HookTarget {
     pub action: HookTargetAction,
 }
 rt::structure!(
-    HookTarget, HOOK_TARGET, 0 => target_type, 1 => target_type_name, 2 => target_id, 3
-    => action
-);
-pub static HOOK_TARGET: rt::Schema = rt::Schema::structure(
-    "HookTarget",
-    &[
-        rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TargetTypeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    HookTarget, HOOK_TARGET, [target_type[0] = rt::m("TargetType", &rt::ENUM)
+    .flags(rt::REQUIRED), target_type_name[1] = rt::m("TargetTypeName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target_id[2] = rt::m("TargetId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), action[3] = rt::m("Action", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum HookTargetAction { Create = "CREATE", Update = "UPDATE", Delete = "DELETE",

@@ -34,21 +34,14 @@ pub struct ImportStacksToStackSetInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ImportStacksToStackSetInput, IMPORT_STACKS_TO_STACK_SET_INPUT, 0 => stack_set_name, 1
-    => stack_ids, 2 => stack_ids_url, 3 => organizational_unit_ids, 4 =>
-    operation_preferences, 5 => operation_id, 6 => call_as
-);
-pub static IMPORT_STACKS_TO_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "ImportStacksToStackSetInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackIds", &STACK_ID_LIST),
-        rt::m("StackIdsUrl", &rt::STRING).min(1.0),
-        rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    ImportStacksToStackSetInput, IMPORT_STACKS_TO_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), stack_ids[1] =
+    rt::m("StackIds", &STACK_ID_LIST), stack_ids_url[2] = rt::m("StackIdsUrl",
+    &rt::STRING).min(1.0), organizational_unit_ids[3] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), operation_preferences[4] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES), operation_id[5] =
+    rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[6] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportStacksToStackSetOutput {
@@ -56,11 +49,8 @@ pub struct ImportStacksToStackSetOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    ImportStacksToStackSetOutput, IMPORT_STACKS_TO_STACK_SET_OUTPUT, 0 => operation_id
-);
-pub static IMPORT_STACKS_TO_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ImportStacksToStackSetOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    ImportStacksToStackSetOutput, IMPORT_STACKS_TO_STACK_SET_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 pub static IMPORTS: rt::Schema = rt::Schema::list(
     "Imports",
@@ -69,38 +59,29 @@ pub static IMPORTS: rt::Schema = rt::Schema::list(
 /// The template contains resources with capabilities that weren't specified in the Capabilities parameter.
 #[derive(Clone, Default, PartialEq)]
 pub struct InsufficientCapabilitiesException {}
-rt::structure!(InsufficientCapabilitiesException, INSUFFICIENT_CAPABILITIES_EXCEPTION);
-pub static INSUFFICIENT_CAPABILITIES_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InsufficientCapabilitiesException",
-        &[],
-    )
-    .error(
-        &rt::ErrorTraits::new(400u16, false).code("InsufficientCapabilitiesException"),
-    );
+rt::structure!(
+    InsufficientCapabilitiesException, INSUFFICIENT_CAPABILITIES_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false)
+    .code("InsufficientCapabilitiesException"))
+);
 /// The specified change set can't be used to update the stack. For example, the change set status might be `CREATE_IN_PROGRESS`, or the stack status might be `UPDATE_IN_PROGRESS`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidChangeSetStatusException {}
-rt::structure!(InvalidChangeSetStatusException, INVALID_CHANGE_SET_STATUS_EXCEPTION);
-pub static INVALID_CHANGE_SET_STATUS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidChangeSetStatusException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidChangeSetStatus"));
+rt::structure!(
+    InvalidChangeSetStatusException, INVALID_CHANGE_SET_STATUS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidChangeSetStatus"))
+);
 /// The specified operation isn't valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidOperationException {}
-rt::structure!(InvalidOperationException, INVALID_OPERATION_EXCEPTION);
-pub static INVALID_OPERATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidOperationException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidOperationException"));
+rt::structure!(
+    InvalidOperationException, INVALID_OPERATION_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidOperationException"))
+);
 /// Error reserved for use by the [CloudFormation CLI](https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/what-is-cloudformation-cli.html). CloudFormation doesn't return this error to users.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidStateTransitionException {}
-rt::structure!(InvalidStateTransitionException, INVALID_STATE_TRANSITION_EXCEPTION);
-pub static INVALID_STATE_TRANSITION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidStateTransitionException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidStateTransition"));
+rt::structure!(
+    InvalidStateTransitionException, INVALID_STATE_TRANSITION_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidStateTransition"))
+);

@@ -12,12 +12,10 @@ pub static LAST_OPERATIONS: rt::Schema = rt::Schema::list(
 /// For information about resource and stack limitations, see [CloudFormation quotas](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html) in the *CloudFormation User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"))
+);
 /// The input for the ListChangeSets action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChangeSetsInput {
@@ -27,14 +25,9 @@ pub struct ListChangeSetsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChangeSetsInput, LIST_CHANGE_SETS_INPUT, 0 => stack_name, 1 => next_token
-);
-pub static LIST_CHANGE_SETS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListChangeSetsInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListChangeSetsInput, LIST_CHANGE_SETS_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 /// The output for the ListChangeSets action.
 #[derive(Clone, Default, PartialEq)]
@@ -45,24 +38,17 @@ pub struct ListChangeSetsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChangeSetsOutput, LIST_CHANGE_SETS_OUTPUT, 0 => summaries, 1 => next_token
-);
-pub static LIST_CHANGE_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListChangeSetsOutput",
-    &[
-        rt::m("Summaries", &CHANGE_SET_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListChangeSetsOutput, LIST_CHANGE_SETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &CHANGE_SET_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
-rt::structure!(ListExportsInput, LIST_EXPORTS_INPUT, 0 => next_token);
-pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListExportsInput",
-    &[rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListExportsInput, LIST_EXPORTS_INPUT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
@@ -71,10 +57,9 @@ pub struct ListExportsOutput {
     /// If the output exceeds 100 exported output values, a string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
 }
-rt::structure!(ListExportsOutput, LIST_EXPORTS_OUTPUT, 0 => exports, 1 => next_token);
-pub static LIST_EXPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListExportsOutput",
-    &[rt::m("Exports", &EXPORTS), rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListExportsOutput, LIST_EXPORTS_OUTPUT, [exports[0] = rt::m("Exports", &EXPORTS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesInput {
@@ -84,15 +69,9 @@ pub struct ListGeneratedTemplatesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListGeneratedTemplatesInput, LIST_GENERATED_TEMPLATES_INPUT, 0 => next_token, 1 =>
-    max_results
-);
-pub static LIST_GENERATED_TEMPLATES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListGeneratedTemplatesInput",
-    &[
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListGeneratedTemplatesInput, LIST_GENERATED_TEMPLATES_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGeneratedTemplatesOutput {
@@ -102,12 +81,9 @@ pub struct ListGeneratedTemplatesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListGeneratedTemplatesOutput, LIST_GENERATED_TEMPLATES_OUTPUT, 0 => summaries, 1 =>
-    next_token
-);
-pub static LIST_GENERATED_TEMPLATES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListGeneratedTemplatesOutput",
-    &[rt::m("Summaries", &TEMPLATE_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListGeneratedTemplatesOutput, LIST_GENERATED_TEMPLATES_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &TEMPLATE_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsInput {
@@ -134,18 +110,10 @@ pub struct ListHookResultsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHookResultsInput, LIST_HOOK_RESULTS_INPUT, 0 => target_type, 1 => target_id, 2 =>
-    type_arn, 3 => status, 4 => next_token
-);
-pub static LIST_HOOK_RESULTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListHookResultsInput",
-    &[
-        rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListHookResultsInput, LIST_HOOK_RESULTS_INPUT, [target_type[0] = rt::m("TargetType",
+    &rt::ENUM), target_id[1] = rt::m("TargetId", &rt::STRING).min(1.0), type_arn[2] =
+    rt::m("TypeArn", &rt::STRING), status[3] = rt::m("Status", &rt::ENUM), next_token[4]
+    = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHookResultsOutput {
@@ -159,17 +127,10 @@ pub struct ListHookResultsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHookResultsOutput, LIST_HOOK_RESULTS_OUTPUT, 0 => target_type, 1 => target_id, 2
-    => hook_results, 3 => next_token
-);
-pub static LIST_HOOK_RESULTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListHookResultsOutput",
-    &[
-        rt::m("TargetType", &rt::ENUM),
-        rt::m("TargetId", &rt::STRING).min(1.0),
-        rt::m("HookResults", &HOOK_RESULT_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListHookResultsOutput, LIST_HOOK_RESULTS_OUTPUT, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM), target_id[1] = rt::m("TargetId", &rt::STRING)
+    .min(1.0), hook_results[2] = rt::m("HookResults", &HOOK_RESULT_SUMMARIES),
+    next_token[3] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum ListHookResultsTargetType { ChangeSet = "CHANGE_SET", Stack = "STACK",
@@ -182,13 +143,10 @@ pub struct ListImportsInput {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     pub next_token: Option<String>,
 }
-rt::structure!(ListImportsInput, LIST_IMPORTS_INPUT, 0 => export_name, 1 => next_token);
-pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListImportsInput",
-    &[
-        rt::m("ExportName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    ListImportsInput, LIST_IMPORTS_INPUT, [export_name[0] = rt::m("ExportName",
+    &rt::STRING).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
@@ -197,10 +155,9 @@ pub struct ListImportsOutput {
     /// A string that identifies the next page of exports. If there is no additional page, this value is null.
     pub next_token: Option<String>,
 }
-rt::structure!(ListImportsOutput, LIST_IMPORTS_OUTPUT, 0 => imports, 1 => next_token);
-pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListImportsOutput",
-    &[rt::m("Imports", &IMPORTS), rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListImportsOutput, LIST_IMPORTS_OUTPUT, [imports[0] = rt::m("Imports", &IMPORTS),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesInput {
@@ -214,17 +171,11 @@ pub struct ListResourceScanRelatedResourcesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListResourceScanRelatedResourcesInput, LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT, 0
-    => resource_scan_id, 1 => resources, 2 => next_token, 3 => max_results
-);
-pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScanRelatedResourcesInput",
-    &[
-        rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Resources", &SCANNED_RESOURCE_IDENTIFIERS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListResourceScanRelatedResourcesInput, LIST_RESOURCE_SCAN_RELATED_RESOURCES_INPUT,
+    [resource_scan_id[0] = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
+    resources[1] = rt::m("Resources", &SCANNED_RESOURCE_IDENTIFIERS).flags(rt::REQUIRED),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanRelatedResourcesOutput {
@@ -235,14 +186,8 @@ pub struct ListResourceScanRelatedResourcesOutput {
 }
 rt::structure!(
     ListResourceScanRelatedResourcesOutput, LIST_RESOURCE_SCAN_RELATED_RESOURCES_OUTPUT,
-    0 => related_resources, 1 => next_token
-);
-pub static LIST_RESOURCE_SCAN_RELATED_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScanRelatedResourcesOutput",
-    &[
-        rt::m("RelatedResources", &RELATED_RESOURCES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    [related_resources[0] = rt::m("RelatedResources", &RELATED_RESOURCES), next_token[1]
+    = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesInput {
@@ -262,21 +207,13 @@ pub struct ListResourceScanResourcesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListResourceScanResourcesInput, LIST_RESOURCE_SCAN_RESOURCES_INPUT, 0 =>
-    resource_scan_id, 1 => resource_identifier, 2 => resource_type_prefix, 3 => tag_key,
-    4 => tag_value, 5 => next_token, 6 => max_results
-);
-pub static LIST_RESOURCE_SCAN_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScanResourcesInput",
-    &[
-        rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceIdentifier", &rt::STRING),
-        rt::m("ResourceTypePrefix", &rt::STRING),
-        rt::m("TagKey", &rt::STRING).min(1.0),
-        rt::m("TagValue", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListResourceScanResourcesInput, LIST_RESOURCE_SCAN_RESOURCES_INPUT,
+    [resource_scan_id[0] = rt::m("ResourceScanId", &rt::STRING).flags(rt::REQUIRED),
+    resource_identifier[1] = rt::m("ResourceIdentifier", &rt::STRING),
+    resource_type_prefix[2] = rt::m("ResourceTypePrefix", &rt::STRING), tag_key[3] =
+    rt::m("TagKey", &rt::STRING).min(1.0), tag_value[4] = rt::m("TagValue", &rt::STRING)
+    .min(1.0), next_token[5] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScanResourcesOutput {
@@ -286,12 +223,9 @@ pub struct ListResourceScanResourcesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourceScanResourcesOutput, LIST_RESOURCE_SCAN_RESOURCES_OUTPUT, 0 => resources,
-    1 => next_token
-);
-pub static LIST_RESOURCE_SCAN_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScanResourcesOutput",
-    &[rt::m("Resources", &SCANNED_RESOURCES), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListResourceScanResourcesOutput, LIST_RESOURCE_SCAN_RESOURCES_OUTPUT, [resources[0] =
+    rt::m("Resources", &SCANNED_RESOURCES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansInput {
@@ -303,16 +237,9 @@ pub struct ListResourceScansInput {
     pub scan_type_filter: Option<ScanType>,
 }
 rt::structure!(
-    ListResourceScansInput, LIST_RESOURCE_SCANS_INPUT, 0 => next_token, 1 => max_results,
-    2 => scan_type_filter
-);
-pub static LIST_RESOURCE_SCANS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScansInput",
-    &[
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("ScanTypeFilter", &rt::ENUM),
-    ],
+    ListResourceScansInput, LIST_RESOURCE_SCANS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER), scan_type_filter[2] = rt::m("ScanTypeFilter", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceScansOutput {
@@ -322,15 +249,9 @@ pub struct ListResourceScansOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourceScansOutput, LIST_RESOURCE_SCANS_OUTPUT, 0 => resource_scan_summaries, 1
-    => next_token
-);
-pub static LIST_RESOURCE_SCANS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListResourceScansOutput",
-    &[
-        rt::m("ResourceScanSummaries", &RESOURCE_SCAN_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListResourceScansOutput, LIST_RESOURCE_SCANS_OUTPUT, [resource_scan_summaries[0] =
+    rt::m("ResourceScanSummaries", &RESOURCE_SCAN_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstanceResourceDriftsInput {
@@ -362,24 +283,15 @@ pub struct ListStackInstanceResourceDriftsInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackInstanceResourceDriftsInput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT, 0 =>
-    stack_set_name, 1 => next_token, 2 => max_results, 3 =>
-    stack_instance_resource_drift_statuses, 4 => stack_instance_account, 5 =>
-    stack_instance_region, 6 => operation_id, 7 => call_as
-);
-pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackInstanceResourceDriftsInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("StackInstanceResourceDriftStatuses", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
-            .min(1.0),
-        rt::m("StackInstanceAccount", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackInstanceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    ListStackInstanceResourceDriftsInput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_INPUT,
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), stack_instance_resource_drift_statuses[3]
+    = rt::m("StackInstanceResourceDriftStatuses", &STACK_RESOURCE_DRIFT_STATUS_FILTERS)
+    .min(1.0), stack_instance_account[4] = rt::m("StackInstanceAccount", &rt::STRING)
+    .flags(rt::REQUIRED), stack_instance_region[5] = rt::m("StackInstanceRegion",
+    &rt::STRING).flags(rt::REQUIRED), operation_id[6] = rt::m("OperationId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), call_as[7] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstanceResourceDriftsOutput {
@@ -389,15 +301,9 @@ pub struct ListStackInstanceResourceDriftsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackInstanceResourceDriftsOutput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT, 0
-    => summaries, 1 => next_token
-);
-pub static LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackInstanceResourceDriftsOutput",
-    &[
-        rt::m("Summaries", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackInstanceResourceDriftsOutput, LIST_STACK_INSTANCE_RESOURCE_DRIFTS_OUTPUT,
+    [summaries[0] = rt::m("Summaries", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstancesInput {
@@ -422,21 +328,13 @@ pub struct ListStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackInstancesInput, LIST_STACK_INSTANCES_INPUT, 0 => stack_set_name, 1 =>
-    next_token, 2 => max_results, 3 => filters, 4 => stack_instance_account, 5 =>
-    stack_instance_region, 6 => call_as
-);
-pub static LIST_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackInstancesInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &STACK_INSTANCE_FILTERS),
-        rt::m("StackInstanceAccount", &rt::STRING),
-        rt::m("StackInstanceRegion", &rt::STRING),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    ListStackInstancesInput, LIST_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), filters[3] = rt::m("Filters", &STACK_INSTANCE_FILTERS),
+    stack_instance_account[4] = rt::m("StackInstanceAccount", &rt::STRING),
+    stack_instance_region[5] = rt::m("StackInstanceRegion", &rt::STRING), call_as[6] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackInstancesOutput {
@@ -446,15 +344,9 @@ pub struct ListStackInstancesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackInstancesOutput, LIST_STACK_INSTANCES_OUTPUT, 0 => summaries, 1 =>
-    next_token
-);
-pub static LIST_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackInstancesOutput",
-    &[
-        rt::m("Summaries", &STACK_INSTANCE_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackInstancesOutput, LIST_STACK_INSTANCES_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &STACK_INSTANCE_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsInput {
@@ -466,16 +358,10 @@ pub struct ListStackRefactorActionsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListStackRefactorActionsInput, LIST_STACK_REFACTOR_ACTIONS_INPUT, 0 =>
-    stack_refactor_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_STACK_REFACTOR_ACTIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackRefactorActionsInput",
-    &[
-        rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListStackRefactorActionsInput, LIST_STACK_REFACTOR_ACTIONS_INPUT,
+    [stack_refactor_id[0] = rt::m("StackRefactorId", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorActionsOutput {
@@ -485,15 +371,9 @@ pub struct ListStackRefactorActionsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackRefactorActionsOutput, LIST_STACK_REFACTOR_ACTIONS_OUTPUT, 0 =>
-    stack_refactor_actions, 1 => next_token
-);
-pub static LIST_STACK_REFACTOR_ACTIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackRefactorActionsOutput",
-    &[
-        rt::m("StackRefactorActions", &STACK_REFACTOR_ACTIONS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackRefactorActionsOutput, LIST_STACK_REFACTOR_ACTIONS_OUTPUT,
+    [stack_refactor_actions[0] = rt::m("StackRefactorActions", &STACK_REFACTOR_ACTIONS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsInput {
@@ -505,16 +385,10 @@ pub struct ListStackRefactorsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListStackRefactorsInput, LIST_STACK_REFACTORS_INPUT, 0 => execution_status_filter, 1
-    => next_token, 2 => max_results
-);
-pub static LIST_STACK_REFACTORS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackRefactorsInput",
-    &[
-        rt::m("ExecutionStatusFilter", &STACK_REFACTOR_EXECUTION_STATUS_FILTER),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListStackRefactorsInput, LIST_STACK_REFACTORS_INPUT, [execution_status_filter[0] =
+    rt::m("ExecutionStatusFilter", &STACK_REFACTOR_EXECUTION_STATUS_FILTER),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackRefactorsOutput {
@@ -531,15 +405,9 @@ pub struct ListStackRefactorsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackRefactorsOutput, LIST_STACK_REFACTORS_OUTPUT, 0 => stack_refactor_summaries,
-    1 => next_token
-);
-pub static LIST_STACK_REFACTORS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackRefactorsOutput",
-    &[
-        rt::m("StackRefactorSummaries", &STACK_REFACTOR_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackRefactorsOutput, LIST_STACK_REFACTORS_OUTPUT, [stack_refactor_summaries[0] =
+    rt::m("StackRefactorSummaries", &STACK_REFACTOR_SUMMARIES).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for the ListStackResource action.
 #[derive(Clone, Default, PartialEq)]
@@ -553,14 +421,9 @@ pub struct ListStackResourcesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackResourcesInput, LIST_STACK_RESOURCES_INPUT, 0 => stack_name, 1 => next_token
-);
-pub static LIST_STACK_RESOURCES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackResourcesInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackResourcesInput, LIST_STACK_RESOURCES_INPUT, [stack_name[0] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The output for a ListStackResources action.
 #[derive(Clone, Default, PartialEq)]
@@ -571,15 +434,9 @@ pub struct ListStackResourcesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackResourcesOutput, LIST_STACK_RESOURCES_OUTPUT, 0 => stack_resource_summaries,
-    1 => next_token
-);
-pub static LIST_STACK_RESOURCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackResourcesOutput",
-    &[
-        rt::m("StackResourceSummaries", &STACK_RESOURCE_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackResourcesOutput, LIST_STACK_RESOURCES_OUTPUT, [stack_resource_summaries[0] =
+    rt::m("StackResourceSummaries", &STACK_RESOURCE_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetAutoDeploymentTargetsInput {
@@ -599,16 +456,9 @@ pub struct ListStackSetAutoDeploymentTargetsInput {
 }
 rt::structure!(
     ListStackSetAutoDeploymentTargetsInput, LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_INPUT,
-    0 => stack_set_name, 1 => next_token, 2 => max_results, 3 => call_as
-);
-pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetAutoDeploymentTargetsInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetAutoDeploymentTargetsOutput {
@@ -619,14 +469,9 @@ pub struct ListStackSetAutoDeploymentTargetsOutput {
 }
 rt::structure!(
     ListStackSetAutoDeploymentTargetsOutput,
-    LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT, 0 => summaries, 1 => next_token
-);
-pub static LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetAutoDeploymentTargetsOutput",
-    &[
-        rt::m("Summaries", &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    LIST_STACK_SET_AUTO_DEPLOYMENT_TARGETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationResultsInput {
@@ -649,20 +494,12 @@ pub struct ListStackSetOperationResultsInput {
     pub filters: Option<Vec<OperationResultFilter>>,
 }
 rt::structure!(
-    ListStackSetOperationResultsInput, LIST_STACK_SET_OPERATION_RESULTS_INPUT, 0 =>
-    stack_set_name, 1 => operation_id, 2 => next_token, 3 => max_results, 4 => call_as, 5
-    => filters
-);
-pub static LIST_STACK_SET_OPERATION_RESULTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetOperationResultsInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-        rt::m("Filters", &OPERATION_RESULT_FILTERS),
-    ],
+    ListStackSetOperationResultsInput, LIST_STACK_SET_OPERATION_RESULTS_INPUT,
+    [stack_set_name[0] = rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
+    operation_id[1] = rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), call_as[4] = rt::m("CallAs", &rt::ENUM),
+    filters[5] = rt::m("Filters", &OPERATION_RESULT_FILTERS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationResultsOutput {
@@ -672,15 +509,9 @@ pub struct ListStackSetOperationResultsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackSetOperationResultsOutput, LIST_STACK_SET_OPERATION_RESULTS_OUTPUT, 0 =>
-    summaries, 1 => next_token
-);
-pub static LIST_STACK_SET_OPERATION_RESULTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetOperationResultsOutput",
-    &[
-        rt::m("Summaries", &STACK_SET_OPERATION_RESULT_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackSetOperationResultsOutput, LIST_STACK_SET_OPERATION_RESULTS_OUTPUT,
+    [summaries[0] = rt::m("Summaries", &STACK_SET_OPERATION_RESULT_SUMMARIES),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsInput {
@@ -699,17 +530,10 @@ pub struct ListStackSetOperationsInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackSetOperationsInput, LIST_STACK_SET_OPERATIONS_INPUT, 0 => stack_set_name, 1
-    => next_token, 2 => max_results, 3 => call_as
-);
-pub static LIST_STACK_SET_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetOperationsInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    ListStackSetOperationsInput, LIST_STACK_SET_OPERATIONS_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetOperationsOutput {
@@ -719,15 +543,9 @@ pub struct ListStackSetOperationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackSetOperationsOutput, LIST_STACK_SET_OPERATIONS_OUTPUT, 0 => summaries, 1 =>
-    next_token
-);
-pub static LIST_STACK_SET_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetOperationsOutput",
-    &[
-        rt::m("Summaries", &STACK_SET_OPERATION_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStackSetOperationsOutput, LIST_STACK_SET_OPERATIONS_OUTPUT, [summaries[0] =
+    rt::m("Summaries", &STACK_SET_OPERATION_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsInput {
@@ -746,17 +564,9 @@ pub struct ListStackSetsInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    ListStackSetsInput, LIST_STACK_SETS_INPUT, 0 => next_token, 1 => max_results, 2 =>
-    status, 3 => call_as
-);
-pub static LIST_STACK_SETS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetsInput",
-    &[
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    ListStackSetsInput, LIST_STACK_SETS_INPUT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    status[2] = rt::m("Status", &rt::ENUM), call_as[3] = rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStackSetsOutput {
@@ -766,11 +576,8 @@ pub struct ListStackSetsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStackSetsOutput, LIST_STACK_SETS_OUTPUT, 0 => summaries, 1 => next_token
-);
-pub static LIST_STACK_SETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStackSetsOutput",
-    &[rt::m("Summaries", &STACK_SET_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListStackSetsOutput, LIST_STACK_SETS_OUTPUT, [summaries[0] = rt::m("Summaries",
+    &STACK_SET_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// The input for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -781,14 +588,8 @@ pub struct ListStacksInput {
     pub stack_status_filter: Option<Vec<StackStatus>>,
 }
 rt::structure!(
-    ListStacksInput, LIST_STACKS_INPUT, 0 => next_token, 1 => stack_status_filter
-);
-pub static LIST_STACKS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStacksInput",
-    &[
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("StackStatusFilter", &STACK_STATUS_FILTER),
-    ],
+    ListStacksInput, LIST_STACKS_INPUT, [next_token[0] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), stack_status_filter[1] = rt::m("StackStatusFilter", &STACK_STATUS_FILTER)]
 );
 /// The output for ListStacks action.
 #[derive(Clone, Default, PartialEq)]
@@ -799,14 +600,8 @@ pub struct ListStacksOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStacksOutput, LIST_STACKS_OUTPUT, 0 => stack_summaries, 1 => next_token
-);
-pub static LIST_STACKS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStacksOutput",
-    &[
-        rt::m("StackSummaries", &STACK_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStacksOutput, LIST_STACKS_OUTPUT, [stack_summaries[0] = rt::m("StackSummaries",
+    &STACK_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsInput {
@@ -832,20 +627,11 @@ pub struct ListTypeRegistrationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeRegistrationsInput, LIST_TYPE_REGISTRATIONS_INPUT, 0 => type_, 1 =>
-    type_name, 2 => type_arn, 3 => registration_status_filter, 4 => max_results, 5 =>
-    next_token
-);
-pub static LIST_TYPE_REGISTRATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTypeRegistrationsInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("RegistrationStatusFilter", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListTypeRegistrationsInput, LIST_TYPE_REGISTRATIONS_INPUT, [type_[0] = rt::m("Type",
+    &rt::ENUM), type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), type_arn[2] =
+    rt::m("TypeArn", &rt::STRING), registration_status_filter[3] =
+    rt::m("RegistrationStatusFilter", &rt::ENUM), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[5] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeRegistrationsOutput {
@@ -857,15 +643,9 @@ pub struct ListTypeRegistrationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeRegistrationsOutput, LIST_TYPE_REGISTRATIONS_OUTPUT, 0 =>
-    registration_token_list, 1 => next_token
-);
-pub static LIST_TYPE_REGISTRATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTypeRegistrationsOutput",
-    &[
-        rt::m("RegistrationTokenList", &REGISTRATION_TOKEN_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListTypeRegistrationsOutput, LIST_TYPE_REGISTRATIONS_OUTPUT,
+    [registration_token_list[0] = rt::m("RegistrationTokenList",
+    &REGISTRATION_TOKEN_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsInput {
@@ -900,20 +680,12 @@ pub struct ListTypeVersionsInput {
     pub publisher_id: Option<String>,
 }
 rt::structure!(
-    ListTypeVersionsInput, LIST_TYPE_VERSIONS_INPUT, 0 => type_, 1 => type_name, 2 =>
-    arn, 3 => max_results, 4 => next_token, 5 => deprecated_status, 6 => publisher_id
-);
-pub static LIST_TYPE_VERSIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTypeVersionsInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Arn", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("DeprecatedStatus", &rt::ENUM),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-    ],
+    ListTypeVersionsInput, LIST_TYPE_VERSIONS_INPUT, [type_[0] = rt::m("Type",
+    &rt::ENUM), type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), arn[2] =
+    rt::m("Arn", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING).min(1.0),
+    deprecated_status[5] = rt::m("DeprecatedStatus", &rt::ENUM), publisher_id[6] =
+    rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypeVersionsOutput {
@@ -923,15 +695,9 @@ pub struct ListTypeVersionsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypeVersionsOutput, LIST_TYPE_VERSIONS_OUTPUT, 0 => type_version_summaries, 1 =>
-    next_token
-);
-pub static LIST_TYPE_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTypeVersionsOutput",
-    &[
-        rt::m("TypeVersionSummaries", &TYPE_VERSION_SUMMARIES),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListTypeVersionsOutput, LIST_TYPE_VERSIONS_OUTPUT, [type_version_summaries[0] =
+    rt::m("TypeVersionSummaries", &TYPE_VERSION_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypesInput {
@@ -975,20 +741,11 @@ pub struct ListTypesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTypesInput, LIST_TYPES_INPUT, 0 => visibility, 1 => provisioning_type, 2 =>
-    deprecated_status, 3 => type_, 4 => filters, 5 => max_results, 6 => next_token
-);
-pub static LIST_TYPES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTypesInput",
-    &[
-        rt::m("Visibility", &rt::ENUM),
-        rt::m("ProvisioningType", &rt::ENUM),
-        rt::m("DeprecatedStatus", &rt::ENUM),
-        rt::m("Type", &rt::ENUM),
-        rt::m("Filters", &TYPE_FILTERS),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListTypesInput, LIST_TYPES_INPUT, [visibility[0] = rt::m("Visibility", &rt::ENUM),
+    provisioning_type[1] = rt::m("ProvisioningType", &rt::ENUM), deprecated_status[2] =
+    rt::m("DeprecatedStatus", &rt::ENUM), type_[3] = rt::m("Type", &rt::ENUM), filters[4]
+    = rt::m("Filters", &TYPE_FILTERS), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[6] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTypesOutput {
@@ -997,10 +754,9 @@ pub struct ListTypesOutput {
     /// If the request doesn't return all the remaining results, `NextToken` is set to a token. To retrieve the next set of results, call this action again and assign that token to the request object's `NextToken` parameter. If the request returns all results, `NextToken` is set to `null`.
     pub next_token: Option<String>,
 }
-rt::structure!(ListTypesOutput, LIST_TYPES_OUTPUT, 0 => type_summaries, 1 => next_token);
-pub static LIST_TYPES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTypesOutput",
-    &[rt::m("TypeSummaries", &TYPE_SUMMARIES), rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListTypesOutput, LIST_TYPES_OUTPUT, [type_summaries[0] = rt::m("TypeSummaries",
+    &TYPE_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Contains drift information for a resource property, including actual value, previous deployment value, and drift detection timestamp.
 #[derive(Clone, Default, PartialEq)]
@@ -1013,16 +769,9 @@ pub struct LiveResourceDrift {
     pub drift_detection_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    LiveResourceDrift, LIVE_RESOURCE_DRIFT, 0 => previous_value, 1 => actual_value, 2 =>
-    drift_detection_timestamp
-);
-pub static LIVE_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
-    "LiveResourceDrift",
-    &[
-        rt::m("PreviousValue", &rt::STRING),
-        rt::m("ActualValue", &rt::STRING),
-        rt::m("DriftDetectionTimestamp", &rt::TIMESTAMP),
-    ],
+    LiveResourceDrift, LIVE_RESOURCE_DRIFT, [previous_value[0] = rt::m("PreviousValue",
+    &rt::STRING), actual_value[1] = rt::m("ActualValue", &rt::STRING),
+    drift_detection_timestamp[2] = rt::m("DriftDetectionTimestamp", &rt::TIMESTAMP)]
 );
 /// Contains logging configuration information for an extension.
 #[derive(Clone, Default, PartialEq)]
@@ -1032,13 +781,10 @@ pub struct LoggingConfig {
     /// The Amazon CloudWatch Logs group to which CloudFormation sends error logging information when invoking the extension's handlers.
     pub log_group_name: String,
 }
-rt::structure!(LoggingConfig, LOGGING_CONFIG, 0 => log_role_arn, 1 => log_group_name);
-pub static LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-    "LoggingConfig",
-    &[
-        rt::m("LogRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    LoggingConfig, LOGGING_CONFIG, [log_role_arn[0] = rt::m("LogRoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), log_group_name[1] = rt::m("LogGroupName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOGICAL_RESOURCE_IDS: rt::Schema = rt::Schema::list(
     "LogicalResourceIds",

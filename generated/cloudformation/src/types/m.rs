@@ -15,10 +15,8 @@ pub struct ManagedExecution {
     /// When `false` (default), StackSets performs one operation at a time in request order.
     pub active: Option<bool>,
 }
-rt::structure!(ManagedExecution, MANAGED_EXECUTION, 0 => active);
-pub static MANAGED_EXECUTION: rt::Schema = rt::Schema::structure(
-    "ManagedExecution",
-    &[rt::m("Active", &rt::BOOLEAN)],
+rt::structure!(
+    ManagedExecution, MANAGED_EXECUTION, [active[0] = rt::m("Active", &rt::BOOLEAN)]
 );
 /// Contains information about the module from which the resource was created, if the resource was created from a module included in the stack template.
 ///
@@ -40,8 +38,7 @@ pub struct ModuleInfo {
     /// For more information, see [Reference module resources in CloudFormation templates](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/module-ref-resources.html) in the *CloudFormation User Guide*.
     pub logical_id_hierarchy: Option<String>,
 }
-rt::structure!(ModuleInfo, MODULE_INFO, 0 => type_hierarchy, 1 => logical_id_hierarchy);
-pub static MODULE_INFO: rt::Schema = rt::Schema::structure(
-    "ModuleInfo",
-    &[rt::m("TypeHierarchy", &rt::STRING), rt::m("LogicalIdHierarchy", &rt::STRING)],
+rt::structure!(
+    ModuleInfo, MODULE_INFO, [type_hierarchy[0] = rt::m("TypeHierarchy", &rt::STRING),
+    logical_id_hierarchy[1] = rt::m("LogicalIdHierarchy", &rt::STRING)]
 );

@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// The specified name is already in use.
 #[derive(Clone, Default, PartialEq)]
 pub struct NameAlreadyExistsException {}
-rt::structure!(NameAlreadyExistsException, NAME_ALREADY_EXISTS_EXCEPTION);
-pub static NAME_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NameAlreadyExistsException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("NameAlreadyExistsException"));
+rt::structure!(
+    NameAlreadyExistsException, NAME_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("NameAlreadyExistsException"))
+);
 pub static NOTIFICATION_ARNS: rt::Schema = rt::Schema::list(
     "NotificationARNs",
     &[rt::m("member", &rt::STRING)],

@@ -19,10 +19,9 @@ pub struct OperationEntry {
     /// The unique identifier for the operation.
     pub operation_id: Option<String>,
 }
-rt::structure!(OperationEntry, OPERATION_ENTRY, 0 => operation_type, 1 => operation_id);
-pub static OPERATION_ENTRY: rt::Schema = rt::Schema::structure(
-    "OperationEntry",
-    &[rt::m("OperationType", &rt::ENUM), rt::m("OperationId", &rt::STRING)],
+rt::structure!(
+    OperationEntry, OPERATION_ENTRY, [operation_type[0] = rt::m("OperationType",
+    &rt::ENUM), operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 /// Contains detailed information about an event that occurred during a CloudFormation operation.
 #[derive(Clone, Default, PartialEq)]
@@ -83,46 +82,29 @@ pub struct OperationEvent {
     pub validation_path: Option<String>,
 }
 rt::structure!(
-    OperationEvent, OPERATION_EVENT, 0 => event_id, 1 => stack_id, 2 => operation_id, 3
-    => operation_type, 4 => operation_status, 5 => event_type, 6 => logical_resource_id,
-    7 => physical_resource_id, 8 => resource_type, 9 => timestamp, 10 => start_time, 11
-    => end_time, 12 => resource_status, 13 => resource_status_reason, 14 =>
-    resource_properties, 15 => client_request_token, 16 => hook_type, 17 => hook_status,
-    18 => hook_status_reason, 19 => hook_invocation_point, 20 => hook_failure_mode, 21 =>
-    detailed_status, 22 => validation_failure_mode, 23 => validation_name, 24 =>
-    validation_status, 25 => validation_status_reason, 26 => validation_path
-);
-pub static OPERATION_EVENT: rt::Schema = rt::Schema::structure(
-    "OperationEvent",
-    &[
-        rt::m("EventId", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("OperationType", &rt::ENUM),
-        rt::m("OperationStatus", &rt::ENUM),
-        rt::m("EventType", &rt::ENUM),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ResourceStatus", &rt::ENUM),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("HookType", &rt::STRING).min(1.0),
-        rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("HookInvocationPoint", &rt::ENUM),
-        rt::m("HookFailureMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-        rt::m("ValidationFailureMode", &rt::ENUM),
-        rt::m("ValidationName", &rt::STRING),
-        rt::m("ValidationStatus", &rt::ENUM),
-        rt::m("ValidationStatusReason", &rt::STRING),
-        rt::m("ValidationPath", &rt::STRING),
-    ],
+    OperationEvent, OPERATION_EVENT, [event_id[0] = rt::m("EventId", &rt::STRING),
+    stack_id[1] = rt::m("StackId", &rt::STRING), operation_id[2] = rt::m("OperationId",
+    &rt::STRING), operation_type[3] = rt::m("OperationType", &rt::ENUM),
+    operation_status[4] = rt::m("OperationStatus", &rt::ENUM), event_type[5] =
+    rt::m("EventType", &rt::ENUM), logical_resource_id[6] = rt::m("LogicalResourceId",
+    &rt::STRING), physical_resource_id[7] = rt::m("PhysicalResourceId", &rt::STRING),
+    resource_type[8] = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp[9] =
+    rt::m("Timestamp", &rt::TIMESTAMP), start_time[10] = rt::m("StartTime",
+    &rt::TIMESTAMP), end_time[11] = rt::m("EndTime", &rt::TIMESTAMP), resource_status[12]
+    = rt::m("ResourceStatus", &rt::ENUM), resource_status_reason[13] =
+    rt::m("ResourceStatusReason", &rt::STRING), resource_properties[14] =
+    rt::m("ResourceProperties", &rt::STRING), client_request_token[15] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), hook_type[16] = rt::m("HookType",
+    &rt::STRING).min(1.0), hook_status[17] = rt::m("HookStatus", &rt::ENUM),
+    hook_status_reason[18] = rt::m("HookStatusReason", &rt::STRING).min(1.0),
+    hook_invocation_point[19] = rt::m("HookInvocationPoint", &rt::ENUM),
+    hook_failure_mode[20] = rt::m("HookFailureMode", &rt::ENUM), detailed_status[21] =
+    rt::m("DetailedStatus", &rt::ENUM), validation_failure_mode[22] =
+    rt::m("ValidationFailureMode", &rt::ENUM), validation_name[23] =
+    rt::m("ValidationName", &rt::STRING), validation_status[24] =
+    rt::m("ValidationStatus", &rt::ENUM), validation_status_reason[25] =
+    rt::m("ValidationStatusReason", &rt::STRING), validation_path[26] =
+    rt::m("ValidationPath", &rt::STRING)]
 );
 pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
     "OperationEvents",
@@ -131,32 +113,25 @@ pub static OPERATION_EVENTS: rt::Schema = rt::Schema::list(
 /// The specified operation ID already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationIdAlreadyExistsException {}
-rt::structure!(OperationIdAlreadyExistsException, OPERATION_ID_ALREADY_EXISTS_EXCEPTION);
-pub static OPERATION_ID_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationIdAlreadyExistsException",
-        &[],
-    )
-    .error(
-        &rt::ErrorTraits::new(409u16, false).code("OperationIdAlreadyExistsException"),
-    );
+rt::structure!(
+    OperationIdAlreadyExistsException, OPERATION_ID_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false)
+    .code("OperationIdAlreadyExistsException"))
+);
 /// Another operation is currently in progress for this StackSet. Only one operation can be performed for a stack set at a given time.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationInProgressException {}
-rt::structure!(OperationInProgressException, OPERATION_IN_PROGRESS_EXCEPTION);
-pub static OPERATION_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationInProgressException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("OperationInProgressException"));
+rt::structure!(
+    OperationInProgressException, OPERATION_IN_PROGRESS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("OperationInProgressException"))
+);
 /// The specified ID refers to an operation that doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationNotFoundException {}
-rt::structure!(OperationNotFoundException, OPERATION_NOT_FOUND_EXCEPTION);
-pub static OPERATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("OperationNotFoundException"));
+rt::structure!(
+    OperationNotFoundException, OPERATION_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("OperationNotFoundException"))
+);
 /// The status that operation results are filtered by.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationResultFilter {
@@ -165,10 +140,9 @@ pub struct OperationResultFilter {
     /// The value to filter by.
     pub values: Option<String>,
 }
-rt::structure!(OperationResultFilter, OPERATION_RESULT_FILTER, 0 => name, 1 => values);
-pub static OPERATION_RESULT_FILTER: rt::Schema = rt::Schema::structure(
-    "OperationResultFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(6.0)],
+rt::structure!(
+    OperationResultFilter, OPERATION_RESULT_FILTER, [name[0] = rt::m("Name", &rt::ENUM),
+    values[1] = rt::m("Values", &rt::STRING).min(6.0)]
 );
 rt::string_enum! {
     pub enum OperationResultFilterName { OperationResultStatus =
@@ -186,13 +160,9 @@ rt::string_enum! {
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationStatusCheckFailedException {}
 rt::structure!(
-    OperationStatusCheckFailedException, OPERATION_STATUS_CHECK_FAILED_EXCEPTION
+    OperationStatusCheckFailedException, OPERATION_STATUS_CHECK_FAILED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("ConditionalCheckFailed"))
 );
-pub static OPERATION_STATUS_CHECK_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationStatusCheckFailedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ConditionalCheckFailed"));
 rt::string_enum! {
     pub enum OperationType { CreateStack = "CREATE_STACK", UpdateStack = "UPDATE_STACK",
     DeleteStack = "DELETE_STACK", ContinueRollback = "CONTINUE_ROLLBACK", Rollback =
@@ -219,17 +189,9 @@ pub struct Output {
     pub export_name: Option<String>,
 }
 rt::structure!(
-    Output, OUTPUT, 0 => output_key, 1 => output_value, 2 => description, 3 =>
-    export_name
-);
-pub static OUTPUT: rt::Schema = rt::Schema::structure(
-    "Output",
-    &[
-        rt::m("OutputKey", &rt::STRING),
-        rt::m("OutputValue", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ExportName", &rt::STRING),
-    ],
+    Output, OUTPUT, [output_key[0] = rt::m("OutputKey", &rt::STRING), output_value[1] =
+    rt::m("OutputValue", &rt::STRING), description[2] = rt::m("Description", &rt::STRING)
+    .min(1.0), export_name[3] = rt::m("ExportName", &rt::STRING)]
 );
 pub static OUTPUTS: rt::Schema = rt::Schema::list(
     "Outputs",

@@ -16,17 +16,10 @@ pub struct Parameter {
     pub resolved_value: Option<String>,
 }
 rt::structure!(
-    Parameter, PARAMETER, 0 => parameter_key, 1 => parameter_value, 2 =>
-    use_previous_value, 3 => resolved_value
-);
-pub static PARAMETER: rt::Schema = rt::Schema::structure(
-    "Parameter",
-    &[
-        rt::m("ParameterKey", &rt::STRING),
-        rt::m("ParameterValue", &rt::STRING),
-        rt::m("UsePreviousValue", &rt::BOOLEAN),
-        rt::m("ResolvedValue", &rt::STRING),
-    ],
+    Parameter, PARAMETER, [parameter_key[0] = rt::m("ParameterKey", &rt::STRING),
+    parameter_value[1] = rt::m("ParameterValue", &rt::STRING), use_previous_value[2] =
+    rt::m("UsePreviousValue", &rt::BOOLEAN), resolved_value[3] = rt::m("ResolvedValue",
+    &rt::STRING)]
 );
 /// A set of criteria that CloudFormation uses to validate parameter values. Although other constraints might be defined in the stack template, CloudFormation returns only the `AllowedValues` property.
 #[derive(Clone, Default, PartialEq)]
@@ -34,10 +27,9 @@ pub struct ParameterConstraints {
     /// A list of values that are permitted for a parameter.
     pub allowed_values: Option<Vec<String>>,
 }
-rt::structure!(ParameterConstraints, PARAMETER_CONSTRAINTS, 0 => allowed_values);
-pub static PARAMETER_CONSTRAINTS: rt::Schema = rt::Schema::structure(
-    "ParameterConstraints",
-    &[rt::m("AllowedValues", &ALLOWED_VALUES)],
+rt::structure!(
+    ParameterConstraints, PARAMETER_CONSTRAINTS, [allowed_values[0] =
+    rt::m("AllowedValues", &ALLOWED_VALUES)]
 );
 /// The `ParameterDeclaration` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -56,19 +48,12 @@ pub struct ParameterDeclaration {
     pub parameter_constraints: Option<ParameterConstraints>,
 }
 rt::structure!(
-    ParameterDeclaration, PARAMETER_DECLARATION, 0 => parameter_key, 1 => default_value,
-    2 => parameter_type, 3 => no_echo, 4 => description, 5 => parameter_constraints
-);
-pub static PARAMETER_DECLARATION: rt::Schema = rt::Schema::structure(
-    "ParameterDeclaration",
-    &[
-        rt::m("ParameterKey", &rt::STRING),
-        rt::m("DefaultValue", &rt::STRING),
-        rt::m("ParameterType", &rt::STRING),
-        rt::m("NoEcho", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ParameterConstraints", &PARAMETER_CONSTRAINTS),
-    ],
+    ParameterDeclaration, PARAMETER_DECLARATION, [parameter_key[0] =
+    rt::m("ParameterKey", &rt::STRING), default_value[1] = rt::m("DefaultValue",
+    &rt::STRING), parameter_type[2] = rt::m("ParameterType", &rt::STRING), no_echo[3] =
+    rt::m("NoEcho", &rt::BOOLEAN), description[4] = rt::m("Description", &rt::STRING)
+    .min(1.0), parameter_constraints[5] = rt::m("ParameterConstraints",
+    &PARAMETER_CONSTRAINTS)]
 );
 pub static PARAMETER_DECLARATIONS: rt::Schema = rt::Schema::list(
     "ParameterDeclarations",
@@ -95,15 +80,9 @@ pub struct PhysicalResourceIdContextKeyValuePair {
     pub value: String,
 }
 rt::structure!(
-    PhysicalResourceIdContextKeyValuePair, PHYSICAL_RESOURCE_ID_CONTEXT_KEY_VALUE_PAIR, 0
-    => key, 1 => value
-);
-pub static PHYSICAL_RESOURCE_ID_CONTEXT_KEY_VALUE_PAIR: rt::Schema = rt::Schema::structure(
-    "PhysicalResourceIdContextKeyValuePair",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PhysicalResourceIdContextKeyValuePair, PHYSICAL_RESOURCE_ID_CONTEXT_KEY_VALUE_PAIR,
+    [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value[1] = rt::m("Value",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum PolicyAction { Delete = "Delete", Retain = "Retain", Snapshot = "Snapshot",
@@ -127,17 +106,11 @@ pub struct PropertyDifference {
     pub difference_type: DifferenceType,
 }
 rt::structure!(
-    PropertyDifference, PROPERTY_DIFFERENCE, 0 => property_path, 1 => expected_value, 2
-    => actual_value, 3 => difference_type
-);
-pub static PROPERTY_DIFFERENCE: rt::Schema = rt::Schema::structure(
-    "PropertyDifference",
-    &[
-        rt::m("PropertyPath", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpectedValue", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ActualValue", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DifferenceType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    PropertyDifference, PROPERTY_DIFFERENCE, [property_path[0] = rt::m("PropertyPath",
+    &rt::STRING).flags(rt::REQUIRED), expected_value[1] = rt::m("ExpectedValue",
+    &rt::STRING).flags(rt::REQUIRED), actual_value[2] = rt::m("ActualValue", &rt::STRING)
+    .flags(rt::REQUIRED), difference_type[3] = rt::m("DifferenceType", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 pub static PROPERTY_DIFFERENCES: rt::Schema = rt::Schema::list(
     "PropertyDifferences",
@@ -175,27 +148,18 @@ pub struct PublishTypeInput {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    PublishTypeInput, PUBLISH_TYPE_INPUT, 0 => type_, 1 => arn, 2 => type_name, 3 =>
-    public_version_number
-);
-pub static PUBLISH_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "PublishTypeInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("Arn", &rt::STRING),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-    ],
+    PublishTypeInput, PUBLISH_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM), arn[1] =
+    rt::m("Arn", &rt::STRING), type_name[2] = rt::m("TypeName", &rt::STRING).min(10.0),
+    public_version_number[3] = rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishTypeOutput {
     /// The Amazon Resource Name (ARN) assigned to the public extension upon publication.
     pub public_type_arn: Option<String>,
 }
-rt::structure!(PublishTypeOutput, PUBLISH_TYPE_OUTPUT, 0 => public_type_arn);
-pub static PUBLISH_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PublishTypeOutput",
-    &[rt::m("PublicTypeArn", &rt::STRING)],
+rt::structure!(
+    PublishTypeOutput, PUBLISH_TYPE_OUTPUT, [public_type_arn[0] = rt::m("PublicTypeArn",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PublisherStatus { Verified = "VERIFIED", Unverified = "UNVERIFIED" }

@@ -21,29 +21,17 @@ pub struct RecordHandlerProgressInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    RecordHandlerProgressInput, RECORD_HANDLER_PROGRESS_INPUT, 0 => bearer_token, 1 =>
-    operation_status, 2 => current_operation_status, 3 => status_message, 4 =>
-    error_code, 5 => resource_model, 6 => client_request_token
-);
-pub static RECORD_HANDLER_PROGRESS_INPUT: rt::Schema = rt::Schema::structure(
-    "RecordHandlerProgressInput",
-    &[
-        rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("OperationStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CurrentOperationStatus", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
-        rt::m("ErrorCode", &rt::ENUM),
-        rt::m("ResourceModel", &rt::STRING).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-    ],
+    RecordHandlerProgressInput, RECORD_HANDLER_PROGRESS_INPUT, [bearer_token[0] =
+    rt::m("BearerToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), operation_status[1] =
+    rt::m("OperationStatus", &rt::ENUM).flags(rt::REQUIRED), current_operation_status[2]
+    = rt::m("CurrentOperationStatus", &rt::ENUM), status_message[3] =
+    rt::m("StatusMessage", &rt::STRING), error_code[4] = rt::m("ErrorCode", &rt::ENUM),
+    resource_model[5] = rt::m("ResourceModel", &rt::STRING).min(1.0),
+    client_request_token[6] = rt::m("ClientRequestToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RecordHandlerProgressOutput {}
-rt::structure!(RecordHandlerProgressOutput, RECORD_HANDLER_PROGRESS_OUTPUT);
-pub static RECORD_HANDLER_PROGRESS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RecordHandlerProgressOutput",
-    &[],
-);
+rt::structure!(RecordHandlerProgressOutput, RECORD_HANDLER_PROGRESS_OUTPUT, []);
 rt::string_enum! {
     pub enum RegionConcurrencyType { Sequential = "SEQUENTIAL", Parallel = "PARALLEL" }
 }
@@ -63,25 +51,18 @@ pub struct RegisterPublisherInput {
     pub connection_arn: Option<String>,
 }
 rt::structure!(
-    RegisterPublisherInput, REGISTER_PUBLISHER_INPUT, 0 => accept_terms_and_conditions, 1
-    => connection_arn
-);
-pub static REGISTER_PUBLISHER_INPUT: rt::Schema = rt::Schema::structure(
-    "RegisterPublisherInput",
-    &[
-        rt::m("AcceptTermsAndConditions", &rt::BOOLEAN),
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-    ],
+    RegisterPublisherInput, REGISTER_PUBLISHER_INPUT, [accept_terms_and_conditions[0] =
+    rt::m("AcceptTermsAndConditions", &rt::BOOLEAN), connection_arn[1] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterPublisherOutput {
     /// The ID assigned this account by CloudFormation for publishing extensions.
     pub publisher_id: Option<String>,
 }
-rt::structure!(RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, 0 => publisher_id);
-pub static REGISTER_PUBLISHER_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RegisterPublisherOutput",
-    &[rt::m("PublisherId", &rt::STRING).min(1.0)],
+rt::structure!(
+    RegisterPublisherOutput, REGISTER_PUBLISHER_OUTPUT, [publisher_id[0] =
+    rt::m("PublisherId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeInput {
@@ -122,20 +103,13 @@ pub struct RegisterTypeInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    RegisterTypeInput, REGISTER_TYPE_INPUT, 0 => type_, 1 => type_name, 2 =>
-    schema_handler_package, 3 => logging_config, 4 => execution_role_arn, 5 =>
-    client_request_token
-);
-pub static REGISTER_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "RegisterTypeInput",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED).min(10.0),
-        rt::m("SchemaHandlerPackage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("ExecutionRoleArn", &rt::STRING).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-    ],
+    RegisterTypeInput, REGISTER_TYPE_INPUT, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).flags(rt::REQUIRED).min(10.0),
+    schema_handler_package[2] = rt::m("SchemaHandlerPackage", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), logging_config[3] = rt::m("LoggingConfig",
+    &LOGGING_CONFIG), execution_role_arn[4] = rt::m("ExecutionRoleArn", &rt::STRING)
+    .min(1.0), client_request_token[5] = rt::m("ClientRequestToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTypeOutput {
@@ -144,10 +118,9 @@ pub struct RegisterTypeOutput {
     /// Use this registration token when calling DescribeTypeRegistration, which returns information about the status and IDs of the extension registration.
     pub registration_token: Option<String>,
 }
-rt::structure!(RegisterTypeOutput, REGISTER_TYPE_OUTPUT, 0 => registration_token);
-pub static REGISTER_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RegisterTypeOutput",
-    &[rt::m("RegistrationToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    RegisterTypeOutput, REGISTER_TYPE_OUTPUT, [registration_token[0] =
+    rt::m("RegistrationToken", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum RegistrationStatus { Complete = "COMPLETE", InProgress = "IN_PROGRESS",
@@ -170,10 +143,9 @@ pub struct RemoveAliasInput {
     /// The alias name to remove.
     pub alias_name: String,
 }
-rt::structure!(RemoveAliasInput, REMOVE_ALIAS_INPUT, 0 => alias_name);
-pub static REMOVE_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
-    "RemoveAliasInput",
-    &[rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    RemoveAliasInput, REMOVE_ALIAS_INPUT, [alias_name[0] = rt::m("AliasName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum Replacement { True = "True", False = "False", Conditional = "Conditional" }
@@ -195,17 +167,11 @@ pub struct RequiredActivatedType {
     pub supported_major_versions: Option<Vec<i32>>,
 }
 rt::structure!(
-    RequiredActivatedType, REQUIRED_ACTIVATED_TYPE, 0 => type_name_alias, 1 =>
-    original_type_name, 2 => publisher_id, 3 => supported_major_versions
-);
-pub static REQUIRED_ACTIVATED_TYPE: rt::Schema = rt::Schema::structure(
-    "RequiredActivatedType",
-    &[
-        rt::m("TypeNameAlias", &rt::STRING).min(10.0),
-        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("SupportedMajorVersions", &SUPPORTED_MAJOR_VERSIONS),
-    ],
+    RequiredActivatedType, REQUIRED_ACTIVATED_TYPE, [type_name_alias[0] =
+    rt::m("TypeNameAlias", &rt::STRING).min(10.0), original_type_name[1] =
+    rt::m("OriginalTypeName", &rt::STRING).min(10.0), publisher_id[2] =
+    rt::m("PublisherId", &rt::STRING).min(1.0), supported_major_versions[3] =
+    rt::m("SupportedMajorVersions", &SUPPORTED_MAJOR_VERSIONS)]
 );
 pub static REQUIRED_ACTIVATED_TYPES: rt::Schema = rt::Schema::list(
     "RequiredActivatedTypes",
@@ -273,31 +239,19 @@ pub struct ResourceChange {
     pub previous_deployment_context: Option<String>,
 }
 rt::structure!(
-    ResourceChange, RESOURCE_CHANGE, 0 => policy_action, 1 => action, 2 =>
-    logical_resource_id, 3 => physical_resource_id, 4 => resource_type, 5 => replacement,
-    6 => scope, 7 => resource_drift_status, 8 => resource_drift_ignored_attributes, 9 =>
-    details, 10 => change_set_id, 11 => module_info, 12 => before_context, 13 =>
-    after_context, 14 => previous_deployment_context
-);
-pub static RESOURCE_CHANGE: rt::Schema = rt::Schema::structure(
-    "ResourceChange",
-    &[
-        rt::m("PolicyAction", &rt::ENUM),
-        rt::m("Action", &rt::ENUM),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("Replacement", &rt::ENUM),
-        rt::m("Scope", &SCOPE),
-        rt::m("ResourceDriftStatus", &rt::ENUM),
-        rt::m("ResourceDriftIgnoredAttributes", &RESOURCE_DRIFT_IGNORED_ATTRIBUTES),
-        rt::m("Details", &RESOURCE_CHANGE_DETAILS),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("ModuleInfo", &MODULE_INFO),
-        rt::m("BeforeContext", &rt::STRING),
-        rt::m("AfterContext", &rt::STRING),
-        rt::m("PreviousDeploymentContext", &rt::STRING),
-    ],
+    ResourceChange, RESOURCE_CHANGE, [policy_action[0] = rt::m("PolicyAction",
+    &rt::ENUM), action[1] = rt::m("Action", &rt::ENUM), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING), physical_resource_id[3] =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), replacement[5] = rt::m("Replacement", &rt::ENUM), scope[6] =
+    rt::m("Scope", &SCOPE), resource_drift_status[7] = rt::m("ResourceDriftStatus",
+    &rt::ENUM), resource_drift_ignored_attributes[8] =
+    rt::m("ResourceDriftIgnoredAttributes", &RESOURCE_DRIFT_IGNORED_ATTRIBUTES),
+    details[9] = rt::m("Details", &RESOURCE_CHANGE_DETAILS), change_set_id[10] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), module_info[11] = rt::m("ModuleInfo",
+    &MODULE_INFO), before_context[12] = rt::m("BeforeContext", &rt::STRING),
+    after_context[13] = rt::m("AfterContext", &rt::STRING),
+    previous_deployment_context[14] = rt::m("PreviousDeploymentContext", &rt::STRING)]
 );
 /// For a resource with `Modify` as the action, the `ResourceChange` structure describes the changes CloudFormation will make to that resource.
 #[derive(Clone, Default, PartialEq)]
@@ -325,17 +279,10 @@ pub struct ResourceChangeDetail {
     pub causing_entity: Option<String>,
 }
 rt::structure!(
-    ResourceChangeDetail, RESOURCE_CHANGE_DETAIL, 0 => target, 1 => evaluation, 2 =>
-    change_source, 3 => causing_entity
-);
-pub static RESOURCE_CHANGE_DETAIL: rt::Schema = rt::Schema::structure(
-    "ResourceChangeDetail",
-    &[
-        rt::m("Target", &RESOURCE_TARGET_DEFINITION),
-        rt::m("Evaluation", &rt::ENUM),
-        rt::m("ChangeSource", &rt::ENUM),
-        rt::m("CausingEntity", &rt::STRING),
-    ],
+    ResourceChangeDetail, RESOURCE_CHANGE_DETAIL, [target[0] = rt::m("Target",
+    &RESOURCE_TARGET_DEFINITION), evaluation[1] = rt::m("Evaluation", &rt::ENUM),
+    change_source[2] = rt::m("ChangeSource", &rt::ENUM), causing_entity[3] =
+    rt::m("CausingEntity", &rt::STRING)]
 );
 pub static RESOURCE_CHANGE_DETAILS: rt::Schema = rt::Schema::list(
     "ResourceChangeDetails",
@@ -352,16 +299,10 @@ pub struct ResourceDefinition {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ResourceDefinition, RESOURCE_DEFINITION, 0 => resource_type, 1 =>
-    logical_resource_id, 2 => resource_identifier
-);
-pub static RESOURCE_DEFINITION: rt::Schema = rt::Schema::structure(
-    "ResourceDefinition",
-    &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED),
-    ],
+    ResourceDefinition, RESOURCE_DEFINITION, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING), resource_identifier[2] =
+    rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_DEFINITIONS: rt::Schema = rt::Schema::list(
     "ResourceDefinitions",
@@ -389,19 +330,12 @@ pub struct ResourceDetail {
     pub warnings: Option<Vec<WarningDetail>>,
 }
 rt::structure!(
-    ResourceDetail, RESOURCE_DETAIL, 0 => resource_type, 1 => logical_resource_id, 2 =>
-    resource_identifier, 3 => resource_status, 4 => resource_status_reason, 5 => warnings
-);
-pub static RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
-    "ResourceDetail",
-    &[
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES),
-        rt::m("ResourceStatus", &rt::ENUM),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Warnings", &WARNING_DETAILS),
-    ],
+    ResourceDetail, RESOURCE_DETAIL, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING), resource_identifier[2] = rt::m("ResourceIdentifier",
+    &RESOURCE_IDENTIFIER_PROPERTIES), resource_status[3] = rt::m("ResourceStatus",
+    &rt::ENUM), resource_status_reason[4] = rt::m("ResourceStatusReason", &rt::STRING),
+    warnings[5] = rt::m("Warnings", &WARNING_DETAILS)]
 );
 pub static RESOURCE_DETAILS: rt::Schema = rt::Schema::list(
     "ResourceDetails",
@@ -420,12 +354,8 @@ pub struct ResourceDriftIgnoredAttribute {
     pub reason: Option<DriftIgnoredReason>,
 }
 rt::structure!(
-    ResourceDriftIgnoredAttribute, RESOURCE_DRIFT_IGNORED_ATTRIBUTE, 0 => path, 1 =>
-    reason
-);
-pub static RESOURCE_DRIFT_IGNORED_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "ResourceDriftIgnoredAttribute",
-    &[rt::m("Path", &rt::STRING), rt::m("Reason", &rt::ENUM)],
+    ResourceDriftIgnoredAttribute, RESOURCE_DRIFT_IGNORED_ATTRIBUTE, [path[0] =
+    rt::m("Path", &rt::STRING), reason[1] = rt::m("Reason", &rt::ENUM)]
 );
 pub static RESOURCE_DRIFT_IGNORED_ATTRIBUTES: rt::Schema = rt::Schema::list(
     "ResourceDriftIgnoredAttributes",
@@ -450,16 +380,10 @@ pub struct ResourceIdentifierSummary {
     pub resource_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
-    ResourceIdentifierSummary, RESOURCE_IDENTIFIER_SUMMARY, 0 => resource_type, 1 =>
-    logical_resource_ids, 2 => resource_identifiers
-);
-pub static RESOURCE_IDENTIFIER_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ResourceIdentifierSummary",
-    &[
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0),
-        rt::m("ResourceIdentifiers", &RESOURCE_IDENTIFIERS),
-    ],
+    ResourceIdentifierSummary, RESOURCE_IDENTIFIER_SUMMARY, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).min(1.0), logical_resource_ids[1] =
+    rt::m("LogicalResourceIds", &LOGICAL_RESOURCE_IDS).min(1.0), resource_identifiers[2]
+    = rt::m("ResourceIdentifiers", &RESOURCE_IDENTIFIERS)]
 );
 pub static RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ResourceIdentifiers",
@@ -474,14 +398,9 @@ pub struct ResourceLocation {
     pub logical_resource_id: String,
 }
 rt::structure!(
-    ResourceLocation, RESOURCE_LOCATION, 0 => stack_name, 1 => logical_resource_id
-);
-pub static RESOURCE_LOCATION: rt::Schema = rt::Schema::structure(
-    "ResourceLocation",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ResourceLocation, RESOURCE_LOCATION, [stack_name[0] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Specifies the current source of the resource and the destination of where it will be moved to.
 #[derive(Clone, Default, PartialEq)]
@@ -491,13 +410,10 @@ pub struct ResourceMapping {
     /// The destination stack `StackName` and `LogicalResourceId` for the resource being refactored.
     pub destination: ResourceLocation,
 }
-rt::structure!(ResourceMapping, RESOURCE_MAPPING, 0 => source, 1 => destination);
-pub static RESOURCE_MAPPING: rt::Schema = rt::Schema::structure(
-    "ResourceMapping",
-    &[
-        rt::m("Source", &RESOURCE_LOCATION).flags(rt::REQUIRED),
-        rt::m("Destination", &RESOURCE_LOCATION).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    ResourceMapping, RESOURCE_MAPPING, [source[0] = rt::m("Source", &RESOURCE_LOCATION)
+    .flags(rt::REQUIRED), destination[1] = rt::m("Destination", &RESOURCE_LOCATION)
+    .flags(rt::REQUIRED)]
 );
 pub static RESOURCE_MAPPINGS: rt::Schema = rt::Schema::list(
     "ResourceMappings",
@@ -506,12 +422,10 @@ pub static RESOURCE_MAPPINGS: rt::Schema = rt::Schema::list(
 /// A resource scan is currently in progress. Only one can be run at a time for an account in a Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanInProgressException {}
-rt::structure!(ResourceScanInProgressException, RESOURCE_SCAN_IN_PROGRESS_EXCEPTION);
-pub static RESOURCE_SCAN_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceScanInProgressException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanInProgress"));
+rt::structure!(
+    ResourceScanInProgressException, RESOURCE_SCAN_IN_PROGRESS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanInProgress"))
+);
 /// The limit on resource scans has been exceeded. Reasons include:
 ///
 /// - Exceeded the daily quota for resource scans.
@@ -520,22 +434,16 @@ pub static RESOURCE_SCAN_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structu
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanLimitExceededException {}
 rt::structure!(
-    ResourceScanLimitExceededException, RESOURCE_SCAN_LIMIT_EXCEEDED_EXCEPTION
+    ResourceScanLimitExceededException, RESOURCE_SCAN_LIMIT_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanLimitExceeded"))
 );
-pub static RESOURCE_SCAN_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceScanLimitExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanLimitExceeded"));
 /// The resource scan was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceScanNotFoundException {}
-rt::structure!(ResourceScanNotFoundException, RESOURCE_SCAN_NOT_FOUND_EXCEPTION);
-pub static RESOURCE_SCAN_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceScanNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanNotFound"));
+rt::structure!(
+    ResourceScanNotFoundException, RESOURCE_SCAN_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("ResourceScanNotFound"))
+);
 rt::string_enum! {
     pub enum ResourceScanStatus { InProgress = "IN_PROGRESS", Failed = "FAILED", Complete
     = "COMPLETE", Expired = "EXPIRED" }
@@ -568,21 +476,12 @@ pub struct ResourceScanSummary {
     pub scan_type: Option<ScanType>,
 }
 rt::structure!(
-    ResourceScanSummary, RESOURCE_SCAN_SUMMARY, 0 => resource_scan_id, 1 => status, 2 =>
-    status_reason, 3 => start_time, 4 => end_time, 5 => percentage_completed, 6 =>
-    scan_type
-);
-pub static RESOURCE_SCAN_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ResourceScanSummary",
-    &[
-        rt::m("ResourceScanId", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("PercentageCompleted", &rt::DOUBLE),
-        rt::m("ScanType", &rt::ENUM),
-    ],
+    ResourceScanSummary, RESOURCE_SCAN_SUMMARY, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING), status[1] = rt::m("Status", &rt::ENUM),
+    status_reason[2] = rt::m("StatusReason", &rt::STRING), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    percentage_completed[5] = rt::m("PercentageCompleted", &rt::DOUBLE), scan_type[6] =
+    rt::m("ScanType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ResourceSignalStatus { Success = "SUCCESS", Failure = "FAILURE" }
@@ -644,24 +543,14 @@ pub struct ResourceTargetDefinition {
     pub attribute_change_type: Option<AttributeChangeType>,
 }
 rt::structure!(
-    ResourceTargetDefinition, RESOURCE_TARGET_DEFINITION, 0 => attribute, 1 => name, 2 =>
-    requires_recreation, 3 => path, 4 => before_value, 5 => after_value, 6 =>
-    before_value_from, 7 => after_value_from, 8 => drift, 9 => attribute_change_type
-);
-pub static RESOURCE_TARGET_DEFINITION: rt::Schema = rt::Schema::structure(
-    "ResourceTargetDefinition",
-    &[
-        rt::m("Attribute", &rt::ENUM),
-        rt::m("Name", &rt::STRING),
-        rt::m("RequiresRecreation", &rt::ENUM),
-        rt::m("Path", &rt::STRING),
-        rt::m("BeforeValue", &rt::STRING),
-        rt::m("AfterValue", &rt::STRING),
-        rt::m("BeforeValueFrom", &rt::ENUM),
-        rt::m("AfterValueFrom", &rt::ENUM),
-        rt::m("Drift", &LIVE_RESOURCE_DRIFT),
-        rt::m("AttributeChangeType", &rt::ENUM),
-    ],
+    ResourceTargetDefinition, RESOURCE_TARGET_DEFINITION, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM), name[1] = rt::m("Name", &rt::STRING),
+    requires_recreation[2] = rt::m("RequiresRecreation", &rt::ENUM), path[3] =
+    rt::m("Path", &rt::STRING), before_value[4] = rt::m("BeforeValue", &rt::STRING),
+    after_value[5] = rt::m("AfterValue", &rt::STRING), before_value_from[6] =
+    rt::m("BeforeValueFrom", &rt::ENUM), after_value_from[7] = rt::m("AfterValueFrom",
+    &rt::ENUM), drift[8] = rt::m("Drift", &LIVE_RESOURCE_DRIFT), attribute_change_type[9]
+    = rt::m("AttributeChangeType", &rt::ENUM)]
 );
 /// Describes the target resource of an import operation.
 #[derive(Clone, Default, PartialEq)]
@@ -674,16 +563,10 @@ pub struct ResourceToImport {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ResourceToImport, RESOURCE_TO_IMPORT, 0 => resource_type, 1 => logical_resource_id, 2
-    => resource_identifier
-);
-pub static RESOURCE_TO_IMPORT: rt::Schema = rt::Schema::structure(
-    "ResourceToImport",
-    &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED),
-    ],
+    ResourceToImport, RESOURCE_TO_IMPORT, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), resource_identifier[2] =
+    rt::m("ResourceIdentifier", &RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_TYPE_FILTERS: rt::Schema = rt::Schema::list(
     "ResourceTypeFilters",
@@ -730,15 +613,9 @@ pub struct RollbackConfiguration {
     pub monitoring_time_in_minutes: Option<i32>,
 }
 rt::structure!(
-    RollbackConfiguration, ROLLBACK_CONFIGURATION, 0 => rollback_triggers, 1 =>
-    monitoring_time_in_minutes
-);
-pub static ROLLBACK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "RollbackConfiguration",
-    &[
-        rt::m("RollbackTriggers", &ROLLBACK_TRIGGERS),
-        rt::m("MonitoringTimeInMinutes", &rt::INTEGER).min(0.0),
-    ],
+    RollbackConfiguration, ROLLBACK_CONFIGURATION, [rollback_triggers[0] =
+    rt::m("RollbackTriggers", &ROLLBACK_TRIGGERS), monitoring_time_in_minutes[1] =
+    rt::m("MonitoringTimeInMinutes", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackStackInput {
@@ -756,18 +633,11 @@ pub struct RollbackStackInput {
     pub deployment_config: Option<DeploymentConfig>,
 }
 rt::structure!(
-    RollbackStackInput, ROLLBACK_STACK_INPUT, 0 => stack_name, 1 => role_arn, 2 =>
-    client_request_token, 3 => retain_except_on_create, 4 => deployment_config
-);
-pub static ROLLBACK_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "RollbackStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-    ],
+    RollbackStackInput, ROLLBACK_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] = rt::m("RoleARN",
+    &rt::STRING).min(20.0), client_request_token[2] = rt::m("ClientRequestToken",
+    &rt::STRING).min(1.0), retain_except_on_create[3] = rt::m("RetainExceptOnCreate",
+    &rt::BOOLEAN), deployment_config[4] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RollbackStackOutput {
@@ -777,11 +647,8 @@ pub struct RollbackStackOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    RollbackStackOutput, ROLLBACK_STACK_OUTPUT, 0 => stack_id, 1 => operation_id
-);
-pub static ROLLBACK_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RollbackStackOutput",
-    &[rt::m("StackId", &rt::STRING), rt::m("OperationId", &rt::STRING)],
+    RollbackStackOutput, ROLLBACK_STACK_OUTPUT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING), operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 /// A rollback trigger CloudFormation monitors during creation and updating of stacks. If any of the alarms you specify goes to ALARM state during the stack operation or within the specified monitoring period afterwards, CloudFormation rolls back the entire stack operation.
 #[derive(Clone, Default, PartialEq)]
@@ -793,13 +660,9 @@ pub struct RollbackTrigger {
     /// The resource type of the rollback trigger. Specify either [AWS::CloudWatch::Alarm](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-alarm.html) or [AWS::CloudWatch::CompositeAlarm](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-compositealarm.html) resource types.
     pub type_: String,
 }
-rt::structure!(RollbackTrigger, ROLLBACK_TRIGGER, 0 => arn, 1 => type_);
-pub static ROLLBACK_TRIGGER: rt::Schema = rt::Schema::structure(
-    "RollbackTrigger",
-    &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    RollbackTrigger, ROLLBACK_TRIGGER, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("Type", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static ROLLBACK_TRIGGERS: rt::Schema = rt::Schema::list(
     "RollbackTriggers",

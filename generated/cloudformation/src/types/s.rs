@@ -11,10 +11,8 @@ pub struct ScanFilter {
     /// To scan all resource types within a service, you can use a wildcard, represented by an asterisk (`*`). You can place an asterisk at only the end of the string, for example, `AWS::S3::*`.
     pub types: Option<Vec<String>>,
 }
-rt::structure!(ScanFilter, SCAN_FILTER, 0 => types);
-pub static SCAN_FILTER: rt::Schema = rt::Schema::structure(
-    "ScanFilter",
-    &[rt::m("Types", &RESOURCE_TYPE_FILTERS)],
+rt::structure!(
+    ScanFilter, SCAN_FILTER, [types[0] = rt::m("Types", &RESOURCE_TYPE_FILTERS)]
 );
 pub static SCAN_FILTERS: rt::Schema = rt::Schema::list(
     "ScanFilters",
@@ -34,16 +32,10 @@ pub struct ScannedResource {
     pub managed_by_stack: Option<bool>,
 }
 rt::structure!(
-    ScannedResource, SCANNED_RESOURCE, 0 => resource_type, 1 => resource_identifier, 2 =>
-    managed_by_stack
-);
-pub static SCANNED_RESOURCE: rt::Schema = rt::Schema::structure(
-    "ScannedResource",
-    &[
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES),
-        rt::m("ManagedByStack", &rt::BOOLEAN),
-    ],
+    ScannedResource, SCANNED_RESOURCE, [resource_type[0] = rt::m("ResourceType",
+    &rt::STRING).min(1.0), resource_identifier[1] = rt::m("ResourceIdentifier",
+    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES), managed_by_stack[2] = rt::m("ManagedByStack",
+    &rt::BOOLEAN)]
 );
 /// Identifies a scanned resource. This is used with the `ListResourceScanRelatedResources` API action.
 #[derive(Clone, Default, PartialEq)]
@@ -54,16 +46,10 @@ pub struct ScannedResourceIdentifier {
     pub resource_identifier: rt::Map<String, String>,
 }
 rt::structure!(
-    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, 0 => resource_type, 1 =>
-    resource_identifier
-);
-pub static SCANNED_RESOURCE_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "ScannedResourceIdentifier",
-    &[
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ResourceIdentifier", &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES)
-            .flags(rt::REQUIRED),
-    ],
+    ScannedResourceIdentifier, SCANNED_RESOURCE_IDENTIFIER, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    resource_identifier[1] = rt::m("ResourceIdentifier",
+    &JAZZ_RESOURCE_IDENTIFIER_PROPERTIES).flags(rt::REQUIRED)]
 );
 pub static SCANNED_RESOURCE_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "ScannedResourceIdentifiers",
@@ -86,13 +72,10 @@ pub struct SetAliasInput {
     /// **Note:** An alias name can contain only alphanumeric characters (case-sensitive) and hyphens. It must start with an alphabetic character and can't be longer than 128 characters.
     pub alias_name: String,
 }
-rt::structure!(SetAliasInput, SET_ALIAS_INPUT, 0 => stack_name, 1 => alias_name);
-pub static SET_ALIAS_INPUT: rt::Schema = rt::Schema::structure(
-    "SetAliasInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AliasName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    SetAliasInput, SET_ALIAS_INPUT, [stack_name[0] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), alias_name[1] = rt::m("AliasName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The input for the SetStackPolicy action.
 #[derive(Clone, Default, PartialEq)]
@@ -107,16 +90,10 @@ pub struct SetStackPolicyInput {
     pub stack_policy_url: Option<String>,
 }
 rt::structure!(
-    SetStackPolicyInput, SET_STACK_POLICY_INPUT, 0 => stack_name, 1 => stack_policy_body,
-    2 => stack_policy_url
-);
-pub static SET_STACK_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "SetStackPolicyInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
-        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
-    ],
+    SetStackPolicyInput, SET_STACK_POLICY_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), stack_policy_body[1] = rt::m("StackPolicyBody",
+    &rt::STRING).min(1.0), stack_policy_url[2] = rt::m("StackPolicyURL", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationInput {
@@ -144,18 +121,11 @@ pub struct SetTypeConfigurationInput {
     pub type_: Option<ThirdPartyType>,
 }
 rt::structure!(
-    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, 0 => type_arn, 1 =>
-    configuration, 2 => configuration_alias, 3 => type_name, 4 => type_
-);
-pub static SET_TYPE_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeConfigurationInput",
-    &[
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("Configuration", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConfigurationAlias", &rt::STRING).min(1.0),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("Type", &rt::ENUM),
-    ],
+    SetTypeConfigurationInput, SET_TYPE_CONFIGURATION_INPUT, [type_arn[0] =
+    rt::m("TypeArn", &rt::STRING), configuration[1] = rt::m("Configuration", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), configuration_alias[2] = rt::m("ConfigurationAlias",
+    &rt::STRING).min(1.0), type_name[3] = rt::m("TypeName", &rt::STRING).min(10.0),
+    type_[4] = rt::m("Type", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeConfigurationOutput {
@@ -165,11 +135,8 @@ pub struct SetTypeConfigurationOutput {
     pub configuration_arn: Option<String>,
 }
 rt::structure!(
-    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, 0 => configuration_arn
-);
-pub static SET_TYPE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeConfigurationOutput",
-    &[rt::m("ConfigurationArn", &rt::STRING)],
+    SetTypeConfigurationOutput, SET_TYPE_CONFIGURATION_OUTPUT, [configuration_arn[0] =
+    rt::m("ConfigurationArn", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionInput {
@@ -189,25 +156,13 @@ pub struct SetTypeDefaultVersionInput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, 0 => arn, 1 => type_, 2
-    => type_name, 3 => version_id
-);
-pub static SET_TYPE_DEFAULT_VERSION_INPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeDefaultVersionInput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-    ],
+    SetTypeDefaultVersionInput, SET_TYPE_DEFAULT_VERSION_INPUT, [arn[0] = rt::m("Arn",
+    &rt::STRING), type_[1] = rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName",
+    &rt::STRING).min(10.0), version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetTypeDefaultVersionOutput {}
-rt::structure!(SetTypeDefaultVersionOutput, SET_TYPE_DEFAULT_VERSION_OUTPUT);
-pub static SET_TYPE_DEFAULT_VERSION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SetTypeDefaultVersionOutput",
-    &[],
-);
+rt::structure!(SetTypeDefaultVersionOutput, SET_TYPE_DEFAULT_VERSION_OUTPUT, []);
 /// The input for the SignalResource action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SignalResourceInput {
@@ -221,17 +176,11 @@ pub struct SignalResourceInput {
     pub status: ResourceSignalStatus,
 }
 rt::structure!(
-    SignalResourceInput, SIGNAL_RESOURCE_INPUT, 0 => stack_name, 1 =>
-    logical_resource_id, 2 => unique_id, 3 => status
-);
-pub static SIGNAL_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "SignalResourceInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    SignalResourceInput, SIGNAL_RESOURCE_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), logical_resource_id[1] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), unique_id[2] =
+    rt::m("UniqueId", &rt::STRING).flags(rt::REQUIRED).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// The `Stack` data type.
 #[derive(Clone, Default, PartialEq)]
@@ -308,47 +257,30 @@ pub struct Stack {
     pub alias_name: Option<String>,
 }
 rt::structure!(
-    Stack, STACK, 0 => stack_id, 1 => stack_name, 2 => change_set_id, 3 => description, 4
-    => parameters, 5 => creation_time, 6 => deletion_time, 7 => last_updated_time, 8 =>
-    rollback_configuration, 9 => stack_status, 10 => stack_status_reason, 11 =>
-    disable_rollback, 12 => deployment_config, 13 => notification_arns, 14 =>
-    timeout_in_minutes, 15 => capabilities, 16 => outputs, 17 => role_arn, 18 => tags, 19
-    => enable_termination_protection, 20 => parent_id, 21 => root_id, 22 =>
-    drift_information, 23 => retain_except_on_create, 24 => deletion_mode, 25 =>
-    detailed_status, 26 => last_operations, 27 => alias_name
-);
-pub static STACK: rt::Schema = rt::Schema::structure(
-    "Stack",
-    &[
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChangeSetId", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("DeletionTime", &rt::TIMESTAMP),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StackStatusReason", &rt::STRING),
-        rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Outputs", &OUTPUTS),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("Tags", &TAGS),
-        rt::m("EnableTerminationProtection", &rt::BOOLEAN),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("RootId", &rt::STRING),
-        rt::m("DriftInformation", &STACK_DRIFT_INFORMATION),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-        rt::m("DeletionMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-        rt::m("LastOperations", &LAST_OPERATIONS),
-        rt::m("AliasName", &rt::STRING).min(1.0),
-    ],
+    Stack, STACK, [stack_id[0] = rt::m("StackId", &rt::STRING), stack_name[1] =
+    rt::m("StackName", &rt::STRING).flags(rt::REQUIRED), change_set_id[2] =
+    rt::m("ChangeSetId", &rt::STRING).min(1.0), description[3] = rt::m("Description",
+    &rt::STRING).min(1.0), parameters[4] = rt::m("Parameters", &PARAMETERS),
+    creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    deletion_time[6] = rt::m("DeletionTime", &rt::TIMESTAMP), last_updated_time[7] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), rollback_configuration[8] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), stack_status[9] =
+    rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED), stack_status_reason[10] =
+    rt::m("StackStatusReason", &rt::STRING), disable_rollback[11] =
+    rt::m("DisableRollback", &rt::BOOLEAN), deployment_config[12] =
+    rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG), notification_arns[13] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), timeout_in_minutes[14] =
+    rt::m("TimeoutInMinutes", &rt::INTEGER).min(1.0), capabilities[15] =
+    rt::m("Capabilities", &CAPABILITIES), outputs[16] = rt::m("Outputs", &OUTPUTS),
+    role_arn[17] = rt::m("RoleARN", &rt::STRING).min(20.0), tags[18] = rt::m("Tags",
+    &TAGS), enable_termination_protection[19] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN), parent_id[20] = rt::m("ParentId", &rt::STRING), root_id[21] =
+    rt::m("RootId", &rt::STRING), drift_information[22] = rt::m("DriftInformation",
+    &STACK_DRIFT_INFORMATION), retain_except_on_create[23] =
+    rt::m("RetainExceptOnCreate", &rt::BOOLEAN), deletion_mode[24] =
+    rt::m("DeletionMode", &rt::ENUM), detailed_status[25] = rt::m("DetailedStatus",
+    &rt::ENUM), last_operations[26] = rt::m("LastOperations", &LAST_OPERATIONS),
+    alias_name[27] = rt::m("AliasName", &rt::STRING).min(1.0)]
 );
 /// Describes the stack and the template used by the stack.
 #[derive(Clone, Default, PartialEq)]
@@ -361,16 +293,9 @@ pub struct StackDefinition {
     pub template_url: Option<String>,
 }
 rt::structure!(
-    StackDefinition, STACK_DEFINITION, 0 => stack_name, 1 => template_body, 2 =>
-    template_url
-);
-pub static STACK_DEFINITION: rt::Schema = rt::Schema::structure(
-    "StackDefinition",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-    ],
+    StackDefinition, STACK_DEFINITION, [stack_name[0] = rt::m("StackName", &rt::STRING),
+    template_body[1] = rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[2] =
+    rt::m("TemplateURL", &rt::STRING).min(1.0)]
 );
 pub static STACK_DEFINITIONS: rt::Schema = rt::Schema::list(
     "StackDefinitions",
@@ -394,15 +319,9 @@ pub struct StackDriftInformation {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformation, STACK_DRIFT_INFORMATION, 0 => stack_drift_status, 1 =>
-    last_check_timestamp
-);
-pub static STACK_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
-    "StackDriftInformation",
-    &[
-        rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackDriftInformation, STACK_DRIFT_INFORMATION, [stack_drift_status[0] =
+    rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp[1] =
+    rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 /// Contains information about whether the stack's actual configuration differs, or has *drifted*, from its expected configuration, as defined in the stack template and any values specified as template parameters. A stack is considered to have drifted if one or more of its resources have drifted.
 #[derive(Clone, Default, PartialEq)]
@@ -418,15 +337,9 @@ pub struct StackDriftInformationSummary {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, 0 =>
-    stack_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_DRIFT_INFORMATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackDriftInformationSummary",
-    &[
-        rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackDriftInformationSummary, STACK_DRIFT_INFORMATION_SUMMARY, [stack_drift_status[0]
+    = rt::m("StackDriftStatus", &rt::ENUM).flags(rt::REQUIRED), last_check_timestamp[1] =
+    rt::m("LastCheckTimestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum StackDriftStatus { Drifted = "DRIFTED", InSync = "IN_SYNC", Unknown2 =
@@ -485,36 +398,23 @@ pub struct StackEvent {
     pub detailed_status: Option<DetailedStatus>,
 }
 rt::structure!(
-    StackEvent, STACK_EVENT, 0 => stack_id, 1 => event_id, 2 => stack_name, 3 =>
-    operation_id, 4 => logical_resource_id, 5 => physical_resource_id, 6 =>
-    resource_type, 7 => timestamp, 8 => resource_status, 9 => resource_status_reason, 10
-    => resource_properties, 11 => client_request_token, 12 => hook_type, 13 =>
-    hook_status, 14 => hook_status_reason, 15 => hook_invocation_point, 16 =>
-    hook_invocation_id, 17 => hook_failure_mode, 18 => detailed_status
-);
-pub static STACK_EVENT: rt::Schema = rt::Schema::structure(
-    "StackEvent",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EventId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("ResourceProperties", &rt::STRING),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("HookType", &rt::STRING).min(1.0),
-        rt::m("HookStatus", &rt::ENUM),
-        rt::m("HookStatusReason", &rt::STRING).min(1.0),
-        rt::m("HookInvocationPoint", &rt::ENUM),
-        rt::m("HookInvocationId", &rt::STRING).min(36.0),
-        rt::m("HookFailureMode", &rt::ENUM),
-        rt::m("DetailedStatus", &rt::ENUM),
-    ],
+    StackEvent, STACK_EVENT, [stack_id[0] = rt::m("StackId", &rt::STRING)
+    .flags(rt::REQUIRED), event_id[1] = rt::m("EventId", &rt::STRING)
+    .flags(rt::REQUIRED), stack_name[2] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED), operation_id[3] = rt::m("OperationId", &rt::STRING),
+    logical_resource_id[4] = rt::m("LogicalResourceId", &rt::STRING),
+    physical_resource_id[5] = rt::m("PhysicalResourceId", &rt::STRING), resource_type[6]
+    = rt::m("ResourceType", &rt::STRING).min(1.0), timestamp[7] = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[8] = rt::m("ResourceStatus",
+    &rt::ENUM), resource_status_reason[9] = rt::m("ResourceStatusReason", &rt::STRING),
+    resource_properties[10] = rt::m("ResourceProperties", &rt::STRING),
+    client_request_token[11] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    hook_type[12] = rt::m("HookType", &rt::STRING).min(1.0), hook_status[13] =
+    rt::m("HookStatus", &rt::ENUM), hook_status_reason[14] = rt::m("HookStatusReason",
+    &rt::STRING).min(1.0), hook_invocation_point[15] = rt::m("HookInvocationPoint",
+    &rt::ENUM), hook_invocation_id[16] = rt::m("HookInvocationId", &rt::STRING)
+    .min(36.0), hook_failure_mode[17] = rt::m("HookFailureMode", &rt::ENUM),
+    detailed_status[18] = rt::m("DetailedStatus", &rt::ENUM)]
 );
 pub static STACK_EVENTS: rt::Schema = rt::Schema::list(
     "StackEvents",
@@ -568,27 +468,16 @@ pub struct StackInstance {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstance, STACK_INSTANCE, 0 => stack_set_id, 1 => region, 2 => account, 3 =>
-    stack_id, 4 => parameter_overrides, 5 => status, 6 => stack_instance_status, 7 =>
-    status_reason, 8 => organizational_unit_id, 9 => drift_status, 10 =>
-    last_drift_check_timestamp, 11 => last_operation_id
-);
-pub static STACK_INSTANCE: rt::Schema = rt::Schema::structure(
-    "StackInstance",
-    &[
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Account", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("ParameterOverrides", &PARAMETERS),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING).min(1.0),
-    ],
+    StackInstance, STACK_INSTANCE, [stack_set_id[0] = rt::m("StackSetId", &rt::STRING),
+    region[1] = rt::m("Region", &rt::STRING), account[2] = rt::m("Account", &rt::STRING),
+    stack_id[3] = rt::m("StackId", &rt::STRING), parameter_overrides[4] =
+    rt::m("ParameterOverrides", &PARAMETERS), status[5] = rt::m("Status", &rt::ENUM),
+    stack_instance_status[6] = rt::m("StackInstanceStatus",
+    &STACK_INSTANCE_COMPREHENSIVE_STATUS), status_reason[7] = rt::m("StatusReason",
+    &rt::STRING), organizational_unit_id[8] = rt::m("OrganizationalUnitId", &rt::STRING),
+    drift_status[9] = rt::m("DriftStatus", &rt::ENUM), last_drift_check_timestamp[10] =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), last_operation_id[11] =
+    rt::m("LastOperationId", &rt::STRING).min(1.0)]
 );
 /// The detailed status of the stack instance.
 #[derive(Clone, Default, PartialEq)]
@@ -604,12 +493,8 @@ pub struct StackInstanceComprehensiveStatus {
     pub detailed_status: Option<StackInstanceDetailedStatus>,
 }
 rt::structure!(
-    StackInstanceComprehensiveStatus, STACK_INSTANCE_COMPREHENSIVE_STATUS, 0 =>
-    detailed_status
-);
-pub static STACK_INSTANCE_COMPREHENSIVE_STATUS: rt::Schema = rt::Schema::structure(
-    "StackInstanceComprehensiveStatus",
-    &[rt::m("DetailedStatus", &rt::ENUM)],
+    StackInstanceComprehensiveStatus, STACK_INSTANCE_COMPREHENSIVE_STATUS,
+    [detailed_status[0] = rt::m("DetailedStatus", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackInstanceDetailedStatus { Pending = "PENDING", Running = "RUNNING",
@@ -625,10 +510,9 @@ pub struct StackInstanceFilter {
     /// The status to filter by.
     pub values: Option<String>,
 }
-rt::structure!(StackInstanceFilter, STACK_INSTANCE_FILTER, 0 => name, 1 => values);
-pub static STACK_INSTANCE_FILTER: rt::Schema = rt::Schema::structure(
-    "StackInstanceFilter",
-    &[rt::m("Name", &rt::ENUM), rt::m("Values", &rt::STRING).min(1.0)],
+rt::structure!(
+    StackInstanceFilter, STACK_INSTANCE_FILTER, [name[0] = rt::m("Name", &rt::ENUM),
+    values[1] = rt::m("Values", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum StackInstanceFilterName { DetailedStatus = "DETAILED_STATUS",
@@ -641,12 +525,10 @@ pub static STACK_INSTANCE_FILTERS: rt::Schema = rt::Schema::list(
 /// The specified stack instance doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackInstanceNotFoundException {}
-rt::structure!(StackInstanceNotFoundException, STACK_INSTANCE_NOT_FOUND_EXCEPTION);
-pub static STACK_INSTANCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackInstanceNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackInstanceNotFoundException"));
+rt::structure!(
+    StackInstanceNotFoundException, STACK_INSTANCE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackInstanceNotFoundException"))
+);
 pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackInstanceResourceDriftsSummaries",
     &[rt::m("member", &STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY)],
@@ -677,23 +559,16 @@ pub struct StackInstanceResourceDriftsSummary {
     pub timestamp: rt::DateTime,
 }
 rt::structure!(
-    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY, 0 =>
-    stack_id, 1 => logical_resource_id, 2 => physical_resource_id, 3 =>
-    physical_resource_id_context, 4 => resource_type, 5 => property_differences, 6 =>
-    stack_resource_drift_status, 7 => timestamp
-);
-pub static STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackInstanceResourceDriftsSummary",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    StackInstanceResourceDriftsSummary, STACK_INSTANCE_RESOURCE_DRIFTS_SUMMARY,
+    [stack_id[0] = rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
+    logical_resource_id[1] = rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
+    physical_resource_id[2] = rt::m("PhysicalResourceId", &rt::STRING),
+    physical_resource_id_context[3] = rt::m("PhysicalResourceIdContext",
+    &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type[4] = rt::m("ResourceType", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), property_differences[5] = rt::m("PropertyDifferences",
+    &PROPERTY_DIFFERENCES), stack_resource_drift_status[6] =
+    rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED), timestamp[7] =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum StackInstanceStatus { Current = "CURRENT", Outdated = "OUTDATED", Inoperable
@@ -741,36 +616,24 @@ pub struct StackInstanceSummary {
     pub last_operation_id: Option<String>,
 }
 rt::structure!(
-    StackInstanceSummary, STACK_INSTANCE_SUMMARY, 0 => stack_set_id, 1 => region, 2 =>
-    account, 3 => stack_id, 4 => status, 5 => status_reason, 6 => stack_instance_status,
-    7 => organizational_unit_id, 8 => drift_status, 9 => last_drift_check_timestamp, 10
-    => last_operation_id
-);
-pub static STACK_INSTANCE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackInstanceSummary",
-    &[
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Account", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StackInstanceStatus", &STACK_INSTANCE_COMPREHENSIVE_STATUS),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("LastOperationId", &rt::STRING).min(1.0),
-    ],
+    StackInstanceSummary, STACK_INSTANCE_SUMMARY, [stack_set_id[0] = rt::m("StackSetId",
+    &rt::STRING), region[1] = rt::m("Region", &rt::STRING), account[2] = rt::m("Account",
+    &rt::STRING), stack_id[3] = rt::m("StackId", &rt::STRING), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    stack_instance_status[6] = rt::m("StackInstanceStatus",
+    &STACK_INSTANCE_COMPREHENSIVE_STATUS), organizational_unit_id[7] =
+    rt::m("OrganizationalUnitId", &rt::STRING), drift_status[8] = rt::m("DriftStatus",
+    &rt::ENUM), last_drift_check_timestamp[9] = rt::m("LastDriftCheckTimestamp",
+    &rt::TIMESTAMP), last_operation_id[10] = rt::m("LastOperationId", &rt::STRING)
+    .min(1.0)]
 );
 /// The specified stack ARN doesn't exist or stack doesn't exist corresponding to the ARN in input.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackNotFoundException {}
-rt::structure!(StackNotFoundException, STACK_NOT_FOUND_EXCEPTION);
-pub static STACK_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackNotFoundException"));
+rt::structure!(
+    StackNotFoundException, STACK_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackNotFoundException"))
+);
 /// Describes the stack and the action that CloudFormation will perform on it if you execute the stack refactor.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorAction {
@@ -802,24 +665,15 @@ pub struct StackRefactorAction {
     pub resource_mapping: Option<ResourceMapping>,
 }
 rt::structure!(
-    StackRefactorAction, STACK_REFACTOR_ACTION, 0 => action, 1 => entity, 2 =>
-    physical_resource_id, 3 => resource_identifier, 4 => description, 5 => detection, 6
-    => detection_reason, 7 => tag_resources, 8 => untag_resources, 9 => resource_mapping
-);
-pub static STACK_REFACTOR_ACTION: rt::Schema = rt::Schema::structure(
-    "StackRefactorAction",
-    &[
-        rt::m("Action", &rt::ENUM),
-        rt::m("Entity", &rt::ENUM),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceIdentifier", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Detection", &rt::ENUM),
-        rt::m("DetectionReason", &rt::STRING),
-        rt::m("TagResources", &STACK_REFACTOR_TAG_RESOURCES),
-        rt::m("UntagResources", &STACK_REFACTOR_UNTAG_RESOURCES),
-        rt::m("ResourceMapping", &RESOURCE_MAPPING),
-    ],
+    StackRefactorAction, STACK_REFACTOR_ACTION, [action[0] = rt::m("Action", &rt::ENUM),
+    entity[1] = rt::m("Entity", &rt::ENUM), physical_resource_id[2] =
+    rt::m("PhysicalResourceId", &rt::STRING), resource_identifier[3] =
+    rt::m("ResourceIdentifier", &rt::STRING), description[4] = rt::m("Description",
+    &rt::STRING).min(1.0), detection[5] = rt::m("Detection", &rt::ENUM),
+    detection_reason[6] = rt::m("DetectionReason", &rt::STRING), tag_resources[7] =
+    rt::m("TagResources", &STACK_REFACTOR_TAG_RESOURCES), untag_resources[8] =
+    rt::m("UntagResources", &STACK_REFACTOR_UNTAG_RESOURCES), resource_mapping[9] =
+    rt::m("ResourceMapping", &RESOURCE_MAPPING)]
 );
 rt::string_enum! {
     pub enum StackRefactorActionEntity { Resource = "RESOURCE", Stack = "STACK" }
@@ -848,12 +702,10 @@ pub static STACK_REFACTOR_EXECUTION_STATUS_FILTER: rt::Schema = rt::Schema::list
 /// The specified stack refactor can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackRefactorNotFoundException {}
-rt::structure!(StackRefactorNotFoundException, STACK_REFACTOR_NOT_FOUND_EXCEPTION);
-pub static STACK_REFACTOR_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackRefactorNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackRefactorNotFoundException"));
+rt::structure!(
+    StackRefactorNotFoundException, STACK_REFACTOR_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackRefactorNotFoundException"))
+);
 rt::string_enum! {
     pub enum StackRefactorStatus { CreateInProgress = "CREATE_IN_PROGRESS",
     CreateComplete = "CREATE_COMPLETE", CreateFailed = "CREATE_FAILED", DeleteInProgress
@@ -881,20 +733,11 @@ pub struct StackRefactorSummary {
     pub status_reason: Option<String>,
 }
 rt::structure!(
-    StackRefactorSummary, STACK_REFACTOR_SUMMARY, 0 => stack_refactor_id, 1 =>
-    description, 2 => execution_status, 3 => execution_status_reason, 4 => status, 5 =>
-    status_reason
-);
-pub static STACK_REFACTOR_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackRefactorSummary",
-    &[
-        rt::m("StackRefactorId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("ExecutionStatus", &rt::ENUM),
-        rt::m("ExecutionStatusReason", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-    ],
+    StackRefactorSummary, STACK_REFACTOR_SUMMARY, [stack_refactor_id[0] =
+    rt::m("StackRefactorId", &rt::STRING), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), execution_status[2] = rt::m("ExecutionStatus", &rt::ENUM),
+    execution_status_reason[3] = rt::m("ExecutionStatusReason", &rt::STRING), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING)]
 );
 pub static STACK_REFACTOR_TAG_RESOURCES: rt::Schema = rt::Schema::list(
     "StackRefactorTagResources",
@@ -931,26 +774,17 @@ pub struct StackResource {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResource, STACK_RESOURCE, 0 => stack_name, 1 => stack_id, 2 =>
-    logical_resource_id, 3 => physical_resource_id, 4 => resource_type, 5 => timestamp, 6
-    => resource_status, 7 => resource_status_reason, 8 => description, 9 =>
-    drift_information, 10 => module_info
-);
-pub static STACK_RESOURCE: rt::Schema = rt::Schema::structure(
-    "StackResource",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResource, STACK_RESOURCE, [stack_name[0] = rt::m("StackName", &rt::STRING),
+    stack_id[1] = rt::m("StackId", &rt::STRING), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[3]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), timestamp[5] = rt::m("Timestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[6] = rt::m("ResourceStatus",
+    &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[7] =
+    rt::m("ResourceStatusReason", &rt::STRING), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), drift_information[9] = rt::m("DriftInformation",
+    &STACK_RESOURCE_DRIFT_INFORMATION), module_info[10] = rt::m("ModuleInfo",
+    &MODULE_INFO)]
 );
 /// Contains detailed information about the specified stack resource.
 #[derive(Clone, Default, PartialEq)]
@@ -981,27 +815,17 @@ pub struct StackResourceDetail {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceDetail, STACK_RESOURCE_DETAIL, 0 => stack_name, 1 => stack_id, 2 =>
-    logical_resource_id, 3 => physical_resource_id, 4 => resource_type, 5 =>
-    last_updated_timestamp, 6 => resource_status, 7 => resource_status_reason, 8 =>
-    description, 9 => metadata, 10 => drift_information, 11 => module_info
-);
-pub static STACK_RESOURCE_DETAIL: rt::Schema = rt::Schema::structure(
-    "StackResourceDetail",
-    &[
-        rt::m("StackName", &rt::STRING),
-        rt::m("StackId", &rt::STRING),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Metadata", &rt::STRING),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResourceDetail, STACK_RESOURCE_DETAIL, [stack_name[0] = rt::m("StackName",
+    &rt::STRING), stack_id[1] = rt::m("StackId", &rt::STRING), logical_resource_id[2] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[3]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[4] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp[5] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[6]
+    = rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[7] =
+    rt::m("ResourceStatusReason", &rt::STRING), description[8] = rt::m("Description",
+    &rt::STRING).min(1.0), metadata[9] = rt::m("Metadata", &rt::STRING),
+    drift_information[10] = rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION),
+    module_info[11] = rt::m("ModuleInfo", &MODULE_INFO)]
 );
 /// Contains the drift information for a resource that has been checked for drift. This includes actual and expected property values for resources in which CloudFormation has detected drift. Only resource properties explicitly defined in the stack template are checked for drift. For more information, see [Detect unmanaged configuration changes to stacks and resources with drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html).
 ///
@@ -1046,28 +870,19 @@ pub struct StackResourceDrift {
     pub drift_status_reason: Option<String>,
 }
 rt::structure!(
-    StackResourceDrift, STACK_RESOURCE_DRIFT, 0 => stack_id, 1 => logical_resource_id, 2
-    => physical_resource_id, 3 => physical_resource_id_context, 4 => resource_type, 5 =>
-    expected_properties, 6 => actual_properties, 7 => property_differences, 8 =>
-    stack_resource_drift_status, 9 => timestamp, 10 => module_info, 11 =>
-    drift_status_reason
-);
-pub static STACK_RESOURCE_DRIFT: rt::Schema = rt::Schema::structure(
-    "StackResourceDrift",
-    &[
-        rt::m("StackId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ExpectedProperties", &rt::STRING),
-        rt::m("ActualProperties", &rt::STRING),
-        rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ModuleInfo", &MODULE_INFO),
-        rt::m("DriftStatusReason", &rt::STRING),
-    ],
+    StackResourceDrift, STACK_RESOURCE_DRIFT, [stack_id[0] = rt::m("StackId",
+    &rt::STRING).flags(rt::REQUIRED), logical_resource_id[1] = rt::m("LogicalResourceId",
+    &rt::STRING).flags(rt::REQUIRED), physical_resource_id[2] =
+    rt::m("PhysicalResourceId", &rt::STRING), physical_resource_id_context[3] =
+    rt::m("PhysicalResourceIdContext", &PHYSICAL_RESOURCE_ID_CONTEXT), resource_type[4] =
+    rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    expected_properties[5] = rt::m("ExpectedProperties", &rt::STRING),
+    actual_properties[6] = rt::m("ActualProperties", &rt::STRING),
+    property_differences[7] = rt::m("PropertyDifferences", &PROPERTY_DIFFERENCES),
+    stack_resource_drift_status[8] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), timestamp[9] = rt::m("Timestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), module_info[10] = rt::m("ModuleInfo", &MODULE_INFO),
+    drift_status_reason[11] = rt::m("DriftStatusReason", &rt::STRING)]
 );
 /// Contains information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1083,15 +898,10 @@ pub struct StackResourceDriftInformation {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackResourceDriftInformation, STACK_RESOURCE_DRIFT_INFORMATION, 0 =>
-    stack_resource_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_RESOURCE_DRIFT_INFORMATION: rt::Schema = rt::Schema::structure(
-    "StackResourceDriftInformation",
-    &[
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackResourceDriftInformation, STACK_RESOURCE_DRIFT_INFORMATION,
+    [stack_resource_drift_status[0] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp[1] = rt::m("LastCheckTimestamp",
+    &rt::TIMESTAMP)]
 );
 /// Summarizes information about whether the resource's actual configuration differs, or has *drifted*, from its expected configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1107,15 +917,10 @@ pub struct StackResourceDriftInformationSummary {
     pub last_check_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StackResourceDriftInformationSummary, STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY, 0 =>
-    stack_resource_drift_status, 1 => last_check_timestamp
-);
-pub static STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackResourceDriftInformationSummary",
-    &[
-        rt::m("StackResourceDriftStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LastCheckTimestamp", &rt::TIMESTAMP),
-    ],
+    StackResourceDriftInformationSummary, STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY,
+    [stack_resource_drift_status[0] = rt::m("StackResourceDriftStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), last_check_timestamp[1] = rt::m("LastCheckTimestamp",
+    &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum StackResourceDriftStatus { InSync = "IN_SYNC", Modified = "MODIFIED",
@@ -1155,23 +960,15 @@ pub struct StackResourceSummary {
     pub module_info: Option<ModuleInfo>,
 }
 rt::structure!(
-    StackResourceSummary, STACK_RESOURCE_SUMMARY, 0 => logical_resource_id, 1 =>
-    physical_resource_id, 2 => resource_type, 3 => last_updated_timestamp, 4 =>
-    resource_status, 5 => resource_status_reason, 6 => drift_information, 7 =>
-    module_info
-);
-pub static STACK_RESOURCE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackResourceSummary",
-    &[
-        rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PhysicalResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceStatusReason", &rt::STRING),
-        rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY),
-        rt::m("ModuleInfo", &MODULE_INFO),
-    ],
+    StackResourceSummary, STACK_RESOURCE_SUMMARY, [logical_resource_id[0] =
+    rt::m("LogicalResourceId", &rt::STRING).flags(rt::REQUIRED), physical_resource_id[1]
+    = rt::m("PhysicalResourceId", &rt::STRING), resource_type[2] = rt::m("ResourceType",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), last_updated_timestamp[3] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), resource_status[4]
+    = rt::m("ResourceStatus", &rt::ENUM).flags(rt::REQUIRED), resource_status_reason[5] =
+    rt::m("ResourceStatusReason", &rt::STRING), drift_information[6] =
+    rt::m("DriftInformation", &STACK_RESOURCE_DRIFT_INFORMATION_SUMMARY), module_info[7]
+    = rt::m("ModuleInfo", &MODULE_INFO)]
 );
 pub static STACK_RESOURCES: rt::Schema = rt::Schema::list(
     "StackResources",
@@ -1225,33 +1022,21 @@ pub struct StackSet {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    StackSet, STACK_SET, 0 => stack_set_name, 1 => stack_set_id, 2 => description, 3 =>
-    status, 4 => template_body, 5 => parameters, 6 => capabilities, 7 => tags, 8 =>
-    stack_set_arn, 9 => administration_role_arn, 10 => execution_role_name, 11 =>
-    stack_set_drift_detection_details, 12 => auto_deployment, 13 => permission_model, 14
-    => organizational_unit_ids, 15 => managed_execution, 16 => regions
-);
-pub static STACK_SET: rt::Schema = rt::Schema::structure(
-    "StackSet",
-    &[
-        rt::m("StackSetName", &rt::STRING),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("StackSetARN", &rt::STRING),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("OrganizationalUnitIds", &ORGANIZATIONAL_UNIT_ID_LIST),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-        rt::m("Regions", &REGION_LIST),
-    ],
+    StackSet, STACK_SET, [stack_set_name[0] = rt::m("StackSetName", &rt::STRING),
+    stack_set_id[1] = rt::m("StackSetId", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(1.0), status[3] = rt::m("Status", &rt::ENUM),
+    template_body[4] = rt::m("TemplateBody", &rt::STRING).min(1.0), parameters[5] =
+    rt::m("Parameters", &PARAMETERS), capabilities[6] = rt::m("Capabilities",
+    &CAPABILITIES), tags[7] = rt::m("Tags", &TAGS), stack_set_arn[8] =
+    rt::m("StackSetARN", &rt::STRING), administration_role_arn[9] =
+    rt::m("AdministrationRoleARN", &rt::STRING).min(20.0), execution_role_name[10] =
+    rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    stack_set_drift_detection_details[11] = rt::m("StackSetDriftDetectionDetails",
+    &STACK_SET_DRIFT_DETECTION_DETAILS), auto_deployment[12] = rt::m("AutoDeployment",
+    &AUTO_DEPLOYMENT), permission_model[13] = rt::m("PermissionModel", &rt::ENUM),
+    organizational_unit_ids[14] = rt::m("OrganizationalUnitIds",
+    &ORGANIZATIONAL_UNIT_ID_LIST), managed_execution[15] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION), regions[16] = rt::m("Regions", &REGION_LIST)]
 );
 pub static STACK_SET_ARN_LIST: rt::Schema = rt::Schema::list(
     "StackSetARNList",
@@ -1270,12 +1055,9 @@ pub struct StackSetAutoDeploymentTargetSummary {
     pub regions: Option<Vec<String>>,
 }
 rt::structure!(
-    StackSetAutoDeploymentTargetSummary, STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY, 0 =>
-    organizational_unit_id, 1 => regions
-);
-pub static STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetAutoDeploymentTargetSummary",
-    &[rt::m("OrganizationalUnitId", &rt::STRING), rt::m("Regions", &REGION_LIST)],
+    StackSetAutoDeploymentTargetSummary, STACK_SET_AUTO_DEPLOYMENT_TARGET_SUMMARY,
+    [organizational_unit_id[0] = rt::m("OrganizationalUnitId", &rt::STRING), regions[1] =
+    rt::m("Regions", &REGION_LIST)]
 );
 /// Detailed information about the drift status of the StackSet.
 ///
@@ -1321,24 +1103,17 @@ pub struct StackSetDriftDetectionDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
-    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, 0 => drift_status,
-    1 => drift_detection_status, 2 => last_drift_check_timestamp, 3 =>
-    total_stack_instances_count, 4 => drifted_stack_instances_count, 5 =>
-    in_sync_stack_instances_count, 6 => in_progress_stack_instances_count, 7 =>
-    failed_stack_instances_count
-);
-pub static STACK_SET_DRIFT_DETECTION_DETAILS: rt::Schema = rt::Schema::structure(
-    "StackSetDriftDetectionDetails",
-    &[
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("DriftDetectionStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("DriftedStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("InSyncStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
-        rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0),
-    ],
+    StackSetDriftDetectionDetails, STACK_SET_DRIFT_DETECTION_DETAILS, [drift_status[0] =
+    rt::m("DriftStatus", &rt::ENUM), drift_detection_status[1] =
+    rt::m("DriftDetectionStatus", &rt::ENUM), last_drift_check_timestamp[2] =
+    rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP), total_stack_instances_count[3] =
+    rt::m("TotalStackInstancesCount", &rt::INTEGER).min(0.0),
+    drifted_stack_instances_count[4] = rt::m("DriftedStackInstancesCount", &rt::INTEGER)
+    .min(0.0), in_sync_stack_instances_count[5] = rt::m("InSyncStackInstancesCount",
+    &rt::INTEGER).min(0.0), in_progress_stack_instances_count[6] =
+    rt::m("InProgressStackInstancesCount", &rt::INTEGER).min(0.0),
+    failed_stack_instances_count[7] = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    .min(0.0)]
 );
 rt::string_enum! {
     pub enum StackSetDriftDetectionStatus { Completed = "COMPLETED", Failed = "FAILED",
@@ -1351,21 +1126,17 @@ rt::string_enum! {
 /// You can't yet delete this StackSet, because it still contains one or more stack instances. Delete all stack instances from the StackSet before deleting the StackSet.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotEmptyException {}
-rt::structure!(StackSetNotEmptyException, STACK_SET_NOT_EMPTY_EXCEPTION);
-pub static STACK_SET_NOT_EMPTY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackSetNotEmptyException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("StackSetNotEmptyException"));
+rt::structure!(
+    StackSetNotEmptyException, STACK_SET_NOT_EMPTY_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("StackSetNotEmptyException"))
+);
 /// The specified StackSet doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetNotFoundException {}
-rt::structure!(StackSetNotFoundException, STACK_SET_NOT_FOUND_EXCEPTION);
-pub static STACK_SET_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StackSetNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("StackSetNotFoundException"));
+rt::structure!(
+    StackSetNotFoundException, STACK_SET_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("StackSetNotFoundException"))
+);
 /// The structure that contains information about a StackSet operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StackSetOperation {
@@ -1414,30 +1185,20 @@ pub struct StackSetOperation {
     pub status_details: Option<StackSetOperationStatusDetails>,
 }
 rt::structure!(
-    StackSetOperation, STACK_SET_OPERATION, 0 => operation_id, 1 => stack_set_id, 2 =>
-    action, 3 => status, 4 => operation_preferences, 5 => retain_stacks, 6 =>
-    administration_role_arn, 7 => execution_role_name, 8 => creation_timestamp, 9 =>
-    end_timestamp, 10 => deployment_targets, 11 => stack_set_drift_detection_details, 12
-    => status_reason, 13 => status_details
-);
-pub static STACK_SET_OPERATION: rt::Schema = rt::Schema::structure(
-    "StackSetOperation",
-    &[
-        rt::m("OperationId", &rt::STRING).min(1.0),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Action", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("RetainStacks", &rt::BOOLEAN),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("StackSetDriftDetectionDetails", &STACK_SET_DRIFT_DETECTION_DETAILS),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
-    ],
+    StackSetOperation, STACK_SET_OPERATION, [operation_id[0] = rt::m("OperationId",
+    &rt::STRING).min(1.0), stack_set_id[1] = rt::m("StackSetId", &rt::STRING), action[2]
+    = rt::m("Action", &rt::ENUM), status[3] = rt::m("Status", &rt::ENUM),
+    operation_preferences[4] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), retain_stacks[5] = rt::m("RetainStacks",
+    &rt::BOOLEAN), administration_role_arn[6] = rt::m("AdministrationRoleARN",
+    &rt::STRING).min(20.0), execution_role_name[7] = rt::m("ExecutionRoleName",
+    &rt::STRING).min(1.0), creation_timestamp[8] = rt::m("CreationTimestamp",
+    &rt::TIMESTAMP), end_timestamp[9] = rt::m("EndTimestamp", &rt::TIMESTAMP),
+    deployment_targets[10] = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
+    stack_set_drift_detection_details[11] = rt::m("StackSetDriftDetectionDetails",
+    &STACK_SET_DRIFT_DETECTION_DETAILS), status_reason[12] = rt::m("StatusReason",
+    &rt::STRING), status_details[13] = rt::m("StatusDetails",
+    &STACK_SET_OPERATION_STATUS_DETAILS)]
 );
 rt::string_enum! {
     pub enum StackSetOperationAction { Create = "CREATE", Update = "UPDATE", Delete =
@@ -1493,22 +1254,14 @@ pub struct StackSetOperationPreferences {
     pub concurrency_mode: Option<ConcurrencyMode>,
 }
 rt::structure!(
-    StackSetOperationPreferences, STACK_SET_OPERATION_PREFERENCES, 0 =>
-    region_concurrency_type, 1 => region_order, 2 => failure_tolerance_count, 3 =>
-    failure_tolerance_percentage, 4 => max_concurrent_count, 5 =>
-    max_concurrent_percentage, 6 => concurrency_mode
-);
-pub static STACK_SET_OPERATION_PREFERENCES: rt::Schema = rt::Schema::structure(
-    "StackSetOperationPreferences",
-    &[
-        rt::m("RegionConcurrencyType", &rt::ENUM),
-        rt::m("RegionOrder", &REGION_LIST),
-        rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0),
-        rt::m("FailureTolerancePercentage", &rt::INTEGER).min(0.0),
-        rt::m("MaxConcurrentCount", &rt::INTEGER).min(1.0),
-        rt::m("MaxConcurrentPercentage", &rt::INTEGER).min(1.0),
-        rt::m("ConcurrencyMode", &rt::ENUM),
-    ],
+    StackSetOperationPreferences, STACK_SET_OPERATION_PREFERENCES,
+    [region_concurrency_type[0] = rt::m("RegionConcurrencyType", &rt::ENUM),
+    region_order[1] = rt::m("RegionOrder", &REGION_LIST), failure_tolerance_count[2] =
+    rt::m("FailureToleranceCount", &rt::INTEGER).min(0.0),
+    failure_tolerance_percentage[3] = rt::m("FailureTolerancePercentage", &rt::INTEGER)
+    .min(0.0), max_concurrent_count[4] = rt::m("MaxConcurrentCount", &rt::INTEGER)
+    .min(1.0), max_concurrent_percentage[5] = rt::m("MaxConcurrentPercentage",
+    &rt::INTEGER).min(1.0), concurrency_mode[6] = rt::m("ConcurrencyMode", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StackSetOperationResultStatus { Pending = "PENDING", Running = "RUNNING",
@@ -1541,20 +1294,11 @@ pub struct StackSetOperationResultSummary {
     pub organizational_unit_id: Option<String>,
 }
 rt::structure!(
-    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, 0 => account, 1
-    => region, 2 => status, 3 => status_reason, 4 => account_gate_result, 5 =>
-    organizational_unit_id
-);
-pub static STACK_SET_OPERATION_RESULT_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetOperationResultSummary",
-    &[
-        rt::m("Account", &rt::STRING),
-        rt::m("Region", &rt::STRING),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
-        rt::m("OrganizationalUnitId", &rt::STRING),
-    ],
+    StackSetOperationResultSummary, STACK_SET_OPERATION_RESULT_SUMMARY, [account[0] =
+    rt::m("Account", &rt::STRING), region[1] = rt::m("Region", &rt::STRING), status[2] =
+    rt::m("Status", &rt::ENUM), status_reason[3] = rt::m("StatusReason", &rt::STRING),
+    account_gate_result[4] = rt::m("AccountGateResult", &ACCOUNT_GATE_RESULT),
+    organizational_unit_id[5] = rt::m("OrganizationalUnitId", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum StackSetOperationStatus { Running = "RUNNING", Succeeded = "SUCCEEDED",
@@ -1567,12 +1311,9 @@ pub struct StackSetOperationStatusDetails {
     pub failed_stack_instances_count: Option<i32>,
 }
 rt::structure!(
-    StackSetOperationStatusDetails, STACK_SET_OPERATION_STATUS_DETAILS, 0 =>
-    failed_stack_instances_count
-);
-pub static STACK_SET_OPERATION_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "StackSetOperationStatusDetails",
-    &[rt::m("FailedStackInstancesCount", &rt::INTEGER).min(0.0)],
+    StackSetOperationStatusDetails, STACK_SET_OPERATION_STATUS_DETAILS,
+    [failed_stack_instances_count[0] = rt::m("FailedStackInstancesCount", &rt::INTEGER)
+    .min(0.0)]
 );
 pub static STACK_SET_OPERATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "StackSetOperationSummaries",
@@ -1608,22 +1349,14 @@ pub struct StackSetOperationSummary {
     pub operation_preferences: Option<StackSetOperationPreferences>,
 }
 rt::structure!(
-    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, 0 => operation_id, 1 =>
-    action, 2 => status, 3 => creation_timestamp, 4 => end_timestamp, 5 => status_reason,
-    6 => status_details, 7 => operation_preferences
-);
-pub static STACK_SET_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetOperationSummary",
-    &[
-        rt::m("OperationId", &rt::STRING).min(1.0),
-        rt::m("Action", &rt::ENUM),
-        rt::m("Status", &rt::ENUM),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-    ],
+    StackSetOperationSummary, STACK_SET_OPERATION_SUMMARY, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0), action[1] = rt::m("Action", &rt::ENUM),
+    status[2] = rt::m("Status", &rt::ENUM), creation_timestamp[3] =
+    rt::m("CreationTimestamp", &rt::TIMESTAMP), end_timestamp[4] = rt::m("EndTimestamp",
+    &rt::TIMESTAMP), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    status_details[6] = rt::m("StatusDetails", &STACK_SET_OPERATION_STATUS_DETAILS),
+    operation_preferences[7] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES)]
 );
 rt::string_enum! {
     pub enum StackSetStatus { Active = "ACTIVE", Deleted = "DELETED" }
@@ -1663,23 +1396,14 @@ pub struct StackSetSummary {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    StackSetSummary, STACK_SET_SUMMARY, 0 => stack_set_name, 1 => stack_set_id, 2 =>
-    description, 3 => status, 4 => auto_deployment, 5 => permission_model, 6 =>
-    drift_status, 7 => last_drift_check_timestamp, 8 => managed_execution
-);
-pub static STACK_SET_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSetSummary",
-    &[
-        rt::m("StackSetName", &rt::STRING),
-        rt::m("StackSetId", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("DriftStatus", &rt::ENUM),
-        rt::m("LastDriftCheckTimestamp", &rt::TIMESTAMP),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-    ],
+    StackSetSummary, STACK_SET_SUMMARY, [stack_set_name[0] = rt::m("StackSetName",
+    &rt::STRING), stack_set_id[1] = rt::m("StackSetId", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(1.0), status[3] = rt::m("Status", &rt::ENUM),
+    auto_deployment[4] = rt::m("AutoDeployment", &AUTO_DEPLOYMENT), permission_model[5] =
+    rt::m("PermissionModel", &rt::ENUM), drift_status[6] = rt::m("DriftStatus",
+    &rt::ENUM), last_drift_check_timestamp[7] = rt::m("LastDriftCheckTimestamp",
+    &rt::TIMESTAMP), managed_execution[8] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION)]
 );
 rt::string_enum! {
     pub enum StackStatus { CreateInProgress = "CREATE_IN_PROGRESS", CreateFailed =
@@ -1739,27 +1463,17 @@ pub struct StackSummary {
     pub last_operations: Option<Vec<OperationEntry>>,
 }
 rt::structure!(
-    StackSummary, STACK_SUMMARY, 0 => stack_id, 1 => stack_name, 2 =>
-    template_description, 3 => creation_time, 4 => last_updated_time, 5 => deletion_time,
-    6 => stack_status, 7 => stack_status_reason, 8 => parent_id, 9 => root_id, 10 =>
-    drift_information, 11 => last_operations
-);
-pub static STACK_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StackSummary",
-    &[
-        rt::m("StackId", &rt::STRING),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateDescription", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("DeletionTime", &rt::TIMESTAMP),
-        rt::m("StackStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StackStatusReason", &rt::STRING),
-        rt::m("ParentId", &rt::STRING),
-        rt::m("RootId", &rt::STRING),
-        rt::m("DriftInformation", &STACK_DRIFT_INFORMATION_SUMMARY),
-        rt::m("LastOperations", &LAST_OPERATIONS),
-    ],
+    StackSummary, STACK_SUMMARY, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    stack_name[1] = rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
+    template_description[2] = rt::m("TemplateDescription", &rt::STRING), creation_time[3]
+    = rt::m("CreationTime", &rt::TIMESTAMP).flags(rt::REQUIRED), last_updated_time[4] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), deletion_time[5] = rt::m("DeletionTime",
+    &rt::TIMESTAMP), stack_status[6] = rt::m("StackStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), stack_status_reason[7] = rt::m("StackStatusReason",
+    &rt::STRING), parent_id[8] = rt::m("ParentId", &rt::STRING), root_id[9] =
+    rt::m("RootId", &rt::STRING), drift_information[10] = rt::m("DriftInformation",
+    &STACK_DRIFT_INFORMATION_SUMMARY), last_operations[11] = rt::m("LastOperations",
+    &LAST_OPERATIONS)]
 );
 pub static STACKS: rt::Schema = rt::Schema::list("Stacks", &[rt::m("member", &STACK)]);
 pub static STAGE_LIST: rt::Schema = rt::Schema::list(
@@ -1769,12 +1483,10 @@ pub static STAGE_LIST: rt::Schema = rt::Schema::list(
 /// Another operation has been performed on this StackSet since the specified operation was performed.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleRequestException {}
-rt::structure!(StaleRequestException, STALE_REQUEST_EXCEPTION);
-pub static STALE_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StaleRequestException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("StaleRequestException"));
+rt::structure!(
+    StaleRequestException, STALE_REQUEST_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(409u16, false).code("StaleRequestException"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanInput {
     /// A unique identifier for this `StartResourceScan` request. Specify this token if you plan to retry requests so that CloudFormation knows that you're not attempting to start a new resource scan.
@@ -1783,15 +1495,9 @@ pub struct StartResourceScanInput {
     pub scan_filters: Option<Vec<ScanFilter>>,
 }
 rt::structure!(
-    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, 0 => client_request_token, 1 =>
-    scan_filters
-);
-pub static START_RESOURCE_SCAN_INPUT: rt::Schema = rt::Schema::structure(
-    "StartResourceScanInput",
-    &[
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("ScanFilters", &SCAN_FILTERS).min(1.0),
-    ],
+    StartResourceScanInput, START_RESOURCE_SCAN_INPUT, [client_request_token[0] =
+    rt::m("ClientRequestToken", &rt::STRING).min(1.0), scan_filters[1] =
+    rt::m("ScanFilters", &SCAN_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartResourceScanOutput {
@@ -1799,11 +1505,8 @@ pub struct StartResourceScanOutput {
     pub resource_scan_id: Option<String>,
 }
 rt::structure!(
-    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, 0 => resource_scan_id
-);
-pub static START_RESOURCE_SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StartResourceScanOutput",
-    &[rt::m("ResourceScanId", &rt::STRING)],
+    StartResourceScanOutput, START_RESOURCE_SCAN_OUTPUT, [resource_scan_id[0] =
+    rt::m("ResourceScanId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStackSetOperationInput {
@@ -1820,24 +1523,14 @@ pub struct StopStackSetOperationInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, 0 => stack_set_name, 1 =>
-    operation_id, 2 => call_as
-);
-pub static STOP_STACK_SET_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "StopStackSetOperationInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    StopStackSetOperationInput, STOP_STACK_SET_OPERATION_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), operation_id[1] =
+    rt::m("OperationId", &rt::STRING).flags(rt::REQUIRED).min(1.0), call_as[2] =
+    rt::m("CallAs", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStackSetOperationOutput {}
-rt::structure!(StopStackSetOperationOutput, STOP_STACK_SET_OPERATION_OUTPUT);
-pub static STOP_STACK_SET_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StopStackSetOperationOutput",
-    &[],
-);
+rt::structure!(StopStackSetOperationOutput, STOP_STACK_SET_OPERATION_OUTPUT, []);
 pub static SUPPORTED_MAJOR_VERSIONS: rt::Schema = rt::Schema::list(
     "SupportedMajorVersions",
     &[rt::m("member", &rt::INTEGER).min(1.0)],

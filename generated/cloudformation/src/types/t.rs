@@ -11,13 +11,9 @@ pub struct Tag {
     /// A string that contains the value for this tag. You can specify a maximum of 256 characters for a tag value.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static TAGS: rt::Schema = rt::Schema::list("Tags", &[rt::m("member", &TAG)]);
 /// The configuration details of a generated template.
@@ -39,12 +35,9 @@ pub struct TemplateConfiguration {
     pub update_replace_policy: Option<GeneratedTemplateUpdateReplacePolicy>,
 }
 rt::structure!(
-    TemplateConfiguration, TEMPLATE_CONFIGURATION, 0 => deletion_policy, 1 =>
-    update_replace_policy
-);
-pub static TEMPLATE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "TemplateConfiguration",
-    &[rt::m("DeletionPolicy", &rt::ENUM), rt::m("UpdateReplacePolicy", &rt::ENUM)],
+    TemplateConfiguration, TEMPLATE_CONFIGURATION, [deletion_policy[0] =
+    rt::m("DeletionPolicy", &rt::ENUM), update_replace_policy[1] =
+    rt::m("UpdateReplacePolicy", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TemplateFormat { Json = "JSON", Yaml = "YAML" }
@@ -62,17 +55,10 @@ pub struct TemplateParameter {
     pub description: Option<String>,
 }
 rt::structure!(
-    TemplateParameter, TEMPLATE_PARAMETER, 0 => parameter_key, 1 => default_value, 2 =>
-    no_echo, 3 => description
-);
-pub static TEMPLATE_PARAMETER: rt::Schema = rt::Schema::structure(
-    "TemplateParameter",
-    &[
-        rt::m("ParameterKey", &rt::STRING),
-        rt::m("DefaultValue", &rt::STRING),
-        rt::m("NoEcho", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING).min(1.0),
-    ],
+    TemplateParameter, TEMPLATE_PARAMETER, [parameter_key[0] = rt::m("ParameterKey",
+    &rt::STRING), default_value[1] = rt::m("DefaultValue", &rt::STRING), no_echo[2] =
+    rt::m("NoEcho", &rt::BOOLEAN), description[3] = rt::m("Description", &rt::STRING)
+    .min(1.0)]
 );
 pub static TEMPLATE_PARAMETERS: rt::Schema = rt::Schema::list(
     "TemplateParameters",
@@ -91,17 +77,11 @@ pub struct TemplateProgress {
     pub resources_pending: Option<i32>,
 }
 rt::structure!(
-    TemplateProgress, TEMPLATE_PROGRESS, 0 => resources_succeeded, 1 => resources_failed,
-    2 => resources_processing, 3 => resources_pending
-);
-pub static TEMPLATE_PROGRESS: rt::Schema = rt::Schema::structure(
-    "TemplateProgress",
-    &[
-        rt::m("ResourcesSucceeded", &rt::INTEGER).min(0.0),
-        rt::m("ResourcesFailed", &rt::INTEGER).min(0.0),
-        rt::m("ResourcesProcessing", &rt::INTEGER).min(0.0),
-        rt::m("ResourcesPending", &rt::INTEGER).min(0.0),
-    ],
+    TemplateProgress, TEMPLATE_PROGRESS, [resources_succeeded[0] =
+    rt::m("ResourcesSucceeded", &rt::INTEGER).min(0.0), resources_failed[1] =
+    rt::m("ResourcesFailed", &rt::INTEGER).min(0.0), resources_processing[2] =
+    rt::m("ResourcesProcessing", &rt::INTEGER).min(0.0), resources_pending[3] =
+    rt::m("ResourcesPending", &rt::INTEGER).min(0.0)]
 );
 rt::string_enum! {
     pub enum TemplateStage { Original = "Original", Processed = "Processed" }
@@ -138,21 +118,13 @@ pub struct TemplateSummary {
     pub number_of_resources: Option<i32>,
 }
 rt::structure!(
-    TemplateSummary, TEMPLATE_SUMMARY, 0 => generated_template_id, 1 =>
-    generated_template_name, 2 => status, 3 => status_reason, 4 => creation_time, 5 =>
-    last_updated_time, 6 => number_of_resources
-);
-pub static TEMPLATE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "TemplateSummary",
-    &[
-        rt::m("GeneratedTemplateId", &rt::STRING).min(1.0),
-        rt::m("GeneratedTemplateName", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP),
-        rt::m("NumberOfResources", &rt::INTEGER).min(0.0),
-    ],
+    TemplateSummary, TEMPLATE_SUMMARY, [generated_template_id[0] =
+    rt::m("GeneratedTemplateId", &rt::STRING).min(1.0), generated_template_name[1] =
+    rt::m("GeneratedTemplateName", &rt::STRING).min(1.0), status[2] = rt::m("Status",
+    &rt::ENUM), status_reason[3] = rt::m("StatusReason", &rt::STRING).min(1.0),
+    creation_time[4] = rt::m("CreationTime", &rt::TIMESTAMP), last_updated_time[5] =
+    rt::m("LastUpdatedTime", &rt::TIMESTAMP), number_of_resources[6] =
+    rt::m("NumberOfResources", &rt::INTEGER).min(0.0)]
 );
 /// Options for the `GetTemplateSummary` API action.
 #[derive(Clone, Default, PartialEq)]
@@ -161,12 +133,9 @@ pub struct TemplateSummaryConfig {
     pub treat_unrecognized_resource_types_as_warnings: Option<bool>,
 }
 rt::structure!(
-    TemplateSummaryConfig, TEMPLATE_SUMMARY_CONFIG, 0 =>
-    treat_unrecognized_resource_types_as_warnings
-);
-pub static TEMPLATE_SUMMARY_CONFIG: rt::Schema = rt::Schema::structure(
-    "TemplateSummaryConfig",
-    &[rt::m("TreatUnrecognizedResourceTypesAsWarnings", &rt::BOOLEAN)],
+    TemplateSummaryConfig, TEMPLATE_SUMMARY_CONFIG,
+    [treat_unrecognized_resource_types_as_warnings[0] =
+    rt::m("TreatUnrecognizedResourceTypesAsWarnings", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTypeInput {
@@ -201,28 +170,19 @@ pub struct TestTypeInput {
     pub log_delivery_bucket: Option<String>,
 }
 rt::structure!(
-    TestTypeInput, TEST_TYPE_INPUT, 0 => arn, 1 => type_, 2 => type_name, 3 =>
-    version_id, 4 => log_delivery_bucket
-);
-pub static TEST_TYPE_INPUT: rt::Schema = rt::Schema::structure(
-    "TestTypeInput",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-        rt::m("LogDeliveryBucket", &rt::STRING).min(3.0),
-    ],
+    TestTypeInput, TEST_TYPE_INPUT, [arn[0] = rt::m("Arn", &rt::STRING), type_[1] =
+    rt::m("Type", &rt::ENUM), type_name[2] = rt::m("TypeName", &rt::STRING).min(10.0),
+    version_id[3] = rt::m("VersionId", &rt::STRING).min(1.0), log_delivery_bucket[4] =
+    rt::m("LogDeliveryBucket", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTypeOutput {
     /// The Amazon Resource Name (ARN) of the extension.
     pub type_version_arn: Option<String>,
 }
-rt::structure!(TestTypeOutput, TEST_TYPE_OUTPUT, 0 => type_version_arn);
-pub static TEST_TYPE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "TestTypeOutput",
-    &[rt::m("TypeVersionArn", &rt::STRING)],
+rt::structure!(
+    TestTypeOutput, TEST_TYPE_OUTPUT, [type_version_arn[0] = rt::m("TypeVersionArn",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ThirdPartyType { Resource = "RESOURCE", Module = "MODULE", Hook = "HOOK" }
@@ -230,12 +190,10 @@ rt::string_enum! {
 /// A client request token already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct TokenAlreadyExistsException {}
-rt::structure!(TokenAlreadyExistsException, TOKEN_ALREADY_EXISTS_EXCEPTION);
-pub static TOKEN_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TokenAlreadyExistsException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("TokenAlreadyExistsException"));
+rt::structure!(
+    TokenAlreadyExistsException, TOKEN_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("TokenAlreadyExistsException"))
+);
 pub static TRANSFORMS_LIST: rt::Schema = rt::Schema::list(
     "TransformsList",
     &[rt::m("member", &rt::STRING)],
@@ -267,21 +225,12 @@ pub struct TypeConfigurationDetails {
     pub is_default_configuration: Option<bool>,
 }
 rt::structure!(
-    TypeConfigurationDetails, TYPE_CONFIGURATION_DETAILS, 0 => arn, 1 => alias, 2 =>
-    configuration, 3 => last_updated, 4 => type_arn, 5 => type_name, 6 =>
-    is_default_configuration
-);
-pub static TYPE_CONFIGURATION_DETAILS: rt::Schema = rt::Schema::structure(
-    "TypeConfigurationDetails",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Alias", &rt::STRING).min(1.0),
-        rt::m("Configuration", &rt::STRING).min(1.0),
-        rt::m("LastUpdated", &rt::TIMESTAMP),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("IsDefaultConfiguration", &rt::BOOLEAN),
-    ],
+    TypeConfigurationDetails, TYPE_CONFIGURATION_DETAILS, [arn[0] = rt::m("Arn",
+    &rt::STRING), alias[1] = rt::m("Alias", &rt::STRING).min(1.0), configuration[2] =
+    rt::m("Configuration", &rt::STRING).min(1.0), last_updated[3] = rt::m("LastUpdated",
+    &rt::TIMESTAMP), type_arn[4] = rt::m("TypeArn", &rt::STRING), type_name[5] =
+    rt::m("TypeName", &rt::STRING).min(10.0), is_default_configuration[6] =
+    rt::m("IsDefaultConfiguration", &rt::BOOLEAN)]
 );
 pub static TYPE_CONFIGURATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "TypeConfigurationDetailsList",
@@ -304,18 +253,11 @@ pub struct TypeConfigurationIdentifier {
     pub type_name: Option<String>,
 }
 rt::structure!(
-    TypeConfigurationIdentifier, TYPE_CONFIGURATION_IDENTIFIER, 0 => type_arn, 1 =>
-    type_configuration_alias, 2 => type_configuration_arn, 3 => type_, 4 => type_name
-);
-pub static TYPE_CONFIGURATION_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "TypeConfigurationIdentifier",
-    &[
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("TypeConfigurationAlias", &rt::STRING).min(1.0),
-        rt::m("TypeConfigurationArn", &rt::STRING),
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-    ],
+    TypeConfigurationIdentifier, TYPE_CONFIGURATION_IDENTIFIER, [type_arn[0] =
+    rt::m("TypeArn", &rt::STRING), type_configuration_alias[1] =
+    rt::m("TypeConfigurationAlias", &rt::STRING).min(1.0), type_configuration_arn[2] =
+    rt::m("TypeConfigurationArn", &rt::STRING), type_[3] = rt::m("Type", &rt::ENUM),
+    type_name[4] = rt::m("TypeName", &rt::STRING).min(10.0)]
 );
 pub static TYPE_CONFIGURATION_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "TypeConfigurationIdentifiers",
@@ -325,15 +267,10 @@ pub static TYPE_CONFIGURATION_IDENTIFIERS: rt::Schema = rt::Schema::list(
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeConfigurationNotFoundException {}
 rt::structure!(
-    TypeConfigurationNotFoundException, TYPE_CONFIGURATION_NOT_FOUND_EXCEPTION
+    TypeConfigurationNotFoundException, TYPE_CONFIGURATION_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false)
+    .code("TypeConfigurationNotFoundException"))
 );
-pub static TYPE_CONFIGURATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TypeConfigurationNotFoundException",
-        &[],
-    )
-    .error(
-        &rt::ErrorTraits::new(404u16, false).code("TypeConfigurationNotFoundException"),
-    );
 /// Filter criteria to use in determining which extensions to return.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeFilters {
@@ -354,25 +291,17 @@ pub struct TypeFilters {
     pub type_name_prefix: Option<String>,
 }
 rt::structure!(
-    TypeFilters, TYPE_FILTERS, 0 => category, 1 => publisher_id, 2 => type_name_prefix
-);
-pub static TYPE_FILTERS: rt::Schema = rt::Schema::structure(
-    "TypeFilters",
-    &[
-        rt::m("Category", &rt::ENUM),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("TypeNamePrefix", &rt::STRING).min(1.0),
-    ],
+    TypeFilters, TYPE_FILTERS, [category[0] = rt::m("Category", &rt::ENUM),
+    publisher_id[1] = rt::m("PublisherId", &rt::STRING).min(1.0), type_name_prefix[2] =
+    rt::m("TypeNamePrefix", &rt::STRING).min(1.0)]
 );
 /// The specified extension doesn't exist in the CloudFormation registry.
 #[derive(Clone, Default, PartialEq)]
 pub struct TypeNotFoundException {}
-rt::structure!(TypeNotFoundException, TYPE_NOT_FOUND_EXCEPTION);
-pub static TYPE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TypeNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("TypeNotFoundException"));
+rt::structure!(
+    TypeNotFoundException, TYPE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(404u16, false).code("TypeNotFoundException"))
+);
 pub static TYPE_SUMMARIES: rt::Schema = rt::Schema::list(
     "TypeSummaries",
     &[rt::m("member", &TYPE_SUMMARY)],
@@ -429,28 +358,17 @@ pub struct TypeSummary {
     pub is_activated: Option<bool>,
 }
 rt::structure!(
-    TypeSummary, TYPE_SUMMARY, 0 => type_, 1 => type_name, 2 => default_version_id, 3 =>
-    type_arn, 4 => last_updated, 5 => description, 6 => publisher_id, 7 =>
-    original_type_name, 8 => public_version_number, 9 => latest_public_version, 10 =>
-    publisher_identity, 11 => publisher_name, 12 => is_activated
-);
-pub static TYPE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "TypeSummary",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("DefaultVersionId", &rt::STRING).min(1.0),
-        rt::m("TypeArn", &rt::STRING),
-        rt::m("LastUpdated", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("PublisherId", &rt::STRING).min(1.0),
-        rt::m("OriginalTypeName", &rt::STRING).min(10.0),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-        rt::m("LatestPublicVersion", &rt::STRING).min(5.0),
-        rt::m("PublisherIdentity", &rt::ENUM),
-        rt::m("PublisherName", &rt::STRING).min(1.0),
-        rt::m("IsActivated", &rt::BOOLEAN),
-    ],
+    TypeSummary, TYPE_SUMMARY, [type_[0] = rt::m("Type", &rt::ENUM), type_name[1] =
+    rt::m("TypeName", &rt::STRING).min(10.0), default_version_id[2] =
+    rt::m("DefaultVersionId", &rt::STRING).min(1.0), type_arn[3] = rt::m("TypeArn",
+    &rt::STRING), last_updated[4] = rt::m("LastUpdated", &rt::TIMESTAMP), description[5]
+    = rt::m("Description", &rt::STRING).min(1.0), publisher_id[6] = rt::m("PublisherId",
+    &rt::STRING).min(1.0), original_type_name[7] = rt::m("OriginalTypeName", &rt::STRING)
+    .min(10.0), public_version_number[8] = rt::m("PublicVersionNumber", &rt::STRING)
+    .min(5.0), latest_public_version[9] = rt::m("LatestPublicVersion", &rt::STRING)
+    .min(5.0), publisher_identity[10] = rt::m("PublisherIdentity", &rt::ENUM),
+    publisher_name[11] = rt::m("PublisherName", &rt::STRING).min(1.0), is_activated[12] =
+    rt::m("IsActivated", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum TypeTestsStatus { Passed = "PASSED", Failed = "FAILED", InProgress =
@@ -485,20 +403,11 @@ pub struct TypeVersionSummary {
     pub public_version_number: Option<String>,
 }
 rt::structure!(
-    TypeVersionSummary, TYPE_VERSION_SUMMARY, 0 => type_, 1 => type_name, 2 =>
-    version_id, 3 => is_default_version, 4 => arn, 5 => time_created, 6 => description, 7
-    => public_version_number
-);
-pub static TYPE_VERSION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "TypeVersionSummary",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("TypeName", &rt::STRING).min(10.0),
-        rt::m("VersionId", &rt::STRING).min(1.0),
-        rt::m("IsDefaultVersion", &rt::BOOLEAN),
-        rt::m("Arn", &rt::STRING),
-        rt::m("TimeCreated", &rt::TIMESTAMP),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("PublicVersionNumber", &rt::STRING).min(5.0),
-    ],
+    TypeVersionSummary, TYPE_VERSION_SUMMARY, [type_[0] = rt::m("Type", &rt::ENUM),
+    type_name[1] = rt::m("TypeName", &rt::STRING).min(10.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(1.0), is_default_version[3] =
+    rt::m("IsDefaultVersion", &rt::BOOLEAN), arn[4] = rt::m("Arn", &rt::STRING),
+    time_created[5] = rt::m("TimeCreated", &rt::TIMESTAMP), description[6] =
+    rt::m("Description", &rt::STRING).min(1.0), public_version_number[7] =
+    rt::m("PublicVersionNumber", &rt::STRING).min(5.0)]
 );

@@ -23,20 +23,14 @@ pub struct UpdateGeneratedTemplateInput {
     pub template_configuration: Option<TemplateConfiguration>,
 }
 rt::structure!(
-    UpdateGeneratedTemplateInput, UPDATE_GENERATED_TEMPLATE_INPUT, 0 =>
-    generated_template_name, 1 => new_generated_template_name, 2 => add_resources, 3 =>
-    remove_resources, 4 => refresh_all_resources, 5 => template_configuration
-);
-pub static UPDATE_GENERATED_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGeneratedTemplateInput",
-    &[
-        rt::m("GeneratedTemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NewGeneratedTemplateName", &rt::STRING).min(1.0),
-        rt::m("AddResources", &RESOURCE_DEFINITIONS).min(1.0),
-        rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS).min(1.0),
-        rt::m("RefreshAllResources", &rt::BOOLEAN),
-        rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION),
-    ],
+    UpdateGeneratedTemplateInput, UPDATE_GENERATED_TEMPLATE_INPUT,
+    [generated_template_name[0] = rt::m("GeneratedTemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_generated_template_name[1] =
+    rt::m("NewGeneratedTemplateName", &rt::STRING).min(1.0), add_resources[2] =
+    rt::m("AddResources", &RESOURCE_DEFINITIONS).min(1.0), remove_resources[3] =
+    rt::m("RemoveResources", &JAZZ_LOGICAL_RESOURCE_IDS).min(1.0),
+    refresh_all_resources[4] = rt::m("RefreshAllResources", &rt::BOOLEAN),
+    template_configuration[5] = rt::m("TemplateConfiguration", &TEMPLATE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGeneratedTemplateOutput {
@@ -44,12 +38,8 @@ pub struct UpdateGeneratedTemplateOutput {
     pub generated_template_id: Option<String>,
 }
 rt::structure!(
-    UpdateGeneratedTemplateOutput, UPDATE_GENERATED_TEMPLATE_OUTPUT, 0 =>
-    generated_template_id
-);
-pub static UPDATE_GENERATED_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGeneratedTemplateOutput",
-    &[rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)],
+    UpdateGeneratedTemplateOutput, UPDATE_GENERATED_TEMPLATE_OUTPUT,
+    [generated_template_id[0] = rt::m("GeneratedTemplateId", &rt::STRING).min(1.0)]
 );
 /// The input for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -154,38 +144,25 @@ pub struct UpdateStackInput {
     pub disable_validation: Option<bool>,
 }
 rt::structure!(
-    UpdateStackInput, UPDATE_STACK_INPUT, 0 => stack_name, 1 => template_body, 2 =>
-    template_url, 3 => use_previous_template, 4 => stack_policy_during_update_body, 5 =>
-    stack_policy_during_update_url, 6 => parameters, 7 => capabilities, 8 =>
-    resource_types, 9 => role_arn, 10 => rollback_configuration, 11 => stack_policy_body,
-    12 => stack_policy_url, 13 => notification_arns, 14 => tags, 15 => disable_rollback,
-    16 => client_request_token, 17 => retain_except_on_create, 18 => deployment_config,
-    19 => disable_validation
-);
-pub static UPDATE_STACK_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackInput",
-    &[
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("UsePreviousTemplate", &rt::BOOLEAN),
-        rt::m("StackPolicyDuringUpdateBody", &rt::STRING).min(1.0),
-        rt::m("StackPolicyDuringUpdateURL", &rt::STRING).min(1.0),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("ResourceTypes", &RESOURCE_TYPES),
-        rt::m("RoleARN", &rt::STRING).min(20.0),
-        rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION),
-        rt::m("StackPolicyBody", &rt::STRING).min(1.0),
-        rt::m("StackPolicyURL", &rt::STRING).min(1.0),
-        rt::m("NotificationARNs", &NOTIFICATION_ARNS),
-        rt::m("Tags", &TAGS),
-        rt::m("DisableRollback", &rt::BOOLEAN),
-        rt::m("ClientRequestToken", &rt::STRING).min(1.0),
-        rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
-        rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
-        rt::m("DisableValidation", &rt::BOOLEAN),
-    ],
+    UpdateStackInput, UPDATE_STACK_INPUT, [stack_name[0] = rt::m("StackName",
+    &rt::STRING).flags(rt::REQUIRED), template_body[1] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[2] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[3] = rt::m("UsePreviousTemplate", &rt::BOOLEAN),
+    stack_policy_during_update_body[4] = rt::m("StackPolicyDuringUpdateBody",
+    &rt::STRING).min(1.0), stack_policy_during_update_url[5] =
+    rt::m("StackPolicyDuringUpdateURL", &rt::STRING).min(1.0), parameters[6] =
+    rt::m("Parameters", &PARAMETERS), capabilities[7] = rt::m("Capabilities",
+    &CAPABILITIES), resource_types[8] = rt::m("ResourceTypes", &RESOURCE_TYPES),
+    role_arn[9] = rt::m("RoleARN", &rt::STRING).min(20.0), rollback_configuration[10] =
+    rt::m("RollbackConfiguration", &ROLLBACK_CONFIGURATION), stack_policy_body[11] =
+    rt::m("StackPolicyBody", &rt::STRING).min(1.0), stack_policy_url[12] =
+    rt::m("StackPolicyURL", &rt::STRING).min(1.0), notification_arns[13] =
+    rt::m("NotificationARNs", &NOTIFICATION_ARNS), tags[14] = rt::m("Tags", &TAGS),
+    disable_rollback[15] = rt::m("DisableRollback", &rt::BOOLEAN),
+    client_request_token[16] = rt::m("ClientRequestToken", &rt::STRING).min(1.0),
+    retain_except_on_create[17] = rt::m("RetainExceptOnCreate", &rt::BOOLEAN),
+    deployment_config[18] = rt::m("DeploymentConfig", &DEPLOYMENT_CONFIG),
+    disable_validation[19] = rt::m("DisableValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesInput {
@@ -231,22 +208,15 @@ pub struct UpdateStackInstancesInput {
     pub call_as: Option<CallAs>,
 }
 rt::structure!(
-    UpdateStackInstancesInput, UPDATE_STACK_INSTANCES_INPUT, 0 => stack_set_name, 1 =>
-    accounts, 2 => deployment_targets, 3 => regions, 4 => parameter_overrides, 5 =>
-    operation_preferences, 6 => operation_id, 7 => call_as
-);
-pub static UPDATE_STACK_INSTANCES_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackInstancesInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("Regions", &REGION_LIST).flags(rt::REQUIRED),
-        rt::m("ParameterOverrides", &PARAMETERS),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("CallAs", &rt::ENUM),
-    ],
+    UpdateStackInstancesInput, UPDATE_STACK_INSTANCES_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), accounts[1] =
+    rt::m("Accounts", &ACCOUNT_LIST), deployment_targets[2] = rt::m("DeploymentTargets",
+    &DEPLOYMENT_TARGETS), regions[3] = rt::m("Regions", &REGION_LIST)
+    .flags(rt::REQUIRED), parameter_overrides[4] = rt::m("ParameterOverrides",
+    &PARAMETERS), operation_preferences[5] = rt::m("OperationPreferences",
+    &STACK_SET_OPERATION_PREFERENCES), operation_id[6] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), call_as[7] = rt::m("CallAs",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackInstancesOutput {
@@ -254,11 +224,8 @@ pub struct UpdateStackInstancesOutput {
     pub operation_id: Option<String>,
 }
 rt::structure!(
-    UpdateStackInstancesOutput, UPDATE_STACK_INSTANCES_OUTPUT, 0 => operation_id
-);
-pub static UPDATE_STACK_INSTANCES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackInstancesOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+    UpdateStackInstancesOutput, UPDATE_STACK_INSTANCES_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 /// The output for an UpdateStack action.
 #[derive(Clone, Default, PartialEq)]
@@ -268,10 +235,9 @@ pub struct UpdateStackOutput {
     /// A unique identifier for this update operation that can be used to track the operation's progress and events.
     pub operation_id: Option<String>,
 }
-rt::structure!(UpdateStackOutput, UPDATE_STACK_OUTPUT, 0 => stack_id, 1 => operation_id);
-pub static UPDATE_STACK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackOutput",
-    &[rt::m("StackId", &rt::STRING), rt::m("OperationId", &rt::STRING)],
+rt::structure!(
+    UpdateStackOutput, UPDATE_STACK_OUTPUT, [stack_id[0] = rt::m("StackId", &rt::STRING),
+    operation_id[1] = rt::m("OperationId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetInput {
@@ -382,46 +348,32 @@ pub struct UpdateStackSetInput {
     pub managed_execution: Option<ManagedExecution>,
 }
 rt::structure!(
-    UpdateStackSetInput, UPDATE_STACK_SET_INPUT, 0 => stack_set_name, 1 => description, 2
-    => template_body, 3 => template_url, 4 => use_previous_template, 5 => parameters, 6
-    => capabilities, 7 => tags, 8 => operation_preferences, 9 => administration_role_arn,
-    10 => execution_role_name, 11 => deployment_targets, 12 => permission_model, 13 =>
-    auto_deployment, 14 => operation_id, 15 => accounts, 16 => regions, 17 => call_as, 18
-    => managed_execution
-);
-pub static UPDATE_STACK_SET_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackSetInput",
-    &[
-        rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-        rt::m("UsePreviousTemplate", &rt::BOOLEAN),
-        rt::m("Parameters", &PARAMETERS),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("Tags", &TAGS),
-        rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
-        rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
-        rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
-        rt::m("PermissionModel", &rt::ENUM),
-        rt::m("AutoDeployment", &AUTO_DEPLOYMENT),
-        rt::m("OperationId", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("Accounts", &ACCOUNT_LIST),
-        rt::m("Regions", &REGION_LIST),
-        rt::m("CallAs", &rt::ENUM),
-        rt::m("ManagedExecution", &MANAGED_EXECUTION),
-    ],
+    UpdateStackSetInput, UPDATE_STACK_SET_INPUT, [stack_set_name[0] =
+    rt::m("StackSetName", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING).min(1.0), template_body[2] = rt::m("TemplateBody",
+    &rt::STRING).min(1.0), template_url[3] = rt::m("TemplateURL", &rt::STRING).min(1.0),
+    use_previous_template[4] = rt::m("UsePreviousTemplate", &rt::BOOLEAN), parameters[5]
+    = rt::m("Parameters", &PARAMETERS), capabilities[6] = rt::m("Capabilities",
+    &CAPABILITIES), tags[7] = rt::m("Tags", &TAGS), operation_preferences[8] =
+    rt::m("OperationPreferences", &STACK_SET_OPERATION_PREFERENCES),
+    administration_role_arn[9] = rt::m("AdministrationRoleARN", &rt::STRING).min(20.0),
+    execution_role_name[10] = rt::m("ExecutionRoleName", &rt::STRING).min(1.0),
+    deployment_targets[11] = rt::m("DeploymentTargets", &DEPLOYMENT_TARGETS),
+    permission_model[12] = rt::m("PermissionModel", &rt::ENUM), auto_deployment[13] =
+    rt::m("AutoDeployment", &AUTO_DEPLOYMENT), operation_id[14] = rt::m("OperationId",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), accounts[15] = rt::m("Accounts",
+    &ACCOUNT_LIST), regions[16] = rt::m("Regions", &REGION_LIST), call_as[17] =
+    rt::m("CallAs", &rt::ENUM), managed_execution[18] = rt::m("ManagedExecution",
+    &MANAGED_EXECUTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStackSetOutput {
     /// The unique ID for this StackSet operation.
     pub operation_id: Option<String>,
 }
-rt::structure!(UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, 0 => operation_id);
-pub static UPDATE_STACK_SET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStackSetOutput",
-    &[rt::m("OperationId", &rt::STRING).min(1.0)],
+rt::structure!(
+    UpdateStackSetOutput, UPDATE_STACK_SET_OUTPUT, [operation_id[0] =
+    rt::m("OperationId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionInput {
@@ -431,15 +383,10 @@ pub struct UpdateTerminationProtectionInput {
     pub stack_name: String,
 }
 rt::structure!(
-    UpdateTerminationProtectionInput, UPDATE_TERMINATION_PROTECTION_INPUT, 0 =>
-    enable_termination_protection, 1 => stack_name
-);
-pub static UPDATE_TERMINATION_PROTECTION_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTerminationProtectionInput",
-    &[
-        rt::m("EnableTerminationProtection", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("StackName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    UpdateTerminationProtectionInput, UPDATE_TERMINATION_PROTECTION_INPUT,
+    [enable_termination_protection[0] = rt::m("EnableTerminationProtection",
+    &rt::BOOLEAN).flags(rt::REQUIRED), stack_name[1] = rt::m("StackName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTerminationProtectionOutput {
@@ -447,10 +394,6 @@ pub struct UpdateTerminationProtectionOutput {
     pub stack_id: Option<String>,
 }
 rt::structure!(
-    UpdateTerminationProtectionOutput, UPDATE_TERMINATION_PROTECTION_OUTPUT, 0 =>
-    stack_id
-);
-pub static UPDATE_TERMINATION_PROTECTION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTerminationProtectionOutput",
-    &[rt::m("StackId", &rt::STRING)],
+    UpdateTerminationProtectionOutput, UPDATE_TERMINATION_PROTECTION_OUTPUT, [stack_id[0]
+    = rt::m("StackId", &rt::STRING)]
 );

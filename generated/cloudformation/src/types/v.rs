@@ -16,14 +16,9 @@ pub struct ValidateTemplateInput {
     pub template_url: Option<String>,
 }
 rt::structure!(
-    ValidateTemplateInput, VALIDATE_TEMPLATE_INPUT, 0 => template_body, 1 => template_url
-);
-pub static VALIDATE_TEMPLATE_INPUT: rt::Schema = rt::Schema::structure(
-    "ValidateTemplateInput",
-    &[
-        rt::m("TemplateBody", &rt::STRING).min(1.0),
-        rt::m("TemplateURL", &rt::STRING).min(1.0),
-    ],
+    ValidateTemplateInput, VALIDATE_TEMPLATE_INPUT, [template_body[0] =
+    rt::m("TemplateBody", &rt::STRING).min(1.0), template_url[1] = rt::m("TemplateURL",
+    &rt::STRING).min(1.0)]
 );
 /// The output for ValidateTemplate action.
 #[derive(Clone, Default, PartialEq)]
@@ -42,18 +37,11 @@ pub struct ValidateTemplateOutput {
     pub declared_transforms: Option<Vec<String>>,
 }
 rt::structure!(
-    ValidateTemplateOutput, VALIDATE_TEMPLATE_OUTPUT, 0 => parameters, 1 => description,
-    2 => capabilities, 3 => capabilities_reason, 4 => declared_transforms
-);
-pub static VALIDATE_TEMPLATE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ValidateTemplateOutput",
-    &[
-        rt::m("Parameters", &TEMPLATE_PARAMETERS),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Capabilities", &CAPABILITIES),
-        rt::m("CapabilitiesReason", &rt::STRING),
-        rt::m("DeclaredTransforms", &TRANSFORMS_LIST),
-    ],
+    ValidateTemplateOutput, VALIDATE_TEMPLATE_OUTPUT, [parameters[0] =
+    rt::m("Parameters", &TEMPLATE_PARAMETERS), description[1] = rt::m("Description",
+    &rt::STRING).min(1.0), capabilities[2] = rt::m("Capabilities", &CAPABILITIES),
+    capabilities_reason[3] = rt::m("CapabilitiesReason", &rt::STRING),
+    declared_transforms[4] = rt::m("DeclaredTransforms", &TRANSFORMS_LIST)]
 );
 rt::string_enum! {
     pub enum ValidationStatus { Failed = "FAILED", Skipped = "SKIPPED" }

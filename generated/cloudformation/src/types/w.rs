@@ -17,10 +17,9 @@ pub struct WarningDetail {
     /// The properties of the resource that are impacted by this warning.
     pub properties: Option<Vec<WarningProperty>>,
 }
-rt::structure!(WarningDetail, WARNING_DETAIL, 0 => type_, 1 => properties);
-pub static WARNING_DETAIL: rt::Schema = rt::Schema::structure(
-    "WarningDetail",
-    &[rt::m("Type", &rt::ENUM), rt::m("Properties", &WARNING_PROPERTIES)],
+rt::structure!(
+    WarningDetail, WARNING_DETAIL, [type_[0] = rt::m("Type", &rt::ENUM), properties[1] =
+    rt::m("Properties", &WARNING_PROPERTIES)]
 );
 pub static WARNING_DETAILS: rt::Schema = rt::Schema::list(
     "WarningDetails",
@@ -41,16 +40,9 @@ pub struct WarningProperty {
     pub description: Option<String>,
 }
 rt::structure!(
-    WarningProperty, WARNING_PROPERTY, 0 => property_path, 1 => required, 2 =>
-    description
-);
-pub static WARNING_PROPERTY: rt::Schema = rt::Schema::structure(
-    "WarningProperty",
-    &[
-        rt::m("PropertyPath", &rt::STRING),
-        rt::m("Required", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-    ],
+    WarningProperty, WARNING_PROPERTY, [property_path[0] = rt::m("PropertyPath",
+    &rt::STRING), required[1] = rt::m("Required", &rt::BOOLEAN), description[2] =
+    rt::m("Description", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum WarningType { MutuallyExclusiveProperties = "MUTUALLY_EXCLUSIVE_PROPERTIES",
@@ -64,8 +56,7 @@ pub struct Warnings {
     /// A list of all of the unrecognized resource types. This is only returned if the `TemplateSummaryConfig` parameter has the `TreatUnrecognizedResourceTypesAsWarning` configuration set to `True`.
     pub unrecognized_resource_types: Option<Vec<String>>,
 }
-rt::structure!(Warnings, WARNINGS, 0 => unrecognized_resource_types);
-pub static WARNINGS: rt::Schema = rt::Schema::structure(
-    "Warnings",
-    &[rt::m("UnrecognizedResourceTypes", &RESOURCE_TYPES)],
+rt::structure!(
+    Warnings, WARNINGS, [unrecognized_resource_types[0] =
+    rt::m("UnrecognizedResourceTypes", &RESOURCE_TYPES)]
 );

@@ -37,13 +37,7 @@ impl super::Client {
 /// If any of these checks on the new key fails, the operation fails and the existing key association (if any) remains unchanged. Common failure causes include the new key being disabled, the key policy not granting the required permissions to Amazon CloudWatch, or the caller lacking `kms:Decrypt` permission on the new key.
 ///
 /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
-pub struct AssociateDatasetKmsKey(
-    pub(crate) rt::Call<
-        t::AssociateDatasetKmsKeyInput,
-        t::AssociateDatasetKmsKeyOutput,
-        e::AssociateDatasetKmsKeyError,
-    >,
-);
+pub struct AssociateDatasetKmsKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateDatasetKmsKey, t::AssociateDatasetKmsKeyInput,
     t::AssociateDatasetKmsKeyOutput, e::AssociateDatasetKmsKeyError,

@@ -24,13 +24,7 @@ impl super::Client {
 /// If the Amazon Web Services resource that you specify in `ResourceArn` does not exist, this operation returns a `ResourceNotFoundException`. Verify that the resource ARN is correct and that the resource exists before you retry the request.
 ///
 /// To create a resource metrics configuration, you must have the `cloudwatch:CreateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-pub struct CreateResourceMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::CreateResourceMetricsConfigurationInput,
-        t::CreateResourceMetricsConfigurationOutput,
-        e::CreateResourceMetricsConfigurationError,
-    >,
-);
+pub struct CreateResourceMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateResourceMetricsConfiguration, t::CreateResourceMetricsConfigurationInput,
     t::CreateResourceMetricsConfigurationOutput,

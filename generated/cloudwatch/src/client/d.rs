@@ -103,9 +103,7 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To delete a mute rule, you need the `cloudwatch:DeleteAlarmMuteRule` permission on the alarm mute rule resource.
-pub struct DeleteAlarmMuteRule(
-    pub(crate) rt::Call<t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAlarmMuteRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAlarmMuteRule, t::DeleteAlarmMuteRuleInput, rt::Unit, rt::NoErrors,
     op::DELETE_ALARM_MUTE_RULE
@@ -124,9 +122,7 @@ impl DeleteAlarmMuteRule {
 /// To get out of such a situation, you must break the cycle by changing the rule of one of the composite alarms in the cycle to remove a dependency that creates the cycle. The simplest change to make to break a cycle is to change the `AlarmRule` of one of the alarms to `false`.
 ///
 /// Additionally, the evaluation of composite alarms stops if CloudWatch detects a cycle in the evaluation path.
-pub struct DeleteAlarms(
-    pub(crate) rt::Call<t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError>,
-);
+pub struct DeleteAlarms(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAlarms, t::DeleteAlarmsInput, rt::Unit, e::DeleteAlarmsError, op::DELETE_ALARMS
 );
@@ -136,13 +132,7 @@ impl DeleteAlarms {
 /// The `DeleteAnomalyDetector` operation.
 ///
 /// Deletes the specified anomaly detection model from your account. For more information about how to delete an anomaly detection model, see [Deleting an anomaly detection model](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Anomaly_Detection_Alarm.html#Delete_Anomaly_Detection_Model) in the *CloudWatch User Guide*.
-pub struct DeleteAnomalyDetector(
-    pub(crate) rt::Call<
-        t::DeleteAnomalyDetectorInput,
-        t::DeleteAnomalyDetectorOutput,
-        e::DeleteAnomalyDetectorError,
-    >,
-);
+pub struct DeleteAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAnomalyDetector, t::DeleteAnomalyDetectorInput, t::DeleteAnomalyDetectorOutput,
     e::DeleteAnomalyDetectorError, op::DELETE_ANOMALY_DETECTOR
@@ -177,13 +167,7 @@ impl DeleteAnomalyDetector {
 /// The `DeleteDashboards` operation.
 ///
 /// Deletes all dashboards that you specify. You can specify up to 100 dashboards to delete. If there is an error during this call, the operation attempts to delete as many dashboards as possible.
-pub struct DeleteDashboards(
-    pub(crate) rt::Call<
-        t::DeleteDashboardsInput,
-        t::DeleteDashboardsOutput,
-        e::DeleteDashboardsError,
-    >,
-);
+pub struct DeleteDashboards(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDashboards, t::DeleteDashboardsInput, t::DeleteDashboardsOutput,
     e::DeleteDashboardsError, op::DELETE_DASHBOARDS
@@ -198,13 +182,7 @@ impl DeleteDashboards {
 /// Permanently deletes the specified Contributor Insights rules.
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-pub struct DeleteInsightRules(
-    pub(crate) rt::Call<
-        t::DeleteInsightRulesInput,
-        t::DeleteInsightRulesOutput,
-        e::DeleteInsightRulesError,
-    >,
-);
+pub struct DeleteInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteInsightRules, t::DeleteInsightRulesInput, t::DeleteInsightRulesOutput,
     e::DeleteInsightRulesError, op::DELETE_INSIGHT_RULES
@@ -221,13 +199,7 @@ impl DeleteInsightRules {
 /// **Permissions**
 ///
 /// To delete a definition, you need the `cloudwatch:DeleteMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
-pub struct DeleteMetricDataQueryDefinition(
-    pub(crate) rt::Call<
-        t::DeleteMetricDataQueryDefinitionInput,
-        t::DeleteMetricDataQueryDefinitionOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteMetricDataQueryDefinition(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMetricDataQueryDefinition, t::DeleteMetricDataQueryDefinitionInput,
     t::DeleteMetricDataQueryDefinitionOutput, rt::NoErrors,
@@ -239,13 +211,7 @@ impl DeleteMetricDataQueryDefinition {
 /// The `DeleteMetricStream` operation.
 ///
 /// Permanently deletes the metric stream that you specify.
-pub struct DeleteMetricStream(
-    pub(crate) rt::Call<
-        t::DeleteMetricStreamInput,
-        t::DeleteMetricStreamOutput,
-        e::DeleteMetricStreamError,
-    >,
-);
+pub struct DeleteMetricStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMetricStream, t::DeleteMetricStreamInput, t::DeleteMetricStreamOutput,
     e::DeleteMetricStreamError, op::DELETE_METRIC_STREAM
@@ -260,13 +226,7 @@ impl DeleteMetricStream {
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. Verify that the resource ARN is correct.
 ///
 /// To delete a resource metrics configuration, you must have the `cloudwatch:DeleteResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-pub struct DeleteResourceMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteResourceMetricsConfigurationInput,
-        t::DeleteResourceMetricsConfigurationOutput,
-        e::DeleteResourceMetricsConfigurationError,
-    >,
-);
+pub struct DeleteResourceMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourceMetricsConfiguration, t::DeleteResourceMetricsConfigurationInput,
     t::DeleteResourceMetricsConfigurationOutput,
@@ -278,13 +238,7 @@ impl DeleteResourceMetricsConfiguration {
 /// The `DescribeAlarmContributors` operation.
 ///
 /// Returns the information of the current alarm contributors that are in `ALARM` state. This operation returns details about the individual time series that contribute to the alarm's state.
-pub struct DescribeAlarmContributors(
-    pub(crate) rt::Call<
-        t::DescribeAlarmContributorsInput,
-        t::DescribeAlarmContributorsOutput,
-        e::DescribeAlarmContributorsError,
-    >,
-);
+pub struct DescribeAlarmContributors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAlarmContributors, t::DescribeAlarmContributorsInput,
     t::DescribeAlarmContributorsOutput, e::DescribeAlarmContributorsError,
@@ -301,13 +255,7 @@ impl DescribeAlarmContributors {
 /// CloudWatch retains the history of an alarm even if you delete the alarm.
 ///
 /// To use this operation and return information about a composite alarm, you must be signed on with the `cloudwatch:DescribeAlarmHistory` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarmHistory` permission has a narrower scope.
-pub struct DescribeAlarmHistory(
-    pub(crate) rt::Call<
-        t::DescribeAlarmHistoryInput,
-        t::DescribeAlarmHistoryOutput,
-        e::DescribeAlarmHistoryError,
-    >,
-);
+pub struct DescribeAlarmHistory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAlarmHistory, t::DescribeAlarmHistoryInput, t::DescribeAlarmHistoryOutput,
     e::DescribeAlarmHistoryError, op::DESCRIBE_ALARM_HISTORY
@@ -345,13 +293,7 @@ impl DescribeAlarmHistory {
 /// Retrieves the specified alarms. You can filter the results by specifying a prefix for the alarm name, the alarm state, or a prefix for any action.
 ///
 /// To use this operation and return information about composite alarms, you must be signed on with the `cloudwatch:DescribeAlarms` permission that is scoped to `*`. You can't return information about composite alarms if your `cloudwatch:DescribeAlarms` permission has a narrower scope.
-pub struct DescribeAlarms(
-    pub(crate) rt::Call<
-        t::DescribeAlarmsInput,
-        t::DescribeAlarmsOutput,
-        e::DescribeAlarmsError,
-    >,
-);
+pub struct DescribeAlarms(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAlarms, t::DescribeAlarmsInput, t::DescribeAlarmsOutput,
     e::DescribeAlarmsError, op::DESCRIBE_ALARMS
@@ -418,13 +360,7 @@ impl DescribeAlarms {
 /// Retrieves the alarms for the specified metric. To filter the results, specify a statistic, period, or unit.
 ///
 /// This operation retrieves only standard alarms that are based on the specified metric. It does not return alarms based on math expressions that use the specified metric, or composite alarms that use the specified metric.
-pub struct DescribeAlarmsForMetric(
-    pub(crate) rt::Call<
-        t::DescribeAlarmsForMetricInput,
-        t::DescribeAlarmsForMetricOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAlarmsForMetric(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAlarmsForMetric, t::DescribeAlarmsForMetricInput,
     t::DescribeAlarmsForMetricOutput, rt::NoErrors, op::DESCRIBE_ALARMS_FOR_METRIC
@@ -443,13 +379,7 @@ impl DescribeAlarmsForMetric {
 /// The `DescribeAnomalyDetectors` operation.
 ///
 /// Lists the anomaly detection models that you have created in your account. For single metric anomaly detectors, you can list all of the models in your account or filter the results to only the models that are related to a certain namespace, metric name, or metric dimension. For metric math anomaly detectors, you can list them by adding `METRIC_MATH` to the `AnomalyDetectorTypes` array. This will return all metric math anomaly detectors in your account.
-pub struct DescribeAnomalyDetectors(
-    pub(crate) rt::Call<
-        t::DescribeAnomalyDetectorsInput,
-        t::DescribeAnomalyDetectorsOutput,
-        e::DescribeAnomalyDetectorsError,
-    >,
-);
+pub struct DescribeAnomalyDetectors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAnomalyDetectors, t::DescribeAnomalyDetectorsInput,
     t::DescribeAnomalyDetectorsOutput, e::DescribeAnomalyDetectorsError,
@@ -490,13 +420,7 @@ impl DescribeAnomalyDetectors {
 /// Returns a list of all the Contributor Insights rules in your account.
 ///
 /// For more information about Contributor Insights, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
-pub struct DescribeInsightRules(
-    pub(crate) rt::Call<
-        t::DescribeInsightRulesInput,
-        t::DescribeInsightRulesOutput,
-        e::DescribeInsightRulesError,
-    >,
-);
+pub struct DescribeInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInsightRules, t::DescribeInsightRulesInput, t::DescribeInsightRulesOutput,
     e::DescribeInsightRulesError, op::DESCRIBE_INSIGHT_RULES
@@ -508,9 +432,7 @@ impl DescribeInsightRules {
 /// The `DisableAlarmActions` operation.
 ///
 /// Disables the actions for the specified alarms. When an alarm's actions are disabled, the alarm actions do not execute when the alarm state changes.
-pub struct DisableAlarmActions(
-    pub(crate) rt::Call<t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors>,
-);
+pub struct DisableAlarmActions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableAlarmActions, t::DisableAlarmActionsInput, rt::Unit, rt::NoErrors,
     op::DISABLE_ALARM_ACTIONS
@@ -521,13 +443,7 @@ impl DisableAlarmActions {
 /// The `DisableInsightRules` operation.
 ///
 /// Disables the specified Contributor Insights rules. When rules are disabled, they do not analyze log groups and do not incur costs.
-pub struct DisableInsightRules(
-    pub(crate) rt::Call<
-        t::DisableInsightRulesInput,
-        t::DisableInsightRulesOutput,
-        e::DisableInsightRulesError,
-    >,
-);
+pub struct DisableInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableInsightRules, t::DisableInsightRulesInput, t::DisableInsightRulesOutput,
     e::DisableInsightRulesError, op::DISABLE_INSIGHT_RULES
@@ -555,13 +471,7 @@ impl super::Client {
 /// **Important:** Disassociating a KMS key from a dataset does not immediately remove the `kms:Decrypt` requirement on data plane operations. For up to three hours after disassociation, callers must continue to have `kms:Decrypt` permission on the previously associated key. Some data might still be encrypted with that key during this window. After this enforcement window elapses, the `kms:Decrypt` requirement is lifted.
 ///
 /// For more information about using customer managed keys with Amazon CloudWatch, see [Encryption at rest with customer managed keys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cmk-encryption.html) in the *Amazon CloudWatch User Guide*.
-pub struct DisassociateDatasetKmsKey(
-    pub(crate) rt::Call<
-        t::DisassociateDatasetKmsKeyInput,
-        t::DisassociateDatasetKmsKeyOutput,
-        e::DisassociateDatasetKmsKeyError,
-    >,
-);
+pub struct DisassociateDatasetKmsKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisassociateDatasetKmsKey, t::DisassociateDatasetKmsKeyInput,
     t::DisassociateDatasetKmsKeyOutput, e::DisassociateDatasetKmsKeyError,

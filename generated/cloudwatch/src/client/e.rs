@@ -21,9 +21,7 @@ impl super::Client {
 /// The `EnableAlarmActions` operation.
 ///
 /// Enables the actions for the specified alarms.
-pub struct EnableAlarmActions(
-    pub(crate) rt::Call<t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors>,
-);
+pub struct EnableAlarmActions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableAlarmActions, t::EnableAlarmActionsInput, rt::Unit, rt::NoErrors,
     op::ENABLE_ALARM_ACTIONS
@@ -34,13 +32,7 @@ impl EnableAlarmActions {
 /// The `EnableInsightRules` operation.
 ///
 /// Enables the specified Contributor Insights rules. When rules are enabled, they immediately begin analyzing log data.
-pub struct EnableInsightRules(
-    pub(crate) rt::Call<
-        t::EnableInsightRulesInput,
-        t::EnableInsightRulesOutput,
-        e::EnableInsightRulesError,
-    >,
-);
+pub struct EnableInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableInsightRules, t::EnableInsightRulesInput, t::EnableInsightRulesOutput,
     e::EnableInsightRulesError, op::ENABLE_INSIGHT_RULES

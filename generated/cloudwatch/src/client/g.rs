@@ -78,13 +78,7 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To retrieve details for a mute rule, you need the `cloudwatch:GetAlarmMuteRule` permission on the alarm mute rule resource.
-pub struct GetAlarmMuteRule(
-    pub(crate) rt::Call<
-        t::GetAlarmMuteRuleInput,
-        t::GetAlarmMuteRuleOutput,
-        e::GetAlarmMuteRuleError,
-    >,
-);
+pub struct GetAlarmMuteRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAlarmMuteRule, t::GetAlarmMuteRuleInput, t::GetAlarmMuteRuleOutput,
     e::GetAlarmMuteRuleError, op::GET_ALARM_MUTE_RULE
@@ -110,13 +104,7 @@ impl GetAlarmMuteRule {
 /// To copy an existing dashboard, use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard` to create the copy.
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `GetDashboard` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `GetDashboard` in any other enabled Region, or retry after propagation completes.
-pub struct GetDashboard(
-    pub(crate) rt::Call<
-        t::GetDashboardInput,
-        t::GetDashboardOutput,
-        e::GetDashboardError,
-    >,
-);
+pub struct GetDashboard(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDashboard, t::GetDashboardInput, t::GetDashboardOutput, e::GetDashboardError,
     op::GET_DASHBOARD
@@ -131,9 +119,7 @@ impl GetDashboard {
 /// Only the `default` dataset is supported. The `default` dataset is implicit for every account in every Region — you can call `GetDataset` for it without first creating it. If no customer managed KMS key has been associated with the dataset, the response omits the `KmsKeyArn` field, indicating that data is encrypted at rest using an Amazon Web Services owned key managed by Amazon CloudWatch.
 ///
 /// To associate a customer managed KMS key with a dataset, use [AssociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_AssociateDatasetKmsKey.html). To remove the association, use [DisassociateDatasetKmsKey](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DisassociateDatasetKmsKey.html).
-pub struct GetDataset(
-    pub(crate) rt::Call<t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError>,
-);
+pub struct GetDataset(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDataset, t::GetDatasetInput, t::GetDatasetOutput, e::GetDatasetError,
     op::GET_DATASET
@@ -154,13 +140,7 @@ impl GetDataset {
 /// - `Minimum` -- the minimum value from a single observation during the time period represented by that data point.
 /// - `Maximum` -- the maximum value from a single observation during the time period represented by that data point.
 /// - `Average` -- the average value from all contributors during the time period represented by that data point.
-pub struct GetInsightRuleReport(
-    pub(crate) rt::Call<
-        t::GetInsightRuleReportInput,
-        t::GetInsightRuleReportOutput,
-        e::GetInsightRuleReportError,
-    >,
-);
+pub struct GetInsightRuleReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInsightRuleReport, t::GetInsightRuleReportInput, t::GetInsightRuleReportOutput,
     e::GetInsightRuleReportError, op::GET_INSIGHT_RULE_REPORT
@@ -198,13 +178,7 @@ impl GetInsightRuleReport {
 /// **Using Metrics Insights queries with metric math**
 ///
 /// You can't mix a Metric Insights query and metric math syntax in the same expression, but you can reference results from a Metrics Insights query within other Metric math expressions. A Metrics Insights query without a **GROUP BY** clause returns a single time-series (TS), and can be used as input for a metric math expression that expects a single time series. A Metrics Insights query with a **GROUP BY** clause returns an array of time-series (TS\[\]), and can be used as input for a metric math expression that expects an array of time series.
-pub struct GetMetricData(
-    pub(crate) rt::Call<
-        t::GetMetricDataInput,
-        t::GetMetricDataOutput,
-        e::GetMetricDataError,
-    >,
-);
+pub struct GetMetricData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMetricData, t::GetMetricDataInput, t::GetMetricDataOutput, e::GetMetricDataError,
     op::GET_METRIC_DATA
@@ -241,13 +215,7 @@ impl GetMetricData {
 /// **Permissions**
 ///
 /// To get a definition, you need the `cloudwatch:GetMetricDataQueryDefinition` permission on the metric data query definition resource. You can use the `aws:ResourceTag/${TagKey}` condition key to control access based on the tags of the definition.
-pub struct GetMetricDataQueryDefinition(
-    pub(crate) rt::Call<
-        t::GetMetricDataQueryDefinitionInput,
-        t::GetMetricDataQueryDefinitionOutput,
-        e::GetMetricDataQueryDefinitionError,
-    >,
-);
+pub struct GetMetricDataQueryDefinition(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMetricDataQueryDefinition, t::GetMetricDataQueryDefinitionInput,
     t::GetMetricDataQueryDefinitionOutput, e::GetMetricDataQueryDefinitionError,
@@ -283,13 +251,7 @@ impl GetMetricDataQueryDefinition {
 /// CloudWatch started retaining 5-minute and 1-hour metric data as of July 9, 2016.
 ///
 /// For information about metrics and dimensions supported by Amazon Web Services services, see the [Amazon CloudWatch Metrics and Dimensions Reference](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CW_Support_For_AWS.html) in the *Amazon CloudWatch User Guide*.
-pub struct GetMetricStatistics(
-    pub(crate) rt::Call<
-        t::GetMetricStatisticsInput,
-        t::GetMetricStatisticsOutput,
-        e::GetMetricStatisticsError,
-    >,
-);
+pub struct GetMetricStatistics(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMetricStatistics, t::GetMetricStatisticsInput, t::GetMetricStatisticsOutput,
     e::GetMetricStatisticsError, op::GET_METRIC_STATISTICS
@@ -311,13 +273,7 @@ impl GetMetricStatistics {
 /// The `GetMetricStream` operation.
 ///
 /// Returns information about the metric stream that you specify.
-pub struct GetMetricStream(
-    pub(crate) rt::Call<
-        t::GetMetricStreamInput,
-        t::GetMetricStreamOutput,
-        e::GetMetricStreamError,
-    >,
-);
+pub struct GetMetricStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMetricStream, t::GetMetricStreamInput, t::GetMetricStreamOutput,
     e::GetMetricStreamError, op::GET_METRIC_STREAM
@@ -337,13 +293,7 @@ impl GetMetricStream {
 ///
 /// - As many as 100 metrics in the graph.
 /// - Up to 100 KB uncompressed payload.
-pub struct GetMetricWidgetImage(
-    pub(crate) rt::Call<
-        t::GetMetricWidgetImageInput,
-        t::GetMetricWidgetImageOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetMetricWidgetImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMetricWidgetImage, t::GetMetricWidgetImageInput, t::GetMetricWidgetImageOutput,
     rt::NoErrors, op::GET_METRIC_WIDGET_IMAGE
@@ -355,13 +305,7 @@ impl GetMetricWidgetImage {
 /// The `GetOTelEnrichment` operation.
 ///
 /// Returns the current status of vended metric enrichment for the account, including whether CloudWatch vended metrics are enriched with resource ARN and resource tag labels and queryable using PromQL. For the list of supported resources, see [Supported Amazon Web Services infrastructure metrics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html).
-pub struct GetOTelEnrichment(
-    pub(crate) rt::Call<
-        t::GetOTelEnrichmentInput,
-        t::GetOTelEnrichmentOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetOTelEnrichment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetOTelEnrichment, t::GetOTelEnrichmentInput, t::GetOTelEnrichmentOutput,
     rt::NoErrors, op::GET_O_TEL_ENRICHMENT
@@ -373,13 +317,7 @@ rt::operation_type!(
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
 ///
 /// To retrieve a resource metrics configuration, you must have the `cloudwatch:GetResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-pub struct GetResourceMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::GetResourceMetricsConfigurationInput,
-        t::GetResourceMetricsConfigurationOutput,
-        e::GetResourceMetricsConfigurationError,
-    >,
-);
+pub struct GetResourceMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetResourceMetricsConfiguration, t::GetResourceMetricsConfigurationInput,
     t::GetResourceMetricsConfigurationOutput, e::GetResourceMetricsConfigurationError,

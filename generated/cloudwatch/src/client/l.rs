@@ -54,13 +54,7 @@ impl super::Client {
 /// **Permissions**
 ///
 /// To list mute rules, you need the `cloudwatch:ListAlarmMuteRules` permission.
-pub struct ListAlarmMuteRules(
-    pub(crate) rt::Call<
-        t::ListAlarmMuteRulesInput,
-        t::ListAlarmMuteRulesOutput,
-        e::ListAlarmMuteRulesError,
-    >,
-);
+pub struct ListAlarmMuteRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAlarmMuteRules, t::ListAlarmMuteRulesInput, t::ListAlarmMuteRulesOutput,
     e::ListAlarmMuteRulesError, op::LIST_ALARM_MUTE_RULES
@@ -93,13 +87,7 @@ impl ListAlarmMuteRules {
 /// `ListDashboards` returns up to 1000 results on one page. If there are more than 1000 dashboards, you can call `ListDashboards` again and include the value you received for `NextToken` in the first call, to receive the next 1000 results.
 ///
 /// You might have recently enabled an [opt-in Region (Region that is disabled by default)](https://docs.aws.amazon.com/glossary/latest/reference/glos-chap.html#optinregion) for your account. In that Region, `ListDashboards` can return an access denied error for up to 24 hours after you enable the Region. This delay occurs while dashboard data propagates. The error does not indicate a problem with your permissions. Because dashboards are global, you can call `ListDashboards` in any other enabled Region, or retry after propagation completes.
-pub struct ListDashboards(
-    pub(crate) rt::Call<
-        t::ListDashboardsInput,
-        t::ListDashboardsOutput,
-        e::ListDashboardsError,
-    >,
-);
+pub struct ListDashboards(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListDashboards, t::ListDashboardsInput, t::ListDashboardsOutput,
     e::ListDashboardsError, op::LIST_DASHBOARDS
@@ -124,13 +112,7 @@ impl ListDashboards {
 /// The `ListManagedInsightRules` operation.
 ///
 /// Returns a list that contains the number of managed Contributor Insights rules in your account.
-pub struct ListManagedInsightRules(
-    pub(crate) rt::Call<
-        t::ListManagedInsightRulesInput,
-        t::ListManagedInsightRulesOutput,
-        e::ListManagedInsightRulesError,
-    >,
-);
+pub struct ListManagedInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListManagedInsightRules, t::ListManagedInsightRulesInput,
     t::ListManagedInsightRulesOutput, e::ListManagedInsightRulesError,
@@ -152,13 +134,7 @@ impl ListManagedInsightRules {
 /// **Permissions**
 ///
 /// To list definitions, you need the `cloudwatch:ListMetricDataQueryDefinitions` permission. This permission applies to all definitions in the account and Region. The results aren't filtered by tags.
-pub struct ListMetricDataQueryDefinitions(
-    pub(crate) rt::Call<
-        t::ListMetricDataQueryDefinitionsInput,
-        t::ListMetricDataQueryDefinitionsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListMetricDataQueryDefinitions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMetricDataQueryDefinitions, t::ListMetricDataQueryDefinitionsInput,
     t::ListMetricDataQueryDefinitionsOutput, rt::NoErrors,
@@ -184,13 +160,7 @@ impl ListMetricDataQueryDefinitions {
 /// The `ListMetricStreams` operation.
 ///
 /// Returns a list of metric streams in this account.
-pub struct ListMetricStreams(
-    pub(crate) rt::Call<
-        t::ListMetricStreamsInput,
-        t::ListMetricStreamsOutput,
-        e::ListMetricStreamsError,
-    >,
-);
+pub struct ListMetricStreams(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMetricStreams, t::ListMetricStreamsInput, t::ListMetricStreamsOutput,
     e::ListMetricStreamsError, op::LIST_METRIC_STREAMS
@@ -210,9 +180,7 @@ impl ListMetricStreams {
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view metrics from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// `ListMetrics` doesn't return information about metrics if those metrics haven't reported data in the past two weeks. To retrieve those metrics, use [GetMetricData](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html) or [GetMetricStatistics](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricStatistics.html).
-pub struct ListMetrics(
-    pub(crate) rt::Call<t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError>,
-);
+pub struct ListMetrics(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMetrics, t::ListMetricsInput, t::ListMetricsOutput, e::ListMetricsError,
     op::LIST_METRICS
@@ -242,13 +210,7 @@ impl ListMetrics {
 /// The `ListTagsForResource` operation.
 ///
 /// Displays the tags associated with a CloudWatch resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceInput,
-        t::ListTagsForResourceOutput,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceInput, t::ListTagsForResourceOutput,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE

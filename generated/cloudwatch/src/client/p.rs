@@ -80,9 +80,7 @@ impl super::Client {
 /// For example, If you want to allow a user to create mute rules that target only specific alarms named "WebServerCPUAlarm" and "DatabaseConnectionAlarm", you would create an IAM policy with one statement granting `cloudwatch:PutAlarmMuteRule` on the alarm mute rule resource (`arn:aws:cloudwatch:[REGION]:123456789012:alarm-mute-rule:*`), and another statement granting `cloudwatch:PutAlarmMuteRule` on the targeted alarm resources (`arn:aws:cloudwatch:[REGION]:123456789012:alarm:WebServerCPUAlarm` and `arn:aws:cloudwatch:[REGION]:123456789012:alarm:DatabaseConnectionAlarm`).
 ///
 /// You can also use IAM policy conditions to allow targeting alarms based on resource tags. For example, you can restrict users to create/update mute rules to only target alarms that have a specific tag key-value pair, such as `Team=TeamA`.
-pub struct PutAlarmMuteRule(
-    pub(crate) rt::Call<t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError>,
-);
+pub struct PutAlarmMuteRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAlarmMuteRule, t::PutAlarmMuteRuleInput, rt::Unit, e::PutAlarmMuteRuleError,
     op::PUT_ALARM_MUTE_RULE
@@ -103,13 +101,7 @@ impl PutAlarmMuteRule {
 /// If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account. You can specify the account ID in the object you specify in the `SingleMetricAnomalyDetector` parameter.
 ///
 /// For more information, see [CloudWatch Anomaly Detection](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Anomaly_Detection.html).
-pub struct PutAnomalyDetector(
-    pub(crate) rt::Call<
-        t::PutAnomalyDetectorInput,
-        t::PutAnomalyDetectorOutput,
-        e::PutAnomalyDetectorError,
-    >,
-);
+pub struct PutAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAnomalyDetector, t::PutAnomalyDetectorInput, t::PutAnomalyDetectorOutput,
     e::PutAnomalyDetectorError, op::PUT_ANOMALY_DETECTOR
@@ -174,9 +166,7 @@ impl PutAnomalyDetector {
 /// To use this operation, you must be signed on with the `cloudwatch:PutCompositeAlarm` permission that is scoped to `*`. You can't create a composite alarms if your `cloudwatch:PutCompositeAlarm` permission has a narrower scope.
 ///
 /// If you are an IAM user, you must have `iam:CreateServiceLinkedRole` to create a composite alarm that has Systems Manager OpsItem actions.
-pub struct PutCompositeAlarm(
-    pub(crate) rt::Call<t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError>,
-);
+pub struct PutCompositeAlarm(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutCompositeAlarm, t::PutCompositeAlarmInput, rt::Unit, e::PutCompositeAlarmError,
     op::PUT_COMPOSITE_ALARM
@@ -209,13 +199,7 @@ impl PutCompositeAlarm {
 /// A simple way to create a dashboard using `PutDashboard` is to copy an existing dashboard. To copy an existing dashboard using the console, you can load the dashboard and then use the View/edit source command in the Actions menu to display the JSON block for that dashboard. Another way to copy a dashboard is to use `GetDashboard`, and then use the data returned within `DashboardBody` as the template for the new dashboard when you call `PutDashboard`.
 ///
 /// When you create a dashboard with `PutDashboard`, a good practice is to add a text widget at the top of the dashboard with a message that the dashboard was created by script and should not be changed in the console. This message could also point console users to the location of the `DashboardBody` script or the CloudFormation template used to create the dashboard.
-pub struct PutDashboard(
-    pub(crate) rt::Call<
-        t::PutDashboardInput,
-        t::PutDashboardOutput,
-        e::PutDashboardError,
-    >,
-);
+pub struct PutDashboard(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDashboard, t::PutDashboardInput, t::PutDashboardOutput, e::PutDashboardError,
     op::PUT_DASHBOARD
@@ -230,13 +214,7 @@ impl PutDashboard {
 /// Creates a Contributor Insights rule. Rules evaluate log events in a CloudWatch Logs log group, enabling you to find contributor data for the log events in that log group. For more information, see [Using Contributor Insights to Analyze High-Cardinality Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/ContributorInsights.html).
 ///
 /// If you create a rule, delete it, and then re-create it with the same name, historical data from the first time the rule was created might not be available.
-pub struct PutInsightRule(
-    pub(crate) rt::Call<
-        t::PutInsightRuleInput,
-        t::PutInsightRuleOutput,
-        e::PutInsightRuleError,
-    >,
-);
+pub struct PutInsightRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutInsightRule, t::PutInsightRuleInput, t::PutInsightRuleOutput,
     e::PutInsightRuleError, op::PUT_INSIGHT_RULE
@@ -261,9 +239,7 @@ impl PutInsightRule {
 /// **Permissions**
 ///
 /// To create or update a log alarm, you must have the `cloudwatch:PutLogAlarm` permission. The IAM role specified in `ScheduledQueryRoleARN` must grant the CloudWatch Alarms service permission to execute scheduled queries on the specified log groups. If you set `ActionLogLineCount`, the role specified in `ActionLogLineRoleArn` must grant permission to retrieve log events for inclusion in alarm notifications.
-pub struct PutLogAlarm(
-    pub(crate) rt::Call<t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError>,
-);
+pub struct PutLogAlarm(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutLogAlarm, t::PutLogAlarmInput, rt::Unit, e::PutLogAlarmError, op::PUT_LOG_ALARM
 );
@@ -295,13 +271,7 @@ impl PutLogAlarm {
 /// The `PutManagedInsightRules` operation.
 ///
 /// Creates a managed Contributor Insights rule for a specified Amazon Web Services resource. When you enable a managed rule, you create a Contributor Insights rule that collects data from Amazon Web Services services. You cannot edit these rules with `PutInsightRule`. The rules can be enabled, disabled, and deleted using `EnableInsightRules`, `DisableInsightRules`, and `DeleteInsightRules`. If a previously created managed rule is currently disabled, a subsequent call to this API will re-enable it. Use `ListManagedInsightRules` to describe all available rules.
-pub struct PutManagedInsightRules(
-    pub(crate) rt::Call<
-        t::PutManagedInsightRulesInput,
-        t::PutManagedInsightRulesOutput,
-        e::PutManagedInsightRulesError,
-    >,
-);
+pub struct PutManagedInsightRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutManagedInsightRules, t::PutManagedInsightRulesInput,
     t::PutManagedInsightRulesOutput, e::PutManagedInsightRulesError,
@@ -338,9 +308,7 @@ impl PutManagedInsightRules {
 ///
 /// - The account where the metrics are located (the *sharing account*) must already have a sharing role named **CloudWatch-CrossAccountSharingRole**. If it does not already have this role, you must create it using the instructions in **Set up a sharing account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region). The policy for that role must grant access to the ID of the account where you are creating the alarm.
 /// - The account where you are creating the alarm (the *monitoring account*) must already have a service-linked role named **AWSServiceRoleForCloudWatchCrossAccount** to allow CloudWatch to assume the sharing role in the sharing account. If it does not, you must create it following the directions in **Set up a monitoring account** in [Cross-account cross-Region CloudWatch console](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Cross-Account-Cross-Region.html#enable-cross-account-cross-Region).
-pub struct PutMetricAlarm(
-    pub(crate) rt::Call<t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError>,
-);
+pub struct PutMetricAlarm(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMetricAlarm, t::PutMetricAlarmInput, rt::Unit, e::PutMetricAlarmError,
     op::PUT_METRIC_ALARM
@@ -405,9 +373,7 @@ impl PutMetricAlarm {
 ///
 /// - The `SampleCount` value of the statistic set is 1 and `Min`, `Max`, and `Sum` are all equal.
 /// - The `Min` and `Max` are equal, and `Sum` is equal to `Min` multiplied by `SampleCount`.
-pub struct PutMetricData(
-    pub(crate) rt::Call<t::PutMetricDataInput, rt::Unit, e::PutMetricDataError>,
-);
+pub struct PutMetricData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMetricData, t::PutMetricDataInput, rt::Unit, e::PutMetricDataError,
     op::PUT_METRIC_DATA
@@ -438,13 +404,7 @@ impl PutMetricData {
 /// To create or update a definition, you need the `cloudwatch:PutMetricDataQueryDefinition` permission on the metric data query definition resource. The resource ARN has the format `arn:aws:cloudwatch:Region:account-id:metric-query-definition/Id`.
 ///
 /// To add tags when you create a definition, you also need the `cloudwatch:TagResource` permission. You can use the `aws:RequestTag/${TagKey}` and `aws:TagKeys` condition keys to control which tags can be added.
-pub struct PutMetricDataQueryDefinition(
-    pub(crate) rt::Call<
-        t::PutMetricDataQueryDefinitionInput,
-        t::PutMetricDataQueryDefinitionOutput,
-        e::PutMetricDataQueryDefinitionError,
-    >,
-);
+pub struct PutMetricDataQueryDefinition(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMetricDataQueryDefinition, t::PutMetricDataQueryDefinitionInput,
     t::PutMetricDataQueryDefinitionOutput, e::PutMetricDataQueryDefinitionError,
@@ -476,13 +436,7 @@ impl PutMetricDataQueryDefinition {
 /// When you use `PutMetricStream` to create a new metric stream, the stream is created in the `running` state. If you use it to update an existing stream, the state of the stream is not changed.
 ///
 /// If you are using CloudWatch cross-account observability and you create a metric stream in a monitoring account, you can choose whether to include metrics from source accounts in the stream. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct PutMetricStream(
-    pub(crate) rt::Call<
-        t::PutMetricStreamInput,
-        t::PutMetricStreamOutput,
-        e::PutMetricStreamError,
-    >,
-);
+pub struct PutMetricStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMetricStream, t::PutMetricStreamInput, t::PutMetricStreamOutput,
     e::PutMetricStreamError, op::PUT_METRIC_STREAM

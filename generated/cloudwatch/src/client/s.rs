@@ -42,9 +42,7 @@ impl super::Client {
 /// If you use `SetAlarmState` on a composite alarm, the composite alarm is not guaranteed to return to its actual state. It returns to its actual state only once any of its children alarms change state. It is also reevaluated if you update its configuration.
 ///
 /// If an alarm triggers EC2 Auto Scaling policies or application Auto Scaling policies, you must include information in the `StateReasonData` parameter to enable the policy to take the correct action.
-pub struct SetAlarmState(
-    pub(crate) rt::Call<t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError>,
-);
+pub struct SetAlarmState(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetAlarmState, t::SetAlarmStateInput, rt::Unit, e::SetAlarmStateError,
     op::SET_ALARM_STATE
@@ -58,13 +56,7 @@ impl SetAlarmState {
 /// The `StartMetricStreams` operation.
 ///
 /// Starts the streaming of metrics for one or more of your metric streams.
-pub struct StartMetricStreams(
-    pub(crate) rt::Call<
-        t::StartMetricStreamsInput,
-        t::StartMetricStreamsOutput,
-        e::StartMetricStreamsError,
-    >,
-);
+pub struct StartMetricStreams(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartMetricStreams, t::StartMetricStreamsInput, t::StartMetricStreamsOutput,
     e::StartMetricStreamsError, op::START_METRIC_STREAMS
@@ -79,13 +71,7 @@ impl StartMetricStreams {
 /// Before calling this operation, you must enable resource tags on telemetry for your account. For more information, see [Enable resource tags on telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/EnableResourceTagsOnTelemetry.html).
 ///
 /// Optionally, `IncludeFilters` and `ExcludeFilters` limit enrichment to a subset of the account's metrics. These filters are stored only when this operation starts enrichment. Calling `StartOTelEnrichment` for an account where enrichment is already running has no effect and does not modify the filters that are applied. To change them, use [UpdateOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_UpdateOTelEnrichment.html).
-pub struct StartOTelEnrichment(
-    pub(crate) rt::Call<
-        t::StartOTelEnrichmentInput,
-        t::StartOTelEnrichmentOutput,
-        e::StartOTelEnrichmentError,
-    >,
-);
+pub struct StartOTelEnrichment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartOTelEnrichment, t::StartOTelEnrichmentInput, t::StartOTelEnrichmentOutput,
     e::StartOTelEnrichmentError, op::START_O_TEL_ENRICHMENT
@@ -103,13 +89,7 @@ impl StartOTelEnrichment {
 /// The `StopMetricStreams` operation.
 ///
 /// Stops the streaming of metrics for one or more of your metric streams.
-pub struct StopMetricStreams(
-    pub(crate) rt::Call<
-        t::StopMetricStreamsInput,
-        t::StopMetricStreamsOutput,
-        e::StopMetricStreamsError,
-    >,
-);
+pub struct StopMetricStreams(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopMetricStreams, t::StopMetricStreamsInput, t::StopMetricStreamsOutput,
     e::StopMetricStreamsError, op::STOP_METRIC_STREAMS
@@ -120,13 +100,7 @@ impl StopMetricStreams {
 /// The `StopOTelEnrichment` operation.
 ///
 /// Disables enrichment and PromQL access for CloudWatch vended metrics for [supported Amazon Web Services resources](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/UsingResourceTagsForTelemetry.html) in the account. After disabling, these metrics are no longer enriched with resource ARN and resource tag labels, and cannot be queried using PromQL.
-pub struct StopOTelEnrichment(
-    pub(crate) rt::Call<
-        t::StopOTelEnrichmentInput,
-        t::StopOTelEnrichmentOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct StopOTelEnrichment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopOTelEnrichment, t::StopOTelEnrichmentInput, t::StopOTelEnrichmentOutput,
     rt::NoErrors, op::STOP_O_TEL_ENRICHMENT

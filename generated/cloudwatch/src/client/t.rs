@@ -24,9 +24,7 @@ impl super::Client {
 /// You can use the `TagResource` action with an alarm that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
 ///
 /// You can associate as many as 50 tags with a CloudWatch resource.
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceInput, t::TagResourceOutput, e::TagResourceError>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceInput, t::TagResourceOutput, e::TagResourceError,
     op::TAG_RESOURCE

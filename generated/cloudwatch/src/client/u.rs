@@ -28,13 +28,7 @@ impl super::Client {
 /// The `UntagResource` operation.
 ///
 /// Removes one or more tags from the specified resource. Currently, alarms, dashboards, metric streams and Contributor Insights rules support tagging.
-pub struct UntagResource(
-    pub(crate) rt::Call<
-        t::UntagResourceInput,
-        t::UntagResourceOutput,
-        e::UntagResourceError,
-    >,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceInput, t::UntagResourceOutput, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -48,13 +42,7 @@ impl UntagResource {
 /// Replaces the filters that determine which CloudWatch vended metrics are enriched with resource ARN and resource tag labels for the account. Enrichment must already be running for the account. If it is not, this operation returns a `ResourceNotFoundException`. To start enrichment, use [StartOTelEnrichment](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_StartOTelEnrichment.html).
 ///
 /// The filters in the request completely replace the stored filters; they are not merged with them. `IncludeFilters` and `ExcludeFilters` are replaced as a pair, so a request that specifies only `IncludeFilters` also clears the stored `ExcludeFilters`, and a request that specifies neither clears both.
-pub struct UpdateOTelEnrichment(
-    pub(crate) rt::Call<
-        t::UpdateOTelEnrichmentInput,
-        t::UpdateOTelEnrichmentOutput,
-        e::UpdateOTelEnrichmentError,
-    >,
-);
+pub struct UpdateOTelEnrichment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateOTelEnrichment, t::UpdateOTelEnrichmentInput, t::UpdateOTelEnrichmentOutput,
     e::UpdateOTelEnrichmentError, op::UPDATE_O_TEL_ENRICHMENT
@@ -78,13 +66,7 @@ impl UpdateOTelEnrichment {
 /// This operation returns a `ResourceNotFoundException` if no resource metrics configuration exists for the specified resource ARN. To create a configuration, use [CreateResourceMetricsConfiguration](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_CreateResourceMetricsConfiguration.html).
 ///
 /// To update a resource metrics configuration, you must have the `cloudwatch:UpdateResourceMetricsConfiguration` permission. For information about scoping this permission to specific resources, see [Condition keys for resource metrics configuration access](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-resource-arn.html) in the *Amazon CloudWatch User Guide*.
-pub struct UpdateResourceMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateResourceMetricsConfigurationInput,
-        t::UpdateResourceMetricsConfigurationOutput,
-        e::UpdateResourceMetricsConfigurationError,
-    >,
-);
+pub struct UpdateResourceMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateResourceMetricsConfiguration, t::UpdateResourceMetricsConfigurationInput,
     t::UpdateResourceMetricsConfigurationOutput,

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Alarm` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Alarm(rt::Resource<t::MetricAlarm>);
-impl ::core::fmt::Debug for Alarm {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Alarm(t::MetricAlarm), ALARM, load);
 static ALARM: rt::ResourceSpec = rt::ResourceSpec {
     name: "Alarm",
     identifiers: &["Name"],
@@ -64,65 +60,10 @@ static ALARM_BATCH_DISABLE_ACTIONS: rt::BatchSpec = rt::BatchSpec {
 static ALARM_BATCH_ENABLE_ACTIONS: rt::BatchSpec = rt::BatchSpec {
     params: &[rt::param("AlarmNames[]", rt::Source::Identifier(0usize))],
 };
-impl rt::IsResource for Alarm {
-    type Data = t::MetricAlarm;
-    const SPEC: &'static rt::ResourceSpec = &ALARM;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::MetricAlarm>) -> Self {
-        Alarm(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::MetricAlarm> {
-        &self.0
-    }
-}
 impl Alarm {
     /// A `Alarm` with these identifiers, as boto3's `Alarm(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         Alarm(rt::Resource::new(client.handle(), &ALARM, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::MetricAlarm>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::MetricAlarm>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::MetricAlarm>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

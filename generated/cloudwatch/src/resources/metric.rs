@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Metric` resource (identifiers: `namespace`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Metric(rt::Resource<t::Metric>);
-impl ::core::fmt::Debug for Metric {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Metric(t::Metric), METRIC, load);
 static METRIC: rt::ResourceSpec = rt::ResourceSpec {
     name: "Metric",
     identifiers: &["Namespace", "Name"],
@@ -69,18 +65,6 @@ static METRIC_ALARMS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: None,
 };
-impl rt::IsResource for Metric {
-    type Data = t::Metric;
-    const SPEC: &'static rt::ResourceSpec = &METRIC;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Metric>) -> Self {
-        Metric(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Metric> {
-        &self.0
-    }
-}
 impl Metric {
     /// A `Metric` with these identifiers, as boto3's `Metric(...)`; no request is made.
     pub fn new(
@@ -96,49 +80,6 @@ impl Metric {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Metric>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Metric>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Metric>> {
-        self.0.loaded()
     }
     /// The `Namespace` identifier.
     #[inline]

@@ -9,10 +9,9 @@ pub struct ActionConfiguration {
     /// Settings for including the alarm's tags in its action notifications and state-change events.
     pub alarm_tags_propagation: Option<AlarmTagsPropagation>,
 }
-rt::structure!(ActionConfiguration, ACTION_CONFIGURATION, 0 => alarm_tags_propagation);
-pub static ACTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ActionConfiguration",
-    &[rt::m("AlarmTagsPropagation", &ALARM_TAGS_PROPAGATION)],
+rt::structure!(
+    ActionConfiguration, ACTION_CONFIGURATION, [alarm_tags_propagation[0] =
+    rt::m("AlarmTagsPropagation", &ALARM_TAGS_PROPAGATION)]
 );
 rt::string_enum! {
     pub enum ActionsSuppressedBy { WaitPeriod = "WaitPeriod", ExtensionPeriod =
@@ -31,17 +30,12 @@ pub struct AlarmContributor {
     pub state_transitioned_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmContributor, ALARM_CONTRIBUTOR, 0 => contributor_id, 1 =>
-    contributor_attributes, 2 => state_reason, 3 => state_transitioned_timestamp
-);
-pub static ALARM_CONTRIBUTOR: rt::Schema = rt::Schema::structure(
-    "AlarmContributor",
-    &[
-        rt::m("ContributorId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
-        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
-    ],
+    AlarmContributor, ALARM_CONTRIBUTOR, [contributor_id[0] = rt::m("ContributorId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), contributor_attributes[1] =
+    rt::m("ContributorAttributes", &CONTRIBUTOR_ATTRIBUTES).flags(rt::REQUIRED),
+    state_reason[2] = rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    state_transitioned_timestamp[3] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP)]
 );
 pub static ALARM_CONTRIBUTORS: rt::Schema = rt::Schema::list(
     "AlarmContributors",
@@ -68,22 +62,14 @@ pub struct AlarmHistoryItem {
     pub alarm_contributor_attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    AlarmHistoryItem, ALARM_HISTORY_ITEM, 0 => alarm_name, 1 => alarm_contributor_id, 2
-    => alarm_type, 3 => timestamp, 4 => history_item_type, 5 => history_summary, 6 =>
-    history_data, 7 => alarm_contributor_attributes
-);
-pub static ALARM_HISTORY_ITEM: rt::Schema = rt::Schema::structure(
-    "AlarmHistoryItem",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmContributorId", &rt::STRING).min(1.0),
-        rt::m("AlarmType", &rt::ENUM),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("HistoryItemType", &rt::ENUM),
-        rt::m("HistorySummary", &rt::STRING).min(1.0),
-        rt::m("HistoryData", &rt::STRING).min(1.0),
-        rt::m("AlarmContributorAttributes", &CONTRIBUTOR_ATTRIBUTES),
-    ],
+    AlarmHistoryItem, ALARM_HISTORY_ITEM, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).min(1.0), alarm_contributor_id[1] = rt::m("AlarmContributorId",
+    &rt::STRING).min(1.0), alarm_type[2] = rt::m("AlarmType", &rt::ENUM), timestamp[3] =
+    rt::m("Timestamp", &rt::TIMESTAMP), history_item_type[4] = rt::m("HistoryItemType",
+    &rt::ENUM), history_summary[5] = rt::m("HistorySummary", &rt::STRING).min(1.0),
+    history_data[6] = rt::m("HistoryData", &rt::STRING).min(1.0),
+    alarm_contributor_attributes[7] = rt::m("AlarmContributorAttributes",
+    &CONTRIBUTOR_ATTRIBUTES)]
 );
 pub static ALARM_HISTORY_ITEMS: rt::Schema = rt::Schema::list(
     "AlarmHistoryItems",
@@ -116,18 +102,11 @@ pub struct AlarmMuteRuleSummary {
     pub last_updated_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, 0 => alarm_mute_rule_arn, 1 =>
-    expire_date, 2 => status, 3 => mute_type, 4 => last_updated_timestamp
-);
-pub static ALARM_MUTE_RULE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "AlarmMuteRuleSummary",
-    &[
-        rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0),
-        rt::m("ExpireDate", &rt::TIMESTAMP),
-        rt::m("Status", &rt::ENUM),
-        rt::m("MuteType", &rt::STRING),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP),
-    ],
+    AlarmMuteRuleSummary, ALARM_MUTE_RULE_SUMMARY, [alarm_mute_rule_arn[0] =
+    rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0), expire_date[1] = rt::m("ExpireDate",
+    &rt::TIMESTAMP), status[2] = rt::m("Status", &rt::ENUM), mute_type[3] =
+    rt::m("MuteType", &rt::STRING), last_updated_timestamp[4] =
+    rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP)]
 );
 pub static ALARM_NAMES: rt::Schema = rt::Schema::list(
     "AlarmNames",
@@ -144,16 +123,10 @@ pub struct AlarmPromQlCriteria {
     pub recovery_period: Option<i32>,
 }
 rt::structure!(
-    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA, 0 => query, 1 => pending_period, 2 =>
-    recovery_period
-);
-pub static ALARM_PROM_QL_CRITERIA: rt::Schema = rt::Schema::structure(
-    "AlarmPromQLCriteria",
-    &[
-        rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PendingPeriod", &rt::INTEGER).min(0.0),
-        rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0),
-    ],
+    AlarmPromQlCriteria, ALARM_PROM_QL_CRITERIA = "AlarmPromQLCriteria", [query[0] =
+    rt::m("Query", &rt::STRING).flags(rt::REQUIRED).min(1.0), pending_period[1] =
+    rt::m("PendingPeriod", &rt::INTEGER).min(0.0), recovery_period[2] =
+    rt::m("RecoveryPeriod", &rt::INTEGER).min(0.0)]
 );
 /// Includes the alarm's tags in the notifications that the alarm sends to Amazon SNS topics and Lambda functions. The tags are also included in the alarm's state-change events in Amazon EventBridge. Other types of alarm actions don't receive the tags.
 ///
@@ -182,16 +155,10 @@ pub struct AlarmTagsPropagation {
     pub excluded_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, 0 => enabled, 1 => included_tag_keys, 2
-    => excluded_tag_keys
-);
-pub static ALARM_TAGS_PROPAGATION: rt::Schema = rt::Schema::structure(
-    "AlarmTagsPropagation",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("IncludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
-        rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0),
-    ],
+    AlarmTagsPropagation, ALARM_TAGS_PROPAGATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), included_tag_keys[1] = rt::m("IncludedTagKeys",
+    &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0), excluded_tag_keys[2] =
+    rt::m("ExcludedTagKeys", &ALARM_TAGS_PROPAGATION_TAG_KEYS).min(1.0)]
 );
 pub static ALARM_TAGS_PROPAGATION_TAG_KEYS: rt::Schema = rt::Schema::list(
     "AlarmTagsPropagationTagKeys",
@@ -238,25 +205,17 @@ pub struct AnomalyDetector {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    AnomalyDetector, ANOMALY_DETECTOR, 0 => anomaly_detector_id, 1 => namespace, 2 =>
-    metric_name, 3 => dimensions, 4 => stat, 5 => configuration, 6 => state_value, 7 =>
-    metric_characteristics, 8 => single_metric_anomaly_detector, 9 =>
-    metric_math_anomaly_detector
-);
-pub static ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
-    "AnomalyDetector",
-    &[
-        rt::m("AnomalyDetectorId", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
-        rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
-        rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
-        rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR),
-    ],
+    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_id[0] =
+    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[2] = rt::m("MetricName",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[3] = rt::m("Dimensions",
+    &DIMENSIONS).flags(rt::DEPRECATED), stat[4] = rt::m("Stat", &rt::STRING)
+    .flags(rt::DEPRECATED), configuration[5] = rt::m("Configuration",
+    &ANOMALY_DETECTOR_CONFIGURATION), state_value[6] = rt::m("StateValue", &rt::ENUM),
+    metric_characteristics[7] = rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
+    single_metric_anomaly_detector[8] = rt::m("SingleMetricAnomalyDetector",
+    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector[9] =
+    rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 rt::string_enum! {
     pub enum AnomalyDetectorAdaptationSpeed { Fast = "FAST", Normal = "NORMAL", Slow =
@@ -289,18 +248,11 @@ pub struct AnomalyDetectorConfiguration {
     pub outlier_filtering_strength: Option<AnomalyDetectorOutlierFilteringStrength>,
 }
 rt::structure!(
-    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION, 0 =>
-    excluded_time_ranges, 1 => metric_timezone, 2 => adaptation_speed, 3 =>
-    outlier_filtering_strength
-);
-pub static ANOMALY_DETECTOR_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AnomalyDetectorConfiguration",
-    &[
-        rt::m("ExcludedTimeRanges", &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES),
-        rt::m("MetricTimezone", &rt::STRING),
-        rt::m("AdaptationSpeed", &rt::ENUM),
-        rt::m("OutlierFilteringStrength", &rt::ENUM),
-    ],
+    AnomalyDetectorConfiguration, ANOMALY_DETECTOR_CONFIGURATION,
+    [excluded_time_ranges[0] = rt::m("ExcludedTimeRanges",
+    &ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES), metric_timezone[1] = rt::m("MetricTimezone",
+    &rt::STRING), adaptation_speed[2] = rt::m("AdaptationSpeed", &rt::ENUM),
+    outlier_filtering_strength[3] = rt::m("OutlierFilteringStrength", &rt::ENUM)]
 );
 pub static ANOMALY_DETECTOR_EXCLUDED_TIME_RANGES: rt::Schema = rt::Schema::list(
     "AnomalyDetectorExcludedTimeRanges",
@@ -342,20 +294,10 @@ pub struct AssociateDatasetKmsKeyInput {
     pub kms_key_arn: String,
 }
 rt::structure!(
-    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, 0 =>
-    dataset_identifier, 1 => kms_key_arn
-);
-pub static ASSOCIATE_DATASET_KMS_KEY_INPUT: rt::Schema = rt::Schema::structure(
-    "AssociateDatasetKmsKeyInput",
-    &[
-        rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    AssociateDatasetKmsKeyInput, ASSOCIATE_DATASET_KMS_KEY_INPUT, [dataset_identifier[0]
+    = rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateDatasetKmsKeyOutput {}
-rt::structure!(AssociateDatasetKmsKeyOutput, ASSOCIATE_DATASET_KMS_KEY_OUTPUT);
-pub static ASSOCIATE_DATASET_KMS_KEY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "AssociateDatasetKmsKeyOutput",
-    &[],
-);
+rt::structure!(AssociateDatasetKmsKeyOutput, ASSOCIATE_DATASET_KMS_KEY_OUTPUT, []);

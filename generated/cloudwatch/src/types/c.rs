@@ -60,39 +60,25 @@ pub struct CompositeAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    CompositeAlarm, COMPOSITE_ALARM, 0 => actions_enabled, 1 => alarm_actions, 2 =>
-    alarm_arn, 3 => alarm_configuration_updated_timestamp, 4 => alarm_description, 5 =>
-    alarm_name, 6 => alarm_rule, 7 => insufficient_data_actions, 8 => ok_actions, 9 =>
-    state_reason, 10 => state_reason_data, 11 => state_updated_timestamp, 12 =>
-    state_value, 13 => state_transitioned_timestamp, 14 => actions_suppressed_by, 15 =>
-    actions_suppressed_reason, 16 => actions_suppressor, 17 =>
-    actions_suppressor_wait_period, 18 => actions_suppressor_extension_period, 19 =>
-    action_configuration
-);
-pub static COMPOSITE_ALARM: rt::Schema = rt::Schema::structure(
-    "CompositeAlarm",
-    &[
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("AlarmArn", &rt::STRING).min(1.0),
-        rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmRule", &rt::STRING).min(1.0),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("StateReason", &rt::STRING).min(0.0),
-        rt::m("StateReasonData", &rt::STRING).min(0.0),
-        rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
-        rt::m("ActionsSuppressedBy", &rt::ENUM),
-        rt::m("ActionsSuppressedReason", &rt::STRING).min(0.0),
-        rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
-        rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
-        rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    CompositeAlarm, COMPOSITE_ALARM, [actions_enabled[0] = rt::m("ActionsEnabled",
+    &rt::BOOLEAN), alarm_actions[1] = rt::m("AlarmActions", &RESOURCE_LIST), alarm_arn[2]
+    = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), alarm_description[4] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), alarm_name[5] = rt::m("AlarmName",
+    &rt::STRING).min(1.0), alarm_rule[6] = rt::m("AlarmRule", &rt::STRING).min(1.0),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    ok_actions[8] = rt::m("OKActions", &RESOURCE_LIST), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), state_value[12] = rt::m("StateValue",
+    &rt::ENUM), state_transitioned_timestamp[13] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP), actions_suppressed_by[14] = rt::m("ActionsSuppressedBy", &rt::ENUM),
+    actions_suppressed_reason[15] = rt::m("ActionsSuppressedReason", &rt::STRING)
+    .min(0.0), actions_suppressor[16] = rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
+    actions_suppressor_wait_period[17] = rt::m("ActionsSuppressorWaitPeriod",
+    &rt::INTEGER), actions_suppressor_extension_period[18] =
+    rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER), action_configuration[19] =
+    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 pub static COMPOSITE_ALARMS: rt::Schema = rt::Schema::list(
     "CompositeAlarms",
@@ -101,23 +87,19 @@ pub static COMPOSITE_ALARMS: rt::Schema = rt::Schema::list(
 /// More than one process tried to modify a resource at the same time.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentModificationException {}
-rt::structure!(ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION);
-pub static CONCURRENT_MODIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConcurrentModificationException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(429u16, false).code("ConcurrentModificationException"));
+rt::structure!(
+    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(429u16, false).code("ConcurrentModificationException"))
+);
 /// This operation attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictException {
     pub message: Option<String>,
 }
-rt::structure!(ConflictException, CONFLICT_EXCEPTION, 0 => message);
-pub static CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConflictException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    ConflictException, CONFLICT_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(409u16, false))
+);
 pub static CONTRIBUTOR_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "ContributorAttributes",
     &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
@@ -136,14 +118,9 @@ pub struct CreateResourceMetricsConfigurationInput {
 }
 rt::structure!(
     CreateResourceMetricsConfigurationInput, CREATE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    0 => resource_arn, 1 => metric_selections
-);
-pub static CREATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateResourceMetricsConfigurationInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
-    ],
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    metric_selections[1] = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
+    .min(1.0)]
 );
 /// Returns the newly created resource metrics configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -153,12 +130,7 @@ pub struct CreateResourceMetricsConfigurationOutput {
 }
 rt::structure!(
     CreateResourceMetricsConfigurationOutput,
-    CREATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, 0 => resource_metrics_configuration
-);
-pub static CREATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateResourceMetricsConfigurationOutput",
-    &[
-        rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
-            .flags(rt::REQUIRED),
-    ],
+    CREATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration[0] =
+    rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
+    .flags(rt::REQUIRED)]
 );

@@ -20,17 +20,9 @@ pub struct DashboardEntry {
     pub size: Option<i64>,
 }
 rt::structure!(
-    DashboardEntry, DASHBOARD_ENTRY, 0 => dashboard_name, 1 => dashboard_arn, 2 =>
-    last_modified, 3 => size
-);
-pub static DASHBOARD_ENTRY: rt::Schema = rt::Schema::structure(
-    "DashboardEntry",
-    &[
-        rt::m("DashboardName", &rt::STRING),
-        rt::m("DashboardArn", &rt::STRING),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("Size", &rt::LONG),
-    ],
+    DashboardEntry, DASHBOARD_ENTRY, [dashboard_name[0] = rt::m("DashboardName",
+    &rt::STRING), dashboard_arn[1] = rt::m("DashboardArn", &rt::STRING), last_modified[2]
+    = rt::m("LastModified", &rt::TIMESTAMP), size[3] = rt::m("Size", &rt::LONG)]
 );
 /// Some part of the dashboard data is invalid.
 #[derive(Clone, Default, PartialEq)]
@@ -39,17 +31,11 @@ pub struct DashboardInvalidInputError {
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
 rt::structure!(
-    DashboardInvalidInputError, DASHBOARD_INVALID_INPUT_ERROR, 0 => message, 1 =>
-    dashboard_validation_messages
+    DashboardInvalidInputError, DASHBOARD_INVALID_INPUT_ERROR, [message[0] =
+    rt::m("message", &rt::STRING), dashboard_validation_messages[1] =
+    rt::m("dashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterInput"))
 );
-pub static DASHBOARD_INVALID_INPUT_ERROR: rt::Schema = rt::Schema::structure(
-        "DashboardInvalidInputError",
-        &[
-            rt::m("message", &rt::STRING),
-            rt::m("dashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterInput"));
 pub static DASHBOARD_NAMES: rt::Schema = rt::Schema::list(
     "DashboardNames",
     &[rt::m("member", &rt::STRING)],
@@ -59,12 +45,10 @@ pub static DASHBOARD_NAMES: rt::Schema = rt::Schema::list(
 pub struct DashboardNotFoundError {
     pub message: Option<String>,
 }
-rt::structure!(DashboardNotFoundError, DASHBOARD_NOT_FOUND_ERROR, 0 => message);
-pub static DASHBOARD_NOT_FOUND_ERROR: rt::Schema = rt::Schema::structure(
-        "DashboardNotFoundError",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
+rt::structure!(
+    DashboardNotFoundError, DASHBOARD_NOT_FOUND_ERROR, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"))
+);
 /// An error or warning for the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DashboardValidationMessage {
@@ -74,12 +58,8 @@ pub struct DashboardValidationMessage {
     pub message: Option<String>,
 }
 rt::structure!(
-    DashboardValidationMessage, DASHBOARD_VALIDATION_MESSAGE, 0 => data_path, 1 =>
-    message
-);
-pub static DASHBOARD_VALIDATION_MESSAGE: rt::Schema = rt::Schema::structure(
-    "DashboardValidationMessage",
-    &[rt::m("DataPath", &rt::STRING), rt::m("Message", &rt::STRING)],
+    DashboardValidationMessage, DASHBOARD_VALIDATION_MESSAGE, [data_path[0] =
+    rt::m("DataPath", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
 );
 pub static DASHBOARD_VALIDATION_MESSAGES: rt::Schema = rt::Schema::list(
     "DashboardValidationMessages",
@@ -106,21 +86,12 @@ pub struct Datapoint {
     pub extended_statistics: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
-    Datapoint, DATAPOINT, 0 => timestamp, 1 => sample_count, 2 => average, 3 => sum, 4 =>
-    minimum, 5 => maximum, 6 => unit, 7 => extended_statistics
-);
-pub static DATAPOINT: rt::Schema = rt::Schema::structure(
-    "Datapoint",
-    &[
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("SampleCount", &rt::DOUBLE),
-        rt::m("Average", &rt::DOUBLE),
-        rt::m("Sum", &rt::DOUBLE),
-        rt::m("Minimum", &rt::DOUBLE),
-        rt::m("Maximum", &rt::DOUBLE),
-        rt::m("Unit", &rt::ENUM),
-        rt::m("ExtendedStatistics", &DATAPOINT_VALUE_MAP),
-    ],
+    Datapoint, DATAPOINT, [timestamp[0] = rt::m("Timestamp", &rt::TIMESTAMP),
+    sample_count[1] = rt::m("SampleCount", &rt::DOUBLE), average[2] = rt::m("Average",
+    &rt::DOUBLE), sum[3] = rt::m("Sum", &rt::DOUBLE), minimum[4] = rt::m("Minimum",
+    &rt::DOUBLE), maximum[5] = rt::m("Maximum", &rt::DOUBLE), unit[6] = rt::m("Unit",
+    &rt::ENUM), extended_statistics[7] = rt::m("ExtendedStatistics",
+    &DATAPOINT_VALUE_MAP)]
 );
 pub static DATAPOINT_VALUE_MAP: rt::Schema = rt::Schema::map(
     "DatapointValueMap",
@@ -140,21 +111,17 @@ pub struct DeleteAlarmMuteRuleInput {
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
-    DeleteAlarmMuteRuleInput, DELETE_ALARM_MUTE_RULE_INPUT, 0 => alarm_mute_rule_name
-);
-pub static DELETE_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteAlarmMuteRuleInput",
-    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteAlarmMuteRuleInput, DELETE_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name[0] =
+    rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAlarmsInput {
     /// The alarms to be deleted. Do not enclose the alarm names in quote marks.
     pub alarm_names: Vec<String>,
 }
-rt::structure!(DeleteAlarmsInput, DELETE_ALARMS_INPUT, 0 => alarm_names);
-pub static DELETE_ALARMS_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteAlarmsInput",
-    &[rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteAlarmsInput, DELETE_ALARMS_INPUT, [alarm_names[0] = rt::m("AlarmNames",
+    &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAnomalyDetectorInput {
@@ -198,65 +165,48 @@ pub struct DeleteAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    DeleteAnomalyDetectorInput, DELETE_ANOMALY_DETECTOR_INPUT, 0 => anomaly_detector_id,
-    1 => namespace, 2 => metric_name, 3 => dimensions, 4 => stat, 5 =>
-    single_metric_anomaly_detector, 6 => metric_math_anomaly_detector
-);
-pub static DELETE_ANOMALY_DETECTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteAnomalyDetectorInput",
-    &[
-        rt::m("AnomalyDetectorId", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
-        rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
-        rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR),
-    ],
+    DeleteAnomalyDetectorInput, DELETE_ANOMALY_DETECTOR_INPUT, [anomaly_detector_id[0] =
+    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[2] = rt::m("MetricName",
+    &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[3] = rt::m("Dimensions",
+    &DIMENSIONS).flags(rt::DEPRECATED), stat[4] = rt::m("Stat", &rt::STRING)
+    .flags(rt::DEPRECATED), single_metric_anomaly_detector[5] =
+    rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
+    metric_math_anomaly_detector[6] = rt::m("MetricMathAnomalyDetector",
+    &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAnomalyDetectorOutput {}
-rt::structure!(DeleteAnomalyDetectorOutput, DELETE_ANOMALY_DETECTOR_OUTPUT);
-pub static DELETE_ANOMALY_DETECTOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteAnomalyDetectorOutput",
-    &[],
-);
+rt::structure!(DeleteAnomalyDetectorOutput, DELETE_ANOMALY_DETECTOR_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDashboardsInput {
     /// The dashboards to be deleted. This parameter is required.
     pub dashboard_names: Vec<String>,
 }
-rt::structure!(DeleteDashboardsInput, DELETE_DASHBOARDS_INPUT, 0 => dashboard_names);
-pub static DELETE_DASHBOARDS_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteDashboardsInput",
-    &[rt::m("DashboardNames", &DASHBOARD_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteDashboardsInput, DELETE_DASHBOARDS_INPUT, [dashboard_names[0] =
+    rt::m("DashboardNames", &DASHBOARD_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDashboardsOutput {}
-rt::structure!(DeleteDashboardsOutput, DELETE_DASHBOARDS_OUTPUT);
-pub static DELETE_DASHBOARDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteDashboardsOutput",
-    &[],
-);
+rt::structure!(DeleteDashboardsOutput, DELETE_DASHBOARDS_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInsightRulesInput {
     /// An array of the rule names to delete. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
-rt::structure!(DeleteInsightRulesInput, DELETE_INSIGHT_RULES_INPUT, 0 => rule_names);
-pub static DELETE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteInsightRulesInput",
-    &[rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteInsightRulesInput, DELETE_INSIGHT_RULES_INPUT, [rule_names[0] =
+    rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInsightRulesOutput {
     /// An array listing the rules that could not be deleted. You cannot delete built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
-rt::structure!(DeleteInsightRulesOutput, DELETE_INSIGHT_RULES_OUTPUT, 0 => failures);
-pub static DELETE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteInsightRulesOutput",
-    &[rt::m("Failures", &BATCH_FAILURES)],
+rt::structure!(
+    DeleteInsightRulesOutput, DELETE_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionInput {
@@ -264,39 +214,26 @@ pub struct DeleteMetricDataQueryDefinitionInput {
     pub id: String,
 }
 rt::structure!(
-    DeleteMetricDataQueryDefinitionInput, DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT, 0 =>
-    id
-);
-pub static DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteMetricDataQueryDefinitionInput",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteMetricDataQueryDefinitionInput, DELETE_METRIC_DATA_QUERY_DEFINITION_INPUT,
+    [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricDataQueryDefinitionOutput {}
 rt::structure!(
-    DeleteMetricDataQueryDefinitionOutput, DELETE_METRIC_DATA_QUERY_DEFINITION_OUTPUT
-);
-pub static DELETE_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteMetricDataQueryDefinitionOutput",
-    &[],
+    DeleteMetricDataQueryDefinitionOutput, DELETE_METRIC_DATA_QUERY_DEFINITION_OUTPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricStreamInput {
     /// The name of the metric stream to delete.
     pub name: String,
 }
-rt::structure!(DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, 0 => name);
-pub static DELETE_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteMetricStreamInput",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteMetricStreamInput, DELETE_METRIC_STREAM_INPUT, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricStreamOutput {}
-rt::structure!(DeleteMetricStreamOutput, DELETE_METRIC_STREAM_OUTPUT);
-pub static DELETE_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteMetricStreamOutput",
-    &[],
-);
+rt::structure!(DeleteMetricStreamOutput, DELETE_METRIC_STREAM_OUTPUT, []);
 /// Specifies the resource ARN for a `DeleteResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceMetricsConfigurationInput {
@@ -305,22 +242,14 @@ pub struct DeleteResourceMetricsConfigurationInput {
 }
 rt::structure!(
     DeleteResourceMetricsConfigurationInput, DELETE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    0 => resource_arn
-);
-pub static DELETE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteResourceMetricsConfigurationInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// No data is returned.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceMetricsConfigurationOutput {}
 rt::structure!(
     DeleteResourceMetricsConfigurationOutput,
-    DELETE_RESOURCE_METRICS_CONFIGURATION_OUTPUT
-);
-pub static DELETE_RESOURCE_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteResourceMetricsConfigurationOutput",
-    &[],
+    DELETE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmContributorsInput {
@@ -330,15 +259,9 @@ pub struct DescribeAlarmContributorsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmContributorsInput, DESCRIBE_ALARM_CONTRIBUTORS_INPUT, 0 => alarm_name, 1
-    => next_token
-);
-pub static DESCRIBE_ALARM_CONTRIBUTORS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmContributorsInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeAlarmContributorsInput, DESCRIBE_ALARM_CONTRIBUTORS_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmContributorsOutput {
@@ -348,15 +271,9 @@ pub struct DescribeAlarmContributorsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmContributorsOutput, DESCRIBE_ALARM_CONTRIBUTORS_OUTPUT, 0 =>
-    alarm_contributors, 1 => next_token
-);
-pub static DESCRIBE_ALARM_CONTRIBUTORS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmContributorsOutput",
-    &[
-        rt::m("AlarmContributors", &ALARM_CONTRIBUTORS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeAlarmContributorsOutput, DESCRIBE_ALARM_CONTRIBUTORS_OUTPUT,
+    [alarm_contributors[0] = rt::m("AlarmContributors", &ALARM_CONTRIBUTORS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryInput {
@@ -380,23 +297,14 @@ pub struct DescribeAlarmHistoryInput {
     pub scan_by: Option<ScanBy>,
 }
 rt::structure!(
-    DescribeAlarmHistoryInput, DESCRIBE_ALARM_HISTORY_INPUT, 0 => alarm_name, 1 =>
-    alarm_contributor_id, 2 => alarm_types, 3 => history_item_type, 4 => start_date, 5 =>
-    end_date, 6 => max_records, 7 => next_token, 8 => scan_by
-);
-pub static DESCRIBE_ALARM_HISTORY_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmHistoryInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmContributorId", &rt::STRING).min(1.0),
-        rt::m("AlarmTypes", &ALARM_TYPES),
-        rt::m("HistoryItemType", &rt::ENUM),
-        rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ScanBy", &rt::ENUM),
-    ],
+    DescribeAlarmHistoryInput, DESCRIBE_ALARM_HISTORY_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).min(1.0), alarm_contributor_id[1] =
+    rt::m("AlarmContributorId", &rt::STRING).min(1.0), alarm_types[2] =
+    rt::m("AlarmTypes", &ALARM_TYPES), history_item_type[3] = rt::m("HistoryItemType",
+    &rt::ENUM), start_date[4] = rt::m("StartDate", &rt::TIMESTAMP), end_date[5] =
+    rt::m("EndDate", &rt::TIMESTAMP), max_records[6] = rt::m("MaxRecords", &rt::INTEGER)
+    .min(1.0), next_token[7] = rt::m("NextToken", &rt::STRING), scan_by[8] =
+    rt::m("ScanBy", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmHistoryOutput {
@@ -406,12 +314,9 @@ pub struct DescribeAlarmHistoryOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmHistoryOutput, DESCRIBE_ALARM_HISTORY_OUTPUT, 0 => alarm_history_items,
-    1 => next_token
-);
-pub static DESCRIBE_ALARM_HISTORY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmHistoryOutput",
-    &[rt::m("AlarmHistoryItems", &ALARM_HISTORY_ITEMS), rt::m("NextToken", &rt::STRING)],
+    DescribeAlarmHistoryOutput, DESCRIBE_ALARM_HISTORY_OUTPUT, [alarm_history_items[0] =
+    rt::m("AlarmHistoryItems", &ALARM_HISTORY_ITEMS), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsForMetricInput {
@@ -431,21 +336,12 @@ pub struct DescribeAlarmsForMetricInput {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    DescribeAlarmsForMetricInput, DESCRIBE_ALARMS_FOR_METRIC_INPUT, 0 => metric_name, 1
-    => namespace, 2 => statistic, 3 => extended_statistic, 4 => dimensions, 5 => period,
-    6 => unit
-);
-pub static DESCRIBE_ALARMS_FOR_METRIC_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmsForMetricInput",
-    &[
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("ExtendedStatistic", &rt::STRING),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER).min(1.0),
-        rt::m("Unit", &rt::ENUM),
-    ],
+    DescribeAlarmsForMetricInput, DESCRIBE_ALARMS_FOR_METRIC_INPUT, [metric_name[0] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[1] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic[2] =
+    rt::m("Statistic", &rt::ENUM), extended_statistic[3] = rt::m("ExtendedStatistic",
+    &rt::STRING), dimensions[4] = rt::m("Dimensions", &DIMENSIONS), period[5] =
+    rt::m("Period", &rt::INTEGER).min(1.0), unit[6] = rt::m("Unit", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsForMetricOutput {
@@ -453,11 +349,8 @@ pub struct DescribeAlarmsForMetricOutput {
     pub metric_alarms: Option<Vec<MetricAlarm>>,
 }
 rt::structure!(
-    DescribeAlarmsForMetricOutput, DESCRIBE_ALARMS_FOR_METRIC_OUTPUT, 0 => metric_alarms
-);
-pub static DESCRIBE_ALARMS_FOR_METRIC_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmsForMetricOutput",
-    &[rt::m("MetricAlarms", &METRIC_ALARMS)],
+    DescribeAlarmsForMetricOutput, DESCRIBE_ALARMS_FOR_METRIC_OUTPUT, [metric_alarms[0] =
+    rt::m("MetricAlarms", &METRIC_ALARMS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsInput {
@@ -497,23 +390,14 @@ pub struct DescribeAlarmsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmsInput, DESCRIBE_ALARMS_INPUT, 0 => alarm_names, 1 => alarm_name_prefix,
-    2 => alarm_types, 3 => children_of_alarm_name, 4 => parents_of_alarm_name, 5 =>
-    state_value, 6 => action_prefix, 7 => max_records, 8 => next_token
-);
-pub static DESCRIBE_ALARMS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmsInput",
-    &[
-        rt::m("AlarmNames", &ALARM_NAMES),
-        rt::m("AlarmNamePrefix", &rt::STRING).min(1.0),
-        rt::m("AlarmTypes", &ALARM_TYPES),
-        rt::m("ChildrenOfAlarmName", &rt::STRING).min(1.0),
-        rt::m("ParentsOfAlarmName", &rt::STRING).min(1.0),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("ActionPrefix", &rt::STRING).min(1.0),
-        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeAlarmsInput, DESCRIBE_ALARMS_INPUT, [alarm_names[0] = rt::m("AlarmNames",
+    &ALARM_NAMES), alarm_name_prefix[1] = rt::m("AlarmNamePrefix", &rt::STRING).min(1.0),
+    alarm_types[2] = rt::m("AlarmTypes", &ALARM_TYPES), children_of_alarm_name[3] =
+    rt::m("ChildrenOfAlarmName", &rt::STRING).min(1.0), parents_of_alarm_name[4] =
+    rt::m("ParentsOfAlarmName", &rt::STRING).min(1.0), state_value[5] =
+    rt::m("StateValue", &rt::ENUM), action_prefix[6] = rt::m("ActionPrefix", &rt::STRING)
+    .min(1.0), max_records[7] = rt::m("MaxRecords", &rt::INTEGER).min(1.0), next_token[8]
+    = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAlarmsOutput {
@@ -527,17 +411,10 @@ pub struct DescribeAlarmsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAlarmsOutput, DESCRIBE_ALARMS_OUTPUT, 0 => composite_alarms, 1 =>
-    metric_alarms, 2 => log_alarms, 3 => next_token
-);
-pub static DESCRIBE_ALARMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAlarmsOutput",
-    &[
-        rt::m("CompositeAlarms", &COMPOSITE_ALARMS),
-        rt::m("MetricAlarms", &METRIC_ALARMS),
-        rt::m("LogAlarms", &LOG_ALARMS),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeAlarmsOutput, DESCRIBE_ALARMS_OUTPUT, [composite_alarms[0] =
+    rt::m("CompositeAlarms", &COMPOSITE_ALARMS), metric_alarms[1] = rt::m("MetricAlarms",
+    &METRIC_ALARMS), log_alarms[2] = rt::m("LogAlarms", &LOG_ALARMS), next_token[3] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAnomalyDetectorsInput {
@@ -559,21 +436,13 @@ pub struct DescribeAnomalyDetectorsInput {
     pub anomaly_detector_types: Option<Vec<AnomalyDetectorType>>,
 }
 rt::structure!(
-    DescribeAnomalyDetectorsInput, DESCRIBE_ANOMALY_DETECTORS_INPUT, 0 =>
-    anomaly_detector_ids, 1 => next_token, 2 => max_results, 3 => namespace, 4 =>
-    metric_name, 5 => dimensions, 6 => anomaly_detector_types
-);
-pub static DESCRIBE_ANOMALY_DETECTORS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAnomalyDetectorsInput",
-    &[
-        rt::m("AnomalyDetectorIds", &ANOMALY_DETECTOR_IDS),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("AnomalyDetectorTypes", &ANOMALY_DETECTOR_TYPES),
-    ],
+    DescribeAnomalyDetectorsInput, DESCRIBE_ANOMALY_DETECTORS_INPUT,
+    [anomaly_detector_ids[0] = rt::m("AnomalyDetectorIds", &ANOMALY_DETECTOR_IDS),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), namespace[3] = rt::m("Namespace", &rt::STRING).min(1.0),
+    metric_name[4] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[5] =
+    rt::m("Dimensions", &DIMENSIONS), anomaly_detector_types[6] =
+    rt::m("AnomalyDetectorTypes", &ANOMALY_DETECTOR_TYPES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAnomalyDetectorsOutput {
@@ -583,12 +452,9 @@ pub struct DescribeAnomalyDetectorsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAnomalyDetectorsOutput, DESCRIBE_ANOMALY_DETECTORS_OUTPUT, 0 =>
-    anomaly_detectors, 1 => next_token
-);
-pub static DESCRIBE_ANOMALY_DETECTORS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAnomalyDetectorsOutput",
-    &[rt::m("AnomalyDetectors", &ANOMALY_DETECTORS), rt::m("NextToken", &rt::STRING)],
+    DescribeAnomalyDetectorsOutput, DESCRIBE_ANOMALY_DETECTORS_OUTPUT,
+    [anomaly_detectors[0] = rt::m("AnomalyDetectors", &ANOMALY_DETECTORS), next_token[1]
+    = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesInput {
@@ -598,12 +464,9 @@ pub struct DescribeInsightRulesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeInsightRulesInput, DESCRIBE_INSIGHT_RULES_INPUT, 0 => next_token, 1 =>
-    max_results
-);
-pub static DESCRIBE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeInsightRulesInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
+    DescribeInsightRulesInput, DESCRIBE_INSIGHT_RULES_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInsightRulesOutput {
@@ -613,12 +476,9 @@ pub struct DescribeInsightRulesOutput {
     pub insight_rules: Option<Vec<InsightRule>>,
 }
 rt::structure!(
-    DescribeInsightRulesOutput, DESCRIBE_INSIGHT_RULES_OUTPUT, 0 => next_token, 1 =>
-    insight_rules
-);
-pub static DESCRIBE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeInsightRulesOutput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("InsightRules", &INSIGHT_RULES)],
+    DescribeInsightRulesOutput, DESCRIBE_INSIGHT_RULES_OUTPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), insight_rules[1] = rt::m("InsightRules",
+    &INSIGHT_RULES)]
 );
 /// A dimension is a name/value pair that is part of the identity of a metric. Because dimensions are part of the unique identifier for a metric, whenever you add a unique name/value pair to one of your metrics, you are creating a new variation of that metric. For example, many Amazon EC2 metrics publish `InstanceId` as a dimension name, and the actual instance ID as the value for that dimension.
 ///
@@ -630,13 +490,9 @@ pub struct Dimension {
     /// The value of the dimension. Dimension values must contain only ASCII characters and must include at least one non-whitespace character. ASCII control characters are not supported as part of dimension values.
     pub value: String,
 }
-rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
-pub static DIMENSION: rt::Schema = rt::Schema::structure(
-    "Dimension",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    Dimension, DIMENSION, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Represents filters for a dimension.
 #[derive(Clone, Default, PartialEq)]
@@ -646,13 +502,9 @@ pub struct DimensionFilter {
     /// The value of the dimension to be matched.
     pub value: Option<String>,
 }
-rt::structure!(DimensionFilter, DIMENSION_FILTER, 0 => name, 1 => value);
-pub static DIMENSION_FILTER: rt::Schema = rt::Schema::structure(
-    "DimensionFilter",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    DimensionFilter, DIMENSION_FILTER, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING).min(1.0)]
 );
 pub static DIMENSION_FILTERS: rt::Schema = rt::Schema::list(
     "DimensionFilters",
@@ -667,30 +519,27 @@ pub struct DisableAlarmActionsInput {
     /// The names of the alarms.
     pub alarm_names: Vec<String>,
 }
-rt::structure!(DisableAlarmActionsInput, DISABLE_ALARM_ACTIONS_INPUT, 0 => alarm_names);
-pub static DISABLE_ALARM_ACTIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "DisableAlarmActionsInput",
-    &[rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    DisableAlarmActionsInput, DISABLE_ALARM_ACTIONS_INPUT, [alarm_names[0] =
+    rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableInsightRulesInput {
     /// An array of the rule names to disable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
-rt::structure!(DisableInsightRulesInput, DISABLE_INSIGHT_RULES_INPUT, 0 => rule_names);
-pub static DISABLE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "DisableInsightRulesInput",
-    &[rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    DisableInsightRulesInput, DISABLE_INSIGHT_RULES_INPUT, [rule_names[0] =
+    rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableInsightRulesOutput {
     /// An array listing the rules that could not be disabled. You cannot disable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
-rt::structure!(DisableInsightRulesOutput, DISABLE_INSIGHT_RULES_OUTPUT, 0 => failures);
-pub static DISABLE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DisableInsightRulesOutput",
-    &[rt::m("Failures", &BATCH_FAILURES)],
+rt::structure!(
+    DisableInsightRulesOutput, DISABLE_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateDatasetKmsKeyInput {
@@ -698,17 +547,10 @@ pub struct DisassociateDatasetKmsKeyInput {
     pub dataset_identifier: String,
 }
 rt::structure!(
-    DisassociateDatasetKmsKeyInput, DISASSOCIATE_DATASET_KMS_KEY_INPUT, 0 =>
-    dataset_identifier
-);
-pub static DISASSOCIATE_DATASET_KMS_KEY_INPUT: rt::Schema = rt::Schema::structure(
-    "DisassociateDatasetKmsKeyInput",
-    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DisassociateDatasetKmsKeyInput, DISASSOCIATE_DATASET_KMS_KEY_INPUT,
+    [dataset_identifier[0] = rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateDatasetKmsKeyOutput {}
-rt::structure!(DisassociateDatasetKmsKeyOutput, DISASSOCIATE_DATASET_KMS_KEY_OUTPUT);
-pub static DISASSOCIATE_DATASET_KMS_KEY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DisassociateDatasetKmsKeyOutput",
-    &[],
-);
+rt::structure!(DisassociateDatasetKmsKeyOutput, DISASSOCIATE_DATASET_KMS_KEY_OUTPUT, []);

@@ -8,30 +8,27 @@ pub struct EnableAlarmActionsInput {
     /// The names of the alarms.
     pub alarm_names: Vec<String>,
 }
-rt::structure!(EnableAlarmActionsInput, ENABLE_ALARM_ACTIONS_INPUT, 0 => alarm_names);
-pub static ENABLE_ALARM_ACTIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "EnableAlarmActionsInput",
-    &[rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    EnableAlarmActionsInput, ENABLE_ALARM_ACTIONS_INPUT, [alarm_names[0] =
+    rt::m("AlarmNames", &ALARM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInsightRulesInput {
     /// An array of the rule names to enable. If you need to find out the names of your rules, use [DescribeInsightRules](https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeInsightRules.html).
     pub rule_names: Vec<String>,
 }
-rt::structure!(EnableInsightRulesInput, ENABLE_INSIGHT_RULES_INPUT, 0 => rule_names);
-pub static ENABLE_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "EnableInsightRulesInput",
-    &[rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    EnableInsightRulesInput, ENABLE_INSIGHT_RULES_INPUT, [rule_names[0] =
+    rt::m("RuleNames", &INSIGHT_RULE_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInsightRulesOutput {
     /// An array listing the rules that could not be enabled. You cannot disable or enable built-in rules.
     pub failures: Option<Vec<PartialFailure>>,
 }
-rt::structure!(EnableInsightRulesOutput, ENABLE_INSIGHT_RULES_OUTPUT, 0 => failures);
-pub static ENABLE_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "EnableInsightRulesOutput",
-    &[rt::m("Failures", &BATCH_FAILURES)],
+rt::structure!(
+    EnableInsightRulesOutput, ENABLE_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 /// An entity associated with metrics, to allow for finding related telemetry. An entity is typically a resource or service within your system. For example, metrics from an Amazon EC2 instance could be associated with that instance as the entity. Similarly, metrics from a service that you own could be associated with that service as the entity.
 #[derive(Clone, Default, PartialEq)]
@@ -47,13 +44,10 @@ pub struct Entity {
     /// For details about how to use the attributes, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub attributes: Option<rt::Map<String, String>>,
 }
-rt::structure!(Entity, ENTITY, 0 => key_attributes, 1 => attributes);
-pub static ENTITY: rt::Schema = rt::Schema::structure(
-    "Entity",
-    &[
-        rt::m("KeyAttributes", &ENTITY_KEY_ATTRIBUTES_MAP),
-        rt::m("Attributes", &ENTITY_ATTRIBUTES_MAP),
-    ],
+rt::structure!(
+    Entity, ENTITY, [key_attributes[0] = rt::m("KeyAttributes",
+    &ENTITY_KEY_ATTRIBUTES_MAP), attributes[1] = rt::m("Attributes",
+    &ENTITY_ATTRIBUTES_MAP)]
 );
 pub static ENTITY_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "EntityAttributesMap",
@@ -71,10 +65,9 @@ pub struct EntityMetricData {
     /// The metric data.
     pub metric_data: Option<Vec<MetricDatum>>,
 }
-rt::structure!(EntityMetricData, ENTITY_METRIC_DATA, 0 => entity, 1 => metric_data);
-pub static ENTITY_METRIC_DATA: rt::Schema = rt::Schema::structure(
-    "EntityMetricData",
-    &[rt::m("Entity", &ENTITY), rt::m("MetricData", &METRIC_DATA)],
+rt::structure!(
+    EntityMetricData, ENTITY_METRIC_DATA, [entity[0] = rt::m("Entity", &ENTITY),
+    metric_data[1] = rt::m("MetricData", &METRIC_DATA)]
 );
 pub static ENTITY_METRIC_DATA_LIST: rt::Schema = rt::Schema::list(
     "EntityMetricDataList",
@@ -90,10 +83,9 @@ pub enum EvaluationCriteria {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(EvaluationCriteria, EVALUATION_CRITERIA, 0 => PromQlCriteria);
-pub static EVALUATION_CRITERIA: rt::Schema = rt::Schema::union(
-    "EvaluationCriteria",
-    &[rt::m("PromQLCriteria", &ALARM_PROM_QL_CRITERIA)],
+rt::union!(
+    EvaluationCriteria, EVALUATION_CRITERIA, [PromQlCriteria[0] = rt::m("PromQLCriteria",
+    &ALARM_PROM_QL_CRITERIA)]
 );
 rt::string_enum! {
     pub enum EvaluationState { PartialData = "PARTIAL_DATA", EvaluationFailure =
@@ -114,14 +106,8 @@ pub enum EvaluationWindow {
     Unknown(String),
 }
 rt::union!(
-    EvaluationWindow, EVALUATION_WINDOW, 0 => WallClockWindow, 1 => SlidingWindow
-);
-pub static EVALUATION_WINDOW: rt::Schema = rt::Schema::union(
-    "EvaluationWindow",
-    &[
-        rt::m("WallClockWindow", &WALL_CLOCK_WINDOW),
-        rt::m("SlidingWindow", &SLIDING_WINDOW),
-    ],
+    EvaluationWindow, EVALUATION_WINDOW, [WallClockWindow[0] = rt::m("WallClockWindow",
+    &WALL_CLOCK_WINDOW), SlidingWindow[1] = rt::m("SlidingWindow", &SLIDING_WINDOW)]
 );
 pub static EXTENDED_STATISTICS: rt::Schema = rt::Schema::list(
     "ExtendedStatistics",

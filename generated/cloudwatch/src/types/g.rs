@@ -9,11 +9,8 @@ pub struct GetAlarmMuteRuleInput {
     pub alarm_mute_rule_name: String,
 }
 rt::structure!(
-    GetAlarmMuteRuleInput, GET_ALARM_MUTE_RULE_INPUT, 0 => alarm_mute_rule_name
-);
-pub static GET_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
-    "GetAlarmMuteRuleInput",
-    &[rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetAlarmMuteRuleInput, GET_ALARM_MUTE_RULE_INPUT, [alarm_mute_rule_name[0] =
+    rt::m("AlarmMuteRuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAlarmMuteRuleOutput {
@@ -39,34 +36,23 @@ pub struct GetAlarmMuteRuleOutput {
     pub mute_type: Option<String>,
 }
 rt::structure!(
-    GetAlarmMuteRuleOutput, GET_ALARM_MUTE_RULE_OUTPUT, 0 => name, 1 =>
-    alarm_mute_rule_arn, 2 => description, 3 => rule, 4 => mute_targets, 5 => start_date,
-    6 => expire_date, 7 => status, 8 => last_updated_timestamp, 9 => mute_type
-);
-pub static GET_ALARM_MUTE_RULE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetAlarmMuteRuleOutput",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("AlarmMuteRuleArn", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Rule", &RULE),
-        rt::m("MuteTargets", &MUTE_TARGETS),
-        rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("ExpireDate", &rt::TIMESTAMP),
-        rt::m("Status", &rt::ENUM),
-        rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("MuteType", &rt::STRING),
-    ],
+    GetAlarmMuteRuleOutput, GET_ALARM_MUTE_RULE_OUTPUT, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), alarm_mute_rule_arn[1] = rt::m("AlarmMuteRuleArn",
+    &rt::STRING).min(1.0), description[2] = rt::m("Description", &rt::STRING).min(0.0),
+    rule[3] = rt::m("Rule", &RULE), mute_targets[4] = rt::m("MuteTargets",
+    &MUTE_TARGETS), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP), expire_date[6] =
+    rt::m("ExpireDate", &rt::TIMESTAMP), status[7] = rt::m("Status", &rt::ENUM),
+    last_updated_timestamp[8] = rt::m("LastUpdatedTimestamp", &rt::TIMESTAMP),
+    mute_type[9] = rt::m("MuteType", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDashboardInput {
     /// The name of the dashboard to be described.
     pub dashboard_name: String,
 }
-rt::structure!(GetDashboardInput, GET_DASHBOARD_INPUT, 0 => dashboard_name);
-pub static GET_DASHBOARD_INPUT: rt::Schema = rt::Schema::structure(
-    "GetDashboardInput",
-    &[rt::m("DashboardName", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    GetDashboardInput, GET_DASHBOARD_INPUT, [dashboard_name[0] = rt::m("DashboardName",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDashboardOutput {
@@ -78,26 +64,18 @@ pub struct GetDashboardOutput {
     pub dashboard_name: Option<String>,
 }
 rt::structure!(
-    GetDashboardOutput, GET_DASHBOARD_OUTPUT, 0 => dashboard_arn, 1 => dashboard_body, 2
-    => dashboard_name
-);
-pub static GET_DASHBOARD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetDashboardOutput",
-    &[
-        rt::m("DashboardArn", &rt::STRING),
-        rt::m("DashboardBody", &rt::STRING),
-        rt::m("DashboardName", &rt::STRING),
-    ],
+    GetDashboardOutput, GET_DASHBOARD_OUTPUT, [dashboard_arn[0] = rt::m("DashboardArn",
+    &rt::STRING), dashboard_body[1] = rt::m("DashboardBody", &rt::STRING),
+    dashboard_name[2] = rt::m("DashboardName", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetInput {
     /// Specifies the identifier of the dataset to retrieve. For the `default` dataset, you can specify either `default` or the full dataset Amazon Resource Name (ARN) in the format `arn:aws:cloudwatch:Region:account-id:dataset/default`.
     pub dataset_identifier: String,
 }
-rt::structure!(GetDatasetInput, GET_DATASET_INPUT, 0 => dataset_identifier);
-pub static GET_DATASET_INPUT: rt::Schema = rt::Schema::structure(
-    "GetDatasetInput",
-    &[rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetDatasetInput, GET_DATASET_INPUT, [dataset_identifier[0] =
+    rt::m("DatasetIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDatasetOutput {
@@ -109,15 +87,10 @@ pub struct GetDatasetOutput {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    GetDatasetOutput, GET_DATASET_OUTPUT, 0 => dataset_id, 1 => arn, 2 => kms_key_arn
-);
-pub static GET_DATASET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetDatasetOutput",
-    &[
-        rt::m("DatasetId", &rt::STRING).flags(rt::REQUIRED).min(7.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("KmsKeyArn", &rt::STRING).min(20.0),
-    ],
+    GetDatasetOutput, GET_DATASET_OUTPUT, [dataset_id[0] = rt::m("DatasetId",
+    &rt::STRING).flags(rt::REQUIRED).min(7.0), arn[1] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), kms_key_arn[2] = rt::m("KmsKeyArn", &rt::STRING)
+    .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportInput {
@@ -145,21 +118,13 @@ pub struct GetInsightRuleReportInput {
     pub order_by: Option<String>,
 }
 rt::structure!(
-    GetInsightRuleReportInput, GET_INSIGHT_RULE_REPORT_INPUT, 0 => rule_name, 1 =>
-    start_time, 2 => end_time, 3 => period, 4 => max_contributor_count, 5 => metrics, 6
-    => order_by
-);
-pub static GET_INSIGHT_RULE_REPORT_INPUT: rt::Schema = rt::Schema::structure(
-    "GetInsightRuleReportInput",
-    &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("MaxContributorCount", &rt::INTEGER),
-        rt::m("Metrics", &INSIGHT_RULE_METRIC_LIST),
-        rt::m("OrderBy", &rt::STRING).min(1.0),
-    ],
+    GetInsightRuleReportInput, GET_INSIGHT_RULE_REPORT_INPUT, [rule_name[0] =
+    rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[2] =
+    rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED), period[3] = rt::m("Period",
+    &rt::INTEGER).flags(rt::REQUIRED).min(1.0), max_contributor_count[4] =
+    rt::m("MaxContributorCount", &rt::INTEGER), metrics[5] = rt::m("Metrics",
+    &INSIGHT_RULE_METRIC_LIST), order_by[6] = rt::m("OrderBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInsightRuleReportOutput {
@@ -177,20 +142,13 @@ pub struct GetInsightRuleReportOutput {
     pub metric_datapoints: Option<Vec<InsightRuleMetricDatapoint>>,
 }
 rt::structure!(
-    GetInsightRuleReportOutput, GET_INSIGHT_RULE_REPORT_OUTPUT, 0 => key_labels, 1 =>
-    aggregation_statistic, 2 => aggregate_value, 3 => approximate_unique_count, 4 =>
-    contributors, 5 => metric_datapoints
-);
-pub static GET_INSIGHT_RULE_REPORT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetInsightRuleReportOutput",
-    &[
-        rt::m("KeyLabels", &INSIGHT_RULE_CONTRIBUTOR_KEY_LABELS),
-        rt::m("AggregationStatistic", &rt::STRING),
-        rt::m("AggregateValue", &rt::DOUBLE),
-        rt::m("ApproximateUniqueCount", &rt::LONG),
-        rt::m("Contributors", &INSIGHT_RULE_CONTRIBUTORS),
-        rt::m("MetricDatapoints", &INSIGHT_RULE_METRIC_DATAPOINTS),
-    ],
+    GetInsightRuleReportOutput, GET_INSIGHT_RULE_REPORT_OUTPUT, [key_labels[0] =
+    rt::m("KeyLabels", &INSIGHT_RULE_CONTRIBUTOR_KEY_LABELS), aggregation_statistic[1] =
+    rt::m("AggregationStatistic", &rt::STRING), aggregate_value[2] =
+    rt::m("AggregateValue", &rt::DOUBLE), approximate_unique_count[3] =
+    rt::m("ApproximateUniqueCount", &rt::LONG), contributors[4] = rt::m("Contributors",
+    &INSIGHT_RULE_CONTRIBUTORS), metric_datapoints[5] = rt::m("MetricDatapoints",
+    &INSIGHT_RULE_METRIC_DATAPOINTS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataInput {
@@ -228,20 +186,13 @@ pub struct GetMetricDataInput {
     pub label_options: Option<LabelOptions>,
 }
 rt::structure!(
-    GetMetricDataInput, GET_METRIC_DATA_INPUT, 0 => metric_data_queries, 1 => start_time,
-    2 => end_time, 3 => next_token, 4 => scan_by, 5 => max_datapoints, 6 => label_options
-);
-pub static GET_METRIC_DATA_INPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricDataInput",
-    &[
-        rt::m("MetricDataQueries", &METRIC_DATA_QUERIES).flags(rt::REQUIRED),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ScanBy", &rt::ENUM),
-        rt::m("MaxDatapoints", &rt::INTEGER),
-        rt::m("LabelOptions", &LABEL_OPTIONS),
-    ],
+    GetMetricDataInput, GET_METRIC_DATA_INPUT, [metric_data_queries[0] =
+    rt::m("MetricDataQueries", &METRIC_DATA_QUERIES).flags(rt::REQUIRED), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[2] =
+    rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED), next_token[3] =
+    rt::m("NextToken", &rt::STRING), scan_by[4] = rt::m("ScanBy", &rt::ENUM),
+    max_datapoints[5] = rt::m("MaxDatapoints", &rt::INTEGER), label_options[6] =
+    rt::m("LabelOptions", &LABEL_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataOutput {
@@ -255,16 +206,9 @@ pub struct GetMetricDataOutput {
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
-    GetMetricDataOutput, GET_METRIC_DATA_OUTPUT, 0 => metric_data_results, 1 =>
-    next_token, 2 => messages
-);
-pub static GET_METRIC_DATA_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricDataOutput",
-    &[
-        rt::m("MetricDataResults", &METRIC_DATA_RESULTS),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES),
-    ],
+    GetMetricDataOutput, GET_METRIC_DATA_OUTPUT, [metric_data_results[0] =
+    rt::m("MetricDataResults", &METRIC_DATA_RESULTS), next_token[1] = rt::m("NextToken",
+    &rt::STRING), messages[2] = rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionInput {
@@ -272,11 +216,8 @@ pub struct GetMetricDataQueryDefinitionInput {
     pub id: String,
 }
 rt::structure!(
-    GetMetricDataQueryDefinitionInput, GET_METRIC_DATA_QUERY_DEFINITION_INPUT, 0 => id
-);
-pub static GET_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricDataQueryDefinitionInput",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetMetricDataQueryDefinitionInput, GET_METRIC_DATA_QUERY_DEFINITION_INPUT, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricDataQueryDefinitionOutput {
@@ -300,20 +241,14 @@ pub struct GetMetricDataQueryDefinitionOutput {
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
-    GetMetricDataQueryDefinitionOutput, GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT, 0 => id,
-    1 => arn, 2 => path, 3 => expression, 4 => type_, 5 => created_at, 6 => updated_at
-);
-pub static GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricDataQueryDefinitionOutput",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    GetMetricDataQueryDefinitionOutput, GET_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[2] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[3] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[4] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), updated_at[6] = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStatisticsInput {
@@ -355,23 +290,15 @@ pub struct GetMetricStatisticsInput {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    GetMetricStatisticsInput, GET_METRIC_STATISTICS_INPUT, 0 => namespace, 1 =>
-    metric_name, 2 => dimensions, 3 => start_time, 4 => end_time, 5 => period, 6 =>
-    statistics, 7 => extended_statistics, 8 => unit
-);
-pub static GET_METRIC_STATISTICS_INPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricStatisticsInput",
-    &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Statistics", &STATISTICS).min(1.0),
-        rt::m("ExtendedStatistics", &EXTENDED_STATISTICS).min(1.0),
-        rt::m("Unit", &rt::ENUM),
-    ],
+    GetMetricStatisticsInput, GET_METRIC_STATISTICS_INPUT, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name[1] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS), start_time[3] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), period[5] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), statistics[6] = rt::m("Statistics", &STATISTICS).min(1.0),
+    extended_statistics[7] = rt::m("ExtendedStatistics", &EXTENDED_STATISTICS).min(1.0),
+    unit[8] = rt::m("Unit", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStatisticsOutput {
@@ -381,21 +308,17 @@ pub struct GetMetricStatisticsOutput {
     pub datapoints: Option<Vec<Datapoint>>,
 }
 rt::structure!(
-    GetMetricStatisticsOutput, GET_METRIC_STATISTICS_OUTPUT, 0 => label, 1 => datapoints
-);
-pub static GET_METRIC_STATISTICS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricStatisticsOutput",
-    &[rt::m("Label", &rt::STRING), rt::m("Datapoints", &DATAPOINTS)],
+    GetMetricStatisticsOutput, GET_METRIC_STATISTICS_OUTPUT, [label[0] = rt::m("Label",
+    &rt::STRING), datapoints[1] = rt::m("Datapoints", &DATAPOINTS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamInput {
     /// The name of the metric stream to retrieve information about.
     pub name: String,
 }
-rt::structure!(GetMetricStreamInput, GET_METRIC_STREAM_INPUT, 0 => name);
-pub static GET_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricStreamInput",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetMetricStreamInput, GET_METRIC_STREAM_INPUT, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricStreamOutput {
@@ -425,27 +348,17 @@ pub struct GetMetricStreamOutput {
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
-    GetMetricStreamOutput, GET_METRIC_STREAM_OUTPUT, 0 => arn, 1 => name, 2 =>
-    include_filters, 3 => exclude_filters, 4 => firehose_arn, 5 => role_arn, 6 => state,
-    7 => creation_date, 8 => last_update_date, 9 => output_format, 10 =>
-    statistics_configurations, 11 => include_linked_accounts_metrics
-);
-pub static GET_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricStreamOutput",
-    &[
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("IncludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("FirehoseArn", &rt::STRING).min(1.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::STRING),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-        rt::m("LastUpdateDate", &rt::TIMESTAMP),
-        rt::m("OutputFormat", &rt::ENUM).min(1.0),
-        rt::m("StatisticsConfigurations", &METRIC_STREAM_STATISTICS_CONFIGURATIONS),
-        rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN),
-    ],
+    GetMetricStreamOutput, GET_METRIC_STREAM_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)
+    .min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), include_filters[2] =
+    rt::m("IncludeFilters", &METRIC_STREAM_FILTERS), exclude_filters[3] =
+    rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS), firehose_arn[4] =
+    rt::m("FirehoseArn", &rt::STRING).min(1.0), role_arn[5] = rt::m("RoleArn",
+    &rt::STRING).min(1.0), state[6] = rt::m("State", &rt::STRING), creation_date[7] =
+    rt::m("CreationDate", &rt::TIMESTAMP), last_update_date[8] = rt::m("LastUpdateDate",
+    &rt::TIMESTAMP), output_format[9] = rt::m("OutputFormat", &rt::ENUM).min(1.0),
+    statistics_configurations[10] = rt::m("StatisticsConfigurations",
+    &METRIC_STREAM_STATISTICS_CONFIGURATIONS), include_linked_accounts_metrics[11] =
+    rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricWidgetImageInput {
@@ -483,15 +396,9 @@ pub struct GetMetricWidgetImageInput {
     pub output_format: Option<String>,
 }
 rt::structure!(
-    GetMetricWidgetImageInput, GET_METRIC_WIDGET_IMAGE_INPUT, 0 => metric_widget, 1 =>
-    output_format
-);
-pub static GET_METRIC_WIDGET_IMAGE_INPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricWidgetImageInput",
-    &[
-        rt::m("MetricWidget", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OutputFormat", &rt::STRING),
-    ],
+    GetMetricWidgetImageInput, GET_METRIC_WIDGET_IMAGE_INPUT, [metric_widget[0] =
+    rt::m("MetricWidget", &rt::STRING).flags(rt::REQUIRED), output_format[1] =
+    rt::m("OutputFormat", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMetricWidgetImageOutput {
@@ -499,19 +406,12 @@ pub struct GetMetricWidgetImageOutput {
     pub metric_widget_image: Option<rt::Blob>,
 }
 rt::structure!(
-    GetMetricWidgetImageOutput, GET_METRIC_WIDGET_IMAGE_OUTPUT, 0 => metric_widget_image
-);
-pub static GET_METRIC_WIDGET_IMAGE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetMetricWidgetImageOutput",
-    &[rt::m("MetricWidgetImage", &rt::BLOB)],
+    GetMetricWidgetImageOutput, GET_METRIC_WIDGET_IMAGE_OUTPUT, [metric_widget_image[0] =
+    rt::m("MetricWidgetImage", &rt::BLOB)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOTelEnrichmentInput {}
-rt::structure!(GetOTelEnrichmentInput, GET_O_TEL_ENRICHMENT_INPUT);
-pub static GET_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "GetOTelEnrichmentInput",
-    &[],
-);
+rt::structure!(GetOTelEnrichmentInput, GET_O_TEL_ENRICHMENT_INPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOTelEnrichmentOutput {
     /// The status of OTel enrichment for the account. Valid values are `Running` (enrichment is enabled) and `Stopped` (enrichment is disabled).
@@ -526,18 +426,12 @@ pub struct GetOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetOTelEnrichmentOutput, GET_O_TEL_ENRICHMENT_OUTPUT, 0 => status, 1 =>
-    include_filters, 2 => exclude_filters, 3 => created_at, 4 => updated_at
-);
-pub static GET_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetOTelEnrichmentOutput",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("UpdatedAt", &rt::TIMESTAMP),
-    ],
+    GetOTelEnrichmentOutput, GET_O_TEL_ENRICHMENT_OUTPUT, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), include_filters[1] = rt::m("IncludeFilters",
+    &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0), exclude_filters[2] =
+    rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    created_at[3] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[4] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// Specifies the resource ARN for a `GetResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
@@ -546,12 +440,8 @@ pub struct GetResourceMetricsConfigurationInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    GetResourceMetricsConfigurationInput, GET_RESOURCE_METRICS_CONFIGURATION_INPUT, 0 =>
-    resource_arn
-);
-pub static GET_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "GetResourceMetricsConfigurationInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    GetResourceMetricsConfigurationInput, GET_RESOURCE_METRICS_CONFIGURATION_INPUT,
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Returns the current resource metrics configuration for the specified resource.
 #[derive(Clone, Default, PartialEq)]
@@ -560,13 +450,7 @@ pub struct GetResourceMetricsConfigurationOutput {
     pub resource_metrics_configuration: ResourceMetricsConfiguration,
 }
 rt::structure!(
-    GetResourceMetricsConfigurationOutput, GET_RESOURCE_METRICS_CONFIGURATION_OUTPUT, 0
-    => resource_metrics_configuration
-);
-pub static GET_RESOURCE_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetResourceMetricsConfigurationOutput",
-    &[
-        rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
-            .flags(rt::REQUIRED),
-    ],
+    GetResourceMetricsConfigurationOutput, GET_RESOURCE_METRICS_CONFIGURATION_OUTPUT,
+    [resource_metrics_configuration[0] = rt::m("ResourceMetricsConfiguration",
+    &RESOURCE_METRICS_CONFIGURATION).flags(rt::REQUIRED)]
 );

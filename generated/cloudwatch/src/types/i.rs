@@ -20,19 +20,12 @@ pub struct InsightRule {
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
-    InsightRule, INSIGHT_RULE, 0 => name, 1 => state, 2 => schema, 3 => definition, 4 =>
-    managed_rule, 5 => apply_on_transformed_logs
-);
-pub static INSIGHT_RULE: rt::Schema = rt::Schema::structure(
-    "InsightRule",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Schema", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Definition", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ManagedRule", &rt::BOOLEAN),
-        rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN),
-    ],
+    InsightRule, INSIGHT_RULE, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[1] = rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    schema[2] = rt::m("Schema", &rt::STRING).flags(rt::REQUIRED), definition[3] =
+    rt::m("Definition", &rt::STRING).flags(rt::REQUIRED).min(1.0), managed_rule[4] =
+    rt::m("ManagedRule", &rt::BOOLEAN), apply_on_transformed_logs[5] =
+    rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN)]
 );
 /// One of the unique contributors found by a Contributor Insights rule. If the rule contains multiple keys, then a unique contributor is a unique combination of values from all the keys in the rule.
 ///
@@ -49,16 +42,10 @@ pub struct InsightRuleContributor {
     pub datapoints: Vec<InsightRuleContributorDatapoint>,
 }
 rt::structure!(
-    InsightRuleContributor, INSIGHT_RULE_CONTRIBUTOR, 0 => keys, 1 =>
-    approximate_aggregate_value, 2 => datapoints
-);
-pub static INSIGHT_RULE_CONTRIBUTOR: rt::Schema = rt::Schema::structure(
-    "InsightRuleContributor",
-    &[
-        rt::m("Keys", &INSIGHT_RULE_CONTRIBUTOR_KEYS).flags(rt::REQUIRED),
-        rt::m("ApproximateAggregateValue", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("Datapoints", &INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS).flags(rt::REQUIRED),
-    ],
+    InsightRuleContributor, INSIGHT_RULE_CONTRIBUTOR, [keys[0] = rt::m("Keys",
+    &INSIGHT_RULE_CONTRIBUTOR_KEYS).flags(rt::REQUIRED), approximate_aggregate_value[1] =
+    rt::m("ApproximateAggregateValue", &rt::DOUBLE).flags(rt::REQUIRED), datapoints[2] =
+    rt::m("Datapoints", &INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS).flags(rt::REQUIRED)]
 );
 /// One data point related to one contributor.
 ///
@@ -71,15 +58,9 @@ pub struct InsightRuleContributorDatapoint {
     pub approximate_value: f64,
 }
 rt::structure!(
-    InsightRuleContributorDatapoint, INSIGHT_RULE_CONTRIBUTOR_DATAPOINT, 0 => timestamp,
-    1 => approximate_value
-);
-pub static INSIGHT_RULE_CONTRIBUTOR_DATAPOINT: rt::Schema = rt::Schema::structure(
-    "InsightRuleContributorDatapoint",
-    &[
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ApproximateValue", &rt::DOUBLE).flags(rt::REQUIRED),
-    ],
+    InsightRuleContributorDatapoint, INSIGHT_RULE_CONTRIBUTOR_DATAPOINT, [timestamp[0] =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), approximate_value[1] =
+    rt::m("ApproximateValue", &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 pub static INSIGHT_RULE_CONTRIBUTOR_DATAPOINTS: rt::Schema = rt::Schema::list(
     "InsightRuleContributorDatapoints",
@@ -134,22 +115,13 @@ pub struct InsightRuleMetricDatapoint {
     pub maximum: Option<f64>,
 }
 rt::structure!(
-    InsightRuleMetricDatapoint, INSIGHT_RULE_METRIC_DATAPOINT, 0 => timestamp, 1 =>
-    unique_contributors, 2 => max_contributor_value, 3 => sample_count, 4 => average, 5
-    => sum, 6 => minimum, 7 => maximum
-);
-pub static INSIGHT_RULE_METRIC_DATAPOINT: rt::Schema = rt::Schema::structure(
-    "InsightRuleMetricDatapoint",
-    &[
-        rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("UniqueContributors", &rt::DOUBLE),
-        rt::m("MaxContributorValue", &rt::DOUBLE),
-        rt::m("SampleCount", &rt::DOUBLE),
-        rt::m("Average", &rt::DOUBLE),
-        rt::m("Sum", &rt::DOUBLE),
-        rt::m("Minimum", &rt::DOUBLE),
-        rt::m("Maximum", &rt::DOUBLE),
-    ],
+    InsightRuleMetricDatapoint, INSIGHT_RULE_METRIC_DATAPOINT, [timestamp[0] =
+    rt::m("Timestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), unique_contributors[1] =
+    rt::m("UniqueContributors", &rt::DOUBLE), max_contributor_value[2] =
+    rt::m("MaxContributorValue", &rt::DOUBLE), sample_count[3] = rt::m("SampleCount",
+    &rt::DOUBLE), average[4] = rt::m("Average", &rt::DOUBLE), sum[5] = rt::m("Sum",
+    &rt::DOUBLE), minimum[6] = rt::m("Minimum", &rt::DOUBLE), maximum[7] =
+    rt::m("Maximum", &rt::DOUBLE)]
 );
 pub static INSIGHT_RULE_METRIC_DATAPOINTS: rt::Schema = rt::Schema::list(
     "InsightRuleMetricDatapoints",
@@ -172,58 +144,45 @@ pub static INSIGHT_RULES: rt::Schema = rt::Schema::list(
 pub struct InternalServiceFault {
     pub message: Option<String>,
 }
-rt::structure!(InternalServiceFault, INTERNAL_SERVICE_FAULT, 0 => message);
-pub static INTERNAL_SERVICE_FAULT: rt::Schema = rt::Schema::structure(
-        "InternalServiceFault",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, true).code("InternalServiceError"));
+rt::structure!(
+    InternalServiceFault, INTERNAL_SERVICE_FAULT, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(500u16, true).code("InternalServiceError"))
+);
 /// Data was not syntactically valid JSON.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidFormatFault {
     pub message: Option<String>,
 }
-rt::structure!(InvalidFormatFault, INVALID_FORMAT_FAULT, 0 => message);
-pub static INVALID_FORMAT_FAULT: rt::Schema = rt::Schema::structure(
-        "InvalidFormatFault",
-        &[rt::m("message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidFormat"));
+rt::structure!(
+    InvalidFormatFault, INVALID_FORMAT_FAULT, [message[0] = rt::m("message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidFormat"))
+);
 /// The next token specified is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidNextToken {
     pub message: Option<String>,
 }
-rt::structure!(InvalidNextToken, INVALID_NEXT_TOKEN, 0 => message);
-pub static INVALID_NEXT_TOKEN: rt::Schema = rt::Schema::structure(
-        "InvalidNextToken",
-        &[rt::m("message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidNextToken"));
+rt::structure!(
+    InvalidNextToken, INVALID_NEXT_TOKEN, [message[0] = rt::m("message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidNextToken"))
+);
 /// Parameters were used together that cannot be used together.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterCombinationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterCombinationException, INVALID_PARAMETER_COMBINATION_EXCEPTION, 0 =>
-    message
+    InvalidParameterCombinationException, INVALID_PARAMETER_COMBINATION_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("InvalidParameterCombination"))
 );
-pub static INVALID_PARAMETER_COMBINATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterCombinationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterCombination"));
 /// The value of an input parameter is bad or out-of-range.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, 0 => message
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidParameterValue"))
 );
-pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterValueException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameterValue"));

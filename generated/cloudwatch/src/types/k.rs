@@ -8,31 +8,25 @@ use tucuxi::codegen as rt;
 pub struct KmsAccessDeniedException {
     pub message: String,
 }
-rt::structure!(KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, 0 => message);
-pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KmsAccessDeniedException",
-        &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key is disabled or pending deletion. Re-enable the key (or restore it, if it is pending deletion) and retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsKeyDisabledException {
     pub message: String,
 }
-rt::structure!(KmsKeyDisabledException, KMS_KEY_DISABLED_EXCEPTION, 0 => message);
-pub static KMS_KEY_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KmsKeyDisabledException",
-        &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsKeyDisabledException, KMS_KEY_DISABLED_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified Amazon Web Services Key Management Service (Amazon Web Services KMS) key could not be found. Verify that the key Amazon Resource Name (ARN) is correct, that the key exists, and that it is in the same Amazon Web Services Region as the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsKeyNotFoundException {
     pub message: String,
 }
-rt::structure!(KmsKeyNotFoundException, KMS_KEY_NOT_FOUND_EXCEPTION, 0 => message);
-pub static KMS_KEY_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KmsKeyNotFoundException",
-        &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsKeyNotFoundException, KMS_KEY_NOT_FOUND_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
+);

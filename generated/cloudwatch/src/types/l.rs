@@ -11,31 +11,25 @@ pub struct LabelOptions {
     /// The time zone to use for metric data return in this operation. The format is `+` or `-` followed by four digits. The first two digits indicate the number of hours ahead or behind of UTC, and the final two digits are the number of minutes. For example, +0130 indicates a time zone that is 1 hour and 30 minutes ahead of UTC. The default is +0000.
     pub timezone: Option<String>,
 }
-rt::structure!(LabelOptions, LABEL_OPTIONS, 0 => timezone);
-pub static LABEL_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LabelOptions",
-    &[rt::m("Timezone", &rt::STRING)],
+rt::structure!(
+    LabelOptions, LABEL_OPTIONS, [timezone[0] = rt::m("Timezone", &rt::STRING)]
 );
 /// The operation exceeded one or more limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceededException"))
+);
 /// The quota for alarms for this customer has already been reached.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededFault {
     pub message: Option<String>,
 }
-rt::structure!(LimitExceededFault, LIMIT_EXCEEDED_FAULT, 0 => message);
-pub static LIMIT_EXCEEDED_FAULT: rt::Schema = rt::Schema::structure(
-        "LimitExceededFault",
-        &[rt::m("message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("LimitExceeded"));
+rt::structure!(
+    LimitExceededFault, LIMIT_EXCEEDED_FAULT, [message[0] = rt::m("message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(400u16, false).code("LimitExceeded"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAlarmMuteRulesInput {
     /// Filter results to show only mute rules that target the specified alarm name.
@@ -48,17 +42,10 @@ pub struct ListAlarmMuteRulesInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAlarmMuteRulesInput, LIST_ALARM_MUTE_RULES_INPUT, 0 => alarm_name, 1 => statuses,
-    2 => max_records, 3 => next_token
-);
-pub static LIST_ALARM_MUTE_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListAlarmMuteRulesInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("Statuses", &ALARM_MUTE_RULE_STATUSES),
-        rt::m("MaxRecords", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListAlarmMuteRulesInput, LIST_ALARM_MUTE_RULES_INPUT, [alarm_name[0] =
+    rt::m("AlarmName", &rt::STRING).min(1.0), statuses[1] = rt::m("Statuses",
+    &ALARM_MUTE_RULE_STATUSES), max_records[2] = rt::m("MaxRecords", &rt::INTEGER)
+    .min(1.0), next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAlarmMuteRulesOutput {
@@ -68,15 +55,9 @@ pub struct ListAlarmMuteRulesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAlarmMuteRulesOutput, LIST_ALARM_MUTE_RULES_OUTPUT, 0 =>
-    alarm_mute_rule_summaries, 1 => next_token
-);
-pub static LIST_ALARM_MUTE_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListAlarmMuteRulesOutput",
-    &[
-        rt::m("AlarmMuteRuleSummaries", &ALARM_MUTE_RULE_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListAlarmMuteRulesOutput, LIST_ALARM_MUTE_RULES_OUTPUT, [alarm_mute_rule_summaries[0]
+    = rt::m("AlarmMuteRuleSummaries", &ALARM_MUTE_RULE_SUMMARIES), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDashboardsInput {
@@ -86,12 +67,9 @@ pub struct ListDashboardsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDashboardsInput, LIST_DASHBOARDS_INPUT, 0 => dashboard_name_prefix, 1 =>
-    next_token
-);
-pub static LIST_DASHBOARDS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListDashboardsInput",
-    &[rt::m("DashboardNamePrefix", &rt::STRING), rt::m("NextToken", &rt::STRING)],
+    ListDashboardsInput, LIST_DASHBOARDS_INPUT, [dashboard_name_prefix[0] =
+    rt::m("DashboardNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDashboardsOutput {
@@ -101,11 +79,9 @@ pub struct ListDashboardsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDashboardsOutput, LIST_DASHBOARDS_OUTPUT, 0 => dashboard_entries, 1 => next_token
-);
-pub static LIST_DASHBOARDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListDashboardsOutput",
-    &[rt::m("DashboardEntries", &DASHBOARD_ENTRIES), rt::m("NextToken", &rt::STRING)],
+    ListDashboardsOutput, LIST_DASHBOARDS_OUTPUT, [dashboard_entries[0] =
+    rt::m("DashboardEntries", &DASHBOARD_ENTRIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListManagedInsightRulesInput {
@@ -117,16 +93,10 @@ pub struct ListManagedInsightRulesInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListManagedInsightRulesInput, LIST_MANAGED_INSIGHT_RULES_INPUT, 0 => resource_arn, 1
-    => next_token, 2 => max_results
-);
-pub static LIST_MANAGED_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListManagedInsightRulesInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListManagedInsightRulesInput, LIST_MANAGED_INSIGHT_RULES_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListManagedInsightRulesOutput {
@@ -136,12 +106,9 @@ pub struct ListManagedInsightRulesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListManagedInsightRulesOutput, LIST_MANAGED_INSIGHT_RULES_OUTPUT, 0 => managed_rules,
-    1 => next_token
-);
-pub static LIST_MANAGED_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListManagedInsightRulesOutput",
-    &[rt::m("ManagedRules", &MANAGED_RULE_DESCRIPTIONS), rt::m("NextToken", &rt::STRING)],
+    ListManagedInsightRulesOutput, LIST_MANAGED_INSIGHT_RULES_OUTPUT, [managed_rules[0] =
+    rt::m("ManagedRules", &MANAGED_RULE_DESCRIPTIONS), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricDataQueryDefinitionsInput {
@@ -151,15 +118,9 @@ pub struct ListMetricDataQueryDefinitionsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListMetricDataQueryDefinitionsInput, LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT, 0 =>
-    max_results, 1 => next_token
-);
-pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricDataQueryDefinitionsInput",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListMetricDataQueryDefinitionsInput, LIST_METRIC_DATA_QUERY_DEFINITIONS_INPUT,
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricDataQueryDefinitionsOutput {
@@ -169,15 +130,9 @@ pub struct ListMetricDataQueryDefinitionsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListMetricDataQueryDefinitionsOutput, LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT, 0 =>
-    items, 1 => next_token
-);
-pub static LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricDataQueryDefinitionsOutput",
-    &[
-        rt::m("Items", &METRIC_DATA_QUERY_DEFINITION_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListMetricDataQueryDefinitionsOutput, LIST_METRIC_DATA_QUERY_DEFINITIONS_OUTPUT,
+    [items[0] = rt::m("Items", &METRIC_DATA_QUERY_DEFINITION_SUMMARIES)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsInput {
@@ -187,11 +142,9 @@ pub struct ListMetricStreamsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListMetricStreamsInput, LIST_METRIC_STREAMS_INPUT, 0 => next_token, 1 => max_results
-);
-pub static LIST_METRIC_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricStreamsInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
+    ListMetricStreamsInput, LIST_METRIC_STREAMS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricStreamsOutput {
@@ -201,11 +154,9 @@ pub struct ListMetricStreamsOutput {
     pub entries: Option<Vec<MetricStreamEntry>>,
 }
 rt::structure!(
-    ListMetricStreamsOutput, LIST_METRIC_STREAMS_OUTPUT, 0 => next_token, 1 => entries
-);
-pub static LIST_METRIC_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricStreamsOutput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("Entries", &METRIC_STREAM_ENTRIES)],
+    ListMetricStreamsOutput, LIST_METRIC_STREAMS_OUTPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), entries[1] = rt::m("Entries",
+    &METRIC_STREAM_ENTRIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsInput {
@@ -229,21 +180,12 @@ pub struct ListMetricsInput {
     pub owning_account: Option<String>,
 }
 rt::structure!(
-    ListMetricsInput, LIST_METRICS_INPUT, 0 => namespace, 1 => metric_name, 2 =>
-    dimensions, 3 => next_token, 4 => recently_active, 5 => include_linked_accounts, 6 =>
-    owning_account
-);
-pub static LIST_METRICS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricsInput",
-    &[
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Dimensions", &DIMENSION_FILTERS),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("RecentlyActive", &rt::ENUM),
-        rt::m("IncludeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("OwningAccount", &rt::STRING).min(1.0),
-    ],
+    ListMetricsInput, LIST_METRICS_INPUT, [namespace[0] = rt::m("Namespace", &rt::STRING)
+    .min(1.0), metric_name[1] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[2]
+    = rt::m("Dimensions", &DIMENSION_FILTERS), next_token[3] = rt::m("NextToken",
+    &rt::STRING), recently_active[4] = rt::m("RecentlyActive", &rt::ENUM),
+    include_linked_accounts[5] = rt::m("IncludeLinkedAccounts", &rt::BOOLEAN),
+    owning_account[6] = rt::m("OwningAccount", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMetricsOutput {
@@ -257,16 +199,9 @@ pub struct ListMetricsOutput {
     pub owning_accounts: Option<Vec<String>>,
 }
 rt::structure!(
-    ListMetricsOutput, LIST_METRICS_OUTPUT, 0 => metrics, 1 => next_token, 2 =>
-    owning_accounts
-);
-pub static LIST_METRICS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMetricsOutput",
-    &[
-        rt::m("Metrics", &METRICS),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("OwningAccounts", &OWNING_ACCOUNTS),
-    ],
+    ListMetricsOutput, LIST_METRICS_OUTPUT, [metrics[0] = rt::m("Metrics", &METRICS),
+    next_token[1] = rt::m("NextToken", &rt::STRING), owning_accounts[2] =
+    rt::m("OwningAccounts", &OWNING_ACCOUNTS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceInput {
@@ -284,21 +219,17 @@ pub struct ListTagsForResourceInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, 0 => resource_arn
-);
-pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceInput",
-    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
     /// The list of tag keys and values associated with the resource you specified.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceOutput",
-    &[rt::m("Tags", &TAG_LIST)],
+rt::structure!(
+    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST)]
 );
 /// The details about a log alarm.
 #[derive(Clone, Default, PartialEq)]
@@ -359,44 +290,30 @@ pub struct LogAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    LogAlarm, LOG_ALARM, 0 => alarm_name, 1 => alarm_arn, 2 => alarm_description, 3 =>
-    alarm_configuration_updated_timestamp, 4 => actions_enabled, 5 => ok_actions, 6 =>
-    alarm_actions, 7 => insufficient_data_actions, 8 => state_value, 9 => state_reason,
-    10 => state_reason_data, 11 => state_updated_timestamp, 12 =>
-    scheduled_query_configuration, 13 => query_results_to_evaluate, 14 =>
-    query_results_to_alarm, 15 => threshold, 16 => comparison_operator, 17 =>
-    treat_missing_data, 18 => state_transitioned_timestamp, 19 => evaluation_state, 20 =>
-    action_log_line_count, 21 => action_log_line_role_arn, 22 => warm_up_configuration,
-    23 => action_configuration
-);
-pub static LOG_ALARM: rt::Schema = rt::Schema::structure(
-    "LogAlarm",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmArn", &rt::STRING).min(1.0),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING).min(0.0),
-        rt::m("StateReasonData", &rt::STRING).min(0.0),
-        rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION),
-        rt::m("QueryResultsToEvaluate", &rt::INTEGER).min(1.0),
-        rt::m("QueryResultsToAlarm", &rt::INTEGER).min(1.0),
-        rt::m("Threshold", &rt::DOUBLE),
-        rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING).min(1.0),
-        rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
-        rt::m("EvaluationState", &rt::ENUM),
-        rt::m("ActionLogLineCount", &rt::INTEGER),
-        rt::m("ActionLogLineRoleArn", &rt::STRING),
-        rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    LogAlarm, LOG_ALARM, [alarm_name[0] = rt::m("AlarmName", &rt::STRING).min(1.0),
+    alarm_arn[1] = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description[2] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0),
+    alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), actions_enabled[4] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[5] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[6] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    state_value[8] = rt::m("StateValue", &rt::ENUM), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), scheduled_query_configuration[12] =
+    rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION),
+    query_results_to_evaluate[13] = rt::m("QueryResultsToEvaluate", &rt::INTEGER)
+    .min(1.0), query_results_to_alarm[14] = rt::m("QueryResultsToAlarm", &rt::INTEGER)
+    .min(1.0), threshold[15] = rt::m("Threshold", &rt::DOUBLE), comparison_operator[16] =
+    rt::m("ComparisonOperator", &rt::ENUM), treat_missing_data[17] =
+    rt::m("TreatMissingData", &rt::STRING).min(1.0), state_transitioned_timestamp[18] =
+    rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP), evaluation_state[19] =
+    rt::m("EvaluationState", &rt::ENUM), action_log_line_count[20] =
+    rt::m("ActionLogLineCount", &rt::INTEGER), action_log_line_role_arn[21] =
+    rt::m("ActionLogLineRoleArn", &rt::STRING), warm_up_configuration[22] =
+    rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), action_configuration[23] =
+    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 pub static LOG_ALARMS: rt::Schema = rt::Schema::list(
     "LogAlarms",

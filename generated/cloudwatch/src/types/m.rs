@@ -14,15 +14,9 @@ pub struct ManagedRule {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ManagedRule, MANAGED_RULE, 0 => template_name, 1 => resource_arn, 2 => tags
-);
-pub static MANAGED_RULE: rt::Schema = rt::Schema::structure(
-    "ManagedRule",
-    &[
-        rt::m("TemplateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    ManagedRule, MANAGED_RULE, [template_name[0] = rt::m("TemplateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("ResourceARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags", &TAG_LIST)]
 );
 /// Contains information about managed Contributor Insights rules, as returned by `ListManagedInsightRules`.
 #[derive(Clone, Default, PartialEq)]
@@ -35,16 +29,9 @@ pub struct ManagedRuleDescription {
     pub rule_state: Option<ManagedRuleState>,
 }
 rt::structure!(
-    ManagedRuleDescription, MANAGED_RULE_DESCRIPTION, 0 => template_name, 1 =>
-    resource_arn, 2 => rule_state
-);
-pub static MANAGED_RULE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ManagedRuleDescription",
-    &[
-        rt::m("TemplateName", &rt::STRING).min(1.0),
-        rt::m("ResourceARN", &rt::STRING).min(1.0),
-        rt::m("RuleState", &MANAGED_RULE_STATE),
-    ],
+    ManagedRuleDescription, MANAGED_RULE_DESCRIPTION, [template_name[0] =
+    rt::m("TemplateName", &rt::STRING).min(1.0), resource_arn[1] = rt::m("ResourceARN",
+    &rt::STRING).min(1.0), rule_state[2] = rt::m("RuleState", &MANAGED_RULE_STATE)]
 );
 pub static MANAGED_RULE_DESCRIPTIONS: rt::Schema = rt::Schema::list(
     "ManagedRuleDescriptions",
@@ -58,13 +45,10 @@ pub struct ManagedRuleState {
     /// Indicates whether the rule is enabled or disabled.
     pub state: String,
 }
-rt::structure!(ManagedRuleState, MANAGED_RULE_STATE, 0 => rule_name, 1 => state);
-pub static MANAGED_RULE_STATE: rt::Schema = rt::Schema::structure(
-    "ManagedRuleState",
-    &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("State", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    ManagedRuleState, MANAGED_RULE_STATE, [rule_name[0] = rt::m("RuleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), state[1] = rt::m("State", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static MANAGED_RULES: rt::Schema = rt::Schema::list(
     "ManagedRules",
@@ -80,10 +64,9 @@ pub struct MessageData {
     /// The message text.
     pub value: Option<String>,
 }
-rt::structure!(MessageData, MESSAGE_DATA, 0 => code, 1 => value);
-pub static MESSAGE_DATA: rt::Schema = rt::Schema::structure(
-    "MessageData",
-    &[rt::m("Code", &rt::STRING), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    MessageData, MESSAGE_DATA, [code[0] = rt::m("Code", &rt::STRING), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 /// Represents a specific metric.
 #[derive(Clone, Default, PartialEq)]
@@ -95,14 +78,10 @@ pub struct Metric {
     /// The dimensions for the metric.
     pub dimensions: Option<Vec<Dimension>>,
 }
-rt::structure!(Metric, METRIC, 0 => namespace, 1 => metric_name, 2 => dimensions);
-pub static METRIC: rt::Schema = rt::Schema::structure(
-    "Metric",
-    &[
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS),
-    ],
+rt::structure!(
+    Metric, METRIC, [namespace[0] = rt::m("Namespace", &rt::STRING).min(1.0),
+    metric_name[1] = rt::m("MetricName", &rt::STRING).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS)]
 );
 /// The details about a metric alarm.
 #[derive(Clone, Default, PartialEq)]
@@ -187,56 +166,38 @@ pub struct MetricAlarm {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    MetricAlarm, METRIC_ALARM, 0 => alarm_name, 1 => alarm_arn, 2 => alarm_description, 3
-    => alarm_configuration_updated_timestamp, 4 => actions_enabled, 5 => ok_actions, 6 =>
-    alarm_actions, 7 => insufficient_data_actions, 8 => state_value, 9 => state_reason,
-    10 => state_reason_data, 11 => state_updated_timestamp, 12 => metric_name, 13 =>
-    namespace, 14 => statistic, 15 => extended_statistic, 16 => dimensions, 17 => period,
-    18 => unit, 19 => evaluation_periods, 20 => datapoints_to_alarm, 21 => threshold, 22
-    => comparison_operator, 23 => treat_missing_data, 24 =>
-    evaluate_low_sample_count_percentile, 25 => metrics, 26 => threshold_metric_id, 27 =>
-    evaluation_state, 28 => state_transitioned_timestamp, 29 => evaluation_window, 30 =>
-    warm_up_configuration, 31 => evaluation_criteria, 32 => evaluation_interval, 33 =>
-    action_configuration
-);
-pub static METRIC_ALARM: rt::Schema = rt::Schema::structure(
-    "MetricAlarm",
-    &[
-        rt::m("AlarmName", &rt::STRING).min(1.0),
-        rt::m("AlarmArn", &rt::STRING).min(1.0),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("StateValue", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING).min(0.0),
-        rt::m("StateReasonData", &rt::STRING).min(0.0),
-        rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("ExtendedStatistic", &rt::STRING),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER).min(1.0),
-        rt::m("Unit", &rt::ENUM),
-        rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0),
-        rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0),
-        rt::m("Threshold", &rt::DOUBLE),
-        rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING).min(1.0),
-        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING).min(1.0),
-        rt::m("Metrics", &METRIC_DATA_QUERIES),
-        rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
-        rt::m("EvaluationState", &rt::ENUM),
-        rt::m("StateTransitionedTimestamp", &rt::TIMESTAMP),
-        rt::m("EvaluationWindow", &EVALUATION_WINDOW),
-        rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-        rt::m("EvaluationCriteria", &EVALUATION_CRITERIA),
-        rt::m("EvaluationInterval", &rt::INTEGER).min(10.0),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    MetricAlarm, METRIC_ALARM, [alarm_name[0] = rt::m("AlarmName", &rt::STRING).min(1.0),
+    alarm_arn[1] = rt::m("AlarmArn", &rt::STRING).min(1.0), alarm_description[2] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0),
+    alarm_configuration_updated_timestamp[3] =
+    rt::m("AlarmConfigurationUpdatedTimestamp", &rt::TIMESTAMP), actions_enabled[4] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[5] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[6] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[7] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    state_value[8] = rt::m("StateValue", &rt::ENUM), state_reason[9] =
+    rt::m("StateReason", &rt::STRING).min(0.0), state_reason_data[10] =
+    rt::m("StateReasonData", &rt::STRING).min(0.0), state_updated_timestamp[11] =
+    rt::m("StateUpdatedTimestamp", &rt::TIMESTAMP), metric_name[12] = rt::m("MetricName",
+    &rt::STRING).min(1.0), namespace[13] = rt::m("Namespace", &rt::STRING).min(1.0),
+    statistic[14] = rt::m("Statistic", &rt::ENUM), extended_statistic[15] =
+    rt::m("ExtendedStatistic", &rt::STRING), dimensions[16] = rt::m("Dimensions",
+    &DIMENSIONS), period[17] = rt::m("Period", &rt::INTEGER).min(1.0), unit[18] =
+    rt::m("Unit", &rt::ENUM), evaluation_periods[19] = rt::m("EvaluationPeriods",
+    &rt::INTEGER).min(1.0), datapoints_to_alarm[20] = rt::m("DatapointsToAlarm",
+    &rt::INTEGER).min(1.0), threshold[21] = rt::m("Threshold", &rt::DOUBLE),
+    comparison_operator[22] = rt::m("ComparisonOperator", &rt::ENUM),
+    treat_missing_data[23] = rt::m("TreatMissingData", &rt::STRING).min(1.0),
+    evaluate_low_sample_count_percentile[24] = rt::m("EvaluateLowSampleCountPercentile",
+    &rt::STRING).min(1.0), metrics[25] = rt::m("Metrics", &METRIC_DATA_QUERIES),
+    threshold_metric_id[26] = rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
+    evaluation_state[27] = rt::m("EvaluationState", &rt::ENUM),
+    state_transitioned_timestamp[28] = rt::m("StateTransitionedTimestamp",
+    &rt::TIMESTAMP), evaluation_window[29] = rt::m("EvaluationWindow",
+    &EVALUATION_WINDOW), warm_up_configuration[30] = rt::m("WarmUpConfiguration",
+    &WARM_UP_CONFIGURATION), evaluation_criteria[31] = rt::m("EvaluationCriteria",
+    &EVALUATION_CRITERIA), evaluation_interval[32] = rt::m("EvaluationInterval",
+    &rt::INTEGER).min(10.0), action_configuration[33] = rt::m("ActionConfiguration",
+    &ACTION_CONFIGURATION)]
 );
 pub static METRIC_ALARMS: rt::Schema = rt::Schema::list(
     "MetricAlarms",
@@ -248,10 +209,9 @@ pub struct MetricCharacteristics {
     /// Set this parameter to `true` if values for this metric consistently include spikes that should not be considered to be anomalies. With this set to `true`, CloudWatch will expect to see spikes that occurred consistently during the model training period, and won't flag future similar spikes as anomalies.
     pub periodic_spikes: Option<bool>,
 }
-rt::structure!(MetricCharacteristics, METRIC_CHARACTERISTICS, 0 => periodic_spikes);
-pub static METRIC_CHARACTERISTICS: rt::Schema = rt::Schema::structure(
-    "MetricCharacteristics",
-    &[rt::m("PeriodicSpikes", &rt::BOOLEAN)],
+rt::structure!(
+    MetricCharacteristics, METRIC_CHARACTERISTICS, [periodic_spikes[0] =
+    rt::m("PeriodicSpikes", &rt::BOOLEAN)]
 );
 pub static METRIC_DATA: rt::Schema = rt::Schema::list(
     "MetricData",
@@ -302,20 +262,12 @@ pub struct MetricDataQuery {
     pub account_id: Option<String>,
 }
 rt::structure!(
-    MetricDataQuery, METRIC_DATA_QUERY, 0 => id, 1 => metric_stat, 2 => expression, 3 =>
-    label, 4 => return_data, 5 => period, 6 => account_id
-);
-pub static METRIC_DATA_QUERY: rt::Schema = rt::Schema::structure(
-    "MetricDataQuery",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MetricStat", &METRIC_STAT),
-        rt::m("Expression", &rt::STRING).min(1.0),
-        rt::m("Label", &rt::STRING),
-        rt::m("ReturnData", &rt::BOOLEAN),
-        rt::m("Period", &rt::INTEGER).min(1.0),
-        rt::m("AccountId", &rt::STRING).min(1.0),
-    ],
+    MetricDataQuery, METRIC_DATA_QUERY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), metric_stat[1] = rt::m("MetricStat", &METRIC_STAT),
+    expression[2] = rt::m("Expression", &rt::STRING).min(1.0), label[3] = rt::m("Label",
+    &rt::STRING), return_data[4] = rt::m("ReturnData", &rt::BOOLEAN), period[5] =
+    rt::m("Period", &rt::INTEGER).min(1.0), account_id[6] = rt::m("AccountId",
+    &rt::STRING).min(1.0)]
 );
 pub static METRIC_DATA_QUERY_DEFINITION_SUMMARIES: rt::Schema = rt::Schema::list(
     "MetricDataQueryDefinitionSummaries",
@@ -338,17 +290,10 @@ pub struct MetricDataQueryDefinitionSummary {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    MetricDataQueryDefinitionSummary, METRIC_DATA_QUERY_DEFINITION_SUMMARY, 0 => id, 1 =>
-    path, 2 => type_, 3 => updated_at
-);
-pub static METRIC_DATA_QUERY_DEFINITION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "MetricDataQueryDefinitionSummary",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("UpdatedAt", &rt::TIMESTAMP),
-    ],
+    MetricDataQueryDefinitionSummary, METRIC_DATA_QUERY_DEFINITION_SUMMARY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), type_[2] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// A `GetMetricData` call returns an array of `MetricDataResult` structures. Each of these structures includes the data points for that metric, along with the timestamps of those data points and other identifying information.
 #[derive(Clone, Default, PartialEq)]
@@ -367,19 +312,11 @@ pub struct MetricDataResult {
     pub messages: Option<Vec<MessageData>>,
 }
 rt::structure!(
-    MetricDataResult, METRIC_DATA_RESULT, 0 => id, 1 => label, 2 => timestamps, 3 =>
-    values, 4 => status_code, 5 => messages
-);
-pub static METRIC_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "MetricDataResult",
-    &[
-        rt::m("Id", &rt::STRING).min(1.0),
-        rt::m("Label", &rt::STRING),
-        rt::m("Timestamps", &TIMESTAMPS),
-        rt::m("Values", &DATAPOINT_VALUES),
-        rt::m("StatusCode", &rt::ENUM),
-        rt::m("Messages", &METRIC_DATA_RESULT_MESSAGES),
-    ],
+    MetricDataResult, METRIC_DATA_RESULT, [id[0] = rt::m("Id", &rt::STRING).min(1.0),
+    label[1] = rt::m("Label", &rt::STRING), timestamps[2] = rt::m("Timestamps",
+    &TIMESTAMPS), values[3] = rt::m("Values", &DATAPOINT_VALUES), status_code[4] =
+    rt::m("StatusCode", &rt::ENUM), messages[5] = rt::m("Messages",
+    &METRIC_DATA_RESULT_MESSAGES)]
 );
 pub static METRIC_DATA_RESULT_MESSAGES: rt::Schema = rt::Schema::list(
     "MetricDataResultMessages",
@@ -422,23 +359,13 @@ pub struct MetricDatum {
     pub storage_resolution: Option<i32>,
 }
 rt::structure!(
-    MetricDatum, METRIC_DATUM, 0 => metric_name, 1 => dimensions, 2 => timestamp, 3 =>
-    value, 4 => statistic_values, 5 => values, 6 => counts, 7 => unit, 8 =>
-    storage_resolution
-);
-pub static METRIC_DATUM: rt::Schema = rt::Schema::structure(
-    "MetricDatum",
-    &[
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("Value", &rt::DOUBLE),
-        rt::m("StatisticValues", &STATISTIC_SET),
-        rt::m("Values", &VALUES),
-        rt::m("Counts", &COUNTS),
-        rt::m("Unit", &rt::ENUM),
-        rt::m("StorageResolution", &rt::INTEGER).min(1.0),
-    ],
+    MetricDatum, METRIC_DATUM, [metric_name[0] = rt::m("MetricName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), dimensions[1] = rt::m("Dimensions", &DIMENSIONS),
+    timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP), value[3] = rt::m("Value",
+    &rt::DOUBLE), statistic_values[4] = rt::m("StatisticValues", &STATISTIC_SET),
+    values[5] = rt::m("Values", &VALUES), counts[6] = rt::m("Counts", &COUNTS), unit[7] =
+    rt::m("Unit", &rt::ENUM), storage_resolution[8] = rt::m("StorageResolution",
+    &rt::INTEGER).min(1.0)]
 );
 /// Indicates the CloudWatch math expression that provides the time series the anomaly detector uses as input. The designated math expression must return a single time series.
 #[derive(Clone, Default, PartialEq)]
@@ -447,11 +374,8 @@ pub struct MetricMathAnomalyDetector {
     pub metric_data_queries: Option<Vec<MetricDataQuery>>,
 }
 rt::structure!(
-    MetricMathAnomalyDetector, METRIC_MATH_ANOMALY_DETECTOR, 0 => metric_data_queries
-);
-pub static METRIC_MATH_ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
-    "MetricMathAnomalyDetector",
-    &[rt::m("MetricDataQueries", &METRIC_DATA_QUERIES)],
+    MetricMathAnomalyDetector, METRIC_MATH_ANOMALY_DETECTOR, [metric_data_queries[0] =
+    rt::m("MetricDataQueries", &METRIC_DATA_QUERIES)]
 );
 pub static METRIC_NAME_LIST: rt::Schema = rt::Schema::list(
     "MetricNameList",
@@ -477,15 +401,10 @@ pub struct MetricStat {
     /// In a `Get` operation, if you omit `Unit` then all data that was collected with any unit is returned, along with the corresponding units that were specified when the data was reported to CloudWatch. If you specify a unit, the operation returns only data that was collected with that unit specified. If you specify a unit that does not match the data collected, the results of the operation are null. CloudWatch does not perform unit conversions.
     pub unit: Option<StandardUnit>,
 }
-rt::structure!(MetricStat, METRIC_STAT, 0 => metric, 1 => period, 2 => stat, 3 => unit);
-pub static METRIC_STAT: rt::Schema = rt::Schema::structure(
-    "MetricStat",
-    &[
-        rt::m("Metric", &METRIC).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Stat", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Unit", &rt::ENUM),
-    ],
+rt::structure!(
+    MetricStat, METRIC_STAT, [metric[0] = rt::m("Metric", &METRIC).flags(rt::REQUIRED),
+    period[1] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), stat[2] =
+    rt::m("Stat", &rt::STRING).flags(rt::REQUIRED), unit[3] = rt::m("Unit", &rt::ENUM)]
 );
 pub static METRIC_STREAM_ENTRIES: rt::Schema = rt::Schema::list(
     "MetricStreamEntries",
@@ -510,20 +429,12 @@ pub struct MetricStreamEntry {
     pub output_format: Option<MetricStreamOutputFormat>,
 }
 rt::structure!(
-    MetricStreamEntry, METRIC_STREAM_ENTRY, 0 => arn, 1 => creation_date, 2 =>
-    last_update_date, 3 => name, 4 => firehose_arn, 5 => state, 6 => output_format
-);
-pub static METRIC_STREAM_ENTRY: rt::Schema = rt::Schema::structure(
-    "MetricStreamEntry",
-    &[
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-        rt::m("LastUpdateDate", &rt::TIMESTAMP),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("FirehoseArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::STRING),
-        rt::m("OutputFormat", &rt::ENUM).min(1.0),
-    ],
+    MetricStreamEntry, METRIC_STREAM_ENTRY, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0),
+    creation_date[1] = rt::m("CreationDate", &rt::TIMESTAMP), last_update_date[2] =
+    rt::m("LastUpdateDate", &rt::TIMESTAMP), name[3] = rt::m("Name", &rt::STRING)
+    .min(1.0), firehose_arn[4] = rt::m("FirehoseArn", &rt::STRING).min(1.0), state[5] =
+    rt::m("State", &rt::STRING), output_format[6] = rt::m("OutputFormat", &rt::ENUM)
+    .min(1.0)]
 );
 /// This structure contains a metric namespace and optionally, a list of metric names, to either include in a metric stream or exclude from a metric stream.
 ///
@@ -542,14 +453,9 @@ pub struct MetricStreamFilter {
     pub metric_names: Option<Vec<String>>,
 }
 rt::structure!(
-    MetricStreamFilter, METRIC_STREAM_FILTER, 0 => namespace, 1 => metric_names
-);
-pub static METRIC_STREAM_FILTER: rt::Schema = rt::Schema::structure(
-    "MetricStreamFilter",
-    &[
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("MetricNames", &METRIC_STREAM_FILTER_METRIC_NAMES),
-    ],
+    MetricStreamFilter, METRIC_STREAM_FILTER, [namespace[0] = rt::m("Namespace",
+    &rt::STRING).min(1.0), metric_names[1] = rt::m("MetricNames",
+    &METRIC_STREAM_FILTER_METRIC_NAMES)]
 );
 pub static METRIC_STREAM_FILTER_METRIC_NAMES: rt::Schema = rt::Schema::list(
     "MetricStreamFilterMetricNames",
@@ -586,17 +492,11 @@ pub struct MetricStreamStatisticsConfiguration {
     pub additional_statistics: Vec<String>,
 }
 rt::structure!(
-    MetricStreamStatisticsConfiguration, METRIC_STREAM_STATISTICS_CONFIGURATION, 0 =>
-    include_metrics, 1 => additional_statistics
-);
-pub static METRIC_STREAM_STATISTICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MetricStreamStatisticsConfiguration",
-    &[
-        rt::m("IncludeMetrics", &METRIC_STREAM_STATISTICS_INCLUDE_METRICS)
-            .flags(rt::REQUIRED),
-        rt::m("AdditionalStatistics", &METRIC_STREAM_STATISTICS_ADDITIONAL_STATISTICS)
-            .flags(rt::REQUIRED),
-    ],
+    MetricStreamStatisticsConfiguration, METRIC_STREAM_STATISTICS_CONFIGURATION,
+    [include_metrics[0] = rt::m("IncludeMetrics",
+    &METRIC_STREAM_STATISTICS_INCLUDE_METRICS).flags(rt::REQUIRED),
+    additional_statistics[1] = rt::m("AdditionalStatistics",
+    &METRIC_STREAM_STATISTICS_ADDITIONAL_STATISTICS).flags(rt::REQUIRED)]
 );
 pub static METRIC_STREAM_STATISTICS_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "MetricStreamStatisticsConfigurations",
@@ -615,15 +515,9 @@ pub struct MetricStreamStatisticsMetric {
     pub metric_name: String,
 }
 rt::structure!(
-    MetricStreamStatisticsMetric, METRIC_STREAM_STATISTICS_METRIC, 0 => namespace, 1 =>
-    metric_name
-);
-pub static METRIC_STREAM_STATISTICS_METRIC: rt::Schema = rt::Schema::structure(
-    "MetricStreamStatisticsMetric",
-    &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    MetricStreamStatisticsMetric, METRIC_STREAM_STATISTICS_METRIC, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_name[1] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static METRICS: rt::Schema = rt::Schema::list(
     "Metrics",
@@ -635,13 +529,10 @@ pub struct MissingRequiredParameterException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MissingRequiredParameterException, MISSING_REQUIRED_PARAMETER_EXCEPTION, 0 => message
+    MissingRequiredParameterException, MISSING_REQUIRED_PARAMETER_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("MissingParameter"))
 );
-pub static MISSING_REQUIRED_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MissingRequiredParameterException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("MissingParameter"));
 pub static MUTE_TARGET_ALARM_NAME_LIST: rt::Schema = rt::Schema::list(
     "MuteTargetAlarmNameList",
     &[rt::m("member", &rt::STRING).min(1.0)],
@@ -656,8 +547,7 @@ pub struct MuteTargets {
     /// Each alarm name must be between 1 and 255 characters in length. The alarm names must match existing alarms in your Amazon Web Services account and region.
     pub alarm_names: Vec<String>,
 }
-rt::structure!(MuteTargets, MUTE_TARGETS, 0 => alarm_names);
-pub static MUTE_TARGETS: rt::Schema = rt::Schema::structure(
-    "MuteTargets",
-    &[rt::m("AlarmNames", &MUTE_TARGET_ALARM_NAME_LIST).flags(rt::REQUIRED)],
+rt::structure!(
+    MuteTargets, MUTE_TARGETS, [alarm_names[0] = rt::m("AlarmNames",
+    &MUTE_TARGET_ALARM_NAME_LIST).flags(rt::REQUIRED)]
 );

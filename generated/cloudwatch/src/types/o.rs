@@ -20,15 +20,9 @@ pub struct OTelEnrichmentMetricSelector {
     pub metric_names: Option<Vec<String>>,
 }
 rt::structure!(
-    OTelEnrichmentMetricSelector, O_TEL_ENRICHMENT_METRIC_SELECTOR, 0 => namespace, 1 =>
-    metric_names
-);
-pub static O_TEL_ENRICHMENT_METRIC_SELECTOR: rt::Schema = rt::Schema::structure(
-    "OTelEnrichmentMetricSelector",
-    &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MetricNames", &O_TEL_ENRICHMENT_METRIC_NAME_LIST).min(0.0),
-    ],
+    OTelEnrichmentMetricSelector, O_TEL_ENRICHMENT_METRIC_SELECTOR, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_names[1] =
+    rt::m("MetricNames", &O_TEL_ENRICHMENT_METRIC_NAME_LIST).min(0.0)]
 );
 pub static O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST: rt::Schema = rt::Schema::list(
     "OTelEnrichmentMetricSelectorList",

@@ -16,17 +16,10 @@ pub struct PartialFailure {
     pub failure_description: Option<String>,
 }
 rt::structure!(
-    PartialFailure, PARTIAL_FAILURE, 0 => failure_resource, 1 => exception_type, 2 =>
-    failure_code, 3 => failure_description
-);
-pub static PARTIAL_FAILURE: rt::Schema = rt::Schema::structure(
-    "PartialFailure",
-    &[
-        rt::m("FailureResource", &rt::STRING),
-        rt::m("ExceptionType", &rt::STRING),
-        rt::m("FailureCode", &rt::STRING),
-        rt::m("FailureDescription", &rt::STRING),
-    ],
+    PartialFailure, PARTIAL_FAILURE, [failure_resource[0] = rt::m("FailureResource",
+    &rt::STRING), exception_type[1] = rt::m("ExceptionType", &rt::STRING),
+    failure_code[2] = rt::m("FailureCode", &rt::STRING), failure_description[3] =
+    rt::m("FailureDescription", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAlarmMuteRuleInput {
@@ -46,20 +39,12 @@ pub struct PutAlarmMuteRuleInput {
     pub expire_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    PutAlarmMuteRuleInput, PUT_ALARM_MUTE_RULE_INPUT, 0 => name, 1 => description, 2 =>
-    rule, 3 => mute_targets, 4 => tags, 5 => start_date, 6 => expire_date
-);
-pub static PUT_ALARM_MUTE_RULE_INPUT: rt::Schema = rt::Schema::structure(
-    "PutAlarmMuteRuleInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Rule", &RULE).flags(rt::REQUIRED),
-        rt::m("MuteTargets", &MUTE_TARGETS),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("ExpireDate", &rt::TIMESTAMP),
-    ],
+    PutAlarmMuteRuleInput, PUT_ALARM_MUTE_RULE_INPUT, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING).min(0.0), rule[2] = rt::m("Rule", &RULE).flags(rt::REQUIRED),
+    mute_targets[3] = rt::m("MuteTargets", &MUTE_TARGETS), tags[4] = rt::m("Tags",
+    &TAG_LIST), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP), expire_date[6] =
+    rt::m("ExpireDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAnomalyDetectorInput {
@@ -107,23 +92,16 @@ pub struct PutAnomalyDetectorInput {
     pub metric_math_anomaly_detector: Option<MetricMathAnomalyDetector>,
 }
 rt::structure!(
-    PutAnomalyDetectorInput, PUT_ANOMALY_DETECTOR_INPUT, 0 => namespace, 1 =>
-    metric_name, 2 => dimensions, 3 => stat, 4 => configuration, 5 =>
-    metric_characteristics, 6 => single_metric_anomaly_detector, 7 =>
-    metric_math_anomaly_detector
-);
-pub static PUT_ANOMALY_DETECTOR_INPUT: rt::Schema = rt::Schema::structure(
-    "PutAnomalyDetectorInput",
-    &[
-        rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED),
-        rt::m("Stat", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Configuration", &ANOMALY_DETECTOR_CONFIGURATION),
-        rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
-        rt::m("SingleMetricAnomalyDetector", &SINGLE_METRIC_ANOMALY_DETECTOR),
-        rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR),
-    ],
+    PutAnomalyDetectorInput, PUT_ANOMALY_DETECTOR_INPUT, [namespace[0] =
+    rt::m("Namespace", &rt::STRING).flags(rt::DEPRECATED).min(1.0), metric_name[1] =
+    rt::m("MetricName", &rt::STRING).flags(rt::DEPRECATED).min(1.0), dimensions[2] =
+    rt::m("Dimensions", &DIMENSIONS).flags(rt::DEPRECATED), stat[3] = rt::m("Stat",
+    &rt::STRING).flags(rt::DEPRECATED), configuration[4] = rt::m("Configuration",
+    &ANOMALY_DETECTOR_CONFIGURATION), metric_characteristics[5] =
+    rt::m("MetricCharacteristics", &METRIC_CHARACTERISTICS),
+    single_metric_anomaly_detector[6] = rt::m("SingleMetricAnomalyDetector",
+    &SINGLE_METRIC_ANOMALY_DETECTOR), metric_math_anomaly_detector[7] =
+    rt::m("MetricMathAnomalyDetector", &METRIC_MATH_ANOMALY_DETECTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAnomalyDetectorOutput {
@@ -131,11 +109,8 @@ pub struct PutAnomalyDetectorOutput {
     pub anomaly_detector_id: Option<String>,
 }
 rt::structure!(
-    PutAnomalyDetectorOutput, PUT_ANOMALY_DETECTOR_OUTPUT, 0 => anomaly_detector_id
-);
-pub static PUT_ANOMALY_DETECTOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutAnomalyDetectorOutput",
-    &[rt::m("AnomalyDetectorId", &rt::STRING).min(1.0)],
+    PutAnomalyDetectorOutput, PUT_ANOMALY_DETECTOR_OUTPUT, [anomaly_detector_id[0] =
+    rt::m("AnomalyDetectorId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutCompositeAlarmInput {
@@ -239,28 +214,19 @@ pub struct PutCompositeAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutCompositeAlarmInput, PUT_COMPOSITE_ALARM_INPUT, 0 => actions_enabled, 1 =>
-    alarm_actions, 2 => alarm_description, 3 => alarm_name, 4 => alarm_rule, 5 =>
-    insufficient_data_actions, 6 => ok_actions, 7 => tags, 8 => actions_suppressor, 9 =>
-    actions_suppressor_wait_period, 10 => actions_suppressor_extension_period, 11 =>
-    action_configuration
-);
-pub static PUT_COMPOSITE_ALARM_INPUT: rt::Schema = rt::Schema::structure(
-    "PutCompositeAlarmInput",
-    &[
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("ActionsSuppressor", &rt::STRING).min(1.0),
-        rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
-        rt::m("ActionsSuppressorExtensionPeriod", &rt::INTEGER),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    PutCompositeAlarmInput, PUT_COMPOSITE_ALARM_INPUT, [actions_enabled[0] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), alarm_actions[1] = rt::m("AlarmActions",
+    &RESOURCE_LIST), alarm_description[2] = rt::m("AlarmDescription", &rt::STRING)
+    .min(0.0), alarm_name[3] = rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), alarm_rule[4] = rt::m("AlarmRule", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), insufficient_data_actions[5] = rt::m("InsufficientDataActions",
+    &RESOURCE_LIST), ok_actions[6] = rt::m("OKActions", &RESOURCE_LIST), tags[7] =
+    rt::m("Tags", &TAG_LIST), actions_suppressor[8] = rt::m("ActionsSuppressor",
+    &rt::STRING).min(1.0), actions_suppressor_wait_period[9] =
+    rt::m("ActionsSuppressorWaitPeriod", &rt::INTEGER),
+    actions_suppressor_extension_period[10] = rt::m("ActionsSuppressorExtensionPeriod",
+    &rt::INTEGER), action_configuration[11] = rt::m("ActionConfiguration",
+    &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDashboardInput {
@@ -278,16 +244,9 @@ pub struct PutDashboardInput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PutDashboardInput, PUT_DASHBOARD_INPUT, 0 => dashboard_name, 1 => dashboard_body, 2
-    => tags
-);
-pub static PUT_DASHBOARD_INPUT: rt::Schema = rt::Schema::structure(
-    "PutDashboardInput",
-    &[
-        rt::m("DashboardName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DashboardBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    PutDashboardInput, PUT_DASHBOARD_INPUT, [dashboard_name[0] = rt::m("DashboardName",
+    &rt::STRING).flags(rt::REQUIRED), dashboard_body[1] = rt::m("DashboardBody",
+    &rt::STRING).flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDashboardOutput {
@@ -299,11 +258,8 @@ pub struct PutDashboardOutput {
     pub dashboard_validation_messages: Option<Vec<DashboardValidationMessage>>,
 }
 rt::structure!(
-    PutDashboardOutput, PUT_DASHBOARD_OUTPUT, 0 => dashboard_validation_messages
-);
-pub static PUT_DASHBOARD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutDashboardOutput",
-    &[rt::m("DashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES)],
+    PutDashboardOutput, PUT_DASHBOARD_OUTPUT, [dashboard_validation_messages[0] =
+    rt::m("DashboardValidationMessages", &DASHBOARD_VALIDATION_MESSAGES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutInsightRuleInput {
@@ -329,26 +285,15 @@ pub struct PutInsightRuleInput {
     pub apply_on_transformed_logs: Option<bool>,
 }
 rt::structure!(
-    PutInsightRuleInput, PUT_INSIGHT_RULE_INPUT, 0 => rule_name, 1 => rule_state, 2 =>
-    rule_definition, 3 => tags, 4 => apply_on_transformed_logs
-);
-pub static PUT_INSIGHT_RULE_INPUT: rt::Schema = rt::Schema::structure(
-    "PutInsightRuleInput",
-    &[
-        rt::m("RuleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RuleState", &rt::STRING).min(1.0),
-        rt::m("RuleDefinition", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN),
-    ],
+    PutInsightRuleInput, PUT_INSIGHT_RULE_INPUT, [rule_name[0] = rt::m("RuleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), rule_state[1] = rt::m("RuleState",
+    &rt::STRING).min(1.0), rule_definition[2] = rt::m("RuleDefinition", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("Tags", &TAG_LIST),
+    apply_on_transformed_logs[4] = rt::m("ApplyOnTransformedLogs", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutInsightRuleOutput {}
-rt::structure!(PutInsightRuleOutput, PUT_INSIGHT_RULE_OUTPUT);
-pub static PUT_INSIGHT_RULE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutInsightRuleOutput",
-    &[],
-);
+rt::structure!(PutInsightRuleOutput, PUT_INSIGHT_RULE_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogAlarmInput {
     /// The name for the alarm. This name must be unique within the Amazon Web Services account and Region.
@@ -429,36 +374,24 @@ pub struct PutLogAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutLogAlarmInput, PUT_LOG_ALARM_INPUT, 0 => alarm_name, 1 => alarm_description, 2 =>
-    scheduled_query_configuration, 3 => action_log_line_count, 4 =>
-    action_log_line_role_arn, 5 => actions_enabled, 6 => ok_actions, 7 => alarm_actions,
-    8 => insufficient_data_actions, 9 => query_results_to_evaluate, 10 =>
-    query_results_to_alarm, 11 => threshold, 12 => comparison_operator, 13 =>
-    treat_missing_data, 14 => tags, 15 => warm_up_configuration, 16 =>
-    action_configuration
-);
-pub static PUT_LOG_ALARM_INPUT: rt::Schema = rt::Schema::structure(
-    "PutLogAlarmInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("ActionLogLineCount", &rt::INTEGER),
-        rt::m("ActionLogLineRoleArn", &rt::STRING),
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("QueryResultsToEvaluate", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("QueryResultsToAlarm", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TreatMissingData", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    PutLogAlarmInput, PUT_LOG_ALARM_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_description[1] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), scheduled_query_configuration[2] =
+    rt::m("ScheduledQueryConfiguration", &SCHEDULED_QUERY_CONFIGURATION)
+    .flags(rt::REQUIRED), action_log_line_count[3] = rt::m("ActionLogLineCount",
+    &rt::INTEGER), action_log_line_role_arn[4] = rt::m("ActionLogLineRoleArn",
+    &rt::STRING), actions_enabled[5] = rt::m("ActionsEnabled", &rt::BOOLEAN),
+    ok_actions[6] = rt::m("OKActions", &RESOURCE_LIST), alarm_actions[7] =
+    rt::m("AlarmActions", &RESOURCE_LIST), insufficient_data_actions[8] =
+    rt::m("InsufficientDataActions", &RESOURCE_LIST), query_results_to_evaluate[9] =
+    rt::m("QueryResultsToEvaluate", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+    query_results_to_alarm[10] = rt::m("QueryResultsToAlarm", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), threshold[11] = rt::m("Threshold", &rt::DOUBLE)
+    .flags(rt::REQUIRED), comparison_operator[12] = rt::m("ComparisonOperator",
+    &rt::ENUM).flags(rt::REQUIRED), treat_missing_data[13] = rt::m("TreatMissingData",
+    &rt::STRING).min(1.0), tags[14] = rt::m("Tags", &TAG_LIST), warm_up_configuration[15]
+    = rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION), action_configuration[16] =
+    rt::m("ActionConfiguration", &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutManagedInsightRulesInput {
@@ -466,11 +399,8 @@ pub struct PutManagedInsightRulesInput {
     pub managed_rules: Vec<ManagedRule>,
 }
 rt::structure!(
-    PutManagedInsightRulesInput, PUT_MANAGED_INSIGHT_RULES_INPUT, 0 => managed_rules
-);
-pub static PUT_MANAGED_INSIGHT_RULES_INPUT: rt::Schema = rt::Schema::structure(
-    "PutManagedInsightRulesInput",
-    &[rt::m("ManagedRules", &MANAGED_RULES).flags(rt::REQUIRED)],
+    PutManagedInsightRulesInput, PUT_MANAGED_INSIGHT_RULES_INPUT, [managed_rules[0] =
+    rt::m("ManagedRules", &MANAGED_RULES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutManagedInsightRulesOutput {
@@ -478,11 +408,8 @@ pub struct PutManagedInsightRulesOutput {
     pub failures: Option<Vec<PartialFailure>>,
 }
 rt::structure!(
-    PutManagedInsightRulesOutput, PUT_MANAGED_INSIGHT_RULES_OUTPUT, 0 => failures
-);
-pub static PUT_MANAGED_INSIGHT_RULES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutManagedInsightRulesOutput",
-    &[rt::m("Failures", &BATCH_FAILURES)],
+    PutManagedInsightRulesOutput, PUT_MANAGED_INSIGHT_RULES_OUTPUT, [failures[0] =
+    rt::m("Failures", &BATCH_FAILURES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricAlarmInput {
@@ -710,47 +637,30 @@ pub struct PutMetricAlarmInput {
     pub action_configuration: Option<ActionConfiguration>,
 }
 rt::structure!(
-    PutMetricAlarmInput, PUT_METRIC_ALARM_INPUT, 0 => alarm_name, 1 => alarm_description,
-    2 => actions_enabled, 3 => ok_actions, 4 => alarm_actions, 5 =>
-    insufficient_data_actions, 6 => metric_name, 7 => namespace, 8 => statistic, 9 =>
-    extended_statistic, 10 => dimensions, 11 => period, 12 => unit, 13 =>
-    evaluation_periods, 14 => datapoints_to_alarm, 15 => threshold, 16 =>
-    comparison_operator, 17 => treat_missing_data, 18 =>
-    evaluate_low_sample_count_percentile, 19 => metrics, 20 => tags, 21 =>
-    threshold_metric_id, 22 => evaluation_window, 23 => warm_up_configuration, 24 =>
-    evaluation_criteria, 25 => evaluation_interval, 26 => action_configuration
-);
-pub static PUT_METRIC_ALARM_INPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricAlarmInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AlarmDescription", &rt::STRING).min(0.0),
-        rt::m("ActionsEnabled", &rt::BOOLEAN),
-        rt::m("OKActions", &RESOURCE_LIST),
-        rt::m("AlarmActions", &RESOURCE_LIST),
-        rt::m("InsufficientDataActions", &RESOURCE_LIST),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("ExtendedStatistic", &rt::STRING),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Period", &rt::INTEGER).min(1.0),
-        rt::m("Unit", &rt::ENUM),
-        rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0),
-        rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0),
-        rt::m("Threshold", &rt::DOUBLE),
-        rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("TreatMissingData", &rt::STRING).min(1.0),
-        rt::m("EvaluateLowSampleCountPercentile", &rt::STRING).min(1.0),
-        rt::m("Metrics", &METRIC_DATA_QUERIES),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("ThresholdMetricId", &rt::STRING).min(1.0),
-        rt::m("EvaluationWindow", &EVALUATION_WINDOW),
-        rt::m("WarmUpConfiguration", &WARM_UP_CONFIGURATION),
-        rt::m("EvaluationCriteria", &EVALUATION_CRITERIA),
-        rt::m("EvaluationInterval", &rt::INTEGER).min(10.0),
-        rt::m("ActionConfiguration", &ACTION_CONFIGURATION),
-    ],
+    PutMetricAlarmInput, PUT_METRIC_ALARM_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), alarm_description[1] =
+    rt::m("AlarmDescription", &rt::STRING).min(0.0), actions_enabled[2] =
+    rt::m("ActionsEnabled", &rt::BOOLEAN), ok_actions[3] = rt::m("OKActions",
+    &RESOURCE_LIST), alarm_actions[4] = rt::m("AlarmActions", &RESOURCE_LIST),
+    insufficient_data_actions[5] = rt::m("InsufficientDataActions", &RESOURCE_LIST),
+    metric_name[6] = rt::m("MetricName", &rt::STRING).min(1.0), namespace[7] =
+    rt::m("Namespace", &rt::STRING).min(1.0), statistic[8] = rt::m("Statistic",
+    &rt::ENUM), extended_statistic[9] = rt::m("ExtendedStatistic", &rt::STRING),
+    dimensions[10] = rt::m("Dimensions", &DIMENSIONS), period[11] = rt::m("Period",
+    &rt::INTEGER).min(1.0), unit[12] = rt::m("Unit", &rt::ENUM), evaluation_periods[13] =
+    rt::m("EvaluationPeriods", &rt::INTEGER).min(1.0), datapoints_to_alarm[14] =
+    rt::m("DatapointsToAlarm", &rt::INTEGER).min(1.0), threshold[15] = rt::m("Threshold",
+    &rt::DOUBLE), comparison_operator[16] = rt::m("ComparisonOperator", &rt::ENUM),
+    treat_missing_data[17] = rt::m("TreatMissingData", &rt::STRING).min(1.0),
+    evaluate_low_sample_count_percentile[18] = rt::m("EvaluateLowSampleCountPercentile",
+    &rt::STRING).min(1.0), metrics[19] = rt::m("Metrics", &METRIC_DATA_QUERIES), tags[20]
+    = rt::m("Tags", &TAG_LIST), threshold_metric_id[21] = rt::m("ThresholdMetricId",
+    &rt::STRING).min(1.0), evaluation_window[22] = rt::m("EvaluationWindow",
+    &EVALUATION_WINDOW), warm_up_configuration[23] = rt::m("WarmUpConfiguration",
+    &WARM_UP_CONFIGURATION), evaluation_criteria[24] = rt::m("EvaluationCriteria",
+    &EVALUATION_CRITERIA), evaluation_interval[25] = rt::m("EvaluationInterval",
+    &rt::INTEGER).min(10.0), action_configuration[26] = rt::m("ActionConfiguration",
+    &ACTION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataInput {
@@ -783,17 +693,11 @@ pub struct PutMetricDataInput {
     pub strict_entity_validation: Option<bool>,
 }
 rt::structure!(
-    PutMetricDataInput, PUT_METRIC_DATA_INPUT, 0 => namespace, 1 => metric_data, 2 =>
-    entity_metric_data, 3 => strict_entity_validation
-);
-pub static PUT_METRIC_DATA_INPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricDataInput",
-    &[
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MetricData", &METRIC_DATA),
-        rt::m("EntityMetricData", &ENTITY_METRIC_DATA_LIST),
-        rt::m("StrictEntityValidation", &rt::BOOLEAN),
-    ],
+    PutMetricDataInput, PUT_METRIC_DATA_INPUT, [namespace[0] = rt::m("Namespace",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), metric_data[1] = rt::m("MetricData",
+    &METRIC_DATA), entity_metric_data[2] = rt::m("EntityMetricData",
+    &ENTITY_METRIC_DATA_LIST), strict_entity_validation[3] =
+    rt::m("StrictEntityValidation", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionInput {
@@ -818,18 +722,11 @@ pub struct PutMetricDataQueryDefinitionInput {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PutMetricDataQueryDefinitionInput, PUT_METRIC_DATA_QUERY_DEFINITION_INPUT, 0 => id, 1
-    => path, 2 => expression, 3 => type_, 4 => tags
-);
-pub static PUT_METRIC_DATA_QUERY_DEFINITION_INPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricDataQueryDefinitionInput",
-    &[
-        rt::m("Id", &rt::STRING).min(1.0),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    PutMetricDataQueryDefinitionInput, PUT_METRIC_DATA_QUERY_DEFINITION_INPUT, [id[0] =
+    rt::m("Id", &rt::STRING).min(1.0), path[1] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[2] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[3] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), tags[4] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricDataQueryDefinitionOutput {
@@ -849,20 +746,14 @@ pub struct PutMetricDataQueryDefinitionOutput {
     pub updated_at: rt::DateTime,
 }
 rt::structure!(
-    PutMetricDataQueryDefinitionOutput, PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT, 0 => id,
-    1 => arn, 2 => path, 3 => expression, 4 => type_, 5 => created_at, 6 => updated_at
-);
-pub static PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricDataQueryDefinitionOutput",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    PutMetricDataQueryDefinitionOutput, PUT_METRIC_DATA_QUERY_DEFINITION_OUTPUT, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[2] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), expression[3] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE).min(1.0), type_[4] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), updated_at[6] = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricStreamInput {
@@ -903,31 +794,23 @@ pub struct PutMetricStreamInput {
     pub include_linked_accounts_metrics: Option<bool>,
 }
 rt::structure!(
-    PutMetricStreamInput, PUT_METRIC_STREAM_INPUT, 0 => name, 1 => include_filters, 2 =>
-    exclude_filters, 3 => firehose_arn, 4 => role_arn, 5 => output_format, 6 => tags, 7
-    => statistics_configurations, 8 => include_linked_accounts_metrics
-);
-pub static PUT_METRIC_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricStreamInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("IncludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("ExcludeFilters", &METRIC_STREAM_FILTERS),
-        rt::m("FirehoseArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("StatisticsConfigurations", &METRIC_STREAM_STATISTICS_CONFIGURATIONS),
-        rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN),
-    ],
+    PutMetricStreamInput, PUT_METRIC_STREAM_INPUT, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), include_filters[1] = rt::m("IncludeFilters",
+    &METRIC_STREAM_FILTERS), exclude_filters[2] = rt::m("ExcludeFilters",
+    &METRIC_STREAM_FILTERS), firehose_arn[3] = rt::m("FirehoseArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_arn[4] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), output_format[5] = rt::m("OutputFormat", &rt::ENUM)
+    .flags(rt::REQUIRED).min(1.0), tags[6] = rt::m("Tags", &TAG_LIST),
+    statistics_configurations[7] = rt::m("StatisticsConfigurations",
+    &METRIC_STREAM_STATISTICS_CONFIGURATIONS), include_linked_accounts_metrics[8] =
+    rt::m("IncludeLinkedAccountsMetrics", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricStreamOutput {
     /// The ARN of the metric stream.
     pub arn: Option<String>,
 }
-rt::structure!(PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, 0 => arn);
-pub static PUT_METRIC_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutMetricStreamOutput",
-    &[rt::m("Arn", &rt::STRING).min(1.0)],
+rt::structure!(
+    PutMetricStreamOutput, PUT_METRIC_STREAM_OUTPUT, [arn[0] = rt::m("Arn", &rt::STRING)
+    .min(1.0)]
 );

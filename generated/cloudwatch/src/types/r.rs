@@ -11,13 +11,10 @@ pub struct Range {
     /// The end time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss`. For example, `2019-07-01T23:59:59`.
     pub end_time: rt::DateTime,
 }
-rt::structure!(Range, RANGE, 0 => start_time, 1 => end_time);
-pub static RANGE: rt::Schema = rt::Schema::structure(
-    "Range",
-    &[
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Range, RANGE, [start_time[0] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[1] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum RecentlyActive { Pt3H = "PT3H" }
@@ -27,12 +24,10 @@ rt::string_enum! {
 pub struct ResourceConflict {
     pub message: Option<String>,
 }
-rt::structure!(ResourceConflict, RESOURCE_CONFLICT, 0 => message);
-pub static RESOURCE_CONFLICT: rt::Schema = rt::Schema::structure(
-        "ResourceConflict",
-        &[rt::m("message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("ResourceConflict"));
+rt::structure!(
+    ResourceConflict, RESOURCE_CONFLICT, [message[0] = rt::m("message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(409u16, false).code("ResourceConflict"))
+);
 pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "ResourceList",
     &[rt::m("member", &rt::STRING).min(1.0)],
@@ -43,10 +38,9 @@ pub struct ResourceMetricSelection {
     /// The names of the metrics to collect for the resource. Amazon CloudWatch collects only the metrics that you list here.
     pub include_metrics: Vec<String>,
 }
-rt::structure!(ResourceMetricSelection, RESOURCE_METRIC_SELECTION, 0 => include_metrics);
-pub static RESOURCE_METRIC_SELECTION: rt::Schema = rt::Schema::structure(
-    "ResourceMetricSelection",
-    &[rt::m("IncludeMetrics", &METRIC_NAME_LIST).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    ResourceMetricSelection, RESOURCE_METRIC_SELECTION, [include_metrics[0] =
+    rt::m("IncludeMetrics", &METRIC_NAME_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESOURCE_METRIC_SELECTION_LIST: rt::Schema = rt::Schema::list(
     "ResourceMetricSelectionList",
@@ -67,29 +61,21 @@ pub struct ResourceMetricsConfiguration {
     pub metric_selections: Option<Vec<ResourceMetricSelection>>,
 }
 rt::structure!(
-    ResourceMetricsConfiguration, RESOURCE_METRICS_CONFIGURATION, 0 => resource_arn, 1 =>
-    created_at, 2 => updated_at, 3 => metric_selections
-);
-pub static RESOURCE_METRICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ResourceMetricsConfiguration",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
-    ],
+    ResourceMetricsConfiguration, RESOURCE_METRICS_CONFIGURATION, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), created_at[1] =
+    rt::m("CreatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), updated_at[2] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).flags(rt::REQUIRED), metric_selections[3] =
+    rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0)]
 );
 /// The named resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFound {
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFound, RESOURCE_NOT_FOUND, 0 => message);
-pub static RESOURCE_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "ResourceNotFound",
-        &[rt::m("message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
+rt::structure!(
+    ResourceNotFound, RESOURCE_NOT_FOUND, [message[0] = rt::m("message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"))
+);
 /// The named resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
@@ -97,14 +83,11 @@ pub struct ResourceNotFoundException {
     pub resource_id: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => resource_type, 1 =>
-    resource_id
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("ResourceNotFoundException"))
 );
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("ResourceType", &rt::STRING), rt::m("ResourceId", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFoundException"));
 /// Defines the schedule configuration for an alarm mute rule.
 ///
 /// The rule contains a schedule that specifies when and how long alarms should be muted. The schedule can be a recurring pattern using cron expressions or a one-time mute window using at expressions.
@@ -113,8 +96,6 @@ pub struct Rule {
     /// The schedule configuration that defines when the mute rule activates and how long it remains active.
     pub schedule: Schedule,
 }
-rt::structure!(Rule, RULE, 0 => schedule);
-pub static RULE: rt::Schema = rt::Schema::structure(
-    "Rule",
-    &[rt::m("Schedule", &SCHEDULE).flags(rt::REQUIRED)],
+rt::structure!(
+    Rule, RULE, [schedule[0] = rt::m("Schedule", &SCHEDULE).flags(rt::REQUIRED)]
 );

@@ -57,14 +57,10 @@ pub struct Schedule {
     /// - `UTC` - Coordinated Universal Time
     pub timezone: Option<String>,
 }
-rt::structure!(Schedule, SCHEDULE, 0 => expression, 1 => duration, 2 => timezone);
-pub static SCHEDULE: rt::Schema = rt::Schema::structure(
-    "Schedule",
-    &[
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Duration", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Timezone", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    Schedule, SCHEDULE, [expression[0] = rt::m("Expression", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), duration[1] = rt::m("Duration", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), timezone[2] = rt::m("Timezone", &rt::STRING).min(1.0)]
 );
 /// Contains the schedule expression and time-range offsets that define when a scheduled query runs and what time range each execution covers.
 #[derive(Clone, Default, PartialEq)]
@@ -77,16 +73,10 @@ pub struct ScheduleConfiguration {
     pub end_time_offset: Option<i64>,
 }
 rt::structure!(
-    ScheduleConfiguration, SCHEDULE_CONFIGURATION, 0 => schedule_expression, 1 =>
-    start_time_offset, 2 => end_time_offset
-);
-pub static SCHEDULE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ScheduleConfiguration",
-    &[
-        rt::m("ScheduleExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-        rt::m("EndTimeOffset", &rt::LONG).min(0.0),
-    ],
+    ScheduleConfiguration, SCHEDULE_CONFIGURATION, [schedule_expression[0] =
+    rt::m("ScheduleExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    start_time_offset[1] = rt::m("StartTimeOffset", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0), end_time_offset[2] = rt::m("EndTimeOffset", &rt::LONG).min(0.0)]
 );
 /// The configuration of the CloudWatch Logs scheduled query that backs a log alarm.
 #[derive(Clone, Default, PartialEq)]
@@ -107,21 +97,15 @@ pub struct ScheduledQueryConfiguration {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ScheduledQueryConfiguration, SCHEDULED_QUERY_CONFIGURATION, 0 => query_string, 1 =>
-    log_group_identifiers, 2 => query_arn, 3 => scheduled_query_role_arn, 4 =>
-    schedule_configuration, 5 => aggregation_expression, 6 => tags
-);
-pub static SCHEDULED_QUERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ScheduledQueryConfiguration",
-    &[
-        rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS).min(1.0),
-        rt::m("QueryARN", &rt::STRING).min(1.0),
-        rt::m("ScheduledQueryRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ScheduleConfiguration", &SCHEDULE_CONFIGURATION).flags(rt::REQUIRED),
-        rt::m("AggregationExpression", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    ScheduledQueryConfiguration, SCHEDULED_QUERY_CONFIGURATION, [query_string[0] =
+    rt::m("QueryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    log_group_identifiers[1] = rt::m("LogGroupIdentifiers", &LOG_GROUP_IDENTIFIERS)
+    .min(1.0), query_arn[2] = rt::m("QueryARN", &rt::STRING).min(1.0),
+    scheduled_query_role_arn[3] = rt::m("ScheduledQueryRoleARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), schedule_configuration[4] =
+    rt::m("ScheduleConfiguration", &SCHEDULE_CONFIGURATION).flags(rt::REQUIRED),
+    aggregation_expression[5] = rt::m("AggregationExpression", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[6] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetAlarmStateInput {
@@ -137,17 +121,11 @@ pub struct SetAlarmStateInput {
     pub state_reason_data: Option<String>,
 }
 rt::structure!(
-    SetAlarmStateInput, SET_ALARM_STATE_INPUT, 0 => alarm_name, 1 => state_value, 2 =>
-    state_reason, 3 => state_reason_data
-);
-pub static SET_ALARM_STATE_INPUT: rt::Schema = rt::Schema::structure(
-    "SetAlarmStateInput",
-    &[
-        rt::m("AlarmName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StateValue", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StateReason", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("StateReasonData", &rt::STRING).min(0.0),
-    ],
+    SetAlarmStateInput, SET_ALARM_STATE_INPUT, [alarm_name[0] = rt::m("AlarmName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), state_value[1] = rt::m("StateValue",
+    &rt::ENUM).flags(rt::REQUIRED), state_reason[2] = rt::m("StateReason", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), state_reason_data[3] = rt::m("StateReasonData",
+    &rt::STRING).min(0.0)]
 );
 /// Designates the CloudWatch metric and statistic that provides the time series the anomaly detector uses as input. If you have enabled unified cross-account observability, and this account is a monitoring account, the metric can be in the same account or a source account.
 #[derive(Clone, Default, PartialEq)]
@@ -164,26 +142,18 @@ pub struct SingleMetricAnomalyDetector {
     pub stat: Option<String>,
 }
 rt::structure!(
-    SingleMetricAnomalyDetector, SINGLE_METRIC_ANOMALY_DETECTOR, 0 => account_id, 1 =>
-    namespace, 2 => metric_name, 3 => dimensions, 4 => stat
-);
-pub static SINGLE_METRIC_ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
-    "SingleMetricAnomalyDetector",
-    &[
-        rt::m("AccountId", &rt::STRING).min(1.0),
-        rt::m("Namespace", &rt::STRING).min(1.0),
-        rt::m("MetricName", &rt::STRING).min(1.0),
-        rt::m("Dimensions", &DIMENSIONS),
-        rt::m("Stat", &rt::STRING),
-    ],
+    SingleMetricAnomalyDetector, SINGLE_METRIC_ANOMALY_DETECTOR, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).min(1.0), namespace[1] = rt::m("Namespace",
+    &rt::STRING).min(1.0), metric_name[2] = rt::m("MetricName", &rt::STRING).min(1.0),
+    dimensions[3] = rt::m("Dimensions", &DIMENSIONS), stat[4] = rt::m("Stat",
+    &rt::STRING)]
 );
 /// An evaluation window that advances each time the alarm is evaluated, forming a rolling time window. This is the default evaluation window. A sliding window has no additional configuration options.
 ///
 /// Choose a sliding window when you need the fastest detection and the calendar boundaries of the data don't matter, such as for continuous performance, latency, or resource-exhaustion monitoring.
 #[derive(Clone, Default, PartialEq)]
 pub struct SlidingWindow {}
-rt::structure!(SlidingWindow, SLIDING_WINDOW);
-pub static SLIDING_WINDOW: rt::Schema = rt::Schema::structure("SlidingWindow", &[]);
+rt::structure!(SlidingWindow, SLIDING_WINDOW, []);
 rt::string_enum! {
     pub enum StandardUnit { Seconds = "Seconds", Microseconds = "Microseconds",
     Milliseconds = "Milliseconds", Bytes = "Bytes", Kilobytes = "Kilobytes", Megabytes =
@@ -203,18 +173,13 @@ pub struct StartMetricStreamsInput {
     /// This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will start streaming.
     pub names: Vec<String>,
 }
-rt::structure!(StartMetricStreamsInput, START_METRIC_STREAMS_INPUT, 0 => names);
-pub static START_METRIC_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
-    "StartMetricStreamsInput",
-    &[rt::m("Names", &METRIC_STREAM_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    StartMetricStreamsInput, START_METRIC_STREAMS_INPUT, [names[0] = rt::m("Names",
+    &METRIC_STREAM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMetricStreamsOutput {}
-rt::structure!(StartMetricStreamsOutput, START_METRIC_STREAMS_OUTPUT);
-pub static START_METRIC_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StartMetricStreamsOutput",
-    &[],
-);
+rt::structure!(StartMetricStreamsOutput, START_METRIC_STREAMS_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct StartOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -229,15 +194,10 @@ pub struct StartOTelEnrichmentInput {
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
-    StartOTelEnrichmentInput, START_O_TEL_ENRICHMENT_INPUT, 0 => include_filters, 1 =>
-    exclude_filters
-);
-pub static START_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "StartOTelEnrichmentInput",
-    &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    ],
+    StartOTelEnrichmentInput, START_O_TEL_ENRICHMENT_INPUT, [include_filters[0] =
+    rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartOTelEnrichmentOutput {
@@ -251,17 +211,11 @@ pub struct StartOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartOTelEnrichmentOutput, START_O_TEL_ENRICHMENT_OUTPUT, 0 => include_filters, 1 =>
-    exclude_filters, 2 => created_at, 3 => updated_at
-);
-pub static START_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StartOTelEnrichmentOutput",
-    &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("UpdatedAt", &rt::TIMESTAMP),
-    ],
+    StartOTelEnrichmentOutput, START_O_TEL_ENRICHMENT_OUTPUT, [include_filters[0] =
+    rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[3] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum StateValue { Ok = "OK", Alarm = "ALARM", InsufficientData =
@@ -284,16 +238,10 @@ pub struct StatisticSet {
     pub maximum: f64,
 }
 rt::structure!(
-    StatisticSet, STATISTIC_SET, 0 => sample_count, 1 => sum, 2 => minimum, 3 => maximum
-);
-pub static STATISTIC_SET: rt::Schema = rt::Schema::structure(
-    "StatisticSet",
-    &[
-        rt::m("SampleCount", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("Sum", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("Minimum", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("Maximum", &rt::DOUBLE).flags(rt::REQUIRED),
-    ],
+    StatisticSet, STATISTIC_SET, [sample_count[0] = rt::m("SampleCount", &rt::DOUBLE)
+    .flags(rt::REQUIRED), sum[1] = rt::m("Sum", &rt::DOUBLE).flags(rt::REQUIRED),
+    minimum[2] = rt::m("Minimum", &rt::DOUBLE).flags(rt::REQUIRED), maximum[3] =
+    rt::m("Maximum", &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 pub static STATISTICS: rt::Schema = rt::Schema::list(
     "Statistics",
@@ -310,29 +258,16 @@ pub struct StopMetricStreamsInput {
     /// This is an "all or nothing" operation. If you do not have permission to access all of the metric streams that you list here, then none of the streams that you list in the operation will stop streaming.
     pub names: Vec<String>,
 }
-rt::structure!(StopMetricStreamsInput, STOP_METRIC_STREAMS_INPUT, 0 => names);
-pub static STOP_METRIC_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
-    "StopMetricStreamsInput",
-    &[rt::m("Names", &METRIC_STREAM_NAMES).flags(rt::REQUIRED)],
+rt::structure!(
+    StopMetricStreamsInput, STOP_METRIC_STREAMS_INPUT, [names[0] = rt::m("Names",
+    &METRIC_STREAM_NAMES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopMetricStreamsOutput {}
-rt::structure!(StopMetricStreamsOutput, STOP_METRIC_STREAMS_OUTPUT);
-pub static STOP_METRIC_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StopMetricStreamsOutput",
-    &[],
-);
+rt::structure!(StopMetricStreamsOutput, STOP_METRIC_STREAMS_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct StopOTelEnrichmentInput {}
-rt::structure!(StopOTelEnrichmentInput, STOP_O_TEL_ENRICHMENT_INPUT);
-pub static STOP_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "StopOTelEnrichmentInput",
-    &[],
-);
+rt::structure!(StopOTelEnrichmentInput, STOP_O_TEL_ENRICHMENT_INPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct StopOTelEnrichmentOutput {}
-rt::structure!(StopOTelEnrichmentOutput, STOP_O_TEL_ENRICHMENT_OUTPUT);
-pub static STOP_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StopOTelEnrichmentOutput",
-    &[],
-);
+rt::structure!(StopOTelEnrichmentOutput, STOP_O_TEL_ENRICHMENT_OUTPUT, []);

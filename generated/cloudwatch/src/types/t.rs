@@ -11,13 +11,9 @@ pub struct Tag {
     /// The value for the specified tag key.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -41,21 +37,14 @@ pub struct TagResourceInput {
     /// The list of key-value pairs to associate with the alarm.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tags);
-pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "TagResourceInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceOutput {}
-rt::structure!(TagResourceOutput, TAG_RESOURCE_OUTPUT);
-pub static TAG_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "TagResourceOutput",
-    &[],
-);
+rt::structure!(TagResourceOutput, TAG_RESOURCE_OUTPUT, []);
 pub static TIMESTAMPS: rt::Schema = rt::Schema::list(
     "Timestamps",
     &[rt::m("member", &rt::TIMESTAMP)],

@@ -21,22 +21,13 @@ pub struct UntagResourceInput {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "UntagResourceInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-    ],
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceOutput {}
-rt::structure!(UntagResourceOutput, UNTAG_RESOURCE_OUTPUT);
-pub static UNTAG_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UntagResourceOutput",
-    &[],
-);
+rt::structure!(UntagResourceOutput, UNTAG_RESOURCE_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOTelEnrichmentInput {
     /// The metric namespaces, and the metric names, to enrich. If this parameter is omitted, every namespace that Amazon CloudWatch supports for enrichment is in scope.
@@ -51,15 +42,10 @@ pub struct UpdateOTelEnrichmentInput {
     pub exclude_filters: Option<Vec<OTelEnrichmentMetricSelector>>,
 }
 rt::structure!(
-    UpdateOTelEnrichmentInput, UPDATE_O_TEL_ENRICHMENT_INPUT, 0 => include_filters, 1 =>
-    exclude_filters
-);
-pub static UPDATE_O_TEL_ENRICHMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateOTelEnrichmentInput",
-    &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-    ],
+    UpdateOTelEnrichmentInput, UPDATE_O_TEL_ENRICHMENT_INPUT, [include_filters[0] =
+    rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOTelEnrichmentOutput {
@@ -73,17 +59,11 @@ pub struct UpdateOTelEnrichmentOutput {
     pub updated_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateOTelEnrichmentOutput, UPDATE_O_TEL_ENRICHMENT_OUTPUT, 0 => include_filters, 1
-    => exclude_filters, 2 => created_at, 3 => updated_at
-);
-pub static UPDATE_O_TEL_ENRICHMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateOTelEnrichmentOutput",
-    &[
-        rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("UpdatedAt", &rt::TIMESTAMP),
-    ],
+    UpdateOTelEnrichmentOutput, UPDATE_O_TEL_ENRICHMENT_OUTPUT, [include_filters[0] =
+    rt::m("IncludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST).min(0.0),
+    exclude_filters[1] = rt::m("ExcludeFilters", &O_TEL_ENRICHMENT_METRIC_SELECTOR_LIST)
+    .min(0.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP), updated_at[3] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP)]
 );
 /// Specifies the resource ARN and optional replacement metric selections for an `UpdateResourceMetricsConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
@@ -97,14 +77,9 @@ pub struct UpdateResourceMetricsConfigurationInput {
 }
 rt::structure!(
     UpdateResourceMetricsConfigurationInput, UPDATE_RESOURCE_METRICS_CONFIGURATION_INPUT,
-    0 => resource_arn, 1 => metric_selections
-);
-pub static UPDATE_RESOURCE_METRICS_CONFIGURATION_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateResourceMetricsConfigurationInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST).min(1.0),
-    ],
+    [resource_arn[0] = rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    metric_selections[1] = rt::m("MetricSelections", &RESOURCE_METRIC_SELECTION_LIST)
+    .min(1.0)]
 );
 /// Returns the updated resource metrics configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -114,12 +89,7 @@ pub struct UpdateResourceMetricsConfigurationOutput {
 }
 rt::structure!(
     UpdateResourceMetricsConfigurationOutput,
-    UPDATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, 0 => resource_metrics_configuration
-);
-pub static UPDATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateResourceMetricsConfigurationOutput",
-    &[
-        rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
-            .flags(rt::REQUIRED),
-    ],
+    UPDATE_RESOURCE_METRICS_CONFIGURATION_OUTPUT, [resource_metrics_configuration[0] =
+    rt::m("ResourceMetricsConfiguration", &RESOURCE_METRICS_CONFIGURATION)
+    .flags(rt::REQUIRED)]
 );

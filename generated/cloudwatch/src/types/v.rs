@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct ValidationException {
     pub message: Option<String>,
 }
-rt::structure!(ValidationException, VALIDATION_EXCEPTION, 0 => message);
-pub static VALIDATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ValidationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ValidationError"));
+rt::structure!(
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("ValidationError"))
+);
 pub static VALUES: rt::Schema = rt::Schema::list(
     "Values",
     &[rt::m("member", &rt::DOUBLE)],

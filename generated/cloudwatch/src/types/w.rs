@@ -15,10 +15,9 @@ pub struct WallClockWindow {
     /// The time zone affects window alignment for all periods, including periods of one hour or shorter.
     pub timezone: Option<String>,
 }
-rt::structure!(WallClockWindow, WALL_CLOCK_WINDOW, 0 => timezone);
-pub static WALL_CLOCK_WINDOW: rt::Schema = rt::Schema::structure(
-    "WallClockWindow",
-    &[rt::m("Timezone", &rt::STRING).min(1.0)],
+rt::structure!(
+    WallClockWindow, WALL_CLOCK_WINDOW, [timezone[0] = rt::m("Timezone", &rt::STRING)
+    .min(1.0)]
 );
 /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
 ///
@@ -33,15 +32,8 @@ pub struct WarmUpConfiguration {
     pub only_start_evaluating_after_warm_up_period_ends: Option<bool>,
 }
 rt::structure!(
-    WarmUpConfiguration, WARM_UP_CONFIGURATION, 0 => warm_up_period_duration_in_minutes,
-    1 => only_start_evaluating_after_warm_up_period_ends
-);
-pub static WARM_UP_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "WarmUpConfiguration",
-    &[
-        rt::m("WarmUpPeriodDurationInMinutes", &rt::INTEGER)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("OnlyStartEvaluatingAfterWarmUpPeriodEnds", &rt::BOOLEAN),
-    ],
+    WarmUpConfiguration, WARM_UP_CONFIGURATION, [warm_up_period_duration_in_minutes[0] =
+    rt::m("WarmUpPeriodDurationInMinutes", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+    only_start_evaluating_after_warm_up_period_ends[1] =
+    rt::m("OnlyStartEvaluatingAfterWarmUpPeriodEnds", &rt::BOOLEAN)]
 );

@@ -30,13 +30,7 @@ impl super::Client {
 /// **Note:** The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.
 ///
 /// **Important:** A HTTP 200 response does not mean that all statements in the BatchExecuteStatement succeeded. Error details for individual statements can be found under the [Error](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchStatementResponse.html#DDB-Type-BatchStatementResponse-Error) field of the `BatchStatementResponse` for each statement.
-pub struct BatchExecuteStatement(
-    pub(crate) rt::Call<
-        t::BatchExecuteStatementInput,
-        t::BatchExecuteStatementOutput,
-        e::BatchExecuteStatementError,
-    >,
-);
+pub struct BatchExecuteStatement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchExecuteStatement, t::BatchExecuteStatementInput, t::BatchExecuteStatementOutput,
     e::BatchExecuteStatementError, op::BATCH_EXECUTE_STATEMENT
@@ -76,13 +70,7 @@ impl BatchExecuteStatement {
 /// If a requested item does not exist, it is not returned in the result. Requests for nonexistent items consume the minimum read capacity units according to the type of read. For more information, see [Working with Tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#CapacityUnitCalculations) in the *Amazon DynamoDB Developer Guide*.
 ///
 /// **Note:** `BatchGetItem` will result in a `ValidationException` if the same key is specified multiple times.
-pub struct BatchGetItem(
-    pub(crate) rt::Call<
-        t::BatchGetItemInput,
-        t::BatchGetItemOutput,
-        e::BatchGetItemError,
-    >,
-);
+pub struct BatchGetItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchGetItem, t::BatchGetItemInput, t::BatchGetItemOutput, e::BatchGetItemError,
     op::BATCH_GET_ITEM
@@ -126,13 +114,7 @@ impl BatchGetItem {
 /// - Any individual item in a batch exceeds 400 KB.
 /// - The total request size exceeds 16 MB.
 /// - Any individual items with keys exceeding the key length limits. For a partition key, the limit is 2048 bytes and for a sort key, the limit is 1024 bytes.
-pub struct BatchWriteItem(
-    pub(crate) rt::Call<
-        t::BatchWriteItemInput,
-        t::BatchWriteItemOutput,
-        e::BatchWriteItemError,
-    >,
-);
+pub struct BatchWriteItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchWriteItem, t::BatchWriteItemInput, t::BatchWriteItemOutput,
     e::BatchWriteItemError, op::BATCH_WRITE_ITEM

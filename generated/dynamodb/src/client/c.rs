@@ -31,13 +31,7 @@ impl super::Client {
 /// The `CancelBulkOperation` operation.
 ///
 /// Cancels an in-progress bulk operation asynchronously. Cancellation doesn't remove items that the operation has already written. Use `DescribeBulkOperation` to monitor the operation until it reaches a terminal status.
-pub struct CancelBulkOperation(
-    pub(crate) rt::Call<
-        t::CancelBulkOperationInput,
-        t::CancelBulkOperationOutput,
-        e::CancelBulkOperationError,
-    >,
-);
+pub struct CancelBulkOperation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelBulkOperation, t::CancelBulkOperationInput, t::CancelBulkOperationOutput,
     e::CancelBulkOperationError, op::CANCEL_BULK_OPERATION
@@ -65,13 +59,7 @@ impl CancelBulkOperation {
 /// - Local secondary indexes (LSIs)
 /// - Streams
 /// - Provisioned read and write capacity
-pub struct CreateBackup(
-    pub(crate) rt::Call<
-        t::CreateBackupInput,
-        t::CreateBackupOutput,
-        e::CreateBackupError,
-    >,
-);
+pub struct CreateBackup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBackup, t::CreateBackupInput, t::CreateBackupOutput, e::CreateBackupError,
     op::CREATE_BACKUP
@@ -108,13 +96,7 @@ impl CreateBackup {
 /// **Important:** Write capacity settings should be set consistently across your replica tables and secondary indexes. DynamoDB strongly recommends enabling auto scaling to manage the write capacity settings for all of your global tables replicas and indexes.
 ///
 /// If you prefer to manage write capacity settings manually, you should provision equal replicated write capacity units to your replica tables. You should also provision equal replicated write capacity units to matching secondary indexes across your global table.
-pub struct CreateGlobalTable(
-    pub(crate) rt::Call<
-        t::CreateGlobalTableInput,
-        t::CreateGlobalTableOutput,
-        e::CreateGlobalTableError,
-    >,
-);
+pub struct CreateGlobalTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateGlobalTable, t::CreateGlobalTableInput, t::CreateGlobalTableOutput,
     e::CreateGlobalTableError, op::CREATE_GLOBAL_TABLE
@@ -134,9 +116,7 @@ impl CreateGlobalTable {
 /// You can optionally define secondary indexes on the new table, as part of the `CreateTable` operation. If you want to create multiple tables with secondary indexes on them, you must create the tables sequentially. Only one table with secondary indexes can be in the `CREATING` state at any given time.
 ///
 /// You can use the `DescribeTable` action to check the table status.
-pub struct CreateTable(
-    pub(crate) rt::Call<t::CreateTableInput, t::CreateTableOutput, e::CreateTableError>,
-);
+pub struct CreateTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTable, t::CreateTableInput, t::CreateTableOutput, e::CreateTableError,
     op::CREATE_TABLE

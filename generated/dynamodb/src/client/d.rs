@@ -95,13 +95,7 @@ impl super::Client {
 /// Deletes an existing backup of a table.
 ///
 /// You can call `DeleteBackup` at a maximum rate of 10 times per second.
-pub struct DeleteBackup(
-    pub(crate) rt::Call<
-        t::DeleteBackupInput,
-        t::DeleteBackupOutput,
-        e::DeleteBackupError,
-    >,
-);
+pub struct DeleteBackup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBackup, t::DeleteBackupInput, t::DeleteBackupOutput, e::DeleteBackupError,
     op::DELETE_BACKUP
@@ -118,9 +112,7 @@ impl DeleteBackup {
 /// Unless you specify conditions, the `DeleteItem` is an idempotent operation; running it multiple times on the same item or attribute does *not* result in an error response.
 ///
 /// Conditional deletes are useful for deleting items only if specific conditions are met. If those conditions are met, DynamoDB performs the delete. Otherwise, the item is not deleted.
-pub struct DeleteItem(
-    pub(crate) rt::Call<t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError>,
-);
+pub struct DeleteItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteItem, t::DeleteItemInput, t::DeleteItemOutput, e::DeleteItemError,
     op::DELETE_ITEM
@@ -164,13 +156,7 @@ impl DeleteItem {
 /// **Important:** To make sure that you don't inadvertently lock yourself out of your own resources, the root principal in your Amazon Web Services account can perform `DeleteResourcePolicy` requests, even if your resource-based policy explicitly denies the root principal's access.
 ///
 /// **Note:** `DeleteResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after running the `DeleteResourcePolicy` request, DynamoDB might still return the deleted policy. This is because the policy for your resource might not have been deleted yet. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
-pub struct DeleteResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteResourcePolicyInput,
-        t::DeleteResourcePolicyOutput,
-        e::DeleteResourcePolicyError,
-    >,
-);
+pub struct DeleteResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourcePolicy, t::DeleteResourcePolicyInput, t::DeleteResourcePolicyOutput,
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
@@ -190,9 +176,7 @@ impl DeleteResourcePolicy {
 /// If you have DynamoDB Streams enabled on the table, then the corresponding stream on that table goes into the `DISABLED` state, and the stream is automatically deleted after 24 hours.
 ///
 /// Use the `DescribeTable` action to check the status of the table.
-pub struct DeleteTable(
-    pub(crate) rt::Call<t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError>,
-);
+pub struct DeleteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTable, t::DeleteTableInput, t::DeleteTableOutput, e::DeleteTableError,
     op::DELETE_TABLE
@@ -205,13 +189,7 @@ impl DeleteTable {
 /// Describes an existing backup of a table.
 ///
 /// You can call `DescribeBackup` at a maximum rate of 10 times per second.
-pub struct DescribeBackup(
-    pub(crate) rt::Call<
-        t::DescribeBackupInput,
-        t::DescribeBackupOutput,
-        e::DescribeBackupError,
-    >,
-);
+pub struct DescribeBackup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeBackup, t::DescribeBackupInput, t::DescribeBackupOutput,
     e::DescribeBackupError, op::DESCRIBE_BACKUP
@@ -222,13 +200,7 @@ impl DescribeBackup {
 /// The `DescribeBulkOperation` operation.
 ///
 /// Describes the specified bulk operation.
-pub struct DescribeBulkOperation(
-    pub(crate) rt::Call<
-        t::DescribeBulkOperationInput,
-        t::DescribeBulkOperationOutput,
-        e::DescribeBulkOperationError,
-    >,
-);
+pub struct DescribeBulkOperation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeBulkOperation, t::DescribeBulkOperationInput, t::DescribeBulkOperationOutput,
     e::DescribeBulkOperationError, op::DESCRIBE_BULK_OPERATION
@@ -258,13 +230,7 @@ impl DescribeBulkOperation {
 /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the recovery period to any value between 1 and 35 days.
 ///
 /// You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
-pub struct DescribeContinuousBackups(
-    pub(crate) rt::Call<
-        t::DescribeContinuousBackupsInput,
-        t::DescribeContinuousBackupsOutput,
-        e::DescribeContinuousBackupsError,
-    >,
-);
+pub struct DescribeContinuousBackups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeContinuousBackups, t::DescribeContinuousBackupsInput,
     t::DescribeContinuousBackupsOutput, e::DescribeContinuousBackupsError,
@@ -276,13 +242,7 @@ impl DescribeContinuousBackups {
 /// The `DescribeContributorInsights` operation.
 ///
 /// Returns information about contributor insights for a given table or global secondary index.
-pub struct DescribeContributorInsights(
-    pub(crate) rt::Call<
-        t::DescribeContributorInsightsInput,
-        t::DescribeContributorInsightsOutput,
-        e::DescribeContributorInsightsError,
-    >,
-);
+pub struct DescribeContributorInsights(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeContributorInsights, t::DescribeContributorInsightsInput,
     t::DescribeContributorInsightsOutput, e::DescribeContributorInsightsError,
@@ -306,13 +266,7 @@ impl DescribeContributorInsights {
 /// The `DescribeEndpoints` operation.
 ///
 /// Returns the regional endpoint information. For more information on policy permissions, please see [Internetwork traffic privacy](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints).
-pub struct DescribeEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeEndpointsRequest,
-        t::DescribeEndpointsResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeEndpoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeEndpoints, t::DescribeEndpointsRequest, t::DescribeEndpointsResponse,
     rt::NoErrors, op::DESCRIBE_ENDPOINTS
@@ -320,13 +274,7 @@ rt::operation_type!(
 /// The `DescribeExport` operation.
 ///
 /// Describes an existing table export.
-pub struct DescribeExport(
-    pub(crate) rt::Call<
-        t::DescribeExportInput,
-        t::DescribeExportOutput,
-        e::DescribeExportError,
-    >,
-);
+pub struct DescribeExport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeExport, t::DescribeExportInput, t::DescribeExportOutput,
     e::DescribeExportError, op::DESCRIBE_EXPORT
@@ -352,13 +300,7 @@ impl DescribeExport {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-pub struct DescribeGlobalTable(
-    pub(crate) rt::Call<
-        t::DescribeGlobalTableInput,
-        t::DescribeGlobalTableOutput,
-        e::DescribeGlobalTableError,
-    >,
-);
+pub struct DescribeGlobalTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeGlobalTable, t::DescribeGlobalTableInput, t::DescribeGlobalTableOutput,
     e::DescribeGlobalTableError, op::DESCRIBE_GLOBAL_TABLE
@@ -373,13 +315,7 @@ impl DescribeGlobalTable {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-pub struct DescribeGlobalTableSettings(
-    pub(crate) rt::Call<
-        t::DescribeGlobalTableSettingsInput,
-        t::DescribeGlobalTableSettingsOutput,
-        e::DescribeGlobalTableSettingsError,
-    >,
-);
+pub struct DescribeGlobalTableSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeGlobalTableSettings, t::DescribeGlobalTableSettingsInput,
     t::DescribeGlobalTableSettingsOutput, e::DescribeGlobalTableSettingsError,
@@ -391,13 +327,7 @@ impl DescribeGlobalTableSettings {
 /// The `DescribeImport` operation.
 ///
 /// Represents the properties of the import.
-pub struct DescribeImport(
-    pub(crate) rt::Call<
-        t::DescribeImportInput,
-        t::DescribeImportOutput,
-        e::DescribeImportError,
-    >,
-);
+pub struct DescribeImport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeImport, t::DescribeImportInput, t::DescribeImportOutput,
     e::DescribeImportError, op::DESCRIBE_IMPORT
@@ -419,13 +349,7 @@ impl DescribeImport {
 /// The `DescribeKinesisStreamingDestination` operation.
 ///
 /// Returns information about the status of Kinesis streaming.
-pub struct DescribeKinesisStreamingDestination(
-    pub(crate) rt::Call<
-        t::DescribeKinesisStreamingDestinationInput,
-        t::DescribeKinesisStreamingDestinationOutput,
-        e::DescribeKinesisStreamingDestinationError,
-    >,
-);
+pub struct DescribeKinesisStreamingDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeKinesisStreamingDestination, t::DescribeKinesisStreamingDestinationInput,
     t::DescribeKinesisStreamingDestinationOutput,
@@ -474,13 +398,7 @@ impl DescribeKinesisStreamingDestination {
 /// **Note:** `DescribeLimits` should only be called periodically. You can expect throttling errors if you call it more than once in a minute.
 ///
 /// The `DescribeLimits` Request element has no content.
-pub struct DescribeLimits(
-    pub(crate) rt::Call<
-        t::DescribeLimitsInput,
-        t::DescribeLimitsOutput,
-        e::DescribeLimitsError,
-    >,
-);
+pub struct DescribeLimits(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
     e::DescribeLimitsError, op::DESCRIBE_LIMITS
@@ -490,13 +408,7 @@ rt::operation_type!(
 /// Returns information about the table, including the current status of the table, when it was created, the primary key schema, and any indexes on the table.
 ///
 /// **Note:** If you issue a `DescribeTable` request immediately after a `CreateTable` request, DynamoDB might return a `ResourceNotFoundException`. This is because `DescribeTable` uses an eventually consistent query, and the metadata for your table might not be available at that moment. Wait for a few seconds, and then try the `DescribeTable` request again.
-pub struct DescribeTable(
-    pub(crate) rt::Call<
-        t::DescribeTableInput,
-        t::DescribeTableOutput,
-        e::DescribeTableError,
-    >,
-);
+pub struct DescribeTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTable, t::DescribeTableInput, t::DescribeTableOutput, e::DescribeTableError,
     op::DESCRIBE_TABLE
@@ -550,13 +462,7 @@ impl super::Client {
 /// The `DescribeTableReplicaAutoScaling` operation.
 ///
 /// Describes auto scaling settings across replicas of the global table at once.
-pub struct DescribeTableReplicaAutoScaling(
-    pub(crate) rt::Call<
-        t::DescribeTableReplicaAutoScalingInput,
-        t::DescribeTableReplicaAutoScalingOutput,
-        e::DescribeTableReplicaAutoScalingError,
-    >,
-);
+pub struct DescribeTableReplicaAutoScaling(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTableReplicaAutoScaling, t::DescribeTableReplicaAutoScalingInput,
     t::DescribeTableReplicaAutoScalingOutput, e::DescribeTableReplicaAutoScalingError,
@@ -568,13 +474,7 @@ impl DescribeTableReplicaAutoScaling {
 /// The `DescribeTimeToLive` operation.
 ///
 /// Gives a description of the Time to Live (TTL) status on the specified table.
-pub struct DescribeTimeToLive(
-    pub(crate) rt::Call<
-        t::DescribeTimeToLiveInput,
-        t::DescribeTimeToLiveOutput,
-        e::DescribeTimeToLiveError,
-    >,
-);
+pub struct DescribeTimeToLive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTimeToLive, t::DescribeTimeToLiveInput, t::DescribeTimeToLiveOutput,
     e::DescribeTimeToLiveError, op::DESCRIBE_TIME_TO_LIVE
@@ -585,13 +485,7 @@ impl DescribeTimeToLive {
 /// The `DisableKinesisStreamingDestination` operation.
 ///
 /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without deleting either of the resources.
-pub struct DisableKinesisStreamingDestination(
-    pub(crate) rt::Call<
-        t::KinesisStreamingDestinationInput,
-        t::KinesisStreamingDestinationOutput,
-        e::DisableKinesisStreamingDestinationError,
-    >,
-);
+pub struct DisableKinesisStreamingDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableKinesisStreamingDestination, t::KinesisStreamingDestinationInput,
     t::KinesisStreamingDestinationOutput, e::DisableKinesisStreamingDestinationError,

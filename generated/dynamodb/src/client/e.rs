@@ -33,13 +33,7 @@ impl super::Client {
 /// The `EnableKinesisStreamingDestination` operation.
 ///
 /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during the enable workflow. If this operation doesn't return results immediately, use DescribeKinesisStreamingDestination to check if streaming to the Kinesis data stream is ACTIVE.
-pub struct EnableKinesisStreamingDestination(
-    pub(crate) rt::Call<
-        t::KinesisStreamingDestinationInput,
-        t::KinesisStreamingDestinationOutput,
-        e::EnableKinesisStreamingDestinationError,
-    >,
-);
+pub struct EnableKinesisStreamingDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableKinesisStreamingDestination, t::KinesisStreamingDestinationInput,
     t::KinesisStreamingDestinationOutput, e::EnableKinesisStreamingDestinationError,
@@ -60,13 +54,7 @@ impl EnableKinesisStreamingDestination {
 /// For PartiQL reads (`SELECT` statement), if the total number of processed items exceeds the maximum dataset size limit of 1 MB, the read stops and results are returned to the user as a `LastEvaluatedKey` value to continue the read in a subsequent operation. If the filter criteria in `WHERE` clause does not match any data, the read will return an empty result set.
 ///
 /// A single `SELECT` statement response can return up to the maximum number of items (if using the Limit parameter) or a maximum of 1 MB of data (and then apply any filtering to the results using `WHERE` clause). If `LastEvaluatedKey` is present in the response, you need to paginate the result set. If `NextToken` is present, you need to paginate the result set and include `NextToken`.
-pub struct ExecuteStatement(
-    pub(crate) rt::Call<
-        t::ExecuteStatementInput,
-        t::ExecuteStatementOutput,
-        e::ExecuteStatementError,
-    >,
-);
+pub struct ExecuteStatement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExecuteStatement, t::ExecuteStatementInput, t::ExecuteStatementOutput,
     e::ExecuteStatementError, op::EXECUTE_STATEMENT
@@ -93,13 +81,7 @@ impl ExecuteStatement {
 /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB, using PartiQL.
 ///
 /// **Note:** The entire transaction must consist of either read statements or write statements, you cannot mix both in one transaction. The EXISTS function is an exception and can be used to check the condition of specific attributes of the item in a similar manner to `ConditionCheck` in the [TransactWriteItems](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-apis-txwriteitems) API.
-pub struct ExecuteTransaction(
-    pub(crate) rt::Call<
-        t::ExecuteTransactionInput,
-        t::ExecuteTransactionOutput,
-        e::ExecuteTransactionError,
-    >,
-);
+pub struct ExecuteTransaction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExecuteTransaction, t::ExecuteTransactionInput, t::ExecuteTransactionOutput,
     e::ExecuteTransactionError, op::EXECUTE_TRANSACTION
@@ -118,13 +100,7 @@ impl ExecuteTransaction {
 /// The `ExportTableToPointInTime` operation.
 ///
 /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you can export data from any time within the point in time recovery window.
-pub struct ExportTableToPointInTime(
-    pub(crate) rt::Call<
-        t::ExportTableToPointInTimeInput,
-        t::ExportTableToPointInTimeOutput,
-        e::ExportTableToPointInTimeError,
-    >,
-);
+pub struct ExportTableToPointInTime(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportTableToPointInTime, t::ExportTableToPointInTimeInput,
     t::ExportTableToPointInTimeOutput, e::ExportTableToPointInTimeError,

@@ -23,9 +23,7 @@ impl super::Client {
 /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If there is no matching item, `GetItem` does not return any data and there will be no `Item` element in the response.
 ///
 /// `GetItem` provides an eventually consistent read by default. If your application requires a strongly consistent read, set `ConsistentRead` to `true`. Although a strongly consistent read might take more time than an eventually consistent read, it always returns the last updated value.
-pub struct GetItem(
-    pub(crate) rt::Call<t::GetItemInput, t::GetItemOutput, e::GetItemError>,
-);
+pub struct GetItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetItem, t::GetItemInput, t::GetItemOutput, e::GetItemError, op::GET_ITEM
 );
@@ -56,13 +54,7 @@ impl GetItem {
 /// Because `GetResourcePolicy` uses an *eventually consistent* query, the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then retry the `GetResourcePolicy` request.
 ///
 /// After a `GetResourcePolicy` request returns a policy created using the `PutResourcePolicy` request, the policy will be applied in the authorization of requests to the resource. Because this process is eventually consistent, it will take some time to apply the policy to all requests to a resource. Policies that you attach while creating a table using the `CreateTable` request will always be applied to all requests for that table.
-pub struct GetResourcePolicy(
-    pub(crate) rt::Call<
-        t::GetResourcePolicyInput,
-        t::GetResourcePolicyOutput,
-        e::GetResourcePolicyError,
-    >,
-);
+pub struct GetResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetResourcePolicy, t::GetResourcePolicyInput, t::GetResourcePolicyOutput,
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY

@@ -16,9 +16,7 @@ impl super::Client {
 /// The `ImportTable` operation.
 ///
 /// Imports table data from an S3 bucket.
-pub struct ImportTable(
-    pub(crate) rt::Call<t::ImportTableInput, t::ImportTableOutput, e::ImportTableError>,
-);
+pub struct ImportTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportTable, t::ImportTableInput, t::ImportTableOutput, e::ImportTableError,
     op::IMPORT_TABLE

@@ -57,9 +57,7 @@ impl super::Client {
 /// You can call `ListBackups` a maximum of five times per second.
 ///
 /// If you want to retrieve the complete list of backups made with Amazon Web Services Backup, use the [Amazon Web Services Backup list API.](https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html)
-pub struct ListBackups(
-    pub(crate) rt::Call<t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError>,
-);
+pub struct ListBackups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBackups, t::ListBackupsInput, t::ListBackupsOutput, e::ListBackupsError,
     op::LIST_BACKUPS
@@ -88,13 +86,7 @@ impl ListBackups {
 /// The `ListBulkOperations` operation.
 ///
 /// Lists bulk operations that started within the past 90 days for the current Amazon Web Services account and Amazon Web Services Region, with the most recent operations first. Results are paginated. Use the `NextToken` parameter to retrieve additional results.
-pub struct ListBulkOperations(
-    pub(crate) rt::Call<
-        t::ListBulkOperationsInput,
-        t::ListBulkOperationsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListBulkOperations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBulkOperations, t::ListBulkOperationsInput, t::ListBulkOperationsOutput,
     rt::NoErrors, op::LIST_BULK_OPERATIONS
@@ -119,13 +111,7 @@ impl ListBulkOperations {
 /// The `ListContributorInsights` operation.
 ///
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
-pub struct ListContributorInsights(
-    pub(crate) rt::Call<
-        t::ListContributorInsightsInput,
-        t::ListContributorInsightsOutput,
-        e::ListContributorInsightsError,
-    >,
-);
+pub struct ListContributorInsights(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListContributorInsights, t::ListContributorInsightsInput,
     t::ListContributorInsightsOutput, e::ListContributorInsightsError,
@@ -139,9 +125,7 @@ impl ListContributorInsights {
 /// The `ListExports` operation.
 ///
 /// Lists completed exports within the past 90 days, in reverse alphanumeric order of `ExportArn`.
-pub struct ListExports(
-    pub(crate) rt::Call<t::ListExportsInput, t::ListExportsOutput, e::ListExportsError>,
-);
+pub struct ListExports(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListExports, t::ListExportsInput, t::ListExportsOutput, e::ListExportsError,
     op::LIST_EXPORTS
@@ -158,13 +142,7 @@ impl ListExports {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-pub struct ListGlobalTables(
-    pub(crate) rt::Call<
-        t::ListGlobalTablesInput,
-        t::ListGlobalTablesOutput,
-        e::ListGlobalTablesError,
-    >,
-);
+pub struct ListGlobalTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGlobalTables, t::ListGlobalTablesInput, t::ListGlobalTablesOutput,
     e::ListGlobalTablesError, op::LIST_GLOBAL_TABLES
@@ -179,9 +157,7 @@ impl ListGlobalTables {
 /// The `ListImports` operation.
 ///
 /// Lists completed imports within the past 90 days.
-pub struct ListImports(
-    pub(crate) rt::Call<t::ListImportsInput, t::ListImportsOutput, e::ListImportsError>,
-);
+pub struct ListImports(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListImports, t::ListImportsInput, t::ListImportsOutput, e::ListImportsError,
     op::LIST_IMPORTS
@@ -194,9 +170,7 @@ impl ListImports {
 /// The `ListTables` operation.
 ///
 /// Returns an array of table names associated with the current account and endpoint. The output from `ListTables` is paginated, with each page returning a maximum of 100 table names.
-pub struct ListTables(
-    pub(crate) rt::Call<t::ListTablesInput, t::ListTablesOutput, e::ListTablesError>,
-);
+pub struct ListTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTables, t::ListTablesInput, t::ListTablesOutput, e::ListTablesError,
     op::LIST_TABLES
@@ -223,13 +197,7 @@ impl ListTables {
 /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per second, per account.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct ListTagsOfResource(
-    pub(crate) rt::Call<
-        t::ListTagsOfResourceInput,
-        t::ListTagsOfResourceOutput,
-        e::ListTagsOfResourceError,
-    >,
-);
+pub struct ListTagsOfResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsOfResource, t::ListTagsOfResourceInput, t::ListTagsOfResourceOutput,
     e::ListTagsOfResourceError, op::LIST_TAGS_OF_RESOURCE

@@ -33,9 +33,7 @@ impl super::Client {
 /// **Note:** To determine whether `PutItem` overwrote an existing item, use `ReturnValues` set to `ALL_OLD`. If the response includes the `Attributes` element, an existing item was overwritten.
 ///
 /// For more information about `PutItem`, see [Working with Items](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithItems.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct PutItem(
-    pub(crate) rt::Call<t::PutItemInput, t::PutItemOutput, e::PutItemError>,
-);
+pub struct PutItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutItem, t::PutItemInput, t::PutItemOutput, e::PutItemError, op::PUT_ITEM
 );
@@ -75,13 +73,7 @@ impl PutItem {
 /// `PutResourcePolicy` is an idempotent operation; running it multiple times on the same resource using the same policy document will return the same revision ID. If you specify an `ExpectedRevisionId` that doesn't match the current policy's `RevisionId`, the `PolicyNotFoundException` will be returned.
 ///
 /// **Note:** `PutResourcePolicy` is an asynchronous operation. If you issue a `GetResourcePolicy` request immediately after a `PutResourcePolicy` request, DynamoDB might return your previous policy, if there was one, or return the `PolicyNotFoundException`. This is because `GetResourcePolicy` uses an eventually consistent query, and the metadata for your policy or table might not be available at that moment. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
-pub struct PutResourcePolicy(
-    pub(crate) rt::Call<
-        t::PutResourcePolicyInput,
-        t::PutResourcePolicyOutput,
-        e::PutResourcePolicyError,
-    >,
-);
+pub struct PutResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutResourcePolicy, t::PutResourcePolicyInput, t::PutResourcePolicyOutput,
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY

@@ -32,7 +32,7 @@ impl super::Client {
 /// **Note:** A `Query` operation can return an empty result set and a `LastEvaluatedKey` if all the items read for the page of results are filtered out.
 ///
 /// You can query a table, a local secondary index, or a global secondary index. For a query on a table or on a local secondary index, you can set the `ConsistentRead` parameter to `true` and obtain a strongly consistent result. Global secondary indexes support eventually consistent reads only, so do not specify `ConsistentRead` when querying a global secondary index.
-pub struct Query(pub(crate) rt::Call<t::QueryInput, t::QueryOutput, e::QueryError>);
+pub struct Query(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(Query, t::QueryInput, t::QueryOutput, e::QueryError, op::QUERY);
 impl Query {
     rt::setter!(into_req QueryInput table_name(String));

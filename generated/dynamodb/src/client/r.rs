@@ -32,13 +32,7 @@ impl super::Client {
 /// - Tags
 /// - Stream settings
 /// - Time to Live (TTL) settings
-pub struct RestoreTableFromBackup(
-    pub(crate) rt::Call<
-        t::RestoreTableFromBackupInput,
-        t::RestoreTableFromBackupOutput,
-        e::RestoreTableFromBackupError,
-    >,
-);
+pub struct RestoreTableFromBackup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreTableFromBackup, t::RestoreTableFromBackupInput,
     t::RestoreTableFromBackupOutput, e::RestoreTableFromBackupError,
@@ -99,13 +93,7 @@ impl RestoreTableFromBackup {
 /// - Stream settings
 /// - Time to Live (TTL) settings
 /// - Point in time recovery settings
-pub struct RestoreTableToPointInTime(
-    pub(crate) rt::Call<
-        t::RestoreTableToPointInTimeInput,
-        t::RestoreTableToPointInTimeOutput,
-        e::RestoreTableToPointInTimeError,
-    >,
-);
+pub struct RestoreTableToPointInTime(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreTableToPointInTime, t::RestoreTableToPointInTimeInput,
     t::RestoreTableToPointInTimeOutput, e::RestoreTableToPointInTimeError,

@@ -38,7 +38,7 @@ impl super::Client {
 /// By default, a `Scan` uses eventually consistent reads when accessing the items in a table. Therefore, the results from an eventually consistent `Scan` may not include the latest item changes at the time the scan iterates through each item in the table. If you require a strongly consistent read of each item as the scan iterates through the items in the table, you can set the `ConsistentRead` parameter to true. Strong consistency only relates to the consistency of the read at the item level.
 ///
 /// **Note:** DynamoDB does not provide snapshot isolation for a scan operation when the `ConsistentRead` parameter is set to true. Thus, a DynamoDB scan operation does not guarantee that all reads in a scan see a consistent snapshot of the table when the scan operation was requested.
-pub struct Scan(pub(crate) rt::Call<t::ScanInput, t::ScanOutput, e::ScanError>);
+pub struct Scan(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(Scan, t::ScanInput, t::ScanOutput, e::ScanError, op::SCAN);
 impl Scan {
     rt::setter!(into_req ScanInput table_name(String));
@@ -89,13 +89,7 @@ impl Scan {
 /// - `COSINE` - Returns the items with the *k smallest* scores. Scores range from 0 (identical) to 2 (opposite). Lower scores indicate higher similarity.
 /// - `EUCLIDEAN` - Returns the items with the *k smallest* scores. Scores represent the Euclidean distance between vectors. Lower scores indicate higher similarity.
 /// - `DOT_PRODUCT` - Returns the items with the *k highest* scores. Higher scores indicate higher similarity.
-pub struct SearchVectors(
-    pub(crate) rt::Call<
-        t::SearchVectorsInput,
-        t::SearchVectorsOutput,
-        e::SearchVectorsError,
-    >,
-);
+pub struct SearchVectors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SearchVectors, t::SearchVectorsInput, t::SearchVectorsOutput, e::SearchVectorsError,
     op::SEARCH_VECTORS
@@ -124,13 +118,7 @@ impl SearchVectors {
 /// The `StartBulkPutItems` operation.
 ///
 /// Starts an asynchronous bulk operation that reads items from Amazon S3 and writes them to an existing DynamoDB table, so you can efficiently load or migrate large datasets.
-pub struct StartBulkPutItems(
-    pub(crate) rt::Call<
-        t::StartBulkPutItemsInput,
-        t::StartBulkPutItemsOutput,
-        e::StartBulkPutItemsError,
-    >,
-);
+pub struct StartBulkPutItems(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartBulkPutItems, t::StartBulkPutItemsInput, t::StartBulkPutItemsOutput,
     e::StartBulkPutItemsError, op::START_BULK_PUT_ITEMS

@@ -31,9 +31,7 @@ impl super::Client {
 /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
@@ -51,13 +49,7 @@ impl TagResource {
 /// - There is insufficient provisioned capacity for the transaction to be completed.
 /// - There is a user error, such as an invalid data format.
 /// - The aggregate size of the items in the transaction exceeded 4 MB.
-pub struct TransactGetItems(
-    pub(crate) rt::Call<
-        t::TransactGetItemsInput,
-        t::TransactGetItemsOutput,
-        e::TransactGetItemsError,
-    >,
-);
+pub struct TransactGetItems(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TransactGetItems, t::TransactGetItemsInput, t::TransactGetItemsOutput,
     e::TransactGetItemsError, op::TRANSACT_GET_ITEMS
@@ -91,13 +83,7 @@ impl TransactGetItems {
 /// - An item size becomes too large (bigger than 400 KB), a local secondary index (LSI) becomes too large, or a similar validation error occurs because of changes made by the transaction.
 /// - The aggregate size of the items in the transaction exceeds 4 MB.
 /// - There is a user error, such as an invalid data format.
-pub struct TransactWriteItems(
-    pub(crate) rt::Call<
-        t::TransactWriteItemsInput,
-        t::TransactWriteItemsOutput,
-        e::TransactWriteItemsError,
-    >,
-);
+pub struct TransactWriteItems(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TransactWriteItems, t::TransactWriteItemsInput, t::TransactWriteItemsOutput,
     e::TransactWriteItemsError, op::TRANSACT_WRITE_ITEMS

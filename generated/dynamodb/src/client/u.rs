@@ -68,9 +68,7 @@ impl super::Client {
 /// - The application or removal of tags using `TagResource` and `UntagResource` APIs is eventually consistent. `ListTagsOfResource` API will only reflect the changes after a few seconds.
 ///
 /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceInput, rt::Unit, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -86,13 +84,7 @@ impl UntagResource {
 /// Once continuous backups and point in time recovery are enabled, you can restore to any point in time within `EarliestRestorableDateTime` and `LatestRestorableDateTime`.
 ///
 /// `LatestRestorableDateTime` is typically 5 minutes before the current time. You can restore your table to any point in time in the last 35 days. You can set the `RecoveryPeriodInDays` to any value between 1 and 35 days.
-pub struct UpdateContinuousBackups(
-    pub(crate) rt::Call<
-        t::UpdateContinuousBackupsInput,
-        t::UpdateContinuousBackupsOutput,
-        e::UpdateContinuousBackupsError,
-    >,
-);
+pub struct UpdateContinuousBackups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateContinuousBackups, t::UpdateContinuousBackupsInput,
     t::UpdateContinuousBackupsOutput, e::UpdateContinuousBackupsError,
@@ -108,13 +100,7 @@ impl UpdateContinuousBackups {
 /// The `UpdateContributorInsights` operation.
 ///
 /// Updates the status for contributor insights for a specific table or index. CloudWatch Contributor Insights for DynamoDB graphs display the partition key and (if applicable) sort key of frequently accessed items and frequently throttled items in plaintext. If you require the use of Amazon Web Services Key Management Service (KMS) to encrypt this table’s partition key and sort key data with an Amazon Web Services managed key or customer managed key, you should not enable CloudWatch Contributor Insights for DynamoDB for this table.
-pub struct UpdateContributorInsights(
-    pub(crate) rt::Call<
-        t::UpdateContributorInsightsInput,
-        t::UpdateContributorInsightsOutput,
-        e::UpdateContributorInsightsError,
-    >,
-);
+pub struct UpdateContributorInsights(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateContributorInsights, t::UpdateContributorInsightsInput,
     t::UpdateContributorInsightsOutput, e::UpdateContributorInsightsError,
@@ -149,13 +135,7 @@ impl UpdateContributorInsights {
 /// - The global secondary indexes must have the same name.
 /// - The global secondary indexes must have the same hash key and sort key (if present).
 /// - The global secondary indexes must have the same provisioned and maximum write capacity units.
-pub struct UpdateGlobalTable(
-    pub(crate) rt::Call<
-        t::UpdateGlobalTableInput,
-        t::UpdateGlobalTableOutput,
-        e::UpdateGlobalTableError,
-    >,
-);
+pub struct UpdateGlobalTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateGlobalTable, t::UpdateGlobalTableInput, t::UpdateGlobalTableOutput,
     e::UpdateGlobalTableError, op::UPDATE_GLOBAL_TABLE
@@ -174,13 +154,7 @@ impl UpdateGlobalTable {
 /// **Important:** This documentation is for version 2017.11.29 (Legacy) of global tables, which should be avoided for new global tables. Customers should use [Global Tables version 2019.11.21 (Current)](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html) when possible, because it provides greater flexibility, higher efficiency, and consumes less write capacity than 2017.11.29 (Legacy).
 ///
 /// To determine which version you're using, see [Determining the global table version you are using](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables.DetermineVersion.html). To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current), see [Upgrading global tables](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html).
-pub struct UpdateGlobalTableSettings(
-    pub(crate) rt::Call<
-        t::UpdateGlobalTableSettingsInput,
-        t::UpdateGlobalTableSettingsOutput,
-        e::UpdateGlobalTableSettingsError,
-    >,
-);
+pub struct UpdateGlobalTableSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateGlobalTableSettings, t::UpdateGlobalTableSettingsInput,
     t::UpdateGlobalTableSettingsOutput, e::UpdateGlobalTableSettingsError,
@@ -214,9 +188,7 @@ impl UpdateGlobalTableSettings {
 /// Edits an existing item's attributes, or adds a new item to the table if it does not already exist. You can put, delete, or add attribute values. You can also perform a conditional update on an existing item (insert a new attribute name-value pair if it doesn't exist, or replace an existing name-value pair if it has certain expected attribute values).
 ///
 /// You can also return the item's attribute values in the same `UpdateItem` operation using the `ReturnValues` parameter.
-pub struct UpdateItem(
-    pub(crate) rt::Call<t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError>,
-);
+pub struct UpdateItem(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateItem, t::UpdateItemInput, t::UpdateItemOutput, e::UpdateItemError,
     op::UPDATE_ITEM
@@ -259,13 +231,7 @@ impl UpdateItem {
 /// The `UpdateKinesisStreamingDestination` operation.
 ///
 /// The command to update the Kinesis stream destination.
-pub struct UpdateKinesisStreamingDestination(
-    pub(crate) rt::Call<
-        t::UpdateKinesisStreamingDestinationInput,
-        t::UpdateKinesisStreamingDestinationOutput,
-        e::UpdateKinesisStreamingDestinationError,
-    >,
-);
+pub struct UpdateKinesisStreamingDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateKinesisStreamingDestination, t::UpdateKinesisStreamingDestinationInput,
     t::UpdateKinesisStreamingDestinationOutput,
@@ -296,9 +262,7 @@ impl UpdateKinesisStreamingDestination {
 /// To use this operation to disassociate a local replica, you must have the `dynamodb:UpdateTable` and `dynamodb:DisassociateTableReplica` IAM permissions on the local replica. Send disassociation and disassociation protection requests to the replica's Region using credentials for the account that owns the replica. For prerequisites and the procedure, see [Disassociating a global table replica](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-disassociate.html) in the *Amazon DynamoDB Developer Guide*.
 ///
 /// To confirm successful disassociation, call `DescribeTable` in the replica's Region and verify that `TableStatus` is `ACTIVE` and `Replicas` is absent or empty. If `TableStatus` returns to `ACTIVE` but the response still includes a `Replicas` list, the disassociation did not complete. Check `ReplicaStatus` for a replication-permission or encryption-access problem, resolve it, and retry.
-pub struct UpdateTable(
-    pub(crate) rt::Call<t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError>,
-);
+pub struct UpdateTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTable, t::UpdateTableInput, t::UpdateTableOutput, e::UpdateTableError,
     op::UPDATE_TABLE
@@ -349,13 +313,7 @@ impl UpdateTable {
 /// The `UpdateTableReplicaAutoScaling` operation.
 ///
 /// Updates auto scaling settings on your global tables at once.
-pub struct UpdateTableReplicaAutoScaling(
-    pub(crate) rt::Call<
-        t::UpdateTableReplicaAutoScalingInput,
-        t::UpdateTableReplicaAutoScalingOutput,
-        e::UpdateTableReplicaAutoScalingError,
-    >,
-);
+pub struct UpdateTableReplicaAutoScaling(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTableReplicaAutoScaling, t::UpdateTableReplicaAutoScalingInput,
     t::UpdateTableReplicaAutoScalingOutput, e::UpdateTableReplicaAutoScalingError,
@@ -392,13 +350,7 @@ impl UpdateTableReplicaAutoScaling {
 /// As items are deleted, they are removed from any local secondary index and global secondary index immediately in the same eventually consistent way as a standard delete operation.
 ///
 /// For more information, see [Time To Live](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html) in the Amazon DynamoDB Developer Guide.
-pub struct UpdateTimeToLive(
-    pub(crate) rt::Call<
-        t::UpdateTimeToLiveInput,
-        t::UpdateTimeToLiveOutput,
-        e::UpdateTimeToLiveError,
-    >,
-);
+pub struct UpdateTimeToLive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTimeToLive, t::UpdateTimeToLiveInput, t::UpdateTimeToLiveOutput,
     e::UpdateTimeToLiveError, op::UPDATE_TIME_TO_LIVE

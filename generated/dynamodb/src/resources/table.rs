@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Table` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Table(rt::Resource<t::TableDescription>);
-impl ::core::fmt::Debug for Table {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Table(t::TableDescription), TABLE, load);
 static TABLE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Table",
     identifiers: &["Name"],
@@ -66,67 +62,10 @@ static TABLE_UPDATE_ITEM: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("TableName", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for Table {
-    type Data = t::TableDescription;
-    const SPEC: &'static rt::ResourceSpec = &TABLE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::TableDescription>) -> Self {
-        Table(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::TableDescription> {
-        &self.0
-    }
-}
 impl Table {
     /// A `Table` with these identifiers, as boto3's `Table(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         Table(rt::Resource::new(client.handle(), &TABLE, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::TableDescription>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::TableDescription>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::TableDescription>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

@@ -20,16 +20,9 @@ pub struct ArchivalSummary {
     pub archival_backup_arn: Option<String>,
 }
 rt::structure!(
-    ArchivalSummary, ARCHIVAL_SUMMARY, 0 => archival_date_time, 1 => archival_reason, 2
-    => archival_backup_arn
-);
-pub static ARCHIVAL_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ArchivalSummary",
-    &[
-        rt::m("ArchivalDateTime", &rt::TIMESTAMP),
-        rt::m("ArchivalReason", &rt::STRING),
-        rt::m("ArchivalBackupArn", &rt::STRING).min(37.0),
-    ],
+    ArchivalSummary, ARCHIVAL_SUMMARY, [archival_date_time[0] = rt::m("ArchivalDateTime",
+    &rt::TIMESTAMP), archival_reason[1] = rt::m("ArchivalReason", &rt::STRING),
+    archival_backup_arn[2] = rt::m("ArchivalBackupArn", &rt::STRING).min(37.0)]
 );
 rt::string_enum! {
     pub enum AttributeAction { Add = "ADD", Put = "PUT", Delete = "DELETE" }
@@ -47,14 +40,9 @@ pub struct AttributeDefinition {
     pub attribute_type: ScalarAttributeType,
 }
 rt::structure!(
-    AttributeDefinition, ATTRIBUTE_DEFINITION, 0 => attribute_name, 1 => attribute_type
-);
-pub static ATTRIBUTE_DEFINITION: rt::Schema = rt::Schema::structure(
-    "AttributeDefinition",
-    &[
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AttributeType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    AttributeDefinition, ATTRIBUTE_DEFINITION, [attribute_name[0] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0), attribute_type[1] =
+    rt::m("AttributeType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static ATTRIBUTE_DEFINITIONS: rt::Schema = rt::Schema::list(
     "AttributeDefinitions",
@@ -125,25 +113,13 @@ pub struct AttributeValue {
     pub bool: Option<bool>,
 }
 rt::structure!(
-    AttributeValue, ATTRIBUTE_VALUE, 0 => s, 1 => n, 2 => b, 3 => ss, 4 => ns, 5 => bs, 6
-    => m, 7 => l, 8 => null, 9 => bool
+    AttributeValue, ATTRIBUTE_VALUE, [s[0] = rt::m("S", &rt::STRING), n[1] = rt::m("N",
+    &rt::STRING), b[2] = rt::m("B", &rt::BLOB), ss[3] = rt::m("SS",
+    &STRING_SET_ATTRIBUTE_VALUE), ns[4] = rt::m("NS", &NUMBER_SET_ATTRIBUTE_VALUE), bs[5]
+    = rt::m("BS", &BINARY_SET_ATTRIBUTE_VALUE), m[6] = rt::m("M", &MAP_ATTRIBUTE_VALUE),
+    l[7] = rt::m("L", &LIST_ATTRIBUTE_VALUE), null[8] = rt::m("NULL", &rt::BOOLEAN),
+    bool[9] = rt::m("BOOL", &rt::BOOLEAN)].flags(rt::RECURSIVE)
 );
-pub static ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-        "AttributeValue",
-        &[
-            rt::m("S", &rt::STRING),
-            rt::m("N", &rt::STRING),
-            rt::m("B", &rt::BLOB),
-            rt::m("SS", &STRING_SET_ATTRIBUTE_VALUE),
-            rt::m("NS", &NUMBER_SET_ATTRIBUTE_VALUE),
-            rt::m("BS", &BINARY_SET_ATTRIBUTE_VALUE),
-            rt::m("M", &MAP_ATTRIBUTE_VALUE),
-            rt::m("L", &LIST_ATTRIBUTE_VALUE),
-            rt::m("NULL", &rt::BOOLEAN),
-            rt::m("BOOL", &rt::BOOLEAN),
-        ],
-    )
-    .flags(rt::RECURSIVE);
 pub static ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
     "AttributeValueList",
     &[rt::m("member", &ATTRIBUTE_VALUE)],
@@ -180,10 +156,9 @@ pub struct AttributeValueUpdate {
     /// - `ADD` - DynamoDB creates a new item with the supplied primary key and number (or set) for the attribute value. The only data types allowed are number, number set, string set or binary set.
     pub action: Option<AttributeAction>,
 }
-rt::structure!(AttributeValueUpdate, ATTRIBUTE_VALUE_UPDATE, 0 => value, 1 => action);
-pub static ATTRIBUTE_VALUE_UPDATE: rt::Schema = rt::Schema::structure(
-    "AttributeValueUpdate",
-    &[rt::m("Value", &ATTRIBUTE_VALUE), rt::m("Action", &rt::ENUM)],
+rt::structure!(
+    AttributeValueUpdate, ATTRIBUTE_VALUE_UPDATE, [value[0] = rt::m("Value",
+    &ATTRIBUTE_VALUE), action[1] = rt::m("Action", &rt::ENUM)]
 );
 /// Represents the properties of the scaling policy.
 #[derive(Clone, Default, PartialEq)]
@@ -196,18 +171,11 @@ pub struct AutoScalingPolicyDescription {
     >,
 }
 rt::structure!(
-    AutoScalingPolicyDescription, AUTO_SCALING_POLICY_DESCRIPTION, 0 => policy_name, 1 =>
-    target_tracking_scaling_policy_configuration
-);
-pub static AUTO_SCALING_POLICY_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "AutoScalingPolicyDescription",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m(
-            "TargetTrackingScalingPolicyConfiguration",
-            &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
-        ),
-    ],
+    AutoScalingPolicyDescription, AUTO_SCALING_POLICY_DESCRIPTION, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).min(1.0),
+    target_tracking_scaling_policy_configuration[1] =
+    rt::m("TargetTrackingScalingPolicyConfiguration",
+    &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION)]
 );
 pub static AUTO_SCALING_POLICY_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "AutoScalingPolicyDescriptionList",
@@ -222,19 +190,12 @@ pub struct AutoScalingPolicyUpdate {
     pub target_tracking_scaling_policy_configuration: AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
 }
 rt::structure!(
-    AutoScalingPolicyUpdate, AUTO_SCALING_POLICY_UPDATE, 0 => policy_name, 1 =>
-    target_tracking_scaling_policy_configuration
-);
-pub static AUTO_SCALING_POLICY_UPDATE: rt::Schema = rt::Schema::structure(
-    "AutoScalingPolicyUpdate",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m(
-                "TargetTrackingScalingPolicyConfiguration",
-                &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
-            )
-            .flags(rt::REQUIRED),
-    ],
+    AutoScalingPolicyUpdate, AUTO_SCALING_POLICY_UPDATE, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).min(1.0),
+    target_tracking_scaling_policy_configuration[1] =
+    rt::m("TargetTrackingScalingPolicyConfiguration",
+    &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE)
+    .flags(rt::REQUIRED)]
 );
 /// Represents the auto scaling settings for a global table or global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -251,19 +212,12 @@ pub struct AutoScalingSettingsDescription {
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 rt::structure!(
-    AutoScalingSettingsDescription, AUTO_SCALING_SETTINGS_DESCRIPTION, 0 =>
-    minimum_units, 1 => maximum_units, 2 => auto_scaling_disabled, 3 =>
-    auto_scaling_role_arn, 4 => scaling_policies
-);
-pub static AUTO_SCALING_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "AutoScalingSettingsDescription",
-    &[
-        rt::m("MinimumUnits", &rt::LONG).min(1.0),
-        rt::m("MaximumUnits", &rt::LONG).min(1.0),
-        rt::m("AutoScalingDisabled", &rt::BOOLEAN),
-        rt::m("AutoScalingRoleArn", &rt::STRING),
-        rt::m("ScalingPolicies", &AUTO_SCALING_POLICY_DESCRIPTION_LIST),
-    ],
+    AutoScalingSettingsDescription, AUTO_SCALING_SETTINGS_DESCRIPTION, [minimum_units[0]
+    = rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units[1] = rt::m("MaximumUnits",
+    &rt::LONG).min(1.0), auto_scaling_disabled[2] = rt::m("AutoScalingDisabled",
+    &rt::BOOLEAN), auto_scaling_role_arn[3] = rt::m("AutoScalingRoleArn", &rt::STRING),
+    scaling_policies[4] = rt::m("ScalingPolicies",
+    &AUTO_SCALING_POLICY_DESCRIPTION_LIST)]
 );
 /// Represents the auto scaling settings to be modified for a global table or global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -280,19 +234,12 @@ pub struct AutoScalingSettingsUpdate {
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
 rt::structure!(
-    AutoScalingSettingsUpdate, AUTO_SCALING_SETTINGS_UPDATE, 0 => minimum_units, 1 =>
-    maximum_units, 2 => auto_scaling_disabled, 3 => auto_scaling_role_arn, 4 =>
-    scaling_policy_update
-);
-pub static AUTO_SCALING_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
-    "AutoScalingSettingsUpdate",
-    &[
-        rt::m("MinimumUnits", &rt::LONG).min(1.0),
-        rt::m("MaximumUnits", &rt::LONG).min(1.0),
-        rt::m("AutoScalingDisabled", &rt::BOOLEAN),
-        rt::m("AutoScalingRoleArn", &rt::STRING).min(1.0),
-        rt::m("ScalingPolicyUpdate", &AUTO_SCALING_POLICY_UPDATE),
-    ],
+    AutoScalingSettingsUpdate, AUTO_SCALING_SETTINGS_UPDATE, [minimum_units[0] =
+    rt::m("MinimumUnits", &rt::LONG).min(1.0), maximum_units[1] = rt::m("MaximumUnits",
+    &rt::LONG).min(1.0), auto_scaling_disabled[2] = rt::m("AutoScalingDisabled",
+    &rt::BOOLEAN), auto_scaling_role_arn[3] = rt::m("AutoScalingRoleArn", &rt::STRING)
+    .min(1.0), scaling_policy_update[4] = rt::m("ScalingPolicyUpdate",
+    &AUTO_SCALING_POLICY_UPDATE)]
 );
 /// Represents the properties of a target tracking scaling policy.
 #[derive(Clone, Default, PartialEq)]
@@ -308,17 +255,11 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 }
 rt::structure!(
     AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
-    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION, 0 =>
-    disable_scale_in, 1 => scale_in_cooldown, 2 => scale_out_cooldown, 3 => target_value
-);
-pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "AutoScalingTargetTrackingScalingPolicyConfigurationDescription",
-    &[
-        rt::m("DisableScaleIn", &rt::BOOLEAN),
-        rt::m("ScaleInCooldown", &rt::INTEGER),
-        rt::m("ScaleOutCooldown", &rt::INTEGER),
-        rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED),
-    ],
+    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
+    [disable_scale_in[0] = rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown[1] =
+    rt::m("ScaleInCooldown", &rt::INTEGER), scale_out_cooldown[2] =
+    rt::m("ScaleOutCooldown", &rt::INTEGER), target_value[3] = rt::m("TargetValue",
+    &rt::DOUBLE).flags(rt::REQUIRED)]
 );
 /// Represents the settings of a target tracking scaling policy that will be modified.
 #[derive(Clone, Default, PartialEq)]
@@ -334,15 +275,9 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 }
 rt::structure!(
     AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
-    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE, 0 =>
-    disable_scale_in, 1 => scale_in_cooldown, 2 => scale_out_cooldown, 3 => target_value
-);
-pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: rt::Schema = rt::Schema::structure(
-    "AutoScalingTargetTrackingScalingPolicyConfigurationUpdate",
-    &[
-        rt::m("DisableScaleIn", &rt::BOOLEAN),
-        rt::m("ScaleInCooldown", &rt::INTEGER),
-        rt::m("ScaleOutCooldown", &rt::INTEGER),
-        rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED),
-    ],
+    AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
+    [disable_scale_in[0] = rt::m("DisableScaleIn", &rt::BOOLEAN), scale_in_cooldown[1] =
+    rt::m("ScaleInCooldown", &rt::INTEGER), scale_out_cooldown[2] =
+    rt::m("ScaleOutCooldown", &rt::INTEGER), target_value[3] = rt::m("TargetValue",
+    &rt::DOUBLE).flags(rt::REQUIRED)]
 );

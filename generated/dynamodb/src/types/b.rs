@@ -14,16 +14,10 @@ pub struct BackupDescription {
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 rt::structure!(
-    BackupDescription, BACKUP_DESCRIPTION, 0 => backup_details, 1 =>
-    source_table_details, 2 => source_table_feature_details
-);
-pub static BACKUP_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "BackupDescription",
-    &[
-        rt::m("BackupDetails", &BACKUP_DETAILS),
-        rt::m("SourceTableDetails", &SOURCE_TABLE_DETAILS),
-        rt::m("SourceTableFeatureDetails", &SOURCE_TABLE_FEATURE_DETAILS),
-    ],
+    BackupDescription, BACKUP_DESCRIPTION, [backup_details[0] = rt::m("BackupDetails",
+    &BACKUP_DETAILS), source_table_details[1] = rt::m("SourceTableDetails",
+    &SOURCE_TABLE_DETAILS), source_table_feature_details[2] =
+    rt::m("SourceTableFeatureDetails", &SOURCE_TABLE_FEATURE_DETAILS)]
 );
 /// Contains the details of the backup created for the table.
 #[derive(Clone, Default, PartialEq)]
@@ -48,44 +42,33 @@ pub struct BackupDetails {
     pub backup_expiry_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BackupDetails, BACKUP_DETAILS, 0 => backup_arn, 1 => backup_name, 2 =>
-    backup_size_bytes, 3 => backup_status, 4 => backup_type, 5 =>
-    backup_creation_date_time, 6 => backup_expiry_date_time
-);
-pub static BACKUP_DETAILS: rt::Schema = rt::Schema::structure(
-    "BackupDetails",
-    &[
-        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("BackupSizeBytes", &rt::LONG).min(0.0),
-        rt::m("BackupStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("BackupType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("BackupCreationDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
-    ],
+    BackupDetails, BACKUP_DETAILS, [backup_arn[0] = rt::m("BackupArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(37.0), backup_name[1] = rt::m("BackupName", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), backup_size_bytes[2] = rt::m("BackupSizeBytes",
+    &rt::LONG).min(0.0), backup_status[3] = rt::m("BackupStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), backup_type[4] = rt::m("BackupType", &rt::ENUM)
+    .flags(rt::REQUIRED), backup_creation_date_time[5] = rt::m("BackupCreationDateTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), backup_expiry_date_time[6] =
+    rt::m("BackupExpiryDateTime", &rt::TIMESTAMP)]
 );
 /// There is another ongoing conflicting backup control plane operation on the table. The backup is either being created, deleted or restored to a table.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupInUseException {
     pub message: Option<String>,
 }
-rt::structure!(BackupInUseException, BACKUP_IN_USE_EXCEPTION, 0 => message);
-pub static BACKUP_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "BackupInUseException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BackupInUseException, BACKUP_IN_USE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Backup not found for the given BackupARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct BackupNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(BackupNotFoundException, BACKUP_NOT_FOUND_EXCEPTION, 0 => message);
-pub static BACKUP_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "BackupNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BackupNotFoundException, BACKUP_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum BackupStatus { Creating = "CREATING", Deleted = "DELETED", Available =
     "AVAILABLE" }
@@ -123,24 +106,15 @@ pub struct BackupSummary {
     pub backup_size_bytes: Option<i64>,
 }
 rt::structure!(
-    BackupSummary, BACKUP_SUMMARY, 0 => table_name, 1 => table_id, 2 => table_arn, 3 =>
-    backup_arn, 4 => backup_name, 5 => backup_creation_date_time, 6 =>
-    backup_expiry_date_time, 7 => backup_status, 8 => backup_type, 9 => backup_size_bytes
-);
-pub static BACKUP_SUMMARY: rt::Schema = rt::Schema::structure(
-    "BackupSummary",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("TableId", &rt::STRING),
-        rt::m("TableArn", &rt::STRING).min(1.0),
-        rt::m("BackupArn", &rt::STRING).min(37.0),
-        rt::m("BackupName", &rt::STRING).min(3.0),
-        rt::m("BackupCreationDateTime", &rt::TIMESTAMP),
-        rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
-        rt::m("BackupStatus", &rt::ENUM),
-        rt::m("BackupType", &rt::ENUM),
-        rt::m("BackupSizeBytes", &rt::LONG).min(0.0),
-    ],
+    BackupSummary, BACKUP_SUMMARY, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .min(3.0), table_id[1] = rt::m("TableId", &rt::STRING), table_arn[2] =
+    rt::m("TableArn", &rt::STRING).min(1.0), backup_arn[3] = rt::m("BackupArn",
+    &rt::STRING).min(37.0), backup_name[4] = rt::m("BackupName", &rt::STRING).min(3.0),
+    backup_creation_date_time[5] = rt::m("BackupCreationDateTime", &rt::TIMESTAMP),
+    backup_expiry_date_time[6] = rt::m("BackupExpiryDateTime", &rt::TIMESTAMP),
+    backup_status[7] = rt::m("BackupStatus", &rt::ENUM), backup_type[8] =
+    rt::m("BackupType", &rt::ENUM), backup_size_bytes[9] = rt::m("BackupSizeBytes",
+    &rt::LONG).min(0.0)]
 );
 rt::string_enum! {
     pub enum BackupType { User = "USER", System = "SYSTEM", AwsBackup = "AWS_BACKUP" }
@@ -156,15 +130,9 @@ pub struct BatchExecuteStatementInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    BatchExecuteStatementInput, BATCH_EXECUTE_STATEMENT_INPUT, 0 => statements, 1 =>
-    return_consumed_capacity
-);
-pub static BATCH_EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "BatchExecuteStatementInput",
-    &[
-        rt::m("Statements", &PARTI_QL_BATCH_REQUEST).flags(rt::REQUIRED).min(1.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    ],
+    BatchExecuteStatementInput, BATCH_EXECUTE_STATEMENT_INPUT, [statements[0] =
+    rt::m("Statements", &PARTI_QL_BATCH_REQUEST).flags(rt::REQUIRED).min(1.0),
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchExecuteStatementOutput {
@@ -174,15 +142,9 @@ pub struct BatchExecuteStatementOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchExecuteStatementOutput, BATCH_EXECUTE_STATEMENT_OUTPUT, 0 => responses, 1 =>
-    consumed_capacity
-);
-pub static BATCH_EXECUTE_STATEMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "BatchExecuteStatementOutput",
-    &[
-        rt::m("Responses", &PARTI_QL_BATCH_RESPONSE),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-    ],
+    BatchExecuteStatementOutput, BATCH_EXECUTE_STATEMENT_OUTPUT, [responses[0] =
+    rt::m("Responses", &PARTI_QL_BATCH_RESPONSE), consumed_capacity[1] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 /// Represents the input of a `BatchGetItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -214,15 +176,9 @@ pub struct BatchGetItemInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    BatchGetItemInput, BATCH_GET_ITEM_INPUT, 0 => request_items, 1 =>
-    return_consumed_capacity
-);
-pub static BATCH_GET_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "BatchGetItemInput",
-    &[
-        rt::m("RequestItems", &BATCH_GET_REQUEST_MAP).flags(rt::REQUIRED),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    ],
+    BatchGetItemInput, BATCH_GET_ITEM_INPUT, [request_items[0] = rt::m("RequestItems",
+    &BATCH_GET_REQUEST_MAP).flags(rt::REQUIRED), return_consumed_capacity[1] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 /// Represents the output of a `BatchGetItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -248,16 +204,10 @@ pub struct BatchGetItemOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchGetItemOutput, BATCH_GET_ITEM_OUTPUT, 0 => responses, 1 => unprocessed_keys, 2
-    => consumed_capacity
-);
-pub static BATCH_GET_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "BatchGetItemOutput",
-    &[
-        rt::m("Responses", &BATCH_GET_RESPONSE_MAP),
-        rt::m("UnprocessedKeys", &BATCH_GET_REQUEST_MAP),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-    ],
+    BatchGetItemOutput, BATCH_GET_ITEM_OUTPUT, [responses[0] = rt::m("Responses",
+    &BATCH_GET_RESPONSE_MAP), unprocessed_keys[1] = rt::m("UnprocessedKeys",
+    &BATCH_GET_REQUEST_MAP), consumed_capacity[2] = rt::m("ConsumedCapacity",
+    &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static BATCH_GET_REQUEST_MAP: rt::Schema = rt::Schema::map(
     "BatchGetRequestMap",
@@ -278,15 +228,8 @@ pub struct BatchStatementError {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    BatchStatementError, BATCH_STATEMENT_ERROR, 0 => code, 1 => message, 2 => item
-);
-pub static BATCH_STATEMENT_ERROR: rt::Schema = rt::Schema::structure(
-    "BatchStatementError",
-    &[
-        rt::m("Code", &rt::ENUM),
-        rt::m("Message", &rt::STRING),
-        rt::m("Item", &ATTRIBUTE_MAP),
-    ],
+    BatchStatementError, BATCH_STATEMENT_ERROR, [code[0] = rt::m("Code", &rt::ENUM),
+    message[1] = rt::m("Message", &rt::STRING), item[2] = rt::m("Item", &ATTRIBUTE_MAP)]
 );
 rt::string_enum! {
     pub enum BatchStatementErrorCodeEnum { ConditionalCheckFailed =
@@ -315,17 +258,11 @@ pub struct BatchStatementRequest {
     >,
 }
 rt::structure!(
-    BatchStatementRequest, BATCH_STATEMENT_REQUEST, 0 => statement, 1 => parameters, 2 =>
-    consistent_read, 3 => return_values_on_condition_check_failure
-);
-pub static BATCH_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "BatchStatementRequest",
-    &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    BatchStatementRequest, BATCH_STATEMENT_REQUEST, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read[2] =
+    rt::m("ConsistentRead", &rt::BOOLEAN), return_values_on_condition_check_failure[3] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// A PartiQL batch statement response..
 #[derive(Clone, Default, PartialEq)]
@@ -338,16 +275,9 @@ pub struct BatchStatementResponse {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    BatchStatementResponse, BATCH_STATEMENT_RESPONSE, 0 => error, 1 => table_name, 2 =>
-    item
-);
-pub static BATCH_STATEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "BatchStatementResponse",
-    &[
-        rt::m("Error", &BATCH_STATEMENT_ERROR),
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("Item", &ATTRIBUTE_MAP),
-    ],
+    BatchStatementResponse, BATCH_STATEMENT_RESPONSE, [error[0] = rt::m("Error",
+    &BATCH_STATEMENT_ERROR), table_name[1] = rt::m("TableName", &rt::STRING).min(3.0),
+    item[2] = rt::m("Item", &ATTRIBUTE_MAP)]
 );
 /// Represents the input of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -364,16 +294,10 @@ pub struct BatchWriteItemInput {
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
 }
 rt::structure!(
-    BatchWriteItemInput, BATCH_WRITE_ITEM_INPUT, 0 => request_items, 1 =>
-    return_consumed_capacity, 2 => return_item_collection_metrics
-);
-pub static BATCH_WRITE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "BatchWriteItemInput",
-    &[
-        rt::m("RequestItems", &BATCH_WRITE_ITEM_REQUEST_MAP).flags(rt::REQUIRED),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-    ],
+    BatchWriteItemInput, BATCH_WRITE_ITEM_INPUT, [request_items[0] =
+    rt::m("RequestItems", &BATCH_WRITE_ITEM_REQUEST_MAP).flags(rt::REQUIRED),
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[2] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM)]
 );
 /// Represents the output of a `BatchWriteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -407,16 +331,10 @@ pub struct BatchWriteItemOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    BatchWriteItemOutput, BATCH_WRITE_ITEM_OUTPUT, 0 => unprocessed_items, 1 =>
-    item_collection_metrics, 2 => consumed_capacity
-);
-pub static BATCH_WRITE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "BatchWriteItemOutput",
-    &[
-        rt::m("UnprocessedItems", &BATCH_WRITE_ITEM_REQUEST_MAP),
-        rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-    ],
+    BatchWriteItemOutput, BATCH_WRITE_ITEM_OUTPUT, [unprocessed_items[0] =
+    rt::m("UnprocessedItems", &BATCH_WRITE_ITEM_REQUEST_MAP), item_collection_metrics[1]
+    = rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE),
+    consumed_capacity[2] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static BATCH_WRITE_ITEM_REQUEST_MAP: rt::Schema = rt::Schema::map(
     "BatchWriteItemRequestMap",
@@ -440,15 +358,9 @@ pub struct BillingModeSummary {
     pub last_update_to_pay_per_request_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BillingModeSummary, BILLING_MODE_SUMMARY, 0 => billing_mode, 1 =>
-    last_update_to_pay_per_request_date_time
-);
-pub static BILLING_MODE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "BillingModeSummary",
-    &[
-        rt::m("BillingMode", &rt::ENUM),
-        rt::m("LastUpdateToPayPerRequestDateTime", &rt::TIMESTAMP),
-    ],
+    BillingModeSummary, BILLING_MODE_SUMMARY, [billing_mode[0] = rt::m("BillingMode",
+    &rt::ENUM), last_update_to_pay_per_request_date_time[1] =
+    rt::m("LastUpdateToPayPerRequestDateTime", &rt::TIMESTAMP)]
 );
 pub static BINARY_SET_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
     "BinarySetAttributeValue",
@@ -460,10 +372,9 @@ pub struct BulkOperationBytes {
     /// The number of bulk put bytes.
     pub bulk_put_bytes: Option<i64>,
 }
-rt::structure!(BulkOperationBytes, BULK_OPERATION_BYTES, 0 => bulk_put_bytes);
-pub static BULK_OPERATION_BYTES: rt::Schema = rt::Schema::structure(
-    "BulkOperationBytes",
-    &[rt::m("BulkPutBytes", &rt::LONG).min(0.0)],
+rt::structure!(
+    BulkOperationBytes, BULK_OPERATION_BYTES, [bulk_put_bytes[0] = rt::m("BulkPutBytes",
+    &rt::LONG).min(0.0)]
 );
 /// Contains detailed information about a bulk operation.
 #[derive(Clone, Default, PartialEq)]
@@ -511,34 +422,22 @@ pub struct BulkOperationDescription {
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rt::structure!(
-    BulkOperationDescription, BULK_OPERATION_DESCRIPTION, 0 => bulk_operation_arn, 1 =>
-    bulk_operation_status, 2 => table_details, 3 => client_token, 4 =>
-    input_s3_configuration, 5 => output_s3_configuration, 6 => start_time, 7 => end_time,
-    8 => processed_item_count, 9 => processed_input_bytes, 10 => total_input_bytes, 11 =>
-    bulk_operation_usage, 12 => failed_item_count, 13 => failure_code, 14 =>
-    failure_message, 15 => max_write_request_units, 16 => performance_tier
-);
-pub static BULK_OPERATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "BulkOperationDescription",
-    &[
-        rt::m("BulkOperationArn", &rt::STRING).min(37.0),
-        rt::m("BulkOperationStatus", &rt::ENUM),
-        rt::m("TableDetails", &BULK_OPERATION_TABLE_DETAILS),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION),
-        rt::m("OutputS3Configuration", &OUTPUT_S3_CONFIGURATION),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
-        rt::m("ProcessedInputBytes", &rt::LONG).min(0.0),
-        rt::m("TotalInputBytes", &rt::LONG).min(0.0),
-        rt::m("BulkOperationUsage", &BULK_OPERATION_USAGE_MULTIPLE),
-        rt::m("FailedItemCount", &rt::LONG).min(0.0),
-        rt::m("FailureCode", &rt::STRING),
-        rt::m("FailureMessage", &rt::STRING),
-        rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
-        rt::m("PerformanceTier", &rt::ENUM),
-    ],
+    BulkOperationDescription, BULK_OPERATION_DESCRIPTION, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).min(37.0), bulk_operation_status[1] =
+    rt::m("BulkOperationStatus", &rt::ENUM), table_details[2] = rt::m("TableDetails",
+    &BULK_OPERATION_TABLE_DETAILS), client_token[3] = rt::m("ClientToken", &rt::STRING),
+    input_s3_configuration[4] = rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION),
+    output_s3_configuration[5] = rt::m("OutputS3Configuration",
+    &OUTPUT_S3_CONFIGURATION), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP),
+    end_time[7] = rt::m("EndTime", &rt::TIMESTAMP), processed_item_count[8] =
+    rt::m("ProcessedItemCount", &rt::LONG).min(0.0), processed_input_bytes[9] =
+    rt::m("ProcessedInputBytes", &rt::LONG).min(0.0), total_input_bytes[10] =
+    rt::m("TotalInputBytes", &rt::LONG).min(0.0), bulk_operation_usage[11] =
+    rt::m("BulkOperationUsage", &BULK_OPERATION_USAGE_MULTIPLE), failed_item_count[12] =
+    rt::m("FailedItemCount", &rt::LONG).min(0.0), failure_code[13] = rt::m("FailureCode",
+    &rt::STRING), failure_message[14] = rt::m("FailureMessage", &rt::STRING),
+    max_write_request_units[15] = rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
+    performance_tier[16] = rt::m("PerformanceTier", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum BulkOperationInputFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
@@ -565,17 +464,11 @@ pub struct BulkOperationSummary {
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    BulkOperationSummary, BULK_OPERATION_SUMMARY, 0 => bulk_operation_arn, 1 =>
-    bulk_operation_status, 2 => start_time, 3 => end_time
-);
-pub static BULK_OPERATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "BulkOperationSummary",
-    &[
-        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP),
-    ],
+    BulkOperationSummary, BULK_OPERATION_SUMMARY, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
+    bulk_operation_status[1] = rt::m("BulkOperationStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), start_time[2] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)]
 );
 /// Contains identifying information for a table associated with a bulk operation.
 #[derive(Clone, Default, PartialEq)]
@@ -586,11 +479,9 @@ pub struct BulkOperationTableDetail {
     pub table_id: Option<String>,
 }
 rt::structure!(
-    BulkOperationTableDetail, BULK_OPERATION_TABLE_DETAIL, 0 => table_name, 1 => table_id
-);
-pub static BULK_OPERATION_TABLE_DETAIL: rt::Schema = rt::Schema::structure(
-    "BulkOperationTableDetail",
-    &[rt::m("TableName", &rt::STRING).min(1.0), rt::m("TableId", &rt::STRING)],
+    BulkOperationTableDetail, BULK_OPERATION_TABLE_DETAIL, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(1.0), table_id[1] = rt::m("TableId",
+    &rt::STRING)]
 );
 pub static BULK_OPERATION_TABLE_DETAILS: rt::Schema = rt::Schema::list(
     "BulkOperationTableDetails",
@@ -613,20 +504,13 @@ pub struct BulkOperationUsage {
     pub vector_indexes: Option<rt::Map<String, BulkOperationVectorBytes>>,
 }
 rt::structure!(
-    BulkOperationUsage, BULK_OPERATION_USAGE, 0 => table_name, 1 => bulk_put_bytes, 2 =>
-    table, 3 => local_secondary_indexes, 4 => global_secondary_indexes, 5 =>
-    vector_indexes
-);
-pub static BULK_OPERATION_USAGE: rt::Schema = rt::Schema::structure(
-    "BulkOperationUsage",
-    &[
-        rt::m("TableName", &rt::STRING).min(1.0),
-        rt::m("BulkPutBytes", &rt::LONG).min(0.0),
-        rt::m("Table", &BULK_OPERATION_BYTES),
-        rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
-        rt::m("GlobalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
-        rt::m("VectorIndexes", &VECTOR_INDEXES_BULK_VECTOR_BYTES_MAP),
-    ],
+    BulkOperationUsage, BULK_OPERATION_USAGE, [table_name[0] = rt::m("TableName",
+    &rt::STRING).min(1.0), bulk_put_bytes[1] = rt::m("BulkPutBytes", &rt::LONG).min(0.0),
+    table[2] = rt::m("Table", &BULK_OPERATION_BYTES), local_secondary_indexes[3] =
+    rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_BULK_BYTES_MAP),
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &SECONDARY_INDEXES_BULK_BYTES_MAP), vector_indexes[5] = rt::m("VectorIndexes",
+    &VECTOR_INDEXES_BULK_VECTOR_BYTES_MAP)]
 );
 pub static BULK_OPERATION_USAGE_MULTIPLE: rt::Schema = rt::Schema::list(
     "BulkOperationUsageMultiple",
@@ -639,11 +523,8 @@ pub struct BulkOperationVectorBytes {
     pub bulk_put_vector_bytes: Option<i64>,
 }
 rt::structure!(
-    BulkOperationVectorBytes, BULK_OPERATION_VECTOR_BYTES, 0 => bulk_put_vector_bytes
-);
-pub static BULK_OPERATION_VECTOR_BYTES: rt::Schema = rt::Schema::structure(
-    "BulkOperationVectorBytes",
-    &[rt::m("BulkPutVectorBytes", &rt::LONG).min(0.0)],
+    BulkOperationVectorBytes, BULK_OPERATION_VECTOR_BYTES, [bulk_put_vector_bytes[0] =
+    rt::m("BulkPutVectorBytes", &rt::LONG).min(0.0)]
 );
 pub static BULK_OPERATIONS_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "BulkOperationsSummaryList",

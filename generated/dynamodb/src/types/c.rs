@@ -9,16 +9,9 @@ pub struct CancelBulkOperationInput {
     pub bulk_operation_arn: String,
 }
 rt::structure!(
-    CancelBulkOperationInput, CANCEL_BULK_OPERATION_INPUT, 0 => bulk_operation_arn
-);
-pub static CANCEL_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "CancelBulkOperationInput",
-    &[
-        rt::m("BulkOperationArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(37.0),
-    ],
+    CancelBulkOperationInput, CANCEL_BULK_OPERATION_INPUT, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelBulkOperationOutput {
@@ -28,15 +21,10 @@ pub struct CancelBulkOperationOutput {
     pub bulk_operation_status: BulkOperationStatus,
 }
 rt::structure!(
-    CancelBulkOperationOutput, CANCEL_BULK_OPERATION_OUTPUT, 0 => bulk_operation_arn, 1
-    => bulk_operation_status
-);
-pub static CANCEL_BULK_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CancelBulkOperationOutput",
-    &[
-        rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m("BulkOperationStatus", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    CancelBulkOperationOutput, CANCEL_BULK_OPERATION_OUTPUT, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
+    bulk_operation_status[1] = rt::m("BulkOperationStatus", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// An ordered list of errors for each item in the request which caused the transaction to get cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems` request parameter. If no error occurred for the associated item an error with a Null code and Null message will be present.
 #[derive(Clone, Default, PartialEq)]
@@ -49,15 +37,8 @@ pub struct CancellationReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancellationReason, CANCELLATION_REASON, 0 => item, 1 => code, 2 => message
-);
-pub static CANCELLATION_REASON: rt::Schema = rt::Schema::structure(
-    "CancellationReason",
-    &[
-        rt::m("Item", &ATTRIBUTE_MAP),
-        rt::m("Code", &rt::STRING),
-        rt::m("Message", &rt::STRING),
-    ],
+    CancellationReason, CANCELLATION_REASON, [item[0] = rt::m("Item", &ATTRIBUTE_MAP),
+    code[1] = rt::m("Code", &rt::STRING), message[2] = rt::m("Message", &rt::STRING)]
 );
 pub static CANCELLATION_REASON_LIST: rt::Schema = rt::Schema::list(
     "CancellationReasonList",
@@ -74,16 +55,9 @@ pub struct Capacity {
     pub capacity_units: Option<f64>,
 }
 rt::structure!(
-    Capacity, CAPACITY, 0 => read_capacity_units, 1 => write_capacity_units, 2 =>
-    capacity_units
-);
-pub static CAPACITY: rt::Schema = rt::Schema::structure(
-    "Capacity",
-    &[
-        rt::m("ReadCapacityUnits", &rt::DOUBLE),
-        rt::m("WriteCapacityUnits", &rt::DOUBLE),
-        rt::m("CapacityUnits", &rt::DOUBLE),
-    ],
+    Capacity, CAPACITY, [read_capacity_units[0] = rt::m("ReadCapacityUnits",
+    &rt::DOUBLE), write_capacity_units[1] = rt::m("WriteCapacityUnits", &rt::DOUBLE),
+    capacity_units[2] = rt::m("CapacityUnits", &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum ComparisonOperator { Eq = "EQ", Ne = "NE", In = "IN", Le = "LE", Lt = "LT",
@@ -130,14 +104,9 @@ pub struct Condition {
     pub comparison_operator: ComparisonOperator,
 }
 rt::structure!(
-    Condition, CONDITION, 0 => attribute_value_list, 1 => comparison_operator
-);
-pub static CONDITION: rt::Schema = rt::Schema::structure(
-    "Condition",
-    &[
-        rt::m("AttributeValueList", &ATTRIBUTE_VALUE_LIST),
-        rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    Condition, CONDITION, [attribute_value_list[0] = rt::m("AttributeValueList",
+    &ATTRIBUTE_VALUE_LIST), comparison_operator[1] = rt::m("ComparisonOperator",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform a check that an item exists or to check the condition of specific attributes of the item.
 #[derive(Clone, Default, PartialEq)]
@@ -158,20 +127,14 @@ pub struct ConditionCheck {
     >,
 }
 rt::structure!(
-    ConditionCheck, CONDITION_CHECK, 0 => key, 1 => table_name, 2 =>
-    condition_expression, 3 => expression_attribute_names, 4 =>
-    expression_attribute_values, 5 => return_values_on_condition_check_failure
-);
-pub static CONDITION_CHECK: rt::Schema = rt::Schema::structure(
-    "ConditionCheck",
-    &[
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConditionExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    ConditionCheck, CONDITION_CHECK, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED),
+    table_name[1] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    condition_expression[2] = rt::m("ConditionExpression", &rt::STRING)
+    .flags(rt::REQUIRED), expression_attribute_names[3] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[4] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[5] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// A condition specified in the operation failed to be evaluated.
 #[derive(Clone, Default, PartialEq)]
@@ -182,14 +145,10 @@ pub struct ConditionalCheckFailedException {
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    ConditionalCheckFailedException, CONDITIONAL_CHECK_FAILED_EXCEPTION, 0 => message, 1
-    => item
+    ConditionalCheckFailedException, CONDITIONAL_CHECK_FAILED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING), item[1] = rt::m("Item", &ATTRIBUTE_MAP)]
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static CONDITIONAL_CHECK_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConditionalCheckFailedException",
-        &[rt::m("message", &rt::STRING), rt::m("Item", &ATTRIBUTE_MAP)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 rt::string_enum! {
     pub enum ConditionalOperator { And = "AND", Or = "OR" }
 }
@@ -214,22 +173,15 @@ pub struct ConsumedCapacity {
     pub vector_indexes: Option<rt::Map<String, VectorCapacity>>,
 }
 rt::structure!(
-    ConsumedCapacity, CONSUMED_CAPACITY, 0 => table_name, 1 => capacity_units, 2 =>
-    read_capacity_units, 3 => write_capacity_units, 4 => table, 5 =>
-    local_secondary_indexes, 6 => global_secondary_indexes, 7 => vector_indexes
-);
-pub static CONSUMED_CAPACITY: rt::Schema = rt::Schema::structure(
-    "ConsumedCapacity",
-    &[
-        rt::m("TableName", &rt::STRING).min(1.0),
-        rt::m("CapacityUnits", &rt::DOUBLE),
-        rt::m("ReadCapacityUnits", &rt::DOUBLE),
-        rt::m("WriteCapacityUnits", &rt::DOUBLE),
-        rt::m("Table", &CAPACITY),
-        rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_CAPACITY_MAP),
-        rt::m("GlobalSecondaryIndexes", &SECONDARY_INDEXES_CAPACITY_MAP),
-        rt::m("VectorIndexes", &VECTOR_INDEXES_CAPACITY_MAP),
-    ],
+    ConsumedCapacity, CONSUMED_CAPACITY, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .min(1.0), capacity_units[1] = rt::m("CapacityUnits", &rt::DOUBLE),
+    read_capacity_units[2] = rt::m("ReadCapacityUnits", &rt::DOUBLE),
+    write_capacity_units[3] = rt::m("WriteCapacityUnits", &rt::DOUBLE), table[4] =
+    rt::m("Table", &CAPACITY), local_secondary_indexes[5] =
+    rt::m("LocalSecondaryIndexes", &SECONDARY_INDEXES_CAPACITY_MAP),
+    global_secondary_indexes[6] = rt::m("GlobalSecondaryIndexes",
+    &SECONDARY_INDEXES_CAPACITY_MAP), vector_indexes[7] = rt::m("VectorIndexes",
+    &VECTOR_INDEXES_CAPACITY_MAP)]
 );
 pub static CONSUMED_CAPACITY_MULTIPLE: rt::Schema = rt::Schema::list(
     "ConsumedCapacityMultiple",
@@ -244,15 +196,10 @@ pub struct ContinuousBackupsDescription {
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 rt::structure!(
-    ContinuousBackupsDescription, CONTINUOUS_BACKUPS_DESCRIPTION, 0 =>
-    continuous_backups_status, 1 => point_in_time_recovery_description
-);
-pub static CONTINUOUS_BACKUPS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ContinuousBackupsDescription",
-    &[
-        rt::m("ContinuousBackupsStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("PointInTimeRecoveryDescription", &POINT_IN_TIME_RECOVERY_DESCRIPTION),
-    ],
+    ContinuousBackupsDescription, CONTINUOUS_BACKUPS_DESCRIPTION,
+    [continuous_backups_status[0] = rt::m("ContinuousBackupsStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), point_in_time_recovery_description[1] =
+    rt::m("PointInTimeRecoveryDescription", &POINT_IN_TIME_RECOVERY_DESCRIPTION)]
 );
 rt::string_enum! {
     pub enum ContinuousBackupsStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -263,14 +210,10 @@ pub struct ContinuousBackupsUnavailableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ContinuousBackupsUnavailableException, CONTINUOUS_BACKUPS_UNAVAILABLE_EXCEPTION, 0 =>
-    message
+    ContinuousBackupsUnavailableException, CONTINUOUS_BACKUPS_UNAVAILABLE_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static CONTINUOUS_BACKUPS_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ContinuousBackupsUnavailableException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 rt::string_enum! {
     pub enum ContributorInsightsAction { Enable = "ENABLE", Disable = "DISABLE" }
 }
@@ -303,17 +246,11 @@ pub struct ContributorInsightsSummary {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    ContributorInsightsSummary, CONTRIBUTOR_INSIGHTS_SUMMARY, 0 => table_name, 1 =>
-    index_name, 2 => contributor_insights_status, 3 => contributor_insights_mode
-);
-pub static CONTRIBUTOR_INSIGHTS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ContributorInsightsSummary",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ContributorInsightsStatus", &rt::ENUM),
-        rt::m("ContributorInsightsMode", &rt::ENUM),
-    ],
+    ContributorInsightsSummary, CONTRIBUTOR_INSIGHTS_SUMMARY, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), contributor_insights_status[2] =
+    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode[3] =
+    rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBackupInput {
@@ -323,24 +260,18 @@ pub struct CreateBackupInput {
     pub backup_name: String,
 }
 rt::structure!(
-    CreateBackupInput, CREATE_BACKUP_INPUT, 0 => table_name, 1 => backup_name
-);
-pub static CREATE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateBackupInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-    ],
+    CreateBackupInput, CREATE_BACKUP_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), backup_name[1] =
+    rt::m("BackupName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
     pub backup_details: Option<BackupDetails>,
 }
-rt::structure!(CreateBackupOutput, CREATE_BACKUP_OUTPUT, 0 => backup_details);
-pub static CREATE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateBackupOutput",
-    &[rt::m("BackupDetails", &BACKUP_DETAILS)],
+rt::structure!(
+    CreateBackupOutput, CREATE_BACKUP_OUTPUT, [backup_details[0] = rt::m("BackupDetails",
+    &BACKUP_DETAILS)]
 );
 /// Represents a new global secondary index to be added to an existing table.
 #[derive(Clone, Default, PartialEq)]
@@ -361,20 +292,13 @@ pub struct CreateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    CreateGlobalSecondaryIndexAction, CREATE_GLOBAL_SECONDARY_INDEX_ACTION, 0 =>
-    index_name, 1 => key_schema, 2 => projection, 3 => provisioned_throughput, 4 =>
-    on_demand_throughput, 5 => warm_throughput
-);
-pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
-    "CreateGlobalSecondaryIndexAction",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
-        rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT),
-    ],
+    CreateGlobalSecondaryIndexAction, CREATE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    key_schema[1] = rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
+    projection[2] = rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
+    provisioned_throughput[3] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[4] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[5] = rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableInput {
@@ -384,18 +308,10 @@ pub struct CreateGlobalTableInput {
     pub replication_group: Vec<Replica>,
 }
 rt::structure!(
-    CreateGlobalTableInput, CREATE_GLOBAL_TABLE_INPUT, 0 => global_table_name, 1 =>
-    replication_group
-);
-pub static CREATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateGlobalTableInput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-        rt::m("ReplicationGroup", &REPLICA_LIST).flags(rt::REQUIRED),
-    ],
+    CreateGlobalTableInput, CREATE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
+    rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(3.0), replication_group[1] = rt::m("ReplicationGroup", &REPLICA_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGlobalTableOutput {
@@ -403,11 +319,8 @@ pub struct CreateGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    CreateGlobalTableOutput, CREATE_GLOBAL_TABLE_OUTPUT, 0 => global_table_description
-);
-pub static CREATE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateGlobalTableOutput",
-    &[rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)],
+    CreateGlobalTableOutput, CREATE_GLOBAL_TABLE_OUTPUT, [global_table_description[0] =
+    rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 /// Specifies the action to add a new witness Region to a MRSC global table. A MRSC global table can be configured with either three replicas, or with two replicas and one witness.
 #[derive(Clone, Default, PartialEq)]
@@ -421,11 +334,8 @@ pub struct CreateGlobalTableWitnessGroupMemberAction {
 }
 rt::structure!(
     CreateGlobalTableWitnessGroupMemberAction,
-    CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, 0 => region_name
-);
-pub static CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "CreateGlobalTableWitnessGroupMemberAction",
-    &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
+    CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be added.
 #[derive(Clone, Default, PartialEq)]
@@ -433,10 +343,9 @@ pub struct CreateReplicaAction {
     /// The Region of the replica to be added.
     pub region_name: String,
 }
-rt::structure!(CreateReplicaAction, CREATE_REPLICA_ACTION, 0 => region_name);
-pub static CREATE_REPLICA_ACTION: rt::Schema = rt::Schema::structure(
-    "CreateReplicaAction",
-    &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateReplicaAction, CREATE_REPLICA_ACTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be created.
 #[derive(Clone, Default, PartialEq)]
@@ -455,21 +364,15 @@ pub struct CreateReplicationGroupMemberAction {
     pub table_class_override: Option<TableClass>,
 }
 rt::structure!(
-    CreateReplicationGroupMemberAction, CREATE_REPLICATION_GROUP_MEMBER_ACTION, 0 =>
-    region_name, 1 => kms_master_key_id, 2 => provisioned_throughput_override, 3 =>
-    on_demand_throughput_override, 4 => global_secondary_indexes, 5 =>
-    table_class_override
-);
-pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "CreateReplicationGroupMemberAction",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KMSMasterKeyId", &rt::STRING),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0),
-        rt::m("TableClassOverride", &rt::ENUM),
-    ],
+    CreateReplicationGroupMemberAction, CREATE_REPLICATION_GROUP_MEMBER_ACTION,
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
+    kms_master_key_id[1] = rt::m("KMSMasterKeyId", &rt::STRING),
+    provisioned_throughput_override[2] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[3] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override[5] =
+    rt::m("TableClassOverride", &rt::ENUM)]
 );
 /// Represents the input of a `CreateTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -579,36 +482,25 @@ pub struct CreateTableInput {
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    CreateTableInput, CREATE_TABLE_INPUT, 0 => attribute_definitions, 1 => table_name, 2
-    => key_schema, 3 => local_secondary_indexes, 4 => global_secondary_indexes, 5 =>
-    billing_mode, 6 => provisioned_throughput, 7 => stream_specification, 8 =>
-    sse_specification, 9 => tags, 10 => table_class, 11 => deletion_protection_enabled,
-    12 => warm_throughput, 13 => resource_policy, 14 => on_demand_throughput, 15 =>
-    global_table_source_arn, 16 => global_table_settings_replication_mode, 17 =>
-    vector_indexes
-);
-pub static CREATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateTableInput",
-    &[
-        rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_LIST),
-        rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_LIST),
-        rt::m("BillingMode", &rt::ENUM),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("StreamSpecification", &STREAM_SPECIFICATION),
-        rt::m("SSESpecification", &SSE_SPECIFICATION),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("TableClass", &rt::ENUM),
-        rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT),
-        rt::m("ResourcePolicy", &rt::STRING),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("GlobalTableSourceArn", &rt::STRING).min(1.0),
-        rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
-        rt::m("VectorIndexes", &VECTOR_INDEX_LIST),
-    ],
+    CreateTableInput, CREATE_TABLE_INPUT, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    key_schema[2] = rt::m("KeySchema", &KEY_SCHEMA).min(1.0), local_secondary_indexes[3]
+    = rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_LIST),
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &GLOBAL_SECONDARY_INDEX_LIST), billing_mode[5] = rt::m("BillingMode", &rt::ENUM),
+    provisioned_throughput[6] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    stream_specification[7] = rt::m("StreamSpecification", &STREAM_SPECIFICATION),
+    sse_specification[8] = rt::m("SSESpecification", &SSE_SPECIFICATION), tags[9] =
+    rt::m("Tags", &TAG_LIST), table_class[10] = rt::m("TableClass", &rt::ENUM),
+    deletion_protection_enabled[11] = rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
+    warm_throughput[12] = rt::m("WarmThroughput", &WARM_THROUGHPUT), resource_policy[13]
+    = rt::m("ResourcePolicy", &rt::STRING), on_demand_throughput[14] =
+    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), global_table_source_arn[15] =
+    rt::m("GlobalTableSourceArn", &rt::STRING).min(1.0),
+    global_table_settings_replication_mode[16] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), vector_indexes[17] =
+    rt::m("VectorIndexes", &VECTOR_INDEX_LIST)]
 );
 /// Represents the output of a `CreateTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -616,10 +508,9 @@ pub struct CreateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
 }
-rt::structure!(CreateTableOutput, CREATE_TABLE_OUTPUT, 0 => table_description);
-pub static CREATE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateTableOutput",
-    &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
+rt::structure!(
+    CreateTableOutput, CREATE_TABLE_OUTPUT, [table_description[0] =
+    rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 /// A new vector index to be added to a table.
 #[derive(Clone, Default, PartialEq)]
@@ -638,20 +529,13 @@ pub struct CreateVectorIndexAction {
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
-    CreateVectorIndexAction, CREATE_VECTOR_INDEX_ACTION, 0 => index_name, 1 =>
-    vector_attribute, 2 => search_schema, 3 => projection, 4 => dimensions, 5 =>
-    distance_function
-);
-pub static CREATE_VECTOR_INDEX_ACTION: rt::Schema = rt::Schema::structure(
-    "CreateVectorIndexAction",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
-        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-        rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    CreateVectorIndexAction, CREATE_VECTOR_INDEX_ACTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), vector_attribute[1] =
+    rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
+    search_schema[2] = rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection[3] =
+    rt::m("Projection", &PROJECTION).flags(rt::REQUIRED), dimensions[4] =
+    rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0), distance_function[5] =
+    rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static CSV_HEADER_LIST: rt::Schema = rt::Schema::list(
     "CsvHeaderList",
@@ -665,11 +549,7 @@ pub struct CsvOptions {
     /// List of the headers used to specify a common header for all source CSV files being imported. If this field is specified then the first line of each CSV file is treated as data instead of the header. If this field is not specified the the first line of each CSV file is treated as the header.
     pub header_list: Option<Vec<String>>,
 }
-rt::structure!(CsvOptions, CSV_OPTIONS, 0 => delimiter, 1 => header_list);
-pub static CSV_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CsvOptions",
-    &[
-        rt::m("Delimiter", &rt::STRING).min(1.0),
-        rt::m("HeaderList", &CSV_HEADER_LIST).min(1.0),
-    ],
+rt::structure!(
+    CsvOptions, CSV_OPTIONS, [delimiter[0] = rt::m("Delimiter", &rt::STRING).min(1.0),
+    header_list[1] = rt::m("HeaderList", &CSV_HEADER_LIST).min(1.0)]
 );

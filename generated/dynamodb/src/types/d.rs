@@ -22,40 +22,31 @@ pub struct Delete {
     >,
 }
 rt::structure!(
-    Delete, DELETE, 0 => key, 1 => table_name, 2 => condition_expression, 3 =>
-    expression_attribute_names, 4 => expression_attribute_values, 5 =>
-    return_values_on_condition_check_failure
-);
-pub static DELETE: rt::Schema = rt::Schema::structure(
-    "Delete",
-    &[
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    Delete, DELETE, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), condition_expression[2]
+    = rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[3] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[4] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[5] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupInput {
     /// The ARN associated with the backup.
     pub backup_arn: String,
 }
-rt::structure!(DeleteBackupInput, DELETE_BACKUP_INPUT, 0 => backup_arn);
-pub static DELETE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteBackupInput",
-    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
+rt::structure!(
+    DeleteBackupInput, DELETE_BACKUP_INPUT, [backup_arn[0] = rt::m("BackupArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
 }
-rt::structure!(DeleteBackupOutput, DELETE_BACKUP_OUTPUT, 0 => backup_description);
-pub static DELETE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteBackupOutput",
-    &[rt::m("BackupDescription", &BACKUP_DESCRIPTION)],
+rt::structure!(
+    DeleteBackupOutput, DELETE_BACKUP_OUTPUT, [backup_description[0] =
+    rt::m("BackupDescription", &BACKUP_DESCRIPTION)]
 );
 /// Represents a global secondary index to be deleted from an existing table.
 #[derive(Clone, Default, PartialEq)]
@@ -64,12 +55,8 @@ pub struct DeleteGlobalSecondaryIndexAction {
     pub index_name: String,
 }
 rt::structure!(
-    DeleteGlobalSecondaryIndexAction, DELETE_GLOBAL_SECONDARY_INDEX_ACTION, 0 =>
-    index_name
-);
-pub static DELETE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
-    "DeleteGlobalSecondaryIndexAction",
-    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
+    DeleteGlobalSecondaryIndexAction, DELETE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 /// Specifies the action to remove a witness Region from a MRSC global table. You cannot delete a single witness from a MRSC global table - you must delete both a replica and the witness together. The deletion of both a witness and replica converts the remaining replica to a single-Region DynamoDB table.
 #[derive(Clone, Default, PartialEq)]
@@ -79,11 +66,8 @@ pub struct DeleteGlobalTableWitnessGroupMemberAction {
 }
 rt::structure!(
     DeleteGlobalTableWitnessGroupMemberAction,
-    DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, 0 => region_name
-);
-pub static DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "DeleteGlobalTableWitnessGroupMemberAction",
-    &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
+    DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents the input of a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -166,27 +150,18 @@ pub struct DeleteItemInput {
     >,
 }
 rt::structure!(
-    DeleteItemInput, DELETE_ITEM_INPUT, 0 => table_name, 1 => key, 2 => expected, 3 =>
-    conditional_operator, 4 => return_values, 5 => return_consumed_capacity, 6 =>
-    return_item_collection_metrics, 7 => condition_expression, 8 =>
-    expression_attribute_names, 9 => expression_attribute_values, 10 =>
-    return_values_on_condition_check_failure
-);
-pub static DELETE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteItemInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
-        rt::m("ConditionalOperator", &rt::ENUM),
-        rt::m("ReturnValues", &rt::ENUM),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    DeleteItemInput, DELETE_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), expected[2] = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
+    conditional_operator[3] = rt::m("ConditionalOperator", &rt::ENUM), return_values[4] =
+    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity[5] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics[6] =
+    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), condition_expression[7] =
+    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[8] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[9] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[10] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the output of a `DeleteItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -206,16 +181,10 @@ pub struct DeleteItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    DeleteItemOutput, DELETE_ITEM_OUTPUT, 0 => attributes, 1 => consumed_capacity, 2 =>
-    item_collection_metrics
-);
-pub static DELETE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteItemOutput",
-    &[
-        rt::m("Attributes", &ATTRIBUTE_MAP),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-        rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
-    ],
+    DeleteItemOutput, DELETE_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes",
+    &ATTRIBUTE_MAP), consumed_capacity[1] = rt::m("ConsumedCapacity",
+    &CONSUMED_CAPACITY), item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Represents a replica to be removed.
 #[derive(Clone, Default, PartialEq)]
@@ -223,10 +192,9 @@ pub struct DeleteReplicaAction {
     /// The Region of the replica to be removed.
     pub region_name: String,
 }
-rt::structure!(DeleteReplicaAction, DELETE_REPLICA_ACTION, 0 => region_name);
-pub static DELETE_REPLICA_ACTION: rt::Schema = rt::Schema::structure(
-    "DeleteReplicaAction",
-    &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteReplicaAction, DELETE_REPLICA_ACTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a replica to be deleted.
 #[derive(Clone, Default, PartialEq)]
@@ -235,12 +203,8 @@ pub struct DeleteReplicationGroupMemberAction {
     pub region_name: String,
 }
 rt::structure!(
-    DeleteReplicationGroupMemberAction, DELETE_REPLICATION_GROUP_MEMBER_ACTION, 0 =>
-    region_name
-);
-pub static DELETE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "DeleteReplicationGroupMemberAction",
-    &[rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)],
+    DeleteReplicationGroupMemberAction, DELETE_REPLICATION_GROUP_MEMBER_ACTION,
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform a `DeleteItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
@@ -248,10 +212,8 @@ pub struct DeleteRequest {
     /// A map of attribute name to attribute values, representing the primary key of the item to delete. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema.
     pub key: rt::Map<String, AttributeValue>,
 }
-rt::structure!(DeleteRequest, DELETE_REQUEST, 0 => key);
-pub static DELETE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRequest",
-    &[rt::m("Key", &KEY).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteRequest, DELETE_REQUEST, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
@@ -261,18 +223,9 @@ pub struct DeleteResourcePolicyInput {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, 0 => resource_arn, 1 =>
-    expected_revision_id
-);
-pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(1.0),
-        rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
-    ],
+    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    expected_revision_id[1] = rt::m("ExpectedRevisionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyOutput {
@@ -282,11 +235,8 @@ pub struct DeleteResourcePolicyOutput {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyOutput, DELETE_RESOURCE_POLICY_OUTPUT, 0 => revision_id
-);
-pub static DELETE_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyOutput",
-    &[rt::m("RevisionId", &rt::STRING).min(1.0)],
+    DeleteResourcePolicyOutput, DELETE_RESOURCE_POLICY_OUTPUT, [revision_id[0] =
+    rt::m("RevisionId", &rt::STRING).min(1.0)]
 );
 /// Represents the input of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -294,10 +244,9 @@ pub struct DeleteTableInput {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
-rt::structure!(DeleteTableInput, DELETE_TABLE_INPUT, 0 => table_name);
-pub static DELETE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteTableInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+rt::structure!(
+    DeleteTableInput, DELETE_TABLE_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 /// Represents the output of a `DeleteTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -305,10 +254,9 @@ pub struct DeleteTableOutput {
     /// Represents the properties of a table.
     pub table_description: Option<TableDescription>,
 }
-rt::structure!(DeleteTableOutput, DELETE_TABLE_OUTPUT, 0 => table_description);
-pub static DELETE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteTableOutput",
-    &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
+rt::structure!(
+    DeleteTableOutput, DELETE_TABLE_OUTPUT, [table_description[0] =
+    rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 /// A vector index to be removed from a table.
 #[derive(Clone, Default, PartialEq)]
@@ -316,30 +264,27 @@ pub struct DeleteVectorIndexAction {
     /// The name of the vector index to delete.
     pub index_name: String,
 }
-rt::structure!(DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, 0 => index_name);
-pub static DELETE_VECTOR_INDEX_ACTION: rt::Schema = rt::Schema::structure(
-    "DeleteVectorIndexAction",
-    &[rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
+rt::structure!(
+    DeleteVectorIndexAction, DELETE_VECTOR_INDEX_ACTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupInput {
     /// The Amazon Resource Name (ARN) associated with the backup.
     pub backup_arn: String,
 }
-rt::structure!(DescribeBackupInput, DESCRIBE_BACKUP_INPUT, 0 => backup_arn);
-pub static DESCRIBE_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeBackupInput",
-    &[rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
+rt::structure!(
+    DescribeBackupInput, DESCRIBE_BACKUP_INPUT, [backup_arn[0] = rt::m("BackupArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
     pub backup_description: Option<BackupDescription>,
 }
-rt::structure!(DescribeBackupOutput, DESCRIBE_BACKUP_OUTPUT, 0 => backup_description);
-pub static DESCRIBE_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeBackupOutput",
-    &[rt::m("BackupDescription", &BACKUP_DESCRIPTION)],
+rt::structure!(
+    DescribeBackupOutput, DESCRIBE_BACKUP_OUTPUT, [backup_description[0] =
+    rt::m("BackupDescription", &BACKUP_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBulkOperationInput {
@@ -347,16 +292,9 @@ pub struct DescribeBulkOperationInput {
     pub bulk_operation_arn: String,
 }
 rt::structure!(
-    DescribeBulkOperationInput, DESCRIBE_BULK_OPERATION_INPUT, 0 => bulk_operation_arn
-);
-pub static DESCRIBE_BULK_OPERATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeBulkOperationInput",
-    &[
-        rt::m("BulkOperationArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(37.0),
-    ],
+    DescribeBulkOperationInput, DESCRIBE_BULK_OPERATION_INPUT, [bulk_operation_arn[0] =
+    rt::m("BulkOperationArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBulkOperationOutput {
@@ -364,12 +302,9 @@ pub struct DescribeBulkOperationOutput {
     pub bulk_operation_description: BulkOperationDescription,
 }
 rt::structure!(
-    DescribeBulkOperationOutput, DESCRIBE_BULK_OPERATION_OUTPUT, 0 =>
-    bulk_operation_description
-);
-pub static DESCRIBE_BULK_OPERATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeBulkOperationOutput",
-    &[rt::m("BulkOperationDescription", &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)],
+    DescribeBulkOperationOutput, DESCRIBE_BULK_OPERATION_OUTPUT,
+    [bulk_operation_description[0] = rt::m("BulkOperationDescription",
+    &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContinuousBackupsInput {
@@ -379,11 +314,8 @@ pub struct DescribeContinuousBackupsInput {
     pub table_name: String,
 }
 rt::structure!(
-    DescribeContinuousBackupsInput, DESCRIBE_CONTINUOUS_BACKUPS_INPUT, 0 => table_name
-);
-pub static DESCRIBE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeContinuousBackupsInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+    DescribeContinuousBackupsInput, DESCRIBE_CONTINUOUS_BACKUPS_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContinuousBackupsOutput {
@@ -391,12 +323,9 @@ pub struct DescribeContinuousBackupsOutput {
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 rt::structure!(
-    DescribeContinuousBackupsOutput, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT, 0 =>
-    continuous_backups_description
-);
-pub static DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeContinuousBackupsOutput",
-    &[rt::m("ContinuousBackupsDescription", &CONTINUOUS_BACKUPS_DESCRIPTION)],
+    DescribeContinuousBackupsOutput, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT,
+    [continuous_backups_description[0] = rt::m("ContinuousBackupsDescription",
+    &CONTINUOUS_BACKUPS_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContributorInsightsInput {
@@ -406,15 +335,9 @@ pub struct DescribeContributorInsightsInput {
     pub index_name: Option<String>,
 }
 rt::structure!(
-    DescribeContributorInsightsInput, DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, 0 =>
-    table_name, 1 => index_name
-);
-pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeContributorInsightsInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-    ],
+    DescribeContributorInsightsInput, DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0]
+    = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    index_name[1] = rt::m("IndexName", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeContributorInsightsOutput {
@@ -441,59 +364,44 @@ pub struct DescribeContributorInsightsOutput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    DescribeContributorInsightsOutput, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT, 0 =>
-    table_name, 1 => index_name, 2 => contributor_insights_rule_list, 3 =>
-    contributor_insights_status, 4 => last_update_date_time, 5 => failure_exception, 6 =>
-    contributor_insights_mode
-);
-pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeContributorInsightsOutput",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ContributorInsightsRuleList", &CONTRIBUTOR_INSIGHTS_RULE_LIST),
-        rt::m("ContributorInsightsStatus", &rt::ENUM),
-        rt::m("LastUpdateDateTime", &rt::TIMESTAMP),
-        rt::m("FailureException", &FAILURE_EXCEPTION),
-        rt::m("ContributorInsightsMode", &rt::ENUM),
-    ],
+    DescribeContributorInsightsOutput, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), index_name[1] =
+    rt::m("IndexName", &rt::STRING).min(3.0), contributor_insights_rule_list[2] =
+    rt::m("ContributorInsightsRuleList", &CONTRIBUTOR_INSIGHTS_RULE_LIST),
+    contributor_insights_status[3] = rt::m("ContributorInsightsStatus", &rt::ENUM),
+    last_update_date_time[4] = rt::m("LastUpdateDateTime", &rt::TIMESTAMP),
+    failure_exception[5] = rt::m("FailureException", &FAILURE_EXCEPTION),
+    contributor_insights_mode[6] = rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointsRequest {}
-rt::structure!(DescribeEndpointsRequest, DESCRIBE_ENDPOINTS_REQUEST);
-pub static DESCRIBE_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeEndpointsRequest",
-    &[],
-);
+rt::structure!(DescribeEndpointsRequest, DESCRIBE_ENDPOINTS_REQUEST, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointsResponse {
     /// List of endpoints.
     pub endpoints: Vec<Endpoint>,
 }
-rt::structure!(DescribeEndpointsResponse, DESCRIBE_ENDPOINTS_RESPONSE, 0 => endpoints);
-pub static DESCRIBE_ENDPOINTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeEndpointsResponse",
-    &[rt::m("Endpoints", &ENDPOINTS).flags(rt::REQUIRED)],
+rt::structure!(
+    DescribeEndpointsResponse, DESCRIBE_ENDPOINTS_RESPONSE, [endpoints[0] =
+    rt::m("Endpoints", &ENDPOINTS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportInput {
     /// The Amazon Resource Name (ARN) associated with the export.
     pub export_arn: String,
 }
-rt::structure!(DescribeExportInput, DESCRIBE_EXPORT_INPUT, 0 => export_arn);
-pub static DESCRIBE_EXPORT_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeExportInput",
-    &[rt::m("ExportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
+rt::structure!(
+    DescribeExportInput, DESCRIBE_EXPORT_INPUT, [export_arn[0] = rt::m("ExportArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
     pub export_description: Option<ExportDescription>,
 }
-rt::structure!(DescribeExportOutput, DESCRIBE_EXPORT_OUTPUT, 0 => export_description);
-pub static DESCRIBE_EXPORT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeExportOutput",
-    &[rt::m("ExportDescription", &EXPORT_DESCRIPTION)],
+rt::structure!(
+    DescribeExportOutput, DESCRIBE_EXPORT_OUTPUT, [export_description[0] =
+    rt::m("ExportDescription", &EXPORT_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableInput {
@@ -501,16 +409,9 @@ pub struct DescribeGlobalTableInput {
     pub global_table_name: String,
 }
 rt::structure!(
-    DescribeGlobalTableInput, DESCRIBE_GLOBAL_TABLE_INPUT, 0 => global_table_name
-);
-pub static DESCRIBE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGlobalTableInput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-    ],
+    DescribeGlobalTableInput, DESCRIBE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
+    rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableOutput {
@@ -518,12 +419,8 @@ pub struct DescribeGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    DescribeGlobalTableOutput, DESCRIBE_GLOBAL_TABLE_OUTPUT, 0 =>
-    global_table_description
-);
-pub static DESCRIBE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGlobalTableOutput",
-    &[rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)],
+    DescribeGlobalTableOutput, DESCRIBE_GLOBAL_TABLE_OUTPUT, [global_table_description[0]
+    = rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsInput {
@@ -531,17 +428,9 @@ pub struct DescribeGlobalTableSettingsInput {
     pub global_table_name: String,
 }
 rt::structure!(
-    DescribeGlobalTableSettingsInput, DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, 0 =>
-    global_table_name
-);
-pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGlobalTableSettingsInput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-    ],
+    DescribeGlobalTableSettingsInput, DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT,
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeGlobalTableSettingsOutput {
@@ -551,25 +440,18 @@ pub struct DescribeGlobalTableSettingsOutput {
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 rt::structure!(
-    DescribeGlobalTableSettingsOutput, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT, 0 =>
-    global_table_name, 1 => replica_settings
-);
-pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeGlobalTableSettingsOutput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING).min(3.0),
-        rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST),
-    ],
+    DescribeGlobalTableSettingsOutput, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT,
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).min(3.0),
+    replica_settings[1] = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportInput {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
     pub import_arn: String,
 }
-rt::structure!(DescribeImportInput, DESCRIBE_IMPORT_INPUT, 0 => import_arn);
-pub static DESCRIBE_IMPORT_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeImportInput",
-    &[rt::m("ImportArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)],
+rt::structure!(
+    DescribeImportInput, DESCRIBE_IMPORT_INPUT, [import_arn[0] = rt::m("ImportArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportOutput {
@@ -577,11 +459,8 @@ pub struct DescribeImportOutput {
     pub import_table_description: ImportTableDescription,
 }
 rt::structure!(
-    DescribeImportOutput, DESCRIBE_IMPORT_OUTPUT, 0 => import_table_description
-);
-pub static DESCRIBE_IMPORT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeImportOutput",
-    &[rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)],
+    DescribeImportOutput, DESCRIBE_IMPORT_OUTPUT, [import_table_description[0] =
+    rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKinesisStreamingDestinationInput {
@@ -590,11 +469,8 @@ pub struct DescribeKinesisStreamingDestinationInput {
 }
 rt::structure!(
     DescribeKinesisStreamingDestinationInput,
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, 0 => table_name
-);
-pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeKinesisStreamingDestinationInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeKinesisStreamingDestinationOutput {
@@ -605,24 +481,14 @@ pub struct DescribeKinesisStreamingDestinationOutput {
 }
 rt::structure!(
     DescribeKinesisStreamingDestinationOutput,
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT, 0 => table_name, 1 =>
-    kinesis_data_stream_destinations
-);
-pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeKinesisStreamingDestinationOutput",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("KinesisDataStreamDestinations", &KINESIS_DATA_STREAM_DESTINATIONS),
-    ],
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).min(3.0), kinesis_data_stream_destinations[1] =
+    rt::m("KinesisDataStreamDestinations", &KINESIS_DATA_STREAM_DESTINATIONS)]
 );
 /// Represents the input of a `DescribeLimits` operation. Has no content.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsInput {}
-rt::structure!(DescribeLimitsInput, DESCRIBE_LIMITS_INPUT);
-pub static DESCRIBE_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeLimitsInput",
-    &[],
-);
+rt::structure!(DescribeLimitsInput, DESCRIBE_LIMITS_INPUT, []);
 /// Represents the output of a `DescribeLimits` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsOutput {
@@ -636,18 +502,13 @@ pub struct DescribeLimitsOutput {
     pub table_max_write_capacity_units: Option<i64>,
 }
 rt::structure!(
-    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, 0 => account_max_read_capacity_units, 1
-    => account_max_write_capacity_units, 2 => table_max_read_capacity_units, 3 =>
-    table_max_write_capacity_units
-);
-pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeLimitsOutput",
-    &[
-        rt::m("AccountMaxReadCapacityUnits", &rt::LONG).min(1.0),
-        rt::m("AccountMaxWriteCapacityUnits", &rt::LONG).min(1.0),
-        rt::m("TableMaxReadCapacityUnits", &rt::LONG).min(1.0),
-        rt::m("TableMaxWriteCapacityUnits", &rt::LONG).min(1.0),
-    ],
+    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [account_max_read_capacity_units[0] =
+    rt::m("AccountMaxReadCapacityUnits", &rt::LONG).min(1.0),
+    account_max_write_capacity_units[1] = rt::m("AccountMaxWriteCapacityUnits",
+    &rt::LONG).min(1.0), table_max_read_capacity_units[2] =
+    rt::m("TableMaxReadCapacityUnits", &rt::LONG).min(1.0),
+    table_max_write_capacity_units[3] = rt::m("TableMaxWriteCapacityUnits", &rt::LONG)
+    .min(1.0)]
 );
 /// Represents the input of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -655,10 +516,9 @@ pub struct DescribeTableInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
-rt::structure!(DescribeTableInput, DESCRIBE_TABLE_INPUT, 0 => table_name);
-pub static DESCRIBE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTableInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+rt::structure!(
+    DescribeTableInput, DESCRIBE_TABLE_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 /// Represents the output of a `DescribeTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -666,10 +526,9 @@ pub struct DescribeTableOutput {
     /// The properties of the table.
     pub table: Option<TableDescription>,
 }
-rt::structure!(DescribeTableOutput, DESCRIBE_TABLE_OUTPUT, 0 => table);
-pub static DESCRIBE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTableOutput",
-    &[rt::m("Table", &TABLE_DESCRIPTION)],
+rt::structure!(
+    DescribeTableOutput, DESCRIBE_TABLE_OUTPUT, [table[0] = rt::m("Table",
+    &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingInput {
@@ -677,12 +536,9 @@ pub struct DescribeTableReplicaAutoScalingInput {
     pub table_name: String,
 }
 rt::structure!(
-    DescribeTableReplicaAutoScalingInput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT, 0 =>
-    table_name
-);
-pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTableReplicaAutoScalingInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+    DescribeTableReplicaAutoScalingInput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTableReplicaAutoScalingOutput {
@@ -690,33 +546,26 @@ pub struct DescribeTableReplicaAutoScalingOutput {
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 rt::structure!(
-    DescribeTableReplicaAutoScalingOutput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT, 0
-    => table_auto_scaling_description
-);
-pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTableReplicaAutoScalingOutput",
-    &[rt::m("TableAutoScalingDescription", &TABLE_AUTO_SCALING_DESCRIPTION)],
+    DescribeTableReplicaAutoScalingOutput, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
+    [table_auto_scaling_description[0] = rt::m("TableAutoScalingDescription",
+    &TABLE_AUTO_SCALING_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTimeToLiveInput {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     pub table_name: String,
 }
-rt::structure!(DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, 0 => table_name);
-pub static DESCRIBE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTimeToLiveInput",
-    &[rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+rt::structure!(
+    DescribeTimeToLiveInput, DESCRIBE_TIME_TO_LIVE_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeTimeToLiveOutput {
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 rt::structure!(
-    DescribeTimeToLiveOutput, DESCRIBE_TIME_TO_LIVE_OUTPUT, 0 => time_to_live_description
-);
-pub static DESCRIBE_TIME_TO_LIVE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeTimeToLiveOutput",
-    &[rt::m("TimeToLiveDescription", &TIME_TO_LIVE_DESCRIPTION)],
+    DescribeTimeToLiveOutput, DESCRIBE_TIME_TO_LIVE_OUTPUT, [time_to_live_description[0]
+    = rt::m("TimeToLiveDescription", &TIME_TO_LIVE_DESCRIPTION)]
 );
 rt::string_enum! {
     pub enum DestinationStatus { Enabling = "ENABLING", Active = "ACTIVE", Disabling =
@@ -737,15 +586,9 @@ pub struct DisassociateReplicationGroupMemberAction {
 }
 rt::structure!(
     DisassociateReplicationGroupMemberAction,
-    DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION, 0 => region_name, 1 =>
-    disassociation_mode
-);
-pub static DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "DisassociateReplicationGroupMemberAction",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DisassociationMode", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED), disassociation_mode[1] =
+    rt::m("DisassociationMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     #[doc =
@@ -757,9 +600,7 @@ rt::string_enum! {
 pub struct DuplicateItemException {
     pub message: Option<String>,
 }
-rt::structure!(DuplicateItemException, DUPLICATE_ITEM_EXCEPTION, 0 => message);
-pub static DUPLICATE_ITEM_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DuplicateItemException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DuplicateItemException, DUPLICATE_ITEM_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -12,12 +12,9 @@ pub struct EnableKinesisStreamingConfiguration {
     >,
 }
 rt::structure!(
-    EnableKinesisStreamingConfiguration, ENABLE_KINESIS_STREAMING_CONFIGURATION, 0 =>
-    approximate_creation_date_time_precision
-);
-pub static ENABLE_KINESIS_STREAMING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "EnableKinesisStreamingConfiguration",
-    &[rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)],
+    EnableKinesisStreamingConfiguration, ENABLE_KINESIS_STREAMING_CONFIGURATION,
+    [approximate_creation_date_time_precision[0] =
+    rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 /// An endpoint information details.
 #[derive(Clone, Default, PartialEq)]
@@ -27,13 +24,10 @@ pub struct Endpoint {
     /// Endpoint cache time to live (TTL) value.
     pub cache_period_in_minutes: i64,
 }
-rt::structure!(Endpoint, ENDPOINT, 0 => address, 1 => cache_period_in_minutes);
-pub static ENDPOINT: rt::Schema = rt::Schema::structure(
-    "Endpoint",
-    &[
-        rt::m("Address", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CachePeriodInMinutes", &rt::LONG).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Endpoint, ENDPOINT, [address[0] = rt::m("Address", &rt::STRING).flags(rt::REQUIRED),
+    cache_period_in_minutes[1] = rt::m("CachePeriodInMinutes", &rt::LONG)
+    .flags(rt::REQUIRED)]
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::list(
     "Endpoints",
@@ -60,21 +54,14 @@ pub struct ExecuteStatementInput {
     >,
 }
 rt::structure!(
-    ExecuteStatementInput, EXECUTE_STATEMENT_INPUT, 0 => statement, 1 => parameters, 2 =>
-    consistent_read, 3 => next_token, 4 => return_consumed_capacity, 5 => limit, 6 =>
-    return_values_on_condition_check_failure
-);
-pub static EXECUTE_STATEMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteStatementInput",
-    &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    ExecuteStatementInput, EXECUTE_STATEMENT_INPUT, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), consistent_read[2] =
+    rt::m("ConsistentRead", &rt::BOOLEAN), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity",
+    &rt::ENUM), limit[5] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    return_values_on_condition_check_failure[6] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteStatementOutput {
@@ -87,17 +74,10 @@ pub struct ExecuteStatementOutput {
     pub last_evaluated_key: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    ExecuteStatementOutput, EXECUTE_STATEMENT_OUTPUT, 0 => items, 1 => next_token, 2 =>
-    consumed_capacity, 3 => last_evaluated_key
-);
-pub static EXECUTE_STATEMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteStatementOutput",
-    &[
-        rt::m("Items", &ITEM_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-        rt::m("LastEvaluatedKey", &KEY),
-    ],
+    ExecuteStatementOutput, EXECUTE_STATEMENT_OUTPUT, [items[0] = rt::m("Items",
+    &ITEM_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    consumed_capacity[2] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
+    last_evaluated_key[3] = rt::m("LastEvaluatedKey", &KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteTransactionInput {
@@ -109,18 +89,11 @@ pub struct ExecuteTransactionInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    ExecuteTransactionInput, EXECUTE_TRANSACTION_INPUT, 0 => transact_statements, 1 =>
-    client_request_token, 2 => return_consumed_capacity
-);
-pub static EXECUTE_TRANSACTION_INPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteTransactionInput",
-    &[
-        rt::m("TransactStatements", &PARAMETERIZED_STATEMENTS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    ],
+    ExecuteTransactionInput, EXECUTE_TRANSACTION_INPUT, [transact_statements[0] =
+    rt::m("TransactStatements", &PARAMETERIZED_STATEMENTS).flags(rt::REQUIRED).min(1.0),
+    client_request_token[1] = rt::m("ClientRequestToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0), return_consumed_capacity[2] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExecuteTransactionOutput {
@@ -130,15 +103,9 @@ pub struct ExecuteTransactionOutput {
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 rt::structure!(
-    ExecuteTransactionOutput, EXECUTE_TRANSACTION_OUTPUT, 0 => responses, 1 =>
-    consumed_capacity
-);
-pub static EXECUTE_TRANSACTION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ExecuteTransactionOutput",
-    &[
-        rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-    ],
+    ExecuteTransactionOutput, EXECUTE_TRANSACTION_OUTPUT, [responses[0] =
+    rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0), consumed_capacity[1] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE)]
 );
 pub static EXPECTED_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "ExpectedAttributeMap",
@@ -204,29 +171,20 @@ pub struct ExpectedAttributeValue {
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 rt::structure!(
-    ExpectedAttributeValue, EXPECTED_ATTRIBUTE_VALUE, 0 => value, 1 => exists, 2 =>
-    comparison_operator, 3 => attribute_value_list
-);
-pub static EXPECTED_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "ExpectedAttributeValue",
-    &[
-        rt::m("Value", &ATTRIBUTE_VALUE),
-        rt::m("Exists", &rt::BOOLEAN),
-        rt::m("ComparisonOperator", &rt::ENUM),
-        rt::m("AttributeValueList", &ATTRIBUTE_VALUE_LIST),
-    ],
+    ExpectedAttributeValue, EXPECTED_ATTRIBUTE_VALUE, [value[0] = rt::m("Value",
+    &ATTRIBUTE_VALUE), exists[1] = rt::m("Exists", &rt::BOOLEAN), comparison_operator[2]
+    = rt::m("ComparisonOperator", &rt::ENUM), attribute_value_list[3] =
+    rt::m("AttributeValueList", &ATTRIBUTE_VALUE_LIST)]
 );
 /// There was a conflict when writing to the specified S3 bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportConflictException {
     pub message: Option<String>,
 }
-rt::structure!(ExportConflictException, EXPORT_CONFLICT_EXCEPTION, 0 => message);
-pub static EXPORT_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExportConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ExportConflictException, EXPORT_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Represents the properties of the exported table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportDescription {
@@ -279,39 +237,24 @@ pub struct ExportDescription {
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
-    ExportDescription, EXPORT_DESCRIPTION, 0 => export_arn, 1 => export_status, 2 =>
-    start_time, 3 => end_time, 4 => export_manifest, 5 => table_arn, 6 => table_id, 7 =>
-    export_time, 8 => client_token, 9 => s3_bucket, 10 => s3_bucket_owner, 11 =>
-    s3_prefix, 12 => s3_sse_algorithm, 13 => s3_sse_kms_key_id, 14 => failure_code, 15 =>
-    failure_message, 16 => export_format, 17 => billed_size_bytes, 18 => item_count, 19
-    => export_type, 20 => incremental_export_specification, 21 => filter_specification
-);
-pub static EXPORT_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ExportDescription",
-    &[
-        rt::m("ExportArn", &rt::STRING).min(37.0),
-        rt::m("ExportStatus", &rt::ENUM),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ExportManifest", &rt::STRING),
-        rt::m("TableArn", &rt::STRING).min(1.0),
-        rt::m("TableId", &rt::STRING),
-        rt::m("ExportTime", &rt::TIMESTAMP),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3BucketOwner", &rt::STRING),
-        rt::m("S3Prefix", &rt::STRING),
-        rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
-        rt::m("FailureCode", &rt::STRING),
-        rt::m("FailureMessage", &rt::STRING),
-        rt::m("ExportFormat", &rt::ENUM),
-        rt::m("BilledSizeBytes", &rt::LONG).min(0.0),
-        rt::m("ItemCount", &rt::LONG).min(0.0),
-        rt::m("ExportType", &rt::ENUM),
-        rt::m("IncrementalExportSpecification", &INCREMENTAL_EXPORT_SPECIFICATION),
-        rt::m("FilterSpecification", &FILTER_SPECIFICATION),
-    ],
+    ExportDescription, EXPORT_DESCRIPTION, [export_arn[0] = rt::m("ExportArn",
+    &rt::STRING).min(37.0), export_status[1] = rt::m("ExportStatus", &rt::ENUM),
+    start_time[2] = rt::m("StartTime", &rt::TIMESTAMP), end_time[3] = rt::m("EndTime",
+    &rt::TIMESTAMP), export_manifest[4] = rt::m("ExportManifest", &rt::STRING),
+    table_arn[5] = rt::m("TableArn", &rt::STRING).min(1.0), table_id[6] =
+    rt::m("TableId", &rt::STRING), export_time[7] = rt::m("ExportTime", &rt::TIMESTAMP),
+    client_token[8] = rt::m("ClientToken", &rt::STRING), s3_bucket[9] = rt::m("S3Bucket",
+    &rt::STRING), s3_bucket_owner[10] = rt::m("S3BucketOwner", &rt::STRING),
+    s3_prefix[11] = rt::m("S3Prefix", &rt::STRING), s3_sse_algorithm[12] =
+    rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[13] = rt::m("S3SseKmsKeyId",
+    &rt::STRING).min(1.0), failure_code[14] = rt::m("FailureCode", &rt::STRING),
+    failure_message[15] = rt::m("FailureMessage", &rt::STRING), export_format[16] =
+    rt::m("ExportFormat", &rt::ENUM), billed_size_bytes[17] = rt::m("BilledSizeBytes",
+    &rt::LONG).min(0.0), item_count[18] = rt::m("ItemCount", &rt::LONG).min(0.0),
+    export_type[19] = rt::m("ExportType", &rt::ENUM),
+    incremental_export_specification[20] = rt::m("IncrementalExportSpecification",
+    &INCREMENTAL_EXPORT_SPECIFICATION), filter_specification[21] =
+    rt::m("FilterSpecification", &FILTER_SPECIFICATION)]
 );
 rt::string_enum! {
     pub enum ExportFormat { DynamodbJson = "DYNAMODB_JSON", Ion = "ION" }
@@ -321,12 +264,10 @@ rt::string_enum! {
 pub struct ExportNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ExportNotFoundException, EXPORT_NOT_FOUND_EXCEPTION, 0 => message);
-pub static EXPORT_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExportNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ExportNotFoundException, EXPORT_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum ExportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED", Failed =
     "FAILED" }
@@ -346,15 +287,9 @@ pub struct ExportSummary {
     pub export_type: Option<ExportType>,
 }
 rt::structure!(
-    ExportSummary, EXPORT_SUMMARY, 0 => export_arn, 1 => export_status, 2 => export_type
-);
-pub static EXPORT_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ExportSummary",
-    &[
-        rt::m("ExportArn", &rt::STRING).min(37.0),
-        rt::m("ExportStatus", &rt::ENUM),
-        rt::m("ExportType", &rt::ENUM),
-    ],
+    ExportSummary, EXPORT_SUMMARY, [export_arn[0] = rt::m("ExportArn", &rt::STRING)
+    .min(37.0), export_status[1] = rt::m("ExportStatus", &rt::ENUM), export_type[2] =
+    rt::m("ExportType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTableToPointInTimeInput {
@@ -393,27 +328,18 @@ pub struct ExportTableToPointInTimeInput {
     pub filter_specification: Option<FilterSpecification>,
 }
 rt::structure!(
-    ExportTableToPointInTimeInput, EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, 0 => table_arn, 1
-    => export_time, 2 => client_token, 3 => s3_bucket, 4 => s3_bucket_owner, 5 =>
-    s3_prefix, 6 => s3_sse_algorithm, 7 => s3_sse_kms_key_id, 8 => export_format, 9 =>
-    export_type, 10 => incremental_export_specification, 11 => filter_specification
-);
-pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::structure(
-    "ExportTableToPointInTimeInput",
-    &[
-        rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("ExportTime", &rt::TIMESTAMP),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3BucketOwner", &rt::STRING),
-        rt::m("S3Prefix", &rt::STRING),
-        rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
-        rt::m("ExportFormat", &rt::ENUM),
-        rt::m("ExportType", &rt::ENUM),
-        rt::m("IncrementalExportSpecification", &INCREMENTAL_EXPORT_SPECIFICATION),
-        rt::m("FilterSpecification", &FILTER_SPECIFICATION),
-    ],
+    ExportTableToPointInTimeInput, EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, [table_arn[0] =
+    rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    export_time[1] = rt::m("ExportTime", &rt::TIMESTAMP), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket[3] =
+    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_bucket_owner[4] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_prefix[5] = rt::m("S3Prefix", &rt::STRING),
+    s3_sse_algorithm[6] = rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[7] =
+    rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0), export_format[8] =
+    rt::m("ExportFormat", &rt::ENUM), export_type[9] = rt::m("ExportType", &rt::ENUM),
+    incremental_export_specification[10] = rt::m("IncrementalExportSpecification",
+    &INCREMENTAL_EXPORT_SPECIFICATION), filter_specification[11] =
+    rt::m("FilterSpecification", &FILTER_SPECIFICATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportTableToPointInTimeOutput {
@@ -421,12 +347,8 @@ pub struct ExportTableToPointInTimeOutput {
     pub export_description: Option<ExportDescription>,
 }
 rt::structure!(
-    ExportTableToPointInTimeOutput, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT, 0 =>
-    export_description
-);
-pub static EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ExportTableToPointInTimeOutput",
-    &[rt::m("ExportDescription", &EXPORT_DESCRIPTION)],
+    ExportTableToPointInTimeOutput, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
+    [export_description[0] = rt::m("ExportDescription", &EXPORT_DESCRIPTION)]
 );
 rt::string_enum! {
     pub enum ExportType { FullExport = "FULL_EXPORT", IncrementalExport =

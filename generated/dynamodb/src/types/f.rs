@@ -12,11 +12,8 @@ pub struct FailureException {
     pub exception_description: Option<String>,
 }
 rt::structure!(
-    FailureException, FAILURE_EXCEPTION, 0 => exception_name, 1 => exception_description
-);
-pub static FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-    "FailureException",
-    &[rt::m("ExceptionName", &rt::STRING), rt::m("ExceptionDescription", &rt::STRING)],
+    FailureException, FAILURE_EXCEPTION, [exception_name[0] = rt::m("ExceptionName",
+    &rt::STRING), exception_description[1] = rt::m("ExceptionDescription", &rt::STRING)]
 );
 pub static FILTER_CONDITION_MAP: rt::Schema = rt::Schema::map(
     "FilterConditionMap",
@@ -37,17 +34,11 @@ pub struct FilterSpecification {
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    FilterSpecification, FILTER_SPECIFICATION, 0 => filter_expression, 1 =>
-    projection_expression, 2 => key_condition_expression, 3 =>
-    expression_attribute_names, 4 => expression_attribute_values
-);
-pub static FILTER_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "FilterSpecification",
-    &[
-        rt::m("FilterExpression", &rt::STRING),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("KeyConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-    ],
+    FilterSpecification, FILTER_SPECIFICATION, [filter_expression[0] =
+    rt::m("FilterExpression", &rt::STRING), projection_expression[1] =
+    rt::m("ProjectionExpression", &rt::STRING), key_condition_expression[2] =
+    rt::m("KeyConditionExpression", &rt::STRING), expression_attribute_names[3] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[4] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP)]
 );

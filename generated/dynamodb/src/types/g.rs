@@ -16,17 +16,11 @@ pub struct Get {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Get, GET, 0 => key, 1 => table_name, 2 => projection_expression, 3 =>
-    expression_attribute_names
-);
-pub static GET: rt::Schema = rt::Schema::structure(
-    "Get",
-    &[
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    ],
+    Get, GET, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    projection_expression[2] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[3] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Represents the input of a `GetItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -72,21 +66,14 @@ pub struct GetItemInput {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetItemInput, GET_ITEM_INPUT, 0 => table_name, 1 => key, 2 => attributes_to_get, 3 =>
-    consistent_read, 4 => return_consumed_capacity, 5 => projection_expression, 6 =>
-    expression_attribute_names
-);
-pub static GET_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "GetItemInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    ],
+    GetItemInput, GET_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), attributes_to_get[2] = rt::m("AttributesToGet",
+    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read[3] = rt::m("ConsistentRead",
+    &rt::BOOLEAN), return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity",
+    &rt::ENUM), projection_expression[5] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[6] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Represents the output of a `GetItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -96,20 +83,18 @@ pub struct GetItemOutput {
     /// The capacity units consumed by the `GetItem` operation. The data returned includes the total provisioned throughput consumed, along with statistics for the table and any indexes involved in the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was specified. For more information, see [Capacity unit consumption for read operations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption) in the *Amazon DynamoDB Developer Guide*.
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
-rt::structure!(GetItemOutput, GET_ITEM_OUTPUT, 0 => item, 1 => consumed_capacity);
-pub static GET_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetItemOutput",
-    &[rt::m("Item", &ATTRIBUTE_MAP), rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)],
+rt::structure!(
+    GetItemOutput, GET_ITEM_OUTPUT, [item[0] = rt::m("Item", &ATTRIBUTE_MAP),
+    consumed_capacity[1] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The resources you can specify include tables and streams.
     pub resource_arn: String,
 }
-rt::structure!(GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, 0 => resource_arn);
-pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)],
+rt::structure!(
+    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
@@ -119,11 +104,8 @@ pub struct GetResourcePolicyOutput {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, 0 => policy, 1 => revision_id
-);
-pub static GET_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyOutput",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING).min(1.0)],
+    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
+    &rt::STRING), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(1.0)]
 );
 /// Represents the properties of a global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -151,20 +133,13 @@ pub struct GlobalSecondaryIndex {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    GlobalSecondaryIndex, GLOBAL_SECONDARY_INDEX, 0 => index_name, 1 => key_schema, 2 =>
-    projection, 3 => provisioned_throughput, 4 => on_demand_throughput, 5 =>
-    warm_throughput
-);
-pub static GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndex",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
-        rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT),
-    ],
+    GlobalSecondaryIndex, GLOBAL_SECONDARY_INDEX, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection[2] = rt::m("Projection",
+    &PROJECTION).flags(rt::REQUIRED), provisioned_throughput[3] =
+    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT), on_demand_throughput[4] =
+    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), warm_throughput[5] =
+    rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 /// Represents the auto scaling settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
@@ -176,15 +151,10 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
     >,
 }
 rt::structure!(
-    GlobalSecondaryIndexAutoScalingUpdate, GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE, 0
-    => index_name, 1 => provisioned_write_capacity_auto_scaling_update
-);
-pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndexAutoScalingUpdate",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
-    ],
+    GlobalSecondaryIndexAutoScalingUpdate, GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_write_capacity_auto_scaling_update[1] =
+    rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexAutoScalingUpdateList",
@@ -235,26 +205,17 @@ pub struct GlobalSecondaryIndexDescription {
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rt::structure!(
-    GlobalSecondaryIndexDescription, GLOBAL_SECONDARY_INDEX_DESCRIPTION, 0 => index_name,
-    1 => key_schema, 2 => projection, 3 => index_status, 4 => backfilling, 5 =>
-    provisioned_throughput, 6 => index_size_bytes, 7 => item_count, 8 => index_arn, 9 =>
-    on_demand_throughput, 10 => warm_throughput
-);
-pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndexDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-        rt::m("IndexStatus", &rt::ENUM),
-        rt::m("Backfilling", &rt::BOOLEAN),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT_DESCRIPTION),
-        rt::m("IndexSizeBytes", &rt::LONG),
-        rt::m("ItemCount", &rt::LONG),
-        rt::m("IndexArn", &rt::STRING),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION),
-    ],
+    GlobalSecondaryIndexDescription, GLOBAL_SECONDARY_INDEX_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    index_status[3] = rt::m("IndexStatus", &rt::ENUM), backfilling[4] =
+    rt::m("Backfilling", &rt::BOOLEAN), provisioned_throughput[5] =
+    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT_DESCRIPTION),
+    index_size_bytes[6] = rt::m("IndexSizeBytes", &rt::LONG), item_count[7] =
+    rt::m("ItemCount", &rt::LONG), index_arn[8] = rt::m("IndexArn", &rt::STRING),
+    on_demand_throughput[9] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[10] = rt::m("WarmThroughput",
+    &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION)]
 );
 pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexDescriptionList",
@@ -281,18 +242,11 @@ pub struct GlobalSecondaryIndexInfo {
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 rt::structure!(
-    GlobalSecondaryIndexInfo, GLOBAL_SECONDARY_INDEX_INFO, 0 => index_name, 1 =>
-    key_schema, 2 => projection, 3 => provisioned_throughput, 4 => on_demand_throughput
-);
-pub static GLOBAL_SECONDARY_INDEX_INFO: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndexInfo",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-    ],
+    GlobalSecondaryIndexInfo, GLOBAL_SECONDARY_INDEX_INFO, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    provisioned_throughput[3] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[4] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT)]
 );
 pub static GLOBAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexList",
@@ -319,16 +273,10 @@ pub struct GlobalSecondaryIndexUpdate {
     pub delete: Option<DeleteGlobalSecondaryIndexAction>,
 }
 rt::structure!(
-    GlobalSecondaryIndexUpdate, GLOBAL_SECONDARY_INDEX_UPDATE, 0 => update, 1 => create,
-    2 => delete
-);
-pub static GLOBAL_SECONDARY_INDEX_UPDATE: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndexUpdate",
-    &[
-        rt::m("Update", &UPDATE_GLOBAL_SECONDARY_INDEX_ACTION),
-        rt::m("Create", &CREATE_GLOBAL_SECONDARY_INDEX_ACTION),
-        rt::m("Delete", &DELETE_GLOBAL_SECONDARY_INDEX_ACTION),
-    ],
+    GlobalSecondaryIndexUpdate, GLOBAL_SECONDARY_INDEX_UPDATE, [update[0] =
+    rt::m("Update", &UPDATE_GLOBAL_SECONDARY_INDEX_ACTION), create[1] = rt::m("Create",
+    &CREATE_GLOBAL_SECONDARY_INDEX_ACTION), delete[2] = rt::m("Delete",
+    &DELETE_GLOBAL_SECONDARY_INDEX_ACTION)]
 );
 pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexUpdateList",
@@ -346,16 +294,10 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 }
 rt::structure!(
     GlobalSecondaryIndexWarmThroughputDescription,
-    GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION, 0 => read_units_per_second, 1 =>
-    write_units_per_second, 2 => status
-);
-pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "GlobalSecondaryIndexWarmThroughputDescription",
-    &[
-        rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
-        rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
-        rt::m("Status", &rt::ENUM),
-    ],
+    GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION, [read_units_per_second[0] =
+    rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0), write_units_per_second[1] =
+    rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0), status[2] = rt::m("Status",
+    &rt::ENUM)]
 );
 pub static GLOBAL_SECONDARY_INDEXES: rt::Schema = rt::Schema::list(
     "GlobalSecondaryIndexes",
@@ -370,14 +312,9 @@ pub struct GlobalTable {
     pub replication_group: Option<Vec<Replica>>,
 }
 rt::structure!(
-    GlobalTable, GLOBAL_TABLE, 0 => global_table_name, 1 => replication_group
-);
-pub static GLOBAL_TABLE: rt::Schema = rt::Schema::structure(
-    "GlobalTable",
-    &[
-        rt::m("GlobalTableName", &rt::STRING).min(3.0),
-        rt::m("ReplicationGroup", &REPLICA_LIST),
-    ],
+    GlobalTable, GLOBAL_TABLE, [global_table_name[0] = rt::m("GlobalTableName",
+    &rt::STRING).min(3.0), replication_group[1] = rt::m("ReplicationGroup",
+    &REPLICA_LIST)]
 );
 /// The specified global table already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -385,14 +322,9 @@ pub struct GlobalTableAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    GlobalTableAlreadyExistsException, GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION, 0 =>
-    message
+    GlobalTableAlreadyExistsException, GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static GLOBAL_TABLE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "GlobalTableAlreadyExistsException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Contains details about the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct GlobalTableDescription {
@@ -413,19 +345,12 @@ pub struct GlobalTableDescription {
     pub global_table_name: Option<String>,
 }
 rt::structure!(
-    GlobalTableDescription, GLOBAL_TABLE_DESCRIPTION, 0 => replication_group, 1 =>
-    global_table_arn, 2 => creation_date_time, 3 => global_table_status, 4 =>
-    global_table_name
-);
-pub static GLOBAL_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "GlobalTableDescription",
-    &[
-        rt::m("ReplicationGroup", &REPLICA_DESCRIPTION_LIST),
-        rt::m("GlobalTableArn", &rt::STRING),
-        rt::m("CreationDateTime", &rt::TIMESTAMP),
-        rt::m("GlobalTableStatus", &rt::ENUM),
-        rt::m("GlobalTableName", &rt::STRING).min(3.0),
-    ],
+    GlobalTableDescription, GLOBAL_TABLE_DESCRIPTION, [replication_group[0] =
+    rt::m("ReplicationGroup", &REPLICA_DESCRIPTION_LIST), global_table_arn[1] =
+    rt::m("GlobalTableArn", &rt::STRING), creation_date_time[2] =
+    rt::m("CreationDateTime", &rt::TIMESTAMP), global_table_status[3] =
+    rt::m("GlobalTableStatus", &rt::ENUM), global_table_name[4] =
+    rt::m("GlobalTableName", &rt::STRING).min(3.0)]
 );
 /// Represents the settings of a global secondary index for a global table that will be modified.
 #[derive(Clone, Default, PartialEq)]
@@ -441,20 +366,12 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 }
 rt::structure!(
     GlobalTableGlobalSecondaryIndexSettingsUpdate,
-    GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, 0 => index_name, 1 =>
-    provisioned_write_capacity_units, 2 =>
-    provisioned_write_capacity_auto_scaling_settings_update
-);
-pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
-    "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "ProvisionedWriteCapacityAutoScalingSettingsUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-    ],
+    GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    provisioned_write_capacity_units[1] = rt::m("ProvisionedWriteCapacityUnits",
+    &rt::LONG).min(1.0), provisioned_write_capacity_auto_scaling_settings_update[2] =
+    rt::m("ProvisionedWriteCapacityAutoScalingSettingsUpdate",
+    &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableGlobalSecondaryIndexSettingsUpdateList",
@@ -470,13 +387,9 @@ pub struct GlobalTableNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    GlobalTableNotFoundException, GLOBAL_TABLE_NOT_FOUND_EXCEPTION, 0 => message
+    GlobalTableNotFoundException, GLOBAL_TABLE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static GLOBAL_TABLE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "GlobalTableNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 rt::string_enum! {
     pub enum GlobalTableSettingsReplicationMode { Enabled = "ENABLED", Disabled =
     "DISABLED", EnabledWithOverrides = "ENABLED_WITH_OVERRIDES" }
@@ -494,12 +407,9 @@ pub struct GlobalTableWitnessDescription {
     pub witness_status: Option<WitnessStatus>,
 }
 rt::structure!(
-    GlobalTableWitnessDescription, GLOBAL_TABLE_WITNESS_DESCRIPTION, 0 => region_name, 1
-    => witness_status
-);
-pub static GLOBAL_TABLE_WITNESS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "GlobalTableWitnessDescription",
-    &[rt::m("RegionName", &rt::STRING), rt::m("WitnessStatus", &rt::ENUM)],
+    GlobalTableWitnessDescription, GLOBAL_TABLE_WITNESS_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING), witness_status[1] = rt::m("WitnessStatus",
+    &rt::ENUM)]
 );
 pub static GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableWitnessDescriptionList",
@@ -519,15 +429,9 @@ pub struct GlobalTableWitnessGroupUpdate {
     pub delete: Option<DeleteGlobalTableWitnessGroupMemberAction>,
 }
 rt::structure!(
-    GlobalTableWitnessGroupUpdate, GLOBAL_TABLE_WITNESS_GROUP_UPDATE, 0 => create, 1 =>
-    delete
-);
-pub static GLOBAL_TABLE_WITNESS_GROUP_UPDATE: rt::Schema = rt::Schema::structure(
-    "GlobalTableWitnessGroupUpdate",
-    &[
-        rt::m("Create", &CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION),
-        rt::m("Delete", &DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION),
-    ],
+    GlobalTableWitnessGroupUpdate, GLOBAL_TABLE_WITNESS_GROUP_UPDATE, [create[0] =
+    rt::m("Create", &CREATE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION), delete[1] =
+    rt::m("Delete", &DELETE_GLOBAL_TABLE_WITNESS_GROUP_MEMBER_ACTION)]
 );
 pub static GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "GlobalTableWitnessGroupUpdateList",

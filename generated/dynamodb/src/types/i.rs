@@ -9,36 +9,28 @@ pub struct IdempotentParameterMismatchException {
     pub message: Option<String>,
 }
 rt::structure!(
-    IdempotentParameterMismatchException, IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION, 0 =>
-    message
+    IdempotentParameterMismatchException, IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION,
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static IDEMPOTENT_PARAMETER_MISMATCH_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IdempotentParameterMismatchException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// There was a conflict when importing from the specified S3 source. This can occur when the current import conflicts with a previous import request that had the same client token.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportConflictException {
     pub message: Option<String>,
 }
-rt::structure!(ImportConflictException, IMPORT_CONFLICT_EXCEPTION, 0 => message);
-pub static IMPORT_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ImportConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ImportConflictException, IMPORT_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified import was not found.
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ImportNotFoundException, IMPORT_NOT_FOUND_EXCEPTION, 0 => message);
-pub static IMPORT_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ImportNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ImportNotFoundException, IMPORT_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum ImportStatus { InProgress = "IN_PROGRESS", Completed = "COMPLETED",
     Cancelling = "CANCELLING", Cancelled = "CANCELLED", Failed = "FAILED" }
@@ -64,22 +56,13 @@ pub struct ImportSummary {
     pub end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImportSummary, IMPORT_SUMMARY, 0 => import_arn, 1 => import_status, 2 => table_arn, 3
-    => s3_bucket_source, 4 => cloud_watch_log_group_arn, 5 => input_format, 6 =>
-    start_time, 7 => end_time
-);
-pub static IMPORT_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ImportSummary",
-    &[
-        rt::m("ImportArn", &rt::STRING).min(37.0),
-        rt::m("ImportStatus", &rt::ENUM),
-        rt::m("TableArn", &rt::STRING).min(1.0),
-        rt::m("S3BucketSource", &S3_BUCKET_SOURCE),
-        rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0),
-        rt::m("InputFormat", &rt::ENUM),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-    ],
+    ImportSummary, IMPORT_SUMMARY, [import_arn[0] = rt::m("ImportArn", &rt::STRING)
+    .min(37.0), import_status[1] = rt::m("ImportStatus", &rt::ENUM), table_arn[2] =
+    rt::m("TableArn", &rt::STRING).min(1.0), s3_bucket_source[3] =
+    rt::m("S3BucketSource", &S3_BUCKET_SOURCE), cloud_watch_log_group_arn[4] =
+    rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0), input_format[5] =
+    rt::m("InputFormat", &rt::ENUM), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP),
+    end_time[7] = rt::m("EndTime", &rt::TIMESTAMP)]
 );
 pub static IMPORT_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ImportSummaryList",
@@ -128,37 +111,23 @@ pub struct ImportTableDescription {
     pub failure_message: Option<String>,
 }
 rt::structure!(
-    ImportTableDescription, IMPORT_TABLE_DESCRIPTION, 0 => import_arn, 1 =>
-    import_status, 2 => table_arn, 3 => table_id, 4 => client_token, 5 =>
-    s3_bucket_source, 6 => error_count, 7 => cloud_watch_log_group_arn, 8 =>
-    input_format, 9 => input_format_options, 10 => input_compression_type, 11 =>
-    table_creation_parameters, 12 => start_time, 13 => end_time, 14 =>
-    processed_size_bytes, 15 => processed_item_count, 16 => imported_item_count, 17 =>
-    failure_code, 18 => failure_message
-);
-pub static IMPORT_TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ImportTableDescription",
-    &[
-        rt::m("ImportArn", &rt::STRING).min(37.0),
-        rt::m("ImportStatus", &rt::ENUM),
-        rt::m("TableArn", &rt::STRING).min(1.0),
-        rt::m("TableId", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("S3BucketSource", &S3_BUCKET_SOURCE),
-        rt::m("ErrorCount", &rt::LONG).min(0.0),
-        rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0),
-        rt::m("InputFormat", &rt::ENUM),
-        rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS),
-        rt::m("InputCompressionType", &rt::ENUM),
-        rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ProcessedSizeBytes", &rt::LONG),
-        rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
-        rt::m("ImportedItemCount", &rt::LONG).min(0.0),
-        rt::m("FailureCode", &rt::STRING),
-        rt::m("FailureMessage", &rt::STRING),
-    ],
+    ImportTableDescription, IMPORT_TABLE_DESCRIPTION, [import_arn[0] = rt::m("ImportArn",
+    &rt::STRING).min(37.0), import_status[1] = rt::m("ImportStatus", &rt::ENUM),
+    table_arn[2] = rt::m("TableArn", &rt::STRING).min(1.0), table_id[3] =
+    rt::m("TableId", &rt::STRING), client_token[4] = rt::m("ClientToken", &rt::STRING),
+    s3_bucket_source[5] = rt::m("S3BucketSource", &S3_BUCKET_SOURCE), error_count[6] =
+    rt::m("ErrorCount", &rt::LONG).min(0.0), cloud_watch_log_group_arn[7] =
+    rt::m("CloudWatchLogGroupArn", &rt::STRING).min(1.0), input_format[8] =
+    rt::m("InputFormat", &rt::ENUM), input_format_options[9] =
+    rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS), input_compression_type[10] =
+    rt::m("InputCompressionType", &rt::ENUM), table_creation_parameters[11] =
+    rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS), start_time[12] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[13] = rt::m("EndTime", &rt::TIMESTAMP),
+    processed_size_bytes[14] = rt::m("ProcessedSizeBytes", &rt::LONG),
+    processed_item_count[15] = rt::m("ProcessedItemCount", &rt::LONG).min(0.0),
+    imported_item_count[16] = rt::m("ImportedItemCount", &rt::LONG).min(0.0),
+    failure_code[17] = rt::m("FailureCode", &rt::STRING), failure_message[18] =
+    rt::m("FailureMessage", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableInput {
@@ -180,30 +149,22 @@ pub struct ImportTableInput {
     pub table_creation_parameters: TableCreationParameters,
 }
 rt::structure!(
-    ImportTableInput, IMPORT_TABLE_INPUT, 0 => client_token, 1 => s3_bucket_source, 2 =>
-    input_format, 3 => input_format_options, 4 => input_compression_type, 5 =>
-    table_creation_parameters
-);
-pub static IMPORT_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "ImportTableInput",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("S3BucketSource", &S3_BUCKET_SOURCE).flags(rt::REQUIRED),
-        rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS),
-        rt::m("InputCompressionType", &rt::ENUM),
-        rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS).flags(rt::REQUIRED),
-    ],
+    ImportTableInput, IMPORT_TABLE_INPUT, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), s3_bucket_source[1] =
+    rt::m("S3BucketSource", &S3_BUCKET_SOURCE).flags(rt::REQUIRED), input_format[2] =
+    rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED), input_format_options[3] =
+    rt::m("InputFormatOptions", &INPUT_FORMAT_OPTIONS), input_compression_type[4] =
+    rt::m("InputCompressionType", &rt::ENUM), table_creation_parameters[5] =
+    rt::m("TableCreationParameters", &TABLE_CREATION_PARAMETERS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The import parameters include import status, how many items were processed, and how many errors were encountered.
     pub import_table_description: ImportTableDescription,
 }
-rt::structure!(ImportTableOutput, IMPORT_TABLE_OUTPUT, 0 => import_table_description);
-pub static IMPORT_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ImportTableOutput",
-    &[rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    ImportTableOutput, IMPORT_TABLE_OUTPUT, [import_table_description[0] =
+    rt::m("ImportTableDescription", &IMPORT_TABLE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// Optional object containing the parameters specific to an incremental export.
 #[derive(Clone, Default, PartialEq)]
@@ -218,28 +179,20 @@ pub struct IncrementalExportSpecification {
     pub export_view_type: Option<ExportViewType>,
 }
 rt::structure!(
-    IncrementalExportSpecification, INCREMENTAL_EXPORT_SPECIFICATION, 0 =>
-    export_from_time, 1 => export_to_time, 2 => export_view_type
-);
-pub static INCREMENTAL_EXPORT_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "IncrementalExportSpecification",
-    &[
-        rt::m("ExportFromTime", &rt::TIMESTAMP),
-        rt::m("ExportToTime", &rt::TIMESTAMP),
-        rt::m("ExportViewType", &rt::ENUM),
-    ],
+    IncrementalExportSpecification, INCREMENTAL_EXPORT_SPECIFICATION,
+    [export_from_time[0] = rt::m("ExportFromTime", &rt::TIMESTAMP), export_to_time[1] =
+    rt::m("ExportToTime", &rt::TIMESTAMP), export_view_type[2] = rt::m("ExportViewType",
+    &rt::ENUM)]
 );
 /// The operation tried to access a nonexistent index.
 #[derive(Clone, Default, PartialEq)]
 pub struct IndexNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(IndexNotFoundException, INDEX_NOT_FOUND_EXCEPTION, 0 => message);
-pub static INDEX_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IndexNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    IndexNotFoundException, INDEX_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum IndexStatus { Creating = "CREATING", Updating = "UPDATING", Deleting =
     "DELETING", Active = "ACTIVE" }
@@ -256,10 +209,8 @@ pub struct InputFormatOptions {
     /// The options for imported source files in CSV format. The values are Delimiter and HeaderList.
     pub csv: Option<CsvOptions>,
 }
-rt::structure!(InputFormatOptions, INPUT_FORMAT_OPTIONS, 0 => csv);
-pub static INPUT_FORMAT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "InputFormatOptions",
-    &[rt::m("Csv", &CSV_OPTIONS)],
+rt::structure!(
+    InputFormatOptions, INPUT_FORMAT_OPTIONS, [csv[0] = rt::m("Csv", &CSV_OPTIONS)]
 );
 /// Contains the Amazon S3 location and format settings for bulk operation input. The `S3Bucket` and `InputFormat` fields are required.
 #[derive(Clone, Default, PartialEq)]
@@ -278,18 +229,11 @@ pub struct InputS3Configuration {
     pub input_compression_type: Option<InputCompressionType>,
 }
 rt::structure!(
-    InputS3Configuration, INPUT_S3_CONFIGURATION, 0 => s3_bucket_owner, 1 => s3_bucket, 2
-    => s3_key_prefix, 3 => input_format, 4 => input_compression_type
-);
-pub static INPUT_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "InputS3Configuration",
-    &[
-        rt::m("S3BucketOwner", &rt::STRING),
-        rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3KeyPrefix", &rt::STRING),
-        rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InputCompressionType", &rt::ENUM),
-    ],
+    InputS3Configuration, INPUT_S3_CONFIGURATION, [s3_bucket_owner[0] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), s3_key_prefix[2] = rt::m("S3KeyPrefix", &rt::STRING),
+    input_format[3] = rt::m("InputFormat", &rt::ENUM).flags(rt::REQUIRED),
+    input_compression_type[4] = rt::m("InputCompressionType", &rt::ENUM)]
 );
 /// An error occurred on the server side.
 #[derive(Clone, Default, PartialEq)]
@@ -297,36 +241,28 @@ pub struct InternalServerError {
     /// The server encountered an internal error trying to fulfill the request.
     pub message: Option<String>,
 }
-rt::structure!(InternalServerError, INTERNAL_SERVER_ERROR, 0 => message);
-pub static INTERNAL_SERVER_ERROR: rt::Schema = rt::Schema::structure(
-        "InternalServerError",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalServerError, INTERNAL_SERVER_ERROR, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
+);
 /// The specified `ExportTime` is outside of the point in time recovery window.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidExportTimeException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidExportTimeException, INVALID_EXPORT_TIME_EXCEPTION, 0 => message);
-pub static INVALID_EXPORT_TIME_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidExportTimeException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidExportTimeException, INVALID_EXPORT_TIME_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// An invalid restore time was specified. RestoreDateTime must be between EarliestRestorableDateTime and LatestRestorableDateTime.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRestoreTimeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRestoreTimeException, INVALID_RESTORE_TIME_EXCEPTION, 0 => message
+    InvalidRestoreTimeException, INVALID_RESTORE_TIME_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static INVALID_RESTORE_TIME_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRestoreTimeException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "ItemCollectionKeyAttributeMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &ATTRIBUTE_VALUE)],
@@ -342,15 +278,10 @@ pub struct ItemCollectionMetrics {
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 rt::structure!(
-    ItemCollectionMetrics, ITEM_COLLECTION_METRICS, 0 => item_collection_key, 1 =>
-    size_estimate_range_gb
-);
-pub static ITEM_COLLECTION_METRICS: rt::Schema = rt::Schema::structure(
-    "ItemCollectionMetrics",
-    &[
-        rt::m("ItemCollectionKey", &ITEM_COLLECTION_KEY_ATTRIBUTE_MAP),
-        rt::m("SizeEstimateRangeGB", &ITEM_COLLECTION_SIZE_ESTIMATE_RANGE),
-    ],
+    ItemCollectionMetrics, ITEM_COLLECTION_METRICS, [item_collection_key[0] =
+    rt::m("ItemCollectionKey", &ITEM_COLLECTION_KEY_ATTRIBUTE_MAP),
+    size_estimate_range_gb[1] = rt::m("SizeEstimateRangeGB",
+    &ITEM_COLLECTION_SIZE_ESTIMATE_RANGE)]
 );
 pub static ITEM_COLLECTION_METRICS_MULTIPLE: rt::Schema = rt::Schema::list(
     "ItemCollectionMetricsMultiple",
@@ -375,13 +306,9 @@ pub struct ItemCollectionSizeLimitExceededException {
 }
 rt::structure!(
     ItemCollectionSizeLimitExceededException,
-    ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION, 0 => message
+    ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static ITEM_COLLECTION_SIZE_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ItemCollectionSizeLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static ITEM_LIST: rt::Schema = rt::Schema::list(
     "ItemList",
     &[rt::m("member", &ATTRIBUTE_MAP)],
@@ -392,11 +319,7 @@ pub struct ItemResponse {
     /// Map of attribute data consisting of the data type and attribute value.
     pub item: Option<rt::Map<String, AttributeValue>>,
 }
-rt::structure!(ItemResponse, ITEM_RESPONSE, 0 => item);
-pub static ITEM_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ItemResponse",
-    &[rt::m("Item", &ATTRIBUTE_MAP)],
-);
+rt::structure!(ItemResponse, ITEM_RESPONSE, [item[0] = rt::m("Item", &ATTRIBUTE_MAP)]);
 pub static ITEM_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ItemResponseList",
     &[rt::m("member", &ITEM_RESPONSE)],

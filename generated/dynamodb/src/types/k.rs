@@ -35,13 +35,10 @@ pub struct KeySchemaElement {
     /// The sort key of an item is also known as its *range attribute*. The term "range attribute" derives from the way DynamoDB stores items with the same partition key physically close together, in sorted order by the sort key value.
     pub key_type: KeyType,
 }
-rt::structure!(KeySchemaElement, KEY_SCHEMA_ELEMENT, 0 => attribute_name, 1 => key_type);
-pub static KEY_SCHEMA_ELEMENT: rt::Schema = rt::Schema::structure(
-    "KeySchemaElement",
-    &[
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("KeyType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    KeySchemaElement, KEY_SCHEMA_ELEMENT, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), key_type[1] = rt::m("KeyType", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum KeyType { Hash = "HASH", Range = "RANGE" }
@@ -87,18 +84,12 @@ pub struct KeysAndAttributes {
     pub expression_attribute_names: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    KeysAndAttributes, KEYS_AND_ATTRIBUTES, 0 => keys, 1 => attributes_to_get, 2 =>
-    consistent_read, 3 => projection_expression, 4 => expression_attribute_names
-);
-pub static KEYS_AND_ATTRIBUTES: rt::Schema = rt::Schema::structure(
-    "KeysAndAttributes",
-    &[
-        rt::m("Keys", &KEY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-    ],
+    KeysAndAttributes, KEYS_AND_ATTRIBUTES, [keys[0] = rt::m("Keys", &KEY_LIST)
+    .flags(rt::REQUIRED).min(1.0), attributes_to_get[1] = rt::m("AttributesToGet",
+    &ATTRIBUTE_NAME_LIST).min(1.0), consistent_read[2] = rt::m("ConsistentRead",
+    &rt::BOOLEAN), projection_expression[3] = rt::m("ProjectionExpression", &rt::STRING),
+    expression_attribute_names[4] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP)]
 );
 /// Describes a Kinesis data stream destination.
 #[derive(Clone, Default, PartialEq)]
@@ -115,18 +106,12 @@ pub struct KinesisDataStreamDestination {
     >,
 }
 rt::structure!(
-    KinesisDataStreamDestination, KINESIS_DATA_STREAM_DESTINATION, 0 => stream_arn, 1 =>
-    destination_status, 2 => destination_status_description, 3 =>
-    approximate_creation_date_time_precision
-);
-pub static KINESIS_DATA_STREAM_DESTINATION: rt::Schema = rt::Schema::structure(
-    "KinesisDataStreamDestination",
-    &[
-        rt::m("StreamArn", &rt::STRING).min(37.0),
-        rt::m("DestinationStatus", &rt::ENUM),
-        rt::m("DestinationStatusDescription", &rt::STRING),
-        rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM),
-    ],
+    KinesisDataStreamDestination, KINESIS_DATA_STREAM_DESTINATION, [stream_arn[0] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[1] =
+    rt::m("DestinationStatus", &rt::ENUM), destination_status_description[2] =
+    rt::m("DestinationStatusDescription", &rt::STRING),
+    approximate_creation_date_time_precision[3] =
+    rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 pub static KINESIS_DATA_STREAM_DESTINATIONS: rt::Schema = rt::Schema::list(
     "KinesisDataStreamDestinations",
@@ -144,19 +129,12 @@ pub struct KinesisStreamingDestinationInput {
     >,
 }
 rt::structure!(
-    KinesisStreamingDestinationInput, KINESIS_STREAMING_DESTINATION_INPUT, 0 =>
-    table_name, 1 => stream_arn, 2 => enable_kinesis_streaming_configuration
-);
-pub static KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
-    "KinesisStreamingDestinationInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m(
-            "EnableKinesisStreamingConfiguration",
-            &ENABLE_KINESIS_STREAMING_CONFIGURATION,
-        ),
-    ],
+    KinesisStreamingDestinationInput, KINESIS_STREAMING_DESTINATION_INPUT, [table_name[0]
+    = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    stream_arn[1] = rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
+    enable_kinesis_streaming_configuration[2] =
+    rt::m("EnableKinesisStreamingConfiguration",
+    &ENABLE_KINESIS_STREAMING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct KinesisStreamingDestinationOutput {
@@ -172,19 +150,10 @@ pub struct KinesisStreamingDestinationOutput {
     >,
 }
 rt::structure!(
-    KinesisStreamingDestinationOutput, KINESIS_STREAMING_DESTINATION_OUTPUT, 0 =>
-    table_name, 1 => stream_arn, 2 => destination_status, 3 =>
-    enable_kinesis_streaming_configuration
-);
-pub static KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "KinesisStreamingDestinationOutput",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("StreamArn", &rt::STRING).min(37.0),
-        rt::m("DestinationStatus", &rt::ENUM),
-        rt::m(
-            "EnableKinesisStreamingConfiguration",
-            &ENABLE_KINESIS_STREAMING_CONFIGURATION,
-        ),
-    ],
+    KinesisStreamingDestinationOutput, KINESIS_STREAMING_DESTINATION_OUTPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), stream_arn[1] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[2] =
+    rt::m("DestinationStatus", &rt::ENUM), enable_kinesis_streaming_configuration[3] =
+    rt::m("EnableKinesisStreamingConfiguration",
+    &ENABLE_KINESIS_STREAMING_CONFIGURATION)]
 );

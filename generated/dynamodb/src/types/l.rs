@@ -21,12 +21,10 @@ pub struct LimitExceededException {
     /// Too many operations for a given subscriber.
     pub message: Option<String>,
 }
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static LIST_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::list(
         "ListAttributeValue",
         &[rt::m("member", &ATTRIBUTE_VALUE)],
@@ -54,20 +52,12 @@ pub struct ListBackupsInput {
     pub backup_type: Option<BackupTypeFilter>,
 }
 rt::structure!(
-    ListBackupsInput, LIST_BACKUPS_INPUT, 0 => table_name, 1 => limit, 2 =>
-    time_range_lower_bound, 3 => time_range_upper_bound, 4 => exclusive_start_backup_arn,
-    5 => backup_type
-);
-pub static LIST_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListBackupsInput",
-    &[
-        rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("TimeRangeLowerBound", &rt::TIMESTAMP),
-        rt::m("TimeRangeUpperBound", &rt::TIMESTAMP),
-        rt::m("ExclusiveStartBackupArn", &rt::STRING).min(37.0),
-        rt::m("BackupType", &rt::ENUM),
-    ],
+    ListBackupsInput, LIST_BACKUPS_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).ctx("ResourceArn").min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), time_range_lower_bound[2] = rt::m("TimeRangeLowerBound", &rt::TIMESTAMP),
+    time_range_upper_bound[3] = rt::m("TimeRangeUpperBound", &rt::TIMESTAMP),
+    exclusive_start_backup_arn[4] = rt::m("ExclusiveStartBackupArn", &rt::STRING)
+    .min(37.0), backup_type[5] = rt::m("BackupType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBackupsOutput {
@@ -81,15 +71,9 @@ pub struct ListBackupsOutput {
     pub last_evaluated_backup_arn: Option<String>,
 }
 rt::structure!(
-    ListBackupsOutput, LIST_BACKUPS_OUTPUT, 0 => backup_summaries, 1 =>
-    last_evaluated_backup_arn
-);
-pub static LIST_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBackupsOutput",
-    &[
-        rt::m("BackupSummaries", &BACKUP_SUMMARIES),
-        rt::m("LastEvaluatedBackupArn", &rt::STRING).min(37.0),
-    ],
+    ListBackupsOutput, LIST_BACKUPS_OUTPUT, [backup_summaries[0] =
+    rt::m("BackupSummaries", &BACKUP_SUMMARIES), last_evaluated_backup_arn[1] =
+    rt::m("LastEvaluatedBackupArn", &rt::STRING).min(37.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsInput {
@@ -99,15 +83,9 @@ pub struct ListBulkOperationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListBulkOperationsInput, LIST_BULK_OPERATIONS_INPUT, 0 => max_results, 1 =>
-    next_token
-);
-pub static LIST_BULK_OPERATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListBulkOperationsInput",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListBulkOperationsInput, LIST_BULK_OPERATIONS_INPUT, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBulkOperationsOutput {
@@ -117,15 +95,10 @@ pub struct ListBulkOperationsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListBulkOperationsOutput, LIST_BULK_OPERATIONS_OUTPUT, 0 =>
-    bulk_operations_summary_list, 1 => next_token
-);
-pub static LIST_BULK_OPERATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBulkOperationsOutput",
-    &[
-        rt::m("BulkOperationsSummaryList", &BULK_OPERATIONS_SUMMARY_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListBulkOperationsOutput, LIST_BULK_OPERATIONS_OUTPUT,
+    [bulk_operations_summary_list[0] = rt::m("BulkOperationsSummaryList",
+    &BULK_OPERATIONS_SUMMARY_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsInput {
@@ -137,16 +110,9 @@ pub struct ListContributorInsightsInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListContributorInsightsInput, LIST_CONTRIBUTOR_INSIGHTS_INPUT, 0 => table_name, 1 =>
-    next_token, 2 => max_results
-);
-pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListContributorInsightsInput",
-    &[
-        rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListContributorInsightsInput, LIST_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).ctx("ResourceArn").min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListContributorInsightsOutput {
@@ -156,15 +122,9 @@ pub struct ListContributorInsightsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListContributorInsightsOutput, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT, 0 =>
-    contributor_insights_summaries, 1 => next_token
-);
-pub static LIST_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListContributorInsightsOutput",
-    &[
-        rt::m("ContributorInsightsSummaries", &CONTRIBUTOR_INSIGHTS_SUMMARIES),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListContributorInsightsOutput, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
+    [contributor_insights_summaries[0] = rt::m("ContributorInsightsSummaries",
+    &CONTRIBUTOR_INSIGHTS_SUMMARIES), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsInput {
@@ -176,16 +136,9 @@ pub struct ListExportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsInput, LIST_EXPORTS_INPUT, 0 => table_arn, 1 => max_results, 2 =>
-    next_token
-);
-pub static LIST_EXPORTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListExportsInput",
-    &[
-        rt::m("TableArn", &rt::STRING).ctx("ResourceArn").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListExportsInput, LIST_EXPORTS_INPUT, [table_arn[0] = rt::m("TableArn", &rt::STRING)
+    .ctx("ResourceArn").min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListExportsOutput {
@@ -195,11 +148,9 @@ pub struct ListExportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListExportsOutput, LIST_EXPORTS_OUTPUT, 0 => export_summaries, 1 => next_token
-);
-pub static LIST_EXPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListExportsOutput",
-    &[rt::m("ExportSummaries", &EXPORT_SUMMARIES), rt::m("NextToken", &rt::STRING)],
+    ListExportsOutput, LIST_EXPORTS_OUTPUT, [export_summaries[0] =
+    rt::m("ExportSummaries", &EXPORT_SUMMARIES), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesInput {
@@ -213,16 +164,10 @@ pub struct ListGlobalTablesInput {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    ListGlobalTablesInput, LIST_GLOBAL_TABLES_INPUT, 0 =>
-    exclusive_start_global_table_name, 1 => limit, 2 => region_name
-);
-pub static LIST_GLOBAL_TABLES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListGlobalTablesInput",
-    &[
-        rt::m("ExclusiveStartGlobalTableName", &rt::STRING).min(3.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("RegionName", &rt::STRING),
-    ],
+    ListGlobalTablesInput, LIST_GLOBAL_TABLES_INPUT,
+    [exclusive_start_global_table_name[0] = rt::m("ExclusiveStartGlobalTableName",
+    &rt::STRING).min(3.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    region_name[2] = rt::m("RegionName", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGlobalTablesOutput {
@@ -232,15 +177,9 @@ pub struct ListGlobalTablesOutput {
     pub last_evaluated_global_table_name: Option<String>,
 }
 rt::structure!(
-    ListGlobalTablesOutput, LIST_GLOBAL_TABLES_OUTPUT, 0 => global_tables, 1 =>
-    last_evaluated_global_table_name
-);
-pub static LIST_GLOBAL_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListGlobalTablesOutput",
-    &[
-        rt::m("GlobalTables", &GLOBAL_TABLE_LIST),
-        rt::m("LastEvaluatedGlobalTableName", &rt::STRING).min(3.0),
-    ],
+    ListGlobalTablesOutput, LIST_GLOBAL_TABLES_OUTPUT, [global_tables[0] =
+    rt::m("GlobalTables", &GLOBAL_TABLE_LIST), last_evaluated_global_table_name[1] =
+    rt::m("LastEvaluatedGlobalTableName", &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsInput {
@@ -252,15 +191,9 @@ pub struct ListImportsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsInput, LIST_IMPORTS_INPUT, 0 => table_arn, 1 => page_size, 2 => next_token
-);
-pub static LIST_IMPORTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListImportsInput",
-    &[
-        rt::m("TableArn", &rt::STRING).ctx("ResourceArn").min(1.0),
-        rt::m("PageSize", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(112.0),
-    ],
+    ListImportsInput, LIST_IMPORTS_INPUT, [table_arn[0] = rt::m("TableArn", &rt::STRING)
+    .ctx("ResourceArn").min(1.0), page_size[1] = rt::m("PageSize", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(112.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImportsOutput {
@@ -270,14 +203,9 @@ pub struct ListImportsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImportsOutput, LIST_IMPORTS_OUTPUT, 0 => import_summary_list, 1 => next_token
-);
-pub static LIST_IMPORTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListImportsOutput",
-    &[
-        rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST),
-        rt::m("NextToken", &rt::STRING).min(112.0),
-    ],
+    ListImportsOutput, LIST_IMPORTS_OUTPUT, [import_summary_list[0] =
+    rt::m("ImportSummaryList", &IMPORT_SUMMARY_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(112.0)]
 );
 /// Represents the input of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -288,14 +216,9 @@ pub struct ListTablesInput {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListTablesInput, LIST_TABLES_INPUT, 0 => exclusive_start_table_name, 1 => limit
-);
-pub static LIST_TABLES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTablesInput",
-    &[
-        rt::m("ExclusiveStartTableName", &rt::STRING).min(3.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListTablesInput, LIST_TABLES_INPUT, [exclusive_start_table_name[0] =
+    rt::m("ExclusiveStartTableName", &rt::STRING).min(3.0), limit[1] = rt::m("Limit",
+    &rt::INTEGER).min(1.0)]
 );
 /// Represents the output of a `ListTables` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -310,15 +233,9 @@ pub struct ListTablesOutput {
     pub last_evaluated_table_name: Option<String>,
 }
 rt::structure!(
-    ListTablesOutput, LIST_TABLES_OUTPUT, 0 => table_names, 1 =>
-    last_evaluated_table_name
-);
-pub static LIST_TABLES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTablesOutput",
-    &[
-        rt::m("TableNames", &TABLE_NAME_LIST),
-        rt::m("LastEvaluatedTableName", &rt::STRING).min(3.0),
-    ],
+    ListTablesOutput, LIST_TABLES_OUTPUT, [table_names[0] = rt::m("TableNames",
+    &TABLE_NAME_LIST), last_evaluated_table_name[1] = rt::m("LastEvaluatedTableName",
+    &rt::STRING).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsOfResourceInput {
@@ -328,18 +245,9 @@ pub struct ListTagsOfResourceInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTagsOfResourceInput, LIST_TAGS_OF_RESOURCE_INPUT, 0 => resource_arn, 1 =>
-    next_token
-);
-pub static LIST_TAGS_OF_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsOfResourceInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListTagsOfResourceInput, LIST_TAGS_OF_RESOURCE_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsOfResourceOutput {
@@ -349,11 +257,8 @@ pub struct ListTagsOfResourceOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTagsOfResourceOutput, LIST_TAGS_OF_RESOURCE_OUTPUT, 0 => tags, 1 => next_token
-);
-pub static LIST_TAGS_OF_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsOfResourceOutput",
-    &[rt::m("Tags", &TAG_LIST), rt::m("NextToken", &rt::STRING)],
+    ListTagsOfResourceOutput, LIST_TAGS_OF_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -373,16 +278,10 @@ pub struct LocalSecondaryIndex {
     pub projection: Projection,
 }
 rt::structure!(
-    LocalSecondaryIndex, LOCAL_SECONDARY_INDEX, 0 => index_name, 1 => key_schema, 2 =>
-    projection
-);
-pub static LOCAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
-    "LocalSecondaryIndex",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
-        rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-    ],
+    LocalSecondaryIndex, LOCAL_SECONDARY_INDEX, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0), projection[2] = rt::m("Projection",
+    &PROJECTION).flags(rt::REQUIRED)]
 );
 /// Represents the properties of a local secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -408,20 +307,11 @@ pub struct LocalSecondaryIndexDescription {
     pub index_arn: Option<String>,
 }
 rt::structure!(
-    LocalSecondaryIndexDescription, LOCAL_SECONDARY_INDEX_DESCRIPTION, 0 => index_name, 1
-    => key_schema, 2 => projection, 3 => index_size_bytes, 4 => item_count, 5 =>
-    index_arn
-);
-pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "LocalSecondaryIndexDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-        rt::m("IndexSizeBytes", &rt::LONG),
-        rt::m("ItemCount", &rt::LONG),
-        rt::m("IndexArn", &rt::STRING),
-    ],
+    LocalSecondaryIndexDescription, LOCAL_SECONDARY_INDEX_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION),
+    index_size_bytes[3] = rt::m("IndexSizeBytes", &rt::LONG), item_count[4] =
+    rt::m("ItemCount", &rt::LONG), index_arn[5] = rt::m("IndexArn", &rt::STRING)]
 );
 pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "LocalSecondaryIndexDescriptionList",
@@ -445,16 +335,9 @@ pub struct LocalSecondaryIndexInfo {
     pub projection: Option<Projection>,
 }
 rt::structure!(
-    LocalSecondaryIndexInfo, LOCAL_SECONDARY_INDEX_INFO, 0 => index_name, 1 =>
-    key_schema, 2 => projection
-);
-pub static LOCAL_SECONDARY_INDEX_INFO: rt::Schema = rt::Schema::structure(
-    "LocalSecondaryIndexInfo",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-    ],
+    LocalSecondaryIndexInfo, LOCAL_SECONDARY_INDEX_INFO, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), key_schema[1] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), projection[2] = rt::m("Projection", &PROJECTION)]
 );
 pub static LOCAL_SECONDARY_INDEX_LIST: rt::Schema = rt::Schema::list(
     "LocalSecondaryIndexList",

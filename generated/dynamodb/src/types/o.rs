@@ -16,12 +16,9 @@ pub struct OnDemandThroughput {
     pub max_write_request_units: Option<i64>,
 }
 rt::structure!(
-    OnDemandThroughput, ON_DEMAND_THROUGHPUT, 0 => max_read_request_units, 1 =>
-    max_write_request_units
-);
-pub static ON_DEMAND_THROUGHPUT: rt::Schema = rt::Schema::structure(
-    "OnDemandThroughput",
-    &[rt::m("MaxReadRequestUnits", &rt::LONG), rt::m("MaxWriteRequestUnits", &rt::LONG)],
+    OnDemandThroughput, ON_DEMAND_THROUGHPUT, [max_read_request_units[0] =
+    rt::m("MaxReadRequestUnits", &rt::LONG), max_write_request_units[1] =
+    rt::m("MaxWriteRequestUnits", &rt::LONG)]
 );
 /// Overrides the on-demand throughput settings for this replica table. If you don't specify a value for this parameter, it uses the source table's on-demand throughput settings.
 #[derive(Clone, Default, PartialEq)]
@@ -30,12 +27,8 @@ pub struct OnDemandThroughputOverride {
     pub max_read_request_units: Option<i64>,
 }
 rt::structure!(
-    OnDemandThroughputOverride, ON_DEMAND_THROUGHPUT_OVERRIDE, 0 =>
-    max_read_request_units
-);
-pub static ON_DEMAND_THROUGHPUT_OVERRIDE: rt::Schema = rt::Schema::structure(
-    "OnDemandThroughputOverride",
-    &[rt::m("MaxReadRequestUnits", &rt::LONG)],
+    OnDemandThroughputOverride, ON_DEMAND_THROUGHPUT_OVERRIDE, [max_read_request_units[0]
+    = rt::m("MaxReadRequestUnits", &rt::LONG)]
 );
 /// Contains the Amazon S3 location, encryption settings, and output types for a bulk operation. The `S3Bucket` and `OutputType` fields are required.
 #[derive(Clone, Default, PartialEq)]
@@ -59,19 +52,12 @@ pub struct OutputS3Configuration {
     pub output_type: Vec<OutputTypeEnum>,
 }
 rt::structure!(
-    OutputS3Configuration, OUTPUT_S3_CONFIGURATION, 0 => s3_bucket_owner, 1 => s3_bucket,
-    2 => s3_key_prefix, 3 => s3_sse_algorithm, 4 => s3_sse_kms_key_id, 5 => output_type
-);
-pub static OUTPUT_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "OutputS3Configuration",
-    &[
-        rt::m("S3BucketOwner", &rt::STRING),
-        rt::m("S3Bucket", &rt::STRING),
-        rt::m("S3KeyPrefix", &rt::STRING),
-        rt::m("S3SseAlgorithm", &rt::ENUM),
-        rt::m("S3SseKmsKeyId", &rt::STRING).min(1.0),
-        rt::m("OutputType", &OUTPUT_TYPE_LIST).flags(rt::REQUIRED),
-    ],
+    OutputS3Configuration, OUTPUT_S3_CONFIGURATION, [s3_bucket_owner[0] =
+    rt::m("S3BucketOwner", &rt::STRING), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING),
+    s3_key_prefix[2] = rt::m("S3KeyPrefix", &rt::STRING), s3_sse_algorithm[3] =
+    rt::m("S3SseAlgorithm", &rt::ENUM), s3_sse_kms_key_id[4] = rt::m("S3SseKmsKeyId",
+    &rt::STRING).min(1.0), output_type[5] = rt::m("OutputType", &OUTPUT_TYPE_LIST)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum OutputTypeEnum { Error = "ERROR", ConditionCheckFailure =

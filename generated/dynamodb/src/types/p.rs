@@ -18,16 +18,10 @@ pub struct ParameterizedStatement {
     >,
 }
 rt::structure!(
-    ParameterizedStatement, PARAMETERIZED_STATEMENT, 0 => statement, 1 => parameters, 2
-    => return_values_on_condition_check_failure
-);
-pub static PARAMETERIZED_STATEMENT: rt::Schema = rt::Schema::structure(
-    "ParameterizedStatement",
-    &[
-        rt::m("Statement", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Parameters", &PREPARED_STATEMENT_PARAMETERS).min(1.0),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    ParameterizedStatement, PARAMETERIZED_STATEMENT, [statement[0] = rt::m("Statement",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), parameters[1] = rt::m("Parameters",
+    &PREPARED_STATEMENT_PARAMETERS).min(1.0), return_values_on_condition_check_failure[2]
+    = rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 pub static PARAMETERIZED_STATEMENTS: rt::Schema = rt::Schema::list(
     "ParameterizedStatements",
@@ -57,18 +51,12 @@ pub struct PointInTimeRecoveryDescription {
     pub latest_restorable_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    PointInTimeRecoveryDescription, POINT_IN_TIME_RECOVERY_DESCRIPTION, 0 =>
-    point_in_time_recovery_status, 1 => recovery_period_in_days, 2 =>
-    earliest_restorable_date_time, 3 => latest_restorable_date_time
-);
-pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "PointInTimeRecoveryDescription",
-    &[
-        rt::m("PointInTimeRecoveryStatus", &rt::ENUM),
-        rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
-        rt::m("EarliestRestorableDateTime", &rt::TIMESTAMP),
-        rt::m("LatestRestorableDateTime", &rt::TIMESTAMP),
-    ],
+    PointInTimeRecoveryDescription, POINT_IN_TIME_RECOVERY_DESCRIPTION,
+    [point_in_time_recovery_status[0] = rt::m("PointInTimeRecoveryStatus", &rt::ENUM),
+    recovery_period_in_days[1] = rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
+    earliest_restorable_date_time[2] = rt::m("EarliestRestorableDateTime",
+    &rt::TIMESTAMP), latest_restorable_date_time[3] = rt::m("LatestRestorableDateTime",
+    &rt::TIMESTAMP)]
 );
 /// Represents the settings used to enable point in time recovery.
 #[derive(Clone, Default, PartialEq)]
@@ -79,15 +67,10 @@ pub struct PointInTimeRecoverySpecification {
     pub recovery_period_in_days: Option<i32>,
 }
 rt::structure!(
-    PointInTimeRecoverySpecification, POINT_IN_TIME_RECOVERY_SPECIFICATION, 0 =>
-    point_in_time_recovery_enabled, 1 => recovery_period_in_days
-);
-pub static POINT_IN_TIME_RECOVERY_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "PointInTimeRecoverySpecification",
-    &[
-        rt::m("PointInTimeRecoveryEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0),
-    ],
+    PointInTimeRecoverySpecification, POINT_IN_TIME_RECOVERY_SPECIFICATION,
+    [point_in_time_recovery_enabled[0] = rt::m("PointInTimeRecoveryEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), recovery_period_in_days[1] =
+    rt::m("RecoveryPeriodInDays", &rt::INTEGER).min(1.0)]
 );
 rt::string_enum! {
     pub enum PointInTimeRecoveryStatus { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -99,13 +82,9 @@ pub struct PointInTimeRecoveryUnavailableException {
 }
 rt::structure!(
     PointInTimeRecoveryUnavailableException,
-    POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION, 0 => message
+    POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PointInTimeRecoveryUnavailableException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The operation tried to access a nonexistent resource-based policy.
 ///
 /// If you specified an `ExpectedRevisionId`, it's possible that a policy is present for the resource but its revision ID didn't match the expected value.
@@ -113,12 +92,10 @@ pub static POINT_IN_TIME_RECOVERY_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema
 pub struct PolicyNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(PolicyNotFoundException, POLICY_NOT_FOUND_EXCEPTION, 0 => message);
-pub static POLICY_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    PolicyNotFoundException, POLICY_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static PREPARED_STATEMENT_PARAMETERS: rt::Schema = rt::Schema::list(
     "PreparedStatementParameters",
     &[rt::m("member", &ATTRIBUTE_VALUE)],
@@ -139,13 +116,10 @@ pub struct Projection {
     /// For global and local secondary indexes, the total count of `NonKeyAttributes` summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
     pub non_key_attributes: Option<Vec<String>>,
 }
-rt::structure!(Projection, PROJECTION, 0 => projection_type, 1 => non_key_attributes);
-pub static PROJECTION: rt::Schema = rt::Schema::structure(
-    "Projection",
-    &[
-        rt::m("ProjectionType", &rt::ENUM),
-        rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST).min(1.0),
-    ],
+rt::structure!(
+    Projection, PROJECTION, [projection_type[0] = rt::m("ProjectionType", &rt::ENUM),
+    non_key_attributes[1] = rt::m("NonKeyAttributes", &NON_KEY_ATTRIBUTE_NAME_LIST)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum ProjectionType { All = "ALL", KeysOnly = "KEYS_ONLY", Include = "INCLUDE" }
@@ -165,15 +139,10 @@ pub struct ProvisionedThroughput {
     pub write_capacity_units: i64,
 }
 rt::structure!(
-    ProvisionedThroughput, PROVISIONED_THROUGHPUT, 0 => read_capacity_units, 1 =>
-    write_capacity_units
-);
-pub static PROVISIONED_THROUGHPUT: rt::Schema = rt::Schema::structure(
-    "ProvisionedThroughput",
-    &[
-        rt::m("ReadCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-        rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    ],
+    ProvisionedThroughput, PROVISIONED_THROUGHPUT, [read_capacity_units[0] =
+    rt::m("ReadCapacityUnits", &rt::LONG).flags(rt::REQUIRED).min(1.0),
+    write_capacity_units[1] = rt::m("WriteCapacityUnits", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// Represents the provisioned throughput settings for the table, consisting of read and write capacity units, along with data about increases and decreases.
 #[derive(Clone, Default, PartialEq)]
@@ -194,19 +163,12 @@ pub struct ProvisionedThroughputDescription {
     pub write_capacity_units: Option<i64>,
 }
 rt::structure!(
-    ProvisionedThroughputDescription, PROVISIONED_THROUGHPUT_DESCRIPTION, 0 =>
-    last_increase_date_time, 1 => last_decrease_date_time, 2 =>
-    number_of_decreases_today, 3 => read_capacity_units, 4 => write_capacity_units
-);
-pub static PROVISIONED_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ProvisionedThroughputDescription",
-    &[
-        rt::m("LastIncreaseDateTime", &rt::TIMESTAMP),
-        rt::m("LastDecreaseDateTime", &rt::TIMESTAMP),
-        rt::m("NumberOfDecreasesToday", &rt::LONG).min(1.0),
-        rt::m("ReadCapacityUnits", &rt::LONG).min(0.0),
-        rt::m("WriteCapacityUnits", &rt::LONG).min(0.0),
-    ],
+    ProvisionedThroughputDescription, PROVISIONED_THROUGHPUT_DESCRIPTION,
+    [last_increase_date_time[0] = rt::m("LastIncreaseDateTime", &rt::TIMESTAMP),
+    last_decrease_date_time[1] = rt::m("LastDecreaseDateTime", &rt::TIMESTAMP),
+    number_of_decreases_today[2] = rt::m("NumberOfDecreasesToday", &rt::LONG).min(1.0),
+    read_capacity_units[3] = rt::m("ReadCapacityUnits", &rt::LONG).min(0.0),
+    write_capacity_units[4] = rt::m("WriteCapacityUnits", &rt::LONG).min(0.0)]
 );
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception. The Amazon Web Services SDKs for DynamoDB automatically retry requests that receive this exception. Your request is eventually successful, unless your retry queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For more information, go to [Error Retries and Exponential Backoff](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff) in the *Amazon DynamoDB Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -217,17 +179,11 @@ pub struct ProvisionedThroughputExceededException {
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
-    ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION, 0
-    => message, 1 => throttling_reasons
+    ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING), throttling_reasons[1] =
+    rt::m("ThrottlingReasons", &THROTTLING_REASON_LIST)]
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ProvisionedThroughputExceededException",
-        &[
-            rt::m("message", &rt::STRING),
-            rt::m("ThrottlingReasons", &THROTTLING_REASON_LIST),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Replica-specific provisioned throughput settings. If not specified, uses the source table's provisioned throughput settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedThroughputOverride {
@@ -235,12 +191,8 @@ pub struct ProvisionedThroughputOverride {
     pub read_capacity_units: Option<i64>,
 }
 rt::structure!(
-    ProvisionedThroughputOverride, PROVISIONED_THROUGHPUT_OVERRIDE, 0 =>
-    read_capacity_units
-);
-pub static PROVISIONED_THROUGHPUT_OVERRIDE: rt::Schema = rt::Schema::structure(
-    "ProvisionedThroughputOverride",
-    &[rt::m("ReadCapacityUnits", &rt::LONG).min(1.0)],
+    ProvisionedThroughputOverride, PROVISIONED_THROUGHPUT_OVERRIDE,
+    [read_capacity_units[0] = rt::m("ReadCapacityUnits", &rt::LONG).min(1.0)]
 );
 /// Represents a request to perform a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -261,20 +213,14 @@ pub struct Put {
     >,
 }
 rt::structure!(
-    Put, PUT, 0 => item, 1 => table_name, 2 => condition_expression, 3 =>
-    expression_attribute_names, 4 => expression_attribute_values, 5 =>
-    return_values_on_condition_check_failure
-);
-pub static PUT: rt::Schema = rt::Schema::structure(
-    "Put",
-    &[
-        rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    Put, PUT, [item[0] = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP)
+    .flags(rt::REQUIRED), table_name[1] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), condition_expression[2] = rt::m("ConditionExpression",
+    &rt::STRING), expression_attribute_names[3] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[4] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    return_values_on_condition_check_failure[5] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the input of a `PutItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -373,26 +319,19 @@ pub struct PutItemInput {
     >,
 }
 rt::structure!(
-    PutItemInput, PUT_ITEM_INPUT, 0 => table_name, 1 => item, 2 => expected, 3 =>
-    return_values, 4 => return_consumed_capacity, 5 => return_item_collection_metrics, 6
-    => conditional_operator, 7 => condition_expression, 8 => expression_attribute_names,
-    9 => expression_attribute_values, 10 => return_values_on_condition_check_failure
-);
-pub static PUT_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "PutItemInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED),
-        rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
-        rt::m("ReturnValues", &rt::ENUM),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-        rt::m("ConditionalOperator", &rt::ENUM),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    PutItemInput, PUT_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), item[1] = rt::m("Item",
+    &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED), expected[2] = rt::m("Expected",
+    &EXPECTED_ATTRIBUTE_MAP), return_values[3] = rt::m("ReturnValues", &rt::ENUM),
+    return_consumed_capacity[4] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[5] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
+    conditional_operator[6] = rt::m("ConditionalOperator", &rt::ENUM),
+    condition_expression[7] = rt::m("ConditionExpression", &rt::STRING),
+    expression_attribute_names[8] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[9] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    return_values_on_condition_check_failure[10] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
     "PutItemInputAttributeMap",
@@ -416,16 +355,10 @@ pub struct PutItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    PutItemOutput, PUT_ITEM_OUTPUT, 0 => attributes, 1 => consumed_capacity, 2 =>
-    item_collection_metrics
-);
-pub static PUT_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutItemOutput",
-    &[
-        rt::m("Attributes", &ATTRIBUTE_MAP),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-        rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
-    ],
+    PutItemOutput, PUT_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes", &ATTRIBUTE_MAP),
+    consumed_capacity[1] = rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
+    item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Represents a request to perform a `PutItem` operation on an item.
 #[derive(Clone, Default, PartialEq)]
@@ -433,10 +366,9 @@ pub struct PutRequest {
     /// A map of attribute name to attribute values, representing the primary key of an item to be processed by `PutItem`. All of the table's primary key attributes must be specified, and their data types must match those of the table's key schema. If any attributes are present in the item that are part of an index key schema for the table, their types must match the index key schema.
     pub item: rt::Map<String, AttributeValue>,
 }
-rt::structure!(PutRequest, PUT_REQUEST, 0 => item);
-pub static PUT_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRequest",
-    &[rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP).flags(rt::REQUIRED)],
+rt::structure!(
+    PutRequest, PUT_REQUEST, [item[0] = rt::m("Item", &PUT_ITEM_INPUT_ATTRIBUTE_MAP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyInput {
@@ -461,28 +393,19 @@ pub struct PutResourcePolicyInput {
     pub confirm_remove_self_resource_access: Option<bool>,
 }
 rt::structure!(
-    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, 0 => resource_arn, 1 => policy, 2
-    => expected_revision_id, 3 => confirm_remove_self_resource_access
-);
-pub static PUT_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(1.0),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
-        rt::m("ConfirmRemoveSelfResourceAccess", &rt::BOOLEAN),
-    ],
+    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    policy[1] = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED), expected_revision_id[2]
+    = rt::m("ExpectedRevisionId", &rt::STRING).min(1.0),
+    confirm_remove_self_resource_access[3] = rt::m("ConfirmRemoveSelfResourceAccess",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs, make sure to always use string comparison logic.
     pub revision_id: Option<String>,
 }
-rt::structure!(PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, 0 => revision_id);
-pub static PUT_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyOutput",
-    &[rt::m("RevisionId", &rt::STRING).min(1.0)],
+rt::structure!(
+    PutResourcePolicyOutput, PUT_RESOURCE_POLICY_OUTPUT, [revision_id[0] =
+    rt::m("RevisionId", &rt::STRING).min(1.0)]
 );

@@ -138,34 +138,23 @@ pub struct QueryInput {
     pub expression_attribute_values: Option<rt::Map<String, AttributeValue>>,
 }
 rt::structure!(
-    QueryInput, QUERY_INPUT, 0 => table_name, 1 => index_name, 2 => select, 3 =>
-    attributes_to_get, 4 => limit, 5 => consistent_read, 6 => key_conditions, 7 =>
-    query_filter, 8 => conditional_operator, 9 => scan_index_forward, 10 =>
-    exclusive_start_key, 11 => return_consumed_capacity, 12 => projection_expression, 13
-    => filter_expression, 14 => key_condition_expression, 15 =>
-    expression_attribute_names, 16 => expression_attribute_values
-);
-pub static QUERY_INPUT: rt::Schema = rt::Schema::structure(
-    "QueryInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("Select", &rt::ENUM),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-        rt::m("KeyConditions", &KEY_CONDITIONS),
-        rt::m("QueryFilter", &FILTER_CONDITION_MAP),
-        rt::m("ConditionalOperator", &rt::ENUM),
-        rt::m("ScanIndexForward", &rt::BOOLEAN),
-        rt::m("ExclusiveStartKey", &KEY),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("FilterExpression", &rt::STRING),
-        rt::m("KeyConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-    ],
+    QueryInput, QUERY_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), select[2] = rt::m("Select", &rt::ENUM), attributes_to_get[3] =
+    rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0), limit[4] = rt::m("Limit",
+    &rt::INTEGER).min(1.0), consistent_read[5] = rt::m("ConsistentRead", &rt::BOOLEAN),
+    key_conditions[6] = rt::m("KeyConditions", &KEY_CONDITIONS), query_filter[7] =
+    rt::m("QueryFilter", &FILTER_CONDITION_MAP), conditional_operator[8] =
+    rt::m("ConditionalOperator", &rt::ENUM), scan_index_forward[9] =
+    rt::m("ScanIndexForward", &rt::BOOLEAN), exclusive_start_key[10] =
+    rt::m("ExclusiveStartKey", &KEY), return_consumed_capacity[11] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), projection_expression[12] =
+    rt::m("ProjectionExpression", &rt::STRING), filter_expression[13] =
+    rt::m("FilterExpression", &rt::STRING), key_condition_expression[14] =
+    rt::m("KeyConditionExpression", &rt::STRING), expression_attribute_names[15] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[16] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP)]
 );
 /// Represents the output of a `Query` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -192,16 +181,8 @@ pub struct QueryOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(
-    QueryOutput, QUERY_OUTPUT, 0 => items, 1 => count, 2 => scanned_count, 3 =>
-    last_evaluated_key, 4 => consumed_capacity
-);
-pub static QUERY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "QueryOutput",
-    &[
-        rt::m("Items", &ITEM_LIST),
-        rt::m("Count", &rt::INTEGER),
-        rt::m("ScannedCount", &rt::INTEGER),
-        rt::m("LastEvaluatedKey", &KEY),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-    ],
+    QueryOutput, QUERY_OUTPUT, [items[0] = rt::m("Items", &ITEM_LIST), count[1] =
+    rt::m("Count", &rt::INTEGER), scanned_count[2] = rt::m("ScannedCount", &rt::INTEGER),
+    last_evaluated_key[3] = rt::m("LastEvaluatedKey", &KEY), consumed_capacity[4] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
 );

@@ -9,24 +9,16 @@ pub struct Replica {
     /// The Region where the replica needs to be created.
     pub region_name: Option<String>,
 }
-rt::structure!(Replica, REPLICA, 0 => region_name);
-pub static REPLICA: rt::Schema = rt::Schema::structure(
-    "Replica",
-    &[rt::m("RegionName", &rt::STRING)],
-);
+rt::structure!(Replica, REPLICA, [region_name[0] = rt::m("RegionName", &rt::STRING)]);
 /// The specified replica is already part of the global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplicaAlreadyExistsException, REPLICA_ALREADY_EXISTS_EXCEPTION, 0 => message
+    ReplicaAlreadyExistsException, REPLICA_ALREADY_EXISTS_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static REPLICA_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ReplicaAlreadyExistsException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Represents the auto scaling settings of the replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaAutoScalingDescription {
@@ -51,29 +43,17 @@ pub struct ReplicaAutoScalingDescription {
     pub replica_status: Option<ReplicaStatus>,
 }
 rt::structure!(
-    ReplicaAutoScalingDescription, REPLICA_AUTO_SCALING_DESCRIPTION, 0 => region_name, 1
-    => global_secondary_indexes, 2 =>
-    replica_provisioned_read_capacity_auto_scaling_settings, 3 =>
-    replica_provisioned_write_capacity_auto_scaling_settings, 4 => replica_status
-);
-pub static REPLICA_AUTO_SCALING_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaAutoScalingDescription",
-    &[
-        rt::m("RegionName", &rt::STRING),
-        rt::m(
-            "GlobalSecondaryIndexes",
-            &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST,
-        ),
-        rt::m(
-            "ReplicaProvisionedReadCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m(
-            "ReplicaProvisionedWriteCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m("ReplicaStatus", &rt::ENUM),
-    ],
+    ReplicaAutoScalingDescription, REPLICA_AUTO_SCALING_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING), global_secondary_indexes[1] =
+    rt::m("GlobalSecondaryIndexes",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST),
+    replica_provisioned_read_capacity_auto_scaling_settings[2] =
+    rt::m("ReplicaProvisionedReadCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION),
+    replica_provisioned_write_capacity_auto_scaling_settings[3] =
+    rt::m("ReplicaProvisionedWriteCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_status[4] = rt::m("ReplicaStatus",
+    &rt::ENUM)]
 );
 pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaAutoScalingDescriptionList",
@@ -93,23 +73,14 @@ pub struct ReplicaAutoScalingUpdate {
     >,
 }
 rt::structure!(
-    ReplicaAutoScalingUpdate, REPLICA_AUTO_SCALING_UPDATE, 0 => region_name, 1 =>
-    replica_global_secondary_index_updates, 2 =>
-    replica_provisioned_read_capacity_auto_scaling_update
-);
-pub static REPLICA_AUTO_SCALING_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicaAutoScalingUpdate",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m(
-            "ReplicaGlobalSecondaryIndexUpdates",
-            &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
-        ),
-        rt::m(
-            "ReplicaProvisionedReadCapacityAutoScalingUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-    ],
+    ReplicaAutoScalingUpdate, REPLICA_AUTO_SCALING_UPDATE, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
+    replica_global_secondary_index_updates[1] =
+    rt::m("ReplicaGlobalSecondaryIndexUpdates",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST),
+    replica_provisioned_read_capacity_auto_scaling_update[2] =
+    rt::m("ReplicaProvisionedReadCapacityAutoScalingUpdate",
+    &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static REPLICA_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaAutoScalingUpdateList",
@@ -158,33 +129,21 @@ pub struct ReplicaDescription {
     >,
 }
 rt::structure!(
-    ReplicaDescription, REPLICA_DESCRIPTION, 0 => region_name, 1 => replica_status, 2 =>
-    replica_arn, 3 => replica_status_description, 4 => replica_status_percent_progress, 5
-    => kms_master_key_id, 6 => provisioned_throughput_override, 7 =>
-    on_demand_throughput_override, 8 => warm_throughput, 9 => global_secondary_indexes,
-    10 => replica_inaccessible_date_time, 11 => replica_table_class_summary, 12 =>
-    global_table_settings_replication_mode
-);
-pub static REPLICA_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaDescription",
-    &[
-        rt::m("RegionName", &rt::STRING),
-        rt::m("ReplicaStatus", &rt::ENUM),
-        rt::m("ReplicaArn", &rt::STRING),
-        rt::m("ReplicaStatusDescription", &rt::STRING),
-        rt::m("ReplicaStatusPercentProgress", &rt::STRING),
-        rt::m("KMSMasterKeyId", &rt::STRING),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("WarmThroughput", &TABLE_WARM_THROUGHPUT_DESCRIPTION),
-        rt::m(
-            "GlobalSecondaryIndexes",
-            &REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST,
-        ),
-        rt::m("ReplicaInaccessibleDateTime", &rt::TIMESTAMP),
-        rt::m("ReplicaTableClassSummary", &TABLE_CLASS_SUMMARY),
-        rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
-    ],
+    ReplicaDescription, REPLICA_DESCRIPTION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING), replica_status[1] = rt::m("ReplicaStatus", &rt::ENUM), replica_arn[2] =
+    rt::m("ReplicaArn", &rt::STRING), replica_status_description[3] =
+    rt::m("ReplicaStatusDescription", &rt::STRING), replica_status_percent_progress[4] =
+    rt::m("ReplicaStatusPercentProgress", &rt::STRING), kms_master_key_id[5] =
+    rt::m("KMSMasterKeyId", &rt::STRING), provisioned_throughput_override[6] =
+    rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
+    on_demand_throughput_override[7] = rt::m("OnDemandThroughputOverride",
+    &ON_DEMAND_THROUGHPUT_OVERRIDE), warm_throughput[8] = rt::m("WarmThroughput",
+    &TABLE_WARM_THROUGHPUT_DESCRIPTION), global_secondary_indexes[9] =
+    rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
+    replica_inaccessible_date_time[10] = rt::m("ReplicaInaccessibleDateTime",
+    &rt::TIMESTAMP), replica_table_class_summary[11] = rt::m("ReplicaTableClassSummary",
+    &TABLE_CLASS_SUMMARY), global_table_settings_replication_mode[12] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM)]
 );
 pub static REPLICA_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaDescriptionList",
@@ -201,16 +160,11 @@ pub struct ReplicaGlobalSecondaryIndex {
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 rt::structure!(
-    ReplicaGlobalSecondaryIndex, REPLICA_GLOBAL_SECONDARY_INDEX, 0 => index_name, 1 =>
-    provisioned_throughput_override, 2 => on_demand_throughput_override
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndex",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-    ],
+    ReplicaGlobalSecondaryIndex, REPLICA_GLOBAL_SECONDARY_INDEX, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    provisioned_throughput_override[1] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[2] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE)]
 );
 /// Represents the auto scaling configuration for a replica global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -233,24 +187,14 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexAutoScalingDescription,
-    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION, 0 => index_name, 1 =>
-    index_status, 2 => provisioned_read_capacity_auto_scaling_settings, 3 =>
-    provisioned_write_capacity_auto_scaling_settings
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndexAutoScalingDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("IndexStatus", &rt::ENUM),
-        rt::m(
-            "ProvisionedReadCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m(
-            "ProvisionedWriteCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-    ],
+    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0), index_status[1] = rt::m("IndexStatus",
+    &rt::ENUM), provisioned_read_capacity_auto_scaling_settings[2] =
+    rt::m("ProvisionedReadCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION),
+    provisioned_write_capacity_auto_scaling_settings[3] =
+    rt::m("ProvisionedWriteCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexAutoScalingDescriptionList",
@@ -265,15 +209,10 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexAutoScalingUpdate,
-    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE, 0 => index_name, 1 =>
-    provisioned_read_capacity_auto_scaling_update
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndexAutoScalingUpdate",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ProvisionedReadCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
-    ],
+    REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_read_capacity_auto_scaling_update[1] =
+    rt::m("ProvisionedReadCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexAutoScalingUpdateList",
@@ -292,18 +231,13 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     pub warm_throughput: Option<GlobalSecondaryIndexWarmThroughputDescription>,
 }
 rt::structure!(
-    ReplicaGlobalSecondaryIndexDescription, REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION, 0
-    => index_name, 1 => provisioned_throughput_override, 2 =>
-    on_demand_throughput_override, 3 => warm_throughput
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndexDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("WarmThroughput", &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION),
-    ],
+    ReplicaGlobalSecondaryIndexDescription, REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).min(3.0),
+    provisioned_throughput_override[1] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[2] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
+    warm_throughput[3] = rt::m("WarmThroughput",
+    &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexDescriptionList",
@@ -340,28 +274,17 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexSettingsDescription,
-    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION, 0 => index_name, 1 =>
-    index_status, 2 => provisioned_read_capacity_units, 3 =>
-    provisioned_read_capacity_auto_scaling_settings, 4 =>
-    provisioned_write_capacity_units, 5 =>
-    provisioned_write_capacity_auto_scaling_settings
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndexSettingsDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("IndexStatus", &rt::ENUM),
-        rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "ProvisionedReadCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "ProvisionedWriteCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-    ],
+    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION, [index_name[0] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0), index_status[1] =
+    rt::m("IndexStatus", &rt::ENUM), provisioned_read_capacity_units[2] =
+    rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
+    provisioned_read_capacity_auto_scaling_settings[3] =
+    rt::m("ProvisionedReadCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), provisioned_write_capacity_units[4] =
+    rt::m("ProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
+    provisioned_write_capacity_auto_scaling_settings[5] =
+    rt::m("ProvisionedWriteCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexSettingsDescriptionList",
@@ -381,20 +304,12 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 }
 rt::structure!(
     ReplicaGlobalSecondaryIndexSettingsUpdate,
-    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, 0 => index_name, 1 =>
-    provisioned_read_capacity_units, 2 =>
-    provisioned_read_capacity_auto_scaling_settings_update
-);
-pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicaGlobalSecondaryIndexSettingsUpdate",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "ProvisionedReadCapacityAutoScalingSettingsUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-    ],
+    REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), provisioned_read_capacity_units[1] =
+    rt::m("ProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
+    provisioned_read_capacity_auto_scaling_settings_update[2] =
+    rt::m("ProvisionedReadCapacityAutoScalingSettingsUpdate",
+    &AUTO_SCALING_SETTINGS_UPDATE)]
 );
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaGlobalSecondaryIndexSettingsUpdateList",
@@ -409,12 +324,10 @@ pub static REPLICA_LIST: rt::Schema = rt::Schema::list(
 pub struct ReplicaNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ReplicaNotFoundException, REPLICA_NOT_FOUND_EXCEPTION, 0 => message);
-pub static REPLICA_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ReplicaNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ReplicaNotFoundException, REPLICA_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Represents the properties of a replica.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicaSettingsDescription {
@@ -448,36 +361,23 @@ pub struct ReplicaSettingsDescription {
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 rt::structure!(
-    ReplicaSettingsDescription, REPLICA_SETTINGS_DESCRIPTION, 0 => region_name, 1 =>
-    replica_status, 2 => replica_billing_mode_summary, 3 =>
-    replica_provisioned_read_capacity_units, 4 =>
-    replica_provisioned_read_capacity_auto_scaling_settings, 5 =>
-    replica_provisioned_write_capacity_units, 6 =>
-    replica_provisioned_write_capacity_auto_scaling_settings, 7 =>
-    replica_global_secondary_index_settings, 8 => replica_table_class_summary
-);
-pub static REPLICA_SETTINGS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ReplicaSettingsDescription",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReplicaStatus", &rt::ENUM),
-        rt::m("ReplicaBillingModeSummary", &BILLING_MODE_SUMMARY),
-        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(0.0),
-        rt::m(
-            "ReplicaProvisionedReadCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m("ReplicaProvisionedWriteCapacityUnits", &rt::LONG).min(0.0),
-        rt::m(
-            "ReplicaProvisionedWriteCapacityAutoScalingSettings",
-            &AUTO_SCALING_SETTINGS_DESCRIPTION,
-        ),
-        rt::m(
-            "ReplicaGlobalSecondaryIndexSettings",
-            &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST,
-        ),
-        rt::m("ReplicaTableClassSummary", &TABLE_CLASS_SUMMARY),
-    ],
+    ReplicaSettingsDescription, REPLICA_SETTINGS_DESCRIPTION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED), replica_status[1] =
+    rt::m("ReplicaStatus", &rt::ENUM), replica_billing_mode_summary[2] =
+    rt::m("ReplicaBillingModeSummary", &BILLING_MODE_SUMMARY),
+    replica_provisioned_read_capacity_units[3] =
+    rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(0.0),
+    replica_provisioned_read_capacity_auto_scaling_settings[4] =
+    rt::m("ReplicaProvisionedReadCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_provisioned_write_capacity_units[5] =
+    rt::m("ReplicaProvisionedWriteCapacityUnits", &rt::LONG).min(0.0),
+    replica_provisioned_write_capacity_auto_scaling_settings[6] =
+    rt::m("ReplicaProvisionedWriteCapacityAutoScalingSettings",
+    &AUTO_SCALING_SETTINGS_DESCRIPTION), replica_global_secondary_index_settings[7] =
+    rt::m("ReplicaGlobalSecondaryIndexSettings",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST),
+    replica_table_class_summary[8] = rt::m("ReplicaTableClassSummary",
+    &TABLE_CLASS_SUMMARY)]
 );
 pub static REPLICA_SETTINGS_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ReplicaSettingsDescriptionList",
@@ -502,27 +402,15 @@ pub struct ReplicaSettingsUpdate {
     pub replica_table_class: Option<TableClass>,
 }
 rt::structure!(
-    ReplicaSettingsUpdate, REPLICA_SETTINGS_UPDATE, 0 => region_name, 1 =>
-    replica_provisioned_read_capacity_units, 2 =>
-    replica_provisioned_read_capacity_auto_scaling_settings_update, 3 =>
-    replica_global_secondary_index_settings_update, 4 => replica_table_class
-);
-pub static REPLICA_SETTINGS_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicaSettingsUpdate",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-        rt::m(
-                "ReplicaGlobalSecondaryIndexSettingsUpdate",
-                &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
-            )
-            .min(1.0),
-        rt::m("ReplicaTableClass", &rt::ENUM),
-    ],
+    ReplicaSettingsUpdate, REPLICA_SETTINGS_UPDATE, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).flags(rt::REQUIRED), replica_provisioned_read_capacity_units[1] =
+    rt::m("ReplicaProvisionedReadCapacityUnits", &rt::LONG).min(1.0),
+    replica_provisioned_read_capacity_auto_scaling_settings_update[2] =
+    rt::m("ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate",
+    &AUTO_SCALING_SETTINGS_UPDATE), replica_global_secondary_index_settings_update[3] =
+    rt::m("ReplicaGlobalSecondaryIndexSettingsUpdate",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST).min(1.0),
+    replica_table_class[4] = rt::m("ReplicaTableClass", &rt::ENUM)]
 );
 pub static REPLICA_SETTINGS_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaSettingsUpdateList",
@@ -547,10 +435,9 @@ pub struct ReplicaUpdate {
     /// The name of the existing replica to be removed.
     pub delete: Option<DeleteReplicaAction>,
 }
-rt::structure!(ReplicaUpdate, REPLICA_UPDATE, 0 => create, 1 => delete);
-pub static REPLICA_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicaUpdate",
-    &[rt::m("Create", &CREATE_REPLICA_ACTION), rt::m("Delete", &DELETE_REPLICA_ACTION)],
+rt::structure!(
+    ReplicaUpdate, REPLICA_UPDATE, [create[0] = rt::m("Create", &CREATE_REPLICA_ACTION),
+    delete[1] = rt::m("Delete", &DELETE_REPLICA_ACTION)]
 );
 pub static REPLICA_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicaUpdateList",
@@ -562,13 +449,10 @@ pub struct ReplicatedWriteConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplicatedWriteConflictException, REPLICATED_WRITE_CONFLICT_EXCEPTION, 0 => message
+    ReplicatedWriteConflictException, REPLICATED_WRITE_CONFLICT_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false)
+    .retryable(false))
 );
-pub static REPLICATED_WRITE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ReplicatedWriteConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false).retryable(false));
 /// Represents one of the following:
 ///
 /// - A new replica to be added to an existing regional table or global table. This request invokes the `CreateTableReplica` action in the destination Region.
@@ -591,17 +475,11 @@ pub struct ReplicationGroupUpdate {
     pub disassociate: Option<DisassociateReplicationGroupMemberAction>,
 }
 rt::structure!(
-    ReplicationGroupUpdate, REPLICATION_GROUP_UPDATE, 0 => create, 1 => update, 2 =>
-    delete, 3 => disassociate
-);
-pub static REPLICATION_GROUP_UPDATE: rt::Schema = rt::Schema::structure(
-    "ReplicationGroupUpdate",
-    &[
-        rt::m("Create", &CREATE_REPLICATION_GROUP_MEMBER_ACTION),
-        rt::m("Update", &UPDATE_REPLICATION_GROUP_MEMBER_ACTION),
-        rt::m("Delete", &DELETE_REPLICATION_GROUP_MEMBER_ACTION),
-        rt::m("Disassociate", &DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION),
-    ],
+    ReplicationGroupUpdate, REPLICATION_GROUP_UPDATE, [create[0] = rt::m("Create",
+    &CREATE_REPLICATION_GROUP_MEMBER_ACTION), update[1] = rt::m("Update",
+    &UPDATE_REPLICATION_GROUP_MEMBER_ACTION), delete[2] = rt::m("Delete",
+    &DELETE_REPLICATION_GROUP_MEMBER_ACTION), disassociate[3] = rt::m("Disassociate",
+    &DISASSOCIATE_REPLICATION_GROUP_MEMBER_ACTION)]
 );
 pub static REPLICATION_GROUP_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "ReplicationGroupUpdateList",
@@ -615,16 +493,10 @@ pub struct RequestLimitExceeded {
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
-    RequestLimitExceeded, REQUEST_LIMIT_EXCEEDED, 0 => message, 1 => throttling_reasons
+    RequestLimitExceeded, REQUEST_LIMIT_EXCEEDED, [message[0] = rt::m("message",
+    &rt::STRING), throttling_reasons[1] = rt::m("ThrottlingReasons",
+    &THROTTLING_REASON_LIST)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static REQUEST_LIMIT_EXCEEDED: rt::Schema = rt::Schema::structure(
-        "RequestLimitExceeded",
-        &[
-            rt::m("message", &rt::STRING),
-            rt::m("ThrottlingReasons", &THROTTLING_REASON_LIST),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The operation conflicts with the resource's availability. For example:
 ///
 /// - You attempted to recreate an existing table.
@@ -637,24 +509,20 @@ pub struct ResourceInUseException {
     /// The resource which is being attempted to be changed is in use.
     pub message: Option<String>,
 }
-rt::structure!(ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, 0 => message);
-pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceInUseException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The operation tried to access a nonexistent table or index. The resource might not be specified correctly, or its status might not be `ACTIVE`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     /// The resource which is being requested does not exist.
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Contains details for the restore.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSummary {
@@ -668,17 +536,11 @@ pub struct RestoreSummary {
     pub restore_in_progress: bool,
 }
 rt::structure!(
-    RestoreSummary, RESTORE_SUMMARY, 0 => source_backup_arn, 1 => source_table_arn, 2 =>
-    restore_date_time, 3 => restore_in_progress
-);
-pub static RESTORE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "RestoreSummary",
-    &[
-        rt::m("SourceBackupArn", &rt::STRING).min(37.0),
-        rt::m("SourceTableArn", &rt::STRING).min(1.0),
-        rt::m("RestoreDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("RestoreInProgress", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    RestoreSummary, RESTORE_SUMMARY, [source_backup_arn[0] = rt::m("SourceBackupArn",
+    &rt::STRING).min(37.0), source_table_arn[1] = rt::m("SourceTableArn", &rt::STRING)
+    .min(1.0), restore_date_time[2] = rt::m("RestoreDateTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), restore_in_progress[3] = rt::m("RestoreInProgress",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupInput {
@@ -701,28 +563,19 @@ pub struct RestoreTableFromBackupInput {
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    RestoreTableFromBackupInput, RESTORE_TABLE_FROM_BACKUP_INPUT, 0 => target_table_name,
-    1 => backup_arn, 2 => billing_mode_override, 3 => global_secondary_index_override, 4
-    => local_secondary_index_override, 5 => provisioned_throughput_override, 6 =>
-    on_demand_throughput_override, 7 => sse_specification_override, 8 =>
-    vector_index_override
-);
-pub static RESTORE_TABLE_FROM_BACKUP_INPUT: rt::Schema = rt::Schema::structure(
-    "RestoreTableFromBackupInput",
-    &[
-        rt::m("TargetTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-        rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m("BillingModeOverride", &rt::ENUM),
-        rt::m("GlobalSecondaryIndexOverride", &GLOBAL_SECONDARY_INDEX_LIST),
-        rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT),
-        rt::m("SSESpecificationOverride", &SSE_SPECIFICATION),
-        rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST),
-    ],
+    RestoreTableFromBackupInput, RESTORE_TABLE_FROM_BACKUP_INPUT, [target_table_name[0] =
+    rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(3.0), backup_arn[1] = rt::m("BackupArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(37.0), billing_mode_override[2] = rt::m("BillingModeOverride", &rt::ENUM),
+    global_secondary_index_override[3] = rt::m("GlobalSecondaryIndexOverride",
+    &GLOBAL_SECONDARY_INDEX_LIST), local_secondary_index_override[4] =
+    rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
+    provisioned_throughput_override[5] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT), on_demand_throughput_override[6] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT),
+    sse_specification_override[7] = rt::m("SSESpecificationOverride",
+    &SSE_SPECIFICATION), vector_index_override[8] = rt::m("VectorIndexOverride",
+    &VECTOR_INDEX_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableFromBackupOutput {
@@ -730,12 +583,8 @@ pub struct RestoreTableFromBackupOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    RestoreTableFromBackupOutput, RESTORE_TABLE_FROM_BACKUP_OUTPUT, 0 =>
-    table_description
-);
-pub static RESTORE_TABLE_FROM_BACKUP_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RestoreTableFromBackupOutput",
-    &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
+    RestoreTableFromBackupOutput, RESTORE_TABLE_FROM_BACKUP_OUTPUT, [table_description[0]
+    = rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeInput {
@@ -766,32 +615,22 @@ pub struct RestoreTableToPointInTimeInput {
     pub vector_index_override: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    RestoreTableToPointInTimeInput, RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, 0 =>
-    source_table_arn, 1 => source_table_name, 2 => target_table_name, 3 =>
-    use_latest_restorable_time, 4 => restore_date_time, 5 => billing_mode_override, 6 =>
-    global_secondary_index_override, 7 => local_secondary_index_override, 8 =>
-    provisioned_throughput_override, 9 => on_demand_throughput_override, 10 =>
-    sse_specification_override, 11 => vector_index_override
-);
-pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: rt::Schema = rt::Schema::structure(
-    "RestoreTableToPointInTimeInput",
-    &[
-        rt::m("SourceTableArn", &rt::STRING).min(1.0),
-        rt::m("SourceTableName", &rt::STRING).min(3.0),
-        rt::m("TargetTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-        rt::m("UseLatestRestorableTime", &rt::BOOLEAN),
-        rt::m("RestoreDateTime", &rt::TIMESTAMP),
-        rt::m("BillingModeOverride", &rt::ENUM),
-        rt::m("GlobalSecondaryIndexOverride", &GLOBAL_SECONDARY_INDEX_LIST),
-        rt::m("LocalSecondaryIndexOverride", &LOCAL_SECONDARY_INDEX_LIST),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT),
-        rt::m("SSESpecificationOverride", &SSE_SPECIFICATION),
-        rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST),
-    ],
+    RestoreTableToPointInTimeInput, RESTORE_TABLE_TO_POINT_IN_TIME_INPUT,
+    [source_table_arn[0] = rt::m("SourceTableArn", &rt::STRING).min(1.0),
+    source_table_name[1] = rt::m("SourceTableName", &rt::STRING).min(3.0),
+    target_table_name[2] = rt::m("TargetTableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(3.0), use_latest_restorable_time[3] =
+    rt::m("UseLatestRestorableTime", &rt::BOOLEAN), restore_date_time[4] =
+    rt::m("RestoreDateTime", &rt::TIMESTAMP), billing_mode_override[5] =
+    rt::m("BillingModeOverride", &rt::ENUM), global_secondary_index_override[6] =
+    rt::m("GlobalSecondaryIndexOverride", &GLOBAL_SECONDARY_INDEX_LIST),
+    local_secondary_index_override[7] = rt::m("LocalSecondaryIndexOverride",
+    &LOCAL_SECONDARY_INDEX_LIST), provisioned_throughput_override[8] =
+    rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput_override[9] = rt::m("OnDemandThroughputOverride",
+    &ON_DEMAND_THROUGHPUT), sse_specification_override[10] =
+    rt::m("SSESpecificationOverride", &SSE_SPECIFICATION), vector_index_override[11] =
+    rt::m("VectorIndexOverride", &VECTOR_INDEX_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreTableToPointInTimeOutput {
@@ -799,12 +638,8 @@ pub struct RestoreTableToPointInTimeOutput {
     pub table_description: Option<TableDescription>,
 }
 rt::structure!(
-    RestoreTableToPointInTimeOutput, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT, 0 =>
-    table_description
-);
-pub static RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RestoreTableToPointInTimeOutput",
-    &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
+    RestoreTableToPointInTimeOutput, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT,
+    [table_description[0] = rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 rt::string_enum! {
     #[doc =

@@ -14,16 +14,9 @@ pub struct S3BucketSource {
     pub s3_key_prefix: Option<String>,
 }
 rt::structure!(
-    S3BucketSource, S3_BUCKET_SOURCE, 0 => s3_bucket_owner, 1 => s3_bucket, 2 =>
-    s3_key_prefix
-);
-pub static S3_BUCKET_SOURCE: rt::Schema = rt::Schema::structure(
-    "S3BucketSource",
-    &[
-        rt::m("S3BucketOwner", &rt::STRING),
-        rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3KeyPrefix", &rt::STRING),
-    ],
+    S3BucketSource, S3_BUCKET_SOURCE, [s3_bucket_owner[0] = rt::m("S3BucketOwner",
+    &rt::STRING), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
+    s3_key_prefix[2] = rt::m("S3KeyPrefix", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum S3SseAlgorithm { Aes256 = "AES256", Kms = "KMS" }
@@ -46,17 +39,10 @@ pub struct SseDescription {
     pub inaccessible_encryption_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SseDescription, SSE_DESCRIPTION, 0 => status, 1 => sse_type, 2 => kms_master_key_arn,
-    3 => inaccessible_encryption_date_time
-);
-pub static SSE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "SSEDescription",
-    &[
-        rt::m("Status", &rt::ENUM),
-        rt::m("SSEType", &rt::ENUM),
-        rt::m("KMSMasterKeyArn", &rt::STRING),
-        rt::m("InaccessibleEncryptionDateTime", &rt::TIMESTAMP),
-    ],
+    SseDescription, SSE_DESCRIPTION = "SSEDescription", [status[0] = rt::m("Status",
+    &rt::ENUM), sse_type[1] = rt::m("SSEType", &rt::ENUM), kms_master_key_arn[2] =
+    rt::m("KMSMasterKeyArn", &rt::STRING), inaccessible_encryption_date_time[3] =
+    rt::m("InaccessibleEncryptionDateTime", &rt::TIMESTAMP)]
 );
 /// Represents the settings used to enable server-side encryption.
 #[derive(Clone, Default, PartialEq)]
@@ -71,16 +57,9 @@ pub struct SseSpecification {
     pub kms_master_key_id: Option<String>,
 }
 rt::structure!(
-    SseSpecification, SSE_SPECIFICATION, 0 => enabled, 1 => sse_type, 2 =>
-    kms_master_key_id
-);
-pub static SSE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "SSESpecification",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("SSEType", &rt::ENUM),
-        rt::m("KMSMasterKeyId", &rt::STRING),
-    ],
+    SseSpecification, SSE_SPECIFICATION = "SSESpecification", [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN), sse_type[1] = rt::m("SSEType", &rt::ENUM),
+    kms_master_key_id[2] = rt::m("KMSMasterKeyId", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum SseStatus { Enabling = "ENABLING", Enabled = "ENABLED", Disabling =
@@ -204,32 +183,22 @@ pub struct ScanInput {
     pub consistent_read: Option<bool>,
 }
 rt::structure!(
-    ScanInput, SCAN_INPUT, 0 => table_name, 1 => index_name, 2 => attributes_to_get, 3 =>
-    limit, 4 => select, 5 => scan_filter, 6 => conditional_operator, 7 =>
-    exclusive_start_key, 8 => return_consumed_capacity, 9 => total_segments, 10 =>
-    segment, 11 => projection_expression, 12 => filter_expression, 13 =>
-    expression_attribute_names, 14 => expression_attribute_values, 15 => consistent_read
-);
-pub static SCAN_INPUT: rt::Schema = rt::Schema::structure(
-    "ScanInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("AttributesToGet", &ATTRIBUTE_NAME_LIST).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("Select", &rt::ENUM),
-        rt::m("ScanFilter", &FILTER_CONDITION_MAP),
-        rt::m("ConditionalOperator", &rt::ENUM),
-        rt::m("ExclusiveStartKey", &KEY),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("TotalSegments", &rt::INTEGER).min(1.0),
-        rt::m("Segment", &rt::INTEGER).min(0.0),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("FilterExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ConsistentRead", &rt::BOOLEAN),
-    ],
+    ScanInput, SCAN_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), attributes_to_get[2] = rt::m("AttributesToGet",
+    &ATTRIBUTE_NAME_LIST).min(1.0), limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    select[4] = rt::m("Select", &rt::ENUM), scan_filter[5] = rt::m("ScanFilter",
+    &FILTER_CONDITION_MAP), conditional_operator[6] = rt::m("ConditionalOperator",
+    &rt::ENUM), exclusive_start_key[7] = rt::m("ExclusiveStartKey", &KEY),
+    return_consumed_capacity[8] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    total_segments[9] = rt::m("TotalSegments", &rt::INTEGER).min(1.0), segment[10] =
+    rt::m("Segment", &rt::INTEGER).min(0.0), projection_expression[11] =
+    rt::m("ProjectionExpression", &rt::STRING), filter_expression[12] =
+    rt::m("FilterExpression", &rt::STRING), expression_attribute_names[13] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[14] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), consistent_read[15] = rt::m("ConsistentRead",
+    &rt::BOOLEAN)]
 );
 /// Represents the output of a `Scan` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -256,18 +225,10 @@ pub struct ScanOutput {
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 rt::structure!(
-    ScanOutput, SCAN_OUTPUT, 0 => items, 1 => count, 2 => scanned_count, 3 =>
-    last_evaluated_key, 4 => consumed_capacity
-);
-pub static SCAN_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ScanOutput",
-    &[
-        rt::m("Items", &ITEM_LIST),
-        rt::m("Count", &rt::INTEGER),
-        rt::m("ScannedCount", &rt::INTEGER),
-        rt::m("LastEvaluatedKey", &KEY),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-    ],
+    ScanOutput, SCAN_OUTPUT, [items[0] = rt::m("Items", &ITEM_LIST), count[1] =
+    rt::m("Count", &rt::INTEGER), scanned_count[2] = rt::m("ScannedCount", &rt::INTEGER),
+    last_evaluated_key[3] = rt::m("LastEvaluatedKey", &KEY), consumed_capacity[4] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY)]
 );
 /// A single result from a `SearchVectors` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -277,10 +238,9 @@ pub struct SearchResultItem {
     /// The similarity score for this item relative to the search vector. The interpretation depends on the distance function configured for the vector index.
     pub score: Option<f64>,
 }
-rt::structure!(SearchResultItem, SEARCH_RESULT_ITEM, 0 => item, 1 => score);
-pub static SEARCH_RESULT_ITEM: rt::Schema = rt::Schema::structure(
-    "SearchResultItem",
-    &[rt::m("Item", &ATTRIBUTE_MAP), rt::m("Score", &rt::DOUBLE)],
+rt::structure!(
+    SearchResultItem, SEARCH_RESULT_ITEM, [item[0] = rt::m("Item", &ATTRIBUTE_MAP),
+    score[1] = rt::m("Score", &rt::DOUBLE)]
 );
 pub static SEARCH_RESULT_LIST: rt::Schema = rt::Schema::list(
     "SearchResultList",
@@ -302,15 +262,10 @@ pub struct SearchSchemaElement {
     pub search_schema_element_type: SearchSchemaElementType,
 }
 rt::structure!(
-    SearchSchemaElement, SEARCH_SCHEMA_ELEMENT, 0 => attribute_name, 1 =>
-    search_schema_element_type
-);
-pub static SEARCH_SCHEMA_ELEMENT: rt::Schema = rt::Schema::structure(
-    "SearchSchemaElement",
-    &[
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SearchSchemaElementType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    SearchSchemaElement, SEARCH_SCHEMA_ELEMENT, [attribute_name[0] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+    search_schema_element_type[1] = rt::m("SearchSchemaElementType", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum SearchSchemaElementType { Hash = "HASH", InlineFilter = "INLINE_FILTER" }
@@ -346,24 +301,17 @@ pub struct SearchVectorsInput {
     pub top_k: i32,
 }
 rt::structure!(
-    SearchVectorsInput, SEARCH_VECTORS_INPUT, 0 => table_name, 1 => index_name, 2 =>
-    return_consumed_capacity, 3 => expression_attribute_names, 4 =>
-    expression_attribute_values, 5 => projection_expression, 6 => search_vector, 7 =>
-    search_condition_expression, 8 => top_k
-);
-pub static SEARCH_VECTORS_INPUT: rt::Schema = rt::Schema::structure(
-    "SearchVectorsInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ProjectionExpression", &rt::STRING),
-        rt::m("SearchVector", &SEARCH_VECTOR_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("SearchConditionExpression", &rt::STRING),
-        rt::m("TopK", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    ],
+    SearchVectorsInput, SEARCH_VECTORS_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), index_name[1] =
+    rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    return_consumed_capacity[2] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    expression_attribute_names[3] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[4] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    projection_expression[5] = rt::m("ProjectionExpression", &rt::STRING),
+    search_vector[6] = rt::m("SearchVector", &SEARCH_VECTOR_LIST).flags(rt::REQUIRED)
+    .min(1.0), search_condition_expression[7] = rt::m("SearchConditionExpression",
+    &rt::STRING), top_k[8] = rt::m("TopK", &rt::INTEGER).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchVectorsOutput {
@@ -373,15 +321,9 @@ pub struct SearchVectorsOutput {
     pub search_results: Option<Vec<SearchResultItem>>,
 }
 rt::structure!(
-    SearchVectorsOutput, SEARCH_VECTORS_OUTPUT, 0 => consumed_capacity, 1 =>
-    search_results
-);
-pub static SEARCH_VECTORS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SearchVectorsOutput",
-    &[
-        rt::m("ConsumedCapacity", &VECTOR_CAPACITY),
-        rt::m("SearchResults", &SEARCH_RESULT_LIST),
-    ],
+    SearchVectorsOutput, SEARCH_VECTORS_OUTPUT, [consumed_capacity[0] =
+    rt::m("ConsumedCapacity", &VECTOR_CAPACITY), search_results[1] =
+    rt::m("SearchResults", &SEARCH_RESULT_LIST)]
 );
 pub static SECONDARY_INDEXES_BULK_BYTES_MAP: rt::Schema = rt::Schema::map(
     "SecondaryIndexesBulkBytesMap",
@@ -423,25 +365,17 @@ pub struct SourceTableDetails {
     pub billing_mode: Option<BillingMode>,
 }
 rt::structure!(
-    SourceTableDetails, SOURCE_TABLE_DETAILS, 0 => table_name, 1 => table_id, 2 =>
-    table_arn, 3 => table_size_bytes, 4 => key_schema, 5 => table_creation_date_time, 6
-    => provisioned_throughput, 7 => on_demand_throughput, 8 => item_count, 9 =>
-    billing_mode
-);
-pub static SOURCE_TABLE_DETAILS: rt::Schema = rt::Schema::structure(
-    "SourceTableDetails",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("TableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableArn", &rt::STRING).min(1.0),
-        rt::m("TableSizeBytes", &rt::LONG),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
-        rt::m("TableCreationDateTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT).flags(rt::REQUIRED),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("ItemCount", &rt::LONG).min(0.0),
-        rt::m("BillingMode", &rt::ENUM),
-    ],
+    SourceTableDetails, SOURCE_TABLE_DETAILS, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), table_id[1] = rt::m("TableId",
+    &rt::STRING).flags(rt::REQUIRED), table_arn[2] = rt::m("TableArn", &rt::STRING)
+    .min(1.0), table_size_bytes[3] = rt::m("TableSizeBytes", &rt::LONG), key_schema[4] =
+    rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
+    table_creation_date_time[5] = rt::m("TableCreationDateTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), provisioned_throughput[6] = rt::m("ProvisionedThroughput",
+    &PROVISIONED_THROUGHPUT).flags(rt::REQUIRED), on_demand_throughput[7] =
+    rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT), item_count[8] =
+    rt::m("ItemCount", &rt::LONG).min(0.0), billing_mode[9] = rt::m("BillingMode",
+    &rt::ENUM)]
 );
 /// Contains the details of the features enabled on the table when the backup was created. For example, LSIs, GSIs, streams, TTL.
 #[derive(Clone, Default, PartialEq)]
@@ -460,20 +394,13 @@ pub struct SourceTableFeatureDetails {
     pub vector_indexes: Option<Vec<VectorIndexInfo>>,
 }
 rt::structure!(
-    SourceTableFeatureDetails, SOURCE_TABLE_FEATURE_DETAILS, 0 =>
-    local_secondary_indexes, 1 => global_secondary_indexes, 2 => stream_description, 3 =>
-    time_to_live_description, 4 => sse_description, 5 => vector_indexes
-);
-pub static SOURCE_TABLE_FEATURE_DETAILS: rt::Schema = rt::Schema::structure(
-    "SourceTableFeatureDetails",
-    &[
-        rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEXES),
-        rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEXES),
-        rt::m("StreamDescription", &STREAM_SPECIFICATION),
-        rt::m("TimeToLiveDescription", &TIME_TO_LIVE_DESCRIPTION),
-        rt::m("SSEDescription", &SSE_DESCRIPTION),
-        rt::m("VectorIndexes", &VECTOR_INDEXES),
-    ],
+    SourceTableFeatureDetails, SOURCE_TABLE_FEATURE_DETAILS, [local_secondary_indexes[0]
+    = rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEXES),
+    global_secondary_indexes[1] = rt::m("GlobalSecondaryIndexes",
+    &GLOBAL_SECONDARY_INDEXES), stream_description[2] = rt::m("StreamDescription",
+    &STREAM_SPECIFICATION), time_to_live_description[3] = rt::m("TimeToLiveDescription",
+    &TIME_TO_LIVE_DESCRIPTION), sse_description[4] = rt::m("SSEDescription",
+    &SSE_DESCRIPTION), vector_indexes[5] = rt::m("VectorIndexes", &VECTOR_INDEXES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartBulkPutItemsInput {
@@ -491,20 +418,14 @@ pub struct StartBulkPutItemsInput {
     pub performance_tier: Option<BulkOperationPerformanceTier>,
 }
 rt::structure!(
-    StartBulkPutItemsInput, START_BULK_PUT_ITEMS_INPUT, 0 => client_token, 1 =>
-    input_s3_configuration, 2 => output_s3_configuration, 3 => table_name, 4 =>
-    max_write_request_units, 5 => performance_tier
-);
-pub static START_BULK_PUT_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
-    "StartBulkPutItemsInput",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION).flags(rt::REQUIRED),
-        rt::m("OutputS3Configuration", &OUTPUT_S3_CONFIGURATION).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
-        rt::m("PerformanceTier", &rt::ENUM),
-    ],
+    StartBulkPutItemsInput, START_BULK_PUT_ITEMS_INPUT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    input_s3_configuration[1] = rt::m("InputS3Configuration", &INPUT_S3_CONFIGURATION)
+    .flags(rt::REQUIRED), output_s3_configuration[2] = rt::m("OutputS3Configuration",
+    &OUTPUT_S3_CONFIGURATION).flags(rt::REQUIRED), table_name[3] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    max_write_request_units[4] = rt::m("MaxWriteRequestUnits", &rt::LONG).min(1024.0),
+    performance_tier[5] = rt::m("PerformanceTier", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartBulkPutItemsOutput {
@@ -512,11 +433,8 @@ pub struct StartBulkPutItemsOutput {
     pub bulk_operation_description: BulkOperationDescription,
 }
 rt::structure!(
-    StartBulkPutItemsOutput, START_BULK_PUT_ITEMS_OUTPUT, 0 => bulk_operation_description
-);
-pub static START_BULK_PUT_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "StartBulkPutItemsOutput",
-    &[rt::m("BulkOperationDescription", &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)],
+    StartBulkPutItemsOutput, START_BULK_PUT_ITEMS_OUTPUT, [bulk_operation_description[0]
+    = rt::m("BulkOperationDescription", &BULK_OPERATION_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// Represents the DynamoDB Streams configuration for a table in DynamoDB.
 #[derive(Clone, Default, PartialEq)]
@@ -532,14 +450,9 @@ pub struct StreamSpecification {
     pub stream_view_type: Option<StreamViewType>,
 }
 rt::structure!(
-    StreamSpecification, STREAM_SPECIFICATION, 0 => stream_enabled, 1 => stream_view_type
-);
-pub static STREAM_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "StreamSpecification",
-    &[
-        rt::m("StreamEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("StreamViewType", &rt::ENUM),
-    ],
+    StreamSpecification, STREAM_SPECIFICATION, [stream_enabled[0] =
+    rt::m("StreamEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), stream_view_type[1] =
+    rt::m("StreamViewType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum StreamViewType { NewImage = "NEW_IMAGE", OldImage = "OLD_IMAGE",

@@ -9,13 +9,9 @@ pub struct TableAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TableAlreadyExistsException, TABLE_ALREADY_EXISTS_EXCEPTION, 0 => message
+    TableAlreadyExistsException, TABLE_ALREADY_EXISTS_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TABLE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TableAlreadyExistsException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Represents the auto scaling configuration for a global table.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableAutoScalingDescription {
@@ -32,16 +28,9 @@ pub struct TableAutoScalingDescription {
     pub replicas: Option<Vec<ReplicaAutoScalingDescription>>,
 }
 rt::structure!(
-    TableAutoScalingDescription, TABLE_AUTO_SCALING_DESCRIPTION, 0 => table_name, 1 =>
-    table_status, 2 => replicas
-);
-pub static TABLE_AUTO_SCALING_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "TableAutoScalingDescription",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("TableStatus", &rt::ENUM),
-        rt::m("Replicas", &REPLICA_AUTO_SCALING_DESCRIPTION_LIST),
-    ],
+    TableAutoScalingDescription, TABLE_AUTO_SCALING_DESCRIPTION, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), table_status[1] = rt::m("TableStatus",
+    &rt::ENUM), replicas[2] = rt::m("Replicas", &REPLICA_AUTO_SCALING_DESCRIPTION_LIST)]
 );
 rt::string_enum! {
     pub enum TableClass { Standard = "STANDARD", StandardInfrequentAccess =
@@ -56,11 +45,8 @@ pub struct TableClassSummary {
     pub last_update_date_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    TableClassSummary, TABLE_CLASS_SUMMARY, 0 => table_class, 1 => last_update_date_time
-);
-pub static TABLE_CLASS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "TableClassSummary",
-    &[rt::m("TableClass", &rt::ENUM), rt::m("LastUpdateDateTime", &rt::TIMESTAMP)],
+    TableClassSummary, TABLE_CLASS_SUMMARY, [table_class[0] = rt::m("TableClass",
+    &rt::ENUM), last_update_date_time[1] = rt::m("LastUpdateDateTime", &rt::TIMESTAMP)]
 );
 /// The parameters for the table created as part of the import operation.
 #[derive(Clone, Default, PartialEq)]
@@ -82,24 +68,17 @@ pub struct TableCreationParameters {
     pub vector_indexes: Option<Vec<VectorIndex>>,
 }
 rt::structure!(
-    TableCreationParameters, TABLE_CREATION_PARAMETERS, 0 => table_name, 1 =>
-    attribute_definitions, 2 => key_schema, 3 => billing_mode, 4 =>
-    provisioned_throughput, 5 => on_demand_throughput, 6 => sse_specification, 7 =>
-    global_secondary_indexes, 8 => vector_indexes
-);
-pub static TABLE_CREATION_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "TableCreationParameters",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS).flags(rt::REQUIRED),
-        rt::m("KeySchema", &KEY_SCHEMA).flags(rt::REQUIRED).min(1.0),
-        rt::m("BillingMode", &rt::ENUM),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("SSESpecification", &SSE_SPECIFICATION),
-        rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_LIST),
-        rt::m("VectorIndexes", &VECTOR_INDEX_LIST),
-    ],
+    TableCreationParameters, TABLE_CREATION_PARAMETERS, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    attribute_definitions[1] = rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS)
+    .flags(rt::REQUIRED), key_schema[2] = rt::m("KeySchema", &KEY_SCHEMA)
+    .flags(rt::REQUIRED).min(1.0), billing_mode[3] = rt::m("BillingMode", &rt::ENUM),
+    provisioned_throughput[4] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[5] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    sse_specification[6] = rt::m("SSESpecification", &SSE_SPECIFICATION),
+    global_secondary_indexes[7] = rt::m("GlobalSecondaryIndexes",
+    &GLOBAL_SECONDARY_INDEX_LIST), vector_indexes[8] = rt::m("VectorIndexes",
+    &VECTOR_INDEX_LIST)]
 );
 /// Represents the properties of a table.
 #[derive(Clone, Default, PartialEq)]
@@ -252,64 +231,48 @@ pub struct TableDescription {
     pub vector_indexes: Option<Vec<VectorIndexDescription>>,
 }
 rt::structure!(
-    TableDescription, TABLE_DESCRIPTION, 0 => attribute_definitions, 1 => table_name, 2
-    => key_schema, 3 => table_status, 4 => creation_date_time, 5 =>
-    provisioned_throughput, 6 => table_size_bytes, 7 => item_count, 8 => table_arn, 9 =>
-    table_id, 10 => billing_mode_summary, 11 => local_secondary_indexes, 12 =>
-    global_secondary_indexes, 13 => stream_specification, 14 => latest_stream_label, 15
-    => latest_stream_arn, 16 => global_table_version, 17 => replicas, 18 =>
-    global_table_witnesses, 19 => global_table_settings_replication_mode, 20 =>
-    restore_summary, 21 => sse_description, 22 => archival_summary, 23 =>
-    table_class_summary, 24 => deletion_protection_enabled, 25 =>
-    disassociation_protection_enabled, 26 => on_demand_throughput, 27 => warm_throughput,
-    28 => multi_region_consistency, 29 => vector_indexes
-);
-pub static TABLE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "TableDescription",
-    &[
-        rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("KeySchema", &KEY_SCHEMA).min(1.0),
-        rt::m("TableStatus", &rt::ENUM),
-        rt::m("CreationDateTime", &rt::TIMESTAMP),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT_DESCRIPTION),
-        rt::m("TableSizeBytes", &rt::LONG),
-        rt::m("ItemCount", &rt::LONG),
-        rt::m("TableArn", &rt::STRING),
-        rt::m("TableId", &rt::STRING),
-        rt::m("BillingModeSummary", &BILLING_MODE_SUMMARY),
-        rt::m("LocalSecondaryIndexes", &LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST),
-        rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
-        rt::m("StreamSpecification", &STREAM_SPECIFICATION),
-        rt::m("LatestStreamLabel", &rt::STRING),
-        rt::m("LatestStreamArn", &rt::STRING).min(37.0),
-        rt::m("GlobalTableVersion", &rt::STRING),
-        rt::m("Replicas", &REPLICA_DESCRIPTION_LIST),
-        rt::m("GlobalTableWitnesses", &GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST),
-        rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
-        rt::m("RestoreSummary", &RESTORE_SUMMARY),
-        rt::m("SSEDescription", &SSE_DESCRIPTION),
-        rt::m("ArchivalSummary", &ARCHIVAL_SUMMARY),
-        rt::m("TableClassSummary", &TABLE_CLASS_SUMMARY),
-        rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
-        rt::m("DisassociationProtectionEnabled", &rt::BOOLEAN),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &TABLE_WARM_THROUGHPUT_DESCRIPTION),
-        rt::m("MultiRegionConsistency", &rt::ENUM),
-        rt::m("VectorIndexes", &VECTOR_INDEX_DESCRIPTION_LIST),
-    ],
+    TableDescription, TABLE_DESCRIPTION, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
+    rt::m("TableName", &rt::STRING).min(3.0), key_schema[2] = rt::m("KeySchema",
+    &KEY_SCHEMA).min(1.0), table_status[3] = rt::m("TableStatus", &rt::ENUM),
+    creation_date_time[4] = rt::m("CreationDateTime", &rt::TIMESTAMP),
+    provisioned_throughput[5] = rt::m("ProvisionedThroughput",
+    &PROVISIONED_THROUGHPUT_DESCRIPTION), table_size_bytes[6] = rt::m("TableSizeBytes",
+    &rt::LONG), item_count[7] = rt::m("ItemCount", &rt::LONG), table_arn[8] =
+    rt::m("TableArn", &rt::STRING), table_id[9] = rt::m("TableId", &rt::STRING),
+    billing_mode_summary[10] = rt::m("BillingModeSummary", &BILLING_MODE_SUMMARY),
+    local_secondary_indexes[11] = rt::m("LocalSecondaryIndexes",
+    &LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST), global_secondary_indexes[12] =
+    rt::m("GlobalSecondaryIndexes", &GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
+    stream_specification[13] = rt::m("StreamSpecification", &STREAM_SPECIFICATION),
+    latest_stream_label[14] = rt::m("LatestStreamLabel", &rt::STRING),
+    latest_stream_arn[15] = rt::m("LatestStreamArn", &rt::STRING).min(37.0),
+    global_table_version[16] = rt::m("GlobalTableVersion", &rt::STRING), replicas[17] =
+    rt::m("Replicas", &REPLICA_DESCRIPTION_LIST), global_table_witnesses[18] =
+    rt::m("GlobalTableWitnesses", &GLOBAL_TABLE_WITNESS_DESCRIPTION_LIST),
+    global_table_settings_replication_mode[19] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM), restore_summary[20] =
+    rt::m("RestoreSummary", &RESTORE_SUMMARY), sse_description[21] =
+    rt::m("SSEDescription", &SSE_DESCRIPTION), archival_summary[22] =
+    rt::m("ArchivalSummary", &ARCHIVAL_SUMMARY), table_class_summary[23] =
+    rt::m("TableClassSummary", &TABLE_CLASS_SUMMARY), deletion_protection_enabled[24] =
+    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
+    disassociation_protection_enabled[25] = rt::m("DisassociationProtectionEnabled",
+    &rt::BOOLEAN), on_demand_throughput[26] = rt::m("OnDemandThroughput",
+    &ON_DEMAND_THROUGHPUT), warm_throughput[27] = rt::m("WarmThroughput",
+    &TABLE_WARM_THROUGHPUT_DESCRIPTION), multi_region_consistency[28] =
+    rt::m("MultiRegionConsistency", &rt::ENUM), vector_indexes[29] =
+    rt::m("VectorIndexes", &VECTOR_INDEX_DESCRIPTION_LIST)]
 );
 /// A target table with the specified name is either being created or deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct TableInUseException {
     pub message: Option<String>,
 }
-rt::structure!(TableInUseException, TABLE_IN_USE_EXCEPTION, 0 => message);
-pub static TABLE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TableInUseException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TableInUseException, TABLE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static TABLE_NAME_LIST: rt::Schema = rt::Schema::list(
     "TableNameList",
     &[rt::m("member", &rt::STRING).min(3.0)],
@@ -319,12 +282,10 @@ pub static TABLE_NAME_LIST: rt::Schema = rt::Schema::list(
 pub struct TableNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(TableNotFoundException, TABLE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static TABLE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TableNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TableNotFoundException, TABLE_NOT_FOUND_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum TableStatus { Creating = "CREATING", Updating = "UPDATING", Deleting =
     "DELETING", Active = "ACTIVE", InaccessibleEncryptionCredentials =
@@ -342,16 +303,10 @@ pub struct TableWarmThroughputDescription {
     pub status: Option<TableStatus>,
 }
 rt::structure!(
-    TableWarmThroughputDescription, TABLE_WARM_THROUGHPUT_DESCRIPTION, 0 =>
-    read_units_per_second, 1 => write_units_per_second, 2 => status
-);
-pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "TableWarmThroughputDescription",
-    &[
-        rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
-        rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
-        rt::m("Status", &rt::ENUM),
-    ],
+    TableWarmThroughputDescription, TABLE_WARM_THROUGHPUT_DESCRIPTION,
+    [read_units_per_second[0] = rt::m("ReadUnitsPerSecond", &rt::LONG).min(1.0),
+    write_units_per_second[1] = rt::m("WriteUnitsPerSecond", &rt::LONG).min(1.0),
+    status[2] = rt::m("Status", &rt::ENUM)]
 );
 /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
 ///
@@ -365,13 +320,9 @@ pub struct Tag {
     /// The value of the tag. Tag values are case-sensitive and can be null.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -385,16 +336,10 @@ pub struct TagResourceInput {
     /// The tags to be assigned to the Amazon DynamoDB resource.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagResourceInput, TAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tags);
-pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "TagResourceInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(1.0),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceInput, TAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tags[1] = rt::m("Tags",
+    &TAG_LIST).flags(rt::REQUIRED)]
 );
 /// The request was denied due to request throttling. For detailed information about why the request was throttled and the ARN of the impacted resource, find the [ThrottlingReason](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ThrottlingReason.html) field in the returned exception.
 #[derive(Clone, Default, PartialEq)]
@@ -404,16 +349,10 @@ pub struct ThrottlingException {
     pub throttling_reasons: Option<Vec<ThrottlingReason>>,
 }
 rt::structure!(
-    ThrottlingException, THROTTLING_EXCEPTION, 0 => message, 1 => throttling_reasons
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING), throttling_reasons[1] = rt::m("throttlingReasons",
+    &THROTTLING_REASON_LIST)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottlingException",
-        &[
-            rt::m("message", &rt::STRING),
-            rt::m("throttlingReasons", &THROTTLING_REASON_LIST),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Represents the specific reason why a DynamoDB request was throttled and the ARN of the impacted resource. This helps identify exactly what resource is being throttled, what type of operation caused it, and why the throttling occurred.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingReason {
@@ -437,10 +376,9 @@ pub struct ThrottlingReason {
     /// The Amazon Resource Name (ARN) of the DynamoDB table or index that experienced the throttling event.
     pub resource: Option<String>,
 }
-rt::structure!(ThrottlingReason, THROTTLING_REASON, 0 => reason, 1 => resource);
-pub static THROTTLING_REASON: rt::Schema = rt::Schema::structure(
-    "ThrottlingReason",
-    &[rt::m("reason", &rt::STRING), rt::m("resource", &rt::STRING)],
+rt::structure!(
+    ThrottlingReason, THROTTLING_REASON, [reason[0] = rt::m("reason", &rt::STRING),
+    resource[1] = rt::m("resource", &rt::STRING)]
 );
 pub static THROTTLING_REASON_LIST: rt::Schema = rt::Schema::list(
     "ThrottlingReasonList",
@@ -455,12 +393,9 @@ pub struct TimeToLiveDescription {
     pub attribute_name: Option<String>,
 }
 rt::structure!(
-    TimeToLiveDescription, TIME_TO_LIVE_DESCRIPTION, 0 => time_to_live_status, 1 =>
-    attribute_name
-);
-pub static TIME_TO_LIVE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "TimeToLiveDescription",
-    &[rt::m("TimeToLiveStatus", &rt::ENUM), rt::m("AttributeName", &rt::STRING).min(1.0)],
+    TimeToLiveDescription, TIME_TO_LIVE_DESCRIPTION, [time_to_live_status[0] =
+    rt::m("TimeToLiveStatus", &rt::ENUM), attribute_name[1] = rt::m("AttributeName",
+    &rt::STRING).min(1.0)]
 );
 /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
 #[derive(Clone, Default, PartialEq)]
@@ -471,15 +406,9 @@ pub struct TimeToLiveSpecification {
     pub attribute_name: String,
 }
 rt::structure!(
-    TimeToLiveSpecification, TIME_TO_LIVE_SPECIFICATION, 0 => enabled, 1 =>
-    attribute_name
-);
-pub static TIME_TO_LIVE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "TimeToLiveSpecification",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    TimeToLiveSpecification, TIME_TO_LIVE_SPECIFICATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), attribute_name[1] = rt::m("AttributeName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum TimeToLiveStatus { Enabling = "ENABLING", Disabling = "DISABLING", Enabled =
@@ -491,10 +420,8 @@ pub struct TransactGetItem {
     /// Contains the primary key that identifies the item to get, together with the name of the table that contains the item, and optionally the specific attributes of the item to retrieve.
     pub get: Get,
 }
-rt::structure!(TransactGetItem, TRANSACT_GET_ITEM, 0 => get);
-pub static TRANSACT_GET_ITEM: rt::Schema = rt::Schema::structure(
-    "TransactGetItem",
-    &[rt::m("Get", &GET).flags(rt::REQUIRED)],
+rt::structure!(
+    TransactGetItem, TRANSACT_GET_ITEM, [get[0] = rt::m("Get", &GET).flags(rt::REQUIRED)]
 );
 pub static TRANSACT_GET_ITEM_LIST: rt::Schema = rt::Schema::list(
     "TransactGetItemList",
@@ -508,15 +435,9 @@ pub struct TransactGetItemsInput {
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 rt::structure!(
-    TransactGetItemsInput, TRANSACT_GET_ITEMS_INPUT, 0 => transact_items, 1 =>
-    return_consumed_capacity
-);
-pub static TRANSACT_GET_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
-    "TransactGetItemsInput",
-    &[
-        rt::m("TransactItems", &TRANSACT_GET_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-    ],
+    TransactGetItemsInput, TRANSACT_GET_ITEMS_INPUT, [transact_items[0] =
+    rt::m("TransactItems", &TRANSACT_GET_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactGetItemsOutput {
@@ -528,15 +449,9 @@ pub struct TransactGetItemsOutput {
     pub responses: Option<Vec<ItemResponse>>,
 }
 rt::structure!(
-    TransactGetItemsOutput, TRANSACT_GET_ITEMS_OUTPUT, 0 => consumed_capacity, 1 =>
-    responses
-);
-pub static TRANSACT_GET_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "TransactGetItemsOutput",
-    &[
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-        rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0),
-    ],
+    TransactGetItemsOutput, TRANSACT_GET_ITEMS_OUTPUT, [consumed_capacity[0] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), responses[1] =
+    rt::m("Responses", &ITEM_RESPONSE_LIST).min(1.0)]
 );
 /// A list of requests that can perform update, put, delete, or check operations on multiple items in one or more tables atomically.
 #[derive(Clone, Default, PartialEq)]
@@ -551,17 +466,9 @@ pub struct TransactWriteItem {
     pub update: Option<Update>,
 }
 rt::structure!(
-    TransactWriteItem, TRANSACT_WRITE_ITEM, 0 => condition_check, 1 => put, 2 => delete,
-    3 => update
-);
-pub static TRANSACT_WRITE_ITEM: rt::Schema = rt::Schema::structure(
-    "TransactWriteItem",
-    &[
-        rt::m("ConditionCheck", &CONDITION_CHECK),
-        rt::m("Put", &PUT),
-        rt::m("Delete", &DELETE),
-        rt::m("Update", &UPDATE),
-    ],
+    TransactWriteItem, TRANSACT_WRITE_ITEM, [condition_check[0] = rt::m("ConditionCheck",
+    &CONDITION_CHECK), put[1] = rt::m("Put", &PUT), delete[2] = rt::m("Delete", &DELETE),
+    update[3] = rt::m("Update", &UPDATE)]
 );
 pub static TRANSACT_WRITE_ITEM_LIST: rt::Schema = rt::Schema::list(
     "TransactWriteItemList",
@@ -584,18 +491,12 @@ pub struct TransactWriteItemsInput {
     pub client_request_token: Option<String>,
 }
 rt::structure!(
-    TransactWriteItemsInput, TRANSACT_WRITE_ITEMS_INPUT, 0 => transact_items, 1 =>
-    return_consumed_capacity, 2 => return_item_collection_metrics, 3 =>
-    client_request_token
-);
-pub static TRANSACT_WRITE_ITEMS_INPUT: rt::Schema = rt::Schema::structure(
-    "TransactWriteItemsInput",
-    &[
-        rt::m("TransactItems", &TRANSACT_WRITE_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-    ],
+    TransactWriteItemsInput, TRANSACT_WRITE_ITEMS_INPUT, [transact_items[0] =
+    rt::m("TransactItems", &TRANSACT_WRITE_ITEM_LIST).flags(rt::REQUIRED).min(1.0),
+    return_consumed_capacity[1] = rt::m("ReturnConsumedCapacity", &rt::ENUM),
+    return_item_collection_metrics[2] = rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
+    client_request_token[3] = rt::m("ClientRequestToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactWriteItemsOutput {
@@ -607,15 +508,9 @@ pub struct TransactWriteItemsOutput {
     pub item_collection_metrics: Option<rt::Map<String, Vec<ItemCollectionMetrics>>>,
 }
 rt::structure!(
-    TransactWriteItemsOutput, TRANSACT_WRITE_ITEMS_OUTPUT, 0 => consumed_capacity, 1 =>
-    item_collection_metrics
-);
-pub static TRANSACT_WRITE_ITEMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "TransactWriteItemsOutput",
-    &[
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE),
-        rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE),
-    ],
+    TransactWriteItemsOutput, TRANSACT_WRITE_ITEMS_OUTPUT, [consumed_capacity[0] =
+    rt::m("ConsumedCapacity", &CONSUMED_CAPACITY_MULTIPLE), item_collection_metrics[1] =
+    rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS_PER_TABLE)]
 );
 /// The entire transaction request was canceled.
 ///
@@ -682,30 +577,19 @@ pub struct TransactionCanceledException {
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
 rt::structure!(
-    TransactionCanceledException, TRANSACTION_CANCELED_EXCEPTION, 0 => message, 1 =>
-    cancellation_reasons
+    TransactionCanceledException, TRANSACTION_CANCELED_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING), cancellation_reasons[1] = rt::m("CancellationReasons",
+    &CANCELLATION_REASON_LIST).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TRANSACTION_CANCELED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TransactionCanceledException",
-        &[
-            rt::m("Message", &rt::STRING),
-            rt::m("CancellationReasons", &CANCELLATION_REASON_LIST).min(1.0),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Operation was rejected because there is an ongoing transaction for the item.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransactionConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TransactionConflictException, TRANSACTION_CONFLICT_EXCEPTION, 0 => message
+    TransactionConflictException, TRANSACTION_CONFLICT_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TRANSACTION_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TransactionConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The transaction with the given request token is already in progress.
 ///
 /// Recommended Settings
@@ -733,10 +617,6 @@ pub struct TransactionInProgressException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TransactionInProgressException, TRANSACTION_IN_PROGRESS_EXCEPTION, 0 => message
+    TransactionInProgressException, TRANSACTION_IN_PROGRESS_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TRANSACTION_IN_PROGRESS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TransactionInProgressException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));

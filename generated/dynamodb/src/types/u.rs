@@ -11,17 +11,9 @@ pub struct UntagResourceInput {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, 0 => resource_arn, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "UntagResourceInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-    ],
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), tag_keys[1] =
+    rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 /// Represents a request to perform an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -44,21 +36,15 @@ pub struct Update {
     >,
 }
 rt::structure!(
-    Update, UPDATE, 0 => key, 1 => update_expression, 2 => table_name, 3 =>
-    condition_expression, 4 => expression_attribute_names, 5 =>
-    expression_attribute_values, 6 => return_values_on_condition_check_failure
-);
-pub static UPDATE: rt::Schema = rt::Schema::structure(
-    "Update",
-    &[
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("UpdateExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    Update, UPDATE, [key[0] = rt::m("Key", &KEY).flags(rt::REQUIRED),
+    update_expression[1] = rt::m("UpdateExpression", &rt::STRING).flags(rt::REQUIRED),
+    table_name[2] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    condition_expression[3] = rt::m("ConditionExpression", &rt::STRING),
+    expression_attribute_names[4] = rt::m("ExpressionAttributeNames",
+    &EXPRESSION_ATTRIBUTE_NAME_MAP), expression_attribute_values[5] =
+    rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
+    return_values_on_condition_check_failure[6] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContinuousBackupsInput {
@@ -68,16 +54,10 @@ pub struct UpdateContinuousBackupsInput {
     pub point_in_time_recovery_specification: PointInTimeRecoverySpecification,
 }
 rt::structure!(
-    UpdateContinuousBackupsInput, UPDATE_CONTINUOUS_BACKUPS_INPUT, 0 => table_name, 1 =>
-    point_in_time_recovery_specification
-);
-pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateContinuousBackupsInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("PointInTimeRecoverySpecification", &POINT_IN_TIME_RECOVERY_SPECIFICATION)
-            .flags(rt::REQUIRED),
-    ],
+    UpdateContinuousBackupsInput, UPDATE_CONTINUOUS_BACKUPS_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    point_in_time_recovery_specification[1] = rt::m("PointInTimeRecoverySpecification",
+    &POINT_IN_TIME_RECOVERY_SPECIFICATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContinuousBackupsOutput {
@@ -85,12 +65,9 @@ pub struct UpdateContinuousBackupsOutput {
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 rt::structure!(
-    UpdateContinuousBackupsOutput, UPDATE_CONTINUOUS_BACKUPS_OUTPUT, 0 =>
-    continuous_backups_description
-);
-pub static UPDATE_CONTINUOUS_BACKUPS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateContinuousBackupsOutput",
-    &[rt::m("ContinuousBackupsDescription", &CONTINUOUS_BACKUPS_DESCRIPTION)],
+    UpdateContinuousBackupsOutput, UPDATE_CONTINUOUS_BACKUPS_OUTPUT,
+    [continuous_backups_description[0] = rt::m("ContinuousBackupsDescription",
+    &CONTINUOUS_BACKUPS_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContributorInsightsInput {
@@ -104,17 +81,12 @@ pub struct UpdateContributorInsightsInput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    UpdateContributorInsightsInput, UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, 0 => table_name, 1
-    => index_name, 2 => contributor_insights_action, 3 => contributor_insights_mode
-);
-pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateContributorInsightsInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ContributorInsightsAction", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ContributorInsightsMode", &rt::ENUM),
-    ],
+    UpdateContributorInsightsInput, UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    index_name[1] = rt::m("IndexName", &rt::STRING).min(3.0),
+    contributor_insights_action[2] = rt::m("ContributorInsightsAction", &rt::ENUM)
+    .flags(rt::REQUIRED), contributor_insights_mode[3] = rt::m("ContributorInsightsMode",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateContributorInsightsOutput {
@@ -128,17 +100,11 @@ pub struct UpdateContributorInsightsOutput {
     pub contributor_insights_mode: Option<ContributorInsightsMode>,
 }
 rt::structure!(
-    UpdateContributorInsightsOutput, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT, 0 => table_name,
-    1 => index_name, 2 => contributor_insights_status, 3 => contributor_insights_mode
-);
-pub static UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateContributorInsightsOutput",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("ContributorInsightsStatus", &rt::ENUM),
-        rt::m("ContributorInsightsMode", &rt::ENUM),
-    ],
+    UpdateContributorInsightsOutput, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT, [table_name[0] =
+    rt::m("TableName", &rt::STRING).min(3.0), index_name[1] = rt::m("IndexName",
+    &rt::STRING).min(3.0), contributor_insights_status[2] =
+    rt::m("ContributorInsightsStatus", &rt::ENUM), contributor_insights_mode[3] =
+    rt::m("ContributorInsightsMode", &rt::ENUM)]
 );
 /// Represents the new provisioned throughput settings to be applied to a global secondary index.
 #[derive(Clone, Default, PartialEq)]
@@ -155,18 +121,11 @@ pub struct UpdateGlobalSecondaryIndexAction {
     pub warm_throughput: Option<WarmThroughput>,
 }
 rt::structure!(
-    UpdateGlobalSecondaryIndexAction, UPDATE_GLOBAL_SECONDARY_INDEX_ACTION, 0 =>
-    index_name, 1 => provisioned_throughput, 2 => on_demand_throughput, 3 =>
-    warm_throughput
-);
-pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: rt::Schema = rt::Schema::structure(
-    "UpdateGlobalSecondaryIndexAction",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT),
-    ],
+    UpdateGlobalSecondaryIndexAction, UPDATE_GLOBAL_SECONDARY_INDEX_ACTION,
+    [index_name[0] = rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
+    provisioned_throughput[1] = rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    on_demand_throughput[2] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[3] = rt::m("WarmThroughput", &WARM_THROUGHPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableInput {
@@ -176,18 +135,10 @@ pub struct UpdateGlobalTableInput {
     pub replica_updates: Vec<ReplicaUpdate>,
 }
 rt::structure!(
-    UpdateGlobalTableInput, UPDATE_GLOBAL_TABLE_INPUT, 0 => global_table_name, 1 =>
-    replica_updates
-);
-pub static UPDATE_GLOBAL_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGlobalTableInput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-        rt::m("ReplicaUpdates", &REPLICA_UPDATE_LIST).flags(rt::REQUIRED),
-    ],
+    UpdateGlobalTableInput, UPDATE_GLOBAL_TABLE_INPUT, [global_table_name[0] =
+    rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn")
+    .min(3.0), replica_updates[1] = rt::m("ReplicaUpdates", &REPLICA_UPDATE_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableOutput {
@@ -195,11 +146,8 @@ pub struct UpdateGlobalTableOutput {
     pub global_table_description: Option<GlobalTableDescription>,
 }
 rt::structure!(
-    UpdateGlobalTableOutput, UPDATE_GLOBAL_TABLE_OUTPUT, 0 => global_table_description
-);
-pub static UPDATE_GLOBAL_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGlobalTableOutput",
-    &[rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)],
+    UpdateGlobalTableOutput, UPDATE_GLOBAL_TABLE_OUTPUT, [global_table_description[0] =
+    rt::m("GlobalTableDescription", &GLOBAL_TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableSettingsInput {
@@ -224,32 +172,20 @@ pub struct UpdateGlobalTableSettingsInput {
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
 }
 rt::structure!(
-    UpdateGlobalTableSettingsInput, UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, 0 =>
-    global_table_name, 1 => global_table_billing_mode, 2 =>
-    global_table_provisioned_write_capacity_units, 3 =>
-    global_table_provisioned_write_capacity_auto_scaling_settings_update, 4 =>
-    global_table_global_secondary_index_settings_update, 5 => replica_settings_update
-);
-pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGlobalTableSettingsInput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn")
-            .min(3.0),
-        rt::m("GlobalTableBillingMode", &rt::ENUM),
-        rt::m("GlobalTableProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
-        rt::m(
-            "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-        rt::m(
-                "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-                &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
-            )
-            .min(1.0),
-        rt::m("ReplicaSettingsUpdate", &REPLICA_SETTINGS_UPDATE_LIST).min(1.0),
-    ],
+    UpdateGlobalTableSettingsInput, UPDATE_GLOBAL_TABLE_SETTINGS_INPUT,
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(3.0), global_table_billing_mode[1] =
+    rt::m("GlobalTableBillingMode", &rt::ENUM),
+    global_table_provisioned_write_capacity_units[2] =
+    rt::m("GlobalTableProvisionedWriteCapacityUnits", &rt::LONG).min(1.0),
+    global_table_provisioned_write_capacity_auto_scaling_settings_update[3] =
+    rt::m("GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
+    &AUTO_SCALING_SETTINGS_UPDATE),
+    global_table_global_secondary_index_settings_update[4] =
+    rt::m("GlobalTableGlobalSecondaryIndexSettingsUpdate",
+    &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST).min(1.0),
+    replica_settings_update[5] = rt::m("ReplicaSettingsUpdate",
+    &REPLICA_SETTINGS_UPDATE_LIST).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGlobalTableSettingsOutput {
@@ -259,15 +195,9 @@ pub struct UpdateGlobalTableSettingsOutput {
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 rt::structure!(
-    UpdateGlobalTableSettingsOutput, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT, 0 =>
-    global_table_name, 1 => replica_settings
-);
-pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateGlobalTableSettingsOutput",
-    &[
-        rt::m("GlobalTableName", &rt::STRING).min(3.0),
-        rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST),
-    ],
+    UpdateGlobalTableSettingsOutput, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT,
+    [global_table_name[0] = rt::m("GlobalTableName", &rt::STRING).min(3.0),
+    replica_settings[1] = rt::m("ReplicaSettings", &REPLICA_SETTINGS_DESCRIPTION_LIST)]
 );
 /// Represents the input of an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -376,29 +306,20 @@ pub struct UpdateItemInput {
     >,
 }
 rt::structure!(
-    UpdateItemInput, UPDATE_ITEM_INPUT, 0 => table_name, 1 => key, 2 =>
-    attribute_updates, 3 => expected, 4 => conditional_operator, 5 => return_values, 6 =>
-    return_consumed_capacity, 7 => return_item_collection_metrics, 8 =>
-    update_expression, 9 => condition_expression, 10 => expression_attribute_names, 11 =>
-    expression_attribute_values, 12 => return_values_on_condition_check_failure
-);
-pub static UPDATE_ITEM_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateItemInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("Key", &KEY).flags(rt::REQUIRED),
-        rt::m("AttributeUpdates", &ATTRIBUTE_UPDATES),
-        rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
-        rt::m("ConditionalOperator", &rt::ENUM),
-        rt::m("ReturnValues", &rt::ENUM),
-        rt::m("ReturnConsumedCapacity", &rt::ENUM),
-        rt::m("ReturnItemCollectionMetrics", &rt::ENUM),
-        rt::m("UpdateExpression", &rt::STRING),
-        rt::m("ConditionExpression", &rt::STRING),
-        rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
-        rt::m("ExpressionAttributeValues", &EXPRESSION_ATTRIBUTE_VALUE_MAP),
-        rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM),
-    ],
+    UpdateItemInput, UPDATE_ITEM_INPUT, [table_name[0] = rt::m("TableName", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceArn").min(1.0), key[1] = rt::m("Key", &KEY)
+    .flags(rt::REQUIRED), attribute_updates[2] = rt::m("AttributeUpdates",
+    &ATTRIBUTE_UPDATES), expected[3] = rt::m("Expected", &EXPECTED_ATTRIBUTE_MAP),
+    conditional_operator[4] = rt::m("ConditionalOperator", &rt::ENUM), return_values[5] =
+    rt::m("ReturnValues", &rt::ENUM), return_consumed_capacity[6] =
+    rt::m("ReturnConsumedCapacity", &rt::ENUM), return_item_collection_metrics[7] =
+    rt::m("ReturnItemCollectionMetrics", &rt::ENUM), update_expression[8] =
+    rt::m("UpdateExpression", &rt::STRING), condition_expression[9] =
+    rt::m("ConditionExpression", &rt::STRING), expression_attribute_names[10] =
+    rt::m("ExpressionAttributeNames", &EXPRESSION_ATTRIBUTE_NAME_MAP),
+    expression_attribute_values[11] = rt::m("ExpressionAttributeValues",
+    &EXPRESSION_ATTRIBUTE_VALUE_MAP), return_values_on_condition_check_failure[12] =
+    rt::m("ReturnValuesOnConditionCheckFailure", &rt::ENUM)]
 );
 /// Represents the output of an `UpdateItem` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -420,16 +341,10 @@ pub struct UpdateItemOutput {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 rt::structure!(
-    UpdateItemOutput, UPDATE_ITEM_OUTPUT, 0 => attributes, 1 => consumed_capacity, 2 =>
-    item_collection_metrics
-);
-pub static UPDATE_ITEM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateItemOutput",
-    &[
-        rt::m("Attributes", &ATTRIBUTE_MAP),
-        rt::m("ConsumedCapacity", &CONSUMED_CAPACITY),
-        rt::m("ItemCollectionMetrics", &ITEM_COLLECTION_METRICS),
-    ],
+    UpdateItemOutput, UPDATE_ITEM_OUTPUT, [attributes[0] = rt::m("Attributes",
+    &ATTRIBUTE_MAP), consumed_capacity[1] = rt::m("ConsumedCapacity",
+    &CONSUMED_CAPACITY), item_collection_metrics[2] = rt::m("ItemCollectionMetrics",
+    &ITEM_COLLECTION_METRICS)]
 );
 /// Enables updating the configuration for Kinesis Streaming.
 #[derive(Clone, Default, PartialEq)]
@@ -440,12 +355,9 @@ pub struct UpdateKinesisStreamingConfiguration {
     >,
 }
 rt::structure!(
-    UpdateKinesisStreamingConfiguration, UPDATE_KINESIS_STREAMING_CONFIGURATION, 0 =>
-    approximate_creation_date_time_precision
-);
-pub static UPDATE_KINESIS_STREAMING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "UpdateKinesisStreamingConfiguration",
-    &[rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)],
+    UpdateKinesisStreamingConfiguration, UPDATE_KINESIS_STREAMING_CONFIGURATION,
+    [approximate_creation_date_time_precision[0] =
+    rt::m("ApproximateCreationDateTimePrecision", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateKinesisStreamingDestinationInput {
@@ -459,19 +371,12 @@ pub struct UpdateKinesisStreamingDestinationInput {
     >,
 }
 rt::structure!(
-    UpdateKinesisStreamingDestinationInput, UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, 0
-    => table_name, 1 => stream_arn, 2 => update_kinesis_streaming_configuration
-);
-pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateKinesisStreamingDestinationInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("StreamArn", &rt::STRING).flags(rt::REQUIRED).min(37.0),
-        rt::m(
-            "UpdateKinesisStreamingConfiguration",
-            &UPDATE_KINESIS_STREAMING_CONFIGURATION,
-        ),
-    ],
+    UpdateKinesisStreamingDestinationInput, UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
+    [table_name[0] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)
+    .ctx("ResourceArn").min(1.0), stream_arn[1] = rt::m("StreamArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(37.0), update_kinesis_streaming_configuration[2] =
+    rt::m("UpdateKinesisStreamingConfiguration",
+    &UPDATE_KINESIS_STREAMING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateKinesisStreamingDestinationOutput {
@@ -488,20 +393,11 @@ pub struct UpdateKinesisStreamingDestinationOutput {
 }
 rt::structure!(
     UpdateKinesisStreamingDestinationOutput, UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT,
-    0 => table_name, 1 => stream_arn, 2 => destination_status, 3 =>
-    update_kinesis_streaming_configuration
-);
-pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateKinesisStreamingDestinationOutput",
-    &[
-        rt::m("TableName", &rt::STRING).min(3.0),
-        rt::m("StreamArn", &rt::STRING).min(37.0),
-        rt::m("DestinationStatus", &rt::ENUM),
-        rt::m(
-            "UpdateKinesisStreamingConfiguration",
-            &UPDATE_KINESIS_STREAMING_CONFIGURATION,
-        ),
-    ],
+    [table_name[0] = rt::m("TableName", &rt::STRING).min(3.0), stream_arn[1] =
+    rt::m("StreamArn", &rt::STRING).min(37.0), destination_status[2] =
+    rt::m("DestinationStatus", &rt::ENUM), update_kinesis_streaming_configuration[3] =
+    rt::m("UpdateKinesisStreamingConfiguration",
+    &UPDATE_KINESIS_STREAMING_CONFIGURATION)]
 );
 /// Represents a replica to be modified.
 #[derive(Clone, Default, PartialEq)]
@@ -520,21 +416,15 @@ pub struct UpdateReplicationGroupMemberAction {
     pub table_class_override: Option<TableClass>,
 }
 rt::structure!(
-    UpdateReplicationGroupMemberAction, UPDATE_REPLICATION_GROUP_MEMBER_ACTION, 0 =>
-    region_name, 1 => kms_master_key_id, 2 => provisioned_throughput_override, 3 =>
-    on_demand_throughput_override, 4 => global_secondary_indexes, 5 =>
-    table_class_override
-);
-pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: rt::Schema = rt::Schema::structure(
-    "UpdateReplicationGroupMemberAction",
-    &[
-        rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KMSMasterKeyId", &rt::STRING),
-        rt::m("ProvisionedThroughputOverride", &PROVISIONED_THROUGHPUT_OVERRIDE),
-        rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
-        rt::m("GlobalSecondaryIndexes", &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0),
-        rt::m("TableClassOverride", &rt::ENUM),
-    ],
+    UpdateReplicationGroupMemberAction, UPDATE_REPLICATION_GROUP_MEMBER_ACTION,
+    [region_name[0] = rt::m("RegionName", &rt::STRING).flags(rt::REQUIRED),
+    kms_master_key_id[1] = rt::m("KMSMasterKeyId", &rt::STRING),
+    provisioned_throughput_override[2] = rt::m("ProvisionedThroughputOverride",
+    &PROVISIONED_THROUGHPUT_OVERRIDE), on_demand_throughput_override[3] =
+    rt::m("OnDemandThroughputOverride", &ON_DEMAND_THROUGHPUT_OVERRIDE),
+    global_secondary_indexes[4] = rt::m("GlobalSecondaryIndexes",
+    &REPLICA_GLOBAL_SECONDARY_INDEX_LIST).min(1.0), table_class_override[5] =
+    rt::m("TableClassOverride", &rt::ENUM)]
 );
 /// Represents the input of an `UpdateTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -613,36 +503,27 @@ pub struct UpdateTableInput {
     pub vector_index_updates: Option<Vec<VectorIndexUpdate>>,
 }
 rt::structure!(
-    UpdateTableInput, UPDATE_TABLE_INPUT, 0 => attribute_definitions, 1 => table_name, 2
-    => billing_mode, 3 => provisioned_throughput, 4 => global_secondary_index_updates, 5
-    => stream_specification, 6 => sse_specification, 7 => replica_updates, 8 =>
-    table_class, 9 => deletion_protection_enabled, 10 => multi_region_consistency, 11 =>
-    global_table_witness_updates, 12 => on_demand_throughput, 13 => warm_throughput, 14
-    => global_table_settings_replication_mode, 15 => disassociation_protection_enabled,
-    16 => vector_index_updates
-);
-pub static UPDATE_TABLE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTableInput",
-    &[
-        rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("BillingMode", &rt::ENUM),
-        rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
-        rt::m("GlobalSecondaryIndexUpdates", &GLOBAL_SECONDARY_INDEX_UPDATE_LIST),
-        rt::m("StreamSpecification", &STREAM_SPECIFICATION),
-        rt::m("SSESpecification", &SSE_SPECIFICATION),
-        rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST).min(1.0),
-        rt::m("TableClass", &rt::ENUM),
-        rt::m("DeletionProtectionEnabled", &rt::BOOLEAN),
-        rt::m("MultiRegionConsistency", &rt::ENUM),
-        rt::m("GlobalTableWitnessUpdates", &GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST)
-            .min(1.0),
-        rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT),
-        rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
-        rt::m("DisassociationProtectionEnabled", &rt::BOOLEAN),
-        rt::m("VectorIndexUpdates", &VECTOR_INDEX_UPDATE_LIST),
-    ],
+    UpdateTableInput, UPDATE_TABLE_INPUT, [attribute_definitions[0] =
+    rt::m("AttributeDefinitions", &ATTRIBUTE_DEFINITIONS), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    billing_mode[2] = rt::m("BillingMode", &rt::ENUM), provisioned_throughput[3] =
+    rt::m("ProvisionedThroughput", &PROVISIONED_THROUGHPUT),
+    global_secondary_index_updates[4] = rt::m("GlobalSecondaryIndexUpdates",
+    &GLOBAL_SECONDARY_INDEX_UPDATE_LIST), stream_specification[5] =
+    rt::m("StreamSpecification", &STREAM_SPECIFICATION), sse_specification[6] =
+    rt::m("SSESpecification", &SSE_SPECIFICATION), replica_updates[7] =
+    rt::m("ReplicaUpdates", &REPLICATION_GROUP_UPDATE_LIST).min(1.0), table_class[8] =
+    rt::m("TableClass", &rt::ENUM), deletion_protection_enabled[9] =
+    rt::m("DeletionProtectionEnabled", &rt::BOOLEAN), multi_region_consistency[10] =
+    rt::m("MultiRegionConsistency", &rt::ENUM), global_table_witness_updates[11] =
+    rt::m("GlobalTableWitnessUpdates", &GLOBAL_TABLE_WITNESS_GROUP_UPDATE_LIST).min(1.0),
+    on_demand_throughput[12] = rt::m("OnDemandThroughput", &ON_DEMAND_THROUGHPUT),
+    warm_throughput[13] = rt::m("WarmThroughput", &WARM_THROUGHPUT),
+    global_table_settings_replication_mode[14] =
+    rt::m("GlobalTableSettingsReplicationMode", &rt::ENUM),
+    disassociation_protection_enabled[15] = rt::m("DisassociationProtectionEnabled",
+    &rt::BOOLEAN), vector_index_updates[16] = rt::m("VectorIndexUpdates",
+    &VECTOR_INDEX_UPDATE_LIST)]
 );
 /// Represents the output of an `UpdateTable` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -650,10 +531,9 @@ pub struct UpdateTableOutput {
     /// Represents the properties of the table.
     pub table_description: Option<TableDescription>,
 }
-rt::structure!(UpdateTableOutput, UPDATE_TABLE_OUTPUT, 0 => table_description);
-pub static UPDATE_TABLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTableOutput",
-    &[rt::m("TableDescription", &TABLE_DESCRIPTION)],
+rt::structure!(
+    UpdateTableOutput, UPDATE_TABLE_OUTPUT, [table_description[0] =
+    rt::m("TableDescription", &TABLE_DESCRIPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableReplicaAutoScalingInput {
@@ -670,25 +550,14 @@ pub struct UpdateTableReplicaAutoScalingInput {
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
 }
 rt::structure!(
-    UpdateTableReplicaAutoScalingInput, UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, 0 =>
-    global_secondary_index_updates, 1 => table_name, 2 =>
-    provisioned_write_capacity_auto_scaling_update, 3 => replica_updates
-);
-pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTableReplicaAutoScalingInput",
-    &[
-        rt::m(
-                "GlobalSecondaryIndexUpdates",
-                &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
-            )
-            .min(1.0),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m(
-            "ProvisionedWriteCapacityAutoScalingUpdate",
-            &AUTO_SCALING_SETTINGS_UPDATE,
-        ),
-        rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST).min(1.0),
-    ],
+    UpdateTableReplicaAutoScalingInput, UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+    [global_secondary_index_updates[0] = rt::m("GlobalSecondaryIndexUpdates",
+    &GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST).min(1.0), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    provisioned_write_capacity_auto_scaling_update[2] =
+    rt::m("ProvisionedWriteCapacityAutoScalingUpdate", &AUTO_SCALING_SETTINGS_UPDATE),
+    replica_updates[3] = rt::m("ReplicaUpdates", &REPLICA_AUTO_SCALING_UPDATE_LIST)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTableReplicaAutoScalingOutput {
@@ -696,12 +565,9 @@ pub struct UpdateTableReplicaAutoScalingOutput {
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 rt::structure!(
-    UpdateTableReplicaAutoScalingOutput, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT, 0 =>
-    table_auto_scaling_description
-);
-pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTableReplicaAutoScalingOutput",
-    &[rt::m("TableAutoScalingDescription", &TABLE_AUTO_SCALING_DESCRIPTION)],
+    UpdateTableReplicaAutoScalingOutput, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
+    [table_auto_scaling_description[0] = rt::m("TableAutoScalingDescription",
+    &TABLE_AUTO_SCALING_DESCRIPTION)]
 );
 /// Represents the input of an `UpdateTimeToLive` operation.
 #[derive(Clone, Default, PartialEq)]
@@ -712,15 +578,10 @@ pub struct UpdateTimeToLiveInput {
     pub time_to_live_specification: TimeToLiveSpecification,
 }
 rt::structure!(
-    UpdateTimeToLiveInput, UPDATE_TIME_TO_LIVE_INPUT, 0 => table_name, 1 =>
-    time_to_live_specification
-);
-pub static UPDATE_TIME_TO_LIVE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTimeToLiveInput",
-    &[
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
-        rt::m("TimeToLiveSpecification", &TIME_TO_LIVE_SPECIFICATION).flags(rt::REQUIRED),
-    ],
+    UpdateTimeToLiveInput, UPDATE_TIME_TO_LIVE_INPUT, [table_name[0] = rt::m("TableName",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceArn").min(1.0),
+    time_to_live_specification[1] = rt::m("TimeToLiveSpecification",
+    &TIME_TO_LIVE_SPECIFICATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateTimeToLiveOutput {
@@ -728,9 +589,6 @@ pub struct UpdateTimeToLiveOutput {
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 rt::structure!(
-    UpdateTimeToLiveOutput, UPDATE_TIME_TO_LIVE_OUTPUT, 0 => time_to_live_specification
-);
-pub static UPDATE_TIME_TO_LIVE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateTimeToLiveOutput",
-    &[rt::m("TimeToLiveSpecification", &TIME_TO_LIVE_SPECIFICATION)],
+    UpdateTimeToLiveOutput, UPDATE_TIME_TO_LIVE_OUTPUT, [time_to_live_specification[0] =
+    rt::m("TimeToLiveSpecification", &TIME_TO_LIVE_SPECIFICATION)]
 );

@@ -10,11 +10,8 @@ pub struct VectorAttributeDefinition {
     pub attribute_name: String,
 }
 rt::structure!(
-    VectorAttributeDefinition, VECTOR_ATTRIBUTE_DEFINITION, 0 => attribute_name
-);
-pub static VECTOR_ATTRIBUTE_DEFINITION: rt::Schema = rt::Schema::structure(
-    "VectorAttributeDefinition",
-    &[rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    VectorAttributeDefinition, VECTOR_ATTRIBUTE_DEFINITION, [attribute_name[0] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// The consumed capacity for vector index operations, including vector search request bytes and vector write request bytes.
 #[derive(Clone, Default, PartialEq)]
@@ -25,15 +22,9 @@ pub struct VectorCapacity {
     pub vector_write_request_bytes: Option<f64>,
 }
 rt::structure!(
-    VectorCapacity, VECTOR_CAPACITY, 0 => vector_search_request_bytes, 1 =>
-    vector_write_request_bytes
-);
-pub static VECTOR_CAPACITY: rt::Schema = rt::Schema::structure(
-    "VectorCapacity",
-    &[
-        rt::m("VectorSearchRequestBytes", &rt::DOUBLE),
-        rt::m("VectorWriteRequestBytes", &rt::DOUBLE),
-    ],
+    VectorCapacity, VECTOR_CAPACITY, [vector_search_request_bytes[0] =
+    rt::m("VectorSearchRequestBytes", &rt::DOUBLE), vector_write_request_bytes[1] =
+    rt::m("VectorWriteRequestBytes", &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum VectorDistanceFunction { Cosine = "COSINE", DotProduct = "DOT_PRODUCT",
@@ -56,19 +47,13 @@ pub struct VectorIndex {
     pub distance_function: VectorDistanceFunction,
 }
 rt::structure!(
-    VectorIndex, VECTOR_INDEX, 0 => index_name, 1 => vector_attribute, 2 =>
-    search_schema, 3 => projection, 4 => dimensions, 5 => distance_function
-);
-pub static VECTOR_INDEX: rt::Schema = rt::Schema::structure(
-    "VectorIndex",
-    &[
-        rt::m("IndexName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED),
-        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION).flags(rt::REQUIRED),
-        rt::m("Dimensions", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-        rt::m("DistanceFunction", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    VectorIndex, VECTOR_INDEX, [index_name[0] = rt::m("IndexName", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), vector_attribute[1] = rt::m("VectorAttribute",
+    &VECTOR_ATTRIBUTE_DEFINITION).flags(rt::REQUIRED), search_schema[2] =
+    rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0), projection[3] = rt::m("Projection",
+    &PROJECTION).flags(rt::REQUIRED), dimensions[4] = rt::m("Dimensions", &rt::LONG)
+    .flags(rt::REQUIRED).min(1.0), distance_function[5] = rt::m("DistanceFunction",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains the current state and configuration of a vector index, including its status, size, item count, and the settings specified when the index was created.
 #[derive(Clone, Default, PartialEq)]
@@ -101,26 +86,15 @@ pub struct VectorIndexDescription {
     pub index_arn: Option<String>,
 }
 rt::structure!(
-    VectorIndexDescription, VECTOR_INDEX_DESCRIPTION, 0 => index_name, 1 =>
-    search_schema, 2 => projection, 3 => vector_attribute, 4 => dimensions, 5 =>
-    distance_function, 6 => index_status, 7 => backfilling, 8 => index_size_bytes, 9 =>
-    item_count, 10 => index_arn
-);
-pub static VECTOR_INDEX_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "VectorIndexDescription",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-        rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION),
-        rt::m("Dimensions", &rt::LONG).min(1.0),
-        rt::m("DistanceFunction", &rt::ENUM),
-        rt::m("IndexStatus", &rt::ENUM),
-        rt::m("Backfilling", &rt::BOOLEAN),
-        rt::m("IndexSizeBytes", &rt::LONG),
-        rt::m("ItemCount", &rt::LONG),
-        rt::m("IndexArn", &rt::STRING),
-    ],
+    VectorIndexDescription, VECTOR_INDEX_DESCRIPTION, [index_name[0] = rt::m("IndexName",
+    &rt::STRING).min(3.0), search_schema[1] = rt::m("SearchSchema", &SEARCH_SCHEMA)
+    .min(1.0), projection[2] = rt::m("Projection", &PROJECTION), vector_attribute[3] =
+    rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION), dimensions[4] =
+    rt::m("Dimensions", &rt::LONG).min(1.0), distance_function[5] =
+    rt::m("DistanceFunction", &rt::ENUM), index_status[6] = rt::m("IndexStatus",
+    &rt::ENUM), backfilling[7] = rt::m("Backfilling", &rt::BOOLEAN), index_size_bytes[8]
+    = rt::m("IndexSizeBytes", &rt::LONG), item_count[9] = rt::m("ItemCount", &rt::LONG),
+    index_arn[10] = rt::m("IndexArn", &rt::STRING)]
 );
 pub static VECTOR_INDEX_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexDescriptionList",
@@ -143,19 +117,12 @@ pub struct VectorIndexInfo {
     pub distance_function: Option<VectorDistanceFunction>,
 }
 rt::structure!(
-    VectorIndexInfo, VECTOR_INDEX_INFO, 0 => index_name, 1 => vector_attribute, 2 =>
-    search_schema, 3 => projection, 4 => dimensions, 5 => distance_function
-);
-pub static VECTOR_INDEX_INFO: rt::Schema = rt::Schema::structure(
-    "VectorIndexInfo",
-    &[
-        rt::m("IndexName", &rt::STRING).min(3.0),
-        rt::m("VectorAttribute", &VECTOR_ATTRIBUTE_DEFINITION),
-        rt::m("SearchSchema", &SEARCH_SCHEMA).min(1.0),
-        rt::m("Projection", &PROJECTION),
-        rt::m("Dimensions", &rt::LONG).min(1.0),
-        rt::m("DistanceFunction", &rt::ENUM),
-    ],
+    VectorIndexInfo, VECTOR_INDEX_INFO, [index_name[0] = rt::m("IndexName", &rt::STRING)
+    .min(3.0), vector_attribute[1] = rt::m("VectorAttribute",
+    &VECTOR_ATTRIBUTE_DEFINITION), search_schema[2] = rt::m("SearchSchema",
+    &SEARCH_SCHEMA).min(1.0), projection[3] = rt::m("Projection", &PROJECTION),
+    dimensions[4] = rt::m("Dimensions", &rt::LONG).min(1.0), distance_function[5] =
+    rt::m("DistanceFunction", &rt::ENUM)]
 );
 pub static VECTOR_INDEX_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexList",
@@ -169,13 +136,10 @@ pub struct VectorIndexUpdate {
     /// The configuration for deleting an existing vector index from the table.
     pub delete: Option<DeleteVectorIndexAction>,
 }
-rt::structure!(VectorIndexUpdate, VECTOR_INDEX_UPDATE, 0 => create, 1 => delete);
-pub static VECTOR_INDEX_UPDATE: rt::Schema = rt::Schema::structure(
-    "VectorIndexUpdate",
-    &[
-        rt::m("Create", &CREATE_VECTOR_INDEX_ACTION),
-        rt::m("Delete", &DELETE_VECTOR_INDEX_ACTION),
-    ],
+rt::structure!(
+    VectorIndexUpdate, VECTOR_INDEX_UPDATE, [create[0] = rt::m("Create",
+    &CREATE_VECTOR_INDEX_ACTION), delete[1] = rt::m("Delete",
+    &DELETE_VECTOR_INDEX_ACTION)]
 );
 pub static VECTOR_INDEX_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "VectorIndexUpdateList",

@@ -12,12 +12,9 @@ pub struct WarmThroughput {
     pub write_units_per_second: Option<i64>,
 }
 rt::structure!(
-    WarmThroughput, WARM_THROUGHPUT, 0 => read_units_per_second, 1 =>
-    write_units_per_second
-);
-pub static WARM_THROUGHPUT: rt::Schema = rt::Schema::structure(
-    "WarmThroughput",
-    &[rt::m("ReadUnitsPerSecond", &rt::LONG), rt::m("WriteUnitsPerSecond", &rt::LONG)],
+    WarmThroughput, WARM_THROUGHPUT, [read_units_per_second[0] =
+    rt::m("ReadUnitsPerSecond", &rt::LONG), write_units_per_second[1] =
+    rt::m("WriteUnitsPerSecond", &rt::LONG)]
 );
 rt::string_enum! {
     pub enum WitnessStatus { Creating = "CREATING", Deleting = "DELETING", Active =
@@ -31,10 +28,9 @@ pub struct WriteRequest {
     /// A request to perform a `DeleteItem` operation.
     pub delete_request: Option<DeleteRequest>,
 }
-rt::structure!(WriteRequest, WRITE_REQUEST, 0 => put_request, 1 => delete_request);
-pub static WRITE_REQUEST: rt::Schema = rt::Schema::structure(
-    "WriteRequest",
-    &[rt::m("PutRequest", &PUT_REQUEST), rt::m("DeleteRequest", &DELETE_REQUEST)],
+rt::structure!(
+    WriteRequest, WRITE_REQUEST, [put_request[0] = rt::m("PutRequest", &PUT_REQUEST),
+    delete_request[1] = rt::m("DeleteRequest", &DELETE_REQUEST)]
 );
 pub static WRITE_REQUESTS: rt::Schema = rt::Schema::list(
     "WriteRequests",

@@ -103,13 +103,7 @@ impl super::Client {
 /// The `AcceptAddressTransfer` operation.
 ///
 /// Accepts an Elastic IP address transfer. For more information, see [Accept a transferred Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#using-instance-addressing-eips-transfer-accept) in the *Amazon VPC User Guide*.
-pub struct AcceptAddressTransfer(
-    pub(crate) rt::Call<
-        t::AcceptAddressTransferRequest,
-        t::AcceptAddressTransferResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptAddressTransfer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptAddressTransfer, t::AcceptAddressTransferRequest,
     t::AcceptAddressTransferResult, rt::NoErrors, op::ACCEPT_ADDRESS_TRANSFER
@@ -125,13 +119,7 @@ impl AcceptAddressTransfer {
 /// The `AcceptCapacityReservationBillingOwnership` operation.
 ///
 /// Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub struct AcceptCapacityReservationBillingOwnership(
-    pub(crate) rt::Call<
-        t::AcceptCapacityReservationBillingOwnershipRequest,
-        t::AcceptCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptCapacityReservationBillingOwnership(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptCapacityReservationBillingOwnership,
     t::AcceptCapacityReservationBillingOwnershipRequest,
@@ -148,13 +136,7 @@ impl AcceptCapacityReservationBillingOwnership {
 /// The `AcceptReservedInstancesExchangeQuote` operation.
 ///
 /// Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.
-pub struct AcceptReservedInstancesExchangeQuote(
-    pub(crate) rt::Call<
-        t::AcceptReservedInstancesExchangeQuoteRequest,
-        t::AcceptReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptReservedInstancesExchangeQuote(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptReservedInstancesExchangeQuote, t::AcceptReservedInstancesExchangeQuoteRequest,
     t::AcceptReservedInstancesExchangeQuoteResult, rt::NoErrors,
@@ -174,13 +156,7 @@ impl AcceptReservedInstancesExchangeQuote {
 /// The `AcceptTransitGatewayClientVpnAttachment` operation.
 ///
 /// Accepts a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner must accept the attachment request before the Client VPN endpoint can route traffic through the Transit Gateway.
-pub struct AcceptTransitGatewayClientVpnAttachment(
-    pub(crate) rt::Call<
-        t::AcceptTransitGatewayClientVpnAttachmentRequest,
-        t::AcceptTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptTransitGatewayClientVpnAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptTransitGatewayClientVpnAttachment,
     t::AcceptTransitGatewayClientVpnAttachmentRequest,
@@ -197,13 +173,7 @@ impl AcceptTransitGatewayClientVpnAttachment {
 /// The `AcceptTransitGatewayMulticastDomainAssociations` operation.
 ///
 /// Accepts a request to associate subnets with a transit gateway multicast domain.
-pub struct AcceptTransitGatewayMulticastDomainAssociations(
-    pub(crate) rt::Call<
-        t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
-        t::AcceptTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptTransitGatewayMulticastDomainAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptTransitGatewayMulticastDomainAssociations,
     t::AcceptTransitGatewayMulticastDomainAssociationsRequest,
@@ -230,13 +200,7 @@ impl AcceptTransitGatewayMulticastDomainAssociations {
 /// The `AcceptTransitGatewayPeeringAttachment` operation.
 ///
 /// Accepts a transit gateway peering attachment request. The peering attachment must be in the `pendingAcceptance` state.
-pub struct AcceptTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::AcceptTransitGatewayPeeringAttachmentRequest,
-        t::AcceptTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptTransitGatewayPeeringAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptTransitGatewayPeeringAttachment,
     t::AcceptTransitGatewayPeeringAttachmentRequest,
@@ -255,13 +219,7 @@ impl AcceptTransitGatewayPeeringAttachment {
 /// Accepts a request to attach a VPC to a transit gateway.
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use RejectTransitGatewayVpcAttachment to reject a VPC attachment request.
-pub struct AcceptTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::AcceptTransitGatewayVpcAttachmentRequest,
-        t::AcceptTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptTransitGatewayVpcAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptTransitGatewayVpcAttachment, t::AcceptTransitGatewayVpcAttachmentRequest,
     t::AcceptTransitGatewayVpcAttachmentResult, rt::NoErrors,
@@ -277,13 +235,7 @@ impl AcceptTransitGatewayVpcAttachment {
 /// The `AcceptVpcEndpointConnections` operation.
 ///
 /// Accepts connection requests to your VPC endpoint service.
-pub struct AcceptVpcEndpointConnections(
-    pub(crate) rt::Call<
-        t::AcceptVpcEndpointConnectionsRequest,
-        t::AcceptVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptVpcEndpointConnections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptVpcEndpointConnections, t::AcceptVpcEndpointConnectionsRequest,
     t::AcceptVpcEndpointConnectionsResult, rt::NoErrors,
@@ -308,13 +260,7 @@ impl AcceptVpcEndpointConnections {
 /// For an inter-Region VPC peering connection request, you must accept the VPC peering connection in the Region of the accepter VPC.
 ///
 /// If the requester allows multipath resilience, accepting the request also allows multipath resilience for the accepter VPC, and the `multipathResilienceStatus` of the VPC peering connection becomes `enabled`. Additional charges apply. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To stop allowing multipath resilience for the accepter VPC, use ModifyVpcPeeringConnectionOptions and set `AllowMultipathResilience` to `false`.
-pub struct AcceptVpcPeeringConnection(
-    pub(crate) rt::Call<
-        t::AcceptVpcPeeringConnectionRequest,
-        t::AcceptVpcPeeringConnectionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AcceptVpcPeeringConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptVpcPeeringConnection, t::AcceptVpcPeeringConnectionRequest,
     t::AcceptVpcPeeringConnectionResult, rt::NoErrors, op::ACCEPT_VPC_PEERING_CONNECTION
@@ -334,13 +280,7 @@ impl AcceptVpcPeeringConnection {
 /// We recommend that you stop advertising the BYOIP CIDR from other locations when you advertise it from Amazon Web Services. To minimize down time, you can configure your Amazon Web Services resources to use an address from a BYOIP CIDR before it is advertised, and then simultaneously stop advertising it from the current location and start advertising it through Amazon Web Services.
 ///
 /// It can take a few minutes before traffic to the specified addresses starts routing to Amazon Web Services because of BGP propagation delays.
-pub struct AdvertiseByoipCidr(
-    pub(crate) rt::Call<
-        t::AdvertiseByoipCidrRequest,
-        t::AdvertiseByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AdvertiseByoipCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AdvertiseByoipCidr, t::AdvertiseByoipCidrRequest, t::AdvertiseByoipCidrResult,
     rt::NoErrors, op::ADVERTISE_BYOIP_CIDR
@@ -367,13 +307,7 @@ impl AdvertiseByoipCidr {
 /// If you release an Elastic IP address, you might be able to recover it. You cannot recover an Elastic IP address that you released after it is allocated to another Amazon Web Services account. To attempt to recover an Elastic IP address that you released, specify it in this operation.
 ///
 /// You can allocate a carrier IP address which is a public IP address from a telecommunication carrier, to a network interface which resides in a subnet in a Wavelength Zone (for example an EC2 instance).
-pub struct AllocateAddress(
-    pub(crate) rt::Call<
-        t::AllocateAddressRequest,
-        t::AllocateAddressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AllocateAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AllocateAddress, t::AllocateAddressRequest, t::AllocateAddressResult, rt::NoErrors,
     op::ALLOCATE_ADDRESS
@@ -394,9 +328,7 @@ impl AllocateAddress {
 /// The `AllocateHosts` operation.
 ///
 /// Allocates a Dedicated Host to your account. At a minimum, specify the supported instance type or instance family, the Availability Zone in which to allocate the host, and the number of hosts to allocate.
-pub struct AllocateHosts(
-    pub(crate) rt::Call<t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors>,
-);
+pub struct AllocateHosts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AllocateHosts, t::AllocateHostsRequest, t::AllocateHostsResult, rt::NoErrors,
     op::ALLOCATE_HOSTS
@@ -426,13 +358,7 @@ impl AllocateHosts {
 /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource. For more information, see [Allocate CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/allocate-cidrs-ipam.html) in the *Amazon VPC IPAM User Guide*.
 ///
 /// **Note:** This action creates an allocation with strong consistency. The returned CIDR will not overlap with any other allocations from the same pool.
-pub struct AllocateIpamPoolCidr(
-    pub(crate) rt::Call<
-        t::AllocateIpamPoolCidrRequest,
-        t::AllocateIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AllocateIpamPoolCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AllocateIpamPoolCidr, t::AllocateIpamPoolCidrRequest, t::AllocateIpamPoolCidrResult,
     rt::NoErrors, op::ALLOCATE_IPAM_POOL_CIDR
@@ -459,13 +385,7 @@ impl AllocateIpamPoolCidr {
 /// The `ApplySecurityGroupsToClientVpnTargetNetwork` operation.
 ///
 /// Applies a security group to the association between the target network and the Client VPN endpoint. This action replaces the existing security groups with the specified security groups.
-pub struct ApplySecurityGroupsToClientVpnTargetNetwork(
-    pub(crate) rt::Call<
-        t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
-        t::ApplySecurityGroupsToClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ApplySecurityGroupsToClientVpnTargetNetwork(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ApplySecurityGroupsToClientVpnTargetNetwork,
     t::ApplySecurityGroupsToClientVpnTargetNetworkRequest,
@@ -495,13 +415,7 @@ impl ApplySecurityGroupsToClientVpnTargetNetwork {
 /// You must specify either the IPv6 addresses or the IPv6 address count in the request.
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPV6 Prefix Delegation prefixes, or the IPv6 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-pub struct AssignIpv6Addresses(
-    pub(crate) rt::Call<
-        t::AssignIpv6AddressesRequest,
-        t::AssignIpv6AddressesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssignIpv6Addresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssignIpv6Addresses, t::AssignIpv6AddressesRequest, t::AssignIpv6AddressesResult,
     rt::NoErrors, op::ASSIGN_IPV6_ADDRESSES
@@ -530,13 +444,7 @@ impl AssignIpv6Addresses {
 /// You must specify either the IP addresses or the IP address count in the request.
 ///
 /// You can optionally use Prefix Delegation on the network interface. You must specify either the IPv4 Prefix Delegation prefixes, or the IPv4 Prefix Delegation count. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
-pub struct AssignPrivateIpAddresses(
-    pub(crate) rt::Call<
-        t::AssignPrivateIpAddressesRequest,
-        t::AssignPrivateIpAddressesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssignPrivateIpAddresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssignPrivateIpAddresses, t::AssignPrivateIpAddressesRequest,
     t::AssignPrivateIpAddressesResult, rt::NoErrors, op::ASSIGN_PRIVATE_IP_ADDRESSES
@@ -649,13 +557,7 @@ impl super::Client {
 /// The `AssignPrivateNatGatewayAddress` operation.
 ///
 /// Assigns private IPv4 addresses to a private NAT gateway. For more information, see [Work with NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html) in the *Amazon VPC User Guide*.
-pub struct AssignPrivateNatGatewayAddress(
-    pub(crate) rt::Call<
-        t::AssignPrivateNatGatewayAddressRequest,
-        t::AssignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssignPrivateNatGatewayAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssignPrivateNatGatewayAddress, t::AssignPrivateNatGatewayAddressRequest,
     t::AssignPrivateNatGatewayAddressResult, rt::NoErrors,
@@ -683,13 +585,7 @@ impl AssignPrivateNatGatewayAddress {
 /// You cannot associate an Elastic IP address with an interface in a different network border group.
 ///
 /// **Important:** This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error, and you may be charged for each time the Elastic IP address is remapped to the same instance. For more information, see the *Elastic IP Addresses* section of [Amazon EC2 Pricing](http://aws.amazon.com/ec2/pricing/).
-pub struct AssociateAddress(
-    pub(crate) rt::Call<
-        t::AssociateAddressRequest,
-        t::AssociateAddressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateAddress, t::AssociateAddressRequest, t::AssociateAddressResult,
     rt::NoErrors, op::ASSOCIATE_ADDRESS
@@ -713,13 +609,7 @@ impl AssociateAddress {
 /// - You can create a maximum of 50 tag associations for each application status check.
 /// - You can use `DisassociateApplicationStatusCheck` to remove associations.
 /// - You can associate [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) so that the application status check automatically monitors all current and future instances that have the specified tags.
-pub struct AssociateApplicationStatusCheck(
-    pub(crate) rt::Call<
-        t::AssociateApplicationStatusCheckRequest,
-        t::AssociateApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateApplicationStatusCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateApplicationStatusCheck, t::AssociateApplicationStatusCheckRequest,
     t::AssociateApplicationStatusCheckResult, rt::NoErrors,
@@ -745,13 +635,7 @@ impl AssociateApplicationStatusCheck {
 /// The `AssociateCapacityReservationBillingOwner` operation.
 ///
 /// Initiates a request to assign billing of the unused capacity of a shared Capacity Reservation to a consumer account that is consolidated under the same Amazon Web Services organizations payer account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub struct AssociateCapacityReservationBillingOwner(
-    pub(crate) rt::Call<
-        t::AssociateCapacityReservationBillingOwnerRequest,
-        t::AssociateCapacityReservationBillingOwnerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateCapacityReservationBillingOwner(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateCapacityReservationBillingOwner,
     t::AssociateCapacityReservationBillingOwnerRequest,
@@ -774,13 +658,7 @@ impl AssociateCapacityReservationBillingOwner {
 /// Associates a target network with a Client VPN endpoint. A target network is a subnet in a VPC. You can associate multiple subnets from the same VPC with a Client VPN endpoint. You can associate only one subnet in each Availability Zone. We recommend that you associate at least two subnets to provide Availability Zone redundancy.
 ///
 /// If you specified a VPC when you created the Client VPN endpoint or if you have previous subnet associations, the specified subnet must be in the same VPC. To specify a subnet that's in a different VPC, you must first modify the Client VPN endpoint (ModifyClientVpnEndpoint) and change the VPC that's associated with it.
-pub struct AssociateClientVpnTargetNetwork(
-    pub(crate) rt::Call<
-        t::AssociateClientVpnTargetNetworkRequest,
-        t::AssociateClientVpnTargetNetworkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateClientVpnTargetNetwork(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateClientVpnTargetNetwork, t::AssociateClientVpnTargetNetworkRequest,
     t::AssociateClientVpnTargetNetworkResult, rt::NoErrors,
@@ -807,9 +685,7 @@ impl AssociateClientVpnTargetNetwork {
 /// After you associate the options with the VPC, any existing instances and all new instances that you launch in that VPC use the options. You don't need to restart or relaunch the instances. They automatically pick up the changes within a few hours, depending on how frequently the instance renews its DHCP lease. You can explicitly renew the lease using the operating system on the instance.
 ///
 /// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct AssociateDhcpOptions(
-    pub(crate) rt::Call<t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct AssociateDhcpOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateDhcpOptions, t::AssociateDhcpOptionsRequest, rt::Unit, rt::NoErrors,
     op::ASSOCIATE_DHCP_OPTIONS
@@ -826,13 +702,7 @@ impl AssociateDhcpOptions {
 /// When the IAM role is associated with the ACM certificate, the certificate, certificate chain, and encrypted private key are placed in an Amazon S3 location that only the associated IAM role can access. The private key of the certificate is encrypted with an Amazon Web Services managed key that has an attached attestation-based key policy.
 ///
 /// To enable the IAM role to access the Amazon S3 object, you must grant it permission to call `s3:GetObject` on the Amazon S3 bucket returned by the command. To enable the IAM role to access the KMS key, you must grant it permission to call `kms:Decrypt` on the KMS key returned by the command. For more information, see [Grant the role permission to access the certificate and encryption key](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave-refapp.html#add-policy) in the *Amazon Web Services Nitro Enclaves User Guide*.
-pub struct AssociateEnclaveCertificateIamRole(
-    pub(crate) rt::Call<
-        t::AssociateEnclaveCertificateIamRoleRequest,
-        t::AssociateEnclaveCertificateIamRoleResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateEnclaveCertificateIamRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateEnclaveCertificateIamRole, t::AssociateEnclaveCertificateIamRoleRequest,
     t::AssociateEnclaveCertificateIamRoleResult, rt::NoErrors,
@@ -848,13 +718,7 @@ impl AssociateEnclaveCertificateIamRole {
 /// The `AssociateIamInstanceProfile` operation.
 ///
 /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
-pub struct AssociateIamInstanceProfile(
-    pub(crate) rt::Call<
-        t::AssociateIamInstanceProfileRequest,
-        t::AssociateIamInstanceProfileResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateIamInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateIamInstanceProfile, t::AssociateIamInstanceProfileRequest,
     t::AssociateIamInstanceProfileResult, rt::NoErrors,
@@ -872,13 +736,7 @@ impl AssociateIamInstanceProfile {
 /// Associates one or more targets with an event window. Only one type of target (instance IDs, Dedicated Host IDs, or tags) can be specified with an event window.
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct AssociateInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::AssociateInstanceEventWindowRequest,
-        t::AssociateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateInstanceEventWindow(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateInstanceEventWindow, t::AssociateInstanceEventWindowRequest,
     t::AssociateInstanceEventWindowResult, rt::NoErrors,
@@ -899,13 +757,7 @@ impl AssociateInstanceEventWindow {
 /// Associates your Autonomous System Number (ASN) with a BYOIP CIDR that you own in the same Amazon Web Services Region. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
 ///
 /// After the association succeeds, the ASN is eligible for advertisement. You can view the association with [DescribeByoipCidrs](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeByoipCidrs.html). You can advertise the CIDR with [AdvertiseByoipCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AdvertiseByoipCidr.html).
-pub struct AssociateIpamByoasn(
-    pub(crate) rt::Call<
-        t::AssociateIpamByoasnRequest,
-        t::AssociateIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateIpamByoasn(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateIpamByoasn, t::AssociateIpamByoasnRequest, t::AssociateIpamByoasnResult,
     rt::NoErrors, op::ASSOCIATE_IPAM_BYOASN
@@ -918,13 +770,7 @@ impl AssociateIpamByoasn {
 /// The `AssociateIpamResourceDiscovery` operation.
 ///
 /// Associates an IPAM resource discovery with an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct AssociateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::AssociateIpamResourceDiscoveryRequest,
-        t::AssociateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateIpamResourceDiscovery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateIpamResourceDiscovery, t::AssociateIpamResourceDiscoveryRequest,
     t::AssociateIpamResourceDiscoveryResult, rt::NoErrors,
@@ -947,13 +793,7 @@ impl AssociateIpamResourceDiscovery {
 /// Associates an additional KMS key with an encrypted Amazon EBS snapshot. With the associated key, you have a second, independent way to access the snapshot's data, in addition to the key the snapshot is already encrypted under. Associating a key doesn't re-encrypt the snapshot or grant access to its original key.
 ///
 /// For more information, see [Associated KMS keys](https://docs.aws.amazon.com/ebs/latest/userguide/associated-kms-keys.html) in the *Amazon EBS User Guide*.
-pub struct AssociateKmsKeyId(
-    pub(crate) rt::Call<
-        t::AssociateKmsKeyIdRequest,
-        t::AssociateKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateKmsKeyId(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateKmsKeyId, t::AssociateKmsKeyIdRequest, t::AssociateKmsKeyIdResult,
     rt::NoErrors, op::ASSOCIATE_KMS_KEY_ID
@@ -970,13 +810,7 @@ impl AssociateKmsKeyId {
 /// By default, you can associate up to 2 Elastic IP addresses per public NAT gateway. You can increase the limit by requesting a quota adjustment. For more information, see [Elastic IP address quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips) in the *Amazon VPC User Guide*.
 ///
 /// **Important:** When you associate an EIP or secondary EIPs with a public NAT gateway, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the EIP will fail to associate. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-pub struct AssociateNatGatewayAddress(
-    pub(crate) rt::Call<
-        t::AssociateNatGatewayAddressRequest,
-        t::AssociateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateNatGatewayAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateNatGatewayAddress, t::AssociateNatGatewayAddressRequest,
     t::AssociateNatGatewayAddressResult, rt::NoErrors, op::ASSOCIATE_NAT_GATEWAY_ADDRESS
@@ -1004,13 +838,7 @@ impl AssociateNatGatewayAddress {
 /// - A request can associate up to 20 resources.
 /// - A policy can have up to 100 active associations.
 /// - A network resource can have only one active association, across all policies. If a resource is already associated, the response includes it in the failures with the code `ResourceAlreadyAssociated`.
-pub struct AssociateNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::AssociateNetworkingFlexCostAllocationPolicyRequest,
-        t::AssociateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateNetworkingFlexCostAllocationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateNetworkingFlexCostAllocationPolicy,
     t::AssociateNetworkingFlexCostAllocationPolicyRequest,
@@ -1043,13 +871,7 @@ impl AssociateNetworkingFlexCostAllocationPolicy {
 /// A route server association is the connection established between a route server and a VPC.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct AssociateRouteServer(
-    pub(crate) rt::Call<
-        t::AssociateRouteServerRequest,
-        t::AssociateRouteServerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateRouteServer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateRouteServer, t::AssociateRouteServerRequest, t::AssociateRouteServerResult,
     rt::NoErrors, op::ASSOCIATE_ROUTE_SERVER
@@ -1064,13 +886,7 @@ impl AssociateRouteServer {
 /// Associates a subnet in your VPC or an internet gateway or virtual private gateway attached to your VPC with a route table in your VPC. This association causes traffic from the subnet or gateway to be routed according to the routes in the route table. The action returns an association ID, which you need in order to disassociate the route table later. A route table can be associated with multiple subnets.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct AssociateRouteTable(
-    pub(crate) rt::Call<
-        t::AssociateRouteTableRequest,
-        t::AssociateRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateRouteTable, t::AssociateRouteTableRequest, t::AssociateRouteTableResult,
     rt::NoErrors, op::ASSOCIATE_ROUTE_TABLE
@@ -1181,13 +997,7 @@ impl super::Client {
 /// - You must own the security group.
 /// - You cannot use this feature with default security groups.
 /// - You cannot use this feature with the default VPC.
-pub struct AssociateSecurityGroupVpc(
-    pub(crate) rt::Call<
-        t::AssociateSecurityGroupVpcRequest,
-        t::AssociateSecurityGroupVpcResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateSecurityGroupVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateSecurityGroupVpc, t::AssociateSecurityGroupVpcRequest,
     t::AssociateSecurityGroupVpcResult, rt::NoErrors, op::ASSOCIATE_SECURITY_GROUP_VPC
@@ -1200,13 +1010,7 @@ impl AssociateSecurityGroupVpc {
 /// The `AssociateSubnetCidrBlock` operation.
 ///
 /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
-pub struct AssociateSubnetCidrBlock(
-    pub(crate) rt::Call<
-        t::AssociateSubnetCidrBlockRequest,
-        t::AssociateSubnetCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateSubnetCidrBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateSubnetCidrBlock, t::AssociateSubnetCidrBlockRequest,
     t::AssociateSubnetCidrBlockResult, rt::NoErrors, op::ASSOCIATE_SUBNET_CIDR_BLOCK
@@ -1222,13 +1026,7 @@ impl AssociateSubnetCidrBlock {
 /// Associates the specified subnets and transit gateway attachments with the specified transit gateway multicast domain.
 ///
 /// The transit gateway attachment must be in the available state before you can add a resource. Use [DescribeTransitGatewayAttachments](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGatewayAttachments.html) to see the state of the attachment.
-pub struct AssociateTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::AssociateTransitGatewayMulticastDomainRequest,
-        t::AssociateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateTransitGatewayMulticastDomain(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateTransitGatewayMulticastDomain,
     t::AssociateTransitGatewayMulticastDomainRequest,
@@ -1253,13 +1051,7 @@ impl AssociateTransitGatewayMulticastDomain {
 /// The `AssociateTransitGatewayPolicyTable` operation.
 ///
 /// Associates the specified transit gateway attachment with a transit gateway policy table.
-pub struct AssociateTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::AssociateTransitGatewayPolicyTableRequest,
-        t::AssociateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateTransitGatewayPolicyTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateTransitGatewayPolicyTable, t::AssociateTransitGatewayPolicyTableRequest,
     t::AssociateTransitGatewayPolicyTableResult, rt::NoErrors,
@@ -1279,13 +1071,7 @@ impl AssociateTransitGatewayPolicyTable {
 /// The `AssociateTransitGatewayRouteTable` operation.
 ///
 /// Associates the specified attachment with the specified transit gateway route table. You can associate only one route table with an attachment.
-pub struct AssociateTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::AssociateTransitGatewayRouteTableRequest,
-        t::AssociateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateTransitGatewayRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateTransitGatewayRouteTable, t::AssociateTransitGatewayRouteTableRequest,
     t::AssociateTransitGatewayRouteTableResult, rt::NoErrors,
@@ -1307,13 +1093,7 @@ impl AssociateTransitGatewayRouteTable {
 /// Associates a branch network interface with a trunk network interface.
 ///
 /// Before you create the association, use [CreateNetworkInterface](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html) command and set the interface type to `trunk`. You must also create a network interface for each branch network interface that you want to associate with the trunk network interface.
-pub struct AssociateTrunkInterface(
-    pub(crate) rt::Call<
-        t::AssociateTrunkInterfaceRequest,
-        t::AssociateTrunkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateTrunkInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateTrunkInterface, t::AssociateTrunkInterfaceRequest,
     t::AssociateTrunkInterfaceResult, rt::NoErrors, op::ASSOCIATE_TRUNK_INTERFACE
@@ -1333,13 +1113,7 @@ impl AssociateTrunkInterface {
 /// You must specify one of the following in the request: an IPv4 CIDR block, an IPv6 pool, or an Amazon-provided IPv6 CIDR block.
 ///
 /// For more information about associating CIDR blocks with your VPC and applicable restrictions, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
-pub struct AssociateVpcCidrBlock(
-    pub(crate) rt::Call<
-        t::AssociateVpcCidrBlockRequest,
-        t::AssociateVpcCidrBlockResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateVpcCidrBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateVpcCidrBlock, t::AssociateVpcCidrBlockRequest,
     t::AssociateVpcCidrBlockResult, rt::NoErrors, op::ASSOCIATE_VPC_CIDR_BLOCK
@@ -1370,13 +1144,7 @@ impl AssociateVpcCidrBlock {
 /// After you've linked an instance, you cannot change the VPC security groups that are associated with it. To change the security groups, you must first unlink the instance, and then link it again.
 ///
 /// Linking your instance to a VPC is sometimes referred to as *attaching* your instance.
-pub struct AttachClassicLinkVpc(
-    pub(crate) rt::Call<
-        t::AttachClassicLinkVpcRequest,
-        t::AttachClassicLinkVpcResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AttachClassicLinkVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachClassicLinkVpc, t::AttachClassicLinkVpcRequest, t::AttachClassicLinkVpcResult,
     rt::NoErrors, op::ATTACH_CLASSIC_LINK_VPC
@@ -1392,13 +1160,7 @@ impl AttachClassicLinkVpc {
 /// Attaches a watermark to a non-public AMI. The watermark is a structured identifier that automatically propagates to all derivative images created through [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html), and [CopyImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
 ///
 /// Only the AMI owner can attach watermarks. Watermarks cannot be added to public AMIs.
-pub struct AttachImageWatermark(
-    pub(crate) rt::Call<
-        t::AttachImageWatermarkRequest,
-        t::AttachImageWatermarkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AttachImageWatermark(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachImageWatermark, t::AttachImageWatermarkRequest, t::AttachImageWatermarkResult,
     rt::NoErrors, op::ATTACH_IMAGE_WATERMARK
@@ -1411,9 +1173,7 @@ impl AttachImageWatermark {
 /// The `AttachInternetGateway` operation.
 ///
 /// Attaches an internet gateway or a virtual private gateway to a VPC, enabling connectivity between the internet and the VPC. For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-pub struct AttachInternetGateway(
-    pub(crate) rt::Call<t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct AttachInternetGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachInternetGateway, t::AttachInternetGatewayRequest, rt::Unit, rt::NoErrors,
     op::ATTACH_INTERNET_GATEWAY
@@ -1426,13 +1186,7 @@ impl AttachInternetGateway {
 /// The `AttachNetworkInterface` operation.
 ///
 /// Attaches a network interface to an instance.
-pub struct AttachNetworkInterface(
-    pub(crate) rt::Call<
-        t::AttachNetworkInterfaceRequest,
-        t::AttachNetworkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AttachNetworkInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachNetworkInterface, t::AttachNetworkInterfaceRequest,
     t::AttachNetworkInterfaceResult, rt::NoErrors, op::ATTACH_NETWORK_INTERFACE
@@ -1452,13 +1206,7 @@ impl AttachNetworkInterface {
 /// The `AttachVerifiedAccessTrustProvider` operation.
 ///
 /// Attaches the specified Amazon Web Services Verified Access trust provider to the specified Amazon Web Services Verified Access instance.
-pub struct AttachVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::AttachVerifiedAccessTrustProviderRequest,
-        t::AttachVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AttachVerifiedAccessTrustProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachVerifiedAccessTrustProvider, t::AttachVerifiedAccessTrustProviderRequest,
     t::AttachVerifiedAccessTrustProviderResult, rt::NoErrors,
@@ -1492,9 +1240,7 @@ impl AttachVerifiedAccessTrustProvider {
 /// - The instance type and operating system of the instance must support the product. For example, you can't detach a volume from a Windows instance and attach it to a Linux instance.
 ///
 /// For more information, see [Attach an Amazon EBS volume to an instance](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-attaching-volume.html) in the *Amazon EBS User Guide*.
-pub struct AttachVolume(
-    pub(crate) rt::Call<t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors>,
-);
+pub struct AttachVolume(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachVolume, t::AttachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
     op::ATTACH_VOLUME
@@ -1511,13 +1257,7 @@ impl AttachVolume {
 /// Attaches an available virtual private gateway to a VPC. You can attach one virtual private gateway to one VPC at a time.
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct AttachVpnGateway(
-    pub(crate) rt::Call<
-        t::AttachVpnGatewayRequest,
-        t::AttachVpnGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AttachVpnGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachVpnGateway, t::AttachVpnGatewayRequest, t::AttachVpnGatewayResult,
     rt::NoErrors, op::ATTACH_VPN_GATEWAY
@@ -1530,13 +1270,7 @@ impl AttachVpnGateway {
 /// The `AuthorizeClientVpnIngress` operation.
 ///
 /// Adds an ingress authorization rule to a Client VPN endpoint. Ingress authorization rules act as firewall rules that grant access to networks. You must configure ingress authorization rules to enable clients to access resources in Amazon Web Services or on-premises networks.
-pub struct AuthorizeClientVpnIngress(
-    pub(crate) rt::Call<
-        t::AuthorizeClientVpnIngressRequest,
-        t::AuthorizeClientVpnIngressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AuthorizeClientVpnIngress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AuthorizeClientVpnIngress, t::AuthorizeClientVpnIngressRequest,
     t::AuthorizeClientVpnIngressResult, rt::NoErrors, op::AUTHORIZE_CLIENT_VPN_INGRESS
@@ -1565,13 +1299,7 @@ impl AuthorizeClientVpnIngress {
 /// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
 ///
 /// For information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
-pub struct AuthorizeSecurityGroupEgress(
-    pub(crate) rt::Call<
-        t::AuthorizeSecurityGroupEgressRequest,
-        t::AuthorizeSecurityGroupEgressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AuthorizeSecurityGroupEgress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AuthorizeSecurityGroupEgress, t::AuthorizeSecurityGroupEgressRequest,
     t::AuthorizeSecurityGroupEgressResult, rt::NoErrors,
@@ -1620,13 +1348,7 @@ impl super::Client {
 /// For examples of rules that you can add to security groups for specific access scenarios, see [Security group rules for different use cases](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-rules-reference.html) in the *Amazon EC2 User Guide*.
 ///
 /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html) in the *Amazon VPC User Guide*.
-pub struct AuthorizeSecurityGroupIngress(
-    pub(crate) rt::Call<
-        t::AuthorizeSecurityGroupIngressRequest,
-        t::AuthorizeSecurityGroupIngressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct AuthorizeSecurityGroupIngress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AuthorizeSecurityGroupIngress, t::AuthorizeSecurityGroupIngressRequest,
     t::AuthorizeSecurityGroupIngressResult, rt::NoErrors,

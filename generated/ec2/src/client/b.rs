@@ -21,13 +21,7 @@ impl super::Client {
 /// The `BatchModifyIpamRoutingPolicyRegistrations` operation.
 ///
 /// Modifies multiple routing policy registrations in a single operation. You can create, update, or delete Route Origin Authorizations (ROAs) in batch.
-pub struct BatchModifyIpamRoutingPolicyRegistrations(
-    pub(crate) rt::Call<
-        t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
-        t::BatchModifyIpamRoutingPolicyRegistrationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct BatchModifyIpamRoutingPolicyRegistrations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchModifyIpamRoutingPolicyRegistrations,
     t::BatchModifyIpamRoutingPolicyRegistrationsRequest,
@@ -55,9 +49,7 @@ impl BatchModifyIpamRoutingPolicyRegistrations {
 /// During bundling, only the root device volume (C:\\) is bundled. Data on other instance store volumes is not preserved.
 ///
 /// **Note:** BundleInstance is no longer supported. To create an AMI, use [CreateImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateImage.html) instead. For more information about creating an Amazon EBS-backed AMI, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon EC2 User Guide*.
-pub struct BundleInstance(
-    pub(crate) rt::Call<t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors>,
-);
+pub struct BundleInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BundleInstance, t::BundleInstanceRequest, t::BundleInstanceResult, rt::NoErrors,
     op::BUNDLE_INSTANCE

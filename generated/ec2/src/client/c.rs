@@ -91,13 +91,7 @@ impl super::Client {
 /// Cancels a bundling operation for an instance store-backed Windows instance.
 ///
 /// **Note:** CancelBundleTask is no longer supported because [BundleInstance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BundleInstance.html), the operation it cancels, is no longer supported.
-pub struct CancelBundleTask(
-    pub(crate) rt::Call<
-        t::CancelBundleTaskRequest,
-        t::CancelBundleTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelBundleTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelBundleTask, t::CancelBundleTaskRequest, t::CancelBundleTaskResult,
     rt::NoErrors, op::CANCEL_BUNDLE_TASK
@@ -121,13 +115,7 @@ impl CancelBundleTask {
 /// **Note:** You can't modify or cancel a Capacity Block. For more information, see [Capacity Blocks for ML](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-blocks.html).
 ///
 /// Instances running in the reserved capacity continue running until you stop them. Stopped instances that target the Capacity Reservation can no longer launch. Modify these instances to either target a different Capacity Reservation, launch On-Demand Instance capacity, or run in any open Capacity Reservation that has matching attributes and sufficient capacity.
-pub struct CancelCapacityReservation(
-    pub(crate) rt::Call<
-        t::CancelCapacityReservationRequest,
-        t::CancelCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelCapacityReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelCapacityReservation, t::CancelCapacityReservationRequest,
     t::CancelCapacityReservationResult, rt::NoErrors, op::CANCEL_CAPACITY_RESERVATION
@@ -150,13 +138,7 @@ impl CancelCapacityReservation {
 /// - The Capacity Reservation Fleet's status changes to `cancelled`.
 /// - The individual Capacity Reservations in the Fleet are cancelled. Instances running in the Capacity Reservations at the time of cancelling the Fleet continue to run in shared capacity.
 /// - The Fleet stops creating new Capacity Reservations.
-pub struct CancelCapacityReservationFleets(
-    pub(crate) rt::Call<
-        t::CancelCapacityReservationFleetsRequest,
-        t::CancelCapacityReservationFleetsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelCapacityReservationFleets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelCapacityReservationFleets, t::CancelCapacityReservationFleetsRequest,
     t::CancelCapacityReservationFleetsResult, rt::NoErrors,
@@ -172,9 +154,7 @@ impl CancelCapacityReservationFleets {
 /// The `CancelConversionTask` operation.
 ///
 /// Cancels an active conversion task. The task can be the import of an instance or volume. The action removes all artifacts of the conversion, including a partially uploaded volume or instance. If the conversion is complete or is in the process of transferring the final disk image, the command fails and returns an exception.
-pub struct CancelConversionTask(
-    pub(crate) rt::Call<t::CancelConversionRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct CancelConversionTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelConversionTask, t::CancelConversionRequest, rt::Unit, rt::NoErrors,
     op::CANCEL_CONVERSION_TASK
@@ -191,13 +171,7 @@ impl CancelConversionTask {
 /// You can only cancel a report while it has the `running` status. Reports with other statuses (`complete`, `cancelled`, or `error`) can't be canceled.
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct CancelDeclarativePoliciesReport(
-    pub(crate) rt::Call<
-        t::CancelDeclarativePoliciesReportRequest,
-        t::CancelDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelDeclarativePoliciesReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelDeclarativePoliciesReport, t::CancelDeclarativePoliciesReportRequest,
     t::CancelDeclarativePoliciesReportResult, rt::NoErrors,
@@ -210,9 +184,7 @@ impl CancelDeclarativePoliciesReport {
 /// The `CancelExportTask` operation.
 ///
 /// Cancels an active export task. The request removes all artifacts of the export, including any partially-created Amazon S3 objects. If the export task is complete or is in the process of transferring the final disk image, the command fails and returns an error.
-pub struct CancelExportTask(
-    pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct CancelExportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelExportTask, t::CancelExportTaskRequest, rt::Unit, rt::NoErrors,
     op::CANCEL_EXPORT_TASK
@@ -223,13 +195,7 @@ impl CancelExportTask {
 /// The `CancelImageLaunchPermission` operation.
 ///
 /// Removes your Amazon Web Services account from the launch permissions for the specified AMI. For more information, see [Cancel having an AMI shared with your Amazon Web Services account](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cancel-sharing-an-AMI.html) in the *Amazon EC2 User Guide*.
-pub struct CancelImageLaunchPermission(
-    pub(crate) rt::Call<
-        t::CancelImageLaunchPermissionRequest,
-        t::CancelImageLaunchPermissionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelImageLaunchPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelImageLaunchPermission, t::CancelImageLaunchPermissionRequest,
     t::CancelImageLaunchPermissionResult, rt::NoErrors,
@@ -242,13 +208,7 @@ impl CancelImageLaunchPermission {
 /// The `CancelImportTask` operation.
 ///
 /// Cancels an in-process import virtual machine or import snapshot task.
-pub struct CancelImportTask(
-    pub(crate) rt::Call<
-        t::CancelImportTaskRequest,
-        t::CancelImportTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelImportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelImportTask, t::CancelImportTaskRequest, t::CancelImportTaskResult,
     rt::NoErrors, op::CANCEL_IMPORT_TASK
@@ -263,13 +223,7 @@ impl CancelImportTask {
 /// Cancels the specified Reserved Instance listing in the Reserved Instance Marketplace.
 ///
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-pub struct CancelReservedInstancesListing(
-    pub(crate) rt::Call<
-        t::CancelReservedInstancesListingRequest,
-        t::CancelReservedInstancesListingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelReservedInstancesListing(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelReservedInstancesListing, t::CancelReservedInstancesListingRequest,
     t::CancelReservedInstancesListingResult, rt::NoErrors,
@@ -298,13 +252,7 @@ impl CancelReservedInstancesListing {
 /// **Restrictions**
 ///
 /// - You can delete up to 100 fleets in a single request. If you exceed the specified number, no fleets are deleted.
-pub struct CancelSpotFleetRequests(
-    pub(crate) rt::Call<
-        t::CancelSpotFleetRequestsRequest,
-        t::CancelSpotFleetRequestsResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelSpotFleetRequests(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelSpotFleetRequests, t::CancelSpotFleetRequestsRequest,
     t::CancelSpotFleetRequestsResponse, rt::NoErrors, op::CANCEL_SPOT_FLEET_REQUESTS
@@ -322,13 +270,7 @@ impl CancelSpotFleetRequests {
 /// Cancels one or more Spot Instance requests.
 ///
 /// **Important:** Canceling a Spot Instance request does not terminate running Spot Instances associated with the request.
-pub struct CancelSpotInstanceRequests(
-    pub(crate) rt::Call<
-        t::CancelSpotInstanceRequestsRequest,
-        t::CancelSpotInstanceRequestsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CancelSpotInstanceRequests(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelSpotInstanceRequests, t::CancelSpotInstanceRequestsRequest,
     t::CancelSpotInstanceRequestsResult, rt::NoErrors, op::CANCEL_SPOT_INSTANCE_REQUESTS
@@ -343,13 +285,7 @@ impl CancelSpotInstanceRequests {
 /// The `ConfirmProductInstance` operation.
 ///
 /// Determines whether a product code is associated with an instance. This action can only be used by the owner of the product code. It is useful when a product code owner must verify whether another user's instance is eligible for support.
-pub struct ConfirmProductInstance(
-    pub(crate) rt::Call<
-        t::ConfirmProductInstanceRequest,
-        t::ConfirmProductInstanceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ConfirmProductInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ConfirmProductInstance, t::ConfirmProductInstanceRequest,
     t::ConfirmProductInstanceResult, rt::NoErrors, op::CONFIRM_PRODUCT_INSTANCE
@@ -362,9 +298,7 @@ impl ConfirmProductInstance {
 /// The `CopyFpgaImage` operation.
 ///
 /// Copies the specified Amazon FPGA Image (AFI) to the current Region.
-pub struct CopyFpgaImage(
-    pub(crate) rt::Call<t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors>,
-);
+pub struct CopyFpgaImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CopyFpgaImage, t::CopyFpgaImageRequest, t::CopyFpgaImageResult, rt::NoErrors,
     op::COPY_FPGA_IMAGE
@@ -412,9 +346,7 @@ impl CopyFpgaImage {
 /// - Region to Local Zone, and Local Zone to Local Zone: Not all Local Zones require encrypted snapshots. In Local Zones that require encrypted snapshots, backing snapshots are automatically encrypted during copy. In Local Zones where encryption is not required, snapshots retain their original encryption state (encrypted or unencrypted) by default.
 ///
 /// For more information, including the required permissions for copying an AMI, see [Copy an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/CopyingAMIs.html) in the *Amazon EC2 User Guide*.
-pub struct CopyImage(
-    pub(crate) rt::Call<t::CopyImageRequest, t::CopyImageResult, rt::NoErrors>,
-);
+pub struct CopyImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CopyImage, t::CopyImageRequest, t::CopyImageResult, rt::NoErrors, op::COPY_IMAGE
 );
@@ -454,9 +386,7 @@ impl CopyImage {
 /// **Note:** Snapshots copies have an arbitrary source volume ID. Do not use this volume ID for any purpose.
 ///
 /// For more information, see [Copy an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct CopySnapshot(
-    pub(crate) rt::Call<t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors>,
-);
+pub struct CopySnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CopySnapshot, t::CopySnapshotRequest, t::CopySnapshotResult, rt::NoErrors,
     op::COPY_SNAPSHOT
@@ -481,9 +411,7 @@ impl CopySnapshot {
 /// The `CopyVolumes` operation.
 ///
 /// Creates a crash-consistent, point-in-time copy of an existing Amazon EBS volume within the same Availability Zone. The volume copy can be attached to an Amazon EC2 instance once it reaches the `available` state. For more information, see [Copy an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copying-volume.html).
-pub struct CopyVolumes(
-    pub(crate) rt::Call<t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors>,
-);
+pub struct CopyVolumes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CopyVolumes, t::CopyVolumesRequest, t::CopyVolumesResult, rt::NoErrors,
     op::COPY_VOLUMES
@@ -607,13 +535,7 @@ impl super::Client {
 /// - You can specify `Aggregation` as `included` or `excluded`. If you do not specify a value, it defaults to `included`, which means the check contributes to the instance-level application status.
 /// - You can use the following default values: `Interval` is 60 seconds, `Timeout` is 6 seconds, `FailureThreshold` is 2, `SuccessThreshold` is 2, `StatusCodeMatcher` is `200`, `InitializationGracePeriodSeconds` is 300 seconds.
 /// - You can tag the application status check during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html).
-pub struct CreateApplicationStatusCheck(
-    pub(crate) rt::Call<
-        t::CreateApplicationStatusCheckRequest,
-        t::CreateApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateApplicationStatusCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateApplicationStatusCheck, t::CreateApplicationStatusCheckRequest,
     t::CreateApplicationStatusCheckResult, rt::NoErrors,
@@ -659,13 +581,7 @@ impl CreateApplicationStatusCheck {
 /// The `CreateCapacityManagerDataExport` operation.
 ///
 /// Creates a new data export configuration for EC2 Capacity Manager. This allows you to automatically export capacity usage data to an S3 bucket on a scheduled basis. The exported data includes metrics for On-Demand, Spot, and Capacity Reservations usage across your organization.
-pub struct CreateCapacityManagerDataExport(
-    pub(crate) rt::Call<
-        t::CreateCapacityManagerDataExportRequest,
-        t::CreateCapacityManagerDataExportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityManagerDataExport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityManagerDataExport, t::CreateCapacityManagerDataExportRequest,
     t::CreateCapacityManagerDataExportResult, rt::NoErrors,
@@ -699,13 +615,7 @@ impl CreateCapacityManagerDataExport {
 ///
 /// - Amazon EC2 does not have sufficient capacity. In this case, try again at a later time, try in a different Availability Zone, or request a smaller Capacity Reservation. If your workload is flexible across instance types and sizes, try with different instance attributes.
 /// - The requested quantity exceeds your On-Demand Instance quota. In this case, increase your On-Demand Instance quota for the requested instance type and try again. For more information, see [Amazon EC2 Service Quotas](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-resource-limits.html) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservation(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationRequest,
-        t::CreateCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityReservation, t::CreateCapacityReservationRequest,
     t::CreateCapacityReservationResult, rt::NoErrors, op::CREATE_CAPACITY_RESERVATION
@@ -748,13 +658,7 @@ impl CreateCapacityReservation {
 /// The `CreateCapacityReservationBySplitting` operation.
 ///
 /// Create a new Capacity Reservation by splitting the capacity of the source Capacity Reservation. The new Capacity Reservation will have the same attributes as the source Capacity Reservation except for tags. The source Capacity Reservation must be `active` and owned by your Amazon Web Services account.
-pub struct CreateCapacityReservationBySplitting(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationBySplittingRequest,
-        t::CreateCapacityReservationBySplittingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityReservationBySplitting(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityReservationBySplitting, t::CreateCapacityReservationBySplittingRequest,
     t::CreateCapacityReservationBySplittingResult, rt::NoErrors,
@@ -778,13 +682,7 @@ impl CreateCapacityReservationBySplitting {
 /// The `CreateCapacityReservationCancellationQuote` operation.
 ///
 /// Generates a cancellation quote for a future-dated Capacity Reservation that is within its commitment duration. The quote includes the cancellation terms and a quote ID that you can pass to the `CancelCapacityReservation` action. Cancellation quotes are valid for 24 hours.
-pub struct CreateCapacityReservationCancellationQuote(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationCancellationQuoteRequest,
-        t::CreateCapacityReservationCancellationQuoteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityReservationCancellationQuote(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityReservationCancellationQuote,
     t::CreateCapacityReservationCancellationQuoteRequest,
@@ -810,13 +708,7 @@ impl CreateCapacityReservationCancellationQuote {
 /// Generates a quote for changing the start date of a future-dated Capacity Reservation that has not yet been delivered. The quote includes the new start date, the resulting commitment end date, and a quote ID. Pass the quote ID to `ModifyCapacityReservation` to apply the change.
 ///
 /// The cumulative pushout across all changes is limited to 30 days from the Capacity Reservation's original start date. Quotes are valid for 24 hours, and always expire at least one hour before the start date.
-pub struct CreateCapacityReservationDateChangeQuote(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationDateChangeQuoteRequest,
-        t::CreateCapacityReservationDateChangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityReservationDateChangeQuote(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityReservationDateChangeQuote,
     t::CreateCapacityReservationDateChangeQuoteRequest,
@@ -844,13 +736,7 @@ impl CreateCapacityReservationDateChangeQuote {
 /// The `CreateCapacityReservationFleet` operation.
 ///
 /// Creates a Capacity Reservation Fleet. For more information, see [Create a Capacity Reservation Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-cr-fleets.html#create-crfleet) in the *Amazon EC2 User Guide*.
-pub struct CreateCapacityReservationFleet(
-    pub(crate) rt::Call<
-        t::CreateCapacityReservationFleetRequest,
-        t::CreateCapacityReservationFleetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCapacityReservationFleet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityReservationFleet, t::CreateCapacityReservationFleetRequest,
     t::CreateCapacityReservationFleetResult, rt::NoErrors,
@@ -897,13 +783,7 @@ impl CreateCapacityReservationFleet {
 /// The `CreateCarrierGateway` operation.
 ///
 /// Creates a carrier gateway. For more information about carrier gateways, see [Carrier gateways](https://docs.aws.amazon.com/wavelength/latest/developerguide/how-wavelengths-work.html#wavelength-carrier-gateway) in the *Amazon Web Services Wavelength Developer Guide*.
-pub struct CreateCarrierGateway(
-    pub(crate) rt::Call<
-        t::CreateCarrierGatewayRequest,
-        t::CreateCarrierGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCarrierGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCarrierGateway, t::CreateCarrierGatewayRequest, t::CreateCarrierGatewayResult,
     rt::NoErrors, op::CREATE_CARRIER_GATEWAY
@@ -920,13 +800,7 @@ impl CreateCarrierGateway {
 /// The `CreateClientVpnEndpoint` operation.
 ///
 /// Creates a Client VPN endpoint. A Client VPN endpoint is the resource you create and configure to enable and manage client VPN sessions. It is the destination endpoint at which all client VPN sessions are terminated.
-pub struct CreateClientVpnEndpoint(
-    pub(crate) rt::Call<
-        t::CreateClientVpnEndpointRequest,
-        t::CreateClientVpnEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateClientVpnEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateClientVpnEndpoint, t::CreateClientVpnEndpointRequest,
     t::CreateClientVpnEndpointResult, rt::NoErrors, op::CREATE_CLIENT_VPN_ENDPOINT
@@ -1002,13 +876,7 @@ impl CreateClientVpnEndpoint {
 /// The `CreateClientVpnRoute` operation.
 ///
 /// Adds a route to a network to a Client VPN endpoint. Each Client VPN endpoint has a route table that describes the available destination network routes. Each route in the route table specifies the path for traﬃc to speciﬁc resources or networks.
-pub struct CreateClientVpnRoute(
-    pub(crate) rt::Call<
-        t::CreateClientVpnRouteRequest,
-        t::CreateClientVpnRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateClientVpnRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateClientVpnRoute, t::CreateClientVpnRouteRequest, t::CreateClientVpnRouteResult,
     rt::NoErrors, op::CREATE_CLIENT_VPN_ROUTE
@@ -1024,9 +892,7 @@ impl CreateClientVpnRoute {
 /// The `CreateCoipCidr` operation.
 ///
 /// Creates a range of customer-owned IP addresses.
-pub struct CreateCoipCidr(
-    pub(crate) rt::Call<t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors>,
-);
+pub struct CreateCoipCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCoipCidr, t::CreateCoipCidrRequest, t::CreateCoipCidrResult, rt::NoErrors,
     op::CREATE_COIP_CIDR
@@ -1039,9 +905,7 @@ impl CreateCoipCidr {
 /// The `CreateCoipPool` operation.
 ///
 /// Creates a pool of customer-owned IP (CoIP) addresses.
-pub struct CreateCoipPool(
-    pub(crate) rt::Call<t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors>,
-);
+pub struct CreateCoipPool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCoipPool, t::CreateCoipPoolRequest, t::CreateCoipPoolResult, rt::NoErrors,
     op::CREATE_COIP_POOL
@@ -1061,13 +925,7 @@ impl CreateCoipPool {
 /// For devices that use Border Gateway Protocol (BGP), you can also provide the device's BGP Autonomous System Number (ASN). You can use an existing ASN assigned to your network. If you don't have an ASN already, you can use a private ASN. For more information, see [Customer gateway options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
 ///
 /// To create more than one customer gateway with the same VPN type, IP address, and BGP ASN, specify a unique device name for each customer gateway. An identical request returns information about the existing customer gateway; it doesn't create a new customer gateway.
-pub struct CreateCustomerGateway(
-    pub(crate) rt::Call<
-        t::CreateCustomerGatewayRequest,
-        t::CreateCustomerGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateCustomerGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCustomerGateway, t::CreateCustomerGatewayRequest,
     t::CreateCustomerGatewayResult, rt::NoErrors, op::CREATE_CUSTOMER_GATEWAY
@@ -1089,13 +947,7 @@ impl CreateCustomerGateway {
 /// The `CreateDefaultSubnet` operation.
 ///
 /// Creates a default subnet with a size `/20` IPv4 CIDR block in the specified Availability Zone in your default VPC. You can have only one default subnet per Availability Zone. For more information, see [Create a default subnet](https://docs.aws.amazon.com/vpc/latest/userguide/work-with-default-vpc.html#create-default-subnet) in the *Amazon VPC User Guide*.
-pub struct CreateDefaultSubnet(
-    pub(crate) rt::Call<
-        t::CreateDefaultSubnetRequest,
-        t::CreateDefaultSubnetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateDefaultSubnet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDefaultSubnet, t::CreateDefaultSubnetRequest, t::CreateDefaultSubnetResult,
     rt::NoErrors, op::CREATE_DEFAULT_SUBNET
@@ -1111,13 +963,7 @@ impl CreateDefaultSubnet {
 /// Creates a default VPC with a size `/16` IPv4 CIDR block and a default subnet in each Availability Zone. For more information about the components of a default VPC, see [Default VPCs](https://docs.aws.amazon.com/vpc/latest/userguide/default-vpc.html) in the *Amazon VPC User Guide*. You cannot specify the components of the default VPC yourself.
 ///
 /// If you deleted your previous default VPC, you can create a default VPC. You cannot have more than one default VPC per Region.
-pub struct CreateDefaultVpc(
-    pub(crate) rt::Call<
-        t::CreateDefaultVpcRequest,
-        t::CreateDefaultVpcResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateDefaultVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDefaultVpc, t::CreateDefaultVpcRequest, t::CreateDefaultVpcResult,
     rt::NoErrors, op::CREATE_DEFAULT_VPC
@@ -1128,13 +974,7 @@ impl CreateDefaultVpc {
 /// The `CreateDelegateMacVolumeOwnershipTask` operation.
 ///
 /// Delegates ownership of the Amazon EBS root volume for an Apple silicon Mac instance to an administrative user.
-pub struct CreateDelegateMacVolumeOwnershipTask(
-    pub(crate) rt::Call<
-        t::CreateDelegateMacVolumeOwnershipTaskRequest,
-        t::CreateDelegateMacVolumeOwnershipTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateDelegateMacVolumeOwnershipTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDelegateMacVolumeOwnershipTask, t::CreateDelegateMacVolumeOwnershipTaskRequest,
     t::CreateDelegateMacVolumeOwnershipTaskResult, rt::NoErrors,
@@ -1258,13 +1098,7 @@ impl super::Client {
 /// - `netbios-name-servers` - The IP addresses of up to four NetBIOS name servers.
 /// - `netbios-node-type` - The NetBIOS node type (1, 2, 4, or 8). We recommend that you specify 2. Broadcast and multicast are not supported. For more information about NetBIOS node types, see [RFC 2132](https://www.ietf.org/rfc/rfc2132.txt).
 /// - `ipv6-address-preferred-lease-time` - A value (in seconds, minutes, hours, or years) for how frequently a running instance with an IPv6 assigned to it goes through DHCPv6 lease renewal. Acceptable values are between 140 and 2147483647 seconds (approximately 68 years). If no value is entered, the default lease time is 140 seconds. If you use long-term addressing for EC2 instances, you can increase the lease time and avoid frequent lease renewal requests. Lease renewal typically occurs when half of the lease time has elapsed.
-pub struct CreateDhcpOptions(
-    pub(crate) rt::Call<
-        t::CreateDhcpOptionsRequest,
-        t::CreateDhcpOptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateDhcpOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDhcpOptions, t::CreateDhcpOptionsRequest, t::CreateDhcpOptionsResult,
     rt::NoErrors, op::CREATE_DHCP_OPTIONS
@@ -1283,13 +1117,7 @@ impl CreateDhcpOptions {
 /// The `CreateEgressOnlyInternetGateway` operation.
 ///
 /// \[IPv6 only\] Creates an egress-only internet gateway for your VPC. An egress-only internet gateway is used to enable outbound communication over IPv6 from instances in your VPC to the internet, and prevents hosts outside of your VPC from initiating an IPv6 connection with your instance.
-pub struct CreateEgressOnlyInternetGateway(
-    pub(crate) rt::Call<
-        t::CreateEgressOnlyInternetGatewayRequest,
-        t::CreateEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateEgressOnlyInternetGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateEgressOnlyInternetGateway, t::CreateEgressOnlyInternetGatewayRequest,
     t::CreateEgressOnlyInternetGatewayResult, rt::NoErrors,
@@ -1311,9 +1139,7 @@ impl CreateEgressOnlyInternetGateway {
 /// A single EC2 Fleet can include multiple launch specifications that vary by instance type, AMI, Availability Zone, or subnet.
 ///
 /// For more information, see [EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet.html) in the *Amazon EC2 User Guide*.
-pub struct CreateFleet(
-    pub(crate) rt::Call<t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors>,
-);
+pub struct CreateFleet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateFleet, t::CreateFleetRequest, t::CreateFleetResult, rt::NoErrors,
     op::CREATE_FLEET
@@ -1360,9 +1186,7 @@ impl CreateFleet {
 /// When publishing to CloudWatch Logs, flow log records are published to a log group, and each network interface has a unique log stream in the log group. When publishing to Amazon S3, flow log records for all of the monitored network interfaces are published to a single log file object that is stored in the specified bucket.
 ///
 /// For more information, see [VPC Flow Logs](https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html) in the *Amazon VPC User Guide*.
-pub struct CreateFlowLogs(
-    pub(crate) rt::Call<t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors>,
-);
+pub struct CreateFlowLogs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateFlowLogs, t::CreateFlowLogsRequest, t::CreateFlowLogsResult, rt::NoErrors,
     op::CREATE_FLOW_LOGS
@@ -1402,13 +1226,7 @@ impl CreateFlowLogs {
 /// The create operation is asynchronous. To verify that the AFI was successfully created and is ready for use, check the output logs.
 ///
 /// An AFI contains the FPGA bitstream that is ready to download to an FPGA. You can securely deploy an AFI on multiple FPGA-accelerated instances. For more information, see the [Amazon Web Services FPGA Hardware Development Kit](https://github.com/aws/aws-fpga/).
-pub struct CreateFpgaImage(
-    pub(crate) rt::Call<
-        t::CreateFpgaImageRequest,
-        t::CreateFpgaImageResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateFpgaImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateFpgaImage, t::CreateFpgaImageRequest, t::CreateFpgaImageResult, rt::NoErrors,
     op::CREATE_FPGA_IMAGE
@@ -1442,9 +1260,7 @@ impl CreateFpgaImage {
 /// - If the source instance is on an Outpost that supports local snapshots, you can create the snapshots on the same Outpost or in the parent Region of that Outpost. In this case, you must use the `SnapshotLocation` parameter to specify where to create the snapshots.
 ///
 /// For more information, see [Create an Amazon EBS-backed AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateImage(
-    pub(crate) rt::Call<t::CreateImageRequest, t::CreateImageResult, rt::NoErrors>,
-);
+pub struct CreateImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateImage, t::CreateImageRequest, t::CreateImageResult, rt::NoErrors,
     op::CREATE_IMAGE
@@ -1473,13 +1289,7 @@ impl CreateImage {
 /// Creates a report that shows how your image is used across other Amazon Web Services accounts. The report provides visibility into which accounts are using the specified image, and how many resources (EC2 instances, EC2 launch templates, Image Builder image recipes, or Image Builder container recipes) are referencing it.
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct CreateImageUsageReport(
-    pub(crate) rt::Call<
-        t::CreateImageUsageReportRequest,
-        t::CreateImageUsageReportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateImageUsageReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateImageUsageReport, t::CreateImageUsageReportRequest,
     t::CreateImageUsageReportResult, rt::NoErrors, op::CREATE_IMAGE_USAGE_REPORT
@@ -1505,13 +1315,7 @@ impl CreateImageUsageReport {
 /// Creates an EC2 Instance Connect Endpoint.
 ///
 /// An EC2 Instance Connect Endpoint allows you to connect to an instance, without requiring the instance to have a public IPv4 or public IPv6 address. For more information, see [Connect to your instances using EC2 Instance Connect Endpoint](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Connect-using-EC2-Instance-Connect-Endpoint.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceConnectEndpoint(
-    pub(crate) rt::Call<
-        t::CreateInstanceConnectEndpointRequest,
-        t::CreateInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateInstanceConnectEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInstanceConnectEndpoint, t::CreateInstanceConnectEndpointRequest,
     t::CreateInstanceConnectEndpointResult, rt::NoErrors,
@@ -1552,13 +1356,7 @@ impl CreateInstanceConnectEndpoint {
 /// - Unscheduled maintenance such as AutoRecovery and unplanned reboots.
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct CreateInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::CreateInstanceEventWindowRequest,
-        t::CreateInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateInstanceEventWindow(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInstanceEventWindow, t::CreateInstanceEventWindowRequest,
     t::CreateInstanceEventWindowResult, rt::NoErrors, op::CREATE_INSTANCE_EVENT_WINDOW
@@ -1581,13 +1379,7 @@ impl CreateInstanceEventWindow {
 /// Exports a running or stopped instance to an Amazon S3 bucket.
 ///
 /// For information about the prerequisites for your Amazon S3 bucket, supported operating systems, image formats, and known limitations for the types of instances you can export, see [Exporting an instance as a VM Using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport.html) in the *VM Import/Export User Guide*.
-pub struct CreateInstanceExportTask(
-    pub(crate) rt::Call<
-        t::CreateInstanceExportTaskRequest,
-        t::CreateInstanceExportTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateInstanceExportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInstanceExportTask, t::CreateInstanceExportTaskRequest,
     t::CreateInstanceExportTaskResult, rt::NoErrors, op::CREATE_INSTANCE_EXPORT_TASK
@@ -1612,13 +1404,7 @@ impl CreateInstanceExportTask {
 /// Creates an internet gateway for use with a VPC. After creating the internet gateway, you attach it to a VPC using AttachInternetGateway.
 ///
 /// For more information, see [Internet gateways](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html) in the *Amazon VPC User Guide*.
-pub struct CreateInternetGateway(
-    pub(crate) rt::Call<
-        t::CreateInternetGatewayRequest,
-        t::CreateInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateInternetGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInternetGateway, t::CreateInternetGatewayRequest,
     t::CreateInternetGatewayResult, rt::NoErrors, op::CREATE_INTERNET_GATEWAY
@@ -1633,13 +1419,7 @@ impl CreateInternetGateway {
 /// The `CreateInterruptibleCapacityReservationAllocation` operation.
 ///
 /// Creates an interruptible Capacity Reservation by specifying the number of unused instances you want to allocate from your source reservation. This helps you make unused capacity available for other workloads within your account while maintaining control to reclaim it.
-pub struct CreateInterruptibleCapacityReservationAllocation(
-    pub(crate) rt::Call<
-        t::CreateInterruptibleCapacityReservationAllocationRequest,
-        t::CreateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateInterruptibleCapacityReservationAllocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInterruptibleCapacityReservationAllocation,
     t::CreateInterruptibleCapacityReservationAllocationRequest,
@@ -1676,9 +1456,7 @@ impl CreateInterruptibleCapacityReservationAllocation {
 /// Create an IPAM. Amazon VPC IP Address Manager (IPAM) is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization.
 ///
 /// For more information, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpam(
-    pub(crate) rt::Call<t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors>,
-);
+pub struct CreateIpam(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpam, t::CreateIpamRequest, t::CreateIpamResult, rt::NoErrors, op::CREATE_IPAM
 );
@@ -1703,13 +1481,7 @@ impl CreateIpam {
 /// Create a verification token.
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct CreateIpamExternalResourceVerificationToken(
-    pub(crate) rt::Call<
-        t::CreateIpamExternalResourceVerificationTokenRequest,
-        t::CreateIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamExternalResourceVerificationToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamExternalResourceVerificationToken,
     t::CreateIpamExternalResourceVerificationTokenRequest,
@@ -1734,13 +1506,7 @@ impl CreateIpamExternalResourceVerificationToken {
 /// The `CreateIpamInternetRegistryAssociation` operation.
 ///
 /// Creates an association between an IPAM and a Regional Internet Registry (RIR) for Resource Public Key Infrastructure (RPKI) management. You can use this association to create Route Origin Authorizations (ROAs) for IP address prefixes registered with the internet registry. Your IPAM must be in the Advanced tier to use this feature.
-pub struct CreateIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::CreateIpamInternetRegistryAssociationRequest,
-        t::CreateIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamInternetRegistryAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamInternetRegistryAssociation,
     t::CreateIpamInternetRegistryAssociationRequest,
@@ -1772,13 +1538,7 @@ impl CreateIpamInternetRegistryAssociation {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPolicy(
-    pub(crate) rt::Call<
-        t::CreateIpamPolicyRequest,
-        t::CreateIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamPolicy, t::CreateIpamPolicyRequest, t::CreateIpamPolicyResult,
     rt::NoErrors, op::CREATE_IPAM_POLICY
@@ -1893,9 +1653,7 @@ impl super::Client {
 /// Create an IP address pool for Amazon VPC IP Address Manager (IPAM). In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to organize your IP addresses according to your routing and security needs. For example, if you have separate routing and security needs for development and production applications, you can create a pool for each.
 ///
 /// For more information, see [Create a top-level pool](https://docs.aws.amazon.com/vpc/latest/ipam/create-top-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPool(
-    pub(crate) rt::Call<t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors>,
-);
+pub struct CreateIpamPool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamPool, t::CreateIpamPoolRequest, t::CreateIpamPoolResult, rt::NoErrors,
     op::CREATE_IPAM_POOL
@@ -1936,13 +1694,7 @@ impl CreateIpamPool {
 /// An IPAM prefix list resolver is a component that manages the synchronization between IPAM's CIDR selection rules and customer-managed prefix lists. It automates connectivity configurations by selecting CIDRs from IPAM's database based on your business logic and synchronizing them with prefix lists used in resources such as VPC route tables and security groups.
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverRequest,
-        t::CreateIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamPrefixListResolver(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamPrefixListResolver, t::CreateIpamPrefixListResolverRequest,
     t::CreateIpamPrefixListResolverResult, rt::NoErrors,
@@ -1972,13 +1724,7 @@ impl CreateIpamPrefixListResolver {
 /// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::CreateIpamPrefixListResolverTargetRequest,
-        t::CreateIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamPrefixListResolverTarget(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamPrefixListResolverTarget, t::CreateIpamPrefixListResolverTargetRequest,
     t::CreateIpamPrefixListResolverTargetResult, rt::NoErrors,
@@ -2009,13 +1755,7 @@ impl CreateIpamPrefixListResolverTarget {
 /// The `CreateIpamResourceDiscovery` operation.
 ///
 /// Creates an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct CreateIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::CreateIpamResourceDiscoveryRequest,
-        t::CreateIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamResourceDiscovery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamResourceDiscovery, t::CreateIpamResourceDiscoveryRequest,
     t::CreateIpamResourceDiscoveryResult, rt::NoErrors,
@@ -2037,13 +1777,7 @@ impl CreateIpamResourceDiscovery {
 /// The `CreateIpamRoutingPolicyRegistration` operation.
 ///
 /// Creates a routing policy registration and publishes Route Origin Authorizations (ROAs) to the RPKI for the specified CIDR prefix and ASNs.
-pub struct CreateIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::CreateIpamRoutingPolicyRegistrationRequest,
-        t::CreateIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamRoutingPolicyRegistration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamRoutingPolicyRegistration, t::CreateIpamRoutingPolicyRegistrationRequest,
     t::CreateIpamRoutingPolicyRegistrationResult, rt::NoErrors,
@@ -2073,13 +1807,7 @@ impl CreateIpamRoutingPolicyRegistration {
 /// Create an IPAM scope. In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
 ///
 /// For more information, see [Add a scope](https://docs.aws.amazon.com/vpc/latest/ipam/add-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct CreateIpamScope(
-    pub(crate) rt::Call<
-        t::CreateIpamScopeRequest,
-        t::CreateIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateIpamScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateIpamScope, t::CreateIpamScopeRequest, t::CreateIpamScopeResult, rt::NoErrors,
     op::CREATE_IPAM_SCOPE
@@ -2107,9 +1835,7 @@ impl CreateIpamScope {
 /// You can have up to 5,000 key pairs per Amazon Web Services Region.
 ///
 /// For more information, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct CreateKeyPair(
-    pub(crate) rt::Call<t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors>,
-);
+pub struct CreateKeyPair(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateKeyPair, t::CreateKeyPairRequest, t::KeyPair, rt::NoErrors, op::CREATE_KEY_PAIR
 );
@@ -2130,13 +1856,7 @@ impl CreateKeyPair {
 /// A launch template contains the parameters to launch an instance. When you launch an instance using RunInstances, you can specify a launch template instead of providing the launch parameters in the request. For more information, see [Store instance launch parameters in Amazon EC2 launch templates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
 ///
 /// To clone an existing launch template as the basis for a new launch template, use the Amazon EC2 console. The API, SDKs, and CLI do not support cloning a template. For more information, see [Create a launch template from an existing launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#create-launch-template-from-existing-launch-template) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplate(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateRequest,
-        t::CreateLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLaunchTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLaunchTemplate, t::CreateLaunchTemplateRequest, t::CreateLaunchTemplateResult,
     rt::NoErrors, op::CREATE_LAUNCH_TEMPLATE
@@ -2165,13 +1885,7 @@ impl CreateLaunchTemplate {
 /// Launch templates are immutable; after you create a launch template, you can't modify it. Instead, you can create a new version of the launch template that includes the changes that you require.
 ///
 /// For more information, see [Modify a launch template (manage launch template versions)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-launch-template-versions.html) in the *Amazon EC2 User Guide*.
-pub struct CreateLaunchTemplateVersion(
-    pub(crate) rt::Call<
-        t::CreateLaunchTemplateVersionRequest,
-        t::CreateLaunchTemplateVersionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLaunchTemplateVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLaunchTemplateVersion, t::CreateLaunchTemplateVersionRequest,
     t::CreateLaunchTemplateVersionResult, rt::NoErrors,
@@ -2198,13 +1912,7 @@ impl CreateLaunchTemplateVersion {
 ///
 /// - `LocalGatewayVirtualInterfaceGroupId`
 /// - `NetworkInterfaceId`
-pub struct CreateLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteRequest,
-        t::CreateLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLocalGatewayRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLocalGatewayRoute, t::CreateLocalGatewayRouteRequest,
     t::CreateLocalGatewayRouteResult, rt::NoErrors, op::CREATE_LOCAL_GATEWAY_ROUTE
@@ -2227,13 +1935,7 @@ impl CreateLocalGatewayRoute {
 /// The `CreateLocalGatewayRouteTable` operation.
 ///
 /// Creates a local gateway route table.
-pub struct CreateLocalGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableRequest,
-        t::CreateLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLocalGatewayRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLocalGatewayRouteTable, t::CreateLocalGatewayRouteTableRequest,
     t::CreateLocalGatewayRouteTableResult, rt::NoErrors,
@@ -2254,11 +1956,7 @@ impl CreateLocalGatewayRouteTable {
 ///
 /// Creates a local gateway route table virtual interface group association.
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
+    pub(crate) rt::CallOf<Self>,
 );
 rt::operation_type!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
@@ -2287,13 +1985,7 @@ impl CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 /// The `CreateLocalGatewayRouteTableVpcAssociation` operation.
 ///
 /// Associates the specified VPC with the specified local gateway route table.
-pub struct CreateLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayRouteTableVpcAssociationRequest,
-        t::CreateLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLocalGatewayRouteTableVpcAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLocalGatewayRouteTableVpcAssociation,
     t::CreateLocalGatewayRouteTableVpcAssociationRequest,
@@ -2317,13 +2009,7 @@ impl CreateLocalGatewayRouteTableVpcAssociation {
 /// The `CreateLocalGatewayVirtualInterface` operation.
 ///
 /// Create a virtual interface for a local gateway.
-pub struct CreateLocalGatewayVirtualInterface(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceRequest,
-        t::CreateLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLocalGatewayVirtualInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLocalGatewayVirtualInterface, t::CreateLocalGatewayVirtualInterfaceRequest,
     t::CreateLocalGatewayVirtualInterfaceResult, rt::NoErrors,
@@ -2355,13 +2041,7 @@ impl CreateLocalGatewayVirtualInterface {
 /// The `CreateLocalGatewayVirtualInterfaceGroup` operation.
 ///
 /// Create a local gateway virtual interface group.
-pub struct CreateLocalGatewayVirtualInterfaceGroup(
-    pub(crate) rt::Call<
-        t::CreateLocalGatewayVirtualInterfaceGroupRequest,
-        t::CreateLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateLocalGatewayVirtualInterfaceGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLocalGatewayVirtualInterfaceGroup,
     t::CreateLocalGatewayVirtualInterfaceGroupRequest,
@@ -2404,11 +2084,7 @@ impl CreateLocalGatewayVirtualInterfaceGroup {
 /// - `MacSystemIntegrityProtectionStatus=enabled`
 /// - `MacSystemIntegrityProtectionConfigurationRequest "NvramProtections=disabled"`
 pub struct CreateMacSystemIntegrityProtectionModificationTask(
-    pub(crate) rt::Call<
-        t::CreateMacSystemIntegrityProtectionModificationTaskRequest,
-        t::CreateMacSystemIntegrityProtectionModificationTaskResult,
-        rt::NoErrors,
-    >,
+    pub(crate) rt::CallOf<Self>,
 );
 rt::operation_type!(
     CreateMacSystemIntegrityProtectionModificationTask,

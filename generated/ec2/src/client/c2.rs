@@ -95,13 +95,7 @@ impl super::Client {
 /// The `CreateManagedPrefixList` operation.
 ///
 /// Creates a managed prefix list. You can specify entries for the prefix list. Each entry consists of a CIDR block and an optional description.
-pub struct CreateManagedPrefixList(
-    pub(crate) rt::Call<
-        t::CreateManagedPrefixListRequest,
-        t::CreateManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateManagedPrefixList(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateManagedPrefixList, t::CreateManagedPrefixListRequest,
     t::CreateManagedPrefixListResult, rt::NoErrors, op::CREATE_MANAGED_PREFIX_LIST
@@ -125,13 +119,7 @@ impl CreateManagedPrefixList {
 /// Creates a metric category. A metric category is a set of additional metrics that you can associate with an instance that has detailed monitoring enabled.
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct CreateMetricCategory(
-    pub(crate) rt::Call<
-        t::CreateMetricCategoryRequest,
-        t::CreateMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateMetricCategory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateMetricCategory, t::CreateMetricCategoryRequest, t::CreateMetricCategoryResult,
     rt::NoErrors, op::CREATE_METRIC_CATEGORY
@@ -156,13 +144,7 @@ impl CreateMetricCategory {
 /// For more information, see [NAT gateways](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html) in the *Amazon VPC User Guide*.
 ///
 /// **Important:** When you create a public NAT gateway and assign it an EIP or secondary EIPs, the network border group of the EIPs must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. If it's not the same, the NAT gateway will fail to launch. You can see the network border group for the subnet's AZ by viewing the details of the subnet. Similarly, you can view the network border group of an EIP by viewing the details of the EIP address. For more information about network border groups and EIPs, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/WorkWithEIPs.html) in the *Amazon VPC User Guide*.
-pub struct CreateNatGateway(
-    pub(crate) rt::Call<
-        t::CreateNatGatewayRequest,
-        t::CreateNatGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNatGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNatGateway, t::CreateNatGatewayRequest, t::CreateNatGatewayResult,
     rt::NoErrors, op::CREATE_NAT_GATEWAY
@@ -200,13 +182,7 @@ impl CreateNatGateway {
 /// Creates a network ACL in a VPC. Network ACLs provide an optional layer of security (in addition to security groups) for the instances in your VPC.
 ///
 /// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct CreateNetworkAcl(
-    pub(crate) rt::Call<
-        t::CreateNetworkAclRequest,
-        t::CreateNetworkAclResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkAcl, t::CreateNetworkAclRequest, t::CreateNetworkAclResult,
     rt::NoErrors, op::CREATE_NETWORK_ACL
@@ -229,9 +205,7 @@ impl CreateNetworkAcl {
 /// After you add an entry, you can't modify it; you must either replace it, or create an entry and delete the old one.
 ///
 /// For more information about network ACLs, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct CreateNetworkAclEntry(
-    pub(crate) rt::Call<t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct CreateNetworkAclEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkAclEntry, t::CreateNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
     op::CREATE_NETWORK_ACL_ENTRY
@@ -253,13 +227,7 @@ impl CreateNetworkAclEntry {
 /// Creates a Network Access Scope.
 ///
 /// Amazon Web Services Network Access Analyzer enables cloud networking and cloud operations teams to verify that their networks on Amazon Web Services conform to their network security and governance objectives. For more information, see the [Amazon Web Services Network Access Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/network-access-analyzer/).
-pub struct CreateNetworkInsightsAccessScope(
-    pub(crate) rt::Call<
-        t::CreateNetworkInsightsAccessScopeRequest,
-        t::CreateNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkInsightsAccessScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkInsightsAccessScope, t::CreateNetworkInsightsAccessScopeRequest,
     t::CreateNetworkInsightsAccessScopeResult, rt::NoErrors,
@@ -286,13 +254,7 @@ impl CreateNetworkInsightsAccessScope {
 /// Creates a path to analyze for reachability.
 ///
 /// Reachability Analyzer enables you to analyze and debug network reachability between two resources in your virtual private cloud (VPC). For more information, see the [Reachability Analyzer Guide](https://docs.aws.amazon.com/vpc/latest/reachability/).
-pub struct CreateNetworkInsightsPath(
-    pub(crate) rt::Call<
-        t::CreateNetworkInsightsPathRequest,
-        t::CreateNetworkInsightsPathResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkInsightsPath(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkInsightsPath, t::CreateNetworkInsightsPathRequest,
     t::CreateNetworkInsightsPathResult, rt::NoErrors, op::CREATE_NETWORK_INSIGHTS_PATH
@@ -325,13 +287,7 @@ impl CreateNetworkInsightsPath {
 /// The number of IP addresses you can assign to a network interface varies by instance type.
 ///
 /// For more information about network interfaces, see [Elastic network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-eni.html) in the *Amazon EC2 User Guide*.
-pub struct CreateNetworkInterface(
-    pub(crate) rt::Call<
-        t::CreateNetworkInterfaceRequest,
-        t::CreateNetworkInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkInterface, t::CreateNetworkInterfaceRequest,
     t::CreateNetworkInterfaceResult, rt::NoErrors, op::CREATE_NETWORK_INTERFACE
@@ -385,13 +341,7 @@ impl CreateNetworkInterface {
 /// Grants an Amazon Web Services-authorized account permission to attach the specified network interface to an instance in their account.
 ///
 /// You can grant permission to a single Amazon Web Services account only, and only one account at a time.
-pub struct CreateNetworkInterfacePermission(
-    pub(crate) rt::Call<
-        t::CreateNetworkInterfacePermissionRequest,
-        t::CreateNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkInterfacePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkInterfacePermission, t::CreateNetworkInterfacePermissionRequest,
     t::CreateNetworkInterfacePermissionResult, rt::NoErrors,
@@ -414,13 +364,7 @@ impl CreateNetworkInterfacePermission {
 /// Creates a flex cost allocation policy for Networking Flexible Cost Allocation (FCA), a feature of Amazon Virtual Private Cloud (Amazon VPC). The policy allocates the charges of a shared networking resource at the reporting granularity that you specify. You can create a policy for one of the following resource types: NAT gateways, Amazon VPC peering connections, or EC2 instances. Policies can allocate data transfer charges for all three types, and data processing charges for NAT gateways.
 ///
 /// You can have up to 100 policies per account in each Amazon Web Services Region, plus one additional policy per network resource type created by a declarative policy, for a maximum of 103 policies in an Amazon Web Services Region.
-pub struct CreateNetworkingFlexCostAllocationPolicy(
-    pub(crate) rt::Call<
-        t::CreateNetworkingFlexCostAllocationPolicyRequest,
-        t::CreateNetworkingFlexCostAllocationPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateNetworkingFlexCostAllocationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateNetworkingFlexCostAllocationPolicy,
     t::CreateNetworkingFlexCostAllocationPolicyRequest,
@@ -466,13 +410,7 @@ impl CreateNetworkingFlexCostAllocationPolicy {
 /// A `cluster` placement group is a logical grouping of instances within a single Availability Zone that benefit from low network latency, high network throughput. A `spread` placement group places instances on distinct hardware. A `partition` placement group places groups of instances in different partitions, where instances in one partition do not share the same hardware with instances in another partition. A `precision-time` placement group places instances on supported hardware with direct access to high-precision time sources in Amazon Web Services infrastructure.
 ///
 /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct CreatePlacementGroup(
-    pub(crate) rt::Call<
-        t::CreatePlacementGroupRequest,
-        t::CreatePlacementGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreatePlacementGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePlacementGroup, t::CreatePlacementGroupRequest, t::CreatePlacementGroupResult,
     rt::NoErrors, op::CREATE_PLACEMENT_GROUP
@@ -494,13 +432,7 @@ impl CreatePlacementGroup {
 /// The `CreatePublicIpv4Pool` operation.
 ///
 /// Creates a public IPv4 address pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only. To monitor the status of pool creation, use [DescribePublicIpv4Pools](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribePublicIpv4Pools.html).
-pub struct CreatePublicIpv4Pool(
-    pub(crate) rt::Call<
-        t::CreatePublicIpv4PoolRequest,
-        t::CreatePublicIpv4PoolResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreatePublicIpv4Pool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePublicIpv4Pool, t::CreatePublicIpv4PoolRequest, t::CreatePublicIpv4PoolResult,
     rt::NoErrors, op::CREATE_PUBLIC_IPV4_POOL
@@ -518,13 +450,7 @@ impl CreatePublicIpv4Pool {
 /// Replaces the EBS-backed root volume for a `running` instance with a new volume that is restored to the original root volume's launch state, that is restored to a specific snapshot taken from the original root volume, that is restored from an AMI that has the same key characteristics as that of the instance, or that is replaced by a specified volume.
 ///
 /// For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-pub struct CreateReplaceRootVolumeTask(
-    pub(crate) rt::Call<
-        t::CreateReplaceRootVolumeTaskRequest,
-        t::CreateReplaceRootVolumeTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateReplaceRootVolumeTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateReplaceRootVolumeTask, t::CreateReplaceRootVolumeTaskRequest,
     t::CreateReplaceRootVolumeTaskResult, rt::NoErrors,
@@ -559,13 +485,7 @@ impl CreateReplaceRootVolumeTask {
 /// To sell your Standard Reserved Instances, you must first register as a seller in the Reserved Instance Marketplace. After completing the registration process, you can create a Reserved Instance Marketplace listing of some or all of your Standard Reserved Instances, and specify the upfront price to receive for them. Your Standard Reserved Instance listings then become available for purchase. To view the details of your Standard Reserved Instance listing, you can use the DescribeReservedInstancesListings operation.
 ///
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-pub struct CreateReservedInstancesListing(
-    pub(crate) rt::Call<
-        t::CreateReservedInstancesListingRequest,
-        t::CreateReservedInstancesListingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateReservedInstancesListing(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateReservedInstancesListing, t::CreateReservedInstancesListingRequest,
     t::CreateReservedInstancesListingResult, rt::NoErrors,
@@ -589,13 +509,7 @@ impl CreateReservedInstancesListing {
 /// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
 ///
 /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct CreateRestoreImageTask(
-    pub(crate) rt::Call<
-        t::CreateRestoreImageTaskRequest,
-        t::CreateRestoreImageTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateRestoreImageTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRestoreImageTask, t::CreateRestoreImageTaskRequest,
     t::CreateRestoreImageTaskResult, rt::NoErrors, op::CREATE_RESTORE_IMAGE_TASK
@@ -624,9 +538,7 @@ impl CreateRestoreImageTask {
 /// Both routes apply to the traffic destined for `192.0.2.3`. However, the second route in the list covers a smaller number of IP addresses and is therefore more specific, so we use that route to determine where to target the traffic.
 ///
 /// For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct CreateRoute(
-    pub(crate) rt::Call<t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors>,
-);
+pub struct CreateRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRoute, t::CreateRouteRequest, t::CreateRouteResult, rt::NoErrors,
     op::CREATE_ROUTE
@@ -747,13 +659,7 @@ impl super::Client {
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServer(
-    pub(crate) rt::Call<
-        t::CreateRouteServerRequest,
-        t::CreateRouteServerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateRouteServer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRouteServer, t::CreateRouteServerRequest, t::CreateRouteServerResult,
     rt::NoErrors, op::CREATE_ROUTE_SERVER
@@ -780,13 +686,7 @@ impl CreateRouteServer {
 /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServerEndpoint(
-    pub(crate) rt::Call<
-        t::CreateRouteServerEndpointRequest,
-        t::CreateRouteServerEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateRouteServerEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRouteServerEndpoint, t::CreateRouteServerEndpointRequest,
     t::CreateRouteServerEndpointResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_ENDPOINT
@@ -812,13 +712,7 @@ impl CreateRouteServerEndpoint {
 /// - Can initiate BGP sessions
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteServerPeer(
-    pub(crate) rt::Call<
-        t::CreateRouteServerPeerRequest,
-        t::CreateRouteServerPeerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateRouteServerPeer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRouteServerPeer, t::CreateRouteServerPeerRequest,
     t::CreateRouteServerPeerResult, rt::NoErrors, op::CREATE_ROUTE_SERVER_PEER
@@ -840,13 +734,7 @@ impl CreateRouteServerPeer {
 /// Creates a route table for the specified VPC. After you create a route table, you can add routes and associate the table with a subnet.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct CreateRouteTable(
-    pub(crate) rt::Call<
-        t::CreateRouteTableRequest,
-        t::CreateRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRouteTable, t::CreateRouteTableRequest, t::CreateRouteTableResult,
     rt::NoErrors, op::CREATE_ROUTE_TABLE
@@ -865,13 +753,7 @@ impl CreateRouteTable {
 /// Creates a secondary network.
 ///
 /// The allowed size for a secondary network CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses).
-pub struct CreateSecondaryNetwork(
-    pub(crate) rt::Call<
-        t::CreateSecondaryNetworkRequest,
-        t::CreateSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSecondaryNetwork(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSecondaryNetwork, t::CreateSecondaryNetworkRequest,
     t::CreateSecondaryNetworkResult, rt::NoErrors, op::CREATE_SECONDARY_NETWORK
@@ -895,13 +777,7 @@ impl CreateSecondaryNetwork {
 /// A secondary subnet CIDR block must not overlap with the CIDR block of an existing secondary subnet in the secondary network. After you create a secondary subnet, you can't change its CIDR block.
 ///
 /// The allowed size for a secondary subnet CIDR block is between /28 netmask (16 IP addresses) and /12 netmask (1,048,576 IP addresses). Amazon reserves the first four IP addresses and the last IP address in each secondary subnet for internal use.
-pub struct CreateSecondarySubnet(
-    pub(crate) rt::Call<
-        t::CreateSecondarySubnetRequest,
-        t::CreateSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSecondarySubnet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSecondarySubnet, t::CreateSecondarySubnetRequest,
     t::CreateSecondarySubnetResult, rt::NoErrors, op::CREATE_SECONDARY_SUBNET
@@ -931,13 +807,7 @@ impl CreateSecondarySubnet {
 /// You can add or remove rules from your security groups using AuthorizeSecurityGroupIngress, AuthorizeSecurityGroupEgress, RevokeSecurityGroupIngress, and RevokeSecurityGroupEgress.
 ///
 /// For more information about VPC security group limits, see [Amazon VPC Limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
-pub struct CreateSecurityGroup(
-    pub(crate) rt::Call<
-        t::CreateSecurityGroupRequest,
-        t::CreateSecurityGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSecurityGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSecurityGroup, t::CreateSecurityGroupRequest, t::CreateSecurityGroupResult,
     rt::NoErrors, op::CREATE_SECURITY_GROUP
@@ -969,9 +839,7 @@ impl CreateSecurityGroup {
 /// When you create a snapshot for an EBS volume that serves as a root device, we recommend that you stop the instance before taking the snapshot.
 ///
 /// Snapshots that are taken from encrypted volumes are automatically encrypted. Volumes that are created from encrypted snapshots are also automatically encrypted. Your encrypted volumes and any associated snapshots always remain protected. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct CreateSnapshot(
-    pub(crate) rt::Call<t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors>,
-);
+pub struct CreateSnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSnapshot, t::CreateSnapshotRequest, t::Snapshot, rt::NoErrors,
     op::CREATE_SNAPSHOT
@@ -996,13 +864,7 @@ impl CreateSnapshot {
 /// - If the source instance is in a Region, you must create the snapshots in the same Region as the instance.
 /// - If the source instance is in a Local Zone, you can create the snapshots in the same Local Zone or in its parent Amazon Web Services Region.
 /// - If the source instance is on an Outpost, you can create the snapshots on the same Outpost or in its parent Amazon Web Services Region.
-pub struct CreateSnapshots(
-    pub(crate) rt::Call<
-        t::CreateSnapshotsRequest,
-        t::CreateSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSnapshots(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSnapshots, t::CreateSnapshotsRequest, t::CreateSnapshotsResult, rt::NoErrors,
     op::CREATE_SNAPSHOTS
@@ -1026,13 +888,7 @@ impl CreateSnapshots {
 /// The `CreateSpotDatafeedSubscription` operation.
 ///
 /// Creates a data feed for Spot Instances, enabling you to view Spot Instance usage logs. You can create one data feed per Amazon Web Services account. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-pub struct CreateSpotDatafeedSubscription(
-    pub(crate) rt::Call<
-        t::CreateSpotDatafeedSubscriptionRequest,
-        t::CreateSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSpotDatafeedSubscription(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSpotDatafeedSubscription, t::CreateSpotDatafeedSubscriptionRequest,
     t::CreateSpotDatafeedSubscriptionResult, rt::NoErrors,
@@ -1050,13 +906,7 @@ impl CreateSpotDatafeedSubscription {
 /// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
 ///
 /// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct CreateStoreImageTask(
-    pub(crate) rt::Call<
-        t::CreateStoreImageTaskRequest,
-        t::CreateStoreImageTaskResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateStoreImageTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStoreImageTask, t::CreateStoreImageTaskRequest, t::CreateStoreImageTaskResult,
     rt::NoErrors, op::CREATE_STORE_IMAGE_TASK
@@ -1085,9 +935,7 @@ impl CreateStoreImageTask {
 /// When you stop an instance in a subnet, it retains its private IPv4 address. It's therefore possible to have a subnet with no running instances (they're all stopped), but no remaining IP addresses available.
 ///
 /// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-pub struct CreateSubnet(
-    pub(crate) rt::Call<t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors>,
-);
+pub struct CreateSubnet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSubnet, t::CreateSubnetRequest, t::CreateSubnetResult, rt::NoErrors,
     op::CREATE_SUBNET
@@ -1113,13 +961,7 @@ impl CreateSubnet {
 /// The `CreateSubnetCidrReservation` operation.
 ///
 /// Creates a subnet CIDR reservation. For more information, see [Subnet CIDR reservations](https://docs.aws.amazon.com/vpc/latest/userguide/subnet-cidr-reservation.html) in the *Amazon VPC User Guide* and [Manage prefixes for your network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-prefixes.html) in the *Amazon EC2 User Guide*.
-pub struct CreateSubnetCidrReservation(
-    pub(crate) rt::Call<
-        t::CreateSubnetCidrReservationRequest,
-        t::CreateSubnetCidrReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateSubnetCidrReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSubnetCidrReservation, t::CreateSubnetCidrReservationRequest,
     t::CreateSubnetCidrReservationResult, rt::NoErrors,
@@ -1144,7 +986,7 @@ impl CreateSubnetCidrReservation {
 /// Adds or overwrites only the specified tags for the specified Amazon EC2 resource or resources. When you specify an existing tag key, the value is overwritten with the new value. Each resource can have a maximum of 50 tags. Each tag consists of a key and optional value. Tag keys must be unique per resource.
 ///
 /// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*. For more information about creating IAM policies that control users' access to resources based on tags, see [Supported resource-level permissions for Amazon EC2 API actions](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct CreateTags(pub(crate) rt::Call<t::CreateTagsRequest, rt::Unit, rt::NoErrors>);
+pub struct CreateTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTags, t::CreateTagsRequest, rt::Unit, rt::NoErrors, op::CREATE_TAGS
 );
@@ -1160,13 +1002,7 @@ impl CreateTags {
 /// A Traffic Mirror filter is a set of rules that defines the traffic to mirror.
 ///
 /// By default, no traffic is mirrored. To mirror traffic, use [CreateTrafficMirrorFilterRule](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilterRule.htm) to add Traffic Mirror rules to the filter. The rules you add define what traffic gets mirrored. You can also use [ModifyTrafficMirrorFilterNetworkServices](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyTrafficMirrorFilterNetworkServices.html) to mirror supported network services.
-pub struct CreateTrafficMirrorFilter(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorFilterRequest,
-        t::CreateTrafficMirrorFilterResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTrafficMirrorFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficMirrorFilter, t::CreateTrafficMirrorFilterRequest,
     t::CreateTrafficMirrorFilterResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_FILTER
@@ -1187,13 +1023,7 @@ impl CreateTrafficMirrorFilter {
 /// A Traffic Mirror rule defines the Traffic Mirror source traffic to mirror.
 ///
 /// You need the Traffic Mirror filter ID when you create the rule.
-pub struct CreateTrafficMirrorFilterRule(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorFilterRuleRequest,
-        t::CreateTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTrafficMirrorFilterRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficMirrorFilterRule, t::CreateTrafficMirrorFilterRuleRequest,
     t::CreateTrafficMirrorFilterRuleResult, rt::NoErrors,
@@ -1344,13 +1174,7 @@ impl super::Client {
 /// The Traffic Mirror source and the Traffic Mirror target (monitoring appliances) can be in the same VPC, or in a different VPC connected via VPC peering or a transit gateway.
 ///
 /// By default, no traffic is mirrored. Use [CreateTrafficMirrorFilter](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorFilter.html) to create filter rules that specify the traffic to mirror.
-pub struct CreateTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorSessionRequest,
-        t::CreateTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTrafficMirrorSession(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficMirrorSession, t::CreateTrafficMirrorSessionRequest,
     t::CreateTrafficMirrorSessionResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_SESSION
@@ -1383,13 +1207,7 @@ impl CreateTrafficMirrorSession {
 /// A Traffic Mirror target can be a network interface, a Network Load Balancer, or a Gateway Load Balancer endpoint.
 ///
 /// To use the target in a Traffic Mirror session, use [CreateTrafficMirrorSession](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTrafficMirrorSession.htm).
-pub struct CreateTrafficMirrorTarget(
-    pub(crate) rt::Call<
-        t::CreateTrafficMirrorTargetRequest,
-        t::CreateTrafficMirrorTargetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTrafficMirrorTarget(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficMirrorTarget, t::CreateTrafficMirrorTargetRequest,
     t::CreateTrafficMirrorTargetResult, rt::NoErrors, op::CREATE_TRAFFIC_MIRROR_TARGET
@@ -1422,13 +1240,7 @@ impl CreateTrafficMirrorTarget {
 /// To attach a VPN connection, use CreateCustomerGateway to create a customer gateway and specify the ID of the customer gateway and the ID of the transit gateway in a call to CreateVpnConnection.
 ///
 /// When you create a transit gateway, we create a default transit gateway route table and use it as the default association route table and the default propagation route table. You can use CreateTransitGatewayRouteTable to create additional transit gateway route tables. If you disable automatic route propagation, we do not create a default transit gateway route table. You can use EnableTransitGatewayRouteTablePropagation to propagate routes from a resource attachment to a transit gateway route table. If you disable automatic associations, you can use AssociateTransitGatewayRouteTable to associate a resource attachment with a transit gateway route table.
-pub struct CreateTransitGateway(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRequest,
-        t::CreateTransitGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGateway, t::CreateTransitGatewayRequest, t::CreateTransitGatewayResult,
     rt::NoErrors, op::CREATE_TRANSIT_GATEWAY
@@ -1449,13 +1261,7 @@ impl CreateTransitGateway {
 /// Creates a Connect attachment from a specified transit gateway attachment. A Connect attachment is a GRE-based tunnel attachment that you can use to establish a connection between a transit gateway and an appliance.
 ///
 /// A Connect attachment uses an existing VPC or Amazon Web Services Direct Connect attachment as the underlying transport mechanism.
-pub struct CreateTransitGatewayConnect(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayConnectRequest,
-        t::CreateTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayConnect(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayConnect, t::CreateTransitGatewayConnectRequest,
     t::CreateTransitGatewayConnectResult, rt::NoErrors,
@@ -1483,13 +1289,7 @@ impl CreateTransitGatewayConnect {
 /// The peer address and transit gateway address must be the same IP address family (IPv4 or IPv6).
 ///
 /// For more information, see [Connect peers](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html#tgw-connect-peer) in the *Amazon Web Services Transit Gateways Guide*.
-pub struct CreateTransitGatewayConnectPeer(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayConnectPeerRequest,
-        t::CreateTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayConnectPeer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayConnectPeer, t::CreateTransitGatewayConnectPeerRequest,
     t::CreateTransitGatewayConnectPeerResult, rt::NoErrors,
@@ -1521,13 +1321,7 @@ impl CreateTransitGatewayConnectPeer {
 /// The `CreateTransitGatewayMeteringPolicy` operation.
 ///
 /// Creates a metering policy for a transit gateway to track and measure network traffic.
-pub struct CreateTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMeteringPolicyRequest,
-        t::CreateTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayMeteringPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayMeteringPolicy, t::CreateTransitGatewayMeteringPolicyRequest,
     t::CreateTransitGatewayMeteringPolicyResult, rt::NoErrors,
@@ -1550,13 +1344,7 @@ impl CreateTransitGatewayMeteringPolicy {
 /// The `CreateTransitGatewayMeteringPolicyEntry` operation.
 ///
 /// Creates an entry in a transit gateway metering policy to define traffic measurement rules.
-pub struct CreateTransitGatewayMeteringPolicyEntry(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMeteringPolicyEntryRequest,
-        t::CreateTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayMeteringPolicyEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayMeteringPolicyEntry,
     t::CreateTransitGatewayMeteringPolicyEntryRequest,
@@ -1615,13 +1403,7 @@ impl CreateTransitGatewayMeteringPolicyEntry {
 /// Creates a multicast domain using the specified transit gateway.
 ///
 /// The transit gateway must be in the available state before you create a domain. Use [DescribeTransitGateways](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeTransitGateways.html) to see the state of transit gateway.
-pub struct CreateTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayMulticastDomainRequest,
-        t::CreateTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayMulticastDomain(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayMulticastDomain, t::CreateTransitGatewayMulticastDomainRequest,
     t::CreateTransitGatewayMulticastDomainResult, rt::NoErrors,
@@ -1646,13 +1428,7 @@ impl CreateTransitGatewayMulticastDomain {
 /// Creates a network function attachment that connects the specified transit gateway to a Gateway Load Balancer endpoint service. Traffic that you route to the attachment is sent to the network function appliances behind the endpoint service. To use this operation, you must be the owner of the transit gateway.
 ///
 /// You can create one network function attachment for each combination of transit gateway and endpoint service. The attachment remains in the `pendingAcceptance` state until the endpoint service owner accepts the endpoint connection.
-pub struct CreateTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
-        t::CreateTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayNetworkFunctionAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayNetworkFunctionAttachment,
     t::CreateTransitGatewayNetworkFunctionAttachmentRequest,
@@ -1689,13 +1465,7 @@ impl CreateTransitGatewayNetworkFunctionAttachment {
 /// Requests a transit gateway peering attachment between the specified transit gateway (requester) and a peer transit gateway (accepter). The peer transit gateway can be in your account or a different Amazon Web Services account.
 ///
 /// After you create the peering attachment, the owner of the accepter transit gateway must accept the attachment request.
-pub struct CreateTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPeeringAttachmentRequest,
-        t::CreateTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayPeeringAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayPeeringAttachment,
     t::CreateTransitGatewayPeeringAttachmentRequest,
@@ -1729,13 +1499,7 @@ impl CreateTransitGatewayPeeringAttachment {
 /// The `CreateTransitGatewayPolicyTable` operation.
 ///
 /// Creates a transit gateway policy table.
-pub struct CreateTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPolicyTableRequest,
-        t::CreateTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayPolicyTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayPolicyTable, t::CreateTransitGatewayPolicyTableRequest,
     t::CreateTransitGatewayPolicyTableResult, rt::NoErrors,
@@ -1754,13 +1518,7 @@ impl CreateTransitGatewayPolicyTable {
 /// The `CreateTransitGatewayPolicyTableEntry` operation.
 ///
 /// Creates an entry in a transit gateway policy table to route matching traffic to a specified route table.
-pub struct CreateTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPolicyTableEntryRequest,
-        t::CreateTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayPolicyTableEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayPolicyTableEntry, t::CreateTransitGatewayPolicyTableEntryRequest,
     t::CreateTransitGatewayPolicyTableEntryResult, rt::NoErrors,
@@ -1787,13 +1545,7 @@ impl CreateTransitGatewayPolicyTableEntry {
 /// The `CreateTransitGatewayPrefixListReference` operation.
 ///
 /// Creates a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct CreateTransitGatewayPrefixListReference(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayPrefixListReferenceRequest,
-        t::CreateTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayPrefixListReference(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayPrefixListReference,
     t::CreateTransitGatewayPrefixListReferenceRequest,
@@ -1818,13 +1570,7 @@ impl CreateTransitGatewayPrefixListReference {
 /// The `CreateTransitGatewayRoute` operation.
 ///
 /// Creates a static route for the specified transit gateway route table.
-pub struct CreateTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteRequest,
-        t::CreateTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayRoute, t::CreateTransitGatewayRouteRequest,
     t::CreateTransitGatewayRouteResult, rt::NoErrors, op::CREATE_TRANSIT_GATEWAY_ROUTE
@@ -1845,13 +1591,7 @@ impl CreateTransitGatewayRoute {
 /// The `CreateTransitGatewayRouteTable` operation.
 ///
 /// Creates a route table for the specified transit gateway.
-pub struct CreateTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteTableRequest,
-        t::CreateTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayRouteTable, t::CreateTransitGatewayRouteTableRequest,
     t::CreateTransitGatewayRouteTableResult, rt::NoErrors,
@@ -1870,13 +1610,7 @@ impl CreateTransitGatewayRouteTable {
 /// The `CreateTransitGatewayRouteTableAnnouncement` operation.
 ///
 /// Advertises a new transit gateway route table.
-pub struct CreateTransitGatewayRouteTableAnnouncement(
-    pub(crate) rt::Call<
-        t::CreateTransitGatewayRouteTableAnnouncementRequest,
-        t::CreateTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateTransitGatewayRouteTableAnnouncement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTransitGatewayRouteTableAnnouncement,
     t::CreateTransitGatewayRouteTableAnnouncementRequest,
@@ -1897,4 +1631,640 @@ impl CreateTransitGatewayRouteTableAnnouncement {
         tag_specifications(t::TagSpecification) push_tag_specifications
     );
     rt::setter!(val_opt CreateTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
+}
+impl super::Client {
+    /// Attaches the specified VPC to the specified transit gateway. Returns [`CreateTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_transit_gateway_vpc_attachment(
+        &self,
+    ) -> CreateTransitGatewayVpcAttachment {
+        rt::builder(&self.handle)
+    }
+    /// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy. Returns [`CreateVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_verified_access_endpoint(&self) -> CreateVerifiedAccessEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy. Returns [`CreateVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_verified_access_group(&self) -> CreateVerifiedAccessGroup {
+        rt::builder(&self.handle)
+    }
+    /// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met. Returns [`CreateVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_verified_access_instance(&self) -> CreateVerifiedAccessInstance {
+        rt::builder(&self.handle)
+    }
+    /// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request. Returns [`CreateVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_verified_access_trust_provider(
+        &self,
+    ) -> CreateVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Creates an EBS volume that can be attached to an instance in the same Availability Zone. Returns [`CreateVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_volume(&self) -> CreateVolume {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPC with the specified CIDR blocks. Returns [`CreateVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc(&self) -> CreateVpc {
+        rt::builder(&self.handle)
+    }
+    /// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`CreateVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_block_public_access_exclusion(
+        &self,
+    ) -> CreateVpcBlockPublicAccessExclusion {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS. Returns [`CreateVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_encryption_control(&self) -> CreateVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/). Returns [`CreateVpcEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint(&self) -> CreateVpcEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*. Returns [`CreateVpcEndpointConnectionNotification`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_connection_notification(
+        &self,
+    ) -> CreateVpcEndpointConnectionNotification {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect. Returns [`CreateVpcEndpointServiceConfiguration`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_endpoint_service_configuration(
+        &self,
+    ) -> CreateVpcEndpointServiceConfiguration {
+        rt::builder(&self.handle)
+    }
+    /// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks. Returns [`CreateVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpc_peering_connection(&self) -> CreateVpcPeeringConnection {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway. Returns [`CreateVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_concentrator(&self) -> CreateVpnConcentrator {
+        rt::builder(&self.handle)
+    }
+    /// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`. Returns [`CreateVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection(&self) -> CreateVpnConnection {
+        rt::builder(&self.handle)
+    }
+    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`CreateVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_connection_route(&self) -> CreateVpnConnectionRoute {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateTransitGatewayVpcAttachment` operation.
+///
+/// Attaches the specified VPC to the specified transit gateway.
+///
+/// If you attach a VPC with a CIDR range that overlaps the CIDR range of a VPC that is already attached, the new VPC CIDR range is not propagated to the default propagation route table.
+///
+/// To send VPC traffic to an attached transit gateway, add a route to the VPC route table using CreateRoute.
+pub struct CreateTransitGatewayVpcAttachment(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateTransitGatewayVpcAttachment, t::CreateTransitGatewayVpcAttachmentRequest,
+    t::CreateTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl CreateTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req CreateTransitGatewayVpcAttachmentRequest transit_gateway_id(String)
+    );
+    rt::setter!(into_req CreateTransitGatewayVpcAttachmentRequest vpc_id(String));
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest subnet_ids(String) push_subnet_ids
+    );
+    rt::setter!(
+        val_opt CreateTransitGatewayVpcAttachmentRequest
+        options(t::CreateTransitGatewayVpcAttachmentRequestOptions)
+    );
+    rt::setter!(
+        items CreateTransitGatewayVpcAttachmentRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(val_opt CreateTransitGatewayVpcAttachmentRequest dry_run(bool));
+}
+/// The `CreateVerifiedAccessEndpoint` operation.
+///
+/// An Amazon Web Services Verified Access endpoint is where you define your application along with an optional endpoint-level access policy.
+pub struct CreateVerifiedAccessEndpoint(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVerifiedAccessEndpoint, t::CreateVerifiedAccessEndpointRequest,
+    t::CreateVerifiedAccessEndpointResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_ENDPOINT
+);
+impl CreateVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest verified_access_group_id(String)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        endpoint_type(t::VerifiedAccessEndpointType)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessEndpointRequest
+        attachment_type(t::VerifiedAccessEndpointAttachmentType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest domain_certificate_arn(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest application_domain(String));
+    rt::setter!(
+        into_opt CreateVerifiedAccessEndpointRequest endpoint_domain_prefix(String)
+    );
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest security_group_ids(String)
+        push_security_group_ids
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        load_balancer_options(t::CreateVerifiedAccessEndpointLoadBalancerOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        network_interface_options(t::CreateVerifiedAccessEndpointEniOptions)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessEndpointRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        rds_options(t::CreateVerifiedAccessEndpointRdsOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessEndpointRequest
+        cidr_options(t::CreateVerifiedAccessEndpointCidrOptions)
+    );
+}
+/// The `CreateVerifiedAccessGroup` operation.
+///
+/// An Amazon Web Services Verified Access group is a collection of Amazon Web Services Verified Access endpoints who's associated applications have similar security requirements. Each instance within a Verified Access group shares an Verified Access policy. For example, you can group all Verified Access instances associated with "sales" applications together and use one common Verified Access policy.
+pub struct CreateVerifiedAccessGroup(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVerifiedAccessGroup, t::CreateVerifiedAccessGroupRequest,
+    t::CreateVerifiedAccessGroupResult, rt::NoErrors, op::CREATE_VERIFIED_ACCESS_GROUP
+);
+impl CreateVerifiedAccessGroup {
+    rt::setter!(
+        into_req CreateVerifiedAccessGroupRequest verified_access_instance_id(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest description(String));
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest policy_document(String));
+    rt::setter!(
+        items CreateVerifiedAccessGroupRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessGroupRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessGroupRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+}
+/// The `CreateVerifiedAccessInstance` operation.
+///
+/// An Amazon Web Services Verified Access instance is a regional entity that evaluates application requests and grants access only when your security requirements are met.
+pub struct CreateVerifiedAccessInstance(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVerifiedAccessInstance, t::CreateVerifiedAccessInstanceRequest,
+    t::CreateVerifiedAccessInstanceResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_INSTANCE
+);
+impl CreateVerifiedAccessInstance {
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessInstanceRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessInstanceRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(val_opt CreateVerifiedAccessInstanceRequest fips_enabled(bool));
+    rt::setter!(
+        into_opt CreateVerifiedAccessInstanceRequest
+        cidr_endpoints_custom_sub_domain(String)
+    );
+}
+/// The `CreateVerifiedAccessTrustProvider` operation.
+///
+/// A trust provider is a third-party entity that creates, maintains, and manages identity information for users and devices. When an application request is made, the identity information sent by the trust provider is evaluated by Verified Access before allowing or denying the application request.
+pub struct CreateVerifiedAccessTrustProvider(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVerifiedAccessTrustProvider, t::CreateVerifiedAccessTrustProviderRequest,
+    t::CreateVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::CREATE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl CreateVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest
+        trust_provider_type(t::TrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        user_trust_provider_type(t::UserTrustProviderType)
+    );
+    rt::setter!(
+        into_opt CreateVerifiedAccessTrustProviderRequest
+        device_trust_provider_type(t::DeviceTrustProviderType)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        oidc_options(t::CreateVerifiedAccessTrustProviderOidcOptions)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        device_options(t::CreateVerifiedAccessTrustProviderDeviceOptions)
+    );
+    rt::setter!(
+        into_req CreateVerifiedAccessTrustProviderRequest policy_reference_name(String)
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest description(String));
+    rt::setter!(
+        items CreateVerifiedAccessTrustProviderRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt CreateVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        sse_specification(t::VerifiedAccessSseSpecificationRequest)
+    );
+    rt::setter!(
+        val_opt CreateVerifiedAccessTrustProviderRequest
+        native_application_oidc_options(t::CreateVerifiedAccessNativeApplicationOidcOptions)
+    );
+}
+/// The `CreateVolume` operation.
+///
+/// Creates an EBS volume that can be attached to an instance in the same Availability Zone.
+///
+/// You can create a new empty volume or restore a volume from an EBS snapshot. Any Amazon Web Services Marketplace product codes from the snapshot are propagated to the volume.
+///
+/// You can create encrypted volumes. Encrypted volumes must be attached to instances that support Amazon EBS encryption. Volumes that are created from encrypted snapshots are also automatically encrypted. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+///
+/// You can tag your volumes during creation. For more information, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Create an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html) in the *Amazon EBS User Guide*.
+pub struct CreateVolume(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVolume, t::CreateVolumeRequest, t::Volume, rt::NoErrors, op::CREATE_VOLUME
+);
+impl CreateVolume {
+    rt::setter!(into_opt CreateVolumeRequest availability_zone(String));
+    rt::setter!(into_opt CreateVolumeRequest availability_zone_id(String));
+    rt::setter!(val_opt CreateVolumeRequest encrypted(bool));
+    rt::setter!(val_opt CreateVolumeRequest iops(i32));
+    rt::setter!(into_opt CreateVolumeRequest kms_key_id(String));
+    rt::setter!(into_opt CreateVolumeRequest outpost_arn(String));
+    rt::setter!(val_opt CreateVolumeRequest size(i32));
+    rt::setter!(into_opt CreateVolumeRequest snapshot_id(String));
+    rt::setter!(into_opt CreateVolumeRequest volume_type(t::VolumeType));
+    rt::setter!(
+        items CreateVolumeRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVolumeRequest multi_attach_enabled(bool));
+    rt::setter!(val_opt CreateVolumeRequest throughput(i32));
+    rt::setter!(into_opt CreateVolumeRequest client_token(String));
+    rt::setter!(val_opt CreateVolumeRequest volume_initialization_rate(i32));
+    rt::setter!(val_opt CreateVolumeRequest operator(t::OperatorRequest));
+    rt::setter!(val_opt CreateVolumeRequest dry_run(bool));
+}
+/// The `CreateVpc` operation.
+///
+/// Creates a VPC with the specified CIDR blocks.
+///
+/// A VPC must have an associated IPv4 CIDR block. You can choose an IPv4 CIDR block or an IPAM-allocated IPv4 CIDR block. You can optionally associate an IPv6 CIDR block with a VPC. You can choose an IPv6 CIDR block, an Amazon-provided IPv6 CIDR block, an IPAM-allocated IPv6 CIDR block, or an IPv6 CIDR block that you brought to Amazon Web Services. For more information, see [IP addressing for your VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html) in the *Amazon VPC User Guide*.
+///
+/// By default, each instance that you launch in the VPC has the default DHCP options, which include only a default DNS server that we provide (AmazonProvidedDNS). For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+///
+/// You can specify DNS options and tenancy for a VPC when you create it. You can't change the tenancy of a VPC after you create it. For more information, see [VPC configuration options](https://docs.aws.amazon.com/vpc/latest/userguide/create-vpc-options.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpc(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpc, t::CreateVpcRequest, t::CreateVpcResult, rt::NoErrors, op::CREATE_VPC
+);
+impl CreateVpc {
+    rt::setter!(into_opt CreateVpcRequest cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_pool(String));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block(String));
+    rt::setter!(into_opt CreateVpcRequest ipv4_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv4_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_ipam_pool_id(String));
+    rt::setter!(val_opt CreateVpcRequest ipv6_netmask_length(i32));
+    rt::setter!(into_opt CreateVpcRequest ipv6_cidr_block_network_border_group(String));
+    rt::setter!(
+        val_opt CreateVpcRequest
+        vpc_encryption_control(t::VpcEncryptionControlConfiguration)
+    );
+    rt::setter!(
+        items CreateVpcRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpcRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcRequest instance_tenancy(t::Tenancy));
+    rt::setter!(val_opt CreateVpcRequest amazon_provided_ipv6_cidr_block(bool));
+}
+/// The `CreateVpcBlockPublicAccessExclusion` operation.
+///
+/// Create a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcBlockPublicAccessExclusion(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcBlockPublicAccessExclusion, t::CreateVpcBlockPublicAccessExclusionRequest,
+    t::CreateVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl CreateVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt CreateVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest subnet_id(String));
+    rt::setter!(into_opt CreateVpcBlockPublicAccessExclusionRequest vpc_id(String));
+    rt::setter!(
+        into_req CreateVpcBlockPublicAccessExclusionRequest
+        internet_gateway_exclusion_mode(t::InternetGatewayExclusionMode)
+    );
+    rt::setter!(
+        items CreateVpcBlockPublicAccessExclusionRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateVpcEncryptionControl` operation.
+///
+/// Creates a VPC Encryption Control configuration for a specified VPC. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements for standards like HIPAA, FedRAMP, and PCI DSS.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct CreateVpcEncryptionControl(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcEncryptionControl, t::CreateVpcEncryptionControlRequest,
+    t::CreateVpcEncryptionControlResult, rt::NoErrors, op::CREATE_VPC_ENCRYPTION_CONTROL
+);
+impl CreateVpcEncryptionControl {
+    rt::setter!(val_opt CreateVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcEncryptionControlRequest vpc_id(String));
+    rt::setter!(
+        items CreateVpcEncryptionControlRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+}
+/// The `CreateVpcEndpoint` operation.
+///
+/// Creates a VPC endpoint. A VPC endpoint provides a private connection between the specified VPC and the specified endpoint service. You can use an endpoint service provided by Amazon Web Services, an Amazon Web Services Marketplace Partner, or another Amazon Web Services account. For more information, see the [Amazon Web Services PrivateLink User Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpoint(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcEndpoint, t::CreateVpcEndpointRequest, t::CreateVpcEndpointResult,
+    rt::NoErrors, op::CREATE_VPC_ENDPOINT
+);
+impl CreateVpcEndpoint {
+    rt::setter!(val_opt CreateVpcEndpointRequest dry_run(bool));
+    rt::setter!(into_opt CreateVpcEndpointRequest vpc_endpoint_type(t::VpcEndpointType));
+    rt::setter!(into_req CreateVpcEndpointRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_name(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest policy_document(String));
+    rt::setter!(
+        items CreateVpcEndpointRequest route_table_ids(String) push_route_table_ids
+    );
+    rt::setter!(items CreateVpcEndpointRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(
+        items CreateVpcEndpointRequest security_group_ids(String) push_security_group_ids
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest ip_address_type(t::IpAddressType));
+    rt::setter!(
+        val_opt CreateVpcEndpointRequest dns_options(t::DnsOptionsSpecification)
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest client_token(String));
+    rt::setter!(val_opt CreateVpcEndpointRequest private_dns_enabled(bool));
+    rt::setter!(
+        items CreateVpcEndpointRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        items CreateVpcEndpointRequest subnet_configurations(t::SubnetConfiguration)
+        push_subnet_configurations
+    );
+    rt::setter!(into_opt CreateVpcEndpointRequest service_network_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest resource_configuration_arn(String));
+    rt::setter!(into_opt CreateVpcEndpointRequest service_region(String));
+}
+/// The `CreateVpcEndpointConnectionNotification` operation.
+///
+/// Creates a connection notification for a specified VPC endpoint or VPC endpoint service. A connection notification notifies you of specific endpoint events. You must create an SNS topic to receive notifications. For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/CreateTopic.html) in the *Amazon SNS Developer Guide*.
+///
+/// You can create a connection notification for interface endpoints only.
+pub struct CreateVpcEndpointConnectionNotification(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcEndpointConnectionNotification,
+    t::CreateVpcEndpointConnectionNotificationRequest,
+    t::CreateVpcEndpointConnectionNotificationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION
+);
+impl CreateVpcEndpointConnectionNotification {
+    rt::setter!(val_opt CreateVpcEndpointConnectionNotificationRequest dry_run(bool));
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest service_id(String)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest vpc_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req CreateVpcEndpointConnectionNotificationRequest
+        connection_notification_arn(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointConnectionNotificationRequest connection_events(String)
+        push_connection_events
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointConnectionNotificationRequest client_token(String)
+    );
+}
+/// The `CreateVpcEndpointServiceConfiguration` operation.
+///
+/// Creates a VPC endpoint service to which service consumers (Amazon Web Services accounts, users, and IAM roles) can connect.
+///
+/// Before you create an endpoint service, you must create one of the following for your service:
+///
+/// - A [Network Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/). Service consumers connect to your service using an interface endpoint.
+/// - A [Gateway Load Balancer](https://docs.aws.amazon.com/elasticloadbalancing/latest/gateway/). Service consumers connect to your service using a Gateway Load Balancer endpoint.
+///
+/// If you set the private DNS name, you must prove that you own the private DNS domain name.
+///
+/// For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
+pub struct CreateVpcEndpointServiceConfiguration(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcEndpointServiceConfiguration,
+    t::CreateVpcEndpointServiceConfigurationRequest,
+    t::CreateVpcEndpointServiceConfigurationResult, rt::NoErrors,
+    op::CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION
+);
+impl CreateVpcEndpointServiceConfiguration {
+    rt::setter!(val_opt CreateVpcEndpointServiceConfigurationRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpcEndpointServiceConfigurationRequest acceptance_required(bool)
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest private_dns_name(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        network_load_balancer_arns(String) push_network_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        gateway_load_balancer_arns(String) push_gateway_load_balancer_arns
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        supported_ip_address_types(String) push_supported_ip_address_types
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest supported_regions(String)
+        push_supported_regions
+    );
+    rt::setter!(
+        into_opt CreateVpcEndpointServiceConfigurationRequest client_token(String)
+    );
+    rt::setter!(
+        items CreateVpcEndpointServiceConfigurationRequest
+        tag_specifications(t::TagSpecification) push_tag_specifications
+    );
+}
+/// The `CreateVpcPeeringConnection` operation.
+///
+/// Requests a VPC peering connection between two VPCs: a requester VPC that you own and an accepter VPC with which to create the connection. The accepter VPC can belong to another Amazon Web Services account and can be in a different Region to the requester VPC. The requester VPC and accepter VPC cannot have overlapping CIDR blocks.
+///
+/// **Note:** Limitations and rules apply to a VPC peering connection. For more information, see the [VPC peering limitations](https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html#vpc-peering-limitations) in the *VPC Peering Guide*.
+///
+/// The owner of the accepter VPC must accept the peering request to activate the peering connection. The VPC peering connection request expires after 7 days, after which it cannot be accepted or rejected.
+///
+/// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths.
+///
+/// If you create a VPC peering connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a status of `failed`.
+pub struct CreateVpcPeeringConnection(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpcPeeringConnection, t::CreateVpcPeeringConnectionRequest,
+    t::CreateVpcPeeringConnectionResult, rt::NoErrors, op::CREATE_VPC_PEERING_CONNECTION
+);
+impl CreateVpcPeeringConnection {
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_region(String));
+    rt::setter!(
+        items CreateVpcPeeringConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(
+        val_opt CreateVpcPeeringConnectionRequest
+        requester_peering_connection_options(t::CreatePeeringConnectionOptionsRequest)
+    );
+    rt::setter!(val_opt CreateVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(into_req CreateVpcPeeringConnectionRequest vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_vpc_id(String));
+    rt::setter!(into_opt CreateVpcPeeringConnectionRequest peer_owner_id(String));
+}
+/// The `CreateVpnConcentrator` operation.
+///
+/// Creates a VPN concentrator that aggregates multiple VPN connections to a transit gateway.
+pub struct CreateVpnConcentrator(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpnConcentrator, t::CreateVpnConcentratorRequest,
+    t::CreateVpnConcentratorResult, rt::NoErrors, op::CREATE_VPN_CONCENTRATOR
+);
+impl CreateVpnConcentrator {
+    rt::setter!(into_req CreateVpnConcentratorRequest type_(t::VpnConcentratorType));
+    rt::setter!(into_opt CreateVpnConcentratorRequest transit_gateway_id(String));
+    rt::setter!(
+        items CreateVpnConcentratorRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnConcentratorRequest dry_run(bool));
+}
+/// The `CreateVpnConnection` operation.
+///
+/// Creates a VPN connection between an existing virtual private gateway or transit gateway and a customer gateway. The supported connection type is `ipsec.1`.
+///
+/// The response includes information that you need to give to your network administrator to configure your customer gateway.
+///
+/// **Important:** We strongly recommend that you use HTTPS when calling this operation because the response contains sensitive cryptographic information for configuring your customer gateway device.
+///
+/// If you decide to shut down your VPN connection for any reason and later create a new VPN connection, you must reconfigure your customer gateway with the new information returned from this call.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnection(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpnConnection, t::CreateVpnConnectionRequest, t::CreateVpnConnectionResult,
+    rt::NoErrors, op::CREATE_VPN_CONNECTION
+);
+impl CreateVpnConnection {
+    rt::setter!(into_req CreateVpnConnectionRequest customer_gateway_id(String));
+    rt::setter!(into_req CreateVpnConnectionRequest type_(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest transit_gateway_id(String));
+    rt::setter!(into_opt CreateVpnConnectionRequest vpn_concentrator_id(String));
+    rt::setter!(
+        items CreateVpnConnectionRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(into_opt CreateVpnConnectionRequest pre_shared_key_storage(String));
+    rt::setter!(val_opt CreateVpnConnectionRequest dry_run(bool));
+    rt::setter!(
+        val_opt CreateVpnConnectionRequest options(t::VpnConnectionOptionsSpecification)
+    );
+}
+/// The `CreateVpnConnectionRoute` operation.
+///
+/// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnConnectionRoute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpnConnectionRoute, t::CreateVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::CREATE_VPN_CONNECTION_ROUTE
+);
+impl CreateVpnConnectionRoute {
+    rt::setter!(into_req CreateVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req CreateVpnConnectionRouteRequest vpn_connection_id(String));
+}
+impl super::Client {
+    /// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself. Returns [`CreateVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn create_vpn_gateway(&self) -> CreateVpnGateway {
+        rt::builder(&self.handle)
+    }
+}
+/// The `CreateVpnGateway` operation.
+///
+/// Creates a virtual private gateway. A virtual private gateway is the endpoint on the VPC side of your VPN connection. You can create a virtual private gateway before creating the VPC itself.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct CreateVpnGateway(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    CreateVpnGateway, t::CreateVpnGatewayRequest, t::CreateVpnGatewayResult,
+    rt::NoErrors, op::CREATE_VPN_GATEWAY
+);
+impl CreateVpnGateway {
+    rt::setter!(into_opt CreateVpnGatewayRequest availability_zone(String));
+    rt::setter!(into_req CreateVpnGatewayRequest type_(t::GatewayType));
+    rt::setter!(
+        items CreateVpnGatewayRequest tag_specifications(t::TagSpecification)
+        push_tag_specifications
+    );
+    rt::setter!(val_opt CreateVpnGatewayRequest amazon_side_asn(i64));
+    rt::setter!(val_opt CreateVpnGatewayRequest dry_run(bool));
 }

@@ -98,13 +98,7 @@ impl super::Client {
 ///
 /// - Deleting a check automatically removes all of its associations.
 /// - Use `DescribeApplicationStatusChecks` to view existing checks before deleting.
-pub struct DeleteApplicationStatusCheck(
-    pub(crate) rt::Call<
-        t::DeleteApplicationStatusCheckRequest,
-        t::DeleteApplicationStatusCheckResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteApplicationStatusCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteApplicationStatusCheck, t::DeleteApplicationStatusCheckRequest,
     t::DeleteApplicationStatusCheckResult, rt::NoErrors,
@@ -120,13 +114,7 @@ impl DeleteApplicationStatusCheck {
 /// The `DeleteCapacityManagerDataExport` operation.
 ///
 /// Deletes an existing Capacity Manager data export configuration. This stops future scheduled exports but does not delete previously exported files from S3.
-pub struct DeleteCapacityManagerDataExport(
-    pub(crate) rt::Call<
-        t::DeleteCapacityManagerDataExportRequest,
-        t::DeleteCapacityManagerDataExportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteCapacityManagerDataExport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCapacityManagerDataExport, t::DeleteCapacityManagerDataExportRequest,
     t::DeleteCapacityManagerDataExportResult, rt::NoErrors,
@@ -144,13 +132,7 @@ impl DeleteCapacityManagerDataExport {
 /// Deletes a carrier gateway.
 ///
 /// **Important:** If you do not delete the route that contains the carrier gateway as the Target, the route is a blackhole route. For information about how to delete a route, see [DeleteRoute](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html).
-pub struct DeleteCarrierGateway(
-    pub(crate) rt::Call<
-        t::DeleteCarrierGatewayRequest,
-        t::DeleteCarrierGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteCarrierGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCarrierGateway, t::DeleteCarrierGatewayRequest, t::DeleteCarrierGatewayResult,
     rt::NoErrors, op::DELETE_CARRIER_GATEWAY
@@ -162,13 +144,7 @@ impl DeleteCarrierGateway {
 /// The `DeleteClientVpnEndpoint` operation.
 ///
 /// Deletes the specified Client VPN endpoint. You must disassociate all target networks before you can delete a Client VPN endpoint.
-pub struct DeleteClientVpnEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteClientVpnEndpointRequest,
-        t::DeleteClientVpnEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteClientVpnEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteClientVpnEndpoint, t::DeleteClientVpnEndpointRequest,
     t::DeleteClientVpnEndpointResult, rt::NoErrors, op::DELETE_CLIENT_VPN_ENDPOINT
@@ -180,13 +156,7 @@ impl DeleteClientVpnEndpoint {
 /// The `DeleteClientVpnEndpointAuthorizationPolicy` operation.
 ///
 /// Deletes the authorization policy for a Client VPN endpoint.
-pub struct DeleteClientVpnEndpointAuthorizationPolicy(
-    pub(crate) rt::Call<
-        t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
-        t::DeleteClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteClientVpnEndpointAuthorizationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteClientVpnEndpointAuthorizationPolicy,
     t::DeleteClientVpnEndpointAuthorizationPolicyRequest,
@@ -203,13 +173,7 @@ impl DeleteClientVpnEndpointAuthorizationPolicy {
 /// The `DeleteClientVpnRoute` operation.
 ///
 /// Deletes a route from a Client VPN endpoint. You can only delete routes that you manually added using the **CreateClientVpnRoute** action. You cannot delete routes that were automatically added when associating a subnet. To remove routes that have been automatically added, disassociate the target subnet from the Client VPN endpoint.
-pub struct DeleteClientVpnRoute(
-    pub(crate) rt::Call<
-        t::DeleteClientVpnRouteRequest,
-        t::DeleteClientVpnRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteClientVpnRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteClientVpnRoute, t::DeleteClientVpnRouteRequest, t::DeleteClientVpnRouteResult,
     rt::NoErrors, op::DELETE_CLIENT_VPN_ROUTE
@@ -223,9 +187,7 @@ impl DeleteClientVpnRoute {
 /// The `DeleteCoipCidr` operation.
 ///
 /// Deletes a range of customer-owned IP addresses.
-pub struct DeleteCoipCidr(
-    pub(crate) rt::Call<t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors>,
-);
+pub struct DeleteCoipCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCoipCidr, t::DeleteCoipCidrRequest, t::DeleteCoipCidrResult, rt::NoErrors,
     op::DELETE_COIP_CIDR
@@ -238,9 +200,7 @@ impl DeleteCoipCidr {
 /// The `DeleteCoipPool` operation.
 ///
 /// Deletes a pool of customer-owned IP (CoIP) addresses.
-pub struct DeleteCoipPool(
-    pub(crate) rt::Call<t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors>,
-);
+pub struct DeleteCoipPool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCoipPool, t::DeleteCoipPoolRequest, t::DeleteCoipPoolResult, rt::NoErrors,
     op::DELETE_COIP_POOL
@@ -252,9 +212,7 @@ impl DeleteCoipPool {
 /// The `DeleteCustomerGateway` operation.
 ///
 /// Deletes the specified customer gateway. You must delete the VPN connection before you can delete the customer gateway.
-pub struct DeleteCustomerGateway(
-    pub(crate) rt::Call<t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteCustomerGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCustomerGateway, t::DeleteCustomerGatewayRequest, rt::Unit, rt::NoErrors,
     op::DELETE_CUSTOMER_GATEWAY
@@ -266,9 +224,7 @@ impl DeleteCustomerGateway {
 /// The `DeleteDhcpOptions` operation.
 ///
 /// Deletes the specified set of DHCP options. You must disassociate the set of DHCP options before you can delete it. You can disassociate the set of DHCP options by associating either a new set of options or the default set of options with the VPC.
-pub struct DeleteDhcpOptions(
-    pub(crate) rt::Call<t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteDhcpOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDhcpOptions, t::DeleteDhcpOptionsRequest, rt::Unit, rt::NoErrors,
     op::DELETE_DHCP_OPTIONS
@@ -280,13 +236,7 @@ impl DeleteDhcpOptions {
 /// The `DeleteEgressOnlyInternetGateway` operation.
 ///
 /// Deletes an egress-only internet gateway.
-pub struct DeleteEgressOnlyInternetGateway(
-    pub(crate) rt::Call<
-        t::DeleteEgressOnlyInternetGatewayRequest,
-        t::DeleteEgressOnlyInternetGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteEgressOnlyInternetGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteEgressOnlyInternetGateway, t::DeleteEgressOnlyInternetGatewayRequest,
     t::DeleteEgressOnlyInternetGatewayResult, rt::NoErrors,
@@ -323,9 +273,7 @@ impl DeleteEgressOnlyInternetGateway {
 /// - If you exceed the specified number of fleets to delete, no fleets are deleted.
 ///
 /// For more information, see [Delete an EC2 Fleet request and the instances in the fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-fleet.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteFleets(
-    pub(crate) rt::Call<t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors>,
-);
+pub struct DeleteFleets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFleets, t::DeleteFleetsRequest, t::DeleteFleetsResult, rt::NoErrors,
     op::DELETE_FLEETS
@@ -338,9 +286,7 @@ impl DeleteFleets {
 /// The `DeleteFlowLogs` operation.
 ///
 /// Deletes one or more flow logs.
-pub struct DeleteFlowLogs(
-    pub(crate) rt::Call<t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors>,
-);
+pub struct DeleteFlowLogs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFlowLogs, t::DeleteFlowLogsRequest, t::DeleteFlowLogsResult, rt::NoErrors,
     op::DELETE_FLOW_LOGS
@@ -352,13 +298,7 @@ impl DeleteFlowLogs {
 /// The `DeleteFpgaImage` operation.
 ///
 /// Deletes the specified Amazon FPGA Image (AFI).
-pub struct DeleteFpgaImage(
-    pub(crate) rt::Call<
-        t::DeleteFpgaImageRequest,
-        t::DeleteFpgaImageResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteFpgaImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFpgaImage, t::DeleteFpgaImageRequest, t::DeleteFpgaImageResult, rt::NoErrors,
     op::DELETE_FPGA_IMAGE
@@ -372,13 +312,7 @@ impl DeleteFpgaImage {
 /// Deletes the specified image usage report.
 ///
 /// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteImageUsageReport(
-    pub(crate) rt::Call<
-        t::DeleteImageUsageReportRequest,
-        t::DeleteImageUsageReportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteImageUsageReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteImageUsageReport, t::DeleteImageUsageReportRequest,
     t::DeleteImageUsageReportResult, rt::NoErrors, op::DELETE_IMAGE_USAGE_REPORT
@@ -390,13 +324,7 @@ impl DeleteImageUsageReport {
 /// The `DeleteInstanceConnectEndpoint` operation.
 ///
 /// Deletes the specified EC2 Instance Connect Endpoint.
-pub struct DeleteInstanceConnectEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteInstanceConnectEndpointRequest,
-        t::DeleteInstanceConnectEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteInstanceConnectEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteInstanceConnectEndpoint, t::DeleteInstanceConnectEndpointRequest,
     t::DeleteInstanceConnectEndpointResult, rt::NoErrors,
@@ -504,13 +432,7 @@ impl super::Client {
 /// Deletes the specified event window.
 ///
 /// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DeleteInstanceEventWindow(
-    pub(crate) rt::Call<
-        t::DeleteInstanceEventWindowRequest,
-        t::DeleteInstanceEventWindowResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteInstanceEventWindow(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteInstanceEventWindow, t::DeleteInstanceEventWindowRequest,
     t::DeleteInstanceEventWindowResult, rt::NoErrors, op::DELETE_INSTANCE_EVENT_WINDOW
@@ -525,9 +447,7 @@ impl DeleteInstanceEventWindow {
 /// The `DeleteInternetGateway` operation.
 ///
 /// Deletes the specified internet gateway. You must detach the internet gateway from the VPC before you can delete it.
-pub struct DeleteInternetGateway(
-    pub(crate) rt::Call<t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteInternetGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteInternetGateway, t::DeleteInternetGatewayRequest, rt::Unit, rt::NoErrors,
     op::DELETE_INTERNET_GATEWAY
@@ -541,9 +461,7 @@ impl DeleteInternetGateway {
 /// Delete an IPAM. Deleting an IPAM removes all monitored data associated with the IPAM including the historical data for CIDRs.
 ///
 /// For more information, see [Delete an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/delete-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpam(
-    pub(crate) rt::Call<t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors>,
-);
+pub struct DeleteIpam(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpam, t::DeleteIpamRequest, t::DeleteIpamResult, rt::NoErrors, op::DELETE_IPAM
 );
@@ -557,13 +475,7 @@ impl DeleteIpam {
 /// Delete a verification token.
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DeleteIpamExternalResourceVerificationToken(
-    pub(crate) rt::Call<
-        t::DeleteIpamExternalResourceVerificationTokenRequest,
-        t::DeleteIpamExternalResourceVerificationTokenResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamExternalResourceVerificationToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamExternalResourceVerificationToken,
     t::DeleteIpamExternalResourceVerificationTokenRequest,
@@ -582,13 +494,7 @@ impl DeleteIpamExternalResourceVerificationToken {
 /// The `DeleteIpamInternetRegistryAssociation` operation.
 ///
 /// Deletes an IPAM internet registry association. Before deleting, you must remove all routing policy registrations associated with the internet registry.
-pub struct DeleteIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::DeleteIpamInternetRegistryAssociationRequest,
-        t::DeleteIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamInternetRegistryAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamInternetRegistryAssociation,
     t::DeleteIpamInternetRegistryAssociationRequest,
@@ -607,13 +513,7 @@ impl DeleteIpamInternetRegistryAssociation {
 /// Deletes an IPAM policy.
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DeleteIpamPolicy(
-    pub(crate) rt::Call<
-        t::DeleteIpamPolicyRequest,
-        t::DeleteIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamPolicy, t::DeleteIpamPolicyRequest, t::DeleteIpamPolicyResult,
     rt::NoErrors, op::DELETE_IPAM_POLICY
@@ -629,9 +529,7 @@ impl DeleteIpamPolicy {
 /// **Note:** You cannot delete an IPAM pool if there are allocations in it or CIDRs provisioned to it. To release allocations, see [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html). To deprovision pool CIDRs, see [DeprovisionIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeprovisionIpamPoolCidr.html).
 ///
 /// For more information, see [Delete a pool](https://docs.aws.amazon.com/vpc/latest/ipam/delete-pool-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPool(
-    pub(crate) rt::Call<t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors>,
-);
+pub struct DeleteIpamPool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamPool, t::DeleteIpamPoolRequest, t::DeleteIpamPoolResult, rt::NoErrors,
     op::DELETE_IPAM_POOL
@@ -644,13 +542,7 @@ impl DeleteIpamPool {
 /// The `DeleteIpamPrefixListResolver` operation.
 ///
 /// Deletes an IPAM prefix list resolver. Before deleting a resolver, you must first delete all resolver targets associated with it.
-pub struct DeleteIpamPrefixListResolver(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverRequest,
-        t::DeleteIpamPrefixListResolverResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamPrefixListResolver(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamPrefixListResolver, t::DeleteIpamPrefixListResolverRequest,
     t::DeleteIpamPrefixListResolverResult, rt::NoErrors,
@@ -667,13 +559,7 @@ impl DeleteIpamPrefixListResolver {
 /// Deletes an IPAM prefix list resolver target. This removes the association between the resolver and the managed prefix list, stopping automatic CIDR synchronization.
 ///
 /// For more information about IPAM prefix list resolver, see [Automate prefix list updates with IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/automate-prefix-list-updates.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamPrefixListResolverTarget(
-    pub(crate) rt::Call<
-        t::DeleteIpamPrefixListResolverTargetRequest,
-        t::DeleteIpamPrefixListResolverTargetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamPrefixListResolverTarget(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamPrefixListResolverTarget, t::DeleteIpamPrefixListResolverTargetRequest,
     t::DeleteIpamPrefixListResolverTargetResult, rt::NoErrors,
@@ -689,13 +575,7 @@ impl DeleteIpamPrefixListResolverTarget {
 /// The `DeleteIpamResourceDiscovery` operation.
 ///
 /// Deletes an IPAM resource discovery. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DeleteIpamResourceDiscovery(
-    pub(crate) rt::Call<
-        t::DeleteIpamResourceDiscoveryRequest,
-        t::DeleteIpamResourceDiscoveryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamResourceDiscovery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamResourceDiscovery, t::DeleteIpamResourceDiscoveryRequest,
     t::DeleteIpamResourceDiscoveryResult, rt::NoErrors,
@@ -710,13 +590,7 @@ impl DeleteIpamResourceDiscovery {
 /// The `DeleteIpamRoutingPolicyRegistration` operation.
 ///
 /// Deletes a routing policy registration for a specified CIDR prefix.
-pub struct DeleteIpamRoutingPolicyRegistration(
-    pub(crate) rt::Call<
-        t::DeleteIpamRoutingPolicyRegistrationRequest,
-        t::DeleteIpamRoutingPolicyRegistrationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamRoutingPolicyRegistration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamRoutingPolicyRegistration, t::DeleteIpamRoutingPolicyRegistrationRequest,
     t::DeleteIpamRoutingPolicyRegistrationResult, rt::NoErrors,
@@ -739,13 +613,7 @@ impl DeleteIpamRoutingPolicyRegistration {
 /// Delete the scope for an IPAM. You cannot delete the default scopes.
 ///
 /// For more information, see [Delete a scope](https://docs.aws.amazon.com/vpc/latest/ipam/delete-scope-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeleteIpamScope(
-    pub(crate) rt::Call<
-        t::DeleteIpamScopeRequest,
-        t::DeleteIpamScopeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteIpamScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIpamScope, t::DeleteIpamScopeRequest, t::DeleteIpamScopeResult, rt::NoErrors,
     op::DELETE_IPAM_SCOPE
@@ -757,9 +625,7 @@ impl DeleteIpamScope {
 /// The `DeleteKeyPair` operation.
 ///
 /// Deletes the specified key pair, by removing the public key from Amazon EC2.
-pub struct DeleteKeyPair(
-    pub(crate) rt::Call<t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors>,
-);
+pub struct DeleteKeyPair(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteKeyPair, t::DeleteKeyPairRequest, t::DeleteKeyPairResult, rt::NoErrors,
     op::DELETE_KEY_PAIR
@@ -772,13 +638,7 @@ impl DeleteKeyPair {
 /// The `DeleteLaunchTemplate` operation.
 ///
 /// Deletes a launch template. Deleting a launch template deletes all of its versions.
-pub struct DeleteLaunchTemplate(
-    pub(crate) rt::Call<
-        t::DeleteLaunchTemplateRequest,
-        t::DeleteLaunchTemplateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLaunchTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLaunchTemplate, t::DeleteLaunchTemplateRequest, t::DeleteLaunchTemplateResult,
     rt::NoErrors, op::DELETE_LAUNCH_TEMPLATE
@@ -797,13 +657,7 @@ impl DeleteLaunchTemplate {
 /// You can delete up to 200 launch template versions in a single request. To delete more than 200 versions in a single request, use DeleteLaunchTemplate, which deletes the launch template and all of its versions.
 ///
 /// For more information, see [Delete a launch template version](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/delete-launch-template.html#delete-launch-template-version) in the *Amazon EC2 User Guide*.
-pub struct DeleteLaunchTemplateVersions(
-    pub(crate) rt::Call<
-        t::DeleteLaunchTemplateVersionsRequest,
-        t::DeleteLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLaunchTemplateVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLaunchTemplateVersions, t::DeleteLaunchTemplateVersionsRequest,
     t::DeleteLaunchTemplateVersionsResult, rt::NoErrors,
@@ -822,13 +676,7 @@ impl DeleteLaunchTemplateVersions {
 /// The `DeleteLocalGatewayRoute` operation.
 ///
 /// Deletes the specified route from the specified local gateway route table.
-pub struct DeleteLocalGatewayRoute(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteRequest,
-        t::DeleteLocalGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLocalGatewayRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLocalGatewayRoute, t::DeleteLocalGatewayRouteRequest,
     t::DeleteLocalGatewayRouteResult, rt::NoErrors, op::DELETE_LOCAL_GATEWAY_ROUTE
@@ -942,13 +790,7 @@ impl super::Client {
 /// The `DeleteLocalGatewayRouteTable` operation.
 ///
 /// Deletes a local gateway route table.
-pub struct DeleteLocalGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableRequest,
-        t::DeleteLocalGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLocalGatewayRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLocalGatewayRouteTable, t::DeleteLocalGatewayRouteTableRequest,
     t::DeleteLocalGatewayRouteTableResult, rt::NoErrors,
@@ -964,11 +806,7 @@ impl DeleteLocalGatewayRouteTable {
 ///
 /// Deletes a local gateway route table virtual interface group association.
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-        rt::NoErrors,
-    >,
+    pub(crate) rt::CallOf<Self>,
 );
 rt::operation_type!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
@@ -989,13 +827,7 @@ impl DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 /// The `DeleteLocalGatewayRouteTableVpcAssociation` operation.
 ///
 /// Deletes the specified association between a VPC and local gateway route table.
-pub struct DeleteLocalGatewayRouteTableVpcAssociation(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
-        t::DeleteLocalGatewayRouteTableVpcAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLocalGatewayRouteTableVpcAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLocalGatewayRouteTableVpcAssociation,
     t::DeleteLocalGatewayRouteTableVpcAssociationRequest,
@@ -1012,13 +844,7 @@ impl DeleteLocalGatewayRouteTableVpcAssociation {
 /// The `DeleteLocalGatewayVirtualInterface` operation.
 ///
 /// Deletes the specified local gateway virtual interface.
-pub struct DeleteLocalGatewayVirtualInterface(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceRequest,
-        t::DeleteLocalGatewayVirtualInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLocalGatewayVirtualInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLocalGatewayVirtualInterface, t::DeleteLocalGatewayVirtualInterfaceRequest,
     t::DeleteLocalGatewayVirtualInterfaceResult, rt::NoErrors,
@@ -1034,13 +860,7 @@ impl DeleteLocalGatewayVirtualInterface {
 /// The `DeleteLocalGatewayVirtualInterfaceGroup` operation.
 ///
 /// Delete the specified local gateway interface group.
-pub struct DeleteLocalGatewayVirtualInterfaceGroup(
-    pub(crate) rt::Call<
-        t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
-        t::DeleteLocalGatewayVirtualInterfaceGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteLocalGatewayVirtualInterfaceGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLocalGatewayVirtualInterfaceGroup,
     t::DeleteLocalGatewayVirtualInterfaceGroupRequest,
@@ -1057,13 +877,7 @@ impl DeleteLocalGatewayVirtualInterfaceGroup {
 /// The `DeleteManagedPrefixList` operation.
 ///
 /// Deletes the specified managed prefix list. You must first remove all references to the prefix list in your resources.
-pub struct DeleteManagedPrefixList(
-    pub(crate) rt::Call<
-        t::DeleteManagedPrefixListRequest,
-        t::DeleteManagedPrefixListResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteManagedPrefixList(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteManagedPrefixList, t::DeleteManagedPrefixListRequest,
     t::DeleteManagedPrefixListResult, rt::NoErrors, op::DELETE_MANAGED_PREFIX_LIST
@@ -1077,13 +891,7 @@ impl DeleteManagedPrefixList {
 /// Deletes the specified metric category. Associations between the metric category and your instances are removed asynchronously.
 ///
 /// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DeleteMetricCategory(
-    pub(crate) rt::Call<
-        t::DeleteMetricCategoryRequest,
-        t::DeleteMetricCategoryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteMetricCategory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMetricCategory, t::DeleteMetricCategoryRequest, t::DeleteMetricCategoryResult,
     rt::NoErrors, op::DELETE_METRIC_CATEGORY
@@ -1095,13 +903,7 @@ impl DeleteMetricCategory {
 /// The `DeleteNatGateway` operation.
 ///
 /// Deletes the specified NAT gateway. Deleting a public NAT gateway disassociates its Elastic IP address, but does not release the address from your account. Deleting a NAT gateway does not delete any NAT gateway routes in your route tables.
-pub struct DeleteNatGateway(
-    pub(crate) rt::Call<
-        t::DeleteNatGatewayRequest,
-        t::DeleteNatGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNatGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNatGateway, t::DeleteNatGatewayRequest, t::DeleteNatGatewayResult,
     rt::NoErrors, op::DELETE_NAT_GATEWAY
@@ -1113,9 +915,7 @@ impl DeleteNatGateway {
 /// The `DeleteNetworkAcl` operation.
 ///
 /// Deletes the specified network ACL. You can't delete the ACL if it's associated with any subnets. You can't delete the default network ACL.
-pub struct DeleteNetworkAcl(
-    pub(crate) rt::Call<t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteNetworkAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkAcl, t::DeleteNetworkAclRequest, rt::Unit, rt::NoErrors,
     op::DELETE_NETWORK_ACL
@@ -1127,9 +927,7 @@ impl DeleteNetworkAcl {
 /// The `DeleteNetworkAclEntry` operation.
 ///
 /// Deletes the specified ingress or egress entry (rule) from the specified network ACL.
-pub struct DeleteNetworkAclEntry(
-    pub(crate) rt::Call<t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteNetworkAclEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkAclEntry, t::DeleteNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
     op::DELETE_NETWORK_ACL_ENTRY
@@ -1143,13 +941,7 @@ impl DeleteNetworkAclEntry {
 /// The `DeleteNetworkInsightsAccessScope` operation.
 ///
 /// Deletes the specified Network Access Scope.
-pub struct DeleteNetworkInsightsAccessScope(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeRequest,
-        t::DeleteNetworkInsightsAccessScopeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkInsightsAccessScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInsightsAccessScope, t::DeleteNetworkInsightsAccessScopeRequest,
     t::DeleteNetworkInsightsAccessScopeResult, rt::NoErrors,
@@ -1165,13 +957,7 @@ impl DeleteNetworkInsightsAccessScope {
 /// The `DeleteNetworkInsightsAccessScopeAnalysis` operation.
 ///
 /// Deletes the specified Network Access Scope analysis.
-pub struct DeleteNetworkInsightsAccessScopeAnalysis(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
-        t::DeleteNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkInsightsAccessScopeAnalysis(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInsightsAccessScopeAnalysis,
     t::DeleteNetworkInsightsAccessScopeAnalysisRequest,
@@ -1188,13 +974,7 @@ impl DeleteNetworkInsightsAccessScopeAnalysis {
 /// The `DeleteNetworkInsightsAnalysis` operation.
 ///
 /// Deletes the specified network insights analysis.
-pub struct DeleteNetworkInsightsAnalysis(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsAnalysisRequest,
-        t::DeleteNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkInsightsAnalysis(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInsightsAnalysis, t::DeleteNetworkInsightsAnalysisRequest,
     t::DeleteNetworkInsightsAnalysisResult, rt::NoErrors,
@@ -1210,13 +990,7 @@ impl DeleteNetworkInsightsAnalysis {
 /// The `DeleteNetworkInsightsPath` operation.
 ///
 /// Deletes the specified path.
-pub struct DeleteNetworkInsightsPath(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInsightsPathRequest,
-        t::DeleteNetworkInsightsPathResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkInsightsPath(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInsightsPath, t::DeleteNetworkInsightsPathRequest,
     t::DeleteNetworkInsightsPathResult, rt::NoErrors, op::DELETE_NETWORK_INSIGHTS_PATH
@@ -1230,9 +1004,7 @@ impl DeleteNetworkInsightsPath {
 /// The `DeleteNetworkInterface` operation.
 ///
 /// Deletes the specified network interface. You must detach the network interface before you can delete it.
-pub struct DeleteNetworkInterface(
-    pub(crate) rt::Call<t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteNetworkInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInterface, t::DeleteNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
     op::DELETE_NETWORK_INTERFACE
@@ -1244,13 +1016,7 @@ impl DeleteNetworkInterface {
 /// The `DeleteNetworkInterfacePermission` operation.
 ///
 /// Deletes a permission for a network interface. By default, you cannot delete the permission if the account for which you're removing the permission has attached the network interface to an instance. However, you can force delete the permission, regardless of any attachment.
-pub struct DeleteNetworkInterfacePermission(
-    pub(crate) rt::Call<
-        t::DeleteNetworkInterfacePermissionRequest,
-        t::DeleteNetworkInterfacePermissionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkInterfacePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkInterfacePermission, t::DeleteNetworkInterfacePermissionRequest,
     t::DeleteNetworkInterfacePermissionResult, rt::NoErrors,
@@ -1351,13 +1117,7 @@ impl super::Client {
 /// The `DeleteNetworkingFlexCostAllocationPolicies` operation.
 ///
 /// Deletes one or more flex cost allocation policies.
-pub struct DeleteNetworkingFlexCostAllocationPolicies(
-    pub(crate) rt::Call<
-        t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
-        t::DeleteNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteNetworkingFlexCostAllocationPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteNetworkingFlexCostAllocationPolicies,
     t::DeleteNetworkingFlexCostAllocationPoliciesRequest,
@@ -1374,9 +1134,7 @@ impl DeleteNetworkingFlexCostAllocationPolicies {
 /// The `DeletePlacementGroup` operation.
 ///
 /// Deletes the specified placement group. You must terminate all instances in the placement group before you can delete the placement group. You cannot delete a placement group that is a parent of a cluster placement group. Delete the cluster placement groups first. For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DeletePlacementGroup(
-    pub(crate) rt::Call<t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeletePlacementGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePlacementGroup, t::DeletePlacementGroupRequest, rt::Unit, rt::NoErrors,
     op::DELETE_PLACEMENT_GROUP
@@ -1388,13 +1146,7 @@ impl DeletePlacementGroup {
 /// The `DeletePublicIpv4Pool` operation.
 ///
 /// Delete a public IPv4 pool. A public IPv4 pool is an EC2 IP address pool required for the public IPv4 CIDRs that you own and bring to Amazon Web Services to manage with IPAM. IPv6 addresses you bring to Amazon Web Services, however, use IPAM pools only.
-pub struct DeletePublicIpv4Pool(
-    pub(crate) rt::Call<
-        t::DeletePublicIpv4PoolRequest,
-        t::DeletePublicIpv4PoolResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeletePublicIpv4Pool(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePublicIpv4Pool, t::DeletePublicIpv4PoolRequest, t::DeletePublicIpv4PoolResult,
     rt::NoErrors, op::DELETE_PUBLIC_IPV4_POOL
@@ -1407,13 +1159,7 @@ impl DeletePublicIpv4Pool {
 /// The `DeleteQueuedReservedInstances` operation.
 ///
 /// Deletes the queued purchases for the specified Reserved Instances.
-pub struct DeleteQueuedReservedInstances(
-    pub(crate) rt::Call<
-        t::DeleteQueuedReservedInstancesRequest,
-        t::DeleteQueuedReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteQueuedReservedInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteQueuedReservedInstances, t::DeleteQueuedReservedInstancesRequest,
     t::DeleteQueuedReservedInstancesResult, rt::NoErrors,
@@ -1429,9 +1175,7 @@ impl DeleteQueuedReservedInstances {
 /// The `DeleteRoute` operation.
 ///
 /// Deletes the specified route from the specified route table.
-pub struct DeleteRoute(
-    pub(crate) rt::Call<t::DeleteRouteRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRoute, t::DeleteRouteRequest, rt::Unit, rt::NoErrors, op::DELETE_ROUTE
 );
@@ -1457,13 +1201,7 @@ impl DeleteRoute {
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DeleteRouteServer(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerRequest,
-        t::DeleteRouteServerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteRouteServer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRouteServer, t::DeleteRouteServerRequest, t::DeleteRouteServerResult,
     rt::NoErrors, op::DELETE_ROUTE_SERVER
@@ -1477,13 +1215,7 @@ impl DeleteRouteServer {
 /// Deletes the specified route server endpoint.
 ///
 /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
-pub struct DeleteRouteServerEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerEndpointRequest,
-        t::DeleteRouteServerEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteRouteServerEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRouteServerEndpoint, t::DeleteRouteServerEndpointRequest,
     t::DeleteRouteServerEndpointResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_ENDPOINT
@@ -1503,13 +1235,7 @@ impl DeleteRouteServerEndpoint {
 /// - Have an elastic network interface in the VPC
 /// - Support BGP (Border Gateway Protocol)
 /// - Can initiate BGP sessions
-pub struct DeleteRouteServerPeer(
-    pub(crate) rt::Call<
-        t::DeleteRouteServerPeerRequest,
-        t::DeleteRouteServerPeerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteRouteServerPeer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRouteServerPeer, t::DeleteRouteServerPeerRequest,
     t::DeleteRouteServerPeerResult, rt::NoErrors, op::DELETE_ROUTE_SERVER_PEER
@@ -1521,9 +1247,7 @@ impl DeleteRouteServerPeer {
 /// The `DeleteRouteTable` operation.
 ///
 /// Deletes the specified route table. You must disassociate the route table from any subnets before you can delete it. You can't delete the main route table.
-pub struct DeleteRouteTable(
-    pub(crate) rt::Call<t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteRouteTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRouteTable, t::DeleteRouteTableRequest, rt::Unit, rt::NoErrors,
     op::DELETE_ROUTE_TABLE
@@ -1535,13 +1259,7 @@ impl DeleteRouteTable {
 /// The `DeleteSecondaryNetwork` operation.
 ///
 /// Deletes a secondary network. You must delete all secondary subnets in the secondary network before you can delete the secondary network.
-pub struct DeleteSecondaryNetwork(
-    pub(crate) rt::Call<
-        t::DeleteSecondaryNetworkRequest,
-        t::DeleteSecondaryNetworkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteSecondaryNetwork(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSecondaryNetwork, t::DeleteSecondaryNetworkRequest,
     t::DeleteSecondaryNetworkResult, rt::NoErrors, op::DELETE_SECONDARY_NETWORK
@@ -1554,13 +1272,7 @@ impl DeleteSecondaryNetwork {
 /// The `DeleteSecondarySubnet` operation.
 ///
 /// Deletes a secondary subnet. A secondary subnet must not contain any secondary interfaces prior to deletion.
-pub struct DeleteSecondarySubnet(
-    pub(crate) rt::Call<
-        t::DeleteSecondarySubnetRequest,
-        t::DeleteSecondarySubnetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteSecondarySubnet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSecondarySubnet, t::DeleteSecondarySubnetRequest,
     t::DeleteSecondarySubnetResult, rt::NoErrors, op::DELETE_SECONDARY_SUBNET
@@ -1575,13 +1287,7 @@ impl DeleteSecondarySubnet {
 /// Deletes a security group.
 ///
 /// If you attempt to delete a security group that is associated with an instance or network interface, is referenced by another security group in the same VPC, or has a VPC association, the operation fails with `DependencyViolation`.
-pub struct DeleteSecurityGroup(
-    pub(crate) rt::Call<
-        t::DeleteSecurityGroupRequest,
-        t::DeleteSecurityGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteSecurityGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSecurityGroup, t::DeleteSecurityGroupRequest, t::DeleteSecurityGroupResult,
     rt::NoErrors, op::DELETE_SECURITY_GROUP
@@ -1600,9 +1306,7 @@ impl DeleteSecurityGroup {
 /// You cannot delete a snapshot of the root device of an EBS volume used by a registered AMI. You must first deregister the AMI before you can delete the snapshot.
 ///
 /// For more information, see [Delete an Amazon EBS snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-snapshot.html) in the *Amazon EBS User Guide*.
-pub struct DeleteSnapshot(
-    pub(crate) rt::Call<t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteSnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSnapshot, t::DeleteSnapshotRequest, rt::Unit, rt::NoErrors, op::DELETE_SNAPSHOT
 );
@@ -1613,9 +1317,7 @@ impl DeleteSnapshot {
 /// The `DeleteSpotDatafeedSubscription` operation.
 ///
 /// Deletes the data feed for Spot Instances.
-pub struct DeleteSpotDatafeedSubscription(
-    pub(crate) rt::Call<t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteSpotDatafeedSubscription(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSpotDatafeedSubscription, t::DeleteSpotDatafeedSubscriptionRequest, rt::Unit,
     rt::NoErrors, op::DELETE_SPOT_DATAFEED_SUBSCRIPTION
@@ -1626,9 +1328,7 @@ impl DeleteSpotDatafeedSubscription {
 /// The `DeleteSubnet` operation.
 ///
 /// Deletes the specified subnet. You must terminate all running instances in the subnet before you can delete the subnet.
-pub struct DeleteSubnet(
-    pub(crate) rt::Call<t::DeleteSubnetRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteSubnet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSubnet, t::DeleteSubnetRequest, rt::Unit, rt::NoErrors, op::DELETE_SUBNET
 );
@@ -1639,13 +1339,7 @@ impl DeleteSubnet {
 /// The `DeleteSubnetCidrReservation` operation.
 ///
 /// Deletes a subnet CIDR reservation.
-pub struct DeleteSubnetCidrReservation(
-    pub(crate) rt::Call<
-        t::DeleteSubnetCidrReservationRequest,
-        t::DeleteSubnetCidrReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteSubnetCidrReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSubnetCidrReservation, t::DeleteSubnetCidrReservationRequest,
     t::DeleteSubnetCidrReservationResult, rt::NoErrors,
@@ -1762,7 +1456,7 @@ impl super::Client {
 /// Deletes the specified set of tags from the specified set of resources.
 ///
 /// To list the current tags, use DescribeTags. For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-pub struct DeleteTags(pub(crate) rt::Call<t::DeleteTagsRequest, rt::Unit, rt::NoErrors>);
+pub struct DeleteTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTags, t::DeleteTagsRequest, rt::Unit, rt::NoErrors, op::DELETE_TAGS
 );
@@ -1776,13 +1470,7 @@ impl DeleteTags {
 /// Deletes the specified Traffic Mirror filter.
 ///
 /// You cannot delete a Traffic Mirror filter that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorFilter(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRequest,
-        t::DeleteTrafficMirrorFilterResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTrafficMirrorFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficMirrorFilter, t::DeleteTrafficMirrorFilterRequest,
     t::DeleteTrafficMirrorFilterResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_FILTER
@@ -1796,13 +1484,7 @@ impl DeleteTrafficMirrorFilter {
 /// The `DeleteTrafficMirrorFilterRule` operation.
 ///
 /// Deletes the specified Traffic Mirror rule.
-pub struct DeleteTrafficMirrorFilterRule(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorFilterRuleRequest,
-        t::DeleteTrafficMirrorFilterRuleResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTrafficMirrorFilterRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficMirrorFilterRule, t::DeleteTrafficMirrorFilterRuleRequest,
     t::DeleteTrafficMirrorFilterRuleResult, rt::NoErrors,
@@ -1818,13 +1500,7 @@ impl DeleteTrafficMirrorFilterRule {
 /// The `DeleteTrafficMirrorSession` operation.
 ///
 /// Deletes the specified Traffic Mirror session.
-pub struct DeleteTrafficMirrorSession(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorSessionRequest,
-        t::DeleteTrafficMirrorSessionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTrafficMirrorSession(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficMirrorSession, t::DeleteTrafficMirrorSessionRequest,
     t::DeleteTrafficMirrorSessionResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_SESSION
@@ -1840,13 +1516,7 @@ impl DeleteTrafficMirrorSession {
 /// Deletes the specified Traffic Mirror target.
 ///
 /// You cannot delete a Traffic Mirror target that is in use by a Traffic Mirror session.
-pub struct DeleteTrafficMirrorTarget(
-    pub(crate) rt::Call<
-        t::DeleteTrafficMirrorTargetRequest,
-        t::DeleteTrafficMirrorTargetResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTrafficMirrorTarget(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficMirrorTarget, t::DeleteTrafficMirrorTargetRequest,
     t::DeleteTrafficMirrorTargetResult, rt::NoErrors, op::DELETE_TRAFFIC_MIRROR_TARGET
@@ -1860,13 +1530,7 @@ impl DeleteTrafficMirrorTarget {
 /// The `DeleteTransitGateway` operation.
 ///
 /// Deletes the specified transit gateway.
-pub struct DeleteTransitGateway(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRequest,
-        t::DeleteTransitGatewayResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGateway(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGateway, t::DeleteTransitGatewayRequest, t::DeleteTransitGatewayResult,
     rt::NoErrors, op::DELETE_TRANSIT_GATEWAY
@@ -1878,13 +1542,7 @@ impl DeleteTransitGateway {
 /// The `DeleteTransitGatewayClientVpnAttachment` operation.
 ///
 /// Deletes a Transit Gateway attachment for a Client VPN endpoint. The Transit Gateway owner can delete the attachment to remove the association between the Client VPN endpoint and the Transit Gateway.
-pub struct DeleteTransitGatewayClientVpnAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayClientVpnAttachmentRequest,
-        t::DeleteTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayClientVpnAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayClientVpnAttachment,
     t::DeleteTransitGatewayClientVpnAttachmentRequest,
@@ -1901,13 +1559,7 @@ impl DeleteTransitGatewayClientVpnAttachment {
 /// The `DeleteTransitGatewayConnect` operation.
 ///
 /// Deletes the specified Connect attachment. You must first delete any Connect peers for the attachment.
-pub struct DeleteTransitGatewayConnect(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectRequest,
-        t::DeleteTransitGatewayConnectResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayConnect(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayConnect, t::DeleteTransitGatewayConnectRequest,
     t::DeleteTransitGatewayConnectResult, rt::NoErrors,
@@ -1922,13 +1574,7 @@ impl DeleteTransitGatewayConnect {
 /// The `DeleteTransitGatewayConnectPeer` operation.
 ///
 /// Deletes the specified Connect peer.
-pub struct DeleteTransitGatewayConnectPeer(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayConnectPeerRequest,
-        t::DeleteTransitGatewayConnectPeerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayConnectPeer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayConnectPeer, t::DeleteTransitGatewayConnectPeerRequest,
     t::DeleteTransitGatewayConnectPeerResult, rt::NoErrors,
@@ -1944,13 +1590,7 @@ impl DeleteTransitGatewayConnectPeer {
 /// The `DeleteTransitGatewayMeteringPolicy` operation.
 ///
 /// Deletes a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicy(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyRequest,
-        t::DeleteTransitGatewayMeteringPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayMeteringPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayMeteringPolicy, t::DeleteTransitGatewayMeteringPolicyRequest,
     t::DeleteTransitGatewayMeteringPolicyResult, rt::NoErrors,
@@ -1966,13 +1606,7 @@ impl DeleteTransitGatewayMeteringPolicy {
 /// The `DeleteTransitGatewayMeteringPolicyEntry` operation.
 ///
 /// Deletes an entry from a transit gateway metering policy.
-pub struct DeleteTransitGatewayMeteringPolicyEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMeteringPolicyEntryRequest,
-        t::DeleteTransitGatewayMeteringPolicyEntryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayMeteringPolicyEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayMeteringPolicyEntry,
     t::DeleteTransitGatewayMeteringPolicyEntryRequest,
@@ -1992,13 +1626,7 @@ impl DeleteTransitGatewayMeteringPolicyEntry {
 /// The `DeleteTransitGatewayMulticastDomain` operation.
 ///
 /// Deletes the specified transit gateway multicast domain.
-pub struct DeleteTransitGatewayMulticastDomain(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayMulticastDomainRequest,
-        t::DeleteTransitGatewayMulticastDomainResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayMulticastDomain(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayMulticastDomain, t::DeleteTransitGatewayMulticastDomainRequest,
     t::DeleteTransitGatewayMulticastDomainResult, rt::NoErrors,
@@ -2014,13 +1642,7 @@ impl DeleteTransitGatewayMulticastDomain {
 /// The `DeleteTransitGatewayNetworkFunctionAttachment` operation.
 ///
 /// Deletes the specified network function attachment. The attachment must be in the `available` or `pendingAcceptance` state.
-pub struct DeleteTransitGatewayNetworkFunctionAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-        t::DeleteTransitGatewayNetworkFunctionAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayNetworkFunctionAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayNetworkFunctionAttachment,
     t::DeleteTransitGatewayNetworkFunctionAttachmentRequest,
@@ -2039,13 +1661,7 @@ impl DeleteTransitGatewayNetworkFunctionAttachment {
 /// The `DeleteTransitGatewayPeeringAttachment` operation.
 ///
 /// Deletes a transit gateway peering attachment.
-pub struct DeleteTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPeeringAttachmentRequest,
-        t::DeleteTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayPeeringAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayPeeringAttachment,
     t::DeleteTransitGatewayPeeringAttachmentRequest,
@@ -2062,13 +1678,7 @@ impl DeleteTransitGatewayPeeringAttachment {
 /// The `DeleteTransitGatewayPolicyTable` operation.
 ///
 /// Deletes the specified transit gateway policy table.
-pub struct DeleteTransitGatewayPolicyTable(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableRequest,
-        t::DeleteTransitGatewayPolicyTableResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayPolicyTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayPolicyTable, t::DeleteTransitGatewayPolicyTableRequest,
     t::DeleteTransitGatewayPolicyTableResult, rt::NoErrors,
@@ -2084,13 +1694,7 @@ impl DeleteTransitGatewayPolicyTable {
 /// The `DeleteTransitGatewayPolicyTableEntry` operation.
 ///
 /// Deletes the specified transit gateway policy table entry.
-pub struct DeleteTransitGatewayPolicyTableEntry(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPolicyTableEntryRequest,
-        t::DeleteTransitGatewayPolicyTableEntryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteTransitGatewayPolicyTableEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransitGatewayPolicyTableEntry, t::DeleteTransitGatewayPolicyTableEntryRequest,
     t::DeleteTransitGatewayPolicyTableEntryResult, rt::NoErrors,
@@ -2105,4 +1709,740 @@ impl DeleteTransitGatewayPolicyTableEntry {
         into_req DeleteTransitGatewayPolicyTableEntryRequest policy_rule_number(String)
     );
     rt::setter!(val_opt DeleteTransitGatewayPolicyTableEntryRequest dry_run(bool));
+}
+impl super::Client {
+    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table. Returns [`DeleteTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_prefix_list_reference(
+        &self,
+    ) -> DeleteTransitGatewayPrefixListReference {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified route from the specified transit gateway route table. Returns [`DeleteTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway. Returns [`DeleteTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Advertises to the transit gateway that a transit gateway route table is deleted. Returns [`DeleteTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_route_table_announcement(
+        &self,
+    ) -> DeleteTransitGatewayRouteTableAnnouncement {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC attachment. Returns [`DeleteTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_transit_gateway_vpc_attachment(
+        &self,
+    ) -> DeleteTransitGatewayVpcAttachment {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access endpoint. Returns [`DeleteVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access group. Returns [`DeleteVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access instance. Returns [`DeleteVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
+        rt::builder(&self.handle)
+    }
+    /// Delete an Amazon Web Services Verified Access trust provider. Returns [`DeleteVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_verified_access_trust_provider(
+        &self,
+    ) -> DeleteVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance). Returns [`DeleteVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_volume(&self) -> DeleteVolume {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. Returns [`DeleteVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc(&self) -> DeleteVpc {
+        rt::builder(&self.handle)
+    }
+    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DeleteVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_block_public_access_exclusion(
+        &self,
+    ) -> DeleteVpcBlockPublicAccessExclusion {
+        rt::builder(&self.handle)
+    }
+    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. Returns [`DeleteVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoint connection notifications. Returns [`DeleteVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DeleteVpcEndpointConnectionNotifications {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service. Returns [`DeleteVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DeleteVpcEndpointServiceConfigurations {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPC endpoints. Returns [`DeleteVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteTransitGatewayPrefixListReference` operation.
+///
+/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
+pub struct DeleteTransitGatewayPrefixListReference(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteTransitGatewayPrefixListReference,
+    t::DeleteTransitGatewayPrefixListReferenceRequest,
+    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
+);
+impl DeleteTransitGatewayPrefixListReference {
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayPrefixListReferenceRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRoute` operation.
+///
+/// Deletes the specified route from the specified transit gateway route table.
+pub struct DeleteTransitGatewayRoute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
+    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
+);
+impl DeleteTransitGatewayRoute {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteRequest destination_cidr_block(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRouteTable` operation.
+///
+/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
+pub struct DeleteTransitGatewayRouteTable(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
+    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
+);
+impl DeleteTransitGatewayRouteTable {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
+///
+/// Advertises to the transit gateway that a transit gateway route table is deleted.
+pub struct DeleteTransitGatewayRouteTableAnnouncement(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteTransitGatewayRouteTableAnnouncement,
+    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
+    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
+);
+impl DeleteTransitGatewayRouteTableAnnouncement {
+    rt::setter!(
+        into_req DeleteTransitGatewayRouteTableAnnouncementRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
+}
+/// The `DeleteTransitGatewayVpcAttachment` operation.
+///
+/// Deletes the specified VPC attachment.
+pub struct DeleteTransitGatewayVpcAttachment(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
+    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
+    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
+);
+impl DeleteTransitGatewayVpcAttachment {
+    rt::setter!(
+        into_req DeleteTransitGatewayVpcAttachmentRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DeleteTransitGatewayVpcAttachmentRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessEndpoint` operation.
+///
+/// Delete an Amazon Web Services Verified Access endpoint.
+pub struct DeleteVerifiedAccessEndpoint(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
+    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_ENDPOINT
+);
+impl DeleteVerifiedAccessEndpoint {
+    rt::setter!(
+        into_req DeleteVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessEndpointRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessEndpointRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessGroup` operation.
+///
+/// Delete an Amazon Web Services Verified Access group.
+pub struct DeleteVerifiedAccessGroup(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
+    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
+);
+impl DeleteVerifiedAccessGroup {
+    rt::setter!(
+        into_req DeleteVerifiedAccessGroupRequest verified_access_group_id(String)
+    );
+    rt::setter!(into_opt DeleteVerifiedAccessGroupRequest client_token(String));
+    rt::setter!(val_opt DeleteVerifiedAccessGroupRequest dry_run(bool));
+}
+/// The `DeleteVerifiedAccessInstance` operation.
+///
+/// Delete an Amazon Web Services Verified Access instance.
+pub struct DeleteVerifiedAccessInstance(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
+    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_INSTANCE
+);
+impl DeleteVerifiedAccessInstance {
+    rt::setter!(
+        into_req DeleteVerifiedAccessInstanceRequest verified_access_instance_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessInstanceRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessInstanceRequest client_token(String));
+}
+/// The `DeleteVerifiedAccessTrustProvider` operation.
+///
+/// Delete an Amazon Web Services Verified Access trust provider.
+pub struct DeleteVerifiedAccessTrustProvider(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
+    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DeleteVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req DeleteVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(val_opt DeleteVerifiedAccessTrustProviderRequest dry_run(bool));
+    rt::setter!(into_opt DeleteVerifiedAccessTrustProviderRequest client_token(String));
+}
+/// The `DeleteVolume` operation.
+///
+/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
+///
+/// The volume can remain in the `deleting` state for several minutes.
+///
+/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
+pub struct DeleteVolume(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
+);
+impl DeleteVolume {
+    rt::setter!(into_req DeleteVolumeRequest volume_id(String));
+    rt::setter!(val_opt DeleteVolumeRequest dry_run(bool));
+}
+/// The `DeleteVpc` operation.
+///
+/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
+///
+/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
+pub struct DeleteVpc(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
+);
+impl DeleteVpc {
+    rt::setter!(into_req DeleteVpcRequest vpc_id(String));
+    rt::setter!(val_opt DeleteVpcRequest dry_run(bool));
+}
+/// The `DeleteVpcBlockPublicAccessExclusion` operation.
+///
+/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcBlockPublicAccessExclusion(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
+    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
+    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
+);
+impl DeleteVpcBlockPublicAccessExclusion {
+    rt::setter!(val_opt DeleteVpcBlockPublicAccessExclusionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcBlockPublicAccessExclusionRequest exclusion_id(String)
+    );
+}
+/// The `DeleteVpcEncryptionControl` operation.
+///
+/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DeleteVpcEncryptionControl(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
+    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
+);
+impl DeleteVpcEncryptionControl {
+    rt::setter!(val_opt DeleteVpcEncryptionControlRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcEncryptionControlRequest vpc_encryption_control_id(String)
+    );
+}
+/// The `DeleteVpcEndpointConnectionNotifications` operation.
+///
+/// Deletes the specified VPC endpoint connection notifications.
+pub struct DeleteVpcEndpointConnectionNotifications(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcEndpointConnectionNotifications,
+    t::DeleteVpcEndpointConnectionNotificationsRequest,
+    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DeleteVpcEndpointConnectionNotifications {
+    rt::setter!(val_opt DeleteVpcEndpointConnectionNotificationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointConnectionNotificationsRequest
+        connection_notification_ids(String) push_connection_notification_ids
+    );
+}
+/// The `DeleteVpcEndpointServiceConfigurations` operation.
+///
+/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
+pub struct DeleteVpcEndpointServiceConfigurations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcEndpointServiceConfigurations,
+    t::DeleteVpcEndpointServiceConfigurationsRequest,
+    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DeleteVpcEndpointServiceConfigurations {
+    rt::setter!(val_opt DeleteVpcEndpointServiceConfigurationsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointServiceConfigurationsRequest service_ids(String)
+        push_service_ids
+    );
+}
+/// The `DeleteVpcEndpoints` operation.
+///
+/// Deletes the specified VPC endpoints.
+///
+/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
+///
+/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
+///
+/// When you delete an interface endpoint, we delete its endpoint network interfaces.
+pub struct DeleteVpcEndpoints(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
+    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
+);
+impl DeleteVpcEndpoints {
+    rt::setter!(val_opt DeleteVpcEndpointsRequest dry_run(bool));
+    rt::setter!(
+        items DeleteVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
+    );
+}
+impl super::Client {
+    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPN concentrator. Returns [`DeleteVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified VPN connection. Returns [`DeleteVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`DeleteVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
+        rt::builder(&self.handle)
+    }
+    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. Returns [`DeleteVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
+        rt::builder(&self.handle)
+    }
+    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. Returns [`DeprovisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DeprovisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
+        rt::builder(&self.handle)
+    }
+    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DeprovisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deprovision a CIDR from a public IPv4 pool. Returns [`DeprovisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. Returns [`DeregisterImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_image(&self) -> DeregisterImage {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. Returns [`DeregisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_instance_event_notification_attributes(
+        &self,
+    ) -> DeregisterInstanceEventNotificationAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_members(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupMembers {
+        rt::builder(&self.handle)
+    }
+    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn deregister_transit_gateway_multicast_group_sources(
+        &self,
+    ) -> DeregisterTransitGatewayMulticastGroupSources {
+        rt::builder(&self.handle)
+    }
+    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes: Returns [`DescribeAccountAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`DescribeAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_account_vpc_encryption_control(
+        &self,
+    ) -> DescribeAccountVpcEncryptionControl {
+        rt::builder(&self.handle)
+    }
+    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DescribeAddressTransfers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DeleteVpcPeeringConnection` operation.
+///
+/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
+pub struct DeleteVpcPeeringConnection(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
+    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
+);
+impl DeleteVpcPeeringConnection {
+    rt::setter!(val_opt DeleteVpcPeeringConnectionRequest dry_run(bool));
+    rt::setter!(
+        into_req DeleteVpcPeeringConnectionRequest vpc_peering_connection_id(String)
+    );
+}
+/// The `DeleteVpnConcentrator` operation.
+///
+/// Deletes the specified VPN concentrator.
+pub struct DeleteVpnConcentrator(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
+    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
+);
+impl DeleteVpnConcentrator {
+    rt::setter!(into_req DeleteVpnConcentratorRequest vpn_concentrator_id(String));
+    rt::setter!(val_opt DeleteVpnConcentratorRequest dry_run(bool));
+}
+/// The `DeleteVpnConnection` operation.
+///
+/// Deletes the specified VPN connection.
+///
+/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
+///
+/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
+pub struct DeleteVpnConnection(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION
+);
+impl DeleteVpnConnection {
+    rt::setter!(into_req DeleteVpnConnectionRequest vpn_connection_id(String));
+    rt::setter!(val_opt DeleteVpnConnectionRequest dry_run(bool));
+}
+/// The `DeleteVpnConnectionRoute` operation.
+///
+/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+pub struct DeleteVpnConnectionRoute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_CONNECTION_ROUTE
+);
+impl DeleteVpnConnectionRoute {
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest destination_cidr_block(String));
+    rt::setter!(into_req DeleteVpnConnectionRouteRequest vpn_connection_id(String));
+}
+/// The `DeleteVpnGateway` operation.
+///
+/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
+pub struct DeleteVpnGateway(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DELETE_VPN_GATEWAY
+);
+impl DeleteVpnGateway {
+    rt::setter!(into_req DeleteVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt DeleteVpnGatewayRequest dry_run(bool));
+}
+/// The `DeprovisionByoipCidr` operation.
+///
+/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
+///
+/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
+pub struct DeprovisionByoipCidr(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
+    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
+);
+impl DeprovisionByoipCidr {
+    rt::setter!(into_req DeprovisionByoipCidrRequest cidr(String));
+    rt::setter!(val_opt DeprovisionByoipCidrRequest dry_run(bool));
+}
+/// The `DeprovisionIpamByoasn` operation.
+///
+/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DeprovisionIpamByoasn(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
+    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
+);
+impl DeprovisionIpamByoasn {
+    rt::setter!(val_opt DeprovisionIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest ipam_id(String));
+    rt::setter!(into_req DeprovisionIpamByoasnRequest asn(String));
+}
+/// The `DeprovisionIpamPoolCidr` operation.
+///
+/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DeprovisionIpamPoolCidr(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
+    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
+);
+impl DeprovisionIpamPoolCidr {
+    rt::setter!(val_opt DeprovisionIpamPoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionIpamPoolCidrRequest ipam_pool_id(String));
+    rt::setter!(into_opt DeprovisionIpamPoolCidrRequest cidr(String));
+}
+/// The `DeprovisionPublicIpv4PoolCidr` operation.
+///
+/// Deprovision a CIDR from a public IPv4 pool.
+pub struct DeprovisionPublicIpv4PoolCidr(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
+    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
+    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
+);
+impl DeprovisionPublicIpv4PoolCidr {
+    rt::setter!(val_opt DeprovisionPublicIpv4PoolCidrRequest dry_run(bool));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest pool_id(String));
+    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest cidr(String));
+}
+/// The `DeregisterImage` operation.
+///
+/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
+///
+/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
+///
+/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
+///
+/// Deregistering an AMI does not delete the following:
+///
+/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
+/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
+/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
+///
+/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DeregisterImage(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
+    op::DEREGISTER_IMAGE
+);
+impl DeregisterImage {
+    rt::setter!(into_req DeregisterImageRequest image_id(String));
+    rt::setter!(val_opt DeregisterImageRequest delete_associated_snapshots(bool));
+    rt::setter!(val_opt DeregisterImageRequest dry_run(bool));
+}
+/// The `DeregisterInstanceEventNotificationAttributes` operation.
+///
+/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
+pub struct DeregisterInstanceEventNotificationAttributes(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeregisterInstanceEventNotificationAttributes,
+    t::DeregisterInstanceEventNotificationAttributesRequest,
+    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DeregisterInstanceEventNotificationAttributes {
+    rt::setter!(
+        val_opt DeregisterInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+    rt::setter!(
+        val_req DeregisterInstanceEventNotificationAttributesRequest
+        instance_tag_attribute(t::DeregisterInstanceTagAttributeRequest)
+    );
+}
+/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
+///
+/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupMembers(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupMembers,
+    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
+    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
+);
+impl DeregisterTransitGatewayMulticastGroupMembers {
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupMembersRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
+    );
+}
+/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
+///
+/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
+pub struct DeregisterTransitGatewayMulticastGroupSources(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DeregisterTransitGatewayMulticastGroupSources,
+    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
+    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
+    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
+);
+impl DeregisterTransitGatewayMulticastGroupSources {
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
+        group_ip_address(String)
+    );
+    rt::setter!(
+        items DeregisterTransitGatewayMulticastGroupSourcesRequest
+        network_interface_ids(String) push_network_interface_ids
+    );
+    rt::setter!(
+        val_opt DeregisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
+    );
+}
+/// The `DescribeAccountAttributes` operation.
+///
+/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
+///
+/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
+/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
+/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `supported-platforms`: This attribute is deprecated.
+/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
+/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeAccountAttributes(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
+    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
+);
+impl DescribeAccountAttributes {
+    rt::setter!(val_opt DescribeAccountAttributesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeAccountAttributesRequest attribute_names(t::AccountAttributeName)
+        push_attribute_names
+    );
+}
+/// The `DescribeAccountVpcEncryptionControl` operation.
+///
+/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeAccountVpcEncryptionControl(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
+    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
+    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
+);
+impl DescribeAccountVpcEncryptionControl {
+    rt::setter!(val_opt DescribeAccountVpcEncryptionControlRequest dry_run(bool));
+}
+/// The `DescribeAddressTransfers` operation.
+///
+/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+///
+/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
+pub struct DescribeAddressTransfers(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
+    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
+);
+impl DescribeAddressTransfers {
+    rt::setter!(
+        items DescribeAddressTransfersRequest allocation_ids(String) push_allocation_ids
+    );
+    rt::setter!(into_opt DescribeAddressTransfersRequest next_token(String));
+    rt::setter!(val_opt DescribeAddressTransfersRequest max_results(i32));
+    rt::setter!(val_opt DescribeAddressTransfersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeAddressTransfersRequest,
+        t::DescribeAddressTransfersResult,
+        rt::NoErrors,
+        t::AddressTransfer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
+    }
 }

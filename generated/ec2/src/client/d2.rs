@@ -5,912 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Deletes a reference (route) to a prefix list in a specified transit gateway route table. Returns [`DeleteTransitGatewayPrefixListReference`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_prefix_list_reference(
-        &self,
-    ) -> DeleteTransitGatewayPrefixListReference {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified route from the specified transit gateway route table. Returns [`DeleteTransitGatewayRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route(&self) -> DeleteTransitGatewayRoute {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway. Returns [`DeleteTransitGatewayRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table(&self) -> DeleteTransitGatewayRouteTable {
-        rt::builder(&self.handle)
-    }
-    /// Advertises to the transit gateway that a transit gateway route table is deleted. Returns [`DeleteTransitGatewayRouteTableAnnouncement`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_route_table_announcement(
-        &self,
-    ) -> DeleteTransitGatewayRouteTableAnnouncement {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPC attachment. Returns [`DeleteTransitGatewayVpcAttachment`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_transit_gateway_vpc_attachment(
-        &self,
-    ) -> DeleteTransitGatewayVpcAttachment {
-        rt::builder(&self.handle)
-    }
-    /// Delete an Amazon Web Services Verified Access endpoint. Returns [`DeleteVerifiedAccessEndpoint`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_endpoint(&self) -> DeleteVerifiedAccessEndpoint {
-        rt::builder(&self.handle)
-    }
-    /// Delete an Amazon Web Services Verified Access group. Returns [`DeleteVerifiedAccessGroup`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_group(&self) -> DeleteVerifiedAccessGroup {
-        rt::builder(&self.handle)
-    }
-    /// Delete an Amazon Web Services Verified Access instance. Returns [`DeleteVerifiedAccessInstance`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_instance(&self) -> DeleteVerifiedAccessInstance {
-        rt::builder(&self.handle)
-    }
-    /// Delete an Amazon Web Services Verified Access trust provider. Returns [`DeleteVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_verified_access_trust_provider(
-        &self,
-    ) -> DeleteVerifiedAccessTrustProvider {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance). Returns [`DeleteVolume`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_volume(&self) -> DeleteVolume {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC. Returns [`DeleteVpc`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc(&self) -> DeleteVpc {
-        rt::builder(&self.handle)
-    }
-    /// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DeleteVpcBlockPublicAccessExclusion`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_block_public_access_exclusion(
-        &self,
-    ) -> DeleteVpcBlockPublicAccessExclusion {
-        rt::builder(&self.handle)
-    }
-    /// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC. Returns [`DeleteVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_encryption_control(&self) -> DeleteVpcEncryptionControl {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPC endpoint connection notifications. Returns [`DeleteVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_connection_notifications(
-        &self,
-    ) -> DeleteVpcEndpointConnectionNotifications {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service. Returns [`DeleteVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoint_service_configurations(
-        &self,
-    ) -> DeleteVpcEndpointServiceConfigurations {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPC endpoints. Returns [`DeleteVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_endpoints(&self) -> DeleteVpcEndpoints {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DeleteTransitGatewayPrefixListReference` operation.
-///
-/// Deletes a reference (route) to a prefix list in a specified transit gateway route table.
-pub struct DeleteTransitGatewayPrefixListReference(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayPrefixListReferenceRequest,
-        t::DeleteTransitGatewayPrefixListReferenceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayPrefixListReference,
-    t::DeleteTransitGatewayPrefixListReferenceRequest,
-    t::DeleteTransitGatewayPrefixListReferenceResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE
-);
-impl DeleteTransitGatewayPrefixListReference {
-    rt::setter!(
-        into_req DeleteTransitGatewayPrefixListReferenceRequest
-        transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req DeleteTransitGatewayPrefixListReferenceRequest prefix_list_id(String)
-    );
-    rt::setter!(val_opt DeleteTransitGatewayPrefixListReferenceRequest dry_run(bool));
-}
-/// The `DeleteTransitGatewayRoute` operation.
-///
-/// Deletes the specified route from the specified transit gateway route table.
-pub struct DeleteTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteRequest,
-        t::DeleteTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRoute, t::DeleteTransitGatewayRouteRequest,
-    t::DeleteTransitGatewayRouteResult, rt::NoErrors, op::DELETE_TRANSIT_GATEWAY_ROUTE
-);
-impl DeleteTransitGatewayRoute {
-    rt::setter!(
-        into_req DeleteTransitGatewayRouteRequest transit_gateway_route_table_id(String)
-    );
-    rt::setter!(
-        into_req DeleteTransitGatewayRouteRequest destination_cidr_block(String)
-    );
-    rt::setter!(val_opt DeleteTransitGatewayRouteRequest dry_run(bool));
-}
-/// The `DeleteTransitGatewayRouteTable` operation.
-///
-/// Deletes the specified transit gateway route table. Before you can delete a transit gateway route table, you must disassociate all attachments from it by using DisassociateTransitGatewayRouteTable and wait for the disassociations to complete. You can't delete a transit gateway route table that is the default association route table or default propagation route table for the transit gateway. To change the default route tables, use ModifyTransitGateway.
-pub struct DeleteTransitGatewayRouteTable(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableRequest,
-        t::DeleteTransitGatewayRouteTableResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRouteTable, t::DeleteTransitGatewayRouteTableRequest,
-    t::DeleteTransitGatewayRouteTableResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE
-);
-impl DeleteTransitGatewayRouteTable {
-    rt::setter!(
-        into_req DeleteTransitGatewayRouteTableRequest
-        transit_gateway_route_table_id(String)
-    );
-    rt::setter!(val_opt DeleteTransitGatewayRouteTableRequest dry_run(bool));
-}
-/// The `DeleteTransitGatewayRouteTableAnnouncement` operation.
-///
-/// Advertises to the transit gateway that a transit gateway route table is deleted.
-pub struct DeleteTransitGatewayRouteTableAnnouncement(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-        t::DeleteTransitGatewayRouteTableAnnouncementResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayRouteTableAnnouncement,
-    t::DeleteTransitGatewayRouteTableAnnouncementRequest,
-    t::DeleteTransitGatewayRouteTableAnnouncementResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT
-);
-impl DeleteTransitGatewayRouteTableAnnouncement {
-    rt::setter!(
-        into_req DeleteTransitGatewayRouteTableAnnouncementRequest
-        transit_gateway_route_table_announcement_id(String)
-    );
-    rt::setter!(val_opt DeleteTransitGatewayRouteTableAnnouncementRequest dry_run(bool));
-}
-/// The `DeleteTransitGatewayVpcAttachment` operation.
-///
-/// Deletes the specified VPC attachment.
-pub struct DeleteTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::DeleteTransitGatewayVpcAttachmentRequest,
-        t::DeleteTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteTransitGatewayVpcAttachment, t::DeleteTransitGatewayVpcAttachmentRequest,
-    t::DeleteTransitGatewayVpcAttachmentResult, rt::NoErrors,
-    op::DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT
-);
-impl DeleteTransitGatewayVpcAttachment {
-    rt::setter!(
-        into_req DeleteTransitGatewayVpcAttachmentRequest
-        transit_gateway_attachment_id(String)
-    );
-    rt::setter!(val_opt DeleteTransitGatewayVpcAttachmentRequest dry_run(bool));
-}
-/// The `DeleteVerifiedAccessEndpoint` operation.
-///
-/// Delete an Amazon Web Services Verified Access endpoint.
-pub struct DeleteVerifiedAccessEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessEndpointRequest,
-        t::DeleteVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessEndpoint, t::DeleteVerifiedAccessEndpointRequest,
-    t::DeleteVerifiedAccessEndpointResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_ENDPOINT
-);
-impl DeleteVerifiedAccessEndpoint {
-    rt::setter!(
-        into_req DeleteVerifiedAccessEndpointRequest verified_access_endpoint_id(String)
-    );
-    rt::setter!(into_opt DeleteVerifiedAccessEndpointRequest client_token(String));
-    rt::setter!(val_opt DeleteVerifiedAccessEndpointRequest dry_run(bool));
-}
-/// The `DeleteVerifiedAccessGroup` operation.
-///
-/// Delete an Amazon Web Services Verified Access group.
-pub struct DeleteVerifiedAccessGroup(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessGroupRequest,
-        t::DeleteVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessGroup, t::DeleteVerifiedAccessGroupRequest,
-    t::DeleteVerifiedAccessGroupResult, rt::NoErrors, op::DELETE_VERIFIED_ACCESS_GROUP
-);
-impl DeleteVerifiedAccessGroup {
-    rt::setter!(
-        into_req DeleteVerifiedAccessGroupRequest verified_access_group_id(String)
-    );
-    rt::setter!(into_opt DeleteVerifiedAccessGroupRequest client_token(String));
-    rt::setter!(val_opt DeleteVerifiedAccessGroupRequest dry_run(bool));
-}
-/// The `DeleteVerifiedAccessInstance` operation.
-///
-/// Delete an Amazon Web Services Verified Access instance.
-pub struct DeleteVerifiedAccessInstance(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessInstanceRequest,
-        t::DeleteVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessInstance, t::DeleteVerifiedAccessInstanceRequest,
-    t::DeleteVerifiedAccessInstanceResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_INSTANCE
-);
-impl DeleteVerifiedAccessInstance {
-    rt::setter!(
-        into_req DeleteVerifiedAccessInstanceRequest verified_access_instance_id(String)
-    );
-    rt::setter!(val_opt DeleteVerifiedAccessInstanceRequest dry_run(bool));
-    rt::setter!(into_opt DeleteVerifiedAccessInstanceRequest client_token(String));
-}
-/// The `DeleteVerifiedAccessTrustProvider` operation.
-///
-/// Delete an Amazon Web Services Verified Access trust provider.
-pub struct DeleteVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::DeleteVerifiedAccessTrustProviderRequest,
-        t::DeleteVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVerifiedAccessTrustProvider, t::DeleteVerifiedAccessTrustProviderRequest,
-    t::DeleteVerifiedAccessTrustProviderResult, rt::NoErrors,
-    op::DELETE_VERIFIED_ACCESS_TRUST_PROVIDER
-);
-impl DeleteVerifiedAccessTrustProvider {
-    rt::setter!(
-        into_req DeleteVerifiedAccessTrustProviderRequest
-        verified_access_trust_provider_id(String)
-    );
-    rt::setter!(val_opt DeleteVerifiedAccessTrustProviderRequest dry_run(bool));
-    rt::setter!(into_opt DeleteVerifiedAccessTrustProviderRequest client_token(String));
-}
-/// The `DeleteVolume` operation.
-///
-/// Deletes the specified EBS volume. The volume must be in the `available` state (not attached to an instance).
-///
-/// The volume can remain in the `deleting` state for several minutes.
-///
-/// For more information, see [Delete an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-deleting-volume.html) in the *Amazon EBS User Guide*.
-pub struct DeleteVolume(
-    pub(crate) rt::Call<t::DeleteVolumeRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVolume, t::DeleteVolumeRequest, rt::Unit, rt::NoErrors, op::DELETE_VOLUME
-);
-impl DeleteVolume {
-    rt::setter!(into_req DeleteVolumeRequest volume_id(String));
-    rt::setter!(val_opt DeleteVolumeRequest dry_run(bool));
-}
-/// The `DeleteVpc` operation.
-///
-/// Deletes the specified VPC. You must detach or delete all gateways and resources that are associated with the VPC before you can delete it. For example, you must terminate all instances running in the VPC, delete all security groups associated with the VPC (except the default one), delete all route tables associated with the VPC (except the default one), and so on. When you delete the VPC, it deletes the default security group, network ACL, and route table for the VPC.
-///
-/// If you created a flow log for the VPC that you are deleting, note that flow logs for deleted VPCs are eventually automatically removed.
-pub struct DeleteVpc(pub(crate) rt::Call<t::DeleteVpcRequest, rt::Unit, rt::NoErrors>);
-rt::operation_type!(
-    DeleteVpc, t::DeleteVpcRequest, rt::Unit, rt::NoErrors, op::DELETE_VPC
-);
-impl DeleteVpc {
-    rt::setter!(into_req DeleteVpcRequest vpc_id(String));
-    rt::setter!(val_opt DeleteVpcRequest dry_run(bool));
-}
-/// The `DeleteVpcBlockPublicAccessExclusion` operation.
-///
-/// Delete a VPC Block Public Access (BPA) exclusion. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcBlockPublicAccessExclusion(
-    pub(crate) rt::Call<
-        t::DeleteVpcBlockPublicAccessExclusionRequest,
-        t::DeleteVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcBlockPublicAccessExclusion, t::DeleteVpcBlockPublicAccessExclusionRequest,
-    t::DeleteVpcBlockPublicAccessExclusionResult, rt::NoErrors,
-    op::DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION
-);
-impl DeleteVpcBlockPublicAccessExclusion {
-    rt::setter!(val_opt DeleteVpcBlockPublicAccessExclusionRequest dry_run(bool));
-    rt::setter!(
-        into_req DeleteVpcBlockPublicAccessExclusionRequest exclusion_id(String)
-    );
-}
-/// The `DeleteVpcEncryptionControl` operation.
-///
-/// Deletes a VPC Encryption Control configuration. This removes the encryption policy enforcement from the specified VPC.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DeleteVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::DeleteVpcEncryptionControlRequest,
-        t::DeleteVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcEncryptionControl, t::DeleteVpcEncryptionControlRequest,
-    t::DeleteVpcEncryptionControlResult, rt::NoErrors, op::DELETE_VPC_ENCRYPTION_CONTROL
-);
-impl DeleteVpcEncryptionControl {
-    rt::setter!(val_opt DeleteVpcEncryptionControlRequest dry_run(bool));
-    rt::setter!(
-        into_req DeleteVpcEncryptionControlRequest vpc_encryption_control_id(String)
-    );
-}
-/// The `DeleteVpcEndpointConnectionNotifications` operation.
-///
-/// Deletes the specified VPC endpoint connection notifications.
-pub struct DeleteVpcEndpointConnectionNotifications(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointConnectionNotificationsRequest,
-        t::DeleteVpcEndpointConnectionNotificationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcEndpointConnectionNotifications,
-    t::DeleteVpcEndpointConnectionNotificationsRequest,
-    t::DeleteVpcEndpointConnectionNotificationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
-);
-impl DeleteVpcEndpointConnectionNotifications {
-    rt::setter!(val_opt DeleteVpcEndpointConnectionNotificationsRequest dry_run(bool));
-    rt::setter!(
-        items DeleteVpcEndpointConnectionNotificationsRequest
-        connection_notification_ids(String) push_connection_notification_ids
-    );
-}
-/// The `DeleteVpcEndpointServiceConfigurations` operation.
-///
-/// Deletes the specified VPC endpoint service configurations. Before you can delete an endpoint service configuration, you must reject any `Available` or `PendingAcceptance` interface endpoint connections that are attached to the service.
-pub struct DeleteVpcEndpointServiceConfigurations(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointServiceConfigurationsRequest,
-        t::DeleteVpcEndpointServiceConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcEndpointServiceConfigurations,
-    t::DeleteVpcEndpointServiceConfigurationsRequest,
-    t::DeleteVpcEndpointServiceConfigurationsResult, rt::NoErrors,
-    op::DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
-);
-impl DeleteVpcEndpointServiceConfigurations {
-    rt::setter!(val_opt DeleteVpcEndpointServiceConfigurationsRequest dry_run(bool));
-    rt::setter!(
-        items DeleteVpcEndpointServiceConfigurationsRequest service_ids(String)
-        push_service_ids
-    );
-}
-/// The `DeleteVpcEndpoints` operation.
-///
-/// Deletes the specified VPC endpoints.
-///
-/// When you delete a gateway endpoint, we delete the endpoint routes in the route tables for the endpoint.
-///
-/// When you delete a Gateway Load Balancer endpoint, we delete its endpoint network interfaces. You can only delete Gateway Load Balancer endpoints when the routes that are associated with the endpoint are deleted.
-///
-/// When you delete an interface endpoint, we delete its endpoint network interfaces.
-pub struct DeleteVpcEndpoints(
-    pub(crate) rt::Call<
-        t::DeleteVpcEndpointsRequest,
-        t::DeleteVpcEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcEndpoints, t::DeleteVpcEndpointsRequest, t::DeleteVpcEndpointsResult,
-    rt::NoErrors, op::DELETE_VPC_ENDPOINTS
-);
-impl DeleteVpcEndpoints {
-    rt::setter!(val_opt DeleteVpcEndpointsRequest dry_run(bool));
-    rt::setter!(
-        items DeleteVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
-    );
-}
-impl super::Client {
-    /// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state. Returns [`DeleteVpcPeeringConnection`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpc_peering_connection(&self) -> DeleteVpcPeeringConnection {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPN concentrator. Returns [`DeleteVpnConcentrator`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_concentrator(&self) -> DeleteVpnConcentrator {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified VPN connection. Returns [`DeleteVpnConnection`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection(&self) -> DeleteVpnConnection {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway. Returns [`DeleteVpnConnectionRoute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_connection_route(&self) -> DeleteVpnConnectionRoute {
-        rt::builder(&self.handle)
-    }
-    /// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network. Returns [`DeleteVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn delete_vpn_gateway(&self) -> DeleteVpnGateway {
-        rt::builder(&self.handle)
-    }
-    /// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool. Returns [`DeprovisionByoipCidr`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_byoip_cidr(&self) -> DeprovisionByoipCidr {
-        rt::builder(&self.handle)
-    }
-    /// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DeprovisionIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_byoasn(&self) -> DeprovisionIpamByoasn {
-        rt::builder(&self.handle)
-    }
-    /// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DeprovisionIpamPoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_ipam_pool_cidr(&self) -> DeprovisionIpamPoolCidr {
-        rt::builder(&self.handle)
-    }
-    /// Deprovision a CIDR from a public IPv4 pool. Returns [`DeprovisionPublicIpv4PoolCidr`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deprovision_public_ipv4_pool_cidr(&self) -> DeprovisionPublicIpv4PoolCidr {
-        rt::builder(&self.handle)
-    }
-    /// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances. Returns [`DeregisterImage`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_image(&self) -> DeregisterImage {
-        rt::builder(&self.handle)
-    }
-    /// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region. Returns [`DeregisterInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_instance_event_notification_attributes(
-        &self,
-    ) -> DeregisterInstanceEventNotificationAttributes {
-        rt::builder(&self.handle)
-    }
-    /// Deregisters the specified members (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupMembers`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_transit_gateway_multicast_group_members(
-        &self,
-    ) -> DeregisterTransitGatewayMulticastGroupMembers {
-        rt::builder(&self.handle)
-    }
-    /// Deregisters the specified sources (network interfaces) from the transit gateway multicast group. Returns [`DeregisterTransitGatewayMulticastGroupSources`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn deregister_transit_gateway_multicast_group_sources(
-        &self,
-    ) -> DeregisterTransitGatewayMulticastGroupSources {
-        rt::builder(&self.handle)
-    }
-    /// Describes attributes of your Amazon Web Services account. The following are the supported account attributes: Returns [`DescribeAccountAttributes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_attributes(&self) -> DescribeAccountAttributes {
-        rt::builder(&self.handle)
-    }
-    /// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements. Returns [`DescribeAccountVpcEncryptionControl`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_account_vpc_encryption_control(
-        &self,
-    ) -> DescribeAccountVpcEncryptionControl {
-        rt::builder(&self.handle)
-    }
-    /// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DescribeAddressTransfers`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_address_transfers(&self) -> DescribeAddressTransfers {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DeleteVpcPeeringConnection` operation.
-///
-/// Deletes a VPC peering connection. Either the owner of the requester VPC or the owner of the accepter VPC can delete the VPC peering connection if it's in the `active` state. The owner of the requester VPC can delete a VPC peering connection in the `pending-acceptance` state. You cannot delete a VPC peering connection that's in the `failed` or `rejected` state.
-pub struct DeleteVpcPeeringConnection(
-    pub(crate) rt::Call<
-        t::DeleteVpcPeeringConnectionRequest,
-        t::DeleteVpcPeeringConnectionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpcPeeringConnection, t::DeleteVpcPeeringConnectionRequest,
-    t::DeleteVpcPeeringConnectionResult, rt::NoErrors, op::DELETE_VPC_PEERING_CONNECTION
-);
-impl DeleteVpcPeeringConnection {
-    rt::setter!(val_opt DeleteVpcPeeringConnectionRequest dry_run(bool));
-    rt::setter!(
-        into_req DeleteVpcPeeringConnectionRequest vpc_peering_connection_id(String)
-    );
-}
-/// The `DeleteVpnConcentrator` operation.
-///
-/// Deletes the specified VPN concentrator.
-pub struct DeleteVpnConcentrator(
-    pub(crate) rt::Call<
-        t::DeleteVpnConcentratorRequest,
-        t::DeleteVpnConcentratorResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeleteVpnConcentrator, t::DeleteVpnConcentratorRequest,
-    t::DeleteVpnConcentratorResult, rt::NoErrors, op::DELETE_VPN_CONCENTRATOR
-);
-impl DeleteVpnConcentrator {
-    rt::setter!(into_req DeleteVpnConcentratorRequest vpn_concentrator_id(String));
-    rt::setter!(val_opt DeleteVpnConcentratorRequest dry_run(bool));
-}
-/// The `DeleteVpnConnection` operation.
-///
-/// Deletes the specified VPN connection.
-///
-/// If you're deleting the VPC and its associated components, we recommend that you detach the virtual private gateway from the VPC and delete the VPC before deleting the VPN connection. If you believe that the tunnel credentials for your VPN connection have been compromised, you can delete the VPN connection and create a new one that has new keys, without needing to delete the VPC or virtual private gateway. If you create a new VPN connection, you must reconfigure the customer gateway device using the new configuration information returned with the new VPN connection ID.
-///
-/// For certificate-based authentication, delete all Certificate Manager (ACM) private certificates used for the Amazon Web Services-side tunnel endpoints for the VPN connection before deleting the VPN connection.
-pub struct DeleteVpnConnection(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnConnection, t::DeleteVpnConnectionRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_CONNECTION
-);
-impl DeleteVpnConnection {
-    rt::setter!(into_req DeleteVpnConnectionRequest vpn_connection_id(String));
-    rt::setter!(val_opt DeleteVpnConnectionRequest dry_run(bool));
-}
-/// The `DeleteVpnConnectionRoute` operation.
-///
-/// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
-pub struct DeleteVpnConnectionRoute(
-    pub(crate) rt::Call<t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnConnectionRoute, t::DeleteVpnConnectionRouteRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_CONNECTION_ROUTE
-);
-impl DeleteVpnConnectionRoute {
-    rt::setter!(into_req DeleteVpnConnectionRouteRequest destination_cidr_block(String));
-    rt::setter!(into_req DeleteVpnConnectionRouteRequest vpn_connection_id(String));
-}
-/// The `DeleteVpnGateway` operation.
-///
-/// Deletes the specified virtual private gateway. You must first detach the virtual private gateway from the VPC. Note that you don't need to delete the virtual private gateway if you plan to delete and recreate the VPN connection between your VPC and your network.
-pub struct DeleteVpnGateway(
-    pub(crate) rt::Call<t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors>,
-);
-rt::operation_type!(
-    DeleteVpnGateway, t::DeleteVpnGatewayRequest, rt::Unit, rt::NoErrors,
-    op::DELETE_VPN_GATEWAY
-);
-impl DeleteVpnGateway {
-    rt::setter!(into_req DeleteVpnGatewayRequest vpn_gateway_id(String));
-    rt::setter!(val_opt DeleteVpnGatewayRequest dry_run(bool));
-}
-/// The `DeprovisionByoipCidr` operation.
-///
-/// Releases the specified address range that you provisioned for use with your Amazon Web Services resources through bring your own IP addresses (BYOIP) and deletes the corresponding address pool.
-///
-/// Before you can release an address range, you must stop advertising it and you must not have any IP addresses allocated from its address range.
-pub struct DeprovisionByoipCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionByoipCidrRequest,
-        t::DeprovisionByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionByoipCidr, t::DeprovisionByoipCidrRequest, t::DeprovisionByoipCidrResult,
-    rt::NoErrors, op::DEPROVISION_BYOIP_CIDR
-);
-impl DeprovisionByoipCidr {
-    rt::setter!(into_req DeprovisionByoipCidrRequest cidr(String));
-    rt::setter!(val_opt DeprovisionByoipCidrRequest dry_run(bool));
-}
-/// The `DeprovisionIpamByoasn` operation.
-///
-/// Deprovisions your Autonomous System Number (ASN) from your Amazon Web Services account. This action can only be called after any BYOIP CIDR associations are removed from your Amazon Web Services account with [DisassociateIpamByoasn](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DisassociateIpamByoasn.html). For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DeprovisionIpamByoasn(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamByoasnRequest,
-        t::DeprovisionIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionIpamByoasn, t::DeprovisionIpamByoasnRequest,
-    t::DeprovisionIpamByoasnResult, rt::NoErrors, op::DEPROVISION_IPAM_BYOASN
-);
-impl DeprovisionIpamByoasn {
-    rt::setter!(val_opt DeprovisionIpamByoasnRequest dry_run(bool));
-    rt::setter!(into_req DeprovisionIpamByoasnRequest ipam_id(String));
-    rt::setter!(into_req DeprovisionIpamByoasnRequest asn(String));
-}
-/// The `DeprovisionIpamPoolCidr` operation.
-///
-/// Deprovision a CIDR provisioned from an IPAM pool. If you deprovision a CIDR from a pool that has a source pool, the CIDR is recycled back into the source pool. For more information, see [Deprovision pool CIDRs](https://docs.aws.amazon.com/vpc/latest/ipam/depro-pool-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DeprovisionIpamPoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionIpamPoolCidrRequest,
-        t::DeprovisionIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionIpamPoolCidr, t::DeprovisionIpamPoolCidrRequest,
-    t::DeprovisionIpamPoolCidrResult, rt::NoErrors, op::DEPROVISION_IPAM_POOL_CIDR
-);
-impl DeprovisionIpamPoolCidr {
-    rt::setter!(val_opt DeprovisionIpamPoolCidrRequest dry_run(bool));
-    rt::setter!(into_req DeprovisionIpamPoolCidrRequest ipam_pool_id(String));
-    rt::setter!(into_opt DeprovisionIpamPoolCidrRequest cidr(String));
-}
-/// The `DeprovisionPublicIpv4PoolCidr` operation.
-///
-/// Deprovision a CIDR from a public IPv4 pool.
-pub struct DeprovisionPublicIpv4PoolCidr(
-    pub(crate) rt::Call<
-        t::DeprovisionPublicIpv4PoolCidrRequest,
-        t::DeprovisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeprovisionPublicIpv4PoolCidr, t::DeprovisionPublicIpv4PoolCidrRequest,
-    t::DeprovisionPublicIpv4PoolCidrResult, rt::NoErrors,
-    op::DEPROVISION_PUBLIC_IPV4_POOL_CIDR
-);
-impl DeprovisionPublicIpv4PoolCidr {
-    rt::setter!(val_opt DeprovisionPublicIpv4PoolCidrRequest dry_run(bool));
-    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest pool_id(String));
-    rt::setter!(into_req DeprovisionPublicIpv4PoolCidrRequest cidr(String));
-}
-/// The `DeregisterImage` operation.
-///
-/// Deregisters the specified AMI. A deregistered AMI can't be used to launch new instances.
-///
-/// If a deregistered EBS-backed AMI matches a Recycle Bin retention rule, it moves to the Recycle Bin for the specified retention period. It can be restored before its retention period expires, after which it is permanently deleted. If the deregistered AMI doesn't match a retention rule, it is permanently deleted immediately. For more information, see [Recover deleted Amazon EBS snapshots and EBS-backed AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EBS User Guide*.
-///
-/// When deregistering an EBS-backed AMI, you can optionally delete its associated snapshots at the same time. However, if a snapshot is associated with multiple AMIs, it won't be deleted even if specified for deletion, although the AMI will still be deregistered.
-///
-/// Deregistering an AMI does not delete the following:
-///
-/// - Instances already launched from the AMI. You'll continue to incur usage costs for the instances until you terminate them.
-/// - For EBS-backed AMIs: Snapshots that are associated with multiple AMIs. You'll continue to incur snapshot storage costs.
-/// - For instance store-backed AMIs: The files uploaded to Amazon S3 during AMI creation. You'll continue to incur S3 storage costs.
-///
-/// For more information, see [Deregister an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/deregister-ami.html) in the *Amazon EC2 User Guide*.
-pub struct DeregisterImage(
-    pub(crate) rt::Call<
-        t::DeregisterImageRequest,
-        t::DeregisterImageResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterImage, t::DeregisterImageRequest, t::DeregisterImageResult, rt::NoErrors,
-    op::DEREGISTER_IMAGE
-);
-impl DeregisterImage {
-    rt::setter!(into_req DeregisterImageRequest image_id(String));
-    rt::setter!(val_opt DeregisterImageRequest delete_associated_snapshots(bool));
-    rt::setter!(val_opt DeregisterImageRequest dry_run(bool));
-}
-/// The `DeregisterInstanceEventNotificationAttributes` operation.
-///
-/// Deregisters tag keys to prevent tags that have the specified tag keys from being included in scheduled event notifications for resources in the Region.
-pub struct DeregisterInstanceEventNotificationAttributes(
-    pub(crate) rt::Call<
-        t::DeregisterInstanceEventNotificationAttributesRequest,
-        t::DeregisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterInstanceEventNotificationAttributes,
-    t::DeregisterInstanceEventNotificationAttributesRequest,
-    t::DeregisterInstanceEventNotificationAttributesResult, rt::NoErrors,
-    op::DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
-);
-impl DeregisterInstanceEventNotificationAttributes {
-    rt::setter!(
-        val_opt DeregisterInstanceEventNotificationAttributesRequest dry_run(bool)
-    );
-    rt::setter!(
-        val_req DeregisterInstanceEventNotificationAttributesRequest
-        instance_tag_attribute(t::DeregisterInstanceTagAttributeRequest)
-    );
-}
-/// The `DeregisterTransitGatewayMulticastGroupMembers` operation.
-///
-/// Deregisters the specified members (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupMembers(
-    pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-        t::DeregisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterTransitGatewayMulticastGroupMembers,
-    t::DeregisterTransitGatewayMulticastGroupMembersRequest,
-    t::DeregisterTransitGatewayMulticastGroupMembersResult, rt::NoErrors,
-    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS
-);
-impl DeregisterTransitGatewayMulticastGroupMembers {
-    rt::setter!(
-        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
-        transit_gateway_multicast_domain_id(String)
-    );
-    rt::setter!(
-        into_opt DeregisterTransitGatewayMulticastGroupMembersRequest
-        group_ip_address(String)
-    );
-    rt::setter!(
-        items DeregisterTransitGatewayMulticastGroupMembersRequest
-        network_interface_ids(String) push_network_interface_ids
-    );
-    rt::setter!(
-        val_opt DeregisterTransitGatewayMulticastGroupMembersRequest dry_run(bool)
-    );
-}
-/// The `DeregisterTransitGatewayMulticastGroupSources` operation.
-///
-/// Deregisters the specified sources (network interfaces) from the transit gateway multicast group.
-pub struct DeregisterTransitGatewayMulticastGroupSources(
-    pub(crate) rt::Call<
-        t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-        t::DeregisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DeregisterTransitGatewayMulticastGroupSources,
-    t::DeregisterTransitGatewayMulticastGroupSourcesRequest,
-    t::DeregisterTransitGatewayMulticastGroupSourcesResult, rt::NoErrors,
-    op::DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES
-);
-impl DeregisterTransitGatewayMulticastGroupSources {
-    rt::setter!(
-        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
-        transit_gateway_multicast_domain_id(String)
-    );
-    rt::setter!(
-        into_opt DeregisterTransitGatewayMulticastGroupSourcesRequest
-        group_ip_address(String)
-    );
-    rt::setter!(
-        items DeregisterTransitGatewayMulticastGroupSourcesRequest
-        network_interface_ids(String) push_network_interface_ids
-    );
-    rt::setter!(
-        val_opt DeregisterTransitGatewayMulticastGroupSourcesRequest dry_run(bool)
-    );
-}
-/// The `DescribeAccountAttributes` operation.
-///
-/// Describes attributes of your Amazon Web Services account. The following are the supported account attributes:
-///
-/// - `default-vpc`: The ID of the default VPC for your account, or `none`.
-/// - `max-instances`: This attribute is no longer supported. The returned value does not reflect your actual vCPU limit for running On-Demand Instances. For more information, see [On-Demand Instance Limits](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-on-demand-instances.html#ec2-on-demand-instances-limits) in the *Amazon Elastic Compute Cloud User Guide*.
-/// - `max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `supported-platforms`: This attribute is deprecated.
-/// - `vpc-max-elastic-ips`: The maximum number of Elastic IP addresses that you can allocate.
-/// - `vpc-max-security-groups-per-interface`: The maximum number of security groups that you can assign to a network interface.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAccountAttributes(
-    pub(crate) rt::Call<
-        t::DescribeAccountAttributesRequest,
-        t::DescribeAccountAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAccountAttributes, t::DescribeAccountAttributesRequest,
-    t::DescribeAccountAttributesResult, rt::NoErrors, op::DESCRIBE_ACCOUNT_ATTRIBUTES
-);
-impl DescribeAccountAttributes {
-    rt::setter!(val_opt DescribeAccountAttributesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeAccountAttributesRequest attribute_names(t::AccountAttributeName)
-        push_attribute_names
-    );
-}
-/// The `DescribeAccountVpcEncryptionControl` operation.
-///
-/// Describes the account-level VPC Encryption Control configuration for your account. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
-///
-/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeAccountVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::DescribeAccountVpcEncryptionControlRequest,
-        t::DescribeAccountVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAccountVpcEncryptionControl, t::DescribeAccountVpcEncryptionControlRequest,
-    t::DescribeAccountVpcEncryptionControlResult, rt::NoErrors,
-    op::DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL
-);
-impl DescribeAccountVpcEncryptionControl {
-    rt::setter!(val_opt DescribeAccountVpcEncryptionControlRequest dry_run(bool));
-}
-/// The `DescribeAddressTransfers` operation.
-///
-/// Describes an Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-///
-/// When you transfer an Elastic IP address, there is a two-step handshake between the source and transfer Amazon Web Services accounts. When the source account starts the transfer, the transfer account has seven days to accept the Elastic IP address transfer. During those seven days, the source account can view the pending transfer by using this action. After seven days, the transfer expires and ownership of the Elastic IP address returns to the source account. Accepted transfers are visible to the source account for 14 days after the transfers have been accepted.
-pub struct DescribeAddressTransfers(
-    pub(crate) rt::Call<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeAddressTransfers, t::DescribeAddressTransfersRequest,
-    t::DescribeAddressTransfersResult, rt::NoErrors, op::DESCRIBE_ADDRESS_TRANSFERS
-);
-impl DescribeAddressTransfers {
-    rt::setter!(
-        items DescribeAddressTransfersRequest allocation_ids(String) push_allocation_ids
-    );
-    rt::setter!(into_opt DescribeAddressTransfersRequest next_token(String));
-    rt::setter!(val_opt DescribeAddressTransfersRequest max_results(i32));
-    rt::setter!(val_opt DescribeAddressTransfersRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeAddressTransfersRequest,
-        t::DescribeAddressTransfersResult,
-        rt::NoErrors,
-        t::AddressTransfer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_ADDRESS_TRANSFERS_PAGINATOR)
-    }
-}
-impl super::Client {
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses. Returns [`DescribeAddresses`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_addresses(&self) -> DescribeAddresses {
@@ -1005,13 +99,7 @@ impl super::Client {
 /// The `DescribeAddresses` operation.
 ///
 /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
-pub struct DescribeAddresses(
-    pub(crate) rt::Call<
-        t::DescribeAddressesRequest,
-        t::DescribeAddressesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAddresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAddresses, t::DescribeAddressesRequest, t::DescribeAddressesResult,
     rt::NoErrors, op::DESCRIBE_ADDRESSES
@@ -1027,13 +115,7 @@ impl DescribeAddresses {
 /// The `DescribeAddressesAttribute` operation.
 ///
 /// Describes the attributes of the specified Elastic IP addresses. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct DescribeAddressesAttribute(
-    pub(crate) rt::Call<
-        t::DescribeAddressesAttributeRequest,
-        t::DescribeAddressesAttributeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAddressesAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAddressesAttribute, t::DescribeAddressesAttributeRequest,
     t::DescribeAddressesAttributeResult, rt::NoErrors, op::DESCRIBE_ADDRESSES_ATTRIBUTE
@@ -1070,13 +152,7 @@ impl DescribeAddressesAttribute {
 /// This request only returns information about resource types that support longer IDs.
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribeAggregateIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeAggregateIdFormatRequest,
-        t::DescribeAggregateIdFormatResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAggregateIdFormat(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAggregateIdFormat, t::DescribeAggregateIdFormatRequest,
     t::DescribeAggregateIdFormatResult, rt::NoErrors, op::DESCRIBE_AGGREGATE_ID_FORMAT
@@ -1091,13 +167,7 @@ impl DescribeAggregateIdFormat {
 /// - The instance-level status is derived from all application status checks with the aggregation setting set to `included`.
 /// - Use `DescribeApplicationStatusChecks` to view the configuration of individual checks.
 /// - Use `EnableApplicationStatusCheckSuppression` to temporarily suppress health check results from affecting the instance-level status.
-pub struct DescribeApplicationStatus(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusRequest,
-        t::DescribeApplicationStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeApplicationStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeApplicationStatus, t::DescribeApplicationStatusRequest,
     t::DescribeApplicationStatusResult, rt::NoErrors, op::DESCRIBE_APPLICATION_STATUS
@@ -1116,13 +186,7 @@ impl DescribeApplicationStatus {
 /// Describes the associations for one or more application status checks. For more information, see [Application status checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-application-status-checks.html). To avoid timeouts and retrieve complete results, use the pagination parameters.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary.
-pub struct DescribeApplicationStatusCheckAssociations(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusCheckAssociationsRequest,
-        t::DescribeApplicationStatusCheckAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeApplicationStatusCheckAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeApplicationStatusCheckAssociations,
     t::DescribeApplicationStatusCheckAssociationsRequest,
@@ -1152,13 +216,7 @@ impl DescribeApplicationStatusCheckAssociations {
 ///
 /// - If you do not specify any application status check IDs, all checks in your account are returned.
 /// - Use `DescribeApplicationStatus` to see the actual health status of instances.
-pub struct DescribeApplicationStatusChecks(
-    pub(crate) rt::Call<
-        t::DescribeApplicationStatusChecksRequest,
-        t::DescribeApplicationStatusChecksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeApplicationStatusChecks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeApplicationStatusChecks, t::DescribeApplicationStatusChecksRequest,
     t::DescribeApplicationStatusChecksResult, rt::NoErrors,
@@ -1184,13 +242,7 @@ impl DescribeApplicationStatusChecks {
 /// For more information about Availability Zones, Local Zones, and Wavelength Zones, see [Regions and zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeAvailabilityZones(
-    pub(crate) rt::Call<
-        t::DescribeAvailabilityZonesRequest,
-        t::DescribeAvailabilityZonesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAvailabilityZones(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAvailabilityZones, t::DescribeAvailabilityZonesRequest,
     t::DescribeAvailabilityZonesResult, rt::NoErrors, op::DESCRIBE_AVAILABILITY_ZONES
@@ -1207,13 +259,7 @@ impl DescribeAvailabilityZones {
 /// The `DescribeAwsNetworkPerformanceMetricSubscriptions` operation.
 ///
 /// Describes the current Infrastructure Performance metric subscriptions.
-pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(
-    pub(crate) rt::Call<
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-        t::DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeAwsNetworkPerformanceMetricSubscriptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAwsNetworkPerformanceMetricSubscriptions,
     t::DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
@@ -1259,13 +305,7 @@ impl DescribeAwsNetworkPerformanceMetricSubscriptions {
 /// **Note:** Completed bundle tasks are listed for only a limited time. If your bundle task is no longer in the list, you can still register an AMI from it. Just use `RegisterImage` with the Amazon S3 bucket name and image manifest name you provided to the bundle task.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeBundleTasks(
-    pub(crate) rt::Call<
-        t::DescribeBundleTasksRequest,
-        t::DescribeBundleTasksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeBundleTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeBundleTasks, t::DescribeBundleTasksRequest, t::DescribeBundleTasksResult,
     rt::NoErrors, op::DESCRIBE_BUNDLE_TASKS
@@ -1289,13 +329,7 @@ impl DescribeBundleTasks {
 /// The `DescribeByoipCidrs` operation.
 ///
 /// Describes the IP address ranges that were provisioned for use with Amazon Web Services resources through through bring your own IP addresses (BYOIP).
-pub struct DescribeByoipCidrs(
-    pub(crate) rt::Call<
-        t::DescribeByoipCidrsRequest,
-        t::DescribeByoipCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeByoipCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeByoipCidrs, t::DescribeByoipCidrsRequest, t::DescribeByoipCidrsResult,
     rt::NoErrors, op::DESCRIBE_BYOIP_CIDRS
@@ -1321,13 +355,7 @@ impl DescribeByoipCidrs {
 /// The `DescribeCapacityBlockExtensionHistory` operation.
 ///
 /// Describes the events for the specified Capacity Block extension during the specified time.
-pub struct DescribeCapacityBlockExtensionHistory(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionHistoryRequest,
-        t::DescribeCapacityBlockExtensionHistoryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityBlockExtensionHistory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityBlockExtensionHistory,
     t::DescribeCapacityBlockExtensionHistoryRequest,
@@ -1368,13 +396,7 @@ impl DescribeCapacityBlockExtensionHistory {
 /// The `DescribeCapacityBlockExtensionOfferings` operation.
 ///
 /// Describes Capacity Block extension offerings available for purchase in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlockExtensionOfferings(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockExtensionOfferingsRequest,
-        t::DescribeCapacityBlockExtensionOfferingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityBlockExtensionOfferings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityBlockExtensionOfferings,
     t::DescribeCapacityBlockExtensionOfferingsRequest,
@@ -1417,13 +439,7 @@ impl DescribeCapacityBlockExtensionOfferings {
 /// Describes Capacity Block offerings available for purchase in the Amazon Web Services Region that you're currently using. With Capacity Blocks, you can purchase a specific GPU instance type or EC2 UltraServer for a period of time.
 ///
 /// To search for an available Capacity Block offering, you specify a reservation duration and instance count.
-pub struct DescribeCapacityBlockOfferings(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockOfferingsRequest,
-        t::DescribeCapacityBlockOfferingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityBlockOfferings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityBlockOfferings, t::DescribeCapacityBlockOfferingsRequest,
     t::DescribeCapacityBlockOfferingsResult, rt::NoErrors,
@@ -1471,13 +487,7 @@ impl DescribeCapacityBlockOfferings {
 /// The `DescribeCapacityBlockStatus` operation.
 ///
 /// Describes the availability of capacity for the specified Capacity blocks, or all of your Capacity Blocks.
-pub struct DescribeCapacityBlockStatus(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlockStatusRequest,
-        t::DescribeCapacityBlockStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityBlockStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityBlockStatus, t::DescribeCapacityBlockStatusRequest,
     t::DescribeCapacityBlockStatusResult, rt::NoErrors,
@@ -1511,13 +521,7 @@ impl DescribeCapacityBlockStatus {
 /// The `DescribeCapacityBlocks` operation.
 ///
 /// Describes details about Capacity Blocks in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityBlocks(
-    pub(crate) rt::Call<
-        t::DescribeCapacityBlocksRequest,
-        t::DescribeCapacityBlocksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityBlocks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityBlocks, t::DescribeCapacityBlocksRequest,
     t::DescribeCapacityBlocksResult, rt::NoErrors, op::DESCRIBE_CAPACITY_BLOCKS
@@ -1548,13 +552,7 @@ impl DescribeCapacityBlocks {
 /// The `DescribeCapacityManagerDataExports` operation.
 ///
 /// Describes one or more Capacity Manager data export configurations. Returns information about export settings, delivery status, and recent export activity.
-pub struct DescribeCapacityManagerDataExports(
-    pub(crate) rt::Call<
-        t::DescribeCapacityManagerDataExportsRequest,
-        t::DescribeCapacityManagerDataExportsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityManagerDataExports(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityManagerDataExports, t::DescribeCapacityManagerDataExportsRequest,
     t::DescribeCapacityManagerDataExportsResult, rt::NoErrors,
@@ -1684,13 +682,7 @@ impl super::Client {
 /// The `DescribeCapacityReservationBillingRequests` operation.
 ///
 /// Describes a request to assign the billing of the unused capacity of a Capacity Reservation. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/transfer-billing.html).
-pub struct DescribeCapacityReservationBillingRequests(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationBillingRequestsRequest,
-        t::DescribeCapacityReservationBillingRequestsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservationBillingRequests(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservationBillingRequests,
     t::DescribeCapacityReservationBillingRequestsRequest,
@@ -1736,13 +728,7 @@ impl DescribeCapacityReservationBillingRequests {
 /// The `DescribeCapacityReservationCancellationQuotes` operation.
 ///
 /// Describes one or more Capacity Reservation cancellation quotes. The results describe only the quotes that you have previously generated by using the `CreateCapacityReservationCancellationQuote` action.
-pub struct DescribeCapacityReservationCancellationQuotes(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationCancellationQuotesRequest,
-        t::DescribeCapacityReservationCancellationQuotesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservationCancellationQuotes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservationCancellationQuotes,
     t::DescribeCapacityReservationCancellationQuotesRequest,
@@ -1772,13 +758,7 @@ impl DescribeCapacityReservationCancellationQuotes {
 /// The `DescribeCapacityReservationDateChangeQuotes` operation.
 ///
 /// Describes one or more Capacity Reservation date change quotes that you generated by using the `CreateCapacityReservationDateChangeQuote` operation.
-pub struct DescribeCapacityReservationDateChangeQuotes(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationDateChangeQuotesRequest,
-        t::DescribeCapacityReservationDateChangeQuotesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservationDateChangeQuotes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservationDateChangeQuotes,
     t::DescribeCapacityReservationDateChangeQuotesRequest,
@@ -1824,13 +804,7 @@ impl DescribeCapacityReservationDateChangeQuotes {
 /// The `DescribeCapacityReservationFleets` operation.
 ///
 /// Describes one or more Capacity Reservation Fleets.
-pub struct DescribeCapacityReservationFleets(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationFleetsRequest,
-        t::DescribeCapacityReservationFleetsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservationFleets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservationFleets, t::DescribeCapacityReservationFleetsRequest,
     t::DescribeCapacityReservationFleetsResult, rt::NoErrors,
@@ -1870,13 +844,7 @@ impl DescribeCapacityReservationFleets {
 /// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeCapacityReservationTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeCapacityReservationTopology(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationTopologyRequest,
-        t::DescribeCapacityReservationTopologyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservationTopology(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservationTopology, t::DescribeCapacityReservationTopologyRequest,
     t::DescribeCapacityReservationTopologyResult, rt::NoErrors,
@@ -1897,13 +865,7 @@ impl DescribeCapacityReservationTopology {
 /// The `DescribeCapacityReservations` operation.
 ///
 /// Describes one or more of your Capacity Reservations. The results describe only the Capacity Reservations in the Amazon Web Services Region that you're currently using.
-pub struct DescribeCapacityReservations(
-    pub(crate) rt::Call<
-        t::DescribeCapacityReservationsRequest,
-        t::DescribeCapacityReservationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCapacityReservations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCapacityReservations, t::DescribeCapacityReservationsRequest,
     t::DescribeCapacityReservationsResult, rt::NoErrors,
@@ -1937,13 +899,7 @@ impl DescribeCapacityReservations {
 /// The `DescribeCarrierGateways` operation.
 ///
 /// Describes one or more of your carrier gateways.
-pub struct DescribeCarrierGateways(
-    pub(crate) rt::Call<
-        t::DescribeCarrierGatewaysRequest,
-        t::DescribeCarrierGatewaysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCarrierGateways(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCarrierGateways, t::DescribeCarrierGatewaysRequest,
     t::DescribeCarrierGatewaysResult, rt::NoErrors, op::DESCRIBE_CARRIER_GATEWAYS
@@ -1976,13 +932,7 @@ impl DescribeCarrierGateways {
 /// **Note:** This action is deprecated.
 ///
 /// Describes your linked EC2-Classic instances. This request only returns information about EC2-Classic instances linked to a VPC through ClassicLink. You cannot use this request to return information about other instances.
-pub struct DescribeClassicLinkInstances(
-    pub(crate) rt::Call<
-        t::DescribeClassicLinkInstancesRequest,
-        t::DescribeClassicLinkInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClassicLinkInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClassicLinkInstances, t::DescribeClassicLinkInstancesRequest,
     t::DescribeClassicLinkInstancesResult, rt::NoErrors,
@@ -2015,13 +965,7 @@ impl DescribeClassicLinkInstances {
 /// The `DescribeClientVpnAuthorizationRules` operation.
 ///
 /// Describes the authorization rules for a specified Client VPN endpoint.
-pub struct DescribeClientVpnAuthorizationRules(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnAuthorizationRulesRequest,
-        t::DescribeClientVpnAuthorizationRulesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClientVpnAuthorizationRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClientVpnAuthorizationRules, t::DescribeClientVpnAuthorizationRulesRequest,
     t::DescribeClientVpnAuthorizationRulesResult, rt::NoErrors,
@@ -2058,13 +1002,7 @@ impl DescribeClientVpnAuthorizationRules {
 /// The `DescribeClientVpnConnections` operation.
 ///
 /// Describes active client connections and connections that have been terminated within the last 60 minutes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnConnections(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnConnectionsRequest,
-        t::DescribeClientVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClientVpnConnections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClientVpnConnections, t::DescribeClientVpnConnectionsRequest,
     t::DescribeClientVpnConnectionsResult, rt::NoErrors,
@@ -2097,13 +1035,7 @@ impl DescribeClientVpnConnections {
 /// The `DescribeClientVpnEndpoints` operation.
 ///
 /// Describes one or more Client VPN endpoints in the account.
-pub struct DescribeClientVpnEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnEndpointsRequest,
-        t::DescribeClientVpnEndpointsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClientVpnEndpoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClientVpnEndpoints, t::DescribeClientVpnEndpointsRequest,
     t::DescribeClientVpnEndpointsResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ENDPOINTS
@@ -2134,13 +1066,7 @@ impl DescribeClientVpnEndpoints {
 /// The `DescribeClientVpnRoutes` operation.
 ///
 /// Describes the routes for the specified Client VPN endpoint.
-pub struct DescribeClientVpnRoutes(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnRoutesRequest,
-        t::DescribeClientVpnRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClientVpnRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClientVpnRoutes, t::DescribeClientVpnRoutesRequest,
     t::DescribeClientVpnRoutesResult, rt::NoErrors, op::DESCRIBE_CLIENT_VPN_ROUTES
@@ -2168,13 +1094,7 @@ impl DescribeClientVpnRoutes {
 /// The `DescribeClientVpnTargetNetworks` operation.
 ///
 /// Describes the target networks associated with the specified Client VPN endpoint.
-pub struct DescribeClientVpnTargetNetworks(
-    pub(crate) rt::Call<
-        t::DescribeClientVpnTargetNetworksRequest,
-        t::DescribeClientVpnTargetNetworksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeClientVpnTargetNetworks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeClientVpnTargetNetworks, t::DescribeClientVpnTargetNetworksRequest,
     t::DescribeClientVpnTargetNetworksResult, rt::NoErrors,
@@ -2211,13 +1131,7 @@ impl DescribeClientVpnTargetNetworks {
 /// The `DescribeCoipPools` operation.
 ///
 /// Describes the specified customer-owned address pools or all of your customer-owned address pools.
-pub struct DescribeCoipPools(
-    pub(crate) rt::Call<
-        t::DescribeCoipPoolsRequest,
-        t::DescribeCoipPoolsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCoipPools(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCoipPools, t::DescribeCoipPoolsRequest, t::DescribeCoipPoolsResult,
     rt::NoErrors, op::DESCRIBE_COIP_POOLS
@@ -2247,13 +1161,7 @@ impl DescribeCoipPools {
 /// Describes the specified conversion tasks or all your conversion tasks. For more information, see the [VM Import/Export User Guide](https://docs.aws.amazon.com/vm-import/latest/userguide/).
 ///
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
-pub struct DescribeConversionTasks(
-    pub(crate) rt::Call<
-        t::DescribeConversionTasksRequest,
-        t::DescribeConversionTasksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeConversionTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeConversionTasks, t::DescribeConversionTasksRequest,
     t::DescribeConversionTasksResult, rt::NoErrors, op::DESCRIBE_CONVERSION_TASKS
@@ -2303,13 +1211,7 @@ impl DescribeConversionTasks {
 /// Describes one or more of your VPN customer gateways.
 ///
 /// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct DescribeCustomerGateways(
-    pub(crate) rt::Call<
-        t::DescribeCustomerGatewaysRequest,
-        t::DescribeCustomerGatewaysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeCustomerGateways(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeCustomerGateways, t::DescribeCustomerGatewaysRequest,
     t::DescribeCustomerGatewaysResult, rt::NoErrors, op::DESCRIBE_CUSTOMER_GATEWAYS
@@ -2331,5 +1233,1144 @@ impl DescribeCustomerGateways {
         rt::NoErrors,
     > {
         rt::Waiter::new(self.0, &op::CUSTOMER_GATEWAY_AVAILABLE_WAITER)
+    }
+}
+impl super::Client {
+    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_declarative_policies_reports(
+        &self,
+    ) -> DescribeDeclarativePoliciesReports {
+        rt::builder(&self.handle)
+    }
+    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
+        rt::builder(&self.handle)
+    }
+    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_egress_only_internet_gateways(
+        &self,
+    ) -> DescribeEgressOnlyInternetGateways {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
+        rt::builder(&self.handle)
+    }
+    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
+        rt::builder(&self.handle)
+    }
+    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fleets(&self) -> DescribeFleets {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservation_offerings(
+        &self,
+    ) -> DescribeHostReservationOfferings {
+        rt::builder(&self.handle)
+    }
+    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeDeclarativePoliciesReports` operation.
+///
+/// Describes the metadata of an account status report, including the status of the report.
+///
+/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
+///
+/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
+pub struct DescribeDeclarativePoliciesReports(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
+    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
+    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
+);
+impl DescribeDeclarativePoliciesReports {
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeDeclarativePoliciesReportsRequest next_token(String));
+    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest max_results(i32));
+    rt::setter!(
+        items DescribeDeclarativePoliciesReportsRequest report_ids(String)
+        push_report_ids
+    );
+}
+/// The `DescribeDhcpOptions` operation.
+///
+/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
+///
+/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
+pub struct DescribeDhcpOptions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
+    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
+);
+impl DescribeDhcpOptions {
+    rt::setter!(
+        items DescribeDhcpOptionsRequest dhcp_options_ids(String) push_dhcp_options_ids
+    );
+    rt::setter!(into_opt DescribeDhcpOptionsRequest next_token(String));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeDhcpOptionsRequest dry_run(bool));
+    rt::setter!(items DescribeDhcpOptionsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeDhcpOptionsRequest,
+        t::DescribeDhcpOptionsResult,
+        rt::NoErrors,
+        t::DhcpOptions,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeEgressOnlyInternetGateways` operation.
+///
+/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
+pub struct DescribeEgressOnlyInternetGateways(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
+    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
+    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
+);
+impl DescribeEgressOnlyInternetGateways {
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest dry_run(bool));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest
+        egress_only_internet_gateway_ids(String) push_egress_only_internet_gateway_ids
+    );
+    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeEgressOnlyInternetGatewaysRequest next_token(String));
+    rt::setter!(
+        items DescribeEgressOnlyInternetGatewaysRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeEgressOnlyInternetGatewaysRequest,
+        t::DescribeEgressOnlyInternetGatewaysResult,
+        rt::NoErrors,
+        t::EgressOnlyInternetGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeElasticGpus` operation.
+///
+/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+///
+/// Describes the Elastic Graphics accelerator associated with your instances.
+pub struct DescribeElasticGpus(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
+    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
+);
+impl DescribeElasticGpus {
+    rt::setter!(
+        items DescribeElasticGpusRequest elastic_gpu_ids(String) push_elastic_gpu_ids
+    );
+    rt::setter!(val_opt DescribeElasticGpusRequest dry_run(bool));
+    rt::setter!(items DescribeElasticGpusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeElasticGpusRequest max_results(i32));
+    rt::setter!(into_opt DescribeElasticGpusRequest next_token(String));
+}
+/// The `DescribeExportImageTasks` operation.
+///
+/// Describes the specified export image tasks or all of your export image tasks.
+pub struct DescribeExportImageTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
+    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
+);
+impl DescribeExportImageTasks {
+    rt::setter!(val_opt DescribeExportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeExportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportImageTasksRequest export_image_task_ids(String)
+        push_export_image_task_ids
+    );
+    rt::setter!(val_opt DescribeExportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeExportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeExportImageTasksRequest,
+        t::DescribeExportImageTasksResult,
+        rt::NoErrors,
+        t::ExportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeExportTasks` operation.
+///
+/// Describes the specified export instance tasks or all of your export instance tasks.
+pub struct DescribeExportTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
+    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
+);
+impl DescribeExportTasks {
+    rt::setter!(items DescribeExportTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeExportTasksRequest export_task_ids(String) push_export_task_ids
+    );
+    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_cancelled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
+    }
+    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_export_task_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeExportTasksRequest,
+        t::DescribeExportTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeFastLaunchImages` operation.
+///
+/// Describe details for Windows AMIs that are configured for Windows fast launch.
+pub struct DescribeFastLaunchImages(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
+    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
+);
+impl DescribeFastLaunchImages {
+    rt::setter!(items DescribeFastLaunchImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeFastLaunchImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastLaunchImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFastLaunchImagesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastLaunchImagesRequest,
+        t::DescribeFastLaunchImagesResult,
+        rt::NoErrors,
+        t::DescribeFastLaunchImagesSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeFastSnapshotRestores` operation.
+///
+/// Describes the state of fast snapshot restores for your snapshots.
+pub struct DescribeFastSnapshotRestores(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
+    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
+    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
+);
+impl DescribeFastSnapshotRestores {
+    rt::setter!(
+        items DescribeFastSnapshotRestoresRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest max_results(i32));
+    rt::setter!(into_opt DescribeFastSnapshotRestoresRequest next_token(String));
+    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFastSnapshotRestoresRequest,
+        t::DescribeFastSnapshotRestoresResult,
+        rt::NoErrors,
+        t::DescribeFastSnapshotRestoreSuccessItem,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
+    }
+}
+/// The `DescribeFleetHistory` operation.
+///
+/// Describes the events for the specified EC2 Fleet during the specified time.
+///
+/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetHistory(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
+    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
+);
+impl DescribeFleetHistory {
+    rt::setter!(val_opt DescribeFleetHistoryRequest dry_run(bool));
+    rt::setter!(into_opt DescribeFleetHistoryRequest event_type(t::FleetEventType));
+    rt::setter!(val_opt DescribeFleetHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetHistoryRequest next_token(String));
+    rt::setter!(into_req DescribeFleetHistoryRequest fleet_id(String));
+    rt::setter!(val_req DescribeFleetHistoryRequest start_time(rt::DateTime));
+}
+/// The `DescribeFleetInstances` operation.
+///
+/// Describes the running instances for the specified EC2 Fleet.
+///
+/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleetInstances(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
+    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
+);
+impl DescribeFleetInstances {
+    rt::setter!(val_opt DescribeFleetInstancesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetInstancesRequest next_token(String));
+    rt::setter!(into_req DescribeFleetInstancesRequest fleet_id(String));
+    rt::setter!(items DescribeFleetInstancesRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeFleets` operation.
+///
+/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
+///
+/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
+///
+/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
+pub struct DescribeFleets(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
+    op::DESCRIBE_FLEETS
+);
+impl DescribeFleets {
+    rt::setter!(val_opt DescribeFleetsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeFleetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFleetsRequest next_token(String));
+    rt::setter!(items DescribeFleetsRequest fleet_ids(String) push_fleet_ids);
+    rt::setter!(items DescribeFleetsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFleetsRequest,
+        t::DescribeFleetsResult,
+        rt::NoErrors,
+        t::FleetData,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
+    }
+}
+/// The `DescribeFlowLogs` operation.
+///
+/// Describes one or more flow logs.
+///
+/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
+pub struct DescribeFlowLogs(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
+    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
+);
+impl DescribeFlowLogs {
+    rt::setter!(val_opt DescribeFlowLogsRequest dry_run(bool));
+    rt::setter!(items DescribeFlowLogsRequest filter(t::Filter) push_filter);
+    rt::setter!(items DescribeFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
+    rt::setter!(val_opt DescribeFlowLogsRequest max_results(i32));
+    rt::setter!(into_opt DescribeFlowLogsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFlowLogsRequest,
+        t::DescribeFlowLogsResult,
+        rt::NoErrors,
+        t::FlowLog,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
+    }
+}
+/// The `DescribeFpgaImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
+pub struct DescribeFpgaImageAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
+    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
+);
+impl DescribeFpgaImageAttribute {
+    rt::setter!(val_opt DescribeFpgaImageAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeFpgaImageAttributeRequest fpga_image_id(String));
+    rt::setter!(
+        into_req DescribeFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
+    );
+}
+/// The `DescribeFpgaImages` operation.
+///
+/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
+pub struct DescribeFpgaImages(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
+    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
+);
+impl DescribeFpgaImages {
+    rt::setter!(val_opt DescribeFpgaImagesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeFpgaImagesRequest fpga_image_ids(String) push_fpga_image_ids
+    );
+    rt::setter!(items DescribeFpgaImagesRequest owners(String) push_owners);
+    rt::setter!(items DescribeFpgaImagesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeFpgaImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeFpgaImagesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeFpgaImagesRequest,
+        t::DescribeFpgaImagesResult,
+        rt::NoErrors,
+        t::FpgaImage,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservationOfferings` operation.
+///
+/// Describes the Dedicated Host reservations that are available to purchase.
+///
+/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeHostReservationOfferings(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
+    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
+    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
+);
+impl DescribeHostReservationOfferings {
+    rt::setter!(
+        items DescribeHostReservationOfferingsRequest filter(t::Filter) push_filter
+    );
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_duration(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_results(i32));
+    rt::setter!(val_opt DescribeHostReservationOfferingsRequest min_duration(i32));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest next_token(String));
+    rt::setter!(into_opt DescribeHostReservationOfferingsRequest offering_id(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationOfferingsRequest,
+        t::DescribeHostReservationOfferingsResult,
+        rt::NoErrors,
+        t::HostOffering,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
+    }
+}
+/// The `DescribeHostReservations` operation.
+///
+/// Describes reservations that are associated with Dedicated Hosts in your account.
+pub struct DescribeHostReservations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeHostReservations, t::DescribeHostReservationsRequest,
+    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
+);
+impl DescribeHostReservations {
+    rt::setter!(items DescribeHostReservationsRequest filter(t::Filter) push_filter);
+    rt::setter!(
+        items DescribeHostReservationsRequest host_reservation_id_set(String)
+        push_host_reservation_id_set
+    );
+    rt::setter!(val_opt DescribeHostReservationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeHostReservationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostReservationsRequest,
+        t::DescribeHostReservationsResult,
+        rt::NoErrors,
+        t::HostReservation,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_hosts(&self) -> DescribeHosts {
+        rt::builder(&self.handle)
+    }
+    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_iam_instance_profile_associations(
+        &self,
+    ) -> DescribeIamInstanceProfileAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_id_format(&self) -> DescribeIdFormat {
+        rt::builder(&self.handle)
+    }
+    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_references(&self) -> DescribeImageReferences {
+        rt::builder(&self.handle)
+    }
+    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_report_entries(
+        &self,
+    ) -> DescribeImageUsageReportEntries {
+        rt::builder(&self.handle)
+    }
+    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_images(&self) -> DescribeImages {
+        rt::builder(&self.handle)
+    }
+    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_connect_endpoints(
+        &self,
+    ) -> DescribeInstanceConnectEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_credit_specifications(
+        &self,
+    ) -> DescribeInstanceCreditSpecifications {
+        rt::builder(&self.handle)
+    }
+    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_notification_attributes(
+        &self,
+    ) -> DescribeInstanceEventNotificationAttributes {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeHosts` operation.
+///
+/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
+///
+/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
+pub struct DescribeHosts(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
+    op::DESCRIBE_HOSTS
+);
+impl DescribeHosts {
+    rt::setter!(items DescribeHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(into_opt DescribeHostsRequest next_token(String));
+    rt::setter!(val_opt DescribeHostsRequest max_results(i32));
+    rt::setter!(items DescribeHostsRequest filter(t::Filter) push_filter);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeHostsRequest,
+        t::DescribeHostsResult,
+        rt::NoErrors,
+        t::Host,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeIamInstanceProfileAssociations` operation.
+///
+/// Describes your IAM instance profile associations.
+pub struct DescribeIamInstanceProfileAssociations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIamInstanceProfileAssociations,
+    t::DescribeIamInstanceProfileAssociationsRequest,
+    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
+);
+impl DescribeIamInstanceProfileAssociations {
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(
+        items DescribeIamInstanceProfileAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeIamInstanceProfileAssociationsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeIamInstanceProfileAssociationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIamInstanceProfileAssociationsRequest,
+        t::DescribeIamInstanceProfileAssociationsResult,
+        rt::NoErrors,
+        t::IamInstanceProfileAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeIdFormat` operation.
+///
+/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
+pub struct DescribeIdFormat(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
+    rt::NoErrors, op::DESCRIBE_ID_FORMAT
+);
+impl DescribeIdFormat {
+    rt::setter!(into_opt DescribeIdFormatRequest resource(String));
+}
+/// The `DescribeIdentityIdFormat` operation.
+///
+/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
+///
+/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
+pub struct DescribeIdentityIdFormat(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
+    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
+);
+impl DescribeIdentityIdFormat {
+    rt::setter!(into_opt DescribeIdentityIdFormatRequest resource(String));
+    rt::setter!(into_req DescribeIdentityIdFormatRequest principal_arn(String));
+}
+/// The `DescribeImageAttribute` operation.
+///
+/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImageAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
+    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
+);
+impl DescribeImageAttribute {
+    rt::setter!(into_req DescribeImageAttributeRequest attribute(t::ImageAttributeName));
+    rt::setter!(into_req DescribeImageAttributeRequest image_id(String));
+    rt::setter!(val_opt DescribeImageAttributeRequest dry_run(bool));
+}
+/// The `DescribeImageReferences` operation.
+///
+/// Describes your Amazon Web Services resources that are referencing the specified images.
+///
+/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageReferences(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImageReferences, t::DescribeImageReferencesRequest,
+    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
+);
+impl DescribeImageReferences {
+    rt::setter!(items DescribeImageReferencesRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeImageReferencesRequest include_all_resource_types(bool));
+    rt::setter!(
+        items DescribeImageReferencesRequest resource_types(t::ResourceTypeRequest)
+        push_resource_types
+    );
+    rt::setter!(into_opt DescribeImageReferencesRequest next_token(String));
+    rt::setter!(val_opt DescribeImageReferencesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageReferencesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageReferencesRequest,
+        t::DescribeImageReferencesResult,
+        rt::NoErrors,
+        t::ImageReference,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReportEntries` operation.
+///
+/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReportEntries(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
+    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
+);
+impl DescribeImageUsageReportEntries {
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest image_ids(String) push_image_ids
+    );
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportEntriesRequest next_token(String));
+    rt::setter!(
+        items DescribeImageUsageReportEntriesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportEntriesRequest,
+        t::DescribeImageUsageReportEntriesResult,
+        rt::NoErrors,
+        t::ImageUsageReportEntry,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
+    }
+}
+/// The `DescribeImageUsageReports` operation.
+///
+/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
+///
+/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeImageUsageReports(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
+    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
+);
+impl DescribeImageUsageReports {
+    rt::setter!(items DescribeImageUsageReportsRequest image_ids(String) push_image_ids);
+    rt::setter!(
+        items DescribeImageUsageReportsRequest report_ids(String) push_report_ids
+    );
+    rt::setter!(into_opt DescribeImageUsageReportsRequest next_token(String));
+    rt::setter!(items DescribeImageUsageReportsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeImageUsageReportsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeImageUsageReportsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+        t::ImageUsageReport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
+    }
+    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_usage_report_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImageUsageReportsRequest,
+        t::DescribeImageUsageReportsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImages` operation.
+///
+/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
+///
+/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
+///
+/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
+///
+/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
+///
+/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeImages(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
+    op::DESCRIBE_IMAGES
+);
+impl DescribeImages {
+    rt::setter!(
+        items DescribeImagesRequest executable_users(String) push_executable_users
+    );
+    rt::setter!(items DescribeImagesRequest image_ids(String) push_image_ids);
+    rt::setter!(items DescribeImagesRequest owners(String) push_owners);
+    rt::setter!(val_opt DescribeImagesRequest include_deprecated(bool));
+    rt::setter!(val_opt DescribeImagesRequest include_disabled(bool));
+    rt::setter!(val_opt DescribeImagesRequest max_results(i32));
+    rt::setter!(into_opt DescribeImagesRequest next_token(String));
+    rt::setter!(val_opt DescribeImagesRequest dry_run(bool));
+    rt::setter!(items DescribeImagesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImagesRequest,
+        t::DescribeImagesResult,
+        rt::NoErrors,
+        t::Image,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
+    }
+    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_image_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
+    }
+    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_image_available(
+        self,
+    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeImportImageTasks` operation.
+///
+/// Displays details about an import virtual machine or import snapshot tasks that are already created.
+pub struct DescribeImportImageTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
+    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
+);
+impl DescribeImportImageTasks {
+    rt::setter!(val_opt DescribeImportImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeImportImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeImportImageTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportImageTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportImageTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportImageTasksRequest,
+        t::DescribeImportImageTasksResult,
+        rt::NoErrors,
+        t::ImportImageTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeImportSnapshotTasks` operation.
+///
+/// Describes your import snapshot tasks.
+pub struct DescribeImportSnapshotTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
+    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
+    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
+);
+impl DescribeImportSnapshotTasks {
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeImportSnapshotTasksRequest import_task_ids(String)
+        push_import_task_ids
+    );
+    rt::setter!(val_opt DescribeImportSnapshotTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeImportSnapshotTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+        t::ImportSnapshotTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_imported(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeImportSnapshotTasksRequest,
+        t::DescribeImportSnapshotTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
+    }
+}
+/// The `DescribeInstanceAttribute` operation.
+///
+/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
+pub struct DescribeInstanceAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
+    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
+);
+impl DescribeInstanceAttribute {
+    rt::setter!(val_opt DescribeInstanceAttributeRequest dry_run(bool));
+    rt::setter!(into_req DescribeInstanceAttributeRequest instance_id(String));
+    rt::setter!(
+        into_req DescribeInstanceAttributeRequest attribute(t::InstanceAttributeName)
+    );
+}
+/// The `DescribeInstanceConnectEndpoints` operation.
+///
+/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
+pub struct DescribeInstanceConnectEndpoints(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
+    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
+);
+impl DescribeInstanceConnectEndpoints {
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceConnectEndpointsRequest next_token(String));
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceConnectEndpointsRequest
+        instance_connect_endpoint_ids(String) push_instance_connect_endpoint_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceConnectEndpointsRequest,
+        t::DescribeInstanceConnectEndpointsResult,
+        rt::NoErrors,
+        t::Ec2InstanceConnectEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeInstanceCreditSpecifications` operation.
+///
+/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
+///
+/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
+///
+/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
+///
+/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
+///
+/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
+///
+/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceCreditSpecifications(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
+    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
+);
+impl DescribeInstanceCreditSpecifications {
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeInstanceCreditSpecificationsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceCreditSpecificationsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceCreditSpecificationsRequest,
+        t::DescribeInstanceCreditSpecificationsResult,
+        rt::NoErrors,
+        t::InstanceCreditSpecification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeInstanceEventNotificationAttributes` operation.
+///
+/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
+pub struct DescribeInstanceEventNotificationAttributes(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeInstanceEventNotificationAttributes,
+    t::DescribeInstanceEventNotificationAttributesRequest,
+    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
+);
+impl DescribeInstanceEventNotificationAttributes {
+    rt::setter!(
+        val_opt DescribeInstanceEventNotificationAttributesRequest dry_run(bool)
+    );
+}
+/// The `DescribeInstanceEventWindows` operation.
+///
+/// Describes the specified event windows or all event windows.
+///
+/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeInstanceEventWindows(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
+    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
+    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
+);
+impl DescribeInstanceEventWindows {
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest instance_event_window_ids(String)
+        push_instance_event_window_ids
+    );
+    rt::setter!(
+        items DescribeInstanceEventWindowsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeInstanceEventWindowsRequest max_results(i32));
+    rt::setter!(into_opt DescribeInstanceEventWindowsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeInstanceEventWindowsRequest,
+        t::DescribeInstanceEventWindowsResult,
+        rt::NoErrors,
+        t::InstanceEventWindow,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
     }
 }

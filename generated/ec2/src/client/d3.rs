@@ -5,1325 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the metadata of an account status report, including the status of the report. Returns [`DescribeDeclarativePoliciesReports`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_declarative_policies_reports(
-        &self,
-    ) -> DescribeDeclarativePoliciesReports {
-        rt::builder(&self.handle)
-    }
-    /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria. Returns [`DescribeDhcpOptions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_dhcp_options(&self) -> DescribeDhcpOptions {
-        rt::builder(&self.handle)
-    }
-    /// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria. Returns [`DescribeEgressOnlyInternetGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_egress_only_internet_gateways(
-        &self,
-    ) -> DescribeEgressOnlyInternetGateways {
-        rt::builder(&self.handle)
-    }
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024. Returns [`DescribeElasticGpus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_elastic_gpus(&self) -> DescribeElasticGpus {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified export image tasks or all of your export image tasks. Returns [`DescribeExportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_image_tasks(&self) -> DescribeExportImageTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified export instance tasks or all of your export instance tasks. Returns [`DescribeExportTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_export_tasks(&self) -> DescribeExportTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describe details for Windows AMIs that are configured for Windows fast launch. Returns [`DescribeFastLaunchImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_launch_images(&self) -> DescribeFastLaunchImages {
-        rt::builder(&self.handle)
-    }
-    /// Describes the state of fast snapshot restores for your snapshots. Returns [`DescribeFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fast_snapshot_restores(&self) -> DescribeFastSnapshotRestores {
-        rt::builder(&self.handle)
-    }
-    /// Describes the events for the specified EC2 Fleet during the specified time. Returns [`DescribeFleetHistory`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_history(&self) -> DescribeFleetHistory {
-        rt::builder(&self.handle)
-    }
-    /// Describes the running instances for the specified EC2 Fleet. Returns [`DescribeFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleet_instances(&self) -> DescribeFleetInstances {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified EC2 Fleet or all of your EC2 Fleets. Returns [`DescribeFleets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fleets(&self) -> DescribeFleets {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more flow logs. Returns [`DescribeFlowLogs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_flow_logs(&self) -> DescribeFlowLogs {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified attribute of the specified Amazon FPGA Image (AFI). Returns [`DescribeFpgaImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_image_attribute(&self) -> DescribeFpgaImageAttribute {
-        rt::builder(&self.handle)
-    }
-    /// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions. Returns [`DescribeFpgaImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_fpga_images(&self) -> DescribeFpgaImages {
-        rt::builder(&self.handle)
-    }
-    /// Describes the Dedicated Host reservations that are available to purchase. Returns [`DescribeHostReservationOfferings`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservation_offerings(
-        &self,
-    ) -> DescribeHostReservationOfferings {
-        rt::builder(&self.handle)
-    }
-    /// Describes reservations that are associated with Dedicated Hosts in your account. Returns [`DescribeHostReservations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_host_reservations(&self) -> DescribeHostReservations {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeDeclarativePoliciesReports` operation.
-///
-/// Describes the metadata of an account status report, including the status of the report.
-///
-/// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
-///
-/// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct DescribeDeclarativePoliciesReports(
-    pub(crate) rt::Call<
-        t::DescribeDeclarativePoliciesReportsRequest,
-        t::DescribeDeclarativePoliciesReportsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeDeclarativePoliciesReports, t::DescribeDeclarativePoliciesReportsRequest,
-    t::DescribeDeclarativePoliciesReportsResult, rt::NoErrors,
-    op::DESCRIBE_DECLARATIVE_POLICIES_REPORTS
-);
-impl DescribeDeclarativePoliciesReports {
-    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest dry_run(bool));
-    rt::setter!(into_opt DescribeDeclarativePoliciesReportsRequest next_token(String));
-    rt::setter!(val_opt DescribeDeclarativePoliciesReportsRequest max_results(i32));
-    rt::setter!(
-        items DescribeDeclarativePoliciesReportsRequest report_ids(String)
-        push_report_ids
-    );
-}
-/// The `DescribeDhcpOptions` operation.
-///
-/// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
-///
-/// For more information, see [DHCP option sets](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_DHCP_Options.html) in the *Amazon VPC User Guide*.
-pub struct DescribeDhcpOptions(
-    pub(crate) rt::Call<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeDhcpOptions, t::DescribeDhcpOptionsRequest, t::DescribeDhcpOptionsResult,
-    rt::NoErrors, op::DESCRIBE_DHCP_OPTIONS
-);
-impl DescribeDhcpOptions {
-    rt::setter!(
-        items DescribeDhcpOptionsRequest dhcp_options_ids(String) push_dhcp_options_ids
-    );
-    rt::setter!(into_opt DescribeDhcpOptionsRequest next_token(String));
-    rt::setter!(val_opt DescribeDhcpOptionsRequest max_results(i32));
-    rt::setter!(val_opt DescribeDhcpOptionsRequest dry_run(bool));
-    rt::setter!(items DescribeDhcpOptionsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeDhcpOptionsRequest,
-        t::DescribeDhcpOptionsResult,
-        rt::NoErrors,
-        t::DhcpOptions,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_DHCP_OPTIONS_PAGINATOR)
-    }
-}
-/// The `DescribeEgressOnlyInternetGateways` operation.
-///
-/// Describes your egress-only internet gateways. The default is to describe all your egress-only internet gateways. Alternatively, you can specify specific egress-only internet gateway IDs or filter the results to include only the egress-only internet gateways that match specific criteria.
-pub struct DescribeEgressOnlyInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeEgressOnlyInternetGateways, t::DescribeEgressOnlyInternetGatewaysRequest,
-    t::DescribeEgressOnlyInternetGatewaysResult, rt::NoErrors,
-    op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS
-);
-impl DescribeEgressOnlyInternetGateways {
-    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest dry_run(bool));
-    rt::setter!(
-        items DescribeEgressOnlyInternetGatewaysRequest
-        egress_only_internet_gateway_ids(String) push_egress_only_internet_gateway_ids
-    );
-    rt::setter!(val_opt DescribeEgressOnlyInternetGatewaysRequest max_results(i32));
-    rt::setter!(into_opt DescribeEgressOnlyInternetGatewaysRequest next_token(String));
-    rt::setter!(
-        items DescribeEgressOnlyInternetGatewaysRequest filters(t::Filter) push_filters
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeEgressOnlyInternetGatewaysRequest,
-        t::DescribeEgressOnlyInternetGatewaysResult,
-        rt::NoErrors,
-        t::EgressOnlyInternetGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeElasticGpus` operation.
-///
-/// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-///
-/// Describes the Elastic Graphics accelerator associated with your instances.
-pub struct DescribeElasticGpus(
-    pub(crate) rt::Call<
-        t::DescribeElasticGpusRequest,
-        t::DescribeElasticGpusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeElasticGpus, t::DescribeElasticGpusRequest, t::DescribeElasticGpusResult,
-    rt::NoErrors, op::DESCRIBE_ELASTIC_GPUS
-);
-impl DescribeElasticGpus {
-    rt::setter!(
-        items DescribeElasticGpusRequest elastic_gpu_ids(String) push_elastic_gpu_ids
-    );
-    rt::setter!(val_opt DescribeElasticGpusRequest dry_run(bool));
-    rt::setter!(items DescribeElasticGpusRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeElasticGpusRequest max_results(i32));
-    rt::setter!(into_opt DescribeElasticGpusRequest next_token(String));
-}
-/// The `DescribeExportImageTasks` operation.
-///
-/// Describes the specified export image tasks or all of your export image tasks.
-pub struct DescribeExportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportImageTasks, t::DescribeExportImageTasksRequest,
-    t::DescribeExportImageTasksResult, rt::NoErrors, op::DESCRIBE_EXPORT_IMAGE_TASKS
-);
-impl DescribeExportImageTasks {
-    rt::setter!(val_opt DescribeExportImageTasksRequest dry_run(bool));
-    rt::setter!(items DescribeExportImageTasksRequest filters(t::Filter) push_filters);
-    rt::setter!(
-        items DescribeExportImageTasksRequest export_image_task_ids(String)
-        push_export_image_task_ids
-    );
-    rt::setter!(val_opt DescribeExportImageTasksRequest max_results(i32));
-    rt::setter!(into_opt DescribeExportImageTasksRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeExportImageTasksRequest,
-        t::DescribeExportImageTasksResult,
-        rt::NoErrors,
-        t::ExportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_EXPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeExportTasks` operation.
-///
-/// Describes the specified export instance tasks or all of your export instance tasks.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResult,
-    rt::NoErrors, op::DESCRIBE_EXPORT_TASKS
-);
-impl DescribeExportTasks {
-    rt::setter!(items DescribeExportTasksRequest filters(t::Filter) push_filters);
-    rt::setter!(
-        items DescribeExportTasksRequest export_task_ids(String) push_export_task_ids
-    );
-    /// Calls `DescribeExportTasks` until the `ExportTaskCancelled` waiter's acceptors decide (boto3's `get_waiter("export_task_cancelled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_CANCELLED_WAITER`](crate::operations::EXPORT_TASK_CANCELLED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_cancelled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_CANCELLED_WAITER)
-    }
-    /// Calls `DescribeExportTasks` until the `ExportTaskCompleted` waiter's acceptors decide (boto3's `get_waiter("export_task_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`EXPORT_TASK_COMPLETED_WAITER`](crate::operations::EXPORT_TASK_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_export_task_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::EXPORT_TASK_COMPLETED_WAITER)
-    }
-}
-/// The `DescribeFastLaunchImages` operation.
-///
-/// Describe details for Windows AMIs that are configured for Windows fast launch.
-pub struct DescribeFastLaunchImages(
-    pub(crate) rt::Call<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFastLaunchImages, t::DescribeFastLaunchImagesRequest,
-    t::DescribeFastLaunchImagesResult, rt::NoErrors, op::DESCRIBE_FAST_LAUNCH_IMAGES
-);
-impl DescribeFastLaunchImages {
-    rt::setter!(items DescribeFastLaunchImagesRequest image_ids(String) push_image_ids);
-    rt::setter!(items DescribeFastLaunchImagesRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeFastLaunchImagesRequest max_results(i32));
-    rt::setter!(into_opt DescribeFastLaunchImagesRequest next_token(String));
-    rt::setter!(val_opt DescribeFastLaunchImagesRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastLaunchImagesRequest,
-        t::DescribeFastLaunchImagesResult,
-        rt::NoErrors,
-        t::DescribeFastLaunchImagesSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_LAUNCH_IMAGES_PAGINATOR)
-    }
-}
-/// The `DescribeFastSnapshotRestores` operation.
-///
-/// Describes the state of fast snapshot restores for your snapshots.
-pub struct DescribeFastSnapshotRestores(
-    pub(crate) rt::Call<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFastSnapshotRestores, t::DescribeFastSnapshotRestoresRequest,
-    t::DescribeFastSnapshotRestoresResult, rt::NoErrors,
-    op::DESCRIBE_FAST_SNAPSHOT_RESTORES
-);
-impl DescribeFastSnapshotRestores {
-    rt::setter!(
-        items DescribeFastSnapshotRestoresRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest max_results(i32));
-    rt::setter!(into_opt DescribeFastSnapshotRestoresRequest next_token(String));
-    rt::setter!(val_opt DescribeFastSnapshotRestoresRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFastSnapshotRestoresRequest,
-        t::DescribeFastSnapshotRestoresResult,
-        rt::NoErrors,
-        t::DescribeFastSnapshotRestoreSuccessItem,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FAST_SNAPSHOT_RESTORES_PAGINATOR)
-    }
-}
-/// The `DescribeFleetHistory` operation.
-///
-/// Describes the events for the specified EC2 Fleet during the specified time.
-///
-/// EC2 Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. EC2 Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetHistory(
-    pub(crate) rt::Call<
-        t::DescribeFleetHistoryRequest,
-        t::DescribeFleetHistoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFleetHistory, t::DescribeFleetHistoryRequest, t::DescribeFleetHistoryResult,
-    rt::NoErrors, op::DESCRIBE_FLEET_HISTORY
-);
-impl DescribeFleetHistory {
-    rt::setter!(val_opt DescribeFleetHistoryRequest dry_run(bool));
-    rt::setter!(into_opt DescribeFleetHistoryRequest event_type(t::FleetEventType));
-    rt::setter!(val_opt DescribeFleetHistoryRequest max_results(i32));
-    rt::setter!(into_opt DescribeFleetHistoryRequest next_token(String));
-    rt::setter!(into_req DescribeFleetHistoryRequest fleet_id(String));
-    rt::setter!(val_req DescribeFleetHistoryRequest start_time(rt::DateTime));
-}
-/// The `DescribeFleetInstances` operation.
-///
-/// Describes the running instances for the specified EC2 Fleet.
-///
-/// **Note:** Currently, `DescribeFleetInstances` does not support fleets of type `instant`. Instead, use `DescribeFleets`, specifying the `instant` fleet ID in the request.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleetInstances(
-    pub(crate) rt::Call<
-        t::DescribeFleetInstancesRequest,
-        t::DescribeFleetInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFleetInstances, t::DescribeFleetInstancesRequest,
-    t::DescribeFleetInstancesResult, rt::NoErrors, op::DESCRIBE_FLEET_INSTANCES
-);
-impl DescribeFleetInstances {
-    rt::setter!(val_opt DescribeFleetInstancesRequest dry_run(bool));
-    rt::setter!(val_opt DescribeFleetInstancesRequest max_results(i32));
-    rt::setter!(into_opt DescribeFleetInstancesRequest next_token(String));
-    rt::setter!(into_req DescribeFleetInstancesRequest fleet_id(String));
-    rt::setter!(items DescribeFleetInstancesRequest filters(t::Filter) push_filters);
-}
-/// The `DescribeFleets` operation.
-///
-/// Describes the specified EC2 Fleet or all of your EC2 Fleets.
-///
-/// **Important:** If a fleet is of type `instant`, you must specify the fleet ID in the request, otherwise the fleet does not appear in the response.
-///
-/// For more information, see [Describe your EC2 Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#monitor-ec2-fleet) in the *Amazon EC2 User Guide*.
-pub struct DescribeFleets(
-    pub(crate) rt::Call<t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeFleets, t::DescribeFleetsRequest, t::DescribeFleetsResult, rt::NoErrors,
-    op::DESCRIBE_FLEETS
-);
-impl DescribeFleets {
-    rt::setter!(val_opt DescribeFleetsRequest dry_run(bool));
-    rt::setter!(val_opt DescribeFleetsRequest max_results(i32));
-    rt::setter!(into_opt DescribeFleetsRequest next_token(String));
-    rt::setter!(items DescribeFleetsRequest fleet_ids(String) push_fleet_ids);
-    rt::setter!(items DescribeFleetsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFleetsRequest,
-        t::DescribeFleetsResult,
-        rt::NoErrors,
-        t::FleetData,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLEETS_PAGINATOR)
-    }
-}
-/// The `DescribeFlowLogs` operation.
-///
-/// Describes one or more flow logs.
-///
-/// To view the published flow log records, you must view the log destination. For example, the CloudWatch Logs log group, the Amazon S3 bucket, or the Kinesis Data Firehose delivery stream.
-pub struct DescribeFlowLogs(
-    pub(crate) rt::Call<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFlowLogs, t::DescribeFlowLogsRequest, t::DescribeFlowLogsResult,
-    rt::NoErrors, op::DESCRIBE_FLOW_LOGS
-);
-impl DescribeFlowLogs {
-    rt::setter!(val_opt DescribeFlowLogsRequest dry_run(bool));
-    rt::setter!(items DescribeFlowLogsRequest filter(t::Filter) push_filter);
-    rt::setter!(items DescribeFlowLogsRequest flow_log_ids(String) push_flow_log_ids);
-    rt::setter!(val_opt DescribeFlowLogsRequest max_results(i32));
-    rt::setter!(into_opt DescribeFlowLogsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFlowLogsRequest,
-        t::DescribeFlowLogsResult,
-        rt::NoErrors,
-        t::FlowLog,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FLOW_LOGS_PAGINATOR)
-    }
-}
-/// The `DescribeFpgaImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified Amazon FPGA Image (AFI).
-pub struct DescribeFpgaImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImageAttributeRequest,
-        t::DescribeFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFpgaImageAttribute, t::DescribeFpgaImageAttributeRequest,
-    t::DescribeFpgaImageAttributeResult, rt::NoErrors, op::DESCRIBE_FPGA_IMAGE_ATTRIBUTE
-);
-impl DescribeFpgaImageAttribute {
-    rt::setter!(val_opt DescribeFpgaImageAttributeRequest dry_run(bool));
-    rt::setter!(into_req DescribeFpgaImageAttributeRequest fpga_image_id(String));
-    rt::setter!(
-        into_req DescribeFpgaImageAttributeRequest attribute(t::FpgaImageAttributeName)
-    );
-}
-/// The `DescribeFpgaImages` operation.
-///
-/// Describes the Amazon FPGA Images (AFIs) available to you. These include public AFIs, private AFIs that you own, and AFIs owned by other Amazon Web Services accounts for which you have load permissions.
-pub struct DescribeFpgaImages(
-    pub(crate) rt::Call<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeFpgaImages, t::DescribeFpgaImagesRequest, t::DescribeFpgaImagesResult,
-    rt::NoErrors, op::DESCRIBE_FPGA_IMAGES
-);
-impl DescribeFpgaImages {
-    rt::setter!(val_opt DescribeFpgaImagesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeFpgaImagesRequest fpga_image_ids(String) push_fpga_image_ids
-    );
-    rt::setter!(items DescribeFpgaImagesRequest owners(String) push_owners);
-    rt::setter!(items DescribeFpgaImagesRequest filters(t::Filter) push_filters);
-    rt::setter!(into_opt DescribeFpgaImagesRequest next_token(String));
-    rt::setter!(val_opt DescribeFpgaImagesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeFpgaImagesRequest,
-        t::DescribeFpgaImagesResult,
-        rt::NoErrors,
-        t::FpgaImage,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_FPGA_IMAGES_PAGINATOR)
-    }
-}
-/// The `DescribeHostReservationOfferings` operation.
-///
-/// Describes the Dedicated Host reservations that are available to purchase.
-///
-/// The results describe all of the Dedicated Host reservation offerings, including offerings that might not match the instance family and Region of your Dedicated Hosts. When purchasing an offering, ensure that the instance family and Region of the offering matches that of the Dedicated Hosts with which it is to be associated. For more information about supported instance types, see [Dedicated Hosts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-hosts-overview.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeHostReservationOfferings(
-    pub(crate) rt::Call<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeHostReservationOfferings, t::DescribeHostReservationOfferingsRequest,
-    t::DescribeHostReservationOfferingsResult, rt::NoErrors,
-    op::DESCRIBE_HOST_RESERVATION_OFFERINGS
-);
-impl DescribeHostReservationOfferings {
-    rt::setter!(
-        items DescribeHostReservationOfferingsRequest filter(t::Filter) push_filter
-    );
-    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_duration(i32));
-    rt::setter!(val_opt DescribeHostReservationOfferingsRequest max_results(i32));
-    rt::setter!(val_opt DescribeHostReservationOfferingsRequest min_duration(i32));
-    rt::setter!(into_opt DescribeHostReservationOfferingsRequest next_token(String));
-    rt::setter!(into_opt DescribeHostReservationOfferingsRequest offering_id(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostReservationOfferingsRequest,
-        t::DescribeHostReservationOfferingsResult,
-        rt::NoErrors,
-        t::HostOffering,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATION_OFFERINGS_PAGINATOR)
-    }
-}
-/// The `DescribeHostReservations` operation.
-///
-/// Describes reservations that are associated with Dedicated Hosts in your account.
-pub struct DescribeHostReservations(
-    pub(crate) rt::Call<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeHostReservations, t::DescribeHostReservationsRequest,
-    t::DescribeHostReservationsResult, rt::NoErrors, op::DESCRIBE_HOST_RESERVATIONS
-);
-impl DescribeHostReservations {
-    rt::setter!(items DescribeHostReservationsRequest filter(t::Filter) push_filter);
-    rt::setter!(
-        items DescribeHostReservationsRequest host_reservation_id_set(String)
-        push_host_reservation_id_set
-    );
-    rt::setter!(val_opt DescribeHostReservationsRequest max_results(i32));
-    rt::setter!(into_opt DescribeHostReservationsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostReservationsRequest,
-        t::DescribeHostReservationsResult,
-        rt::NoErrors,
-        t::HostReservation,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOST_RESERVATIONS_PAGINATOR)
-    }
-}
-impl super::Client {
-    /// Describes the specified Dedicated Hosts or all your Dedicated Hosts. Returns [`DescribeHosts`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_hosts(&self) -> DescribeHosts {
-        rt::builder(&self.handle)
-    }
-    /// Describes your IAM instance profile associations. Returns [`DescribeIamInstanceProfileAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_iam_instance_profile_associations(
-        &self,
-    ) -> DescribeIamInstanceProfileAssociations {
-        rt::builder(&self.handle)
-    }
-    /// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. Returns [`DescribeIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_id_format(&self) -> DescribeIdFormat {
-        rt::builder(&self.handle)
-    }
-    /// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*. Returns [`DescribeIdentityIdFormat`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_identity_id_format(&self) -> DescribeIdentityIdFormat {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time. Returns [`DescribeImageAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_attribute(&self) -> DescribeImageAttribute {
-        rt::builder(&self.handle)
-    }
-    /// Describes your Amazon Web Services resources that are referencing the specified images. Returns [`DescribeImageReferences`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_references(&self) -> DescribeImageReferences {
-        rt::builder(&self.handle)
-    }
-    /// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts. Returns [`DescribeImageUsageReportEntries`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_report_entries(
-        &self,
-    ) -> DescribeImageUsageReportEntries {
-        rt::builder(&self.handle)
-    }
-    /// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs. Returns [`DescribeImageUsageReports`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_image_usage_reports(&self) -> DescribeImageUsageReports {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you. Returns [`DescribeImages`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_images(&self) -> DescribeImages {
-        rt::builder(&self.handle)
-    }
-    /// Displays details about an import virtual machine or import snapshot tasks that are already created. Returns [`DescribeImportImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_image_tasks(&self) -> DescribeImportImageTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describes your import snapshot tasks. Returns [`DescribeImportSnapshotTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_import_snapshot_tasks(&self) -> DescribeImportSnapshotTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service. Returns [`DescribeInstanceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_attribute(&self) -> DescribeInstanceAttribute {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints. Returns [`DescribeInstanceConnectEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_connect_endpoints(
-        &self,
-    ) -> DescribeInstanceConnectEndpoints {
-        rt::builder(&self.handle)
-    }
-    /// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`. Returns [`DescribeInstanceCreditSpecifications`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_credit_specifications(
-        &self,
-    ) -> DescribeInstanceCreditSpecifications {
-        rt::builder(&self.handle)
-    }
-    /// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region. Returns [`DescribeInstanceEventNotificationAttributes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_notification_attributes(
-        &self,
-    ) -> DescribeInstanceEventNotificationAttributes {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified event windows or all event windows. Returns [`DescribeInstanceEventWindows`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_instance_event_windows(&self) -> DescribeInstanceEventWindows {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeHosts` operation.
-///
-/// Describes the specified Dedicated Hosts or all your Dedicated Hosts.
-///
-/// The results describe only the Dedicated Hosts in the Region you're currently using. All listed instances consume capacity on your Dedicated Host. Dedicated Hosts that have recently been released are listed with the state `released`.
-pub struct DescribeHosts(
-    pub(crate) rt::Call<t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeHosts, t::DescribeHostsRequest, t::DescribeHostsResult, rt::NoErrors,
-    op::DESCRIBE_HOSTS
-);
-impl DescribeHosts {
-    rt::setter!(items DescribeHostsRequest host_ids(String) push_host_ids);
-    rt::setter!(into_opt DescribeHostsRequest next_token(String));
-    rt::setter!(val_opt DescribeHostsRequest max_results(i32));
-    rt::setter!(items DescribeHostsRequest filter(t::Filter) push_filter);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeHostsRequest,
-        t::DescribeHostsResult,
-        rt::NoErrors,
-        t::Host,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_HOSTS_PAGINATOR)
-    }
-}
-/// The `DescribeIamInstanceProfileAssociations` operation.
-///
-/// Describes your IAM instance profile associations.
-pub struct DescribeIamInstanceProfileAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIamInstanceProfileAssociations,
-    t::DescribeIamInstanceProfileAssociationsRequest,
-    t::DescribeIamInstanceProfileAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS
-);
-impl DescribeIamInstanceProfileAssociations {
-    rt::setter!(
-        items DescribeIamInstanceProfileAssociationsRequest association_ids(String)
-        push_association_ids
-    );
-    rt::setter!(
-        items DescribeIamInstanceProfileAssociationsRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(val_opt DescribeIamInstanceProfileAssociationsRequest max_results(i32));
-    rt::setter!(
-        into_opt DescribeIamInstanceProfileAssociationsRequest next_token(String)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIamInstanceProfileAssociationsRequest,
-        t::DescribeIamInstanceProfileAssociationsResult,
-        rt::NoErrors,
-        t::IamInstanceProfileAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeIdFormat` operation.
-///
-/// Describes the ID format settings for your resources on a per-Region basis, for example, to view which resource types are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the IAM user who makes the request; they do not apply to the entire Amazon Web Services account. By default, an IAM user defaults to the same settings as the root user, unless they explicitly override the settings by running the ModifyIdFormat command. Resources created with longer IDs are visible to all IAM users, regardless of these settings and provided that they have permission to use the relevant `Describe` command for the resource type.
-pub struct DescribeIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdFormatRequest,
-        t::DescribeIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIdFormat, t::DescribeIdFormatRequest, t::DescribeIdFormatResult,
-    rt::NoErrors, op::DESCRIBE_ID_FORMAT
-);
-impl DescribeIdFormat {
-    rt::setter!(into_opt DescribeIdFormatRequest resource(String));
-}
-/// The `DescribeIdentityIdFormat` operation.
-///
-/// Describes the ID format settings for resources for the specified IAM user, IAM role, or root user. For example, you can view the resource types that are enabled for longer IDs. This request only returns information about resource types whose ID formats can be modified; it does not return information about other resource types. For more information, see [Resource IDs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-///
-/// These settings apply to the principal specified in the request. They do not apply to the principal that makes the request.
-pub struct DescribeIdentityIdFormat(
-    pub(crate) rt::Call<
-        t::DescribeIdentityIdFormatRequest,
-        t::DescribeIdentityIdFormatResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIdentityIdFormat, t::DescribeIdentityIdFormatRequest,
-    t::DescribeIdentityIdFormatResult, rt::NoErrors, op::DESCRIBE_IDENTITY_ID_FORMAT
-);
-impl DescribeIdentityIdFormat {
-    rt::setter!(into_opt DescribeIdentityIdFormatRequest resource(String));
-    rt::setter!(into_req DescribeIdentityIdFormatRequest principal_arn(String));
-}
-/// The `DescribeImageAttribute` operation.
-///
-/// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImageAttribute(
-    pub(crate) rt::Call<
-        t::DescribeImageAttributeRequest,
-        t::ImageAttribute,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageAttribute, t::DescribeImageAttributeRequest, t::ImageAttribute,
-    rt::NoErrors, op::DESCRIBE_IMAGE_ATTRIBUTE
-);
-impl DescribeImageAttribute {
-    rt::setter!(into_req DescribeImageAttributeRequest attribute(t::ImageAttributeName));
-    rt::setter!(into_req DescribeImageAttributeRequest image_id(String));
-    rt::setter!(val_opt DescribeImageAttributeRequest dry_run(bool));
-}
-/// The `DescribeImageReferences` operation.
-///
-/// Describes your Amazon Web Services resources that are referencing the specified images.
-///
-/// For more information, see [Identify your resources referencing specified AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageReferences(
-    pub(crate) rt::Call<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageReferences, t::DescribeImageReferencesRequest,
-    t::DescribeImageReferencesResult, rt::NoErrors, op::DESCRIBE_IMAGE_REFERENCES
-);
-impl DescribeImageReferences {
-    rt::setter!(items DescribeImageReferencesRequest image_ids(String) push_image_ids);
-    rt::setter!(val_opt DescribeImageReferencesRequest include_all_resource_types(bool));
-    rt::setter!(
-        items DescribeImageReferencesRequest resource_types(t::ResourceTypeRequest)
-        push_resource_types
-    );
-    rt::setter!(into_opt DescribeImageReferencesRequest next_token(String));
-    rt::setter!(val_opt DescribeImageReferencesRequest dry_run(bool));
-    rt::setter!(val_opt DescribeImageReferencesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageReferencesRequest,
-        t::DescribeImageReferencesResult,
-        rt::NoErrors,
-        t::ImageReference,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_REFERENCES_PAGINATOR)
-    }
-}
-/// The `DescribeImageUsageReportEntries` operation.
-///
-/// Describes the entries in image usage reports, showing how your images are used across other Amazon Web Services accounts.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReportEntries(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageUsageReportEntries, t::DescribeImageUsageReportEntriesRequest,
-    t::DescribeImageUsageReportEntriesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES
-);
-impl DescribeImageUsageReportEntries {
-    rt::setter!(
-        items DescribeImageUsageReportEntriesRequest image_ids(String) push_image_ids
-    );
-    rt::setter!(
-        items DescribeImageUsageReportEntriesRequest report_ids(String) push_report_ids
-    );
-    rt::setter!(into_opt DescribeImageUsageReportEntriesRequest next_token(String));
-    rt::setter!(
-        items DescribeImageUsageReportEntriesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest dry_run(bool));
-    rt::setter!(val_opt DescribeImageUsageReportEntriesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageUsageReportEntriesRequest,
-        t::DescribeImageUsageReportEntriesResult,
-        rt::NoErrors,
-        t::ImageUsageReportEntry,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_PAGINATOR)
-    }
-}
-/// The `DescribeImageUsageReports` operation.
-///
-/// Describes the configuration and status of image usage reports, filtered by report IDs or image IDs.
-///
-/// For more information, see [View your AMI usage](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/your-ec2-ami-usage.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeImageUsageReports(
-    pub(crate) rt::Call<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImageUsageReports, t::DescribeImageUsageReportsRequest,
-    t::DescribeImageUsageReportsResult, rt::NoErrors, op::DESCRIBE_IMAGE_USAGE_REPORTS
-);
-impl DescribeImageUsageReports {
-    rt::setter!(items DescribeImageUsageReportsRequest image_ids(String) push_image_ids);
-    rt::setter!(
-        items DescribeImageUsageReportsRequest report_ids(String) push_report_ids
-    );
-    rt::setter!(into_opt DescribeImageUsageReportsRequest next_token(String));
-    rt::setter!(items DescribeImageUsageReportsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeImageUsageReportsRequest dry_run(bool));
-    rt::setter!(val_opt DescribeImageUsageReportsRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-        t::ImageUsageReport,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGE_USAGE_REPORTS_PAGINATOR)
-    }
-    /// Calls `DescribeImageUsageReports` until the `ImageUsageReportAvailable` waiter's acceptors decide (boto3's `get_waiter("image_usage_report_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_USAGE_REPORT_AVAILABLE_WAITER`](crate::operations::IMAGE_USAGE_REPORT_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_usage_report_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImageUsageReportsRequest,
-        t::DescribeImageUsageReportsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::IMAGE_USAGE_REPORT_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImages` operation.
-///
-/// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
-///
-/// The images available to you include public images, private images that you own, and private images owned by other Amazon Web Services accounts for which you have explicit launch permissions.
-///
-/// Recently deregistered images appear in the returned results for a short interval and then return empty results. After all instances that reference a deregistered AMI are terminated, specifying the ID of the image will eventually return an error indicating that the AMI ID cannot be found.
-///
-/// When Allowed AMIs is set to `enabled`, only allowed images are returned in the results, with the `imageAllowed` field set to `true` for each image. In `audit-mode`, the `imageAllowed` field is set to `true` for images that meet the account's Allowed AMIs criteria, and `false` for images that don't meet the criteria. For more information, see [Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html).
-///
-/// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeImages(
-    pub(crate) rt::Call<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeImages, t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors,
-    op::DESCRIBE_IMAGES
-);
-impl DescribeImages {
-    rt::setter!(
-        items DescribeImagesRequest executable_users(String) push_executable_users
-    );
-    rt::setter!(items DescribeImagesRequest image_ids(String) push_image_ids);
-    rt::setter!(items DescribeImagesRequest owners(String) push_owners);
-    rt::setter!(val_opt DescribeImagesRequest include_deprecated(bool));
-    rt::setter!(val_opt DescribeImagesRequest include_disabled(bool));
-    rt::setter!(val_opt DescribeImagesRequest max_results(i32));
-    rt::setter!(into_opt DescribeImagesRequest next_token(String));
-    rt::setter!(val_opt DescribeImagesRequest dry_run(bool));
-    rt::setter!(items DescribeImagesRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImagesRequest,
-        t::DescribeImagesResult,
-        rt::NoErrors,
-        t::Image,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMAGES_PAGINATOR)
-    }
-    /// Calls `DescribeImages` until the `ImageExists` waiter's acceptors decide (boto3's `get_waiter("image_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_EXISTS_WAITER`](crate::operations::IMAGE_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_image_exists(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_EXISTS_WAITER)
-    }
-    /// Calls `DescribeImages` until the `ImageAvailable` waiter's acceptors decide (boto3's `get_waiter("image_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`IMAGE_AVAILABLE_WAITER`](crate::operations::IMAGE_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_image_available(
-        self,
-    ) -> rt::Waiter<t::DescribeImagesRequest, t::DescribeImagesResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::IMAGE_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeImportImageTasks` operation.
-///
-/// Displays details about an import virtual machine or import snapshot tasks that are already created.
-pub struct DescribeImportImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImportImageTasks, t::DescribeImportImageTasksRequest,
-    t::DescribeImportImageTasksResult, rt::NoErrors, op::DESCRIBE_IMPORT_IMAGE_TASKS
-);
-impl DescribeImportImageTasks {
-    rt::setter!(val_opt DescribeImportImageTasksRequest dry_run(bool));
-    rt::setter!(items DescribeImportImageTasksRequest filters(t::Filter) push_filters);
-    rt::setter!(
-        items DescribeImportImageTasksRequest import_task_ids(String)
-        push_import_task_ids
-    );
-    rt::setter!(val_opt DescribeImportImageTasksRequest max_results(i32));
-    rt::setter!(into_opt DescribeImportImageTasksRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportImageTasksRequest,
-        t::DescribeImportImageTasksResult,
-        rt::NoErrors,
-        t::ImportImageTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_IMAGE_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeImportSnapshotTasks` operation.
-///
-/// Describes your import snapshot tasks.
-pub struct DescribeImportSnapshotTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeImportSnapshotTasks, t::DescribeImportSnapshotTasksRequest,
-    t::DescribeImportSnapshotTasksResult, rt::NoErrors,
-    op::DESCRIBE_IMPORT_SNAPSHOT_TASKS
-);
-impl DescribeImportSnapshotTasks {
-    rt::setter!(val_opt DescribeImportSnapshotTasksRequest dry_run(bool));
-    rt::setter!(
-        items DescribeImportSnapshotTasksRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        items DescribeImportSnapshotTasksRequest import_task_ids(String)
-        push_import_task_ids
-    );
-    rt::setter!(val_opt DescribeImportSnapshotTasksRequest max_results(i32));
-    rt::setter!(into_opt DescribeImportSnapshotTasksRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-        t::ImportSnapshotTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IMPORT_SNAPSHOT_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeImportSnapshotTasks` until the `SnapshotImported` waiter's acceptors decide (boto3's `get_waiter("snapshot_imported")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_IMPORTED_WAITER`](crate::operations::SNAPSHOT_IMPORTED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_imported(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeImportSnapshotTasksRequest,
-        t::DescribeImportSnapshotTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_IMPORTED_WAITER)
-    }
-}
-/// The `DescribeInstanceAttribute` operation.
-///
-/// Describes the specified attribute of the specified instance. You can specify only one attribute at a time. Available attributes include SQL license exemption configuration for instances registered with the SQL LE service.
-pub struct DescribeInstanceAttribute(
-    pub(crate) rt::Call<
-        t::DescribeInstanceAttributeRequest,
-        t::InstanceAttribute,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceAttribute, t::DescribeInstanceAttributeRequest, t::InstanceAttribute,
-    rt::NoErrors, op::DESCRIBE_INSTANCE_ATTRIBUTE
-);
-impl DescribeInstanceAttribute {
-    rt::setter!(val_opt DescribeInstanceAttributeRequest dry_run(bool));
-    rt::setter!(into_req DescribeInstanceAttributeRequest instance_id(String));
-    rt::setter!(
-        into_req DescribeInstanceAttributeRequest attribute(t::InstanceAttributeName)
-    );
-}
-/// The `DescribeInstanceConnectEndpoints` operation.
-///
-/// Describes the specified EC2 Instance Connect Endpoints or all EC2 Instance Connect Endpoints.
-pub struct DescribeInstanceConnectEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceConnectEndpoints, t::DescribeInstanceConnectEndpointsRequest,
-    t::DescribeInstanceConnectEndpointsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS
-);
-impl DescribeInstanceConnectEndpoints {
-    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest dry_run(bool));
-    rt::setter!(val_opt DescribeInstanceConnectEndpointsRequest max_results(i32));
-    rt::setter!(into_opt DescribeInstanceConnectEndpointsRequest next_token(String));
-    rt::setter!(
-        items DescribeInstanceConnectEndpointsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        items DescribeInstanceConnectEndpointsRequest
-        instance_connect_endpoint_ids(String) push_instance_connect_endpoint_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceConnectEndpointsRequest,
-        t::DescribeInstanceConnectEndpointsResult,
-        rt::NoErrors,
-        t::Ec2InstanceConnectEndpoint,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_PAGINATOR)
-    }
-}
-/// The `DescribeInstanceCreditSpecifications` operation.
-///
-/// Describes the credit option for CPU usage of the specified burstable performance instances. The credit options are `standard` and `unlimited`.
-///
-/// If you do not specify an instance ID, Amazon EC2 returns burstable performance instances with the `unlimited` credit option, as well as instances that were previously configured as T2, T3, and T3a with the `unlimited` credit option. For example, if you resize a T2 instance, while it is configured as `unlimited`, to an M4 instance, Amazon EC2 returns the M4 instance.
-///
-/// If you specify one or more instance IDs, Amazon EC2 returns the credit option (`standard` or `unlimited`) of those instances. If you specify an instance ID that is not a burstable performance instance, Amazon EC2 returns the `standard` credit option.
-///
-/// Recently terminated instances might appear in the returned results. This interval is usually less than one hour.
-///
-/// If an Availability Zone is experiencing a service disruption and you specify instance IDs in the affected zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs in an unaffected zone, the call works normally.
-///
-/// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceCreditSpecifications(
-    pub(crate) rt::Call<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceCreditSpecifications, t::DescribeInstanceCreditSpecificationsRequest,
-    t::DescribeInstanceCreditSpecificationsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS
-);
-impl DescribeInstanceCreditSpecifications {
-    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeInstanceCreditSpecificationsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        items DescribeInstanceCreditSpecificationsRequest instance_ids(String)
-        push_instance_ids
-    );
-    rt::setter!(val_opt DescribeInstanceCreditSpecificationsRequest max_results(i32));
-    rt::setter!(into_opt DescribeInstanceCreditSpecificationsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceCreditSpecificationsRequest,
-        t::DescribeInstanceCreditSpecificationsResult,
-        rt::NoErrors,
-        t::InstanceCreditSpecification,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeInstanceEventNotificationAttributes` operation.
-///
-/// Describes the tag keys that are registered to appear in scheduled event notifications for resources in the current Region.
-pub struct DescribeInstanceEventNotificationAttributes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceEventNotificationAttributesRequest,
-        t::DescribeInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceEventNotificationAttributes,
-    t::DescribeInstanceEventNotificationAttributesRequest,
-    t::DescribeInstanceEventNotificationAttributesResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES
-);
-impl DescribeInstanceEventNotificationAttributes {
-    rt::setter!(
-        val_opt DescribeInstanceEventNotificationAttributesRequest dry_run(bool)
-    );
-}
-/// The `DescribeInstanceEventWindows` operation.
-///
-/// Describes the specified event windows or all event windows.
-///
-/// If you specify event window IDs, the output includes information for only the specified event windows. If you specify filters, the output includes information for only those event windows that meet the filter criteria. If you do not specify event windows IDs or filters, the output includes information for all event windows, which can affect performance. We recommend that you use pagination to ensure that the operation returns quickly and successfully.
-///
-/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceEventWindows(
-    pub(crate) rt::Call<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeInstanceEventWindows, t::DescribeInstanceEventWindowsRequest,
-    t::DescribeInstanceEventWindowsResult, rt::NoErrors,
-    op::DESCRIBE_INSTANCE_EVENT_WINDOWS
-);
-impl DescribeInstanceEventWindows {
-    rt::setter!(val_opt DescribeInstanceEventWindowsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeInstanceEventWindowsRequest instance_event_window_ids(String)
-        push_instance_event_window_ids
-    );
-    rt::setter!(
-        items DescribeInstanceEventWindowsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeInstanceEventWindowsRequest max_results(i32));
-    rt::setter!(into_opt DescribeInstanceEventWindowsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeInstanceEventWindowsRequest,
-        t::DescribeInstanceEventWindowsResult,
-        rt::NoErrors,
-        t::InstanceEventWindow,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_INSTANCE_EVENT_WINDOWS_PAGINATOR)
-    }
-}
-impl super::Client {
     /// Describes the AMI that was used to launch an instance, even if the AMI is deprecated, deregistered, made private (no longer public or shared with your account), or not allowed. Returns [`DescribeInstanceImageMetadata`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_instance_image_metadata(&self) -> DescribeInstanceImageMetadata {
@@ -1426,13 +107,7 @@ impl super::Client {
 /// In the rare case where an Availability Zone is experiencing a service disruption and you specify instance IDs that are in the affected Availability Zone, or do not specify any instance IDs at all, the call fails. If you specify only instance IDs that are in an unaffected Availability Zone, the call works normally.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceImageMetadata(
-    pub(crate) rt::Call<
-        t::DescribeInstanceImageMetadataRequest,
-        t::DescribeInstanceImageMetadataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceImageMetadata(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceImageMetadata, t::DescribeInstanceImageMetadataRequest,
     t::DescribeInstanceImageMetadataResult, rt::NoErrors,
@@ -1465,13 +140,7 @@ impl DescribeInstanceImageMetadata {
 /// The `DescribeInstanceSqlHaHistoryStates` operation.
 ///
 /// Describes the historical SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaHistoryStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaHistoryStatesRequest,
-        t::DescribeInstanceSqlHaHistoryStatesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceSqlHaHistoryStates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceSqlHaHistoryStates, t::DescribeInstanceSqlHaHistoryStatesRequest,
     t::DescribeInstanceSqlHaHistoryStatesResult, rt::NoErrors,
@@ -1498,13 +167,7 @@ impl DescribeInstanceSqlHaHistoryStates {
 /// The `DescribeInstanceSqlHaStates` operation.
 ///
 /// Describes the SQL Server High Availability states for Amazon EC2 instances that are enabled for Amazon EC2 High Availability for SQL Server monitoring.
-pub struct DescribeInstanceSqlHaStates(
-    pub(crate) rt::Call<
-        t::DescribeInstanceSqlHaStatesRequest,
-        t::DescribeInstanceSqlHaStatesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceSqlHaStates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceSqlHaStates, t::DescribeInstanceSqlHaStatesRequest,
     t::DescribeInstanceSqlHaStatesResult, rt::NoErrors,
@@ -1535,13 +198,7 @@ impl DescribeInstanceSqlHaStates {
 /// The Amazon EC2 API follows an eventual consistency model. This means that the result of an API command you run that creates or modifies resources might not be immediately available to all subsequent commands you run. For guidance on how to manage eventual consistency, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstanceStatus(
-    pub(crate) rt::Call<
-        t::DescribeInstanceStatusRequest,
-        t::DescribeInstanceStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceStatus, t::DescribeInstanceStatusRequest,
     t::DescribeInstanceStatusResult, rt::NoErrors, op::DESCRIBE_INSTANCE_STATUS
@@ -1601,13 +258,7 @@ impl DescribeInstanceStatus {
 /// **Note:** The Amazon EC2 API follows an eventual consistency model due to the distributed nature of the system supporting it. As a result, when you call the DescribeInstanceTopology API command immediately after launching instances, the response might return a `null` value for `capacityBlockId` because the data might not have fully propagated across all subsystems. For more information, see [Eventual consistency in the Amazon EC2 API](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) in the *Amazon EC2 Developer Guide*.
 ///
 /// For more information, see [Amazon EC2 topology](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-topology.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeInstanceTopology(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTopologyRequest,
-        t::DescribeInstanceTopologyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceTopology(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceTopology, t::DescribeInstanceTopologyRequest,
     t::DescribeInstanceTopologyResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TOPOLOGY
@@ -1640,13 +291,7 @@ impl DescribeInstanceTopology {
 /// The `DescribeInstanceTypeOfferings` operation.
 ///
 /// Lists the instance types that are offered for the specified location. If no location is specified, the default is to list the instance types that are offered in the current Region.
-pub struct DescribeInstanceTypeOfferings(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypeOfferingsRequest,
-        t::DescribeInstanceTypeOfferingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceTypeOfferings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceTypeOfferings, t::DescribeInstanceTypeOfferingsRequest,
     t::DescribeInstanceTypeOfferingsResult, rt::NoErrors,
@@ -1679,13 +324,7 @@ impl DescribeInstanceTypeOfferings {
 /// The `DescribeInstanceTypes` operation.
 ///
 /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
-pub struct DescribeInstanceTypes(
-    pub(crate) rt::Call<
-        t::DescribeInstanceTypesRequest,
-        t::DescribeInstanceTypesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstanceTypes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstanceTypes, t::DescribeInstanceTypesRequest,
     t::DescribeInstanceTypesResult, rt::NoErrors, op::DESCRIBE_INSTANCE_TYPES
@@ -1735,13 +374,7 @@ impl DescribeInstanceTypes {
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeInstances(
-    pub(crate) rt::Call<
-        t::DescribeInstancesRequest,
-        t::DescribeInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInstances, t::DescribeInstancesRequest, t::DescribeInstancesResult,
     rt::NoErrors, op::DESCRIBE_INSTANCES
@@ -1814,13 +447,7 @@ impl DescribeInstances {
 /// The `DescribeInternetGateways` operation.
 ///
 /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
-pub struct DescribeInternetGateways(
-    pub(crate) rt::Call<
-        t::DescribeInternetGatewaysRequest,
-        t::DescribeInternetGatewaysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeInternetGateways(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeInternetGateways, t::DescribeInternetGatewaysRequest,
     t::DescribeInternetGatewaysResult, rt::NoErrors, op::DESCRIBE_INTERNET_GATEWAYS
@@ -1862,13 +489,7 @@ impl DescribeInternetGateways {
 /// The `DescribeIpamByoasn` operation.
 ///
 /// Describes your Autonomous System Numbers (ASNs), their provisioning statuses, and the BYOIP CIDRs with which they are associated. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct DescribeIpamByoasn(
-    pub(crate) rt::Call<
-        t::DescribeIpamByoasnRequest,
-        t::DescribeIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamByoasn(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamByoasn, t::DescribeIpamByoasnRequest, t::DescribeIpamByoasnResult,
     rt::NoErrors, op::DESCRIBE_IPAM_BYOASN
@@ -1883,13 +504,7 @@ impl DescribeIpamByoasn {
 /// Describe verification tokens.
 ///
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
-pub struct DescribeIpamExternalResourceVerificationTokens(
-    pub(crate) rt::Call<
-        t::DescribeIpamExternalResourceVerificationTokensRequest,
-        t::DescribeIpamExternalResourceVerificationTokensResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamExternalResourceVerificationTokens(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamExternalResourceVerificationTokens,
     t::DescribeIpamExternalResourceVerificationTokensRequest,
@@ -1919,13 +534,7 @@ impl DescribeIpamExternalResourceVerificationTokens {
 /// The `DescribeIpamInternetRegistryAssociations` operation.
 ///
 /// Describes one or more IPAM internet registry associations. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeIpamInternetRegistryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamInternetRegistryAssociationsRequest,
-        t::DescribeIpamInternetRegistryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamInternetRegistryAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamInternetRegistryAssociations,
     t::DescribeIpamInternetRegistryAssociationsRequest,
@@ -1955,13 +564,7 @@ impl DescribeIpamInternetRegistryAssociations {
 /// Describes one or more IPAM policies.
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct DescribeIpamPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoliciesRequest,
-        t::DescribeIpamPoliciesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamPolicies, t::DescribeIpamPoliciesRequest, t::DescribeIpamPoliciesResult,
     rt::NoErrors, op::DESCRIBE_IPAM_POLICIES
@@ -1982,13 +585,7 @@ impl DescribeIpamPolicies {
 /// If you specify `IpamPoolAllocationIds`, the results include only the specified allocations. If you do not specify `IpamPoolAllocationIds`, the results include all allocations owned by you. You can use `Filters` to narrow the results.
 ///
 /// **Note:** This action returns only allocations directly owned by you. To view all allocations in a pool you own or that has been shared with you, including allocations owned by other accounts, use [GetIpamPoolAllocations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetIpamPoolAllocations.html).
-pub struct DescribeIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoolAllocationsRequest,
-        t::DescribeIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamPoolAllocations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamPoolAllocations, t::DescribeIpamPoolAllocationsRequest,
     t::DescribeIpamPoolAllocationsResult, rt::NoErrors,
@@ -2022,13 +619,7 @@ impl DescribeIpamPoolAllocations {
 /// The `DescribeIpamPools` operation.
 ///
 /// Get information about your IPAM pools.
-pub struct DescribeIpamPools(
-    pub(crate) rt::Call<
-        t::DescribeIpamPoolsRequest,
-        t::DescribeIpamPoolsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamPools(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamPools, t::DescribeIpamPoolsRequest, t::DescribeIpamPoolsResult,
     rt::NoErrors, op::DESCRIBE_IPAM_POOLS
@@ -2056,13 +647,7 @@ impl DescribeIpamPools {
 /// The `DescribeIpamPrefixListResolverTargets` operation.
 ///
 /// Describes one or more IPAM prefix list resolver Targets. Use this operation to view the configuration and status of resolver targets.
-pub struct DescribeIpamPrefixListResolverTargets(
-    pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolverTargetsRequest,
-        t::DescribeIpamPrefixListResolverTargetsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeIpamPrefixListResolverTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIpamPrefixListResolverTargets,
     t::DescribeIpamPrefixListResolverTargetsRequest,
@@ -2102,6 +687,1376 @@ impl DescribeIpamPrefixListResolverTargets {
         rt::Paginator::new(
             self.0,
             &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_PAGINATOR,
+        )
+    }
+}
+impl super::Client {
+    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. Returns [`DescribeIpamPrefixListResolvers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_prefix_list_resolvers(
+        &self,
+    ) -> DescribeIpamPrefixListResolvers {
+        rt::builder(&self.handle)
+    }
+    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
+        rt::builder(&self.handle)
+    }
+    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_resource_discovery_associations(
+        &self,
+    ) -> DescribeIpamResourceDiscoveryAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
+        rt::builder(&self.handle)
+    }
+    /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipams(&self) -> DescribeIpams {
+        rt::builder(&self.handle)
+    }
+    /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
+        rt::builder(&self.handle)
+    }
+    /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_table_vpc_associations(
+        &self,
+    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_route_tables(
+        &self,
+    ) -> DescribeLocalGatewayRouteTables {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interface_groups(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateway_virtual_interfaces(
+        &self,
+    ) -> DescribeLocalGatewayVirtualInterfaces {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
+        rt::builder(&self.handle)
+    }
+    /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeIpamPrefixListResolvers` operation.
+///
+/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
+pub struct DescribeIpamPrefixListResolvers(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
+    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
+);
+impl DescribeIpamPrefixListResolvers {
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamPrefixListResolversRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamPrefixListResolversRequest
+        ipam_prefix_list_resolver_ids(String) push_ipam_prefix_list_resolver_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamPrefixListResolversRequest,
+        t::DescribeIpamPrefixListResolversResult,
+        rt::NoErrors,
+        t::IpamPrefixListResolver,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
+    }
+}
+/// The `DescribeIpamResourceDiscoveries` operation.
+///
+/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DescribeIpamResourceDiscoveries(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
+    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
+);
+impl DescribeIpamResourceDiscoveries {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest ipam_resource_discovery_ids(String)
+        push_ipam_resource_discovery_ids
+    );
+    rt::setter!(into_opt DescribeIpamResourceDiscoveriesRequest next_token(String));
+    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest max_results(i32));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveriesRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveriesRequest,
+        t::DescribeIpamResourceDiscoveriesResult,
+        rt::NoErrors,
+        t::IpamResourceDiscovery,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
+    }
+}
+/// The `DescribeIpamResourceDiscoveryAssociations` operation.
+///
+/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
+pub struct DescribeIpamResourceDiscoveryAssociations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpamResourceDiscoveryAssociations,
+    t::DescribeIpamResourceDiscoveryAssociationsRequest,
+    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
+);
+impl DescribeIpamResourceDiscoveryAssociations {
+    rt::setter!(val_opt DescribeIpamResourceDiscoveryAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest
+        ipam_resource_discovery_association_ids(String)
+        push_ipam_resource_discovery_association_ids
+    );
+    rt::setter!(
+        into_opt DescribeIpamResourceDiscoveryAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeIpamResourceDiscoveryAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeIpamResourceDiscoveryAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamResourceDiscoveryAssociationsRequest,
+        t::DescribeIpamResourceDiscoveryAssociationsResult,
+        rt::NoErrors,
+        t::IpamResourceDiscoveryAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeIpamScopes` operation.
+///
+/// Get information about your IPAM scopes.
+pub struct DescribeIpamScopes(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
+    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
+);
+impl DescribeIpamScopes {
+    rt::setter!(val_opt DescribeIpamScopesRequest dry_run(bool));
+    rt::setter!(items DescribeIpamScopesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamScopesRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamScopesRequest next_token(String));
+    rt::setter!(
+        items DescribeIpamScopesRequest ipam_scope_ids(String) push_ipam_scope_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamScopesRequest,
+        t::DescribeIpamScopesResult,
+        rt::NoErrors,
+        t::IpamScope,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
+    }
+}
+/// The `DescribeIpams` operation.
+///
+/// Get information about your IPAM pools.
+///
+/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DescribeIpams(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
+    op::DESCRIBE_IPAMS
+);
+impl DescribeIpams {
+    rt::setter!(val_opt DescribeIpamsRequest dry_run(bool));
+    rt::setter!(items DescribeIpamsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeIpamsRequest max_results(i32));
+    rt::setter!(into_opt DescribeIpamsRequest next_token(String));
+    rt::setter!(items DescribeIpamsRequest ipam_ids(String) push_ipam_ids);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpamsRequest,
+        t::DescribeIpamsResult,
+        rt::NoErrors,
+        t::Ipam,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
+    }
+}
+/// The `DescribeIpv6Pools` operation.
+///
+/// Describes your IPv6 address pools.
+pub struct DescribeIpv6Pools(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
+    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
+);
+impl DescribeIpv6Pools {
+    rt::setter!(items DescribeIpv6PoolsRequest pool_ids(String) push_pool_ids);
+    rt::setter!(into_opt DescribeIpv6PoolsRequest next_token(String));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest max_results(i32));
+    rt::setter!(val_opt DescribeIpv6PoolsRequest dry_run(bool));
+    rt::setter!(items DescribeIpv6PoolsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeIpv6PoolsRequest,
+        t::DescribeIpv6PoolsResult,
+        rt::NoErrors,
+        t::Ipv6Pool,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
+    }
+}
+/// The `DescribeKeyPairs` operation.
+///
+/// Describes the specified key pairs or all of your key pairs.
+///
+/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeKeyPairs(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
+    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
+);
+impl DescribeKeyPairs {
+    rt::setter!(items DescribeKeyPairsRequest key_names(String) push_key_names);
+    rt::setter!(items DescribeKeyPairsRequest key_pair_ids(String) push_key_pair_ids);
+    rt::setter!(val_opt DescribeKeyPairsRequest include_public_key(bool));
+    rt::setter!(val_opt DescribeKeyPairsRequest dry_run(bool));
+    rt::setter!(items DescribeKeyPairsRequest filters(t::Filter) push_filters);
+    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_key_pair_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeKeyPairsRequest,
+        t::DescribeKeyPairsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
+    }
+}
+/// The `DescribeLaunchTemplateVersions` operation.
+///
+/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
+pub struct DescribeLaunchTemplateVersions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
+    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
+    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
+);
+impl DescribeLaunchTemplateVersions {
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeLaunchTemplateVersionsRequest launch_template_name(String)
+    );
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest versions(String) push_versions
+    );
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest min_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest max_version(String));
+    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest max_results(i32));
+    rt::setter!(
+        items DescribeLaunchTemplateVersionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest resolve_alias(bool));
+    rt::setter!(
+        val_opt DescribeLaunchTemplateVersionsRequest include_managed_resources(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplateVersionsRequest,
+        t::DescribeLaunchTemplateVersionsResult,
+        rt::NoErrors,
+        t::LaunchTemplateVersion,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeLaunchTemplates` operation.
+///
+/// Describes one or more launch templates.
+pub struct DescribeLaunchTemplates(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
+    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
+);
+impl DescribeLaunchTemplates {
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_ids(String)
+        push_launch_template_ids
+    );
+    rt::setter!(
+        items DescribeLaunchTemplatesRequest launch_template_names(String)
+        push_launch_template_names
+    );
+    rt::setter!(items DescribeLaunchTemplatesRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeLaunchTemplatesRequest next_token(String));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest max_results(i32));
+    rt::setter!(val_opt DescribeLaunchTemplatesRequest include_managed_resources(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLaunchTemplatesRequest,
+        t::DescribeLaunchTemplatesResult,
+        rt::NoErrors,
+        t::LaunchTemplate,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
+///
+/// Describes the associations between virtual interface groups and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
+    pub(crate) rt::CallOf<Self>,
+);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        local_gateway_route_table_virtual_interface_group_association_ids(String)
+        push_local_gateway_route_table_virtual_interface_group_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
+        dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
+///
+/// Describes the specified associations between VPCs and local gateway route tables.
+pub struct DescribeLocalGatewayRouteTableVpcAssociations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTableVpcAssociations,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
+);
+impl DescribeLocalGatewayRouteTableVpcAssociations {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest
+        local_gateway_route_table_vpc_association_ids(String)
+        push_local_gateway_route_table_vpc_association_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTableVpcAssociationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTableVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayRouteTables` operation.
+///
+/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGatewayRouteTables(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
+    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
+);
+impl DescribeLocalGatewayRouteTables {
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest
+        local_gateway_route_table_ids(String) push_local_gateway_route_table_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayRouteTablesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewayRouteTablesRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayRouteTablesRequest,
+        t::DescribeLocalGatewayRouteTablesResult,
+        rt::NoErrors,
+        t::LocalGatewayRouteTable,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
+///
+/// Describes the specified local gateway virtual interface groups.
+pub struct DescribeLocalGatewayVirtualInterfaceGroups(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaceGroups,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
+);
+impl DescribeLocalGatewayVirtualInterfaceGroups {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest
+        local_gateway_virtual_interface_group_ids(String)
+        push_local_gateway_virtual_interface_group_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfaceGroupsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterfaceGroup,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGatewayVirtualInterfaces` operation.
+///
+/// Describes the specified local gateway virtual interfaces.
+pub struct DescribeLocalGatewayVirtualInterfaces(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLocalGatewayVirtualInterfaces,
+    t::DescribeLocalGatewayVirtualInterfacesRequest,
+    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
+);
+impl DescribeLocalGatewayVirtualInterfaces {
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest
+        local_gateway_virtual_interface_ids(String)
+        push_local_gateway_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeLocalGatewayVirtualInterfacesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeLocalGatewayVirtualInterfacesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewayVirtualInterfacesRequest,
+        t::DescribeLocalGatewayVirtualInterfacesResult,
+        rt::NoErrors,
+        t::LocalGatewayVirtualInterface,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeLocalGateways` operation.
+///
+/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
+pub struct DescribeLocalGateways(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
+    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
+);
+impl DescribeLocalGateways {
+    rt::setter!(
+        items DescribeLocalGatewaysRequest local_gateway_ids(String)
+        push_local_gateway_ids
+    );
+    rt::setter!(items DescribeLocalGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLocalGatewaysRequest max_results(i32));
+    rt::setter!(into_opt DescribeLocalGatewaysRequest next_token(String));
+    rt::setter!(val_opt DescribeLocalGatewaysRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeLocalGatewaysRequest,
+        t::DescribeLocalGatewaysResult,
+        rt::NoErrors,
+        t::LocalGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
+    }
+}
+/// The `DescribeLockedSnapshots` operation.
+///
+/// Describes the lock status for a snapshot.
+pub struct DescribeLockedSnapshots(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
+    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
+);
+impl DescribeLockedSnapshots {
+    rt::setter!(items DescribeLockedSnapshotsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeLockedSnapshotsRequest next_token(String));
+    rt::setter!(
+        items DescribeLockedSnapshotsRequest snapshot_ids(String) push_snapshot_ids
+    );
+    rt::setter!(val_opt DescribeLockedSnapshotsRequest dry_run(bool));
+}
+impl super::Client {
+    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
+        rt::builder(&self.handle)
+    }
+    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
+        rt::builder(&self.handle)
+    }
+    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
+        rt::builder(&self.handle)
+    }
+    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scope_analyses(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_access_scopes(
+        &self,
+    ) -> DescribeNetworkInsightsAccessScopes {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
+        rt::builder(&self.handle)
+    }
+    /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_attribute(
+        &self,
+    ) -> DescribeNetworkInterfaceAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interface_permissions(
+        &self,
+    ) -> DescribeNetworkInterfacePermissions {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policies(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_networking_flex_cost_allocation_policy_associations(
+        &self,
+    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeMacHosts` operation.
+///
+/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
+pub struct DescribeMacHosts(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
+    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
+);
+impl DescribeMacHosts {
+    rt::setter!(items DescribeMacHostsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeMacHostsRequest host_ids(String) push_host_ids);
+    rt::setter!(val_opt DescribeMacHostsRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacHostsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacHostsRequest,
+        t::DescribeMacHostsResult,
+        rt::NoErrors,
+        t::MacHost,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
+    }
+}
+/// The `DescribeMacModificationTasks` operation.
+///
+/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
+pub struct DescribeMacModificationTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
+    t::DescribeMacModificationTasksResult, rt::NoErrors,
+    op::DESCRIBE_MAC_MODIFICATION_TASKS
+);
+impl DescribeMacModificationTasks {
+    rt::setter!(val_opt DescribeMacModificationTasksRequest dry_run(bool));
+    rt::setter!(
+        items DescribeMacModificationTasksRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeMacModificationTasksRequest mac_modification_task_ids(String)
+        push_mac_modification_task_ids
+    );
+    rt::setter!(val_opt DescribeMacModificationTasksRequest max_results(i32));
+    rt::setter!(into_opt DescribeMacModificationTasksRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMacModificationTasksRequest,
+        t::DescribeMacModificationTasksResult,
+        rt::NoErrors,
+        t::MacModificationTask,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
+    }
+}
+/// The `DescribeManagedPrefixLists` operation.
+///
+/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
+pub struct DescribeManagedPrefixLists(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
+    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
+);
+impl DescribeManagedPrefixLists {
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest dry_run(bool));
+    rt::setter!(items DescribeManagedPrefixListsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeManagedPrefixListsRequest max_results(i32));
+    rt::setter!(into_opt DescribeManagedPrefixListsRequest next_token(String));
+    rt::setter!(
+        items DescribeManagedPrefixListsRequest prefix_list_ids(String)
+        push_prefix_list_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeManagedPrefixListsRequest,
+        t::DescribeManagedPrefixListsResult,
+        rt::NoErrors,
+        t::ManagedPrefixList,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
+    }
+}
+/// The `DescribeMetricCategories` operation.
+///
+/// Describes the specified metric categories, or all of your metric categories.
+///
+/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
+pub struct DescribeMetricCategories(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
+    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
+);
+impl DescribeMetricCategories {
+    rt::setter!(
+        items DescribeMetricCategoriesRequest metric_category_ids(String)
+        push_metric_category_ids
+    );
+    rt::setter!(items DescribeMetricCategoriesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMetricCategoriesRequest max_results(i32));
+    rt::setter!(into_opt DescribeMetricCategoriesRequest next_token(String));
+    rt::setter!(val_opt DescribeMetricCategoriesRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMetricCategoriesRequest,
+        t::DescribeMetricCategoriesResult,
+        rt::NoErrors,
+        t::MetricCategory,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
+    }
+}
+/// The `DescribeMovingAddresses` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
+pub struct DescribeMovingAddresses(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
+    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
+);
+impl DescribeMovingAddresses {
+    rt::setter!(val_opt DescribeMovingAddressesRequest dry_run(bool));
+    rt::setter!(items DescribeMovingAddressesRequest public_ips(String) push_public_ips);
+    rt::setter!(into_opt DescribeMovingAddressesRequest next_token(String));
+    rt::setter!(items DescribeMovingAddressesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeMovingAddressesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeMovingAddressesRequest,
+        t::DescribeMovingAddressesResult,
+        rt::NoErrors,
+        t::MovingAddressStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
+    }
+}
+/// The `DescribeNatGateways` operation.
+///
+/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
+pub struct DescribeNatGateways(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
+);
+impl DescribeNatGateways {
+    rt::setter!(val_opt DescribeNatGatewaysRequest dry_run(bool));
+    rt::setter!(items DescribeNatGatewaysRequest filter(t::Filter) push_filter);
+    rt::setter!(val_opt DescribeNatGatewaysRequest max_results(i32));
+    rt::setter!(
+        items DescribeNatGatewaysRequest nat_gateway_ids(String) push_nat_gateway_ids
+    );
+    rt::setter!(into_opt DescribeNatGatewaysRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+        t::NatGateway,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_nat_gateway_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNatGatewaysRequest,
+        t::DescribeNatGatewaysResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
+    }
+}
+/// The `DescribeNetworkAcls` operation.
+///
+/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
+///
+/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeNetworkAcls(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
+    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
+);
+impl DescribeNetworkAcls {
+    rt::setter!(into_opt DescribeNetworkAclsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkAclsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkAclsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkAclsRequest network_acl_ids(String) push_network_acl_ids
+    );
+    rt::setter!(items DescribeNetworkAclsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkAclsRequest,
+        t::DescribeNetworkAclsResult,
+        rt::NoErrors,
+        t::NetworkAcl,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
+///
+/// Describes the specified Network Access Scope analyses.
+pub struct DescribeNetworkInsightsAccessScopeAnalyses(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopeAnalyses,
+    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
+);
+impl DescribeNetworkInsightsAccessScopeAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_analysis_ids(String)
+        push_network_insights_access_scope_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        network_insights_access_scope_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_begin(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
+        analysis_start_time_end(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopeAnalysesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest max_results(i32)
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
+        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScopeAnalysis,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAccessScopes` operation.
+///
+/// Describes the specified Network Access Scopes.
+pub struct DescribeNetworkInsightsAccessScopes(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
+    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
+);
+impl DescribeNetworkInsightsAccessScopes {
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest
+        network_insights_access_scope_ids(String) push_network_insights_access_scope_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAccessScopesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAccessScopesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAccessScopesRequest,
+        t::DescribeNetworkInsightsAccessScopesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAccessScope,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkInsightsAnalyses` operation.
+///
+/// Describes one or more of your network insights analyses.
+pub struct DescribeNetworkInsightsAnalyses(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
+    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
+);
+impl DescribeNetworkInsightsAnalyses {
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest
+        network_insights_analysis_ids(String) push_network_insights_analysis_ids
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInsightsAnalysesRequest network_insights_path_id(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_start_time(rt::DateTime)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkInsightsAnalysesRequest analysis_end_time(rt::DateTime)
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsAnalysesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsAnalysesRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsAnalysesRequest,
+        t::DescribeNetworkInsightsAnalysesResult,
+        rt::NoErrors,
+        t::NetworkInsightsAnalysis,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInsightsPaths` operation.
+///
+/// Describes one or more of your paths.
+pub struct DescribeNetworkInsightsPaths(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
+    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
+);
+impl DescribeNetworkInsightsPaths {
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest network_insights_path_ids(String)
+        push_network_insights_path_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInsightsPathsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest max_results(i32));
+    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest dry_run(bool));
+    rt::setter!(into_opt DescribeNetworkInsightsPathsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInsightsPathsRequest,
+        t::DescribeNetworkInsightsPathsResult,
+        rt::NoErrors,
+        t::NetworkInsightsPath,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaceAttribute` operation.
+///
+/// Describes a network interface attribute. You can specify only one attribute at a time.
+pub struct DescribeNetworkInterfaceAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
+    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
+);
+impl DescribeNetworkInterfaceAttribute {
+    rt::setter!(val_opt DescribeNetworkInterfaceAttributeRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeNetworkInterfaceAttributeRequest network_interface_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeNetworkInterfaceAttributeRequest
+        attribute(t::NetworkInterfaceAttribute)
+    );
+}
+/// The `DescribeNetworkInterfacePermissions` operation.
+///
+/// Describes the permissions for your network interfaces.
+pub struct DescribeNetworkInterfacePermissions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
+    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
+);
+impl DescribeNetworkInterfacePermissions {
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest
+        network_interface_permission_ids(String) push_network_interface_permission_ids
+    );
+    rt::setter!(
+        items DescribeNetworkInterfacePermissionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeNetworkInterfacePermissionsRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacePermissionsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacePermissionsRequest,
+        t::DescribeNetworkInterfacePermissionsResult,
+        rt::NoErrors,
+        t::NetworkInterfacePermission,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeNetworkInterfaces` operation.
+///
+/// Describes the specified network interfaces or all your network interfaces.
+///
+/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeNetworkInterfaces(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
+    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
+);
+impl DescribeNetworkInterfaces {
+    rt::setter!(into_opt DescribeNetworkInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest max_results(i32));
+    rt::setter!(
+        val_opt DescribeNetworkInterfacesRequest include_managed_resources(bool)
+    );
+    rt::setter!(val_opt DescribeNetworkInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeNetworkInterfacesRequest network_interface_ids(String)
+        push_network_interface_ids
+    );
+    rt::setter!(items DescribeNetworkInterfacesRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+        t::NetworkInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
+    }
+    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_network_interface_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeNetworkInterfacesRequest,
+        t::DescribeNetworkInterfacesResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
+///
+/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicies(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicies,
+    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
+);
+impl DescribeNetworkingFlexCostAllocationPolicies {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
+        push_fca_policy_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPoliciesRequest next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
+        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
+///
+/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
+    pub(crate) rt::CallOf<Self>,
+);
+rt::operation_type!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociations,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
+);
+impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        fca_policy_association_ids(String) push_fca_policy_association_ids
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        max_results(i32)
+    );
+    rt::setter!(
+        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        into_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
+        dry_run(bool)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+        rt::NoErrors,
+        t::FlexCostAllocationPolicyAssociationDescription,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
         )
     }
 }

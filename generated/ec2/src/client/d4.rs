@@ -5,1560 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers. Returns [`DescribeIpamPrefixListResolvers`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_prefix_list_resolvers(
-        &self,
-    ) -> DescribeIpamPrefixListResolvers {
-        rt::builder(&self.handle)
-    }
-    /// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DescribeIpamResourceDiscoveries`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_resource_discoveries(&self) -> DescribeIpamResourceDiscoveries {
-        rt::builder(&self.handle)
-    }
-    /// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM.. Returns [`DescribeIpamResourceDiscoveryAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_resource_discovery_associations(
-        &self,
-    ) -> DescribeIpamResourceDiscoveryAssociations {
-        rt::builder(&self.handle)
-    }
-    /// Get information about your IPAM scopes. Returns [`DescribeIpamScopes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipam_scopes(&self) -> DescribeIpamScopes {
-        rt::builder(&self.handle)
-    }
-    /// Get information about your IPAM pools. Returns [`DescribeIpams`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipams(&self) -> DescribeIpams {
-        rt::builder(&self.handle)
-    }
-    /// Describes your IPv6 address pools. Returns [`DescribeIpv6Pools`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_ipv6_pools(&self) -> DescribeIpv6Pools {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified key pairs or all of your key pairs. Returns [`DescribeKeyPairs`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_key_pairs(&self) -> DescribeKeyPairs {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account. Returns [`DescribeLaunchTemplateVersions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_launch_template_versions(&self) -> DescribeLaunchTemplateVersions {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more launch templates. Returns [`DescribeLaunchTemplates`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_launch_templates(&self) -> DescribeLaunchTemplates {
-        rt::builder(&self.handle)
-    }
-    /// Describes the associations between virtual interface groups and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_table_virtual_interface_group_associations(
-        &self,
-    ) -> DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified associations between VPCs and local gateway route tables. Returns [`DescribeLocalGatewayRouteTableVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_table_vpc_associations(
-        &self,
-    ) -> DescribeLocalGatewayRouteTableVpcAssociations {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results. Returns [`DescribeLocalGatewayRouteTables`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_route_tables(
-        &self,
-    ) -> DescribeLocalGatewayRouteTables {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified local gateway virtual interface groups. Returns [`DescribeLocalGatewayVirtualInterfaceGroups`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interface_groups(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaceGroups {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified local gateway virtual interfaces. Returns [`DescribeLocalGatewayVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateway_virtual_interfaces(
-        &self,
-    ) -> DescribeLocalGatewayVirtualInterfaces {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results. Returns [`DescribeLocalGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_local_gateways(&self) -> DescribeLocalGateways {
-        rt::builder(&self.handle)
-    }
-    /// Describes the lock status for a snapshot. Returns [`DescribeLockedSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_locked_snapshots(&self) -> DescribeLockedSnapshots {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeIpamPrefixListResolvers` operation.
-///
-/// Describes one or more IPAM prefix list resolvers. Use this operation to view the configuration, status, and properties of your resolvers.
-pub struct DescribeIpamPrefixListResolvers(
-    pub(crate) rt::Call<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamPrefixListResolvers, t::DescribeIpamPrefixListResolversRequest,
-    t::DescribeIpamPrefixListResolversResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS
-);
-impl DescribeIpamPrefixListResolvers {
-    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest dry_run(bool));
-    rt::setter!(
-        items DescribeIpamPrefixListResolversRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeIpamPrefixListResolversRequest max_results(i32));
-    rt::setter!(into_opt DescribeIpamPrefixListResolversRequest next_token(String));
-    rt::setter!(
-        items DescribeIpamPrefixListResolversRequest
-        ipam_prefix_list_resolver_ids(String) push_ipam_prefix_list_resolver_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamPrefixListResolversRequest,
-        t::DescribeIpamPrefixListResolversResult,
-        rt::NoErrors,
-        t::IpamPrefixListResolver,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveries` operation.
-///
-/// Describes IPAM resource discoveries. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct DescribeIpamResourceDiscoveries(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamResourceDiscoveries, t::DescribeIpamResourceDiscoveriesRequest,
-    t::DescribeIpamResourceDiscoveriesResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES
-);
-impl DescribeIpamResourceDiscoveries {
-    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeIpamResourceDiscoveriesRequest ipam_resource_discovery_ids(String)
-        push_ipam_resource_discovery_ids
-    );
-    rt::setter!(into_opt DescribeIpamResourceDiscoveriesRequest next_token(String));
-    rt::setter!(val_opt DescribeIpamResourceDiscoveriesRequest max_results(i32));
-    rt::setter!(
-        items DescribeIpamResourceDiscoveriesRequest filters(t::Filter) push_filters
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveriesRequest,
-        t::DescribeIpamResourceDiscoveriesResult,
-        rt::NoErrors,
-        t::IpamResourceDiscovery,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_RESOURCE_DISCOVERIES_PAGINATOR)
-    }
-}
-/// The `DescribeIpamResourceDiscoveryAssociations` operation.
-///
-/// Describes resource discovery association with an Amazon VPC IPAM. An associated resource discovery is a resource discovery that has been associated with an IPAM..
-pub struct DescribeIpamResourceDiscoveryAssociations(
-    pub(crate) rt::Call<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamResourceDiscoveryAssociations,
-    t::DescribeIpamResourceDiscoveryAssociationsRequest,
-    t::DescribeIpamResourceDiscoveryAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS
-);
-impl DescribeIpamResourceDiscoveryAssociations {
-    rt::setter!(val_opt DescribeIpamResourceDiscoveryAssociationsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeIpamResourceDiscoveryAssociationsRequest
-        ipam_resource_discovery_association_ids(String)
-        push_ipam_resource_discovery_association_ids
-    );
-    rt::setter!(
-        into_opt DescribeIpamResourceDiscoveryAssociationsRequest next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeIpamResourceDiscoveryAssociationsRequest max_results(i32)
-    );
-    rt::setter!(
-        items DescribeIpamResourceDiscoveryAssociationsRequest filters(t::Filter)
-        push_filters
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamResourceDiscoveryAssociationsRequest,
-        t::DescribeIpamResourceDiscoveryAssociationsResult,
-        rt::NoErrors,
-        t::IpamResourceDiscoveryAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeIpamScopes` operation.
-///
-/// Get information about your IPAM scopes.
-pub struct DescribeIpamScopes(
-    pub(crate) rt::Call<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpamScopes, t::DescribeIpamScopesRequest, t::DescribeIpamScopesResult,
-    rt::NoErrors, op::DESCRIBE_IPAM_SCOPES
-);
-impl DescribeIpamScopes {
-    rt::setter!(val_opt DescribeIpamScopesRequest dry_run(bool));
-    rt::setter!(items DescribeIpamScopesRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeIpamScopesRequest max_results(i32));
-    rt::setter!(into_opt DescribeIpamScopesRequest next_token(String));
-    rt::setter!(
-        items DescribeIpamScopesRequest ipam_scope_ids(String) push_ipam_scope_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamScopesRequest,
-        t::DescribeIpamScopesResult,
-        rt::NoErrors,
-        t::IpamScope,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAM_SCOPES_PAGINATOR)
-    }
-}
-/// The `DescribeIpams` operation.
-///
-/// Get information about your IPAM pools.
-///
-/// For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct DescribeIpams(
-    pub(crate) rt::Call<t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeIpams, t::DescribeIpamsRequest, t::DescribeIpamsResult, rt::NoErrors,
-    op::DESCRIBE_IPAMS
-);
-impl DescribeIpams {
-    rt::setter!(val_opt DescribeIpamsRequest dry_run(bool));
-    rt::setter!(items DescribeIpamsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeIpamsRequest max_results(i32));
-    rt::setter!(into_opt DescribeIpamsRequest next_token(String));
-    rt::setter!(items DescribeIpamsRequest ipam_ids(String) push_ipam_ids);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpamsRequest,
-        t::DescribeIpamsResult,
-        rt::NoErrors,
-        t::Ipam,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPAMS_PAGINATOR)
-    }
-}
-/// The `DescribeIpv6Pools` operation.
-///
-/// Describes your IPv6 address pools.
-pub struct DescribeIpv6Pools(
-    pub(crate) rt::Call<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeIpv6Pools, t::DescribeIpv6PoolsRequest, t::DescribeIpv6PoolsResult,
-    rt::NoErrors, op::DESCRIBE_IPV6_POOLS
-);
-impl DescribeIpv6Pools {
-    rt::setter!(items DescribeIpv6PoolsRequest pool_ids(String) push_pool_ids);
-    rt::setter!(into_opt DescribeIpv6PoolsRequest next_token(String));
-    rt::setter!(val_opt DescribeIpv6PoolsRequest max_results(i32));
-    rt::setter!(val_opt DescribeIpv6PoolsRequest dry_run(bool));
-    rt::setter!(items DescribeIpv6PoolsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeIpv6PoolsRequest,
-        t::DescribeIpv6PoolsResult,
-        rt::NoErrors,
-        t::Ipv6Pool,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_IPV6_POOLS_PAGINATOR)
-    }
-}
-/// The `DescribeKeyPairs` operation.
-///
-/// Describes the specified key pairs or all of your key pairs.
-///
-/// For more information about key pairs, see [Amazon EC2 key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeKeyPairs(
-    pub(crate) rt::Call<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeKeyPairs, t::DescribeKeyPairsRequest, t::DescribeKeyPairsResult,
-    rt::NoErrors, op::DESCRIBE_KEY_PAIRS
-);
-impl DescribeKeyPairs {
-    rt::setter!(items DescribeKeyPairsRequest key_names(String) push_key_names);
-    rt::setter!(items DescribeKeyPairsRequest key_pair_ids(String) push_key_pair_ids);
-    rt::setter!(val_opt DescribeKeyPairsRequest include_public_key(bool));
-    rt::setter!(val_opt DescribeKeyPairsRequest dry_run(bool));
-    rt::setter!(items DescribeKeyPairsRequest filters(t::Filter) push_filters);
-    /// Calls `DescribeKeyPairs` until the `KeyPairExists` waiter's acceptors decide (boto3's `get_waiter("key_pair_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`KEY_PAIR_EXISTS_WAITER`](crate::operations::KEY_PAIR_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_key_pair_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeKeyPairsRequest,
-        t::DescribeKeyPairsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::KEY_PAIR_EXISTS_WAITER)
-    }
-}
-/// The `DescribeLaunchTemplateVersions` operation.
-///
-/// Describes one or more versions of a specified launch template. You can describe all versions, individual versions, or a range of versions. You can also describe all the latest versions or all the default versions of all the launch templates in your account.
-pub struct DescribeLaunchTemplateVersions(
-    pub(crate) rt::Call<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLaunchTemplateVersions, t::DescribeLaunchTemplateVersionsRequest,
-    t::DescribeLaunchTemplateVersionsResult, rt::NoErrors,
-    op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS
-);
-impl DescribeLaunchTemplateVersions {
-    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest dry_run(bool));
-    rt::setter!(
-        into_opt DescribeLaunchTemplateVersionsRequest launch_template_id(String)
-    );
-    rt::setter!(
-        into_opt DescribeLaunchTemplateVersionsRequest launch_template_name(String)
-    );
-    rt::setter!(
-        items DescribeLaunchTemplateVersionsRequest versions(String) push_versions
-    );
-    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest min_version(String));
-    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest max_version(String));
-    rt::setter!(into_opt DescribeLaunchTemplateVersionsRequest next_token(String));
-    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest max_results(i32));
-    rt::setter!(
-        items DescribeLaunchTemplateVersionsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeLaunchTemplateVersionsRequest resolve_alias(bool));
-    rt::setter!(
-        val_opt DescribeLaunchTemplateVersionsRequest include_managed_resources(bool)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLaunchTemplateVersionsRequest,
-        t::DescribeLaunchTemplateVersionsResult,
-        rt::NoErrors,
-        t::LaunchTemplateVersion,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeLaunchTemplates` operation.
-///
-/// Describes one or more launch templates.
-pub struct DescribeLaunchTemplates(
-    pub(crate) rt::Call<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLaunchTemplates, t::DescribeLaunchTemplatesRequest,
-    t::DescribeLaunchTemplatesResult, rt::NoErrors, op::DESCRIBE_LAUNCH_TEMPLATES
-);
-impl DescribeLaunchTemplates {
-    rt::setter!(val_opt DescribeLaunchTemplatesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeLaunchTemplatesRequest launch_template_ids(String)
-        push_launch_template_ids
-    );
-    rt::setter!(
-        items DescribeLaunchTemplatesRequest launch_template_names(String)
-        push_launch_template_names
-    );
-    rt::setter!(items DescribeLaunchTemplatesRequest filters(t::Filter) push_filters);
-    rt::setter!(into_opt DescribeLaunchTemplatesRequest next_token(String));
-    rt::setter!(val_opt DescribeLaunchTemplatesRequest max_results(i32));
-    rt::setter!(val_opt DescribeLaunchTemplatesRequest include_managed_resources(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLaunchTemplatesRequest,
-        t::DescribeLaunchTemplatesResult,
-        rt::NoErrors,
-        t::LaunchTemplate,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LAUNCH_TEMPLATES_PAGINATOR)
-    }
-}
-/// The `DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations` operation.
-///
-/// Describes the associations between virtual interface groups and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations,
-    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-    t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-    rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS
-);
-impl DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations {
-    rt::setter!(
-        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
-        local_gateway_route_table_virtual_interface_group_association_ids(String)
-        push_local_gateway_route_table_virtual_interface_group_association_ids
-    );
-    rt::setter!(
-        items DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
-        filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
-        max_results(i32)
-    );
-    rt::setter!(
-        into_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
-        next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest
-        dry_run(bool)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayRouteTableVpcAssociations` operation.
-///
-/// Describes the specified associations between VPCs and local gateway route tables.
-pub struct DescribeLocalGatewayRouteTableVpcAssociations(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayRouteTableVpcAssociations,
-    t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-    t::DescribeLocalGatewayRouteTableVpcAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS
-);
-impl DescribeLocalGatewayRouteTableVpcAssociations {
-    rt::setter!(
-        items DescribeLocalGatewayRouteTableVpcAssociationsRequest
-        local_gateway_route_table_vpc_association_ids(String)
-        push_local_gateway_route_table_vpc_association_ids
-    );
-    rt::setter!(
-        items DescribeLocalGatewayRouteTableVpcAssociationsRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(
-        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest max_results(i32)
-    );
-    rt::setter!(
-        into_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeLocalGatewayRouteTableVpcAssociationsRequest dry_run(bool)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-        t::DescribeLocalGatewayRouteTableVpcAssociationsResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTableVpcAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayRouteTables` operation.
-///
-/// Describes one or more local gateway route tables. By default, all local gateway route tables are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGatewayRouteTables(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayRouteTables, t::DescribeLocalGatewayRouteTablesRequest,
-    t::DescribeLocalGatewayRouteTablesResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES
-);
-impl DescribeLocalGatewayRouteTables {
-    rt::setter!(
-        items DescribeLocalGatewayRouteTablesRequest
-        local_gateway_route_table_ids(String) push_local_gateway_route_table_ids
-    );
-    rt::setter!(
-        items DescribeLocalGatewayRouteTablesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest max_results(i32));
-    rt::setter!(into_opt DescribeLocalGatewayRouteTablesRequest next_token(String));
-    rt::setter!(val_opt DescribeLocalGatewayRouteTablesRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayRouteTablesRequest,
-        t::DescribeLocalGatewayRouteTablesResult,
-        rt::NoErrors,
-        t::LocalGatewayRouteTable,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_PAGINATOR)
-    }
-}
-/// The `DescribeLocalGatewayVirtualInterfaceGroups` operation.
-///
-/// Describes the specified local gateway virtual interface groups.
-pub struct DescribeLocalGatewayVirtualInterfaceGroups(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayVirtualInterfaceGroups,
-    t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-    t::DescribeLocalGatewayVirtualInterfaceGroupsResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS
-);
-impl DescribeLocalGatewayVirtualInterfaceGroups {
-    rt::setter!(
-        items DescribeLocalGatewayVirtualInterfaceGroupsRequest
-        local_gateway_virtual_interface_group_ids(String)
-        push_local_gateway_virtual_interface_group_ids
-    );
-    rt::setter!(
-        items DescribeLocalGatewayVirtualInterfaceGroupsRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(
-        val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest max_results(i32)
-    );
-    rt::setter!(
-        into_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest next_token(String)
-    );
-    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfaceGroupsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-        t::DescribeLocalGatewayVirtualInterfaceGroupsResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterfaceGroup,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGatewayVirtualInterfaces` operation.
-///
-/// Describes the specified local gateway virtual interfaces.
-pub struct DescribeLocalGatewayVirtualInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGatewayVirtualInterfaces,
-    t::DescribeLocalGatewayVirtualInterfacesRequest,
-    t::DescribeLocalGatewayVirtualInterfacesResult, rt::NoErrors,
-    op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES
-);
-impl DescribeLocalGatewayVirtualInterfaces {
-    rt::setter!(
-        items DescribeLocalGatewayVirtualInterfacesRequest
-        local_gateway_virtual_interface_ids(String)
-        push_local_gateway_virtual_interface_ids
-    );
-    rt::setter!(
-        items DescribeLocalGatewayVirtualInterfacesRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest max_results(i32));
-    rt::setter!(
-        into_opt DescribeLocalGatewayVirtualInterfacesRequest next_token(String)
-    );
-    rt::setter!(val_opt DescribeLocalGatewayVirtualInterfacesRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewayVirtualInterfacesRequest,
-        t::DescribeLocalGatewayVirtualInterfacesResult,
-        rt::NoErrors,
-        t::LocalGatewayVirtualInterface,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeLocalGateways` operation.
-///
-/// Describes one or more local gateways. By default, all local gateways are described. Alternatively, you can filter the results.
-pub struct DescribeLocalGateways(
-    pub(crate) rt::Call<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLocalGateways, t::DescribeLocalGatewaysRequest,
-    t::DescribeLocalGatewaysResult, rt::NoErrors, op::DESCRIBE_LOCAL_GATEWAYS
-);
-impl DescribeLocalGateways {
-    rt::setter!(
-        items DescribeLocalGatewaysRequest local_gateway_ids(String)
-        push_local_gateway_ids
-    );
-    rt::setter!(items DescribeLocalGatewaysRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeLocalGatewaysRequest max_results(i32));
-    rt::setter!(into_opt DescribeLocalGatewaysRequest next_token(String));
-    rt::setter!(val_opt DescribeLocalGatewaysRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeLocalGatewaysRequest,
-        t::DescribeLocalGatewaysResult,
-        rt::NoErrors,
-        t::LocalGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_LOCAL_GATEWAYS_PAGINATOR)
-    }
-}
-/// The `DescribeLockedSnapshots` operation.
-///
-/// Describes the lock status for a snapshot.
-pub struct DescribeLockedSnapshots(
-    pub(crate) rt::Call<
-        t::DescribeLockedSnapshotsRequest,
-        t::DescribeLockedSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeLockedSnapshots, t::DescribeLockedSnapshotsRequest,
-    t::DescribeLockedSnapshotsResult, rt::NoErrors, op::DESCRIBE_LOCKED_SNAPSHOTS
-);
-impl DescribeLockedSnapshots {
-    rt::setter!(items DescribeLockedSnapshotsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeLockedSnapshotsRequest max_results(i32));
-    rt::setter!(into_opt DescribeLockedSnapshotsRequest next_token(String));
-    rt::setter!(
-        items DescribeLockedSnapshotsRequest snapshot_ids(String) push_snapshot_ids
-    );
-    rt::setter!(val_opt DescribeLockedSnapshotsRequest dry_run(bool));
-}
-impl super::Client {
-    /// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts. Returns [`DescribeMacHosts`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_mac_hosts(&self) -> DescribeMacHosts {
-        rt::builder(&self.handle)
-    }
-    /// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*. Returns [`DescribeMacModificationTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_mac_modification_tasks(&self) -> DescribeMacModificationTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists. Returns [`DescribeManagedPrefixLists`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_managed_prefix_lists(&self) -> DescribeManagedPrefixLists {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified metric categories, or all of your metric categories. Returns [`DescribeMetricCategories`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_metric_categories(&self) -> DescribeMetricCategories {
-        rt::builder(&self.handle)
-    }
-    /// **Note:** This action is deprecated. Returns [`DescribeMovingAddresses`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_moving_addresses(&self) -> DescribeMovingAddresses {
-        rt::builder(&self.handle)
-    }
-    /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria. Returns [`DescribeNatGateways`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_nat_gateways(&self) -> DescribeNatGateways {
-        rt::builder(&self.handle)
-    }
-    /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria. Returns [`DescribeNetworkAcls`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_acls(&self) -> DescribeNetworkAcls {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified Network Access Scope analyses. Returns [`DescribeNetworkInsightsAccessScopeAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_access_scope_analyses(
-        &self,
-    ) -> DescribeNetworkInsightsAccessScopeAnalyses {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified Network Access Scopes. Returns [`DescribeNetworkInsightsAccessScopes`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_access_scopes(
-        &self,
-    ) -> DescribeNetworkInsightsAccessScopes {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your network insights analyses. Returns [`DescribeNetworkInsightsAnalyses`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_analyses(&self) -> DescribeNetworkInsightsAnalyses {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your paths. Returns [`DescribeNetworkInsightsPaths`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_insights_paths(&self) -> DescribeNetworkInsightsPaths {
-        rt::builder(&self.handle)
-    }
-    /// Describes a network interface attribute. You can specify only one attribute at a time. Returns [`DescribeNetworkInterfaceAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_attribute(
-        &self,
-    ) -> DescribeNetworkInterfaceAttribute {
-        rt::builder(&self.handle)
-    }
-    /// Describes the permissions for your network interfaces. Returns [`DescribeNetworkInterfacePermissions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interface_permissions(
-        &self,
-    ) -> DescribeNetworkInterfacePermissions {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified network interfaces or all your network interfaces. Returns [`DescribeNetworkInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_network_interfaces(&self) -> DescribeNetworkInterfaces {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicies`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_networking_flex_cost_allocation_policies(
-        &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicies {
-        rt::builder(&self.handle)
-    }
-    /// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully. Returns [`DescribeNetworkingFlexCostAllocationPolicyAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_networking_flex_cost_allocation_policy_associations(
-        &self,
-    ) -> DescribeNetworkingFlexCostAllocationPolicyAssociations {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeMacHosts` operation.
-///
-/// Describes the specified EC2 Mac Dedicated Host or all of your EC2 Mac Dedicated Hosts.
-pub struct DescribeMacHosts(
-    pub(crate) rt::Call<
-        t::DescribeMacHostsRequest,
-        t::DescribeMacHostsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeMacHosts, t::DescribeMacHostsRequest, t::DescribeMacHostsResult,
-    rt::NoErrors, op::DESCRIBE_MAC_HOSTS
-);
-impl DescribeMacHosts {
-    rt::setter!(items DescribeMacHostsRequest filters(t::Filter) push_filters);
-    rt::setter!(items DescribeMacHostsRequest host_ids(String) push_host_ids);
-    rt::setter!(val_opt DescribeMacHostsRequest max_results(i32));
-    rt::setter!(into_opt DescribeMacHostsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMacHostsRequest,
-        t::DescribeMacHostsResult,
-        rt::NoErrors,
-        t::MacHost,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_HOSTS_PAGINATOR)
-    }
-}
-/// The `DescribeMacModificationTasks` operation.
-///
-/// Describes a System Integrity Protection (SIP) modification task or volume ownership delegation task for an Amazon EC2 Mac instance. For more information, see [Configure SIP for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/mac-sip-settings.html#mac-sip-configure) in the *Amazon EC2 User Guide*.
-pub struct DescribeMacModificationTasks(
-    pub(crate) rt::Call<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeMacModificationTasks, t::DescribeMacModificationTasksRequest,
-    t::DescribeMacModificationTasksResult, rt::NoErrors,
-    op::DESCRIBE_MAC_MODIFICATION_TASKS
-);
-impl DescribeMacModificationTasks {
-    rt::setter!(val_opt DescribeMacModificationTasksRequest dry_run(bool));
-    rt::setter!(
-        items DescribeMacModificationTasksRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        items DescribeMacModificationTasksRequest mac_modification_task_ids(String)
-        push_mac_modification_task_ids
-    );
-    rt::setter!(val_opt DescribeMacModificationTasksRequest max_results(i32));
-    rt::setter!(into_opt DescribeMacModificationTasksRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMacModificationTasksRequest,
-        t::DescribeMacModificationTasksResult,
-        rt::NoErrors,
-        t::MacModificationTask,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MAC_MODIFICATION_TASKS_PAGINATOR)
-    }
-}
-/// The `DescribeManagedPrefixLists` operation.
-///
-/// Describes your managed prefix lists and any Amazon Web Services-managed prefix lists.
-pub struct DescribeManagedPrefixLists(
-    pub(crate) rt::Call<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeManagedPrefixLists, t::DescribeManagedPrefixListsRequest,
-    t::DescribeManagedPrefixListsResult, rt::NoErrors, op::DESCRIBE_MANAGED_PREFIX_LISTS
-);
-impl DescribeManagedPrefixLists {
-    rt::setter!(val_opt DescribeManagedPrefixListsRequest dry_run(bool));
-    rt::setter!(items DescribeManagedPrefixListsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeManagedPrefixListsRequest max_results(i32));
-    rt::setter!(into_opt DescribeManagedPrefixListsRequest next_token(String));
-    rt::setter!(
-        items DescribeManagedPrefixListsRequest prefix_list_ids(String)
-        push_prefix_list_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeManagedPrefixListsRequest,
-        t::DescribeManagedPrefixListsResult,
-        rt::NoErrors,
-        t::ManagedPrefixList,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MANAGED_PREFIX_LISTS_PAGINATOR)
-    }
-}
-/// The `DescribeMetricCategories` operation.
-///
-/// Describes the specified metric categories, or all of your metric categories.
-///
-/// For more information, see [Use metric categories for additional metrics](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-detailed-monitoring.html#detailed-monitoring-metric-categories) in the *Amazon EC2 User Guide*.
-pub struct DescribeMetricCategories(
-    pub(crate) rt::Call<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeMetricCategories, t::DescribeMetricCategoriesRequest,
-    t::DescribeMetricCategoriesResult, rt::NoErrors, op::DESCRIBE_METRIC_CATEGORIES
-);
-impl DescribeMetricCategories {
-    rt::setter!(
-        items DescribeMetricCategoriesRequest metric_category_ids(String)
-        push_metric_category_ids
-    );
-    rt::setter!(items DescribeMetricCategoriesRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeMetricCategoriesRequest max_results(i32));
-    rt::setter!(into_opt DescribeMetricCategoriesRequest next_token(String));
-    rt::setter!(val_opt DescribeMetricCategoriesRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMetricCategoriesRequest,
-        t::DescribeMetricCategoriesResult,
-        rt::NoErrors,
-        t::MetricCategory,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_METRIC_CATEGORIES_PAGINATOR)
-    }
-}
-/// The `DescribeMovingAddresses` operation.
-///
-/// **Note:** This action is deprecated.
-///
-/// Describes your Elastic IP addresses that are being moved from or being restored to the EC2-Classic platform. This request does not return information about any other Elastic IP addresses in your account.
-pub struct DescribeMovingAddresses(
-    pub(crate) rt::Call<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeMovingAddresses, t::DescribeMovingAddressesRequest,
-    t::DescribeMovingAddressesResult, rt::NoErrors, op::DESCRIBE_MOVING_ADDRESSES
-);
-impl DescribeMovingAddresses {
-    rt::setter!(val_opt DescribeMovingAddressesRequest dry_run(bool));
-    rt::setter!(items DescribeMovingAddressesRequest public_ips(String) push_public_ips);
-    rt::setter!(into_opt DescribeMovingAddressesRequest next_token(String));
-    rt::setter!(items DescribeMovingAddressesRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeMovingAddressesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeMovingAddressesRequest,
-        t::DescribeMovingAddressesResult,
-        rt::NoErrors,
-        t::MovingAddressStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_MOVING_ADDRESSES_PAGINATOR)
-    }
-}
-/// The `DescribeNatGateways` operation.
-///
-/// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
-pub struct DescribeNatGateways(
-    pub(crate) rt::Call<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNatGateways, t::DescribeNatGatewaysRequest, t::DescribeNatGatewaysResult,
-    rt::NoErrors, op::DESCRIBE_NAT_GATEWAYS
-);
-impl DescribeNatGateways {
-    rt::setter!(val_opt DescribeNatGatewaysRequest dry_run(bool));
-    rt::setter!(items DescribeNatGatewaysRequest filter(t::Filter) push_filter);
-    rt::setter!(val_opt DescribeNatGatewaysRequest max_results(i32));
-    rt::setter!(
-        items DescribeNatGatewaysRequest nat_gateway_ids(String) push_nat_gateway_ids
-    );
-    rt::setter!(into_opt DescribeNatGatewaysRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-        t::NatGateway,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NAT_GATEWAYS_PAGINATOR)
-    }
-    /// Calls `DescribeNatGateways` until the `NatGatewayAvailable` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_AVAILABLE_WAITER`](crate::operations::NAT_GATEWAY_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_nat_gateway_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::NAT_GATEWAY_AVAILABLE_WAITER)
-    }
-    /// Calls `DescribeNatGateways` until the `NatGatewayDeleted` waiter's acceptors decide (boto3's `get_waiter("nat_gateway_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NAT_GATEWAY_DELETED_WAITER`](crate::operations::NAT_GATEWAY_DELETED_WAITER).
-    #[inline]
-    pub fn wait_until_nat_gateway_deleted(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeNatGatewaysRequest,
-        t::DescribeNatGatewaysResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::NAT_GATEWAY_DELETED_WAITER)
-    }
-}
-/// The `DescribeNetworkAcls` operation.
-///
-/// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
-///
-/// For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct DescribeNetworkAcls(
-    pub(crate) rt::Call<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkAcls, t::DescribeNetworkAclsRequest, t::DescribeNetworkAclsResult,
-    rt::NoErrors, op::DESCRIBE_NETWORK_ACLS
-);
-impl DescribeNetworkAcls {
-    rt::setter!(into_opt DescribeNetworkAclsRequest next_token(String));
-    rt::setter!(val_opt DescribeNetworkAclsRequest max_results(i32));
-    rt::setter!(val_opt DescribeNetworkAclsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeNetworkAclsRequest network_acl_ids(String) push_network_acl_ids
-    );
-    rt::setter!(items DescribeNetworkAclsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkAclsRequest,
-        t::DescribeNetworkAclsResult,
-        rt::NoErrors,
-        t::NetworkAcl,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_ACLS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopeAnalyses` operation.
-///
-/// Describes the specified Network Access Scope analyses.
-pub struct DescribeNetworkInsightsAccessScopeAnalyses(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInsightsAccessScopeAnalyses,
-    t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-    t::DescribeNetworkInsightsAccessScopeAnalysesResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES
-);
-impl DescribeNetworkInsightsAccessScopeAnalyses {
-    rt::setter!(
-        items DescribeNetworkInsightsAccessScopeAnalysesRequest
-        network_insights_access_scope_analysis_ids(String)
-        push_network_insights_access_scope_analysis_ids
-    );
-    rt::setter!(
-        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
-        network_insights_access_scope_id(String)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
-        analysis_start_time_begin(rt::DateTime)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest
-        analysis_start_time_end(rt::DateTime)
-    );
-    rt::setter!(
-        items DescribeNetworkInsightsAccessScopeAnalysesRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(
-        val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest max_results(i32)
-    );
-    rt::setter!(val_opt DescribeNetworkInsightsAccessScopeAnalysesRequest dry_run(bool));
-    rt::setter!(
-        into_opt DescribeNetworkInsightsAccessScopeAnalysesRequest next_token(String)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAccessScopeAnalysesRequest,
-        t::DescribeNetworkInsightsAccessScopeAnalysesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAccessScopeAnalysis,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAccessScopes` operation.
-///
-/// Describes the specified Network Access Scopes.
-pub struct DescribeNetworkInsightsAccessScopes(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInsightsAccessScopes, t::DescribeNetworkInsightsAccessScopesRequest,
-    t::DescribeNetworkInsightsAccessScopesResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES
-);
-impl DescribeNetworkInsightsAccessScopes {
-    rt::setter!(
-        items DescribeNetworkInsightsAccessScopesRequest
-        network_insights_access_scope_ids(String) push_network_insights_access_scope_ids
-    );
-    rt::setter!(
-        items DescribeNetworkInsightsAccessScopesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest max_results(i32));
-    rt::setter!(val_opt DescribeNetworkInsightsAccessScopesRequest dry_run(bool));
-    rt::setter!(into_opt DescribeNetworkInsightsAccessScopesRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAccessScopesRequest,
-        t::DescribeNetworkInsightsAccessScopesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAccessScope,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeNetworkInsightsAnalyses` operation.
-///
-/// Describes one or more of your network insights analyses.
-pub struct DescribeNetworkInsightsAnalyses(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInsightsAnalyses, t::DescribeNetworkInsightsAnalysesRequest,
-    t::DescribeNetworkInsightsAnalysesResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES
-);
-impl DescribeNetworkInsightsAnalyses {
-    rt::setter!(
-        items DescribeNetworkInsightsAnalysesRequest
-        network_insights_analysis_ids(String) push_network_insights_analysis_ids
-    );
-    rt::setter!(
-        into_opt DescribeNetworkInsightsAnalysesRequest network_insights_path_id(String)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkInsightsAnalysesRequest analysis_start_time(rt::DateTime)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkInsightsAnalysesRequest analysis_end_time(rt::DateTime)
-    );
-    rt::setter!(
-        items DescribeNetworkInsightsAnalysesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest max_results(i32));
-    rt::setter!(val_opt DescribeNetworkInsightsAnalysesRequest dry_run(bool));
-    rt::setter!(into_opt DescribeNetworkInsightsAnalysesRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsAnalysesRequest,
-        t::DescribeNetworkInsightsAnalysesResult,
-        rt::NoErrors,
-        t::NetworkInsightsAnalysis,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_ANALYSES_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInsightsPaths` operation.
-///
-/// Describes one or more of your paths.
-pub struct DescribeNetworkInsightsPaths(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInsightsPaths, t::DescribeNetworkInsightsPathsRequest,
-    t::DescribeNetworkInsightsPathsResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INSIGHTS_PATHS
-);
-impl DescribeNetworkInsightsPaths {
-    rt::setter!(
-        items DescribeNetworkInsightsPathsRequest network_insights_path_ids(String)
-        push_network_insights_path_ids
-    );
-    rt::setter!(
-        items DescribeNetworkInsightsPathsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest max_results(i32));
-    rt::setter!(val_opt DescribeNetworkInsightsPathsRequest dry_run(bool));
-    rt::setter!(into_opt DescribeNetworkInsightsPathsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInsightsPathsRequest,
-        t::DescribeNetworkInsightsPathsResult,
-        rt::NoErrors,
-        t::NetworkInsightsPath,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INSIGHTS_PATHS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInterfaceAttribute` operation.
-///
-/// Describes a network interface attribute. You can specify only one attribute at a time.
-pub struct DescribeNetworkInterfaceAttribute(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfaceAttributeRequest,
-        t::DescribeNetworkInterfaceAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInterfaceAttribute, t::DescribeNetworkInterfaceAttributeRequest,
-    t::DescribeNetworkInterfaceAttributeResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE
-);
-impl DescribeNetworkInterfaceAttribute {
-    rt::setter!(val_opt DescribeNetworkInterfaceAttributeRequest dry_run(bool));
-    rt::setter!(
-        into_req DescribeNetworkInterfaceAttributeRequest network_interface_id(String)
-    );
-    rt::setter!(
-        into_opt DescribeNetworkInterfaceAttributeRequest
-        attribute(t::NetworkInterfaceAttribute)
-    );
-}
-/// The `DescribeNetworkInterfacePermissions` operation.
-///
-/// Describes the permissions for your network interfaces.
-pub struct DescribeNetworkInterfacePermissions(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInterfacePermissions, t::DescribeNetworkInterfacePermissionsRequest,
-    t::DescribeNetworkInterfacePermissionsResult, rt::NoErrors,
-    op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS
-);
-impl DescribeNetworkInterfacePermissions {
-    rt::setter!(
-        items DescribeNetworkInterfacePermissionsRequest
-        network_interface_permission_ids(String) push_network_interface_permission_ids
-    );
-    rt::setter!(
-        items DescribeNetworkInterfacePermissionsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(into_opt DescribeNetworkInterfacePermissionsRequest next_token(String));
-    rt::setter!(val_opt DescribeNetworkInterfacePermissionsRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInterfacePermissionsRequest,
-        t::DescribeNetworkInterfacePermissionsResult,
-        rt::NoErrors,
-        t::NetworkInterfacePermission,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeNetworkInterfaces` operation.
-///
-/// Describes the specified network interfaces or all your network interfaces.
-///
-/// If you have a large number of network interfaces, the operation fails unless you use pagination or one of the following filters: `attachment.instance-id`, `group-id`, `mac-address`, `private-dns-name`, `private-ip-address`, `subnet-id`, or `vpc-id`.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub struct DescribeNetworkInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkInterfaces, t::DescribeNetworkInterfacesRequest,
-    t::DescribeNetworkInterfacesResult, rt::NoErrors, op::DESCRIBE_NETWORK_INTERFACES
-);
-impl DescribeNetworkInterfaces {
-    rt::setter!(into_opt DescribeNetworkInterfacesRequest next_token(String));
-    rt::setter!(val_opt DescribeNetworkInterfacesRequest max_results(i32));
-    rt::setter!(
-        val_opt DescribeNetworkInterfacesRequest include_managed_resources(bool)
-    );
-    rt::setter!(val_opt DescribeNetworkInterfacesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeNetworkInterfacesRequest network_interface_ids(String)
-        push_network_interface_ids
-    );
-    rt::setter!(items DescribeNetworkInterfacesRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-        t::NetworkInterface,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR)
-    }
-    /// Calls `DescribeNetworkInterfaces` until the `NetworkInterfaceAvailable` waiter's acceptors decide (boto3's `get_waiter("network_interface_available")`): every 20 s, at most 10 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`NETWORK_INTERFACE_AVAILABLE_WAITER`](crate::operations::NETWORK_INTERFACE_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_network_interface_available(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeNetworkInterfacesRequest,
-        t::DescribeNetworkInterfacesResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::NETWORK_INTERFACE_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeNetworkingFlexCostAllocationPolicies` operation.
-///
-/// Describes one or more of your flex cost allocation policies. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeNetworkingFlexCostAllocationPolicies(
-    pub(crate) rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkingFlexCostAllocationPolicies,
-    t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-    t::DescribeNetworkingFlexCostAllocationPoliciesResult, rt::NoErrors,
-    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES
-);
-impl DescribeNetworkingFlexCostAllocationPolicies {
-    rt::setter!(
-        items DescribeNetworkingFlexCostAllocationPoliciesRequest fca_policy_ids(String)
-        push_fca_policy_ids
-    );
-    rt::setter!(
-        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest max_results(i32)
-    );
-    rt::setter!(
-        items DescribeNetworkingFlexCostAllocationPoliciesRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(
-        into_opt DescribeNetworkingFlexCostAllocationPoliciesRequest next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkingFlexCostAllocationPoliciesRequest dry_run(bool)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkingFlexCostAllocationPoliciesRequest,
-        t::DescribeNetworkingFlexCostAllocationPoliciesResult,
-        rt::NoErrors,
-        t::FlexCostAllocationPolicyDescription,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeNetworkingFlexCostAllocationPolicyAssociations` operation.
-///
-/// Describes the associations between your flex cost allocation policies and network resources. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociations(
-    pub(crate) rt::Call<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeNetworkingFlexCostAllocationPolicyAssociations,
-    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-    t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS
-);
-impl DescribeNetworkingFlexCostAllocationPolicyAssociations {
-    rt::setter!(
-        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
-        fca_policy_association_ids(String) push_fca_policy_association_ids
-    );
-    rt::setter!(
-        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
-        max_results(i32)
-    );
-    rt::setter!(
-        items DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
-        filters(t::Filter) push_filters
-    );
-    rt::setter!(
-        into_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
-        next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest
-        dry_run(bool)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-        t::DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-        rt::NoErrors,
-        t::FlexCostAllocationPolicyAssociationDescription,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-}
-impl super::Client {
     /// Describes the Outposts link aggregation groups (LAGs). Returns [`DescribeOutpostLags`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_outpost_lags(&self) -> DescribeOutpostLags {
@@ -1653,13 +99,7 @@ impl super::Client {
 /// Describes the Outposts link aggregation groups (LAGs).
 ///
 /// **Note:** LAGs are only available for second-generation Outposts racks at this time.
-pub struct DescribeOutpostLags(
-    pub(crate) rt::Call<
-        t::DescribeOutpostLagsRequest,
-        t::DescribeOutpostLagsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeOutpostLags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeOutpostLags, t::DescribeOutpostLagsRequest, t::DescribeOutpostLagsResult,
     rt::NoErrors, op::DESCRIBE_OUTPOST_LAGS
@@ -1680,13 +120,7 @@ impl DescribeOutpostLags {
 /// **Note:** To describe a specific placement group that is *shared* with your account, you must specify the ID of the placement group using the `GroupId` parameter. Specifying the name of a *shared* placement group using the `GroupNames` parameter will result in an error.
 ///
 /// For more information, see [Placement groups](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/placement-groups.html) in the *Amazon EC2 User Guide*.
-pub struct DescribePlacementGroups(
-    pub(crate) rt::Call<
-        t::DescribePlacementGroupsRequest,
-        t::DescribePlacementGroupsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribePlacementGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePlacementGroups, t::DescribePlacementGroupsRequest,
     t::DescribePlacementGroupsResult, rt::NoErrors, op::DESCRIBE_PLACEMENT_GROUPS
@@ -1702,13 +136,7 @@ impl DescribePlacementGroups {
 /// The `DescribePrefixLists` operation.
 ///
 /// Describes available Amazon Web Services services in a prefix list format, which includes the prefix list name and prefix list ID of the service and the IP address range for the service.
-pub struct DescribePrefixLists(
-    pub(crate) rt::Call<
-        t::DescribePrefixListsRequest,
-        t::DescribePrefixListsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribePrefixLists(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePrefixLists, t::DescribePrefixListsRequest, t::DescribePrefixListsResult,
     rt::NoErrors, op::DESCRIBE_PREFIX_LISTS
@@ -1742,13 +170,7 @@ impl DescribePrefixLists {
 /// By default, all IAM roles and IAM users default to the same ID settings as the root user, unless they explicitly override the settings. This request is useful for identifying those IAM users and IAM roles that have overridden the default ID settings.
 ///
 /// The following resource types support longer IDs: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`.
-pub struct DescribePrincipalIdFormat(
-    pub(crate) rt::Call<
-        t::DescribePrincipalIdFormatRequest,
-        t::DescribePrincipalIdFormatResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribePrincipalIdFormat(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePrincipalIdFormat, t::DescribePrincipalIdFormatRequest,
     t::DescribePrincipalIdFormatResult, rt::NoErrors, op::DESCRIBE_PRINCIPAL_ID_FORMAT
@@ -1775,13 +197,7 @@ impl DescribePrincipalIdFormat {
 /// The `DescribePublicIpv4Pools` operation.
 ///
 /// Describes the specified IPv4 address pools.
-pub struct DescribePublicIpv4Pools(
-    pub(crate) rt::Call<
-        t::DescribePublicIpv4PoolsRequest,
-        t::DescribePublicIpv4PoolsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribePublicIpv4Pools(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePublicIpv4Pools, t::DescribePublicIpv4PoolsRequest,
     t::DescribePublicIpv4PoolsResult, rt::NoErrors, op::DESCRIBE_PUBLIC_IPV4_POOLS
@@ -1814,13 +230,7 @@ impl DescribePublicIpv4Pools {
 /// For information about enabling and disabling Regions for your account, see [Specify which Amazon Web Services Regions your account can use](https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html) in the *Amazon Web Services Account Management Reference Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeRegions(
-    pub(crate) rt::Call<
-        t::DescribeRegionsRequest,
-        t::DescribeRegionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeRegions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRegions, t::DescribeRegionsRequest, t::DescribeRegionsResult, rt::NoErrors,
     op::DESCRIBE_REGIONS
@@ -1834,13 +244,7 @@ impl DescribeRegions {
 /// The `DescribeReplaceRootVolumeTasks` operation.
 ///
 /// Describes a root volume replacement task. For more information, see [Replace a root volume](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/replace-root.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeReplaceRootVolumeTasks(
-    pub(crate) rt::Call<
-        t::DescribeReplaceRootVolumeTasksRequest,
-        t::DescribeReplaceRootVolumeTasksResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeReplaceRootVolumeTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReplaceRootVolumeTasks, t::DescribeReplaceRootVolumeTasksRequest,
     t::DescribeReplaceRootVolumeTasksResult, rt::NoErrors,
@@ -1878,13 +282,7 @@ impl DescribeReplaceRootVolumeTasks {
 /// For more information about Reserved Instances, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstances(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesRequest,
-        t::DescribeReservedInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeReservedInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReservedInstances, t::DescribeReservedInstancesRequest,
     t::DescribeReservedInstancesResult, rt::NoErrors, op::DESCRIBE_RESERVED_INSTANCES
@@ -1916,13 +314,7 @@ impl DescribeReservedInstances {
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesListings(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesListingsRequest,
-        t::DescribeReservedInstancesListingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeReservedInstancesListings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReservedInstancesListings, t::DescribeReservedInstancesListingsRequest,
     t::DescribeReservedInstancesListingsResult, rt::NoErrors,
@@ -1947,13 +339,7 @@ impl DescribeReservedInstancesListings {
 /// For more information, see [Modify Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-modifying.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesModifications(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesModificationsRequest,
-        t::DescribeReservedInstancesModificationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeReservedInstancesModifications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReservedInstancesModifications,
     t::DescribeReservedInstancesModificationsRequest,
@@ -1999,13 +385,7 @@ impl DescribeReservedInstancesModifications {
 /// For more information, see [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeReservedInstancesOfferings(
-    pub(crate) rt::Call<
-        t::DescribeReservedInstancesOfferingsRequest,
-        t::DescribeReservedInstancesOfferingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeReservedInstancesOfferings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReservedInstancesOfferings, t::DescribeReservedInstancesOfferingsRequest,
     t::DescribeReservedInstancesOfferingsResult, rt::NoErrors,
@@ -2075,13 +455,7 @@ impl DescribeReservedInstancesOfferings {
 /// A route server endpoint is an Amazon Web Services-managed component inside a subnet that facilitates [BGP (Border Gateway Protocol)](https://en.wikipedia.org/wiki/Border_Gateway_Protocol) connections between your route server and your BGP peers.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServerEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeRouteServerEndpointsRequest,
-        t::DescribeRouteServerEndpointsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeRouteServerEndpoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRouteServerEndpoints, t::DescribeRouteServerEndpointsRequest,
     t::DescribeRouteServerEndpointsResult, rt::NoErrors,
@@ -2123,13 +497,7 @@ impl DescribeRouteServerEndpoints {
 /// - Can initiate BGP sessions
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServerPeers(
-    pub(crate) rt::Call<
-        t::DescribeRouteServerPeersRequest,
-        t::DescribeRouteServerPeersResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeRouteServerPeers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRouteServerPeers, t::DescribeRouteServerPeersRequest,
     t::DescribeRouteServerPeersResult, rt::NoErrors, op::DESCRIBE_ROUTE_SERVER_PEERS
@@ -2172,13 +540,7 @@ impl DescribeRouteServerPeers {
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteServers(
-    pub(crate) rt::Call<
-        t::DescribeRouteServersRequest,
-        t::DescribeRouteServersResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeRouteServers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRouteServers, t::DescribeRouteServersRequest, t::DescribeRouteServersResult,
     rt::NoErrors, op::DESCRIBE_ROUTE_SERVERS
@@ -2212,13 +574,7 @@ impl DescribeRouteServers {
 /// Each subnet in your VPC must be associated with a route table. If a subnet is not explicitly associated with any route table, it is implicitly associated with the main route table. This command does not return the subnet ID for implicit associations.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct DescribeRouteTables(
-    pub(crate) rt::Call<
-        t::DescribeRouteTablesRequest,
-        t::DescribeRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeRouteTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRouteTables, t::DescribeRouteTablesRequest, t::DescribeRouteTablesResult,
     rt::NoErrors, op::DESCRIBE_ROUTE_TABLES
@@ -2252,13 +608,7 @@ impl DescribeRouteTables {
 /// You can search for an available schedule no more than 3 months in advance. You must meet the minimum required duration of 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
 ///
 /// After you find a schedule that meets your needs, call PurchaseScheduledInstances to purchase Scheduled Instances with that schedule.
-pub struct DescribeScheduledInstanceAvailability(
-    pub(crate) rt::Call<
-        t::DescribeScheduledInstanceAvailabilityRequest,
-        t::DescribeScheduledInstanceAvailabilityResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeScheduledInstanceAvailability(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeScheduledInstanceAvailability,
     t::DescribeScheduledInstanceAvailabilityRequest,
@@ -2307,4 +657,1299 @@ impl DescribeScheduledInstanceAvailability {
             &op::DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_PAGINATOR,
         )
     }
+}
+impl super::Client {
+    /// Describes the specified Scheduled Instances or all your Scheduled Instances. Returns [`DescribeScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your secondary interfaces. Returns [`DescribeSecondaryInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more secondary networks. Returns [`DescribeSecondaryNetworks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your secondary subnets. Returns [`DescribeSecondarySubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
+        rt::builder(&self.handle)
+    }
+    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. Returns [`DescribeSecurityGroupReferences`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your security group rules. Returns [`DescribeSecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
+        rt::builder(&self.handle)
+    }
+    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html). Returns [`DescribeSecurityGroupVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_group_vpc_associations(
+        &self,
+    ) -> DescribeSecurityGroupVpcAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified security groups or all of your security groups. Returns [`DescribeSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Outpost service link virtual interfaces. Returns [`DescribeServiceLinkVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_service_link_virtual_interfaces(
+        &self,
+    ) -> DescribeServiceLinkVirtualInterfaces {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. Returns [`DescribeSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describes the storage tier status of one or more Amazon EBS snapshots. Returns [`DescribeSnapshotTierStatus`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. Returns [`DescribeSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_snapshots(&self) -> DescribeSnapshots {
+        rt::builder(&self.handle)
+    }
+    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_datafeed_subscription(
+        &self,
+    ) -> DescribeSpotDatafeedSubscription {
+        rt::builder(&self.handle)
+    }
+    /// Describes the running instances for the specified Spot Fleet. Returns [`DescribeSpotFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
+        rt::builder(&self.handle)
+    }
+    /// Describes the events for the specified Spot Fleet request during the specified time. Returns [`DescribeSpotFleetRequestHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_request_history(
+        &self,
+    ) -> DescribeSpotFleetRequestHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes your Spot Fleet requests. Returns [`DescribeSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeScheduledInstances` operation.
+///
+/// Describes the specified Scheduled Instances or all your Scheduled Instances.
+pub struct DescribeScheduledInstances(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeScheduledInstances, t::DescribeScheduledInstancesRequest,
+    t::DescribeScheduledInstancesResult, rt::NoErrors, op::DESCRIBE_SCHEDULED_INSTANCES
+);
+impl DescribeScheduledInstances {
+    rt::setter!(val_opt DescribeScheduledInstancesRequest dry_run(bool));
+    rt::setter!(items DescribeScheduledInstancesRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeScheduledInstancesRequest max_results(i32));
+    rt::setter!(into_opt DescribeScheduledInstancesRequest next_token(String));
+    rt::setter!(
+        items DescribeScheduledInstancesRequest scheduled_instance_ids(String)
+        push_scheduled_instance_ids
+    );
+    rt::setter!(
+        val_opt DescribeScheduledInstancesRequest
+        slot_start_time_range(t::SlotStartTimeRangeRequest)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeScheduledInstancesRequest,
+        t::DescribeScheduledInstancesResult,
+        rt::NoErrors,
+        t::ScheduledInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryInterfaces` operation.
+///
+/// Describes one or more of your secondary interfaces.
+pub struct DescribeSecondaryInterfaces(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecondaryInterfaces, t::DescribeSecondaryInterfacesRequest,
+    t::DescribeSecondaryInterfacesResult, rt::NoErrors, op::DESCRIBE_SECONDARY_INTERFACES
+);
+impl DescribeSecondaryInterfaces {
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeSecondaryInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryInterfacesRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryInterfacesRequest secondary_interface_ids(String)
+        push_secondary_interface_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryInterfacesRequest,
+        t::DescribeSecondaryInterfacesResult,
+        rt::NoErrors,
+        t::SecondaryInterface,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
+    }
+}
+/// The `DescribeSecondaryNetworks` operation.
+///
+/// Describes one or more secondary networks.
+pub struct DescribeSecondaryNetworks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecondaryNetworks, t::DescribeSecondaryNetworksRequest,
+    t::DescribeSecondaryNetworksResult, rt::NoErrors, op::DESCRIBE_SECONDARY_NETWORKS
+);
+impl DescribeSecondaryNetworks {
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest dry_run(bool));
+    rt::setter!(items DescribeSecondaryNetworksRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondaryNetworksRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondaryNetworksRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondaryNetworksRequest secondary_network_ids(String)
+        push_secondary_network_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+        t::SecondaryNetwork,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_network_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondaryNetworksRequest,
+        t::DescribeSecondaryNetworksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecondarySubnets` operation.
+///
+/// Describes one or more of your secondary subnets.
+pub struct DescribeSecondarySubnets(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecondarySubnets, t::DescribeSecondarySubnetsRequest,
+    t::DescribeSecondarySubnetsResult, rt::NoErrors, op::DESCRIBE_SECONDARY_SUBNETS
+);
+impl DescribeSecondarySubnets {
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest dry_run(bool));
+    rt::setter!(items DescribeSecondarySubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSecondarySubnetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSecondarySubnetsRequest next_token(String));
+    rt::setter!(
+        items DescribeSecondarySubnetsRequest secondary_subnet_ids(String)
+        push_secondary_subnet_ids
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+        t::SecondarySubnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_create_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
+    }
+    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_secondary_subnet_delete_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecondarySubnetsRequest,
+        t::DescribeSecondarySubnetsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSecurityGroupReferences` operation.
+///
+/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
+pub struct DescribeSecurityGroupReferences(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecurityGroupReferences, t::DescribeSecurityGroupReferencesRequest,
+    t::DescribeSecurityGroupReferencesResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_REFERENCES
+);
+impl DescribeSecurityGroupReferences {
+    rt::setter!(val_opt DescribeSecurityGroupReferencesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSecurityGroupReferencesRequest group_id(String) push_group_id
+    );
+}
+/// The `DescribeSecurityGroupRules` operation.
+///
+/// Describes one or more of your security group rules.
+pub struct DescribeSecurityGroupRules(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecurityGroupRules, t::DescribeSecurityGroupRulesRequest,
+    t::DescribeSecurityGroupRulesResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUP_RULES
+);
+impl DescribeSecurityGroupRules {
+    rt::setter!(items DescribeSecurityGroupRulesRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeSecurityGroupRulesRequest security_group_rule_ids(String)
+        push_security_group_rule_ids
+    );
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSecurityGroupRulesRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupRulesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupRulesRequest,
+        t::DescribeSecurityGroupRulesResult,
+        rt::NoErrors,
+        t::SecurityGroupRule,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
+    }
+}
+/// The `DescribeSecurityGroupVpcAssociations` operation.
+///
+/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
+pub struct DescribeSecurityGroupVpcAssociations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecurityGroupVpcAssociations, t::DescribeSecurityGroupVpcAssociationsRequest,
+    t::DescribeSecurityGroupVpcAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS
+);
+impl DescribeSecurityGroupVpcAssociations {
+    rt::setter!(
+        items DescribeSecurityGroupVpcAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(into_opt DescribeSecurityGroupVpcAssociationsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+        t::SecurityGroupVpcAssociation,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
+        )
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_associated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
+    }
+    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_vpc_association_disassociated(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupVpcAssociationsRequest,
+        t::DescribeSecurityGroupVpcAssociationsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
+    }
+}
+/// The `DescribeSecurityGroups` operation.
+///
+/// Describes the specified security groups or all of your security groups.
+pub struct DescribeSecurityGroups(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSecurityGroups, t::DescribeSecurityGroupsRequest,
+    t::DescribeSecurityGroupsResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUPS
+);
+impl DescribeSecurityGroups {
+    rt::setter!(items DescribeSecurityGroupsRequest group_ids(String) push_group_ids);
+    rt::setter!(
+        items DescribeSecurityGroupsRequest group_names(String) push_group_names
+    );
+    rt::setter!(into_opt DescribeSecurityGroupsRequest next_token(String));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSecurityGroupsRequest dry_run(bool));
+    rt::setter!(items DescribeSecurityGroupsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+        t::SecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
+    }
+    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_security_group_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSecurityGroupsRequest,
+        t::DescribeSecurityGroupsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
+    }
+}
+/// The `DescribeServiceLinkVirtualInterfaces` operation.
+///
+/// Describes the Outpost service link virtual interfaces.
+pub struct DescribeServiceLinkVirtualInterfaces(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeServiceLinkVirtualInterfaces, t::DescribeServiceLinkVirtualInterfacesRequest,
+    t::DescribeServiceLinkVirtualInterfacesResult, rt::NoErrors,
+    op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES
+);
+impl DescribeServiceLinkVirtualInterfaces {
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest
+        service_link_virtual_interface_ids(String)
+        push_service_link_virtual_interface_ids
+    );
+    rt::setter!(
+        items DescribeServiceLinkVirtualInterfacesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest max_results(i32));
+    rt::setter!(into_opt DescribeServiceLinkVirtualInterfacesRequest next_token(String));
+    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest dry_run(bool));
+}
+/// The `DescribeSnapshotAttribute` operation.
+///
+/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+pub struct DescribeSnapshotAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSnapshotAttribute, t::DescribeSnapshotAttributeRequest,
+    t::DescribeSnapshotAttributeResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_ATTRIBUTE
+);
+impl DescribeSnapshotAttribute {
+    rt::setter!(
+        into_req DescribeSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
+    );
+    rt::setter!(into_req DescribeSnapshotAttributeRequest snapshot_id(String));
+    rt::setter!(val_opt DescribeSnapshotAttributeRequest dry_run(bool));
+}
+/// The `DescribeSnapshotTierStatus` operation.
+///
+/// Describes the storage tier status of one or more Amazon EBS snapshots.
+pub struct DescribeSnapshotTierStatus(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSnapshotTierStatus, t::DescribeSnapshotTierStatusRequest,
+    t::DescribeSnapshotTierStatusResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_TIER_STATUS
+);
+impl DescribeSnapshotTierStatus {
+    rt::setter!(items DescribeSnapshotTierStatusRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest dry_run(bool));
+    rt::setter!(into_opt DescribeSnapshotTierStatusRequest next_token(String));
+    rt::setter!(val_opt DescribeSnapshotTierStatusRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotTierStatusRequest,
+        t::DescribeSnapshotTierStatusResult,
+        rt::NoErrors,
+        t::SnapshotTierStatus,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
+    }
+}
+/// The `DescribeSnapshots` operation.
+///
+/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
+///
+/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
+///
+/// The create volume permissions fall into the following categories:
+///
+/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
+/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
+/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
+///
+/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
+///
+/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
+///
+/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
+///
+/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
+///
+/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+///
+/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+pub struct DescribeSnapshots(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSnapshots, t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult,
+    rt::NoErrors, op::DESCRIBE_SNAPSHOTS
+);
+impl DescribeSnapshots {
+    rt::setter!(val_opt DescribeSnapshotsRequest max_results(i32));
+    rt::setter!(into_opt DescribeSnapshotsRequest next_token(String));
+    rt::setter!(items DescribeSnapshotsRequest owner_ids(String) push_owner_ids);
+    rt::setter!(
+        items DescribeSnapshotsRequest restorable_by_user_ids(String)
+        push_restorable_by_user_ids
+    );
+    rt::setter!(items DescribeSnapshotsRequest snapshot_ids(String) push_snapshot_ids);
+    rt::setter!(val_opt DescribeSnapshotsRequest dry_run(bool));
+    rt::setter!(items DescribeSnapshotsRequest filters(t::Filter) push_filters);
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+        t::Snapshot,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
+    }
+    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
+    #[inline]
+    pub fn wait_until_snapshot_completed(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSnapshotsRequest,
+        t::DescribeSnapshotsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
+    }
+}
+/// The `DescribeSpotDatafeedSubscription` operation.
+///
+/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotDatafeedSubscription(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotDatafeedSubscription, t::DescribeSpotDatafeedSubscriptionRequest,
+    t::DescribeSpotDatafeedSubscriptionResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION
+);
+impl DescribeSpotDatafeedSubscription {
+    rt::setter!(val_opt DescribeSpotDatafeedSubscriptionRequest dry_run(bool));
+}
+/// The `DescribeSpotFleetInstances` operation.
+///
+/// Describes the running instances for the specified Spot Fleet.
+pub struct DescribeSpotFleetInstances(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotFleetInstances, t::DescribeSpotFleetInstancesRequest,
+    t::DescribeSpotFleetInstancesResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_INSTANCES
+);
+impl DescribeSpotFleetInstances {
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetInstancesRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(into_opt DescribeSpotFleetInstancesRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetInstancesRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetInstancesRequest,
+        t::DescribeSpotFleetInstancesResponse,
+        rt::NoErrors,
+        t::ActiveInstance,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
+    }
+}
+/// The `DescribeSpotFleetRequestHistory` operation.
+///
+/// Describes the events for the specified Spot Fleet request during the specified time.
+///
+/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
+///
+/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeSpotFleetRequestHistory(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotFleetRequestHistory, t::DescribeSpotFleetRequestHistoryRequest,
+    t::DescribeSpotFleetRequestHistoryResponse, rt::NoErrors,
+    op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY
+);
+impl DescribeSpotFleetRequestHistory {
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeSpotFleetRequestHistoryRequest spot_fleet_request_id(String)
+    );
+    rt::setter!(
+        into_opt DescribeSpotFleetRequestHistoryRequest event_type(t::EventType)
+    );
+    rt::setter!(val_req DescribeSpotFleetRequestHistoryRequest start_time(rt::DateTime));
+    rt::setter!(into_opt DescribeSpotFleetRequestHistoryRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest max_results(i32));
+}
+/// The `DescribeSpotFleetRequests` operation.
+///
+/// Describes your Spot Fleet requests.
+///
+/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotFleetRequests(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotFleetRequests, t::DescribeSpotFleetRequestsRequest,
+    t::DescribeSpotFleetRequestsResponse, rt::NoErrors, op::DESCRIBE_SPOT_FLEET_REQUESTS
+);
+impl DescribeSpotFleetRequests {
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotFleetRequestsRequest spot_fleet_request_ids(String)
+        push_spot_fleet_request_ids
+    );
+    rt::setter!(into_opt DescribeSpotFleetRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotFleetRequestsRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotFleetRequestsRequest,
+        t::DescribeSpotFleetRequestsResponse,
+        rt::NoErrors,
+        t::SpotFleetRequestConfig,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
+        rt::builder(&self.handle)
+    }
+    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
+        rt::builder(&self.handle)
+    }
+    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
+        rt::builder(&self.handle)
+    }
+    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
+        rt::builder(&self.handle)
+    }
+    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_subnets(&self) -> DescribeSubnets {
+        rt::builder(&self.handle)
+    }
+    /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_tags(&self) -> DescribeTags {
+        rt::builder(&self.handle)
+    }
+    /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filter_rules(
+        &self,
+    ) -> DescribeTrafficMirrorFilterRules {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
+        rt::builder(&self.handle)
+    }
+    /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_attachments(
+        &self,
+    ) -> DescribeTransitGatewayAttachments {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_connect_peers(
+        &self,
+    ) -> DescribeTransitGatewayConnectPeers {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_metering_policies(
+        &self,
+    ) -> DescribeTransitGatewayMeteringPolicies {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_multicast_domains(
+        &self,
+    ) -> DescribeTransitGatewayMulticastDomains {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_transit_gateway_network_function_attachments(
+        &self,
+    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeSpotInstanceRequests` operation.
+///
+/// Describes the specified Spot Instance requests.
+///
+/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
+///
+/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
+///
+/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
+pub struct DescribeSpotInstanceRequests(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
+    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
+    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
+);
+impl DescribeSpotInstanceRequests {
+    rt::setter!(into_opt DescribeSpotInstanceRequestsRequest next_token(String));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest spot_instance_request_ids(String)
+        push_spot_instance_request_ids
+    );
+    rt::setter!(
+        items DescribeSpotInstanceRequestsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+        t::SpotInstanceRequest,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
+    }
+    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
+    #[inline]
+    pub fn wait_until_spot_instance_request_fulfilled(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeSpotInstanceRequestsRequest,
+        t::DescribeSpotInstanceRequestsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
+    }
+}
+/// The `DescribeSpotPriceHistory` operation.
+///
+/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
+///
+/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
+pub struct DescribeSpotPriceHistory(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
+    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
+);
+impl DescribeSpotPriceHistory {
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone_id(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest dry_run(bool));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest start_time(rt::DateTime));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest end_time(rt::DateTime));
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest instance_types(t::InstanceType)
+        push_instance_types
+    );
+    rt::setter!(
+        items DescribeSpotPriceHistoryRequest product_descriptions(String)
+        push_product_descriptions
+    );
+    rt::setter!(items DescribeSpotPriceHistoryRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone(String));
+    rt::setter!(val_opt DescribeSpotPriceHistoryRequest max_results(i32));
+    rt::setter!(into_opt DescribeSpotPriceHistoryRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSpotPriceHistoryRequest,
+        t::DescribeSpotPriceHistoryResult,
+        rt::NoErrors,
+        t::SpotPrice,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
+    }
+}
+/// The `DescribeStaleSecurityGroups` operation.
+///
+/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
+pub struct DescribeStaleSecurityGroups(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
+    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
+    op::DESCRIBE_STALE_SECURITY_GROUPS
+);
+impl DescribeStaleSecurityGroups {
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest dry_run(bool));
+    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest max_results(i32));
+    rt::setter!(into_opt DescribeStaleSecurityGroupsRequest next_token(String));
+    rt::setter!(into_req DescribeStaleSecurityGroupsRequest vpc_id(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStaleSecurityGroupsRequest,
+        t::DescribeStaleSecurityGroupsResult,
+        rt::NoErrors,
+        t::StaleSecurityGroup,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
+    }
+}
+/// The `DescribeStoreImageTasks` operation.
+///
+/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
+///
+/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
+///
+/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
+///
+/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
+///
+/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
+pub struct DescribeStoreImageTasks(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
+    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
+);
+impl DescribeStoreImageTasks {
+    rt::setter!(items DescribeStoreImageTasksRequest image_ids(String) push_image_ids);
+    rt::setter!(val_opt DescribeStoreImageTasksRequest dry_run(bool));
+    rt::setter!(items DescribeStoreImageTasksRequest filters(t::Filter) push_filters);
+    rt::setter!(into_opt DescribeStoreImageTasksRequest next_token(String));
+    rt::setter!(val_opt DescribeStoreImageTasksRequest max_results(i32));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+        t::StoreImageTaskResult,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
+    }
+    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
+    #[inline]
+    pub fn wait_until_store_image_task_complete(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeStoreImageTasksRequest,
+        t::DescribeStoreImageTasksResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
+    }
+}
+/// The `DescribeSubnets` operation.
+///
+/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
+///
+/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
+pub struct DescribeSubnets(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
+    op::DESCRIBE_SUBNETS
+);
+impl DescribeSubnets {
+    rt::setter!(items DescribeSubnetsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeSubnetsRequest subnet_ids(String) push_subnet_ids);
+    rt::setter!(into_opt DescribeSubnetsRequest next_token(String));
+    rt::setter!(val_opt DescribeSubnetsRequest max_results(i32));
+    rt::setter!(val_opt DescribeSubnetsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeSubnetsRequest,
+        t::DescribeSubnetsResult,
+        rt::NoErrors,
+        t::Subnet,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
+    }
+    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_subnet_available(
+        self,
+    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
+    }
+}
+/// The `DescribeTags` operation.
+///
+/// Describes the specified tags for your EC2 resources.
+///
+/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
+///
+/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
+///
+/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
+pub struct DescribeTags(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
+    op::DESCRIBE_TAGS
+);
+impl DescribeTags {
+    rt::setter!(val_opt DescribeTagsRequest dry_run(bool));
+    rt::setter!(items DescribeTagsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeTagsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTagsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTagsRequest,
+        t::DescribeTagsResult,
+        rt::NoErrors,
+        t::TagDescription,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorFilterRules` operation.
+///
+/// Describe traffic mirror filters that determine the traffic that is mirrored.
+pub struct DescribeTrafficMirrorFilterRules(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
+    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
+);
+impl DescribeTrafficMirrorFilterRules {
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest
+        traffic_mirror_filter_rule_ids(String) push_traffic_mirror_filter_rule_ids
+    );
+    rt::setter!(
+        into_opt DescribeTrafficMirrorFilterRulesRequest traffic_mirror_filter_id(String)
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFilterRulesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFilterRulesRequest next_token(String));
+}
+/// The `DescribeTrafficMirrorFilters` operation.
+///
+/// Describes one or more Traffic Mirror filters.
+pub struct DescribeTrafficMirrorFilters(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
+    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
+);
+impl DescribeTrafficMirrorFilters {
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest traffic_mirror_filter_ids(String)
+        push_traffic_mirror_filter_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorFiltersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorFiltersRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorFiltersRequest,
+        t::DescribeTrafficMirrorFiltersResult,
+        rt::NoErrors,
+        t::TrafficMirrorFilter,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorSessions` operation.
+///
+/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+pub struct DescribeTrafficMirrorSessions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
+    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
+);
+impl DescribeTrafficMirrorSessions {
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest traffic_mirror_session_ids(String)
+        push_traffic_mirror_session_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorSessionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorSessionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorSessionsRequest,
+        t::DescribeTrafficMirrorSessionsResult,
+        rt::NoErrors,
+        t::TrafficMirrorSession,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
+    }
+}
+/// The `DescribeTrafficMirrorTargets` operation.
+///
+/// Information about one or more Traffic Mirror targets.
+pub struct DescribeTrafficMirrorTargets(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
+    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
+    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
+);
+impl DescribeTrafficMirrorTargets {
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest traffic_mirror_target_ids(String)
+        push_traffic_mirror_target_ids
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeTrafficMirrorTargetsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTrafficMirrorTargetsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTrafficMirrorTargetsRequest,
+        t::DescribeTrafficMirrorTargetsResult,
+        rt::NoErrors,
+        t::TrafficMirrorTarget,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayAttachments` operation.
+///
+/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
+pub struct DescribeTransitGatewayAttachments(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
+    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
+);
+impl DescribeTransitGatewayAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayAttachmentsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayAttachmentsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayAttachmentsRequest,
+        t::DescribeTransitGatewayAttachmentsResult,
+        rt::NoErrors,
+        t::TransitGatewayAttachment,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnectPeers` operation.
+///
+/// Describes one or more Connect peers.
+pub struct DescribeTransitGatewayConnectPeers(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
+    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
+);
+impl DescribeTransitGatewayConnectPeers {
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest
+        transit_gateway_connect_peer_ids(String) push_transit_gateway_connect_peer_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectPeersRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectPeersRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectPeersRequest,
+        t::DescribeTransitGatewayConnectPeersResult,
+        rt::NoErrors,
+        t::TransitGatewayConnectPeer,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayConnects` operation.
+///
+/// Describes one or more Connect attachments.
+pub struct DescribeTransitGatewayConnects(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
+    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
+);
+impl DescribeTransitGatewayConnects {
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayConnectsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest max_results(i32));
+    rt::setter!(into_opt DescribeTransitGatewayConnectsRequest next_token(String));
+    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayConnectsRequest,
+        t::DescribeTransitGatewayConnectsResult,
+        rt::NoErrors,
+        t::TransitGatewayConnect,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
+    }
+}
+/// The `DescribeTransitGatewayMeteringPolicies` operation.
+///
+/// Describes one or more transit gateway metering policies.
+pub struct DescribeTransitGatewayMeteringPolicies(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayMeteringPolicies,
+    t::DescribeTransitGatewayMeteringPoliciesRequest,
+    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
+);
+impl DescribeTransitGatewayMeteringPolicies {
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest
+        transit_gateway_metering_policy_ids(String)
+        push_transit_gateway_metering_policy_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMeteringPoliciesRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMeteringPoliciesRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest dry_run(bool));
+}
+/// The `DescribeTransitGatewayMulticastDomains` operation.
+///
+/// Describes one or more transit gateway multicast domains.
+pub struct DescribeTransitGatewayMulticastDomains(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayMulticastDomains,
+    t::DescribeTransitGatewayMulticastDomainsRequest,
+    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
+);
+impl DescribeTransitGatewayMulticastDomains {
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest
+        transit_gateway_multicast_domain_ids(String)
+        push_transit_gateway_multicast_domain_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayMulticastDomainsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeTransitGatewayMulticastDomainsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeTransitGatewayMulticastDomainsRequest,
+        t::DescribeTransitGatewayMulticastDomainsResult,
+        rt::NoErrors,
+        t::TransitGatewayMulticastDomain,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
+///
+/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
+pub struct DescribeTransitGatewayNetworkFunctionAttachments(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeTransitGatewayNetworkFunctionAttachments,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
+    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
+);
+impl DescribeTransitGatewayNetworkFunctionAttachments {
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
+    );
+    rt::setter!(
+        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest
+        next_token(String)
+    );
+    rt::setter!(
+        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest dry_run(bool)
+    );
 }

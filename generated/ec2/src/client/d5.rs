@@ -5,1489 +5,6 @@ use super::super::types as t;
 use tucuxi::codegen as rt;
 
 impl super::Client {
-    /// Describes the specified Scheduled Instances or all your Scheduled Instances. Returns [`DescribeScheduledInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_scheduled_instances(&self) -> DescribeScheduledInstances {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your secondary interfaces. Returns [`DescribeSecondaryInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_interfaces(&self) -> DescribeSecondaryInterfaces {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more secondary networks. Returns [`DescribeSecondaryNetworks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_networks(&self) -> DescribeSecondaryNetworks {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your secondary subnets. Returns [`DescribeSecondarySubnets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_secondary_subnets(&self) -> DescribeSecondarySubnets {
-        rt::builder(&self.handle)
-    }
-    /// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request. Returns [`DescribeSecurityGroupReferences`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_references(&self) -> DescribeSecurityGroupReferences {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more of your security group rules. Returns [`DescribeSecurityGroupRules`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_rules(&self) -> DescribeSecurityGroupRules {
-        rt::builder(&self.handle)
-    }
-    /// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html). Returns [`DescribeSecurityGroupVpcAssociations`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_group_vpc_associations(
-        &self,
-    ) -> DescribeSecurityGroupVpcAssociations {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified security groups or all of your security groups. Returns [`DescribeSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_security_groups(&self) -> DescribeSecurityGroups {
-        rt::builder(&self.handle)
-    }
-    /// Describes the Outpost service link virtual interfaces. Returns [`DescribeServiceLinkVirtualInterfaces`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_service_link_virtual_interfaces(
-        &self,
-    ) -> DescribeServiceLinkVirtualInterfaces {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time. Returns [`DescribeSnapshotAttribute`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_snapshot_attribute(&self) -> DescribeSnapshotAttribute {
-        rt::builder(&self.handle)
-    }
-    /// Describes the storage tier status of one or more Amazon EBS snapshots. Returns [`DescribeSnapshotTierStatus`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_snapshot_tier_status(&self) -> DescribeSnapshotTierStatus {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you. Returns [`DescribeSnapshots`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_snapshots(&self) -> DescribeSnapshots {
-        rt::builder(&self.handle)
-    }
-    /// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotDatafeedSubscription`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_datafeed_subscription(
-        &self,
-    ) -> DescribeSpotDatafeedSubscription {
-        rt::builder(&self.handle)
-    }
-    /// Describes the running instances for the specified Spot Fleet. Returns [`DescribeSpotFleetInstances`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_fleet_instances(&self) -> DescribeSpotFleetInstances {
-        rt::builder(&self.handle)
-    }
-    /// Describes the events for the specified Spot Fleet request during the specified time. Returns [`DescribeSpotFleetRequestHistory`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_fleet_request_history(
-        &self,
-    ) -> DescribeSpotFleetRequestHistory {
-        rt::builder(&self.handle)
-    }
-    /// Describes your Spot Fleet requests. Returns [`DescribeSpotFleetRequests`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_fleet_requests(&self) -> DescribeSpotFleetRequests {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeScheduledInstances` operation.
-///
-/// Describes the specified Scheduled Instances or all your Scheduled Instances.
-pub struct DescribeScheduledInstances(
-    pub(crate) rt::Call<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeScheduledInstances, t::DescribeScheduledInstancesRequest,
-    t::DescribeScheduledInstancesResult, rt::NoErrors, op::DESCRIBE_SCHEDULED_INSTANCES
-);
-impl DescribeScheduledInstances {
-    rt::setter!(val_opt DescribeScheduledInstancesRequest dry_run(bool));
-    rt::setter!(items DescribeScheduledInstancesRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeScheduledInstancesRequest max_results(i32));
-    rt::setter!(into_opt DescribeScheduledInstancesRequest next_token(String));
-    rt::setter!(
-        items DescribeScheduledInstancesRequest scheduled_instance_ids(String)
-        push_scheduled_instance_ids
-    );
-    rt::setter!(
-        val_opt DescribeScheduledInstancesRequest
-        slot_start_time_range(t::SlotStartTimeRangeRequest)
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeScheduledInstancesRequest,
-        t::DescribeScheduledInstancesResult,
-        rt::NoErrors,
-        t::ScheduledInstance,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SCHEDULED_INSTANCES_PAGINATOR)
-    }
-}
-/// The `DescribeSecondaryInterfaces` operation.
-///
-/// Describes one or more of your secondary interfaces.
-pub struct DescribeSecondaryInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecondaryInterfaces, t::DescribeSecondaryInterfacesRequest,
-    t::DescribeSecondaryInterfacesResult, rt::NoErrors, op::DESCRIBE_SECONDARY_INTERFACES
-);
-impl DescribeSecondaryInterfaces {
-    rt::setter!(val_opt DescribeSecondaryInterfacesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeSecondaryInterfacesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeSecondaryInterfacesRequest max_results(i32));
-    rt::setter!(into_opt DescribeSecondaryInterfacesRequest next_token(String));
-    rt::setter!(
-        items DescribeSecondaryInterfacesRequest secondary_interface_ids(String)
-        push_secondary_interface_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecondaryInterfacesRequest,
-        t::DescribeSecondaryInterfacesResult,
-        rt::NoErrors,
-        t::SecondaryInterface,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_INTERFACES_PAGINATOR)
-    }
-}
-/// The `DescribeSecondaryNetworks` operation.
-///
-/// Describes one or more secondary networks.
-pub struct DescribeSecondaryNetworks(
-    pub(crate) rt::Call<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecondaryNetworks, t::DescribeSecondaryNetworksRequest,
-    t::DescribeSecondaryNetworksResult, rt::NoErrors, op::DESCRIBE_SECONDARY_NETWORKS
-);
-impl DescribeSecondaryNetworks {
-    rt::setter!(val_opt DescribeSecondaryNetworksRequest dry_run(bool));
-    rt::setter!(items DescribeSecondaryNetworksRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeSecondaryNetworksRequest max_results(i32));
-    rt::setter!(into_opt DescribeSecondaryNetworksRequest next_token(String));
-    rt::setter!(
-        items DescribeSecondaryNetworksRequest secondary_network_ids(String)
-        push_secondary_network_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-        t::SecondaryNetwork,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_NETWORKS_PAGINATOR)
-    }
-    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_network_create_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_CREATE_COMPLETE_WAITER)
-    }
-    /// Calls `DescribeSecondaryNetworks` until the `SecondaryNetworkDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_network_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_NETWORK_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_network_delete_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondaryNetworksRequest,
-        t::DescribeSecondaryNetworksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_NETWORK_DELETE_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeSecondarySubnets` operation.
-///
-/// Describes one or more of your secondary subnets.
-pub struct DescribeSecondarySubnets(
-    pub(crate) rt::Call<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecondarySubnets, t::DescribeSecondarySubnetsRequest,
-    t::DescribeSecondarySubnetsResult, rt::NoErrors, op::DESCRIBE_SECONDARY_SUBNETS
-);
-impl DescribeSecondarySubnets {
-    rt::setter!(val_opt DescribeSecondarySubnetsRequest dry_run(bool));
-    rt::setter!(items DescribeSecondarySubnetsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeSecondarySubnetsRequest max_results(i32));
-    rt::setter!(into_opt DescribeSecondarySubnetsRequest next_token(String));
-    rt::setter!(
-        items DescribeSecondarySubnetsRequest secondary_subnet_ids(String)
-        push_secondary_subnet_ids
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-        t::SecondarySubnet,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECONDARY_SUBNETS_PAGINATOR)
-    }
-    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetCreateComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_create_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_CREATE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_subnet_create_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_CREATE_COMPLETE_WAITER)
-    }
-    /// Calls `DescribeSecondarySubnets` until the `SecondarySubnetDeleteComplete` waiter's acceptors decide (boto3's `get_waiter("secondary_subnet_delete_complete")`): every 10 s, at most 30 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECONDARY_SUBNET_DELETE_COMPLETE_WAITER`](crate::operations::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_secondary_subnet_delete_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecondarySubnetsRequest,
-        t::DescribeSecondarySubnetsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECONDARY_SUBNET_DELETE_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeSecurityGroupReferences` operation.
-///
-/// Describes the VPCs on the other side of a VPC peering or Transit Gateway connection that are referencing the security groups you've specified in this request.
-pub struct DescribeSecurityGroupReferences(
-    pub(crate) rt::Call<
-        t::DescribeSecurityGroupReferencesRequest,
-        t::DescribeSecurityGroupReferencesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecurityGroupReferences, t::DescribeSecurityGroupReferencesRequest,
-    t::DescribeSecurityGroupReferencesResult, rt::NoErrors,
-    op::DESCRIBE_SECURITY_GROUP_REFERENCES
-);
-impl DescribeSecurityGroupReferences {
-    rt::setter!(val_opt DescribeSecurityGroupReferencesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeSecurityGroupReferencesRequest group_id(String) push_group_id
-    );
-}
-/// The `DescribeSecurityGroupRules` operation.
-///
-/// Describes one or more of your security group rules.
-pub struct DescribeSecurityGroupRules(
-    pub(crate) rt::Call<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecurityGroupRules, t::DescribeSecurityGroupRulesRequest,
-    t::DescribeSecurityGroupRulesResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUP_RULES
-);
-impl DescribeSecurityGroupRules {
-    rt::setter!(items DescribeSecurityGroupRulesRequest filters(t::Filter) push_filters);
-    rt::setter!(
-        items DescribeSecurityGroupRulesRequest security_group_rule_ids(String)
-        push_security_group_rule_ids
-    );
-    rt::setter!(val_opt DescribeSecurityGroupRulesRequest dry_run(bool));
-    rt::setter!(into_opt DescribeSecurityGroupRulesRequest next_token(String));
-    rt::setter!(val_opt DescribeSecurityGroupRulesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecurityGroupRulesRequest,
-        t::DescribeSecurityGroupRulesResult,
-        rt::NoErrors,
-        t::SecurityGroupRule,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUP_RULES_PAGINATOR)
-    }
-}
-/// The `DescribeSecurityGroupVpcAssociations` operation.
-///
-/// Describes security group VPC associations made with [AssociateSecurityGroupVpc](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateSecurityGroupVpc.html).
-pub struct DescribeSecurityGroupVpcAssociations(
-    pub(crate) rt::Call<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecurityGroupVpcAssociations, t::DescribeSecurityGroupVpcAssociationsRequest,
-    t::DescribeSecurityGroupVpcAssociationsResult, rt::NoErrors,
-    op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS
-);
-impl DescribeSecurityGroupVpcAssociations {
-    rt::setter!(
-        items DescribeSecurityGroupVpcAssociationsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(into_opt DescribeSecurityGroupVpcAssociationsRequest next_token(String));
-    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest max_results(i32));
-    rt::setter!(val_opt DescribeSecurityGroupVpcAssociationsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-        t::SecurityGroupVpcAssociation,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_PAGINATOR,
-        )
-    }
-    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationAssociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_associated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER).
-    #[inline]
-    pub fn wait_until_security_group_vpc_association_associated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_ASSOCIATED_WAITER)
-    }
-    /// Calls `DescribeSecurityGroupVpcAssociations` until the `SecurityGroupVpcAssociationDisassociated` waiter's acceptors decide (boto3's `get_waiter("security_group_vpc_association_disassociated")`): every 10 s, at most 7 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER`](crate::operations::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER).
-    #[inline]
-    pub fn wait_until_security_group_vpc_association_disassociated(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecurityGroupVpcAssociationsRequest,
-        t::DescribeSecurityGroupVpcAssociationsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_VPC_ASSOCIATION_DISASSOCIATED_WAITER)
-    }
-}
-/// The `DescribeSecurityGroups` operation.
-///
-/// Describes the specified security groups or all of your security groups.
-pub struct DescribeSecurityGroups(
-    pub(crate) rt::Call<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSecurityGroups, t::DescribeSecurityGroupsRequest,
-    t::DescribeSecurityGroupsResult, rt::NoErrors, op::DESCRIBE_SECURITY_GROUPS
-);
-impl DescribeSecurityGroups {
-    rt::setter!(items DescribeSecurityGroupsRequest group_ids(String) push_group_ids);
-    rt::setter!(
-        items DescribeSecurityGroupsRequest group_names(String) push_group_names
-    );
-    rt::setter!(into_opt DescribeSecurityGroupsRequest next_token(String));
-    rt::setter!(val_opt DescribeSecurityGroupsRequest max_results(i32));
-    rt::setter!(val_opt DescribeSecurityGroupsRequest dry_run(bool));
-    rt::setter!(items DescribeSecurityGroupsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-        t::SecurityGroup,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SECURITY_GROUPS_PAGINATOR)
-    }
-    /// Calls `DescribeSecurityGroups` until the `SecurityGroupExists` waiter's acceptors decide (boto3's `get_waiter("security_group_exists")`): every 5 s, at most 6 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SECURITY_GROUP_EXISTS_WAITER`](crate::operations::SECURITY_GROUP_EXISTS_WAITER).
-    #[inline]
-    pub fn wait_until_security_group_exists(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSecurityGroupsRequest,
-        t::DescribeSecurityGroupsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SECURITY_GROUP_EXISTS_WAITER)
-    }
-}
-/// The `DescribeServiceLinkVirtualInterfaces` operation.
-///
-/// Describes the Outpost service link virtual interfaces.
-pub struct DescribeServiceLinkVirtualInterfaces(
-    pub(crate) rt::Call<
-        t::DescribeServiceLinkVirtualInterfacesRequest,
-        t::DescribeServiceLinkVirtualInterfacesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeServiceLinkVirtualInterfaces, t::DescribeServiceLinkVirtualInterfacesRequest,
-    t::DescribeServiceLinkVirtualInterfacesResult, rt::NoErrors,
-    op::DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES
-);
-impl DescribeServiceLinkVirtualInterfaces {
-    rt::setter!(
-        items DescribeServiceLinkVirtualInterfacesRequest
-        service_link_virtual_interface_ids(String)
-        push_service_link_virtual_interface_ids
-    );
-    rt::setter!(
-        items DescribeServiceLinkVirtualInterfacesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest max_results(i32));
-    rt::setter!(into_opt DescribeServiceLinkVirtualInterfacesRequest next_token(String));
-    rt::setter!(val_opt DescribeServiceLinkVirtualInterfacesRequest dry_run(bool));
-}
-/// The `DescribeSnapshotAttribute` operation.
-///
-/// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-pub struct DescribeSnapshotAttribute(
-    pub(crate) rt::Call<
-        t::DescribeSnapshotAttributeRequest,
-        t::DescribeSnapshotAttributeResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSnapshotAttribute, t::DescribeSnapshotAttributeRequest,
-    t::DescribeSnapshotAttributeResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_ATTRIBUTE
-);
-impl DescribeSnapshotAttribute {
-    rt::setter!(
-        into_req DescribeSnapshotAttributeRequest attribute(t::SnapshotAttributeName)
-    );
-    rt::setter!(into_req DescribeSnapshotAttributeRequest snapshot_id(String));
-    rt::setter!(val_opt DescribeSnapshotAttributeRequest dry_run(bool));
-}
-/// The `DescribeSnapshotTierStatus` operation.
-///
-/// Describes the storage tier status of one or more Amazon EBS snapshots.
-pub struct DescribeSnapshotTierStatus(
-    pub(crate) rt::Call<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSnapshotTierStatus, t::DescribeSnapshotTierStatusRequest,
-    t::DescribeSnapshotTierStatusResult, rt::NoErrors, op::DESCRIBE_SNAPSHOT_TIER_STATUS
-);
-impl DescribeSnapshotTierStatus {
-    rt::setter!(items DescribeSnapshotTierStatusRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeSnapshotTierStatusRequest dry_run(bool));
-    rt::setter!(into_opt DescribeSnapshotTierStatusRequest next_token(String));
-    rt::setter!(val_opt DescribeSnapshotTierStatusRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSnapshotTierStatusRequest,
-        t::DescribeSnapshotTierStatusResult,
-        rt::NoErrors,
-        t::SnapshotTierStatus,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOT_TIER_STATUS_PAGINATOR)
-    }
-}
-/// The `DescribeSnapshots` operation.
-///
-/// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
-///
-/// The snapshots available to you include public snapshots, private snapshots that you own, and private snapshots owned by other Amazon Web Services accounts for which you have explicit create volume permissions.
-///
-/// The create volume permissions fall into the following categories:
-///
-/// - *public*: The owner of the snapshot granted create volume permissions for the snapshot to the `all` group. All Amazon Web Services accounts have create volume permissions for these snapshots.
-/// - *explicit*: The owner of the snapshot granted create volume permissions to a specific Amazon Web Services account.
-/// - *implicit*: An Amazon Web Services account has implicit create volume permissions for all snapshots it owns.
-///
-/// The list of snapshots returned can be filtered by specifying snapshot IDs, snapshot owners, or Amazon Web Services accounts with create volume permissions. If no options are specified, Amazon EC2 returns all snapshots for which you have create volume permissions.
-///
-/// If you specify one or more snapshot IDs, only snapshots that have the specified IDs are returned. If you specify an invalid snapshot ID, an error is returned. If you specify a snapshot ID for which you do not have access, it is not included in the returned results.
-///
-/// If you specify one or more snapshot owners using the `OwnerIds` option, only snapshots from the specified owners and for which you have access are returned. The results can include the Amazon Web Services account IDs of the specified owners, `amazon` for snapshots owned by Amazon, or `self` for snapshots that you own.
-///
-/// If you specify a list of restorable users, only snapshots with create snapshot permissions for those users are returned. You can specify Amazon Web Services account IDs (if you own the snapshots), `self` for snapshots for which you own or have explicit permissions, or `all` for public snapshots.
-///
-/// If you are describing a long list of snapshots, we recommend that you paginate the output to make the list more manageable. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-///
-/// For more information about EBS snapshots, see [Amazon EBS snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-snapshots.html) in the *Amazon EBS User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-pub struct DescribeSnapshots(
-    pub(crate) rt::Call<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSnapshots, t::DescribeSnapshotsRequest, t::DescribeSnapshotsResult,
-    rt::NoErrors, op::DESCRIBE_SNAPSHOTS
-);
-impl DescribeSnapshots {
-    rt::setter!(val_opt DescribeSnapshotsRequest max_results(i32));
-    rt::setter!(into_opt DescribeSnapshotsRequest next_token(String));
-    rt::setter!(items DescribeSnapshotsRequest owner_ids(String) push_owner_ids);
-    rt::setter!(
-        items DescribeSnapshotsRequest restorable_by_user_ids(String)
-        push_restorable_by_user_ids
-    );
-    rt::setter!(items DescribeSnapshotsRequest snapshot_ids(String) push_snapshot_ids);
-    rt::setter!(val_opt DescribeSnapshotsRequest dry_run(bool));
-    rt::setter!(items DescribeSnapshotsRequest filters(t::Filter) push_filters);
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
-        rt::NoErrors,
-        t::Snapshot,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SNAPSHOTS_PAGINATOR)
-    }
-    /// Calls `DescribeSnapshots` until the `SnapshotCompleted` waiter's acceptors decide (boto3's `get_waiter("snapshot_completed")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SNAPSHOT_COMPLETED_WAITER`](crate::operations::SNAPSHOT_COMPLETED_WAITER).
-    #[inline]
-    pub fn wait_until_snapshot_completed(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSnapshotsRequest,
-        t::DescribeSnapshotsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SNAPSHOT_COMPLETED_WAITER)
-    }
-}
-/// The `DescribeSpotDatafeedSubscription` operation.
-///
-/// Describes the data feed for Spot Instances. For more information, see [Spot Instance data feed](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-data-feeds.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeSpotDatafeedSubscription(
-    pub(crate) rt::Call<
-        t::DescribeSpotDatafeedSubscriptionRequest,
-        t::DescribeSpotDatafeedSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotDatafeedSubscription, t::DescribeSpotDatafeedSubscriptionRequest,
-    t::DescribeSpotDatafeedSubscriptionResult, rt::NoErrors,
-    op::DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION
-);
-impl DescribeSpotDatafeedSubscription {
-    rt::setter!(val_opt DescribeSpotDatafeedSubscriptionRequest dry_run(bool));
-}
-/// The `DescribeSpotFleetInstances` operation.
-///
-/// Describes the running instances for the specified Spot Fleet.
-pub struct DescribeSpotFleetInstances(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotFleetInstances, t::DescribeSpotFleetInstancesRequest,
-    t::DescribeSpotFleetInstancesResponse, rt::NoErrors,
-    op::DESCRIBE_SPOT_FLEET_INSTANCES
-);
-impl DescribeSpotFleetInstances {
-    rt::setter!(val_opt DescribeSpotFleetInstancesRequest dry_run(bool));
-    rt::setter!(
-        into_req DescribeSpotFleetInstancesRequest spot_fleet_request_id(String)
-    );
-    rt::setter!(into_opt DescribeSpotFleetInstancesRequest next_token(String));
-    rt::setter!(val_opt DescribeSpotFleetInstancesRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotFleetInstancesRequest,
-        t::DescribeSpotFleetInstancesResponse,
-        rt::NoErrors,
-        t::ActiveInstance,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_INSTANCES_PAGINATOR)
-    }
-}
-/// The `DescribeSpotFleetRequestHistory` operation.
-///
-/// Describes the events for the specified Spot Fleet request during the specified time.
-///
-/// Spot Fleet events are delayed by up to 30 seconds before they can be described. This ensures that you can query by the last evaluated time and not miss a recorded event. Spot Fleet events are available for 48 hours.
-///
-/// For more information, see [Monitor fleet events using Amazon EventBridge](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/fleet-monitor.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeSpotFleetRequestHistory(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetRequestHistoryRequest,
-        t::DescribeSpotFleetRequestHistoryResponse,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotFleetRequestHistory, t::DescribeSpotFleetRequestHistoryRequest,
-    t::DescribeSpotFleetRequestHistoryResponse, rt::NoErrors,
-    op::DESCRIBE_SPOT_FLEET_REQUEST_HISTORY
-);
-impl DescribeSpotFleetRequestHistory {
-    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest dry_run(bool));
-    rt::setter!(
-        into_req DescribeSpotFleetRequestHistoryRequest spot_fleet_request_id(String)
-    );
-    rt::setter!(
-        into_opt DescribeSpotFleetRequestHistoryRequest event_type(t::EventType)
-    );
-    rt::setter!(val_req DescribeSpotFleetRequestHistoryRequest start_time(rt::DateTime));
-    rt::setter!(into_opt DescribeSpotFleetRequestHistoryRequest next_token(String));
-    rt::setter!(val_opt DescribeSpotFleetRequestHistoryRequest max_results(i32));
-}
-/// The `DescribeSpotFleetRequests` operation.
-///
-/// Describes your Spot Fleet requests.
-///
-/// Spot Fleet requests are deleted 48 hours after they are canceled and their instances are terminated.
-pub struct DescribeSpotFleetRequests(
-    pub(crate) rt::Call<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotFleetRequests, t::DescribeSpotFleetRequestsRequest,
-    t::DescribeSpotFleetRequestsResponse, rt::NoErrors, op::DESCRIBE_SPOT_FLEET_REQUESTS
-);
-impl DescribeSpotFleetRequests {
-    rt::setter!(val_opt DescribeSpotFleetRequestsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeSpotFleetRequestsRequest spot_fleet_request_ids(String)
-        push_spot_fleet_request_ids
-    );
-    rt::setter!(into_opt DescribeSpotFleetRequestsRequest next_token(String));
-    rt::setter!(val_opt DescribeSpotFleetRequestsRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotFleetRequestsRequest,
-        t::DescribeSpotFleetRequestsResponse,
-        rt::NoErrors,
-        t::SpotFleetRequestConfig,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_FLEET_REQUESTS_PAGINATOR)
-    }
-}
-impl super::Client {
-    /// Describes the specified Spot Instance requests. Returns [`DescribeSpotInstanceRequests`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_instance_requests(&self) -> DescribeSpotInstanceRequests {
-        rt::builder(&self.handle)
-    }
-    /// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*. Returns [`DescribeSpotPriceHistory`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_spot_price_history(&self) -> DescribeSpotPriceHistory {
-        rt::builder(&self.handle)
-    }
-    /// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated. Returns [`DescribeStaleSecurityGroups`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_stale_security_groups(&self) -> DescribeStaleSecurityGroups {
-        rt::builder(&self.handle)
-    }
-    /// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days. Returns [`DescribeStoreImageTasks`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_store_image_tasks(&self) -> DescribeStoreImageTasks {
-        rt::builder(&self.handle)
-    }
-    /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria. Returns [`DescribeSubnets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_subnets(&self) -> DescribeSubnets {
-        rt::builder(&self.handle)
-    }
-    /// Describes the specified tags for your EC2 resources. Returns [`DescribeTags`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_tags(&self) -> DescribeTags {
-        rt::builder(&self.handle)
-    }
-    /// Describe traffic mirror filters that determine the traffic that is mirrored. Returns [`DescribeTrafficMirrorFilterRules`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_filter_rules(
-        &self,
-    ) -> DescribeTrafficMirrorFilterRules {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more Traffic Mirror filters. Returns [`DescribeTrafficMirrorFilters`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_filters(&self) -> DescribeTrafficMirrorFilters {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results. Returns [`DescribeTrafficMirrorSessions`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_sessions(&self) -> DescribeTrafficMirrorSessions {
-        rt::builder(&self.handle)
-    }
-    /// Information about one or more Traffic Mirror targets. Returns [`DescribeTrafficMirrorTargets`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_traffic_mirror_targets(&self) -> DescribeTrafficMirrorTargets {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner. Returns [`DescribeTransitGatewayAttachments`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_attachments(
-        &self,
-    ) -> DescribeTransitGatewayAttachments {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more Connect peers. Returns [`DescribeTransitGatewayConnectPeers`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_connect_peers(
-        &self,
-    ) -> DescribeTransitGatewayConnectPeers {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more Connect attachments. Returns [`DescribeTransitGatewayConnects`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_connects(&self) -> DescribeTransitGatewayConnects {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more transit gateway metering policies. Returns [`DescribeTransitGatewayMeteringPolicies`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_metering_policies(
-        &self,
-    ) -> DescribeTransitGatewayMeteringPolicies {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more transit gateway multicast domains. Returns [`DescribeTransitGatewayMulticastDomains`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_multicast_domains(
-        &self,
-    ) -> DescribeTransitGatewayMulticastDomains {
-        rt::builder(&self.handle)
-    }
-    /// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own. Returns [`DescribeTransitGatewayNetworkFunctionAttachments`]: set the input, then `send().await` (or `send_blocking()`).
-    #[inline]
-    pub fn describe_transit_gateway_network_function_attachments(
-        &self,
-    ) -> DescribeTransitGatewayNetworkFunctionAttachments {
-        rt::builder(&self.handle)
-    }
-}
-/// The `DescribeSpotInstanceRequests` operation.
-///
-/// Describes the specified Spot Instance requests.
-///
-/// You can use `DescribeSpotInstanceRequests` to find a running Spot Instance by examining the response. If the status of the Spot Instance is `fulfilled`, the instance ID appears in the response and contains the identifier of the instance. Alternatively, you can use [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances) with a filter to look for instances where the instance lifecycle is `spot`.
-///
-/// We recommend that you set `MaxResults` to a value between 5 and 1000 to limit the number of items returned. This paginates the output, which makes the list more manageable and returns the items faster. If the list of items exceeds your `MaxResults` value, then that number of items is returned along with a `NextToken` value that can be passed to a subsequent `DescribeSpotInstanceRequests` request to retrieve the remaining items.
-///
-/// Spot Instance requests are deleted four hours after they are canceled and their instances are terminated.
-pub struct DescribeSpotInstanceRequests(
-    pub(crate) rt::Call<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotInstanceRequests, t::DescribeSpotInstanceRequestsRequest,
-    t::DescribeSpotInstanceRequestsResult, rt::NoErrors,
-    op::DESCRIBE_SPOT_INSTANCE_REQUESTS
-);
-impl DescribeSpotInstanceRequests {
-    rt::setter!(into_opt DescribeSpotInstanceRequestsRequest next_token(String));
-    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest max_results(i32));
-    rt::setter!(val_opt DescribeSpotInstanceRequestsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeSpotInstanceRequestsRequest spot_instance_request_ids(String)
-        push_spot_instance_request_ids
-    );
-    rt::setter!(
-        items DescribeSpotInstanceRequestsRequest filters(t::Filter) push_filters
-    );
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
-        rt::NoErrors,
-        t::SpotInstanceRequest,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_INSTANCE_REQUESTS_PAGINATOR)
-    }
-    /// Calls `DescribeSpotInstanceRequests` until the `SpotInstanceRequestFulfilled` waiter's acceptors decide (boto3's `get_waiter("spot_instance_request_fulfilled")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SPOT_INSTANCE_REQUEST_FULFILLED_WAITER`](crate::operations::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER).
-    #[inline]
-    pub fn wait_until_spot_instance_request_fulfilled(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeSpotInstanceRequestsRequest,
-        t::DescribeSpotInstanceRequestsResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::SPOT_INSTANCE_REQUEST_FULFILLED_WAITER)
-    }
-}
-/// The `DescribeSpotPriceHistory` operation.
-///
-/// Describes the Spot price history. For more information, see [Spot Instance pricing history](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-spot-instances-history.html) in the *Amazon EC2 User Guide*.
-///
-/// When you specify a start and end time, the operation returns the prices of the instance types within that time range. It also returns the last price change before the start time, which is the effective price as of the start time.
-pub struct DescribeSpotPriceHistory(
-    pub(crate) rt::Call<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSpotPriceHistory, t::DescribeSpotPriceHistoryRequest,
-    t::DescribeSpotPriceHistoryResult, rt::NoErrors, op::DESCRIBE_SPOT_PRICE_HISTORY
-);
-impl DescribeSpotPriceHistory {
-    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone_id(String));
-    rt::setter!(val_opt DescribeSpotPriceHistoryRequest dry_run(bool));
-    rt::setter!(val_opt DescribeSpotPriceHistoryRequest start_time(rt::DateTime));
-    rt::setter!(val_opt DescribeSpotPriceHistoryRequest end_time(rt::DateTime));
-    rt::setter!(
-        items DescribeSpotPriceHistoryRequest instance_types(t::InstanceType)
-        push_instance_types
-    );
-    rt::setter!(
-        items DescribeSpotPriceHistoryRequest product_descriptions(String)
-        push_product_descriptions
-    );
-    rt::setter!(items DescribeSpotPriceHistoryRequest filters(t::Filter) push_filters);
-    rt::setter!(into_opt DescribeSpotPriceHistoryRequest availability_zone(String));
-    rt::setter!(val_opt DescribeSpotPriceHistoryRequest max_results(i32));
-    rt::setter!(into_opt DescribeSpotPriceHistoryRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSpotPriceHistoryRequest,
-        t::DescribeSpotPriceHistoryResult,
-        rt::NoErrors,
-        t::SpotPrice,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SPOT_PRICE_HISTORY_PAGINATOR)
-    }
-}
-/// The `DescribeStaleSecurityGroups` operation.
-///
-/// Describes the stale security group rules for security groups referenced across a VPC peering connection, transit gateway connection, or with a security group VPC association. Rules are stale when they reference a deleted security group. Rules can also be stale if they reference a security group in a peer VPC for which the VPC peering connection has been deleted, across a transit gateway where the transit gateway has been deleted (or [the transit gateway security group referencing feature](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) has been disabled), or if a security group VPC association has been disassociated.
-pub struct DescribeStaleSecurityGroups(
-    pub(crate) rt::Call<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeStaleSecurityGroups, t::DescribeStaleSecurityGroupsRequest,
-    t::DescribeStaleSecurityGroupsResult, rt::NoErrors,
-    op::DESCRIBE_STALE_SECURITY_GROUPS
-);
-impl DescribeStaleSecurityGroups {
-    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest dry_run(bool));
-    rt::setter!(val_opt DescribeStaleSecurityGroupsRequest max_results(i32));
-    rt::setter!(into_opt DescribeStaleSecurityGroupsRequest next_token(String));
-    rt::setter!(into_req DescribeStaleSecurityGroupsRequest vpc_id(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeStaleSecurityGroupsRequest,
-        t::DescribeStaleSecurityGroupsResult,
-        rt::NoErrors,
-        t::StaleSecurityGroup,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_STALE_SECURITY_GROUPS_PAGINATOR)
-    }
-}
-/// The `DescribeStoreImageTasks` operation.
-///
-/// Describes the progress of the AMI store tasks. You can describe the store tasks for specified AMIs. If you don't specify the AMIs, you get a paginated list of store tasks from the last 31 days.
-///
-/// For each AMI task, the response indicates if the task is `InProgress`, `Completed`, or `Failed`. For tasks `InProgress`, the response shows the estimated progress as a percentage.
-///
-/// Tasks are listed in reverse chronological order. Currently, only tasks from the past 31 days can be viewed.
-///
-/// To use this API, you must have the required permissions. For more information, see [Permissions for storing and restoring AMIs using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-ami-store-restore.html#ami-s3-permissions) in the *Amazon EC2 User Guide*.
-///
-/// For more information, see [Store and restore an AMI using S3](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-store-restore.html) in the *Amazon EC2 User Guide*.
-pub struct DescribeStoreImageTasks(
-    pub(crate) rt::Call<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeStoreImageTasks, t::DescribeStoreImageTasksRequest,
-    t::DescribeStoreImageTasksResult, rt::NoErrors, op::DESCRIBE_STORE_IMAGE_TASKS
-);
-impl DescribeStoreImageTasks {
-    rt::setter!(items DescribeStoreImageTasksRequest image_ids(String) push_image_ids);
-    rt::setter!(val_opt DescribeStoreImageTasksRequest dry_run(bool));
-    rt::setter!(items DescribeStoreImageTasksRequest filters(t::Filter) push_filters);
-    rt::setter!(into_opt DescribeStoreImageTasksRequest next_token(String));
-    rt::setter!(val_opt DescribeStoreImageTasksRequest max_results(i32));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-        t::StoreImageTaskResult,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_STORE_IMAGE_TASKS_PAGINATOR)
-    }
-    /// Calls `DescribeStoreImageTasks` until the `StoreImageTaskComplete` waiter's acceptors decide (boto3's `get_waiter("store_image_task_complete")`): every 5 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`STORE_IMAGE_TASK_COMPLETE_WAITER`](crate::operations::STORE_IMAGE_TASK_COMPLETE_WAITER).
-    #[inline]
-    pub fn wait_until_store_image_task_complete(
-        self,
-    ) -> rt::Waiter<
-        t::DescribeStoreImageTasksRequest,
-        t::DescribeStoreImageTasksResult,
-        rt::NoErrors,
-    > {
-        rt::Waiter::new(self.0, &op::STORE_IMAGE_TASK_COMPLETE_WAITER)
-    }
-}
-/// The `DescribeSubnets` operation.
-///
-/// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
-///
-/// For more information, see [Subnets](https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html) in the *Amazon VPC User Guide*.
-pub struct DescribeSubnets(
-    pub(crate) rt::Call<
-        t::DescribeSubnetsRequest,
-        t::DescribeSubnetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeSubnets, t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors,
-    op::DESCRIBE_SUBNETS
-);
-impl DescribeSubnets {
-    rt::setter!(items DescribeSubnetsRequest filters(t::Filter) push_filters);
-    rt::setter!(items DescribeSubnetsRequest subnet_ids(String) push_subnet_ids);
-    rt::setter!(into_opt DescribeSubnetsRequest next_token(String));
-    rt::setter!(val_opt DescribeSubnetsRequest max_results(i32));
-    rt::setter!(val_opt DescribeSubnetsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeSubnetsRequest,
-        t::DescribeSubnetsResult,
-        rt::NoErrors,
-        t::Subnet,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_SUBNETS_PAGINATOR)
-    }
-    /// Calls `DescribeSubnets` until the `SubnetAvailable` waiter's acceptors decide (boto3's `get_waiter("subnet_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`SUBNET_AVAILABLE_WAITER`](crate::operations::SUBNET_AVAILABLE_WAITER).
-    #[inline]
-    pub fn wait_until_subnet_available(
-        self,
-    ) -> rt::Waiter<t::DescribeSubnetsRequest, t::DescribeSubnetsResult, rt::NoErrors> {
-        rt::Waiter::new(self.0, &op::SUBNET_AVAILABLE_WAITER)
-    }
-}
-/// The `DescribeTags` operation.
-///
-/// Describes the specified tags for your EC2 resources.
-///
-/// For more information about tags, see [Tag your Amazon EC2 resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) in the *Amazon Elastic Compute Cloud User Guide*.
-///
-/// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
-///
-/// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeTags(
-    pub(crate) rt::Call<t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors>,
-);
-rt::operation_type!(
-    DescribeTags, t::DescribeTagsRequest, t::DescribeTagsResult, rt::NoErrors,
-    op::DESCRIBE_TAGS
-);
-impl DescribeTags {
-    rt::setter!(val_opt DescribeTagsRequest dry_run(bool));
-    rt::setter!(items DescribeTagsRequest filters(t::Filter) push_filters);
-    rt::setter!(val_opt DescribeTagsRequest max_results(i32));
-    rt::setter!(into_opt DescribeTagsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTagsRequest,
-        t::DescribeTagsResult,
-        rt::NoErrors,
-        t::TagDescription,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TAGS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorFilterRules` operation.
-///
-/// Describe traffic mirror filters that determine the traffic that is mirrored.
-pub struct DescribeTrafficMirrorFilterRules(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorFilterRulesRequest,
-        t::DescribeTrafficMirrorFilterRulesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTrafficMirrorFilterRules, t::DescribeTrafficMirrorFilterRulesRequest,
-    t::DescribeTrafficMirrorFilterRulesResult, rt::NoErrors,
-    op::DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES
-);
-impl DescribeTrafficMirrorFilterRules {
-    rt::setter!(
-        items DescribeTrafficMirrorFilterRulesRequest
-        traffic_mirror_filter_rule_ids(String) push_traffic_mirror_filter_rule_ids
-    );
-    rt::setter!(
-        into_opt DescribeTrafficMirrorFilterRulesRequest traffic_mirror_filter_id(String)
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest dry_run(bool));
-    rt::setter!(
-        items DescribeTrafficMirrorFilterRulesRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorFilterRulesRequest max_results(i32));
-    rt::setter!(into_opt DescribeTrafficMirrorFilterRulesRequest next_token(String));
-}
-/// The `DescribeTrafficMirrorFilters` operation.
-///
-/// Describes one or more Traffic Mirror filters.
-pub struct DescribeTrafficMirrorFilters(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTrafficMirrorFilters, t::DescribeTrafficMirrorFiltersRequest,
-    t::DescribeTrafficMirrorFiltersResult, rt::NoErrors,
-    op::DESCRIBE_TRAFFIC_MIRROR_FILTERS
-);
-impl DescribeTrafficMirrorFilters {
-    rt::setter!(
-        items DescribeTrafficMirrorFiltersRequest traffic_mirror_filter_ids(String)
-        push_traffic_mirror_filter_ids
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest dry_run(bool));
-    rt::setter!(
-        items DescribeTrafficMirrorFiltersRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorFiltersRequest max_results(i32));
-    rt::setter!(into_opt DescribeTrafficMirrorFiltersRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTrafficMirrorFiltersRequest,
-        t::DescribeTrafficMirrorFiltersResult,
-        rt::NoErrors,
-        t::TrafficMirrorFilter,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_FILTERS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorSessions` operation.
-///
-/// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-pub struct DescribeTrafficMirrorSessions(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTrafficMirrorSessions, t::DescribeTrafficMirrorSessionsRequest,
-    t::DescribeTrafficMirrorSessionsResult, rt::NoErrors,
-    op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS
-);
-impl DescribeTrafficMirrorSessions {
-    rt::setter!(
-        items DescribeTrafficMirrorSessionsRequest traffic_mirror_session_ids(String)
-        push_traffic_mirror_session_ids
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeTrafficMirrorSessionsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorSessionsRequest max_results(i32));
-    rt::setter!(into_opt DescribeTrafficMirrorSessionsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTrafficMirrorSessionsRequest,
-        t::DescribeTrafficMirrorSessionsResult,
-        rt::NoErrors,
-        t::TrafficMirrorSession,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_SESSIONS_PAGINATOR)
-    }
-}
-/// The `DescribeTrafficMirrorTargets` operation.
-///
-/// Information about one or more Traffic Mirror targets.
-pub struct DescribeTrafficMirrorTargets(
-    pub(crate) rt::Call<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTrafficMirrorTargets, t::DescribeTrafficMirrorTargetsRequest,
-    t::DescribeTrafficMirrorTargetsResult, rt::NoErrors,
-    op::DESCRIBE_TRAFFIC_MIRROR_TARGETS
-);
-impl DescribeTrafficMirrorTargets {
-    rt::setter!(
-        items DescribeTrafficMirrorTargetsRequest traffic_mirror_target_ids(String)
-        push_traffic_mirror_target_ids
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest dry_run(bool));
-    rt::setter!(
-        items DescribeTrafficMirrorTargetsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTrafficMirrorTargetsRequest max_results(i32));
-    rt::setter!(into_opt DescribeTrafficMirrorTargetsRequest next_token(String));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTrafficMirrorTargetsRequest,
-        t::DescribeTrafficMirrorTargetsResult,
-        rt::NoErrors,
-        t::TrafficMirrorTarget,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRAFFIC_MIRROR_TARGETS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayAttachments` operation.
-///
-/// Describes one or more attachments between resources and transit gateways. By default, all attachments are described. Alternatively, you can filter the results by attachment ID, attachment state, resource ID, or resource owner.
-pub struct DescribeTransitGatewayAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayAttachments, t::DescribeTransitGatewayAttachmentsRequest,
-    t::DescribeTransitGatewayAttachmentsResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS
-);
-impl DescribeTransitGatewayAttachments {
-    rt::setter!(
-        items DescribeTransitGatewayAttachmentsRequest
-        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayAttachmentsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest max_results(i32));
-    rt::setter!(into_opt DescribeTransitGatewayAttachmentsRequest next_token(String));
-    rt::setter!(val_opt DescribeTransitGatewayAttachmentsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayAttachmentsRequest,
-        t::DescribeTransitGatewayAttachmentsResult,
-        rt::NoErrors,
-        t::TransitGatewayAttachment,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayConnectPeers` operation.
-///
-/// Describes one or more Connect peers.
-pub struct DescribeTransitGatewayConnectPeers(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayConnectPeers, t::DescribeTransitGatewayConnectPeersRequest,
-    t::DescribeTransitGatewayConnectPeersResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS
-);
-impl DescribeTransitGatewayConnectPeers {
-    rt::setter!(
-        items DescribeTransitGatewayConnectPeersRequest
-        transit_gateway_connect_peer_ids(String) push_transit_gateway_connect_peer_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayConnectPeersRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest max_results(i32));
-    rt::setter!(into_opt DescribeTransitGatewayConnectPeersRequest next_token(String));
-    rt::setter!(val_opt DescribeTransitGatewayConnectPeersRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayConnectPeersRequest,
-        t::DescribeTransitGatewayConnectPeersResult,
-        rt::NoErrors,
-        t::TransitGatewayConnectPeer,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayConnects` operation.
-///
-/// Describes one or more Connect attachments.
-pub struct DescribeTransitGatewayConnects(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayConnects, t::DescribeTransitGatewayConnectsRequest,
-    t::DescribeTransitGatewayConnectsResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS
-);
-impl DescribeTransitGatewayConnects {
-    rt::setter!(
-        items DescribeTransitGatewayConnectsRequest
-        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayConnectsRequest filters(t::Filter) push_filters
-    );
-    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest max_results(i32));
-    rt::setter!(into_opt DescribeTransitGatewayConnectsRequest next_token(String));
-    rt::setter!(val_opt DescribeTransitGatewayConnectsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayConnectsRequest,
-        t::DescribeTransitGatewayConnectsResult,
-        rt::NoErrors,
-        t::TransitGatewayConnect,
-    > {
-        rt::Paginator::new(self.0, &op::DESCRIBE_TRANSIT_GATEWAY_CONNECTS_PAGINATOR)
-    }
-}
-/// The `DescribeTransitGatewayMeteringPolicies` operation.
-///
-/// Describes one or more transit gateway metering policies.
-pub struct DescribeTransitGatewayMeteringPolicies(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayMeteringPoliciesRequest,
-        t::DescribeTransitGatewayMeteringPoliciesResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayMeteringPolicies,
-    t::DescribeTransitGatewayMeteringPoliciesRequest,
-    t::DescribeTransitGatewayMeteringPoliciesResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES
-);
-impl DescribeTransitGatewayMeteringPolicies {
-    rt::setter!(
-        items DescribeTransitGatewayMeteringPoliciesRequest
-        transit_gateway_metering_policy_ids(String)
-        push_transit_gateway_metering_policy_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayMeteringPoliciesRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest max_results(i32));
-    rt::setter!(
-        into_opt DescribeTransitGatewayMeteringPoliciesRequest next_token(String)
-    );
-    rt::setter!(val_opt DescribeTransitGatewayMeteringPoliciesRequest dry_run(bool));
-}
-/// The `DescribeTransitGatewayMulticastDomains` operation.
-///
-/// Describes one or more transit gateway multicast domains.
-pub struct DescribeTransitGatewayMulticastDomains(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayMulticastDomains,
-    t::DescribeTransitGatewayMulticastDomainsRequest,
-    t::DescribeTransitGatewayMulticastDomainsResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS
-);
-impl DescribeTransitGatewayMulticastDomains {
-    rt::setter!(
-        items DescribeTransitGatewayMulticastDomainsRequest
-        transit_gateway_multicast_domain_ids(String)
-        push_transit_gateway_multicast_domain_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayMulticastDomainsRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest max_results(i32));
-    rt::setter!(
-        into_opt DescribeTransitGatewayMulticastDomainsRequest next_token(String)
-    );
-    rt::setter!(val_opt DescribeTransitGatewayMulticastDomainsRequest dry_run(bool));
-    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
-    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
-    #[inline]
-    pub fn into_paginator(
-        self,
-    ) -> rt::Paginator<
-        t::DescribeTransitGatewayMulticastDomainsRequest,
-        t::DescribeTransitGatewayMulticastDomainsResult,
-        rt::NoErrors,
-        t::TransitGatewayMulticastDomain,
-    > {
-        rt::Paginator::new(
-            self.0,
-            &op::DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_PAGINATOR,
-        )
-    }
-}
-/// The `DescribeTransitGatewayNetworkFunctionAttachments` operation.
-///
-/// Describes one or more network function attachments. You can describe attachments that you own or that are attached to a transit gateway that you own.
-pub struct DescribeTransitGatewayNetworkFunctionAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-        t::DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
-rt::operation_type!(
-    DescribeTransitGatewayNetworkFunctionAttachments,
-    t::DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-    t::DescribeTransitGatewayNetworkFunctionAttachmentsResult, rt::NoErrors,
-    op::DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS
-);
-impl DescribeTransitGatewayNetworkFunctionAttachments {
-    rt::setter!(
-        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest
-        transit_gateway_attachment_ids(String) push_transit_gateway_attachment_ids
-    );
-    rt::setter!(
-        items DescribeTransitGatewayNetworkFunctionAttachmentsRequest filters(t::Filter)
-        push_filters
-    );
-    rt::setter!(
-        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest max_results(i32)
-    );
-    rt::setter!(
-        into_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest
-        next_token(String)
-    );
-    rt::setter!(
-        val_opt DescribeTransitGatewayNetworkFunctionAttachmentsRequest dry_run(bool)
-    );
-}
-impl super::Client {
     /// Describes your transit gateway peering attachments. Returns [`DescribeTransitGatewayPeeringAttachments`]: set the input, then `send().await` (or `send_blocking()`).
     #[inline]
     pub fn describe_transit_gateway_peering_attachments(
@@ -1588,13 +105,7 @@ impl super::Client {
 /// The `DescribeTransitGatewayPeeringAttachments` operation.
 ///
 /// Describes your transit gateway peering attachments.
-pub struct DescribeTransitGatewayPeeringAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayPeeringAttachmentsRequest,
-        t::DescribeTransitGatewayPeeringAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGatewayPeeringAttachments(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGatewayPeeringAttachments,
     t::DescribeTransitGatewayPeeringAttachmentsRequest,
@@ -1637,13 +148,7 @@ impl DescribeTransitGatewayPeeringAttachments {
 /// The `DescribeTransitGatewayPolicyTables` operation.
 ///
 /// Describes one or more transit gateway route policy tables.
-pub struct DescribeTransitGatewayPolicyTables(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayPolicyTablesRequest,
-        t::DescribeTransitGatewayPolicyTablesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGatewayPolicyTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGatewayPolicyTables, t::DescribeTransitGatewayPolicyTablesRequest,
     t::DescribeTransitGatewayPolicyTablesResult, rt::NoErrors,
@@ -1677,13 +182,7 @@ impl DescribeTransitGatewayPolicyTables {
 /// The `DescribeTransitGatewayRouteTableAnnouncements` operation.
 ///
 /// Describes one or more transit gateway route table advertisements.
-pub struct DescribeTransitGatewayRouteTableAnnouncements(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
-        t::DescribeTransitGatewayRouteTableAnnouncementsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGatewayRouteTableAnnouncements(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGatewayRouteTableAnnouncements,
     t::DescribeTransitGatewayRouteTableAnnouncementsRequest,
@@ -1729,13 +228,7 @@ impl DescribeTransitGatewayRouteTableAnnouncements {
 /// The `DescribeTransitGatewayRouteTables` operation.
 ///
 /// Describes one or more transit gateway route tables. By default, all transit gateway route tables are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGatewayRouteTables(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayRouteTablesRequest,
-        t::DescribeTransitGatewayRouteTablesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGatewayRouteTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGatewayRouteTables, t::DescribeTransitGatewayRouteTablesRequest,
     t::DescribeTransitGatewayRouteTablesResult, rt::NoErrors,
@@ -1769,13 +262,7 @@ impl DescribeTransitGatewayRouteTables {
 /// The `DescribeTransitGatewayVpcAttachments` operation.
 ///
 /// Describes one or more VPC attachments. By default, all VPC attachments are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGatewayVpcAttachments(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewayVpcAttachmentsRequest,
-        t::DescribeTransitGatewayVpcAttachmentsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGatewayVpcAttachments(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGatewayVpcAttachments, t::DescribeTransitGatewayVpcAttachmentsRequest,
     t::DescribeTransitGatewayVpcAttachmentsResult, rt::NoErrors,
@@ -1812,13 +299,7 @@ impl DescribeTransitGatewayVpcAttachments {
 /// The `DescribeTransitGateways` operation.
 ///
 /// Describes one or more transit gateways. By default, all transit gateways are described. Alternatively, you can filter the results.
-pub struct DescribeTransitGateways(
-    pub(crate) rt::Call<
-        t::DescribeTransitGatewaysRequest,
-        t::DescribeTransitGatewaysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTransitGateways(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTransitGateways, t::DescribeTransitGatewaysRequest,
     t::DescribeTransitGatewaysResult, rt::NoErrors, op::DESCRIBE_TRANSIT_GATEWAYS
@@ -1849,13 +330,7 @@ impl DescribeTransitGateways {
 /// The `DescribeTrunkInterfaceAssociations` operation.
 ///
 /// Describes one or more network interface trunk associations.
-pub struct DescribeTrunkInterfaceAssociations(
-    pub(crate) rt::Call<
-        t::DescribeTrunkInterfaceAssociationsRequest,
-        t::DescribeTrunkInterfaceAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeTrunkInterfaceAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeTrunkInterfaceAssociations, t::DescribeTrunkInterfaceAssociationsRequest,
     t::DescribeTrunkInterfaceAssociationsResult, rt::NoErrors,
@@ -1889,13 +364,7 @@ impl DescribeTrunkInterfaceAssociations {
 /// The `DescribeVerifiedAccessEndpoints` operation.
 ///
 /// Describes the specified Amazon Web Services Verified Access endpoints.
-pub struct DescribeVerifiedAccessEndpoints(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessEndpointsRequest,
-        t::DescribeVerifiedAccessEndpointsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVerifiedAccessEndpoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVerifiedAccessEndpoints, t::DescribeVerifiedAccessEndpointsRequest,
     t::DescribeVerifiedAccessEndpointsResult, rt::NoErrors,
@@ -1936,13 +405,7 @@ impl DescribeVerifiedAccessEndpoints {
 /// The `DescribeVerifiedAccessGroups` operation.
 ///
 /// Describes the specified Verified Access groups.
-pub struct DescribeVerifiedAccessGroups(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessGroupsRequest,
-        t::DescribeVerifiedAccessGroupsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVerifiedAccessGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVerifiedAccessGroups, t::DescribeVerifiedAccessGroupsRequest,
     t::DescribeVerifiedAccessGroupsResult, rt::NoErrors,
@@ -1980,11 +443,7 @@ impl DescribeVerifiedAccessGroups {
 ///
 /// Describes the specified Amazon Web Services Verified Access instances.
 pub struct DescribeVerifiedAccessInstanceLoggingConfigurations(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-        t::DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-        rt::NoErrors,
-    >,
+    pub(crate) rt::CallOf<Self>,
 );
 rt::operation_type!(
     DescribeVerifiedAccessInstanceLoggingConfigurations,
@@ -2032,13 +491,7 @@ impl DescribeVerifiedAccessInstanceLoggingConfigurations {
 /// The `DescribeVerifiedAccessInstances` operation.
 ///
 /// Describes the specified Amazon Web Services Verified Access instances.
-pub struct DescribeVerifiedAccessInstances(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessInstancesRequest,
-        t::DescribeVerifiedAccessInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVerifiedAccessInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVerifiedAccessInstances, t::DescribeVerifiedAccessInstancesRequest,
     t::DescribeVerifiedAccessInstancesResult, rt::NoErrors,
@@ -2072,13 +525,7 @@ impl DescribeVerifiedAccessInstances {
 /// The `DescribeVerifiedAccessTrustProviders` operation.
 ///
 /// Describes the specified Amazon Web Services Verified Access trust providers.
-pub struct DescribeVerifiedAccessTrustProviders(
-    pub(crate) rt::Call<
-        t::DescribeVerifiedAccessTrustProvidersRequest,
-        t::DescribeVerifiedAccessTrustProvidersResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVerifiedAccessTrustProviders(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVerifiedAccessTrustProviders, t::DescribeVerifiedAccessTrustProvidersRequest,
     t::DescribeVerifiedAccessTrustProvidersResult, rt::NoErrors,
@@ -2118,13 +565,7 @@ impl DescribeVerifiedAccessTrustProviders {
 /// Describes the specified attribute of the specified volume. You can specify only one attribute at a time.
 ///
 /// For more information about EBS volumes, see [Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes.html) in the *Amazon EBS User Guide*.
-pub struct DescribeVolumeAttribute(
-    pub(crate) rt::Call<
-        t::DescribeVolumeAttributeRequest,
-        t::DescribeVolumeAttributeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVolumeAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVolumeAttribute, t::DescribeVolumeAttributeRequest,
     t::DescribeVolumeAttributeResult, rt::NoErrors, op::DESCRIBE_VOLUME_ATTRIBUTE
@@ -2151,13 +592,7 @@ impl DescribeVolumeAttribute {
 /// Volume status is based on the volume status checks, and does not reflect the volume state. Therefore, volume status does not indicate volumes in the `error` state (for example, when a volume is incapable of accepting I/O.)
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeVolumeStatus(
-    pub(crate) rt::Call<
-        t::DescribeVolumeStatusRequest,
-        t::DescribeVolumeStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVolumeStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVolumeStatus, t::DescribeVolumeStatusRequest, t::DescribeVolumeStatusResult,
     rt::NoErrors, op::DESCRIBE_VOLUME_STATUS
@@ -2194,13 +629,7 @@ impl DescribeVolumeStatus {
 /// **Important:** We strongly recommend using only paginated requests. Unpaginated requests are susceptible to throttling and timeouts.
 ///
 /// **Note:** The order of the elements in the response, including those within nested structures, might vary. Applications should not assume the elements appear in a particular order.
-pub struct DescribeVolumes(
-    pub(crate) rt::Call<
-        t::DescribeVolumesRequest,
-        t::DescribeVolumesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVolumes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVolumes, t::DescribeVolumesRequest, t::DescribeVolumesResult, rt::NoErrors,
     op::DESCRIBE_VOLUMES
@@ -2252,13 +681,7 @@ impl DescribeVolumes {
 /// Describes the most recent volume modification request for the specified EBS volumes.
 ///
 /// For more information, see [Monitor the progress of volume modifications](https://docs.aws.amazon.com/ebs/latest/userguide/monitoring-volume-modifications.html) in the *Amazon EBS User Guide*.
-pub struct DescribeVolumesModifications(
-    pub(crate) rt::Call<
-        t::DescribeVolumesModificationsRequest,
-        t::DescribeVolumesModificationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeVolumesModifications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVolumesModifications, t::DescribeVolumesModificationsRequest,
     t::DescribeVolumesModificationsResult, rt::NoErrors,
@@ -2290,4 +713,1746 @@ impl DescribeVolumesModifications {
     > {
         rt::Paginator::new(self.0, &op::DESCRIBE_VOLUMES_MODIFICATIONS_PAGINATOR)
     }
+}
+impl super::Client {
+    /// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time. Returns [`DescribeVpcAttribute`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_attribute(&self) -> DescribeVpcAttribute {
+        rt::builder(&self.handle)
+    }
+    /// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessExclusions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_block_public_access_exclusions(
+        &self,
+    ) -> DescribeVpcBlockPublicAccessExclusions {
+        rt::builder(&self.handle)
+    }
+    /// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*. Returns [`DescribeVpcBlockPublicAccessOptions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_block_public_access_options(
+        &self,
+    ) -> DescribeVpcBlockPublicAccessOptions {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link(&self) -> DescribeVpcClassicLink {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DescribeVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_classic_link_dns_support(
+        &self,
+    ) -> DescribeVpcClassicLinkDnsSupport {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs. Returns [`DescribeVpcEncryptionControls`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_encryption_controls(&self) -> DescribeVpcEncryptionControls {
+        rt::builder(&self.handle)
+    }
+    /// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint. Returns [`DescribeVpcEndpointAssociations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_associations(&self) -> DescribeVpcEndpointAssociations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the connection notifications for VPC endpoints and VPC endpoint services. Returns [`DescribeVpcEndpointConnectionNotifications`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_connection_notifications(
+        &self,
+    ) -> DescribeVpcEndpointConnectionNotifications {
+        rt::builder(&self.handle)
+    }
+    /// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance. Returns [`DescribeVpcEndpointConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_connections(&self) -> DescribeVpcEndpointConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes the VPC endpoint service configurations in your account (your services). Returns [`DescribeVpcEndpointServiceConfigurations`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_service_configurations(
+        &self,
+    ) -> DescribeVpcEndpointServiceConfigurations {
+        rt::builder(&self.handle)
+    }
+    /// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported. Returns [`DescribeVpcEndpointServicePermissions`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_service_permissions(
+        &self,
+    ) -> DescribeVpcEndpointServicePermissions {
+        rt::builder(&self.handle)
+    }
+    /// Describes available services to which you can create a VPC endpoint. Returns [`DescribeVpcEndpointServices`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoint_services(&self) -> DescribeVpcEndpointServices {
+        rt::builder(&self.handle)
+    }
+    /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria. Returns [`DescribeVpcEndpoints`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_endpoints(&self) -> DescribeVpcEndpoints {
+        rt::builder(&self.handle)
+    }
+    /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria. Returns [`DescribeVpcPeeringConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpc_peering_connections(&self) -> DescribeVpcPeeringConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria. Returns [`DescribeVpcs`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpcs(&self) -> DescribeVpcs {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your VPN concentrators. Returns [`DescribeVpnConcentrators`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_concentrators(&self) -> DescribeVpnConcentrators {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeVpcAttribute` operation.
+///
+/// Describes the specified attribute of the specified VPC. You can specify only one attribute at a time.
+pub struct DescribeVpcAttribute(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcAttribute, t::DescribeVpcAttributeRequest, t::DescribeVpcAttributeResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ATTRIBUTE
+);
+impl DescribeVpcAttribute {
+    rt::setter!(into_req DescribeVpcAttributeRequest attribute(t::VpcAttributeName));
+    rt::setter!(into_req DescribeVpcAttributeRequest vpc_id(String));
+    rt::setter!(val_opt DescribeVpcAttributeRequest dry_run(bool));
+}
+/// The `DescribeVpcBlockPublicAccessExclusions` operation.
+///
+/// Describe VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessExclusions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessExclusions,
+    t::DescribeVpcBlockPublicAccessExclusionsRequest,
+    t::DescribeVpcBlockPublicAccessExclusionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS
+);
+impl DescribeVpcBlockPublicAccessExclusions {
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessExclusionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcBlockPublicAccessExclusionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        items DescribeVpcBlockPublicAccessExclusionsRequest exclusion_ids(String)
+        push_exclusion_ids
+    );
+    rt::setter!(
+        into_opt DescribeVpcBlockPublicAccessExclusionsRequest next_token(String)
+    );
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessExclusionsRequest max_results(i32));
+}
+/// The `DescribeVpcBlockPublicAccessOptions` operation.
+///
+/// Describe VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcBlockPublicAccessOptions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcBlockPublicAccessOptions, t::DescribeVpcBlockPublicAccessOptionsRequest,
+    t::DescribeVpcBlockPublicAccessOptionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS
+);
+impl DescribeVpcBlockPublicAccessOptions {
+    rt::setter!(val_opt DescribeVpcBlockPublicAccessOptionsRequest dry_run(bool));
+}
+/// The `DescribeVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink status of the specified VPCs.
+pub struct DescribeVpcClassicLink(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcClassicLink, t::DescribeVpcClassicLinkRequest,
+    t::DescribeVpcClassicLinkResult, rt::NoErrors, op::DESCRIBE_VPC_CLASSIC_LINK
+);
+impl DescribeVpcClassicLink {
+    rt::setter!(val_opt DescribeVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(items DescribeVpcClassicLinkRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(items DescribeVpcClassicLinkRequest filters(t::Filter) push_filters);
+}
+/// The `DescribeVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Describes the ClassicLink DNS support status of one or more VPCs. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
+pub struct DescribeVpcClassicLinkDnsSupport(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcClassicLinkDnsSupport, t::DescribeVpcClassicLinkDnsSupportRequest,
+    t::DescribeVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DescribeVpcClassicLinkDnsSupport {
+    rt::setter!(
+        items DescribeVpcClassicLinkDnsSupportRequest vpc_ids(String) push_vpc_ids
+    );
+    rt::setter!(val_opt DescribeVpcClassicLinkDnsSupportRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcClassicLinkDnsSupportRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcClassicLinkDnsSupportRequest,
+        t::DescribeVpcClassicLinkDnsSupportResult,
+        rt::NoErrors,
+        t::ClassicLinkDnsSupport,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEncryptionControls` operation.
+///
+/// Describes one or more VPC Encryption Control configurations. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements You can filter the results to return information about specific encryption controls or VPCs.
+///
+/// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+pub struct DescribeVpcEncryptionControls(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEncryptionControls, t::DescribeVpcEncryptionControlsRequest,
+    t::DescribeVpcEncryptionControlsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENCRYPTION_CONTROLS
+);
+impl DescribeVpcEncryptionControls {
+    rt::setter!(val_opt DescribeVpcEncryptionControlsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEncryptionControlsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(
+        items DescribeVpcEncryptionControlsRequest vpc_encryption_control_ids(String)
+        push_vpc_encryption_control_ids
+    );
+    rt::setter!(items DescribeVpcEncryptionControlsRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(into_opt DescribeVpcEncryptionControlsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcEncryptionControlsRequest max_results(i32));
+}
+/// The `DescribeVpcEndpointAssociations` operation.
+///
+/// Describes the VPC resources, VPC endpoint services, Amazon Lattice services, or service networks associated with the VPC endpoint.
+pub struct DescribeVpcEndpointAssociations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointAssociations, t::DescribeVpcEndpointAssociationsRequest,
+    t::DescribeVpcEndpointAssociationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS
+);
+impl DescribeVpcEndpointAssociations {
+    rt::setter!(val_opt DescribeVpcEndpointAssociationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointAssociationsRequest vpc_endpoint_ids(String)
+        push_vpc_endpoint_ids
+    );
+    rt::setter!(
+        items DescribeVpcEndpointAssociationsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointAssociationsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointAssociationsRequest next_token(String));
+}
+/// The `DescribeVpcEndpointConnectionNotifications` operation.
+///
+/// Describes the connection notifications for VPC endpoints and VPC endpoint services.
+pub struct DescribeVpcEndpointConnectionNotifications(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointConnectionNotifications,
+    t::DescribeVpcEndpointConnectionNotificationsRequest,
+    t::DescribeVpcEndpointConnectionNotificationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS
+);
+impl DescribeVpcEndpointConnectionNotifications {
+    rt::setter!(val_opt DescribeVpcEndpointConnectionNotificationsRequest dry_run(bool));
+    rt::setter!(
+        into_opt DescribeVpcEndpointConnectionNotificationsRequest
+        connection_notification_id(String)
+    );
+    rt::setter!(
+        items DescribeVpcEndpointConnectionNotificationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVpcEndpointConnectionNotificationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVpcEndpointConnectionNotificationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionNotificationsRequest,
+        t::DescribeVpcEndpointConnectionNotificationsResult,
+        rt::NoErrors,
+        t::ConnectionNotification,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointConnections` operation.
+///
+/// Describes the VPC endpoint connections to your VPC endpoint services, including any endpoints that are pending your acceptance.
+pub struct DescribeVpcEndpointConnections(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointConnections, t::DescribeVpcEndpointConnectionsRequest,
+    t::DescribeVpcEndpointConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS
+);
+impl DescribeVpcEndpointConnections {
+    rt::setter!(val_opt DescribeVpcEndpointConnectionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointConnectionsRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointConnectionsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointConnectionsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointConnectionsRequest,
+        t::DescribeVpcEndpointConnectionsResult,
+        rt::NoErrors,
+        t::VpcEndpointConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_CONNECTIONS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpointServiceConfigurations` operation.
+///
+/// Describes the VPC endpoint service configurations in your account (your services).
+pub struct DescribeVpcEndpointServiceConfigurations(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointServiceConfigurations,
+    t::DescribeVpcEndpointServiceConfigurationsRequest,
+    t::DescribeVpcEndpointServiceConfigurationsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS
+);
+impl DescribeVpcEndpointServiceConfigurations {
+    rt::setter!(val_opt DescribeVpcEndpointServiceConfigurationsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointServiceConfigurationsRequest service_ids(String)
+        push_service_ids
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServiceConfigurationsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(
+        val_opt DescribeVpcEndpointServiceConfigurationsRequest max_results(i32)
+    );
+    rt::setter!(
+        into_opt DescribeVpcEndpointServiceConfigurationsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServiceConfigurationsRequest,
+        t::DescribeVpcEndpointServiceConfigurationsResult,
+        rt::NoErrors,
+        t::ServiceConfiguration,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServicePermissions` operation.
+///
+/// Describes the principals (service consumers) that are permitted to discover your VPC endpoint service. Principal ARNs with path components aren't supported.
+pub struct DescribeVpcEndpointServicePermissions(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointServicePermissions,
+    t::DescribeVpcEndpointServicePermissionsRequest,
+    t::DescribeVpcEndpointServicePermissionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS
+);
+impl DescribeVpcEndpointServicePermissions {
+    rt::setter!(val_opt DescribeVpcEndpointServicePermissionsRequest dry_run(bool));
+    rt::setter!(
+        into_req DescribeVpcEndpointServicePermissionsRequest service_id(String)
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServicePermissionsRequest filters(t::Filter)
+        push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointServicePermissionsRequest max_results(i32));
+    rt::setter!(
+        into_opt DescribeVpcEndpointServicePermissionsRequest next_token(String)
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicePermissionsRequest,
+        t::DescribeVpcEndpointServicePermissionsResult,
+        rt::NoErrors,
+        t::AllowedPrincipal,
+    > {
+        rt::Paginator::new(
+            self.0,
+            &op::DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_PAGINATOR,
+        )
+    }
+}
+/// The `DescribeVpcEndpointServices` operation.
+///
+/// Describes available services to which you can create a VPC endpoint.
+///
+/// When the service provider and the consumer have different accounts in multiple Availability Zones, and the consumer views the VPC endpoint service information, the response only includes the common Availability Zones. For example, when the service provider account uses `us-east-1a` and `us-east-1c` and the consumer uses `us-east-1a` and `us-east-1b`, the response includes the VPC endpoint services in the common Availability Zone, `us-east-1a`.
+pub struct DescribeVpcEndpointServices(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpointServices, t::DescribeVpcEndpointServicesRequest,
+    t::DescribeVpcEndpointServicesResult, rt::NoErrors,
+    op::DESCRIBE_VPC_ENDPOINT_SERVICES
+);
+impl DescribeVpcEndpointServices {
+    rt::setter!(val_opt DescribeVpcEndpointServicesRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest service_names(String) push_service_names
+    );
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest filters(t::Filter) push_filters
+    );
+    rt::setter!(val_opt DescribeVpcEndpointServicesRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointServicesRequest next_token(String));
+    rt::setter!(
+        items DescribeVpcEndpointServicesRequest service_regions(String)
+        push_service_regions
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointServicesRequest,
+        t::DescribeVpcEndpointServicesResult,
+        rt::NoErrors,
+        t::ServiceDetail,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINT_SERVICES_PAGINATOR)
+    }
+}
+/// The `DescribeVpcEndpoints` operation.
+///
+/// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
+pub struct DescribeVpcEndpoints(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcEndpoints, t::DescribeVpcEndpointsRequest, t::DescribeVpcEndpointsResult,
+    rt::NoErrors, op::DESCRIBE_VPC_ENDPOINTS
+);
+impl DescribeVpcEndpoints {
+    rt::setter!(val_opt DescribeVpcEndpointsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcEndpointsRequest vpc_endpoint_ids(String) push_vpc_endpoint_ids
+    );
+    rt::setter!(items DescribeVpcEndpointsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeVpcEndpointsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpcEndpointsRequest next_token(String));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcEndpointsRequest,
+        t::DescribeVpcEndpointsResult,
+        rt::NoErrors,
+        t::VpcEndpoint,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_ENDPOINTS_PAGINATOR)
+    }
+}
+/// The `DescribeVpcPeeringConnections` operation.
+///
+/// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
+pub struct DescribeVpcPeeringConnections(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcPeeringConnections, t::DescribeVpcPeeringConnectionsRequest,
+    t::DescribeVpcPeeringConnectionsResult, rt::NoErrors,
+    op::DESCRIBE_VPC_PEERING_CONNECTIONS
+);
+impl DescribeVpcPeeringConnections {
+    rt::setter!(into_opt DescribeVpcPeeringConnectionsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcPeeringConnectionsRequest max_results(i32));
+    rt::setter!(val_opt DescribeVpcPeeringConnectionsRequest dry_run(bool));
+    rt::setter!(
+        items DescribeVpcPeeringConnectionsRequest vpc_peering_connection_ids(String)
+        push_vpc_peering_connection_ids
+    );
+    rt::setter!(
+        items DescribeVpcPeeringConnectionsRequest filters(t::Filter) push_filters
+    );
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+        t::VpcPeeringConnection,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPC_PEERING_CONNECTIONS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionExists` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_exists")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_EXISTS_WAITER`](crate::operations::VPC_PEERING_CONNECTION_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_exists(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_EXISTS_WAITER)
+    }
+    /// Calls `DescribeVpcPeeringConnections` until the `VpcPeeringConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpc_peering_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_PEERING_CONNECTION_DELETED_WAITER`](crate::operations::VPC_PEERING_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_peering_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpcPeeringConnectionsRequest,
+        t::DescribeVpcPeeringConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPC_PEERING_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpcs` operation.
+///
+/// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
+pub struct DescribeVpcs(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpcs, t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors,
+    op::DESCRIBE_VPCS
+);
+impl DescribeVpcs {
+    rt::setter!(items DescribeVpcsRequest filters(t::Filter) push_filters);
+    rt::setter!(items DescribeVpcsRequest vpc_ids(String) push_vpc_ids);
+    rt::setter!(into_opt DescribeVpcsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpcsRequest max_results(i32));
+    rt::setter!(val_opt DescribeVpcsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpcsRequest,
+        t::DescribeVpcsResult,
+        rt::NoErrors,
+        t::Vpc,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPCS_PAGINATOR)
+    }
+    /// Calls `DescribeVpcs` until the `VpcAvailable` waiter's acceptors decide (boto3's `get_waiter("vpc_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_AVAILABLE_WAITER`](crate::operations::VPC_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_available(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpcs` until the `VpcExists` waiter's acceptors decide (boto3's `get_waiter("vpc_exists")`): every 1 s, at most 5 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPC_EXISTS_WAITER`](crate::operations::VPC_EXISTS_WAITER).
+    #[inline]
+    pub fn wait_until_vpc_exists(
+        self,
+    ) -> rt::Waiter<t::DescribeVpcsRequest, t::DescribeVpcsResult, rt::NoErrors> {
+        rt::Waiter::new(self.0, &op::VPC_EXISTS_WAITER)
+    }
+}
+/// The `DescribeVpnConcentrators` operation.
+///
+/// Describes one or more of your VPN concentrators.
+pub struct DescribeVpnConcentrators(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpnConcentrators, t::DescribeVpnConcentratorsRequest,
+    t::DescribeVpnConcentratorsResult, rt::NoErrors, op::DESCRIBE_VPN_CONCENTRATORS
+);
+impl DescribeVpnConcentrators {
+    rt::setter!(
+        items DescribeVpnConcentratorsRequest vpn_concentrator_ids(String)
+        push_vpn_concentrator_ids
+    );
+    rt::setter!(items DescribeVpnConcentratorsRequest filters(t::Filter) push_filters);
+    rt::setter!(val_opt DescribeVpnConcentratorsRequest max_results(i32));
+    rt::setter!(into_opt DescribeVpnConcentratorsRequest next_token(String));
+    rt::setter!(val_opt DescribeVpnConcentratorsRequest dry_run(bool));
+    /// Pages through the results as boto3's paginator does: `pages()`, `items()` or
+    /// `build_full_result()`, with `max_items`, `page_size` and `starting_token`.
+    #[inline]
+    pub fn into_paginator(
+        self,
+    ) -> rt::Paginator<
+        t::DescribeVpnConcentratorsRequest,
+        t::DescribeVpnConcentratorsResult,
+        rt::NoErrors,
+        t::VpnConcentrator,
+    > {
+        rt::Paginator::new(self.0, &op::DESCRIBE_VPN_CONCENTRATORS_PAGINATOR)
+    }
+}
+impl super::Client {
+    /// Describes one or more of your VPN connections. Returns [`DescribeVpnConnections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_connections(&self) -> DescribeVpnConnections {
+        rt::builder(&self.handle)
+    }
+    /// Describes one or more of your virtual private gateways. Returns [`DescribeVpnGateways`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn describe_vpn_gateways(&self) -> DescribeVpnGateways {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DetachClassicLinkVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_classic_link_vpc(&self) -> DetachClassicLinkVpc {
+        rt::builder(&self.handle)
+    }
+    /// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image. Returns [`DetachImageWatermark`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_image_watermark(&self) -> DetachImageWatermark {
+        rt::builder(&self.handle)
+    }
+    /// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses. Returns [`DetachInternetGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_internet_gateway(&self) -> DetachInternetGateway {
+        rt::builder(&self.handle)
+    }
+    /// Detaches a network interface from an instance. Returns [`DetachNetworkInterface`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_network_interface(&self) -> DetachNetworkInterface {
+        rt::builder(&self.handle)
+    }
+    /// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance. Returns [`DetachVerifiedAccessTrustProvider`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_verified_access_trust_provider(
+        &self,
+    ) -> DetachVerifiedAccessTrustProvider {
+        rt::builder(&self.handle)
+    }
+    /// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first. Returns [`DetachVolume`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_volume(&self) -> DetachVolume {
+        rt::builder(&self.handle)
+    }
+    /// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described). Returns [`DetachVpnGateway`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn detach_vpn_gateway(&self) -> DetachVpnGateway {
+        rt::builder(&self.handle)
+    }
+    /// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*. Returns [`DisableAddressTransfer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_address_transfer(&self) -> DisableAddressTransfer {
+        rt::builder(&self.handle)
+    }
+    /// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account. Returns [`DisableAllowedImagesSettings`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_allowed_images_settings(&self) -> DisableAllowedImagesSettings {
+        rt::builder(&self.handle)
+    }
+    /// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request. Returns [`DisableApplicationStatusCheckSuppression`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_application_status_check_suppression(
+        &self,
+    ) -> DisableApplicationStatusCheckSuppression {
+        rt::builder(&self.handle)
+    }
+    /// Disables Infrastructure Performance metric subscriptions. Returns [`DisableAwsNetworkPerformanceMetricSubscription`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_aws_network_performance_metric_subscription(
+        &self,
+    ) -> DisableAwsNetworkPerformanceMetricSubscription {
+        rt::builder(&self.handle)
+    }
+    /// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed. Returns [`DisableCapacityManager`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_capacity_manager(&self) -> DisableCapacityManager {
+        rt::builder(&self.handle)
+    }
+    /// Disables EBS encryption by default for your account in the current Region. Returns [`DisableEbsEncryptionByDefault`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ebs_encryption_by_default(&self) -> DisableEbsEncryptionByDefault {
+        rt::builder(&self.handle)
+    }
+    /// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again. Returns [`DisableFastLaunch`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_fast_launch(&self) -> DisableFastLaunch {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DescribeVpnConnections` operation.
+///
+/// Describes one or more of your VPN connections.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnConnections(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpnConnections, t::DescribeVpnConnectionsRequest,
+    t::DescribeVpnConnectionsResult, rt::NoErrors, op::DESCRIBE_VPN_CONNECTIONS
+);
+impl DescribeVpnConnections {
+    rt::setter!(items DescribeVpnConnectionsRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeVpnConnectionsRequest vpn_connection_ids(String)
+        push_vpn_connection_ids
+    );
+    rt::setter!(val_opt DescribeVpnConnectionsRequest dry_run(bool));
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionAvailable` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_available")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_AVAILABLE_WAITER`](crate::operations::VPN_CONNECTION_AVAILABLE_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_available(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_AVAILABLE_WAITER)
+    }
+    /// Calls `DescribeVpnConnections` until the `VpnConnectionDeleted` waiter's acceptors decide (boto3's `get_waiter("vpn_connection_deleted")`): every 15 s, at most 40 times, both changeable on the returned waiter. Then `wait().await` or `wait_blocking()`. The acceptors are listed on [`VPN_CONNECTION_DELETED_WAITER`](crate::operations::VPN_CONNECTION_DELETED_WAITER).
+    #[inline]
+    pub fn wait_until_vpn_connection_deleted(
+        self,
+    ) -> rt::Waiter<
+        t::DescribeVpnConnectionsRequest,
+        t::DescribeVpnConnectionsResult,
+        rt::NoErrors,
+    > {
+        rt::Waiter::new(self.0, &op::VPN_CONNECTION_DELETED_WAITER)
+    }
+}
+/// The `DescribeVpnGateways` operation.
+///
+/// Describes one or more of your virtual private gateways.
+///
+/// For more information, see [Amazon Web Services Site-to-Site VPN](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPC_VPN.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+pub struct DescribeVpnGateways(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DescribeVpnGateways, t::DescribeVpnGatewaysRequest, t::DescribeVpnGatewaysResult,
+    rt::NoErrors, op::DESCRIBE_VPN_GATEWAYS
+);
+impl DescribeVpnGateways {
+    rt::setter!(items DescribeVpnGatewaysRequest filters(t::Filter) push_filters);
+    rt::setter!(
+        items DescribeVpnGatewaysRequest vpn_gateway_ids(String) push_vpn_gateway_ids
+    );
+    rt::setter!(val_opt DescribeVpnGatewaysRequest dry_run(bool));
+}
+/// The `DetachClassicLinkVpc` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Unlinks (detaches) a linked EC2-Classic instance from a VPC. After the instance has been unlinked, the VPC security groups are no longer associated with it. An instance is automatically unlinked from a VPC when it's stopped.
+pub struct DetachClassicLinkVpc(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachClassicLinkVpc, t::DetachClassicLinkVpcRequest, t::DetachClassicLinkVpcResult,
+    rt::NoErrors, op::DETACH_CLASSIC_LINK_VPC
+);
+impl DetachClassicLinkVpc {
+    rt::setter!(val_opt DetachClassicLinkVpcRequest dry_run(bool));
+    rt::setter!(into_req DetachClassicLinkVpcRequest instance_id(String));
+    rt::setter!(into_req DetachClassicLinkVpcRequest vpc_id(String));
+}
+/// The `DetachImageWatermark` operation.
+///
+/// Removes a watermark from the specified AMI. This is an idempotent operation. It succeeds even if the watermark does not exist on the image.
+///
+/// Removing a watermark from an image does not affect derivative images that already carry the watermark.
+///
+/// Only the AMI owner can detach watermarks.
+pub struct DetachImageWatermark(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachImageWatermark, t::DetachImageWatermarkRequest, t::DetachImageWatermarkResult,
+    rt::NoErrors, op::DETACH_IMAGE_WATERMARK
+);
+impl DetachImageWatermark {
+    rt::setter!(into_req DetachImageWatermarkRequest image_id(String));
+    rt::setter!(into_req DetachImageWatermarkRequest watermark_key(String));
+    rt::setter!(val_opt DetachImageWatermarkRequest dry_run(bool));
+}
+/// The `DetachInternetGateway` operation.
+///
+/// Detaches an internet gateway from a VPC, disabling connectivity between the internet and the VPC. The VPC must not contain any running instances with Elastic IP addresses or public IPv4 addresses.
+pub struct DetachInternetGateway(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachInternetGateway, t::DetachInternetGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_INTERNET_GATEWAY
+);
+impl DetachInternetGateway {
+    rt::setter!(val_opt DetachInternetGatewayRequest dry_run(bool));
+    rt::setter!(into_req DetachInternetGatewayRequest internet_gateway_id(String));
+    rt::setter!(into_req DetachInternetGatewayRequest vpc_id(String));
+}
+/// The `DetachNetworkInterface` operation.
+///
+/// Detaches a network interface from an instance.
+pub struct DetachNetworkInterface(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachNetworkInterface, t::DetachNetworkInterfaceRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_NETWORK_INTERFACE
+);
+impl DetachNetworkInterface {
+    rt::setter!(val_opt DetachNetworkInterfaceRequest dry_run(bool));
+    rt::setter!(into_req DetachNetworkInterfaceRequest attachment_id(String));
+    rt::setter!(val_opt DetachNetworkInterfaceRequest force(bool));
+}
+/// The `DetachVerifiedAccessTrustProvider` operation.
+///
+/// Detaches the specified Amazon Web Services Verified Access trust provider from the specified Amazon Web Services Verified Access instance.
+pub struct DetachVerifiedAccessTrustProvider(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachVerifiedAccessTrustProvider, t::DetachVerifiedAccessTrustProviderRequest,
+    t::DetachVerifiedAccessTrustProviderResult, rt::NoErrors,
+    op::DETACH_VERIFIED_ACCESS_TRUST_PROVIDER
+);
+impl DetachVerifiedAccessTrustProvider {
+    rt::setter!(
+        into_req DetachVerifiedAccessTrustProviderRequest
+        verified_access_instance_id(String)
+    );
+    rt::setter!(
+        into_req DetachVerifiedAccessTrustProviderRequest
+        verified_access_trust_provider_id(String)
+    );
+    rt::setter!(into_opt DetachVerifiedAccessTrustProviderRequest client_token(String));
+    rt::setter!(val_opt DetachVerifiedAccessTrustProviderRequest dry_run(bool));
+}
+/// The `DetachVolume` operation.
+///
+/// Detaches an EBS volume from an instance. Make sure to unmount any file systems on the device within your operating system before detaching the volume. Failure to do so can result in the volume becoming stuck in the `busy` state while detaching. If this happens, detachment can be delayed indefinitely until you unmount the volume, force detachment, reboot the instance, or all three. If an EBS volume is the root device of an instance, it can't be detached while the instance is running. To detach the root volume, stop the instance first.
+///
+/// When a volume with an Amazon Web Services Marketplace product code is detached from an instance, the product code is no longer associated with the instance.
+///
+/// You can't detach or force detach volumes that are attached to Amazon Web Services-managed resources. Attempting to do this results in the `UnsupportedOperationException` exception.
+///
+/// For more information, see [Detach an Amazon EBS volume](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-detaching-volume.html) in the *Amazon EBS User Guide*.
+pub struct DetachVolume(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachVolume, t::DetachVolumeRequest, t::VolumeAttachment, rt::NoErrors,
+    op::DETACH_VOLUME
+);
+impl DetachVolume {
+    rt::setter!(into_opt DetachVolumeRequest device(String));
+    rt::setter!(val_opt DetachVolumeRequest force(bool));
+    rt::setter!(into_opt DetachVolumeRequest instance_id(String));
+    rt::setter!(into_req DetachVolumeRequest volume_id(String));
+    rt::setter!(val_opt DetachVolumeRequest dry_run(bool));
+}
+/// The `DetachVpnGateway` operation.
+///
+/// Detaches a virtual private gateway from a VPC. You do this if you're planning to turn off the VPC and not use it anymore. You can confirm a virtual private gateway has been completely detached from a VPC by describing the virtual private gateway (any attachments to the virtual private gateway are also described).
+///
+/// You must wait for the attachment's state to switch to `detached` before you can delete the VPC or attach a different VPC to the virtual private gateway.
+pub struct DetachVpnGateway(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DetachVpnGateway, t::DetachVpnGatewayRequest, rt::Unit, rt::NoErrors,
+    op::DETACH_VPN_GATEWAY
+);
+impl DetachVpnGateway {
+    rt::setter!(into_req DetachVpnGatewayRequest vpc_id(String));
+    rt::setter!(into_req DetachVpnGatewayRequest vpn_gateway_id(String));
+    rt::setter!(val_opt DetachVpnGatewayRequest dry_run(bool));
+}
+/// The `DisableAddressTransfer` operation.
+///
+/// Disables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
+pub struct DisableAddressTransfer(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableAddressTransfer, t::DisableAddressTransferRequest,
+    t::DisableAddressTransferResult, rt::NoErrors, op::DISABLE_ADDRESS_TRANSFER
+);
+impl DisableAddressTransfer {
+    rt::setter!(into_req DisableAddressTransferRequest allocation_id(String));
+    rt::setter!(val_opt DisableAddressTransferRequest dry_run(bool));
+}
+/// The `DisableAllowedImagesSettings` operation.
+///
+/// Disables Allowed AMIs for your account in the specified Amazon Web Services Region. When set to `disabled`, the image criteria in your Allowed AMIs settings do not apply, and no restrictions are placed on AMI discoverability or usage. Users in your account can launch instances using any public AMI or AMI shared with your account.
+///
+/// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
+///
+/// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
+pub struct DisableAllowedImagesSettings(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableAllowedImagesSettings, t::DisableAllowedImagesSettingsRequest,
+    t::DisableAllowedImagesSettingsResult, rt::NoErrors,
+    op::DISABLE_ALLOWED_IMAGES_SETTINGS
+);
+impl DisableAllowedImagesSettings {
+    rt::setter!(val_opt DisableAllowedImagesSettingsRequest dry_run(bool));
+}
+/// The `DisableApplicationStatusCheckSuppression` operation.
+///
+/// Disables suppression of application status checks for the specified instances. After suppression is disabled, health check results resume affecting the instance-level application status. You can specify a maximum of 100 instance IDs for each request.
+pub struct DisableApplicationStatusCheckSuppression(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableApplicationStatusCheckSuppression,
+    t::DisableApplicationStatusCheckSuppressionRequest,
+    t::DisableApplicationStatusCheckSuppressionResult, rt::NoErrors,
+    op::DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION
+);
+impl DisableApplicationStatusCheckSuppression {
+    rt::setter!(
+        items DisableApplicationStatusCheckSuppressionRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(
+        into_opt DisableApplicationStatusCheckSuppressionRequest client_token(String)
+    );
+    rt::setter!(val_opt DisableApplicationStatusCheckSuppressionRequest dry_run(bool));
+}
+/// The `DisableAwsNetworkPerformanceMetricSubscription` operation.
+///
+/// Disables Infrastructure Performance metric subscriptions.
+pub struct DisableAwsNetworkPerformanceMetricSubscription(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableAwsNetworkPerformanceMetricSubscription,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    t::DisableAwsNetworkPerformanceMetricSubscriptionResult, rt::NoErrors,
+    op::DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION
+);
+impl DisableAwsNetworkPerformanceMetricSubscription {
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest source(String)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        destination(String)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        metric(t::MetricType)
+    );
+    rt::setter!(
+        into_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest
+        statistic(t::StatisticType)
+    );
+    rt::setter!(
+        val_opt DisableAwsNetworkPerformanceMetricSubscriptionRequest dry_run(bool)
+    );
+}
+/// The `DisableCapacityManager` operation.
+///
+/// Disables EC2 Capacity Manager for your account. This stops data ingestion and removes access to capacity analytics and optimization recommendations. Previously collected data is retained but no new data will be processed.
+pub struct DisableCapacityManager(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableCapacityManager, t::DisableCapacityManagerRequest,
+    t::DisableCapacityManagerResult, rt::NoErrors, op::DISABLE_CAPACITY_MANAGER
+);
+impl DisableCapacityManager {
+    rt::setter!(val_opt DisableCapacityManagerRequest dry_run(bool));
+    rt::setter!(into_opt DisableCapacityManagerRequest client_token(String));
+}
+/// The `DisableEbsEncryptionByDefault` operation.
+///
+/// Disables EBS encryption by default for your account in the current Region.
+///
+/// After you disable encryption by default, you can still create encrypted volumes by enabling encryption when you create each volume.
+///
+/// Disabling encryption by default does not change the encryption status of your existing volumes.
+///
+/// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
+pub struct DisableEbsEncryptionByDefault(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableEbsEncryptionByDefault, t::DisableEbsEncryptionByDefaultRequest,
+    t::DisableEbsEncryptionByDefaultResult, rt::NoErrors,
+    op::DISABLE_EBS_ENCRYPTION_BY_DEFAULT
+);
+impl DisableEbsEncryptionByDefault {
+    rt::setter!(val_opt DisableEbsEncryptionByDefaultRequest dry_run(bool));
+}
+/// The `DisableFastLaunch` operation.
+///
+/// Discontinue Windows fast launch for a Windows AMI, and clean up existing pre-provisioned snapshots. After you disable Windows fast launch, the AMI uses the standard launch process for each new instance. Amazon EC2 must remove all pre-provisioned snapshots before you can enable Windows fast launch again.
+///
+/// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
+pub struct DisableFastLaunch(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableFastLaunch, t::DisableFastLaunchRequest, t::DisableFastLaunchResult,
+    rt::NoErrors, op::DISABLE_FAST_LAUNCH
+);
+impl DisableFastLaunch {
+    rt::setter!(into_req DisableFastLaunchRequest image_id(String));
+    rt::setter!(val_opt DisableFastLaunchRequest force(bool));
+    rt::setter!(val_opt DisableFastLaunchRequest dry_run(bool));
+}
+impl super::Client {
+    /// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones. Returns [`DisableFastSnapshotRestores`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_fast_snapshot_restores(&self) -> DisableFastSnapshotRestores {
+        rt::builder(&self.handle)
+    }
+    /// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches. Returns [`DisableImage`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image(&self) -> DisableImage {
+        rt::builder(&self.handle)
+    }
+    /// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region. Returns [`DisableImageBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_block_public_access(&self) -> DisableImageBlockPublicAccess {
+        rt::builder(&self.handle)
+    }
+    /// Cancels the deprecation of the specified AMI. Returns [`DisableImageDeprecation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_deprecation(&self) -> DisableImageDeprecation {
+        rt::builder(&self.handle)
+    }
+    /// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered. Returns [`DisableImageDeregistrationProtection`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_image_deregistration_protection(
+        &self,
+    ) -> DisableImageDeregistrationProtection {
+        rt::builder(&self.handle)
+    }
+    /// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. Returns [`DisableInstanceSqlHaStandbyDetections`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_instance_sql_ha_standby_detections(
+        &self,
+    ) -> DisableInstanceSqlHaStandbyDetections {
+        rt::builder(&self.handle)
+    }
+    /// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*. Returns [`DisableIpamOrganizationAdminAccount`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_organization_admin_account(
+        &self,
+    ) -> DisableIpamOrganizationAdminAccount {
+        rt::builder(&self.handle)
+    }
+    /// Disables an IPAM policy. Returns [`DisableIpamPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_ipam_policy(&self) -> DisableIpamPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Disables route propagation from a route server to a specified route table. Returns [`DisableRouteServerPropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_route_server_propagation(&self) -> DisableRouteServerPropagation {
+        rt::builder(&self.handle)
+    }
+    /// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*. Returns [`DisableSerialConsoleAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_serial_console_access(&self) -> DisableSerialConsoleAccess {
+        rt::builder(&self.handle)
+    }
+    /// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region. Returns [`DisableSnapshotBlockPublicAccess`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_snapshot_block_public_access(
+        &self,
+    ) -> DisableSnapshotBlockPublicAccess {
+        rt::builder(&self.handle)
+    }
+    /// Disables the specified resource attachment from propagating routes to the specified propagation route table. Returns [`DisableTransitGatewayRouteTablePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_transit_gateway_route_table_propagation(
+        &self,
+    ) -> DisableTransitGatewayRouteTablePropagation {
+        rt::builder(&self.handle)
+    }
+    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC. Returns [`DisableVgwRoutePropagation`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vgw_route_propagation(&self) -> DisableVgwRoutePropagation {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLink`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vpc_classic_link(&self) -> DisableVpcClassicLink {
+        rt::builder(&self.handle)
+    }
+    /// **Note:** This action is deprecated. Returns [`DisableVpcClassicLinkDnsSupport`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disable_vpc_classic_link_dns_support(
+        &self,
+    ) -> DisableVpcClassicLinkDnsSupport {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an Elastic IP address from the instance or network interface it's associated with. Returns [`DisassociateAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_address(&self) -> DisassociateAddress {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DisableFastSnapshotRestores` operation.
+///
+/// Disables fast snapshot restores for the specified snapshots in the specified Availability Zones.
+pub struct DisableFastSnapshotRestores(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableFastSnapshotRestores, t::DisableFastSnapshotRestoresRequest,
+    t::DisableFastSnapshotRestoresResult, rt::NoErrors,
+    op::DISABLE_FAST_SNAPSHOT_RESTORES
+);
+impl DisableFastSnapshotRestores {
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest availability_zones(String)
+        push_availability_zones
+    );
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest availability_zone_ids(String)
+        push_availability_zone_ids
+    );
+    rt::setter!(
+        items DisableFastSnapshotRestoresRequest source_snapshot_ids(String)
+        push_source_snapshot_ids
+    );
+    rt::setter!(val_opt DisableFastSnapshotRestoresRequest dry_run(bool));
+}
+/// The `DisableImage` operation.
+///
+/// Sets the AMI state to `disabled` and removes all launch permissions from the AMI. A disabled AMI can't be used for instance launches.
+///
+/// A disabled AMI can't be shared. If an AMI was public or previously shared, it is made private. If an AMI was shared with an Amazon Web Services account, organization, or Organizational Unit, they lose access to the disabled AMI.
+///
+/// A disabled AMI does not appear in [DescribeImages](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html) API calls by default.
+///
+/// Only the AMI owner can disable an AMI.
+///
+/// You can re-enable a disabled AMI using [EnableImage](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImage.html).
+///
+/// For more information, see [Disable an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImage(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableImage, t::DisableImageRequest, t::DisableImageResult, rt::NoErrors,
+    op::DISABLE_IMAGE
+);
+impl DisableImage {
+    rt::setter!(into_req DisableImageRequest image_id(String));
+    rt::setter!(val_opt DisableImageRequest dry_run(bool));
+}
+/// The `DisableImageBlockPublicAccess` operation.
+///
+/// Disables *block public access for AMIs* at the account level in the specified Amazon Web Services Region. This removes the *block public access* restriction from your account. With the restriction removed, you can publicly share your AMIs in the specified Amazon Web Services Region.
+///
+/// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageBlockPublicAccess(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableImageBlockPublicAccess, t::DisableImageBlockPublicAccessRequest,
+    t::DisableImageBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS
+);
+impl DisableImageBlockPublicAccess {
+    rt::setter!(val_opt DisableImageBlockPublicAccessRequest dry_run(bool));
+}
+/// The `DisableImageDeprecation` operation.
+///
+/// Cancels the deprecation of the specified AMI.
+///
+/// For more information, see [Deprecate an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeprecation(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableImageDeprecation, t::DisableImageDeprecationRequest,
+    t::DisableImageDeprecationResult, rt::NoErrors, op::DISABLE_IMAGE_DEPRECATION
+);
+impl DisableImageDeprecation {
+    rt::setter!(into_req DisableImageDeprecationRequest image_id(String));
+    rt::setter!(val_opt DisableImageDeprecationRequest dry_run(bool));
+}
+/// The `DisableImageDeregistrationProtection` operation.
+///
+/// Disables deregistration protection for an AMI. When deregistration protection is disabled, the AMI can be deregistered.
+///
+/// If you chose to include a 24-hour cooldown period when you enabled deregistration protection for the AMI, then, when you disable deregistration protection, you won’t immediately be able to deregister the AMI.
+///
+/// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
+pub struct DisableImageDeregistrationProtection(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableImageDeregistrationProtection, t::DisableImageDeregistrationProtectionRequest,
+    t::DisableImageDeregistrationProtectionResult, rt::NoErrors,
+    op::DISABLE_IMAGE_DEREGISTRATION_PROTECTION
+);
+impl DisableImageDeregistrationProtection {
+    rt::setter!(into_req DisableImageDeregistrationProtectionRequest image_id(String));
+    rt::setter!(val_opt DisableImageDeregistrationProtectionRequest dry_run(bool));
+}
+/// The `DisableInstanceSqlHaStandbyDetections` operation.
+///
+/// Disable Amazon EC2 instances running in an SQL Server High Availability cluster from SQL Server High Availability instance standby detection monitoring. Once disabled, Amazon Web Services no longer monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster.
+pub struct DisableInstanceSqlHaStandbyDetections(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableInstanceSqlHaStandbyDetections,
+    t::DisableInstanceSqlHaStandbyDetectionsRequest,
+    t::DisableInstanceSqlHaStandbyDetectionsResult, rt::NoErrors,
+    op::DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS
+);
+impl DisableInstanceSqlHaStandbyDetections {
+    rt::setter!(
+        items DisableInstanceSqlHaStandbyDetectionsRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(val_opt DisableInstanceSqlHaStandbyDetectionsRequest dry_run(bool));
+}
+/// The `DisableIpamOrganizationAdminAccount` operation.
+///
+/// Disable the IPAM account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
+pub struct DisableIpamOrganizationAdminAccount(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableIpamOrganizationAdminAccount, t::DisableIpamOrganizationAdminAccountRequest,
+    t::DisableIpamOrganizationAdminAccountResult, rt::NoErrors,
+    op::DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT
+);
+impl DisableIpamOrganizationAdminAccount {
+    rt::setter!(val_opt DisableIpamOrganizationAdminAccountRequest dry_run(bool));
+    rt::setter!(
+        into_req DisableIpamOrganizationAdminAccountRequest
+        delegated_admin_account_id(String)
+    );
+}
+/// The `DisableIpamPolicy` operation.
+///
+/// Disables an IPAM policy.
+///
+/// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+pub struct DisableIpamPolicy(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableIpamPolicy, t::DisableIpamPolicyRequest, t::DisableIpamPolicyResult,
+    rt::NoErrors, op::DISABLE_IPAM_POLICY
+);
+impl DisableIpamPolicy {
+    rt::setter!(val_opt DisableIpamPolicyRequest dry_run(bool));
+    rt::setter!(into_req DisableIpamPolicyRequest ipam_policy_id(String));
+    rt::setter!(into_opt DisableIpamPolicyRequest organization_target_id(String));
+}
+/// The `DisableRouteServerPropagation` operation.
+///
+/// Disables route propagation from a route server to a specified route table.
+///
+/// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
+///
+/// Amazon VPC Route Server simplifies routing for traffic between workloads that are deployed within a VPC and its internet gateways. With this feature, VPC Route Server dynamically updates VPC and internet gateway route tables with your preferred IPv4 or IPv6 routes to achieve routing fault tolerance for those workloads. This enables you to automatically reroute traffic within a VPC, which increases the manageability of VPC routing and interoperability with third-party workloads.
+///
+/// Route server supports the follow route table types:
+///
+/// - VPC route tables not associated with subnets
+/// - Subnet route tables
+/// - Internet gateway route tables
+///
+/// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisableRouteServerPropagation(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableRouteServerPropagation, t::DisableRouteServerPropagationRequest,
+    t::DisableRouteServerPropagationResult, rt::NoErrors,
+    op::DISABLE_ROUTE_SERVER_PROPAGATION
+);
+impl DisableRouteServerPropagation {
+    rt::setter!(into_req DisableRouteServerPropagationRequest route_server_id(String));
+    rt::setter!(into_req DisableRouteServerPropagationRequest route_table_id(String));
+    rt::setter!(val_opt DisableRouteServerPropagationRequest dry_run(bool));
+}
+/// The `DisableSerialConsoleAccess` operation.
+///
+/// Disables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
+pub struct DisableSerialConsoleAccess(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableSerialConsoleAccess, t::DisableSerialConsoleAccessRequest,
+    t::DisableSerialConsoleAccessResult, rt::NoErrors, op::DISABLE_SERIAL_CONSOLE_ACCESS
+);
+impl DisableSerialConsoleAccess {
+    rt::setter!(val_opt DisableSerialConsoleAccessRequest dry_run(bool));
+}
+/// The `DisableSnapshotBlockPublicAccess` operation.
+///
+/// Disables the *block public access for snapshots* setting at the account level for the specified Amazon Web Services Region. After you disable block public access for snapshots in a Region, users can publicly share snapshots in that Region.
+///
+/// **Important:** Enabling block public access for snapshots in *block-all-sharing* mode does not change the permissions for snapshots that are already publicly shared. Instead, it prevents these snapshots from be publicly visible and publicly accessible. Therefore, the attributes for these snapshots still indicate that they are publicly shared, even though they are not publicly available.
+///
+/// If you disable block public access , these snapshots will become publicly available again.
+///
+/// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide* .
+pub struct DisableSnapshotBlockPublicAccess(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableSnapshotBlockPublicAccess, t::DisableSnapshotBlockPublicAccessRequest,
+    t::DisableSnapshotBlockPublicAccessResult, rt::NoErrors,
+    op::DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS
+);
+impl DisableSnapshotBlockPublicAccess {
+    rt::setter!(val_opt DisableSnapshotBlockPublicAccessRequest dry_run(bool));
+}
+/// The `DisableTransitGatewayRouteTablePropagation` operation.
+///
+/// Disables the specified resource attachment from propagating routes to the specified propagation route table.
+pub struct DisableTransitGatewayRouteTablePropagation(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableTransitGatewayRouteTablePropagation,
+    t::DisableTransitGatewayRouteTablePropagationRequest,
+    t::DisableTransitGatewayRouteTablePropagationResult, rt::NoErrors,
+    op::DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION
+);
+impl DisableTransitGatewayRouteTablePropagation {
+    rt::setter!(
+        into_req DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_id(String)
+    );
+    rt::setter!(
+        into_opt DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(val_opt DisableTransitGatewayRouteTablePropagationRequest dry_run(bool));
+    rt::setter!(
+        into_opt DisableTransitGatewayRouteTablePropagationRequest
+        transit_gateway_route_table_announcement_id(String)
+    );
+}
+/// The `DisableVgwRoutePropagation` operation.
+///
+/// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
+pub struct DisableVgwRoutePropagation(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableVgwRoutePropagation, t::DisableVgwRoutePropagationRequest, rt::Unit,
+    rt::NoErrors, op::DISABLE_VGW_ROUTE_PROPAGATION
+);
+impl DisableVgwRoutePropagation {
+    rt::setter!(into_req DisableVgwRoutePropagationRequest gateway_id(String));
+    rt::setter!(into_req DisableVgwRoutePropagationRequest route_table_id(String));
+    rt::setter!(val_opt DisableVgwRoutePropagationRequest dry_run(bool));
+}
+/// The `DisableVpcClassicLink` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink for a VPC. You cannot disable ClassicLink for a VPC that has EC2-Classic instances linked to it.
+pub struct DisableVpcClassicLink(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableVpcClassicLink, t::DisableVpcClassicLinkRequest,
+    t::DisableVpcClassicLinkResult, rt::NoErrors, op::DISABLE_VPC_CLASSIC_LINK
+);
+impl DisableVpcClassicLink {
+    rt::setter!(val_opt DisableVpcClassicLinkRequest dry_run(bool));
+    rt::setter!(into_req DisableVpcClassicLinkRequest vpc_id(String));
+}
+/// The `DisableVpcClassicLinkDnsSupport` operation.
+///
+/// **Note:** This action is deprecated.
+///
+/// Disables ClassicLink DNS support for a VPC. If disabled, DNS hostnames resolve to public IP addresses when addressed between a linked EC2-Classic instance and instances in the VPC to which it's linked.
+///
+/// You must specify a VPC ID in the request.
+pub struct DisableVpcClassicLinkDnsSupport(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisableVpcClassicLinkDnsSupport, t::DisableVpcClassicLinkDnsSupportRequest,
+    t::DisableVpcClassicLinkDnsSupportResult, rt::NoErrors,
+    op::DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT
+);
+impl DisableVpcClassicLinkDnsSupport {
+    rt::setter!(into_opt DisableVpcClassicLinkDnsSupportRequest vpc_id(String));
+}
+/// The `DisassociateAddress` operation.
+///
+/// Disassociates an Elastic IP address from the instance or network interface it's associated with.
+///
+/// This is an idempotent operation. If you perform the operation more than once, Amazon EC2 doesn't return an error.
+///
+/// An address cannot be disassociated if the all of the following conditions are met:
+///
+/// - Network interface has a `publicDualStackDnsName` publicDnsName
+/// - Public IPv4 address is the primary public IPv4 address
+/// - Network interface only has one remaining public IPv4 address
+pub struct DisassociateAddress(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateAddress, t::DisassociateAddressRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ADDRESS
+);
+impl DisassociateAddress {
+    rt::setter!(into_opt DisassociateAddressRequest association_id(String));
+    rt::setter!(into_opt DisassociateAddressRequest public_ip(String));
+    rt::setter!(val_opt DisassociateAddressRequest dry_run(bool));
+}
+impl super::Client {
+    /// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply: Returns [`DisassociateApplicationStatusCheck`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_application_status_check(
+        &self,
+    ) -> DisassociateApplicationStatusCheck {
+        rt::builder(&self.handle)
+    }
+    /// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html). Returns [`DisassociateCapacityReservationBillingOwner`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_capacity_reservation_billing_owner(
+        &self,
+    ) -> DisassociateCapacityReservationBillingOwner {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens: Returns [`DisassociateClientVpnTargetNetwork`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_client_vpn_target_network(
+        &self,
+    ) -> DisassociateClientVpnTargetNetwork {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate. Returns [`DisassociateEnclaveCertificateIamRole`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_enclave_certificate_iam_role(
+        &self,
+    ) -> DisassociateEnclaveCertificateIamRole {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates an IAM instance profile from a running or stopped instance. Returns [`DisassociateIamInstanceProfile`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_iam_instance_profile(&self) -> DisassociateIamInstanceProfile {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates one or more targets from an event window. Returns [`DisassociateInstanceEventWindow`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_instance_event_window(&self) -> DisassociateInstanceEventWindow {
+        rt::builder(&self.handle)
+    }
+    /// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*. Returns [`DisassociateIpamByoasn`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_byoasn(&self) -> DisassociateIpamByoasn {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account. Returns [`DisassociateIpamResourceDiscovery`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_ipam_resource_discovery(
+        &self,
+    ) -> DisassociateIpamResourceDiscovery {
+        rt::builder(&self.handle)
+    }
+    /// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected. Returns [`DisassociateKmsKeyId`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_kms_key_id(&self) -> DisassociateKmsKeyId {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*. Returns [`DisassociateNatGatewayAddress`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_nat_gateway_address(&self) -> DisassociateNatGatewayAddress {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a flex cost allocation policy from one or more network resources. Returns [`DisassociateNetworkingFlexCostAllocationPolicy`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_networking_flex_cost_allocation_policy(
+        &self,
+    ) -> DisassociateNetworkingFlexCostAllocationPolicy {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a route server from a VPC. Returns [`DisassociateRouteServer`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_server(&self) -> DisassociateRouteServer {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a subnet or gateway from a route table. Returns [`DisassociateRouteTable`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_route_table(&self) -> DisassociateRouteTable {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html). Returns [`DisassociateSecurityGroupVpc`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_security_group_vpc(&self) -> DisassociateSecurityGroupVpc {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it. Returns [`DisassociateSubnetCidrBlock`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_subnet_cidr_block(&self) -> DisassociateSubnetCidrBlock {
+        rt::builder(&self.handle)
+    }
+    /// Disassociates the specified subnets from the transit gateway multicast domain. Returns [`DisassociateTransitGatewayMulticastDomain`]: set the input, then `send().await` (or `send_blocking()`).
+    #[inline]
+    pub fn disassociate_transit_gateway_multicast_domain(
+        &self,
+    ) -> DisassociateTransitGatewayMulticastDomain {
+        rt::builder(&self.handle)
+    }
+}
+/// The `DisassociateApplicationStatusCheck` operation.
+///
+/// Disassociates an application status check from instances or [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html). After disassociation, health monitoring stops for the affected instances. The following rules apply:
+///
+/// - You must specify either `TargetTagAssociations` or `InstanceIds`, but not both. Specifying both results in an `InvalidParameterCombination` error.
+/// - The application status check must already exist and belong to your account.
+/// - Tag keys must not be blank.
+pub struct DisassociateApplicationStatusCheck(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateApplicationStatusCheck, t::DisassociateApplicationStatusCheckRequest,
+    t::DisassociateApplicationStatusCheckResult, rt::NoErrors,
+    op::DISASSOCIATE_APPLICATION_STATUS_CHECK
+);
+impl DisassociateApplicationStatusCheck {
+    rt::setter!(
+        into_req DisassociateApplicationStatusCheckRequest
+        application_status_check_id(String)
+    );
+    rt::setter!(
+        items DisassociateApplicationStatusCheckRequest
+        target_tag_associations(t::CustomTagKeyValueRequestPair)
+        push_target_tag_associations
+    );
+    rt::setter!(
+        items DisassociateApplicationStatusCheckRequest instance_ids(String)
+        push_instance_ids
+    );
+    rt::setter!(into_opt DisassociateApplicationStatusCheckRequest client_token(String));
+    rt::setter!(val_opt DisassociateApplicationStatusCheckRequest dry_run(bool));
+}
+/// The `DisassociateCapacityReservationBillingOwner` operation.
+///
+/// Cancels a pending request to assign billing of the unused capacity of a Capacity Reservation to a consumer account, or revokes a request that has already been accepted. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
+pub struct DisassociateCapacityReservationBillingOwner(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateCapacityReservationBillingOwner,
+    t::DisassociateCapacityReservationBillingOwnerRequest,
+    t::DisassociateCapacityReservationBillingOwnerResult, rt::NoErrors,
+    op::DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER
+);
+impl DisassociateCapacityReservationBillingOwner {
+    rt::setter!(
+        val_opt DisassociateCapacityReservationBillingOwnerRequest dry_run(bool)
+    );
+    rt::setter!(
+        into_req DisassociateCapacityReservationBillingOwnerRequest
+        capacity_reservation_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateCapacityReservationBillingOwnerRequest
+        unused_reservation_billing_owner_id(String)
+    );
+}
+/// The `DisassociateClientVpnTargetNetwork` operation.
+///
+/// Disassociates a target network from the specified Client VPN endpoint. When you disassociate the last target network from a Client VPN, the following happens:
+///
+/// - The route that was automatically added for the VPC is deleted
+/// - All active client connections are terminated
+/// - New client connections are disallowed
+/// - The Client VPN endpoint's status changes to `pending-associate`
+pub struct DisassociateClientVpnTargetNetwork(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateClientVpnTargetNetwork, t::DisassociateClientVpnTargetNetworkRequest,
+    t::DisassociateClientVpnTargetNetworkResult, rt::NoErrors,
+    op::DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK
+);
+impl DisassociateClientVpnTargetNetwork {
+    rt::setter!(
+        into_req DisassociateClientVpnTargetNetworkRequest client_vpn_endpoint_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateClientVpnTargetNetworkRequest association_id(String)
+    );
+    rt::setter!(val_opt DisassociateClientVpnTargetNetworkRequest dry_run(bool));
+}
+/// The `DisassociateEnclaveCertificateIamRole` operation.
+///
+/// Disassociates an IAM role from an Certificate Manager (ACM) certificate. Disassociating an IAM role from an ACM certificate removes the Amazon S3 object that contains the certificate, certificate chain, and encrypted private key from the Amazon S3 bucket. It also revokes the IAM role's permission to use the KMS key used to encrypt the private key. This effectively revokes the role's permission to use the certificate.
+pub struct DisassociateEnclaveCertificateIamRole(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateEnclaveCertificateIamRole,
+    t::DisassociateEnclaveCertificateIamRoleRequest,
+    t::DisassociateEnclaveCertificateIamRoleResult, rt::NoErrors,
+    op::DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE
+);
+impl DisassociateEnclaveCertificateIamRole {
+    rt::setter!(
+        into_req DisassociateEnclaveCertificateIamRoleRequest certificate_arn(String)
+    );
+    rt::setter!(into_req DisassociateEnclaveCertificateIamRoleRequest role_arn(String));
+    rt::setter!(val_opt DisassociateEnclaveCertificateIamRoleRequest dry_run(bool));
+}
+/// The `DisassociateIamInstanceProfile` operation.
+///
+/// Disassociates an IAM instance profile from a running or stopped instance.
+///
+/// Use DescribeIamInstanceProfileAssociations to get the association ID.
+pub struct DisassociateIamInstanceProfile(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateIamInstanceProfile, t::DisassociateIamInstanceProfileRequest,
+    t::DisassociateIamInstanceProfileResult, rt::NoErrors,
+    op::DISASSOCIATE_IAM_INSTANCE_PROFILE
+);
+impl DisassociateIamInstanceProfile {
+    rt::setter!(into_req DisassociateIamInstanceProfileRequest association_id(String));
+}
+/// The `DisassociateInstanceEventWindow` operation.
+///
+/// Disassociates one or more targets from an event window.
+///
+/// For more information, see [Define event windows for scheduled events](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/event-windows.html) in the *Amazon EC2 User Guide*.
+pub struct DisassociateInstanceEventWindow(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateInstanceEventWindow, t::DisassociateInstanceEventWindowRequest,
+    t::DisassociateInstanceEventWindowResult, rt::NoErrors,
+    op::DISASSOCIATE_INSTANCE_EVENT_WINDOW
+);
+impl DisassociateInstanceEventWindow {
+    rt::setter!(val_opt DisassociateInstanceEventWindowRequest dry_run(bool));
+    rt::setter!(
+        into_req DisassociateInstanceEventWindowRequest instance_event_window_id(String)
+    );
+    rt::setter!(
+        val_req DisassociateInstanceEventWindowRequest
+        association_target(t::InstanceEventWindowDisassociationRequest)
+    );
+}
+/// The `DisassociateIpamByoasn` operation.
+///
+/// Remove the association between your Autonomous System Number (ASN) and your BYOIP CIDR. You may want to use this action to disassociate an ASN from a CIDR or if you want to swap ASNs. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
+pub struct DisassociateIpamByoasn(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateIpamByoasn, t::DisassociateIpamByoasnRequest,
+    t::DisassociateIpamByoasnResult, rt::NoErrors, op::DISASSOCIATE_IPAM_BYOASN
+);
+impl DisassociateIpamByoasn {
+    rt::setter!(val_opt DisassociateIpamByoasnRequest dry_run(bool));
+    rt::setter!(into_req DisassociateIpamByoasnRequest asn(String));
+    rt::setter!(into_req DisassociateIpamByoasnRequest cidr(String));
+}
+/// The `DisassociateIpamResourceDiscovery` operation.
+///
+/// Disassociates a resource discovery from an Amazon VPC IPAM. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+pub struct DisassociateIpamResourceDiscovery(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateIpamResourceDiscovery, t::DisassociateIpamResourceDiscoveryRequest,
+    t::DisassociateIpamResourceDiscoveryResult, rt::NoErrors,
+    op::DISASSOCIATE_IPAM_RESOURCE_DISCOVERY
+);
+impl DisassociateIpamResourceDiscovery {
+    rt::setter!(val_opt DisassociateIpamResourceDiscoveryRequest dry_run(bool));
+    rt::setter!(
+        into_req DisassociateIpamResourceDiscoveryRequest
+        ipam_resource_discovery_association_id(String)
+    );
+}
+/// The `DisassociateKmsKeyId` operation.
+///
+/// Removes an associated KMS key from an Amazon EBS snapshot. After you disassociate the key, it can no longer be used to access the snapshot's data. The snapshot's original encryption key is unaffected.
+pub struct DisassociateKmsKeyId(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateKmsKeyId, t::DisassociateKmsKeyIdRequest, t::DisassociateKmsKeyIdResult,
+    rt::NoErrors, op::DISASSOCIATE_KMS_KEY_ID
+);
+impl DisassociateKmsKeyId {
+    rt::setter!(into_opt DisassociateKmsKeyIdRequest snapshot_id(String));
+    rt::setter!(into_req DisassociateKmsKeyIdRequest kms_key_id(String));
+    rt::setter!(val_opt DisassociateKmsKeyIdRequest dry_run(bool));
+}
+/// The `DisassociateNatGatewayAddress` operation.
+///
+/// Disassociates secondary Elastic IP addresses (EIPs) from a public NAT gateway. You cannot disassociate your primary EIP. For more information, see [Edit secondary IP address associations](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html#nat-gateway-edit-secondary) in the *Amazon VPC User Guide*.
+///
+/// While disassociating is in progress, you cannot associate/disassociate additional EIPs while the connections are being drained. You are, however, allowed to delete the NAT gateway.
+///
+/// An EIP is released only at the end of MaxDrainDurationSeconds. It stays associated and supports the existing connections but does not support any new connections (new connections are distributed across the remaining associated EIPs). As the existing connections drain out, the EIPs (and the corresponding private IP addresses mapped to them) are released.
+pub struct DisassociateNatGatewayAddress(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateNatGatewayAddress, t::DisassociateNatGatewayAddressRequest,
+    t::DisassociateNatGatewayAddressResult, rt::NoErrors,
+    op::DISASSOCIATE_NAT_GATEWAY_ADDRESS
+);
+impl DisassociateNatGatewayAddress {
+    rt::setter!(into_req DisassociateNatGatewayAddressRequest nat_gateway_id(String));
+    rt::setter!(
+        items DisassociateNatGatewayAddressRequest association_ids(String)
+        push_association_ids
+    );
+    rt::setter!(
+        val_opt DisassociateNatGatewayAddressRequest max_drain_duration_seconds(i32)
+    );
+    rt::setter!(val_opt DisassociateNatGatewayAddressRequest dry_run(bool));
+}
+/// The `DisassociateNetworkingFlexCostAllocationPolicy` operation.
+///
+/// Disassociates a flex cost allocation policy from one or more network resources.
+pub struct DisassociateNetworkingFlexCostAllocationPolicy(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateNetworkingFlexCostAllocationPolicy,
+    t::DisassociateNetworkingFlexCostAllocationPolicyRequest,
+    t::DisassociateNetworkingFlexCostAllocationPolicyResult, rt::NoErrors,
+    op::DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY
+);
+impl DisassociateNetworkingFlexCostAllocationPolicy {
+    rt::setter!(
+        items DisassociateNetworkingFlexCostAllocationPolicyRequest
+        fca_policy_association_ids(String) push_fca_policy_association_ids
+    );
+    rt::setter!(
+        val_opt DisassociateNetworkingFlexCostAllocationPolicyRequest dry_run(bool)
+    );
+}
+/// The `DisassociateRouteServer` operation.
+///
+/// Disassociates a route server from a VPC.
+///
+/// A route server association is the connection established between a route server and a VPC.
+///
+/// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteServer(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateRouteServer, t::DisassociateRouteServerRequest,
+    t::DisassociateRouteServerResult, rt::NoErrors, op::DISASSOCIATE_ROUTE_SERVER
+);
+impl DisassociateRouteServer {
+    rt::setter!(into_req DisassociateRouteServerRequest route_server_id(String));
+    rt::setter!(into_req DisassociateRouteServerRequest vpc_id(String));
+    rt::setter!(val_opt DisassociateRouteServerRequest dry_run(bool));
+}
+/// The `DisassociateRouteTable` operation.
+///
+/// Disassociates a subnet or gateway from a route table.
+///
+/// After you perform this action, the subnet no longer uses the routes in the route table. Instead, it uses the routes in the VPC's main route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
+pub struct DisassociateRouteTable(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateRouteTable, t::DisassociateRouteTableRequest, rt::Unit, rt::NoErrors,
+    op::DISASSOCIATE_ROUTE_TABLE
+);
+impl DisassociateRouteTable {
+    rt::setter!(val_opt DisassociateRouteTableRequest dry_run(bool));
+    rt::setter!(into_req DisassociateRouteTableRequest association_id(String));
+}
+/// The `DisassociateSecurityGroupVpc` operation.
+///
+/// Disassociates a security group from a VPC. You cannot disassociate the security group if any Elastic network interfaces in the associated VPC are still associated with the security group. Note that the disassociation is asynchronous and you can check the status of the request with [DescribeSecurityGroupVpcAssociations](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroupVpcAssociations.html).
+pub struct DisassociateSecurityGroupVpc(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateSecurityGroupVpc, t::DisassociateSecurityGroupVpcRequest,
+    t::DisassociateSecurityGroupVpcResult, rt::NoErrors,
+    op::DISASSOCIATE_SECURITY_GROUP_VPC
+);
+impl DisassociateSecurityGroupVpc {
+    rt::setter!(into_req DisassociateSecurityGroupVpcRequest group_id(String));
+    rt::setter!(into_req DisassociateSecurityGroupVpcRequest vpc_id(String));
+    rt::setter!(val_opt DisassociateSecurityGroupVpcRequest dry_run(bool));
+}
+/// The `DisassociateSubnetCidrBlock` operation.
+///
+/// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+pub struct DisassociateSubnetCidrBlock(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateSubnetCidrBlock, t::DisassociateSubnetCidrBlockRequest,
+    t::DisassociateSubnetCidrBlockResult, rt::NoErrors,
+    op::DISASSOCIATE_SUBNET_CIDR_BLOCK
+);
+impl DisassociateSubnetCidrBlock {
+    rt::setter!(into_req DisassociateSubnetCidrBlockRequest association_id(String));
+}
+/// The `DisassociateTransitGatewayMulticastDomain` operation.
+///
+/// Disassociates the specified subnets from the transit gateway multicast domain.
+pub struct DisassociateTransitGatewayMulticastDomain(pub(crate) rt::CallOf<Self>);
+rt::operation_type!(
+    DisassociateTransitGatewayMulticastDomain,
+    t::DisassociateTransitGatewayMulticastDomainRequest,
+    t::DisassociateTransitGatewayMulticastDomainResult, rt::NoErrors,
+    op::DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN
+);
+impl DisassociateTransitGatewayMulticastDomain {
+    rt::setter!(
+        into_req DisassociateTransitGatewayMulticastDomainRequest
+        transit_gateway_multicast_domain_id(String)
+    );
+    rt::setter!(
+        into_req DisassociateTransitGatewayMulticastDomainRequest
+        transit_gateway_attachment_id(String)
+    );
+    rt::setter!(
+        items DisassociateTransitGatewayMulticastDomainRequest subnet_ids(String)
+        push_subnet_ids
+    );
+    rt::setter!(val_opt DisassociateTransitGatewayMulticastDomainRequest dry_run(bool));
 }

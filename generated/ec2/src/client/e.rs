@@ -101,13 +101,7 @@ impl super::Client {
 /// The `EnableAddressTransfer` operation.
 ///
 /// Enables Elastic IP address transfer. For more information, see [Transfer Elastic IP addresses](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#transfer-EIPs-intro) in the *Amazon VPC User Guide*.
-pub struct EnableAddressTransfer(
-    pub(crate) rt::Call<
-        t::EnableAddressTransferRequest,
-        t::EnableAddressTransferResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableAddressTransfer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableAddressTransfer, t::EnableAddressTransferRequest,
     t::EnableAddressTransferResult, rt::NoErrors, op::ENABLE_ADDRESS_TRANSFER
@@ -127,13 +121,7 @@ impl EnableAddressTransfer {
 /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub struct EnableAllowedImagesSettings(
-    pub(crate) rt::Call<
-        t::EnableAllowedImagesSettingsRequest,
-        t::EnableAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableAllowedImagesSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableAllowedImagesSettings, t::EnableAllowedImagesSettingsRequest,
     t::EnableAllowedImagesSettingsResult, rt::NoErrors,
@@ -153,13 +141,7 @@ impl EnableAllowedImagesSettings {
 /// - You can specify a maximum of 100 instance IDs for each request.
 /// - Use `DisableApplicationStatusCheckSuppression` to resume normal health check reporting.
 /// - If you do not specify `DurationSeconds`, suppression continues indefinitely until you call `DisableApplicationStatusCheckSuppression`.
-pub struct EnableApplicationStatusCheckSuppression(
-    pub(crate) rt::Call<
-        t::EnableApplicationStatusCheckSuppressionRequest,
-        t::EnableApplicationStatusCheckSuppressionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableApplicationStatusCheckSuppression(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableApplicationStatusCheckSuppression,
     t::EnableApplicationStatusCheckSuppressionRequest,
@@ -182,13 +164,7 @@ impl EnableApplicationStatusCheckSuppression {
 /// The `EnableAwsNetworkPerformanceMetricSubscription` operation.
 ///
 /// Enables Infrastructure Performance subscriptions.
-pub struct EnableAwsNetworkPerformanceMetricSubscription(
-    pub(crate) rt::Call<
-        t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
-        t::EnableAwsNetworkPerformanceMetricSubscriptionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableAwsNetworkPerformanceMetricSubscription(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableAwsNetworkPerformanceMetricSubscription,
     t::EnableAwsNetworkPerformanceMetricSubscriptionRequest,
@@ -217,13 +193,7 @@ impl EnableAwsNetworkPerformanceMetricSubscription {
 /// The `EnableCapacityManager` operation.
 ///
 /// Enables EC2 Capacity Manager for your account. This starts data ingestion for your EC2 capacity usage across On-Demand, Spot, and Capacity Reservations. Initial data processing may take several hours to complete.
-pub struct EnableCapacityManager(
-    pub(crate) rt::Call<
-        t::EnableCapacityManagerRequest,
-        t::EnableCapacityManagerResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableCapacityManager(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableCapacityManager, t::EnableCapacityManagerRequest,
     t::EnableCapacityManagerResult, rt::NoErrors, op::ENABLE_CAPACITY_MANAGER
@@ -242,13 +212,7 @@ impl EnableCapacityManager {
 /// Enabling encryption by default has no effect on the encryption status of your existing volumes.
 ///
 /// After you enable encryption by default, you can no longer launch instances using instance types that do not support encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
-pub struct EnableEbsEncryptionByDefault(
-    pub(crate) rt::Call<
-        t::EnableEbsEncryptionByDefaultRequest,
-        t::EnableEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableEbsEncryptionByDefault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableEbsEncryptionByDefault, t::EnableEbsEncryptionByDefaultRequest,
     t::EnableEbsEncryptionByDefaultResult, rt::NoErrors,
@@ -262,13 +226,7 @@ impl EnableEbsEncryptionByDefault {
 /// When you enable Windows fast launch for a Windows AMI, images are pre-provisioned, using snapshots to launch instances up to 65% faster. To create the optimized Windows image, Amazon EC2 launches an instance and runs through Sysprep steps, rebooting as required. Then it creates a set of reserved snapshots that are used for subsequent launches. The reserved snapshots are automatically replenished as they are used, depending on your settings for launch frequency.
 ///
 /// **Note:** You can only change these settings for Windows AMIs that you own or that have been shared with you.
-pub struct EnableFastLaunch(
-    pub(crate) rt::Call<
-        t::EnableFastLaunchRequest,
-        t::EnableFastLaunchResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableFastLaunch(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableFastLaunch, t::EnableFastLaunchRequest, t::EnableFastLaunchResult,
     rt::NoErrors, op::ENABLE_FAST_LAUNCH
@@ -294,13 +252,7 @@ impl EnableFastLaunch {
 /// You get the full benefit of fast snapshot restores after they enter the `enabled` state.
 ///
 /// For more information, see [Amazon EBS fast snapshot restore](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-fast-snapshot-restore.html) in the *Amazon EBS User Guide*.
-pub struct EnableFastSnapshotRestores(
-    pub(crate) rt::Call<
-        t::EnableFastSnapshotRestoresRequest,
-        t::EnableFastSnapshotRestoresResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableFastSnapshotRestores(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableFastSnapshotRestores, t::EnableFastSnapshotRestoresRequest,
     t::EnableFastSnapshotRestoresResult, rt::NoErrors, op::ENABLE_FAST_SNAPSHOT_RESTORES
@@ -327,9 +279,7 @@ impl EnableFastSnapshotRestores {
 /// Only the AMI owner can re-enable a disabled AMI.
 ///
 /// For more information, see [Disable an Amazon EC2 AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/disable-an-ami.html) in the *Amazon EC2 User Guide*.
-pub struct EnableImage(
-    pub(crate) rt::Call<t::EnableImageRequest, t::EnableImageResult, rt::NoErrors>,
-);
+pub struct EnableImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableImage, t::EnableImageRequest, t::EnableImageResult, rt::NoErrors,
     op::ENABLE_IMAGE
@@ -345,13 +295,7 @@ impl EnableImage {
 /// The API can take up to 10 minutes to configure this setting. During this time, if you run [GetImageBlockPublicAccessState](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetImageBlockPublicAccessState.html), the response will be `unblocked`. When the API has completed the configuration, the response will be `block-new-sharing`.
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub struct EnableImageBlockPublicAccess(
-    pub(crate) rt::Call<
-        t::EnableImageBlockPublicAccessRequest,
-        t::EnableImageBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableImageBlockPublicAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableImageBlockPublicAccess, t::EnableImageBlockPublicAccessRequest,
     t::EnableImageBlockPublicAccessResult, rt::NoErrors,
@@ -369,13 +313,7 @@ impl EnableImageBlockPublicAccess {
 /// Enables deprecation of the specified AMI at the specified date and time.
 ///
 /// For more information, see [Deprecate an AMI](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deprecate.html) in the *Amazon EC2 User Guide*.
-pub struct EnableImageDeprecation(
-    pub(crate) rt::Call<
-        t::EnableImageDeprecationRequest,
-        t::EnableImageDeprecationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableImageDeprecation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableImageDeprecation, t::EnableImageDeprecationRequest,
     t::EnableImageDeprecationResult, rt::NoErrors, op::ENABLE_IMAGE_DEPRECATION
@@ -392,13 +330,7 @@ impl EnableImageDeprecation {
 /// To allow the AMI to be deregistered, you must first disable deregistration protection.
 ///
 /// For more information, see [Protect an Amazon EC2 AMI from deregistration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-deregistration-protection.html) in the *Amazon EC2 User Guide*.
-pub struct EnableImageDeregistrationProtection(
-    pub(crate) rt::Call<
-        t::EnableImageDeregistrationProtectionRequest,
-        t::EnableImageDeregistrationProtectionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableImageDeregistrationProtection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableImageDeregistrationProtection, t::EnableImageDeregistrationProtectionRequest,
     t::EnableImageDeregistrationProtectionResult, rt::NoErrors,
@@ -414,13 +346,7 @@ impl EnableImageDeregistrationProtection {
 /// Enable Amazon EC2 instances running in an SQL Server High Availability cluster for SQL Server High Availability instance standby detection monitoring. Once enabled, Amazon Web Services monitors the metadata for the instances to determine whether they are active or standby nodes in the SQL Server High Availability cluster. If the instances are determined to be standby failover nodes, Amazon Web Services automatically applies SQL Server licensing fee waiver for those instances.
 ///
 /// To register an instance, it must be running a Windows SQL Server license-included AMI and have the Amazon Web Services Systems Manager agent installed and running. Only Windows Server 2019 and later and SQL Server (Standard and Enterprise editions) 2017 and later are supported. For more information, see [Prerequisites for using SQL Server High Availability instance standby detection](https://docs.aws.amazon.com/sql-server-ec2/latest/userguide/prerequisites-and-requirements.html).
-pub struct EnableInstanceSqlHaStandbyDetections(
-    pub(crate) rt::Call<
-        t::EnableInstanceSqlHaStandbyDetectionsRequest,
-        t::EnableInstanceSqlHaStandbyDetectionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableInstanceSqlHaStandbyDetections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableInstanceSqlHaStandbyDetections, t::EnableInstanceSqlHaStandbyDetectionsRequest,
     t::EnableInstanceSqlHaStandbyDetectionsResult, rt::NoErrors,
@@ -440,13 +366,7 @@ impl EnableInstanceSqlHaStandbyDetections {
 /// The `EnableIpamInternetRegistryAssociation` operation.
 ///
 /// Enables Resource Public Key Infrastructure (RPKI) on an existing IPAM internet registry association by providing BGP Public Key Infrastructure (BPKI) certificate details. After enabling, you can create Route Origin Authorizations (ROAs) for prefixes registered with the internet registry.
-pub struct EnableIpamInternetRegistryAssociation(
-    pub(crate) rt::Call<
-        t::EnableIpamInternetRegistryAssociationRequest,
-        t::EnableIpamInternetRegistryAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableIpamInternetRegistryAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableIpamInternetRegistryAssociation,
     t::EnableIpamInternetRegistryAssociationRequest,
@@ -481,13 +401,7 @@ impl EnableIpamInternetRegistryAssociation {
 /// The `EnableIpamOrganizationAdminAccount` operation.
 ///
 /// Enable an Organizations member account as the IPAM admin account. You cannot select the Organizations management account as the IPAM admin account. For more information, see [Enable integration with Organizations](https://docs.aws.amazon.com/vpc/latest/ipam/enable-integ-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct EnableIpamOrganizationAdminAccount(
-    pub(crate) rt::Call<
-        t::EnableIpamOrganizationAdminAccountRequest,
-        t::EnableIpamOrganizationAdminAccountResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableIpamOrganizationAdminAccount(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableIpamOrganizationAdminAccount, t::EnableIpamOrganizationAdminAccountRequest,
     t::EnableIpamOrganizationAdminAccountResult, rt::NoErrors,
@@ -507,13 +421,7 @@ impl EnableIpamOrganizationAdminAccount {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// For more information, see [Define public IPv4 allocation strategy with IPAM policies](https://docs.aws.amazon.com/vpc/latest/ipam/define-public-ipv4-allocation-strategy-with-ipam-policies.html) in the *Amazon VPC IPAM User Guide*.
-pub struct EnableIpamPolicy(
-    pub(crate) rt::Call<
-        t::EnableIpamPolicyRequest,
-        t::EnableIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableIpamPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableIpamPolicy, t::EnableIpamPolicyRequest, t::EnableIpamPolicyResult,
     rt::NoErrors, op::ENABLE_IPAM_POLICY
@@ -612,13 +520,7 @@ impl super::Client {
 /// Establishes a trust relationship between Reachability Analyzer and Organizations. This operation must be performed by the management account for the organization.
 ///
 /// After you establish a trust relationship, a user in the management account or a delegated administrator account can run a cross-account analysis using resources from the member accounts.
-pub struct EnableReachabilityAnalyzerOrganizationSharing(
-    pub(crate) rt::Call<
-        t::EnableReachabilityAnalyzerOrganizationSharingRequest,
-        t::EnableReachabilityAnalyzerOrganizationSharingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableReachabilityAnalyzerOrganizationSharing(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableReachabilityAnalyzerOrganizationSharing,
     t::EnableReachabilityAnalyzerOrganizationSharingRequest,
@@ -637,13 +539,7 @@ impl EnableReachabilityAnalyzerOrganizationSharing {
 /// When enabled, route server propagation installs the routes in the FIB on the route table you've specified. Route server supports IPv4 and IPv6 route propagation.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct EnableRouteServerPropagation(
-    pub(crate) rt::Call<
-        t::EnableRouteServerPropagationRequest,
-        t::EnableRouteServerPropagationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableRouteServerPropagation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableRouteServerPropagation, t::EnableRouteServerPropagationRequest,
     t::EnableRouteServerPropagationResult, rt::NoErrors,
@@ -657,13 +553,7 @@ impl EnableRouteServerPropagation {
 /// The `EnableSerialConsoleAccess` operation.
 ///
 /// Enables access to the EC2 serial console of all instances for your account. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-pub struct EnableSerialConsoleAccess(
-    pub(crate) rt::Call<
-        t::EnableSerialConsoleAccessRequest,
-        t::EnableSerialConsoleAccessResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableSerialConsoleAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableSerialConsoleAccess, t::EnableSerialConsoleAccessRequest,
     t::EnableSerialConsoleAccessResult, rt::NoErrors, op::ENABLE_SERIAL_CONSOLE_ACCESS
@@ -680,13 +570,7 @@ impl EnableSerialConsoleAccess {
 /// If you later disable block public access or change the mode to *block new sharing*, these snapshots will become publicly available again.
 ///
 /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
-pub struct EnableSnapshotBlockPublicAccess(
-    pub(crate) rt::Call<
-        t::EnableSnapshotBlockPublicAccessRequest,
-        t::EnableSnapshotBlockPublicAccessResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableSnapshotBlockPublicAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableSnapshotBlockPublicAccess, t::EnableSnapshotBlockPublicAccessRequest,
     t::EnableSnapshotBlockPublicAccessResult, rt::NoErrors,
@@ -702,13 +586,7 @@ impl EnableSnapshotBlockPublicAccess {
 /// The `EnableTransitGatewayRouteTablePropagation` operation.
 ///
 /// Enables the specified attachment to propagate routes to the specified propagation route table.
-pub struct EnableTransitGatewayRouteTablePropagation(
-    pub(crate) rt::Call<
-        t::EnableTransitGatewayRouteTablePropagationRequest,
-        t::EnableTransitGatewayRouteTablePropagationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableTransitGatewayRouteTablePropagation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableTransitGatewayRouteTablePropagation,
     t::EnableTransitGatewayRouteTablePropagationRequest,
@@ -733,9 +611,7 @@ impl EnableTransitGatewayRouteTablePropagation {
 /// The `EnableVgwRoutePropagation` operation.
 ///
 /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
-pub struct EnableVgwRoutePropagation(
-    pub(crate) rt::Call<t::EnableVgwRoutePropagationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct EnableVgwRoutePropagation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableVgwRoutePropagation, t::EnableVgwRoutePropagationRequest, rt::Unit,
     rt::NoErrors, op::ENABLE_VGW_ROUTE_PROPAGATION
@@ -748,9 +624,7 @@ impl EnableVgwRoutePropagation {
 /// The `EnableVolumeIO` operation.
 ///
 /// Enables I/O operations for a volume that had I/O operations disabled because the data on the volume was potentially inconsistent.
-pub struct EnableVolumeIo(
-    pub(crate) rt::Call<t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct EnableVolumeIo(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableVolumeIo, t::EnableVolumeIoRequest, rt::Unit, rt::NoErrors,
     op::ENABLE_VOLUME_IO
@@ -764,13 +638,7 @@ impl EnableVolumeIo {
 /// **Note:** This action is deprecated.
 ///
 /// Enables a VPC for ClassicLink. You can then link EC2-Classic instances to your ClassicLink-enabled VPC to allow communication over private IP addresses. You cannot enable your VPC for ClassicLink if any of your VPC route tables have existing routes for address ranges within the `10.0.0.0/8` IP address range, excluding local routes for VPCs in the `10.0.0.0/16` and `10.1.0.0/16` IP address ranges.
-pub struct EnableVpcClassicLink(
-    pub(crate) rt::Call<
-        t::EnableVpcClassicLinkRequest,
-        t::EnableVpcClassicLinkResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableVpcClassicLink(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableVpcClassicLink, t::EnableVpcClassicLinkRequest, t::EnableVpcClassicLinkResult,
     rt::NoErrors, op::ENABLE_VPC_CLASSIC_LINK
@@ -786,13 +654,7 @@ impl EnableVpcClassicLink {
 /// Enables a VPC to support DNS hostname resolution for ClassicLink. If enabled, the DNS hostname of a linked EC2-Classic instance resolves to its private IP address when addressed from an instance in the VPC to which it's linked. Similarly, the DNS hostname of an instance in a VPC resolves to its private IP address when addressed from a linked EC2-Classic instance.
 ///
 /// You must specify a VPC ID in the request.
-pub struct EnableVpcClassicLinkDnsSupport(
-    pub(crate) rt::Call<
-        t::EnableVpcClassicLinkDnsSupportRequest,
-        t::EnableVpcClassicLinkDnsSupportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct EnableVpcClassicLinkDnsSupport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableVpcClassicLinkDnsSupport, t::EnableVpcClassicLinkDnsSupportRequest,
     t::EnableVpcClassicLinkDnsSupportResult, rt::NoErrors,
@@ -804,13 +666,7 @@ impl EnableVpcClassicLinkDnsSupport {
 /// The `ExportClientVpnClientCertificateRevocationList` operation.
 ///
 /// Downloads the client certificate revocation list for the specified Client VPN endpoint.
-pub struct ExportClientVpnClientCertificateRevocationList(
-    pub(crate) rt::Call<
-        t::ExportClientVpnClientCertificateRevocationListRequest,
-        t::ExportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ExportClientVpnClientCertificateRevocationList(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportClientVpnClientCertificateRevocationList,
     t::ExportClientVpnClientCertificateRevocationListRequest,
@@ -829,13 +685,7 @@ impl ExportClientVpnClientCertificateRevocationList {
 /// The `ExportClientVpnClientConfiguration` operation.
 ///
 /// Downloads the contents of the Client VPN endpoint configuration file for the specified Client VPN endpoint. The Client VPN endpoint configuration file includes the Client VPN endpoint and certificate information clients need to establish a connection with the Client VPN endpoint.
-pub struct ExportClientVpnClientConfiguration(
-    pub(crate) rt::Call<
-        t::ExportClientVpnClientConfigurationRequest,
-        t::ExportClientVpnClientConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ExportClientVpnClientConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportClientVpnClientConfiguration, t::ExportClientVpnClientConfigurationRequest,
     t::ExportClientVpnClientConfigurationResult, rt::NoErrors,
@@ -850,9 +700,7 @@ impl ExportClientVpnClientConfiguration {
 /// The `ExportImage` operation.
 ///
 /// Exports an Amazon Machine Image (AMI) to a VM file. For more information, see [Exporting a VM directly from an Amazon Machine Image (AMI)](https://docs.aws.amazon.com/vm-import/latest/userguide/vmexport_image.html) in the *VM Import/Export User Guide*.
-pub struct ExportImage(
-    pub(crate) rt::Call<t::ExportImageRequest, t::ExportImageResult, rt::NoErrors>,
-);
+pub struct ExportImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportImage, t::ExportImageRequest, t::ExportImageResult, rt::NoErrors,
     op::EXPORT_IMAGE
@@ -877,13 +725,7 @@ impl ExportImage {
 /// Exports routes from the specified transit gateway route table to the specified S3 bucket. By default, all routes are exported. Alternatively, you can filter by CIDR range.
 ///
 /// The routes are saved to the specified bucket in a JSON file. For more information, see [Export route tables to Amazon S3](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html#tgw-export-route-tables) in the *Amazon Web Services Transit Gateways Guide*.
-pub struct ExportTransitGatewayRoutes(
-    pub(crate) rt::Call<
-        t::ExportTransitGatewayRoutesRequest,
-        t::ExportTransitGatewayRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ExportTransitGatewayRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportTransitGatewayRoutes, t::ExportTransitGatewayRoutesRequest,
     t::ExportTransitGatewayRoutesResult, rt::NoErrors, op::EXPORT_TRANSIT_GATEWAY_ROUTES
@@ -899,13 +741,7 @@ impl ExportTransitGatewayRoutes {
 /// The `ExportVerifiedAccessInstanceClientConfiguration` operation.
 ///
 /// Exports the client configuration for a Verified Access instance.
-pub struct ExportVerifiedAccessInstanceClientConfiguration(
-    pub(crate) rt::Call<
-        t::ExportVerifiedAccessInstanceClientConfigurationRequest,
-        t::ExportVerifiedAccessInstanceClientConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ExportVerifiedAccessInstanceClientConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ExportVerifiedAccessInstanceClientConfiguration,
     t::ExportVerifiedAccessInstanceClientConfigurationRequest,

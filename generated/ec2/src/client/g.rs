@@ -101,13 +101,7 @@ impl super::Client {
 /// The `GetActiveVpnTunnelStatus` operation.
 ///
 /// Returns the currently negotiated security parameters for an active VPN tunnel, including IKE version, DH groups, encryption algorithms, and integrity algorithms.
-pub struct GetActiveVpnTunnelStatus(
-    pub(crate) rt::Call<
-        t::GetActiveVpnTunnelStatusRequest,
-        t::GetActiveVpnTunnelStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetActiveVpnTunnelStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetActiveVpnTunnelStatus, t::GetActiveVpnTunnelStatusRequest,
     t::GetActiveVpnTunnelStatusResult, rt::NoErrors, op::GET_ACTIVE_VPN_TUNNEL_STATUS
@@ -126,13 +120,7 @@ impl GetActiveVpnTunnelStatus {
 /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub struct GetAllowedImagesSettings(
-    pub(crate) rt::Call<
-        t::GetAllowedImagesSettingsRequest,
-        t::GetAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAllowedImagesSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAllowedImagesSettings, t::GetAllowedImagesSettingsRequest,
     t::GetAllowedImagesSettingsResult, rt::NoErrors, op::GET_ALLOWED_IMAGES_SETTINGS
@@ -143,13 +131,7 @@ impl GetAllowedImagesSettings {
 /// The `GetAssociatedEnclaveCertificateIamRoles` operation.
 ///
 /// Returns the IAM roles that are associated with the specified ACM (ACM) certificate. It also returns the name of the Amazon S3 bucket and the Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored, and the ARN of the KMS key that's used to encrypt the private key.
-pub struct GetAssociatedEnclaveCertificateIamRoles(
-    pub(crate) rt::Call<
-        t::GetAssociatedEnclaveCertificateIamRolesRequest,
-        t::GetAssociatedEnclaveCertificateIamRolesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAssociatedEnclaveCertificateIamRoles(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAssociatedEnclaveCertificateIamRoles,
     t::GetAssociatedEnclaveCertificateIamRolesRequest,
@@ -165,13 +147,7 @@ impl GetAssociatedEnclaveCertificateIamRoles {
 /// The `GetAssociatedIpv6PoolCidrs` operation.
 ///
 /// Gets information about the IPv6 CIDR block associations for a specified IPv6 address pool.
-pub struct GetAssociatedIpv6PoolCidrs(
-    pub(crate) rt::Call<
-        t::GetAssociatedIpv6PoolCidrsRequest,
-        t::GetAssociatedIpv6PoolCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAssociatedIpv6PoolCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAssociatedIpv6PoolCidrs, t::GetAssociatedIpv6PoolCidrsRequest,
     t::GetAssociatedIpv6PoolCidrsResult, rt::NoErrors, op::GET_ASSOCIATED_IPV6_POOL_CIDRS
@@ -198,13 +174,7 @@ impl GetAssociatedIpv6PoolCidrs {
 /// The `GetAwsNetworkPerformanceData` operation.
 ///
 /// Gets network performance data.
-pub struct GetAwsNetworkPerformanceData(
-    pub(crate) rt::Call<
-        t::GetAwsNetworkPerformanceDataRequest,
-        t::GetAwsNetworkPerformanceDataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAwsNetworkPerformanceData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAwsNetworkPerformanceData, t::GetAwsNetworkPerformanceDataRequest,
     t::GetAwsNetworkPerformanceDataResult, rt::NoErrors,
@@ -237,13 +207,7 @@ impl GetAwsNetworkPerformanceData {
 /// The `GetCapacityManagerAttributes` operation.
 ///
 /// Retrieves the current configuration and status of EC2 Capacity Manager for your account, including enablement status, Organizations access settings, and data ingestion status.
-pub struct GetCapacityManagerAttributes(
-    pub(crate) rt::Call<
-        t::GetCapacityManagerAttributesRequest,
-        t::GetCapacityManagerAttributesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityManagerAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityManagerAttributes, t::GetCapacityManagerAttributesRequest,
     t::GetCapacityManagerAttributesResult, rt::NoErrors,
@@ -255,13 +219,7 @@ impl GetCapacityManagerAttributes {
 /// The `GetCapacityManagerMetricData` operation.
 ///
 /// Retrieves capacity usage metrics for your EC2 resources. Returns time-series data for metrics like unused capacity, utilization rates, and costs across On-Demand, Spot, and Capacity Reservations. Data can be grouped and filtered by various dimensions such as region, account, and instance family.
-pub struct GetCapacityManagerMetricData(
-    pub(crate) rt::Call<
-        t::GetCapacityManagerMetricDataRequest,
-        t::GetCapacityManagerMetricDataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityManagerMetricData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityManagerMetricData, t::GetCapacityManagerMetricDataRequest,
     t::GetCapacityManagerMetricDataResult, rt::NoErrors,
@@ -302,13 +260,7 @@ impl GetCapacityManagerMetricData {
 /// The `GetCapacityManagerMetricDimensions` operation.
 ///
 /// Retrieves the available dimension values for capacity metrics within a specified time range. This is useful for discovering what accounts, regions, instance families, and other dimensions have data available for filtering and grouping.
-pub struct GetCapacityManagerMetricDimensions(
-    pub(crate) rt::Call<
-        t::GetCapacityManagerMetricDimensionsRequest,
-        t::GetCapacityManagerMetricDimensionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityManagerMetricDimensions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityManagerMetricDimensions, t::GetCapacityManagerMetricDimensionsRequest,
     t::GetCapacityManagerMetricDimensionsResult, rt::NoErrors,
@@ -353,13 +305,7 @@ impl GetCapacityManagerMetricDimensions {
 /// The `GetCapacityManagerMonitoredTagKeys` operation.
 ///
 /// Retrieves the tag keys that are currently being monitored by EC2 Capacity Manager. Monitored tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-pub struct GetCapacityManagerMonitoredTagKeys(
-    pub(crate) rt::Call<
-        t::GetCapacityManagerMonitoredTagKeysRequest,
-        t::GetCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityManagerMonitoredTagKeys(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityManagerMonitoredTagKeys, t::GetCapacityManagerMonitoredTagKeysRequest,
     t::GetCapacityManagerMonitoredTagKeysResult, rt::NoErrors,
@@ -393,13 +339,7 @@ impl GetCapacityManagerMonitoredTagKeys {
 /// Call this action in the Region where you turned on Capacity Manager. A single request can include Availability Zones in any Region. Real-time supportability checks are available only to Amazon Web Services Support customers on the Unified Operations plan.
 ///
 /// For more information, see [Check supportability](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/capacity-manager-supportability.html) in the *Amazon EC2 User Guide*.
-pub struct GetCapacityManagerSupportabilityScores(
-    pub(crate) rt::Call<
-        t::GetCapacityManagerSupportabilityScoresRequest,
-        t::GetCapacityManagerSupportabilityScoresResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityManagerSupportabilityScores(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityManagerSupportabilityScores,
     t::GetCapacityManagerSupportabilityScoresRequest,
@@ -435,13 +375,7 @@ impl GetCapacityManagerSupportabilityScores {
 /// The `GetCapacityReservationUsage` operation.
 ///
 /// Gets usage information about a Capacity Reservation. If the Capacity Reservation is shared, it shows usage information for the Capacity Reservation owner and each Amazon Web Services account that is currently using the shared capacity. If the Capacity Reservation is not shared, it shows only the Capacity Reservation owner's usage.
-pub struct GetCapacityReservationUsage(
-    pub(crate) rt::Call<
-        t::GetCapacityReservationUsageRequest,
-        t::GetCapacityReservationUsageResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCapacityReservationUsage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityReservationUsage, t::GetCapacityReservationUsageRequest,
     t::GetCapacityReservationUsageResult, rt::NoErrors,
@@ -458,13 +392,7 @@ impl GetCapacityReservationUsage {
 /// The `GetClientVpnEndpointAuthorizationPolicy` operation.
 ///
 /// Describes the authorization policy for a Client VPN endpoint.
-pub struct GetClientVpnEndpointAuthorizationPolicy(
-    pub(crate) rt::Call<
-        t::GetClientVpnEndpointAuthorizationPolicyRequest,
-        t::GetClientVpnEndpointAuthorizationPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetClientVpnEndpointAuthorizationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetClientVpnEndpointAuthorizationPolicy,
     t::GetClientVpnEndpointAuthorizationPolicyRequest,
@@ -481,13 +409,7 @@ impl GetClientVpnEndpointAuthorizationPolicy {
 /// The `GetCoipPoolUsage` operation.
 ///
 /// Describes the allocations from the specified customer-owned address pool.
-pub struct GetCoipPoolUsage(
-    pub(crate) rt::Call<
-        t::GetCoipPoolUsageRequest,
-        t::GetCoipPoolUsageResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCoipPoolUsage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCoipPoolUsage, t::GetCoipPoolUsageRequest, t::GetCoipPoolUsageResult,
     rt::NoErrors, op::GET_COIP_POOL_USAGE
@@ -504,13 +426,7 @@ impl GetCoipPoolUsage {
 /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-pub struct GetConsoleOutput(
-    pub(crate) rt::Call<
-        t::GetConsoleOutputRequest,
-        t::GetConsoleOutputResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetConsoleOutput(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetConsoleOutput, t::GetConsoleOutputRequest, t::GetConsoleOutputResult,
     rt::NoErrors, op::GET_CONSOLE_OUTPUT
@@ -527,13 +443,7 @@ impl GetConsoleOutput {
 /// The returned content is Base64-encoded.
 ///
 /// For more information, see [Instance console output](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/troubleshoot-unreachable-instance.html#instance-console-console-output) in the *Amazon EC2 User Guide*.
-pub struct GetConsoleScreenshot(
-    pub(crate) rt::Call<
-        t::GetConsoleScreenshotRequest,
-        t::GetConsoleScreenshotResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetConsoleScreenshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetConsoleScreenshot, t::GetConsoleScreenshotRequest, t::GetConsoleScreenshotResult,
     rt::NoErrors, op::GET_CONSOLE_SCREENSHOT
@@ -550,13 +460,7 @@ impl GetConsoleScreenshot {
 /// To view the full report, download it from the Amazon S3 bucket where it was saved. Reports are accessible only when they have the `complete` status. Reports with other statuses (`running`, `cancelled`, or `error`) are not available in the S3 bucket. For more information about downloading objects from an S3 bucket, see [Downloading objects](https://docs.aws.amazon.com/AmazonS3/latest/userguide/download-objects.html) in the *Amazon Simple Storage Service User Guide*.
 ///
 /// For more information, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct GetDeclarativePoliciesReportSummary(
-    pub(crate) rt::Call<
-        t::GetDeclarativePoliciesReportSummaryRequest,
-        t::GetDeclarativePoliciesReportSummaryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetDeclarativePoliciesReportSummary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDeclarativePoliciesReportSummary, t::GetDeclarativePoliciesReportSummaryRequest,
     t::GetDeclarativePoliciesReportSummaryResult, rt::NoErrors,
@@ -659,13 +563,7 @@ impl super::Client {
 /// Describes the default credit option for CPU usage of a burstable performance instance family.
 ///
 /// For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html) in the *Amazon EC2 User Guide*.
-pub struct GetDefaultCreditSpecification(
-    pub(crate) rt::Call<
-        t::GetDefaultCreditSpecificationRequest,
-        t::GetDefaultCreditSpecificationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetDefaultCreditSpecification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDefaultCreditSpecification, t::GetDefaultCreditSpecificationRequest,
     t::GetDefaultCreditSpecificationResult, rt::NoErrors,
@@ -683,13 +581,7 @@ impl GetDefaultCreditSpecification {
 /// Describes the default KMS key for EBS encryption by default for your account in this Region.
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsDefaultKmsKeyId(
-    pub(crate) rt::Call<
-        t::GetEbsDefaultKmsKeyIdRequest,
-        t::GetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetEbsDefaultKmsKeyId(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetEbsDefaultKmsKeyId, t::GetEbsDefaultKmsKeyIdRequest,
     t::GetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::GET_EBS_DEFAULT_KMS_KEY_ID
@@ -702,13 +594,7 @@ impl GetEbsDefaultKmsKeyId {
 /// Describes whether EBS encryption by default is enabled for your account in the current Region.
 ///
 /// For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct GetEbsEncryptionByDefault(
-    pub(crate) rt::Call<
-        t::GetEbsEncryptionByDefaultRequest,
-        t::GetEbsEncryptionByDefaultResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetEbsEncryptionByDefault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetEbsEncryptionByDefault, t::GetEbsEncryptionByDefaultRequest,
     t::GetEbsEncryptionByDefaultResult, rt::NoErrors, op::GET_EBS_ENCRYPTION_BY_DEFAULT
@@ -721,13 +607,7 @@ impl GetEbsEncryptionByDefault {
 /// Gets the enabled IPAM policy.
 ///
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-pub struct GetEnabledIpamPolicy(
-    pub(crate) rt::Call<
-        t::GetEnabledIpamPolicyRequest,
-        t::GetEnabledIpamPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetEnabledIpamPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetEnabledIpamPolicy, t::GetEnabledIpamPolicyRequest, t::GetEnabledIpamPolicyResult,
     rt::NoErrors, op::GET_ENABLED_IPAM_POLICY
@@ -745,13 +625,7 @@ impl GetEnabledIpamPolicy {
 /// - Create a set of named queries in Athena that you can use to get started quickly
 ///
 /// **Note:** `GetFlowLogsIntegrationTemplate` does not support integration between Amazon Web Services Transit Gateway Flow Logs or Amazon Web Services Cloud WAN Flow Logs and Amazon Athena.
-pub struct GetFlowLogsIntegrationTemplate(
-    pub(crate) rt::Call<
-        t::GetFlowLogsIntegrationTemplateRequest,
-        t::GetFlowLogsIntegrationTemplateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetFlowLogsIntegrationTemplate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFlowLogsIntegrationTemplate, t::GetFlowLogsIntegrationTemplateRequest,
     t::GetFlowLogsIntegrationTemplateResult, rt::NoErrors,
@@ -772,13 +646,7 @@ impl GetFlowLogsIntegrationTemplate {
 /// The `GetGroupsForCapacityReservation` operation.
 ///
 /// Lists the resource groups to which a Capacity Reservation has been added.
-pub struct GetGroupsForCapacityReservation(
-    pub(crate) rt::Call<
-        t::GetGroupsForCapacityReservationRequest,
-        t::GetGroupsForCapacityReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetGroupsForCapacityReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetGroupsForCapacityReservation, t::GetGroupsForCapacityReservationRequest,
     t::GetGroupsForCapacityReservationResult, rt::NoErrors,
@@ -810,13 +678,7 @@ impl GetGroupsForCapacityReservation {
 /// Preview a reservation purchase with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation.
 ///
 /// This is a preview of the PurchaseHostReservation action and does not result in the offering being purchased.
-pub struct GetHostReservationPurchasePreview(
-    pub(crate) rt::Call<
-        t::GetHostReservationPurchasePreviewRequest,
-        t::GetHostReservationPurchasePreviewResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetHostReservationPurchasePreview(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHostReservationPurchasePreview, t::GetHostReservationPurchasePreviewRequest,
     t::GetHostReservationPurchasePreviewResult, rt::NoErrors,
@@ -832,13 +694,7 @@ impl GetHostReservationPurchasePreview {
 /// The `GetImageAncestry` operation.
 ///
 /// Retrieves the ancestry chain of the specified AMI, tracing its lineage back to the root AMI. For more information, see [AMI ancestry](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-ancestry.html) in *Amazon EC2 User Guide*.
-pub struct GetImageAncestry(
-    pub(crate) rt::Call<
-        t::GetImageAncestryRequest,
-        t::GetImageAncestryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetImageAncestry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetImageAncestry, t::GetImageAncestryRequest, t::GetImageAncestryResult,
     rt::NoErrors, op::GET_IMAGE_ANCESTRY
@@ -852,13 +708,7 @@ impl GetImageAncestry {
 /// Gets the current state of *block public access for AMIs* at the account level in the specified Amazon Web Services Region.
 ///
 /// For more information, see [Block public access to your AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html) in the *Amazon EC2 User Guide*.
-pub struct GetImageBlockPublicAccessState(
-    pub(crate) rt::Call<
-        t::GetImageBlockPublicAccessStateRequest,
-        t::GetImageBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetImageBlockPublicAccessState(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetImageBlockPublicAccessState, t::GetImageBlockPublicAccessStateRequest,
     t::GetImageBlockPublicAccessStateResult, rt::NoErrors,
@@ -872,13 +722,7 @@ impl GetImageBlockPublicAccessState {
 /// Describes the Amazon Inspector vulnerability findings for the specified AMI.
 ///
 /// You can get findings for AMIs that you own, AMIs that are shared with you, and public AMIs. Amazon Inspector returns findings only for AMIs that it has scanned.
-pub struct GetImageFindings(
-    pub(crate) rt::Call<
-        t::GetImageFindingsRequest,
-        t::GetImageFindingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetImageFindings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetImageFindings, t::GetImageFindingsRequest, t::GetImageFindingsResult,
     rt::NoErrors, op::GET_IMAGE_FINDINGS
@@ -907,13 +751,7 @@ impl GetImageFindings {
 /// Gets the default instance metadata service (IMDS) settings that are set at the account level in the specified Amazon Web Services Region.
 ///
 /// For more information, see [Order of precedence for instance metadata options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html#instance-metadata-options-order-of-precedence) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceMetadataDefaults(
-    pub(crate) rt::Call<
-        t::GetInstanceMetadataDefaultsRequest,
-        t::GetInstanceMetadataDefaultsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetInstanceMetadataDefaults(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInstanceMetadataDefaults, t::GetInstanceMetadataDefaultsRequest,
     t::GetInstanceMetadataDefaultsResult, rt::NoErrors,
@@ -925,13 +763,7 @@ impl GetInstanceMetadataDefaults {
 /// The `GetInstanceTpmEkPub` operation.
 ///
 /// Gets the public endorsement key associated with the Nitro Trusted Platform Module (NitroTPM) for the specified instance.
-pub struct GetInstanceTpmEkPub(
-    pub(crate) rt::Call<
-        t::GetInstanceTpmEkPubRequest,
-        t::GetInstanceTpmEkPubResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetInstanceTpmEkPub(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInstanceTpmEkPub, t::GetInstanceTpmEkPubRequest, t::GetInstanceTpmEkPubResult,
     rt::NoErrors, op::GET_INSTANCE_TPM_EK_PUB
@@ -949,13 +781,7 @@ impl GetInstanceTpmEkPub {
 /// When you specify multiple parameters, you get instance types that satisfy all of the specified parameters. If you specify multiple values for a parameter, you get instance types that satisfy any of the specified values.
 ///
 /// For more information, see [Preview instance types with specified attributes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html#ec2fleet-get-instance-types-from-instance-requirements), [Specify attributes for instance type selection for EC2 Fleet or Spot Fleet](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-attribute-based-instance-type-selection.html), and [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*, and [Creating mixed instance groups using attribute-based instance type selection](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-asg-instance-type-requirements.html) in the *Amazon EC2 Auto Scaling User Guide*.
-pub struct GetInstanceTypesFromInstanceRequirements(
-    pub(crate) rt::Call<
-        t::GetInstanceTypesFromInstanceRequirementsRequest,
-        t::GetInstanceTypesFromInstanceRequirementsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetInstanceTypesFromInstanceRequirements(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInstanceTypesFromInstanceRequirements,
     t::GetInstanceTypesFromInstanceRequirementsRequest,
@@ -1009,13 +835,7 @@ impl GetInstanceTypesFromInstanceRequirements {
 /// When you use [register-image](https://docs.aws.amazon.com/cli/latest/reference/ec2/register-image.html) to create an AMI, you can create an exact copy of your variable store by passing the UEFI data in the `UefiData` parameter. You can modify the UEFI data by using the [python-uefivars tool](https://github.com/awslabs/python-uefivars) on GitHub. You can use the tool to convert the UEFI data into a human-readable format (JSON), which you can inspect and modify, and then convert back into the binary format to use with register-image.
 ///
 /// For more information, see [UEFI Secure Boot](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/uefi-secure-boot.html) in the *Amazon EC2 User Guide*.
-pub struct GetInstanceUefiData(
-    pub(crate) rt::Call<
-        t::GetInstanceUefiDataRequest,
-        t::GetInstanceUefiDataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetInstanceUefiData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInstanceUefiData, t::GetInstanceUefiDataRequest, t::GetInstanceUefiDataResult,
     rt::NoErrors, op::GET_INSTANCE_UEFI_DATA
@@ -1027,13 +847,7 @@ impl GetInstanceUefiData {
 /// The `GetIpamAddressHistory` operation.
 ///
 /// Retrieve historical information about a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct GetIpamAddressHistory(
-    pub(crate) rt::Call<
-        t::GetIpamAddressHistoryRequest,
-        t::GetIpamAddressHistoryResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamAddressHistory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamAddressHistory, t::GetIpamAddressHistoryRequest,
     t::GetIpamAddressHistoryResult, rt::NoErrors, op::GET_IPAM_ADDRESS_HISTORY
@@ -1064,13 +878,7 @@ impl GetIpamAddressHistory {
 /// The `GetIpamDiscoveredAccounts` operation.
 ///
 /// Gets IPAM discovered accounts. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts. Only the IPAM account can get all discovered accounts in the organization.
-pub struct GetIpamDiscoveredAccounts(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredAccountsRequest,
-        t::GetIpamDiscoveredAccountsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamDiscoveredAccounts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamDiscoveredAccounts, t::GetIpamDiscoveredAccountsRequest,
     t::GetIpamDiscoveredAccountsResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ACCOUNTS
@@ -1199,13 +1007,7 @@ impl super::Client {
 /// The `GetIpamDiscoveredPublicAddresses` operation.
 ///
 /// Gets the public IP addresses that have been discovered by IPAM.
-pub struct GetIpamDiscoveredPublicAddresses(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredPublicAddressesRequest,
-        t::GetIpamDiscoveredPublicAddressesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamDiscoveredPublicAddresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamDiscoveredPublicAddresses, t::GetIpamDiscoveredPublicAddressesRequest,
     t::GetIpamDiscoveredPublicAddressesResult, rt::NoErrors,
@@ -1227,13 +1029,7 @@ impl GetIpamDiscoveredPublicAddresses {
 /// The `GetIpamDiscoveredResourceCidrs` operation.
 ///
 /// Returns the resource CIDRs that are monitored as part of a resource discovery. A discovered resource is a resource CIDR monitored under a resource discovery. The following resources can be discovered: VPCs, Public IPv4 pools, VPC subnets, and Elastic IP addresses.
-pub struct GetIpamDiscoveredResourceCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredResourceCidrsRequest,
-        t::GetIpamDiscoveredResourceCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamDiscoveredResourceCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamDiscoveredResourceCidrs, t::GetIpamDiscoveredResourceCidrsRequest,
     t::GetIpamDiscoveredResourceCidrsResult, rt::NoErrors,
@@ -1267,13 +1063,7 @@ impl GetIpamDiscoveredResourceCidrs {
 /// The `GetIpamDiscoveredRoutes` operation.
 ///
 /// Retrieves Border Gateway Protocol (BGP) routes discovered by IPAM resource discovery for a specified Region. Use this operation to view the Bring Your Own IP (BYOIP) address ranges that are currently advertised through BGP. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamDiscoveredRoutes(
-    pub(crate) rt::Call<
-        t::GetIpamDiscoveredRoutesRequest,
-        t::GetIpamDiscoveredRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamDiscoveredRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamDiscoveredRoutes, t::GetIpamDiscoveredRoutesRequest,
     t::GetIpamDiscoveredRoutesResult, rt::NoErrors, op::GET_IPAM_DISCOVERED_ROUTES
@@ -1291,13 +1081,7 @@ impl GetIpamDiscoveredRoutes {
 /// The `GetIpamInternetRegistryAssociationAsns` operation.
 ///
 /// Retrieves Autonomous System Numbers (ASNs) registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationAsns(
-    pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationAsnsRequest,
-        t::GetIpamInternetRegistryAssociationAsnsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamInternetRegistryAssociationAsns(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamInternetRegistryAssociationAsns,
     t::GetIpamInternetRegistryAssociationAsnsRequest,
@@ -1322,13 +1106,7 @@ impl GetIpamInternetRegistryAssociationAsns {
 /// The `GetIpamInternetRegistryAssociationCidrs` operation.
 ///
 /// Retrieves IP address CIDRs registered with an internet registry for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamInternetRegistryAssociationCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamInternetRegistryAssociationCidrsRequest,
-        t::GetIpamInternetRegistryAssociationCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamInternetRegistryAssociationCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamInternetRegistryAssociationCidrs,
     t::GetIpamInternetRegistryAssociationCidrsRequest,
@@ -1357,13 +1135,7 @@ impl GetIpamInternetRegistryAssociationCidrs {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// Allocation rules are optional configurations within an IPAM policy that map Amazon Web Services resource types to specific IPAM pools. If no rules are defined, the resource types default to using Amazon-provided IP addresses.
-pub struct GetIpamPolicyAllocationRules(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyAllocationRulesRequest,
-        t::GetIpamPolicyAllocationRulesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPolicyAllocationRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPolicyAllocationRules, t::GetIpamPolicyAllocationRulesRequest,
     t::GetIpamPolicyAllocationRulesResult, rt::NoErrors,
@@ -1390,13 +1162,7 @@ impl GetIpamPolicyAllocationRules {
 /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
 ///
 /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
-pub struct GetIpamPolicyOrganizationTargets(
-    pub(crate) rt::Call<
-        t::GetIpamPolicyOrganizationTargetsRequest,
-        t::GetIpamPolicyOrganizationTargetsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPolicyOrganizationTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPolicyOrganizationTargets, t::GetIpamPolicyOrganizationTargetsRequest,
     t::GetIpamPolicyOrganizationTargetsResult, rt::NoErrors,
@@ -1416,13 +1182,7 @@ impl GetIpamPolicyOrganizationTargets {
 /// Get a list of all the CIDR allocations in an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations.
 ///
 /// **Note:** If you use this action after [AllocateIpamPoolCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AllocateIpamPoolCidr.html) or [ReleaseIpamPoolAllocation](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ReleaseIpamPoolAllocation.html), note that all EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-pub struct GetIpamPoolAllocations(
-    pub(crate) rt::Call<
-        t::GetIpamPoolAllocationsRequest,
-        t::GetIpamPoolAllocationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPoolAllocations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPoolAllocations, t::GetIpamPoolAllocationsRequest,
     t::GetIpamPoolAllocationsResult, rt::NoErrors, op::GET_IPAM_POOL_ALLOCATIONS
@@ -1451,13 +1211,7 @@ impl GetIpamPoolAllocations {
 /// The `GetIpamPoolCidrs` operation.
 ///
 /// Get the CIDRs provisioned to an IPAM pool.
-pub struct GetIpamPoolCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamPoolCidrsRequest,
-        t::GetIpamPoolCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPoolCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPoolCidrs, t::GetIpamPoolCidrsRequest, t::GetIpamPoolCidrsResult,
     rt::NoErrors, op::GET_IPAM_POOL_CIDRS
@@ -1485,13 +1239,7 @@ impl GetIpamPoolCidrs {
 /// The `GetIpamPrefixListResolverRules` operation.
 ///
 /// Retrieves the CIDR selection rules for an IPAM prefix list resolver. Use this operation to view the business logic that determines which CIDRs are selected for synchronization with prefix lists.
-pub struct GetIpamPrefixListResolverRules(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverRulesRequest,
-        t::GetIpamPrefixListResolverRulesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPrefixListResolverRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPrefixListResolverRules, t::GetIpamPrefixListResolverRulesRequest,
     t::GetIpamPrefixListResolverRulesResult, rt::NoErrors,
@@ -1525,13 +1273,7 @@ impl GetIpamPrefixListResolverRules {
 /// The `GetIpamPrefixListResolverVersionEntries` operation.
 ///
 /// Retrieves the CIDR entries for a specific version of an IPAM prefix list resolver. This shows the actual CIDRs that were selected and synchronized at a particular point in time.
-pub struct GetIpamPrefixListResolverVersionEntries(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionEntriesRequest,
-        t::GetIpamPrefixListResolverVersionEntriesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPrefixListResolverVersionEntries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPrefixListResolverVersionEntries,
     t::GetIpamPrefixListResolverVersionEntriesRequest,
@@ -1597,13 +1339,7 @@ impl GetIpamPrefixListResolverVersionEntries {
 /// IPAM automatically detects the change and creates a new version.
 ///
 /// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
-pub struct GetIpamPrefixListResolverVersions(
-    pub(crate) rt::Call<
-        t::GetIpamPrefixListResolverVersionsRequest,
-        t::GetIpamPrefixListResolverVersionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamPrefixListResolverVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamPrefixListResolverVersions, t::GetIpamPrefixListResolverVersionsRequest,
     t::GetIpamPrefixListResolverVersionsResult, rt::NoErrors,
@@ -1641,13 +1377,7 @@ impl GetIpamPrefixListResolverVersions {
 /// The `GetIpamResourceCidrs` operation.
 ///
 /// Returns resource CIDRs managed by IPAM in a given scope. If an IPAM is associated with more than one resource discovery, the resource CIDRs across all of the resource discoveries is returned. A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
-pub struct GetIpamResourceCidrs(
-    pub(crate) rt::Call<
-        t::GetIpamResourceCidrsRequest,
-        t::GetIpamResourceCidrsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamResourceCidrs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamResourceCidrs, t::GetIpamResourceCidrsRequest, t::GetIpamResourceCidrsResult,
     rt::NoErrors, op::GET_IPAM_RESOURCE_CIDRS
@@ -1682,13 +1412,7 @@ impl GetIpamResourceCidrs {
 /// The `GetIpamRouteOriginAuthorizations` operation.
 ///
 /// Retrieves the current Route Origin Authorizations (ROAs) published to the RPKI for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteOriginAuthorizations(
-    pub(crate) rt::Call<
-        t::GetIpamRouteOriginAuthorizationsRequest,
-        t::GetIpamRouteOriginAuthorizationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamRouteOriginAuthorizations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamRouteOriginAuthorizations, t::GetIpamRouteOriginAuthorizationsRequest,
     t::GetIpamRouteOriginAuthorizationsResult, rt::NoErrors,
@@ -1707,13 +1431,7 @@ impl GetIpamRouteOriginAuthorizations {
 /// The `GetIpamRouteProtectionFindings` operation.
 ///
 /// Retrieves route protection findings for an IPAM. Route protection findings show the Resource Public Key Infrastructure (RPKI) validation status of your Bring Your Own IP (BYOIP) routes. Findings identify routes that have valid, invalid, or unknown validation states. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRouteProtectionFindings(
-    pub(crate) rt::Call<
-        t::GetIpamRouteProtectionFindingsRequest,
-        t::GetIpamRouteProtectionFindingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamRouteProtectionFindings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamRouteProtectionFindings, t::GetIpamRouteProtectionFindingsRequest,
     t::GetIpamRouteProtectionFindingsResult, rt::NoErrors,
@@ -1731,13 +1449,7 @@ impl GetIpamRouteProtectionFindings {
 /// The `GetIpamRoutingPolicyRegistrationDeltas` operation.
 ///
 /// Retrieves the history of routing policy registration changes for an IPAM internet registry association. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRoutingPolicyRegistrationDeltas(
-    pub(crate) rt::Call<
-        t::GetIpamRoutingPolicyRegistrationDeltasRequest,
-        t::GetIpamRoutingPolicyRegistrationDeltasResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamRoutingPolicyRegistrationDeltas(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamRoutingPolicyRegistrationDeltas,
     t::GetIpamRoutingPolicyRegistrationDeltasRequest,
@@ -1865,13 +1577,7 @@ impl super::Client {
 /// The `GetIpamRoutingPolicyRegistrations` operation.
 ///
 /// Retrieves routing policy registrations for an IPAM internet registry association. Each registration represents a Route Origin Authorization (ROA) that has been created or is pending publication to the RPKI. We recommend using pagination to ensure that the operation returns quickly and successfully.
-pub struct GetIpamRoutingPolicyRegistrations(
-    pub(crate) rt::Call<
-        t::GetIpamRoutingPolicyRegistrationsRequest,
-        t::GetIpamRoutingPolicyRegistrationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetIpamRoutingPolicyRegistrations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIpamRoutingPolicyRegistrations, t::GetIpamRoutingPolicyRegistrationsRequest,
     t::GetIpamRoutingPolicyRegistrationsResult, rt::NoErrors,
@@ -1892,13 +1598,7 @@ impl GetIpamRoutingPolicyRegistrations {
 /// Retrieves the configuration data of the specified instance. You can use this data to create a launch template.
 ///
 /// This action calls on other describe actions to get instance information. Depending on your instance configuration, you may need to allow the following actions in your IAM policy: `DescribeSpotInstanceRequests`, `DescribeInstanceCreditSpecifications`, `DescribeVolumes`, and `DescribeInstanceAttribute`. Or, you can allow `describe*` depending on your instance requirements.
-pub struct GetLaunchTemplateData(
-    pub(crate) rt::Call<
-        t::GetLaunchTemplateDataRequest,
-        t::GetLaunchTemplateDataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetLaunchTemplateData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLaunchTemplateData, t::GetLaunchTemplateDataRequest,
     t::GetLaunchTemplateDataResult, rt::NoErrors, op::GET_LAUNCH_TEMPLATE_DATA
@@ -1910,13 +1610,7 @@ impl GetLaunchTemplateData {
 /// The `GetManagedPrefixListAssociations` operation.
 ///
 /// Gets information about the resources that are associated with the specified managed prefix list.
-pub struct GetManagedPrefixListAssociations(
-    pub(crate) rt::Call<
-        t::GetManagedPrefixListAssociationsRequest,
-        t::GetManagedPrefixListAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetManagedPrefixListAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetManagedPrefixListAssociations, t::GetManagedPrefixListAssociationsRequest,
     t::GetManagedPrefixListAssociationsResult, rt::NoErrors,
@@ -1944,13 +1638,7 @@ impl GetManagedPrefixListAssociations {
 /// The `GetManagedPrefixListEntries` operation.
 ///
 /// Gets information about the entries for a specified managed prefix list.
-pub struct GetManagedPrefixListEntries(
-    pub(crate) rt::Call<
-        t::GetManagedPrefixListEntriesRequest,
-        t::GetManagedPrefixListEntriesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetManagedPrefixListEntries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetManagedPrefixListEntries, t::GetManagedPrefixListEntriesRequest,
     t::GetManagedPrefixListEntriesResult, rt::NoErrors,
@@ -1979,13 +1667,7 @@ impl GetManagedPrefixListEntries {
 /// The `GetManagedResourceVisibility` operation.
 ///
 /// Retrieves the managed resource visibility configuration for the account. The response indicates whether managed resources are hidden or visible by default.
-pub struct GetManagedResourceVisibility(
-    pub(crate) rt::Call<
-        t::GetManagedResourceVisibilityRequest,
-        t::GetManagedResourceVisibilityResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetManagedResourceVisibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetManagedResourceVisibility, t::GetManagedResourceVisibilityRequest,
     t::GetManagedResourceVisibilityResult, rt::NoErrors,
@@ -1997,13 +1679,7 @@ impl GetManagedResourceVisibility {
 /// The `GetNetworkInsightsAccessScopeAnalysisFindings` operation.
 ///
 /// Gets the findings for the specified Network Access Scope analysis.
-pub struct GetNetworkInsightsAccessScopeAnalysisFindings(
-    pub(crate) rt::Call<
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-        t::GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetNetworkInsightsAccessScopeAnalysisFindings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetNetworkInsightsAccessScopeAnalysisFindings,
     t::GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
@@ -2044,13 +1720,7 @@ impl GetNetworkInsightsAccessScopeAnalysisFindings {
 /// The `GetNetworkInsightsAccessScopeContent` operation.
 ///
 /// Gets the content for the specified Network Access Scope.
-pub struct GetNetworkInsightsAccessScopeContent(
-    pub(crate) rt::Call<
-        t::GetNetworkInsightsAccessScopeContentRequest,
-        t::GetNetworkInsightsAccessScopeContentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetNetworkInsightsAccessScopeContent(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetNetworkInsightsAccessScopeContent, t::GetNetworkInsightsAccessScopeContentRequest,
     t::GetNetworkInsightsAccessScopeContentResult, rt::NoErrors,
@@ -2066,13 +1736,7 @@ impl GetNetworkInsightsAccessScopeContent {
 /// The `GetNetworkingFlexCostAllocationPolicyVersions` operation.
 ///
 /// Retrieves the versions of a flex cost allocation policy.
-pub struct GetNetworkingFlexCostAllocationPolicyVersions(
-    pub(crate) rt::Call<
-        t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-        t::GetNetworkingFlexCostAllocationPolicyVersionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetNetworkingFlexCostAllocationPolicyVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetNetworkingFlexCostAllocationPolicyVersions,
     t::GetNetworkingFlexCostAllocationPolicyVersionsRequest,
@@ -2103,13 +1767,7 @@ impl GetNetworkingFlexCostAllocationPolicyVersions {
 /// The password is encrypted using the key pair that you specified when you launched the instance. You must provide the corresponding key pair file.
 ///
 /// When you launch an instance, password generation and encryption may take a few minutes. If you try to retrieve the password before it's available, the output returns an empty string. We recommend that you wait up to 15 minutes after launching an instance before trying to retrieve the generated password.
-pub struct GetPasswordData(
-    pub(crate) rt::Call<
-        t::GetPasswordDataRequest,
-        t::GetPasswordDataResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetPasswordData(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPasswordData, t::GetPasswordDataRequest, t::GetPasswordDataResult, rt::NoErrors,
     op::GET_PASSWORD_DATA
@@ -2128,13 +1786,7 @@ impl GetPasswordData {
 /// The `GetReservedInstancesExchangeQuote` operation.
 ///
 /// Returns a quote and exchange information for exchanging one or more specified Convertible Reserved Instances for a new Convertible Reserved Instance. If the exchange cannot be performed, the reason is returned in the response. Use AcceptReservedInstancesExchangeQuote to perform the exchange.
-pub struct GetReservedInstancesExchangeQuote(
-    pub(crate) rt::Call<
-        t::GetReservedInstancesExchangeQuoteRequest,
-        t::GetReservedInstancesExchangeQuoteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetReservedInstancesExchangeQuote(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetReservedInstancesExchangeQuote, t::GetReservedInstancesExchangeQuoteRequest,
     t::GetReservedInstancesExchangeQuoteResult, rt::NoErrors,
@@ -2158,13 +1810,7 @@ impl GetReservedInstancesExchangeQuote {
 /// A route server association is the connection established between a route server and a VPC.
 ///
 /// For more information see [Dynamic routing in your VPC with VPC Route Server](https://docs.aws.amazon.com/vpc/latest/userguide/dynamic-routing-route-server.html) in the *Amazon VPC User Guide*.
-pub struct GetRouteServerAssociations(
-    pub(crate) rt::Call<
-        t::GetRouteServerAssociationsRequest,
-        t::GetRouteServerAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetRouteServerAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRouteServerAssociations, t::GetRouteServerAssociationsRequest,
     t::GetRouteServerAssociationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_ASSOCIATIONS
@@ -2188,13 +1834,7 @@ impl GetRouteServerAssociations {
 /// - Internet gateway route tables
 ///
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-pub struct GetRouteServerPropagations(
-    pub(crate) rt::Call<
-        t::GetRouteServerPropagationsRequest,
-        t::GetRouteServerPropagationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetRouteServerPropagations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRouteServerPropagations, t::GetRouteServerPropagationsRequest,
     t::GetRouteServerPropagationsResult, rt::NoErrors, op::GET_ROUTE_SERVER_PROPAGATIONS
@@ -2217,13 +1857,7 @@ impl GetRouteServerPropagations {
 /// - Internet gateway route tables
 ///
 /// Route server does not support route tables associated with virtual private gateways. To propagate routes into a transit gateway route table, use [Transit Gateway Connect](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-connect.html).
-pub struct GetRouteServerRoutingDatabase(
-    pub(crate) rt::Call<
-        t::GetRouteServerRoutingDatabaseRequest,
-        t::GetRouteServerRoutingDatabaseResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetRouteServerRoutingDatabase(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRouteServerRoutingDatabase, t::GetRouteServerRoutingDatabaseRequest,
     t::GetRouteServerRoutingDatabaseResult, rt::NoErrors,
@@ -2241,13 +1875,7 @@ impl GetRouteServerRoutingDatabase {
 /// The `GetSecurityGroupsForVpc` operation.
 ///
 /// Gets security groups that can be associated by the Amazon Web Services account making the request with network interfaces in the specified VPC.
-pub struct GetSecurityGroupsForVpc(
-    pub(crate) rt::Call<
-        t::GetSecurityGroupsForVpcRequest,
-        t::GetSecurityGroupsForVpcResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetSecurityGroupsForVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSecurityGroupsForVpc, t::GetSecurityGroupsForVpcRequest,
     t::GetSecurityGroupsForVpcResult, rt::NoErrors, op::GET_SECURITY_GROUPS_FOR_VPC
@@ -2275,13 +1903,7 @@ impl GetSecurityGroupsForVpc {
 /// The `GetSerialConsoleAccessStatus` operation.
 ///
 /// Retrieves the access status of your account to the EC2 serial console of all instances. By default, access to the EC2 serial console is disabled for your account. For more information, see [Manage account access to the EC2 serial console](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configure-access-to-serial-console.html#serial-console-account-access) in the *Amazon EC2 User Guide*.
-pub struct GetSerialConsoleAccessStatus(
-    pub(crate) rt::Call<
-        t::GetSerialConsoleAccessStatusRequest,
-        t::GetSerialConsoleAccessStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetSerialConsoleAccessStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSerialConsoleAccessStatus, t::GetSerialConsoleAccessStatusRequest,
     t::GetSerialConsoleAccessStatusResult, rt::NoErrors,
@@ -2295,13 +1917,7 @@ impl GetSerialConsoleAccessStatus {
 /// Gets the current state of *block public access for snapshots* setting for the account and Region.
 ///
 /// For more information, see [Block public access for snapshots](https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html) in the *Amazon EBS User Guide*.
-pub struct GetSnapshotBlockPublicAccessState(
-    pub(crate) rt::Call<
-        t::GetSnapshotBlockPublicAccessStateRequest,
-        t::GetSnapshotBlockPublicAccessStateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetSnapshotBlockPublicAccessState(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSnapshotBlockPublicAccessState, t::GetSnapshotBlockPublicAccessStateRequest,
     t::GetSnapshotBlockPublicAccessStateResult, rt::NoErrors,

@@ -119,13 +119,7 @@ impl super::Client {
 /// You can specify your compute requirements either by using `InstanceRequirementsWithMetadata` and letting Amazon EC2 choose the optimal instance types to fulfill your Spot request, or you can specify the instance types by using `InstanceTypes`.
 ///
 /// For more information, see [Spot placement score](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-placement-score.html) in the *Amazon EC2 User Guide*.
-pub struct GetSpotPlacementScores(
-    pub(crate) rt::Call<
-        t::GetSpotPlacementScoresRequest,
-        t::GetSpotPlacementScoresResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetSpotPlacementScores(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSpotPlacementScores, t::GetSpotPlacementScoresRequest,
     t::GetSpotPlacementScoresResult, rt::NoErrors, op::GET_SPOT_PLACEMENT_SCORES
@@ -168,13 +162,7 @@ impl GetSpotPlacementScores {
 /// The `GetSubnetCidrReservations` operation.
 ///
 /// Gets information about the subnet CIDR reservations.
-pub struct GetSubnetCidrReservations(
-    pub(crate) rt::Call<
-        t::GetSubnetCidrReservationsRequest,
-        t::GetSubnetCidrReservationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetSubnetCidrReservations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSubnetCidrReservations, t::GetSubnetCidrReservationsRequest,
     t::GetSubnetCidrReservationsResult, rt::NoErrors, op::GET_SUBNET_CIDR_RESERVATIONS
@@ -189,13 +177,7 @@ impl GetSubnetCidrReservations {
 /// The `GetTransitGatewayAttachmentNatConfiguration` operation.
 ///
 /// Describes the NAT configuration for the specified transit gateway attachment. Only the owner of the transit gateway can describe the NAT configuration.
-pub struct GetTransitGatewayAttachmentNatConfiguration(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayAttachmentNatConfigurationRequest,
-        t::GetTransitGatewayAttachmentNatConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayAttachmentNatConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayAttachmentNatConfiguration,
     t::GetTransitGatewayAttachmentNatConfigurationRequest,
@@ -214,13 +196,7 @@ impl GetTransitGatewayAttachmentNatConfiguration {
 /// The `GetTransitGatewayAttachmentPropagations` operation.
 ///
 /// Lists the route tables to which the specified resource attachment propagates routes.
-pub struct GetTransitGatewayAttachmentPropagations(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayAttachmentPropagationsRequest,
-        t::GetTransitGatewayAttachmentPropagationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayAttachmentPropagations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayAttachmentPropagations,
     t::GetTransitGatewayAttachmentPropagationsRequest,
@@ -261,13 +237,7 @@ impl GetTransitGatewayAttachmentPropagations {
 /// The `GetTransitGatewayMeteringPolicyEntries` operation.
 ///
 /// Retrieves the entries for a transit gateway metering policy.
-pub struct GetTransitGatewayMeteringPolicyEntries(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayMeteringPolicyEntriesRequest,
-        t::GetTransitGatewayMeteringPolicyEntriesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayMeteringPolicyEntries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayMeteringPolicyEntries,
     t::GetTransitGatewayMeteringPolicyEntriesRequest,
@@ -292,13 +262,7 @@ impl GetTransitGatewayMeteringPolicyEntries {
 /// The `GetTransitGatewayMulticastDomainAssociations` operation.
 ///
 /// Gets information about the associations for the transit gateway multicast domain.
-pub struct GetTransitGatewayMulticastDomainAssociations(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayMulticastDomainAssociationsRequest,
-        t::GetTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayMulticastDomainAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayMulticastDomainAssociations,
     t::GetTransitGatewayMulticastDomainAssociationsRequest,
@@ -343,13 +307,7 @@ impl GetTransitGatewayMulticastDomainAssociations {
 /// The `GetTransitGatewayPolicyTableAssociations` operation.
 ///
 /// Gets a list of the transit gateway policy table associations.
-pub struct GetTransitGatewayPolicyTableAssociations(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayPolicyTableAssociationsRequest,
-        t::GetTransitGatewayPolicyTableAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayPolicyTableAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayPolicyTableAssociations,
     t::GetTransitGatewayPolicyTableAssociationsRequest,
@@ -392,13 +350,7 @@ impl GetTransitGatewayPolicyTableAssociations {
 /// The `GetTransitGatewayPolicyTableEntries` operation.
 ///
 /// Returns a list of transit gateway policy table entries.
-pub struct GetTransitGatewayPolicyTableEntries(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayPolicyTableEntriesRequest,
-        t::GetTransitGatewayPolicyTableEntriesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayPolicyTableEntries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayPolicyTableEntries, t::GetTransitGatewayPolicyTableEntriesRequest,
     t::GetTransitGatewayPolicyTableEntriesResult, rt::NoErrors,
@@ -435,13 +387,7 @@ impl GetTransitGatewayPolicyTableEntries {
 /// The `GetTransitGatewayPrefixListReferences` operation.
 ///
 /// Gets information about the prefix list references in a specified transit gateway route table.
-pub struct GetTransitGatewayPrefixListReferences(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayPrefixListReferencesRequest,
-        t::GetTransitGatewayPrefixListReferencesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayPrefixListReferences(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayPrefixListReferences,
     t::GetTransitGatewayPrefixListReferencesRequest,
@@ -482,13 +428,7 @@ impl GetTransitGatewayPrefixListReferences {
 /// The `GetTransitGatewayRouteTableAssociations` operation.
 ///
 /// Gets information about the associations for the specified transit gateway route table.
-pub struct GetTransitGatewayRouteTableAssociations(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayRouteTableAssociationsRequest,
-        t::GetTransitGatewayRouteTableAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayRouteTableAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayRouteTableAssociations,
     t::GetTransitGatewayRouteTableAssociationsRequest,
@@ -529,13 +469,7 @@ impl GetTransitGatewayRouteTableAssociations {
 /// The `GetTransitGatewayRouteTablePropagations` operation.
 ///
 /// Gets information about the route table propagations for the specified transit gateway route table.
-pub struct GetTransitGatewayRouteTablePropagations(
-    pub(crate) rt::Call<
-        t::GetTransitGatewayRouteTablePropagationsRequest,
-        t::GetTransitGatewayRouteTablePropagationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTransitGatewayRouteTablePropagations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransitGatewayRouteTablePropagations,
     t::GetTransitGatewayRouteTablePropagationsRequest,
@@ -576,13 +510,7 @@ impl GetTransitGatewayRouteTablePropagations {
 /// The `GetVerifiedAccessEndpointPolicy` operation.
 ///
 /// Get the Verified Access policy associated with the endpoint.
-pub struct GetVerifiedAccessEndpointPolicy(
-    pub(crate) rt::Call<
-        t::GetVerifiedAccessEndpointPolicyRequest,
-        t::GetVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVerifiedAccessEndpointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVerifiedAccessEndpointPolicy, t::GetVerifiedAccessEndpointPolicyRequest,
     t::GetVerifiedAccessEndpointPolicyResult, rt::NoErrors,
@@ -598,13 +526,7 @@ impl GetVerifiedAccessEndpointPolicy {
 /// The `GetVerifiedAccessEndpointTargets` operation.
 ///
 /// Gets the targets for the specified network CIDR endpoint for Verified Access.
-pub struct GetVerifiedAccessEndpointTargets(
-    pub(crate) rt::Call<
-        t::GetVerifiedAccessEndpointTargetsRequest,
-        t::GetVerifiedAccessEndpointTargetsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVerifiedAccessEndpointTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVerifiedAccessEndpointTargets, t::GetVerifiedAccessEndpointTargetsRequest,
     t::GetVerifiedAccessEndpointTargetsResult, rt::NoErrors,
@@ -622,13 +544,7 @@ impl GetVerifiedAccessEndpointTargets {
 /// The `GetVerifiedAccessGroupPolicy` operation.
 ///
 /// Shows the contents of the Verified Access policy associated with the group.
-pub struct GetVerifiedAccessGroupPolicy(
-    pub(crate) rt::Call<
-        t::GetVerifiedAccessGroupPolicyRequest,
-        t::GetVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVerifiedAccessGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVerifiedAccessGroupPolicy, t::GetVerifiedAccessGroupPolicyRequest,
     t::GetVerifiedAccessGroupPolicyResult, rt::NoErrors,
@@ -645,13 +561,7 @@ impl GetVerifiedAccessGroupPolicy {
 /// Gets information about resources in a VPC that are blocking encryption enforcement.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct GetVpcResourcesBlockingEncryptionEnforcement(
-    pub(crate) rt::Call<
-        t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
-        t::GetVpcResourcesBlockingEncryptionEnforcementResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVpcResourcesBlockingEncryptionEnforcement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVpcResourcesBlockingEncryptionEnforcement,
     t::GetVpcResourcesBlockingEncryptionEnforcementRequest,
@@ -675,13 +585,7 @@ impl GetVpcResourcesBlockingEncryptionEnforcement {
 /// The `GetVpnConnectionDeviceSampleConfiguration` operation.
 ///
 /// Download an Amazon Web Services-provided sample configuration file to be used with the customer gateway device specified for your Site-to-Site VPN connection.
-pub struct GetVpnConnectionDeviceSampleConfiguration(
-    pub(crate) rt::Call<
-        t::GetVpnConnectionDeviceSampleConfigurationRequest,
-        t::GetVpnConnectionDeviceSampleConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVpnConnectionDeviceSampleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVpnConnectionDeviceSampleConfiguration,
     t::GetVpnConnectionDeviceSampleConfigurationRequest,
@@ -721,13 +625,7 @@ impl super::Client {
 /// The `GetVpnConnectionDeviceTypes` operation.
 ///
 /// Obtain a list of customer gateway devices for which sample configuration files can be provided. The request has no additional parameters. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct GetVpnConnectionDeviceTypes(
-    pub(crate) rt::Call<
-        t::GetVpnConnectionDeviceTypesRequest,
-        t::GetVpnConnectionDeviceTypesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVpnConnectionDeviceTypes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVpnConnectionDeviceTypes, t::GetVpnConnectionDeviceTypesRequest,
     t::GetVpnConnectionDeviceTypesResult, rt::NoErrors,
@@ -754,13 +652,7 @@ impl GetVpnConnectionDeviceTypes {
 /// The `GetVpnTunnelReplacementStatus` operation.
 ///
 /// Get details of available tunnel endpoint maintenance.
-pub struct GetVpnTunnelReplacementStatus(
-    pub(crate) rt::Call<
-        t::GetVpnTunnelReplacementStatusRequest,
-        t::GetVpnTunnelReplacementStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetVpnTunnelReplacementStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVpnTunnelReplacementStatus, t::GetVpnTunnelReplacementStatusRequest,
     t::GetVpnTunnelReplacementStatusResult, rt::NoErrors,

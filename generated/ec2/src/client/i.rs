@@ -43,13 +43,7 @@ impl super::Client {
 /// Uploads a client certificate revocation list to the specified Client VPN endpoint. Uploading a client certificate revocation list overwrites the existing client certificate revocation list.
 ///
 /// Uploading a client certificate revocation list resets existing client connections.
-pub struct ImportClientVpnClientCertificateRevocationList(
-    pub(crate) rt::Call<
-        t::ImportClientVpnClientCertificateRevocationListRequest,
-        t::ImportClientVpnClientCertificateRevocationListResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ImportClientVpnClientCertificateRevocationList(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportClientVpnClientCertificateRevocationList,
     t::ImportClientVpnClientCertificateRevocationListRequest,
@@ -78,9 +72,7 @@ impl ImportClientVpnClientCertificateRevocationList {
 /// **Important:** Amazon Web Services VM Import/Export strongly recommends specifying a value for either the `--license-type` or `--usage-operation` parameter when you create a new VM Import task. This ensures your operating system is licensed appropriately and your billing is optimized.
 ///
 /// For more information, see [Importing a VM as an image using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-image-import.html) in the *VM Import/Export User Guide*.
-pub struct ImportImage(
-    pub(crate) rt::Call<t::ImportImageRequest, t::ImportImageResult, rt::NoErrors>,
-);
+pub struct ImportImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportImage, t::ImportImageRequest, t::ImportImageResult, rt::NoErrors,
     op::IMPORT_IMAGE
@@ -124,9 +116,7 @@ impl ImportImage {
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
-pub struct ImportInstance(
-    pub(crate) rt::Call<t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors>,
-);
+pub struct ImportInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportInstance, t::ImportInstanceRequest, t::ImportInstanceResult, rt::NoErrors,
     op::IMPORT_INSTANCE
@@ -146,9 +136,7 @@ impl ImportInstance {
 /// Imports the public key from an RSA or ED25519 key pair that you created using a third-party tool. You give Amazon Web Services only the public key. The private key is never transferred between you and Amazon Web Services.
 ///
 /// For more information about the requirements for importing a key pair, see [Create a key pair and import the public key to Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-key-pairs.html#how-to-generate-your-own-key-and-import-it-to-aws) in the *Amazon EC2 User Guide*.
-pub struct ImportKeyPair(
-    pub(crate) rt::Call<t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors>,
-);
+pub struct ImportKeyPair(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportKeyPair, t::ImportKeyPairRequest, t::ImportKeyPairResult, rt::NoErrors,
     op::IMPORT_KEY_PAIR
@@ -167,9 +155,7 @@ impl ImportKeyPair {
 /// Imports a disk into an EBS snapshot.
 ///
 /// For more information, see [Importing a disk as a snapshot using VM Import/Export](https://docs.aws.amazon.com/vm-import/latest/userguide/vmimport-import-snapshot.html) in the *VM Import/Export User Guide*.
-pub struct ImportSnapshot(
-    pub(crate) rt::Call<t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors>,
-);
+pub struct ImportSnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportSnapshot, t::ImportSnapshotRequest, t::ImportSnapshotResult, rt::NoErrors,
     op::IMPORT_SNAPSHOT
@@ -197,9 +183,7 @@ impl ImportSnapshot {
 /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
 ///
 /// This API action is not supported by the Command Line Interface (CLI).
-pub struct ImportVolume(
-    pub(crate) rt::Call<t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors>,
-);
+pub struct ImportVolume(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ImportVolume, t::ImportVolumeRequest, t::ImportVolumeResult, rt::NoErrors,
     op::IMPORT_VOLUME

@@ -29,13 +29,7 @@ impl super::Client {
 /// The `ListImagesInRecycleBin` operation.
 ///
 /// Lists one or more AMIs that are currently in the Recycle Bin. For more information, see [Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-pub struct ListImagesInRecycleBin(
-    pub(crate) rt::Call<
-        t::ListImagesInRecycleBinRequest,
-        t::ListImagesInRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListImagesInRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListImagesInRecycleBin, t::ListImagesInRecycleBinRequest,
     t::ListImagesInRecycleBinResult, rt::NoErrors, op::LIST_IMAGES_IN_RECYCLE_BIN
@@ -62,13 +56,7 @@ impl ListImagesInRecycleBin {
 /// The `ListSnapshotsInRecycleBin` operation.
 ///
 /// Lists one or more snapshots that are currently in the Recycle Bin.
-pub struct ListSnapshotsInRecycleBin(
-    pub(crate) rt::Call<
-        t::ListSnapshotsInRecycleBinRequest,
-        t::ListSnapshotsInRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListSnapshotsInRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSnapshotsInRecycleBin, t::ListSnapshotsInRecycleBinRequest,
     t::ListSnapshotsInRecycleBinResult, rt::NoErrors, op::LIST_SNAPSHOTS_IN_RECYCLE_BIN
@@ -97,13 +85,7 @@ impl ListSnapshotsInRecycleBin {
 /// The `ListVolumesInRecycleBin` operation.
 ///
 /// Lists one or more volumes that are currently in the Recycle Bin.
-pub struct ListVolumesInRecycleBin(
-    pub(crate) rt::Call<
-        t::ListVolumesInRecycleBinRequest,
-        t::ListVolumesInRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListVolumesInRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListVolumesInRecycleBin, t::ListVolumesInRecycleBinRequest,
     t::ListVolumesInRecycleBinResult, rt::NoErrors, op::LIST_VOLUMES_IN_RECYCLE_BIN
@@ -123,9 +105,7 @@ impl ListVolumesInRecycleBin {
 /// - If the snapshot is locked in governance mode, you can modify the lock mode and the lock duration or lock expiration date.
 /// - If the snapshot is locked in compliance mode and it is in the cooling-off period, you can modify the lock mode and the lock duration or lock expiration date.
 /// - If the snapshot is locked in compliance mode and the cooling-off period has lapsed, you can only increase the lock duration or extend the lock expiration date.
-pub struct LockSnapshot(
-    pub(crate) rt::Call<t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors>,
-);
+pub struct LockSnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     LockSnapshot, t::LockSnapshotRequest, t::LockSnapshotResult, rt::NoErrors,
     op::LOCK_SNAPSHOT

@@ -105,13 +105,7 @@ impl super::Client {
 /// The `ModifyTransitGatewayVpcAttachment` operation.
 ///
 /// Modifies the specified VPC attachment.
-pub struct ModifyTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::ModifyTransitGatewayVpcAttachmentRequest,
-        t::ModifyTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyTransitGatewayVpcAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyTransitGatewayVpcAttachment, t::ModifyTransitGatewayVpcAttachmentRequest,
     t::ModifyTransitGatewayVpcAttachmentResult, rt::NoErrors,
@@ -139,13 +133,7 @@ impl ModifyTransitGatewayVpcAttachment {
 /// The `ModifyVerifiedAccessEndpoint` operation.
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access endpoint.
-pub struct ModifyVerifiedAccessEndpoint(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessEndpointRequest,
-        t::ModifyVerifiedAccessEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessEndpoint, t::ModifyVerifiedAccessEndpointRequest,
     t::ModifyVerifiedAccessEndpointResult, rt::NoErrors,
@@ -181,13 +169,7 @@ impl ModifyVerifiedAccessEndpoint {
 /// The `ModifyVerifiedAccessEndpointPolicy` operation.
 ///
 /// Modifies the specified Amazon Web Services Verified Access endpoint policy.
-pub struct ModifyVerifiedAccessEndpointPolicy(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessEndpointPolicyRequest,
-        t::ModifyVerifiedAccessEndpointPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessEndpointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessEndpointPolicy, t::ModifyVerifiedAccessEndpointPolicyRequest,
     t::ModifyVerifiedAccessEndpointPolicyResult, rt::NoErrors,
@@ -212,13 +194,7 @@ impl ModifyVerifiedAccessEndpointPolicy {
 /// The `ModifyVerifiedAccessGroup` operation.
 ///
 /// Modifies the specified Amazon Web Services Verified Access group configuration.
-pub struct ModifyVerifiedAccessGroup(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessGroupRequest,
-        t::ModifyVerifiedAccessGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessGroup, t::ModifyVerifiedAccessGroupRequest,
     t::ModifyVerifiedAccessGroupResult, rt::NoErrors, op::MODIFY_VERIFIED_ACCESS_GROUP
@@ -237,13 +213,7 @@ impl ModifyVerifiedAccessGroup {
 /// The `ModifyVerifiedAccessGroupPolicy` operation.
 ///
 /// Modifies the specified Amazon Web Services Verified Access group policy.
-pub struct ModifyVerifiedAccessGroupPolicy(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessGroupPolicyRequest,
-        t::ModifyVerifiedAccessGroupPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessGroupPolicy, t::ModifyVerifiedAccessGroupPolicyRequest,
     t::ModifyVerifiedAccessGroupPolicyResult, rt::NoErrors,
@@ -265,13 +235,7 @@ impl ModifyVerifiedAccessGroupPolicy {
 /// The `ModifyVerifiedAccessInstance` operation.
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access instance.
-pub struct ModifyVerifiedAccessInstance(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessInstanceRequest,
-        t::ModifyVerifiedAccessInstanceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessInstance, t::ModifyVerifiedAccessInstanceRequest,
     t::ModifyVerifiedAccessInstanceResult, rt::NoErrors,
@@ -292,13 +256,7 @@ impl ModifyVerifiedAccessInstance {
 /// The `ModifyVerifiedAccessInstanceLoggingConfiguration` operation.
 ///
 /// Modifies the logging configuration for the specified Amazon Web Services Verified Access instance.
-pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
-        t::ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessInstanceLoggingConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessInstanceLoggingConfiguration,
     t::ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
@@ -325,13 +283,7 @@ impl ModifyVerifiedAccessInstanceLoggingConfiguration {
 /// The `ModifyVerifiedAccessTrustProvider` operation.
 ///
 /// Modifies the configuration of the specified Amazon Web Services Verified Access trust provider.
-pub struct ModifyVerifiedAccessTrustProvider(
-    pub(crate) rt::Call<
-        t::ModifyVerifiedAccessTrustProviderRequest,
-        t::ModifyVerifiedAccessTrustProviderResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVerifiedAccessTrustProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVerifiedAccessTrustProvider, t::ModifyVerifiedAccessTrustProviderRequest,
     t::ModifyVerifiedAccessTrustProviderResult, rt::NoErrors,
@@ -373,9 +325,7 @@ impl ModifyVerifiedAccessTrustProvider {
 /// With previous-generation instance types, resizing an EBS volume might require detaching and reattaching the volume or stopping and restarting the instance.
 ///
 /// After you initiate a volume modification, you must wait for that modification to reach the `completed` state before you can initiate another modification for the same volume. You can modify a volume up to four times within a rolling 24-hour period, as long as the volume is in the `in-use` or `available` state, and all previous modifications for that volume are `completed`. If you exceed this limit, you get an error message that indicates when you can perform your next modification.
-pub struct ModifyVolume(
-    pub(crate) rt::Call<t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors>,
-);
+pub struct ModifyVolume(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVolume, t::ModifyVolumeRequest, t::ModifyVolumeResult, rt::NoErrors,
     op::MODIFY_VOLUME
@@ -396,9 +346,7 @@ impl ModifyVolume {
 /// By default, all I/O operations for the volume are suspended when the data on the volume is determined to be potentially inconsistent, to prevent undetectable, latent data corruption. The I/O access to the volume can be resumed by first enabling I/O access and then checking the data consistency on your volume.
 ///
 /// You can change the default behavior to resume I/O operations. We recommend that you change this only for boot volumes or for volumes that are stateless or disposable.
-pub struct ModifyVolumeAttribute(
-    pub(crate) rt::Call<t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ModifyVolumeAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVolumeAttribute, t::ModifyVolumeAttributeRequest, rt::Unit, rt::NoErrors,
     op::MODIFY_VOLUME_ATTRIBUTE
@@ -413,9 +361,7 @@ impl ModifyVolumeAttribute {
 /// The `ModifyVpcAttribute` operation.
 ///
 /// Modifies the specified attribute of the specified VPC.
-pub struct ModifyVpcAttribute(
-    pub(crate) rt::Call<t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ModifyVpcAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcAttribute, t::ModifyVpcAttributeRequest, rt::Unit, rt::NoErrors,
     op::MODIFY_VPC_ATTRIBUTE
@@ -436,13 +382,7 @@ impl ModifyVpcAttribute {
 /// The `ModifyVpcBlockPublicAccessExclusion` operation.
 ///
 /// Modify VPC Block Public Access (BPA) exclusions. A VPC BPA exclusion is a mode that can be applied to a single VPC or subnet that exempts it from the account’s BPA mode and will allow bidirectional or egress-only access. You can create BPA exclusions for VPCs and subnets even when BPA is not enabled on the account to ensure that there is no traffic disruption to the exclusions when VPC BPA is turned on.
-pub struct ModifyVpcBlockPublicAccessExclusion(
-    pub(crate) rt::Call<
-        t::ModifyVpcBlockPublicAccessExclusionRequest,
-        t::ModifyVpcBlockPublicAccessExclusionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcBlockPublicAccessExclusion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcBlockPublicAccessExclusion, t::ModifyVpcBlockPublicAccessExclusionRequest,
     t::ModifyVpcBlockPublicAccessExclusionResult, rt::NoErrors,
@@ -461,13 +401,7 @@ impl ModifyVpcBlockPublicAccessExclusion {
 /// The `ModifyVpcBlockPublicAccessOptions` operation.
 ///
 /// Modify VPC Block Public Access (BPA) options. VPC Block Public Access (BPA) enables you to block resources in VPCs and subnets that you own in a Region from reaching or being reached from the internet through internet gateways and egress-only internet gateways. To learn more about VPC BPA, see [Block public access to VPCs and subnets](https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html) in the *Amazon VPC User Guide*.
-pub struct ModifyVpcBlockPublicAccessOptions(
-    pub(crate) rt::Call<
-        t::ModifyVpcBlockPublicAccessOptionsRequest,
-        t::ModifyVpcBlockPublicAccessOptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcBlockPublicAccessOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcBlockPublicAccessOptions, t::ModifyVpcBlockPublicAccessOptionsRequest,
     t::ModifyVpcBlockPublicAccessOptionsResult, rt::NoErrors,
@@ -485,13 +419,7 @@ impl ModifyVpcBlockPublicAccessOptions {
 /// Modifies the encryption control configuration for a VPC. You can update the encryption mode and exclusion settings for various gateway types and peering connections.
 ///
 /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
-pub struct ModifyVpcEncryptionControl(
-    pub(crate) rt::Call<
-        t::ModifyVpcEncryptionControlRequest,
-        t::ModifyVpcEncryptionControlResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEncryptionControl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEncryptionControl, t::ModifyVpcEncryptionControlRequest,
     t::ModifyVpcEncryptionControlResult, rt::NoErrors, op::MODIFY_VPC_ENCRYPTION_CONTROL
@@ -548,13 +476,7 @@ impl ModifyVpcEncryptionControl {
 /// The `ModifyVpcEndpoint` operation.
 ///
 /// Modifies attributes of a specified VPC endpoint. The attributes that you can modify depend on the type of VPC endpoint (interface, gateway, or Gateway Load Balancer). For more information, see the [Amazon Web Services PrivateLink Guide](https://docs.aws.amazon.com/vpc/latest/privatelink/).
-pub struct ModifyVpcEndpoint(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointRequest,
-        t::ModifyVpcEndpointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpoint, t::ModifyVpcEndpointRequest, t::ModifyVpcEndpointResult,
     rt::NoErrors, op::MODIFY_VPC_ENDPOINT
@@ -599,13 +521,7 @@ impl ModifyVpcEndpoint {
 /// The `ModifyVpcEndpointConnectionNotification` operation.
 ///
 /// Modifies a connection notification for VPC endpoint or VPC endpoint service. You can change the SNS topic for the notification, or the events for which to be notified.
-pub struct ModifyVpcEndpointConnectionNotification(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointConnectionNotificationRequest,
-        t::ModifyVpcEndpointConnectionNotificationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpointConnectionNotification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpointConnectionNotification,
     t::ModifyVpcEndpointConnectionNotificationRequest,
@@ -714,13 +630,7 @@ impl super::Client {
 /// The `ModifyVpcEndpointPayerResponsibility` operation.
 ///
 /// Modifies the billing account for VPC endpoint usage/charges.
-pub struct ModifyVpcEndpointPayerResponsibility(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointPayerResponsibilityRequest,
-        t::ModifyVpcEndpointPayerResponsibilityResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpointPayerResponsibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpointPayerResponsibility, t::ModifyVpcEndpointPayerResponsibilityRequest,
     t::ModifyVpcEndpointPayerResponsibilityResult, rt::NoErrors,
@@ -746,13 +656,7 @@ impl ModifyVpcEndpointPayerResponsibility {
 /// Modifies the attributes of the specified VPC endpoint service configuration.
 ///
 /// If you set or modify the private DNS name, you must prove that you own the private DNS domain name.
-pub struct ModifyVpcEndpointServiceConfiguration(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointServiceConfigurationRequest,
-        t::ModifyVpcEndpointServiceConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpointServiceConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpointServiceConfiguration,
     t::ModifyVpcEndpointServiceConfigurationRequest,
@@ -810,13 +714,7 @@ impl ModifyVpcEndpointServiceConfiguration {
 /// The `ModifyVpcEndpointServicePayerResponsibility` operation.
 ///
 /// Modifies the payer responsibility for your VPC endpoint service.
-pub struct ModifyVpcEndpointServicePayerResponsibility(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointServicePayerResponsibilityRequest,
-        t::ModifyVpcEndpointServicePayerResponsibilityResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpointServicePayerResponsibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpointServicePayerResponsibility,
     t::ModifyVpcEndpointServicePayerResponsibilityRequest,
@@ -842,13 +740,7 @@ impl ModifyVpcEndpointServicePayerResponsibility {
 /// If you grant permissions to all principals, the service is public. Any users who know the name of a public service can send a request to attach an endpoint. If the service does not require manual approval, attachments are automatically approved.
 ///
 /// By default, principals that you grant permissions to can create VPC endpoints that connect to your endpoint service. For Gateway Load Balancer endpoint services, you can instead grant permissions so that principals can create transit gateway attachments that connect to your endpoint service. To do so, specify `transit-gateway-attachment` for `PermissionType`. The two permission types are independent. A principal can have either or both.
-pub struct ModifyVpcEndpointServicePermissions(
-    pub(crate) rt::Call<
-        t::ModifyVpcEndpointServicePermissionsRequest,
-        t::ModifyVpcEndpointServicePermissionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcEndpointServicePermissions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcEndpointServicePermissions, t::ModifyVpcEndpointServicePermissionsRequest,
     t::ModifyVpcEndpointServicePermissionsResult, rt::NoErrors,
@@ -877,13 +769,7 @@ impl ModifyVpcEndpointServicePermissions {
 /// If the peered VPCs are in the same Amazon Web Services account, you can enable DNS resolution for queries from the local VPC. This ensures that queries from the local VPC resolve to private IP addresses in the peer VPC. This option is not available if the peered VPCs are in different Amazon Web Services accounts or different Regions. For peered VPCs in different Amazon Web Services accounts, each Amazon Web Services account owner must initiate a separate request to modify the peering connection options. For inter-region peering connections, you must use the Region for the requester VPC to modify the requester VPC peering options and the Region for the accepter VPC to modify the accepter VPC peering options. To verify which VPCs are the accepter and the requester for a VPC peering connection, use the DescribeVpcPeeringConnections command.
 ///
 /// Multipath resilience replicates the traffic of an inter-Region VPC peering connection across multiple network paths. You can allow multipath resilience for your side of the connection if both of its Regions are supported. It takes effect only when both the requester and the accepter allow it. Additional charges apply when multipath resilience is in effect. For more information, see [Amazon VPC pricing](http://aws.amazon.com/vpc/pricing/). To check whether multipath resilience is in effect, use DescribeVpcPeeringConnections and check `multipathResilienceStatus`.
-pub struct ModifyVpcPeeringConnectionOptions(
-    pub(crate) rt::Call<
-        t::ModifyVpcPeeringConnectionOptionsRequest,
-        t::ModifyVpcPeeringConnectionOptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcPeeringConnectionOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcPeeringConnectionOptions, t::ModifyVpcPeeringConnectionOptionsRequest,
     t::ModifyVpcPeeringConnectionOptionsResult, rt::NoErrors,
@@ -911,13 +797,7 @@ impl ModifyVpcPeeringConnectionOptions {
 /// After you modify the tenancy of the VPC, any new instances that you launch into the VPC have a tenancy of `default`, unless you specify otherwise during launch. The tenancy of any existing instances in the VPC is not affected.
 ///
 /// For more information, see [Dedicated Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/dedicated-instance.html) in the *Amazon EC2 User Guide*.
-pub struct ModifyVpcTenancy(
-    pub(crate) rt::Call<
-        t::ModifyVpcTenancyRequest,
-        t::ModifyVpcTenancyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpcTenancy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpcTenancy, t::ModifyVpcTenancyRequest, t::ModifyVpcTenancyResult,
     rt::NoErrors, op::MODIFY_VPC_TENANCY
@@ -951,13 +831,7 @@ impl ModifyVpcTenancy {
 /// If you deleted VPN static routes, you must add the static routes to the transit gateway route table.
 ///
 /// After you perform this operation, the VPN endpoint's IP addresses on the Amazon Web Services side and the tunnel options remain intact. Your Amazon Web Services Site-to-Site VPN connection will be temporarily unavailable for a brief period while we provision the new endpoints.
-pub struct ModifyVpnConnection(
-    pub(crate) rt::Call<
-        t::ModifyVpnConnectionRequest,
-        t::ModifyVpnConnectionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpnConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpnConnection, t::ModifyVpnConnectionRequest, t::ModifyVpnConnectionResult,
     rt::NoErrors, op::MODIFY_VPN_CONNECTION
@@ -974,13 +848,7 @@ impl ModifyVpnConnection {
 /// Modifies the connection options for your Site-to-Site VPN connection.
 ///
 /// When you modify the VPN connection options, the VPN endpoint IP addresses on the Amazon Web Services side do not change, and the tunnel options do not change. Your VPN connection will be temporarily unavailable for a brief period while the VPN connection is updated.
-pub struct ModifyVpnConnectionOptions(
-    pub(crate) rt::Call<
-        t::ModifyVpnConnectionOptionsRequest,
-        t::ModifyVpnConnectionOptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpnConnectionOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpnConnectionOptions, t::ModifyVpnConnectionOptionsRequest,
     t::ModifyVpnConnectionOptionsResult, rt::NoErrors, op::MODIFY_VPN_CONNECTION_OPTIONS
@@ -1008,13 +876,7 @@ impl ModifyVpnConnectionOptions {
 /// The `ModifyVpnTunnelCertificate` operation.
 ///
 /// Modifies the VPN tunnel endpoint certificate.
-pub struct ModifyVpnTunnelCertificate(
-    pub(crate) rt::Call<
-        t::ModifyVpnTunnelCertificateRequest,
-        t::ModifyVpnTunnelCertificateResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpnTunnelCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpnTunnelCertificate, t::ModifyVpnTunnelCertificateRequest,
     t::ModifyVpnTunnelCertificateResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_CERTIFICATE
@@ -1029,13 +891,7 @@ impl ModifyVpnTunnelCertificate {
 /// The `ModifyVpnTunnelOptions` operation.
 ///
 /// Modifies the options for a VPN tunnel in an Amazon Web Services Site-to-Site VPN connection. You can modify multiple options for a tunnel in a single request, but you can only modify one tunnel at a time. For more information, see [Site-to-Site VPN tunnel options for your Site-to-Site VPN connection](https://docs.aws.amazon.com/vpn/latest/s2svpn/VPNTunnels.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
-pub struct ModifyVpnTunnelOptions(
-    pub(crate) rt::Call<
-        t::ModifyVpnTunnelOptionsRequest,
-        t::ModifyVpnTunnelOptionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ModifyVpnTunnelOptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ModifyVpnTunnelOptions, t::ModifyVpnTunnelOptionsRequest,
     t::ModifyVpnTunnelOptionsResult, rt::NoErrors, op::MODIFY_VPN_TUNNEL_OPTIONS
@@ -1058,13 +914,7 @@ impl ModifyVpnTunnelOptions {
 /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see [Monitor your instances using CloudWatch](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
 ///
 /// To disable detailed monitoring, see [UnmonitorInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UnmonitorInstances.html).
-pub struct MonitorInstances(
-    pub(crate) rt::Call<
-        t::MonitorInstancesRequest,
-        t::MonitorInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct MonitorInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     MonitorInstances, t::MonitorInstancesRequest, t::MonitorInstancesResult,
     rt::NoErrors, op::MONITOR_INSTANCES
@@ -1082,13 +932,7 @@ impl MonitorInstances {
 /// **Note:** This action is deprecated.
 ///
 /// Moves an Elastic IP address from the EC2-Classic platform to the EC2-VPC platform. The Elastic IP address must be allocated to your account for more than 24 hours, and it must not be associated with an instance. After the Elastic IP address is moved, it is no longer available for use in the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in the EC2-VPC platform to the EC2-Classic platform.
-pub struct MoveAddressToVpc(
-    pub(crate) rt::Call<
-        t::MoveAddressToVpcRequest,
-        t::MoveAddressToVpcResult,
-        rt::NoErrors,
-    >,
-);
+pub struct MoveAddressToVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     MoveAddressToVpc, t::MoveAddressToVpcRequest, t::MoveAddressToVpcResult,
     rt::NoErrors, op::MOVE_ADDRESS_TO_VPC
@@ -1102,13 +946,7 @@ impl MoveAddressToVpc {
 /// Move a BYOIPv4 CIDR to IPAM from a public IPv4 pool.
 ///
 /// If you already have a BYOIPv4 CIDR with Amazon Web Services, you can move the CIDR to IPAM from a public IPv4 pool. You cannot move an IPv6 CIDR to IPAM. If you are bringing a new IP address to Amazon Web Services for the first time, complete the steps in [Tutorial: BYOIP address CIDRs to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoip-ipam.html).
-pub struct MoveByoipCidrToIpam(
-    pub(crate) rt::Call<
-        t::MoveByoipCidrToIpamRequest,
-        t::MoveByoipCidrToIpamResult,
-        rt::NoErrors,
-    >,
-);
+pub struct MoveByoipCidrToIpam(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     MoveByoipCidrToIpam, t::MoveByoipCidrToIpamRequest, t::MoveByoipCidrToIpamResult,
     rt::NoErrors, op::MOVE_BYOIP_CIDR_TO_IPAM
@@ -1129,13 +967,7 @@ impl MoveByoipCidrToIpam {
 /// - Tenancy
 /// - Placement group
 /// - Capacity Reservation end time - `At specific time` or `Manually`.
-pub struct MoveCapacityReservationInstances(
-    pub(crate) rt::Call<
-        t::MoveCapacityReservationInstancesRequest,
-        t::MoveCapacityReservationInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct MoveCapacityReservationInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     MoveCapacityReservationInstances, t::MoveCapacityReservationInstancesRequest,
     t::MoveCapacityReservationInstancesResult, rt::NoErrors,

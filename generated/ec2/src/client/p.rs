@@ -60,13 +60,7 @@ impl super::Client {
 /// Amazon Web Services verifies that you own the address range and are authorized to advertise it. You must ensure that the address range is registered to you and that you created an RPKI ROA to authorize Amazon ASNs 16509 and 14618 to advertise the address range. For the Amazon Web Services GovCloud (US) Regions, authorize only ASN 8987. For the Amazon Web Services European Sovereign Cloud, authorize ASNs 16509 and 214101. For more information, see [Bring your own IP addresses (BYOIP)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html) in the *Amazon EC2 User Guide*.
 ///
 /// Provisioning an address range is an asynchronous operation, so the call returns immediately, but the address range is not ready to use until its status changes from `pending-provision` to `provisioned`. For more information, see [Onboard your address range](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/byoip-onboard.html).
-pub struct ProvisionByoipCidr(
-    pub(crate) rt::Call<
-        t::ProvisionByoipCidrRequest,
-        t::ProvisionByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ProvisionByoipCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ProvisionByoipCidr, t::ProvisionByoipCidrRequest, t::ProvisionByoipCidrResult,
     rt::NoErrors, op::PROVISION_BYOIP_CIDR
@@ -90,13 +84,7 @@ impl ProvisionByoipCidr {
 /// The `ProvisionIpamByoasn` operation.
 ///
 /// Provisions your Autonomous System Number (ASN) for use in your Amazon Web Services account. This action requires authorization context for Amazon to bring the ASN to an Amazon Web Services account. For more information, see [Tutorial: Bring your ASN to IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/tutorials-byoasn.html) in the *Amazon VPC IPAM guide*.
-pub struct ProvisionIpamByoasn(
-    pub(crate) rt::Call<
-        t::ProvisionIpamByoasnRequest,
-        t::ProvisionIpamByoasnResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ProvisionIpamByoasn(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ProvisionIpamByoasn, t::ProvisionIpamByoasnRequest, t::ProvisionIpamByoasnResult,
     rt::NoErrors, op::PROVISION_IPAM_BYOASN
@@ -115,13 +103,7 @@ impl ProvisionIpamByoasn {
 /// Provision a CIDR to an IPAM pool. You can use this action to provision new CIDRs to a top-level pool or to transfer a CIDR from a top-level pool to a pool within it.
 ///
 /// For more information, see [Provision CIDRs to pools](https://docs.aws.amazon.com/vpc/latest/ipam/prov-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ProvisionIpamPoolCidr(
-    pub(crate) rt::Call<
-        t::ProvisionIpamPoolCidrRequest,
-        t::ProvisionIpamPoolCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ProvisionIpamPoolCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ProvisionIpamPoolCidr, t::ProvisionIpamPoolCidrRequest,
     t::ProvisionIpamPoolCidrResult, rt::NoErrors, op::PROVISION_IPAM_POOL_CIDR
@@ -149,13 +131,7 @@ impl ProvisionIpamPoolCidr {
 /// Provision a CIDR to a public IPv4 pool.
 ///
 /// For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-pub struct ProvisionPublicIpv4PoolCidr(
-    pub(crate) rt::Call<
-        t::ProvisionPublicIpv4PoolCidrRequest,
-        t::ProvisionPublicIpv4PoolCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ProvisionPublicIpv4PoolCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ProvisionPublicIpv4PoolCidr, t::ProvisionPublicIpv4PoolCidrRequest,
     t::ProvisionPublicIpv4PoolCidrResult, rt::NoErrors,
@@ -173,13 +149,7 @@ impl ProvisionPublicIpv4PoolCidr {
 /// The `PurchaseCapacityBlock` operation.
 ///
 /// Purchase the Capacity Block for use with your account. With Capacity Blocks you ensure GPU capacity is available for machine learning (ML) workloads. You must specify the ID of the Capacity Block offering you are purchasing.
-pub struct PurchaseCapacityBlock(
-    pub(crate) rt::Call<
-        t::PurchaseCapacityBlockRequest,
-        t::PurchaseCapacityBlockResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PurchaseCapacityBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseCapacityBlock, t::PurchaseCapacityBlockRequest,
     t::PurchaseCapacityBlockResult, rt::NoErrors, op::PURCHASE_CAPACITY_BLOCK
@@ -201,13 +171,7 @@ impl PurchaseCapacityBlock {
 /// The `PurchaseCapacityBlockExtension` operation.
 ///
 /// Purchase the Capacity Block extension for use with your account. You must specify the ID of the Capacity Block extension offering you are purchasing.
-pub struct PurchaseCapacityBlockExtension(
-    pub(crate) rt::Call<
-        t::PurchaseCapacityBlockExtensionRequest,
-        t::PurchaseCapacityBlockExtensionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PurchaseCapacityBlockExtension(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseCapacityBlockExtension, t::PurchaseCapacityBlockExtensionRequest,
     t::PurchaseCapacityBlockExtensionResult, rt::NoErrors,
@@ -226,13 +190,7 @@ impl PurchaseCapacityBlockExtension {
 /// The `PurchaseHostReservation` operation.
 ///
 /// Purchase a reservation with configurations that match those of your Dedicated Host. You must have active Dedicated Hosts in your account before you purchase a reservation. This action results in the specified reservation being purchased and charged to your account.
-pub struct PurchaseHostReservation(
-    pub(crate) rt::Call<
-        t::PurchaseHostReservationRequest,
-        t::PurchaseHostReservationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PurchaseHostReservation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseHostReservation, t::PurchaseHostReservationRequest,
     t::PurchaseHostReservationResult, rt::NoErrors, op::PURCHASE_HOST_RESERVATION
@@ -261,13 +219,7 @@ impl PurchaseHostReservation {
 /// To queue a purchase for a future date and time, specify a purchase time. If you do not specify a purchase time, the default is the current time.
 ///
 /// For more information, see [Reserved Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/concepts-on-demand-reserved-instances.html) and [Sell in the Reserved Instance Marketplace](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ri-market-general.html) in the *Amazon EC2 User Guide*.
-pub struct PurchaseReservedInstancesOffering(
-    pub(crate) rt::Call<
-        t::PurchaseReservedInstancesOfferingRequest,
-        t::PurchaseReservedInstancesOfferingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PurchaseReservedInstancesOffering(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseReservedInstancesOffering, t::PurchaseReservedInstancesOfferingRequest,
     t::PurchaseReservedInstancesOfferingResult, rt::NoErrors,
@@ -297,13 +249,7 @@ impl PurchaseReservedInstancesOffering {
 /// Scheduled Instances enable you to purchase Amazon EC2 compute capacity by the hour for a one-year term. Before you can purchase a Scheduled Instance, you must call DescribeScheduledInstanceAvailability to check for available schedules and obtain a purchase token. After you purchase a Scheduled Instance, you must call RunScheduledInstances during each scheduled time period.
 ///
 /// After you purchase a Scheduled Instance, you can't cancel, modify, or resell your purchase.
-pub struct PurchaseScheduledInstances(
-    pub(crate) rt::Call<
-        t::PurchaseScheduledInstancesRequest,
-        t::PurchaseScheduledInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PurchaseScheduledInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseScheduledInstances, t::PurchaseScheduledInstancesRequest,
     t::PurchaseScheduledInstancesResult, rt::NoErrors, op::PURCHASE_SCHEDULED_INSTANCES

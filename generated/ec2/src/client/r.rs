@@ -111,9 +111,7 @@ impl super::Client {
 /// If an instance does not cleanly shut down within a few minutes, Amazon EC2 performs a hard reboot.
 ///
 /// For more information about troubleshooting, see [Troubleshoot an unreachable instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-console.html) in the *Amazon EC2 User Guide*.
-pub struct RebootInstances(
-    pub(crate) rt::Call<t::RebootInstancesRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct RebootInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RebootInstances, t::RebootInstancesRequest, rt::Unit, rt::NoErrors,
     op::REBOOT_INSTANCES
@@ -141,9 +139,7 @@ impl RebootInstances {
 /// In most cases, AMIs for Windows, RedHat, SUSE, and SQL Server require correct licensing information to be present on the AMI. For more information, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*. When creating an AMI from a snapshot, the `RegisterImage` operation derives the correct billing information from the snapshot's metadata, but this requires the appropriate metadata to be present. To verify if the correct billing information was applied, check the `PlatformDetails` field on the new AMI. If the field is empty or doesn't match the expected operating system code (for example, Windows, RedHat, SUSE, or SQL), the AMI creation was unsuccessful, and you should discard the AMI and instead create the AMI from an instance. For more information, see [Create an AMI from an instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/creating-an-ami-ebs.html#how-to-create-ebs-ami) in the *Amazon EC2 User Guide*.
 ///
 /// If you purchase a Reserved Instance to apply to an On-Demand Instance that was launched from an AMI with a billing product code, make sure that the Reserved Instance has the matching billing product code. If you purchase a Reserved Instance without the matching billing product code, the Reserved Instance is not applied to the On-Demand Instance. For information about how to obtain the platform details and billing information of an AMI, see [Understand AMI billing information](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-billing-info.html) in the *Amazon EC2 User Guide*.
-pub struct RegisterImage(
-    pub(crate) rt::Call<t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors>,
-);
+pub struct RegisterImage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterImage, t::RegisterImageRequest, t::RegisterImageResult, rt::NoErrors,
     op::REGISTER_IMAGE
@@ -181,13 +177,7 @@ impl RegisterImage {
 /// Registers a set of tag keys to include in scheduled event notifications for your resources.
 ///
 /// To remove tags, use [DeregisterInstanceEventNotificationAttributes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterInstanceEventNotificationAttributes.html).
-pub struct RegisterInstanceEventNotificationAttributes(
-    pub(crate) rt::Call<
-        t::RegisterInstanceEventNotificationAttributesRequest,
-        t::RegisterInstanceEventNotificationAttributesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RegisterInstanceEventNotificationAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterInstanceEventNotificationAttributes,
     t::RegisterInstanceEventNotificationAttributesRequest,
@@ -208,13 +198,7 @@ impl RegisterInstanceEventNotificationAttributes {
 /// Registers members (network interfaces) with the transit gateway multicast group. A member is a network interface associated with a supported EC2 instance that receives multicast traffic. For more information, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
 ///
 /// After you add the members, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the members were added to the transit gateway multicast group.
-pub struct RegisterTransitGatewayMulticastGroupMembers(
-    pub(crate) rt::Call<
-        t::RegisterTransitGatewayMulticastGroupMembersRequest,
-        t::RegisterTransitGatewayMulticastGroupMembersResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RegisterTransitGatewayMulticastGroupMembers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterTransitGatewayMulticastGroupMembers,
     t::RegisterTransitGatewayMulticastGroupMembersRequest,
@@ -245,13 +229,7 @@ impl RegisterTransitGatewayMulticastGroupMembers {
 /// A multicast source is a network interface attached to a supported instance that sends multicast traffic. For more information about supported instances, see [Multicast on transit gateways](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-multicast-overview.html) in the *Amazon Web Services Transit Gateways Guide*.
 ///
 /// After you add the source, use [SearchTransitGatewayMulticastGroups](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SearchTransitGatewayMulticastGroups.html) to verify that the source was added to the multicast group.
-pub struct RegisterTransitGatewayMulticastGroupSources(
-    pub(crate) rt::Call<
-        t::RegisterTransitGatewayMulticastGroupSourcesRequest,
-        t::RegisterTransitGatewayMulticastGroupSourcesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RegisterTransitGatewayMulticastGroupSources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterTransitGatewayMulticastGroupSources,
     t::RegisterTransitGatewayMulticastGroupSourcesRequest,
@@ -278,13 +256,7 @@ impl RegisterTransitGatewayMulticastGroupSources {
 /// The `RejectCapacityReservationBillingOwnership` operation.
 ///
 /// Rejects a request to assign billing of the available capacity of a shared Capacity Reservation to your account. For more information, see [Billing assignment for shared Amazon EC2 Capacity Reservations](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/assign-billing.html).
-pub struct RejectCapacityReservationBillingOwnership(
-    pub(crate) rt::Call<
-        t::RejectCapacityReservationBillingOwnershipRequest,
-        t::RejectCapacityReservationBillingOwnershipResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectCapacityReservationBillingOwnership(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectCapacityReservationBillingOwnership,
     t::RejectCapacityReservationBillingOwnershipRequest,
@@ -301,13 +273,7 @@ impl RejectCapacityReservationBillingOwnership {
 /// The `RejectTransitGatewayClientVpnAttachment` operation.
 ///
 /// Rejects a Transit Gateway attachment request for a Client VPN endpoint. The Transit Gateway owner can reject the attachment request to prevent the Client VPN endpoint from routing traffic through the Transit Gateway.
-pub struct RejectTransitGatewayClientVpnAttachment(
-    pub(crate) rt::Call<
-        t::RejectTransitGatewayClientVpnAttachmentRequest,
-        t::RejectTransitGatewayClientVpnAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectTransitGatewayClientVpnAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectTransitGatewayClientVpnAttachment,
     t::RejectTransitGatewayClientVpnAttachmentRequest,
@@ -324,13 +290,7 @@ impl RejectTransitGatewayClientVpnAttachment {
 /// The `RejectTransitGatewayMulticastDomainAssociations` operation.
 ///
 /// Rejects a request to associate cross-account subnets with a transit gateway multicast domain.
-pub struct RejectTransitGatewayMulticastDomainAssociations(
-    pub(crate) rt::Call<
-        t::RejectTransitGatewayMulticastDomainAssociationsRequest,
-        t::RejectTransitGatewayMulticastDomainAssociationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectTransitGatewayMulticastDomainAssociations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectTransitGatewayMulticastDomainAssociations,
     t::RejectTransitGatewayMulticastDomainAssociationsRequest,
@@ -357,13 +317,7 @@ impl RejectTransitGatewayMulticastDomainAssociations {
 /// The `RejectTransitGatewayPeeringAttachment` operation.
 ///
 /// Rejects a transit gateway peering attachment request.
-pub struct RejectTransitGatewayPeeringAttachment(
-    pub(crate) rt::Call<
-        t::RejectTransitGatewayPeeringAttachmentRequest,
-        t::RejectTransitGatewayPeeringAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectTransitGatewayPeeringAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectTransitGatewayPeeringAttachment,
     t::RejectTransitGatewayPeeringAttachmentRequest,
@@ -382,13 +336,7 @@ impl RejectTransitGatewayPeeringAttachment {
 /// Rejects a request to attach a VPC to a transit gateway.
 ///
 /// The VPC attachment must be in the `pendingAcceptance` state. Use DescribeTransitGatewayVpcAttachments to view your pending VPC attachment requests. Use AcceptTransitGatewayVpcAttachment to accept a VPC attachment request.
-pub struct RejectTransitGatewayVpcAttachment(
-    pub(crate) rt::Call<
-        t::RejectTransitGatewayVpcAttachmentRequest,
-        t::RejectTransitGatewayVpcAttachmentResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectTransitGatewayVpcAttachment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectTransitGatewayVpcAttachment, t::RejectTransitGatewayVpcAttachmentRequest,
     t::RejectTransitGatewayVpcAttachmentResult, rt::NoErrors,
@@ -404,13 +352,7 @@ impl RejectTransitGatewayVpcAttachment {
 /// The `RejectVpcEndpointConnections` operation.
 ///
 /// Rejects VPC endpoint connection requests to your VPC endpoint service.
-pub struct RejectVpcEndpointConnections(
-    pub(crate) rt::Call<
-        t::RejectVpcEndpointConnectionsRequest,
-        t::RejectVpcEndpointConnectionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectVpcEndpointConnections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectVpcEndpointConnections, t::RejectVpcEndpointConnectionsRequest,
     t::RejectVpcEndpointConnectionsResult, rt::NoErrors,
@@ -431,13 +373,7 @@ impl RejectVpcEndpointConnections {
 /// The `RejectVpcPeeringConnection` operation.
 ///
 /// Rejects a VPC peering connection request. The VPC peering connection must be in the `pending-acceptance` state. Use the DescribeVpcPeeringConnections request to view your outstanding VPC peering connection requests. To delete an active VPC peering connection, or to delete a VPC peering connection request that you initiated, use DeleteVpcPeeringConnection.
-pub struct RejectVpcPeeringConnection(
-    pub(crate) rt::Call<
-        t::RejectVpcPeeringConnectionRequest,
-        t::RejectVpcPeeringConnectionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RejectVpcPeeringConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectVpcPeeringConnection, t::RejectVpcPeeringConnectionRequest,
     t::RejectVpcPeeringConnectionResult, rt::NoErrors, op::REJECT_VPC_PEERING_CONNECTION
@@ -459,9 +395,7 @@ impl RejectVpcPeeringConnection {
 /// After releasing an Elastic IP address, it is released to the IP address pool. Be sure to update your DNS records and any servers or devices that communicate with the address. If you attempt to release an Elastic IP address that you already released, you'll get an `AuthFailure` error if the address is already allocated to another Amazon Web Services account.
 ///
 /// After you release an Elastic IP address, you might be able to recover it. For more information, see [Release an Elastic IP address](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing-eips-releasing.html).
-pub struct ReleaseAddress(
-    pub(crate) rt::Call<t::ReleaseAddressRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ReleaseAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReleaseAddress, t::ReleaseAddressRequest, rt::Unit, rt::NoErrors, op::RELEASE_ADDRESS
 );
@@ -478,9 +412,7 @@ impl ReleaseAddress {
 /// When Dedicated Hosts are released, it may take some time for them to stop counting toward your limit and you may receive capacity errors when trying to allocate new Dedicated Hosts. Wait a few minutes and then try again.
 ///
 /// Released hosts still appear in a DescribeHosts response.
-pub struct ReleaseHosts(
-    pub(crate) rt::Call<t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors>,
-);
+pub struct ReleaseHosts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReleaseHosts, t::ReleaseHostsRequest, t::ReleaseHostsResult, rt::NoErrors,
     op::RELEASE_HOSTS
@@ -493,13 +425,7 @@ impl ReleaseHosts {
 /// Release an allocation within an IPAM pool. The Region you use should be the IPAM pool locale. The locale is the Amazon Web Services Region where this IPAM pool is available for allocations. You can only use this action to release manual allocations. To remove an allocation for a resource without deleting the resource, set its monitored state to false using [ModifyIpamResourceCidr](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyIpamResourceCidr.html). For more information, see [Release an allocation](https://docs.aws.amazon.com/vpc/latest/ipam/release-alloc-ipam.html) in the *Amazon VPC IPAM User Guide*.
 ///
 /// **Note:** All EC2 API actions follow an [eventual consistency](https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) model.
-pub struct ReleaseIpamPoolAllocation(
-    pub(crate) rt::Call<
-        t::ReleaseIpamPoolAllocationRequest,
-        t::ReleaseIpamPoolAllocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReleaseIpamPoolAllocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReleaseIpamPoolAllocation, t::ReleaseIpamPoolAllocationRequest,
     t::ReleaseIpamPoolAllocationResult, rt::NoErrors, op::RELEASE_IPAM_POOL_ALLOCATION
@@ -517,13 +443,7 @@ impl ReleaseIpamPoolAllocation {
 /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
 ///
 /// Use DescribeIamInstanceProfileAssociations to get the association ID.
-pub struct ReplaceIamInstanceProfileAssociation(
-    pub(crate) rt::Call<
-        t::ReplaceIamInstanceProfileAssociationRequest,
-        t::ReplaceIamInstanceProfileAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceIamInstanceProfileAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceIamInstanceProfileAssociation, t::ReplaceIamInstanceProfileAssociationRequest,
     t::ReplaceIamInstanceProfileAssociationResult, rt::NoErrors,
@@ -635,13 +555,7 @@ impl super::Client {
 /// **Note:** The Allowed AMIs feature does not restrict the AMIs owned by your account. Regardless of the criteria you set, the AMIs created by your account will always be discoverable and usable by users in your account.
 ///
 /// For more information, see [Control the discovery and use of AMIs in Amazon EC2 with Allowed AMIs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-allowed-amis.html) in *Amazon EC2 User Guide*.
-pub struct ReplaceImageCriteriaInAllowedImagesSettings(
-    pub(crate) rt::Call<
-        t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-        t::ReplaceImageCriteriaInAllowedImagesSettingsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceImageCriteriaInAllowedImagesSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceImageCriteriaInAllowedImagesSettings,
     t::ReplaceImageCriteriaInAllowedImagesSettingsRequest,
@@ -674,13 +588,7 @@ impl ReplaceImageCriteriaInAllowedImagesSettings {
 /// To remove an existing instance type specification, omit the `InstanceTypeSpecification` parameter or set it to `null`.
 ///
 /// To set the instance type specification, you must be the AMI owner. You cannot set an instance type specification on an AMI that is listed in Amazon Web Services Marketplace, and you cannot list an AMI in Amazon Web Services Marketplace if it has an instance type specification set.
-pub struct ReplaceImageInstanceTypeSpecification(
-    pub(crate) rt::Call<
-        t::ReplaceImageInstanceTypeSpecificationRequest,
-        t::ReplaceImageInstanceTypeSpecificationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceImageInstanceTypeSpecification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceImageInstanceTypeSpecification,
     t::ReplaceImageInstanceTypeSpecificationRequest,
@@ -700,13 +608,7 @@ impl ReplaceImageInstanceTypeSpecification {
 /// Changes which network ACL a subnet is associated with. By default when you create a subnet, it's automatically associated with the default network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
 ///
 /// This is an idempotent operation.
-pub struct ReplaceNetworkAclAssociation(
-    pub(crate) rt::Call<
-        t::ReplaceNetworkAclAssociationRequest,
-        t::ReplaceNetworkAclAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceNetworkAclAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceNetworkAclAssociation, t::ReplaceNetworkAclAssociationRequest,
     t::ReplaceNetworkAclAssociationResult, rt::NoErrors,
@@ -720,9 +622,7 @@ impl ReplaceNetworkAclAssociation {
 /// The `ReplaceNetworkAclEntry` operation.
 ///
 /// Replaces an entry (rule) in a network ACL. For more information, see [Network ACLs](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html) in the *Amazon VPC User Guide*.
-pub struct ReplaceNetworkAclEntry(
-    pub(crate) rt::Call<t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ReplaceNetworkAclEntry(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceNetworkAclEntry, t::ReplaceNetworkAclEntryRequest, rt::Unit, rt::NoErrors,
     op::REPLACE_NETWORK_ACL_ENTRY
@@ -746,9 +646,7 @@ impl ReplaceNetworkAclEntry {
 /// You must specify either a destination CIDR block or a prefix list ID. You must also specify exactly one of the resources from the parameter list, or reset the local route to its default target.
 ///
 /// For more information, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
-pub struct ReplaceRoute(
-    pub(crate) rt::Call<t::ReplaceRouteRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ReplaceRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceRoute, t::ReplaceRouteRequest, rt::Unit, rt::NoErrors, op::REPLACE_ROUTE
 );
@@ -777,13 +675,7 @@ impl ReplaceRoute {
 /// Changes the route table associated with a given subnet, internet gateway, or virtual private gateway in a VPC. After the operation completes, the subnet or gateway uses the routes in the new route table. For more information about route tables, see [Route tables](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html) in the *Amazon VPC User Guide*.
 ///
 /// You can also use this operation to change which table is the main route table in the VPC. Specify the main route table's association ID and the route table ID of the new main route table.
-pub struct ReplaceRouteTableAssociation(
-    pub(crate) rt::Call<
-        t::ReplaceRouteTableAssociationRequest,
-        t::ReplaceRouteTableAssociationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceRouteTableAssociation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceRouteTableAssociation, t::ReplaceRouteTableAssociationRequest,
     t::ReplaceRouteTableAssociationResult, rt::NoErrors,
@@ -797,13 +689,7 @@ impl ReplaceRouteTableAssociation {
 /// The `ReplaceTransitGatewayRoute` operation.
 ///
 /// Replaces the specified route in the specified transit gateway route table.
-pub struct ReplaceTransitGatewayRoute(
-    pub(crate) rt::Call<
-        t::ReplaceTransitGatewayRouteRequest,
-        t::ReplaceTransitGatewayRouteResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceTransitGatewayRoute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceTransitGatewayRoute, t::ReplaceTransitGatewayRouteRequest,
     t::ReplaceTransitGatewayRouteResult, rt::NoErrors, op::REPLACE_TRANSIT_GATEWAY_ROUTE
@@ -824,13 +710,7 @@ impl ReplaceTransitGatewayRoute {
 /// The `ReplaceVpnTunnel` operation.
 ///
 /// Trigger replacement of specified VPN tunnel.
-pub struct ReplaceVpnTunnel(
-    pub(crate) rt::Call<
-        t::ReplaceVpnTunnelRequest,
-        t::ReplaceVpnTunnelResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ReplaceVpnTunnel(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplaceVpnTunnel, t::ReplaceVpnTunnelRequest, t::ReplaceVpnTunnelResult,
     rt::NoErrors, op::REPLACE_VPN_TUNNEL
@@ -846,9 +726,7 @@ impl ReplaceVpnTunnel {
 /// Submits feedback about the status of an instance. The instance must be in the `running` state. If your experience with the instance differs from the instance status returned by DescribeInstanceStatus, use ReportInstanceStatus to report your experience with the instance. Amazon EC2 collects this information to improve the accuracy of status checks.
 ///
 /// Use of this action does not change the value returned by DescribeInstanceStatus.
-pub struct ReportInstanceStatus(
-    pub(crate) rt::Call<t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ReportInstanceStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReportInstanceStatus, t::ReportInstanceStatusRequest, rt::Unit, rt::NoErrors,
     op::REPORT_INSTANCE_STATUS
@@ -885,13 +763,7 @@ impl ReportInstanceStatus {
 /// For more information, see [Spot Fleet requests](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Important:** We strongly discourage using the RequestSpotFleet API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-pub struct RequestSpotFleet(
-    pub(crate) rt::Call<
-        t::RequestSpotFleetRequest,
-        t::RequestSpotFleetResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct RequestSpotFleet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RequestSpotFleet, t::RequestSpotFleetRequest, t::RequestSpotFleetResponse,
     rt::NoErrors, op::REQUEST_SPOT_FLEET
@@ -910,13 +782,7 @@ impl RequestSpotFleet {
 /// For more information, see [Work with Spot Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-requests.html) in the *Amazon EC2 User Guide*.
 ///
 /// **Important:** We strongly discourage using the RequestSpotInstances API because it is a legacy API with no planned investment. For options for requesting Spot Instances, see [Which is the best Spot request method to use?](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-best-practices.html#which-spot-request-method-to-use) in the *Amazon EC2 User Guide*.
-pub struct RequestSpotInstances(
-    pub(crate) rt::Call<
-        t::RequestSpotInstancesRequest,
-        t::RequestSpotInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RequestSpotInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RequestSpotInstances, t::RequestSpotInstancesRequest, t::RequestSpotInstancesResult,
     rt::NoErrors, op::REQUEST_SPOT_INSTANCES
@@ -948,13 +814,7 @@ impl RequestSpotInstances {
 /// The `ResetAddressAttribute` operation.
 ///
 /// Resets the attribute of the specified IP address. For requirements, see [Using reverse DNS for email applications](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#Using_Elastic_Addressing_Reverse_DNS).
-pub struct ResetAddressAttribute(
-    pub(crate) rt::Call<
-        t::ResetAddressAttributeRequest,
-        t::ResetAddressAttributeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ResetAddressAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetAddressAttribute, t::ResetAddressAttributeRequest,
     t::ResetAddressAttributeResult, rt::NoErrors, op::RESET_ADDRESS_ATTRIBUTE
@@ -971,13 +831,7 @@ impl ResetAddressAttribute {
 /// Resets the default KMS key for EBS encryption for your account in this Region to the Amazon Web Services managed KMS key for EBS.
 ///
 /// After resetting the default KMS key to the Amazon Web Services managed KMS key, you can continue to encrypt by a customer managed KMS key by specifying it when you create the volume. For more information, see [Amazon EBS encryption](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html) in the *Amazon EBS User Guide*.
-pub struct ResetEbsDefaultKmsKeyId(
-    pub(crate) rt::Call<
-        t::ResetEbsDefaultKmsKeyIdRequest,
-        t::ResetEbsDefaultKmsKeyIdResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ResetEbsDefaultKmsKeyId(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetEbsDefaultKmsKeyId, t::ResetEbsDefaultKmsKeyIdRequest,
     t::ResetEbsDefaultKmsKeyIdResult, rt::NoErrors, op::RESET_EBS_DEFAULT_KMS_KEY_ID
@@ -988,13 +842,7 @@ impl ResetEbsDefaultKmsKeyId {
 /// The `ResetFpgaImageAttribute` operation.
 ///
 /// Resets the specified attribute of the specified Amazon FPGA Image (AFI) to its default value. You can only reset the load permission attribute.
-pub struct ResetFpgaImageAttribute(
-    pub(crate) rt::Call<
-        t::ResetFpgaImageAttributeRequest,
-        t::ResetFpgaImageAttributeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ResetFpgaImageAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetFpgaImageAttribute, t::ResetFpgaImageAttributeRequest,
     t::ResetFpgaImageAttributeResult, rt::NoErrors, op::RESET_FPGA_IMAGE_ATTRIBUTE
@@ -1009,9 +857,7 @@ impl ResetFpgaImageAttribute {
 /// The `ResetImageAttribute` operation.
 ///
 /// Resets an attribute of an AMI to its default value.
-pub struct ResetImageAttribute(
-    pub(crate) rt::Call<t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ResetImageAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetImageAttribute, t::ResetImageAttributeRequest, rt::Unit, rt::NoErrors,
     op::RESET_IMAGE_ATTRIBUTE
@@ -1028,9 +874,7 @@ impl ResetImageAttribute {
 /// Resets an attribute of an instance to its default value. To reset the `kernel` or `ramdisk`, the instance must be in a stopped state. To reset the `sourceDestCheck`, the instance can be either running or stopped.
 ///
 /// The `sourceDestCheck` attribute controls whether source/destination checking is enabled. The default value is `true`, which means checking is enabled. This value must be `false` for a NAT instance to perform NAT. For more information, see [NAT instances](https://docs.aws.amazon.com/AmazonVPC/latest/UserGuide/VPC_NAT_Instance.html) in the *Amazon VPC User Guide*.
-pub struct ResetInstanceAttribute(
-    pub(crate) rt::Call<t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ResetInstanceAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetInstanceAttribute, t::ResetInstanceAttributeRequest, rt::Unit, rt::NoErrors,
     op::RESET_INSTANCE_ATTRIBUTE
@@ -1114,9 +958,7 @@ impl super::Client {
 /// The `ResetNetworkInterfaceAttribute` operation.
 ///
 /// Resets a network interface attribute. You can specify only one attribute at a time.
-pub struct ResetNetworkInterfaceAttribute(
-    pub(crate) rt::Call<t::ResetNetworkInterfaceAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ResetNetworkInterfaceAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetNetworkInterfaceAttribute, t::ResetNetworkInterfaceAttributeRequest, rt::Unit,
     rt::NoErrors, op::RESET_NETWORK_INTERFACE_ATTRIBUTE
@@ -1135,9 +977,7 @@ impl ResetNetworkInterfaceAttribute {
 /// Resets permission settings for the specified snapshot.
 ///
 /// For more information about modifying snapshot permissions, see [Share a snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html) in the *Amazon EBS User Guide*.
-pub struct ResetSnapshotAttribute(
-    pub(crate) rt::Call<t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct ResetSnapshotAttribute(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetSnapshotAttribute, t::ResetSnapshotAttributeRequest, rt::Unit, rt::NoErrors,
     op::RESET_SNAPSHOT_ATTRIBUTE
@@ -1154,13 +994,7 @@ impl ResetSnapshotAttribute {
 /// **Note:** This action is deprecated.
 ///
 /// Restores an Elastic IP address that was previously moved to the EC2-VPC platform back to the EC2-Classic platform. You cannot move an Elastic IP address that was originally allocated for use in EC2-VPC. The Elastic IP address must not be associated with an instance or network interface.
-pub struct RestoreAddressToClassic(
-    pub(crate) rt::Call<
-        t::RestoreAddressToClassicRequest,
-        t::RestoreAddressToClassicResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreAddressToClassic(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreAddressToClassic, t::RestoreAddressToClassicRequest,
     t::RestoreAddressToClassicResult, rt::NoErrors, op::RESTORE_ADDRESS_TO_CLASSIC
@@ -1172,13 +1006,7 @@ impl RestoreAddressToClassic {
 /// The `RestoreImageFromRecycleBin` operation.
 ///
 /// Restores an AMI from the Recycle Bin. For more information, see [Recover deleted Amazon EBS snapshots and EBS-back AMIs with Recycle Bin](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html) in the *Amazon EC2 User Guide*.
-pub struct RestoreImageFromRecycleBin(
-    pub(crate) rt::Call<
-        t::RestoreImageFromRecycleBinRequest,
-        t::RestoreImageFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreImageFromRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreImageFromRecycleBin, t::RestoreImageFromRecycleBinRequest,
     t::RestoreImageFromRecycleBinResult, rt::NoErrors, op::RESTORE_IMAGE_FROM_RECYCLE_BIN
@@ -1190,13 +1018,7 @@ impl RestoreImageFromRecycleBin {
 /// The `RestoreManagedPrefixListVersion` operation.
 ///
 /// Restores the entries from a previous version of a managed prefix list to a new version of the prefix list.
-pub struct RestoreManagedPrefixListVersion(
-    pub(crate) rt::Call<
-        t::RestoreManagedPrefixListVersionRequest,
-        t::RestoreManagedPrefixListVersionResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreManagedPrefixListVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreManagedPrefixListVersion, t::RestoreManagedPrefixListVersionRequest,
     t::RestoreManagedPrefixListVersionResult, rt::NoErrors,
@@ -1211,13 +1033,7 @@ impl RestoreManagedPrefixListVersion {
 /// The `RestoreSnapshotFromRecycleBin` operation.
 ///
 /// Restores a snapshot from the Recycle Bin. For more information, see [Restore snapshots from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-snaps.html#recycle-bin-restore-snaps) in the *Amazon EBS User Guide*.
-pub struct RestoreSnapshotFromRecycleBin(
-    pub(crate) rt::Call<
-        t::RestoreSnapshotFromRecycleBinRequest,
-        t::RestoreSnapshotFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreSnapshotFromRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreSnapshotFromRecycleBin, t::RestoreSnapshotFromRecycleBinRequest,
     t::RestoreSnapshotFromRecycleBinResult, rt::NoErrors,
@@ -1232,13 +1048,7 @@ impl RestoreSnapshotFromRecycleBin {
 /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
 ///
 /// For more information see [Restore an archived snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#restore-archived-snapshot) and [modify the restore period or restore type for a temporarily restored snapshot](https://docs.aws.amazon.com/ebs/latest/userguide/working-with-snapshot-archiving.html#modify-temp-restore-period) in the *Amazon EBS User Guide*.
-pub struct RestoreSnapshotTier(
-    pub(crate) rt::Call<
-        t::RestoreSnapshotTierRequest,
-        t::RestoreSnapshotTierResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreSnapshotTier(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreSnapshotTier, t::RestoreSnapshotTierRequest, t::RestoreSnapshotTierResult,
     rt::NoErrors, op::RESTORE_SNAPSHOT_TIER
@@ -1252,13 +1062,7 @@ impl RestoreSnapshotTier {
 /// The `RestoreVolumeFromRecycleBin` operation.
 ///
 /// Restores a volume from the Recycle Bin. For more information, see [Restore volumes from the Recycle Bin](https://docs.aws.amazon.com/ebs/latest/userguide/recycle-bin-working-with-volumes.html#recycle-bin-restore-volumes) in the *Amazon EBS User Guide*.
-pub struct RestoreVolumeFromRecycleBin(
-    pub(crate) rt::Call<
-        t::RestoreVolumeFromRecycleBinRequest,
-        t::RestoreVolumeFromRecycleBinResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RestoreVolumeFromRecycleBin(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreVolumeFromRecycleBin, t::RestoreVolumeFromRecycleBinRequest,
     t::RestoreVolumeFromRecycleBinResult, rt::NoErrors,
@@ -1271,13 +1075,7 @@ impl RestoreVolumeFromRecycleBin {
 /// The `RevokeClientVpnIngress` operation.
 ///
 /// Removes an ingress authorization rule from a Client VPN endpoint.
-pub struct RevokeClientVpnIngress(
-    pub(crate) rt::Call<
-        t::RevokeClientVpnIngressRequest,
-        t::RevokeClientVpnIngressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RevokeClientVpnIngress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RevokeClientVpnIngress, t::RevokeClientVpnIngressRequest,
     t::RevokeClientVpnIngressResult, rt::NoErrors, op::REVOKE_CLIENT_VPN_INGRESS
@@ -1300,13 +1098,7 @@ impl RevokeClientVpnIngress {
 /// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
 ///
 /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-pub struct RevokeSecurityGroupEgress(
-    pub(crate) rt::Call<
-        t::RevokeSecurityGroupEgressRequest,
-        t::RevokeSecurityGroupEgressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RevokeSecurityGroupEgress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RevokeSecurityGroupEgress, t::RevokeSecurityGroupEgressRequest,
     t::RevokeSecurityGroupEgressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_EGRESS
@@ -1346,13 +1138,7 @@ impl RevokeSecurityGroupEgress {
 /// Amazon Web Services recommends that you describe the security group to verify that the rules were removed.
 ///
 /// Rule changes are propagated to instances within the security group as quickly as possible. However, a small delay might occur.
-pub struct RevokeSecurityGroupIngress(
-    pub(crate) rt::Call<
-        t::RevokeSecurityGroupIngressRequest,
-        t::RevokeSecurityGroupIngressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RevokeSecurityGroupIngress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RevokeSecurityGroupIngress, t::RevokeSecurityGroupIngressRequest,
     t::RevokeSecurityGroupIngressResult, rt::NoErrors, op::REVOKE_SECURITY_GROUP_INGRESS
@@ -1403,9 +1189,7 @@ impl RevokeSecurityGroupIngress {
 /// Linux instances have access to the public key of the key pair at boot. You can use this key to provide secure access to the instance. Amazon EC2 public images use this feature to provide secure access without passwords. For more information, see [Key pairs](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-key-pairs.html).
 ///
 /// For troubleshooting, see [What to do if an instance immediately terminates](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_InstanceStraightToTerminated.html), and [Troubleshooting connecting to your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesConnecting.html).
-pub struct RunInstances(
-    pub(crate) rt::Call<t::RunInstancesRequest, t::Reservation, rt::NoErrors>,
-);
+pub struct RunInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RunInstances, t::RunInstancesRequest, t::Reservation, rt::NoErrors, op::RUN_INSTANCES
 );
@@ -1527,13 +1311,7 @@ impl RunInstances {
 /// Before you can launch a Scheduled Instance, you must purchase it and obtain an identifier using PurchaseScheduledInstances.
 ///
 /// You must launch a Scheduled Instance during its scheduled time period. You can't stop or reboot a Scheduled Instance, but you can terminate it as needed. If you terminate a Scheduled Instance before the current scheduled time period ends, you can launch it again after a few minutes.
-pub struct RunScheduledInstances(
-    pub(crate) rt::Call<
-        t::RunScheduledInstancesRequest,
-        t::RunScheduledInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct RunScheduledInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RunScheduledInstances, t::RunScheduledInstancesRequest,
     t::RunScheduledInstancesResult, rt::NoErrors, op::RUN_SCHEDULED_INSTANCES

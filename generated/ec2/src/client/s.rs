@@ -65,13 +65,7 @@ impl super::Client {
 /// The `SearchLocalGatewayRoutes` operation.
 ///
 /// Searches for routes in the specified local gateway route table.
-pub struct SearchLocalGatewayRoutes(
-    pub(crate) rt::Call<
-        t::SearchLocalGatewayRoutesRequest,
-        t::SearchLocalGatewayRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct SearchLocalGatewayRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SearchLocalGatewayRoutes, t::SearchLocalGatewayRoutesRequest,
     t::SearchLocalGatewayRoutesResult, rt::NoErrors, op::SEARCH_LOCAL_GATEWAY_ROUTES
@@ -101,13 +95,7 @@ impl SearchLocalGatewayRoutes {
 /// The `SearchTransitGatewayMulticastGroups` operation.
 ///
 /// Searches one or more transit gateway multicast groups and returns the group membership information.
-pub struct SearchTransitGatewayMulticastGroups(
-    pub(crate) rt::Call<
-        t::SearchTransitGatewayMulticastGroupsRequest,
-        t::SearchTransitGatewayMulticastGroupsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct SearchTransitGatewayMulticastGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SearchTransitGatewayMulticastGroups, t::SearchTransitGatewayMulticastGroupsRequest,
     t::SearchTransitGatewayMulticastGroupsResult, rt::NoErrors,
@@ -144,13 +132,7 @@ impl SearchTransitGatewayMulticastGroups {
 /// The `SearchTransitGatewayRoutes` operation.
 ///
 /// Searches for routes in the specified transit gateway route table.
-pub struct SearchTransitGatewayRoutes(
-    pub(crate) rt::Call<
-        t::SearchTransitGatewayRoutesRequest,
-        t::SearchTransitGatewayRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct SearchTransitGatewayRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SearchTransitGatewayRoutes, t::SearchTransitGatewayRoutesRequest,
     t::SearchTransitGatewayRoutesResult, rt::NoErrors, op::SEARCH_TRANSIT_GATEWAY_ROUTES
@@ -186,9 +168,7 @@ impl SearchTransitGatewayRoutes {
 /// Before sending a diagnostic interrupt to your instance, ensure that its operating system is configured to perform the required diagnostic tasks.
 ///
 /// For more information about configuring your operating system to generate a crash dump when a kernel panic or stop error occurs, see [Send a diagnostic interrupt (for advanced users)](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/diagnostic-interrupt.html) in the *Amazon EC2 User Guide*.
-pub struct SendDiagnosticInterrupt(
-    pub(crate) rt::Call<t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct SendDiagnosticInterrupt(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendDiagnosticInterrupt, t::SendDiagnosticInterruptRequest, rt::Unit, rt::NoErrors,
     op::SEND_DIAGNOSTIC_INTERRUPT
@@ -215,13 +195,7 @@ impl SendDiagnosticInterrupt {
 /// - Only one report per organization can be generated at a time. Attempting to generate a report while another is in progress will result in an error.
 ///
 /// For more information, including the required IAM permissions to run this API, see [Generating the account status report for declarative policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_status-report.html) in the *Amazon Web Services Organizations User Guide*.
-pub struct StartDeclarativePoliciesReport(
-    pub(crate) rt::Call<
-        t::StartDeclarativePoliciesReportRequest,
-        t::StartDeclarativePoliciesReportResult,
-        rt::NoErrors,
-    >,
-);
+pub struct StartDeclarativePoliciesReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartDeclarativePoliciesReport, t::StartDeclarativePoliciesReportRequest,
     t::StartDeclarativePoliciesReportResult, rt::NoErrors,
@@ -250,9 +224,7 @@ impl StartDeclarativePoliciesReport {
 /// If you attempt to start a T3 instance with `host` tenancy and the `unlimited` CPU credit option, the request fails. The `unlimited` CPU credit option is not supported on Dedicated Hosts. Before you start the instance, either change its CPU credit option to `standard`, or change its tenancy to `default` or `dedicated`.
 ///
 /// For more information, see [Stop and start Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Stop_Start.html) in the *Amazon EC2 User Guide*.
-pub struct StartInstances(
-    pub(crate) rt::Call<t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors>,
-);
+pub struct StartInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartInstances, t::StartInstancesRequest, t::StartInstancesResult, rt::NoErrors,
     op::START_INSTANCES
@@ -265,13 +237,7 @@ impl StartInstances {
 /// The `StartNetworkInsightsAccessScopeAnalysis` operation.
 ///
 /// Starts analyzing the specified Network Access Scope.
-pub struct StartNetworkInsightsAccessScopeAnalysis(
-    pub(crate) rt::Call<
-        t::StartNetworkInsightsAccessScopeAnalysisRequest,
-        t::StartNetworkInsightsAccessScopeAnalysisResult,
-        rt::NoErrors,
-    >,
-);
+pub struct StartNetworkInsightsAccessScopeAnalysis(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartNetworkInsightsAccessScopeAnalysis,
     t::StartNetworkInsightsAccessScopeAnalysisRequest,
@@ -295,13 +261,7 @@ impl StartNetworkInsightsAccessScopeAnalysis {
 /// The `StartNetworkInsightsAnalysis` operation.
 ///
 /// Starts analyzing the specified path. If the path is reachable, the operation returns the shortest feasible path.
-pub struct StartNetworkInsightsAnalysis(
-    pub(crate) rt::Call<
-        t::StartNetworkInsightsAnalysisRequest,
-        t::StartNetworkInsightsAnalysisResult,
-        rt::NoErrors,
-    >,
-);
+pub struct StartNetworkInsightsAnalysis(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartNetworkInsightsAnalysis, t::StartNetworkInsightsAnalysisRequest,
     t::StartNetworkInsightsAnalysisResult, rt::NoErrors,
@@ -337,13 +297,7 @@ impl StartNetworkInsightsAnalysis {
 /// The service provider must successfully perform the verification before the consumer can use the name to access the service.
 ///
 /// Before the service provider runs this command, they must add a record to the DNS server.
-pub struct StartVpcEndpointServicePrivateDnsVerification(
-    pub(crate) rt::Call<
-        t::StartVpcEndpointServicePrivateDnsVerificationRequest,
-        t::StartVpcEndpointServicePrivateDnsVerificationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct StartVpcEndpointServicePrivateDnsVerification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartVpcEndpointServicePrivateDnsVerification,
     t::StartVpcEndpointServicePrivateDnsVerificationRequest,
@@ -373,9 +327,7 @@ impl StartVpcEndpointServicePrivateDnsVerification {
 /// We don't charge for instance usage or data transfer fees when an instance is stopped. However, the root volume and any data volumes remain and continue to persist your data, and you're charged for volume usage. Every time you start your instance, Amazon EC2 charges a one-minute minimum for instance usage, followed by per-second billing.
 ///
 /// You can't stop or hibernate instance store-backed instances.
-pub struct StopInstances(
-    pub(crate) rt::Call<t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors>,
-);
+pub struct StopInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopInstances, t::StopInstancesRequest, t::StopInstancesResult, rt::NoErrors,
     op::STOP_INSTANCES

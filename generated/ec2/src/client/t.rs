@@ -19,13 +19,7 @@ impl super::Client {
 /// The `TerminateClientVpnConnections` operation.
 ///
 /// Terminates active Client VPN endpoint connections. This action can be used to terminate a specific client connection, or up to five connections established by a specific user.
-pub struct TerminateClientVpnConnections(
-    pub(crate) rt::Call<
-        t::TerminateClientVpnConnectionsRequest,
-        t::TerminateClientVpnConnectionsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct TerminateClientVpnConnections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TerminateClientVpnConnections, t::TerminateClientVpnConnectionsRequest,
     t::TerminateClientVpnConnectionsResult, rt::NoErrors,
@@ -77,13 +71,7 @@ impl TerminateClientVpnConnections {
 /// You can stop, start, and terminate EBS-backed instances. You can only terminate instance store-backed instances. What happens to an instance differs if you stop or terminate it. For example, when you stop an instance, the root device and any other devices attached to the instance persist. When you terminate an instance, any attached EBS volumes with the `DeleteOnTermination` block device mapping parameter set to `true` are automatically deleted. For more information about the differences between stopping and terminating instances, see [Amazon EC2 instance state changes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-lifecycle.html) in the *Amazon EC2 User Guide*.
 ///
 /// When you terminate an instance, we attempt to terminate it forcibly after a short while. If your instance appears stuck in the shutting-down state after a period of time, there might be an issue with the underlying host computer. For more information about terminating and troubleshooting terminating your instances, see [Terminate Amazon EC2 instances](https://docs.aws.amazon.com/) and [Troubleshooting terminating your instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/TroubleshootingInstancesShuttingDown.html) in the *Amazon EC2 User Guide*.
-pub struct TerminateInstances(
-    pub(crate) rt::Call<
-        t::TerminateInstancesRequest,
-        t::TerminateInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct TerminateInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TerminateInstances, t::TerminateInstancesRequest, t::TerminateInstancesResult,
     rt::NoErrors, op::TERMINATE_INSTANCES

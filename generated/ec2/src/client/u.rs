@@ -71,13 +71,7 @@ impl super::Client {
 /// The `UnassignIpv6Addresses` operation.
 ///
 /// Unassigns the specified IPv6 addresses or Prefix Delegation prefixes from a network interface.
-pub struct UnassignIpv6Addresses(
-    pub(crate) rt::Call<
-        t::UnassignIpv6AddressesRequest,
-        t::UnassignIpv6AddressesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UnassignIpv6Addresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UnassignIpv6Addresses, t::UnassignIpv6AddressesRequest,
     t::UnassignIpv6AddressesResult, rt::NoErrors, op::UNASSIGN_IPV6_ADDRESSES
@@ -94,9 +88,7 @@ impl UnassignIpv6Addresses {
 /// The `UnassignPrivateIpAddresses` operation.
 ///
 /// Unassigns the specified secondary private IP addresses or IPv4 Prefix Delegation prefixes from a network interface.
-pub struct UnassignPrivateIpAddresses(
-    pub(crate) rt::Call<t::UnassignPrivateIpAddressesRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct UnassignPrivateIpAddresses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UnassignPrivateIpAddresses, t::UnassignPrivateIpAddressesRequest, rt::Unit,
     rt::NoErrors, op::UNASSIGN_PRIVATE_IP_ADDRESSES
@@ -118,13 +110,7 @@ impl UnassignPrivateIpAddresses {
 /// While unassigning is in progress, you cannot assign/unassign additional IP addresses while the connections are being drained. You are, however, allowed to delete the NAT gateway.
 ///
 /// A private IP address will only be released at the end of MaxDrainDurationSeconds. The private IP addresses stay associated and support the existing connections, but do not support any new connections (new connections are distributed across the remaining assigned private IP address). After the existing connections drain out, the private IP addresses are released.
-pub struct UnassignPrivateNatGatewayAddress(
-    pub(crate) rt::Call<
-        t::UnassignPrivateNatGatewayAddressRequest,
-        t::UnassignPrivateNatGatewayAddressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UnassignPrivateNatGatewayAddress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UnassignPrivateNatGatewayAddress, t::UnassignPrivateNatGatewayAddressRequest,
     t::UnassignPrivateNatGatewayAddressResult, rt::NoErrors,
@@ -144,9 +130,7 @@ impl UnassignPrivateNatGatewayAddress {
 /// The `UnlockSnapshot` operation.
 ///
 /// Unlocks a snapshot that is locked in governance mode or that is locked in compliance mode but still in the cooling-off period. You can't unlock a snapshot that is locked in compliance mode after the cooling-off period has expired.
-pub struct UnlockSnapshot(
-    pub(crate) rt::Call<t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors>,
-);
+pub struct UnlockSnapshot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UnlockSnapshot, t::UnlockSnapshotRequest, t::UnlockSnapshotResult, rt::NoErrors,
     op::UNLOCK_SNAPSHOT
@@ -158,13 +142,7 @@ impl UnlockSnapshot {
 /// The `UnmonitorInstances` operation.
 ///
 /// Disables detailed monitoring for a running instance. For more information, see [Monitoring your instances and volumes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch.html) in the *Amazon EC2 User Guide*.
-pub struct UnmonitorInstances(
-    pub(crate) rt::Call<
-        t::UnmonitorInstancesRequest,
-        t::UnmonitorInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UnmonitorInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UnmonitorInstances, t::UnmonitorInstancesRequest, t::UnmonitorInstancesResult,
     rt::NoErrors, op::UNMONITOR_INSTANCES
@@ -180,13 +158,7 @@ impl UnmonitorInstances {
 /// The `UpdateCapacityManagerMonitoredTagKeys` operation.
 ///
 /// Activates or deactivates tag keys for monitoring by EC2 Capacity Manager. Activated tag keys are included as dimensions in capacity metric data, enabling you to group and filter metrics by tag values.
-pub struct UpdateCapacityManagerMonitoredTagKeys(
-    pub(crate) rt::Call<
-        t::UpdateCapacityManagerMonitoredTagKeysRequest,
-        t::UpdateCapacityManagerMonitoredTagKeysResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateCapacityManagerMonitoredTagKeys(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateCapacityManagerMonitoredTagKeys,
     t::UpdateCapacityManagerMonitoredTagKeysRequest,
@@ -210,13 +182,7 @@ impl UpdateCapacityManagerMonitoredTagKeys {
 /// The `UpdateCapacityManagerOrganizationsAccess` operation.
 ///
 /// Updates the Organizations access setting for EC2 Capacity Manager. This controls whether Capacity Manager can aggregate data from all accounts in your Amazon Web Services Organization or only from the current account.
-pub struct UpdateCapacityManagerOrganizationsAccess(
-    pub(crate) rt::Call<
-        t::UpdateCapacityManagerOrganizationsAccessRequest,
-        t::UpdateCapacityManagerOrganizationsAccessResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateCapacityManagerOrganizationsAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateCapacityManagerOrganizationsAccess,
     t::UpdateCapacityManagerOrganizationsAccessRequest,
@@ -236,13 +202,7 @@ impl UpdateCapacityManagerOrganizationsAccess {
 /// The `UpdateInterruptibleCapacityReservationAllocation` operation.
 ///
 /// Modifies the number of instances allocated to an interruptible reservation, allowing you to add more capacity or reclaim capacity to your source Capacity Reservation.
-pub struct UpdateInterruptibleCapacityReservationAllocation(
-    pub(crate) rt::Call<
-        t::UpdateInterruptibleCapacityReservationAllocationRequest,
-        t::UpdateInterruptibleCapacityReservationAllocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateInterruptibleCapacityReservationAllocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateInterruptibleCapacityReservationAllocation,
     t::UpdateInterruptibleCapacityReservationAllocationRequest,
@@ -269,13 +229,7 @@ impl UpdateInterruptibleCapacityReservationAllocation {
 /// The `UpdateSecurityGroupRuleDescriptionsEgress` operation.
 ///
 /// Updates the description of an egress (outbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-pub struct UpdateSecurityGroupRuleDescriptionsEgress(
-    pub(crate) rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsEgressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateSecurityGroupRuleDescriptionsEgress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSecurityGroupRuleDescriptionsEgress,
     t::UpdateSecurityGroupRuleDescriptionsEgressRequest,
@@ -303,13 +257,7 @@ impl UpdateSecurityGroupRuleDescriptionsEgress {
 /// The `UpdateSecurityGroupRuleDescriptionsIngress` operation.
 ///
 /// Updates the description of an ingress (inbound) security group rule. You can replace an existing description, or add a description to a rule that did not have one previously. You can remove a description for a security group rule by omitting the description parameter in the request.
-pub struct UpdateSecurityGroupRuleDescriptionsIngress(
-    pub(crate) rt::Call<
-        t::UpdateSecurityGroupRuleDescriptionsIngressRequest,
-        t::UpdateSecurityGroupRuleDescriptionsIngressResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateSecurityGroupRuleDescriptionsIngress(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSecurityGroupRuleDescriptionsIngress,
     t::UpdateSecurityGroupRuleDescriptionsIngressRequest,

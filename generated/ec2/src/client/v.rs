@@ -18,13 +18,7 @@ impl super::Client {
 /// Validates whether the specified security groups can be associated with a single network interface. The operation checks Amazon Virtual Private Cloud (Amazon VPC) quotas. It checks inbound or outbound rules per security group and security groups per network interface. Only authorized Amazon Web Services services can call this operation.
 ///
 /// For more information about security group quotas, see [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups) in the *Amazon VPC User Guide*.
-pub struct ValidateSecurityGroupQuotasForInterface(
-    pub(crate) rt::Call<
-        t::ValidateSecurityGroupQuotasForInterfaceRequest,
-        t::ValidateSecurityGroupQuotasForInterfaceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ValidateSecurityGroupQuotasForInterface(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ValidateSecurityGroupQuotasForInterface,
     t::ValidateSecurityGroupQuotasForInterfaceRequest,

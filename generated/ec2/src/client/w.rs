@@ -18,13 +18,7 @@ impl super::Client {
 /// You can perform this operation at most once every 10 seconds, even if you specify different address ranges each time.
 ///
 /// It can take a few minutes before traffic to the specified addresses stops routing to Amazon Web Services because of BGP propagation delays.
-pub struct WithdrawByoipCidr(
-    pub(crate) rt::Call<
-        t::WithdrawByoipCidrRequest,
-        t::WithdrawByoipCidrResult,
-        rt::NoErrors,
-    >,
-);
+pub struct WithdrawByoipCidr(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     WithdrawByoipCidr, t::WithdrawByoipCidrRequest, t::WithdrawByoipCidrResult,
     rt::NoErrors, op::WITHDRAW_BYOIP_CIDR

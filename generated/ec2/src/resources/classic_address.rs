@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ClassicAddress` resource (identifiers: `public_ip`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ClassicAddress(rt::Resource<t::Address>);
-impl ::core::fmt::Debug for ClassicAddress {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ClassicAddress(t::Address), CLASSIC_ADDRESS, load);
 static CLASSIC_ADDRESS: rt::ResourceSpec = rt::ResourceSpec {
     name: "ClassicAddress",
     identifiers: &["PublicIp"],
@@ -41,18 +37,6 @@ static CLASSIC_ADDRESS_RELEASE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("PublicIp", rt::Source::Data("PublicIp"))],
     resource: None,
 };
-impl rt::IsResource for ClassicAddress {
-    type Data = t::Address;
-    const SPEC: &'static rt::ResourceSpec = &CLASSIC_ADDRESS;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Address>) -> Self {
-        ClassicAddress(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Address> {
-        &self.0
-    }
-}
 impl ClassicAddress {
     /// A `ClassicAddress` with these identifiers, as boto3's `ClassicAddress(...)`; no request is made.
     pub fn new(client: &crate::Client, public_ip: impl Into<String>) -> Self {
@@ -64,49 +48,6 @@ impl ClassicAddress {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Address>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Address>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Address>> {
-        self.0.loaded()
     }
     /// The `PublicIp` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `DhcpOptions` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct DhcpOptions(rt::Resource<t::DhcpOptions>);
-impl ::core::fmt::Debug for DhcpOptions {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(DhcpOptions(t::DhcpOptions), DHCP_OPTIONS, load);
 static DHCP_OPTIONS: rt::ResourceSpec = rt::ResourceSpec {
     name: "DhcpOptions",
     identifiers: &["Id"],
@@ -48,67 +44,12 @@ static DHCP_OPTIONS_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("DhcpOptionsId", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for DhcpOptions {
-    type Data = t::DhcpOptions;
-    const SPEC: &'static rt::ResourceSpec = &DHCP_OPTIONS;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::DhcpOptions>) -> Self {
-        DhcpOptions(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::DhcpOptions> {
-        &self.0
-    }
-}
 impl DhcpOptions {
     /// A `DhcpOptions` with these identifiers, as boto3's `DhcpOptions(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         DhcpOptions(
             rt::Resource::new(client.handle(), &DHCP_OPTIONS, vec![id.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::DhcpOptions>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::DhcpOptions>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::DhcpOptions>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Image` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Image(rt::Resource<t::Image>);
-impl ::core::fmt::Debug for Image {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Image(t::Image), IMAGE, load);
 static IMAGE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Image",
     identifiers: &["Id"],
@@ -56,65 +52,10 @@ static IMAGE_RESET_ATTRIBUTE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("ImageId", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for Image {
-    type Data = t::Image;
-    const SPEC: &'static rt::ResourceSpec = &IMAGE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Image>) -> Self {
-        Image(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Image> {
-        &self.0
-    }
-}
 impl Image {
     /// A `Image` with these identifiers, as boto3's `Image(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Image(rt::Resource::new(client.handle(), &IMAGE, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Image>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Image>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Image>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Instance` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Instance(rt::Resource<t::Instance>);
-impl ::core::fmt::Debug for Instance {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Instance(t::Instance), INSTANCE, load);
 static INSTANCE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Instance",
     identifiers: &["Id"],
@@ -203,65 +199,10 @@ static INSTANCE_BATCH_TERMINATE: rt::BatchSpec = rt::BatchSpec {
 static INSTANCE_BATCH_UNMONITOR: rt::BatchSpec = rt::BatchSpec {
     params: &[rt::param("InstanceIds[]", rt::Source::Identifier(0usize))],
 };
-impl rt::IsResource for Instance {
-    type Data = t::Instance;
-    const SPEC: &'static rt::ResourceSpec = &INSTANCE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Instance>) -> Self {
-        Instance(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Instance> {
-        &self.0
-    }
-}
 impl Instance {
     /// A `Instance` with these identifiers, as boto3's `Instance(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Instance(rt::Resource::new(client.handle(), &INSTANCE, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Instance>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Instance>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Instance>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

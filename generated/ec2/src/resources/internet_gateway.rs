@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `InternetGateway` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct InternetGateway(rt::Resource<t::InternetGateway>);
-impl ::core::fmt::Debug for InternetGateway {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(InternetGateway(t::InternetGateway), INTERNET_GATEWAY, load);
 static INTERNET_GATEWAY: rt::ResourceSpec = rt::ResourceSpec {
     name: "InternetGateway",
     identifiers: &["Id"],
@@ -52,69 +48,12 @@ static INTERNET_GATEWAY_DETACH_FROM_VPC: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("InternetGatewayId", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for InternetGateway {
-    type Data = t::InternetGateway;
-    const SPEC: &'static rt::ResourceSpec = &INTERNET_GATEWAY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::InternetGateway>) -> Self {
-        InternetGateway(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::InternetGateway> {
-        &self.0
-    }
-}
 impl InternetGateway {
     /// A `InternetGateway` with these identifiers, as boto3's `InternetGateway(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         InternetGateway(
             rt::Resource::new(client.handle(), &INTERNET_GATEWAY, vec![id.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::InternetGateway>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::InternetGateway>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::InternetGateway>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `KeyPair` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct KeyPair(rt::Resource<t::KeyPair>);
-impl ::core::fmt::Debug for KeyPair {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(KeyPair(t::KeyPair), KEY_PAIR, load);
 static KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
     name: "KeyPair",
     identifiers: &["Name"],
@@ -26,65 +22,10 @@ static KEY_PAIR_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("KeyName", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for KeyPair {
-    type Data = t::KeyPair;
-    const SPEC: &'static rt::ResourceSpec = &KEY_PAIR;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::KeyPair>) -> Self {
-        KeyPair(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::KeyPair> {
-        &self.0
-    }
-}
 impl KeyPair {
     /// A `KeyPair` with these identifiers, as boto3's `KeyPair(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         KeyPair(rt::Resource::new(client.handle(), &KEY_PAIR, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::KeyPair>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::KeyPair>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::KeyPair>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

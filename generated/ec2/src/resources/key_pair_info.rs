@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `KeyPairInfo` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct KeyPairInfo(rt::Resource<t::KeyPairInfo>);
-impl ::core::fmt::Debug for KeyPairInfo {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(KeyPairInfo(t::KeyPairInfo), KEY_PAIR_INFO, load);
 static KEY_PAIR_INFO: rt::ResourceSpec = rt::ResourceSpec {
     name: "KeyPairInfo",
     identifiers: &["Name"],
@@ -33,67 +29,12 @@ static KEY_PAIR_INFO_DELETE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("KeyName", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for KeyPairInfo {
-    type Data = t::KeyPairInfo;
-    const SPEC: &'static rt::ResourceSpec = &KEY_PAIR_INFO;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::KeyPairInfo>) -> Self {
-        KeyPairInfo(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::KeyPairInfo> {
-        &self.0
-    }
-}
 impl KeyPairInfo {
     /// A `KeyPairInfo` with these identifiers, as boto3's `KeyPairInfo(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         KeyPairInfo(
             rt::Resource::new(client.handle(), &KEY_PAIR_INFO, vec![name.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::KeyPairInfo>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::KeyPairInfo>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::KeyPairInfo>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

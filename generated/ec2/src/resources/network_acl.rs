@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `NetworkAcl` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct NetworkAcl(rt::Resource<t::NetworkAcl>);
-impl ::core::fmt::Debug for NetworkAcl {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(NetworkAcl(t::NetworkAcl), NETWORK_ACL, load);
 static NETWORK_ACL: rt::ResourceSpec = rt::ResourceSpec {
     name: "NetworkAcl",
     identifiers: &["Id"],
@@ -64,67 +60,12 @@ static NETWORK_ACL_VPC: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("VpcId")],
     path: None,
 };
-impl rt::IsResource for NetworkAcl {
-    type Data = t::NetworkAcl;
-    const SPEC: &'static rt::ResourceSpec = &NETWORK_ACL;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::NetworkAcl>) -> Self {
-        NetworkAcl(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::NetworkAcl> {
-        &self.0
-    }
-}
 impl NetworkAcl {
     /// A `NetworkAcl` with these identifiers, as boto3's `NetworkAcl(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         NetworkAcl(
             rt::Resource::new(client.handle(), &NETWORK_ACL, vec![id.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::NetworkAcl>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::NetworkAcl>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::NetworkAcl>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

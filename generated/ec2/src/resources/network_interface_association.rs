@@ -14,11 +14,10 @@ use tucuxi::codegen as rt;
 pub struct NetworkInterfaceAssociation(
     rt::Resource<t::InstanceNetworkInterfaceAssociation>,
 );
-impl ::core::fmt::Debug for NetworkInterfaceAssociation {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    NetworkInterfaceAssociation(t::InstanceNetworkInterfaceAssociation),
+    NETWORK_INTERFACE_ASSOCIATION, load
+);
 static NETWORK_INTERFACE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "NetworkInterfaceAssociation",
     identifiers: &["Id"],
@@ -42,20 +41,6 @@ static NETWORK_INTERFACE_ASSOCIATION_ADDRESS: rt::ResourceRef = rt::ResourceRef 
     identifiers: &[rt::Source::Data("AllocationId")],
     path: None,
 };
-impl rt::IsResource for NetworkInterfaceAssociation {
-    type Data = t::InstanceNetworkInterfaceAssociation;
-    const SPEC: &'static rt::ResourceSpec = &NETWORK_INTERFACE_ASSOCIATION;
-    #[inline]
-    fn from_resource(
-        resource: rt::Resource<t::InstanceNetworkInterfaceAssociation>,
-    ) -> Self {
-        NetworkInterfaceAssociation(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::InstanceNetworkInterfaceAssociation> {
-        &self.0
-    }
-}
 impl NetworkInterfaceAssociation {
     /// A `NetworkInterfaceAssociation` with these identifiers, as boto3's `NetworkInterfaceAssociation(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
@@ -67,56 +52,6 @@ impl NetworkInterfaceAssociation {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            ::std::sync::Arc<t::InstanceNetworkInterfaceAssociation>,
-            rt::Error,
-        >,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::InstanceNetworkInterfaceAssociation>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(
-        &self,
-    ) -> Option<::std::sync::Arc<t::InstanceNetworkInterfaceAssociation>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

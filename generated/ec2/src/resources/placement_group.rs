@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `PlacementGroup` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct PlacementGroup(rt::Resource<t::PlacementGroup>);
-impl ::core::fmt::Debug for PlacementGroup {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(PlacementGroup(t::PlacementGroup), PLACEMENT_GROUP, load);
 static PLACEMENT_GROUP: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlacementGroup",
     identifiers: &["Name"],
@@ -44,69 +40,12 @@ static PLACEMENT_GROUP_INSTANCES: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::DESCRIBE_INSTANCES_PAGINATOR),
 };
-impl rt::IsResource for PlacementGroup {
-    type Data = t::PlacementGroup;
-    const SPEC: &'static rt::ResourceSpec = &PLACEMENT_GROUP;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::PlacementGroup>) -> Self {
-        PlacementGroup(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::PlacementGroup> {
-        &self.0
-    }
-}
 impl PlacementGroup {
     /// A `PlacementGroup` with these identifiers, as boto3's `PlacementGroup(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         PlacementGroup(
             rt::Resource::new(client.handle(), &PLACEMENT_GROUP, vec![name.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::PlacementGroup>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::PlacementGroup>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::PlacementGroup>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Route` resource (identifiers: `route_table_id`, `destination_cidr_block`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Route(rt::Resource<t::Route>);
-impl ::core::fmt::Debug for Route {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Route(t::Route), ROUTE, load);
 static ROUTE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Route",
     identifiers: &["RouteTableId", "DestinationCidrBlock"],
@@ -36,18 +32,6 @@ static ROUTE_REPLACE: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for Route {
-    type Data = t::Route;
-    const SPEC: &'static rt::ResourceSpec = &ROUTE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Route>) -> Self {
-        Route(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Route> {
-        &self.0
-    }
-}
 impl Route {
     /// A `Route` with these identifiers, as boto3's `Route(...)`; no request is made.
     pub fn new(
@@ -63,49 +47,6 @@ impl Route {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Route>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Route>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Route>> {
-        self.0.loaded()
     }
     /// The `RouteTableId` identifier.
     #[inline]

@@ -12,11 +12,9 @@ use tucuxi::codegen as rt;
 /// boto3's `RouteTableAssociation` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct RouteTableAssociation(rt::Resource<t::RouteTableAssociation>);
-impl ::core::fmt::Debug for RouteTableAssociation {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    RouteTableAssociation(t::RouteTableAssociation), ROUTE_TABLE_ASSOCIATION, load
+);
 static ROUTE_TABLE_ASSOCIATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "RouteTableAssociation",
     identifiers: &["Id"],
@@ -41,18 +39,6 @@ static ROUTE_TABLE_ASSOCIATION_SUBNET: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("SubnetId")],
     path: None,
 };
-impl rt::IsResource for RouteTableAssociation {
-    type Data = t::RouteTableAssociation;
-    const SPEC: &'static rt::ResourceSpec = &ROUTE_TABLE_ASSOCIATION;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::RouteTableAssociation>) -> Self {
-        RouteTableAssociation(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::RouteTableAssociation> {
-        &self.0
-    }
-}
 impl RouteTableAssociation {
     /// A `RouteTableAssociation` with these identifiers, as boto3's `RouteTableAssociation(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
@@ -64,51 +50,6 @@ impl RouteTableAssociation {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::RouteTableAssociation>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::RouteTableAssociation>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::RouteTableAssociation>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

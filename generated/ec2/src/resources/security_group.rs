@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `SecurityGroup` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct SecurityGroup(rt::Resource<t::SecurityGroup>);
-impl ::core::fmt::Debug for SecurityGroup {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(SecurityGroup(t::SecurityGroup), SECURITY_GROUP, load);
 static SECURITY_GROUP: rt::ResourceSpec = rt::ResourceSpec {
     name: "SecurityGroup",
     identifiers: &["Id"],
@@ -60,69 +56,12 @@ static SECURITY_GROUP_REVOKE_INGRESS: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("GroupId", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for SecurityGroup {
-    type Data = t::SecurityGroup;
-    const SPEC: &'static rt::ResourceSpec = &SECURITY_GROUP;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::SecurityGroup>) -> Self {
-        SecurityGroup(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::SecurityGroup> {
-        &self.0
-    }
-}
 impl SecurityGroup {
     /// A `SecurityGroup` with these identifiers, as boto3's `SecurityGroup(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         SecurityGroup(
             rt::Resource::new(client.handle(), &SECURITY_GROUP, vec![id.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::SecurityGroup>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::SecurityGroup>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::SecurityGroup>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

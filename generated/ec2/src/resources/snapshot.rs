@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Snapshot` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Snapshot(rt::Resource<t::Snapshot>);
-impl ::core::fmt::Debug for Snapshot {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Snapshot(t::Snapshot), SNAPSHOT, load);
 static SNAPSHOT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Snapshot",
     identifiers: &["Id"],
@@ -64,65 +60,10 @@ static SNAPSHOT_VOLUME: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("VolumeId")],
     path: None,
 };
-impl rt::IsResource for Snapshot {
-    type Data = t::Snapshot;
-    const SPEC: &'static rt::ResourceSpec = &SNAPSHOT;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Snapshot>) -> Self {
-        Snapshot(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Snapshot> {
-        &self.0
-    }
-}
 impl Snapshot {
     /// A `Snapshot` with these identifiers, as boto3's `Snapshot(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Snapshot(rt::Resource::new(client.handle(), &SNAPSHOT, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Snapshot>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Snapshot>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Snapshot>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

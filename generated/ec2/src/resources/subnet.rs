@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Subnet` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Subnet(rt::Resource<t::Subnet>);
-impl ::core::fmt::Debug for Subnet {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Subnet(t::Subnet), SUBNET, load);
 static SUBNET: rt::ResourceSpec = rt::ResourceSpec {
     name: "Subnet",
     identifiers: &["Id"],
@@ -84,65 +80,10 @@ static SUBNET_NETWORK_INTERFACES: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::DESCRIBE_NETWORK_INTERFACES_PAGINATOR),
 };
-impl rt::IsResource for Subnet {
-    type Data = t::Subnet;
-    const SPEC: &'static rt::ResourceSpec = &SUBNET;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Subnet>) -> Self {
-        Subnet(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Subnet> {
-        &self.0
-    }
-}
 impl Subnet {
     /// A `Subnet` with these identifiers, as boto3's `Subnet(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Subnet(rt::Resource::new(client.handle(), &SUBNET, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Subnet>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Subnet>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Subnet>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Tag` resource (identifiers: `resource_id`, `key`, `value`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Tag(rt::Resource<t::TagDescription>);
-impl ::core::fmt::Debug for Tag {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Tag(t::TagDescription), TAG, load);
 static TAG: rt::ResourceSpec = rt::ResourceSpec {
     name: "Tag",
     identifiers: &["ResourceId", "Key", "Value"],
@@ -49,18 +45,6 @@ static TAG_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Tags[*].Value", rt::Source::Identifier(2usize)),
     ],
 };
-impl rt::IsResource for Tag {
-    type Data = t::TagDescription;
-    const SPEC: &'static rt::ResourceSpec = &TAG;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::TagDescription>) -> Self {
-        Tag(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::TagDescription> {
-        &self.0
-    }
-}
 impl Tag {
     /// A `Tag` with these identifiers, as boto3's `Tag(...)`; no request is made.
     pub fn new(
@@ -77,51 +61,6 @@ impl Tag {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::TagDescription>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::TagDescription>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::TagDescription>> {
-        self.0.loaded()
     }
     /// The `ResourceId` identifier.
     #[inline]

@@ -12,11 +12,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Volume` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Volume(rt::Resource<t::Volume>);
-impl ::core::fmt::Debug for Volume {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Volume(t::Volume), VOLUME, load);
 static VOLUME: rt::ResourceSpec = rt::ResourceSpec {
     name: "Volume",
     identifiers: &["Id"],
@@ -86,65 +82,10 @@ static VOLUME_SNAPSHOTS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::DESCRIBE_SNAPSHOTS_PAGINATOR),
 };
-impl rt::IsResource for Volume {
-    type Data = t::Volume;
-    const SPEC: &'static rt::ResourceSpec = &VOLUME;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Volume>) -> Self {
-        Volume(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Volume> {
-        &self.0
-    }
-}
 impl Volume {
     /// A `Volume` with these identifiers, as boto3's `Volume(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Volume(rt::Resource::new(client.handle(), &VOLUME, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Volume>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Volume>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Volume>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

@@ -12,11 +12,9 @@ use tucuxi::codegen as rt;
 /// boto3's `VpcPeeringConnection` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct VpcPeeringConnection(rt::Resource<t::VpcPeeringConnection>);
-impl ::core::fmt::Debug for VpcPeeringConnection {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    VpcPeeringConnection(t::VpcPeeringConnection), VPC_PEERING_CONNECTION, load
+);
 static VPC_PEERING_CONNECTION: rt::ResourceSpec = rt::ResourceSpec {
     name: "VpcPeeringConnection",
     identifiers: &["Id"],
@@ -51,18 +49,6 @@ static VPC_PEERING_CONNECTION_REQUESTER_VPC: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("RequesterVpcInfo.VpcId")],
     path: None,
 };
-impl rt::IsResource for VpcPeeringConnection {
-    type Data = t::VpcPeeringConnection;
-    const SPEC: &'static rt::ResourceSpec = &VPC_PEERING_CONNECTION;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::VpcPeeringConnection>) -> Self {
-        VpcPeeringConnection(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::VpcPeeringConnection> {
-        &self.0
-    }
-}
 impl VpcPeeringConnection {
     /// A `VpcPeeringConnection` with these identifiers, as boto3's `VpcPeeringConnection(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
@@ -74,51 +60,6 @@ impl VpcPeeringConnection {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::VpcPeeringConnection>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::VpcPeeringConnection>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::VpcPeeringConnection>> {
-        self.0.loaded()
     }
     /// The `Id` identifier.
     #[inline]

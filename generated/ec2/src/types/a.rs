@@ -11,10 +11,9 @@ pub struct AcceleratorCount {
     /// The maximum number of accelerators. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
-rt::structure!(AcceleratorCount, ACCELERATOR_COUNT, 0 => min, 1 => max);
-pub static ACCELERATOR_COUNT: rt::Schema = rt::Schema::structure(
-    "AcceleratorCount",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+rt::structure!(
+    AcceleratorCount, ACCELERATOR_COUNT, [min[0] = rt::m("Min", &rt::INTEGER)
+    .named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of accelerators (GPUs, FPGAs, or Amazon Web Services Inferentia chips) on an instance. To exclude accelerator-enabled instance types, set `Max` to `0`.
 #[derive(Clone, Default, PartialEq)]
@@ -24,10 +23,9 @@ pub struct AcceleratorCountRequest {
     /// The maximum number of accelerators. To specify no maximum limit, omit this parameter. To exclude accelerator-enabled instance types, set `Max` to `0`.
     pub max: Option<i32>,
 }
-rt::structure!(AcceleratorCountRequest, ACCELERATOR_COUNT_REQUEST, 0 => min, 1 => max);
-pub static ACCELERATOR_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceleratorCountRequest",
-    &[rt::m("Min", &rt::INTEGER), rt::m("Max", &rt::INTEGER)],
+rt::structure!(
+    AcceleratorCountRequest, ACCELERATOR_COUNT_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum AcceleratorManufacturer { AmazonWebServices = "amazon-web-services", Amd =
@@ -57,11 +55,8 @@ pub struct AcceleratorTotalMemoryMiB {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorTotalMemoryMiB, ACCELERATOR_TOTAL_MEMORY_MI_B, 0 => min, 1 => max
-);
-pub static ACCELERATOR_TOTAL_MEMORY_MI_B: rt::Schema = rt::Schema::structure(
-    "AcceleratorTotalMemoryMiB",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+    AcceleratorTotalMemoryMiB, ACCELERATOR_TOTAL_MEMORY_MI_B, [min[0] = rt::m("Min",
+    &rt::INTEGER).named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum amount of total accelerator memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
@@ -72,12 +67,8 @@ pub struct AcceleratorTotalMemoryMiBRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    AcceleratorTotalMemoryMiBRequest, ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST, 0 => min, 1
-    => max
-);
-pub static ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceleratorTotalMemoryMiBRequest",
-    &[rt::m("Min", &rt::INTEGER), rt::m("Max", &rt::INTEGER)],
+    AcceleratorTotalMemoryMiBRequest, ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST, [min[0] =
+    rt::m("Min", &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum AcceleratorType { Gpu = "gpu", Fpga = "fpga", Inference = "inference", Media
@@ -97,16 +88,10 @@ pub struct AcceptAddressTransferRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AcceptAddressTransferRequest, ACCEPT_ADDRESS_TRANSFER_REQUEST, 0 => address, 1 =>
-    tag_specifications, 2 => dry_run
-);
-pub static ACCEPT_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptAddressTransferRequest",
-    &[
-        rt::m("Address", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AcceptAddressTransferRequest, ACCEPT_ADDRESS_TRANSFER_REQUEST, [address[0] =
+    rt::m("Address", &rt::STRING).flags(rt::REQUIRED), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptAddressTransferResult {
@@ -114,11 +99,8 @@ pub struct AcceptAddressTransferResult {
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
-    AcceptAddressTransferResult, ACCEPT_ADDRESS_TRANSFER_RESULT, 0 => address_transfer
-);
-pub static ACCEPT_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptAddressTransferResult",
-    &[rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")],
+    AcceptAddressTransferResult, ACCEPT_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
+    rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptCapacityReservationBillingOwnershipRequest {
@@ -129,15 +111,9 @@ pub struct AcceptCapacityReservationBillingOwnershipRequest {
 }
 rt::structure!(
     AcceptCapacityReservationBillingOwnershipRequest,
-    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, 0 => dry_run, 1 =>
-    capacity_reservation_id
-);
-pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptCapacityReservationBillingOwnershipRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptCapacityReservationBillingOwnershipResult {
@@ -146,11 +122,8 @@ pub struct AcceptCapacityReservationBillingOwnershipResult {
 }
 rt::structure!(
     AcceptCapacityReservationBillingOwnershipResult,
-    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, 0 => return_
-);
-pub static ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptCapacityReservationBillingOwnershipResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ACCEPT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for accepting the quote.
 #[derive(Clone, Default, PartialEq)]
@@ -164,19 +137,11 @@ pub struct AcceptReservedInstancesExchangeQuoteRequest {
 }
 rt::structure!(
     AcceptReservedInstancesExchangeQuoteRequest,
-    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, 0 => dry_run, 1 =>
-    reserved_instance_ids, 2 => target_configurations
-);
-pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptReservedInstancesExchangeQuoteRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ReservedInstanceIds", &RESERVED_INSTANCE_ID_SET)
-            .named("ReservedInstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("TargetConfigurations", &TARGET_CONFIGURATION_REQUEST_SET)
-            .named("TargetConfiguration"),
-    ],
+    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), reserved_instance_ids[1] = rt::m("ReservedInstanceIds",
+    &RESERVED_INSTANCE_ID_SET).named("ReservedInstanceId").flags(rt::REQUIRED),
+    target_configurations[2] = rt::m("TargetConfigurations",
+    &TARGET_CONFIGURATION_REQUEST_SET).named("TargetConfiguration")]
 );
 /// The result of the exchange and whether it was `successful`.
 #[derive(Clone, Default, PartialEq)]
@@ -186,11 +151,8 @@ pub struct AcceptReservedInstancesExchangeQuoteResult {
 }
 rt::structure!(
     AcceptReservedInstancesExchangeQuoteResult,
-    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, 0 => exchange_id
-);
-pub static ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptReservedInstancesExchangeQuoteResult",
-    &[rt::m("ExchangeId", &rt::STRING).named("exchangeId")],
+    ACCEPT_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [exchange_id[0] =
+    rt::m("ExchangeId", &rt::STRING).named("exchangeId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentRequest {
@@ -201,15 +163,9 @@ pub struct AcceptTransitGatewayClientVpnAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayClientVpnAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayClientVpnAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayClientVpnAttachmentResult {
@@ -218,18 +174,10 @@ pub struct AcceptTransitGatewayClientVpnAttachmentResult {
 }
 rt::structure!(
     AcceptTransitGatewayClientVpnAttachmentResult,
-    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_client_vpn_attachment
-);
-pub static ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayClientVpnAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayClientVpnAttachment",
-                &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            )
-            .named("transitGatewayClientVpnAttachment"),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsRequest {
@@ -244,18 +192,11 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsRequest {
 }
 rt::structure!(
     AcceptTransitGatewayMulticastDomainAssociationsRequest,
-    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => transit_gateway_attachment_id, 2 =>
-    subnet_ids, 3 => dry_run
-);
-pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayMulticastDomainAssociationsRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("SubnetIds", &VALUE_STRING_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId",
+    &rt::STRING), subnet_ids[2] = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayMulticastDomainAssociationsResult {
@@ -264,14 +205,9 @@ pub struct AcceptTransitGatewayMulticastDomainAssociationsResult {
 }
 rt::structure!(
     AcceptTransitGatewayMulticastDomainAssociationsResult,
-    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, 0 => associations
-);
-pub static ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayMulticastDomainAssociationsResult",
-    &[
-        rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
-            .named("associations"),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
+    .named("associations")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayPeeringAttachmentRequest {
@@ -282,15 +218,9 @@ pub struct AcceptTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayPeeringAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayPeeringAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayPeeringAttachmentResult {
@@ -299,15 +229,9 @@ pub struct AcceptTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     AcceptTransitGatewayPeeringAttachmentResult,
-    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_peering_attachment
-);
-pub static ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayPeeringAttachmentResult",
-    &[
-        rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-            .named("transitGatewayPeeringAttachment"),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentRequest {
@@ -318,15 +242,9 @@ pub struct AcceptTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     AcceptTransitGatewayVpcAttachmentRequest,
-    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, 0 => transit_gateway_attachment_id, 1
-    => dry_run
-);
-pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayVpcAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentResult {
@@ -335,14 +253,9 @@ pub struct AcceptTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     AcceptTransitGatewayVpcAttachmentResult,
-    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, 0 => transit_gateway_vpc_attachment
-);
-pub static ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptTransitGatewayVpcAttachmentResult",
-    &[
-        rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
-            .named("transitGatewayVpcAttachment"),
-    ],
+    ACCEPT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
+    rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
+    .named("transitGatewayVpcAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcEndpointConnectionsRequest {
@@ -360,21 +273,12 @@ pub struct AcceptVpcEndpointConnectionsRequest {
     pub transit_gateway_attachment_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    AcceptVpcEndpointConnectionsRequest, ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST, 0 =>
-    dry_run, 1 => service_id, 2 => vpc_endpoint_ids, 3 => transit_gateway_attachment_ids
-);
-pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptVpcEndpointConnectionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST)
-            .named("VpcEndpointId")
-            .flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST)
-            .named("TransitGatewayAttachmentId")
-            .min(0.0),
-    ],
+    AcceptVpcEndpointConnectionsRequest, ACCEPT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids[2] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED),
+    transit_gateway_attachment_ids[3] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST).named("TransitGatewayAttachmentId").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcEndpointConnectionsResult {
@@ -382,12 +286,9 @@ pub struct AcceptVpcEndpointConnectionsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    AcceptVpcEndpointConnectionsResult, ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT, 0 =>
-    unsuccessful
-);
-pub static ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptVpcEndpointConnectionsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
+    AcceptVpcEndpointConnectionsResult, ACCEPT_VPC_ENDPOINT_CONNECTIONS_RESULT,
+    [unsuccessful[0] = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET)
+    .named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionRequest {
@@ -397,17 +298,10 @@ pub struct AcceptVpcPeeringConnectionRequest {
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
-    AcceptVpcPeeringConnectionRequest, ACCEPT_VPC_PEERING_CONNECTION_REQUEST, 0 =>
-    dry_run, 1 => vpc_peering_connection_id
-);
-pub static ACCEPT_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptVpcPeeringConnectionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING)
-            .named("vpcPeeringConnectionId")
-            .flags(rt::REQUIRED),
-    ],
+    AcceptVpcPeeringConnectionRequest, ACCEPT_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionResult {
@@ -415,15 +309,9 @@ pub struct AcceptVpcPeeringConnectionResult {
     pub vpc_peering_connection: Option<VpcPeeringConnection>,
 }
 rt::structure!(
-    AcceptVpcPeeringConnectionResult, ACCEPT_VPC_PEERING_CONNECTION_RESULT, 0 =>
-    vpc_peering_connection
-);
-pub static ACCEPT_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "AcceptVpcPeeringConnectionResult",
-    &[
-        rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
-            .named("vpcPeeringConnection"),
-    ],
+    AcceptVpcPeeringConnectionResult, ACCEPT_VPC_PEERING_CONNECTION_RESULT,
+    [vpc_peering_connection[0] = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
+    .named("vpcPeeringConnection")]
 );
 /// Describes a finding for a Network Access Scope.
 #[derive(Clone, Default, PartialEq)]
@@ -438,20 +326,14 @@ pub struct AccessScopeAnalysisFinding {
     pub finding_components: Option<Vec<PathComponent>>,
 }
 rt::structure!(
-    AccessScopeAnalysisFinding, ACCESS_SCOPE_ANALYSIS_FINDING, 0 =>
-    network_insights_access_scope_analysis_id, 1 => network_insights_access_scope_id, 2
-    => finding_id, 3 => finding_components
-);
-pub static ACCESS_SCOPE_ANALYSIS_FINDING: rt::Schema = rt::Schema::structure(
-    "AccessScopeAnalysisFinding",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisId"),
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-            .named("networkInsightsAccessScopeId"),
-        rt::m("FindingId", &rt::STRING).named("findingId"),
-        rt::m("FindingComponents", &PATH_COMPONENT_LIST).named("findingComponentSet"),
-    ],
+    AccessScopeAnalysisFinding, ACCESS_SCOPE_ANALYSIS_FINDING,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
+    .named("networkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id[1] =
+    rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
+    .named("networkInsightsAccessScopeId"), finding_id[2] = rt::m("FindingId",
+    &rt::STRING).named("findingId"), finding_components[3] = rt::m("FindingComponents",
+    &PATH_COMPONENT_LIST).named("findingComponentSet")]
 );
 pub static ACCESS_SCOPE_ANALYSIS_FINDING_LIST: rt::Schema = rt::Schema::list(
     "AccessScopeAnalysisFindingList",
@@ -468,17 +350,10 @@ pub struct AccessScopePath {
     pub through_resources: Option<Vec<ThroughResourcesStatement>>,
 }
 rt::structure!(
-    AccessScopePath, ACCESS_SCOPE_PATH, 0 => source, 1 => destination, 2 =>
-    through_resources
-);
-pub static ACCESS_SCOPE_PATH: rt::Schema = rt::Schema::structure(
-    "AccessScopePath",
-    &[
-        rt::m("Source", &PATH_STATEMENT).named("source"),
-        rt::m("Destination", &PATH_STATEMENT).named("destination"),
-        rt::m("ThroughResources", &THROUGH_RESOURCES_STATEMENT_LIST)
-            .named("throughResourceSet"),
-    ],
+    AccessScopePath, ACCESS_SCOPE_PATH, [source[0] = rt::m("Source", &PATH_STATEMENT)
+    .named("source"), destination[1] = rt::m("Destination", &PATH_STATEMENT)
+    .named("destination"), through_resources[2] = rt::m("ThroughResources",
+    &THROUGH_RESOURCES_STATEMENT_LIST).named("throughResourceSet")]
 );
 pub static ACCESS_SCOPE_PATH_LIST: rt::Schema = rt::Schema::list(
     "AccessScopePathList",
@@ -499,17 +374,10 @@ pub struct AccessScopePathRequest {
     pub through_resources: Option<Vec<ThroughResourcesStatementRequest>>,
 }
 rt::structure!(
-    AccessScopePathRequest, ACCESS_SCOPE_PATH_REQUEST, 0 => source, 1 => destination, 2
-    => through_resources
-);
-pub static ACCESS_SCOPE_PATH_REQUEST: rt::Schema = rt::Schema::structure(
-    "AccessScopePathRequest",
-    &[
-        rt::m("Source", &PATH_STATEMENT_REQUEST),
-        rt::m("Destination", &PATH_STATEMENT_REQUEST),
-        rt::m("ThroughResources", &THROUGH_RESOURCES_STATEMENT_REQUEST_LIST)
-            .named("ThroughResource"),
-    ],
+    AccessScopePathRequest, ACCESS_SCOPE_PATH_REQUEST, [source[0] = rt::m("Source",
+    &PATH_STATEMENT_REQUEST), destination[1] = rt::m("Destination",
+    &PATH_STATEMENT_REQUEST), through_resources[2] = rt::m("ThroughResources",
+    &THROUGH_RESOURCES_STATEMENT_REQUEST_LIST).named("ThroughResource")]
 );
 /// Describes an account attribute.
 #[derive(Clone, Default, PartialEq)]
@@ -520,15 +388,9 @@ pub struct AccountAttribute {
     pub attribute_values: Option<Vec<AccountAttributeValue>>,
 }
 rt::structure!(
-    AccountAttribute, ACCOUNT_ATTRIBUTE, 0 => attribute_name, 1 => attribute_values
-);
-pub static ACCOUNT_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "AccountAttribute",
-    &[
-        rt::m("AttributeName", &rt::STRING).named("attributeName"),
-        rt::m("AttributeValues", &ACCOUNT_ATTRIBUTE_VALUE_LIST)
-            .named("attributeValueSet"),
-    ],
+    AccountAttribute, ACCOUNT_ATTRIBUTE, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).named("attributeName"), attribute_values[1] = rt::m("AttributeValues",
+    &ACCOUNT_ATTRIBUTE_VALUE_LIST).named("attributeValueSet")]
 );
 pub static ACCOUNT_ATTRIBUTE_LIST: rt::Schema = rt::Schema::list(
     "AccountAttributeList",
@@ -548,10 +410,9 @@ pub struct AccountAttributeValue {
     /// The value of the attribute.
     pub attribute_value: Option<String>,
 }
-rt::structure!(AccountAttributeValue, ACCOUNT_ATTRIBUTE_VALUE, 0 => attribute_value);
-pub static ACCOUNT_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "AccountAttributeValue",
-    &[rt::m("AttributeValue", &rt::STRING).named("attributeValue")],
+rt::structure!(
+    AccountAttributeValue, ACCOUNT_ATTRIBUTE_VALUE, [attribute_value[0] =
+    rt::m("AttributeValue", &rt::STRING).named("attributeValue")]
 );
 pub static ACCOUNT_ATTRIBUTE_VALUE_LIST: rt::Schema = rt::Schema::list(
     "AccountAttributeValueList",
@@ -574,19 +435,12 @@ pub struct AccountVpcEncryptionControl {
     pub last_update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccountVpcEncryptionControl, ACCOUNT_VPC_ENCRYPTION_CONTROL, 0 => state, 1 => mode, 2
-    => exclusions, 3 => managed_by, 4 => last_update_timestamp
-);
-pub static ACCOUNT_VPC_ENCRYPTION_CONTROL: rt::Schema = rt::Schema::structure(
-    "AccountVpcEncryptionControl",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Mode", &rt::ENUM).named("mode"),
-        rt::m("Exclusions", &ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS)
-            .named("exclusions"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-        rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
-    ],
+    AccountVpcEncryptionControl, ACCOUNT_VPC_ENCRYPTION_CONTROL, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), mode[1] = rt::m("Mode", &rt::ENUM)
+    .named("mode"), exclusions[2] = rt::m("Exclusions",
+    &ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS).named("exclusions"), managed_by[3] =
+    rt::m("ManagedBy", &rt::ENUM).named("managedBy"), last_update_timestamp[4] =
+    rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp")]
 );
 /// Describes the exclusion configurations for the various resource types in the account-level VPC Encryption Control configuration.
 ///
@@ -615,25 +469,18 @@ pub struct AccountVpcEncryptionControlExclusions {
     pub api_gateway_v2: Option<VpcEncryptionControlExclusionState>,
 }
 rt::structure!(
-    AccountVpcEncryptionControlExclusions, ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS, 0
-    => internet_gateway, 1 => egress_only_internet_gateway, 2 => nat_gateway, 3 =>
-    virtual_private_gateway, 4 => vpc_peering, 5 => lambda, 6 => vpc_lattice, 7 =>
-    elastic_file_system, 8 => global_accelerator, 9 => api_gateway_v2
-);
-pub static ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS: rt::Schema = rt::Schema::structure(
-    "AccountVpcEncryptionControlExclusions",
-    &[
-        rt::m("InternetGateway", &rt::ENUM).named("internetGateway"),
-        rt::m("EgressOnlyInternetGateway", &rt::ENUM).named("egressOnlyInternetGateway"),
-        rt::m("NatGateway", &rt::ENUM).named("natGateway"),
-        rt::m("VirtualPrivateGateway", &rt::ENUM).named("virtualPrivateGateway"),
-        rt::m("VpcPeering", &rt::ENUM).named("vpcPeering"),
-        rt::m("Lambda", &rt::ENUM).named("lambda"),
-        rt::m("VpcLattice", &rt::ENUM).named("vpcLattice"),
-        rt::m("ElasticFileSystem", &rt::ENUM).named("elasticFileSystem"),
-        rt::m("GlobalAccelerator", &rt::ENUM).named("globalAccelerator"),
-        rt::m("ApiGatewayV2", &rt::ENUM).named("apiGatewayV2"),
-    ],
+    AccountVpcEncryptionControlExclusions, ACCOUNT_VPC_ENCRYPTION_CONTROL_EXCLUSIONS,
+    [internet_gateway[0] = rt::m("InternetGateway", &rt::ENUM).named("internetGateway"),
+    egress_only_internet_gateway[1] = rt::m("EgressOnlyInternetGateway", &rt::ENUM)
+    .named("egressOnlyInternetGateway"), nat_gateway[2] = rt::m("NatGateway", &rt::ENUM)
+    .named("natGateway"), virtual_private_gateway[3] = rt::m("VirtualPrivateGateway",
+    &rt::ENUM).named("virtualPrivateGateway"), vpc_peering[4] = rt::m("VpcPeering",
+    &rt::ENUM).named("vpcPeering"), lambda[5] = rt::m("Lambda", &rt::ENUM)
+    .named("lambda"), vpc_lattice[6] = rt::m("VpcLattice", &rt::ENUM)
+    .named("vpcLattice"), elastic_file_system[7] = rt::m("ElasticFileSystem", &rt::ENUM)
+    .named("elasticFileSystem"), global_accelerator[8] = rt::m("GlobalAccelerator",
+    &rt::ENUM).named("globalAccelerator"), api_gateway_v2[9] = rt::m("ApiGatewayV2",
+    &rt::ENUM).named("apiGatewayV2")]
 );
 rt::string_enum! {
     pub enum AccountVpcEncryptionControlMode { Unmanaged = "unmanaged", AttemptMonitor =
@@ -662,17 +509,11 @@ pub struct ActiveInstance {
     pub instance_health: Option<InstanceHealthStatus>,
 }
 rt::structure!(
-    ActiveInstance, ACTIVE_INSTANCE, 0 => instance_id, 1 => instance_type, 2 =>
-    spot_instance_request_id, 3 => instance_health
-);
-pub static ACTIVE_INSTANCE: rt::Schema = rt::Schema::structure(
-    "ActiveInstance",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
-        rt::m("InstanceHealth", &rt::ENUM).named("instanceHealth"),
-    ],
+    ActiveInstance, ACTIVE_INSTANCE, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), spot_instance_request_id[2] = rt::m("SpotInstanceRequestId",
+    &rt::STRING).named("spotInstanceRequestId"), instance_health[3] =
+    rt::m("InstanceHealth", &rt::ENUM).named("instanceHealth")]
 );
 pub static ACTIVE_INSTANCE_SET: rt::Schema = rt::Schema::list(
     "ActiveInstanceSet",
@@ -687,16 +528,10 @@ pub struct ActiveVpnTunnelAdditionalKeyExchange {
     pub key_exchange_method: Option<i32>,
 }
 rt::structure!(
-    ActiveVpnTunnelAdditionalKeyExchange, ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE, 0 =>
-    additional_key_exchange_round, 1 => key_exchange_method
-);
-pub static ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE: rt::Schema = rt::Schema::structure(
-    "ActiveVpnTunnelAdditionalKeyExchange",
-    &[
-        rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
-            .named("additionalKeyExchangeRound"),
-        rt::m("KeyExchangeMethod", &rt::INTEGER).named("keyExchangeMethod"),
-    ],
+    ActiveVpnTunnelAdditionalKeyExchange, ACTIVE_VPN_TUNNEL_ADDITIONAL_KEY_EXCHANGE,
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .named("additionalKeyExchangeRound"), key_exchange_method[1] =
+    rt::m("KeyExchangeMethod", &rt::INTEGER).named("keyExchangeMethod")]
 );
 /// Contains information about the current security configuration of an active VPN tunnel.
 #[derive(Clone, Default, PartialEq)]
@@ -729,31 +564,23 @@ pub struct ActiveVpnTunnelStatus {
     >,
 }
 rt::structure!(
-    ActiveVpnTunnelStatus, ACTIVE_VPN_TUNNEL_STATUS, 0 => phase1_encryption_algorithm, 1
-    => phase2_encryption_algorithm, 2 => phase1_integrity_algorithm, 3 =>
-    phase2_integrity_algorithm, 4 => phase1_dh_group, 5 => phase2_dh_group, 6 =>
-    ike_version, 7 => provisioning_status, 8 => provisioning_status_reason, 9 =>
-    phase1_additional_key_exchanges, 10 => phase2_additional_key_exchanges
-);
-pub static ACTIVE_VPN_TUNNEL_STATUS: rt::Schema = rt::Schema::structure(
-    "ActiveVpnTunnelStatus",
-    &[
-        rt::m("Phase1EncryptionAlgorithm", &rt::STRING)
-            .named("phase1EncryptionAlgorithm"),
-        rt::m("Phase2EncryptionAlgorithm", &rt::STRING)
-            .named("phase2EncryptionAlgorithm"),
-        rt::m("Phase1IntegrityAlgorithm", &rt::STRING).named("phase1IntegrityAlgorithm"),
-        rt::m("Phase2IntegrityAlgorithm", &rt::STRING).named("phase2IntegrityAlgorithm"),
-        rt::m("Phase1DHGroup", &rt::INTEGER).named("phase1DHGroup"),
-        rt::m("Phase2DHGroup", &rt::INTEGER).named("phase2DHGroup"),
-        rt::m("IkeVersion", &rt::STRING).named("ikeVersion"),
-        rt::m("ProvisioningStatus", &rt::ENUM).named("provisioningStatus"),
-        rt::m("ProvisioningStatusReason", &rt::STRING).named("provisioningStatusReason"),
-        rt::m("Phase1AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
-            .named("phase1AdditionalKeyExchangeSet"),
-        rt::m("Phase2AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
-            .named("phase2AdditionalKeyExchangeSet"),
-    ],
+    ActiveVpnTunnelStatus, ACTIVE_VPN_TUNNEL_STATUS, [phase1_encryption_algorithm[0] =
+    rt::m("Phase1EncryptionAlgorithm", &rt::STRING).named("phase1EncryptionAlgorithm"),
+    phase2_encryption_algorithm[1] = rt::m("Phase2EncryptionAlgorithm", &rt::STRING)
+    .named("phase2EncryptionAlgorithm"), phase1_integrity_algorithm[2] =
+    rt::m("Phase1IntegrityAlgorithm", &rt::STRING).named("phase1IntegrityAlgorithm"),
+    phase2_integrity_algorithm[3] = rt::m("Phase2IntegrityAlgorithm", &rt::STRING)
+    .named("phase2IntegrityAlgorithm"), phase1_dh_group[4] = rt::m("Phase1DHGroup",
+    &rt::INTEGER).named("phase1DHGroup"), phase2_dh_group[5] = rt::m("Phase2DHGroup",
+    &rt::INTEGER).named("phase2DHGroup"), ike_version[6] = rt::m("IkeVersion",
+    &rt::STRING).named("ikeVersion"), provisioning_status[7] =
+    rt::m("ProvisioningStatus", &rt::ENUM).named("provisioningStatus"),
+    provisioning_status_reason[8] = rt::m("ProvisioningStatusReason", &rt::STRING)
+    .named("provisioningStatusReason"), phase1_additional_key_exchanges[9] =
+    rt::m("Phase1AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
+    .named("phase1AdditionalKeyExchangeSet"), phase2_additional_key_exchanges[10] =
+    rt::m("Phase2AdditionalKeyExchanges", &ACTIVE_ADDITIONAL_KEY_EXCHANGES_LIST)
+    .named("phase2AdditionalKeyExchangeSet")]
 );
 rt::string_enum! {
     pub enum ActivityStatus { Error = "error", PendingFulfillment =
@@ -768,10 +595,9 @@ pub struct AddIpamOperatingRegion {
     /// The name of the operating Region.
     pub region_name: Option<String>,
 }
-rt::structure!(AddIpamOperatingRegion, ADD_IPAM_OPERATING_REGION, 0 => region_name);
-pub static ADD_IPAM_OPERATING_REGION: rt::Schema = rt::Schema::structure(
-    "AddIpamOperatingRegion",
-    &[rt::m("RegionName", &rt::STRING)],
+rt::structure!(
+    AddIpamOperatingRegion, ADD_IPAM_OPERATING_REGION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING)]
 );
 pub static ADD_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "AddIpamOperatingRegionSet",
@@ -794,12 +620,8 @@ pub struct AddIpamOrganizationalUnitExclusion {
     pub organizations_entity_path: Option<String>,
 }
 rt::structure!(
-    AddIpamOrganizationalUnitExclusion, ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION, 0 =>
-    organizations_entity_path
-);
-pub static ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION: rt::Schema = rt::Schema::structure(
-    "AddIpamOrganizationalUnitExclusion",
-    &[rt::m("OrganizationsEntityPath", &rt::STRING)],
+    AddIpamOrganizationalUnitExclusion, ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)]
 );
 pub static ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
     "AddIpamOrganizationalUnitExclusionSet",
@@ -819,10 +641,9 @@ pub struct AddPrefixListEntry {
     /// Constraints: Up to 255 characters in length.
     pub description: Option<String>,
 }
-rt::structure!(AddPrefixListEntry, ADD_PREFIX_LIST_ENTRY, 0 => cidr, 1 => description);
-pub static ADD_PREFIX_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "AddPrefixListEntry",
-    &[rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), rt::m("Description", &rt::STRING)],
+rt::structure!(
+    AddPrefixListEntry, ADD_PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING)]
 );
 /// Describes a principal.
 #[derive(Clone, Default, PartialEq)]
@@ -839,18 +660,12 @@ pub struct AddedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
-    AddedPrincipal, ADDED_PRINCIPAL, 0 => principal_type, 1 => principal, 2 =>
-    service_permission_id, 3 => service_id, 4 => permission_type
-);
-pub static ADDED_PRINCIPAL: rt::Schema = rt::Schema::structure(
-    "AddedPrincipal",
-    &[
-        rt::m("PrincipalType", &rt::ENUM).named("principalType"),
-        rt::m("Principal", &rt::STRING).named("principal"),
-        rt::m("ServicePermissionId", &rt::STRING).named("servicePermissionId"),
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("PermissionType", &rt::ENUM).named("permissionType"),
-    ],
+    AddedPrincipal, ADDED_PRINCIPAL, [principal_type[0] = rt::m("PrincipalType",
+    &rt::ENUM).named("principalType"), principal[1] = rt::m("Principal", &rt::STRING)
+    .named("principal"), service_permission_id[2] = rt::m("ServicePermissionId",
+    &rt::STRING).named("servicePermissionId"), service_id[3] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), permission_type[4] = rt::m("PermissionType",
+    &rt::ENUM).named("permissionType")]
 );
 pub static ADDED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
     "AddedPrincipalSet",
@@ -877,24 +692,18 @@ pub struct AdditionalDetail {
     pub load_balancers: Option<Vec<AnalysisComponent>>,
 }
 rt::structure!(
-    AdditionalDetail, ADDITIONAL_DETAIL, 0 => additional_detail_type, 1 => component, 2
-    => vpc_endpoint_service, 3 => rule_options, 4 => rule_group_type_pairs, 5 =>
-    rule_group_rule_options_pairs, 6 => service_name, 7 => load_balancers
-);
-pub static ADDITIONAL_DETAIL: rt::Schema = rt::Schema::structure(
-    "AdditionalDetail",
-    &[
-        rt::m("AdditionalDetailType", &rt::STRING).named("additionalDetailType"),
-        rt::m("Component", &ANALYSIS_COMPONENT).named("component"),
-        rt::m("VpcEndpointService", &ANALYSIS_COMPONENT).named("vpcEndpointService"),
-        rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet"),
-        rt::m("RuleGroupTypePairs", &RULE_GROUP_TYPE_PAIR_LIST)
-            .named("ruleGroupTypePairSet"),
-        rt::m("RuleGroupRuleOptionsPairs", &RULE_GROUP_RULE_OPTIONS_PAIR_LIST)
-            .named("ruleGroupRuleOptionsPairSet"),
-        rt::m("ServiceName", &rt::STRING).named("serviceName"),
-        rt::m("LoadBalancers", &ANALYSIS_COMPONENT_LIST).named("loadBalancerSet"),
-    ],
+    AdditionalDetail, ADDITIONAL_DETAIL, [additional_detail_type[0] =
+    rt::m("AdditionalDetailType", &rt::STRING).named("additionalDetailType"),
+    component[1] = rt::m("Component", &ANALYSIS_COMPONENT).named("component"),
+    vpc_endpoint_service[2] = rt::m("VpcEndpointService", &ANALYSIS_COMPONENT)
+    .named("vpcEndpointService"), rule_options[3] = rt::m("RuleOptions",
+    &RULE_OPTION_LIST).named("ruleOptionSet"), rule_group_type_pairs[4] =
+    rt::m("RuleGroupTypePairs", &RULE_GROUP_TYPE_PAIR_LIST)
+    .named("ruleGroupTypePairSet"), rule_group_rule_options_pairs[5] =
+    rt::m("RuleGroupRuleOptionsPairs", &RULE_GROUP_RULE_OPTIONS_PAIR_LIST)
+    .named("ruleGroupRuleOptionsPairSet"), service_name[6] = rt::m("ServiceName",
+    &rt::STRING).named("serviceName"), load_balancers[7] = rt::m("LoadBalancers",
+    &ANALYSIS_COMPONENT_LIST).named("loadBalancerSet")]
 );
 pub static ADDITIONAL_DETAIL_LIST: rt::Schema = rt::Schema::list(
     "AdditionalDetailList",
@@ -911,12 +720,8 @@ pub struct AdditionalKeyExchangeMethodsListValue {
     pub value: Option<i32>,
 }
 rt::structure!(
-    AdditionalKeyExchangeMethodsListValue, ADDITIONAL_KEY_EXCHANGE_METHODS_LIST_VALUE, 0
-    => value
-);
-pub static ADDITIONAL_KEY_EXCHANGE_METHODS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "AdditionalKeyExchangeMethodsListValue",
-    &[rt::m("Value", &rt::INTEGER).named("value")],
+    AdditionalKeyExchangeMethodsListValue, ADDITIONAL_KEY_EXCHANGE_METHODS_LIST_VALUE,
+    [value[0] = rt::m("Value", &rt::INTEGER).named("value")]
 );
 pub static ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "AdditionalKeyExchangeMethodsRequestList",
@@ -930,11 +735,8 @@ pub struct AdditionalKeyExchangeMethodsRequestListValue {
 }
 rt::structure!(
     AdditionalKeyExchangeMethodsRequestListValue,
-    ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE, 0 => value
-);
-pub static ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "AdditionalKeyExchangeMethodsRequestListValue",
-    &[rt::m("Value", &rt::INTEGER)],
+    ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum AdditionalKeyExchangeRequirement { Required = "required", Optional =
@@ -987,32 +789,24 @@ pub struct Address {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    Address, ADDRESS, 0 => allocation_id, 1 => association_id, 2 => domain, 3 =>
-    network_interface_id, 4 => network_interface_owner_id, 5 => private_ip_address, 6 =>
-    tags, 7 => public_ipv4_pool, 8 => network_border_group, 9 => customer_owned_ip, 10 =>
-    customer_owned_ipv4_pool, 11 => carrier_ip, 12 => subnet_id, 13 => service_managed,
-    14 => instance_id, 15 => public_ip
-);
-pub static ADDRESS: rt::Schema = rt::Schema::structure(
-    "Address",
-    &[
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Domain", &rt::ENUM).named("domain"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("NetworkInterfaceOwnerId", &rt::STRING).named("networkInterfaceOwnerId"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
-        rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
-        rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("ServiceManaged", &rt::ENUM).named("serviceManaged"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-    ],
+    Address, ADDRESS, [allocation_id[0] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), association_id[1] = rt::m("AssociationId", &rt::STRING)
+    .named("associationId"), domain[2] = rt::m("Domain", &rt::ENUM).named("domain"),
+    network_interface_id[3] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), network_interface_owner_id[4] =
+    rt::m("NetworkInterfaceOwnerId", &rt::STRING).named("networkInterfaceOwnerId"),
+    private_ip_address[5] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    public_ipv4_pool[7] = rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
+    network_border_group[8] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), customer_owned_ip[9] = rt::m("CustomerOwnedIp",
+    &rt::STRING).named("customerOwnedIp"), customer_owned_ipv4_pool[10] =
+    rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
+    carrier_ip[11] = rt::m("CarrierIp", &rt::STRING).named("carrierIp"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), service_managed[13] =
+    rt::m("ServiceManaged", &rt::ENUM).named("serviceManaged"), instance_id[14] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), public_ip[15] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp")]
 );
 /// The attributes associated with an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
@@ -1027,17 +821,11 @@ pub struct AddressAttribute {
     pub ptr_record_update: Option<PtrUpdateStatus>,
 }
 rt::structure!(
-    AddressAttribute, ADDRESS_ATTRIBUTE, 0 => public_ip, 1 => allocation_id, 2 =>
-    ptr_record, 3 => ptr_record_update
-);
-pub static ADDRESS_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "AddressAttribute",
-    &[
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("PtrRecord", &rt::STRING).named("ptrRecord"),
-        rt::m("PtrRecordUpdate", &PTR_UPDATE_STATUS).named("ptrRecordUpdate"),
-    ],
+    AddressAttribute, ADDRESS_ATTRIBUTE, [public_ip[0] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp"), allocation_id[1] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), ptr_record[2] = rt::m("PtrRecord", &rt::STRING)
+    .named("ptrRecord"), ptr_record_update[3] = rt::m("PtrRecordUpdate",
+    &PTR_UPDATE_STATUS).named("ptrRecordUpdate")]
 );
 rt::string_enum! {
     pub enum AddressAttributeName { DomainName = "domain-name" }
@@ -1070,22 +858,15 @@ pub struct AddressTransfer {
     pub address_transfer_status: Option<AddressTransferStatus>,
 }
 rt::structure!(
-    AddressTransfer, ADDRESS_TRANSFER, 0 => public_ip, 1 => allocation_id, 2 =>
-    transfer_account_id, 3 => transfer_offer_expiration_timestamp, 4 =>
-    transfer_offer_accepted_timestamp, 5 => address_transfer_status
-);
-pub static ADDRESS_TRANSFER: rt::Schema = rt::Schema::structure(
-    "AddressTransfer",
-    &[
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("TransferAccountId", &rt::STRING).named("transferAccountId"),
-        rt::m("TransferOfferExpirationTimestamp", &rt::TIMESTAMP)
-            .named("transferOfferExpirationTimestamp"),
-        rt::m("TransferOfferAcceptedTimestamp", &rt::TIMESTAMP)
-            .named("transferOfferAcceptedTimestamp"),
-        rt::m("AddressTransferStatus", &rt::ENUM).named("addressTransferStatus"),
-    ],
+    AddressTransfer, ADDRESS_TRANSFER, [public_ip[0] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp"), allocation_id[1] = rt::m("AllocationId", &rt::STRING)
+    .named("allocationId"), transfer_account_id[2] = rt::m("TransferAccountId",
+    &rt::STRING).named("transferAccountId"), transfer_offer_expiration_timestamp[3] =
+    rt::m("TransferOfferExpirationTimestamp", &rt::TIMESTAMP)
+    .named("transferOfferExpirationTimestamp"), transfer_offer_accepted_timestamp[4] =
+    rt::m("TransferOfferAcceptedTimestamp", &rt::TIMESTAMP)
+    .named("transferOfferAcceptedTimestamp"), address_transfer_status[5] =
+    rt::m("AddressTransferStatus", &rt::ENUM).named("addressTransferStatus")]
 );
 pub static ADDRESS_TRANSFER_LIST: rt::Schema = rt::Schema::list(
     "AddressTransferList",
@@ -1115,27 +896,19 @@ pub struct AdvertiseByoipCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    AdvertiseByoipCidrRequest, ADVERTISE_BYOIP_CIDR_REQUEST, 0 => cidr, 1 => asn, 2 =>
-    dry_run, 3 => network_border_group
-);
-pub static ADVERTISE_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "AdvertiseByoipCidrRequest",
-    &[
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asn", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-    ],
+    AdvertiseByoipCidrRequest, ADVERTISE_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), asn[1] = rt::m("Asn", &rt::STRING), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN), network_border_group[3] = rt::m("NetworkBorderGroup",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AdvertiseByoipCidrResult {
     /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
 }
-rt::structure!(AdvertiseByoipCidrResult, ADVERTISE_BYOIP_CIDR_RESULT, 0 => byoip_cidr);
-pub static ADVERTISE_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "AdvertiseByoipCidrResult",
-    &[rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")],
+rt::structure!(
+    AdvertiseByoipCidrResult, ADVERTISE_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 rt::string_enum! {
     pub enum Affinity { Default = "default", Host = "host" }
@@ -1163,22 +936,14 @@ pub struct AllocateAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AllocateAddressRequest, ALLOCATE_ADDRESS_REQUEST, 0 => domain, 1 => address, 2 =>
-    public_ipv4_pool, 3 => network_border_group, 4 => customer_owned_ipv4_pool, 5 =>
-    tag_specifications, 6 => ipam_pool_id, 7 => dry_run
-);
-pub static ALLOCATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AllocateAddressRequest",
-    &[
-        rt::m("Domain", &rt::ENUM),
-        rt::m("Address", &rt::STRING),
-        rt::m("PublicIpv4Pool", &rt::STRING),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-        rt::m("CustomerOwnedIpv4Pool", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("IpamPoolId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    AllocateAddressRequest, ALLOCATE_ADDRESS_REQUEST, [domain[0] = rt::m("Domain",
+    &rt::ENUM), address[1] = rt::m("Address", &rt::STRING), public_ipv4_pool[2] =
+    rt::m("PublicIpv4Pool", &rt::STRING), network_border_group[3] =
+    rt::m("NetworkBorderGroup", &rt::STRING), customer_owned_ipv4_pool[4] =
+    rt::m("CustomerOwnedIpv4Pool", &rt::STRING), tag_specifications[5] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ipam_pool_id[6] = rt::m("IpamPoolId", &rt::STRING), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateAddressResult {
@@ -1200,22 +965,15 @@ pub struct AllocateAddressResult {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    AllocateAddressResult, ALLOCATE_ADDRESS_RESULT, 0 => allocation_id, 1 =>
-    public_ipv4_pool, 2 => network_border_group, 3 => domain, 4 => customer_owned_ip, 5
-    => customer_owned_ipv4_pool, 6 => carrier_ip, 7 => public_ip
-);
-pub static ALLOCATE_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AllocateAddressResult",
-    &[
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("Domain", &rt::ENUM).named("domain"),
-        rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
-        rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
-        rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-    ],
+    AllocateAddressResult, ALLOCATE_ADDRESS_RESULT, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), public_ipv4_pool[1] =
+    rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"), network_border_group[2]
+    = rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), domain[3] =
+    rt::m("Domain", &rt::ENUM).named("domain"), customer_owned_ip[4] =
+    rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
+    customer_owned_ipv4_pool[5] = rt::m("CustomerOwnedIpv4Pool", &rt::STRING)
+    .named("customerOwnedIpv4Pool"), carrier_ip[6] = rt::m("CarrierIp", &rt::STRING)
+    .named("carrierIp"), public_ip[7] = rt::m("PublicIp", &rt::STRING).named("publicIp")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateHostsRequest {
@@ -1260,28 +1018,19 @@ pub struct AllocateHostsRequest {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    AllocateHostsRequest, ALLOCATE_HOSTS_REQUEST, 0 => instance_family, 1 =>
-    tag_specifications, 2 => host_recovery, 3 => outpost_arn, 4 => host_maintenance, 5 =>
-    asset_ids, 6 => availability_zone_id, 7 => cpu_options, 8 => auto_placement, 9 =>
-    client_token, 10 => instance_type, 11 => quantity, 12 => availability_zone
-);
-pub static ALLOCATE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AllocateHostsRequest",
-    &[
-        rt::m("InstanceFamily", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("HostRecovery", &rt::ENUM),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("HostMaintenance", &rt::ENUM),
-        rt::m("AssetIds", &ASSET_ID_LIST).named("AssetId"),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("CpuOptions", &HOST_CPU_OPTIONS_REQUEST),
-        rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("Quantity", &rt::INTEGER).named("quantity"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    ],
+    AllocateHostsRequest, ALLOCATE_HOSTS_REQUEST, [instance_family[0] =
+    rt::m("InstanceFamily", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    host_recovery[2] = rt::m("HostRecovery", &rt::ENUM), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING), host_maintenance[4] = rt::m("HostMaintenance",
+    &rt::ENUM), asset_ids[5] = rt::m("AssetIds", &ASSET_ID_LIST).named("AssetId"),
+    availability_zone_id[6] = rt::m("AvailabilityZoneId", &rt::STRING), cpu_options[7] =
+    rt::m("CpuOptions", &HOST_CPU_OPTIONS_REQUEST), auto_placement[8] =
+    rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"), client_token[9] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), instance_type[10] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), quantity[11] =
+    rt::m("Quantity", &rt::INTEGER).named("quantity"), availability_zone[12] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 /// Contains the output of AllocateHosts.
 #[derive(Clone, Default, PartialEq)]
@@ -1289,10 +1038,9 @@ pub struct AllocateHostsResult {
     /// The ID of the allocated Dedicated Host. This is used to launch an instance onto a specific host.
     pub host_ids: Option<Vec<String>>,
 }
-rt::structure!(AllocateHostsResult, ALLOCATE_HOSTS_RESULT, 0 => host_ids);
-pub static ALLOCATE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
-    "AllocateHostsResult",
-    &[rt::m("HostIds", &RESPONSE_HOST_ID_LIST).named("hostIdSet")],
+rt::structure!(
+    AllocateHostsResult, ALLOCATE_HOSTS_RESULT, [host_ids[0] = rt::m("HostIds",
+    &RESPONSE_HOST_ID_LIST).named("hostIdSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateIpamPoolCidrRequest {
@@ -1330,26 +1078,17 @@ pub struct AllocateIpamPoolCidrRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    AllocateIpamPoolCidrRequest, ALLOCATE_IPAM_POOL_CIDR_REQUEST, 0 => dry_run, 1 =>
-    ipam_pool_id, 2 => cidr, 3 => netmask_length, 4 => client_token, 5 => description, 6
-    => preview_next_cidr, 7 => allowed_cidrs, 8 => disallowed_cidrs, 9 =>
-    tag_specifications
-);
-pub static ALLOCATE_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "AllocateIpamPoolCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING),
-        rt::m("NetmaskLength", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Description", &rt::STRING),
-        rt::m("PreviewNextCidr", &rt::BOOLEAN),
-        rt::m("AllowedCidrs", &IPAM_POOL_ALLOCATION_ALLOWED_CIDRS).named("AllowedCidr"),
-        rt::m("DisallowedCidrs", &IPAM_POOL_ALLOCATION_DISALLOWED_CIDRS)
-            .named("DisallowedCidr"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    AllocateIpamPoolCidrRequest, ALLOCATE_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING), netmask_length[3] =
+    rt::m("NetmaskLength", &rt::INTEGER), client_token[4] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description[5] = rt::m("Description",
+    &rt::STRING), preview_next_cidr[6] = rt::m("PreviewNextCidr", &rt::BOOLEAN),
+    allowed_cidrs[7] = rt::m("AllowedCidrs", &IPAM_POOL_ALLOCATION_ALLOWED_CIDRS)
+    .named("AllowedCidr"), disallowed_cidrs[8] = rt::m("DisallowedCidrs",
+    &IPAM_POOL_ALLOCATION_DISALLOWED_CIDRS).named("DisallowedCidr"),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AllocateIpamPoolCidrResult {
@@ -1357,11 +1096,8 @@ pub struct AllocateIpamPoolCidrResult {
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
 }
 rt::structure!(
-    AllocateIpamPoolCidrResult, ALLOCATE_IPAM_POOL_CIDR_RESULT, 0 => ipam_pool_allocation
-);
-pub static ALLOCATE_IPAM_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "AllocateIpamPoolCidrResult",
-    &[rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION).named("ipamPoolAllocation")],
+    AllocateIpamPoolCidrResult, ALLOCATE_IPAM_POOL_CIDR_RESULT, [ipam_pool_allocation[0]
+    = rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION).named("ipamPoolAllocation")]
 );
 pub static ALLOCATION_ID_LIST: rt::Schema = rt::Schema::list(
     "AllocationIdList",
@@ -1414,19 +1150,12 @@ pub struct AllowedPrincipal {
     pub permission_type: Option<PermissionType>,
 }
 rt::structure!(
-    AllowedPrincipal, ALLOWED_PRINCIPAL, 0 => principal_type, 1 => principal, 2 =>
-    service_permission_id, 3 => tags, 4 => service_id, 5 => permission_type
-);
-pub static ALLOWED_PRINCIPAL: rt::Schema = rt::Schema::structure(
-    "AllowedPrincipal",
-    &[
-        rt::m("PrincipalType", &rt::ENUM).named("principalType"),
-        rt::m("Principal", &rt::STRING).named("principal"),
-        rt::m("ServicePermissionId", &rt::STRING).named("servicePermissionId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("PermissionType", &rt::ENUM).named("permissionType"),
-    ],
+    AllowedPrincipal, ALLOWED_PRINCIPAL, [principal_type[0] = rt::m("PrincipalType",
+    &rt::ENUM).named("principalType"), principal[1] = rt::m("Principal", &rt::STRING)
+    .named("principal"), service_permission_id[2] = rt::m("ServicePermissionId",
+    &rt::STRING).named("servicePermissionId"), tags[3] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), service_id[4] = rt::m("ServiceId", &rt::STRING).named("serviceId"),
+    permission_type[5] = rt::m("PermissionType", &rt::ENUM).named("permissionType")]
 );
 pub static ALLOWED_PRINCIPAL_SET: rt::Schema = rt::Schema::list(
     "AllowedPrincipalSet",
@@ -1444,14 +1173,9 @@ pub struct AlternatePathHint {
     pub component_arn: Option<String>,
 }
 rt::structure!(
-    AlternatePathHint, ALTERNATE_PATH_HINT, 0 => component_id, 1 => component_arn
-);
-pub static ALTERNATE_PATH_HINT: rt::Schema = rt::Schema::structure(
-    "AlternatePathHint",
-    &[
-        rt::m("ComponentId", &rt::STRING).named("componentId"),
-        rt::m("ComponentArn", &rt::STRING).named("componentArn"),
-    ],
+    AlternatePathHint, ALTERNATE_PATH_HINT, [component_id[0] = rt::m("ComponentId",
+    &rt::STRING).named("componentId"), component_arn[1] = rt::m("ComponentArn",
+    &rt::STRING).named("componentArn")]
 );
 pub static ALTERNATE_PATH_HINT_LIST: rt::Schema = rt::Schema::list(
     "AlternatePathHintList",
@@ -1480,19 +1204,12 @@ pub struct AnalysisAclRule {
     pub rule_number: Option<i32>,
 }
 rt::structure!(
-    AnalysisAclRule, ANALYSIS_ACL_RULE, 0 => cidr, 1 => egress, 2 => port_range, 3 =>
-    protocol, 4 => rule_action, 5 => rule_number
-);
-pub static ANALYSIS_ACL_RULE: rt::Schema = rt::Schema::structure(
-    "AnalysisAclRule",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("Egress", &rt::BOOLEAN).named("egress"),
-        rt::m("PortRange", &PORT_RANGE).named("portRange"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("RuleAction", &rt::STRING).named("ruleAction"),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
-    ],
+    AnalysisAclRule, ANALYSIS_ACL_RULE, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), egress[1] = rt::m("Egress", &rt::BOOLEAN).named("egress"),
+    port_range[2] = rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol[3] =
+    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[4] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), rule_number[5] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")]
 );
 /// Describes a path component.
 #[derive(Clone, Default, PartialEq)]
@@ -1504,14 +1221,10 @@ pub struct AnalysisComponent {
     /// The name of the analysis component.
     pub name: Option<String>,
 }
-rt::structure!(AnalysisComponent, ANALYSIS_COMPONENT, 0 => id, 1 => arn, 2 => name);
-pub static ANALYSIS_COMPONENT: rt::Schema = rt::Schema::structure(
-    "AnalysisComponent",
-    &[
-        rt::m("Id", &rt::STRING).named("id"),
-        rt::m("Arn", &rt::STRING).named("arn"),
-        rt::m("Name", &rt::STRING).named("name"),
-    ],
+rt::structure!(
+    AnalysisComponent, ANALYSIS_COMPONENT, [id[0] = rt::m("Id", &rt::STRING).named("id"),
+    arn[1] = rt::m("Arn", &rt::STRING).named("arn"), name[2] = rt::m("Name", &rt::STRING)
+    .named("name")]
 );
 pub static ANALYSIS_COMPONENT_LIST: rt::Schema = rt::Schema::list(
     "AnalysisComponentList",
@@ -1526,15 +1239,10 @@ pub struct AnalysisLoadBalancerListener {
     pub instance_port: Option<i32>,
 }
 rt::structure!(
-    AnalysisLoadBalancerListener, ANALYSIS_LOAD_BALANCER_LISTENER, 0 =>
-    load_balancer_port, 1 => instance_port
-);
-pub static ANALYSIS_LOAD_BALANCER_LISTENER: rt::Schema = rt::Schema::structure(
-    "AnalysisLoadBalancerListener",
-    &[
-        rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort").min(0.0),
-        rt::m("InstancePort", &rt::INTEGER).named("instancePort").min(0.0),
-    ],
+    AnalysisLoadBalancerListener, ANALYSIS_LOAD_BALANCER_LISTENER, [load_balancer_port[0]
+    = rt::m("LoadBalancerPort", &rt::INTEGER).named("loadBalancerPort").min(0.0),
+    instance_port[1] = rt::m("InstancePort", &rt::INTEGER).named("instancePort")
+    .min(0.0)]
 );
 /// Describes a load balancer target.
 #[derive(Clone, Default, PartialEq)]
@@ -1551,18 +1259,12 @@ pub struct AnalysisLoadBalancerTarget {
     pub port: Option<i32>,
 }
 rt::structure!(
-    AnalysisLoadBalancerTarget, ANALYSIS_LOAD_BALANCER_TARGET, 0 => address, 1 =>
-    availability_zone, 2 => availability_zone_id, 3 => instance, 4 => port
-);
-pub static ANALYSIS_LOAD_BALANCER_TARGET: rt::Schema = rt::Schema::structure(
-    "AnalysisLoadBalancerTarget",
-    &[
-        rt::m("Address", &rt::STRING).named("address").min(0.0),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Instance", &ANALYSIS_COMPONENT).named("instance"),
-        rt::m("Port", &rt::INTEGER).named("port").min(0.0),
-    ],
+    AnalysisLoadBalancerTarget, ANALYSIS_LOAD_BALANCER_TARGET, [address[0] =
+    rt::m("Address", &rt::STRING).named("address").min(0.0), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance[3] = rt::m("Instance", &ANALYSIS_COMPONENT)
+    .named("instance"), port[4] = rt::m("Port", &rt::INTEGER).named("port").min(0.0)]
 );
 /// Describes a header. Reflects any changes made by a component as traffic passes through. The fields of an inbound header are null except for the first component of a path.
 #[derive(Clone, Default, PartialEq)]
@@ -1579,20 +1281,13 @@ pub struct AnalysisPacketHeader {
     pub source_port_ranges: Option<Vec<PortRange>>,
 }
 rt::structure!(
-    AnalysisPacketHeader, ANALYSIS_PACKET_HEADER, 0 => destination_addresses, 1 =>
-    destination_port_ranges, 2 => protocol, 3 => source_addresses, 4 =>
-    source_port_ranges
-);
-pub static ANALYSIS_PACKET_HEADER: rt::Schema = rt::Schema::structure(
-    "AnalysisPacketHeader",
-    &[
-        rt::m("DestinationAddresses", &IP_ADDRESS_LIST).named("destinationAddressSet"),
-        rt::m("DestinationPortRanges", &PORT_RANGE_LIST)
-            .named("destinationPortRangeSet"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("SourceAddresses", &IP_ADDRESS_LIST).named("sourceAddressSet"),
-        rt::m("SourcePortRanges", &PORT_RANGE_LIST).named("sourcePortRangeSet"),
-    ],
+    AnalysisPacketHeader, ANALYSIS_PACKET_HEADER, [destination_addresses[0] =
+    rt::m("DestinationAddresses", &IP_ADDRESS_LIST).named("destinationAddressSet"),
+    destination_port_ranges[1] = rt::m("DestinationPortRanges", &PORT_RANGE_LIST)
+    .named("destinationPortRangeSet"), protocol[2] = rt::m("Protocol", &rt::STRING)
+    .named("protocol"), source_addresses[3] = rt::m("SourceAddresses", &IP_ADDRESS_LIST)
+    .named("sourceAddressSet"), source_port_ranges[4] = rt::m("SourcePortRanges",
+    &PORT_RANGE_LIST).named("sourcePortRangeSet")]
 );
 /// Describes a route table route.
 #[derive(Clone, Default, PartialEq)]
@@ -1634,31 +1329,24 @@ pub struct AnalysisRouteTableRoute {
     pub local_gateway_id: Option<String>,
 }
 rt::structure!(
-    AnalysisRouteTableRoute, ANALYSIS_ROUTE_TABLE_ROUTE, 0 => destination_cidr, 1 =>
-    destination_prefix_list_id, 2 => egress_only_internet_gateway_id, 3 => gateway_id, 4
-    => instance_id, 5 => nat_gateway_id, 6 => network_interface_id, 7 => origin, 8 =>
-    transit_gateway_id, 9 => vpc_peering_connection_id, 10 => state, 11 =>
-    carrier_gateway_id, 12 => core_network_arn, 13 => local_gateway_id
-);
-pub static ANALYSIS_ROUTE_TABLE_ROUTE: rt::Schema = rt::Schema::structure(
-    "AnalysisRouteTableRoute",
-    &[
-        rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-        rt::m("DestinationPrefixListId", &rt::STRING).named("destinationPrefixListId"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("Origin", &rt::STRING).named("origin"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
-        rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn").min(1.0),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-    ],
+    AnalysisRouteTableRoute, ANALYSIS_ROUTE_TABLE_ROUTE, [destination_cidr[0] =
+    rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
+    destination_prefix_list_id[1] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId"), egress_only_internet_gateway_id[2] =
+    rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
+    .named("egressOnlyInternetGatewayId"), gateway_id[3] = rt::m("GatewayId",
+    &rt::STRING).named("gatewayId"), instance_id[4] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), nat_gateway_id[5] = rt::m("NatGatewayId", &rt::STRING)
+    .named("natGatewayId"), network_interface_id[6] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), origin[7] = rt::m("Origin", &rt::STRING)
+    .named("origin"), transit_gateway_id[8] = rt::m("TransitGatewayId", &rt::STRING)
+    .named("transitGatewayId"), vpc_peering_connection_id[9] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    state[10] = rt::m("State", &rt::STRING).named("state"), carrier_gateway_id[11] =
+    rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
+    core_network_arn[12] = rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn")
+    .min(1.0), local_gateway_id[13] = rt::m("LocalGatewayId", &rt::STRING)
+    .named("localGatewayId")]
 );
 /// Describes a security group rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1680,19 +1368,13 @@ pub struct AnalysisSecurityGroupRule {
     pub protocol: Option<String>,
 }
 rt::structure!(
-    AnalysisSecurityGroupRule, ANALYSIS_SECURITY_GROUP_RULE, 0 => cidr, 1 => direction, 2
-    => security_group_id, 3 => port_range, 4 => prefix_list_id, 5 => protocol
-);
-pub static ANALYSIS_SECURITY_GROUP_RULE: rt::Schema = rt::Schema::structure(
-    "AnalysisSecurityGroupRule",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("Direction", &rt::STRING).named("direction"),
-        rt::m("SecurityGroupId", &rt::STRING).named("securityGroupId"),
-        rt::m("PortRange", &PORT_RANGE).named("portRange"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-    ],
+    AnalysisSecurityGroupRule, ANALYSIS_SECURITY_GROUP_RULE, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).named("cidr"), direction[1] = rt::m("Direction", &rt::STRING)
+    .named("direction"), security_group_id[2] = rt::m("SecurityGroupId", &rt::STRING)
+    .named("securityGroupId"), port_range[3] = rt::m("PortRange", &PORT_RANGE)
+    .named("portRange"), prefix_list_id[4] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), protocol[5] = rt::m("Protocol", &rt::STRING)
+    .named("protocol")]
 );
 rt::string_enum! {
     pub enum AnalysisStatus { Running = "running", Succeeded = "succeeded", Failed =
@@ -1718,20 +1400,14 @@ pub struct AnalysisTransitGatewayPolicyTableEntry {
 }
 rt::structure!(
     AnalysisTransitGatewayPolicyTableEntry, ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-    0 => rule_number, 1 => protocol, 2 => source_cidr, 3 => destination_cidr, 4 =>
-    source_port_range, 5 => destination_port_range, 6 => target_route_table_id
-);
-pub static ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Schema = rt::Schema::structure(
-    "AnalysisTransitGatewayPolicyTableEntry",
-    &[
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("SourceCidr", &rt::STRING).named("sourceCidr"),
-        rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-        rt::m("SourcePortRange", &PORT_RANGE).named("sourcePortRange"),
-        rt::m("DestinationPortRange", &PORT_RANGE).named("destinationPortRange"),
-        rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId"),
-    ],
+    [rule_number[0] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"), protocol[1]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), source_cidr[2] =
+    rt::m("SourceCidr", &rt::STRING).named("sourceCidr"), destination_cidr[3] =
+    rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"), source_port_range[4]
+    = rt::m("SourcePortRange", &PORT_RANGE).named("sourcePortRange"),
+    destination_port_range[5] = rt::m("DestinationPortRange", &PORT_RANGE)
+    .named("destinationPortRange"), target_route_table_id[6] =
+    rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId")]
 );
 rt::string_enum! {
     pub enum ApplianceModeSupportValue { Enable = "enable", Disable = "disable" }
@@ -1760,18 +1436,12 @@ pub struct ApplicationStatus {
     pub details: Option<Vec<ApplicationStatusDetail>>,
 }
 rt::structure!(
-    ApplicationStatus, APPLICATION_STATUS, 0 => status, 1 => status_time_stamp, 2 =>
-    status_since, 3 => resume_at, 4 => details
-);
-pub static APPLICATION_STATUS: rt::Schema = rt::Schema::structure(
-    "ApplicationStatus",
-    &[
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusTimeStamp", &rt::TIMESTAMP).named("statusTimeStamp"),
-        rt::m("StatusSince", &rt::TIMESTAMP).named("statusSince"),
-        rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"),
-        rt::m("Details", &APPLICATION_STATUS_DETAIL_SET).named("detailSet"),
-    ],
+    ApplicationStatus, APPLICATION_STATUS, [status[0] = rt::m("Status", &rt::ENUM)
+    .named("status"), status_time_stamp[1] = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
+    .named("statusTimeStamp"), status_since[2] = rt::m("StatusSince", &rt::TIMESTAMP)
+    .named("statusSince"), resume_at[3] = rt::m("ResumeAt", &rt::TIMESTAMP)
+    .named("resumeAt"), details[4] = rt::m("Details", &APPLICATION_STATUS_DETAIL_SET)
+    .named("detailSet")]
 );
 /// Information about an application status check association. Each item in the `associationSet` of a `DescribeApplicationStatusCheckAssociations` response is of this type.
 #[derive(Clone, Default, PartialEq)]
@@ -1790,16 +1460,10 @@ pub struct ApplicationStatusCheckAssociationObject {
 }
 rt::structure!(
     ApplicationStatusCheckAssociationObject, APPLICATION_STATUS_CHECK_ASSOCIATION_OBJECT,
-    0 => application_status_check_id, 1 => association_type, 2 => key, 3 => value
-);
-pub static APPLICATION_STATUS_CHECK_ASSOCIATION_OBJECT: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusCheckAssociationObject",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-        rt::m("AssociationType", &rt::ENUM).named("associationType"),
-        rt::m("Key", &rt::STRING).named("key"),
-        rt::m("Value", &rt::STRING).named("value"),
-    ],
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::ENUM).named("associationType"), key[2] = rt::m("Key", &rt::STRING).named("key"),
+    value[3] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static APPLICATION_STATUS_CHECK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "ApplicationStatusCheckAssociationSet",
@@ -1861,43 +1525,30 @@ pub struct ApplicationStatusCheckResponseObject {
     pub deletion_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ApplicationStatusCheckResponseObject, APPLICATION_STATUS_CHECK_RESPONSE_OBJECT, 0 =>
-    application_status_check_id, 1 => aggregation, 2 => health_check_paths, 3 =>
-    protocol, 4 => port, 5 => path, 6 => device_index, 7 => ip_version, 8 => ip_scope, 9
-    => interval, 10 => timeout, 11 => failure_threshold, 12 => success_threshold, 13 =>
-    status_code_matcher, 14 => initialization_grace_period_seconds, 15 =>
-    last_updated_at, 16 => target_tag_associations, 17 => tags, 18 => creation_time, 19
-    => modify_time, 20 => deletion_time
-);
-pub static APPLICATION_STATUS_CHECK_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusCheckResponseObject",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-        rt::m("Aggregation", &rt::ENUM).named("aggregation"),
-        rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_RESPONSE_LIST)
-            .named("healthCheckPathSet"),
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port"),
-        rt::m("Path", &rt::STRING).named("path"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("IpVersion", &rt::ENUM).named("ipVersion"),
-        rt::m("IpScope", &rt::ENUM).named("ipScope"),
-        rt::m("Interval", &rt::INTEGER).named("interval"),
-        rt::m("Timeout", &rt::INTEGER).named("timeout"),
-        rt::m("FailureThreshold", &rt::INTEGER).named("failureThreshold"),
-        rt::m("SuccessThreshold", &rt::INTEGER).named("successThreshold"),
-        rt::m("StatusCodeMatcher", &rt::STRING).named("statusCodeMatcher"),
-        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER)
-            .named("initializationGracePeriodSeconds")
-            .min(-1.0),
-        rt::m("LastUpdatedAt", &rt::TIMESTAMP).named("lastUpdatedAt"),
-        rt::m("TargetTagAssociations", &CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET)
-            .named("targetTagAssociationSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("ModifyTime", &rt::TIMESTAMP).named("modifyTime"),
-        rt::m("DeletionTime", &rt::TIMESTAMP).named("deletionTime"),
-    ],
+    ApplicationStatusCheckResponseObject, APPLICATION_STATUS_CHECK_RESPONSE_OBJECT,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), aggregation[1] = rt::m("Aggregation", &rt::ENUM)
+    .named("aggregation"), health_check_paths[2] = rt::m("HealthCheckPaths",
+    &HEALTH_CHECK_PATH_RESPONSE_LIST).named("healthCheckPathSet"), protocol[3] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), port[4] = rt::m("Port", &rt::INTEGER)
+    .named("port"), path[5] = rt::m("Path", &rt::STRING).named("path"), device_index[6] =
+    rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), ip_version[7] =
+    rt::m("IpVersion", &rt::ENUM).named("ipVersion"), ip_scope[8] = rt::m("IpScope",
+    &rt::ENUM).named("ipScope"), interval[9] = rt::m("Interval", &rt::INTEGER)
+    .named("interval"), timeout[10] = rt::m("Timeout", &rt::INTEGER).named("timeout"),
+    failure_threshold[11] = rt::m("FailureThreshold", &rt::INTEGER)
+    .named("failureThreshold"), success_threshold[12] = rt::m("SuccessThreshold",
+    &rt::INTEGER).named("successThreshold"), status_code_matcher[13] =
+    rt::m("StatusCodeMatcher", &rt::STRING).named("statusCodeMatcher"),
+    initialization_grace_period_seconds[14] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).named("initializationGracePeriodSeconds").min(-1.0),
+    last_updated_at[15] = rt::m("LastUpdatedAt", &rt::TIMESTAMP).named("lastUpdatedAt"),
+    target_tag_associations[16] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET).named("targetTagAssociationSet"), tags[17] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), creation_time[18] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), modify_time[19] = rt::m("ModifyTime",
+    &rt::TIMESTAMP).named("modifyTime"), deletion_time[20] = rt::m("DeletionTime",
+    &rt::TIMESTAMP).named("deletionTime")]
 );
 pub static APPLICATION_STATUS_CHECK_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "ApplicationStatusCheckResponseSet",
@@ -1930,21 +1581,15 @@ pub struct ApplicationStatusDetail {
     pub reason: Option<ApplicationStatusReason>,
 }
 rt::structure!(
-    ApplicationStatusDetail, APPLICATION_STATUS_DETAIL, 0 => application_status_check_id,
-    1 => check_update_time, 2 => aggregation, 3 => status, 4 => status_time_stamp, 5 =>
-    status_since, 6 => reason
-);
-pub static APPLICATION_STATUS_DETAIL: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusDetail",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-        rt::m("CheckUpdateTime", &rt::TIMESTAMP).named("checkUpdateTime"),
-        rt::m("Aggregation", &rt::ENUM).named("aggregation"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusTimeStamp", &rt::TIMESTAMP).named("statusTimeStamp"),
-        rt::m("StatusSince", &rt::TIMESTAMP).named("statusSince"),
-        rt::m("Reason", &APPLICATION_STATUS_REASON).named("reason"),
-    ],
+    ApplicationStatusDetail, APPLICATION_STATUS_DETAIL, [application_status_check_id[0] =
+    rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
+    check_update_time[1] = rt::m("CheckUpdateTime", &rt::TIMESTAMP)
+    .named("checkUpdateTime"), aggregation[2] = rt::m("Aggregation", &rt::ENUM)
+    .named("aggregation"), status[3] = rt::m("Status", &rt::ENUM).named("status"),
+    status_time_stamp[4] = rt::m("StatusTimeStamp", &rt::TIMESTAMP)
+    .named("statusTimeStamp"), status_since[5] = rt::m("StatusSince", &rt::TIMESTAMP)
+    .named("statusSince"), reason[6] = rt::m("Reason", &APPLICATION_STATUS_REASON)
+    .named("reason")]
 );
 pub static APPLICATION_STATUS_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ApplicationStatusDetailSet",
@@ -1977,16 +1622,9 @@ pub struct ApplicationStatusReason {
     pub protocol: Option<String>,
 }
 rt::structure!(
-    ApplicationStatusReason, APPLICATION_STATUS_REASON, 0 => code, 1 => status_code, 2 =>
-    protocol
-);
-pub static APPLICATION_STATUS_REASON: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusReason",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("StatusCode", &rt::INTEGER).named("statusCode"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-    ],
+    ApplicationStatusReason, APPLICATION_STATUS_REASON, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), status_code[1] = rt::m("StatusCode", &rt::INTEGER)
+    .named("statusCode"), protocol[2] = rt::m("Protocol", &rt::STRING).named("protocol")]
 );
 /// Provides a summary of the application-level health status for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1997,15 +1635,9 @@ pub struct ApplicationStatusSummary {
     pub impaired_since: Option<rt::DateTime>,
 }
 rt::structure!(
-    ApplicationStatusSummary, APPLICATION_STATUS_SUMMARY, 0 => status, 1 =>
-    impaired_since
-);
-pub static APPLICATION_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusSummary",
-    &[
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"),
-    ],
+    ApplicationStatusSummary, APPLICATION_STATUS_SUMMARY, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status"), impaired_since[1] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince")]
 );
 /// Describes the application statuses for instances.
 #[derive(Clone, Default, PartialEq)]
@@ -2014,11 +1646,8 @@ pub struct ApplicationStatusesResponseType {
     pub instances: Option<Vec<InstanceApplicationStatus>>,
 }
 rt::structure!(
-    ApplicationStatusesResponseType, APPLICATION_STATUSES_RESPONSE_TYPE, 0 => instances
-);
-pub static APPLICATION_STATUSES_RESPONSE_TYPE: rt::Schema = rt::Schema::structure(
-    "ApplicationStatusesResponseType",
-    &[rt::m("Instances", &INSTANCE_APPLICATION_STATUS_SET).named("instanceSet")],
+    ApplicationStatusesResponseType, APPLICATION_STATUSES_RESPONSE_TYPE, [instances[0] =
+    rt::m("Instances", &INSTANCE_APPLICATION_STATUS_SET).named("instanceSet")]
 );
 rt::string_enum! {
     pub enum ApplyCancellationCharges { CommitmentWindDown = "commitment-wind-down" }
@@ -2036,19 +1665,12 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkRequest {
 }
 rt::structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkRequest,
-    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => vpc_id, 2 => security_group_ids, 3 => dry_run
-);
-pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "ApplySecurityGroupsToClientVpnTargetNetworkRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-            .named("SecurityGroupId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    security_group_ids[2] = rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("SecurityGroupId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
@@ -2057,14 +1679,9 @@ pub struct ApplySecurityGroupsToClientVpnTargetNetworkResult {
 }
 rt::structure!(
     ApplySecurityGroupsToClientVpnTargetNetworkResult,
-    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT, 0 => security_group_ids
-);
-pub static APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "ApplySecurityGroupsToClientVpnTargetNetworkResult",
-    &[
-        rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-            .named("securityGroupIds"),
-    ],
+    APPLY_SECURITY_GROUPS_TO_CLIENT_VPN_TARGET_NETWORK_RESULT, [security_group_ids[0] =
+    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("securityGroupIds")]
 );
 rt::string_enum! {
     pub enum ArchitectureType { I386 = "i386", X86_64 = "x86_64", Arm64 = "arm64",
@@ -2103,16 +1720,10 @@ pub struct AsnAssociation {
     pub state: Option<AsnAssociationState>,
 }
 rt::structure!(
-    AsnAssociation, ASN_ASSOCIATION, 0 => asn, 1 => cidr, 2 => status_message, 3 => state
-);
-pub static ASN_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "AsnAssociation",
-    &[
-        rt::m("Asn", &rt::STRING).named("asn"),
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    AsnAssociation, ASN_ASSOCIATION, [asn[0] = rt::m("Asn", &rt::STRING).named("asn"),
+    cidr[1] = rt::m("Cidr", &rt::STRING).named("cidr"), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), state[3] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 pub static ASN_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "AsnAssociationSet",
@@ -2133,14 +1744,9 @@ pub struct AsnAuthorizationContext {
     pub signature: String,
 }
 rt::structure!(
-    AsnAuthorizationContext, ASN_AUTHORIZATION_CONTEXT, 0 => message, 1 => signature
-);
-pub static ASN_AUTHORIZATION_CONTEXT: rt::Schema = rt::Schema::structure(
-    "AsnAuthorizationContext",
-    &[
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Signature", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    AsnAuthorizationContext, ASN_AUTHORIZATION_CONTEXT, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), signature[1] = rt::m("Signature", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 pub static ASN_LIST: rt::Schema = rt::Schema::list(
     "AsnList",
@@ -2170,21 +1776,13 @@ pub struct AssignIpv6AddressesRequest {
     pub ipv6_address_count: Option<i32>,
 }
 rt::structure!(
-    AssignIpv6AddressesRequest, ASSIGN_IPV6_ADDRESSES_REQUEST, 0 => ipv6_prefix_count, 1
-    => ipv6_prefixes, 2 => network_interface_id, 3 => ipv6_addresses, 4 =>
-    ipv6_address_count
-);
-pub static ASSIGN_IPV6_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssignIpv6AddressesRequest",
-    &[
-        rt::m("Ipv6PrefixCount", &rt::INTEGER),
-        rt::m("Ipv6Prefixes", &IP_PREFIX_LIST).named("Ipv6Prefix"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST).named("ipv6Addresses"),
-        rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"),
-    ],
+    AssignIpv6AddressesRequest, ASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefix_count[0] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), ipv6_prefixes[1] = rt::m("Ipv6Prefixes",
+    &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id[2] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), ipv6_addresses[3] = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
+    .named("ipv6Addresses"), ipv6_address_count[4] = rt::m("Ipv6AddressCount",
+    &rt::INTEGER).named("ipv6AddressCount")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignIpv6AddressesResult {
@@ -2196,17 +1794,11 @@ pub struct AssignIpv6AddressesResult {
     pub network_interface_id: Option<String>,
 }
 rt::structure!(
-    AssignIpv6AddressesResult, ASSIGN_IPV6_ADDRESSES_RESULT, 0 =>
-    assigned_ipv6_addresses, 1 => assigned_ipv6_prefixes, 2 => network_interface_id
-);
-pub static ASSIGN_IPV6_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "AssignIpv6AddressesResult",
-    &[
-        rt::m("AssignedIpv6Addresses", &IPV6_ADDRESS_LIST)
-            .named("assignedIpv6Addresses"),
-        rt::m("AssignedIpv6Prefixes", &IP_PREFIX_LIST).named("assignedIpv6PrefixSet"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-    ],
+    AssignIpv6AddressesResult, ASSIGN_IPV6_ADDRESSES_RESULT, [assigned_ipv6_addresses[0]
+    = rt::m("AssignedIpv6Addresses", &IPV6_ADDRESS_LIST).named("assignedIpv6Addresses"),
+    assigned_ipv6_prefixes[1] = rt::m("AssignedIpv6Prefixes", &IP_PREFIX_LIST)
+    .named("assignedIpv6PrefixSet"), network_interface_id[2] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")]
 );
 /// Contains the parameters for AssignPrivateIpAddresses.
 #[derive(Clone, Default, PartialEq)]
@@ -2227,25 +1819,16 @@ pub struct AssignPrivateIpAddressesRequest {
     pub allow_reassignment: Option<bool>,
 }
 rt::structure!(
-    AssignPrivateIpAddressesRequest, ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST, 0 =>
-    ipv4_prefixes, 1 => ipv4_prefix_count, 2 => network_interface_id, 3 =>
-    private_ip_addresses, 4 => secondary_private_ip_address_count, 5 =>
-    allow_reassignment
-);
-pub static ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssignPrivateIpAddressesRequest",
-    &[
-        rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
-        rt::m("Ipv4PrefixCount", &rt::INTEGER),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
-            .named("privateIpAddress"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
-            .named("secondaryPrivateIpAddressCount"),
-        rt::m("AllowReassignment", &rt::BOOLEAN).named("allowReassignment"),
-    ],
+    AssignPrivateIpAddressesRequest, ASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
+    [ipv4_prefixes[0] = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
+    ipv4_prefix_count[1] = rt::m("Ipv4PrefixCount", &rt::INTEGER),
+    network_interface_id[2] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId").flags(rt::REQUIRED), private_ip_addresses[3] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
+    .named("privateIpAddress"), secondary_private_ip_address_count[4] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
+    .named("secondaryPrivateIpAddressCount"), allow_reassignment[5] =
+    rt::m("AllowReassignment", &rt::BOOLEAN).named("allowReassignment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateIpAddressesResult {
@@ -2257,17 +1840,12 @@ pub struct AssignPrivateIpAddressesResult {
     pub assigned_ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
 }
 rt::structure!(
-    AssignPrivateIpAddressesResult, ASSIGN_PRIVATE_IP_ADDRESSES_RESULT, 0 =>
-    network_interface_id, 1 => assigned_private_ip_addresses, 2 => assigned_ipv4_prefixes
-);
-pub static ASSIGN_PRIVATE_IP_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "AssignPrivateIpAddressesResult",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("AssignedPrivateIpAddresses", &ASSIGNED_PRIVATE_IP_ADDRESS_LIST)
-            .named("assignedPrivateIpAddressesSet"),
-        rt::m("AssignedIpv4Prefixes", &IPV4_PREFIXES_LIST).named("assignedIpv4PrefixSet"),
-    ],
+    AssignPrivateIpAddressesResult, ASSIGN_PRIVATE_IP_ADDRESSES_RESULT,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), assigned_private_ip_addresses[1] =
+    rt::m("AssignedPrivateIpAddresses", &ASSIGNED_PRIVATE_IP_ADDRESS_LIST)
+    .named("assignedPrivateIpAddressesSet"), assigned_ipv4_prefixes[2] =
+    rt::m("AssignedIpv4Prefixes", &IPV4_PREFIXES_LIST).named("assignedIpv4PrefixSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateNatGatewayAddressRequest {
@@ -2281,18 +1859,12 @@ pub struct AssignPrivateNatGatewayAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssignPrivateNatGatewayAddressRequest, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST, 0
-    => nat_gateway_id, 1 => private_ip_addresses, 2 => private_ip_address_count, 3 =>
-    dry_run
-);
-pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssignPrivateNatGatewayAddressRequest",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrivateIpAddresses", &IP_LIST).named("PrivateIpAddress"),
-        rt::m("PrivateIpAddressCount", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AssignPrivateNatGatewayAddressRequest, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    private_ip_addresses[1] = rt::m("PrivateIpAddresses", &IP_LIST)
+    .named("PrivateIpAddress"), private_ip_address_count[2] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssignPrivateNatGatewayAddressResult {
@@ -2302,16 +1874,10 @@ pub struct AssignPrivateNatGatewayAddressResult {
     pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 rt::structure!(
-    AssignPrivateNatGatewayAddressResult, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT, 0 =>
-    nat_gateway_id, 1 => nat_gateway_addresses
-);
-pub static ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AssignPrivateNatGatewayAddressResult",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
-            .named("natGatewayAddressSet"),
-    ],
+    AssignPrivateNatGatewayAddressResult, ASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    .named("natGatewayAddressSet")]
 );
 /// Describes the private IP addresses assigned to a network interface.
 #[derive(Clone, Default, PartialEq)]
@@ -2320,11 +1886,8 @@ pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    AssignedPrivateIpAddress, ASSIGNED_PRIVATE_IP_ADDRESS, 0 => private_ip_address
-);
-pub static ASSIGNED_PRIVATE_IP_ADDRESS: rt::Schema = rt::Schema::structure(
-    "AssignedPrivateIpAddress",
-    &[rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")],
+    AssignedPrivateIpAddress, ASSIGNED_PRIVATE_IP_ADDRESS, [private_ip_address[0] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static ASSIGNED_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "AssignedPrivateIpAddressList",
@@ -2350,31 +1913,23 @@ pub struct AssociateAddressRequest {
     pub allow_reassociation: Option<bool>,
 }
 rt::structure!(
-    AssociateAddressRequest, ASSOCIATE_ADDRESS_REQUEST, 0 => allocation_id, 1 =>
-    instance_id, 2 => public_ip, 3 => dry_run, 4 => network_interface_id, 5 =>
-    private_ip_address, 6 => allow_reassociation
-);
-pub static ASSOCIATE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateAddressRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING),
-        rt::m("InstanceId", &rt::STRING),
-        rt::m("PublicIp", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("AllowReassociation", &rt::BOOLEAN).named("allowReassociation"),
-    ],
+    AssociateAddressRequest, ASSOCIATE_ADDRESS_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING), public_ip[2] = rt::m("PublicIp", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[4] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    private_ip_address[5] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), allow_reassociation[6] = rt::m("AllowReassociation",
+    &rt::BOOLEAN).named("allowReassociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateAddressResult {
     /// The ID that represents the association of the Elastic IP address with an instance.
     pub association_id: Option<String>,
 }
-rt::structure!(AssociateAddressResult, ASSOCIATE_ADDRESS_RESULT, 0 => association_id);
-pub static ASSOCIATE_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateAddressResult",
-    &[rt::m("AssociationId", &rt::STRING).named("associationId")],
+rt::structure!(
+    AssociateAddressResult, ASSOCIATE_ADDRESS_RESULT, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateApplicationStatusCheckRequest {
@@ -2390,20 +1945,13 @@ pub struct AssociateApplicationStatusCheckRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateApplicationStatusCheckRequest, ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, 0
-    => application_status_check_id, 1 => target_tag_associations, 2 => instance_ids, 3 =>
-    client_token, 4 => dry_run
-);
-pub static ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateApplicationStatusCheckRequest",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetTagAssociations", &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET)
-            .named("TargetTagAssociation"),
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AssociateApplicationStatusCheckRequest, ASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), target_tag_associations[1] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids[2] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateApplicationStatusCheckResult {
@@ -2413,17 +1961,11 @@ pub struct AssociateApplicationStatusCheckResult {
     pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
 }
 rt::structure!(
-    AssociateApplicationStatusCheckResult, ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, 0
-    => successful_results, 1 => unsuccessful_results
-);
-pub static ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateApplicationStatusCheckResult",
-    &[
-        rt::m("SuccessfulResults", &SUCCESSFUL_ASSOCIATION_RESPONSE_SET)
-            .named("successfulResultSet"),
-        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET)
-            .named("unsuccessfulResultSet"),
-    ],
+    AssociateApplicationStatusCheckResult, ASSOCIATE_APPLICATION_STATUS_CHECK_RESULT,
+    [successful_results[0] = rt::m("SuccessfulResults",
+    &SUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("successfulResultSet"),
+    unsuccessful_results[1] = rt::m("UnsuccessfulResults",
+    &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCapacityReservationBillingOwnerRequest {
@@ -2436,18 +1978,10 @@ pub struct AssociateCapacityReservationBillingOwnerRequest {
 }
 rt::structure!(
     AssociateCapacityReservationBillingOwnerRequest,
-    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, 0 => dry_run, 1 =>
-    capacity_reservation_id, 2 => unused_reservation_billing_owner_id
-);
-pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateCapacityReservationBillingOwnerRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .min(12.0),
-    ],
+    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED), unused_reservation_billing_owner_id[2] =
+    rt::m("UnusedReservationBillingOwnerId", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCapacityReservationBillingOwnerResult {
@@ -2456,11 +1990,8 @@ pub struct AssociateCapacityReservationBillingOwnerResult {
 }
 rt::structure!(
     AssociateCapacityReservationBillingOwnerResult,
-    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, 0 => return_
-);
-pub static ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateCapacityReservationBillingOwnerResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateClientVpnTargetNetworkRequest {
@@ -2479,17 +2010,474 @@ pub struct AssociateClientVpnTargetNetworkRequest {
 }
 rt::structure!(
     AssociateClientVpnTargetNetworkRequest, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST,
-    0 => client_vpn_endpoint_id, 1 => subnet_id, 2 => client_token, 3 => dry_run, 4 =>
-    availability_zone, 5 => availability_zone_id
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), subnet_id[1] = rt::m("SubnetId", &rt::STRING), client_token[2]
+    = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING), availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)]
 );
-pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateClientVpnTargetNetworkRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateClientVpnTargetNetworkResult {
+    /// The unique ID of the target network association.
+    pub association_id: Option<String>,
+    /// The current state of the target network association.
+    pub status: Option<AssociationStatus>,
+}
+rt::structure!(
+    AssociateClientVpnTargetNetworkResult, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId"),
+    status[1] = rt::m("Status", &ASSOCIATION_STATUS).named("status")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateDhcpOptionsRequest {
+    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
+    pub dhcp_options_id: String,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, [dhcp_options_id[0] =
+    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateEnclaveCertificateIamRoleRequest {
+    /// The ARN of the ACM certificate with which to associate the IAM role.
+    pub certificate_arn: String,
+    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
+    pub role_arn: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateEnclaveCertificateIamRoleRequest,
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateEnclaveCertificateIamRoleResult {
+    /// The name of the Amazon S3 bucket to which the certificate was uploaded.
+    pub certificate_s3_bucket_name: Option<String>,
+    /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: `role_arn`/`certificate_arn`.
+    pub certificate_s3_object_key: Option<String>,
+    /// The ID of the KMS key used to encrypt the private key of the certificate.
+    pub encryption_kms_key_id: Option<String>,
+}
+rt::structure!(
+    AssociateEnclaveCertificateIamRoleResult,
+    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [certificate_s3_bucket_name[0] =
+    rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
+    certificate_s3_object_key[1] = rt::m("CertificateS3ObjectKey", &rt::STRING)
+    .named("certificateS3ObjectKey"), encryption_kms_key_id[2] =
+    rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIamInstanceProfileRequest {
+    /// The IAM instance profile.
+    pub iam_instance_profile: IamInstanceProfileSpecification,
+    /// The ID of the instance.
+    pub instance_id: String,
+}
+rt::structure!(
+    AssociateIamInstanceProfileRequest, ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
+    [iam_instance_profile[0] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).flags(rt::REQUIRED), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIamInstanceProfileResult {
+    /// Information about the IAM instance profile association.
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+rt::structure!(
+    AssociateIamInstanceProfileResult, ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
+    [iam_instance_profile_association[0] = rt::m("IamInstanceProfileAssociation",
+    &IAM_INSTANCE_PROFILE_ASSOCIATION).named("iamInstanceProfileAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateInstanceEventWindowRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the event window.
+    pub instance_event_window_id: String,
+    /// One or more targets associated with the specified event window.
+    pub association_target: InstanceEventWindowAssociationRequest,
+}
+rt::structure!(
+    AssociateInstanceEventWindowRequest, ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id[1] =
+    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
+    association_target[2] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateInstanceEventWindowResult {
+    /// Information about the event window.
+    pub instance_event_window: Option<InstanceEventWindow>,
+}
+rt::structure!(
+    AssociateInstanceEventWindowResult, ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    .named("instanceEventWindow")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIpamByoasnRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A public 2-byte or 4-byte ASN.
+    pub asn: String,
+    /// The BYOIP CIDR you want to associate with an ASN.
+    pub cidr: String,
+}
+rt::structure!(
+    AssociateIpamByoasnRequest, ASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), asn[1] = rt::m("Asn", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIpamByoasnResult {
+    /// The ASN and BYOIP CIDR association.
+    pub asn_association: Option<AsnAssociation>,
+}
+rt::structure!(
+    AssociateIpamByoasnResult, ASSOCIATE_IPAM_BYOASN_RESULT, [asn_association[0] =
+    rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIpamResourceDiscoveryRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// An IPAM ID.
+    pub ipam_id: String,
+    /// A resource discovery ID.
+    pub ipam_resource_discovery_id: String,
+    /// Tag specifications.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A client token.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    AssociateIpamResourceDiscoveryRequest, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_resource_discovery_id[2] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateIpamResourceDiscoveryResult {
+    /// A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM.
+    pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
+}
+rt::structure!(
+    AssociateIpamResourceDiscoveryResult, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
+    [ipam_resource_discovery_association[0] = rt::m("IpamResourceDiscoveryAssociation",
+    &IPAM_RESOURCE_DISCOVERY_ASSOCIATION).named("ipamResourceDiscoveryAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateKmsKeyIdRequest {
+    /// The ID of the Amazon EBS snapshot.
+    pub snapshot_id: Option<String>,
+    /// The ID, alias, or ARN of the KMS key to associate with the snapshot. You can specify a key ID, key alias, key ARN, or alias ARN.
+    pub kms_key_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateKmsKeyIdRequest, ASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateKmsKeyIdResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    AssociateKmsKeyIdResult, ASSOCIATE_KMS_KEY_ID_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateNatGatewayAddressRequest {
+    /// The ID of the NAT gateway.
+    pub nat_gateway_id: String,
+    /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
+    pub allocation_ids: Vec<String>,
+    /// The private IPv4 addresses that you want to assign to the NAT gateway.
+    pub private_ip_addresses: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    pub availability_zone: Option<String>,
+    /// For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
+    ///
+    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
+    pub availability_zone_id: Option<String>,
+}
+rt::structure!(
+    AssociateNatGatewayAddressRequest, ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    allocation_ids[1] = rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId")
+    .flags(rt::REQUIRED), private_ip_addresses[2] = rt::m("PrivateIpAddresses", &IP_LIST)
+    .named("PrivateIpAddress"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    availability_zone[4] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateNatGatewayAddressResult {
+    /// The ID of the NAT gateway.
+    pub nat_gateway_id: Option<String>,
+    /// The IP addresses.
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+}
+rt::structure!(
+    AssociateNatGatewayAddressResult, ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    .named("natGatewayAddressSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateNetworkingFlexCostAllocationPolicyRequest {
+    /// The ID of the flex cost allocation policy to associate. This parameter is required.
+    pub fca_policy_id: String,
+    /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
+    ///
+    /// You must specify `NetworkResourceIds`, `NetworkResourceScope`, or both. A request can include at most 20 distinct resources in total.
+    pub network_resource_ids: Option<Vec<String>>,
+    /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
+    ///
+    /// You must specify `NetworkResourceScope`, `NetworkResourceIds`, or both.
+    pub network_resource_scope: Option<FlexCostAllocationNetworkResourceScope>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateNetworkingFlexCostAllocationPolicyRequest,
+    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+    network_resource_ids[1] = rt::m("NetworkResourceIds",
+    &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST).min(1.0), network_resource_scope[2] =
+    rt::m("NetworkResourceScope", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
+    /// Information about the policy associations that were created.
+    pub fca_policy_associations: Option<
+        Vec<FlexCostAllocationPolicyAssociationDescription>,
+    >,
+    /// Information about the network resources that could not be associated with the policy.
+    pub fca_policy_association_failures: Option<Vec<FlexCostAllocationOperationFailure>>,
+}
+rt::structure!(
+    AssociateNetworkingFlexCostAllocationPolicyResult,
+    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_associations[0]
+    = rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
+    .named("fcaPolicyAssociations"), fca_policy_association_failures[1] =
+    rt::m("FcaPolicyAssociationFailures", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
+    .named("fcaPolicyAssociationFailures")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateRouteServerRequest {
+    /// The unique identifier for the route server to be associated.
+    pub route_server_id: String,
+    /// The ID of the VPC to associate with the route server.
+    pub vpc_id: String,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateRouteServerRequest, ASSOCIATE_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateRouteServerResult {
+    /// Information about the association between the route server and the VPC.
+    pub route_server_association: Option<RouteServerAssociation>,
+}
+rt::structure!(
+    AssociateRouteServerResult, ASSOCIATE_ROUTE_SERVER_RESULT,
+    [route_server_association[0] = rt::m("RouteServerAssociation",
+    &ROUTE_SERVER_ASSOCIATION).named("routeServerAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateRouteTableRequest {
+    /// The ID of the internet gateway or virtual private gateway.
+    pub gateway_id: Option<String>,
+    /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
+    pub public_ipv4_pool: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the subnet.
+    pub subnet_id: Option<String>,
+    /// The ID of the route table.
+    pub route_table_id: String,
+}
+rt::structure!(
+    AssociateRouteTableRequest, ASSOCIATE_ROUTE_TABLE_REQUEST, [gateway_id[0] =
+    rt::m("GatewayId", &rt::STRING), public_ipv4_pool[1] = rt::m("PublicIpv4Pool",
+    &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"), route_table_id[4] =
+    rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateRouteTableResult {
+    /// The route table association ID. This ID is required for disassociating the route table.
+    pub association_id: Option<String>,
+    /// The state of the association.
+    pub association_state: Option<RouteTableAssociationState>,
+}
+rt::structure!(
+    AssociateRouteTableResult, ASSOCIATE_ROUTE_TABLE_RESULT, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), association_state[1] =
+    rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateSecurityGroupVpcRequest {
+    /// A security group ID.
+    pub group_id: String,
+    /// A VPC ID.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateSecurityGroupVpcRequest, ASSOCIATE_SECURITY_GROUP_VPC_REQUEST, [group_id[0]
+    = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateSecurityGroupVpcResult {
+    /// The state of the association.
+    pub state: Option<SecurityGroupVpcAssociationState>,
+}
+rt::structure!(
+    AssociateSecurityGroupVpcResult, ASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state[0] =
+    rt::m("State", &rt::ENUM).named("state")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockRequest {
+    /// An IPv6 IPAM pool ID.
+    pub ipv6_ipam_pool_id: Option<String>,
+    /// An IPv6 netmask length.
+    pub ipv6_netmask_length: Option<i32>,
+    /// The ID of your subnet.
+    pub subnet_id: String,
+    /// The IPv6 CIDR block for your subnet.
+    pub ipv6_cidr_block: Option<String>,
+}
+rt::structure!(
+    AssociateSubnetCidrBlockRequest, ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
+    [ipv6_ipam_pool_id[0] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[1]
+    = rt::m("Ipv6NetmaskLength", &rt::INTEGER), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId").flags(rt::REQUIRED), ipv6_cidr_block[3] =
+    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockResult {
+    /// Information about the IPv6 association.
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    /// The ID of the subnet.
+    pub subnet_id: Option<String>,
+}
+rt::structure!(
+    AssociateSubnetCidrBlockResult, ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id[1]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayMulticastDomainRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_id: String,
+    /// The ID of the transit gateway attachment to associate with the transit gateway multicast domain.
+    pub transit_gateway_attachment_id: String,
+    /// The IDs of the subnets to associate with the transit gateway multicast domain.
+    pub subnet_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateTransitGatewayMulticastDomainRequest,
+    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] =
+    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayMulticastDomainResult {
+    /// Information about the transit gateway multicast domain associations.
+    pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+}
+rt::structure!(
+    AssociateTransitGatewayMulticastDomainResult,
+    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
+    .named("associations")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayPolicyTableRequest {
+    /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
+    pub transit_gateway_policy_table_id: String,
+    /// The ID of the transit gateway attachment to associate with the policy table.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateTransitGatewayPolicyTableRequest,
+    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST, [transit_gateway_policy_table_id[0] =
+    rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayPolicyTableResult {
+    /// Describes the association of a transit gateway and a transit gateway policy table.
+    pub association: Option<TransitGatewayPolicyTableAssociation>,
+}
+rt::structure!(
+    AssociateTransitGatewayPolicyTableResult,
+    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association[0] = rt::m("Association",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("association")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayRouteTableRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    AssociateTransitGatewayRouteTableRequest,
+    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id[0] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayRouteTableResult {
+    /// The ID of the association.
+    pub association: Option<TransitGatewayAssociation>,
+}
+rt::structure!(
+    AssociateTransitGatewayRouteTableResult,
+    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association[0] = rt::m("Association",
+    &TRANSIT_GATEWAY_ASSOCIATION).named("association")]
 );

@@ -4,656 +4,6 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct AssociateClientVpnTargetNetworkResult {
-    /// The unique ID of the target network association.
-    pub association_id: Option<String>,
-    /// The current state of the target network association.
-    pub status: Option<AssociationStatus>,
-}
-rt::structure!(
-    AssociateClientVpnTargetNetworkResult, ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, 0
-    => association_id, 1 => status
-);
-pub static ASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateClientVpnTargetNetworkResult",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateDhcpOptionsRequest {
-    /// The ID of the DHCP options set, or `default` to associate no DHCP options with the VPC.
-    pub dhcp_options_id: String,
-    /// The ID of the VPC.
-    pub vpc_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateDhcpOptionsRequest, ASSOCIATE_DHCP_OPTIONS_REQUEST, 0 => dhcp_options_id, 1
-    => vpc_id, 2 => dry_run
-);
-pub static ASSOCIATE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateDhcpOptionsRequest",
-    &[
-        rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateEnclaveCertificateIamRoleRequest {
-    /// The ARN of the ACM certificate with which to associate the IAM role.
-    pub certificate_arn: String,
-    /// The ARN of the IAM role to associate with the ACM certificate. You can associate up to 16 IAM roles with an ACM certificate.
-    pub role_arn: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateEnclaveCertificateIamRoleRequest,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, 0 => certificate_arn, 1 => role_arn,
-    2 => dry_run
-);
-pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateEnclaveCertificateIamRoleRequest",
-    &[
-        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateEnclaveCertificateIamRoleResult {
-    /// The name of the Amazon S3 bucket to which the certificate was uploaded.
-    pub certificate_s3_bucket_name: Option<String>,
-    /// The Amazon S3 object key where the certificate, certificate chain, and encrypted private key bundle are stored. The object key is formatted as follows: `role_arn`/`certificate_arn`.
-    pub certificate_s3_object_key: Option<String>,
-    /// The ID of the KMS key used to encrypt the private key of the certificate.
-    pub encryption_kms_key_id: Option<String>,
-}
-rt::structure!(
-    AssociateEnclaveCertificateIamRoleResult,
-    ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, 0 => certificate_s3_bucket_name, 1 =>
-    certificate_s3_object_key, 2 => encryption_kms_key_id
-);
-pub static ASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateEnclaveCertificateIamRoleResult",
-    &[
-        rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
-        rt::m("CertificateS3ObjectKey", &rt::STRING).named("certificateS3ObjectKey"),
-        rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIamInstanceProfileRequest {
-    /// The IAM instance profile.
-    pub iam_instance_profile: IamInstanceProfileSpecification,
-    /// The ID of the instance.
-    pub instance_id: String,
-}
-rt::structure!(
-    AssociateIamInstanceProfileRequest, ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST, 0 =>
-    iam_instance_profile, 1 => instance_id
-);
-pub static ASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateIamInstanceProfileRequest",
-    &[
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .flags(rt::REQUIRED),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIamInstanceProfileResult {
-    /// Information about the IAM instance profile association.
-    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
-}
-rt::structure!(
-    AssociateIamInstanceProfileResult, ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT, 0 =>
-    iam_instance_profile_association
-);
-pub static ASSOCIATE_IAM_INSTANCE_PROFILE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateIamInstanceProfileResult",
-    &[
-        rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
-            .named("iamInstanceProfileAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateInstanceEventWindowRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the event window.
-    pub instance_event_window_id: String,
-    /// One or more targets associated with the specified event window.
-    pub association_target: InstanceEventWindowAssociationRequest,
-}
-rt::structure!(
-    AssociateInstanceEventWindowRequest, ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST, 0 =>
-    dry_run, 1 => instance_event_window_id, 2 => association_target
-);
-pub static ASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateInstanceEventWindowRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST)
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateInstanceEventWindowResult {
-    /// Information about the event window.
-    pub instance_event_window: Option<InstanceEventWindow>,
-}
-rt::structure!(
-    AssociateInstanceEventWindowResult, ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT, 0 =>
-    instance_event_window
-);
-pub static ASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateInstanceEventWindowResult",
-    &[rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW).named("instanceEventWindow")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIpamByoasnRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// A public 2-byte or 4-byte ASN.
-    pub asn: String,
-    /// The BYOIP CIDR you want to associate with an ASN.
-    pub cidr: String,
-}
-rt::structure!(
-    AssociateIpamByoasnRequest, ASSOCIATE_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 => asn, 2
-    => cidr
-);
-pub static ASSOCIATE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateIpamByoasnRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIpamByoasnResult {
-    /// The ASN and BYOIP CIDR association.
-    pub asn_association: Option<AsnAssociation>,
-}
-rt::structure!(
-    AssociateIpamByoasnResult, ASSOCIATE_IPAM_BYOASN_RESULT, 0 => asn_association
-);
-pub static ASSOCIATE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateIpamByoasnResult",
-    &[rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIpamResourceDiscoveryRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// An IPAM ID.
-    pub ipam_id: String,
-    /// A resource discovery ID.
-    pub ipam_resource_discovery_id: String,
-    /// Tag specifications.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A client token.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    AssociateIpamResourceDiscoveryRequest, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, 0
-    => dry_run, 1 => ipam_id, 2 => ipam_resource_discovery_id, 3 => tag_specifications, 4
-    => client_token
-);
-pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateIpamResourceDiscoveryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateIpamResourceDiscoveryResult {
-    /// A resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM.
-    pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
-}
-rt::structure!(
-    AssociateIpamResourceDiscoveryResult, ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
-    ipam_resource_discovery_association
-);
-pub static ASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscoveryAssociation", &IPAM_RESOURCE_DISCOVERY_ASSOCIATION)
-            .named("ipamResourceDiscoveryAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateKmsKeyIdRequest {
-    /// The ID of the Amazon EBS snapshot.
-    pub snapshot_id: Option<String>,
-    /// The ID, alias, or ARN of the KMS key to associate with the snapshot. You can specify a key ID, key alias, key ARN, or alias ARN.
-    pub kms_key_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateKmsKeyIdRequest, ASSOCIATE_KMS_KEY_ID_REQUEST, 0 => snapshot_id, 1 =>
-    kms_key_id, 2 => dry_run
-);
-pub static ASSOCIATE_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateKmsKeyIdRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateKmsKeyIdResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(AssociateKmsKeyIdResult, ASSOCIATE_KMS_KEY_ID_RESULT, 0 => return_);
-pub static ASSOCIATE_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateKmsKeyIdResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateNatGatewayAddressRequest {
-    /// The ID of the NAT gateway.
-    pub nat_gateway_id: String,
-    /// The allocation IDs of EIPs that you want to associate with your NAT gateway.
-    pub allocation_ids: Vec<String>,
-    /// The private IPv4 addresses that you want to assign to the NAT gateway.
-    pub private_ip_addresses: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// For regional NAT gateways only: The Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ.
-    ///
-    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
-    pub availability_zone: Option<String>,
-    /// For regional NAT gateways only: The ID of the Availability Zone where you want to associate an Elastic IP address (EIP). The regional NAT gateway uses a separate EIP in each AZ to handle outbound NAT traffic from that AZ. Use this instead of AvailabilityZone for consistent identification of AZs across Amazon Web Services Regions.
-    ///
-    /// A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
-    pub availability_zone_id: Option<String>,
-}
-rt::structure!(
-    AssociateNatGatewayAddressRequest, ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST, 0 =>
-    nat_gateway_id, 1 => allocation_ids, 2 => private_ip_addresses, 3 => dry_run, 4 =>
-    availability_zone, 5 => availability_zone_id
-);
-pub static ASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateNatGatewayAddressRequest",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AllocationIds", &ALLOCATION_ID_LIST)
-            .named("AllocationId")
-            .flags(rt::REQUIRED),
-        rt::m("PrivateIpAddresses", &IP_LIST).named("PrivateIpAddress"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateNatGatewayAddressResult {
-    /// The ID of the NAT gateway.
-    pub nat_gateway_id: Option<String>,
-    /// The IP addresses.
-    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
-}
-rt::structure!(
-    AssociateNatGatewayAddressResult, ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT, 0 =>
-    nat_gateway_id, 1 => nat_gateway_addresses
-);
-pub static ASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateNatGatewayAddressResult",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
-            .named("natGatewayAddressSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateNetworkingFlexCostAllocationPolicyRequest {
-    /// The ID of the flex cost allocation policy to associate. This parameter is required.
-    pub fca_policy_id: String,
-    /// The IDs of the network resources to associate with the policy. You can specify from 1 to 20 resource IDs.
-    ///
-    /// You must specify `NetworkResourceIds`, `NetworkResourceScope`, or both. A request can include at most 20 distinct resources in total.
-    pub network_resource_ids: Option<Vec<String>>,
-    /// The scope of network resources to associate with the policy. Use a scope to associate the policy with the resources in an account, Amazon VPC, or subnet.
-    ///
-    /// You must specify `NetworkResourceScope`, `NetworkResourceIds`, or both.
-    pub network_resource_scope: Option<FlexCostAllocationNetworkResourceScope>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateNetworkingFlexCostAllocationPolicyRequest,
-    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, 0 => fca_policy_id, 1 =>
-    network_resource_ids, 2 => network_resource_scope, 3 => client_token, 4 => dry_run
-);
-pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateNetworkingFlexCostAllocationPolicyRequest",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
-        rt::m("NetworkResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_ID_LIST)
-            .min(1.0),
-        rt::m("NetworkResourceScope", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateNetworkingFlexCostAllocationPolicyResult {
-    /// Information about the policy associations that were created.
-    pub fca_policy_associations: Option<
-        Vec<FlexCostAllocationPolicyAssociationDescription>,
-    >,
-    /// Information about the network resources that could not be associated with the policy.
-    pub fca_policy_association_failures: Option<Vec<FlexCostAllocationOperationFailure>>,
-}
-rt::structure!(
-    AssociateNetworkingFlexCostAllocationPolicyResult,
-    ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, 0 =>
-    fca_policy_associations, 1 => fca_policy_association_failures
-);
-pub static ASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateNetworkingFlexCostAllocationPolicyResult",
-    &[
-        rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
-            .named("fcaPolicyAssociations"),
-        rt::m(
-                "FcaPolicyAssociationFailures",
-                &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST,
-            )
-            .named("fcaPolicyAssociationFailures"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateRouteServerRequest {
-    /// The unique identifier for the route server to be associated.
-    pub route_server_id: String,
-    /// The ID of the VPC to associate with the route server.
-    pub vpc_id: String,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateRouteServerRequest, ASSOCIATE_ROUTE_SERVER_REQUEST, 0 => route_server_id, 1
-    => vpc_id, 2 => dry_run
-);
-pub static ASSOCIATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateRouteServerRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateRouteServerResult {
-    /// Information about the association between the route server and the VPC.
-    pub route_server_association: Option<RouteServerAssociation>,
-}
-rt::structure!(
-    AssociateRouteServerResult, ASSOCIATE_ROUTE_SERVER_RESULT, 0 =>
-    route_server_association
-);
-pub static ASSOCIATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateRouteServerResult",
-    &[
-        rt::m("RouteServerAssociation", &ROUTE_SERVER_ASSOCIATION)
-            .named("routeServerAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateRouteTableRequest {
-    /// The ID of the internet gateway or virtual private gateway.
-    pub gateway_id: Option<String>,
-    /// The ID of a public IPv4 pool. A public IPv4 pool is a pool of IPv4 addresses that you've brought to Amazon Web Services with BYOIP.
-    pub public_ipv4_pool: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the subnet.
-    pub subnet_id: Option<String>,
-    /// The ID of the route table.
-    pub route_table_id: String,
-}
-rt::structure!(
-    AssociateRouteTableRequest, ASSOCIATE_ROUTE_TABLE_REQUEST, 0 => gateway_id, 1 =>
-    public_ipv4_pool, 2 => dry_run, 3 => subnet_id, 4 => route_table_id
-);
-pub static ASSOCIATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateRouteTableRequest",
-    &[
-        rt::m("GatewayId", &rt::STRING),
-        rt::m("PublicIpv4Pool", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateRouteTableResult {
-    /// The route table association ID. This ID is required for disassociating the route table.
-    pub association_id: Option<String>,
-    /// The state of the association.
-    pub association_state: Option<RouteTableAssociationState>,
-}
-rt::structure!(
-    AssociateRouteTableResult, ASSOCIATE_ROUTE_TABLE_RESULT, 0 => association_id, 1 =>
-    association_state
-);
-pub static ASSOCIATE_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateRouteTableResult",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE)
-            .named("associationState"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateSecurityGroupVpcRequest {
-    /// A security group ID.
-    pub group_id: String,
-    /// A VPC ID.
-    pub vpc_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateSecurityGroupVpcRequest, ASSOCIATE_SECURITY_GROUP_VPC_REQUEST, 0 =>
-    group_id, 1 => vpc_id, 2 => dry_run
-);
-pub static ASSOCIATE_SECURITY_GROUP_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateSecurityGroupVpcRequest",
-    &[
-        rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateSecurityGroupVpcResult {
-    /// The state of the association.
-    pub state: Option<SecurityGroupVpcAssociationState>,
-}
-rt::structure!(
-    AssociateSecurityGroupVpcResult, ASSOCIATE_SECURITY_GROUP_VPC_RESULT, 0 => state
-);
-pub static ASSOCIATE_SECURITY_GROUP_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateSecurityGroupVpcResult",
-    &[rt::m("State", &rt::ENUM).named("state")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateSubnetCidrBlockRequest {
-    /// An IPv6 IPAM pool ID.
-    pub ipv6_ipam_pool_id: Option<String>,
-    /// An IPv6 netmask length.
-    pub ipv6_netmask_length: Option<i32>,
-    /// The ID of your subnet.
-    pub subnet_id: String,
-    /// The IPv6 CIDR block for your subnet.
-    pub ipv6_cidr_block: Option<String>,
-}
-rt::structure!(
-    AssociateSubnetCidrBlockRequest, ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST, 0 =>
-    ipv6_ipam_pool_id, 1 => ipv6_netmask_length, 2 => subnet_id, 3 => ipv6_cidr_block
-);
-pub static ASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateSubnetCidrBlockRequest",
-    &[
-        rt::m("Ipv6IpamPoolId", &rt::STRING),
-        rt::m("Ipv6NetmaskLength", &rt::INTEGER),
-        rt::m("SubnetId", &rt::STRING).named("subnetId").flags(rt::REQUIRED),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateSubnetCidrBlockResult {
-    /// Information about the IPv6 association.
-    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
-    /// The ID of the subnet.
-    pub subnet_id: Option<String>,
-}
-rt::structure!(
-    AssociateSubnetCidrBlockResult, ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT, 0 =>
-    ipv6_cidr_block_association, 1 => subnet_id
-);
-pub static ASSOCIATE_SUBNET_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateSubnetCidrBlockResult",
-    &[
-        rt::m("Ipv6CidrBlockAssociation", &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION)
-            .named("ipv6CidrBlockAssociation"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayMulticastDomainRequest {
-    /// The ID of the transit gateway multicast domain.
-    pub transit_gateway_multicast_domain_id: String,
-    /// The ID of the transit gateway attachment to associate with the transit gateway multicast domain.
-    pub transit_gateway_attachment_id: String,
-    /// The IDs of the subnets to associate with the transit gateway multicast domain.
-    pub subnet_ids: Vec<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateTransitGatewayMulticastDomainRequest,
-    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => transit_gateway_attachment_id, 2 =>
-    subnet_ids, 3 => dry_run
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayMulticastDomainRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayMulticastDomainResult {
-    /// Information about the transit gateway multicast domain associations.
-    pub associations: Option<TransitGatewayMulticastDomainAssociations>,
-}
-rt::structure!(
-    AssociateTransitGatewayMulticastDomainResult,
-    ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, 0 => associations
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayMulticastDomainResult",
-    &[
-        rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
-            .named("associations"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayPolicyTableRequest {
-    /// The ID of the transit gateway policy table to associate with the transit gateway attachment.
-    pub transit_gateway_policy_table_id: String,
-    /// The ID of the transit gateway attachment to associate with the policy table.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateTransitGatewayPolicyTableRequest,
-    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST, 0 => transit_gateway_policy_table_id,
-    1 => transit_gateway_attachment_id, 2 => dry_run
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayPolicyTableRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayPolicyTableResult {
-    /// Describes the association of a transit gateway and a transit gateway policy table.
-    pub association: Option<TransitGatewayPolicyTableAssociation>,
-}
-rt::structure!(
-    AssociateTransitGatewayPolicyTableResult,
-    ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, 0 => association
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayPolicyTableResult",
-    &[
-        rt::m("Association", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION)
-            .named("association"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayRouteTableRequest {
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// The ID of the attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    AssociateTransitGatewayRouteTableRequest,
-    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, 0 => transit_gateway_route_table_id, 1
-    => transit_gateway_attachment_id, 2 => dry_run
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayRouteTableRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct AssociateTransitGatewayRouteTableResult {
-    /// The ID of the association.
-    pub association: Option<TransitGatewayAssociation>,
-}
-rt::structure!(
-    AssociateTransitGatewayRouteTableResult,
-    ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, 0 => association
-);
-pub static ASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateTransitGatewayRouteTableResult",
-    &[rt::m("Association", &TRANSIT_GATEWAY_ASSOCIATION).named("association")],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct AssociateTrunkInterfaceRequest {
     /// The ID of the branch network interface.
     pub branch_interface_id: String,
@@ -669,20 +19,12 @@ pub struct AssociateTrunkInterfaceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AssociateTrunkInterfaceRequest, ASSOCIATE_TRUNK_INTERFACE_REQUEST, 0 =>
-    branch_interface_id, 1 => trunk_interface_id, 2 => vlan_id, 3 => gre_key, 4 =>
-    client_token, 5 => dry_run
-);
-pub static ASSOCIATE_TRUNK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateTrunkInterfaceRequest",
-    &[
-        rt::m("BranchInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrunkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VlanId", &rt::INTEGER),
-        rt::m("GreKey", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AssociateTrunkInterfaceRequest, ASSOCIATE_TRUNK_INTERFACE_REQUEST,
+    [branch_interface_id[0] = rt::m("BranchInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), trunk_interface_id[1] = rt::m("TrunkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), vlan_id[2] = rt::m("VlanId", &rt::INTEGER), gre_key[3] =
+    rt::m("GreKey", &rt::INTEGER), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateTrunkInterfaceResult {
@@ -692,16 +34,10 @@ pub struct AssociateTrunkInterfaceResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    AssociateTrunkInterfaceResult, ASSOCIATE_TRUNK_INTERFACE_RESULT, 0 =>
-    interface_association, 1 => client_token
-);
-pub static ASSOCIATE_TRUNK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateTrunkInterfaceResult",
-    &[
-        rt::m("InterfaceAssociation", &TRUNK_INTERFACE_ASSOCIATION)
-            .named("interfaceAssociation"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
+    AssociateTrunkInterfaceResult, ASSOCIATE_TRUNK_INTERFACE_RESULT,
+    [interface_association[0] = rt::m("InterfaceAssociation",
+    &TRUNK_INTERFACE_ASSOCIATION).named("interfaceAssociation"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateVpcCidrBlockRequest {
@@ -733,26 +69,17 @@ pub struct AssociateVpcCidrBlockRequest {
     pub amazon_provided_ipv6_cidr_block: Option<bool>,
 }
 rt::structure!(
-    AssociateVpcCidrBlockRequest, ASSOCIATE_VPC_CIDR_BLOCK_REQUEST, 0 => cidr_block, 1 =>
-    ipv6_cidr_block_network_border_group, 2 => ipv6_pool, 3 => ipv6_cidr_block, 4 =>
-    ipv4_ipam_pool_id, 5 => ipv4_netmask_length, 6 => ipv6_ipam_pool_id, 7 =>
-    ipv6_netmask_length, 8 => vpc_id, 9 => amazon_provided_ipv6_cidr_block
-);
-pub static ASSOCIATE_VPC_CIDR_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateVpcCidrBlockRequest",
-    &[
-        rt::m("CidrBlock", &rt::STRING),
-        rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING),
-        rt::m("Ipv6Pool", &rt::STRING),
-        rt::m("Ipv6CidrBlock", &rt::STRING),
-        rt::m("Ipv4IpamPoolId", &rt::STRING),
-        rt::m("Ipv4NetmaskLength", &rt::INTEGER),
-        rt::m("Ipv6IpamPoolId", &rt::STRING),
-        rt::m("Ipv6NetmaskLength", &rt::INTEGER),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-        rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
-            .named("amazonProvidedIpv6CidrBlock"),
-    ],
+    AssociateVpcCidrBlockRequest, ASSOCIATE_VPC_CIDR_BLOCK_REQUEST, [cidr_block[0] =
+    rt::m("CidrBlock", &rt::STRING), ipv6_cidr_block_network_border_group[1] =
+    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), ipv6_pool[2] =
+    rt::m("Ipv6Pool", &rt::STRING), ipv6_cidr_block[3] = rt::m("Ipv6CidrBlock",
+    &rt::STRING), ipv4_ipam_pool_id[4] = rt::m("Ipv4IpamPoolId", &rt::STRING),
+    ipv4_netmask_length[5] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[6] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[7] =
+    rt::m("Ipv6NetmaskLength", &rt::INTEGER), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId").flags(rt::REQUIRED), amazon_provided_ipv6_cidr_block[9] =
+    rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
+    .named("amazonProvidedIpv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateVpcCidrBlockResult {
@@ -764,18 +91,12 @@ pub struct AssociateVpcCidrBlockResult {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    AssociateVpcCidrBlockResult, ASSOCIATE_VPC_CIDR_BLOCK_RESULT, 0 =>
-    ipv6_cidr_block_association, 1 => cidr_block_association, 2 => vpc_id
-);
-pub static ASSOCIATE_VPC_CIDR_BLOCK_RESULT: rt::Schema = rt::Schema::structure(
-    "AssociateVpcCidrBlockResult",
-    &[
-        rt::m("Ipv6CidrBlockAssociation", &VPC_IPV6_CIDR_BLOCK_ASSOCIATION)
-            .named("ipv6CidrBlockAssociation"),
-        rt::m("CidrBlockAssociation", &VPC_CIDR_BLOCK_ASSOCIATION)
-            .named("cidrBlockAssociation"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
+    AssociateVpcCidrBlockResult, ASSOCIATE_VPC_CIDR_BLOCK_RESULT,
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &VPC_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"),
+    cidr_block_association[1] = rt::m("CidrBlockAssociation",
+    &VPC_CIDR_BLOCK_ASSOCIATION).named("cidrBlockAssociation"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 /// Describes an KMS key that is associated with an Amazon EBS snapshot, in addition to the key the snapshot is encrypted under. An associated key provides a second way to access the snapshot's data for cross-account sharing and copying.
 #[derive(Clone, Default, PartialEq)]
@@ -783,10 +104,9 @@ pub struct AssociatedKmsKey {
     /// The Amazon Resource Name (ARN) of the associated KMS key.
     pub kms_key_id: Option<String>,
 }
-rt::structure!(AssociatedKmsKey, ASSOCIATED_KMS_KEY, 0 => kms_key_id);
-pub static ASSOCIATED_KMS_KEY: rt::Schema = rt::Schema::structure(
-    "AssociatedKmsKey",
-    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
+rt::structure!(
+    AssociatedKmsKey, ASSOCIATED_KMS_KEY, [kms_key_id[0] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId")]
 );
 pub static ASSOCIATED_KMS_KEY_SET: rt::Schema = rt::Schema::list(
     "AssociatedKmsKeySet",
@@ -808,18 +128,12 @@ pub struct AssociatedRole {
     pub encryption_kms_key_id: Option<String>,
 }
 rt::structure!(
-    AssociatedRole, ASSOCIATED_ROLE, 0 => associated_role_arn, 1 =>
-    certificate_s3_bucket_name, 2 => certificate_s3_object_key, 3 =>
-    encryption_kms_key_id
-);
-pub static ASSOCIATED_ROLE: rt::Schema = rt::Schema::structure(
-    "AssociatedRole",
-    &[
-        rt::m("AssociatedRoleArn", &rt::STRING).named("associatedRoleArn").min(1.0),
-        rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
-        rt::m("CertificateS3ObjectKey", &rt::STRING).named("certificateS3ObjectKey"),
-        rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId"),
-    ],
+    AssociatedRole, ASSOCIATED_ROLE, [associated_role_arn[0] = rt::m("AssociatedRoleArn",
+    &rt::STRING).named("associatedRoleArn").min(1.0), certificate_s3_bucket_name[1] =
+    rt::m("CertificateS3BucketName", &rt::STRING).named("certificateS3BucketName"),
+    certificate_s3_object_key[2] = rt::m("CertificateS3ObjectKey", &rt::STRING)
+    .named("certificateS3ObjectKey"), encryption_kms_key_id[3] =
+    rt::m("EncryptionKmsKeyId", &rt::STRING).named("encryptionKmsKeyId")]
 );
 pub static ASSOCIATED_ROLES_LIST: rt::Schema = rt::Schema::list(
     "AssociatedRolesList",
@@ -838,15 +152,9 @@ pub struct AssociatedTargetNetwork {
     pub network_type: Option<AssociatedNetworkType>,
 }
 rt::structure!(
-    AssociatedTargetNetwork, ASSOCIATED_TARGET_NETWORK, 0 => network_id, 1 =>
-    network_type
-);
-pub static ASSOCIATED_TARGET_NETWORK: rt::Schema = rt::Schema::structure(
-    "AssociatedTargetNetwork",
-    &[
-        rt::m("NetworkId", &rt::STRING).named("networkId"),
-        rt::m("NetworkType", &rt::ENUM).named("networkType"),
-    ],
+    AssociatedTargetNetwork, ASSOCIATED_TARGET_NETWORK, [network_id[0] =
+    rt::m("NetworkId", &rt::STRING).named("networkId"), network_type[1] =
+    rt::m("NetworkType", &rt::ENUM).named("networkType")]
 );
 pub static ASSOCIATED_TARGET_NETWORK_SET: rt::Schema = rt::Schema::list(
     "AssociatedTargetNetworkSet",
@@ -864,13 +172,9 @@ pub struct AssociationStatus {
     /// A message about the status of the target network association, if applicable.
     pub message: Option<String>,
 }
-rt::structure!(AssociationStatus, ASSOCIATION_STATUS, 0 => code, 1 => message);
-pub static ASSOCIATION_STATUS: rt::Schema = rt::Schema::structure(
-    "AssociationStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    AssociationStatus, ASSOCIATION_STATUS, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum AssociationStatusCode { Associating = "associating", Associated =
@@ -893,17 +197,11 @@ pub struct AthenaIntegration {
     pub partition_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AthenaIntegration, ATHENA_INTEGRATION, 0 => integration_result_s3_destination_arn, 1
-    => partition_load_frequency, 2 => partition_start_date, 3 => partition_end_date
-);
-pub static ATHENA_INTEGRATION: rt::Schema = rt::Schema::structure(
-    "AthenaIntegration",
-    &[
-        rt::m("IntegrationResultS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PartitionLoadFrequency", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("PartitionStartDate", &rt::TIMESTAMP),
-        rt::m("PartitionEndDate", &rt::TIMESTAMP),
-    ],
+    AthenaIntegration, ATHENA_INTEGRATION, [integration_result_s3_destination_arn[0] =
+    rt::m("IntegrationResultS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
+    partition_load_frequency[1] = rt::m("PartitionLoadFrequency", &rt::ENUM)
+    .flags(rt::REQUIRED), partition_start_date[2] = rt::m("PartitionStartDate",
+    &rt::TIMESTAMP), partition_end_date[3] = rt::m("PartitionEndDate", &rt::TIMESTAMP)]
 );
 pub static ATHENA_INTEGRATIONS_SET: rt::Schema = rt::Schema::list(
     "AthenaIntegrationsSet",
@@ -921,29 +219,20 @@ pub struct AttachClassicLinkVpcRequest {
     pub groups: Vec<String>,
 }
 rt::structure!(
-    AttachClassicLinkVpcRequest, ATTACH_CLASSIC_LINK_VPC_REQUEST, 0 => dry_run, 1 =>
-    instance_id, 2 => vpc_id, 3 => groups
-);
-pub static ATTACH_CLASSIC_LINK_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachClassicLinkVpcRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-        rt::m("Groups", &GROUP_ID_STRING_LIST)
-            .named("SecurityGroupId")
-            .flags(rt::REQUIRED),
-    ],
+    AttachClassicLinkVpcRequest, ATTACH_CLASSIC_LINK_VPC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED), groups[3] = rt::m("Groups",
+    &GROUP_ID_STRING_LIST).named("SecurityGroupId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachClassicLinkVpcResult {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
-rt::structure!(AttachClassicLinkVpcResult, ATTACH_CLASSIC_LINK_VPC_RESULT, 0 => return_);
-pub static ATTACH_CLASSIC_LINK_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "AttachClassicLinkVpcResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    AttachClassicLinkVpcResult, ATTACH_CLASSIC_LINK_VPC_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachImageWatermarkRequest {
@@ -957,16 +246,10 @@ pub struct AttachImageWatermarkRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachImageWatermarkRequest, ATTACH_IMAGE_WATERMARK_REQUEST, 0 => image_id, 1 =>
-    watermark_name, 2 => dry_run
-);
-pub static ATTACH_IMAGE_WATERMARK_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachImageWatermarkRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AttachImageWatermarkRequest, ATTACH_IMAGE_WATERMARK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_name[1] =
+    rt::m("WatermarkName", &rt::STRING).flags(rt::REQUIRED).min(3.0), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachImageWatermarkResult {
@@ -974,11 +257,8 @@ pub struct AttachImageWatermarkResult {
     pub watermark_key: Option<String>,
 }
 rt::structure!(
-    AttachImageWatermarkResult, ATTACH_IMAGE_WATERMARK_RESULT, 0 => watermark_key
-);
-pub static ATTACH_IMAGE_WATERMARK_RESULT: rt::Schema = rt::Schema::structure(
-    "AttachImageWatermarkResult",
-    &[rt::m("WatermarkKey", &rt::STRING).named("watermarkKey")],
+    AttachImageWatermarkResult, ATTACH_IMAGE_WATERMARK_RESULT, [watermark_key[0] =
+    rt::m("WatermarkKey", &rt::STRING).named("watermarkKey")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachInternetGatewayRequest {
@@ -990,18 +270,11 @@ pub struct AttachInternetGatewayRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    AttachInternetGatewayRequest, ATTACH_INTERNET_GATEWAY_REQUEST, 0 => dry_run, 1 =>
-    internet_gateway_id, 2 => vpc_id
-);
-pub static ATTACH_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachInternetGatewayRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InternetGatewayId", &rt::STRING)
-            .named("internetGatewayId")
-            .flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
+    AttachInternetGatewayRequest, ATTACH_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
+    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
+    .flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for AttachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
@@ -1022,23 +295,15 @@ pub struct AttachNetworkInterfaceRequest {
     pub device_index: i32,
 }
 rt::structure!(
-    AttachNetworkInterfaceRequest, ATTACH_NETWORK_INTERFACE_REQUEST, 0 =>
-    network_card_index, 1 => ena_srd_specification, 2 => ena_queue_count, 3 => dry_run, 4
-    => network_interface_id, 5 => instance_id, 6 => device_index
-);
-pub static ATTACH_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachNetworkInterfaceRequest",
-    &[
-        rt::m("NetworkCardIndex", &rt::INTEGER),
-        rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
-        rt::m("EnaQueueCount", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex").flags(rt::REQUIRED),
-    ],
+    AttachNetworkInterfaceRequest, ATTACH_NETWORK_INTERFACE_REQUEST,
+    [network_card_index[0] = rt::m("NetworkCardIndex", &rt::INTEGER),
+    ena_srd_specification[1] = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
+    ena_queue_count[2] = rt::m("EnaQueueCount", &rt::INTEGER), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[4] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), device_index[6] = rt::m("DeviceIndex",
+    &rt::INTEGER).named("deviceIndex").flags(rt::REQUIRED)]
 );
 /// Contains the output of AttachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
@@ -1049,15 +314,9 @@ pub struct AttachNetworkInterfaceResult {
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
-    AttachNetworkInterfaceResult, ATTACH_NETWORK_INTERFACE_RESULT, 0 => attachment_id, 1
-    => network_card_index
-);
-pub static ATTACH_NETWORK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "AttachNetworkInterfaceResult",
-    &[
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-    ],
+    AttachNetworkInterfaceResult, ATTACH_NETWORK_INTERFACE_RESULT, [attachment_id[0] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), network_card_index[1] =
+    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVerifiedAccessTrustProviderRequest {
@@ -1072,17 +331,11 @@ pub struct AttachVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     AttachVerifiedAccessTrustProviderRequest,
-    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 => verified_access_instance_id, 1 =>
-    verified_access_trust_provider_id, 2 => client_token, 3 => dry_run
-);
-pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachVerifiedAccessTrustProviderRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id[0] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
+    verified_access_trust_provider_id[1] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVerifiedAccessTrustProviderResult {
@@ -1093,17 +346,11 @@ pub struct AttachVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     AttachVerifiedAccessTrustProviderResult,
-    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider, 1
-    => verified_access_instance
-);
-pub static ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
-    "AttachVerifiedAccessTrustProviderResult",
-    &[
-        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-            .named("verifiedAccessTrustProvider"),
-        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
-            .named("verifiedAccessInstance"),
-    ],
+    ATTACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
+    rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+    .named("verifiedAccessTrustProvider"), verified_access_instance[1] =
+    rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
+    .named("verifiedAccessInstance")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachVolumeRequest {
@@ -1119,18 +366,11 @@ pub struct AttachVolumeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachVolumeRequest, ATTACH_VOLUME_REQUEST, 0 => device, 1 => instance_id, 2 =>
-    volume_id, 3 => ebs_card_index, 4 => dry_run
-);
-pub static ATTACH_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachVolumeRequest",
-    &[
-        rt::m("Device", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EbsCardIndex", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    AttachVolumeRequest, ATTACH_VOLUME_REQUEST, [device[0] = rt::m("Device", &rt::STRING)
+    .flags(rt::REQUIRED), instance_id[1] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), volume_id[2] = rt::m("VolumeId", &rt::STRING)
+    .flags(rt::REQUIRED), ebs_card_index[3] = rt::m("EbsCardIndex", &rt::INTEGER),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the parameters for AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1143,16 +383,10 @@ pub struct AttachVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AttachVpnGatewayRequest, ATTACH_VPN_GATEWAY_REQUEST, 0 => vpc_id, 1 =>
-    vpn_gateway_id, 2 => dry_run
-);
-pub static ATTACH_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachVpnGatewayRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    AttachVpnGatewayRequest, ATTACH_VPN_GATEWAY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[1] = rt::m("VpnGatewayId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 /// Contains the output of AttachVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1160,10 +394,9 @@ pub struct AttachVpnGatewayResult {
     /// Information about the attachment.
     pub vpc_attachment: Option<VpcAttachment>,
 }
-rt::structure!(AttachVpnGatewayResult, ATTACH_VPN_GATEWAY_RESULT, 0 => vpc_attachment);
-pub static ATTACH_VPN_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "AttachVpnGatewayResult",
-    &[rt::m("VpcAttachment", &VPC_ATTACHMENT).named("attachment")],
+rt::structure!(
+    AttachVpnGatewayResult, ATTACH_VPN_GATEWAY_RESULT, [vpc_attachment[0] =
+    rt::m("VpcAttachment", &VPC_ATTACHMENT).named("attachment")]
 );
 /// ENA Express uses Amazon Web Services Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
 ///
@@ -1176,16 +409,10 @@ pub struct AttachmentEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<AttachmentEnaSrdUdpSpecification>,
 }
 rt::structure!(
-    AttachmentEnaSrdSpecification, ATTACHMENT_ENA_SRD_SPECIFICATION, 0 =>
-    ena_srd_enabled, 1 => ena_srd_udp_specification
-);
-pub static ATTACHMENT_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "AttachmentEnaSrdSpecification",
-    &[
-        rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-        rt::m("EnaSrdUdpSpecification", &ATTACHMENT_ENA_SRD_UDP_SPECIFICATION)
-            .named("enaSrdUdpSpecification"),
-    ],
+    AttachmentEnaSrdSpecification, ATTACHMENT_ENA_SRD_SPECIFICATION, [ena_srd_enabled[0]
+    = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
+    &ATTACHMENT_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
@@ -1194,12 +421,9 @@ pub struct AttachmentEnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
-    AttachmentEnaSrdUdpSpecification, ATTACHMENT_ENA_SRD_UDP_SPECIFICATION, 0 =>
-    ena_srd_udp_enabled
-);
-pub static ATTACHMENT_ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "AttachmentEnaSrdUdpSpecification",
-    &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")],
+    AttachmentEnaSrdUdpSpecification, ATTACHMENT_ENA_SRD_UDP_SPECIFICATION,
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
+    .named("enaSrdUdpEnabled")]
 );
 rt::string_enum! {
     pub enum AttachmentLimitType { Shared = "shared", Dedicated = "dedicated" }
@@ -1214,10 +438,9 @@ pub struct AttributeBooleanValue {
     /// The attribute value. The valid values are `true` or `false`.
     pub value: Option<bool>,
 }
-rt::structure!(AttributeBooleanValue, ATTRIBUTE_BOOLEAN_VALUE, 0 => value);
-pub static ATTRIBUTE_BOOLEAN_VALUE: rt::Schema = rt::Schema::structure(
-    "AttributeBooleanValue",
-    &[rt::m("Value", &rt::BOOLEAN).named("value")],
+rt::structure!(
+    AttributeBooleanValue, ATTRIBUTE_BOOLEAN_VALUE, [value[0] = rt::m("Value",
+    &rt::BOOLEAN).named("value")]
 );
 /// A summary report for the attribute across all Regions.
 #[derive(Clone, Default, PartialEq)]
@@ -1234,20 +457,14 @@ pub struct AttributeSummary {
     pub regional_summaries: Option<Vec<RegionalSummary>>,
 }
 rt::structure!(
-    AttributeSummary, ATTRIBUTE_SUMMARY, 0 => attribute_name, 1 => most_frequent_value, 2
-    => number_of_matched_accounts, 3 => number_of_unmatched_accounts, 4 =>
-    regional_summaries
-);
-pub static ATTRIBUTE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "AttributeSummary",
-    &[
-        rt::m("AttributeName", &rt::STRING).named("attributeName"),
-        rt::m("MostFrequentValue", &rt::STRING).named("mostFrequentValue"),
-        rt::m("NumberOfMatchedAccounts", &rt::INTEGER).named("numberOfMatchedAccounts"),
-        rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER)
-            .named("numberOfUnmatchedAccounts"),
-        rt::m("RegionalSummaries", &REGIONAL_SUMMARY_LIST).named("regionalSummarySet"),
-    ],
+    AttributeSummary, ATTRIBUTE_SUMMARY, [attribute_name[0] = rt::m("AttributeName",
+    &rt::STRING).named("attributeName"), most_frequent_value[1] =
+    rt::m("MostFrequentValue", &rt::STRING).named("mostFrequentValue"),
+    number_of_matched_accounts[2] = rt::m("NumberOfMatchedAccounts", &rt::INTEGER)
+    .named("numberOfMatchedAccounts"), number_of_unmatched_accounts[3] =
+    rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER).named("numberOfUnmatchedAccounts"),
+    regional_summaries[4] = rt::m("RegionalSummaries", &REGIONAL_SUMMARY_LIST)
+    .named("regionalSummarySet")]
 );
 pub static ATTRIBUTE_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "AttributeSummaryList",
@@ -1259,10 +476,9 @@ pub struct AttributeValue {
     /// The attribute value. The value is case-sensitive.
     pub value: Option<String>,
 }
-rt::structure!(AttributeValue, ATTRIBUTE_VALUE, 0 => value);
-pub static ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "AttributeValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+rt::structure!(
+    AttributeValue, ATTRIBUTE_VALUE, [value[0] = rt::m("Value", &rt::STRING)
+    .named("value")]
 );
 /// Information about an authorization rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1281,19 +497,13 @@ pub struct AuthorizationRule {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    AuthorizationRule, AUTHORIZATION_RULE, 0 => client_vpn_endpoint_id, 1 => description,
-    2 => group_id, 3 => access_all, 4 => destination_cidr, 5 => status
-);
-pub static AUTHORIZATION_RULE: rt::Schema = rt::Schema::structure(
-    "AuthorizationRule",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("AccessAll", &rt::BOOLEAN).named("accessAll"),
-        rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-        rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status"),
-    ],
+    AuthorizationRule, AUTHORIZATION_RULE, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"), group_id[2]
+    = rt::m("GroupId", &rt::STRING).named("groupId"), access_all[3] = rt::m("AccessAll",
+    &rt::BOOLEAN).named("accessAll"), destination_cidr[4] = rt::m("DestinationCidr",
+    &rt::STRING).named("destinationCidr"), status[5] = rt::m("Status",
+    &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 pub static AUTHORIZATION_RULE_SET: rt::Schema = rt::Schema::list(
     "AuthorizationRuleSet",
@@ -1317,21 +527,14 @@ pub struct AuthorizeClientVpnIngressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AuthorizeClientVpnIngressRequest, AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => target_network_cidr, 2 => access_group_id, 3 =>
-    authorize_all_groups, 4 => description, 5 => client_token, 6 => dry_run
-);
-pub static AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AuthorizeClientVpnIngressRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetNetworkCidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessGroupId", &rt::STRING),
-        rt::m("AuthorizeAllGroups", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    AuthorizeClientVpnIngressRequest, AUTHORIZE_CLIENT_VPN_INGRESS_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_network_cidr[1] = rt::m("TargetNetworkCidr",
+    &rt::STRING).flags(rt::REQUIRED), access_group_id[2] = rt::m("AccessGroupId",
+    &rt::STRING), authorize_all_groups[3] = rt::m("AuthorizeAllGroups", &rt::BOOLEAN),
+    description[4] = rt::m("Description", &rt::STRING), client_token[5] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeClientVpnIngressResult {
@@ -1339,11 +542,8 @@ pub struct AuthorizeClientVpnIngressResult {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    AuthorizeClientVpnIngressResult, AUTHORIZE_CLIENT_VPN_INGRESS_RESULT, 0 => status
-);
-pub static AUTHORIZE_CLIENT_VPN_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AuthorizeClientVpnIngressResult",
-    &[rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")],
+    AuthorizeClientVpnIngressResult, AUTHORIZE_CLIENT_VPN_INGRESS_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupEgressRequest {
@@ -1369,26 +569,18 @@ pub struct AuthorizeSecurityGroupEgressRequest {
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
-    AuthorizeSecurityGroupEgressRequest, AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST, 0 =>
-    tag_specifications, 1 => dry_run, 2 => group_id, 3 => source_security_group_name, 4
-    => source_security_group_owner_id, 5 => ip_protocol, 6 => from_port, 7 => to_port, 8
-    => cidr_ip, 9 => ip_permissions
-);
-pub static AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AuthorizeSecurityGroupEgressRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupId", &rt::STRING).named("groupId").flags(rt::REQUIRED),
-        rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
-        rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
-            .named("sourceSecurityGroupOwnerId"),
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("CidrIp", &rt::STRING).named("cidrIp"),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions"),
-    ],
+    AuthorizeSecurityGroupEgressRequest, AUTHORIZE_SECURITY_GROUP_EGRESS_REQUEST,
+    [tag_specifications[0] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), group_id[2] = rt::m("GroupId", &rt::STRING).named("groupId")
+    .flags(rt::REQUIRED), source_security_group_name[3] =
+    rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
+    source_security_group_owner_id[4] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
+    .named("sourceSecurityGroupOwnerId"), ip_protocol[5] = rt::m("IpProtocol",
+    &rt::STRING).named("ipProtocol"), from_port[6] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[7] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ip[8] = rt::m("CidrIp", &rt::STRING).named("cidrIp"), ip_permissions[9] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupEgressResult {
@@ -1398,16 +590,10 @@ pub struct AuthorizeSecurityGroupEgressResult {
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 rt::structure!(
-    AuthorizeSecurityGroupEgressResult, AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT, 0 =>
-    return_, 1 => security_group_rules
-);
-pub static AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AuthorizeSecurityGroupEgressResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
-            .named("securityGroupRuleSet"),
-    ],
+    AuthorizeSecurityGroupEgressResult, AUTHORIZE_SECURITY_GROUP_EGRESS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules[1]
+    = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressRequest {
@@ -1455,26 +641,16 @@ pub struct AuthorizeSecurityGroupIngressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    AuthorizeSecurityGroupIngressRequest, AUTHORIZE_SECURITY_GROUP_INGRESS_REQUEST, 0 =>
-    cidr_ip, 1 => from_port, 2 => group_id, 3 => group_name, 4 => ip_permissions, 5 =>
-    ip_protocol, 6 => source_security_group_name, 7 => source_security_group_owner_id, 8
-    => to_port, 9 => tag_specifications, 10 => dry_run
-);
-pub static AUTHORIZE_SECURITY_GROUP_INGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "AuthorizeSecurityGroupIngressRequest",
-    &[
-        rt::m("CidrIp", &rt::STRING),
-        rt::m("FromPort", &rt::INTEGER),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST),
-        rt::m("IpProtocol", &rt::STRING),
-        rt::m("SourceSecurityGroupName", &rt::STRING),
-        rt::m("SourceSecurityGroupOwnerId", &rt::STRING),
-        rt::m("ToPort", &rt::INTEGER),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    AuthorizeSecurityGroupIngressRequest, AUTHORIZE_SECURITY_GROUP_INGRESS_REQUEST,
+    [cidr_ip[0] = rt::m("CidrIp", &rt::STRING), from_port[1] = rt::m("FromPort",
+    &rt::INTEGER), group_id[2] = rt::m("GroupId", &rt::STRING), group_name[3] =
+    rt::m("GroupName", &rt::STRING), ip_permissions[4] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST), ip_protocol[5] = rt::m("IpProtocol", &rt::STRING),
+    source_security_group_name[6] = rt::m("SourceSecurityGroupName", &rt::STRING),
+    source_security_group_owner_id[7] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING),
+    to_port[8] = rt::m("ToPort", &rt::INTEGER), tag_specifications[9] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[10] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizeSecurityGroupIngressResult {
@@ -1484,16 +660,10 @@ pub struct AuthorizeSecurityGroupIngressResult {
     pub security_group_rules: Option<Vec<SecurityGroupRule>>,
 }
 rt::structure!(
-    AuthorizeSecurityGroupIngressResult, AUTHORIZE_SECURITY_GROUP_INGRESS_RESULT, 0 =>
-    return_, 1 => security_group_rules
-);
-pub static AUTHORIZE_SECURITY_GROUP_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "AuthorizeSecurityGroupIngressResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
-            .named("securityGroupRuleSet"),
-    ],
+    AuthorizeSecurityGroupIngressResult, AUTHORIZE_SECURITY_GROUP_INGRESS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return"), security_group_rules[1]
+    = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet")]
 );
 rt::string_enum! {
     pub enum AutoAcceptSharedAssociationsValue { Enable = "enable", Disable = "disable" }
@@ -1554,30 +724,21 @@ pub struct AvailabilityZone {
     pub state: Option<AvailabilityZoneState>,
 }
 rt::structure!(
-    AvailabilityZone, AVAILABILITY_ZONE, 0 => opt_in_status, 1 => messages, 2 =>
-    region_name, 3 => zone_name, 4 => zone_id, 5 => group_name, 6 =>
-    network_border_group, 7 => zone_type, 8 => parent_zone_name, 9 => parent_zone_id, 10
-    => group_long_name, 11 => geography, 12 => sub_geography, 13 => state
-);
-pub static AVAILABILITY_ZONE: rt::Schema = rt::Schema::structure(
-    "AvailabilityZone",
-    &[
-        rt::m("OptInStatus", &rt::ENUM).named("optInStatus"),
-        rt::m("Messages", &AVAILABILITY_ZONE_MESSAGE_LIST).named("messageSet"),
-        rt::m("RegionName", &rt::STRING).named("regionName"),
-        rt::m("ZoneName", &rt::STRING).named("zoneName"),
-        rt::m("ZoneId", &rt::STRING).named("zoneId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("ZoneType", &rt::STRING).named("zoneType"),
-        rt::m("ParentZoneName", &rt::STRING).named("parentZoneName"),
-        rt::m("ParentZoneId", &rt::STRING).named("parentZoneId"),
-        rt::m("GroupLongName", &rt::STRING).named("groupLongName"),
-        rt::m("Geography", &AVAILABILITY_ZONE_GEOGRAPHY_LIST).named("geographySet"),
-        rt::m("SubGeography", &AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST)
-            .named("subGeographySet"),
-        rt::m("State", &rt::ENUM).named("zoneState"),
-    ],
+    AvailabilityZone, AVAILABILITY_ZONE, [opt_in_status[0] = rt::m("OptInStatus",
+    &rt::ENUM).named("optInStatus"), messages[1] = rt::m("Messages",
+    &AVAILABILITY_ZONE_MESSAGE_LIST).named("messageSet"), region_name[2] =
+    rt::m("RegionName", &rt::STRING).named("regionName"), zone_name[3] =
+    rt::m("ZoneName", &rt::STRING).named("zoneName"), zone_id[4] = rt::m("ZoneId",
+    &rt::STRING).named("zoneId"), group_name[5] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_border_group[6] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), zone_type[7] = rt::m("ZoneType",
+    &rt::STRING).named("zoneType"), parent_zone_name[8] = rt::m("ParentZoneName",
+    &rt::STRING).named("parentZoneName"), parent_zone_id[9] = rt::m("ParentZoneId",
+    &rt::STRING).named("parentZoneId"), group_long_name[10] = rt::m("GroupLongName",
+    &rt::STRING).named("groupLongName"), geography[11] = rt::m("Geography",
+    &AVAILABILITY_ZONE_GEOGRAPHY_LIST).named("geographySet"), sub_geography[12] =
+    rt::m("SubGeography", &AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST)
+    .named("subGeographySet"), state[13] = rt::m("State", &rt::ENUM).named("zoneState")]
 );
 /// For regional NAT gateways only: The configuration specifying which Elastic IP address (EIP) to use for handling outbound NAT traffic from a specific Availability Zone.
 ///
@@ -1598,16 +759,10 @@ pub struct AvailabilityZoneAddress {
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    AvailabilityZoneAddress, AVAILABILITY_ZONE_ADDRESS, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => allocation_ids
-);
-pub static AVAILABILITY_ZONE_ADDRESS: rt::Schema = rt::Schema::structure(
-    "AvailabilityZoneAddress",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId"),
-    ],
+    AvailabilityZoneAddress, AVAILABILITY_ZONE_ADDRESS, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING), allocation_ids[2] = rt::m("AllocationIds",
+    &ALLOCATION_ID_LIST).named("AllocationId")]
 );
 pub static AVAILABILITY_ZONE_ADDRESSES: rt::Schema = rt::Schema::list(
     "AvailabilityZoneAddresses",
@@ -1619,10 +774,9 @@ pub struct AvailabilityZoneGeography {
     /// The name of the geography, for example, `United States of America`.
     pub name: Option<String>,
 }
-rt::structure!(AvailabilityZoneGeography, AVAILABILITY_ZONE_GEOGRAPHY, 0 => name);
-pub static AVAILABILITY_ZONE_GEOGRAPHY: rt::Schema = rt::Schema::structure(
-    "AvailabilityZoneGeography",
-    &[rt::m("Name", &rt::STRING).named("name")],
+rt::structure!(
+    AvailabilityZoneGeography, AVAILABILITY_ZONE_GEOGRAPHY, [name[0] = rt::m("Name",
+    &rt::STRING).named("name")]
 );
 pub static AVAILABILITY_ZONE_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneGeographyList",
@@ -1642,10 +796,9 @@ pub struct AvailabilityZoneMessage {
     /// The message about the Availability Zone, Local Zone, or Wavelength Zone.
     pub message: Option<String>,
 }
-rt::structure!(AvailabilityZoneMessage, AVAILABILITY_ZONE_MESSAGE, 0 => message);
-pub static AVAILABILITY_ZONE_MESSAGE: rt::Schema = rt::Schema::structure(
-    "AvailabilityZoneMessage",
-    &[rt::m("Message", &rt::STRING).named("message")],
+rt::structure!(
+    AvailabilityZoneMessage, AVAILABILITY_ZONE_MESSAGE, [message[0] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 pub static AVAILABILITY_ZONE_MESSAGE_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneMessageList",
@@ -1670,10 +823,9 @@ pub struct AvailabilityZoneSubGeography {
     /// The name of the sub-geography, for example, `Oregon.`
     pub name: Option<String>,
 }
-rt::structure!(AvailabilityZoneSubGeography, AVAILABILITY_ZONE_SUB_GEOGRAPHY, 0 => name);
-pub static AVAILABILITY_ZONE_SUB_GEOGRAPHY: rt::Schema = rt::Schema::structure(
-    "AvailabilityZoneSubGeography",
-    &[rt::m("Name", &rt::STRING).named("name")],
+rt::structure!(
+    AvailabilityZoneSubGeography, AVAILABILITY_ZONE_SUB_GEOGRAPHY, [name[0] =
+    rt::m("Name", &rt::STRING).named("name")]
 );
 pub static AVAILABILITY_ZONE_SUB_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "AvailabilityZoneSubGeographyList",
@@ -1688,16 +840,10 @@ pub struct AvailableCapacity {
     pub available_v_cpus: Option<i32>,
 }
 rt::structure!(
-    AvailableCapacity, AVAILABLE_CAPACITY, 0 => available_instance_capacity, 1 =>
-    available_v_cpus
-);
-pub static AVAILABLE_CAPACITY: rt::Schema = rt::Schema::structure(
-    "AvailableCapacity",
-    &[
-        rt::m("AvailableInstanceCapacity", &AVAILABLE_INSTANCE_CAPACITY_LIST)
-            .named("availableInstanceCapacity"),
-        rt::m("AvailableVCpus", &rt::INTEGER).named("availableVCpus"),
-    ],
+    AvailableCapacity, AVAILABLE_CAPACITY, [available_instance_capacity[0] =
+    rt::m("AvailableInstanceCapacity", &AVAILABLE_INSTANCE_CAPACITY_LIST)
+    .named("availableInstanceCapacity"), available_v_cpus[1] = rt::m("AvailableVCpus",
+    &rt::INTEGER).named("availableVCpus")]
 );
 pub static AVAILABLE_INSTANCE_CAPACITY_LIST: rt::Schema = rt::Schema::list(
     "AvailableInstanceCapacityList",

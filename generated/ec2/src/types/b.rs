@@ -24,11 +24,8 @@ pub struct BaselineEbsBandwidthMbps {
     pub max: Option<i32>,
 }
 rt::structure!(
-    BaselineEbsBandwidthMbps, BASELINE_EBS_BANDWIDTH_MBPS, 0 => min, 1 => max
-);
-pub static BASELINE_EBS_BANDWIDTH_MBPS: rt::Schema = rt::Schema::structure(
-    "BaselineEbsBandwidthMbps",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+    BaselineEbsBandwidthMbps, BASELINE_EBS_BANDWIDTH_MBPS, [min[0] = rt::m("Min",
+    &rt::INTEGER).named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum baseline bandwidth to Amazon EBS, in Mbps. For more information, see [Amazon EBS–optimized instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -39,12 +36,8 @@ pub struct BaselineEbsBandwidthMbpsRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    BaselineEbsBandwidthMbpsRequest, BASELINE_EBS_BANDWIDTH_MBPS_REQUEST, 0 => min, 1 =>
-    max
-);
-pub static BASELINE_EBS_BANDWIDTH_MBPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "BaselineEbsBandwidthMbpsRequest",
-    &[rt::m("Min", &rt::INTEGER), rt::m("Max", &rt::INTEGER)],
+    BaselineEbsBandwidthMbpsRequest, BASELINE_EBS_BANDWIDTH_MBPS_REQUEST, [min[0] =
+    rt::m("Min", &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
@@ -54,10 +47,9 @@ pub struct BaselinePerformanceFactors {
     /// The CPU performance to consider, using an instance family as the baseline reference.
     pub cpu: Option<CpuPerformanceFactor>,
 }
-rt::structure!(BaselinePerformanceFactors, BASELINE_PERFORMANCE_FACTORS, 0 => cpu);
-pub static BASELINE_PERFORMANCE_FACTORS: rt::Schema = rt::Schema::structure(
-    "BaselinePerformanceFactors",
-    &[rt::m("Cpu", &CPU_PERFORMANCE_FACTOR).named("cpu")],
+rt::structure!(
+    BaselinePerformanceFactors, BASELINE_PERFORMANCE_FACTORS, [cpu[0] = rt::m("Cpu",
+    &CPU_PERFORMANCE_FACTOR).named("cpu")]
 );
 /// The baseline performance to consider, using an instance family as a baseline reference. The instance family establishes the lowest acceptable level of performance. Amazon EC2 uses this baseline to guide instance type selection, but there is no guarantee that the selected instance types will always exceed the baseline for every application.
 ///
@@ -68,11 +60,8 @@ pub struct BaselinePerformanceFactorsRequest {
     pub cpu: Option<CpuPerformanceFactorRequest>,
 }
 rt::structure!(
-    BaselinePerformanceFactorsRequest, BASELINE_PERFORMANCE_FACTORS_REQUEST, 0 => cpu
-);
-pub static BASELINE_PERFORMANCE_FACTORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "BaselinePerformanceFactorsRequest",
-    &[rt::m("Cpu", &CPU_PERFORMANCE_FACTOR_REQUEST)],
+    BaselinePerformanceFactorsRequest, BASELINE_PERFORMANCE_FACTORS_REQUEST, [cpu[0] =
+    rt::m("Cpu", &CPU_PERFORMANCE_FACTOR_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsRequest {
@@ -89,18 +78,12 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsRequest {
 }
 rt::structure!(
     BatchModifyIpamRoutingPolicyRegistrationsRequest,
-    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => delta_json, 3 => force, 4 => client_token
-);
-pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "BatchModifyIpamRoutingPolicyRegistrationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DeltaJson", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    delta_json[2] = rt::m("DeltaJson", &rt::STRING).flags(rt::REQUIRED), force[3] =
+    rt::m("Force", &rt::BOOLEAN), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchModifyIpamRoutingPolicyRegistrationsResult {
@@ -111,18 +94,10 @@ pub struct BatchModifyIpamRoutingPolicyRegistrationsResult {
 }
 rt::structure!(
     BatchModifyIpamRoutingPolicyRegistrationsResult,
-    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT, 0 =>
-    ipam_routing_policy_registration_delta
-);
-pub static BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "BatchModifyIpamRoutingPolicyRegistrationsResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDelta",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
-            )
-            .named("ipamRoutingPolicyRegistrationDelta"),
-    ],
+    BATCH_MODIFY_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT,
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 rt::string_enum! {
     pub enum BatchState { Submitted = "submitted", Active = "active", Cancelled =
@@ -153,17 +128,10 @@ pub struct BlockDeviceMapping {
     pub virtual_name: Option<String>,
 }
 rt::structure!(
-    BlockDeviceMapping, BLOCK_DEVICE_MAPPING, 0 => ebs, 1 => no_device, 2 => device_name,
-    3 => virtual_name
-);
-pub static BLOCK_DEVICE_MAPPING: rt::Schema = rt::Schema::structure(
-    "BlockDeviceMapping",
-    &[
-        rt::m("Ebs", &EBS_BLOCK_DEVICE).named("ebs"),
-        rt::m("NoDevice", &rt::STRING).named("noDevice"),
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("VirtualName", &rt::STRING).named("virtualName"),
-    ],
+    BlockDeviceMapping, BLOCK_DEVICE_MAPPING, [ebs[0] = rt::m("Ebs", &EBS_BLOCK_DEVICE)
+    .named("ebs"), no_device[1] = rt::m("NoDevice", &rt::STRING).named("noDevice"),
+    device_name[2] = rt::m("DeviceName", &rt::STRING).named("deviceName"),
+    virtual_name[3] = rt::m("VirtualName", &rt::STRING).named("virtualName")]
 );
 pub static BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "BlockDeviceMappingList",
@@ -186,17 +154,11 @@ pub struct BlockDeviceMappingResponse {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    BlockDeviceMappingResponse, BLOCK_DEVICE_MAPPING_RESPONSE, 0 => device_name, 1 =>
-    virtual_name, 2 => ebs, 3 => no_device
-);
-pub static BLOCK_DEVICE_MAPPING_RESPONSE: rt::Schema = rt::Schema::structure(
-    "BlockDeviceMappingResponse",
-    &[
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("VirtualName", &rt::STRING).named("virtualName"),
-        rt::m("Ebs", &EBS_BLOCK_DEVICE_RESPONSE).named("ebs"),
-        rt::m("NoDevice", &rt::STRING).named("noDevice"),
-    ],
+    BlockDeviceMappingResponse, BLOCK_DEVICE_MAPPING_RESPONSE, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING).named("deviceName"), virtual_name[1] =
+    rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs[2] = rt::m("Ebs",
+    &EBS_BLOCK_DEVICE_RESPONSE).named("ebs"), no_device[3] = rt::m("NoDevice",
+    &rt::STRING).named("noDevice")]
 );
 pub static BLOCK_DEVICE_MAPPING_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "BlockDeviceMappingResponseList",
@@ -217,11 +179,8 @@ pub struct BlockPublicAccessStates {
     pub internet_gateway_block_mode: Option<BlockPublicAccessMode>,
 }
 rt::structure!(
-    BlockPublicAccessStates, BLOCK_PUBLIC_ACCESS_STATES, 0 => internet_gateway_block_mode
-);
-pub static BLOCK_PUBLIC_ACCESS_STATES: rt::Schema = rt::Schema::structure(
-    "BlockPublicAccessStates",
-    &[rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode")],
+    BlockPublicAccessStates, BLOCK_PUBLIC_ACCESS_STATES, [internet_gateway_block_mode[0]
+    = rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode")]
 );
 rt::string_enum! {
     pub enum BootModeOverrideValues { Uefi = "uefi" }
@@ -254,16 +213,9 @@ pub struct BundleInstanceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    BundleInstanceRequest, BUNDLE_INSTANCE_REQUEST, 0 => instance_id, 1 => storage, 2 =>
-    dry_run
-);
-pub static BUNDLE_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "BundleInstanceRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Storage", &STORAGE).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    BundleInstanceRequest, BUNDLE_INSTANCE_REQUEST, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), storage[1] = rt::m("Storage", &STORAGE)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of BundleInstance.
 #[derive(Clone, Default, PartialEq)]
@@ -271,10 +223,9 @@ pub struct BundleInstanceResult {
     /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
 }
-rt::structure!(BundleInstanceResult, BUNDLE_INSTANCE_RESULT, 0 => bundle_task);
-pub static BUNDLE_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "BundleInstanceResult",
-    &[rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")],
+rt::structure!(
+    BundleInstanceResult, BUNDLE_INSTANCE_RESULT, [bundle_task[0] = rt::m("BundleTask",
+    &BUNDLE_TASK).named("bundleInstanceTask")]
 );
 /// Describes a bundle task.
 #[derive(Clone, Default, PartialEq)]
@@ -297,21 +248,14 @@ pub struct BundleTask {
     pub bundle_task_error: Option<BundleTaskError>,
 }
 rt::structure!(
-    BundleTask, BUNDLE_TASK, 0 => instance_id, 1 => bundle_id, 2 => state, 3 =>
-    start_time, 4 => update_time, 5 => storage, 6 => progress, 7 => bundle_task_error
-);
-pub static BUNDLE_TASK: rt::Schema = rt::Schema::structure(
-    "BundleTask",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("BundleId", &rt::STRING).named("bundleId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"),
-        rt::m("Storage", &STORAGE).named("storage"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("BundleTaskError", &BUNDLE_TASK_ERROR).named("error"),
-    ],
+    BundleTask, BUNDLE_TASK, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), bundle_id[1] = rt::m("BundleId", &rt::STRING)
+    .named("bundleId"), state[2] = rt::m("State", &rt::ENUM).named("state"),
+    start_time[3] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), update_time[4]
+    = rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"), storage[5] =
+    rt::m("Storage", &STORAGE).named("storage"), progress[6] = rt::m("Progress",
+    &rt::STRING).named("progress"), bundle_task_error[7] = rt::m("BundleTaskError",
+    &BUNDLE_TASK_ERROR).named("error")]
 );
 /// Describes an error for BundleInstance.
 #[derive(Clone, Default, PartialEq)]
@@ -321,13 +265,9 @@ pub struct BundleTaskError {
     /// The error message.
     pub message: Option<String>,
 }
-rt::structure!(BundleTaskError, BUNDLE_TASK_ERROR, 0 => code, 1 => message);
-pub static BUNDLE_TASK_ERROR: rt::Schema = rt::Schema::structure(
-    "BundleTaskError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    BundleTaskError, BUNDLE_TASK_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 pub static BUNDLE_TASK_LIST: rt::Schema = rt::Schema::list(
     "BundleTaskList",
@@ -354,15 +294,11 @@ pub struct Byoasn {
     /// The provisioning state of the BYOASN.
     pub state: Option<AsnState>,
 }
-rt::structure!(Byoasn, BYOASN, 0 => asn, 1 => ipam_id, 2 => status_message, 3 => state);
-pub static BYOASN: rt::Schema = rt::Schema::structure(
-    "Byoasn",
-    &[
-        rt::m("Asn", &rt::STRING).named("asn"),
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+rt::structure!(
+    Byoasn, BYOASN, [asn[0] = rt::m("Asn", &rt::STRING).named("asn"), ipam_id[1] =
+    rt::m("IpamId", &rt::STRING).named("ipamId"), status_message[2] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), state[3] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 pub static BYOASN_SET: rt::Schema = rt::Schema::list(
     "ByoasnSet",
@@ -413,23 +349,16 @@ pub struct ByoipCidr {
     pub ipam_pool_id: Option<String>,
 }
 rt::structure!(
-    ByoipCidr, BYOIP_CIDR, 0 => cidr, 1 => description, 2 => asn_associations, 3 =>
-    status_message, 4 => state, 5 => network_border_group, 6 => advertisement_type, 7 =>
-    pool_id, 8 => ipam_pool_id
-);
-pub static BYOIP_CIDR: rt::Schema = rt::Schema::structure(
-    "ByoipCidr",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("AsnAssociations", &ASN_ASSOCIATION_SET).named("asnAssociationSet"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("AdvertisementType", &rt::STRING).named("advertisementType"),
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
-    ],
+    ByoipCidr, BYOIP_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    asn_associations[2] = rt::m("AsnAssociations", &ASN_ASSOCIATION_SET)
+    .named("asnAssociationSet"), status_message[3] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), state[4] = rt::m("State", &rt::ENUM).named("state"),
+    network_border_group[5] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), advertisement_type[6] = rt::m("AdvertisementType",
+    &rt::STRING).named("advertisementType"), pool_id[7] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), ipam_pool_id[8] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId")]
 );
 pub static BYOIP_CIDR_SET: rt::Schema = rt::Schema::list(
     "ByoipCidrSet",

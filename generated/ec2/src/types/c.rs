@@ -22,14 +22,9 @@ pub struct CancelBundleTaskRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CancelBundleTaskRequest, CANCEL_BUNDLE_TASK_REQUEST, 0 => bundle_id, 1 => dry_run
-);
-pub static CANCEL_BUNDLE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelBundleTaskRequest",
-    &[
-        rt::m("BundleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CancelBundleTaskRequest, CANCEL_BUNDLE_TASK_REQUEST, [bundle_id[0] =
+    rt::m("BundleId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CancelBundleTask.
 #[derive(Clone, Default, PartialEq)]
@@ -37,10 +32,9 @@ pub struct CancelBundleTaskResult {
     /// Information about the bundle task.
     pub bundle_task: Option<BundleTask>,
 }
-rt::structure!(CancelBundleTaskResult, CANCEL_BUNDLE_TASK_RESULT, 0 => bundle_task);
-pub static CANCEL_BUNDLE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelBundleTaskResult",
-    &[rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")],
+rt::structure!(
+    CancelBundleTaskResult, CANCEL_BUNDLE_TASK_RESULT, [bundle_task[0] =
+    rt::m("BundleTask", &BUNDLE_TASK).named("bundleInstanceTask")]
 );
 /// Describes a Capacity Reservation Fleet cancellation error.
 #[derive(Clone, Default, PartialEq)]
@@ -51,15 +45,9 @@ pub struct CancelCapacityReservationFleetError {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancelCapacityReservationFleetError, CANCEL_CAPACITY_RESERVATION_FLEET_ERROR, 0 =>
-    code, 1 => message
-);
-pub static CANCEL_CAPACITY_RESERVATION_FLEET_ERROR: rt::Schema = rt::Schema::structure(
-    "CancelCapacityReservationFleetError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    CancelCapacityReservationFleetError, CANCEL_CAPACITY_RESERVATION_FLEET_ERROR,
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetsRequest {
@@ -69,17 +57,10 @@ pub struct CancelCapacityReservationFleetsRequest {
     pub capacity_reservation_fleet_ids: Vec<String>,
 }
 rt::structure!(
-    CancelCapacityReservationFleetsRequest, CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST, 0
-    => dry_run, 1 => capacity_reservation_fleet_ids
-);
-pub static CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelCapacityReservationFleetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
-            .named("CapacityReservationFleetId")
-            .flags(rt::REQUIRED),
-    ],
+    CancelCapacityReservationFleetsRequest, CANCEL_CAPACITY_RESERVATION_FLEETS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), capacity_reservation_fleet_ids[1] =
+    rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
+    .named("CapacityReservationFleetId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationFleetsResult {
@@ -93,23 +74,13 @@ pub struct CancelCapacityReservationFleetsResult {
     >,
 }
 rt::structure!(
-    CancelCapacityReservationFleetsResult, CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT, 0
-    => successful_fleet_cancellations, 1 => failed_fleet_cancellations
-);
-pub static CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelCapacityReservationFleetsResult",
-    &[
-        rt::m(
-                "SuccessfulFleetCancellations",
-                &CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE_SET,
-            )
-            .named("successfulFleetCancellationSet"),
-        rt::m(
-                "FailedFleetCancellations",
-                &FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT_SET,
-            )
-            .named("failedFleetCancellationSet"),
-    ],
+    CancelCapacityReservationFleetsResult, CANCEL_CAPACITY_RESERVATION_FLEETS_RESULT,
+    [successful_fleet_cancellations[0] = rt::m("SuccessfulFleetCancellations",
+    &CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE_SET)
+    .named("successfulFleetCancellationSet"), failed_fleet_cancellations[1] =
+    rt::m("FailedFleetCancellations",
+    &FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT_SET)
+    .named("failedFleetCancellationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationRequest {
@@ -123,17 +94,11 @@ pub struct CancelCapacityReservationRequest {
     pub quote_id: Option<String>,
 }
 rt::structure!(
-    CancelCapacityReservationRequest, CANCEL_CAPACITY_RESERVATION_REQUEST, 0 =>
-    capacity_reservation_id, 1 => dry_run, 2 => apply_cancellation_charges, 3 => quote_id
-);
-pub static CANCEL_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelCapacityReservationRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ApplyCancellationCharges", &rt::ENUM),
-        rt::m("QuoteId", &rt::STRING),
-    ],
+    CancelCapacityReservationRequest, CANCEL_CAPACITY_RESERVATION_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    apply_cancellation_charges[2] = rt::m("ApplyCancellationCharges", &rt::ENUM),
+    quote_id[3] = rt::m("QuoteId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelCapacityReservationResult {
@@ -141,11 +106,8 @@ pub struct CancelCapacityReservationResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CancelCapacityReservationResult, CANCEL_CAPACITY_RESERVATION_RESULT, 0 => return_
-);
-pub static CANCEL_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelCapacityReservationResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    CancelCapacityReservationResult, CANCEL_CAPACITY_RESERVATION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelConversionRequest {
@@ -157,18 +119,10 @@ pub struct CancelConversionRequest {
     pub reason_message: Option<String>,
 }
 rt::structure!(
-    CancelConversionRequest, CANCEL_CONVERSION_REQUEST, 0 => dry_run, 1 =>
-    conversion_task_id, 2 => reason_message
-);
-pub static CANCEL_CONVERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelConversionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("ConversionTaskId", &rt::STRING)
-            .named("conversionTaskId")
-            .flags(rt::REQUIRED),
-        rt::m("ReasonMessage", &rt::STRING).named("reasonMessage"),
-    ],
+    CancelConversionRequest, CANCEL_CONVERSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), conversion_task_id[1] = rt::m("ConversionTaskId",
+    &rt::STRING).named("conversionTaskId").flags(rt::REQUIRED), reason_message[2] =
+    rt::m("ReasonMessage", &rt::STRING).named("reasonMessage")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelDeclarativePoliciesReportRequest {
@@ -178,12 +132,9 @@ pub struct CancelDeclarativePoliciesReportRequest {
     pub report_id: String,
 }
 rt::structure!(
-    CancelDeclarativePoliciesReportRequest, CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST, 0
-    => dry_run, 1 => report_id
-);
-pub static CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelDeclarativePoliciesReportRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN), rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED)],
+    CancelDeclarativePoliciesReportRequest, CANCEL_DECLARATIVE_POLICIES_REPORT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), report_id[1] = rt::m("ReportId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelDeclarativePoliciesReportResult {
@@ -191,22 +142,17 @@ pub struct CancelDeclarativePoliciesReportResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CancelDeclarativePoliciesReportResult, CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT, 0
-    => return_
-);
-pub static CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelDeclarativePoliciesReportResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    CancelDeclarativePoliciesReportResult, CANCEL_DECLARATIVE_POLICIES_REPORT_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
     /// The ID of the export task. This is the ID returned by the `CreateInstanceExportTask` and `ExportImage` operations.
     pub export_task_id: String,
 }
-rt::structure!(CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, 0 => export_task_id);
-pub static CANCEL_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelExportTaskRequest",
-    &[rt::m("ExportTaskId", &rt::STRING).named("exportTaskId").flags(rt::REQUIRED)],
+rt::structure!(
+    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [export_task_id[0] =
+    rt::m("ExportTaskId", &rt::STRING).named("exportTaskId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImageLaunchPermissionRequest {
@@ -216,12 +162,9 @@ pub struct CancelImageLaunchPermissionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CancelImageLaunchPermissionRequest, CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST, 0 =>
-    image_id, 1 => dry_run
-);
-pub static CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelImageLaunchPermissionRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    CancelImageLaunchPermissionRequest, CANCEL_IMAGE_LAUNCH_PERMISSION_REQUEST,
+    [image_id[0] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImageLaunchPermissionResult {
@@ -229,12 +172,8 @@ pub struct CancelImageLaunchPermissionResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    CancelImageLaunchPermissionResult, CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT, 0 =>
-    return_
-);
-pub static CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelImageLaunchPermissionResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    CancelImageLaunchPermissionResult, CANCEL_IMAGE_LAUNCH_PERMISSION_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
@@ -246,16 +185,9 @@ pub struct CancelImportTaskRequest {
     pub import_task_id: Option<String>,
 }
 rt::structure!(
-    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, 0 => cancel_reason, 1 =>
-    dry_run, 2 => import_task_id
-);
-pub static CANCEL_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelImportTaskRequest",
-    &[
-        rt::m("CancelReason", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ImportTaskId", &rt::STRING),
-    ],
+    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [cancel_reason[0] =
+    rt::m("CancelReason", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    import_task_id[2] = rt::m("ImportTaskId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResult {
@@ -267,16 +199,10 @@ pub struct CancelImportTaskResult {
     pub state: Option<String>,
 }
 rt::structure!(
-    CancelImportTaskResult, CANCEL_IMPORT_TASK_RESULT, 0 => import_task_id, 1 =>
-    previous_state, 2 => state
-);
-pub static CANCEL_IMPORT_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelImportTaskResult",
-    &[
-        rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
-        rt::m("PreviousState", &rt::STRING).named("previousState"),
-        rt::m("State", &rt::STRING).named("state"),
-    ],
+    CancelImportTaskResult, CANCEL_IMPORT_TASK_RESULT, [import_task_id[0] =
+    rt::m("ImportTaskId", &rt::STRING).named("importTaskId"), previous_state[1] =
+    rt::m("PreviousState", &rt::STRING).named("previousState"), state[2] = rt::m("State",
+    &rt::STRING).named("state")]
 );
 /// Contains the parameters for CancelReservedInstancesListing.
 #[derive(Clone, Default, PartialEq)]
@@ -285,16 +211,9 @@ pub struct CancelReservedInstancesListingRequest {
     pub reserved_instances_listing_id: String,
 }
 rt::structure!(
-    CancelReservedInstancesListingRequest, CANCEL_RESERVED_INSTANCES_LISTING_REQUEST, 0
-    => reserved_instances_listing_id
-);
-pub static CANCEL_RESERVED_INSTANCES_LISTING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelReservedInstancesListingRequest",
-    &[
-        rt::m("ReservedInstancesListingId", &rt::STRING)
-            .named("reservedInstancesListingId")
-            .flags(rt::REQUIRED),
-    ],
+    CancelReservedInstancesListingRequest, CANCEL_RESERVED_INSTANCES_LISTING_REQUEST,
+    [reserved_instances_listing_id[0] = rt::m("ReservedInstancesListingId", &rt::STRING)
+    .named("reservedInstancesListingId").flags(rt::REQUIRED)]
 );
 /// Contains the output of CancelReservedInstancesListing.
 #[derive(Clone, Default, PartialEq)]
@@ -303,15 +222,9 @@ pub struct CancelReservedInstancesListingResult {
     pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
 }
 rt::structure!(
-    CancelReservedInstancesListingResult, CANCEL_RESERVED_INSTANCES_LISTING_RESULT, 0 =>
-    reserved_instances_listings
-);
-pub static CANCEL_RESERVED_INSTANCES_LISTING_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelReservedInstancesListingResult",
-    &[
-        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
-            .named("reservedInstancesListingsSet"),
-    ],
+    CancelReservedInstancesListingResult, CANCEL_RESERVED_INSTANCES_LISTING_RESULT,
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
+    &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
 );
 /// Describes a Spot Fleet error.
 #[derive(Clone, Default, PartialEq)]
@@ -322,15 +235,9 @@ pub struct CancelSpotFleetRequestsError {
     pub message: Option<String>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsError, CANCEL_SPOT_FLEET_REQUESTS_ERROR, 0 => code, 1 =>
-    message
-);
-pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR: rt::Schema = rt::Schema::structure(
-    "CancelSpotFleetRequestsError",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    CancelSpotFleetRequestsError, CANCEL_SPOT_FLEET_REQUESTS_ERROR, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// Describes a Spot Fleet request that was not successfully canceled.
 #[derive(Clone, Default, PartialEq)]
@@ -341,15 +248,10 @@ pub struct CancelSpotFleetRequestsErrorItem {
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsErrorItem, CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM, 0 => error,
-    1 => spot_fleet_request_id
-);
-pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "CancelSpotFleetRequestsErrorItem",
-    &[
-        rt::m("Error", &CANCEL_SPOT_FLEET_REQUESTS_ERROR).named("error"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-    ],
+    CancelSpotFleetRequestsErrorItem, CANCEL_SPOT_FLEET_REQUESTS_ERROR_ITEM, [error[0] =
+    rt::m("Error", &CANCEL_SPOT_FLEET_REQUESTS_ERROR).named("error"),
+    spot_fleet_request_id[1] = rt::m("SpotFleetRequestId", &rt::STRING)
+    .named("spotFleetRequestId")]
 );
 pub static CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET: rt::Schema = rt::Schema::list(
     "CancelSpotFleetRequestsErrorSet",
@@ -370,20 +272,11 @@ pub struct CancelSpotFleetRequestsRequest {
     pub terminate_instances: bool,
 }
 rt::structure!(
-    CancelSpotFleetRequestsRequest, CANCEL_SPOT_FLEET_REQUESTS_REQUEST, 0 => dry_run, 1
-    => spot_fleet_request_ids, 2 => terminate_instances
-);
-pub static CANCEL_SPOT_FLEET_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelSpotFleetRequestsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST)
-            .named("spotFleetRequestId")
-            .flags(rt::REQUIRED),
-        rt::m("TerminateInstances", &rt::BOOLEAN)
-            .named("terminateInstances")
-            .flags(rt::REQUIRED),
-    ],
+    CancelSpotFleetRequestsRequest, CANCEL_SPOT_FLEET_REQUESTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids[1] =
+    rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), terminate_instances[2] = rt::m("TerminateInstances",
+    &rt::BOOLEAN).named("terminateInstances").flags(rt::REQUIRED)]
 );
 /// Contains the output of CancelSpotFleetRequests.
 #[derive(Clone, Default, PartialEq)]
@@ -394,17 +287,11 @@ pub struct CancelSpotFleetRequestsResponse {
     pub unsuccessful_fleet_requests: Option<Vec<CancelSpotFleetRequestsErrorItem>>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsResponse, CANCEL_SPOT_FLEET_REQUESTS_RESPONSE, 0 =>
-    successful_fleet_requests, 1 => unsuccessful_fleet_requests
-);
-pub static CANCEL_SPOT_FLEET_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CancelSpotFleetRequestsResponse",
-    &[
-        rt::m("SuccessfulFleetRequests", &CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_SET)
-            .named("successfulFleetRequestSet"),
-        rt::m("UnsuccessfulFleetRequests", &CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET)
-            .named("unsuccessfulFleetRequestSet"),
-    ],
+    CancelSpotFleetRequestsResponse, CANCEL_SPOT_FLEET_REQUESTS_RESPONSE,
+    [successful_fleet_requests[0] = rt::m("SuccessfulFleetRequests",
+    &CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_SET).named("successfulFleetRequestSet"),
+    unsuccessful_fleet_requests[1] = rt::m("UnsuccessfulFleetRequests",
+    &CANCEL_SPOT_FLEET_REQUESTS_ERROR_SET).named("unsuccessfulFleetRequestSet")]
 );
 /// Describes a Spot Fleet request that was successfully canceled.
 #[derive(Clone, Default, PartialEq)]
@@ -417,19 +304,12 @@ pub struct CancelSpotFleetRequestsSuccessItem {
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
-    CancelSpotFleetRequestsSuccessItem, CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_ITEM, 0 =>
-    current_spot_fleet_request_state, 1 => previous_spot_fleet_request_state, 2 =>
-    spot_fleet_request_id
-);
-pub static CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "CancelSpotFleetRequestsSuccessItem",
-    &[
-        rt::m("CurrentSpotFleetRequestState", &rt::ENUM)
-            .named("currentSpotFleetRequestState"),
-        rt::m("PreviousSpotFleetRequestState", &rt::ENUM)
-            .named("previousSpotFleetRequestState"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-    ],
+    CancelSpotFleetRequestsSuccessItem, CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_ITEM,
+    [current_spot_fleet_request_state[0] = rt::m("CurrentSpotFleetRequestState",
+    &rt::ENUM).named("currentSpotFleetRequestState"),
+    previous_spot_fleet_request_state[1] = rt::m("PreviousSpotFleetRequestState",
+    &rt::ENUM).named("previousSpotFleetRequestState"), spot_fleet_request_id[2] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")]
 );
 pub static CANCEL_SPOT_FLEET_REQUESTS_SUCCESS_SET: rt::Schema = rt::Schema::list(
     "CancelSpotFleetRequestsSuccessSet",
@@ -448,17 +328,10 @@ pub struct CancelSpotInstanceRequestsRequest {
     pub spot_instance_request_ids: Vec<String>,
 }
 rt::structure!(
-    CancelSpotInstanceRequestsRequest, CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST, 0 =>
-    dry_run, 1 => spot_instance_request_ids
-);
-pub static CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelSpotInstanceRequestsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotInstanceRequestIds", &SPOT_INSTANCE_REQUEST_ID_LIST)
-            .named("SpotInstanceRequestId")
-            .flags(rt::REQUIRED),
-    ],
+    CancelSpotInstanceRequestsRequest, CANCEL_SPOT_INSTANCE_REQUESTS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_instance_request_ids[1] =
+    rt::m("SpotInstanceRequestIds", &SPOT_INSTANCE_REQUEST_ID_LIST)
+    .named("SpotInstanceRequestId").flags(rt::REQUIRED)]
 );
 /// Contains the output of CancelSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
@@ -467,15 +340,9 @@ pub struct CancelSpotInstanceRequestsResult {
     pub cancelled_spot_instance_requests: Option<Vec<CancelledSpotInstanceRequest>>,
 }
 rt::structure!(
-    CancelSpotInstanceRequestsResult, CANCEL_SPOT_INSTANCE_REQUESTS_RESULT, 0 =>
-    cancelled_spot_instance_requests
-);
-pub static CANCEL_SPOT_INSTANCE_REQUESTS_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelSpotInstanceRequestsResult",
-    &[
-        rt::m("CancelledSpotInstanceRequests", &CANCELLED_SPOT_INSTANCE_REQUEST_LIST)
-            .named("spotInstanceRequestSet"),
-    ],
+    CancelSpotInstanceRequestsResult, CANCEL_SPOT_INSTANCE_REQUESTS_RESULT,
+    [cancelled_spot_instance_requests[0] = rt::m("CancelledSpotInstanceRequests",
+    &CANCELLED_SPOT_INSTANCE_REQUEST_LIST).named("spotInstanceRequestSet")]
 );
 /// Describes the cancellation terms for cancelling a future-dated Capacity Reservation during its commitment duration.
 #[derive(Clone, Default, PartialEq)]
@@ -492,20 +359,14 @@ pub struct CancellationTerms {
     pub charge_end_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    CancellationTerms, CANCELLATION_TERMS, 0 => cancellation_type, 1 =>
-    reservation_state, 2 => committed_instance_count, 3 =>
-    charge_commitment_duration_hours, 4 => charge_end_date
-);
-pub static CANCELLATION_TERMS: rt::Schema = rt::Schema::structure(
-    "CancellationTerms",
-    &[
-        rt::m("CancellationType", &rt::ENUM).named("cancellationType"),
-        rt::m("ReservationState", &rt::STRING).named("reservationState"),
-        rt::m("CommittedInstanceCount", &rt::INTEGER).named("committedInstanceCount"),
-        rt::m("ChargeCommitmentDurationHours", &rt::LONG)
-            .named("chargeCommitmentDurationHours"),
-        rt::m("ChargeEndDate", &rt::TIMESTAMP).named("chargeEndDate"),
-    ],
+    CancellationTerms, CANCELLATION_TERMS, [cancellation_type[0] =
+    rt::m("CancellationType", &rt::ENUM).named("cancellationType"), reservation_state[1]
+    = rt::m("ReservationState", &rt::STRING).named("reservationState"),
+    committed_instance_count[2] = rt::m("CommittedInstanceCount", &rt::INTEGER)
+    .named("committedInstanceCount"), charge_commitment_duration_hours[3] =
+    rt::m("ChargeCommitmentDurationHours", &rt::LONG)
+    .named("chargeCommitmentDurationHours"), charge_end_date[4] = rt::m("ChargeEndDate",
+    &rt::TIMESTAMP).named("chargeEndDate")]
 );
 pub static CANCELLATION_TERMS_SET: rt::Schema = rt::Schema::list(
     "CancellationTermsSet",
@@ -520,15 +381,9 @@ pub struct CancelledSpotInstanceRequest {
     pub state: Option<CancelSpotInstanceRequestState>,
 }
 rt::structure!(
-    CancelledSpotInstanceRequest, CANCELLED_SPOT_INSTANCE_REQUEST, 0 =>
-    spot_instance_request_id, 1 => state
-);
-pub static CANCELLED_SPOT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelledSpotInstanceRequest",
-    &[
-        rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    CancelledSpotInstanceRequest, CANCELLED_SPOT_INSTANCE_REQUEST,
+    [spot_instance_request_id[0] = rt::m("SpotInstanceRequestId", &rt::STRING)
+    .named("spotInstanceRequestId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static CANCELLED_SPOT_INSTANCE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "CancelledSpotInstanceRequestList",
@@ -545,17 +400,10 @@ pub struct CapacityAllocation {
     pub allocation_metadata: Option<Vec<CapacityAllocationMetadataEntry>>,
 }
 rt::structure!(
-    CapacityAllocation, CAPACITY_ALLOCATION, 0 => allocation_type, 1 => count, 2 =>
-    allocation_metadata
-);
-pub static CAPACITY_ALLOCATION: rt::Schema = rt::Schema::structure(
-    "CapacityAllocation",
-    &[
-        rt::m("AllocationType", &rt::ENUM).named("allocationType"),
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("AllocationMetadata", &CAPACITY_ALLOCATION_METADATA_LIST)
-            .named("allocationMetadataList"),
-    ],
+    CapacityAllocation, CAPACITY_ALLOCATION, [allocation_type[0] =
+    rt::m("AllocationType", &rt::ENUM).named("allocationType"), count[1] = rt::m("Count",
+    &rt::INTEGER).named("count"), allocation_metadata[2] = rt::m("AllocationMetadata",
+    &CAPACITY_ALLOCATION_METADATA_LIST).named("allocationMetadataList")]
 );
 /// A key-value pair that provides additional metadata about a capacity allocation.
 #[derive(Clone, Default, PartialEq)]
@@ -566,12 +414,9 @@ pub struct CapacityAllocationMetadataEntry {
     pub value: Option<String>,
 }
 rt::structure!(
-    CapacityAllocationMetadataEntry, CAPACITY_ALLOCATION_METADATA_ENTRY, 0 => key, 1 =>
-    value
-);
-pub static CAPACITY_ALLOCATION_METADATA_ENTRY: rt::Schema = rt::Schema::structure(
-    "CapacityAllocationMetadataEntry",
-    &[rt::m("Key", &rt::STRING).named("key"), rt::m("Value", &rt::STRING).named("value")],
+    CapacityAllocationMetadataEntry, CAPACITY_ALLOCATION_METADATA_ENTRY, [key[0] =
+    rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING)
+    .named("value")]
 );
 pub static CAPACITY_ALLOCATION_METADATA_LIST: rt::Schema = rt::Schema::list(
     "CapacityAllocationMetadataList",
@@ -612,25 +457,18 @@ pub struct CapacityBlock {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityBlock, CAPACITY_BLOCK, 0 => capacity_block_id, 1 => ultraserver_type, 2 =>
-    availability_zone, 3 => availability_zone_id, 4 => capacity_reservation_ids, 5 =>
-    start_date, 6 => end_date, 7 => create_date, 8 => state, 9 => tags
-);
-pub static CAPACITY_BLOCK: rt::Schema = rt::Schema::structure(
-    "CapacityBlock",
-    &[
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-        rt::m("UltraserverType", &rt::STRING).named("ultraserverType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("capacityReservationIdSet"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CapacityBlock, CAPACITY_BLOCK, [capacity_block_id[0] = rt::m("CapacityBlockId",
+    &rt::STRING).named("capacityBlockId"), ultraserver_type[1] = rt::m("UltraserverType",
+    &rt::STRING).named("ultraserverType"), availability_zone[2] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[3] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), capacity_reservation_ids[4] =
+    rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("capacityReservationIdSet"), start_date[5] = rt::m("StartDate",
+    &rt::TIMESTAMP).named("startDate"), end_date[6] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), create_date[7] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .named("createDate"), state[8] = rt::m("State", &rt::ENUM).named("state"), tags[9] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes a Capacity Block extension. With an extension, you can extend the duration of time for an existing Capacity Block.
 #[derive(Clone, Default, PartialEq)]
@@ -669,38 +507,29 @@ pub struct CapacityBlockExtension {
     pub zone_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockExtension, CAPACITY_BLOCK_EXTENSION, 0 => capacity_reservation_id, 1 =>
-    instance_type, 2 => instance_count, 3 => availability_zone, 4 =>
-    availability_zone_id, 5 => capacity_block_extension_offering_id, 6 =>
-    capacity_block_extension_duration_hours, 7 => capacity_block_extension_status, 8 =>
-    capacity_block_extension_purchase_date, 9 => capacity_block_extension_start_date, 10
-    => capacity_block_extension_end_date, 11 => upfront_fee, 12 => currency_code, 13 =>
-    zone_type
-);
-pub static CAPACITY_BLOCK_EXTENSION: rt::Schema = rt::Schema::structure(
-    "CapacityBlockExtension",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("CapacityBlockExtensionOfferingId", &rt::STRING)
-            .named("capacityBlockExtensionOfferingId"),
-        rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
-            .named("capacityBlockExtensionDurationHours"),
-        rt::m("CapacityBlockExtensionStatus", &rt::ENUM)
-            .named("capacityBlockExtensionStatus"),
-        rt::m("CapacityBlockExtensionPurchaseDate", &rt::TIMESTAMP)
-            .named("capacityBlockExtensionPurchaseDate"),
-        rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
-            .named("capacityBlockExtensionStartDate"),
-        rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
-            .named("capacityBlockExtensionEndDate"),
-        rt::m("UpfrontFee", &rt::STRING).named("upfrontFee"),
-        rt::m("CurrencyCode", &rt::STRING).named("currencyCode"),
-        rt::m("ZoneType", &rt::STRING).named("zoneType"),
-    ],
+    CapacityBlockExtension, CAPACITY_BLOCK_EXTENSION, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    instance_type[1] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    instance_count[2] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[4] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), capacity_block_extension_offering_id[5] =
+    rt::m("CapacityBlockExtensionOfferingId", &rt::STRING)
+    .named("capacityBlockExtensionOfferingId"),
+    capacity_block_extension_duration_hours[6] =
+    rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
+    .named("capacityBlockExtensionDurationHours"), capacity_block_extension_status[7] =
+    rt::m("CapacityBlockExtensionStatus", &rt::ENUM)
+    .named("capacityBlockExtensionStatus"), capacity_block_extension_purchase_date[8] =
+    rt::m("CapacityBlockExtensionPurchaseDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionPurchaseDate"), capacity_block_extension_start_date[9]
+    = rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date[10] =
+    rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionEndDate"), upfront_fee[11] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[12] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), zone_type[13] = rt::m("ZoneType", &rt::STRING)
+    .named("zoneType")]
 );
 /// The recommended Capacity Block extension that fits your search requirements.
 #[derive(Clone, Default, PartialEq)]
@@ -736,34 +565,24 @@ pub struct CapacityBlockExtensionOffering {
     pub zone_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockExtensionOffering, CAPACITY_BLOCK_EXTENSION_OFFERING, 0 =>
-    capacity_block_extension_offering_id, 1 => instance_type, 2 => instance_count, 3 =>
-    availability_zone, 4 => availability_zone_id, 5 => start_date, 6 =>
-    capacity_block_extension_start_date, 7 => capacity_block_extension_end_date, 8 =>
-    capacity_block_extension_duration_hours, 9 => upfront_fee, 10 => currency_code, 11 =>
-    tenancy, 12 => zone_type
-);
-pub static CAPACITY_BLOCK_EXTENSION_OFFERING: rt::Schema = rt::Schema::structure(
-    "CapacityBlockExtensionOffering",
-    &[
-        rt::m("CapacityBlockExtensionOfferingId", &rt::STRING)
-            .named("capacityBlockExtensionOfferingId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
-            .named("capacityBlockExtensionStartDate"),
-        rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
-            .named("capacityBlockExtensionEndDate"),
-        rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
-            .named("capacityBlockExtensionDurationHours"),
-        rt::m("UpfrontFee", &rt::STRING).named("upfrontFee"),
-        rt::m("CurrencyCode", &rt::STRING).named("currencyCode"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("ZoneType", &rt::STRING).named("zoneType"),
-    ],
+    CapacityBlockExtensionOffering, CAPACITY_BLOCK_EXTENSION_OFFERING,
+    [capacity_block_extension_offering_id[0] = rt::m("CapacityBlockExtensionOfferingId",
+    &rt::STRING).named("capacityBlockExtensionOfferingId"), instance_type[1] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_count[2] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), availability_zone[3] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[4] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), start_date[5] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), capacity_block_extension_start_date[6] =
+    rt::m("CapacityBlockExtensionStartDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionStartDate"), capacity_block_extension_end_date[7] =
+    rt::m("CapacityBlockExtensionEndDate", &rt::TIMESTAMP)
+    .named("capacityBlockExtensionEndDate"), capacity_block_extension_duration_hours[8] =
+    rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER)
+    .named("capacityBlockExtensionDurationHours"), upfront_fee[9] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[10] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), tenancy[11] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), zone_type[12] = rt::m("ZoneType", &rt::STRING).named("zoneType")]
 );
 pub static CAPACITY_BLOCK_EXTENSION_OFFERING_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockExtensionOfferingSet",
@@ -788,12 +607,8 @@ pub struct CapacityBlockInstanceTypePreference {
     pub instance_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockInstanceTypePreference, CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE, 0 =>
-    instance_type
-);
-pub static CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE: rt::Schema = rt::Schema::structure(
-    "CapacityBlockInstanceTypePreference",
-    &[rt::m("InstanceType", &rt::STRING)],
+    CapacityBlockInstanceTypePreference, CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE,
+    [instance_type[0] = rt::m("InstanceType", &rt::STRING)]
 );
 pub static CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockInstanceTypePreferenceSet",
@@ -838,36 +653,25 @@ pub struct CapacityBlockOffering {
     pub capacity_block_offering_segments: Option<Vec<CapacityBlockOfferingSegment>>,
 }
 rt::structure!(
-    CapacityBlockOffering, CAPACITY_BLOCK_OFFERING, 0 => capacity_block_offering_id, 1 =>
-    instance_type, 2 => availability_zone, 3 => instance_count, 4 => start_date, 5 =>
-    end_date, 6 => capacity_block_duration_hours, 7 => upfront_fee, 8 => currency_code, 9
-    => tenancy, 10 => ultraserver_type, 11 => ultraserver_count, 12 =>
-    capacity_block_duration_minutes, 13 => zone_type, 14 =>
-    capacity_block_offering_segments
-);
-pub static CAPACITY_BLOCK_OFFERING: rt::Schema = rt::Schema::structure(
-    "CapacityBlockOffering",
-    &[
-        rt::m("CapacityBlockOfferingId", &rt::STRING).named("capacityBlockOfferingId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("CapacityBlockDurationHours", &rt::INTEGER)
-            .named("capacityBlockDurationHours"),
-        rt::m("UpfrontFee", &rt::STRING).named("upfrontFee"),
-        rt::m("CurrencyCode", &rt::STRING).named("currencyCode"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("UltraserverType", &rt::STRING).named("ultraserverType"),
-        rt::m("UltraserverCount", &rt::INTEGER).named("ultraserverCount"),
-        rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
-            .named("capacityBlockDurationMinutes"),
-        rt::m("ZoneType", &rt::STRING).named("zoneType"),
-        rt::m("CapacityBlockOfferingSegments", &CAPACITY_BLOCK_OFFERING_SEGMENT_SET)
-            .named("capacityBlockOfferingSegmentSet")
-            .min(0.0),
-    ],
+    CapacityBlockOffering, CAPACITY_BLOCK_OFFERING, [capacity_block_offering_id[0] =
+    rt::m("CapacityBlockOfferingId", &rt::STRING).named("capacityBlockOfferingId"),
+    instance_type[1] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), instance_count[3] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), start_date[4] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[5] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    capacity_block_duration_hours[6] = rt::m("CapacityBlockDurationHours", &rt::INTEGER)
+    .named("capacityBlockDurationHours"), upfront_fee[7] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[8] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), tenancy[9] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), ultraserver_type[10] = rt::m("UltraserverType", &rt::STRING)
+    .named("ultraserverType"), ultraserver_count[11] = rt::m("UltraserverCount",
+    &rt::INTEGER).named("ultraserverCount"), capacity_block_duration_minutes[12] =
+    rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
+    .named("capacityBlockDurationMinutes"), zone_type[13] = rt::m("ZoneType",
+    &rt::STRING).named("zoneType"), capacity_block_offering_segments[14] =
+    rt::m("CapacityBlockOfferingSegments", &CAPACITY_BLOCK_OFFERING_SEGMENT_SET)
+    .named("capacityBlockOfferingSegmentSet").min(0.0)]
 );
 /// Describes an individual segment within a Capacity Block offering. Each segment represents a distinct block of capacity with its own Availability Zone, instance type, duration, pricing, and schedule.
 #[derive(Clone, Default, PartialEq)]
@@ -896,29 +700,21 @@ pub struct CapacityBlockOfferingSegment {
     pub zone_type: Option<String>,
 }
 rt::structure!(
-    CapacityBlockOfferingSegment, CAPACITY_BLOCK_OFFERING_SEGMENT, 0 => instance_type, 1
-    => availability_zone, 2 => availability_zone_id, 3 => instance_count, 4 =>
-    start_date, 5 => end_date, 6 => capacity_block_duration_hours, 7 =>
-    capacity_block_duration_minutes, 8 => upfront_fee, 9 => currency_code, 10 =>
-    zone_type
-);
-pub static CAPACITY_BLOCK_OFFERING_SEGMENT: rt::Schema = rt::Schema::structure(
-    "CapacityBlockOfferingSegment",
-    &[
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("CapacityBlockDurationHours", &rt::INTEGER)
-            .named("capacityBlockDurationHours"),
-        rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
-            .named("capacityBlockDurationMinutes"),
-        rt::m("UpfrontFee", &rt::STRING).named("upfrontFee"),
-        rt::m("CurrencyCode", &rt::STRING).named("currencyCode"),
-        rt::m("ZoneType", &rt::STRING).named("zoneType"),
-    ],
+    CapacityBlockOfferingSegment, CAPACITY_BLOCK_OFFERING_SEGMENT, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance_count[3] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), start_date[4] = rt::m("StartDate",
+    &rt::TIMESTAMP).named("startDate"), end_date[5] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), capacity_block_duration_hours[6] =
+    rt::m("CapacityBlockDurationHours", &rt::INTEGER)
+    .named("capacityBlockDurationHours"), capacity_block_duration_minutes[7] =
+    rt::m("CapacityBlockDurationMinutes", &rt::INTEGER)
+    .named("capacityBlockDurationMinutes"), upfront_fee[8] = rt::m("UpfrontFee",
+    &rt::STRING).named("upfrontFee"), currency_code[9] = rt::m("CurrencyCode",
+    &rt::STRING).named("currencyCode"), zone_type[10] = rt::m("ZoneType", &rt::STRING)
+    .named("zoneType")]
 );
 pub static CAPACITY_BLOCK_OFFERING_SEGMENT_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockOfferingSegmentSet",
@@ -958,22 +754,16 @@ pub struct CapacityBlockStatus {
     pub capacity_reservation_statuses: Option<Vec<CapacityReservationStatus>>,
 }
 rt::structure!(
-    CapacityBlockStatus, CAPACITY_BLOCK_STATUS, 0 => capacity_block_id, 1 =>
-    interconnect_status, 2 => total_capacity, 3 => total_available_capacity, 4 =>
-    total_unavailable_capacity, 5 => capacity_reservation_statuses
-);
-pub static CAPACITY_BLOCK_STATUS: rt::Schema = rt::Schema::structure(
-    "CapacityBlockStatus",
-    &[
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-        rt::m("InterconnectStatus", &rt::ENUM).named("interconnectStatus"),
-        rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
-        rt::m("TotalAvailableCapacity", &rt::INTEGER).named("totalAvailableCapacity"),
-        rt::m("TotalUnavailableCapacity", &rt::INTEGER)
-            .named("totalUnavailableCapacity"),
-        rt::m("CapacityReservationStatuses", &CAPACITY_RESERVATION_STATUS_SET)
-            .named("capacityReservationStatusSet"),
-    ],
+    CapacityBlockStatus, CAPACITY_BLOCK_STATUS, [capacity_block_id[0] =
+    rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
+    interconnect_status[1] = rt::m("InterconnectStatus", &rt::ENUM)
+    .named("interconnectStatus"), total_capacity[2] = rt::m("TotalCapacity",
+    &rt::INTEGER).named("totalCapacity"), total_available_capacity[3] =
+    rt::m("TotalAvailableCapacity", &rt::INTEGER).named("totalAvailableCapacity"),
+    total_unavailable_capacity[4] = rt::m("TotalUnavailableCapacity", &rt::INTEGER)
+    .named("totalUnavailableCapacity"), capacity_reservation_statuses[5] =
+    rt::m("CapacityReservationStatuses", &CAPACITY_RESERVATION_STATUS_SET)
+    .named("capacityReservationStatusSet")]
 );
 pub static CAPACITY_BLOCK_STATUS_SET: rt::Schema = rt::Schema::list(
     "CapacityBlockStatusSet",
@@ -986,11 +776,8 @@ pub struct CapacityManagerCondition {
     pub dimension_condition: Option<DimensionCondition>,
 }
 rt::structure!(
-    CapacityManagerCondition, CAPACITY_MANAGER_CONDITION, 0 => dimension_condition
-);
-pub static CAPACITY_MANAGER_CONDITION: rt::Schema = rt::Schema::structure(
-    "CapacityManagerCondition",
-    &[rt::m("DimensionCondition", &DIMENSION_CONDITION)],
+    CapacityManagerCondition, CAPACITY_MANAGER_CONDITION, [dimension_condition[0] =
+    rt::m("DimensionCondition", &DIMENSION_CONDITION)]
 );
 pub static CAPACITY_MANAGER_CONDITION_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerConditionSet",
@@ -1027,30 +814,21 @@ pub struct CapacityManagerDataExportResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityManagerDataExportResponse, CAPACITY_MANAGER_DATA_EXPORT_RESPONSE, 0 =>
-    capacity_manager_data_export_id, 1 => s3_bucket_name, 2 => s3_bucket_prefix, 3 =>
-    schedule, 4 => output_format, 5 => create_time, 6 => latest_delivery_status, 7 =>
-    latest_delivery_status_message, 8 => latest_delivery_s3_location_uri, 9 =>
-    latest_delivery_time, 10 => tags
-);
-pub static CAPACITY_MANAGER_DATA_EXPORT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CapacityManagerDataExportResponse",
-    &[
-        rt::m("CapacityManagerDataExportId", &rt::STRING)
-            .named("capacityManagerDataExportId"),
-        rt::m("S3BucketName", &rt::STRING).named("s3BucketName"),
-        rt::m("S3BucketPrefix", &rt::STRING).named("s3BucketPrefix"),
-        rt::m("Schedule", &rt::ENUM).named("schedule"),
-        rt::m("OutputFormat", &rt::ENUM).named("outputFormat"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("LatestDeliveryStatus", &rt::ENUM).named("latestDeliveryStatus"),
-        rt::m("LatestDeliveryStatusMessage", &rt::STRING)
-            .named("latestDeliveryStatusMessage"),
-        rt::m("LatestDeliveryS3LocationUri", &rt::STRING)
-            .named("latestDeliveryS3LocationUri"),
-        rt::m("LatestDeliveryTime", &rt::TIMESTAMP).named("latestDeliveryTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CapacityManagerDataExportResponse, CAPACITY_MANAGER_DATA_EXPORT_RESPONSE,
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId"), s3_bucket_name[1] =
+    rt::m("S3BucketName", &rt::STRING).named("s3BucketName"), s3_bucket_prefix[2] =
+    rt::m("S3BucketPrefix", &rt::STRING).named("s3BucketPrefix"), schedule[3] =
+    rt::m("Schedule", &rt::ENUM).named("schedule"), output_format[4] =
+    rt::m("OutputFormat", &rt::ENUM).named("outputFormat"), create_time[5] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), latest_delivery_status[6] =
+    rt::m("LatestDeliveryStatus", &rt::ENUM).named("latestDeliveryStatus"),
+    latest_delivery_status_message[7] = rt::m("LatestDeliveryStatusMessage", &rt::STRING)
+    .named("latestDeliveryStatusMessage"), latest_delivery_s3_location_uri[8] =
+    rt::m("LatestDeliveryS3LocationUri", &rt::STRING)
+    .named("latestDeliveryS3LocationUri"), latest_delivery_time[9] =
+    rt::m("LatestDeliveryTime", &rt::TIMESTAMP).named("latestDeliveryTime"), tags[10] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_MANAGER_DATA_EXPORT_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerDataExportResponseSet",
@@ -1103,43 +881,31 @@ pub struct CapacityManagerDimension {
     pub tags: Option<Vec<CapacityManagerTagDimension>>,
 }
 rt::structure!(
-    CapacityManagerDimension, CAPACITY_MANAGER_DIMENSION, 0 => resource_region, 1 =>
-    availability_zone_id, 2 => account_id, 3 => account_name, 4 => instance_family, 5 =>
-    instance_type, 6 => instance_platform, 7 => reservation_arn, 8 => reservation_id, 9
-    => reservation_type, 10 => reservation_create_timestamp, 11 =>
-    reservation_start_timestamp, 12 => reservation_end_timestamp, 13 =>
-    reservation_end_date_type, 14 => tenancy, 15 => reservation_state, 16 =>
-    reservation_instance_match_criteria, 17 => reservation_unused_financial_owner, 18 =>
-    tags
-);
-pub static CAPACITY_MANAGER_DIMENSION: rt::Schema = rt::Schema::structure(
-    "CapacityManagerDimension",
-    &[
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("AccountId", &rt::STRING).named("accountId"),
-        rt::m("AccountName", &rt::STRING).named("accountName"),
-        rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("InstancePlatform", &rt::STRING).named("instancePlatform"),
-        rt::m("ReservationArn", &rt::STRING).named("reservationArn"),
-        rt::m("ReservationId", &rt::STRING).named("reservationId"),
-        rt::m("ReservationType", &rt::ENUM).named("reservationType"),
-        rt::m("ReservationCreateTimestamp", &rt::TIMESTAMP)
-            .named("reservationCreateTimestamp"),
-        rt::m("ReservationStartTimestamp", &rt::TIMESTAMP)
-            .named("reservationStartTimestamp"),
-        rt::m("ReservationEndTimestamp", &rt::TIMESTAMP)
-            .named("reservationEndTimestamp"),
-        rt::m("ReservationEndDateType", &rt::ENUM).named("reservationEndDateType"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("ReservationState", &rt::ENUM).named("reservationState"),
-        rt::m("ReservationInstanceMatchCriteria", &rt::STRING)
-            .named("reservationInstanceMatchCriteria"),
-        rt::m("ReservationUnusedFinancialOwner", &rt::STRING)
-            .named("reservationUnusedFinancialOwner"),
-        rt::m("Tags", &CAPACITY_MANAGER_TAG_DIMENSION_SET).named("tagSet"),
-    ],
+    CapacityManagerDimension, CAPACITY_MANAGER_DIMENSION, [resource_region[0] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), availability_zone_id[1]
+    = rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), account_id[2]
+    = rt::m("AccountId", &rt::STRING).named("accountId"), account_name[3] =
+    rt::m("AccountName", &rt::STRING).named("accountName"), instance_family[4] =
+    rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"), instance_type[5] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), instance_platform[6] =
+    rt::m("InstancePlatform", &rt::STRING).named("instancePlatform"), reservation_arn[7]
+    = rt::m("ReservationArn", &rt::STRING).named("reservationArn"), reservation_id[8] =
+    rt::m("ReservationId", &rt::STRING).named("reservationId"), reservation_type[9] =
+    rt::m("ReservationType", &rt::ENUM).named("reservationType"),
+    reservation_create_timestamp[10] = rt::m("ReservationCreateTimestamp",
+    &rt::TIMESTAMP).named("reservationCreateTimestamp"), reservation_start_timestamp[11]
+    = rt::m("ReservationStartTimestamp", &rt::TIMESTAMP)
+    .named("reservationStartTimestamp"), reservation_end_timestamp[12] =
+    rt::m("ReservationEndTimestamp", &rt::TIMESTAMP).named("reservationEndTimestamp"),
+    reservation_end_date_type[13] = rt::m("ReservationEndDateType", &rt::ENUM)
+    .named("reservationEndDateType"), tenancy[14] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), reservation_state[15] = rt::m("ReservationState", &rt::ENUM)
+    .named("reservationState"), reservation_instance_match_criteria[16] =
+    rt::m("ReservationInstanceMatchCriteria", &rt::STRING)
+    .named("reservationInstanceMatchCriteria"), reservation_unused_financial_owner[17] =
+    rt::m("ReservationUnusedFinancialOwner", &rt::STRING)
+    .named("reservationUnusedFinancialOwner"), tags[18] = rt::m("Tags",
+    &CAPACITY_MANAGER_TAG_DIMENSION_SET).named("tagSet")]
 );
 /// Describes a tag key that is being monitored by Capacity Manager, including its activation status and the earliest available data point.
 #[derive(Clone, Default, PartialEq)]
@@ -1156,20 +922,13 @@ pub struct CapacityManagerMonitoredTagKey {
     pub earliest_datapoint_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    CapacityManagerMonitoredTagKey, CAPACITY_MANAGER_MONITORED_TAG_KEY, 0 => tag_key, 1
-    => status, 2 => status_message, 3 => capacity_manager_provided, 4 =>
-    earliest_datapoint_timestamp
-);
-pub static CAPACITY_MANAGER_MONITORED_TAG_KEY: rt::Schema = rt::Schema::structure(
-    "CapacityManagerMonitoredTagKey",
-    &[
-        rt::m("TagKey", &rt::STRING).named("tagKey"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("CapacityManagerProvided", &rt::BOOLEAN).named("capacityManagerProvided"),
-        rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
-            .named("earliestDatapointTimestamp"),
-    ],
+    CapacityManagerMonitoredTagKey, CAPACITY_MANAGER_MONITORED_TAG_KEY, [tag_key[0] =
+    rt::m("TagKey", &rt::STRING).named("tagKey"), status[1] = rt::m("Status", &rt::ENUM)
+    .named("status"), status_message[2] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), capacity_manager_provided[3] =
+    rt::m("CapacityManagerProvided", &rt::BOOLEAN).named("capacityManagerProvided"),
+    earliest_datapoint_timestamp[4] = rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
+    .named("earliestDatapointTimestamp")]
 );
 pub static CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "CapacityManagerMonitoredTagKeyList",
@@ -1193,16 +952,10 @@ pub struct CapacityManagerSupportabilityScore {
     pub score: Option<SupportabilityScore>,
 }
 rt::structure!(
-    CapacityManagerSupportabilityScore, CAPACITY_MANAGER_SUPPORTABILITY_SCORE, 0 =>
-    instance_type, 1 => availability_zone_id, 2 => score
-);
-pub static CAPACITY_MANAGER_SUPPORTABILITY_SCORE: rt::Schema = rt::Schema::structure(
-    "CapacityManagerSupportabilityScore",
-    &[
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Score", &rt::ENUM).named("score"),
-    ],
+    CapacityManagerSupportabilityScore, CAPACITY_MANAGER_SUPPORTABILITY_SCORE,
+    [instance_type[0] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), score[2] = rt::m("Score", &rt::ENUM).named("score")]
 );
 pub static CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerSupportabilityScoreSet",
@@ -1217,11 +970,8 @@ pub struct CapacityManagerTagDimension {
     pub value: Option<String>,
 }
 rt::structure!(
-    CapacityManagerTagDimension, CAPACITY_MANAGER_TAG_DIMENSION, 0 => key, 1 => value
-);
-pub static CAPACITY_MANAGER_TAG_DIMENSION: rt::Schema = rt::Schema::structure(
-    "CapacityManagerTagDimension",
-    &[rt::m("Key", &rt::STRING).named("key"), rt::m("Value", &rt::STRING).named("value")],
+    CapacityManagerTagDimension, CAPACITY_MANAGER_TAG_DIMENSION, [key[0] = rt::m("Key",
+    &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static CAPACITY_MANAGER_TAG_DIMENSION_SET: rt::Schema = rt::Schema::list(
     "CapacityManagerTagDimensionSet",
@@ -1337,67 +1087,51 @@ pub struct CapacityReservation {
     pub launch_status: Option<CapacityReservationLaunchStatus>,
 }
 rt::structure!(
-    CapacityReservation, CAPACITY_RESERVATION, 0 => capacity_reservation_id, 1 =>
-    owner_id, 2 => capacity_reservation_arn, 3 => availability_zone_id, 4 =>
-    instance_type, 5 => instance_platform, 6 => availability_zone, 7 => tenancy, 8 =>
-    total_instance_count, 9 => available_instance_count, 10 => ebs_optimized, 11 =>
-    ephemeral_storage, 12 => state, 13 => start_date, 14 => end_date, 15 =>
-    end_date_type, 16 => instance_match_criteria, 17 => create_date, 18 => tags, 19 =>
-    outpost_arn, 20 => capacity_reservation_fleet_id, 21 => placement_group_arn, 22 =>
-    capacity_allocations, 23 => reservation_type, 24 =>
-    unused_reservation_billing_owner_id, 25 => commitment_info, 26 =>
-    delivery_preference, 27 => capacity_block_id, 28 => interruptible, 29 =>
-    interruptible_capacity_allocation, 30 => interruption_info, 31 => adjustment_status,
-    32 => adjustment_details, 33 => original_start_date, 34 => zero_size_preference, 35
-    => launch_status
-);
-pub static CAPACITY_RESERVATION: rt::Schema = rt::Schema::structure(
-    "CapacityReservation",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("CapacityReservationArn", &rt::STRING).named("capacityReservationArn"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("InstancePlatform", &rt::ENUM).named("instancePlatform"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
-        rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("EphemeralStorage", &rt::BOOLEAN).named("ephemeralStorage"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("EndDateType", &rt::ENUM).named("endDateType"),
-        rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("CapacityReservationFleetId", &rt::STRING)
-            .named("capacityReservationFleetId"),
-        rt::m("PlacementGroupArn", &rt::STRING).named("placementGroupArn"),
-        rt::m("CapacityAllocations", &CAPACITY_ALLOCATIONS)
-            .named("capacityAllocationSet"),
-        rt::m("ReservationType", &rt::ENUM).named("reservationType"),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-            .named("unusedReservationBillingOwnerId")
-            .min(12.0),
-        rt::m("CommitmentInfo", &CAPACITY_RESERVATION_COMMITMENT_INFO)
-            .named("commitmentInfo"),
-        rt::m("DeliveryPreference", &rt::ENUM).named("deliveryPreference"),
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-        rt::m("Interruptible", &rt::BOOLEAN).named("interruptible"),
-        rt::m("InterruptibleCapacityAllocation", &INTERRUPTIBLE_CAPACITY_ALLOCATION)
-            .named("interruptibleCapacityAllocation"),
-        rt::m("InterruptionInfo", &INTERRUPTION_INFO).named("interruptionInfo"),
-        rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"),
-        rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
-            .named("adjustmentDetails"),
-        rt::m("OriginalStartDate", &rt::TIMESTAMP).named("originalStartDate"),
-        rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference"),
-        rt::m("LaunchStatus", &rt::ENUM).named("launchStatus"),
-    ],
+    CapacityReservation, CAPACITY_RESERVATION, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    owner_id[1] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    capacity_reservation_arn[2] = rt::m("CapacityReservationArn", &rt::STRING)
+    .named("capacityReservationArn"), availability_zone_id[3] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+    instance_type[4] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    instance_platform[5] = rt::m("InstancePlatform", &rt::ENUM)
+    .named("instancePlatform"), availability_zone[6] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), tenancy[7] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), total_instance_count[8] = rt::m("TotalInstanceCount",
+    &rt::INTEGER).named("totalInstanceCount"), available_instance_count[9] =
+    rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"),
+    ebs_optimized[10] = rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
+    ephemeral_storage[11] = rt::m("EphemeralStorage", &rt::BOOLEAN)
+    .named("ephemeralStorage"), state[12] = rt::m("State", &rt::ENUM).named("state"),
+    start_date[13] = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date[14]
+    = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), end_date_type[15] =
+    rt::m("EndDateType", &rt::ENUM).named("endDateType"), instance_match_criteria[16] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
+    create_date[17] = rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), tags[18] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), outpost_arn[19] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), capacity_reservation_fleet_id[20] =
+    rt::m("CapacityReservationFleetId", &rt::STRING).named("capacityReservationFleetId"),
+    placement_group_arn[21] = rt::m("PlacementGroupArn", &rt::STRING)
+    .named("placementGroupArn"), capacity_allocations[22] = rt::m("CapacityAllocations",
+    &CAPACITY_ALLOCATIONS).named("capacityAllocationSet"), reservation_type[23] =
+    rt::m("ReservationType", &rt::ENUM).named("reservationType"),
+    unused_reservation_billing_owner_id[24] = rt::m("UnusedReservationBillingOwnerId",
+    &rt::STRING).named("unusedReservationBillingOwnerId").min(12.0), commitment_info[25]
+    = rt::m("CommitmentInfo", &CAPACITY_RESERVATION_COMMITMENT_INFO)
+    .named("commitmentInfo"), delivery_preference[26] = rt::m("DeliveryPreference",
+    &rt::ENUM).named("deliveryPreference"), capacity_block_id[27] =
+    rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"), interruptible[28] =
+    rt::m("Interruptible", &rt::BOOLEAN).named("interruptible"),
+    interruptible_capacity_allocation[29] = rt::m("InterruptibleCapacityAllocation",
+    &INTERRUPTIBLE_CAPACITY_ALLOCATION).named("interruptibleCapacityAllocation"),
+    interruption_info[30] = rt::m("InterruptionInfo", &INTERRUPTION_INFO)
+    .named("interruptionInfo"), adjustment_status[31] = rt::m("AdjustmentStatus",
+    &rt::ENUM).named("adjustmentStatus"), adjustment_details[32] =
+    rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
+    .named("adjustmentDetails"), original_start_date[33] = rt::m("OriginalStartDate",
+    &rt::TIMESTAMP).named("originalStartDate"), zero_size_preference[34] =
+    rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference"), launch_status[35]
+    = rt::m("LaunchStatus", &rt::ENUM).named("launchStatus")]
 );
 /// Describes the configuration that a Capacity Reservation will have after a pending adjustment is applied.
 #[derive(Clone, Default, PartialEq)]
@@ -1417,19 +1151,13 @@ pub struct CapacityReservationAdjustmentDetails {
     pub commitment_duration: Option<i64>,
 }
 rt::structure!(
-    CapacityReservationAdjustmentDetails, CAPACITY_RESERVATION_ADJUSTMENT_DETAILS, 0 =>
-    start_date, 1 => end_date, 2 => commitment_end_date, 3 => end_date_type, 4 =>
-    commitment_duration
-);
-pub static CAPACITY_RESERVATION_ADJUSTMENT_DETAILS: rt::Schema = rt::Schema::structure(
-    "CapacityReservationAdjustmentDetails",
-    &[
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("CommitmentEndDate", &rt::TIMESTAMP).named("commitmentEndDate"),
-        rt::m("EndDateType", &rt::STRING).named("endDateType"),
-        rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration"),
-    ],
+    CapacityReservationAdjustmentDetails, CAPACITY_RESERVATION_ADJUSTMENT_DETAILS,
+    [start_date[0] = rt::m("StartDate", &rt::TIMESTAMP).named("startDate"), end_date[1] =
+    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), commitment_end_date[2] =
+    rt::m("CommitmentEndDate", &rt::TIMESTAMP).named("commitmentEndDate"),
+    end_date_type[3] = rt::m("EndDateType", &rt::STRING).named("endDateType"),
+    commitment_duration[4] = rt::m("CommitmentDuration", &rt::LONG)
+    .named("commitmentDuration")]
 );
 rt::string_enum! {
     pub enum CapacityReservationAdjustmentStatus { Requested = "requested", Applied =
@@ -1454,25 +1182,17 @@ pub struct CapacityReservationBillingRequest {
     pub capacity_reservation_info: Option<CapacityReservationInfo>,
 }
 rt::structure!(
-    CapacityReservationBillingRequest, CAPACITY_RESERVATION_BILLING_REQUEST, 0 =>
-    capacity_reservation_id, 1 => requested_by, 2 => unused_reservation_billing_owner_id,
-    3 => last_update_time, 4 => status, 5 => status_message, 6 =>
-    capacity_reservation_info
-);
-pub static CAPACITY_RESERVATION_BILLING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CapacityReservationBillingRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("RequestedBy", &rt::STRING).named("requestedBy"),
-        rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
-            .named("unusedReservationBillingOwnerId")
-            .min(12.0),
-        rt::m("LastUpdateTime", &rt::TIMESTAMP).named("lastUpdateTime"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("CapacityReservationInfo", &CAPACITY_RESERVATION_INFO)
-            .named("capacityReservationInfo"),
-    ],
+    CapacityReservationBillingRequest, CAPACITY_RESERVATION_BILLING_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), requested_by[1] = rt::m("RequestedBy", &rt::STRING)
+    .named("requestedBy"), unused_reservation_billing_owner_id[2] =
+    rt::m("UnusedReservationBillingOwnerId", &rt::STRING)
+    .named("unusedReservationBillingOwnerId").min(12.0), last_update_time[3] =
+    rt::m("LastUpdateTime", &rt::TIMESTAMP).named("lastUpdateTime"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status"), status_message[5] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    capacity_reservation_info[6] = rt::m("CapacityReservationInfo",
+    &CAPACITY_RESERVATION_INFO).named("capacityReservationInfo")]
 );
 pub static CAPACITY_RESERVATION_BILLING_REQUEST_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationBillingRequestSet",
@@ -1504,25 +1224,18 @@ pub struct CapacityReservationCancellationQuote {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityReservationCancellationQuote, CAPACITY_RESERVATION_CANCELLATION_QUOTE, 0 =>
-    capacity_reservation_cancellation_quote_id, 1 => capacity_reservation_id, 2 =>
-    create_time, 3 => expiration_time, 4 => quote_state, 5 => current_configuration, 6 =>
-    cancellation_terms, 7 => tags
-);
-pub static CAPACITY_RESERVATION_CANCELLATION_QUOTE: rt::Schema = rt::Schema::structure(
-    "CapacityReservationCancellationQuote",
-    &[
-        rt::m("CapacityReservationCancellationQuoteId", &rt::STRING)
-            .named("capacityReservationCancellationQuoteId"),
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-        rt::m("QuoteState", &rt::ENUM).named("quoteState"),
-        rt::m("CurrentConfiguration", &CAPACITY_RESERVATION_CONFIGURATION)
-            .named("currentConfiguration"),
-        rt::m("CancellationTerms", &CANCELLATION_TERMS_SET).named("cancellationTermSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CapacityReservationCancellationQuote, CAPACITY_RESERVATION_CANCELLATION_QUOTE,
+    [capacity_reservation_cancellation_quote_id[0] =
+    rt::m("CapacityReservationCancellationQuoteId", &rt::STRING)
+    .named("capacityReservationCancellationQuoteId"), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    quote_state[4] = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
+    current_configuration[5] = rt::m("CurrentConfiguration",
+    &CAPACITY_RESERVATION_CONFIGURATION).named("currentConfiguration"),
+    cancellation_terms[6] = rt::m("CancellationTerms", &CANCELLATION_TERMS_SET)
+    .named("cancellationTermSet"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationCancellationQuoteIdSet",
@@ -1547,16 +1260,11 @@ pub struct CapacityReservationCommitmentInfo {
     pub commitment_duration: Option<i64>,
 }
 rt::structure!(
-    CapacityReservationCommitmentInfo, CAPACITY_RESERVATION_COMMITMENT_INFO, 0 =>
-    committed_instance_count, 1 => commitment_end_date, 2 => commitment_duration
-);
-pub static CAPACITY_RESERVATION_COMMITMENT_INFO: rt::Schema = rt::Schema::structure(
-    "CapacityReservationCommitmentInfo",
-    &[
-        rt::m("CommittedInstanceCount", &rt::INTEGER).named("committedInstanceCount"),
-        rt::m("CommitmentEndDate", &rt::TIMESTAMP).named("commitmentEndDate"),
-        rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration"),
-    ],
+    CapacityReservationCommitmentInfo, CAPACITY_RESERVATION_COMMITMENT_INFO,
+    [committed_instance_count[0] = rt::m("CommittedInstanceCount", &rt::INTEGER)
+    .named("committedInstanceCount"), commitment_end_date[1] = rt::m("CommitmentEndDate",
+    &rt::TIMESTAMP).named("commitmentEndDate"), commitment_duration[2] =
+    rt::m("CommitmentDuration", &rt::LONG).named("commitmentDuration")]
 );
 /// Describes the configuration of a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
@@ -1567,15 +1275,10 @@ pub struct CapacityReservationConfiguration {
     pub reservation_state: Option<String>,
 }
 rt::structure!(
-    CapacityReservationConfiguration, CAPACITY_RESERVATION_CONFIGURATION, 0 =>
-    instance_count, 1 => reservation_state
-);
-pub static CAPACITY_RESERVATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CapacityReservationConfiguration",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("ReservationState", &rt::STRING).named("reservationState"),
-    ],
+    CapacityReservationConfiguration, CAPACITY_RESERVATION_CONFIGURATION,
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    reservation_state[1] = rt::m("ReservationState", &rt::STRING)
+    .named("reservationState")]
 );
 rt::string_enum! {
     pub enum CapacityReservationDeliveryPreference { Fixed = "fixed", Incremental =
@@ -1631,36 +1334,27 @@ pub struct CapacityReservationFleet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityReservationFleet, CAPACITY_RESERVATION_FLEET, 0 =>
-    capacity_reservation_fleet_id, 1 => capacity_reservation_fleet_arn, 2 => state, 3 =>
-    total_target_capacity, 4 => total_fulfilled_capacity, 5 => tenancy, 6 => end_date, 7
-    => create_time, 8 => instance_match_criteria, 9 => allocation_strategy, 10 =>
-    instance_type_specifications, 11 => instance_requirements, 12 => availability_zone,
-    13 => availability_zone_id, 14 => tags
-);
-pub static CAPACITY_RESERVATION_FLEET: rt::Schema = rt::Schema::structure(
-    "CapacityReservationFleet",
-    &[
-        rt::m("CapacityReservationFleetId", &rt::STRING)
-            .named("capacityReservationFleetId"),
-        rt::m("CapacityReservationFleetArn", &rt::STRING)
-            .named("capacityReservationFleetArn"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
-        rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
-        rt::m("AllocationStrategy", &rt::STRING).named("allocationStrategy"),
-        rt::m("InstanceTypeSpecifications", &FLEET_CAPACITY_RESERVATION_SET)
-            .named("instanceTypeSpecificationSet"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
-            .named("instanceRequirements"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CapacityReservationFleet, CAPACITY_RESERVATION_FLEET,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), capacity_reservation_fleet_arn[1] =
+    rt::m("CapacityReservationFleetArn", &rt::STRING)
+    .named("capacityReservationFleetArn"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), total_target_capacity[3] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER).named("totalTargetCapacity"), total_fulfilled_capacity[4] =
+    rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), end_date[6] =
+    rt::m("EndDate", &rt::TIMESTAMP).named("endDate"), create_time[7] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), instance_match_criteria[8] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
+    allocation_strategy[9] = rt::m("AllocationStrategy", &rt::STRING)
+    .named("allocationStrategy"), instance_type_specifications[10] =
+    rt::m("InstanceTypeSpecifications", &FLEET_CAPACITY_RESERVATION_SET)
+    .named("instanceTypeSpecificationSet"), instance_requirements[11] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
+    .named("instanceRequirements"), availability_zone[12] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), availability_zone_id[13] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), tags[14] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes a Capacity Reservation Fleet that was successfully cancelled.
 #[derive(Clone, Default, PartialEq)]
@@ -1674,17 +1368,11 @@ pub struct CapacityReservationFleetCancellationState {
 }
 rt::structure!(
     CapacityReservationFleetCancellationState,
-    CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE, 0 => current_fleet_state, 1 =>
-    previous_fleet_state, 2 => capacity_reservation_fleet_id
-);
-pub static CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE: rt::Schema = rt::Schema::structure(
-    "CapacityReservationFleetCancellationState",
-    &[
-        rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
-        rt::m("PreviousFleetState", &rt::ENUM).named("previousFleetState"),
-        rt::m("CapacityReservationFleetId", &rt::STRING)
-            .named("capacityReservationFleetId"),
-    ],
+    CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE, [current_fleet_state[0] =
+    rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
+    previous_fleet_state[1] = rt::m("PreviousFleetState", &rt::ENUM)
+    .named("previousFleetState"), capacity_reservation_fleet_id[2] =
+    rt::m("CapacityReservationFleetId", &rt::STRING).named("capacityReservationFleetId")]
 );
 pub static CAPACITY_RESERVATION_FLEET_CANCELLATION_STATE_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationFleetCancellationStateSet",
@@ -1713,14 +1401,9 @@ pub struct CapacityReservationGroup {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    CapacityReservationGroup, CAPACITY_RESERVATION_GROUP, 0 => group_arn, 1 => owner_id
-);
-pub static CAPACITY_RESERVATION_GROUP: rt::Schema = rt::Schema::structure(
-    "CapacityReservationGroup",
-    &[
-        rt::m("GroupArn", &rt::STRING).named("groupArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ],
+    CapacityReservationGroup, CAPACITY_RESERVATION_GROUP, [group_arn[0] =
+    rt::m("GroupArn", &rt::STRING).named("groupArn"), owner_id[1] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId")]
 );
 pub static CAPACITY_RESERVATION_GROUP_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationGroupSet",
@@ -1743,17 +1426,11 @@ pub struct CapacityReservationInfo {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    CapacityReservationInfo, CAPACITY_RESERVATION_INFO, 0 => instance_type, 1 =>
-    availability_zone, 2 => tenancy, 3 => availability_zone_id
-);
-pub static CAPACITY_RESERVATION_INFO: rt::Schema = rt::Schema::structure(
-    "CapacityReservationInfo",
-    &[
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    CapacityReservationInfo, CAPACITY_RESERVATION_INFO, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), tenancy[2] =
+    rt::m("Tenancy", &rt::ENUM).named("tenancy"), availability_zone_id[3] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 rt::string_enum! {
     pub enum CapacityReservationInstancePlatform { LinuxUnix = "Linux/UNIX",
@@ -1799,25 +1476,18 @@ pub struct CapacityReservationModificationQuote {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CapacityReservationModificationQuote, CAPACITY_RESERVATION_MODIFICATION_QUOTE, 0 =>
-    capacity_reservation_modification_quote_id, 1 => capacity_reservation_id, 2 =>
-    create_time, 3 => expiration_time, 4 => quote_state, 5 => current_configuration, 6 =>
-    modification_terms, 7 => tags
-);
-pub static CAPACITY_RESERVATION_MODIFICATION_QUOTE: rt::Schema = rt::Schema::structure(
-    "CapacityReservationModificationQuote",
-    &[
-        rt::m("CapacityReservationModificationQuoteId", &rt::STRING)
-            .named("capacityReservationModificationQuoteId"),
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-        rt::m("QuoteState", &rt::ENUM).named("quoteState"),
-        rt::m("CurrentConfiguration", &MODIFICATION_QUOTE_CURRENT_CONFIGURATION)
-            .named("currentConfiguration"),
-        rt::m("ModificationTerms", &MODIFICATION_TERMS).named("modificationTerms"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CapacityReservationModificationQuote, CAPACITY_RESERVATION_MODIFICATION_QUOTE,
+    [capacity_reservation_modification_quote_id[0] =
+    rt::m("CapacityReservationModificationQuoteId", &rt::STRING)
+    .named("capacityReservationModificationQuoteId"), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    quote_state[4] = rt::m("QuoteState", &rt::ENUM).named("quoteState"),
+    current_configuration[5] = rt::m("CurrentConfiguration",
+    &MODIFICATION_QUOTE_CURRENT_CONFIGURATION).named("currentConfiguration"),
+    modification_terms[6] = rt::m("ModificationTerms", &MODIFICATION_TERMS)
+    .named("modificationTerms"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationModificationQuoteIdSet",
@@ -1846,11 +1516,8 @@ pub struct CapacityReservationOptions {
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rt::structure!(
-    CapacityReservationOptions, CAPACITY_RESERVATION_OPTIONS, 0 => usage_strategy
-);
-pub static CAPACITY_RESERVATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CapacityReservationOptions",
-    &[rt::m("UsageStrategy", &rt::ENUM).named("usageStrategy")],
+    CapacityReservationOptions, CAPACITY_RESERVATION_OPTIONS, [usage_strategy[0] =
+    rt::m("UsageStrategy", &rt::ENUM).named("usageStrategy")]
 );
 /// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
 ///
@@ -1867,12 +1534,8 @@ pub struct CapacityReservationOptionsRequest {
     pub usage_strategy: Option<FleetCapacityReservationUsageStrategy>,
 }
 rt::structure!(
-    CapacityReservationOptionsRequest, CAPACITY_RESERVATION_OPTIONS_REQUEST, 0 =>
-    usage_strategy
-);
-pub static CAPACITY_RESERVATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CapacityReservationOptionsRequest",
-    &[rt::m("UsageStrategy", &rt::ENUM)],
+    CapacityReservationOptionsRequest, CAPACITY_RESERVATION_OPTIONS_REQUEST,
+    [usage_strategy[0] = rt::m("UsageStrategy", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum CapacityReservationPreference { CapacityReservationsOnly =
@@ -1903,15 +1566,10 @@ pub struct CapacityReservationSpecification {
     pub capacity_reservation_target: Option<CapacityReservationTarget>,
 }
 rt::structure!(
-    CapacityReservationSpecification, CAPACITY_RESERVATION_SPECIFICATION, 0 =>
-    capacity_reservation_preference, 1 => capacity_reservation_target
-);
-pub static CAPACITY_RESERVATION_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "CapacityReservationSpecification",
-    &[
-        rt::m("CapacityReservationPreference", &rt::ENUM),
-        rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET),
-    ],
+    CapacityReservationSpecification, CAPACITY_RESERVATION_SPECIFICATION,
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM), capacity_reservation_target[1] = rt::m("CapacityReservationTarget",
+    &CAPACITY_RESERVATION_TARGET)]
 );
 /// Describes the instance's Capacity Reservation targeting preferences. The action returns the `capacityReservationPreference` response element if the instance is configured to run in On-Demand capacity, or if it is configured in run in any `open` Capacity Reservation that has matching attributes (instance type, platform, Availability Zone). The action returns the `capacityReservationTarget` response element if the instance explicily targets a specific Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
@@ -1926,17 +1584,11 @@ pub struct CapacityReservationSpecificationResponse {
 }
 rt::structure!(
     CapacityReservationSpecificationResponse,
-    CAPACITY_RESERVATION_SPECIFICATION_RESPONSE, 0 => capacity_reservation_preference, 1
-    => capacity_reservation_target
-);
-pub static CAPACITY_RESERVATION_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CapacityReservationSpecificationResponse",
-    &[
-        rt::m("CapacityReservationPreference", &rt::ENUM)
-            .named("capacityReservationPreference"),
-        rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
-            .named("capacityReservationTarget"),
-    ],
+    CAPACITY_RESERVATION_SPECIFICATION_RESPONSE, [capacity_reservation_preference[0] =
+    rt::m("CapacityReservationPreference", &rt::ENUM)
+    .named("capacityReservationPreference"), capacity_reservation_target[1] =
+    rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
+    .named("capacityReservationTarget")]
 );
 rt::string_enum! {
     pub enum CapacityReservationState { Active = "active", Expired = "expired", Cancelled
@@ -1958,17 +1610,12 @@ pub struct CapacityReservationStatus {
     pub total_unavailable_capacity: Option<i32>,
 }
 rt::structure!(
-    CapacityReservationStatus, CAPACITY_RESERVATION_STATUS, 0 => capacity_reservation_id,
-    1 => total_capacity, 2 => total_available_capacity, 3 => total_unavailable_capacity
-);
-pub static CAPACITY_RESERVATION_STATUS: rt::Schema = rt::Schema::structure(
-    "CapacityReservationStatus",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
-        rt::m("TotalAvailableCapacity", &rt::INTEGER).named("totalAvailableCapacity"),
-        rt::m("TotalUnavailableCapacity", &rt::INTEGER).named("totalUnavailableCapacity"),
-    ],
+    CapacityReservationStatus, CAPACITY_RESERVATION_STATUS, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    total_capacity[1] = rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
+    total_available_capacity[2] = rt::m("TotalAvailableCapacity", &rt::INTEGER)
+    .named("totalAvailableCapacity"), total_unavailable_capacity[3] =
+    rt::m("TotalUnavailableCapacity", &rt::INTEGER).named("totalUnavailableCapacity")]
 );
 pub static CAPACITY_RESERVATION_STATUS_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationStatusSet",
@@ -1983,15 +1630,10 @@ pub struct CapacityReservationTarget {
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rt::structure!(
-    CapacityReservationTarget, CAPACITY_RESERVATION_TARGET, 0 => capacity_reservation_id,
-    1 => capacity_reservation_resource_group_arn
-);
-pub static CAPACITY_RESERVATION_TARGET: rt::Schema = rt::Schema::structure(
-    "CapacityReservationTarget",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING),
-        rt::m("CapacityReservationResourceGroupArn", &rt::STRING),
-    ],
+    CapacityReservationTarget, CAPACITY_RESERVATION_TARGET, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING),
+    capacity_reservation_resource_group_arn[1] =
+    rt::m("CapacityReservationResourceGroupArn", &rt::STRING)]
 );
 /// Describes a target Capacity Reservation or Capacity Reservation group.
 #[derive(Clone, Default, PartialEq)]
@@ -2002,16 +1644,11 @@ pub struct CapacityReservationTargetResponse {
     pub capacity_reservation_resource_group_arn: Option<String>,
 }
 rt::structure!(
-    CapacityReservationTargetResponse, CAPACITY_RESERVATION_TARGET_RESPONSE, 0 =>
-    capacity_reservation_id, 1 => capacity_reservation_resource_group_arn
-);
-pub static CAPACITY_RESERVATION_TARGET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CapacityReservationTargetResponse",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("CapacityReservationResourceGroupArn", &rt::STRING)
-            .named("capacityReservationResourceGroupArn"),
-    ],
+    CapacityReservationTargetResponse, CAPACITY_RESERVATION_TARGET_RESPONSE,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), capacity_reservation_resource_group_arn[1] =
+    rt::m("CapacityReservationResourceGroupArn", &rt::STRING)
+    .named("capacityReservationResourceGroupArn")]
 );
 rt::string_enum! {
     pub enum CapacityReservationTenancy { Default = "default", Dedicated = "dedicated" }
@@ -2042,22 +1679,16 @@ pub struct CapacityReservationTopology {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    CapacityReservationTopology, CAPACITY_RESERVATION_TOPOLOGY, 0 =>
-    capacity_reservation_id, 1 => capacity_block_id, 2 => state, 3 => instance_type, 4 =>
-    group_name, 5 => network_nodes, 6 => availability_zone_id, 7 => availability_zone
-);
-pub static CAPACITY_RESERVATION_TOPOLOGY: rt::Schema = rt::Schema::structure(
-    "CapacityReservationTopology",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("NetworkNodes", &NETWORK_NODE_SET).named("networkNodeSet"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    ],
+    CapacityReservationTopology, CAPACITY_RESERVATION_TOPOLOGY,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), capacity_block_id[1] = rt::m("CapacityBlockId",
+    &rt::STRING).named("capacityBlockId"), state[2] = rt::m("State", &rt::STRING)
+    .named("state"), instance_type[3] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), group_name[4] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_nodes[5] = rt::m("NetworkNodes", &NETWORK_NODE_SET)
+    .named("networkNodeSet"), availability_zone_id[6] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), availability_zone[7] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 pub static CAPACITY_RESERVATION_TOPOLOGY_SET: rt::Schema = rt::Schema::list(
     "CapacityReservationTopologySet",
@@ -2088,18 +1719,11 @@ pub struct CarrierGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CarrierGateway, CARRIER_GATEWAY, 0 => carrier_gateway_id, 1 => vpc_id, 2 => state, 3
-    => owner_id, 4 => tags
-);
-pub static CARRIER_GATEWAY: rt::Schema = rt::Schema::structure(
-    "CarrierGateway",
-    &[
-        rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CarrierGateway, CARRIER_GATEWAY, [carrier_gateway_id[0] = rt::m("CarrierGatewayId",
+    &rt::STRING).named("carrierGatewayId"), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[2] = rt::m("State", &rt::ENUM).named("state"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static CARRIER_GATEWAY_ID_SET: rt::Schema = rt::Schema::list(
     "CarrierGatewayIdSet",
@@ -2120,15 +1744,9 @@ pub struct CertificateAuthentication {
     pub client_root_certificate_chain: Option<String>,
 }
 rt::structure!(
-    CertificateAuthentication, CERTIFICATE_AUTHENTICATION, 0 =>
-    client_root_certificate_chain
-);
-pub static CERTIFICATE_AUTHENTICATION: rt::Schema = rt::Schema::structure(
-    "CertificateAuthentication",
-    &[
-        rt::m("ClientRootCertificateChain", &rt::STRING)
-            .named("clientRootCertificateChain"),
-    ],
+    CertificateAuthentication, CERTIFICATE_AUTHENTICATION,
+    [client_root_certificate_chain[0] = rt::m("ClientRootCertificateChain", &rt::STRING)
+    .named("clientRootCertificateChain")]
 );
 /// Information about the client certificate to be used for authentication.
 #[derive(Clone, Default, PartialEq)]
@@ -2137,12 +1755,9 @@ pub struct CertificateAuthenticationRequest {
     pub client_root_certificate_chain_arn: Option<String>,
 }
 rt::structure!(
-    CertificateAuthenticationRequest, CERTIFICATE_AUTHENTICATION_REQUEST, 0 =>
-    client_root_certificate_chain_arn
-);
-pub static CERTIFICATE_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CertificateAuthenticationRequest",
-    &[rt::m("ClientRootCertificateChainArn", &rt::STRING)],
+    CertificateAuthenticationRequest, CERTIFICATE_AUTHENTICATION_REQUEST,
+    [client_root_certificate_chain_arn[0] = rt::m("ClientRootCertificateChainArn",
+    &rt::STRING)]
 );
 rt::string_enum! {
     #[doc = " The chronological order for returning results."] pub enum
@@ -2157,14 +1772,9 @@ pub struct CidrAuthorizationContext {
     pub signature: String,
 }
 rt::structure!(
-    CidrAuthorizationContext, CIDR_AUTHORIZATION_CONTEXT, 0 => message, 1 => signature
-);
-pub static CIDR_AUTHORIZATION_CONTEXT: rt::Schema = rt::Schema::structure(
-    "CidrAuthorizationContext",
-    &[
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Signature", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    CidrAuthorizationContext, CIDR_AUTHORIZATION_CONTEXT, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), signature[1] = rt::m("Signature", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Describes an IPv4 CIDR block.
 #[derive(Clone, Default, PartialEq)]
@@ -2172,10 +1782,9 @@ pub struct CidrBlock {
     /// The IPv4 CIDR block.
     pub cidr_block: Option<String>,
 }
-rt::structure!(CidrBlock, CIDR_BLOCK, 0 => cidr_block);
-pub static CIDR_BLOCK: rt::Schema = rt::Schema::structure(
-    "CidrBlock",
-    &[rt::m("CidrBlock", &rt::STRING).named("cidrBlock")],
+rt::structure!(
+    CidrBlock, CIDR_BLOCK, [cidr_block[0] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock")]
 );
 pub static CIDR_BLOCK_SET: rt::Schema = rt::Schema::list(
     "CidrBlockSet",
@@ -2192,15 +1801,9 @@ pub struct ClassicLinkDnsSupport {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    ClassicLinkDnsSupport, CLASSIC_LINK_DNS_SUPPORT, 0 => classic_link_dns_supported, 1
-    => vpc_id
-);
-pub static CLASSIC_LINK_DNS_SUPPORT: rt::Schema = rt::Schema::structure(
-    "ClassicLinkDnsSupport",
-    &[
-        rt::m("ClassicLinkDnsSupported", &rt::BOOLEAN).named("classicLinkDnsSupported"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
+    ClassicLinkDnsSupport, CLASSIC_LINK_DNS_SUPPORT, [classic_link_dns_supported[0] =
+    rt::m("ClassicLinkDnsSupported", &rt::BOOLEAN).named("classicLinkDnsSupported"),
+    vpc_id[1] = rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 pub static CLASSIC_LINK_DNS_SUPPORT_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkDnsSupportList",
@@ -2221,17 +1824,10 @@ pub struct ClassicLinkInstance {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    ClassicLinkInstance, CLASSIC_LINK_INSTANCE, 0 => groups, 1 => instance_id, 2 => tags,
-    3 => vpc_id
-);
-pub static CLASSIC_LINK_INSTANCE: rt::Schema = rt::Schema::structure(
-    "ClassicLinkInstance",
-    &[
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
+    ClassicLinkInstance, CLASSIC_LINK_INSTANCE, [groups[0] = rt::m("Groups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
 pub static CLASSIC_LINK_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "ClassicLinkInstanceList",
@@ -2243,10 +1839,9 @@ pub struct ClassicLoadBalancer {
     /// The name of the load balancer.
     pub name: Option<String>,
 }
-rt::structure!(ClassicLoadBalancer, CLASSIC_LOAD_BALANCER, 0 => name);
-pub static CLASSIC_LOAD_BALANCER: rt::Schema = rt::Schema::structure(
-    "ClassicLoadBalancer",
-    &[rt::m("Name", &rt::STRING).named("name")],
+rt::structure!(
+    ClassicLoadBalancer, CLASSIC_LOAD_BALANCER, [name[0] = rt::m("Name", &rt::STRING)
+    .named("name")]
 );
 pub static CLASSIC_LOAD_BALANCERS: rt::Schema = rt::Schema::list(
     "ClassicLoadBalancers",
@@ -2259,16 +1854,9 @@ pub struct ClassicLoadBalancersConfig {
     pub classic_load_balancers: Option<Vec<ClassicLoadBalancer>>,
 }
 rt::structure!(
-    ClassicLoadBalancersConfig, CLASSIC_LOAD_BALANCERS_CONFIG, 0 =>
-    classic_load_balancers
-);
-pub static CLASSIC_LOAD_BALANCERS_CONFIG: rt::Schema = rt::Schema::structure(
-    "ClassicLoadBalancersConfig",
-    &[
-        rt::m("ClassicLoadBalancers", &CLASSIC_LOAD_BALANCERS)
-            .named("classicLoadBalancers")
-            .min(1.0),
-    ],
+    ClassicLoadBalancersConfig, CLASSIC_LOAD_BALANCERS_CONFIG, [classic_load_balancers[0]
+    = rt::m("ClassicLoadBalancers", &CLASSIC_LOAD_BALANCERS)
+    .named("classicLoadBalancers").min(1.0)]
 );
 /// Describes the state of a client certificate revocation list.
 #[derive(Clone, Default, PartialEq)]
@@ -2279,15 +1867,9 @@ pub struct ClientCertificateRevocationListStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    ClientCertificateRevocationListStatus, CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS, 0
-    => code, 1 => message
-);
-pub static CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientCertificateRevocationListStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    ClientCertificateRevocationListStatus, CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS,
+    [code[0] = rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum ClientCertificateRevocationListStatusCode { Pending = "pending", Active =
@@ -2302,11 +1884,8 @@ pub struct ClientConnectOptions {
     pub lambda_function_arn: Option<String>,
 }
 rt::structure!(
-    ClientConnectOptions, CLIENT_CONNECT_OPTIONS, 0 => enabled, 1 => lambda_function_arn
-);
-pub static CLIENT_CONNECT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientConnectOptions",
-    &[rt::m("Enabled", &rt::BOOLEAN), rt::m("LambdaFunctionArn", &rt::STRING)],
+    ClientConnectOptions, CLIENT_CONNECT_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), lambda_function_arn[1] = rt::m("LambdaFunctionArn", &rt::STRING)]
 );
 /// The options for managing connection authorization for new client connections.
 #[derive(Clone, Default, PartialEq)]
@@ -2319,16 +1898,10 @@ pub struct ClientConnectResponseOptions {
     pub status: Option<ClientVpnEndpointAttributeStatus>,
 }
 rt::structure!(
-    ClientConnectResponseOptions, CLIENT_CONNECT_RESPONSE_OPTIONS, 0 => enabled, 1 =>
-    lambda_function_arn, 2 => status
-);
-pub static CLIENT_CONNECT_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientConnectResponseOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("LambdaFunctionArn", &rt::STRING).named("lambdaFunctionArn"),
-        rt::m("Status", &CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS).named("status"),
-    ],
+    ClientConnectResponseOptions, CLIENT_CONNECT_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), lambda_function_arn[1] =
+    rt::m("LambdaFunctionArn", &rt::STRING).named("lambdaFunctionArn"), status[2] =
+    rt::m("Status", &CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS).named("status")]
 );
 /// Describes the client-specific data.
 #[derive(Clone, Default, PartialEq)]
@@ -2343,17 +1916,9 @@ pub struct ClientData {
     pub upload_start: Option<rt::DateTime>,
 }
 rt::structure!(
-    ClientData, CLIENT_DATA, 0 => comment, 1 => upload_end, 2 => upload_size, 3 =>
-    upload_start
-);
-pub static CLIENT_DATA: rt::Schema = rt::Schema::structure(
-    "ClientData",
-    &[
-        rt::m("Comment", &rt::STRING),
-        rt::m("UploadEnd", &rt::TIMESTAMP),
-        rt::m("UploadSize", &rt::DOUBLE),
-        rt::m("UploadStart", &rt::TIMESTAMP),
-    ],
+    ClientData, CLIENT_DATA, [comment[0] = rt::m("Comment", &rt::STRING), upload_end[1] =
+    rt::m("UploadEnd", &rt::TIMESTAMP), upload_size[2] = rt::m("UploadSize",
+    &rt::DOUBLE), upload_start[3] = rt::m("UploadStart", &rt::TIMESTAMP)]
 );
 /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
@@ -2368,11 +1933,8 @@ pub struct ClientLoginBannerOptions {
     pub banner_text: Option<String>,
 }
 rt::structure!(
-    ClientLoginBannerOptions, CLIENT_LOGIN_BANNER_OPTIONS, 0 => enabled, 1 => banner_text
-);
-pub static CLIENT_LOGIN_BANNER_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientLoginBannerOptions",
-    &[rt::m("Enabled", &rt::BOOLEAN), rt::m("BannerText", &rt::STRING)],
+    ClientLoginBannerOptions, CLIENT_LOGIN_BANNER_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), banner_text[1] = rt::m("BannerText", &rt::STRING)]
 );
 /// Current state of options for customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
 #[derive(Clone, Default, PartialEq)]
@@ -2385,15 +1947,9 @@ pub struct ClientLoginBannerResponseOptions {
     pub banner_text: Option<String>,
 }
 rt::structure!(
-    ClientLoginBannerResponseOptions, CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS, 0 => enabled,
-    1 => banner_text
-);
-pub static CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientLoginBannerResponseOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("BannerText", &rt::STRING).named("bannerText"),
-    ],
+    ClientLoginBannerResponseOptions, CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), banner_text[1] = rt::m("BannerText",
+    &rt::STRING).named("bannerText")]
 );
 /// Client Route Enforcement is a feature of Client VPN that helps enforce administrator defined routes on devices connected through the VPN. This feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
 ///
@@ -2408,11 +1964,8 @@ pub struct ClientRouteEnforcementOptions {
     pub enforced: Option<bool>,
 }
 rt::structure!(
-    ClientRouteEnforcementOptions, CLIENT_ROUTE_ENFORCEMENT_OPTIONS, 0 => enforced
-);
-pub static CLIENT_ROUTE_ENFORCEMENT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientRouteEnforcementOptions",
-    &[rt::m("Enforced", &rt::BOOLEAN)],
+    ClientRouteEnforcementOptions, CLIENT_ROUTE_ENFORCEMENT_OPTIONS, [enforced[0] =
+    rt::m("Enforced", &rt::BOOLEAN)]
 );
 /// The current status of Client Route Enforcement.
 #[derive(Clone, Default, PartialEq)]
@@ -2425,12 +1978,8 @@ pub struct ClientRouteEnforcementResponseOptions {
     pub enforced: Option<bool>,
 }
 rt::structure!(
-    ClientRouteEnforcementResponseOptions, CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS, 0
-    => enforced
-);
-pub static CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ClientRouteEnforcementResponseOptions",
-    &[rt::m("Enforced", &rt::BOOLEAN).named("enforced")],
+    ClientRouteEnforcementResponseOptions, CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS,
+    [enforced[0] = rt::m("Enforced", &rt::BOOLEAN).named("enforced")]
 );
 /// Describes the authentication methods used by a Client VPN endpoint. For more information, see [Authentication](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/client-authentication.html) in the *Client VPN Administrator Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -2445,20 +1994,13 @@ pub struct ClientVpnAuthentication {
     pub federated_authentication: Option<FederatedAuthentication>,
 }
 rt::structure!(
-    ClientVpnAuthentication, CLIENT_VPN_AUTHENTICATION, 0 => type_, 1 =>
-    active_directory, 2 => mutual_authentication, 3 => federated_authentication
-);
-pub static CLIENT_VPN_AUTHENTICATION: rt::Schema = rt::Schema::structure(
-    "ClientVpnAuthentication",
-    &[
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ActiveDirectory", &DIRECTORY_SERVICE_AUTHENTICATION)
-            .named("activeDirectory"),
-        rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION)
-            .named("mutualAuthentication"),
-        rt::m("FederatedAuthentication", &FEDERATED_AUTHENTICATION)
-            .named("federatedAuthentication"),
-    ],
+    ClientVpnAuthentication, CLIENT_VPN_AUTHENTICATION, [type_[0] = rt::m("Type",
+    &rt::ENUM).named("type"), active_directory[1] = rt::m("ActiveDirectory",
+    &DIRECTORY_SERVICE_AUTHENTICATION).named("activeDirectory"), mutual_authentication[2]
+    = rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION)
+    .named("mutualAuthentication"), federated_authentication[3] =
+    rt::m("FederatedAuthentication", &FEDERATED_AUTHENTICATION)
+    .named("federatedAuthentication")]
 );
 pub static CLIENT_VPN_AUTHENTICATION_LIST: rt::Schema = rt::Schema::list(
     "ClientVpnAuthenticationList",
@@ -2477,17 +2019,12 @@ pub struct ClientVpnAuthenticationRequest {
     pub federated_authentication: Option<FederatedAuthenticationRequest>,
 }
 rt::structure!(
-    ClientVpnAuthenticationRequest, CLIENT_VPN_AUTHENTICATION_REQUEST, 0 => type_, 1 =>
-    active_directory, 2 => mutual_authentication, 3 => federated_authentication
-);
-pub static CLIENT_VPN_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ClientVpnAuthenticationRequest",
-    &[
-        rt::m("Type", &rt::ENUM),
-        rt::m("ActiveDirectory", &DIRECTORY_SERVICE_AUTHENTICATION_REQUEST),
-        rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION_REQUEST),
-        rt::m("FederatedAuthentication", &FEDERATED_AUTHENTICATION_REQUEST),
-    ],
+    ClientVpnAuthenticationRequest, CLIENT_VPN_AUTHENTICATION_REQUEST, [type_[0] =
+    rt::m("Type", &rt::ENUM), active_directory[1] = rt::m("ActiveDirectory",
+    &DIRECTORY_SERVICE_AUTHENTICATION_REQUEST), mutual_authentication[2] =
+    rt::m("MutualAuthentication", &CERTIFICATE_AUTHENTICATION_REQUEST),
+    federated_authentication[3] = rt::m("FederatedAuthentication",
+    &FEDERATED_AUTHENTICATION_REQUEST)]
 );
 pub static CLIENT_VPN_AUTHENTICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ClientVpnAuthenticationRequestList",
@@ -2499,3 +2036,463 @@ rt::string_enum! {
     "directory-service-authentication", FederatedAuthentication =
     "federated-authentication" }
 }
+rt::string_enum! {
+    #[doc =
+    " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
+    #[doc = ""] #[doc =
+    " - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced."]
+    #[doc = " - `disabled` - The authorization policy is enforced."] pub enum
+    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
+}
+rt::string_enum! {
+    #[doc =
+    " Describes the state of an authorization policy for a Client VPN endpoint. Possible states include:"]
+    #[doc = ""] #[doc = " - `creating` - The authorization policy is being created."]
+    #[doc = " - `updating` - The authorization policy is being updated."] #[doc =
+    " - `active` - The authorization policy has been applied to the Client VPN endpoint."]
+    #[doc =
+    " - `failed` - The authorization policy could not be applied to the Client VPN endpoint."]
+    #[doc = " - `deleting` - The authorization policy is being deleted."] pub enum
+    ClientVpnAuthorizationPolicyStatus { Creating = "creating", Updating = "updating",
+    Active = "active", Failed = "failed", Deleting = "deleting" }
+}
+/// Describes the state of an authorization rule.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnAuthorizationRuleStatus {
+    /// The state of the authorization rule.
+    pub code: Option<ClientVpnAuthorizationRuleStatusCode>,
+    /// A message about the status of the authorization rule, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+rt::string_enum! {
+    pub enum ClientVpnAuthorizationRuleStatusCode { Authorizing = "authorizing", Active =
+    "active", Failed = "failed", Revoking = "revoking" }
+}
+pub static CLIENT_VPN_AVAILABILITY_ZONE_ID_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnAvailabilityZoneIdSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static CLIENT_VPN_AVAILABILITY_ZONE_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnAvailabilityZoneSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes a client connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnConnection {
+    /// The ID of the Client VPN endpoint to which the client is connected.
+    pub client_vpn_endpoint_id: Option<String>,
+    /// The current date and time.
+    pub timestamp: Option<String>,
+    /// The ID of the client connection.
+    pub connection_id: Option<String>,
+    /// The username of the client who established the client connection. This information is only provided if Active Directory client authentication is used.
+    pub username: Option<String>,
+    /// The date and time the client connection was established.
+    pub connection_established_time: Option<String>,
+    /// The number of bytes sent by the client.
+    pub ingress_bytes: Option<String>,
+    /// The number of bytes received by the client.
+    pub egress_bytes: Option<String>,
+    /// The number of packets sent by the client.
+    pub ingress_packets: Option<String>,
+    /// The number of packets received by the client.
+    pub egress_packets: Option<String>,
+    /// The IP address of the client.
+    pub client_ip: Option<String>,
+    /// The IPv6 address assigned to the client connection when using a dual-stack Client VPN endpoint. This field is only populated when the endpoint is configured for dual-stack addressing, and the client is using IPv6 for connectivity.
+    pub client_ipv6_address: Option<String>,
+    /// The common name associated with the client. This is either the name of the client certificate, or the Active Directory user name.
+    pub common_name: Option<String>,
+    /// The current state of the client connection.
+    pub status: Option<ClientVpnConnectionStatus>,
+    /// The date and time the client connection was terminated.
+    pub connection_end_time: Option<String>,
+    /// The statuses returned by the client connect handler for posture compliance, if applicable.
+    pub posture_compliance_statuses: Option<Vec<String>>,
+    /// The date and time the authorization policy was last evaluated for the client connection, if applicable.
+    pub authorization_policy_last_evaluated_time: Option<String>,
+}
+rt::structure!(
+    ClientVpnConnection, CLIENT_VPN_CONNECTION, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"), timestamp[1]
+    = rt::m("Timestamp", &rt::STRING).named("timestamp"), connection_id[2] =
+    rt::m("ConnectionId", &rt::STRING).named("connectionId"), username[3] =
+    rt::m("Username", &rt::STRING).named("username"), connection_established_time[4] =
+    rt::m("ConnectionEstablishedTime", &rt::STRING).named("connectionEstablishedTime"),
+    ingress_bytes[5] = rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
+    egress_bytes[6] = rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
+    ingress_packets[7] = rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
+    egress_packets[8] = rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
+    client_ip[9] = rt::m("ClientIp", &rt::STRING).named("clientIp"),
+    client_ipv6_address[10] = rt::m("ClientIpv6Address", &rt::STRING)
+    .named("clientIpv6Address"), common_name[11] = rt::m("CommonName", &rt::STRING)
+    .named("commonName"), status[12] = rt::m("Status", &CLIENT_VPN_CONNECTION_STATUS)
+    .named("status"), connection_end_time[13] = rt::m("ConnectionEndTime", &rt::STRING)
+    .named("connectionEndTime"), posture_compliance_statuses[14] =
+    rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
+    .named("postureComplianceStatusSet"), authorization_policy_last_evaluated_time[15] =
+    rt::m("AuthorizationPolicyLastEvaluatedTime", &rt::STRING)
+    .named("authorizationPolicyLastEvaluatedTime")]
+);
+pub static CLIENT_VPN_CONNECTION_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnConnectionSet",
+    &[rt::m("member", &CLIENT_VPN_CONNECTION).named("item")],
+);
+/// Describes the status of a client connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnConnectionStatus {
+    /// The state of the client connection.
+    pub code: Option<ClientVpnConnectionStatusCode>,
+    /// A message about the status of the client connection, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnConnectionStatus, CLIENT_VPN_CONNECTION_STATUS, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+rt::string_enum! {
+    pub enum ClientVpnConnectionStatusCode { Active = "active", FailedToTerminate =
+    "failed-to-terminate", Terminating = "terminating", Terminated = "terminated" }
+}
+rt::string_enum! {
+    pub enum ClientVpnDeviceTrustProviderType { Crowdstrike = "crowdstrike", Jamf =
+    "jamf", Jumpcloud = "jumpcloud" }
+}
+/// Describes a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnEndpoint {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: Option<String>,
+    /// A brief description of the endpoint.
+    pub description: Option<String>,
+    /// The current state of the Client VPN endpoint.
+    pub status: Option<ClientVpnEndpointStatus>,
+    /// The date and time the Client VPN endpoint was created.
+    pub creation_time: Option<String>,
+    /// The date and time the Client VPN endpoint was deleted, if applicable.
+    pub deletion_time: Option<String>,
+    /// The DNS name to be used by clients when connecting to the Client VPN endpoint.
+    pub dns_name: Option<String>,
+    /// The IPv4 address range, in CIDR notation, from which client IP addresses are assigned.
+    pub client_cidr_block: Option<String>,
+    /// Information about the DNS servers to be used for DNS resolution.
+    pub dns_servers: Option<Vec<String>>,
+    /// Indicates whether split-tunnel is enabled in the Client VPN endpoint.
+    ///
+    /// For information about split-tunnel VPN endpoints, see [Split-Tunnel Client VPN endpoint](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *Client VPN Administrator Guide*.
+    pub split_tunnel: Option<bool>,
+    /// The protocol used by the VPN session.
+    pub vpn_protocol: Option<VpnProtocol>,
+    /// The transport protocol used by the Client VPN endpoint.
+    pub transport_protocol: Option<TransportProtocol>,
+    /// The port number for the Client VPN endpoint.
+    pub vpn_port: Option<i32>,
+    /// Information about the associated target networks. A target network is a subnet in a VPC.
+    #[deprecated(
+        note = "This property is deprecated. To view the target networks associated with a Client VPN endpoint, call DescribeClientVpnTargetNetworks and inspect the clientVpnTargetNetworks response element."
+    )]
+    pub associated_target_networks: Option<Vec<AssociatedTargetNetwork>>,
+    /// The ARN of the server certificate.
+    pub server_certificate_arn: Option<String>,
+    /// Information about the authentication method used by the Client VPN endpoint.
+    pub authentication_options: Option<Vec<ClientVpnAuthentication>>,
+    /// Information about the client connection logging options for the Client VPN endpoint.
+    pub connection_log_options: Option<ConnectionLogResponseOptions>,
+    /// Any tags assigned to the Client VPN endpoint.
+    pub tags: Option<Vec<Tag>>,
+    /// The IDs of the security groups for the target network.
+    pub security_group_ids: Option<Vec<String>>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+    /// The URL of the self-service portal.
+    pub self_service_portal_url: Option<String>,
+    /// The options for managing connection authorization for new client connections.
+    pub client_connect_options: Option<ClientConnectResponseOptions>,
+    /// The maximum VPN session duration time in hours.
+    ///
+    /// Valid values: `8 | 10 | 12 | 24`
+    ///
+    /// Default value: `24`
+    pub session_timeout_hours: Option<i32>,
+    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
+    pub client_login_banner_options: Option<ClientLoginBannerResponseOptions>,
+    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
+    ///
+    /// Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
+    pub client_route_enforcement_options: Option<ClientRouteEnforcementResponseOptions>,
+    /// Indicates whether the client VPN session is disconnected after the maximum `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
+    pub disconnect_on_session_timeout: Option<bool>,
+    /// The IP address type of the Client VPN endpoint. Possible values are `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack`for both IPv4 and IPv6 addressing.
+    pub endpoint_ip_address_type: Option<EndpointIpAddressType>,
+    /// The IP address type of the Client VPN endpoint. Possible values are either `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing.
+    pub traffic_ip_address_type: Option<TrafficIpAddressType>,
+    /// The Transit Gateway configuration for the Client VPN endpoint.
+    pub transit_gateway_configuration: Option<
+        TransitGatewayConfigurationDescribeEndpointStructure,
+    >,
+    /// The device trust providers configured for the Client VPN endpoint, if applicable.
+    pub device_posture_options: Option<DevicePostureResponseOptions>,
+}
+rt::structure!(
+    ClientVpnEndpoint, CLIENT_VPN_ENDPOINT, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"), status[2] =
+    rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status"), creation_time[3] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), deletion_time[4] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), dns_name[5] =
+    rt::m("DnsName", &rt::STRING).named("dnsName"), client_cidr_block[6] =
+    rt::m("ClientCidrBlock", &rt::STRING).named("clientCidrBlock"), dns_servers[7] =
+    rt::m("DnsServers", &VALUE_STRING_LIST).named("dnsServer"), split_tunnel[8] =
+    rt::m("SplitTunnel", &rt::BOOLEAN).named("splitTunnel"), vpn_protocol[9] =
+    rt::m("VpnProtocol", &rt::ENUM).named("vpnProtocol"), transport_protocol[10] =
+    rt::m("TransportProtocol", &rt::ENUM).named("transportProtocol"), vpn_port[11] =
+    rt::m("VpnPort", &rt::INTEGER).named("vpnPort"), associated_target_networks[12] =
+    rt::m("AssociatedTargetNetworks", &ASSOCIATED_TARGET_NETWORK_SET)
+    .named("associatedTargetNetwork").flags(rt::DEPRECATED), server_certificate_arn[13] =
+    rt::m("ServerCertificateArn", &rt::STRING).named("serverCertificateArn"),
+    authentication_options[14] = rt::m("AuthenticationOptions",
+    &CLIENT_VPN_AUTHENTICATION_LIST).named("authenticationOptions"),
+    connection_log_options[15] = rt::m("ConnectionLogOptions",
+    &CONNECTION_LOG_RESPONSE_OPTIONS).named("connectionLogOptions"), tags[16] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), security_group_ids[17] =
+    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("securityGroupIdSet"), vpc_id[18] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), self_service_portal_url[19] = rt::m("SelfServicePortalUrl",
+    &rt::STRING).named("selfServicePortalUrl"), client_connect_options[20] =
+    rt::m("ClientConnectOptions", &CLIENT_CONNECT_RESPONSE_OPTIONS)
+    .named("clientConnectOptions"), session_timeout_hours[21] =
+    rt::m("SessionTimeoutHours", &rt::INTEGER).named("sessionTimeoutHours"),
+    client_login_banner_options[22] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS).named("clientLoginBannerOptions"),
+    client_route_enforcement_options[23] = rt::m("ClientRouteEnforcementOptions",
+    &CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS).named("clientRouteEnforcementOptions"),
+    disconnect_on_session_timeout[24] = rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN)
+    .named("disconnectOnSessionTimeout"), endpoint_ip_address_type[25] =
+    rt::m("EndpointIpAddressType", &rt::ENUM).named("endpointIpAddressType"),
+    traffic_ip_address_type[26] = rt::m("TrafficIpAddressType", &rt::ENUM)
+    .named("trafficIpAddressType"), transit_gateway_configuration[27] =
+    rt::m("TransitGatewayConfiguration",
+    &TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE)
+    .named("transitGatewayConfiguration"), device_posture_options[28] =
+    rt::m("DevicePostureOptions", &DEVICE_POSTURE_RESPONSE_OPTIONS)
+    .named("devicePostureOptions")]
+);
+/// Describes the status of the Client VPN endpoint attribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnEndpointAttributeStatus {
+    /// The status code.
+    pub code: Option<ClientVpnEndpointAttributeStatusCode>,
+    /// The status message.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnEndpointAttributeStatus, CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+rt::string_enum! {
+    pub enum ClientVpnEndpointAttributeStatusCode { Applying = "applying", Applied =
+    "applied" }
+}
+pub static CLIENT_VPN_ENDPOINT_ID_LIST: rt::Schema = rt::Schema::list(
+    "ClientVpnEndpointIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes the state of a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnEndpointStatus {
+    /// The state of the Client VPN endpoint. Possible states include:
+    ///
+    /// - `pending-associate` - The Client VPN endpoint has been created but no target networks have been associated. The Client VPN endpoint cannot accept connections.
+    /// - `available` - The Client VPN endpoint has been created and a target network has been associated. The Client VPN endpoint can accept connections.
+    /// - `deleting` - The Client VPN endpoint is being deleted. The Client VPN endpoint cannot accept connections.
+    /// - `deleted` - The Client VPN endpoint has been deleted. The Client VPN endpoint cannot accept connections.
+    /// - `pending` - The Client VPN endpoint has been created with a Transit Gateway configuration and is waiting for the Transit Gateway attachment to be accepted. The Client VPN endpoint cannot accept connections.
+    pub code: Option<ClientVpnEndpointStatusCode>,
+    /// A message about the status of the Client VPN endpoint.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnEndpointStatus, CLIENT_VPN_ENDPOINT_STATUS, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+rt::string_enum! {
+    pub enum ClientVpnEndpointStatusCode { PendingAssociate = "pending-associate",
+    Available = "available", Deleting = "deleting", Deleted = "deleted", Pending =
+    "pending" }
+}
+/// Information about a Client VPN endpoint route.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnRoute {
+    /// The ID of the Client VPN endpoint with which the route is associated.
+    pub client_vpn_endpoint_id: Option<String>,
+    /// The IPv4 address range, in CIDR notation, of the route destination.
+    pub destination_cidr: Option<String>,
+    /// The ID of the subnet through which traffic is routed.
+    pub target_subnet: Option<String>,
+    /// The route type.
+    pub type_: Option<String>,
+    /// Indicates how the route was associated with the Client VPN endpoint. `associate` indicates that the route was automatically added when the target network was associated with the Client VPN endpoint. `add-route` indicates that the route was manually added using the **CreateClientVpnRoute** action.
+    pub origin: Option<String>,
+    /// The current state of the route.
+    pub status: Option<ClientVpnRouteStatus>,
+    /// A brief description of the route.
+    pub description: Option<String>,
+    /// The ID of the Transit Gateway attachment, if the route targets a Transit Gateway.
+    pub transit_gateway_attachment_id: Option<String>,
+}
+rt::structure!(
+    ClientVpnRoute, CLIENT_VPN_ROUTE, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    destination_cidr[1] = rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
+    target_subnet[2] = rt::m("TargetSubnet", &rt::STRING).named("targetSubnet"), type_[3]
+    = rt::m("Type", &rt::STRING).named("type"), origin[4] = rt::m("Origin", &rt::STRING)
+    .named("origin"), status[5] = rt::m("Status", &CLIENT_VPN_ROUTE_STATUS)
+    .named("status"), description[6] = rt::m("Description", &rt::STRING)
+    .named("description"), transit_gateway_attachment_id[7] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId")]
+);
+pub static CLIENT_VPN_ROUTE_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnRouteSet",
+    &[rt::m("member", &CLIENT_VPN_ROUTE).named("item")],
+);
+/// Describes the state of a Client VPN endpoint route.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnRouteStatus {
+    /// The state of the Client VPN endpoint route.
+    pub code: Option<ClientVpnRouteStatusCode>,
+    /// A message about the status of the Client VPN endpoint route, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ClientVpnRouteStatus, CLIENT_VPN_ROUTE_STATUS, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
+);
+rt::string_enum! {
+    pub enum ClientVpnRouteStatusCode { Creating = "creating", Active = "active", Failed
+    = "failed", Deleting = "deleting" }
+}
+pub static CLIENT_VPN_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnSecurityGroupIdSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Information about a device trust provider configured for a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnTrustProvider {
+    /// The type of the device trust provider. Possible values include:
+    ///
+    /// - `crowdstrike` - CrowdStrike device trust provider.
+    /// - `jamf` - Jamf device trust provider.
+    /// - `jumpcloud` - JumpCloud device trust provider.
+    pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
+    /// The tenant ID associated with your device trust provider account.
+    pub tenant_id: Option<String>,
+    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
+    pub public_signing_key_url: Option<String>,
+}
+rt::structure!(
+    ClientVpnTrustProvider, CLIENT_VPN_TRUST_PROVIDER, [trust_provider_type[0] =
+    rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).named("tenantId"), public_signing_key_url[2] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl")]
+);
+/// Describes a device trust provider to configure for a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientVpnTrustProviderRequest {
+    /// The type of the device trust provider. Possible values include:
+    ///
+    /// - `crowdstrike` - CrowdStrike device trust provider.
+    /// - `jamf` - Jamf device trust provider.
+    /// - `jumpcloud` - JumpCloud device trust provider.
+    pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
+    /// The tenant ID associated with your device trust provider account.
+    pub tenant_id: Option<String>,
+    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
+    pub public_signing_key_url: Option<String>,
+}
+rt::structure!(
+    ClientVpnTrustProviderRequest, CLIENT_VPN_TRUST_PROVIDER_REQUEST,
+    [trust_provider_type[0] = rt::m("TrustProviderType", &rt::ENUM), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING), public_signing_key_url[2] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING)]
+);
+pub static CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST: rt::Schema = rt::Schema::list(
+    "ClientVpnTrustProviderRequestList",
+    &[rt::m("member", &CLIENT_VPN_TRUST_PROVIDER_REQUEST).named("item")],
+);
+pub static CLIENT_VPN_TRUST_PROVIDER_SET: rt::Schema = rt::Schema::list(
+    "ClientVpnTrustProviderSet",
+    &[rt::m("member", &CLIENT_VPN_TRUST_PROVIDER).named("item")],
+);
+/// Options for sending VPN tunnel logs to CloudWatch.
+#[derive(Clone, Default, PartialEq)]
+pub struct CloudWatchLogOptions {
+    /// Status of VPN tunnel logging feature. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
+    pub log_enabled: Option<bool>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
+    pub log_group_arn: Option<String>,
+    /// Configured log format. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
+    pub log_output_format: Option<String>,
+    /// Indicates whether Border Gateway Protocol (BGP) logging is enabled for the VPN connection. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
+    pub bgp_log_enabled: Option<bool>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group for BGP logs.
+    pub bgp_log_group_arn: Option<String>,
+    /// The output format for BGP logs sent to CloudWatch. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
+    pub bgp_log_output_format: Option<String>,
+}
+rt::structure!(
+    CloudWatchLogOptions, CLOUD_WATCH_LOG_OPTIONS, [log_enabled[0] = rt::m("LogEnabled",
+    &rt::BOOLEAN).named("logEnabled"), log_group_arn[1] = rt::m("LogGroupArn",
+    &rt::STRING).named("logGroupArn"), log_output_format[2] = rt::m("LogOutputFormat",
+    &rt::STRING).named("logOutputFormat"), bgp_log_enabled[3] = rt::m("BgpLogEnabled",
+    &rt::BOOLEAN).named("bgpLogEnabled"), bgp_log_group_arn[4] = rt::m("BgpLogGroupArn",
+    &rt::STRING).named("bgpLogGroupArn"), bgp_log_output_format[5] =
+    rt::m("BgpLogOutputFormat", &rt::STRING).named("bgpLogOutputFormat")]
+);
+/// Options for sending VPN tunnel logs to CloudWatch.
+#[derive(Clone, Default, PartialEq)]
+pub struct CloudWatchLogOptionsSpecification {
+    /// Enable or disable VPN tunnel logging feature. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
+    pub log_enabled: Option<bool>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
+    pub log_group_arn: Option<String>,
+    /// Set log format. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
+    pub log_output_format: Option<String>,
+    /// Specifies whether to enable BGP logging for the VPN connection. Default value is `False`.
+    ///
+    /// Valid values: `True` \| `False`
+    pub bgp_log_enabled: Option<bool>,
+    /// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
+    pub bgp_log_group_arn: Option<String>,
+    /// The desired output format for BGP logs to be sent to CloudWatch. Default format is `json`.
+    ///
+    /// Valid values: `json` \| `text`
+    pub bgp_log_output_format: Option<String>,
+}
+rt::structure!(
+    CloudWatchLogOptionsSpecification, CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION,
+    [log_enabled[0] = rt::m("LogEnabled", &rt::BOOLEAN), log_group_arn[1] =
+    rt::m("LogGroupArn", &rt::STRING), log_output_format[2] = rt::m("LogOutputFormat",
+    &rt::STRING), bgp_log_enabled[3] = rt::m("BgpLogEnabled", &rt::BOOLEAN),
+    bgp_log_group_arn[4] = rt::m("BgpLogGroupArn", &rt::STRING), bgp_log_output_format[5]
+    = rt::m("BgpLogOutputFormat", &rt::STRING)]
+);

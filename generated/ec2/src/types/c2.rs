@@ -3,557 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-rt::string_enum! {
-    #[doc =
-    " Indicates whether the authorization policy for a Client VPN endpoint is evaluated in shadow mode. Possible values include:"]
-    #[doc = ""] #[doc =
-    " - `enabled` - The authorization policy is evaluated and the results are logged, but access is not enforced."]
-    #[doc = " - `disabled` - The authorization policy is enforced."] pub enum
-    ClientVpnAuthorizationPolicyShadowMode { Enabled = "enabled", Disabled = "disabled" }
-}
-rt::string_enum! {
-    #[doc =
-    " Describes the state of an authorization policy for a Client VPN endpoint. Possible states include:"]
-    #[doc = ""] #[doc = " - `creating` - The authorization policy is being created."]
-    #[doc = " - `updating` - The authorization policy is being updated."] #[doc =
-    " - `active` - The authorization policy has been applied to the Client VPN endpoint."]
-    #[doc =
-    " - `failed` - The authorization policy could not be applied to the Client VPN endpoint."]
-    #[doc = " - `deleting` - The authorization policy is being deleted."] pub enum
-    ClientVpnAuthorizationPolicyStatus { Creating = "creating", Updating = "updating",
-    Active = "active", Failed = "failed", Deleting = "deleting" }
-}
-/// Describes the state of an authorization rule.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnAuthorizationRuleStatus {
-    /// The state of the authorization rule.
-    pub code: Option<ClientVpnAuthorizationRuleStatusCode>,
-    /// A message about the status of the authorization rule, if applicable.
-    pub message: Option<String>,
-}
-rt::structure!(
-    ClientVpnAuthorizationRuleStatus, CLIENT_VPN_AUTHORIZATION_RULE_STATUS, 0 => code, 1
-    => message
-);
-pub static CLIENT_VPN_AUTHORIZATION_RULE_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnAuthorizationRuleStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnAuthorizationRuleStatusCode { Authorizing = "authorizing", Active =
-    "active", Failed = "failed", Revoking = "revoking" }
-}
-pub static CLIENT_VPN_AVAILABILITY_ZONE_ID_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnAvailabilityZoneIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static CLIENT_VPN_AVAILABILITY_ZONE_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnAvailabilityZoneSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Describes a client connection.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnConnection {
-    /// The ID of the Client VPN endpoint to which the client is connected.
-    pub client_vpn_endpoint_id: Option<String>,
-    /// The current date and time.
-    pub timestamp: Option<String>,
-    /// The ID of the client connection.
-    pub connection_id: Option<String>,
-    /// The username of the client who established the client connection. This information is only provided if Active Directory client authentication is used.
-    pub username: Option<String>,
-    /// The date and time the client connection was established.
-    pub connection_established_time: Option<String>,
-    /// The number of bytes sent by the client.
-    pub ingress_bytes: Option<String>,
-    /// The number of bytes received by the client.
-    pub egress_bytes: Option<String>,
-    /// The number of packets sent by the client.
-    pub ingress_packets: Option<String>,
-    /// The number of packets received by the client.
-    pub egress_packets: Option<String>,
-    /// The IP address of the client.
-    pub client_ip: Option<String>,
-    /// The IPv6 address assigned to the client connection when using a dual-stack Client VPN endpoint. This field is only populated when the endpoint is configured for dual-stack addressing, and the client is using IPv6 for connectivity.
-    pub client_ipv6_address: Option<String>,
-    /// The common name associated with the client. This is either the name of the client certificate, or the Active Directory user name.
-    pub common_name: Option<String>,
-    /// The current state of the client connection.
-    pub status: Option<ClientVpnConnectionStatus>,
-    /// The date and time the client connection was terminated.
-    pub connection_end_time: Option<String>,
-    /// The statuses returned by the client connect handler for posture compliance, if applicable.
-    pub posture_compliance_statuses: Option<Vec<String>>,
-    /// The date and time the authorization policy was last evaluated for the client connection, if applicable.
-    pub authorization_policy_last_evaluated_time: Option<String>,
-}
-rt::structure!(
-    ClientVpnConnection, CLIENT_VPN_CONNECTION, 0 => client_vpn_endpoint_id, 1 =>
-    timestamp, 2 => connection_id, 3 => username, 4 => connection_established_time, 5 =>
-    ingress_bytes, 6 => egress_bytes, 7 => ingress_packets, 8 => egress_packets, 9 =>
-    client_ip, 10 => client_ipv6_address, 11 => common_name, 12 => status, 13 =>
-    connection_end_time, 14 => posture_compliance_statuses, 15 =>
-    authorization_policy_last_evaluated_time
-);
-pub static CLIENT_VPN_CONNECTION: rt::Schema = rt::Schema::structure(
-    "ClientVpnConnection",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Timestamp", &rt::STRING).named("timestamp"),
-        rt::m("ConnectionId", &rt::STRING).named("connectionId"),
-        rt::m("Username", &rt::STRING).named("username"),
-        rt::m("ConnectionEstablishedTime", &rt::STRING)
-            .named("connectionEstablishedTime"),
-        rt::m("IngressBytes", &rt::STRING).named("ingressBytes"),
-        rt::m("EgressBytes", &rt::STRING).named("egressBytes"),
-        rt::m("IngressPackets", &rt::STRING).named("ingressPackets"),
-        rt::m("EgressPackets", &rt::STRING).named("egressPackets"),
-        rt::m("ClientIp", &rt::STRING).named("clientIp"),
-        rt::m("ClientIpv6Address", &rt::STRING).named("clientIpv6Address"),
-        rt::m("CommonName", &rt::STRING).named("commonName"),
-        rt::m("Status", &CLIENT_VPN_CONNECTION_STATUS).named("status"),
-        rt::m("ConnectionEndTime", &rt::STRING).named("connectionEndTime"),
-        rt::m("PostureComplianceStatuses", &VALUE_STRING_LIST)
-            .named("postureComplianceStatusSet"),
-        rt::m("AuthorizationPolicyLastEvaluatedTime", &rt::STRING)
-            .named("authorizationPolicyLastEvaluatedTime"),
-    ],
-);
-pub static CLIENT_VPN_CONNECTION_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnConnectionSet",
-    &[rt::m("member", &CLIENT_VPN_CONNECTION).named("item")],
-);
-/// Describes the status of a client connection.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnConnectionStatus {
-    /// The state of the client connection.
-    pub code: Option<ClientVpnConnectionStatusCode>,
-    /// A message about the status of the client connection, if applicable.
-    pub message: Option<String>,
-}
-rt::structure!(
-    ClientVpnConnectionStatus, CLIENT_VPN_CONNECTION_STATUS, 0 => code, 1 => message
-);
-pub static CLIENT_VPN_CONNECTION_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnConnectionStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnConnectionStatusCode { Active = "active", FailedToTerminate =
-    "failed-to-terminate", Terminating = "terminating", Terminated = "terminated" }
-}
-rt::string_enum! {
-    pub enum ClientVpnDeviceTrustProviderType { Crowdstrike = "crowdstrike", Jamf =
-    "jamf", Jumpcloud = "jumpcloud" }
-}
-/// Describes a Client VPN endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnEndpoint {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: Option<String>,
-    /// A brief description of the endpoint.
-    pub description: Option<String>,
-    /// The current state of the Client VPN endpoint.
-    pub status: Option<ClientVpnEndpointStatus>,
-    /// The date and time the Client VPN endpoint was created.
-    pub creation_time: Option<String>,
-    /// The date and time the Client VPN endpoint was deleted, if applicable.
-    pub deletion_time: Option<String>,
-    /// The DNS name to be used by clients when connecting to the Client VPN endpoint.
-    pub dns_name: Option<String>,
-    /// The IPv4 address range, in CIDR notation, from which client IP addresses are assigned.
-    pub client_cidr_block: Option<String>,
-    /// Information about the DNS servers to be used for DNS resolution.
-    pub dns_servers: Option<Vec<String>>,
-    /// Indicates whether split-tunnel is enabled in the Client VPN endpoint.
-    ///
-    /// For information about split-tunnel VPN endpoints, see [Split-Tunnel Client VPN endpoint](https://docs.aws.amazon.com/vpn/latest/clientvpn-admin/split-tunnel-vpn.html) in the *Client VPN Administrator Guide*.
-    pub split_tunnel: Option<bool>,
-    /// The protocol used by the VPN session.
-    pub vpn_protocol: Option<VpnProtocol>,
-    /// The transport protocol used by the Client VPN endpoint.
-    pub transport_protocol: Option<TransportProtocol>,
-    /// The port number for the Client VPN endpoint.
-    pub vpn_port: Option<i32>,
-    /// Information about the associated target networks. A target network is a subnet in a VPC.
-    #[deprecated(
-        note = "This property is deprecated. To view the target networks associated with a Client VPN endpoint, call DescribeClientVpnTargetNetworks and inspect the clientVpnTargetNetworks response element."
-    )]
-    pub associated_target_networks: Option<Vec<AssociatedTargetNetwork>>,
-    /// The ARN of the server certificate.
-    pub server_certificate_arn: Option<String>,
-    /// Information about the authentication method used by the Client VPN endpoint.
-    pub authentication_options: Option<Vec<ClientVpnAuthentication>>,
-    /// Information about the client connection logging options for the Client VPN endpoint.
-    pub connection_log_options: Option<ConnectionLogResponseOptions>,
-    /// Any tags assigned to the Client VPN endpoint.
-    pub tags: Option<Vec<Tag>>,
-    /// The IDs of the security groups for the target network.
-    pub security_group_ids: Option<Vec<String>>,
-    /// The ID of the VPC.
-    pub vpc_id: Option<String>,
-    /// The URL of the self-service portal.
-    pub self_service_portal_url: Option<String>,
-    /// The options for managing connection authorization for new client connections.
-    pub client_connect_options: Option<ClientConnectResponseOptions>,
-    /// The maximum VPN session duration time in hours.
-    ///
-    /// Valid values: `8 | 10 | 12 | 24`
-    ///
-    /// Default value: `24`
-    pub session_timeout_hours: Option<i32>,
-    /// Options for enabling a customizable text banner that will be displayed on Amazon Web Services provided clients when a VPN session is established.
-    pub client_login_banner_options: Option<ClientLoginBannerResponseOptions>,
-    /// Client route enforcement is a feature of the Client VPN service that helps enforce administrator defined routes on devices connected through the VPN. T his feature helps improve your security posture by ensuring that network traffic originating from a connected client is not inadvertently sent outside the VPN tunnel.
-    ///
-    /// Client route enforcement works by monitoring the route table of a connected device for routing policy changes to the VPN connection. If the feature detects any VPN routing policy modifications, it will automatically force an update to the route table, reverting it back to the expected route configurations.
-    pub client_route_enforcement_options: Option<ClientRouteEnforcementResponseOptions>,
-    /// Indicates whether the client VPN session is disconnected after the maximum `sessionTimeoutHours` is reached. If `true`, users are prompted to reconnect client VPN. If `false`, client VPN attempts to reconnect automatically. The default value is `true`.
-    pub disconnect_on_session_timeout: Option<bool>,
-    /// The IP address type of the Client VPN endpoint. Possible values are `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack`for both IPv4 and IPv6 addressing.
-    pub endpoint_ip_address_type: Option<EndpointIpAddressType>,
-    /// The IP address type of the Client VPN endpoint. Possible values are either `ipv4` for IPv4 addressing only, `ipv6` for IPv6 addressing only, or `dual-stack` for both IPv4 and IPv6 addressing.
-    pub traffic_ip_address_type: Option<TrafficIpAddressType>,
-    /// The Transit Gateway configuration for the Client VPN endpoint.
-    pub transit_gateway_configuration: Option<
-        TransitGatewayConfigurationDescribeEndpointStructure,
-    >,
-    /// The device trust providers configured for the Client VPN endpoint, if applicable.
-    pub device_posture_options: Option<DevicePostureResponseOptions>,
-}
-rt::structure!(
-    ClientVpnEndpoint, CLIENT_VPN_ENDPOINT, 0 => client_vpn_endpoint_id, 1 =>
-    description, 2 => status, 3 => creation_time, 4 => deletion_time, 5 => dns_name, 6 =>
-    client_cidr_block, 7 => dns_servers, 8 => split_tunnel, 9 => vpn_protocol, 10 =>
-    transport_protocol, 11 => vpn_port, 12 => associated_target_networks, 13 =>
-    server_certificate_arn, 14 => authentication_options, 15 => connection_log_options,
-    16 => tags, 17 => security_group_ids, 18 => vpc_id, 19 => self_service_portal_url, 20
-    => client_connect_options, 21 => session_timeout_hours, 22 =>
-    client_login_banner_options, 23 => client_route_enforcement_options, 24 =>
-    disconnect_on_session_timeout, 25 => endpoint_ip_address_type, 26 =>
-    traffic_ip_address_type, 27 => transit_gateway_configuration, 28 =>
-    device_posture_options
-);
-pub static CLIENT_VPN_ENDPOINT: rt::Schema = rt::Schema::structure(
-    "ClientVpnEndpoint",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-        rt::m("DeletionTime", &rt::STRING).named("deletionTime"),
-        rt::m("DnsName", &rt::STRING).named("dnsName"),
-        rt::m("ClientCidrBlock", &rt::STRING).named("clientCidrBlock"),
-        rt::m("DnsServers", &VALUE_STRING_LIST).named("dnsServer"),
-        rt::m("SplitTunnel", &rt::BOOLEAN).named("splitTunnel"),
-        rt::m("VpnProtocol", &rt::ENUM).named("vpnProtocol"),
-        rt::m("TransportProtocol", &rt::ENUM).named("transportProtocol"),
-        rt::m("VpnPort", &rt::INTEGER).named("vpnPort"),
-        rt::m("AssociatedTargetNetworks", &ASSOCIATED_TARGET_NETWORK_SET)
-            .named("associatedTargetNetwork")
-            .flags(rt::DEPRECATED),
-        rt::m("ServerCertificateArn", &rt::STRING).named("serverCertificateArn"),
-        rt::m("AuthenticationOptions", &CLIENT_VPN_AUTHENTICATION_LIST)
-            .named("authenticationOptions"),
-        rt::m("ConnectionLogOptions", &CONNECTION_LOG_RESPONSE_OPTIONS)
-            .named("connectionLogOptions"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-            .named("securityGroupIdSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SelfServicePortalUrl", &rt::STRING).named("selfServicePortalUrl"),
-        rt::m("ClientConnectOptions", &CLIENT_CONNECT_RESPONSE_OPTIONS)
-            .named("clientConnectOptions"),
-        rt::m("SessionTimeoutHours", &rt::INTEGER).named("sessionTimeoutHours"),
-        rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_RESPONSE_OPTIONS)
-            .named("clientLoginBannerOptions"),
-        rt::m(
-                "ClientRouteEnforcementOptions",
-                &CLIENT_ROUTE_ENFORCEMENT_RESPONSE_OPTIONS,
-            )
-            .named("clientRouteEnforcementOptions"),
-        rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN)
-            .named("disconnectOnSessionTimeout"),
-        rt::m("EndpointIpAddressType", &rt::ENUM).named("endpointIpAddressType"),
-        rt::m("TrafficIpAddressType", &rt::ENUM).named("trafficIpAddressType"),
-        rt::m(
-                "TransitGatewayConfiguration",
-                &TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE,
-            )
-            .named("transitGatewayConfiguration"),
-        rt::m("DevicePostureOptions", &DEVICE_POSTURE_RESPONSE_OPTIONS)
-            .named("devicePostureOptions"),
-    ],
-);
-/// Describes the status of the Client VPN endpoint attribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnEndpointAttributeStatus {
-    /// The status code.
-    pub code: Option<ClientVpnEndpointAttributeStatusCode>,
-    /// The status message.
-    pub message: Option<String>,
-}
-rt::structure!(
-    ClientVpnEndpointAttributeStatus, CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS, 0 => code, 1
-    => message
-);
-pub static CLIENT_VPN_ENDPOINT_ATTRIBUTE_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnEndpointAttributeStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnEndpointAttributeStatusCode { Applying = "applying", Applied =
-    "applied" }
-}
-pub static CLIENT_VPN_ENDPOINT_ID_LIST: rt::Schema = rt::Schema::list(
-    "ClientVpnEndpointIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Describes the state of a Client VPN endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnEndpointStatus {
-    /// The state of the Client VPN endpoint. Possible states include:
-    ///
-    /// - `pending-associate` - The Client VPN endpoint has been created but no target networks have been associated. The Client VPN endpoint cannot accept connections.
-    /// - `available` - The Client VPN endpoint has been created and a target network has been associated. The Client VPN endpoint can accept connections.
-    /// - `deleting` - The Client VPN endpoint is being deleted. The Client VPN endpoint cannot accept connections.
-    /// - `deleted` - The Client VPN endpoint has been deleted. The Client VPN endpoint cannot accept connections.
-    /// - `pending` - The Client VPN endpoint has been created with a Transit Gateway configuration and is waiting for the Transit Gateway attachment to be accepted. The Client VPN endpoint cannot accept connections.
-    pub code: Option<ClientVpnEndpointStatusCode>,
-    /// A message about the status of the Client VPN endpoint.
-    pub message: Option<String>,
-}
-rt::structure!(
-    ClientVpnEndpointStatus, CLIENT_VPN_ENDPOINT_STATUS, 0 => code, 1 => message
-);
-pub static CLIENT_VPN_ENDPOINT_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnEndpointStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnEndpointStatusCode { PendingAssociate = "pending-associate",
-    Available = "available", Deleting = "deleting", Deleted = "deleted", Pending =
-    "pending" }
-}
-/// Information about a Client VPN endpoint route.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnRoute {
-    /// The ID of the Client VPN endpoint with which the route is associated.
-    pub client_vpn_endpoint_id: Option<String>,
-    /// The IPv4 address range, in CIDR notation, of the route destination.
-    pub destination_cidr: Option<String>,
-    /// The ID of the subnet through which traffic is routed.
-    pub target_subnet: Option<String>,
-    /// The route type.
-    pub type_: Option<String>,
-    /// Indicates how the route was associated with the Client VPN endpoint. `associate` indicates that the route was automatically added when the target network was associated with the Client VPN endpoint. `add-route` indicates that the route was manually added using the **CreateClientVpnRoute** action.
-    pub origin: Option<String>,
-    /// The current state of the route.
-    pub status: Option<ClientVpnRouteStatus>,
-    /// A brief description of the route.
-    pub description: Option<String>,
-    /// The ID of the Transit Gateway attachment, if the route targets a Transit Gateway.
-    pub transit_gateway_attachment_id: Option<String>,
-}
-rt::structure!(
-    ClientVpnRoute, CLIENT_VPN_ROUTE, 0 => client_vpn_endpoint_id, 1 => destination_cidr,
-    2 => target_subnet, 3 => type_, 4 => origin, 5 => status, 6 => description, 7 =>
-    transit_gateway_attachment_id
-);
-pub static CLIENT_VPN_ROUTE: rt::Schema = rt::Schema::structure(
-    "ClientVpnRoute",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("DestinationCidr", &rt::STRING).named("destinationCidr"),
-        rt::m("TargetSubnet", &rt::STRING).named("targetSubnet"),
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("Origin", &rt::STRING).named("origin"),
-        rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-    ],
-);
-pub static CLIENT_VPN_ROUTE_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnRouteSet",
-    &[rt::m("member", &CLIENT_VPN_ROUTE).named("item")],
-);
-/// Describes the state of a Client VPN endpoint route.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnRouteStatus {
-    /// The state of the Client VPN endpoint route.
-    pub code: Option<ClientVpnRouteStatusCode>,
-    /// A message about the status of the Client VPN endpoint route, if applicable.
-    pub message: Option<String>,
-}
-rt::structure!(ClientVpnRouteStatus, CLIENT_VPN_ROUTE_STATUS, 0 => code, 1 => message);
-pub static CLIENT_VPN_ROUTE_STATUS: rt::Schema = rt::Schema::structure(
-    "ClientVpnRouteStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-rt::string_enum! {
-    pub enum ClientVpnRouteStatusCode { Creating = "creating", Active = "active", Failed
-    = "failed", Deleting = "deleting" }
-}
-pub static CLIENT_VPN_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnSecurityGroupIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Information about a device trust provider configured for a Client VPN endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnTrustProvider {
-    /// The type of the device trust provider. Possible values include:
-    ///
-    /// - `crowdstrike` - CrowdStrike device trust provider.
-    /// - `jamf` - Jamf device trust provider.
-    /// - `jumpcloud` - JumpCloud device trust provider.
-    pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
-    /// The tenant ID associated with your device trust provider account.
-    pub tenant_id: Option<String>,
-    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
-    pub public_signing_key_url: Option<String>,
-}
-rt::structure!(
-    ClientVpnTrustProvider, CLIENT_VPN_TRUST_PROVIDER, 0 => trust_provider_type, 1 =>
-    tenant_id, 2 => public_signing_key_url
-);
-pub static CLIENT_VPN_TRUST_PROVIDER: rt::Schema = rt::Schema::structure(
-    "ClientVpnTrustProvider",
-    &[
-        rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
-        rt::m("TenantId", &rt::STRING).named("tenantId"),
-        rt::m("PublicSigningKeyUrl", &rt::STRING).named("publicSigningKeyUrl"),
-    ],
-);
-/// Describes a device trust provider to configure for a Client VPN endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientVpnTrustProviderRequest {
-    /// The type of the device trust provider. Possible values include:
-    ///
-    /// - `crowdstrike` - CrowdStrike device trust provider.
-    /// - `jamf` - Jamf device trust provider.
-    /// - `jumpcloud` - JumpCloud device trust provider.
-    pub trust_provider_type: Option<ClientVpnDeviceTrustProviderType>,
-    /// The tenant ID associated with your device trust provider account.
-    pub tenant_id: Option<String>,
-    /// The URL of the public signing key that is used to verify the identity token issued by the device trust provider.
-    pub public_signing_key_url: Option<String>,
-}
-rt::structure!(
-    ClientVpnTrustProviderRequest, CLIENT_VPN_TRUST_PROVIDER_REQUEST, 0 =>
-    trust_provider_type, 1 => tenant_id, 2 => public_signing_key_url
-);
-pub static CLIENT_VPN_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ClientVpnTrustProviderRequest",
-    &[
-        rt::m("TrustProviderType", &rt::ENUM),
-        rt::m("TenantId", &rt::STRING),
-        rt::m("PublicSigningKeyUrl", &rt::STRING),
-    ],
-);
-pub static CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST: rt::Schema = rt::Schema::list(
-    "ClientVpnTrustProviderRequestList",
-    &[rt::m("member", &CLIENT_VPN_TRUST_PROVIDER_REQUEST).named("item")],
-);
-pub static CLIENT_VPN_TRUST_PROVIDER_SET: rt::Schema = rt::Schema::list(
-    "ClientVpnTrustProviderSet",
-    &[rt::m("member", &CLIENT_VPN_TRUST_PROVIDER).named("item")],
-);
-/// Options for sending VPN tunnel logs to CloudWatch.
-#[derive(Clone, Default, PartialEq)]
-pub struct CloudWatchLogOptions {
-    /// Status of VPN tunnel logging feature. Default value is `False`.
-    ///
-    /// Valid values: `True` \| `False`
-    pub log_enabled: Option<bool>,
-    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
-    pub log_group_arn: Option<String>,
-    /// Configured log format. Default format is `json`.
-    ///
-    /// Valid values: `json` \| `text`
-    pub log_output_format: Option<String>,
-    /// Indicates whether Border Gateway Protocol (BGP) logging is enabled for the VPN connection. Default value is `False`.
-    ///
-    /// Valid values: `True` \| `False`
-    pub bgp_log_enabled: Option<bool>,
-    /// The Amazon Resource Name (ARN) of the CloudWatch log group for BGP logs.
-    pub bgp_log_group_arn: Option<String>,
-    /// The output format for BGP logs sent to CloudWatch. Default format is `json`.
-    ///
-    /// Valid values: `json` \| `text`
-    pub bgp_log_output_format: Option<String>,
-}
-rt::structure!(
-    CloudWatchLogOptions, CLOUD_WATCH_LOG_OPTIONS, 0 => log_enabled, 1 => log_group_arn,
-    2 => log_output_format, 3 => bgp_log_enabled, 4 => bgp_log_group_arn, 5 =>
-    bgp_log_output_format
-);
-pub static CLOUD_WATCH_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CloudWatchLogOptions",
-    &[
-        rt::m("LogEnabled", &rt::BOOLEAN).named("logEnabled"),
-        rt::m("LogGroupArn", &rt::STRING).named("logGroupArn"),
-        rt::m("LogOutputFormat", &rt::STRING).named("logOutputFormat"),
-        rt::m("BgpLogEnabled", &rt::BOOLEAN).named("bgpLogEnabled"),
-        rt::m("BgpLogGroupArn", &rt::STRING).named("bgpLogGroupArn"),
-        rt::m("BgpLogOutputFormat", &rt::STRING).named("bgpLogOutputFormat"),
-    ],
-);
-/// Options for sending VPN tunnel logs to CloudWatch.
-#[derive(Clone, Default, PartialEq)]
-pub struct CloudWatchLogOptionsSpecification {
-    /// Enable or disable VPN tunnel logging feature. Default value is `False`.
-    ///
-    /// Valid values: `True` \| `False`
-    pub log_enabled: Option<bool>,
-    /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
-    pub log_group_arn: Option<String>,
-    /// Set log format. Default format is `json`.
-    ///
-    /// Valid values: `json` \| `text`
-    pub log_output_format: Option<String>,
-    /// Specifies whether to enable BGP logging for the VPN connection. Default value is `False`.
-    ///
-    /// Valid values: `True` \| `False`
-    pub bgp_log_enabled: Option<bool>,
-    /// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
-    pub bgp_log_group_arn: Option<String>,
-    /// The desired output format for BGP logs to be sent to CloudWatch. Default format is `json`.
-    ///
-    /// Valid values: `json` \| `text`
-    pub bgp_log_output_format: Option<String>,
-}
-rt::structure!(
-    CloudWatchLogOptionsSpecification, CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION, 0 =>
-    log_enabled, 1 => log_group_arn, 2 => log_output_format, 3 => bgp_log_enabled, 4 =>
-    bgp_log_group_arn, 5 => bgp_log_output_format
-);
-pub static CLOUD_WATCH_LOG_OPTIONS_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "CloudWatchLogOptionsSpecification",
-    &[
-        rt::m("LogEnabled", &rt::BOOLEAN),
-        rt::m("LogGroupArn", &rt::STRING),
-        rt::m("LogOutputFormat", &rt::STRING),
-        rt::m("BgpLogEnabled", &rt::BOOLEAN),
-        rt::m("BgpLogGroupArn", &rt::STRING),
-        rt::m("BgpLogOutputFormat", &rt::STRING),
-    ],
-);
 /// Describes address usage for a customer-owned address pool.
 #[derive(Clone, Default, PartialEq)]
 pub struct CoipAddressUsage {
@@ -567,17 +16,10 @@ pub struct CoipAddressUsage {
     pub co_ip: Option<String>,
 }
 rt::structure!(
-    CoipAddressUsage, COIP_ADDRESS_USAGE, 0 => allocation_id, 1 => aws_account_id, 2 =>
-    aws_service, 3 => co_ip
-);
-pub static COIP_ADDRESS_USAGE: rt::Schema = rt::Schema::structure(
-    "CoipAddressUsage",
-    &[
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"),
-        rt::m("AwsService", &rt::STRING).named("awsService"),
-        rt::m("CoIp", &rt::STRING).named("coIp"),
-    ],
+    CoipAddressUsage, COIP_ADDRESS_USAGE, [allocation_id[0] = rt::m("AllocationId",
+    &rt::STRING).named("allocationId"), aws_account_id[1] = rt::m("AwsAccountId",
+    &rt::STRING).named("awsAccountId"), aws_service[2] = rt::m("AwsService", &rt::STRING)
+    .named("awsService"), co_ip[3] = rt::m("CoIp", &rt::STRING).named("coIp")]
 );
 pub static COIP_ADDRESS_USAGE_SET: rt::Schema = rt::Schema::list(
     "CoipAddressUsageSet",
@@ -594,15 +36,10 @@ pub struct CoipCidr {
     pub local_gateway_route_table_id: Option<String>,
 }
 rt::structure!(
-    CoipCidr, COIP_CIDR, 0 => cidr, 1 => coip_pool_id, 2 => local_gateway_route_table_id
-);
-pub static COIP_CIDR: rt::Schema = rt::Schema::structure(
-    "CoipCidr",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-    ],
+    CoipCidr, COIP_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId")]
 );
 /// Describes a customer-owned address pool.
 #[derive(Clone, Default, PartialEq)]
@@ -619,18 +56,12 @@ pub struct CoipPool {
     pub pool_arn: Option<String>,
 }
 rt::structure!(
-    CoipPool, COIP_POOL, 0 => pool_id, 1 => pool_cidrs, 2 =>
-    local_gateway_route_table_id, 3 => tags, 4 => pool_arn
-);
-pub static COIP_POOL: rt::Schema = rt::Schema::structure(
-    "CoipPool",
-    &[
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("PoolCidrs", &VALUE_STRING_LIST).named("poolCidrSet"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PoolArn", &rt::STRING).named("poolArn").min(1.0),
-    ],
+    CoipPool, COIP_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    pool_cidrs[1] = rt::m("PoolCidrs", &VALUE_STRING_LIST).named("poolCidrSet"),
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), tags[3] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), pool_arn[4] = rt::m("PoolArn", &rt::STRING).named("poolArn")
+    .min(1.0)]
 );
 pub static COIP_POOL_ID_SET: rt::Schema = rt::Schema::list(
     "CoipPoolIdSet",
@@ -657,16 +88,10 @@ pub struct ConfirmProductInstanceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ConfirmProductInstanceRequest, CONFIRM_PRODUCT_INSTANCE_REQUEST, 0 => instance_id, 1
-    => product_code, 2 => dry_run
-);
-pub static CONFIRM_PRODUCT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ConfirmProductInstanceRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ProductCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    ConfirmProductInstanceRequest, CONFIRM_PRODUCT_INSTANCE_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), product_code[1] =
+    rt::m("ProductCode", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmProductInstanceResult {
@@ -676,15 +101,9 @@ pub struct ConfirmProductInstanceResult {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    ConfirmProductInstanceResult, CONFIRM_PRODUCT_INSTANCE_RESULT, 0 => return_, 1 =>
-    owner_id
-);
-pub static CONFIRM_PRODUCT_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ConfirmProductInstanceResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ],
+    ConfirmProductInstanceResult, CONFIRM_PRODUCT_INSTANCE_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), owner_id[1] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId")]
 );
 /// Describes the client connection logging options for the Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -699,18 +118,11 @@ pub struct ConnectionLogOptions {
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
-    ConnectionLogOptions, CONNECTION_LOG_OPTIONS, 0 => enabled, 1 =>
-    cloudwatch_log_group, 2 => cloudwatch_log_stream, 3 =>
-    include_authorization_policy_context
-);
-pub static CONNECTION_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ConnectionLogOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("CloudwatchLogGroup", &rt::STRING),
-        rt::m("CloudwatchLogStream", &rt::STRING),
-        rt::m("IncludeAuthorizationPolicyContext", &rt::BOOLEAN),
-    ],
+    ConnectionLogOptions, CONNECTION_LOG_OPTIONS, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN), cloudwatch_log_group[1] = rt::m("CloudwatchLogGroup", &rt::STRING),
+    cloudwatch_log_stream[2] = rt::m("CloudwatchLogStream", &rt::STRING),
+    include_authorization_policy_context[3] = rt::m("IncludeAuthorizationPolicyContext",
+    &rt::BOOLEAN)]
 );
 /// Information about the client connection logging options for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -725,18 +137,11 @@ pub struct ConnectionLogResponseOptions {
     pub include_authorization_policy_context: Option<bool>,
 }
 rt::structure!(
-    ConnectionLogResponseOptions, CONNECTION_LOG_RESPONSE_OPTIONS, 0 => enabled, 1 =>
-    cloudwatch_log_group, 2 => cloudwatch_log_stream, 3 =>
-    include_authorization_policy_context
-);
-pub static CONNECTION_LOG_RESPONSE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ConnectionLogResponseOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("CloudwatchLogGroup", &rt::STRING),
-        rt::m("CloudwatchLogStream", &rt::STRING),
-        rt::m("IncludeAuthorizationPolicyContext", &rt::BOOLEAN),
-    ],
+    ConnectionLogResponseOptions, CONNECTION_LOG_RESPONSE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN), cloudwatch_log_group[1] = rt::m("CloudwatchLogGroup",
+    &rt::STRING), cloudwatch_log_stream[2] = rt::m("CloudwatchLogStream", &rt::STRING),
+    include_authorization_policy_context[3] = rt::m("IncludeAuthorizationPolicyContext",
+    &rt::BOOLEAN)]
 );
 /// Describes a connection notification for a VPC endpoint or VPC endpoint service.
 #[derive(Clone, Default, PartialEq)]
@@ -759,26 +164,17 @@ pub struct ConnectionNotification {
     pub service_region: Option<String>,
 }
 rt::structure!(
-    ConnectionNotification, CONNECTION_NOTIFICATION, 0 => connection_notification_id, 1
-    => service_id, 2 => vpc_endpoint_id, 3 => connection_notification_type, 4 =>
-    connection_notification_arn, 5 => connection_events, 6 =>
-    connection_notification_state, 7 => service_region
-);
-pub static CONNECTION_NOTIFICATION: rt::Schema = rt::Schema::structure(
-    "ConnectionNotification",
-    &[
-        rt::m("ConnectionNotificationId", &rt::STRING).named("connectionNotificationId"),
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("ConnectionNotificationType", &rt::ENUM)
-            .named("connectionNotificationType"),
-        rt::m("ConnectionNotificationArn", &rt::STRING)
-            .named("connectionNotificationArn"),
-        rt::m("ConnectionEvents", &VALUE_STRING_LIST).named("connectionEvents"),
-        rt::m("ConnectionNotificationState", &rt::ENUM)
-            .named("connectionNotificationState"),
-        rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
-    ],
+    ConnectionNotification, CONNECTION_NOTIFICATION, [connection_notification_id[0] =
+    rt::m("ConnectionNotificationId", &rt::STRING).named("connectionNotificationId"),
+    service_id[1] = rt::m("ServiceId", &rt::STRING).named("serviceId"),
+    vpc_endpoint_id[2] = rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
+    connection_notification_type[3] = rt::m("ConnectionNotificationType", &rt::ENUM)
+    .named("connectionNotificationType"), connection_notification_arn[4] =
+    rt::m("ConnectionNotificationArn", &rt::STRING).named("connectionNotificationArn"),
+    connection_events[5] = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
+    .named("connectionEvents"), connection_notification_state[6] =
+    rt::m("ConnectionNotificationState", &rt::ENUM).named("connectionNotificationState"),
+    service_region[7] = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion")]
 );
 pub static CONNECTION_NOTIFICATION_IDS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionNotificationIdsList",
@@ -805,16 +201,11 @@ pub struct ConnectionTrackingConfiguration {
     pub udp_timeout: Option<i32>,
 }
 rt::structure!(
-    ConnectionTrackingConfiguration, CONNECTION_TRACKING_CONFIGURATION, 0 =>
-    tcp_established_timeout, 1 => udp_stream_timeout, 2 => udp_timeout
-);
-pub static CONNECTION_TRACKING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ConnectionTrackingConfiguration",
-    &[
-        rt::m("TcpEstablishedTimeout", &rt::INTEGER).named("tcpEstablishedTimeout"),
-        rt::m("UdpStreamTimeout", &rt::INTEGER).named("udpStreamTimeout"),
-        rt::m("UdpTimeout", &rt::INTEGER).named("udpTimeout"),
-    ],
+    ConnectionTrackingConfiguration, CONNECTION_TRACKING_CONFIGURATION,
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_stream_timeout[1] = rt::m("UdpStreamTimeout",
+    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout[2] = rt::m("UdpTimeout",
+    &rt::INTEGER).named("udpTimeout")]
 );
 /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -827,16 +218,11 @@ pub struct ConnectionTrackingSpecification {
     pub udp_stream_timeout: Option<i32>,
 }
 rt::structure!(
-    ConnectionTrackingSpecification, CONNECTION_TRACKING_SPECIFICATION, 0 =>
-    tcp_established_timeout, 1 => udp_timeout, 2 => udp_stream_timeout
-);
-pub static CONNECTION_TRACKING_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "ConnectionTrackingSpecification",
-    &[
-        rt::m("TcpEstablishedTimeout", &rt::INTEGER).named("tcpEstablishedTimeout"),
-        rt::m("UdpTimeout", &rt::INTEGER).named("udpTimeout"),
-        rt::m("UdpStreamTimeout", &rt::INTEGER).named("udpStreamTimeout"),
-    ],
+    ConnectionTrackingSpecification, CONNECTION_TRACKING_SPECIFICATION,
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_timeout[1] = rt::m("UdpTimeout", &rt::INTEGER)
+    .named("udpTimeout"), udp_stream_timeout[2] = rt::m("UdpStreamTimeout", &rt::INTEGER)
+    .named("udpStreamTimeout")]
 );
 /// A security group connection tracking specification request that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -849,16 +235,10 @@ pub struct ConnectionTrackingSpecificationRequest {
     pub udp_timeout: Option<i32>,
 }
 rt::structure!(
-    ConnectionTrackingSpecificationRequest, CONNECTION_TRACKING_SPECIFICATION_REQUEST, 0
-    => tcp_established_timeout, 1 => udp_stream_timeout, 2 => udp_timeout
-);
-pub static CONNECTION_TRACKING_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ConnectionTrackingSpecificationRequest",
-    &[
-        rt::m("TcpEstablishedTimeout", &rt::INTEGER),
-        rt::m("UdpStreamTimeout", &rt::INTEGER),
-        rt::m("UdpTimeout", &rt::INTEGER),
-    ],
+    ConnectionTrackingSpecificationRequest, CONNECTION_TRACKING_SPECIFICATION_REQUEST,
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER),
+    udp_stream_timeout[1] = rt::m("UdpStreamTimeout", &rt::INTEGER), udp_timeout[2] =
+    rt::m("UdpTimeout", &rt::INTEGER)]
 );
 /// A security group connection tracking specification response that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -872,15 +252,10 @@ pub struct ConnectionTrackingSpecificationResponse {
 }
 rt::structure!(
     ConnectionTrackingSpecificationResponse, CONNECTION_TRACKING_SPECIFICATION_RESPONSE,
-    0 => tcp_established_timeout, 1 => udp_stream_timeout, 2 => udp_timeout
-);
-pub static CONNECTION_TRACKING_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ConnectionTrackingSpecificationResponse",
-    &[
-        rt::m("TcpEstablishedTimeout", &rt::INTEGER).named("tcpEstablishedTimeout"),
-        rt::m("UdpStreamTimeout", &rt::INTEGER).named("udpStreamTimeout"),
-        rt::m("UdpTimeout", &rt::INTEGER).named("udpTimeout"),
-    ],
+    [tcp_established_timeout[0] = rt::m("TcpEstablishedTimeout", &rt::INTEGER)
+    .named("tcpEstablishedTimeout"), udp_stream_timeout[1] = rt::m("UdpStreamTimeout",
+    &rt::INTEGER).named("udpStreamTimeout"), udp_timeout[2] = rt::m("UdpTimeout",
+    &rt::INTEGER).named("udpTimeout")]
 );
 rt::string_enum! {
     pub enum ConnectivityType { Private = "private", Public = "public" }
@@ -911,20 +286,14 @@ pub struct ConversionTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ConversionTask, CONVERSION_TASK, 0 => conversion_task_id, 1 => expiration_time, 2 =>
-    import_instance, 3 => import_volume, 4 => state, 5 => status_message, 6 => tags
-);
-pub static CONVERSION_TASK: rt::Schema = rt::Schema::structure(
-    "ConversionTask",
-    &[
-        rt::m("ConversionTaskId", &rt::STRING).named("conversionTaskId"),
-        rt::m("ExpirationTime", &rt::STRING).named("expirationTime"),
-        rt::m("ImportInstance", &IMPORT_INSTANCE_TASK_DETAILS).named("importInstance"),
-        rt::m("ImportVolume", &IMPORT_VOLUME_TASK_DETAILS).named("importVolume"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ConversionTask, CONVERSION_TASK, [conversion_task_id[0] = rt::m("ConversionTaskId",
+    &rt::STRING).named("conversionTaskId"), expiration_time[1] = rt::m("ExpirationTime",
+    &rt::STRING).named("expirationTime"), import_instance[2] = rt::m("ImportInstance",
+    &IMPORT_INSTANCE_TASK_DETAILS).named("importInstance"), import_volume[3] =
+    rt::m("ImportVolume", &IMPORT_VOLUME_TASK_DETAILS).named("importVolume"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), status_message[5] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum ConversionTaskState { Active = "active", Cancelling = "cancelling",
@@ -946,30 +315,20 @@ pub struct CopyFpgaImageRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CopyFpgaImageRequest, COPY_FPGA_IMAGE_REQUEST, 0 => dry_run, 1 =>
-    source_fpga_image_id, 2 => description, 3 => name, 4 => source_region, 5 =>
-    client_token
-);
-pub static COPY_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CopyFpgaImageRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SourceFpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING),
-    ],
+    CopyFpgaImageRequest, COPY_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), source_fpga_image_id[1] = rt::m("SourceFpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING), name[3] =
+    rt::m("Name", &rt::STRING), source_region[4] = rt::m("SourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[5] = rt::m("ClientToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyFpgaImageResult {
     /// The ID of the new AFI.
     pub fpga_image_id: Option<String>,
 }
-rt::structure!(CopyFpgaImageResult, COPY_FPGA_IMAGE_RESULT, 0 => fpga_image_id);
-pub static COPY_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CopyFpgaImageResult",
-    &[rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId")],
+rt::structure!(
+    CopyFpgaImageResult, COPY_FPGA_IMAGE_RESULT, [fpga_image_id[0] = rt::m("FpgaImageId",
+    &rt::STRING).named("fpgaImageId")]
 );
 /// Contains the parameters for CopyImage.
 #[derive(Clone, Default, PartialEq)]
@@ -1049,30 +408,22 @@ pub struct CopyImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CopyImageRequest, COPY_IMAGE_REQUEST, 0 => client_token, 1 => description, 2 =>
-    encrypted, 3 => kms_key_id, 4 => name, 5 => source_image_id, 6 => source_region, 7 =>
-    destination_outpost_arn, 8 => copy_image_tags, 9 => tag_specifications, 10 =>
-    snapshot_copy_completion_duration_minutes, 11 => destination_availability_zone, 12 =>
-    destination_availability_zone_id, 13 => dry_run
-);
-pub static COPY_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CopyImageRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("SourceImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DestinationOutpostArn", &rt::STRING),
-        rt::m("CopyImageTags", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SnapshotCopyCompletionDurationMinutes", &rt::LONG),
-        rt::m("DestinationAvailabilityZone", &rt::STRING),
-        rt::m("DestinationAvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CopyImageRequest, COPY_IMAGE_REQUEST, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0), description[1] =
+    rt::m("Description", &rt::STRING).min(0.0), encrypted[2] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), name[4] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), source_image_id[5] = rt::m("SourceImageId", &rt::STRING)
+    .flags(rt::REQUIRED), source_region[6] = rt::m("SourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), destination_outpost_arn[7] = rt::m("DestinationOutpostArn",
+    &rt::STRING), copy_image_tags[8] = rt::m("CopyImageTags", &rt::BOOLEAN),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), snapshot_copy_completion_duration_minutes[10] =
+    rt::m("SnapshotCopyCompletionDurationMinutes", &rt::LONG),
+    destination_availability_zone[11] = rt::m("DestinationAvailabilityZone",
+    &rt::STRING), destination_availability_zone_id[12] =
+    rt::m("DestinationAvailabilityZoneId", &rt::STRING), dry_run[13] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CopyImage.
 #[derive(Clone, Default, PartialEq)]
@@ -1080,10 +431,9 @@ pub struct CopyImageResult {
     /// The ID of the new AMI.
     pub image_id: Option<String>,
 }
-rt::structure!(CopyImageResult, COPY_IMAGE_RESULT, 0 => image_id);
-pub static COPY_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CopyImageResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
+rt::structure!(
+    CopyImageResult, COPY_IMAGE_RESULT, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopySnapshotRequest {
@@ -1132,28 +482,19 @@ pub struct CopySnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CopySnapshotRequest, COPY_SNAPSHOT_REQUEST, 0 => description, 1 =>
-    destination_outpost_arn, 2 => destination_region, 3 => encrypted, 4 => kms_key_id, 5
-    => presigned_url, 6 => source_region, 7 => source_snapshot_id, 8 =>
-    tag_specifications, 9 => completion_duration_minutes, 10 =>
-    destination_availability_zone, 11 => dry_run
-);
-pub static COPY_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CopySnapshotRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("DestinationOutpostArn", &rt::STRING),
-        rt::m("DestinationRegion", &rt::STRING).named("destinationRegion"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("PresignedUrl", &rt::STRING).named("presignedUrl").flags(rt::SENSITIVE),
-        rt::m("SourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SourceSnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("CompletionDurationMinutes", &rt::INTEGER).min(1.0),
-        rt::m("DestinationAvailabilityZone", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CopySnapshotRequest, COPY_SNAPSHOT_REQUEST, [description[0] = rt::m("Description",
+    &rt::STRING), destination_outpost_arn[1] = rt::m("DestinationOutpostArn",
+    &rt::STRING), destination_region[2] = rt::m("DestinationRegion", &rt::STRING)
+    .named("destinationRegion"), encrypted[3] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), presigned_url[5] = rt::m("PresignedUrl", &rt::STRING)
+    .named("presignedUrl").flags(rt::SENSITIVE), source_region[6] = rt::m("SourceRegion",
+    &rt::STRING).flags(rt::REQUIRED), source_snapshot_id[7] = rt::m("SourceSnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), tag_specifications[8] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), completion_duration_minutes[9] =
+    rt::m("CompletionDurationMinutes", &rt::INTEGER).min(1.0),
+    destination_availability_zone[10] = rt::m("DestinationAvailabilityZone",
+    &rt::STRING), dry_run[11] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopySnapshotResult {
@@ -1162,13 +503,10 @@ pub struct CopySnapshotResult {
     /// The ID of the new snapshot.
     pub snapshot_id: Option<String>,
 }
-rt::structure!(CopySnapshotResult, COPY_SNAPSHOT_RESULT, 0 => tags, 1 => snapshot_id);
-pub static COPY_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
-    "CopySnapshotResult",
-    &[
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    ],
+rt::structure!(
+    CopySnapshotResult, COPY_SNAPSHOT_RESULT, [tags[0] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), snapshot_id[1] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId")]
 );
 rt::string_enum! {
     pub enum CopyTagsFromSource { Volume = "volume" }
@@ -1218,36 +556,24 @@ pub struct CopyVolumesRequest {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    CopyVolumesRequest, COPY_VOLUMES_REQUEST, 0 => source_volume_id, 1 => iops, 2 =>
-    size, 3 => volume_type, 4 => dry_run, 5 => tag_specifications, 6 =>
-    multi_attach_enabled, 7 => throughput, 8 => client_token, 9 => encrypted, 10 =>
-    kms_key_id
-);
-pub static COPY_VOLUMES_REQUEST: rt::Schema = rt::Schema::structure(
-    "CopyVolumesRequest",
-    &[
-        rt::m("SourceVolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("Size", &rt::INTEGER),
-        rt::m("VolumeType", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("MultiAttachEnabled", &rt::BOOLEAN),
-        rt::m("Throughput", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("KmsKeyId", &rt::STRING),
-    ],
+    CopyVolumesRequest, COPY_VOLUMES_REQUEST, [source_volume_id[0] =
+    rt::m("SourceVolumeId", &rt::STRING).flags(rt::REQUIRED), iops[1] = rt::m("Iops",
+    &rt::INTEGER), size[2] = rt::m("Size", &rt::INTEGER), volume_type[3] =
+    rt::m("VolumeType", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), multi_attach_enabled[6] = rt::m("MultiAttachEnabled",
+    &rt::BOOLEAN), throughput[7] = rt::m("Throughput", &rt::INTEGER), client_token[8] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), encrypted[9] =
+    rt::m("Encrypted", &rt::BOOLEAN), kms_key_id[10] = rt::m("KmsKeyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyVolumesResult {
     /// Information about the volume copy.
     pub volumes: Option<Vec<Volume>>,
 }
-rt::structure!(CopyVolumesResult, COPY_VOLUMES_RESULT, 0 => volumes);
-pub static COPY_VOLUMES_RESULT: rt::Schema = rt::Schema::structure(
-    "CopyVolumesResult",
-    &[rt::m("Volumes", &VOLUME_LIST).named("volumeSet")],
+rt::structure!(
+    CopyVolumesResult, COPY_VOLUMES_RESULT, [volumes[0] = rt::m("Volumes", &VOLUME_LIST)
+    .named("volumeSet")]
 );
 pub static CORE_COUNT_LIST: rt::Schema = rt::Schema::list(
     "CoreCountList",
@@ -1274,17 +600,11 @@ pub struct CpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    CpuOptions, CPU_OPTIONS, 0 => core_count, 1 => threads_per_core, 2 => amd_sev_snp, 3
-    => nested_virtualization
-);
-pub static CPU_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CpuOptions",
-    &[
-        rt::m("CoreCount", &rt::INTEGER).named("coreCount"),
-        rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"),
-        rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp"),
-        rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization"),
-    ],
+    CpuOptions, CPU_OPTIONS, [core_count[0] = rt::m("CoreCount", &rt::INTEGER)
+    .named("coreCount"), threads_per_core[1] = rt::m("ThreadsPerCore", &rt::INTEGER)
+    .named("threadsPerCore"), amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM)
+    .named("amdSevSnp"), nested_virtualization[3] = rt::m("NestedVirtualization",
+    &rt::ENUM).named("nestedVirtualization")]
 );
 /// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Default, PartialEq)]
@@ -1299,17 +619,10 @@ pub struct CpuOptionsRequest {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    CpuOptionsRequest, CPU_OPTIONS_REQUEST, 0 => core_count, 1 => threads_per_core, 2 =>
-    amd_sev_snp, 3 => nested_virtualization
-);
-pub static CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CpuOptionsRequest",
-    &[
-        rt::m("CoreCount", &rt::INTEGER),
-        rt::m("ThreadsPerCore", &rt::INTEGER),
-        rt::m("AmdSevSnp", &rt::ENUM),
-        rt::m("NestedVirtualization", &rt::ENUM),
-    ],
+    CpuOptionsRequest, CPU_OPTIONS_REQUEST, [core_count[0] = rt::m("CoreCount",
+    &rt::INTEGER), threads_per_core[1] = rt::m("ThreadsPerCore", &rt::INTEGER),
+    amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM), nested_virtualization[3] =
+    rt::m("NestedVirtualization", &rt::ENUM)]
 );
 /// The CPU performance to consider, using an instance family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
@@ -1319,10 +632,9 @@ pub struct CpuPerformanceFactor {
     /// **Note:** Currently, only one instance family can be specified in the list.
     pub references: Option<Vec<PerformanceFactorReference>>,
 }
-rt::structure!(CpuPerformanceFactor, CPU_PERFORMANCE_FACTOR, 0 => references);
-pub static CPU_PERFORMANCE_FACTOR: rt::Schema = rt::Schema::structure(
-    "CpuPerformanceFactor",
-    &[rt::m("References", &PERFORMANCE_FACTOR_REFERENCE_SET).named("referenceSet")],
+rt::structure!(
+    CpuPerformanceFactor, CPU_PERFORMANCE_FACTOR, [references[0] = rt::m("References",
+    &PERFORMANCE_FACTOR_REFERENCE_SET).named("referenceSet")]
 );
 /// The CPU performance to consider, using an instance family as the baseline reference.
 #[derive(Clone, Default, PartialEq)]
@@ -1333,11 +645,8 @@ pub struct CpuPerformanceFactorRequest {
     pub references: Option<Vec<PerformanceFactorReferenceRequest>>,
 }
 rt::structure!(
-    CpuPerformanceFactorRequest, CPU_PERFORMANCE_FACTOR_REQUEST, 0 => references
-);
-pub static CPU_PERFORMANCE_FACTOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "CpuPerformanceFactorRequest",
-    &[rt::m("References", &PERFORMANCE_FACTOR_REFERENCE_SET_REQUEST).named("Reference")],
+    CpuPerformanceFactorRequest, CPU_PERFORMANCE_FACTOR_REQUEST, [references[0] =
+    rt::m("References", &PERFORMANCE_FACTOR_REFERENCE_SET_REQUEST).named("Reference")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApplicationStatusCheckRequest {
@@ -1377,35 +686,22 @@ pub struct CreateApplicationStatusCheckRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateApplicationStatusCheckRequest, CREATE_APPLICATION_STATUS_CHECK_REQUEST, 0 =>
-    health_check_paths, 1 => aggregation, 2 => protocol, 3 => port, 4 => path, 5 =>
-    device_index, 6 => ip_version, 7 => ip_scope, 8 => interval, 9 => timeout, 10 =>
-    failure_threshold, 11 => success_threshold, 12 => status_code_matcher, 13 =>
-    initialization_grace_period_seconds, 14 => tag_specifications, 15 => client_token, 16
-    => dry_run
-);
-pub static CREATE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateApplicationStatusCheckRequest",
-    &[
-        rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
-            .named("HealthCheckPath"),
-        rt::m("Aggregation", &rt::ENUM),
-        rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Port", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m("IpVersion", &rt::ENUM),
-        rt::m("IpScope", &rt::ENUM),
-        rt::m("Interval", &rt::INTEGER),
-        rt::m("Timeout", &rt::INTEGER),
-        rt::m("FailureThreshold", &rt::INTEGER),
-        rt::m("SuccessThreshold", &rt::INTEGER),
-        rt::m("StatusCodeMatcher", &rt::STRING),
-        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateApplicationStatusCheckRequest, CREATE_APPLICATION_STATUS_CHECK_REQUEST,
+    [health_check_paths[0] = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
+    .named("HealthCheckPath"), aggregation[1] = rt::m("Aggregation", &rt::ENUM),
+    protocol[2] = rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED), port[3] =
+    rt::m("Port", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), path[4] = rt::m("Path",
+    &rt::STRING), device_index[5] = rt::m("DeviceIndex", &rt::INTEGER), ip_version[6] =
+    rt::m("IpVersion", &rt::ENUM), ip_scope[7] = rt::m("IpScope", &rt::ENUM), interval[8]
+    = rt::m("Interval", &rt::INTEGER), timeout[9] = rt::m("Timeout", &rt::INTEGER),
+    failure_threshold[10] = rt::m("FailureThreshold", &rt::INTEGER),
+    success_threshold[11] = rt::m("SuccessThreshold", &rt::INTEGER),
+    status_code_matcher[12] = rt::m("StatusCodeMatcher", &rt::STRING),
+    initialization_grace_period_seconds[13] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).min(-1.0), tag_specifications[14] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[15] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[16] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApplicationStatusCheckResult {
@@ -1413,15 +709,9 @@ pub struct CreateApplicationStatusCheckResult {
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
-    CreateApplicationStatusCheckResult, CREATE_APPLICATION_STATUS_CHECK_RESULT, 0 =>
-    application_status_check
-);
-pub static CREATE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateApplicationStatusCheckResult",
-    &[
-        rt::m("ApplicationStatusCheck", &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT)
-            .named("applicationStatusCheck"),
-    ],
+    CreateApplicationStatusCheckResult, CREATE_APPLICATION_STATUS_CHECK_RESULT,
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
+    &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityManagerDataExportRequest {
@@ -1442,20 +732,13 @@ pub struct CreateCapacityManagerDataExportRequest {
 }
 rt::structure!(
     CreateCapacityManagerDataExportRequest, CREATE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
-    0 => s3_bucket_name, 1 => s3_bucket_prefix, 2 => schedule, 3 => output_format, 4 =>
-    client_token, 5 => dry_run, 6 => tag_specifications
-);
-pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityManagerDataExportRequest",
-    &[
-        rt::m("S3BucketName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3BucketPrefix", &rt::STRING),
-        rt::m("Schedule", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    [s3_bucket_name[0] = rt::m("S3BucketName", &rt::STRING).flags(rt::REQUIRED),
+    s3_bucket_prefix[1] = rt::m("S3BucketPrefix", &rt::STRING), schedule[2] =
+    rt::m("Schedule", &rt::ENUM).flags(rt::REQUIRED), output_format[3] =
+    rt::m("OutputFormat", &rt::ENUM).flags(rt::REQUIRED), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityManagerDataExportResult {
@@ -1463,15 +746,9 @@ pub struct CreateCapacityManagerDataExportResult {
     pub capacity_manager_data_export_id: Option<String>,
 }
 rt::structure!(
-    CreateCapacityManagerDataExportResult, CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT, 0
-    => capacity_manager_data_export_id
-);
-pub static CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityManagerDataExportResult",
-    &[
-        rt::m("CapacityManagerDataExportId", &rt::STRING)
-            .named("capacityManagerDataExportId"),
-    ],
+    CreateCapacityManagerDataExportResult, CREATE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingRequest {
@@ -1488,18 +765,13 @@ pub struct CreateCapacityReservationBySplittingRequest {
 }
 rt::structure!(
     CreateCapacityReservationBySplittingRequest,
-    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST, 0 => dry_run, 1 => client_token, 2
-    => source_capacity_reservation_id, 3 => instance_count, 4 => tag_specifications
-);
-pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationBySplittingRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id[2] =
+    rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+    instance_count[3] = rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationBySplittingResult {
@@ -1512,18 +784,12 @@ pub struct CreateCapacityReservationBySplittingResult {
 }
 rt::structure!(
     CreateCapacityReservationBySplittingResult,
-    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT, 0 => source_capacity_reservation, 1
-    => destination_capacity_reservation, 2 => instance_count
-);
-pub static CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationBySplittingResult",
-    &[
-        rt::m("SourceCapacityReservation", &CAPACITY_RESERVATION)
-            .named("sourceCapacityReservation"),
-        rt::m("DestinationCapacityReservation", &CAPACITY_RESERVATION)
-            .named("destinationCapacityReservation"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-    ],
+    CREATE_CAPACITY_RESERVATION_BY_SPLITTING_RESULT, [source_capacity_reservation[0] =
+    rt::m("SourceCapacityReservation", &CAPACITY_RESERVATION)
+    .named("sourceCapacityReservation"), destination_capacity_reservation[1] =
+    rt::m("DestinationCapacityReservation", &CAPACITY_RESERVATION)
+    .named("destinationCapacityReservation"), instance_count[2] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationCancellationQuoteRequest {
@@ -1538,17 +804,11 @@ pub struct CreateCapacityReservationCancellationQuoteRequest {
 }
 rt::structure!(
     CreateCapacityReservationCancellationQuoteRequest,
-    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST, 0 => capacity_reservation_id,
-    1 => client_token, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationCancellationQuoteRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_REQUEST, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[2]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationCancellationQuoteResult {
@@ -1559,18 +819,11 @@ pub struct CreateCapacityReservationCancellationQuoteResult {
 }
 rt::structure!(
     CreateCapacityReservationCancellationQuoteResult,
-    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT, 0 =>
-    capacity_reservation_cancellation_quote
-);
-pub static CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationCancellationQuoteResult",
-    &[
-        rt::m(
-                "CapacityReservationCancellationQuote",
-                &CAPACITY_RESERVATION_CANCELLATION_QUOTE,
-            )
-            .named("capacityReservationCancellationQuote"),
-    ],
+    CREATE_CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESULT,
+    [capacity_reservation_cancellation_quote[0] =
+    rt::m("CapacityReservationCancellationQuote",
+    &CAPACITY_RESERVATION_CANCELLATION_QUOTE)
+    .named("capacityReservationCancellationQuote")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationDateChangeQuoteRequest {
@@ -1587,18 +840,12 @@ pub struct CreateCapacityReservationDateChangeQuoteRequest {
 }
 rt::structure!(
     CreateCapacityReservationDateChangeQuoteRequest,
-    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST, 0 => capacity_reservation_id,
-    1 => new_start_date, 2 => client_token, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationDateChangeQuoteRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NewStartDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_REQUEST, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), new_start_date[1] =
+    rt::m("NewStartDate", &rt::TIMESTAMP).flags(rt::REQUIRED), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[3]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationDateChangeQuoteResult {
@@ -1609,18 +856,11 @@ pub struct CreateCapacityReservationDateChangeQuoteResult {
 }
 rt::structure!(
     CreateCapacityReservationDateChangeQuoteResult,
-    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT, 0 =>
-    capacity_reservation_modification_quote
-);
-pub static CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationDateChangeQuoteResult",
-    &[
-        rt::m(
-                "CapacityReservationModificationQuote",
-                &CAPACITY_RESERVATION_MODIFICATION_QUOTE,
-            )
-            .named("capacityReservationModificationQuote"),
-    ],
+    CREATE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTE_RESULT,
+    [capacity_reservation_modification_quote[0] =
+    rt::m("CapacityReservationModificationQuote",
+    &CAPACITY_RESERVATION_MODIFICATION_QUOTE)
+    .named("capacityReservationModificationQuote")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationFleetRequest {
@@ -1659,32 +899,20 @@ pub struct CreateCapacityReservationFleetRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCapacityReservationFleetRequest, CREATE_CAPACITY_RESERVATION_FLEET_REQUEST, 0
-    => allocation_strategy, 1 => client_token, 2 => instance_type_specifications, 3 =>
-    instance_requirements, 4 => availability_zone, 5 => availability_zone_id, 6 =>
-    tenancy, 7 => total_target_capacity, 8 => end_date, 9 => instance_match_criteria, 10
-    => tag_specifications, 11 => dry_run
-);
-pub static CREATE_CAPACITY_RESERVATION_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationFleetRequest",
-    &[
-        rt::m("AllocationStrategy", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m(
-                "InstanceTypeSpecifications",
-                &RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST,
-            )
-            .named("InstanceTypeSpecification"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("Tenancy", &rt::ENUM),
-        rt::m("TotalTargetCapacity", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("InstanceMatchCriteria", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateCapacityReservationFleetRequest, CREATE_CAPACITY_RESERVATION_FLEET_REQUEST,
+    [allocation_strategy[0] = rt::m("AllocationStrategy", &rt::STRING), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    instance_type_specifications[2] = rt::m("InstanceTypeSpecifications",
+    &RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST).named("InstanceTypeSpecification"),
+    instance_requirements[3] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS_REQUEST), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING), availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING),
+    tenancy[6] = rt::m("Tenancy", &rt::ENUM), total_target_capacity[7] =
+    rt::m("TotalTargetCapacity", &rt::INTEGER).flags(rt::REQUIRED), end_date[8] =
+    rt::m("EndDate", &rt::TIMESTAMP), instance_match_criteria[9] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM), tag_specifications[10] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[11] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationFleetResult {
@@ -1712,29 +940,20 @@ pub struct CreateCapacityReservationFleetResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateCapacityReservationFleetResult, CREATE_CAPACITY_RESERVATION_FLEET_RESULT, 0 =>
-    capacity_reservation_fleet_id, 1 => state, 2 => total_target_capacity, 3 =>
-    total_fulfilled_capacity, 4 => instance_match_criteria, 5 => allocation_strategy, 6
-    => create_time, 7 => end_date, 8 => tenancy, 9 => fleet_capacity_reservations, 10 =>
-    tags
-);
-pub static CREATE_CAPACITY_RESERVATION_FLEET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationFleetResult",
-    &[
-        rt::m("CapacityReservationFleetId", &rt::STRING)
-            .named("capacityReservationFleetId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
-        rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
-        rt::m("InstanceMatchCriteria", &rt::ENUM).named("instanceMatchCriteria"),
-        rt::m("AllocationStrategy", &rt::STRING).named("allocationStrategy"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("FleetCapacityReservations", &FLEET_CAPACITY_RESERVATION_SET)
-            .named("fleetCapacityReservationSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    CreateCapacityReservationFleetResult, CREATE_CAPACITY_RESERVATION_FLEET_RESULT,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), state[1] = rt::m("State", &rt::ENUM)
+    .named("state"), total_target_capacity[2] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER).named("totalTargetCapacity"), total_fulfilled_capacity[3] =
+    rt::m("TotalFulfilledCapacity", &rt::DOUBLE).named("totalFulfilledCapacity"),
+    instance_match_criteria[4] = rt::m("InstanceMatchCriteria", &rt::ENUM)
+    .named("instanceMatchCriteria"), allocation_strategy[5] = rt::m("AllocationStrategy",
+    &rt::STRING).named("allocationStrategy"), create_time[6] = rt::m("CreateTime",
+    &rt::TIMESTAMP).named("createTime"), end_date[7] = rt::m("EndDate", &rt::TIMESTAMP)
+    .named("endDate"), tenancy[8] = rt::m("Tenancy", &rt::ENUM).named("tenancy"),
+    fleet_capacity_reservations[9] = rt::m("FleetCapacityReservations",
+    &FLEET_CAPACITY_RESERVATION_SET).named("fleetCapacityReservationSet"), tags[10] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationRequest {
@@ -1823,37 +1042,23 @@ pub struct CreateCapacityReservationRequest {
     pub delivery_preference: Option<CapacityReservationDeliveryPreference>,
 }
 rt::structure!(
-    CreateCapacityReservationRequest, CREATE_CAPACITY_RESERVATION_REQUEST, 0 =>
-    client_token, 1 => instance_type, 2 => instance_platform, 3 => availability_zone, 4
-    => availability_zone_id, 5 => tenancy, 6 => instance_count, 7 => ebs_optimized, 8 =>
-    ephemeral_storage, 9 => end_date, 10 => end_date_type, 11 => instance_match_criteria,
-    12 => tag_specifications, 13 => dry_run, 14 => outpost_arn, 15 =>
-    placement_group_arn, 16 => start_date, 17 => commitment_duration, 18 =>
-    delivery_preference
-);
-pub static CREATE_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("InstanceType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("Tenancy", &rt::ENUM),
-        rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("EbsOptimized", &rt::BOOLEAN),
-        rt::m("EphemeralStorage", &rt::BOOLEAN),
-        rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("EndDateType", &rt::ENUM),
-        rt::m("InstanceMatchCriteria", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("PlacementGroupArn", &rt::STRING),
-        rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("CommitmentDuration", &rt::LONG).min(1.0),
-        rt::m("DeliveryPreference", &rt::ENUM),
-    ],
+    CreateCapacityReservationRequest, CREATE_CAPACITY_RESERVATION_REQUEST,
+    [client_token[0] = rt::m("ClientToken", &rt::STRING), instance_type[1] =
+    rt::m("InstanceType", &rt::STRING).flags(rt::REQUIRED), instance_platform[2] =
+    rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED), availability_zone[3] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[4] =
+    rt::m("AvailabilityZoneId", &rt::STRING), tenancy[5] = rt::m("Tenancy", &rt::ENUM),
+    instance_count[6] = rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
+    ebs_optimized[7] = rt::m("EbsOptimized", &rt::BOOLEAN), ephemeral_storage[8] =
+    rt::m("EphemeralStorage", &rt::BOOLEAN), end_date[9] = rt::m("EndDate",
+    &rt::TIMESTAMP), end_date_type[10] = rt::m("EndDateType", &rt::ENUM),
+    instance_match_criteria[11] = rt::m("InstanceMatchCriteria", &rt::ENUM),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[13] = rt::m("DryRun", &rt::BOOLEAN), outpost_arn[14] = rt::m("OutpostArn",
+    &rt::STRING), placement_group_arn[15] = rt::m("PlacementGroupArn", &rt::STRING),
+    start_date[16] = rt::m("StartDate", &rt::TIMESTAMP), commitment_duration[17] =
+    rt::m("CommitmentDuration", &rt::LONG).min(1.0), delivery_preference[18] =
+    rt::m("DeliveryPreference", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityReservationResult {
@@ -1861,12 +1066,9 @@ pub struct CreateCapacityReservationResult {
     pub capacity_reservation: Option<CapacityReservation>,
 }
 rt::structure!(
-    CreateCapacityReservationResult, CREATE_CAPACITY_RESERVATION_RESULT, 0 =>
-    capacity_reservation
-);
-pub static CREATE_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCapacityReservationResult",
-    &[rt::m("CapacityReservation", &CAPACITY_RESERVATION).named("capacityReservation")],
+    CreateCapacityReservationResult, CREATE_CAPACITY_RESERVATION_RESULT,
+    [capacity_reservation[0] = rt::m("CapacityReservation", &CAPACITY_RESERVATION)
+    .named("capacityReservation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCarrierGatewayRequest {
@@ -1880,17 +1082,11 @@ pub struct CreateCarrierGatewayRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateCarrierGatewayRequest, CREATE_CARRIER_GATEWAY_REQUEST, 0 => vpc_id, 1 =>
-    tag_specifications, 2 => dry_run, 3 => client_token
-);
-pub static CREATE_CARRIER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCarrierGatewayRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    CreateCarrierGatewayRequest, CREATE_CARRIER_GATEWAY_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCarrierGatewayResult {
@@ -1898,11 +1094,8 @@ pub struct CreateCarrierGatewayResult {
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
-    CreateCarrierGatewayResult, CREATE_CARRIER_GATEWAY_RESULT, 0 => carrier_gateway
-);
-pub static CREATE_CARRIER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCarrierGatewayResult",
-    &[rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")],
+    CreateCarrierGatewayResult, CREATE_CARRIER_GATEWAY_RESULT, [carrier_gateway[0] =
+    rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnEndpointRequest {
@@ -1981,51 +1174,33 @@ pub struct CreateClientVpnEndpointRequest {
     pub device_posture_options: Option<DevicePostureOptions>,
 }
 rt::structure!(
-    CreateClientVpnEndpointRequest, CREATE_CLIENT_VPN_ENDPOINT_REQUEST, 0 =>
-    client_cidr_block, 1 => server_certificate_arn, 2 => authentication_options, 3 =>
-    connection_log_options, 4 => dns_servers, 5 => transport_protocol, 6 => vpn_port, 7
-    => description, 8 => split_tunnel, 9 => dry_run, 10 => client_token, 11 =>
-    tag_specifications, 12 => security_group_ids, 13 => vpc_id, 14 =>
-    self_service_portal, 15 => client_connect_options, 16 => session_timeout_hours, 17 =>
-    client_login_banner_options, 18 => client_route_enforcement_options, 19 =>
-    disconnect_on_session_timeout, 20 => endpoint_ip_address_type, 21 =>
-    traffic_ip_address_type, 22 => transit_gateway_configuration, 23 =>
-    device_posture_options
-);
-pub static CREATE_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateClientVpnEndpointRequest",
-    &[
-        rt::m("ClientCidrBlock", &rt::STRING),
-        rt::m("ServerCertificateArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticationOptions", &CLIENT_VPN_AUTHENTICATION_REQUEST_LIST)
-            .named("Authentication")
-            .flags(rt::REQUIRED),
-        rt::m("ConnectionLogOptions", &CONNECTION_LOG_OPTIONS).flags(rt::REQUIRED),
-        rt::m("DnsServers", &VALUE_STRING_LIST),
-        rt::m("TransportProtocol", &rt::ENUM),
-        rt::m("VpnPort", &rt::INTEGER),
-        rt::m("Description", &rt::STRING),
-        rt::m("SplitTunnel", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-            .named("SecurityGroupId"),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("SelfServicePortal", &rt::ENUM),
-        rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
-        rt::m("SessionTimeoutHours", &rt::INTEGER),
-        rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_OPTIONS),
-        rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
-        rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN),
-        rt::m("EndpointIpAddressType", &rt::ENUM),
-        rt::m("TrafficIpAddressType", &rt::ENUM),
-        rt::m(
-            "TransitGatewayConfiguration",
-            &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE,
-        ),
-        rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS),
-    ],
+    CreateClientVpnEndpointRequest, CREATE_CLIENT_VPN_ENDPOINT_REQUEST,
+    [client_cidr_block[0] = rt::m("ClientCidrBlock", &rt::STRING),
+    server_certificate_arn[1] = rt::m("ServerCertificateArn", &rt::STRING)
+    .flags(rt::REQUIRED), authentication_options[2] = rt::m("AuthenticationOptions",
+    &CLIENT_VPN_AUTHENTICATION_REQUEST_LIST).named("Authentication").flags(rt::REQUIRED),
+    connection_log_options[3] = rt::m("ConnectionLogOptions", &CONNECTION_LOG_OPTIONS)
+    .flags(rt::REQUIRED), dns_servers[4] = rt::m("DnsServers", &VALUE_STRING_LIST),
+    transport_protocol[5] = rt::m("TransportProtocol", &rt::ENUM), vpn_port[6] =
+    rt::m("VpnPort", &rt::INTEGER), description[7] = rt::m("Description", &rt::STRING),
+    split_tunnel[8] = rt::m("SplitTunnel", &rt::BOOLEAN), dry_run[9] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[10] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[11] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), security_group_ids[12] =
+    rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("SecurityGroupId"), vpc_id[13] = rt::m("VpcId", &rt::STRING),
+    self_service_portal[14] = rt::m("SelfServicePortal", &rt::ENUM),
+    client_connect_options[15] = rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
+    session_timeout_hours[16] = rt::m("SessionTimeoutHours", &rt::INTEGER),
+    client_login_banner_options[17] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_OPTIONS), client_route_enforcement_options[18] =
+    rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
+    disconnect_on_session_timeout[19] = rt::m("DisconnectOnSessionTimeout",
+    &rt::BOOLEAN), endpoint_ip_address_type[20] = rt::m("EndpointIpAddressType",
+    &rt::ENUM), traffic_ip_address_type[21] = rt::m("TrafficIpAddressType", &rt::ENUM),
+    transit_gateway_configuration[22] = rt::m("TransitGatewayConfiguration",
+    &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE), device_posture_options[23] =
+    rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnEndpointResult {
@@ -2037,16 +1212,11 @@ pub struct CreateClientVpnEndpointResult {
     pub dns_name: Option<String>,
 }
 rt::structure!(
-    CreateClientVpnEndpointResult, CREATE_CLIENT_VPN_ENDPOINT_RESULT, 0 =>
-    client_vpn_endpoint_id, 1 => status, 2 => dns_name
-);
-pub static CREATE_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateClientVpnEndpointResult",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status"),
-        rt::m("DnsName", &rt::STRING).named("dnsName"),
-    ],
+    CreateClientVpnEndpointResult, CREATE_CLIENT_VPN_ENDPOINT_RESULT,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), status[1] = rt::m("Status",
+    &CLIENT_VPN_ENDPOINT_STATUS).named("status"), dns_name[2] = rt::m("DnsName",
+    &rt::STRING).named("dnsName")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteRequest {
@@ -2073,30 +1243,22 @@ pub struct CreateClientVpnRouteRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateClientVpnRouteRequest, CREATE_CLIENT_VPN_ROUTE_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => destination_cidr_block, 2 => target_vpc_subnet_id, 3 =>
-    description, 4 => client_token, 5 => dry_run
-);
-pub static CREATE_CLIENT_VPN_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateClientVpnRouteRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetVpcSubnetId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateClientVpnRouteRequest, CREATE_CLIENT_VPN_ROUTE_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), destination_cidr_block[1] = rt::m("DestinationCidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), target_vpc_subnet_id[2] =
+    rt::m("TargetVpcSubnetId", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateClientVpnRouteResult {
     /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
 }
-rt::structure!(CreateClientVpnRouteResult, CREATE_CLIENT_VPN_ROUTE_RESULT, 0 => status);
-pub static CREATE_CLIENT_VPN_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateClientVpnRouteResult",
-    &[rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")],
+rt::structure!(
+    CreateClientVpnRouteResult, CREATE_CLIENT_VPN_ROUTE_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrRequest {
@@ -2108,26 +1270,18 @@ pub struct CreateCoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCoipCidrRequest, CREATE_COIP_CIDR_REQUEST, 0 => cidr, 1 => coip_pool_id, 2 =>
-    dry_run
-);
-pub static CREATE_COIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCoipCidrRequest",
-    &[
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CoipPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateCoipCidrRequest, CREATE_COIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipCidrResult {
     /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
 }
-rt::structure!(CreateCoipCidrResult, CREATE_COIP_CIDR_RESULT, 0 => coip_cidr);
-pub static CREATE_COIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCoipCidrResult",
-    &[rt::m("CoipCidr", &COIP_CIDR).named("coipCidr")],
+rt::structure!(
+    CreateCoipCidrResult, CREATE_COIP_CIDR_RESULT, [coip_cidr[0] = rt::m("CoipCidr",
+    &COIP_CIDR).named("coipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipPoolRequest {
@@ -2139,26 +1293,19 @@ pub struct CreateCoipPoolRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCoipPoolRequest, CREATE_COIP_POOL_REQUEST, 0 => local_gateway_route_table_id, 1
-    => tag_specifications, 2 => dry_run
-);
-pub static CREATE_COIP_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCoipPoolRequest",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateCoipPoolRequest, CREATE_COIP_POOL_REQUEST, [local_gateway_route_table_id[0] =
+    rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCoipPoolResult {
     /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
 }
-rt::structure!(CreateCoipPoolResult, CREATE_COIP_POOL_RESULT, 0 => coip_pool);
-pub static CREATE_COIP_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCoipPoolResult",
-    &[rt::m("CoipPool", &COIP_POOL).named("coipPool")],
+rt::structure!(
+    CreateCoipPoolResult, CREATE_COIP_POOL_RESULT, [coip_pool[0] = rt::m("CoipPool",
+    &COIP_POOL).named("coipPool")]
 );
 /// Contains the parameters for CreateCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -2191,23 +1338,14 @@ pub struct CreateCustomerGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateCustomerGatewayRequest, CREATE_CUSTOMER_GATEWAY_REQUEST, 0 => bgp_asn, 1 =>
-    public_ip, 2 => certificate_arn, 3 => type_, 4 => tag_specifications, 5 =>
-    device_name, 6 => ip_address, 7 => bgp_asn_extended, 8 => dry_run
-);
-pub static CREATE_CUSTOMER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCustomerGatewayRequest",
-    &[
-        rt::m("BgpAsn", &rt::INTEGER),
-        rt::m("PublicIp", &rt::STRING),
-        rt::m("CertificateArn", &rt::STRING),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DeviceName", &rt::STRING),
-        rt::m("IpAddress", &rt::STRING),
-        rt::m("BgpAsnExtended", &rt::LONG),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CreateCustomerGatewayRequest, CREATE_CUSTOMER_GATEWAY_REQUEST, [bgp_asn[0] =
+    rt::m("BgpAsn", &rt::INTEGER), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    certificate_arn[2] = rt::m("CertificateArn", &rt::STRING), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), device_name[5] =
+    rt::m("DeviceName", &rt::STRING), ip_address[6] = rt::m("IpAddress", &rt::STRING),
+    bgp_asn_extended[7] = rt::m("BgpAsnExtended", &rt::LONG), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the output of CreateCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -2216,11 +1354,8 @@ pub struct CreateCustomerGatewayResult {
     pub customer_gateway: Option<CustomerGateway>,
 }
 rt::structure!(
-    CreateCustomerGatewayResult, CREATE_CUSTOMER_GATEWAY_RESULT, 0 => customer_gateway
-);
-pub static CREATE_CUSTOMER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateCustomerGatewayResult",
-    &[rt::m("CustomerGateway", &CUSTOMER_GATEWAY).named("customerGateway")],
+    CreateCustomerGatewayResult, CREATE_CUSTOMER_GATEWAY_RESULT, [customer_gateway[0] =
+    rt::m("CustomerGateway", &CUSTOMER_GATEWAY).named("customerGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultSubnetRequest {
@@ -2238,47 +1373,37 @@ pub struct CreateDefaultSubnetRequest {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    CreateDefaultSubnetRequest, CREATE_DEFAULT_SUBNET_REQUEST, 0 => availability_zone, 1
-    => dry_run, 2 => ipv6_native, 3 => availability_zone_id
-);
-pub static CREATE_DEFAULT_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDefaultSubnetRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Ipv6Native", &rt::BOOLEAN),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-    ],
+    CreateDefaultSubnetRequest, CREATE_DEFAULT_SUBNET_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    ipv6_native[2] = rt::m("Ipv6Native", &rt::BOOLEAN), availability_zone_id[3] =
+    rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultSubnetResult {
     /// Information about the subnet.
     pub subnet: Option<Subnet>,
 }
-rt::structure!(CreateDefaultSubnetResult, CREATE_DEFAULT_SUBNET_RESULT, 0 => subnet);
-pub static CREATE_DEFAULT_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateDefaultSubnetResult",
-    &[rt::m("Subnet", &SUBNET).named("subnet")],
+rt::structure!(
+    CreateDefaultSubnetResult, CREATE_DEFAULT_SUBNET_RESULT, [subnet[0] = rt::m("Subnet",
+    &SUBNET).named("subnet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultVpcRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
-rt::structure!(CreateDefaultVpcRequest, CREATE_DEFAULT_VPC_REQUEST, 0 => dry_run);
-pub static CREATE_DEFAULT_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDefaultVpcRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+rt::structure!(
+    CreateDefaultVpcRequest, CREATE_DEFAULT_VPC_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDefaultVpcResult {
     /// Information about the VPC.
     pub vpc: Option<Vpc>,
 }
-rt::structure!(CreateDefaultVpcResult, CREATE_DEFAULT_VPC_RESULT, 0 => vpc);
-pub static CREATE_DEFAULT_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateDefaultVpcResult",
-    &[rt::m("Vpc", &VPC).named("vpc")],
+rt::structure!(
+    CreateDefaultVpcResult, CREATE_DEFAULT_VPC_RESULT, [vpc[0] = rt::m("Vpc", &VPC)
+    .named("vpc")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegateMacVolumeOwnershipTaskRequest {
@@ -2306,18 +1431,12 @@ pub struct CreateDelegateMacVolumeOwnershipTaskRequest {
 }
 rt::structure!(
     CreateDelegateMacVolumeOwnershipTaskRequest,
-    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST, 0 => client_token, 1 => dry_run, 2
-    => instance_id, 3 => mac_credentials, 4 => tag_specifications
-);
-pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDelegateMacVolumeOwnershipTaskRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MacCredentials", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), mac_credentials[3] = rt::m("MacCredentials", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegateMacVolumeOwnershipTaskResult {
@@ -2326,11 +1445,8 @@ pub struct CreateDelegateMacVolumeOwnershipTaskResult {
 }
 rt::structure!(
     CreateDelegateMacVolumeOwnershipTaskResult,
-    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT, 0 => mac_modification_task
-);
-pub static CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateDelegateMacVolumeOwnershipTaskResult",
-    &[rt::m("MacModificationTask", &MAC_MODIFICATION_TASK).named("macModificationTask")],
+    CREATE_DELEGATE_MAC_VOLUME_OWNERSHIP_TASK_RESULT, [mac_modification_task[0] =
+    rt::m("MacModificationTask", &MAC_MODIFICATION_TASK).named("macModificationTask")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDhcpOptionsRequest {
@@ -2342,28 +1458,20 @@ pub struct CreateDhcpOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateDhcpOptionsRequest, CREATE_DHCP_OPTIONS_REQUEST, 0 => dhcp_configurations, 1 =>
-    tag_specifications, 2 => dry_run
-);
-pub static CREATE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDhcpOptionsRequest",
-    &[
-        rt::m("DhcpConfigurations", &NEW_DHCP_CONFIGURATION_LIST)
-            .named("dhcpConfiguration")
-            .flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CreateDhcpOptionsRequest, CREATE_DHCP_OPTIONS_REQUEST, [dhcp_configurations[0] =
+    rt::m("DhcpConfigurations", &NEW_DHCP_CONFIGURATION_LIST).named("dhcpConfiguration")
+    .flags(rt::REQUIRED), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDhcpOptionsResult {
     /// A set of DHCP options.
     pub dhcp_options: Option<DhcpOptions>,
 }
-rt::structure!(CreateDhcpOptionsResult, CREATE_DHCP_OPTIONS_RESULT, 0 => dhcp_options);
-pub static CREATE_DHCP_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateDhcpOptionsResult",
-    &[rt::m("DhcpOptions", &DHCP_OPTIONS).named("dhcpOptions")],
+rt::structure!(
+    CreateDhcpOptionsResult, CREATE_DHCP_OPTIONS_RESULT, [dhcp_options[0] =
+    rt::m("DhcpOptions", &DHCP_OPTIONS).named("dhcpOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayRequest {
@@ -2378,16 +1486,10 @@ pub struct CreateEgressOnlyInternetGatewayRequest {
 }
 rt::structure!(
     CreateEgressOnlyInternetGatewayRequest, CREATE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
-    0 => client_token, 1 => dry_run, 2 => vpc_id, 3 => tag_specifications
-);
-pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateEgressOnlyInternetGatewayRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    [client_token[0] = rt::m("ClientToken", &rt::STRING), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_id[2] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayResult {
@@ -2397,16 +1499,10 @@ pub struct CreateEgressOnlyInternetGatewayResult {
     pub egress_only_internet_gateway: Option<EgressOnlyInternetGateway>,
 }
 rt::structure!(
-    CreateEgressOnlyInternetGatewayResult, CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT, 0
-    => client_token, 1 => egress_only_internet_gateway
-);
-pub static CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateEgressOnlyInternetGatewayResult",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("EgressOnlyInternetGateway", &EGRESS_ONLY_INTERNET_GATEWAY)
-            .named("egressOnlyInternetGateway"),
-    ],
+    CreateEgressOnlyInternetGatewayResult, CREATE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
+    [client_token[0] = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    egress_only_internet_gateway[1] = rt::m("EgressOnlyInternetGateway",
+    &EGRESS_ONLY_INTERNET_GATEWAY).named("egressOnlyInternetGateway")]
 );
 /// Describes the instances that could not be launched by the fleet.
 #[derive(Clone, Default, PartialEq)]
@@ -2421,18 +1517,12 @@ pub struct CreateFleetError {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    CreateFleetError, CREATE_FLEET_ERROR, 0 => launch_template_and_overrides, 1 =>
-    lifecycle, 2 => error_code, 3 => error_message
-);
-pub static CREATE_FLEET_ERROR: rt::Schema = rt::Schema::structure(
-    "CreateFleetError",
-    &[
-        rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-            .named("launchTemplateAndOverrides"),
-        rt::m("Lifecycle", &rt::ENUM).named("lifecycle"),
-        rt::m("ErrorCode", &rt::STRING).named("errorCode"),
-        rt::m("ErrorMessage", &rt::STRING).named("errorMessage"),
-    ],
+    CreateFleetError, CREATE_FLEET_ERROR, [launch_template_and_overrides[0] =
+    rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), error_code[2] = rt::m("ErrorCode", &rt::STRING)
+    .named("errorCode"), error_message[3] = rt::m("ErrorMessage", &rt::STRING)
+    .named("errorMessage")]
 );
 pub static CREATE_FLEET_ERRORS_SET: rt::Schema = rt::Schema::list(
     "CreateFleetErrorsSet",
@@ -2465,25 +1555,950 @@ pub struct CreateFleetInstance {
     pub subnet_id: Option<String>,
 }
 rt::structure!(
-    CreateFleetInstance, CREATE_FLEET_INSTANCE, 0 => launch_template_and_overrides, 1 =>
-    lifecycle, 2 => instance_ids, 3 => instance_type, 4 => platform, 5 =>
-    availability_zone_id, 6 => availability_zone, 7 => subnet_id
-);
-pub static CREATE_FLEET_INSTANCE: rt::Schema = rt::Schema::structure(
-    "CreateFleetInstance",
-    &[
-        rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-            .named("launchTemplateAndOverrides"),
-        rt::m("Lifecycle", &rt::ENUM).named("lifecycle"),
-        rt::m("InstanceIds", &INSTANCE_IDS_SET).named("instanceIds"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("Platform", &rt::ENUM).named("platform"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    ],
+    CreateFleetInstance, CREATE_FLEET_INSTANCE, [launch_template_and_overrides[0] =
+    rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), instance_ids[2] = rt::m("InstanceIds", &INSTANCE_IDS_SET)
+    .named("instanceIds"), instance_type[3] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[4] = rt::m("Platform", &rt::ENUM).named("platform"),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), availability_zone[6] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), subnet_id[7] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId")]
 );
 pub static CREATE_FLEET_INSTANCES_SET: rt::Schema = rt::Schema::list(
     "CreateFleetInstancesSet",
     &[rt::m("member", &CREATE_FLEET_INSTANCE).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFleetRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Describes the configuration of Spot Instances in an EC2 Fleet.
+    pub spot_options: Option<SpotOptionsRequest>,
+    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
+    pub on_demand_options: Option<OnDemandOptionsRequest>,
+    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
+    ///
+    /// Supported only for fleets of type `instant`.
+    pub reserved_capacity_options: Option<ReservedCapacityOptionsRequest>,
+    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
+    pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
+    /// The configuration for the EC2 Fleet.
+    pub launch_template_configs: Vec<FleetLaunchTemplateConfigRequest>,
+    /// The number of units to request.
+    pub target_capacity_specification: TargetCapacitySpecificationRequest,
+    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
+    pub terminate_instances_with_expiration: Option<bool>,
+    /// The fleet type. The default value is `maintain`.
+    ///
+    /// - `maintain` - The EC2 Fleet places an asynchronous request for your desired capacity, and continues to maintain your desired Spot capacity by replenishing interrupted Spot Instances.
+    /// - `request` - The EC2 Fleet places an asynchronous one-time request for your desired capacity, but does submit Spot requests in alternative capacity pools if Spot capacity is unavailable, and does not maintain Spot capacity if Spot Instances are interrupted.
+    /// - `instant` - The EC2 Fleet places a synchronous one-time request for your desired capacity, and returns errors for any instances that could not be launched.
+    ///
+    /// For more information, see [EC2 Fleet request types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-request-type.html) in the *Amazon EC2 User Guide*.
+    pub type_: Option<FleetType>,
+    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
+    pub valid_from: Option<rt::DateTime>,
+    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
+    pub valid_until: Option<rt::DateTime>,
+    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
+    pub replace_unhealthy_instances: Option<bool>,
+    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
+    ///
+    /// If the fleet type is `instant`, specify a resource type of `fleet` to tag the fleet, `instance` to tag the instances at launch, `volume` to tag the volumes at launch, or `network-interface` to tag the network interfaces at launch.
+    ///
+    /// If the fleet type is `maintain` or `request`, specify a resource type of `fleet` to tag the fleet. You cannot specify a resource type of `instance`, `volume`, or `network-interface`. To tag instances at launch, specify the tags in a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Reserved.
+    pub context: Option<String>,
+}
+rt::structure!(
+    CreateFleetRequest, CREATE_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), spot_options[2] = rt::m("SpotOptions",
+    &SPOT_OPTIONS_REQUEST), on_demand_options[3] = rt::m("OnDemandOptions",
+    &ON_DEMAND_OPTIONS_REQUEST), reserved_capacity_options[4] =
+    rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
+    excess_capacity_termination_policy[5] = rt::m("ExcessCapacityTerminationPolicy",
+    &rt::ENUM), launch_template_configs[6] = rt::m("LaunchTemplateConfigs",
+    &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST).flags(rt::REQUIRED).min(0.0),
+    target_capacity_specification[7] = rt::m("TargetCapacitySpecification",
+    &TARGET_CAPACITY_SPECIFICATION_REQUEST).flags(rt::REQUIRED),
+    terminate_instances_with_expiration[8] = rt::m("TerminateInstancesWithExpiration",
+    &rt::BOOLEAN), type_[9] = rt::m("Type", &rt::ENUM), valid_from[10] =
+    rt::m("ValidFrom", &rt::TIMESTAMP), valid_until[11] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), replace_unhealthy_instances[12] = rt::m("ReplaceUnhealthyInstances",
+    &rt::BOOLEAN), tag_specifications[13] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), context[14] = rt::m("Context",
+    &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFleetResult {
+    /// The ID of the EC2 Fleet.
+    pub fleet_id: Option<String>,
+    /// Information about the instances that could not be launched by the fleet. Supported only for fleets of type `instant`.
+    pub errors: Option<Vec<CreateFleetError>>,
+    /// Information about the instances that were launched by the fleet. Supported only for fleets of type `instant`.
+    pub instances: Option<Vec<CreateFleetInstance>>,
+}
+rt::structure!(
+    CreateFleetResult, CREATE_FLEET_RESULT, [fleet_id[0] = rt::m("FleetId", &rt::STRING)
+    .named("fleetId"), errors[1] = rt::m("Errors", &CREATE_FLEET_ERRORS_SET)
+    .named("errorSet"), instances[2] = rt::m("Instances", &CREATE_FLEET_INSTANCES_SET)
+    .named("fleetInstanceSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFlowLogsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
+    ///
+    /// This parameter is required if the destination type is `cloud-watch-logs`, or if the destination type is `kinesis-data-firehose` and the delivery stream and the resources to monitor are in different accounts.
+    pub deliver_logs_permission_arn: Option<String>,
+    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
+    pub deliver_cross_account_role: Option<String>,
+    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
+    ///
+    /// This parameter is valid only if the destination type is `cloud-watch-logs`.
+    pub log_group_name: Option<String>,
+    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
+    ///
+    /// Constraints: Maximum of 25 for transit gateway resource types. Maximum of 300 for the other resource types.
+    pub resource_ids: Vec<String>,
+    /// The type of resource to monitor.
+    pub resource_type: FlowLogsResourceType,
+    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
+    pub traffic_type: Option<TrafficType>,
+    /// The type of destination for the flow log data.
+    ///
+    /// Default: `cloud-watch-logs`
+    pub log_destination_type: Option<LogDestinationType>,
+    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
+    ///
+    /// - If the destination type is `cloud-watch-logs`, specify the ARN of a CloudWatch Logs log group. For example: arn:aws:logs:*region*:*account\_id*:log-group:*my\_group* Alternatively, use the `LogGroupName` parameter.
+    /// - If the destination type is `s3`, specify the ARN of an S3 bucket. For example: arn:aws:s3:::*my\_bucket*/*my\_subfolder*/ The subfolder is optional. Note that you can't use `AWSLogs` as a subfolder name.
+    /// - If the destination type is `kinesis-data-firehose`, specify the ARN of a Kinesis Data Firehose delivery stream. For example: arn:aws:firehose:*region*:*account\_id*:deliverystream:*my\_stream*
+    pub log_destination: Option<String>,
+    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
+    ///
+    /// Specify the fields using the `${field-id}` format, separated by spaces.
+    pub log_format: Option<String>,
+    /// The tags to apply to the flow logs.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
+    ///
+    /// When a network interface is attached to a [Nitro-based instance](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), the aggregation interval is always 60 seconds or less, regardless of the value that you specify.
+    ///
+    /// Default: 600
+    pub max_aggregation_interval: Option<i32>,
+    /// The destination options.
+    pub destination_options: Option<DestinationOptionsRequest>,
+    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
+    pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
+}
+rt::structure!(
+    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING),
+    deliver_logs_permission_arn[2] = rt::m("DeliverLogsPermissionArn", &rt::STRING),
+    deliver_cross_account_role[3] = rt::m("DeliverCrossAccountRole", &rt::STRING),
+    log_group_name[4] = rt::m("LogGroupName", &rt::STRING), resource_ids[5] =
+    rt::m("ResourceIds", &FLOW_LOG_RESOURCE_IDS).named("ResourceId").flags(rt::REQUIRED),
+    resource_type[6] = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    traffic_type[7] = rt::m("TrafficType", &rt::ENUM), log_destination_type[8] =
+    rt::m("LogDestinationType", &rt::ENUM), log_destination[9] = rt::m("LogDestination",
+    &rt::STRING), log_format[10] = rt::m("LogFormat", &rt::STRING),
+    tag_specifications[11] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), max_aggregation_interval[12] =
+    rt::m("MaxAggregationInterval", &rt::INTEGER), destination_options[13] =
+    rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
+    tag_field_specifications[14] = rt::m("TagFieldSpecifications",
+    &TAG_FIELD_SPECIFICATION_LIST_REQUEST).named("TagFieldSpecification").min(1.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFlowLogsResult {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// The IDs of the flow logs.
+    pub flow_log_ids: Option<Vec<String>>,
+    /// Information about the flow logs that could not be created successfully.
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+rt::structure!(
+    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), flow_log_ids[1] =
+    rt::m("FlowLogIds", &VALUE_STRING_LIST).named("flowLogIdSet"), unsuccessful[2] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFpgaImageRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
+    pub input_storage_location: StorageLocation,
+    /// The location in Amazon S3 for the output logs.
+    pub logs_storage_location: Option<StorageLocation>,
+    /// A description for the AFI.
+    pub description: Option<String>,
+    /// A name for the AFI.
+    pub name: Option<String>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The tags to apply to the FPGA image during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), input_storage_location[1] = rt::m("InputStorageLocation",
+    &STORAGE_LOCATION).flags(rt::REQUIRED), logs_storage_location[2] =
+    rt::m("LogsStorageLocation", &STORAGE_LOCATION), description[3] =
+    rt::m("Description", &rt::STRING), name[4] = rt::m("Name", &rt::STRING),
+    client_token[5] = rt::m("ClientToken", &rt::STRING), tag_specifications[6] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateFpgaImageResult {
+    /// The FPGA image identifier (AFI ID).
+    pub fpga_image_id: Option<String>,
+    /// The global FPGA image identifier (AGFI ID).
+    pub fpga_image_global_id: Option<String>,
+}
+rt::structure!(
+    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, [fpga_image_id[0] =
+    rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"), fpga_image_global_id[1] =
+    rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageRequest {
+    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
+    ///
+    /// - To tag the AMI, the value for `ResourceType` must be `image`.
+    /// - To tag the snapshots that are created of the root volume and of other Amazon EBS volumes that are attached to the instance, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
+    ///
+    /// If you specify other values for `ResourceType`, the request fails.
+    ///
+    /// To tag an AMI or snapshot after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
+    ///
+    /// The Amazon S3 location where the snapshots will be stored.
+    ///
+    /// - To create local snapshots in the same Local Zone or on the same Outpost as the source instance, specify `local`.
+    /// - To create regional snapshots in the parent Region of the Local Zone or Outpost, specify `regional`.
+    ///
+    /// If the source instance is in a Local Zone and you omit this parameter, regional snapshots are created in the parent Region of the Local Zone.
+    ///
+    /// If the source instance is on an Outpost that supports local snapshots, this parameter is required. If you omit it, the request fails with an `InvalidParameterValue` error.
+    ///
+    /// Default: `regional` (for instances in Local Zones only)
+    pub snapshot_location: Option<SnapshotLocationEnum>,
+    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
+    ///
+    /// A value of `uefi` indicates that the image only supports UEFI boot mode. You can specify this parameter only if the `current-instance-boot-mode` of the source instance is `uefi`. To find the `boot-mode` or `current-instance-boot-mode` of an instance, see [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html).
+    ///
+    /// **Note:** The operating system contained in the AMI must be configured to support the specified boot mode.
+    ///
+    /// For more information, see [Instance launch behavior with Amazon EC2 boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
+    pub boot_mode_override: Option<BootModeOverrideValues>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// A name for the new image.
+    ///
+    /// Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets (\[\]), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores(\_)
+    pub name: String,
+    /// A description for the new image.
+    pub description: Option<String>,
+    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
+    ///
+    /// - `true` - The instance is not rebooted before creating the image. This creates crash-consistent snapshots that include only the data that has been written to the volumes at the time the snapshots are created. Buffered data and data in memory that has not yet been written to the volumes is not included in the snapshots.
+    /// - `false` - The instance is rebooted before creating the image. This ensures that all buffered data and data in memory is written to the volumes before the snapshots are created.
+    ///
+    /// Default: `false`
+    pub no_reboot: Option<bool>,
+    /// The block device mappings.
+    ///
+    /// When using the CreateImage action:
+    ///
+    /// - You can't change the volume size using the VolumeSize parameter. If you want a different volume size, you must first change the volume size of the source instance.
+    /// - You can't modify the encryption status of existing volumes or snapshots. To create an AMI with volumes or snapshots that have a different encryption status (for example, where the source volume and snapshots are unencrypted, and you want to create an AMI with encrypted volumes or snapshots), copy the image instead.
+    /// - The only option that can be changed for existing mappings or snapshots is `DeleteOnTermination`.
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+}
+rt::structure!(
+    CreateImageRequest, CREATE_IMAGE_REQUEST, [tag_specifications[0] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    snapshot_location[1] = rt::m("SnapshotLocation", &rt::ENUM), boot_mode_override[2] =
+    rt::m("BootModeOverride", &rt::ENUM), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), instance_id[4] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), name[5] = rt::m("Name", &rt::STRING)
+    .named("name").flags(rt::REQUIRED).min(3.0), description[6] = rt::m("Description",
+    &rt::STRING).named("description").min(0.0), no_reboot[7] = rt::m("NoReboot",
+    &rt::BOOLEAN).named("noReboot"), block_device_mappings[8] =
+    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
+    .named("blockDeviceMapping")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageResult {
+    /// The ID of the new AMI.
+    pub image_id: Option<String>,
+}
+rt::structure!(
+    CreateImageResult, CREATE_IMAGE_RESULT, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageUsageReportRequest {
+    /// The ID of the image to report on.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The resource types to include in the report.
+    pub resource_types: Vec<ImageUsageResourceTypeRequest>,
+    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
+    pub account_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
+    ///
+    /// To tag a report after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), resource_types[2] = rt::m("ResourceTypes",
+    &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST).named("ResourceType").flags(rt::REQUIRED),
+    account_ids[3] = rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST)
+    .named("AccountId").min(0.0), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN).min(0.0), tag_specifications[5] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateImageUsageReportResult {
+    /// The ID of the report.
+    pub report_id: Option<String>,
+}
+rt::structure!(
+    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, [report_id[0] =
+    rt::m("ReportId", &rt::STRING).named("reportId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceConnectEndpointRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
+    pub subnet_id: String,
+    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
+    pub security_group_ids: Option<Vec<String>>,
+    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
+    ///
+    /// - `true` - Use the client IP address as the source.
+    /// - `false` - Use the network interface IP address as the source.
+    ///
+    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
+    ///
+    /// Default: `false`
+    pub preserve_client_ip: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The IP address type of the endpoint.
+    ///
+    /// If no value is specified, the default value is determined by the IP address type of the subnet:
+    ///
+    /// - `dualstack` - If the subnet has both IPv4 and IPv6 CIDRs
+    /// - `ipv4` - If the subnet has only IPv4 CIDRs
+    /// - `ipv6` - If the subnet has only IPv6 CIDRs
+    ///
+    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
+    pub ip_address_type: Option<IpAddressType>,
+}
+rt::structure!(
+    CreateInstanceConnectEndpointRequest, CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), subnet_id[1] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), security_group_ids[2] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_ID_STRING_LIST_REQUEST).named("SecurityGroupId").min(0.0),
+    preserve_client_ip[3] = rt::m("PreserveClientIp", &rt::BOOLEAN), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[5]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    ip_address_type[6] = rt::m("IpAddressType", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceConnectEndpointResult {
+    /// Information about the EC2 Instance Connect Endpoint.
+    pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
+    /// Unique, case-sensitive idempotency token provided by the client in the the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateInstanceConnectEndpointResult, CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT,
+    [instance_connect_endpoint[0] = rt::m("InstanceConnectEndpoint",
+    &EC2_INSTANCE_CONNECT_ENDPOINT).named("instanceConnectEndpoint"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceEventWindowRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The name of the event window.
+    pub name: Option<String>,
+    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
+    pub time_ranges: Option<Vec<InstanceEventWindowTimeRangeRequest>>,
+    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
+    ///
+    /// Constraints:
+    ///
+    /// - Only hour and day of the week values are supported.
+    /// - For day of the week values, you can specify either integers `0` through `6`, or alternative single values `SUN` through `SAT`.
+    /// - The minute, month, and year must be specified by `*`.
+    /// - The hour value must be one or a multiple range, for example, `0-4` or `0-4,20-23`.
+    /// - Each hour range must be \>= 2 hours, for example, `0-2` or `20-23`.
+    /// - The event window must be \>= 4 hours. The combined total time ranges in the event window must be \>= 4 hours.
+    ///
+    /// For more information about cron expressions, see [cron](https://en.wikipedia.org/wiki/Cron) on the *Wikipedia website*.
+    pub cron_expression: Option<String>,
+    /// The tags to apply to the event window.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateInstanceEventWindowRequest, CREATE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), name[1] = rt::m("Name", &rt::STRING), time_ranges[2] =
+    rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET)
+    .named("TimeRange"), cron_expression[3] = rt::m("CronExpression", &rt::STRING),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceEventWindowResult {
+    /// Information about the event window.
+    pub instance_event_window: Option<InstanceEventWindow>,
+}
+rt::structure!(
+    CreateInstanceEventWindowResult, CREATE_INSTANCE_EVENT_WINDOW_RESULT,
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    .named("instanceEventWindow")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceExportTaskRequest {
+    /// The tags to apply to the export instance task during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
+    pub description: Option<String>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The target virtualization environment.
+    pub target_environment: ExportEnvironment,
+    /// The format and location for an export instance task.
+    pub export_to_s3_task: ExportToS3TaskSpecification,
+}
+rt::structure!(
+    CreateInstanceExportTaskRequest, CREATE_INSTANCE_EXPORT_TASK_REQUEST,
+    [tag_specifications[0] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId").flags(rt::REQUIRED), target_environment[3] =
+    rt::m("TargetEnvironment", &rt::ENUM).named("targetEnvironment").flags(rt::REQUIRED),
+    export_to_s3_task[4] = rt::m("ExportToS3Task", &EXPORT_TO_S3_TASK_SPECIFICATION)
+    .named("exportToS3").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInstanceExportTaskResult {
+    /// Information about the export instance task.
+    pub export_task: Option<ExportTask>,
+}
+rt::structure!(
+    CreateInstanceExportTaskResult, CREATE_INSTANCE_EXPORT_TASK_RESULT, [export_task[0] =
+    rt::m("ExportTask", &EXPORT_TASK).named("exportTask")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInternetGatewayRequest {
+    /// The tags to assign to the internet gateway.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateInternetGatewayRequest, CREATE_INTERNET_GATEWAY_REQUEST, [tag_specifications[0]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInternetGatewayResult {
+    /// Information about the internet gateway.
+    pub internet_gateway: Option<InternetGateway>,
+}
+rt::structure!(
+    CreateInternetGatewayResult, CREATE_INTERNET_GATEWAY_RESULT, [internet_gateway[0] =
+    rt::m("InternetGateway", &INTERNET_GATEWAY).named("internetGateway")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInterruptibleCapacityReservationAllocationRequest {
+    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
+    pub capacity_reservation_id: String,
+    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
+    pub instance_count: i32,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
+    pub dry_run: Option<bool>,
+    /// The tags to apply to the interruptible Capacity Reservation during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
+    pub zero_size_preference: Option<ZeroSizePreference>,
+}
+rt::structure!(
+    CreateInterruptibleCapacityReservationAllocationRequest,
+    CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER)
+    .flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), zero_size_preference[5] = rt::m("ZeroSizePreference",
+    &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateInterruptibleCapacityReservationAllocationResult {
+    /// The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created.
+    pub source_capacity_reservation_id: Option<String>,
+    /// The number of instances allocated to the interruptible reservation.
+    pub target_instance_count: Option<i32>,
+    /// The current status of the allocation request (creating, active, updating).
+    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
+    /// The type of interruption applied to the interruptible reservation.
+    pub interruption_type: Option<InterruptionType>,
+}
+rt::structure!(
+    CreateInterruptibleCapacityReservationAllocationResult,
+    CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
+    [source_capacity_reservation_id[0] = rt::m("SourceCapacityReservationId",
+    &rt::STRING).named("sourceCapacityReservationId"), target_instance_count[1] =
+    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status[2] =
+    rt::m("Status", &rt::ENUM).named("status"), interruption_type[3] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamExternalResourceVerificationTokenRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM that will create the token.
+    pub ipam_id: String,
+    /// Token tags.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamExternalResourceVerificationTokenRequest,
+    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamExternalResourceVerificationTokenResult {
+    /// The verification token.
+    pub ipam_external_resource_verification_token: Option<
+        IpamExternalResourceVerificationToken,
+    >,
+}
+rt::structure!(
+    CreateIpamExternalResourceVerificationTokenResult,
+    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
+    [ipam_external_resource_verification_token[0] =
+    rt::m("IpamExternalResourceVerificationToken",
+    &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN)
+    .named("ipamExternalResourceVerificationToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamInternetRegistryAssociationRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM to associate with the internet registry.
+    pub ipam_id: String,
+    /// The internet registry to associate with. Possible values:
+    ///
+    /// - `ripe` - RIPE NCC (Europe, the Middle East, and Central Asia).
+    /// - `apnic` - APNIC (Asia Pacific).
+    /// - `arin` - ARIN (North America).
+    /// - `lacnic` - LACNIC (Latin America and the Caribbean).
+    /// - `nicbr` - NIC.br (Brazil).
+    pub rir: Rir,
+    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
+    pub organization_handle: String,
+    /// A description for the internet registry association.
+    pub description: Option<String>,
+    /// The tags to assign to the internet registry association.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamInternetRegistryAssociationRequest,
+    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), rir[2]
+    = rt::m("Rir", &rt::ENUM).flags(rt::REQUIRED), organization_handle[3] =
+    rt::m("OrganizationHandle", &rt::STRING).flags(rt::REQUIRED), description[4] =
+    rt::m("Description", &rt::STRING), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamInternetRegistryAssociationResult {
+    /// Information about the internet registry association.
+    pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
+}
+rt::structure!(
+    CreateIpamInternetRegistryAssociationResult,
+    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPolicyRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to assign to the IPAM policy.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+    /// The ID of the IPAM for which you're creating the policy.
+    pub ipam_id: String,
+}
+rt::structure!(
+    CreateIpamPolicyRequest, CREATE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), ipam_id[3] =
+    rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPolicyResult {
+    /// Information about the created IPAM policy.
+    ///
+    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+    pub ipam_policy: Option<IpamPolicy>,
+}
+rt::structure!(
+    CreateIpamPolicyResult, CREATE_IPAM_POLICY_RESULT, [ipam_policy[0] =
+    rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPoolRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the scope in which you would like to create the IPAM pool.
+    pub ipam_scope_id: String,
+    /// The locale for the pool should be one of the following:
+    ///
+    /// - An Amazon Web Services Region where you want this IPAM pool to be available for allocations.
+    /// - The network border group for an Amazon Web Services Local Zone where you want this IPAM pool to be available for allocations ([supported Local Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail)). This option is only available for IPAM IPv4 pools in the public scope.
+    ///
+    /// Possible values: Any Amazon Web Services Region or supported Amazon Web Services Local Zone. Default is `none` and means any locale.
+    pub locale: Option<String>,
+    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
+    pub source_ipam_pool_id: Option<String>,
+    /// A description for the IPAM pool.
+    pub description: Option<String>,
+    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
+    pub address_family: AddressFamily,
+    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
+    ///
+    /// A locale must be set on the pool for this feature to work.
+    pub auto_import: Option<bool>,
+    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
+    pub publicly_advertisable: Option<bool>,
+    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
+    pub allocation_min_netmask_length: Option<i32>,
+    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
+    pub allocation_max_netmask_length: Option<i32>,
+    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
+    pub allocation_default_netmask_length: Option<i32>,
+    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
+    pub allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
+    pub aws_service: Option<IpamPoolAwsService>,
+    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub public_ip_source: Option<IpamPoolPublicIpSource>,
+    /// The resource used to provision CIDRs to a resource planning pool.
+    pub source_resource: Option<IpamPoolSourceResourceRequest>,
+}
+rt::structure!(
+    CreateIpamPoolRequest, CREATE_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), locale[2] = rt::m("Locale", &rt::STRING),
+    source_ipam_pool_id[3] = rt::m("SourceIpamPoolId", &rt::STRING), description[4] =
+    rt::m("Description", &rt::STRING), address_family[5] = rt::m("AddressFamily",
+    &rt::ENUM).flags(rt::REQUIRED), auto_import[6] = rt::m("AutoImport", &rt::BOOLEAN),
+    publicly_advertisable[7] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
+    allocation_min_netmask_length[8] = rt::m("AllocationMinNetmaskLength", &rt::INTEGER)
+    .min(0.0), allocation_max_netmask_length[9] = rt::m("AllocationMaxNetmaskLength",
+    &rt::INTEGER).min(0.0), allocation_default_netmask_length[10] =
+    rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
+    allocation_resource_tags[11] = rt::m("AllocationResourceTags",
+    &REQUEST_IPAM_RESOURCE_TAG_LIST).named("AllocationResourceTag"),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[13] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), aws_service[14] = rt::m("AwsService", &rt::ENUM),
+    public_ip_source[15] = rt::m("PublicIpSource", &rt::ENUM), source_resource[16] =
+    rt::m("SourceResource", &IPAM_POOL_SOURCE_RESOURCE_REQUEST)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPoolResult {
+    /// Information about the IPAM pool created.
+    pub ipam_pool: Option<IpamPool>,
+}
+rt::structure!(
+    CreateIpamPoolResult, CREATE_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
+    &IPAM_POOL).named("ipamPool")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPrefixListResolverRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
+    pub ipam_id: String,
+    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
+    pub description: Option<String>,
+    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
+    pub address_family: AddressFamily,
+    /// The CIDR selection rules for the resolver.
+    ///
+    /// CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match every condition of that rule. You can create a prefix list resolver without any CIDR selection rules, but it will generate empty versions (containing no CIDRs) until you add rules.
+    pub rules: Option<Vec<IpamPrefixListResolverRuleRequest>>,
+    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamPrefixListResolverRequest, CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    address_family[3] = rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED), rules[4] =
+    rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule"),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[6] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPrefixListResolverResult {
+    /// Information about the IPAM prefix list resolver that was created.
+    pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
+}
+rt::structure!(
+    CreateIpamPrefixListResolverResult, CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
+    &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPrefixListResolverTargetRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
+    pub ipam_prefix_list_resolver_id: String,
+    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
+    ///
+    /// An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted.
+    pub prefix_list_id: String,
+    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
+    pub prefix_list_region: String,
+    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
+    pub desired_version: Option<i64>,
+    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
+    ///
+    /// Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention.
+    pub track_latest_version: bool,
+    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamPrefixListResolverTargetRequest,
+    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), prefix_list_id[2] = rt::m("PrefixListId",
+    &rt::STRING).flags(rt::REQUIRED), prefix_list_region[3] = rt::m("PrefixListRegion",
+    &rt::STRING).flags(rt::REQUIRED), desired_version[4] = rt::m("DesiredVersion",
+    &rt::LONG), track_latest_version[5] = rt::m("TrackLatestVersion", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[7] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamPrefixListResolverTargetResult {
+    /// Information about the IPAM prefix list resolver target that was created.
+    pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
+}
+rt::structure!(
+    CreateIpamPrefixListResolverTargetResult,
+    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    .named("ipamPrefixListResolverTarget")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A description for the IPAM.
+    pub description: Option<String>,
+    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    ///
+    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
+    pub tier: Option<IpamTier>,
+    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
+    pub enable_private_gua: Option<bool>,
+    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Possible values:
+    ///
+    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
+    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
+    pub metered_account: Option<IpamMeteredAccount>,
+}
+rt::structure!(
+    CreateIpamRequest, CREATE_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    description[1] = rt::m("Description", &rt::STRING), operating_regions[2] =
+    rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET).named("OperatingRegion")
+    .min(0.0), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), tier[5] =
+    rt::m("Tier", &rt::ENUM), enable_private_gua[6] = rt::m("EnablePrivateGua",
+    &rt::BOOLEAN), metered_account[7] = rt::m("MeteredAccount", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamResourceDiscoveryRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A description for the IPAM resource discovery.
+    pub description: Option<String>,
+    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
+    /// Tag specifications for the IPAM resource discovery.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A client token for the IPAM resource discovery.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamResourceDiscoveryRequest, CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), description[1] = rt::m("Description",
+    &rt::STRING), operating_regions[2] = rt::m("OperatingRegions",
+    &ADD_IPAM_OPERATING_REGION_SET).named("OperatingRegion").min(0.0),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamResourceDiscoveryResult {
+    /// An IPAM resource discovery.
+    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+}
+rt::structure!(
+    CreateIpamResourceDiscoveryResult, CREATE_IPAM_RESOURCE_DISCOVERY_RESULT,
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamResult {
+    /// Information about the IPAM created.
+    pub ipam: Option<Ipam>,
+}
+rt::structure!(
+    CreateIpamResult, CREATE_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamRoutingPolicyRegistrationRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM internet registry association.
+    pub ipam_internet_registry_association_id: String,
+    /// The IP address prefix in CIDR notation to authorize in the ROA.
+    pub cidr: String,
+    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    pub asns: Vec<String>,
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
+    pub permit_more_specific_announcements: Option<bool>,
+    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
+    pub max_length: Option<i32>,
+    /// A description for the routing policy registration.
+    pub description: Option<String>,
+    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
+    pub force: Option<bool>,
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateIpamRoutingPolicyRegistrationRequest,
+    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns[3] = rt::m("Asns", &ASN_LIST)
+    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements[4] =
+    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length[5] =
+    rt::m("MaxLength", &rt::INTEGER).min(0.0), description[6] = rt::m("Description",
+    &rt::STRING), force[7] = rt::m("Force", &rt::BOOLEAN), client_token[8] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamRoutingPolicyRegistrationResult {
+    /// Information about the routing policy registration delta created by this operation.
+    pub ipam_routing_policy_registration_delta: Option<
+        IpamRoutingPolicyRegistrationDelta,
+    >,
+}
+rt::structure!(
+    CreateIpamRoutingPolicyRegistrationResult,
+    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateIpamScopeRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM for which you're creating this scope.
+    pub ipam_id: String,
+    /// A description for the scope you're creating.
+    pub description: Option<String>,
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    ///
+    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
+    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
+}
+rt::structure!(
+    CreateIpamScopeRequest, CREATE_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
+    description[2] = rt::m("Description", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[4] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    external_authority_configuration[5] = rt::m("ExternalAuthorityConfiguration",
+    &EXTERNAL_AUTHORITY_CONFIGURATION)]
 );

@@ -4,1197 +4,13 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct CreateFleetRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you do not specify a client token, a randomly generated token is used for the request to ensure idempotency.
-    ///
-    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    pub client_token: Option<String>,
-    /// Describes the configuration of Spot Instances in an EC2 Fleet.
-    pub spot_options: Option<SpotOptionsRequest>,
-    /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
-    pub on_demand_options: Option<OnDemandOptionsRequest>,
-    /// Defines EC2 Fleet preferences for utilizing reserved capacity when DefaultTargetCapacityType is set to `reserved-capacity`.
-    ///
-    /// Supported only for fleets of type `instant`.
-    pub reserved_capacity_options: Option<ReservedCapacityOptionsRequest>,
-    /// Indicates whether running instances should be terminated if the total target capacity of the EC2 Fleet is decreased below the current size of the EC2 Fleet.
-    ///
-    /// Supported only for fleets of type `maintain`.
-    pub excess_capacity_termination_policy: Option<FleetExcessCapacityTerminationPolicy>,
-    /// The configuration for the EC2 Fleet.
-    pub launch_template_configs: Vec<FleetLaunchTemplateConfigRequest>,
-    /// The number of units to request.
-    pub target_capacity_specification: TargetCapacitySpecificationRequest,
-    /// Indicates whether running instances should be terminated when the EC2 Fleet expires.
-    pub terminate_instances_with_expiration: Option<bool>,
-    /// The fleet type. The default value is `maintain`.
-    ///
-    /// - `maintain` - The EC2 Fleet places an asynchronous request for your desired capacity, and continues to maintain your desired Spot capacity by replenishing interrupted Spot Instances.
-    /// - `request` - The EC2 Fleet places an asynchronous one-time request for your desired capacity, but does submit Spot requests in alternative capacity pools if Spot capacity is unavailable, and does not maintain Spot capacity if Spot Instances are interrupted.
-    /// - `instant` - The EC2 Fleet places a synchronous one-time request for your desired capacity, and returns errors for any instances that could not be launched.
-    ///
-    /// For more information, see [EC2 Fleet request types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-request-type.html) in the *Amazon EC2 User Guide*.
-    pub type_: Option<FleetType>,
-    /// The start date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The default is to start fulfilling the request immediately.
-    pub valid_from: Option<rt::DateTime>,
-    /// The end date and time of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). At this point, no new EC2 Fleet requests are placed or able to fulfill the request. If no value is specified, the request remains until you cancel it.
-    pub valid_until: Option<rt::DateTime>,
-    /// Indicates whether EC2 Fleet should replace unhealthy Spot Instances. Supported only for fleets of type `maintain`. For more information, see [EC2 Fleet health checks](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/manage-ec2-fleet.html#ec2-fleet-health-checks) in the *Amazon EC2 User Guide*.
-    pub replace_unhealthy_instances: Option<bool>,
-    /// The key-value pair for tagging the EC2 Fleet request on creation. For more information, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
-    ///
-    /// If the fleet type is `instant`, specify a resource type of `fleet` to tag the fleet, `instance` to tag the instances at launch, `volume` to tag the volumes at launch, or `network-interface` to tag the network interfaces at launch.
-    ///
-    /// If the fleet type is `maintain` or `request`, specify a resource type of `fleet` to tag the fleet. You cannot specify a resource type of `instance`, `volume`, or `network-interface`. To tag instances at launch, specify the tags in a [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template).
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Reserved.
-    pub context: Option<String>,
-}
-rt::structure!(
-    CreateFleetRequest, CREATE_FLEET_REQUEST, 0 => dry_run, 1 => client_token, 2 =>
-    spot_options, 3 => on_demand_options, 4 => reserved_capacity_options, 5 =>
-    excess_capacity_termination_policy, 6 => launch_template_configs, 7 =>
-    target_capacity_specification, 8 => terminate_instances_with_expiration, 9 => type_,
-    10 => valid_from, 11 => valid_until, 12 => replace_unhealthy_instances, 13 =>
-    tag_specifications, 14 => context
-);
-pub static CREATE_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFleetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("SpotOptions", &SPOT_OPTIONS_REQUEST),
-        rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS_REQUEST),
-        rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS_REQUEST),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
-        rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST)
-            .flags(rt::REQUIRED),
-        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN),
-        rt::m("Type", &rt::ENUM),
-        rt::m("ValidFrom", &rt::TIMESTAMP),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("Context", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFleetResult {
-    /// The ID of the EC2 Fleet.
-    pub fleet_id: Option<String>,
-    /// Information about the instances that could not be launched by the fleet. Supported only for fleets of type `instant`.
-    pub errors: Option<Vec<CreateFleetError>>,
-    /// Information about the instances that were launched by the fleet. Supported only for fleets of type `instant`.
-    pub instances: Option<Vec<CreateFleetInstance>>,
-}
-rt::structure!(
-    CreateFleetResult, CREATE_FLEET_RESULT, 0 => fleet_id, 1 => errors, 2 => instances
-);
-pub static CREATE_FLEET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFleetResult",
-    &[
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-        rt::m("Errors", &CREATE_FLEET_ERRORS_SET).named("errorSet"),
-        rt::m("Instances", &CREATE_FLEET_INSTANCES_SET).named("fleetInstanceSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFlowLogsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs to the log destination.
-    ///
-    /// This parameter is required if the destination type is `cloud-watch-logs`, or if the destination type is `kinesis-data-firehose` and the delivery stream and the resources to monitor are in different accounts.
-    pub deliver_logs_permission_arn: Option<String>,
-    /// The ARN of the IAM role that allows Amazon EC2 to publish flow logs across accounts.
-    pub deliver_cross_account_role: Option<String>,
-    /// The name of a new or existing CloudWatch Logs log group where Amazon EC2 publishes your flow logs.
-    ///
-    /// This parameter is valid only if the destination type is `cloud-watch-logs`.
-    pub log_group_name: Option<String>,
-    /// The IDs of the resources to monitor. For example, if the resource type is `VPC`, specify the IDs of the VPCs.
-    ///
-    /// Constraints: Maximum of 25 for transit gateway resource types. Maximum of 300 for the other resource types.
-    pub resource_ids: Vec<String>,
-    /// The type of resource to monitor.
-    pub resource_type: FlowLogsResourceType,
-    /// The type of traffic to monitor (accepted traffic, rejected traffic, or all traffic). This parameter is not supported for transit gateway or Cloud WAN resource types. It is required for the other resource types.
-    pub traffic_type: Option<TrafficType>,
-    /// The type of destination for the flow log data.
-    ///
-    /// Default: `cloud-watch-logs`
-    pub log_destination_type: Option<LogDestinationType>,
-    /// The destination for the flow log data. The meaning of this parameter depends on the destination type.
-    ///
-    /// - If the destination type is `cloud-watch-logs`, specify the ARN of a CloudWatch Logs log group. For example: arn:aws:logs:*region*:*account\_id*:log-group:*my\_group* Alternatively, use the `LogGroupName` parameter.
-    /// - If the destination type is `s3`, specify the ARN of an S3 bucket. For example: arn:aws:s3:::*my\_bucket*/*my\_subfolder*/ The subfolder is optional. Note that you can't use `AWSLogs` as a subfolder name.
-    /// - If the destination type is `kinesis-data-firehose`, specify the ARN of a Kinesis Data Firehose delivery stream. For example: arn:aws:firehose:*region*:*account\_id*:deliverystream:*my\_stream*
-    pub log_destination: Option<String>,
-    /// The fields to include in the flow log record. List the fields in the order in which they should appear. If you omit this parameter, the flow log is created using the default format. If you specify this parameter, you must include at least one field. For more information about the available fields, see [Flow log records](https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html) in the *Amazon VPC User Guide*, [Transit Gateway Flow Log records](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records) in the *Amazon Web Services Transit Gateway Guide*, or [Cloud WAN Flow Log records](https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html) in the *Amazon Web Services Cloud WAN User Guide*.
-    ///
-    /// Specify the fields using the `${field-id}` format, separated by spaces.
-    pub log_format: Option<String>,
-    /// The tags to apply to the flow logs.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// The maximum interval of time during which a flow of packets is captured and aggregated into a flow log record. The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes). This parameter must be 60 seconds for transit gateway and Cloud WAN resource types.
-    ///
-    /// When a network interface is attached to a [Nitro-based instance](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html), the aggregation interval is always 60 seconds or less, regardless of the value that you specify.
-    ///
-    /// Default: 600
-    pub max_aggregation_interval: Option<i32>,
-    /// The destination options.
-    pub destination_options: Option<DestinationOptionsRequest>,
-    /// The tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
-    pub tag_field_specifications: Option<Vec<TagFieldSpecificationRequest>>,
-}
-rt::structure!(
-    CreateFlowLogsRequest, CREATE_FLOW_LOGS_REQUEST, 0 => dry_run, 1 => client_token, 2
-    => deliver_logs_permission_arn, 3 => deliver_cross_account_role, 4 => log_group_name,
-    5 => resource_ids, 6 => resource_type, 7 => traffic_type, 8 => log_destination_type,
-    9 => log_destination, 10 => log_format, 11 => tag_specifications, 12 =>
-    max_aggregation_interval, 13 => destination_options, 14 => tag_field_specifications
-);
-pub static CREATE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFlowLogsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("DeliverLogsPermissionArn", &rt::STRING),
-        rt::m("DeliverCrossAccountRole", &rt::STRING),
-        rt::m("LogGroupName", &rt::STRING),
-        rt::m("ResourceIds", &FLOW_LOG_RESOURCE_IDS)
-            .named("ResourceId")
-            .flags(rt::REQUIRED),
-        rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TrafficType", &rt::ENUM),
-        rt::m("LogDestinationType", &rt::ENUM),
-        rt::m("LogDestination", &rt::STRING),
-        rt::m("LogFormat", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("MaxAggregationInterval", &rt::INTEGER),
-        rt::m("DestinationOptions", &DESTINATION_OPTIONS_REQUEST),
-        rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_REQUEST)
-            .named("TagFieldSpecification")
-            .min(1.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFlowLogsResult {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    pub client_token: Option<String>,
-    /// The IDs of the flow logs.
-    pub flow_log_ids: Option<Vec<String>>,
-    /// Information about the flow logs that could not be created successfully.
-    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
-}
-rt::structure!(
-    CreateFlowLogsResult, CREATE_FLOW_LOGS_RESULT, 0 => client_token, 1 => flow_log_ids,
-    2 => unsuccessful
-);
-pub static CREATE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFlowLogsResult",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("FlowLogIds", &VALUE_STRING_LIST).named("flowLogIdSet"),
-        rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFpgaImageRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The location of the encrypted design checkpoint in Amazon S3. The input must be a tarball.
-    pub input_storage_location: StorageLocation,
-    /// The location in Amazon S3 for the output logs.
-    pub logs_storage_location: Option<StorageLocation>,
-    /// A description for the AFI.
-    pub description: Option<String>,
-    /// A name for the AFI.
-    pub name: Option<String>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// The tags to apply to the FPGA image during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateFpgaImageRequest, CREATE_FPGA_IMAGE_REQUEST, 0 => dry_run, 1 =>
-    input_storage_location, 2 => logs_storage_location, 3 => description, 4 => name, 5 =>
-    client_token, 6 => tag_specifications
-);
-pub static CREATE_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFpgaImageRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InputStorageLocation", &STORAGE_LOCATION).flags(rt::REQUIRED),
-        rt::m("LogsStorageLocation", &STORAGE_LOCATION),
-        rt::m("Description", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateFpgaImageResult {
-    /// The FPGA image identifier (AFI ID).
-    pub fpga_image_id: Option<String>,
-    /// The global FPGA image identifier (AGFI ID).
-    pub fpga_image_global_id: Option<String>,
-}
-rt::structure!(
-    CreateFpgaImageResult, CREATE_FPGA_IMAGE_RESULT, 0 => fpga_image_id, 1 =>
-    fpga_image_global_id
-);
-pub static CREATE_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateFpgaImageResult",
-    &[
-        rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"),
-        rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageRequest {
-    /// The tags to apply to the AMI and snapshots on creation. You can tag the AMI, the snapshots, or both.
-    ///
-    /// - To tag the AMI, the value for `ResourceType` must be `image`.
-    /// - To tag the snapshots that are created of the root volume and of other Amazon EBS volumes that are attached to the instance, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
-    ///
-    /// If you specify other values for `ResourceType`, the request fails.
-    ///
-    /// To tag an AMI or snapshot after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// **Note:** Only supported for instances in Local Zones and for instances on Outposts that support local snapshots. If the source instance is not in one of these locations, omit this parameter.
-    ///
-    /// The Amazon S3 location where the snapshots will be stored.
-    ///
-    /// - To create local snapshots in the same Local Zone or on the same Outpost as the source instance, specify `local`.
-    /// - To create regional snapshots in the parent Region of the Local Zone or Outpost, specify `regional`.
-    ///
-    /// If the source instance is in a Local Zone and you omit this parameter, regional snapshots are created in the parent Region of the Local Zone.
-    ///
-    /// If the source instance is on an Outpost that supports local snapshots, this parameter is required. If you omit it, the request fails with an `InvalidParameterValue` error.
-    ///
-    /// Default: `regional` (for instances in Local Zones only)
-    pub snapshot_location: Option<SnapshotLocationEnum>,
-    /// The boot mode of the new image, which overrides the default boot mode. By default, if you do not specify this parameter, the new image inherits the `boot-mode` from the source instance.
-    ///
-    /// A value of `uefi` indicates that the image only supports UEFI boot mode. You can specify this parameter only if the `current-instance-boot-mode` of the source instance is `uefi`. To find the `boot-mode` or `current-instance-boot-mode` of an instance, see [DescribeInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html).
-    ///
-    /// **Note:** The operating system contained in the AMI must be configured to support the specified boot mode.
-    ///
-    /// For more information, see [Instance launch behavior with Amazon EC2 boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
-    pub boot_mode_override: Option<BootModeOverrideValues>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the instance.
-    pub instance_id: String,
-    /// A name for the new image.
-    ///
-    /// Constraints: 3-128 alphanumeric characters, parentheses (()), square brackets (\[\]), spaces ( ), periods (.), slashes (/), dashes (-), single quotes ('), at-signs (@), or underscores(\_)
-    pub name: String,
-    /// A description for the new image.
-    pub description: Option<String>,
-    /// Indicates whether or not the instance should be automatically rebooted before creating the image. Specify one of the following values:
-    ///
-    /// - `true` - The instance is not rebooted before creating the image. This creates crash-consistent snapshots that include only the data that has been written to the volumes at the time the snapshots are created. Buffered data and data in memory that has not yet been written to the volumes is not included in the snapshots.
-    /// - `false` - The instance is rebooted before creating the image. This ensures that all buffered data and data in memory is written to the volumes before the snapshots are created.
-    ///
-    /// Default: `false`
-    pub no_reboot: Option<bool>,
-    /// The block device mappings.
-    ///
-    /// When using the CreateImage action:
-    ///
-    /// - You can't change the volume size using the VolumeSize parameter. If you want a different volume size, you must first change the volume size of the source instance.
-    /// - You can't modify the encryption status of existing volumes or snapshots. To create an AMI with volumes or snapshots that have a different encryption status (for example, where the source volume and snapshots are unencrypted, and you want to create an AMI with encrypted volumes or snapshots), copy the image instead.
-    /// - The only option that can be changed for existing mappings or snapshots is `DeleteOnTermination`.
-    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-}
-rt::structure!(
-    CreateImageRequest, CREATE_IMAGE_REQUEST, 0 => tag_specifications, 1 =>
-    snapshot_location, 2 => boot_mode_override, 3 => dry_run, 4 => instance_id, 5 =>
-    name, 6 => description, 7 => no_reboot, 8 => block_device_mappings
-);
-pub static CREATE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateImageRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SnapshotLocation", &rt::ENUM),
-        rt::m("BootModeOverride", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED).min(3.0),
-        rt::m("Description", &rt::STRING).named("description").min(0.0),
-        rt::m("NoReboot", &rt::BOOLEAN).named("noReboot"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("blockDeviceMapping"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageResult {
-    /// The ID of the new AMI.
-    pub image_id: Option<String>,
-}
-rt::structure!(CreateImageResult, CREATE_IMAGE_RESULT, 0 => image_id);
-pub static CREATE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateImageResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageUsageReportRequest {
-    /// The ID of the image to report on.
-    pub image_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The resource types to include in the report.
-    pub resource_types: Vec<ImageUsageResourceTypeRequest>,
-    /// The Amazon Web Services account IDs to include in the report. To include all accounts, omit this parameter.
-    pub account_ids: Option<Vec<String>>,
-    /// A unique, case-sensitive identifier that you provide to ensure idempotency of the request.
-    pub client_token: Option<String>,
-    /// The tags to apply to the report on creation. The `ResourceType` must be set to `image-usage-report`; any other value will cause the report creation to fail.
-    ///
-    /// To tag a report after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateImageUsageReportRequest, CREATE_IMAGE_USAGE_REPORT_REQUEST, 0 => image_id, 1 =>
-    dry_run, 2 => resource_types, 3 => account_ids, 4 => client_token, 5 =>
-    tag_specifications
-);
-pub static CREATE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateImageUsageReportRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST)
-            .named("ResourceType")
-            .flags(rt::REQUIRED),
-        rt::m("AccountIds", &IMAGE_USAGE_REPORT_USER_ID_STRING_LIST)
-            .named("AccountId")
-            .min(0.0),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(0.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateImageUsageReportResult {
-    /// The ID of the report.
-    pub report_id: Option<String>,
-}
-rt::structure!(
-    CreateImageUsageReportResult, CREATE_IMAGE_USAGE_REPORT_RESULT, 0 => report_id
-);
-pub static CREATE_IMAGE_USAGE_REPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateImageUsageReportResult",
-    &[rt::m("ReportId", &rt::STRING).named("reportId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceConnectEndpointRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the subnet in which to create the EC2 Instance Connect Endpoint.
-    pub subnet_id: String,
-    /// One or more security groups to associate with the endpoint. If you don't specify a security group, the default security group for your VPC will be associated with the endpoint.
-    pub security_group_ids: Option<Vec<String>>,
-    /// Indicates whether the client IP address is preserved as the source. The following are the possible values.
-    ///
-    /// - `true` - Use the client IP address as the source.
-    /// - `false` - Use the network interface IP address as the source.
-    ///
-    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
-    ///
-    /// Default: `false`
-    pub preserve_client_ip: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    pub client_token: Option<String>,
-    /// The tags to apply to the EC2 Instance Connect Endpoint during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// The IP address type of the endpoint.
-    ///
-    /// If no value is specified, the default value is determined by the IP address type of the subnet:
-    ///
-    /// - `dualstack` - If the subnet has both IPv4 and IPv6 CIDRs
-    /// - `ipv4` - If the subnet has only IPv4 CIDRs
-    /// - `ipv6` - If the subnet has only IPv6 CIDRs
-    ///
-    /// **Note:** `PreserveClientIp` is only supported on IPv4 EC2 Instance Connect Endpoints. To use `PreserveClientIp`, the value for `IpAddressType` must be `ipv4`.
-    pub ip_address_type: Option<IpAddressType>,
-}
-rt::structure!(
-    CreateInstanceConnectEndpointRequest, CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST, 0 =>
-    dry_run, 1 => subnet_id, 2 => security_group_ids, 3 => preserve_client_ip, 4 =>
-    client_token, 5 => tag_specifications, 6 => ip_address_type
-);
-pub static CREATE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInstanceConnectEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
-            .named("SecurityGroupId")
-            .min(0.0),
-        rt::m("PreserveClientIp", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("IpAddressType", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceConnectEndpointResult {
-    /// Information about the EC2 Instance Connect Endpoint.
-    pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
-    /// Unique, case-sensitive idempotency token provided by the client in the the request.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateInstanceConnectEndpointResult, CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT, 0 =>
-    instance_connect_endpoint, 1 => client_token
-);
-pub static CREATE_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInstanceConnectEndpointResult",
-    &[
-        rt::m("InstanceConnectEndpoint", &EC2_INSTANCE_CONNECT_ENDPOINT)
-            .named("instanceConnectEndpoint"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceEventWindowRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The name of the event window.
-    pub name: Option<String>,
-    /// The time range for the event window. If you specify a time range, you can't specify a cron expression.
-    pub time_ranges: Option<Vec<InstanceEventWindowTimeRangeRequest>>,
-    /// The cron expression for the event window, for example, `* 0-4,20-23 * * 1,5`. If you specify a cron expression, you can't specify a time range.
-    ///
-    /// Constraints:
-    ///
-    /// - Only hour and day of the week values are supported.
-    /// - For day of the week values, you can specify either integers `0` through `6`, or alternative single values `SUN` through `SAT`.
-    /// - The minute, month, and year must be specified by `*`.
-    /// - The hour value must be one or a multiple range, for example, `0-4` or `0-4,20-23`.
-    /// - Each hour range must be \>= 2 hours, for example, `0-2` or `20-23`.
-    /// - The event window must be \>= 4 hours. The combined total time ranges in the event window must be \>= 4 hours.
-    ///
-    /// For more information about cron expressions, see [cron](https://en.wikipedia.org/wiki/Cron) on the *Wikipedia website*.
-    pub cron_expression: Option<String>,
-    /// The tags to apply to the event window.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateInstanceEventWindowRequest, CREATE_INSTANCE_EVENT_WINDOW_REQUEST, 0 => dry_run,
-    1 => name, 2 => time_ranges, 3 => cron_expression, 4 => tag_specifications
-);
-pub static CREATE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInstanceEventWindowRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Name", &rt::STRING),
-        rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET)
-            .named("TimeRange"),
-        rt::m("CronExpression", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceEventWindowResult {
-    /// Information about the event window.
-    pub instance_event_window: Option<InstanceEventWindow>,
-}
-rt::structure!(
-    CreateInstanceEventWindowResult, CREATE_INSTANCE_EVENT_WINDOW_RESULT, 0 =>
-    instance_event_window
-);
-pub static CREATE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInstanceEventWindowResult",
-    &[rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW).named("instanceEventWindow")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceExportTaskRequest {
-    /// The tags to apply to the export instance task during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A description for the conversion task or the resource being exported. The maximum length is 255 characters.
-    pub description: Option<String>,
-    /// The ID of the instance.
-    pub instance_id: String,
-    /// The target virtualization environment.
-    pub target_environment: ExportEnvironment,
-    /// The format and location for an export instance task.
-    pub export_to_s3_task: ExportToS3TaskSpecification,
-}
-rt::structure!(
-    CreateInstanceExportTaskRequest, CREATE_INSTANCE_EXPORT_TASK_REQUEST, 0 =>
-    tag_specifications, 1 => description, 2 => instance_id, 3 => target_environment, 4 =>
-    export_to_s3_task
-);
-pub static CREATE_INSTANCE_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInstanceExportTaskRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("TargetEnvironment", &rt::ENUM)
-            .named("targetEnvironment")
-            .flags(rt::REQUIRED),
-        rt::m("ExportToS3Task", &EXPORT_TO_S3_TASK_SPECIFICATION)
-            .named("exportToS3")
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInstanceExportTaskResult {
-    /// Information about the export instance task.
-    pub export_task: Option<ExportTask>,
-}
-rt::structure!(
-    CreateInstanceExportTaskResult, CREATE_INSTANCE_EXPORT_TASK_RESULT, 0 => export_task
-);
-pub static CREATE_INSTANCE_EXPORT_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInstanceExportTaskResult",
-    &[rt::m("ExportTask", &EXPORT_TASK).named("exportTask")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInternetGatewayRequest {
-    /// The tags to assign to the internet gateway.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateInternetGatewayRequest, CREATE_INTERNET_GATEWAY_REQUEST, 0 =>
-    tag_specifications, 1 => dry_run
-);
-pub static CREATE_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInternetGatewayRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInternetGatewayResult {
-    /// Information about the internet gateway.
-    pub internet_gateway: Option<InternetGateway>,
-}
-rt::structure!(
-    CreateInternetGatewayResult, CREATE_INTERNET_GATEWAY_RESULT, 0 => internet_gateway
-);
-pub static CREATE_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInternetGatewayResult",
-    &[rt::m("InternetGateway", &INTERNET_GATEWAY).named("internetGateway")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInterruptibleCapacityReservationAllocationRequest {
-    /// The ID of the source Capacity Reservation from which to create the interruptible Capacity Reservation. Your Capacity Reservation must be in active state with no end date set and have available capacity for allocation.
-    pub capacity_reservation_id: String,
-    /// The number of instances to allocate from your source reservation. You can only allocate available instances (also called unused capacity).
-    pub instance_count: i32,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response.
-    pub dry_run: Option<bool>,
-    /// The tags to apply to the interruptible Capacity Reservation during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Specifies the behavior for the interruptible Capacity Reservation when you reduce its allocation to zero instances. Specify `retain` to keep the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. Specify `default` to cancel the interruptible Capacity Reservation and return the capacity to your source Capacity Reservation. The default value is `default`.
-    pub zero_size_preference: Option<ZeroSizePreference>,
-}
-rt::structure!(
-    CreateInterruptibleCapacityReservationAllocationRequest,
-    CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST, 0 =>
-    capacity_reservation_id, 1 => instance_count, 2 => client_token, 3 => dry_run, 4 =>
-    tag_specifications, 5 => zero_size_preference
-);
-pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInterruptibleCapacityReservationAllocationRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ZeroSizePreference", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateInterruptibleCapacityReservationAllocationResult {
-    /// The ID of the source Capacity Reservation from which the interruptible Capacity Reservation was created.
-    pub source_capacity_reservation_id: Option<String>,
-    /// The number of instances allocated to the interruptible reservation.
-    pub target_instance_count: Option<i32>,
-    /// The current status of the allocation request (creating, active, updating).
-    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// The type of interruption applied to the interruptible reservation.
-    pub interruption_type: Option<InterruptionType>,
-}
-rt::structure!(
-    CreateInterruptibleCapacityReservationAllocationResult,
-    CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT, 0 =>
-    source_capacity_reservation_id, 1 => target_instance_count, 2 => status, 3 =>
-    interruption_type
-);
-pub static CREATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateInterruptibleCapacityReservationAllocationResult",
-    &[
-        rt::m("SourceCapacityReservationId", &rt::STRING)
-            .named("sourceCapacityReservationId"),
-        rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamExternalResourceVerificationTokenRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM that will create the token.
-    pub ipam_id: String,
-    /// Token tags.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamExternalResourceVerificationTokenRequest,
-    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, 0 => dry_run, 1 => ipam_id,
-    2 => tag_specifications, 3 => client_token
-);
-pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamExternalResourceVerificationTokenRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamExternalResourceVerificationTokenResult {
-    /// The verification token.
-    pub ipam_external_resource_verification_token: Option<
-        IpamExternalResourceVerificationToken,
-    >,
-}
-rt::structure!(
-    CreateIpamExternalResourceVerificationTokenResult,
-    CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT, 0 =>
-    ipam_external_resource_verification_token
-);
-pub static CREATE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamExternalResourceVerificationTokenResult",
-    &[
-        rt::m(
-                "IpamExternalResourceVerificationToken",
-                &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            )
-            .named("ipamExternalResourceVerificationToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamInternetRegistryAssociationRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM to associate with the internet registry.
-    pub ipam_id: String,
-    /// The internet registry to associate with. Possible values:
-    ///
-    /// - `ripe` - RIPE NCC (Europe, the Middle East, and Central Asia).
-    /// - `apnic` - APNIC (Asia Pacific).
-    /// - `arin` - ARIN (North America).
-    /// - `lacnic` - LACNIC (Latin America and the Caribbean).
-    /// - `nicbr` - NIC.br (Brazil).
-    pub rir: Rir,
-    /// The organization handle at the internet registry (for example, a RIPE NCC organization ID or ARIN Org ID).
-    pub organization_handle: String,
-    /// A description for the internet registry association.
-    pub description: Option<String>,
-    /// The tags to assign to the internet registry association.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamInternetRegistryAssociationRequest,
-    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, 0 => dry_run, 1 => ipam_id, 2 =>
-    rir, 3 => organization_handle, 4 => description, 5 => tag_specifications, 6 =>
-    client_token
-);
-pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamInternetRegistryAssociationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Rir", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("OrganizationHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamInternetRegistryAssociationResult {
-    /// Information about the internet registry association.
-    pub ipam_internet_registry_association: Option<IpamInternetRegistryAssociation>,
-}
-rt::structure!(
-    CreateIpamInternetRegistryAssociationResult,
-    CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, 0 =>
-    ipam_internet_registry_association
-);
-pub static CREATE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamInternetRegistryAssociationResult",
-    &[
-        rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-            .named("ipamInternetRegistryAssociation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPolicyRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The tags to assign to the IPAM policy.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier to ensure the idempotency of the request.
-    pub client_token: Option<String>,
-    /// The ID of the IPAM for which you're creating the policy.
-    pub ipam_id: String,
-}
-rt::structure!(
-    CreateIpamPolicyRequest, CREATE_IPAM_POLICY_REQUEST, 0 => dry_run, 1 =>
-    tag_specifications, 2 => client_token, 3 => ipam_id
-);
-pub static CREATE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamPolicyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPolicyResult {
-    /// Information about the created IPAM policy.
-    ///
-    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub ipam_policy: Option<IpamPolicy>,
-}
-rt::structure!(CreateIpamPolicyResult, CREATE_IPAM_POLICY_RESULT, 0 => ipam_policy);
-pub static CREATE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamPolicyResult",
-    &[rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPoolRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the scope in which you would like to create the IPAM pool.
-    pub ipam_scope_id: String,
-    /// The locale for the pool should be one of the following:
-    ///
-    /// - An Amazon Web Services Region where you want this IPAM pool to be available for allocations.
-    /// - The network border group for an Amazon Web Services Local Zone where you want this IPAM pool to be available for allocations ([supported Local Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-byoip.html#byoip-zone-avail)). This option is only available for IPAM IPv4 pools in the public scope.
-    ///
-    /// Possible values: Any Amazon Web Services Region or supported Amazon Web Services Local Zone. Default is `none` and means any locale.
-    pub locale: Option<String>,
-    /// The ID of the source IPAM pool. Use this option to create a pool within an existing pool. Note that the CIDR you provision for the pool within the source pool must be available in the source pool's CIDR range.
-    pub source_ipam_pool_id: Option<String>,
-    /// A description for the IPAM pool.
-    pub description: Option<String>,
-    /// The IP protocol assigned to this IPAM pool. You must choose either IPv4 or IPv6 protocol for a pool.
-    pub address_family: AddressFamily,
-    /// If selected, IPAM will continuously look for resources within the CIDR range of this pool and automatically import them as allocations into your IPAM. The CIDRs that will be allocated for these resources must not already be allocated to other resources in order for the import to succeed. IPAM will import a CIDR regardless of its compliance with the pool's allocation rules, so a resource might be imported and subsequently marked as noncompliant. If IPAM discovers multiple CIDRs that overlap, IPAM will import the largest CIDR only. If IPAM discovers multiple CIDRs with matching CIDRs, IPAM will randomly import one of them only.
-    ///
-    /// A locale must be set on the pool for this feature to work.
-    pub auto_import: Option<bool>,
-    /// Determines if the pool is publicly advertisable. The request can only contain `PubliclyAdvertisable` if `AddressFamily` is `ipv6` and `PublicIpSource` is `byoip`.
-    pub publicly_advertisable: Option<bool>,
-    /// The minimum netmask length required for CIDR allocations in this IPAM pool to be compliant. The minimum netmask length must be less than the maximum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    pub allocation_min_netmask_length: Option<i32>,
-    /// The maximum netmask length possible for CIDR allocations in this IPAM pool to be compliant. The maximum netmask length must be greater than the minimum netmask length. Possible netmask lengths for IPv4 addresses are 0 - 32. Possible netmask lengths for IPv6 addresses are 0 - 128.
-    pub allocation_max_netmask_length: Option<i32>,
-    /// The default netmask length for allocations added to this pool. If, for example, the CIDR assigned to this pool is 10.0.0.0/8 and you enter 16 here, new allocations will default to 10.0.0.0/16.
-    pub allocation_default_netmask_length: Option<i32>,
-    /// Tags that are required for resources that use CIDRs from this IPAM pool. Resources that do not have these tags will not be allowed to allocate space from the pool. If the resources have their tags changed after they have allocated space or if the allocation tagging requirements are changed on the pool, the resource may be marked as noncompliant.
-    pub allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Limits which service in Amazon Web Services that the pool can be used in. "ec2", for example, allows users to use space for Elastic IP addresses and VPCs.
-    pub aws_service: Option<IpamPoolAwsService>,
-    /// The IP address source for pools in the public scope. Only used for provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. For more information, see [Create IPv6 pools](https://docs.aws.amazon.com/vpc/latest/ipam/intro-create-ipv6-pools.html) in the *Amazon VPC IPAM User Guide*. By default, you can add only one Amazon-provided IPv6 CIDR block to a top-level IPv6 pool if PublicIpSource is `amazon`. For information on increasing the default limit, see [Quotas for your IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub public_ip_source: Option<IpamPoolPublicIpSource>,
-    /// The resource used to provision CIDRs to a resource planning pool.
-    pub source_resource: Option<IpamPoolSourceResourceRequest>,
-}
-rt::structure!(
-    CreateIpamPoolRequest, CREATE_IPAM_POOL_REQUEST, 0 => dry_run, 1 => ipam_scope_id, 2
-    => locale, 3 => source_ipam_pool_id, 4 => description, 5 => address_family, 6 =>
-    auto_import, 7 => publicly_advertisable, 8 => allocation_min_netmask_length, 9 =>
-    allocation_max_netmask_length, 10 => allocation_default_netmask_length, 11 =>
-    allocation_resource_tags, 12 => tag_specifications, 13 => client_token, 14 =>
-    aws_service, 15 => public_ip_source, 16 => source_resource
-);
-pub static CREATE_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamPoolRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Locale", &rt::STRING),
-        rt::m("SourceIpamPoolId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AutoImport", &rt::BOOLEAN),
-        rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
-        rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("AllocationResourceTags", &REQUEST_IPAM_RESOURCE_TAG_LIST)
-            .named("AllocationResourceTag"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("AwsService", &rt::ENUM),
-        rt::m("PublicIpSource", &rt::ENUM),
-        rt::m("SourceResource", &IPAM_POOL_SOURCE_RESOURCE_REQUEST),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPoolResult {
-    /// Information about the IPAM pool created.
-    pub ipam_pool: Option<IpamPool>,
-}
-rt::structure!(CreateIpamPoolResult, CREATE_IPAM_POOL_RESULT, 0 => ipam_pool);
-pub static CREATE_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamPoolResult",
-    &[rt::m("IpamPool", &IPAM_POOL).named("ipamPool")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM that will serve as the source of the IP address database for CIDR selection. The IPAM must be in the Advanced tier to use this feature.
-    pub ipam_id: String,
-    /// A description for the IPAM prefix list resolver to help you identify its purpose and configuration.
-    pub description: Option<String>,
-    /// The address family for the IPAM prefix list resolver. Valid values are `ipv4` and `ipv6`. You must create separate resolvers for IPv4 and IPv6 CIDRs as they cannot be mixed in the same resolver.
-    pub address_family: AddressFamily,
-    /// The CIDR selection rules for the resolver.
-    ///
-    /// CIDR selection rules define the business logic for selecting CIDRs from IPAM. If a CIDR matches any of the rules, it will be included. If a rule has multiple conditions, the CIDR has to match every condition of that rule. You can create a prefix list resolver without any CIDR selection rules, but it will generate empty versions (containing no CIDRs) until you add rules.
-    pub rules: Option<Vec<IpamPrefixListResolverRuleRequest>>,
-    /// The tags to apply to the IPAM prefix list resolver during creation. Tags help you organize and manage your Amazon Web Services resources.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamPrefixListResolverRequest, CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST, 0 =>
-    dry_run, 1 => ipam_id, 2 => description, 3 => address_family, 4 => rules, 5 =>
-    tag_specifications, 6 => client_token
-);
-pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamPrefixListResolverRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("AddressFamily", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverResult {
-    /// Information about the IPAM prefix list resolver that was created.
-    pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
-}
-rt::structure!(
-    CreateIpamPrefixListResolverResult, CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT, 0 =>
-    ipam_prefix_list_resolver
-);
-pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamPrefixListResolverResult",
-    &[
-        rt::m("IpamPrefixListResolver", &IPAM_PREFIX_LIST_RESOLVER)
-            .named("ipamPrefixListResolver"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverTargetRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM prefix list resolver that will manage the synchronization of CIDRs to the target prefix list.
-    pub ipam_prefix_list_resolver_id: String,
-    /// The ID of the managed prefix list that will be synchronized with CIDRs selected by the IPAM prefix list resolver. This prefix list becomes an IPAM managed prefix list.
-    ///
-    /// An IPAM-managed prefix list is a customer-managed prefix list that has been associated with an IPAM prefix list resolver target. When a prefix list becomes IPAM managed, its CIDRs are automatically synchronized based on the IPAM prefix list resolver's CIDR selection rules, and direct CIDR modifications are restricted.
-    pub prefix_list_id: String,
-    /// The Amazon Web Services Region where the prefix list is located. This is required when referencing a prefix list in a different Region.
-    pub prefix_list_region: String,
-    /// The specific version of the prefix list to target. If not specified, the resolver will target the latest version.
-    pub desired_version: Option<i64>,
-    /// Indicates whether the resolver target should automatically track the latest version of the prefix list. When enabled, the target will always synchronize with the most current version of the prefix list.
-    ///
-    /// Choose this for automatic updates when you want your prefix lists to stay current with infrastructure changes without manual intervention.
-    pub track_latest_version: bool,
-    /// The tags to apply to the IPAM prefix list resolver target during creation. Tags help you organize and manage your Amazon Web Services resources.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamPrefixListResolverTargetRequest,
-    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, 0 => dry_run, 1 =>
-    ipam_prefix_list_resolver_id, 2 => prefix_list_id, 3 => prefix_list_region, 4 =>
-    desired_version, 5 => track_latest_version, 6 => tag_specifications, 7 =>
-    client_token
-);
-pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamPrefixListResolverTargetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrefixListRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DesiredVersion", &rt::LONG),
-        rt::m("TrackLatestVersion", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamPrefixListResolverTargetResult {
-    /// Information about the IPAM prefix list resolver target that was created.
-    pub ipam_prefix_list_resolver_target: Option<IpamPrefixListResolverTarget>,
-}
-rt::structure!(
-    CreateIpamPrefixListResolverTargetResult,
-    CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, 0 => ipam_prefix_list_resolver_target
-);
-pub static CREATE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamPrefixListResolverTargetResult",
-    &[
-        rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
-            .named("ipamPrefixListResolverTarget"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// A description for the IPAM.
-    pub description: Option<String>,
-    /// The operating Regions for the IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    ///
-    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    pub tier: Option<IpamTier>,
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    pub enable_private_gua: Option<bool>,
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Possible values:
-    ///
-    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
-    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
-    pub metered_account: Option<IpamMeteredAccount>,
-}
-rt::structure!(
-    CreateIpamRequest, CREATE_IPAM_REQUEST, 0 => dry_run, 1 => description, 2 =>
-    operating_regions, 3 => tag_specifications, 4 => client_token, 5 => tier, 6 =>
-    enable_private_gua, 7 => metered_account
-);
-pub static CREATE_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("OperatingRegion")
-            .min(0.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Tier", &rt::ENUM),
-        rt::m("EnablePrivateGua", &rt::BOOLEAN),
-        rt::m("MeteredAccount", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamResourceDiscoveryRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// A description for the IPAM resource discovery.
-    pub description: Option<String>,
-    /// Operating Regions for the IPAM resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    pub operating_regions: Option<Vec<AddIpamOperatingRegion>>,
-    /// Tag specifications for the IPAM resource discovery.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A client token for the IPAM resource discovery.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamResourceDiscoveryRequest, CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST, 0 =>
-    dry_run, 1 => description, 2 => operating_regions, 3 => tag_specifications, 4 =>
-    client_token
-);
-pub static CREATE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamResourceDiscoveryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("OperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("OperatingRegion")
-            .min(0.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamResourceDiscoveryResult {
-    /// An IPAM resource discovery.
-    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
-}
-rt::structure!(
-    CreateIpamResourceDiscoveryResult, CREATE_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
-    ipam_resource_discovery
-);
-pub static CREATE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-            .named("ipamResourceDiscovery"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamResult {
-    /// Information about the IPAM created.
-    pub ipam: Option<Ipam>,
-}
-rt::structure!(CreateIpamResult, CREATE_IPAM_RESULT, 0 => ipam);
-pub static CREATE_IPAM_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamResult",
-    &[rt::m("Ipam", &IPAM).named("ipam")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamRoutingPolicyRegistrationRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM internet registry association.
-    pub ipam_internet_registry_association_id: String,
-    /// The IP address prefix in CIDR notation to authorize in the ROA.
-    pub cidr: String,
-    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
-    pub asns: Vec<String>,
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
-    pub permit_more_specific_announcements: Option<bool>,
-    /// The maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR. If not specified, defaults to the prefix length of the CIDR (exact match only).
-    pub max_length: Option<i32>,
-    /// A description for the routing policy registration.
-    pub description: Option<String>,
-    /// Forces the creation of the routing policy registration even if it conflicts with an announced route. Default: `false`.
-    pub force: Option<bool>,
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateIpamRoutingPolicyRegistrationRequest,
-    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => asns, 4 =>
-    permit_more_specific_announcements, 5 => max_length, 6 => description, 7 => force, 8
-    => client_token
-);
-pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamRoutingPolicyRegistrationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
-        rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
-        rt::m("MaxLength", &rt::INTEGER).min(0.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamRoutingPolicyRegistrationResult {
-    /// Information about the routing policy registration delta created by this operation.
-    pub ipam_routing_policy_registration_delta: Option<
-        IpamRoutingPolicyRegistrationDelta,
-    >,
-}
-rt::structure!(
-    CreateIpamRoutingPolicyRegistrationResult,
-    CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT, 0 =>
-    ipam_routing_policy_registration_delta
-);
-pub static CREATE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamRoutingPolicyRegistrationResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDelta",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
-            )
-            .named("ipamRoutingPolicyRegistrationDelta"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateIpamScopeRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM for which you're creating this scope.
-    pub ipam_id: String,
-    /// A description for the scope you're creating.
-    pub description: Option<String>,
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    ///
-    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
-    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
-}
-rt::structure!(
-    CreateIpamScopeRequest, CREATE_IPAM_SCOPE_REQUEST, 0 => dry_run, 1 => ipam_id, 2 =>
-    description, 3 => tag_specifications, 4 => client_token, 5 =>
-    external_authority_configuration
-);
-pub static CREATE_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateIpamScopeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("ExternalAuthorityConfiguration", &EXTERNAL_AUTHORITY_CONFIGURATION),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct CreateIpamScopeResult {
     /// Information about the created scope.
     pub ipam_scope: Option<IpamScope>,
 }
-rt::structure!(CreateIpamScopeResult, CREATE_IPAM_SCOPE_RESULT, 0 => ipam_scope);
-pub static CREATE_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateIpamScopeResult",
-    &[rt::m("IpamScope", &IPAM_SCOPE).named("ipamScope")],
+rt::structure!(
+    CreateIpamScopeResult, CREATE_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
+    &IPAM_SCOPE).named("ipamScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeyPairRequest {
@@ -1216,18 +32,11 @@ pub struct CreateKeyPairRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateKeyPairRequest, CREATE_KEY_PAIR_REQUEST, 0 => key_name, 1 => key_type, 2 =>
-    tag_specifications, 3 => key_format, 4 => dry_run
-);
-pub static CREATE_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateKeyPairRequest",
-    &[
-        rt::m("KeyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KeyType", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("KeyFormat", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CreateKeyPairRequest, CREATE_KEY_PAIR_REQUEST, [key_name[0] = rt::m("KeyName",
+    &rt::STRING).flags(rt::REQUIRED), key_type[1] = rt::m("KeyType", &rt::ENUM),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), key_format[3] = rt::m("KeyFormat", &rt::ENUM), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateRequest {
@@ -1253,21 +62,14 @@ pub struct CreateLaunchTemplateRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    CreateLaunchTemplateRequest, CREATE_LAUNCH_TEMPLATE_REQUEST, 0 => dry_run, 1 =>
-    client_token, 2 => launch_template_name, 3 => version_description, 4 =>
-    launch_template_data, 5 => operator, 6 => tag_specifications
-);
-pub static CREATE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLaunchTemplateRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("LaunchTemplateName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VersionDescription", &rt::STRING).min(0.0),
-        rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    CreateLaunchTemplateRequest, CREATE_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_name[2] = rt::m("LaunchTemplateName",
+    &rt::STRING).flags(rt::REQUIRED), version_description[3] =
+    rt::m("VersionDescription", &rt::STRING).min(0.0), launch_template_data[4] =
+    rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
+    operator[5] = rt::m("Operator", &OPERATOR_REQUEST), tag_specifications[6] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateResult {
@@ -1277,15 +79,9 @@ pub struct CreateLaunchTemplateResult {
     pub warning: Option<ValidationWarning>,
 }
 rt::structure!(
-    CreateLaunchTemplateResult, CREATE_LAUNCH_TEMPLATE_RESULT, 0 => launch_template, 1 =>
-    warning
-);
-pub static CREATE_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLaunchTemplateResult",
-    &[
-        rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate"),
-        rt::m("Warning", &VALIDATION_WARNING).named("warning"),
-    ],
+    CreateLaunchTemplateResult, CREATE_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate"), warning[1] =
+    rt::m("Warning", &VALIDATION_WARNING).named("warning")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateVersionRequest {
@@ -1321,23 +117,15 @@ pub struct CreateLaunchTemplateVersionRequest {
     pub resolve_alias: Option<bool>,
 }
 rt::structure!(
-    CreateLaunchTemplateVersionRequest, CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST, 0 =>
-    dry_run, 1 => client_token, 2 => launch_template_id, 3 => launch_template_name, 4 =>
-    source_version, 5 => version_description, 6 => launch_template_data, 7 =>
-    resolve_alias
-);
-pub static CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLaunchTemplateVersionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-        rt::m("SourceVersion", &rt::STRING),
-        rt::m("VersionDescription", &rt::STRING).min(0.0),
-        rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
-        rt::m("ResolveAlias", &rt::BOOLEAN),
-    ],
+    CreateLaunchTemplateVersionRequest, CREATE_LAUNCH_TEMPLATE_VERSION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), launch_template_id[2] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[3] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), source_version[4] =
+    rt::m("SourceVersion", &rt::STRING), version_description[5] =
+    rt::m("VersionDescription", &rt::STRING).min(0.0), launch_template_data[6] =
+    rt::m("LaunchTemplateData", &REQUEST_LAUNCH_TEMPLATE_DATA).flags(rt::REQUIRED),
+    resolve_alias[7] = rt::m("ResolveAlias", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLaunchTemplateVersionResult {
@@ -1347,16 +135,10 @@ pub struct CreateLaunchTemplateVersionResult {
     pub warning: Option<ValidationWarning>,
 }
 rt::structure!(
-    CreateLaunchTemplateVersionResult, CREATE_LAUNCH_TEMPLATE_VERSION_RESULT, 0 =>
-    launch_template_version, 1 => warning
-);
-pub static CREATE_LAUNCH_TEMPLATE_VERSION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLaunchTemplateVersionResult",
-    &[
-        rt::m("LaunchTemplateVersion", &LAUNCH_TEMPLATE_VERSION)
-            .named("launchTemplateVersion"),
-        rt::m("Warning", &VALIDATION_WARNING).named("warning"),
-    ],
+    CreateLaunchTemplateVersionResult, CREATE_LAUNCH_TEMPLATE_VERSION_RESULT,
+    [launch_template_version[0] = rt::m("LaunchTemplateVersion",
+    &LAUNCH_TEMPLATE_VERSION).named("launchTemplateVersion"), warning[1] =
+    rt::m("Warning", &VALIDATION_WARNING).named("warning")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteRequest {
@@ -1374,21 +156,14 @@ pub struct CreateLocalGatewayRouteRequest {
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
-    CreateLocalGatewayRouteRequest, CREATE_LOCAL_GATEWAY_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => local_gateway_route_table_id, 2 =>
-    local_gateway_virtual_interface_group_id, 3 => dry_run, 4 => network_interface_id, 5
-    => destination_prefix_list_id
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("DestinationPrefixListId", &rt::STRING),
-    ],
+    CreateLocalGatewayRouteRequest, CREATE_LOCAL_GATEWAY_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[2] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), network_interface_id[4] = rt::m("NetworkInterfaceId",
+    &rt::STRING), destination_prefix_list_id[5] = rt::m("DestinationPrefixListId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteResult {
@@ -1396,11 +171,8 @@ pub struct CreateLocalGatewayRouteResult {
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
-    CreateLocalGatewayRouteResult, CREATE_LOCAL_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteResult",
-    &[rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")],
+    CreateLocalGatewayRouteResult, CREATE_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableRequest {
@@ -1414,17 +186,11 @@ pub struct CreateLocalGatewayRouteTableRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateLocalGatewayRouteTableRequest, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST, 0 =>
-    local_gateway_id, 1 => mode, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableRequest",
-    &[
-        rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Mode", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateLocalGatewayRouteTableRequest, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
+    [local_gateway_id[0] = rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    mode[1] = rt::m("Mode", &rt::ENUM), tag_specifications[2] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableResult {
@@ -1432,15 +198,9 @@ pub struct CreateLocalGatewayRouteTableResult {
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
 }
 rt::structure!(
-    CreateLocalGatewayRouteTableResult, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT, 0 =>
-    local_gateway_route_table
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableResult",
-    &[
-        rt::m("LocalGatewayRouteTable", &LOCAL_GATEWAY_ROUTE_TABLE)
-            .named("localGatewayRouteTable"),
-    ],
+    CreateLocalGatewayRouteTableResult, CREATE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
+    [local_gateway_route_table[0] = rt::m("LocalGatewayRouteTable",
+    &LOCAL_GATEWAY_ROUTE_TABLE).named("localGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
@@ -1455,18 +215,12 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST, 0 =>
-    local_gateway_route_table_id, 1 => local_gateway_virtual_interface_group_id, 2 =>
-    tag_specifications, 3 => dry_run
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[1] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
@@ -1477,18 +231,11 @@ pub struct CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT, 0 =>
-    local_gateway_route_table_virtual_interface_group_association
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            )
-            .named("localGatewayRouteTableVirtualInterfaceGroupAssociation"),
-    ],
+    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
+    [local_gateway_route_table_virtual_interface_group_association[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION)
+    .named("localGatewayRouteTableVirtualInterfaceGroupAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVpcAssociationRequest {
@@ -1503,17 +250,11 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationRequest {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableVpcAssociationRequest,
-    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST, 0 =>
-    local_gateway_route_table_id, 1 => vpc_id, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableVpcAssociationRequest",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
@@ -1524,18 +265,11 @@ pub struct CreateLocalGatewayRouteTableVpcAssociationResult {
 }
 rt::structure!(
     CreateLocalGatewayRouteTableVpcAssociationResult,
-    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT, 0 =>
-    local_gateway_route_table_vpc_association
-);
-pub static CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayRouteTableVpcAssociationResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVpcAssociation",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            )
-            .named("localGatewayRouteTableVpcAssociation"),
-    ],
+    CREATE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
+    [local_gateway_route_table_vpc_association[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociation",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION)
+    .named("localGatewayRouteTableVpcAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceGroupRequest {
@@ -1552,18 +286,12 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupRequest {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceGroupRequest,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST, 0 => local_gateway_id, 1 =>
-    local_bgp_asn, 2 => local_bgp_asn_extended, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayVirtualInterfaceGroupRequest",
-    &[
-        rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocalBgpAsn", &rt::INTEGER),
-        rt::m("LocalBgpAsnExtended", &rt::LONG),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST, [local_gateway_id[0] =
+    rt::m("LocalGatewayId", &rt::STRING).flags(rt::REQUIRED), local_bgp_asn[1] =
+    rt::m("LocalBgpAsn", &rt::INTEGER), local_bgp_asn_extended[2] =
+    rt::m("LocalBgpAsnExtended", &rt::LONG), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
@@ -1572,18 +300,10 @@ pub struct CreateLocalGatewayVirtualInterfaceGroupResult {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceGroupResult,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT, 0 =>
-    local_gateway_virtual_interface_group
-);
-pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayVirtualInterfaceGroupResult",
-    &[
-        rt::m(
-                "LocalGatewayVirtualInterfaceGroup",
-                &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            )
-            .named("localGatewayVirtualInterfaceGroup"),
-    ],
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
+    [local_gateway_virtual_interface_group[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroup", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP)
+    .named("localGatewayVirtualInterfaceGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceRequest {
@@ -1608,24 +328,16 @@ pub struct CreateLocalGatewayVirtualInterfaceRequest {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceRequest,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST, 0 =>
-    local_gateway_virtual_interface_group_id, 1 => outpost_lag_id, 2 => vlan, 3 =>
-    local_address, 4 => peer_address, 5 => peer_bgp_asn, 6 => tag_specifications, 7 =>
-    dry_run, 8 => peer_bgp_asn_extended
-);
-pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayVirtualInterfaceRequest",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OutpostLagId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Vlan", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("LocalAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerBgpAsn", &rt::INTEGER),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PeerBgpAsnExtended", &rt::LONG),
-    ],
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
+    [local_gateway_virtual_interface_group_id[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
+    outpost_lag_id[1] = rt::m("OutpostLagId", &rt::STRING).flags(rt::REQUIRED), vlan[2] =
+    rt::m("Vlan", &rt::INTEGER).flags(rt::REQUIRED), local_address[3] =
+    rt::m("LocalAddress", &rt::STRING).flags(rt::REQUIRED), peer_address[4] =
+    rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED), peer_bgp_asn[5] =
+    rt::m("PeerBgpAsn", &rt::INTEGER), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN), peer_bgp_asn_extended[8] = rt::m("PeerBgpAsnExtended", &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLocalGatewayVirtualInterfaceResult {
@@ -1634,14 +346,9 @@ pub struct CreateLocalGatewayVirtualInterfaceResult {
 }
 rt::structure!(
     CreateLocalGatewayVirtualInterfaceResult,
-    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, 0 => local_gateway_virtual_interface
-);
-pub static CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateLocalGatewayVirtualInterfaceResult",
-    &[
-        rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
-            .named("localGatewayVirtualInterface"),
-    ],
+    CREATE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface[0] =
+    rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
+    .named("localGatewayVirtualInterface")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskRequest {
@@ -1675,25 +382,17 @@ pub struct CreateMacSystemIntegrityProtectionModificationTaskRequest {
 }
 rt::structure!(
     CreateMacSystemIntegrityProtectionModificationTaskRequest,
-    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST, 0 => client_token,
-    1 => dry_run, 2 => instance_id, 3 => mac_credentials, 4 =>
-    mac_system_integrity_protection_configuration, 5 =>
-    mac_system_integrity_protection_status, 6 => tag_specifications
-);
-pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateMacSystemIntegrityProtectionModificationTaskRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MacCredentials", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m(
-            "MacSystemIntegrityProtectionConfiguration",
-            &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST,
-        ),
-        rt::m("MacSystemIntegrityProtectionStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[2] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), mac_credentials[3] = rt::m("MacCredentials", &rt::STRING)
+    .flags(rt::SENSITIVE), mac_system_integrity_protection_configuration[4] =
+    rt::m("MacSystemIntegrityProtectionConfiguration",
+    &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST),
+    mac_system_integrity_protection_status[5] =
+    rt::m("MacSystemIntegrityProtectionStatus", &rt::ENUM).flags(rt::REQUIRED),
+    tag_specifications[6] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
@@ -1702,12 +401,9 @@ pub struct CreateMacSystemIntegrityProtectionModificationTaskResult {
 }
 rt::structure!(
     CreateMacSystemIntegrityProtectionModificationTaskResult,
-    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT, 0 =>
-    mac_modification_task
-);
-pub static CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateMacSystemIntegrityProtectionModificationTaskResult",
-    &[rt::m("MacModificationTask", &MAC_MODIFICATION_TASK).named("macModificationTask")],
+    CREATE_MAC_SYSTEM_INTEGRITY_PROTECTION_MODIFICATION_TASK_RESULT,
+    [mac_modification_task[0] = rt::m("MacModificationTask", &MAC_MODIFICATION_TASK)
+    .named("macModificationTask")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListRequest {
@@ -1733,21 +429,14 @@ pub struct CreateManagedPrefixListRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateManagedPrefixListRequest, CREATE_MANAGED_PREFIX_LIST_REQUEST, 0 => dry_run, 1
-    => prefix_list_name, 2 => entries, 3 => max_entries, 4 => tag_specifications, 5 =>
-    address_family, 6 => client_token
-);
-pub static CREATE_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateManagedPrefixListRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Entries", &ADD_PREFIX_LIST_ENTRIES).named("Entry").min(0.0),
-        rt::m("MaxEntries", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("AddressFamily", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    CreateManagedPrefixListRequest, CREATE_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_name[1] = rt::m("PrefixListName",
+    &rt::STRING).flags(rt::REQUIRED), entries[2] = rt::m("Entries",
+    &ADD_PREFIX_LIST_ENTRIES).named("Entry").min(0.0), max_entries[3] =
+    rt::m("MaxEntries", &rt::INTEGER).flags(rt::REQUIRED), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    address_family[5] = rt::m("AddressFamily", &rt::STRING).flags(rt::REQUIRED),
+    client_token[6] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListResult {
@@ -1755,11 +444,8 @@ pub struct CreateManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    CreateManagedPrefixListResult, CREATE_MANAGED_PREFIX_LIST_RESULT, 0 => prefix_list
-);
-pub static CREATE_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateManagedPrefixListResult",
-    &[rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")],
+    CreateManagedPrefixListResult, CREATE_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
+    rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMetricCategoryRequest {
@@ -1777,19 +463,12 @@ pub struct CreateMetricCategoryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateMetricCategoryRequest, CREATE_METRIC_CATEGORY_REQUEST, 0 => metrics, 1 =>
-    tag_specifications, 2 => client_token, 3 => dry_run
-);
-pub static CREATE_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateMetricCategoryRequest",
-    &[
-        rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST)
-            .named("Metric")
-            .flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CreateMetricCategoryRequest, CREATE_METRIC_CATEGORY_REQUEST, [metrics[0] =
+    rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST).named("Metric")
+    .flags(rt::REQUIRED), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMetricCategoryResult {
@@ -1797,11 +476,8 @@ pub struct CreateMetricCategoryResult {
     pub metric_category: Option<MetricCategory>,
 }
 rt::structure!(
-    CreateMetricCategoryResult, CREATE_METRIC_CATEGORY_RESULT, 0 => metric_category
-);
-pub static CREATE_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateMetricCategoryResult",
-    &[rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")],
+    CreateMetricCategoryResult, CREATE_METRIC_CATEGORY_RESULT, [metric_category[0] =
+    rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNatGatewayRequest {
@@ -1843,32 +519,20 @@ pub struct CreateNatGatewayRequest {
     pub secondary_private_ip_address_count: Option<i32>,
 }
 rt::structure!(
-    CreateNatGatewayRequest, CREATE_NAT_GATEWAY_REQUEST, 0 => availability_mode, 1 =>
-    allocation_id, 2 => client_token, 3 => dry_run, 4 => subnet_id, 5 => vpc_id, 6 =>
-    availability_zone_addresses, 7 => tag_specifications, 8 => connectivity_type, 9 =>
-    private_ip_address, 10 => secondary_allocation_ids, 11 =>
-    secondary_private_ip_addresses, 12 => secondary_private_ip_address_count
-);
-pub static CREATE_NAT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNatGatewayRequest",
-    &[
-        rt::m("AvailabilityMode", &rt::ENUM),
-        rt::m("AllocationId", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("AvailabilityZoneAddresses", &AVAILABILITY_ZONE_ADDRESSES)
-            .named("AvailabilityZoneAddress"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ConnectivityType", &rt::ENUM),
-        rt::m("PrivateIpAddress", &rt::STRING),
-        rt::m("SecondaryAllocationIds", &ALLOCATION_ID_LIST)
-            .named("SecondaryAllocationId"),
-        rt::m("SecondaryPrivateIpAddresses", &IP_LIST)
-            .named("SecondaryPrivateIpAddress"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER).min(1.0),
-    ],
+    CreateNatGatewayRequest, CREATE_NAT_GATEWAY_REQUEST, [availability_mode[0] =
+    rt::m("AvailabilityMode", &rt::ENUM), allocation_id[1] = rt::m("AllocationId",
+    &rt::STRING), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    subnet_id[4] = rt::m("SubnetId", &rt::STRING), vpc_id[5] = rt::m("VpcId",
+    &rt::STRING), availability_zone_addresses[6] = rt::m("AvailabilityZoneAddresses",
+    &AVAILABILITY_ZONE_ADDRESSES).named("AvailabilityZoneAddress"), tag_specifications[7]
+    = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    connectivity_type[8] = rt::m("ConnectivityType", &rt::ENUM), private_ip_address[9] =
+    rt::m("PrivateIpAddress", &rt::STRING), secondary_allocation_ids[10] =
+    rt::m("SecondaryAllocationIds", &ALLOCATION_ID_LIST).named("SecondaryAllocationId"),
+    secondary_private_ip_addresses[11] = rt::m("SecondaryPrivateIpAddresses", &IP_LIST)
+    .named("SecondaryPrivateIpAddress"), secondary_private_ip_address_count[12] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNatGatewayResult {
@@ -1878,15 +542,9 @@ pub struct CreateNatGatewayResult {
     pub nat_gateway: Option<NatGateway>,
 }
 rt::structure!(
-    CreateNatGatewayResult, CREATE_NAT_GATEWAY_RESULT, 0 => client_token, 1 =>
-    nat_gateway
-);
-pub static CREATE_NAT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNatGatewayResult",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("NatGateway", &NAT_GATEWAY).named("natGateway"),
-    ],
+    CreateNatGatewayResult, CREATE_NAT_GATEWAY_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), nat_gateway[1] =
+    rt::m("NatGateway", &NAT_GATEWAY).named("natGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclEntryRequest {
@@ -1914,24 +572,17 @@ pub struct CreateNetworkAclEntryRequest {
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
-    CreateNetworkAclEntryRequest, CREATE_NETWORK_ACL_ENTRY_REQUEST, 0 => dry_run, 1 =>
-    network_acl_id, 2 => rule_number, 3 => protocol, 4 => rule_action, 5 => egress, 6 =>
-    cidr_block, 7 => ipv6_cidr_block, 8 => icmp_type_code, 9 => port_range
-);
-pub static CREATE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkAclEntryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED),
-        rt::m("Protocol", &rt::STRING).named("protocol").flags(rt::REQUIRED),
-        rt::m("RuleAction", &rt::ENUM).named("ruleAction").flags(rt::REQUIRED),
-        rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-        rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("Icmp"),
-        rt::m("PortRange", &PORT_RANGE).named("portRange"),
-    ],
+    CreateNetworkAclEntryRequest, CREATE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), protocol[3] = rt::m("Protocol", &rt::STRING).named("protocol")
+    .flags(rt::REQUIRED), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction").flags(rt::REQUIRED), egress[5] = rt::m("Egress", &rt::BOOLEAN)
+    .named("egress").flags(rt::REQUIRED), cidr_block[6] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), ipv6_cidr_block[7] = rt::m("Ipv6CidrBlock", &rt::STRING)
+    .named("ipv6CidrBlock"), icmp_type_code[8] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE)
+    .named("Icmp"), port_range[9] = rt::m("PortRange", &PORT_RANGE).named("portRange")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclRequest {
@@ -1945,17 +596,11 @@ pub struct CreateNetworkAclRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    CreateNetworkAclRequest, CREATE_NETWORK_ACL_REQUEST, 0 => tag_specifications, 1 =>
-    client_token, 2 => dry_run, 3 => vpc_id
-);
-pub static CREATE_NETWORK_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkAclRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
+    CreateNetworkAclRequest, CREATE_NETWORK_ACL_REQUEST, [tag_specifications[0] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[3] =
+    rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkAclResult {
@@ -1965,15 +610,9 @@ pub struct CreateNetworkAclResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateNetworkAclResult, CREATE_NETWORK_ACL_RESULT, 0 => network_acl, 1 =>
-    client_token
-);
-pub static CREATE_NETWORK_ACL_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkAclResult",
-    &[
-        rt::m("NetworkAcl", &NETWORK_ACL).named("networkAcl"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
+    CreateNetworkAclResult, CREATE_NETWORK_ACL_RESULT, [network_acl[0] =
+    rt::m("NetworkAcl", &NETWORK_ACL).named("networkAcl"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsAccessScopeRequest {
@@ -1990,18 +629,13 @@ pub struct CreateNetworkInsightsAccessScopeRequest {
 }
 rt::structure!(
     CreateNetworkInsightsAccessScopeRequest,
-    CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, 0 => match_paths, 1 => exclude_paths, 2
-    => client_token, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInsightsAccessScopeRequest",
-    &[
-        rt::m("MatchPaths", &ACCESS_SCOPE_PATH_LIST_REQUEST).named("MatchPath"),
-        rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST_REQUEST).named("ExcludePath"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [match_paths[0] = rt::m("MatchPaths",
+    &ACCESS_SCOPE_PATH_LIST_REQUEST).named("MatchPath"), exclude_paths[1] =
+    rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST_REQUEST).named("ExcludePath"),
+    client_token[2] = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::IDEMPOTENCY_TOKEN), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsAccessScopeResult {
@@ -2012,19 +646,10 @@ pub struct CreateNetworkInsightsAccessScopeResult {
 }
 rt::structure!(
     CreateNetworkInsightsAccessScopeResult, CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
-    0 => network_insights_access_scope, 1 => network_insights_access_scope_content
-);
-pub static CREATE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInsightsAccessScopeResult",
-    &[
-        rt::m("NetworkInsightsAccessScope", &NETWORK_INSIGHTS_ACCESS_SCOPE)
-            .named("networkInsightsAccessScope"),
-        rt::m(
-                "NetworkInsightsAccessScopeContent",
-                &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
-            )
-            .named("networkInsightsAccessScopeContent"),
-    ],
+    [network_insights_access_scope[0] = rt::m("NetworkInsightsAccessScope",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE).named("networkInsightsAccessScope"),
+    network_insights_access_scope_content[1] = rt::m("NetworkInsightsAccessScopeContent",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT).named("networkInsightsAccessScopeContent")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsPathRequest {
@@ -2052,26 +677,17 @@ pub struct CreateNetworkInsightsPathRequest {
     pub filter_at_destination: Option<PathRequestFilter>,
 }
 rt::structure!(
-    CreateNetworkInsightsPathRequest, CREATE_NETWORK_INSIGHTS_PATH_REQUEST, 0 =>
-    source_ip, 1 => destination_ip, 2 => source, 3 => destination, 4 => protocol, 5 =>
-    destination_port, 6 => tag_specifications, 7 => dry_run, 8 => client_token, 9 =>
-    filter_at_source, 10 => filter_at_destination
-);
-pub static CREATE_NETWORK_INSIGHTS_PATH_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInsightsPathRequest",
-    &[
-        rt::m("SourceIp", &rt::STRING).min(0.0),
-        rt::m("DestinationIp", &rt::STRING).min(0.0),
-        rt::m("Source", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Destination", &rt::STRING),
-        rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DestinationPort", &rt::INTEGER).min(0.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-        rt::m("FilterAtSource", &PATH_REQUEST_FILTER),
-        rt::m("FilterAtDestination", &PATH_REQUEST_FILTER),
-    ],
+    CreateNetworkInsightsPathRequest, CREATE_NETWORK_INSIGHTS_PATH_REQUEST, [source_ip[0]
+    = rt::m("SourceIp", &rt::STRING).min(0.0), destination_ip[1] = rt::m("DestinationIp",
+    &rt::STRING).min(0.0), source[2] = rt::m("Source", &rt::STRING).flags(rt::REQUIRED),
+    destination[3] = rt::m("Destination", &rt::STRING), protocol[4] = rt::m("Protocol",
+    &rt::ENUM).flags(rt::REQUIRED), destination_port[5] = rt::m("DestinationPort",
+    &rt::INTEGER).min(0.0), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[8] = rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED
+    | rt::IDEMPOTENCY_TOKEN), filter_at_source[9] = rt::m("FilterAtSource",
+    &PATH_REQUEST_FILTER), filter_at_destination[10] = rt::m("FilterAtDestination",
+    &PATH_REQUEST_FILTER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInsightsPathResult {
@@ -2079,12 +695,9 @@ pub struct CreateNetworkInsightsPathResult {
     pub network_insights_path: Option<NetworkInsightsPath>,
 }
 rt::structure!(
-    CreateNetworkInsightsPathResult, CREATE_NETWORK_INSIGHTS_PATH_RESULT, 0 =>
-    network_insights_path
-);
-pub static CREATE_NETWORK_INSIGHTS_PATH_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInsightsPathResult",
-    &[rt::m("NetworkInsightsPath", &NETWORK_INSIGHTS_PATH).named("networkInsightsPath")],
+    CreateNetworkInsightsPathResult, CREATE_NETWORK_INSIGHTS_PATH_RESULT,
+    [network_insights_path[0] = rt::m("NetworkInsightsPath", &NETWORK_INSIGHTS_PATH)
+    .named("networkInsightsPath")]
 );
 /// Contains the parameters for CreateNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -2102,18 +715,11 @@ pub struct CreateNetworkInterfacePermissionRequest {
 }
 rt::structure!(
     CreateNetworkInterfacePermissionRequest, CREATE_NETWORK_INTERFACE_PERMISSION_REQUEST,
-    0 => network_interface_id, 1 => aws_account_id, 2 => aws_service, 3 => permission, 4
-    => dry_run
-);
-pub static CREATE_NETWORK_INTERFACE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInterfacePermissionRequest",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AwsAccountId", &rt::STRING),
-        rt::m("AwsService", &rt::STRING),
-        rt::m("Permission", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), aws_account_id[1] = rt::m("AwsAccountId", &rt::STRING),
+    aws_service[2] = rt::m("AwsService", &rt::STRING), permission[3] =
+    rt::m("Permission", &rt::ENUM).flags(rt::REQUIRED), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 /// Contains the output of CreateNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -2122,15 +728,9 @@ pub struct CreateNetworkInterfacePermissionResult {
     pub interface_permission: Option<NetworkInterfacePermission>,
 }
 rt::structure!(
-    CreateNetworkInterfacePermissionResult, CREATE_NETWORK_INTERFACE_PERMISSION_RESULT, 0
-    => interface_permission
-);
-pub static CREATE_NETWORK_INTERFACE_PERMISSION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInterfacePermissionResult",
-    &[
-        rt::m("InterfacePermission", &NETWORK_INTERFACE_PERMISSION)
-            .named("interfacePermission"),
-    ],
+    CreateNetworkInterfacePermissionResult, CREATE_NETWORK_INTERFACE_PERMISSION_RESULT,
+    [interface_permission[0] = rt::m("InterfacePermission",
+    &NETWORK_INTERFACE_PERMISSION).named("interfacePermission")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceRequest {
@@ -2198,42 +798,29 @@ pub struct CreateNetworkInterfaceRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    CreateNetworkInterfaceRequest, CREATE_NETWORK_INTERFACE_REQUEST, 0 => ipv4_prefixes,
-    1 => ipv4_prefix_count, 2 => ipv6_prefixes, 3 => ipv6_prefix_count, 4 =>
-    interface_type, 5 => tag_specifications, 6 => client_token, 7 => enable_primary_ipv6,
-    8 => connection_tracking_specification, 9 => operator, 10 => subnet_id, 11 =>
-    description, 12 => private_ip_address, 13 => groups, 14 => private_ip_addresses, 15
-    => secondary_private_ip_address_count, 16 => ipv6_addresses, 17 =>
-    ipv6_address_count, 18 => dry_run
-);
-pub static CREATE_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInterfaceRequest",
-    &[
-        rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"),
-        rt::m("Ipv4PrefixCount", &rt::INTEGER),
-        rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST).named("Ipv6Prefix"),
-        rt::m("Ipv6PrefixCount", &rt::INTEGER),
-        rt::m("InterfaceType", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-        rt::m(
-            "ConnectionTrackingSpecification",
-            &CONNECTION_TRACKING_SPECIFICATION_REQUEST,
-        ),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m("SubnetId", &rt::STRING).named("subnetId").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
-            .named("privateIpAddresses"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
-            .named("secondaryPrivateIpAddressCount"),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6Addresses"),
-        rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    CreateNetworkInterfaceRequest, CREATE_NETWORK_INTERFACE_REQUEST, [ipv4_prefixes[0] =
+    rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[1] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[2] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[3] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), interface_type[4] = rt::m("InterfaceType",
+    &rt::ENUM), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    enable_primary_ipv6[7] = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
+    connection_tracking_specification[8] = rt::m("ConnectionTrackingSpecification",
+    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), operator[9] = rt::m("Operator",
+    &OPERATOR_REQUEST), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId")
+    .flags(rt::REQUIRED), description[11] = rt::m("Description", &rt::STRING)
+    .named("description"), private_ip_address[12] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), groups[13] = rt::m("Groups",
+    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), private_ip_addresses[14] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
+    .named("privateIpAddresses"), secondary_private_ip_address_count[15] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
+    .named("secondaryPrivateIpAddressCount"), ipv6_addresses[16] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6Addresses"), ipv6_address_count[17] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"), dry_run[18] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceResult {
@@ -2243,15 +830,9 @@ pub struct CreateNetworkInterfaceResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CreateNetworkInterfaceResult, CREATE_NETWORK_INTERFACE_RESULT, 0 =>
-    network_interface, 1 => client_token
-);
-pub static CREATE_NETWORK_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkInterfaceResult",
-    &[
-        rt::m("NetworkInterface", &NETWORK_INTERFACE).named("networkInterface"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
+    CreateNetworkInterfaceResult, CREATE_NETWORK_INTERFACE_RESULT, [network_interface[0]
+    = rt::m("NetworkInterface", &NETWORK_INTERFACE).named("networkInterface"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyRequest {
@@ -2280,27 +861,17 @@ pub struct CreateNetworkingFlexCostAllocationPolicyRequest {
 }
 rt::structure!(
     CreateNetworkingFlexCostAllocationPolicyRequest,
-    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, 0 => network_resource_type, 1
-    => nat_fca_policy_document, 2 => instance_fca_policy_document, 3 =>
-    pcx_fca_policy_document, 4 => show_back_enabled, 5 => description, 6 =>
-    tag_specifications, 7 => client_token, 8 => dry_run
-);
-pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateNetworkingFlexCostAllocationPolicyRequest",
-    &[
-        rt::m("NetworkResourceType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-        rt::m(
-            "InstanceFcaPolicyDocument",
-            &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-        ),
-        rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-        rt::m("ShowBackEnabled", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [network_resource_type[0] =
+    rt::m("NetworkResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    nat_fca_policy_document[1] = rt::m("NatFcaPolicyDocument",
+    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), instance_fca_policy_document[2] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
+    pcx_fca_policy_document[3] = rt::m("PcxFcaPolicyDocument",
+    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), show_back_enabled[4] =
+    rt::m("ShowBackEnabled", &rt::BOOLEAN), description[5] = rt::m("Description",
+    &rt::STRING), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST), client_token[7] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[8] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateNetworkingFlexCostAllocationPolicyResult {
@@ -2315,17 +886,11 @@ pub struct CreateNetworkingFlexCostAllocationPolicyResult {
 }
 rt::structure!(
     CreateNetworkingFlexCostAllocationPolicyResult,
-    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, 0 => fca_policy_id, 1 =>
-    fca_policy_arn, 2 => created_at, 3 => expected_effective_at
-);
-pub static CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateNetworkingFlexCostAllocationPolicyResult",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"),
-        rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
-    ],
+    CREATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), fca_policy_arn[1] =
+    rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0), created_at[2] =
+    rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"), expected_effective_at[3] =
+    rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt")]
 );
 /// The VPC peering connection options to apply to the requester VPC when you create a VPC peering connection.
 #[derive(Clone, Default, PartialEq)]
@@ -2342,15 +907,9 @@ pub struct CreatePeeringConnectionOptionsRequest {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
-    CreatePeeringConnectionOptionsRequest, CREATE_PEERING_CONNECTION_OPTIONS_REQUEST, 0
-    => allow_multipath_resilience, 1 => multipath_resilience_mode
-);
-pub static CREATE_PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePeeringConnectionOptionsRequest",
-    &[
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-        rt::m("MultipathResilienceMode", &rt::ENUM),
-    ],
+    CreatePeeringConnectionOptionsRequest, CREATE_PEERING_CONNECTION_OPTIONS_REQUEST,
+    [allow_multipath_resilience[0] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[1] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupRequest {
@@ -2379,23 +938,15 @@ pub struct CreatePlacementGroupRequest {
     pub strategy: Option<PlacementStrategy>,
 }
 rt::structure!(
-    CreatePlacementGroupRequest, CREATE_PLACEMENT_GROUP_REQUEST, 0 => partition_count, 1
-    => tag_specifications, 2 => spread_level, 3 => linked_group_id, 4 => operator, 5 =>
-    parent_group_id, 6 => dry_run, 7 => group_name, 8 => strategy
-);
-pub static CREATE_PLACEMENT_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePlacementGroupRequest",
-    &[
-        rt::m("PartitionCount", &rt::INTEGER),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("SpreadLevel", &rt::ENUM),
-        rt::m("LinkedGroupId", &rt::STRING),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m("ParentGroupId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("Strategy", &rt::ENUM).named("strategy"),
-    ],
+    CreatePlacementGroupRequest, CREATE_PLACEMENT_GROUP_REQUEST, [partition_count[0] =
+    rt::m("PartitionCount", &rt::INTEGER), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    spread_level[2] = rt::m("SpreadLevel", &rt::ENUM), linked_group_id[3] =
+    rt::m("LinkedGroupId", &rt::STRING), operator[4] = rt::m("Operator",
+    &OPERATOR_REQUEST), parent_group_id[5] = rt::m("ParentGroupId", &rt::STRING),
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_name[7] =
+    rt::m("GroupName", &rt::STRING).named("groupName"), strategy[8] = rt::m("Strategy",
+    &rt::ENUM).named("strategy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePlacementGroupResult {
@@ -2403,11 +954,8 @@ pub struct CreatePlacementGroupResult {
     pub placement_group: Option<PlacementGroup>,
 }
 rt::structure!(
-    CreatePlacementGroupResult, CREATE_PLACEMENT_GROUP_RESULT, 0 => placement_group
-);
-pub static CREATE_PLACEMENT_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "CreatePlacementGroupResult",
-    &[rt::m("PlacementGroup", &PLACEMENT_GROUP).named("placementGroup")],
+    CreatePlacementGroupResult, CREATE_PLACEMENT_GROUP_RESULT, [placement_group[0] =
+    rt::m("PlacementGroup", &PLACEMENT_GROUP).named("placementGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePublicIpv4PoolRequest {
@@ -2419,26 +967,19 @@ pub struct CreatePublicIpv4PoolRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    CreatePublicIpv4PoolRequest, CREATE_PUBLIC_IPV4_POOL_REQUEST, 0 => dry_run, 1 =>
-    tag_specifications, 2 => network_border_group
-);
-pub static CREATE_PUBLIC_IPV4_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePublicIpv4PoolRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-    ],
+    CreatePublicIpv4PoolRequest, CREATE_PUBLIC_IPV4_POOL_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), network_border_group[2] =
+    rt::m("NetworkBorderGroup", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePublicIpv4PoolResult {
     /// The ID of the public IPv4 pool.
     pub pool_id: Option<String>,
 }
-rt::structure!(CreatePublicIpv4PoolResult, CREATE_PUBLIC_IPV4_POOL_RESULT, 0 => pool_id);
-pub static CREATE_PUBLIC_IPV4_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "CreatePublicIpv4PoolResult",
-    &[rt::m("PoolId", &rt::STRING).named("poolId")],
+rt::structure!(
+    CreatePublicIpv4PoolResult, CREATE_PUBLIC_IPV4_POOL_RESULT, [pool_id[0] =
+    rt::m("PoolId", &rt::STRING).named("poolId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReplaceRootVolumeTaskRequest {
@@ -2477,22 +1018,1472 @@ pub struct CreateReplaceRootVolumeTaskRequest {
     pub volume_id: Option<String>,
 }
 rt::structure!(
-    CreateReplaceRootVolumeTaskRequest, CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST, 0 =>
-    instance_id, 1 => snapshot_id, 2 => client_token, 3 => dry_run, 4 =>
-    tag_specifications, 5 => image_id, 6 => delete_replaced_root_volume, 7 =>
-    volume_initialization_rate, 8 => volume_id
+    CreateReplaceRootVolumeTaskRequest, CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    snapshot_id[1] = rt::m("SnapshotId", &rt::STRING), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), image_id[5] = rt::m("ImageId",
+    &rt::STRING), delete_replaced_root_volume[6] = rt::m("DeleteReplacedRootVolume",
+    &rt::BOOLEAN), volume_initialization_rate[7] = rt::m("VolumeInitializationRate",
+    &rt::LONG), volume_id[8] = rt::m("VolumeId", &rt::STRING)]
 );
-pub static CREATE_REPLACE_ROOT_VOLUME_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateReplaceRootVolumeTaskRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ImageId", &rt::STRING),
-        rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN),
-        rt::m("VolumeInitializationRate", &rt::LONG),
-        rt::m("VolumeId", &rt::STRING),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateReplaceRootVolumeTaskResult {
+    /// Information about the root volume replacement task.
+    pub replace_root_volume_task: Option<ReplaceRootVolumeTask>,
+}
+rt::structure!(
+    CreateReplaceRootVolumeTaskResult, CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT,
+    [replace_root_volume_task[0] = rt::m("ReplaceRootVolumeTask",
+    &REPLACE_ROOT_VOLUME_TASK).named("replaceRootVolumeTask")]
+);
+/// Contains the parameters for CreateReservedInstancesListing.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateReservedInstancesListingRequest {
+    /// The ID of the active Standard Reserved Instance.
+    pub reserved_instances_id: String,
+    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
+    pub instance_count: i32,
+    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
+    pub price_schedules: Vec<PriceScheduleSpecification>,
+    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: String,
+}
+rt::structure!(
+    CreateReservedInstancesListingRequest, CREATE_RESERVED_INSTANCES_LISTING_REQUEST,
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId").flags(rt::REQUIRED), instance_count[1] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount").flags(rt::REQUIRED),
+    price_schedules[2] = rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
+    .named("priceSchedules").flags(rt::REQUIRED), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).named("clientToken").flags(rt::REQUIRED)]
+);
+/// Contains the output of CreateReservedInstancesListing.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateReservedInstancesListingResult {
+    /// Information about the Standard Reserved Instance listing.
+    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+}
+rt::structure!(
+    CreateReservedInstancesListingResult, CREATE_RESERVED_INSTANCES_LISTING_RESULT,
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
+    &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRestoreImageTaskRequest {
+    /// The name of the Amazon S3 bucket that contains the stored AMI object.
+    pub bucket: String,
+    /// The name of the stored AMI object in the bucket.
+    pub object_key: String,
+    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
+    pub name: Option<String>,
+    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
+    ///
+    /// - To tag the AMI, the value for `ResourceType` must be `image`.
+    /// - To tag the snapshots, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), object_key[1] = rt::m("ObjectKey",
+    &rt::STRING).flags(rt::REQUIRED), name[2] = rt::m("Name", &rt::STRING).min(3.0),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRestoreImageTaskResult {
+    /// The AMI ID.
+    pub image_id: Option<String>,
+}
+rt::structure!(
+    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).named("imageId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteRequest {
+    /// The ID of a prefix list used for the destination match.
+    pub destination_prefix_list_id: Option<String>,
+    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
+    pub vpc_endpoint_id: Option<String>,
+    /// The ID of a transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the local gateway.
+    pub local_gateway_id: Option<String>,
+    /// The ID of the carrier gateway.
+    ///
+    /// You can only use this option when the VPC contains a subnet which is associated with a Wavelength Zone.
+    pub carrier_gateway_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the core network.
+    pub core_network_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the ODB network.
+    pub odb_network_arn: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the route table for the route.
+    pub route_table_id: String,
+    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    pub destination_cidr_block: Option<String>,
+    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
+    pub gateway_id: Option<String>,
+    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
+    pub destination_ipv6_cidr_block: Option<String>,
+    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
+    pub egress_only_internet_gateway_id: Option<String>,
+    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
+    pub instance_id: Option<String>,
+    /// The ID of a network interface.
+    pub network_interface_id: Option<String>,
+    /// The ID of a VPC peering connection.
+    pub vpc_peering_connection_id: Option<String>,
+    /// \[IPv4 traffic only\] The ID of a NAT gateway.
+    pub nat_gateway_id: Option<String>,
+}
+rt::structure!(
+    CreateRouteRequest, CREATE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id[1] =
+    rt::m("VpcEndpointId", &rt::STRING), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING), local_gateway_id[3] = rt::m("LocalGatewayId",
+    &rt::STRING), carrier_gateway_id[4] = rt::m("CarrierGatewayId", &rt::STRING),
+    core_network_arn[5] = rt::m("CoreNetworkArn", &rt::STRING), odb_network_arn[6] =
+    rt::m("OdbNetworkArn", &rt::STRING), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), route_table_id[8] = rt::m("RouteTableId", &rt::STRING)
+    .named("routeTableId").flags(rt::REQUIRED), destination_cidr_block[9] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    gateway_id[10] = rt::m("GatewayId", &rt::STRING).named("gatewayId"),
+    destination_ipv6_cidr_block[11] = rt::m("DestinationIpv6CidrBlock", &rt::STRING)
+    .named("destinationIpv6CidrBlock"), egress_only_internet_gateway_id[12] =
+    rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
+    .named("egressOnlyInternetGatewayId"), instance_id[13] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), network_interface_id[14] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    vpc_peering_connection_id[15] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), nat_gateway_id[16] = rt::m("NatGatewayId",
+    &rt::STRING).named("natGatewayId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    CreateRouteResult, CREATE_ROUTE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
+    .named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerEndpointRequest {
+    /// The ID of the route server for which to create an endpoint.
+    pub route_server_id: String,
+    /// The ID of the subnet in which to create the route server endpoint.
+    pub subnet_id: String,
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to apply to the route server endpoint during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerEndpointRequest, CREATE_ROUTE_SERVER_ENDPOINT_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    subnet_id[1] = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerEndpointResult {
+    /// Information about the created route server endpoint.
+    pub route_server_endpoint: Option<RouteServerEndpoint>,
+}
+rt::structure!(
+    CreateRouteServerEndpointResult, CREATE_ROUTE_SERVER_ENDPOINT_RESULT,
+    [route_server_endpoint[0] = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
+    .named("routeServerEndpoint")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerPeerRequest {
+    /// The ID of the route server endpoint for which to create a peer.
+    pub route_server_endpoint_id: String,
+    /// The IPv4 address of the peer device.
+    pub peer_address: String,
+    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
+    pub bgp_options: RouteServerBgpOptionsRequest,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to apply to the route server peer during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerPeerRequest, CREATE_ROUTE_SERVER_PEER_REQUEST,
+    [route_server_endpoint_id[0] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_address[1] = rt::m("PeerAddress", &rt::STRING)
+    .flags(rt::REQUIRED), bgp_options[2] = rt::m("BgpOptions",
+    &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerPeerResult {
+    /// Information about the created route server peer.
+    pub route_server_peer: Option<RouteServerPeer>,
+}
+rt::structure!(
+    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, [route_server_peer[0] =
+    rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerRequest {
+    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
+    pub amazon_side_asn: i64,
+    /// Unique, case-sensitive identifier to ensure idempotency of the request.
+    pub client_token: Option<String>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
+    pub persist_routes: Option<RouteServerPersistRoutesAction>,
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
+    ///
+    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
+    pub persist_routes_duration: Option<i64>,
+    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
+    pub sns_notifications_enabled: Option<bool>,
+    /// The tags to apply to the route server during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN), persist_routes[3] = rt::m("PersistRoutes", &rt::ENUM),
+    persist_routes_duration[4] = rt::m("PersistRoutesDuration", &rt::LONG),
+    sns_notifications_enabled[5] = rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
+    tag_specifications[6] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteServerResult {
+    /// Information about the created route server.
+    pub route_server: Option<RouteServer>,
+}
+rt::structure!(
+    CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, [route_server[0] =
+    rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteTableRequest {
+    /// The tags to assign to the route table.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, [tag_specifications[0] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[3] =
+    rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateRouteTableResult {
+    /// Information about the route table.
+    pub route_table: Option<RouteTable>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, [route_table[0] =
+    rt::m("RouteTable", &ROUTE_TABLE).named("routeTable"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondaryNetworkRequest {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
+    pub ipv4_cidr_block: String,
+    /// The type of secondary network.
+    pub network_type: SecondaryNetworkType,
+    /// The tags to assign to the secondary network.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), ipv4_cidr_block[2] = rt::m("Ipv4CidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), network_type[3] = rt::m("NetworkType", &rt::ENUM)
+    .flags(rt::REQUIRED), tag_specifications[4] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondaryNetworkResult {
+    /// Information about the secondary network.
+    pub secondary_network: Option<SecondaryNetwork>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, [secondary_network[0]
+    = rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondarySubnetRequest {
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
+    pub availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
+    pub ipv4_cidr_block: String,
+    /// The ID of the secondary network in which to create the secondary subnet.
+    pub secondary_network_id: String,
+    /// The tags to assign to the secondary subnet.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), availability_zone[1]
+    = rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[2] =
+    rt::m("AvailabilityZoneId", &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN),
+    ipv4_cidr_block[4] = rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
+    secondary_network_id[5] = rt::m("SecondaryNetworkId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecondarySubnetResult {
+    /// Information about the secondary subnet.
+    pub secondary_subnet: Option<SecondarySubnet>,
+    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, [secondary_subnet[0] =
+    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token[1]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecurityGroupRequest {
+    /// A description for the security group.
+    ///
+    /// Constraints: Up to 255 characters in length
+    ///
+    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub description: String,
+    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
+    ///
+    /// Constraints: Up to 255 characters in length. Can't start with `sg-`.
+    ///
+    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub group_name: String,
+    /// The ID of the VPC. Required for a nondefault VPC.
+    pub vpc_id: Option<String>,
+    /// The tags to assign to the security group.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING).named("GroupDescription").flags(rt::REQUIRED),
+    group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING), tag_specifications[3] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSecurityGroupResult {
+    /// The ID of the security group.
+    pub group_id: Option<String>,
+    /// The tags assigned to the security group.
+    pub tags: Option<Vec<Tag>>,
+    /// The security group ARN.
+    pub security_group_arn: Option<String>,
+}
+rt::structure!(
+    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), tags[1] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), security_group_arn[2] = rt::m("SecurityGroupArn", &rt::STRING)
+    .named("securityGroupArn")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotRequest {
+    /// A description for the snapshot.
+    pub description: Option<String>,
+    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
+    ///
+    /// - To create the snapshot on the same Outpost as the source volume, specify the ARN of that Outpost. The snapshot must be created on the same Outpost as the volume.
+    /// - To create the snapshot in the parent Region of the Outpost, omit this parameter.
+    ///
+    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
+    pub outpost_arn: Option<String>,
+    /// The ID of the Amazon EBS volume.
+    pub volume_id: String,
+    /// The tags to apply to the snapshot during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
+    ///
+    /// - To create a local snapshot in the same Local Zone as the source volume, specify `local`.
+    /// - To create a regional snapshot in the parent Region of the Local Zone, specify `regional` or omit this parameter.
+    ///
+    /// Default value: `regional`
+    pub location: Option<SnapshotLocationEnum>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING),
+    volume_id[2] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[3] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), location[4] = rt::m("Location", &rt::ENUM), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotsRequest {
+    /// A description propagated to every snapshot specified by the instance.
+    pub description: Option<String>,
+    /// The instance to specify which volumes should be included in the snapshots.
+    pub instance_specification: InstanceSpecification,
+    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
+    ///
+    /// - To create the snapshots on the same Outpost as the source instance, specify the ARN of that Outpost. The snapshots must be created on the same Outpost as the instance.
+    /// - To create the snapshots in the parent Region of the Outpost, omit this parameter.
+    ///
+    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
+    pub outpost_arn: Option<String>,
+    /// Tags to apply to every snapshot specified by the instance.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Copies the tags from the specified volume to corresponding snapshot.
+    pub copy_tags_from_source: Option<CopyTagsFromSource>,
+    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
+    ///
+    /// - To create local snapshots in the same Local Zone as the source instance, specify `local`.
+    /// - To create regional snapshots in the parent Region of the Local Zone, specify `regional` or omit this parameter.
+    ///
+    /// Default value: `regional`
+    pub location: Option<SnapshotLocationEnum>,
+}
+rt::structure!(
+    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), instance_specification[1] =
+    rt::m("InstanceSpecification", &INSTANCE_SPECIFICATION).flags(rt::REQUIRED),
+    outpost_arn[2] = rt::m("OutpostArn", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), copy_tags_from_source[5] =
+    rt::m("CopyTagsFromSource", &rt::ENUM), location[6] = rt::m("Location", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSnapshotsResult {
+    /// List of snapshots.
+    pub snapshots: Option<Vec<SnapshotInfo>>,
+}
+rt::structure!(
+    CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, [snapshots[0] = rt::m("Snapshots",
+    &SNAPSHOT_SET).named("snapshotSet")]
+);
+/// Contains the parameters for CreateSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSpotDatafeedSubscriptionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
+    pub bucket: String,
+    /// The prefix for the data feed file names.
+    pub prefix: Option<String>,
+}
+rt::structure!(
+    CreateSpotDatafeedSubscriptionRequest, CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), bucket[1] =
+    rt::m("Bucket", &rt::STRING).named("bucket").flags(rt::REQUIRED), prefix[2] =
+    rt::m("Prefix", &rt::STRING).named("prefix")]
+);
+/// Contains the output of CreateSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSpotDatafeedSubscriptionResult {
+    /// The Spot Instance data feed subscription.
+    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
+}
+rt::structure!(
+    CreateSpotDatafeedSubscriptionResult, CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
+    [spot_datafeed_subscription[0] = rt::m("SpotDatafeedSubscription",
+    &SPOT_DATAFEED_SUBSCRIPTION).named("spotDatafeedSubscription")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateStoreImageTaskRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
+    pub bucket: String,
+    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
+    pub s3_object_tags: Option<Vec<S3ObjectTag>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateStoreImageTaskRequest, CREATE_STORE_IMAGE_TASK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), bucket[1] = rt::m("Bucket",
+    &rt::STRING).flags(rt::REQUIRED), s3_object_tags[2] = rt::m("S3ObjectTags",
+    &S3_OBJECT_TAG_LIST).named("S3ObjectTag"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateStoreImageTaskResult {
+    /// The name of the stored AMI object in the S3 bucket.
+    pub object_key: Option<String>,
+}
+rt::structure!(
+    CreateStoreImageTaskResult, CREATE_STORE_IMAGE_TASK_RESULT, [object_key[0] =
+    rt::m("ObjectKey", &rt::STRING).named("objectKey")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSubnetCidrReservationRequest {
+    /// The ID of the subnet.
+    pub subnet_id: String,
+    /// The IPv4 or IPV6 CIDR range to reserve.
+    pub cidr: String,
+    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
+    ///
+    /// - `prefix` - Amazon Web Services assigns the reserved IP addresses to network interfaces.
+    /// - `explicit` - You assign the reserved IP addresses to network interfaces.
+    pub reservation_type: SubnetCidrReservationType,
+    /// The description to assign to the subnet CIDR reservation.
+    pub description: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tags to assign to the subnet CIDR reservation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateSubnetCidrReservationRequest, CREATE_SUBNET_CIDR_RESERVATION_REQUEST,
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED), cidr[1] =
+    rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), reservation_type[2] =
+    rt::m("ReservationType", &rt::ENUM).flags(rt::REQUIRED), description[3] =
+    rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSubnetCidrReservationResult {
+    /// Information about the created subnet CIDR reservation.
+    pub subnet_cidr_reservation: Option<SubnetCidrReservation>,
+}
+rt::structure!(
+    CreateSubnetCidrReservationResult, CREATE_SUBNET_CIDR_RESERVATION_RESULT,
+    [subnet_cidr_reservation[0] = rt::m("SubnetCidrReservation",
+    &SUBNET_CIDR_RESERVATION).named("subnetCidrReservation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSubnetRequest {
+    /// The tags to assign to the subnet.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The Availability Zone or Local Zone for the subnet.
+    ///
+    /// Default: Amazon Web Services selects one for you. If you create more than one subnet in your VPC, we do not necessarily select a different zone for each subnet.
+    ///
+    /// To create a subnet in a Local Zone, set this value to the Local Zone ID, for example `us-west-2-lax-1a`. For information about the Regions that support Local Zones, see [Available Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/available-local-zones.html).
+    ///
+    /// To create a subnet in an Outpost, set this value to the Availability Zone for the Outpost and specify the Outpost ARN.
+    pub availability_zone: Option<String>,
+    /// The AZ ID or the Local Zone ID of the subnet.
+    pub availability_zone_id: Option<String>,
+    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    ///
+    /// This parameter is not supported for an IPv6 only subnet.
+    pub cidr_block: Option<String>,
+    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
+    pub ipv6_cidr_block: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
+    pub outpost_arn: Option<String>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// Indicates whether to create an IPv6 only subnet.
+    pub ipv6_native: Option<bool>,
+    /// An IPv4 IPAM pool ID for the subnet.
+    pub ipv4_ipam_pool_id: Option<String>,
+    /// An IPv4 netmask length for the subnet.
+    pub ipv4_netmask_length: Option<i32>,
+    /// An IPv6 IPAM pool ID for the subnet.
+    pub ipv6_ipam_pool_id: Option<String>,
+    /// An IPv6 netmask length for the subnet.
+    pub ipv6_netmask_length: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateSubnetRequest, CREATE_SUBNET_REQUEST, [tag_specifications[0] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING), cidr_block[3] =
+    rt::m("CidrBlock", &rt::STRING), ipv6_cidr_block[4] = rt::m("Ipv6CidrBlock",
+    &rt::STRING), outpost_arn[5] = rt::m("OutpostArn", &rt::STRING), vpc_id[6] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), ipv6_native[7] = rt::m("Ipv6Native",
+    &rt::BOOLEAN), ipv4_ipam_pool_id[8] = rt::m("Ipv4IpamPoolId", &rt::STRING),
+    ipv4_netmask_length[9] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[10] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[11]
+    = rt::m("Ipv6NetmaskLength", &rt::INTEGER), dry_run[12] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateSubnetResult {
+    /// Information about the subnet.
+    pub subnet: Option<Subnet>,
+}
+rt::structure!(
+    CreateSubnetResult, CREATE_SUBNET_RESULT, [subnet[0] = rt::m("Subnet", &SUBNET)
+    .named("subnet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTagsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the resources, separated by spaces.
+    ///
+    /// Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches.
+    pub resources: Vec<String>,
+    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
+    pub tags: Vec<Tag>,
+}
+rt::structure!(
+    CreateTagsRequest, CREATE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), resources[1] = rt::m("Resources", &RESOURCE_ID_LIST)
+    .named("ResourceId").flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
+    .named("Tag").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorFilterRequest {
+    /// The description of the Traffic Mirror filter.
+    pub description: Option<String>,
+    /// The tags to assign to a Traffic Mirror filter.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorFilterRequest, CREATE_TRAFFIC_MIRROR_FILTER_REQUEST,
+    [description[0] = rt::m("Description", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorFilterResult {
+    /// Information about the Traffic Mirror filter.
+    pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorFilterResult, CREATE_TRAFFIC_MIRROR_FILTER_RESULT,
+    [traffic_mirror_filter[0] = rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER)
+    .named("trafficMirrorFilter"), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorFilterRuleRequest {
+    /// The ID of the filter that this rule is associated with.
+    pub traffic_mirror_filter_id: String,
+    /// The type of traffic.
+    pub traffic_direction: TrafficDirection,
+    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
+    pub rule_number: i32,
+    /// The action to take on the filtered traffic.
+    pub rule_action: TrafficMirrorRuleAction,
+    /// The destination port range.
+    pub destination_port_range: Option<TrafficMirrorPortRangeRequest>,
+    /// The source port range.
+    pub source_port_range: Option<TrafficMirrorPortRangeRequest>,
+    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
+    ///
+    /// For information about the protocol value, see [Protocol Numbers](https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml) on the Internet Assigned Numbers Authority (IANA) website.
+    pub protocol: Option<i32>,
+    /// The destination CIDR block to assign to the Traffic Mirror rule.
+    pub destination_cidr_block: String,
+    /// The source CIDR block to assign to the Traffic Mirror rule.
+    pub source_cidr_block: String,
+    /// The description of the Traffic Mirror rule.
+    pub description: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Traffic Mirroring tags specifications.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateTrafficMirrorFilterRuleRequest, CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_direction[1] = rt::m("TrafficDirection", &rt::ENUM)
+    .flags(rt::REQUIRED), rule_number[2] = rt::m("RuleNumber", &rt::INTEGER)
+    .flags(rt::REQUIRED), rule_action[3] = rt::m("RuleAction", &rt::ENUM)
+    .flags(rt::REQUIRED), destination_port_range[4] = rt::m("DestinationPortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), source_port_range[5] = rt::m("SourcePortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE_REQUEST), protocol[6] = rt::m("Protocol", &rt::INTEGER),
+    destination_cidr_block[7] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), source_cidr_block[8] = rt::m("SourceCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), description[9] = rt::m("Description", &rt::STRING), dry_run[10]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[11] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), tag_specifications[12] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorFilterRuleResult {
+    /// The Traffic Mirror rule.
+    pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorFilterRuleResult, CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
+    [traffic_mirror_filter_rule[0] = rt::m("TrafficMirrorFilterRule",
+    &TRAFFIC_MIRROR_FILTER_RULE).named("trafficMirrorFilterRule"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorSessionRequest {
+    /// The ID of the source network interface.
+    pub network_interface_id: String,
+    /// The ID of the Traffic Mirror target.
+    pub traffic_mirror_target_id: String,
+    /// The ID of the Traffic Mirror filter.
+    pub traffic_mirror_filter_id: String,
+    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not specify this parameter when you want to mirror the entire packet. To mirror a subset of the packet, set this to the length (in bytes) that you want to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target.
+    ///
+    /// If you do not want to mirror the entire packet, use the `PacketLength` parameter to specify the number of bytes in each packet to mirror.
+    ///
+    /// For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default `PacketLength` will be set to 8500. Valid values are 1-8500. Setting a `PacketLength` greater than 8500 will result in an error response.
+    pub packet_length: Option<i32>,
+    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
+    ///
+    /// Valid values are 1-32766.
+    pub session_number: i32,
+    /// The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see [RFC 7348](https://datatracker.ietf.org/doc/html/rfc7348). If you do not specify a `VirtualNetworkId`, an account-wide unique ID is chosen at random.
+    pub virtual_network_id: Option<i32>,
+    /// The description of the Traffic Mirror session.
+    pub description: Option<String>,
+    /// The tags to assign to a Traffic Mirror session.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorSessionRequest, CREATE_TRAFFIC_MIRROR_SESSION_REQUEST,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId",
+    &rt::STRING).flags(rt::REQUIRED), traffic_mirror_filter_id[2] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED), packet_length[3] =
+    rt::m("PacketLength", &rt::INTEGER), session_number[4] = rt::m("SessionNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), virtual_network_id[5] = rt::m("VirtualNetworkId",
+    &rt::INTEGER), description[6] = rt::m("Description", &rt::STRING),
+    tag_specifications[7] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[8] = rt::m("DryRun", &rt::BOOLEAN),
+    client_token[9] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorSessionResult {
+    /// Information about the Traffic Mirror session.
+    pub traffic_mirror_session: Option<TrafficMirrorSession>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorSessionResult, CREATE_TRAFFIC_MIRROR_SESSION_RESULT,
+    [traffic_mirror_session[0] = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
+    .named("trafficMirrorSession"), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorTargetRequest {
+    /// The network interface ID that is associated with the target.
+    pub network_interface_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
+    pub network_load_balancer_arn: Option<String>,
+    /// The description of the Traffic Mirror target.
+    pub description: Option<String>,
+    /// The tags to assign to the Traffic Mirror target.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The ID of the Gateway Load Balancer endpoint.
+    pub gateway_load_balancer_endpoint_id: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorTargetRequest, CREATE_TRAFFIC_MIRROR_TARGET_REQUEST,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING),
+    network_load_balancer_arn[1] = rt::m("NetworkLoadBalancerArn", &rt::STRING),
+    description[2] = rt::m("Description", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), client_token[5] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), gateway_load_balancer_endpoint_id[6] =
+    rt::m("GatewayLoadBalancerEndpointId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTrafficMirrorTargetResult {
+    /// Information about the Traffic Mirror target.
+    pub traffic_mirror_target: Option<TrafficMirrorTarget>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateTrafficMirrorTargetResult, CREATE_TRAFFIC_MIRROR_TARGET_RESULT,
+    [traffic_mirror_target[0] = rt::m("TrafficMirrorTarget", &TRAFFIC_MIRROR_TARGET)
+    .named("trafficMirrorTarget"), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayConnectPeerRequest {
+    /// The ID of the Connect attachment.
+    pub transit_gateway_attachment_id: String,
+    /// The peer IP address (GRE outer IP address) on the transit gateway side of the Connect peer, which must be specified from a transit gateway CIDR block. If not specified, Amazon automatically assigns the first available IP address from the transit gateway CIDR block.
+    pub transit_gateway_address: Option<String>,
+    /// The peer IP address (GRE outer IP address) on the appliance side of the Connect peer.
+    pub peer_address: String,
+    /// The BGP options for the Connect peer.
+    pub bgp_options: Option<TransitGatewayConnectRequestBgpOptions>,
+    /// The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the `169.254.0.0/16` range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the `fd00::/8` range.
+    pub inside_cidr_blocks: Vec<String>,
+    /// The tags to apply to the Connect peer.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayConnectPeerRequest, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_address[1] = rt::m("TransitGatewayAddress",
+    &rt::STRING), peer_address[2] = rt::m("PeerAddress", &rt::STRING)
+    .flags(rt::REQUIRED), bgp_options[3] = rt::m("BgpOptions",
+    &TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS), inside_cidr_blocks[4] =
+    rt::m("InsideCidrBlocks", &INSIDE_CIDR_BLOCKS_STRING_LIST).flags(rt::REQUIRED),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayConnectPeerResult {
+    /// Information about the Connect peer.
+    pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
+}
+rt::structure!(
+    CreateTransitGatewayConnectPeerResult, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
+    [transit_gateway_connect_peer[0] = rt::m("TransitGatewayConnectPeer",
+    &TRANSIT_GATEWAY_CONNECT_PEER).named("transitGatewayConnectPeer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayConnectRequest {
+    /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
+    pub transport_transit_gateway_attachment_id: String,
+    /// The Connect attachment options.
+    pub options: CreateTransitGatewayConnectRequestOptions,
+    /// The tags to apply to the Connect attachment.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayConnectRequest, CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST,
+    [transport_transit_gateway_attachment_id[0] =
+    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
+    options[1] = rt::m("Options", &CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+/// The options for a Connect attachment.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayConnectRequestOptions {
+    /// The tunnel protocol.
+    pub protocol: ProtocolValue,
+}
+rt::structure!(
+    CreateTransitGatewayConnectRequestOptions,
+    CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS, [protocol[0] = rt::m("Protocol",
+    &rt::ENUM).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayConnectResult {
+    /// Information about the Connect attachment.
+    pub transit_gateway_connect: Option<TransitGatewayConnect>,
+}
+rt::structure!(
+    CreateTransitGatewayConnectResult, CREATE_TRANSIT_GATEWAY_CONNECT_RESULT,
+    [transit_gateway_connect[0] = rt::m("TransitGatewayConnect",
+    &TRANSIT_GATEWAY_CONNECT).named("transitGatewayConnect")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMeteringPolicyEntryRequest {
+    /// The ID of the transit gateway metering policy to add the entry to.
+    pub transit_gateway_metering_policy_id: String,
+    /// The rule number for the metering policy entry. Rules are processed in order from lowest to highest number.
+    pub policy_rule_number: i32,
+    /// The ID of the source transit gateway attachment for traffic matching.
+    pub source_transit_gateway_attachment_id: Option<String>,
+    /// The type of the source transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
+    pub source_transit_gateway_attachment_type: Option<
+        TransitGatewayAttachmentResourceType,
+    >,
+    /// The source CIDR block for traffic matching.
+    pub source_cidr_block: Option<String>,
+    /// The source port range for traffic matching.
+    pub source_port_range: Option<String>,
+    /// The ID of the destination transit gateway attachment for traffic matching.
+    pub destination_transit_gateway_attachment_id: Option<String>,
+    /// The type of the destination transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
+    pub destination_transit_gateway_attachment_type: Option<
+        TransitGatewayAttachmentResourceType,
+    >,
+    /// The destination CIDR block for traffic matching.
+    pub destination_cidr_block: Option<String>,
+    /// The destination port range for traffic matching.
+    pub destination_port_range: Option<String>,
+    /// The protocol for traffic matching (1, 6, 17, etc.).
+    pub protocol: Option<String>,
+    /// The Amazon Web Services account ID to which the metered traffic should be attributed.
+    pub metered_account: TransitGatewayMeteringPayerType,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayMeteringPolicyEntryRequest,
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), source_transit_gateway_attachment_id[2] =
+    rt::m("SourceTransitGatewayAttachmentId", &rt::STRING),
+    source_transit_gateway_attachment_type[3] =
+    rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM), source_cidr_block[4] =
+    rt::m("SourceCidrBlock", &rt::STRING), source_port_range[5] =
+    rt::m("SourcePortRange", &rt::STRING), destination_transit_gateway_attachment_id[6] =
+    rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING),
+    destination_transit_gateway_attachment_type[7] =
+    rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM),
+    destination_cidr_block[8] = rt::m("DestinationCidrBlock", &rt::STRING),
+    destination_port_range[9] = rt::m("DestinationPortRange", &rt::STRING), protocol[10]
+    = rt::m("Protocol", &rt::STRING), metered_account[11] = rt::m("MeteredAccount",
+    &rt::ENUM).flags(rt::REQUIRED), dry_run[12] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMeteringPolicyEntryResult {
+    /// Information about the created transit gateway metering policy entry.
+    pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
+}
+rt::structure!(
+    CreateTransitGatewayMeteringPolicyEntryResult,
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
+    [transit_gateway_metering_policy_entry[0] =
+    rt::m("TransitGatewayMeteringPolicyEntry", &TRANSIT_GATEWAY_METERING_POLICY_ENTRY)
+    .named("transitGatewayMeteringPolicyEntry")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMeteringPolicyRequest {
+    /// The ID of the transit gateway for which to create the metering policy.
+    pub transit_gateway_id: String,
+    /// The IDs of the middlebox attachments to include in the metering policy.
+    pub middlebox_attachment_ids: Option<Vec<String>>,
+    /// The tags to assign to the metering policy.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayMeteringPolicyRequest,
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    middlebox_attachment_ids[1] = rt::m("MiddleboxAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST).named("MiddleboxAttachmentId"),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMeteringPolicyResult {
+    /// Information about the created transit gateway metering policy.
+    pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
+}
+rt::structure!(
+    CreateTransitGatewayMeteringPolicyResult,
+    CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
+    rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
+    .named("transitGatewayMeteringPolicy")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMulticastDomainRequest {
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: String,
+    /// The options for the transit gateway multicast domain.
+    pub options: Option<CreateTransitGatewayMulticastDomainRequestOptions>,
+    /// The tags for the transit gateway multicast domain.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayMulticastDomainRequest,
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), options[1] =
+    rt::m("Options", &CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+/// The options for the transit gateway multicast domain.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMulticastDomainRequestOptions {
+    /// Specify whether to enable Internet Group Management Protocol (IGMP) version 2 for the transit gateway multicast domain.
+    pub igmpv2_support: Option<Igmpv2SupportValue>,
+    /// Specify whether to enable support for statically configuring multicast group sources for a domain.
+    pub static_sources_support: Option<StaticSourcesSupportValue>,
+    /// Indicates whether to automatically accept cross-account subnet associations that are associated with the transit gateway multicast domain.
+    pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
+}
+rt::structure!(
+    CreateTransitGatewayMulticastDomainRequestOptions,
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS, [igmpv2_support[0] =
+    rt::m("Igmpv2Support", &rt::ENUM), static_sources_support[1] =
+    rt::m("StaticSourcesSupport", &rt::ENUM), auto_accept_shared_associations[2] =
+    rt::m("AutoAcceptSharedAssociations", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayMulticastDomainResult {
+    /// Information about the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
+}
+rt::structure!(
+    CreateTransitGatewayMulticastDomainResult,
+    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain[0]
+    = rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
+    .named("transitGatewayMulticastDomain")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayNetworkFunctionAttachmentRequest {
+    /// The ID of the transit gateway. The transit gateway must be in the `available` state.
+    pub transit_gateway_id: String,
+    /// The name of the Gateway Load Balancer endpoint service.
+    pub service_name: String,
+    /// The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZoneIds`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
+    pub availability_zones: Option<Vec<String>>,
+    /// The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZones`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
+    pub availability_zone_ids: Option<Vec<String>>,
+    /// The tags to apply to the network function attachment.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayNetworkFunctionAttachmentRequest,
+    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), service_name[1] =
+    rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED), availability_zones[2] =
+    rt::m("AvailabilityZones", &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST)
+    .named("AvailabilityZone"), availability_zone_ids[3] = rt::m("AvailabilityZoneIds",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("AvailabilityZoneId"),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
+    /// Information about the network function attachment.
+    pub transit_gateway_network_function_attachment: Option<
+        TransitGatewayNetworkFunctionAttachment,
+    >,
+}
+rt::structure!(
+    CreateTransitGatewayNetworkFunctionAttachmentResult,
+    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
+    [transit_gateway_network_function_attachment[0] =
+    rt::m("TransitGatewayNetworkFunctionAttachment",
+    &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
+    .named("transitGatewayNetworkFunctionAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentRequest {
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: String,
+    /// The ID of the peer transit gateway with which to create the peering attachment.
+    pub peer_transit_gateway_id: String,
+    /// The ID of the Amazon Web Services account that owns the peer transit gateway.
+    pub peer_account_id: String,
+    /// The Region where the peer transit gateway is located.
+    pub peer_region: String,
+    /// Requests a transit gateway peering attachment.
+    pub options: Option<CreateTransitGatewayPeeringAttachmentRequestOptions>,
+    /// The tags to apply to the transit gateway peering attachment.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayPeeringAttachmentRequest,
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    peer_transit_gateway_id[1] = rt::m("PeerTransitGatewayId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_account_id[2] = rt::m("PeerAccountId", &rt::STRING)
+    .flags(rt::REQUIRED), peer_region[3] = rt::m("PeerRegion", &rt::STRING)
+    .flags(rt::REQUIRED), options[4] = rt::m("Options",
+    &CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS), tag_specifications[5] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+/// Describes whether dynamic routing is enabled or disabled for the transit gateway peering request.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentRequestOptions {
+    /// Indicates whether dynamic routing is enabled or disabled.
+    pub dynamic_routing: Option<DynamicRoutingValue>,
+    /// Specifies whether you allow multipath resilience for the requester side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the default is `false`.
+    pub allow_multipath_resilience: Option<bool>,
+    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
+    ///
+    /// The following value is valid:
+    ///
+    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
+    ///
+    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
+    pub multipath_resilience_mode: Option<
+        TransitGatewayPeeringAttachmentMultipathResilienceMode,
+    >,
+}
+rt::structure!(
+    CreateTransitGatewayPeeringAttachmentRequestOptions,
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS, [dynamic_routing[0] =
+    rt::m("DynamicRouting", &rt::ENUM), allow_multipath_resilience[1] =
+    rt::m("AllowMultipathResilience", &rt::BOOLEAN), multipath_resilience_mode[2] =
+    rt::m("MultipathResilienceMode", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentResult {
+    /// The transit gateway peering attachment.
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+}
+rt::structure!(
+    CreateTransitGatewayPeeringAttachmentResult,
+    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPolicyTableEntryRequest {
+    /// The ID of the transit gateway policy table.
+    pub transit_gateway_policy_table_id: String,
+    /// The rule number for the policy table entry. Lower rule numbers are evaluated first and take precedence.
+    pub policy_rule_number: String,
+    /// The matching criteria for the policy table entry.
+    pub policy_rule: Option<TransitGatewayRequestPolicyRule>,
+    /// The ID of the transit gateway route table to use for traffic matching this rule.
+    pub target_route_table_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayPolicyTableEntryRequest,
+    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule[2] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_REQUEST_POLICY_RULE), target_route_table_id[3] =
+    rt::m("TargetRouteTableId", &rt::STRING).flags(rt::REQUIRED), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPolicyTableEntryResult {
+    /// Describes a transit gateway policy table entry
+    pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
+}
+rt::structure!(
+    CreateTransitGatewayPolicyTableEntryResult,
+    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPolicyTableRequest {
+    /// The ID of the transit gateway used for the policy table.
+    pub transit_gateway_id: String,
+    /// The tags specification for the transit gateway policy table created during the request.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayPolicyTableRequest, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
+    [transit_gateway_id[0] = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPolicyTableResult {
+    /// Describes the created transit gateway policy table.
+    pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
+}
+rt::structure!(
+    CreateTransitGatewayPolicyTableResult, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
+    [transit_gateway_policy_table[0] = rt::m("TransitGatewayPolicyTable",
+    &TRANSIT_GATEWAY_POLICY_TABLE).named("transitGatewayPolicyTable")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPrefixListReferenceRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the prefix list that is used for destination matches.
+    pub prefix_list_id: String,
+    /// The ID of the attachment to which traffic is routed.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// Indicates whether to drop traffic that matches this route.
+    pub blackhole: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayPrefixListReferenceRequest,
+    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[2] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), blackhole[3] = rt::m("Blackhole",
+    &rt::BOOLEAN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPrefixListReferenceResult {
+    /// Information about the prefix list reference.
+    pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
+}
+rt::structure!(
+    CreateTransitGatewayPrefixListReferenceResult,
+    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRequest {
+    /// A description of the transit gateway.
+    pub description: Option<String>,
+    /// The transit gateway options.
+    pub options: Option<TransitGatewayRequestOptions>,
+    /// The tags to apply to the transit gateway.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayRequest, CREATE_TRANSIT_GATEWAY_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING), options[1] = rt::m("Options",
+    &TRANSIT_GATEWAY_REQUEST_OPTIONS), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayResult {
+    /// Information about the transit gateway.
+    pub transit_gateway: Option<TransitGateway>,
+}
+rt::structure!(
+    CreateTransitGatewayResult, CREATE_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
+    rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteRequest {
+    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
+    pub destination_cidr_block: String,
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// Indicates whether to drop traffic that matches this route.
+    pub blackhole: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayRouteRequest, CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_route_table_id[1] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[2] = rt::m("TransitGatewayAttachmentId", &rt::STRING),
+    blackhole[3] = rt::m("Blackhole", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteResult {
+    /// Information about the route.
+    pub route: Option<TransitGatewayRoute>,
+}
+rt::structure!(
+    CreateTransitGatewayRouteResult, CREATE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableAnnouncementRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the peering attachment.
+    pub peering_attachment_id: String,
+    /// The tags specifications applied to the transit gateway route table announcement.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayRouteTableAnnouncementRequest,
+    CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), peering_attachment_id[1] = rt::m("PeeringAttachmentId",
+    &rt::STRING).flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableAnnouncementResult {
+    /// Provides details about the transit gateway route table announcement.
+    pub transit_gateway_route_table_announcement: Option<
+        TransitGatewayRouteTableAnnouncement,
+    >,
+}
+rt::structure!(
+    CreateTransitGatewayRouteTableAnnouncementResult,
+    CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
+    [transit_gateway_route_table_announcement[0] =
+    rt::m("TransitGatewayRouteTableAnnouncement",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT)
+    .named("transitGatewayRouteTableAnnouncement")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableRequest {
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: String,
+    /// The tags to apply to the transit gateway route table.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayRouteTableRequest, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
+    [transit_gateway_id[0] = rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableResult {
+    /// Information about the transit gateway route table.
+    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+}
+rt::structure!(
+    CreateTransitGatewayRouteTableResult, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
+    [transit_gateway_route_table[0] = rt::m("TransitGatewayRouteTable",
+    &TRANSIT_GATEWAY_ROUTE_TABLE).named("transitGatewayRouteTable")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentRequest {
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: String,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must specify at least one subnet, but we recommend that you specify two subnets for better availability. The transit gateway uses one IP address from each specified subnet.
+    pub subnet_ids: Vec<String>,
+    /// The VPC attachment options.
+    pub options: Option<CreateTransitGatewayVpcAttachmentRequestOptions>,
+    /// The tags to apply to the VPC attachment.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateTransitGatewayVpcAttachmentRequest,
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] = rt::m("SubnetIds",
+    &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), options[3] = rt::m("Options",
+    &CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), tag_specifications[4] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+/// Describes the options for a VPC attachment.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentRequestOptions {
+    /// Enable or disable DNS support. The default is `enable`.
+    pub dns_support: Option<DnsSupportValue>,
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is set to `enable` by default. However, at the transit gateway level the default is set to `disable`.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
+    pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
+    /// Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic. The default is `disable`.
+    pub ipv6_support: Option<Ipv6SupportValue>,
+    /// Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is `disable`.
+    pub appliance_mode_support: Option<ApplianceModeSupportValue>,
+}
+rt::structure!(
+    CreateTransitGatewayVpcAttachmentRequestOptions,
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support[0] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[1] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support[3] =
+    rt::m("ApplianceModeSupport", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentResult {
+    /// Information about the VPC attachment.
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+rt::structure!(
+    CreateTransitGatewayVpcAttachmentResult,
+    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
+    rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
+    .named("transitGatewayVpcAttachment")]
+);
+/// Describes the CIDR options for a Verified Access endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVerifiedAccessEndpointCidrOptions {
+    /// The protocol.
+    pub protocol: Option<VerifiedAccessEndpointProtocol>,
+    /// The IDs of the subnets.
+    pub subnet_ids: Option<Vec<String>>,
+    /// The CIDR.
+    pub cidr: Option<String>,
+    /// The port ranges.
+    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
+}
+rt::structure!(
+    CreateVerifiedAccessEndpointCidrOptions,
+    CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [protocol[0] = rt::m("Protocol",
+    &rt::ENUM), subnet_ids[1] = rt::m("SubnetIds",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"), cidr[2] =
+    rt::m("Cidr", &rt::STRING), port_ranges[3] = rt::m("PortRanges",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
+);
+/// Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the `network-interface` type.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVerifiedAccessEndpointEniOptions {
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// The IP protocol.
+    pub protocol: Option<VerifiedAccessEndpointProtocol>,
+    /// The IP port number.
+    pub port: Option<i32>,
+    /// The port ranges.
+    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
+}
+rt::structure!(
+    CreateVerifiedAccessEndpointEniOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING), protocol[1] =
+    rt::m("Protocol", &rt::ENUM), port[2] = rt::m("Port", &rt::INTEGER).min(1.0),
+    port_ranges[3] = rt::m("PortRanges",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );

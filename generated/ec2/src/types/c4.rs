@@ -3,1924 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReplaceRootVolumeTaskResult {
-    /// Information about the root volume replacement task.
-    pub replace_root_volume_task: Option<ReplaceRootVolumeTask>,
-}
-rt::structure!(
-    CreateReplaceRootVolumeTaskResult, CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT, 0 =>
-    replace_root_volume_task
-);
-pub static CREATE_REPLACE_ROOT_VOLUME_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateReplaceRootVolumeTaskResult",
-    &[
-        rt::m("ReplaceRootVolumeTask", &REPLACE_ROOT_VOLUME_TASK)
-            .named("replaceRootVolumeTask"),
-    ],
-);
-/// Contains the parameters for CreateReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReservedInstancesListingRequest {
-    /// The ID of the active Standard Reserved Instance.
-    pub reserved_instances_id: String,
-    /// The number of instances that are a part of a Reserved Instance account to be listed in the Reserved Instance Marketplace. This number should be less than or equal to the instance count associated with the Reserved Instance ID specified in this call.
-    pub instance_count: i32,
-    /// A list specifying the price of the Standard Reserved Instance for each month remaining in the Reserved Instance term.
-    pub price_schedules: Vec<PriceScheduleSpecification>,
-    /// Unique, case-sensitive identifier you provide to ensure idempotency of your listings. This helps avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    pub client_token: String,
-}
-rt::structure!(
-    CreateReservedInstancesListingRequest, CREATE_RESERVED_INSTANCES_LISTING_REQUEST, 0
-    => reserved_instances_id, 1 => instance_count, 2 => price_schedules, 3 =>
-    client_token
-);
-pub static CREATE_RESERVED_INSTANCES_LISTING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateReservedInstancesListingRequest",
-    &[
-        rt::m("ReservedInstancesId", &rt::STRING)
-            .named("reservedInstancesId")
-            .flags(rt::REQUIRED),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount").flags(rt::REQUIRED),
-        rt::m("PriceSchedules", &PRICE_SCHEDULE_SPECIFICATION_LIST)
-            .named("priceSchedules")
-            .flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).named("clientToken").flags(rt::REQUIRED),
-    ],
-);
-/// Contains the output of CreateReservedInstancesListing.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateReservedInstancesListingResult {
-    /// Information about the Standard Reserved Instance listing.
-    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
-}
-rt::structure!(
-    CreateReservedInstancesListingResult, CREATE_RESERVED_INSTANCES_LISTING_RESULT, 0 =>
-    reserved_instances_listings
-);
-pub static CREATE_RESERVED_INSTANCES_LISTING_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateReservedInstancesListingResult",
-    &[
-        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
-            .named("reservedInstancesListingsSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRestoreImageTaskRequest {
-    /// The name of the Amazon S3 bucket that contains the stored AMI object.
-    pub bucket: String,
-    /// The name of the stored AMI object in the bucket.
-    pub object_key: String,
-    /// The name for the restored AMI. The name must be unique for AMIs in the Region for this account. If you do not provide a name, the new AMI gets the same name as the original AMI.
-    pub name: Option<String>,
-    /// The tags to apply to the AMI and snapshots on restoration. You can tag the AMI, the snapshots, or both.
-    ///
-    /// - To tag the AMI, the value for `ResourceType` must be `image`.
-    /// - To tag the snapshots, the value for `ResourceType` must be `snapshot`. The same tag is applied to all of the snapshots that are created.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateRestoreImageTaskRequest, CREATE_RESTORE_IMAGE_TASK_REQUEST, 0 => bucket, 1 =>
-    object_key, 2 => name, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_RESTORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRestoreImageTaskRequest",
-    &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ObjectKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).min(3.0),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRestoreImageTaskResult {
-    /// The AMI ID.
-    pub image_id: Option<String>,
-}
-rt::structure!(
-    CreateRestoreImageTaskResult, CREATE_RESTORE_IMAGE_TASK_RESULT, 0 => image_id
-);
-pub static CREATE_RESTORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRestoreImageTaskResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteRequest {
-    /// The ID of a prefix list used for the destination match.
-    pub destination_prefix_list_id: Option<String>,
-    /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
-    pub vpc_endpoint_id: Option<String>,
-    /// The ID of a transit gateway.
-    pub transit_gateway_id: Option<String>,
-    /// The ID of the local gateway.
-    pub local_gateway_id: Option<String>,
-    /// The ID of the carrier gateway.
-    ///
-    /// You can only use this option when the VPC contains a subnet which is associated with a Wavelength Zone.
-    pub carrier_gateway_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the core network.
-    pub core_network_arn: Option<String>,
-    /// The Amazon Resource Name (ARN) of the ODB network.
-    pub odb_network_arn: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the route table for the route.
-    pub route_table_id: String,
-    /// The IPv4 CIDR address block used for the destination match. Routing decisions are based on the most specific match. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    pub destination_cidr_block: Option<String>,
-    /// The ID of an internet gateway or virtual private gateway attached to your VPC.
-    pub gateway_id: Option<String>,
-    /// The IPv6 CIDR block used for the destination match. Routing decisions are based on the most specific match.
-    pub destination_ipv6_cidr_block: Option<String>,
-    /// \[IPv6 traffic only\] The ID of an egress-only internet gateway.
-    pub egress_only_internet_gateway_id: Option<String>,
-    /// The ID of a NAT instance in your VPC. The operation fails if you specify an instance ID unless exactly one network interface is attached.
-    pub instance_id: Option<String>,
-    /// The ID of a network interface.
-    pub network_interface_id: Option<String>,
-    /// The ID of a VPC peering connection.
-    pub vpc_peering_connection_id: Option<String>,
-    /// \[IPv4 traffic only\] The ID of a NAT gateway.
-    pub nat_gateway_id: Option<String>,
-}
-rt::structure!(
-    CreateRouteRequest, CREATE_ROUTE_REQUEST, 0 => destination_prefix_list_id, 1 =>
-    vpc_endpoint_id, 2 => transit_gateway_id, 3 => local_gateway_id, 4 =>
-    carrier_gateway_id, 5 => core_network_arn, 6 => odb_network_arn, 7 => dry_run, 8 =>
-    route_table_id, 9 => destination_cidr_block, 10 => gateway_id, 11 =>
-    destination_ipv6_cidr_block, 12 => egress_only_internet_gateway_id, 13 =>
-    instance_id, 14 => network_interface_id, 15 => vpc_peering_connection_id, 16 =>
-    nat_gateway_id
-);
-pub static CREATE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteRequest",
-    &[
-        rt::m("DestinationPrefixListId", &rt::STRING),
-        rt::m("VpcEndpointId", &rt::STRING),
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("LocalGatewayId", &rt::STRING),
-        rt::m("CarrierGatewayId", &rt::STRING),
-        rt::m("CoreNetworkArn", &rt::STRING),
-        rt::m("OdbNetworkArn", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(CreateRouteResult, CREATE_ROUTE_RESULT, 0 => return_);
-pub static CREATE_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerEndpointRequest {
-    /// The ID of the route server for which to create an endpoint.
-    pub route_server_id: String,
-    /// The ID of the subnet in which to create the route server endpoint.
-    pub subnet_id: String,
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    pub client_token: Option<String>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The tags to apply to the route server endpoint during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerEndpointRequest, CREATE_ROUTE_SERVER_ENDPOINT_REQUEST, 0 =>
-    route_server_id, 1 => subnet_id, 2 => client_token, 3 => dry_run, 4 =>
-    tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerEndpointRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerEndpointResult {
-    /// Information about the created route server endpoint.
-    pub route_server_endpoint: Option<RouteServerEndpoint>,
-}
-rt::structure!(
-    CreateRouteServerEndpointResult, CREATE_ROUTE_SERVER_ENDPOINT_RESULT, 0 =>
-    route_server_endpoint
-);
-pub static CREATE_ROUTE_SERVER_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerEndpointResult",
-    &[rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT).named("routeServerEndpoint")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerPeerRequest {
-    /// The ID of the route server endpoint for which to create a peer.
-    pub route_server_endpoint_id: String,
-    /// The IPv4 address of the peer device.
-    pub peer_address: String,
-    /// The BGP options for the peer, including ASN (Autonomous System Number) and BFD (Bidrectional Forwarding Detection) settings.
-    pub bgp_options: RouteServerBgpOptionsRequest,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The tags to apply to the route server peer during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerPeerRequest, CREATE_ROUTE_SERVER_PEER_REQUEST, 0 =>
-    route_server_endpoint_id, 1 => peer_address, 2 => bgp_options, 3 => dry_run, 4 =>
-    tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_PEER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerPeerRequest",
-    &[
-        rt::m("RouteServerEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS_REQUEST).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerPeerResult {
-    /// Information about the created route server peer.
-    pub route_server_peer: Option<RouteServerPeer>,
-}
-rt::structure!(
-    CreateRouteServerPeerResult, CREATE_ROUTE_SERVER_PEER_RESULT, 0 => route_server_peer
-);
-pub static CREATE_ROUTE_SERVER_PEER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerPeerResult",
-    &[rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerRequest {
-    /// The private Autonomous System Number (ASN) for the Amazon side of the BGP session. Valid values are from 1 to 4294967295. We recommend using a private ASN in the 64512–65534 (16-bit ASN) or 4200000000–4294967294 (32-bit ASN) range.
-    pub amazon_side_asn: i64,
-    /// Unique, case-sensitive identifier to ensure idempotency of the request.
-    pub client_token: Option<String>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Indicates whether routes should be persisted after all BGP sessions are terminated.
-    pub persist_routes: Option<RouteServerPersistRoutesAction>,
-    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
-    ///
-    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
-    pub persist_routes_duration: Option<i64>,
-    /// Indicates whether SNS notifications should be enabled for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
-    pub sns_notifications_enabled: Option<bool>,
-    /// The tags to apply to the route server during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateRouteServerRequest, CREATE_ROUTE_SERVER_REQUEST, 0 => amazon_side_asn, 1 =>
-    client_token, 2 => dry_run, 3 => persist_routes, 4 => persist_routes_duration, 5 =>
-    sns_notifications_enabled, 6 => tag_specifications
-);
-pub static CREATE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerRequest",
-    &[
-        rt::m("AmazonSideAsn", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PersistRoutes", &rt::ENUM),
-        rt::m("PersistRoutesDuration", &rt::LONG),
-        rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteServerResult {
-    /// Information about the created route server.
-    pub route_server: Option<RouteServer>,
-}
-rt::structure!(CreateRouteServerResult, CREATE_ROUTE_SERVER_RESULT, 0 => route_server);
-pub static CREATE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteServerResult",
-    &[rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteTableRequest {
-    /// The tags to assign to the route table.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the VPC.
-    pub vpc_id: String,
-}
-rt::structure!(
-    CreateRouteTableRequest, CREATE_ROUTE_TABLE_REQUEST, 0 => tag_specifications, 1 =>
-    client_token, 2 => dry_run, 3 => vpc_id
-);
-pub static CREATE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRouteTableRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateRouteTableResult {
-    /// Information about the route table.
-    pub route_table: Option<RouteTable>,
-    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateRouteTableResult, CREATE_ROUTE_TABLE_RESULT, 0 => route_table, 1 =>
-    client_token
-);
-pub static CREATE_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateRouteTableResult",
-    &[
-        rt::m("RouteTable", &ROUTE_TABLE).named("routeTable"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondaryNetworkRequest {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IPv4 CIDR block for the secondary network. The CIDR block size must be between /12 and /28.
-    pub ipv4_cidr_block: String,
-    /// The type of secondary network.
-    pub network_type: SecondaryNetworkType,
-    /// The tags to assign to the secondary network.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateSecondaryNetworkRequest, CREATE_SECONDARY_NETWORK_REQUEST, 0 => client_token, 1
-    => dry_run, 2 => ipv4_cidr_block, 3 => network_type, 4 => tag_specifications
-);
-pub static CREATE_SECONDARY_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecondaryNetworkRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NetworkType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondaryNetworkResult {
-    /// Information about the secondary network.
-    pub secondary_network: Option<SecondaryNetwork>,
-    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateSecondaryNetworkResult, CREATE_SECONDARY_NETWORK_RESULT, 0 =>
-    secondary_network, 1 => client_token
-);
-pub static CREATE_SECONDARY_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecondaryNetworkResult",
-    &[
-        rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondarySubnetRequest {
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// The Availability Zone for the secondary subnet. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    pub availability_zone: Option<String>,
-    /// The ID of the Availability Zone for the secondary subnet. This option is preferred over `AvailabilityZone` as it provides a consistent identifier across Amazon Web Services accounts. You cannot specify both `AvailabilityZone` and `AvailabilityZoneId` in the same request.
-    pub availability_zone_id: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IPv4 CIDR block for the secondary subnet. The CIDR block size must be between /12 and /28.
-    pub ipv4_cidr_block: String,
-    /// The ID of the secondary network in which to create the secondary subnet.
-    pub secondary_network_id: String,
-    /// The tags to assign to the secondary subnet.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateSecondarySubnetRequest, CREATE_SECONDARY_SUBNET_REQUEST, 0 => client_token, 1
-    => availability_zone, 2 => availability_zone_id, 3 => dry_run, 4 => ipv4_cidr_block,
-    5 => secondary_network_id, 6 => tag_specifications
-);
-pub static CREATE_SECONDARY_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecondarySubnetRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Ipv4CidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecondaryNetworkId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecondarySubnetResult {
-    /// Information about the secondary subnet.
-    pub secondary_subnet: Option<SecondarySubnet>,
-    /// Unique, case-sensitive identifier to ensure the idempotency of the request. Only returned if a client token was provided in the request.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateSecondarySubnetResult, CREATE_SECONDARY_SUBNET_RESULT, 0 => secondary_subnet, 1
-    => client_token
-);
-pub static CREATE_SECONDARY_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecondarySubnetResult",
-    &[
-        rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecurityGroupRequest {
-    /// A description for the security group.
-    ///
-    /// Constraints: Up to 255 characters in length
-    ///
-    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
-    pub description: String,
-    /// The name of the security group. Names are case-insensitive and must be unique within the VPC.
-    ///
-    /// Constraints: Up to 255 characters in length. Can't start with `sg-`.
-    ///
-    /// Valid characters: a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
-    pub group_name: String,
-    /// The ID of the VPC. Required for a nondefault VPC.
-    pub vpc_id: Option<String>,
-    /// The tags to assign to the security group.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateSecurityGroupRequest, CREATE_SECURITY_GROUP_REQUEST, 0 => description, 1 =>
-    group_name, 2 => vpc_id, 3 => tag_specifications, 4 => dry_run
-);
-pub static CREATE_SECURITY_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecurityGroupRequest",
-    &[
-        rt::m("Description", &rt::STRING).named("GroupDescription").flags(rt::REQUIRED),
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSecurityGroupResult {
-    /// The ID of the security group.
-    pub group_id: Option<String>,
-    /// The tags assigned to the security group.
-    pub tags: Option<Vec<Tag>>,
-    /// The security group ARN.
-    pub security_group_arn: Option<String>,
-}
-rt::structure!(
-    CreateSecurityGroupResult, CREATE_SECURITY_GROUP_RESULT, 0 => group_id, 1 => tags, 2
-    => security_group_arn
-);
-pub static CREATE_SECURITY_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSecurityGroupResult",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SecurityGroupArn", &rt::STRING).named("securityGroupArn"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotRequest {
-    /// A description for the snapshot.
-    pub description: Option<String>,
-    /// **Note:** Only supported for volumes on Outposts. If the source volume is not on an Outpost, omit this parameter.
-    ///
-    /// - To create the snapshot on the same Outpost as the source volume, specify the ARN of that Outpost. The snapshot must be created on the same Outpost as the volume.
-    /// - To create the snapshot in the parent Region of the Outpost, omit this parameter.
-    ///
-    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
-    pub outpost_arn: Option<String>,
-    /// The ID of the Amazon EBS volume.
-    pub volume_id: String,
-    /// The tags to apply to the snapshot during creation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// **Note:** Only supported for volumes in Local Zones. If the source volume is not in a Local Zone, omit this parameter.
-    ///
-    /// - To create a local snapshot in the same Local Zone as the source volume, specify `local`.
-    /// - To create a regional snapshot in the parent Region of the Local Zone, specify `regional` or omit this parameter.
-    ///
-    /// Default value: `regional`
-    pub location: Option<SnapshotLocationEnum>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateSnapshotRequest, CREATE_SNAPSHOT_REQUEST, 0 => description, 1 => outpost_arn, 2
-    => volume_id, 3 => tag_specifications, 4 => location, 5 => dry_run
-);
-pub static CREATE_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("Location", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotsRequest {
-    /// A description propagated to every snapshot specified by the instance.
-    pub description: Option<String>,
-    /// The instance to specify which volumes should be included in the snapshots.
-    pub instance_specification: InstanceSpecification,
-    /// **Note:** Only supported for instances on Outposts. If the source instance is not on an Outpost, omit this parameter.
-    ///
-    /// - To create the snapshots on the same Outpost as the source instance, specify the ARN of that Outpost. The snapshots must be created on the same Outpost as the instance.
-    /// - To create the snapshots in the parent Region of the Outpost, omit this parameter.
-    ///
-    /// For more information, see [Create local snapshots from volumes on an Outpost](https://docs.aws.amazon.com/ebs/latest/userguide/snapshots-outposts.html#create-snapshot) in the *Amazon EBS User Guide*.
-    pub outpost_arn: Option<String>,
-    /// Tags to apply to every snapshot specified by the instance.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Copies the tags from the specified volume to corresponding snapshot.
-    pub copy_tags_from_source: Option<CopyTagsFromSource>,
-    /// **Note:** Only supported for instances in Local Zones. If the source instance is not in a Local Zone, omit this parameter.
-    ///
-    /// - To create local snapshots in the same Local Zone as the source instance, specify `local`.
-    /// - To create regional snapshots in the parent Region of the Local Zone, specify `regional` or omit this parameter.
-    ///
-    /// Default value: `regional`
-    pub location: Option<SnapshotLocationEnum>,
-}
-rt::structure!(
-    CreateSnapshotsRequest, CREATE_SNAPSHOTS_REQUEST, 0 => description, 1 =>
-    instance_specification, 2 => outpost_arn, 3 => tag_specifications, 4 => dry_run, 5 =>
-    copy_tags_from_source, 6 => location
-);
-pub static CREATE_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotsRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("InstanceSpecification", &INSTANCE_SPECIFICATION).flags(rt::REQUIRED),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CopyTagsFromSource", &rt::ENUM),
-        rt::m("Location", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSnapshotsResult {
-    /// List of snapshots.
-    pub snapshots: Option<Vec<SnapshotInfo>>,
-}
-rt::structure!(CreateSnapshotsResult, CREATE_SNAPSHOTS_RESULT, 0 => snapshots);
-pub static CREATE_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSnapshotsResult",
-    &[rt::m("Snapshots", &SNAPSHOT_SET).named("snapshotSet")],
-);
-/// Contains the parameters for CreateSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSpotDatafeedSubscriptionRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The name of the Amazon S3 bucket in which to store the Spot Instance data feed. For more information about bucket names, see [Bucket naming rules](https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html) in the *Amazon S3 User Guide*.
-    pub bucket: String,
-    /// The prefix for the data feed file names.
-    pub prefix: Option<String>,
-}
-rt::structure!(
-    CreateSpotDatafeedSubscriptionRequest, CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST, 0
-    => dry_run, 1 => bucket, 2 => prefix
-);
-pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSpotDatafeedSubscriptionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Bucket", &rt::STRING).named("bucket").flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-    ],
-);
-/// Contains the output of CreateSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSpotDatafeedSubscriptionResult {
-    /// The Spot Instance data feed subscription.
-    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
-}
-rt::structure!(
-    CreateSpotDatafeedSubscriptionResult, CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT, 0 =>
-    spot_datafeed_subscription
-);
-pub static CREATE_SPOT_DATAFEED_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSpotDatafeedSubscriptionResult",
-    &[
-        rt::m("SpotDatafeedSubscription", &SPOT_DATAFEED_SUBSCRIPTION)
-            .named("spotDatafeedSubscription"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateStoreImageTaskRequest {
-    /// The ID of the AMI.
-    pub image_id: String,
-    /// The name of the Amazon S3 bucket in which the AMI object will be stored. The bucket must be in the Region in which the request is being made. The AMI object appears in the bucket only after the upload task has completed.
-    pub bucket: String,
-    /// The tags to apply to the AMI object that will be stored in the Amazon S3 bucket.
-    pub s3_object_tags: Option<Vec<S3ObjectTag>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateStoreImageTaskRequest, CREATE_STORE_IMAGE_TASK_REQUEST, 0 => image_id, 1 =>
-    bucket, 2 => s3_object_tags, 3 => dry_run
-);
-pub static CREATE_STORE_IMAGE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateStoreImageTaskRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3ObjectTags", &S3_OBJECT_TAG_LIST).named("S3ObjectTag"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateStoreImageTaskResult {
-    /// The name of the stored AMI object in the S3 bucket.
-    pub object_key: Option<String>,
-}
-rt::structure!(
-    CreateStoreImageTaskResult, CREATE_STORE_IMAGE_TASK_RESULT, 0 => object_key
-);
-pub static CREATE_STORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateStoreImageTaskResult",
-    &[rt::m("ObjectKey", &rt::STRING).named("objectKey")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSubnetCidrReservationRequest {
-    /// The ID of the subnet.
-    pub subnet_id: String,
-    /// The IPv4 or IPV6 CIDR range to reserve.
-    pub cidr: String,
-    /// The type of reservation. The reservation type determines how the reserved IP addresses are assigned to resources.
-    ///
-    /// - `prefix` - Amazon Web Services assigns the reserved IP addresses to network interfaces.
-    /// - `explicit` - You assign the reserved IP addresses to network interfaces.
-    pub reservation_type: SubnetCidrReservationType,
-    /// The description to assign to the subnet CIDR reservation.
-    pub description: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The tags to assign to the subnet CIDR reservation.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateSubnetCidrReservationRequest, CREATE_SUBNET_CIDR_RESERVATION_REQUEST, 0 =>
-    subnet_id, 1 => cidr, 2 => reservation_type, 3 => description, 4 => dry_run, 5 =>
-    tag_specifications
-);
-pub static CREATE_SUBNET_CIDR_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSubnetCidrReservationRequest",
-    &[
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReservationType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSubnetCidrReservationResult {
-    /// Information about the created subnet CIDR reservation.
-    pub subnet_cidr_reservation: Option<SubnetCidrReservation>,
-}
-rt::structure!(
-    CreateSubnetCidrReservationResult, CREATE_SUBNET_CIDR_RESERVATION_RESULT, 0 =>
-    subnet_cidr_reservation
-);
-pub static CREATE_SUBNET_CIDR_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSubnetCidrReservationResult",
-    &[
-        rt::m("SubnetCidrReservation", &SUBNET_CIDR_RESERVATION)
-            .named("subnetCidrReservation"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSubnetRequest {
-    /// The tags to assign to the subnet.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// The Availability Zone or Local Zone for the subnet.
-    ///
-    /// Default: Amazon Web Services selects one for you. If you create more than one subnet in your VPC, we do not necessarily select a different zone for each subnet.
-    ///
-    /// To create a subnet in a Local Zone, set this value to the Local Zone ID, for example `us-west-2-lax-1a`. For information about the Regions that support Local Zones, see [Available Local Zones](https://docs.aws.amazon.com/local-zones/latest/ug/available-local-zones.html).
-    ///
-    /// To create a subnet in an Outpost, set this value to the Availability Zone for the Outpost and specify the Outpost ARN.
-    pub availability_zone: Option<String>,
-    /// The AZ ID or the Local Zone ID of the subnet.
-    pub availability_zone_id: Option<String>,
-    /// The IPv4 network range for the subnet, in CIDR notation. For example, `10.0.0.0/24`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
-    ///
-    /// This parameter is not supported for an IPv6 only subnet.
-    pub cidr_block: Option<String>,
-    /// The IPv6 network range for the subnet, in CIDR notation. This parameter is required for an IPv6 only subnet.
-    pub ipv6_cidr_block: Option<String>,
-    /// The Amazon Resource Name (ARN) of the Outpost. If you specify an Outpost ARN, you must also specify the Availability Zone of the Outpost subnet.
-    pub outpost_arn: Option<String>,
-    /// The ID of the VPC.
-    pub vpc_id: String,
-    /// Indicates whether to create an IPv6 only subnet.
-    pub ipv6_native: Option<bool>,
-    /// An IPv4 IPAM pool ID for the subnet.
-    pub ipv4_ipam_pool_id: Option<String>,
-    /// An IPv4 netmask length for the subnet.
-    pub ipv4_netmask_length: Option<i32>,
-    /// An IPv6 IPAM pool ID for the subnet.
-    pub ipv6_ipam_pool_id: Option<String>,
-    /// An IPv6 netmask length for the subnet.
-    pub ipv6_netmask_length: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateSubnetRequest, CREATE_SUBNET_REQUEST, 0 => tag_specifications, 1 =>
-    availability_zone, 2 => availability_zone_id, 3 => cidr_block, 4 => ipv6_cidr_block,
-    5 => outpost_arn, 6 => vpc_id, 7 => ipv6_native, 8 => ipv4_ipam_pool_id, 9 =>
-    ipv4_netmask_length, 10 => ipv6_ipam_pool_id, 11 => ipv6_netmask_length, 12 =>
-    dry_run
-);
-pub static CREATE_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSubnetRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("CidrBlock", &rt::STRING),
-        rt::m("Ipv6CidrBlock", &rt::STRING),
-        rt::m("OutpostArn", &rt::STRING),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Ipv6Native", &rt::BOOLEAN),
-        rt::m("Ipv4IpamPoolId", &rt::STRING),
-        rt::m("Ipv4NetmaskLength", &rt::INTEGER),
-        rt::m("Ipv6IpamPoolId", &rt::STRING),
-        rt::m("Ipv6NetmaskLength", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateSubnetResult {
-    /// Information about the subnet.
-    pub subnet: Option<Subnet>,
-}
-rt::structure!(CreateSubnetResult, CREATE_SUBNET_RESULT, 0 => subnet);
-pub static CREATE_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSubnetResult",
-    &[rt::m("Subnet", &SUBNET).named("subnet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTagsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the resources, separated by spaces.
-    ///
-    /// Constraints: Up to 1000 resource IDs. We recommend breaking up this request into smaller batches.
-    pub resources: Vec<String>,
-    /// The tags. The `value` parameter is required, but if you don't want the tag to have a value, specify the parameter with no value, and we set the value to an empty string.
-    pub tags: Vec<Tag>,
-}
-rt::structure!(
-    CreateTagsRequest, CREATE_TAGS_REQUEST, 0 => dry_run, 1 => resources, 2 => tags
-);
-pub static CREATE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTagsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Resources", &RESOURCE_ID_LIST).named("ResourceId").flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST).named("Tag").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterRequest {
-    /// The description of the Traffic Mirror filter.
-    pub description: Option<String>,
-    /// The tags to assign to a Traffic Mirror filter.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorFilterRequest, CREATE_TRAFFIC_MIRROR_FILTER_REQUEST, 0 =>
-    description, 1 => tag_specifications, 2 => dry_run, 3 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorFilterRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterResult {
-    /// Information about the Traffic Mirror filter.
-    pub traffic_mirror_filter: Option<TrafficMirrorFilter>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorFilterResult, CREATE_TRAFFIC_MIRROR_FILTER_RESULT, 0 =>
-    traffic_mirror_filter, 1 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_FILTER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorFilterResult",
-    &[
-        rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER)
-            .named("trafficMirrorFilter"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterRuleRequest {
-    /// The ID of the filter that this rule is associated with.
-    pub traffic_mirror_filter_id: String,
-    /// The type of traffic.
-    pub traffic_direction: TrafficDirection,
-    /// The number of the Traffic Mirror rule. This number must be unique for each Traffic Mirror rule in a given direction. The rules are processed in ascending order by rule number.
-    pub rule_number: i32,
-    /// The action to take on the filtered traffic.
-    pub rule_action: TrafficMirrorRuleAction,
-    /// The destination port range.
-    pub destination_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// The source port range.
-    pub source_port_range: Option<TrafficMirrorPortRangeRequest>,
-    /// The protocol, for example UDP, to assign to the Traffic Mirror rule.
-    ///
-    /// For information about the protocol value, see [Protocol Numbers](https://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml) on the Internet Assigned Numbers Authority (IANA) website.
-    pub protocol: Option<i32>,
-    /// The destination CIDR block to assign to the Traffic Mirror rule.
-    pub destination_cidr_block: String,
-    /// The source CIDR block to assign to the Traffic Mirror rule.
-    pub source_cidr_block: String,
-    /// The description of the Traffic Mirror rule.
-    pub description: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Traffic Mirroring tags specifications.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    CreateTrafficMirrorFilterRuleRequest, CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST, 0 =>
-    traffic_mirror_filter_id, 1 => traffic_direction, 2 => rule_number, 3 => rule_action,
-    4 => destination_port_range, 5 => source_port_range, 6 => protocol, 7 =>
-    destination_cidr_block, 8 => source_cidr_block, 9 => description, 10 => dry_run, 11
-    => client_token, 12 => tag_specifications
-);
-pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorFilterRuleRequest",
-    &[
-        rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficDirection", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("RuleNumber", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("RuleAction", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
-        rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
-        rt::m("Protocol", &rt::INTEGER),
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SourceCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorFilterRuleResult {
-    /// The Traffic Mirror rule.
-    pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorFilterRuleResult, CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT, 0 =>
-    traffic_mirror_filter_rule, 1 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorFilterRuleResult",
-    &[
-        rt::m("TrafficMirrorFilterRule", &TRAFFIC_MIRROR_FILTER_RULE)
-            .named("trafficMirrorFilterRule"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorSessionRequest {
-    /// The ID of the source network interface.
-    pub network_interface_id: String,
-    /// The ID of the Traffic Mirror target.
-    pub traffic_mirror_target_id: String,
-    /// The ID of the Traffic Mirror filter.
-    pub traffic_mirror_filter_id: String,
-    /// The number of bytes in each packet to mirror. These are bytes after the VXLAN header. Do not specify this parameter when you want to mirror the entire packet. To mirror a subset of the packet, set this to the length (in bytes) that you want to mirror. For example, if you set this value to 100, then the first 100 bytes that meet the filter criteria are copied to the target.
-    ///
-    /// If you do not want to mirror the entire packet, use the `PacketLength` parameter to specify the number of bytes in each packet to mirror.
-    ///
-    /// For sessions with Network Load Balancer (NLB) Traffic Mirror targets the default `PacketLength` will be set to 8500. Valid values are 1-8500. Setting a `PacketLength` greater than 8500 will result in an error response.
-    pub packet_length: Option<i32>,
-    /// The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
-    ///
-    /// Valid values are 1-32766.
-    pub session_number: i32,
-    /// The VXLAN ID for the Traffic Mirror session. For more information about the VXLAN protocol, see [RFC 7348](https://datatracker.ietf.org/doc/html/rfc7348). If you do not specify a `VirtualNetworkId`, an account-wide unique ID is chosen at random.
-    pub virtual_network_id: Option<i32>,
-    /// The description of the Traffic Mirror session.
-    pub description: Option<String>,
-    /// The tags to assign to a Traffic Mirror session.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorSessionRequest, CREATE_TRAFFIC_MIRROR_SESSION_REQUEST, 0 =>
-    network_interface_id, 1 => traffic_mirror_target_id, 2 => traffic_mirror_filter_id, 3
-    => packet_length, 4 => session_number, 5 => virtual_network_id, 6 => description, 7
-    => tag_specifications, 8 => dry_run, 9 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorSessionRequest",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficMirrorTargetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PacketLength", &rt::INTEGER),
-        rt::m("SessionNumber", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("VirtualNetworkId", &rt::INTEGER),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorSessionResult {
-    /// Information about the Traffic Mirror session.
-    pub traffic_mirror_session: Option<TrafficMirrorSession>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorSessionResult, CREATE_TRAFFIC_MIRROR_SESSION_RESULT, 0 =>
-    traffic_mirror_session, 1 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorSessionResult",
-    &[
-        rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
-            .named("trafficMirrorSession"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorTargetRequest {
-    /// The network interface ID that is associated with the target.
-    pub network_interface_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
-    pub network_load_balancer_arn: Option<String>,
-    /// The description of the Traffic Mirror target.
-    pub description: Option<String>,
-    /// The tags to assign to the Traffic Mirror target.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// The ID of the Gateway Load Balancer endpoint.
-    pub gateway_load_balancer_endpoint_id: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorTargetRequest, CREATE_TRAFFIC_MIRROR_TARGET_REQUEST, 0 =>
-    network_interface_id, 1 => network_load_balancer_arn, 2 => description, 3 =>
-    tag_specifications, 4 => dry_run, 5 => client_token, 6 =>
-    gateway_load_balancer_endpoint_id
-);
-pub static CREATE_TRAFFIC_MIRROR_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorTargetRequest",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("NetworkLoadBalancerArn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("GatewayLoadBalancerEndpointId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTrafficMirrorTargetResult {
-    /// Information about the Traffic Mirror target.
-    pub traffic_mirror_target: Option<TrafficMirrorTarget>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    CreateTrafficMirrorTargetResult, CREATE_TRAFFIC_MIRROR_TARGET_RESULT, 0 =>
-    traffic_mirror_target, 1 => client_token
-);
-pub static CREATE_TRAFFIC_MIRROR_TARGET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTrafficMirrorTargetResult",
-    &[
-        rt::m("TrafficMirrorTarget", &TRAFFIC_MIRROR_TARGET)
-            .named("trafficMirrorTarget"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectPeerRequest {
-    /// The ID of the Connect attachment.
-    pub transit_gateway_attachment_id: String,
-    /// The peer IP address (GRE outer IP address) on the transit gateway side of the Connect peer, which must be specified from a transit gateway CIDR block. If not specified, Amazon automatically assigns the first available IP address from the transit gateway CIDR block.
-    pub transit_gateway_address: Option<String>,
-    /// The peer IP address (GRE outer IP address) on the appliance side of the Connect peer.
-    pub peer_address: String,
-    /// The BGP options for the Connect peer.
-    pub bgp_options: Option<TransitGatewayConnectRequestBgpOptions>,
-    /// The range of inside IP addresses that are used for BGP peering. You must specify a size /29 IPv4 CIDR block from the `169.254.0.0/16` range. The first address from the range must be configured on the appliance as the BGP IP address. You can also optionally specify a size /125 IPv6 CIDR block from the `fd00::/8` range.
-    pub inside_cidr_blocks: Vec<String>,
-    /// The tags to apply to the Connect peer.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayConnectPeerRequest, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
-    0 => transit_gateway_attachment_id, 1 => transit_gateway_address, 2 => peer_address,
-    3 => bgp_options, 4 => inside_cidr_blocks, 5 => tag_specifications, 6 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayConnectPeerRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAddress", &rt::STRING),
-        rt::m("PeerAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BgpOptions", &TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS),
-        rt::m("InsideCidrBlocks", &INSIDE_CIDR_BLOCKS_STRING_LIST).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectPeerResult {
-    /// Information about the Connect peer.
-    pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
-}
-rt::structure!(
-    CreateTransitGatewayConnectPeerResult, CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT, 0
-    => transit_gateway_connect_peer
-);
-pub static CREATE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayConnectPeerResult",
-    &[
-        rt::m("TransitGatewayConnectPeer", &TRANSIT_GATEWAY_CONNECT_PEER)
-            .named("transitGatewayConnectPeer"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectRequest {
-    /// The ID of the transit gateway attachment. You can specify a VPC attachment or Amazon Web Services Direct Connect attachment.
-    pub transport_transit_gateway_attachment_id: String,
-    /// The Connect attachment options.
-    pub options: CreateTransitGatewayConnectRequestOptions,
-    /// The tags to apply to the Connect attachment.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayConnectRequest, CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST, 0 =>
-    transport_transit_gateway_attachment_id, 1 => options, 2 => tag_specifications, 3 =>
-    dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayConnectRequest",
-    &[
-        rt::m("TransportTransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Options", &CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS)
-            .flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-/// The options for a Connect attachment.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectRequestOptions {
-    /// The tunnel protocol.
-    pub protocol: ProtocolValue,
-}
-rt::structure!(
-    CreateTransitGatewayConnectRequestOptions,
-    CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS, 0 => protocol
-);
-pub static CREATE_TRANSIT_GATEWAY_CONNECT_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayConnectRequestOptions",
-    &[rt::m("Protocol", &rt::ENUM).flags(rt::REQUIRED)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayConnectResult {
-    /// Information about the Connect attachment.
-    pub transit_gateway_connect: Option<TransitGatewayConnect>,
-}
-rt::structure!(
-    CreateTransitGatewayConnectResult, CREATE_TRANSIT_GATEWAY_CONNECT_RESULT, 0 =>
-    transit_gateway_connect
-);
-pub static CREATE_TRANSIT_GATEWAY_CONNECT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayConnectResult",
-    &[
-        rt::m("TransitGatewayConnect", &TRANSIT_GATEWAY_CONNECT)
-            .named("transitGatewayConnect"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyEntryRequest {
-    /// The ID of the transit gateway metering policy to add the entry to.
-    pub transit_gateway_metering_policy_id: String,
-    /// The rule number for the metering policy entry. Rules are processed in order from lowest to highest number.
-    pub policy_rule_number: i32,
-    /// The ID of the source transit gateway attachment for traffic matching.
-    pub source_transit_gateway_attachment_id: Option<String>,
-    /// The type of the source transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
-    pub source_transit_gateway_attachment_type: Option<
-        TransitGatewayAttachmentResourceType,
-    >,
-    /// The source CIDR block for traffic matching.
-    pub source_cidr_block: Option<String>,
-    /// The source port range for traffic matching.
-    pub source_port_range: Option<String>,
-    /// The ID of the destination transit gateway attachment for traffic matching.
-    pub destination_transit_gateway_attachment_id: Option<String>,
-    /// The type of the destination transit gateway attachment for traffic matching. Note that the `tgw-peering` resource type has been deprecated. To configure metering policies for Connect, use the transport attachment type.
-    pub destination_transit_gateway_attachment_type: Option<
-        TransitGatewayAttachmentResourceType,
-    >,
-    /// The destination CIDR block for traffic matching.
-    pub destination_cidr_block: Option<String>,
-    /// The destination port range for traffic matching.
-    pub destination_port_range: Option<String>,
-    /// The protocol for traffic matching (1, 6, 17, etc.).
-    pub protocol: Option<String>,
-    /// The Amazon Web Services account ID to which the metered traffic should be attributed.
-    pub metered_account: TransitGatewayMeteringPayerType,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayMeteringPolicyEntryRequest,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST, 0 =>
-    transit_gateway_metering_policy_id, 1 => policy_rule_number, 2 =>
-    source_transit_gateway_attachment_id, 3 => source_transit_gateway_attachment_type, 4
-    => source_cidr_block, 5 => source_port_range, 6 =>
-    destination_transit_gateway_attachment_id, 7 =>
-    destination_transit_gateway_attachment_type, 8 => destination_cidr_block, 9 =>
-    destination_port_range, 10 => protocol, 11 => metered_account, 12 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMeteringPolicyEntryRequest",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRuleNumber", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("SourceTransitGatewayAttachmentId", &rt::STRING),
-        rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM),
-        rt::m("SourceCidrBlock", &rt::STRING),
-        rt::m("SourcePortRange", &rt::STRING),
-        rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING),
-        rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM),
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("DestinationPortRange", &rt::STRING),
-        rt::m("Protocol", &rt::STRING),
-        rt::m("MeteredAccount", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyEntryResult {
-    /// Information about the created transit gateway metering policy entry.
-    pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
-}
-rt::structure!(
-    CreateTransitGatewayMeteringPolicyEntryResult,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT, 0 =>
-    transit_gateway_metering_policy_entry
-);
-pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMeteringPolicyEntryResult",
-    &[
-        rt::m(
-                "TransitGatewayMeteringPolicyEntry",
-                &TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            )
-            .named("transitGatewayMeteringPolicyEntry"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyRequest {
-    /// The ID of the transit gateway for which to create the metering policy.
-    pub transit_gateway_id: String,
-    /// The IDs of the middlebox attachments to include in the metering policy.
-    pub middlebox_attachment_ids: Option<Vec<String>>,
-    /// The tags to assign to the metering policy.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayMeteringPolicyRequest,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, 0 => transit_gateway_id, 1 =>
-    middlebox_attachment_ids, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMeteringPolicyRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
-            .named("MiddleboxAttachmentId"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMeteringPolicyResult {
-    /// Information about the created transit gateway metering policy.
-    pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
-}
-rt::structure!(
-    CreateTransitGatewayMeteringPolicyResult,
-    CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, 0 => transit_gateway_metering_policy
-);
-pub static CREATE_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMeteringPolicyResult",
-    &[
-        rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
-            .named("transitGatewayMeteringPolicy"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMulticastDomainRequest {
-    /// The ID of the transit gateway.
-    pub transit_gateway_id: String,
-    /// The options for the transit gateway multicast domain.
-    pub options: Option<CreateTransitGatewayMulticastDomainRequestOptions>,
-    /// The tags for the transit gateway multicast domain.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayMulticastDomainRequest,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, 0 => transit_gateway_id, 1 =>
-    options, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMulticastDomainRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Options", &CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-/// The options for the transit gateway multicast domain.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMulticastDomainRequestOptions {
-    /// Specify whether to enable Internet Group Management Protocol (IGMP) version 2 for the transit gateway multicast domain.
-    pub igmpv2_support: Option<Igmpv2SupportValue>,
-    /// Specify whether to enable support for statically configuring multicast group sources for a domain.
-    pub static_sources_support: Option<StaticSourcesSupportValue>,
-    /// Indicates whether to automatically accept cross-account subnet associations that are associated with the transit gateway multicast domain.
-    pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
-}
-rt::structure!(
-    CreateTransitGatewayMulticastDomainRequestOptions,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS, 0 => igmpv2_support, 1 =>
-    static_sources_support, 2 => auto_accept_shared_associations
-);
-pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMulticastDomainRequestOptions",
-    &[
-        rt::m("Igmpv2Support", &rt::ENUM),
-        rt::m("StaticSourcesSupport", &rt::ENUM),
-        rt::m("AutoAcceptSharedAssociations", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayMulticastDomainResult {
-    /// Information about the transit gateway multicast domain.
-    pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
-}
-rt::structure!(
-    CreateTransitGatewayMulticastDomainResult,
-    CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, 0 => transit_gateway_multicast_domain
-);
-pub static CREATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayMulticastDomainResult",
-    &[
-        rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
-            .named("transitGatewayMulticastDomain"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayNetworkFunctionAttachmentRequest {
-    /// The ID of the transit gateway. The transit gateway must be in the `available` state.
-    pub transit_gateway_id: String,
-    /// The name of the Gateway Load Balancer endpoint service.
-    pub service_name: String,
-    /// The names of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZoneIds`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
-    pub availability_zones: Option<Vec<String>>,
-    /// The IDs of the Availability Zones for the attachment. You must specify at least one Availability Zone, using this parameter, `AvailabilityZones`, or both. Each Availability Zone must be supported by both the transit gateway and the endpoint service.
-    pub availability_zone_ids: Option<Vec<String>>,
-    /// The tags to apply to the network function attachment.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayNetworkFunctionAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, 0 => transit_gateway_id,
-    1 => service_name, 2 => availability_zones, 3 => availability_zone_ids, 4 =>
-    tag_specifications, 5 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayNetworkFunctionAttachmentRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AvailabilityZones", &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST)
-            .named("AvailabilityZone"),
-        rt::m("AvailabilityZoneIds", &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST)
-            .named("AvailabilityZoneId"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayNetworkFunctionAttachmentResult {
-    /// Information about the network function attachment.
-    pub transit_gateway_network_function_attachment: Option<
-        TransitGatewayNetworkFunctionAttachment,
-    >,
-}
-rt::structure!(
-    CreateTransitGatewayNetworkFunctionAttachmentResult,
-    CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_network_function_attachment
-);
-pub static CREATE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayNetworkFunctionAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayNetworkFunctionAttachment",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            )
-            .named("transitGatewayNetworkFunctionAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPeeringAttachmentRequest {
-    /// The ID of the transit gateway.
-    pub transit_gateway_id: String,
-    /// The ID of the peer transit gateway with which to create the peering attachment.
-    pub peer_transit_gateway_id: String,
-    /// The ID of the Amazon Web Services account that owns the peer transit gateway.
-    pub peer_account_id: String,
-    /// The Region where the peer transit gateway is located.
-    pub peer_region: String,
-    /// Requests a transit gateway peering attachment.
-    pub options: Option<CreateTransitGatewayPeeringAttachmentRequestOptions>,
-    /// The tags to apply to the transit gateway peering attachment.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayPeeringAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, 0 => transit_gateway_id, 1 =>
-    peer_transit_gateway_id, 2 => peer_account_id, 3 => peer_region, 4 => options, 5 =>
-    tag_specifications, 6 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPeeringAttachmentRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerTransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerAccountId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeerRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Options", &CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-/// Describes whether dynamic routing is enabled or disabled for the transit gateway peering request.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPeeringAttachmentRequestOptions {
-    /// Indicates whether dynamic routing is enabled or disabled.
-    pub dynamic_routing: Option<DynamicRoutingValue>,
-    /// Specifies whether you allow multipath resilience for the requester side of the transit gateway peering attachment. Multipath resilience is supported only for inter-Region transit gateway peering attachments between supported Regions. It takes effect only when both the requester and the accepter allow it. If you don't specify this parameter, the default is `false`.
-    pub allow_multipath_resilience: Option<bool>,
-    /// The multipath resilience mode. You can specify this parameter only if `AllowMultipathResilience` is `true`.
-    ///
-    /// The following value is valid:
-    ///
-    /// - `always-on` – Replicates traffic across multiple network paths while multipath resilience is in effect.
-    ///
-    /// If `AllowMultipathResilience` is `true` and you don't specify a mode, the default is `always-on`.
-    pub multipath_resilience_mode: Option<
-        TransitGatewayPeeringAttachmentMultipathResilienceMode,
-    >,
-}
-rt::structure!(
-    CreateTransitGatewayPeeringAttachmentRequestOptions,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS, 0 => dynamic_routing, 1 =>
-    allow_multipath_resilience, 2 => multipath_resilience_mode
-);
-pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPeeringAttachmentRequestOptions",
-    &[
-        rt::m("DynamicRouting", &rt::ENUM),
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-        rt::m("MultipathResilienceMode", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPeeringAttachmentResult {
-    /// The transit gateway peering attachment.
-    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
-}
-rt::structure!(
-    CreateTransitGatewayPeeringAttachmentResult,
-    CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_peering_attachment
-);
-pub static CREATE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPeeringAttachmentResult",
-    &[
-        rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-            .named("transitGatewayPeeringAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableEntryRequest {
-    /// The ID of the transit gateway policy table.
-    pub transit_gateway_policy_table_id: String,
-    /// The rule number for the policy table entry. Lower rule numbers are evaluated first and take precedence.
-    pub policy_rule_number: String,
-    /// The matching criteria for the policy table entry.
-    pub policy_rule: Option<TransitGatewayRequestPolicyRule>,
-    /// The ID of the transit gateway route table to use for traffic matching this rule.
-    pub target_route_table_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayPolicyTableEntryRequest,
-    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, 0 =>
-    transit_gateway_policy_table_id, 1 => policy_rule_number, 2 => policy_rule, 3 =>
-    target_route_table_id, 4 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPolicyTableEntryRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRule", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE),
-        rt::m("TargetRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableEntryResult {
-    /// Describes a transit gateway policy table entry
-    pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
-}
-rt::structure!(
-    CreateTransitGatewayPolicyTableEntryResult,
-    CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, 0 =>
-    transit_gateway_policy_table_entry
-);
-pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPolicyTableEntryResult",
-    &[
-        rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-            .named("transitGatewayPolicyTableEntry"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableRequest {
-    /// The ID of the transit gateway used for the policy table.
-    pub transit_gateway_id: String,
-    /// The tags specification for the transit gateway policy table created during the request.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayPolicyTableRequest, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
-    0 => transit_gateway_id, 1 => tag_specifications, 2 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPolicyTableRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPolicyTableResult {
-    /// Describes the created transit gateway policy table.
-    pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
-}
-rt::structure!(
-    CreateTransitGatewayPolicyTableResult, CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, 0
-    => transit_gateway_policy_table
-);
-pub static CREATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPolicyTableResult",
-    &[
-        rt::m("TransitGatewayPolicyTable", &TRANSIT_GATEWAY_POLICY_TABLE)
-            .named("transitGatewayPolicyTable"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPrefixListReferenceRequest {
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// The ID of the prefix list that is used for destination matches.
-    pub prefix_list_id: String,
-    /// The ID of the attachment to which traffic is routed.
-    pub transit_gateway_attachment_id: Option<String>,
-    /// Indicates whether to drop traffic that matches this route.
-    pub blackhole: Option<bool>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayPrefixListReferenceRequest,
-    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => prefix_list_id, 2 =>
-    transit_gateway_attachment_id, 3 => blackhole, 4 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPrefixListReferenceRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("Blackhole", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayPrefixListReferenceResult {
-    /// Information about the prefix list reference.
-    pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
-}
-rt::structure!(
-    CreateTransitGatewayPrefixListReferenceResult,
-    CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT, 0 =>
-    transit_gateway_prefix_list_reference
-);
-pub static CREATE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayPrefixListReferenceResult",
-    &[
-        rt::m(
-                "TransitGatewayPrefixListReference",
-                &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            )
-            .named("transitGatewayPrefixListReference"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRequest {
-    /// A description of the transit gateway.
-    pub description: Option<String>,
-    /// The transit gateway options.
-    pub options: Option<TransitGatewayRequestOptions>,
-    /// The tags to apply to the transit gateway.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayRequest, CREATE_TRANSIT_GATEWAY_REQUEST, 0 => description, 1 =>
-    options, 2 => tag_specifications, 3 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("Options", &TRANSIT_GATEWAY_REQUEST_OPTIONS),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayResult {
-    /// Information about the transit gateway.
-    pub transit_gateway: Option<TransitGateway>,
-}
-rt::structure!(
-    CreateTransitGatewayResult, CREATE_TRANSIT_GATEWAY_RESULT, 0 => transit_gateway
-);
-pub static CREATE_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayResult",
-    &[rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteRequest {
-    /// The CIDR range used for destination matches. Routing decisions are based on the most specific match.
-    pub destination_cidr_block: String,
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// The ID of the attachment.
-    pub transit_gateway_attachment_id: Option<String>,
-    /// Indicates whether to drop traffic that matches this route.
-    pub blackhole: Option<bool>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayRouteRequest, CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => transit_gateway_route_table_id, 2 =>
-    transit_gateway_attachment_id, 3 => blackhole, 4 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("Blackhole", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteResult {
-    /// Information about the route.
-    pub route: Option<TransitGatewayRoute>,
-}
-rt::structure!(
-    CreateTransitGatewayRouteResult, CREATE_TRANSIT_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteResult",
-    &[rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableAnnouncementRequest {
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// The ID of the peering attachment.
-    pub peering_attachment_id: String,
-    /// The tags specifications applied to the transit gateway route table announcement.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayRouteTableAnnouncementRequest,
-    CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => peering_attachment_id, 2 => tag_specifications,
-    3 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteTableAnnouncementRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PeeringAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableAnnouncementResult {
-    /// Provides details about the transit gateway route table announcement.
-    pub transit_gateway_route_table_announcement: Option<
-        TransitGatewayRouteTableAnnouncement,
-    >,
-}
-rt::structure!(
-    CreateTransitGatewayRouteTableAnnouncementResult,
-    CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT, 0 =>
-    transit_gateway_route_table_announcement
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteTableAnnouncementResult",
-    &[
-        rt::m(
-                "TransitGatewayRouteTableAnnouncement",
-                &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            )
-            .named("transitGatewayRouteTableAnnouncement"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableRequest {
-    /// The ID of the transit gateway.
-    pub transit_gateway_id: String,
-    /// The tags to apply to the transit gateway route table.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayRouteTableRequest, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, 0
-    => transit_gateway_id, 1 => tag_specifications, 2 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteTableRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayRouteTableResult {
-    /// Information about the transit gateway route table.
-    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
-}
-rt::structure!(
-    CreateTransitGatewayRouteTableResult, CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, 0 =>
-    transit_gateway_route_table
-);
-pub static CREATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayRouteTableResult",
-    &[
-        rt::m("TransitGatewayRouteTable", &TRANSIT_GATEWAY_ROUTE_TABLE)
-            .named("transitGatewayRouteTable"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayVpcAttachmentRequest {
-    /// The ID of the transit gateway.
-    pub transit_gateway_id: String,
-    /// The ID of the VPC.
-    pub vpc_id: String,
-    /// The IDs of one or more subnets. You can specify only one subnet per Availability Zone. You must specify at least one subnet, but we recommend that you specify two subnets for better availability. The transit gateway uses one IP address from each specified subnet.
-    pub subnet_ids: Vec<String>,
-    /// The VPC attachment options.
-    pub options: Option<CreateTransitGatewayVpcAttachmentRequestOptions>,
-    /// The tags to apply to the VPC attachment.
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    CreateTransitGatewayVpcAttachmentRequest,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, 0 => transit_gateway_id, 1 => vpc_id,
-    2 => subnet_ids, 3 => options, 4 => tag_specifications, 5 => dry_run
-);
-pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayVpcAttachmentRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED),
-        rt::m("Options", &CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-/// Describes the options for a VPC attachment.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayVpcAttachmentRequestOptions {
-    /// Enable or disable DNS support. The default is `enable`.
-    pub dns_support: Option<DnsSupportValue>,
-    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
-    ///
-    /// This option is set to `enable` by default. However, at the transit gateway level the default is set to `disable`.
-    ///
-    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
-    pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
-    /// Specifies whether IPv6 support is enabled for the attachment. When enabled, the transit gateway network interface receives an IPv6 address. When you enable route propagation, IPv6 VPC CIDRs propagate to the transit gateway route tables. When disabled, the network interface does not receive an IPv6 address, and IPv6 routes do not propagate. The setting does not filter IPv6 traffic. The default is `disable`.
-    pub ipv6_support: Option<Ipv6SupportValue>,
-    /// Enable or disable support for appliance mode. If enabled, a traffic flow between a source and destination uses the same Availability Zone for the VPC attachment for the lifetime of that flow. The default is `disable`.
-    pub appliance_mode_support: Option<ApplianceModeSupportValue>,
-}
-rt::structure!(
-    CreateTransitGatewayVpcAttachmentRequestOptions,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, 0 => dns_support, 1 =>
-    security_group_referencing_support, 2 => ipv6_support, 3 => appliance_mode_support
-);
-pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayVpcAttachmentRequestOptions",
-    &[
-        rt::m("DnsSupport", &rt::ENUM),
-        rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
-        rt::m("Ipv6Support", &rt::ENUM),
-        rt::m("ApplianceModeSupport", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateTransitGatewayVpcAttachmentResult {
-    /// Information about the VPC attachment.
-    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
-}
-rt::structure!(
-    CreateTransitGatewayVpcAttachmentResult,
-    CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, 0 => transit_gateway_vpc_attachment
-);
-pub static CREATE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateTransitGatewayVpcAttachmentResult",
-    &[
-        rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
-            .named("transitGatewayVpcAttachment"),
-    ],
-);
-/// Describes the CIDR options for a Verified Access endpoint.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointCidrOptions {
-    /// The protocol.
-    pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// The IDs of the subnets.
-    pub subnet_ids: Option<Vec<String>>,
-    /// The CIDR.
-    pub cidr: Option<String>,
-    /// The port ranges.
-    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
-}
-rt::structure!(
-    CreateVerifiedAccessEndpointCidrOptions,
-    CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, 0 => protocol, 1 => subnet_ids, 2 =>
-    cidr, 3 => port_ranges
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointCidrOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("SubnetId"),
-        rt::m("Cidr", &rt::STRING),
-        rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
-);
-/// Describes the network interface options when creating an Amazon Web Services Verified Access endpoint using the `network-interface` type.
-#[derive(Clone, Default, PartialEq)]
-pub struct CreateVerifiedAccessEndpointEniOptions {
-    /// The ID of the network interface.
-    pub network_interface_id: Option<String>,
-    /// The IP protocol.
-    pub protocol: Option<VerifiedAccessEndpointProtocol>,
-    /// The IP port number.
-    pub port: Option<i32>,
-    /// The port ranges.
-    pub port_ranges: Option<Vec<CreateVerifiedAccessEndpointPortRange>>,
-}
-rt::structure!(
-    CreateVerifiedAccessEndpointEniOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
-    0 => network_interface_id, 1 => protocol, 2 => port, 3 => port_ranges
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointEniOptions",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
-);
 /// Describes the load balancer options when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
@@ -1937,20 +19,12 @@ pub struct CreateVerifiedAccessEndpointLoadBalancerOptions {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointLoadBalancerOptions,
-    CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, 0 => protocol, 1 => port, 2 =>
-    load_balancer_arn, 3 => subnet_ids, 4 => port_ranges
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointLoadBalancerOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("LoadBalancerArn", &rt::STRING),
-        rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("SubnetId"),
-        rt::m("PortRanges", &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
+    CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol[0] =
+    rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER).min(1.0),
+    load_balancer_arn[2] = rt::m("LoadBalancerArn", &rt::STRING), subnet_ids[3] =
+    rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
+    .named("SubnetId"), port_ranges[4] = rt::m("PortRanges",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes the port range for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1961,12 +35,9 @@ pub struct CreateVerifiedAccessEndpointPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    CreateVerifiedAccessEndpointPortRange, CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, 0
-    => from_port, 1 => to_port
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointPortRange",
-    &[rt::m("FromPort", &rt::INTEGER).min(1.0), rt::m("ToPort", &rt::INTEGER).min(1.0)],
+    CreateVerifiedAccessEndpointPortRange, CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE,
+    [from_port[0] = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).min(1.0)]
 );
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "CreateVerifiedAccessEndpointPortRangeList",
@@ -1992,21 +63,12 @@ pub struct CreateVerifiedAccessEndpointRdsOptions {
 }
 rt::structure!(
     CreateVerifiedAccessEndpointRdsOptions, CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS,
-    0 => protocol, 1 => port, 2 => rds_db_instance_arn, 3 => rds_db_cluster_arn, 4 =>
-    rds_db_proxy_arn, 5 => rds_endpoint, 6 => subnet_ids
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointRdsOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("RdsDbInstanceArn", &rt::STRING),
-        rt::m("RdsDbClusterArn", &rt::STRING),
-        rt::m("RdsDbProxyArn", &rt::STRING),
-        rt::m("RdsEndpoint", &rt::STRING),
-        rt::m("SubnetIds", &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("SubnetId"),
-    ],
+    [protocol[0] = rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER)
+    .min(1.0), rds_db_instance_arn[2] = rt::m("RdsDbInstanceArn", &rt::STRING),
+    rds_db_cluster_arn[3] = rt::m("RdsDbClusterArn", &rt::STRING), rds_db_proxy_arn[4] =
+    rt::m("RdsDbProxyArn", &rt::STRING), rds_endpoint[5] = rt::m("RdsEndpoint",
+    &rt::STRING), subnet_ids[6] = rt::m("SubnetIds",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("SubnetId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointRequest {
@@ -2046,37 +108,26 @@ pub struct CreateVerifiedAccessEndpointRequest {
     pub cidr_options: Option<CreateVerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
-    CreateVerifiedAccessEndpointRequest, CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST, 0 =>
-    verified_access_group_id, 1 => endpoint_type, 2 => attachment_type, 3 =>
-    domain_certificate_arn, 4 => application_domain, 5 => endpoint_domain_prefix, 6 =>
-    security_group_ids, 7 => load_balancer_options, 8 => network_interface_options, 9 =>
-    description, 10 => policy_document, 11 => tag_specifications, 12 => client_token, 13
-    => dry_run, 14 => sse_specification, 15 => rds_options, 16 => cidr_options
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointRequest",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EndpointType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DomainCertificateArn", &rt::STRING),
-        rt::m("ApplicationDomain", &rt::STRING),
-        rt::m("EndpointDomainPrefix", &rt::STRING),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST).named("SecurityGroupId"),
-        rt::m(
-            "LoadBalancerOptions",
-            &CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS,
-        ),
-        rt::m("NetworkInterfaceOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
-        rt::m("Description", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-        rt::m("RdsOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS),
-        rt::m("CidrOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS),
-    ],
+    CreateVerifiedAccessEndpointRequest, CREATE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), endpoint_type[1] = rt::m("EndpointType", &rt::ENUM)
+    .flags(rt::REQUIRED), attachment_type[2] = rt::m("AttachmentType", &rt::ENUM)
+    .flags(rt::REQUIRED), domain_certificate_arn[3] = rt::m("DomainCertificateArn",
+    &rt::STRING), application_domain[4] = rt::m("ApplicationDomain", &rt::STRING),
+    endpoint_domain_prefix[5] = rt::m("EndpointDomainPrefix", &rt::STRING),
+    security_group_ids[6] = rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST)
+    .named("SecurityGroupId"), load_balancer_options[7] = rt::m("LoadBalancerOptions",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options[8]
+    = rt::m("NetworkInterfaceOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
+    description[9] = rt::m("Description", &rt::STRING), policy_document[10] =
+    rt::m("PolicyDocument", &rt::STRING), tag_specifications[11] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[12] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[13] = rt::m("DryRun", &rt::BOOLEAN), sse_specification[14] =
+    rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
+    rds_options[15] = rt::m("RdsOptions", &CREATE_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS),
+    cidr_options[16] = rt::m("CidrOptions",
+    &CREATE_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessEndpointResult {
@@ -2084,15 +135,9 @@ pub struct CreateVerifiedAccessEndpointResult {
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
 }
 rt::structure!(
-    CreateVerifiedAccessEndpointResult, CREATE_VERIFIED_ACCESS_ENDPOINT_RESULT, 0 =>
-    verified_access_endpoint
-);
-pub static CREATE_VERIFIED_ACCESS_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessEndpointResult",
-    &[
-        rt::m("VerifiedAccessEndpoint", &VERIFIED_ACCESS_ENDPOINT)
-            .named("verifiedAccessEndpoint"),
-    ],
+    CreateVerifiedAccessEndpointResult, CREATE_VERIFIED_ACCESS_ENDPOINT_RESULT,
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
+    &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
 );
 pub static CREATE_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
     "CreateVerifiedAccessEndpointSubnetIdList",
@@ -2116,21 +161,14 @@ pub struct CreateVerifiedAccessGroupRequest {
     pub sse_specification: Option<VerifiedAccessSseSpecificationRequest>,
 }
 rt::structure!(
-    CreateVerifiedAccessGroupRequest, CREATE_VERIFIED_ACCESS_GROUP_REQUEST, 0 =>
-    verified_access_instance_id, 1 => description, 2 => policy_document, 3 =>
-    tag_specifications, 4 => client_token, 5 => dry_run, 6 => sse_specification
-);
-pub static CREATE_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessGroupRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-    ],
+    CreateVerifiedAccessGroupRequest, CREATE_VERIFIED_ACCESS_GROUP_REQUEST,
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING),
+    policy_document[2] = rt::m("PolicyDocument", &rt::STRING), tag_specifications[3] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[4] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN), sse_specification[6] =
+    rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessGroupResult {
@@ -2138,12 +176,9 @@ pub struct CreateVerifiedAccessGroupResult {
     pub verified_access_group: Option<VerifiedAccessGroup>,
 }
 rt::structure!(
-    CreateVerifiedAccessGroupResult, CREATE_VERIFIED_ACCESS_GROUP_RESULT, 0 =>
-    verified_access_group
-);
-pub static CREATE_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessGroupResult",
-    &[rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP).named("verifiedAccessGroup")],
+    CreateVerifiedAccessGroupResult, CREATE_VERIFIED_ACCESS_GROUP_RESULT,
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    .named("verifiedAccessGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessInstanceRequest {
@@ -2161,20 +196,13 @@ pub struct CreateVerifiedAccessInstanceRequest {
     pub cidr_endpoints_custom_sub_domain: Option<String>,
 }
 rt::structure!(
-    CreateVerifiedAccessInstanceRequest, CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST, 0 =>
-    description, 1 => tag_specifications, 2 => client_token, 3 => dry_run, 4 =>
-    fips_enabled, 5 => cidr_endpoints_custom_sub_domain
-);
-pub static CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessInstanceRequest",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FIPSEnabled", &rt::BOOLEAN),
-        rt::m("CidrEndpointsCustomSubDomain", &rt::STRING),
-    ],
+    CreateVerifiedAccessInstanceRequest, CREATE_VERIFIED_ACCESS_INSTANCE_REQUEST,
+    [description[0] = rt::m("Description", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    client_token[2] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), fips_enabled[4] = rt::m("FIPSEnabled",
+    &rt::BOOLEAN), cidr_endpoints_custom_sub_domain[5] =
+    rt::m("CidrEndpointsCustomSubDomain", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessInstanceResult {
@@ -2182,15 +210,9 @@ pub struct CreateVerifiedAccessInstanceResult {
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
-    CreateVerifiedAccessInstanceResult, CREATE_VERIFIED_ACCESS_INSTANCE_RESULT, 0 =>
-    verified_access_instance
-);
-pub static CREATE_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessInstanceResult",
-    &[
-        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
-            .named("verifiedAccessInstance"),
-    ],
+    CreateVerifiedAccessInstanceResult, CREATE_VERIFIED_ACCESS_INSTANCE_RESULT,
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
+    &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
 );
 /// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
@@ -2214,23 +236,14 @@ pub struct CreateVerifiedAccessNativeApplicationOidcOptions {
 }
 rt::structure!(
     CreateVerifiedAccessNativeApplicationOidcOptions,
-    CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS, 0 =>
-    public_signing_key_endpoint, 1 => issuer, 2 => authorization_endpoint, 3 =>
-    token_endpoint, 4 => user_info_endpoint, 5 => client_id, 6 => client_secret, 7 =>
-    scope
-);
-pub static CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessNativeApplicationOidcOptions",
-    &[
-        rt::m("PublicSigningKeyEndpoint", &rt::STRING),
-        rt::m("Issuer", &rt::STRING),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
-        rt::m("TokenEndpoint", &rt::STRING),
-        rt::m("UserInfoEndpoint", &rt::STRING),
-        rt::m("ClientId", &rt::STRING),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Scope", &rt::STRING),
-    ],
+    CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING),
+    issuer[1] = rt::m("Issuer", &rt::STRING), authorization_endpoint[2] =
+    rt::m("AuthorizationEndpoint", &rt::STRING), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING), client_id[5] = rt::m("ClientId",
+    &rt::STRING), client_secret[6] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[7] = rt::m("Scope", &rt::STRING)]
 );
 /// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `device` type.
 #[derive(Clone, Default, PartialEq)]
@@ -2242,12 +255,9 @@ pub struct CreateVerifiedAccessTrustProviderDeviceOptions {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderDeviceOptions,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, 0 => tenant_id, 1 =>
-    public_signing_key_url
-);
-pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessTrustProviderDeviceOptions",
-    &[rt::m("TenantId", &rt::STRING), rt::m("PublicSigningKeyUrl", &rt::STRING)],
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [tenant_id[0] =
+    rt::m("TenantId", &rt::STRING), public_signing_key_url[1] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING)]
 );
 /// Describes the options when creating an Amazon Web Services Verified Access trust provider using the `user` type.
 #[derive(Clone, Default, PartialEq)]
@@ -2269,21 +279,12 @@ pub struct CreateVerifiedAccessTrustProviderOidcOptions {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderOidcOptions,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, 0 => issuer, 1 =>
-    authorization_endpoint, 2 => token_endpoint, 3 => user_info_endpoint, 4 => client_id,
-    5 => client_secret, 6 => scope
-);
-pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessTrustProviderOidcOptions",
-    &[
-        rt::m("Issuer", &rt::STRING),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
-        rt::m("TokenEndpoint", &rt::STRING),
-        rt::m("UserInfoEndpoint", &rt::STRING),
-        rt::m("ClientId", &rt::STRING),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Scope", &rt::STRING),
-    ],
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer[0] = rt::m("Issuer",
+    &rt::STRING), authorization_endpoint[1] = rt::m("AuthorizationEndpoint",
+    &rt::STRING), token_endpoint[2] = rt::m("TokenEndpoint", &rt::STRING),
+    user_info_endpoint[3] = rt::m("UserInfoEndpoint", &rt::STRING), client_id[4] =
+    rt::m("ClientId", &rt::STRING), client_secret[5] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[6] = rt::m("Scope", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderRequest {
@@ -2316,31 +317,22 @@ pub struct CreateVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderRequest,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 => trust_provider_type, 1 =>
-    user_trust_provider_type, 2 => device_trust_provider_type, 3 => oidc_options, 4 =>
-    device_options, 5 => policy_reference_name, 6 => description, 7 =>
-    tag_specifications, 8 => client_token, 9 => dry_run, 10 => sse_specification, 11 =>
-    native_application_oidc_options
-);
-pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessTrustProviderRequest",
-    &[
-        rt::m("TrustProviderType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("UserTrustProviderType", &rt::ENUM),
-        rt::m("DeviceTrustProviderType", &rt::ENUM),
-        rt::m("OidcOptions", &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS),
-        rt::m("DeviceOptions", &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
-        rt::m("PolicyReferenceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-        rt::m(
-            "NativeApplicationOidcOptions",
-            &CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
-        ),
-    ],
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [trust_provider_type[0] =
+    rt::m("TrustProviderType", &rt::ENUM).flags(rt::REQUIRED),
+    user_trust_provider_type[1] = rt::m("UserTrustProviderType", &rt::ENUM),
+    device_trust_provider_type[2] = rt::m("DeviceTrustProviderType", &rt::ENUM),
+    oidc_options[3] = rt::m("OidcOptions",
+    &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS), device_options[4] =
+    rt::m("DeviceOptions", &CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
+    policy_reference_name[5] = rt::m("PolicyReferenceName", &rt::STRING)
+    .flags(rt::REQUIRED), description[6] = rt::m("Description", &rt::STRING),
+    tag_specifications[7] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[8] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[9] = rt::m("DryRun", &rt::BOOLEAN),
+    sse_specification[10] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options[11] =
+    rt::m("NativeApplicationOidcOptions",
+    &CREATE_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVerifiedAccessTrustProviderResult {
@@ -2349,14 +341,9 @@ pub struct CreateVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     CreateVerifiedAccessTrustProviderResult,
-    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider
-);
-pub static CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateVerifiedAccessTrustProviderResult",
-    &[
-        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-            .named("verifiedAccessTrustProvider"),
-    ],
+    CREATE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
+    rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+    .named("verifiedAccessTrustProvider")]
 );
 /// Describes the user or group to be added or removed from the list of create volume permissions for a volume.
 #[derive(Clone, Default, PartialEq)]
@@ -2367,14 +354,8 @@ pub struct CreateVolumePermission {
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
-    CreateVolumePermission, CREATE_VOLUME_PERMISSION, 0 => user_id, 1 => group
-);
-pub static CREATE_VOLUME_PERMISSION: rt::Schema = rt::Schema::structure(
-    "CreateVolumePermission",
-    &[
-        rt::m("UserId", &rt::STRING).named("userId"),
-        rt::m("Group", &rt::ENUM).named("group"),
-    ],
+    CreateVolumePermission, CREATE_VOLUME_PERMISSION, [user_id[0] = rt::m("UserId",
+    &rt::STRING).named("userId"), group[1] = rt::m("Group", &rt::ENUM).named("group")]
 );
 pub static CREATE_VOLUME_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "CreateVolumePermissionList",
@@ -2389,13 +370,696 @@ pub struct CreateVolumePermissionModifications {
     pub remove: Option<Vec<CreateVolumePermission>>,
 }
 rt::structure!(
-    CreateVolumePermissionModifications, CREATE_VOLUME_PERMISSION_MODIFICATIONS, 0 =>
-    add, 1 => remove
+    CreateVolumePermissionModifications, CREATE_VOLUME_PERMISSION_MODIFICATIONS, [add[0]
+    = rt::m("Add", &CREATE_VOLUME_PERMISSION_LIST), remove[1] = rt::m("Remove",
+    &CREATE_VOLUME_PERMISSION_LIST)]
 );
-pub static CREATE_VOLUME_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::structure(
-    "CreateVolumePermissionModifications",
-    &[
-        rt::m("Add", &CREATE_VOLUME_PERMISSION_LIST),
-        rt::m("Remove", &CREATE_VOLUME_PERMISSION_LIST),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVolumeRequest {
+    /// The ID of the Availability Zone in which to create the volume. For example, `us-east-1a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone in which to create the volume. For example, `use1-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified, but not both.
+    pub availability_zone_id: Option<String>,
+    /// Indicates whether the volume should be encrypted. The effect of setting the encryption state to `true` depends on the volume origin (new or from a snapshot), starting encryption state, ownership, and whether encryption by default is enabled. For more information, see [Encryption by default](https://docs.aws.amazon.com/ebs/latest/userguide/work-with-ebs-encr.html#encryption-by-default) in the *Amazon EBS User Guide*.
+    ///
+    /// Encrypted Amazon EBS volumes must be attached to instances that support Amazon EBS encryption. For more information, see [Supported instance types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption_supported_instances).
+    pub encrypted: Option<bool>,
+    /// The number of I/O operations per second (IOPS) to provision for the volume. Required for `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
+    ///
+    /// Valid ranges:
+    ///
+    /// - gp3: `3,000`(*default*)`- 80,000` IOPS
+    /// - io1: `100 - 64,000` IOPS
+    /// - io2: `100 - 256,000` IOPS
+    ///
+    /// **Note:** [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) can support up to 256,000 IOPS. Other instances can support up to 32,000 IOPS.
+    pub iops: Option<i32>,
+    /// The identifier of the KMS key to use for Amazon EBS encryption. If this parameter is not specified, your KMS key for Amazon EBS is used. If `KmsKeyId` is specified, the encrypted state must be `true`.
+    ///
+    /// You can specify the KMS key using any of the following:
+    ///
+    /// - Key ID. For example, 1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Key alias. For example, alias/ExampleAlias.
+    /// - Key ARN. For example, arn:aws:kms:us-east-1:012345678910:key/1234abcd-12ab-34cd-56ef-1234567890ab.
+    /// - Alias ARN. For example, arn:aws:kms:us-east-1:012345678910:alias/ExampleAlias.
+    ///
+    /// Amazon Web Services authenticates the KMS key asynchronously. Therefore, if you specify an ID, alias, or ARN that is not valid, the action can appear to complete, but eventually fails.
+    pub kms_key_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Outpost on which to create the volume.
+    ///
+    /// If you intend to use a volume with an instance running on an outpost, then you must create the volume on the same outpost as the instance. You can't use a volume created in an Amazon Web Services Region with an instance on an Amazon Web Services outpost, or the other way around.
+    pub outpost_arn: Option<String>,
+    /// The size of the volume, in GiBs. You must specify either a snapshot ID or a volume size. If you specify a snapshot, the default is the snapshot size, and you can specify a volume size that is equal to or larger than the snapshot size.
+    ///
+    /// Valid sizes:
+    ///
+    /// - gp2: `1 - 16,384` GiB
+    /// - gp3: `1 - 65,536` GiB
+    /// - io1: `4 - 16,384` GiB
+    /// - io2: `4 - 65,536` GiB
+    /// - st1 and sc1: `125 - 16,384` GiB
+    /// - standard: `1 - 1024` GiB
+    pub size: Option<i32>,
+    /// The snapshot from which to create the volume. You must specify either a snapshot ID or a volume size.
+    pub snapshot_id: Option<String>,
+    /// The volume type. This parameter can be one of the following values:
+    ///
+    /// - General Purpose SSD: `gp2` \| `gp3`
+    /// - Provisioned IOPS SSD: `io1` \| `io2`
+    /// - Throughput Optimized HDD: `st1`
+    /// - Cold HDD: `sc1`
+    /// - Magnetic: `standard`
+    ///
+    /// **Important:** Throughput Optimized HDD (`st1`) and Cold HDD (`sc1`) volumes can't be used as boot volumes.
+    ///
+    /// For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
+    ///
+    /// Default: `gp2`
+    pub volume_type: Option<VolumeType>,
+    /// The tags to apply to the volume during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Indicates whether to enable Amazon EBS Multi-Attach. If you enable Multi-Attach, you can attach the volume to up to 16 [Instances built on the Nitro System](https://docs.aws.amazon.com/ec2/latest/instancetypes/ec2-nitro-instances.html) in the same Availability Zone. This parameter is supported with `io1` and `io2` volumes only. For more information, see [Amazon EBS Multi-Attach](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volumes-multi.html) in the *Amazon EBS User Guide*.
+    pub multi_attach_enabled: Option<bool>,
+    /// The throughput to provision for the volume, in MiB/s. Supported for `gp3` volumes only. Omit for all other volume types.
+    ///
+    /// Valid Range: `125 - 2000` MiB/s
+    pub throughput: Option<i32>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Specifies the Amazon EBS Provisioned Rate for Volume Initialization (volume initialization rate), in MiB/s, at which to download the snapshot blocks from Amazon S3 to the volume. This is also known as *volume initialization*. Specifying a volume initialization rate ensures that the volume is initialized at a predictable and consistent rate after creation.
+    ///
+    /// This parameter is supported only for volumes created from snapshots. Omit this parameter if:
+    ///
+    /// - You want to create the volume using fast snapshot restore. You must specify a snapshot that is enabled for fast snapshot restore. In this case, the volume is fully initialized at creation. **Note:** If you specify a snapshot that is enabled for fast snapshot restore and a volume initialization rate, the volume will be initialized at the specified rate instead of fast snapshot restore.
+    /// - You want to create a volume that is initialized at the default rate.
+    ///
+    /// For more information, see [Initialize Amazon EBS volumes](https://docs.aws.amazon.com/ebs/latest/userguide/initalize-volume.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// Valid range: 100 - 300 MiB/s
+    pub volume_initialization_rate: Option<i32>,
+    /// Reserved for internal use.
+    pub operator: Option<OperatorRequest>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateVolumeRequest, CREATE_VOLUME_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING), encrypted[2] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), iops[3] = rt::m("Iops", &rt::INTEGER),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING), outpost_arn[5] = rt::m("OutpostArn",
+    &rt::STRING), size[6] = rt::m("Size", &rt::INTEGER), snapshot_id[7] =
+    rt::m("SnapshotId", &rt::STRING), volume_type[8] = rt::m("VolumeType", &rt::ENUM),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), multi_attach_enabled[10] = rt::m("MultiAttachEnabled",
+    &rt::BOOLEAN), throughput[11] = rt::m("Throughput", &rt::INTEGER), client_token[12] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    volume_initialization_rate[13] = rt::m("VolumeInitializationRate", &rt::INTEGER),
+    operator[14] = rt::m("Operator", &OPERATOR_REQUEST), dry_run[15] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A subnet ID.
+    pub subnet_id: Option<String>,
+    /// A VPC ID.
+    pub vpc_id: Option<String>,
+    /// The exclusion mode for internet gateway traffic.
+    ///
+    /// - `allow-bidirectional`: Allow all internet traffic to and from the excluded VPCs and subnets.
+    /// - `allow-egress`: Allow outbound internet traffic from the excluded VPCs and subnets. Block inbound internet traffic to the excluded VPCs and subnets. Only applies when VPC Block Public Access is set to Bidirectional.
+    pub internet_gateway_exclusion_mode: InternetGatewayExclusionMode,
+    /// `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateVpcBlockPublicAccessExclusionRequest,
+    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), subnet_id[1] = rt::m("SubnetId", &rt::STRING), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING), internet_gateway_exclusion_mode[3] =
+    rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionResult {
+    /// Details about an exclusion.
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+rt::structure!(
+    CreateVpcBlockPublicAccessExclusionResult,
+    CREATE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEncryptionControlRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC for which to create the encryption control configuration.
+    pub vpc_id: String,
+    /// The tags to apply to the VPC Encryption Control resource.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateVpcEncryptionControlRequest, CREATE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEncryptionControlResult {
+    /// Information about the VPC Encryption Control configuration.
+    pub vpc_encryption_control: Option<VpcEncryptionControl>,
+}
+rt::structure!(
+    CreateVpcEncryptionControlResult, CREATE_VPC_ENCRYPTION_CONTROL_RESULT,
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    .named("vpcEncryptionControl")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointConnectionNotificationRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the endpoint service.
+    pub service_id: Option<String>,
+    /// The ID of the endpoint.
+    pub vpc_endpoint_id: Option<String>,
+    /// The ARN of the SNS topic for the notifications.
+    pub connection_notification_arn: String,
+    /// The endpoint events for which to receive notifications. Valid values are `Accept`, `Connect`, `Delete`, and `Reject`.
+    pub connection_events: Vec<String>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateVpcEndpointConnectionNotificationRequest,
+    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id[2] =
+    rt::m("VpcEndpointId", &rt::STRING), connection_notification_arn[3] =
+    rt::m("ConnectionNotificationArn", &rt::STRING).flags(rt::REQUIRED),
+    connection_events[4] = rt::m("ConnectionEvents", &VALUE_STRING_LIST)
+    .flags(rt::REQUIRED), client_token[5] = rt::m("ClientToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointConnectionNotificationResult {
+    /// Information about the notification.
+    pub connection_notification: Option<ConnectionNotification>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateVpcEndpointConnectionNotificationResult,
+    CREATE_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [connection_notification[0] =
+    rt::m("ConnectionNotification", &CONNECTION_NOTIFICATION)
+    .named("connectionNotification"), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The type of endpoint.
+    ///
+    /// For more information about the types of VPC endpoints, see [VPC endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-vpc-endpoints) in the *Amazon Web Services PrivateLink User Guide*.
+    ///
+    /// Default: Gateway
+    pub vpc_endpoint_type: Option<VpcEndpointType>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The name of the endpoint service.
+    pub service_name: Option<String>,
+    /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format. If this parameter is not specified, we attach a default policy that allows full access to the service.
+    pub policy_document: Option<String>,
+    /// (Gateway endpoint) The route table IDs.
+    pub route_table_ids: Option<Vec<String>>,
+    /// (Interface, Gateway Load Balancer endpoints, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the subnets in which to create endpoint network interfaces. For a Gateway Load Balancer endpoint, you can specify only one subnet. For a `Tunnel` endpoint, the subnets must be in the Availability Zones of the resource gateway associated with the shared resource configuration. An endpoint network interface is created only in an Availability Zone that the resource gateway is also in.
+    pub subnet_ids: Option<Vec<String>>,
+    /// (Interface, Resource, ServiceNetwork, and Tunnel endpoints only) The IDs of the security groups to associate with the endpoint network interfaces. If this parameter is not specified, we use the default security group for the VPC.
+    pub security_group_ids: Option<Vec<String>>,
+    /// The IP address type for the endpoint.
+    pub ip_address_type: Option<IpAddressType>,
+    /// The DNS options for the endpoint.
+    pub dns_options: Option<DnsOptionsSpecification>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// (Interface endpoint) Indicates whether to associate a private hosted zone with the specified VPC. The private hosted zone contains a record set for the default public DNS name for the service for the Region (for example, `kinesis.us-east-1.amazonaws.com`), which resolves to the private IP addresses of the endpoint network interfaces in the VPC. This enables you to make requests to the default public DNS name for the service instead of the public DNS names that are automatically generated by the VPC endpoint service.
+    ///
+    /// To use a private hosted zone, you must set the following VPC attributes to `true`: `enableDnsHostnames` and `enableDnsSupport`. Use ModifyVpcAttribute to set the VPC attributes.
+    pub private_dns_enabled: Option<bool>,
+    /// The tags to associate with the endpoint.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The subnet configurations for the endpoint.
+    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
+    /// The Amazon Resource Name (ARN) of a service network that will be associated with the VPC endpoint of type service-network.
+    pub service_network_arn: Option<String>,
+    /// (Resource and Tunnel endpoints only) The Amazon Resource Name (ARN) of a resource configuration associated with the VPC endpoint. The type of resource configuration depends on the endpoint type:
+    ///
+    /// - For a Resource endpoint, you can specify a resource configuration that is of type `SINGLE`, `GROUP`, or `ARN`. To reach a resource that belongs to a group, specify the parent `GROUP` resource configuration.
+    /// - For a Tunnel endpoint, you can specify a resource configuration that is of type `CIDR`.
+    ///
+    /// For more information about the types of resource configurations, see [Types of resource configurations](https://docs.aws.amazon.com/vpc/latest/privatelink/resource-configuration.html) in the *Amazon Web Services PrivateLink User Guide*.
+    ///
+    /// This request fails if a VPC endpoint owned by a different Amazon Web Services account already exists on a resource gateway that is enabled for `ResourceGatewayCharges` payer responsibility.
+    pub resource_configuration_arn: Option<String>,
+    /// The Region where the service is hosted. The default is the current Region.
+    pub service_region: Option<String>,
+}
+rt::structure!(
+    CreateVpcEndpointRequest, CREATE_VPC_ENDPOINT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_endpoint_type[1] = rt::m("VpcEndpointType", &rt::ENUM), vpc_id[2]
+    = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), service_name[3] =
+    rt::m("ServiceName", &rt::STRING), policy_document[4] = rt::m("PolicyDocument",
+    &rt::STRING), route_table_ids[5] = rt::m("RouteTableIds",
+    &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RouteTableId"), subnet_ids[6] =
+    rt::m("SubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("SubnetId"),
+    security_group_ids[7] = rt::m("SecurityGroupIds",
+    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("SecurityGroupId"), ip_address_type[8] =
+    rt::m("IpAddressType", &rt::ENUM), dns_options[9] = rt::m("DnsOptions",
+    &DNS_OPTIONS_SPECIFICATION), client_token[10] = rt::m("ClientToken", &rt::STRING),
+    private_dns_enabled[11] = rt::m("PrivateDnsEnabled", &rt::BOOLEAN),
+    tag_specifications[12] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), subnet_configurations[13] = rt::m("SubnetConfigurations",
+    &SUBNET_CONFIGURATIONS_LIST).named("SubnetConfiguration"), service_network_arn[14] =
+    rt::m("ServiceNetworkArn", &rt::STRING), resource_configuration_arn[15] =
+    rt::m("ResourceConfigurationArn", &rt::STRING), service_region[16] =
+    rt::m("ServiceRegion", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointResult {
+    /// Information about the endpoint.
+    pub vpc_endpoint: Option<VpcEndpoint>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateVpcEndpointResult, CREATE_VPC_ENDPOINT_RESULT, [vpc_endpoint[0] =
+    rt::m("VpcEndpoint", &VPC_ENDPOINT).named("vpcEndpoint"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointServiceConfigurationRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Indicates whether requests from service consumers to create an endpoint to your service must be accepted manually.
+    pub acceptance_required: Option<bool>,
+    /// (Interface endpoint configuration) The private DNS name to assign to the VPC endpoint service.
+    pub private_dns_name: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the Network Load Balancers.
+    pub network_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of the Gateway Load Balancers.
+    pub gateway_load_balancer_arns: Option<Vec<String>>,
+    /// The supported IP address types. The possible values are `ipv4` and `ipv6`.
+    pub supported_ip_address_types: Option<Vec<String>>,
+    /// The Regions from which service consumers can access the service.
+    pub supported_regions: Option<Vec<String>>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [How to ensure idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// The tags to associate with the service.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    CreateVpcEndpointServiceConfigurationRequest,
+    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), acceptance_required[1] = rt::m("AcceptanceRequired", &rt::BOOLEAN),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING),
+    network_load_balancer_arns[3] = rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("NetworkLoadBalancerArn"), gateway_load_balancer_arns[4] =
+    rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST).named("GatewayLoadBalancerArn"),
+    supported_ip_address_types[5] = rt::m("SupportedIpAddressTypes", &VALUE_STRING_LIST)
+    .named("SupportedIpAddressType"), supported_regions[6] = rt::m("SupportedRegions",
+    &VALUE_STRING_LIST).named("SupportedRegion"), client_token[7] = rt::m("ClientToken",
+    &rt::STRING), tag_specifications[8] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointServiceConfigurationResult {
+    /// Information about the service configuration.
+    pub service_configuration: Option<ServiceConfiguration>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    CreateVpcEndpointServiceConfigurationResult,
+    CREATE_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [service_configuration[0] =
+    rt::m("ServiceConfiguration", &SERVICE_CONFIGURATION).named("serviceConfiguration"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcPeeringConnectionRequest {
+    /// The Region code for the accepter VPC, if the accepter VPC is located in a Region other than the Region in which you make the request.
+    ///
+    /// Default: The Region in which you make the request.
+    pub peer_region: Option<String>,
+    /// The tags to assign to the peering connection.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// The VPC peering connection options to apply to the requester VPC.
+    pub requester_peering_connection_options: Option<
+        CreatePeeringConnectionOptionsRequest,
+    >,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the requester VPC. You must specify this parameter in the request.
+    pub vpc_id: String,
+    /// The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
+    pub peer_vpc_id: Option<String>,
+    /// The Amazon Web Services account ID of the owner of the accepter VPC.
+    ///
+    /// Default: Your Amazon Web Services account ID
+    pub peer_owner_id: Option<String>,
+}
+rt::structure!(
+    CreateVpcPeeringConnectionRequest, CREATE_VPC_PEERING_CONNECTION_REQUEST,
+    [peer_region[0] = rt::m("PeerRegion", &rt::STRING), tag_specifications[1] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    requester_peering_connection_options[2] = rt::m("RequesterPeeringConnectionOptions",
+    &CREATE_PEERING_CONNECTION_OPTIONS_REQUEST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), vpc_id[4] = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED), peer_vpc_id[5] = rt::m("PeerVpcId", &rt::STRING)
+    .named("peerVpcId"), peer_owner_id[6] = rt::m("PeerOwnerId", &rt::STRING)
+    .named("peerOwnerId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcPeeringConnectionResult {
+    /// Information about the VPC peering connection.
+    pub vpc_peering_connection: Option<VpcPeeringConnection>,
+}
+rt::structure!(
+    CreateVpcPeeringConnectionResult, CREATE_VPC_PEERING_CONNECTION_RESULT,
+    [vpc_peering_connection[0] = rt::m("VpcPeeringConnection", &VPC_PEERING_CONNECTION)
+    .named("vpcPeeringConnection")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcRequest {
+    /// The IPv4 network range for the VPC, in CIDR notation. For example, `10.0.0.0/16`. We modify the specified CIDR block to its canonical form; for example, if you specify `100.68.0.18/18`, we modify it to `100.68.0.0/18`.
+    pub cidr_block: Option<String>,
+    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+    pub ipv6_pool: Option<String>,
+    /// The IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+    ///
+    /// To let Amazon choose the IPv6 CIDR block for you, omit this parameter.
+    pub ipv6_cidr_block: Option<String>,
+    /// The ID of an IPv4 IPAM pool you want to use for allocating this VPC's CIDR. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub ipv4_ipam_pool_id: Option<String>,
+    /// The netmask length of the IPv4 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub ipv4_netmask_length: Option<i32>,
+    /// The ID of an IPv6 IPAM pool which will be used to allocate this VPC an IPv6 CIDR. IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub ipv6_ipam_pool_id: Option<String>,
+    /// The netmask length of the IPv6 CIDR you want to allocate to this VPC from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub ipv6_netmask_length: Option<i32>,
+    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the address to this location.
+    ///
+    /// You must set `AmazonProvidedIpv6CidrBlock` to `true` to use this parameter.
+    pub ipv6_cidr_block_network_border_group: Option<String>,
+    /// Specifies the encryption control configuration to apply to the VPC during creation. VPC Encryption Control enables you to enforce encryption for all data in transit within and between VPCs to meet compliance requirements.
+    ///
+    /// For more information, see [Enforce VPC encryption in transit](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-encryption-controls.html) in the *Amazon VPC User Guide*.
+    pub vpc_encryption_control: Option<VpcEncryptionControlConfiguration>,
+    /// The tags to assign to the VPC.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The tenancy options for instances launched into the VPC. For `default`, instances are launched with shared tenancy by default. You can launch instances with any tenancy into a shared tenancy VPC. For `dedicated`, instances are launched as dedicated tenancy instances by default. You can only launch instances with a tenancy of `dedicated` or `host` into a dedicated tenancy VPC.
+    ///
+    /// **Important:** The `host` value cannot be used with this parameter. Use the `default` or `dedicated` values only.
+    ///
+    /// Default: `default`
+    pub instance_tenancy: Option<Tenancy>,
+    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IP addresses, or the size of the CIDR block.
+    pub amazon_provided_ipv6_cidr_block: Option<bool>,
+}
+rt::structure!(
+    CreateVpcRequest, CREATE_VPC_REQUEST, [cidr_block[0] = rt::m("CidrBlock",
+    &rt::STRING), ipv6_pool[1] = rt::m("Ipv6Pool", &rt::STRING), ipv6_cidr_block[2] =
+    rt::m("Ipv6CidrBlock", &rt::STRING), ipv4_ipam_pool_id[3] = rt::m("Ipv4IpamPoolId",
+    &rt::STRING), ipv4_netmask_length[4] = rt::m("Ipv4NetmaskLength", &rt::INTEGER),
+    ipv6_ipam_pool_id[5] = rt::m("Ipv6IpamPoolId", &rt::STRING), ipv6_netmask_length[6] =
+    rt::m("Ipv6NetmaskLength", &rt::INTEGER), ipv6_cidr_block_network_border_group[7] =
+    rt::m("Ipv6CidrBlockNetworkBorderGroup", &rt::STRING), vpc_encryption_control[8] =
+    rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL_CONFIGURATION),
+    tag_specifications[9] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), dry_run[10] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), instance_tenancy[11] = rt::m("InstanceTenancy", &rt::ENUM)
+    .named("instanceTenancy"), amazon_provided_ipv6_cidr_block[12] =
+    rt::m("AmazonProvidedIpv6CidrBlock", &rt::BOOLEAN)
+    .named("amazonProvidedIpv6CidrBlock")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpcResult {
+    /// Information about the VPC.
+    pub vpc: Option<Vpc>,
+}
+rt::structure!(
+    CreateVpcResult, CREATE_VPC_RESULT, [vpc[0] = rt::m("Vpc", &VPC).named("vpc")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnConcentratorRequest {
+    /// The type of VPN concentrator to create.
+    pub type_: VpnConcentratorType,
+    /// The ID of the transit gateway to attach the VPN concentrator to.
+    pub transit_gateway_id: Option<String>,
+    /// The tags to apply to the VPN concentrator during creation.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateVpnConcentratorRequest, CREATE_VPN_CONCENTRATOR_REQUEST, [type_[0] =
+    rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING), tag_specifications[2] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnConcentratorResult {
+    /// Information about the VPN concentrator.
+    pub vpn_concentrator: Option<VpnConcentrator>,
+}
+rt::structure!(
+    CreateVpnConcentratorResult, CREATE_VPN_CONCENTRATOR_RESULT, [vpn_concentrator[0] =
+    rt::m("VpnConcentrator", &VPN_CONCENTRATOR).named("vpnConcentrator")]
+);
+/// Contains the parameters for CreateVpnConnection.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnConnectionRequest {
+    /// The ID of the customer gateway.
+    pub customer_gateway_id: String,
+    /// The type of VPN connection (`ipsec.1`).
+    pub type_: String,
+    /// The ID of the virtual private gateway. If you specify a virtual private gateway, you cannot specify a transit gateway.
+    pub vpn_gateway_id: Option<String>,
+    /// The ID of the transit gateway. If you specify a transit gateway, you cannot specify a virtual private gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the VPN concentrator to associate with the VPN connection.
+    pub vpn_concentrator_id: Option<String>,
+    /// The tags to apply to the VPN connection.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard`" (stored in the Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
+    pub pre_shared_key_storage: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The options for the VPN connection.
+    pub options: Option<VpnConnectionOptionsSpecification>,
+}
+rt::structure!(
+    CreateVpnConnectionRequest, CREATE_VPN_CONNECTION_REQUEST, [customer_gateway_id[0] =
+    rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED), type_[1] = rt::m("Type",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[2] = rt::m("VpnGatewayId",
+    &rt::STRING), transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING),
+    vpn_concentrator_id[4] = rt::m("VpnConcentratorId", &rt::STRING),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), pre_shared_key_storage[6] = rt::m("PreSharedKeyStorage",
+    &rt::STRING), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), options[8]
+    = rt::m("Options", &VPN_CONNECTION_OPTIONS_SPECIFICATION).named("options")]
+);
+/// Contains the output of CreateVpnConnection.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnConnectionResult {
+    /// Information about the VPN connection.
+    pub vpn_connection: Option<VpnConnection>,
+}
+rt::structure!(
+    CreateVpnConnectionResult, CREATE_VPN_CONNECTION_RESULT, [vpn_connection[0] =
+    rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+);
+/// Contains the parameters for CreateVpnConnectionRoute.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnConnectionRouteRequest {
+    /// The CIDR block associated with the local subnet of the customer network.
+    pub destination_cidr_block: String,
+    /// The ID of the VPN connection.
+    pub vpn_connection_id: String,
+}
+rt::structure!(
+    CreateVpnConnectionRouteRequest, CREATE_VPN_CONNECTION_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), vpn_connection_id[1] = rt::m("VpnConnectionId", &rt::STRING)
+    .flags(rt::REQUIRED)]
+);
+/// Contains the parameters for CreateVpnGateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayRequest {
+    /// The Availability Zone for the virtual private gateway.
+    pub availability_zone: Option<String>,
+    /// The type of VPN connection this virtual private gateway supports.
+    pub type_: GatewayType,
+    /// The tags to apply to the virtual private gateway.
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    /// A private Autonomous System Number (ASN) for the Amazon side of a BGP session. If you're using a 16-bit ASN, it must be in the 64512 to 65534 range. If you're using a 32-bit ASN, it must be in the 4200000000 to 4294967294 range.
+    ///
+    /// Default: 64512
+    pub amazon_side_asn: Option<i64>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    CreateVpnGatewayRequest, CREATE_VPN_GATEWAY_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), type_[1] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), tag_specifications[2] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), amazon_side_asn[3] =
+    rt::m("AmazonSideAsn", &rt::LONG), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+/// Contains the output of CreateVpnGateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayResult {
+    /// Information about the virtual private gateway.
+    pub vpn_gateway: Option<VpnGateway>,
+}
+rt::structure!(
+    CreateVpnGatewayResult, CREATE_VPN_GATEWAY_RESULT, [vpn_gateway[0] =
+    rt::m("VpnGateway", &VPN_GATEWAY).named("vpnGateway")]
+);
+/// The maximum age for allowed images.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreationDateCondition {
+    /// The maximum number of days that have elapsed since the image was created. For example, a value of `300` allows images that were created within the last 300 days.
+    pub maximum_days_since_created: Option<i32>,
+}
+rt::structure!(
+    CreationDateCondition, CREATION_DATE_CONDITION, [maximum_days_since_created[0] =
+    rt::m("MaximumDaysSinceCreated", &rt::INTEGER).named("maximumDaysSinceCreated")
+    .min(0.0)]
+);
+/// The maximum age for allowed images.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreationDateConditionRequest {
+    /// The maximum number of days that have elapsed since the image was created. For example, a value of `300` allows images that were created within the last 300 days.
+    pub maximum_days_since_created: Option<i32>,
+}
+rt::structure!(
+    CreationDateConditionRequest, CREATION_DATE_CONDITION_REQUEST,
+    [maximum_days_since_created[0] = rt::m("MaximumDaysSinceCreated", &rt::INTEGER)
+    .min(0.0)]
+);
+/// Describes the credit option for CPU usage of a T instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreditSpecification {
+    /// The credit option for CPU usage of a T instance.
+    ///
+    /// Valid values: `standard` \| `unlimited`
+    pub cpu_credits: Option<String>,
+}
+rt::structure!(
+    CreditSpecification, CREDIT_SPECIFICATION, [cpu_credits[0] = rt::m("CpuCredits",
+    &rt::STRING).named("cpuCredits")]
+);
+/// The credit option for CPU usage of a T instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct CreditSpecificationRequest {
+    /// The credit option for CPU usage of a T instance.
+    ///
+    /// Valid values: `standard` \| `unlimited`
+    pub cpu_credits: String,
+}
+rt::structure!(
+    CreditSpecificationRequest, CREDIT_SPECIFICATION_REQUEST, [cpu_credits[0] =
+    rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED)]
+);
+rt::string_enum! {
+    pub enum CurrencyCodeValues { Usd = "USD" }
+}
+pub static CUSTOM_KEY_VALUE_PAIR_REQUEST_SET: rt::Schema = rt::Schema::list(
+    "CustomKeyValuePairRequestSet",
+    &[rt::m("member", &CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR).named("item")],
+);
+pub static CUSTOM_KEY_VALUE_PAIR_RESPONSE_SET: rt::Schema = rt::Schema::list(
+    "CustomKeyValuePairResponseSet",
+    &[rt::m("member", &CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR).named("item")],
+);
+/// Describes a tag key-value pair for an application status check association request.
+#[derive(Clone, Default, PartialEq)]
+pub struct CustomTagKeyValueRequestPair {
+    /// The key of the tag.
+    pub key: Option<String>,
+    /// The value of the tag.
+    pub value: Option<String>,
+}
+rt::structure!(
+    CustomTagKeyValueRequestPair, CUSTOM_TAG_KEY_VALUE_REQUEST_PAIR, [key[0] =
+    rt::m("Key", &rt::STRING), value[1] = rt::m("Value", &rt::STRING)]
+);
+/// Describes a tag key-value pair for an application status check association.
+#[derive(Clone, Default, PartialEq)]
+pub struct CustomTagKeyValueResponsePair {
+    /// The key of the tag.
+    pub key: Option<String>,
+    /// The value of the tag.
+    pub value: Option<String>,
+}
+rt::structure!(
+    CustomTagKeyValueResponsePair, CUSTOM_TAG_KEY_VALUE_RESPONSE_PAIR, [key[0] =
+    rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value", &rt::STRING)
+    .named("value")]
+);
+/// Describes a customer gateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct CustomerGateway {
+    /// The Amazon Resource Name (ARN) for the customer gateway certificate.
+    pub certificate_arn: Option<String>,
+    /// The name of customer gateway device.
+    pub device_name: Option<String>,
+    /// Any tags assigned to the customer gateway.
+    pub tags: Option<Vec<Tag>>,
+    /// The customer gateway device's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
+    ///
+    /// Valid values: `2,147,483,648` to `4,294,967,295`
+    pub bgp_asn_extended: Option<String>,
+    /// The ID of the customer gateway.
+    pub customer_gateway_id: Option<String>,
+    /// The current state of the customer gateway (`pending | available | deleting | deleted`).
+    pub state: Option<String>,
+    /// The type of VPN connection the customer gateway supports (`ipsec.1`).
+    pub type_: Option<String>,
+    /// The IP address for the customer gateway device's outside interface. The address must be static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4`, you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `PublicIpv4`, you can use a public IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`, you can use a public IPv6 address.
+    pub ip_address: Option<String>,
+    /// The customer gateway device's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
+    ///
+    /// Valid values: `1` to `2,147,483,647`
+    pub bgp_asn: Option<String>,
+}
+rt::structure!(
+    CustomerGateway, CUSTOMER_GATEWAY, [certificate_arn[0] = rt::m("CertificateArn",
+    &rt::STRING).named("certificateArn"), device_name[1] = rt::m("DeviceName",
+    &rt::STRING).named("deviceName"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    bgp_asn_extended[3] = rt::m("BgpAsnExtended", &rt::STRING).named("bgpAsnExtended"),
+    customer_gateway_id[4] = rt::m("CustomerGatewayId", &rt::STRING)
+    .named("customerGatewayId"), state[5] = rt::m("State", &rt::STRING).named("state"),
+    type_[6] = rt::m("Type", &rt::STRING).named("type"), ip_address[7] =
+    rt::m("IpAddress", &rt::STRING).named("ipAddress"), bgp_asn[8] = rt::m("BgpAsn",
+    &rt::STRING).named("bgpAsn")]
+);
+pub static CUSTOMER_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "CustomerGatewayIdStringList",
+    &[rt::m("member", &rt::STRING).named("CustomerGatewayId")],
+);
+pub static CUSTOMER_GATEWAY_LIST: rt::Schema = rt::Schema::list(
+    "CustomerGatewayList",
+    &[rt::m("member", &CUSTOMER_GATEWAY).named("item")],
 );

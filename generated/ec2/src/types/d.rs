@@ -24,19 +24,10 @@ pub struct DataQuery {
     pub period: Option<PeriodType>,
 }
 rt::structure!(
-    DataQuery, DATA_QUERY, 0 => id, 1 => source, 2 => destination, 3 => metric, 4 =>
-    statistic, 5 => period
-);
-pub static DATA_QUERY: rt::Schema = rt::Schema::structure(
-    "DataQuery",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("Source", &rt::STRING),
-        rt::m("Destination", &rt::STRING),
-        rt::m("Metric", &rt::ENUM),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("Period", &rt::ENUM),
-    ],
+    DataQuery, DATA_QUERY, [id[0] = rt::m("Id", &rt::STRING), source[1] = rt::m("Source",
+    &rt::STRING), destination[2] = rt::m("Destination", &rt::STRING), metric[3] =
+    rt::m("Metric", &rt::ENUM), statistic[4] = rt::m("Statistic", &rt::ENUM), period[5] =
+    rt::m("Period", &rt::ENUM)]
 );
 /// The response to a `DataQuery`.
 #[derive(Clone, Default, PartialEq)]
@@ -57,20 +48,12 @@ pub struct DataResponse {
     pub metric_points: Option<Vec<MetricPoint>>,
 }
 rt::structure!(
-    DataResponse, DATA_RESPONSE, 0 => id, 1 => source, 2 => destination, 3 => metric, 4
-    => statistic, 5 => period, 6 => metric_points
-);
-pub static DATA_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DataResponse",
-    &[
-        rt::m("Id", &rt::STRING).named("id"),
-        rt::m("Source", &rt::STRING).named("source"),
-        rt::m("Destination", &rt::STRING).named("destination"),
-        rt::m("Metric", &rt::ENUM).named("metric"),
-        rt::m("Statistic", &rt::ENUM).named("statistic"),
-        rt::m("Period", &rt::ENUM).named("period"),
-        rt::m("MetricPoints", &METRIC_POINTS).named("metricPointSet"),
-    ],
+    DataResponse, DATA_RESPONSE, [id[0] = rt::m("Id", &rt::STRING).named("id"), source[1]
+    = rt::m("Source", &rt::STRING).named("source"), destination[2] = rt::m("Destination",
+    &rt::STRING).named("destination"), metric[3] = rt::m("Metric", &rt::ENUM)
+    .named("metric"), statistic[4] = rt::m("Statistic", &rt::ENUM).named("statistic"),
+    period[5] = rt::m("Period", &rt::ENUM).named("period"), metric_points[6] =
+    rt::m("MetricPoints", &METRIC_POINTS).named("metricPointSet")]
 );
 pub static DATA_RESPONSES: rt::Schema = rt::Schema::list(
     "DataResponses",
@@ -106,22 +89,13 @@ pub struct DeclarativePoliciesReport {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    DeclarativePoliciesReport, DECLARATIVE_POLICIES_REPORT, 0 => report_id, 1 =>
-    s3_bucket, 2 => s3_prefix, 3 => target_id, 4 => start_time, 5 => end_time, 6 =>
-    status, 7 => tags
-);
-pub static DECLARATIVE_POLICIES_REPORT: rt::Schema = rt::Schema::structure(
-    "DeclarativePoliciesReport",
-    &[
-        rt::m("ReportId", &rt::STRING).named("reportId"),
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
-        rt::m("TargetId", &rt::STRING).named("targetId"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    DeclarativePoliciesReport, DECLARATIVE_POLICIES_REPORT, [report_id[0] =
+    rt::m("ReportId", &rt::STRING).named("reportId"), s3_bucket[1] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING)
+    .named("s3Prefix"), target_id[3] = rt::m("TargetId", &rt::STRING).named("targetId"),
+    start_time[4] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[5] =
+    rt::m("EndTime", &rt::TIMESTAMP).named("endTime"), status[6] = rt::m("Status",
+    &rt::ENUM).named("status"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static DECLARATIVE_POLICIES_REPORT_LIST: rt::Schema = rt::Schema::list(
     "DeclarativePoliciesReportList",
@@ -142,18 +116,12 @@ pub struct DefaultConnectionTrackingConfiguration {
     pub default_udp_stream_timeout: Option<i32>,
 }
 rt::structure!(
-    DefaultConnectionTrackingConfiguration, DEFAULT_CONNECTION_TRACKING_CONFIGURATION, 0
-    => default_tcp_established_timeout, 1 => default_udp_timeout, 2 =>
-    default_udp_stream_timeout
-);
-pub static DEFAULT_CONNECTION_TRACKING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DefaultConnectionTrackingConfiguration",
-    &[
-        rt::m("DefaultTcpEstablishedTimeout", &rt::INTEGER)
-            .named("defaultTcpEstablishedTimeout"),
-        rt::m("DefaultUdpTimeout", &rt::INTEGER).named("defaultUdpTimeout"),
-        rt::m("DefaultUdpStreamTimeout", &rt::INTEGER).named("defaultUdpStreamTimeout"),
-    ],
+    DefaultConnectionTrackingConfiguration, DEFAULT_CONNECTION_TRACKING_CONFIGURATION,
+    [default_tcp_established_timeout[0] = rt::m("DefaultTcpEstablishedTimeout",
+    &rt::INTEGER).named("defaultTcpEstablishedTimeout"), default_udp_timeout[1] =
+    rt::m("DefaultUdpTimeout", &rt::INTEGER).named("defaultUdpTimeout"),
+    default_udp_stream_timeout[2] = rt::m("DefaultUdpStreamTimeout", &rt::INTEGER)
+    .named("defaultUdpStreamTimeout")]
 );
 rt::string_enum! {
     pub enum DefaultHttpTokensEnforcedState { Disabled = "disabled", Enabled = "enabled",
@@ -187,16 +155,10 @@ pub struct DeleteApplicationStatusCheckRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteApplicationStatusCheckRequest, DELETE_APPLICATION_STATUS_CHECK_REQUEST, 0 =>
-    application_status_check_id, 1 => client_token, 2 => dry_run
-);
-pub static DELETE_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteApplicationStatusCheckRequest",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteApplicationStatusCheckRequest, DELETE_APPLICATION_STATUS_CHECK_REQUEST,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApplicationStatusCheckResult {
@@ -204,15 +166,9 @@ pub struct DeleteApplicationStatusCheckResult {
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
-    DeleteApplicationStatusCheckResult, DELETE_APPLICATION_STATUS_CHECK_RESULT, 0 =>
-    application_status_check
-);
-pub static DELETE_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteApplicationStatusCheckResult",
-    &[
-        rt::m("ApplicationStatusCheck", &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT)
-            .named("applicationStatusCheck"),
-    ],
+    DeleteApplicationStatusCheckResult, DELETE_APPLICATION_STATUS_CHECK_RESULT,
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
+    &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityManagerDataExportRequest {
@@ -223,14 +179,8 @@ pub struct DeleteCapacityManagerDataExportRequest {
 }
 rt::structure!(
     DeleteCapacityManagerDataExportRequest, DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST,
-    0 => capacity_manager_data_export_id, 1 => dry_run
-);
-pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCapacityManagerDataExportRequest",
-    &[
-        rt::m("CapacityManagerDataExportId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityManagerDataExportResult {
@@ -238,15 +188,9 @@ pub struct DeleteCapacityManagerDataExportResult {
     pub capacity_manager_data_export_id: Option<String>,
 }
 rt::structure!(
-    DeleteCapacityManagerDataExportResult, DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT, 0
-    => capacity_manager_data_export_id
-);
-pub static DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteCapacityManagerDataExportResult",
-    &[
-        rt::m("CapacityManagerDataExportId", &rt::STRING)
-            .named("capacityManagerDataExportId"),
-    ],
+    DeleteCapacityManagerDataExportResult, DELETE_CAPACITY_MANAGER_DATA_EXPORT_RESULT,
+    [capacity_manager_data_export_id[0] = rt::m("CapacityManagerDataExportId",
+    &rt::STRING).named("capacityManagerDataExportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayRequest {
@@ -256,15 +200,9 @@ pub struct DeleteCarrierGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCarrierGatewayRequest, DELETE_CARRIER_GATEWAY_REQUEST, 0 => carrier_gateway_id,
-    1 => dry_run
-);
-pub static DELETE_CARRIER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCarrierGatewayRequest",
-    &[
-        rt::m("CarrierGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteCarrierGatewayRequest, DELETE_CARRIER_GATEWAY_REQUEST, [carrier_gateway_id[0] =
+    rt::m("CarrierGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCarrierGatewayResult {
@@ -272,11 +210,8 @@ pub struct DeleteCarrierGatewayResult {
     pub carrier_gateway: Option<CarrierGateway>,
 }
 rt::structure!(
-    DeleteCarrierGatewayResult, DELETE_CARRIER_GATEWAY_RESULT, 0 => carrier_gateway
-);
-pub static DELETE_CARRIER_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteCarrierGatewayResult",
-    &[rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")],
+    DeleteCarrierGatewayResult, DELETE_CARRIER_GATEWAY_RESULT, [carrier_gateway[0] =
+    rt::m("CarrierGateway", &CARRIER_GATEWAY).named("carrierGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyRequest {
@@ -287,15 +222,9 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     DeleteClientVpnEndpointAuthorizationPolicyRequest,
-    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, 0 => client_vpn_endpoint_id,
-    1 => dry_run
-);
-pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnEndpointAuthorizationPolicyRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointAuthorizationPolicyResult {
@@ -304,11 +233,8 @@ pub struct DeleteClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     DeleteClientVpnEndpointAuthorizationPolicyResult,
-    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, 0 => status
-);
-pub static DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnEndpointAuthorizationPolicyResult",
-    &[rt::m("Status", &rt::ENUM).named("status")],
+    DELETE_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointRequest {
@@ -318,15 +244,9 @@ pub struct DeleteClientVpnEndpointRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteClientVpnEndpointRequest, DELETE_CLIENT_VPN_ENDPOINT_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => dry_run
-);
-pub static DELETE_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnEndpointRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteClientVpnEndpointRequest, DELETE_CLIENT_VPN_ENDPOINT_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnEndpointResult {
@@ -334,11 +254,8 @@ pub struct DeleteClientVpnEndpointResult {
     pub status: Option<ClientVpnEndpointStatus>,
 }
 rt::structure!(
-    DeleteClientVpnEndpointResult, DELETE_CLIENT_VPN_ENDPOINT_RESULT, 0 => status
-);
-pub static DELETE_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnEndpointResult",
-    &[rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status")],
+    DeleteClientVpnEndpointResult, DELETE_CLIENT_VPN_ENDPOINT_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_ENDPOINT_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnRouteRequest {
@@ -352,28 +269,20 @@ pub struct DeleteClientVpnRouteRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteClientVpnRouteRequest, DELETE_CLIENT_VPN_ROUTE_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => target_vpc_subnet_id, 2 => destination_cidr_block, 3 =>
-    dry_run
-);
-pub static DELETE_CLIENT_VPN_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnRouteRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetVpcSubnetId", &rt::STRING),
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteClientVpnRouteRequest, DELETE_CLIENT_VPN_ROUTE_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_vpc_subnet_id[1] = rt::m("TargetVpcSubnetId",
+    &rt::STRING), destination_cidr_block[2] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteClientVpnRouteResult {
     /// The current state of the route.
     pub status: Option<ClientVpnRouteStatus>,
 }
-rt::structure!(DeleteClientVpnRouteResult, DELETE_CLIENT_VPN_ROUTE_RESULT, 0 => status);
-pub static DELETE_CLIENT_VPN_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteClientVpnRouteResult",
-    &[rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")],
+rt::structure!(
+    DeleteClientVpnRouteResult, DELETE_CLIENT_VPN_ROUTE_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_ROUTE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrRequest {
@@ -385,26 +294,18 @@ pub struct DeleteCoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCoipCidrRequest, DELETE_COIP_CIDR_REQUEST, 0 => cidr, 1 => coip_pool_id, 2 =>
-    dry_run
-);
-pub static DELETE_COIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCoipCidrRequest",
-    &[
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CoipPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteCoipCidrRequest, DELETE_COIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), coip_pool_id[1] = rt::m("CoipPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipCidrResult {
     /// Information about a range of customer-owned IP addresses.
     pub coip_cidr: Option<CoipCidr>,
 }
-rt::structure!(DeleteCoipCidrResult, DELETE_COIP_CIDR_RESULT, 0 => coip_cidr);
-pub static DELETE_COIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteCoipCidrResult",
-    &[rt::m("CoipCidr", &COIP_CIDR).named("coipCidr")],
+rt::structure!(
+    DeleteCoipCidrResult, DELETE_COIP_CIDR_RESULT, [coip_cidr[0] = rt::m("CoipCidr",
+    &COIP_CIDR).named("coipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipPoolRequest {
@@ -414,24 +315,18 @@ pub struct DeleteCoipPoolRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCoipPoolRequest, DELETE_COIP_POOL_REQUEST, 0 => coip_pool_id, 1 => dry_run
-);
-pub static DELETE_COIP_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCoipPoolRequest",
-    &[
-        rt::m("CoipPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteCoipPoolRequest, DELETE_COIP_POOL_REQUEST, [coip_pool_id[0] =
+    rt::m("CoipPoolId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCoipPoolResult {
     /// Information about the CoIP address pool.
     pub coip_pool: Option<CoipPool>,
 }
-rt::structure!(DeleteCoipPoolResult, DELETE_COIP_POOL_RESULT, 0 => coip_pool);
-pub static DELETE_COIP_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteCoipPoolResult",
-    &[rt::m("CoipPool", &COIP_POOL).named("coipPool")],
+rt::structure!(
+    DeleteCoipPoolResult, DELETE_COIP_POOL_RESULT, [coip_pool[0] = rt::m("CoipPool",
+    &COIP_POOL).named("coipPool")]
 );
 /// Contains the parameters for DeleteCustomerGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -442,15 +337,9 @@ pub struct DeleteCustomerGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteCustomerGatewayRequest, DELETE_CUSTOMER_GATEWAY_REQUEST, 0 =>
-    customer_gateway_id, 1 => dry_run
-);
-pub static DELETE_CUSTOMER_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCustomerGatewayRequest",
-    &[
-        rt::m("CustomerGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteCustomerGatewayRequest, DELETE_CUSTOMER_GATEWAY_REQUEST,
+    [customer_gateway_id[0] = rt::m("CustomerGatewayId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDhcpOptionsRequest {
@@ -460,15 +349,9 @@ pub struct DeleteDhcpOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteDhcpOptionsRequest, DELETE_DHCP_OPTIONS_REQUEST, 0 => dhcp_options_id, 1 =>
-    dry_run
-);
-pub static DELETE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDhcpOptionsRequest",
-    &[
-        rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteDhcpOptionsRequest, DELETE_DHCP_OPTIONS_REQUEST, [dhcp_options_id[0] =
+    rt::m("DhcpOptionsId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayRequest {
@@ -479,14 +362,8 @@ pub struct DeleteEgressOnlyInternetGatewayRequest {
 }
 rt::structure!(
     DeleteEgressOnlyInternetGatewayRequest, DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST,
-    0 => dry_run, 1 => egress_only_internet_gateway_id
-);
-pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteEgressOnlyInternetGatewayRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), egress_only_internet_gateway_id[1] =
+    rt::m("EgressOnlyInternetGatewayId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayResult {
@@ -494,12 +371,8 @@ pub struct DeleteEgressOnlyInternetGatewayResult {
     pub return_code: Option<bool>,
 }
 rt::structure!(
-    DeleteEgressOnlyInternetGatewayResult, DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT, 0
-    => return_code
-);
-pub static DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteEgressOnlyInternetGatewayResult",
-    &[rt::m("ReturnCode", &rt::BOOLEAN).named("returnCode")],
+    DeleteEgressOnlyInternetGatewayResult, DELETE_EGRESS_ONLY_INTERNET_GATEWAY_RESULT,
+    [return_code[0] = rt::m("ReturnCode", &rt::BOOLEAN).named("returnCode")]
 );
 /// Describes an EC2 Fleet error.
 #[derive(Clone, Default, PartialEq)]
@@ -509,13 +382,9 @@ pub struct DeleteFleetError {
     /// The description for the error code.
     pub message: Option<String>,
 }
-rt::structure!(DeleteFleetError, DELETE_FLEET_ERROR, 0 => code, 1 => message);
-pub static DELETE_FLEET_ERROR: rt::Schema = rt::Schema::structure(
-    "DeleteFleetError",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    DeleteFleetError, DELETE_FLEET_ERROR, [code[0] = rt::m("Code", &rt::ENUM)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum DeleteFleetErrorCode { FleetIdDoesNotExist = "fleetIdDoesNotExist",
@@ -530,13 +399,10 @@ pub struct DeleteFleetErrorItem {
     /// The ID of the EC2 Fleet.
     pub fleet_id: Option<String>,
 }
-rt::structure!(DeleteFleetErrorItem, DELETE_FLEET_ERROR_ITEM, 0 => error, 1 => fleet_id);
-pub static DELETE_FLEET_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "DeleteFleetErrorItem",
-    &[
-        rt::m("Error", &DELETE_FLEET_ERROR).named("error"),
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-    ],
+rt::structure!(
+    DeleteFleetErrorItem, DELETE_FLEET_ERROR_ITEM, [error[0] = rt::m("Error",
+    &DELETE_FLEET_ERROR).named("error"), fleet_id[1] = rt::m("FleetId", &rt::STRING)
+    .named("fleetId")]
 );
 pub static DELETE_FLEET_ERROR_SET: rt::Schema = rt::Schema::list(
     "DeleteFleetErrorSet",
@@ -553,16 +419,11 @@ pub struct DeleteFleetSuccessItem {
     pub fleet_id: Option<String>,
 }
 rt::structure!(
-    DeleteFleetSuccessItem, DELETE_FLEET_SUCCESS_ITEM, 0 => current_fleet_state, 1 =>
-    previous_fleet_state, 2 => fleet_id
-);
-pub static DELETE_FLEET_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "DeleteFleetSuccessItem",
-    &[
-        rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
-        rt::m("PreviousFleetState", &rt::ENUM).named("previousFleetState"),
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-    ],
+    DeleteFleetSuccessItem, DELETE_FLEET_SUCCESS_ITEM, [current_fleet_state[0] =
+    rt::m("CurrentFleetState", &rt::ENUM).named("currentFleetState"),
+    previous_fleet_state[1] = rt::m("PreviousFleetState", &rt::ENUM)
+    .named("previousFleetState"), fleet_id[2] = rt::m("FleetId", &rt::STRING)
+    .named("fleetId")]
 );
 pub static DELETE_FLEET_SUCCESS_SET: rt::Schema = rt::Schema::list(
     "DeleteFleetSuccessSet",
@@ -584,16 +445,10 @@ pub struct DeleteFleetsRequest {
     pub terminate_instances: bool,
 }
 rt::structure!(
-    DeleteFleetsRequest, DELETE_FLEETS_REQUEST, 0 => dry_run, 1 => fleet_ids, 2 =>
-    terminate_instances
-);
-pub static DELETE_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFleetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FleetIds", &FLEET_ID_SET).named("FleetId").flags(rt::REQUIRED),
-        rt::m("TerminateInstances", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    DeleteFleetsRequest, DELETE_FLEETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), fleet_ids[1] = rt::m("FleetIds", &FLEET_ID_SET).named("FleetId")
+    .flags(rt::REQUIRED), terminate_instances[2] = rt::m("TerminateInstances",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFleetsResult {
@@ -603,17 +458,11 @@ pub struct DeleteFleetsResult {
     pub unsuccessful_fleet_deletions: Option<Vec<DeleteFleetErrorItem>>,
 }
 rt::structure!(
-    DeleteFleetsResult, DELETE_FLEETS_RESULT, 0 => successful_fleet_deletions, 1 =>
-    unsuccessful_fleet_deletions
-);
-pub static DELETE_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteFleetsResult",
-    &[
-        rt::m("SuccessfulFleetDeletions", &DELETE_FLEET_SUCCESS_SET)
-            .named("successfulFleetDeletionSet"),
-        rt::m("UnsuccessfulFleetDeletions", &DELETE_FLEET_ERROR_SET)
-            .named("unsuccessfulFleetDeletionSet"),
-    ],
+    DeleteFleetsResult, DELETE_FLEETS_RESULT, [successful_fleet_deletions[0] =
+    rt::m("SuccessfulFleetDeletions", &DELETE_FLEET_SUCCESS_SET)
+    .named("successfulFleetDeletionSet"), unsuccessful_fleet_deletions[1] =
+    rt::m("UnsuccessfulFleetDeletions", &DELETE_FLEET_ERROR_SET)
+    .named("unsuccessfulFleetDeletionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFlowLogsRequest {
@@ -625,24 +474,18 @@ pub struct DeleteFlowLogsRequest {
     pub flow_log_ids: Vec<String>,
 }
 rt::structure!(
-    DeleteFlowLogsRequest, DELETE_FLOW_LOGS_REQUEST, 0 => dry_run, 1 => flow_log_ids
-);
-pub static DELETE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFlowLogsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FlowLogIds", &FLOW_LOG_ID_LIST).named("FlowLogId").flags(rt::REQUIRED),
-    ],
+    DeleteFlowLogsRequest, DELETE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), flow_log_ids[1] = rt::m("FlowLogIds", &FLOW_LOG_ID_LIST)
+    .named("FlowLogId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFlowLogsResult {
     /// Information about the flow logs that could not be deleted successfully.
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
-rt::structure!(DeleteFlowLogsResult, DELETE_FLOW_LOGS_RESULT, 0 => unsuccessful);
-pub static DELETE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteFlowLogsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
+rt::structure!(
+    DeleteFlowLogsResult, DELETE_FLOW_LOGS_RESULT, [unsuccessful[0] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageRequest {
@@ -652,24 +495,18 @@ pub struct DeleteFpgaImageRequest {
     pub fpga_image_id: String,
 }
 rt::structure!(
-    DeleteFpgaImageRequest, DELETE_FPGA_IMAGE_REQUEST, 0 => dry_run, 1 => fpga_image_id
-);
-pub static DELETE_FPGA_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFpgaImageRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteFpgaImageRequest, DELETE_FPGA_IMAGE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFpgaImageResult {
     /// Is `true` if the request succeeds, and an error otherwise.
     pub return_: Option<bool>,
 }
-rt::structure!(DeleteFpgaImageResult, DELETE_FPGA_IMAGE_RESULT, 0 => return_);
-pub static DELETE_FPGA_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteFpgaImageResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    DeleteFpgaImageResult, DELETE_FPGA_IMAGE_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteImageUsageReportRequest {
@@ -679,12 +516,9 @@ pub struct DeleteImageUsageReportRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteImageUsageReportRequest, DELETE_IMAGE_USAGE_REPORT_REQUEST, 0 => report_id, 1
-    => dry_run
-);
-pub static DELETE_IMAGE_USAGE_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteImageUsageReportRequest",
-    &[rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    DeleteImageUsageReportRequest, DELETE_IMAGE_USAGE_REPORT_REQUEST, [report_id[0] =
+    rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteImageUsageReportResult {
@@ -692,11 +526,8 @@ pub struct DeleteImageUsageReportResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteImageUsageReportResult, DELETE_IMAGE_USAGE_REPORT_RESULT, 0 => return_
-);
-pub static DELETE_IMAGE_USAGE_REPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteImageUsageReportResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    DeleteImageUsageReportResult, DELETE_IMAGE_USAGE_REPORT_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceConnectEndpointRequest {
@@ -706,15 +537,9 @@ pub struct DeleteInstanceConnectEndpointRequest {
     pub instance_connect_endpoint_id: String,
 }
 rt::structure!(
-    DeleteInstanceConnectEndpointRequest, DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST, 0 =>
-    dry_run, 1 => instance_connect_endpoint_id
-);
-pub static DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteInstanceConnectEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteInstanceConnectEndpointRequest, DELETE_INSTANCE_CONNECT_ENDPOINT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id[1] =
+    rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceConnectEndpointResult {
@@ -722,15 +547,9 @@ pub struct DeleteInstanceConnectEndpointResult {
     pub instance_connect_endpoint: Option<Ec2InstanceConnectEndpoint>,
 }
 rt::structure!(
-    DeleteInstanceConnectEndpointResult, DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT, 0 =>
-    instance_connect_endpoint
-);
-pub static DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteInstanceConnectEndpointResult",
-    &[
-        rt::m("InstanceConnectEndpoint", &EC2_INSTANCE_CONNECT_ENDPOINT)
-            .named("instanceConnectEndpoint"),
-    ],
+    DeleteInstanceConnectEndpointResult, DELETE_INSTANCE_CONNECT_ENDPOINT_RESULT,
+    [instance_connect_endpoint[0] = rt::m("InstanceConnectEndpoint",
+    &EC2_INSTANCE_CONNECT_ENDPOINT).named("instanceConnectEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceEventWindowRequest {
@@ -742,16 +561,10 @@ pub struct DeleteInstanceEventWindowRequest {
     pub instance_event_window_id: String,
 }
 rt::structure!(
-    DeleteInstanceEventWindowRequest, DELETE_INSTANCE_EVENT_WINDOW_REQUEST, 0 => dry_run,
-    1 => force_delete, 2 => instance_event_window_id
-);
-pub static DELETE_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteInstanceEventWindowRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ForceDelete", &rt::BOOLEAN),
-        rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteInstanceEventWindowRequest, DELETE_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), force_delete[1] = rt::m("ForceDelete", &rt::BOOLEAN),
+    instance_event_window_id[2] = rt::m("InstanceEventWindowId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceEventWindowResult {
@@ -759,15 +572,9 @@ pub struct DeleteInstanceEventWindowResult {
     pub instance_event_window_state: Option<InstanceEventWindowStateChange>,
 }
 rt::structure!(
-    DeleteInstanceEventWindowResult, DELETE_INSTANCE_EVENT_WINDOW_RESULT, 0 =>
-    instance_event_window_state
-);
-pub static DELETE_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteInstanceEventWindowResult",
-    &[
-        rt::m("InstanceEventWindowState", &INSTANCE_EVENT_WINDOW_STATE_CHANGE)
-            .named("instanceEventWindowState"),
-    ],
+    DeleteInstanceEventWindowResult, DELETE_INSTANCE_EVENT_WINDOW_RESULT,
+    [instance_event_window_state[0] = rt::m("InstanceEventWindowState",
+    &INSTANCE_EVENT_WINDOW_STATE_CHANGE).named("instanceEventWindowState")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInternetGatewayRequest {
@@ -777,17 +584,10 @@ pub struct DeleteInternetGatewayRequest {
     pub internet_gateway_id: String,
 }
 rt::structure!(
-    DeleteInternetGatewayRequest, DELETE_INTERNET_GATEWAY_REQUEST, 0 => dry_run, 1 =>
-    internet_gateway_id
-);
-pub static DELETE_INTERNET_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteInternetGatewayRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InternetGatewayId", &rt::STRING)
-            .named("internetGatewayId")
-            .flags(rt::REQUIRED),
-    ],
+    DeleteInternetGatewayRequest, DELETE_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
+    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamExternalResourceVerificationTokenRequest {
@@ -798,15 +598,9 @@ pub struct DeleteIpamExternalResourceVerificationTokenRequest {
 }
 rt::structure!(
     DeleteIpamExternalResourceVerificationTokenRequest,
-    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, 0 => dry_run, 1 =>
-    ipam_external_resource_verification_token_id
-);
-pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamExternalResourceVerificationTokenRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_external_resource_verification_token_id[1] =
+    rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamExternalResourceVerificationTokenResult {
@@ -817,18 +611,11 @@ pub struct DeleteIpamExternalResourceVerificationTokenResult {
 }
 rt::structure!(
     DeleteIpamExternalResourceVerificationTokenResult,
-    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT, 0 =>
-    ipam_external_resource_verification_token
-);
-pub static DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamExternalResourceVerificationTokenResult",
-    &[
-        rt::m(
-                "IpamExternalResourceVerificationToken",
-                &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
-            )
-            .named("ipamExternalResourceVerificationToken"),
-    ],
+    DELETE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_RESULT,
+    [ipam_external_resource_verification_token[0] =
+    rt::m("IpamExternalResourceVerificationToken",
+    &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN)
+    .named("ipamExternalResourceVerificationToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamInternetRegistryAssociationRequest {
@@ -839,15 +626,9 @@ pub struct DeleteIpamInternetRegistryAssociationRequest {
 }
 rt::structure!(
     DeleteIpamInternetRegistryAssociationRequest,
-    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id
-);
-pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamInternetRegistryAssociationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamInternetRegistryAssociationResult {
@@ -856,15 +637,9 @@ pub struct DeleteIpamInternetRegistryAssociationResult {
 }
 rt::structure!(
     DeleteIpamInternetRegistryAssociationResult,
-    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, 0 =>
-    ipam_internet_registry_association
-);
-pub static DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamInternetRegistryAssociationResult",
-    &[
-        rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-            .named("ipamInternetRegistryAssociation"),
-    ],
+    DELETE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPolicyRequest {
@@ -874,15 +649,9 @@ pub struct DeleteIpamPolicyRequest {
     pub ipam_policy_id: String,
 }
 rt::structure!(
-    DeleteIpamPolicyRequest, DELETE_IPAM_POLICY_REQUEST, 0 => dry_run, 1 =>
-    ipam_policy_id
-);
-pub static DELETE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPolicyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteIpamPolicyRequest, DELETE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPolicyResult {
@@ -891,10 +660,9 @@ pub struct DeleteIpamPolicyResult {
     /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
     pub ipam_policy: Option<IpamPolicy>,
 }
-rt::structure!(DeleteIpamPolicyResult, DELETE_IPAM_POLICY_RESULT, 0 => ipam_policy);
-pub static DELETE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPolicyResult",
-    &[rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")],
+rt::structure!(
+    DeleteIpamPolicyResult, DELETE_IPAM_POLICY_RESULT, [ipam_policy[0] =
+    rt::m("IpamPolicy", &IPAM_POLICY).named("ipamPolicy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolRequest {
@@ -908,26 +676,18 @@ pub struct DeleteIpamPoolRequest {
     pub cascade: Option<bool>,
 }
 rt::structure!(
-    DeleteIpamPoolRequest, DELETE_IPAM_POOL_REQUEST, 0 => dry_run, 1 => ipam_pool_id, 2
-    => cascade
-);
-pub static DELETE_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPoolRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cascade", &rt::BOOLEAN),
-    ],
+    DeleteIpamPoolRequest, DELETE_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cascade[2] = rt::m("Cascade", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPoolResult {
     /// Information about the results of the deletion.
     pub ipam_pool: Option<IpamPool>,
 }
-rt::structure!(DeleteIpamPoolResult, DELETE_IPAM_POOL_RESULT, 0 => ipam_pool);
-pub static DELETE_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPoolResult",
-    &[rt::m("IpamPool", &IPAM_POOL).named("ipamPool")],
+rt::structure!(
+    DeleteIpamPoolResult, DELETE_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
+    &IPAM_POOL).named("ipamPool")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverRequest {
@@ -937,15 +697,9 @@ pub struct DeleteIpamPrefixListResolverRequest {
     pub ipam_prefix_list_resolver_id: String,
 }
 rt::structure!(
-    DeleteIpamPrefixListResolverRequest, DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST, 0 =>
-    dry_run, 1 => ipam_prefix_list_resolver_id
-);
-pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPrefixListResolverRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteIpamPrefixListResolverRequest, DELETE_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverResult {
@@ -953,15 +707,9 @@ pub struct DeleteIpamPrefixListResolverResult {
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
 }
 rt::structure!(
-    DeleteIpamPrefixListResolverResult, DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT, 0 =>
-    ipam_prefix_list_resolver
-);
-pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPrefixListResolverResult",
-    &[
-        rt::m("IpamPrefixListResolver", &IPAM_PREFIX_LIST_RESOLVER)
-            .named("ipamPrefixListResolver"),
-    ],
+    DeleteIpamPrefixListResolverResult, DELETE_IPAM_PREFIX_LIST_RESOLVER_RESULT,
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
+    &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverTargetRequest {
@@ -972,15 +720,9 @@ pub struct DeleteIpamPrefixListResolverTargetRequest {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverTargetRequest,
-    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, 0 => dry_run, 1 =>
-    ipam_prefix_list_resolver_target_id
-);
-pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPrefixListResolverTargetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id[1] =
+    rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamPrefixListResolverTargetResult {
@@ -989,14 +731,9 @@ pub struct DeleteIpamPrefixListResolverTargetResult {
 }
 rt::structure!(
     DeleteIpamPrefixListResolverTargetResult,
-    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, 0 => ipam_prefix_list_resolver_target
-);
-pub static DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamPrefixListResolverTargetResult",
-    &[
-        rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
-            .named("ipamPrefixListResolverTarget"),
-    ],
+    DELETE_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    .named("ipamPrefixListResolverTarget")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRequest {
@@ -1014,15 +751,9 @@ pub struct DeleteIpamRequest {
     pub cascade: Option<bool>,
 }
 rt::structure!(
-    DeleteIpamRequest, DELETE_IPAM_REQUEST, 0 => dry_run, 1 => ipam_id, 2 => cascade
-);
-pub static DELETE_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cascade", &rt::BOOLEAN),
-    ],
+    DeleteIpamRequest, DELETE_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), cascade[2] =
+    rt::m("Cascade", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResourceDiscoveryRequest {
@@ -1032,15 +763,9 @@ pub struct DeleteIpamResourceDiscoveryRequest {
     pub ipam_resource_discovery_id: String,
 }
 rt::structure!(
-    DeleteIpamResourceDiscoveryRequest, DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST, 0 =>
-    dry_run, 1 => ipam_resource_discovery_id
-);
-pub static DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamResourceDiscoveryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteIpamResourceDiscoveryRequest, DELETE_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResourceDiscoveryResult {
@@ -1048,25 +773,17 @@ pub struct DeleteIpamResourceDiscoveryResult {
     pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
 }
 rt::structure!(
-    DeleteIpamResourceDiscoveryResult, DELETE_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
-    ipam_resource_discovery
-);
-pub static DELETE_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-            .named("ipamResourceDiscovery"),
-    ],
+    DeleteIpamResourceDiscoveryResult, DELETE_IPAM_RESOURCE_DISCOVERY_RESULT,
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamResult {
     /// Information about the results of the deletion.
     pub ipam: Option<Ipam>,
 }
-rt::structure!(DeleteIpamResult, DELETE_IPAM_RESULT, 0 => ipam);
-pub static DELETE_IPAM_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamResult",
-    &[rt::m("Ipam", &IPAM).named("ipam")],
+rt::structure!(
+    DeleteIpamResult, DELETE_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationRequest {
@@ -1083,18 +800,12 @@ pub struct DeleteIpamRoutingPolicyRegistrationRequest {
 }
 rt::structure!(
     DeleteIpamRoutingPolicyRegistrationRequest,
-    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => force, 4 => client_token
-);
-pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamRoutingPolicyRegistrationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), force[3] = rt::m("Force",
+    &rt::BOOLEAN), client_token[4] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamRoutingPolicyRegistrationResult {
@@ -1105,18 +816,10 @@ pub struct DeleteIpamRoutingPolicyRegistrationResult {
 }
 rt::structure!(
     DeleteIpamRoutingPolicyRegistrationResult,
-    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT, 0 =>
-    ipam_routing_policy_registration_delta
-);
-pub static DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamRoutingPolicyRegistrationResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDelta",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
-            )
-            .named("ipamRoutingPolicyRegistrationDelta"),
-    ],
+    DELETE_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeRequest {
@@ -1126,24 +829,18 @@ pub struct DeleteIpamScopeRequest {
     pub ipam_scope_id: String,
 }
 rt::structure!(
-    DeleteIpamScopeRequest, DELETE_IPAM_SCOPE_REQUEST, 0 => dry_run, 1 => ipam_scope_id
-);
-pub static DELETE_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIpamScopeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteIpamScopeRequest, DELETE_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIpamScopeResult {
     /// Information about the results of the deletion.
     pub ipam_scope: Option<IpamScope>,
 }
-rt::structure!(DeleteIpamScopeResult, DELETE_IPAM_SCOPE_RESULT, 0 => ipam_scope);
-pub static DELETE_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteIpamScopeResult",
-    &[rt::m("IpamScope", &IPAM_SCOPE).named("ipamScope")],
+rt::structure!(
+    DeleteIpamScopeResult, DELETE_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
+    &IPAM_SCOPE).named("ipamScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeyPairRequest {
@@ -1155,16 +852,9 @@ pub struct DeleteKeyPairRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteKeyPairRequest, DELETE_KEY_PAIR_REQUEST, 0 => key_name, 1 => key_pair_id, 2 =>
-    dry_run
-);
-pub static DELETE_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteKeyPairRequest",
-    &[
-        rt::m("KeyName", &rt::STRING),
-        rt::m("KeyPairId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteKeyPairRequest, DELETE_KEY_PAIR_REQUEST, [key_name[0] = rt::m("KeyName",
+    &rt::STRING), key_pair_id[1] = rt::m("KeyPairId", &rt::STRING), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeyPairResult {
@@ -1174,14 +864,9 @@ pub struct DeleteKeyPairResult {
     pub key_pair_id: Option<String>,
 }
 rt::structure!(
-    DeleteKeyPairResult, DELETE_KEY_PAIR_RESULT, 0 => return_, 1 => key_pair_id
-);
-pub static DELETE_KEY_PAIR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteKeyPairResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("KeyPairId", &rt::STRING).named("keyPairId"),
-    ],
+    DeleteKeyPairResult, DELETE_KEY_PAIR_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return"), key_pair_id[1] = rt::m("KeyPairId", &rt::STRING)
+    .named("keyPairId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateRequest {
@@ -1197,16 +882,10 @@ pub struct DeleteLaunchTemplateRequest {
     pub launch_template_name: Option<String>,
 }
 rt::structure!(
-    DeleteLaunchTemplateRequest, DELETE_LAUNCH_TEMPLATE_REQUEST, 0 => dry_run, 1 =>
-    launch_template_id, 2 => launch_template_name
-);
-pub static DELETE_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-    ],
+    DeleteLaunchTemplateRequest, DELETE_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] = rt::m("LaunchTemplateId",
+    &rt::STRING), launch_template_name[2] = rt::m("LaunchTemplateName", &rt::STRING)
+    .min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateResult {
@@ -1214,11 +893,8 @@ pub struct DeleteLaunchTemplateResult {
     pub launch_template: Option<LaunchTemplate>,
 }
 rt::structure!(
-    DeleteLaunchTemplateResult, DELETE_LAUNCH_TEMPLATE_RESULT, 0 => launch_template
-);
-pub static DELETE_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateResult",
-    &[rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")],
+    DeleteLaunchTemplateResult, DELETE_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLaunchTemplateVersionsRequest {
@@ -1236,19 +912,11 @@ pub struct DeleteLaunchTemplateVersionsRequest {
     pub versions: Vec<String>,
 }
 rt::structure!(
-    DeleteLaunchTemplateVersionsRequest, DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST, 0 =>
-    dry_run, 1 => launch_template_id, 2 => launch_template_name, 3 => versions
-);
-pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateVersionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-        rt::m("Versions", &VERSION_STRING_LIST)
-            .named("LaunchTemplateVersion")
-            .flags(rt::REQUIRED),
-    ],
+    DeleteLaunchTemplateVersionsRequest, DELETE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[2] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions[3] = rt::m("Versions",
+    &VERSION_STRING_LIST).named("LaunchTemplateVersion").flags(rt::REQUIRED)]
 );
 /// Describes a launch template version that could not be deleted.
 #[derive(Clone, Default, PartialEq)]
@@ -1264,17 +932,12 @@ pub struct DeleteLaunchTemplateVersionsResponseErrorItem {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsResponseErrorItem,
-    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_ITEM, 0 => launch_template_id, 1 =>
-    launch_template_name, 2 => version_number, 3 => response_error
-);
-pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateVersionsResponseErrorItem",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
-        rt::m("VersionNumber", &rt::LONG).named("versionNumber"),
-        rt::m("ResponseError", &RESPONSE_ERROR).named("responseError"),
-    ],
+    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_ITEM, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version_number[2] = rt::m("VersionNumber", &rt::LONG)
+    .named("versionNumber"), response_error[3] = rt::m("ResponseError", &RESPONSE_ERROR)
+    .named("responseError")]
 );
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET: rt::Schema = rt::Schema::list(
     "DeleteLaunchTemplateVersionsResponseErrorSet",
@@ -1295,16 +958,11 @@ pub struct DeleteLaunchTemplateVersionsResponseSuccessItem {
 }
 rt::structure!(
     DeleteLaunchTemplateVersionsResponseSuccessItem,
-    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_ITEM, 0 => launch_template_id, 1 =>
-    launch_template_name, 2 => version_number
-);
-pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateVersionsResponseSuccessItem",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
-        rt::m("VersionNumber", &rt::LONG).named("versionNumber"),
-    ],
+    DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_ITEM, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version_number[2] = rt::m("VersionNumber", &rt::LONG)
+    .named("versionNumber")]
 );
 pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET: rt::Schema = rt::Schema::list(
     "DeleteLaunchTemplateVersionsResponseSuccessSet",
@@ -1325,24 +983,15 @@ pub struct DeleteLaunchTemplateVersionsResult {
     >,
 }
 rt::structure!(
-    DeleteLaunchTemplateVersionsResult, DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT, 0 =>
-    successfully_deleted_launch_template_versions, 1 =>
-    unsuccessfully_deleted_launch_template_versions
-);
-pub static DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLaunchTemplateVersionsResult",
-    &[
-        rt::m(
-                "SuccessfullyDeletedLaunchTemplateVersions",
-                &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET,
-            )
-            .named("successfullyDeletedLaunchTemplateVersionSet"),
-        rt::m(
-                "UnsuccessfullyDeletedLaunchTemplateVersions",
-                &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET,
-            )
-            .named("unsuccessfullyDeletedLaunchTemplateVersionSet"),
-    ],
+    DeleteLaunchTemplateVersionsResult, DELETE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
+    [successfully_deleted_launch_template_versions[0] =
+    rt::m("SuccessfullyDeletedLaunchTemplateVersions",
+    &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_SUCCESS_SET)
+    .named("successfullyDeletedLaunchTemplateVersionSet"),
+    unsuccessfully_deleted_launch_template_versions[1] =
+    rt::m("UnsuccessfullyDeletedLaunchTemplateVersions",
+    &DELETE_LAUNCH_TEMPLATE_VERSIONS_RESPONSE_ERROR_SET)
+    .named("unsuccessfullyDeletedLaunchTemplateVersionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteRequest {
@@ -1356,18 +1005,11 @@ pub struct DeleteLocalGatewayRouteRequest {
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
-    DeleteLocalGatewayRouteRequest, DELETE_LOCAL_GATEWAY_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => local_gateway_route_table_id, 2 => dry_run, 3 =>
-    destination_prefix_list_id
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("DestinationPrefixListId", &rt::STRING),
-    ],
+    DeleteLocalGatewayRouteRequest, DELETE_LOCAL_GATEWAY_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    destination_prefix_list_id[3] = rt::m("DestinationPrefixListId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteResult {
@@ -1375,11 +1017,8 @@ pub struct DeleteLocalGatewayRouteResult {
     pub route: Option<LocalGatewayRoute>,
 }
 rt::structure!(
-    DeleteLocalGatewayRouteResult, DELETE_LOCAL_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteResult",
-    &[rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")],
+    DeleteLocalGatewayRouteResult, DELETE_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableRequest {
@@ -1389,15 +1028,9 @@ pub struct DeleteLocalGatewayRouteTableRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteLocalGatewayRouteTableRequest, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST, 0 =>
-    local_gateway_route_table_id, 1 => dry_run
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableRequest",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteLocalGatewayRouteTableRequest, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_REQUEST,
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableResult {
@@ -1405,15 +1038,9 @@ pub struct DeleteLocalGatewayRouteTableResult {
     pub local_gateway_route_table: Option<LocalGatewayRouteTable>,
 }
 rt::structure!(
-    DeleteLocalGatewayRouteTableResult, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT, 0 =>
-    local_gateway_route_table
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableResult",
-    &[
-        rt::m("LocalGatewayRouteTable", &LOCAL_GATEWAY_ROUTE_TABLE)
-            .named("localGatewayRouteTable"),
-    ],
+    DeleteLocalGatewayRouteTableResult, DELETE_LOCAL_GATEWAY_ROUTE_TABLE_RESULT,
+    [local_gateway_route_table[0] = rt::m("LocalGatewayRouteTable",
+    &LOCAL_GATEWAY_ROUTE_TABLE).named("localGatewayRouteTable")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
@@ -1424,16 +1051,10 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest,
-    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST, 0 =>
-    local_gateway_route_table_virtual_interface_group_association_id, 1 => dry_run
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationRequest",
-    &[
-        rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_REQUEST,
+    [local_gateway_route_table_virtual_interface_group_association_id[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
@@ -1444,18 +1065,11 @@ pub struct DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult,
-    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT, 0 =>
-    local_gateway_route_table_virtual_interface_group_association
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociationResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
-            )
-            .named("localGatewayRouteTableVirtualInterfaceGroupAssociation"),
-    ],
+    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_RESULT,
+    [local_gateway_route_table_virtual_interface_group_association[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION)
+    .named("localGatewayRouteTableVirtualInterfaceGroupAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationRequest {
@@ -1466,15 +1080,10 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationRequest {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableVpcAssociationRequest,
-    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST, 0 =>
-    local_gateway_route_table_vpc_association_id, 1 => dry_run
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableVpcAssociationRequest",
-    &[
-        rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_REQUEST,
+    [local_gateway_route_table_vpc_association_id[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
@@ -1485,18 +1094,11 @@ pub struct DeleteLocalGatewayRouteTableVpcAssociationResult {
 }
 rt::structure!(
     DeleteLocalGatewayRouteTableVpcAssociationResult,
-    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT, 0 =>
-    local_gateway_route_table_vpc_association
-);
-pub static DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayRouteTableVpcAssociationResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVpcAssociation",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
-            )
-            .named("localGatewayRouteTableVpcAssociation"),
-    ],
+    DELETE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_RESULT,
+    [local_gateway_route_table_vpc_association[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociation",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION)
+    .named("localGatewayRouteTableVpcAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupRequest {
@@ -1507,15 +1109,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupRequest {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceGroupRequest,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST, 0 =>
-    local_gateway_virtual_interface_group_id, 1 => dry_run
-);
-pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayVirtualInterfaceGroupRequest",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_REQUEST,
+    [local_gateway_virtual_interface_group_id[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
@@ -1524,18 +1121,10 @@ pub struct DeleteLocalGatewayVirtualInterfaceGroupResult {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceGroupResult,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT, 0 =>
-    local_gateway_virtual_interface_group
-);
-pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayVirtualInterfaceGroupResult",
-    &[
-        rt::m(
-                "LocalGatewayVirtualInterfaceGroup",
-                &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
-            )
-            .named("localGatewayVirtualInterfaceGroup"),
-    ],
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_RESULT,
+    [local_gateway_virtual_interface_group[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroup", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP)
+    .named("localGatewayVirtualInterfaceGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceRequest {
@@ -1546,15 +1135,9 @@ pub struct DeleteLocalGatewayVirtualInterfaceRequest {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceRequest,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST, 0 =>
-    local_gateway_virtual_interface_id, 1 => dry_run
-);
-pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayVirtualInterfaceRequest",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_REQUEST,
+    [local_gateway_virtual_interface_id[0] = rt::m("LocalGatewayVirtualInterfaceId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLocalGatewayVirtualInterfaceResult {
@@ -1563,14 +1146,9 @@ pub struct DeleteLocalGatewayVirtualInterfaceResult {
 }
 rt::structure!(
     DeleteLocalGatewayVirtualInterfaceResult,
-    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, 0 => local_gateway_virtual_interface
-);
-pub static DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteLocalGatewayVirtualInterfaceResult",
-    &[
-        rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
-            .named("localGatewayVirtualInterface"),
-    ],
+    DELETE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_RESULT, [local_gateway_virtual_interface[0] =
+    rt::m("LocalGatewayVirtualInterface", &LOCAL_GATEWAY_VIRTUAL_INTERFACE)
+    .named("localGatewayVirtualInterface")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListRequest {
@@ -1580,15 +1158,9 @@ pub struct DeleteManagedPrefixListRequest {
     pub prefix_list_id: String,
 }
 rt::structure!(
-    DeleteManagedPrefixListRequest, DELETE_MANAGED_PREFIX_LIST_REQUEST, 0 => dry_run, 1
-    => prefix_list_id
-);
-pub static DELETE_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteManagedPrefixListRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteManagedPrefixListRequest, DELETE_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListResult {
@@ -1596,11 +1168,8 @@ pub struct DeleteManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    DeleteManagedPrefixListResult, DELETE_MANAGED_PREFIX_LIST_RESULT, 0 => prefix_list
-);
-pub static DELETE_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteManagedPrefixListResult",
-    &[rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")],
+    DeleteManagedPrefixListResult, DELETE_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
+    rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricCategoryRequest {
@@ -1610,15 +1179,9 @@ pub struct DeleteMetricCategoryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteMetricCategoryRequest, DELETE_METRIC_CATEGORY_REQUEST, 0 => metric_category_id,
-    1 => dry_run
-);
-pub static DELETE_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteMetricCategoryRequest",
-    &[
-        rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteMetricCategoryRequest, DELETE_METRIC_CATEGORY_REQUEST, [metric_category_id[0] =
+    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricCategoryResult {
@@ -1626,11 +1189,8 @@ pub struct DeleteMetricCategoryResult {
     pub metric_category_id: Option<String>,
 }
 rt::structure!(
-    DeleteMetricCategoryResult, DELETE_METRIC_CATEGORY_RESULT, 0 => metric_category_id
-);
-pub static DELETE_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteMetricCategoryResult",
-    &[rt::m("MetricCategoryId", &rt::STRING).named("metricCategoryId")],
+    DeleteMetricCategoryResult, DELETE_METRIC_CATEGORY_RESULT, [metric_category_id[0] =
+    rt::m("MetricCategoryId", &rt::STRING).named("metricCategoryId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNatGatewayRequest {
@@ -1640,25 +1200,18 @@ pub struct DeleteNatGatewayRequest {
     pub nat_gateway_id: String,
 }
 rt::structure!(
-    DeleteNatGatewayRequest, DELETE_NAT_GATEWAY_REQUEST, 0 => dry_run, 1 =>
-    nat_gateway_id
-);
-pub static DELETE_NAT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNatGatewayRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteNatGatewayRequest, DELETE_NAT_GATEWAY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), nat_gateway_id[1] = rt::m("NatGatewayId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNatGatewayResult {
     /// The ID of the NAT gateway.
     pub nat_gateway_id: Option<String>,
 }
-rt::structure!(DeleteNatGatewayResult, DELETE_NAT_GATEWAY_RESULT, 0 => nat_gateway_id);
-pub static DELETE_NAT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNatGatewayResult",
-    &[rt::m("NatGatewayId", &rt::STRING).named("natGatewayId")],
+rt::structure!(
+    DeleteNatGatewayResult, DELETE_NAT_GATEWAY_RESULT, [nat_gateway_id[0] =
+    rt::m("NatGatewayId", &rt::STRING).named("natGatewayId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclEntryRequest {
@@ -1672,17 +1225,12 @@ pub struct DeleteNetworkAclEntryRequest {
     pub egress: bool,
 }
 rt::structure!(
-    DeleteNetworkAclEntryRequest, DELETE_NETWORK_ACL_ENTRY_REQUEST, 0 => dry_run, 1 =>
-    network_acl_id, 2 => rule_number, 3 => egress
-);
-pub static DELETE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkAclEntryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED),
-        rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED),
-    ],
+    DeleteNetworkAclEntryRequest, DELETE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), egress[3] = rt::m("Egress", &rt::BOOLEAN).named("egress")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkAclRequest {
@@ -1692,15 +1240,9 @@ pub struct DeleteNetworkAclRequest {
     pub network_acl_id: String,
 }
 rt::structure!(
-    DeleteNetworkAclRequest, DELETE_NETWORK_ACL_REQUEST, 0 => dry_run, 1 =>
-    network_acl_id
-);
-pub static DELETE_NETWORK_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkAclRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
-    ],
+    DeleteNetworkAclRequest, DELETE_NETWORK_ACL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), network_acl_id[1] = rt::m("NetworkAclId", &rt::STRING)
+    .named("networkAclId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisRequest {
@@ -1711,15 +1253,10 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisRequest {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeAnalysisRequest,
-    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST, 0 =>
-    network_insights_access_scope_analysis_id, 1 => dry_run
-);
-pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAccessScopeAnalysisRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
@@ -1728,15 +1265,10 @@ pub struct DeleteNetworkInsightsAccessScopeAnalysisResult {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeAnalysisResult,
-    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT, 0 =>
-    network_insights_access_scope_analysis_id
-);
-pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAccessScopeAnalysisResult",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisId"),
-    ],
+    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
+    .named("networkInsightsAccessScopeAnalysisId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeRequest {
@@ -1747,15 +1279,9 @@ pub struct DeleteNetworkInsightsAccessScopeRequest {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeRequest,
-    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, 0 => dry_run, 1 =>
-    network_insights_access_scope_id
-);
-pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAccessScopeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), network_insights_access_scope_id[1] =
+    rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAccessScopeResult {
@@ -1764,14 +1290,8 @@ pub struct DeleteNetworkInsightsAccessScopeResult {
 }
 rt::structure!(
     DeleteNetworkInsightsAccessScopeResult, DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT,
-    0 => network_insights_access_scope_id
-);
-pub static DELETE_NETWORK_INSIGHTS_ACCESS_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAccessScopeResult",
-    &[
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-            .named("networkInsightsAccessScopeId"),
-    ],
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAnalysisRequest {
@@ -1781,15 +1301,9 @@ pub struct DeleteNetworkInsightsAnalysisRequest {
     pub network_insights_analysis_id: String,
 }
 rt::structure!(
-    DeleteNetworkInsightsAnalysisRequest, DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST, 0 =>
-    dry_run, 1 => network_insights_analysis_id
-);
-pub static DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAnalysisRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NetworkInsightsAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteNetworkInsightsAnalysisRequest, DELETE_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), network_insights_analysis_id[1] =
+    rt::m("NetworkInsightsAnalysisId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsAnalysisResult {
@@ -1797,12 +1311,9 @@ pub struct DeleteNetworkInsightsAnalysisResult {
     pub network_insights_analysis_id: Option<String>,
 }
 rt::structure!(
-    DeleteNetworkInsightsAnalysisResult, DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT, 0 =>
-    network_insights_analysis_id
-);
-pub static DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsAnalysisResult",
-    &[rt::m("NetworkInsightsAnalysisId", &rt::STRING).named("networkInsightsAnalysisId")],
+    DeleteNetworkInsightsAnalysisResult, DELETE_NETWORK_INSIGHTS_ANALYSIS_RESULT,
+    [network_insights_analysis_id[0] = rt::m("NetworkInsightsAnalysisId", &rt::STRING)
+    .named("networkInsightsAnalysisId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsPathRequest {
@@ -1812,15 +1323,9 @@ pub struct DeleteNetworkInsightsPathRequest {
     pub network_insights_path_id: String,
 }
 rt::structure!(
-    DeleteNetworkInsightsPathRequest, DELETE_NETWORK_INSIGHTS_PATH_REQUEST, 0 => dry_run,
-    1 => network_insights_path_id
-);
-pub static DELETE_NETWORK_INSIGHTS_PATH_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsPathRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NetworkInsightsPathId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteNetworkInsightsPathRequest, DELETE_NETWORK_INSIGHTS_PATH_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), network_insights_path_id[1] =
+    rt::m("NetworkInsightsPathId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkInsightsPathResult {
@@ -1828,12 +1333,9 @@ pub struct DeleteNetworkInsightsPathResult {
     pub network_insights_path_id: Option<String>,
 }
 rt::structure!(
-    DeleteNetworkInsightsPathResult, DELETE_NETWORK_INSIGHTS_PATH_RESULT, 0 =>
-    network_insights_path_id
-);
-pub static DELETE_NETWORK_INSIGHTS_PATH_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInsightsPathResult",
-    &[rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId")],
+    DeleteNetworkInsightsPathResult, DELETE_NETWORK_INSIGHTS_PATH_RESULT,
+    [network_insights_path_id[0] = rt::m("NetworkInsightsPathId", &rt::STRING)
+    .named("networkInsightsPathId")]
 );
 /// Contains the parameters for DeleteNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -1847,15 +1349,9 @@ pub struct DeleteNetworkInterfacePermissionRequest {
 }
 rt::structure!(
     DeleteNetworkInterfacePermissionRequest, DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST,
-    0 => network_interface_permission_id, 1 => force, 2 => dry_run
-);
-pub static DELETE_NETWORK_INTERFACE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInterfacePermissionRequest",
-    &[
-        rt::m("NetworkInterfacePermissionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [network_interface_permission_id[0] = rt::m("NetworkInterfacePermissionId",
+    &rt::STRING).flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Contains the output for DeleteNetworkInterfacePermission.
 #[derive(Clone, Default, PartialEq)]
@@ -1864,12 +1360,8 @@ pub struct DeleteNetworkInterfacePermissionResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteNetworkInterfacePermissionResult, DELETE_NETWORK_INTERFACE_PERMISSION_RESULT, 0
-    => return_
-);
-pub static DELETE_NETWORK_INTERFACE_PERMISSION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInterfacePermissionResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    DeleteNetworkInterfacePermissionResult, DELETE_NETWORK_INTERFACE_PERMISSION_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for DeleteNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
@@ -1880,17 +1372,10 @@ pub struct DeleteNetworkInterfaceRequest {
     pub network_interface_id: String,
 }
 rt::structure!(
-    DeleteNetworkInterfaceRequest, DELETE_NETWORK_INTERFACE_REQUEST, 0 => dry_run, 1 =>
-    network_interface_id
-);
-pub static DELETE_NETWORK_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkInterfaceRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-    ],
+    DeleteNetworkInterfaceRequest, DELETE_NETWORK_INTERFACE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesRequest {
@@ -1901,17 +1386,9 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesRequest {
 }
 rt::structure!(
     DeleteNetworkingFlexCostAllocationPoliciesRequest,
-    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, 0 => fca_policy_ids, 1 =>
-    dry_run
-);
-pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkingFlexCostAllocationPoliciesRequest",
-    &[
-        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids[0] =
+    rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).flags(rt::REQUIRED)
+    .min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
@@ -1922,16 +1399,10 @@ pub struct DeleteNetworkingFlexCostAllocationPoliciesResult {
 }
 rt::structure!(
     DeleteNetworkingFlexCostAllocationPoliciesResult,
-    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, 0 => successful, 1 => failed
-);
-pub static DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteNetworkingFlexCostAllocationPoliciesResult",
-    &[
-        rt::m("Successful", &FLEX_COST_ALLOCATION_POLICY_ID_LIST)
-            .named("successful")
-            .min(1.0),
-        rt::m("Failed", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST).named("failed"),
-    ],
+    DELETE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, [successful[0] =
+    rt::m("Successful", &FLEX_COST_ALLOCATION_POLICY_ID_LIST).named("successful")
+    .min(1.0), failed[1] = rt::m("Failed", &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
+    .named("failed")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePlacementGroupRequest {
@@ -1941,15 +1412,9 @@ pub struct DeletePlacementGroupRequest {
     pub group_name: String,
 }
 rt::structure!(
-    DeletePlacementGroupRequest, DELETE_PLACEMENT_GROUP_REQUEST, 0 => dry_run, 1 =>
-    group_name
-);
-pub static DELETE_PLACEMENT_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePlacementGroupRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupName", &rt::STRING).named("groupName").flags(rt::REQUIRED),
-    ],
+    DeletePlacementGroupRequest, DELETE_PLACEMENT_GROUP_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_name[1] = rt::m("GroupName",
+    &rt::STRING).named("groupName").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicIpv4PoolRequest {
@@ -1961,16 +1426,10 @@ pub struct DeletePublicIpv4PoolRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    DeletePublicIpv4PoolRequest, DELETE_PUBLIC_IPV4_POOL_REQUEST, 0 => dry_run, 1 =>
-    pool_id, 2 => network_border_group
-);
-pub static DELETE_PUBLIC_IPV4_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePublicIpv4PoolRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-    ],
+    DeletePublicIpv4PoolRequest, DELETE_PUBLIC_IPV4_POOL_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), pool_id[1] = rt::m("PoolId", &rt::STRING)
+    .flags(rt::REQUIRED), network_border_group[2] = rt::m("NetworkBorderGroup",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicIpv4PoolResult {
@@ -1978,11 +1437,8 @@ pub struct DeletePublicIpv4PoolResult {
     pub return_value: Option<bool>,
 }
 rt::structure!(
-    DeletePublicIpv4PoolResult, DELETE_PUBLIC_IPV4_POOL_RESULT, 0 => return_value
-);
-pub static DELETE_PUBLIC_IPV4_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "DeletePublicIpv4PoolResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")],
+    DeletePublicIpv4PoolResult, DELETE_PUBLIC_IPV4_POOL_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 /// Describes the error for a Reserved Instance whose queued purchase could not be deleted.
 #[derive(Clone, Default, PartialEq)]
@@ -1993,15 +1449,9 @@ pub struct DeleteQueuedReservedInstancesError {
     pub message: Option<String>,
 }
 rt::structure!(
-    DeleteQueuedReservedInstancesError, DELETE_QUEUED_RESERVED_INSTANCES_ERROR, 0 =>
-    code, 1 => message
-);
-pub static DELETE_QUEUED_RESERVED_INSTANCES_ERROR: rt::Schema = rt::Schema::structure(
-    "DeleteQueuedReservedInstancesError",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    DeleteQueuedReservedInstancesError, DELETE_QUEUED_RESERVED_INSTANCES_ERROR, [code[0]
+    = rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum DeleteQueuedReservedInstancesErrorCode { ReservedInstancesIdInvalid =
@@ -2020,18 +1470,10 @@ pub struct DeleteQueuedReservedInstancesRequest {
     pub reserved_instances_ids: Vec<String>,
 }
 rt::structure!(
-    DeleteQueuedReservedInstancesRequest, DELETE_QUEUED_RESERVED_INSTANCES_REQUEST, 0 =>
-    dry_run, 1 => reserved_instances_ids
-);
-pub static DELETE_QUEUED_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteQueuedReservedInstancesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ReservedInstancesIds", &DELETE_QUEUED_RESERVED_INSTANCES_ID_LIST)
-            .named("ReservedInstancesId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteQueuedReservedInstancesRequest, DELETE_QUEUED_RESERVED_INSTANCES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), reserved_instances_ids[1] =
+    rt::m("ReservedInstancesIds", &DELETE_QUEUED_RESERVED_INSTANCES_ID_LIST)
+    .named("ReservedInstancesId").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueuedReservedInstancesResult {
@@ -2043,20 +1485,12 @@ pub struct DeleteQueuedReservedInstancesResult {
     pub failed_queued_purchase_deletions: Option<Vec<FailedQueuedPurchaseDeletion>>,
 }
 rt::structure!(
-    DeleteQueuedReservedInstancesResult, DELETE_QUEUED_RESERVED_INSTANCES_RESULT, 0 =>
-    successful_queued_purchase_deletions, 1 => failed_queued_purchase_deletions
-);
-pub static DELETE_QUEUED_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteQueuedReservedInstancesResult",
-    &[
-        rt::m(
-                "SuccessfulQueuedPurchaseDeletions",
-                &SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET,
-            )
-            .named("successfulQueuedPurchaseDeletionSet"),
-        rt::m("FailedQueuedPurchaseDeletions", &FAILED_QUEUED_PURCHASE_DELETION_SET)
-            .named("failedQueuedPurchaseDeletionSet"),
-    ],
+    DeleteQueuedReservedInstancesResult, DELETE_QUEUED_RESERVED_INSTANCES_RESULT,
+    [successful_queued_purchase_deletions[0] = rt::m("SuccessfulQueuedPurchaseDeletions",
+    &SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET)
+    .named("successfulQueuedPurchaseDeletionSet"), failed_queued_purchase_deletions[1] =
+    rt::m("FailedQueuedPurchaseDeletions", &FAILED_QUEUED_PURCHASE_DELETION_SET)
+    .named("failedQueuedPurchaseDeletionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteRequest {
@@ -2072,19 +1506,13 @@ pub struct DeleteRouteRequest {
     pub destination_ipv6_cidr_block: Option<String>,
 }
 rt::structure!(
-    DeleteRouteRequest, DELETE_ROUTE_REQUEST, 0 => destination_prefix_list_id, 1 =>
-    dry_run, 2 => route_table_id, 3 => destination_cidr_block, 4 =>
-    destination_ipv6_cidr_block
-);
-pub static DELETE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRouteRequest",
-    &[
-        rt::m("DestinationPrefixListId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-    ],
+    DeleteRouteRequest, DELETE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), route_table_id[2] = rt::m("RouteTableId", &rt::STRING)
+    .named("routeTableId").flags(rt::REQUIRED), destination_cidr_block[3] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    destination_ipv6_cidr_block[4] = rt::m("DestinationIpv6CidrBlock", &rt::STRING)
+    .named("destinationIpv6CidrBlock")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerEndpointRequest {
@@ -2094,15 +1522,9 @@ pub struct DeleteRouteServerEndpointRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteRouteServerEndpointRequest, DELETE_ROUTE_SERVER_ENDPOINT_REQUEST, 0 =>
-    route_server_endpoint_id, 1 => dry_run
-);
-pub static DELETE_ROUTE_SERVER_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerEndpointRequest",
-    &[
-        rt::m("RouteServerEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteRouteServerEndpointRequest, DELETE_ROUTE_SERVER_ENDPOINT_REQUEST,
+    [route_server_endpoint_id[0] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerEndpointResult {
@@ -2110,12 +1532,9 @@ pub struct DeleteRouteServerEndpointResult {
     pub route_server_endpoint: Option<RouteServerEndpoint>,
 }
 rt::structure!(
-    DeleteRouteServerEndpointResult, DELETE_ROUTE_SERVER_ENDPOINT_RESULT, 0 =>
-    route_server_endpoint
-);
-pub static DELETE_ROUTE_SERVER_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerEndpointResult",
-    &[rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT).named("routeServerEndpoint")],
+    DeleteRouteServerEndpointResult, DELETE_ROUTE_SERVER_ENDPOINT_RESULT,
+    [route_server_endpoint[0] = rt::m("RouteServerEndpoint", &ROUTE_SERVER_ENDPOINT)
+    .named("routeServerEndpoint")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerPeerRequest {
@@ -2125,15 +1544,9 @@ pub struct DeleteRouteServerPeerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteRouteServerPeerRequest, DELETE_ROUTE_SERVER_PEER_REQUEST, 0 =>
-    route_server_peer_id, 1 => dry_run
-);
-pub static DELETE_ROUTE_SERVER_PEER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerPeerRequest",
-    &[
-        rt::m("RouteServerPeerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteRouteServerPeerRequest, DELETE_ROUTE_SERVER_PEER_REQUEST,
+    [route_server_peer_id[0] = rt::m("RouteServerPeerId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerPeerResult {
@@ -2141,11 +1554,8 @@ pub struct DeleteRouteServerPeerResult {
     pub route_server_peer: Option<RouteServerPeer>,
 }
 rt::structure!(
-    DeleteRouteServerPeerResult, DELETE_ROUTE_SERVER_PEER_RESULT, 0 => route_server_peer
-);
-pub static DELETE_ROUTE_SERVER_PEER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerPeerResult",
-    &[rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")],
+    DeleteRouteServerPeerResult, DELETE_ROUTE_SERVER_PEER_RESULT, [route_server_peer[0] =
+    rt::m("RouteServerPeer", &ROUTE_SERVER_PEER).named("routeServerPeer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerRequest {
@@ -2155,25 +1565,18 @@ pub struct DeleteRouteServerRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteRouteServerRequest, DELETE_ROUTE_SERVER_REQUEST, 0 => route_server_id, 1 =>
-    dry_run
-);
-pub static DELETE_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteRouteServerRequest, DELETE_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteServerResult {
     /// Information about the deleted route server.
     pub route_server: Option<RouteServer>,
 }
-rt::structure!(DeleteRouteServerResult, DELETE_ROUTE_SERVER_RESULT, 0 => route_server);
-pub static DELETE_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteRouteServerResult",
-    &[rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")],
+rt::structure!(
+    DeleteRouteServerResult, DELETE_ROUTE_SERVER_RESULT, [route_server[0] =
+    rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRouteTableRequest {
@@ -2183,15 +1586,9 @@ pub struct DeleteRouteTableRequest {
     pub route_table_id: String,
 }
 rt::structure!(
-    DeleteRouteTableRequest, DELETE_ROUTE_TABLE_REQUEST, 0 => dry_run, 1 =>
-    route_table_id
-);
-pub static DELETE_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRouteTableRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-    ],
+    DeleteRouteTableRequest, DELETE_ROUTE_TABLE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), route_table_id[1] = rt::m("RouteTableId", &rt::STRING)
+    .named("routeTableId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondaryNetworkRequest {
@@ -2203,16 +1600,10 @@ pub struct DeleteSecondaryNetworkRequest {
     pub secondary_network_id: String,
 }
 rt::structure!(
-    DeleteSecondaryNetworkRequest, DELETE_SECONDARY_NETWORK_REQUEST, 0 => client_token, 1
-    => dry_run, 2 => secondary_network_id
-);
-pub static DELETE_SECONDARY_NETWORK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSecondaryNetworkRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SecondaryNetworkId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteSecondaryNetworkRequest, DELETE_SECONDARY_NETWORK_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), secondary_network_id[2] = rt::m("SecondaryNetworkId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondaryNetworkResult {
@@ -2222,15 +1613,9 @@ pub struct DeleteSecondaryNetworkResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DeleteSecondaryNetworkResult, DELETE_SECONDARY_NETWORK_RESULT, 0 =>
-    secondary_network, 1 => client_token
-);
-pub static DELETE_SECONDARY_NETWORK_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteSecondaryNetworkResult",
-    &[
-        rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
+    DeleteSecondaryNetworkResult, DELETE_SECONDARY_NETWORK_RESULT, [secondary_network[0]
+    = rt::m("SecondaryNetwork", &SECONDARY_NETWORK).named("secondaryNetwork"),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondarySubnetRequest {
@@ -2242,16 +1627,10 @@ pub struct DeleteSecondarySubnetRequest {
     pub secondary_subnet_id: String,
 }
 rt::structure!(
-    DeleteSecondarySubnetRequest, DELETE_SECONDARY_SUBNET_REQUEST, 0 => client_token, 1
-    => dry_run, 2 => secondary_subnet_id
-);
-pub static DELETE_SECONDARY_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSecondarySubnetRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SecondarySubnetId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteSecondarySubnetRequest, DELETE_SECONDARY_SUBNET_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), secondary_subnet_id[2] = rt::m("SecondarySubnetId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecondarySubnetResult {
@@ -2261,15 +1640,9 @@ pub struct DeleteSecondarySubnetResult {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    DeleteSecondarySubnetResult, DELETE_SECONDARY_SUBNET_RESULT, 0 => secondary_subnet, 1
-    => client_token
-);
-pub static DELETE_SECONDARY_SUBNET_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteSecondarySubnetResult",
-    &[
-        rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-    ],
+    DeleteSecondarySubnetResult, DELETE_SECONDARY_SUBNET_RESULT, [secondary_subnet[0] =
+    rt::m("SecondarySubnet", &SECONDARY_SUBNET).named("secondarySubnet"), client_token[1]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupRequest {
@@ -2281,16 +1654,9 @@ pub struct DeleteSecurityGroupRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSecurityGroupRequest, DELETE_SECURITY_GROUP_REQUEST, 0 => group_id, 1 =>
-    group_name, 2 => dry_run
-);
-pub static DELETE_SECURITY_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSecurityGroupRequest",
-    &[
-        rt::m("GroupId", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteSecurityGroupRequest, DELETE_SECURITY_GROUP_REQUEST, [group_id[0] =
+    rt::m("GroupId", &rt::STRING), group_name[1] = rt::m("GroupName", &rt::STRING),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecurityGroupResult {
@@ -2300,14 +1666,9 @@ pub struct DeleteSecurityGroupResult {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    DeleteSecurityGroupResult, DELETE_SECURITY_GROUP_RESULT, 0 => return_, 1 => group_id
-);
-pub static DELETE_SECURITY_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteSecurityGroupResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-    ],
+    DeleteSecurityGroupResult, DELETE_SECURITY_GROUP_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), group_id[1] = rt::m("GroupId",
+    &rt::STRING).named("groupId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSnapshotRequest {
@@ -2317,14 +1678,9 @@ pub struct DeleteSnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSnapshotRequest, DELETE_SNAPSHOT_REQUEST, 0 => snapshot_id, 1 => dry_run
-);
-pub static DELETE_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSnapshotRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteSnapshotRequest, DELETE_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 pub static DELETE_SNAPSHOT_RESULT_SET: rt::Schema = rt::Schema::list(
     "DeleteSnapshotResultSet",
@@ -2347,15 +1703,9 @@ pub struct DeleteSnapshotReturnCode {
     pub return_code: Option<SnapshotReturnCodes>,
 }
 rt::structure!(
-    DeleteSnapshotReturnCode, DELETE_SNAPSHOT_RETURN_CODE, 0 => snapshot_id, 1 =>
-    return_code
-);
-pub static DELETE_SNAPSHOT_RETURN_CODE: rt::Schema = rt::Schema::structure(
-    "DeleteSnapshotReturnCode",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("ReturnCode", &rt::ENUM).named("returnCode"),
-    ],
+    DeleteSnapshotReturnCode, DELETE_SNAPSHOT_RETURN_CODE, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), return_code[1] =
+    rt::m("ReturnCode", &rt::ENUM).named("returnCode")]
 );
 /// Contains the parameters for DeleteSpotDatafeedSubscription.
 #[derive(Clone, Default, PartialEq)]
@@ -2364,12 +1714,8 @@ pub struct DeleteSpotDatafeedSubscriptionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSpotDatafeedSubscriptionRequest, DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST, 0
-    => dry_run
-);
-pub static DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSpotDatafeedSubscriptionRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN).named("dryRun")],
+    DeleteSpotDatafeedSubscriptionRequest, DELETE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationRequest {
@@ -2379,15 +1725,9 @@ pub struct DeleteSubnetCidrReservationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteSubnetCidrReservationRequest, DELETE_SUBNET_CIDR_RESERVATION_REQUEST, 0 =>
-    subnet_cidr_reservation_id, 1 => dry_run
-);
-pub static DELETE_SUBNET_CIDR_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSubnetCidrReservationRequest",
-    &[
-        rt::m("SubnetCidrReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteSubnetCidrReservationRequest, DELETE_SUBNET_CIDR_RESERVATION_REQUEST,
+    [subnet_cidr_reservation_id[0] = rt::m("SubnetCidrReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetCidrReservationResult {
@@ -2395,15 +1735,9 @@ pub struct DeleteSubnetCidrReservationResult {
     pub deleted_subnet_cidr_reservation: Option<SubnetCidrReservation>,
 }
 rt::structure!(
-    DeleteSubnetCidrReservationResult, DELETE_SUBNET_CIDR_RESERVATION_RESULT, 0 =>
-    deleted_subnet_cidr_reservation
-);
-pub static DELETE_SUBNET_CIDR_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteSubnetCidrReservationResult",
-    &[
-        rt::m("DeletedSubnetCidrReservation", &SUBNET_CIDR_RESERVATION)
-            .named("deletedSubnetCidrReservation"),
-    ],
+    DeleteSubnetCidrReservationResult, DELETE_SUBNET_CIDR_RESERVATION_RESULT,
+    [deleted_subnet_cidr_reservation[0] = rt::m("DeletedSubnetCidrReservation",
+    &SUBNET_CIDR_RESERVATION).named("deletedSubnetCidrReservation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubnetRequest {
@@ -2412,13 +1746,10 @@ pub struct DeleteSubnetRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
-rt::structure!(DeleteSubnetRequest, DELETE_SUBNET_REQUEST, 0 => subnet_id, 1 => dry_run);
-pub static DELETE_SUBNET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSubnetRequest",
-    &[
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+rt::structure!(
+    DeleteSubnetRequest, DELETE_SUBNET_REQUEST, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTagsRequest {
@@ -2436,15 +1767,10 @@ pub struct DeleteTagsRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    DeleteTagsRequest, DELETE_TAGS_REQUEST, 0 => dry_run, 1 => resources, 2 => tags
-);
-pub static DELETE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTagsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Resources", &RESOURCE_ID_LIST).named("resourceId").flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST).named("tag"),
-    ],
+    DeleteTagsRequest, DELETE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), resources[1] = rt::m("Resources", &RESOURCE_ID_LIST)
+    .named("resourceId").flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
+    .named("tag")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRequest {
@@ -2454,15 +1780,9 @@ pub struct DeleteTrafficMirrorFilterRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteTrafficMirrorFilterRequest, DELETE_TRAFFIC_MIRROR_FILTER_REQUEST, 0 =>
-    traffic_mirror_filter_id, 1 => dry_run
-);
-pub static DELETE_TRAFFIC_MIRROR_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorFilterRequest",
-    &[
-        rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteTrafficMirrorFilterRequest, DELETE_TRAFFIC_MIRROR_FILTER_REQUEST,
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterResult {
@@ -2470,12 +1790,9 @@ pub struct DeleteTrafficMirrorFilterResult {
     pub traffic_mirror_filter_id: Option<String>,
 }
 rt::structure!(
-    DeleteTrafficMirrorFilterResult, DELETE_TRAFFIC_MIRROR_FILTER_RESULT, 0 =>
-    traffic_mirror_filter_id
-);
-pub static DELETE_TRAFFIC_MIRROR_FILTER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorFilterResult",
-    &[rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId")],
+    DeleteTrafficMirrorFilterResult, DELETE_TRAFFIC_MIRROR_FILTER_RESULT,
+    [traffic_mirror_filter_id[0] = rt::m("TrafficMirrorFilterId", &rt::STRING)
+    .named("trafficMirrorFilterId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficMirrorFilterRuleRequest {
@@ -2485,13 +1802,696 @@ pub struct DeleteTrafficMirrorFilterRuleRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteTrafficMirrorFilterRuleRequest, DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST, 0 =>
-    traffic_mirror_filter_rule_id, 1 => dry_run
+    DeleteTrafficMirrorFilterRuleRequest, DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
-pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorFilterRuleRequest",
-    &[
-        rt::m("TrafficMirrorFilterRuleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorFilterRuleResult {
+    /// The ID of the deleted Traffic Mirror rule.
+    pub traffic_mirror_filter_rule_id: Option<String>,
+}
+rt::structure!(
+    DeleteTrafficMirrorFilterRuleResult, DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .named("trafficMirrorFilterRuleId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorSessionRequest {
+    /// The ID of the Traffic Mirror session.
+    pub traffic_mirror_session_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTrafficMirrorSessionRequest, DELETE_TRAFFIC_MIRROR_SESSION_REQUEST,
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorSessionResult {
+    /// The ID of the deleted Traffic Mirror session.
+    pub traffic_mirror_session_id: Option<String>,
+}
+rt::structure!(
+    DeleteTrafficMirrorSessionResult, DELETE_TRAFFIC_MIRROR_SESSION_RESULT,
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    .named("trafficMirrorSessionId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorTargetRequest {
+    /// The ID of the Traffic Mirror target.
+    pub traffic_mirror_target_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTrafficMirrorTargetRequest, DELETE_TRAFFIC_MIRROR_TARGET_REQUEST,
+    [traffic_mirror_target_id[0] = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTrafficMirrorTargetResult {
+    /// The ID of the deleted Traffic Mirror target.
+    pub traffic_mirror_target_id: Option<String>,
+}
+rt::structure!(
+    DeleteTrafficMirrorTargetResult, DELETE_TRAFFIC_MIRROR_TARGET_RESULT,
+    [traffic_mirror_target_id[0] = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    .named("trafficMirrorTargetId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayClientVpnAttachmentRequest {
+    /// The ID of the Transit Gateway attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayClientVpnAttachmentRequest,
+    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayClientVpnAttachmentResult {
+    /// Information about the Transit Gateway Client VPN attachment.
+    pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
+}
+rt::structure!(
+    DeleteTransitGatewayClientVpnAttachmentResult,
+    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayConnectPeerRequest {
+    /// The ID of the Connect peer.
+    pub transit_gateway_connect_peer_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayConnectPeerRequest, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
+    [transit_gateway_connect_peer_id[0] = rt::m("TransitGatewayConnectPeerId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayConnectPeerResult {
+    /// Information about the deleted Connect peer.
+    pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
+}
+rt::structure!(
+    DeleteTransitGatewayConnectPeerResult, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT,
+    [transit_gateway_connect_peer[0] = rt::m("TransitGatewayConnectPeer",
+    &TRANSIT_GATEWAY_CONNECT_PEER).named("transitGatewayConnectPeer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayConnectRequest {
+    /// The ID of the Connect attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayConnectRequest, DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayConnectResult {
+    /// Information about the deleted Connect attachment.
+    pub transit_gateway_connect: Option<TransitGatewayConnect>,
+}
+rt::structure!(
+    DeleteTransitGatewayConnectResult, DELETE_TRANSIT_GATEWAY_CONNECT_RESULT,
+    [transit_gateway_connect[0] = rt::m("TransitGatewayConnect",
+    &TRANSIT_GATEWAY_CONNECT).named("transitGatewayConnect")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMeteringPolicyEntryRequest {
+    /// The ID of the transit gateway metering policy containing the entry to delete.
+    pub transit_gateway_metering_policy_id: String,
+    /// The rule number of the metering policy entry to delete.
+    pub policy_rule_number: i32,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayMeteringPolicyEntryRequest,
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::INTEGER).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
+    /// Information about the deleted transit gateway metering policy entry.
+    pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
+}
+rt::structure!(
+    DeleteTransitGatewayMeteringPolicyEntryResult,
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT,
+    [transit_gateway_metering_policy_entry[0] =
+    rt::m("TransitGatewayMeteringPolicyEntry", &TRANSIT_GATEWAY_METERING_POLICY_ENTRY)
+    .named("transitGatewayMeteringPolicyEntry")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMeteringPolicyRequest {
+    /// The ID of the transit gateway metering policy to delete.
+    pub transit_gateway_metering_policy_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayMeteringPolicyRequest,
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMeteringPolicyResult {
+    /// Information about the deleted transit gateway metering policy.
+    pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
+}
+rt::structure!(
+    DeleteTransitGatewayMeteringPolicyResult,
+    DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
+    rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
+    .named("transitGatewayMeteringPolicy")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMulticastDomainRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayMulticastDomainRequest,
+    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayMulticastDomainResult {
+    /// Information about the deleted transit gateway multicast domain.
+    pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
+}
+rt::structure!(
+    DeleteTransitGatewayMulticastDomainResult,
+    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [transit_gateway_multicast_domain[0]
+    = rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
+    .named("transitGatewayMulticastDomain")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayNetworkFunctionAttachmentRequest {
+    /// The ID of the network function attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayNetworkFunctionAttachmentRequest,
+    DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
+    /// Information about the deleted network function attachment.
+    pub transit_gateway_network_function_attachment: Option<
+        TransitGatewayNetworkFunctionAttachment,
+    >,
+}
+rt::structure!(
+    DeleteTransitGatewayNetworkFunctionAttachmentResult,
+    DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
+    [transit_gateway_network_function_attachment[0] =
+    rt::m("TransitGatewayNetworkFunctionAttachment",
+    &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
+    .named("transitGatewayNetworkFunctionAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPeeringAttachmentRequest {
+    /// The ID of the transit gateway peering attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayPeeringAttachmentRequest,
+    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPeeringAttachmentResult {
+    /// The transit gateway peering attachment.
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+}
+rt::structure!(
+    DeleteTransitGatewayPeeringAttachmentResult,
+    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPolicyTableEntryRequest {
+    /// The ID of the transit gateway policy table.
+    pub transit_gateway_policy_table_id: String,
+    /// The rule number of the policy table entry to delete.
+    pub policy_rule_number: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayPolicyTableEntryRequest,
+    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPolicyTableEntryResult {
+    /// Describes a transit gateway policy table entry
+    pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
+}
+rt::structure!(
+    DeleteTransitGatewayPolicyTableEntryResult,
+    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPolicyTableRequest {
+    /// The transit gateway policy table to delete.
+    pub transit_gateway_policy_table_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayPolicyTableRequest, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPolicyTableResult {
+    /// Provides details about the deleted transit gateway policy table.
+    pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
+}
+rt::structure!(
+    DeleteTransitGatewayPolicyTableResult, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT,
+    [transit_gateway_policy_table[0] = rt::m("TransitGatewayPolicyTable",
+    &TRANSIT_GATEWAY_POLICY_TABLE).named("transitGatewayPolicyTable")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPrefixListReferenceRequest {
+    /// The ID of the route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the prefix list.
+    pub prefix_list_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayPrefixListReferenceRequest,
+    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPrefixListReferenceResult {
+    /// Information about the deleted prefix list reference.
+    pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
+}
+rt::structure!(
+    DeleteTransitGatewayPrefixListReferenceResult,
+    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRequest {
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayRequest, DELETE_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayResult {
+    /// Information about the deleted transit gateway.
+    pub transit_gateway: Option<TransitGateway>,
+}
+rt::structure!(
+    DeleteTransitGatewayResult, DELETE_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
+    rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The CIDR range for the route. This must match the CIDR for the route exactly.
+    pub destination_cidr_block: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteRequest, DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), destination_cidr_block[1] = rt::m("DestinationCidrBlock",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteResult {
+    /// Information about the route.
+    pub route: Option<TransitGatewayRoute>,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteResult, DELETE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableAnnouncementRequest {
+    /// The transit gateway route table ID that's being deleted.
+    pub transit_gateway_route_table_announcement_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteTableAnnouncementRequest,
+    DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST,
+    [transit_gateway_route_table_announcement_id[0] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
+    /// Provides details about a deleted transit gateway route table.
+    pub transit_gateway_route_table_announcement: Option<
+        TransitGatewayRouteTableAnnouncement,
+    >,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteTableAnnouncementResult,
+    DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT,
+    [transit_gateway_route_table_announcement[0] =
+    rt::m("TransitGatewayRouteTableAnnouncement",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT)
+    .named("transitGatewayRouteTableAnnouncement")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteTableRequest, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableResult {
+    /// Information about the deleted transit gateway route table.
+    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+}
+rt::structure!(
+    DeleteTransitGatewayRouteTableResult, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT,
+    [transit_gateway_route_table[0] = rt::m("TransitGatewayRouteTable",
+    &TRANSIT_GATEWAY_ROUTE_TABLE).named("transitGatewayRouteTable")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayVpcAttachmentRequest {
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteTransitGatewayVpcAttachmentRequest,
+    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayVpcAttachmentResult {
+    /// Information about the deleted VPC attachment.
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+rt::structure!(
+    DeleteTransitGatewayVpcAttachmentResult,
+    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
+    rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
+    .named("transitGatewayVpcAttachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessEndpointRequest {
+    /// The ID of the Verified Access endpoint.
+    pub verified_access_endpoint_id: String,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteVerifiedAccessEndpointRequest, DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST,
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessEndpointResult {
+    /// Details about the Verified Access endpoint.
+    pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
+}
+rt::structure!(
+    DeleteVerifiedAccessEndpointResult, DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT,
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
+    &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessGroupRequest {
+    /// The ID of the Verified Access group.
+    pub verified_access_group_id: String,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteVerifiedAccessGroupRequest, DELETE_VERIFIED_ACCESS_GROUP_REQUEST,
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessGroupResult {
+    /// Details about the Verified Access group.
+    pub verified_access_group: Option<VerifiedAccessGroup>,
+}
+rt::structure!(
+    DeleteVerifiedAccessGroupResult, DELETE_VERIFIED_ACCESS_GROUP_RESULT,
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    .named("verifiedAccessGroup")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessInstanceRequest {
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    DeleteVerifiedAccessInstanceRequest, DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST,
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessInstanceResult {
+    /// Details about the Verified Access instance.
+    pub verified_access_instance: Option<VerifiedAccessInstance>,
+}
+rt::structure!(
+    DeleteVerifiedAccessInstanceResult, DELETE_VERIFIED_ACCESS_INSTANCE_RESULT,
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
+    &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessTrustProviderRequest {
+    /// The ID of the Verified Access trust provider.
+    pub verified_access_trust_provider_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    DeleteVerifiedAccessTrustProviderRequest,
+    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id[0]
+    = rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED), dry_run[1]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVerifiedAccessTrustProviderResult {
+    /// Details about the Verified Access trust provider.
+    pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+}
+rt::structure!(
+    DeleteVerifiedAccessTrustProviderResult,
+    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
+    rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+    .named("verifiedAccessTrustProvider")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVolumeRequest {
+    /// The ID of the volume.
+    pub volume_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DeleteVolumeRequest, DELETE_VOLUME_REQUEST, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the exclusion.
+    pub exclusion_id: String,
+}
+rt::structure!(
+    DeleteVpcBlockPublicAccessExclusionRequest,
+    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), exclusion_id[1] = rt::m("ExclusionId", &rt::STRING)
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionResult {
+    /// Details about an exclusion.
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+rt::structure!(
+    DeleteVpcBlockPublicAccessExclusionResult,
+    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEncryptionControlRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC Encryption Control resource to delete.
+    pub vpc_encryption_control_id: String,
+}
+rt::structure!(
+    DeleteVpcEncryptionControlRequest, DELETE_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id[1] =
+    rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEncryptionControlResult {
+    /// Information about the deleted VPC Encryption Control configuration.
+    pub vpc_encryption_control: Option<VpcEncryptionControl>,
+}
+rt::structure!(
+    DeleteVpcEncryptionControlResult, DELETE_VPC_ENCRYPTION_CONTROL_RESULT,
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    .named("vpcEncryptionControl")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointConnectionNotificationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the notifications.
+    pub connection_notification_ids: Vec<String>,
+}
+rt::structure!(
+    DeleteVpcEndpointConnectionNotificationsRequest,
+    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_ids[1] = rt::m("ConnectionNotificationIds",
+    &CONNECTION_NOTIFICATION_IDS_LIST).named("ConnectionNotificationId")
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointConnectionNotificationsResult {
+    /// Information about the notifications that could not be deleted successfully.
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+rt::structure!(
+    DeleteVpcEndpointConnectionNotificationsResult,
+    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, [unsuccessful[0] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointServiceConfigurationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the services.
+    pub service_ids: Vec<String>,
+}
+rt::structure!(
+    DeleteVpcEndpointServiceConfigurationsRequest,
+    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_ids[1] = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
+    .named("ServiceId").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointServiceConfigurationsResult {
+    /// Information about the service configurations that were not deleted, if applicable.
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+rt::structure!(
+    DeleteVpcEndpointServiceConfigurationsResult,
+    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [unsuccessful[0] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the VPC endpoints.
+    pub vpc_endpoint_ids: Vec<String>,
+}
+rt::structure!(
+    DeleteVpcEndpointsRequest, DELETE_VPC_ENDPOINTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointsResult {
+    /// Information about the VPC endpoints that were not successfully deleted.
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+rt::structure!(
+    DeleteVpcEndpointsResult, DELETE_VPC_ENDPOINTS_RESULT, [unsuccessful[0] =
+    rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DeleteVpcPeeringConnectionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC peering connection.
+    pub vpc_peering_connection_id: String,
+}
+rt::structure!(
+    DeleteVpcPeeringConnectionRequest, DELETE_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
+    .flags(rt::REQUIRED)]
 );

@@ -4,1022 +4,13 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorFilterRuleResult {
-    /// The ID of the deleted Traffic Mirror rule.
-    pub traffic_mirror_filter_rule_id: Option<String>,
-}
-rt::structure!(
-    DeleteTrafficMirrorFilterRuleResult, DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT, 0 =>
-    traffic_mirror_filter_rule_id
-);
-pub static DELETE_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorFilterRuleResult",
-    &[rt::m("TrafficMirrorFilterRuleId", &rt::STRING).named("trafficMirrorFilterRuleId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorSessionRequest {
-    /// The ID of the Traffic Mirror session.
-    pub traffic_mirror_session_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTrafficMirrorSessionRequest, DELETE_TRAFFIC_MIRROR_SESSION_REQUEST, 0 =>
-    traffic_mirror_session_id, 1 => dry_run
-);
-pub static DELETE_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorSessionRequest",
-    &[
-        rt::m("TrafficMirrorSessionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorSessionResult {
-    /// The ID of the deleted Traffic Mirror session.
-    pub traffic_mirror_session_id: Option<String>,
-}
-rt::structure!(
-    DeleteTrafficMirrorSessionResult, DELETE_TRAFFIC_MIRROR_SESSION_RESULT, 0 =>
-    traffic_mirror_session_id
-);
-pub static DELETE_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorSessionResult",
-    &[rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorTargetRequest {
-    /// The ID of the Traffic Mirror target.
-    pub traffic_mirror_target_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTrafficMirrorTargetRequest, DELETE_TRAFFIC_MIRROR_TARGET_REQUEST, 0 =>
-    traffic_mirror_target_id, 1 => dry_run
-);
-pub static DELETE_TRAFFIC_MIRROR_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorTargetRequest",
-    &[
-        rt::m("TrafficMirrorTargetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTrafficMirrorTargetResult {
-    /// The ID of the deleted Traffic Mirror target.
-    pub traffic_mirror_target_id: Option<String>,
-}
-rt::structure!(
-    DeleteTrafficMirrorTargetResult, DELETE_TRAFFIC_MIRROR_TARGET_RESULT, 0 =>
-    traffic_mirror_target_id
-);
-pub static DELETE_TRAFFIC_MIRROR_TARGET_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficMirrorTargetResult",
-    &[rt::m("TrafficMirrorTargetId", &rt::STRING).named("trafficMirrorTargetId")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayClientVpnAttachmentRequest {
-    /// The ID of the Transit Gateway attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayClientVpnAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayClientVpnAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayClientVpnAttachmentResult {
-    /// Information about the Transit Gateway Client VPN attachment.
-    pub transit_gateway_client_vpn_attachment: Option<TransitGatewayClientVpnAttachment>,
-}
-rt::structure!(
-    DeleteTransitGatewayClientVpnAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_client_vpn_attachment
-);
-pub static DELETE_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayClientVpnAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayClientVpnAttachment",
-                &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            )
-            .named("transitGatewayClientVpnAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectPeerRequest {
-    /// The ID of the Connect peer.
-    pub transit_gateway_connect_peer_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayConnectPeerRequest, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST,
-    0 => transit_gateway_connect_peer_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayConnectPeerRequest",
-    &[
-        rt::m("TransitGatewayConnectPeerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectPeerResult {
-    /// Information about the deleted Connect peer.
-    pub transit_gateway_connect_peer: Option<TransitGatewayConnectPeer>,
-}
-rt::structure!(
-    DeleteTransitGatewayConnectPeerResult, DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT, 0
-    => transit_gateway_connect_peer
-);
-pub static DELETE_TRANSIT_GATEWAY_CONNECT_PEER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayConnectPeerResult",
-    &[
-        rt::m("TransitGatewayConnectPeer", &TRANSIT_GATEWAY_CONNECT_PEER)
-            .named("transitGatewayConnectPeer"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectRequest {
-    /// The ID of the Connect attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayConnectRequest, DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_CONNECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayConnectRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayConnectResult {
-    /// Information about the deleted Connect attachment.
-    pub transit_gateway_connect: Option<TransitGatewayConnect>,
-}
-rt::structure!(
-    DeleteTransitGatewayConnectResult, DELETE_TRANSIT_GATEWAY_CONNECT_RESULT, 0 =>
-    transit_gateway_connect
-);
-pub static DELETE_TRANSIT_GATEWAY_CONNECT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayConnectResult",
-    &[
-        rt::m("TransitGatewayConnect", &TRANSIT_GATEWAY_CONNECT)
-            .named("transitGatewayConnect"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyEntryRequest {
-    /// The ID of the transit gateway metering policy containing the entry to delete.
-    pub transit_gateway_metering_policy_id: String,
-    /// The rule number of the metering policy entry to delete.
-    pub policy_rule_number: i32,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayMeteringPolicyEntryRequest,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST, 0 =>
-    transit_gateway_metering_policy_id, 1 => policy_rule_number, 2 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMeteringPolicyEntryRequest",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRuleNumber", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyEntryResult {
-    /// Information about the deleted transit gateway metering policy entry.
-    pub transit_gateway_metering_policy_entry: Option<TransitGatewayMeteringPolicyEntry>,
-}
-rt::structure!(
-    DeleteTransitGatewayMeteringPolicyEntryResult,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT, 0 =>
-    transit_gateway_metering_policy_entry
-);
-pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_ENTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMeteringPolicyEntryResult",
-    &[
-        rt::m(
-                "TransitGatewayMeteringPolicyEntry",
-                &TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
-            )
-            .named("transitGatewayMeteringPolicyEntry"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyRequest {
-    /// The ID of the transit gateway metering policy to delete.
-    pub transit_gateway_metering_policy_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayMeteringPolicyRequest,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, 0 =>
-    transit_gateway_metering_policy_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMeteringPolicyRequest",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMeteringPolicyResult {
-    /// Information about the deleted transit gateway metering policy.
-    pub transit_gateway_metering_policy: Option<TransitGatewayMeteringPolicy>,
-}
-rt::structure!(
-    DeleteTransitGatewayMeteringPolicyResult,
-    DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT, 0 => transit_gateway_metering_policy
-);
-pub static DELETE_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMeteringPolicyResult",
-    &[
-        rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
-            .named("transitGatewayMeteringPolicy"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMulticastDomainRequest {
-    /// The ID of the transit gateway multicast domain.
-    pub transit_gateway_multicast_domain_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayMulticastDomainRequest,
-    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMulticastDomainRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayMulticastDomainResult {
-    /// Information about the deleted transit gateway multicast domain.
-    pub transit_gateway_multicast_domain: Option<TransitGatewayMulticastDomain>,
-}
-rt::structure!(
-    DeleteTransitGatewayMulticastDomainResult,
-    DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, 0 => transit_gateway_multicast_domain
-);
-pub static DELETE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayMulticastDomainResult",
-    &[
-        rt::m("TransitGatewayMulticastDomain", &TRANSIT_GATEWAY_MULTICAST_DOMAIN)
-            .named("transitGatewayMulticastDomain"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayNetworkFunctionAttachmentRequest {
-    /// The ID of the network function attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayNetworkFunctionAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayNetworkFunctionAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayNetworkFunctionAttachmentResult {
-    /// Information about the deleted network function attachment.
-    pub transit_gateway_network_function_attachment: Option<
-        TransitGatewayNetworkFunctionAttachment,
-    >,
-}
-rt::structure!(
-    DeleteTransitGatewayNetworkFunctionAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_network_function_attachment
-);
-pub static DELETE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayNetworkFunctionAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayNetworkFunctionAttachment",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            )
-            .named("transitGatewayNetworkFunctionAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPeeringAttachmentRequest {
-    /// The ID of the transit gateway peering attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayPeeringAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPeeringAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPeeringAttachmentResult {
-    /// The transit gateway peering attachment.
-    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
-}
-rt::structure!(
-    DeleteTransitGatewayPeeringAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_peering_attachment
-);
-pub static DELETE_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPeeringAttachmentResult",
-    &[
-        rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-            .named("transitGatewayPeeringAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableEntryRequest {
-    /// The ID of the transit gateway policy table.
-    pub transit_gateway_policy_table_id: String,
-    /// The rule number of the policy table entry to delete.
-    pub policy_rule_number: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayPolicyTableEntryRequest,
-    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, 0 =>
-    transit_gateway_policy_table_id, 1 => policy_rule_number, 2 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPolicyTableEntryRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableEntryResult {
-    /// Describes a transit gateway policy table entry
-    pub transit_gateway_policy_table_entry: Option<TransitGatewayPolicyTableEntry>,
-}
-rt::structure!(
-    DeleteTransitGatewayPolicyTableEntryResult,
-    DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, 0 =>
-    transit_gateway_policy_table_entry
-);
-pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPolicyTableEntryResult",
-    &[
-        rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-            .named("transitGatewayPolicyTableEntry"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableRequest {
-    /// The transit gateway policy table to delete.
-    pub transit_gateway_policy_table_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayPolicyTableRequest, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
-    0 => transit_gateway_policy_table_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPolicyTableRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPolicyTableResult {
-    /// Provides details about the deleted transit gateway policy table.
-    pub transit_gateway_policy_table: Option<TransitGatewayPolicyTable>,
-}
-rt::structure!(
-    DeleteTransitGatewayPolicyTableResult, DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, 0
-    => transit_gateway_policy_table
-);
-pub static DELETE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPolicyTableResult",
-    &[
-        rt::m("TransitGatewayPolicyTable", &TRANSIT_GATEWAY_POLICY_TABLE)
-            .named("transitGatewayPolicyTable"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPrefixListReferenceRequest {
-    /// The ID of the route table.
-    pub transit_gateway_route_table_id: String,
-    /// The ID of the prefix list.
-    pub prefix_list_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayPrefixListReferenceRequest,
-    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => prefix_list_id, 2 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPrefixListReferenceRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayPrefixListReferenceResult {
-    /// Information about the deleted prefix list reference.
-    pub transit_gateway_prefix_list_reference: Option<TransitGatewayPrefixListReference>,
-}
-rt::structure!(
-    DeleteTransitGatewayPrefixListReferenceResult,
-    DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT, 0 =>
-    transit_gateway_prefix_list_reference
-);
-pub static DELETE_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayPrefixListReferenceResult",
-    &[
-        rt::m(
-                "TransitGatewayPrefixListReference",
-                &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            )
-            .named("transitGatewayPrefixListReference"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRequest {
-    /// The ID of the transit gateway.
-    pub transit_gateway_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayRequest, DELETE_TRANSIT_GATEWAY_REQUEST, 0 => transit_gateway_id,
-    1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayResult {
-    /// Information about the deleted transit gateway.
-    pub transit_gateway: Option<TransitGateway>,
-}
-rt::structure!(
-    DeleteTransitGatewayResult, DELETE_TRANSIT_GATEWAY_RESULT, 0 => transit_gateway
-);
-pub static DELETE_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayResult",
-    &[rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteRequest {
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// The CIDR range for the route. This must match the CIDR for the route exactly.
-    pub destination_cidr_block: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteRequest, DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => destination_cidr_block, 2 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteResult {
-    /// Information about the route.
-    pub route: Option<TransitGatewayRoute>,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteResult, DELETE_TRANSIT_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteResult",
-    &[rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableAnnouncementRequest {
-    /// The transit gateway route table ID that's being deleted.
-    pub transit_gateway_route_table_announcement_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteTableAnnouncementRequest,
-    DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST, 0 =>
-    transit_gateway_route_table_announcement_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteTableAnnouncementRequest",
-    &[
-        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableAnnouncementResult {
-    /// Provides details about a deleted transit gateway route table.
-    pub transit_gateway_route_table_announcement: Option<
-        TransitGatewayRouteTableAnnouncement,
-    >,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteTableAnnouncementResult,
-    DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT, 0 =>
-    transit_gateway_route_table_announcement
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteTableAnnouncementResult",
-    &[
-        rt::m(
-                "TransitGatewayRouteTableAnnouncement",
-                &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
-            )
-            .named("transitGatewayRouteTableAnnouncement"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableRequest {
-    /// The ID of the transit gateway route table.
-    pub transit_gateway_route_table_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteTableRequest, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, 0
-    => transit_gateway_route_table_id, 1 => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteTableRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayRouteTableResult {
-    /// Information about the deleted transit gateway route table.
-    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
-}
-rt::structure!(
-    DeleteTransitGatewayRouteTableResult, DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, 0 =>
-    transit_gateway_route_table
-);
-pub static DELETE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayRouteTableResult",
-    &[
-        rt::m("TransitGatewayRouteTable", &TRANSIT_GATEWAY_ROUTE_TABLE)
-            .named("transitGatewayRouteTable"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayVpcAttachmentRequest {
-    /// The ID of the attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteTransitGatewayVpcAttachmentRequest,
-    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, 0 => transit_gateway_attachment_id, 1
-    => dry_run
-);
-pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayVpcAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteTransitGatewayVpcAttachmentResult {
-    /// Information about the deleted VPC attachment.
-    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
-}
-rt::structure!(
-    DeleteTransitGatewayVpcAttachmentResult,
-    DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, 0 => transit_gateway_vpc_attachment
-);
-pub static DELETE_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteTransitGatewayVpcAttachmentResult",
-    &[
-        rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
-            .named("transitGatewayVpcAttachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessEndpointRequest {
-    /// The ID of the Verified Access endpoint.
-    pub verified_access_endpoint_id: String,
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteVerifiedAccessEndpointRequest, DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST, 0 =>
-    verified_access_endpoint_id, 1 => client_token, 2 => dry_run
-);
-pub static DELETE_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessEndpointRequest",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessEndpointResult {
-    /// Details about the Verified Access endpoint.
-    pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
-}
-rt::structure!(
-    DeleteVerifiedAccessEndpointResult, DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT, 0 =>
-    verified_access_endpoint
-);
-pub static DELETE_VERIFIED_ACCESS_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessEndpointResult",
-    &[
-        rt::m("VerifiedAccessEndpoint", &VERIFIED_ACCESS_ENDPOINT)
-            .named("verifiedAccessEndpoint"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessGroupRequest {
-    /// The ID of the Verified Access group.
-    pub verified_access_group_id: String,
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DeleteVerifiedAccessGroupRequest, DELETE_VERIFIED_ACCESS_GROUP_REQUEST, 0 =>
-    verified_access_group_id, 1 => client_token, 2 => dry_run
-);
-pub static DELETE_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessGroupRequest",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessGroupResult {
-    /// Details about the Verified Access group.
-    pub verified_access_group: Option<VerifiedAccessGroup>,
-}
-rt::structure!(
-    DeleteVerifiedAccessGroupResult, DELETE_VERIFIED_ACCESS_GROUP_RESULT, 0 =>
-    verified_access_group
-);
-pub static DELETE_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessGroupResult",
-    &[rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP).named("verifiedAccessGroup")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessInstanceRequest {
-    /// The ID of the Verified Access instance.
-    pub verified_access_instance_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    DeleteVerifiedAccessInstanceRequest, DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST, 0 =>
-    verified_access_instance_id, 1 => dry_run, 2 => client_token
-);
-pub static DELETE_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessInstanceRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessInstanceResult {
-    /// Details about the Verified Access instance.
-    pub verified_access_instance: Option<VerifiedAccessInstance>,
-}
-rt::structure!(
-    DeleteVerifiedAccessInstanceResult, DELETE_VERIFIED_ACCESS_INSTANCE_RESULT, 0 =>
-    verified_access_instance
-);
-pub static DELETE_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessInstanceResult",
-    &[
-        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
-            .named("verifiedAccessInstance"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessTrustProviderRequest {
-    /// The ID of the Verified Access trust provider.
-    pub verified_access_trust_provider_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    DeleteVerifiedAccessTrustProviderRequest,
-    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 =>
-    verified_access_trust_provider_id, 1 => dry_run, 2 => client_token
-);
-pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessTrustProviderRequest",
-    &[
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVerifiedAccessTrustProviderResult {
-    /// Details about the Verified Access trust provider.
-    pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
-}
-rt::structure!(
-    DeleteVerifiedAccessTrustProviderResult,
-    DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider
-);
-pub static DELETE_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVerifiedAccessTrustProviderResult",
-    &[
-        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-            .named("verifiedAccessTrustProvider"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVolumeRequest {
-    /// The ID of the volume.
-    pub volume_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(DeleteVolumeRequest, DELETE_VOLUME_REQUEST, 0 => volume_id, 1 => dry_run);
-pub static DELETE_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVolumeRequest",
-    &[
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcBlockPublicAccessExclusionRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the exclusion.
-    pub exclusion_id: String,
-}
-rt::structure!(
-    DeleteVpcBlockPublicAccessExclusionRequest,
-    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, 0 => dry_run, 1 => exclusion_id
-);
-pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcBlockPublicAccessExclusionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ExclusionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcBlockPublicAccessExclusionResult {
-    /// Details about an exclusion.
-    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
-}
-rt::structure!(
-    DeleteVpcBlockPublicAccessExclusionResult,
-    DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, 0 =>
-    vpc_block_public_access_exclusion
-);
-pub static DELETE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcBlockPublicAccessExclusionResult",
-    &[
-        rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-            .named("vpcBlockPublicAccessExclusion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEncryptionControlRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the VPC Encryption Control resource to delete.
-    pub vpc_encryption_control_id: String,
-}
-rt::structure!(
-    DeleteVpcEncryptionControlRequest, DELETE_VPC_ENCRYPTION_CONTROL_REQUEST, 0 =>
-    dry_run, 1 => vpc_encryption_control_id
-);
-pub static DELETE_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEncryptionControlRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEncryptionControlResult {
-    /// Information about the deleted VPC Encryption Control configuration.
-    pub vpc_encryption_control: Option<VpcEncryptionControl>,
-}
-rt::structure!(
-    DeleteVpcEncryptionControlResult, DELETE_VPC_ENCRYPTION_CONTROL_RESULT, 0 =>
-    vpc_encryption_control
-);
-pub static DELETE_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEncryptionControlResult",
-    &[
-        rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
-            .named("vpcEncryptionControl"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointConnectionNotificationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the notifications.
-    pub connection_notification_ids: Vec<String>,
-}
-rt::structure!(
-    DeleteVpcEndpointConnectionNotificationsRequest,
-    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, 0 => dry_run, 1 =>
-    connection_notification_ids
-);
-pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointConnectionNotificationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ConnectionNotificationIds", &CONNECTION_NOTIFICATION_IDS_LIST)
-            .named("ConnectionNotificationId")
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointConnectionNotificationsResult {
-    /// Information about the notifications that could not be deleted successfully.
-    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
-}
-rt::structure!(
-    DeleteVpcEndpointConnectionNotificationsResult,
-    DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, 0 => unsuccessful
-);
-pub static DELETE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointConnectionNotificationsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointServiceConfigurationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the services.
-    pub service_ids: Vec<String>,
-}
-rt::structure!(
-    DeleteVpcEndpointServiceConfigurationsRequest,
-    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, 0 => dry_run, 1 => service_ids
-);
-pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointServiceConfigurationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
-            .named("ServiceId")
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointServiceConfigurationsResult {
-    /// Information about the service configurations that were not deleted, if applicable.
-    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
-}
-rt::structure!(
-    DeleteVpcEndpointServiceConfigurationsResult,
-    DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, 0 => unsuccessful
-);
-pub static DELETE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointServiceConfigurationsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the VPC endpoints.
-    pub vpc_endpoint_ids: Vec<String>,
-}
-rt::structure!(
-    DeleteVpcEndpointsRequest, DELETE_VPC_ENDPOINTS_REQUEST, 0 => dry_run, 1 =>
-    vpc_endpoint_ids
-);
-pub static DELETE_VPC_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST)
-            .named("VpcEndpointId")
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcEndpointsResult {
-    /// Information about the VPC endpoints that were not successfully deleted.
-    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
-}
-rt::structure!(DeleteVpcEndpointsResult, DELETE_VPC_ENDPOINTS_RESULT, 0 => unsuccessful);
-pub static DELETE_VPC_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcEndpointsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DeleteVpcPeeringConnectionRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the VPC peering connection.
-    pub vpc_peering_connection_id: String,
-}
-rt::structure!(
-    DeleteVpcPeeringConnectionRequest, DELETE_VPC_PEERING_CONNECTION_REQUEST, 0 =>
-    dry_run, 1 => vpc_peering_connection_id
-);
-pub static DELETE_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcPeeringConnectionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING)
-            .named("vpcPeeringConnectionId")
-            .flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcPeeringConnectionResult {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteVpcPeeringConnectionResult, DELETE_VPC_PEERING_CONNECTION_RESULT, 0 => return_
-);
-pub static DELETE_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpcPeeringConnectionResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    DeleteVpcPeeringConnectionResult, DELETE_VPC_PEERING_CONNECTION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcRequest {
@@ -1028,13 +19,9 @@ pub struct DeleteVpcRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
-rt::structure!(DeleteVpcRequest, DELETE_VPC_REQUEST, 0 => vpc_id, 1 => dry_run);
-pub static DELETE_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpcRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+rt::structure!(
+    DeleteVpcRequest, DELETE_VPC_REQUEST, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorRequest {
@@ -1044,15 +31,9 @@ pub struct DeleteVpnConcentratorRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConcentratorRequest, DELETE_VPN_CONCENTRATOR_REQUEST, 0 =>
-    vpn_concentrator_id, 1 => dry_run
-);
-pub static DELETE_VPN_CONCENTRATOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpnConcentratorRequest",
-    &[
-        rt::m("VpnConcentratorId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DeleteVpnConcentratorRequest, DELETE_VPN_CONCENTRATOR_REQUEST,
+    [vpn_concentrator_id[0] = rt::m("VpnConcentratorId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpnConcentratorResult {
@@ -1060,11 +41,8 @@ pub struct DeleteVpnConcentratorResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConcentratorResult, DELETE_VPN_CONCENTRATOR_RESULT, 0 => return_
-);
-pub static DELETE_VPN_CONCENTRATOR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteVpnConcentratorResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    DeleteVpnConcentratorResult, DELETE_VPN_CONCENTRATOR_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Contains the parameters for DeleteVpnConnection.
 #[derive(Clone, Default, PartialEq)]
@@ -1075,15 +53,9 @@ pub struct DeleteVpnConnectionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnConnectionRequest, DELETE_VPN_CONNECTION_REQUEST, 0 => vpn_connection_id, 1
-    => dry_run
-);
-pub static DELETE_VPN_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpnConnectionRequest",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteVpnConnectionRequest, DELETE_VPN_CONNECTION_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 /// Contains the parameters for DeleteVpnConnectionRoute.
 #[derive(Clone, Default, PartialEq)]
@@ -1094,15 +66,10 @@ pub struct DeleteVpnConnectionRouteRequest {
     pub vpn_connection_id: String,
 }
 rt::structure!(
-    DeleteVpnConnectionRouteRequest, DELETE_VPN_CONNECTION_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => vpn_connection_id
-);
-pub static DELETE_VPN_CONNECTION_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpnConnectionRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteVpnConnectionRouteRequest, DELETE_VPN_CONNECTION_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), vpn_connection_id[1] = rt::m("VpnConnectionId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for DeleteVpnGateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1113,15 +80,9 @@ pub struct DeleteVpnGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteVpnGatewayRequest, DELETE_VPN_GATEWAY_REQUEST, 0 => vpn_gateway_id, 1 =>
-    dry_run
-);
-pub static DELETE_VPN_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVpnGatewayRequest",
-    &[
-        rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeleteVpnGatewayRequest, DELETE_VPN_GATEWAY_REQUEST, [vpn_gateway_id[0] =
+    rt::m("VpnGatewayId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 /// The maximum period since deprecation for allowed images.
 #[derive(Clone, Default, PartialEq)]
@@ -1130,16 +91,9 @@ pub struct DeprecationTimeCondition {
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rt::structure!(
-    DeprecationTimeCondition, DEPRECATION_TIME_CONDITION, 0 =>
-    maximum_days_since_deprecated
-);
-pub static DEPRECATION_TIME_CONDITION: rt::Schema = rt::Schema::structure(
-    "DeprecationTimeCondition",
-    &[
-        rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
-            .named("maximumDaysSinceDeprecated")
-            .min(0.0),
-    ],
+    DeprecationTimeCondition, DEPRECATION_TIME_CONDITION,
+    [maximum_days_since_deprecated[0] = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
+    .named("maximumDaysSinceDeprecated").min(0.0)]
 );
 /// The maximum period since deprecation for allowed images.
 #[derive(Clone, Default, PartialEq)]
@@ -1148,12 +102,9 @@ pub struct DeprecationTimeConditionRequest {
     pub maximum_days_since_deprecated: Option<i32>,
 }
 rt::structure!(
-    DeprecationTimeConditionRequest, DEPRECATION_TIME_CONDITION_REQUEST, 0 =>
-    maximum_days_since_deprecated
-);
-pub static DEPRECATION_TIME_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeprecationTimeConditionRequest",
-    &[rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER).min(0.0)],
+    DeprecationTimeConditionRequest, DEPRECATION_TIME_CONDITION_REQUEST,
+    [maximum_days_since_deprecated[0] = rt::m("MaximumDaysSinceDeprecated", &rt::INTEGER)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrRequest {
@@ -1163,11 +114,8 @@ pub struct DeprovisionByoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeprovisionByoipCidrRequest, DEPROVISION_BYOIP_CIDR_REQUEST, 0 => cidr, 1 => dry_run
-);
-pub static DEPROVISION_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeprovisionByoipCidrRequest",
-    &[rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    DeprovisionByoipCidrRequest, DEPROVISION_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionByoipCidrResult {
@@ -1175,11 +123,8 @@ pub struct DeprovisionByoipCidrResult {
     pub byoip_cidr: Option<ByoipCidr>,
 }
 rt::structure!(
-    DeprovisionByoipCidrResult, DEPROVISION_BYOIP_CIDR_RESULT, 0 => byoip_cidr
-);
-pub static DEPROVISION_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeprovisionByoipCidrResult",
-    &[rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")],
+    DeprovisionByoipCidrResult, DEPROVISION_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamByoasnRequest {
@@ -1191,26 +136,18 @@ pub struct DeprovisionIpamByoasnRequest {
     pub asn: String,
 }
 rt::structure!(
-    DeprovisionIpamByoasnRequest, DEPROVISION_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 =>
-    ipam_id, 2 => asn
-);
-pub static DEPROVISION_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeprovisionIpamByoasnRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeprovisionIpamByoasnRequest, DEPROVISION_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), asn[2] = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamByoasnResult {
     /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
 }
-rt::structure!(DeprovisionIpamByoasnResult, DEPROVISION_IPAM_BYOASN_RESULT, 0 => byoasn);
-pub static DEPROVISION_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
-    "DeprovisionIpamByoasnResult",
-    &[rt::m("Byoasn", &BYOASN).named("byoasn")],
+rt::structure!(
+    DeprovisionIpamByoasnResult, DEPROVISION_IPAM_BYOASN_RESULT, [byoasn[0] =
+    rt::m("Byoasn", &BYOASN).named("byoasn")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamPoolCidrRequest {
@@ -1222,16 +159,9 @@ pub struct DeprovisionIpamPoolCidrRequest {
     pub cidr: Option<String>,
 }
 rt::structure!(
-    DeprovisionIpamPoolCidrRequest, DEPROVISION_IPAM_POOL_CIDR_REQUEST, 0 => dry_run, 1
-    => ipam_pool_id, 2 => cidr
-);
-pub static DEPROVISION_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeprovisionIpamPoolCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING),
-    ],
+    DeprovisionIpamPoolCidrRequest, DEPROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionIpamPoolCidrResult {
@@ -1239,11 +169,8 @@ pub struct DeprovisionIpamPoolCidrResult {
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
-    DeprovisionIpamPoolCidrResult, DEPROVISION_IPAM_POOL_CIDR_RESULT, 0 => ipam_pool_cidr
-);
-pub static DEPROVISION_IPAM_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeprovisionIpamPoolCidrResult",
-    &[rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")],
+    DeprovisionIpamPoolCidrResult, DEPROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr[0]
+    = rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrRequest {
@@ -1255,16 +182,10 @@ pub struct DeprovisionPublicIpv4PoolCidrRequest {
     pub cidr: String,
 }
 rt::structure!(
-    DeprovisionPublicIpv4PoolCidrRequest, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST, 0 =>
-    dry_run, 1 => pool_id, 2 => cidr
-);
-pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeprovisionPublicIpv4PoolCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeprovisionPublicIpv4PoolCidrRequest, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), pool_id[1] = rt::m("PoolId",
+    &rt::STRING).flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeprovisionPublicIpv4PoolCidrResult {
@@ -1274,16 +195,10 @@ pub struct DeprovisionPublicIpv4PoolCidrResult {
     pub deprovisioned_addresses: Option<Vec<String>>,
 }
 rt::structure!(
-    DeprovisionPublicIpv4PoolCidrResult, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT, 0 =>
-    pool_id, 1 => deprovisioned_addresses
-);
-pub static DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "DeprovisionPublicIpv4PoolCidrResult",
-    &[
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("DeprovisionedAddresses", &DEPROVISIONED_ADDRESS_SET)
-            .named("deprovisionedAddressSet"),
-    ],
+    DeprovisionPublicIpv4PoolCidrResult, DEPROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    deprovisioned_addresses[1] = rt::m("DeprovisionedAddresses",
+    &DEPROVISIONED_ADDRESS_SET).named("deprovisionedAddressSet")]
 );
 pub static DEPROVISIONED_ADDRESS_SET: rt::Schema = rt::Schema::list(
     "DeprovisionedAddressSet",
@@ -1304,16 +219,10 @@ pub struct DeregisterImageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeregisterImageRequest, DEREGISTER_IMAGE_REQUEST, 0 => image_id, 1 =>
-    delete_associated_snapshots, 2 => dry_run
-);
-pub static DEREGISTER_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeregisterImageRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DeleteAssociatedSnapshots", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DeregisterImageRequest, DEREGISTER_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), delete_associated_snapshots[1] =
+    rt::m("DeleteAssociatedSnapshots", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterImageResult {
@@ -1323,16 +232,10 @@ pub struct DeregisterImageResult {
     pub delete_snapshot_results: Option<Vec<DeleteSnapshotReturnCode>>,
 }
 rt::structure!(
-    DeregisterImageResult, DEREGISTER_IMAGE_RESULT, 0 => return_, 1 =>
-    delete_snapshot_results
-);
-pub static DEREGISTER_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "DeregisterImageResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("DeleteSnapshotResults", &DELETE_SNAPSHOT_RESULT_SET)
-            .named("deleteSnapshotResultSet"),
-    ],
+    DeregisterImageResult, DEREGISTER_IMAGE_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return"), delete_snapshot_results[1] =
+    rt::m("DeleteSnapshotResults", &DELETE_SNAPSHOT_RESULT_SET)
+    .named("deleteSnapshotResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceEventNotificationAttributesRequest {
@@ -1343,16 +246,10 @@ pub struct DeregisterInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     DeregisterInstanceEventNotificationAttributesRequest,
-    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, 0 => dry_run, 1 =>
-    instance_tag_attribute
-);
-pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeregisterInstanceEventNotificationAttributesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceTagAttribute", &DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
-            .flags(rt::REQUIRED),
-    ],
+    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_tag_attribute[1] =
+    rt::m("InstanceTagAttribute", &DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterInstanceEventNotificationAttributesResult {
@@ -1361,14 +258,9 @@ pub struct DeregisterInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     DeregisterInstanceEventNotificationAttributesResult,
-    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, 0 => instance_tag_attribute
-);
-pub static DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DeregisterInstanceEventNotificationAttributesResult",
-    &[
-        rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
-            .named("instanceTagAttribute"),
-    ],
+    DEREGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0]
+    = rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
+    .named("instanceTagAttribute")]
 );
 /// Information about the tag keys to deregister for the current Region. You can either specify individual tag keys or deregister all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
 #[derive(Clone, Default, PartialEq)]
@@ -1379,15 +271,10 @@ pub struct DeregisterInstanceTagAttributeRequest {
     pub instance_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    DeregisterInstanceTagAttributeRequest, DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST, 0
-    => include_all_tags_of_instance, 1 => instance_tag_keys
-);
-pub static DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeregisterInstanceTagAttributeRequest",
-    &[
-        rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
-        rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET).named("InstanceTagKey"),
-    ],
+    DeregisterInstanceTagAttributeRequest, DEREGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST,
+    [include_all_tags_of_instance[0] = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
+    instance_tag_keys[1] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    .named("InstanceTagKey")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupMembersRequest {
@@ -1402,18 +289,12 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersRequest {
 }
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupMembersRequest,
-    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => group_ip_address, 2 =>
-    network_interface_ids, 3 => dry_run
-);
-pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeregisterTransitGatewayMulticastGroupMembersRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING),
-        rt::m("GroupIpAddress", &rt::STRING),
-        rt::m("NetworkInterfaceIds", &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), group_ip_address[1] = rt::m("GroupIpAddress", &rt::STRING),
+    network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
@@ -1424,18 +305,10 @@ pub struct DeregisterTransitGatewayMulticastGroupMembersResult {
 }
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupMembersResult,
-    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT, 0 =>
-    deregistered_multicast_group_members
-);
-pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DeregisterTransitGatewayMulticastGroupMembersResult",
-    &[
-        rt::m(
-                "DeregisteredMulticastGroupMembers",
-                &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS,
-            )
-            .named("deregisteredMulticastGroupMembers"),
-    ],
+    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
+    [deregistered_multicast_group_members[0] = rt::m("DeregisteredMulticastGroupMembers",
+    &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS)
+    .named("deregisteredMulticastGroupMembers")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesRequest {
@@ -1450,18 +323,12 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesRequest {
 }
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupSourcesRequest,
-    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => group_ip_address, 2 =>
-    network_interface_ids, 3 => dry_run
-);
-pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeregisterTransitGatewayMulticastGroupSourcesRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING),
-        rt::m("GroupIpAddress", &rt::STRING),
-        rt::m("NetworkInterfaceIds", &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), group_ip_address[1] = rt::m("GroupIpAddress", &rt::STRING),
+    network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
@@ -1472,18 +339,10 @@ pub struct DeregisterTransitGatewayMulticastGroupSourcesResult {
 }
 rt::structure!(
     DeregisterTransitGatewayMulticastGroupSourcesResult,
-    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT, 0 =>
-    deregistered_multicast_group_sources
-);
-pub static DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DeregisterTransitGatewayMulticastGroupSourcesResult",
-    &[
-        rt::m(
-                "DeregisteredMulticastGroupSources",
-                &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES,
-            )
-            .named("deregisteredMulticastGroupSources"),
-    ],
+    DEREGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
+    [deregistered_multicast_group_sources[0] = rt::m("DeregisteredMulticastGroupSources",
+    &TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES)
+    .named("deregisteredMulticastGroupSources")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesRequest {
@@ -1493,16 +352,9 @@ pub struct DescribeAccountAttributesRequest {
     pub attribute_names: Option<Vec<AccountAttributeName>>,
 }
 rt::structure!(
-    DescribeAccountAttributesRequest, DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST, 0 => dry_run,
-    1 => attribute_names
-);
-pub static DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAccountAttributesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("AttributeNames", &ACCOUNT_ATTRIBUTE_NAME_STRING_LIST)
-            .named("attributeName"),
-    ],
+    DescribeAccountAttributesRequest, DESCRIBE_ACCOUNT_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attribute_names[1] =
+    rt::m("AttributeNames", &ACCOUNT_ATTRIBUTE_NAME_STRING_LIST).named("attributeName")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesResult {
@@ -1510,12 +362,9 @@ pub struct DescribeAccountAttributesResult {
     pub account_attributes: Option<Vec<AccountAttribute>>,
 }
 rt::structure!(
-    DescribeAccountAttributesResult, DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT, 0 =>
-    account_attributes
-);
-pub static DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountAttributesResult",
-    &[rt::m("AccountAttributes", &ACCOUNT_ATTRIBUTE_LIST).named("accountAttributeSet")],
+    DescribeAccountAttributesResult, DESCRIBE_ACCOUNT_ATTRIBUTES_RESULT,
+    [account_attributes[0] = rt::m("AccountAttributes", &ACCOUNT_ATTRIBUTE_LIST)
+    .named("accountAttributeSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountVpcEncryptionControlRequest {
@@ -1524,11 +373,8 @@ pub struct DescribeAccountVpcEncryptionControlRequest {
 }
 rt::structure!(
     DescribeAccountVpcEncryptionControlRequest,
-    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, 0 => dry_run
-);
-pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAccountVpcEncryptionControlRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountVpcEncryptionControlResult {
@@ -1537,14 +383,9 @@ pub struct DescribeAccountVpcEncryptionControlResult {
 }
 rt::structure!(
     DescribeAccountVpcEncryptionControlResult,
-    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, 0 => account_vpc_encryption_control
-);
-pub static DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountVpcEncryptionControlResult",
-    &[
-        rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
-            .named("accountVpcEncryptionControl"),
-    ],
+    DESCRIBE_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control[0] =
+    rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
+    .named("accountVpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressTransfersRequest {
@@ -1558,17 +399,11 @@ pub struct DescribeAddressTransfersRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeAddressTransfersRequest, DESCRIBE_ADDRESS_TRANSFERS_REQUEST, 0 =>
-    allocation_ids, 1 => next_token, 2 => max_results, 3 => dry_run
-);
-pub static DESCRIBE_ADDRESS_TRANSFERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAddressTransfersRequest",
-    &[
-        rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeAddressTransfersRequest, DESCRIBE_ADDRESS_TRANSFERS_REQUEST,
+    [allocation_ids[0] = rt::m("AllocationIds", &ALLOCATION_ID_LIST)
+    .named("AllocationId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressTransfersResult {
@@ -1578,15 +413,10 @@ pub struct DescribeAddressTransfersResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAddressTransfersResult, DESCRIBE_ADDRESS_TRANSFERS_RESULT, 0 =>
-    address_transfers, 1 => next_token
-);
-pub static DESCRIBE_ADDRESS_TRANSFERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAddressTransfersResult",
-    &[
-        rt::m("AddressTransfers", &ADDRESS_TRANSFER_LIST).named("addressTransferSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeAddressTransfersResult, DESCRIBE_ADDRESS_TRANSFERS_RESULT,
+    [address_transfers[0] = rt::m("AddressTransfers", &ADDRESS_TRANSFER_LIST)
+    .named("addressTransferSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeRequest {
@@ -1602,18 +432,11 @@ pub struct DescribeAddressesAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeAddressesAttributeRequest, DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST, 0 =>
-    allocation_ids, 1 => attribute, 2 => next_token, 3 => max_results, 4 => dry_run
-);
-pub static DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAddressesAttributeRequest",
-    &[
-        rt::m("AllocationIds", &ALLOCATION_IDS).named("AllocationId"),
-        rt::m("Attribute", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeAddressesAttributeRequest, DESCRIBE_ADDRESSES_ATTRIBUTE_REQUEST,
+    [allocation_ids[0] = rt::m("AllocationIds", &ALLOCATION_IDS).named("AllocationId"),
+    attribute[1] = rt::m("Attribute", &rt::ENUM), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesAttributeResult {
@@ -1623,15 +446,9 @@ pub struct DescribeAddressesAttributeResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAddressesAttributeResult, DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT, 0 =>
-    addresses, 1 => next_token
-);
-pub static DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAddressesAttributeResult",
-    &[
-        rt::m("Addresses", &ADDRESS_SET).named("addressSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeAddressesAttributeResult, DESCRIBE_ADDRESSES_ATTRIBUTE_RESULT, [addresses[0]
+    = rt::m("Addresses", &ADDRESS_SET).named("addressSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesRequest {
@@ -1658,27 +475,20 @@ pub struct DescribeAddressesRequest {
     pub allocation_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeAddressesRequest, DESCRIBE_ADDRESSES_REQUEST, 0 => public_ips, 1 => dry_run,
-    2 => filters, 3 => allocation_ids
-);
-pub static DESCRIBE_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAddressesRequest",
-    &[
-        rt::m("PublicIps", &PUBLIC_IP_STRING_LIST).named("PublicIp"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("AllocationIds", &ALLOCATION_ID_LIST).named("AllocationId"),
-    ],
+    DescribeAddressesRequest, DESCRIBE_ADDRESSES_REQUEST, [public_ips[0] =
+    rt::m("PublicIps", &PUBLIC_IP_STRING_LIST).named("PublicIp"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), allocation_ids[3] = rt::m("AllocationIds",
+    &ALLOCATION_ID_LIST).named("AllocationId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAddressesResult {
     /// Information about the Elastic IP addresses.
     pub addresses: Option<Vec<Address>>,
 }
-rt::structure!(DescribeAddressesResult, DESCRIBE_ADDRESSES_RESULT, 0 => addresses);
-pub static DESCRIBE_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAddressesResult",
-    &[rt::m("Addresses", &ADDRESS_LIST).named("addressesSet")],
+rt::structure!(
+    DescribeAddressesResult, DESCRIBE_ADDRESSES_RESULT, [addresses[0] =
+    rt::m("Addresses", &ADDRESS_LIST).named("addressesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAggregateIdFormatRequest {
@@ -1686,11 +496,8 @@ pub struct DescribeAggregateIdFormatRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeAggregateIdFormatRequest, DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST, 0 => dry_run
-);
-pub static DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAggregateIdFormatRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    DescribeAggregateIdFormatRequest, DESCRIBE_AGGREGATE_ID_FORMAT_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAggregateIdFormatResult {
@@ -1700,15 +507,10 @@ pub struct DescribeAggregateIdFormatResult {
     pub statuses: Option<Vec<IdFormat>>,
 }
 rt::structure!(
-    DescribeAggregateIdFormatResult, DESCRIBE_AGGREGATE_ID_FORMAT_RESULT, 0 =>
-    use_long_ids_aggregated, 1 => statuses
-);
-pub static DESCRIBE_AGGREGATE_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAggregateIdFormatResult",
-    &[
-        rt::m("UseLongIdsAggregated", &rt::BOOLEAN).named("useLongIdsAggregated"),
-        rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet"),
-    ],
+    DescribeAggregateIdFormatResult, DESCRIBE_AGGREGATE_ID_FORMAT_RESULT,
+    [use_long_ids_aggregated[0] = rt::m("UseLongIdsAggregated", &rt::BOOLEAN)
+    .named("useLongIdsAggregated"), statuses[1] = rt::m("Statuses", &ID_FORMAT_LIST)
+    .named("statusSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusCheckAssociationsRequest {
@@ -1727,20 +529,12 @@ pub struct DescribeApplicationStatusCheckAssociationsRequest {
 }
 rt::structure!(
     DescribeApplicationStatusCheckAssociationsRequest,
-    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST, 0 =>
-    application_status_check_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusCheckAssociationsRequest",
-    &[
-        rt::m("ApplicationStatusCheckIds", &APPLICATION_STATUS_CHECK_ID_LIST)
-            .named("ApplicationStatusCheckId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_REQUEST,
+    [application_status_check_ids[0] = rt::m("ApplicationStatusCheckIds",
+    &APPLICATION_STATUS_CHECK_ID_LIST).named("ApplicationStatusCheckId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusCheckAssociationsResult {
@@ -1753,17 +547,10 @@ pub struct DescribeApplicationStatusCheckAssociationsResult {
 }
 rt::structure!(
     DescribeApplicationStatusCheckAssociationsResult,
-    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT, 0 => associations, 1 =>
-    next_token, 2 => tags
-);
-pub static DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusCheckAssociationsResult",
-    &[
-        rt::m("Associations", &APPLICATION_STATUS_CHECK_ASSOCIATION_SET)
-            .named("associationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    DESCRIBE_APPLICATION_STATUS_CHECK_ASSOCIATIONS_RESULT, [associations[0] =
+    rt::m("Associations", &APPLICATION_STATUS_CHECK_ASSOCIATION_SET)
+    .named("associationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksRequest {
@@ -1783,21 +570,13 @@ pub struct DescribeApplicationStatusChecksRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeApplicationStatusChecksRequest, DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST, 0
-    => application_status_check_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => include_all, 5 => dry_run
-);
-pub static DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusChecksRequest",
-    &[
-        rt::m("ApplicationStatusCheckIds", &APPLICATION_STATUS_CHECK_ID_LIST)
-            .named("ApplicationStatusCheckId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeAll", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeApplicationStatusChecksRequest, DESCRIBE_APPLICATION_STATUS_CHECKS_REQUEST,
+    [application_status_check_ids[0] = rt::m("ApplicationStatusCheckIds",
+    &APPLICATION_STATUS_CHECK_ID_LIST).named("ApplicationStatusCheckId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    include_all[4] = rt::m("IncludeAll", &rt::BOOLEAN), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusChecksResult {
@@ -1807,16 +586,10 @@ pub struct DescribeApplicationStatusChecksResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeApplicationStatusChecksResult, DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT, 0
-    => application_status_checks, 1 => next_token
-);
-pub static DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusChecksResult",
-    &[
-        rt::m("ApplicationStatusChecks", &APPLICATION_STATUS_CHECK_RESPONSE_SET)
-            .named("applicationStatusCheckSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeApplicationStatusChecksResult, DESCRIBE_APPLICATION_STATUS_CHECKS_RESULT,
+    [application_status_checks[0] = rt::m("ApplicationStatusChecks",
+    &APPLICATION_STATUS_CHECK_RESPONSE_SET).named("applicationStatusCheckSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusRequest {
@@ -1835,18 +608,11 @@ pub struct DescribeApplicationStatusRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeApplicationStatusRequest, DESCRIBE_APPLICATION_STATUS_REQUEST, 0 =>
-    instance_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_APPLICATION_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeApplicationStatusRequest, DESCRIBE_APPLICATION_STATUS_REQUEST,
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApplicationStatusResult {
@@ -1856,16 +622,10 @@ pub struct DescribeApplicationStatusResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeApplicationStatusResult, DESCRIBE_APPLICATION_STATUS_RESULT, 0 =>
-    application_statuses, 1 => next_token
-);
-pub static DESCRIBE_APPLICATION_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeApplicationStatusResult",
-    &[
-        rt::m("ApplicationStatuses", &APPLICATION_STATUSES_RESPONSE_TYPE)
-            .named("applicationStatusesResponseType"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeApplicationStatusResult, DESCRIBE_APPLICATION_STATUS_RESULT,
+    [application_statuses[0] = rt::m("ApplicationStatuses",
+    &APPLICATION_STATUSES_RESPONSE_TYPE).named("applicationStatusesResponseType"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesRequest {
@@ -1895,18 +655,12 @@ pub struct DescribeAvailabilityZonesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeAvailabilityZonesRequest, DESCRIBE_AVAILABILITY_ZONES_REQUEST, 0 =>
-    zone_names, 1 => zone_ids, 2 => all_availability_zones, 3 => dry_run, 4 => filters
-);
-pub static DESCRIBE_AVAILABILITY_ZONES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAvailabilityZonesRequest",
-    &[
-        rt::m("ZoneNames", &ZONE_NAME_STRING_LIST).named("ZoneName"),
-        rt::m("ZoneIds", &ZONE_ID_STRING_LIST).named("ZoneId"),
-        rt::m("AllAvailabilityZones", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DescribeAvailabilityZonesRequest, DESCRIBE_AVAILABILITY_ZONES_REQUEST, [zone_names[0]
+    = rt::m("ZoneNames", &ZONE_NAME_STRING_LIST).named("ZoneName"), zone_ids[1] =
+    rt::m("ZoneIds", &ZONE_ID_STRING_LIST).named("ZoneId"), all_availability_zones[2] =
+    rt::m("AllAvailabilityZones", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesResult {
@@ -1914,12 +668,9 @@ pub struct DescribeAvailabilityZonesResult {
     pub availability_zones: Option<Vec<AvailabilityZone>>,
 }
 rt::structure!(
-    DescribeAvailabilityZonesResult, DESCRIBE_AVAILABILITY_ZONES_RESULT, 0 =>
-    availability_zones
-);
-pub static DESCRIBE_AVAILABILITY_ZONES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAvailabilityZonesResult",
-    &[rt::m("AvailabilityZones", &AVAILABILITY_ZONE_LIST).named("availabilityZoneInfo")],
+    DescribeAvailabilityZonesResult, DESCRIBE_AVAILABILITY_ZONES_RESULT,
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_LIST)
+    .named("availabilityZoneInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsRequest {
@@ -1934,17 +685,10 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsRequest {
 }
 rt::structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsRequest,
-    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST, 0 => max_results, 1 =>
-    next_token, 2 => filters, 3 => dry_run
-);
-pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAwsNetworkPerformanceMetricSubscriptionsRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(0.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[3]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
@@ -1955,15 +699,9 @@ pub struct DescribeAwsNetworkPerformanceMetricSubscriptionsResult {
 }
 rt::structure!(
     DescribeAwsNetworkPerformanceMetricSubscriptionsResult,
-    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT, 0 => next_token, 1 =>
-    subscriptions
-);
-pub static DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeAwsNetworkPerformanceMetricSubscriptionsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Subscriptions", &SUBSCRIPTION_LIST).named("subscriptionSet"),
-    ],
+    DESCRIBE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), subscriptions[1] =
+    rt::m("Subscriptions", &SUBSCRIPTION_LIST).named("subscriptionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBundleTasksRequest {
@@ -1988,16 +726,10 @@ pub struct DescribeBundleTasksRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeBundleTasksRequest, DESCRIBE_BUNDLE_TASKS_REQUEST, 0 => bundle_ids, 1 =>
-    dry_run, 2 => filters
-);
-pub static DESCRIBE_BUNDLE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeBundleTasksRequest",
-    &[
-        rt::m("BundleIds", &BUNDLE_ID_STRING_LIST).named("BundleId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DescribeBundleTasksRequest, DESCRIBE_BUNDLE_TASKS_REQUEST, [bundle_ids[0] =
+    rt::m("BundleIds", &BUNDLE_ID_STRING_LIST).named("BundleId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBundleTasksResult {
@@ -2005,11 +737,8 @@ pub struct DescribeBundleTasksResult {
     pub bundle_tasks: Option<Vec<BundleTask>>,
 }
 rt::structure!(
-    DescribeBundleTasksResult, DESCRIBE_BUNDLE_TASKS_RESULT, 0 => bundle_tasks
-);
-pub static DESCRIBE_BUNDLE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeBundleTasksResult",
-    &[rt::m("BundleTasks", &BUNDLE_TASK_LIST).named("bundleInstanceTasksSet")],
+    DescribeBundleTasksResult, DESCRIBE_BUNDLE_TASKS_RESULT, [bundle_tasks[0] =
+    rt::m("BundleTasks", &BUNDLE_TASK_LIST).named("bundleInstanceTasksSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeByoipCidrsRequest {
@@ -2021,16 +750,9 @@ pub struct DescribeByoipCidrsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeByoipCidrsRequest, DESCRIBE_BYOIP_CIDRS_REQUEST, 0 => dry_run, 1 =>
-    max_results, 2 => next_token
-);
-pub static DESCRIBE_BYOIP_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeByoipCidrsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeByoipCidrsRequest, DESCRIBE_BYOIP_CIDRS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeByoipCidrsResult {
@@ -2040,15 +762,9 @@ pub struct DescribeByoipCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeByoipCidrsResult, DESCRIBE_BYOIP_CIDRS_RESULT, 0 => byoip_cidrs, 1 =>
-    next_token
-);
-pub static DESCRIBE_BYOIP_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeByoipCidrsResult",
-    &[
-        rt::m("ByoipCidrs", &BYOIP_CIDR_SET).named("byoipCidrSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeByoipCidrsResult, DESCRIBE_BYOIP_CIDRS_RESULT, [byoip_cidrs[0] =
+    rt::m("ByoipCidrs", &BYOIP_CIDR_SET).named("byoipCidrSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionHistoryRequest {
@@ -2072,19 +788,12 @@ pub struct DescribeCapacityBlockExtensionHistoryRequest {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionHistoryRequest,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST, 0 => capacity_reservation_ids, 1
-    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockExtensionHistoryRequest",
-    &[
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("CapacityReservationId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_REQUEST, [capacity_reservation_ids[0] =
+    rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("CapacityReservationId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionHistoryResult {
@@ -2095,16 +804,10 @@ pub struct DescribeCapacityBlockExtensionHistoryResult {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionHistoryResult,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT, 0 => capacity_block_extensions, 1
-    => next_token
-);
-pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockExtensionHistoryResult",
-    &[
-        rt::m("CapacityBlockExtensions", &CAPACITY_BLOCK_EXTENSION_SET)
-            .named("capacityBlockExtensionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_HISTORY_RESULT, [capacity_block_extensions[0] =
+    rt::m("CapacityBlockExtensions", &CAPACITY_BLOCK_EXTENSION_SET)
+    .named("capacityBlockExtensionSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionOfferingsRequest {
@@ -2121,19 +824,12 @@ pub struct DescribeCapacityBlockExtensionOfferingsRequest {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionOfferingsRequest,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST, 0 => dry_run, 1 =>
-    capacity_block_extension_duration_hours, 2 => capacity_reservation_id, 3 =>
-    next_token, 4 => max_results
-);
-pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockExtensionOfferingsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_block_extension_duration_hours[1] =
+    rt::m("CapacityBlockExtensionDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
+    capacity_reservation_id[2] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockExtensionOfferingsResult {
@@ -2144,16 +840,10 @@ pub struct DescribeCapacityBlockExtensionOfferingsResult {
 }
 rt::structure!(
     DescribeCapacityBlockExtensionOfferingsResult,
-    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT, 0 =>
-    capacity_block_extension_offerings, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockExtensionOfferingsResult",
-    &[
-        rt::m("CapacityBlockExtensionOfferings", &CAPACITY_BLOCK_EXTENSION_OFFERING_SET)
-            .named("capacityBlockExtensionOfferingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DESCRIBE_CAPACITY_BLOCK_EXTENSION_OFFERINGS_RESULT,
+    [capacity_block_extension_offerings[0] = rt::m("CapacityBlockExtensionOfferings",
+    &CAPACITY_BLOCK_EXTENSION_OFFERING_SET).named("capacityBlockExtensionOfferingSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockOfferingsRequest {
@@ -2183,30 +873,19 @@ pub struct DescribeCapacityBlockOfferingsRequest {
     pub instance_type_preferences: Option<Vec<CapacityBlockInstanceTypePreference>>,
 }
 rt::structure!(
-    DescribeCapacityBlockOfferingsRequest, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST, 0
-    => dry_run, 1 => instance_type, 2 => instance_count, 3 => start_date_range, 4 =>
-    end_date_range, 5 => capacity_duration_hours, 6 => next_token, 7 => max_results, 8 =>
-    ultraserver_type, 9 => ultraserver_count, 10 => all_availability_zones, 11 =>
-    instance_type_preferences
-);
-pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockOfferingsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceType", &rt::STRING),
-        rt::m("InstanceCount", &rt::INTEGER),
-        rt::m("StartDateRange", &rt::TIMESTAMP),
-        rt::m("EndDateRange", &rt::TIMESTAMP),
-        rt::m("CapacityDurationHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("UltraserverType", &rt::STRING),
-        rt::m("UltraserverCount", &rt::INTEGER),
-        rt::m("AllAvailabilityZones", &rt::BOOLEAN),
-        rt::m("InstanceTypePreferences", &CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET)
-            .named("InstanceTypePreference")
-            .min(0.0),
-    ],
+    DescribeCapacityBlockOfferingsRequest, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_type[1] = rt::m("InstanceType",
+    &rt::STRING), instance_count[2] = rt::m("InstanceCount", &rt::INTEGER),
+    start_date_range[3] = rt::m("StartDateRange", &rt::TIMESTAMP), end_date_range[4] =
+    rt::m("EndDateRange", &rt::TIMESTAMP), capacity_duration_hours[5] =
+    rt::m("CapacityDurationHours", &rt::INTEGER).flags(rt::REQUIRED), next_token[6] =
+    rt::m("NextToken", &rt::STRING), max_results[7] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), ultraserver_type[8] = rt::m("UltraserverType", &rt::STRING),
+    ultraserver_count[9] = rt::m("UltraserverCount", &rt::INTEGER),
+    all_availability_zones[10] = rt::m("AllAvailabilityZones", &rt::BOOLEAN),
+    instance_type_preferences[11] = rt::m("InstanceTypePreferences",
+    &CAPACITY_BLOCK_INSTANCE_TYPE_PREFERENCE_SET).named("InstanceTypePreference")
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockOfferingsResult {
@@ -2216,16 +895,10 @@ pub struct DescribeCapacityBlockOfferingsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCapacityBlockOfferingsResult, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT, 0 =>
-    capacity_block_offerings, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockOfferingsResult",
-    &[
-        rt::m("CapacityBlockOfferings", &CAPACITY_BLOCK_OFFERING_SET)
-            .named("capacityBlockOfferingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeCapacityBlockOfferingsResult, DESCRIBE_CAPACITY_BLOCK_OFFERINGS_RESULT,
+    [capacity_block_offerings[0] = rt::m("CapacityBlockOfferings",
+    &CAPACITY_BLOCK_OFFERING_SET).named("capacityBlockOfferingSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockStatusRequest {
@@ -2243,18 +916,12 @@ pub struct DescribeCapacityBlockStatusRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeCapacityBlockStatusRequest, DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST, 0 =>
-    capacity_block_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockStatusRequest",
-    &[
-        rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS).named("CapacityBlockId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeCapacityBlockStatusRequest, DESCRIBE_CAPACITY_BLOCK_STATUS_REQUEST,
+    [capacity_block_ids[0] = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS)
+    .named("CapacityBlockId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlockStatusResult {
@@ -2264,16 +931,10 @@ pub struct DescribeCapacityBlockStatusResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCapacityBlockStatusResult, DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT, 0 =>
-    capacity_block_statuses, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlockStatusResult",
-    &[
-        rt::m("CapacityBlockStatuses", &CAPACITY_BLOCK_STATUS_SET)
-            .named("capacityBlockStatusSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeCapacityBlockStatusResult, DESCRIBE_CAPACITY_BLOCK_STATUS_RESULT,
+    [capacity_block_statuses[0] = rt::m("CapacityBlockStatuses",
+    &CAPACITY_BLOCK_STATUS_SET).named("capacityBlockStatusSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksRequest {
@@ -2298,18 +959,12 @@ pub struct DescribeCapacityBlocksRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeCapacityBlocksRequest, DESCRIBE_CAPACITY_BLOCKS_REQUEST, 0 =>
-    capacity_block_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_CAPACITY_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlocksRequest",
-    &[
-        rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS).named("CapacityBlockId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeCapacityBlocksRequest, DESCRIBE_CAPACITY_BLOCKS_REQUEST,
+    [capacity_block_ids[0] = rt::m("CapacityBlockIds", &CAPACITY_BLOCK_IDS)
+    .named("CapacityBlockId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityBlocksResult {
@@ -2319,15 +974,9 @@ pub struct DescribeCapacityBlocksResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeCapacityBlocksResult, DESCRIBE_CAPACITY_BLOCKS_RESULT, 0 => capacity_blocks,
-    1 => next_token
-);
-pub static DESCRIBE_CAPACITY_BLOCKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityBlocksResult",
-    &[
-        rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET).named("capacityBlockSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeCapacityBlocksResult, DESCRIBE_CAPACITY_BLOCKS_RESULT, [capacity_blocks[0] =
+    rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET).named("capacityBlockSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityManagerDataExportsRequest {
@@ -2344,20 +993,12 @@ pub struct DescribeCapacityManagerDataExportsRequest {
 }
 rt::structure!(
     DescribeCapacityManagerDataExportsRequest,
-    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST, 0 =>
-    capacity_manager_data_export_ids, 1 => max_results, 2 => next_token, 3 => dry_run, 4
-    => filters
-);
-pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityManagerDataExportsRequest",
-    &[
-        rt::m("CapacityManagerDataExportIds", &CAPACITY_MANAGER_DATA_EXPORT_ID_SET)
-            .named("CapacityManagerDataExportId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_REQUEST, [capacity_manager_data_export_ids[0]
+    = rt::m("CapacityManagerDataExportIds", &CAPACITY_MANAGER_DATA_EXPORT_ID_SET)
+    .named("CapacityManagerDataExportId"), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityManagerDataExportsResult {
@@ -2368,16 +1009,10 @@ pub struct DescribeCapacityManagerDataExportsResult {
 }
 rt::structure!(
     DescribeCapacityManagerDataExportsResult,
-    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT, 0 => capacity_manager_data_exports, 1
-    => next_token
-);
-pub static DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityManagerDataExportsResult",
-    &[
-        rt::m("CapacityManagerDataExports", &CAPACITY_MANAGER_DATA_EXPORT_RESPONSE_SET)
-            .named("capacityManagerDataExportSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DESCRIBE_CAPACITY_MANAGER_DATA_EXPORTS_RESULT, [capacity_manager_data_exports[0] =
+    rt::m("CapacityManagerDataExports", &CAPACITY_MANAGER_DATA_EXPORT_RESPONSE_SET)
+    .named("capacityManagerDataExportSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsRequest {
@@ -2403,21 +1038,12 @@ pub struct DescribeCapacityReservationBillingRequestsRequest {
 }
 rt::structure!(
     DescribeCapacityReservationBillingRequestsRequest,
-    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST, 0 =>
-    capacity_reservation_ids, 1 => role, 2 => next_token, 3 => max_results, 4 => filters,
-    5 => dry_run
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationBillingRequestsRequest",
-    &[
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("CapacityReservationId"),
-        rt::m("Role", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_REQUEST, [capacity_reservation_ids[0]
+    = rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("CapacityReservationId"), role[1] = rt::m("Role", &rt::ENUM)
+    .flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationBillingRequestsResult {
@@ -2430,19 +1056,12 @@ pub struct DescribeCapacityReservationBillingRequestsResult {
 }
 rt::structure!(
     DescribeCapacityReservationBillingRequestsResult,
-    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT, 0 => next_token, 1 =>
-    capacity_reservation_billing_requests
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationBillingRequestsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m(
-                "CapacityReservationBillingRequests",
-                &CAPACITY_RESERVATION_BILLING_REQUEST_SET,
-            )
-            .named("capacityReservationBillingRequestSet"),
-    ],
+    DESCRIBE_CAPACITY_RESERVATION_BILLING_REQUESTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservation_billing_requests[1] =
+    rt::m("CapacityReservationBillingRequests",
+    &CAPACITY_RESERVATION_BILLING_REQUEST_SET)
+    .named("capacityReservationBillingRequestSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationCancellationQuotesRequest {
@@ -2459,23 +1078,14 @@ pub struct DescribeCapacityReservationCancellationQuotesRequest {
 }
 rt::structure!(
     DescribeCapacityReservationCancellationQuotesRequest,
-    DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST, 0 =>
-    capacity_reservation_cancellation_quote_ids, 1 => max_results, 2 => next_token, 3 =>
-    dry_run, 4 => filters
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationCancellationQuotesRequest",
-    &[
-        rt::m(
-                "CapacityReservationCancellationQuoteIds",
-                &CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET,
-            )
-            .named("CapacityReservationCancellationQuoteId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_REQUEST,
+    [capacity_reservation_cancellation_quote_ids[0] =
+    rt::m("CapacityReservationCancellationQuoteIds",
+    &CAPACITY_RESERVATION_CANCELLATION_QUOTE_ID_SET)
+    .named("CapacityReservationCancellationQuoteId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeCapacityReservationCancellationQuotesResult {
@@ -2488,17 +1098,1405 @@ pub struct DescribeCapacityReservationCancellationQuotesResult {
 }
 rt::structure!(
     DescribeCapacityReservationCancellationQuotesResult,
-    DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT, 0 =>
-    capacity_reservation_cancellation_quotes, 1 => next_token
+    DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT,
+    [capacity_reservation_cancellation_quotes[0] =
+    rt::m("CapacityReservationCancellationQuotes",
+    &CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESPONSE_SET)
+    .named("capacityReservationCancellationQuoteSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_CAPACITY_RESERVATION_CANCELLATION_QUOTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationCancellationQuotesResult",
-    &[
-        rt::m(
-                "CapacityReservationCancellationQuotes",
-                &CAPACITY_RESERVATION_CANCELLATION_QUOTE_RESPONSE_SET,
-            )
-            .named("capacityReservationCancellationQuoteSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationDateChangeQuotesRequest {
+    /// The IDs of the date change quotes to describe.
+    pub capacity_reservation_modification_quote_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeCapacityReservationDateChangeQuotesRequest,
+    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST,
+    [capacity_reservation_modification_quote_ids[0] =
+    rt::m("CapacityReservationModificationQuoteIds",
+    &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET)
+    .named("CapacityReservationModificationQuoteId").min(0.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationDateChangeQuotesResult {
+    /// Information about the Capacity Reservation date change quotes.
+    pub capacity_reservation_modification_quotes: Option<
+        Vec<CapacityReservationModificationQuote>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCapacityReservationDateChangeQuotesResult,
+    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT,
+    [capacity_reservation_modification_quotes[0] =
+    rt::m("CapacityReservationModificationQuotes",
+    &CAPACITY_RESERVATION_MODIFICATION_QUOTE_RESPONSE_SET)
+    .named("capacityReservationModificationQuoteSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationFleetsRequest {
+    /// The IDs of the Capacity Reservation Fleets to describe.
+    pub capacity_reservation_fleet_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `state` - The state of the Fleet (`submitted` \| `modifying` \| `active` \| `partially_fulfilled` \| `expiring` \| `expired` \| `cancelling` \| `cancelled` \| `failed`).
+    /// - `instance-match-criteria` - The instance matching criteria for the Fleet. Only `open` is supported.
+    /// - `tenancy` - The tenancy of the Fleet (`default` \| `dedicated`).
+    /// - `allocation-strategy` - The allocation strategy used by the Fleet. Only `prioritized` is supported.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCapacityReservationFleetsRequest,
+    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, [capacity_reservation_fleet_ids[0] =
+    rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
+    .named("CapacityReservationFleetId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationFleetsResult {
+    /// Information about the Capacity Reservation Fleets.
+    pub capacity_reservation_fleets: Option<Vec<CapacityReservationFleet>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCapacityReservationFleetsResult, DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
+    [capacity_reservation_fleets[0] = rt::m("CapacityReservationFleets",
+    &CAPACITY_RESERVATION_FLEET_SET).named("capacityReservationFleetSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationTopologyRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You can't specify this parameter and the Capacity Reservation IDs parameter in the same request.
+    ///
+    /// Default: `10`
+    pub max_results: Option<i32>,
+    /// The Capacity Reservation IDs.
+    ///
+    /// Default: Describes all your Capacity Reservations.
+    ///
+    /// Constraints: Maximum 10 explicitly specified Capacity Reservation IDs.
+    pub capacity_reservation_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the Capacity Reservation is in.
+    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeCapacityReservationTopologyRequest,
+    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), capacity_reservation_ids[3] =
+    rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
+    .named("CapacityReservationId"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationTopologyResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the topology of each Capacity Reservation.
+    pub capacity_reservations: Option<Vec<CapacityReservationTopology>>,
+}
+rt::structure!(
+    DescribeCapacityReservationTopologyResult,
+    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), capacity_reservations[1] =
+    rt::m("CapacityReservations", &CAPACITY_RESERVATION_TOPOLOGY_SET)
+    .named("capacityReservationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationsRequest {
+    /// The ID of the Capacity Reservation.
+    pub capacity_reservation_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `instance-type` - The type of instance for which the Capacity Reservation reserves capacity.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the Capacity Reservation.
+    /// - `instance-platform` - The type of operating system for which the Capacity Reservation reserves capacity.
+    /// - `availability-zone` - The Availability Zone of the Capacity Reservation.
+    /// - `tenancy` - Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
+    ///   - `default` - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts.
+    ///   - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created.
+    /// - `state` - The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states:
+    ///   - `active`- The Capacity Reservation is active and the capacity is available for your use.
+    ///   - `expired` - The Capacity Reservation expired automatically at the date and time specified in your request. The reserved capacity is no longer available for your use.
+    ///   - `cancelled` - The Capacity Reservation was cancelled. The reserved capacity is no longer available for your use.
+    ///   - `pending` - The Capacity Reservation request was successful but the capacity provisioning is still pending.
+    ///   - `failed` - The Capacity Reservation request has failed. A request might fail due to invalid request parameters, capacity constraints, or instance limit constraints. Failed requests are retained for 60 minutes.
+    /// - `start-date` - The date and time at which the Capacity Reservation was started.
+    /// - `end-date` - The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to expired when it reaches its end date and time.
+    /// - `end-date-type` - Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
+    ///   - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it.
+    ///   - `limited` - The Capacity Reservation expires automatically at a specified date and time.
+    /// - `instance-match-criteria` - Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
+    ///   - `open` - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters.
+    ///   - `targeted` - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity.
+    /// - `placement-group-arn` - The ARN of the cluster placement group in which the Capacity Reservation was created.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCapacityReservationsRequest, DESCRIBE_CAPACITY_RESERVATIONS_REQUEST,
+    [capacity_reservation_ids[0] = rt::m("CapacityReservationIds",
+    &CAPACITY_RESERVATION_ID_SET).named("CapacityReservationId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCapacityReservationsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the Capacity Reservations.
+    pub capacity_reservations: Option<Vec<CapacityReservation>>,
+}
+rt::structure!(
+    DescribeCapacityReservationsResult, DESCRIBE_CAPACITY_RESERVATIONS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservations[1] = rt::m("CapacityReservations", &CAPACITY_RESERVATION_SET)
+    .named("capacityReservationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCarrierGatewaysRequest {
+    /// One or more carrier gateway IDs.
+    pub carrier_gateway_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `carrier-gateway-id` - The ID of the carrier gateway.
+    /// - `state` - The state of the carrier gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
+    /// - `owner-id` - The Amazon Web Services account ID of the owner of the carrier gateway.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC associated with the carrier gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCarrierGatewaysRequest, DESCRIBE_CARRIER_GATEWAYS_REQUEST,
+    [carrier_gateway_ids[0] = rt::m("CarrierGatewayIds", &CARRIER_GATEWAY_ID_SET)
+    .named("CarrierGatewayId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCarrierGatewaysResult {
+    /// Information about the carrier gateway.
+    pub carrier_gateways: Option<Vec<CarrierGateway>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCarrierGatewaysResult, DESCRIBE_CARRIER_GATEWAYS_RESULT, [carrier_gateways[0]
+    = rt::m("CarrierGateways", &CARRIER_GATEWAY_SET).named("carrierGatewaySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClassicLinkInstancesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
+    pub instance_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `group-id` - The ID of a VPC security group that's associated with the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC to which the instance is linked.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Constraint: If the value is greater than 1000, we return only 1000 items.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeClassicLinkInstancesRequest, DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_ids[1] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[4] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClassicLinkInstancesResult {
+    /// Information about one or more linked EC2-Classic instances.
+    pub instances: Option<Vec<ClassicLinkInstance>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClassicLinkInstancesResult, DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT,
+    [instances[0] = rt::m("Instances", &CLASSIC_LINK_INSTANCE_LIST)
+    .named("instancesSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnAuthorizationRulesRequest {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `description` - The description of the authorization rule.
+    /// - `destination-cidr` - The CIDR of the network to which the authorization rule applies.
+    /// - `group-id` - The ID of the Active Directory group to which the authorization rule grants access.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeClientVpnAuthorizationRulesRequest,
+    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), next_token[2] = rt::m("NextToken", &rt::STRING),
+    filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[4] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnAuthorizationRulesResult {
+    /// Information about the authorization rules.
+    pub authorization_rules: Option<Vec<AuthorizationRule>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClientVpnAuthorizationRulesResult,
+    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT, [authorization_rules[0] =
+    rt::m("AuthorizationRules", &AUTHORIZATION_RULE_SET).named("authorizationRule"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnConnectionsRequest {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: String,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `connection-id` - The ID of the connection.
+    /// - `username` - For Active Directory client authentication, the user name of the client who established the client connection.
+    pub filters: Option<Vec<Filter>>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeClientVpnConnectionsRequest, DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnConnectionsResult {
+    /// Information about the active and terminated client connections.
+    pub connections: Option<Vec<ClientVpnConnection>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClientVpnConnectionsResult, DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT,
+    [connections[0] = rt::m("Connections", &CLIENT_VPN_CONNECTION_SET)
+    .named("connections"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnEndpointsRequest {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_ids: Option<Vec<String>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    pub max_results: Option<i32>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `endpoint-id` - The ID of the Client VPN endpoint.
+    /// - `transport-protocol` - The transport protocol (`tcp` \| `udp`).
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeClientVpnEndpointsRequest, DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST,
+    [client_vpn_endpoint_ids[0] = rt::m("ClientVpnEndpointIds",
+    &CLIENT_VPN_ENDPOINT_ID_LIST).named("ClientVpnEndpointId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnEndpointsResult {
+    /// Information about the Client VPN endpoints.
+    pub client_vpn_endpoints: Option<Vec<ClientVpnEndpoint>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClientVpnEndpointsResult, DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT,
+    [client_vpn_endpoints[0] = rt::m("ClientVpnEndpoints", &ENDPOINT_SET)
+    .named("clientVpnEndpoint"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnRoutesRequest {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: String,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `destination-cidr` - The CIDR of the route destination.
+    /// - `origin` - How the route was associated with the Client VPN endpoint (`associate` \| `add-route`).
+    /// - `target-subnet` - The ID of the subnet through which traffic is routed.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    pub max_results: Option<i32>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeClientVpnRoutesRequest, DESCRIBE_CLIENT_VPN_ROUTES_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnRoutesResult {
+    /// Information about the Client VPN endpoint routes.
+    pub routes: Option<Vec<ClientVpnRoute>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClientVpnRoutesResult, DESCRIBE_CLIENT_VPN_ROUTES_RESULT, [routes[0] =
+    rt::m("Routes", &CLIENT_VPN_ROUTE_SET).named("routes"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnTargetNetworksRequest {
+    /// The ID of the Client VPN endpoint.
+    pub client_vpn_endpoint_id: String,
+    /// The IDs of the target network associations.
+    pub association_ids: Option<Vec<String>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
+    pub max_results: Option<i32>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `association-id` - The ID of the association.
+    /// - `target-network-id` - The ID of the subnet specified as the target network.
+    /// - `vpc-id` - The ID of the VPC in which the target network is located.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeClientVpnTargetNetworksRequest, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), association_ids[1] = rt::m("AssociationIds",
+    &VALUE_STRING_LIST), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeClientVpnTargetNetworksResult {
+    /// Information about the associated target networks.
+    pub client_vpn_target_networks: Option<Vec<TargetNetwork>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeClientVpnTargetNetworksResult, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT,
+    [client_vpn_target_networks[0] = rt::m("ClientVpnTargetNetworks",
+    &TARGET_NETWORK_SET).named("clientVpnTargetNetworks"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCoipPoolsRequest {
+    /// The IDs of the address pools.
+    pub pool_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `coip-pool.local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `coip-pool.pool-id` - The ID of the address pool.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCoipPoolsRequest, DESCRIBE_COIP_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &COIP_POOL_ID_SET).named("PoolId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCoipPoolsResult {
+    /// Information about the address pools.
+    pub coip_pools: Option<Vec<CoipPool>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeCoipPoolsResult, DESCRIBE_COIP_POOLS_RESULT, [coip_pools[0] =
+    rt::m("CoipPools", &COIP_POOL_SET).named("coipPoolSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+pub static DESCRIBE_CONVERSION_TASK_LIST: rt::Schema = rt::Schema::list(
+    "DescribeConversionTaskList",
+    &[rt::m("member", &CONVERSION_TASK).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeConversionTasksRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The conversion task IDs.
+    pub conversion_task_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeConversionTasksRequest, DESCRIBE_CONVERSION_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), conversion_task_ids[1] =
+    rt::m("ConversionTaskIds", &CONVERSION_ID_STRING_LIST).named("conversionTaskId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeConversionTasksResult {
+    /// Information about the conversion tasks.
+    pub conversion_tasks: Option<Vec<ConversionTask>>,
+}
+rt::structure!(
+    DescribeConversionTasksResult, DESCRIBE_CONVERSION_TASKS_RESULT, [conversion_tasks[0]
+    = rt::m("ConversionTasks", &DESCRIBE_CONVERSION_TASK_LIST).named("conversionTasks")]
+);
+/// Contains the parameters for DescribeCustomerGateways.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysRequest {
+    /// One or more customer gateway IDs.
+    ///
+    /// Default: Describes all your customer gateways.
+    pub customer_gateway_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `bgp-asn` - The customer gateway's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
+    /// - `customer-gateway-id` - The ID of the customer gateway.
+    /// - `ip-address` - The IP address of the customer gateway device's external interface.
+    /// - `state` - The state of the customer gateway (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `type` - The type of customer gateway. Currently, the only supported type is `ipsec.1`.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeCustomerGatewaysRequest, DESCRIBE_CUSTOMER_GATEWAYS_REQUEST,
+    [customer_gateway_ids[0] = rt::m("CustomerGatewayIds",
+    &CUSTOMER_GATEWAY_ID_STRING_LIST).named("CustomerGatewayId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+/// Contains the output of DescribeCustomerGateways.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysResult {
+    /// Information about one or more customer gateways.
+    pub customer_gateways: Option<Vec<CustomerGateway>>,
+}
+rt::structure!(
+    DescribeCustomerGatewaysResult, DESCRIBE_CUSTOMER_GATEWAYS_RESULT,
+    [customer_gateways[0] = rt::m("CustomerGateways", &CUSTOMER_GATEWAY_LIST)
+    .named("customerGatewaySet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeDeclarativePoliciesReportsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// One or more report IDs.
+    pub report_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeDeclarativePoliciesReportsRequest,
+    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), report_ids[3] = rt::m("ReportIds",
+    &VALUE_STRING_LIST).named("ReportId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeDeclarativePoliciesReportsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The report metadata.
+    pub reports: Option<Vec<DeclarativePoliciesReport>>,
+}
+rt::structure!(
+    DescribeDeclarativePoliciesReportsResult,
+    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reports[1] = rt::m("Reports",
+    &DECLARATIVE_POLICIES_REPORT_LIST).named("reportSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsRequest {
+    /// The IDs of DHCP option sets.
+    pub dhcp_options_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `dhcp-options-id` - The ID of a DHCP options set.
+    /// - `key` - The key for one of the options (for example, `domain-name`).
+    /// - `value` - The value for one of the options.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the DHCP options set.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeDhcpOptionsRequest, DESCRIBE_DHCP_OPTIONS_REQUEST, [dhcp_options_ids[0] =
+    rt::m("DhcpOptionsIds", &DHCP_OPTIONS_ID_STRING_LIST).named("DhcpOptionsId"),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the DHCP options sets.
+    pub dhcp_options: Option<Vec<DhcpOptions>>,
+}
+rt::structure!(
+    DescribeDhcpOptionsResult, DESCRIBE_DHCP_OPTIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), dhcp_options[1] =
+    rt::m("DhcpOptions", &DHCP_OPTIONS_LIST).named("dhcpOptionsSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the egress-only internet gateways.
+    pub egress_only_internet_gateway_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The filters.
+    ///
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeEgressOnlyInternetGatewaysRequest,
+    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), egress_only_internet_gateway_ids[1] =
+    rt::m("EgressOnlyInternetGatewayIds", &EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST)
+    .named("EgressOnlyInternetGatewayId"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysResult {
+    /// Information about the egress-only internet gateways.
+    pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeEgressOnlyInternetGatewaysResult,
+    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT, [egress_only_internet_gateways[0] =
+    rt::m("EgressOnlyInternetGateways", &EGRESS_ONLY_INTERNET_GATEWAY_LIST)
+    .named("egressOnlyInternetGatewaySet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeElasticGpusRequest {
+    /// The Elastic Graphics accelerator IDs.
+    pub elastic_gpu_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone in which the Elastic Graphics accelerator resides.
+    /// - `elastic-gpu-health` - The status of the Elastic Graphics accelerator (`OK` \| `IMPAIRED`).
+    /// - `elastic-gpu-state` - The state of the Elastic Graphics accelerator (`ATTACHED`).
+    /// - `elastic-gpu-type` - The type of Elastic Graphics accelerator; for example, `eg1.medium`.
+    /// - `instance-id` - The ID of the instance to which the Elastic Graphics accelerator is associated.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
+    pub max_results: Option<i32>,
+    /// The token to request the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeElasticGpusRequest, DESCRIBE_ELASTIC_GPUS_REQUEST, [elastic_gpu_ids[0] =
+    rt::m("ElasticGpuIds", &ELASTIC_GPU_ID_SET).named("ElasticGpuId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(10.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeElasticGpusResult {
+    /// Information about the Elastic Graphics accelerators.
+    pub elastic_gpu_set: Option<Vec<ElasticGpus>>,
+    /// The total number of items to return. If the total number of items available is more than the value specified in max-items then a Next-Token will be provided in the output that you can use to resume pagination.
+    pub max_results: Option<i32>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeElasticGpusResult, DESCRIBE_ELASTIC_GPUS_RESULT, [elastic_gpu_set[0] =
+    rt::m("ElasticGpuSet", &ELASTIC_GPU_SET).named("elasticGpuSet"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).named("maxResults"), next_token[2] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeExportImageTasksRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the export image tasks.
+    pub export_image_task_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call.
+    pub max_results: Option<i32>,
+    /// A token that indicates the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeExportImageTasksRequest, DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), export_image_task_ids[2] = rt::m("ExportImageTaskIds",
+    &EXPORT_IMAGE_TASK_ID_LIST).named("ExportImageTaskId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[4] = rt::m("NextToken",
+    &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeExportImageTasksResult {
+    /// Information about the export image tasks.
+    pub export_image_tasks: Option<Vec<ExportImageTask>>,
+    /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeExportImageTasksResult, DESCRIBE_EXPORT_IMAGE_TASKS_RESULT,
+    [export_image_tasks[0] = rt::m("ExportImageTasks", &EXPORT_IMAGE_TASK_LIST)
+    .named("exportImageTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeExportTasksRequest {
+    /// the filters for the export tasks.
+    pub filters: Option<Vec<Filter>>,
+    /// The export task IDs.
+    pub export_task_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), export_task_ids[1] =
+    rt::m("ExportTaskIds", &EXPORT_TASK_ID_STRING_LIST).named("exportTaskId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeExportTasksResult {
+    /// Information about the export tasks.
+    pub export_tasks: Option<Vec<ExportTask>>,
+}
+rt::structure!(
+    DescribeExportTasksResult, DESCRIBE_EXPORT_TASKS_RESULT, [export_tasks[0] =
+    rt::m("ExportTasks", &EXPORT_TASK_LIST).named("exportTaskSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastLaunchImagesRequest {
+    /// Specify one or more Windows AMI image IDs for the request.
+    pub image_ids: Option<Vec<String>>,
+    /// Use the following filters to streamline results.
+    ///
+    /// - `resource-type` - The resource type for pre-provisioning.
+    /// - `owner-id` - The owner ID for the pre-provisioning resource.
+    /// - `state` - The current state of fast launching for the Windows AMI.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeFastLaunchImagesRequest, DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &FAST_LAUNCH_IMAGE_ID_LIST).named("ImageId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(0.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastLaunchImagesResult {
+    /// A collection of details about the fast-launch enabled Windows images that meet the requested criteria.
+    pub fast_launch_images: Option<Vec<DescribeFastLaunchImagesSuccessItem>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeFastLaunchImagesResult, DESCRIBE_FAST_LAUNCH_IMAGES_RESULT,
+    [fast_launch_images[0] = rt::m("FastLaunchImages",
+    &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET).named("fastLaunchImageSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+/// Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the `DescribeFastLaunchImages` action filters.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastLaunchImagesSuccessItem {
+    /// The image ID that identifies the Windows fast launch enabled image.
+    pub image_id: Option<String>,
+    /// The resource type that Amazon EC2 uses for pre-provisioning the Windows AMI. Supported values include: `snapshot`.
+    pub resource_type: Option<FastLaunchResourceType>,
+    /// A group of parameters that are used for pre-provisioning the associated Windows AMI using snapshots.
+    pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
+    /// The launch template that the Windows fast launch enabled AMI uses when it launches Windows instances from pre-provisioned snapshots.
+    pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
+    pub max_parallel_launches: Option<i32>,
+    /// The owner ID for the Windows fast launch enabled AMI.
+    pub owner_id: Option<String>,
+    /// The current state of Windows fast launch for the specified Windows AMI.
+    pub state: Option<FastLaunchStateCode>,
+    /// The reason that Windows fast launch for the AMI changed to the current state.
+    pub state_transition_reason: Option<String>,
+    /// The time that Windows fast launch for the AMI changed to the current state.
+    pub state_transition_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DescribeFastLaunchImagesSuccessItem, DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM,
+    [image_id[0] = rt::m("ImageId", &rt::STRING).named("imageId"), resource_type[1] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), snapshot_configuration[2] =
+    rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
+    .named("snapshotConfiguration"), launch_template[3] = rt::m("LaunchTemplate",
+    &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
+);
+pub static DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET: rt::Schema = rt::Schema::list(
+    "DescribeFastLaunchImagesSuccessSet",
+    &[rt::m("member", &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM).named("item")],
+);
+/// Describes fast snapshot restores for a snapshot.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastSnapshotRestoreSuccessItem {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The Availability Zone.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone.
+    pub availability_zone_id: Option<String>,
+    /// The state of fast snapshot restores.
+    pub state: Option<FastSnapshotRestoreStateCode>,
+    /// The reason for the state transition. The possible values are as follows:
+    ///
+    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
+    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
+    pub state_transition_reason: Option<String>,
+    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
+    pub owner_id: Option<String>,
+    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
+    pub owner_alias: Option<String>,
+    /// The time at which fast snapshot restores entered the `enabling` state.
+    pub enabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `optimizing` state.
+    pub optimizing_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `enabled` state.
+    pub enabled_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabling` state.
+    pub disabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabled` state.
+    pub disabled_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DescribeFastSnapshotRestoreSuccessItem, DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
+    .named("disabledTime")]
+);
+pub static DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
+    "DescribeFastSnapshotRestoreSuccessSet",
+    &[rt::m("member", &DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastSnapshotRestoresRequest {
+    /// The filters. The possible values are:
+    ///
+    /// - `availability-zone`: The Availability Zone of the snapshot. For example, `us-east-2a`.
+    /// - `availability-zone-id`: The ID of the Availability Zone of the snapshot. For example, `use2-az1`.
+    /// - `owner-id`: The ID of the Amazon Web Services account that enabled fast snapshot restore on the snapshot.
+    /// - `snapshot-id`: The ID of the snapshot.
+    /// - `state`: The state of fast snapshot restores for the snapshot (`enabling` \| `optimizing` \| `enabled` \| `disabling` \| `disabled`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeFastSnapshotRestoresRequest, DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST,
+    [filters[0] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(0.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFastSnapshotRestoresResult {
+    /// Information about the state of fast snapshot restores.
+    pub fast_snapshot_restores: Option<Vec<DescribeFastSnapshotRestoreSuccessItem>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeFastSnapshotRestoresResult, DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT,
+    [fast_snapshot_restores[0] = rt::m("FastSnapshotRestores",
+    &DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET).named("fastSnapshotRestoreSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+/// Describes the instances that could not be launched by the fleet.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetError {
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
+    pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
+    /// Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using `ReservedCapacityOptions` with `on-demand-capacity-reservation` in the `ReservationTypes` list, the value can also be `on-demand-capacity-reservation`.
+    pub lifecycle: Option<InstanceLifecycle>,
+    /// The error code that indicates why the instance could not be launched. For more information about error codes, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+    pub error_code: Option<String>,
+    /// The error message that describes why the instance could not be launched. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+    pub error_message: Option<String>,
+}
+rt::structure!(
+    DescribeFleetError, DESCRIBE_FLEET_ERROR, [launch_template_and_overrides[0] =
+    rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), error_code[2] = rt::m("ErrorCode", &rt::STRING)
+    .named("errorCode"), error_message[3] = rt::m("ErrorMessage", &rt::STRING)
+    .named("errorMessage")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetHistoryRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The type of events to describe. By default, all events are described.
+    pub event_type: Option<FleetEventType>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The ID of the EC2 Fleet.
+    pub fleet_id: String,
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub start_time: rt::DateTime,
+}
+rt::structure!(
+    DescribeFleetHistoryRequest, DESCRIBE_FLEET_HISTORY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), event_type[1] = rt::m("EventType", &rt::ENUM),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), fleet_id[4] = rt::m("FleetId", &rt::STRING)
+    .flags(rt::REQUIRED), start_time[5] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetHistoryResult {
+    /// Information about the events in the history of the EC2 Fleet.
+    pub history_records: Option<Vec<HistoryRecordEntry>>,
+    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
+    ///
+    /// If `nextToken` indicates that there are more items, this value is not present.
+    pub last_evaluated_time: Option<rt::DateTime>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The ID of the EC Fleet.
+    pub fleet_id: Option<String>,
+    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub start_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DescribeFleetHistoryResult, DESCRIBE_FLEET_HISTORY_RESULT, [history_records[0] =
+    rt::m("HistoryRecords", &HISTORY_RECORD_SET).named("historyRecordSet"),
+    last_evaluated_time[1] = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
+    .named("lastEvaluatedTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), fleet_id[3] = rt::m("FleetId", &rt::STRING).named("fleetId"),
+    start_time[4] = rt::m("StartTime", &rt::TIMESTAMP).named("startTime")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetInstancesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The ID of the EC2 Fleet.
+    pub fleet_id: String,
+    /// The filters.
+    ///
+    /// - `instance-type` - The instance type.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeFleetInstancesRequest, DESCRIBE_FLEET_INSTANCES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[2] = rt::m("NextToken", &rt::STRING), fleet_id[3] = rt::m("FleetId",
+    &rt::STRING).flags(rt::REQUIRED), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetInstancesResult {
+    /// The running instances. This list is refreshed periodically and might be out of date.
+    pub active_instances: Option<Vec<ActiveInstance>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The ID of the EC2 Fleet.
+    pub fleet_id: Option<String>,
+}
+rt::structure!(
+    DescribeFleetInstancesResult, DESCRIBE_FLEET_INSTANCES_RESULT, [active_instances[0] =
+    rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET).named("activeInstanceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken"), fleet_id[2] =
+    rt::m("FleetId", &rt::STRING).named("fleetId")]
+);
+pub static DESCRIBE_FLEETS_ERROR_SET: rt::Schema = rt::Schema::list(
+    "DescribeFleetsErrorSet",
+    &[rt::m("member", &DESCRIBE_FLEET_ERROR).named("item")],
+);
+/// Describes the instances that were launched by the fleet.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetsInstances {
+    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
+    pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
+    /// Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance.
+    pub lifecycle: Option<InstanceLifecycle>,
+    /// The IDs of the instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance type.
+    pub instance_type: Option<InstanceType>,
+    /// The value is `windows` for Windows instances in an EC2 Fleet. Otherwise, the value is blank.
+    pub platform: Option<PlatformValues>,
+}
+rt::structure!(
+    DescribeFleetsInstances, DESCRIBE_FLEETS_INSTANCES, [launch_template_and_overrides[0]
+    = rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
+    .named("launchTemplateAndOverrides"), lifecycle[1] = rt::m("Lifecycle", &rt::ENUM)
+    .named("lifecycle"), instance_ids[2] = rt::m("InstanceIds", &INSTANCE_IDS_SET)
+    .named("instanceIds"), instance_type[3] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[4] = rt::m("Platform", &rt::ENUM).named("platform")]
+);
+pub static DESCRIBE_FLEETS_INSTANCES_SET: rt::Schema = rt::Schema::list(
+    "DescribeFleetsInstancesSet",
+    &[rt::m("member", &DESCRIBE_FLEETS_INSTANCES).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The IDs of the EC2 Fleets.
+    ///
+    /// **Note:** If a fleet is of type `instant`, you must specify the fleet ID, otherwise it does not appear in the response.
+    pub fleet_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `activity-status` - The progress of the EC2 Fleet ( `error` \| `pending-fulfillment` \| `pending-termination` \| `fulfilled`).
+    /// - `excess-capacity-termination-policy` - Indicates whether to terminate running instances if the target capacity is decreased below the current EC2 Fleet size (`true` \| `false`).
+    /// - `fleet-state` - The state of the EC2 Fleet (`submitted` \| `active` \| `deleted` \| `failed` \| `deleted-running` \| `deleted-terminating` \| `modifying`).
+    /// - `replace-unhealthy-instances` - Indicates whether EC2 Fleet should replace unhealthy instances (`true` \| `false`).
+    /// - `type` - The type of request (`instant` \| `request` \| `maintain`).
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeFleetsRequest, DESCRIBE_FLEETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER), next_token[2] =
+    rt::m("NextToken", &rt::STRING), fleet_ids[3] = rt::m("FleetIds", &FLEET_ID_SET)
+    .named("FleetId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFleetsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the EC2 Fleets.
+    pub fleets: Option<Vec<FleetData>>,
+}
+rt::structure!(
+    DescribeFleetsResult, DESCRIBE_FLEETS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), fleets[1] = rt::m("Fleets", &FLEET_SET)
+    .named("fleetSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `deliver-log-status` - The status of the logs delivery (`SUCCESS` \| `FAILED`).
+    /// - `log-destination-type` - The type of destination for the flow log data (`cloud-watch-logs` \| `s3` \| `kinesis-data-firehose`).
+    /// - `flow-log-id` - The ID of the flow log.
+    /// - `log-group-name` - The name of the log group.
+    /// - `resource-id` - The ID of the VPC, subnet, or network interface.
+    /// - `traffic-type` - The type of traffic (`ACCEPT` \| `REJECT` \| `ALL`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filter: Option<Vec<Filter>>,
+    /// One or more flow log IDs.
+    ///
+    /// Constraint: Maximum of 1000 flow log IDs.
+    pub flow_log_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeFlowLogsRequest, DESCRIBE_FLOW_LOGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filter[1] = rt::m("Filter", &FILTER_LIST), flow_log_ids[2] =
+    rt::m("FlowLogIds", &FLOW_LOG_ID_LIST).named("FlowLogId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsResult {
+    /// Information about the flow logs.
+    pub flow_logs: Option<Vec<FlowLog>>,
+    /// The token to request the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeFlowLogsResult, DESCRIBE_FLOW_LOGS_RESULT, [flow_logs[0] = rt::m("FlowLogs",
+    &FLOW_LOG_SET).named("flowLogSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFpgaImageAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the AFI.
+    pub fpga_image_id: String,
+    /// The AFI attribute.
+    pub attribute: FpgaImageAttributeName,
+}
+rt::structure!(
+    DescribeFpgaImageAttributeRequest, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM)
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFpgaImageAttributeResult {
+    /// Information about the attribute.
+    pub fpga_image_attribute: Option<FpgaImageAttribute>,
+}
+rt::structure!(
+    DescribeFpgaImageAttributeResult, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT,
+    [fpga_image_attribute[0] = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
+    .named("fpgaImageAttribute")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFpgaImagesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The AFI IDs.
+    pub fpga_image_ids: Option<Vec<String>>,
+    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
+    pub owners: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `create-time` - The creation time of the AFI.
+    /// - `fpga-image-id` - The FPGA image identifier (AFI ID).
+    /// - `fpga-image-global-id` - The global FPGA image identifier (AGFI ID).
+    /// - `name` - The name of the AFI.
+    /// - `owner-id` - The Amazon Web Services account ID of the AFI owner.
+    /// - `product-code` - The product code.
+    /// - `shell-version` - The version of the Amazon Web Services Shell that was used to create the bitstream.
+    /// - `state` - The state of the AFI (`pending` \| `failed` \| `available` \| `unavailable`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `update-time` - The time of the most recent update.
+    pub filters: Option<Vec<Filter>>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return in a single call.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeFpgaImagesRequest, DESCRIBE_FPGA_IMAGES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_ids[1] = rt::m("FpgaImageIds",
+    &FPGA_IMAGE_ID_LIST).named("FpgaImageId"), owners[2] = rt::m("Owners",
+    &OWNER_STRING_LIST).named("Owner"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeFpgaImagesResult {
+    /// Information about the FPGA images.
+    pub fpga_images: Option<Vec<FpgaImage>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeFpgaImagesResult, DESCRIBE_FPGA_IMAGES_RESULT, [fpga_images[0] =
+    rt::m("FpgaImages", &FPGA_IMAGE_LIST).named("fpgaImageSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostReservationOfferingsRequest {
+    /// The filters.
+    ///
+    /// - `instance-family` - The instance family of the offering (for example, `m4`).
+    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
+    pub filter: Option<Vec<Filter>>,
+    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
+    pub max_duration: Option<i32>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    pub max_results: Option<i32>,
+    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
+    pub min_duration: Option<i32>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The ID of the reservation offering.
+    pub offering_id: Option<String>,
+}
+rt::structure!(
+    DescribeHostReservationOfferingsRequest, DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST,
+    [filter[0] = rt::m("Filter", &FILTER_LIST), max_duration[1] = rt::m("MaxDuration",
+    &rt::INTEGER), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    min_duration[3] = rt::m("MinDuration", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), offering_id[5] = rt::m("OfferingId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostReservationOfferingsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the offerings.
+    pub offering_set: Option<Vec<HostOffering>>,
+}
+rt::structure!(
+    DescribeHostReservationOfferingsResult, DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"), offering_set[1]
+    = rt::m("OfferingSet", &HOST_OFFERING_SET).named("offeringSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostReservationsRequest {
+    /// The filters.
+    ///
+    /// - `instance-family` - The instance family (for example, `m4`).
+    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
+    /// - `state` - The state of the reservation (`payment-pending` \| `payment-failed` \| `active` \| `retired`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filter: Option<Vec<Filter>>,
+    /// The host reservation IDs.
+    pub host_reservation_id_set: Option<Vec<String>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    pub max_results: Option<i32>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeHostReservationsRequest, DESCRIBE_HOST_RESERVATIONS_REQUEST, [filter[0] =
+    rt::m("Filter", &FILTER_LIST), host_reservation_id_set[1] =
+    rt::m("HostReservationIdSet", &HOST_RESERVATION_ID_SET), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[3] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostReservationsResult {
+    /// Details about the reservation's configuration.
+    pub host_reservation_set: Option<Vec<HostReservation>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeHostReservationsResult, DESCRIBE_HOST_RESERVATIONS_RESULT,
+    [host_reservation_set[0] = rt::m("HostReservationSet", &HOST_RESERVATION_SET)
+    .named("hostReservationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostsRequest {
+    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
+    pub host_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    ///
+    /// You cannot specify this parameter and the host IDs parameter in the same request.
+    pub max_results: Option<i32>,
+    /// The filters.
+    ///
+    /// - `auto-placement` - Whether auto-placement is enabled or disabled (`on` \| `off`).
+    /// - `availability-zone` - The Availability Zone of the host.
+    /// - `client-token` - The idempotency token that you provided when you allocated the host.
+    /// - `host-reservation-id` - The ID of the reservation assigned to this host.
+    /// - `instance-type` - The instance type size that the Dedicated Host is configured to support.
+    /// - `state` - The allocation state of the Dedicated Host (`available` \| `under-assessment` \| `permanent-failure` \| `released` \| `released-permanent-failure`).
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filter: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeHostsRequest, DESCRIBE_HOSTS_REQUEST, [host_ids[0] = rt::m("HostIds",
+    &REQUEST_HOST_ID_LIST).named("hostId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults"), filter[3] = rt::m("Filter", &FILTER_LIST).named("filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeHostsResult {
+    /// Information about the Dedicated Hosts.
+    pub hosts: Option<Vec<Host>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeHostsResult, DESCRIBE_HOSTS_RESULT, [hosts[0] = rt::m("Hosts", &HOST_LIST)
+    .named("hostSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIamInstanceProfileAssociationsRequest {
+    /// The IAM instance profile associations.
+    pub association_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `instance-id` - The ID of the instance.
+    /// - `state` - The state of the association (`associating` \| `associated` \| `disassociating`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIamInstanceProfileAssociationsRequest,
+    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST, [association_ids[0] =
+    rt::m("AssociationIds", &ASSOCIATION_ID_LIST).named("AssociationId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIamInstanceProfileAssociationsResult {
+    /// Information about the IAM instance profile associations.
+    pub iam_instance_profile_associations: Option<Vec<IamInstanceProfileAssociation>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIamInstanceProfileAssociationsResult,
+    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT,
+    [iam_instance_profile_associations[0] = rt::m("IamInstanceProfileAssociations",
+    &IAM_INSTANCE_PROFILE_ASSOCIATION_SET).named("iamInstanceProfileAssociationSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIdFormatRequest {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    pub resource: Option<String>,
+}
+rt::structure!(
+    DescribeIdFormatRequest, DESCRIBE_ID_FORMAT_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIdFormatResult {
+    /// Information about the ID format for the resource.
+    pub statuses: Option<Vec<IdFormat>>,
+}
+rt::structure!(
+    DescribeIdFormatResult, DESCRIBE_ID_FORMAT_RESULT, [statuses[0] = rt::m("Statuses",
+    &ID_FORMAT_LIST).named("statusSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIdentityIdFormatRequest {
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    pub resource: Option<String>,
+    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
+    pub principal_arn: String,
+}
+rt::structure!(
+    DescribeIdentityIdFormatRequest, DESCRIBE_IDENTITY_ID_FORMAT_REQUEST, [resource[0] =
+    rt::m("Resource", &rt::STRING).named("resource"), principal_arn[1] =
+    rt::m("PrincipalArn", &rt::STRING).named("principalArn").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIdentityIdFormatResult {
+    /// Information about the ID format for the resources.
+    pub statuses: Option<Vec<IdFormat>>,
+}
+rt::structure!(
+    DescribeIdentityIdFormatResult, DESCRIBE_IDENTITY_ID_FORMAT_RESULT, [statuses[0] =
+    rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")]
 );

@@ -3,1839 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationDateChangeQuotesRequest {
-    /// The IDs of the date change quotes to describe.
-    pub capacity_reservation_modification_quote_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeCapacityReservationDateChangeQuotesRequest,
-    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST, 0 =>
-    capacity_reservation_modification_quote_ids, 1 => max_results, 2 => next_token, 3 =>
-    dry_run, 4 => filters
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationDateChangeQuotesRequest",
-    &[
-        rt::m(
-                "CapacityReservationModificationQuoteIds",
-                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_ID_SET,
-            )
-            .named("CapacityReservationModificationQuoteId")
-            .min(0.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationDateChangeQuotesResult {
-    /// Information about the Capacity Reservation date change quotes.
-    pub capacity_reservation_modification_quotes: Option<
-        Vec<CapacityReservationModificationQuote>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCapacityReservationDateChangeQuotesResult,
-    DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT, 0 =>
-    capacity_reservation_modification_quotes, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_DATE_CHANGE_QUOTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationDateChangeQuotesResult",
-    &[
-        rt::m(
-                "CapacityReservationModificationQuotes",
-                &CAPACITY_RESERVATION_MODIFICATION_QUOTE_RESPONSE_SET,
-            )
-            .named("capacityReservationModificationQuoteSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationFleetsRequest {
-    /// The IDs of the Capacity Reservation Fleets to describe.
-    pub capacity_reservation_fleet_ids: Option<Vec<String>>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// One or more filters.
-    ///
-    /// - `state` - The state of the Fleet (`submitted` \| `modifying` \| `active` \| `partially_fulfilled` \| `expiring` \| `expired` \| `cancelling` \| `cancelled` \| `failed`).
-    /// - `instance-match-criteria` - The instance matching criteria for the Fleet. Only `open` is supported.
-    /// - `tenancy` - The tenancy of the Fleet (`default` \| `dedicated`).
-    /// - `allocation-strategy` - The allocation strategy used by the Fleet. Only `prioritized` is supported.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCapacityReservationFleetsRequest,
-    DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST, 0 => capacity_reservation_fleet_ids, 1
-    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationFleetsRequest",
-    &[
-        rt::m("CapacityReservationFleetIds", &CAPACITY_RESERVATION_FLEET_ID_SET)
-            .named("CapacityReservationFleetId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationFleetsResult {
-    /// Information about the Capacity Reservation Fleets.
-    pub capacity_reservation_fleets: Option<Vec<CapacityReservationFleet>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCapacityReservationFleetsResult, DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT,
-    0 => capacity_reservation_fleets, 1 => next_token
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationFleetsResult",
-    &[
-        rt::m("CapacityReservationFleets", &CAPACITY_RESERVATION_FLEET_SET)
-            .named("capacityReservationFleetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationTopologyRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// You can't specify this parameter and the Capacity Reservation IDs parameter in the same request.
-    ///
-    /// Default: `10`
-    pub max_results: Option<i32>,
-    /// The Capacity Reservation IDs.
-    ///
-    /// Default: Describes all your Capacity Reservations.
-    ///
-    /// Constraints: Maximum 10 explicitly specified Capacity Reservation IDs.
-    pub capacity_reservation_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the Capacity Reservation is in.
-    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeCapacityReservationTopologyRequest,
-    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST, 0 => dry_run, 1 => next_token, 2 =>
-    max_results, 3 => capacity_reservation_ids, 4 => filters
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationTopologyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("CapacityReservationId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationTopologyResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the topology of each Capacity Reservation.
-    pub capacity_reservations: Option<Vec<CapacityReservationTopology>>,
-}
-rt::structure!(
-    DescribeCapacityReservationTopologyResult,
-    DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT, 0 => next_token, 1 =>
-    capacity_reservations
-);
-pub static DESCRIBE_CAPACITY_RESERVATION_TOPOLOGY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationTopologyResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("CapacityReservations", &CAPACITY_RESERVATION_TOPOLOGY_SET)
-            .named("capacityReservationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationsRequest {
-    /// The ID of the Capacity Reservation.
-    pub capacity_reservation_ids: Option<Vec<String>>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// One or more filters.
-    ///
-    /// - `instance-type` - The type of instance for which the Capacity Reservation reserves capacity.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the Capacity Reservation.
-    /// - `instance-platform` - The type of operating system for which the Capacity Reservation reserves capacity.
-    /// - `availability-zone` - The Availability Zone of the Capacity Reservation.
-    /// - `tenancy` - Indicates the tenancy of the Capacity Reservation. A Capacity Reservation can have one of the following tenancy settings:
-    ///   - `default` - The Capacity Reservation is created on hardware that is shared with other Amazon Web Services accounts.
-    ///   - `dedicated` - The Capacity Reservation is created on single-tenant hardware that is dedicated to a single Amazon Web Services account.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost on which the Capacity Reservation was created.
-    /// - `state` - The current state of the Capacity Reservation. A Capacity Reservation can be in one of the following states:
-    ///   - `active`- The Capacity Reservation is active and the capacity is available for your use.
-    ///   - `expired` - The Capacity Reservation expired automatically at the date and time specified in your request. The reserved capacity is no longer available for your use.
-    ///   - `cancelled` - The Capacity Reservation was cancelled. The reserved capacity is no longer available for your use.
-    ///   - `pending` - The Capacity Reservation request was successful but the capacity provisioning is still pending.
-    ///   - `failed` - The Capacity Reservation request has failed. A request might fail due to invalid request parameters, capacity constraints, or instance limit constraints. Failed requests are retained for 60 minutes.
-    /// - `start-date` - The date and time at which the Capacity Reservation was started.
-    /// - `end-date` - The date and time at which the Capacity Reservation expires. When a Capacity Reservation expires, the reserved capacity is released and you can no longer launch instances into it. The Capacity Reservation's state changes to expired when it reaches its end date and time.
-    /// - `end-date-type` - Indicates the way in which the Capacity Reservation ends. A Capacity Reservation can have one of the following end types:
-    ///   - `unlimited` - The Capacity Reservation remains active until you explicitly cancel it.
-    ///   - `limited` - The Capacity Reservation expires automatically at a specified date and time.
-    /// - `instance-match-criteria` - Indicates the type of instance launches that the Capacity Reservation accepts. The options include:
-    ///   - `open` - The Capacity Reservation accepts all instances that have matching attributes (instance type, platform, and Availability Zone). Instances that have matching attributes launch into the Capacity Reservation automatically without specifying any additional parameters.
-    ///   - `targeted` - The Capacity Reservation only accepts instances that have matching attributes (instance type, platform, and Availability Zone), and explicitly target the Capacity Reservation. This ensures that only permitted instances can use the reserved capacity.
-    /// - `placement-group-arn` - The ARN of the cluster placement group in which the Capacity Reservation was created.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCapacityReservationsRequest, DESCRIBE_CAPACITY_RESERVATIONS_REQUEST, 0 =>
-    capacity_reservation_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 =>
-    dry_run
-);
-pub static DESCRIBE_CAPACITY_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationsRequest",
-    &[
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("CapacityReservationId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCapacityReservationsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the Capacity Reservations.
-    pub capacity_reservations: Option<Vec<CapacityReservation>>,
-}
-rt::structure!(
-    DescribeCapacityReservationsResult, DESCRIBE_CAPACITY_RESERVATIONS_RESULT, 0 =>
-    next_token, 1 => capacity_reservations
-);
-pub static DESCRIBE_CAPACITY_RESERVATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCapacityReservationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("CapacityReservations", &CAPACITY_RESERVATION_SET)
-            .named("capacityReservationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCarrierGatewaysRequest {
-    /// One or more carrier gateway IDs.
-    pub carrier_gateway_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `carrier-gateway-id` - The ID of the carrier gateway.
-    /// - `state` - The state of the carrier gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
-    /// - `owner-id` - The Amazon Web Services account ID of the owner of the carrier gateway.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC associated with the carrier gateway.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCarrierGatewaysRequest, DESCRIBE_CARRIER_GATEWAYS_REQUEST, 0 =>
-    carrier_gateway_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_CARRIER_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCarrierGatewaysRequest",
-    &[
-        rt::m("CarrierGatewayIds", &CARRIER_GATEWAY_ID_SET).named("CarrierGatewayId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCarrierGatewaysResult {
-    /// Information about the carrier gateway.
-    pub carrier_gateways: Option<Vec<CarrierGateway>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCarrierGatewaysResult, DESCRIBE_CARRIER_GATEWAYS_RESULT, 0 =>
-    carrier_gateways, 1 => next_token
-);
-pub static DESCRIBE_CARRIER_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCarrierGatewaysResult",
-    &[
-        rt::m("CarrierGateways", &CARRIER_GATEWAY_SET).named("carrierGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClassicLinkInstancesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The instance IDs. Must be instances linked to a VPC through ClassicLink.
-    pub instance_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `group-id` - The ID of a VPC security group that's associated with the instance.
-    /// - `instance-id` - The ID of the instance.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC to which the instance is linked.
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// Constraint: If the value is greater than 1000, we return only 1000 items.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeClassicLinkInstancesRequest, DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST, 0 =>
-    dry_run, 1 => instance_ids, 2 => filters, 3 => next_token, 4 => max_results
-);
-pub static DESCRIBE_CLASSIC_LINK_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClassicLinkInstancesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClassicLinkInstancesResult {
-    /// Information about one or more linked EC2-Classic instances.
-    pub instances: Option<Vec<ClassicLinkInstance>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClassicLinkInstancesResult, DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT, 0 =>
-    instances, 1 => next_token
-);
-pub static DESCRIBE_CLASSIC_LINK_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClassicLinkInstancesResult",
-    &[
-        rt::m("Instances", &CLASSIC_LINK_INSTANCE_LIST).named("instancesSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnAuthorizationRulesRequest {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `description` - The description of the authorization rule.
-    /// - `destination-cidr` - The CIDR of the network to which the authorization rule applies.
-    /// - `group-id` - The ID of the Active Directory group to which the authorization rule grants access.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeClientVpnAuthorizationRulesRequest,
-    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST, 0 => client_vpn_endpoint_id, 1 =>
-    dry_run, 2 => next_token, 3 => filters, 4 => max_results
-);
-pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnAuthorizationRulesRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnAuthorizationRulesResult {
-    /// Information about the authorization rules.
-    pub authorization_rules: Option<Vec<AuthorizationRule>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClientVpnAuthorizationRulesResult,
-    DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT, 0 => authorization_rules, 1 =>
-    next_token
-);
-pub static DESCRIBE_CLIENT_VPN_AUTHORIZATION_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnAuthorizationRulesResult",
-    &[
-        rt::m("AuthorizationRules", &AUTHORIZATION_RULE_SET).named("authorizationRule"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnConnectionsRequest {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: String,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `connection-id` - The ID of the connection.
-    /// - `username` - For Active Directory client authentication, the user name of the client who established the client connection.
-    pub filters: Option<Vec<Filter>>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeClientVpnConnectionsRequest, DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => filters, 2 => next_token, 3 => max_results, 4 => dry_run
-);
-pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnConnectionsRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnConnectionsResult {
-    /// Information about the active and terminated client connections.
-    pub connections: Option<Vec<ClientVpnConnection>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClientVpnConnectionsResult, DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT, 0 =>
-    connections, 1 => next_token
-);
-pub static DESCRIBE_CLIENT_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnConnectionsResult",
-    &[
-        rt::m("Connections", &CLIENT_VPN_CONNECTION_SET).named("connections"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnEndpointsRequest {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_ids: Option<Vec<String>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `endpoint-id` - The ID of the Client VPN endpoint.
-    /// - `transport-protocol` - The transport protocol (`tcp` \| `udp`).
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeClientVpnEndpointsRequest, DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST, 0 =>
-    client_vpn_endpoint_ids, 1 => max_results, 2 => next_token, 3 => filters, 4 =>
-    dry_run
-);
-pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnEndpointsRequest",
-    &[
-        rt::m("ClientVpnEndpointIds", &CLIENT_VPN_ENDPOINT_ID_LIST)
-            .named("ClientVpnEndpointId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnEndpointsResult {
-    /// Information about the Client VPN endpoints.
-    pub client_vpn_endpoints: Option<Vec<ClientVpnEndpoint>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClientVpnEndpointsResult, DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT, 0 =>
-    client_vpn_endpoints, 1 => next_token
-);
-pub static DESCRIBE_CLIENT_VPN_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnEndpointsResult",
-    &[
-        rt::m("ClientVpnEndpoints", &ENDPOINT_SET).named("clientVpnEndpoint"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnRoutesRequest {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: String,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `destination-cidr` - The CIDR of the route destination.
-    /// - `origin` - How the route was associated with the Client VPN endpoint (`associate` \| `add-route`).
-    /// - `target-subnet` - The ID of the subnet through which traffic is routed.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeClientVpnRoutesRequest, DESCRIBE_CLIENT_VPN_ROUTES_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_CLIENT_VPN_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnRoutesRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnRoutesResult {
-    /// Information about the Client VPN endpoint routes.
-    pub routes: Option<Vec<ClientVpnRoute>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClientVpnRoutesResult, DESCRIBE_CLIENT_VPN_ROUTES_RESULT, 0 => routes, 1 =>
-    next_token
-);
-pub static DESCRIBE_CLIENT_VPN_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnRoutesResult",
-    &[
-        rt::m("Routes", &CLIENT_VPN_ROUTE_SET).named("routes"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnTargetNetworksRequest {
-    /// The ID of the Client VPN endpoint.
-    pub client_vpn_endpoint_id: String,
-    /// The IDs of the target network associations.
-    pub association_ids: Option<Vec<String>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the nextToken value.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `association-id` - The ID of the association.
-    /// - `target-network-id` - The ID of the subnet specified as the target network.
-    /// - `vpc-id` - The ID of the VPC in which the target network is located.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeClientVpnTargetNetworksRequest, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST,
-    0 => client_vpn_endpoint_id, 1 => association_ids, 2 => max_results, 3 => next_token,
-    4 => filters, 5 => dry_run
-);
-pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnTargetNetworksRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AssociationIds", &VALUE_STRING_LIST),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeClientVpnTargetNetworksResult {
-    /// Information about the associated target networks.
-    pub client_vpn_target_networks: Option<Vec<TargetNetwork>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeClientVpnTargetNetworksResult, DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT, 0
-    => client_vpn_target_networks, 1 => next_token
-);
-pub static DESCRIBE_CLIENT_VPN_TARGET_NETWORKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeClientVpnTargetNetworksResult",
-    &[
-        rt::m("ClientVpnTargetNetworks", &TARGET_NETWORK_SET)
-            .named("clientVpnTargetNetworks"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCoipPoolsRequest {
-    /// The IDs of the address pools.
-    pub pool_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `coip-pool.local-gateway-route-table-id` - The ID of the local gateway route table.
-    /// - `coip-pool.pool-id` - The ID of the address pool.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCoipPoolsRequest, DESCRIBE_COIP_POOLS_REQUEST, 0 => pool_ids, 1 => filters, 2
-    => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_COIP_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCoipPoolsRequest",
-    &[
-        rt::m("PoolIds", &COIP_POOL_ID_SET).named("PoolId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCoipPoolsResult {
-    /// Information about the address pools.
-    pub coip_pools: Option<Vec<CoipPool>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeCoipPoolsResult, DESCRIBE_COIP_POOLS_RESULT, 0 => coip_pools, 1 => next_token
-);
-pub static DESCRIBE_COIP_POOLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCoipPoolsResult",
-    &[
-        rt::m("CoipPools", &COIP_POOL_SET).named("coipPoolSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-pub static DESCRIBE_CONVERSION_TASK_LIST: rt::Schema = rt::Schema::list(
-    "DescribeConversionTaskList",
-    &[rt::m("member", &CONVERSION_TASK).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeConversionTasksRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The conversion task IDs.
-    pub conversion_task_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeConversionTasksRequest, DESCRIBE_CONVERSION_TASKS_REQUEST, 0 => dry_run, 1 =>
-    conversion_task_ids
-);
-pub static DESCRIBE_CONVERSION_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeConversionTasksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("ConversionTaskIds", &CONVERSION_ID_STRING_LIST).named("conversionTaskId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeConversionTasksResult {
-    /// Information about the conversion tasks.
-    pub conversion_tasks: Option<Vec<ConversionTask>>,
-}
-rt::structure!(
-    DescribeConversionTasksResult, DESCRIBE_CONVERSION_TASKS_RESULT, 0 =>
-    conversion_tasks
-);
-pub static DESCRIBE_CONVERSION_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeConversionTasksResult",
-    &[rt::m("ConversionTasks", &DESCRIBE_CONVERSION_TASK_LIST).named("conversionTasks")],
-);
-/// Contains the parameters for DescribeCustomerGateways.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCustomerGatewaysRequest {
-    /// One or more customer gateway IDs.
-    ///
-    /// Default: Describes all your customer gateways.
-    pub customer_gateway_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `bgp-asn` - The customer gateway's Border Gateway Protocol (BGP) Autonomous System Number (ASN).
-    /// - `customer-gateway-id` - The ID of the customer gateway.
-    /// - `ip-address` - The IP address of the customer gateway device's external interface.
-    /// - `state` - The state of the customer gateway (`pending` \| `available` \| `deleting` \| `deleted`).
-    /// - `type` - The type of customer gateway. Currently, the only supported type is `ipsec.1`.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeCustomerGatewaysRequest, DESCRIBE_CUSTOMER_GATEWAYS_REQUEST, 0 =>
-    customer_gateway_ids, 1 => filters, 2 => dry_run
-);
-pub static DESCRIBE_CUSTOMER_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeCustomerGatewaysRequest",
-    &[
-        rt::m("CustomerGatewayIds", &CUSTOMER_GATEWAY_ID_STRING_LIST)
-            .named("CustomerGatewayId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// Contains the output of DescribeCustomerGateways.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeCustomerGatewaysResult {
-    /// Information about one or more customer gateways.
-    pub customer_gateways: Option<Vec<CustomerGateway>>,
-}
-rt::structure!(
-    DescribeCustomerGatewaysResult, DESCRIBE_CUSTOMER_GATEWAYS_RESULT, 0 =>
-    customer_gateways
-);
-pub static DESCRIBE_CUSTOMER_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeCustomerGatewaysResult",
-    &[rt::m("CustomerGateways", &CUSTOMER_GATEWAY_LIST).named("customerGatewaySet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeDeclarativePoliciesReportsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// One or more report IDs.
-    pub report_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeDeclarativePoliciesReportsRequest,
-    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST, 0 => dry_run, 1 => next_token, 2 =>
-    max_results, 3 => report_ids
-);
-pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDeclarativePoliciesReportsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("ReportIds", &VALUE_STRING_LIST).named("ReportId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeDeclarativePoliciesReportsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The report metadata.
-    pub reports: Option<Vec<DeclarativePoliciesReport>>,
-}
-rt::structure!(
-    DescribeDeclarativePoliciesReportsResult,
-    DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT, 0 => next_token, 1 => reports
-);
-pub static DESCRIBE_DECLARATIVE_POLICIES_REPORTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeDeclarativePoliciesReportsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Reports", &DECLARATIVE_POLICIES_REPORT_LIST).named("reportSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeDhcpOptionsRequest {
-    /// The IDs of DHCP option sets.
-    pub dhcp_options_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `dhcp-options-id` - The ID of a DHCP options set.
-    /// - `key` - The key for one of the options (for example, `domain-name`).
-    /// - `value` - The value for one of the options.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the DHCP options set.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeDhcpOptionsRequest, DESCRIBE_DHCP_OPTIONS_REQUEST, 0 => dhcp_options_ids, 1
-    => next_token, 2 => max_results, 3 => dry_run, 4 => filters
-);
-pub static DESCRIBE_DHCP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDhcpOptionsRequest",
-    &[
-        rt::m("DhcpOptionsIds", &DHCP_OPTIONS_ID_STRING_LIST).named("DhcpOptionsId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeDhcpOptionsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the DHCP options sets.
-    pub dhcp_options: Option<Vec<DhcpOptions>>,
-}
-rt::structure!(
-    DescribeDhcpOptionsResult, DESCRIBE_DHCP_OPTIONS_RESULT, 0 => next_token, 1 =>
-    dhcp_options
-);
-pub static DESCRIBE_DHCP_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeDhcpOptionsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("DhcpOptions", &DHCP_OPTIONS_LIST).named("dhcpOptionsSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeEgressOnlyInternetGatewaysRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the egress-only internet gateways.
-    pub egress_only_internet_gateway_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The filters.
-    ///
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeEgressOnlyInternetGatewaysRequest,
-    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST, 0 => dry_run, 1 =>
-    egress_only_internet_gateway_ids, 2 => max_results, 3 => next_token, 4 => filters
-);
-pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeEgressOnlyInternetGatewaysRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("EgressOnlyInternetGatewayIds", &EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST)
-            .named("EgressOnlyInternetGatewayId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeEgressOnlyInternetGatewaysResult {
-    /// Information about the egress-only internet gateways.
-    pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeEgressOnlyInternetGatewaysResult,
-    DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT, 0 => egress_only_internet_gateways, 1
-    => next_token
-);
-pub static DESCRIBE_EGRESS_ONLY_INTERNET_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeEgressOnlyInternetGatewaysResult",
-    &[
-        rt::m("EgressOnlyInternetGateways", &EGRESS_ONLY_INTERNET_GATEWAY_LIST)
-            .named("egressOnlyInternetGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeElasticGpusRequest {
-    /// The Elastic Graphics accelerator IDs.
-    pub elastic_gpu_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone in which the Elastic Graphics accelerator resides.
-    /// - `elastic-gpu-health` - The status of the Elastic Graphics accelerator (`OK` \| `IMPAIRED`).
-    /// - `elastic-gpu-state` - The state of the Elastic Graphics accelerator (`ATTACHED`).
-    /// - `elastic-gpu-type` - The type of Elastic Graphics accelerator; for example, `eg1.medium`.
-    /// - `instance-id` - The ID of the instance to which the Elastic Graphics accelerator is associated.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 5 and 1000.
-    pub max_results: Option<i32>,
-    /// The token to request the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeElasticGpusRequest, DESCRIBE_ELASTIC_GPUS_REQUEST, 0 => elastic_gpu_ids, 1 =>
-    dry_run, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_ELASTIC_GPUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeElasticGpusRequest",
-    &[
-        rt::m("ElasticGpuIds", &ELASTIC_GPU_ID_SET).named("ElasticGpuId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(10.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeElasticGpusResult {
-    /// Information about the Elastic Graphics accelerators.
-    pub elastic_gpu_set: Option<Vec<ElasticGpus>>,
-    /// The total number of items to return. If the total number of items available is more than the value specified in max-items then a Next-Token will be provided in the output that you can use to resume pagination.
-    pub max_results: Option<i32>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeElasticGpusResult, DESCRIBE_ELASTIC_GPUS_RESULT, 0 => elastic_gpu_set, 1 =>
-    max_results, 2 => next_token
-);
-pub static DESCRIBE_ELASTIC_GPUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeElasticGpusResult",
-    &[
-        rt::m("ElasticGpuSet", &ELASTIC_GPU_SET).named("elasticGpuSet"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeExportImageTasksRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Filter tasks using the `task-state` filter and one of the following values: `active`, `completed`, `deleting`, or `deleted`.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the export image tasks.
-    pub export_image_task_ids: Option<Vec<String>>,
-    /// The maximum number of results to return in a single call.
-    pub max_results: Option<i32>,
-    /// A token that indicates the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeExportImageTasksRequest, DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST, 0 => dry_run, 1
-    => filters, 2 => export_image_task_ids, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_EXPORT_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeExportImageTasksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("ExportImageTaskIds", &EXPORT_IMAGE_TASK_ID_LIST)
-            .named("ExportImageTaskId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeExportImageTasksResult {
-    /// Information about the export image tasks.
-    pub export_image_tasks: Option<Vec<ExportImageTask>>,
-    /// The token to use to get the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeExportImageTasksResult, DESCRIBE_EXPORT_IMAGE_TASKS_RESULT, 0 =>
-    export_image_tasks, 1 => next_token
-);
-pub static DESCRIBE_EXPORT_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeExportImageTasksResult",
-    &[
-        rt::m("ExportImageTasks", &EXPORT_IMAGE_TASK_LIST).named("exportImageTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeExportTasksRequest {
-    /// the filters for the export tasks.
-    pub filters: Option<Vec<Filter>>,
-    /// The export task IDs.
-    pub export_task_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, 0 => filters, 1 =>
-    export_task_ids
-);
-pub static DESCRIBE_EXPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeExportTasksRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("ExportTaskIds", &EXPORT_TASK_ID_STRING_LIST).named("exportTaskId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeExportTasksResult {
-    /// Information about the export tasks.
-    pub export_tasks: Option<Vec<ExportTask>>,
-}
-rt::structure!(
-    DescribeExportTasksResult, DESCRIBE_EXPORT_TASKS_RESULT, 0 => export_tasks
-);
-pub static DESCRIBE_EXPORT_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeExportTasksResult",
-    &[rt::m("ExportTasks", &EXPORT_TASK_LIST).named("exportTaskSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastLaunchImagesRequest {
-    /// Specify one or more Windows AMI image IDs for the request.
-    pub image_ids: Option<Vec<String>>,
-    /// Use the following filters to streamline results.
-    ///
-    /// - `resource-type` - The resource type for pre-provisioning.
-    /// - `owner-id` - The owner ID for the pre-provisioning resource.
-    /// - `state` - The current state of fast launching for the Windows AMI.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeFastLaunchImagesRequest, DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST, 0 => image_ids,
-    1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_FAST_LAUNCH_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFastLaunchImagesRequest",
-    &[
-        rt::m("ImageIds", &FAST_LAUNCH_IMAGE_ID_LIST).named("ImageId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(0.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastLaunchImagesResult {
-    /// A collection of details about the fast-launch enabled Windows images that meet the requested criteria.
-    pub fast_launch_images: Option<Vec<DescribeFastLaunchImagesSuccessItem>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeFastLaunchImagesResult, DESCRIBE_FAST_LAUNCH_IMAGES_RESULT, 0 =>
-    fast_launch_images, 1 => next_token
-);
-pub static DESCRIBE_FAST_LAUNCH_IMAGES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFastLaunchImagesResult",
-    &[
-        rt::m("FastLaunchImages", &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET)
-            .named("fastLaunchImageSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Describe details about a Windows image with Windows fast launch enabled that meets the requested criteria. Criteria are defined by the `DescribeFastLaunchImages` action filters.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastLaunchImagesSuccessItem {
-    /// The image ID that identifies the Windows fast launch enabled image.
-    pub image_id: Option<String>,
-    /// The resource type that Amazon EC2 uses for pre-provisioning the Windows AMI. Supported values include: `snapshot`.
-    pub resource_type: Option<FastLaunchResourceType>,
-    /// A group of parameters that are used for pre-provisioning the associated Windows AMI using snapshots.
-    pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
-    /// The launch template that the Windows fast launch enabled AMI uses when it launches Windows instances from pre-provisioned snapshots.
-    pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
-    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
-    pub max_parallel_launches: Option<i32>,
-    /// The owner ID for the Windows fast launch enabled AMI.
-    pub owner_id: Option<String>,
-    /// The current state of Windows fast launch for the specified Windows AMI.
-    pub state: Option<FastLaunchStateCode>,
-    /// The reason that Windows fast launch for the AMI changed to the current state.
-    pub state_transition_reason: Option<String>,
-    /// The time that Windows fast launch for the AMI changed to the current state.
-    pub state_transition_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DescribeFastLaunchImagesSuccessItem, DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM, 0 =>
-    image_id, 1 => resource_type, 2 => snapshot_configuration, 3 => launch_template, 4 =>
-    max_parallel_launches, 5 => owner_id, 6 => state, 7 => state_transition_reason, 8 =>
-    state_transition_time
-);
-pub static DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "DescribeFastLaunchImagesSuccessItem",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
-            .named("snapshotConfiguration"),
-        rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE)
-            .named("launchTemplate"),
-        rt::m("MaxParallelLaunches", &rt::INTEGER).named("maxParallelLaunches"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime"),
-    ],
-);
-pub static DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_SET: rt::Schema = rt::Schema::list(
-    "DescribeFastLaunchImagesSuccessSet",
-    &[rt::m("member", &DESCRIBE_FAST_LAUNCH_IMAGES_SUCCESS_ITEM).named("item")],
-);
-/// Describes fast snapshot restores for a snapshot.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastSnapshotRestoreSuccessItem {
-    /// The ID of the snapshot.
-    pub snapshot_id: Option<String>,
-    /// The Availability Zone.
-    pub availability_zone: Option<String>,
-    /// The ID of the Availability Zone.
-    pub availability_zone_id: Option<String>,
-    /// The state of fast snapshot restores.
-    pub state: Option<FastSnapshotRestoreStateCode>,
-    /// The reason for the state transition. The possible values are as follows:
-    ///
-    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
-    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
-    pub state_transition_reason: Option<String>,
-    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
-    pub owner_id: Option<String>,
-    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
-    pub owner_alias: Option<String>,
-    /// The time at which fast snapshot restores entered the `enabling` state.
-    pub enabling_time: Option<rt::DateTime>,
-    /// The time at which fast snapshot restores entered the `optimizing` state.
-    pub optimizing_time: Option<rt::DateTime>,
-    /// The time at which fast snapshot restores entered the `enabled` state.
-    pub enabled_time: Option<rt::DateTime>,
-    /// The time at which fast snapshot restores entered the `disabling` state.
-    pub disabling_time: Option<rt::DateTime>,
-    /// The time at which fast snapshot restores entered the `disabled` state.
-    pub disabled_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DescribeFastSnapshotRestoreSuccessItem, DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
-    0 => snapshot_id, 1 => availability_zone, 2 => availability_zone_id, 3 => state, 4 =>
-    state_transition_reason, 5 => owner_id, 6 => owner_alias, 7 => enabling_time, 8 =>
-    optimizing_time, 9 => enabled_time, 10 => disabling_time, 11 => disabled_time
-);
-pub static DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "DescribeFastSnapshotRestoreSuccessItem",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
-        rt::m("EnablingTime", &rt::TIMESTAMP).named("enablingTime"),
-        rt::m("OptimizingTime", &rt::TIMESTAMP).named("optimizingTime"),
-        rt::m("EnabledTime", &rt::TIMESTAMP).named("enabledTime"),
-        rt::m("DisablingTime", &rt::TIMESTAMP).named("disablingTime"),
-        rt::m("DisabledTime", &rt::TIMESTAMP).named("disabledTime"),
-    ],
-);
-pub static DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
-    "DescribeFastSnapshotRestoreSuccessSet",
-    &[rt::m("member", &DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastSnapshotRestoresRequest {
-    /// The filters. The possible values are:
-    ///
-    /// - `availability-zone`: The Availability Zone of the snapshot. For example, `us-east-2a`.
-    /// - `availability-zone-id`: The ID of the Availability Zone of the snapshot. For example, `use2-az1`.
-    /// - `owner-id`: The ID of the Amazon Web Services account that enabled fast snapshot restore on the snapshot.
-    /// - `snapshot-id`: The ID of the snapshot.
-    /// - `state`: The state of fast snapshot restores for the snapshot (`enabling` \| `optimizing` \| `enabled` \| `disabling` \| `disabled`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeFastSnapshotRestoresRequest, DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST, 0 =>
-    filters, 1 => max_results, 2 => next_token, 3 => dry_run
-);
-pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFastSnapshotRestoresRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(0.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFastSnapshotRestoresResult {
-    /// Information about the state of fast snapshot restores.
-    pub fast_snapshot_restores: Option<Vec<DescribeFastSnapshotRestoreSuccessItem>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeFastSnapshotRestoresResult, DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT, 0 =>
-    fast_snapshot_restores, 1 => next_token
-);
-pub static DESCRIBE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFastSnapshotRestoresResult",
-    &[
-        rt::m("FastSnapshotRestores", &DESCRIBE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
-            .named("fastSnapshotRestoreSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Describes the instances that could not be launched by the fleet.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetError {
-    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
-    pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// Indicates if the instance that could not be launched was a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance. If you are using `ReservedCapacityOptions` with `on-demand-capacity-reservation` in the `ReservationTypes` list, the value can also be `on-demand-capacity-reservation`.
-    pub lifecycle: Option<InstanceLifecycle>,
-    /// The error code that indicates why the instance could not be launched. For more information about error codes, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-    pub error_code: Option<String>,
-    /// The error message that describes why the instance could not be launched. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
-    pub error_message: Option<String>,
-}
-rt::structure!(
-    DescribeFleetError, DESCRIBE_FLEET_ERROR, 0 => launch_template_and_overrides, 1 =>
-    lifecycle, 2 => error_code, 3 => error_message
-);
-pub static DESCRIBE_FLEET_ERROR: rt::Schema = rt::Schema::structure(
-    "DescribeFleetError",
-    &[
-        rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-            .named("launchTemplateAndOverrides"),
-        rt::m("Lifecycle", &rt::ENUM).named("lifecycle"),
-        rt::m("ErrorCode", &rt::STRING).named("errorCode"),
-        rt::m("ErrorMessage", &rt::STRING).named("errorMessage"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetHistoryRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The type of events to describe. By default, all events are described.
-    pub event_type: Option<FleetEventType>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The ID of the EC2 Fleet.
-    pub fleet_id: String,
-    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub start_time: rt::DateTime,
-}
-rt::structure!(
-    DescribeFleetHistoryRequest, DESCRIBE_FLEET_HISTORY_REQUEST, 0 => dry_run, 1 =>
-    event_type, 2 => max_results, 3 => next_token, 4 => fleet_id, 5 => start_time
-);
-pub static DESCRIBE_FLEET_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFleetHistoryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("EventType", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetHistoryResult {
-    /// Information about the events in the history of the EC2 Fleet.
-    pub history_records: Option<Vec<HistoryRecordEntry>>,
-    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
-    ///
-    /// If `nextToken` indicates that there are more items, this value is not present.
-    pub last_evaluated_time: Option<rt::DateTime>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The ID of the EC Fleet.
-    pub fleet_id: Option<String>,
-    /// The start date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub start_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DescribeFleetHistoryResult, DESCRIBE_FLEET_HISTORY_RESULT, 0 => history_records, 1 =>
-    last_evaluated_time, 2 => next_token, 3 => fleet_id, 4 => start_time
-);
-pub static DESCRIBE_FLEET_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFleetHistoryResult",
-    &[
-        rt::m("HistoryRecords", &HISTORY_RECORD_SET).named("historyRecordSet"),
-        rt::m("LastEvaluatedTime", &rt::TIMESTAMP).named("lastEvaluatedTime"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetInstancesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The ID of the EC2 Fleet.
-    pub fleet_id: String,
-    /// The filters.
-    ///
-    /// - `instance-type` - The instance type.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeFleetInstancesRequest, DESCRIBE_FLEET_INSTANCES_REQUEST, 0 => dry_run, 1 =>
-    max_results, 2 => next_token, 3 => fleet_id, 4 => filters
-);
-pub static DESCRIBE_FLEET_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFleetInstancesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetInstancesResult {
-    /// The running instances. This list is refreshed periodically and might be out of date.
-    pub active_instances: Option<Vec<ActiveInstance>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The ID of the EC2 Fleet.
-    pub fleet_id: Option<String>,
-}
-rt::structure!(
-    DescribeFleetInstancesResult, DESCRIBE_FLEET_INSTANCES_RESULT, 0 => active_instances,
-    1 => next_token, 2 => fleet_id
-);
-pub static DESCRIBE_FLEET_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFleetInstancesResult",
-    &[
-        rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET).named("activeInstanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-    ],
-);
-pub static DESCRIBE_FLEETS_ERROR_SET: rt::Schema = rt::Schema::list(
-    "DescribeFleetsErrorSet",
-    &[rt::m("member", &DESCRIBE_FLEET_ERROR).named("item")],
-);
-/// Describes the instances that were launched by the fleet.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetsInstances {
-    /// The launch templates and overrides that were used for launching the instances. The values that you specify in the Overrides replace the values in the launch template.
-    pub launch_template_and_overrides: Option<LaunchTemplateAndOverridesResponse>,
-    /// Indicates if the instance that was launched is a Spot, On-Demand, Capacity Block for ML, or interruptible Capacity Reservation instance.
-    pub lifecycle: Option<InstanceLifecycle>,
-    /// The IDs of the instances.
-    pub instance_ids: Option<Vec<String>>,
-    /// The instance type.
-    pub instance_type: Option<InstanceType>,
-    /// The value is `windows` for Windows instances in an EC2 Fleet. Otherwise, the value is blank.
-    pub platform: Option<PlatformValues>,
-}
-rt::structure!(
-    DescribeFleetsInstances, DESCRIBE_FLEETS_INSTANCES, 0 =>
-    launch_template_and_overrides, 1 => lifecycle, 2 => instance_ids, 3 => instance_type,
-    4 => platform
-);
-pub static DESCRIBE_FLEETS_INSTANCES: rt::Schema = rt::Schema::structure(
-    "DescribeFleetsInstances",
-    &[
-        rt::m("LaunchTemplateAndOverrides", &LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE)
-            .named("launchTemplateAndOverrides"),
-        rt::m("Lifecycle", &rt::ENUM).named("lifecycle"),
-        rt::m("InstanceIds", &INSTANCE_IDS_SET).named("instanceIds"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("Platform", &rt::ENUM).named("platform"),
-    ],
-);
-pub static DESCRIBE_FLEETS_INSTANCES_SET: rt::Schema = rt::Schema::list(
-    "DescribeFleetsInstancesSet",
-    &[rt::m("member", &DESCRIBE_FLEETS_INSTANCES).named("item")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The IDs of the EC2 Fleets.
-    ///
-    /// **Note:** If a fleet is of type `instant`, you must specify the fleet ID, otherwise it does not appear in the response.
-    pub fleet_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `activity-status` - The progress of the EC2 Fleet ( `error` \| `pending-fulfillment` \| `pending-termination` \| `fulfilled`).
-    /// - `excess-capacity-termination-policy` - Indicates whether to terminate running instances if the target capacity is decreased below the current EC2 Fleet size (`true` \| `false`).
-    /// - `fleet-state` - The state of the EC2 Fleet (`submitted` \| `active` \| `deleted` \| `failed` \| `deleted-running` \| `deleted-terminating` \| `modifying`).
-    /// - `replace-unhealthy-instances` - Indicates whether EC2 Fleet should replace unhealthy instances (`true` \| `false`).
-    /// - `type` - The type of request (`instant` \| `request` \| `maintain`).
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeFleetsRequest, DESCRIBE_FLEETS_REQUEST, 0 => dry_run, 1 => max_results, 2 =>
-    next_token, 3 => fleet_ids, 4 => filters
-);
-pub static DESCRIBE_FLEETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFleetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("FleetIds", &FLEET_ID_SET).named("FleetId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFleetsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the EC2 Fleets.
-    pub fleets: Option<Vec<FleetData>>,
-}
-rt::structure!(
-    DescribeFleetsResult, DESCRIBE_FLEETS_RESULT, 0 => next_token, 1 => fleets
-);
-pub static DESCRIBE_FLEETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFleetsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Fleets", &FLEET_SET).named("fleetSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFlowLogsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters.
-    ///
-    /// - `deliver-log-status` - The status of the logs delivery (`SUCCESS` \| `FAILED`).
-    /// - `log-destination-type` - The type of destination for the flow log data (`cloud-watch-logs` \| `s3` \| `kinesis-data-firehose`).
-    /// - `flow-log-id` - The ID of the flow log.
-    /// - `log-group-name` - The name of the log group.
-    /// - `resource-id` - The ID of the VPC, subnet, or network interface.
-    /// - `traffic-type` - The type of traffic (`ACCEPT` \| `REJECT` \| `ALL`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filter: Option<Vec<Filter>>,
-    /// One or more flow log IDs.
-    ///
-    /// Constraint: Maximum of 1000 flow log IDs.
-    pub flow_log_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token to request the next page of items. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeFlowLogsRequest, DESCRIBE_FLOW_LOGS_REQUEST, 0 => dry_run, 1 => filter, 2 =>
-    flow_log_ids, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_FLOW_LOGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFlowLogsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filter", &FILTER_LIST),
-        rt::m("FlowLogIds", &FLOW_LOG_ID_LIST).named("FlowLogId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFlowLogsResult {
-    /// Information about the flow logs.
-    pub flow_logs: Option<Vec<FlowLog>>,
-    /// The token to request the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeFlowLogsResult, DESCRIBE_FLOW_LOGS_RESULT, 0 => flow_logs, 1 => next_token
-);
-pub static DESCRIBE_FLOW_LOGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFlowLogsResult",
-    &[
-        rt::m("FlowLogs", &FLOW_LOG_SET).named("flowLogSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFpgaImageAttributeRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the AFI.
-    pub fpga_image_id: String,
-    /// The AFI attribute.
-    pub attribute: FpgaImageAttributeName,
-}
-rt::structure!(
-    DescribeFpgaImageAttributeRequest, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST, 0 =>
-    dry_run, 1 => fpga_image_id, 2 => attribute
-);
-pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFpgaImageAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFpgaImageAttributeResult {
-    /// Information about the attribute.
-    pub fpga_image_attribute: Option<FpgaImageAttribute>,
-}
-rt::structure!(
-    DescribeFpgaImageAttributeResult, DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT, 0 =>
-    fpga_image_attribute
-);
-pub static DESCRIBE_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFpgaImageAttributeResult",
-    &[rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE).named("fpgaImageAttribute")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFpgaImagesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The AFI IDs.
-    pub fpga_image_ids: Option<Vec<String>>,
-    /// Filters the AFI by owner. Specify an Amazon Web Services account ID, `self` (owner is the sender of the request), or an Amazon Web Services owner alias (valid values are `amazon` \| `aws-marketplace`).
-    pub owners: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `create-time` - The creation time of the AFI.
-    /// - `fpga-image-id` - The FPGA image identifier (AFI ID).
-    /// - `fpga-image-global-id` - The global FPGA image identifier (AGFI ID).
-    /// - `name` - The name of the AFI.
-    /// - `owner-id` - The Amazon Web Services account ID of the AFI owner.
-    /// - `product-code` - The product code.
-    /// - `shell-version` - The version of the Amazon Web Services Shell that was used to create the bitstream.
-    /// - `state` - The state of the AFI (`pending` \| `failed` \| `available` \| `unavailable`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `update-time` - The time of the most recent update.
-    pub filters: Option<Vec<Filter>>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return in a single call.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeFpgaImagesRequest, DESCRIBE_FPGA_IMAGES_REQUEST, 0 => dry_run, 1 =>
-    fpga_image_ids, 2 => owners, 3 => filters, 4 => next_token, 5 => max_results
-);
-pub static DESCRIBE_FPGA_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFpgaImagesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageIds", &FPGA_IMAGE_ID_LIST).named("FpgaImageId"),
-        rt::m("Owners", &OWNER_STRING_LIST).named("Owner"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeFpgaImagesResult {
-    /// Information about the FPGA images.
-    pub fpga_images: Option<Vec<FpgaImage>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeFpgaImagesResult, DESCRIBE_FPGA_IMAGES_RESULT, 0 => fpga_images, 1 =>
-    next_token
-);
-pub static DESCRIBE_FPGA_IMAGES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeFpgaImagesResult",
-    &[
-        rt::m("FpgaImages", &FPGA_IMAGE_LIST).named("fpgaImageSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostReservationOfferingsRequest {
-    /// The filters.
-    ///
-    /// - `instance-family` - The instance family of the offering (for example, `m4`).
-    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
-    pub filter: Option<Vec<Filter>>,
-    /// This is the maximum duration of the reservation to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 94608000 for three years.
-    pub max_duration: Option<i32>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    pub max_results: Option<i32>,
-    /// This is the minimum duration of the reservation you'd like to purchase, specified in seconds. Reservations are available in one-year and three-year terms. The number of seconds specified must be the number of seconds in a year (365x24x60x60) times one of the supported durations (1 or 3). For example, specify 31536000 for one year.
-    pub min_duration: Option<i32>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The ID of the reservation offering.
-    pub offering_id: Option<String>,
-}
-rt::structure!(
-    DescribeHostReservationOfferingsRequest, DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST,
-    0 => filter, 1 => max_duration, 2 => max_results, 3 => min_duration, 4 => next_token,
-    5 => offering_id
-);
-pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeHostReservationOfferingsRequest",
-    &[
-        rt::m("Filter", &FILTER_LIST),
-        rt::m("MaxDuration", &rt::INTEGER),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("MinDuration", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("OfferingId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostReservationOfferingsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the offerings.
-    pub offering_set: Option<Vec<HostOffering>>,
-}
-rt::structure!(
-    DescribeHostReservationOfferingsResult, DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT, 0
-    => next_token, 1 => offering_set
-);
-pub static DESCRIBE_HOST_RESERVATION_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeHostReservationOfferingsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("OfferingSet", &HOST_OFFERING_SET).named("offeringSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostReservationsRequest {
-    /// The filters.
-    ///
-    /// - `instance-family` - The instance family (for example, `m4`).
-    /// - `payment-option` - The payment option (`NoUpfront` \| `PartialUpfront` \| `AllUpfront`).
-    /// - `state` - The state of the reservation (`payment-pending` \| `payment-failed` \| `active` \| `retired`).
-    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filter: Option<Vec<Filter>>,
-    /// The host reservation IDs.
-    pub host_reservation_id_set: Option<Vec<String>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    pub max_results: Option<i32>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeHostReservationsRequest, DESCRIBE_HOST_RESERVATIONS_REQUEST, 0 => filter, 1
-    => host_reservation_id_set, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_HOST_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeHostReservationsRequest",
-    &[
-        rt::m("Filter", &FILTER_LIST),
-        rt::m("HostReservationIdSet", &HOST_RESERVATION_ID_SET),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostReservationsResult {
-    /// Details about the reservation's configuration.
-    pub host_reservation_set: Option<Vec<HostReservation>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeHostReservationsResult, DESCRIBE_HOST_RESERVATIONS_RESULT, 0 =>
-    host_reservation_set, 1 => next_token
-);
-pub static DESCRIBE_HOST_RESERVATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeHostReservationsResult",
-    &[
-        rt::m("HostReservationSet", &HOST_RESERVATION_SET).named("hostReservationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostsRequest {
-    /// The IDs of the Dedicated Hosts. The IDs are used for targeted instance launches.
-    pub host_ids: Option<Vec<String>>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    ///
-    /// You cannot specify this parameter and the host IDs parameter in the same request.
-    pub max_results: Option<i32>,
-    /// The filters.
-    ///
-    /// - `auto-placement` - Whether auto-placement is enabled or disabled (`on` \| `off`).
-    /// - `availability-zone` - The Availability Zone of the host.
-    /// - `client-token` - The idempotency token that you provided when you allocated the host.
-    /// - `host-reservation-id` - The ID of the reservation assigned to this host.
-    /// - `instance-type` - The instance type size that the Dedicated Host is configured to support.
-    /// - `state` - The allocation state of the Dedicated Host (`available` \| `under-assessment` \| `permanent-failure` \| `released` \| `released-permanent-failure`).
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filter: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeHostsRequest, DESCRIBE_HOSTS_REQUEST, 0 => host_ids, 1 => next_token, 2 =>
-    max_results, 3 => filter
-);
-pub static DESCRIBE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeHostsRequest",
-    &[
-        rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("hostId"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("Filter", &FILTER_LIST).named("filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeHostsResult {
-    /// Information about the Dedicated Hosts.
-    pub hosts: Option<Vec<Host>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(DescribeHostsResult, DESCRIBE_HOSTS_RESULT, 0 => hosts, 1 => next_token);
-pub static DESCRIBE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeHostsResult",
-    &[
-        rt::m("Hosts", &HOST_LIST).named("hostSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIamInstanceProfileAssociationsRequest {
-    /// The IAM instance profile associations.
-    pub association_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `instance-id` - The ID of the instance.
-    /// - `state` - The state of the association (`associating` \| `associated` \| `disassociating`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIamInstanceProfileAssociationsRequest,
-    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST, 0 => association_ids, 1 =>
-    filters, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIamInstanceProfileAssociationsRequest",
-    &[
-        rt::m("AssociationIds", &ASSOCIATION_ID_LIST).named("AssociationId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIamInstanceProfileAssociationsResult {
-    /// Information about the IAM instance profile associations.
-    pub iam_instance_profile_associations: Option<Vec<IamInstanceProfileAssociation>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIamInstanceProfileAssociationsResult,
-    DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT, 0 =>
-    iam_instance_profile_associations, 1 => next_token
-);
-pub static DESCRIBE_IAM_INSTANCE_PROFILE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIamInstanceProfileAssociationsResult",
-    &[
-        rt::m("IamInstanceProfileAssociations", &IAM_INSTANCE_PROFILE_ASSOCIATION_SET)
-            .named("iamInstanceProfileAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIdFormatRequest {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    pub resource: Option<String>,
-}
-rt::structure!(DescribeIdFormatRequest, DESCRIBE_ID_FORMAT_REQUEST, 0 => resource);
-pub static DESCRIBE_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIdFormatRequest",
-    &[rt::m("Resource", &rt::STRING)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIdFormatResult {
-    /// Information about the ID format for the resource.
-    pub statuses: Option<Vec<IdFormat>>,
-}
-rt::structure!(DescribeIdFormatResult, DESCRIBE_ID_FORMAT_RESULT, 0 => statuses);
-pub static DESCRIBE_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIdFormatResult",
-    &[rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIdentityIdFormatRequest {
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    pub resource: Option<String>,
-    /// The ARN of the principal, which can be an IAM role, IAM user, or the root user.
-    pub principal_arn: String,
-}
-rt::structure!(
-    DescribeIdentityIdFormatRequest, DESCRIBE_IDENTITY_ID_FORMAT_REQUEST, 0 => resource,
-    1 => principal_arn
-);
-pub static DESCRIBE_IDENTITY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIdentityIdFormatRequest",
-    &[
-        rt::m("Resource", &rt::STRING).named("resource"),
-        rt::m("PrincipalArn", &rt::STRING).named("principalArn").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIdentityIdFormatResult {
-    /// Information about the ID format for the resources.
-    pub statuses: Option<Vec<IdFormat>>,
-}
-rt::structure!(
-    DescribeIdentityIdFormatResult, DESCRIBE_IDENTITY_ID_FORMAT_RESULT, 0 => statuses
-);
-pub static DESCRIBE_IDENTITY_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIdentityIdFormatResult",
-    &[rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")],
-);
 /// Contains the parameters for DescribeImageAttribute.
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageAttributeRequest {
@@ -1849,16 +16,10 @@ pub struct DescribeImageAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeImageAttributeRequest, DESCRIBE_IMAGE_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    image_id, 2 => dry_run
-);
-pub static DESCRIBE_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImageAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DescribeImageAttributeRequest, DESCRIBE_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id[1] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 pub static DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "DescribeImageReferencesImageIdStringList",
@@ -1886,23 +47,13 @@ pub struct DescribeImageReferencesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeImageReferencesRequest, DESCRIBE_IMAGE_REFERENCES_REQUEST, 0 => image_ids, 1
-    => include_all_resource_types, 2 => resource_types, 3 => next_token, 4 => dry_run, 5
-    => max_results
-);
-pub static DESCRIBE_IMAGE_REFERENCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImageReferencesRequest",
-    &[
-        rt::m("ImageIds", &DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST)
-            .named("ImageId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("IncludeAllResourceTypes", &rt::BOOLEAN),
-        rt::m("ResourceTypes", &RESOURCE_TYPE_REQUEST_LIST).named("ResourceType"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    DescribeImageReferencesRequest, DESCRIBE_IMAGE_REFERENCES_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &DESCRIBE_IMAGE_REFERENCES_IMAGE_ID_STRING_LIST).named("ImageId")
+    .flags(rt::REQUIRED).min(1.0), include_all_resource_types[1] =
+    rt::m("IncludeAllResourceTypes", &rt::BOOLEAN), resource_types[2] =
+    rt::m("ResourceTypes", &RESOURCE_TYPE_REQUEST_LIST).named("ResourceType"),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageReferencesResult {
@@ -1912,15 +63,9 @@ pub struct DescribeImageReferencesResult {
     pub image_references: Option<Vec<ImageReference>>,
 }
 rt::structure!(
-    DescribeImageReferencesResult, DESCRIBE_IMAGE_REFERENCES_RESULT, 0 => next_token, 1
-    => image_references
-);
-pub static DESCRIBE_IMAGE_REFERENCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImageReferencesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ImageReferences", &IMAGE_REFERENCE_LIST).named("imageReferenceSet"),
-    ],
+    DescribeImageReferencesResult, DESCRIBE_IMAGE_REFERENCES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), image_references[1] =
+    rt::m("ImageReferences", &IMAGE_REFERENCE_LIST).named("imageReferenceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportEntriesRequest {
@@ -1943,23 +88,12 @@ pub struct DescribeImageUsageReportEntriesRequest {
 }
 rt::structure!(
     DescribeImageUsageReportEntriesRequest, DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST,
-    0 => image_ids, 1 => report_ids, 2 => next_token, 3 => filters, 4 => dry_run, 5 =>
-    max_results
-);
-pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImageUsageReportEntriesRequest",
-    &[
-        rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-            .named("ImageId")
-            .min(0.0),
-        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST)
-            .named("ReportId")
-            .min(0.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    [image_ids[0] = rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
+    .named("ImageId").min(0.0), report_ids[1] = rt::m("ReportIds",
+    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportEntriesResult {
@@ -1969,16 +103,10 @@ pub struct DescribeImageUsageReportEntriesResult {
     pub image_usage_report_entries: Option<Vec<ImageUsageReportEntry>>,
 }
 rt::structure!(
-    DescribeImageUsageReportEntriesResult, DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT, 0
-    => next_token, 1 => image_usage_report_entries
-);
-pub static DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImageUsageReportEntriesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ImageUsageReportEntries", &IMAGE_USAGE_REPORT_ENTRY_LIST)
-            .named("imageUsageReportEntrySet"),
-    ],
+    DescribeImageUsageReportEntriesResult, DESCRIBE_IMAGE_USAGE_REPORT_ENTRIES_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    image_usage_report_entries[1] = rt::m("ImageUsageReportEntries",
+    &IMAGE_USAGE_REPORT_ENTRY_LIST).named("imageUsageReportEntrySet")]
 );
 pub static DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "DescribeImageUsageReportsImageIdStringList",
@@ -2005,24 +133,13 @@ pub struct DescribeImageUsageReportsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeImageUsageReportsRequest, DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST, 0 =>
-    image_ids, 1 => report_ids, 2 => next_token, 3 => filters, 4 => dry_run, 5 =>
-    max_results
-);
-pub static DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImageUsageReportsRequest",
-    &[
-        rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
-            .named("ImageId")
-            .min(0.0),
-        rt::m("ReportIds", &IMAGE_USAGE_REPORT_ID_STRING_LIST)
-            .named("ReportId")
-            .min(0.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    DescribeImageUsageReportsRequest, DESCRIBE_IMAGE_USAGE_REPORTS_REQUEST, [image_ids[0]
+    = rt::m("ImageIds", &DESCRIBE_IMAGE_USAGE_REPORTS_IMAGE_ID_STRING_LIST)
+    .named("ImageId").min(0.0), report_ids[1] = rt::m("ReportIds",
+    &IMAGE_USAGE_REPORT_ID_STRING_LIST).named("ReportId").min(0.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImageUsageReportsResult {
@@ -2032,15 +149,9 @@ pub struct DescribeImageUsageReportsResult {
     pub image_usage_reports: Option<Vec<ImageUsageReport>>,
 }
 rt::structure!(
-    DescribeImageUsageReportsResult, DESCRIBE_IMAGE_USAGE_REPORTS_RESULT, 0 =>
-    next_token, 1 => image_usage_reports
-);
-pub static DESCRIBE_IMAGE_USAGE_REPORTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImageUsageReportsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ImageUsageReports", &IMAGE_USAGE_REPORT_LIST).named("imageUsageReportSet"),
-    ],
+    DescribeImageUsageReportsResult, DESCRIBE_IMAGE_USAGE_REPORTS_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING).named("nextToken"), image_usage_reports[1] =
+    rt::m("ImageUsageReports", &IMAGE_USAGE_REPORT_LIST).named("imageUsageReportSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImagesRequest {
@@ -2135,23 +246,15 @@ pub struct DescribeImagesRequest {
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeImagesRequest, DESCRIBE_IMAGES_REQUEST, 0 => executable_users, 1 =>
-    image_ids, 2 => owners, 3 => include_deprecated, 4 => include_disabled, 5 =>
-    max_results, 6 => next_token, 7 => dry_run, 8 => filters
-);
-pub static DESCRIBE_IMAGES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImagesRequest",
-    &[
-        rt::m("ExecutableUsers", &EXECUTABLE_BY_STRING_LIST).named("ExecutableBy"),
-        rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"),
-        rt::m("Owners", &OWNER_STRING_LIST).named("Owner"),
-        rt::m("IncludeDeprecated", &rt::BOOLEAN),
-        rt::m("IncludeDisabled", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DescribeImagesRequest, DESCRIBE_IMAGES_REQUEST, [executable_users[0] =
+    rt::m("ExecutableUsers", &EXECUTABLE_BY_STRING_LIST).named("ExecutableBy"),
+    image_ids[1] = rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), owners[2] =
+    rt::m("Owners", &OWNER_STRING_LIST).named("Owner"), include_deprecated[3] =
+    rt::m("IncludeDeprecated", &rt::BOOLEAN), include_disabled[4] =
+    rt::m("IncludeDisabled", &rt::BOOLEAN), max_results[5] = rt::m("MaxResults",
+    &rt::INTEGER), next_token[6] = rt::m("NextToken", &rt::STRING), dry_run[7] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[8] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImagesResult {
@@ -2161,14 +264,9 @@ pub struct DescribeImagesResult {
     pub images: Option<Vec<Image>>,
 }
 rt::structure!(
-    DescribeImagesResult, DESCRIBE_IMAGES_RESULT, 0 => next_token, 1 => images
-);
-pub static DESCRIBE_IMAGES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImagesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Images", &IMAGE_LIST).named("imagesSet"),
-    ],
+    DescribeImagesResult, DESCRIBE_IMAGES_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), images[1] = rt::m("Images", &IMAGE_LIST)
+    .named("imagesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportImageTasksRequest {
@@ -2184,18 +282,11 @@ pub struct DescribeImportImageTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportImageTasksRequest, DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST, 0 => dry_run, 1
-    => filters, 2 => import_task_ids, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImportImageTasksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("ImportTaskIds", &IMPORT_TASK_ID_LIST).named("ImportTaskId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeImportImageTasksRequest, DESCRIBE_IMPORT_IMAGE_TASKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST),
+    import_task_ids[2] = rt::m("ImportTaskIds", &IMPORT_TASK_ID_LIST)
+    .named("ImportTaskId"), max_results[3] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportImageTasksResult {
@@ -2205,15 +296,10 @@ pub struct DescribeImportImageTasksResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportImageTasksResult, DESCRIBE_IMPORT_IMAGE_TASKS_RESULT, 0 =>
-    import_image_tasks, 1 => next_token
-);
-pub static DESCRIBE_IMPORT_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImportImageTasksResult",
-    &[
-        rt::m("ImportImageTasks", &IMPORT_IMAGE_TASK_LIST).named("importImageTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeImportImageTasksResult, DESCRIBE_IMPORT_IMAGE_TASKS_RESULT,
+    [import_image_tasks[0] = rt::m("ImportImageTasks", &IMPORT_IMAGE_TASK_LIST)
+    .named("importImageTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportSnapshotTasksRequest {
@@ -2229,18 +315,11 @@ pub struct DescribeImportSnapshotTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportSnapshotTasksRequest, DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => import_task_ids, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImportSnapshotTasksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("ImportTaskIds", &IMPORT_SNAPSHOT_TASK_ID_LIST).named("ImportTaskId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeImportSnapshotTasksRequest, DESCRIBE_IMPORT_SNAPSHOT_TASKS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST), import_task_ids[2] = rt::m("ImportTaskIds",
+    &IMPORT_SNAPSHOT_TASK_ID_LIST).named("ImportTaskId"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportSnapshotTasksResult {
@@ -2250,16 +329,10 @@ pub struct DescribeImportSnapshotTasksResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportSnapshotTasksResult, DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT, 0 =>
-    import_snapshot_tasks, 1 => next_token
-);
-pub static DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeImportSnapshotTasksResult",
-    &[
-        rt::m("ImportSnapshotTasks", &IMPORT_SNAPSHOT_TASK_LIST)
-            .named("importSnapshotTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeImportSnapshotTasksResult, DESCRIBE_IMPORT_SNAPSHOT_TASKS_RESULT,
+    [import_snapshot_tasks[0] = rt::m("ImportSnapshotTasks", &IMPORT_SNAPSHOT_TASK_LIST)
+    .named("importSnapshotTaskSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceAttributeRequest {
@@ -2273,16 +346,10 @@ pub struct DescribeInstanceAttributeRequest {
     pub attribute: InstanceAttributeName,
 }
 rt::structure!(
-    DescribeInstanceAttributeRequest, DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST, 0 => dry_run,
-    1 => instance_id, 2 => attribute
-);
-pub static DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED),
-    ],
+    DescribeInstanceAttributeRequest, DESCRIBE_INSTANCE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceConnectEndpointsRequest {
@@ -2307,19 +374,11 @@ pub struct DescribeInstanceConnectEndpointsRequest {
 }
 rt::structure!(
     DescribeInstanceConnectEndpointsRequest, DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST,
-    0 => dry_run, 1 => max_results, 2 => next_token, 3 => filters, 4 =>
-    instance_connect_endpoint_ids
-);
-pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceConnectEndpointsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceConnectEndpointIds", &VALUE_STRING_LIST)
-            .named("InstanceConnectEndpointId"),
-    ],
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), instance_connect_endpoint_ids[4] =
+    rt::m("InstanceConnectEndpointIds", &VALUE_STRING_LIST)
+    .named("InstanceConnectEndpointId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceConnectEndpointsResult {
@@ -2329,16 +388,10 @@ pub struct DescribeInstanceConnectEndpointsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceConnectEndpointsResult, DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT, 0
-    => instance_connect_endpoints, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceConnectEndpointsResult",
-    &[
-        rt::m("InstanceConnectEndpoints", &INSTANCE_CONNECT_ENDPOINT_SET)
-            .named("instanceConnectEndpointSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeInstanceConnectEndpointsResult, DESCRIBE_INSTANCE_CONNECT_ENDPOINTS_RESULT,
+    [instance_connect_endpoints[0] = rt::m("InstanceConnectEndpoints",
+    &INSTANCE_CONNECT_ENDPOINT_SET).named("instanceConnectEndpointSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceCreditSpecificationsRequest {
@@ -2363,18 +416,11 @@ pub struct DescribeInstanceCreditSpecificationsRequest {
 }
 rt::structure!(
     DescribeInstanceCreditSpecificationsRequest,
-    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    instance_ids, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceCreditSpecificationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    instance_ids[2] = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceCreditSpecificationsResult {
@@ -2385,16 +431,10 @@ pub struct DescribeInstanceCreditSpecificationsResult {
 }
 rt::structure!(
     DescribeInstanceCreditSpecificationsResult,
-    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT, 0 => instance_credit_specifications,
-    1 => next_token
-);
-pub static DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceCreditSpecificationsResult",
-    &[
-        rt::m("InstanceCreditSpecifications", &INSTANCE_CREDIT_SPECIFICATION_LIST)
-            .named("instanceCreditSpecificationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DESCRIBE_INSTANCE_CREDIT_SPECIFICATIONS_RESULT, [instance_credit_specifications[0] =
+    rt::m("InstanceCreditSpecifications", &INSTANCE_CREDIT_SPECIFICATION_LIST)
+    .named("instanceCreditSpecificationSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventNotificationAttributesRequest {
@@ -2403,11 +443,8 @@ pub struct DescribeInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     DescribeInstanceEventNotificationAttributesRequest,
-    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, 0 => dry_run
-);
-pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceEventNotificationAttributesRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventNotificationAttributesResult {
@@ -2416,14 +453,9 @@ pub struct DescribeInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     DescribeInstanceEventNotificationAttributesResult,
-    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, 0 => instance_tag_attribute
-);
-pub static DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceEventNotificationAttributesResult",
-    &[
-        rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
-            .named("instanceTagAttribute"),
-    ],
+    DESCRIBE_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0] =
+    rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
+    .named("instanceTagAttribute")]
 );
 /// Describe instance event windows by InstanceEventWindow.
 #[derive(Clone, Default, PartialEq)]
@@ -2450,20 +482,12 @@ pub struct DescribeInstanceEventWindowsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceEventWindowsRequest, DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST, 0 =>
-    dry_run, 1 => instance_event_window_ids, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceEventWindowsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceEventWindowIds", &INSTANCE_EVENT_WINDOW_ID_SET)
-            .named("InstanceEventWindowId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(20.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeInstanceEventWindowsRequest, DESCRIBE_INSTANCE_EVENT_WINDOWS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_ids[1] =
+    rt::m("InstanceEventWindowIds", &INSTANCE_EVENT_WINDOW_ID_SET)
+    .named("InstanceEventWindowId"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(20.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeInstanceEventWindowsResult {
@@ -2473,14 +497,1998 @@ pub struct DescribeInstanceEventWindowsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceEventWindowsResult, DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT, 0 =>
-    instance_event_windows, 1 => next_token
+    DescribeInstanceEventWindowsResult, DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT,
+    [instance_event_windows[0] = rt::m("InstanceEventWindows",
+    &INSTANCE_EVENT_WINDOW_SET).named("instanceEventWindowSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_INSTANCE_EVENT_WINDOWS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceEventWindowsResult",
-    &[
-        rt::m("InstanceEventWindows", &INSTANCE_EVENT_WINDOW_SET)
-            .named("instanceEventWindowSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceImageMetadataRequest {
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) of the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `image-allowed` - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs.
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-type` - The type of instance (for example, `t3.micro`).
+    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2023-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2023-09-29T*`, which matches an entire day.
+    /// - `owner-alias` - The owner alias (`amazon` \| `aws-marketplace` \| `aws-backup-vault`). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the `Owner` request parameter instead of this filter.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the `Owner` request parameter instead of this filter.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) of the instance.
+    pub filters: Option<Vec<Filter>>,
+    /// The instance IDs.
+    ///
+    /// If you don't specify an instance ID or filters, the output includes information for all instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Default: 1000
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceImageMetadataRequest, DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST,
+    [filters[0] = rt::m("Filters", &FILTER_LIST).named("Filter"), instance_ids[1] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceImageMetadataResult {
+    /// Information about the instance and the AMI used to launch the instance.
+    pub instance_image_metadata: Option<Vec<InstanceImageMetadata>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceImageMetadataResult, DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT,
+    [instance_image_metadata[0] = rt::m("InstanceImageMetadata",
+    &INSTANCE_IMAGE_METADATA_LIST).named("instanceImageMetadataSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaHistoryStatesRequest {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
+    ///
+    /// Timezone: UTC
+    ///
+    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
+    pub start_time: Option<rt::DateTime>,
+    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
+    ///
+    /// Timezone: UTC
+    ///
+    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
+    pub end_time: Option<rt::DateTime>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the results. Supported filters include:
+    ///
+    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The tag key assigned to the instance.
+    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
+    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaHistoryStatesRequest,
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), start_time[1] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[2] = rt::m("EndTime", &rt::TIMESTAMP),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), filters[5] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaHistoryStatesResult {
+    /// Information about the historical SQL Server High Availability states of the SQL Server High Availability instances.
+    pub instances: Option<Vec<RegisteredInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaHistoryStatesResult,
+    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, [instances[0] = rt::m("Instances",
+    &REGISTERED_INSTANCE_LIST).named("instanceSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaStatesRequest {
+    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the results. Supported filters include:
+    ///
+    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The tag key assigned to the instance.
+    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
+    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaStatesRequest, DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST,
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
+    .named("InstanceId"), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), filters[3] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceSqlHaStatesResult {
+    /// Information about the SQL Server High Availability instances.
+    pub instances: Option<Vec<RegisteredInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT,
+    [instances[0] = rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceStatusRequest {
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    ///
+    /// Constraints: Maximum 100 explicitly specified instance IDs.
+    pub instance_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the instance IDs parameter in the same request.
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
+    /// - `event.code` - The code for the scheduled event (`instance-reboot` \| `system-reboot` \| `system-maintenance` \| `instance-retirement` \| `instance-stop`).
+    /// - `event.description` - A description of the event.
+    /// - `event.instance-event-id` - The ID of the event whose date and time you are modifying.
+    /// - `event.not-after` - The latest end time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `event.not-before` - The earliest start time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `event.not-before-deadline` - The deadline for starting the event (for example, `2014-09-15T17:15:20.000Z`).
+    /// - `instance-state-code` - The code for the instance state, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-status.reachability` - Filters on instance status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
+    /// - `instance-status.status` - The status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
+    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
+    /// - `system-status.reachability` - Filters on system status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
+    /// - `system-status.status` - The system status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `attached-ebs-status.status` - The status of the attached EBS volume for the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// - `application-status.status` - The application status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    pub filters: Option<Vec<Filter>>,
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    ///
+    /// Default: `false`
+    pub include_all_instances: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[2] = rt::m("NextToken", &rt::STRING),
+    include_managed_resources[3] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), include_all_instances[6] =
+    rt::m("IncludeAllInstances", &rt::BOOLEAN).named("includeAllInstances")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceStatusResult {
+    /// Information about the status of the instances.
+    pub instance_statuses: Option<Vec<InstanceStatus>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, [instance_statuses[0]
+    = rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET: rt::Schema = rt::Schema::list(
+    "DescribeInstanceTopologyGroupNameSet",
+    &[rt::m("member", &rt::STRING)],
+);
+pub static DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
+    "DescribeInstanceTopologyInstanceIdSet",
+    &[rt::m("member", &rt::STRING)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTopologyRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You can't specify this parameter and the instance IDs parameter in the same request.
+    ///
+    /// Default: `20`
+    pub max_results: Option<i32>,
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    ///
+    /// Constraints: Maximum 100 explicitly specified instance IDs.
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the placement group that each instance is in.
+    ///
+    /// Constraints: Maximum 100 explicitly specified placement group names.
+    pub group_names: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the instance is in.
+    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
+    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) that the instance is in.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0), instance_ids[3] =
+    rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
+    .named("InstanceId"), group_names[4] = rt::m("GroupNames",
+    &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET).named("GroupName"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTopologyResult {
+    /// Information about the topology of each instance.
+    pub instances: Option<Vec<InstanceTopology>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, [instances[0] =
+    rt::m("Instances", &INSTANCE_SET).named("instanceSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypeOfferingsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The location type.
+    ///
+    /// - `availability-zone` - The Availability Zone. When you specify a location filter, it must be an Availability Zone for the current Region.
+    /// - `availability-zone-id` - The AZ ID. When you specify a location filter, it must be an AZ ID for the current Region.
+    /// - `outpost` - The Outpost ARN. When you specify a location filter, it must be an Outpost ARN for the current Region.
+    /// - `region` - The current Region. If you specify a location filter, it must match the current Region.
+    pub location_type: Option<LocationType>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `instance-type` - The instance type. For a list of possible values, see [Instance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html).
+    /// - `location` - The location. For a list of possible identifiers, see [Regions and Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypeOfferingsRequest, DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), location_type[1] = rt::m("LocationType",
+    &rt::ENUM), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypeOfferingsResult {
+    /// The instance types offered in the location.
+    pub instance_type_offerings: Option<Vec<InstanceTypeOffering>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypeOfferingsResult, DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT,
+    [instance_type_offerings[0] = rt::m("InstanceTypeOfferings",
+    &INSTANCE_TYPE_OFFERINGS_LIST).named("instanceTypeOfferingSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The instance types.
+    pub instance_types: Option<Vec<InstanceType>>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    ///
+    /// - `auto-recovery-supported` - Indicates whether Amazon CloudWatch action based recovery is supported (`true` \| `false`).
+    /// - `bare-metal` - Indicates whether it is a bare metal instance type (`true` \| `false`).
+    /// - `burstable-performance-supported` - Indicates whether the instance type is a burstable performance T instance type (`true` \| `false`).
+    /// - `current-generation` - Indicates whether this instance type is the latest generation instance type of an instance family (`true` \| `false`).
+    /// - `dedicated-hosts-supported` - Indicates whether the instance type supports Dedicated Hosts. (`true` \| `false`)
+    /// - `ebs-info.attachment-limit-type` - The type of Amazon EBS volume attachment limit (`shared` \| `dedicated`).
+    /// - `ebs-info.maximum-ebs-attachments` - The maximum number of Amazon EBS volumes that can be attached to the instance type.
+    /// - `ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps` - The baseline bandwidth performance for an EBS-optimized instance type, in Mbps.
+    /// - `ebs-info.ebs-optimized-info.baseline-iops` - The baseline input/output storage operations per second for an EBS-optimized instance type.
+    /// - `ebs-info.ebs-optimized-info.baseline-throughput-in-mbps` - The baseline throughput performance for an EBS-optimized instance type, in MB/s.
+    /// - `ebs-info.ebs-optimized-info.maximum-bandwidth-in-mbps` - The maximum bandwidth performance for an EBS-optimized instance type, in Mbps.
+    /// - `ebs-info.ebs-optimized-info.maximum-iops` - The maximum input/output storage operations per second for an EBS-optimized instance type.
+    /// - `ebs-info.ebs-optimized-info.maximum-throughput-in-mbps` - The maximum throughput performance for an EBS-optimized instance type, in MB/s.
+    /// - `ebs-info.ebs-optimized-support` - Indicates whether the instance type is EBS-optimized (`supported` \| `unsupported` \| `default`).
+    /// - `ebs-info.encryption-support` - Indicates whether EBS encryption is supported (`supported` \| `unsupported`).
+    /// - `ebs-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for EBS volumes (`required` \| `supported` \| `unsupported`).
+    /// - `free-tier-eligible` - A Boolean that indicates whether this instance type can be used under the Amazon Web Services Free Tier (`true` \| `false`).
+    /// - `hibernation-supported` - Indicates whether On-Demand hibernation is supported (`true` \| `false`).
+    /// - `hypervisor` - The hypervisor (`nitro` \| `xen`).
+    /// - `instance-storage-info.disk.count` - The number of local disks.
+    /// - `instance-storage-info.disk.size-in-gb` - The storage size of each instance storage disk, in GB.
+    /// - `instance-storage-info.disk.type` - The storage technology for the local instance storage disks (`hdd` \| `ssd`).
+    /// - `instance-storage-info.encryption-support` - Indicates whether data is encrypted at rest (`required` \| `supported` \| `unsupported`).
+    /// - `instance-storage-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for instance store (`required` \| `supported` \| `unsupported`).
+    /// - `instance-storage-info.total-size-in-gb` - The total amount of storage available from all local instance storage, in GB.
+    /// - `instance-storage-supported` - Indicates whether the instance type has local instance storage (`true` \| `false`).
+    /// - `instance-type` - The instance type (for example `c5.2xlarge` or c5\*).
+    /// - `memory-info.size-in-mib` - The memory size.
+    /// - `network-info.bandwidth-weightings` - For instances that support bandwidth weighting to boost performance (`default`, `vpc-1`, `ebs-1`).
+    /// - `network-info.efa-info.maximum-efa-interfaces` - The maximum number of Elastic Fabric Adapters (EFAs) per instance.
+    /// - `network-info.efa-supported` - Indicates whether the instance type supports Elastic Fabric Adapter (EFA) (`true` \| `false`).
+    /// - `network-info.ena-support` - Indicates whether Elastic Network Adapter (ENA) is supported or required (`required` \| `supported` \| `unsupported`).
+    /// - `network-info.flexible-ena-queues-support` - Indicates whether an instance supports flexible ENA queues (`supported` \| `unsupported`).
+    /// - `network-info.encryption-in-transit-supported` - Indicates whether the instance type automatically encrypts in-transit traffic between instances (`true` \| `false`).
+    /// - `network-info.ipv4-addresses-per-interface` - The maximum number of private IPv4 addresses per network interface.
+    /// - `network-info.ipv6-addresses-per-interface` - The maximum number of private IPv6 addresses per network interface.
+    /// - `network-info.ipv6-supported` - Indicates whether the instance type supports IPv6 (`true` \| `false`).
+    /// - `network-info.maximum-network-cards` - The maximum number of network cards per instance.
+    /// - `network-info.maximum-network-interfaces` - The maximum number of network interfaces per instance.
+    /// - `network-info.network-performance` - The network performance (for example, "25 Gigabit").
+    /// - `nitro-enclaves-support` - Indicates whether Nitro Enclaves is supported (`supported` \| `unsupported`).
+    /// - `nitro-tpm-support` - Indicates whether NitroTPM is supported (`supported` \| `unsupported`).
+    /// - `nitro-tpm-info.supported-versions` - The supported NitroTPM version (`2.0`).
+    /// - `processor-info.supported-architecture` - The CPU architecture (`arm64` \| `i386` \| `x86_64`).
+    /// - `processor-info.sustained-clock-speed-in-ghz` - The CPU clock speed, in GHz.
+    /// - `processor-info.supported-features` - The supported CPU features (`amd-sev-snp`).
+    /// - `reboot-migration-support` - Indicates whether enabling reboot migration is supported (`supported` \| `unsupported`).
+    /// - `supported-boot-mode` - The boot mode (`legacy-bios` \| `uefi`).
+    /// - `supported-root-device-type` - The root device type (`ebs` \| `instance-store`).
+    /// - `supported-usage-class` - The usage class (`on-demand` \| `spot` \| `capacity-block`).
+    /// - `supported-virtualization-type` - The virtualization type (`hvm` \| `paravirtual`).
+    /// - `vcpu-info.default-cores` - The default number of cores for the instance type.
+    /// - `vcpu-info.default-threads-per-core` - The default number of threads per core for the instance type.
+    /// - `vcpu-info.default-vcpus` - The default number of vCPUs for the instance type.
+    /// - `vcpu-info.valid-cores` - The number of cores that can be configured for the instance type.
+    /// - `vcpu-info.valid-threads-per-core` - The number of threads per core that can be configured for the instance type. For example, "1" or "1,2".
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
+    pub include_unsupported_in_region: Option<bool>,
+}
+rt::structure!(
+    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_types[1] = rt::m("InstanceTypes",
+    &REQUEST_INSTANCE_TYPE_LIST).named("InstanceType").min(0.0), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING),
+    include_unsupported_in_region[5] = rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstanceTypesResult {
+    /// The instance type.
+    pub instance_types: Option<Vec<InstanceTypeInfo>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, [instance_types[0] =
+    rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstancesRequest {
+    /// The instance IDs.
+    ///
+    /// Default: Describes all your instances.
+    pub instance_ids: Option<Vec<String>>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `affinity` - The affinity setting for an instance running on a Dedicated Host (`default` \| `host`).
+    /// - `architecture` - The instance architecture (`i386` \| `x86_64` \| `arm64`).
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
+    /// - `block-device-mapping.attach-time` - The attach time for an EBS volume mapped to the instance, for example, `2022-09-15T17:15:20.000Z`.
+    /// - `block-device-mapping.delete-on-termination` - A Boolean that indicates whether the EBS volume is deleted on instance termination.
+    /// - `block-device-mapping.device-name` - The device name specified in the block device mapping (for example, `/dev/sdh` or `xvdh`).
+    /// - `block-device-mapping.status` - The status for the EBS volume (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `block-device-mapping.volume-id` - The volume ID of the EBS volume.
+    /// - `boot-mode` - The boot mode that was specified by the AMI (`legacy-bios` \| `uefi` \| `uefi-preferred`).
+    /// - `capacity-reservation-id` - The ID of the Capacity Reservation into which the instance was launched.
+    /// - `capacity-reservation-specification.capacity-reservation-preference` - The instance's Capacity Reservation preference (`open` \| `none`).
+    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id` - The ID of the targeted Capacity Reservation.
+    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn` - The ARN of the targeted Capacity Reservation group.
+    /// - `client-token` - The idempotency token you provided when you launched the instance.
+    /// - `current-instance-boot-mode` - The boot mode that is used to launch the instance at launch or start (`legacy-bios` \| `uefi`).
+    /// - `dns-name` - The public DNS name of the instance.
+    /// - `ebs-optimized` - A Boolean that indicates whether the instance is optimized for Amazon EBS I/O.
+    /// - `ena-support` - A Boolean that indicates whether the instance is enabled for enhanced networking with ENA.
+    /// - `enclave-options.enabled` - A Boolean that indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
+    /// - `hibernation-options.configured` - A Boolean that indicates whether the instance is enabled for hibernation. A value of `true` means that the instance is enabled for hibernation.
+    /// - `host-id` - The ID of the Dedicated Host on which the instance is running, if applicable.
+    /// - `hypervisor` - The hypervisor type of the instance (`ovm` \| `xen`). The value `xen` is used for both Xen and Nitro hypervisors.
+    /// - `iam-instance-profile.arn` - The instance profile associated with the instance. Specified as an ARN.
+    /// - `iam-instance-profile.id` - The instance profile associated with the instance. Specified as an ID.
+    /// - `image-id` - The ID of the image used to launch the instance.
+    /// - `instance-id` - The ID of the instance.
+    /// - `instance-lifecycle` - Indicates whether this is a Spot Instance, a Scheduled Instance, or a Capacity Block (`spot` \| `scheduled` \| `capacity-block`).
+    /// - `instance-state-code` - The state of the instance, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are: 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
+    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
+    /// - `instance-type` - The type of instance (for example, `t2.micro`).
+    /// - `instance.group-id` - The ID of the security group for the instance.
+    /// - `instance.group-name` - The name of the security group for the instance.
+    /// - `ip-address` - The public IPv4 address of the instance.
+    /// - `ipv6-address` - The IPv6 address of the instance.
+    /// - `kernel-id` - The kernel ID.
+    /// - `key-name` - The name of the key pair used when the instance was launched.
+    /// - `launch-index` - When launching multiple instances, this is the index for the instance in the launch group (for example, 0, 1, 2, and so on).
+    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2021-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
+    /// - `maintenance-options.auto-recovery` - The current automatic recovery behavior of the instance (`disabled` \| `default`).
+    /// - `metadata-options.http-endpoint` - The status of access to the HTTP metadata endpoint on your instance (`enabled` \| `disabled`)
+    /// - `metadata-options.http-protocol-ipv4` - Indicates whether the IPv4 endpoint is enabled (`disabled` \| `enabled`).
+    /// - `metadata-options.http-protocol-ipv6` - Indicates whether the IPv6 endpoint is enabled (`disabled` \| `enabled`).
+    /// - `metadata-options.http-put-response-hop-limit` - The HTTP metadata request put response hop limit (integer, possible values `1` to `64`)
+    /// - `metadata-options.http-tokens` - The metadata request authorization state (`optional` \| `required`)
+    /// - `metadata-options.instance-metadata-tags` - The status of access to instance tags from the instance metadata (`enabled` \| `disabled`)
+    /// - `metadata-options.state` - The state of the metadata option changes (`pending` \| `applied`).
+    /// - `monitoring-state` - Indicates whether detailed monitoring is enabled (`disabled` \| `enabled`).
+    /// - `network-interface.addresses.association.allocation-id` - The allocation ID.
+    /// - `network-interface.addresses.association.association-id` - The association ID.
+    /// - `network-interface.addresses.association.carrier-ip` - The carrier IP address.
+    /// - `network-interface.addresses.association.customer-owned-ip` - The customer-owned IP address.
+    /// - `network-interface.addresses.association.ip-owner-id` - The owner ID of the private IPv4 address associated with the network interface.
+    /// - `network-interface.addresses.association.public-dns-name` - The public DNS name.
+    /// - `network-interface.addresses.association.public-ip` - The ID of the association of an Elastic IP address (IPv4) with a network interface.
+    /// - `network-interface.addresses.primary` - Specifies whether the IPv4 address of the network interface is the primary private IPv4 address.
+    /// - `network-interface.addresses.private-dns-name` - The private DNS name.
+    /// - `network-interface.addresses.private-ip-address` - The private IPv4 address associated with the network interface.
+    /// - `network-interface.association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
+    /// - `network-interface.association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
+    /// - `network-interface.association.carrier-ip` - The customer-owned IP address.
+    /// - `network-interface.association.customer-owned-ip` - The customer-owned IP address.
+    /// - `network-interface.association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
+    /// - `network-interface.association.public-dns-name` - The public DNS name.
+    /// - `network-interface.association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
+    /// - `network-interface.attachment.attach-time` - The time that the network interface was attached to an instance.
+    /// - `network-interface.attachment.attachment-id` - The ID of the interface attachment.
+    /// - `network-interface.attachment.delete-on-termination` - Specifies whether the attachment is deleted when an instance is terminated.
+    /// - `network-interface.attachment.device-index` - The device index to which the network interface is attached.
+    /// - `network-interface.attachment.instance-id` - The ID of the instance to which the network interface is attached.
+    /// - `network-interface.attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
+    /// - `network-interface.attachment.network-card-index` - The index of the network card.
+    /// - `network-interface.attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `network-interface.availability-zone` - The Availability Zone for the network interface.
+    /// - `network-interface.deny-all-igw-traffic` - A Boolean that indicates whether a network interface with an IPv6 address is unreachable from the public internet.
+    /// - `network-interface.description` - The description of the network interface.
+    /// - `network-interface.group-id` - The ID of a security group associated with the network interface.
+    /// - `network-interface.group-name` - The name of a security group associated with the network interface.
+    /// - `network-interface.ipv4-prefixes.ipv4-prefix` - The IPv4 prefixes that are assigned to the network interface.
+    /// - `network-interface.ipv6-address` - The IPv6 address associated with the network interface.
+    /// - `network-interface.ipv6-addresses.ipv6-address` - The IPv6 address associated with the network interface.
+    /// - `network-interface.ipv6-addresses.is-primary-ipv6` - A Boolean that indicates whether this is the primary IPv6 address.
+    /// - `network-interface.ipv6-native` - A Boolean that indicates whether this is an IPv6 only network interface.
+    /// - `network-interface.ipv6-prefixes.ipv6-prefix` - The IPv6 prefix assigned to the network interface.
+    /// - `network-interface.mac-address` - The MAC address of the network interface.
+    /// - `network-interface.network-interface-id` - The ID of the network interface.
+    /// - `network-interface.operator.managed` - A Boolean that indicates whether the instance has a managed network interface.
+    /// - `network-interface.operator.principal` - The principal that manages the network interface. Only valid for instances with managed network interfaces, where `managed` is `true`.
+    /// - `network-interface.outpost-arn` - The ARN of the Outpost.
+    /// - `network-interface.owner-id` - The ID of the owner of the network interface.
+    /// - `network-interface.private-dns-name` - The private DNS name of the network interface.
+    /// - `network-interface.private-ip-address` - The private IPv4 address.
+    /// - `network-interface.public-dns-name` - The public DNS name.
+    /// - `network-interface.requester-id` - The requester ID for the network interface.
+    /// - `network-interface.requester-managed` - Indicates whether the network interface is being managed by Amazon Web Services.
+    /// - `network-interface.status` - The status of the network interface (`available`) \| `in-use`).
+    /// - `network-interface.source-dest-check` - Whether the network interface performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
+    /// - `network-interface.subnet-id` - The ID of the subnet for the network interface.
+    /// - `network-interface.tag-key` - The key of a tag assigned to the network interface.
+    /// - `network-interface.tag-value` - The value of a tag assigned to the network interface.
+    /// - `network-interface.vpc-id` - The ID of the VPC for the network interface.
+    /// - `network-performance-options.bandwidth-weighting` - Where the performance boost is applied, if applicable. Valid values: `default`, `vpc-1`, `ebs-1`.
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
+    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The Amazon Web Services account ID of the instance owner.
+    /// - `placement-group-name` - The name of the placement group for the instance.
+    /// - `placement-partition-number` - The partition in which the instance is located.
+    /// - `platform` - The platform. To list only Windows instances, use `windows`.
+    /// - `platform-details` - The platform (`Linux/UNIX` \| `Red Hat BYOL Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Red Hat Enterprise Linux with High Availability` \| `Red Hat Enterprise Linux with SQL Server Standard and HA` \| `Red Hat Enterprise Linux with SQL Server Enterprise and HA` \| `Red Hat Enterprise Linux with SQL Server Standard` \| `Red Hat Enterprise Linux with SQL Server Web` \| `Red Hat Enterprise Linux with SQL Server Enterprise` \| `SQL Server Enterprise` \| `SQL Server Standard` \| `SQL Server Web` \| `SUSE Linux` \| `Ubuntu Pro` \| `Windows` \| `Windows BYOL` \| `Windows with SQL Server Enterprise` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web`).
+    /// - `private-dns-name` - The private IPv4 DNS name of the instance.
+    /// - `private-dns-name-options.enable-resource-name-dns-a-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    /// - `private-dns-name-options.enable-resource-name-dns-aaaa-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    /// - `private-dns-name-options.hostname-type` - The type of hostname (`ip-name` \| `resource-name`).
+    /// - `private-ip-address` - The private IPv4 address of the instance. This can only be used to filter by the primary IP address of the network interface attached to the instance. To filter by additional IP addresses assigned to the network interface, use the filter `network-interface.addresses.private-ip-address`.
+    /// - `product-code` - The product code associated with the AMI used to launch the instance.
+    /// - `product-code.type` - The type of product code (`devpay` \| `marketplace`).
+    /// - `ramdisk-id` - The RAM disk ID.
+    /// - `reason` - The reason for the current state of the instance (for example, shows "User Initiated \[date\]" when you stop or terminate the instance). Similar to the state-reason-code filter.
+    /// - `requester-id` - The ID of the entity that launched the instance on your behalf (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
+    /// - `reservation-id` - The ID of the instance's reservation. A reservation ID is created any time you launch an instance. A reservation ID has a one-to-one relationship with an instance launch request, but can be associated with more than one instance if you launch multiple instances using the same launch request. For example, if you launch one instance, you get one reservation ID. If you launch ten instances using the same launch request, you also get one reservation ID.
+    /// - `root-device-name` - The device name of the root device volume (for example, `/dev/sda1`).
+    /// - `root-device-type` - The type of the root device volume (`ebs` \| `instance-store`).
+    /// - `source-dest-check` - Indicates whether the instance performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the instance to perform network address translation (NAT) in your VPC.
+    /// - `spot-instance-request-id` - The ID of the Spot Instance request.
+    /// - `state-reason-code` - The reason code for the state change.
+    /// - `state-reason-message` - A message that describes the state change.
+    /// - `subnet-id` - The ID of the subnet for the instance.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    /// - `tenancy` - The tenancy of an instance (`dedicated` \| `default` \| `host`).
+    /// - `tpm-support` - Indicates if the instance is configured for NitroTPM support (`v2.0`).
+    /// - `usage-operation` - The usage operation value for the instance (`RunInstances` \| `RunInstances:00g0` \| `RunInstances:0010` \| `RunInstances:1010` \| `RunInstances:1014` \| `RunInstances:1110` \| `RunInstances:0014` \| `RunInstances:0210` \| `RunInstances:0110` \| `RunInstances:0100` \| `RunInstances:0004` \| `RunInstances:0200` \| `RunInstances:000g` \| `RunInstances:0g00` \| `RunInstances:0002` \| `RunInstances:0800` \| `RunInstances:0102` \| `RunInstances:0006` \| `RunInstances:0202`).
+    /// - `usage-operation-update-time` - The time that the usage operation was last updated, for example, `2022-09-15T17:15:20.000Z`.
+    /// - `virtualization-type` - The virtualization type of the instance (`paravirtual` \| `hvm`).
+    /// - `vpc-id` - The ID of the VPC that the instance is running in.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the instance IDs parameter in the same request.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
+    include_managed_resources[1] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInstancesResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the reservations.
+    pub reservations: Option<Vec<Reservation>>,
+}
+rt::structure!(
+    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), reservations[1] =
+    rt::m("Reservations", &RESERVATION_LIST).named("reservationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInternetGatewaysRequest {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the internet gateways.
+    ///
+    /// Default: Describes all your internet gateways.
+    pub internet_gateway_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`available`). Present only if a VPC is attached.
+    /// - `attachment.vpc-id` - The ID of an attached VPC.
+    /// - `internet-gateway-id` - The ID of the Internet gateway.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the internet gateway.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeInternetGatewaysRequest, DESCRIBE_INTERNET_GATEWAYS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    internet_gateway_ids[3] = rt::m("InternetGatewayIds", &INTERNET_GATEWAY_ID_LIST)
+    .named("internetGatewayId"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeInternetGatewaysResult {
+    /// Information about the internet gateways.
+    pub internet_gateways: Option<Vec<InternetGateway>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeInternetGatewaysResult, DESCRIBE_INTERNET_GATEWAYS_RESULT,
+    [internet_gateways[0] = rt::m("InternetGateways", &INTERNET_GATEWAY_LIST)
+    .named("internetGatewaySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamByoasnRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamByoasnRequest, DESCRIBE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamByoasnResult {
+    /// ASN and BYOIP CIDR associations.
+    pub byoasns: Option<Vec<Byoasn>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamByoasnResult, DESCRIBE_IPAM_BYOASN_RESULT, [byoasns[0] = rt::m("Byoasns",
+    &BYOASN_SET).named("byoasnSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamExternalResourceVerificationTokensRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    ///
+    /// Available filters:
+    ///
+    /// - `ipam-arn`
+    /// - `ipam-external-resource-verification-token-arn`
+    /// - `ipam-external-resource-verification-token-id`
+    /// - `ipam-id`
+    /// - `ipam-region`
+    /// - `state`
+    /// - `status`
+    /// - `token-name`
+    /// - `token-value`
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of tokens to return in one page of results.
+    pub max_results: Option<i32>,
+    /// Verification token IDs.
+    pub ipam_external_resource_verification_token_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamExternalResourceVerificationTokensRequest,
+    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    ipam_external_resource_verification_token_ids[4] =
+    rt::m("IpamExternalResourceVerificationTokenIds", &VALUE_STRING_LIST)
+    .named("IpamExternalResourceVerificationTokenId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamExternalResourceVerificationTokensResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Verification tokens.
+    pub ipam_external_resource_verification_tokens: Option<
+        Vec<IpamExternalResourceVerificationToken>,
+    >,
+}
+rt::structure!(
+    DescribeIpamExternalResourceVerificationTokensResult,
+    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_external_resource_verification_tokens[1] =
+    rt::m("IpamExternalResourceVerificationTokens",
+    &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_SET)
+    .named("ipamExternalResourceVerificationTokenSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamInternetRegistryAssociationsRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the internet registry associations to describe.
+    pub ipam_internet_registry_association_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters to apply to the results.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeIpamInternetRegistryAssociationsRequest,
+    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_ids[1] =
+    rt::m("IpamInternetRegistryAssociationIds", &VALUE_STRING_LIST)
+    .named("IpamInternetRegistryAssociationId"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamInternetRegistryAssociationsResult {
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The internet registry associations.
+    pub ipam_internet_registry_associations: Option<
+        Vec<IpamInternetRegistryAssociation>,
+    >,
+}
+rt::structure!(
+    DescribeIpamInternetRegistryAssociationsResult,
+    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_associations[1] = rt::m("IpamInternetRegistryAssociations",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION_SET).named("ipamInternetRegistryAssociationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoliciesRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters for the IPAM policy description.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return in a single call.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the IPAM policies to describe.
+    pub ipam_policy_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamPoliciesRequest, DESCRIBE_IPAM_POLICIES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_policy_ids[4] =
+    rt::m("IpamPolicyIds", &VALUE_STRING_LIST).named("IpamPolicyId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoliciesResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the IPAM policies.
+    ///
+    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
+    pub ipam_policies: Option<Vec<IpamPolicy>>,
+}
+rt::structure!(
+    DescribeIpamPoliciesResult, DESCRIBE_IPAM_POLICIES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_policies[1] =
+    rt::m("IpamPolicies", &IPAM_POLICY_SET).named("ipamPolicySet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoolAllocationsRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the IPAM pool allocations you want to describe.
+    pub ipam_pool_allocation_ids: Option<Vec<String>>,
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamPoolAllocationsRequest, DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_ids[1] =
+    rt::m("IpamPoolAllocationIds", &VALUE_STRING_LIST).named("IpamPoolAllocationId"),
+    filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token[4] = rt::m("NextToken",
+    &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoolAllocationsResult {
+    /// Information about the IPAM pool allocations.
+    pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamPoolAllocationsResult, DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT,
+    [ipam_pool_allocations[0] = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
+    .named("ipamPoolAllocationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoolsRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the IPAM pools you would like information on.
+    pub ipam_pool_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamPoolsRequest, DESCRIBE_IPAM_POOLS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_pool_ids[4] = rt::m("IpamPoolIds",
+    &VALUE_STRING_LIST).named("IpamPoolId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPoolsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the IPAM pools.
+    pub ipam_pools: Option<Vec<IpamPool>>,
+}
+rt::structure!(
+    DescribeIpamPoolsResult, DESCRIBE_IPAM_POOLS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_pools[1] =
+    rt::m("IpamPools", &IPAM_POOL_SET).named("ipamPoolSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPrefixListResolverTargetsRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters to limit the results.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
+    pub ipam_prefix_list_resolver_target_ids: Option<Vec<String>>,
+    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
+    pub ipam_prefix_list_resolver_id: Option<String>,
+}
+rt::structure!(
+    DescribeIpamPrefixListResolverTargetsRequest,
+    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_prefix_list_resolver_target_ids[4] =
+    rt::m("IpamPrefixListResolverTargetIds", &VALUE_STRING_LIST)
+    .named("IpamPrefixListResolverTargetId"), ipam_prefix_list_resolver_id[5] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPrefixListResolverTargetsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the IPAM prefix list resolver Targets.
+    pub ipam_prefix_list_resolver_targets: Option<Vec<IpamPrefixListResolverTarget>>,
+}
+rt::structure!(
+    DescribeIpamPrefixListResolverTargetsResult,
+    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_prefix_list_resolver_targets[1] = rt::m("IpamPrefixListResolverTargets",
+    &IPAM_PREFIX_LIST_RESOLVER_TARGET_SET).named("ipamPrefixListResolverTargetSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPrefixListResolversRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters to limit the results.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
+    pub ipam_prefix_list_resolver_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamPrefixListResolversRequest, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    ipam_prefix_list_resolver_ids[4] = rt::m("IpamPrefixListResolverIds",
+    &VALUE_STRING_LIST).named("IpamPrefixListResolverId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamPrefixListResolversResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the IPAM prefix list resolvers.
+    pub ipam_prefix_list_resolvers: Option<Vec<IpamPrefixListResolver>>,
+}
+rt::structure!(
+    DescribeIpamPrefixListResolversResult, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_prefix_list_resolvers[1] = rt::m("IpamPrefixListResolvers",
+    &IPAM_PREFIX_LIST_RESOLVER_SET).named("ipamPrefixListResolverSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamResourceDiscoveriesRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IPAM resource discovery IDs.
+    pub ipam_resource_discovery_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of resource discoveries to return in one page of results.
+    pub max_results: Option<i32>,
+    /// The resource discovery filters.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeIpamResourceDiscoveriesRequest, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_ids[1] =
+    rt::m("IpamResourceDiscoveryIds", &VALUE_STRING_LIST)
+    .named("IpamResourceDiscoveryId"), next_token[2] = rt::m("NextToken", &rt::STRING),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamResourceDiscoveriesResult {
+    /// The resource discoveries.
+    pub ipam_resource_discoveries: Option<Vec<IpamResourceDiscovery>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamResourceDiscoveriesResult, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT,
+    [ipam_resource_discoveries[0] = rt::m("IpamResourceDiscoveries",
+    &IPAM_RESOURCE_DISCOVERY_SET).named("ipamResourceDiscoverySet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamResourceDiscoveryAssociationsRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The resource discovery association IDs.
+    pub ipam_resource_discovery_association_ids: Option<Vec<String>>,
+    /// Specify the pagination token from a previous request to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of resource discovery associations to return in one page of results.
+    pub max_results: Option<i32>,
+    /// The resource discovery association filters.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeIpamResourceDiscoveryAssociationsRequest,
+    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_association_ids[1] =
+    rt::m("IpamResourceDiscoveryAssociationIds", &VALUE_STRING_LIST)
+    .named("IpamResourceDiscoveryAssociationId"), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[4]
+    = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamResourceDiscoveryAssociationsResult {
+    /// The resource discovery associations.
+    pub ipam_resource_discovery_associations: Option<
+        Vec<IpamResourceDiscoveryAssociation>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpamResourceDiscoveryAssociationsResult,
+    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT,
+    [ipam_resource_discovery_associations[0] = rt::m("IpamResourceDiscoveryAssociations",
+    &IPAM_RESOURCE_DISCOVERY_ASSOCIATION_SET)
+    .named("ipamResourceDiscoveryAssociationSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamScopesRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the scopes you want information on.
+    pub ipam_scope_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamScopesRequest, DESCRIBE_IPAM_SCOPES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_scope_ids[4] =
+    rt::m("IpamScopeIds", &VALUE_STRING_LIST).named("IpamScopeId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamScopesResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// The scopes you want information on.
+    pub ipam_scopes: Option<Vec<IpamScope>>,
+}
+rt::structure!(
+    DescribeIpamScopesResult, DESCRIBE_IPAM_SCOPES_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_scopes[1] =
+    rt::m("IpamScopes", &IPAM_SCOPE_SET).named("ipamScopeSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamsRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the IPAMs you want information on.
+    pub ipam_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeIpamsRequest, DESCRIBE_IPAMS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), ipam_ids[4] = rt::m("IpamIds", &VALUE_STRING_LIST)
+    .named("IpamId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpamsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the IPAMs.
+    pub ipams: Option<Vec<Ipam>>,
+}
+rt::structure!(
+    DescribeIpamsResult, DESCRIBE_IPAMS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), ipams[1] = rt::m("Ipams", &IPAM_SET)
+    .named("ipamSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpv6PoolsRequest {
+    /// The IDs of the IPv6 address pools.
+    pub pool_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeIpv6PoolsRequest, DESCRIBE_IPV6_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &IPV6_POOL_ID_LIST).named("PoolId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeIpv6PoolsResult {
+    /// Information about the IPv6 address pools.
+    pub ipv6_pools: Option<Vec<Ipv6Pool>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeIpv6PoolsResult, DESCRIBE_IPV6_POOLS_RESULT, [ipv6_pools[0] =
+    rt::m("Ipv6Pools", &IPV6_POOL_SET).named("ipv6PoolSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeKeyPairsRequest {
+    /// The key pair names.
+    ///
+    /// Default: Describes all of your key pairs.
+    pub key_names: Option<Vec<String>>,
+    /// The IDs of the key pairs.
+    pub key_pair_ids: Option<Vec<String>>,
+    /// If `true`, the public key material is included in the response.
+    ///
+    /// Default: `false`
+    pub include_public_key: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `key-pair-id` - The ID of the key pair.
+    /// - `fingerprint` - The fingerprint of the key pair.
+    /// - `key-name` - The name of the key pair.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeKeyPairsRequest, DESCRIBE_KEY_PAIRS_REQUEST, [key_names[0] =
+    rt::m("KeyNames", &KEY_NAME_STRING_LIST).named("KeyName"), key_pair_ids[1] =
+    rt::m("KeyPairIds", &KEY_PAIR_ID_STRING_LIST).named("KeyPairId"),
+    include_public_key[2] = rt::m("IncludePublicKey", &rt::BOOLEAN), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeKeyPairsResult {
+    /// Information about the key pairs.
+    pub key_pairs: Option<Vec<KeyPairInfo>>,
+}
+rt::structure!(
+    DescribeKeyPairsResult, DESCRIBE_KEY_PAIRS_RESULT, [key_pairs[0] = rt::m("KeyPairs",
+    &KEY_PAIR_LIST).named("keySet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLaunchTemplateVersionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the launch template.
+    ///
+    /// To describe one or more versions of a specified launch template, you must specify either the launch template ID or the launch template name, but not both.
+    ///
+    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
+    pub launch_template_id: Option<String>,
+    /// The name of the launch template.
+    ///
+    /// To describe one or more versions of a specified launch template, you must specify either the launch template name or the launch template ID, but not both.
+    ///
+    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
+    pub launch_template_name: Option<String>,
+    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
+    ///
+    /// To describe one or more versions of a specified launch template, valid values are `$Latest`, `$Default`, and numbers.
+    ///
+    /// To describe all launch templates in your account that are defined as the latest version, the valid value is `$Latest`. To describe all launch templates in your account that are defined as the default version, the valid value is `$Default`. You can specify `$Latest` and `$Default` in the same request. You cannot specify numbers.
+    pub versions: Option<Vec<String>>,
+    /// The version number after which to describe launch template versions.
+    pub min_version: Option<String>,
+    /// The version number up to which to describe launch template versions.
+    pub max_version: Option<String>,
+    /// The token to request the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `create-time` - The time the launch template version was created.
+    /// - `ebs-optimized` - A boolean that indicates whether the instance is optimized for Amazon EBS I/O.
+    /// - `http-endpoint` - Indicates whether the HTTP metadata endpoint on your instances is enabled (`enabled` \| `disabled`).
+    /// - `http-protocol-ipv4` - Indicates whether the IPv4 endpoint for the instance metadata service is enabled (`enabled` \| `disabled`).
+    /// - `host-resource-group-arn` - The ARN of the host resource group in which to launch the instances.
+    /// - `http-tokens` - The state of token usage for your instance metadata requests (`optional` \| `required`).
+    /// - `iam-instance-profile` - The ARN of the IAM instance profile.
+    /// - `image-id` - The ID of the AMI.
+    /// - `instance-type` - The instance type.
+    /// - `is-default-version` - A boolean that indicates whether the launch template version is the default version.
+    /// - `kernel-id` - The kernel ID.
+    /// - `license-configuration-arn` - The ARN of the license configuration.
+    /// - `network-card-index` - The index of the network card.
+    /// - `ram-disk-id` - The RAM disk ID.
+    pub filters: Option<Vec<Filter>>,
+    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
+    ///
+    /// If `false`, and if a Systems Manager parameter is specified for `ImageId`, the parameter is displayed in the response for `imageId`.
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    ///
+    /// Default: `false`
+    pub resolve_alias: Option<bool>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+}
+rt::structure!(
+    DescribeLaunchTemplateVersionsRequest, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), launch_template_id[1] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[2] =
+    rt::m("LaunchTemplateName", &rt::STRING).min(3.0), versions[3] = rt::m("Versions",
+    &VERSION_STRING_LIST).named("LaunchTemplateVersion"), min_version[4] =
+    rt::m("MinVersion", &rt::STRING), max_version[5] = rt::m("MaxVersion", &rt::STRING),
+    next_token[6] = rt::m("NextToken", &rt::STRING), max_results[7] = rt::m("MaxResults",
+    &rt::INTEGER), filters[8] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    resolve_alias[9] = rt::m("ResolveAlias", &rt::BOOLEAN), include_managed_resources[10]
+    = rt::m("IncludeManagedResources", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLaunchTemplateVersionsResult {
+    /// Information about the launch template versions.
+    pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLaunchTemplateVersionsResult, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT,
+    [launch_template_versions[0] = rt::m("LaunchTemplateVersions",
+    &LAUNCH_TEMPLATE_VERSION_SET).named("launchTemplateVersionSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLaunchTemplatesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more launch template IDs.
+    pub launch_template_ids: Option<Vec<String>>,
+    /// One or more launch template names.
+    pub launch_template_names: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `create-time` - The time the launch template was created.
+    /// - `launch-template-name` - The name of the launch template.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// The token to request the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
+    pub max_results: Option<i32>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+}
+rt::structure!(
+    DescribeLaunchTemplatesRequest, DESCRIBE_LAUNCH_TEMPLATES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), launch_template_ids[1] = rt::m("LaunchTemplateIds",
+    &LAUNCH_TEMPLATE_ID_STRING_LIST).named("LaunchTemplateId"), launch_template_names[2]
+    = rt::m("LaunchTemplateNames", &LAUNCH_TEMPLATE_NAME_STRING_LIST)
+    .named("LaunchTemplateName"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), include_managed_resources[6] =
+    rt::m("IncludeManagedResources", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLaunchTemplatesResult {
+    /// Information about the launch templates.
+    pub launch_templates: Option<Vec<LaunchTemplate>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLaunchTemplatesResult, DESCRIBE_LAUNCH_TEMPLATES_RESULT, [launch_templates[0]
+    = rt::m("LaunchTemplates", &LAUNCH_TEMPLATE_SET).named("launchTemplates"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest {
+    /// The IDs of the associations.
+    pub local_gateway_route_table_virtual_interface_group_association_ids: Option<
+        Vec<String>,
+    >,
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group.
+    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `local-gateway-route-table-virtual-interface-group-association-id` - The ID of the association.
+    /// - `local-gateway-route-table-virtual-interface-group-id` - The ID of the virtual interface group.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group association.
+    /// - `state` - The state of the association.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
+    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST,
+    [local_gateway_route_table_virtual_interface_group_association_ids[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_ID_SET)
+    .named("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult {
+    /// Information about the associations.
+    pub local_gateway_route_table_virtual_interface_group_associations: Option<
+        Vec<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
+    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT,
+    [local_gateway_route_table_virtual_interface_group_associations[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociations",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_SET)
+    .named("localGatewayRouteTableVirtualInterfaceGroupAssociationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTableVpcAssociationsRequest {
+    /// The IDs of the associations.
+    pub local_gateway_route_table_vpc_association_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the association.
+    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
+    /// - `local-gateway-route-table-vpc-association-id` - The ID of the association.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table for the association.
+    /// - `state` - The state of the association.
+    /// - `vpc-id` - The ID of the VPC.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTableVpcAssociationsRequest,
+    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST,
+    [local_gateway_route_table_vpc_association_ids[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociationIds",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_ID_SET)
+    .named("LocalGatewayRouteTableVpcAssociationId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
+    /// Information about the associations.
+    pub local_gateway_route_table_vpc_associations: Option<
+        Vec<LocalGatewayRouteTableVpcAssociation>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTableVpcAssociationsResult,
+    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT,
+    [local_gateway_route_table_vpc_associations[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociations",
+    &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_SET)
+    .named("localGatewayRouteTableVpcAssociationSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTablesRequest {
+    /// The IDs of the local gateway route tables.
+    pub local_gateway_route_table_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table.
+    /// - `local-gateway-route-table-id` - The ID of a local gateway route table.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table.
+    /// - `state` - The state of the local gateway route table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTablesRequest, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
+    [local_gateway_route_table_ids[0] = rt::m("LocalGatewayRouteTableIds",
+    &LOCAL_GATEWAY_ROUTE_TABLE_ID_SET).named("LocalGatewayRouteTableId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTablesResult {
+    /// Information about the local gateway route tables.
+    pub local_gateway_route_tables: Option<Vec<LocalGatewayRouteTable>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewayRouteTablesResult, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT,
+    [local_gateway_route_tables[0] = rt::m("LocalGatewayRouteTables",
+    &LOCAL_GATEWAY_ROUTE_TABLE_SET).named("localGatewayRouteTableSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayVirtualInterfaceGroupsRequest {
+    /// The IDs of the virtual interface groups.
+    pub local_gateway_virtual_interface_group_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `local-gateway-virtual-interface-group-id` - The ID of the virtual interface group.
+    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewayVirtualInterfaceGroupsRequest,
+    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST,
+    [local_gateway_virtual_interface_group_ids[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroupIds",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_ID_SET)
+    .named("LocalGatewayVirtualInterfaceGroupId"), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
+    /// The virtual interface groups.
+    pub local_gateway_virtual_interface_groups: Option<
+        Vec<LocalGatewayVirtualInterfaceGroup>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewayVirtualInterfaceGroupsResult,
+    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT,
+    [local_gateway_virtual_interface_groups[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroups",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_SET)
+    .named("localGatewayVirtualInterfaceGroupSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayVirtualInterfacesRequest {
+    /// The IDs of the virtual interfaces.
+    pub local_gateway_virtual_interface_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `local-address` - The local address.
+    /// - `local-bgp-asn` - The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway.
+    /// - `local-gateway-id` - The ID of the local gateway.
+    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface.
+    /// - `peer-address` - The peer address.
+    /// - `peer-bgp-asn` - The peer BGP ASN.
+    /// - `vlan` - The ID of the VLAN.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewayVirtualInterfacesRequest,
+    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST,
+    [local_gateway_virtual_interface_ids[0] = rt::m("LocalGatewayVirtualInterfaceIds",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET).named("LocalGatewayVirtualInterfaceId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayVirtualInterfacesResult {
+    /// Information about the virtual interfaces.
+    pub local_gateway_virtual_interfaces: Option<Vec<LocalGatewayVirtualInterface>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewayVirtualInterfacesResult,
+    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT,
+    [local_gateway_virtual_interfaces[0] = rt::m("LocalGatewayVirtualInterfaces",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_SET).named("localGatewayVirtualInterfaceSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewaysRequest {
+    /// The IDs of the local gateways.
+    pub local_gateway_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `local-gateway-id` - The ID of a local gateway.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway.
+    /// - `state` - The state of the association.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLocalGatewaysRequest, DESCRIBE_LOCAL_GATEWAYS_REQUEST, [local_gateway_ids[0]
+    = rt::m("LocalGatewayIds", &LOCAL_GATEWAY_ID_SET).named("LocalGatewayId"), filters[1]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewaysResult {
+    /// Information about the local gateways.
+    pub local_gateways: Option<Vec<LocalGateway>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLocalGatewaysResult, DESCRIBE_LOCAL_GATEWAYS_RESULT, [local_gateways[0] =
+    rt::m("LocalGateways", &LOCAL_GATEWAY_SET).named("localGatewaySet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLockedSnapshotsRequest {
+    /// The filters.
+    ///
+    /// - `lock-state` - The state of the snapshot lock (`compliance-cooloff` \| `governance` \| `compliance` \| `expired`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The IDs of the snapshots for which to view the lock status.
+    pub snapshot_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeLockedSnapshotsRequest, DESCRIBE_LOCKED_SNAPSHOTS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING),
+    snapshot_ids[3] = rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeLockedSnapshotsResult {
+    /// Information about the snapshots.
+    pub snapshots: Option<Vec<LockedSnapshotsInfo>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeLockedSnapshotsResult, DESCRIBE_LOCKED_SNAPSHOTS_RESULT, [snapshots[0] =
+    rt::m("Snapshots", &LOCKED_SNAPSHOTS_INFO_LIST).named("snapshotSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMacHostsRequest {
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone of the EC2 Mac Dedicated Host.
+    /// - `instance-type` - The instance type size that the EC2 Mac Dedicated Host is configured to support.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the EC2 Mac Dedicated Hosts.
+    pub host_ids: Option<Vec<String>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    pub max_results: Option<i32>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMacHostsRequest, DESCRIBE_MAC_HOSTS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), host_ids[1] = rt::m("HostIds", &REQUEST_HOST_ID_LIST)
+    .named("HostId"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMacHostsResult {
+    /// Information about the EC2 Mac Dedicated Hosts.
+    pub mac_hosts: Option<Vec<MacHost>>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMacHostsResult, DESCRIBE_MAC_HOSTS_RESULT, [mac_hosts[0] = rt::m("MacHosts",
+    &MAC_HOST_LIST).named("macHostSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMacModificationTasksRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Specifies one or more filters for the request:
+    ///
+    /// - `instance-id` - The ID of the instance for which the task was created.
+    /// - `task-state` - The state of the task (`successful` \| `failed` \| `in-progress` \| `pending`).
+    /// - `mac-system-integrity-protection-configuration.sip-status` - The overall SIP state requested in the task (`enabled` \| `disabled`).
+    /// - `start-time` - The date and time the task was created.
+    /// - `task-type` - The type of task (`sip-modification` \| `volume-ownership-delegation`).
+    pub filters: Option<Vec<Filter>>,
+    /// The ID of task.
+    pub mac_modification_task_ids: Option<Vec<String>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
+    pub max_results: Option<i32>,
+    /// The token to use to retrieve the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMacModificationTasksRequest, DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), mac_modification_task_ids[2] =
+    rt::m("MacModificationTaskIds", &MAC_MODIFICATION_TASK_ID_LIST)
+    .named("MacModificationTaskId"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMacModificationTasksResult {
+    /// Information about the tasks.
+    pub mac_modification_tasks: Option<Vec<MacModificationTask>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMacModificationTasksResult, DESCRIBE_MAC_MODIFICATION_TASKS_RESULT,
+    [mac_modification_tasks[0] = rt::m("MacModificationTasks",
+    &MAC_MODIFICATION_TASK_LIST).named("macModificationTaskSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeManagedPrefixListsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `owner-id` - The ID of the prefix list owner.
+    /// - `prefix-list-id` - The ID of the prefix list.
+    /// - `prefix-list-name` - The name of the prefix list.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more prefix list IDs.
+    pub prefix_list_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeManagedPrefixListsRequest, DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), prefix_list_ids[4] =
+    rt::m("PrefixListIds", &VALUE_STRING_LIST).named("PrefixListId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeManagedPrefixListsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the prefix lists.
+    pub prefix_lists: Option<Vec<ManagedPrefixList>>,
+}
+rt::structure!(
+    DescribeManagedPrefixListsResult, DESCRIBE_MANAGED_PREFIX_LISTS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists[1]
+    = rt::m("PrefixLists", &MANAGED_PREFIX_LIST_SET).named("prefixListSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMetricCategoriesRequest {
+    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
+    pub metric_category_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `metric-name` - The name of a metric in the metric category.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// Valid range: 5 - 100.
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeMetricCategoriesRequest, DESCRIBE_METRIC_CATEGORIES_REQUEST,
+    [metric_category_ids[0] = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST)
+    .named("MetricCategoryId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMetricCategoriesResult {
+    /// Information about the metric categories.
+    pub metric_categories: Option<Vec<MetricCategory>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMetricCategoriesResult, DESCRIBE_METRIC_CATEGORIES_RESULT,
+    [metric_categories[0] = rt::m("MetricCategories", &METRIC_CATEGORY_LIST)
+    .named("metricCategorySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMovingAddressesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more Elastic IP addresses.
+    pub public_ips: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters.
+    ///
+    /// - `moving-status` - The status of the Elastic IP address (`MovingToVpc` \| `RestoringToClassic`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
+    ///
+    /// Default: If no value is provided, the default is 1000.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeMovingAddressesRequest, DESCRIBE_MOVING_ADDRESSES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ips[1] = rt::m("PublicIps",
+    &VALUE_STRING_LIST).named("publicIp"), next_token[2] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("filter"), max_results[4] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeMovingAddressesResult {
+    /// The status for each Elastic IP address.
+    pub moving_address_statuses: Option<Vec<MovingAddressStatus>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeMovingAddressesResult, DESCRIBE_MOVING_ADDRESSES_RESULT,
+    [moving_address_statuses[0] = rt::m("MovingAddressStatuses",
+    &MOVING_ADDRESS_STATUS_SET).named("movingAddressStatusSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `nat-gateway-id` - The ID of the NAT gateway.
+    /// - `state` - The state of the NAT gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
+    /// - `subnet-id` - The ID of the subnet in which the NAT gateway resides.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC in which the NAT gateway resides.
+    pub filter: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The IDs of the NAT gateways.
+    pub nat_gateway_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNatGatewaysRequest, DESCRIBE_NAT_GATEWAYS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filter[1] = rt::m("Filter", &FILTER_LIST),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), nat_gateway_ids[3] =
+    rt::m("NatGatewayIds", &NAT_GATEWAY_ID_STRING_LIST).named("NatGatewayId"),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysResult {
+    /// Information about the NAT gateways.
+    pub nat_gateways: Option<Vec<NatGateway>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNatGatewaysResult, DESCRIBE_NAT_GATEWAYS_RESULT, [nat_gateways[0] =
+    rt::m("NatGateways", &NAT_GATEWAY_LIST).named("natGatewaySet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkAclsRequest {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the network ACLs.
+    pub network_acl_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `association.association-id` - The ID of an association ID for the ACL.
+    /// - `association.network-acl-id` - The ID of the network ACL involved in the association.
+    /// - `association.subnet-id` - The ID of the subnet involved in the association.
+    /// - `default` - Indicates whether the ACL is the default network ACL for the VPC.
+    /// - `entry.cidr` - The IPv4 CIDR range specified in the entry.
+    /// - `entry.icmp.code` - The ICMP code specified in the entry, if any.
+    /// - `entry.icmp.type` - The ICMP type specified in the entry, if any.
+    /// - `entry.ipv6-cidr` - The IPv6 CIDR range specified in the entry.
+    /// - `entry.port-range.from` - The start of the port range specified in the entry.
+    /// - `entry.port-range.to` - The end of the port range specified in the entry.
+    /// - `entry.protocol` - The protocol specified in the entry (`tcp` \| `udp` \| `icmp` or a protocol number).
+    /// - `entry.rule-action` - Allows or denies the matching traffic (`allow` \| `deny`).
+    /// - `entry.egress` - A Boolean that indicates the type of rule. Specify `true` for egress rules, or `false` for ingress rules.
+    /// - `entry.rule-number` - The number of an entry (in other words, rule) in the set of ACL entries.
+    /// - `network-acl-id` - The ID of the network ACL.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the network ACL.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the network ACL.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeNetworkAclsRequest, DESCRIBE_NETWORK_ACLS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    network_acl_ids[3] = rt::m("NetworkAclIds", &NETWORK_ACL_ID_STRING_LIST)
+    .named("NetworkAclId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkAclsResult {
+    /// Information about the network ACLs.
+    pub network_acls: Option<Vec<NetworkAcl>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkAclsResult, DESCRIBE_NETWORK_ACLS_RESULT, [network_acls[0] =
+    rt::m("NetworkAcls", &NETWORK_ACL_LIST).named("networkAclSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAccessScopeAnalysesRequest {
+    /// The IDs of the Network Access Scope analyses.
+    pub network_insights_access_scope_analysis_ids: Option<Vec<String>>,
+    /// The ID of the Network Access Scope.
+    pub network_insights_access_scope_id: Option<String>,
+    /// Filters the results based on the start time. The analysis must have started on or after this time.
+    pub analysis_start_time_begin: Option<rt::DateTime>,
+    /// Filters the results based on the start time. The analysis must have started on or before this time.
+    pub analysis_start_time_end: Option<rt::DateTime>,
+    /// There are no supported filters.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAccessScopeAnalysesRequest,
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST,
+    [network_insights_access_scope_analysis_ids[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisIds",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_ID_LIST)
+    .named("NetworkInsightsAccessScopeAnalysisId"), network_insights_access_scope_id[1] =
+    rt::m("NetworkInsightsAccessScopeId", &rt::STRING), analysis_start_time_begin[2] =
+    rt::m("AnalysisStartTimeBegin", &rt::TIMESTAMP), analysis_start_time_end[3] =
+    rt::m("AnalysisStartTimeEnd", &rt::TIMESTAMP), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
+    /// The Network Access Scope analyses.
+    pub network_insights_access_scope_analyses: Option<
+        Vec<NetworkInsightsAccessScopeAnalysis>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAccessScopeAnalysesResult,
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT,
+    [network_insights_access_scope_analyses[0] =
+    rt::m("NetworkInsightsAccessScopeAnalyses",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_LIST)
+    .named("networkInsightsAccessScopeAnalysisSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAccessScopesRequest {
+    /// The IDs of the Network Access Scopes.
+    pub network_insights_access_scope_ids: Option<Vec<String>>,
+    /// There are no supported filters.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAccessScopesRequest,
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST,
+    [network_insights_access_scope_ids[0] = rt::m("NetworkInsightsAccessScopeIds",
+    &NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST).named("NetworkInsightsAccessScopeId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAccessScopesResult {
+    /// The Network Access Scopes.
+    pub network_insights_access_scopes: Option<Vec<NetworkInsightsAccessScope>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAccessScopesResult,
+    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT, [network_insights_access_scopes[0] =
+    rt::m("NetworkInsightsAccessScopes", &NETWORK_INSIGHTS_ACCESS_SCOPE_LIST)
+    .named("networkInsightsAccessScopeSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesRequest {
+    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
+    pub network_insights_analysis_ids: Option<Vec<String>>,
+    /// The ID of the path. You must specify either a path ID or analysis IDs.
+    pub network_insights_path_id: Option<String>,
+    /// The time when the network insights analyses started.
+    pub analysis_start_time: Option<rt::DateTime>,
+    /// The time when the network insights analyses ended.
+    pub analysis_end_time: Option<rt::DateTime>,
+    /// The filters. The following are the possible values:
+    ///
+    /// - path-found - A Boolean value that indicates whether a feasible path is found.
+    /// - status - The status of the analysis (running \| succeeded \| failed).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAnalysesRequest, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST,
+    [network_insights_analysis_ids[0] = rt::m("NetworkInsightsAnalysisIds",
+    &NETWORK_INSIGHTS_ANALYSIS_ID_LIST).named("NetworkInsightsAnalysisId"),
+    network_insights_path_id[1] = rt::m("NetworkInsightsPathId", &rt::STRING),
+    analysis_start_time[2] = rt::m("AnalysisStartTime", &rt::TIMESTAMP),
+    analysis_end_time[3] = rt::m("AnalysisEndTime", &rt::TIMESTAMP), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[5] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesResult {
+    /// Information about the network insights analyses.
+    pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsAnalysesResult, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT,
+    [network_insights_analyses[0] = rt::m("NetworkInsightsAnalyses",
+    &NETWORK_INSIGHTS_ANALYSIS_LIST).named("networkInsightsAnalysisSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsRequest {
+    /// The IDs of the paths.
+    pub network_insights_path_ids: Option<Vec<String>>,
+    /// The filters. The following are the possible values:
+    ///
+    /// - destination - The ID of the resource.
+    /// - filter-at-source.source-address - The source IPv4 address at the source.
+    /// - filter-at-source.source-port-range - The source port range at the source.
+    /// - filter-at-source.destination-address - The destination IPv4 address at the source.
+    /// - filter-at-source.destination-port-range - The destination port range at the source.
+    /// - filter-at-destination.source-address - The source IPv4 address at the destination.
+    /// - filter-at-destination.source-port-range - The source port range at the destination.
+    /// - filter-at-destination.destination-address - The destination IPv4 address at the destination.
+    /// - filter-at-destination.destination-port-range - The destination port range at the destination.
+    /// - protocol - The protocol.
+    /// - source - The ID of the resource.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkInsightsPathsRequest, DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST,
+    [network_insights_path_ids[0] = rt::m("NetworkInsightsPathIds",
+    &NETWORK_INSIGHTS_PATH_ID_LIST).named("NetworkInsightsPathId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );

@@ -4,2096 +4,359 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceImageMetadataRequest {
-    /// The filters.
-    ///
-    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) of the instance.
-    /// - `instance-id` - The ID of the instance.
-    /// - `image-allowed` - A Boolean that indicates whether the image meets the criteria specified for Allowed AMIs.
-    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
-    /// - `instance-type` - The type of instance (for example, `t3.micro`).
-    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2023-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2023-09-29T*`, which matches an entire day.
-    /// - `owner-alias` - The owner alias (`amazon` \| `aws-marketplace` \| `aws-backup-vault`). The valid aliases are defined in an Amazon-maintained list. This is not the Amazon Web Services account alias that can be set using the IAM console. We recommend that you use the `Owner` request parameter instead of this filter.
-    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the `Owner` request parameter instead of this filter.
-    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) of the instance.
-    pub filters: Option<Vec<Filter>>,
-    /// The instance IDs.
-    ///
-    /// If you don't specify an instance ID or filters, the output includes information for all instances.
-    pub instance_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// Default: 1000
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+pub struct DescribeNetworkInsightsPathsResult {
+    /// Information about the paths.
+    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeInstanceImageMetadataRequest, DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST, 0 =>
-    filters, 1 => instance_ids, 2 => max_results, 3 => next_token, 4 => dry_run
+    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT,
+    [network_insights_paths[0] = rt::m("NetworkInsightsPaths",
+    &NETWORK_INSIGHTS_PATH_LIST).named("networkInsightsPathSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_INSTANCE_IMAGE_METADATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceImageMetadataRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
+/// Contains the parameters for DescribeNetworkInterfaceAttribute.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceImageMetadataResult {
-    /// Information about the instance and the AMI used to launch the instance.
-    pub instance_image_metadata: Option<Vec<InstanceImageMetadata>>,
+pub struct DescribeNetworkInterfaceAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// The attribute of the network interface. This parameter is required.
+    pub attribute: Option<NetworkInterfaceAttribute>,
+}
+rt::structure!(
+    DescribeNetworkInterfaceAttributeRequest,
+    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), network_interface_id[1] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute")]
+);
+/// Contains the output of DescribeNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfaceAttributeResult {
+    /// The attachment (if any) of the network interface.
+    pub attachment: Option<NetworkInterfaceAttachment>,
+    /// The description of the network interface.
+    pub description: Option<AttributeValue>,
+    /// The security groups associated with the network interface.
+    pub groups: Option<Vec<GroupIdentifier>>,
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// Indicates whether source/destination checking is enabled.
+    pub source_dest_check: Option<AttributeBooleanValue>,
+    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
+    pub associate_public_ip_address: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkInterfaceAttributeResult, DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
+    [attachment[0] = rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT)
+    .named("attachment"), description[1] = rt::m("Description", &ATTRIBUTE_VALUE)
+    .named("description"), groups[2] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), network_interface_id[3] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), source_dest_check[4] =
+    rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
+    associate_public_ip_address[5] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
+    .named("associatePublicIpAddress")]
+);
+/// Contains the parameters for DescribeNetworkInterfacePermissions.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacePermissionsRequest {
+    /// The network interface permission IDs.
+    pub network_interface_permission_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `network-interface-permission.network-interface-permission-id` - The ID of the permission.
+    /// - `network-interface-permission.network-interface-id` - The ID of the network interface.
+    /// - `network-interface-permission.aws-account-id` - The Amazon Web Services account ID.
+    /// - `network-interface-permission.aws-service` - The Amazon Web Services service.
+    /// - `network-interface-permission.permission` - The type of permission (`INSTANCE-ATTACH` \| `EIP-ASSOCIATE`).
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeNetworkInterfacePermissionsRequest,
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, [network_interface_permission_ids[0]
+    = rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
+    .named("NetworkInterfacePermissionId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+);
+/// Contains the output for DescribeNetworkInterfacePermissions.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkInterfacePermissionsResult {
+    /// The network interface permissions.
+    pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceImageMetadataResult, DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT, 0 =>
-    instance_image_metadata, 1 => next_token
+    DescribeNetworkInterfacePermissionsResult,
+    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, [network_interface_permissions[0] =
+    rt::m("NetworkInterfacePermissions", &NETWORK_INTERFACE_PERMISSION_LIST)
+    .named("networkInterfacePermissions"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_INSTANCE_IMAGE_METADATA_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceImageMetadataResult",
-    &[
-        rt::m("InstanceImageMetadata", &INSTANCE_IMAGE_METADATA_LIST)
-            .named("instanceImageMetadataSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
+/// Contains the parameters for DescribeNetworkInterfaces.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaHistoryStatesRequest {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns historical states for all SQL Server High Availability instances.
-    pub instance_ids: Option<Vec<String>>,
-    /// The start data and time of the period for which to get the historical SQL Server High Availability states. If omitted, the API returns all available historical states.
-    ///
-    /// Timezone: UTC
-    ///
-    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
-    pub start_time: Option<rt::DateTime>,
-    /// The end data and time of the period for which to get historical SQL Server High Availability states. If omitted, the API returns historical states up to the current date and time.
-    ///
-    /// Timezone: UTC
-    ///
-    /// Format: `YYYY-MM-DDThh:mm:ss.sssZ`
-    pub end_time: Option<rt::DateTime>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// One or more filters to apply to the results. Supported filters include:
-    ///
-    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The tag key assigned to the instance.
-    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
-    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaHistoryStatesRequest,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST, 0 => instance_ids, 1 => start_time,
-    2 => end_time, 3 => next_token, 4 => max_results, 5 => filters, 6 => dry_run
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaHistoryStatesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaHistoryStatesResult {
-    /// Information about the historical SQL Server High Availability states of the SQL Server High Availability instances.
-    pub instances: Option<Vec<RegisteredInstance>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaHistoryStatesResult,
-    DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT, 0 => instances, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_HISTORY_STATES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaHistoryStatesResult",
-    &[
-        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaStatesRequest {
-    /// The IDs of the SQL Server High Availability instances to describe. If omitted, the API returns SQL Server High Availability states for all SQL Server High Availability instances.
-    pub instance_ids: Option<Vec<String>>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// One or more filters to apply to the results. Supported filters include:
-    ///
-    /// - `tag:<key>` - The tag key and value pair assigned to the instance. For example, to find all instances tagged with `Owner:TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The tag key assigned to the instance.
-    /// - `haStatus` - The SQL Server High Availability status of the SQL Server High Availability instance (`processing` \| `active` \| `standby` \| `invalid`).
-    /// - `sqlServerLicenseUsage` - The license type for the SQL Server license (`full` \| `waived`).
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaStatesRequest, DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST, 0 =>
-    instance_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_STATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaStatesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceSqlHaStatesResult {
-    /// Information about the SQL Server High Availability instances.
-    pub instances: Option<Vec<RegisteredInstance>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceSqlHaStatesResult, DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT, 0 =>
-    instances, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_SQL_HA_STATES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceSqlHaStatesResult",
-    &[
-        rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceStatusRequest {
-    /// The instance IDs.
-    ///
-    /// Default: Describes all your instances.
-    ///
-    /// Constraints: Maximum 100 explicitly specified instance IDs.
-    pub instance_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// You cannot specify this parameter and the instance IDs parameter in the same request.
-    pub max_results: Option<i32>,
+pub struct DescribeNetworkInterfacesRequest {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The filters.
+    /// The network interface IDs.
     ///
-    /// - `availability-zone` - The Availability Zone of the instance.
-    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
-    /// - `event.code` - The code for the scheduled event (`instance-reboot` \| `system-reboot` \| `system-maintenance` \| `instance-retirement` \| `instance-stop`).
-    /// - `event.description` - A description of the event.
-    /// - `event.instance-event-id` - The ID of the event whose date and time you are modifying.
-    /// - `event.not-after` - The latest end time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
-    /// - `event.not-before` - The earliest start time for the scheduled event (for example, `2014-09-15T17:15:20.000Z`).
-    /// - `event.not-before-deadline` - The deadline for starting the event (for example, `2014-09-15T17:15:20.000Z`).
-    /// - `instance-state-code` - The code for the instance state, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
-    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
-    /// - `instance-status.reachability` - Filters on instance status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
-    /// - `instance-status.status` - The status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
-    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
-    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
-    /// - `system-status.reachability` - Filters on system status where the name is `reachability` (`passed` \| `failed` \| `initializing` \| `insufficient-data`).
-    /// - `system-status.status` - The system status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
-    /// - `attached-ebs-status.status` - The status of the attached EBS volume for the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
-    /// - `application-status.status` - The application status of the instance (`ok` \| `impaired` \| `initializing` \| `insufficient-data` \| `not-applicable`).
+    /// Default: Describes all your network interfaces.
+    pub network_interface_ids: Option<Vec<String>>,
+    /// One or more filters.
+    ///
+    /// - `association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
+    /// - `association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
+    /// - `addresses.association.owner-id` - The owner ID of the addresses associated with the network interface.
+    /// - `addresses.association.public-ip` - The association ID returned when the network interface was associated with the Elastic IP address (IPv4).
+    /// - `addresses.primary` - Whether the private IPv4 address is the primary IP address associated with the network interface.
+    /// - `addresses.private-ip-address` - The private IPv4 addresses associated with the network interface.
+    /// - `association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
+    /// - `association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
+    /// - `association.public-dns-name` - The public DNS name for the network interface (IPv4).
+    /// - `attachment.attach-time` - The time that the network interface was attached to an instance.
+    /// - `attachment.attachment-id` - The ID of the interface attachment.
+    /// - `attachment.delete-on-termination` - Indicates whether the attachment is deleted when an instance is terminated.
+    /// - `attachment.device-index` - The device index to which the network interface is attached.
+    /// - `attachment.instance-id` - The ID of the instance to which the network interface is attached.
+    /// - `attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
+    /// - `attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `availability-zone` - The Availability Zone of the network interface.
+    /// - `availability-zone-id` - The ID of the Availability Zone of the network interface.
+    /// - `description` - The description of the network interface.
+    /// - `group-id` - The ID of a security group associated with the network interface.
+    /// - `ipv6-addresses.ipv6-address` - An IPv6 address associated with the network interface.
+    /// - `interface-type` - The type of network interface (`api_gateway_managed` \| `aws_codestar_connections_managed` \| `branch` \| `ec2_instance_connect_endpoint` \| `efa` \| `efa-only` \| `efs` \| `evs` \| `gateway_load_balancer` \| `gateway_load_balancer_endpoint` \| `global_accelerator_managed` \| `interface` \| `iot_rules_managed` \| `lambda` \| `load_balancer` \| `nat_gateway` \| `network_load_balancer` \| `quicksight` \| `transit_gateway` \| `trunk` \| `vpc_endpoint`).
+    /// - `mac-address` - The MAC address of the network interface.
+    /// - `network-interface-id` - The ID of the network interface.
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed network interface.
+    /// - `operator.principal` - The principal that manages the network interface. Only valid for managed network interfaces, where `managed` is `true`.
+    /// - `owner-id` - The Amazon Web Services account ID of the network interface owner.
+    /// - `private-dns-name` - The private DNS name of the network interface (IPv4).
+    /// - `private-ip-address` - The private IPv4 address or addresses of the network interface.
+    /// - `requester-id` - The alias or Amazon Web Services account ID of the principal or service that created the network interface.
+    /// - `requester-managed` - Indicates whether the network interface is being managed by an Amazon Web Services service (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
+    /// - `source-dest-check` - Indicates whether the network interface performs source/destination checking. A value of `true` means checking is enabled, and `false` means checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
+    /// - `status` - The status of the network interface. If the network interface is not attached to an instance, the status is `available`; if a network interface is attached to an instance the status is `in-use`.
+    /// - `subnet-id` - The ID of the subnet for the network interface.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the network interface.
     pub filters: Option<Vec<Filter>>,
-    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
-    ///
-    /// Default: `false`
-    pub include_all_instances: Option<bool>,
 }
 rt::structure!(
-    DescribeInstanceStatusRequest, DESCRIBE_INSTANCE_STATUS_REQUEST, 0 => instance_ids, 1
-    => max_results, 2 => next_token, 3 => include_managed_resources, 4 => dry_run, 5 =>
-    filters, 6 => include_all_instances
-);
-pub static DESCRIBE_INSTANCE_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceStatusRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("IncludeAllInstances", &rt::BOOLEAN).named("includeAllInstances"),
-    ],
+    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), include_managed_resources[2] = rt::m("IncludeManagedResources",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    network_interface_ids[4] = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
+    .named("NetworkInterfaceId"), filters[5] = rt::m("Filters", &FILTER_LIST)
+    .named("filter")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceStatusResult {
-    /// Information about the status of the instances.
-    pub instance_statuses: Option<Vec<InstanceStatus>>,
+pub struct DescribeNetworkInterfacesResult {
+    /// Information about the network interfaces.
+    pub network_interfaces: Option<Vec<NetworkInterface>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeInstanceStatusResult, DESCRIBE_INSTANCE_STATUS_RESULT, 0 =>
-    instance_statuses, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceStatusResult",
-    &[
-        rt::m("InstanceStatuses", &INSTANCE_STATUS_LIST).named("instanceStatusSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET: rt::Schema = rt::Schema::list(
-    "DescribeInstanceTopologyGroupNameSet",
-    &[rt::m("member", &rt::STRING)],
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
-    "DescribeInstanceTopologyInstanceIdSet",
-    &[rt::m("member", &rt::STRING)],
+    DescribeNetworkInterfacesResult, DESCRIBE_NETWORK_INTERFACES_RESULT,
+    [network_interfaces[0] = rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST)
+    .named("networkInterfaceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTopologyRequest {
+pub struct DescribeNetworkingFlexCostAllocationPoliciesRequest {
+    /// The IDs of the flex cost allocation policies to describe.
+    pub fca_policy_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    ///
+    /// Default: 100
+    pub max_results: Option<i32>,
+    /// The filters.
+    ///
+    /// - `fca-policy-id` - The ID of the policy.
+    /// - `managed-by` - The entity that manages the policy (`account` \| `declarative-policy`).
+    /// - `network-resource-type` - The type of network resource that the policy applies to (`natgw` \| `ec2` \| `pcx`).
+    /// - `showback-enabled` - Indicates whether showback reporting is enabled for the policy (`true` \| `false`).
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPoliciesRequest,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, [fca_policy_ids[0] =
+    rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[2] = rt::m("Filters",
+    &FILTER_LIST), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
+    /// Information about the flex cost allocation policies.
+    pub flex_cost_allocation_policies: Option<Vec<FlexCostAllocationPolicyDescription>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPoliciesResult,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT,
+    [flex_cost_allocation_policies[0] = rt::m("FlexCostAllocationPolicies",
+    &FLEX_COST_ALLOCATION_POLICY_SET).named("flexCostAllocationPolicies"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
+    /// The IDs of the policy associations to describe.
+    pub fca_policy_association_ids: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    ///
+    /// Default: 100
+    pub max_results: Option<i32>,
+    /// The filters.
+    ///
+    /// - `fca-policy-id` - The ID of the policy.
+    /// - `managed-by` - The entity that manages the association (`account` \| `declarative-policy`).
+    /// - `resource-id` - The ID of the associated network resource.
+    pub filters: Option<Vec<Filter>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST,
+    [fca_policy_association_ids[0] = rt::m("FcaPolicyAssociationIds",
+    &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[2] = rt::m("Filters",
+    &FILTER_LIST), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
+    /// Information about the policy associations.
+    pub fca_policy_associations: Option<
+        Vec<FlexCostAllocationPolicyAssociationDescription>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
+    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT,
+    [fca_policy_associations[0] = rt::m("FcaPolicyAssociations",
+    &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET).named("fcaPolicyAssociations"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeOutpostLagsRequest {
+    /// The IDs of the Outpost LAGs.
+    pub outpost_lag_ids: Option<Vec<String>>,
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    ///
+    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
+    /// - `service-link-virtual-interface-arn` - The ARN of the service link virtual interface.
+    /// - `outpost-id` - The Outpost ID.
+    /// - `outpost-arn` - The Outpost ARN.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
+    /// - `vlan` - The ID of the address pool.
+    /// - `local-address` - The local address.
+    /// - `peer-address` - The peer address.
+    /// - `peer-bgp-asn` - The peer BGP ASN.
+    /// - `outpost-lag-id` - The Outpost LAG ID.
+    /// - `configuration-state` - The configuration state of the service link virtual interface.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, [outpost_lag_ids[0] =
+    rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeOutpostLagsResult {
+    /// The Outpost LAGs.
+    pub outpost_lags: Option<Vec<OutpostLag>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, [outpost_lags[0] =
+    rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePlacementGroupsRequest {
+    /// The IDs of the placement groups.
+    pub group_ids: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The names of the placement groups.
     ///
-    /// You can't specify this parameter and the instance IDs parameter in the same request.
+    /// Constraints:
     ///
-    /// Default: `20`
-    pub max_results: Option<i32>,
-    /// The instance IDs.
-    ///
-    /// Default: Describes all your instances.
-    ///
-    /// Constraints: Maximum 100 explicitly specified instance IDs.
-    pub instance_ids: Option<Vec<String>>,
-    /// The name of the placement group that each instance is in.
-    ///
-    /// Constraints: Maximum 100 explicitly specified placement group names.
+    /// - You can specify a name only if the placement group is owned by your account.
+    /// - If a placement group is *shared* with your account, specifying the name results in an error. You must use the `GroupId` parameter instead.
     pub group_names: Option<Vec<String>>,
     /// The filters.
     ///
-    /// - `availability-zone` - The name of the Availability Zone (for example, `us-west-2a`) or Local Zone (for example, `us-west-2-lax-1b`) that the instance is in.
-    /// - `instance-type` - The instance type (for example, `p4d.24xlarge`) or instance family (for example, `p4d*`). You can use the `*` wildcard to match zero or more characters, or the `?` wildcard to match zero or one character.
-    /// - `zone-id` - The ID of the Availability Zone (for example, `usw2-az2`) or Local Zone (for example, `usw2-lax1-az1`) that the instance is in.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeInstanceTopologyRequest, DESCRIBE_INSTANCE_TOPOLOGY_REQUEST, 0 => dry_run, 1
-    => next_token, 2 => max_results, 3 => instance_ids, 4 => group_names, 5 => filters
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTopologyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("InstanceIds", &DESCRIBE_INSTANCE_TOPOLOGY_INSTANCE_ID_SET)
-            .named("InstanceId"),
-        rt::m("GroupNames", &DESCRIBE_INSTANCE_TOPOLOGY_GROUP_NAME_SET)
-            .named("GroupName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTopologyResult {
-    /// Information about the topology of each instance.
-    pub instances: Option<Vec<InstanceTopology>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTopologyResult, DESCRIBE_INSTANCE_TOPOLOGY_RESULT, 0 => instances, 1
-    => next_token
-);
-pub static DESCRIBE_INSTANCE_TOPOLOGY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTopologyResult",
-    &[
-        rt::m("Instances", &INSTANCE_SET).named("instanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypeOfferingsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The location type.
-    ///
-    /// - `availability-zone` - The Availability Zone. When you specify a location filter, it must be an Availability Zone for the current Region.
-    /// - `availability-zone-id` - The AZ ID. When you specify a location filter, it must be an AZ ID for the current Region.
-    /// - `outpost` - The Outpost ARN. When you specify a location filter, it must be an Outpost ARN for the current Region.
-    /// - `region` - The current Region. If you specify a location filter, it must match the current Region.
-    pub location_type: Option<LocationType>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `instance-type` - The instance type. For a list of possible values, see [Instance](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html).
-    /// - `location` - The location. For a list of possible identifiers, see [Regions and Zones](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypeOfferingsRequest, DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST, 0 =>
-    dry_run, 1 => location_type, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypeOfferingsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LocationType", &rt::ENUM),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypeOfferingsResult {
-    /// The instance types offered in the location.
-    pub instance_type_offerings: Option<Vec<InstanceTypeOffering>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypeOfferingsResult, DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT, 0 =>
-    instance_type_offerings, 1 => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPE_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypeOfferingsResult",
-    &[
-        rt::m("InstanceTypeOfferings", &INSTANCE_TYPE_OFFERINGS_LIST)
-            .named("instanceTypeOfferingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The instance types.
-    pub instance_types: Option<Vec<InstanceType>>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    ///
-    /// - `auto-recovery-supported` - Indicates whether Amazon CloudWatch action based recovery is supported (`true` \| `false`).
-    /// - `bare-metal` - Indicates whether it is a bare metal instance type (`true` \| `false`).
-    /// - `burstable-performance-supported` - Indicates whether the instance type is a burstable performance T instance type (`true` \| `false`).
-    /// - `current-generation` - Indicates whether this instance type is the latest generation instance type of an instance family (`true` \| `false`).
-    /// - `dedicated-hosts-supported` - Indicates whether the instance type supports Dedicated Hosts. (`true` \| `false`)
-    /// - `ebs-info.attachment-limit-type` - The type of Amazon EBS volume attachment limit (`shared` \| `dedicated`).
-    /// - `ebs-info.maximum-ebs-attachments` - The maximum number of Amazon EBS volumes that can be attached to the instance type.
-    /// - `ebs-info.ebs-optimized-info.baseline-bandwidth-in-mbps` - The baseline bandwidth performance for an EBS-optimized instance type, in Mbps.
-    /// - `ebs-info.ebs-optimized-info.baseline-iops` - The baseline input/output storage operations per second for an EBS-optimized instance type.
-    /// - `ebs-info.ebs-optimized-info.baseline-throughput-in-mbps` - The baseline throughput performance for an EBS-optimized instance type, in MB/s.
-    /// - `ebs-info.ebs-optimized-info.maximum-bandwidth-in-mbps` - The maximum bandwidth performance for an EBS-optimized instance type, in Mbps.
-    /// - `ebs-info.ebs-optimized-info.maximum-iops` - The maximum input/output storage operations per second for an EBS-optimized instance type.
-    /// - `ebs-info.ebs-optimized-info.maximum-throughput-in-mbps` - The maximum throughput performance for an EBS-optimized instance type, in MB/s.
-    /// - `ebs-info.ebs-optimized-support` - Indicates whether the instance type is EBS-optimized (`supported` \| `unsupported` \| `default`).
-    /// - `ebs-info.encryption-support` - Indicates whether EBS encryption is supported (`supported` \| `unsupported`).
-    /// - `ebs-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for EBS volumes (`required` \| `supported` \| `unsupported`).
-    /// - `free-tier-eligible` - A Boolean that indicates whether this instance type can be used under the Amazon Web Services Free Tier (`true` \| `false`).
-    /// - `hibernation-supported` - Indicates whether On-Demand hibernation is supported (`true` \| `false`).
-    /// - `hypervisor` - The hypervisor (`nitro` \| `xen`).
-    /// - `instance-storage-info.disk.count` - The number of local disks.
-    /// - `instance-storage-info.disk.size-in-gb` - The storage size of each instance storage disk, in GB.
-    /// - `instance-storage-info.disk.type` - The storage technology for the local instance storage disks (`hdd` \| `ssd`).
-    /// - `instance-storage-info.encryption-support` - Indicates whether data is encrypted at rest (`required` \| `supported` \| `unsupported`).
-    /// - `instance-storage-info.nvme-support` - Indicates whether non-volatile memory express (NVMe) is supported for instance store (`required` \| `supported` \| `unsupported`).
-    /// - `instance-storage-info.total-size-in-gb` - The total amount of storage available from all local instance storage, in GB.
-    /// - `instance-storage-supported` - Indicates whether the instance type has local instance storage (`true` \| `false`).
-    /// - `instance-type` - The instance type (for example `c5.2xlarge` or c5\*).
-    /// - `memory-info.size-in-mib` - The memory size.
-    /// - `network-info.bandwidth-weightings` - For instances that support bandwidth weighting to boost performance (`default`, `vpc-1`, `ebs-1`).
-    /// - `network-info.efa-info.maximum-efa-interfaces` - The maximum number of Elastic Fabric Adapters (EFAs) per instance.
-    /// - `network-info.efa-supported` - Indicates whether the instance type supports Elastic Fabric Adapter (EFA) (`true` \| `false`).
-    /// - `network-info.ena-support` - Indicates whether Elastic Network Adapter (ENA) is supported or required (`required` \| `supported` \| `unsupported`).
-    /// - `network-info.flexible-ena-queues-support` - Indicates whether an instance supports flexible ENA queues (`supported` \| `unsupported`).
-    /// - `network-info.encryption-in-transit-supported` - Indicates whether the instance type automatically encrypts in-transit traffic between instances (`true` \| `false`).
-    /// - `network-info.ipv4-addresses-per-interface` - The maximum number of private IPv4 addresses per network interface.
-    /// - `network-info.ipv6-addresses-per-interface` - The maximum number of private IPv6 addresses per network interface.
-    /// - `network-info.ipv6-supported` - Indicates whether the instance type supports IPv6 (`true` \| `false`).
-    /// - `network-info.maximum-network-cards` - The maximum number of network cards per instance.
-    /// - `network-info.maximum-network-interfaces` - The maximum number of network interfaces per instance.
-    /// - `network-info.network-performance` - The network performance (for example, "25 Gigabit").
-    /// - `nitro-enclaves-support` - Indicates whether Nitro Enclaves is supported (`supported` \| `unsupported`).
-    /// - `nitro-tpm-support` - Indicates whether NitroTPM is supported (`supported` \| `unsupported`).
-    /// - `nitro-tpm-info.supported-versions` - The supported NitroTPM version (`2.0`).
-    /// - `processor-info.supported-architecture` - The CPU architecture (`arm64` \| `i386` \| `x86_64`).
-    /// - `processor-info.sustained-clock-speed-in-ghz` - The CPU clock speed, in GHz.
-    /// - `processor-info.supported-features` - The supported CPU features (`amd-sev-snp`).
-    /// - `reboot-migration-support` - Indicates whether enabling reboot migration is supported (`supported` \| `unsupported`).
-    /// - `supported-boot-mode` - The boot mode (`legacy-bios` \| `uefi`).
-    /// - `supported-root-device-type` - The root device type (`ebs` \| `instance-store`).
-    /// - `supported-usage-class` - The usage class (`on-demand` \| `spot` \| `capacity-block`).
-    /// - `supported-virtualization-type` - The virtualization type (`hvm` \| `paravirtual`).
-    /// - `vcpu-info.default-cores` - The default number of cores for the instance type.
-    /// - `vcpu-info.default-threads-per-core` - The default number of threads per core for the instance type.
-    /// - `vcpu-info.default-vcpus` - The default number of vCPUs for the instance type.
-    /// - `vcpu-info.valid-cores` - The number of cores that can be configured for the instance type.
-    /// - `vcpu-info.valid-threads-per-core` - The number of threads per core that can be configured for the instance type. For example, "1" or "1,2".
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// If `true`, the response includes instance types that are not supported in the current Region, in addition to the supported types. Default: `false`.
-    pub include_unsupported_in_region: Option<bool>,
-}
-rt::structure!(
-    DescribeInstanceTypesRequest, DESCRIBE_INSTANCE_TYPES_REQUEST, 0 => dry_run, 1 =>
-    instance_types, 2 => filters, 3 => max_results, 4 => next_token, 5 =>
-    include_unsupported_in_region
-);
-pub static DESCRIBE_INSTANCE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceTypes", &REQUEST_INSTANCE_TYPE_LIST)
-            .named("InstanceType")
-            .min(0.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeUnsupportedInRegion", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstanceTypesResult {
-    /// The instance type.
-    pub instance_types: Option<Vec<InstanceTypeInfo>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeInstanceTypesResult, DESCRIBE_INSTANCE_TYPES_RESULT, 0 => instance_types, 1
-    => next_token
-);
-pub static DESCRIBE_INSTANCE_TYPES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstanceTypesResult",
-    &[
-        rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_LIST).named("instanceTypeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstancesRequest {
-    /// The instance IDs.
-    ///
-    /// Default: Describes all your instances.
-    pub instance_ids: Option<Vec<String>>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `affinity` - The affinity setting for an instance running on a Dedicated Host (`default` \| `host`).
-    /// - `architecture` - The instance architecture (`i386` \| `x86_64` \| `arm64`).
-    /// - `availability-zone` - The Availability Zone of the instance.
-    /// - `availability-zone-id` - The ID of the Availability Zone of the instance.
-    /// - `block-device-mapping.attach-time` - The attach time for an EBS volume mapped to the instance, for example, `2022-09-15T17:15:20.000Z`.
-    /// - `block-device-mapping.delete-on-termination` - A Boolean that indicates whether the EBS volume is deleted on instance termination.
-    /// - `block-device-mapping.device-name` - The device name specified in the block device mapping (for example, `/dev/sdh` or `xvdh`).
-    /// - `block-device-mapping.status` - The status for the EBS volume (`attaching` \| `attached` \| `detaching` \| `detached`).
-    /// - `block-device-mapping.volume-id` - The volume ID of the EBS volume.
-    /// - `boot-mode` - The boot mode that was specified by the AMI (`legacy-bios` \| `uefi` \| `uefi-preferred`).
-    /// - `capacity-reservation-id` - The ID of the Capacity Reservation into which the instance was launched.
-    /// - `capacity-reservation-specification.capacity-reservation-preference` - The instance's Capacity Reservation preference (`open` \| `none`).
-    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id` - The ID of the targeted Capacity Reservation.
-    /// - `capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn` - The ARN of the targeted Capacity Reservation group.
-    /// - `client-token` - The idempotency token you provided when you launched the instance.
-    /// - `current-instance-boot-mode` - The boot mode that is used to launch the instance at launch or start (`legacy-bios` \| `uefi`).
-    /// - `dns-name` - The public DNS name of the instance.
-    /// - `ebs-optimized` - A Boolean that indicates whether the instance is optimized for Amazon EBS I/O.
-    /// - `ena-support` - A Boolean that indicates whether the instance is enabled for enhanced networking with ENA.
-    /// - `enclave-options.enabled` - A Boolean that indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
-    /// - `hibernation-options.configured` - A Boolean that indicates whether the instance is enabled for hibernation. A value of `true` means that the instance is enabled for hibernation.
-    /// - `host-id` - The ID of the Dedicated Host on which the instance is running, if applicable.
-    /// - `hypervisor` - The hypervisor type of the instance (`ovm` \| `xen`). The value `xen` is used for both Xen and Nitro hypervisors.
-    /// - `iam-instance-profile.arn` - The instance profile associated with the instance. Specified as an ARN.
-    /// - `iam-instance-profile.id` - The instance profile associated with the instance. Specified as an ID.
-    /// - `image-id` - The ID of the image used to launch the instance.
-    /// - `instance-id` - The ID of the instance.
-    /// - `instance-lifecycle` - Indicates whether this is a Spot Instance, a Scheduled Instance, or a Capacity Block (`spot` \| `scheduled` \| `capacity-block`).
-    /// - `instance-state-code` - The state of the instance, as a 16-bit unsigned integer. The high byte is used for internal purposes and should be ignored. The low byte is set based on the state represented. The valid values are: 0 (pending), 16 (running), 32 (shutting-down), 48 (terminated), 64 (stopping), and 80 (stopped).
-    /// - `instance-state-name` - The state of the instance (`pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`).
-    /// - `instance-type` - The type of instance (for example, `t2.micro`).
-    /// - `instance.group-id` - The ID of the security group for the instance.
-    /// - `instance.group-name` - The name of the security group for the instance.
-    /// - `ip-address` - The public IPv4 address of the instance.
-    /// - `ipv6-address` - The IPv6 address of the instance.
-    /// - `kernel-id` - The kernel ID.
-    /// - `key-name` - The name of the key pair used when the instance was launched.
-    /// - `launch-index` - When launching multiple instances, this is the index for the instance in the launch group (for example, 0, 1, 2, and so on).
-    /// - `launch-time` - The time when the instance was launched, in the ISO 8601 format in the UTC time zone (YYYY-MM-DDThh:mm:ss.sssZ), for example, `2021-09-29T11:04:43.305Z`. You can use a wildcard (`*`), for example, `2021-09-29T*`, which matches an entire day.
-    /// - `maintenance-options.auto-recovery` - The current automatic recovery behavior of the instance (`disabled` \| `default`).
-    /// - `metadata-options.http-endpoint` - The status of access to the HTTP metadata endpoint on your instance (`enabled` \| `disabled`)
-    /// - `metadata-options.http-protocol-ipv4` - Indicates whether the IPv4 endpoint is enabled (`disabled` \| `enabled`).
-    /// - `metadata-options.http-protocol-ipv6` - Indicates whether the IPv6 endpoint is enabled (`disabled` \| `enabled`).
-    /// - `metadata-options.http-put-response-hop-limit` - The HTTP metadata request put response hop limit (integer, possible values `1` to `64`)
-    /// - `metadata-options.http-tokens` - The metadata request authorization state (`optional` \| `required`)
-    /// - `metadata-options.instance-metadata-tags` - The status of access to instance tags from the instance metadata (`enabled` \| `disabled`)
-    /// - `metadata-options.state` - The state of the metadata option changes (`pending` \| `applied`).
-    /// - `monitoring-state` - Indicates whether detailed monitoring is enabled (`disabled` \| `enabled`).
-    /// - `network-interface.addresses.association.allocation-id` - The allocation ID.
-    /// - `network-interface.addresses.association.association-id` - The association ID.
-    /// - `network-interface.addresses.association.carrier-ip` - The carrier IP address.
-    /// - `network-interface.addresses.association.customer-owned-ip` - The customer-owned IP address.
-    /// - `network-interface.addresses.association.ip-owner-id` - The owner ID of the private IPv4 address associated with the network interface.
-    /// - `network-interface.addresses.association.public-dns-name` - The public DNS name.
-    /// - `network-interface.addresses.association.public-ip` - The ID of the association of an Elastic IP address (IPv4) with a network interface.
-    /// - `network-interface.addresses.primary` - Specifies whether the IPv4 address of the network interface is the primary private IPv4 address.
-    /// - `network-interface.addresses.private-dns-name` - The private DNS name.
-    /// - `network-interface.addresses.private-ip-address` - The private IPv4 address associated with the network interface.
-    /// - `network-interface.association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
-    /// - `network-interface.association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
-    /// - `network-interface.association.carrier-ip` - The customer-owned IP address.
-    /// - `network-interface.association.customer-owned-ip` - The customer-owned IP address.
-    /// - `network-interface.association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
-    /// - `network-interface.association.public-dns-name` - The public DNS name.
-    /// - `network-interface.association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
-    /// - `network-interface.attachment.attach-time` - The time that the network interface was attached to an instance.
-    /// - `network-interface.attachment.attachment-id` - The ID of the interface attachment.
-    /// - `network-interface.attachment.delete-on-termination` - Specifies whether the attachment is deleted when an instance is terminated.
-    /// - `network-interface.attachment.device-index` - The device index to which the network interface is attached.
-    /// - `network-interface.attachment.instance-id` - The ID of the instance to which the network interface is attached.
-    /// - `network-interface.attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
-    /// - `network-interface.attachment.network-card-index` - The index of the network card.
-    /// - `network-interface.attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
-    /// - `network-interface.availability-zone` - The Availability Zone for the network interface.
-    /// - `network-interface.deny-all-igw-traffic` - A Boolean that indicates whether a network interface with an IPv6 address is unreachable from the public internet.
-    /// - `network-interface.description` - The description of the network interface.
-    /// - `network-interface.group-id` - The ID of a security group associated with the network interface.
-    /// - `network-interface.group-name` - The name of a security group associated with the network interface.
-    /// - `network-interface.ipv4-prefixes.ipv4-prefix` - The IPv4 prefixes that are assigned to the network interface.
-    /// - `network-interface.ipv6-address` - The IPv6 address associated with the network interface.
-    /// - `network-interface.ipv6-addresses.ipv6-address` - The IPv6 address associated with the network interface.
-    /// - `network-interface.ipv6-addresses.is-primary-ipv6` - A Boolean that indicates whether this is the primary IPv6 address.
-    /// - `network-interface.ipv6-native` - A Boolean that indicates whether this is an IPv6 only network interface.
-    /// - `network-interface.ipv6-prefixes.ipv6-prefix` - The IPv6 prefix assigned to the network interface.
-    /// - `network-interface.mac-address` - The MAC address of the network interface.
-    /// - `network-interface.network-interface-id` - The ID of the network interface.
-    /// - `network-interface.operator.managed` - A Boolean that indicates whether the instance has a managed network interface.
-    /// - `network-interface.operator.principal` - The principal that manages the network interface. Only valid for instances with managed network interfaces, where `managed` is `true`.
-    /// - `network-interface.outpost-arn` - The ARN of the Outpost.
-    /// - `network-interface.owner-id` - The ID of the owner of the network interface.
-    /// - `network-interface.private-dns-name` - The private DNS name of the network interface.
-    /// - `network-interface.private-ip-address` - The private IPv4 address.
-    /// - `network-interface.public-dns-name` - The public DNS name.
-    /// - `network-interface.requester-id` - The requester ID for the network interface.
-    /// - `network-interface.requester-managed` - Indicates whether the network interface is being managed by Amazon Web Services.
-    /// - `network-interface.status` - The status of the network interface (`available`) \| `in-use`).
-    /// - `network-interface.source-dest-check` - Whether the network interface performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
-    /// - `network-interface.subnet-id` - The ID of the subnet for the network interface.
-    /// - `network-interface.tag-key` - The key of a tag assigned to the network interface.
-    /// - `network-interface.tag-value` - The value of a tag assigned to the network interface.
-    /// - `network-interface.vpc-id` - The ID of the VPC for the network interface.
-    /// - `network-performance-options.bandwidth-weighting` - Where the performance boost is applied, if applicable. Valid values: `default`, `vpc-1`, `ebs-1`.
-    /// - `operator.managed` - A Boolean that indicates whether this is a managed instance.
-    /// - `operator.principal` - The principal that manages the instance. Only valid for managed instances, where `managed` is `true`.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
-    /// - `owner-id` - The Amazon Web Services account ID of the instance owner.
-    /// - `placement-group-name` - The name of the placement group for the instance.
-    /// - `placement-partition-number` - The partition in which the instance is located.
-    /// - `platform` - The platform. To list only Windows instances, use `windows`.
-    /// - `platform-details` - The platform (`Linux/UNIX` \| `Red Hat BYOL Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Red Hat Enterprise Linux with High Availability` \| `Red Hat Enterprise Linux with SQL Server Standard and HA` \| `Red Hat Enterprise Linux with SQL Server Enterprise and HA` \| `Red Hat Enterprise Linux with SQL Server Standard` \| `Red Hat Enterprise Linux with SQL Server Web` \| `Red Hat Enterprise Linux with SQL Server Enterprise` \| `SQL Server Enterprise` \| `SQL Server Standard` \| `SQL Server Web` \| `SUSE Linux` \| `Ubuntu Pro` \| `Windows` \| `Windows BYOL` \| `Windows with SQL Server Enterprise` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web`).
-    /// - `private-dns-name` - The private IPv4 DNS name of the instance.
-    /// - `private-dns-name-options.enable-resource-name-dns-a-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    /// - `private-dns-name-options.enable-resource-name-dns-aaaa-record` - A Boolean that indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    /// - `private-dns-name-options.hostname-type` - The type of hostname (`ip-name` \| `resource-name`).
-    /// - `private-ip-address` - The private IPv4 address of the instance. This can only be used to filter by the primary IP address of the network interface attached to the instance. To filter by additional IP addresses assigned to the network interface, use the filter `network-interface.addresses.private-ip-address`.
-    /// - `product-code` - The product code associated with the AMI used to launch the instance.
-    /// - `product-code.type` - The type of product code (`devpay` \| `marketplace`).
-    /// - `ramdisk-id` - The RAM disk ID.
-    /// - `reason` - The reason for the current state of the instance (for example, shows "User Initiated \[date\]" when you stop or terminate the instance). Similar to the state-reason-code filter.
-    /// - `requester-id` - The ID of the entity that launched the instance on your behalf (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
-    /// - `reservation-id` - The ID of the instance's reservation. A reservation ID is created any time you launch an instance. A reservation ID has a one-to-one relationship with an instance launch request, but can be associated with more than one instance if you launch multiple instances using the same launch request. For example, if you launch one instance, you get one reservation ID. If you launch ten instances using the same launch request, you also get one reservation ID.
-    /// - `root-device-name` - The device name of the root device volume (for example, `/dev/sda1`).
-    /// - `root-device-type` - The type of the root device volume (`ebs` \| `instance-store`).
-    /// - `source-dest-check` - Indicates whether the instance performs source/destination checking. A value of `true` means that checking is enabled, and `false` means that checking is disabled. The value must be `false` for the instance to perform network address translation (NAT) in your VPC.
-    /// - `spot-instance-request-id` - The ID of the Spot Instance request.
-    /// - `state-reason-code` - The reason code for the state change.
-    /// - `state-reason-message` - A message that describes the state change.
-    /// - `subnet-id` - The ID of the subnet for the instance.
+    /// - `group-name` - The name of the placement group.
+    /// - `group-arn` - The Amazon Resource Name (ARN) of the placement group.
+    /// - `spread-level` - The spread level for the placement group (`host` \| `rack`).
+    /// - `state` - The state of the placement group (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `strategy` - The strategy of the placement group (`cluster` \| `spread` \| `partition` \| `precision-time`).
     /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
-    /// - `tenancy` - The tenancy of an instance (`dedicated` \| `default` \| `host`).
-    /// - `tpm-support` - Indicates if the instance is configured for NitroTPM support (`v2.0`).
-    /// - `usage-operation` - The usage operation value for the instance (`RunInstances` \| `RunInstances:00g0` \| `RunInstances:0010` \| `RunInstances:1010` \| `RunInstances:1014` \| `RunInstances:1110` \| `RunInstances:0014` \| `RunInstances:0210` \| `RunInstances:0110` \| `RunInstances:0100` \| `RunInstances:0004` \| `RunInstances:0200` \| `RunInstances:000g` \| `RunInstances:0g00` \| `RunInstances:0002` \| `RunInstances:0800` \| `RunInstances:0102` \| `RunInstances:0006` \| `RunInstances:0202`).
-    /// - `usage-operation-update-time` - The time that the usage operation was last updated, for example, `2022-09-15T17:15:20.000Z`.
-    /// - `virtualization-type` - The virtualization type of the instance (`paravirtual` \| `hvm`).
-    /// - `vpc-id` - The ID of the VPC that the instance is running in.
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// You cannot specify this parameter and the instance IDs parameter in the same request.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeInstancesRequest, DESCRIBE_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
-    include_managed_resources, 2 => dry_run, 3 => filters, 4 => next_token, 5 =>
-    max_results
-);
-pub static DESCRIBE_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId"),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInstancesResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the reservations.
-    pub reservations: Option<Vec<Reservation>>,
-}
-rt::structure!(
-    DescribeInstancesResult, DESCRIBE_INSTANCES_RESULT, 0 => next_token, 1 =>
-    reservations
-);
-pub static DESCRIBE_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInstancesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Reservations", &RESERVATION_LIST).named("reservationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeInternetGatewaysRequest {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the internet gateways.
-    ///
-    /// Default: Describes all your internet gateways.
-    pub internet_gateway_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`available`). Present only if a VPC is attached.
-    /// - `attachment.vpc-id` - The ID of an attached VPC.
-    /// - `internet-gateway-id` - The ID of the Internet gateway.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the internet gateway.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeInternetGatewaysRequest, DESCRIBE_INTERNET_GATEWAYS_REQUEST, 0 => next_token,
-    1 => max_results, 2 => dry_run, 3 => internet_gateway_ids, 4 => filters
-);
-pub static DESCRIBE_INTERNET_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeInternetGatewaysRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InternetGatewayIds", &INTERNET_GATEWAY_ID_LIST)
-            .named("internetGatewayId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, [group_ids[0] =
+    rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_names[2] = rt::m("GroupNames",
+    &PLACEMENT_GROUP_STRING_LIST).named("groupName"), filters[3] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeInternetGatewaysResult {
-    /// Information about the internet gateways.
-    pub internet_gateways: Option<Vec<InternetGateway>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
+pub struct DescribePlacementGroupsResult {
+    /// Information about the placement groups.
+    pub placement_groups: Option<Vec<PlacementGroup>>,
 }
 rt::structure!(
-    DescribeInternetGatewaysResult, DESCRIBE_INTERNET_GATEWAYS_RESULT, 0 =>
-    internet_gateways, 1 => next_token
-);
-pub static DESCRIBE_INTERNET_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeInternetGatewaysResult",
-    &[
-        rt::m("InternetGateways", &INTERNET_GATEWAY_LIST).named("internetGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, [placement_groups[0]
+    = rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamByoasnRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamByoasnRequest, DESCRIBE_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 =>
-    max_results, 2 => next_token
-);
-pub static DESCRIBE_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamByoasnRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamByoasnResult {
-    /// ASN and BYOIP CIDR associations.
-    pub byoasns: Option<Vec<Byoasn>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamByoasnResult, DESCRIBE_IPAM_BYOASN_RESULT, 0 => byoasns, 1 => next_token
-);
-pub static DESCRIBE_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamByoasnResult",
-    &[
-        rt::m("Byoasns", &BYOASN_SET).named("byoasnSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamExternalResourceVerificationTokensRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    ///
-    /// Available filters:
-    ///
-    /// - `ipam-arn`
-    /// - `ipam-external-resource-verification-token-arn`
-    /// - `ipam-external-resource-verification-token-id`
-    /// - `ipam-id`
-    /// - `ipam-region`
-    /// - `state`
-    /// - `status`
-    /// - `token-name`
-    /// - `token-value`
-    pub filters: Option<Vec<Filter>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of tokens to return in one page of results.
-    pub max_results: Option<i32>,
-    /// Verification token IDs.
-    pub ipam_external_resource_verification_token_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamExternalResourceVerificationTokensRequest,
-    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST, 0 => dry_run, 1 =>
-    filters, 2 => next_token, 3 => max_results, 4 =>
-    ipam_external_resource_verification_token_ids
-);
-pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamExternalResourceVerificationTokensRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("IpamExternalResourceVerificationTokenIds", &VALUE_STRING_LIST)
-            .named("IpamExternalResourceVerificationTokenId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamExternalResourceVerificationTokensResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Verification tokens.
-    pub ipam_external_resource_verification_tokens: Option<
-        Vec<IpamExternalResourceVerificationToken>,
-    >,
-}
-rt::structure!(
-    DescribeIpamExternalResourceVerificationTokensResult,
-    DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT, 0 => next_token, 1 =>
-    ipam_external_resource_verification_tokens
-);
-pub static DESCRIBE_IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKENS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamExternalResourceVerificationTokensResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m(
-                "IpamExternalResourceVerificationTokens",
-                &IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_SET,
-            )
-            .named("ipamExternalResourceVerificationTokenSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamInternetRegistryAssociationsRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the internet registry associations to describe.
-    pub ipam_internet_registry_association_ids: Option<Vec<String>>,
-    /// The maximum number of results to return in a single call. If not specified, all available results are returned. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters to apply to the results.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeIpamInternetRegistryAssociationsRequest,
-    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_ids, 2 => max_results, 3 => next_token, 4 =>
-    filters
-);
-pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamInternetRegistryAssociationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationIds", &VALUE_STRING_LIST)
-            .named("IpamInternetRegistryAssociationId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamInternetRegistryAssociationsResult {
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The internet registry associations.
-    pub ipam_internet_registry_associations: Option<
-        Vec<IpamInternetRegistryAssociation>,
-    >,
-}
-rt::structure!(
-    DescribeIpamInternetRegistryAssociationsResult,
-    DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT, 0 => next_token, 1 =>
-    ipam_internet_registry_associations
-);
-pub static DESCRIBE_IPAM_INTERNET_REGISTRY_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamInternetRegistryAssociationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m(
-                "IpamInternetRegistryAssociations",
-                &IPAM_INTERNET_REGISTRY_ASSOCIATION_SET,
-            )
-            .named("ipamInternetRegistryAssociationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoliciesRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters for the IPAM policy description.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return in a single call.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the IPAM policies to describe.
-    pub ipam_policy_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamPoliciesRequest, DESCRIBE_IPAM_POLICIES_REQUEST, 0 => dry_run, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => ipam_policy_ids
-);
-pub static DESCRIBE_IPAM_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoliciesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamPolicyIds", &VALUE_STRING_LIST).named("IpamPolicyId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoliciesResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the IPAM policies.
-    ///
-    /// An IPAM policy is a set of rules that define how public IPv4 addresses from IPAM pools are allocated to Amazon Web Services resources. Each rule maps an Amazon Web Services service to IPAM pools that the service will use to get IP addresses. A single policy can have multiple rules and be applied to multiple Amazon Web Services Regions. If the IPAM pool run out of addresses then the services fallback to Amazon-provided IP addresses. A policy can be applied to an individual Amazon Web Services account or an entity within Amazon Web Services Organizations.
-    pub ipam_policies: Option<Vec<IpamPolicy>>,
-}
-rt::structure!(
-    DescribeIpamPoliciesResult, DESCRIBE_IPAM_POLICIES_RESULT, 0 => next_token, 1 =>
-    ipam_policies
-);
-pub static DESCRIBE_IPAM_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoliciesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamPolicies", &IPAM_POLICY_SET).named("ipamPolicySet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoolAllocationsRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the IPAM pool allocations you want to describe.
-    pub ipam_pool_allocation_ids: Option<Vec<String>>,
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamPoolAllocationsRequest, DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST, 0 =>
-    dry_run, 1 => ipam_pool_allocation_ids, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoolAllocationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolAllocationIds", &VALUE_STRING_LIST).named("IpamPoolAllocationId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1000.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoolAllocationsResult {
-    /// Information about the IPAM pool allocations.
-    pub ipam_pool_allocations: Option<Vec<IpamPoolAllocation>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamPoolAllocationsResult, DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT, 0 =>
-    ipam_pool_allocations, 1 => next_token
-);
-pub static DESCRIBE_IPAM_POOL_ALLOCATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoolAllocationsResult",
-    &[
-        rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
-            .named("ipamPoolAllocationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoolsRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the IPAM pools you would like information on.
-    pub ipam_pool_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamPoolsRequest, DESCRIBE_IPAM_POOLS_REQUEST, 0 => dry_run, 1 => filters, 2
-    => max_results, 3 => next_token, 4 => ipam_pool_ids
-);
-pub static DESCRIBE_IPAM_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoolsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamPoolIds", &VALUE_STRING_LIST).named("IpamPoolId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPoolsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the IPAM pools.
-    pub ipam_pools: Option<Vec<IpamPool>>,
-}
-rt::structure!(
-    DescribeIpamPoolsResult, DESCRIBE_IPAM_POOLS_RESULT, 0 => next_token, 1 => ipam_pools
-);
-pub static DESCRIBE_IPAM_POOLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPoolsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamPools", &IPAM_POOL_SET).named("ipamPoolSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolverTargetsRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters to limit the results.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the IPAM prefix list resolver Targets to describe. If not specified, all targets in your account are described.
-    pub ipam_prefix_list_resolver_target_ids: Option<Vec<String>>,
-    /// The ID of the IPAM prefix list resolver to filter targets by. Only targets associated with this resolver will be returned.
-    pub ipam_prefix_list_resolver_id: Option<String>,
-}
-rt::structure!(
-    DescribeIpamPrefixListResolverTargetsRequest,
-    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    max_results, 3 => next_token, 4 => ipam_prefix_list_resolver_target_ids, 5 =>
-    ipam_prefix_list_resolver_id
-);
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPrefixListResolverTargetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamPrefixListResolverTargetIds", &VALUE_STRING_LIST)
-            .named("IpamPrefixListResolverTargetId"),
-        rt::m("IpamPrefixListResolverId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolverTargetsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the IPAM prefix list resolver Targets.
-    pub ipam_prefix_list_resolver_targets: Option<Vec<IpamPrefixListResolverTarget>>,
-}
-rt::structure!(
-    DescribeIpamPrefixListResolverTargetsResult,
-    DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT, 0 => next_token, 1 =>
-    ipam_prefix_list_resolver_targets
-);
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVER_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPrefixListResolverTargetsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamPrefixListResolverTargets", &IPAM_PREFIX_LIST_RESOLVER_TARGET_SET)
-            .named("ipamPrefixListResolverTargetSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolversRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters to limit the results.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the IPAM prefix list resolvers to describe. If not specified, all resolvers in your account are described.
-    pub ipam_prefix_list_resolver_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamPrefixListResolversRequest, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST,
-    0 => dry_run, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    ipam_prefix_list_resolver_ids
-);
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPrefixListResolversRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamPrefixListResolverIds", &VALUE_STRING_LIST)
-            .named("IpamPrefixListResolverId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamPrefixListResolversResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the IPAM prefix list resolvers.
-    pub ipam_prefix_list_resolvers: Option<Vec<IpamPrefixListResolver>>,
-}
-rt::structure!(
-    DescribeIpamPrefixListResolversResult, DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT, 0
-    => next_token, 1 => ipam_prefix_list_resolvers
-);
-pub static DESCRIBE_IPAM_PREFIX_LIST_RESOLVERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamPrefixListResolversResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamPrefixListResolvers", &IPAM_PREFIX_LIST_RESOLVER_SET)
-            .named("ipamPrefixListResolverSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveriesRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IPAM resource discovery IDs.
-    pub ipam_resource_discovery_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of resource discoveries to return in one page of results.
-    pub max_results: Option<i32>,
-    /// The resource discovery filters.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeIpamResourceDiscoveriesRequest, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST, 0
-    => dry_run, 1 => ipam_resource_discovery_ids, 2 => next_token, 3 => max_results, 4 =>
-    filters
-);
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamResourceDiscoveriesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryIds", &VALUE_STRING_LIST)
-            .named("IpamResourceDiscoveryId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveriesResult {
-    /// The resource discoveries.
-    pub ipam_resource_discoveries: Option<Vec<IpamResourceDiscovery>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamResourceDiscoveriesResult, DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT, 0
-    => ipam_resource_discoveries, 1 => next_token
-);
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamResourceDiscoveriesResult",
-    &[
-        rt::m("IpamResourceDiscoveries", &IPAM_RESOURCE_DISCOVERY_SET)
-            .named("ipamResourceDiscoverySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveryAssociationsRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The resource discovery association IDs.
-    pub ipam_resource_discovery_association_ids: Option<Vec<String>>,
-    /// Specify the pagination token from a previous request to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of resource discovery associations to return in one page of results.
-    pub max_results: Option<i32>,
-    /// The resource discovery association filters.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeIpamResourceDiscoveryAssociationsRequest,
-    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_resource_discovery_association_ids, 2 => next_token, 3 => max_results, 4 =>
-    filters
-);
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamResourceDiscoveryAssociationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryAssociationIds", &VALUE_STRING_LIST)
-            .named("IpamResourceDiscoveryAssociationId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamResourceDiscoveryAssociationsResult {
-    /// The resource discovery associations.
-    pub ipam_resource_discovery_associations: Option<
-        Vec<IpamResourceDiscoveryAssociation>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpamResourceDiscoveryAssociationsResult,
-    DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT, 0 =>
-    ipam_resource_discovery_associations, 1 => next_token
-);
-pub static DESCRIBE_IPAM_RESOURCE_DISCOVERY_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamResourceDiscoveryAssociationsResult",
-    &[
-        rt::m(
-                "IpamResourceDiscoveryAssociations",
-                &IPAM_RESOURCE_DISCOVERY_ASSOCIATION_SET,
-            )
-            .named("ipamResourceDiscoveryAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamScopesRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the scopes you want information on.
-    pub ipam_scope_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamScopesRequest, DESCRIBE_IPAM_SCOPES_REQUEST, 0 => dry_run, 1 => filters,
-    2 => max_results, 3 => next_token, 4 => ipam_scope_ids
-);
-pub static DESCRIBE_IPAM_SCOPES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamScopesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamScopeIds", &VALUE_STRING_LIST).named("IpamScopeId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamScopesResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// The scopes you want information on.
-    pub ipam_scopes: Option<Vec<IpamScope>>,
-}
-rt::structure!(
-    DescribeIpamScopesResult, DESCRIBE_IPAM_SCOPES_RESULT, 0 => next_token, 1 =>
-    ipam_scopes
-);
-pub static DESCRIBE_IPAM_SCOPES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamScopesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamScopes", &IPAM_SCOPE_SET).named("ipamScopeSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamsRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters for the request. For more information about filtering, see [Filtering CLI output](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-filter.html).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the IPAMs you want information on.
-    pub ipam_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeIpamsRequest, DESCRIBE_IPAMS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    max_results, 3 => next_token, 4 => ipam_ids
-);
-pub static DESCRIBE_IPAMS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpamsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamIds", &VALUE_STRING_LIST).named("IpamId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpamsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the IPAMs.
-    pub ipams: Option<Vec<Ipam>>,
-}
-rt::structure!(DescribeIpamsResult, DESCRIBE_IPAMS_RESULT, 0 => next_token, 1 => ipams);
-pub static DESCRIBE_IPAMS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpamsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Ipams", &IPAM_SET).named("ipamSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpv6PoolsRequest {
-    /// The IDs of the IPv6 address pools.
-    pub pool_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
+pub struct DescribePrefixListsRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
     /// One or more filters.
     ///
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeIpv6PoolsRequest, DESCRIBE_IPV6_POOLS_REQUEST, 0 => pool_ids, 1 =>
-    next_token, 2 => max_results, 3 => dry_run, 4 => filters
-);
-pub static DESCRIBE_IPV6_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIpv6PoolsRequest",
-    &[
-        rt::m("PoolIds", &IPV6_POOL_ID_LIST).named("PoolId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeIpv6PoolsResult {
-    /// Information about the IPv6 address pools.
-    pub ipv6_pools: Option<Vec<Ipv6Pool>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeIpv6PoolsResult, DESCRIBE_IPV6_POOLS_RESULT, 0 => ipv6_pools, 1 => next_token
-);
-pub static DESCRIBE_IPV6_POOLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeIpv6PoolsResult",
-    &[
-        rt::m("Ipv6Pools", &IPV6_POOL_SET).named("ipv6PoolSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeKeyPairsRequest {
-    /// The key pair names.
-    ///
-    /// Default: Describes all of your key pairs.
-    pub key_names: Option<Vec<String>>,
-    /// The IDs of the key pairs.
-    pub key_pair_ids: Option<Vec<String>>,
-    /// If `true`, the public key material is included in the response.
-    ///
-    /// Default: `false`
-    pub include_public_key: Option<bool>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `key-pair-id` - The ID of the key pair.
-    /// - `fingerprint` - The fingerprint of the key pair.
-    /// - `key-name` - The name of the key pair.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeKeyPairsRequest, DESCRIBE_KEY_PAIRS_REQUEST, 0 => key_names, 1 =>
-    key_pair_ids, 2 => include_public_key, 3 => dry_run, 4 => filters
-);
-pub static DESCRIBE_KEY_PAIRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeKeyPairsRequest",
-    &[
-        rt::m("KeyNames", &KEY_NAME_STRING_LIST).named("KeyName"),
-        rt::m("KeyPairIds", &KEY_PAIR_ID_STRING_LIST).named("KeyPairId"),
-        rt::m("IncludePublicKey", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeKeyPairsResult {
-    /// Information about the key pairs.
-    pub key_pairs: Option<Vec<KeyPairInfo>>,
-}
-rt::structure!(DescribeKeyPairsResult, DESCRIBE_KEY_PAIRS_RESULT, 0 => key_pairs);
-pub static DESCRIBE_KEY_PAIRS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeKeyPairsResult",
-    &[rt::m("KeyPairs", &KEY_PAIR_LIST).named("keySet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLaunchTemplateVersionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the launch template.
-    ///
-    /// To describe one or more versions of a specified launch template, you must specify either the launch template ID or the launch template name, but not both.
-    ///
-    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
-    pub launch_template_id: Option<String>,
-    /// The name of the launch template.
-    ///
-    /// To describe one or more versions of a specified launch template, you must specify either the launch template name or the launch template ID, but not both.
-    ///
-    /// To describe all the latest or default launch template versions in your account, you must omit this parameter.
-    pub launch_template_name: Option<String>,
-    /// One or more versions of the launch template. Valid values depend on whether you are describing a specified launch template (by ID or name) or all launch templates in your account.
-    ///
-    /// To describe one or more versions of a specified launch template, valid values are `$Latest`, `$Default`, and numbers.
-    ///
-    /// To describe all launch templates in your account that are defined as the latest version, the valid value is `$Latest`. To describe all launch templates in your account that are defined as the default version, the valid value is `$Default`. You can specify `$Latest` and `$Default` in the same request. You cannot specify numbers.
-    pub versions: Option<Vec<String>>,
-    /// The version number after which to describe launch template versions.
-    pub min_version: Option<String>,
-    /// The version number up to which to describe launch template versions.
-    pub max_version: Option<String>,
-    /// The token to request the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    pub max_results: Option<i32>,
-    /// One or more filters.
-    ///
-    /// - `create-time` - The time the launch template version was created.
-    /// - `ebs-optimized` - A boolean that indicates whether the instance is optimized for Amazon EBS I/O.
-    /// - `http-endpoint` - Indicates whether the HTTP metadata endpoint on your instances is enabled (`enabled` \| `disabled`).
-    /// - `http-protocol-ipv4` - Indicates whether the IPv4 endpoint for the instance metadata service is enabled (`enabled` \| `disabled`).
-    /// - `host-resource-group-arn` - The ARN of the host resource group in which to launch the instances.
-    /// - `http-tokens` - The state of token usage for your instance metadata requests (`optional` \| `required`).
-    /// - `iam-instance-profile` - The ARN of the IAM instance profile.
-    /// - `image-id` - The ID of the AMI.
-    /// - `instance-type` - The instance type.
-    /// - `is-default-version` - A boolean that indicates whether the launch template version is the default version.
-    /// - `kernel-id` - The kernel ID.
-    /// - `license-configuration-arn` - The ARN of the license configuration.
-    /// - `network-card-index` - The index of the network card.
-    /// - `ram-disk-id` - The RAM disk ID.
-    pub filters: Option<Vec<Filter>>,
-    /// If `true`, and if a Systems Manager parameter is specified for `ImageId`, the AMI ID is displayed in the response for `imageId`.
-    ///
-    /// If `false`, and if a Systems Manager parameter is specified for `ImageId`, the parameter is displayed in the response for `imageId`.
-    ///
-    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
-    ///
-    /// Default: `false`
-    pub resolve_alias: Option<bool>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-}
-rt::structure!(
-    DescribeLaunchTemplateVersionsRequest, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST, 0
-    => dry_run, 1 => launch_template_id, 2 => launch_template_name, 3 => versions, 4 =>
-    min_version, 5 => max_version, 6 => next_token, 7 => max_results, 8 => filters, 9 =>
-    resolve_alias, 10 => include_managed_resources
-);
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLaunchTemplateVersionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-        rt::m("Versions", &VERSION_STRING_LIST).named("LaunchTemplateVersion"),
-        rt::m("MinVersion", &rt::STRING),
-        rt::m("MaxVersion", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("ResolveAlias", &rt::BOOLEAN),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLaunchTemplateVersionsResult {
-    /// Information about the launch template versions.
-    pub launch_template_versions: Option<Vec<LaunchTemplateVersion>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLaunchTemplateVersionsResult, DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT, 0 =>
-    launch_template_versions, 1 => next_token
-);
-pub static DESCRIBE_LAUNCH_TEMPLATE_VERSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLaunchTemplateVersionsResult",
-    &[
-        rt::m("LaunchTemplateVersions", &LAUNCH_TEMPLATE_VERSION_SET)
-            .named("launchTemplateVersionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLaunchTemplatesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more launch template IDs.
-    pub launch_template_ids: Option<Vec<String>>,
-    /// One or more launch template names.
-    pub launch_template_names: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `create-time` - The time the launch template was created.
-    /// - `launch-template-name` - The name of the launch template.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The token to request the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned `NextToken` value. This value can be between 1 and 200.
-    pub max_results: Option<i32>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-}
-rt::structure!(
-    DescribeLaunchTemplatesRequest, DESCRIBE_LAUNCH_TEMPLATES_REQUEST, 0 => dry_run, 1 =>
-    launch_template_ids, 2 => launch_template_names, 3 => filters, 4 => next_token, 5 =>
-    max_results, 6 => include_managed_resources
-);
-pub static DESCRIBE_LAUNCH_TEMPLATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLaunchTemplatesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LaunchTemplateIds", &LAUNCH_TEMPLATE_ID_STRING_LIST)
-            .named("LaunchTemplateId"),
-        rt::m("LaunchTemplateNames", &LAUNCH_TEMPLATE_NAME_STRING_LIST)
-            .named("LaunchTemplateName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLaunchTemplatesResult {
-    /// Information about the launch templates.
-    pub launch_templates: Option<Vec<LaunchTemplate>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLaunchTemplatesResult, DESCRIBE_LAUNCH_TEMPLATES_RESULT, 0 =>
-    launch_templates, 1 => next_token
-);
-pub static DESCRIBE_LAUNCH_TEMPLATES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLaunchTemplatesResult",
-    &[
-        rt::m("LaunchTemplates", &LAUNCH_TEMPLATE_SET).named("launchTemplates"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest {
-    /// The IDs of the associations.
-    pub local_gateway_route_table_virtual_interface_group_association_ids: Option<
-        Vec<String>,
-    >,
-    /// One or more filters.
-    ///
-    /// - `local-gateway-id` - The ID of a local gateway.
-    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the virtual interface group.
-    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
-    /// - `local-gateway-route-table-virtual-interface-group-association-id` - The ID of the association.
-    /// - `local-gateway-route-table-virtual-interface-group-id` - The ID of the virtual interface group.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group association.
-    /// - `state` - The state of the association.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest,
-    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST, 0 =>
-    local_gateway_route_table_virtual_interface_group_association_ids, 1 => filters, 2 =>
-    max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsRequest",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVirtualInterfaceGroupAssociationIds",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_ID_SET,
-            )
-            .named("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult {
-    /// Information about the associations.
-    pub local_gateway_route_table_virtual_interface_group_associations: Option<
-        Vec<LocalGatewayRouteTableVirtualInterfaceGroupAssociation>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult,
-    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT, 0 =>
-    local_gateway_route_table_virtual_interface_group_associations, 1 => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociationsResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVirtualInterfaceGroupAssociations",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_SET,
-            )
-            .named("localGatewayRouteTableVirtualInterfaceGroupAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVpcAssociationsRequest {
-    /// The IDs of the associations.
-    pub local_gateway_route_table_vpc_association_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `local-gateway-id` - The ID of a local gateway.
-    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table for the association.
-    /// - `local-gateway-route-table-id` - The ID of the local gateway route table.
-    /// - `local-gateway-route-table-vpc-association-id` - The ID of the association.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table for the association.
-    /// - `state` - The state of the association.
-    /// - `vpc-id` - The ID of the VPC.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTableVpcAssociationsRequest,
-    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST, 0 =>
-    local_gateway_route_table_vpc_association_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTableVpcAssociationsRequest",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVpcAssociationIds",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_ID_SET,
-            )
-            .named("LocalGatewayRouteTableVpcAssociationId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTableVpcAssociationsResult {
-    /// Information about the associations.
-    pub local_gateway_route_table_vpc_associations: Option<
-        Vec<LocalGatewayRouteTableVpcAssociation>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTableVpcAssociationsResult,
-    DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT, 0 =>
-    local_gateway_route_table_vpc_associations, 1 => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTableVpcAssociationsResult",
-    &[
-        rt::m(
-                "LocalGatewayRouteTableVpcAssociations",
-                &LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_SET,
-            )
-            .named("localGatewayRouteTableVpcAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTablesRequest {
-    /// The IDs of the local gateway route tables.
-    pub local_gateway_route_table_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `local-gateway-id` - The ID of a local gateway.
-    /// - `local-gateway-route-table-arn` - The Amazon Resource Name (ARN) of the local gateway route table.
-    /// - `local-gateway-route-table-id` - The ID of a local gateway route table.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway route table.
-    /// - `state` - The state of the local gateway route table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTablesRequest, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST,
-    0 => local_gateway_route_table_ids, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTablesRequest",
-    &[
-        rt::m("LocalGatewayRouteTableIds", &LOCAL_GATEWAY_ROUTE_TABLE_ID_SET)
-            .named("LocalGatewayRouteTableId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayRouteTablesResult {
-    /// Information about the local gateway route tables.
-    pub local_gateway_route_tables: Option<Vec<LocalGatewayRouteTable>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewayRouteTablesResult, DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT, 0
-    => local_gateway_route_tables, 1 => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAY_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayRouteTablesResult",
-    &[
-        rt::m("LocalGatewayRouteTables", &LOCAL_GATEWAY_ROUTE_TABLE_SET)
-            .named("localGatewayRouteTableSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfaceGroupsRequest {
-    /// The IDs of the virtual interface groups.
-    pub local_gateway_virtual_interface_group_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `local-gateway-id` - The ID of a local gateway.
-    /// - `local-gateway-virtual-interface-group-id` - The ID of the virtual interface group.
-    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface group.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewayVirtualInterfaceGroupsRequest,
-    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST, 0 =>
-    local_gateway_virtual_interface_group_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayVirtualInterfaceGroupsRequest",
-    &[
-        rt::m(
-                "LocalGatewayVirtualInterfaceGroupIds",
-                &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_ID_SET,
-            )
-            .named("LocalGatewayVirtualInterfaceGroupId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfaceGroupsResult {
-    /// The virtual interface groups.
-    pub local_gateway_virtual_interface_groups: Option<
-        Vec<LocalGatewayVirtualInterfaceGroup>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewayVirtualInterfaceGroupsResult,
-    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT, 0 =>
-    local_gateway_virtual_interface_groups, 1 => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayVirtualInterfaceGroupsResult",
-    &[
-        rt::m(
-                "LocalGatewayVirtualInterfaceGroups",
-                &LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP_SET,
-            )
-            .named("localGatewayVirtualInterfaceGroupSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfacesRequest {
-    /// The IDs of the virtual interfaces.
-    pub local_gateway_virtual_interface_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `local-address` - The local address.
-    /// - `local-bgp-asn` - The Border Gateway Protocol (BGP) Autonomous System Number (ASN) of the local gateway.
-    /// - `local-gateway-id` - The ID of the local gateway.
-    /// - `local-gateway-virtual-interface-id` - The ID of the virtual interface.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway virtual interface.
-    /// - `peer-address` - The peer address.
-    /// - `peer-bgp-asn` - The peer BGP ASN.
-    /// - `vlan` - The ID of the VLAN.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewayVirtualInterfacesRequest,
-    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST, 0 =>
-    local_gateway_virtual_interface_ids, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayVirtualInterfacesRequest",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
-            .named("LocalGatewayVirtualInterfaceId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewayVirtualInterfacesResult {
-    /// Information about the virtual interfaces.
-    pub local_gateway_virtual_interfaces: Option<Vec<LocalGatewayVirtualInterface>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewayVirtualInterfacesResult,
-    DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT, 0 =>
-    local_gateway_virtual_interfaces, 1 => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAY_VIRTUAL_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewayVirtualInterfacesResult",
-    &[
-        rt::m("LocalGatewayVirtualInterfaces", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_SET)
-            .named("localGatewayVirtualInterfaceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewaysRequest {
-    /// The IDs of the local gateways.
-    pub local_gateway_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `local-gateway-id` - The ID of a local gateway.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the local gateway.
-    /// - `state` - The state of the association.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLocalGatewaysRequest, DESCRIBE_LOCAL_GATEWAYS_REQUEST, 0 =>
-    local_gateway_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_LOCAL_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewaysRequest",
-    &[
-        rt::m("LocalGatewayIds", &LOCAL_GATEWAY_ID_SET).named("LocalGatewayId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLocalGatewaysResult {
-    /// Information about the local gateways.
-    pub local_gateways: Option<Vec<LocalGateway>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLocalGatewaysResult, DESCRIBE_LOCAL_GATEWAYS_RESULT, 0 => local_gateways, 1
-    => next_token
-);
-pub static DESCRIBE_LOCAL_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLocalGatewaysResult",
-    &[
-        rt::m("LocalGateways", &LOCAL_GATEWAY_SET).named("localGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLockedSnapshotsRequest {
-    /// The filters.
-    ///
-    /// - `lock-state` - The state of the snapshot lock (`compliance-cooloff` \| `governance` \| `compliance` \| `expired`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The IDs of the snapshots for which to view the lock status.
-    pub snapshot_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeLockedSnapshotsRequest, DESCRIBE_LOCKED_SNAPSHOTS_REQUEST, 0 => filters, 1 =>
-    max_results, 2 => next_token, 3 => snapshot_ids, 4 => dry_run
-);
-pub static DESCRIBE_LOCKED_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLockedSnapshotsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeLockedSnapshotsResult {
-    /// Information about the snapshots.
-    pub snapshots: Option<Vec<LockedSnapshotsInfo>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeLockedSnapshotsResult, DESCRIBE_LOCKED_SNAPSHOTS_RESULT, 0 => snapshots, 1 =>
-    next_token
-);
-pub static DESCRIBE_LOCKED_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeLockedSnapshotsResult",
-    &[
-        rt::m("Snapshots", &LOCKED_SNAPSHOTS_INFO_LIST).named("snapshotSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeMacHostsRequest {
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone of the EC2 Mac Dedicated Host.
-    /// - `instance-type` - The instance type size that the EC2 Mac Dedicated Host is configured to support.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the EC2 Mac Dedicated Hosts.
-    pub host_ids: Option<Vec<String>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    pub max_results: Option<i32>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeMacHostsRequest, DESCRIBE_MAC_HOSTS_REQUEST, 0 => filters, 1 => host_ids, 2
-    => max_results, 3 => next_token
-);
-pub static DESCRIBE_MAC_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMacHostsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("HostId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeMacHostsResult {
-    /// Information about the EC2 Mac Dedicated Hosts.
-    pub mac_hosts: Option<Vec<MacHost>>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeMacHostsResult, DESCRIBE_MAC_HOSTS_RESULT, 0 => mac_hosts, 1 => next_token
-);
-pub static DESCRIBE_MAC_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeMacHostsResult",
-    &[
-        rt::m("MacHosts", &MAC_HOST_LIST).named("macHostSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeMacModificationTasksRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Specifies one or more filters for the request:
-    ///
-    /// - `instance-id` - The ID of the instance for which the task was created.
-    /// - `task-state` - The state of the task (`successful` \| `failed` \| `in-progress` \| `pending`).
-    /// - `mac-system-integrity-protection-configuration.sip-status` - The overall SIP state requested in the task (`enabled` \| `disabled`).
-    /// - `start-time` - The date and time the task was created.
-    /// - `task-type` - The type of task (`sip-modification` \| `volume-ownership-delegation`).
-    pub filters: Option<Vec<Filter>>,
-    /// The ID of task.
-    pub mac_modification_task_ids: Option<Vec<String>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results can be seen by sending another request with the returned `nextToken` value. This value can be between 5 and 500. If `maxResults` is given a larger value than 500, you receive an error.
-    pub max_results: Option<i32>,
-    /// The token to use to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeMacModificationTasksRequest, DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => mac_modification_task_ids, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_MAC_MODIFICATION_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMacModificationTasksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MacModificationTaskIds", &MAC_MODIFICATION_TASK_ID_LIST)
-            .named("MacModificationTaskId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeMacModificationTasksResult {
-    /// Information about the tasks.
-    pub mac_modification_tasks: Option<Vec<MacModificationTask>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeMacModificationTasksResult, DESCRIBE_MAC_MODIFICATION_TASKS_RESULT, 0 =>
-    mac_modification_tasks, 1 => next_token
-);
-pub static DESCRIBE_MAC_MODIFICATION_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeMacModificationTasksResult",
-    &[
-        rt::m("MacModificationTasks", &MAC_MODIFICATION_TASK_LIST)
-            .named("macModificationTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeManagedPrefixListsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters.
-    ///
-    /// - `owner-id` - The ID of the prefix list owner.
-    /// - `prefix-list-id` - The ID of the prefix list.
-    /// - `prefix-list-name` - The name of the prefix list.
+    /// - `prefix-list-id`: The ID of a prefix list.
+    /// - `prefix-list-name`: The name of a prefix list.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
@@ -2103,368 +366,2120 @@ pub struct DescribeManagedPrefixListsRequest {
     pub prefix_list_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeManagedPrefixListsRequest, DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => max_results, 3 => next_token, 4 => prefix_list_ids
-);
-pub static DESCRIBE_MANAGED_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeManagedPrefixListsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("PrefixListIds", &VALUE_STRING_LIST).named("PrefixListId"),
-    ],
+    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), prefix_list_ids[4] = rt::m("PrefixListIds",
+    &PREFIX_LIST_RESOURCE_ID_STRING_LIST).named("PrefixListId")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeManagedPrefixListsResult {
+pub struct DescribePrefixListsResult {
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// Information about the prefix lists.
-    pub prefix_lists: Option<Vec<ManagedPrefixList>>,
+    /// All available prefix lists.
+    pub prefix_lists: Option<Vec<PrefixList>>,
 }
 rt::structure!(
-    DescribeManagedPrefixListsResult, DESCRIBE_MANAGED_PREFIX_LISTS_RESULT, 0 =>
-    next_token, 1 => prefix_lists
-);
-pub static DESCRIBE_MANAGED_PREFIX_LISTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeManagedPrefixListsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("PrefixLists", &MANAGED_PREFIX_LIST_SET).named("prefixListSet"),
-    ],
+    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), prefix_lists[1] =
+    rt::m("PrefixLists", &PREFIX_LIST_SET).named("prefixListSet")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeMetricCategoriesRequest {
-    /// The IDs of the metric categories. If you specify IDs, you can't specify `MaxResults` or `NextToken`.
-    pub metric_category_ids: Option<Vec<String>>,
+pub struct DescribePrincipalIdFormatRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
+    pub resources: Option<Vec<String>>,
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    pub max_results: Option<i32>,
+    /// The token to request the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), resources[1] = rt::m("Resources", &RESOURCE_LIST)
+    .named("Resource"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePrincipalIdFormatResult {
+    /// Information about the ID format settings for the ARN.
+    pub principals: Option<Vec<PrincipalIdFormat>>,
+    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, [principals[0]
+    = rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePublicIpv4PoolsRequest {
+    /// The IDs of the address pools.
+    pub pool_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// One or more filters.
+    ///
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, [pool_ids[0] =
+    rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribePublicIpv4PoolsResult {
+    /// Information about the address pools.
+    pub public_ipv4_pools: Option<Vec<PublicIpv4Pool>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT,
+    [public_ipv4_pools[0] = rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET)
+    .named("publicIpv4PoolSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRegionsRequest {
+    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
+    pub region_names: Option<Vec<String>>,
+    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
+    pub all_regions: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
     /// The filters.
     ///
-    /// - `metric-name` - The name of a metric in the metric category.
+    /// - `endpoint` - The endpoint of the Region (for example, `ec2.us-east-1.amazonaws.com`).
+    /// - `opt-in-status` - The opt-in status of the Region (`opt-in-not-required` \| `opted-in` \| `not-opted-in`).
+    /// - `region-name` - The name of the Region (for example, `us-east-1`).
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, [region_names[0] =
+    rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"), all_regions[1] =
+    rt::m("AllRegions", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRegionsResult {
+    /// Information about the Regions.
+    pub regions: Option<Vec<Region>>,
+}
+rt::structure!(
+    DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, [regions[0] = rt::m("Regions",
+    &REGION_LIST).named("regionInfo")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReplaceRootVolumeTasksRequest {
+    /// The ID of the root volume replacement task to view.
+    pub replace_root_volume_task_ids: Option<Vec<String>>,
+    /// Filter to use:
+    ///
+    /// - `instance-id` - The ID of the instance for which the root volume replacement task was created.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// Valid range: 5 - 100.
     pub max_results: Option<i32>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeMetricCategoriesRequest, DESCRIBE_METRIC_CATEGORIES_REQUEST, 0 =>
-    metric_category_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_METRIC_CATEGORIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMetricCategoriesRequest",
-    &[
-        rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeReplaceRootVolumeTasksRequest, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST,
+    [replace_root_volume_task_ids[0] = rt::m("ReplaceRootVolumeTaskIds",
+    &REPLACE_ROOT_VOLUME_TASK_IDS).named("ReplaceRootVolumeTaskId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeMetricCategoriesResult {
-    /// Information about the metric categories.
-    pub metric_categories: Option<Vec<MetricCategory>>,
+pub struct DescribeReplaceRootVolumeTasksResult {
+    /// Information about the root volume replacement task.
+    pub replace_root_volume_tasks: Option<Vec<ReplaceRootVolumeTask>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMetricCategoriesResult, DESCRIBE_METRIC_CATEGORIES_RESULT, 0 =>
-    metric_categories, 1 => next_token
+    DescribeReplaceRootVolumeTasksResult, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT,
+    [replace_root_volume_tasks[0] = rt::m("ReplaceRootVolumeTasks",
+    &REPLACE_ROOT_VOLUME_TASKS).named("replaceRootVolumeTaskSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_METRIC_CATEGORIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeMetricCategoriesResult",
-    &[
-        rt::m("MetricCategories", &METRIC_CATEGORY_LIST).named("metricCategorySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
+/// Contains the parameters for DescribeReservedInstancesListings.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeMovingAddressesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more Elastic IP addresses.
-    pub public_ips: Option<Vec<String>>,
-    /// The token for the next page of results.
+pub struct DescribeReservedInstancesListingsRequest {
+    /// One or more Reserved Instance IDs.
+    pub reserved_instances_id: Option<String>,
+    /// One or more Reserved Instance listing IDs.
+    pub reserved_instances_listing_id: Option<String>,
+    /// One or more filters.
+    ///
+    /// - `reserved-instances-id` - The ID of the Reserved Instances.
+    /// - `reserved-instances-listing-id` - The ID of the Reserved Instances listing.
+    /// - `status` - The status of the Reserved Instance listing (`pending` \| `active` \| `cancelled` \| `closed`).
+    /// - `status-message` - The reason for the status.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeReservedInstancesListingsRequest,
+    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, [reserved_instances_id[0] =
+    rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
+    reserved_instances_listing_id[1] = rt::m("ReservedInstancesListingId", &rt::STRING)
+    .named("reservedInstancesListingId"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+/// Contains the output of DescribeReservedInstancesListings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesListingsResult {
+    /// Information about the Reserved Instance listing.
+    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
+}
+rt::structure!(
+    DescribeReservedInstancesListingsResult, DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
+    [reserved_instances_listings[0] = rt::m("ReservedInstancesListings",
+    &RESERVED_INSTANCES_LISTING_LIST).named("reservedInstancesListingsSet")]
+);
+/// Contains the parameters for DescribeReservedInstancesModifications.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesModificationsRequest {
+    /// IDs for the submitted modification request.
+    pub reserved_instances_modification_ids: Option<Vec<String>>,
+    /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
     /// One or more filters.
     ///
-    /// - `moving-status` - The status of the Elastic IP address (`MovingToVpc` \| `RestoringToClassic`).
+    /// - `client-token` - The idempotency token for the modification request.
+    /// - `create-date` - The time when the modification request was created.
+    /// - `effective-date` - The time when the modification becomes effective.
+    /// - `modification-result.reserved-instances-id` - The ID for the Reserved Instances created as part of the modification request. This ID is only available when the status of the modification is `fulfilled`.
+    /// - `modification-result.target-configuration.availability-zone` - The Availability Zone for the new Reserved Instances.
+    /// - `modification-result.target-configuration.availability-zone-id` - The ID of the Availability Zone for the new Reserved Instances.
+    /// - `modification-result.target-configuration.instance-count` - The number of new Reserved Instances.
+    /// - `modification-result.target-configuration.instance-type` - The instance type of the new Reserved Instances.
+    /// - `reserved-instances-id` - The ID of the Reserved Instances modified.
+    /// - `reserved-instances-modification-id` - The ID of the modification request.
+    /// - `status` - The status of the Reserved Instances modification request (`processing` \| `fulfilled` \| `failed`).
+    /// - `status-message` - The reason for the status.
+    /// - `update-date` - The time when the modification request was last updated.
     pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1000; if `MaxResults` is given a value outside of this range, an error is returned.
+}
+rt::structure!(
+    DescribeReservedInstancesModificationsRequest,
+    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST,
+    [reserved_instances_modification_ids[0] = rt::m("ReservedInstancesModificationIds",
+    &RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST)
+    .named("ReservedInstancesModificationId"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+/// Contains the output of DescribeReservedInstancesModifications.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesModificationsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// The Reserved Instance modification information.
+    pub reserved_instances_modifications: Option<Vec<ReservedInstancesModification>>,
+}
+rt::structure!(
+    DescribeReservedInstancesModificationsResult,
+    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reserved_instances_modifications[1] =
+    rt::m("ReservedInstancesModifications", &RESERVED_INSTANCES_MODIFICATION_LIST)
+    .named("reservedInstancesModificationsSet")]
+);
+/// Contains the parameters for DescribeReservedInstancesOfferings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesOfferingsRequest {
+    /// The Availability Zone in which the Reserved Instance can be used.
     ///
-    /// Default: If no value is provided, the default is 1000.
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
+    pub availability_zone: Option<String>,
+    /// Include Reserved Instance Marketplace offerings in the response.
+    pub include_marketplace: Option<bool>,
+    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    pub instance_type: Option<InstanceType>,
+    /// The maximum duration (in seconds) to filter when searching for offerings.
+    ///
+    /// Default: 94608000 (3 years)
+    pub max_duration: Option<i64>,
+    /// The maximum number of instances to filter when searching for offerings.
+    ///
+    /// Default: 20
+    pub max_instance_count: Option<i32>,
+    /// The minimum duration (in seconds) to filter when searching for offerings.
+    ///
+    /// Default: 2592000 (1 month)
+    pub min_duration: Option<i64>,
+    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
+    pub offering_class: Option<OfferingClassType>,
+    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
+    pub product_description: Option<RiProductDescription>,
+    /// One or more Reserved Instances offering IDs.
+    pub reserved_instances_offering_ids: Option<Vec<String>>,
+    /// The ID of the Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
+    pub availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
+    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
+    /// - `duration` - The duration of the Reserved Instance (for example, one year or three years), in seconds (`31536000` \| `94608000`).
+    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
+    /// - `instance-type` - The instance type that is covered by the reservation.
+    /// - `marketplace` - Set to `true` to show only Reserved Instance Marketplace offerings. When this filter is not used, which is the default behavior, all offerings from both Amazon Web Services and the Reserved Instance Marketplace are listed.
+    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
+    /// - `reserved-instances-offering-id` - The Reserved Instances offering ID.
+    /// - `scope` - The scope of the Reserved Instance (`Availability Zone` or `Region`).
+    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
+    pub filters: Option<Vec<Filter>>,
+    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
+    ///
+    /// **Important:** The `host` value cannot be used with this parameter. Use the `default` or `dedicated` values only.
+    ///
+    /// Default: `default`
+    pub instance_tenancy: Option<Tenancy>,
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    pub offering_type: Option<OfferingTypeValues>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
+    ///
+    /// Default: 100
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeMovingAddressesRequest, DESCRIBE_MOVING_ADDRESSES_REQUEST, 0 => dry_run, 1 =>
-    public_ips, 2 => next_token, 3 => filters, 4 => max_results
+    DescribeReservedInstancesOfferingsRequest,
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), include_marketplace[1] =
+    rt::m("IncludeMarketplace", &rt::BOOLEAN), instance_type[2] = rt::m("InstanceType",
+    &rt::ENUM), max_duration[3] = rt::m("MaxDuration", &rt::LONG), max_instance_count[4]
+    = rt::m("MaxInstanceCount", &rt::INTEGER), min_duration[5] = rt::m("MinDuration",
+    &rt::LONG), offering_class[6] = rt::m("OfferingClass", &rt::ENUM),
+    product_description[7] = rt::m("ProductDescription", &rt::ENUM),
+    reserved_instances_offering_ids[8] = rt::m("ReservedInstancesOfferingIds",
+    &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST).named("ReservedInstancesOfferingId"),
+    availability_zone_id[9] = rt::m("AvailabilityZoneId", &rt::STRING), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[11] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), instance_tenancy[12] = rt::m("InstanceTenancy",
+    &rt::ENUM).named("instanceTenancy"), offering_type[13] = rt::m("OfferingType",
+    &rt::ENUM).named("offeringType"), next_token[14] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[15] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults")]
 );
-pub static DESCRIBE_MOVING_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMovingAddressesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("PublicIps", &VALUE_STRING_LIST).named("publicIp"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Filters", &FILTER_LIST).named("filter"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
-    ],
+/// Contains the output of DescribeReservedInstancesOfferings.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesOfferingsResult {
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// A list of Reserved Instances offerings.
+    pub reserved_instances_offerings: Option<Vec<ReservedInstancesOffering>>,
+}
+rt::structure!(
+    DescribeReservedInstancesOfferingsResult,
+    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), reserved_instances_offerings[1] =
+    rt::m("ReservedInstancesOfferings", &RESERVED_INSTANCES_OFFERING_LIST)
+    .named("reservedInstancesOfferingsSet")]
+);
+/// Contains the parameters for DescribeReservedInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesRequest {
+    /// Describes whether the Reserved Instance is Standard or Convertible.
+    pub offering_class: Option<OfferingClassType>,
+    /// One or more Reserved Instance IDs.
+    ///
+    /// Default: Describes all your Reserved Instances, or only those otherwise specified.
+    pub reserved_instances_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters.
+    ///
+    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
+    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
+    /// - `duration` - The duration of the Reserved Instance (one year or three years), in seconds (`31536000` \| `94608000`).
+    /// - `end` - The time when the Reserved Instance expires (for example, 2015-08-07T11:54:42.000Z).
+    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
+    /// - `instance-type` - The instance type that is covered by the reservation.
+    /// - `scope` - The scope of the Reserved Instance (`Region` or `Availability Zone`).
+    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
+    /// - `reserved-instances-id` - The ID of the Reserved Instance.
+    /// - `start` - The time at which the Reserved Instance purchase request was placed (for example, 2014-08-07T11:54:42.000Z).
+    /// - `state` - The state of the Reserved Instance (`payment-pending` \| `active` \| `payment-failed` \| `retired`).
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
+    pub filters: Option<Vec<Filter>>,
+    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
+    pub offering_type: Option<OfferingTypeValues>,
+}
+rt::structure!(
+    DescribeReservedInstancesRequest, DESCRIBE_RESERVED_INSTANCES_REQUEST,
+    [offering_class[0] = rt::m("OfferingClass", &rt::ENUM), reserved_instances_ids[1] =
+    rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
+    .named("ReservedInstancesId"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    offering_type[4] = rt::m("OfferingType", &rt::ENUM).named("offeringType")]
+);
+/// Contains the output for DescribeReservedInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeReservedInstancesResult {
+    /// A list of Reserved Instances.
+    pub reserved_instances: Option<Vec<ReservedInstances>>,
+}
+rt::structure!(
+    DescribeReservedInstancesResult, DESCRIBE_RESERVED_INSTANCES_RESULT,
+    [reserved_instances[0] = rt::m("ReservedInstances", &RESERVED_INSTANCES_LIST)
+    .named("reservedInstancesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeMovingAddressesResult {
-    /// The status for each Elastic IP address.
-    pub moving_address_statuses: Option<Vec<MovingAddressStatus>>,
+pub struct DescribeRouteServerEndpointsRequest {
+    /// The IDs of the route server endpoints to describe.
+    pub route_server_endpoint_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the describe request.
+    pub filters: Option<Vec<Filter>>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeRouteServerEndpointsRequest, DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST,
+    [route_server_endpoint_ids[0] = rt::m("RouteServerEndpointIds",
+    &ROUTE_SERVER_ENDPOINT_IDS_LIST).named("RouteServerEndpointId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRouteServerEndpointsResult {
+    /// Information about the described route server endpoints.
+    pub route_server_endpoints: Option<Vec<RouteServerEndpoint>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMovingAddressesResult, DESCRIBE_MOVING_ADDRESSES_RESULT, 0 =>
-    moving_address_statuses, 1 => next_token
-);
-pub static DESCRIBE_MOVING_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeMovingAddressesResult",
-    &[
-        rt::m("MovingAddressStatuses", &MOVING_ADDRESS_STATUS_SET)
-            .named("movingAddressStatusSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeRouteServerEndpointsResult, DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT,
+    [route_server_endpoints[0] = rt::m("RouteServerEndpoints",
+    &ROUTE_SERVER_ENDPOINTS_LIST).named("routeServerEndpointSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNatGatewaysRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `nat-gateway-id` - The ID of the NAT gateway.
-    /// - `state` - The state of the NAT gateway (`pending` \| `failed` \| `available` \| `deleting` \| `deleted`).
-    /// - `subnet-id` - The ID of the subnet in which the NAT gateway resides.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC in which the NAT gateway resides.
-    pub filter: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+pub struct DescribeRouteServerPeersRequest {
+    /// The IDs of the route server peers to describe.
+    pub route_server_peer_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call.
     pub max_results: Option<i32>,
-    /// The IDs of the NAT gateways.
-    pub nat_gateway_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// One or more filters to apply to the describe request.
+    pub filters: Option<Vec<Filter>>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeRouteServerPeersRequest, DESCRIBE_ROUTE_SERVER_PEERS_REQUEST,
+    [route_server_peer_ids[0] = rt::m("RouteServerPeerIds", &ROUTE_SERVER_PEER_IDS_LIST)
+    .named("RouteServerPeerId"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRouteServerPeersResult {
+    /// Information about the described route server peers.
+    pub route_server_peers: Option<Vec<RouteServerPeer>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNatGatewaysRequest, DESCRIBE_NAT_GATEWAYS_REQUEST, 0 => dry_run, 1 => filter,
-    2 => max_results, 3 => nat_gateway_ids, 4 => next_token
-);
-pub static DESCRIBE_NAT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNatGatewaysRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filter", &FILTER_LIST),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NatGatewayIds", &NAT_GATEWAY_ID_STRING_LIST).named("NatGatewayId"),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeRouteServerPeersResult, DESCRIBE_ROUTE_SERVER_PEERS_RESULT,
+    [route_server_peers[0] = rt::m("RouteServerPeers", &ROUTE_SERVER_PEERS_LIST)
+    .named("routeServerPeerSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNatGatewaysResult {
-    /// Information about the NAT gateways.
-    pub nat_gateways: Option<Vec<NatGateway>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+pub struct DescribeRouteServersRequest {
+    /// The IDs of the route servers to describe.
+    pub route_server_ids: Option<Vec<String>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call.
+    pub max_results: Option<i32>,
+    /// One or more filters to apply to the describe request.
+    pub filters: Option<Vec<Filter>>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeRouteServersRequest, DESCRIBE_ROUTE_SERVERS_REQUEST, [route_server_ids[0] =
+    rt::m("RouteServerIds", &ROUTE_SERVER_IDS_LIST).named("RouteServerId"), next_token[1]
+    = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeRouteServersResult {
+    /// Information about the described route servers.
+    pub route_servers: Option<Vec<RouteServer>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNatGatewaysResult, DESCRIBE_NAT_GATEWAYS_RESULT, 0 => nat_gateways, 1 =>
-    next_token
-);
-pub static DESCRIBE_NAT_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNatGatewaysResult",
-    &[
-        rt::m("NatGateways", &NAT_GATEWAY_LIST).named("natGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeRouteServersResult, DESCRIBE_ROUTE_SERVERS_RESULT, [route_servers[0] =
+    rt::m("RouteServers", &ROUTE_SERVERS_LIST).named("routeServerSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkAclsRequest {
+pub struct DescribeRouteTablesRequest {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The IDs of the network ACLs.
-    pub network_acl_ids: Option<Vec<String>>,
+    /// The IDs of the route tables.
+    pub route_table_ids: Option<Vec<String>>,
     /// The filters.
     ///
-    /// - `association.association-id` - The ID of an association ID for the ACL.
-    /// - `association.network-acl-id` - The ID of the network ACL involved in the association.
+    /// - `association.gateway-id` - The ID of the gateway involved in the association.
+    /// - `association.route-table-association-id` - The ID of an association ID for the route table.
+    /// - `association.route-table-id` - The ID of the route table involved in the association.
     /// - `association.subnet-id` - The ID of the subnet involved in the association.
-    /// - `default` - Indicates whether the ACL is the default network ACL for the VPC.
-    /// - `entry.cidr` - The IPv4 CIDR range specified in the entry.
-    /// - `entry.icmp.code` - The ICMP code specified in the entry, if any.
-    /// - `entry.icmp.type` - The ICMP type specified in the entry, if any.
-    /// - `entry.ipv6-cidr` - The IPv6 CIDR range specified in the entry.
-    /// - `entry.port-range.from` - The start of the port range specified in the entry.
-    /// - `entry.port-range.to` - The end of the port range specified in the entry.
-    /// - `entry.protocol` - The protocol specified in the entry (`tcp` \| `udp` \| `icmp` or a protocol number).
-    /// - `entry.rule-action` - Allows or denies the matching traffic (`allow` \| `deny`).
-    /// - `entry.egress` - A Boolean that indicates the type of rule. Specify `true` for egress rules, or `false` for ingress rules.
-    /// - `entry.rule-number` - The number of an entry (in other words, rule) in the set of ACL entries.
-    /// - `network-acl-id` - The ID of the network ACL.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the network ACL.
+    /// - `association.main` - Indicates whether the route table is the main route table for the VPC (`true` \| `false`). Route tables that do not have an association ID are not returned in the response.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the route table.
+    /// - `route-table-id` - The ID of the route table.
+    /// - `route.destination-cidr-block` - The IPv4 CIDR range specified in a route in the table.
+    /// - `route.destination-ipv6-cidr-block` - The IPv6 CIDR range specified in a route in the route table.
+    /// - `route.destination-prefix-list-id` - The ID (prefix) of the Amazon Web Services service specified in a route in the table.
+    /// - `route.egress-only-internet-gateway-id` - The ID of an egress-only Internet gateway specified in a route in the route table.
+    /// - `route.gateway-id` - The ID of a gateway specified in a route in the table.
+    /// - `route.instance-id` - The ID of an instance specified in a route in the table.
+    /// - `route.nat-gateway-id` - The ID of a NAT gateway.
+    /// - `route.transit-gateway-id` - The ID of a transit gateway.
+    /// - `route.origin` - Describes how the route was created. `CreateRouteTable` indicates that the route was automatically created when the route table was created; `CreateRoute` indicates that the route was manually added to the route table; `EnableVgwRoutePropagation` indicates that the route was propagated by route propagation.
+    /// - `route.state` - The state of a route in the route table (`active` \| `blackhole`). The blackhole state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, the specified NAT instance has been terminated, and so on).
+    /// - `route.vpc-peering-connection-id` - The ID of a VPC peering connection specified in a route in the table.
     /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC for the network ACL.
+    /// - `vpc-id` - The ID of the VPC for the route table.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeNetworkAclsRequest, DESCRIBE_NETWORK_ACLS_REQUEST, 0 => next_token, 1 =>
-    max_results, 2 => dry_run, 3 => network_acl_ids, 4 => filters
+    DescribeRouteTablesRequest, DESCRIBE_ROUTE_TABLES_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
+    route_table_ids[3] = rt::m("RouteTableIds", &ROUTE_TABLE_ID_STRING_LIST)
+    .named("RouteTableId"), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
-pub static DESCRIBE_NETWORK_ACLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkAclsRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkAclIds", &NETWORK_ACL_ID_STRING_LIST).named("NetworkAclId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
+/// Contains the output of DescribeRouteTables.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkAclsResult {
-    /// Information about the network ACLs.
-    pub network_acls: Option<Vec<NetworkAcl>>,
+pub struct DescribeRouteTablesResult {
+    /// Information about the route tables.
+    pub route_tables: Option<Vec<RouteTable>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkAclsResult, DESCRIBE_NETWORK_ACLS_RESULT, 0 => network_acls, 1 =>
-    next_token
+    DescribeRouteTablesResult, DESCRIBE_ROUTE_TABLES_RESULT, [route_tables[0] =
+    rt::m("RouteTables", &ROUTE_TABLE_LIST).named("routeTableSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_NETWORK_ACLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkAclsResult",
-    &[
-        rt::m("NetworkAcls", &NETWORK_ACL_LIST).named("networkAclSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+/// Contains the parameters for DescribeScheduledInstanceAvailability.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeScheduledInstanceAvailabilityRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
+    /// - `instance-type` - The instance type (for example, `c4.large`).
+    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
+    pub filters: Option<Vec<Filter>>,
+    /// The time period for the first schedule to start.
+    pub first_slot_start_time_range: SlotDateTimeRangeRequest,
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    pub max_results: Option<i32>,
+    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
+    pub max_slot_duration_in_hours: Option<i32>,
+    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
+    pub min_slot_duration_in_hours: Option<i32>,
+    /// The token for the next set of results.
+    pub next_token: Option<String>,
+    /// The schedule recurrence.
+    pub recurrence: ScheduledInstanceRecurrenceRequest,
+}
+rt::structure!(
+    DescribeScheduledInstanceAvailabilityRequest,
+    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    first_slot_start_time_range[2] = rt::m("FirstSlotStartTimeRange",
+    &SLOT_DATE_TIME_RANGE_REQUEST).flags(rt::REQUIRED), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), max_slot_duration_in_hours[4] =
+    rt::m("MaxSlotDurationInHours", &rt::INTEGER), min_slot_duration_in_hours[5] =
+    rt::m("MinSlotDurationInHours", &rt::INTEGER), next_token[6] = rt::m("NextToken",
+    &rt::STRING), recurrence[7] = rt::m("Recurrence",
+    &SCHEDULED_INSTANCE_RECURRENCE_REQUEST).flags(rt::REQUIRED)]
+);
+/// Contains the output of DescribeScheduledInstanceAvailability.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeScheduledInstanceAvailabilityResult {
+    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the available Scheduled Instances.
+    pub scheduled_instance_availability_set: Option<Vec<ScheduledInstanceAvailability>>,
+}
+rt::structure!(
+    DescribeScheduledInstanceAvailabilityResult,
+    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), scheduled_instance_availability_set[1] =
+    rt::m("ScheduledInstanceAvailabilitySet", &SCHEDULED_INSTANCE_AVAILABILITY_SET)
+    .named("scheduledInstanceAvailabilitySet")]
+);
+/// Contains the parameters for DescribeScheduledInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeScheduledInstancesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
+    /// - `instance-type` - The instance type (for example, `c4.large`).
+    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next set of results.
+    pub next_token: Option<String>,
+    /// The Scheduled Instance IDs.
+    pub scheduled_instance_ids: Option<Vec<String>>,
+    /// The time period for the first schedule to start.
+    pub slot_start_time_range: Option<SlotStartTimeRangeRequest>,
+}
+rt::structure!(
+    DescribeScheduledInstancesRequest, DESCRIBE_SCHEDULED_INSTANCES_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), scheduled_instance_ids[4] =
+    rt::m("ScheduledInstanceIds", &SCHEDULED_INSTANCE_ID_REQUEST_SET)
+    .named("ScheduledInstanceId"), slot_start_time_range[5] = rt::m("SlotStartTimeRange",
+    &SLOT_START_TIME_RANGE_REQUEST)]
+);
+/// Contains the output of DescribeScheduledInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeScheduledInstancesResult {
+    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+    /// Information about the Scheduled Instances.
+    pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
+}
+rt::structure!(
+    DescribeScheduledInstancesResult, DESCRIBE_SCHEDULED_INSTANCES_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING).named("nextToken"), scheduled_instance_set[1] =
+    rt::m("ScheduledInstanceSet", &SCHEDULED_INSTANCE_SET).named("scheduledInstanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopeAnalysesRequest {
-    /// The IDs of the Network Access Scope analyses.
-    pub network_insights_access_scope_analysis_ids: Option<Vec<String>>,
-    /// The ID of the Network Access Scope.
-    pub network_insights_access_scope_id: Option<String>,
-    /// Filters the results based on the start time. The analysis must have started on or after this time.
-    pub analysis_start_time_begin: Option<rt::DateTime>,
-    /// Filters the results based on the start time. The analysis must have started on or before this time.
-    pub analysis_start_time_end: Option<rt::DateTime>,
-    /// There are no supported filters.
+pub struct DescribeSecondaryInterfacesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `attachment.attachment-id` - The ID of the secondary interface attachment.
+    /// - `attachment.instance-id` - The ID of the instance to which the secondary interface is attached.
+    /// - `attachment.instance-owner-id` - The ID of the Amazon Web Services account that owns the instance to which the secondary interface is attached.
+    /// - `attachment.status` - The attachment status (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `private-ipv4-addresses.private-ip-address` - The private IPv4 address associated with the secondary interface.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary interface.
+    /// - `secondary-interface-arn` - The ARN of the secondary interface.
+    /// - `secondary-interface-id` - The ID of the secondary interface.
+    /// - `secondary-interface-type` - The type of secondary interface (`secondary`).
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
+    /// - `secondary-subnet-id` - The ID of the secondary subnet.
+    /// - `status` - The status of the secondary interface (`available` \| `in-use`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the secondary interfaces.
+    pub secondary_interface_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeSecondaryInterfacesRequest, DESCRIBE_SECONDARY_INTERFACES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING),
+    secondary_interface_ids[4] = rt::m("SecondaryInterfaceIds",
+    &SECONDARY_INTERFACE_ID_LIST).named("SecondaryInterfaceId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecondaryInterfacesResult {
+    /// Information about the secondary interfaces.
+    pub secondary_interfaces: Option<Vec<SecondaryInterface>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSecondaryInterfacesResult, DESCRIBE_SECONDARY_INTERFACES_RESULT,
+    [secondary_interfaces[0] = rt::m("SecondaryInterfaces", &SECONDARY_INTERFACE_LIST)
+    .named("secondaryInterfaceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecondaryNetworksRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
+    /// The filters. The following are the possible values:
+    ///
+    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary network.
+    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary network.
+    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary network.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary network.
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-arn` - The ARN of the secondary network.
+    /// - `state` - The state of the secondary network (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of the secondary network (`rdma`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the secondary networks.
+    pub secondary_network_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeSecondaryNetworksRequest, DESCRIBE_SECONDARY_NETWORKS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), secondary_network_ids[4] =
+    rt::m("SecondaryNetworkIds", &SECONDARY_NETWORK_ID_LIST).named("SecondaryNetworkId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecondaryNetworksResult {
+    /// Information about the secondary networks.
+    pub secondary_networks: Option<Vec<SecondaryNetwork>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSecondaryNetworksResult, DESCRIBE_SECONDARY_NETWORKS_RESULT,
+    [secondary_networks[0] = rt::m("SecondaryNetworks", &SECONDARY_NETWORK_LIST)
+    .named("secondaryNetworkSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecondarySubnetsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary subnet.
+    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary subnet.
+    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary subnet.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary subnet.
+    /// - `secondary-network-id` - The ID of the secondary network.
+    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
+    /// - `secondary-subnet-id` - The ID of the secondary subnet.
+    /// - `secondary-subnet-arn` - The ARN of the secondary subnet.
+    /// - `state` - The state of the secondary subnet (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The IDs of the secondary subnets.
+    pub secondary_subnet_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeSecondarySubnetsRequest, DESCRIBE_SECONDARY_SUBNETS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), secondary_subnet_ids[4] =
+    rt::m("SecondarySubnetIds", &SECONDARY_SUBNET_ID_LIST).named("SecondarySubnetId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecondarySubnetsResult {
+    /// Information about the secondary subnets.
+    pub secondary_subnets: Option<Vec<SecondarySubnet>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSecondarySubnetsResult, DESCRIBE_SECONDARY_SUBNETS_RESULT,
+    [secondary_subnets[0] = rt::m("SecondarySubnets", &SECONDARY_SUBNET_LIST)
+    .named("secondarySubnetSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupReferencesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the security groups in your account.
+    pub group_id: Vec<String>,
+}
+rt::structure!(
+    DescribeSecurityGroupReferencesRequest, DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), group_id[1] = rt::m("GroupId",
+    &GROUP_IDS).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupReferencesResult {
+    /// Information about the VPCs with the referencing security groups.
+    pub security_group_reference_set: Option<Vec<SecurityGroupReference>>,
+}
+rt::structure!(
+    DescribeSecurityGroupReferencesResult, DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT,
+    [security_group_reference_set[0] = rt::m("SecurityGroupReferenceSet",
+    &SECURITY_GROUP_REFERENCES).named("securityGroupReferenceSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupRulesRequest {
+    /// One or more filters.
+    ///
+    /// - `group-id` - The ID of the security group.
+    /// - `security-group-rule-id` - The ID of the security group rule.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the security group rules.
+    pub security_group_rule_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeSecurityGroupRulesRequest, DESCRIBE_SECURITY_GROUP_RULES_REQUEST, [filters[0]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), security_group_rule_ids[1] =
+    rt::m("SecurityGroupRuleIds", &SECURITY_GROUP_RULE_ID_LIST)
+    .named("SecurityGroupRuleId"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupRulesResult {
+    /// Information about security group rules.
+    pub security_group_rules: Option<Vec<SecurityGroupRule>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSecurityGroupRulesResult, DESCRIBE_SECURITY_GROUP_RULES_RESULT,
+    [security_group_rules[0] = rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
+    .named("securityGroupRuleSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupVpcAssociationsRequest {
+    /// Security group VPC association filters.
+    ///
+    /// - `group-id`: The security group ID.
+    /// - `group-owner-id`: The group owner ID.
+    /// - `state`: The state of the association.
+    /// - `vpc-id`: The ID of the associated VPC.
+    /// - `vpc-owner-id`: The account ID of the VPC owner.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeSecurityGroupVpcAssociationsRequest,
+    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[1] = rt::m("NextToken", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupVpcAssociationsResult {
+    /// The security group VPC associations.
+    pub security_group_vpc_associations: Option<Vec<SecurityGroupVpcAssociation>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSecurityGroupVpcAssociationsResult,
+    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT, [security_group_vpc_associations[0]
+    = rt::m("SecurityGroupVpcAssociations", &SECURITY_GROUP_VPC_ASSOCIATION_LIST)
+    .named("securityGroupVpcAssociationSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupsRequest {
+    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
+    ///
+    /// Default: Describes all of your security groups.
+    pub group_ids: Option<Vec<String>>,
+    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
+    ///
+    /// Default: Describes all of your security groups.
+    pub group_names: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
+    ///
+    /// - `description` - The description of the security group.
+    /// - `egress.ip-permission.cidr` - An IPv4 CIDR block for an outbound security group rule.
+    /// - `egress.ip-permission.from-port` - For an outbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
+    /// - `egress.ip-permission.group-id` - The ID of a security group that has been referenced in an outbound security group rule.
+    /// - `egress.ip-permission.group-name` - The name of a security group that is referenced in an outbound security group rule.
+    /// - `egress.ip-permission.ipv6-cidr` - An IPv6 CIDR block for an outbound security group rule.
+    /// - `egress.ip-permission.prefix-list-id` - The ID of a prefix list to which a security group rule allows outbound access.
+    /// - `egress.ip-permission.protocol` - The IP protocol for an outbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
+    /// - `egress.ip-permission.to-port` - For an outbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
+    /// - `egress.ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an outbound security group rule.
+    /// - `group-id` - The ID of the security group.
+    /// - `group-name` - The name of the security group.
+    /// - `ip-permission.cidr` - An IPv4 CIDR block for an inbound security group rule.
+    /// - `ip-permission.from-port` - For an inbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
+    /// - `ip-permission.group-id` - The ID of a security group that has been referenced in an inbound security group rule.
+    /// - `ip-permission.group-name` - The name of a security group that is referenced in an inbound security group rule.
+    /// - `ip-permission.ipv6-cidr` - An IPv6 CIDR block for an inbound security group rule.
+    /// - `ip-permission.prefix-list-id` - The ID of a prefix list from which a security group rule allows inbound access.
+    /// - `ip-permission.protocol` - The IP protocol for an inbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
+    /// - `ip-permission.to-port` - For an inbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
+    /// - `ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an inbound security group rule.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner of the security group.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC specified when the security group was created.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeSecurityGroupsRequest, DESCRIBE_SECURITY_GROUPS_REQUEST, [group_ids[0] =
+    rt::m("GroupIds", &GROUP_ID_STRING_LIST).named("GroupId"), group_names[1] =
+    rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("GroupName"), next_token[2] =
+    rt::m("NextToken", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSecurityGroupsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the security groups.
+    pub security_groups: Option<Vec<SecurityGroup>>,
+}
+rt::structure!(
+    DescribeSecurityGroupsResult, DESCRIBE_SECURITY_GROUPS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), security_groups[1] =
+    rt::m("SecurityGroups", &SECURITY_GROUP_LIST).named("securityGroupInfo")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeServiceLinkVirtualInterfacesRequest {
+    /// The IDs of the service link virtual interfaces.
+    pub service_link_virtual_interface_ids: Option<Vec<String>>,
+    /// The filters to use for narrowing down the request. The following filters are supported:
+    ///
+    /// - `outpost-lag-id` - The ID of the Outpost LAG.
+    /// - `outpost-arn` - The Outpost ARN.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
+    /// - `state` - The state of the Outpost LAG.
+    /// - `vlan` - The ID of the address pool.
+    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
+    /// - `local-gateway-virtual-interface-id` - The ID of the local gateway virtual interface.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeServiceLinkVirtualInterfacesRequest,
+    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST,
+    [service_link_virtual_interface_ids[0] = rt::m("ServiceLinkVirtualInterfaceIds",
+    &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET).named("ServiceLinkVirtualInterfaceId"),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeServiceLinkVirtualInterfacesResult {
+    /// Describes the service link virtual interfaces.
+    pub service_link_virtual_interfaces: Option<Vec<ServiceLinkVirtualInterface>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeServiceLinkVirtualInterfacesResult,
+    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT, [service_link_virtual_interfaces[0]
+    = rt::m("ServiceLinkVirtualInterfaces", &SERVICE_LINK_VIRTUAL_INTERFACE_SET)
+    .named("serviceLinkVirtualInterfaceSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotAttributeRequest {
+    /// The snapshot attribute you would like to view.
+    pub attribute: SnapshotAttributeName,
+    /// The ID of the EBS snapshot.
+    pub snapshot_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeSnapshotAttributeRequest, DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0]
+    = rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id[1] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotAttributeResult {
+    /// The product codes.
+    pub product_codes: Option<Vec<ProductCode>>,
+    /// The ID of the EBS snapshot.
+    pub snapshot_id: Option<String>,
+    /// The users and groups that have the permissions for creating volumes from the snapshot.
+    pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
+}
+rt::structure!(
+    DescribeSnapshotAttributeResult, DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT,
+    [product_codes[0] = rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+    snapshot_id[1] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    create_volume_permissions[2] = rt::m("CreateVolumePermissions",
+    &CREATE_VOLUME_PERMISSION_LIST).named("createVolumePermission")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotTierStatusRequest {
+    /// The filters.
+    ///
+    /// - `snapshot-id` - The snapshot ID.
+    /// - `volume-id` - The ID of the volume the snapshot is for.
+    /// - `last-tiering-operation` - The state of the last archive or restore action. (`archival-in-progress` \| `archival-completed` \| `archival-failed` \| `permanent-restore-in-progress` \| `permanent-restore-completed` \| `permanent-restore-failed` \| `temporary-restore-in-progress` \| `temporary-restore-completed` \| `temporary-restore-failed`)
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeSnapshotTierStatusRequest, DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST, [filters[0]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotTierStatusResult {
+    /// Information about the snapshot's storage tier.
+    pub snapshot_tier_statuses: Option<Vec<SnapshotTierStatus>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSnapshotTierStatusResult, DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT,
+    [snapshot_tier_statuses[0] = rt::m("SnapshotTierStatuses", &SNAPSHOT_TIER_STATUS_SET)
+    .named("snapshotTierStatusSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotsRequest {
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
+    pub owner_ids: Option<Vec<String>>,
+    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
+    pub restorable_by_user_ids: Option<Vec<String>>,
+    /// The snapshot IDs.
+    ///
+    /// Default: Describes the snapshots for which you have create volume permissions.
+    pub snapshot_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `description` - A description of the snapshot.
+    /// - `encrypted` - Indicates whether the snapshot is encrypted (`true` \| `false`)
+    /// - `owner-alias` - The owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console. We recommend that you use the related parameter instead of this filter.
+    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the related parameter instead of this filter.
+    /// - `progress` - The progress of the snapshot, as a percentage (for example, 80%).
+    /// - `snapshot-id` - The snapshot ID.
+    /// - `start-time` - The time stamp when the snapshot was initiated.
+    /// - `status` - The status of the snapshot (`pending` \| `completed` \| `error`).
+    /// - `storage-tier` - The storage tier of the snapshot (`archive` \| `standard`).
+    /// - `transfer-type` - The type of operation used to create the snapshot (`time-based` \| `standard`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `volume-id` - The ID of the volume the snapshot is for.
+    /// - `volume-size` - The size of the volume, in GiB.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeSnapshotsRequest, DESCRIBE_SNAPSHOTS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[1] = rt::m("NextToken", &rt::STRING),
+    owner_ids[2] = rt::m("OwnerIds", &OWNER_STRING_LIST).named("Owner"),
+    restorable_by_user_ids[3] = rt::m("RestorableByUserIds", &RESTORABLE_BY_STRING_LIST)
+    .named("RestorableBy"), snapshot_ids[4] = rt::m("SnapshotIds",
+    &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[6] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSnapshotsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the snapshots.
+    pub snapshots: Option<Vec<Snapshot>>,
+}
+rt::structure!(
+    DescribeSnapshotsResult, DESCRIBE_SNAPSHOTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), snapshots[1] = rt::m("Snapshots",
+    &SNAPSHOT_LIST).named("snapshotSet")]
+);
+/// Contains the parameters for DescribeSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotDatafeedSubscriptionRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeSpotDatafeedSubscriptionRequest, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+/// Contains the output of DescribeSpotDatafeedSubscription.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotDatafeedSubscriptionResult {
+    /// The Spot Instance data feed subscription.
+    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
+}
+rt::structure!(
+    DescribeSpotDatafeedSubscriptionResult, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT,
+    [spot_datafeed_subscription[0] = rt::m("SpotDatafeedSubscription",
+    &SPOT_DATAFEED_SUBSCRIPTION).named("spotDatafeedSubscription")]
+);
+/// Contains the parameters for DescribeSpotFleetInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetInstancesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: String,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeSpotFleetInstancesRequest, DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id[1] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(1.0)]
+);
+/// Contains the output of DescribeSpotFleetInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetInstancesResponse {
+    /// The running instances. This list is refreshed periodically and might be out of date.
+    pub active_instances: Option<Vec<ActiveInstance>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: Option<String>,
+}
+rt::structure!(
+    DescribeSpotFleetInstancesResponse, DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE,
+    [active_instances[0] = rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET)
+    .named("activeInstanceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), spot_fleet_request_id[2] = rt::m("SpotFleetRequestId",
+    &rt::STRING).named("spotFleetRequestId")]
+);
+/// Contains the parameters for DescribeSpotFleetRequestHistory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetRequestHistoryRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: String,
+    /// The type of events to describe. By default, all events are described.
+    pub event_type: Option<EventType>,
+    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub start_time: rt::DateTime,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeSpotFleetRequestHistoryRequest, DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_id[1]
+    = rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), event_type[2] = rt::m("EventType", &rt::ENUM)
+    .named("eventType"), start_time[3] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime").flags(rt::REQUIRED), next_token[4] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(1.0)]
+);
+/// Contains the output of DescribeSpotFleetRequestHistory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetRequestHistoryResponse {
+    /// Information about the events in the history of the Spot Fleet request.
+    pub history_records: Option<Vec<HistoryRecord>>,
+    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
+    ///
+    /// If `nextToken` indicates that there are more items, this value is not present.
+    pub last_evaluated_time: Option<rt::DateTime>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: Option<String>,
+    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub start_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DescribeSpotFleetRequestHistoryResponse,
+    DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE, [history_records[0] =
+    rt::m("HistoryRecords", &HISTORY_RECORDS).named("historyRecordSet"),
+    last_evaluated_time[1] = rt::m("LastEvaluatedTime", &rt::TIMESTAMP)
+    .named("lastEvaluatedTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), spot_fleet_request_id[3] = rt::m("SpotFleetRequestId",
+    &rt::STRING).named("spotFleetRequestId"), start_time[4] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime")]
+);
+/// Contains the parameters for DescribeSpotFleetRequests.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetRequestsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the Spot Fleet requests.
+    pub spot_fleet_request_ids: Option<Vec<String>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeSpotFleetRequestsRequest, DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), spot_fleet_request_ids[1] =
+    rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST)
+    .named("spotFleetRequestId"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken"), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults")]
+);
+/// Contains the output of DescribeSpotFleetRequests.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotFleetRequestsResponse {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the configuration of your Spot Fleet.
+    pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
+}
+rt::structure!(
+    DescribeSpotFleetRequestsResponse, DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    spot_fleet_request_configs[1] = rt::m("SpotFleetRequestConfigs",
+    &SPOT_FLEET_REQUEST_CONFIG_SET).named("spotFleetRequestConfigSet")]
+);
+/// Contains the parameters for DescribeSpotInstanceRequests.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotInstanceRequestsRequest {
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the Spot Instance requests.
+    pub spot_instance_request_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `availability-zone-group` - The Availability Zone group.
+    /// - `create-time` - The time stamp when the Spot Instance request was created.
+    /// - `fault-code` - The fault code related to the request.
+    /// - `fault-message` - The fault message related to the request.
+    /// - `instance-id` - The ID of the instance that fulfilled the request.
+    /// - `launch-group` - The Spot Instance launch group.
+    /// - `launch.block-device-mapping.delete-on-termination` - Indicates whether the EBS volume is deleted on instance termination.
+    /// - `launch.block-device-mapping.device-name` - The device name for the volume in the block device mapping (for example, `/dev/sdh` or `xvdh`).
+    /// - `launch.block-device-mapping.snapshot-id` - The ID of the snapshot for the EBS volume.
+    /// - `launch.block-device-mapping.volume-size` - The size of the EBS volume, in GiB.
+    /// - `launch.block-device-mapping.volume-type` - The type of EBS volume: `gp2` or `gp3` for General Purpose SSD, `io1` or `io2` for Provisioned IOPS SSD, `st1` for Throughput Optimized HDD, `sc1` for Cold HDD, or `standard` for Magnetic.
+    /// - `launch.group-id` - The ID of the security group for the instance.
+    /// - `launch.group-name` - The name of the security group for the instance.
+    /// - `launch.image-id` - The ID of the AMI.
+    /// - `launch.instance-type` - The type of instance (for example, `m3.medium`).
+    /// - `launch.kernel-id` - The kernel ID.
+    /// - `launch.key-name` - The name of the key pair the instance launched with.
+    /// - `launch.monitoring-enabled` - Whether detailed monitoring is enabled for the Spot Instance.
+    /// - `launch.ramdisk-id` - The RAM disk ID.
+    /// - `launched-availability-zone` - The Availability Zone in which the request is launched.
+    /// - `launched-availability-zone-id` - The ID of the Availability Zone in which the request is launched.
+    /// - `network-interface.addresses.primary` - Indicates whether the IP address is the primary private IP address.
+    /// - `network-interface.delete-on-termination` - Indicates whether the network interface is deleted when the instance is terminated.
+    /// - `network-interface.description` - A description of the network interface.
+    /// - `network-interface.device-index` - The index of the device for the network interface attachment on the instance.
+    /// - `network-interface.group-id` - The ID of the security group associated with the network interface.
+    /// - `network-interface.network-interface-id` - The ID of the network interface.
+    /// - `network-interface.private-ip-address` - The primary private IP address of the network interface.
+    /// - `network-interface.subnet-id` - The ID of the subnet for the instance.
+    /// - `product-description` - The product description associated with the instance (`Linux/UNIX` \| `Windows`).
+    /// - `spot-instance-request-id` - The Spot Instance request ID.
+    /// - `spot-price` - The maximum hourly price for any Spot Instance launched to fulfill the request.
+    /// - `state` - The state of the Spot Instance request (`open` \| `active` \| `closed` \| `cancelled` \| `failed`). Spot request status information can help you track your Amazon EC2 Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
+    /// - `status-code` - The short code describing the most recent evaluation of your Spot Instance request.
+    /// - `status-message` - The message explaining the status of the Spot Instance request.
+    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `type` - The type of Spot Instance request (`one-time` \| `persistent`).
+    /// - `valid-from` - The start date of the request.
+    /// - `valid-until` - The end date of the request.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    DescribeSpotInstanceRequestsRequest, DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST,
+    [next_token[0] = rt::m("NextToken", &rt::STRING), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), spot_instance_request_ids[3] = rt::m("SpotInstanceRequestIds",
+    &SPOT_INSTANCE_REQUEST_ID_LIST).named("SpotInstanceRequestId"), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+/// Contains the output of DescribeSpotInstanceRequests.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotInstanceRequestsResult {
+    /// The Spot Instance requests.
+    pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSpotInstanceRequestsResult, DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT,
+    [spot_instance_requests[0] = rt::m("SpotInstanceRequests",
+    &SPOT_INSTANCE_REQUEST_LIST).named("spotInstanceRequestSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+/// Contains the parameters for DescribeSpotPriceHistory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotPriceHistoryRequest {
+    /// Filters the results by the specified ID of the Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
+    pub availability_zone_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub start_time: Option<rt::DateTime>,
+    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub end_time: Option<rt::DateTime>,
+    /// Filters the results by the specified instance types.
+    pub instance_types: Option<Vec<InstanceType>>,
+    /// Filters the results by the specified basic product descriptions.
+    pub product_descriptions: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone for which prices should be returned.
+    /// - `availability-zone-id` - The ID of the Availability Zone for which prices should be returned.
+    /// - `instance-type` - The type of instance (for example, `m3.medium`).
+    /// - `product-description` - The product description for the Spot price (`Linux/UNIX` \| `Red Hat Enterprise Linux` \| `SUSE Linux` \| `Windows` \| `Linux/UNIX (Amazon VPC)` \| `Red Hat Enterprise Linux (Amazon VPC)` \| `SUSE Linux (Amazon VPC)` \| `Windows (Amazon VPC)`).
+    /// - `spot-price` - The Spot price. The value must match exactly (or use wildcards; greater than or less than comparison is not supported).
+    /// - `timestamp` - The time stamp of the Spot price history, in UTC format (for example, *ddd MMM dd HH*:*mm*:*ss* UTC *YYYY*). You can use wildcards (`*` and `?`). Greater than or less than comparison is not supported.
+    pub filters: Option<Vec<Filter>>,
+    /// Filters the results by the specified Availability Zone.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
+    pub availability_zone: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeSpotPriceHistoryRequest, DESCRIBE_SPOT_PRICE_HISTORY_REQUEST,
+    [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), start_time[2] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime"), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)
+    .named("endTime"), instance_types[4] = rt::m("InstanceTypes", &INSTANCE_TYPE_LIST)
+    .named("InstanceType"), product_descriptions[5] = rt::m("ProductDescriptions",
+    &PRODUCT_DESCRIPTION_LIST).named("ProductDescription"), filters[6] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), availability_zone[7] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), max_results[8] = rt::m("MaxResults",
+    &rt::INTEGER).named("maxResults"), next_token[9] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+/// Contains the output of DescribeSpotPriceHistory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSpotPriceHistoryResult {
+    /// The token to include in another request to get the next page of items. This value is an empty string (`""`) or `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The historical Spot prices.
+    pub spot_price_history: Option<Vec<SpotPrice>>,
+}
+rt::structure!(
+    DescribeSpotPriceHistoryResult, DESCRIBE_SPOT_PRICE_HISTORY_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), spot_price_history[1] =
+    rt::m("SpotPriceHistory", &SPOT_PRICE_HISTORY_LIST).named("spotPriceHistorySet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeStaleSecurityGroupsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    DescribeStaleSecurityGroupsRequest, DESCRIBE_STALE_SECURITY_GROUPS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    vpc_id[3] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeStaleSecurityGroupsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the stale security groups.
+    pub stale_security_group_set: Option<Vec<StaleSecurityGroup>>,
+}
+rt::structure!(
+    DescribeStaleSecurityGroupsResult, DESCRIBE_STALE_SECURITY_GROUPS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    stale_security_group_set[1] = rt::m("StaleSecurityGroupSet",
+    &STALE_SECURITY_GROUP_SET).named("staleSecurityGroupSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeStoreImageTasksRequest {
+    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
+    pub image_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `task-state` - Returns tasks in a certain state (`InProgress` \| `Completed` \| `Failed`)
+    /// - `bucket` - Returns task information for tasks that targeted a specific bucket. For the filter value, specify the bucket name.
+    ///
+    /// **Note:** When you specify the `ImageIds` parameter, any filters that you specify are ignored. To use the filters, you must remove the `ImageIds` parameter.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    ///
+    /// You cannot specify this parameter and the `ImageIds` parameter in the same call.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeStoreImageTasksRequest, DESCRIBE_STORE_IMAGE_TASKS_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &IMAGE_ID_LIST).named("ImageId"), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeStoreImageTasksResult {
+    /// The information about the AMI store tasks.
+    pub store_image_task_results: Option<Vec<StoreImageTaskResult>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeStoreImageTasksResult, DESCRIBE_STORE_IMAGE_TASKS_RESULT,
+    [store_image_task_results[0] = rt::m("StoreImageTaskResults",
+    &STORE_IMAGE_TASK_RESULT_SET).named("storeImageTaskResultSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSubnetsRequest {
+    /// The filters.
+    ///
+    /// - `availability-zone` - The Availability Zone for the subnet. You can also use `availabilityZone` as the filter name.
+    /// - `availability-zone-id` - The ID of the Availability Zone for the subnet. You can also use `availabilityZoneId` as the filter name.
+    /// - `available-ip-address-count` - The number of IPv4 addresses in the subnet that are available.
+    /// - `cidr-block` - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use `cidr` or `cidrBlock` as the filter names.
+    /// - `customer-owned-ipv4-pool` - The customer-owned IPv4 address pool associated with the subnet.
+    /// - `default-for-az` - Indicates whether this is the default subnet for the Availability Zone (`true` \| `false`). You can also use `defaultForAz` as the filter name.
+    /// - `enable-dns64` - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
+    /// - `enable-lni-at-device-index` - Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
+    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.association-id` - An association ID for an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the subnet.
+    /// - `ipv6-native` - Indicates whether this is an IPv6 only subnet (`true` \| `false`).
+    /// - `map-customer-owned-ip-on-launch` - Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
+    /// - `map-public-ip-on-launch` - Indicates whether instances launched in this subnet receive a public IPv4 address.
+    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the subnet.
+    /// - `private-dns-name-options-on-launch.hostname-type` - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-a-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    /// - `state` - The state of the subnet (`pending` \| `available`).
+    /// - `subnet-arn` - The Amazon Resource Name (ARN) of the subnet.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC for the subnet.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the subnets.
+    ///
+    /// Default: Describes all your subnets.
+    pub subnet_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), subnet_ids[1] = rt::m("SubnetIds",
+    &SUBNET_ID_STRING_LIST).named("SubnetId"), next_token[2] = rt::m("NextToken",
+    &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeSubnetsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the subnets.
+    pub subnets: Option<Vec<Subnet>>,
+}
+rt::structure!(
+    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), subnets[1] = rt::m("Subnets", &SUBNET_LIST)
+    .named("subnetSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTagsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `key` - The tag key.
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The resource type. For a list of possible values, see [TagSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TagSpecification.html).
+    /// - `tag`:\<key\> - The key/value combination of the tag. For example, specify "tag:Owner" for the filter name and "TeamA" for the filter value to find resources with the tag "Owner=TeamA".
+    /// - `value` - The tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults"), next_token[3] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTagsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The tags.
+    pub tags: Option<Vec<TagDescription>>,
+}
+rt::structure!(
+    DescribeTagsResult, DESCRIBE_TAGS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), tags[1] = rt::m("Tags", &TAG_DESCRIPTION_LIST)
+    .named("tagSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFilterRulesRequest {
+    /// Traffic filter rule IDs.
+    pub traffic_mirror_filter_rule_ids: Option<Vec<String>>,
+    /// Traffic filter ID.
+    pub traffic_mirror_filter_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Traffic mirror filters.
+    ///
+    /// - `traffic-mirror-filter-rule-id`: The ID of the Traffic Mirror rule.
+    /// - `traffic-mirror-filter-id`: The ID of the filter that this rule is associated with.
+    /// - `rule-number`: The number of the Traffic Mirror rule.
+    /// - `rule-action`: The action taken on the filtered traffic. Possible actions are `accept` and `reject`.
+    /// - `traffic-direction`: The traffic direction. Possible directions are `ingress` and `egress`.
+    /// - `protocol`: The protocol, for example UDP, assigned to the Traffic Mirror rule.
+    /// - `source-cidr-block`: The source CIDR block assigned to the Traffic Mirror rule.
+    /// - `destination-cidr-block`: The destination CIDR block assigned to the Traffic Mirror rule.
+    /// - `description`: The description of the Traffic Mirror rule.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAccessScopeAnalysesRequest,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST, 0 =>
-    network_insights_access_scope_analysis_ids, 1 => network_insights_access_scope_id, 2
-    => analysis_start_time_begin, 3 => analysis_start_time_end, 4 => filters, 5 =>
-    max_results, 6 => dry_run, 7 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAccessScopeAnalysesRequest",
-    &[
-        rt::m(
-                "NetworkInsightsAccessScopeAnalysisIds",
-                &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_ID_LIST,
-            )
-            .named("NetworkInsightsAccessScopeAnalysisId"),
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING),
-        rt::m("AnalysisStartTimeBegin", &rt::TIMESTAMP),
-        rt::m("AnalysisStartTimeEnd", &rt::TIMESTAMP),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeTrafficMirrorFilterRulesRequest,
+    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, [traffic_mirror_filter_rule_ids[0] =
+    rt::m("TrafficMirrorFilterRuleIds", &TRAFFIC_MIRROR_FILTER_RULE_ID_LIST)
+    .named("TrafficMirrorFilterRuleId"), traffic_mirror_filter_id[1] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[5] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopeAnalysesResult {
-    /// The Network Access Scope analyses.
-    pub network_insights_access_scope_analyses: Option<
-        Vec<NetworkInsightsAccessScopeAnalysis>,
+pub struct DescribeTrafficMirrorFilterRulesResult {
+    /// Traffic mirror rules.
+    pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFilterRulesResult, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
+    [traffic_mirror_filter_rules[0] = rt::m("TrafficMirrorFilterRules",
+    &TRAFFIC_MIRROR_FILTER_RULE_SET).named("trafficMirrorFilterRuleSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFiltersRequest {
+    /// The ID of the Traffic Mirror filter.
+    pub traffic_mirror_filter_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror filter description.
+    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFiltersRequest, DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST,
+    [traffic_mirror_filter_ids[0] = rt::m("TrafficMirrorFilterIds",
+    &TRAFFIC_MIRROR_FILTER_ID_LIST).named("TrafficMirrorFilterId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorFiltersResult {
+    /// Information about one or more Traffic Mirror filters.
+    pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorFiltersResult, DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT,
+    [traffic_mirror_filters[0] = rt::m("TrafficMirrorFilters",
+    &TRAFFIC_MIRROR_FILTER_SET).named("trafficMirrorFilterSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorSessionsRequest {
+    /// The ID of the Traffic Mirror session.
+    pub traffic_mirror_session_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror session description.
+    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
+    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
+    /// - `packet-length`: The assigned number of packets to mirror.
+    /// - `session-number`: The assigned session number.
+    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
+    /// - `traffic-mirror-session-id`: The ID of the Traffic Mirror session.
+    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
+    /// - `virtual-network-id`: The virtual network ID of the Traffic Mirror session.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorSessionsRequest, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST,
+    [traffic_mirror_session_ids[0] = rt::m("TrafficMirrorSessionIds",
+    &TRAFFIC_MIRROR_SESSION_ID_LIST).named("TrafficMirrorSessionId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorSessionsResult {
+    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
+    pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorSessionsResult, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT,
+    [traffic_mirror_sessions[0] = rt::m("TrafficMirrorSessions",
+    &TRAFFIC_MIRROR_SESSION_SET).named("trafficMirrorSessionSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorTargetsRequest {
+    /// The ID of the Traffic Mirror targets.
+    pub traffic_mirror_target_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `description`: The Traffic Mirror target description.
+    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
+    /// - `network-load-balancer-arn`: The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the session.
+    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
+    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorTargetsRequest, DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST,
+    [traffic_mirror_target_ids[0] = rt::m("TrafficMirrorTargetIds",
+    &TRAFFIC_MIRROR_TARGET_ID_LIST).named("TrafficMirrorTargetId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTrafficMirrorTargetsResult {
+    /// Information about one or more Traffic Mirror targets.
+    pub traffic_mirror_targets: Option<Vec<TrafficMirrorTarget>>,
+    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTrafficMirrorTargetsResult, DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT,
+    [traffic_mirror_targets[0] = rt::m("TrafficMirrorTargets",
+    &TRAFFIC_MIRROR_TARGET_SET).named("trafficMirrorTargetSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `association.state` - The state of the association (`associating` \| `associated` \| `disassociating`).
+    /// - `association.transit-gateway-route-table-id` - The ID of the route table for the transit gateway.
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-owner-id` - The ID of the Amazon Web Services account that owns the resource.
+    /// - `resource-type` - The resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids[0] =
+    rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsResult {
+    /// Information about the attachments.
+    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayAttachmentsResult, DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
+    [transit_gateway_attachments[0] = rt::m("TransitGatewayAttachments",
+    &TRANSIT_GATEWAY_ATTACHMENT_LIST).named("transitGatewayAttachments"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectPeersRequest {
+    /// The IDs of the Connect peers.
+    pub transit_gateway_connect_peer_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the Connect peer (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-connect-peer-id` - The ID of the Connect peer.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectPeersRequest,
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, [transit_gateway_connect_peer_ids[0]
+    = rt::m("TransitGatewayConnectPeerIds",
+    &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectPeersResult {
+    /// Information about the Connect peers.
+    pub transit_gateway_connect_peers: Option<Vec<TransitGatewayConnectPeer>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectPeersResult,
+    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, [transit_gateway_connect_peers[0] =
+    rt::m("TransitGatewayConnectPeers", &TRANSIT_GATEWAY_CONNECT_PEER_LIST)
+    .named("transitGatewayConnectPeerSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `options.protocol` - The tunnel protocol (`gre`).
+    /// - `state` - The state of the attachment (`initiating` \| `initiatingRequest` \| `pendingAcceptance` \| `rollingBack` \| `pending` \| `available` \| `modifying` \| `deleting` \| `deleted` \| `failed` \| `rejected` \| `rejecting` \| `failing`).
+    /// - `transit-gateway-attachment-id` - The ID of the Connect attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transport-transit-gateway-attachment-id` - The ID of the transit gateway attachment from which the Connect attachment was created.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectsRequest, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST,
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayConnectsResult {
+    /// Information about the Connect attachments.
+    pub transit_gateway_connects: Option<Vec<TransitGatewayConnect>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayConnectsResult, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT,
+    [transit_gateway_connects[0] = rt::m("TransitGatewayConnects",
+    &TRANSIT_GATEWAY_CONNECT_LIST).named("transitGatewayConnectSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMeteringPoliciesRequest {
+    /// The IDs of the transit gateway metering policies to describe.
+    pub transit_gateway_metering_policy_ids: Option<Vec<String>>,
+    /// One or more filters to apply when describing transit gateway metering policies.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayMeteringPoliciesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST,
+    [transit_gateway_metering_policy_ids[0] = rt::m("TransitGatewayMeteringPolicyIds",
+    &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMeteringPoliciesResult {
+    /// Information about the transit gateway metering policies.
+    pub transit_gateway_metering_policies: Option<Vec<TransitGatewayMeteringPolicy>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayMeteringPoliciesResult,
+    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT,
+    [transit_gateway_metering_policies[0] = rt::m("TransitGatewayMeteringPolicies",
+    &TRANSIT_GATEWAY_METERING_POLICY_LIST).named("transitGatewayMeteringPolicies"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMulticastDomainsRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `state` - The state of the transit gateway multicast domain. Valid values are `pending` \| `available` \| `deleting` \| `deleted`.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-multicast-domain-id` - The ID of the transit gateway multicast domain.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayMulticastDomainsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST,
+    [transit_gateway_multicast_domain_ids[0] = rt::m("TransitGatewayMulticastDomainIds",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayMulticastDomainsResult {
+    /// Information about the transit gateway multicast domains.
+    pub transit_gateway_multicast_domains: Option<Vec<TransitGatewayMulticastDomain>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayMulticastDomainsResult,
+    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT,
+    [transit_gateway_multicast_domains[0] = rt::m("TransitGatewayMulticastDomains",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST).named("transitGatewayMulticastDomains"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
+    /// The IDs of the network function attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `service-name` - The name of the Gateway Load Balancer endpoint service.
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST,
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST)
+    .named("TransitGatewayAttachmentId"), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
+    /// Information about the network function attachments.
+    pub transit_gateway_network_function_attachments: Option<
+        Vec<TransitGatewayNetworkFunctionAttachment>,
     >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAccessScopeAnalysesResult,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT, 0 =>
-    network_insights_access_scope_analyses, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAccessScopeAnalysesResult",
-    &[
-        rt::m(
-                "NetworkInsightsAccessScopeAnalyses",
-                &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_LIST,
-            )
-            .named("networkInsightsAccessScopeAnalysisSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeTransitGatewayNetworkFunctionAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT,
+    [transit_gateway_network_function_attachments[0] =
+    rt::m("TransitGatewayNetworkFunctionAttachments",
+    &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_LIST)
+    .named("transitGatewayNetworkFunctionAttachmentSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopesRequest {
-    /// The IDs of the Network Access Scopes.
-    pub network_insights_access_scope_ids: Option<Vec<String>>,
-    /// There are no supported filters.
+pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
+    /// One or more IDs of the transit gateway peering attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
+    /// - `local-owner-id` - The ID of your Amazon Web Services account.
+    /// - `remote-owner-id` - The ID of the Amazon Web Services account in the remote Region that owns the transit gateway.
+    /// - `state` - The state of the peering attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAccessScopesRequest,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST, 0 =>
-    network_insights_access_scope_ids, 1 => filters, 2 => max_results, 3 => dry_run, 4 =>
-    next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAccessScopesRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeIds", &NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST)
-            .named("NetworkInsightsAccessScopeId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeTransitGatewayPeeringAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST,
+    [transit_gateway_attachment_ids[0] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAccessScopesResult {
-    /// The Network Access Scopes.
-    pub network_insights_access_scopes: Option<Vec<NetworkInsightsAccessScope>>,
+pub struct DescribeTransitGatewayPeeringAttachmentsResult {
+    /// The transit gateway peering attachments.
+    pub transit_gateway_peering_attachments: Option<
+        Vec<TransitGatewayPeeringAttachment>,
+    >,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAccessScopesResult,
-    DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT, 0 => network_insights_access_scopes,
-    1 => next_token
+    DescribeTransitGatewayPeeringAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT,
+    [transit_gateway_peering_attachments[0] = rt::m("TransitGatewayPeeringAttachments",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST).named("transitGatewayPeeringAttachments"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_NETWORK_INSIGHTS_ACCESS_SCOPES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAccessScopesResult",
-    &[
-        rt::m("NetworkInsightsAccessScopes", &NETWORK_INSIGHTS_ACCESS_SCOPE_LIST)
-            .named("networkInsightsAccessScopeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPolicyTablesRequest {
+    /// The IDs of the transit gateway policy tables.
+    pub transit_gateway_policy_table_ids: Option<Vec<String>>,
+    /// The filters associated with the transit gateway policy table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayPolicyTablesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, [transit_gateway_policy_table_ids[0]
+    = rt::m("TransitGatewayPolicyTableIds",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPolicyTablesResult {
+    /// Describes the transit gateway policy tables.
+    pub transit_gateway_policy_tables: Option<Vec<TransitGatewayPolicyTable>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayPolicyTablesResult,
+    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, [transit_gateway_policy_tables[0] =
+    rt::m("TransitGatewayPolicyTables", &TRANSIT_GATEWAY_POLICY_TABLE_LIST)
+    .named("transitGatewayPolicyTables"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTableAnnouncementsRequest {
+    /// The IDs of the transit gateway route tables that are being advertised.
+    pub transit_gateway_route_table_announcement_ids: Option<Vec<String>>,
+    /// The filters associated with the transit gateway policy table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTableAnnouncementsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST,
+    [transit_gateway_route_table_announcement_ids[0] =
+    rt::m("TransitGatewayRouteTableAnnouncementIds",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
+    /// Describes the transit gateway route table announcement.
+    pub transit_gateway_route_table_announcements: Option<
+        Vec<TransitGatewayRouteTableAnnouncement>,
+    >,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTableAnnouncementsResult,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT,
+    [transit_gateway_route_table_announcements[0] =
+    rt::m("TransitGatewayRouteTableAnnouncements",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST)
+    .named("transitGatewayRouteTableAnnouncements"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesRequest {
+    /// The IDs of the transit gateway route tables.
+    pub transit_gateway_route_table_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `default-association-route-table` - Indicates whether this is the default association route table for the transit gateway (`true` \| `false`).
+    /// - `default-propagation-route-table` - Indicates whether this is the default propagation route table for the transit gateway (`true` \| `false`).
+    /// - `state` - The state of the route table (`available` \| `deleting` \| `deleted` \| `pending`).
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTablesRequest,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, [transit_gateway_route_table_ids[0] =
+    rt::m("TransitGatewayRouteTableIds", &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesResult {
+    /// Information about the transit gateway route tables.
+    pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeTransitGatewayRouteTablesResult,
+    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, [transit_gateway_route_tables[0] =
+    rt::m("TransitGatewayRouteTables", &TRANSIT_GATEWAY_ROUTE_TABLE_LIST)
+    .named("transitGatewayRouteTables"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );

@@ -4,2448 +4,2496 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAnalysesRequest {
-    /// The ID of the network insights analyses. You must specify either analysis IDs or a path ID.
-    pub network_insights_analysis_ids: Option<Vec<String>>,
-    /// The ID of the path. You must specify either a path ID or analysis IDs.
-    pub network_insights_path_id: Option<String>,
-    /// The time when the network insights analyses started.
-    pub analysis_start_time: Option<rt::DateTime>,
-    /// The time when the network insights analyses ended.
-    pub analysis_end_time: Option<rt::DateTime>,
-    /// The filters. The following are the possible values:
+pub struct DescribeTransitGatewayVpcAttachmentsRequest {
+    /// The IDs of the attachments.
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
     ///
-    /// - path-found - A Boolean value that indicates whether a feasible path is found.
-    /// - status - The status of the analysis (running \| succeeded \| failed).
+    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
+    /// - `transit-gateway-attachment-id` - The ID of the attachment.
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `vpc-id` - The ID of the VPC.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAnalysesRequest, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST, 0
-    => network_insights_analysis_ids, 1 => network_insights_path_id, 2 =>
-    analysis_start_time, 3 => analysis_end_time, 4 => filters, 5 => max_results, 6 =>
-    dry_run, 7 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAnalysesRequest",
-    &[
-        rt::m("NetworkInsightsAnalysisIds", &NETWORK_INSIGHTS_ANALYSIS_ID_LIST)
-            .named("NetworkInsightsAnalysisId"),
-        rt::m("NetworkInsightsPathId", &rt::STRING),
-        rt::m("AnalysisStartTime", &rt::TIMESTAMP),
-        rt::m("AnalysisEndTime", &rt::TIMESTAMP),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeTransitGatewayVpcAttachmentsRequest,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, [transit_gateway_attachment_ids[0]
+    = rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
+    filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsAnalysesResult {
-    /// Information about the network insights analyses.
-    pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
+pub struct DescribeTransitGatewayVpcAttachmentsResult {
+    /// Information about the VPC attachments.
+    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInsightsAnalysesResult, DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT, 0
-    => network_insights_analyses, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_ANALYSES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsAnalysesResult",
-    &[
-        rt::m("NetworkInsightsAnalyses", &NETWORK_INSIGHTS_ANALYSIS_LIST)
-            .named("networkInsightsAnalysisSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeTransitGatewayVpcAttachmentsResult,
+    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, [transit_gateway_vpc_attachments[0]
+    = rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
+    .named("transitGatewayVpcAttachments"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsRequest {
-    /// The IDs of the paths.
-    pub network_insights_path_ids: Option<Vec<String>>,
-    /// The filters. The following are the possible values:
+pub struct DescribeTransitGatewaysRequest {
+    /// The IDs of the transit gateways.
+    pub transit_gateway_ids: Option<Vec<String>>,
+    /// One or more filters. The possible values are:
     ///
-    /// - destination - The ID of the resource.
-    /// - filter-at-source.source-address - The source IPv4 address at the source.
-    /// - filter-at-source.source-port-range - The source port range at the source.
-    /// - filter-at-source.destination-address - The destination IPv4 address at the source.
-    /// - filter-at-source.destination-port-range - The destination port range at the source.
-    /// - filter-at-destination.source-address - The source IPv4 address at the destination.
-    /// - filter-at-destination.source-port-range - The source port range at the destination.
-    /// - filter-at-destination.destination-address - The destination IPv4 address at the destination.
-    /// - filter-at-destination.destination-port-range - The destination port range at the destination.
-    /// - protocol - The protocol.
-    /// - source - The ID of the resource.
+    /// - `options.propagation-default-route-table-id` - The ID of the default propagation route table.
+    /// - `options.amazon-side-asn` - The private ASN for the Amazon side of a BGP session.
+    /// - `options.association-default-route-table-id` - The ID of the default association route table.
+    /// - `options.auto-accept-shared-attachments` - Indicates whether there is automatic acceptance of attachment requests (`enable` \| `disable`).
+    /// - `options.default-route-table-association` - Indicates whether resource attachments are automatically associated with the default association route table (`enable` \| `disable`).
+    /// - `options.default-route-table-propagation` - Indicates whether resource attachments automatically propagate routes to the default propagation route table (`enable` \| `disable`).
+    /// - `options.dns-support` - Indicates whether DNS support is enabled (`enable` \| `disable`).
+    /// - `options.vpn-ecmp-support` - Indicates whether Equal Cost Multipath Protocol support is enabled (`enable` \| `disable`).
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
+    /// - `state` - The state of the transit gateway (`available` \| `deleted` \| `deleting` \| `modifying` \| `pending`).
+    /// - `transit-gateway-id` - The ID of the transit gateway.
+    /// - `tag-key`- The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeNetworkInsightsPathsRequest, DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST, 0 =>
-    network_insights_path_ids, 1 => filters, 2 => max_results, 3 => dry_run, 4 =>
-    next_token
-);
-pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsPathsRequest",
-    &[
-        rt::m("NetworkInsightsPathIds", &NETWORK_INSIGHTS_PATH_ID_LIST)
-            .named("NetworkInsightsPathId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeTransitGatewaysRequest, DESCRIBE_TRANSIT_GATEWAYS_REQUEST,
+    [transit_gateway_ids[0] = rt::m("TransitGatewayIds",
+    &TRANSIT_GATEWAY_ID_STRING_LIST), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInsightsPathsResult {
-    /// Information about the paths.
-    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
+pub struct DescribeTransitGatewaysResult {
+    /// Information about the transit gateways.
+    pub transit_gateways: Option<Vec<TransitGateway>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInsightsPathsResult, DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT, 0 =>
-    network_insights_paths, 1 => next_token
+    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, [transit_gateways[0]
+    = rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_NETWORK_INSIGHTS_PATHS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInsightsPathsResult",
-    &[
-        rt::m("NetworkInsightsPaths", &NETWORK_INSIGHTS_PATH_LIST)
-            .named("networkInsightsPathSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeNetworkInterfaceAttribute.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeRequest {
+pub struct DescribeTrunkInterfaceAssociationsRequest {
+    /// The IDs of the associations.
+    pub association_ids: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The ID of the network interface.
-    pub network_interface_id: String,
-    /// The attribute of the network interface. This parameter is required.
-    pub attribute: Option<NetworkInterfaceAttribute>,
-}
-rt::structure!(
-    DescribeNetworkInterfaceAttributeRequest,
-    DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
-    network_interface_id, 2 => attribute
-);
-pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfaceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute"),
-    ],
-);
-/// Contains the output of DescribeNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfaceAttributeResult {
-    /// The attachment (if any) of the network interface.
-    pub attachment: Option<NetworkInterfaceAttachment>,
-    /// The description of the network interface.
-    pub description: Option<AttributeValue>,
-    /// The security groups associated with the network interface.
-    pub groups: Option<Vec<GroupIdentifier>>,
-    /// The ID of the network interface.
-    pub network_interface_id: Option<String>,
-    /// Indicates whether source/destination checking is enabled.
-    pub source_dest_check: Option<AttributeBooleanValue>,
-    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
-    pub associate_public_ip_address: Option<bool>,
-}
-rt::structure!(
-    DescribeNetworkInterfaceAttributeResult, DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT,
-    0 => attachment, 1 => description, 2 => groups, 3 => network_interface_id, 4 =>
-    source_dest_check, 5 => associate_public_ip_address
-);
-pub static DESCRIBE_NETWORK_INTERFACE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfaceAttributeResult",
-    &[
-        rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-        rt::m("Description", &ATTRIBUTE_VALUE).named("description"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress"),
-    ],
-);
-/// Contains the parameters for DescribeNetworkInterfacePermissions.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacePermissionsRequest {
-    /// The network interface permission IDs.
-    pub network_interface_permission_ids: Option<Vec<String>>,
     /// One or more filters.
     ///
-    /// - `network-interface-permission.network-interface-permission-id` - The ID of the permission.
-    /// - `network-interface-permission.network-interface-id` - The ID of the network interface.
-    /// - `network-interface-permission.aws-account-id` - The Amazon Web Services account ID.
-    /// - `network-interface-permission.aws-service` - The Amazon Web Services service.
-    /// - `network-interface-permission.permission` - The type of permission (`INSTANCE-ATTACH` \| `EIP-ASSOCIATE`).
+    /// - `gre-key` - The ID of a trunk interface association.
+    /// - `interface-protocol` - The interface protocol. Valid values are `VLAN` and `GRE`.
     pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. If this parameter is not specified, up to 50 results are returned by default. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeNetworkInterfacePermissionsRequest,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST, 0 =>
-    network_interface_permission_ids, 1 => filters, 2 => next_token, 3 => max_results
+    DescribeTrunkInterfaceAssociationsRequest,
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, [association_ids[0] =
+    rt::m("AssociationIds", &TRUNK_INTERFACE_ASSOCIATION_ID_LIST).named("AssociationId"),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
-pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacePermissionsRequest",
-    &[
-        rt::m("NetworkInterfacePermissionIds", &NETWORK_INTERFACE_PERMISSION_ID_LIST)
-            .named("NetworkInterfacePermissionId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-/// Contains the output for DescribeNetworkInterfacePermissions.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacePermissionsResult {
-    /// The network interface permissions.
-    pub network_interface_permissions: Option<Vec<NetworkInterfacePermission>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+pub struct DescribeTrunkInterfaceAssociationsResult {
+    /// Information about the trunk associations.
+    pub interface_associations: Option<Vec<TrunkInterfaceAssociation>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInterfacePermissionsResult,
-    DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT, 0 => network_interface_permissions, 1
-    => next_token
+    DescribeTrunkInterfaceAssociationsResult,
+    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, [interface_associations[0] =
+    rt::m("InterfaceAssociations", &TRUNK_INTERFACE_ASSOCIATION_LIST)
+    .named("interfaceAssociationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
-pub static DESCRIBE_NETWORK_INTERFACE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacePermissionsResult",
-    &[
-        rt::m("NetworkInterfacePermissions", &NETWORK_INTERFACE_PERMISSION_LIST)
-            .named("networkInterfacePermissions"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeNetworkInterfaces.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacesRequest {
+pub struct DescribeVerifiedAccessEndpointsRequest {
+    /// The ID of the Verified Access endpoint.
+    pub verified_access_endpoint_ids: Option<Vec<String>>,
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: Option<String>,
+    /// The ID of the Verified Access group.
+    pub verified_access_group_id: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessEndpointsRequest, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST,
+    [verified_access_endpoint_ids[0] = rt::m("VerifiedAccessEndpointIds",
+    &VERIFIED_ACCESS_ENDPOINT_ID_LIST).named("VerifiedAccessEndpointId"),
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING),
+    verified_access_group_id[2] = rt::m("VerifiedAccessGroupId", &rt::STRING),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING), filters[5] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessEndpointsResult {
+    /// Details about the Verified Access endpoints.
+    pub verified_access_endpoints: Option<Vec<VerifiedAccessEndpoint>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessEndpointsResult, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT,
+    [verified_access_endpoints[0] = rt::m("VerifiedAccessEndpoints",
+    &VERIFIED_ACCESS_ENDPOINT_LIST).named("verifiedAccessEndpointSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessGroupsRequest {
+    /// The ID of the Verified Access groups.
+    pub verified_access_group_ids: Option<Vec<String>>,
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessGroupsRequest, DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST,
+    [verified_access_group_ids[0] = rt::m("VerifiedAccessGroupIds",
+    &VERIFIED_ACCESS_GROUP_ID_LIST).named("VerifiedAccessGroupId"),
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessGroupsResult {
+    /// Details about the Verified Access groups.
+    pub verified_access_groups: Option<Vec<VerifiedAccessGroup>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessGroupsResult, DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT,
+    [verified_access_groups[0] = rt::m("VerifiedAccessGroups",
+    &VERIFIED_ACCESS_GROUP_LIST).named("verifiedAccessGroupSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
+    /// The IDs of the Verified Access instances.
+    pub verified_access_instance_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
+    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST,
+    [verified_access_instance_ids[0] = rt::m("VerifiedAccessInstanceIds",
+    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results[1]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
+    /// The logging configuration for the Verified Access instances.
+    pub logging_configurations: Option<Vec<VerifiedAccessInstanceLoggingConfiguration>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
+    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT,
+    [logging_configurations[0] = rt::m("LoggingConfigurations",
+    &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST)
+    .named("loggingConfigurationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstancesRequest {
+    /// The IDs of the Verified Access instances.
+    pub verified_access_instance_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstancesRequest, DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST,
+    [verified_access_instance_ids[0] = rt::m("VerifiedAccessInstanceIds",
+    &VERIFIED_ACCESS_INSTANCE_ID_LIST).named("VerifiedAccessInstanceId"), max_results[1]
+    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessInstancesResult {
+    /// Details about the Verified Access instances.
+    pub verified_access_instances: Option<Vec<VerifiedAccessInstance>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessInstancesResult, DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT,
+    [verified_access_instances[0] = rt::m("VerifiedAccessInstances",
+    &VERIFIED_ACCESS_INSTANCE_LIST).named("verifiedAccessInstanceSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessTrustProvidersRequest {
+    /// The IDs of the Verified Access trust providers.
+    pub verified_access_trust_provider_ids: Option<Vec<String>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// One or more filters. Filter names and values are case-sensitive.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVerifiedAccessTrustProvidersRequest,
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST,
+    [verified_access_trust_provider_ids[0] = rt::m("VerifiedAccessTrustProviderIds",
+    &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST).named("VerifiedAccessTrustProviderId"),
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVerifiedAccessTrustProvidersResult {
+    /// Details about the Verified Access trust providers.
+    pub verified_access_trust_providers: Option<Vec<VerifiedAccessTrustProvider>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVerifiedAccessTrustProvidersResult,
+    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, [verified_access_trust_providers[0]
+    = rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
+    .named("verifiedAccessTrustProviderSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeAttributeRequest {
+    /// The attribute of the volume. This parameter is required.
+    pub attribute: VolumeAttributeName,
+    /// The ID of the volume.
+    pub volume_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), volume_id[1] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeAttributeResult {
+    /// The state of `autoEnableIO` attribute.
+    pub auto_enable_io: Option<AttributeBooleanValue>,
+    /// A list of product codes.
+    pub product_codes: Option<Vec<ProductCode>>,
+    /// The ID of the volume.
+    pub volume_id: Option<String>,
+}
+rt::structure!(
+    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, [auto_enable_io[0] =
+    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"),
+    product_codes[1] = rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+    volume_id[2] = rt::m("VolumeId", &rt::STRING).named("volumeId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumeStatusRequest {
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. You cannot specify this parameter and the network interface IDs parameter in the same request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
+    /// The IDs of the volumes.
+    ///
+    /// Default: Describes all your volumes.
+    pub volume_ids: Option<Vec<String>>,
     /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
     pub include_managed_resources: Option<bool>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The network interface IDs.
+    /// The filters.
     ///
-    /// Default: Describes all your network interfaces.
-    pub network_interface_ids: Option<Vec<String>>,
-    /// One or more filters.
-    ///
-    /// - `association.allocation-id` - The allocation ID returned when you allocated the Elastic IP address (IPv4) for your network interface.
-    /// - `association.association-id` - The association ID returned when the network interface was associated with an IPv4 address.
-    /// - `addresses.association.owner-id` - The owner ID of the addresses associated with the network interface.
-    /// - `addresses.association.public-ip` - The association ID returned when the network interface was associated with the Elastic IP address (IPv4).
-    /// - `addresses.primary` - Whether the private IPv4 address is the primary IP address associated with the network interface.
-    /// - `addresses.private-ip-address` - The private IPv4 addresses associated with the network interface.
-    /// - `association.ip-owner-id` - The owner of the Elastic IP address (IPv4) associated with the network interface.
-    /// - `association.public-ip` - The address of the Elastic IP address (IPv4) bound to the network interface.
-    /// - `association.public-dns-name` - The public DNS name for the network interface (IPv4).
-    /// - `attachment.attach-time` - The time that the network interface was attached to an instance.
-    /// - `attachment.attachment-id` - The ID of the interface attachment.
-    /// - `attachment.delete-on-termination` - Indicates whether the attachment is deleted when an instance is terminated.
-    /// - `attachment.device-index` - The device index to which the network interface is attached.
-    /// - `attachment.instance-id` - The ID of the instance to which the network interface is attached.
-    /// - `attachment.instance-owner-id` - The owner ID of the instance to which the network interface is attached.
-    /// - `attachment.status` - The status of the attachment (`attaching` \| `attached` \| `detaching` \| `detached`).
-    /// - `availability-zone` - The Availability Zone of the network interface.
-    /// - `availability-zone-id` - The ID of the Availability Zone of the network interface.
-    /// - `description` - The description of the network interface.
-    /// - `group-id` - The ID of a security group associated with the network interface.
-    /// - `ipv6-addresses.ipv6-address` - An IPv6 address associated with the network interface.
-    /// - `interface-type` - The type of network interface (`api_gateway_managed` \| `aws_codestar_connections_managed` \| `branch` \| `ec2_instance_connect_endpoint` \| `efa` \| `efa-only` \| `efs` \| `evs` \| `gateway_load_balancer` \| `gateway_load_balancer_endpoint` \| `global_accelerator_managed` \| `interface` \| `iot_rules_managed` \| `lambda` \| `load_balancer` \| `nat_gateway` \| `network_load_balancer` \| `quicksight` \| `transit_gateway` \| `trunk` \| `vpc_endpoint`).
-    /// - `mac-address` - The MAC address of the network interface.
-    /// - `network-interface-id` - The ID of the network interface.
-    /// - `operator.managed` - A Boolean that indicates whether this is a managed network interface.
-    /// - `operator.principal` - The principal that manages the network interface. Only valid for managed network interfaces, where `managed` is `true`.
-    /// - `owner-id` - The Amazon Web Services account ID of the network interface owner.
-    /// - `private-dns-name` - The private DNS name of the network interface (IPv4).
-    /// - `private-ip-address` - The private IPv4 address or addresses of the network interface.
-    /// - `requester-id` - The alias or Amazon Web Services account ID of the principal or service that created the network interface.
-    /// - `requester-managed` - Indicates whether the network interface is being managed by an Amazon Web Services service (for example, Amazon Web Services Management Console, Auto Scaling, and so on).
-    /// - `source-dest-check` - Indicates whether the network interface performs source/destination checking. A value of `true` means checking is enabled, and `false` means checking is disabled. The value must be `false` for the network interface to perform network address translation (NAT) in your VPC.
-    /// - `status` - The status of the network interface. If the network interface is not attached to an instance, the status is `available`; if a network interface is attached to an instance the status is `in-use`.
-    /// - `subnet-id` - The ID of the subnet for the network interface.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC for the network interface.
+    /// - `action.code` - The action code for the event (for example, `enable-volume-io`).
+    /// - `action.description` - A description of the action.
+    /// - `action.event-id` - The event ID associated with the action.
+    /// - `attachment-status.instance-id` - The ID of the instance that the volume is attached to.
+    /// - `attachment-status.io-performance` - The I/O performance status of the volume's attachment to the instance.
+    /// - `availability-zone` - The Availability Zone of the instance.
+    /// - `event.description` - A description of the event.
+    /// - `event.event-id` - The event ID.
+    /// - `event.event-type` - The event type (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `io-performance:degraded` \| `io-performance:severely-degraded` \| `io-performance:stalled`).
+    /// - `event.not-after` - The latest end time for the event.
+    /// - `event.not-before` - The earliest start time for the event.
+    /// - `volume-status.details-name` - The cause for `volume-status.status` (`io-enabled` \| `io-performance`).
+    /// - `volume-status.details-status` - The status of `volume-status.details-name` (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `normal` \| `degraded` \| `severely-degraded` \| `stalled`).
+    /// - `volume-status.status` - The status of the volume (`ok` \| `impaired` \| `warning` \| `insufficient-data`).
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeNetworkInterfacesRequest, DESCRIBE_NETWORK_INTERFACES_REQUEST, 0 =>
-    next_token, 1 => max_results, 2 => include_managed_resources, 3 => dry_run, 4 =>
-    network_interface_ids, 5 => filters
-);
-pub static DESCRIBE_NETWORK_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacesRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_LIST)
-            .named("NetworkInterfaceId"),
-        rt::m("Filters", &FILTER_LIST).named("filter"),
-    ],
+    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[1] = rt::m("NextToken", &rt::STRING),
+    volume_ids[2] = rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
+    include_managed_resources[3] = rt::m("IncludeManagedResources", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), filters[5] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkInterfacesResult {
-    /// Information about the network interfaces.
-    pub network_interfaces: Option<Vec<NetworkInterface>>,
+pub struct DescribeVolumeStatusResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the status of the volumes.
+    pub volume_statuses: Option<Vec<VolumeStatusItem>>,
+}
+rt::structure!(
+    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), volume_statuses[1] =
+    rt::m("VolumeStatuses", &VOLUME_STATUS_LIST).named("volumeStatusSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumesModificationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the volumes.
+    pub volume_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `modification-state` - The current modification state (modifying \| optimizing \| completed \| failed).
+    /// - `original-iops` - The original IOPS rate of the volume.
+    /// - `original-size` - The original size of the volume, in GiB.
+    /// - `original-volume-type` - The original volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
+    /// - `originalMultiAttachEnabled` - Indicates whether Multi-Attach support was enabled (true \| false).
+    /// - `start-time` - The modification start time.
+    /// - `target-iops` - The target IOPS rate of the volume.
+    /// - `target-size` - The target size of the volume, in GiB.
+    /// - `target-volume-type` - The target volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
+    /// - `targetMultiAttachEnabled` - Indicates whether Multi-Attach support is to be enabled (true \| false).
+    /// - `volume-id` - The ID of the volume.
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+}
+rt::structure!(
+    DescribeVolumesModificationsRequest, DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), volume_ids[1] = rt::m("VolumeIds",
+    &VOLUME_ID_STRING_LIST).named("VolumeId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER), include_managed_resources[5] =
+    rt::m("IncludeManagedResources", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumesModificationsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the volume modifications.
+    pub volumes_modifications: Option<Vec<VolumeModification>>,
+}
+rt::structure!(
+    DescribeVolumesModificationsResult, DESCRIBE_VOLUMES_MODIFICATIONS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    volumes_modifications[1] = rt::m("VolumesModifications", &VOLUME_MODIFICATION_LIST)
+    .named("volumeModificationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumesRequest {
+    /// The volume IDs. If not specified, then all volumes are included in the response.
+    pub volume_ids: Option<Vec<String>>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
+    ///
+    /// - `attachment.attach-time` - The time stamp when the attachment initiated.
+    /// - `attachment.delete-on-termination` - Whether the volume is deleted on instance termination.
+    /// - `attachment.device` - The device name specified in the block device mapping (for example, `/dev/sda1`).
+    /// - `attachment.instance-id` - The ID of the instance the volume is attached to.
+    /// - `attachment.status` - The attachment state (`attaching` \| `attached` \| `detaching`).
+    /// - `availability-zone` - The Availability Zone in which the volume was created.
+    /// - `availability-zone-id` - The ID of the Availability Zone in which the volume was created.
+    /// - `create-time` - The time stamp when the volume was created.
+    /// - `encrypted` - Indicates whether the volume is encrypted (`true` \| `false`)
+    /// - `fast-restored` - Indicates whether the volume was created from a snapshot that is enabled for fast snapshot restore (`true` \| `false`).
+    /// - `multi-attach-enabled` - Indicates whether the volume is enabled for Multi-Attach (`true` \| `false`)
+    /// - `operator.managed` - A Boolean that indicates whether this is a managed volume.
+    /// - `operator.principal` - The principal that manages the volume. Only valid for managed volumes, where `managed` is `true`.
+    /// - `size` - The size of the volume, in GiB.
+    /// - `snapshot-id` - The snapshot from which the volume was created.
+    /// - `status` - The state of the volume (`creating` \| `available` \| `in-use` \| `deleting` \| `deleted` \| `error`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `volume-id` - The volume ID.
+    /// - `volume-type` - The Amazon EBS volume type (`gp2` \| `gp3` \| `io1` \| `io2` \| `st1` \| `sc1`\| `standard`)
+    pub filters: Option<Vec<Filter>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeVolumesRequest, DESCRIBE_VOLUMES_REQUEST, [volume_ids[0] = rt::m("VolumeIds",
+    &VOLUME_ID_STRING_LIST).named("VolumeId"), include_managed_resources[1] =
+    rt::m("IncludeManagedResources", &rt::BOOLEAN), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    max_results[5] = rt::m("MaxResults", &rt::INTEGER).named("maxResults")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVolumesResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the volumes.
+    pub volumes: Option<Vec<Volume>>,
+}
+rt::structure!(
+    DescribeVolumesResult, DESCRIBE_VOLUMES_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), volumes[1] = rt::m("Volumes", &VOLUME_LIST)
+    .named("volumeSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcAttributeRequest {
+    /// The VPC attribute.
+    pub attribute: VpcAttributeName,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVpcAttributeRequest, DESCRIBE_VPC_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcAttributeResult {
+    /// Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is `true`, instances in the VPC get DNS hostnames; otherwise, they do not.
+    pub enable_dns_hostnames: Option<AttributeBooleanValue>,
+    /// Indicates whether DNS resolution is enabled for the VPC. If this attribute is `true`, the Amazon DNS server resolves DNS hostnames for your instances to their corresponding IP addresses; otherwise, it does not.
+    pub enable_dns_support: Option<AttributeBooleanValue>,
+    /// Indicates whether Network Address Usage metrics are enabled for your VPC.
+    pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+}
+rt::structure!(
+    DescribeVpcAttributeResult, DESCRIBE_VPC_ATTRIBUTE_RESULT, [enable_dns_hostnames[0] =
+    rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE).named("enableDnsHostnames"),
+    enable_dns_support[1] = rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("enableDnsSupport"), enable_network_address_usage_metrics[2] =
+    rt::m("EnableNetworkAddressUsageMetrics", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("enableNetworkAddressUsageMetrics"), vpc_id[3] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Filters for the request:
+    ///
+    /// - `resource-arn` - The Amazon Resource Name (ARN) of a exclusion.
+    /// - `internet-gateway-exclusion-mode` - The mode of a VPC BPA exclusion. Possible values: `allow-bidirectional | allow-egress`.
+    /// - `state` - The state of VPC BPA. Possible values: `create-in-progress | create-complete | update-in-progress | update-complete | delete-in-progress | deleted-complete | disable-in-progress | disable-complete`
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `tag-value`: The value of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific value, regardless of the tag key.
+    pub filters: Option<Vec<Filter>>,
+    /// IDs of exclusions.
+    pub exclusion_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    DescribeVpcBlockPublicAccessExclusionsRequest,
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    exclusion_ids[2] = rt::m("ExclusionIds", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST)
+    .named("ExclusionId"), next_token[3] = rt::m("NextToken", &rt::STRING),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsResult {
+    /// Details related to the exclusions.
+    pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkInterfacesResult, DESCRIBE_NETWORK_INTERFACES_RESULT, 0 =>
-    network_interfaces, 1 => next_token
-);
-pub static DESCRIBE_NETWORK_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkInterfacesResult",
-    &[
-        rt::m("NetworkInterfaces", &NETWORK_INTERFACE_LIST).named("networkInterfaceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcBlockPublicAccessExclusionsResult,
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT,
+    [vpc_block_public_access_exclusions[0] = rt::m("VpcBlockPublicAccessExclusions",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_LIST).named("vpcBlockPublicAccessExclusionSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPoliciesRequest {
-    /// The IDs of the flex cost allocation policies to describe.
-    pub fca_policy_ids: Option<Vec<String>>,
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    ///
-    /// Default: 100
+pub struct DescribeVpcBlockPublicAccessOptionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVpcBlockPublicAccessOptionsRequest,
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessOptionsResult {
+    /// Details related to the options.
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
+}
+rt::structure!(
+    DescribeVpcBlockPublicAccessOptionsResult,
+    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options[0]
+    = rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
+    .named("vpcBlockPublicAccessOptions")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcClassicLinkDnsSupportRequest {
+    /// The IDs of the VPCs.
+    pub vpc_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcClassicLinkDnsSupportRequest,
+    DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST, [vpc_ids[0] = rt::m("VpcIds",
+    &VPC_CLASSIC_LINK_ID_LIST), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .named("maxResults").min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken").min(1.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcClassicLinkDnsSupportResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the ClassicLink DNS support status of the VPCs.
+    pub vpcs: Option<Vec<ClassicLinkDnsSupport>>,
+}
+rt::structure!(
+    DescribeVpcClassicLinkDnsSupportResult, DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0), vpcs[1]
+    = rt::m("Vpcs", &CLASSIC_LINK_DNS_SUPPORT_LIST).named("vpcs")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcClassicLinkRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The VPCs for which you want to describe the ClassicLink status.
+    pub vpc_ids: Option<Vec<String>>,
     /// The filters.
     ///
-    /// - `fca-policy-id` - The ID of the policy.
-    /// - `managed-by` - The entity that manages the policy (`account` \| `declarative-policy`).
-    /// - `network-resource-type` - The type of network resource that the policy applies to (`natgw` \| `ec2` \| `pcx`).
-    /// - `showback-enabled` - Indicates whether showback reporting is enabled for the policy (`true` \| `false`).
+    /// - `is-classic-link-enabled` - Whether the VPC is enabled for ClassicLink (`true` \| `false`).
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcClassicLinkRequest, DESCRIBE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_ids[1] = rt::m("VpcIds",
+    &VPC_CLASSIC_LINK_ID_LIST).named("VpcId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcClassicLinkResult {
+    /// The ClassicLink status of the VPCs.
+    pub vpcs: Option<Vec<VpcClassicLink>>,
+}
+rt::structure!(
+    DescribeVpcClassicLinkResult, DESCRIBE_VPC_CLASSIC_LINK_RESULT, [vpcs[0] =
+    rt::m("Vpcs", &VPC_CLASSIC_LINK_LIST).named("vpcSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEncryptionControlsRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
+    /// The filters to apply to the request.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the VPC Encryption Control configurations to describe.
+    pub vpc_encryption_control_ids: Option<Vec<String>>,
+    /// The IDs of the VPCs to describe encryption control configurations for.
+    pub vpc_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeNetworkingFlexCostAllocationPoliciesRequest,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST, 0 => fca_policy_ids, 1 =>
-    max_results, 2 => filters, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPoliciesRequest",
-    &[
-        rt::m("FcaPolicyIds", &FLEX_COST_ALLOCATION_POLICY_ID_SET).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    DescribeVpcEncryptionControlsRequest, DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), vpc_encryption_control_ids[2] =
+    rt::m("VpcEncryptionControlIds", &VPC_ENCRYPTION_CONTROL_ID_LIST)
+    .named("VpcEncryptionControlId"), vpc_ids[3] = rt::m("VpcIds", &VPC_ID_STRING_LIST)
+    .named("VpcId"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPoliciesResult {
-    /// Information about the flex cost allocation policies.
-    pub flex_cost_allocation_policies: Option<Vec<FlexCostAllocationPolicyDescription>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+pub struct DescribeVpcEncryptionControlsResult {
+    /// Information about the VPC Encryption Control configurations.
+    pub vpc_encryption_controls: Option<Vec<VpcEncryptionControl>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeNetworkingFlexCostAllocationPoliciesResult,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT, 0 =>
-    flex_cost_allocation_policies, 1 => next_token
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPoliciesResult",
-    &[
-        rt::m("FlexCostAllocationPolicies", &FLEX_COST_ALLOCATION_POLICY_SET)
-            .named("flexCostAllocationPolicies"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcEncryptionControlsResult, DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT,
+    [vpc_encryption_controls[0] = rt::m("VpcEncryptionControls",
+    &VPC_ENCRYPTION_CONTROL_LIST).named("vpcEncryptionControlSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest {
-    /// The IDs of the policy associations to describe.
-    pub fca_policy_association_ids: Option<Vec<String>>,
-    /// The maximum number of results to return in a single call. The range is 5 to 1000. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    ///
-    /// Default: 100
-    pub max_results: Option<i32>,
+pub struct DescribeVpcEndpointAssociationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the VPC endpoints.
+    pub vpc_endpoint_ids: Option<Vec<String>>,
     /// The filters.
     ///
-    /// - `fca-policy-id` - The ID of the policy.
-    /// - `managed-by` - The entity that manages the association (`account` \| `declarative-policy`).
-    /// - `resource-id` - The ID of the associated network resource.
+    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
+    /// - `associated-resource-accessibility` - The association state. When the state is `accessible`, it returns `AVAILABLE`. When the state is `inaccessible`, it returns `PENDING` or `FAILED`.
+    /// - `association-id` - The ID of the VPC endpoint association.
+    /// - `associated-resource-id` - The ID of the associated resource configuration.
+    /// - `service-network-arn` - The Amazon Resource Name (ARN) of the associated service network. Only VPC endpoints of type service network will be returned.
+    /// - `resource-configuration-group-arn` - The Amazon Resource Name (ARN) of the resource configuration of type GROUP.
     pub filters: Option<Vec<Filter>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST, 0 =>
-    fca_policy_association_ids, 1 => max_results, 2 => filters, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsRequest",
-    &[
-        rt::m(
-                "FcaPolicyAssociationIds",
-                &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST,
-            )
-            .min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeNetworkingFlexCostAllocationPolicyAssociationsResult {
-    /// Information about the policy associations.
-    pub fca_policy_associations: Option<
-        Vec<FlexCostAllocationPolicyAssociationDescription>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeNetworkingFlexCostAllocationPolicyAssociationsResult,
-    DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT, 0 =>
-    fca_policy_associations, 1 => next_token
-);
-pub static DESCRIBE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeNetworkingFlexCostAllocationPolicyAssociationsResult",
-    &[
-        rt::m("FcaPolicyAssociations", &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_SET)
-            .named("fcaPolicyAssociations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeOutpostLagsRequest {
-    /// The IDs of the Outpost LAGs.
-    pub outpost_lag_ids: Option<Vec<String>>,
-    /// The filters to use for narrowing down the request. The following filters are supported:
-    ///
-    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
-    /// - `service-link-virtual-interface-arn` - The ARN of the service link virtual interface.
-    /// - `outpost-id` - The Outpost ID.
-    /// - `outpost-arn` - The Outpost ARN.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
-    /// - `vlan` - The ID of the address pool.
-    /// - `local-address` - The local address.
-    /// - `peer-address` - The peer address.
-    /// - `peer-bgp-asn` - The peer BGP ASN.
-    /// - `outpost-lag-id` - The Outpost LAG ID.
-    /// - `configuration-state` - The configuration state of the service link virtual interface.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    /// The maximum page size.
     pub max_results: Option<i32>,
-    /// The token for the next page of results.
+    /// The pagination token.
     pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcEndpointAssociationsRequest, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] =
+    rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointAssociationsResult {
+    /// Details of the endpoint associations.
+    pub vpc_endpoint_associations: Option<Vec<VpcEndpointAssociation>>,
+    /// The pagination token.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcEndpointAssociationsResult, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT,
+    [vpc_endpoint_associations[0] = rt::m("VpcEndpointAssociations",
+    &VPC_ENDPOINT_ASSOCIATION_SET).named("vpcEndpointAssociationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointConnectionNotificationsRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeOutpostLagsRequest, DESCRIBE_OUTPOST_LAGS_REQUEST, 0 => outpost_lag_ids, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_OUTPOST_LAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeOutpostLagsRequest",
-    &[
-        rt::m("OutpostLagIds", &OUTPOST_LAG_ID_SET).named("OutpostLagId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeOutpostLagsResult {
-    /// The Outpost LAGs.
-    pub outpost_lags: Option<Vec<OutpostLag>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeOutpostLagsResult, DESCRIBE_OUTPOST_LAGS_RESULT, 0 => outpost_lags, 1 =>
-    next_token
-);
-pub static DESCRIBE_OUTPOST_LAGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeOutpostLagsResult",
-    &[
-        rt::m("OutpostLags", &OUTPOST_LAG_SET).named("outpostLagSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePlacementGroupsRequest {
-    /// The IDs of the placement groups.
-    pub group_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The names of the placement groups.
-    ///
-    /// Constraints:
-    ///
-    /// - You can specify a name only if the placement group is owned by your account.
-    /// - If a placement group is *shared* with your account, specifying the name results in an error. You must use the `GroupId` parameter instead.
-    pub group_names: Option<Vec<String>>,
+    /// The ID of the notification.
+    pub connection_notification_id: Option<String>,
     /// The filters.
     ///
-    /// - `group-name` - The name of the placement group.
-    /// - `group-arn` - The Amazon Resource Name (ARN) of the placement group.
-    /// - `spread-level` - The spread level for the placement group (`host` \| `rack`).
-    /// - `state` - The state of the placement group (`pending` \| `available` \| `deleting` \| `deleted`).
-    /// - `strategy` - The strategy of the placement group (`cluster` \| `spread` \| `partition` \| `precision-time`).
-    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
+    /// - `connection-notification-arn` - The ARN of the SNS topic for the notification.
+    /// - `connection-notification-id` - The ID of the notification.
+    /// - `connection-notification-state` - The state of the notification (`Enabled` \| `Disabled`).
+    /// - `connection-notification-type` - The type of notification (`Topic`).
+    /// - `service-id` - The ID of the endpoint service.
+    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
     pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribePlacementGroupsRequest, DESCRIBE_PLACEMENT_GROUPS_REQUEST, 0 => group_ids, 1
-    => dry_run, 2 => group_names, 3 => filters
-);
-pub static DESCRIBE_PLACEMENT_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePlacementGroupsRequest",
-    &[
-        rt::m("GroupIds", &PLACEMENT_GROUP_ID_STRING_LIST).named("GroupId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupNames", &PLACEMENT_GROUP_STRING_LIST).named("groupName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePlacementGroupsResult {
-    /// Information about the placement groups.
-    pub placement_groups: Option<Vec<PlacementGroup>>,
-}
-rt::structure!(
-    DescribePlacementGroupsResult, DESCRIBE_PLACEMENT_GROUPS_RESULT, 0 =>
-    placement_groups
-);
-pub static DESCRIBE_PLACEMENT_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePlacementGroupsResult",
-    &[rt::m("PlacementGroups", &PLACEMENT_GROUP_LIST).named("placementGroupSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrefixListsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters.
-    ///
-    /// - `prefix-list-id`: The ID of a prefix list.
-    /// - `prefix-list-name`: The name of a prefix list.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more prefix list IDs.
-    pub prefix_list_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribePrefixListsRequest, DESCRIBE_PREFIX_LISTS_REQUEST, 0 => dry_run, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => prefix_list_ids
-);
-pub static DESCRIBE_PREFIX_LISTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePrefixListsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("PrefixListIds", &PREFIX_LIST_RESOURCE_ID_STRING_LIST)
-            .named("PrefixListId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrefixListsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// All available prefix lists.
-    pub prefix_lists: Option<Vec<PrefixList>>,
-}
-rt::structure!(
-    DescribePrefixListsResult, DESCRIBE_PREFIX_LISTS_RESULT, 0 => next_token, 1 =>
-    prefix_lists
-);
-pub static DESCRIBE_PREFIX_LISTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePrefixListsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("PrefixLists", &PREFIX_LIST_SET).named("prefixListSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribePrincipalIdFormatRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The type of resource: `bundle` \| `conversion-task` \| `customer-gateway` \| `dhcp-options` \| `elastic-ip-allocation` \| `elastic-ip-association` \| `export-task` \| `flow-log` \| `image` \| `import-task` \| `instance` \| `internet-gateway` \| `network-acl` \| `network-acl-association` \| `network-interface` \| `network-interface-attachment` \| `prefix-list` \| `reservation` \| `route-table` \| `route-table-association` \| `security-group` \| `snapshot` \| `subnet` \| `subnet-cidr-block-association` \| `volume` \| `vpc` \| `vpc-cidr-block-association` \| `vpc-endpoint` \| `vpc-peering-connection` \| `vpn-connection` \| `vpn-gateway`
-    pub resources: Option<Vec<String>>,
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another call with the returned NextToken value.
+    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
     pub max_results: Option<i32>,
     /// The token to request the next page of results.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePrincipalIdFormatRequest, DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST, 0 => dry_run,
-    1 => resources, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_PRINCIPAL_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePrincipalIdFormatRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Resources", &RESOURCE_LIST).named("Resource"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    DescribeVpcEndpointConnectionNotificationsRequest,
+    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_id[1] = rt::m("ConnectionNotificationId",
+    &rt::STRING), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribePrincipalIdFormatResult {
-    /// Information about the ID format settings for the ARN.
-    pub principals: Option<Vec<PrincipalIdFormat>>,
-    /// The token to use to retrieve the next page of results. This value is null when there are no more results to return.
+pub struct DescribeVpcEndpointConnectionNotificationsResult {
+    /// The notifications.
+    pub connection_notification_set: Option<Vec<ConnectionNotification>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePrincipalIdFormatResult, DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT, 0 =>
-    principals, 1 => next_token
-);
-pub static DESCRIBE_PRINCIPAL_ID_FORMAT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePrincipalIdFormatResult",
-    &[
-        rt::m("Principals", &PRINCIPAL_ID_FORMAT_LIST).named("principalSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcEndpointConnectionNotificationsResult,
+    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT,
+    [connection_notification_set[0] = rt::m("ConnectionNotificationSet",
+    &CONNECTION_NOTIFICATION_SET).named("connectionNotificationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribePublicIpv4PoolsRequest {
-    /// The IDs of the address pools.
-    pub pool_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// One or more filters.
+pub struct DescribeVpcEndpointConnectionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The filters.
     ///
+    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `service-id` - The ID of the service.
+    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
+    /// - `vpc-endpoint-owner` - The ID of the Amazon Web Services account ID that owns the endpoint.
+    /// - `vpc-endpoint-region` - The Region of the endpoint or `cross-region` to find endpoints for other Regions.
+    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
+    /// - `vpc-endpoint-id` - The ID of the endpoint.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
+    pub max_results: Option<i32>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcEndpointConnectionsRequest, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointConnectionsResult {
+    /// Information about the VPC endpoint connections.
+    pub vpc_endpoint_connections: Option<Vec<VpcEndpointConnection>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcEndpointConnectionsResult, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT,
+    [vpc_endpoint_connections[0] = rt::m("VpcEndpointConnections",
+    &VPC_ENDPOINT_CONNECTION_SET).named("vpcEndpointConnectionSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServiceConfigurationsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the endpoint services.
+    pub service_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `service-name` - The name of the service.
+    /// - `service-id` - The ID of the service.
+    /// - `service-state` - The state of the service (`Pending` \| `Available` \| `Deleting` \| `Deleted` \| `Failed`).
+    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
     /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
     pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
+    pub max_results: Option<i32>,
+    /// The token to retrieve the next page of results.
+    pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePublicIpv4PoolsRequest, DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST, 0 => pool_ids, 1
-    => next_token, 2 => max_results, 3 => filters
-);
-pub static DESCRIBE_PUBLIC_IPV4_POOLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePublicIpv4PoolsRequest",
-    &[
-        rt::m("PoolIds", &PUBLIC_IPV4_POOL_ID_STRING_LIST).named("PoolId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    DescribeVpcEndpointServiceConfigurationsRequest,
+    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_ids[1] = rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST)
+    .named("ServiceId"), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribePublicIpv4PoolsResult {
-    /// Information about the address pools.
-    pub public_ipv4_pools: Option<Vec<PublicIpv4Pool>>,
+pub struct DescribeVpcEndpointServiceConfigurationsResult {
+    /// Information about the services.
+    pub service_configurations: Option<Vec<ServiceConfiguration>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribePublicIpv4PoolsResult, DESCRIBE_PUBLIC_IPV4_POOLS_RESULT, 0 =>
-    public_ipv4_pools, 1 => next_token
-);
-pub static DESCRIBE_PUBLIC_IPV4_POOLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribePublicIpv4PoolsResult",
-    &[
-        rt::m("PublicIpv4Pools", &PUBLIC_IPV4_POOL_SET).named("publicIpv4PoolSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcEndpointServiceConfigurationsResult,
+    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, [service_configurations[0] =
+    rt::m("ServiceConfigurations", &SERVICE_CONFIGURATION_SET)
+    .named("serviceConfigurationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeRegionsRequest {
-    /// The names of the Regions. You can specify any Regions, whether they are enabled and disabled for your account.
-    pub region_names: Option<Vec<String>>,
-    /// Indicates whether to display all Regions, including Regions that are disabled for your account.
-    pub all_regions: Option<bool>,
+pub struct DescribeVpcEndpointServicePermissionsRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
     /// The filters.
     ///
-    /// - `endpoint` - The endpoint of the Region (for example, `ec2.us-east-1.amazonaws.com`).
-    /// - `opt-in-status` - The opt-in status of the Region (`opt-in-not-required` \| `opted-in` \| `not-opted-in`).
-    /// - `region-name` - The name of the Region (for example, `us-east-1`).
+    /// - `permission-type` - The permission type (`vpc-endpoint` \| `transit-gateway-attachment`).
+    /// - `principal` - The ARN of the principal.
+    /// - `principal-type` - The principal type (`All` \| `Service` \| `OrganizationUnit` \| `Account` \| `User` \| `Role`).
     pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeRegionsRequest, DESCRIBE_REGIONS_REQUEST, 0 => region_names, 1 =>
-    all_regions, 2 => dry_run, 3 => filters
-);
-pub static DESCRIBE_REGIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRegionsRequest",
-    &[
-        rt::m("RegionNames", &REGION_NAME_STRING_LIST).named("RegionName"),
-        rt::m("AllRegions", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRegionsResult {
-    /// Information about the Regions.
-    pub regions: Option<Vec<Region>>,
-}
-rt::structure!(DescribeRegionsResult, DESCRIBE_REGIONS_RESULT, 0 => regions);
-pub static DESCRIBE_REGIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRegionsResult",
-    &[rt::m("Regions", &REGION_LIST).named("regionInfo")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReplaceRootVolumeTasksRequest {
-    /// The ID of the root volume replacement task to view.
-    pub replace_root_volume_task_ids: Option<Vec<String>>,
-    /// Filter to use:
-    ///
-    /// - `instance-id` - The ID of the instance for which the root volume replacement task was created.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
     pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeReplaceRootVolumeTasksRequest, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST, 0
-    => replace_root_volume_task_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReplaceRootVolumeTasksRequest",
-    &[
-        rt::m("ReplaceRootVolumeTaskIds", &REPLACE_ROOT_VOLUME_TASK_IDS)
-            .named("ReplaceRootVolumeTaskId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReplaceRootVolumeTasksResult {
-    /// Information about the root volume replacement task.
-    pub replace_root_volume_tasks: Option<Vec<ReplaceRootVolumeTask>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeReplaceRootVolumeTasksResult, DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT, 0 =>
-    replace_root_volume_tasks, 1 => next_token
-);
-pub static DESCRIBE_REPLACE_ROOT_VOLUME_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReplaceRootVolumeTasksResult",
-    &[
-        rt::m("ReplaceRootVolumeTasks", &REPLACE_ROOT_VOLUME_TASKS)
-            .named("replaceRootVolumeTaskSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeReservedInstancesListings.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesListingsRequest {
-    /// One or more Reserved Instance IDs.
-    pub reserved_instances_id: Option<String>,
-    /// One or more Reserved Instance listing IDs.
-    pub reserved_instances_listing_id: Option<String>,
-    /// One or more filters.
-    ///
-    /// - `reserved-instances-id` - The ID of the Reserved Instances.
-    /// - `reserved-instances-listing-id` - The ID of the Reserved Instances listing.
-    /// - `status` - The status of the Reserved Instance listing (`pending` \| `active` \| `cancelled` \| `closed`).
-    /// - `status-message` - The reason for the status.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeReservedInstancesListingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST, 0 => reserved_instances_id, 1 =>
-    reserved_instances_listing_id, 2 => filters
-);
-pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesListingsRequest",
-    &[
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-        rt::m("ReservedInstancesListingId", &rt::STRING)
-            .named("reservedInstancesListingId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// Contains the output of DescribeReservedInstancesListings.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesListingsResult {
-    /// Information about the Reserved Instance listing.
-    pub reserved_instances_listings: Option<Vec<ReservedInstancesListing>>,
-}
-rt::structure!(
-    DescribeReservedInstancesListingsResult, DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT,
-    0 => reserved_instances_listings
-);
-pub static DESCRIBE_RESERVED_INSTANCES_LISTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesListingsResult",
-    &[
-        rt::m("ReservedInstancesListings", &RESERVED_INSTANCES_LISTING_LIST)
-            .named("reservedInstancesListingsSet"),
-    ],
-);
-/// Contains the parameters for DescribeReservedInstancesModifications.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesModificationsRequest {
-    /// IDs for the submitted modification request.
-    pub reserved_instances_modification_ids: Option<Vec<String>>,
     /// The token to retrieve the next page of results.
     pub next_token: Option<String>,
-    /// One or more filters.
-    ///
-    /// - `client-token` - The idempotency token for the modification request.
-    /// - `create-date` - The time when the modification request was created.
-    /// - `effective-date` - The time when the modification becomes effective.
-    /// - `modification-result.reserved-instances-id` - The ID for the Reserved Instances created as part of the modification request. This ID is only available when the status of the modification is `fulfilled`.
-    /// - `modification-result.target-configuration.availability-zone` - The Availability Zone for the new Reserved Instances.
-    /// - `modification-result.target-configuration.availability-zone-id` - The ID of the Availability Zone for the new Reserved Instances.
-    /// - `modification-result.target-configuration.instance-count` - The number of new Reserved Instances.
-    /// - `modification-result.target-configuration.instance-type` - The instance type of the new Reserved Instances.
-    /// - `reserved-instances-id` - The ID of the Reserved Instances modified.
-    /// - `reserved-instances-modification-id` - The ID of the modification request.
-    /// - `status` - The status of the Reserved Instances modification request (`processing` \| `fulfilled` \| `failed`).
-    /// - `status-message` - The reason for the status.
-    /// - `update-date` - The time when the modification request was last updated.
-    pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeReservedInstancesModificationsRequest,
-    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST, 0 =>
-    reserved_instances_modification_ids, 1 => next_token, 2 => filters
+    DescribeVpcEndpointServicePermissionsRequest,
+    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
-pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesModificationsRequest",
-    &[
-        rt::m(
-                "ReservedInstancesModificationIds",
-                &RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST,
-            )
-            .named("ReservedInstancesModificationId"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// Contains the output of DescribeReservedInstancesModifications.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesModificationsResult {
+pub struct DescribeVpcEndpointServicePermissionsResult {
+    /// Information about the allowed principals.
+    pub allowed_principals: Option<Vec<AllowedPrincipal>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
-    /// The Reserved Instance modification information.
-    pub reserved_instances_modifications: Option<Vec<ReservedInstancesModification>>,
 }
 rt::structure!(
-    DescribeReservedInstancesModificationsResult,
-    DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT, 0 => next_token, 1 =>
-    reserved_instances_modifications
+    DescribeVpcEndpointServicePermissionsResult,
+    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [allowed_principals[0] =
+    rt::m("AllowedPrincipals", &ALLOWED_PRINCIPAL_SET).named("allowedPrincipals"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_RESERVED_INSTANCES_MODIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesModificationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ReservedInstancesModifications", &RESERVED_INSTANCES_MODIFICATION_LIST)
-            .named("reservedInstancesModificationsSet"),
-    ],
-);
-/// Contains the parameters for DescribeReservedInstancesOfferings.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesOfferingsRequest {
-    /// The Availability Zone in which the Reserved Instance can be used.
-    ///
-    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
-    pub availability_zone: Option<String>,
-    /// Include Reserved Instance Marketplace offerings in the response.
-    pub include_marketplace: Option<bool>,
-    /// The instance type that the reservation will cover (for example, `m1.small`). For more information, see [Amazon EC2 instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
-    pub instance_type: Option<InstanceType>,
-    /// The maximum duration (in seconds) to filter when searching for offerings.
-    ///
-    /// Default: 94608000 (3 years)
-    pub max_duration: Option<i64>,
-    /// The maximum number of instances to filter when searching for offerings.
-    ///
-    /// Default: 20
-    pub max_instance_count: Option<i32>,
-    /// The minimum duration (in seconds) to filter when searching for offerings.
-    ///
-    /// Default: 2592000 (1 month)
-    pub min_duration: Option<i64>,
-    /// The offering class of the Reserved Instance. Can be `standard` or `convertible`.
-    pub offering_class: Option<OfferingClassType>,
-    /// The Reserved Instance product platform description. Instances that include `(Amazon VPC)` in the description are for use with Amazon VPC.
-    pub product_description: Option<RiProductDescription>,
-    /// One or more Reserved Instances offering IDs.
-    pub reserved_instances_offering_ids: Option<Vec<String>>,
-    /// The ID of the Availability Zone.
-    ///
-    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both.
-    pub availability_zone_id: Option<String>,
+pub struct DescribeVpcEndpointServicesRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// One or more filters.
+    /// The service names.
+    pub service_names: Option<Vec<String>>,
+    /// The filters.
     ///
-    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
-    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
-    /// - `duration` - The duration of the Reserved Instance (for example, one year or three years), in seconds (`31536000` \| `94608000`).
-    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
-    /// - `instance-type` - The instance type that is covered by the reservation.
-    /// - `marketplace` - Set to `true` to show only Reserved Instance Marketplace offerings. When this filter is not used, which is the default behavior, all offerings from both Amazon Web Services and the Reserved Instance Marketplace are listed.
-    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
-    /// - `reserved-instances-offering-id` - The Reserved Instances offering ID.
-    /// - `scope` - The scope of the Reserved Instance (`Availability Zone` or `Region`).
-    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
-    pub filters: Option<Vec<Filter>>,
-    /// The tenancy of the instances covered by the reservation. A Reserved Instance with a tenancy of `dedicated` is applied to instances that run in a VPC on single-tenant hardware (i.e., Dedicated Instances).
-    ///
-    /// **Important:** The `host` value cannot be used with this parameter. Use the `default` or `dedicated` values only.
-    ///
-    /// Default: `default`
-    pub instance_tenancy: Option<Tenancy>,
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    pub offering_type: Option<OfferingTypeValues>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. The maximum is 100.
-    ///
-    /// Default: 100
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeReservedInstancesOfferingsRequest,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST, 0 => availability_zone, 1 =>
-    include_marketplace, 2 => instance_type, 3 => max_duration, 4 => max_instance_count,
-    5 => min_duration, 6 => offering_class, 7 => product_description, 8 =>
-    reserved_instances_offering_ids, 9 => availability_zone_id, 10 => dry_run, 11 =>
-    filters, 12 => instance_tenancy, 13 => offering_type, 14 => next_token, 15 =>
-    max_results
-);
-pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesOfferingsRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("IncludeMarketplace", &rt::BOOLEAN),
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("MaxDuration", &rt::LONG),
-        rt::m("MaxInstanceCount", &rt::INTEGER),
-        rt::m("MinDuration", &rt::LONG),
-        rt::m("OfferingClass", &rt::ENUM),
-        rt::m("ProductDescription", &rt::ENUM),
-        rt::m(
-                "ReservedInstancesOfferingIds",
-                &RESERVED_INSTANCES_OFFERING_ID_STRING_LIST,
-            )
-            .named("ReservedInstancesOfferingId"),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-/// Contains the output of DescribeReservedInstancesOfferings.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesOfferingsResult {
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// A list of Reserved Instances offerings.
-    pub reserved_instances_offerings: Option<Vec<ReservedInstancesOffering>>,
-}
-rt::structure!(
-    DescribeReservedInstancesOfferingsResult,
-    DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT, 0 => next_token, 1 =>
-    reserved_instances_offerings
-);
-pub static DESCRIBE_RESERVED_INSTANCES_OFFERINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesOfferingsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ReservedInstancesOfferings", &RESERVED_INSTANCES_OFFERING_LIST)
-            .named("reservedInstancesOfferingsSet"),
-    ],
-);
-/// Contains the parameters for DescribeReservedInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesRequest {
-    /// Describes whether the Reserved Instance is Standard or Convertible.
-    pub offering_class: Option<OfferingClassType>,
-    /// One or more Reserved Instance IDs.
-    ///
-    /// Default: Describes all your Reserved Instances, or only those otherwise specified.
-    pub reserved_instances_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters.
-    ///
-    /// - `availability-zone` - The Availability Zone where the Reserved Instance can be used.
-    /// - `availability-zone-id` - The ID of the Availability Zone where the Reserved Instance can be used.
-    /// - `duration` - The duration of the Reserved Instance (one year or three years), in seconds (`31536000` \| `94608000`).
-    /// - `end` - The time when the Reserved Instance expires (for example, 2015-08-07T11:54:42.000Z).
-    /// - `fixed-price` - The purchase price of the Reserved Instance (for example, 9800.0).
-    /// - `instance-type` - The instance type that is covered by the reservation.
-    /// - `scope` - The scope of the Reserved Instance (`Region` or `Availability Zone`).
-    /// - `product-description` - The Reserved Instance product platform description (`Linux/UNIX` \| `Linux with SQL Server Standard` \| `Linux with SQL Server Web` \| `Linux with SQL Server Enterprise` \| `SUSE Linux` \| `Red Hat Enterprise Linux` \| `Red Hat Enterprise Linux with HA` \| `Windows` \| `Windows with SQL Server Standard` \| `Windows with SQL Server Web` \| `Windows with SQL Server Enterprise`).
-    /// - `reserved-instances-id` - The ID of the Reserved Instance.
-    /// - `start` - The time at which the Reserved Instance purchase request was placed (for example, 2014-08-07T11:54:42.000Z).
-    /// - `state` - The state of the Reserved Instance (`payment-pending` \| `active` \| `payment-failed` \| `retired`).
-    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `owner` - The ID or alias of the Amazon Web Services account that owns the service.
+    /// - `service-name` - The name of the service.
+    /// - `service-region` - The Region of the service.
+    /// - `service-type` - The type of service (`Interface` \| `Gateway` \| `GatewayLoadBalancer`).
+    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `usage-price` - The usage price of the Reserved Instance, per hour (for example, 0.84).
     pub filters: Option<Vec<Filter>>,
-    /// The Reserved Instance offering type. If you are using tools that predate the 2011-11-01 API version, you only have access to the `Medium Utilization` Reserved Instance offering type.
-    pub offering_type: Option<OfferingTypeValues>,
-}
-rt::structure!(
-    DescribeReservedInstancesRequest, DESCRIBE_RESERVED_INSTANCES_REQUEST, 0 =>
-    offering_class, 1 => reserved_instances_ids, 2 => dry_run, 3 => filters, 4 =>
-    offering_type
-);
-pub static DESCRIBE_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesRequest",
-    &[
-        rt::m("OfferingClass", &rt::ENUM),
-        rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
-            .named("ReservedInstancesId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
-    ],
-);
-/// Contains the output for DescribeReservedInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeReservedInstancesResult {
-    /// A list of Reserved Instances.
-    pub reserved_instances: Option<Vec<ReservedInstances>>,
-}
-rt::structure!(
-    DescribeReservedInstancesResult, DESCRIBE_RESERVED_INSTANCES_RESULT, 0 =>
-    reserved_instances
-);
-pub static DESCRIBE_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeReservedInstancesResult",
-    &[rt::m("ReservedInstances", &RESERVED_INSTANCES_LIST).named("reservedInstancesSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServerEndpointsRequest {
-    /// The IDs of the route server endpoints to describe.
-    pub route_server_endpoint_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call.
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    ///
+    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
     pub max_results: Option<i32>,
-    /// One or more filters to apply to the describe request.
-    pub filters: Option<Vec<Filter>>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    /// The token for the next set of items to return. (You received this token from a prior call.)
+    pub next_token: Option<String>,
+    /// The service Regions.
+    pub service_regions: Option<Vec<String>>,
+}
+rt::structure!(
+    DescribeVpcEndpointServicesRequest, DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_names[1] = rt::m("ServiceNames",
+    &VALUE_STRING_LIST).named("ServiceName"), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), service_regions[5] = rt::m("ServiceRegions",
+    &VALUE_STRING_LIST).named("ServiceRegion")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServicesResult {
+    /// The supported services.
+    pub service_names: Option<Vec<String>>,
+    /// Information about the service.
+    pub service_details: Option<Vec<ServiceDetail>>,
+    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    DescribeVpcEndpointServicesResult, DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT,
+    [service_names[0] = rt::m("ServiceNames", &VALUE_STRING_LIST)
+    .named("serviceNameSet"), service_details[1] = rt::m("ServiceDetails",
+    &SERVICE_DETAIL_SET).named("serviceDetailSet"), next_token[2] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeRouteServerEndpointsRequest, DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST, 0 =>
-    route_server_endpoint_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 =>
-    dry_run
-);
-pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServerEndpointsRequest",
-    &[
-        rt::m("RouteServerEndpointIds", &ROUTE_SERVER_ENDPOINT_IDS_LIST)
-            .named("RouteServerEndpointId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServerEndpointsResult {
-    /// Information about the described route server endpoints.
-    pub route_server_endpoints: Option<Vec<RouteServerEndpoint>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeRouteServerEndpointsResult, DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT, 0 =>
-    route_server_endpoints, 1 => next_token
-);
-pub static DESCRIBE_ROUTE_SERVER_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServerEndpointsResult",
-    &[
-        rt::m("RouteServerEndpoints", &ROUTE_SERVER_ENDPOINTS_LIST)
-            .named("routeServerEndpointSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServerPeersRequest {
-    /// The IDs of the route server peers to describe.
-    pub route_server_peer_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call.
+    /// The IDs of the VPC endpoints.
+    pub vpc_endpoint_ids: Option<Vec<String>>,
+    /// The filters.
+    ///
+    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
+    /// - `service-name` - The name of the service.
+    /// - `service-region` - The Region of the service.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC in which the endpoint resides.
+    /// - `vpc-endpoint-id` - The ID of the endpoint.
+    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
+    /// - `vpc-endpoint-type` - The type of VPC endpoint (`Interface` \| `Gateway` \| `GatewayLoadBalancer` \| `Resource` \| `ServiceNetwork` \| `Tunnel`).
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
+    ///
+    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
     pub max_results: Option<i32>,
-    /// One or more filters to apply to the describe request.
-    pub filters: Option<Vec<Filter>>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeRouteServerPeersRequest, DESCRIBE_ROUTE_SERVER_PEERS_REQUEST, 0 =>
-    route_server_peer_ids, 1 => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_ROUTE_SERVER_PEERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServerPeersRequest",
-    &[
-        rt::m("RouteServerPeerIds", &ROUTE_SERVER_PEER_IDS_LIST)
-            .named("RouteServerPeerId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServerPeersResult {
-    /// Information about the described route server peers.
-    pub route_server_peers: Option<Vec<RouteServerPeer>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    /// The token for the next set of items to return. (You received this token from a prior call.)
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeRouteServerPeersResult, DESCRIBE_ROUTE_SERVER_PEERS_RESULT, 0 =>
-    route_server_peers, 1 => next_token
-);
-pub static DESCRIBE_ROUTE_SERVER_PEERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServerPeersResult",
-    &[
-        rt::m("RouteServerPeers", &ROUTE_SERVER_PEERS_LIST).named("routeServerPeerSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcEndpointsRequest, DESCRIBE_VPC_ENDPOINTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), vpc_endpoint_ids[1] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServersRequest {
-    /// The IDs of the route servers to describe.
-    pub route_server_ids: Option<Vec<String>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call.
-    pub max_results: Option<i32>,
-    /// One or more filters to apply to the describe request.
-    pub filters: Option<Vec<Filter>>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeRouteServersRequest, DESCRIBE_ROUTE_SERVERS_REQUEST, 0 => route_server_ids, 1
-    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static DESCRIBE_ROUTE_SERVERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServersRequest",
-    &[
-        rt::m("RouteServerIds", &ROUTE_SERVER_IDS_LIST).named("RouteServerId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteServersResult {
-    /// Information about the described route servers.
-    pub route_servers: Option<Vec<RouteServer>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+pub struct DescribeVpcEndpointsResult {
+    /// Information about the VPC endpoints.
+    pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
+    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeRouteServersResult, DESCRIBE_ROUTE_SERVERS_RESULT, 0 => route_servers, 1 =>
-    next_token
-);
-pub static DESCRIBE_ROUTE_SERVERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRouteServersResult",
-    &[
-        rt::m("RouteServers", &ROUTE_SERVERS_LIST).named("routeServerSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    DescribeVpcEndpointsResult, DESCRIBE_VPC_ENDPOINTS_RESULT, [vpc_endpoints[0] =
+    rt::m("VpcEndpoints", &VPC_ENDPOINT_SET).named("vpcEndpointSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteTablesRequest {
+pub struct DescribeVpcPeeringConnectionsRequest {
     /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
     pub next_token: Option<String>,
     /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
     pub max_results: Option<i32>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The IDs of the route tables.
-    pub route_table_ids: Option<Vec<String>>,
+    /// The IDs of the VPC peering connections.
+    ///
+    /// Default: Describes all your VPC peering connections.
+    pub vpc_peering_connection_ids: Option<Vec<String>>,
     /// The filters.
     ///
-    /// - `association.gateway-id` - The ID of the gateway involved in the association.
-    /// - `association.route-table-association-id` - The ID of an association ID for the route table.
-    /// - `association.route-table-id` - The ID of the route table involved in the association.
-    /// - `association.subnet-id` - The ID of the subnet involved in the association.
-    /// - `association.main` - Indicates whether the route table is the main route table for the VPC (`true` \| `false`). Route tables that do not have an association ID are not returned in the response.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the route table.
-    /// - `route-table-id` - The ID of the route table.
-    /// - `route.destination-cidr-block` - The IPv4 CIDR range specified in a route in the table.
-    /// - `route.destination-ipv6-cidr-block` - The IPv6 CIDR range specified in a route in the route table.
-    /// - `route.destination-prefix-list-id` - The ID (prefix) of the Amazon Web Services service specified in a route in the table.
-    /// - `route.egress-only-internet-gateway-id` - The ID of an egress-only Internet gateway specified in a route in the route table.
-    /// - `route.gateway-id` - The ID of a gateway specified in a route in the table.
-    /// - `route.instance-id` - The ID of an instance specified in a route in the table.
-    /// - `route.nat-gateway-id` - The ID of a NAT gateway.
-    /// - `route.transit-gateway-id` - The ID of a transit gateway.
-    /// - `route.origin` - Describes how the route was created. `CreateRouteTable` indicates that the route was automatically created when the route table was created; `CreateRoute` indicates that the route was manually added to the route table; `EnableVgwRoutePropagation` indicates that the route was propagated by route propagation.
-    /// - `route.state` - The state of a route in the route table (`active` \| `blackhole`). The blackhole state indicates that the route's target isn't available (for example, the specified gateway isn't attached to the VPC, the specified NAT instance has been terminated, and so on).
-    /// - `route.vpc-peering-connection-id` - The ID of a VPC peering connection specified in a route in the table.
+    /// - `accepter-vpc-info.cidr-block` - The IPv4 CIDR block of the accepter VPC.
+    /// - `accepter-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the accepter VPC.
+    /// - `accepter-vpc-info.vpc-id` - The ID of the accepter VPC.
+    /// - `expiration-time` - The expiration date and time for the VPC peering connection.
+    /// - `requester-vpc-info.cidr-block` - The IPv4 CIDR block of the requester's VPC.
+    /// - `requester-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the requester VPC.
+    /// - `requester-vpc-info.vpc-id` - The ID of the requester VPC.
+    /// - `status-code` - The status of the VPC peering connection (`pending-acceptance` \| `failed` \| `expired` \| `provisioning` \| `active` \| `deleting` \| `deleted` \| `rejected`).
+    /// - `status-message` - A message that provides more information about the status of the VPC peering connection, if applicable.
     /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC for the route table.
+    /// - `vpc-peering-connection-id` - The ID of the VPC peering connection.
     pub filters: Option<Vec<Filter>>,
 }
 rt::structure!(
-    DescribeRouteTablesRequest, DESCRIBE_ROUTE_TABLES_REQUEST, 0 => next_token, 1 =>
-    max_results, 2 => dry_run, 3 => route_table_ids, 4 => filters
+    DescribeVpcPeeringConnectionsRequest, DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST,
+    [next_token[0] = rt::m("NextToken", &rt::STRING), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_ids[3] =
+    rt::m("VpcPeeringConnectionIds", &VPC_PEERING_CONNECTION_ID_LIST)
+    .named("VpcPeeringConnectionId"), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
-pub static DESCRIBE_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRouteTablesRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableIds", &ROUTE_TABLE_ID_STRING_LIST).named("RouteTableId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// Contains the output of DescribeRouteTables.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeRouteTablesResult {
-    /// Information about the route tables.
-    pub route_tables: Option<Vec<RouteTable>>,
+pub struct DescribeVpcPeeringConnectionsResult {
+    /// Information about the VPC peering connections.
+    pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
     /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeRouteTablesResult, DESCRIBE_ROUTE_TABLES_RESULT, 0 => route_tables, 1 =>
-    next_token
+    DescribeVpcPeeringConnectionsResult, DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT,
+    [vpc_peering_connections[0] = rt::m("VpcPeeringConnections",
+    &VPC_PEERING_CONNECTION_LIST).named("vpcPeeringConnectionSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
-pub static DESCRIBE_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeRouteTablesResult",
-    &[
-        rt::m("RouteTables", &ROUTE_TABLE_LIST).named("routeTableSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeScheduledInstanceAvailability.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeScheduledInstanceAvailabilityRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
+pub struct DescribeVpcsRequest {
     /// The filters.
     ///
-    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
-    /// - `instance-type` - The instance type (for example, `c4.large`).
-    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
-    pub filters: Option<Vec<Filter>>,
-    /// The time period for the first schedule to start.
-    pub first_slot_start_time_range: SlotDateTimeRangeRequest,
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 300. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    pub max_results: Option<i32>,
-    /// The maximum available duration, in hours. This value must be greater than `MinSlotDurationInHours` and less than 1,720.
-    pub max_slot_duration_in_hours: Option<i32>,
-    /// The minimum available duration, in hours. The minimum required duration is 1,200 hours per year. For example, the minimum daily schedule is 4 hours, the minimum weekly schedule is 24 hours, and the minimum monthly schedule is 100 hours.
-    pub min_slot_duration_in_hours: Option<i32>,
-    /// The token for the next set of results.
-    pub next_token: Option<String>,
-    /// The schedule recurrence.
-    pub recurrence: ScheduledInstanceRecurrenceRequest,
-}
-rt::structure!(
-    DescribeScheduledInstanceAvailabilityRequest,
-    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    first_slot_start_time_range, 3 => max_results, 4 => max_slot_duration_in_hours, 5 =>
-    min_slot_duration_in_hours, 6 => next_token, 7 => recurrence
-);
-pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeScheduledInstanceAvailabilityRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("FirstSlotStartTimeRange", &SLOT_DATE_TIME_RANGE_REQUEST)
-            .flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("MaxSlotDurationInHours", &rt::INTEGER),
-        rt::m("MinSlotDurationInHours", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE_REQUEST).flags(rt::REQUIRED),
-    ],
-);
-/// Contains the output of DescribeScheduledInstanceAvailability.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeScheduledInstanceAvailabilityResult {
-    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the available Scheduled Instances.
-    pub scheduled_instance_availability_set: Option<Vec<ScheduledInstanceAvailability>>,
-}
-rt::structure!(
-    DescribeScheduledInstanceAvailabilityResult,
-    DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT, 0 => next_token, 1 =>
-    scheduled_instance_availability_set
-);
-pub static DESCRIBE_SCHEDULED_INSTANCE_AVAILABILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeScheduledInstanceAvailabilityResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ScheduledInstanceAvailabilitySet", &SCHEDULED_INSTANCE_AVAILABILITY_SET)
-            .named("scheduledInstanceAvailabilitySet"),
-    ],
-);
-/// Contains the parameters for DescribeScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeScheduledInstancesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone (for example, `us-west-2a`).
-    /// - `instance-type` - The instance type (for example, `c4.large`).
-    /// - `platform` - The platform (`Linux/UNIX` or `Windows`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return in a single call. This value can be between 5 and 300. The default value is 100. To retrieve the remaining results, make another call with the returned `NextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next set of results.
-    pub next_token: Option<String>,
-    /// The Scheduled Instance IDs.
-    pub scheduled_instance_ids: Option<Vec<String>>,
-    /// The time period for the first schedule to start.
-    pub slot_start_time_range: Option<SlotStartTimeRangeRequest>,
-}
-rt::structure!(
-    DescribeScheduledInstancesRequest, DESCRIBE_SCHEDULED_INSTANCES_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    scheduled_instance_ids, 5 => slot_start_time_range
-);
-pub static DESCRIBE_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeScheduledInstancesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ScheduledInstanceIds", &SCHEDULED_INSTANCE_ID_REQUEST_SET)
-            .named("ScheduledInstanceId"),
-        rt::m("SlotStartTimeRange", &SLOT_START_TIME_RANGE_REQUEST),
-    ],
-);
-/// Contains the output of DescribeScheduledInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeScheduledInstancesResult {
-    /// The token required to retrieve the next set of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-    /// Information about the Scheduled Instances.
-    pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
-}
-rt::structure!(
-    DescribeScheduledInstancesResult, DESCRIBE_SCHEDULED_INSTANCES_RESULT, 0 =>
-    next_token, 1 => scheduled_instance_set
-);
-pub static DESCRIBE_SCHEDULED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeScheduledInstancesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("ScheduledInstanceSet", &SCHEDULED_INSTANCE_SET)
-            .named("scheduledInstanceSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondaryInterfacesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `attachment.attachment-id` - The ID of the secondary interface attachment.
-    /// - `attachment.instance-id` - The ID of the instance to which the secondary interface is attached.
-    /// - `attachment.instance-owner-id` - The ID of the Amazon Web Services account that owns the instance to which the secondary interface is attached.
-    /// - `attachment.status` - The attachment status (`attaching` \| `attached` \| `detaching` \| `detached`).
-    /// - `private-ipv4-addresses.private-ip-address` - The private IPv4 address associated with the secondary interface.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary interface.
-    /// - `secondary-interface-arn` - The ARN of the secondary interface.
-    /// - `secondary-interface-id` - The ID of the secondary interface.
-    /// - `secondary-interface-type` - The type of secondary interface (`secondary`).
-    /// - `secondary-network-id` - The ID of the secondary network.
-    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
-    /// - `secondary-subnet-id` - The ID of the secondary subnet.
-    /// - `status` - The status of the secondary interface (`available` \| `in-use`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `cidr` - The primary IPv4 CIDR block of the VPC. The CIDR block you specify must exactly match the VPC's CIDR block for information to be returned for the VPC. Must contain the slash followed by one or two digits (for example, `/28`).
+    /// - `cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the VPC.
+    /// - `cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the VPC.
+    /// - `cidr-block-association.state` - The state of an IPv4 CIDR block associated with the VPC.
+    /// - `dhcp-options-id` - The ID of a set of DHCP options.
+    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the VPC.
+    /// - `ipv6-cidr-block-association.ipv6-pool` - The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated.
+    /// - `ipv6-cidr-block-association.association-id` - The association ID for an IPv6 CIDR block associated with the VPC.
+    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the VPC.
+    /// - `is-default` - Indicates whether the VPC is the default VPC.
+    /// - `owner-id` - The ID of the Amazon Web Services account that owns the VPC.
+    /// - `state` - The state of the VPC (`pending` \| `available`).
+    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    /// - `vpc-id` - The ID of the VPC.
+    pub filters: Option<Vec<Filter>>,
+    /// The IDs of the VPCs.
+    pub vpc_ids: Option<Vec<String>>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DescribeVpcsRequest, DESCRIBE_VPCS_REQUEST, [filters[0] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), vpc_ids[1] = rt::m("VpcIds", &VPC_ID_STRING_LIST)
+    .named("VpcId"), next_token[2] = rt::m("NextToken", &rt::STRING), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpcsResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// Information about the VPCs.
+    pub vpcs: Option<Vec<Vpc>>,
+}
+rt::structure!(
+    DescribeVpcsResult, DESCRIBE_VPCS_RESULT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING).named("nextToken"), vpcs[1] = rt::m("Vpcs", &VPC_LIST).named("vpcSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DescribeVpnConcentratorsRequest {
+    /// One or more VPN concentrator IDs.
+    pub vpn_concentrator_ids: Option<Vec<String>>,
+    /// One or more filters to limit the results.
     pub filters: Option<Vec<Filter>>,
     /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
     pub max_results: Option<i32>,
     /// The token for the next page of results.
     pub next_token: Option<String>,
-    /// The IDs of the secondary interfaces.
-    pub secondary_interface_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeSecondaryInterfacesRequest, DESCRIBE_SECONDARY_INTERFACES_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    secondary_interface_ids
-);
-pub static DESCRIBE_SECONDARY_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecondaryInterfacesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("SecondaryInterfaceIds", &SECONDARY_INTERFACE_ID_LIST)
-            .named("SecondaryInterfaceId"),
-    ],
+    DescribeVpnConcentratorsRequest, DESCRIBE_VPN_CONCENTRATORS_REQUEST,
+    [vpn_concentrator_ids[0] = rt::m("VpnConcentratorIds",
+    &VPN_CONCENTRATOR_ID_STRING_LIST).named("VpnConcentratorId"), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(200.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondaryInterfacesResult {
-    /// Information about the secondary interfaces.
-    pub secondary_interfaces: Option<Vec<SecondaryInterface>>,
+pub struct DescribeVpnConcentratorsResult {
+    /// Information about the VPN concentrators.
+    pub vpn_concentrators: Option<Vec<VpnConcentrator>>,
     /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeSecondaryInterfacesResult, DESCRIBE_SECONDARY_INTERFACES_RESULT, 0 =>
-    secondary_interfaces, 1 => next_token
+    DescribeVpnConcentratorsResult, DESCRIBE_VPN_CONCENTRATORS_RESULT,
+    [vpn_concentrators[0] = rt::m("VpnConcentrators", &VPN_CONCENTRATOR_LIST)
+    .named("vpnConcentratorSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
-pub static DESCRIBE_SECONDARY_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecondaryInterfacesResult",
-    &[
-        rt::m("SecondaryInterfaces", &SECONDARY_INTERFACE_LIST)
-            .named("secondaryInterfaceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
+/// Contains the parameters for DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondaryNetworksRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters. The following are the possible values:
-    ///
-    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary network.
-    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary network.
-    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary network.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary network.
-    /// - `secondary-network-id` - The ID of the secondary network.
-    /// - `secondary-network-arn` - The ARN of the secondary network.
-    /// - `state` - The state of the secondary network (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `type` - The type of the secondary network (`rdma`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the secondary networks.
-    pub secondary_network_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeSecondaryNetworksRequest, DESCRIBE_SECONDARY_NETWORKS_REQUEST, 0 => dry_run,
-    1 => filters, 2 => max_results, 3 => next_token, 4 => secondary_network_ids
-);
-pub static DESCRIBE_SECONDARY_NETWORKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecondaryNetworksRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("SecondaryNetworkIds", &SECONDARY_NETWORK_ID_LIST)
-            .named("SecondaryNetworkId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondaryNetworksResult {
-    /// Information about the secondary networks.
-    pub secondary_networks: Option<Vec<SecondaryNetwork>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeSecondaryNetworksResult, DESCRIBE_SECONDARY_NETWORKS_RESULT, 0 =>
-    secondary_networks, 1 => next_token
-);
-pub static DESCRIBE_SECONDARY_NETWORKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecondaryNetworksResult",
-    &[
-        rt::m("SecondaryNetworks", &SECONDARY_NETWORK_LIST).named("secondaryNetworkSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondarySubnetsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `ipv4-cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the secondary subnet.
-    /// - `ipv4-cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the secondary subnet.
-    /// - `ipv4-cidr-block-association.state` - The state of an IPv4 CIDR block associated with the secondary subnet.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the secondary subnet.
-    /// - `secondary-network-id` - The ID of the secondary network.
-    /// - `secondary-network-type` - The type of the secondary network (`rdma`).
-    /// - `secondary-subnet-id` - The ID of the secondary subnet.
-    /// - `secondary-subnet-arn` - The ARN of the secondary subnet.
-    /// - `state` - The state of the secondary subnet (`create-in-progress` \| `create-complete` \| `create-failed` \| `delete-in-progress` \| `delete-complete` \| `delete-failed`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The IDs of the secondary subnets.
-    pub secondary_subnet_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeSecondarySubnetsRequest, DESCRIBE_SECONDARY_SUBNETS_REQUEST, 0 => dry_run, 1
-    => filters, 2 => max_results, 3 => next_token, 4 => secondary_subnet_ids
-);
-pub static DESCRIBE_SECONDARY_SUBNETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecondarySubnetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("SecondarySubnetIds", &SECONDARY_SUBNET_ID_LIST).named("SecondarySubnetId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecondarySubnetsResult {
-    /// Information about the secondary subnets.
-    pub secondary_subnets: Option<Vec<SecondarySubnet>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeSecondarySubnetsResult, DESCRIBE_SECONDARY_SUBNETS_RESULT, 0 =>
-    secondary_subnets, 1 => next_token
-);
-pub static DESCRIBE_SECONDARY_SUBNETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecondarySubnetsResult",
-    &[
-        rt::m("SecondarySubnets", &SECONDARY_SUBNET_LIST).named("secondarySubnetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupReferencesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the security groups in your account.
-    pub group_id: Vec<String>,
-}
-rt::structure!(
-    DescribeSecurityGroupReferencesRequest, DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST, 0
-    => dry_run, 1 => group_id
-);
-pub static DESCRIBE_SECURITY_GROUP_REFERENCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupReferencesRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN), rt::m("GroupId", &GROUP_IDS).flags(rt::REQUIRED)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupReferencesResult {
-    /// Information about the VPCs with the referencing security groups.
-    pub security_group_reference_set: Option<Vec<SecurityGroupReference>>,
-}
-rt::structure!(
-    DescribeSecurityGroupReferencesResult, DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT, 0
-    => security_group_reference_set
-);
-pub static DESCRIBE_SECURITY_GROUP_REFERENCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupReferencesResult",
-    &[
-        rt::m("SecurityGroupReferenceSet", &SECURITY_GROUP_REFERENCES)
-            .named("securityGroupReferenceSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupRulesRequest {
+pub struct DescribeVpnConnectionsRequest {
     /// One or more filters.
     ///
-    /// - `group-id` - The ID of the security group.
-    /// - `security-group-rule-id` - The ID of the security group rule.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the security group rules.
-    pub security_group_rule_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeSecurityGroupRulesRequest, DESCRIBE_SECURITY_GROUP_RULES_REQUEST, 0 =>
-    filters, 1 => security_group_rule_ids, 2 => dry_run, 3 => next_token, 4 =>
-    max_results
-);
-pub static DESCRIBE_SECURITY_GROUP_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupRulesRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("SecurityGroupRuleIds", &SECURITY_GROUP_RULE_ID_LIST)
-            .named("SecurityGroupRuleId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupRulesResult {
-    /// Information about security group rules.
-    pub security_group_rules: Option<Vec<SecurityGroupRule>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeSecurityGroupRulesResult, DESCRIBE_SECURITY_GROUP_RULES_RESULT, 0 =>
-    security_group_rules, 1 => next_token
-);
-pub static DESCRIBE_SECURITY_GROUP_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupRulesResult",
-    &[
-        rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_LIST)
-            .named("securityGroupRuleSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupVpcAssociationsRequest {
-    /// Security group VPC association filters.
-    ///
-    /// - `group-id`: The security group ID.
-    /// - `group-owner-id`: The group owner ID.
-    /// - `state`: The state of the association.
-    /// - `vpc-id`: The ID of the associated VPC.
-    /// - `vpc-owner-id`: The account ID of the VPC owner.
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeSecurityGroupVpcAssociationsRequest,
-    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST, 0 => filters, 1 => next_token, 2 =>
-    max_results, 3 => dry_run
-);
-pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupVpcAssociationsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupVpcAssociationsResult {
-    /// The security group VPC associations.
-    pub security_group_vpc_associations: Option<Vec<SecurityGroupVpcAssociation>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeSecurityGroupVpcAssociationsResult,
-    DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT, 0 =>
-    security_group_vpc_associations, 1 => next_token
-);
-pub static DESCRIBE_SECURITY_GROUP_VPC_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupVpcAssociationsResult",
-    &[
-        rt::m("SecurityGroupVpcAssociations", &SECURITY_GROUP_VPC_ASSOCIATION_LIST)
-            .named("securityGroupVpcAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupsRequest {
-    /// The IDs of the security groups. Required for security groups in a nondefault VPC.
-    ///
-    /// Default: Describes all of your security groups.
-    pub group_ids: Option<Vec<String>>,
-    /// \[Default VPC\] The names of the security groups. You can specify either the security group name or the security group ID.
-    ///
-    /// Default: Describes all of your security groups.
-    pub group_names: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. This value can be between 5 and 1000. If this parameter is not specified, then all items are returned. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters. If using multiple filters for rules, the results include security groups for which any combination of rules - not necessarily a single rule - match all filters.
-    ///
-    /// - `description` - The description of the security group.
-    /// - `egress.ip-permission.cidr` - An IPv4 CIDR block for an outbound security group rule.
-    /// - `egress.ip-permission.from-port` - For an outbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
-    /// - `egress.ip-permission.group-id` - The ID of a security group that has been referenced in an outbound security group rule.
-    /// - `egress.ip-permission.group-name` - The name of a security group that is referenced in an outbound security group rule.
-    /// - `egress.ip-permission.ipv6-cidr` - An IPv6 CIDR block for an outbound security group rule.
-    /// - `egress.ip-permission.prefix-list-id` - The ID of a prefix list to which a security group rule allows outbound access.
-    /// - `egress.ip-permission.protocol` - The IP protocol for an outbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
-    /// - `egress.ip-permission.to-port` - For an outbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
-    /// - `egress.ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an outbound security group rule.
-    /// - `group-id` - The ID of the security group.
-    /// - `group-name` - The name of the security group.
-    /// - `ip-permission.cidr` - An IPv4 CIDR block for an inbound security group rule.
-    /// - `ip-permission.from-port` - For an inbound rule, the start of port range for the TCP and UDP protocols, or an ICMP type number.
-    /// - `ip-permission.group-id` - The ID of a security group that has been referenced in an inbound security group rule.
-    /// - `ip-permission.group-name` - The name of a security group that is referenced in an inbound security group rule.
-    /// - `ip-permission.ipv6-cidr` - An IPv6 CIDR block for an inbound security group rule.
-    /// - `ip-permission.prefix-list-id` - The ID of a prefix list from which a security group rule allows inbound access.
-    /// - `ip-permission.protocol` - The IP protocol for an inbound security group rule (`tcp` \| `udp` \| `icmp`, a protocol number, or -1 for all protocols).
-    /// - `ip-permission.to-port` - For an inbound rule, the end of port range for the TCP and UDP protocols, or an ICMP code.
-    /// - `ip-permission.user-id` - The ID of an Amazon Web Services account that has been referenced in an inbound security group rule.
-    /// - `owner-id` - The Amazon Web Services account ID of the owner of the security group.
+    /// - `customer-gateway-configuration` - The configuration information for the customer gateway.
+    /// - `customer-gateway-id` - The ID of a customer gateway associated with the VPN connection.
+    /// - `state` - The state of the VPN connection (`pending` \| `available` \| `deleting` \| `deleted`).
+    /// - `option.static-routes-only` - Indicates whether the connection has static routes only. Used for devices that do not support Border Gateway Protocol (BGP).
+    /// - `route.destination-cidr-block` - The destination CIDR block. This corresponds to the subnet used in a customer data center.
+    /// - `bgp-asn` - The BGP Autonomous System Number (ASN) associated with a BGP device.
     /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC specified when the security group was created.
+    /// - `type` - The type of VPN connection. Currently the only supported type is `ipsec.1`.
+    /// - `vpn-connection-id` - The ID of the VPN connection.
+    /// - `vpn-gateway-id` - The ID of a virtual private gateway associated with the VPN connection.
+    /// - `transit-gateway-id` - The ID of a transit gateway associated with the VPN connection.
     pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeSecurityGroupsRequest, DESCRIBE_SECURITY_GROUPS_REQUEST, 0 => group_ids, 1 =>
-    group_names, 2 => next_token, 3 => max_results, 4 => dry_run, 5 => filters
-);
-pub static DESCRIBE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupsRequest",
-    &[
-        rt::m("GroupIds", &GROUP_ID_STRING_LIST).named("GroupId"),
-        rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("GroupName"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSecurityGroupsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the security groups.
-    pub security_groups: Option<Vec<SecurityGroup>>,
-}
-rt::structure!(
-    DescribeSecurityGroupsResult, DESCRIBE_SECURITY_GROUPS_RESULT, 0 => next_token, 1 =>
-    security_groups
-);
-pub static DESCRIBE_SECURITY_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSecurityGroupsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SecurityGroups", &SECURITY_GROUP_LIST).named("securityGroupInfo"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeServiceLinkVirtualInterfacesRequest {
-    /// The IDs of the service link virtual interfaces.
-    pub service_link_virtual_interface_ids: Option<Vec<String>>,
-    /// The filters to use for narrowing down the request. The following filters are supported:
+    /// One or more VPN connection IDs.
     ///
-    /// - `outpost-lag-id` - The ID of the Outpost LAG.
-    /// - `outpost-arn` - The Outpost ARN.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the service link virtual interface.
-    /// - `state` - The state of the Outpost LAG.
-    /// - `vlan` - The ID of the address pool.
-    /// - `service-link-virtual-interface-id` - The ID of the service link virtual interface.
-    /// - `local-gateway-virtual-interface-id` - The ID of the local gateway virtual interface.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
+    /// Default: Describes your VPN connections.
+    pub vpn_connection_ids: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeServiceLinkVirtualInterfacesRequest,
-    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST, 0 =>
-    service_link_virtual_interface_ids, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
+    DescribeVpnConnectionsRequest, DESCRIBE_VPN_CONNECTIONS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_connection_ids[1] =
+    rt::m("VpnConnectionIds", &VPN_CONNECTION_ID_STRING_LIST).named("VpnConnectionId"),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
-pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeServiceLinkVirtualInterfacesRequest",
-    &[
-        rt::m("ServiceLinkVirtualInterfaceIds", &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET)
-            .named("ServiceLinkVirtualInterfaceId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
+/// Contains the output of DescribeVpnConnections.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeServiceLinkVirtualInterfacesResult {
-    /// Describes the service link virtual interfaces.
-    pub service_link_virtual_interfaces: Option<Vec<ServiceLinkVirtualInterface>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
+pub struct DescribeVpnConnectionsResult {
+    /// Information about one or more VPN connections.
+    pub vpn_connections: Option<Vec<VpnConnection>>,
 }
 rt::structure!(
-    DescribeServiceLinkVirtualInterfacesResult,
-    DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT, 0 =>
-    service_link_virtual_interfaces, 1 => next_token
+    DescribeVpnConnectionsResult, DESCRIBE_VPN_CONNECTIONS_RESULT, [vpn_connections[0] =
+    rt::m("VpnConnections", &VPN_CONNECTION_LIST).named("vpnConnectionSet")]
 );
-pub static DESCRIBE_SERVICE_LINK_VIRTUAL_INTERFACES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeServiceLinkVirtualInterfacesResult",
-    &[
-        rt::m("ServiceLinkVirtualInterfaces", &SERVICE_LINK_VIRTUAL_INTERFACE_SET)
-            .named("serviceLinkVirtualInterfaceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
+/// Contains the parameters for DescribeVpnGateways.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotAttributeRequest {
-    /// The snapshot attribute you would like to view.
-    pub attribute: SnapshotAttributeName,
-    /// The ID of the EBS snapshot.
-    pub snapshot_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeSnapshotAttributeRequest, DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST, 0 =>
-    attribute, 1 => snapshot_id, 2 => dry_run
-);
-pub static DESCRIBE_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotAttributeResult {
-    /// The product codes.
-    pub product_codes: Option<Vec<ProductCode>>,
-    /// The ID of the EBS snapshot.
-    pub snapshot_id: Option<String>,
-    /// The users and groups that have the permissions for creating volumes from the snapshot.
-    pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
-}
-rt::structure!(
-    DescribeSnapshotAttributeResult, DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT, 0 =>
-    product_codes, 1 => snapshot_id, 2 => create_volume_permissions
-);
-pub static DESCRIBE_SNAPSHOT_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotAttributeResult",
-    &[
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("CreateVolumePermissions", &CREATE_VOLUME_PERMISSION_LIST)
-            .named("createVolumePermission"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotTierStatusRequest {
-    /// The filters.
+pub struct DescribeVpnGatewaysRequest {
+    /// One or more filters.
     ///
-    /// - `snapshot-id` - The snapshot ID.
-    /// - `volume-id` - The ID of the volume the snapshot is for.
-    /// - `last-tiering-operation` - The state of the last archive or restore action. (`archival-in-progress` \| `archival-completed` \| `archival-failed` \| `permanent-restore-in-progress` \| `permanent-restore-completed` \| `permanent-restore-failed` \| `temporary-restore-in-progress` \| `temporary-restore-completed` \| `temporary-restore-failed`)
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeSnapshotTierStatusRequest, DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST, 0 =>
-    filters, 1 => dry_run, 2 => next_token, 3 => max_results
-);
-pub static DESCRIBE_SNAPSHOT_TIER_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotTierStatusRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotTierStatusResult {
-    /// Information about the snapshot's storage tier.
-    pub snapshot_tier_statuses: Option<Vec<SnapshotTierStatus>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeSnapshotTierStatusResult, DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT, 0 =>
-    snapshot_tier_statuses, 1 => next_token
-);
-pub static DESCRIBE_SNAPSHOT_TIER_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotTierStatusResult",
-    &[
-        rt::m("SnapshotTierStatuses", &SNAPSHOT_TIER_STATUS_SET)
-            .named("snapshotTierStatusSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotsRequest {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// Scopes the results to snapshots with the specified owners. You can specify a combination of Amazon Web Services account IDs, `self`, and `amazon`.
-    pub owner_ids: Option<Vec<String>>,
-    /// The IDs of the Amazon Web Services accounts that can create volumes from the snapshot.
-    pub restorable_by_user_ids: Option<Vec<String>>,
-    /// The snapshot IDs.
-    ///
-    /// Default: Describes the snapshots for which you have create volume permissions.
-    pub snapshot_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `description` - A description of the snapshot.
-    /// - `encrypted` - Indicates whether the snapshot is encrypted (`true` \| `false`)
-    /// - `owner-alias` - The owner alias, from an Amazon-maintained list (`amazon`). This is not the user-configured Amazon Web Services account alias set using the IAM console. We recommend that you use the related parameter instead of this filter.
-    /// - `owner-id` - The Amazon Web Services account ID of the owner. We recommend that you use the related parameter instead of this filter.
-    /// - `progress` - The progress of the snapshot, as a percentage (for example, 80%).
-    /// - `snapshot-id` - The snapshot ID.
-    /// - `start-time` - The time stamp when the snapshot was initiated.
-    /// - `status` - The status of the snapshot (`pending` \| `completed` \| `error`).
-    /// - `storage-tier` - The storage tier of the snapshot (`archive` \| `standard`).
-    /// - `transfer-type` - The type of operation used to create the snapshot (`time-based` \| `standard`).
+    /// - `amazon-side-asn` - The Autonomous System Number (ASN) for the Amazon side of the gateway.
+    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`attaching` \| `attached` \| `detaching` \| `detached`).
+    /// - `attachment.vpc-id` - The ID of an attached VPC.
+    /// - `availability-zone` - The Availability Zone for the virtual private gateway (if applicable).
+    /// - `state` - The state of the virtual private gateway (`pending` \| `available` \| `deleting` \| `deleted`).
     /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
     /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `volume-id` - The ID of the volume the snapshot is for.
-    /// - `volume-size` - The size of the volume, in GiB.
+    /// - `type` - The type of virtual private gateway. Currently the only supported type is `ipsec.1`.
+    /// - `vpn-gateway-id` - The ID of the virtual private gateway.
     pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeSnapshotsRequest, DESCRIBE_SNAPSHOTS_REQUEST, 0 => max_results, 1 =>
-    next_token, 2 => owner_ids, 3 => restorable_by_user_ids, 4 => snapshot_ids, 5 =>
-    dry_run, 6 => filters
-);
-pub static DESCRIBE_SNAPSHOTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotsRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("OwnerIds", &OWNER_STRING_LIST).named("Owner"),
-        rt::m("RestorableByUserIds", &RESTORABLE_BY_STRING_LIST).named("RestorableBy"),
-        rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSnapshotsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the snapshots.
-    pub snapshots: Option<Vec<Snapshot>>,
-}
-rt::structure!(
-    DescribeSnapshotsResult, DESCRIBE_SNAPSHOTS_RESULT, 0 => next_token, 1 => snapshots
-);
-pub static DESCRIBE_SNAPSHOTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSnapshotsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Snapshots", &SNAPSHOT_LIST).named("snapshotSet"),
-    ],
-);
-/// Contains the parameters for DescribeSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotDatafeedSubscriptionRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeSpotDatafeedSubscriptionRequest, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST,
-    0 => dry_run
-);
-pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotDatafeedSubscriptionRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN).named("dryRun")],
-);
-/// Contains the output of DescribeSpotDatafeedSubscription.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotDatafeedSubscriptionResult {
-    /// The Spot Instance data feed subscription.
-    pub spot_datafeed_subscription: Option<SpotDatafeedSubscription>,
-}
-rt::structure!(
-    DescribeSpotDatafeedSubscriptionResult, DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT, 0
-    => spot_datafeed_subscription
-);
-pub static DESCRIBE_SPOT_DATAFEED_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSpotDatafeedSubscriptionResult",
-    &[
-        rt::m("SpotDatafeedSubscription", &SPOT_DATAFEED_SUBSCRIPTION)
-            .named("spotDatafeedSubscription"),
-    ],
-);
-/// Contains the parameters for DescribeSpotFleetInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetInstancesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the Spot Fleet request.
-    pub spot_fleet_request_id: String,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeSpotFleetInstancesRequest, DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST, 0 =>
-    dry_run, 1 => spot_fleet_request_id, 2 => next_token, 3 => max_results
-);
-pub static DESCRIBE_SPOT_FLEET_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetInstancesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotFleetRequestId", &rt::STRING)
-            .named("spotFleetRequestId")
-            .flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(1.0),
-    ],
-);
-/// Contains the output of DescribeSpotFleetInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetInstancesResponse {
-    /// The running instances. This list is refreshed periodically and might be out of date.
-    pub active_instances: Option<Vec<ActiveInstance>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The ID of the Spot Fleet request.
-    pub spot_fleet_request_id: Option<String>,
-}
-rt::structure!(
-    DescribeSpotFleetInstancesResponse, DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE, 0 =>
-    active_instances, 1 => next_token, 2 => spot_fleet_request_id
-);
-pub static DESCRIBE_SPOT_FLEET_INSTANCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetInstancesResponse",
-    &[
-        rt::m("ActiveInstances", &ACTIVE_INSTANCE_SET).named("activeInstanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-    ],
-);
-/// Contains the parameters for DescribeSpotFleetRequestHistory.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestHistoryRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the Spot Fleet request.
-    pub spot_fleet_request_id: String,
-    /// The type of events to describe. By default, all events are described.
-    pub event_type: Option<EventType>,
-    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub start_time: rt::DateTime,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeSpotFleetRequestHistoryRequest, DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST,
-    0 => dry_run, 1 => spot_fleet_request_id, 2 => event_type, 3 => start_time, 4 =>
-    next_token, 5 => max_results
-);
-pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetRequestHistoryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotFleetRequestId", &rt::STRING)
-            .named("spotFleetRequestId")
-            .flags(rt::REQUIRED),
-        rt::m("EventType", &rt::ENUM).named("eventType"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime").flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(1.0),
-    ],
-);
-/// Contains the output of DescribeSpotFleetRequestHistory.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestHistoryResponse {
-    /// Information about the events in the history of the Spot Fleet request.
-    pub history_records: Option<Vec<HistoryRecord>>,
-    /// The last date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). All records up to this time were retrieved.
+    /// One or more virtual private gateway IDs.
     ///
-    /// If `nextToken` indicates that there are more items, this value is not present.
-    pub last_evaluated_time: Option<rt::DateTime>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The ID of the Spot Fleet request.
-    pub spot_fleet_request_id: Option<String>,
-    /// The starting date and time for the events, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub start_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    DescribeSpotFleetRequestHistoryResponse,
-    DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE, 0 => history_records, 1 =>
-    last_evaluated_time, 2 => next_token, 3 => spot_fleet_request_id, 4 => start_time
-);
-pub static DESCRIBE_SPOT_FLEET_REQUEST_HISTORY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetRequestHistoryResponse",
-    &[
-        rt::m("HistoryRecords", &HISTORY_RECORDS).named("historyRecordSet"),
-        rt::m("LastEvaluatedTime", &rt::TIMESTAMP).named("lastEvaluatedTime"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-    ],
-);
-/// Contains the parameters for DescribeSpotFleetRequests.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestsRequest {
+    /// Default: Describes all your virtual private gateways.
+    pub vpn_gateway_ids: Option<Vec<String>>,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The IDs of the Spot Fleet requests.
-    pub spot_fleet_request_ids: Option<Vec<String>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
 }
 rt::structure!(
-    DescribeSpotFleetRequestsRequest, DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST, 0 => dry_run,
-    1 => spot_fleet_request_ids, 2 => next_token, 3 => max_results
+    DescribeVpnGatewaysRequest, DESCRIBE_VPN_GATEWAYS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), vpn_gateway_ids[1] =
+    rt::m("VpnGatewayIds", &VPN_GATEWAY_ID_STRING_LIST).named("VpnGatewayId"), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
-pub static DESCRIBE_SPOT_FLEET_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetRequestsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotFleetRequestIds", &SPOT_FLEET_REQUEST_ID_LIST)
-            .named("spotFleetRequestId"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-/// Contains the output of DescribeSpotFleetRequests.
+/// Contains the output of DescribeVpnGateways.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotFleetRequestsResponse {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the configuration of your Spot Fleet.
-    pub spot_fleet_request_configs: Option<Vec<SpotFleetRequestConfig>>,
+pub struct DescribeVpnGatewaysResult {
+    /// Information about one or more virtual private gateways.
+    pub vpn_gateways: Option<Vec<VpnGateway>>,
 }
 rt::structure!(
-    DescribeSpotFleetRequestsResponse, DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE, 0 =>
-    next_token, 1 => spot_fleet_request_configs
+    DescribeVpnGatewaysResult, DESCRIBE_VPN_GATEWAYS_RESULT, [vpn_gateways[0] =
+    rt::m("VpnGateways", &VPN_GATEWAY_LIST).named("vpnGatewaySet")]
 );
-pub static DESCRIBE_SPOT_FLEET_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeSpotFleetRequestsResponse",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SpotFleetRequestConfigs", &SPOT_FLEET_REQUEST_CONFIG_SET)
-            .named("spotFleetRequestConfigSet"),
-    ],
-);
-/// Contains the parameters for DescribeSpotInstanceRequests.
+rt::string_enum! {
+    pub enum DestinationFileFormat { PlainText = "plain-text", Parquet = "parquet" }
+}
+/// Describes the destination options for a flow log.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotInstanceRequestsRequest {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
+pub struct DestinationOptionsRequest {
+    /// The format for the flow log. The default is `plain-text`.
+    pub file_format: Option<DestinationFileFormat>,
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3. The default is `false`.
+    pub hive_compatible_partitions: Option<bool>,
+    /// Indicates whether to partition the flow log per hour. This reduces the cost and response time for queries. The default is `false`.
+    pub per_hour_partition: Option<bool>,
+}
+rt::structure!(
+    DestinationOptionsRequest, DESTINATION_OPTIONS_REQUEST, [file_format[0] =
+    rt::m("FileFormat", &rt::ENUM), hive_compatible_partitions[1] =
+    rt::m("HiveCompatiblePartitions", &rt::BOOLEAN), per_hour_partition[2] =
+    rt::m("PerHourPartition", &rt::BOOLEAN)]
+);
+/// Describes the destination options for a flow log.
+#[derive(Clone, Default, PartialEq)]
+pub struct DestinationOptionsResponse {
+    /// The format for the flow log.
+    pub file_format: Option<DestinationFileFormat>,
+    /// Indicates whether to use Hive-compatible prefixes for flow logs stored in Amazon S3.
+    pub hive_compatible_partitions: Option<bool>,
+    /// Indicates whether to partition the flow log per hour.
+    pub per_hour_partition: Option<bool>,
+}
+rt::structure!(
+    DestinationOptionsResponse, DESTINATION_OPTIONS_RESPONSE, [file_format[0] =
+    rt::m("FileFormat", &rt::ENUM).named("fileFormat"), hive_compatible_partitions[1] =
+    rt::m("HiveCompatiblePartitions", &rt::BOOLEAN).named("hiveCompatiblePartitions"),
+    per_hour_partition[2] = rt::m("PerHourPartition", &rt::BOOLEAN)
+    .named("perHourPartition")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachClassicLinkVpcRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The IDs of the Spot Instance requests.
-    pub spot_instance_request_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `availability-zone-group` - The Availability Zone group.
-    /// - `create-time` - The time stamp when the Spot Instance request was created.
-    /// - `fault-code` - The fault code related to the request.
-    /// - `fault-message` - The fault message related to the request.
-    /// - `instance-id` - The ID of the instance that fulfilled the request.
-    /// - `launch-group` - The Spot Instance launch group.
-    /// - `launch.block-device-mapping.delete-on-termination` - Indicates whether the EBS volume is deleted on instance termination.
-    /// - `launch.block-device-mapping.device-name` - The device name for the volume in the block device mapping (for example, `/dev/sdh` or `xvdh`).
-    /// - `launch.block-device-mapping.snapshot-id` - The ID of the snapshot for the EBS volume.
-    /// - `launch.block-device-mapping.volume-size` - The size of the EBS volume, in GiB.
-    /// - `launch.block-device-mapping.volume-type` - The type of EBS volume: `gp2` or `gp3` for General Purpose SSD, `io1` or `io2` for Provisioned IOPS SSD, `st1` for Throughput Optimized HDD, `sc1` for Cold HDD, or `standard` for Magnetic.
-    /// - `launch.group-id` - The ID of the security group for the instance.
-    /// - `launch.group-name` - The name of the security group for the instance.
-    /// - `launch.image-id` - The ID of the AMI.
-    /// - `launch.instance-type` - The type of instance (for example, `m3.medium`).
-    /// - `launch.kernel-id` - The kernel ID.
-    /// - `launch.key-name` - The name of the key pair the instance launched with.
-    /// - `launch.monitoring-enabled` - Whether detailed monitoring is enabled for the Spot Instance.
-    /// - `launch.ramdisk-id` - The RAM disk ID.
-    /// - `launched-availability-zone` - The Availability Zone in which the request is launched.
-    /// - `launched-availability-zone-id` - The ID of the Availability Zone in which the request is launched.
-    /// - `network-interface.addresses.primary` - Indicates whether the IP address is the primary private IP address.
-    /// - `network-interface.delete-on-termination` - Indicates whether the network interface is deleted when the instance is terminated.
-    /// - `network-interface.description` - A description of the network interface.
-    /// - `network-interface.device-index` - The index of the device for the network interface attachment on the instance.
-    /// - `network-interface.group-id` - The ID of the security group associated with the network interface.
-    /// - `network-interface.network-interface-id` - The ID of the network interface.
-    /// - `network-interface.private-ip-address` - The primary private IP address of the network interface.
-    /// - `network-interface.subnet-id` - The ID of the subnet for the instance.
-    /// - `product-description` - The product description associated with the instance (`Linux/UNIX` \| `Windows`).
-    /// - `spot-instance-request-id` - The Spot Instance request ID.
-    /// - `spot-price` - The maximum hourly price for any Spot Instance launched to fulfill the request.
-    /// - `state` - The state of the Spot Instance request (`open` \| `active` \| `closed` \| `cancelled` \| `failed`). Spot request status information can help you track your Amazon EC2 Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
-    /// - `status-code` - The short code describing the most recent evaluation of your Spot Instance request.
-    /// - `status-message` - The message explaining the status of the Spot Instance request.
-    /// - `tag:<key>` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `type` - The type of Spot Instance request (`one-time` \| `persistent`).
-    /// - `valid-from` - The start date of the request.
-    /// - `valid-until` - The end date of the request.
-    pub filters: Option<Vec<Filter>>,
+    /// The ID of the instance to unlink from the VPC.
+    pub instance_id: String,
+    /// The ID of the VPC to which the instance is linked.
+    pub vpc_id: String,
 }
 rt::structure!(
-    DescribeSpotInstanceRequestsRequest, DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST, 0 =>
-    next_token, 1 => max_results, 2 => dry_run, 3 => spot_instance_request_ids, 4 =>
-    filters
+    DetachClassicLinkVpcRequest, DETACH_CLASSIC_LINK_VPC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
-pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotInstanceRequestsRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotInstanceRequestIds", &SPOT_INSTANCE_REQUEST_ID_LIST)
-            .named("SpotInstanceRequestId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-/// Contains the output of DescribeSpotInstanceRequests.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotInstanceRequestsResult {
-    /// The Spot Instance requests.
-    pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
+pub struct DetachClassicLinkVpcResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
 }
 rt::structure!(
-    DescribeSpotInstanceRequestsResult, DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT, 0 =>
-    spot_instance_requests, 1 => next_token
+    DetachClassicLinkVpcResult, DETACH_CLASSIC_LINK_VPC_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
-pub static DESCRIBE_SPOT_INSTANCE_REQUESTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSpotInstanceRequestsResult",
-    &[
-        rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
-            .named("spotInstanceRequestSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeSpotPriceHistory.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotPriceHistoryRequest {
-    /// Filters the results by the specified ID of the Availability Zone.
-    ///
-    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
-    pub availability_zone_id: Option<String>,
+pub struct DetachImageWatermarkRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// The watermark key to remove, in `accountId:watermarkName` format (for example, `123456789012:approvedAmi`).
+    pub watermark_key: String,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The date and time, up to the past 90 days, from which to start retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub start_time: Option<rt::DateTime>,
-    /// The date and time, up to the current date, from which to stop retrieving the price history data, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub end_time: Option<rt::DateTime>,
-    /// Filters the results by the specified instance types.
-    pub instance_types: Option<Vec<InstanceType>>,
-    /// Filters the results by the specified basic product descriptions.
-    pub product_descriptions: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone for which prices should be returned.
-    /// - `availability-zone-id` - The ID of the Availability Zone for which prices should be returned.
-    /// - `instance-type` - The type of instance (for example, `m3.medium`).
-    /// - `product-description` - The product description for the Spot price (`Linux/UNIX` \| `Red Hat Enterprise Linux` \| `SUSE Linux` \| `Windows` \| `Linux/UNIX (Amazon VPC)` \| `Red Hat Enterprise Linux (Amazon VPC)` \| `SUSE Linux (Amazon VPC)` \| `Windows (Amazon VPC)`).
-    /// - `spot-price` - The Spot price. The value must match exactly (or use wildcards; greater than or less than comparison is not supported).
-    /// - `timestamp` - The time stamp of the Spot price history, in UTC format (for example, *ddd MMM dd HH*:*mm*:*ss* UTC *YYYY*). You can use wildcards (`*` and `?`). Greater than or less than comparison is not supported.
-    pub filters: Option<Vec<Filter>>,
-    /// Filters the results by the specified Availability Zone.
-    ///
-    /// Either `AvailabilityZone` or `AvailabilityZoneId` can be specified, but not both
-    pub availability_zone: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeSpotPriceHistoryRequest, DESCRIBE_SPOT_PRICE_HISTORY_REQUEST, 0 =>
-    availability_zone_id, 1 => dry_run, 2 => start_time, 3 => end_time, 4 =>
-    instance_types, 5 => product_descriptions, 6 => filters, 7 => availability_zone, 8 =>
-    max_results, 9 => next_token
+    DetachImageWatermarkRequest, DETACH_IMAGE_WATERMARK_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), watermark_key[1] =
+    rt::m("WatermarkKey", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
-pub static DESCRIBE_SPOT_PRICE_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSpotPriceHistoryRequest",
-    &[
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-        rt::m("InstanceTypes", &INSTANCE_TYPE_LIST).named("InstanceType"),
-        rt::m("ProductDescriptions", &PRODUCT_DESCRIPTION_LIST)
-            .named("ProductDescription"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the output of DescribeSpotPriceHistory.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSpotPriceHistoryResult {
-    /// The token to include in another request to get the next page of items. This value is an empty string (`""`) or `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The historical Spot prices.
-    pub spot_price_history: Option<Vec<SpotPrice>>,
+pub struct DetachImageWatermarkResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
 }
 rt::structure!(
-    DescribeSpotPriceHistoryResult, DESCRIBE_SPOT_PRICE_HISTORY_RESULT, 0 => next_token,
-    1 => spot_price_history
-);
-pub static DESCRIBE_SPOT_PRICE_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSpotPriceHistoryResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SpotPriceHistory", &SPOT_PRICE_HISTORY_LIST).named("spotPriceHistorySet"),
-    ],
+    DetachImageWatermarkResult, DETACH_IMAGE_WATERMARK_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeStaleSecurityGroupsRequest {
+pub struct DetachInternetGatewayRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
+    /// The ID of the internet gateway.
+    pub internet_gateway_id: String,
     /// The ID of the VPC.
     pub vpc_id: String,
 }
 rt::structure!(
-    DescribeStaleSecurityGroupsRequest, DESCRIBE_STALE_SECURITY_GROUPS_REQUEST, 0 =>
-    dry_run, 1 => max_results, 2 => next_token, 3 => vpc_id
+    DetachInternetGatewayRequest, DETACH_INTERNET_GATEWAY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), internet_gateway_id[1] =
+    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId")
+    .flags(rt::REQUIRED), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId")
+    .flags(rt::REQUIRED)]
 );
-pub static DESCRIBE_STALE_SECURITY_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeStaleSecurityGroupsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-    ],
-);
+/// Contains the parameters for DetachNetworkInterface.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeStaleSecurityGroupsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the stale security groups.
-    pub stale_security_group_set: Option<Vec<StaleSecurityGroup>>,
-}
-rt::structure!(
-    DescribeStaleSecurityGroupsResult, DESCRIBE_STALE_SECURITY_GROUPS_RESULT, 0 =>
-    next_token, 1 => stale_security_group_set
-);
-pub static DESCRIBE_STALE_SECURITY_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeStaleSecurityGroupsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("StaleSecurityGroupSet", &STALE_SECURITY_GROUP_SET)
-            .named("staleSecurityGroupSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeStoreImageTasksRequest {
-    /// The AMI IDs for which to show progress. Up to 20 AMI IDs can be included in a request.
-    pub image_ids: Option<Vec<String>>,
+pub struct DetachNetworkInterfaceRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
-    /// The filters.
+    /// The ID of the attachment.
+    pub attachment_id: String,
+    /// Specifies whether to force a detachment.
     ///
-    /// - `task-state` - Returns tasks in a certain state (`InProgress` \| `Completed` \| `Failed`)
-    /// - `bucket` - Returns task information for tasks that targeted a specific bucket. For the filter value, specify the bucket name.
-    ///
-    /// **Note:** When you specify the `ImageIds` parameter, any filters that you specify are ignored. To use the filters, you must remove the `ImageIds` parameter.
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    ///
-    /// You cannot specify this parameter and the `ImageIds` parameter in the same call.
-    pub max_results: Option<i32>,
+    /// - **Note:** Use the `Force` parameter only as a last resort to detach a network interface from a failed instance.
+    /// - If you use the `Force` parameter to detach a network interface, you might not be able to attach a different network interface to the same index on the instance without first stopping and starting the instance.
+    /// - If you force the detachment of a network interface, the [instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) might not get updated. This means that the attributes associated with the detached network interface might still be visible. The instance metadata will get updated when you stop and start the instance.
+    pub force: Option<bool>,
 }
 rt::structure!(
-    DescribeStoreImageTasksRequest, DESCRIBE_STORE_IMAGE_TASKS_REQUEST, 0 => image_ids, 1
-    => dry_run, 2 => filters, 3 => next_token, 4 => max_results
-);
-pub static DESCRIBE_STORE_IMAGE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeStoreImageTasksRequest",
-    &[
-        rt::m("ImageIds", &IMAGE_ID_LIST).named("ImageId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    DetachNetworkInterfaceRequest, DETACH_NETWORK_INTERFACE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), attachment_id[1] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId").flags(rt::REQUIRED),
+    force[2] = rt::m("Force", &rt::BOOLEAN).named("force")]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeStoreImageTasksResult {
-    /// The information about the AMI store tasks.
-    pub store_image_task_results: Option<Vec<StoreImageTaskResult>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
+pub struct DetachVerifiedAccessTrustProviderRequest {
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: String,
+    /// The ID of the Verified Access trust provider.
+    pub verified_access_trust_provider_id: String,
+    /// A unique, case-sensitive token that you provide to ensure idempotency of your modification request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeStoreImageTasksResult, DESCRIBE_STORE_IMAGE_TASKS_RESULT, 0 =>
-    store_image_task_results, 1 => next_token
+    DetachVerifiedAccessTrustProviderRequest,
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_instance_id[0] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
+    verified_access_trust_provider_id[1] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).flags(rt::REQUIRED), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
-pub static DESCRIBE_STORE_IMAGE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeStoreImageTasksResult",
-    &[
-        rt::m("StoreImageTaskResults", &STORE_IMAGE_TASK_RESULT_SET)
-            .named("storeImageTaskResultSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVerifiedAccessTrustProviderResult {
+    /// Details about the Verified Access trust provider.
+    pub verified_access_trust_provider: Option<VerifiedAccessTrustProvider>,
+    /// Details about the Verified Access instance.
+    pub verified_access_instance: Option<VerifiedAccessInstance>,
+}
+rt::structure!(
+    DetachVerifiedAccessTrustProviderResult,
+    DETACH_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
+    rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+    .named("verifiedAccessTrustProvider"), verified_access_instance[1] =
+    rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
+    .named("verifiedAccessInstance")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVolumeRequest {
+    /// The device name.
+    pub device: Option<String>,
+    /// Forces detachment if the previous detachment attempt did not occur cleanly (for example, logging into an instance, unmounting the volume, and detaching normally). This option can lead to data loss or a corrupted file system. Use this option only as a last resort to detach a volume from a failed instance. The instance won't have an opportunity to flush file system caches or file system metadata. If you use this option, you must perform file system check and repair procedures.
+    pub force: Option<bool>,
+    /// The ID of the instance. If you are detaching a Multi-Attach enabled volume, you must specify an instance ID.
+    pub instance_id: Option<String>,
+    /// The ID of the volume.
+    pub volume_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachVolumeRequest, DETACH_VOLUME_REQUEST, [device[0] = rt::m("Device",
+    &rt::STRING), force[1] = rt::m("Force", &rt::BOOLEAN), instance_id[2] =
+    rt::m("InstanceId", &rt::STRING), volume_id[3] = rt::m("VolumeId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+/// Contains the parameters for DetachVpnGateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct DetachVpnGatewayRequest {
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The ID of the virtual private gateway.
+    pub vpn_gateway_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DetachVpnGatewayRequest, DETACH_VPN_GATEWAY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), vpn_gateway_id[1] = rt::m("VpnGatewayId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+/// Describes the options for an Amazon Web Services Verified Access device-identity based trust provider.
+#[derive(Clone, Default, PartialEq)]
+pub struct DeviceOptions {
+    /// The ID of the tenant application with the device-identity provider.
+    pub tenant_id: Option<String>,
+    /// The URL Amazon Web Services Verified Access will use to verify the authenticity of the device tokens.
+    pub public_signing_key_url: Option<String>,
+}
+rt::structure!(
+    DeviceOptions, DEVICE_OPTIONS, [tenant_id[0] = rt::m("TenantId", &rt::STRING)
+    .named("tenantId"), public_signing_key_url[1] = rt::m("PublicSigningKeyUrl",
+    &rt::STRING).named("publicSigningKeyUrl")]
+);
+/// Describes the device posture options for a Client VPN endpoint. Device posture options specify the device trust providers that the endpoint uses to evaluate the security posture of connecting devices.
+#[derive(Clone, Default, PartialEq)]
+pub struct DevicePostureOptions {
+    /// The device trust providers to configure for the Client VPN endpoint.
+    pub trust_providers: Option<Vec<ClientVpnTrustProviderRequest>>,
+    /// Indicates whether device posture evaluation is enabled for the Client VPN endpoint. Specify `false` to disable device posture, which clears the configured device trust providers.
+    pub enabled: Option<bool>,
+}
+rt::structure!(
+    DevicePostureOptions, DEVICE_POSTURE_OPTIONS, [trust_providers[0] =
+    rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_REQUEST_LIST)
+    .named("TrustProvider"), enabled[1] = rt::m("Enabled", &rt::BOOLEAN)]
+);
+/// Information about the device posture options for a Client VPN endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct DevicePostureResponseOptions {
+    /// The device trust providers configured for the Client VPN endpoint.
+    pub trust_providers: Option<Vec<ClientVpnTrustProvider>>,
+}
+rt::structure!(
+    DevicePostureResponseOptions, DEVICE_POSTURE_RESPONSE_OPTIONS, [trust_providers[0] =
+    rt::m("TrustProviders", &CLIENT_VPN_TRUST_PROVIDER_SET).named("trustProviderSet")]
+);
+rt::string_enum! {
+    pub enum DeviceTrustProviderType { Jamf = "jamf", Crowdstrike = "crowdstrike",
+    Jumpcloud = "jumpcloud" }
+}
+pub static DEVICE_TRUST_PROVIDER_TYPE_LIST: rt::Schema = rt::Schema::list(
+    "DeviceTrustProviderTypeList",
+    &[rt::m("member", &rt::ENUM).named("item")],
+);
+rt::string_enum! {
+    pub enum DeviceType { Ebs = "ebs", InstanceStore = "instance-store" }
+}
+/// Describes a DHCP configuration option.
+#[derive(Clone, Default, PartialEq)]
+pub struct DhcpConfiguration {
+    /// The name of a DHCP option.
+    pub key: Option<String>,
+    /// The values for the DHCP option.
+    pub values: Option<Vec<AttributeValue>>,
+}
+rt::structure!(
+    DhcpConfiguration, DHCP_CONFIGURATION, [key[0] = rt::m("Key", &rt::STRING)
+    .named("key"), values[1] = rt::m("Values", &DHCP_CONFIGURATION_VALUE_LIST)
+    .named("valueSet")]
+);
+pub static DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
+    "DhcpConfigurationList",
+    &[rt::m("member", &DHCP_CONFIGURATION).named("item")],
+);
+pub static DHCP_CONFIGURATION_VALUE_LIST: rt::Schema = rt::Schema::list(
+    "DhcpConfigurationValueList",
+    &[rt::m("member", &ATTRIBUTE_VALUE).named("item")],
+);
+/// The set of DHCP options.
+#[derive(Clone, Default, PartialEq)]
+pub struct DhcpOptions {
+    /// The ID of the Amazon Web Services account that owns the DHCP options set.
+    pub owner_id: Option<String>,
+    /// Any tags assigned to the DHCP options set.
+    pub tags: Option<Vec<Tag>>,
+    /// The ID of the set of DHCP options.
+    pub dhcp_options_id: Option<String>,
+    /// The DHCP options in the set.
+    pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
+}
+rt::structure!(
+    DhcpOptions, DHCP_OPTIONS, [owner_id[0] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    dhcp_options_id[2] = rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
+    dhcp_configurations[3] = rt::m("DhcpConfigurations", &DHCP_CONFIGURATION_LIST)
+    .named("dhcpConfigurationSet")]
+);
+pub static DHCP_OPTIONS_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "DhcpOptionsIdStringList",
+    &[rt::m("member", &rt::STRING).named("DhcpOptionsId")],
+);
+pub static DHCP_OPTIONS_LIST: rt::Schema = rt::Schema::list(
+    "DhcpOptionsList",
+    &[rt::m("member", &DHCP_OPTIONS).named("item")],
+);
+/// Specifies a condition for filtering capacity data based on dimension values. Used to create precise filters for metric queries and dimension lookups.
+#[derive(Clone, Default, PartialEq)]
+pub struct DimensionCondition {
+    /// The name of the dimension to filter by.
+    pub dimension: Option<FilterByDimension>,
+    /// The comparison operator to use for the filter.
+    pub comparison: Option<Comparison>,
+    /// The list of values to match against the specified dimension. For 'equals' comparison, only the first value is used. For 'in' comparison, any matching value will satisfy the condition.
+    pub values: Option<Vec<String>>,
+}
+rt::structure!(
+    DimensionCondition, DIMENSION_CONDITION, [dimension[0] = rt::m("Dimension",
+    &rt::ENUM).min(0.0), comparison[1] = rt::m("Comparison", &rt::ENUM), values[2] =
+    rt::m("Values", &CONDITION_VALUE_LIST).named("Value").min(0.0)]
+);
+/// Describes an Active Directory.
+#[derive(Clone, Default, PartialEq)]
+pub struct DirectoryServiceAuthentication {
+    /// The ID of the Active Directory used for authentication.
+    pub directory_id: Option<String>,
+}
+rt::structure!(
+    DirectoryServiceAuthentication, DIRECTORY_SERVICE_AUTHENTICATION, [directory_id[0] =
+    rt::m("DirectoryId", &rt::STRING).named("directoryId")]
+);
+/// Describes the Active Directory to be used for client authentication.
+#[derive(Clone, Default, PartialEq)]
+pub struct DirectoryServiceAuthenticationRequest {
+    /// The ID of the Active Directory to be used for authentication.
+    pub directory_id: Option<String>,
+}
+rt::structure!(
+    DirectoryServiceAuthenticationRequest, DIRECTORY_SERVICE_AUTHENTICATION_REQUEST,
+    [directory_id[0] = rt::m("DirectoryId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAddressTransferRequest {
+    /// The allocation ID of an Elastic IP address.
+    pub allocation_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAddressTransferRequest, DISABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAddressTransferResult {
+    /// An Elastic IP address transfer.
+    pub address_transfer: Option<AddressTransfer>,
+}
+rt::structure!(
+    DisableAddressTransferResult, DISABLE_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
+    rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAllowedImagesSettingsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAllowedImagesSettingsRequest, DISABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAllowedImagesSettingsResult {
+    /// Returns `disabled` if the request succeeds; otherwise, it returns an error.
+    pub allowed_images_settings_state: Option<AllowedImagesSettingsDisabledState>,
+}
+rt::structure!(
+    DisableAllowedImagesSettingsResult, DISABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    .named("allowedImagesSettingsState")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableApplicationStatusCheckSuppressionRequest {
+    /// The IDs of the instances for which to disable application status check suppression.
+    pub instance_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableApplicationStatusCheckSuppressionRequest,
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableApplicationStatusCheckSuppressionResult {
+    /// The instances for which suppression was successfully disabled.
+    pub successful_results: Option<Vec<SuccessfulSuppressionResponseObject>>,
+    /// The instances for which suppression failed to be disabled.
+    pub unsuccessful_results: Option<Vec<UnsuccessfulSuppressionResponseObject>>,
+}
+rt::structure!(
+    DisableApplicationStatusCheckSuppressionResult,
+    DISABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results[0] =
+    rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
+    &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET).named("unsuccessfulResultSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAwsNetworkPerformanceMetricSubscriptionRequest {
+    /// The source Region or Availability Zone that the metric subscription is disabled for. For example, `us-east-1`.
+    pub source: Option<String>,
+    /// The target Region or Availability Zone that the metric subscription is disabled for. For example, `eu-north-1`.
+    pub destination: Option<String>,
+    /// The metric used for the disabled subscription.
+    pub metric: Option<MetricType>,
+    /// The statistic used for the disabled subscription.
+    pub statistic: Option<StatisticType>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableAwsNetworkPerformanceMetricSubscriptionRequest,
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source[0] =
+    rt::m("Source", &rt::STRING), destination[1] = rt::m("Destination", &rt::STRING),
+    metric[2] = rt::m("Metric", &rt::ENUM), statistic[3] = rt::m("Statistic", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableAwsNetworkPerformanceMetricSubscriptionResult {
+    /// Indicates whether the unsubscribe action was successful.
+    pub output: Option<bool>,
+}
+rt::structure!(
+    DisableAwsNetworkPerformanceMetricSubscriptionResult,
+    DISABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output[0] =
+    rt::m("Output", &rt::BOOLEAN).named("output")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableCapacityManagerRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    DisableCapacityManagerRequest, DISABLE_CAPACITY_MANAGER_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableCapacityManagerResult {
+    /// The current status of Capacity Manager after the disable operation.
+    pub capacity_manager_status: Option<CapacityManagerStatus>,
+    /// Indicates whether Organizations access is enabled. This will be `false` after disabling Capacity Manager.
+    pub organizations_access: Option<bool>,
+}
+rt::structure!(
+    DisableCapacityManagerResult, DISABLE_CAPACITY_MANAGER_RESULT,
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableEbsEncryptionByDefaultRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableEbsEncryptionByDefaultRequest, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableEbsEncryptionByDefaultResult {
+    /// The updated status of encryption by default.
+    pub ebs_encryption_by_default: Option<bool>,
+}
+rt::structure!(
+    DisableEbsEncryptionByDefaultResult, DISABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    .named("ebsEncryptionByDefault")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastLaunchRequest {
+    /// Specify the ID of the image for which to disable Windows fast launch.
+    pub image_id: String,
+    /// Forces the image settings to turn off Windows fast launch for your Windows AMI. This parameter overrides any errors that are encountered while cleaning up resources in your account.
+    pub force: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableFastLaunchRequest, DISABLE_FAST_LAUNCH_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), force[1] = rt::m("Force",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastLaunchResult {
+    /// The ID of the image for which Windows fast launch was disabled.
+    pub image_id: Option<String>,
+    /// The pre-provisioning resource type that must be cleaned after turning off Windows fast launch for the Windows AMI. Supported values include: `snapshot`.
+    pub resource_type: Option<FastLaunchResourceType>,
+    /// Parameters that were used for Windows fast launch for the Windows AMI before Windows fast launch was disabled. This informs the clean-up process.
+    pub snapshot_configuration: Option<FastLaunchSnapshotConfigurationResponse>,
+    /// The launch template that was used to launch Windows instances from pre-provisioned snapshots.
+    pub launch_template: Option<FastLaunchLaunchTemplateSpecificationResponse>,
+    /// The maximum number of instances that Amazon EC2 can launch at the same time to create pre-provisioned snapshots for Windows fast launch.
+    pub max_parallel_launches: Option<i32>,
+    /// The owner of the Windows AMI for which Windows fast launch was disabled.
+    pub owner_id: Option<String>,
+    /// The current state of Windows fast launch for the specified Windows AMI.
+    pub state: Option<FastLaunchStateCode>,
+    /// The reason that the state changed for Windows fast launch for the Windows AMI.
+    pub state_transition_reason: Option<String>,
+    /// The time that the state changed for Windows fast launch for the Windows AMI.
+    pub state_transition_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DisableFastLaunchResult, DISABLE_FAST_LAUNCH_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
+    &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE).named("snapshotConfiguration"),
+    launch_template[3] = rt::m("LaunchTemplate",
+    &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
+);
+/// Contains information about the errors that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreErrorItem {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The errors.
+    pub fast_snapshot_restore_state_errors: Option<
+        Vec<DisableFastSnapshotRestoreStateErrorItem>,
+    >,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreErrorItem, DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    fast_snapshot_restore_state_errors[1] = rt::m("FastSnapshotRestoreStateErrors",
+    &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET)
+    .named("fastSnapshotRestoreStateErrorSet")]
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreErrorSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM).named("item")],
+);
+/// Describes an error that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreStateError {
+    /// The error code.
+    pub code: Option<String>,
+    /// The error message.
+    pub message: Option<String>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreStateError, DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR,
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
+);
+/// Contains information about an error that occurred when disabling fast snapshot restores.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreStateErrorItem {
+    /// The Availability Zone.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone.
+    pub availability_zone_id: Option<String>,
+    /// The error.
+    pub error: Option<DisableFastSnapshotRestoreStateError>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreStateErrorItem,
+    DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), error[2] = rt::m("Error",
+    &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error")]
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreStateErrorSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM).named("item")],
+);
+/// Describes fast snapshot restores that were successfully disabled.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoreSuccessItem {
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The Availability Zone.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone.
+    pub availability_zone_id: Option<String>,
+    /// The state of fast snapshot restores for the snapshot.
+    pub state: Option<FastSnapshotRestoreStateCode>,
+    /// The reason for the state transition. The possible values are as follows:
+    ///
+    /// - `Client.UserInitiated` - The state successfully transitioned to `enabling` or `disabling`.
+    /// - `Client.UserInitiated - Lifecycle state transition` - The state successfully transitioned to `optimizing`, `enabled`, or `disabled`.
+    pub state_transition_reason: Option<String>,
+    /// The ID of the Amazon Web Services account that enabled fast snapshot restores on the snapshot.
+    pub owner_id: Option<String>,
+    /// The Amazon Web Services owner alias that enabled fast snapshot restores on the snapshot. This is intended for future use.
+    pub owner_alias: Option<String>,
+    /// The time at which fast snapshot restores entered the `enabling` state.
+    pub enabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `optimizing` state.
+    pub optimizing_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `enabled` state.
+    pub enabled_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabling` state.
+    pub disabling_time: Option<rt::DateTime>,
+    /// The time at which fast snapshot restores entered the `disabled` state.
+    pub disabled_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoreSuccessItem, DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
+    .named("disabledTime")]
+);
+pub static DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
+    "DisableFastSnapshotRestoreSuccessSet",
+    &[rt::m("member", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoresRequest {
+    /// One or more Availability Zones. For example, `us-east-2a`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
+    pub availability_zones: Option<Vec<String>>,
+    /// One or more Availability Zone IDs. For example, `use2-az1`.
+    ///
+    /// Either `AvailabilityZone` or `AvailabilityZoneId` must be specified in the request, but not both.
+    pub availability_zone_ids: Option<Vec<String>>,
+    /// The IDs of one or more snapshots. For example, `snap-1234567890abcdef0`.
+    pub source_snapshot_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoresRequest, DISABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
+    .named("AvailabilityZone"), availability_zone_ids[1] = rt::m("AvailabilityZoneIds",
+    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"),
+    source_snapshot_ids[2] = rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
+    .named("SourceSnapshotId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableFastSnapshotRestoresResult {
+    /// Information about the snapshots for which fast snapshot restores were successfully disabled.
+    pub successful: Option<Vec<DisableFastSnapshotRestoreSuccessItem>>,
+    /// Information about the snapshots for which fast snapshot restores could not be disabled.
+    pub unsuccessful: Option<Vec<DisableFastSnapshotRestoreErrorItem>>,
+}
+rt::structure!(
+    DisableFastSnapshotRestoresResult, DISABLE_FAST_SNAPSHOT_RESTORES_RESULT,
+    [successful[0] = rt::m("Successful", &DISABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
+    .named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
+    &DISABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET).named("unsuccessful")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageBlockPublicAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageBlockPublicAccessRequest, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageBlockPublicAccessResult {
+    /// Returns `unblocked` if the request succeeds; otherwise, it returns an error.
+    pub image_block_public_access_state: Option<ImageBlockPublicAccessDisabledState>,
+}
+rt::structure!(
+    DisableImageBlockPublicAccessResult, DISABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    .named("imageBlockPublicAccessState")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeprecationRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeprecationRequest, DISABLE_IMAGE_DEPRECATION_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeprecationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeprecationResult, DISABLE_IMAGE_DEPRECATION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeregistrationProtectionRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageDeregistrationProtectionRequest,
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageDeregistrationProtectionResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<String>,
+}
+rt::structure!(
+    DisableImageDeregistrationProtectionResult,
+    DISABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_[0] = rt::m("Return",
+    &rt::STRING).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageRequest {
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableImageRequest, DISABLE_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableImageResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableImageResult, DISABLE_IMAGE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
+    .named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableInstanceSqlHaStandbyDetectionsRequest {
+    /// The IDs of the instances to disable from SQL Server High Availability standby detection monitoring.
+    pub instance_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableInstanceSqlHaStandbyDetectionsRequest,
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED).min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableInstanceSqlHaStandbyDetectionsResult {
+    /// Information about the instances that were disabled from SQL Server High Availability standby detection monitoring.
+    pub instances: Option<Vec<RegisteredInstance>>,
+}
+rt::structure!(
+    DisableInstanceSqlHaStandbyDetectionsResult,
+    DISABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances[0] = rt::m("Instances",
+    &REGISTERED_INSTANCE_LIST).named("instanceSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamOrganizationAdminAccountRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The Organizations member account ID that you want to disable as IPAM account.
+    pub delegated_admin_account_id: String,
+}
+rt::structure!(
+    DisableIpamOrganizationAdminAccountRequest,
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), delegated_admin_account_id[1] = rt::m("DelegatedAdminAccountId",
+    &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamOrganizationAdminAccountResult {
+    /// The result of disabling the IPAM account.
+    pub success: Option<bool>,
+}
+rt::structure!(
+    DisableIpamOrganizationAdminAccountResult,
+    DISABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success[0] = rt::m("Success",
+    &rt::BOOLEAN).named("success")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamPolicyRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM policy to disable.
+    pub ipam_policy_id: String,
+    /// The ID of the Amazon Web Services Organizations target for which to disable the IPAM policy. This parameter is required only when IPAM is integrated with Amazon Web Services Organizations. When IPAM is not integrated with Amazon Web Services Organizations, omit this parameter and the policy will be disabled for the current account.
+    ///
+    /// A target can be an individual Amazon Web Services account or an entity within an Amazon Web Services Organization to which an IPAM policy can be applied.
+    pub organization_target_id: Option<String>,
+}
+rt::structure!(
+    DisableIpamPolicyRequest, DISABLE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .flags(rt::REQUIRED), organization_target_id[2] = rt::m("OrganizationTargetId",
+    &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableIpamPolicyResult {
+    /// Returns true if the IPAM policy was successfully disabled.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableIpamPolicyResult, DISABLE_IPAM_POLICY_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableRouteServerPropagationRequest {
+    /// The ID of the route server for which to disable propagation.
+    pub route_server_id: String,
+    /// The ID of the route table for which to disable route server propagation.
+    pub route_table_id: String,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableRouteServerPropagationRequest, DISABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableRouteServerPropagationResult {
+    /// Information about the disabled route server propagation.
+    pub route_server_propagation: Option<RouteServerPropagation>,
+}
+rt::structure!(
+    DisableRouteServerPropagationResult, DISABLE_ROUTE_SERVER_PROPAGATION_RESULT,
+    [route_server_propagation[0] = rt::m("RouteServerPropagation",
+    &ROUTE_SERVER_PROPAGATION).named("routeServerPropagation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSerialConsoleAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableSerialConsoleAccessRequest, DISABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSerialConsoleAccessResult {
+    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
+    pub serial_console_access_enabled: Option<bool>,
+}
+rt::structure!(
+    DisableSerialConsoleAccessResult, DISABLE_SERIAL_CONSOLE_ACCESS_RESULT,
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    .named("serialConsoleAccessEnabled")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSnapshotBlockPublicAccessRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableSnapshotBlockPublicAccessRequest,
+    DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableSnapshotBlockPublicAccessResult {
+    /// Returns `unblocked` if the request succeeds.
+    pub state: Option<SnapshotBlockPublicAccessState>,
+}
+rt::structure!(
+    DisableSnapshotBlockPublicAccessResult, DISABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
+    [state[0] = rt::m("State", &rt::ENUM).named("state")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationRequest {
+    /// The ID of the propagation route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the route table announcement.
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+rt::structure!(
+    DisableTransitGatewayRouteTablePropagationRequest,
+    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), transit_gateway_route_table_announcement_id[3] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationResult {
+    /// Information about route propagation.
+    pub propagation: Option<TransitGatewayPropagation>,
+}
+rt::structure!(
+    DisableTransitGatewayRouteTablePropagationResult,
+    DISABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation[0] =
+    rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")]
+);
+/// Contains the parameters for DisableVgwRoutePropagation.
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVgwRoutePropagationRequest {
+    /// The ID of the virtual private gateway.
+    pub gateway_id: String,
+    /// The ID of the route table.
+    pub route_table_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisableVgwRoutePropagationRequest, DISABLE_VGW_ROUTE_PROPAGATION_REQUEST,
+    [gateway_id[0] = rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkDnsSupportRequest {
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+}
+rt::structure!(
+    DisableVpcClassicLinkDnsSupportRequest, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
+    [vpc_id[0] = rt::m("VpcId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkDnsSupportResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableVpcClassicLinkDnsSupportResult, DISABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the VPC.
+    pub vpc_id: String,
+}
+rt::structure!(
+    DisableVpcClassicLinkRequest, DISABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisableVpcClassicLinkResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisableVpcClassicLinkResult, DISABLE_VPC_CLASSIC_LINK_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateAddressRequest {
+    /// The association ID. This parameter is required.
+    pub association_id: Option<String>,
+    /// Deprecated.
+    pub public_ip: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateAddressRequest, DISASSOCIATE_ADDRESS_REQUEST, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateApplicationStatusCheckRequest {
+    /// The ID of the application status check to disassociate.
+    pub application_status_check_id: String,
+    /// The [tags](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html) to disassociate from the application status check. Specify the same key-value pairs that were used during association.
+    pub target_tag_associations: Option<Vec<CustomTagKeyValueRequestPair>>,
+    /// The IDs of the instances to disassociate from the application status check.
+    pub instance_ids: Option<Vec<String>>,
+    /// A unique, case-sensitive identifier that you provide to ensure that the operation completes no more than one time. If you retry a request with the same token, the service ignores the request but does not return an error. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateApplicationStatusCheckRequest,
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_REQUEST, [application_status_check_id[0] =
+    rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
+    target_tag_associations[1] = rt::m("TargetTagAssociations",
+    &CUSTOM_KEY_VALUE_PAIR_REQUEST_SET).named("TargetTagAssociation"), instance_ids[2] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateApplicationStatusCheckResult {
+    /// The associations that were successfully removed.
+    pub successful_results: Option<Vec<SuccessfulAssociationResponseObject>>,
+    /// The associations that failed to be removed.
+    pub unsuccessful_results: Option<Vec<UnsuccessfulAssociationResponseObject>>,
+}
+rt::structure!(
+    DisassociateApplicationStatusCheckResult,
+    DISASSOCIATE_APPLICATION_STATUS_CHECK_RESULT, [successful_results[0] =
+    rt::m("SuccessfulResults", &SUCCESSFUL_ASSOCIATION_RESPONSE_SET)
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
+    &UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET).named("unsuccessfulResultSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateCapacityReservationBillingOwnerRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the Capacity Reservation.
+    pub capacity_reservation_id: String,
+    /// The ID of the consumer account to which the request was sent.
+    pub unused_reservation_billing_owner_id: String,
+}
+rt::structure!(
+    DisassociateCapacityReservationBillingOwnerRequest,
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+    unused_reservation_billing_owner_id[2] = rt::m("UnusedReservationBillingOwnerId",
+    &rt::STRING).flags(rt::REQUIRED).min(12.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateCapacityReservationBillingOwnerResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisassociateCapacityReservationBillingOwnerResult,
+    DISASSOCIATE_CAPACITY_RESERVATION_BILLING_OWNER_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateClientVpnTargetNetworkRequest {
+    /// The ID of the Client VPN endpoint from which to disassociate the target network.
+    pub client_vpn_endpoint_id: String,
+    /// The ID of the target network association.
+    pub association_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateClientVpnTargetNetworkRequest,
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateClientVpnTargetNetworkResult {
+    /// The ID of the target network association.
+    pub association_id: Option<String>,
+    /// The current state of the target network association.
+    pub status: Option<AssociationStatus>,
+}
+rt::structure!(
+    DisassociateClientVpnTargetNetworkResult,
+    DISASSOCIATE_CLIENT_VPN_TARGET_NETWORK_RESULT, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), status[1] =
+    rt::m("Status", &ASSOCIATION_STATUS).named("status")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateEnclaveCertificateIamRoleRequest {
+    /// The ARN of the ACM certificate from which to disassociate the IAM role.
+    pub certificate_arn: String,
+    /// The ARN of the IAM role to disassociate.
+    pub role_arn: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateEnclaveCertificateIamRoleRequest,
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateEnclaveCertificateIamRoleResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisassociateEnclaveCertificateIamRoleResult,
+    DISASSOCIATE_ENCLAVE_CERTIFICATE_IAM_ROLE_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIamInstanceProfileRequest {
+    /// The ID of the IAM instance profile association.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateIamInstanceProfileRequest, DISASSOCIATE_IAM_INSTANCE_PROFILE_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIamInstanceProfileResult {
+    /// Information about the IAM instance profile association.
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+rt::structure!(
+    DisassociateIamInstanceProfileResult, DISASSOCIATE_IAM_INSTANCE_PROFILE_RESULT,
+    [iam_instance_profile_association[0] = rt::m("IamInstanceProfileAssociation",
+    &IAM_INSTANCE_PROFILE_ASSOCIATION).named("iamInstanceProfileAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateInstanceEventWindowRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the event window.
+    pub instance_event_window_id: String,
+    /// One or more targets to disassociate from the specified event window.
+    pub association_target: InstanceEventWindowDisassociationRequest,
+}
+rt::structure!(
+    DisassociateInstanceEventWindowRequest, DISASSOCIATE_INSTANCE_EVENT_WINDOW_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_event_window_id[1] =
+    rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
+    association_target[2] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateInstanceEventWindowResult {
+    /// Information about the event window.
+    pub instance_event_window: Option<InstanceEventWindow>,
+}
+rt::structure!(
+    DisassociateInstanceEventWindowResult, DISASSOCIATE_INSTANCE_EVENT_WINDOW_RESULT,
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    .named("instanceEventWindow")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamByoasnRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A public 2-byte or 4-byte ASN.
+    pub asn: String,
+    /// A BYOIP CIDR.
+    pub cidr: String,
+}
+rt::structure!(
+    DisassociateIpamByoasnRequest, DISASSOCIATE_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), asn[1] = rt::m("Asn", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamByoasnResult {
+    /// An ASN and BYOIP CIDR association.
+    pub asn_association: Option<AsnAssociation>,
+}
+rt::structure!(
+    DisassociateIpamByoasnResult, DISASSOCIATE_IPAM_BYOASN_RESULT, [asn_association[0] =
+    rt::m("AsnAssociation", &ASN_ASSOCIATION).named("asnAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamResourceDiscoveryRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// A resource discovery association ID.
+    pub ipam_resource_discovery_association_id: String,
+}
+rt::structure!(
+    DisassociateIpamResourceDiscoveryRequest,
+    DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_association_id[1] =
+    rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateIpamResourceDiscoveryResult {
+    /// A resource discovery association.
+    pub ipam_resource_discovery_association: Option<IpamResourceDiscoveryAssociation>,
+}
+rt::structure!(
+    DisassociateIpamResourceDiscoveryResult, DISASSOCIATE_IPAM_RESOURCE_DISCOVERY_RESULT,
+    [ipam_resource_discovery_association[0] = rt::m("IpamResourceDiscoveryAssociation",
+    &IPAM_RESOURCE_DISCOVERY_ASSOCIATION).named("ipamResourceDiscoveryAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateKmsKeyIdRequest {
+    /// The ID of the Amazon EBS snapshot.
+    pub snapshot_id: Option<String>,
+    /// The ID, alias, or ARN of the associated KMS key to remove from the snapshot.
+    pub kms_key_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateKmsKeyIdRequest, DISASSOCIATE_KMS_KEY_ID_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateKmsKeyIdResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    DisassociateKmsKeyIdResult, DISASSOCIATE_KMS_KEY_ID_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateNatGatewayAddressRequest {
+    /// The ID of the NAT gateway.
+    pub nat_gateway_id: String,
+    /// The association IDs of EIPs that have been associated with the NAT gateway.
+    pub association_ids: Vec<String>,
+    /// The maximum amount of time to wait (in seconds) before forcibly releasing the IP addresses if connections are still in progress. Default value is 350 seconds.
+    pub max_drain_duration_seconds: Option<i32>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateNatGatewayAddressRequest, DISASSOCIATE_NAT_GATEWAY_ADDRESS_REQUEST,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
+    association_ids[1] = rt::m("AssociationIds", &EIP_ASSOCIATION_ID_LIST)
+    .named("AssociationId").flags(rt::REQUIRED), max_drain_duration_seconds[2] =
+    rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateNatGatewayAddressResult {
+    /// The ID of the NAT gateway.
+    pub nat_gateway_id: Option<String>,
+    /// Information about the NAT gateway IP addresses.
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+}
+rt::structure!(
+    DisassociateNatGatewayAddressResult, DISASSOCIATE_NAT_GATEWAY_ADDRESS_RESULT,
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    .named("natGatewayAddressSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateNetworkingFlexCostAllocationPolicyRequest {
+    /// The IDs of the policy associations to remove. You can specify up to 100 association IDs. This parameter is required.
+    pub fca_policy_association_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateNetworkingFlexCostAllocationPolicyRequest,
+    DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST,
+    [fca_policy_association_ids[0] = rt::m("FcaPolicyAssociationIds",
+    &FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST).flags(rt::REQUIRED)
+    .min(1.0), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateNetworkingFlexCostAllocationPolicyResult {
+    /// The IDs of the policy associations that were removed.
+    pub fca_policy_disassociations: Option<Vec<String>>,
+    /// Information about the policy associations that could not be removed.
+    pub fca_policy_disassociation_failures: Option<
+        Vec<FlexCostAllocationOperationFailure>,
+    >,
+}
+rt::structure!(
+    DisassociateNetworkingFlexCostAllocationPolicyResult,
+    DISASSOCIATE_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT,
+    [fca_policy_disassociations[0] = rt::m("FcaPolicyDisassociations",
+    &FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST).named("fcaPolicyDisassociations")
+    .min(1.0), fca_policy_disassociation_failures[1] =
+    rt::m("FcaPolicyDisassociationFailures",
+    &FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST)
+    .named("fcaPolicyDisassociationFailures")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateRouteServerRequest {
+    /// The ID of the route server to disassociate.
+    pub route_server_id: String,
+    /// The ID of the VPC to disassociate from the route server.
+    pub vpc_id: String,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateRouteServerRequest, DISASSOCIATE_ROUTE_SERVER_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    vpc_id[1] = rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateRouteServerResult {
+    /// Information about the disassociated route server.
+    pub route_server_association: Option<RouteServerAssociation>,
+}
+rt::structure!(
+    DisassociateRouteServerResult, DISASSOCIATE_ROUTE_SERVER_RESULT,
+    [route_server_association[0] = rt::m("RouteServerAssociation",
+    &ROUTE_SERVER_ASSOCIATION).named("routeServerAssociation")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateRouteTableRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The association ID representing the current association between the route table and subnet or gateway.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateRouteTableRequest, DISASSOCIATE_ROUTE_TABLE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED)]
 );

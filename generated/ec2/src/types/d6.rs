@@ -4,2481 +4,380 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeSubnetsRequest {
-    /// The filters.
-    ///
-    /// - `availability-zone` - The Availability Zone for the subnet. You can also use `availabilityZone` as the filter name.
-    /// - `availability-zone-id` - The ID of the Availability Zone for the subnet. You can also use `availabilityZoneId` as the filter name.
-    /// - `available-ip-address-count` - The number of IPv4 addresses in the subnet that are available.
-    /// - `cidr-block` - The IPv4 CIDR block of the subnet. The CIDR block you specify must exactly match the subnet's CIDR block for information to be returned for the subnet. You can also use `cidr` or `cidrBlock` as the filter names.
-    /// - `customer-owned-ipv4-pool` - The customer-owned IPv4 address pool associated with the subnet.
-    /// - `default-for-az` - Indicates whether this is the default subnet for the Availability Zone (`true` \| `false`). You can also use `defaultForAz` as the filter name.
-    /// - `enable-dns64` - Indicates whether DNS queries made to the Amazon-provided DNS Resolver in this subnet should return synthetic IPv6 addresses for IPv4-only destinations.
-    /// - `enable-lni-at-device-index` - Indicates the device position for local network interfaces in this subnet. For example, `1` indicates local network interfaces in this subnet are the secondary network interface (eth1).
-    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-cidr-block-association.association-id` - An association ID for an IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the subnet.
-    /// - `ipv6-native` - Indicates whether this is an IPv6 only subnet (`true` \| `false`).
-    /// - `map-customer-owned-ip-on-launch` - Indicates whether a network interface created in this subnet (including a network interface created by RunInstances) receives a customer-owned IPv4 address.
-    /// - `map-public-ip-on-launch` - Indicates whether instances launched in this subnet receive a public IPv4 address.
-    /// - `outpost-arn` - The Amazon Resource Name (ARN) of the Outpost.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the subnet.
-    /// - `private-dns-name-options-on-launch.hostname-type` - The type of hostname to assign to instances in the subnet at launch. For IPv4-only and dual-stack (IPv4 and IPv6) subnets, an instance DNS name can be based on the instance IPv4 address (ip-name) or the instance ID (resource-name). For IPv6 only subnets, an instance DNS name must be based on the instance ID (resource-name).
-    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-a-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    /// - `private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record` - Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    /// - `state` - The state of the subnet (`pending` \| `available`).
-    /// - `subnet-arn` - The Amazon Resource Name (ARN) of the subnet.
-    /// - `subnet-id` - The ID of the subnet.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC for the subnet.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the subnets.
-    ///
-    /// Default: Describes all your subnets.
-    pub subnet_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeSubnetsRequest, DESCRIBE_SUBNETS_REQUEST, 0 => filters, 1 => subnet_ids, 2 =>
-    next_token, 3 => max_results, 4 => dry_run
-);
-pub static DESCRIBE_SUBNETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSubnetsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("SubnetIds", &SUBNET_ID_STRING_LIST).named("SubnetId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeSubnetsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the subnets.
-    pub subnets: Option<Vec<Subnet>>,
-}
-rt::structure!(
-    DescribeSubnetsResult, DESCRIBE_SUBNETS_RESULT, 0 => next_token, 1 => subnets
-);
-pub static DESCRIBE_SUBNETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeSubnetsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Subnets", &SUBNET_LIST).named("subnetSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTagsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `key` - The tag key.
-    /// - `resource-id` - The ID of the resource.
-    /// - `resource-type` - The resource type. For a list of possible values, see [TagSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TagSpecification.html).
-    /// - `tag`:\<key\> - The key/value combination of the tag. For example, specify "tag:Owner" for the filter name and "TeamA" for the filter value to find resources with the tag "Owner=TeamA".
-    /// - `value` - The tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. This value can be between 5 and 1000. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTagsRequest, DESCRIBE_TAGS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    max_results, 3 => next_token
-);
-pub static DESCRIBE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTagsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTagsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The tags.
-    pub tags: Option<Vec<TagDescription>>,
-}
-rt::structure!(DescribeTagsResult, DESCRIBE_TAGS_RESULT, 0 => next_token, 1 => tags);
-pub static DESCRIBE_TAGS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTagsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Tags", &TAG_DESCRIPTION_LIST).named("tagSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFilterRulesRequest {
-    /// Traffic filter rule IDs.
-    pub traffic_mirror_filter_rule_ids: Option<Vec<String>>,
-    /// Traffic filter ID.
-    pub traffic_mirror_filter_id: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Traffic mirror filters.
-    ///
-    /// - `traffic-mirror-filter-rule-id`: The ID of the Traffic Mirror rule.
-    /// - `traffic-mirror-filter-id`: The ID of the filter that this rule is associated with.
-    /// - `rule-number`: The number of the Traffic Mirror rule.
-    /// - `rule-action`: The action taken on the filtered traffic. Possible actions are `accept` and `reject`.
-    /// - `traffic-direction`: The traffic direction. Possible directions are `ingress` and `egress`.
-    /// - `protocol`: The protocol, for example UDP, assigned to the Traffic Mirror rule.
-    /// - `source-cidr-block`: The source CIDR block assigned to the Traffic Mirror rule.
-    /// - `destination-cidr-block`: The destination CIDR block assigned to the Traffic Mirror rule.
-    /// - `description`: The description of the Traffic Mirror rule.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFilterRulesRequest,
-    DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST, 0 => traffic_mirror_filter_rule_ids, 1
-    => traffic_mirror_filter_id, 2 => dry_run, 3 => filters, 4 => max_results, 5 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFilterRulesRequest",
-    &[
-        rt::m("TrafficMirrorFilterRuleIds", &TRAFFIC_MIRROR_FILTER_RULE_ID_LIST)
-            .named("TrafficMirrorFilterRuleId"),
-        rt::m("TrafficMirrorFilterId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFilterRulesResult {
-    /// Traffic mirror rules.
-    pub traffic_mirror_filter_rules: Option<Vec<TrafficMirrorFilterRule>>,
-    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFilterRulesResult, DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT,
-    0 => traffic_mirror_filter_rules, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTER_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFilterRulesResult",
-    &[
-        rt::m("TrafficMirrorFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_SET)
-            .named("trafficMirrorFilterRuleSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFiltersRequest {
-    /// The ID of the Traffic Mirror filter.
-    pub traffic_mirror_filter_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `description`: The Traffic Mirror filter description.
-    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFiltersRequest, DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST, 0 =>
-    traffic_mirror_filter_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFiltersRequest",
-    &[
-        rt::m("TrafficMirrorFilterIds", &TRAFFIC_MIRROR_FILTER_ID_LIST)
-            .named("TrafficMirrorFilterId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorFiltersResult {
-    /// Information about one or more Traffic Mirror filters.
-    pub traffic_mirror_filters: Option<Vec<TrafficMirrorFilter>>,
-    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorFiltersResult, DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT, 0 =>
-    traffic_mirror_filters, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_FILTERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorFiltersResult",
-    &[
-        rt::m("TrafficMirrorFilters", &TRAFFIC_MIRROR_FILTER_SET)
-            .named("trafficMirrorFilterSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorSessionsRequest {
-    /// The ID of the Traffic Mirror session.
-    pub traffic_mirror_session_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `description`: The Traffic Mirror session description.
-    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
-    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
-    /// - `packet-length`: The assigned number of packets to mirror.
-    /// - `session-number`: The assigned session number.
-    /// - `traffic-mirror-filter-id`: The ID of the Traffic Mirror filter.
-    /// - `traffic-mirror-session-id`: The ID of the Traffic Mirror session.
-    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
-    /// - `virtual-network-id`: The virtual network ID of the Traffic Mirror session.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorSessionsRequest, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST, 0 =>
-    traffic_mirror_session_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorSessionsRequest",
-    &[
-        rt::m("TrafficMirrorSessionIds", &TRAFFIC_MIRROR_SESSION_ID_LIST)
-            .named("TrafficMirrorSessionId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorSessionsResult {
-    /// Describes one or more Traffic Mirror sessions. By default, all Traffic Mirror sessions are described. Alternatively, you can filter the results.
-    pub traffic_mirror_sessions: Option<Vec<TrafficMirrorSession>>,
-    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorSessionsResult, DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT, 0 =>
-    traffic_mirror_sessions, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_SESSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorSessionsResult",
-    &[
-        rt::m("TrafficMirrorSessions", &TRAFFIC_MIRROR_SESSION_SET)
-            .named("trafficMirrorSessionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorTargetsRequest {
-    /// The ID of the Traffic Mirror targets.
-    pub traffic_mirror_target_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `description`: The Traffic Mirror target description.
-    /// - `network-interface-id`: The ID of the Traffic Mirror session network interface.
-    /// - `network-load-balancer-arn`: The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the session.
-    /// - `owner-id`: The ID of the account that owns the Traffic Mirror session.
-    /// - `traffic-mirror-target-id`: The ID of the Traffic Mirror target.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorTargetsRequest, DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST, 0 =>
-    traffic_mirror_target_ids, 1 => dry_run, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorTargetsRequest",
-    &[
-        rt::m("TrafficMirrorTargetIds", &TRAFFIC_MIRROR_TARGET_ID_LIST)
-            .named("TrafficMirrorTargetId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrafficMirrorTargetsResult {
-    /// Information about one or more Traffic Mirror targets.
-    pub traffic_mirror_targets: Option<Vec<TrafficMirrorTarget>>,
-    /// The token to use to retrieve the next page of results. The value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrafficMirrorTargetsResult, DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT, 0 =>
-    traffic_mirror_targets, 1 => next_token
-);
-pub static DESCRIBE_TRAFFIC_MIRROR_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrafficMirrorTargetsResult",
-    &[
-        rt::m("TrafficMirrorTargets", &TRAFFIC_MIRROR_TARGET_SET)
-            .named("trafficMirrorTargetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayAttachmentsRequest {
-    /// The IDs of the attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `association.state` - The state of the association (`associating` \| `associated` \| `disassociating`).
-    /// - `association.transit-gateway-route-table-id` - The ID of the route table for the transit gateway.
-    /// - `resource-id` - The ID of the resource.
-    /// - `resource-owner-id` - The ID of the Amazon Web Services account that owns the resource.
-    /// - `resource-type` - The resource type. Valid values are `vpc` \| `vpn` \| `direct-connect-gateway` \| `peering` \| `connect`.
-    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
-    /// - `transit-gateway-attachment-id` - The ID of the attachment.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `transit-gateway-owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST, 0 => transit_gateway_attachment_ids, 1
-    => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayAttachmentsResult {
-    /// Information about the attachments.
-    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayAttachmentsResult, DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT,
-    0 => transit_gateway_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayAttachmentsResult",
-    &[
-        rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ATTACHMENT_LIST)
-            .named("transitGatewayAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectPeersRequest {
-    /// The IDs of the Connect peers.
-    pub transit_gateway_connect_peer_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `state` - The state of the Connect peer (`pending` \| `available` \| `deleting` \| `deleted`).
-    /// - `transit-gateway-attachment-id` - The ID of the attachment.
-    /// - `transit-gateway-connect-peer-id` - The ID of the Connect peer.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectPeersRequest,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST, 0 =>
-    transit_gateway_connect_peer_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectPeersRequest",
-    &[
-        rt::m(
-            "TransitGatewayConnectPeerIds",
-            &TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectPeersResult {
-    /// Information about the Connect peers.
-    pub transit_gateway_connect_peers: Option<Vec<TransitGatewayConnectPeer>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectPeersResult,
-    DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT, 0 => transit_gateway_connect_peers, 1
-    => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECT_PEERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectPeersResult",
-    &[
-        rt::m("TransitGatewayConnectPeers", &TRANSIT_GATEWAY_CONNECT_PEER_LIST)
-            .named("transitGatewayConnectPeerSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectsRequest {
-    /// The IDs of the attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `options.protocol` - The tunnel protocol (`gre`).
-    /// - `state` - The state of the attachment (`initiating` \| `initiatingRequest` \| `pendingAcceptance` \| `rollingBack` \| `pending` \| `available` \| `modifying` \| `deleting` \| `deleted` \| `failed` \| `rejected` \| `rejecting` \| `failing`).
-    /// - `transit-gateway-attachment-id` - The ID of the Connect attachment.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `transport-transit-gateway-attachment-id` - The ID of the transit gateway attachment from which the Connect attachment was created.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectsRequest, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST, 0
-    => transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayConnectsResult {
-    /// Information about the Connect attachments.
-    pub transit_gateway_connects: Option<Vec<TransitGatewayConnect>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayConnectsResult, DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT, 0 =>
-    transit_gateway_connects, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_CONNECTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayConnectsResult",
-    &[
-        rt::m("TransitGatewayConnects", &TRANSIT_GATEWAY_CONNECT_LIST)
-            .named("transitGatewayConnectSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMeteringPoliciesRequest {
-    /// The IDs of the transit gateway metering policies to describe.
-    pub transit_gateway_metering_policy_ids: Option<Vec<String>>,
-    /// One or more filters to apply when describing transit gateway metering policies.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayMeteringPoliciesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST, 0 =>
-    transit_gateway_metering_policy_ids, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMeteringPoliciesRequest",
-    &[
-        rt::m(
-            "TransitGatewayMeteringPolicyIds",
-            &TRANSIT_GATEWAY_METERING_POLICY_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMeteringPoliciesResult {
-    /// Information about the transit gateway metering policies.
-    pub transit_gateway_metering_policies: Option<Vec<TransitGatewayMeteringPolicy>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayMeteringPoliciesResult,
-    DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT, 0 =>
-    transit_gateway_metering_policies, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_METERING_POLICIES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMeteringPoliciesResult",
-    &[
-        rt::m("TransitGatewayMeteringPolicies", &TRANSIT_GATEWAY_METERING_POLICY_LIST)
-            .named("transitGatewayMeteringPolicies"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMulticastDomainsRequest {
-    /// The ID of the transit gateway multicast domain.
-    pub transit_gateway_multicast_domain_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `state` - The state of the transit gateway multicast domain. Valid values are `pending` \| `available` \| `deleting` \| `deleted`.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `transit-gateway-multicast-domain-id` - The ID of the transit gateway multicast domain.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayMulticastDomainsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMulticastDomainsRequest",
-    &[
-        rt::m(
-            "TransitGatewayMulticastDomainIds",
-            &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayMulticastDomainsResult {
-    /// Information about the transit gateway multicast domains.
-    pub transit_gateway_multicast_domains: Option<Vec<TransitGatewayMulticastDomain>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayMulticastDomainsResult,
-    DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT, 0 =>
-    transit_gateway_multicast_domains, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_MULTICAST_DOMAINS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayMulticastDomainsResult",
-    &[
-        rt::m("TransitGatewayMulticastDomains", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_LIST)
-            .named("transitGatewayMulticastDomains"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachmentsRequest {
-    /// The IDs of the network function attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `service-name` - The name of the Gateway Load Balancer endpoint service.
-    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
-    /// - `transit-gateway-attachment-id` - The ID of the attachment.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayNetworkFunctionAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayNetworkFunctionAttachmentsRequest",
-    &[
-        rt::m(
-                "TransitGatewayAttachmentIds",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST,
-            )
-            .named("TransitGatewayAttachmentId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayNetworkFunctionAttachmentsResult {
-    /// Information about the network function attachments.
-    pub transit_gateway_network_function_attachments: Option<
-        Vec<TransitGatewayNetworkFunctionAttachment>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayNetworkFunctionAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_network_function_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayNetworkFunctionAttachmentsResult",
-    &[
-        rt::m(
-                "TransitGatewayNetworkFunctionAttachments",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_LIST,
-            )
-            .named("transitGatewayNetworkFunctionAttachmentSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
-    /// One or more IDs of the transit gateway peering attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
-    /// - `local-owner-id` - The ID of your Amazon Web Services account.
-    /// - `remote-owner-id` - The ID of the Amazon Web Services account in the remote Region that owns the transit gateway.
-    /// - `state` - The state of the peering attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources that have a tag with a specific key, regardless of the tag value.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayPeeringAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPeeringAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPeeringAttachmentsResult {
-    /// The transit gateway peering attachments.
-    pub transit_gateway_peering_attachments: Option<
-        Vec<TransitGatewayPeeringAttachment>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayPeeringAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_peering_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_PEERING_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPeeringAttachmentsResult",
-    &[
-        rt::m(
-                "TransitGatewayPeeringAttachments",
-                &TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST,
-            )
-            .named("transitGatewayPeeringAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPolicyTablesRequest {
-    /// The IDs of the transit gateway policy tables.
-    pub transit_gateway_policy_table_ids: Option<Vec<String>>,
-    /// The filters associated with the transit gateway policy table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayPolicyTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST, 0 =>
-    transit_gateway_policy_table_ids, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPolicyTablesRequest",
-    &[
-        rt::m(
-            "TransitGatewayPolicyTableIds",
-            &TRANSIT_GATEWAY_POLICY_TABLE_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayPolicyTablesResult {
-    /// Describes the transit gateway policy tables.
-    pub transit_gateway_policy_tables: Option<Vec<TransitGatewayPolicyTable>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayPolicyTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT, 0 => transit_gateway_policy_tables, 1
-    => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_POLICY_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayPolicyTablesResult",
-    &[
-        rt::m("TransitGatewayPolicyTables", &TRANSIT_GATEWAY_POLICY_TABLE_LIST)
-            .named("transitGatewayPolicyTables"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTableAnnouncementsRequest {
-    /// The IDs of the transit gateway route tables that are being advertised.
-    pub transit_gateway_route_table_announcement_ids: Option<Vec<String>>,
-    /// The filters associated with the transit gateway policy table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTableAnnouncementsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST, 0 =>
-    transit_gateway_route_table_announcement_ids, 1 => filters, 2 => max_results, 3 =>
-    next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTableAnnouncementsRequest",
-    &[
-        rt::m(
-            "TransitGatewayRouteTableAnnouncementIds",
-            &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTableAnnouncementsResult {
-    /// Describes the transit gateway route table announcement.
-    pub transit_gateway_route_table_announcements: Option<
-        Vec<TransitGatewayRouteTableAnnouncement>,
-    >,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTableAnnouncementsResult,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT, 0 =>
-    transit_gateway_route_table_announcements, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTableAnnouncementsResult",
-    &[
-        rt::m(
-                "TransitGatewayRouteTableAnnouncements",
-                &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST,
-            )
-            .named("transitGatewayRouteTableAnnouncements"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTablesRequest {
-    /// The IDs of the transit gateway route tables.
-    pub transit_gateway_route_table_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `default-association-route-table` - Indicates whether this is the default association route table for the transit gateway (`true` \| `false`).
-    /// - `default-propagation-route-table` - Indicates whether this is the default propagation route table for the transit gateway (`true` \| `false`).
-    /// - `state` - The state of the route table (`available` \| `deleting` \| `deleted` \| `pending`).
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTablesRequest,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST, 0 => transit_gateway_route_table_ids,
-    1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTablesRequest",
-    &[
-        rt::m(
-            "TransitGatewayRouteTableIds",
-            &TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST,
-        ),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayRouteTablesResult {
-    /// Information about the transit gateway route tables.
-    pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayRouteTablesResult,
-    DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT, 0 => transit_gateway_route_tables, 1 =>
-    next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_ROUTE_TABLES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayRouteTablesResult",
-    &[
-        rt::m("TransitGatewayRouteTables", &TRANSIT_GATEWAY_ROUTE_TABLE_LIST)
-            .named("transitGatewayRouteTables"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsRequest {
-    /// The IDs of the attachments.
-    pub transit_gateway_attachment_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `state` - The state of the attachment. Valid values are `available` \| `deleted` \| `deleting` \| `failed` \| `failing` \| `initiatingRequest` \| `modifying` \| `pendingAcceptance` \| `pending` \| `rollingBack` \| `rejected` \| `rejecting`.
-    /// - `transit-gateway-attachment-id` - The ID of the attachment.
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `vpc-id` - The ID of the VPC.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsRequest,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST, 0 =>
-    transit_gateway_attachment_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayVpcAttachmentsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewayVpcAttachmentsResult {
-    /// Information about the VPC attachments.
-    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewayVpcAttachmentsResult,
-    DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT, 0 =>
-    transit_gateway_vpc_attachments, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAY_VPC_ATTACHMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewayVpcAttachmentsResult",
-    &[
-        rt::m("TransitGatewayVpcAttachments", &TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST)
-            .named("transitGatewayVpcAttachments"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewaysRequest {
-    /// The IDs of the transit gateways.
-    pub transit_gateway_ids: Option<Vec<String>>,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `options.propagation-default-route-table-id` - The ID of the default propagation route table.
-    /// - `options.amazon-side-asn` - The private ASN for the Amazon side of a BGP session.
-    /// - `options.association-default-route-table-id` - The ID of the default association route table.
-    /// - `options.auto-accept-shared-attachments` - Indicates whether there is automatic acceptance of attachment requests (`enable` \| `disable`).
-    /// - `options.default-route-table-association` - Indicates whether resource attachments are automatically associated with the default association route table (`enable` \| `disable`).
-    /// - `options.default-route-table-propagation` - Indicates whether resource attachments automatically propagate routes to the default propagation route table (`enable` \| `disable`).
-    /// - `options.dns-support` - Indicates whether DNS support is enabled (`enable` \| `disable`).
-    /// - `options.vpn-ecmp-support` - Indicates whether Equal Cost Multipath Protocol support is enabled (`enable` \| `disable`).
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the transit gateway.
-    /// - `state` - The state of the transit gateway (`available` \| `deleted` \| `deleting` \| `modifying` \| `pending`).
-    /// - `transit-gateway-id` - The ID of the transit gateway.
-    /// - `tag-key`- The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeTransitGatewaysRequest, DESCRIBE_TRANSIT_GATEWAYS_REQUEST, 0 =>
-    transit_gateway_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_TRANSIT_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewaysRequest",
-    &[
-        rt::m("TransitGatewayIds", &TRANSIT_GATEWAY_ID_STRING_LIST),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTransitGatewaysResult {
-    /// Information about the transit gateways.
-    pub transit_gateways: Option<Vec<TransitGateway>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTransitGatewaysResult, DESCRIBE_TRANSIT_GATEWAYS_RESULT, 0 =>
-    transit_gateways, 1 => next_token
-);
-pub static DESCRIBE_TRANSIT_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTransitGatewaysResult",
-    &[
-        rt::m("TransitGateways", &TRANSIT_GATEWAY_LIST).named("transitGatewaySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrunkInterfaceAssociationsRequest {
-    /// The IDs of the associations.
-    pub association_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// One or more filters.
-    ///
-    /// - `gre-key` - The ID of a trunk interface association.
-    /// - `interface-protocol` - The interface protocol. Valid values are `VLAN` and `GRE`.
-    pub filters: Option<Vec<Filter>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeTrunkInterfaceAssociationsRequest,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST, 0 => association_ids, 1 => dry_run, 2
-    => filters, 3 => next_token, 4 => max_results
-);
-pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeTrunkInterfaceAssociationsRequest",
-    &[
-        rt::m("AssociationIds", &TRUNK_INTERFACE_ASSOCIATION_ID_LIST)
-            .named("AssociationId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeTrunkInterfaceAssociationsResult {
-    /// Information about the trunk associations.
-    pub interface_associations: Option<Vec<TrunkInterfaceAssociation>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeTrunkInterfaceAssociationsResult,
-    DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT, 0 => interface_associations, 1 =>
-    next_token
-);
-pub static DESCRIBE_TRUNK_INTERFACE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeTrunkInterfaceAssociationsResult",
-    &[
-        rt::m("InterfaceAssociations", &TRUNK_INTERFACE_ASSOCIATION_LIST)
-            .named("interfaceAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessEndpointsRequest {
-    /// The ID of the Verified Access endpoint.
-    pub verified_access_endpoint_ids: Option<Vec<String>>,
-    /// The ID of the Verified Access instance.
-    pub verified_access_instance_id: Option<String>,
-    /// The ID of the Verified Access group.
-    pub verified_access_group_id: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessEndpointsRequest, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST, 0
-    => verified_access_endpoint_ids, 1 => verified_access_instance_id, 2 =>
-    verified_access_group_id, 3 => max_results, 4 => next_token, 5 => filters, 6 =>
-    dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessEndpointsRequest",
-    &[
-        rt::m("VerifiedAccessEndpointIds", &VERIFIED_ACCESS_ENDPOINT_ID_LIST)
-            .named("VerifiedAccessEndpointId"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("VerifiedAccessGroupId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessEndpointsResult {
-    /// Details about the Verified Access endpoints.
-    pub verified_access_endpoints: Option<Vec<VerifiedAccessEndpoint>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessEndpointsResult, DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT, 0
-    => verified_access_endpoints, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessEndpointsResult",
-    &[
-        rt::m("VerifiedAccessEndpoints", &VERIFIED_ACCESS_ENDPOINT_LIST)
-            .named("verifiedAccessEndpointSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessGroupsRequest {
-    /// The ID of the Verified Access groups.
-    pub verified_access_group_ids: Option<Vec<String>>,
-    /// The ID of the Verified Access instance.
-    pub verified_access_instance_id: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessGroupsRequest, DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST, 0 =>
-    verified_access_group_ids, 1 => verified_access_instance_id, 2 => max_results, 3 =>
-    next_token, 4 => filters, 5 => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessGroupsRequest",
-    &[
-        rt::m("VerifiedAccessGroupIds", &VERIFIED_ACCESS_GROUP_ID_LIST)
-            .named("VerifiedAccessGroupId"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessGroupsResult {
-    /// Details about the Verified Access groups.
-    pub verified_access_groups: Option<Vec<VerifiedAccessGroup>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessGroupsResult, DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT, 0 =>
-    verified_access_groups, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessGroupsResult",
-    &[
-        rt::m("VerifiedAccessGroups", &VERIFIED_ACCESS_GROUP_LIST)
-            .named("verifiedAccessGroupSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsRequest {
-    /// The IDs of the Verified Access instances.
-    pub verified_access_instance_ids: Option<Vec<String>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstanceLoggingConfigurationsRequest,
-    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST, 0 =>
-    verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4 =>
-    dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsRequest",
-    &[
-        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
-            .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstanceLoggingConfigurationsResult {
-    /// The logging configuration for the Verified Access instances.
-    pub logging_configurations: Option<Vec<VerifiedAccessInstanceLoggingConfiguration>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstanceLoggingConfigurationsResult,
-    DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT, 0 =>
-    logging_configurations, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstanceLoggingConfigurationsResult",
-    &[
-        rt::m(
-                "LoggingConfigurations",
-                &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST,
-            )
-            .named("loggingConfigurationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstancesRequest {
-    /// The IDs of the Verified Access instances.
-    pub verified_access_instance_ids: Option<Vec<String>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstancesRequest, DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST, 0
-    => verified_access_instance_ids, 1 => max_results, 2 => next_token, 3 => filters, 4
-    => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstancesRequest",
-    &[
-        rt::m("VerifiedAccessInstanceIds", &VERIFIED_ACCESS_INSTANCE_ID_LIST)
-            .named("VerifiedAccessInstanceId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessInstancesResult {
-    /// Details about the Verified Access instances.
-    pub verified_access_instances: Option<Vec<VerifiedAccessInstance>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessInstancesResult, DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT, 0
-    => verified_access_instances, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessInstancesResult",
-    &[
-        rt::m("VerifiedAccessInstances", &VERIFIED_ACCESS_INSTANCE_LIST)
-            .named("verifiedAccessInstanceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessTrustProvidersRequest {
-    /// The IDs of the Verified Access trust providers.
-    pub verified_access_trust_provider_ids: Option<Vec<String>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// One or more filters. Filter names and values are case-sensitive.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVerifiedAccessTrustProvidersRequest,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST, 0 =>
-    verified_access_trust_provider_ids, 1 => max_results, 2 => next_token, 3 => filters,
-    4 => dry_run
-);
-pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessTrustProvidersRequest",
-    &[
-        rt::m("VerifiedAccessTrustProviderIds", &VERIFIED_ACCESS_TRUST_PROVIDER_ID_LIST)
-            .named("VerifiedAccessTrustProviderId"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVerifiedAccessTrustProvidersResult {
-    /// Details about the Verified Access trust providers.
-    pub verified_access_trust_providers: Option<Vec<VerifiedAccessTrustProvider>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVerifiedAccessTrustProvidersResult,
-    DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT, 0 =>
-    verified_access_trust_providers, 1 => next_token
-);
-pub static DESCRIBE_VERIFIED_ACCESS_TRUST_PROVIDERS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVerifiedAccessTrustProvidersResult",
-    &[
-        rt::m("VerifiedAccessTrustProviders", &VERIFIED_ACCESS_TRUST_PROVIDER_LIST)
-            .named("verifiedAccessTrustProviderSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeAttributeRequest {
-    /// The attribute of the volume. This parameter is required.
-    pub attribute: VolumeAttributeName,
-    /// The ID of the volume.
-    pub volume_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVolumeAttributeRequest, DESCRIBE_VOLUME_ATTRIBUTE_REQUEST, 0 => attribute, 1
-    => volume_id, 2 => dry_run
-);
-pub static DESCRIBE_VOLUME_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeAttributeResult {
-    /// The state of `autoEnableIO` attribute.
-    pub auto_enable_io: Option<AttributeBooleanValue>,
-    /// A list of product codes.
-    pub product_codes: Option<Vec<ProductCode>>,
-    /// The ID of the volume.
-    pub volume_id: Option<String>,
-}
-rt::structure!(
-    DescribeVolumeAttributeResult, DESCRIBE_VOLUME_ATTRIBUTE_RESULT, 0 => auto_enable_io,
-    1 => product_codes, 2 => volume_id
-);
-pub static DESCRIBE_VOLUME_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeAttributeResult",
-    &[
-        rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE).named("autoEnableIO"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeStatusRequest {
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The IDs of the volumes.
-    ///
-    /// Default: Describes all your volumes.
-    pub volume_ids: Option<Vec<String>>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `action.code` - The action code for the event (for example, `enable-volume-io`).
-    /// - `action.description` - A description of the action.
-    /// - `action.event-id` - The event ID associated with the action.
-    /// - `attachment-status.instance-id` - The ID of the instance that the volume is attached to.
-    /// - `attachment-status.io-performance` - The I/O performance status of the volume's attachment to the instance.
-    /// - `availability-zone` - The Availability Zone of the instance.
-    /// - `event.description` - A description of the event.
-    /// - `event.event-id` - The event ID.
-    /// - `event.event-type` - The event type (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `io-performance:degraded` \| `io-performance:severely-degraded` \| `io-performance:stalled`).
-    /// - `event.not-after` - The latest end time for the event.
-    /// - `event.not-before` - The earliest start time for the event.
-    /// - `volume-status.details-name` - The cause for `volume-status.status` (`io-enabled` \| `io-performance`).
-    /// - `volume-status.details-status` - The status of `volume-status.details-name` (for `io-enabled`: `passed` \| `failed`; for `io-performance`: `normal` \| `degraded` \| `severely-degraded` \| `stalled`).
-    /// - `volume-status.status` - The status of the volume (`ok` \| `impaired` \| `warning` \| `insufficient-data`).
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeVolumeStatusRequest, DESCRIBE_VOLUME_STATUS_REQUEST, 0 => max_results, 1 =>
-    next_token, 2 => volume_ids, 3 => include_managed_resources, 4 => dry_run, 5 =>
-    filters
-);
-pub static DESCRIBE_VOLUME_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeStatusRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumeStatusResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the status of the volumes.
-    pub volume_statuses: Option<Vec<VolumeStatusItem>>,
-}
-rt::structure!(
-    DescribeVolumeStatusResult, DESCRIBE_VOLUME_STATUS_RESULT, 0 => next_token, 1 =>
-    volume_statuses
-);
-pub static DESCRIBE_VOLUME_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumeStatusResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("VolumeStatuses", &VOLUME_STATUS_LIST).named("volumeStatusSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumesModificationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the volumes.
-    pub volume_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `modification-state` - The current modification state (modifying \| optimizing \| completed \| failed).
-    /// - `original-iops` - The original IOPS rate of the volume.
-    /// - `original-size` - The original size of the volume, in GiB.
-    /// - `original-volume-type` - The original volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
-    /// - `originalMultiAttachEnabled` - Indicates whether Multi-Attach support was enabled (true \| false).
-    /// - `start-time` - The modification start time.
-    /// - `target-iops` - The target IOPS rate of the volume.
-    /// - `target-size` - The target size of the volume, in GiB.
-    /// - `target-volume-type` - The target volume type of the volume (standard \| io1 \| io2 \| gp2 \| sc1 \| st1).
-    /// - `targetMultiAttachEnabled` - Indicates whether Multi-Attach support is to be enabled (true \| false).
-    /// - `volume-id` - The ID of the volume.
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of results (up to a limit of 500) to be returned in a paginated request. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-}
-rt::structure!(
-    DescribeVolumesModificationsRequest, DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST, 0 =>
-    dry_run, 1 => volume_ids, 2 => filters, 3 => next_token, 4 => max_results, 5 =>
-    include_managed_resources
-);
-pub static DESCRIBE_VOLUMES_MODIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumesModificationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumesModificationsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the volume modifications.
-    pub volumes_modifications: Option<Vec<VolumeModification>>,
-}
-rt::structure!(
-    DescribeVolumesModificationsResult, DESCRIBE_VOLUMES_MODIFICATIONS_RESULT, 0 =>
-    next_token, 1 => volumes_modifications
-);
-pub static DESCRIBE_VOLUMES_MODIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumesModificationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("VolumesModifications", &VOLUME_MODIFICATION_LIST)
-            .named("volumeModificationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumesRequest {
-    /// The volume IDs. If not specified, then all volumes are included in the response.
-    pub volume_ids: Option<Vec<String>>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    pub include_managed_resources: Option<bool>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `attachment.attach-time` - The time stamp when the attachment initiated.
-    /// - `attachment.delete-on-termination` - Whether the volume is deleted on instance termination.
-    /// - `attachment.device` - The device name specified in the block device mapping (for example, `/dev/sda1`).
-    /// - `attachment.instance-id` - The ID of the instance the volume is attached to.
-    /// - `attachment.status` - The attachment state (`attaching` \| `attached` \| `detaching`).
-    /// - `availability-zone` - The Availability Zone in which the volume was created.
-    /// - `availability-zone-id` - The ID of the Availability Zone in which the volume was created.
-    /// - `create-time` - The time stamp when the volume was created.
-    /// - `encrypted` - Indicates whether the volume is encrypted (`true` \| `false`)
-    /// - `fast-restored` - Indicates whether the volume was created from a snapshot that is enabled for fast snapshot restore (`true` \| `false`).
-    /// - `multi-attach-enabled` - Indicates whether the volume is enabled for Multi-Attach (`true` \| `false`)
-    /// - `operator.managed` - A Boolean that indicates whether this is a managed volume.
-    /// - `operator.principal` - The principal that manages the volume. Only valid for managed volumes, where `managed` is `true`.
-    /// - `size` - The size of the volume, in GiB.
-    /// - `snapshot-id` - The snapshot from which the volume was created.
-    /// - `status` - The state of the volume (`creating` \| `available` \| `in-use` \| `deleting` \| `deleted` \| `error`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `volume-id` - The volume ID.
-    /// - `volume-type` - The Amazon EBS volume type (`gp2` \| `gp3` \| `io1` \| `io2` \| `st1` \| `sc1`\| `standard`)
-    pub filters: Option<Vec<Filter>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeVolumesRequest, DESCRIBE_VOLUMES_REQUEST, 0 => volume_ids, 1 =>
-    include_managed_resources, 2 => dry_run, 3 => filters, 4 => next_token, 5 =>
-    max_results
-);
-pub static DESCRIBE_VOLUMES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVolumesRequest",
-    &[
-        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-        rt::m("IncludeManagedResources", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVolumesResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the volumes.
-    pub volumes: Option<Vec<Volume>>,
-}
-rt::structure!(
-    DescribeVolumesResult, DESCRIBE_VOLUMES_RESULT, 0 => next_token, 1 => volumes
-);
-pub static DESCRIBE_VOLUMES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVolumesResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Volumes", &VOLUME_LIST).named("volumeSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcAttributeRequest {
-    /// The VPC attribute.
-    pub attribute: VpcAttributeName,
-    /// The ID of the VPC.
+pub struct DisassociateSecurityGroupVpcRequest {
+    /// A security group ID.
+    pub group_id: String,
+    /// A VPC ID.
     pub vpc_id: String,
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DescribeVpcAttributeRequest, DESCRIBE_VPC_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    vpc_id, 2 => dry_run
-);
-pub static DESCRIBE_VPC_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    DisassociateSecurityGroupVpcRequest, DISASSOCIATE_SECURITY_GROUP_VPC_REQUEST,
+    [group_id[0] = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcAttributeResult {
-    /// Indicates whether the instances launched in the VPC get DNS hostnames. If this attribute is `true`, instances in the VPC get DNS hostnames; otherwise, they do not.
-    pub enable_dns_hostnames: Option<AttributeBooleanValue>,
-    /// Indicates whether DNS resolution is enabled for the VPC. If this attribute is `true`, the Amazon DNS server resolves DNS hostnames for your instances to their corresponding IP addresses; otherwise, it does not.
-    pub enable_dns_support: Option<AttributeBooleanValue>,
-    /// Indicates whether Network Address Usage metrics are enabled for your VPC.
-    pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
+pub struct DisassociateSecurityGroupVpcResult {
+    /// The state of the disassociation.
+    pub state: Option<SecurityGroupVpcAssociationState>,
+}
+rt::structure!(
+    DisassociateSecurityGroupVpcResult, DISASSOCIATE_SECURITY_GROUP_VPC_RESULT, [state[0]
+    = rt::m("State", &rt::ENUM).named("state")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockRequest {
+    /// The association ID for the CIDR block.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateSubnetCidrBlockRequest, DISASSOCIATE_SUBNET_CIDR_BLOCK_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId")
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    /// The ID of the subnet.
+    pub subnet_id: Option<String>,
+}
+rt::structure!(
+    DisassociateSubnetCidrBlockResult, DISASSOCIATE_SUBNET_CIDR_BLOCK_RESULT,
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"), subnet_id[1]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayMulticastDomainRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: String,
+    /// The IDs of the subnets;
+    pub subnet_ids: Vec<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateTransitGatewayMulticastDomainRequest,
+    DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), subnet_ids[2] =
+    rt::m("SubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayMulticastDomainResult {
+    /// Information about the association.
+    pub associations: Option<TransitGatewayMulticastDomainAssociations>,
+}
+rt::structure!(
+    DisassociateTransitGatewayMulticastDomainResult,
+    DISASSOCIATE_TRANSIT_GATEWAY_MULTICAST_DOMAIN_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
+    .named("associations")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayPolicyTableRequest {
+    /// The ID of the disassociated policy table.
+    pub transit_gateway_policy_table_id: String,
+    /// The ID of the transit gateway attachment to disassociate from the policy table.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateTransitGatewayPolicyTableRequest,
+    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayPolicyTableResult {
+    /// Returns details about the transit gateway policy table disassociation.
+    pub association: Option<TransitGatewayPolicyTableAssociation>,
+}
+rt::structure!(
+    DisassociateTransitGatewayPolicyTableResult,
+    DISASSOCIATE_TRANSIT_GATEWAY_POLICY_TABLE_RESULT, [association[0] =
+    rt::m("Association", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION).named("association")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayRouteTableRequest {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: String,
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateTransitGatewayRouteTableRequest,
+    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_REQUEST, [transit_gateway_route_table_id[0]
+    = rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayRouteTableResult {
+    /// Information about the association.
+    pub association: Option<TransitGatewayAssociation>,
+}
+rt::structure!(
+    DisassociateTransitGatewayRouteTableResult,
+    DISASSOCIATE_TRANSIT_GATEWAY_ROUTE_TABLE_RESULT, [association[0] =
+    rt::m("Association", &TRANSIT_GATEWAY_ASSOCIATION).named("association")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTrunkInterfaceRequest {
+    /// The ID of the association
+    pub association_id: String,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    DisassociateTrunkInterfaceRequest, DISASSOCIATE_TRUNK_INTERFACE_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateTrunkInterfaceResult {
+    /// Is `true` if the request succeeds and an error otherwise.
+    pub return_: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    DisassociateTrunkInterfaceResult, DISASSOCIATE_TRUNK_INTERFACE_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), client_token[1] = rt::m("ClientToken",
+    &rt::STRING).named("clientToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateVpcCidrBlockRequest {
+    /// The association ID for the CIDR block.
+    pub association_id: String,
+}
+rt::structure!(
+    DisassociateVpcCidrBlockRequest, DISASSOCIATE_VPC_CIDR_BLOCK_REQUEST,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId")
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct DisassociateVpcCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
+    /// Information about the IPv4 CIDR block association.
+    pub cidr_block_association: Option<VpcCidrBlockAssociation>,
     /// The ID of the VPC.
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    DescribeVpcAttributeResult, DESCRIBE_VPC_ATTRIBUTE_RESULT, 0 => enable_dns_hostnames,
-    1 => enable_dns_support, 2 => enable_network_address_usage_metrics, 3 => vpc_id
+    DisassociateVpcCidrBlockResult, DISASSOCIATE_VPC_CIDR_BLOCK_RESULT,
+    [ipv6_cidr_block_association[0] = rt::m("Ipv6CidrBlockAssociation",
+    &VPC_IPV6_CIDR_BLOCK_ASSOCIATION).named("ipv6CidrBlockAssociation"),
+    cidr_block_association[1] = rt::m("CidrBlockAssociation",
+    &VPC_CIDR_BLOCK_ASSOCIATION).named("cidrBlockAssociation"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId")]
 );
-pub static DESCRIBE_VPC_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcAttributeResult",
-    &[
-        rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE)
-            .named("enableDnsHostnames"),
-        rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE).named("enableDnsSupport"),
-        rt::m("EnableNetworkAddressUsageMetrics", &ATTRIBUTE_BOOLEAN_VALUE)
-            .named("enableNetworkAddressUsageMetrics"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
-);
+/// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Filters for the request:
+pub struct DiskImage {
+    /// A description of the disk image.
+    pub description: Option<String>,
+    /// Information about the disk image.
+    pub image: Option<DiskImageDetail>,
+    /// Information about the volume.
+    pub volume: Option<VolumeDetail>,
+}
+rt::structure!(
+    DiskImage, DISK_IMAGE, [description[0] = rt::m("Description", &rt::STRING), image[1]
+    = rt::m("Image", &DISK_IMAGE_DETAIL), volume[2] = rt::m("Volume", &VOLUME_DETAIL)]
+);
+/// Describes a disk image.
+#[derive(Clone, Default, PartialEq)]
+pub struct DiskImageDescription {
+    /// The checksum computed for the disk image.
+    pub checksum: Option<String>,
+    /// The disk image format.
+    pub format: Option<DiskImageFormat>,
+    /// A presigned URL for the import manifest stored in Amazon S3. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the [Authenticating REST Requests](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html) topic in the *Amazon Simple Storage Service Developer Guide*.
     ///
-    /// - `resource-arn` - The Amazon Resource Name (ARN) of a exclusion.
-    /// - `internet-gateway-exclusion-mode` - The mode of a VPC BPA exclusion. Possible values: `allow-bidirectional | allow-egress`.
-    /// - `state` - The state of VPC BPA. Possible values: `create-in-progress | create-complete | update-in-progress | update-complete | delete-in-progress | deleted-complete | disable-in-progress | disable-complete`
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `tag-value`: The value of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific value, regardless of the tag key.
-    pub filters: Option<Vec<Filter>>,
-    /// IDs of exclusions.
-    pub exclusion_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
+    /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+    pub import_manifest_url: Option<String>,
+    /// The size of the disk image, in GiB.
+    pub size: Option<i64>,
 }
 rt::structure!(
-    DescribeVpcBlockPublicAccessExclusionsRequest,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST, 0 => dry_run, 1 => filters, 2 =>
-    exclusion_ids, 3 => next_token, 4 => max_results
+    DiskImageDescription, DISK_IMAGE_DESCRIPTION, [checksum[0] = rt::m("Checksum",
+    &rt::STRING).named("checksum"), format[1] = rt::m("Format", &rt::ENUM)
+    .named("format"), import_manifest_url[2] = rt::m("ImportManifestUrl", &rt::STRING)
+    .named("importManifestUrl").flags(rt::SENSITIVE), size[3] = rt::m("Size", &rt::LONG)
+    .named("size")]
 );
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcBlockPublicAccessExclusionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("ExclusionIds", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST)
-            .named("ExclusionId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
+/// Describes a disk image.
 #[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessExclusionsResult {
-    /// Details related to the exclusions.
-    pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcBlockPublicAccessExclusionsResult,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT, 0 =>
-    vpc_block_public_access_exclusions, 1 => next_token
-);
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcBlockPublicAccessExclusionsResult",
-    &[
-        rt::m("VpcBlockPublicAccessExclusions", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_LIST)
-            .named("vpcBlockPublicAccessExclusionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessOptionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVpcBlockPublicAccessOptionsRequest,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, 0 => dry_run
-);
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcBlockPublicAccessOptionsRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcBlockPublicAccessOptionsResult {
-    /// Details related to the options.
-    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
-}
-rt::structure!(
-    DescribeVpcBlockPublicAccessOptionsResult,
-    DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, 0 => vpc_block_public_access_options
-);
-pub static DESCRIBE_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcBlockPublicAccessOptionsResult",
-    &[
-        rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
-            .named("vpcBlockPublicAccessOptions"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkDnsSupportRequest {
-    /// The IDs of the VPCs.
-    pub vpc_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcClassicLinkDnsSupportRequest,
-    DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST, 0 => vpc_ids, 1 => max_results, 2 =>
-    next_token
-);
-pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcClassicLinkDnsSupportRequest",
-    &[
-        rt::m("VpcIds", &VPC_CLASSIC_LINK_ID_LIST),
-        rt::m("MaxResults", &rt::INTEGER).named("maxResults").min(5.0),
-        rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkDnsSupportResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the ClassicLink DNS support status of the VPCs.
-    pub vpcs: Option<Vec<ClassicLinkDnsSupport>>,
-}
-rt::structure!(
-    DescribeVpcClassicLinkDnsSupportResult, DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
-    0 => next_token, 1 => vpcs
-);
-pub static DESCRIBE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcClassicLinkDnsSupportResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken").min(1.0),
-        rt::m("Vpcs", &CLASSIC_LINK_DNS_SUPPORT_LIST).named("vpcs"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The VPCs for which you want to describe the ClassicLink status.
-    pub vpc_ids: Option<Vec<String>>,
-    /// The filters.
+pub struct DiskImageDetail {
+    /// The disk image format.
+    pub format: DiskImageFormat,
+    /// The size of the disk image, in GiB.
+    pub bytes: i64,
+    /// A presigned URL for the import manifest stored in Amazon S3 and presented here as an Amazon S3 presigned URL. For information about creating a presigned URL for an Amazon S3 object, read the "Query String Request Authentication Alternative" section of the [Authenticating REST Requests](https://docs.aws.amazon.com/AmazonS3/latest/dev/RESTAuthentication.html) topic in the *Amazon Simple Storage Service Developer Guide*.
     ///
-    /// - `is-classic-link-enabled` - Whether the VPC is enabled for ClassicLink (`true` \| `false`).
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
+    /// For information about the import manifest referenced by this API action, see [VM Import Manifest](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/manifest.html).
+    pub import_manifest_url: String,
 }
 rt::structure!(
-    DescribeVpcClassicLinkRequest, DESCRIBE_VPC_CLASSIC_LINK_REQUEST, 0 => dry_run, 1 =>
-    vpc_ids, 2 => filters
-);
-pub static DESCRIBE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcClassicLinkRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcIds", &VPC_CLASSIC_LINK_ID_LIST).named("VpcId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcClassicLinkResult {
-    /// The ClassicLink status of the VPCs.
-    pub vpcs: Option<Vec<VpcClassicLink>>,
-}
-rt::structure!(
-    DescribeVpcClassicLinkResult, DESCRIBE_VPC_CLASSIC_LINK_RESULT, 0 => vpcs
-);
-pub static DESCRIBE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcClassicLinkResult",
-    &[rt::m("Vpcs", &VPC_CLASSIC_LINK_LIST).named("vpcSet")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEncryptionControlsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters to apply to the request.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the VPC Encryption Control configurations to describe.
-    pub vpc_encryption_control_ids: Option<Vec<String>>,
-    /// The IDs of the VPCs to describe encryption control configurations for.
-    pub vpc_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    DescribeVpcEncryptionControlsRequest, DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST, 0 =>
-    dry_run, 1 => filters, 2 => vpc_encryption_control_ids, 3 => vpc_ids, 4 =>
-    next_token, 5 => max_results
-);
-pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEncryptionControlsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("VpcEncryptionControlIds", &VPC_ENCRYPTION_CONTROL_ID_LIST)
-            .named("VpcEncryptionControlId"),
-        rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEncryptionControlsResult {
-    /// Information about the VPC Encryption Control configurations.
-    pub vpc_encryption_controls: Option<Vec<VpcEncryptionControl>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEncryptionControlsResult, DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT, 0 =>
-    vpc_encryption_controls, 1 => next_token
-);
-pub static DESCRIBE_VPC_ENCRYPTION_CONTROLS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEncryptionControlsResult",
-    &[
-        rt::m("VpcEncryptionControls", &VPC_ENCRYPTION_CONTROL_LIST)
-            .named("vpcEncryptionControlSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointAssociationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the VPC endpoints.
-    pub vpc_endpoint_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
-    /// - `associated-resource-accessibility` - The association state. When the state is `accessible`, it returns `AVAILABLE`. When the state is `inaccessible`, it returns `PENDING` or `FAILED`.
-    /// - `association-id` - The ID of the VPC endpoint association.
-    /// - `associated-resource-id` - The ID of the associated resource configuration.
-    /// - `service-network-arn` - The Amazon Resource Name (ARN) of the associated service network. Only VPC endpoints of type service network will be returned.
-    /// - `resource-configuration-group-arn` - The Amazon Resource Name (ARN) of the resource configuration of type GROUP.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum page size.
-    pub max_results: Option<i32>,
-    /// The pagination token.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointAssociationsRequest, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST, 0
-    => dry_run, 1 => vpc_endpoint_ids, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointAssociationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointAssociationsResult {
-    /// Details of the endpoint associations.
-    pub vpc_endpoint_associations: Option<Vec<VpcEndpointAssociation>>,
-    /// The pagination token.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointAssociationsResult, DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT, 0
-    => vpc_endpoint_associations, 1 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointAssociationsResult",
-    &[
-        rt::m("VpcEndpointAssociations", &VPC_ENDPOINT_ASSOCIATION_SET)
-            .named("vpcEndpointAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionNotificationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the notification.
-    pub connection_notification_id: Option<String>,
-    /// The filters.
-    ///
-    /// - `connection-notification-arn` - The ARN of the SNS topic for the notification.
-    /// - `connection-notification-id` - The ID of the notification.
-    /// - `connection-notification-state` - The state of the notification (`Enabled` \| `Disabled`).
-    /// - `connection-notification-type` - The type of notification (`Topic`).
-    /// - `service-id` - The ID of the endpoint service.
-    /// - `vpc-endpoint-id` - The ID of the VPC endpoint.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return in a single call. To retrieve the remaining results, make another request with the returned `NextToken` value.
-    pub max_results: Option<i32>,
-    /// The token to request the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointConnectionNotificationsRequest,
-    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST, 0 => dry_run, 1 =>
-    connection_notification_id, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointConnectionNotificationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ConnectionNotificationId", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionNotificationsResult {
-    /// The notifications.
-    pub connection_notification_set: Option<Vec<ConnectionNotification>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointConnectionNotificationsResult,
-    DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT, 0 =>
-    connection_notification_set, 1 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTION_NOTIFICATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointConnectionNotificationsResult",
-    &[
-        rt::m("ConnectionNotificationSet", &CONNECTION_NOTIFICATION_SET)
-            .named("connectionNotificationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The filters.
-    ///
-    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
-    /// - `service-id` - The ID of the service.
-    /// - `transit-gateway-attachment-id` - The ID of the transit gateway attachment.
-    /// - `vpc-endpoint-owner` - The ID of the Amazon Web Services account ID that owns the endpoint.
-    /// - `vpc-endpoint-region` - The Region of the endpoint or `cross-region` to find endpoints for other Regions.
-    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
-    /// - `vpc-endpoint-id` - The ID of the endpoint.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointConnectionsRequest, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST, 0
-    => dry_run, 1 => filters, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointConnectionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointConnectionsResult {
-    /// Information about the VPC endpoint connections.
-    pub vpc_endpoint_connections: Option<Vec<VpcEndpointConnection>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointConnectionsResult, DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT, 0 =>
-    vpc_endpoint_connections, 1 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointConnectionsResult",
-    &[
-        rt::m("VpcEndpointConnections", &VPC_ENDPOINT_CONNECTION_SET)
-            .named("vpcEndpointConnectionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServiceConfigurationsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the endpoint services.
-    pub service_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `service-name` - The name of the service.
-    /// - `service-id` - The ID of the service.
-    /// - `service-state` - The state of the service (`Pending` \| `Available` \| `Deleting` \| `Deleted` \| `Failed`).
-    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointServiceConfigurationsRequest,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST, 0 => dry_run, 1 => service_ids,
-    2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServiceConfigurationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceIds", &VPC_ENDPOINT_SERVICE_ID_LIST).named("ServiceId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServiceConfigurationsResult {
-    /// Information about the services.
-    pub service_configurations: Option<Vec<ServiceConfiguration>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointServiceConfigurationsResult,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT, 0 => service_configurations, 1
-    => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServiceConfigurationsResult",
-    &[
-        rt::m("ServiceConfigurations", &SERVICE_CONFIGURATION_SET)
-            .named("serviceConfigurationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicePermissionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the service.
-    pub service_id: String,
-    /// The filters.
-    ///
-    /// - `permission-type` - The permission type (`vpc-endpoint` \| `transit-gateway-attachment`).
-    /// - `principal` - The ARN of the principal.
-    /// - `principal-type` - The principal type (`All` \| `Service` \| `OrganizationUnit` \| `Account` \| `User` \| `Role`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return for the request in a single page. The remaining results of the initial request can be seen by sending another request with the returned `NextToken` value. This value can be between 5 and 1,000; if `MaxResults` is given a value larger than 1,000, only 1,000 results are returned.
-    pub max_results: Option<i32>,
-    /// The token to retrieve the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointServicePermissionsRequest,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, 0 => dry_run, 1 => service_id, 2
-    => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServicePermissionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicePermissionsResult {
-    /// Information about the allowed principals.
-    pub allowed_principals: Option<Vec<AllowedPrincipal>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointServicePermissionsResult,
-    DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, 0 => allowed_principals, 1 =>
-    next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServicePermissionsResult",
-    &[
-        rt::m("AllowedPrincipals", &ALLOWED_PRINCIPAL_SET).named("allowedPrincipals"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicesRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The service names.
-    pub service_names: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `owner` - The ID or alias of the Amazon Web Services account that owns the service.
-    /// - `service-name` - The name of the service.
-    /// - `service-region` - The Region of the service.
-    /// - `service-type` - The type of service (`Interface` \| `Gateway` \| `GatewayLoadBalancer`).
-    /// - `supported-ip-address-types` - The IP address type (`ipv4` \| `ipv6`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    ///
-    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
-    pub max_results: Option<i32>,
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    pub next_token: Option<String>,
-    /// The service Regions.
-    pub service_regions: Option<Vec<String>>,
-}
-rt::structure!(
-    DescribeVpcEndpointServicesRequest, DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST, 0 =>
-    dry_run, 1 => service_names, 2 => filters, 3 => max_results, 4 => next_token, 5 =>
-    service_regions
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServicesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceNames", &VALUE_STRING_LIST).named("ServiceName"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("ServiceRegions", &VALUE_STRING_LIST).named("ServiceRegion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointServicesResult {
-    /// The supported services.
-    pub service_names: Option<Vec<String>>,
-    /// Information about the service.
-    pub service_details: Option<Vec<ServiceDetail>>,
-    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointServicesResult, DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT, 0 =>
-    service_names, 1 => service_details, 2 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINT_SERVICES_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointServicesResult",
-    &[
-        rt::m("ServiceNames", &VALUE_STRING_LIST).named("serviceNameSet"),
-        rt::m("ServiceDetails", &SERVICE_DETAIL_SET).named("serviceDetailSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the VPC endpoints.
-    pub vpc_endpoint_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `ip-address-type` - The IP address type (`ipv4` \| `ipv6`).
-    /// - `service-name` - The name of the service.
-    /// - `service-region` - The Region of the service.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC in which the endpoint resides.
-    /// - `vpc-endpoint-id` - The ID of the endpoint.
-    /// - `vpc-endpoint-state` - The state of the endpoint (`pendingAcceptance` \| `pending` \| `available` \| `deleting` \| `deleted` \| `rejected` \| `failed`).
-    /// - `vpc-endpoint-type` - The type of VPC endpoint (`Interface` \| `Gateway` \| `GatewayLoadBalancer` \| `Resource` \| `ServiceNetwork` \| `Tunnel`).
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of items to return for this request. The request returns a token that you can specify in a subsequent call to get the next set of results.
-    ///
-    /// Constraint: If the value is greater than 1,000, we return only 1,000 items.
-    pub max_results: Option<i32>,
-    /// The token for the next set of items to return. (You received this token from a prior call.)
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointsRequest, DESCRIBE_VPC_ENDPOINTS_REQUEST, 0 => dry_run, 1 =>
-    vpc_endpoint_ids, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static DESCRIBE_VPC_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcEndpointsResult {
-    /// Information about the VPC endpoints.
-    pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
-    /// The token to use when requesting the next set of items. If there are no additional items to return, the string is empty.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcEndpointsResult, DESCRIBE_VPC_ENDPOINTS_RESULT, 0 => vpc_endpoints, 1 =>
-    next_token
-);
-pub static DESCRIBE_VPC_ENDPOINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcEndpointsResult",
-    &[
-        rt::m("VpcEndpoints", &VPC_ENDPOINT_SET).named("vpcEndpointSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcPeeringConnectionsRequest {
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the VPC peering connections.
-    ///
-    /// Default: Describes all your VPC peering connections.
-    pub vpc_peering_connection_ids: Option<Vec<String>>,
-    /// The filters.
-    ///
-    /// - `accepter-vpc-info.cidr-block` - The IPv4 CIDR block of the accepter VPC.
-    /// - `accepter-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the accepter VPC.
-    /// - `accepter-vpc-info.vpc-id` - The ID of the accepter VPC.
-    /// - `expiration-time` - The expiration date and time for the VPC peering connection.
-    /// - `requester-vpc-info.cidr-block` - The IPv4 CIDR block of the requester's VPC.
-    /// - `requester-vpc-info.owner-id` - The ID of the Amazon Web Services account that owns the requester VPC.
-    /// - `requester-vpc-info.vpc-id` - The ID of the requester VPC.
-    /// - `status-code` - The status of the VPC peering connection (`pending-acceptance` \| `failed` \| `expired` \| `provisioning` \| `active` \| `deleting` \| `deleted` \| `rejected`).
-    /// - `status-message` - A message that provides more information about the status of the VPC peering connection, if applicable.
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-peering-connection-id` - The ID of the VPC peering connection.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    DescribeVpcPeeringConnectionsRequest, DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST, 0 =>
-    next_token, 1 => max_results, 2 => dry_run, 3 => vpc_peering_connection_ids, 4 =>
-    filters
-);
-pub static DESCRIBE_VPC_PEERING_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcPeeringConnectionsRequest",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcPeeringConnectionIds", &VPC_PEERING_CONNECTION_ID_LIST)
-            .named("VpcPeeringConnectionId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcPeeringConnectionsResult {
-    /// Information about the VPC peering connections.
-    pub vpc_peering_connections: Option<Vec<VpcPeeringConnection>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpcPeeringConnectionsResult, DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT, 0 =>
-    vpc_peering_connections, 1 => next_token
-);
-pub static DESCRIBE_VPC_PEERING_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcPeeringConnectionsResult",
-    &[
-        rt::m("VpcPeeringConnections", &VPC_PEERING_CONNECTION_LIST)
-            .named("vpcPeeringConnectionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcsRequest {
-    /// The filters.
-    ///
-    /// - `cidr` - The primary IPv4 CIDR block of the VPC. The CIDR block you specify must exactly match the VPC's CIDR block for information to be returned for the VPC. Must contain the slash followed by one or two digits (for example, `/28`).
-    /// - `cidr-block-association.cidr-block` - An IPv4 CIDR block associated with the VPC.
-    /// - `cidr-block-association.association-id` - The association ID for an IPv4 CIDR block associated with the VPC.
-    /// - `cidr-block-association.state` - The state of an IPv4 CIDR block associated with the VPC.
-    /// - `dhcp-options-id` - The ID of a set of DHCP options.
-    /// - `ipv6-cidr-block-association.ipv6-cidr-block` - An IPv6 CIDR block associated with the VPC.
-    /// - `ipv6-cidr-block-association.ipv6-pool` - The ID of the IPv6 address pool from which the IPv6 CIDR block is allocated.
-    /// - `ipv6-cidr-block-association.association-id` - The association ID for an IPv6 CIDR block associated with the VPC.
-    /// - `ipv6-cidr-block-association.state` - The state of an IPv6 CIDR block associated with the VPC.
-    /// - `is-default` - Indicates whether the VPC is the default VPC.
-    /// - `owner-id` - The ID of the Amazon Web Services account that owns the VPC.
-    /// - `state` - The state of the VPC (`pending` \| `available`).
-    /// - `tag` - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `vpc-id` - The ID of the VPC.
-    pub filters: Option<Vec<Filter>>,
-    /// The IDs of the VPCs.
-    pub vpc_ids: Option<Vec<String>>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVpcsRequest, DESCRIBE_VPCS_REQUEST, 0 => filters, 1 => vpc_ids, 2 =>
-    next_token, 3 => max_results, 4 => dry_run
-);
-pub static DESCRIBE_VPCS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpcsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("VpcIds", &VPC_ID_STRING_LIST).named("VpcId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpcsResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// Information about the VPCs.
-    pub vpcs: Option<Vec<Vpc>>,
-}
-rt::structure!(DescribeVpcsResult, DESCRIBE_VPCS_RESULT, 0 => next_token, 1 => vpcs);
-pub static DESCRIBE_VPCS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpcsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("Vpcs", &VPC_LIST).named("vpcSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnConcentratorsRequest {
-    /// One or more VPN concentrator IDs.
-    pub vpn_concentrator_ids: Option<Vec<String>>,
-    /// One or more filters to limit the results.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVpnConcentratorsRequest, DESCRIBE_VPN_CONCENTRATORS_REQUEST, 0 =>
-    vpn_concentrator_ids, 1 => filters, 2 => max_results, 3 => next_token, 4 => dry_run
-);
-pub static DESCRIBE_VPN_CONCENTRATORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpnConcentratorsRequest",
-    &[
-        rt::m("VpnConcentratorIds", &VPN_CONCENTRATOR_ID_STRING_LIST)
-            .named("VpnConcentratorId"),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(200.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnConcentratorsResult {
-    /// Information about the VPN concentrators.
-    pub vpn_concentrators: Option<Vec<VpnConcentrator>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    DescribeVpnConcentratorsResult, DESCRIBE_VPN_CONCENTRATORS_RESULT, 0 =>
-    vpn_concentrators, 1 => next_token
-);
-pub static DESCRIBE_VPN_CONCENTRATORS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpnConcentratorsResult",
-    &[
-        rt::m("VpnConcentrators", &VPN_CONCENTRATOR_LIST).named("vpnConcentratorSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-/// Contains the parameters for DescribeVpnConnections.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnConnectionsRequest {
-    /// One or more filters.
-    ///
-    /// - `customer-gateway-configuration` - The configuration information for the customer gateway.
-    /// - `customer-gateway-id` - The ID of a customer gateway associated with the VPN connection.
-    /// - `state` - The state of the VPN connection (`pending` \| `available` \| `deleting` \| `deleted`).
-    /// - `option.static-routes-only` - Indicates whether the connection has static routes only. Used for devices that do not support Border Gateway Protocol (BGP).
-    /// - `route.destination-cidr-block` - The destination CIDR block. This corresponds to the subnet used in a customer data center.
-    /// - `bgp-asn` - The BGP Autonomous System Number (ASN) associated with a BGP device.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `type` - The type of VPN connection. Currently the only supported type is `ipsec.1`.
-    /// - `vpn-connection-id` - The ID of the VPN connection.
-    /// - `vpn-gateway-id` - The ID of a virtual private gateway associated with the VPN connection.
-    /// - `transit-gateway-id` - The ID of a transit gateway associated with the VPN connection.
-    pub filters: Option<Vec<Filter>>,
-    /// One or more VPN connection IDs.
-    ///
-    /// Default: Describes your VPN connections.
-    pub vpn_connection_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVpnConnectionsRequest, DESCRIBE_VPN_CONNECTIONS_REQUEST, 0 => filters, 1 =>
-    vpn_connection_ids, 2 => dry_run
-);
-pub static DESCRIBE_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpnConnectionsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("VpnConnectionIds", &VPN_CONNECTION_ID_STRING_LIST)
-            .named("VpnConnectionId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// Contains the output of DescribeVpnConnections.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnConnectionsResult {
-    /// Information about one or more VPN connections.
-    pub vpn_connections: Option<Vec<VpnConnection>>,
-}
-rt::structure!(
-    DescribeVpnConnectionsResult, DESCRIBE_VPN_CONNECTIONS_RESULT, 0 => vpn_connections
-);
-pub static DESCRIBE_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpnConnectionsResult",
-    &[rt::m("VpnConnections", &VPN_CONNECTION_LIST).named("vpnConnectionSet")],
-);
-/// Contains the parameters for DescribeVpnGateways.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnGatewaysRequest {
-    /// One or more filters.
-    ///
-    /// - `amazon-side-asn` - The Autonomous System Number (ASN) for the Amazon side of the gateway.
-    /// - `attachment.state` - The current state of the attachment between the gateway and the VPC (`attaching` \| `attached` \| `detaching` \| `detached`).
-    /// - `attachment.vpc-id` - The ID of an attached VPC.
-    /// - `availability-zone` - The Availability Zone for the virtual private gateway (if applicable).
-    /// - `state` - The state of the virtual private gateway (`pending` \| `available` \| `deleting` \| `deleted`).
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    /// - `type` - The type of virtual private gateway. Currently the only supported type is `ipsec.1`.
-    /// - `vpn-gateway-id` - The ID of the virtual private gateway.
-    pub filters: Option<Vec<Filter>>,
-    /// One or more virtual private gateway IDs.
-    ///
-    /// Default: Describes all your virtual private gateways.
-    pub vpn_gateway_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    DescribeVpnGatewaysRequest, DESCRIBE_VPN_GATEWAYS_REQUEST, 0 => filters, 1 =>
-    vpn_gateway_ids, 2 => dry_run
-);
-pub static DESCRIBE_VPN_GATEWAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeVpnGatewaysRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("VpnGatewayIds", &VPN_GATEWAY_ID_STRING_LIST).named("VpnGatewayId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-/// Contains the output of DescribeVpnGateways.
-#[derive(Clone, Default, PartialEq)]
-pub struct DescribeVpnGatewaysResult {
-    /// Information about one or more virtual private gateways.
-    pub vpn_gateways: Option<Vec<VpnGateway>>,
-}
-rt::structure!(
-    DescribeVpnGatewaysResult, DESCRIBE_VPN_GATEWAYS_RESULT, 0 => vpn_gateways
-);
-pub static DESCRIBE_VPN_GATEWAYS_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeVpnGatewaysResult",
-    &[rt::m("VpnGateways", &VPN_GATEWAY_LIST).named("vpnGatewaySet")],
+    DiskImageDetail, DISK_IMAGE_DETAIL, [format[0] = rt::m("Format", &rt::ENUM)
+    .named("format").flags(rt::REQUIRED), bytes[1] = rt::m("Bytes", &rt::LONG)
+    .named("bytes").flags(rt::REQUIRED), import_manifest_url[2] =
+    rt::m("ImportManifestUrl", &rt::STRING).named("importManifestUrl").flags(rt::REQUIRED
+    | rt::SENSITIVE)]
 );
 rt::string_enum! {
-    pub enum DestinationFileFormat { PlainText = "plain-text", Parquet = "parquet" }
+    pub enum DiskImageFormat { Vmdk = "VMDK", Raw = "RAW", Vhd = "VHD" }
+}
+pub static DISK_IMAGE_LIST: rt::Schema = rt::Schema::list(
+    "DiskImageList",
+    &[rt::m("member", &DISK_IMAGE)],
+);
+/// Describes a disk image volume.
+#[derive(Clone, Default, PartialEq)]
+pub struct DiskImageVolumeDescription {
+    /// The volume identifier.
+    pub id: Option<String>,
+    /// The size of the volume, in GiB.
+    pub size: Option<i64>,
+}
+rt::structure!(
+    DiskImageVolumeDescription, DISK_IMAGE_VOLUME_DESCRIPTION, [id[0] = rt::m("Id",
+    &rt::STRING).named("id"), size[1] = rt::m("Size", &rt::LONG).named("size")]
+);
+/// Describes a disk.
+#[derive(Clone, Default, PartialEq)]
+pub struct DiskInfo {
+    /// The size of the disk in GB.
+    pub size_in_gb: Option<i64>,
+    /// The number of disks with this configuration.
+    pub count: Option<i32>,
+    /// The type of disk.
+    pub type_: Option<DiskType>,
+}
+rt::structure!(
+    DiskInfo, DISK_INFO, [size_in_gb[0] = rt::m("SizeInGB", &rt::LONG).named("sizeInGB"),
+    count[1] = rt::m("Count", &rt::INTEGER).named("count"), type_[2] = rt::m("Type",
+    &rt::ENUM).named("type")]
+);
+pub static DISK_INFO_LIST: rt::Schema = rt::Schema::list(
+    "DiskInfoList",
+    &[rt::m("member", &DISK_INFO).named("item")],
+);
+rt::string_enum! {
+    pub enum DiskType { Hdd = "hdd", Ssd = "ssd" }
+}
+/// Describes a DNS entry.
+#[derive(Clone, Default, PartialEq)]
+pub struct DnsEntry {
+    /// The DNS name.
+    pub dns_name: Option<String>,
+    /// The ID of the private hosted zone.
+    pub hosted_zone_id: Option<String>,
+}
+rt::structure!(
+    DnsEntry, DNS_ENTRY, [dns_name[0] = rt::m("DnsName", &rt::STRING).named("dnsName"),
+    hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING).named("hostedZoneId")]
+);
+pub static DNS_ENTRY_SET: rt::Schema = rt::Schema::list(
+    "DnsEntrySet",
+    &[rt::m("member", &DNS_ENTRY).named("item")],
+);
+rt::string_enum! {
+    pub enum DnsNameState { PendingVerification = "pendingVerification", Verified =
+    "verified", Failed = "failed" }
+}
+/// Describes the DNS options for an endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct DnsOptions {
+    /// The DNS records created for the endpoint.
+    pub dns_record_ip_type: Option<DnsRecordIpType>,
+    /// Indicates whether to enable private DNS only for inbound endpoints.
+    pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
+    /// The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+    ///
+    /// - `ALL_DOMAINS` - VPC Lattice provisions private hosted zones for all custom domain names.
+    /// - `VERIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider.
+    /// - `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    /// - `SPECIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    pub private_dns_preference: Option<String>,
+    /// Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` or `SPECIFIED_DOMAINS_ONLY`.
+    pub private_dns_specified_domains: Option<Vec<String>>,
+}
+rt::structure!(
+    DnsOptions, DNS_OPTIONS, [dns_record_ip_type[0] = rt::m("DnsRecordIpType", &rt::ENUM)
+    .named("dnsRecordIpType"), private_dns_only_for_inbound_resolver_endpoint[1] =
+    rt::m("PrivateDnsOnlyForInboundResolverEndpoint", &rt::BOOLEAN)
+    .named("privateDnsOnlyForInboundResolverEndpoint"), private_dns_preference[2] =
+    rt::m("PrivateDnsPreference", &rt::STRING).named("privateDnsPreference"),
+    private_dns_specified_domains[3] = rt::m("PrivateDnsSpecifiedDomains",
+    &PRIVATE_DNS_SPECIFIED_DOMAIN_SET).named("privateDnsSpecifiedDomainSet").min(0.0)]
+);
+/// Describes the DNS options for an endpoint.
+#[derive(Clone, Default, PartialEq)]
+pub struct DnsOptionsSpecification {
+    /// The DNS records created for the endpoint.
+    pub dns_record_ip_type: Option<DnsRecordIpType>,
+    /// Indicates whether to enable private DNS only for inbound endpoints. This option is available only for services that support both gateway and interface endpoints. It routes traffic that originates from the VPC to the gateway endpoint and traffic that originates from on-premises to the interface endpoint.
+    pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
+    /// The preference for which private domains have a private hosted zone created for and associated with the specified VPC. Only supported when private DNS is enabled and when the VPC endpoint type is ServiceNetwork or Resource.
+    ///
+    /// - `ALL_DOMAINS` - VPC Lattice provisions private hosted zones for all custom domain names.
+    /// - `VERIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone only if custom domain name has been verified by the provider.
+    /// - `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS` - VPC Lattice provisions private hosted zones for all verified custom domain names and other domain names that the resource consumer specifies. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    /// - `SPECIFIED_DOMAINS_ONLY` - VPC Lattice provisions a private hosted zone for domain names specified by the resource consumer. The resource consumer specifies the domain names in the PrivateDnsSpecifiedDomains parameter.
+    pub private_dns_preference: Option<String>,
+    /// Indicates which of the private domains to create private hosted zones for and associate with the specified VPC. Only supported when private DNS is enabled and the private DNS preference is verified-domains-and-specified-domains or specified-domains-only.
+    pub private_dns_specified_domains: Option<Vec<String>>,
+}
+rt::structure!(
+    DnsOptionsSpecification, DNS_OPTIONS_SPECIFICATION, [dns_record_ip_type[0] =
+    rt::m("DnsRecordIpType", &rt::ENUM),
+    private_dns_only_for_inbound_resolver_endpoint[1] =
+    rt::m("PrivateDnsOnlyForInboundResolverEndpoint", &rt::BOOLEAN),
+    private_dns_preference[2] = rt::m("PrivateDnsPreference", &rt::STRING),
+    private_dns_specified_domains[3] = rt::m("PrivateDnsSpecifiedDomains",
+    &PRIVATE_DNS_SPECIFIED_DOMAIN_SET).named("PrivateDnsSpecifiedDomain").min(0.0)]
+);
+rt::string_enum! {
+    pub enum DnsRecordIpType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6",
+    ServiceDefined = "service-defined" }
+}
+/// Information about the DNS server to be used.
+#[derive(Clone, Default, PartialEq)]
+pub struct DnsServersOptionsModifyStructure {
+    /// The IPv4 address range, in CIDR notation, of the DNS servers to be used. You can specify up to two DNS servers. Ensure that the DNS servers can be reached by the clients. The specified values overwrite the existing values.
+    pub custom_dns_servers: Option<Vec<String>>,
+    /// Indicates whether DNS servers should be used. Specify `False` to delete the existing DNS servers.
+    pub enabled: Option<bool>,
+}
+rt::structure!(
+    DnsServersOptionsModifyStructure, DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE,
+    [custom_dns_servers[0] = rt::m("CustomDnsServers", &VALUE_STRING_LIST), enabled[1] =
+    rt::m("Enabled", &rt::BOOLEAN)]
+);
+rt::string_enum! {
+    pub enum DnsSupportValue { Enable = "enable", Disable = "disable" }
+}
+rt::string_enum! {
+    pub enum DomainType { Vpc = "vpc", Standard = "standard" }
+}
+rt::string_enum! {
+    pub enum DynamicRoutingValue { Enable = "enable", Disable = "disable" }
 }

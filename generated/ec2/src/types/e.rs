@@ -91,28 +91,20 @@ pub struct EbsBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    EbsBlockDevice, EBS_BLOCK_DEVICE, 0 => delete_on_termination, 1 => iops, 2 =>
-    snapshot_id, 3 => volume_size, 4 => volume_type, 5 => kms_key_id, 6 => throughput, 7
-    => outpost_arn, 8 => availability_zone, 9 => encrypted, 10 =>
-    volume_initialization_rate, 11 => availability_zone_id, 12 => ebs_card_index
-);
-pub static EBS_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
-    "EbsBlockDevice",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Iops", &rt::INTEGER).named("iops"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("VolumeType", &rt::ENUM).named("volumeType"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("Throughput", &rt::INTEGER).named("throughput"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("VolumeInitializationRate", &rt::INTEGER),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("EbsCardIndex", &rt::INTEGER),
-    ],
+    EbsBlockDevice, EBS_BLOCK_DEVICE, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[1] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), snapshot_id[2] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), volume_size[3] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[4] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), kms_key_id[5] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), throughput[6] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), outpost_arn[7] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), availability_zone[8] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), encrypted[9] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), volume_initialization_rate[10] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER), availability_zone_id[11] =
+    rt::m("AvailabilityZoneId", &rt::STRING), ebs_card_index[12] = rt::m("EbsCardIndex",
+    &rt::INTEGER)]
 );
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -135,22 +127,15 @@ pub struct EbsBlockDeviceResponse {
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
-    EbsBlockDeviceResponse, EBS_BLOCK_DEVICE_RESPONSE, 0 => encrypted, 1 =>
-    delete_on_termination, 2 => iops, 3 => throughput, 4 => kms_key_id, 5 => snapshot_id,
-    6 => volume_size, 7 => volume_type
-);
-pub static EBS_BLOCK_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EbsBlockDeviceResponse",
-    &[
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Iops", &rt::INTEGER).named("iops"),
-        rt::m("Throughput", &rt::INTEGER).named("throughput"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("VolumeType", &rt::ENUM).named("volumeType"),
-    ],
+    EbsBlockDeviceResponse, EBS_BLOCK_DEVICE_RESPONSE, [encrypted[0] = rt::m("Encrypted",
+    &rt::BOOLEAN).named("encrypted"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[2] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), throughput[3] = rt::m("Throughput",
+    &rt::INTEGER).named("throughput"), kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId"), snapshot_id[5] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), volume_size[6] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[7] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType")]
 );
 /// Describes the performance characteristics of an EBS card on the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -171,21 +156,16 @@ pub struct EbsCardInfo {
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
-    EbsCardInfo, EBS_CARD_INFO, 0 => ebs_card_index, 1 => baseline_bandwidth_in_mbps, 2
-    => baseline_throughput_in_m_bps, 3 => baseline_iops, 4 => maximum_bandwidth_in_mbps,
-    5 => maximum_throughput_in_m_bps, 6 => maximum_iops
-);
-pub static EBS_CARD_INFO: rt::Schema = rt::Schema::structure(
-    "EbsCardInfo",
-    &[
-        rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
-        rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
-        rt::m("BaselineThroughputInMBps", &rt::DOUBLE).named("baselineThroughputInMBps"),
-        rt::m("BaselineIops", &rt::INTEGER).named("baselineIops"),
-        rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
-        rt::m("MaximumThroughputInMBps", &rt::DOUBLE).named("maximumThroughputInMBps"),
-        rt::m("MaximumIops", &rt::INTEGER).named("maximumIops"),
-    ],
+    EbsCardInfo, EBS_CARD_INFO, [ebs_card_index[0] = rt::m("EbsCardIndex", &rt::INTEGER)
+    .named("ebsCardIndex"), baseline_bandwidth_in_mbps[1] =
+    rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
+    baseline_throughput_in_m_bps[2] = rt::m("BaselineThroughputInMBps", &rt::DOUBLE)
+    .named("baselineThroughputInMBps"), baseline_iops[3] = rt::m("BaselineIops",
+    &rt::INTEGER).named("baselineIops"), maximum_bandwidth_in_mbps[4] =
+    rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
+    maximum_throughput_in_m_bps[5] = rt::m("MaximumThroughputInMBps", &rt::DOUBLE)
+    .named("maximumThroughputInMBps"), maximum_iops[6] = rt::m("MaximumIops",
+    &rt::INTEGER).named("maximumIops")]
 );
 pub static EBS_CARD_INFO_LIST: rt::Schema = rt::Schema::list(
     "EbsCardInfoList",
@@ -216,22 +196,17 @@ pub struct EbsInfo {
     pub ebs_cards: Option<Vec<EbsCardInfo>>,
 }
 rt::structure!(
-    EbsInfo, EBS_INFO, 0 => ebs_optimized_support, 1 => encryption_support, 2 =>
-    ebs_optimized_info, 3 => nvme_support, 4 => maximum_ebs_attachments, 5 =>
-    attachment_limit_type, 6 => maximum_ebs_cards, 7 => ebs_cards
-);
-pub static EBS_INFO: rt::Schema = rt::Schema::structure(
-    "EbsInfo",
-    &[
-        rt::m("EbsOptimizedSupport", &rt::ENUM).named("ebsOptimizedSupport"),
-        rt::m("EncryptionSupport", &rt::ENUM).named("encryptionSupport"),
-        rt::m("EbsOptimizedInfo", &EBS_OPTIMIZED_INFO).named("ebsOptimizedInfo"),
-        rt::m("NvmeSupport", &rt::ENUM).named("nvmeSupport"),
-        rt::m("MaximumEbsAttachments", &rt::INTEGER).named("maximumEbsAttachments"),
-        rt::m("AttachmentLimitType", &rt::ENUM).named("attachmentLimitType"),
-        rt::m("MaximumEbsCards", &rt::INTEGER).named("maximumEbsCards"),
-        rt::m("EbsCards", &EBS_CARD_INFO_LIST).named("ebsCardSet"),
-    ],
+    EbsInfo, EBS_INFO, [ebs_optimized_support[0] = rt::m("EbsOptimizedSupport",
+    &rt::ENUM).named("ebsOptimizedSupport"), encryption_support[1] =
+    rt::m("EncryptionSupport", &rt::ENUM).named("encryptionSupport"),
+    ebs_optimized_info[2] = rt::m("EbsOptimizedInfo", &EBS_OPTIMIZED_INFO)
+    .named("ebsOptimizedInfo"), nvme_support[3] = rt::m("NvmeSupport", &rt::ENUM)
+    .named("nvmeSupport"), maximum_ebs_attachments[4] = rt::m("MaximumEbsAttachments",
+    &rt::INTEGER).named("maximumEbsAttachments"), attachment_limit_type[5] =
+    rt::m("AttachmentLimitType", &rt::ENUM).named("attachmentLimitType"),
+    maximum_ebs_cards[6] = rt::m("MaximumEbsCards", &rt::INTEGER)
+    .named("maximumEbsCards"), ebs_cards[7] = rt::m("EbsCards", &EBS_CARD_INFO_LIST)
+    .named("ebsCardSet")]
 );
 /// Describes a parameter used to set up an EBS volume in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -256,22 +231,15 @@ pub struct EbsInstanceBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    EbsInstanceBlockDevice, EBS_INSTANCE_BLOCK_DEVICE, 0 => attach_time, 1 =>
-    delete_on_termination, 2 => status, 3 => volume_id, 4 => associated_resource, 5 =>
-    volume_owner_id, 6 => operator, 7 => ebs_card_index
-);
-pub static EBS_INSTANCE_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
-    "EbsInstanceBlockDevice",
-    &[
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("AssociatedResource", &rt::STRING).named("associatedResource"),
-        rt::m("VolumeOwnerId", &rt::STRING).named("volumeOwnerId"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
-    ],
+    EbsInstanceBlockDevice, EBS_INSTANCE_BLOCK_DEVICE, [attach_time[0] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), status[2] =
+    rt::m("Status", &rt::ENUM).named("status"), volume_id[3] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), associated_resource[4] = rt::m("AssociatedResource",
+    &rt::STRING).named("associatedResource"), volume_owner_id[5] = rt::m("VolumeOwnerId",
+    &rt::STRING).named("volumeOwnerId"), operator[6] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), ebs_card_index[7] = rt::m("EbsCardIndex",
+    &rt::INTEGER).named("ebsCardIndex")]
 );
 /// Describes information used to set up an EBS volume specified in a block device mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -282,15 +250,10 @@ pub struct EbsInstanceBlockDeviceSpecification {
     pub delete_on_termination: Option<bool>,
 }
 rt::structure!(
-    EbsInstanceBlockDeviceSpecification, EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION, 0 =>
-    volume_id, 1 => delete_on_termination
-);
-pub static EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "EbsInstanceBlockDeviceSpecification",
-    &[
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-    ],
+    EbsInstanceBlockDeviceSpecification, EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION,
+    [volume_id[0] = rt::m("VolumeId", &rt::STRING).named("volumeId"),
+    delete_on_termination[1] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination")]
 );
 rt::string_enum! {
     pub enum EbsNvmeSupport { Unsupported = "unsupported", Supported = "supported",
@@ -313,20 +276,15 @@ pub struct EbsOptimizedInfo {
     pub maximum_iops: Option<i32>,
 }
 rt::structure!(
-    EbsOptimizedInfo, EBS_OPTIMIZED_INFO, 0 => baseline_bandwidth_in_mbps, 1 =>
-    baseline_throughput_in_m_bps, 2 => baseline_iops, 3 => maximum_bandwidth_in_mbps, 4
-    => maximum_throughput_in_m_bps, 5 => maximum_iops
-);
-pub static EBS_OPTIMIZED_INFO: rt::Schema = rt::Schema::structure(
-    "EbsOptimizedInfo",
-    &[
-        rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
-        rt::m("BaselineThroughputInMBps", &rt::DOUBLE).named("baselineThroughputInMBps"),
-        rt::m("BaselineIops", &rt::INTEGER).named("baselineIops"),
-        rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
-        rt::m("MaximumThroughputInMBps", &rt::DOUBLE).named("maximumThroughputInMBps"),
-        rt::m("MaximumIops", &rt::INTEGER).named("maximumIops"),
-    ],
+    EbsOptimizedInfo, EBS_OPTIMIZED_INFO, [baseline_bandwidth_in_mbps[0] =
+    rt::m("BaselineBandwidthInMbps", &rt::INTEGER).named("baselineBandwidthInMbps"),
+    baseline_throughput_in_m_bps[1] = rt::m("BaselineThroughputInMBps", &rt::DOUBLE)
+    .named("baselineThroughputInMBps"), baseline_iops[2] = rt::m("BaselineIops",
+    &rt::INTEGER).named("baselineIops"), maximum_bandwidth_in_mbps[3] =
+    rt::m("MaximumBandwidthInMbps", &rt::INTEGER).named("maximumBandwidthInMbps"),
+    maximum_throughput_in_m_bps[4] = rt::m("MaximumThroughputInMBps", &rt::DOUBLE)
+    .named("maximumThroughputInMBps"), maximum_iops[5] = rt::m("MaximumIops",
+    &rt::INTEGER).named("maximumIops")]
 );
 rt::string_enum! {
     pub enum EbsOptimizedSupport { Unsupported = "unsupported", Supported = "supported",
@@ -343,15 +301,9 @@ pub struct EbsStatusDetails {
     pub status: Option<StatusType>,
 }
 rt::structure!(
-    EbsStatusDetails, EBS_STATUS_DETAILS, 0 => impaired_since, 1 => name, 2 => status
-);
-pub static EBS_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "EbsStatusDetails",
-    &[
-        rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"),
-        rt::m("Name", &rt::ENUM).named("name"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    EbsStatusDetails, EBS_STATUS_DETAILS, [impaired_since[0] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince"), name[1] = rt::m("Name", &rt::ENUM)
+    .named("name"), status[2] = rt::m("Status", &rt::ENUM).named("status")]
 );
 pub static EBS_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "EbsStatusDetailsList",
@@ -365,13 +317,10 @@ pub struct EbsStatusSummary {
     /// The current status.
     pub status: Option<SummaryStatus>,
 }
-rt::structure!(EbsStatusSummary, EBS_STATUS_SUMMARY, 0 => details, 1 => status);
-pub static EBS_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "EbsStatusSummary",
-    &[
-        rt::m("Details", &EBS_STATUS_DETAILS_LIST).named("details"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+rt::structure!(
+    EbsStatusSummary, EBS_STATUS_SUMMARY, [details[0] = rt::m("Details",
+    &EBS_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 /// Describes an EC2 Instance Connect Endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -419,40 +368,27 @@ pub struct Ec2InstanceConnectEndpoint {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    Ec2InstanceConnectEndpoint, EC2_INSTANCE_CONNECT_ENDPOINT, 0 => owner_id, 1 =>
-    instance_connect_endpoint_id, 2 => instance_connect_endpoint_arn, 3 => state, 4 =>
-    state_message, 5 => dns_name, 6 => fips_dns_name, 7 => network_interface_ids, 8 =>
-    vpc_id, 9 => availability_zone, 10 => created_at, 11 => subnet_id, 12 =>
-    preserve_client_ip, 13 => security_group_ids, 14 => tags, 15 => ip_address_type, 16
-    => public_dns_names, 17 => availability_zone_id
-);
-pub static EC2_INSTANCE_CONNECT_ENDPOINT: rt::Schema = rt::Schema::structure(
-    "Ec2InstanceConnectEndpoint",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("InstanceConnectEndpointId", &rt::STRING)
-            .named("instanceConnectEndpointId"),
-        rt::m("InstanceConnectEndpointArn", &rt::STRING)
-            .named("instanceConnectEndpointArn")
-            .min(1.0),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("DnsName", &rt::STRING).named("dnsName"),
-        rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
-        rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_SET)
-            .named("networkInterfaceIdSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("PreserveClientIp", &rt::BOOLEAN).named("preserveClientIp"),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_SET).named("securityGroupIdSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("IpAddressType", &rt::ENUM).named("ipAddressType"),
-        rt::m("PublicDnsNames", &INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES)
-            .named("publicDnsNames"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    Ec2InstanceConnectEndpoint, EC2_INSTANCE_CONNECT_ENDPOINT, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), instance_connect_endpoint_id[1] =
+    rt::m("InstanceConnectEndpointId", &rt::STRING).named("instanceConnectEndpointId"),
+    instance_connect_endpoint_arn[2] = rt::m("InstanceConnectEndpointArn", &rt::STRING)
+    .named("instanceConnectEndpointArn").min(1.0), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[4] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), dns_name[5] = rt::m("DnsName", &rt::STRING).named("dnsName"),
+    fips_dns_name[6] = rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
+    network_interface_ids[7] = rt::m("NetworkInterfaceIds", &NETWORK_INTERFACE_ID_SET)
+    .named("networkInterfaceIdSet"), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), availability_zone[9] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), created_at[10] = rt::m("CreatedAt", &rt::TIMESTAMP)
+    .named("createdAt"), subnet_id[11] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), preserve_client_ip[12] = rt::m("PreserveClientIp", &rt::BOOLEAN)
+    .named("preserveClientIp"), security_group_ids[13] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_ID_SET).named("securityGroupIdSet"), tags[14] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), ip_address_type[15] = rt::m("IpAddressType", &rt::ENUM)
+    .named("ipAddressType"), public_dns_names[16] = rt::m("PublicDnsNames",
+    &INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES).named("publicDnsNames"),
+    availability_zone_id[17] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 rt::string_enum! {
     pub enum Ec2InstanceConnectEndpointState { CreateInProgress = "create-in-progress",
@@ -467,10 +403,9 @@ pub struct EfaInfo {
     /// The maximum number of Elastic Fabric Adapters for the instance type.
     pub maximum_efa_interfaces: Option<i32>,
 }
-rt::structure!(EfaInfo, EFA_INFO, 0 => maximum_efa_interfaces);
-pub static EFA_INFO: rt::Schema = rt::Schema::structure(
-    "EfaInfo",
-    &[rt::m("MaximumEfaInterfaces", &rt::INTEGER).named("maximumEfaInterfaces")],
+rt::structure!(
+    EfaInfo, EFA_INFO, [maximum_efa_interfaces[0] = rt::m("MaximumEfaInterfaces",
+    &rt::INTEGER).named("maximumEfaInterfaces")]
 );
 /// Describes an egress-only internet gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -483,17 +418,11 @@ pub struct EgressOnlyInternetGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    EgressOnlyInternetGateway, EGRESS_ONLY_INTERNET_GATEWAY, 0 => attachments, 1 =>
-    egress_only_internet_gateway_id, 2 => tags
-);
-pub static EGRESS_ONLY_INTERNET_GATEWAY: rt::Schema = rt::Schema::structure(
-    "EgressOnlyInternetGateway",
-    &[
-        rt::m("Attachments", &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    EgressOnlyInternetGateway, EGRESS_ONLY_INTERNET_GATEWAY, [attachments[0] =
+    rt::m("Attachments", &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"),
+    egress_only_internet_gateway_id[1] = rt::m("EgressOnlyInternetGatewayId",
+    &rt::STRING).named("egressOnlyInternetGatewayId"), tags[2] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static EGRESS_ONLY_INTERNET_GATEWAY_ID_LIST: rt::Schema = rt::Schema::list(
     "EgressOnlyInternetGatewayIdList",
@@ -528,20 +457,13 @@ pub struct ElasticGpuAssociation {
     pub elastic_gpu_association_time: Option<String>,
 }
 rt::structure!(
-    ElasticGpuAssociation, ELASTIC_GPU_ASSOCIATION, 0 => elastic_gpu_id, 1 =>
-    elastic_gpu_association_id, 2 => elastic_gpu_association_state, 3 =>
-    elastic_gpu_association_time
-);
-pub static ELASTIC_GPU_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "ElasticGpuAssociation",
-    &[
-        rt::m("ElasticGpuId", &rt::STRING).named("elasticGpuId"),
-        rt::m("ElasticGpuAssociationId", &rt::STRING).named("elasticGpuAssociationId"),
-        rt::m("ElasticGpuAssociationState", &rt::STRING)
-            .named("elasticGpuAssociationState"),
-        rt::m("ElasticGpuAssociationTime", &rt::STRING)
-            .named("elasticGpuAssociationTime"),
-    ],
+    ElasticGpuAssociation, ELASTIC_GPU_ASSOCIATION, [elastic_gpu_id[0] =
+    rt::m("ElasticGpuId", &rt::STRING).named("elasticGpuId"),
+    elastic_gpu_association_id[1] = rt::m("ElasticGpuAssociationId", &rt::STRING)
+    .named("elasticGpuAssociationId"), elastic_gpu_association_state[2] =
+    rt::m("ElasticGpuAssociationState", &rt::STRING).named("elasticGpuAssociationState"),
+    elastic_gpu_association_time[3] = rt::m("ElasticGpuAssociationTime", &rt::STRING)
+    .named("elasticGpuAssociationTime")]
 );
 pub static ELASTIC_GPU_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuAssociationList",
@@ -555,10 +477,9 @@ pub struct ElasticGpuHealth {
     /// The health status.
     pub status: Option<ElasticGpuStatus>,
 }
-rt::structure!(ElasticGpuHealth, ELASTIC_GPU_HEALTH, 0 => status);
-pub static ELASTIC_GPU_HEALTH: rt::Schema = rt::Schema::structure(
-    "ElasticGpuHealth",
-    &[rt::m("Status", &rt::ENUM).named("status")],
+rt::structure!(
+    ElasticGpuHealth, ELASTIC_GPU_HEALTH, [status[0] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 pub static ELASTIC_GPU_ID_SET: rt::Schema = rt::Schema::list(
     "ElasticGpuIdSet",
@@ -576,10 +497,9 @@ pub struct ElasticGpuSpecification {
     /// The type of Elastic Graphics accelerator.
     pub type_: String,
 }
-rt::structure!(ElasticGpuSpecification, ELASTIC_GPU_SPECIFICATION, 0 => type_);
-pub static ELASTIC_GPU_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "ElasticGpuSpecification",
-    &[rt::m("Type", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    ElasticGpuSpecification, ELASTIC_GPU_SPECIFICATION, [type_[0] = rt::m("Type",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static ELASTIC_GPU_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuSpecificationList",
@@ -596,11 +516,8 @@ pub struct ElasticGpuSpecificationResponse {
     pub type_: Option<String>,
 }
 rt::structure!(
-    ElasticGpuSpecificationResponse, ELASTIC_GPU_SPECIFICATION_RESPONSE, 0 => type_
-);
-pub static ELASTIC_GPU_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ElasticGpuSpecificationResponse",
-    &[rt::m("Type", &rt::STRING).named("type")],
+    ElasticGpuSpecificationResponse, ELASTIC_GPU_SPECIFICATION_RESPONSE, [type_[0] =
+    rt::m("Type", &rt::STRING).named("type")]
 );
 pub static ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ElasticGpuSpecificationResponseList",
@@ -637,21 +554,14 @@ pub struct ElasticGpus {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ElasticGpus, ELASTIC_GPUS, 0 => elastic_gpu_id, 1 => availability_zone, 2 =>
-    elastic_gpu_type, 3 => elastic_gpu_health, 4 => elastic_gpu_state, 5 => instance_id,
-    6 => tags
-);
-pub static ELASTIC_GPUS: rt::Schema = rt::Schema::structure(
-    "ElasticGpus",
-    &[
-        rt::m("ElasticGpuId", &rt::STRING).named("elasticGpuId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("ElasticGpuType", &rt::STRING).named("elasticGpuType"),
-        rt::m("ElasticGpuHealth", &ELASTIC_GPU_HEALTH).named("elasticGpuHealth"),
-        rt::m("ElasticGpuState", &rt::ENUM).named("elasticGpuState"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ElasticGpus, ELASTIC_GPUS, [elastic_gpu_id[0] = rt::m("ElasticGpuId", &rt::STRING)
+    .named("elasticGpuId"), availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), elastic_gpu_type[2] = rt::m("ElasticGpuType",
+    &rt::STRING).named("elasticGpuType"), elastic_gpu_health[3] =
+    rt::m("ElasticGpuHealth", &ELASTIC_GPU_HEALTH).named("elasticGpuHealth"),
+    elastic_gpu_state[4] = rt::m("ElasticGpuState", &rt::ENUM).named("elasticGpuState"),
+    instance_id[5] = rt::m("InstanceId", &rt::STRING).named("instanceId"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -666,14 +576,8 @@ pub struct ElasticInferenceAccelerator {
     pub count: Option<i32>,
 }
 rt::structure!(
-    ElasticInferenceAccelerator, ELASTIC_INFERENCE_ACCELERATOR, 0 => type_, 1 => count
-);
-pub static ELASTIC_INFERENCE_ACCELERATOR: rt::Schema = rt::Schema::structure(
-    "ElasticInferenceAccelerator",
-    &[
-        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Count", &rt::INTEGER).min(1.0),
-    ],
+    ElasticInferenceAccelerator, ELASTIC_INFERENCE_ACCELERATOR, [type_[0] = rt::m("Type",
+    &rt::STRING).flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::INTEGER).min(1.0)]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -690,24 +594,18 @@ pub struct ElasticInferenceAcceleratorAssociation {
     pub elastic_inference_accelerator_association_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ElasticInferenceAcceleratorAssociation, ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION, 0
-    => elastic_inference_accelerator_arn, 1 =>
-    elastic_inference_accelerator_association_id, 2 =>
-    elastic_inference_accelerator_association_state, 3 =>
-    elastic_inference_accelerator_association_time
-);
-pub static ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "ElasticInferenceAcceleratorAssociation",
-    &[
-        rt::m("ElasticInferenceAcceleratorArn", &rt::STRING)
-            .named("elasticInferenceAcceleratorArn"),
-        rt::m("ElasticInferenceAcceleratorAssociationId", &rt::STRING)
-            .named("elasticInferenceAcceleratorAssociationId"),
-        rt::m("ElasticInferenceAcceleratorAssociationState", &rt::STRING)
-            .named("elasticInferenceAcceleratorAssociationState"),
-        rt::m("ElasticInferenceAcceleratorAssociationTime", &rt::TIMESTAMP)
-            .named("elasticInferenceAcceleratorAssociationTime"),
-    ],
+    ElasticInferenceAcceleratorAssociation, ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION,
+    [elastic_inference_accelerator_arn[0] = rt::m("ElasticInferenceAcceleratorArn",
+    &rt::STRING).named("elasticInferenceAcceleratorArn"),
+    elastic_inference_accelerator_association_id[1] =
+    rt::m("ElasticInferenceAcceleratorAssociationId", &rt::STRING)
+    .named("elasticInferenceAcceleratorAssociationId"),
+    elastic_inference_accelerator_association_state[2] =
+    rt::m("ElasticInferenceAcceleratorAssociationState", &rt::STRING)
+    .named("elasticInferenceAcceleratorAssociationState"),
+    elastic_inference_accelerator_association_time[3] =
+    rt::m("ElasticInferenceAcceleratorAssociationTime", &rt::TIMESTAMP)
+    .named("elasticInferenceAcceleratorAssociationTime")]
 );
 pub static ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "ElasticInferenceAcceleratorAssociationList",
@@ -728,15 +626,9 @@ pub struct EnaSrdSpecification {
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecification>,
 }
 rt::structure!(
-    EnaSrdSpecification, ENA_SRD_SPECIFICATION, 0 => ena_srd_enabled, 1 =>
-    ena_srd_udp_specification
-);
-pub static ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "EnaSrdSpecification",
-    &[
-        rt::m("EnaSrdEnabled", &rt::BOOLEAN),
-        rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION),
-    ],
+    EnaSrdSpecification, ENA_SRD_SPECIFICATION, [ena_srd_enabled[0] =
+    rt::m("EnaSrdEnabled", &rt::BOOLEAN), ena_srd_udp_specification[1] =
+    rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION)]
 );
 /// Launch instances with ENA Express settings configured from your launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -747,15 +639,9 @@ pub struct EnaSrdSpecificationRequest {
     pub ena_srd_udp_specification: Option<EnaSrdUdpSpecificationRequest>,
 }
 rt::structure!(
-    EnaSrdSpecificationRequest, ENA_SRD_SPECIFICATION_REQUEST, 0 => ena_srd_enabled, 1 =>
-    ena_srd_udp_specification
-);
-pub static ENA_SRD_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnaSrdSpecificationRequest",
-    &[
-        rt::m("EnaSrdEnabled", &rt::BOOLEAN),
-        rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION_REQUEST),
-    ],
+    EnaSrdSpecificationRequest, ENA_SRD_SPECIFICATION_REQUEST, [ena_srd_enabled[0] =
+    rt::m("EnaSrdEnabled", &rt::BOOLEAN), ena_srd_udp_specification[1] =
+    rt::m("EnaSrdUdpSpecification", &ENA_SRD_UDP_SPECIFICATION_REQUEST)]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
@@ -764,11 +650,8 @@ pub struct EnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
-    EnaSrdUdpSpecification, ENA_SRD_UDP_SPECIFICATION, 0 => ena_srd_udp_enabled
-);
-pub static ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "EnaSrdUdpSpecification",
-    &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)],
+    EnaSrdUdpSpecification, ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled[0] =
+    rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)]
 );
 /// Configures ENA Express for UDP network traffic from your launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -777,12 +660,8 @@ pub struct EnaSrdUdpSpecificationRequest {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
-    EnaSrdUdpSpecificationRequest, ENA_SRD_UDP_SPECIFICATION_REQUEST, 0 =>
-    ena_srd_udp_enabled
-);
-pub static ENA_SRD_UDP_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnaSrdUdpSpecificationRequest",
-    &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)],
+    EnaSrdUdpSpecificationRequest, ENA_SRD_UDP_SPECIFICATION_REQUEST,
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum EnaSupport { Unsupported = "unsupported", Supported = "supported", Required
@@ -798,16 +677,10 @@ pub struct EnableAddressTransferRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableAddressTransferRequest, ENABLE_ADDRESS_TRANSFER_REQUEST, 0 => allocation_id, 1
-    => transfer_account_id, 2 => dry_run
-);
-pub static ENABLE_ADDRESS_TRANSFER_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableAddressTransferRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransferAccountId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableAddressTransferRequest, ENABLE_ADDRESS_TRANSFER_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), transfer_account_id[1] =
+    rt::m("TransferAccountId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAddressTransferResult {
@@ -815,11 +688,8 @@ pub struct EnableAddressTransferResult {
     pub address_transfer: Option<AddressTransfer>,
 }
 rt::structure!(
-    EnableAddressTransferResult, ENABLE_ADDRESS_TRANSFER_RESULT, 0 => address_transfer
-);
-pub static ENABLE_ADDRESS_TRANSFER_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableAddressTransferResult",
-    &[rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")],
+    EnableAddressTransferResult, ENABLE_ADDRESS_TRANSFER_RESULT, [address_transfer[0] =
+    rt::m("AddressTransfer", &ADDRESS_TRANSFER).named("addressTransfer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAllowedImagesSettingsRequest {
@@ -829,15 +699,9 @@ pub struct EnableAllowedImagesSettingsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableAllowedImagesSettingsRequest, ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST, 0 =>
-    allowed_images_settings_state, 1 => dry_run
-);
-pub static ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableAllowedImagesSettingsRequest",
-    &[
-        rt::m("AllowedImagesSettingsState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableAllowedImagesSettingsRequest, ENABLE_ALLOWED_IMAGES_SETTINGS_REQUEST,
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAllowedImagesSettingsResult {
@@ -845,12 +709,9 @@ pub struct EnableAllowedImagesSettingsResult {
     pub allowed_images_settings_state: Option<AllowedImagesSettingsEnabledState>,
 }
 rt::structure!(
-    EnableAllowedImagesSettingsResult, ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT, 0 =>
-    allowed_images_settings_state
-);
-pub static ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableAllowedImagesSettingsResult",
-    &[rt::m("AllowedImagesSettingsState", &rt::ENUM).named("allowedImagesSettingsState")],
+    EnableAllowedImagesSettingsResult, ENABLE_ALLOWED_IMAGES_SETTINGS_RESULT,
+    [allowed_images_settings_state[0] = rt::m("AllowedImagesSettingsState", &rt::ENUM)
+    .named("allowedImagesSettingsState")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableApplicationStatusCheckSuppressionRequest {
@@ -865,17 +726,11 @@ pub struct EnableApplicationStatusCheckSuppressionRequest {
 }
 rt::structure!(
     EnableApplicationStatusCheckSuppressionRequest,
-    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, 0 => instance_ids, 1 =>
-    duration_seconds, 2 => client_token, 3 => dry_run
-);
-pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableApplicationStatusCheckSuppressionRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("DurationSeconds", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"), duration_seconds[1] =
+    rt::m("DurationSeconds", &rt::INTEGER), client_token[2] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableApplicationStatusCheckSuppressionResult {
@@ -886,17 +741,10 @@ pub struct EnableApplicationStatusCheckSuppressionResult {
 }
 rt::structure!(
     EnableApplicationStatusCheckSuppressionResult,
-    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, 0 => successful_results, 1 =>
-    unsuccessful_results
-);
-pub static ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableApplicationStatusCheckSuppressionResult",
-    &[
-        rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-            .named("successfulResultSet"),
-        rt::m("UnsuccessfulResults", &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET)
-            .named("unsuccessfulResultSet"),
-    ],
+    ENABLE_APPLICATION_STATUS_CHECK_SUPPRESSION_RESULT, [successful_results[0] =
+    rt::m("SuccessfulResults", &SUCCESSFUL_SUPPRESSION_RESPONSE_SET)
+    .named("successfulResultSet"), unsuccessful_results[1] = rt::m("UnsuccessfulResults",
+    &UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET).named("unsuccessfulResultSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionRequest {
@@ -913,18 +761,10 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionRequest {
 }
 rt::structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionRequest,
-    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, 0 => source, 1 =>
-    destination, 2 => metric, 3 => statistic, 4 => dry_run
-);
-pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableAwsNetworkPerformanceMetricSubscriptionRequest",
-    &[
-        rt::m("Source", &rt::STRING),
-        rt::m("Destination", &rt::STRING),
-        rt::m("Metric", &rt::ENUM),
-        rt::m("Statistic", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_REQUEST, [source[0] =
+    rt::m("Source", &rt::STRING), destination[1] = rt::m("Destination", &rt::STRING),
+    metric[2] = rt::m("Metric", &rt::ENUM), statistic[3] = rt::m("Statistic", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
@@ -933,11 +773,8 @@ pub struct EnableAwsNetworkPerformanceMetricSubscriptionResult {
 }
 rt::structure!(
     EnableAwsNetworkPerformanceMetricSubscriptionResult,
-    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, 0 => output
-);
-pub static ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableAwsNetworkPerformanceMetricSubscriptionResult",
-    &[rt::m("Output", &rt::BOOLEAN).named("output")],
+    ENABLE_AWS_NETWORK_PERFORMANCE_METRIC_SUBSCRIPTION_RESULT, [output[0] =
+    rt::m("Output", &rt::BOOLEAN).named("output")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableCapacityManagerRequest {
@@ -949,16 +786,10 @@ pub struct EnableCapacityManagerRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    EnableCapacityManagerRequest, ENABLE_CAPACITY_MANAGER_REQUEST, 0 =>
-    organizations_access, 1 => dry_run, 2 => client_token
-);
-pub static ENABLE_CAPACITY_MANAGER_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableCapacityManagerRequest",
-    &[
-        rt::m("OrganizationsAccess", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    EnableCapacityManagerRequest, ENABLE_CAPACITY_MANAGER_REQUEST,
+    [organizations_access[0] = rt::m("OrganizationsAccess", &rt::BOOLEAN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableCapacityManagerResult {
@@ -968,15 +799,10 @@ pub struct EnableCapacityManagerResult {
     pub organizations_access: Option<bool>,
 }
 rt::structure!(
-    EnableCapacityManagerResult, ENABLE_CAPACITY_MANAGER_RESULT, 0 =>
-    capacity_manager_status, 1 => organizations_access
-);
-pub static ENABLE_CAPACITY_MANAGER_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableCapacityManagerResult",
-    &[
-        rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-        rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
-    ],
+    EnableCapacityManagerResult, ENABLE_CAPACITY_MANAGER_RESULT,
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultRequest {
@@ -984,12 +810,8 @@ pub struct EnableEbsEncryptionByDefaultRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableEbsEncryptionByDefaultRequest, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, 0 =>
-    dry_run
-);
-pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableEbsEncryptionByDefaultRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    EnableEbsEncryptionByDefaultRequest, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableEbsEncryptionByDefaultResult {
@@ -997,12 +819,9 @@ pub struct EnableEbsEncryptionByDefaultResult {
     pub ebs_encryption_by_default: Option<bool>,
 }
 rt::structure!(
-    EnableEbsEncryptionByDefaultResult, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT, 0 =>
-    ebs_encryption_by_default
-);
-pub static ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableEbsEncryptionByDefaultResult",
-    &[rt::m("EbsEncryptionByDefault", &rt::BOOLEAN).named("ebsEncryptionByDefault")],
+    EnableEbsEncryptionByDefaultResult, ENABLE_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    .named("ebsEncryptionByDefault")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastLaunchRequest {
@@ -1020,20 +839,13 @@ pub struct EnableFastLaunchRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableFastLaunchRequest, ENABLE_FAST_LAUNCH_REQUEST, 0 => image_id, 1 =>
-    resource_type, 2 => snapshot_configuration, 3 => launch_template, 4 =>
-    max_parallel_launches, 5 => dry_run
-);
-pub static ENABLE_FAST_LAUNCH_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableFastLaunchRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceType", &rt::STRING),
-        rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST),
-        rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST),
-        rt::m("MaxParallelLaunches", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableFastLaunchRequest, ENABLE_FAST_LAUNCH_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), resource_type[1] = rt::m("ResourceType",
+    &rt::STRING), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
+    &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST), launch_template[3] =
+    rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST),
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastLaunchResult {
@@ -1057,25 +869,18 @@ pub struct EnableFastLaunchResult {
     pub state_transition_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    EnableFastLaunchResult, ENABLE_FAST_LAUNCH_RESULT, 0 => image_id, 1 => resource_type,
-    2 => snapshot_configuration, 3 => launch_template, 4 => max_parallel_launches, 5 =>
-    owner_id, 6 => state, 7 => state_transition_reason, 8 => state_transition_time
-);
-pub static ENABLE_FAST_LAUNCH_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableFastLaunchResult",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("SnapshotConfiguration", &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE)
-            .named("snapshotConfiguration"),
-        rt::m("LaunchTemplate", &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE)
-            .named("launchTemplate"),
-        rt::m("MaxParallelLaunches", &rt::INTEGER).named("maxParallelLaunches"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime"),
-    ],
+    EnableFastLaunchResult, ENABLE_FAST_LAUNCH_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), snapshot_configuration[2] = rt::m("SnapshotConfiguration",
+    &FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE).named("snapshotConfiguration"),
+    launch_template[3] = rt::m("LaunchTemplate",
+    &FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE).named("launchTemplate"),
+    max_parallel_launches[4] = rt::m("MaxParallelLaunches", &rt::INTEGER)
+    .named("maxParallelLaunches"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    state_transition_reason[7] = rt::m("StateTransitionReason", &rt::STRING)
+    .named("stateTransitionReason"), state_transition_time[8] =
+    rt::m("StateTransitionTime", &rt::TIMESTAMP).named("stateTransitionTime")]
 );
 /// Contains information about the errors that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
@@ -1088,19 +893,11 @@ pub struct EnableFastSnapshotRestoreErrorItem {
     >,
 }
 rt::structure!(
-    EnableFastSnapshotRestoreErrorItem, ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM, 0 =>
-    snapshot_id, 1 => fast_snapshot_restore_state_errors
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoreErrorItem",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m(
-                "FastSnapshotRestoreStateErrors",
-                &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET,
-            )
-            .named("fastSnapshotRestoreStateErrorSet"),
-    ],
+    EnableFastSnapshotRestoreErrorItem, ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_ITEM,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    fast_snapshot_restore_state_errors[1] = rt::m("FastSnapshotRestoreStateErrors",
+    &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET)
+    .named("fastSnapshotRestoreStateErrorSet")]
 );
 pub static ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET: rt::Schema = rt::Schema::list(
     "EnableFastSnapshotRestoreErrorSet",
@@ -1115,15 +912,9 @@ pub struct EnableFastSnapshotRestoreStateError {
     pub message: Option<String>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoreStateError, ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR, 0 =>
-    code, 1 => message
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoreStateError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    EnableFastSnapshotRestoreStateError, ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR,
+    [code[0] = rt::m("Code", &rt::STRING).named("code"), message[1] = rt::m("Message",
+    &rt::STRING).named("message")]
 );
 /// Contains information about an error that occurred when enabling fast snapshot restores.
 #[derive(Clone, Default, PartialEq)]
@@ -1137,16 +928,11 @@ pub struct EnableFastSnapshotRestoreStateErrorItem {
 }
 rt::structure!(
     EnableFastSnapshotRestoreStateErrorItem,
-    ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => error
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoreStateErrorItem",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Error", &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error"),
-    ],
+    ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_ITEM, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), error[2] = rt::m("Error",
+    &ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR).named("error")]
 );
 pub static ENABLE_FAST_SNAPSHOT_RESTORE_STATE_ERROR_SET: rt::Schema = rt::Schema::list(
     "EnableFastSnapshotRestoreStateErrorSet",
@@ -1184,27 +970,20 @@ pub struct EnableFastSnapshotRestoreSuccessItem {
     pub disabled_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoreSuccessItem, ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM, 0 =>
-    snapshot_id, 1 => availability_zone, 2 => availability_zone_id, 3 => state, 4 =>
-    state_transition_reason, 5 => owner_id, 6 => owner_alias, 7 => enabling_time, 8 =>
-    optimizing_time, 9 => enabled_time, 10 => disabling_time, 11 => disabled_time
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoreSuccessItem",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateTransitionReason", &rt::STRING).named("stateTransitionReason"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
-        rt::m("EnablingTime", &rt::TIMESTAMP).named("enablingTime"),
-        rt::m("OptimizingTime", &rt::TIMESTAMP).named("optimizingTime"),
-        rt::m("EnabledTime", &rt::TIMESTAMP).named("enabledTime"),
-        rt::m("DisablingTime", &rt::TIMESTAMP).named("disablingTime"),
-        rt::m("DisabledTime", &rt::TIMESTAMP).named("disabledTime"),
-    ],
+    EnableFastSnapshotRestoreSuccessItem, ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_ITEM,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[1] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[2] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_transition_reason[4] = rt::m("StateTransitionReason",
+    &rt::STRING).named("stateTransitionReason"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), owner_alias[6] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), enabling_time[7] = rt::m("EnablingTime", &rt::TIMESTAMP)
+    .named("enablingTime"), optimizing_time[8] = rt::m("OptimizingTime", &rt::TIMESTAMP)
+    .named("optimizingTime"), enabled_time[9] = rt::m("EnabledTime", &rt::TIMESTAMP)
+    .named("enabledTime"), disabling_time[10] = rt::m("DisablingTime", &rt::TIMESTAMP)
+    .named("disablingTime"), disabled_time[11] = rt::m("DisabledTime", &rt::TIMESTAMP)
+    .named("disabledTime")]
 );
 pub static ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET: rt::Schema = rt::Schema::list(
     "EnableFastSnapshotRestoreSuccessSet",
@@ -1226,22 +1005,13 @@ pub struct EnableFastSnapshotRestoresRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoresRequest, ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST, 0 =>
-    availability_zones, 1 => availability_zone_ids, 2 => source_snapshot_ids, 3 =>
-    dry_run
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoresRequest",
-    &[
-        rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
-            .named("AvailabilityZone"),
-        rt::m("AvailabilityZoneIds", &AVAILABILITY_ZONE_ID_STRING_LIST)
-            .named("AvailabilityZoneId"),
-        rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
-            .named("SourceSnapshotId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableFastSnapshotRestoresRequest, ENABLE_FAST_SNAPSHOT_RESTORES_REQUEST,
+    [availability_zones[0] = rt::m("AvailabilityZones", &AVAILABILITY_ZONE_STRING_LIST)
+    .named("AvailabilityZone"), availability_zone_ids[1] = rt::m("AvailabilityZoneIds",
+    &AVAILABILITY_ZONE_ID_STRING_LIST).named("AvailabilityZoneId"),
+    source_snapshot_ids[2] = rt::m("SourceSnapshotIds", &SNAPSHOT_ID_STRING_LIST)
+    .named("SourceSnapshotId").flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableFastSnapshotRestoresResult {
@@ -1251,17 +1021,10 @@ pub struct EnableFastSnapshotRestoresResult {
     pub unsuccessful: Option<Vec<EnableFastSnapshotRestoreErrorItem>>,
 }
 rt::structure!(
-    EnableFastSnapshotRestoresResult, ENABLE_FAST_SNAPSHOT_RESTORES_RESULT, 0 =>
-    successful, 1 => unsuccessful
-);
-pub static ENABLE_FAST_SNAPSHOT_RESTORES_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableFastSnapshotRestoresResult",
-    &[
-        rt::m("Successful", &ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
-            .named("successful"),
-        rt::m("Unsuccessful", &ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET)
-            .named("unsuccessful"),
-    ],
+    EnableFastSnapshotRestoresResult, ENABLE_FAST_SNAPSHOT_RESTORES_RESULT,
+    [successful[0] = rt::m("Successful", &ENABLE_FAST_SNAPSHOT_RESTORE_SUCCESS_SET)
+    .named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
+    &ENABLE_FAST_SNAPSHOT_RESTORE_ERROR_SET).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessRequest {
@@ -1271,15 +1034,9 @@ pub struct EnableImageBlockPublicAccessRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableImageBlockPublicAccessRequest, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST, 0 =>
-    image_block_public_access_state, 1 => dry_run
-);
-pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableImageBlockPublicAccessRequest",
-    &[
-        rt::m("ImageBlockPublicAccessState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableImageBlockPublicAccessRequest, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_REQUEST,
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageBlockPublicAccessResult {
@@ -1287,15 +1044,9 @@ pub struct EnableImageBlockPublicAccessResult {
     pub image_block_public_access_state: Option<ImageBlockPublicAccessEnabledState>,
 }
 rt::structure!(
-    EnableImageBlockPublicAccessResult, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT, 0 =>
-    image_block_public_access_state
-);
-pub static ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableImageBlockPublicAccessResult",
-    &[
-        rt::m("ImageBlockPublicAccessState", &rt::ENUM)
-            .named("imageBlockPublicAccessState"),
-    ],
+    EnableImageBlockPublicAccessResult, ENABLE_IMAGE_BLOCK_PUBLIC_ACCESS_RESULT,
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState", &rt::ENUM)
+    .named("imageBlockPublicAccessState")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeprecationRequest {
@@ -1309,16 +1060,10 @@ pub struct EnableImageDeprecationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableImageDeprecationRequest, ENABLE_IMAGE_DEPRECATION_REQUEST, 0 => image_id, 1 =>
-    deprecate_at, 2 => dry_run
-);
-pub static ENABLE_IMAGE_DEPRECATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableImageDeprecationRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DeprecateAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableImageDeprecationRequest, ENABLE_IMAGE_DEPRECATION_REQUEST, [image_id[0] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), deprecate_at[1] =
+    rt::m("DeprecateAt", &rt::TIMESTAMP).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeprecationResult {
@@ -1326,11 +1071,8 @@ pub struct EnableImageDeprecationResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    EnableImageDeprecationResult, ENABLE_IMAGE_DEPRECATION_RESULT, 0 => return_
-);
-pub static ENABLE_IMAGE_DEPRECATION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableImageDeprecationResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    EnableImageDeprecationResult, ENABLE_IMAGE_DEPRECATION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeregistrationProtectionRequest {
@@ -1343,16 +1085,9 @@ pub struct EnableImageDeregistrationProtectionRequest {
 }
 rt::structure!(
     EnableImageDeregistrationProtectionRequest,
-    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, 0 => image_id, 1 => with_cooldown, 2
-    => dry_run
-);
-pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableImageDeregistrationProtectionRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WithCooldown", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), with_cooldown[1] = rt::m("WithCooldown",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageDeregistrationProtectionResult {
@@ -1361,11 +1096,8 @@ pub struct EnableImageDeregistrationProtectionResult {
 }
 rt::structure!(
     EnableImageDeregistrationProtectionResult,
-    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, 0 => return_
-);
-pub static ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableImageDeregistrationProtectionResult",
-    &[rt::m("Return", &rt::STRING).named("return")],
+    ENABLE_IMAGE_DEREGISTRATION_PROTECTION_RESULT, [return_[0] = rt::m("Return",
+    &rt::STRING).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageRequest {
@@ -1374,20 +1106,18 @@ pub struct EnableImageRequest {
     /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
     pub dry_run: Option<bool>,
 }
-rt::structure!(EnableImageRequest, ENABLE_IMAGE_REQUEST, 0 => image_id, 1 => dry_run);
-pub static ENABLE_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableImageRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+rt::structure!(
+    EnableImageRequest, ENABLE_IMAGE_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableImageResult {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
-rt::structure!(EnableImageResult, ENABLE_IMAGE_RESULT, 0 => return_);
-pub static ENABLE_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableImageResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    EnableImageResult, ENABLE_IMAGE_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
+    .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInstanceSqlHaStandbyDetectionsRequest {
@@ -1400,19 +1130,11 @@ pub struct EnableInstanceSqlHaStandbyDetectionsRequest {
 }
 rt::structure!(
     EnableInstanceSqlHaStandbyDetectionsRequest,
-    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, 0 => instance_ids, 1 =>
-    sql_server_credentials, 2 => dry_run
-);
-pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableInstanceSqlHaStandbyDetectionsRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("SqlServerCredentials", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_UPDATE_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED).min(1.0), sql_server_credentials[1] =
+    rt::m("SqlServerCredentials", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableInstanceSqlHaStandbyDetectionsResult {
@@ -1421,11 +1143,8 @@ pub struct EnableInstanceSqlHaStandbyDetectionsResult {
 }
 rt::structure!(
     EnableInstanceSqlHaStandbyDetectionsResult,
-    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, 0 => instances
-);
-pub static ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableInstanceSqlHaStandbyDetectionsResult",
-    &[rt::m("Instances", &REGISTERED_INSTANCE_LIST).named("instanceSet")],
+    ENABLE_INSTANCE_SQL_HA_STANDBY_DETECTIONS_RESULT, [instances[0] = rt::m("Instances",
+    &REGISTERED_INSTANCE_LIST).named("instanceSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamInternetRegistryAssociationRequest {
@@ -1448,22 +1167,15 @@ pub struct EnableIpamInternetRegistryAssociationRequest {
 }
 rt::structure!(
     EnableIpamInternetRegistryAssociationRequest,
-    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => rpki_version, 3 => service_uri, 4 =>
-    child_handle, 5 => parent_handle, 6 => parent_bpki_ta, 7 => client_token
-);
-pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableIpamInternetRegistryAssociationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RpkiVersion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceUri", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ChildHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ParentHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ParentBpkiTa", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    rpki_version[2] = rt::m("RpkiVersion", &rt::STRING).flags(rt::REQUIRED),
+    service_uri[3] = rt::m("ServiceUri", &rt::STRING).flags(rt::REQUIRED),
+    child_handle[4] = rt::m("ChildHandle", &rt::STRING).flags(rt::REQUIRED),
+    parent_handle[5] = rt::m("ParentHandle", &rt::STRING).flags(rt::REQUIRED),
+    parent_bpki_ta[6] = rt::m("ParentBpkiTa", &rt::STRING).flags(rt::REQUIRED),
+    client_token[7] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamInternetRegistryAssociationResult {
@@ -1472,15 +1184,9 @@ pub struct EnableIpamInternetRegistryAssociationResult {
 }
 rt::structure!(
     EnableIpamInternetRegistryAssociationResult,
-    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT, 0 =>
-    ipam_internet_registry_association
-);
-pub static ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableIpamInternetRegistryAssociationResult",
-    &[
-        rt::m("IpamInternetRegistryAssociation", &IPAM_INTERNET_REGISTRY_ASSOCIATION)
-            .named("ipamInternetRegistryAssociation"),
-    ],
+    ENABLE_IPAM_INTERNET_REGISTRY_ASSOCIATION_RESULT,
+    [ipam_internet_registry_association[0] = rt::m("IpamInternetRegistryAssociation",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION).named("ipamInternetRegistryAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamOrganizationAdminAccountRequest {
@@ -1491,15 +1197,9 @@ pub struct EnableIpamOrganizationAdminAccountRequest {
 }
 rt::structure!(
     EnableIpamOrganizationAdminAccountRequest,
-    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, 0 => dry_run, 1 =>
-    delegated_admin_account_id
-);
-pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableIpamOrganizationAdminAccountRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("DelegatedAdminAccountId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), delegated_admin_account_id[1] = rt::m("DelegatedAdminAccountId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamOrganizationAdminAccountResult {
@@ -1508,11 +1208,8 @@ pub struct EnableIpamOrganizationAdminAccountResult {
 }
 rt::structure!(
     EnableIpamOrganizationAdminAccountResult,
-    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, 0 => success
-);
-pub static ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableIpamOrganizationAdminAccountResult",
-    &[rt::m("Success", &rt::BOOLEAN).named("success")],
+    ENABLE_IPAM_ORGANIZATION_ADMIN_ACCOUNT_RESULT, [success[0] = rt::m("Success",
+    &rt::BOOLEAN).named("success")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamPolicyRequest {
@@ -1526,26 +1223,19 @@ pub struct EnableIpamPolicyRequest {
     pub organization_target_id: Option<String>,
 }
 rt::structure!(
-    EnableIpamPolicyRequest, ENABLE_IPAM_POLICY_REQUEST, 0 => dry_run, 1 =>
-    ipam_policy_id, 2 => organization_target_id
-);
-pub static ENABLE_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableIpamPolicyRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OrganizationTargetId", &rt::STRING),
-    ],
+    EnableIpamPolicyRequest, ENABLE_IPAM_POLICY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .flags(rt::REQUIRED), organization_target_id[2] = rt::m("OrganizationTargetId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableIpamPolicyResult {
     /// The ID of the IPAM policy that was enabled.
     pub ipam_policy_id: Option<String>,
 }
-rt::structure!(EnableIpamPolicyResult, ENABLE_IPAM_POLICY_RESULT, 0 => ipam_policy_id);
-pub static ENABLE_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableIpamPolicyResult",
-    &[rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId")],
+rt::structure!(
+    EnableIpamPolicyResult, ENABLE_IPAM_POLICY_RESULT, [ipam_policy_id[0] =
+    rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableReachabilityAnalyzerOrganizationSharingRequest {
@@ -1554,11 +1244,8 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingRequest {
 }
 rt::structure!(
     EnableReachabilityAnalyzerOrganizationSharingRequest,
-    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST, 0 => dry_run
-);
-pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableReachabilityAnalyzerOrganizationSharingRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
@@ -1567,11 +1254,8 @@ pub struct EnableReachabilityAnalyzerOrganizationSharingResult {
 }
 rt::structure!(
     EnableReachabilityAnalyzerOrganizationSharingResult,
-    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT, 0 => return_value
-);
-pub static ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableReachabilityAnalyzerOrganizationSharingResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")],
+    ENABLE_REACHABILITY_ANALYZER_ORGANIZATION_SHARING_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRouteServerPropagationRequest {
@@ -1583,16 +1267,10 @@ pub struct EnableRouteServerPropagationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableRouteServerPropagationRequest, ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST, 0 =>
-    route_server_id, 1 => route_table_id, 2 => dry_run
-);
-pub static ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableRouteServerPropagationRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableRouteServerPropagationRequest, ENABLE_ROUTE_SERVER_PROPAGATION_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRouteServerPropagationResult {
@@ -1600,15 +1278,9 @@ pub struct EnableRouteServerPropagationResult {
     pub route_server_propagation: Option<RouteServerPropagation>,
 }
 rt::structure!(
-    EnableRouteServerPropagationResult, ENABLE_ROUTE_SERVER_PROPAGATION_RESULT, 0 =>
-    route_server_propagation
-);
-pub static ENABLE_ROUTE_SERVER_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableRouteServerPropagationResult",
-    &[
-        rt::m("RouteServerPropagation", &ROUTE_SERVER_PROPAGATION)
-            .named("routeServerPropagation"),
-    ],
+    EnableRouteServerPropagationResult, ENABLE_ROUTE_SERVER_PROPAGATION_RESULT,
+    [route_server_propagation[0] = rt::m("RouteServerPropagation",
+    &ROUTE_SERVER_PROPAGATION).named("routeServerPropagation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSerialConsoleAccessRequest {
@@ -1616,11 +1288,8 @@ pub struct EnableSerialConsoleAccessRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableSerialConsoleAccessRequest, ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST, 0 => dry_run
-);
-pub static ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableSerialConsoleAccessRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    EnableSerialConsoleAccessRequest, ENABLE_SERIAL_CONSOLE_ACCESS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSerialConsoleAccessResult {
@@ -1628,15 +1297,9 @@ pub struct EnableSerialConsoleAccessResult {
     pub serial_console_access_enabled: Option<bool>,
 }
 rt::structure!(
-    EnableSerialConsoleAccessResult, ENABLE_SERIAL_CONSOLE_ACCESS_RESULT, 0 =>
-    serial_console_access_enabled
-);
-pub static ENABLE_SERIAL_CONSOLE_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableSerialConsoleAccessResult",
-    &[
-        rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
-            .named("serialConsoleAccessEnabled"),
-    ],
+    EnableSerialConsoleAccessResult, ENABLE_SERIAL_CONSOLE_ACCESS_RESULT,
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    .named("serialConsoleAccessEnabled")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSnapshotBlockPublicAccessRequest {
@@ -1652,11 +1315,8 @@ pub struct EnableSnapshotBlockPublicAccessRequest {
 }
 rt::structure!(
     EnableSnapshotBlockPublicAccessRequest, ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST,
-    0 => state, 1 => dry_run
-);
-pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableSnapshotBlockPublicAccessRequest",
-    &[rt::m("State", &rt::ENUM).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    [state[0] = rt::m("State", &rt::ENUM).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableSnapshotBlockPublicAccessResult {
@@ -1664,12 +1324,8 @@ pub struct EnableSnapshotBlockPublicAccessResult {
     pub state: Option<SnapshotBlockPublicAccessState>,
 }
 rt::structure!(
-    EnableSnapshotBlockPublicAccessResult, ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT, 0
-    => state
-);
-pub static ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableSnapshotBlockPublicAccessResult",
-    &[rt::m("State", &rt::ENUM).named("state")],
+    EnableSnapshotBlockPublicAccessResult, ENABLE_SNAPSHOT_BLOCK_PUBLIC_ACCESS_RESULT,
+    [state[0] = rt::m("State", &rt::ENUM).named("state")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableTransitGatewayRouteTablePropagationRequest {
@@ -1684,18 +1340,12 @@ pub struct EnableTransitGatewayRouteTablePropagationRequest {
 }
 rt::structure!(
     EnableTransitGatewayRouteTablePropagationRequest,
-    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => transit_gateway_attachment_id, 2 => dry_run, 3
-    => transit_gateway_route_table_announcement_id
-);
-pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableTransitGatewayRouteTablePropagationRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING),
-    ],
+    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), transit_gateway_route_table_announcement_id[3] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableTransitGatewayRouteTablePropagationResult {
@@ -1704,11 +1354,8 @@ pub struct EnableTransitGatewayRouteTablePropagationResult {
 }
 rt::structure!(
     EnableTransitGatewayRouteTablePropagationResult,
-    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, 0 => propagation
-);
-pub static ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableTransitGatewayRouteTablePropagationResult",
-    &[rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")],
+    ENABLE_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_RESULT, [propagation[0] =
+    rt::m("Propagation", &TRANSIT_GATEWAY_PROPAGATION).named("propagation")]
 );
 /// Contains the parameters for EnableVgwRoutePropagation.
 #[derive(Clone, Default, PartialEq)]
@@ -1721,16 +1368,10 @@ pub struct EnableVgwRoutePropagationRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    EnableVgwRoutePropagationRequest, ENABLE_VGW_ROUTE_PROPAGATION_REQUEST, 0 =>
-    gateway_id, 1 => route_table_id, 2 => dry_run
-);
-pub static ENABLE_VGW_ROUTE_PROPAGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableVgwRoutePropagationRequest",
-    &[
-        rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EnableVgwRoutePropagationRequest, ENABLE_VGW_ROUTE_PROPAGATION_REQUEST,
+    [gateway_id[0] = rt::m("GatewayId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVolumeIoRequest {
@@ -1740,14 +1381,9 @@ pub struct EnableVolumeIoRequest {
     pub volume_id: String,
 }
 rt::structure!(
-    EnableVolumeIoRequest, ENABLE_VOLUME_IO_REQUEST, 0 => dry_run, 1 => volume_id
-);
-pub static ENABLE_VOLUME_IO_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableVolumeIORequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId").flags(rt::REQUIRED),
-    ],
+    EnableVolumeIoRequest, ENABLE_VOLUME_IO_REQUEST = "EnableVolumeIORequest",
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), volume_id[1] =
+    rt::m("VolumeId", &rt::STRING).named("volumeId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportRequest {
@@ -1755,12 +1391,8 @@ pub struct EnableVpcClassicLinkDnsSupportRequest {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    EnableVpcClassicLinkDnsSupportRequest, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST, 0
-    => vpc_id
-);
-pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableVpcClassicLinkDnsSupportRequest",
-    &[rt::m("VpcId", &rt::STRING)],
+    EnableVpcClassicLinkDnsSupportRequest, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_REQUEST,
+    [vpc_id[0] = rt::m("VpcId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkDnsSupportResult {
@@ -1768,12 +1400,8 @@ pub struct EnableVpcClassicLinkDnsSupportResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    EnableVpcClassicLinkDnsSupportResult, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT, 0
-    => return_
-);
-pub static ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableVpcClassicLinkDnsSupportResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    EnableVpcClassicLinkDnsSupportResult, ENABLE_VPC_CLASSIC_LINK_DNS_SUPPORT_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkRequest {
@@ -1783,25 +1411,18 @@ pub struct EnableVpcClassicLinkRequest {
     pub vpc_id: String,
 }
 rt::structure!(
-    EnableVpcClassicLinkRequest, ENABLE_VPC_CLASSIC_LINK_REQUEST, 0 => dry_run, 1 =>
-    vpc_id
-);
-pub static ENABLE_VPC_CLASSIC_LINK_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableVpcClassicLinkRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-    ],
+    EnableVpcClassicLinkRequest, ENABLE_VPC_CLASSIC_LINK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableVpcClassicLinkResult {
     /// Returns `true` if the request succeeds; otherwise, it returns an error.
     pub return_: Option<bool>,
 }
-rt::structure!(EnableVpcClassicLinkResult, ENABLE_VPC_CLASSIC_LINK_RESULT, 0 => return_);
-pub static ENABLE_VPC_CLASSIC_LINK_RESULT: rt::Schema = rt::Schema::structure(
-    "EnableVpcClassicLinkResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    EnableVpcClassicLinkResult, ENABLE_VPC_CLASSIC_LINK_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
 #[derive(Clone, Default, PartialEq)]
@@ -1809,10 +1430,9 @@ pub struct EnclaveOptions {
     /// If this parameter is set to `true`, the instance is enabled for Amazon Web Services Nitro Enclaves; otherwise, it is not enabled for Amazon Web Services Nitro Enclaves.
     pub enabled: Option<bool>,
 }
-rt::structure!(EnclaveOptions, ENCLAVE_OPTIONS, 0 => enabled);
-pub static ENCLAVE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "EnclaveOptions",
-    &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
+rt::structure!(
+    EnclaveOptions, ENCLAVE_OPTIONS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)
+    .named("enabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Amazon Web Services Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -1820,10 +1440,9 @@ pub struct EnclaveOptionsRequest {
     /// To enable the instance for Amazon Web Services Nitro Enclaves, set this parameter to `true`.
     pub enabled: Option<bool>,
 }
-rt::structure!(EnclaveOptionsRequest, ENCLAVE_OPTIONS_REQUEST, 0 => enabled);
-pub static ENCLAVE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnclaveOptionsRequest",
-    &[rt::m("Enabled", &rt::BOOLEAN)],
+rt::structure!(
+    EnclaveOptionsRequest, ENCLAVE_OPTIONS_REQUEST, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum EncryptionStateValue { Enabling = "enabling", Enabled = "enabled", Disabling
@@ -1838,14 +1457,9 @@ pub struct EncryptionSupport {
     pub state_message: Option<String>,
 }
 rt::structure!(
-    EncryptionSupport, ENCRYPTION_SUPPORT, 0 => encryption_state, 1 => state_message
-);
-pub static ENCRYPTION_SUPPORT: rt::Schema = rt::Schema::structure(
-    "EncryptionSupport",
-    &[
-        rt::m("EncryptionState", &rt::ENUM).named("encryptionState"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-    ],
+    EncryptionSupport, ENCRYPTION_SUPPORT, [encryption_state[0] =
+    rt::m("EncryptionState", &rt::ENUM).named("encryptionState"), state_message[1] =
+    rt::m("StateMessage", &rt::STRING).named("stateMessage")]
 );
 rt::string_enum! {
     pub enum EncryptionSupportOptionValue { Enable = "enable", Disable = "disable" }
@@ -1917,16 +1531,10 @@ pub struct EventInformation {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    EventInformation, EVENT_INFORMATION, 0 => event_description, 1 => event_sub_type, 2
-    => instance_id
-);
-pub static EVENT_INFORMATION: rt::Schema = rt::Schema::structure(
-    "EventInformation",
-    &[
-        rt::m("EventDescription", &rt::STRING).named("eventDescription"),
-        rt::m("EventSubType", &rt::STRING).named("eventSubType"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    ],
+    EventInformation, EVENT_INFORMATION, [event_description[0] =
+    rt::m("EventDescription", &rt::STRING).named("eventDescription"), event_sub_type[1] =
+    rt::m("EventSubType", &rt::STRING).named("eventSubType"), instance_id[2] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 rt::string_enum! {
     pub enum EventType { InstanceChange = "instanceChange", FleetRequestChange =
@@ -2066,105 +1674,80 @@ pub struct Explanation {
     pub firewall_stateful_rule: Option<FirewallStatefulRule>,
 }
 rt::structure!(
-    Explanation, EXPLANATION, 0 => acl, 1 => acl_rule, 2 => address, 3 => addresses, 4 =>
-    attached_to, 5 => availability_zones, 6 => availability_zone_ids, 7 => cidrs, 8 =>
-    component, 9 => customer_gateway, 10 => destination, 11 => destination_vpc, 12 =>
-    direction, 13 => explanation_code, 14 => ingress_route_table, 15 => internet_gateway,
-    16 => load_balancer_arn, 17 => classic_load_balancer_listener, 18 =>
-    load_balancer_listener_port, 19 => load_balancer_target, 20 =>
-    load_balancer_target_group, 21 => load_balancer_target_groups, 22 =>
-    load_balancer_target_port, 23 => elastic_load_balancer_listener, 24 =>
-    missing_component, 25 => nat_gateway, 26 => network_interface, 27 => packet_field, 28
-    => vpc_peering_connection, 29 => port, 30 => port_ranges, 31 => prefix_list, 32 =>
-    protocols, 33 => route_table_route, 34 => route_table, 35 => security_group, 36 =>
-    security_group_rule, 37 => security_groups, 38 => source_vpc, 39 => state, 40 =>
-    subnet, 41 => subnet_route_table, 42 => vpc, 43 => vpc_endpoint, 44 =>
-    vpn_connection, 45 => vpn_gateway, 46 => transit_gateway, 47 =>
-    transit_gateway_route_table, 48 => transit_gateway_route_table_route, 49 =>
-    transit_gateway_policy_table, 50 => transit_gateway_policy_table_entry, 51 =>
-    transit_gateway_attachment, 52 => component_account, 53 => component_region, 54 =>
-    firewall_stateless_rule, 55 => firewall_stateful_rule
-);
-pub static EXPLANATION: rt::Schema = rt::Schema::structure(
-    "Explanation",
-    &[
-        rt::m("Acl", &ANALYSIS_COMPONENT).named("acl"),
-        rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"),
-        rt::m("Address", &rt::STRING).named("address").min(0.0),
-        rt::m("Addresses", &IP_ADDRESS_LIST).named("addressSet"),
-        rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"),
-        rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-        rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
-        rt::m("Cidrs", &VALUE_STRING_LIST).named("cidrSet"),
-        rt::m("Component", &ANALYSIS_COMPONENT).named("component"),
-        rt::m("CustomerGateway", &ANALYSIS_COMPONENT).named("customerGateway"),
-        rt::m("Destination", &ANALYSIS_COMPONENT).named("destination"),
-        rt::m("DestinationVpc", &ANALYSIS_COMPONENT).named("destinationVpc"),
-        rt::m("Direction", &rt::STRING).named("direction"),
-        rt::m("ExplanationCode", &rt::STRING).named("explanationCode"),
-        rt::m("IngressRouteTable", &ANALYSIS_COMPONENT).named("ingressRouteTable"),
-        rt::m("InternetGateway", &ANALYSIS_COMPONENT).named("internetGateway"),
-        rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn").min(1.0),
-        rt::m("ClassicLoadBalancerListener", &ANALYSIS_LOAD_BALANCER_LISTENER)
-            .named("classicLoadBalancerListener"),
-        rt::m("LoadBalancerListenerPort", &rt::INTEGER)
-            .named("loadBalancerListenerPort")
-            .min(0.0),
-        rt::m("LoadBalancerTarget", &ANALYSIS_LOAD_BALANCER_TARGET)
-            .named("loadBalancerTarget"),
-        rt::m("LoadBalancerTargetGroup", &ANALYSIS_COMPONENT)
-            .named("loadBalancerTargetGroup"),
-        rt::m("LoadBalancerTargetGroups", &ANALYSIS_COMPONENT_LIST)
-            .named("loadBalancerTargetGroupSet"),
-        rt::m("LoadBalancerTargetPort", &rt::INTEGER)
-            .named("loadBalancerTargetPort")
-            .min(0.0),
-        rt::m("ElasticLoadBalancerListener", &ANALYSIS_COMPONENT)
-            .named("elasticLoadBalancerListener"),
-        rt::m("MissingComponent", &rt::STRING).named("missingComponent"),
-        rt::m("NatGateway", &ANALYSIS_COMPONENT).named("natGateway"),
-        rt::m("NetworkInterface", &ANALYSIS_COMPONENT).named("networkInterface"),
-        rt::m("PacketField", &rt::STRING).named("packetField"),
-        rt::m("VpcPeeringConnection", &ANALYSIS_COMPONENT).named("vpcPeeringConnection"),
-        rt::m("Port", &rt::INTEGER).named("port").min(0.0),
-        rt::m("PortRanges", &PORT_RANGE_LIST).named("portRangeSet"),
-        rt::m("PrefixList", &ANALYSIS_COMPONENT).named("prefixList"),
-        rt::m("Protocols", &STRING_LIST).named("protocolSet"),
-        rt::m("RouteTableRoute", &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"),
-        rt::m("RouteTable", &ANALYSIS_COMPONENT).named("routeTable"),
-        rt::m("SecurityGroup", &ANALYSIS_COMPONENT).named("securityGroup"),
-        rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE)
-            .named("securityGroupRule"),
-        rt::m("SecurityGroups", &ANALYSIS_COMPONENT_LIST).named("securityGroupSet"),
-        rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"),
-        rt::m("SubnetRouteTable", &ANALYSIS_COMPONENT).named("subnetRouteTable"),
-        rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"),
-        rt::m("VpcEndpoint", &ANALYSIS_COMPONENT).named("vpcEndpoint"),
-        rt::m("VpnConnection", &ANALYSIS_COMPONENT).named("vpnConnection"),
-        rt::m("VpnGateway", &ANALYSIS_COMPONENT).named("vpnGateway"),
-        rt::m("TransitGateway", &ANALYSIS_COMPONENT).named("transitGateway"),
-        rt::m("TransitGatewayRouteTable", &ANALYSIS_COMPONENT)
-            .named("transitGatewayRouteTable"),
-        rt::m("TransitGatewayRouteTableRoute", &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE)
-            .named("transitGatewayRouteTableRoute"),
-        rt::m("TransitGatewayPolicyTable", &ANALYSIS_COMPONENT)
-            .named("transitGatewayPolicyTable"),
-        rt::m(
-                "TransitGatewayPolicyTableEntry",
-                &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-            )
-            .named("transitGatewayPolicyTableEntry"),
-        rt::m("TransitGatewayAttachment", &ANALYSIS_COMPONENT)
-            .named("transitGatewayAttachment"),
-        rt::m("ComponentAccount", &rt::STRING).named("componentAccount"),
-        rt::m("ComponentRegion", &rt::STRING).named("componentRegion"),
-        rt::m("FirewallStatelessRule", &FIREWALL_STATELESS_RULE)
-            .named("firewallStatelessRule"),
-        rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE)
-            .named("firewallStatefulRule"),
-    ],
+    Explanation, EXPLANATION, [acl[0] = rt::m("Acl", &ANALYSIS_COMPONENT).named("acl"),
+    acl_rule[1] = rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"), address[2] =
+    rt::m("Address", &rt::STRING).named("address").min(0.0), addresses[3] =
+    rt::m("Addresses", &IP_ADDRESS_LIST).named("addressSet"), attached_to[4] =
+    rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"), availability_zones[5] =
+    rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
+    availability_zone_ids[6] = rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST)
+    .named("availabilityZoneIdSet"), cidrs[7] = rt::m("Cidrs", &VALUE_STRING_LIST)
+    .named("cidrSet"), component[8] = rt::m("Component", &ANALYSIS_COMPONENT)
+    .named("component"), customer_gateway[9] = rt::m("CustomerGateway",
+    &ANALYSIS_COMPONENT).named("customerGateway"), destination[10] = rt::m("Destination",
+    &ANALYSIS_COMPONENT).named("destination"), destination_vpc[11] =
+    rt::m("DestinationVpc", &ANALYSIS_COMPONENT).named("destinationVpc"), direction[12] =
+    rt::m("Direction", &rt::STRING).named("direction"), explanation_code[13] =
+    rt::m("ExplanationCode", &rt::STRING).named("explanationCode"),
+    ingress_route_table[14] = rt::m("IngressRouteTable", &ANALYSIS_COMPONENT)
+    .named("ingressRouteTable"), internet_gateway[15] = rt::m("InternetGateway",
+    &ANALYSIS_COMPONENT).named("internetGateway"), load_balancer_arn[16] =
+    rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn").min(1.0),
+    classic_load_balancer_listener[17] = rt::m("ClassicLoadBalancerListener",
+    &ANALYSIS_LOAD_BALANCER_LISTENER).named("classicLoadBalancerListener"),
+    load_balancer_listener_port[18] = rt::m("LoadBalancerListenerPort", &rt::INTEGER)
+    .named("loadBalancerListenerPort").min(0.0), load_balancer_target[19] =
+    rt::m("LoadBalancerTarget", &ANALYSIS_LOAD_BALANCER_TARGET)
+    .named("loadBalancerTarget"), load_balancer_target_group[20] =
+    rt::m("LoadBalancerTargetGroup", &ANALYSIS_COMPONENT)
+    .named("loadBalancerTargetGroup"), load_balancer_target_groups[21] =
+    rt::m("LoadBalancerTargetGroups", &ANALYSIS_COMPONENT_LIST)
+    .named("loadBalancerTargetGroupSet"), load_balancer_target_port[22] =
+    rt::m("LoadBalancerTargetPort", &rt::INTEGER).named("loadBalancerTargetPort")
+    .min(0.0), elastic_load_balancer_listener[23] = rt::m("ElasticLoadBalancerListener",
+    &ANALYSIS_COMPONENT).named("elasticLoadBalancerListener"), missing_component[24] =
+    rt::m("MissingComponent", &rt::STRING).named("missingComponent"), nat_gateway[25] =
+    rt::m("NatGateway", &ANALYSIS_COMPONENT).named("natGateway"), network_interface[26] =
+    rt::m("NetworkInterface", &ANALYSIS_COMPONENT).named("networkInterface"),
+    packet_field[27] = rt::m("PacketField", &rt::STRING).named("packetField"),
+    vpc_peering_connection[28] = rt::m("VpcPeeringConnection", &ANALYSIS_COMPONENT)
+    .named("vpcPeeringConnection"), port[29] = rt::m("Port", &rt::INTEGER).named("port")
+    .min(0.0), port_ranges[30] = rt::m("PortRanges", &PORT_RANGE_LIST)
+    .named("portRangeSet"), prefix_list[31] = rt::m("PrefixList", &ANALYSIS_COMPONENT)
+    .named("prefixList"), protocols[32] = rt::m("Protocols", &STRING_LIST)
+    .named("protocolSet"), route_table_route[33] = rt::m("RouteTableRoute",
+    &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"), route_table[34] =
+    rt::m("RouteTable", &ANALYSIS_COMPONENT).named("routeTable"), security_group[35] =
+    rt::m("SecurityGroup", &ANALYSIS_COMPONENT).named("securityGroup"),
+    security_group_rule[36] = rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE)
+    .named("securityGroupRule"), security_groups[37] = rt::m("SecurityGroups",
+    &ANALYSIS_COMPONENT_LIST).named("securityGroupSet"), source_vpc[38] =
+    rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"), state[39] =
+    rt::m("State", &rt::STRING).named("state"), subnet[40] = rt::m("Subnet",
+    &ANALYSIS_COMPONENT).named("subnet"), subnet_route_table[41] =
+    rt::m("SubnetRouteTable", &ANALYSIS_COMPONENT).named("subnetRouteTable"), vpc[42] =
+    rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"), vpc_endpoint[43] =
+    rt::m("VpcEndpoint", &ANALYSIS_COMPONENT).named("vpcEndpoint"), vpn_connection[44] =
+    rt::m("VpnConnection", &ANALYSIS_COMPONENT).named("vpnConnection"), vpn_gateway[45] =
+    rt::m("VpnGateway", &ANALYSIS_COMPONENT).named("vpnGateway"), transit_gateway[46] =
+    rt::m("TransitGateway", &ANALYSIS_COMPONENT).named("transitGateway"),
+    transit_gateway_route_table[47] = rt::m("TransitGatewayRouteTable",
+    &ANALYSIS_COMPONENT).named("transitGatewayRouteTable"),
+    transit_gateway_route_table_route[48] = rt::m("TransitGatewayRouteTableRoute",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE).named("transitGatewayRouteTableRoute"),
+    transit_gateway_policy_table[49] = rt::m("TransitGatewayPolicyTable",
+    &ANALYSIS_COMPONENT).named("transitGatewayPolicyTable"),
+    transit_gateway_policy_table_entry[50] = rt::m("TransitGatewayPolicyTableEntry",
+    &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
+    .named("transitGatewayPolicyTableEntry"), transit_gateway_attachment[51] =
+    rt::m("TransitGatewayAttachment", &ANALYSIS_COMPONENT)
+    .named("transitGatewayAttachment"), component_account[52] = rt::m("ComponentAccount",
+    &rt::STRING).named("componentAccount"), component_region[53] =
+    rt::m("ComponentRegion", &rt::STRING).named("componentRegion"),
+    firewall_stateless_rule[54] = rt::m("FirewallStatelessRule",
+    &FIREWALL_STATELESS_RULE).named("firewallStatelessRule"), firewall_stateful_rule[55]
+    = rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE)
+    .named("firewallStatefulRule")]
 );
 pub static EXPLANATION_LIST: rt::Schema = rt::Schema::list(
     "ExplanationList",
@@ -2179,15 +1762,9 @@ pub struct ExportClientVpnClientCertificateRevocationListRequest {
 }
 rt::structure!(
     ExportClientVpnClientCertificateRevocationListRequest,
-    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => dry_run
-);
-pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportClientVpnClientCertificateRevocationListRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientCertificateRevocationListResult {
@@ -2198,16 +1775,10 @@ pub struct ExportClientVpnClientCertificateRevocationListResult {
 }
 rt::structure!(
     ExportClientVpnClientCertificateRevocationListResult,
-    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT, 0 =>
-    certificate_revocation_list, 1 => status
-);
-pub static EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT: rt::Schema = rt::Schema::structure(
-    "ExportClientVpnClientCertificateRevocationListResult",
-    &[
-        rt::m("CertificateRevocationList", &rt::STRING)
-            .named("certificateRevocationList"),
-        rt::m("Status", &CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS).named("status"),
-    ],
+    EXPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT,
+    [certificate_revocation_list[0] = rt::m("CertificateRevocationList", &rt::STRING)
+    .named("certificateRevocationList"), status[1] = rt::m("Status",
+    &CLIENT_CERTIFICATE_REVOCATION_LIST_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientConfigurationRequest {
@@ -2218,15 +1789,9 @@ pub struct ExportClientVpnClientConfigurationRequest {
 }
 rt::structure!(
     ExportClientVpnClientConfigurationRequest,
-    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST, 0 => client_vpn_endpoint_id, 1 =>
-    dry_run
-);
-pub static EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportClientVpnClientConfigurationRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportClientVpnClientConfigurationResult {
@@ -2235,11 +1800,8 @@ pub struct ExportClientVpnClientConfigurationResult {
 }
 rt::structure!(
     ExportClientVpnClientConfigurationResult,
-    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT, 0 => client_configuration
-);
-pub static EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ExportClientVpnClientConfigurationResult",
-    &[rt::m("ClientConfiguration", &rt::STRING).named("clientConfiguration")],
+    EXPORT_CLIENT_VPN_CLIENT_CONFIGURATION_RESULT, [client_configuration[0] =
+    rt::m("ClientConfiguration", &rt::STRING).named("clientConfiguration")]
 );
 rt::string_enum! {
     pub enum ExportEnvironment { Citrix = "citrix", Vmware = "vmware", Microsoft =
@@ -2265,22 +1827,14 @@ pub struct ExportImageRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    ExportImageRequest, EXPORT_IMAGE_REQUEST, 0 => client_token, 1 => description, 2 =>
-    disk_image_format, 3 => dry_run, 4 => image_id, 5 => s3_export_location, 6 =>
-    role_name, 7 => tag_specifications
-);
-pub static EXPORT_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportImageRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Description", &rt::STRING),
-        rt::m("DiskImageFormat", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION_REQUEST).flags(rt::REQUIRED),
-        rt::m("RoleName", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    ExportImageRequest, EXPORT_IMAGE_REQUEST, [client_token[0] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), description[1] = rt::m("Description",
+    &rt::STRING), disk_image_format[2] = rt::m("DiskImageFormat", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), image_id[4] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), s3_export_location[5] =
+    rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION_REQUEST).flags(rt::REQUIRED),
+    role_name[6] = rt::m("RoleName", &rt::STRING), tag_specifications[7] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ExportImageResult {
@@ -2306,24 +1860,16 @@ pub struct ExportImageResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportImageResult, EXPORT_IMAGE_RESULT, 0 => description, 1 => disk_image_format, 2
-    => export_image_task_id, 3 => image_id, 4 => role_name, 5 => progress, 6 =>
-    s3_export_location, 7 => status, 8 => status_message, 9 => tags
-);
-pub static EXPORT_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "ExportImageResult",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"),
-        rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("RoleName", &rt::STRING).named("roleName"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ExportImageResult, EXPORT_IMAGE_RESULT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), disk_image_format[1] = rt::m("DiskImageFormat",
+    &rt::ENUM).named("diskImageFormat"), export_image_task_id[2] =
+    rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"), image_id[3] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), role_name[4] = rt::m("RoleName",
+    &rt::STRING).named("roleName"), progress[5] = rt::m("Progress", &rt::STRING)
+    .named("progress"), s3_export_location[6] = rt::m("S3ExportLocation",
+    &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"), status[7] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[8] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), tags[9] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an export image task.
 #[derive(Clone, Default, PartialEq)]
@@ -2346,22 +1892,14 @@ pub struct ExportImageTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportImageTask, EXPORT_IMAGE_TASK, 0 => description, 1 => export_image_task_id, 2 =>
-    image_id, 3 => progress, 4 => s3_export_location, 5 => status, 6 => status_message, 7
-    => tags
-);
-pub static EXPORT_IMAGE_TASK: rt::Schema = rt::Schema::structure(
-    "ExportImageTask",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("S3ExportLocation", &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ExportImageTask, EXPORT_IMAGE_TASK, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), export_image_task_id[1] =
+    rt::m("ExportImageTaskId", &rt::STRING).named("exportImageTaskId"), image_id[2] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), progress[3] = rt::m("Progress",
+    &rt::STRING).named("progress"), s3_export_location[4] = rt::m("S3ExportLocation",
+    &EXPORT_TASK_S3_LOCATION).named("s3ExportLocation"), status[5] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[6] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static EXPORT_IMAGE_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "ExportImageTaskIdList",
@@ -2390,21 +1928,14 @@ pub struct ExportTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ExportTask, EXPORT_TASK, 0 => description, 1 => export_task_id, 2 =>
-    export_to_s3_task, 3 => instance_export_details, 4 => state, 5 => status_message, 6
-    => tags
-);
-pub static EXPORT_TASK: rt::Schema = rt::Schema::structure(
-    "ExportTask",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ExportTaskId", &rt::STRING).named("exportTaskId"),
-        rt::m("ExportToS3Task", &EXPORT_TO_S3_TASK).named("exportToS3"),
-        rt::m("InstanceExportDetails", &INSTANCE_EXPORT_DETAILS).named("instanceExport"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ExportTask, EXPORT_TASK, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), export_task_id[1] = rt::m("ExportTaskId", &rt::STRING)
+    .named("exportTaskId"), export_to_s3_task[2] = rt::m("ExportToS3Task",
+    &EXPORT_TO_S3_TASK).named("exportToS3"), instance_export_details[3] =
+    rt::m("InstanceExportDetails", &INSTANCE_EXPORT_DETAILS).named("instanceExport"),
+    state[4] = rt::m("State", &rt::ENUM).named("state"), status_message[5] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags[6] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static EXPORT_TASK_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ExportTaskIdStringList",
@@ -2423,14 +1954,9 @@ pub struct ExportTaskS3Location {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportTaskS3Location, EXPORT_TASK_S3_LOCATION, 0 => s3_bucket, 1 => s3_prefix
-);
-pub static EXPORT_TASK_S3_LOCATION: rt::Schema = rt::Schema::structure(
-    "ExportTaskS3Location",
-    &[
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
-    ],
+    ExportTaskS3Location, EXPORT_TASK_S3_LOCATION, [s3_bucket[0] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_prefix[1] = rt::m("S3Prefix", &rt::STRING)
+    .named("s3Prefix")]
 );
 /// Describes the destination for an export image task.
 #[derive(Clone, Default, PartialEq)]
@@ -2441,12 +1967,9 @@ pub struct ExportTaskS3LocationRequest {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportTaskS3LocationRequest, EXPORT_TASK_S3_LOCATION_REQUEST, 0 => s3_bucket, 1 =>
-    s3_prefix
-);
-pub static EXPORT_TASK_S3_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ExportTaskS3LocationRequest",
-    &[rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), rt::m("S3Prefix", &rt::STRING)],
+    ExportTaskS3LocationRequest, EXPORT_TASK_S3_LOCATION_REQUEST, [s3_bucket[0] =
+    rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), s3_prefix[1] = rt::m("S3Prefix",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ExportTaskState { Active = "active", Cancelling = "cancelling", Cancelled =
@@ -2465,17 +1988,10 @@ pub struct ExportToS3Task {
     pub s3_key: Option<String>,
 }
 rt::structure!(
-    ExportToS3Task, EXPORT_TO_S3_TASK, 0 => container_format, 1 => disk_image_format, 2
-    => s3_bucket, 3 => s3_key
-);
-pub static EXPORT_TO_S3_TASK: rt::Schema = rt::Schema::structure(
-    "ExportToS3Task",
-    &[
-        rt::m("ContainerFormat", &rt::ENUM).named("containerFormat"),
-        rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"),
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Key", &rt::STRING).named("s3Key"),
-    ],
+    ExportToS3Task, EXPORT_TO_S3_TASK, [container_format[0] = rt::m("ContainerFormat",
+    &rt::ENUM).named("containerFormat"), disk_image_format[1] = rt::m("DiskImageFormat",
+    &rt::ENUM).named("diskImageFormat"), s3_bucket[2] = rt::m("S3Bucket", &rt::STRING)
+    .named("s3Bucket"), s3_key[3] = rt::m("S3Key", &rt::STRING).named("s3Key")]
 );
 /// Describes an export instance task.
 #[derive(Clone, Default, PartialEq)]
@@ -2490,15 +2006,107 @@ pub struct ExportToS3TaskSpecification {
     pub s3_prefix: Option<String>,
 }
 rt::structure!(
-    ExportToS3TaskSpecification, EXPORT_TO_S3_TASK_SPECIFICATION, 0 => disk_image_format,
-    1 => container_format, 2 => s3_bucket, 3 => s3_prefix
+    ExportToS3TaskSpecification, EXPORT_TO_S3_TASK_SPECIFICATION, [disk_image_format[0] =
+    rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"), container_format[1] =
+    rt::m("ContainerFormat", &rt::ENUM).named("containerFormat"), s3_bucket[2] =
+    rt::m("S3Bucket", &rt::STRING).named("s3Bucket"), s3_prefix[3] = rt::m("S3Prefix",
+    &rt::STRING).named("s3Prefix")]
 );
-pub static EXPORT_TO_S3_TASK_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "ExportToS3TaskSpecification",
-    &[
-        rt::m("DiskImageFormat", &rt::ENUM).named("diskImageFormat"),
-        rt::m("ContainerFormat", &rt::ENUM).named("containerFormat"),
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct ExportTransitGatewayRoutesRequest {
+    /// The ID of the route table.
+    pub transit_gateway_route_table_id: String,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `attachment.transit-gateway-attachment-id` - The id of the transit gateway attachment.
+    /// - `attachment.resource-id` - The resource id of the transit gateway attachment.
+    /// - `route-search.exact-match` - The exact match of the specified filter.
+    /// - `route-search.longest-prefix-match` - The longest prefix that matches the route.
+    /// - `route-search.subnet-of-match` - The routes with a subnet that match the specified CIDR filter.
+    /// - `route-search.supernet-of-match` - The routes with a CIDR that encompass the CIDR filter. For example, if you have 10.0.1.0/29 and 10.0.1.0/31 routes in your route table and you specify supernet-of-match as 10.0.1.0/30, then the result returns 10.0.1.0/29.
+    /// - `state` - The state of the route (`active` \| `blackhole`).
+    /// - `transit-gateway-route-destination-cidr-block` - The CIDR range.
+    /// - `type` - The type of route (`propagated` \| `static`).
+    pub filters: Option<Vec<Filter>>,
+    /// The name of the S3 bucket.
+    pub s3_bucket: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ExportTransitGatewayRoutesRequest, EXPORT_TRANSIT_GATEWAY_ROUTES_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    s3_bucket[2] = rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ExportTransitGatewayRoutesResult {
+    /// The URL of the exported file in Amazon S3. For example, s3://*bucket\_name*/VPCTransitGateway/TransitGatewayRouteTables/*file\_name*.
+    pub s3_location: Option<String>,
+}
+rt::structure!(
+    ExportTransitGatewayRoutesResult, EXPORT_TRANSIT_GATEWAY_ROUTES_RESULT,
+    [s3_location[0] = rt::m("S3Location", &rt::STRING).named("s3Location")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ExportVerifiedAccessInstanceClientConfigurationRequest {
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ExportVerifiedAccessInstanceClientConfigurationRequest,
+    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_REQUEST,
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ExportVerifiedAccessInstanceClientConfigurationResult {
+    /// The version.
+    pub version: Option<String>,
+    /// The ID of the Verified Access instance.
+    pub verified_access_instance_id: Option<String>,
+    /// The Region.
+    pub region: Option<String>,
+    /// The device trust providers.
+    pub device_trust_providers: Option<Vec<DeviceTrustProviderType>>,
+    /// The user identity trust provider.
+    pub user_trust_provider: Option<
+        VerifiedAccessInstanceUserTrustProviderClientConfiguration,
+    >,
+    /// The Open VPN configuration.
+    pub open_vpn_configurations: Option<
+        Vec<VerifiedAccessInstanceOpenVpnClientConfiguration>,
+    >,
+}
+rt::structure!(
+    ExportVerifiedAccessInstanceClientConfigurationResult,
+    EXPORT_VERIFIED_ACCESS_INSTANCE_CLIENT_CONFIGURATION_RESULT, [version[0] =
+    rt::m("Version", &rt::STRING).named("version"), verified_access_instance_id[1] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
+    region[2] = rt::m("Region", &rt::STRING).named("region"), device_trust_providers[3] =
+    rt::m("DeviceTrustProviders", &DEVICE_TRUST_PROVIDER_TYPE_LIST)
+    .named("deviceTrustProviderSet"), user_trust_provider[4] = rt::m("UserTrustProvider",
+    &VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION)
+    .named("userTrustProvider"), open_vpn_configurations[5] =
+    rt::m("OpenVpnConfigurations",
+    &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_LIST)
+    .named("openVpnConfigurationSet")]
+);
+/// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+///
+/// For more information, see [Integrate VPC IPAM with Infoblox infrastructure](https://docs.aws.amazon.com/vpc/latest/ipam/integrate-infoblox-ipam.html) in the *Amazon VPC IPAM User Guide*.
+#[derive(Clone, Default, PartialEq)]
+pub struct ExternalAuthorityConfiguration {
+    /// The type of external authority.
+    pub type_: Option<IpamScopeExternalAuthorityType>,
+    /// The identifier for the external resource managing this scope. For Infoblox integrations, this is the Infoblox resource identifier in the format `<version>.identity.account.<entity_realm>.<entity_id>`.
+    pub external_resource_identifier: Option<String>,
+}
+rt::structure!(
+    ExternalAuthorityConfiguration, EXTERNAL_AUTHORITY_CONFIGURATION, [type_[0] =
+    rt::m("Type", &rt::ENUM), external_resource_identifier[1] =
+    rt::m("ExternalResourceIdentifier", &rt::STRING)]
 );

@@ -15,20 +15,12 @@ pub struct FailedCapacityReservationFleetCancellationResult {
 }
 rt::structure!(
     FailedCapacityReservationFleetCancellationResult,
-    FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT, 0 =>
-    capacity_reservation_fleet_id, 1 => cancel_capacity_reservation_fleet_error
-);
-pub static FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT: rt::Schema = rt::Schema::structure(
-    "FailedCapacityReservationFleetCancellationResult",
-    &[
-        rt::m("CapacityReservationFleetId", &rt::STRING)
-            .named("capacityReservationFleetId"),
-        rt::m(
-                "CancelCapacityReservationFleetError",
-                &CANCEL_CAPACITY_RESERVATION_FLEET_ERROR,
-            )
-            .named("cancelCapacityReservationFleetError"),
-    ],
+    FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .named("capacityReservationFleetId"), cancel_capacity_reservation_fleet_error[1] =
+    rt::m("CancelCapacityReservationFleetError",
+    &CANCEL_CAPACITY_RESERVATION_FLEET_ERROR)
+    .named("cancelCapacityReservationFleetError")]
 );
 pub static FAILED_CAPACITY_RESERVATION_FLEET_CANCELLATION_RESULT_SET: rt::Schema = rt::Schema::list(
     "FailedCapacityReservationFleetCancellationResultSet",
@@ -46,15 +38,10 @@ pub struct FailedQueuedPurchaseDeletion {
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
-    FailedQueuedPurchaseDeletion, FAILED_QUEUED_PURCHASE_DELETION, 0 => error, 1 =>
-    reserved_instances_id
-);
-pub static FAILED_QUEUED_PURCHASE_DELETION: rt::Schema = rt::Schema::structure(
-    "FailedQueuedPurchaseDeletion",
-    &[
-        rt::m("Error", &DELETE_QUEUED_RESERVED_INSTANCES_ERROR).named("error"),
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-    ],
+    FailedQueuedPurchaseDeletion, FAILED_QUEUED_PURCHASE_DELETION, [error[0] =
+    rt::m("Error", &DELETE_QUEUED_RESERVED_INSTANCES_ERROR).named("error"),
+    reserved_instances_id[1] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId")]
 );
 pub static FAILED_QUEUED_PURCHASE_DELETION_SET: rt::Schema = rt::Schema::list(
     "FailedQueuedPurchaseDeletionSet",
@@ -78,16 +65,10 @@ pub struct FastLaunchLaunchTemplateSpecificationRequest {
 }
 rt::structure!(
     FastLaunchLaunchTemplateSpecificationRequest,
-    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST, 0 => launch_template_id, 1 =>
-    launch_template_name, 2 => version
-);
-pub static FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "FastLaunchLaunchTemplateSpecificationRequest",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
-        rt::m("Version", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[1] =
+    rt::m("LaunchTemplateName", &rt::STRING), version[2] = rt::m("Version", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Identifies the launch template that the AMI uses for Windows fast launch.
 #[derive(Clone, Default, PartialEq)]
@@ -101,16 +82,11 @@ pub struct FastLaunchLaunchTemplateSpecificationResponse {
 }
 rt::structure!(
     FastLaunchLaunchTemplateSpecificationResponse,
-    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE, 0 => launch_template_id, 1 =>
-    launch_template_name, 2 => version
-);
-pub static FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "FastLaunchLaunchTemplateSpecificationResponse",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName"),
-        rt::m("Version", &rt::STRING).named("version"),
-    ],
+    FAST_LAUNCH_LAUNCH_TEMPLATE_SPECIFICATION_RESPONSE, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName"), version[2] = rt::m("Version", &rt::STRING)
+    .named("version")]
 );
 rt::string_enum! {
     pub enum FastLaunchResourceType { Snapshot = "snapshot" }
@@ -122,12 +98,8 @@ pub struct FastLaunchSnapshotConfigurationRequest {
     pub target_resource_count: Option<i32>,
 }
 rt::structure!(
-    FastLaunchSnapshotConfigurationRequest, FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST, 0
-    => target_resource_count
-);
-pub static FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "FastLaunchSnapshotConfigurationRequest",
-    &[rt::m("TargetResourceCount", &rt::INTEGER)],
+    FastLaunchSnapshotConfigurationRequest, FAST_LAUNCH_SNAPSHOT_CONFIGURATION_REQUEST,
+    [target_resource_count[0] = rt::m("TargetResourceCount", &rt::INTEGER)]
 );
 /// Configuration settings for creating and managing pre-provisioned snapshots for a Windows fast launch enabled Windows AMI.
 #[derive(Clone, Default, PartialEq)]
@@ -137,11 +109,8 @@ pub struct FastLaunchSnapshotConfigurationResponse {
 }
 rt::structure!(
     FastLaunchSnapshotConfigurationResponse, FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE,
-    0 => target_resource_count
-);
-pub static FAST_LAUNCH_SNAPSHOT_CONFIGURATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "FastLaunchSnapshotConfigurationResponse",
-    &[rt::m("TargetResourceCount", &rt::INTEGER).named("targetResourceCount")],
+    [target_resource_count[0] = rt::m("TargetResourceCount", &rt::INTEGER)
+    .named("targetResourceCount")]
 );
 rt::string_enum! {
     pub enum FastLaunchStateCode { Enabling = "enabling", EnablingFailed =
@@ -161,16 +130,10 @@ pub struct FederatedAuthentication {
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
-    FederatedAuthentication, FEDERATED_AUTHENTICATION, 0 => saml_provider_arn, 1 =>
-    self_service_saml_provider_arn
-);
-pub static FEDERATED_AUTHENTICATION: rt::Schema = rt::Schema::structure(
-    "FederatedAuthentication",
-    &[
-        rt::m("SamlProviderArn", &rt::STRING).named("samlProviderArn"),
-        rt::m("SelfServiceSamlProviderArn", &rt::STRING)
-            .named("selfServiceSamlProviderArn"),
-    ],
+    FederatedAuthentication, FEDERATED_AUTHENTICATION, [saml_provider_arn[0] =
+    rt::m("SamlProviderArn", &rt::STRING).named("samlProviderArn"),
+    self_service_saml_provider_arn[1] = rt::m("SelfServiceSamlProviderArn", &rt::STRING)
+    .named("selfServiceSamlProviderArn")]
 );
 /// The IAM SAML identity provider used for federated authentication.
 #[derive(Clone, Default, PartialEq)]
@@ -181,15 +144,9 @@ pub struct FederatedAuthenticationRequest {
     pub self_service_saml_provider_arn: Option<String>,
 }
 rt::structure!(
-    FederatedAuthenticationRequest, FEDERATED_AUTHENTICATION_REQUEST, 0 =>
-    saml_provider_arn, 1 => self_service_saml_provider_arn
-);
-pub static FEDERATED_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "FederatedAuthenticationRequest",
-    &[
-        rt::m("SAMLProviderArn", &rt::STRING),
-        rt::m("SelfServiceSAMLProviderArn", &rt::STRING),
-    ],
+    FederatedAuthenticationRequest, FEDERATED_AUTHENTICATION_REQUEST,
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING),
+    self_service_saml_provider_arn[1] = rt::m("SelfServiceSAMLProviderArn", &rt::STRING)]
 );
 /// A filter name and value pair that is used to return a more specific list of results from a describe operation. Filters can be used to match a set of resources by specific criteria, such as tags, attributes, or IDs.
 ///
@@ -203,10 +160,9 @@ pub struct Filter {
     /// The filter values. Filter values are case-sensitive. If you specify multiple values for a filter, the values are joined with an `OR`, and the request returns all results that match any of the specified values.
     pub values: Option<Vec<String>>,
 }
-rt::structure!(Filter, FILTER, 0 => name, 1 => values);
-pub static FILTER: rt::Schema = rt::Schema::structure(
-    "Filter",
-    &[rt::m("Name", &rt::STRING), rt::m("Values", &VALUE_STRING_LIST).named("Value")],
+rt::structure!(
+    Filter, FILTER, [name[0] = rt::m("Name", &rt::STRING), values[1] = rt::m("Values",
+    &VALUE_STRING_LIST).named("Value")]
 );
 rt::string_enum! {
     pub enum FilterByDimension { ResourceRegion = "resource-region", AvailabilityZoneId =
@@ -233,13 +189,10 @@ pub struct FilterPortRange {
     /// The last port in the range.
     pub to_port: Option<i32>,
 }
-rt::structure!(FilterPortRange, FILTER_PORT_RANGE, 0 => from_port, 1 => to_port);
-pub static FILTER_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "FilterPortRange",
-    &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort").min(0.0),
-        rt::m("ToPort", &rt::INTEGER).named("toPort").min(0.0),
-    ],
+rt::structure!(
+    FilterPortRange, FILTER_PORT_RANGE, [from_port[0] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort").min(0.0), to_port[1] = rt::m("ToPort", &rt::INTEGER)
+    .named("toPort").min(0.0)]
 );
 rt::string_enum! {
     pub enum FindingsFound { True = "true", False = "false", Unknown2 = "unknown" }
@@ -265,22 +218,15 @@ pub struct FirewallStatefulRule {
     pub direction: Option<String>,
 }
 rt::structure!(
-    FirewallStatefulRule, FIREWALL_STATEFUL_RULE, 0 => rule_group_arn, 1 => sources, 2 =>
-    destinations, 3 => source_ports, 4 => destination_ports, 5 => protocol, 6 =>
-    rule_action, 7 => direction
-);
-pub static FIREWALL_STATEFUL_RULE: rt::Schema = rt::Schema::structure(
-    "FirewallStatefulRule",
-    &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
-        rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"),
-        rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"),
-        rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"),
-        rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("RuleAction", &rt::STRING).named("ruleAction"),
-        rt::m("Direction", &rt::STRING).named("direction"),
-    ],
+    FirewallStatefulRule, FIREWALL_STATEFUL_RULE, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), sources[1] =
+    rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"), destinations[2] =
+    rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"), source_ports[3] =
+    rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports[4] =
+    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocol[5]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[6] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), direction[7] =
+    rt::m("Direction", &rt::STRING).named("direction")]
 );
 /// Describes a stateless rule.
 #[derive(Clone, Default, PartialEq)]
@@ -303,22 +249,15 @@ pub struct FirewallStatelessRule {
     pub priority: Option<i32>,
 }
 rt::structure!(
-    FirewallStatelessRule, FIREWALL_STATELESS_RULE, 0 => rule_group_arn, 1 => sources, 2
-    => destinations, 3 => source_ports, 4 => destination_ports, 5 => protocols, 6 =>
-    rule_action, 7 => priority
-);
-pub static FIREWALL_STATELESS_RULE: rt::Schema = rt::Schema::structure(
-    "FirewallStatelessRule",
-    &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
-        rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"),
-        rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"),
-        rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"),
-        rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"),
-        rt::m("Protocols", &PROTOCOL_INT_LIST).named("protocolSet"),
-        rt::m("RuleAction", &rt::STRING).named("ruleAction"),
-        rt::m("Priority", &rt::INTEGER).named("priority").min(-1.0),
-    ],
+    FirewallStatelessRule, FIREWALL_STATELESS_RULE, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), sources[1] =
+    rt::m("Sources", &VALUE_STRING_LIST).named("sourceSet"), destinations[2] =
+    rt::m("Destinations", &VALUE_STRING_LIST).named("destinationSet"), source_ports[3] =
+    rt::m("SourcePorts", &PORT_RANGE_LIST).named("sourcePortSet"), destination_ports[4] =
+    rt::m("DestinationPorts", &PORT_RANGE_LIST).named("destinationPortSet"), protocols[5]
+    = rt::m("Protocols", &PROTOCOL_INT_LIST).named("protocolSet"), rule_action[6] =
+    rt::m("RuleAction", &rt::STRING).named("ruleAction"), priority[7] = rt::m("Priority",
+    &rt::INTEGER).named("priority").min(-1.0)]
 );
 rt::string_enum! {
     pub enum FleetActivityStatus { Error = "error", PendingFulfillment =
@@ -353,17 +292,10 @@ pub struct FleetBlockDeviceMappingRequest {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    FleetBlockDeviceMappingRequest, FLEET_BLOCK_DEVICE_MAPPING_REQUEST, 0 => device_name,
-    1 => virtual_name, 2 => ebs, 3 => no_device
-);
-pub static FLEET_BLOCK_DEVICE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetBlockDeviceMappingRequest",
-    &[
-        rt::m("DeviceName", &rt::STRING),
-        rt::m("VirtualName", &rt::STRING),
-        rt::m("Ebs", &FLEET_EBS_BLOCK_DEVICE_REQUEST),
-        rt::m("NoDevice", &rt::STRING),
-    ],
+    FleetBlockDeviceMappingRequest, FLEET_BLOCK_DEVICE_MAPPING_REQUEST, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING), virtual_name[1] = rt::m("VirtualName",
+    &rt::STRING), ebs[2] = rt::m("Ebs", &FLEET_EBS_BLOCK_DEVICE_REQUEST), no_device[3] =
+    rt::m("NoDevice", &rt::STRING)]
 );
 pub static FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "FleetBlockDeviceMappingRequestList",
@@ -396,26 +328,20 @@ pub struct FleetCapacityReservation {
     pub priority: Option<i32>,
 }
 rt::structure!(
-    FleetCapacityReservation, FLEET_CAPACITY_RESERVATION, 0 => capacity_reservation_id, 1
-    => availability_zone_id, 2 => instance_type, 3 => instance_platform, 4 =>
-    availability_zone, 5 => total_instance_count, 6 => fulfilled_capacity, 7 =>
-    ebs_optimized, 8 => create_date, 9 => weight, 10 => priority
-);
-pub static FLEET_CAPACITY_RESERVATION: rt::Schema = rt::Schema::structure(
-    "FleetCapacityReservation",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("InstancePlatform", &rt::ENUM).named("instancePlatform"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
-        rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("Weight", &rt::DOUBLE).named("weight").min(0.001),
-        rt::m("Priority", &rt::INTEGER).named("priority").min(0.0),
-    ],
+    FleetCapacityReservation, FLEET_CAPACITY_RESERVATION, [capacity_reservation_id[0] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), instance_type[2] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), instance_platform[3] = rt::m("InstancePlatform", &rt::ENUM)
+    .named("instancePlatform"), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), total_instance_count[5] =
+    rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
+    fulfilled_capacity[6] = rt::m("FulfilledCapacity", &rt::DOUBLE)
+    .named("fulfilledCapacity"), ebs_optimized[7] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), create_date[8] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .named("createDate"), weight[9] = rt::m("Weight", &rt::DOUBLE).named("weight")
+    .min(0.001), priority[10] = rt::m("Priority", &rt::INTEGER).named("priority")
+    .min(0.0)]
 );
 pub static FLEET_CAPACITY_RESERVATION_SET: rt::Schema = rt::Schema::list(
     "FleetCapacityReservationSet",
@@ -430,20 +356,13 @@ pub struct FleetCapacityReservationTargetRequest {
     pub capacity_reservation_resource_group_arns: Option<Vec<String>>,
 }
 rt::structure!(
-    FleetCapacityReservationTargetRequest, FLEET_CAPACITY_RESERVATION_TARGET_REQUEST, 0
-    => capacity_reservation_ids, 1 => capacity_reservation_resource_group_arns
-);
-pub static FLEET_CAPACITY_RESERVATION_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetCapacityReservationTargetRequest",
-    &[
-        rt::m("CapacityReservationIds", &CAPACITY_RESERVATION_ID_SET)
-            .named("CapacityReservationId"),
-        rt::m(
-                "CapacityReservationResourceGroupArns",
-                &CAPACITY_RESERVATION_RESOURCE_GROUP_ARN_SET,
-            )
-            .named("CapacityReservationResourceGroupArn"),
-    ],
+    FleetCapacityReservationTargetRequest, FLEET_CAPACITY_RESERVATION_TARGET_REQUEST,
+    [capacity_reservation_ids[0] = rt::m("CapacityReservationIds",
+    &CAPACITY_RESERVATION_ID_SET).named("CapacityReservationId"),
+    capacity_reservation_resource_group_arns[1] =
+    rt::m("CapacityReservationResourceGroupArns",
+    &CAPACITY_RESERVATION_RESOURCE_GROUP_ARN_SET)
+    .named("CapacityReservationResourceGroupArn")]
 );
 rt::string_enum! {
     pub enum FleetCapacityReservationTenancy { Default = "default" }
@@ -509,47 +428,35 @@ pub struct FleetData {
     pub context: Option<String>,
 }
 rt::structure!(
-    FleetData, FLEET_DATA, 0 => activity_status, 1 => create_time, 2 => fleet_id, 3 =>
-    fleet_state, 4 => client_token, 5 => excess_capacity_termination_policy, 6 =>
-    fulfilled_capacity, 7 => fulfilled_on_demand_capacity, 8 => launch_template_configs,
-    9 => target_capacity_specification, 10 => terminate_instances_with_expiration, 11 =>
-    type_, 12 => valid_from, 13 => valid_until, 14 => replace_unhealthy_instances, 15 =>
-    spot_options, 16 => on_demand_options, 17 => reserved_capacity_options, 18 => tags,
-    19 => errors, 20 => instances, 21 => context
-);
-pub static FLEET_DATA: rt::Schema = rt::Schema::structure(
-    "FleetData",
-    &[
-        rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("FleetId", &rt::STRING).named("fleetId"),
-        rt::m("FleetState", &rt::ENUM).named("fleetState"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
-            .named("excessCapacityTerminationPolicy"),
-        rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-        rt::m("FulfilledOnDemandCapacity", &rt::DOUBLE)
-            .named("fulfilledOnDemandCapacity"),
-        rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST)
-            .named("launchTemplateConfigs"),
-        rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION)
-            .named("targetCapacitySpecification"),
-        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
-            .named("terminateInstancesWithExpiration"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
-            .named("replaceUnhealthyInstances"),
-        rt::m("SpotOptions", &SPOT_OPTIONS).named("spotOptions"),
-        rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS).named("onDemandOptions"),
-        rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS)
-            .named("reservedCapacityOptions"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("Errors", &DESCRIBE_FLEETS_ERROR_SET).named("errorSet"),
-        rt::m("Instances", &DESCRIBE_FLEETS_INSTANCES_SET).named("fleetInstanceSet"),
-        rt::m("Context", &rt::STRING).named("context"),
-    ],
+    FleetData, FLEET_DATA, [activity_status[0] = rt::m("ActivityStatus", &rt::ENUM)
+    .named("activityStatus"), create_time[1] = rt::m("CreateTime", &rt::TIMESTAMP)
+    .named("createTime"), fleet_id[2] = rt::m("FleetId", &rt::STRING).named("fleetId"),
+    fleet_state[3] = rt::m("FleetState", &rt::ENUM).named("fleetState"), client_token[4]
+    = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    excess_capacity_termination_policy[5] = rt::m("ExcessCapacityTerminationPolicy",
+    &rt::ENUM).named("excessCapacityTerminationPolicy"), fulfilled_capacity[6] =
+    rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
+    fulfilled_on_demand_capacity[7] = rt::m("FulfilledOnDemandCapacity", &rt::DOUBLE)
+    .named("fulfilledOnDemandCapacity"), launch_template_configs[8] =
+    rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST)
+    .named("launchTemplateConfigs"), target_capacity_specification[9] =
+    rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION)
+    .named("targetCapacitySpecification"), terminate_instances_with_expiration[10] =
+    rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
+    .named("terminateInstancesWithExpiration"), type_[11] = rt::m("Type", &rt::ENUM)
+    .named("type"), valid_from[12] = rt::m("ValidFrom", &rt::TIMESTAMP)
+    .named("validFrom"), valid_until[13] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), replace_unhealthy_instances[14] =
+    rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN).named("replaceUnhealthyInstances"),
+    spot_options[15] = rt::m("SpotOptions", &SPOT_OPTIONS).named("spotOptions"),
+    on_demand_options[16] = rt::m("OnDemandOptions", &ON_DEMAND_OPTIONS)
+    .named("onDemandOptions"), reserved_capacity_options[17] =
+    rt::m("ReservedCapacityOptions", &RESERVED_CAPACITY_OPTIONS)
+    .named("reservedCapacityOptions"), tags[18] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), errors[19] = rt::m("Errors", &DESCRIBE_FLEETS_ERROR_SET)
+    .named("errorSet"), instances[20] = rt::m("Instances",
+    &DESCRIBE_FLEETS_INSTANCES_SET).named("fleetInstanceSet"), context[21] =
+    rt::m("Context", &rt::STRING).named("context")]
 );
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -610,22 +517,12 @@ pub struct FleetEbsBlockDeviceRequest {
     pub volume_type: Option<VolumeType>,
 }
 rt::structure!(
-    FleetEbsBlockDeviceRequest, FLEET_EBS_BLOCK_DEVICE_REQUEST, 0 => encrypted, 1 =>
-    delete_on_termination, 2 => iops, 3 => throughput, 4 => kms_key_id, 5 => snapshot_id,
-    6 => volume_size, 7 => volume_type
-);
-pub static FLEET_EBS_BLOCK_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetEbsBlockDeviceRequest",
-    &[
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("Throughput", &rt::INTEGER),
-        rt::m("KmsKeyId", &rt::STRING),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("VolumeSize", &rt::INTEGER),
-        rt::m("VolumeType", &rt::ENUM),
-    ],
+    FleetEbsBlockDeviceRequest, FLEET_EBS_BLOCK_DEVICE_REQUEST, [encrypted[0] =
+    rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER),
+    throughput[3] = rt::m("Throughput", &rt::INTEGER), kms_key_id[4] = rt::m("KmsKeyId",
+    &rt::STRING), snapshot_id[5] = rt::m("SnapshotId", &rt::STRING), volume_size[6] =
+    rt::m("VolumeSize", &rt::INTEGER), volume_type[7] = rt::m("VolumeType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum FleetEventType { InstanceChange = "instance-change", FleetChange =
@@ -648,11 +545,8 @@ pub struct FleetIamInstanceProfileSpecificationRequest {
 }
 rt::structure!(
     FleetIamInstanceProfileSpecificationRequest,
-    FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, 0 => arn, 1 => name
-);
-pub static FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetIamInstanceProfileSpecificationRequest",
-    &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
+    FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 pub static FLEET_ID_SET: rt::Schema = rt::Schema::list(
     "FleetIdSet",
@@ -686,16 +580,10 @@ pub struct FleetInstanceMetadataOptionsRequest {
     pub http_endpoint: Option<FleetInstanceMetadataEndpointState>,
 }
 rt::structure!(
-    FleetInstanceMetadataOptionsRequest, FLEET_INSTANCE_METADATA_OPTIONS_REQUEST, 0 =>
-    http_tokens, 1 => http_put_response_hop_limit, 2 => http_endpoint
-);
-pub static FLEET_INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetInstanceMetadataOptionsRequest",
-    &[
-        rt::m("HttpTokens", &rt::ENUM),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER),
-        rt::m("HttpEndpoint", &rt::ENUM),
-    ],
+    FleetInstanceMetadataOptionsRequest, FLEET_INSTANCE_METADATA_OPTIONS_REQUEST,
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM)]
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
@@ -706,16 +594,11 @@ pub struct FleetLaunchTemplateConfig {
     pub overrides: Option<Vec<FleetLaunchTemplateOverrides>>,
 }
 rt::structure!(
-    FleetLaunchTemplateConfig, FLEET_LAUNCH_TEMPLATE_CONFIG, 0 =>
-    launch_template_specification, 1 => overrides
-);
-pub static FLEET_LAUNCH_TEMPLATE_CONFIG: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateConfig",
-    &[
-        rt::m("LaunchTemplateSpecification", &FLEET_LAUNCH_TEMPLATE_SPECIFICATION)
-            .named("launchTemplateSpecification"),
-        rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST).named("overrides"),
-    ],
+    FleetLaunchTemplateConfig, FLEET_LAUNCH_TEMPLATE_CONFIG,
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"),
+    overrides[1] = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST)
+    .named("overrides")]
 );
 pub static FLEET_LAUNCH_TEMPLATE_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FleetLaunchTemplateConfigList",
@@ -736,18 +619,10 @@ pub struct FleetLaunchTemplateConfigRequest {
     pub overrides: Option<Vec<FleetLaunchTemplateOverridesRequest>>,
 }
 rt::structure!(
-    FleetLaunchTemplateConfigRequest, FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST, 0 =>
-    launch_template_specification, 1 => overrides
-);
-pub static FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateConfigRequest",
-    &[
-        rt::m(
-            "LaunchTemplateSpecification",
-            &FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST,
-        ),
-        rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST_REQUEST),
-    ],
+    FleetLaunchTemplateConfigRequest, FLEET_LAUNCH_TEMPLATE_CONFIG_REQUEST,
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST), overrides[1] = rt::m("Overrides",
+    &FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST_REQUEST)]
 );
 /// Describes overrides for a launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -826,28 +701,20 @@ pub struct FleetLaunchTemplateOverrides {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    FleetLaunchTemplateOverrides, FLEET_LAUNCH_TEMPLATE_OVERRIDES, 0 => instance_type, 1
-    => max_price, 2 => subnet_id, 3 => availability_zone, 4 => weighted_capacity, 5 =>
-    priority, 6 => placement, 7 => instance_requirements, 8 => image_id, 9 =>
-    block_device_mappings, 10 => availability_zone_id
-);
-pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateOverrides",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("MaxPrice", &rt::STRING).named("maxPrice"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"),
-        rt::m("Priority", &rt::DOUBLE).named("priority"),
-        rt::m("Placement", &PLACEMENT_RESPONSE).named("placement"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-            .named("instanceRequirements"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_RESPONSE_LIST)
-            .named("blockDeviceMappingSet"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    FleetLaunchTemplateOverrides, FLEET_LAUNCH_TEMPLATE_OVERRIDES, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), max_price[1] =
+    rt::m("MaxPrice", &rt::STRING).named("maxPrice"), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), availability_zone[3] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"), priority[5] =
+    rt::m("Priority", &rt::DOUBLE).named("priority"), placement[6] = rt::m("Placement",
+    &PLACEMENT_RESPONSE).named("placement"), instance_requirements[7] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS).named("instanceRequirements"),
+    image_id[8] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    block_device_mappings[9] = rt::m("BlockDeviceMappings",
+    &BLOCK_DEVICE_MAPPING_RESPONSE_LIST).named("blockDeviceMappingSet"),
+    availability_zone_id[10] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES_LIST: rt::Schema = rt::Schema::list(
     "FleetLaunchTemplateOverridesList",
@@ -952,31 +819,20 @@ pub struct FleetLaunchTemplateOverridesRequest {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    FleetLaunchTemplateOverridesRequest, FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST, 0 =>
-    instance_type, 1 => max_price, 2 => subnet_id, 3 => availability_zone, 4 =>
-    weighted_capacity, 5 => priority, 6 => placement, 7 => key_name, 8 =>
-    block_device_mappings, 9 => iam_instance_profile, 10 => metadata_options, 11 =>
-    instance_requirements, 12 => image_id, 13 => availability_zone_id
-);
-pub static FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateOverridesRequest",
-    &[
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("MaxPrice", &rt::STRING),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("WeightedCapacity", &rt::DOUBLE),
-        rt::m("Priority", &rt::DOUBLE),
-        rt::m("Placement", &PLACEMENT),
-        rt::m("KeyName", &rt::STRING),
-        rt::m("BlockDeviceMappings", &FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("BlockDeviceMapping"),
-        rt::m("IamInstanceProfile", &FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST),
-        rt::m("MetadataOptions", &FLEET_INSTANCE_METADATA_OPTIONS_REQUEST),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
-        rt::m("ImageId", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-    ],
+    FleetLaunchTemplateOverridesRequest, FLEET_LAUNCH_TEMPLATE_OVERRIDES_REQUEST,
+    [instance_type[0] = rt::m("InstanceType", &rt::ENUM), max_price[1] =
+    rt::m("MaxPrice", &rt::STRING), subnet_id[2] = rt::m("SubnetId", &rt::STRING),
+    availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE), priority[5] = rt::m("Priority", &rt::DOUBLE),
+    placement[6] = rt::m("Placement", &PLACEMENT), key_name[7] = rt::m("KeyName",
+    &rt::STRING), block_device_mappings[8] = rt::m("BlockDeviceMappings",
+    &FLEET_BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
+    iam_instance_profile[9] = rt::m("IamInstanceProfile",
+    &FLEET_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST), metadata_options[10] =
+    rt::m("MetadataOptions", &FLEET_INSTANCE_METADATA_OPTIONS_REQUEST),
+    instance_requirements[11] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS_REQUEST), image_id[12] = rt::m("ImageId", &rt::STRING),
+    availability_zone_id[13] = rt::m("AvailabilityZoneId", &rt::STRING)]
 );
 /// The Amazon EC2 launch template that can be used by a Spot Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
 ///
@@ -999,16 +855,11 @@ pub struct FleetLaunchTemplateSpecification {
     pub version: Option<String>,
 }
 rt::structure!(
-    FleetLaunchTemplateSpecification, FLEET_LAUNCH_TEMPLATE_SPECIFICATION, 0 =>
-    launch_template_id, 1 => launch_template_name, 2 => version
-);
-pub static FLEET_LAUNCH_TEMPLATE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateSpecification",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
-        rt::m("Version", &rt::STRING).named("version"),
-    ],
+    FleetLaunchTemplateSpecification, FLEET_LAUNCH_TEMPLATE_SPECIFICATION,
+    [launch_template_id[0] = rt::m("LaunchTemplateId", &rt::STRING)
+    .named("launchTemplateId"), launch_template_name[1] = rt::m("LaunchTemplateName",
+    &rt::STRING).named("launchTemplateName").min(3.0), version[2] = rt::m("Version",
+    &rt::STRING).named("version")]
 );
 /// The Amazon EC2 launch template that can be used by an EC2 Fleet to configure Amazon EC2 instances. You must specify either the ID or name of the launch template in the request, but not both.
 ///
@@ -1036,17 +887,11 @@ pub struct FleetLaunchTemplateSpecificationRequest {
 }
 rt::structure!(
     FleetLaunchTemplateSpecificationRequest, FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST,
-    0 => launch_template_id, 1 => launch_template_name, 2 => version, 3 =>
-    launch_template_specification_user_data
-);
-pub static FLEET_LAUNCH_TEMPLATE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetLaunchTemplateSpecificationRequest",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-        rt::m("Version", &rt::STRING),
-        rt::m("LaunchTemplateSpecificationUserData", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    [launch_template_id[0] = rt::m("LaunchTemplateId", &rt::STRING),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
+    version[2] = rt::m("Version", &rt::STRING),
+    launch_template_specification_user_data[3] =
+    rt::m("LaunchTemplateSpecificationUserData", &rt::STRING).flags(rt::SENSITIVE)]
 );
 rt::string_enum! {
     pub enum FleetOnDemandAllocationStrategy { LowestPrice = "lowest-price", Prioritized
@@ -1084,15 +929,10 @@ pub struct FleetSpotCapacityRebalance {
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
-    FleetSpotCapacityRebalance, FLEET_SPOT_CAPACITY_REBALANCE, 0 => replacement_strategy,
-    1 => termination_delay
-);
-pub static FLEET_SPOT_CAPACITY_REBALANCE: rt::Schema = rt::Schema::structure(
-    "FleetSpotCapacityRebalance",
-    &[
-        rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
-        rt::m("TerminationDelay", &rt::INTEGER).named("terminationDelay"),
-    ],
+    FleetSpotCapacityRebalance, FLEET_SPOT_CAPACITY_REBALANCE, [replacement_strategy[0] =
+    rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)
+    .named("terminationDelay")]
 );
 /// The Spot Instance replacement strategy to use when Amazon EC2 emits a rebalance notification signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -1113,12 +953,9 @@ pub struct FleetSpotCapacityRebalanceRequest {
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
-    FleetSpotCapacityRebalanceRequest, FLEET_SPOT_CAPACITY_REBALANCE_REQUEST, 0 =>
-    replacement_strategy, 1 => termination_delay
-);
-pub static FLEET_SPOT_CAPACITY_REBALANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetSpotCapacityRebalanceRequest",
-    &[rt::m("ReplacementStrategy", &rt::ENUM), rt::m("TerminationDelay", &rt::INTEGER)],
+    FleetSpotCapacityRebalanceRequest, FLEET_SPOT_CAPACITY_REBALANCE_REQUEST,
+    [replacement_strategy[0] = rt::m("ReplacementStrategy", &rt::ENUM),
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)]
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
@@ -1127,15 +964,9 @@ pub struct FleetSpotMaintenanceStrategies {
     pub capacity_rebalance: Option<FleetSpotCapacityRebalance>,
 }
 rt::structure!(
-    FleetSpotMaintenanceStrategies, FLEET_SPOT_MAINTENANCE_STRATEGIES, 0 =>
-    capacity_rebalance
-);
-pub static FLEET_SPOT_MAINTENANCE_STRATEGIES: rt::Schema = rt::Schema::structure(
-    "FleetSpotMaintenanceStrategies",
-    &[
-        rt::m("CapacityRebalance", &FLEET_SPOT_CAPACITY_REBALANCE)
-            .named("capacityRebalance"),
-    ],
+    FleetSpotMaintenanceStrategies, FLEET_SPOT_MAINTENANCE_STRATEGIES,
+    [capacity_rebalance[0] = rt::m("CapacityRebalance", &FLEET_SPOT_CAPACITY_REBALANCE)
+    .named("capacityRebalance")]
 );
 /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
 #[derive(Clone, Default, PartialEq)]
@@ -1144,12 +975,9 @@ pub struct FleetSpotMaintenanceStrategiesRequest {
     pub capacity_rebalance: Option<FleetSpotCapacityRebalanceRequest>,
 }
 rt::structure!(
-    FleetSpotMaintenanceStrategiesRequest, FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST, 0
-    => capacity_rebalance
-);
-pub static FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "FleetSpotMaintenanceStrategiesRequest",
-    &[rt::m("CapacityRebalance", &FLEET_SPOT_CAPACITY_REBALANCE_REQUEST)],
+    FleetSpotMaintenanceStrategiesRequest, FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST,
+    [capacity_rebalance[0] = rt::m("CapacityRebalance",
+    &FLEET_SPOT_CAPACITY_REBALANCE_REQUEST)]
 );
 rt::string_enum! {
     pub enum FleetStateCode { Submitted = "submitted", Active = "active", Deleted =
@@ -1175,15 +1003,9 @@ pub struct FlexCostAllocationCidrMapping {
     pub cidr_label: String,
 }
 rt::structure!(
-    FlexCostAllocationCidrMapping, FLEX_COST_ALLOCATION_CIDR_MAPPING, 0 => cidr_range, 1
-    => cidr_label
-);
-pub static FLEX_COST_ALLOCATION_CIDR_MAPPING: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationCidrMapping",
-    &[
-        rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CidrLabel", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    FlexCostAllocationCidrMapping, FLEX_COST_ALLOCATION_CIDR_MAPPING, [cidr_range[0] =
+    rt::m("CidrRange", &rt::STRING).flags(rt::REQUIRED).min(1.0), cidr_label[1] =
+    rt::m("CidrLabel", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationCidrMappingList",
@@ -1199,16 +1021,10 @@ pub struct FlexCostAllocationCidrRangeSpecifications {
 }
 rt::structure!(
     FlexCostAllocationCidrRangeSpecifications,
-    FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS, 0 => prefixes_type, 1 => prefixes
-);
-pub static FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationCidrRangeSpecifications",
-    &[
-        rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Prefixes", &FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS, [prefixes_type[0] =
+    rt::m("PrefixesType", &rt::STRING).flags(rt::REQUIRED).min(1.0), prefixes[1] =
+    rt::m("Prefixes", &FLEX_COST_ALLOCATION_CIDR_MAPPING_LIST).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 rt::string_enum! {
     #[doc =
@@ -1234,16 +1050,9 @@ pub struct FlexCostAllocationNetworkResourceScope {
 }
 rt::structure!(
     FlexCostAllocationNetworkResourceScope, FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE,
-    0 => resource_type, 1 => resource_ids
-);
-pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationNetworkResourceScope",
-    &[
-        rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceIds", &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    [resource_type[0] = rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
+    resource_ids[1] = rt::m("ResourceIds",
+    &FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static FLEX_COST_ALLOCATION_NETWORK_RESOURCE_SCOPE_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationNetworkResourceScopeIdList",
@@ -1278,16 +1087,10 @@ pub struct FlexCostAllocationOperationFailure {
     pub failure_reason: Option<String>,
 }
 rt::structure!(
-    FlexCostAllocationOperationFailure, FLEX_COST_ALLOCATION_OPERATION_FAILURE, 0 =>
-    resource_id, 1 => failure_code, 2 => failure_reason
-);
-pub static FLEX_COST_ALLOCATION_OPERATION_FAILURE: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationOperationFailure",
-    &[
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("FailureCode", &rt::STRING).named("failureCode"),
-        rt::m("FailureReason", &rt::STRING).named("failureReason"),
-    ],
+    FlexCostAllocationOperationFailure, FLEX_COST_ALLOCATION_OPERATION_FAILURE,
+    [resource_id[0] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    failure_code[1] = rt::m("FailureCode", &rt::STRING).named("failureCode"),
+    failure_reason[2] = rt::m("FailureReason", &rt::STRING).named("failureReason")]
 );
 pub static FLEX_COST_ALLOCATION_OPERATION_FAILURE_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationOperationFailureList",
@@ -1321,24 +1124,16 @@ pub struct FlexCostAllocationPolicyAssociationDescription {
 }
 rt::structure!(
     FlexCostAllocationPolicyAssociationDescription,
-    FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION, 0 => fca_policy_association_id,
-    1 => fca_policy_id, 2 => network_resource_id, 3 => owner_account, 4 => associated_at,
-    5 => expected_effective_at, 6 => association_mode, 7 => managed_by
-);
-pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationPolicyAssociationDescription",
-    &[
-        rt::m("FcaPolicyAssociationId", &rt::STRING)
-            .named("fcaPolicyAssociationId")
-            .min(27.0),
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-        rt::m("NetworkResourceId", &rt::STRING).named("networkResourceId"),
-        rt::m("OwnerAccount", &rt::STRING).named("ownerAccount"),
-        rt::m("AssociatedAt", &rt::TIMESTAMP).named("associatedAt"),
-        rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
-        rt::m("AssociationMode", &rt::ENUM).named("associationMode"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
+    FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_DESCRIPTION, [fca_policy_association_id[0] =
+    rt::m("FcaPolicyAssociationId", &rt::STRING).named("fcaPolicyAssociationId")
+    .min(27.0), fca_policy_id[1] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId")
+    .min(22.0), network_resource_id[2] = rt::m("NetworkResourceId", &rt::STRING)
+    .named("networkResourceId"), owner_account[3] = rt::m("OwnerAccount", &rt::STRING)
+    .named("ownerAccount"), associated_at[4] = rt::m("AssociatedAt", &rt::TIMESTAMP)
+    .named("associatedAt"), expected_effective_at[5] = rt::m("ExpectedEffectiveAt",
+    &rt::TIMESTAMP).named("expectedEffectiveAt"), association_mode[6] =
+    rt::m("AssociationMode", &rt::ENUM).named("associationMode"), managed_by[7] =
+    rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyAssociationIdList",
@@ -1389,39 +1184,27 @@ pub struct FlexCostAllocationPolicyDescription {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    FlexCostAllocationPolicyDescription, FLEX_COST_ALLOCATION_POLICY_DESCRIPTION, 0 =>
-    fca_policy_id, 1 => fca_policy_arn, 2 => network_resource_type, 3 =>
-    nat_fca_policy_document, 4 => instance_fca_policy_document, 5 =>
-    pcx_fca_policy_document, 6 => show_back_enabled, 7 => owner_account, 8 =>
-    description, 9 => latest_version, 10 => version_expected_effective_at, 11 =>
-    policy_created_at, 12 => updated_at, 13 => managed_by, 14 => tags
-);
-pub static FLEX_COST_ALLOCATION_POLICY_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationPolicyDescription",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-        rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn").min(1.0),
-        rt::m("NetworkResourceType", &rt::ENUM).named("networkResourceType"),
-        rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-            .named("natFcaPolicyDocument"),
-        rt::m(
-                "InstanceFcaPolicyDocument",
-                &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-            )
-            .named("instanceFcaPolicyDocument"),
-        rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-            .named("pcxFcaPolicyDocument"),
-        rt::m("ShowBackEnabled", &rt::BOOLEAN).named("showBackEnabled"),
-        rt::m("OwnerAccount", &rt::STRING).named("ownerAccount"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("LatestVersion", &rt::INTEGER).named("latestVersion").min(1.0),
-        rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
-            .named("versionExpectedEffectiveAt"),
-        rt::m("PolicyCreatedAt", &rt::TIMESTAMP).named("policyCreatedAt"),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-        rt::m("Tags", &TAG_LIST).named("tags"),
-    ],
+    FlexCostAllocationPolicyDescription, FLEX_COST_ALLOCATION_POLICY_DESCRIPTION,
+    [fca_policy_id[0] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+    fca_policy_arn[1] = rt::m("FcaPolicyArn", &rt::STRING).named("fcaPolicyArn")
+    .min(1.0), network_resource_type[2] = rt::m("NetworkResourceType", &rt::ENUM)
+    .named("networkResourceType"), nat_fca_policy_document[3] =
+    rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("natFcaPolicyDocument"), instance_fca_policy_document[4] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("instanceFcaPolicyDocument"), pcx_fca_policy_document[5] =
+    rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("pcxFcaPolicyDocument"), show_back_enabled[6] = rt::m("ShowBackEnabled",
+    &rt::BOOLEAN).named("showBackEnabled"), owner_account[7] = rt::m("OwnerAccount",
+    &rt::STRING).named("ownerAccount"), description[8] = rt::m("Description",
+    &rt::STRING).named("description"), latest_version[9] = rt::m("LatestVersion",
+    &rt::INTEGER).named("latestVersion").min(1.0), version_expected_effective_at[10] =
+    rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
+    .named("versionExpectedEffectiveAt"), policy_created_at[11] =
+    rt::m("PolicyCreatedAt", &rt::TIMESTAMP).named("policyCreatedAt"), updated_at[12] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"), managed_by[13] =
+    rt::m("ManagedBy", &rt::ENUM).named("managedBy"), tags[14] = rt::m("Tags", &TAG_LIST)
+    .named("tags")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_DISASSOCIATE_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyDisassociateAssociationIdList",
@@ -1464,32 +1247,21 @@ pub struct FlexCostAllocationPolicyVersion {
     pub created_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    FlexCostAllocationPolicyVersion, FLEX_COST_ALLOCATION_POLICY_VERSION, 0 =>
-    fca_policy_id, 1 => version, 2 => network_resource_type, 3 =>
-    nat_fca_policy_document, 4 => instance_fca_policy_document, 5 =>
-    pcx_fca_policy_document, 6 => show_back_enabled, 7 => description, 8 =>
-    expected_effective_at, 9 => created_at
-);
-pub static FLEX_COST_ALLOCATION_POLICY_VERSION: rt::Schema = rt::Schema::structure(
-    "FlexCostAllocationPolicyVersion",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-        rt::m("Version", &rt::INTEGER).named("version").min(1.0),
-        rt::m("NetworkResourceType", &rt::ENUM).named("networkResourceType"),
-        rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-            .named("natFcaPolicyDocument"),
-        rt::m(
-                "InstanceFcaPolicyDocument",
-                &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-            )
-            .named("instanceFcaPolicyDocument"),
-        rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
-            .named("pcxFcaPolicyDocument"),
-        rt::m("ShowBackEnabled", &rt::BOOLEAN).named("showBackEnabled"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
-        rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt"),
-    ],
+    FlexCostAllocationPolicyVersion, FLEX_COST_ALLOCATION_POLICY_VERSION,
+    [fca_policy_id[0] = rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
+    version[1] = rt::m("Version", &rt::INTEGER).named("version").min(1.0),
+    network_resource_type[2] = rt::m("NetworkResourceType", &rt::ENUM)
+    .named("networkResourceType"), nat_fca_policy_document[3] =
+    rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("natFcaPolicyDocument"), instance_fca_policy_document[4] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("instanceFcaPolicyDocument"), pcx_fca_policy_document[5] =
+    rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT)
+    .named("pcxFcaPolicyDocument"), show_back_enabled[6] = rt::m("ShowBackEnabled",
+    &rt::BOOLEAN).named("showBackEnabled"), description[7] = rt::m("Description",
+    &rt::STRING).named("description"), expected_effective_at[8] =
+    rt::m("ExpectedEffectiveAt", &rt::TIMESTAMP).named("expectedEffectiveAt"),
+    created_at[9] = rt::m("CreatedAt", &rt::TIMESTAMP).named("createdAt")]
 );
 pub static FLEX_COST_ALLOCATION_POLICY_VERSION_SET: rt::Schema = rt::Schema::list(
     "FlexCostAllocationPolicyVersionSet",
@@ -1558,37 +1330,28 @@ pub struct FlowLog {
     pub tag_field_specifications: Option<Vec<TagFieldSpecificationResponse>>,
 }
 rt::structure!(
-    FlowLog, FLOW_LOG, 0 => creation_time, 1 => deliver_logs_error_message, 2 =>
-    deliver_logs_permission_arn, 3 => deliver_cross_account_role, 4 =>
-    deliver_logs_status, 5 => flow_log_id, 6 => flow_log_status, 7 => log_group_name, 8
-    => resource_id, 9 => traffic_type, 10 => log_destination_type, 11 => log_destination,
-    12 => log_format, 13 => tags, 14 => max_aggregation_interval, 15 =>
-    destination_options, 16 => tag_field_specifications
-);
-pub static FLOW_LOG: rt::Schema = rt::Schema::structure(
-    "FlowLog",
-    &[
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("DeliverLogsErrorMessage", &rt::STRING).named("deliverLogsErrorMessage"),
-        rt::m("DeliverLogsPermissionArn", &rt::STRING).named("deliverLogsPermissionArn"),
-        rt::m("DeliverCrossAccountRole", &rt::STRING).named("deliverCrossAccountRole"),
-        rt::m("DeliverLogsStatus", &rt::STRING).named("deliverLogsStatus"),
-        rt::m("FlowLogId", &rt::STRING).named("flowLogId"),
-        rt::m("FlowLogStatus", &rt::STRING).named("flowLogStatus"),
-        rt::m("LogGroupName", &rt::STRING).named("logGroupName"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("TrafficType", &rt::ENUM).named("trafficType"),
-        rt::m("LogDestinationType", &rt::ENUM).named("logDestinationType"),
-        rt::m("LogDestination", &rt::STRING).named("logDestination"),
-        rt::m("LogFormat", &rt::STRING).named("logFormat"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("MaxAggregationInterval", &rt::INTEGER).named("maxAggregationInterval"),
-        rt::m("DestinationOptions", &DESTINATION_OPTIONS_RESPONSE)
-            .named("destinationOptions"),
-        rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_RESPONSE)
-            .named("tagFieldSpecificationSet")
-            .min(1.0),
-    ],
+    FlowLog, FLOW_LOG, [creation_time[0] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), deliver_logs_error_message[1] =
+    rt::m("DeliverLogsErrorMessage", &rt::STRING).named("deliverLogsErrorMessage"),
+    deliver_logs_permission_arn[2] = rt::m("DeliverLogsPermissionArn", &rt::STRING)
+    .named("deliverLogsPermissionArn"), deliver_cross_account_role[3] =
+    rt::m("DeliverCrossAccountRole", &rt::STRING).named("deliverCrossAccountRole"),
+    deliver_logs_status[4] = rt::m("DeliverLogsStatus", &rt::STRING)
+    .named("deliverLogsStatus"), flow_log_id[5] = rt::m("FlowLogId", &rt::STRING)
+    .named("flowLogId"), flow_log_status[6] = rt::m("FlowLogStatus", &rt::STRING)
+    .named("flowLogStatus"), log_group_name[7] = rt::m("LogGroupName", &rt::STRING)
+    .named("logGroupName"), resource_id[8] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), traffic_type[9] = rt::m("TrafficType", &rt::ENUM)
+    .named("trafficType"), log_destination_type[10] = rt::m("LogDestinationType",
+    &rt::ENUM).named("logDestinationType"), log_destination[11] = rt::m("LogDestination",
+    &rt::STRING).named("logDestination"), log_format[12] = rt::m("LogFormat",
+    &rt::STRING).named("logFormat"), tags[13] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    max_aggregation_interval[14] = rt::m("MaxAggregationInterval", &rt::INTEGER)
+    .named("maxAggregationInterval"), destination_options[15] =
+    rt::m("DestinationOptions", &DESTINATION_OPTIONS_RESPONSE)
+    .named("destinationOptions"), tag_field_specifications[16] =
+    rt::m("TagFieldSpecifications", &TAG_FIELD_SPECIFICATION_LIST_RESPONSE)
+    .named("tagFieldSpecificationSet").min(1.0)]
 );
 pub static FLOW_LOG_ID_LIST: rt::Schema = rt::Schema::list(
     "FlowLogIdList",
@@ -1622,17 +1385,10 @@ pub struct FpgaDeviceInfo {
     pub memory_info: Option<FpgaDeviceMemoryInfo>,
 }
 rt::structure!(
-    FpgaDeviceInfo, FPGA_DEVICE_INFO, 0 => name, 1 => manufacturer, 2 => count, 3 =>
-    memory_info
-);
-pub static FPGA_DEVICE_INFO: rt::Schema = rt::Schema::structure(
-    "FpgaDeviceInfo",
-    &[
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("MemoryInfo", &FPGA_DEVICE_MEMORY_INFO).named("memoryInfo"),
-    ],
+    FpgaDeviceInfo, FPGA_DEVICE_INFO, [name[0] = rt::m("Name", &rt::STRING)
+    .named("name"), manufacturer[1] = rt::m("Manufacturer", &rt::STRING)
+    .named("manufacturer"), count[2] = rt::m("Count", &rt::INTEGER).named("count"),
+    memory_info[3] = rt::m("MemoryInfo", &FPGA_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static FPGA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "FpgaDeviceInfoList",
@@ -1644,10 +1400,9 @@ pub struct FpgaDeviceMemoryInfo {
     /// The size of the memory available to the FPGA accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
-rt::structure!(FpgaDeviceMemoryInfo, FPGA_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
-pub static FPGA_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "FpgaDeviceMemoryInfo",
-    &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
+rt::structure!(
+    FpgaDeviceMemoryInfo, FPGA_DEVICE_MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB",
+    &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes an Amazon FPGA image (AFI).
 #[derive(Clone, Default, PartialEq)]
@@ -1686,31 +1441,22 @@ pub struct FpgaImage {
     pub instance_types: Option<Vec<String>>,
 }
 rt::structure!(
-    FpgaImage, FPGA_IMAGE, 0 => fpga_image_id, 1 => fpga_image_global_id, 2 => name, 3 =>
-    description, 4 => shell_version, 5 => pci_id, 6 => state, 7 => create_time, 8 =>
-    update_time, 9 => owner_id, 10 => owner_alias, 11 => product_codes, 12 => tags, 13 =>
-    public, 14 => data_retention_support, 15 => instance_types
-);
-pub static FPGA_IMAGE: rt::Schema = rt::Schema::structure(
-    "FpgaImage",
-    &[
-        rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"),
-        rt::m("FpgaImageGlobalId", &rt::STRING).named("fpgaImageGlobalId"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ShellVersion", &rt::STRING).named("shellVersion"),
-        rt::m("PciId", &PCI_ID).named("pciId"),
-        rt::m("State", &FPGA_IMAGE_STATE).named("state"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("Tags", &TAG_LIST).named("tags"),
-        rt::m("Public", &rt::BOOLEAN).named("public"),
-        rt::m("DataRetentionSupport", &rt::BOOLEAN).named("dataRetentionSupport"),
-        rt::m("InstanceTypes", &INSTANCE_TYPES_LIST).named("instanceTypes"),
-    ],
+    FpgaImage, FPGA_IMAGE, [fpga_image_id[0] = rt::m("FpgaImageId", &rt::STRING)
+    .named("fpgaImageId"), fpga_image_global_id[1] = rt::m("FpgaImageGlobalId",
+    &rt::STRING).named("fpgaImageGlobalId"), name[2] = rt::m("Name", &rt::STRING)
+    .named("name"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), shell_version[4] = rt::m("ShellVersion", &rt::STRING)
+    .named("shellVersion"), pci_id[5] = rt::m("PciId", &PCI_ID).named("pciId"), state[6]
+    = rt::m("State", &FPGA_IMAGE_STATE).named("state"), create_time[7] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), update_time[8] =
+    rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"), owner_id[9] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), owner_alias[10] = rt::m("OwnerAlias",
+    &rt::STRING).named("ownerAlias"), product_codes[11] = rt::m("ProductCodes",
+    &PRODUCT_CODE_LIST).named("productCodes"), tags[12] = rt::m("Tags", &TAG_LIST)
+    .named("tags"), public[13] = rt::m("Public", &rt::BOOLEAN).named("public"),
+    data_retention_support[14] = rt::m("DataRetentionSupport", &rt::BOOLEAN)
+    .named("dataRetentionSupport"), instance_types[15] = rt::m("InstanceTypes",
+    &INSTANCE_TYPES_LIST).named("instanceTypes")]
 );
 /// Describes an Amazon FPGA image (AFI) attribute.
 #[derive(Clone, Default, PartialEq)]
@@ -1727,18 +1473,12 @@ pub struct FpgaImageAttribute {
     pub product_codes: Option<Vec<ProductCode>>,
 }
 rt::structure!(
-    FpgaImageAttribute, FPGA_IMAGE_ATTRIBUTE, 0 => fpga_image_id, 1 => name, 2 =>
-    description, 3 => load_permissions, 4 => product_codes
-);
-pub static FPGA_IMAGE_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "FpgaImageAttribute",
-    &[
-        rt::m("FpgaImageId", &rt::STRING).named("fpgaImageId"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("LoadPermissions", &LOAD_PERMISSION_LIST).named("loadPermissions"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-    ],
+    FpgaImageAttribute, FPGA_IMAGE_ATTRIBUTE, [fpga_image_id[0] = rt::m("FpgaImageId",
+    &rt::STRING).named("fpgaImageId"), name[1] = rt::m("Name", &rt::STRING)
+    .named("name"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), load_permissions[3] = rt::m("LoadPermissions",
+    &LOAD_PERMISSION_LIST).named("loadPermissions"), product_codes[4] =
+    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes")]
 );
 rt::string_enum! {
     pub enum FpgaImageAttributeName { Description = "description", Name = "name",
@@ -1765,13 +1505,9 @@ pub struct FpgaImageState {
     /// If the state is `failed`, this is the error message.
     pub message: Option<String>,
 }
-rt::structure!(FpgaImageState, FPGA_IMAGE_STATE, 0 => code, 1 => message);
-pub static FPGA_IMAGE_STATE: rt::Schema = rt::Schema::structure(
-    "FpgaImageState",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    FpgaImageState, FPGA_IMAGE_STATE, [code[0] = rt::m("Code", &rt::ENUM).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum FpgaImageStateCode { Pending = "pending", Failed = "failed", Available =
@@ -1785,11 +1521,8 @@ pub struct FpgaInfo {
     /// The total memory of all FPGA accelerators for the instance type.
     pub total_fpga_memory_in_mi_b: Option<i32>,
 }
-rt::structure!(FpgaInfo, FPGA_INFO, 0 => fpgas, 1 => total_fpga_memory_in_mi_b);
-pub static FPGA_INFO: rt::Schema = rt::Schema::structure(
-    "FpgaInfo",
-    &[
-        rt::m("Fpgas", &FPGA_DEVICE_INFO_LIST).named("fpgas"),
-        rt::m("TotalFpgaMemoryInMiB", &rt::INTEGER).named("totalFpgaMemoryInMiB"),
-    ],
+rt::structure!(
+    FpgaInfo, FPGA_INFO, [fpgas[0] = rt::m("Fpgas", &FPGA_DEVICE_INFO_LIST)
+    .named("fpgas"), total_fpga_memory_in_mi_b[1] = rt::m("TotalFpgaMemoryInMiB",
+    &rt::INTEGER).named("totalFpgaMemoryInMiB")]
 );

@@ -20,16 +20,10 @@ pub struct GetActiveVpnTunnelStatusRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetActiveVpnTunnelStatusRequest, GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST, 0 =>
-    vpn_connection_id, 1 => vpn_tunnel_outside_ip_address, 2 => dry_run
-);
-pub static GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetActiveVpnTunnelStatusRequest",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnTunnelOutsideIpAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetActiveVpnTunnelStatusRequest, GET_ACTIVE_VPN_TUNNEL_STATUS_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetActiveVpnTunnelStatusResult {
@@ -37,15 +31,9 @@ pub struct GetActiveVpnTunnelStatusResult {
     pub active_vpn_tunnel_status: Option<ActiveVpnTunnelStatus>,
 }
 rt::structure!(
-    GetActiveVpnTunnelStatusResult, GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT, 0 =>
-    active_vpn_tunnel_status
-);
-pub static GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetActiveVpnTunnelStatusResult",
-    &[
-        rt::m("ActiveVpnTunnelStatus", &ACTIVE_VPN_TUNNEL_STATUS)
-            .named("activeVpnTunnelStatus"),
-    ],
+    GetActiveVpnTunnelStatusResult, GET_ACTIVE_VPN_TUNNEL_STATUS_RESULT,
+    [active_vpn_tunnel_status[0] = rt::m("ActiveVpnTunnelStatus",
+    &ACTIVE_VPN_TUNNEL_STATUS).named("activeVpnTunnelStatus")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAllowedImagesSettingsRequest {
@@ -53,11 +41,8 @@ pub struct GetAllowedImagesSettingsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetAllowedImagesSettingsRequest, GET_ALLOWED_IMAGES_SETTINGS_REQUEST, 0 => dry_run
-);
-pub static GET_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAllowedImagesSettingsRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetAllowedImagesSettingsRequest, GET_ALLOWED_IMAGES_SETTINGS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAllowedImagesSettingsResult {
@@ -78,16 +63,10 @@ pub struct GetAllowedImagesSettingsResult {
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
-    GetAllowedImagesSettingsResult, GET_ALLOWED_IMAGES_SETTINGS_RESULT, 0 => state, 1 =>
-    image_criteria, 2 => managed_by
-);
-pub static GET_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAllowedImagesSettingsResult",
-    &[
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("ImageCriteria", &IMAGE_CRITERION_LIST).named("imageCriterionSet"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
+    GetAllowedImagesSettingsResult, GET_ALLOWED_IMAGES_SETTINGS_RESULT, [state[0] =
+    rt::m("State", &rt::STRING).named("state"), image_criteria[1] =
+    rt::m("ImageCriteria", &IMAGE_CRITERION_LIST).named("imageCriterionSet"),
+    managed_by[2] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesRequest {
@@ -98,15 +77,9 @@ pub struct GetAssociatedEnclaveCertificateIamRolesRequest {
 }
 rt::structure!(
     GetAssociatedEnclaveCertificateIamRolesRequest,
-    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST, 0 => certificate_arn, 1 =>
-    dry_run
-);
-pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAssociatedEnclaveCertificateIamRolesRequest",
-    &[
-        rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_REQUEST, [certificate_arn[0] =
+    rt::m("CertificateArn", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedEnclaveCertificateIamRolesResult {
@@ -115,11 +88,8 @@ pub struct GetAssociatedEnclaveCertificateIamRolesResult {
 }
 rt::structure!(
     GetAssociatedEnclaveCertificateIamRolesResult,
-    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT, 0 => associated_roles
-);
-pub static GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAssociatedEnclaveCertificateIamRolesResult",
-    &[rt::m("AssociatedRoles", &ASSOCIATED_ROLES_LIST).named("associatedRoleSet")],
+    GET_ASSOCIATED_ENCLAVE_CERTIFICATE_IAM_ROLES_RESULT, [associated_roles[0] =
+    rt::m("AssociatedRoles", &ASSOCIATED_ROLES_LIST).named("associatedRoleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedIpv6PoolCidrsRequest {
@@ -133,17 +103,10 @@ pub struct GetAssociatedIpv6PoolCidrsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetAssociatedIpv6PoolCidrsRequest, GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST, 0 =>
-    pool_id, 1 => next_token, 2 => max_results, 3 => dry_run
-);
-pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAssociatedIpv6PoolCidrsRequest",
-    &[
-        rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetAssociatedIpv6PoolCidrsRequest, GET_ASSOCIATED_IPV6_POOL_CIDRS_REQUEST,
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAssociatedIpv6PoolCidrsResult {
@@ -153,16 +116,10 @@ pub struct GetAssociatedIpv6PoolCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetAssociatedIpv6PoolCidrsResult, GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT, 0 =>
-    ipv6_cidr_associations, 1 => next_token
-);
-pub static GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAssociatedIpv6PoolCidrsResult",
-    &[
-        rt::m("Ipv6CidrAssociations", &IPV6_CIDR_ASSOCIATION_SET)
-            .named("ipv6CidrAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetAssociatedIpv6PoolCidrsResult, GET_ASSOCIATED_IPV6_POOL_CIDRS_RESULT,
+    [ipv6_cidr_associations[0] = rt::m("Ipv6CidrAssociations",
+    &IPV6_CIDR_ASSOCIATION_SET).named("ipv6CidrAssociationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataRequest {
@@ -180,20 +137,11 @@ pub struct GetAwsNetworkPerformanceDataRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetAwsNetworkPerformanceDataRequest, GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST, 0 =>
-    data_queries, 1 => start_time, 2 => end_time, 3 => max_results, 4 => next_token, 5 =>
-    dry_run
-);
-pub static GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAwsNetworkPerformanceDataRequest",
-    &[
-        rt::m("DataQueries", &DATA_QUERIES).named("DataQuery"),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetAwsNetworkPerformanceDataRequest, GET_AWS_NETWORK_PERFORMANCE_DATA_REQUEST,
+    [data_queries[0] = rt::m("DataQueries", &DATA_QUERIES).named("DataQuery"),
+    start_time[1] = rt::m("StartTime", &rt::TIMESTAMP), end_time[2] = rt::m("EndTime",
+    &rt::TIMESTAMP), max_results[3] = rt::m("MaxResults", &rt::INTEGER), next_token[4] =
+    rt::m("NextToken", &rt::STRING), dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAwsNetworkPerformanceDataResult {
@@ -203,15 +151,10 @@ pub struct GetAwsNetworkPerformanceDataResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetAwsNetworkPerformanceDataResult, GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT, 0 =>
-    data_responses, 1 => next_token
-);
-pub static GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAwsNetworkPerformanceDataResult",
-    &[
-        rt::m("DataResponses", &DATA_RESPONSES).named("dataResponseSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetAwsNetworkPerformanceDataResult, GET_AWS_NETWORK_PERFORMANCE_DATA_RESULT,
+    [data_responses[0] = rt::m("DataResponses", &DATA_RESPONSES)
+    .named("dataResponseSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesRequest {
@@ -219,12 +162,8 @@ pub struct GetCapacityManagerAttributesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetCapacityManagerAttributesRequest, GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST, 0 =>
-    dry_run
-);
-pub static GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerAttributesRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetCapacityManagerAttributesRequest, GET_CAPACITY_MANAGER_ATTRIBUTES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerAttributesResult {
@@ -244,24 +183,17 @@ pub struct GetCapacityManagerAttributesResult {
     pub latest_datapoint_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetCapacityManagerAttributesResult, GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT, 0 =>
-    capacity_manager_status, 1 => organizations_access, 2 => data_export_count, 3 =>
-    ingestion_status, 4 => ingestion_status_message, 5 => earliest_datapoint_timestamp, 6
-    => latest_datapoint_timestamp
-);
-pub static GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerAttributesResult",
-    &[
-        rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-        rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
-        rt::m("DataExportCount", &rt::INTEGER).named("dataExportCount"),
-        rt::m("IngestionStatus", &rt::ENUM).named("ingestionStatus"),
-        rt::m("IngestionStatusMessage", &rt::STRING).named("ingestionStatusMessage"),
-        rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
-            .named("earliestDatapointTimestamp"),
-        rt::m("LatestDatapointTimestamp", &rt::TIMESTAMP)
-            .named("latestDatapointTimestamp"),
-    ],
+    GetCapacityManagerAttributesResult, GET_CAPACITY_MANAGER_ATTRIBUTES_RESULT,
+    [capacity_manager_status[0] = rt::m("CapacityManagerStatus", &rt::ENUM)
+    .named("capacityManagerStatus"), organizations_access[1] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
+    data_export_count[2] = rt::m("DataExportCount", &rt::INTEGER)
+    .named("dataExportCount"), ingestion_status[3] = rt::m("IngestionStatus", &rt::ENUM)
+    .named("ingestionStatus"), ingestion_status_message[4] =
+    rt::m("IngestionStatusMessage", &rt::STRING).named("ingestionStatusMessage"),
+    earliest_datapoint_timestamp[5] = rt::m("EarliestDatapointTimestamp", &rt::TIMESTAMP)
+    .named("earliestDatapointTimestamp"), latest_datapoint_timestamp[6] =
+    rt::m("LatestDatapointTimestamp", &rt::TIMESTAMP).named("latestDatapointTimestamp")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDataRequest {
@@ -285,26 +217,15 @@ pub struct GetCapacityManagerMetricDataRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetCapacityManagerMetricDataRequest, GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST, 0 =>
-    metric_names, 1 => start_time, 2 => end_time, 3 => period, 4 => group_by, 5 =>
-    filter_by, 6 => max_results, 7 => next_token, 8 => dry_run
-);
-pub static GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMetricDataRequest",
-    &[
-        rt::m("MetricNames", &METRIC_SET)
-            .named("MetricName")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(3600.0),
-        rt::m("GroupBy", &GROUP_BY_SET).min(0.0),
-        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetCapacityManagerMetricDataRequest, GET_CAPACITY_MANAGER_METRIC_DATA_REQUEST,
+    [metric_names[0] = rt::m("MetricNames", &METRIC_SET).named("MetricName")
+    .flags(rt::REQUIRED).min(0.0), start_time[1] = rt::m("StartTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), end_time[2] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), period[3] = rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(3600.0), group_by[4] = rt::m("GroupBy", &GROUP_BY_SET).min(0.0), filter_by[5] =
+    rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[7] = rt::m("NextToken", &rt::STRING),
+    dry_run[8] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDataResult {
@@ -314,15 +235,10 @@ pub struct GetCapacityManagerMetricDataResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetCapacityManagerMetricDataResult, GET_CAPACITY_MANAGER_METRIC_DATA_RESULT, 0 =>
-    metric_data_results, 1 => next_token
-);
-pub static GET_CAPACITY_MANAGER_METRIC_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMetricDataResult",
-    &[
-        rt::m("MetricDataResults", &METRIC_DATA_RESULT_SET).named("metricDataResultSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetCapacityManagerMetricDataResult, GET_CAPACITY_MANAGER_METRIC_DATA_RESULT,
+    [metric_data_results[0] = rt::m("MetricDataResults", &METRIC_DATA_RESULT_SET)
+    .named("metricDataResultSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDimensionsRequest {
@@ -345,25 +261,14 @@ pub struct GetCapacityManagerMetricDimensionsRequest {
 }
 rt::structure!(
     GetCapacityManagerMetricDimensionsRequest,
-    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST, 0 => group_by, 1 => filter_by, 2 =>
-    start_time, 3 => end_time, 4 => metric_names, 5 => max_results, 6 => next_token, 7 =>
-    dry_run
-);
-pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMetricDimensionsRequest",
-    &[
-        rt::m("GroupBy", &GROUP_BY_SET).flags(rt::REQUIRED).min(0.0),
-        rt::m("FilterBy", &CAPACITY_MANAGER_CONDITION_SET).min(0.0),
-        rt::m("StartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("MetricNames", &METRIC_SET)
-            .named("MetricName")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_REQUEST, [group_by[0] = rt::m("GroupBy",
+    &GROUP_BY_SET).flags(rt::REQUIRED).min(0.0), filter_by[1] = rt::m("FilterBy",
+    &CAPACITY_MANAGER_CONDITION_SET).min(0.0), start_time[2] = rt::m("StartTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), end_time[3] = rt::m("EndTime", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), metric_names[4] = rt::m("MetricNames", &METRIC_SET)
+    .named("MetricName").flags(rt::REQUIRED).min(0.0), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER), next_token[6] = rt::m("NextToken", &rt::STRING),
+    dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMetricDimensionsResult {
@@ -374,16 +279,10 @@ pub struct GetCapacityManagerMetricDimensionsResult {
 }
 rt::structure!(
     GetCapacityManagerMetricDimensionsResult,
-    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT, 0 => metric_dimension_results, 1 =>
-    next_token
-);
-pub static GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMetricDimensionsResult",
-    &[
-        rt::m("MetricDimensionResults", &METRIC_DIMENSION_RESULT_SET)
-            .named("metricDimensionResultSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_CAPACITY_MANAGER_METRIC_DIMENSIONS_RESULT, [metric_dimension_results[0] =
+    rt::m("MetricDimensionResults", &METRIC_DIMENSION_RESULT_SET)
+    .named("metricDimensionResultSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMonitoredTagKeysRequest {
@@ -396,16 +295,9 @@ pub struct GetCapacityManagerMonitoredTagKeysRequest {
 }
 rt::structure!(
     GetCapacityManagerMonitoredTagKeysRequest,
-    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, 0 => max_results, 1 => next_token, 2
-    => dry_run
-);
-pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMonitoredTagKeysRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [max_results[0] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerMonitoredTagKeysResult {
@@ -416,16 +308,10 @@ pub struct GetCapacityManagerMonitoredTagKeysResult {
 }
 rt::structure!(
     GetCapacityManagerMonitoredTagKeysResult,
-    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, 0 => capacity_manager_tag_keys, 1 =>
-    next_token
-);
-pub static GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerMonitoredTagKeysResult",
-    &[
-        rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
-            .named("capacityManagerTagKeySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys[0] =
+    rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
+    .named("capacityManagerTagKeySet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerSupportabilityScoresRequest {
@@ -452,29 +338,17 @@ pub struct GetCapacityManagerSupportabilityScoresRequest {
 }
 rt::structure!(
     GetCapacityManagerSupportabilityScoresRequest,
-    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST, 0 => market_type, 1 =>
-    capacity_amount, 2 => capacity_unit, 3 => capacity_availability_zone_ids, 4 =>
-    instance_types, 5 => instance_requirements_with_metadata, 6 => dry_run
-);
-pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerSupportabilityScoresRequest",
-    &[
-        rt::m("MarketType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("CapacityUnit", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CapacityAvailabilityZoneIds", &CAPACITY_AVAILABILITY_ZONE_ID_LIST)
-            .named("CapacityAvailabilityZoneId")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("InstanceTypes", &SUPPORTABILITY_INSTANCE_TYPE_LIST)
-            .named("InstanceType")
-            .min(0.0),
-        rt::m(
-            "InstanceRequirementsWithMetadata",
-            &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
-        ),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM).flags(rt::REQUIRED), capacity_amount[1] =
+    rt::m("CapacityAmount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), capacity_unit[2]
+    = rt::m("CapacityUnit", &rt::ENUM).flags(rt::REQUIRED),
+    capacity_availability_zone_ids[3] = rt::m("CapacityAvailabilityZoneIds",
+    &CAPACITY_AVAILABILITY_ZONE_ID_LIST).named("CapacityAvailabilityZoneId")
+    .flags(rt::REQUIRED).min(0.0), instance_types[4] = rt::m("InstanceTypes",
+    &SUPPORTABILITY_INSTANCE_TYPE_LIST).named("InstanceType").min(0.0),
+    instance_requirements_with_metadata[5] = rt::m("InstanceRequirementsWithMetadata",
+    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run[6] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityManagerSupportabilityScoresResult {
@@ -487,19 +361,12 @@ pub struct GetCapacityManagerSupportabilityScoresResult {
 }
 rt::structure!(
     GetCapacityManagerSupportabilityScoresResult,
-    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT, 0 => aggregate_score, 1 =>
-    capacity_manager_supportability_scores
-);
-pub static GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityManagerSupportabilityScoresResult",
-    &[
-        rt::m("AggregateScore", &rt::ENUM).named("aggregateScore"),
-        rt::m(
-                "CapacityManagerSupportabilityScores",
-                &CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET,
-            )
-            .named("capacityManagerSupportabilityScoreSet"),
-    ],
+    GET_CAPACITY_MANAGER_SUPPORTABILITY_SCORES_RESULT, [aggregate_score[0] =
+    rt::m("AggregateScore", &rt::ENUM).named("aggregateScore"),
+    capacity_manager_supportability_scores[1] =
+    rt::m("CapacityManagerSupportabilityScores",
+    &CAPACITY_MANAGER_SUPPORTABILITY_SCORE_SET)
+    .named("capacityManagerSupportabilityScoreSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityReservationUsageRequest {
@@ -513,17 +380,11 @@ pub struct GetCapacityReservationUsageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetCapacityReservationUsageRequest, GET_CAPACITY_RESERVATION_USAGE_REQUEST, 0 =>
-    capacity_reservation_id, 1 => next_token, 2 => max_results, 3 => dry_run
-);
-pub static GET_CAPACITY_RESERVATION_USAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityReservationUsageRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetCapacityReservationUsageRequest, GET_CAPACITY_RESERVATION_USAGE_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityReservationUsageResult {
@@ -562,27 +423,20 @@ pub struct GetCapacityReservationUsageResult {
     pub interruption_info: Option<InterruptionInfo>,
 }
 rt::structure!(
-    GetCapacityReservationUsageResult, GET_CAPACITY_RESERVATION_USAGE_RESULT, 0 =>
-    next_token, 1 => capacity_reservation_id, 2 => instance_type, 3 =>
-    total_instance_count, 4 => available_instance_count, 5 => state, 6 =>
-    instance_usages, 7 => interruptible, 8 => interruptible_capacity_allocation, 9 =>
-    interruption_info
-);
-pub static GET_CAPACITY_RESERVATION_USAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCapacityReservationUsageResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
-        rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("InstanceUsages", &INSTANCE_USAGE_SET).named("instanceUsageSet"),
-        rt::m("Interruptible", &rt::BOOLEAN).named("interruptible"),
-        rt::m("InterruptibleCapacityAllocation", &INTERRUPTIBLE_CAPACITY_ALLOCATION)
-            .named("interruptibleCapacityAllocation"),
-        rt::m("InterruptionInfo", &INTERRUPTION_INFO).named("interruptionInfo"),
-    ],
+    GetCapacityReservationUsageResult, GET_CAPACITY_RESERVATION_USAGE_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservation_id[1] = rt::m("CapacityReservationId", &rt::STRING)
+    .named("capacityReservationId"), instance_type[2] = rt::m("InstanceType",
+    &rt::STRING).named("instanceType"), total_instance_count[3] =
+    rt::m("TotalInstanceCount", &rt::INTEGER).named("totalInstanceCount"),
+    available_instance_count[4] = rt::m("AvailableInstanceCount", &rt::INTEGER)
+    .named("availableInstanceCount"), state[5] = rt::m("State", &rt::ENUM)
+    .named("state"), instance_usages[6] = rt::m("InstanceUsages", &INSTANCE_USAGE_SET)
+    .named("instanceUsageSet"), interruptible[7] = rt::m("Interruptible", &rt::BOOLEAN)
+    .named("interruptible"), interruptible_capacity_allocation[8] =
+    rt::m("InterruptibleCapacityAllocation", &INTERRUPTIBLE_CAPACITY_ALLOCATION)
+    .named("interruptibleCapacityAllocation"), interruption_info[9] =
+    rt::m("InterruptionInfo", &INTERRUPTION_INFO).named("interruptionInfo")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetClientVpnEndpointAuthorizationPolicyRequest {
@@ -593,15 +447,9 @@ pub struct GetClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     GetClientVpnEndpointAuthorizationPolicyRequest,
-    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, 0 => client_vpn_endpoint_id, 1
-    => dry_run
-);
-pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetClientVpnEndpointAuthorizationPolicyRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetClientVpnEndpointAuthorizationPolicyResult {
@@ -621,18 +469,12 @@ pub struct GetClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     GetClientVpnEndpointAuthorizationPolicyResult,
-    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, 0 => client_vpn_endpoint_id, 1
-    => policy_document, 2 => description, 3 => shadow_mode, 4 => status
-);
-pub static GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetClientVpnEndpointAuthorizationPolicyResult",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ShadowMode", &rt::ENUM).named("shadowMode"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    GET_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    shadow_mode[3] = rt::m("ShadowMode", &rt::ENUM).named("shadowMode"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCoipPoolUsageRequest {
@@ -653,18 +495,11 @@ pub struct GetCoipPoolUsageRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetCoipPoolUsageRequest, GET_COIP_POOL_USAGE_REQUEST, 0 => pool_id, 1 => filters, 2
-    => max_results, 3 => next_token, 4 => dry_run
-);
-pub static GET_COIP_POOL_USAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCoipPoolUsageRequest",
-    &[
-        rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetCoipPoolUsageRequest, GET_COIP_POOL_USAGE_REQUEST, [pool_id[0] = rt::m("PoolId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCoipPoolUsageResult {
@@ -678,17 +513,12 @@ pub struct GetCoipPoolUsageResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetCoipPoolUsageResult, GET_COIP_POOL_USAGE_RESULT, 0 => coip_pool_id, 1 =>
-    coip_address_usages, 2 => local_gateway_route_table_id, 3 => next_token
-);
-pub static GET_COIP_POOL_USAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetCoipPoolUsageResult",
-    &[
-        rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
-        rt::m("CoipAddressUsages", &COIP_ADDRESS_USAGE_SET).named("coipAddressUsageSet"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetCoipPoolUsageResult, GET_COIP_POOL_USAGE_RESULT, [coip_pool_id[0] =
+    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), coip_address_usages[1] =
+    rt::m("CoipAddressUsages", &COIP_ADDRESS_USAGE_SET).named("coipAddressUsageSet"),
+    local_gateway_route_table_id[2] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), next_token[3] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleOutputRequest {
@@ -702,16 +532,9 @@ pub struct GetConsoleOutputRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetConsoleOutputRequest, GET_CONSOLE_OUTPUT_REQUEST, 0 => instance_id, 1 => latest, 2
-    => dry_run
-);
-pub static GET_CONSOLE_OUTPUT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetConsoleOutputRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Latest", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    GetConsoleOutputRequest, GET_CONSOLE_OUTPUT_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), latest[1] = rt::m("Latest",
+    &rt::BOOLEAN), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleOutputResult {
@@ -723,16 +546,10 @@ pub struct GetConsoleOutputResult {
     pub output: Option<String>,
 }
 rt::structure!(
-    GetConsoleOutputResult, GET_CONSOLE_OUTPUT_RESULT, 0 => instance_id, 1 => timestamp,
-    2 => output
-);
-pub static GET_CONSOLE_OUTPUT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetConsoleOutputResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-        rt::m("Output", &rt::STRING).named("output"),
-    ],
+    GetConsoleOutputResult, GET_CONSOLE_OUTPUT_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), timestamp[1] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"), output[2] = rt::m("Output",
+    &rt::STRING).named("output")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotRequest {
@@ -744,16 +561,9 @@ pub struct GetConsoleScreenshotRequest {
     pub wake_up: Option<bool>,
 }
 rt::structure!(
-    GetConsoleScreenshotRequest, GET_CONSOLE_SCREENSHOT_REQUEST, 0 => dry_run, 1 =>
-    instance_id, 2 => wake_up
-);
-pub static GET_CONSOLE_SCREENSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetConsoleScreenshotRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("WakeUp", &rt::BOOLEAN),
-    ],
+    GetConsoleScreenshotRequest, GET_CONSOLE_SCREENSHOT_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), wake_up[2] = rt::m("WakeUp", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetConsoleScreenshotResult {
@@ -763,15 +573,9 @@ pub struct GetConsoleScreenshotResult {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    GetConsoleScreenshotResult, GET_CONSOLE_SCREENSHOT_RESULT, 0 => image_data, 1 =>
-    instance_id
-);
-pub static GET_CONSOLE_SCREENSHOT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetConsoleScreenshotResult",
-    &[
-        rt::m("ImageData", &rt::STRING).named("imageData"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    ],
+    GetConsoleScreenshotResult, GET_CONSOLE_SCREENSHOT_RESULT, [image_data[0] =
+    rt::m("ImageData", &rt::STRING).named("imageData"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryRequest {
@@ -782,11 +586,8 @@ pub struct GetDeclarativePoliciesReportSummaryRequest {
 }
 rt::structure!(
     GetDeclarativePoliciesReportSummaryRequest,
-    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST, 0 => dry_run, 1 => report_id
-);
-pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDeclarativePoliciesReportSummaryRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN), rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED)],
+    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), report_id[1] = rt::m("ReportId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeclarativePoliciesReportSummaryResult {
@@ -817,23 +618,16 @@ pub struct GetDeclarativePoliciesReportSummaryResult {
 }
 rt::structure!(
     GetDeclarativePoliciesReportSummaryResult,
-    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT, 0 => report_id, 1 => s3_bucket, 2 =>
-    s3_prefix, 3 => target_id, 4 => start_time, 5 => end_time, 6 => number_of_accounts, 7
-    => number_of_failed_accounts, 8 => attribute_summaries
-);
-pub static GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetDeclarativePoliciesReportSummaryResult",
-    &[
-        rt::m("ReportId", &rt::STRING).named("reportId"),
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
-        rt::m("TargetId", &rt::STRING).named("targetId"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-        rt::m("NumberOfAccounts", &rt::INTEGER).named("numberOfAccounts"),
-        rt::m("NumberOfFailedAccounts", &rt::INTEGER).named("numberOfFailedAccounts"),
-        rt::m("AttributeSummaries", &ATTRIBUTE_SUMMARY_LIST).named("attributeSummarySet"),
-    ],
+    GET_DECLARATIVE_POLICIES_REPORT_SUMMARY_RESULT, [report_id[0] = rt::m("ReportId",
+    &rt::STRING).named("reportId"), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING)
+    .named("s3Bucket"), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING).named("s3Prefix"),
+    target_id[3] = rt::m("TargetId", &rt::STRING).named("targetId"), start_time[4] =
+    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[5] = rt::m("EndTime",
+    &rt::TIMESTAMP).named("endTime"), number_of_accounts[6] = rt::m("NumberOfAccounts",
+    &rt::INTEGER).named("numberOfAccounts"), number_of_failed_accounts[7] =
+    rt::m("NumberOfFailedAccounts", &rt::INTEGER).named("numberOfFailedAccounts"),
+    attribute_summaries[8] = rt::m("AttributeSummaries", &ATTRIBUTE_SUMMARY_LIST)
+    .named("attributeSummarySet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDefaultCreditSpecificationRequest {
@@ -843,15 +637,9 @@ pub struct GetDefaultCreditSpecificationRequest {
     pub instance_family: UnlimitedSupportedInstanceFamily,
 }
 rt::structure!(
-    GetDefaultCreditSpecificationRequest, GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST, 0 =>
-    dry_run, 1 => instance_family
-);
-pub static GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDefaultCreditSpecificationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    GetDefaultCreditSpecificationRequest, GET_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_family[1] =
+    rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDefaultCreditSpecificationResult {
@@ -859,15 +647,9 @@ pub struct GetDefaultCreditSpecificationResult {
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
 }
 rt::structure!(
-    GetDefaultCreditSpecificationResult, GET_DEFAULT_CREDIT_SPECIFICATION_RESULT, 0 =>
-    instance_family_credit_specification
-);
-pub static GET_DEFAULT_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetDefaultCreditSpecificationResult",
-    &[
-        rt::m("InstanceFamilyCreditSpecification", &INSTANCE_FAMILY_CREDIT_SPECIFICATION)
-            .named("instanceFamilyCreditSpecification"),
-    ],
+    GetDefaultCreditSpecificationResult, GET_DEFAULT_CREDIT_SPECIFICATION_RESULT,
+    [instance_family_credit_specification[0] = rt::m("InstanceFamilyCreditSpecification",
+    &INSTANCE_FAMILY_CREDIT_SPECIFICATION).named("instanceFamilyCreditSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsDefaultKmsKeyIdRequest {
@@ -875,11 +657,8 @@ pub struct GetEbsDefaultKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEbsDefaultKmsKeyIdRequest, GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, 0 => dry_run
-);
-pub static GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetEbsDefaultKmsKeyIdRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetEbsDefaultKmsKeyIdRequest, GET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsDefaultKmsKeyIdResult {
@@ -887,11 +666,8 @@ pub struct GetEbsDefaultKmsKeyIdResult {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    GetEbsDefaultKmsKeyIdResult, GET_EBS_DEFAULT_KMS_KEY_ID_RESULT, 0 => kms_key_id
-);
-pub static GET_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "GetEbsDefaultKmsKeyIdResult",
-    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
+    GetEbsDefaultKmsKeyIdResult, GET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0] =
+    rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsEncryptionByDefaultRequest {
@@ -899,11 +675,8 @@ pub struct GetEbsEncryptionByDefaultRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEbsEncryptionByDefaultRequest, GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, 0 => dry_run
-);
-pub static GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetEbsEncryptionByDefaultRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetEbsEncryptionByDefaultRequest, GET_EBS_ENCRYPTION_BY_DEFAULT_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEbsEncryptionByDefaultResult {
@@ -913,15 +686,10 @@ pub struct GetEbsEncryptionByDefaultResult {
     pub sse_type: Option<SseType>,
 }
 rt::structure!(
-    GetEbsEncryptionByDefaultResult, GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT, 0 =>
-    ebs_encryption_by_default, 1 => sse_type
-);
-pub static GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetEbsEncryptionByDefaultResult",
-    &[
-        rt::m("EbsEncryptionByDefault", &rt::BOOLEAN).named("ebsEncryptionByDefault"),
-        rt::m("SseType", &rt::ENUM).named("sseType"),
-    ],
+    GetEbsEncryptionByDefaultResult, GET_EBS_ENCRYPTION_BY_DEFAULT_RESULT,
+    [ebs_encryption_by_default[0] = rt::m("EbsEncryptionByDefault", &rt::BOOLEAN)
+    .named("ebsEncryptionByDefault"), sse_type[1] = rt::m("SseType", &rt::ENUM)
+    .named("sseType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEnabledIpamPolicyRequest {
@@ -929,11 +697,8 @@ pub struct GetEnabledIpamPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetEnabledIpamPolicyRequest, GET_ENABLED_IPAM_POLICY_REQUEST, 0 => dry_run
-);
-pub static GET_ENABLED_IPAM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetEnabledIpamPolicyRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetEnabledIpamPolicyRequest, GET_ENABLED_IPAM_POLICY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEnabledIpamPolicyResult {
@@ -945,16 +710,10 @@ pub struct GetEnabledIpamPolicyResult {
     pub managed_by: Option<IpamPolicyManagedBy>,
 }
 rt::structure!(
-    GetEnabledIpamPolicyResult, GET_ENABLED_IPAM_POLICY_RESULT, 0 => ipam_policy_enabled,
-    1 => ipam_policy_id, 2 => managed_by
-);
-pub static GET_ENABLED_IPAM_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetEnabledIpamPolicyResult",
-    &[
-        rt::m("IpamPolicyEnabled", &rt::BOOLEAN).named("ipamPolicyEnabled"),
-        rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
+    GetEnabledIpamPolicyResult, GET_ENABLED_IPAM_POLICY_RESULT, [ipam_policy_enabled[0] =
+    rt::m("IpamPolicyEnabled", &rt::BOOLEAN).named("ipamPolicyEnabled"),
+    ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
+    managed_by[2] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFlowLogsIntegrationTemplateRequest {
@@ -968,20 +727,12 @@ pub struct GetFlowLogsIntegrationTemplateRequest {
     pub integrate_services: IntegrateServices,
 }
 rt::structure!(
-    GetFlowLogsIntegrationTemplateRequest, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST, 0
-    => dry_run, 1 => flow_log_id, 2 => config_delivery_s3_destination_arn, 3 =>
-    integrate_services
-);
-pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFlowLogsIntegrationTemplateRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FlowLogId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConfigDeliveryS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IntegrateServices", &INTEGRATE_SERVICES)
-            .named("IntegrateService")
-            .flags(rt::REQUIRED),
-    ],
+    GetFlowLogsIntegrationTemplateRequest, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), flow_log_id[1] = rt::m("FlowLogId",
+    &rt::STRING).flags(rt::REQUIRED), config_delivery_s3_destination_arn[2] =
+    rt::m("ConfigDeliveryS3DestinationArn", &rt::STRING).flags(rt::REQUIRED),
+    integrate_services[3] = rt::m("IntegrateServices", &INTEGRATE_SERVICES)
+    .named("IntegrateService").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFlowLogsIntegrationTemplateResult {
@@ -989,12 +740,8 @@ pub struct GetFlowLogsIntegrationTemplateResult {
     pub result: Option<String>,
 }
 rt::structure!(
-    GetFlowLogsIntegrationTemplateResult, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT, 0 =>
-    result
-);
-pub static GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetFlowLogsIntegrationTemplateResult",
-    &[rt::m("Result", &rt::STRING).named("result")],
+    GetFlowLogsIntegrationTemplateResult, GET_FLOW_LOGS_INTEGRATION_TEMPLATE_RESULT,
+    [result[0] = rt::m("Result", &rt::STRING).named("result")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationRequest {
@@ -1009,16 +756,10 @@ pub struct GetGroupsForCapacityReservationRequest {
 }
 rt::structure!(
     GetGroupsForCapacityReservationRequest, GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST,
-    0 => capacity_reservation_id, 1 => next_token, 2 => max_results, 3 => dry_run
-);
-pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetGroupsForCapacityReservationRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2]
+    = rt::m("MaxResults", &rt::INTEGER).min(1.0), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupsForCapacityReservationResult {
@@ -1028,16 +769,10 @@ pub struct GetGroupsForCapacityReservationResult {
     pub capacity_reservation_groups: Option<Vec<CapacityReservationGroup>>,
 }
 rt::structure!(
-    GetGroupsForCapacityReservationResult, GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT, 0
-    => next_token, 1 => capacity_reservation_groups
-);
-pub static GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetGroupsForCapacityReservationResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("CapacityReservationGroups", &CAPACITY_RESERVATION_GROUP_SET)
-            .named("capacityReservationGroupSet"),
-    ],
+    GetGroupsForCapacityReservationResult, GET_GROUPS_FOR_CAPACITY_RESERVATION_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING).named("nextToken"),
+    capacity_reservation_groups[1] = rt::m("CapacityReservationGroups",
+    &CAPACITY_RESERVATION_GROUP_SET).named("capacityReservationGroupSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostReservationPurchasePreviewRequest {
@@ -1048,14 +783,9 @@ pub struct GetHostReservationPurchasePreviewRequest {
 }
 rt::structure!(
     GetHostReservationPurchasePreviewRequest,
-    GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST, 0 => host_id_set, 1 => offering_id
-);
-pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHostReservationPurchasePreviewRequest",
-    &[
-        rt::m("HostIdSet", &REQUEST_HOST_ID_SET).flags(rt::REQUIRED),
-        rt::m("OfferingId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    GET_HOST_RESERVATION_PURCHASE_PREVIEW_REQUEST, [host_id_set[0] = rt::m("HostIdSet",
+    &REQUEST_HOST_ID_SET).flags(rt::REQUIRED), offering_id[1] = rt::m("OfferingId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostReservationPurchasePreviewResult {
@@ -1070,17 +800,12 @@ pub struct GetHostReservationPurchasePreviewResult {
 }
 rt::structure!(
     GetHostReservationPurchasePreviewResult,
-    GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT, 0 => currency_code, 1 => purchase, 2 =>
-    total_hourly_price, 3 => total_upfront_price
-);
-pub static GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT: rt::Schema = rt::Schema::structure(
-    "GetHostReservationPurchasePreviewResult",
-    &[
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Purchase", &PURCHASE_SET).named("purchase"),
-        rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
-        rt::m("TotalUpfrontPrice", &rt::STRING).named("totalUpfrontPrice"),
-    ],
+    GET_HOST_RESERVATION_PURCHASE_PREVIEW_RESULT, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), purchase[1] =
+    rt::m("Purchase", &PURCHASE_SET).named("purchase"), total_hourly_price[2] =
+    rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
+    total_upfront_price[3] = rt::m("TotalUpfrontPrice", &rt::STRING)
+    .named("totalUpfrontPrice")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryRequest {
@@ -1090,11 +815,8 @@ pub struct GetImageAncestryRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetImageAncestryRequest, GET_IMAGE_ANCESTRY_REQUEST, 0 => image_id, 1 => dry_run
-);
-pub static GET_IMAGE_ANCESTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetImageAncestryRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    GetImageAncestryRequest, GET_IMAGE_ANCESTRY_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageAncestryResult {
@@ -1102,14 +824,9 @@ pub struct GetImageAncestryResult {
     pub image_ancestry_entries: Option<Vec<ImageAncestryEntry>>,
 }
 rt::structure!(
-    GetImageAncestryResult, GET_IMAGE_ANCESTRY_RESULT, 0 => image_ancestry_entries
-);
-pub static GET_IMAGE_ANCESTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetImageAncestryResult",
-    &[
-        rt::m("ImageAncestryEntries", &IMAGE_ANCESTRY_ENTRY_LIST)
-            .named("imageAncestryEntrySet"),
-    ],
+    GetImageAncestryResult, GET_IMAGE_ANCESTRY_RESULT, [image_ancestry_entries[0] =
+    rt::m("ImageAncestryEntries", &IMAGE_ANCESTRY_ENTRY_LIST)
+    .named("imageAncestryEntrySet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageBlockPublicAccessStateRequest {
@@ -1117,12 +834,8 @@ pub struct GetImageBlockPublicAccessStateRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetImageBlockPublicAccessStateRequest, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST, 0
-    => dry_run
-);
-pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetImageBlockPublicAccessStateRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetImageBlockPublicAccessStateRequest, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageBlockPublicAccessStateResult {
@@ -1140,16 +853,10 @@ pub struct GetImageBlockPublicAccessStateResult {
     pub managed_by: Option<ManagedBy>,
 }
 rt::structure!(
-    GetImageBlockPublicAccessStateResult, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT, 0
-    => image_block_public_access_state, 1 => managed_by
-);
-pub static GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetImageBlockPublicAccessStateResult",
-    &[
-        rt::m("ImageBlockPublicAccessState", &rt::STRING)
-            .named("imageBlockPublicAccessState"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
+    GetImageBlockPublicAccessStateResult, GET_IMAGE_BLOCK_PUBLIC_ACCESS_STATE_RESULT,
+    [image_block_public_access_state[0] = rt::m("ImageBlockPublicAccessState",
+    &rt::STRING).named("imageBlockPublicAccessState"), managed_by[1] = rt::m("ManagedBy",
+    &rt::ENUM).named("managedBy")]
 );
 pub static GET_IMAGE_FINDINGS_ENTRY_SET: rt::Schema = rt::Schema::list(
     "GetImageFindingsEntrySet",
@@ -1167,17 +874,10 @@ pub struct GetImageFindingsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetImageFindingsRequest, GET_IMAGE_FINDINGS_REQUEST, 0 => image_id, 1 => max_results,
-    2 => next_token, 3 => dry_run
-);
-pub static GET_IMAGE_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetImageFindingsRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetImageFindingsRequest, GET_IMAGE_FINDINGS_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetImageFindingsResult {
@@ -1187,15 +887,9 @@ pub struct GetImageFindingsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetImageFindingsResult, GET_IMAGE_FINDINGS_RESULT, 0 => image_findings, 1 =>
-    next_token
-);
-pub static GET_IMAGE_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetImageFindingsResult",
-    &[
-        rt::m("ImageFindings", &GET_IMAGE_FINDINGS_ENTRY_SET).named("imageFindingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetImageFindingsResult, GET_IMAGE_FINDINGS_RESULT, [image_findings[0] =
+    rt::m("ImageFindings", &GET_IMAGE_FINDINGS_ENTRY_SET).named("imageFindingSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsRequest {
@@ -1203,12 +897,8 @@ pub struct GetInstanceMetadataDefaultsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceMetadataDefaultsRequest, GET_INSTANCE_METADATA_DEFAULTS_REQUEST, 0 =>
-    dry_run
-);
-pub static GET_INSTANCE_METADATA_DEFAULTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetInstanceMetadataDefaultsRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+    GetInstanceMetadataDefaultsRequest, GET_INSTANCE_METADATA_DEFAULTS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceMetadataDefaultsResult {
@@ -1216,12 +906,9 @@ pub struct GetInstanceMetadataDefaultsResult {
     pub account_level: Option<InstanceMetadataDefaultsResponse>,
 }
 rt::structure!(
-    GetInstanceMetadataDefaultsResult, GET_INSTANCE_METADATA_DEFAULTS_RESULT, 0 =>
-    account_level
-);
-pub static GET_INSTANCE_METADATA_DEFAULTS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetInstanceMetadataDefaultsResult",
-    &[rt::m("AccountLevel", &INSTANCE_METADATA_DEFAULTS_RESPONSE).named("accountLevel")],
+    GetInstanceMetadataDefaultsResult, GET_INSTANCE_METADATA_DEFAULTS_RESULT,
+    [account_level[0] = rt::m("AccountLevel", &INSTANCE_METADATA_DEFAULTS_RESPONSE)
+    .named("accountLevel")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTpmEkPubRequest {
@@ -1235,17 +922,10 @@ pub struct GetInstanceTpmEkPubRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceTpmEkPubRequest, GET_INSTANCE_TPM_EK_PUB_REQUEST, 0 => instance_id, 1 =>
-    key_type, 2 => key_format, 3 => dry_run
-);
-pub static GET_INSTANCE_TPM_EK_PUB_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetInstanceTpmEkPubRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("KeyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyFormat", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetInstanceTpmEkPubRequest, GET_INSTANCE_TPM_EK_PUB_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), key_type[1] = rt::m("KeyType",
+    &rt::ENUM).flags(rt::REQUIRED), key_format[2] = rt::m("KeyFormat", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTpmEkPubResult {
@@ -1259,17 +939,11 @@ pub struct GetInstanceTpmEkPubResult {
     pub key_value: Option<String>,
 }
 rt::structure!(
-    GetInstanceTpmEkPubResult, GET_INSTANCE_TPM_EK_PUB_RESULT, 0 => instance_id, 1 =>
-    key_type, 2 => key_format, 3 => key_value
-);
-pub static GET_INSTANCE_TPM_EK_PUB_RESULT: rt::Schema = rt::Schema::structure(
-    "GetInstanceTpmEkPubResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("KeyType", &rt::ENUM).named("keyType"),
-        rt::m("KeyFormat", &rt::ENUM).named("keyFormat"),
-        rt::m("KeyValue", &rt::STRING).named("keyValue").flags(rt::SENSITIVE),
-    ],
+    GetInstanceTpmEkPubResult, GET_INSTANCE_TPM_EK_PUB_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), key_type[1] = rt::m("KeyType",
+    &rt::ENUM).named("keyType"), key_format[2] = rt::m("KeyFormat", &rt::ENUM)
+    .named("keyFormat"), key_value[3] = rt::m("KeyValue", &rt::STRING).named("keyValue")
+    .flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTypesFromInstanceRequirementsRequest {
@@ -1290,28 +964,14 @@ pub struct GetInstanceTypesFromInstanceRequirementsRequest {
 }
 rt::structure!(
     GetInstanceTypesFromInstanceRequirementsRequest,
-    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST, 0 => dry_run, 1 =>
-    architecture_types, 2 => virtualization_types, 3 => instance_requirements, 4 =>
-    max_results, 5 => next_token, 6 => context
-);
-pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetInstanceTypesFromInstanceRequirementsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
-            .named("ArchitectureType")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
-            .named("VirtualizationType")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST)
-            .flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Context", &rt::STRING),
-    ],
+    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), architecture_types[1] = rt::m("ArchitectureTypes",
+    &ARCHITECTURE_TYPE_SET).named("ArchitectureType").flags(rt::REQUIRED).min(0.0),
+    virtualization_types[2] = rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
+    .named("VirtualizationType").flags(rt::REQUIRED).min(0.0), instance_requirements[3] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST).flags(rt::REQUIRED),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER), next_token[5] =
+    rt::m("NextToken", &rt::STRING), context[6] = rt::m("Context", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceTypesFromInstanceRequirementsResult {
@@ -1322,16 +982,10 @@ pub struct GetInstanceTypesFromInstanceRequirementsResult {
 }
 rt::structure!(
     GetInstanceTypesFromInstanceRequirementsResult,
-    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT, 0 => instance_types, 1 =>
-    next_token
-);
-pub static GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetInstanceTypesFromInstanceRequirementsResult",
-    &[
-        rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET)
-            .named("instanceTypeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_INSTANCE_TYPES_FROM_INSTANCE_REQUIREMENTS_RESULT, [instance_types[0] =
+    rt::m("InstanceTypes", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET)
+    .named("instanceTypeSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceUefiDataRequest {
@@ -1341,15 +995,9 @@ pub struct GetInstanceUefiDataRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetInstanceUefiDataRequest, GET_INSTANCE_UEFI_DATA_REQUEST, 0 => instance_id, 1 =>
-    dry_run
-);
-pub static GET_INSTANCE_UEFI_DATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetInstanceUefiDataRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetInstanceUefiDataRequest, GET_INSTANCE_UEFI_DATA_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceUefiDataResult {
@@ -1359,15 +1007,9 @@ pub struct GetInstanceUefiDataResult {
     pub uefi_data: Option<String>,
 }
 rt::structure!(
-    GetInstanceUefiDataResult, GET_INSTANCE_UEFI_DATA_RESULT, 0 => instance_id, 1 =>
-    uefi_data
-);
-pub static GET_INSTANCE_UEFI_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetInstanceUefiDataResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("UefiData", &rt::STRING).named("uefiData").flags(rt::SENSITIVE),
-    ],
+    GetInstanceUefiDataResult, GET_INSTANCE_UEFI_DATA_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), uefi_data[1] =
+    rt::m("UefiData", &rt::STRING).named("uefiData").flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryRequest {
@@ -1389,22 +1031,13 @@ pub struct GetIpamAddressHistoryRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamAddressHistoryRequest, GET_IPAM_ADDRESS_HISTORY_REQUEST, 0 => dry_run, 1 =>
-    cidr, 2 => ipam_scope_id, 3 => vpc_id, 4 => start_time, 5 => end_time, 6 =>
-    max_results, 7 => next_token
-);
-pub static GET_IPAM_ADDRESS_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamAddressHistoryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetIpamAddressHistoryRequest, GET_IPAM_ADDRESS_HISTORY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), cidr[1] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_scope_id[2] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), vpc_id[3] = rt::m("VpcId", &rt::STRING), start_time[4] =
+    rt::m("StartTime", &rt::TIMESTAMP), end_time[5] = rt::m("EndTime", &rt::TIMESTAMP),
+    max_results[6] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[7] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamAddressHistoryResult {
@@ -1414,16 +1047,9 @@ pub struct GetIpamAddressHistoryResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamAddressHistoryResult, GET_IPAM_ADDRESS_HISTORY_RESULT, 0 => history_records, 1
-    => next_token
-);
-pub static GET_IPAM_ADDRESS_HISTORY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamAddressHistoryResult",
-    &[
-        rt::m("HistoryRecords", &IPAM_ADDRESS_HISTORY_RECORD_SET)
-            .named("historyRecordSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamAddressHistoryResult, GET_IPAM_ADDRESS_HISTORY_RESULT, [history_records[0] =
+    rt::m("HistoryRecords", &IPAM_ADDRESS_HISTORY_RECORD_SET).named("historyRecordSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsRequest {
@@ -1441,20 +1067,13 @@ pub struct GetIpamDiscoveredAccountsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamDiscoveredAccountsRequest, GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST, 0 => dry_run,
-    1 => ipam_resource_discovery_id, 2 => discovery_region, 3 => filters, 4 =>
-    next_token, 5 => max_results
-);
-pub static GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredAccountsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DiscoveryRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    GetIpamDiscoveredAccountsRequest, GET_IPAM_DISCOVERED_ACCOUNTS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
+    discovery_region[2] = rt::m("DiscoveryRegion", &rt::STRING).flags(rt::REQUIRED),
+    filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] =
+    rt::m("NextToken", &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredAccountsResult {
@@ -1464,16 +1083,10 @@ pub struct GetIpamDiscoveredAccountsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamDiscoveredAccountsResult, GET_IPAM_DISCOVERED_ACCOUNTS_RESULT, 0 =>
-    ipam_discovered_accounts, 1 => next_token
-);
-pub static GET_IPAM_DISCOVERED_ACCOUNTS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredAccountsResult",
-    &[
-        rt::m("IpamDiscoveredAccounts", &IPAM_DISCOVERED_ACCOUNT_SET)
-            .named("ipamDiscoveredAccountSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamDiscoveredAccountsResult, GET_IPAM_DISCOVERED_ACCOUNTS_RESULT,
+    [ipam_discovered_accounts[0] = rt::m("IpamDiscoveredAccounts",
+    &IPAM_DISCOVERED_ACCOUNT_SET).named("ipamDiscoveredAccountSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredPublicAddressesRequest {
@@ -1492,20 +1105,12 @@ pub struct GetIpamDiscoveredPublicAddressesRequest {
 }
 rt::structure!(
     GetIpamDiscoveredPublicAddressesRequest,
-    GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST, 0 => dry_run, 1 =>
-    ipam_resource_discovery_id, 2 => address_region, 3 => filters, 4 => next_token, 5 =>
-    max_results
-);
-pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredPublicAddressesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddressRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_resource_discovery_id[1] = rt::m("IpamResourceDiscoveryId",
+    &rt::STRING).flags(rt::REQUIRED), address_region[2] = rt::m("AddressRegion",
+    &rt::STRING).flags(rt::REQUIRED), filters[3] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[4] = rt::m("NextToken", &rt::STRING), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredPublicAddressesResult {
@@ -1518,16 +1123,11 @@ pub struct GetIpamDiscoveredPublicAddressesResult {
 }
 rt::structure!(
     GetIpamDiscoveredPublicAddressesResult, GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT,
-    0 => ipam_discovered_public_addresses, 1 => oldest_sample_time, 2 => next_token
-);
-pub static GET_IPAM_DISCOVERED_PUBLIC_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredPublicAddressesResult",
-    &[
-        rt::m("IpamDiscoveredPublicAddresses", &IPAM_DISCOVERED_PUBLIC_ADDRESS_SET)
-            .named("ipamDiscoveredPublicAddressSet"),
-        rt::m("OldestSampleTime", &rt::TIMESTAMP).named("oldestSampleTime"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    [ipam_discovered_public_addresses[0] = rt::m("IpamDiscoveredPublicAddresses",
+    &IPAM_DISCOVERED_PUBLIC_ADDRESS_SET).named("ipamDiscoveredPublicAddressSet"),
+    oldest_sample_time[1] = rt::m("OldestSampleTime", &rt::TIMESTAMP)
+    .named("oldestSampleTime"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredResourceCidrsRequest {
@@ -1545,20 +1145,12 @@ pub struct GetIpamDiscoveredResourceCidrsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamDiscoveredResourceCidrsRequest, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST, 0
-    => dry_run, 1 => ipam_resource_discovery_id, 2 => resource_region, 3 => filters, 4 =>
-    next_token, 5 => max_results
-);
-pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredResourceCidrsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    GetIpamDiscoveredResourceCidrsRequest, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region[2]
+    = rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredResourceCidrsResult {
@@ -1568,16 +1160,10 @@ pub struct GetIpamDiscoveredResourceCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamDiscoveredResourceCidrsResult, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT, 0 =>
-    ipam_discovered_resource_cidrs, 1 => next_token
-);
-pub static GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredResourceCidrsResult",
-    &[
-        rt::m("IpamDiscoveredResourceCidrs", &IPAM_DISCOVERED_RESOURCE_CIDR_SET)
-            .named("ipamDiscoveredResourceCidrSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamDiscoveredResourceCidrsResult, GET_IPAM_DISCOVERED_RESOURCE_CIDRS_RESULT,
+    [ipam_discovered_resource_cidrs[0] = rt::m("IpamDiscoveredResourceCidrs",
+    &IPAM_DISCOVERED_RESOURCE_CIDR_SET).named("ipamDiscoveredResourceCidrSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesRequest {
@@ -1595,20 +1181,12 @@ pub struct GetIpamDiscoveredRoutesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamDiscoveredRoutesRequest, GET_IPAM_DISCOVERED_ROUTES_REQUEST, 0 => dry_run, 1
-    => ipam_resource_discovery_id, 2 => resource_region, 3 => filters, 4 => next_token, 5
-    => max_results
-);
-pub static GET_IPAM_DISCOVERED_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredRoutesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    GetIpamDiscoveredRoutesRequest, GET_IPAM_DISCOVERED_ROUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), resource_region[2]
+    = rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED), filters[3] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), next_token[4] = rt::m("NextToken",
+    &rt::STRING), max_results[5] = rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamDiscoveredRoutesResult {
@@ -1618,16 +1196,10 @@ pub struct GetIpamDiscoveredRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamDiscoveredRoutesResult, GET_IPAM_DISCOVERED_ROUTES_RESULT, 0 =>
-    ipam_discovered_routes, 1 => next_token
-);
-pub static GET_IPAM_DISCOVERED_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamDiscoveredRoutesResult",
-    &[
-        rt::m("IpamDiscoveredRoutes", &IPAM_DISCOVERED_ROUTE_SET)
-            .named("ipamDiscoveredRouteSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamDiscoveredRoutesResult, GET_IPAM_DISCOVERED_ROUTES_RESULT,
+    [ipam_discovered_routes[0] = rt::m("IpamDiscoveredRoutes",
+    &IPAM_DISCOVERED_ROUTE_SET).named("ipamDiscoveredRouteSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationAsnsRequest {
@@ -1644,19 +1216,12 @@ pub struct GetIpamInternetRegistryAssociationAsnsRequest {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationAsnsRequest,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => max_results, 3 => next_token, 4 =>
-    filters
-);
-pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamInternetRegistryAssociationAsnsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationAsnsResult {
@@ -1669,19 +1234,12 @@ pub struct GetIpamInternetRegistryAssociationAsnsResult {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationAsnsResult,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT, 0 => next_token, 1 =>
-    ipam_internet_registry_association_asns
-);
-pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamInternetRegistryAssociationAsnsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m(
-                "IpamInternetRegistryAssociationAsns",
-                &IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN_SET,
-            )
-            .named("ipamInternetRegistryAssociationAsnSet"),
-    ],
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_ASNS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_association_asns[1] =
+    rt::m("IpamInternetRegistryAssociationAsns",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN_SET)
+    .named("ipamInternetRegistryAssociationAsnSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationCidrsRequest {
@@ -1698,19 +1256,12 @@ pub struct GetIpamInternetRegistryAssociationCidrsRequest {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationCidrsRequest,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => max_results, 3 => next_token, 4 =>
-    filters
-);
-pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamInternetRegistryAssociationCidrsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), filters[4] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamInternetRegistryAssociationCidrsResult {
@@ -1723,19 +1274,12 @@ pub struct GetIpamInternetRegistryAssociationCidrsResult {
 }
 rt::structure!(
     GetIpamInternetRegistryAssociationCidrsResult,
-    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT, 0 => next_token, 1 =>
-    ipam_internet_registry_association_cidrs
-);
-pub static GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamInternetRegistryAssociationCidrsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m(
-                "IpamInternetRegistryAssociationCidrs",
-                &IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR_SET,
-            )
-            .named("ipamInternetRegistryAssociationCidrSet"),
-    ],
+    GET_IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDRS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"),
+    ipam_internet_registry_association_cidrs[1] =
+    rt::m("IpamInternetRegistryAssociationCidrs",
+    &IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR_SET)
+    .named("ipamInternetRegistryAssociationCidrSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyAllocationRulesRequest {
@@ -1759,21 +1303,13 @@ pub struct GetIpamPolicyAllocationRulesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPolicyAllocationRulesRequest, GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST, 0 =>
-    dry_run, 1 => ipam_policy_id, 2 => filters, 3 => locale, 4 => resource_type, 5 =>
-    max_results, 6 => next_token
-);
-pub static GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPolicyAllocationRulesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("Locale", &rt::STRING),
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetIpamPolicyAllocationRulesRequest, GET_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id[1] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), filters[2] = rt::m("Filters",
+    &FILTER_LIST).named("Filter"), locale[3] = rt::m("Locale", &rt::STRING),
+    resource_type[4] = rt::m("ResourceType", &rt::ENUM), max_results[5] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[6] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyAllocationRulesResult {
@@ -1785,16 +1321,10 @@ pub struct GetIpamPolicyAllocationRulesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPolicyAllocationRulesResult, GET_IPAM_POLICY_ALLOCATION_RULES_RESULT, 0 =>
-    ipam_policy_documents, 1 => next_token
-);
-pub static GET_IPAM_POLICY_ALLOCATION_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPolicyAllocationRulesResult",
-    &[
-        rt::m("IpamPolicyDocuments", &IPAM_POLICY_DOCUMENT_SET)
-            .named("ipamPolicyDocumentSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamPolicyAllocationRulesResult, GET_IPAM_POLICY_ALLOCATION_RULES_RESULT,
+    [ipam_policy_documents[0] = rt::m("IpamPolicyDocuments", &IPAM_POLICY_DOCUMENT_SET)
+    .named("ipamPolicyDocumentSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyOrganizationTargetsRequest {
@@ -1811,18 +1341,11 @@ pub struct GetIpamPolicyOrganizationTargetsRequest {
 }
 rt::structure!(
     GetIpamPolicyOrganizationTargetsRequest,
-    GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST, 0 => dry_run, 1 => max_results, 2 =>
-    next_token, 3 => ipam_policy_id, 4 => filters
-);
-pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPolicyOrganizationTargetsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
+    GET_IPAM_POLICY_ORGANIZATION_TARGETS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING), ipam_policy_id[3] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), filters[4] = rt::m("Filters",
+    &FILTER_LIST).named("Filter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPolicyOrganizationTargetsResult {
@@ -1835,15 +1358,9 @@ pub struct GetIpamPolicyOrganizationTargetsResult {
 }
 rt::structure!(
     GetIpamPolicyOrganizationTargetsResult, GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT,
-    0 => organization_targets, 1 => next_token
-);
-pub static GET_IPAM_POLICY_ORGANIZATION_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPolicyOrganizationTargetsResult",
-    &[
-        rt::m("OrganizationTargets", &IPAM_POLICY_ORGANIZATION_TARGET_SET)
-            .named("organizationTargetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    [organization_targets[0] = rt::m("OrganizationTargets",
+    &IPAM_POLICY_ORGANIZATION_TARGET_SET).named("organizationTargetSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolAllocationsRequest {
@@ -1861,20 +1378,12 @@ pub struct GetIpamPoolAllocationsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolAllocationsRequest, GET_IPAM_POOL_ALLOCATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_pool_id, 2 => ipam_pool_allocation_id, 3 => filters, 4 => max_results, 5 =>
-    next_token
-);
-pub static GET_IPAM_POOL_ALLOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPoolAllocationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamPoolAllocationId", &rt::STRING),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(1000.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetIpamPoolAllocationsRequest, GET_IPAM_POOL_ALLOCATIONS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_allocation_id[2] = rt::m("IpamPoolAllocationId",
+    &rt::STRING), filters[3] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[4] = rt::m("MaxResults", &rt::INTEGER).min(1000.0), next_token[5] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolAllocationsResult {
@@ -1884,16 +1393,10 @@ pub struct GetIpamPoolAllocationsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolAllocationsResult, GET_IPAM_POOL_ALLOCATIONS_RESULT, 0 =>
-    ipam_pool_allocations, 1 => next_token
-);
-pub static GET_IPAM_POOL_ALLOCATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPoolAllocationsResult",
-    &[
-        rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
-            .named("ipamPoolAllocationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamPoolAllocationsResult, GET_IPAM_POOL_ALLOCATIONS_RESULT,
+    [ipam_pool_allocations[0] = rt::m("IpamPoolAllocations", &IPAM_POOL_ALLOCATION_SET)
+    .named("ipamPoolAllocationSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolCidrsRequest {
@@ -1909,18 +1412,11 @@ pub struct GetIpamPoolCidrsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolCidrsRequest, GET_IPAM_POOL_CIDRS_REQUEST, 0 => dry_run, 1 =>
-    ipam_pool_id, 2 => filters, 3 => max_results, 4 => next_token
-);
-pub static GET_IPAM_POOL_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPoolCidrsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetIpamPoolCidrsRequest, GET_IPAM_POOL_CIDRS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[2] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] =
+    rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPoolCidrsResult {
@@ -1930,15 +1426,9 @@ pub struct GetIpamPoolCidrsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPoolCidrsResult, GET_IPAM_POOL_CIDRS_RESULT, 0 => ipam_pool_cidrs, 1 =>
-    next_token
-);
-pub static GET_IPAM_POOL_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPoolCidrsResult",
-    &[
-        rt::m("IpamPoolCidrs", &IPAM_POOL_CIDR_SET).named("ipamPoolCidrSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamPoolCidrsResult, GET_IPAM_POOL_CIDRS_RESULT, [ipam_pool_cidrs[0] =
+    rt::m("IpamPoolCidrs", &IPAM_POOL_CIDR_SET).named("ipamPoolCidrSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverRulesRequest {
@@ -1954,19 +1444,11 @@ pub struct GetIpamPrefixListResolverRulesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPrefixListResolverRulesRequest, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST, 0
-    => dry_run, 1 => ipam_prefix_list_resolver_id, 2 => filters, 3 => max_results, 4 =>
-    next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverRulesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetIpamPrefixListResolverRulesRequest, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), filters[2] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverRulesResult {
@@ -1976,15 +1458,9 @@ pub struct GetIpamPrefixListResolverRulesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamPrefixListResolverRulesResult, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT, 0
-    => rules, 1 => next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverRulesResult",
-    &[
-        rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_SET).named("ruleSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamPrefixListResolverRulesResult, GET_IPAM_PREFIX_LIST_RESOLVER_RULES_RESULT,
+    [rules[0] = rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_SET).named("ruleSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionEntriesRequest {
@@ -2001,19 +1477,12 @@ pub struct GetIpamPrefixListResolverVersionEntriesRequest {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionEntriesRequest,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST, 0 => dry_run, 1 =>
-    ipam_prefix_list_resolver_id, 2 => ipam_prefix_list_resolver_version, 3 =>
-    max_results, 4 => next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverVersionEntriesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamPrefixListResolverVersion", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_version[2] =
+    rt::m("IpamPrefixListResolverVersion", &rt::LONG).flags(rt::REQUIRED), max_results[3]
+    = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[4] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionEntriesResult {
@@ -2024,14 +1493,9 @@ pub struct GetIpamPrefixListResolverVersionEntriesResult {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionEntriesResult,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT, 0 => entries, 1 => next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverVersionEntriesResult",
-    &[
-        rt::m("Entries", &IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET).named("entrySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRIES_RESULT, [entries[0] = rt::m("Entries",
+    &IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET).named("entrySet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionsRequest {
@@ -2050,24 +1514,14 @@ pub struct GetIpamPrefixListResolverVersionsRequest {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionsRequest,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_prefix_list_resolver_id, 2 => ipam_prefix_list_resolver_versions, 3 =>
-    max_results, 4 => filters, 5 => next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverVersionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m(
-                "IpamPrefixListResolverVersions",
-                &IPAM_PREFIX_LIST_RESOLVER_VERSION_NUMBER_SET,
-            )
-            .named("IpamPrefixListResolverVersion"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] = rt::m("IpamPrefixListResolverId",
+    &rt::STRING).flags(rt::REQUIRED), ipam_prefix_list_resolver_versions[2] =
+    rt::m("IpamPrefixListResolverVersions",
+    &IPAM_PREFIX_LIST_RESOLVER_VERSION_NUMBER_SET)
+    .named("IpamPrefixListResolverVersion"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), filters[4] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    next_token[5] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamPrefixListResolverVersionsResult {
@@ -2078,16 +1532,10 @@ pub struct GetIpamPrefixListResolverVersionsResult {
 }
 rt::structure!(
     GetIpamPrefixListResolverVersionsResult,
-    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT, 0 =>
-    ipam_prefix_list_resolver_versions, 1 => next_token
-);
-pub static GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamPrefixListResolverVersionsResult",
-    &[
-        rt::m("IpamPrefixListResolverVersions", &IPAM_PREFIX_LIST_RESOLVER_VERSION_SET)
-            .named("ipamPrefixListResolverVersionSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_IPAM_PREFIX_LIST_RESOLVER_VERSIONS_RESULT, [ipam_prefix_list_resolver_versions[0]
+    = rt::m("IpamPrefixListResolverVersions", &IPAM_PREFIX_LIST_RESOLVER_VERSION_SET)
+    .named("ipamPrefixListResolverVersionSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamResourceCidrsRequest {
@@ -2113,24 +1561,15 @@ pub struct GetIpamResourceCidrsRequest {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    GetIpamResourceCidrsRequest, GET_IPAM_RESOURCE_CIDRS_REQUEST, 0 => dry_run, 1 =>
-    filters, 2 => max_results, 3 => next_token, 4 => ipam_scope_id, 5 => ipam_pool_id, 6
-    => resource_id, 7 => resource_type, 8 => resource_tag, 9 => resource_owner
-);
-pub static GET_IPAM_RESOURCE_CIDRS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamResourceCidrsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamPoolId", &rt::STRING),
-        rt::m("ResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG),
-        rt::m("ResourceOwner", &rt::STRING),
-    ],
+    GetIpamResourceCidrsRequest, GET_IPAM_RESOURCE_CIDRS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), ipam_scope_id[4] =
+    rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED), ipam_pool_id[5] =
+    rt::m("IpamPoolId", &rt::STRING), resource_id[6] = rt::m("ResourceId", &rt::STRING),
+    resource_type[7] = rt::m("ResourceType", &rt::ENUM), resource_tag[8] =
+    rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG), resource_owner[9] =
+    rt::m("ResourceOwner", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamResourceCidrsResult {
@@ -2140,15 +1579,9 @@ pub struct GetIpamResourceCidrsResult {
     pub ipam_resource_cidrs: Option<Vec<IpamResourceCidr>>,
 }
 rt::structure!(
-    GetIpamResourceCidrsResult, GET_IPAM_RESOURCE_CIDRS_RESULT, 0 => next_token, 1 =>
-    ipam_resource_cidrs
-);
-pub static GET_IPAM_RESOURCE_CIDRS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamResourceCidrsResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("IpamResourceCidrs", &IPAM_RESOURCE_CIDR_SET).named("ipamResourceCidrSet"),
-    ],
+    GetIpamResourceCidrsResult, GET_IPAM_RESOURCE_CIDRS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), ipam_resource_cidrs[1] =
+    rt::m("IpamResourceCidrs", &IPAM_RESOURCE_CIDR_SET).named("ipamResourceCidrSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteOriginAuthorizationsRequest {
@@ -2165,18 +1598,11 @@ pub struct GetIpamRouteOriginAuthorizationsRequest {
 }
 rt::structure!(
     GetIpamRouteOriginAuthorizationsRequest,
-    GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => max_results, 4 => next_token
-);
-pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamRouteOriginAuthorizationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteOriginAuthorizationsResult {
@@ -2187,15 +1613,9 @@ pub struct GetIpamRouteOriginAuthorizationsResult {
 }
 rt::structure!(
     GetIpamRouteOriginAuthorizationsResult, GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT,
-    0 => ipam_route_origin_authorizations, 1 => next_token
-);
-pub static GET_IPAM_ROUTE_ORIGIN_AUTHORIZATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamRouteOriginAuthorizationsResult",
-    &[
-        rt::m("IpamRouteOriginAuthorizations", &IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO_SET)
-            .named("ipamRouteOriginAuthorizationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    [ipam_route_origin_authorizations[0] = rt::m("IpamRouteOriginAuthorizations",
+    &IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO_SET).named("ipamRouteOriginAuthorizationSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsRequest {
@@ -2211,18 +1631,11 @@ pub struct GetIpamRouteProtectionFindingsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    GetIpamRouteProtectionFindingsRequest, GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST, 0
-    => dry_run, 1 => ipam_id, 2 => filters, 3 => next_token, 4 => max_results
-);
-pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamRouteProtectionFindingsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
+    GetIpamRouteProtectionFindingsRequest, GET_IPAM_ROUTE_PROTECTION_FINDINGS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId",
+    &rt::STRING).flags(rt::REQUIRED), filters[2] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRouteProtectionFindingsResult {
@@ -2234,17 +1647,11 @@ pub struct GetIpamRouteProtectionFindingsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetIpamRouteProtectionFindingsResult, GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT, 0 =>
-    ipam_id, 1 => route_protection_findings, 2 => next_token
-);
-pub static GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamRouteProtectionFindingsResult",
-    &[
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("RouteProtectionFindings", &IPAM_ROUTE_PROTECTION_FINDING_SET)
-            .named("routeProtectionFindingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetIpamRouteProtectionFindingsResult, GET_IPAM_ROUTE_PROTECTION_FINDINGS_RESULT,
+    [ipam_id[0] = rt::m("IpamId", &rt::STRING).named("ipamId"),
+    route_protection_findings[1] = rt::m("RouteProtectionFindings",
+    &IPAM_ROUTE_PROTECTION_FINDING_SET).named("routeProtectionFindingSet"), next_token[2]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasRequest {
@@ -2267,22 +1674,14 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasRequest {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationDeltasRequest,
-    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => delta_id, 3 => start_time, 4 => end_time,
-    5 => chronological_order, 6 => max_results, 7 => next_token
-);
-pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamRoutingPolicyRegistrationDeltasRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DeltaId", &rt::STRING),
-        rt::m("StartTime", &rt::TIMESTAMP),
-        rt::m("EndTime", &rt::TIMESTAMP),
-        rt::m("ChronologicalOrder", &rt::ENUM),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
+    delta_id[2] = rt::m("DeltaId", &rt::STRING), start_time[3] = rt::m("StartTime",
+    &rt::TIMESTAMP), end_time[4] = rt::m("EndTime", &rt::TIMESTAMP),
+    chronological_order[5] = rt::m("ChronologicalOrder", &rt::ENUM), max_results[6] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[7] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
@@ -2295,19 +1694,12 @@ pub struct GetIpamRoutingPolicyRegistrationDeltasResult {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationDeltasResult,
-    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT, 0 =>
-    ipam_routing_policy_registration_deltas, 1 => next_token
-);
-pub static GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamRoutingPolicyRegistrationDeltasResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDeltas",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA_SET,
-            )
-            .named("ipamRoutingPolicyRegistrationDeltaSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_IPAM_ROUTING_POLICY_REGISTRATION_DELTAS_RESULT,
+    [ipam_routing_policy_registration_deltas[0] =
+    rt::m("IpamRoutingPolicyRegistrationDeltas",
+    &IPAM_ROUTING_POLICY_REGISTRATION_DELTA_SET)
+    .named("ipamRoutingPolicyRegistrationDeltaSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationsRequest {
@@ -2324,18 +1716,11 @@ pub struct GetIpamRoutingPolicyRegistrationsRequest {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationsRequest,
-    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => max_results, 4 => next_token
-);
-pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIpamRoutingPolicyRegistrationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(5.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIpamRoutingPolicyRegistrationsResult {
@@ -2346,16 +1731,10 @@ pub struct GetIpamRoutingPolicyRegistrationsResult {
 }
 rt::structure!(
     GetIpamRoutingPolicyRegistrationsResult,
-    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT, 0 => ipam_routing_policy_registrations,
-    1 => next_token
-);
-pub static GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetIpamRoutingPolicyRegistrationsResult",
-    &[
-        rt::m("IpamRoutingPolicyRegistrations", &IPAM_ROUTING_POLICY_REGISTRATION_SET)
-            .named("ipamRoutingPolicyRegistrationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_IPAM_ROUTING_POLICY_REGISTRATIONS_RESULT, [ipam_routing_policy_registrations[0] =
+    rt::m("IpamRoutingPolicyRegistrations", &IPAM_ROUTING_POLICY_REGISTRATION_SET)
+    .named("ipamRoutingPolicyRegistrationSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLaunchTemplateDataRequest {
@@ -2365,15 +1744,9 @@ pub struct GetLaunchTemplateDataRequest {
     pub instance_id: String,
 }
 rt::structure!(
-    GetLaunchTemplateDataRequest, GET_LAUNCH_TEMPLATE_DATA_REQUEST, 0 => dry_run, 1 =>
-    instance_id
-);
-pub static GET_LAUNCH_TEMPLATE_DATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLaunchTemplateDataRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    GetLaunchTemplateDataRequest, GET_LAUNCH_TEMPLATE_DATA_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLaunchTemplateDataResult {
@@ -2381,15 +1754,9 @@ pub struct GetLaunchTemplateDataResult {
     pub launch_template_data: Option<ResponseLaunchTemplateData>,
 }
 rt::structure!(
-    GetLaunchTemplateDataResult, GET_LAUNCH_TEMPLATE_DATA_RESULT, 0 =>
-    launch_template_data
-);
-pub static GET_LAUNCH_TEMPLATE_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetLaunchTemplateDataResult",
-    &[
-        rt::m("LaunchTemplateData", &RESPONSE_LAUNCH_TEMPLATE_DATA)
-            .named("launchTemplateData"),
-    ],
+    GetLaunchTemplateDataResult, GET_LAUNCH_TEMPLATE_DATA_RESULT,
+    [launch_template_data[0] = rt::m("LaunchTemplateData",
+    &RESPONSE_LAUNCH_TEMPLATE_DATA).named("launchTemplateData")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsRequest {
@@ -2404,17 +1771,10 @@ pub struct GetManagedPrefixListAssociationsRequest {
 }
 rt::structure!(
     GetManagedPrefixListAssociationsRequest,
-    GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST, 0 => dry_run, 1 => prefix_list_id, 2 =>
-    max_results, 3 => next_token
-);
-pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetManagedPrefixListAssociationsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListAssociationsResult {
@@ -2425,15 +1785,9 @@ pub struct GetManagedPrefixListAssociationsResult {
 }
 rt::structure!(
     GetManagedPrefixListAssociationsResult, GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT,
-    0 => prefix_list_associations, 1 => next_token
-);
-pub static GET_MANAGED_PREFIX_LIST_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetManagedPrefixListAssociationsResult",
-    &[
-        rt::m("PrefixListAssociations", &PREFIX_LIST_ASSOCIATION_SET)
-            .named("prefixListAssociationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    [prefix_list_associations[0] = rt::m("PrefixListAssociations",
+    &PREFIX_LIST_ASSOCIATION_SET).named("prefixListAssociationSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListEntriesRequest {
@@ -2449,18 +1803,11 @@ pub struct GetManagedPrefixListEntriesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetManagedPrefixListEntriesRequest, GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST, 0 =>
-    dry_run, 1 => prefix_list_id, 2 => target_version, 3 => max_results, 4 => next_token
-);
-pub static GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetManagedPrefixListEntriesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetVersion", &rt::LONG),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    GetManagedPrefixListEntriesRequest, GET_MANAGED_PREFIX_LIST_ENTRIES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] =
+    rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED), target_version[2] =
+    rt::m("TargetVersion", &rt::LONG), max_results[3] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[4] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedPrefixListEntriesResult {
@@ -2470,15 +1817,9 @@ pub struct GetManagedPrefixListEntriesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetManagedPrefixListEntriesResult, GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT, 0 =>
-    entries, 1 => next_token
-);
-pub static GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetManagedPrefixListEntriesResult",
-    &[
-        rt::m("Entries", &PREFIX_LIST_ENTRY_SET).named("entrySet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetManagedPrefixListEntriesResult, GET_MANAGED_PREFIX_LIST_ENTRIES_RESULT,
+    [entries[0] = rt::m("Entries", &PREFIX_LIST_ENTRY_SET).named("entrySet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetManagedResourceVisibilityRequest {
@@ -2486,10 +1827,677 @@ pub struct GetManagedResourceVisibilityRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetManagedResourceVisibilityRequest, GET_MANAGED_RESOURCE_VISIBILITY_REQUEST, 0 =>
-    dry_run
+    GetManagedResourceVisibilityRequest, GET_MANAGED_RESOURCE_VISIBILITY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
 );
-pub static GET_MANAGED_RESOURCE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetManagedResourceVisibilityRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
+#[derive(Clone, Default, PartialEq)]
+pub struct GetManagedResourceVisibilityResult {
+    /// The managed resource visibility settings for the account.
+    pub visibility: Option<ManagedResourceVisibilitySettings>,
+}
+rt::structure!(
+    GetManagedResourceVisibilityResult, GET_MANAGED_RESOURCE_VISIBILITY_RESULT,
+    [visibility[0] = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
+    .named("visibility")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
+    /// The ID of the Network Access Scope analysis.
+    pub network_insights_access_scope_analysis_id: String,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] =
+    rt::m("NextToken", &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
+    /// The ID of the Network Access Scope analysis.
+    pub network_insights_access_scope_analysis_id: Option<String>,
+    /// The status of Network Access Scope Analysis.
+    pub analysis_status: Option<AnalysisStatus>,
+    /// The findings associated with Network Access Scope Analysis.
+    pub analysis_findings: Option<Vec<AccessScopeAnalysisFinding>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeAnalysisFindingsResult,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
+    .named("networkInsightsAccessScopeAnalysisId"), analysis_status[1] =
+    rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"), analysis_findings[2] =
+    rt::m("AnalysisFindings", &ACCESS_SCOPE_ANALYSIS_FINDING_LIST)
+    .named("analysisFindingSet"), next_token[3] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeContentRequest {
+    /// The ID of the Network Access Scope.
+    pub network_insights_access_scope_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeContentRequest,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST,
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkInsightsAccessScopeContentResult {
+    /// The Network Access Scope content.
+    pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
+}
+rt::structure!(
+    GetNetworkInsightsAccessScopeContentResult,
+    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT,
+    [network_insights_access_scope_content[0] =
+    rt::m("NetworkInsightsAccessScopeContent", &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT)
+    .named("networkInsightsAccessScopeContent")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkingFlexCostAllocationPolicyVersionsRequest {
+    /// The ID of the flex cost allocation policy. This parameter is required.
+    pub fca_policy_id: String,
+    /// The policy versions to include in the results.
+    pub versions_to_include: Option<Vec<i32>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetNetworkingFlexCostAllocationPolicyVersionsRequest,
+    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+    versions_to_include[1] = rt::m("VersionsToInclude",
+    &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST).min(1.0), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
+    /// Information about the policy versions.
+    pub fca_policy_versions: Option<Vec<FlexCostAllocationPolicyVersion>>,
+}
+rt::structure!(
+    GetNetworkingFlexCostAllocationPolicyVersionsResult,
+    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT, [fca_policy_versions[0] =
+    rt::m("FcaPolicyVersions", &FLEX_COST_ALLOCATION_POLICY_VERSION_SET)
+    .named("fcaPolicyVersions")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetPasswordDataRequest {
+    /// The ID of the Windows instance.
+    pub instance_id: String,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetPasswordDataRequest, GET_PASSWORD_DATA_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetPasswordDataResult {
+    /// The ID of the Windows instance.
+    pub instance_id: Option<String>,
+    /// The time the data was last updated.
+    pub timestamp: Option<rt::DateTime>,
+    /// The password of the instance. Returns an empty string if the password is not available.
+    pub password_data: Option<String>,
+}
+rt::structure!(
+    GetPasswordDataResult, GET_PASSWORD_DATA_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), timestamp[1] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"), password_data[2] =
+    rt::m("PasswordData", &rt::STRING).named("passwordData").flags(rt::SENSITIVE)]
+);
+/// Contains the parameters for GetReservedInstanceExchangeQuote.
+#[derive(Clone, Default, PartialEq)]
+pub struct GetReservedInstancesExchangeQuoteRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The IDs of the Convertible Reserved Instances to exchange.
+    pub reserved_instance_ids: Vec<String>,
+    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
+    pub target_configurations: Option<Vec<TargetConfigurationRequest>>,
+}
+rt::structure!(
+    GetReservedInstancesExchangeQuoteRequest,
+    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), reserved_instance_ids[1] = rt::m("ReservedInstanceIds",
+    &RESERVED_INSTANCE_ID_SET).named("ReservedInstanceId").flags(rt::REQUIRED),
+    target_configurations[2] = rt::m("TargetConfigurations",
+    &TARGET_CONFIGURATION_REQUEST_SET).named("TargetConfiguration")]
+);
+/// Contains the output of GetReservedInstancesExchangeQuote.
+#[derive(Clone, Default, PartialEq)]
+pub struct GetReservedInstancesExchangeQuoteResult {
+    /// The currency of the transaction.
+    pub currency_code: Option<String>,
+    /// If `true`, the exchange is valid. If `false`, the exchange cannot be completed.
+    pub is_valid_exchange: Option<bool>,
+    /// The new end date of the reservation term.
+    pub output_reserved_instances_will_expire_at: Option<rt::DateTime>,
+    /// The total true upfront charge for the exchange.
+    pub payment_due: Option<String>,
+    /// The cost associated with the Reserved Instance.
+    pub reserved_instance_value_rollup: Option<ReservationValue>,
+    /// The configuration of your Convertible Reserved Instances.
+    pub reserved_instance_value_set: Option<Vec<ReservedInstanceReservationValue>>,
+    /// The cost associated with the Reserved Instance.
+    pub target_configuration_value_rollup: Option<ReservationValue>,
+    /// The values of the target Convertible Reserved Instances.
+    pub target_configuration_value_set: Option<Vec<TargetReservationValue>>,
+    /// Describes the reason why the exchange cannot be completed.
+    pub validation_failure_reason: Option<String>,
+}
+rt::structure!(
+    GetReservedInstancesExchangeQuoteResult,
+    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::STRING).named("currencyCode"), is_valid_exchange[1] =
+    rt::m("IsValidExchange", &rt::BOOLEAN).named("isValidExchange"),
+    output_reserved_instances_will_expire_at[2] =
+    rt::m("OutputReservedInstancesWillExpireAt", &rt::TIMESTAMP)
+    .named("outputReservedInstancesWillExpireAt"), payment_due[3] = rt::m("PaymentDue",
+    &rt::STRING).named("paymentDue"), reserved_instance_value_rollup[4] =
+    rt::m("ReservedInstanceValueRollup", &RESERVATION_VALUE)
+    .named("reservedInstanceValueRollup"), reserved_instance_value_set[5] =
+    rt::m("ReservedInstanceValueSet", &RESERVED_INSTANCE_RESERVATION_VALUE_SET)
+    .named("reservedInstanceValueSet"), target_configuration_value_rollup[6] =
+    rt::m("TargetConfigurationValueRollup", &RESERVATION_VALUE)
+    .named("targetConfigurationValueRollup"), target_configuration_value_set[7] =
+    rt::m("TargetConfigurationValueSet", &TARGET_RESERVATION_VALUE_SET)
+    .named("targetConfigurationValueSet"), validation_failure_reason[8] =
+    rt::m("ValidationFailureReason", &rt::STRING).named("validationFailureReason")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerAssociationsRequest {
+    /// The ID of the route server for which to get association information.
+    pub route_server_id: String,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetRouteServerAssociationsRequest, GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerAssociationsResult {
+    /// Information about the associations for the specified route server.
+    pub route_server_associations: Option<Vec<RouteServerAssociation>>,
+}
+rt::structure!(
+    GetRouteServerAssociationsResult, GET_ROUTE_SERVER_ASSOCIATIONS_RESULT,
+    [route_server_associations[0] = rt::m("RouteServerAssociations",
+    &ROUTE_SERVER_ASSOCIATIONS_LIST).named("routeServerAssociationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerPropagationsRequest {
+    /// The ID of the route server for which to get propagation information.
+    pub route_server_id: String,
+    /// The ID of the route table for which to get propagation information.
+    pub route_table_id: Option<String>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetRouteServerPropagationsRequest, GET_ROUTE_SERVER_PROPAGATIONS_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    route_table_id[1] = rt::m("RouteTableId", &rt::STRING), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerPropagationsResult {
+    /// Information about the route propagations for the specified route server.
+    pub route_server_propagations: Option<Vec<RouteServerPropagation>>,
+}
+rt::structure!(
+    GetRouteServerPropagationsResult, GET_ROUTE_SERVER_PROPAGATIONS_RESULT,
+    [route_server_propagations[0] = rt::m("RouteServerPropagations",
+    &ROUTE_SERVER_PROPAGATIONS_LIST).named("routeServerPropagationSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerRoutingDatabaseRequest {
+    /// The ID of the route server for which to get the routing database.
+    pub route_server_id: String,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of routing database entries to return in a single response.
+    pub max_results: Option<i32>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Filters to apply to the routing database query.
+    pub filters: Option<Vec<Filter>>,
+}
+rt::structure!(
+    GetRouteServerRoutingDatabaseRequest, GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST,
+    [route_server_id[0] = rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), filters[4] =
+    rt::m("Filters", &FILTER_LIST).named("Filter")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetRouteServerRoutingDatabaseResult {
+    /// Indicates whether routes are being persisted in the routing database.
+    pub are_routes_persisted: Option<bool>,
+    /// The collection of routes in the route server's routing database.
+    pub routes: Option<Vec<RouteServerRoute>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetRouteServerRoutingDatabaseResult, GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT,
+    [are_routes_persisted[0] = rt::m("AreRoutesPersisted", &rt::BOOLEAN)
+    .named("areRoutesPersisted"), routes[1] = rt::m("Routes", &ROUTE_SERVER_ROUTE_LIST)
+    .named("routeSet"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSecurityGroupsForVpcRequest {
+    /// The VPC ID where the security group can be used.
+    pub vpc_id: String,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The filters. If using multiple filters, the results include security groups which match all filters.
+    ///
+    /// - `group-id`: The security group ID.
+    /// - `description`: The security group's description.
+    /// - `group-name`: The security group name.
+    /// - `owner-id`: The security group owner ID.
+    /// - `primary-vpc-id`: The VPC ID in which the security group was created.
+    pub filters: Option<Vec<Filter>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetSecurityGroupsForVpcRequest, GET_SECURITY_GROUPS_FOR_VPC_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), filters[3]
+    = rt::m("Filters", &FILTER_LIST).named("Filter"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSecurityGroupsForVpcResult {
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+    /// The security group that can be used by interfaces in the VPC.
+    pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
+}
+rt::structure!(
+    GetSecurityGroupsForVpcResult, GET_SECURITY_GROUPS_FOR_VPC_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).named("nextToken"), security_group_for_vpcs[1] =
+    rt::m("SecurityGroupForVpcs", &SECURITY_GROUP_FOR_VPC_LIST)
+    .named("securityGroupForVpcSet")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSerialConsoleAccessStatusRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetSerialConsoleAccessStatusRequest, GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSerialConsoleAccessStatusResult {
+    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
+    pub serial_console_access_enabled: Option<bool>,
+    /// The entity that manages access to the serial console. Possible values include:
+    ///
+    /// - `account` - Access is managed by the account.
+    /// - `declarative-policy` - Access is managed by a declarative policy and can't be modified by the account.
+    pub managed_by: Option<ManagedBy>,
+}
+rt::structure!(
+    GetSerialConsoleAccessStatusResult, GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT,
+    [serial_console_access_enabled[0] = rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
+    .named("serialConsoleAccessEnabled"), managed_by[1] = rt::m("ManagedBy", &rt::ENUM)
+    .named("managedBy")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSnapshotBlockPublicAccessStateRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetSnapshotBlockPublicAccessStateRequest,
+    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSnapshotBlockPublicAccessStateResult {
+    /// The current state of block public access for snapshots. Possible values include:
+    ///
+    /// - `block-all-sharing` - All public sharing of snapshots is blocked. Users in the account can't request new public sharing. Additionally, snapshots that were already publicly shared are treated as private and are not publicly available.
+    /// - `block-new-sharing` - Only new public sharing of snapshots is blocked. Users in the account can't request new public sharing. However, snapshots that were already publicly shared, remain publicly available.
+    /// - `unblocked` - Public sharing is not blocked. Users can publicly share snapshots.
+    pub state: Option<SnapshotBlockPublicAccessState>,
+    /// The entity that manages the state for block public access for snapshots. Possible values include:
+    ///
+    /// - `account` - The state is managed by the account.
+    /// - `declarative-policy` - The state is managed by a declarative policy and can't be modified by the account.
+    pub managed_by: Option<ManagedBy>,
+}
+rt::structure!(
+    GetSnapshotBlockPublicAccessStateResult,
+    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), managed_by[1] = rt::m("ManagedBy", &rt::ENUM).named("managedBy")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSpotPlacementScoresRequest {
+    /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
+    ///
+    /// If you specify `InstanceTypes`, you can't specify `InstanceRequirementsWithMetadata`.
+    pub instance_types: Option<Vec<String>>,
+    /// The target capacity.
+    pub target_capacity: i32,
+    /// The unit for the target capacity.
+    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
+    /// Specify `true` so that the response returns a list of scored Availability Zones. Otherwise, the response returns a list of scored Regions.
+    ///
+    /// A list of scored Availability Zones is useful if you want to launch all of your Spot capacity into a single Availability Zone.
+    pub single_availability_zone: Option<bool>,
+    /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
+    pub region_names: Option<Vec<String>>,
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// If you specify `InstanceRequirementsWithMetadata`, you can't specify `InstanceTypes`.
+    pub instance_requirements_with_metadata: Option<
+        InstanceRequirementsWithMetadataRequest,
+    >,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    pub next_token: Option<String>,
+    /// Specify `true` so that the response returns scores that include Local Zones. Otherwise, the response ignores Local Zones.
+    ///
+    /// When you request regional scores, Local Zone capacity counts toward its parent Region.
+    pub include_local_zones: Option<bool>,
+}
+rt::structure!(
+    GetSpotPlacementScoresRequest, GET_SPOT_PLACEMENT_SCORES_REQUEST, [instance_types[0]
+    = rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType").min(0.0),
+    target_capacity[1] = rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), target_capacity_unit_type[2] = rt::m("TargetCapacityUnitType", &rt::ENUM),
+    single_availability_zone[3] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    region_names[4] = rt::m("RegionNames", &REGION_NAMES).named("RegionName").min(0.0),
+    instance_requirements_with_metadata[5] = rt::m("InstanceRequirementsWithMetadata",
+    &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST), dry_run[6] = rt::m("DryRun",
+    &rt::BOOLEAN), max_results[7] = rt::m("MaxResults", &rt::INTEGER).min(10.0),
+    next_token[8] = rt::m("NextToken", &rt::STRING), include_local_zones[9] =
+    rt::m("IncludeLocalZones", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSpotPlacementScoresResult {
+    /// The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity *at the time of the Spot placement score request*. A score of `10` means that your Spot capacity request is highly likely to succeed in that Region or Availability Zone.
+    ///
+    /// If you request a Spot placement score for Regions, a high score assumes that your fleet request will be configured to use all Availability Zones and the `capacity-optimized` allocation strategy. If you request a Spot placement score for Availability Zones, a high score assumes that your fleet request will be configured to use a single Availability Zone and the `capacity-optimized` allocation strategy.
+    ///
+    /// Different Regions or Availability Zones might return the same score.
+    ///
+    /// **Note:** The Spot placement score serves as a recommendation only. No score guarantees that your Spot request will be fully or partially fulfilled.
+    pub spot_placement_scores: Option<Vec<SpotPlacementScore>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetSpotPlacementScoresResult, GET_SPOT_PLACEMENT_SCORES_RESULT,
+    [spot_placement_scores[0] = rt::m("SpotPlacementScores", &SPOT_PLACEMENT_SCORES)
+    .named("spotPlacementScoreSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSubnetCidrReservationsRequest {
+    /// One or more filters.
+    ///
+    /// - `reservationType` - The type of reservation (`prefix` \| `explicit`).
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub filters: Option<Vec<Filter>>,
+    /// The ID of the subnet.
+    pub subnet_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+}
+rt::structure!(
+    GetSubnetCidrReservationsRequest, GET_SUBNET_CIDR_RESERVATIONS_REQUEST, [filters[0] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), subnet_id[1] = rt::m("SubnetId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    next_token[3] = rt::m("NextToken", &rt::STRING), max_results[4] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetSubnetCidrReservationsResult {
+    /// Information about the IPv4 subnet CIDR reservations.
+    pub subnet_ipv4_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
+    /// Information about the IPv6 subnet CIDR reservations.
+    pub subnet_ipv6_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetSubnetCidrReservationsResult, GET_SUBNET_CIDR_RESERVATIONS_RESULT,
+    [subnet_ipv4_cidr_reservations[0] = rt::m("SubnetIpv4CidrReservations",
+    &SUBNET_CIDR_RESERVATION_LIST).named("subnetIpv4CidrReservationSet"),
+    subnet_ipv6_cidr_reservations[1] = rt::m("SubnetIpv6CidrReservations",
+    &SUBNET_CIDR_RESERVATION_LIST).named("subnetIpv6CidrReservationSet"), next_token[2] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayAttachmentNatConfigurationRequest {
+    /// The ID of the transit gateway attachment.
+    pub transit_gateway_attachment_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetTransitGatewayAttachmentNatConfigurationRequest,
+    GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayAttachmentNatConfigurationResult {
+    /// The ID of the transit gateway attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// The state of NAT gateway support for the attachment.
+    pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
+    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates.
+    pub nat_system_route_support: Option<
+        TransitGatewayAttachmentNatSystemRouteSupportValue,
+    >,
+    /// The NAT gateway rules for the attachment.
+    pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
+}
+rt::structure!(
+    GetTransitGatewayAttachmentNatConfigurationResult,
+    GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), nat_gateway_support[1] =
+    rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM)
+    .named("natSystemRouteSupport"), nat_gateway_rules[3] = rt::m("NatGatewayRules",
+    &TRANSIT_GATEWAY_NAT_RULE_LIST).named("natGatewayRuleSet").min(0.0)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayAttachmentPropagationsRequest {
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: String,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetTransitGatewayAttachmentPropagationsRequest,
+    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayAttachmentPropagationsResult {
+    /// Information about the propagation route tables.
+    pub transit_gateway_attachment_propagations: Option<
+        Vec<TransitGatewayAttachmentPropagation>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetTransitGatewayAttachmentPropagationsResult,
+    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT,
+    [transit_gateway_attachment_propagations[0] =
+    rt::m("TransitGatewayAttachmentPropagations",
+    &TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION_LIST)
+    .named("transitGatewayAttachmentPropagations"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayMeteringPolicyEntriesRequest {
+    /// The ID of the transit gateway metering policy to retrieve entries for.
+    pub transit_gateway_metering_policy_id: String,
+    /// One or more filters to apply when retrieving metering policy entries.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetTransitGatewayMeteringPolicyEntriesRequest,
+    GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayMeteringPolicyEntriesResult {
+    /// Information about the transit gateway metering policy entries.
+    pub transit_gateway_metering_policy_entries: Option<
+        Vec<TransitGatewayMeteringPolicyEntry>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetTransitGatewayMeteringPolicyEntriesResult,
+    GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT,
+    [transit_gateway_metering_policy_entries[0] =
+    rt::m("TransitGatewayMeteringPolicyEntries",
+    &TRANSIT_GATEWAY_METERING_POLICY_ENTRY_LIST)
+    .named("transitGatewayMeteringPolicyEntries"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayMulticastDomainAssociationsRequest {
+    /// The ID of the transit gateway multicast domain.
+    pub transit_gateway_multicast_domain_id: String,
+    /// One or more filters. The possible values are:
+    ///
+    /// - `resource-id` - The ID of the resource.
+    /// - `resource-type` - The type of resource. The valid value is: `vpc`.
+    /// - `state` - The state of the subnet association. Valid values are `associated` \| `associating` \| `disassociated` \| `disassociating`.
+    /// - `subnet-id` - The ID of the subnet.
+    /// - `transit-gateway-attachment-id` - The id of the transit gateway attachment.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetTransitGatewayMulticastDomainAssociationsRequest,
+    GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayMulticastDomainAssociationsResult {
+    /// Information about the multicast domain associations.
+    pub multicast_domain_associations: Option<
+        Vec<TransitGatewayMulticastDomainAssociation>,
+    >,
+    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetTransitGatewayMulticastDomainAssociationsResult,
+    GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT,
+    [multicast_domain_associations[0] = rt::m("MulticastDomainAssociations",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST)
+    .named("multicastDomainAssociations"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayPolicyTableAssociationsRequest {
+    /// The ID of the transit gateway policy table.
+    pub transit_gateway_policy_table_id: String,
+    /// The filters associated with the transit gateway policy table.
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
+    pub max_results: Option<i32>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    GetTransitGatewayPolicyTableAssociationsRequest,
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct GetTransitGatewayPolicyTableAssociationsResult {
+    /// Returns details about the transit gateway policy table association.
+    pub associations: Option<Vec<TransitGatewayPolicyTableAssociation>>,
+    /// The token for the next page of results.
+    pub next_token: Option<String>,
+}
+rt::structure!(
+    GetTransitGatewayPolicyTableAssociationsResult,
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST)
+    .named("associations"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );

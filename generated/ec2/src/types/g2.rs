@@ -4,915 +4,6 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct GetManagedResourceVisibilityResult {
-    /// The managed resource visibility settings for the account.
-    pub visibility: Option<ManagedResourceVisibilitySettings>,
-}
-rt::structure!(
-    GetManagedResourceVisibilityResult, GET_MANAGED_RESOURCE_VISIBILITY_RESULT, 0 =>
-    visibility
-);
-pub static GET_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetManagedResourceVisibilityResult",
-    &[rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS).named("visibility")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindingsRequest {
-    /// The ID of the Network Access Scope analysis.
-    pub network_insights_access_scope_analysis_id: String,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeAnalysisFindingsRequest,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST, 0 =>
-    network_insights_access_scope_analysis_id, 1 => max_results, 2 => next_token, 3 =>
-    dry_run
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeAnalysisFindingsRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeAnalysisFindingsResult {
-    /// The ID of the Network Access Scope analysis.
-    pub network_insights_access_scope_analysis_id: Option<String>,
-    /// The status of Network Access Scope Analysis.
-    pub analysis_status: Option<AnalysisStatus>,
-    /// The findings associated with Network Access Scope Analysis.
-    pub analysis_findings: Option<Vec<AccessScopeAnalysisFinding>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeAnalysisFindingsResult,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT, 0 =>
-    network_insights_access_scope_analysis_id, 1 => analysis_status, 2 =>
-    analysis_findings, 3 => next_token
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_FINDINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeAnalysisFindingsResult",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisId"),
-        rt::m("AnalysisStatus", &rt::ENUM).named("analysisStatus"),
-        rt::m("AnalysisFindings", &ACCESS_SCOPE_ANALYSIS_FINDING_LIST)
-            .named("analysisFindingSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeContentRequest {
-    /// The ID of the Network Access Scope.
-    pub network_insights_access_scope_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeContentRequest,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST, 0 =>
-    network_insights_access_scope_id, 1 => dry_run
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeContentRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkInsightsAccessScopeContentResult {
-    /// The Network Access Scope content.
-    pub network_insights_access_scope_content: Option<NetworkInsightsAccessScopeContent>,
-}
-rt::structure!(
-    GetNetworkInsightsAccessScopeContentResult,
-    GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT, 0 =>
-    network_insights_access_scope_content
-);
-pub static GET_NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetNetworkInsightsAccessScopeContentResult",
-    &[
-        rt::m(
-                "NetworkInsightsAccessScopeContent",
-                &NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
-            )
-            .named("networkInsightsAccessScopeContent"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkingFlexCostAllocationPolicyVersionsRequest {
-    /// The ID of the flex cost allocation policy. This parameter is required.
-    pub fca_policy_id: String,
-    /// The policy versions to include in the results.
-    pub versions_to_include: Option<Vec<i32>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetNetworkingFlexCostAllocationPolicyVersionsRequest,
-    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST, 0 => fca_policy_id, 1 =>
-    versions_to_include, 2 => dry_run
-);
-pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetNetworkingFlexCostAllocationPolicyVersionsRequest",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
-        rt::m("VersionsToInclude", &FLEX_COST_ALLOCATION_VERSIONS_TO_INCLUDE_LIST)
-            .min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetNetworkingFlexCostAllocationPolicyVersionsResult {
-    /// Information about the policy versions.
-    pub fca_policy_versions: Option<Vec<FlexCostAllocationPolicyVersion>>,
-}
-rt::structure!(
-    GetNetworkingFlexCostAllocationPolicyVersionsResult,
-    GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT, 0 => fca_policy_versions
-);
-pub static GET_NETWORKING_FLEX_COST_ALLOCATION_POLICY_VERSIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetNetworkingFlexCostAllocationPolicyVersionsResult",
-    &[
-        rt::m("FcaPolicyVersions", &FLEX_COST_ALLOCATION_POLICY_VERSION_SET)
-            .named("fcaPolicyVersions"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetPasswordDataRequest {
-    /// The ID of the Windows instance.
-    pub instance_id: String,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetPasswordDataRequest, GET_PASSWORD_DATA_REQUEST, 0 => instance_id, 1 => dry_run
-);
-pub static GET_PASSWORD_DATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPasswordDataRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetPasswordDataResult {
-    /// The ID of the Windows instance.
-    pub instance_id: Option<String>,
-    /// The time the data was last updated.
-    pub timestamp: Option<rt::DateTime>,
-    /// The password of the instance. Returns an empty string if the password is not available.
-    pub password_data: Option<String>,
-}
-rt::structure!(
-    GetPasswordDataResult, GET_PASSWORD_DATA_RESULT, 0 => instance_id, 1 => timestamp, 2
-    => password_data
-);
-pub static GET_PASSWORD_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetPasswordDataResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-        rt::m("PasswordData", &rt::STRING).named("passwordData").flags(rt::SENSITIVE),
-    ],
-);
-/// Contains the parameters for GetReservedInstanceExchangeQuote.
-#[derive(Clone, Default, PartialEq)]
-pub struct GetReservedInstancesExchangeQuoteRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The IDs of the Convertible Reserved Instances to exchange.
-    pub reserved_instance_ids: Vec<String>,
-    /// The configuration of the target Convertible Reserved Instance to exchange for your current Convertible Reserved Instances.
-    pub target_configurations: Option<Vec<TargetConfigurationRequest>>,
-}
-rt::structure!(
-    GetReservedInstancesExchangeQuoteRequest,
-    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST, 0 => dry_run, 1 =>
-    reserved_instance_ids, 2 => target_configurations
-);
-pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetReservedInstancesExchangeQuoteRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ReservedInstanceIds", &RESERVED_INSTANCE_ID_SET)
-            .named("ReservedInstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("TargetConfigurations", &TARGET_CONFIGURATION_REQUEST_SET)
-            .named("TargetConfiguration"),
-    ],
-);
-/// Contains the output of GetReservedInstancesExchangeQuote.
-#[derive(Clone, Default, PartialEq)]
-pub struct GetReservedInstancesExchangeQuoteResult {
-    /// The currency of the transaction.
-    pub currency_code: Option<String>,
-    /// If `true`, the exchange is valid. If `false`, the exchange cannot be completed.
-    pub is_valid_exchange: Option<bool>,
-    /// The new end date of the reservation term.
-    pub output_reserved_instances_will_expire_at: Option<rt::DateTime>,
-    /// The total true upfront charge for the exchange.
-    pub payment_due: Option<String>,
-    /// The cost associated with the Reserved Instance.
-    pub reserved_instance_value_rollup: Option<ReservationValue>,
-    /// The configuration of your Convertible Reserved Instances.
-    pub reserved_instance_value_set: Option<Vec<ReservedInstanceReservationValue>>,
-    /// The cost associated with the Reserved Instance.
-    pub target_configuration_value_rollup: Option<ReservationValue>,
-    /// The values of the target Convertible Reserved Instances.
-    pub target_configuration_value_set: Option<Vec<TargetReservationValue>>,
-    /// Describes the reason why the exchange cannot be completed.
-    pub validation_failure_reason: Option<String>,
-}
-rt::structure!(
-    GetReservedInstancesExchangeQuoteResult,
-    GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT, 0 => currency_code, 1 =>
-    is_valid_exchange, 2 => output_reserved_instances_will_expire_at, 3 => payment_due, 4
-    => reserved_instance_value_rollup, 5 => reserved_instance_value_set, 6 =>
-    target_configuration_value_rollup, 7 => target_configuration_value_set, 8 =>
-    validation_failure_reason
-);
-pub static GET_RESERVED_INSTANCES_EXCHANGE_QUOTE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetReservedInstancesExchangeQuoteResult",
-    &[
-        rt::m("CurrencyCode", &rt::STRING).named("currencyCode"),
-        rt::m("IsValidExchange", &rt::BOOLEAN).named("isValidExchange"),
-        rt::m("OutputReservedInstancesWillExpireAt", &rt::TIMESTAMP)
-            .named("outputReservedInstancesWillExpireAt"),
-        rt::m("PaymentDue", &rt::STRING).named("paymentDue"),
-        rt::m("ReservedInstanceValueRollup", &RESERVATION_VALUE)
-            .named("reservedInstanceValueRollup"),
-        rt::m("ReservedInstanceValueSet", &RESERVED_INSTANCE_RESERVATION_VALUE_SET)
-            .named("reservedInstanceValueSet"),
-        rt::m("TargetConfigurationValueRollup", &RESERVATION_VALUE)
-            .named("targetConfigurationValueRollup"),
-        rt::m("TargetConfigurationValueSet", &TARGET_RESERVATION_VALUE_SET)
-            .named("targetConfigurationValueSet"),
-        rt::m("ValidationFailureReason", &rt::STRING).named("validationFailureReason"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerAssociationsRequest {
-    /// The ID of the route server for which to get association information.
-    pub route_server_id: String,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetRouteServerAssociationsRequest, GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST, 0 =>
-    route_server_id, 1 => dry_run
-);
-pub static GET_ROUTE_SERVER_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRouteServerAssociationsRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerAssociationsResult {
-    /// Information about the associations for the specified route server.
-    pub route_server_associations: Option<Vec<RouteServerAssociation>>,
-}
-rt::structure!(
-    GetRouteServerAssociationsResult, GET_ROUTE_SERVER_ASSOCIATIONS_RESULT, 0 =>
-    route_server_associations
-);
-pub static GET_ROUTE_SERVER_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetRouteServerAssociationsResult",
-    &[
-        rt::m("RouteServerAssociations", &ROUTE_SERVER_ASSOCIATIONS_LIST)
-            .named("routeServerAssociationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerPropagationsRequest {
-    /// The ID of the route server for which to get propagation information.
-    pub route_server_id: String,
-    /// The ID of the route table for which to get propagation information.
-    pub route_table_id: Option<String>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetRouteServerPropagationsRequest, GET_ROUTE_SERVER_PROPAGATIONS_REQUEST, 0 =>
-    route_server_id, 1 => route_table_id, 2 => dry_run
-);
-pub static GET_ROUTE_SERVER_PROPAGATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRouteServerPropagationsRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerPropagationsResult {
-    /// Information about the route propagations for the specified route server.
-    pub route_server_propagations: Option<Vec<RouteServerPropagation>>,
-}
-rt::structure!(
-    GetRouteServerPropagationsResult, GET_ROUTE_SERVER_PROPAGATIONS_RESULT, 0 =>
-    route_server_propagations
-);
-pub static GET_ROUTE_SERVER_PROPAGATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetRouteServerPropagationsResult",
-    &[
-        rt::m("RouteServerPropagations", &ROUTE_SERVER_PROPAGATIONS_LIST)
-            .named("routeServerPropagationSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerRoutingDatabaseRequest {
-    /// The ID of the route server for which to get the routing database.
-    pub route_server_id: String,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of routing database entries to return in a single response.
-    pub max_results: Option<i32>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Filters to apply to the routing database query.
-    pub filters: Option<Vec<Filter>>,
-}
-rt::structure!(
-    GetRouteServerRoutingDatabaseRequest, GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST, 0 =>
-    route_server_id, 1 => next_token, 2 => max_results, 3 => dry_run, 4 => filters
-);
-pub static GET_ROUTE_SERVER_ROUTING_DATABASE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRouteServerRoutingDatabaseRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetRouteServerRoutingDatabaseResult {
-    /// Indicates whether routes are being persisted in the routing database.
-    pub are_routes_persisted: Option<bool>,
-    /// The collection of routes in the route server's routing database.
-    pub routes: Option<Vec<RouteServerRoute>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetRouteServerRoutingDatabaseResult, GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT, 0 =>
-    are_routes_persisted, 1 => routes, 2 => next_token
-);
-pub static GET_ROUTE_SERVER_ROUTING_DATABASE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetRouteServerRoutingDatabaseResult",
-    &[
-        rt::m("AreRoutesPersisted", &rt::BOOLEAN).named("areRoutesPersisted"),
-        rt::m("Routes", &ROUTE_SERVER_ROUTE_LIST).named("routeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSecurityGroupsForVpcRequest {
-    /// The VPC ID where the security group can be used.
-    pub vpc_id: String,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The filters. If using multiple filters, the results include security groups which match all filters.
-    ///
-    /// - `group-id`: The security group ID.
-    /// - `description`: The security group's description.
-    /// - `group-name`: The security group name.
-    /// - `owner-id`: The security group owner ID.
-    /// - `primary-vpc-id`: The VPC ID in which the security group was created.
-    pub filters: Option<Vec<Filter>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetSecurityGroupsForVpcRequest, GET_SECURITY_GROUPS_FOR_VPC_REQUEST, 0 => vpc_id, 1
-    => next_token, 2 => max_results, 3 => filters, 4 => dry_run
-);
-pub static GET_SECURITY_GROUPS_FOR_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSecurityGroupsForVpcRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSecurityGroupsForVpcResult {
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-    /// The security group that can be used by interfaces in the VPC.
-    pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
-}
-rt::structure!(
-    GetSecurityGroupsForVpcResult, GET_SECURITY_GROUPS_FOR_VPC_RESULT, 0 => next_token, 1
-    => security_group_for_vpcs
-);
-pub static GET_SECURITY_GROUPS_FOR_VPC_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSecurityGroupsForVpcResult",
-    &[
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-        rt::m("SecurityGroupForVpcs", &SECURITY_GROUP_FOR_VPC_LIST)
-            .named("securityGroupForVpcSet"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSerialConsoleAccessStatusRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetSerialConsoleAccessStatusRequest, GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST, 0 =>
-    dry_run
-);
-pub static GET_SERIAL_CONSOLE_ACCESS_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSerialConsoleAccessStatusRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSerialConsoleAccessStatusResult {
-    /// If `true`, access to the EC2 serial console of all instances is enabled for your account. If `false`, access to the EC2 serial console of all instances is disabled for your account.
-    pub serial_console_access_enabled: Option<bool>,
-    /// The entity that manages access to the serial console. Possible values include:
-    ///
-    /// - `account` - Access is managed by the account.
-    /// - `declarative-policy` - Access is managed by a declarative policy and can't be modified by the account.
-    pub managed_by: Option<ManagedBy>,
-}
-rt::structure!(
-    GetSerialConsoleAccessStatusResult, GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT, 0 =>
-    serial_console_access_enabled, 1 => managed_by
-);
-pub static GET_SERIAL_CONSOLE_ACCESS_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSerialConsoleAccessStatusResult",
-    &[
-        rt::m("SerialConsoleAccessEnabled", &rt::BOOLEAN)
-            .named("serialConsoleAccessEnabled"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSnapshotBlockPublicAccessStateRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetSnapshotBlockPublicAccessStateRequest,
-    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST, 0 => dry_run
-);
-pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSnapshotBlockPublicAccessStateRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSnapshotBlockPublicAccessStateResult {
-    /// The current state of block public access for snapshots. Possible values include:
-    ///
-    /// - `block-all-sharing` - All public sharing of snapshots is blocked. Users in the account can't request new public sharing. Additionally, snapshots that were already publicly shared are treated as private and are not publicly available.
-    /// - `block-new-sharing` - Only new public sharing of snapshots is blocked. Users in the account can't request new public sharing. However, snapshots that were already publicly shared, remain publicly available.
-    /// - `unblocked` - Public sharing is not blocked. Users can publicly share snapshots.
-    pub state: Option<SnapshotBlockPublicAccessState>,
-    /// The entity that manages the state for block public access for snapshots. Possible values include:
-    ///
-    /// - `account` - The state is managed by the account.
-    /// - `declarative-policy` - The state is managed by a declarative policy and can't be modified by the account.
-    pub managed_by: Option<ManagedBy>,
-}
-rt::structure!(
-    GetSnapshotBlockPublicAccessStateResult,
-    GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT, 0 => state, 1 => managed_by
-);
-pub static GET_SNAPSHOT_BLOCK_PUBLIC_ACCESS_STATE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSnapshotBlockPublicAccessStateResult",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSpotPlacementScoresRequest {
-    /// The instance types. We recommend that you specify at least three instance types. If you specify one or two instance types, or specify variations of a single instance type (for example, an `m3.xlarge` with and without instance storage), the returned placement score will always be low.
-    ///
-    /// If you specify `InstanceTypes`, you can't specify `InstanceRequirementsWithMetadata`.
-    pub instance_types: Option<Vec<String>>,
-    /// The target capacity.
-    pub target_capacity: i32,
-    /// The unit for the target capacity.
-    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
-    /// Specify `true` so that the response returns a list of scored Availability Zones. Otherwise, the response returns a list of scored Regions.
-    ///
-    /// A list of scored Availability Zones is useful if you want to launch all of your Spot capacity into a single Availability Zone.
-    pub single_availability_zone: Option<bool>,
-    /// The Regions used to narrow down the list of Regions to be scored. Enter the Region code, for example, `us-east-1`.
-    pub region_names: Option<Vec<String>>,
-    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
-    ///
-    /// If you specify `InstanceRequirementsWithMetadata`, you can't specify `InstanceTypes`.
-    pub instance_requirements_with_metadata: Option<
-        InstanceRequirementsWithMetadataRequest,
-    >,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see [Pagination](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html#api-pagination).
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    pub next_token: Option<String>,
-    /// Specify `true` so that the response returns scores that include Local Zones. Otherwise, the response ignores Local Zones.
-    ///
-    /// When you request regional scores, Local Zone capacity counts toward its parent Region.
-    pub include_local_zones: Option<bool>,
-}
-rt::structure!(
-    GetSpotPlacementScoresRequest, GET_SPOT_PLACEMENT_SCORES_REQUEST, 0 =>
-    instance_types, 1 => target_capacity, 2 => target_capacity_unit_type, 3 =>
-    single_availability_zone, 4 => region_names, 5 =>
-    instance_requirements_with_metadata, 6 => dry_run, 7 => max_results, 8 => next_token,
-    9 => include_local_zones
-);
-pub static GET_SPOT_PLACEMENT_SCORES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSpotPlacementScoresRequest",
-    &[
-        rt::m("InstanceTypes", &INSTANCE_TYPES).named("InstanceType").min(0.0),
-        rt::m("TargetCapacity", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("TargetCapacityUnitType", &rt::ENUM),
-        rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-        rt::m("RegionNames", &REGION_NAMES).named("RegionName").min(0.0),
-        rt::m(
-            "InstanceRequirementsWithMetadata",
-            &INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
-        ),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(10.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("IncludeLocalZones", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSpotPlacementScoresResult {
-    /// The Spot placement score for the top 10 Regions or Availability Zones, scored on a scale from 1 to 10. Each score reflects how likely it is that each Region or Availability Zone will succeed at fulfilling the specified target capacity *at the time of the Spot placement score request*. A score of `10` means that your Spot capacity request is highly likely to succeed in that Region or Availability Zone.
-    ///
-    /// If you request a Spot placement score for Regions, a high score assumes that your fleet request will be configured to use all Availability Zones and the `capacity-optimized` allocation strategy. If you request a Spot placement score for Availability Zones, a high score assumes that your fleet request will be configured to use a single Availability Zone and the `capacity-optimized` allocation strategy.
-    ///
-    /// Different Regions or Availability Zones might return the same score.
-    ///
-    /// **Note:** The Spot placement score serves as a recommendation only. No score guarantees that your Spot request will be fully or partially fulfilled.
-    pub spot_placement_scores: Option<Vec<SpotPlacementScore>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetSpotPlacementScoresResult, GET_SPOT_PLACEMENT_SCORES_RESULT, 0 =>
-    spot_placement_scores, 1 => next_token
-);
-pub static GET_SPOT_PLACEMENT_SCORES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSpotPlacementScoresResult",
-    &[
-        rt::m("SpotPlacementScores", &SPOT_PLACEMENT_SCORES)
-            .named("spotPlacementScoreSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSubnetCidrReservationsRequest {
-    /// One or more filters.
-    ///
-    /// - `reservationType` - The type of reservation (`prefix` \| `explicit`).
-    /// - `subnet-id` - The ID of the subnet.
-    /// - `tag`:\<key\> - The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    /// - `tag-key` - The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
-    pub filters: Option<Vec<Filter>>,
-    /// The ID of the subnet.
-    pub subnet_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-}
-rt::structure!(
-    GetSubnetCidrReservationsRequest, GET_SUBNET_CIDR_RESERVATIONS_REQUEST, 0 => filters,
-    1 => subnet_id, 2 => dry_run, 3 => next_token, 4 => max_results
-);
-pub static GET_SUBNET_CIDR_RESERVATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSubnetCidrReservationsRequest",
-    &[
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("SubnetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetSubnetCidrReservationsResult {
-    /// Information about the IPv4 subnet CIDR reservations.
-    pub subnet_ipv4_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
-    /// Information about the IPv6 subnet CIDR reservations.
-    pub subnet_ipv6_cidr_reservations: Option<Vec<SubnetCidrReservation>>,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetSubnetCidrReservationsResult, GET_SUBNET_CIDR_RESERVATIONS_RESULT, 0 =>
-    subnet_ipv4_cidr_reservations, 1 => subnet_ipv6_cidr_reservations, 2 => next_token
-);
-pub static GET_SUBNET_CIDR_RESERVATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSubnetCidrReservationsResult",
-    &[
-        rt::m("SubnetIpv4CidrReservations", &SUBNET_CIDR_RESERVATION_LIST)
-            .named("subnetIpv4CidrReservationSet"),
-        rt::m("SubnetIpv6CidrReservations", &SUBNET_CIDR_RESERVATION_LIST)
-            .named("subnetIpv6CidrReservationSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentNatConfigurationRequest {
-    /// The ID of the transit gateway attachment.
-    pub transit_gateway_attachment_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetTransitGatewayAttachmentNatConfigurationRequest,
-    GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayAttachmentNatConfigurationRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentNatConfigurationResult {
-    /// The ID of the transit gateway attachment.
-    pub transit_gateway_attachment_id: Option<String>,
-    /// The state of NAT gateway support for the attachment.
-    pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
-    /// Specifies whether the transit gateway installs routes for the NAT CIDRs in the route tables to which the attachment propagates.
-    pub nat_system_route_support: Option<
-        TransitGatewayAttachmentNatSystemRouteSupportValue,
-    >,
-    /// The NAT gateway rules for the attachment.
-    pub nat_gateway_rules: Option<Vec<TransitGatewayNatRule>>,
-}
-rt::structure!(
-    GetTransitGatewayAttachmentNatConfigurationResult,
-    GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT, 0 =>
-    transit_gateway_attachment_id, 1 => nat_gateway_support, 2 =>
-    nat_system_route_support, 3 => nat_gateway_rules
-);
-pub static GET_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayAttachmentNatConfigurationResult",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
-        rt::m("NatSystemRouteSupport", &rt::ENUM).named("natSystemRouteSupport"),
-        rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_LIST)
-            .named("natGatewayRuleSet")
-            .min(0.0),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentPropagationsRequest {
-    /// The ID of the attachment.
-    pub transit_gateway_attachment_id: String,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `transit-gateway-route-table-id` - The ID of the transit gateway route table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetTransitGatewayAttachmentPropagationsRequest,
-    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayAttachmentPropagationsRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayAttachmentPropagationsResult {
-    /// Information about the propagation route tables.
-    pub transit_gateway_attachment_propagations: Option<
-        Vec<TransitGatewayAttachmentPropagation>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetTransitGatewayAttachmentPropagationsResult,
-    GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT, 0 =>
-    transit_gateway_attachment_propagations, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_ATTACHMENT_PROPAGATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayAttachmentPropagationsResult",
-    &[
-        rt::m(
-                "TransitGatewayAttachmentPropagations",
-                &TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION_LIST,
-            )
-            .named("transitGatewayAttachmentPropagations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayMeteringPolicyEntriesRequest {
-    /// The ID of the transit gateway metering policy to retrieve entries for.
-    pub transit_gateway_metering_policy_id: String,
-    /// One or more filters to apply when retrieving metering policy entries.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetTransitGatewayMeteringPolicyEntriesRequest,
-    GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST, 0 =>
-    transit_gateway_metering_policy_id, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayMeteringPolicyEntriesRequest",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayMeteringPolicyEntriesResult {
-    /// Information about the transit gateway metering policy entries.
-    pub transit_gateway_metering_policy_entries: Option<
-        Vec<TransitGatewayMeteringPolicyEntry>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetTransitGatewayMeteringPolicyEntriesResult,
-    GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT, 0 =>
-    transit_gateway_metering_policy_entries, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_METERING_POLICY_ENTRIES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayMeteringPolicyEntriesResult",
-    &[
-        rt::m(
-                "TransitGatewayMeteringPolicyEntries",
-                &TRANSIT_GATEWAY_METERING_POLICY_ENTRY_LIST,
-            )
-            .named("transitGatewayMeteringPolicyEntries"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayMulticastDomainAssociationsRequest {
-    /// The ID of the transit gateway multicast domain.
-    pub transit_gateway_multicast_domain_id: String,
-    /// One or more filters. The possible values are:
-    ///
-    /// - `resource-id` - The ID of the resource.
-    /// - `resource-type` - The type of resource. The valid value is: `vpc`.
-    /// - `state` - The state of the subnet association. Valid values are `associated` \| `associating` \| `disassociated` \| `disassociating`.
-    /// - `subnet-id` - The ID of the subnet.
-    /// - `transit-gateway-attachment-id` - The id of the transit gateway attachment.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetTransitGatewayMulticastDomainAssociationsRequest,
-    GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayMulticastDomainAssociationsRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayMulticastDomainAssociationsResult {
-    /// Information about the multicast domain associations.
-    pub multicast_domain_associations: Option<
-        Vec<TransitGatewayMulticastDomainAssociation>,
-    >,
-    /// The token to use to retrieve the next page of results. This value is `null` when there are no more results to return.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetTransitGatewayMulticastDomainAssociationsResult,
-    GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, 0 =>
-    multicast_domain_associations, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayMulticastDomainAssociationsResult",
-    &[
-        rt::m(
-                "MulticastDomainAssociations",
-                &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST,
-            )
-            .named("multicastDomainAssociations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayPolicyTableAssociationsRequest {
-    /// The ID of the transit gateway policy table.
-    pub transit_gateway_policy_table_id: String,
-    /// The filters associated with the transit gateway policy table.
-    pub filters: Option<Vec<Filter>>,
-    /// The maximum number of results to return with a single call. To retrieve the remaining results, make another call with the returned `nextToken` value.
-    pub max_results: Option<i32>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    GetTransitGatewayPolicyTableAssociationsRequest,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST, 0 =>
-    transit_gateway_policy_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPolicyTableAssociationsRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct GetTransitGatewayPolicyTableAssociationsResult {
-    /// Returns details about the transit gateway policy table association.
-    pub associations: Option<Vec<TransitGatewayPolicyTableAssociation>>,
-    /// The token for the next page of results.
-    pub next_token: Option<String>,
-}
-rt::structure!(
-    GetTransitGatewayPolicyTableAssociationsResult,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT, 0 => associations, 1 =>
-    next_token
-);
-pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPolicyTableAssociationsResult",
-    &[
-        rt::m("Associations", &TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST)
-            .named("associations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableEntriesRequest {
     /// The ID of the transit gateway policy table.
     pub transit_gateway_policy_table_id: String,
@@ -937,19 +28,11 @@ pub struct GetTransitGatewayPolicyTableEntriesRequest {
 }
 rt::structure!(
     GetTransitGatewayPolicyTableEntriesRequest,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST, 0 =>
-    transit_gateway_policy_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4
-    => dry_run
-);
-pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPolicyTableEntriesRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_REQUEST, [transit_gateway_policy_table_id[0]
+    = rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED), filters[1] =
+    rt::m("Filters", &FILTER_LIST).named("Filter"), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPolicyTableEntriesResult {
@@ -962,19 +45,10 @@ pub struct GetTransitGatewayPolicyTableEntriesResult {
 }
 rt::structure!(
     GetTransitGatewayPolicyTableEntriesResult,
-    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT, 0 =>
-    transit_gateway_policy_table_entries, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPolicyTableEntriesResult",
-    &[
-        rt::m(
-                "TransitGatewayPolicyTableEntries",
-                &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_LIST,
-            )
-            .named("transitGatewayPolicyTableEntries"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_TRANSIT_GATEWAY_POLICY_TABLE_ENTRIES_RESULT,
+    [transit_gateway_policy_table_entries[0] = rt::m("TransitGatewayPolicyTableEntries",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_LIST).named("transitGatewayPolicyTableEntries"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesRequest {
@@ -999,19 +73,11 @@ pub struct GetTransitGatewayPrefixListReferencesRequest {
 }
 rt::structure!(
     GetTransitGatewayPrefixListReferencesRequest,
-    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPrefixListReferencesRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayPrefixListReferencesResult {
@@ -1024,19 +90,12 @@ pub struct GetTransitGatewayPrefixListReferencesResult {
 }
 rt::structure!(
     GetTransitGatewayPrefixListReferencesResult,
-    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT, 0 =>
-    transit_gateway_prefix_list_references, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayPrefixListReferencesResult",
-    &[
-        rt::m(
-                "TransitGatewayPrefixListReferences",
-                &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_SET,
-            )
-            .named("transitGatewayPrefixListReferenceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCES_RESULT,
+    [transit_gateway_prefix_list_references[0] =
+    rt::m("TransitGatewayPrefixListReferences",
+    &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_SET)
+    .named("transitGatewayPrefixListReferenceSet"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsRequest {
@@ -1057,19 +116,11 @@ pub struct GetTransitGatewayRouteTableAssociationsRequest {
 }
 rt::structure!(
     GetTransitGatewayRouteTableAssociationsRequest,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayRouteTableAssociationsRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTableAssociationsResult {
@@ -1080,16 +131,10 @@ pub struct GetTransitGatewayRouteTableAssociationsResult {
 }
 rt::structure!(
     GetTransitGatewayRouteTableAssociationsResult,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT, 0 => associations, 1 =>
-    next_token
-);
-pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayRouteTableAssociationsResult",
-    &[
-        rt::m("Associations", &TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION_LIST)
-            .named("associations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATIONS_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION_LIST)
+    .named("associations"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsRequest {
@@ -1110,19 +155,11 @@ pub struct GetTransitGatewayRouteTablePropagationsRequest {
 }
 rt::structure!(
     GetTransitGatewayRouteTablePropagationsRequest,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayRouteTablePropagationsRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransitGatewayRouteTablePropagationsResult {
@@ -1135,19 +172,12 @@ pub struct GetTransitGatewayRouteTablePropagationsResult {
 }
 rt::structure!(
     GetTransitGatewayRouteTablePropagationsResult,
-    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT, 0 =>
-    transit_gateway_route_table_propagations, 1 => next_token
-);
-pub static GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetTransitGatewayRouteTablePropagationsResult",
-    &[
-        rt::m(
-                "TransitGatewayRouteTablePropagations",
-                &TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_LIST,
-            )
-            .named("transitGatewayRouteTablePropagations"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATIONS_RESULT,
+    [transit_gateway_route_table_propagations[0] =
+    rt::m("TransitGatewayRouteTablePropagations",
+    &TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_LIST)
+    .named("transitGatewayRouteTablePropagations"), next_token[1] = rt::m("NextToken",
+    &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointPolicyRequest {
@@ -1158,14 +188,8 @@ pub struct GetVerifiedAccessEndpointPolicyRequest {
 }
 rt::structure!(
     GetVerifiedAccessEndpointPolicyRequest, GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST,
-    0 => verified_access_endpoint_id, 1 => dry_run
-);
-pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessEndpointPolicyRequest",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointPolicyResult {
@@ -1175,15 +199,9 @@ pub struct GetVerifiedAccessEndpointPolicyResult {
     pub policy_document: Option<String>,
 }
 rt::structure!(
-    GetVerifiedAccessEndpointPolicyResult, GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT, 0
-    => policy_enabled, 1 => policy_document
-);
-pub static GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessEndpointPolicyResult",
-    &[
-        rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-    ],
+    GetVerifiedAccessEndpointPolicyResult, GET_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT,
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsRequest {
@@ -1198,17 +216,10 @@ pub struct GetVerifiedAccessEndpointTargetsRequest {
 }
 rt::structure!(
     GetVerifiedAccessEndpointTargetsRequest,
-    GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST, 0 => verified_access_endpoint_id, 1 =>
-    max_results, 2 => next_token, 3 => dry_run
-);
-pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessEndpointTargetsRequest",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_REQUEST, [verified_access_endpoint_id[0] =
+    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessEndpointTargetsResult {
@@ -1219,15 +230,9 @@ pub struct GetVerifiedAccessEndpointTargetsResult {
 }
 rt::structure!(
     GetVerifiedAccessEndpointTargetsResult, GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT,
-    0 => verified_access_endpoint_targets, 1 => next_token
-);
-pub static GET_VERIFIED_ACCESS_ENDPOINT_TARGETS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessEndpointTargetsResult",
-    &[
-        rt::m("VerifiedAccessEndpointTargets", &VERIFIED_ACCESS_ENDPOINT_TARGET_LIST)
-            .named("verifiedAccessEndpointTargetSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    [verified_access_endpoint_targets[0] = rt::m("VerifiedAccessEndpointTargets",
+    &VERIFIED_ACCESS_ENDPOINT_TARGET_LIST).named("verifiedAccessEndpointTargetSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyRequest {
@@ -1237,15 +242,9 @@ pub struct GetVerifiedAccessGroupPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetVerifiedAccessGroupPolicyRequest, GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST, 0 =>
-    verified_access_group_id, 1 => dry_run
-);
-pub static GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessGroupPolicyRequest",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetVerifiedAccessGroupPolicyRequest, GET_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVerifiedAccessGroupPolicyResult {
@@ -1255,15 +254,9 @@ pub struct GetVerifiedAccessGroupPolicyResult {
     pub policy_document: Option<String>,
 }
 rt::structure!(
-    GetVerifiedAccessGroupPolicyResult, GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT, 0 =>
-    policy_enabled, 1 => policy_document
-);
-pub static GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVerifiedAccessGroupPolicyResult",
-    &[
-        rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-    ],
+    GetVerifiedAccessGroupPolicyResult, GET_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementRequest {
@@ -1278,17 +271,10 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementRequest {
 }
 rt::structure!(
     GetVpcResourcesBlockingEncryptionEnforcementRequest,
-    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST, 0 => vpc_id, 1 =>
-    max_results, 2 => next_token, 3 => dry_run
-);
-pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVpcResourcesBlockingEncryptionEnforcementRequest",
-    &[
-        rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_REQUEST, [vpc_id[0] =
+    rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(5.0), next_token[2] = rt::m("NextToken", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
@@ -1299,16 +285,10 @@ pub struct GetVpcResourcesBlockingEncryptionEnforcementResult {
 }
 rt::structure!(
     GetVpcResourcesBlockingEncryptionEnforcementResult,
-    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT, 0 =>
-    non_compliant_resources, 1 => next_token
-);
-pub static GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVpcResourcesBlockingEncryptionEnforcementResult",
-    &[
-        rt::m("NonCompliantResources", &VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST)
-            .named("nonCompliantResourceSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GET_VPC_RESOURCES_BLOCKING_ENCRYPTION_ENFORCEMENT_RESULT, [non_compliant_resources[0]
+    = rt::m("NonCompliantResources", &VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST)
+    .named("nonCompliantResourceSet"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceSampleConfigurationRequest {
@@ -1325,19 +305,12 @@ pub struct GetVpnConnectionDeviceSampleConfigurationRequest {
 }
 rt::structure!(
     GetVpnConnectionDeviceSampleConfigurationRequest,
-    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST, 0 => vpn_connection_id, 1 =>
-    vpn_connection_device_type_id, 2 => internet_key_exchange_version, 3 => sample_type,
-    4 => dry_run
-);
-pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVpnConnectionDeviceSampleConfigurationRequest",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnConnectionDeviceTypeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InternetKeyExchangeVersion", &rt::STRING),
-        rt::m("SampleType", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_connection_device_type_id[1] = rt::m("VpnConnectionDeviceTypeId", &rt::STRING)
+    .flags(rt::REQUIRED), internet_key_exchange_version[2] =
+    rt::m("InternetKeyExchangeVersion", &rt::STRING), sample_type[3] =
+    rt::m("SampleType", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceSampleConfigurationResult {
@@ -1346,16 +319,10 @@ pub struct GetVpnConnectionDeviceSampleConfigurationResult {
 }
 rt::structure!(
     GetVpnConnectionDeviceSampleConfigurationResult,
-    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT, 0 =>
-    vpn_connection_device_sample_configuration
-);
-pub static GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVpnConnectionDeviceSampleConfigurationResult",
-    &[
-        rt::m("VpnConnectionDeviceSampleConfiguration", &rt::STRING)
-            .named("vpnConnectionDeviceSampleConfiguration")
-            .flags(rt::SENSITIVE),
-    ],
+    GET_VPN_CONNECTION_DEVICE_SAMPLE_CONFIGURATION_RESULT,
+    [vpn_connection_device_sample_configuration[0] =
+    rt::m("VpnConnectionDeviceSampleConfiguration", &rt::STRING)
+    .named("vpnConnectionDeviceSampleConfiguration").flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceTypesRequest {
@@ -1367,16 +334,9 @@ pub struct GetVpnConnectionDeviceTypesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetVpnConnectionDeviceTypesRequest, GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST, 0 =>
-    max_results, 1 => next_token, 2 => dry_run
-);
-pub static GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVpnConnectionDeviceTypesRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(200.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetVpnConnectionDeviceTypesRequest, GET_VPN_CONNECTION_DEVICE_TYPES_REQUEST,
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(200.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnConnectionDeviceTypesResult {
@@ -1386,16 +346,10 @@ pub struct GetVpnConnectionDeviceTypesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetVpnConnectionDeviceTypesResult, GET_VPN_CONNECTION_DEVICE_TYPES_RESULT, 0 =>
-    vpn_connection_device_types, 1 => next_token
-);
-pub static GET_VPN_CONNECTION_DEVICE_TYPES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVpnConnectionDeviceTypesResult",
-    &[
-        rt::m("VpnConnectionDeviceTypes", &VPN_CONNECTION_DEVICE_TYPE_LIST)
-            .named("vpnConnectionDeviceTypeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    GetVpnConnectionDeviceTypesResult, GET_VPN_CONNECTION_DEVICE_TYPES_RESULT,
+    [vpn_connection_device_types[0] = rt::m("VpnConnectionDeviceTypes",
+    &VPN_CONNECTION_DEVICE_TYPE_LIST).named("vpnConnectionDeviceTypeSet"), next_token[1]
+    = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusRequest {
@@ -1407,16 +361,10 @@ pub struct GetVpnTunnelReplacementStatusRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetVpnTunnelReplacementStatusRequest, GET_VPN_TUNNEL_REPLACEMENT_STATUS_REQUEST, 0 =>
-    vpn_connection_id, 1 => vpn_tunnel_outside_ip_address, 2 => dry_run
-);
-pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetVpnTunnelReplacementStatusRequest",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnTunnelOutsideIpAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetVpnTunnelReplacementStatusRequest, GET_VPN_TUNNEL_REPLACEMENT_STATUS_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetVpnTunnelReplacementStatusResult {
@@ -1434,21 +382,15 @@ pub struct GetVpnTunnelReplacementStatusResult {
     pub maintenance_details: Option<MaintenanceDetails>,
 }
 rt::structure!(
-    GetVpnTunnelReplacementStatusResult, GET_VPN_TUNNEL_REPLACEMENT_STATUS_RESULT, 0 =>
-    vpn_connection_id, 1 => transit_gateway_id, 2 => customer_gateway_id, 3 =>
-    vpn_gateway_id, 4 => vpn_tunnel_outside_ip_address, 5 => maintenance_details
-);
-pub static GET_VPN_TUNNEL_REPLACEMENT_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetVpnTunnelReplacementStatusResult",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).named("vpnConnectionId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"),
-        rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
-        rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
-            .named("vpnTunnelOutsideIpAddress"),
-        rt::m("MaintenanceDetails", &MAINTENANCE_DETAILS).named("maintenanceDetails"),
-    ],
+    GetVpnTunnelReplacementStatusResult, GET_VPN_TUNNEL_REPLACEMENT_STATUS_RESULT,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING)
+    .named("vpnConnectionId"), transit_gateway_id[1] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), customer_gateway_id[2] =
+    rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"), vpn_gateway_id[3]
+    = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
+    vpn_tunnel_outside_ip_address[4] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .named("vpnTunnelOutsideIpAddress"), maintenance_details[5] =
+    rt::m("MaintenanceDetails", &MAINTENANCE_DETAILS).named("maintenanceDetails")]
 );
 /// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1469,20 +411,14 @@ pub struct GpuDeviceInfo {
     pub memory_info: Option<GpuDeviceMemoryInfo>,
 }
 rt::structure!(
-    GpuDeviceInfo, GPU_DEVICE_INFO, 0 => name, 1 => manufacturer, 2 => count, 3 =>
-    logical_gpu_count, 4 => gpu_partition_size, 5 => workloads, 6 => memory_info
-);
-pub static GPU_DEVICE_INFO: rt::Schema = rt::Schema::structure(
-    "GpuDeviceInfo",
-    &[
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("LogicalGpuCount", &rt::INTEGER).named("logicalGpuCount"),
-        rt::m("GpuPartitionSize", &rt::DOUBLE).named("gpuPartitionSize"),
-        rt::m("Workloads", &WORKLOADS_LIST).named("workloadSet"),
-        rt::m("MemoryInfo", &GPU_DEVICE_MEMORY_INFO).named("memoryInfo"),
-    ],
+    GpuDeviceInfo, GPU_DEVICE_INFO, [name[0] = rt::m("Name", &rt::STRING).named("name"),
+    manufacturer[1] = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), count[2]
+    = rt::m("Count", &rt::INTEGER).named("count"), logical_gpu_count[3] =
+    rt::m("LogicalGpuCount", &rt::INTEGER).named("logicalGpuCount"),
+    gpu_partition_size[4] = rt::m("GpuPartitionSize", &rt::DOUBLE)
+    .named("gpuPartitionSize"), workloads[5] = rt::m("Workloads", &WORKLOADS_LIST)
+    .named("workloadSet"), memory_info[6] = rt::m("MemoryInfo", &GPU_DEVICE_MEMORY_INFO)
+    .named("memoryInfo")]
 );
 pub static GPU_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "GpuDeviceInfoList",
@@ -1494,10 +430,9 @@ pub struct GpuDeviceMemoryInfo {
     /// The size of the memory available to the GPU accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
-rt::structure!(GpuDeviceMemoryInfo, GPU_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
-pub static GPU_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "GpuDeviceMemoryInfo",
-    &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
+rt::structure!(
+    GpuDeviceMemoryInfo, GPU_DEVICE_MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB",
+    &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes the GPU accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1507,13 +442,10 @@ pub struct GpuInfo {
     /// The total size of the memory for the GPU accelerators for the instance type, in MiB.
     pub total_gpu_memory_in_mi_b: Option<i32>,
 }
-rt::structure!(GpuInfo, GPU_INFO, 0 => gpus, 1 => total_gpu_memory_in_mi_b);
-pub static GPU_INFO: rt::Schema = rt::Schema::structure(
-    "GpuInfo",
-    &[
-        rt::m("Gpus", &GPU_DEVICE_INFO_LIST).named("gpus"),
-        rt::m("TotalGpuMemoryInMiB", &rt::INTEGER).named("totalGpuMemoryInMiB"),
-    ],
+rt::structure!(
+    GpuInfo, GPU_INFO, [gpus[0] = rt::m("Gpus", &GPU_DEVICE_INFO_LIST).named("gpus"),
+    total_gpu_memory_in_mi_b[1] = rt::m("TotalGpuMemoryInMiB", &rt::INTEGER)
+    .named("totalGpuMemoryInMiB")]
 );
 rt::string_enum! {
     pub enum GroupBy { ResourceRegion = "resource-region", AvailabilityZoneId =
@@ -1544,13 +476,10 @@ pub struct GroupIdentifier {
     /// The name of the security group.
     pub group_name: Option<String>,
 }
-rt::structure!(GroupIdentifier, GROUP_IDENTIFIER, 0 => group_id, 1 => group_name);
-pub static GROUP_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "GroupIdentifier",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-    ],
+rt::structure!(
+    GroupIdentifier, GROUP_IDENTIFIER, [group_id[0] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), group_name[1] = rt::m("GroupName", &rt::STRING)
+    .named("groupName")]
 );
 pub static GROUP_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "GroupIdentifierList",

@@ -17,11 +17,8 @@ pub struct HealthCheckPathDestinationRequestObject {
 }
 rt::structure!(
     HealthCheckPathDestinationRequestObject,
-    HEALTH_CHECK_PATH_DESTINATION_REQUEST_OBJECT, 0 => subnet_id, 1 => security_group_id
-);
-pub static HEALTH_CHECK_PATH_DESTINATION_REQUEST_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathDestinationRequestObject",
-    &[rt::m("SubnetId", &rt::STRING), rt::m("SecurityGroupId", &rt::STRING)],
+    HEALTH_CHECK_PATH_DESTINATION_REQUEST_OBJECT, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING), security_group_id[1] = rt::m("SecurityGroupId", &rt::STRING)]
 );
 pub static HEALTH_CHECK_PATH_DESTINATION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "HealthCheckPathDestinationRequestSet",
@@ -41,14 +38,9 @@ pub struct HealthCheckPathDestinationResponseObject {
 }
 rt::structure!(
     HealthCheckPathDestinationResponseObject,
-    HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT, 0 => subnet_id, 1 => security_group_id
-);
-pub static HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathDestinationResponseObject",
-    &[
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("SecurityGroupId", &rt::STRING).named("securityGroupId"),
-    ],
+    HEALTH_CHECK_PATH_DESTINATION_RESPONSE_OBJECT, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), security_group_id[1] = rt::m("SecurityGroupId",
+    &rt::STRING).named("securityGroupId")]
 );
 pub static HEALTH_CHECK_PATH_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "HealthCheckPathRequestList",
@@ -63,16 +55,10 @@ pub struct HealthCheckPathRequestObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationRequestObject>>,
 }
 rt::structure!(
-    HealthCheckPathRequestObject, HEALTH_CHECK_PATH_REQUEST_OBJECT, 0 => source, 1 =>
-    destinations
-);
-pub static HEALTH_CHECK_PATH_REQUEST_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathRequestObject",
-    &[
-        rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT),
-        rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_REQUEST_SET)
-            .named("Destination"),
-    ],
+    HealthCheckPathRequestObject, HEALTH_CHECK_PATH_REQUEST_OBJECT, [source[0] =
+    rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT), destinations[1] =
+    rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_REQUEST_SET)
+    .named("Destination")]
 );
 pub static HEALTH_CHECK_PATH_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "HealthCheckPathResponseList",
@@ -87,16 +73,10 @@ pub struct HealthCheckPathResponseObject {
     pub destinations: Option<Vec<HealthCheckPathDestinationResponseObject>>,
 }
 rt::structure!(
-    HealthCheckPathResponseObject, HEALTH_CHECK_PATH_RESPONSE_OBJECT, 0 => source, 1 =>
-    destinations
-);
-pub static HEALTH_CHECK_PATH_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathResponseObject",
-    &[
-        rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT).named("source"),
-        rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_RESPONSE_LIST)
-            .named("destinationSet"),
-    ],
+    HealthCheckPathResponseObject, HEALTH_CHECK_PATH_RESPONSE_OBJECT, [source[0] =
+    rt::m("Source", &HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT).named("source"),
+    destinations[1] = rt::m("Destinations", &HEALTH_CHECK_PATH_DESTINATION_RESPONSE_LIST)
+    .named("destinationSet")]
 );
 /// Describes the source for a health check path in a request. The source defines the subnet and security group where a health check elastic network interface (ENI) is created to originate health check traffic.
 #[derive(Clone, Default, PartialEq)]
@@ -107,12 +87,9 @@ pub struct HealthCheckPathSourceRequestObject {
     pub security_group_id: Option<String>,
 }
 rt::structure!(
-    HealthCheckPathSourceRequestObject, HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT, 0 =>
-    subnet_id, 1 => security_group_id
-);
-pub static HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathSourceRequestObject",
-    &[rt::m("SubnetId", &rt::STRING), rt::m("SecurityGroupId", &rt::STRING)],
+    HealthCheckPathSourceRequestObject, HEALTH_CHECK_PATH_SOURCE_REQUEST_OBJECT,
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING), security_group_id[1] =
+    rt::m("SecurityGroupId", &rt::STRING)]
 );
 /// Describes the source for a health check path.
 #[derive(Clone, Default, PartialEq)]
@@ -123,15 +100,10 @@ pub struct HealthCheckPathSourceResponseObject {
     pub security_group_id: Option<String>,
 }
 rt::structure!(
-    HealthCheckPathSourceResponseObject, HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT, 0 =>
-    subnet_id, 1 => security_group_id
-);
-pub static HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "HealthCheckPathSourceResponseObject",
-    &[
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("SecurityGroupId", &rt::STRING).named("securityGroupId"),
-    ],
+    HealthCheckPathSourceResponseObject, HEALTH_CHECK_PATH_SOURCE_RESPONSE_OBJECT,
+    [subnet_id[0] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    security_group_id[1] = rt::m("SecurityGroupId", &rt::STRING)
+    .named("securityGroupId")]
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -139,10 +111,9 @@ pub struct HibernationOptions {
     /// If `true`, your instance is enabled for hibernation; otherwise, it is not enabled for hibernation.
     pub configured: Option<bool>,
 }
-rt::structure!(HibernationOptions, HIBERNATION_OPTIONS, 0 => configured);
-pub static HIBERNATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "HibernationOptions",
-    &[rt::m("Configured", &rt::BOOLEAN).named("configured")],
+rt::structure!(
+    HibernationOptions, HIBERNATION_OPTIONS, [configured[0] = rt::m("Configured",
+    &rt::BOOLEAN).named("configured")]
 );
 /// Indicates whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html). For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -157,10 +128,9 @@ pub struct HibernationOptionsRequest {
     /// Default: `false`
     pub configured: Option<bool>,
 }
-rt::structure!(HibernationOptionsRequest, HIBERNATION_OPTIONS_REQUEST, 0 => configured);
-pub static HIBERNATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "HibernationOptionsRequest",
-    &[rt::m("Configured", &rt::BOOLEAN)],
+rt::structure!(
+    HibernationOptionsRequest, HIBERNATION_OPTIONS_REQUEST, [configured[0] =
+    rt::m("Configured", &rt::BOOLEAN)]
 );
 /// Describes an event in the history of the Spot Fleet request.
 #[derive(Clone, Default, PartialEq)]
@@ -178,16 +148,10 @@ pub struct HistoryRecord {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    HistoryRecord, HISTORY_RECORD, 0 => event_information, 1 => event_type, 2 =>
-    timestamp
-);
-pub static HISTORY_RECORD: rt::Schema = rt::Schema::structure(
-    "HistoryRecord",
-    &[
-        rt::m("EventInformation", &EVENT_INFORMATION).named("eventInformation"),
-        rt::m("EventType", &rt::ENUM).named("eventType"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-    ],
+    HistoryRecord, HISTORY_RECORD, [event_information[0] = rt::m("EventInformation",
+    &EVENT_INFORMATION).named("eventInformation"), event_type[1] = rt::m("EventType",
+    &rt::ENUM).named("eventType"), timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP)
+    .named("timestamp")]
 );
 /// Describes an event in the history of an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
@@ -200,16 +164,10 @@ pub struct HistoryRecordEntry {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    HistoryRecordEntry, HISTORY_RECORD_ENTRY, 0 => event_information, 1 => event_type, 2
-    => timestamp
-);
-pub static HISTORY_RECORD_ENTRY: rt::Schema = rt::Schema::structure(
-    "HistoryRecordEntry",
-    &[
-        rt::m("EventInformation", &EVENT_INFORMATION).named("eventInformation"),
-        rt::m("EventType", &rt::ENUM).named("eventType"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-    ],
+    HistoryRecordEntry, HISTORY_RECORD_ENTRY, [event_information[0] =
+    rt::m("EventInformation", &EVENT_INFORMATION).named("eventInformation"),
+    event_type[1] = rt::m("EventType", &rt::ENUM).named("eventType"), timestamp[2] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp")]
 );
 pub static HISTORY_RECORD_SET: rt::Schema = rt::Schema::list(
     "HistoryRecordSet",
@@ -266,40 +224,30 @@ pub struct Host {
     pub cpu_options: Option<HostCpuOptions>,
 }
 rt::structure!(
-    Host, HOST, 0 => auto_placement, 1 => availability_zone, 2 => available_capacity, 3
-    => client_token, 4 => host_id, 5 => host_properties, 6 => host_reservation_id, 7 =>
-    instances, 8 => state, 9 => allocation_time, 10 => release_time, 11 => tags, 12 =>
-    host_recovery, 13 => allows_multiple_instance_types, 14 => owner_id, 15 =>
-    availability_zone_id, 16 => member_of_service_linked_resource_group, 17 =>
-    outpost_arn, 18 => host_maintenance, 19 => asset_id, 20 => cpu_options
-);
-pub static HOST: rt::Schema = rt::Schema::structure(
-    "Host",
-    &[
-        rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailableCapacity", &AVAILABLE_CAPACITY).named("availableCapacity"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("HostId", &rt::STRING).named("hostId"),
-        rt::m("HostProperties", &HOST_PROPERTIES).named("hostProperties"),
-        rt::m("HostReservationId", &rt::STRING).named("hostReservationId"),
-        rt::m("Instances", &HOST_INSTANCE_LIST).named("instances"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("AllocationTime", &rt::TIMESTAMP).named("allocationTime"),
-        rt::m("ReleaseTime", &rt::TIMESTAMP).named("releaseTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("HostRecovery", &rt::ENUM).named("hostRecovery"),
-        rt::m("AllowsMultipleInstanceTypes", &rt::ENUM)
-            .named("allowsMultipleInstanceTypes"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("MemberOfServiceLinkedResourceGroup", &rt::BOOLEAN)
-            .named("memberOfServiceLinkedResourceGroup"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("HostMaintenance", &rt::ENUM).named("hostMaintenance"),
-        rt::m("AssetId", &rt::STRING).named("assetId"),
-        rt::m("CpuOptions", &HOST_CPU_OPTIONS).named("cpuOptions"),
-    ],
+    Host, HOST, [auto_placement[0] = rt::m("AutoPlacement", &rt::ENUM)
+    .named("autoPlacement"), availability_zone[1] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), available_capacity[2] =
+    rt::m("AvailableCapacity", &AVAILABLE_CAPACITY).named("availableCapacity"),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).named("clientToken"), host_id[4]
+    = rt::m("HostId", &rt::STRING).named("hostId"), host_properties[5] =
+    rt::m("HostProperties", &HOST_PROPERTIES).named("hostProperties"),
+    host_reservation_id[6] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), instances[7] = rt::m("Instances", &HOST_INSTANCE_LIST)
+    .named("instances"), state[8] = rt::m("State", &rt::ENUM).named("state"),
+    allocation_time[9] = rt::m("AllocationTime", &rt::TIMESTAMP).named("allocationTime"),
+    release_time[10] = rt::m("ReleaseTime", &rt::TIMESTAMP).named("releaseTime"),
+    tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet"), host_recovery[12] =
+    rt::m("HostRecovery", &rt::ENUM).named("hostRecovery"),
+    allows_multiple_instance_types[13] = rt::m("AllowsMultipleInstanceTypes", &rt::ENUM)
+    .named("allowsMultipleInstanceTypes"), owner_id[14] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), availability_zone_id[15] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), member_of_service_linked_resource_group[16]
+    = rt::m("MemberOfServiceLinkedResourceGroup", &rt::BOOLEAN)
+    .named("memberOfServiceLinkedResourceGroup"), outpost_arn[17] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), host_maintenance[18] = rt::m("HostMaintenance",
+    &rt::ENUM).named("hostMaintenance"), asset_id[19] = rt::m("AssetId", &rt::STRING)
+    .named("assetId"), cpu_options[20] = rt::m("CpuOptions", &HOST_CPU_OPTIONS)
+    .named("cpuOptions")]
 );
 /// Contains the CPU options for a Dedicated Host, including AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Default, PartialEq)]
@@ -307,10 +255,9 @@ pub struct HostCpuOptions {
     /// Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is `disabled`.
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
-rt::structure!(HostCpuOptions, HOST_CPU_OPTIONS, 0 => amd_sev_snp);
-pub static HOST_CPU_OPTIONS: rt::Schema = rt::Schema::structure(
-    "HostCpuOptions",
-    &[rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp")],
+rt::structure!(
+    HostCpuOptions, HOST_CPU_OPTIONS, [amd_sev_snp[0] = rt::m("AmdSevSnp", &rt::ENUM)
+    .named("amdSevSnp")]
 );
 /// Contains the CPU configuration options for a Dedicated Host allocation request. Options include AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) settings.
 #[derive(Clone, Default, PartialEq)]
@@ -318,10 +265,9 @@ pub struct HostCpuOptionsRequest {
     /// Specifies whether AMD Secure Encrypted Virtualization-Secure Nested Paging (AMD SEV-SNP) is enabled or disabled for the Dedicated Host. If you don't specify a value, AMD SEV-SNP is `disabled`.
     pub amd_sev_snp: Option<AmdSevSnp>,
 }
-rt::structure!(HostCpuOptionsRequest, HOST_CPU_OPTIONS_REQUEST, 0 => amd_sev_snp);
-pub static HOST_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "HostCpuOptionsRequest",
-    &[rt::m("AmdSevSnp", &rt::ENUM)],
+rt::structure!(
+    HostCpuOptionsRequest, HOST_CPU_OPTIONS_REQUEST, [amd_sev_snp[0] = rt::m("AmdSevSnp",
+    &rt::ENUM)]
 );
 /// Describes an instance running on a Dedicated Host.
 #[derive(Clone, Default, PartialEq)]
@@ -334,15 +280,9 @@ pub struct HostInstance {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    HostInstance, HOST_INSTANCE, 0 => instance_id, 1 => instance_type, 2 => owner_id
-);
-pub static HOST_INSTANCE: rt::Schema = rt::Schema::structure(
-    "HostInstance",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ],
+    HostInstance, HOST_INSTANCE, [instance_id[0] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 pub static HOST_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "HostInstanceList",
@@ -374,20 +314,14 @@ pub struct HostOffering {
     pub upfront_price: Option<String>,
 }
 rt::structure!(
-    HostOffering, HOST_OFFERING, 0 => currency_code, 1 => duration, 2 => hourly_price, 3
-    => instance_family, 4 => offering_id, 5 => payment_option, 6 => upfront_price
-);
-pub static HOST_OFFERING: rt::Schema = rt::Schema::structure(
-    "HostOffering",
-    &[
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Duration", &rt::INTEGER).named("duration"),
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-        rt::m("OfferingId", &rt::STRING).named("offeringId"),
-        rt::m("PaymentOption", &rt::ENUM).named("paymentOption"),
-        rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"),
-    ],
+    HostOffering, HOST_OFFERING, [currency_code[0] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[1] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), hourly_price[2] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[3] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), offering_id[4] = rt::m("OfferingId", &rt::STRING)
+    .named("offeringId"), payment_option[5] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), upfront_price[6] = rt::m("UpfrontPrice", &rt::STRING)
+    .named("upfrontPrice")]
 );
 pub static HOST_OFFERING_SET: rt::Schema = rt::Schema::list(
     "HostOfferingSet",
@@ -408,18 +342,12 @@ pub struct HostProperties {
     pub total_v_cpus: Option<i32>,
 }
 rt::structure!(
-    HostProperties, HOST_PROPERTIES, 0 => cores, 1 => instance_type, 2 =>
-    instance_family, 3 => sockets, 4 => total_v_cpus
-);
-pub static HOST_PROPERTIES: rt::Schema = rt::Schema::structure(
-    "HostProperties",
-    &[
-        rt::m("Cores", &rt::INTEGER).named("cores"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-        rt::m("Sockets", &rt::INTEGER).named("sockets"),
-        rt::m("TotalVCpus", &rt::INTEGER).named("totalVCpus"),
-    ],
+    HostProperties, HOST_PROPERTIES, [cores[0] = rt::m("Cores", &rt::INTEGER)
+    .named("cores"), instance_type[1] = rt::m("InstanceType", &rt::STRING)
+    .named("instanceType"), instance_family[2] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), sockets[3] = rt::m("Sockets", &rt::INTEGER)
+    .named("sockets"), total_v_cpus[4] = rt::m("TotalVCpus", &rt::INTEGER)
+    .named("totalVCpus")]
 );
 rt::string_enum! {
     pub enum HostRecovery { On = "on", Off = "off" }
@@ -457,29 +385,20 @@ pub struct HostReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    HostReservation, HOST_RESERVATION, 0 => count, 1 => currency_code, 2 => duration, 3
-    => end, 4 => host_id_set, 5 => host_reservation_id, 6 => hourly_price, 7 =>
-    instance_family, 8 => offering_id, 9 => payment_option, 10 => start, 11 => state, 12
-    => upfront_price, 13 => tags
-);
-pub static HOST_RESERVATION: rt::Schema = rt::Schema::structure(
-    "HostReservation",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Duration", &rt::INTEGER).named("duration"),
-        rt::m("End", &rt::TIMESTAMP).named("end"),
-        rt::m("HostIdSet", &RESPONSE_HOST_ID_SET).named("hostIdSet"),
-        rt::m("HostReservationId", &rt::STRING).named("hostReservationId"),
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-        rt::m("OfferingId", &rt::STRING).named("offeringId"),
-        rt::m("PaymentOption", &rt::ENUM).named("paymentOption"),
-        rt::m("Start", &rt::TIMESTAMP).named("start"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    HostReservation, HOST_RESERVATION, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), currency_code[1] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[2] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), end[3] = rt::m("End", &rt::TIMESTAMP).named("end"),
+    host_id_set[4] = rt::m("HostIdSet", &RESPONSE_HOST_ID_SET).named("hostIdSet"),
+    host_reservation_id[5] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), hourly_price[6] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[7] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), offering_id[8] = rt::m("OfferingId", &rt::STRING)
+    .named("offeringId"), payment_option[9] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), start[10] = rt::m("Start", &rt::TIMESTAMP).named("start"),
+    state[11] = rt::m("State", &rt::ENUM).named("state"), upfront_price[12] =
+    rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"), tags[13] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static HOST_RESERVATION_ID_SET: rt::Schema = rt::Schema::list(
     "HostReservationIdSet",

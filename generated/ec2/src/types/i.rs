@@ -13,10 +13,9 @@ pub struct IkeVersionsListValue {
     /// The IKE version.
     pub value: Option<String>,
 }
-rt::structure!(IkeVersionsListValue, IKE_VERSIONS_LIST_VALUE, 0 => value);
-pub static IKE_VERSIONS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "IKEVersionsListValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+rt::structure!(
+    IkeVersionsListValue, IKE_VERSIONS_LIST_VALUE = "IKEVersionsListValue", [value[0] =
+    rt::m("Value", &rt::STRING).named("value")]
 );
 pub static IKE_VERSIONS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "IKEVersionsRequestList",
@@ -28,10 +27,9 @@ pub struct IkeVersionsRequestListValue {
     /// The IKE version.
     pub value: Option<String>,
 }
-rt::structure!(IkeVersionsRequestListValue, IKE_VERSIONS_REQUEST_LIST_VALUE, 0 => value);
-pub static IKE_VERSIONS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "IKEVersionsRequestListValue",
-    &[rt::m("Value", &rt::STRING)],
+rt::structure!(
+    IkeVersionsRequestListValue, IKE_VERSIONS_REQUEST_LIST_VALUE =
+    "IKEVersionsRequestListValue", [value[0] = rt::m("Value", &rt::STRING)]
 );
 /// Describes an IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
@@ -41,10 +39,9 @@ pub struct IamInstanceProfile {
     /// The ID of the instance profile.
     pub id: Option<String>,
 }
-rt::structure!(IamInstanceProfile, IAM_INSTANCE_PROFILE, 0 => arn, 1 => id);
-pub static IAM_INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
-    "IamInstanceProfile",
-    &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Id", &rt::STRING).named("id")],
+rt::structure!(
+    IamInstanceProfile, IAM_INSTANCE_PROFILE, [arn[0] = rt::m("Arn", &rt::STRING)
+    .named("arn"), id[1] = rt::m("Id", &rt::STRING).named("id")]
 );
 /// Describes an association between an IAM instance profile and an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -61,18 +58,12 @@ pub struct IamInstanceProfileAssociation {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    IamInstanceProfileAssociation, IAM_INSTANCE_PROFILE_ASSOCIATION, 0 => association_id,
-    1 => instance_id, 2 => iam_instance_profile, 3 => state, 4 => timestamp
-);
-pub static IAM_INSTANCE_PROFILE_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "IamInstanceProfileAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-    ],
+    IamInstanceProfileAssociation, IAM_INSTANCE_PROFILE_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), iam_instance_profile[2] =
+    rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
+    state[3] = rt::m("State", &rt::ENUM).named("state"), timestamp[4] =
+    rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp")]
 );
 pub static IAM_INSTANCE_PROFILE_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "IamInstanceProfileAssociationSet",
@@ -91,12 +82,9 @@ pub struct IamInstanceProfileSpecification {
     pub name: Option<String>,
 }
 rt::structure!(
-    IamInstanceProfileSpecification, IAM_INSTANCE_PROFILE_SPECIFICATION, 0 => arn, 1 =>
-    name
-);
-pub static IAM_INSTANCE_PROFILE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "IamInstanceProfileSpecification",
-    &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Name", &rt::STRING).named("name")],
+    IamInstanceProfileSpecification, IAM_INSTANCE_PROFILE_SPECIFICATION, [arn[0] =
+    rt::m("Arn", &rt::STRING).named("arn"), name[1] = rt::m("Name", &rt::STRING)
+    .named("name")]
 );
 /// Describes the ICMP type and code.
 #[derive(Clone, Default, PartialEq)]
@@ -106,13 +94,9 @@ pub struct IcmpTypeCode {
     /// The ICMP type. A value of -1 means all types.
     pub type_: Option<i32>,
 }
-rt::structure!(IcmpTypeCode, ICMP_TYPE_CODE, 0 => code, 1 => type_);
-pub static ICMP_TYPE_CODE: rt::Schema = rt::Schema::structure(
-    "IcmpTypeCode",
-    &[
-        rt::m("Code", &rt::INTEGER).named("code"),
-        rt::m("Type", &rt::INTEGER).named("type"),
-    ],
+rt::structure!(
+    IcmpTypeCode, ICMP_TYPE_CODE, [code[0] = rt::m("Code", &rt::INTEGER).named("code"),
+    type_[1] = rt::m("Type", &rt::INTEGER).named("type")]
 );
 /// Describes the ID format for a resource.
 #[derive(Clone, Default, PartialEq)]
@@ -124,14 +108,10 @@ pub struct IdFormat {
     /// Indicates whether longer IDs (17-character IDs) are enabled for the resource.
     pub use_long_ids: Option<bool>,
 }
-rt::structure!(IdFormat, ID_FORMAT, 0 => deadline, 1 => resource, 2 => use_long_ids);
-pub static ID_FORMAT: rt::Schema = rt::Schema::structure(
-    "IdFormat",
-    &[
-        rt::m("Deadline", &rt::TIMESTAMP).named("deadline"),
-        rt::m("Resource", &rt::STRING).named("resource"),
-        rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds"),
-    ],
+rt::structure!(
+    IdFormat, ID_FORMAT, [deadline[0] = rt::m("Deadline", &rt::TIMESTAMP)
+    .named("deadline"), resource[1] = rt::m("Resource", &rt::STRING).named("resource"),
+    use_long_ids[2] = rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds")]
 );
 pub static ID_FORMAT_LIST: rt::Schema = rt::Schema::list(
     "IdFormatList",
@@ -236,66 +216,50 @@ pub struct Image {
     pub platform: Option<PlatformValues>,
 }
 rt::structure!(
-    Image, IMAGE, 0 => platform_details, 1 => usage_operation, 2 =>
-    block_device_mappings, 3 => description, 4 => ena_support, 5 => hypervisor, 6 =>
-    image_owner_alias, 7 => name, 8 => root_device_name, 9 => root_device_type, 10 =>
-    sriov_net_support, 11 => state_reason, 12 => tags, 13 => virtualization_type, 14 =>
-    boot_mode, 15 => tpm_support, 16 => deprecation_time, 17 => imds_support, 18 =>
-    source_instance_id, 19 => deregistration_protection, 20 => last_launched_time, 21 =>
-    image_allowed, 22 => source_image_id, 23 => source_image_region, 24 =>
-    free_tier_eligible, 25 => public_ssm_parameter_name, 26 => image_watermarks, 27 =>
-    scan_results, 28 => instance_type_specification, 29 => image_id, 30 =>
-    image_location, 31 => state, 32 => owner_id, 33 => creation_date, 34 => public, 35 =>
-    product_codes, 36 => architecture, 37 => image_type, 38 => kernel_id, 39 =>
-    ramdisk_id, 40 => platform
-);
-pub static IMAGE: rt::Schema = rt::Schema::structure(
-    "Image",
-    &[
-        rt::m("PlatformDetails", &rt::STRING).named("platformDetails"),
-        rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"),
-        rt::m("Hypervisor", &rt::ENUM).named("hypervisor"),
-        rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"),
-        rt::m("RootDeviceType", &rt::ENUM).named("rootDeviceType"),
-        rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"),
-        rt::m("StateReason", &STATE_REASON).named("stateReason"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VirtualizationType", &rt::ENUM).named("virtualizationType"),
-        rt::m("BootMode", &rt::ENUM).named("bootMode"),
-        rt::m("TpmSupport", &rt::ENUM).named("tpmSupport"),
-        rt::m("DeprecationTime", &rt::STRING).named("deprecationTime"),
-        rt::m("ImdsSupport", &rt::ENUM).named("imdsSupport"),
-        rt::m("SourceInstanceId", &rt::STRING).named("sourceInstanceId"),
-        rt::m("DeregistrationProtection", &rt::STRING).named("deregistrationProtection"),
-        rt::m("LastLaunchedTime", &rt::STRING).named("lastLaunchedTime"),
-        rt::m("ImageAllowed", &rt::BOOLEAN).named("imageAllowed"),
-        rt::m("SourceImageId", &rt::STRING).named("sourceImageId"),
-        rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
-        rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
-        rt::m("PublicSsmParameterName", &rt::STRING).named("publicSsmParameterName"),
-        rt::m("ImageWatermarks", &IMAGE_WATERMARK_LIST).named("imageWatermarkSet"),
-        rt::m("ScanResults", &SCAN_RESULTS).named("scanResults"),
-        rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION)
-            .named("instanceTypeSpecification"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ImageLocation", &rt::STRING).named("imageLocation"),
-        rt::m("State", &rt::ENUM).named("imageState"),
-        rt::m("OwnerId", &rt::STRING).named("imageOwnerId"),
-        rt::m("CreationDate", &rt::STRING).named("creationDate"),
-        rt::m("Public", &rt::BOOLEAN).named("isPublic"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("Architecture", &rt::ENUM).named("architecture"),
-        rt::m("ImageType", &rt::ENUM).named("imageType"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("Platform", &rt::ENUM).named("platform"),
-    ],
+    Image, IMAGE, [platform_details[0] = rt::m("PlatformDetails", &rt::STRING)
+    .named("platformDetails"), usage_operation[1] = rt::m("UsageOperation", &rt::STRING)
+    .named("usageOperation"), block_device_mappings[2] = rt::m("BlockDeviceMappings",
+    &BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), description[3] =
+    rt::m("Description", &rt::STRING).named("description"), ena_support[4] =
+    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor[5] =
+    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), image_owner_alias[6] =
+    rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"), name[7] =
+    rt::m("Name", &rt::STRING).named("name"), root_device_name[8] =
+    rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"), root_device_type[9] =
+    rt::m("RootDeviceType", &rt::ENUM).named("rootDeviceType"), sriov_net_support[10] =
+    rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"), state_reason[11] =
+    rt::m("StateReason", &STATE_REASON).named("stateReason"), tags[12] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), virtualization_type[13] = rt::m("VirtualizationType",
+    &rt::ENUM).named("virtualizationType"), boot_mode[14] = rt::m("BootMode", &rt::ENUM)
+    .named("bootMode"), tpm_support[15] = rt::m("TpmSupport", &rt::ENUM)
+    .named("tpmSupport"), deprecation_time[16] = rt::m("DeprecationTime", &rt::STRING)
+    .named("deprecationTime"), imds_support[17] = rt::m("ImdsSupport", &rt::ENUM)
+    .named("imdsSupport"), source_instance_id[18] = rt::m("SourceInstanceId",
+    &rt::STRING).named("sourceInstanceId"), deregistration_protection[19] =
+    rt::m("DeregistrationProtection", &rt::STRING).named("deregistrationProtection"),
+    last_launched_time[20] = rt::m("LastLaunchedTime", &rt::STRING)
+    .named("lastLaunchedTime"), image_allowed[21] = rt::m("ImageAllowed", &rt::BOOLEAN)
+    .named("imageAllowed"), source_image_id[22] = rt::m("SourceImageId", &rt::STRING)
+    .named("sourceImageId"), source_image_region[23] = rt::m("SourceImageRegion",
+    &rt::STRING).named("sourceImageRegion"), free_tier_eligible[24] =
+    rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
+    public_ssm_parameter_name[25] = rt::m("PublicSsmParameterName", &rt::STRING)
+    .named("publicSsmParameterName"), image_watermarks[26] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_LIST).named("imageWatermarkSet"), scan_results[27] =
+    rt::m("ScanResults", &SCAN_RESULTS).named("scanResults"),
+    instance_type_specification[28] = rt::m("InstanceTypeSpecification",
+    &INSTANCE_TYPE_SPECIFICATION).named("instanceTypeSpecification"), image_id[29] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), image_location[30] =
+    rt::m("ImageLocation", &rt::STRING).named("imageLocation"), state[31] =
+    rt::m("State", &rt::ENUM).named("imageState"), owner_id[32] = rt::m("OwnerId",
+    &rt::STRING).named("imageOwnerId"), creation_date[33] = rt::m("CreationDate",
+    &rt::STRING).named("creationDate"), public[34] = rt::m("Public", &rt::BOOLEAN)
+    .named("isPublic"), product_codes[35] = rt::m("ProductCodes", &PRODUCT_CODE_LIST)
+    .named("productCodes"), architecture[36] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), image_type[37] = rt::m("ImageType", &rt::ENUM)
+    .named("imageType"), kernel_id[38] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[39] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), platform[40] = rt::m("Platform", &rt::ENUM).named("platform")]
 );
 /// Information about a single AMI in the ancestry chain and its source (parent) AMI.
 #[derive(Clone, Default, PartialEq)]
@@ -312,18 +276,12 @@ pub struct ImageAncestryEntry {
     pub source_image_region: Option<String>,
 }
 rt::structure!(
-    ImageAncestryEntry, IMAGE_ANCESTRY_ENTRY, 0 => creation_date, 1 => image_id, 2 =>
-    image_owner_alias, 3 => source_image_id, 4 => source_image_region
-);
-pub static IMAGE_ANCESTRY_ENTRY: rt::Schema = rt::Schema::structure(
-    "ImageAncestryEntry",
-    &[
-        rt::m("CreationDate", &rt::TIMESTAMP).named("creationDate"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"),
-        rt::m("SourceImageId", &rt::STRING).named("sourceImageId"),
-        rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
-    ],
+    ImageAncestryEntry, IMAGE_ANCESTRY_ENTRY, [creation_date[0] = rt::m("CreationDate",
+    &rt::TIMESTAMP).named("creationDate"), image_id[1] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), image_owner_alias[2] = rt::m("ImageOwnerAlias", &rt::STRING)
+    .named("imageOwnerAlias"), source_image_id[3] = rt::m("SourceImageId", &rt::STRING)
+    .named("sourceImageId"), source_image_region[4] = rt::m("SourceImageRegion",
+    &rt::STRING).named("sourceImageRegion")]
 );
 pub static IMAGE_ANCESTRY_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "ImageAncestryEntryList",
@@ -364,31 +322,23 @@ pub struct ImageAttribute {
     pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
 }
 rt::structure!(
-    ImageAttribute, IMAGE_ATTRIBUTE, 0 => description, 1 => kernel_id, 2 => ramdisk_id, 3
-    => sriov_net_support, 4 => boot_mode, 5 => tpm_support, 6 => uefi_data, 7 =>
-    last_launched_time, 8 => imds_support, 9 => deregistration_protection, 10 =>
-    image_id, 11 => launch_permissions, 12 => product_codes, 13 => block_device_mappings
-);
-pub static IMAGE_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "ImageAttribute",
-    &[
-        rt::m("Description", &ATTRIBUTE_VALUE).named("description"),
-        rt::m("KernelId", &ATTRIBUTE_VALUE).named("kernel"),
-        rt::m("RamdiskId", &ATTRIBUTE_VALUE).named("ramdisk"),
-        rt::m("SriovNetSupport", &ATTRIBUTE_VALUE).named("sriovNetSupport"),
-        rt::m("BootMode", &ATTRIBUTE_VALUE).named("bootMode"),
-        rt::m("TpmSupport", &ATTRIBUTE_VALUE).named("tpmSupport"),
-        rt::m("UefiData", &ATTRIBUTE_VALUE).named("uefiData"),
-        rt::m("LastLaunchedTime", &ATTRIBUTE_VALUE).named("lastLaunchedTime"),
-        rt::m("ImdsSupport", &ATTRIBUTE_VALUE).named("imdsSupport"),
-        rt::m("DeregistrationProtection", &ATTRIBUTE_VALUE)
-            .named("deregistrationProtection"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("LaunchPermissions", &LAUNCH_PERMISSION_LIST).named("launchPermission"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-    ],
+    ImageAttribute, IMAGE_ATTRIBUTE, [description[0] = rt::m("Description",
+    &ATTRIBUTE_VALUE).named("description"), kernel_id[1] = rt::m("KernelId",
+    &ATTRIBUTE_VALUE).named("kernel"), ramdisk_id[2] = rt::m("RamdiskId",
+    &ATTRIBUTE_VALUE).named("ramdisk"), sriov_net_support[3] = rt::m("SriovNetSupport",
+    &ATTRIBUTE_VALUE).named("sriovNetSupport"), boot_mode[4] = rt::m("BootMode",
+    &ATTRIBUTE_VALUE).named("bootMode"), tpm_support[5] = rt::m("TpmSupport",
+    &ATTRIBUTE_VALUE).named("tpmSupport"), uefi_data[6] = rt::m("UefiData",
+    &ATTRIBUTE_VALUE).named("uefiData"), last_launched_time[7] =
+    rt::m("LastLaunchedTime", &ATTRIBUTE_VALUE).named("lastLaunchedTime"),
+    imds_support[8] = rt::m("ImdsSupport", &ATTRIBUTE_VALUE).named("imdsSupport"),
+    deregistration_protection[9] = rt::m("DeregistrationProtection", &ATTRIBUTE_VALUE)
+    .named("deregistrationProtection"), image_id[10] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), launch_permissions[11] = rt::m("LaunchPermissions",
+    &LAUNCH_PERMISSION_LIST).named("launchPermission"), product_codes[12] =
+    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
+    block_device_mappings[13] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping")]
 );
 rt::string_enum! {
     pub enum ImageAttributeName { Description = "description", Kernel = "kernel", Ramdisk
@@ -454,25 +404,18 @@ pub struct ImageCriterion {
     pub scan_result_condition: Option<ScanResultCondition>,
 }
 rt::structure!(
-    ImageCriterion, IMAGE_CRITERION, 0 => image_providers, 1 =>
-    marketplace_product_codes, 2 => image_names, 3 => deprecation_time_condition, 4 =>
-    creation_date_condition, 5 => image_watermarks, 6 => scan_result_condition
-);
-pub static IMAGE_CRITERION: rt::Schema = rt::Schema::structure(
-    "ImageCriterion",
-    &[
-        rt::m("ImageProviders", &IMAGE_PROVIDER_LIST).named("imageProviderSet"),
-        rt::m("MarketplaceProductCodes", &MARKETPLACE_PRODUCT_CODE_LIST)
-            .named("marketplaceProductCodeSet"),
-        rt::m("ImageNames", &IMAGE_NAME_LIST).named("imageNameSet"),
-        rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION)
-            .named("deprecationTimeCondition"),
-        rt::m("CreationDateCondition", &CREATION_DATE_CONDITION)
-            .named("creationDateCondition"),
-        rt::m("ImageWatermarks", &IMAGE_WATERMARK_FILTER_RESPONSE_LIST)
-            .named("imageWatermarkSet"),
-        rt::m("ScanResultCondition", &SCAN_RESULT_CONDITION).named("scanResultCondition"),
-    ],
+    ImageCriterion, IMAGE_CRITERION, [image_providers[0] = rt::m("ImageProviders",
+    &IMAGE_PROVIDER_LIST).named("imageProviderSet"), marketplace_product_codes[1] =
+    rt::m("MarketplaceProductCodes", &MARKETPLACE_PRODUCT_CODE_LIST)
+    .named("marketplaceProductCodeSet"), image_names[2] = rt::m("ImageNames",
+    &IMAGE_NAME_LIST).named("imageNameSet"), deprecation_time_condition[3] =
+    rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION)
+    .named("deprecationTimeCondition"), creation_date_condition[4] =
+    rt::m("CreationDateCondition", &CREATION_DATE_CONDITION)
+    .named("creationDateCondition"), image_watermarks[5] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_FILTER_RESPONSE_LIST).named("imageWatermarkSet"),
+    scan_result_condition[6] = rt::m("ScanResultCondition", &SCAN_RESULT_CONDITION)
+    .named("scanResultCondition")]
 );
 pub static IMAGE_CRITERION_LIST: rt::Schema = rt::Schema::list(
     "ImageCriterionList",
@@ -539,23 +482,18 @@ pub struct ImageCriterionRequest {
     pub scan_result_condition: Option<ScanResultConditionRequest>,
 }
 rt::structure!(
-    ImageCriterionRequest, IMAGE_CRITERION_REQUEST, 0 => image_providers, 1 =>
-    marketplace_product_codes, 2 => image_names, 3 => deprecation_time_condition, 4 =>
-    creation_date_condition, 5 => image_watermarks, 6 => scan_result_condition
-);
-pub static IMAGE_CRITERION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImageCriterionRequest",
-    &[
-        rt::m("ImageProviders", &IMAGE_PROVIDER_REQUEST_LIST).named("ImageProvider"),
-        rt::m("MarketplaceProductCodes", &MARKETPLACE_PRODUCT_CODE_REQUEST_LIST)
-            .named("MarketplaceProductCode"),
-        rt::m("ImageNames", &IMAGE_NAME_CRITERIA_REQUEST_LIST).named("ImageName"),
-        rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION_REQUEST),
-        rt::m("CreationDateCondition", &CREATION_DATE_CONDITION_REQUEST),
-        rt::m("ImageWatermarks", &IMAGE_WATERMARK_FILTER_REQUEST_LIST)
-            .named("ImageWatermark"),
-        rt::m("ScanResultCondition", &SCAN_RESULT_CONDITION_REQUEST),
-    ],
+    ImageCriterionRequest, IMAGE_CRITERION_REQUEST, [image_providers[0] =
+    rt::m("ImageProviders", &IMAGE_PROVIDER_REQUEST_LIST).named("ImageProvider"),
+    marketplace_product_codes[1] = rt::m("MarketplaceProductCodes",
+    &MARKETPLACE_PRODUCT_CODE_REQUEST_LIST).named("MarketplaceProductCode"),
+    image_names[2] = rt::m("ImageNames", &IMAGE_NAME_CRITERIA_REQUEST_LIST)
+    .named("ImageName"), deprecation_time_condition[3] =
+    rt::m("DeprecationTimeCondition", &DEPRECATION_TIME_CONDITION_REQUEST),
+    creation_date_condition[4] = rt::m("CreationDateCondition",
+    &CREATION_DATE_CONDITION_REQUEST), image_watermarks[5] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_FILTER_REQUEST_LIST).named("ImageWatermark"),
+    scan_result_condition[6] = rt::m("ScanResultCondition",
+    &SCAN_RESULT_CONDITION_REQUEST)]
 );
 pub static IMAGE_CRITERION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageCriterionRequestList",
@@ -580,19 +518,11 @@ pub struct ImageDiskContainer {
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
-    ImageDiskContainer, IMAGE_DISK_CONTAINER, 0 => description, 1 => device_name, 2 =>
-    format, 3 => snapshot_id, 4 => url, 5 => user_bucket
-);
-pub static IMAGE_DISK_CONTAINER: rt::Schema = rt::Schema::structure(
-    "ImageDiskContainer",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("DeviceName", &rt::STRING),
-        rt::m("Format", &rt::STRING),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("Url", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("UserBucket", &USER_BUCKET),
-    ],
+    ImageDiskContainer, IMAGE_DISK_CONTAINER, [description[0] = rt::m("Description",
+    &rt::STRING), device_name[1] = rt::m("DeviceName", &rt::STRING), format[2] =
+    rt::m("Format", &rt::STRING), snapshot_id[3] = rt::m("SnapshotId", &rt::STRING),
+    url[4] = rt::m("Url", &rt::STRING).flags(rt::SENSITIVE), user_bucket[5] =
+    rt::m("UserBucket", &USER_BUCKET)]
 );
 pub static IMAGE_DISK_CONTAINER_LIST: rt::Schema = rt::Schema::list(
     "ImageDiskContainerList",
@@ -629,21 +559,14 @@ pub struct ImageFinding {
     pub snapshot_id: Option<String>,
 }
 rt::structure!(
-    ImageFinding, IMAGE_FINDING, 0 => fix_available, 1 => score, 2 => first_observed_at,
-    3 => updated_at, 4 => title, 5 => paths, 6 => severity_label, 7 => snapshot_id
-);
-pub static IMAGE_FINDING: rt::Schema = rt::Schema::structure(
-    "ImageFinding",
-    &[
-        rt::m("FixAvailable", &rt::BOOLEAN).named("fixAvailable"),
-        rt::m("Score", &rt::DOUBLE).named("score"),
-        rt::m("FirstObservedAt", &rt::TIMESTAMP).named("firstObservedAt"),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-        rt::m("Title", &rt::STRING).named("title"),
-        rt::m("Paths", &IMAGE_FINDING_PATH_SET).named("pathSet"),
-        rt::m("SeverityLabel", &rt::ENUM).named("severityLabel"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-    ],
+    ImageFinding, IMAGE_FINDING, [fix_available[0] = rt::m("FixAvailable", &rt::BOOLEAN)
+    .named("fixAvailable"), score[1] = rt::m("Score", &rt::DOUBLE).named("score"),
+    first_observed_at[2] = rt::m("FirstObservedAt", &rt::TIMESTAMP)
+    .named("firstObservedAt"), updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP)
+    .named("updatedAt"), title[4] = rt::m("Title", &rt::STRING).named("title"), paths[5]
+    = rt::m("Paths", &IMAGE_FINDING_PATH_SET).named("pathSet"), severity_label[6] =
+    rt::m("SeverityLabel", &rt::ENUM).named("severityLabel"), snapshot_id[7] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId")]
 );
 pub static IMAGE_FINDING_PATH_SET: rt::Schema = rt::Schema::list(
     "ImageFindingPathSet",
@@ -690,24 +613,16 @@ pub struct ImageMetadata {
     pub image_watermarks: Option<Vec<ImageWatermark>>,
 }
 rt::structure!(
-    ImageMetadata, IMAGE_METADATA, 0 => image_id, 1 => name, 2 => owner_id, 3 => state, 4
-    => image_owner_alias, 5 => creation_date, 6 => deprecation_time, 7 => image_allowed,
-    8 => is_public, 9 => image_watermarks
-);
-pub static IMAGE_METADATA: rt::Schema = rt::Schema::structure(
-    "ImageMetadata",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("OwnerId", &rt::STRING).named("imageOwnerId"),
-        rt::m("State", &rt::ENUM).named("imageState"),
-        rt::m("ImageOwnerAlias", &rt::STRING).named("imageOwnerAlias"),
-        rt::m("CreationDate", &rt::STRING).named("creationDate"),
-        rt::m("DeprecationTime", &rt::STRING).named("deprecationTime"),
-        rt::m("ImageAllowed", &rt::BOOLEAN).named("imageAllowed"),
-        rt::m("IsPublic", &rt::BOOLEAN).named("isPublic"),
-        rt::m("ImageWatermarks", &IMAGE_WATERMARK_LIST).named("imageWatermarkSet"),
-    ],
+    ImageMetadata, IMAGE_METADATA, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), name[1] = rt::m("Name", &rt::STRING).named("name"), owner_id[2] =
+    rt::m("OwnerId", &rt::STRING).named("imageOwnerId"), state[3] = rt::m("State",
+    &rt::ENUM).named("imageState"), image_owner_alias[4] = rt::m("ImageOwnerAlias",
+    &rt::STRING).named("imageOwnerAlias"), creation_date[5] = rt::m("CreationDate",
+    &rt::STRING).named("creationDate"), deprecation_time[6] = rt::m("DeprecationTime",
+    &rt::STRING).named("deprecationTime"), image_allowed[7] = rt::m("ImageAllowed",
+    &rt::BOOLEAN).named("imageAllowed"), is_public[8] = rt::m("IsPublic", &rt::BOOLEAN)
+    .named("isPublic"), image_watermarks[9] = rt::m("ImageWatermarks",
+    &IMAGE_WATERMARK_LIST).named("imageWatermarkSet")]
 );
 pub static IMAGE_NAME_CRITERIA_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageNameCriteriaRequestList",
@@ -740,18 +655,12 @@ pub struct ImageRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageRecycleBinInfo, IMAGE_RECYCLE_BIN_INFO, 0 => image_id, 1 => name, 2 =>
-    description, 3 => recycle_bin_enter_time, 4 => recycle_bin_exit_time
-);
-pub static IMAGE_RECYCLE_BIN_INFO: rt::Schema = rt::Schema::structure(
-    "ImageRecycleBinInfo",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
-        rt::m("RecycleBinExitTime", &rt::TIMESTAMP).named("recycleBinExitTime"),
-    ],
+    ImageRecycleBinInfo, IMAGE_RECYCLE_BIN_INFO, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), name[1] = rt::m("Name", &rt::STRING).named("name"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    recycle_bin_enter_time[3] = rt::m("RecycleBinEnterTime", &rt::TIMESTAMP)
+    .named("recycleBinEnterTime"), recycle_bin_exit_time[4] = rt::m("RecycleBinExitTime",
+    &rt::TIMESTAMP).named("recycleBinExitTime")]
 );
 pub static IMAGE_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "ImageRecycleBinInfoList",
@@ -768,15 +677,9 @@ pub struct ImageReference {
     pub arn: Option<String>,
 }
 rt::structure!(
-    ImageReference, IMAGE_REFERENCE, 0 => image_id, 1 => resource_type, 2 => arn
-);
-pub static IMAGE_REFERENCE: rt::Schema = rt::Schema::structure(
-    "ImageReference",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Arn", &rt::STRING).named("arn"),
-    ],
+    ImageReference, IMAGE_REFERENCE, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), resource_type[1] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), arn[2] = rt::m("Arn", &rt::STRING).named("arn")]
 );
 pub static IMAGE_REFERENCE_LIST: rt::Schema = rt::Schema::list(
     "ImageReferenceList",
@@ -828,23 +731,15 @@ pub struct ImageUsageReport {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImageUsageReport, IMAGE_USAGE_REPORT, 0 => image_id, 1 => report_id, 2 =>
-    resource_types, 3 => account_ids, 4 => state, 5 => state_reason, 6 => creation_time,
-    7 => expiration_time, 8 => tags
-);
-pub static IMAGE_USAGE_REPORT: rt::Schema = rt::Schema::structure(
-    "ImageUsageReport",
-    &[
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ReportId", &rt::STRING).named("reportId"),
-        rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_LIST).named("resourceTypeSet"),
-        rt::m("AccountIds", &USER_ID_LIST).named("accountIdSet"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ImageUsageReport, IMAGE_USAGE_REPORT, [image_id[0] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), report_id[1] = rt::m("ReportId", &rt::STRING).named("reportId"),
+    resource_types[2] = rt::m("ResourceTypes", &IMAGE_USAGE_RESOURCE_TYPE_LIST)
+    .named("resourceTypeSet"), account_ids[3] = rt::m("AccountIds", &USER_ID_LIST)
+    .named("accountIdSet"), state[4] = rt::m("State", &rt::STRING).named("state"),
+    state_reason[5] = rt::m("StateReason", &rt::STRING).named("stateReason"),
+    creation_time[6] = rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
+    expiration_time[7] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// A single entry in an image usage report, detailing how an image is being used by a specific Amazon Web Services account and resource type.
 #[derive(Clone, Default, PartialEq)]
@@ -863,19 +758,13 @@ pub struct ImageUsageReportEntry {
     pub report_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageUsageReportEntry, IMAGE_USAGE_REPORT_ENTRY, 0 => resource_type, 1 => report_id,
-    2 => usage_count, 3 => account_id, 4 => image_id, 5 => report_creation_time
-);
-pub static IMAGE_USAGE_REPORT_ENTRY: rt::Schema = rt::Schema::structure(
-    "ImageUsageReportEntry",
-    &[
-        rt::m("ResourceType", &rt::STRING).named("resourceType"),
-        rt::m("ReportId", &rt::STRING).named("reportId"),
-        rt::m("UsageCount", &rt::LONG).named("usageCount"),
-        rt::m("AccountId", &rt::STRING).named("accountId"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ReportCreationTime", &rt::TIMESTAMP).named("reportCreationTime"),
-    ],
+    ImageUsageReportEntry, IMAGE_USAGE_REPORT_ENTRY, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).named("resourceType"), report_id[1] =
+    rt::m("ReportId", &rt::STRING).named("reportId"), usage_count[2] =
+    rt::m("UsageCount", &rt::LONG).named("usageCount"), account_id[3] =
+    rt::m("AccountId", &rt::STRING).named("accountId"), image_id[4] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), report_creation_time[5] = rt::m("ReportCreationTime",
+    &rt::TIMESTAMP).named("reportCreationTime")]
 );
 pub static IMAGE_USAGE_REPORT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageReportEntryList",
@@ -904,16 +793,10 @@ pub struct ImageUsageResourceType {
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOption>>,
 }
 rt::structure!(
-    ImageUsageResourceType, IMAGE_USAGE_RESOURCE_TYPE, 0 => resource_type, 1 =>
-    resource_type_options
-);
-pub static IMAGE_USAGE_RESOURCE_TYPE: rt::Schema = rt::Schema::structure(
-    "ImageUsageResourceType",
-    &[
-        rt::m("ResourceType", &rt::STRING).named("resourceType"),
-        rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_LIST)
-            .named("resourceTypeOptionSet"),
-    ],
+    ImageUsageResourceType, IMAGE_USAGE_RESOURCE_TYPE, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING).named("resourceType"), resource_type_options[1] =
+    rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_LIST)
+    .named("resourceTypeOptionSet")]
 );
 pub static IMAGE_USAGE_RESOURCE_TYPE_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeList",
@@ -928,16 +811,10 @@ pub struct ImageUsageResourceTypeOption {
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
-    ImageUsageResourceTypeOption, IMAGE_USAGE_RESOURCE_TYPE_OPTION, 0 => option_name, 1
-    => option_values
-);
-pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION: rt::Schema = rt::Schema::structure(
-    "ImageUsageResourceTypeOption",
-    &[
-        rt::m("OptionName", &rt::STRING).named("optionName"),
-        rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
-            .named("optionValueSet"),
-    ],
+    ImageUsageResourceTypeOption, IMAGE_USAGE_RESOURCE_TYPE_OPTION, [option_name[0] =
+    rt::m("OptionName", &rt::STRING).named("optionName"), option_values[1] =
+    rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
+    .named("optionValueSet")]
 );
 pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeOptionList",
@@ -958,16 +835,10 @@ pub struct ImageUsageResourceTypeOptionRequest {
     pub option_values: Option<Vec<String>>,
 }
 rt::structure!(
-    ImageUsageResourceTypeOptionRequest, IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST, 0 =>
-    option_name, 1 => option_values
-);
-pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImageUsageResourceTypeOptionRequest",
-    &[
-        rt::m("OptionName", &rt::STRING),
-        rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
-            .named("OptionValue"),
-    ],
+    ImageUsageResourceTypeOptionRequest, IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST,
+    [option_name[0] = rt::m("OptionName", &rt::STRING), option_values[1] =
+    rt::m("OptionValues", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_VALUES_LIST)
+    .named("OptionValue")]
 );
 pub static IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeOptionRequestList",
@@ -988,16 +859,10 @@ pub struct ImageUsageResourceTypeRequest {
     pub resource_type_options: Option<Vec<ImageUsageResourceTypeOptionRequest>>,
 }
 rt::structure!(
-    ImageUsageResourceTypeRequest, IMAGE_USAGE_RESOURCE_TYPE_REQUEST, 0 => resource_type,
-    1 => resource_type_options
-);
-pub static IMAGE_USAGE_RESOURCE_TYPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImageUsageResourceTypeRequest",
-    &[
-        rt::m("ResourceType", &rt::STRING),
-        rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST_LIST)
-            .named("ResourceTypeOption"),
-    ],
+    ImageUsageResourceTypeRequest, IMAGE_USAGE_RESOURCE_TYPE_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::STRING), resource_type_options[1] =
+    rt::m("ResourceTypeOptions", &IMAGE_USAGE_RESOURCE_TYPE_OPTION_REQUEST_LIST)
+    .named("ResourceTypeOption")]
 );
 pub static IMAGE_USAGE_RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageUsageResourceTypeRequestList",
@@ -1018,19 +883,13 @@ pub struct ImageWatermark {
     pub watermark_creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ImageWatermark, IMAGE_WATERMARK, 0 => watermark_key, 1 => source_image_region, 2 =>
-    source_image_id, 3 => source_image_creation_time, 4 => watermark_creation_time
-);
-pub static IMAGE_WATERMARK: rt::Schema = rt::Schema::structure(
-    "ImageWatermark",
-    &[
-        rt::m("WatermarkKey", &rt::STRING).named("watermarkKey"),
-        rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
-        rt::m("SourceImageId", &rt::STRING).named("sourceImageId"),
-        rt::m("SourceImageCreationTime", &rt::TIMESTAMP)
-            .named("sourceImageCreationTime"),
-        rt::m("WatermarkCreationTime", &rt::TIMESTAMP).named("watermarkCreationTime"),
-    ],
+    ImageWatermark, IMAGE_WATERMARK, [watermark_key[0] = rt::m("WatermarkKey",
+    &rt::STRING).named("watermarkKey"), source_image_region[1] =
+    rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
+    source_image_id[2] = rt::m("SourceImageId", &rt::STRING).named("sourceImageId"),
+    source_image_creation_time[3] = rt::m("SourceImageCreationTime", &rt::TIMESTAMP)
+    .named("sourceImageCreationTime"), watermark_creation_time[4] =
+    rt::m("WatermarkCreationTime", &rt::TIMESTAMP).named("watermarkCreationTime")]
 );
 /// The watermark filter criteria for an allowed image. Each entry can specify one or more fields. All specified fields must match the same watermark on the image.
 #[derive(Clone, Default, PartialEq)]
@@ -1049,18 +908,12 @@ pub struct ImageWatermarkFilterRequest {
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
-    ImageWatermarkFilterRequest, IMAGE_WATERMARK_FILTER_REQUEST, 0 => watermark_key, 1 =>
-    source_image_region, 2 => maximum_days_since_source_image_created, 3 =>
-    maximum_days_since_watermark_created
-);
-pub static IMAGE_WATERMARK_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImageWatermarkFilterRequest",
-    &[
-        rt::m("WatermarkKey", &rt::STRING),
-        rt::m("SourceImageRegion", &rt::STRING),
-        rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER),
-        rt::m("MaximumDaysSinceWatermarkCreated", &rt::INTEGER),
-    ],
+    ImageWatermarkFilterRequest, IMAGE_WATERMARK_FILTER_REQUEST, [watermark_key[0] =
+    rt::m("WatermarkKey", &rt::STRING), source_image_region[1] =
+    rt::m("SourceImageRegion", &rt::STRING), maximum_days_since_source_image_created[2] =
+    rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER),
+    maximum_days_since_watermark_created[3] = rt::m("MaximumDaysSinceWatermarkCreated",
+    &rt::INTEGER)]
 );
 pub static IMAGE_WATERMARK_FILTER_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ImageWatermarkFilterRequestList",
@@ -1083,20 +936,14 @@ pub struct ImageWatermarkFilterResponse {
     pub maximum_days_since_watermark_created: Option<i32>,
 }
 rt::structure!(
-    ImageWatermarkFilterResponse, IMAGE_WATERMARK_FILTER_RESPONSE, 0 => watermark_key, 1
-    => source_image_region, 2 => maximum_days_since_source_image_created, 3 =>
-    maximum_days_since_watermark_created
-);
-pub static IMAGE_WATERMARK_FILTER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ImageWatermarkFilterResponse",
-    &[
-        rt::m("WatermarkKey", &rt::STRING).named("watermarkKey"),
-        rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
-        rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER)
-            .named("maximumDaysSinceSourceImageCreated"),
-        rt::m("MaximumDaysSinceWatermarkCreated", &rt::INTEGER)
-            .named("maximumDaysSinceWatermarkCreated"),
-    ],
+    ImageWatermarkFilterResponse, IMAGE_WATERMARK_FILTER_RESPONSE, [watermark_key[0] =
+    rt::m("WatermarkKey", &rt::STRING).named("watermarkKey"), source_image_region[1] =
+    rt::m("SourceImageRegion", &rt::STRING).named("sourceImageRegion"),
+    maximum_days_since_source_image_created[2] =
+    rt::m("MaximumDaysSinceSourceImageCreated", &rt::INTEGER)
+    .named("maximumDaysSinceSourceImageCreated"), maximum_days_since_watermark_created[3]
+    = rt::m("MaximumDaysSinceWatermarkCreated", &rt::INTEGER)
+    .named("maximumDaysSinceWatermarkCreated")]
 );
 pub static IMAGE_WATERMARK_FILTER_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ImageWatermarkFilterResponseList",
@@ -1120,16 +967,11 @@ pub struct ImportClientVpnClientCertificateRevocationListRequest {
 }
 rt::structure!(
     ImportClientVpnClientCertificateRevocationListRequest,
-    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => certificate_revocation_list, 2 => dry_run
-);
-pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportClientVpnClientCertificateRevocationListRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CertificateRevocationList", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), certificate_revocation_list[1] =
+    rt::m("CertificateRevocationList", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportClientVpnClientCertificateRevocationListResult {
@@ -1138,11 +980,8 @@ pub struct ImportClientVpnClientCertificateRevocationListResult {
 }
 rt::structure!(
     ImportClientVpnClientCertificateRevocationListResult,
-    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT, 0 => return_
-);
-pub static IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportClientVpnClientCertificateRevocationListResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    IMPORT_CLIENT_VPN_CLIENT_CERTIFICATE_REVOCATION_LIST_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 /// The request information of license configurations.
 #[derive(Clone, Default, PartialEq)]
@@ -1151,12 +990,8 @@ pub struct ImportImageLicenseConfigurationRequest {
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
-    ImportImageLicenseConfigurationRequest, IMPORT_IMAGE_LICENSE_CONFIGURATION_REQUEST, 0
-    => license_configuration_arn
-);
-pub static IMPORT_IMAGE_LICENSE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportImageLicenseConfigurationRequest",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING)],
+    ImportImageLicenseConfigurationRequest, IMPORT_IMAGE_LICENSE_CONFIGURATION_REQUEST,
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 /// The response information for license configurations.
 #[derive(Clone, Default, PartialEq)]
@@ -1166,11 +1001,8 @@ pub struct ImportImageLicenseConfigurationResponse {
 }
 rt::structure!(
     ImportImageLicenseConfigurationResponse, IMPORT_IMAGE_LICENSE_CONFIGURATION_RESPONSE,
-    0 => license_configuration_arn
-);
-pub static IMPORT_IMAGE_LICENSE_CONFIGURATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ImportImageLicenseConfigurationResponse",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")],
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)
+    .named("licenseConfigurationArn")]
 );
 pub static IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "ImportImageLicenseSpecificationListRequest",
@@ -1241,32 +1073,20 @@ pub struct ImportImageRequest {
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
-    ImportImageRequest, IMPORT_IMAGE_REQUEST, 0 => architecture, 1 => client_data, 2 =>
-    client_token, 3 => description, 4 => disk_containers, 5 => dry_run, 6 => encrypted, 7
-    => hypervisor, 8 => kms_key_id, 9 => license_type, 10 => platform, 11 => role_name,
-    12 => license_specifications, 13 => tag_specifications, 14 => usage_operation, 15 =>
-    boot_mode
-);
-pub static IMPORT_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportImageRequest",
-    &[
-        rt::m("Architecture", &rt::STRING),
-        rt::m("ClientData", &CLIENT_DATA),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("DiskContainers", &IMAGE_DISK_CONTAINER_LIST).named("DiskContainer"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("Hypervisor", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING),
-        rt::m("LicenseType", &rt::STRING),
-        rt::m("Platform", &rt::STRING),
-        rt::m("RoleName", &rt::STRING),
-        rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("UsageOperation", &rt::STRING),
-        rt::m("BootMode", &rt::ENUM),
-    ],
+    ImportImageRequest, IMPORT_IMAGE_REQUEST, [architecture[0] = rt::m("Architecture",
+    &rt::STRING), client_data[1] = rt::m("ClientData", &CLIENT_DATA), client_token[2] =
+    rt::m("ClientToken", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), disk_containers[4] = rt::m("DiskContainers",
+    &IMAGE_DISK_CONTAINER_LIST).named("DiskContainer"), dry_run[5] = rt::m("DryRun",
+    &rt::BOOLEAN), encrypted[6] = rt::m("Encrypted", &rt::BOOLEAN), hypervisor[7] =
+    rt::m("Hypervisor", &rt::STRING), kms_key_id[8] = rt::m("KmsKeyId", &rt::STRING),
+    license_type[9] = rt::m("LicenseType", &rt::STRING), platform[10] = rt::m("Platform",
+    &rt::STRING), role_name[11] = rt::m("RoleName", &rt::STRING),
+    license_specifications[12] = rt::m("LicenseSpecifications",
+    &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_REQUEST), tag_specifications[13] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    usage_operation[14] = rt::m("UsageOperation", &rt::STRING), boot_mode[15] =
+    rt::m("BootMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportImageResult {
@@ -1304,32 +1124,22 @@ pub struct ImportImageResult {
     pub usage_operation: Option<String>,
 }
 rt::structure!(
-    ImportImageResult, IMPORT_IMAGE_RESULT, 0 => architecture, 1 => description, 2 =>
-    encrypted, 3 => hypervisor, 4 => image_id, 5 => import_task_id, 6 => kms_key_id, 7 =>
-    license_type, 8 => platform, 9 => progress, 10 => snapshot_details, 11 => status, 12
-    => status_message, 13 => license_specifications, 14 => tags, 15 => usage_operation
-);
-pub static IMPORT_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportImageResult",
-    &[
-        rt::m("Architecture", &rt::STRING).named("architecture"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("Hypervisor", &rt::STRING).named("hypervisor"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("LicenseType", &rt::STRING).named("licenseType"),
-        rt::m("Platform", &rt::STRING).named("platform"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("SnapshotDetails", &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE)
-            .named("licenseSpecifications"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
-    ],
+    ImportImageResult, IMPORT_IMAGE_RESULT, [architecture[0] = rt::m("Architecture",
+    &rt::STRING).named("architecture"), description[1] = rt::m("Description",
+    &rt::STRING).named("description"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), hypervisor[3] = rt::m("Hypervisor", &rt::STRING)
+    .named("hypervisor"), image_id[4] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    import_task_id[5] = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
+    kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type[7] =
+    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform[8] =
+    rt::m("Platform", &rt::STRING).named("platform"), progress[9] = rt::m("Progress",
+    &rt::STRING).named("progress"), snapshot_details[10] = rt::m("SnapshotDetails",
+    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status[11] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[12] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), license_specifications[13] =
+    rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE)
+    .named("licenseSpecifications"), tags[14] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    usage_operation[15] = rt::m("UsageOperation", &rt::STRING).named("usageOperation")]
 );
 /// Describes an import image task.
 #[derive(Clone, Default, PartialEq)]
@@ -1374,34 +1184,23 @@ pub struct ImportImageTask {
     pub boot_mode: Option<BootModeValues>,
 }
 rt::structure!(
-    ImportImageTask, IMPORT_IMAGE_TASK, 0 => architecture, 1 => description, 2 =>
-    encrypted, 3 => hypervisor, 4 => image_id, 5 => import_task_id, 6 => kms_key_id, 7 =>
-    license_type, 8 => platform, 9 => progress, 10 => snapshot_details, 11 => status, 12
-    => status_message, 13 => tags, 14 => license_specifications, 15 => usage_operation,
-    16 => boot_mode
-);
-pub static IMPORT_IMAGE_TASK: rt::Schema = rt::Schema::structure(
-    "ImportImageTask",
-    &[
-        rt::m("Architecture", &rt::STRING).named("architecture"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("Hypervisor", &rt::STRING).named("hypervisor"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("LicenseType", &rt::STRING).named("licenseType"),
-        rt::m("Platform", &rt::STRING).named("platform"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("SnapshotDetails", &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("LicenseSpecifications", &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE)
-            .named("licenseSpecifications"),
-        rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
-        rt::m("BootMode", &rt::ENUM).named("bootMode"),
-    ],
+    ImportImageTask, IMPORT_IMAGE_TASK, [architecture[0] = rt::m("Architecture",
+    &rt::STRING).named("architecture"), description[1] = rt::m("Description",
+    &rt::STRING).named("description"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), hypervisor[3] = rt::m("Hypervisor", &rt::STRING)
+    .named("hypervisor"), image_id[4] = rt::m("ImageId", &rt::STRING).named("imageId"),
+    import_task_id[5] = rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
+    kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), license_type[7] =
+    rt::m("LicenseType", &rt::STRING).named("licenseType"), platform[8] =
+    rt::m("Platform", &rt::STRING).named("platform"), progress[9] = rt::m("Progress",
+    &rt::STRING).named("progress"), snapshot_details[10] = rt::m("SnapshotDetails",
+    &SNAPSHOT_DETAIL_LIST).named("snapshotDetailSet"), status[11] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[12] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), tags[13] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), license_specifications[14] = rt::m("LicenseSpecifications",
+    &IMPORT_IMAGE_LICENSE_SPECIFICATION_LIST_RESPONSE).named("licenseSpecifications"),
+    usage_operation[15] = rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
+    boot_mode[16] = rt::m("BootMode", &rt::ENUM).named("bootMode")]
 );
 pub static IMPORT_IMAGE_TASK_LIST: rt::Schema = rt::Schema::list(
     "ImportImageTaskList",
@@ -1434,27 +1233,19 @@ pub struct ImportInstanceLaunchSpecification {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    ImportInstanceLaunchSpecification, IMPORT_INSTANCE_LAUNCH_SPECIFICATION, 0 =>
-    architecture, 1 => group_names, 2 => group_ids, 3 => additional_info, 4 => user_data,
-    5 => instance_type, 6 => placement, 7 => monitoring, 8 => subnet_id, 9 =>
-    instance_initiated_shutdown_behavior, 10 => private_ip_address
-);
-pub static IMPORT_INSTANCE_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "ImportInstanceLaunchSpecification",
-    &[
-        rt::m("Architecture", &rt::ENUM).named("architecture"),
-        rt::m("GroupNames", &SECURITY_GROUP_STRING_LIST).named("GroupName"),
-        rt::m("GroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("GroupId"),
-        rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
-        rt::m("UserData", &USER_DATA).named("userData").flags(rt::SENSITIVE),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("Placement", &PLACEMENT).named("placement"),
-        rt::m("Monitoring", &rt::BOOLEAN).named("monitoring"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-            .named("instanceInitiatedShutdownBehavior"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    ],
+    ImportInstanceLaunchSpecification, IMPORT_INSTANCE_LAUNCH_SPECIFICATION,
+    [architecture[0] = rt::m("Architecture", &rt::ENUM).named("architecture"),
+    group_names[1] = rt::m("GroupNames", &SECURITY_GROUP_STRING_LIST).named("GroupName"),
+    group_ids[2] = rt::m("GroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("GroupId"),
+    additional_info[3] = rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
+    user_data[4] = rt::m("UserData", &USER_DATA).named("userData").flags(rt::SENSITIVE),
+    instance_type[5] = rt::m("InstanceType", &rt::ENUM).named("instanceType"),
+    placement[6] = rt::m("Placement", &PLACEMENT).named("placement"), monitoring[7] =
+    rt::m("Monitoring", &rt::BOOLEAN).named("monitoring"), subnet_id[8] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    instance_initiated_shutdown_behavior[9] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), private_ip_address[10] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceRequest {
@@ -1470,29 +1261,21 @@ pub struct ImportInstanceRequest {
     pub platform: PlatformValues,
 }
 rt::structure!(
-    ImportInstanceRequest, IMPORT_INSTANCE_REQUEST, 0 => dry_run, 1 => description, 2 =>
-    launch_specification, 3 => disk_images, 4 => platform
-);
-pub static IMPORT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportInstanceRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("LaunchSpecification", &IMPORT_INSTANCE_LAUNCH_SPECIFICATION)
-            .named("launchSpecification"),
-        rt::m("DiskImages", &DISK_IMAGE_LIST).named("diskImage"),
-        rt::m("Platform", &rt::ENUM).named("platform").flags(rt::REQUIRED),
-    ],
+    ImportInstanceRequest, IMPORT_INSTANCE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), launch_specification[2] = rt::m("LaunchSpecification",
+    &IMPORT_INSTANCE_LAUNCH_SPECIFICATION).named("launchSpecification"), disk_images[3] =
+    rt::m("DiskImages", &DISK_IMAGE_LIST).named("diskImage"), platform[4] =
+    rt::m("Platform", &rt::ENUM).named("platform").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportInstanceResult {
     /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
 }
-rt::structure!(ImportInstanceResult, IMPORT_INSTANCE_RESULT, 0 => conversion_task);
-pub static IMPORT_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportInstanceResult",
-    &[rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")],
+rt::structure!(
+    ImportInstanceResult, IMPORT_INSTANCE_RESULT, [conversion_task[0] =
+    rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")]
 );
 /// Describes an import instance task.
 #[derive(Clone, Default, PartialEq)]
@@ -1507,17 +1290,11 @@ pub struct ImportInstanceTaskDetails {
     pub volumes: Option<Vec<ImportInstanceVolumeDetailItem>>,
 }
 rt::structure!(
-    ImportInstanceTaskDetails, IMPORT_INSTANCE_TASK_DETAILS, 0 => description, 1 =>
-    instance_id, 2 => platform, 3 => volumes
-);
-pub static IMPORT_INSTANCE_TASK_DETAILS: rt::Schema = rt::Schema::structure(
-    "ImportInstanceTaskDetails",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Platform", &rt::ENUM).named("platform"),
-        rt::m("Volumes", &IMPORT_INSTANCE_VOLUME_DETAIL_SET).named("volumes"),
-    ],
+    ImportInstanceTaskDetails, IMPORT_INSTANCE_TASK_DETAILS, [description[0] =
+    rt::m("Description", &rt::STRING).named("description"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), platform[2] = rt::m("Platform",
+    &rt::ENUM).named("platform"), volumes[3] = rt::m("Volumes",
+    &IMPORT_INSTANCE_VOLUME_DETAIL_SET).named("volumes")]
 );
 /// Describes an import volume task.
 #[derive(Clone, Default, PartialEq)]
@@ -1540,22 +1317,16 @@ pub struct ImportInstanceVolumeDetailItem {
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rt::structure!(
-    ImportInstanceVolumeDetailItem, IMPORT_INSTANCE_VOLUME_DETAIL_ITEM, 0 =>
-    availability_zone, 1 => availability_zone_id, 2 => bytes_converted, 3 => description,
-    4 => image, 5 => status, 6 => status_message, 7 => volume
-);
-pub static IMPORT_INSTANCE_VOLUME_DETAIL_ITEM: rt::Schema = rt::Schema::structure(
-    "ImportInstanceVolumeDetailItem",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("BytesConverted", &rt::LONG).named("bytesConverted"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Image", &DISK_IMAGE_DESCRIPTION).named("image"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION).named("volume"),
-    ],
+    ImportInstanceVolumeDetailItem, IMPORT_INSTANCE_VOLUME_DETAIL_ITEM,
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[1] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), bytes_converted[2] =
+    rt::m("BytesConverted", &rt::LONG).named("bytesConverted"), description[3] =
+    rt::m("Description", &rt::STRING).named("description"), image[4] = rt::m("Image",
+    &DISK_IMAGE_DESCRIPTION).named("image"), status[5] = rt::m("Status", &rt::STRING)
+    .named("status"), status_message[6] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), volume[7] = rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION)
+    .named("volume")]
 );
 pub static IMPORT_INSTANCE_VOLUME_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ImportInstanceVolumeDetailSet",
@@ -1573,19 +1344,12 @@ pub struct ImportKeyPairRequest {
     pub public_key_material: rt::Blob,
 }
 rt::structure!(
-    ImportKeyPairRequest, IMPORT_KEY_PAIR_REQUEST, 0 => tag_specifications, 1 => dry_run,
-    2 => key_name, 3 => public_key_material
-);
-pub static IMPORT_KEY_PAIR_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportKeyPairRequest",
-    &[
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("KeyName", &rt::STRING).named("keyName").flags(rt::REQUIRED),
-        rt::m("PublicKeyMaterial", &rt::BLOB)
-            .named("publicKeyMaterial")
-            .flags(rt::REQUIRED),
-    ],
+    ImportKeyPairRequest, IMPORT_KEY_PAIR_REQUEST, [tag_specifications[0] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), key_name[2] =
+    rt::m("KeyName", &rt::STRING).named("keyName").flags(rt::REQUIRED),
+    public_key_material[3] = rt::m("PublicKeyMaterial", &rt::BLOB)
+    .named("publicKeyMaterial").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportKeyPairResult {
@@ -1600,17 +1364,10 @@ pub struct ImportKeyPairResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportKeyPairResult, IMPORT_KEY_PAIR_RESULT, 0 => key_fingerprint, 1 => key_name, 2
-    => key_pair_id, 3 => tags
-);
-pub static IMPORT_KEY_PAIR_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportKeyPairResult",
-    &[
-        rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("KeyPairId", &rt::STRING).named("keyPairId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ImportKeyPairResult, IMPORT_KEY_PAIR_RESULT, [key_fingerprint[0] =
+    rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"), key_name[1] =
+    rt::m("KeyName", &rt::STRING).named("keyName"), key_pair_id[2] = rt::m("KeyPairId",
+    &rt::STRING).named("keyPairId"), tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotRequest {
@@ -1647,23 +1404,13 @@ pub struct ImportSnapshotRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    ImportSnapshotRequest, IMPORT_SNAPSHOT_REQUEST, 0 => client_data, 1 => client_token,
-    2 => description, 3 => disk_container, 4 => dry_run, 5 => encrypted, 6 => kms_key_id,
-    7 => role_name, 8 => tag_specifications
-);
-pub static IMPORT_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportSnapshotRequest",
-    &[
-        rt::m("ClientData", &CLIENT_DATA),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("DiskContainer", &SNAPSHOT_DISK_CONTAINER),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("KmsKeyId", &rt::STRING),
-        rt::m("RoleName", &rt::STRING),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    ImportSnapshotRequest, IMPORT_SNAPSHOT_REQUEST, [client_data[0] = rt::m("ClientData",
+    &CLIENT_DATA), client_token[1] = rt::m("ClientToken", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING), disk_container[3] = rt::m("DiskContainer",
+    &SNAPSHOT_DISK_CONTAINER), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN), encrypted[5] =
+    rt::m("Encrypted", &rt::BOOLEAN), kms_key_id[6] = rt::m("KmsKeyId", &rt::STRING),
+    role_name[7] = rt::m("RoleName", &rt::STRING), tag_specifications[8] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportSnapshotResult {
@@ -1677,17 +1424,11 @@ pub struct ImportSnapshotResult {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportSnapshotResult, IMPORT_SNAPSHOT_RESULT, 0 => description, 1 => import_task_id,
-    2 => snapshot_task_detail, 3 => tags
-);
-pub static IMPORT_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportSnapshotResult",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
-        rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ImportSnapshotResult, IMPORT_SNAPSHOT_RESULT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), import_task_id[1] = rt::m("ImportTaskId",
+    &rt::STRING).named("importTaskId"), snapshot_task_detail[2] =
+    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
+    tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an import snapshot task.
 #[derive(Clone, Default, PartialEq)]
@@ -1702,17 +1443,11 @@ pub struct ImportSnapshotTask {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ImportSnapshotTask, IMPORT_SNAPSHOT_TASK, 0 => description, 1 => import_task_id, 2 =>
-    snapshot_task_detail, 3 => tags
-);
-pub static IMPORT_SNAPSHOT_TASK: rt::Schema = rt::Schema::structure(
-    "ImportSnapshotTask",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ImportTaskId", &rt::STRING).named("importTaskId"),
-        rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    ImportSnapshotTask, IMPORT_SNAPSHOT_TASK, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), import_task_id[1] = rt::m("ImportTaskId",
+    &rt::STRING).named("importTaskId"), snapshot_task_detail[2] =
+    rt::m("SnapshotTaskDetail", &SNAPSHOT_TASK_DETAIL).named("snapshotTaskDetail"),
+    tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IMPORT_SNAPSHOT_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "ImportSnapshotTaskIdList",
@@ -1746,29 +1481,22 @@ pub struct ImportVolumeRequest {
     pub volume: VolumeDetail,
 }
 rt::structure!(
-    ImportVolumeRequest, IMPORT_VOLUME_REQUEST, 0 => availability_zone_id, 1 => dry_run,
-    2 => availability_zone, 3 => image, 4 => description, 5 => volume
-);
-pub static IMPORT_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "ImportVolumeRequest",
-    &[
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Image", &DISK_IMAGE_DETAIL).named("image").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Volume", &VOLUME_DETAIL).named("volume").flags(rt::REQUIRED),
-    ],
+    ImportVolumeRequest, IMPORT_VOLUME_REQUEST, [availability_zone_id[0] =
+    rt::m("AvailabilityZoneId", &rt::STRING), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), image[3] = rt::m("Image", &DISK_IMAGE_DETAIL)
+    .named("image").flags(rt::REQUIRED), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), volume[5] = rt::m("Volume", &VOLUME_DETAIL)
+    .named("volume").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ImportVolumeResult {
     /// Information about the conversion task.
     pub conversion_task: Option<ConversionTask>,
 }
-rt::structure!(ImportVolumeResult, IMPORT_VOLUME_RESULT, 0 => conversion_task);
-pub static IMPORT_VOLUME_RESULT: rt::Schema = rt::Schema::structure(
-    "ImportVolumeResult",
-    &[rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")],
+rt::structure!(
+    ImportVolumeResult, IMPORT_VOLUME_RESULT, [conversion_task[0] =
+    rt::m("ConversionTask", &CONVERSION_TASK).named("conversionTask")]
 );
 /// Describes an import volume task.
 #[derive(Clone, Default, PartialEq)]
@@ -1787,19 +1515,14 @@ pub struct ImportVolumeTaskDetails {
     pub volume: Option<DiskImageVolumeDescription>,
 }
 rt::structure!(
-    ImportVolumeTaskDetails, IMPORT_VOLUME_TASK_DETAILS, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => bytes_converted, 3 => description, 4 => image, 5 => volume
-);
-pub static IMPORT_VOLUME_TASK_DETAILS: rt::Schema = rt::Schema::structure(
-    "ImportVolumeTaskDetails",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("BytesConverted", &rt::LONG).named("bytesConverted"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Image", &DISK_IMAGE_DESCRIPTION).named("image"),
-        rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION).named("volume"),
-    ],
+    ImportVolumeTaskDetails, IMPORT_VOLUME_TASK_DETAILS, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), bytes_converted[2] = rt::m("BytesConverted", &rt::LONG)
+    .named("bytesConverted"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), image[4] = rt::m("Image", &DISK_IMAGE_DESCRIPTION)
+    .named("image"), volume[5] = rt::m("Volume", &DISK_IMAGE_VOLUME_DESCRIPTION)
+    .named("volume")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -1812,16 +1535,10 @@ pub struct InferenceAcceleratorInfo {
     pub total_inference_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    InferenceAcceleratorInfo, INFERENCE_ACCELERATOR_INFO, 0 => accelerators, 1 =>
-    total_inference_memory_in_mi_b
-);
-pub static INFERENCE_ACCELERATOR_INFO: rt::Schema = rt::Schema::structure(
-    "InferenceAcceleratorInfo",
-    &[
-        rt::m("Accelerators", &INFERENCE_DEVICE_INFO_LIST).named("accelerators"),
-        rt::m("TotalInferenceMemoryInMiB", &rt::INTEGER)
-            .named("totalInferenceMemoryInMiB"),
-    ],
+    InferenceAcceleratorInfo, INFERENCE_ACCELERATOR_INFO, [accelerators[0] =
+    rt::m("Accelerators", &INFERENCE_DEVICE_INFO_LIST).named("accelerators"),
+    total_inference_memory_in_mi_b[1] = rt::m("TotalInferenceMemoryInMiB", &rt::INTEGER)
+    .named("totalInferenceMemoryInMiB")]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -1838,17 +1555,10 @@ pub struct InferenceDeviceInfo {
     pub memory_info: Option<InferenceDeviceMemoryInfo>,
 }
 rt::structure!(
-    InferenceDeviceInfo, INFERENCE_DEVICE_INFO, 0 => count, 1 => name, 2 => manufacturer,
-    3 => memory_info
-);
-pub static INFERENCE_DEVICE_INFO: rt::Schema = rt::Schema::structure(
-    "InferenceDeviceInfo",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
-        rt::m("MemoryInfo", &INFERENCE_DEVICE_MEMORY_INFO).named("memoryInfo"),
-    ],
+    InferenceDeviceInfo, INFERENCE_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), manufacturer[2]
+    = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info[3] =
+    rt::m("MemoryInfo", &INFERENCE_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static INFERENCE_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
         "InferenceDeviceInfoList",
@@ -1864,11 +1574,8 @@ pub struct InferenceDeviceMemoryInfo {
     pub size_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    InferenceDeviceMemoryInfo, INFERENCE_DEVICE_MEMORY_INFO, 0 => size_in_mi_b
-);
-pub static INFERENCE_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "InferenceDeviceMemoryInfo",
-    &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
+    InferenceDeviceMemoryInfo, INFERENCE_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
+    rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 rt::string_enum! {
     pub enum IngestionStatus { InitialIngestionInProgress =
@@ -1892,17 +1599,11 @@ pub struct InitializationStatusDetails {
     pub estimated_time_to_complete_in_seconds: Option<i64>,
 }
 rt::structure!(
-    InitializationStatusDetails, INITIALIZATION_STATUS_DETAILS, 0 => initialization_type,
-    1 => progress, 2 => estimated_time_to_complete_in_seconds
-);
-pub static INITIALIZATION_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "InitializationStatusDetails",
-    &[
-        rt::m("InitializationType", &rt::ENUM).named("initializationType"),
-        rt::m("Progress", &rt::LONG).named("progress"),
-        rt::m("EstimatedTimeToCompleteInSeconds", &rt::LONG)
-            .named("estimatedTimeToCompleteInSeconds"),
-    ],
+    InitializationStatusDetails, INITIALIZATION_STATUS_DETAILS, [initialization_type[0] =
+    rt::m("InitializationType", &rt::ENUM).named("initializationType"), progress[1] =
+    rt::m("Progress", &rt::LONG).named("progress"),
+    estimated_time_to_complete_in_seconds[2] = rt::m("EstimatedTimeToCompleteInSeconds",
+    &rt::LONG).named("estimatedTimeToCompleteInSeconds")]
 );
 rt::string_enum! {
     pub enum InitializationType { Default = "default", ProvisionedRate =
@@ -2057,108 +1758,80 @@ pub struct Instance {
     pub public_ip_address: Option<String>,
 }
 rt::structure!(
-    Instance, INSTANCE, 0 => architecture, 1 => block_device_mappings, 2 => client_token,
-    3 => ebs_optimized, 4 => ena_support, 5 => hypervisor, 6 => iam_instance_profile, 7
-    => instance_lifecycle, 8 => elastic_gpu_associations, 9 =>
-    elastic_inference_accelerator_associations, 10 => network_interfaces, 11 =>
-    outpost_arn, 12 => root_device_name, 13 => root_device_type, 14 => security_groups,
-    15 => source_dest_check, 16 => spot_instance_request_id, 17 => sriov_net_support, 18
-    => state_reason, 19 => tags, 20 => virtualization_type, 21 => cpu_options, 22 =>
-    capacity_block_id, 23 => capacity_reservation_id, 24 =>
-    capacity_reservation_specification, 25 => hibernation_options, 26 => licenses, 27 =>
-    metadata_options, 28 => enclave_options, 29 => boot_mode, 30 => platform_details, 31
-    => usage_operation, 32 => usage_operation_update_time, 33 =>
-    private_dns_name_options, 34 => ipv6_address, 35 => tpm_support, 36 =>
-    maintenance_options, 37 => current_instance_boot_mode, 38 =>
-    network_performance_options, 39 => operator, 40 => secondary_interfaces, 41 =>
-    instance_id, 42 => image_id, 43 => state, 44 => private_dns_name, 45 =>
-    public_dns_name, 46 => state_transition_reason, 47 => key_name, 48 =>
-    ami_launch_index, 49 => product_codes, 50 => instance_type, 51 => launch_time, 52 =>
-    placement, 53 => kernel_id, 54 => ramdisk_id, 55 => platform, 56 => monitoring, 57 =>
-    subnet_id, 58 => vpc_id, 59 => private_ip_address, 60 => public_ip_address
-);
-pub static INSTANCE: rt::Schema = rt::Schema::structure(
-    "Instance",
-    &[
-        rt::m("Architecture", &rt::ENUM).named("architecture"),
-        rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"),
-        rt::m("Hypervisor", &rt::ENUM).named("hypervisor"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
-        rt::m("InstanceLifecycle", &rt::ENUM).named("instanceLifecycle"),
-        rt::m("ElasticGpuAssociations", &ELASTIC_GPU_ASSOCIATION_LIST)
-            .named("elasticGpuAssociationSet"),
-        rt::m(
-                "ElasticInferenceAcceleratorAssociations",
-                &ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION_LIST,
-            )
-            .named("elasticInferenceAcceleratorAssociationSet"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_LIST)
-            .named("networkInterfaceSet"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"),
-        rt::m("RootDeviceType", &rt::ENUM).named("rootDeviceType"),
-        rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-        rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
-        rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"),
-        rt::m("StateReason", &STATE_REASON).named("stateReason"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VirtualizationType", &rt::ENUM).named("virtualizationType"),
-        rt::m("CpuOptions", &CPU_OPTIONS).named("cpuOptions"),
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-        rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
-        rt::m(
-                "CapacityReservationSpecification",
-                &CAPACITY_RESERVATION_SPECIFICATION_RESPONSE,
-            )
-            .named("capacityReservationSpecification"),
-        rt::m("HibernationOptions", &HIBERNATION_OPTIONS).named("hibernationOptions"),
-        rt::m("Licenses", &LICENSE_LIST).named("licenseSet"),
-        rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_RESPONSE)
-            .named("metadataOptions"),
-        rt::m("EnclaveOptions", &ENCLAVE_OPTIONS).named("enclaveOptions"),
-        rt::m("BootMode", &rt::ENUM).named("bootMode"),
-        rt::m("PlatformDetails", &rt::STRING).named("platformDetails"),
-        rt::m("UsageOperation", &rt::STRING).named("usageOperation"),
-        rt::m("UsageOperationUpdateTime", &rt::TIMESTAMP)
-            .named("usageOperationUpdateTime"),
-        rt::m("PrivateDnsNameOptions", &PRIVATE_DNS_NAME_OPTIONS_RESPONSE)
-            .named("privateDnsNameOptions"),
-        rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"),
-        rt::m("TpmSupport", &rt::STRING).named("tpmSupport"),
-        rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS)
-            .named("maintenanceOptions"),
-        rt::m("CurrentInstanceBootMode", &rt::ENUM).named("currentInstanceBootMode"),
-        rt::m("NetworkPerformanceOptions", &INSTANCE_NETWORK_PERFORMANCE_OPTIONS)
-            .named("networkPerformanceOptions"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("SecondaryInterfaces", &INSTANCE_SECONDARY_INTERFACE_LIST)
-            .named("secondaryInterfaceSet"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("State", &INSTANCE_STATE).named("instanceState"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PublicDnsName", &rt::STRING).named("dnsName"),
-        rt::m("StateTransitionReason", &rt::STRING).named("reason"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("AmiLaunchIndex", &rt::INTEGER).named("amiLaunchIndex"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("LaunchTime", &rt::TIMESTAMP).named("launchTime"),
-        rt::m("Placement", &PLACEMENT).named("placement"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("Platform", &rt::ENUM).named("platform"),
-        rt::m("Monitoring", &MONITORING).named("monitoring"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("PublicIpAddress", &rt::STRING).named("ipAddress"),
-    ],
+    Instance, INSTANCE, [architecture[0] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), block_device_mappings[1] = rt::m("BlockDeviceMappings",
+    &INSTANCE_BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMapping"), client_token[2] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), ebs_optimized[3] =
+    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), ena_support[4] =
+    rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"), hypervisor[5] =
+    rt::m("Hypervisor", &rt::ENUM).named("hypervisor"), iam_instance_profile[6] =
+    rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE).named("iamInstanceProfile"),
+    instance_lifecycle[7] = rt::m("InstanceLifecycle", &rt::ENUM)
+    .named("instanceLifecycle"), elastic_gpu_associations[8] =
+    rt::m("ElasticGpuAssociations", &ELASTIC_GPU_ASSOCIATION_LIST)
+    .named("elasticGpuAssociationSet"), elastic_inference_accelerator_associations[9] =
+    rt::m("ElasticInferenceAcceleratorAssociations",
+    &ELASTIC_INFERENCE_ACCELERATOR_ASSOCIATION_LIST)
+    .named("elasticInferenceAcceleratorAssociationSet"), network_interfaces[10] =
+    rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_LIST)
+    .named("networkInterfaceSet"), outpost_arn[11] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), root_device_name[12] = rt::m("RootDeviceName", &rt::STRING)
+    .named("rootDeviceName"), root_device_type[13] = rt::m("RootDeviceType", &rt::ENUM)
+    .named("rootDeviceType"), security_groups[14] = rt::m("SecurityGroups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), source_dest_check[15] =
+    rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
+    spot_instance_request_id[16] = rt::m("SpotInstanceRequestId", &rt::STRING)
+    .named("spotInstanceRequestId"), sriov_net_support[17] = rt::m("SriovNetSupport",
+    &rt::STRING).named("sriovNetSupport"), state_reason[18] = rt::m("StateReason",
+    &STATE_REASON).named("stateReason"), tags[19] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), virtualization_type[20] = rt::m("VirtualizationType", &rt::ENUM)
+    .named("virtualizationType"), cpu_options[21] = rt::m("CpuOptions", &CPU_OPTIONS)
+    .named("cpuOptions"), capacity_block_id[22] = rt::m("CapacityBlockId", &rt::STRING)
+    .named("capacityBlockId"), capacity_reservation_id[23] =
+    rt::m("CapacityReservationId", &rt::STRING).named("capacityReservationId"),
+    capacity_reservation_specification[24] = rt::m("CapacityReservationSpecification",
+    &CAPACITY_RESERVATION_SPECIFICATION_RESPONSE)
+    .named("capacityReservationSpecification"), hibernation_options[25] =
+    rt::m("HibernationOptions", &HIBERNATION_OPTIONS).named("hibernationOptions"),
+    licenses[26] = rt::m("Licenses", &LICENSE_LIST).named("licenseSet"),
+    metadata_options[27] = rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_RESPONSE)
+    .named("metadataOptions"), enclave_options[28] = rt::m("EnclaveOptions",
+    &ENCLAVE_OPTIONS).named("enclaveOptions"), boot_mode[29] = rt::m("BootMode",
+    &rt::ENUM).named("bootMode"), platform_details[30] = rt::m("PlatformDetails",
+    &rt::STRING).named("platformDetails"), usage_operation[31] = rt::m("UsageOperation",
+    &rt::STRING).named("usageOperation"), usage_operation_update_time[32] =
+    rt::m("UsageOperationUpdateTime", &rt::TIMESTAMP).named("usageOperationUpdateTime"),
+    private_dns_name_options[33] = rt::m("PrivateDnsNameOptions",
+    &PRIVATE_DNS_NAME_OPTIONS_RESPONSE).named("privateDnsNameOptions"), ipv6_address[34]
+    = rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), tpm_support[35] =
+    rt::m("TpmSupport", &rt::STRING).named("tpmSupport"), maintenance_options[36] =
+    rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS)
+    .named("maintenanceOptions"), current_instance_boot_mode[37] =
+    rt::m("CurrentInstanceBootMode", &rt::ENUM).named("currentInstanceBootMode"),
+    network_performance_options[38] = rt::m("NetworkPerformanceOptions",
+    &INSTANCE_NETWORK_PERFORMANCE_OPTIONS).named("networkPerformanceOptions"),
+    operator[39] = rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
+    secondary_interfaces[40] = rt::m("SecondaryInterfaces",
+    &INSTANCE_SECONDARY_INTERFACE_LIST).named("secondaryInterfaceSet"), instance_id[41] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), image_id[42] = rt::m("ImageId",
+    &rt::STRING).named("imageId"), state[43] = rt::m("State", &INSTANCE_STATE)
+    .named("instanceState"), private_dns_name[44] = rt::m("PrivateDnsName", &rt::STRING)
+    .named("privateDnsName"), public_dns_name[45] = rt::m("PublicDnsName", &rt::STRING)
+    .named("dnsName"), state_transition_reason[46] = rt::m("StateTransitionReason",
+    &rt::STRING).named("reason"), key_name[47] = rt::m("KeyName", &rt::STRING)
+    .named("keyName"), ami_launch_index[48] = rt::m("AmiLaunchIndex", &rt::INTEGER)
+    .named("amiLaunchIndex"), product_codes[49] = rt::m("ProductCodes",
+    &PRODUCT_CODE_LIST).named("productCodes"), instance_type[50] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), launch_time[51] = rt::m("LaunchTime",
+    &rt::TIMESTAMP).named("launchTime"), placement[52] = rt::m("Placement", &PLACEMENT)
+    .named("placement"), kernel_id[53] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[54] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), platform[55] = rt::m("Platform", &rt::ENUM).named("platform"),
+    monitoring[56] = rt::m("Monitoring", &MONITORING).named("monitoring"), subnet_id[57]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId"), vpc_id[58] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), private_ip_address[59] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), public_ip_address[60] =
+    rt::m("PublicIpAddress", &rt::STRING).named("ipAddress")]
 );
 /// Describes the application status for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -2175,18 +1848,13 @@ pub struct InstanceApplicationStatus {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InstanceApplicationStatus, INSTANCE_APPLICATION_STATUS, 0 => instance_id, 1 =>
-    availability_zone, 2 => availability_zone_id, 3 => application_status, 4 => tags
-);
-pub static INSTANCE_APPLICATION_STATUS: rt::Schema = rt::Schema::structure(
-    "InstanceApplicationStatus",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("ApplicationStatus", &APPLICATION_STATUS).named("applicationStatus"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    InstanceApplicationStatus, INSTANCE_APPLICATION_STATUS, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[2] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), application_status[3] = rt::m("ApplicationStatus",
+    &APPLICATION_STATUS).named("applicationStatus"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static INSTANCE_APPLICATION_STATUS_SET: rt::Schema = rt::Schema::list(
     "InstanceApplicationStatusSet",
@@ -2203,16 +1871,10 @@ pub struct InstanceAttachmentEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<InstanceAttachmentEnaSrdUdpSpecification>,
 }
 rt::structure!(
-    InstanceAttachmentEnaSrdSpecification, INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION, 0
-    => ena_srd_enabled, 1 => ena_srd_udp_specification
-);
-pub static INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceAttachmentEnaSrdSpecification",
-    &[
-        rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-        rt::m("EnaSrdUdpSpecification", &INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION)
-            .named("enaSrdUdpSpecification"),
-    ],
+    InstanceAttachmentEnaSrdSpecification, INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION,
+    [ena_srd_enabled[0] = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
+    &INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
@@ -2222,11 +1884,8 @@ pub struct InstanceAttachmentEnaSrdUdpSpecification {
 }
 rt::structure!(
     InstanceAttachmentEnaSrdUdpSpecification,
-    INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION, 0 => ena_srd_udp_enabled
-);
-pub static INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceAttachmentEnaSrdUdpSpecification",
-    &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")],
+    INSTANCE_ATTACHMENT_ENA_SRD_UDP_SPECIFICATION, [ena_srd_udp_enabled[0] =
+    rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")]
 );
 /// Describes an instance attribute.
 #[derive(Clone, Default, PartialEq)]
@@ -2267,37 +1926,28 @@ pub struct InstanceAttribute {
     pub groups: Option<Vec<GroupIdentifier>>,
 }
 rt::structure!(
-    InstanceAttribute, INSTANCE_ATTRIBUTE, 0 => block_device_mappings, 1 =>
-    disable_api_termination, 2 => ena_support, 3 => enclave_options, 4 => ebs_optimized,
-    5 => instance_id, 6 => instance_initiated_shutdown_behavior, 7 => instance_type, 8 =>
-    kernel_id, 9 => product_codes, 10 => ramdisk_id, 11 => root_device_name, 12 =>
-    source_dest_check, 13 => sriov_net_support, 14 => user_data, 15 => disable_api_stop,
-    16 => groups
-);
-pub static INSTANCE_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "InstanceAttribute",
-    &[
-        rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
-            .named("disableApiTermination"),
-        rt::m("EnaSupport", &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport"),
-        rt::m("EnclaveOptions", &ENCLAVE_OPTIONS).named("enclaveOptions"),
-        rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceInitiatedShutdownBehavior", &ATTRIBUTE_VALUE)
-            .named("instanceInitiatedShutdownBehavior"),
-        rt::m("InstanceType", &ATTRIBUTE_VALUE).named("instanceType"),
-        rt::m("KernelId", &ATTRIBUTE_VALUE).named("kernel"),
-        rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"),
-        rt::m("RamdiskId", &ATTRIBUTE_VALUE).named("ramdisk"),
-        rt::m("RootDeviceName", &ATTRIBUTE_VALUE).named("rootDeviceName"),
-        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
-        rt::m("SriovNetSupport", &ATTRIBUTE_VALUE).named("sriovNetSupport"),
-        rt::m("UserData", &ATTRIBUTE_VALUE).named("userData"),
-        rt::m("DisableApiStop", &ATTRIBUTE_BOOLEAN_VALUE).named("disableApiStop"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-    ],
+    InstanceAttribute, INSTANCE_ATTRIBUTE, [block_device_mappings[0] =
+    rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), disable_api_termination[1] =
+    rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("disableApiTermination"), ena_support[2] = rt::m("EnaSupport",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport"), enclave_options[3] =
+    rt::m("EnclaveOptions", &ENCLAVE_OPTIONS).named("enclaveOptions"), ebs_optimized[4] =
+    rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"), instance_id[5]
+    = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_initiated_shutdown_behavior[6] = rt::m("InstanceInitiatedShutdownBehavior",
+    &ATTRIBUTE_VALUE).named("instanceInitiatedShutdownBehavior"), instance_type[7] =
+    rt::m("InstanceType", &ATTRIBUTE_VALUE).named("instanceType"), kernel_id[8] =
+    rt::m("KernelId", &ATTRIBUTE_VALUE).named("kernel"), product_codes[9] =
+    rt::m("ProductCodes", &PRODUCT_CODE_LIST).named("productCodes"), ramdisk_id[10] =
+    rt::m("RamdiskId", &ATTRIBUTE_VALUE).named("ramdisk"), root_device_name[11] =
+    rt::m("RootDeviceName", &ATTRIBUTE_VALUE).named("rootDeviceName"),
+    source_dest_check[12] = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("sourceDestCheck"), sriov_net_support[13] = rt::m("SriovNetSupport",
+    &ATTRIBUTE_VALUE).named("sriovNetSupport"), user_data[14] = rt::m("UserData",
+    &ATTRIBUTE_VALUE).named("userData"), disable_api_stop[15] = rt::m("DisableApiStop",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("disableApiStop"), groups[16] = rt::m("Groups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet")]
 );
 rt::string_enum! {
     pub enum InstanceAttributeName { InstanceType = "instanceType", Kernel = "kernel",
@@ -2325,14 +1975,9 @@ pub struct InstanceBlockDeviceMapping {
     pub ebs: Option<EbsInstanceBlockDevice>,
 }
 rt::structure!(
-    InstanceBlockDeviceMapping, INSTANCE_BLOCK_DEVICE_MAPPING, 0 => device_name, 1 => ebs
-);
-pub static INSTANCE_BLOCK_DEVICE_MAPPING: rt::Schema = rt::Schema::structure(
-    "InstanceBlockDeviceMapping",
-    &[
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("Ebs", &EBS_INSTANCE_BLOCK_DEVICE).named("ebs"),
-    ],
+    InstanceBlockDeviceMapping, INSTANCE_BLOCK_DEVICE_MAPPING, [device_name[0] =
+    rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs[1] = rt::m("Ebs",
+    &EBS_INSTANCE_BLOCK_DEVICE).named("ebs")]
 );
 pub static INSTANCE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "InstanceBlockDeviceMappingList",
@@ -2352,16 +1997,10 @@ pub struct InstanceBlockDeviceMappingSpecification {
 }
 rt::structure!(
     InstanceBlockDeviceMappingSpecification, INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION,
-    0 => device_name, 1 => ebs, 2 => virtual_name, 3 => no_device
-);
-pub static INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceBlockDeviceMappingSpecification",
-    &[
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("Ebs", &EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION).named("ebs"),
-        rt::m("VirtualName", &rt::STRING).named("virtualName"),
-        rt::m("NoDevice", &rt::STRING).named("noDevice"),
-    ],
+    [device_name[0] = rt::m("DeviceName", &rt::STRING).named("deviceName"), ebs[1] =
+    rt::m("Ebs", &EBS_INSTANCE_BLOCK_DEVICE_SPECIFICATION).named("ebs"), virtual_name[2]
+    = rt::m("VirtualName", &rt::STRING).named("virtualName"), no_device[3] =
+    rt::m("NoDevice", &rt::STRING).named("noDevice")]
 );
 pub static INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "InstanceBlockDeviceMappingSpecificationList",
@@ -2381,16 +2020,10 @@ pub struct InstanceCapacity {
     pub total_capacity: Option<i32>,
 }
 rt::structure!(
-    InstanceCapacity, INSTANCE_CAPACITY, 0 => available_capacity, 1 => instance_type, 2
-    => total_capacity
-);
-pub static INSTANCE_CAPACITY: rt::Schema = rt::Schema::structure(
-    "InstanceCapacity",
-    &[
-        rt::m("AvailableCapacity", &rt::INTEGER).named("availableCapacity"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity"),
-    ],
+    InstanceCapacity, INSTANCE_CAPACITY, [available_capacity[0] =
+    rt::m("AvailableCapacity", &rt::INTEGER).named("availableCapacity"), instance_type[1]
+    = rt::m("InstanceType", &rt::STRING).named("instanceType"), total_capacity[2] =
+    rt::m("TotalCapacity", &rt::INTEGER).named("totalCapacity")]
 );
 /// The DNS names of the endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -2401,15 +2034,9 @@ pub struct InstanceConnectEndpointDnsNames {
     pub fips_dns_name: Option<String>,
 }
 rt::structure!(
-    InstanceConnectEndpointDnsNames, INSTANCE_CONNECT_ENDPOINT_DNS_NAMES, 0 => dns_name,
-    1 => fips_dns_name
-);
-pub static INSTANCE_CONNECT_ENDPOINT_DNS_NAMES: rt::Schema = rt::Schema::structure(
-    "InstanceConnectEndpointDnsNames",
-    &[
-        rt::m("DnsName", &rt::STRING).named("dnsName"),
-        rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName"),
-    ],
+    InstanceConnectEndpointDnsNames, INSTANCE_CONNECT_ENDPOINT_DNS_NAMES, [dns_name[0] =
+    rt::m("DnsName", &rt::STRING).named("dnsName"), fips_dns_name[1] =
+    rt::m("FipsDnsName", &rt::STRING).named("fipsDnsName")]
 );
 /// The public DNS names of the endpoint, including IPv4-only and dualstack DNS names.
 #[derive(Clone, Default, PartialEq)]
@@ -2420,15 +2047,10 @@ pub struct InstanceConnectEndpointPublicDnsNames {
     pub dualstack: Option<InstanceConnectEndpointDnsNames>,
 }
 rt::structure!(
-    InstanceConnectEndpointPublicDnsNames, INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES, 0
-    => ipv4, 1 => dualstack
-);
-pub static INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES: rt::Schema = rt::Schema::structure(
-    "InstanceConnectEndpointPublicDnsNames",
-    &[
-        rt::m("Ipv4", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("ipv4"),
-        rt::m("Dualstack", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("dualstack"),
-    ],
+    InstanceConnectEndpointPublicDnsNames, INSTANCE_CONNECT_ENDPOINT_PUBLIC_DNS_NAMES,
+    [ipv4[0] = rt::m("Ipv4", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES).named("ipv4"),
+    dualstack[1] = rt::m("Dualstack", &INSTANCE_CONNECT_ENDPOINT_DNS_NAMES)
+    .named("dualstack")]
 );
 pub static INSTANCE_CONNECT_ENDPOINT_SET: rt::Schema = rt::Schema::list(
     "InstanceConnectEndpointSet",
@@ -2442,13 +2064,10 @@ pub struct InstanceCount {
     /// The states of the listed Reserved Instances.
     pub state: Option<ListingState>,
 }
-rt::structure!(InstanceCount, INSTANCE_COUNT, 0 => instance_count, 1 => state);
-pub static INSTANCE_COUNT: rt::Schema = rt::Schema::structure(
-    "InstanceCount",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+rt::structure!(
+    InstanceCount, INSTANCE_COUNT, [instance_count[0] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), state[1] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static INSTANCE_COUNT_LIST: rt::Schema = rt::Schema::list(
     "InstanceCountList",
@@ -2465,15 +2084,9 @@ pub struct InstanceCreditSpecification {
     pub cpu_credits: Option<String>,
 }
 rt::structure!(
-    InstanceCreditSpecification, INSTANCE_CREDIT_SPECIFICATION, 0 => instance_id, 1 =>
-    cpu_credits
-);
-pub static INSTANCE_CREDIT_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceCreditSpecification",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("CpuCredits", &rt::STRING).named("cpuCredits"),
-    ],
+    InstanceCreditSpecification, INSTANCE_CREDIT_SPECIFICATION, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), cpu_credits[1] =
+    rt::m("CpuCredits", &rt::STRING).named("cpuCredits")]
 );
 pub static INSTANCE_CREDIT_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "InstanceCreditSpecificationList",
@@ -2483,3 +2096,409 @@ pub static INSTANCE_CREDIT_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::
     "InstanceCreditSpecificationListRequest",
     &[rt::m("member", &INSTANCE_CREDIT_SPECIFICATION_REQUEST).named("item")],
 );
+/// Describes the credit option for CPU usage of a burstable performance instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceCreditSpecificationRequest {
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The credit option for CPU usage of the instance.
+    ///
+    /// Valid values: `standard` \| `unlimited`
+    ///
+    /// T3 instances with `host` tenancy do not support the `unlimited` CPU credit option.
+    pub cpu_credits: Option<String>,
+}
+rt::structure!(
+    InstanceCreditSpecificationRequest, INSTANCE_CREDIT_SPECIFICATION_REQUEST,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    cpu_credits[1] = rt::m("CpuCredits", &rt::STRING)]
+);
+/// The event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindow {
+    /// The ID of the event window.
+    pub instance_event_window_id: Option<String>,
+    /// One or more time ranges defined for the event window.
+    pub time_ranges: Option<Vec<InstanceEventWindowTimeRange>>,
+    /// The name of the event window.
+    pub name: Option<String>,
+    /// The cron expression defined for the event window.
+    pub cron_expression: Option<String>,
+    /// One or more targets associated with the event window.
+    pub association_target: Option<InstanceEventWindowAssociationTarget>,
+    /// The current state of the event window.
+    pub state: Option<InstanceEventWindowState>,
+    /// The instance tags associated with the event window.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    InstanceEventWindow, INSTANCE_EVENT_WINDOW, [instance_event_window_id[0] =
+    rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
+    time_ranges[1] = rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
+    .named("timeRangeSet"), name[2] = rt::m("Name", &rt::STRING).named("name"),
+    cron_expression[3] = rt::m("CronExpression", &rt::STRING).named("cronExpression"),
+    association_target[4] = rt::m("AssociationTarget",
+    &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET).named("associationTarget"), state[5] =
+    rt::m("State", &rt::ENUM).named("state"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
+);
+/// One or more targets associated with the specified event window. Only one *type* of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowAssociationRequest {
+    /// The IDs of the instances to associate with the event window. If the instance is on a Dedicated Host, you can't specify the Instance ID parameter; you must use the Dedicated Host ID parameter.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags to associate with the event window. Any instances associated with the tags will be associated with the event window.
+    ///
+    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
+    pub instance_tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts to associate with the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowAssociationRequest, INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST,
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
+    instance_tags[1] = rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
+    dedicated_host_ids[2] = rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST)
+    .named("DedicatedHostId")]
+);
+/// One or more targets associated with the event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowAssociationTarget {
+    /// The IDs of the instances associated with the event window.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags associated with the event window. Any instances associated with the tags will be associated with the event window.
+    ///
+    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
+    pub tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts associated with the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowAssociationTarget, INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET,
+    [instance_ids[0] = rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"),
+    tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"), dedicated_host_ids[2] =
+    rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("dedicatedHostIdSet")]
+);
+/// The targets to disassociate from the specified event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowDisassociationRequest {
+    /// The IDs of the instances to disassociate from the event window.
+    pub instance_ids: Option<Vec<String>>,
+    /// The instance tags to disassociate from the event window. Any instances associated with the tags will be disassociated from the event window.
+    pub instance_tags: Option<Vec<Tag>>,
+    /// The IDs of the Dedicated Hosts to disassociate from the event window.
+    pub dedicated_host_ids: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceEventWindowDisassociationRequest,
+    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, [instance_ids[0] = rt::m("InstanceIds",
+    &INSTANCE_ID_LIST).named("InstanceId"), instance_tags[1] = rt::m("InstanceTags",
+    &TAG_LIST).named("InstanceTag"), dedicated_host_ids[2] = rt::m("DedicatedHostIds",
+    &DEDICATED_HOST_ID_LIST).named("DedicatedHostId")]
+);
+pub static INSTANCE_EVENT_WINDOW_ID_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowIdSet",
+    &[rt::m("member", &rt::STRING).named("InstanceEventWindowId")],
+);
+pub static INSTANCE_EVENT_WINDOW_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowSet",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW).named("item")],
+);
+rt::string_enum! {
+    pub enum InstanceEventWindowState { Creating = "creating", Deleting = "deleting",
+    Active = "active", Deleted = "deleted" }
+}
+/// The state of the event window.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowStateChange {
+    /// The ID of the event window.
+    pub instance_event_window_id: Option<String>,
+    /// The current state of the event window.
+    pub state: Option<InstanceEventWindowState>,
+}
+rt::structure!(
+    InstanceEventWindowStateChange, INSTANCE_EVENT_WINDOW_STATE_CHANGE,
+    [instance_event_window_id[0] = rt::m("InstanceEventWindowId", &rt::STRING)
+    .named("instanceEventWindowId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
+);
+/// The start day and time and the end day and time of the time range, in UTC.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowTimeRange {
+    /// The day on which the time range begins.
+    pub start_week_day: Option<WeekDay>,
+    /// The hour when the time range begins.
+    pub start_hour: Option<i32>,
+    /// The day on which the time range ends.
+    pub end_week_day: Option<WeekDay>,
+    /// The hour when the time range ends.
+    pub end_hour: Option<i32>,
+}
+rt::structure!(
+    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, [start_week_day[0] =
+    rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"), start_hour[1] =
+    rt::m("StartHour", &rt::INTEGER).named("startHour").min(0.0), end_week_day[2] =
+    rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"), end_hour[3] = rt::m("EndHour",
+    &rt::INTEGER).named("endHour").min(0.0)]
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowTimeRangeList",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE).named("item")],
+);
+/// The start day and time and the end day and time of the time range, in UTC.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceEventWindowTimeRangeRequest {
+    /// The day on which the time range begins.
+    pub start_week_day: Option<WeekDay>,
+    /// The hour when the time range begins.
+    pub start_hour: Option<i32>,
+    /// The day on which the time range ends.
+    pub end_week_day: Option<WeekDay>,
+    /// The hour when the time range ends.
+    pub end_hour: Option<i32>,
+}
+rt::structure!(
+    InstanceEventWindowTimeRangeRequest, INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST,
+    [start_week_day[0] = rt::m("StartWeekDay", &rt::ENUM), start_hour[1] =
+    rt::m("StartHour", &rt::INTEGER).min(0.0), end_week_day[2] = rt::m("EndWeekDay",
+    &rt::ENUM), end_hour[3] = rt::m("EndHour", &rt::INTEGER).min(0.0)]
+);
+pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
+    "InstanceEventWindowTimeRangeRequestSet",
+    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST)],
+);
+/// Describes an instance to export.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceExportDetails {
+    /// The ID of the resource being exported.
+    pub instance_id: Option<String>,
+    /// The target virtualization environment.
+    pub target_environment: Option<ExportEnvironment>,
+}
+rt::structure!(
+    InstanceExportDetails, INSTANCE_EXPORT_DETAILS, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), target_environment[1] = rt::m("TargetEnvironment",
+    &rt::ENUM).named("targetEnvironment")]
+);
+/// Describes the default credit option for CPU usage of a burstable performance instance family.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceFamilyCreditSpecification {
+    /// The instance family.
+    pub instance_family: Option<UnlimitedSupportedInstanceFamily>,
+    /// The default credit option for CPU usage of the instance family. Valid values are `standard` and `unlimited`.
+    pub cpu_credits: Option<String>,
+}
+rt::structure!(
+    InstanceFamilyCreditSpecification, INSTANCE_FAMILY_CREDIT_SPECIFICATION,
+    [instance_family[0] = rt::m("InstanceFamily", &rt::ENUM).named("instanceFamily"),
+    cpu_credits[1] = rt::m("CpuCredits", &rt::STRING).named("cpuCredits")]
+);
+/// Describes the cost allocation policy document for EC2 instances.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceFlexCostAllocationPolicyDocument {
+    /// The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, and `cidr`.
+    pub reporting_granularity: Vec<FlexCostAllocationReportingGranularity>,
+    /// The cost dimensions to report. This parameter is required. The only valid value is `data-transfer`.
+    pub dimensions: Vec<FlexCostAllocationCostDimension>,
+    /// The CIDR range mappings to use for cost allocation. Specify this value when `ReportingGranularity` is `cidr`, and omit it otherwise.
+    pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
+}
+rt::structure!(
+    InstanceFlexCostAllocationPolicyDocument,
+    INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, [reporting_granularity[0] =
+    rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
+    .flags(rt::REQUIRED).min(1.0), dimensions[1] = rt::m("Dimensions",
+    &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST).flags(rt::REQUIRED).min(1.0),
+    cidr_range_specifications[2] = rt::m("CidrRangeSpecifications",
+    &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
+);
+rt::string_enum! {
+    pub enum InstanceGeneration { Current = "current", Previous = "previous" }
+}
+pub static INSTANCE_GENERATION_SET: rt::Schema = rt::Schema::list(
+    "InstanceGenerationSet",
+    &[rt::m("member", &rt::ENUM).named("item")],
+);
+rt::string_enum! {
+    pub enum InstanceHealthStatus { Healthy = "healthy", Unhealthy = "unhealthy" }
+}
+pub static INSTANCE_ID_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
+    "InstanceIdSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static INSTANCE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIdStringList",
+    &[rt::m("member", &rt::STRING).named("InstanceId")],
+);
+pub static INSTANCE_ID_UPDATE_STRING_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIdUpdateStringList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static INSTANCE_IDS_SET: rt::Schema = rt::Schema::list(
+    "InstanceIdsSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Information about the instance and the AMI used to launch the instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceImageMetadata {
+    /// The ID of the instance.
+    pub instance_id: Option<String>,
+    /// The instance type.
+    pub instance_type: Option<InstanceType>,
+    /// The time the instance was launched.
+    pub launch_time: Option<rt::DateTime>,
+    /// The Availability Zone or Local Zone of the instance.
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone or Local Zone of the instance.
+    pub zone_id: Option<String>,
+    /// The current state of the instance.
+    pub state: Option<InstanceState>,
+    /// The ID of the Amazon Web Services account that owns the instance.
+    pub owner_id: Option<String>,
+    /// Any tags assigned to the instance.
+    pub tags: Option<Vec<Tag>>,
+    /// Information about the AMI used to launch the instance.
+    pub image_metadata: Option<ImageMetadata>,
+    /// The entity that manages the instance.
+    pub operator: Option<OperatorResponse>,
+}
+rt::structure!(
+    InstanceImageMetadata, INSTANCE_IMAGE_METADATA, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_type[1] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), launch_time[2] = rt::m("LaunchTime", &rt::TIMESTAMP)
+    .named("launchTime"), availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), zone_id[4] = rt::m("ZoneId", &rt::STRING)
+    .named("zoneId"), state[5] = rt::m("State", &INSTANCE_STATE).named("instanceState"),
+    owner_id[6] = rt::m("OwnerId", &rt::STRING).named("instanceOwnerId"), tags[7] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), image_metadata[8] = rt::m("ImageMetadata",
+    &IMAGE_METADATA).named("imageMetadata"), operator[9] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator")]
+);
+pub static INSTANCE_IMAGE_METADATA_LIST: rt::Schema = rt::Schema::list(
+    "InstanceImageMetadataList",
+    &[rt::m("member", &INSTANCE_IMAGE_METADATA).named("item")],
+);
+rt::string_enum! {
+    pub enum InstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
+    Terminate = "terminate" }
+}
+/// Information about an IPv4 prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceIpv4Prefix {
+    /// One or more IPv4 prefixes assigned to the network interface.
+    pub ipv4_prefix: Option<String>,
+}
+rt::structure!(
+    InstanceIpv4Prefix, INSTANCE_IPV4_PREFIX, [ipv4_prefix[0] = rt::m("Ipv4Prefix",
+    &rt::STRING).named("ipv4Prefix")]
+);
+pub static INSTANCE_IPV4_PREFIX_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIpv4PrefixList",
+    &[rt::m("member", &INSTANCE_IPV4_PREFIX).named("item")],
+);
+/// Describes an IPv6 address.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceIpv6Address {
+    /// The IPv6 address.
+    pub ipv6_address: Option<String>,
+    /// Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
+    pub is_primary_ipv6: Option<bool>,
+}
+rt::structure!(
+    InstanceIpv6Address, INSTANCE_IPV6_ADDRESS, [ipv6_address[0] = rt::m("Ipv6Address",
+    &rt::STRING).named("ipv6Address"), is_primary_ipv6[1] = rt::m("IsPrimaryIpv6",
+    &rt::BOOLEAN).named("isPrimaryIpv6")]
+);
+pub static INSTANCE_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIpv6AddressList",
+    &[rt::m("member", &INSTANCE_IPV6_ADDRESS).named("item")],
+);
+pub static INSTANCE_IPV6_ADDRESS_LIST_REQUEST: rt::Schema = rt::Schema::list(
+    "InstanceIpv6AddressListRequest",
+    &[rt::m("member", &INSTANCE_IPV6_ADDRESS_REQUEST).named("InstanceIpv6Address")],
+);
+/// Describes an IPv6 address.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceIpv6AddressRequest {
+    /// The IPv6 address.
+    pub ipv6_address: Option<String>,
+}
+rt::structure!(
+    InstanceIpv6AddressRequest, INSTANCE_IPV6_ADDRESS_REQUEST, [ipv6_address[0] =
+    rt::m("Ipv6Address", &rt::STRING)]
+);
+/// Information about an IPv6 prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceIpv6Prefix {
+    /// One or more IPv6 prefixes assigned to the network interface.
+    pub ipv6_prefix: Option<String>,
+}
+rt::structure!(
+    InstanceIpv6Prefix, INSTANCE_IPV6_PREFIX, [ipv6_prefix[0] = rt::m("Ipv6Prefix",
+    &rt::STRING).named("ipv6Prefix")]
+);
+pub static INSTANCE_IPV6_PREFIX_LIST: rt::Schema = rt::Schema::list(
+    "InstanceIpv6PrefixList",
+    &[rt::m("member", &INSTANCE_IPV6_PREFIX).named("item")],
+);
+rt::string_enum! {
+    pub enum InstanceLifecycle { Spot = "spot", OnDemand = "on-demand",
+    InterruptibleCapacityReservation = "interruptible-capacity-reservation",
+    CapacityBlock = "capacity-block" }
+}
+rt::string_enum! {
+    pub enum InstanceLifecycleType { Spot = "spot", Scheduled = "scheduled",
+    CapacityBlock = "capacity-block", InterruptibleCapacityReservation =
+    "interruptible-capacity-reservation" }
+}
+pub static INSTANCE_LIST: rt::Schema = rt::Schema::list(
+    "InstanceList",
+    &[rt::m("member", &INSTANCE).named("item")],
+);
+/// The maintenance options for the instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceMaintenanceOptions {
+    /// Provides information on the current automatic recovery behavior of your instance.
+    pub auto_recovery: Option<InstanceAutoRecoveryState>,
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    ///
+    /// - `default` - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the `system-reboot` event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled.
+    /// - `disabled` - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The `system-reboot` event remains scheduled.
+    ///
+    /// This setting only applies to supported instances that have a scheduled reboot event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
+    pub reboot_migration: Option<InstanceRebootMigrationState>,
+}
+rt::structure!(
+    InstanceMaintenanceOptions, INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery[0] =
+    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"), reboot_migration[1] =
+    rt::m("RebootMigration", &rt::ENUM).named("rebootMigration")]
+);
+/// The maintenance options for the instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceMaintenanceOptionsRequest {
+    /// Disables the automatic recovery behavior of your instance or sets it to default. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
+    pub auto_recovery: Option<InstanceAutoRecoveryState>,
+}
+rt::structure!(
+    InstanceMaintenanceOptionsRequest, INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
+    [auto_recovery[0] = rt::m("AutoRecovery", &rt::ENUM)]
+);
+/// Describes the market (purchasing) option for the instances.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceMarketOptionsRequest {
+    /// The market type.
+    pub market_type: Option<MarketType>,
+    /// The options for Spot Instances.
+    pub spot_options: Option<SpotMarketOptions>,
+}
+rt::structure!(
+    InstanceMarketOptionsRequest, INSTANCE_MARKET_OPTIONS_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM), spot_options[1] = rt::m("SpotOptions",
+    &SPOT_MARKET_OPTIONS)]
+);
+rt::string_enum! {
+    pub enum InstanceMatchCriteria { Open = "open", Targeted = "targeted" }
+}

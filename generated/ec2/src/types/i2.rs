@@ -3,513 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// Describes the credit option for CPU usage of a burstable performance instance.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceCreditSpecificationRequest {
-    /// The ID of the instance.
-    pub instance_id: String,
-    /// The credit option for CPU usage of the instance.
-    ///
-    /// Valid values: `standard` \| `unlimited`
-    ///
-    /// T3 instances with `host` tenancy do not support the `unlimited` CPU credit option.
-    pub cpu_credits: Option<String>,
-}
-rt::structure!(
-    InstanceCreditSpecificationRequest, INSTANCE_CREDIT_SPECIFICATION_REQUEST, 0 =>
-    instance_id, 1 => cpu_credits
-);
-pub static INSTANCE_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceCreditSpecificationRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CpuCredits", &rt::STRING),
-    ],
-);
-/// The event window.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindow {
-    /// The ID of the event window.
-    pub instance_event_window_id: Option<String>,
-    /// One or more time ranges defined for the event window.
-    pub time_ranges: Option<Vec<InstanceEventWindowTimeRange>>,
-    /// The name of the event window.
-    pub name: Option<String>,
-    /// The cron expression defined for the event window.
-    pub cron_expression: Option<String>,
-    /// One or more targets associated with the event window.
-    pub association_target: Option<InstanceEventWindowAssociationTarget>,
-    /// The current state of the event window.
-    pub state: Option<InstanceEventWindowState>,
-    /// The instance tags associated with the event window.
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    InstanceEventWindow, INSTANCE_EVENT_WINDOW, 0 => instance_event_window_id, 1 =>
-    time_ranges, 2 => name, 3 => cron_expression, 4 => association_target, 5 => state, 6
-    => tags
-);
-pub static INSTANCE_EVENT_WINDOW: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindow",
-    &[
-        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
-        rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST)
-            .named("timeRangeSet"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("CronExpression", &rt::STRING).named("cronExpression"),
-        rt::m("AssociationTarget", &INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET)
-            .named("associationTarget"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// One or more targets associated with the specified event window. Only one *type* of target (instance ID, instance tag, or Dedicated Host ID) can be associated with an event window.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowAssociationRequest {
-    /// The IDs of the instances to associate with the event window. If the instance is on a Dedicated Host, you can't specify the Instance ID parameter; you must use the Dedicated Host ID parameter.
-    pub instance_ids: Option<Vec<String>>,
-    /// The instance tags to associate with the event window. Any instances associated with the tags will be associated with the event window.
-    ///
-    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
-    pub instance_tags: Option<Vec<Tag>>,
-    /// The IDs of the Dedicated Hosts to associate with the event window.
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowAssociationRequest, INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST, 0
-    => instance_ids, 1 => instance_tags, 2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowAssociationRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
-    ],
-);
-/// One or more targets associated with the event window.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowAssociationTarget {
-    /// The IDs of the instances associated with the event window.
-    pub instance_ids: Option<Vec<String>>,
-    /// The instance tags associated with the event window. Any instances associated with the tags will be associated with the event window.
-    ///
-    /// Note that while you can't create tag keys beginning with `aws:`, you can specify existing Amazon Web Services managed tag keys (with the `aws:` prefix) when specifying them as targets to associate with the event window.
-    pub tags: Option<Vec<Tag>>,
-    /// The IDs of the Dedicated Hosts associated with the event window.
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowAssociationTarget, INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET, 0 =>
-    instance_ids, 1 => tags, 2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_ASSOCIATION_TARGET: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowAssociationTarget",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("instanceIdSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("dedicatedHostIdSet"),
-    ],
-);
-/// The targets to disassociate from the specified event window.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowDisassociationRequest {
-    /// The IDs of the instances to disassociate from the event window.
-    pub instance_ids: Option<Vec<String>>,
-    /// The instance tags to disassociate from the event window. Any instances associated with the tags will be disassociated from the event window.
-    pub instance_tags: Option<Vec<Tag>>,
-    /// The IDs of the Dedicated Hosts to disassociate from the event window.
-    pub dedicated_host_ids: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceEventWindowDisassociationRequest,
-    INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST, 0 => instance_ids, 1 => instance_tags,
-    2 => dedicated_host_ids
-);
-pub static INSTANCE_EVENT_WINDOW_DISASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowDisassociationRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_LIST).named("InstanceId"),
-        rt::m("InstanceTags", &TAG_LIST).named("InstanceTag"),
-        rt::m("DedicatedHostIds", &DEDICATED_HOST_ID_LIST).named("DedicatedHostId"),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_ID_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowIdSet",
-    &[rt::m("member", &rt::STRING).named("InstanceEventWindowId")],
-);
-pub static INSTANCE_EVENT_WINDOW_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowSet",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW).named("item")],
-);
-rt::string_enum! {
-    pub enum InstanceEventWindowState { Creating = "creating", Deleting = "deleting",
-    Active = "active", Deleted = "deleted" }
-}
-/// The state of the event window.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowStateChange {
-    /// The ID of the event window.
-    pub instance_event_window_id: Option<String>,
-    /// The current state of the event window.
-    pub state: Option<InstanceEventWindowState>,
-}
-rt::structure!(
-    InstanceEventWindowStateChange, INSTANCE_EVENT_WINDOW_STATE_CHANGE, 0 =>
-    instance_event_window_id, 1 => state
-);
-pub static INSTANCE_EVENT_WINDOW_STATE_CHANGE: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowStateChange",
-    &[
-        rt::m("InstanceEventWindowId", &rt::STRING).named("instanceEventWindowId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
-);
-/// The start day and time and the end day and time of the time range, in UTC.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowTimeRange {
-    /// The day on which the time range begins.
-    pub start_week_day: Option<WeekDay>,
-    /// The hour when the time range begins.
-    pub start_hour: Option<i32>,
-    /// The day on which the time range ends.
-    pub end_week_day: Option<WeekDay>,
-    /// The hour when the time range ends.
-    pub end_hour: Option<i32>,
-}
-rt::structure!(
-    InstanceEventWindowTimeRange, INSTANCE_EVENT_WINDOW_TIME_RANGE, 0 => start_week_day,
-    1 => start_hour, 2 => end_week_day, 3 => end_hour
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowTimeRange",
-    &[
-        rt::m("StartWeekDay", &rt::ENUM).named("startWeekDay"),
-        rt::m("StartHour", &rt::INTEGER).named("startHour").min(0.0),
-        rt::m("EndWeekDay", &rt::ENUM).named("endWeekDay"),
-        rt::m("EndHour", &rt::INTEGER).named("endHour").min(0.0),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_LIST: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowTimeRangeList",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE).named("item")],
-);
-/// The start day and time and the end day and time of the time range, in UTC.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceEventWindowTimeRangeRequest {
-    /// The day on which the time range begins.
-    pub start_week_day: Option<WeekDay>,
-    /// The hour when the time range begins.
-    pub start_hour: Option<i32>,
-    /// The day on which the time range ends.
-    pub end_week_day: Option<WeekDay>,
-    /// The hour when the time range ends.
-    pub end_hour: Option<i32>,
-}
-rt::structure!(
-    InstanceEventWindowTimeRangeRequest, INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST, 0 =>
-    start_week_day, 1 => start_hour, 2 => end_week_day, 3 => end_hour
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceEventWindowTimeRangeRequest",
-    &[
-        rt::m("StartWeekDay", &rt::ENUM),
-        rt::m("StartHour", &rt::INTEGER).min(0.0),
-        rt::m("EndWeekDay", &rt::ENUM),
-        rt::m("EndHour", &rt::INTEGER).min(0.0),
-    ],
-);
-pub static INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET: rt::Schema = rt::Schema::list(
-    "InstanceEventWindowTimeRangeRequestSet",
-    &[rt::m("member", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST)],
-);
-/// Describes an instance to export.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceExportDetails {
-    /// The ID of the resource being exported.
-    pub instance_id: Option<String>,
-    /// The target virtualization environment.
-    pub target_environment: Option<ExportEnvironment>,
-}
-rt::structure!(
-    InstanceExportDetails, INSTANCE_EXPORT_DETAILS, 0 => instance_id, 1 =>
-    target_environment
-);
-pub static INSTANCE_EXPORT_DETAILS: rt::Schema = rt::Schema::structure(
-    "InstanceExportDetails",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("TargetEnvironment", &rt::ENUM).named("targetEnvironment"),
-    ],
-);
-/// Describes the default credit option for CPU usage of a burstable performance instance family.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceFamilyCreditSpecification {
-    /// The instance family.
-    pub instance_family: Option<UnlimitedSupportedInstanceFamily>,
-    /// The default credit option for CPU usage of the instance family. Valid values are `standard` and `unlimited`.
-    pub cpu_credits: Option<String>,
-}
-rt::structure!(
-    InstanceFamilyCreditSpecification, INSTANCE_FAMILY_CREDIT_SPECIFICATION, 0 =>
-    instance_family, 1 => cpu_credits
-);
-pub static INSTANCE_FAMILY_CREDIT_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceFamilyCreditSpecification",
-    &[
-        rt::m("InstanceFamily", &rt::ENUM).named("instanceFamily"),
-        rt::m("CpuCredits", &rt::STRING).named("cpuCredits"),
-    ],
-);
-/// Describes the cost allocation policy document for EC2 instances.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceFlexCostAllocationPolicyDocument {
-    /// The resource granularity level at which networking costs are allocated. This parameter is required. Specify exactly one value. Valid values are `eni`, `ec2`, `subnet`, `vpc`, `account`, and `cidr`.
-    pub reporting_granularity: Vec<FlexCostAllocationReportingGranularity>,
-    /// The cost dimensions to report. This parameter is required. The only valid value is `data-transfer`.
-    pub dimensions: Vec<FlexCostAllocationCostDimension>,
-    /// The CIDR range mappings to use for cost allocation. Specify this value when `ReportingGranularity` is `cidr`, and omit it otherwise.
-    pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
-}
-rt::structure!(
-    InstanceFlexCostAllocationPolicyDocument,
-    INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, 0 => reporting_granularity, 1 =>
-    dimensions, 2 => cidr_range_specifications
-);
-pub static INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "InstanceFlexCostAllocationPolicyDocument",
-    &[
-        rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
-    ],
-);
-rt::string_enum! {
-    pub enum InstanceGeneration { Current = "current", Previous = "previous" }
-}
-pub static INSTANCE_GENERATION_SET: rt::Schema = rt::Schema::list(
-    "InstanceGenerationSet",
-    &[rt::m("member", &rt::ENUM).named("item")],
-);
-rt::string_enum! {
-    pub enum InstanceHealthStatus { Healthy = "healthy", Unhealthy = "unhealthy" }
-}
-pub static INSTANCE_ID_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
-    "InstanceIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static INSTANCE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIdStringList",
-    &[rt::m("member", &rt::STRING).named("InstanceId")],
-);
-pub static INSTANCE_ID_UPDATE_STRING_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIdUpdateStringList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static INSTANCE_IDS_SET: rt::Schema = rt::Schema::list(
-    "InstanceIdsSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Information about the instance and the AMI used to launch the instance.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceImageMetadata {
-    /// The ID of the instance.
-    pub instance_id: Option<String>,
-    /// The instance type.
-    pub instance_type: Option<InstanceType>,
-    /// The time the instance was launched.
-    pub launch_time: Option<rt::DateTime>,
-    /// The Availability Zone or Local Zone of the instance.
-    pub availability_zone: Option<String>,
-    /// The ID of the Availability Zone or Local Zone of the instance.
-    pub zone_id: Option<String>,
-    /// The current state of the instance.
-    pub state: Option<InstanceState>,
-    /// The ID of the Amazon Web Services account that owns the instance.
-    pub owner_id: Option<String>,
-    /// Any tags assigned to the instance.
-    pub tags: Option<Vec<Tag>>,
-    /// Information about the AMI used to launch the instance.
-    pub image_metadata: Option<ImageMetadata>,
-    /// The entity that manages the instance.
-    pub operator: Option<OperatorResponse>,
-}
-rt::structure!(
-    InstanceImageMetadata, INSTANCE_IMAGE_METADATA, 0 => instance_id, 1 => instance_type,
-    2 => launch_time, 3 => availability_zone, 4 => zone_id, 5 => state, 6 => owner_id, 7
-    => tags, 8 => image_metadata, 9 => operator
-);
-pub static INSTANCE_IMAGE_METADATA: rt::Schema = rt::Schema::structure(
-    "InstanceImageMetadata",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("LaunchTime", &rt::TIMESTAMP).named("launchTime"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("ZoneId", &rt::STRING).named("zoneId"),
-        rt::m("State", &INSTANCE_STATE).named("instanceState"),
-        rt::m("OwnerId", &rt::STRING).named("instanceOwnerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ImageMetadata", &IMAGE_METADATA).named("imageMetadata"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
-);
-pub static INSTANCE_IMAGE_METADATA_LIST: rt::Schema = rt::Schema::list(
-    "InstanceImageMetadataList",
-    &[rt::m("member", &INSTANCE_IMAGE_METADATA).named("item")],
-);
-rt::string_enum! {
-    pub enum InstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
-    Terminate = "terminate" }
-}
-/// Information about an IPv4 prefix.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceIpv4Prefix {
-    /// One or more IPv4 prefixes assigned to the network interface.
-    pub ipv4_prefix: Option<String>,
-}
-rt::structure!(InstanceIpv4Prefix, INSTANCE_IPV4_PREFIX, 0 => ipv4_prefix);
-pub static INSTANCE_IPV4_PREFIX: rt::Schema = rt::Schema::structure(
-    "InstanceIpv4Prefix",
-    &[rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")],
-);
-pub static INSTANCE_IPV4_PREFIX_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIpv4PrefixList",
-    &[rt::m("member", &INSTANCE_IPV4_PREFIX).named("item")],
-);
-/// Describes an IPv6 address.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceIpv6Address {
-    /// The IPv6 address.
-    pub ipv6_address: Option<String>,
-    /// Determines if an IPv6 address associated with a network interface is the primary IPv6 address. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
-    pub is_primary_ipv6: Option<bool>,
-}
-rt::structure!(
-    InstanceIpv6Address, INSTANCE_IPV6_ADDRESS, 0 => ipv6_address, 1 => is_primary_ipv6
-);
-pub static INSTANCE_IPV6_ADDRESS: rt::Schema = rt::Schema::structure(
-    "InstanceIpv6Address",
-    &[
-        rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"),
-        rt::m("IsPrimaryIpv6", &rt::BOOLEAN).named("isPrimaryIpv6"),
-    ],
-);
-pub static INSTANCE_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIpv6AddressList",
-    &[rt::m("member", &INSTANCE_IPV6_ADDRESS).named("item")],
-);
-pub static INSTANCE_IPV6_ADDRESS_LIST_REQUEST: rt::Schema = rt::Schema::list(
-    "InstanceIpv6AddressListRequest",
-    &[rt::m("member", &INSTANCE_IPV6_ADDRESS_REQUEST).named("InstanceIpv6Address")],
-);
-/// Describes an IPv6 address.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceIpv6AddressRequest {
-    /// The IPv6 address.
-    pub ipv6_address: Option<String>,
-}
-rt::structure!(
-    InstanceIpv6AddressRequest, INSTANCE_IPV6_ADDRESS_REQUEST, 0 => ipv6_address
-);
-pub static INSTANCE_IPV6_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceIpv6AddressRequest",
-    &[rt::m("Ipv6Address", &rt::STRING)],
-);
-/// Information about an IPv6 prefix.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceIpv6Prefix {
-    /// One or more IPv6 prefixes assigned to the network interface.
-    pub ipv6_prefix: Option<String>,
-}
-rt::structure!(InstanceIpv6Prefix, INSTANCE_IPV6_PREFIX, 0 => ipv6_prefix);
-pub static INSTANCE_IPV6_PREFIX: rt::Schema = rt::Schema::structure(
-    "InstanceIpv6Prefix",
-    &[rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")],
-);
-pub static INSTANCE_IPV6_PREFIX_LIST: rt::Schema = rt::Schema::list(
-    "InstanceIpv6PrefixList",
-    &[rt::m("member", &INSTANCE_IPV6_PREFIX).named("item")],
-);
-rt::string_enum! {
-    pub enum InstanceLifecycle { Spot = "spot", OnDemand = "on-demand",
-    InterruptibleCapacityReservation = "interruptible-capacity-reservation",
-    CapacityBlock = "capacity-block" }
-}
-rt::string_enum! {
-    pub enum InstanceLifecycleType { Spot = "spot", Scheduled = "scheduled",
-    CapacityBlock = "capacity-block", InterruptibleCapacityReservation =
-    "interruptible-capacity-reservation" }
-}
-pub static INSTANCE_LIST: rt::Schema = rt::Schema::list(
-    "InstanceList",
-    &[rt::m("member", &INSTANCE).named("item")],
-);
-/// The maintenance options for the instance.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceMaintenanceOptions {
-    /// Provides information on the current automatic recovery behavior of your instance.
-    pub auto_recovery: Option<InstanceAutoRecoveryState>,
-    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
-    ///
-    /// - `default` - Amazon EC2 attempts to migrate the instance to new hardware (reboot migration). If successful, the `system-reboot` event is cleared. If unsuccessful, an in-place reboot occurs and the event remains scheduled.
-    /// - `disabled` - Amazon EC2 keeps the instance on the same hardware (in-place reboot). The `system-reboot` event remains scheduled.
-    ///
-    /// This setting only applies to supported instances that have a scheduled reboot event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
-    pub reboot_migration: Option<InstanceRebootMigrationState>,
-}
-rt::structure!(
-    InstanceMaintenanceOptions, INSTANCE_MAINTENANCE_OPTIONS, 0 => auto_recovery, 1 =>
-    reboot_migration
-);
-pub static INSTANCE_MAINTENANCE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "InstanceMaintenanceOptions",
-    &[
-        rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"),
-        rt::m("RebootMigration", &rt::ENUM).named("rebootMigration"),
-    ],
-);
-/// The maintenance options for the instance.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceMaintenanceOptionsRequest {
-    /// Disables the automatic recovery behavior of your instance or sets it to default. For more information, see [Simplified automatic recovery](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html#instance-configuration-recovery).
-    pub auto_recovery: Option<InstanceAutoRecoveryState>,
-}
-rt::structure!(
-    InstanceMaintenanceOptionsRequest, INSTANCE_MAINTENANCE_OPTIONS_REQUEST, 0 =>
-    auto_recovery
-);
-pub static INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceMaintenanceOptionsRequest",
-    &[rt::m("AutoRecovery", &rt::ENUM)],
-);
-/// Describes the market (purchasing) option for the instances.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceMarketOptionsRequest {
-    /// The market type.
-    pub market_type: Option<MarketType>,
-    /// The options for Spot Instances.
-    pub spot_options: Option<SpotMarketOptions>,
-}
-rt::structure!(
-    InstanceMarketOptionsRequest, INSTANCE_MARKET_OPTIONS_REQUEST, 0 => market_type, 1 =>
-    spot_options
-);
-pub static INSTANCE_MARKET_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceMarketOptionsRequest",
-    &[rt::m("MarketType", &rt::ENUM), rt::m("SpotOptions", &SPOT_MARKET_OPTIONS)],
-);
-rt::string_enum! {
-    pub enum InstanceMatchCriteria { Open = "open", Targeted = "targeted" }
-}
 /// The default instance metadata service (IMDS) settings that were set at the account level in the specified Amazon Web Services Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct InstanceMetadataDefaultsResponse {
@@ -535,22 +28,16 @@ pub struct InstanceMetadataDefaultsResponse {
     pub http_tokens_enforced: Option<HttpTokensEnforcedState>,
 }
 rt::structure!(
-    InstanceMetadataDefaultsResponse, INSTANCE_METADATA_DEFAULTS_RESPONSE, 0 =>
-    http_tokens, 1 => http_put_response_hop_limit, 2 => http_endpoint, 3 =>
-    instance_metadata_tags, 4 => managed_by, 5 => managed_exception_message, 6 =>
-    http_tokens_enforced
-);
-pub static INSTANCE_METADATA_DEFAULTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "InstanceMetadataDefaultsResponse",
-    &[
-        rt::m("HttpTokens", &rt::ENUM).named("httpTokens"),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-        rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-        rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-        rt::m("ManagedExceptionMessage", &rt::STRING).named("managedExceptionMessage"),
-        rt::m("HttpTokensEnforced", &rt::ENUM).named("httpTokensEnforced"),
-    ],
+    InstanceMetadataDefaultsResponse, INSTANCE_METADATA_DEFAULTS_RESPONSE,
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM).named("httpTokens"),
+    http_put_response_hop_limit[1] = rt::m("HttpPutResponseHopLimit", &rt::INTEGER)
+    .named("httpPutResponseHopLimit"), http_endpoint[2] = rt::m("HttpEndpoint",
+    &rt::ENUM).named("httpEndpoint"), instance_metadata_tags[3] =
+    rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"), managed_by[4]
+    = rt::m("ManagedBy", &rt::ENUM).named("managedBy"), managed_exception_message[5] =
+    rt::m("ManagedExceptionMessage", &rt::STRING).named("managedExceptionMessage"),
+    http_tokens_enforced[6] = rt::m("HttpTokensEnforced", &rt::ENUM)
+    .named("httpTokensEnforced")]
 );
 rt::string_enum! {
     pub enum InstanceMetadataEndpointState { Disabled = "disabled", Enabled = "enabled" }
@@ -590,19 +77,11 @@ pub struct InstanceMetadataOptionsRequest {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
-    InstanceMetadataOptionsRequest, INSTANCE_METADATA_OPTIONS_REQUEST, 0 => http_tokens,
-    1 => http_put_response_hop_limit, 2 => http_endpoint, 3 => http_protocol_ipv6, 4 =>
-    instance_metadata_tags
-);
-pub static INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceMetadataOptionsRequest",
-    &[
-        rt::m("HttpTokens", &rt::ENUM),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER),
-        rt::m("HttpEndpoint", &rt::ENUM),
-        rt::m("HttpProtocolIpv6", &rt::ENUM),
-        rt::m("InstanceMetadataTags", &rt::ENUM),
-    ],
+    InstanceMetadataOptionsRequest, INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens[0] =
+    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), http_protocol_ipv6[3] = rt::m("HttpProtocolIpv6",
+    &rt::ENUM), instance_metadata_tags[4] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 /// The metadata options for the instance.
 #[derive(Clone, Default, PartialEq)]
@@ -634,20 +113,14 @@ pub struct InstanceMetadataOptionsResponse {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
-    InstanceMetadataOptionsResponse, INSTANCE_METADATA_OPTIONS_RESPONSE, 0 => state, 1 =>
-    http_tokens, 2 => http_put_response_hop_limit, 3 => http_endpoint, 4 =>
-    http_protocol_ipv6, 5 => instance_metadata_tags
-);
-pub static INSTANCE_METADATA_OPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "InstanceMetadataOptionsResponse",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("HttpTokens", &rt::ENUM).named("httpTokens"),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-        rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-        rt::m("HttpProtocolIpv6", &rt::ENUM).named("httpProtocolIpv6"),
-        rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"),
-    ],
+    InstanceMetadataOptionsResponse, INSTANCE_METADATA_OPTIONS_RESPONSE, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), http_tokens[1] = rt::m("HttpTokens",
+    &rt::ENUM).named("httpTokens"), http_put_response_hop_limit[2] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
+    http_endpoint[3] = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
+    http_protocol_ipv6[4] = rt::m("HttpProtocolIpv6", &rt::ENUM)
+    .named("httpProtocolIpv6"), instance_metadata_tags[5] = rt::m("InstanceMetadataTags",
+    &rt::ENUM).named("instanceMetadataTags")]
 );
 rt::string_enum! {
     pub enum InstanceMetadataOptionsState { Pending = "pending", Applied = "applied" }
@@ -667,14 +140,9 @@ pub struct InstanceMonitoring {
     pub monitoring: Option<Monitoring>,
 }
 rt::structure!(
-    InstanceMonitoring, INSTANCE_MONITORING, 0 => instance_id, 1 => monitoring
-);
-pub static INSTANCE_MONITORING: rt::Schema = rt::Schema::structure(
-    "InstanceMonitoring",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Monitoring", &MONITORING).named("monitoring"),
-    ],
+    InstanceMonitoring, INSTANCE_MONITORING, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), monitoring[1] = rt::m("Monitoring", &MONITORING)
+    .named("monitoring")]
 );
 pub static INSTANCE_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "InstanceMonitoringList",
@@ -729,43 +197,31 @@ pub struct InstanceNetworkInterface {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    InstanceNetworkInterface, INSTANCE_NETWORK_INTERFACE, 0 => association, 1 =>
-    attachment, 2 => description, 3 => groups, 4 => ipv6_addresses, 5 => mac_address, 6
-    => network_interface_id, 7 => owner_id, 8 => private_dns_name, 9 =>
-    private_ip_address, 10 => private_ip_addresses, 11 => source_dest_check, 12 =>
-    status, 13 => subnet_id, 14 => vpc_id, 15 => interface_type, 16 => ipv4_prefixes, 17
-    => ipv6_prefixes, 18 => connection_tracking_configuration, 19 => operator
-);
-pub static INSTANCE_NETWORK_INTERFACE: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkInterface",
-    &[
-        rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION)
-            .named("association"),
-        rt::m("Attachment", &INSTANCE_NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"),
-        rt::m("MacAddress", &rt::STRING).named("macAddress"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("PrivateIpAddresses", &INSTANCE_PRIVATE_IP_ADDRESS_LIST)
-            .named("privateIpAddressesSet"),
-        rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("InterfaceType", &rt::STRING).named("interfaceType"),
-        rt::m("Ipv4Prefixes", &INSTANCE_IPV4_PREFIX_LIST).named("ipv4PrefixSet"),
-        rt::m("Ipv6Prefixes", &INSTANCE_IPV6_PREFIX_LIST).named("ipv6PrefixSet"),
-        rt::m(
-                "ConnectionTrackingConfiguration",
-                &CONNECTION_TRACKING_SPECIFICATION_RESPONSE,
-            )
-            .named("connectionTrackingConfiguration"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
+    InstanceNetworkInterface, INSTANCE_NETWORK_INTERFACE, [association[0] =
+    rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION).named("association"),
+    attachment[1] = rt::m("Attachment", &INSTANCE_NETWORK_INTERFACE_ATTACHMENT)
+    .named("attachment"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), groups[3] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), ipv6_addresses[4] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), mac_address[5] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), network_interface_id[6] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), owner_id[7] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), private_dns_name[8] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address[9] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
+    private_ip_addresses[10] = rt::m("PrivateIpAddresses",
+    &INSTANCE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressesSet"),
+    source_dest_check[11] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[12] = rt::m("Status", &rt::ENUM).named("status"),
+    subnet_id[13] = rt::m("SubnetId", &rt::STRING).named("subnetId"), vpc_id[14] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), interface_type[15] =
+    rt::m("InterfaceType", &rt::STRING).named("interfaceType"), ipv4_prefixes[16] =
+    rt::m("Ipv4Prefixes", &INSTANCE_IPV4_PREFIX_LIST).named("ipv4PrefixSet"),
+    ipv6_prefixes[17] = rt::m("Ipv6Prefixes", &INSTANCE_IPV6_PREFIX_LIST)
+    .named("ipv6PrefixSet"), connection_tracking_configuration[18] =
+    rt::m("ConnectionTrackingConfiguration", &CONNECTION_TRACKING_SPECIFICATION_RESPONSE)
+    .named("connectionTrackingConfiguration"), operator[19] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator")]
 );
 /// Describes association information for an Elastic IP address (IPv4).
 #[derive(Clone, Default, PartialEq)]
@@ -782,19 +238,13 @@ pub struct InstanceNetworkInterfaceAssociation {
     pub public_ip: Option<String>,
 }
 rt::structure!(
-    InstanceNetworkInterfaceAssociation, INSTANCE_NETWORK_INTERFACE_ASSOCIATION, 0 =>
-    carrier_ip, 1 => customer_owned_ip, 2 => ip_owner_id, 3 => public_dns_name, 4 =>
-    public_ip
-);
-pub static INSTANCE_NETWORK_INTERFACE_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkInterfaceAssociation",
-    &[
-        rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
-        rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
-        rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"),
-        rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-    ],
+    InstanceNetworkInterfaceAssociation, INSTANCE_NETWORK_INTERFACE_ASSOCIATION,
+    [carrier_ip[0] = rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
+    customer_owned_ip[1] = rt::m("CustomerOwnedIp", &rt::STRING)
+    .named("customerOwnedIp"), ip_owner_id[2] = rt::m("IpOwnerId", &rt::STRING)
+    .named("ipOwnerId"), public_dns_name[3] = rt::m("PublicDnsName", &rt::STRING)
+    .named("publicDnsName"), public_ip[4] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp")]
 );
 /// Describes a network interface attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -817,23 +267,16 @@ pub struct InstanceNetworkInterfaceAttachment {
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
-    InstanceNetworkInterfaceAttachment, INSTANCE_NETWORK_INTERFACE_ATTACHMENT, 0 =>
-    attach_time, 1 => attachment_id, 2 => delete_on_termination, 3 => device_index, 4 =>
-    status, 5 => network_card_index, 6 => ena_srd_specification, 7 => ena_queue_count
-);
-pub static INSTANCE_NETWORK_INTERFACE_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkInterfaceAttachment",
-    &[
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-        rt::m("EnaSrdSpecification", &INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION)
-            .named("enaSrdSpecification"),
-        rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount"),
-    ],
+    InstanceNetworkInterfaceAttachment, INSTANCE_NETWORK_INTERFACE_ATTACHMENT,
+    [attach_time[0] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
+    attachment_id[1] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), device_index[3] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), status[4] = rt::m("Status", &rt::ENUM).named("status"),
+    network_card_index[5] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex"), ena_srd_specification[6] = rt::m("EnaSrdSpecification",
+    &INSTANCE_ATTACHMENT_ENA_SRD_SPECIFICATION).named("enaSrdSpecification"),
+    ena_queue_count[7] = rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 pub static INSTANCE_NETWORK_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceNetworkInterfaceList",
@@ -906,52 +349,35 @@ pub struct InstanceNetworkInterfaceSpecification {
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
-    InstanceNetworkInterfaceSpecification, INSTANCE_NETWORK_INTERFACE_SPECIFICATION, 0 =>
-    associate_public_ip_address, 1 => delete_on_termination, 2 => description, 3 =>
-    device_index, 4 => groups, 5 => ipv6_address_count, 6 => ipv6_addresses, 7 =>
-    network_interface_id, 8 => private_ip_address, 9 => private_ip_addresses, 10 =>
-    secondary_private_ip_address_count, 11 => subnet_id, 12 =>
-    associate_carrier_ip_address, 13 => interface_type, 14 => network_card_index, 15 =>
-    ipv4_prefixes, 16 => ipv4_prefix_count, 17 => ipv6_prefixes, 18 => ipv6_prefix_count,
-    19 => primary_ipv6, 20 => ena_srd_specification, 21 =>
-    connection_tracking_specification, 22 => ena_queue_count
-);
-pub static INSTANCE_NETWORK_INTERFACE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkInterfaceSpecification",
-    &[
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
-            .named("associatePublicIpAddress"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-        rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST)
-            .named("ipv6AddressesSet")
-            .query_name("Ipv6Addresses"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
-            .named("privateIpAddressesSet")
-            .query_name("PrivateIpAddresses"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
-            .named("secondaryPrivateIpAddressCount"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN),
-        rt::m("InterfaceType", &rt::STRING),
-        rt::m("NetworkCardIndex", &rt::INTEGER),
-        rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"),
-        rt::m("Ipv4PrefixCount", &rt::INTEGER),
-        rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST).named("Ipv6Prefix"),
-        rt::m("Ipv6PrefixCount", &rt::INTEGER),
-        rt::m("PrimaryIpv6", &rt::BOOLEAN),
-        rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION_REQUEST),
-        rt::m(
-            "ConnectionTrackingSpecification",
-            &CONNECTION_TRACKING_SPECIFICATION_REQUEST,
-        ),
-        rt::m("EnaQueueCount", &rt::INTEGER),
-    ],
+    InstanceNetworkInterfaceSpecification, INSTANCE_NETWORK_INTERFACE_SPECIFICATION,
+    [associate_public_ip_address[0] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
+    .named("associatePublicIpAddress"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    description[2] = rt::m("Description", &rt::STRING).named("description"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"), groups[4]
+    = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
+    ipv6_address_count[5] = rt::m("Ipv6AddressCount", &rt::INTEGER)
+    .named("ipv6AddressCount"), ipv6_addresses[6] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet").query_name("Ipv6Addresses"),
+    network_interface_id[7] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), private_ip_address[8] = rt::m("PrivateIpAddress",
+    &rt::STRING).named("privateIpAddress"), private_ip_addresses[9] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
+    .named("privateIpAddressesSet").query_name("PrivateIpAddresses"),
+    secondary_private_ip_address_count[10] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), subnet_id[11] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), associate_carrier_ip_address[12] =
+    rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN), interface_type[13] =
+    rt::m("InterfaceType", &rt::STRING), network_card_index[14] =
+    rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes[15] = rt::m("Ipv4Prefixes",
+    &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[16] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), primary_ipv6[19] = rt::m("PrimaryIpv6",
+    &rt::BOOLEAN), ena_srd_specification[20] = rt::m("EnaSrdSpecification",
+    &ENA_SRD_SPECIFICATION_REQUEST), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION_REQUEST),
+    ena_queue_count[22] = rt::m("EnaQueueCount", &rt::INTEGER)]
 );
 pub static INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "InstanceNetworkInterfaceSpecificationList",
@@ -964,12 +390,9 @@ pub struct InstanceNetworkPerformanceOptions {
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
-    InstanceNetworkPerformanceOptions, INSTANCE_NETWORK_PERFORMANCE_OPTIONS, 0 =>
-    bandwidth_weighting
-);
-pub static INSTANCE_NETWORK_PERFORMANCE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkPerformanceOptions",
-    &[rt::m("BandwidthWeighting", &rt::ENUM).named("bandwidthWeighting")],
+    InstanceNetworkPerformanceOptions, INSTANCE_NETWORK_PERFORMANCE_OPTIONS,
+    [bandwidth_weighting[0] = rt::m("BandwidthWeighting", &rt::ENUM)
+    .named("bandwidthWeighting")]
 );
 /// Configure network performance options for your instance that are geared towards performance improvements based on the workload that it runs.
 #[derive(Clone, Default, PartialEq)]
@@ -983,11 +406,8 @@ pub struct InstanceNetworkPerformanceOptionsRequest {
 }
 rt::structure!(
     InstanceNetworkPerformanceOptionsRequest,
-    INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, 0 => bandwidth_weighting
-);
-pub static INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceNetworkPerformanceOptionsRequest",
-    &[rt::m("BandwidthWeighting", &rt::ENUM)],
+    INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting[0] =
+    rt::m("BandwidthWeighting", &rt::ENUM)]
 );
 /// Describes a private IPv4 address.
 #[derive(Clone, Default, PartialEq)]
@@ -1002,18 +422,11 @@ pub struct InstancePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    InstancePrivateIpAddress, INSTANCE_PRIVATE_IP_ADDRESS, 0 => association, 1 =>
-    primary, 2 => private_dns_name, 3 => private_ip_address
-);
-pub static INSTANCE_PRIVATE_IP_ADDRESS: rt::Schema = rt::Schema::structure(
-    "InstancePrivateIpAddress",
-    &[
-        rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION)
-            .named("association"),
-        rt::m("Primary", &rt::BOOLEAN).named("primary"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    ],
+    InstancePrivateIpAddress, INSTANCE_PRIVATE_IP_ADDRESS, [association[0] =
+    rt::m("Association", &INSTANCE_NETWORK_INTERFACE_ASSOCIATION).named("association"),
+    primary[1] = rt::m("Primary", &rt::BOOLEAN).named("primary"), private_dns_name[2] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), private_ip_address[3] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static INSTANCE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "InstancePrivateIpAddressList",
@@ -1233,65 +646,50 @@ pub struct InstanceRequirements {
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
-    InstanceRequirements, INSTANCE_REQUIREMENTS, 0 => v_cpu_count, 1 => memory_mi_b, 2 =>
-    cpu_manufacturers, 3 => memory_gi_b_per_v_cpu, 4 => excluded_instance_types, 5 =>
-    instance_generations, 6 => spot_max_price_percentage_over_lowest_price, 7 =>
-    on_demand_max_price_percentage_over_lowest_price, 8 => bare_metal, 9 =>
-    burstable_performance, 10 => require_hibernate_support, 11 =>
-    network_interface_count, 12 => local_storage, 13 => local_storage_types, 14 =>
-    total_local_storage_gb, 15 => baseline_ebs_bandwidth_mbps, 16 => accelerator_types,
-    17 => accelerator_count, 18 => accelerator_manufacturers, 19 => accelerator_names, 20
-    => accelerator_total_memory_mi_b, 21 => network_bandwidth_gbps, 22 =>
-    allowed_instance_types, 23 =>
-    max_spot_price_as_percentage_of_optimal_on_demand_price, 24 =>
-    baseline_performance_factors, 25 => require_encryption_in_transit
-);
-pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
-    "InstanceRequirements",
-    &[
-        rt::m("VCpuCount", &V_CPU_COUNT_RANGE).named("vCpuCount"),
-        rt::m("MemoryMiB", &MEMORY_MI_B).named("memoryMiB"),
-        rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("cpuManufacturerSet"),
-        rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU).named("memoryGiBPerVCpu"),
-        rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-            .named("excludedInstanceTypeSet")
-            .min(0.0),
-        rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
-            .named("instanceGenerationSet"),
-        rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER)
-            .named("spotMaxPricePercentageOverLowestPrice"),
-        rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER)
-            .named("onDemandMaxPricePercentageOverLowestPrice"),
-        rt::m("BareMetal", &rt::ENUM).named("bareMetal"),
-        rt::m("BurstablePerformance", &rt::ENUM).named("burstablePerformance"),
-        rt::m("RequireHibernateSupport", &rt::BOOLEAN).named("requireHibernateSupport"),
-        rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT)
-            .named("networkInterfaceCount"),
-        rt::m("LocalStorage", &rt::ENUM).named("localStorage"),
-        rt::m("LocalStorageTypes", &LOCAL_STORAGE_TYPE_SET).named("localStorageTypeSet"),
-        rt::m("TotalLocalStorageGB", &TOTAL_LOCAL_STORAGE_GB)
-            .named("totalLocalStorageGB"),
-        rt::m("BaselineEbsBandwidthMbps", &BASELINE_EBS_BANDWIDTH_MBPS)
-            .named("baselineEbsBandwidthMbps"),
-        rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET).named("acceleratorTypeSet"),
-        rt::m("AcceleratorCount", &ACCELERATOR_COUNT).named("acceleratorCount"),
-        rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
-            .named("acceleratorManufacturerSet"),
-        rt::m("AcceleratorNames", &ACCELERATOR_NAME_SET).named("acceleratorNameSet"),
-        rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B)
-            .named("acceleratorTotalMemoryMiB"),
-        rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS)
-            .named("networkBandwidthGbps"),
-        rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
-            .named("allowedInstanceTypeSet")
-            .min(0.0),
-        rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER)
-            .named("maxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
-        rt::m("BaselinePerformanceFactors", &BASELINE_PERFORMANCE_FACTORS)
-            .named("baselinePerformanceFactors"),
-        rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)
-            .named("requireEncryptionInTransit"),
-    ],
+    InstanceRequirements, INSTANCE_REQUIREMENTS, [v_cpu_count[0] = rt::m("VCpuCount",
+    &V_CPU_COUNT_RANGE).named("vCpuCount"), memory_mi_b[1] = rt::m("MemoryMiB",
+    &MEMORY_MI_B).named("memoryMiB"), cpu_manufacturers[2] = rt::m("CpuManufacturers",
+    &CPU_MANUFACTURER_SET).named("cpuManufacturerSet"), memory_gi_b_per_v_cpu[3] =
+    rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU).named("memoryGiBPerVCpu"),
+    excluded_instance_types[4] = rt::m("ExcludedInstanceTypes",
+    &EXCLUDED_INSTANCE_TYPE_SET).named("excludedInstanceTypeSet").min(0.0),
+    instance_generations[5] = rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
+    .named("instanceGenerationSet"), spot_max_price_percentage_over_lowest_price[6] =
+    rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER)
+    .named("spotMaxPricePercentageOverLowestPrice"),
+    on_demand_max_price_percentage_over_lowest_price[7] =
+    rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER)
+    .named("onDemandMaxPricePercentageOverLowestPrice"), bare_metal[8] =
+    rt::m("BareMetal", &rt::ENUM).named("bareMetal"), burstable_performance[9] =
+    rt::m("BurstablePerformance", &rt::ENUM).named("burstablePerformance"),
+    require_hibernate_support[10] = rt::m("RequireHibernateSupport", &rt::BOOLEAN)
+    .named("requireHibernateSupport"), network_interface_count[11] =
+    rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT)
+    .named("networkInterfaceCount"), local_storage[12] = rt::m("LocalStorage", &rt::ENUM)
+    .named("localStorage"), local_storage_types[13] = rt::m("LocalStorageTypes",
+    &LOCAL_STORAGE_TYPE_SET).named("localStorageTypeSet"), total_local_storage_gb[14] =
+    rt::m("TotalLocalStorageGB", &TOTAL_LOCAL_STORAGE_GB).named("totalLocalStorageGB"),
+    baseline_ebs_bandwidth_mbps[15] = rt::m("BaselineEbsBandwidthMbps",
+    &BASELINE_EBS_BANDWIDTH_MBPS).named("baselineEbsBandwidthMbps"),
+    accelerator_types[16] = rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET)
+    .named("acceleratorTypeSet"), accelerator_count[17] = rt::m("AcceleratorCount",
+    &ACCELERATOR_COUNT).named("acceleratorCount"), accelerator_manufacturers[18] =
+    rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
+    .named("acceleratorManufacturerSet"), accelerator_names[19] =
+    rt::m("AcceleratorNames", &ACCELERATOR_NAME_SET).named("acceleratorNameSet"),
+    accelerator_total_memory_mi_b[20] = rt::m("AcceleratorTotalMemoryMiB",
+    &ACCELERATOR_TOTAL_MEMORY_MI_B).named("acceleratorTotalMemoryMiB"),
+    network_bandwidth_gbps[21] = rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS)
+    .named("networkBandwidthGbps"), allowed_instance_types[22] =
+    rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
+    .named("allowedInstanceTypeSet").min(0.0),
+    max_spot_price_as_percentage_of_optimal_on_demand_price[23] =
+    rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER)
+    .named("maxSpotPriceAsPercentageOfOptimalOnDemandPrice"),
+    baseline_performance_factors[24] = rt::m("BaselinePerformanceFactors",
+    &BASELINE_PERFORMANCE_FACTORS).named("baselinePerformanceFactors"),
+    require_encryption_in_transit[25] = rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)
+    .named("requireEncryptionInTransit")]
 );
 /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
 ///
@@ -1504,56 +902,43 @@ pub struct InstanceRequirementsRequest {
     pub require_encryption_in_transit: Option<bool>,
 }
 rt::structure!(
-    InstanceRequirementsRequest, INSTANCE_REQUIREMENTS_REQUEST, 0 => v_cpu_count, 1 =>
-    memory_mi_b, 2 => cpu_manufacturers, 3 => memory_gi_b_per_v_cpu, 4 =>
-    excluded_instance_types, 5 => instance_generations, 6 =>
-    spot_max_price_percentage_over_lowest_price, 7 =>
-    on_demand_max_price_percentage_over_lowest_price, 8 => bare_metal, 9 =>
-    burstable_performance, 10 => require_hibernate_support, 11 =>
-    network_interface_count, 12 => local_storage, 13 => local_storage_types, 14 =>
-    total_local_storage_gb, 15 => baseline_ebs_bandwidth_mbps, 16 => accelerator_types,
-    17 => accelerator_count, 18 => accelerator_manufacturers, 19 => accelerator_names, 20
-    => accelerator_total_memory_mi_b, 21 => network_bandwidth_gbps, 22 =>
-    allowed_instance_types, 23 =>
-    max_spot_price_as_percentage_of_optimal_on_demand_price, 24 =>
-    baseline_performance_factors, 25 => require_encryption_in_transit
-);
-pub static INSTANCE_REQUIREMENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceRequirementsRequest",
-    &[
-        rt::m("VCpuCount", &V_CPU_COUNT_RANGE_REQUEST).flags(rt::REQUIRED),
-        rt::m("MemoryMiB", &MEMORY_MI_B_REQUEST).flags(rt::REQUIRED),
-        rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("CpuManufacturer"),
-        rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU_REQUEST),
-        rt::m("ExcludedInstanceTypes", &EXCLUDED_INSTANCE_TYPE_SET)
-            .named("ExcludedInstanceType")
-            .min(0.0),
-        rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
-            .named("InstanceGeneration"),
-        rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER),
-        rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER),
-        rt::m("BareMetal", &rt::ENUM),
-        rt::m("BurstablePerformance", &rt::ENUM),
-        rt::m("RequireHibernateSupport", &rt::BOOLEAN),
-        rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT_REQUEST),
-        rt::m("LocalStorage", &rt::ENUM),
-        rt::m("LocalStorageTypes", &LOCAL_STORAGE_TYPE_SET).named("LocalStorageType"),
-        rt::m("TotalLocalStorageGB", &TOTAL_LOCAL_STORAGE_GB_REQUEST),
-        rt::m("BaselineEbsBandwidthMbps", &BASELINE_EBS_BANDWIDTH_MBPS_REQUEST),
-        rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET).named("AcceleratorType"),
-        rt::m("AcceleratorCount", &ACCELERATOR_COUNT_REQUEST),
-        rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
-            .named("AcceleratorManufacturer"),
-        rt::m("AcceleratorNames", &ACCELERATOR_NAME_SET).named("AcceleratorName"),
-        rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST),
-        rt::m("NetworkBandwidthGbps", &NETWORK_BANDWIDTH_GBPS_REQUEST),
-        rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
-            .named("AllowedInstanceType")
-            .min(0.0),
-        rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER),
-        rt::m("BaselinePerformanceFactors", &BASELINE_PERFORMANCE_FACTORS_REQUEST),
-        rt::m("RequireEncryptionInTransit", &rt::BOOLEAN),
-    ],
+    InstanceRequirementsRequest, INSTANCE_REQUIREMENTS_REQUEST, [v_cpu_count[0] =
+    rt::m("VCpuCount", &V_CPU_COUNT_RANGE_REQUEST).flags(rt::REQUIRED), memory_mi_b[1] =
+    rt::m("MemoryMiB", &MEMORY_MI_B_REQUEST).flags(rt::REQUIRED), cpu_manufacturers[2] =
+    rt::m("CpuManufacturers", &CPU_MANUFACTURER_SET).named("CpuManufacturer"),
+    memory_gi_b_per_v_cpu[3] = rt::m("MemoryGiBPerVCpu", &MEMORY_GI_B_PER_V_CPU_REQUEST),
+    excluded_instance_types[4] = rt::m("ExcludedInstanceTypes",
+    &EXCLUDED_INSTANCE_TYPE_SET).named("ExcludedInstanceType").min(0.0),
+    instance_generations[5] = rt::m("InstanceGenerations", &INSTANCE_GENERATION_SET)
+    .named("InstanceGeneration"), spot_max_price_percentage_over_lowest_price[6] =
+    rt::m("SpotMaxPricePercentageOverLowestPrice", &rt::INTEGER),
+    on_demand_max_price_percentage_over_lowest_price[7] =
+    rt::m("OnDemandMaxPricePercentageOverLowestPrice", &rt::INTEGER), bare_metal[8] =
+    rt::m("BareMetal", &rt::ENUM), burstable_performance[9] =
+    rt::m("BurstablePerformance", &rt::ENUM), require_hibernate_support[10] =
+    rt::m("RequireHibernateSupport", &rt::BOOLEAN), network_interface_count[11] =
+    rt::m("NetworkInterfaceCount", &NETWORK_INTERFACE_COUNT_REQUEST), local_storage[12] =
+    rt::m("LocalStorage", &rt::ENUM), local_storage_types[13] =
+    rt::m("LocalStorageTypes", &LOCAL_STORAGE_TYPE_SET).named("LocalStorageType"),
+    total_local_storage_gb[14] = rt::m("TotalLocalStorageGB",
+    &TOTAL_LOCAL_STORAGE_GB_REQUEST), baseline_ebs_bandwidth_mbps[15] =
+    rt::m("BaselineEbsBandwidthMbps", &BASELINE_EBS_BANDWIDTH_MBPS_REQUEST),
+    accelerator_types[16] = rt::m("AcceleratorTypes", &ACCELERATOR_TYPE_SET)
+    .named("AcceleratorType"), accelerator_count[17] = rt::m("AcceleratorCount",
+    &ACCELERATOR_COUNT_REQUEST), accelerator_manufacturers[18] =
+    rt::m("AcceleratorManufacturers", &ACCELERATOR_MANUFACTURER_SET)
+    .named("AcceleratorManufacturer"), accelerator_names[19] = rt::m("AcceleratorNames",
+    &ACCELERATOR_NAME_SET).named("AcceleratorName"), accelerator_total_memory_mi_b[20] =
+    rt::m("AcceleratorTotalMemoryMiB", &ACCELERATOR_TOTAL_MEMORY_MI_B_REQUEST),
+    network_bandwidth_gbps[21] = rt::m("NetworkBandwidthGbps",
+    &NETWORK_BANDWIDTH_GBPS_REQUEST), allowed_instance_types[22] =
+    rt::m("AllowedInstanceTypes", &ALLOWED_INSTANCE_TYPE_SET)
+    .named("AllowedInstanceType").min(0.0),
+    max_spot_price_as_percentage_of_optimal_on_demand_price[23] =
+    rt::m("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice", &rt::INTEGER),
+    baseline_performance_factors[24] = rt::m("BaselinePerformanceFactors",
+    &BASELINE_PERFORMANCE_FACTORS_REQUEST), require_encryption_in_transit[25] =
+    rt::m("RequireEncryptionInTransit", &rt::BOOLEAN)]
 );
 /// The architecture type, virtualization type, and other attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
 ///
@@ -1569,19 +954,11 @@ pub struct InstanceRequirementsWithMetadataRequest {
 }
 rt::structure!(
     InstanceRequirementsWithMetadataRequest, INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST,
-    0 => architecture_types, 1 => virtualization_types, 2 => instance_requirements
-);
-pub static INSTANCE_REQUIREMENTS_WITH_METADATA_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceRequirementsWithMetadataRequest",
-    &[
-        rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
-            .named("ArchitectureType")
-            .min(0.0),
-        rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET)
-            .named("VirtualizationType")
-            .min(0.0),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
-    ],
+    [architecture_types[0] = rt::m("ArchitectureTypes", &ARCHITECTURE_TYPE_SET)
+    .named("ArchitectureType").min(0.0), virtualization_types[1] =
+    rt::m("VirtualizationTypes", &VIRTUALIZATION_TYPE_SET).named("VirtualizationType")
+    .min(0.0), instance_requirements[2] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS_REQUEST)]
 );
 /// Describes a secondary interface attached to an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1608,30 +985,19 @@ pub struct InstanceSecondaryInterface {
     pub interface_type: Option<SecondaryInterfaceType>,
 }
 rt::structure!(
-    InstanceSecondaryInterface, INSTANCE_SECONDARY_INTERFACE, 0 => attachment, 1 =>
-    mac_address, 2 => secondary_interface_id, 3 => owner_id, 4 => private_ip_addresses, 5
-    => source_dest_check, 6 => status, 7 => secondary_subnet_id, 8 =>
-    secondary_network_id, 9 => interface_type
-);
-pub static INSTANCE_SECONDARY_INTERFACE: rt::Schema = rt::Schema::structure(
-    "InstanceSecondaryInterface",
-    &[
-        rt::m("Attachment", &INSTANCE_SECONDARY_INTERFACE_ATTACHMENT)
-            .named("attachment"),
-        rt::m("MacAddress", &rt::STRING).named("macAddress"),
-        rt::m("SecondaryInterfaceId", &rt::STRING).named("secondaryInterfaceId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m(
-                "PrivateIpAddresses",
-                &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST,
-            )
-            .named("privateIpAddressSet"),
-        rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
-        rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-        rt::m("InterfaceType", &rt::ENUM).named("interfaceType"),
-    ],
+    InstanceSecondaryInterface, INSTANCE_SECONDARY_INTERFACE, [attachment[0] =
+    rt::m("Attachment", &INSTANCE_SECONDARY_INTERFACE_ATTACHMENT).named("attachment"),
+    mac_address[1] = rt::m("MacAddress", &rt::STRING).named("macAddress"),
+    secondary_interface_id[2] = rt::m("SecondaryInterfaceId", &rt::STRING)
+    .named("secondaryInterfaceId"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), private_ip_addresses[4] = rt::m("PrivateIpAddresses",
+    &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressSet"),
+    source_dest_check[5] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[6] = rt::m("Status", &rt::ENUM).named("status"),
+    secondary_subnet_id[7] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), secondary_network_id[8] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), interface_type[9] = rt::m("InterfaceType",
+    &rt::ENUM).named("interfaceType")]
 );
 /// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1652,20 +1018,14 @@ pub struct InstanceSecondaryInterfaceAttachment {
     pub network_card_index: Option<i32>,
 }
 rt::structure!(
-    InstanceSecondaryInterfaceAttachment, INSTANCE_SECONDARY_INTERFACE_ATTACHMENT, 0 =>
-    attach_time, 1 => attachment_id, 2 => delete_on_termination, 3 => device_index, 4 =>
-    status, 5 => network_card_index
-);
-pub static INSTANCE_SECONDARY_INTERFACE_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "InstanceSecondaryInterfaceAttachment",
-    &[
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-    ],
+    InstanceSecondaryInterfaceAttachment, INSTANCE_SECONDARY_INTERFACE_ATTACHMENT,
+    [attach_time[0] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
+    attachment_id[1] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), device_index[3] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), status[4] = rt::m("Status", &rt::ENUM).named("status"),
+    network_card_index[5] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex")]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_LIST: rt::Schema = rt::Schema::list(
     "InstanceSecondaryInterfaceList",
@@ -1679,11 +1039,8 @@ pub struct InstanceSecondaryInterfacePrivateIpAddress {
 }
 rt::structure!(
     InstanceSecondaryInterfacePrivateIpAddress,
-    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS, 0 => private_ip_address
-);
-pub static INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS: rt::Schema = rt::Schema::structure(
-    "InstanceSecondaryInterfacePrivateIpAddress",
-    &[rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")],
+    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS, [private_ip_address[0] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "InstanceSecondaryInterfacePrivateIpAddressList",
@@ -1704,11 +1061,8 @@ pub struct InstanceSecondaryInterfacePrivateIpAddressRequest {
 }
 rt::structure!(
     InstanceSecondaryInterfacePrivateIpAddressRequest,
-    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_REQUEST, 0 => private_ip_address
-);
-pub static INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceSecondaryInterfacePrivateIpAddressRequest",
-    &[rt::m("PrivateIpAddress", &rt::STRING).flags(rt::REQUIRED)],
+    INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_REQUEST, [private_ip_address[0] =
+    rt::m("PrivateIpAddress", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST: rt::Schema = rt::Schema::list(
     "InstanceSecondaryInterfaceSpecificationListRequest",
@@ -1738,25 +1092,14 @@ pub struct InstanceSecondaryInterfaceSpecificationRequest {
 }
 rt::structure!(
     InstanceSecondaryInterfaceSpecificationRequest,
-    INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST, 0 => delete_on_termination, 1 =>
-    device_index, 2 => private_ip_addresses, 3 => private_ip_address_count, 4 =>
-    secondary_subnet_id, 5 => interface_type, 6 => network_card_index
-);
-pub static INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceSecondaryInterfaceSpecificationRequest",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m(
-                "PrivateIpAddresses",
-                &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST_REQUEST,
-            )
-            .named("PrivateIpAddress"),
-        rt::m("PrivateIpAddressCount", &rt::INTEGER),
-        rt::m("SecondarySubnetId", &rt::STRING),
-        rt::m("InterfaceType", &rt::ENUM),
-        rt::m("NetworkCardIndex", &rt::INTEGER),
-    ],
+    INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), device_index[1] = rt::m("DeviceIndex",
+    &rt::INTEGER), private_ip_addresses[2] = rt::m("PrivateIpAddresses",
+    &INSTANCE_SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_LIST_REQUEST)
+    .named("PrivateIpAddress"), private_ip_address_count[3] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER), secondary_subnet_id[4] =
+    rt::m("SecondarySubnetId", &rt::STRING), interface_type[5] = rt::m("InterfaceType",
+    &rt::ENUM), network_card_index[6] = rt::m("NetworkCardIndex", &rt::INTEGER)]
 );
 pub static INSTANCE_SET: rt::Schema = rt::Schema::list(
     "InstanceSet",
@@ -1775,17 +1118,10 @@ pub struct InstanceSpecification {
     pub exclude_data_volume_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    InstanceSpecification, INSTANCE_SPECIFICATION, 0 => instance_id, 1 =>
-    exclude_boot_volume, 2 => exclude_data_volume_ids
-);
-pub static INSTANCE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceSpecification",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExcludeBootVolume", &rt::BOOLEAN),
-        rt::m("ExcludeDataVolumeIds", &VOLUME_ID_STRING_LIST)
-            .named("ExcludeDataVolumeId"),
-    ],
+    InstanceSpecification, INSTANCE_SPECIFICATION, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), exclude_boot_volume[1] = rt::m("ExcludeBootVolume",
+    &rt::BOOLEAN), exclude_data_volume_ids[2] = rt::m("ExcludeDataVolumeIds",
+    &VOLUME_ID_STRING_LIST).named("ExcludeDataVolumeId")]
 );
 /// Describes the current state of an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1810,10 +1146,9 @@ pub struct InstanceState {
     /// The current state of the instance.
     pub name: Option<InstanceStateName>,
 }
-rt::structure!(InstanceState, INSTANCE_STATE, 0 => code, 1 => name);
-pub static INSTANCE_STATE: rt::Schema = rt::Schema::structure(
-    "InstanceState",
-    &[rt::m("Code", &rt::INTEGER).named("code"), rt::m("Name", &rt::ENUM).named("name")],
+rt::structure!(
+    InstanceState, INSTANCE_STATE, [code[0] = rt::m("Code", &rt::INTEGER).named("code"),
+    name[1] = rt::m("Name", &rt::ENUM).named("name")]
 );
 /// Describes an instance state change.
 #[derive(Clone, Default, PartialEq)]
@@ -1826,16 +1161,10 @@ pub struct InstanceStateChange {
     pub previous_state: Option<InstanceState>,
 }
 rt::structure!(
-    InstanceStateChange, INSTANCE_STATE_CHANGE, 0 => instance_id, 1 => current_state, 2
-    => previous_state
-);
-pub static INSTANCE_STATE_CHANGE: rt::Schema = rt::Schema::structure(
-    "InstanceStateChange",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("CurrentState", &INSTANCE_STATE).named("currentState"),
-        rt::m("PreviousState", &INSTANCE_STATE).named("previousState"),
-    ],
+    InstanceStateChange, INSTANCE_STATE_CHANGE, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), current_state[1] = rt::m("CurrentState",
+    &INSTANCE_STATE).named("currentState"), previous_state[2] = rt::m("PreviousState",
+    &INSTANCE_STATE).named("previousState")]
 );
 pub static INSTANCE_STATE_CHANGE_LIST: rt::Schema = rt::Schema::list(
     "InstanceStateChangeList",
@@ -1875,29 +1204,20 @@ pub struct InstanceStatus {
     pub performance_status: Option<PerformanceStatusSummary>,
 }
 rt::structure!(
-    InstanceStatus, INSTANCE_STATUS, 0 => availability_zone, 1 => availability_zone_id, 2
-    => outpost_arn, 3 => operator, 4 => events, 5 => instance_id, 6 => instance_state, 7
-    => instance_status, 8 => system_status, 9 => attached_ebs_status, 10 =>
-    application_status, 11 => performance_status
-);
-pub static INSTANCE_STATUS: rt::Schema = rt::Schema::structure(
-    "InstanceStatus",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("Events", &INSTANCE_STATUS_EVENT_LIST).named("eventsSet"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceState", &INSTANCE_STATE).named("instanceState"),
-        rt::m("InstanceStatus", &INSTANCE_STATUS_SUMMARY).named("instanceStatus"),
-        rt::m("SystemStatus", &INSTANCE_STATUS_SUMMARY).named("systemStatus"),
-        rt::m("AttachedEbsStatus", &EBS_STATUS_SUMMARY).named("attachedEbsStatus"),
-        rt::m("ApplicationStatus", &APPLICATION_STATUS_SUMMARY)
-            .named("applicationStatus"),
-        rt::m("PerformanceStatus", &PERFORMANCE_STATUS_SUMMARY)
-            .named("performanceStatus"),
-    ],
+    InstanceStatus, INSTANCE_STATUS, [availability_zone[0] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), availability_zone_id[1] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), outpost_arn[2]
+    = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), operator[3] =
+    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), events[4] = rt::m("Events",
+    &INSTANCE_STATUS_EVENT_LIST).named("eventsSet"), instance_id[5] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_state[6] = rt::m("InstanceState",
+    &INSTANCE_STATE).named("instanceState"), instance_status[7] = rt::m("InstanceStatus",
+    &INSTANCE_STATUS_SUMMARY).named("instanceStatus"), system_status[8] =
+    rt::m("SystemStatus", &INSTANCE_STATUS_SUMMARY).named("systemStatus"),
+    attached_ebs_status[9] = rt::m("AttachedEbsStatus", &EBS_STATUS_SUMMARY)
+    .named("attachedEbsStatus"), application_status[10] = rt::m("ApplicationStatus",
+    &APPLICATION_STATUS_SUMMARY).named("applicationStatus"), performance_status[11] =
+    rt::m("PerformanceStatus", &PERFORMANCE_STATUS_SUMMARY).named("performanceStatus")]
 );
 /// Describes the instance status.
 #[derive(Clone, Default, PartialEq)]
@@ -1910,16 +1230,10 @@ pub struct InstanceStatusDetails {
     pub status: Option<StatusType>,
 }
 rt::structure!(
-    InstanceStatusDetails, INSTANCE_STATUS_DETAILS, 0 => impaired_since, 1 => name, 2 =>
-    status
-);
-pub static INSTANCE_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "InstanceStatusDetails",
-    &[
-        rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"),
-        rt::m("Name", &rt::ENUM).named("name"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    InstanceStatusDetails, INSTANCE_STATUS_DETAILS, [impaired_since[0] =
+    rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"), name[1] =
+    rt::m("Name", &rt::ENUM).named("name"), status[2] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 pub static INSTANCE_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusDetailsList",
@@ -1944,19 +1258,13 @@ pub struct InstanceStatusEvent {
     pub not_before_deadline: Option<rt::DateTime>,
 }
 rt::structure!(
-    InstanceStatusEvent, INSTANCE_STATUS_EVENT, 0 => instance_event_id, 1 => code, 2 =>
-    description, 3 => not_after, 4 => not_before, 5 => not_before_deadline
-);
-pub static INSTANCE_STATUS_EVENT: rt::Schema = rt::Schema::structure(
-    "InstanceStatusEvent",
-    &[
-        rt::m("InstanceEventId", &rt::STRING).named("instanceEventId"),
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("NotAfter", &rt::TIMESTAMP).named("notAfter"),
-        rt::m("NotBefore", &rt::TIMESTAMP).named("notBefore"),
-        rt::m("NotBeforeDeadline", &rt::TIMESTAMP).named("notBeforeDeadline"),
-    ],
+    InstanceStatusEvent, INSTANCE_STATUS_EVENT, [instance_event_id[0] =
+    rt::m("InstanceEventId", &rt::STRING).named("instanceEventId"), code[1] =
+    rt::m("Code", &rt::ENUM).named("code"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), not_after[3] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), not_before[4] = rt::m("NotBefore", &rt::TIMESTAMP)
+    .named("notBefore"), not_before_deadline[5] = rt::m("NotBeforeDeadline",
+    &rt::TIMESTAMP).named("notBeforeDeadline")]
 );
 pub static INSTANCE_STATUS_EVENT_LIST: rt::Schema = rt::Schema::list(
     "InstanceStatusEventList",
@@ -1975,14 +1283,9 @@ pub struct InstanceStatusSummary {
     pub status: Option<SummaryStatus>,
 }
 rt::structure!(
-    InstanceStatusSummary, INSTANCE_STATUS_SUMMARY, 0 => details, 1 => status
-);
-pub static INSTANCE_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "InstanceStatusSummary",
-    &[
-        rt::m("Details", &INSTANCE_STATUS_DETAILS_LIST).named("details"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    InstanceStatusSummary, INSTANCE_STATUS_SUMMARY, [details[0] = rt::m("Details",
+    &INSTANCE_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 rt::string_enum! {
     pub enum InstanceStorageEncryptionSupport { Unsupported = "unsupported", Required =
@@ -2001,17 +1304,11 @@ pub struct InstanceStorageInfo {
     pub encryption_support: Option<InstanceStorageEncryptionSupport>,
 }
 rt::structure!(
-    InstanceStorageInfo, INSTANCE_STORAGE_INFO, 0 => total_size_in_gb, 1 => disks, 2 =>
-    nvme_support, 3 => encryption_support
-);
-pub static INSTANCE_STORAGE_INFO: rt::Schema = rt::Schema::structure(
-    "InstanceStorageInfo",
-    &[
-        rt::m("TotalSizeInGB", &rt::LONG).named("totalSizeInGB"),
-        rt::m("Disks", &DISK_INFO_LIST).named("disks"),
-        rt::m("NvmeSupport", &rt::ENUM).named("nvmeSupport"),
-        rt::m("EncryptionSupport", &rt::ENUM).named("encryptionSupport"),
-    ],
+    InstanceStorageInfo, INSTANCE_STORAGE_INFO, [total_size_in_gb[0] =
+    rt::m("TotalSizeInGB", &rt::LONG).named("totalSizeInGB"), disks[1] = rt::m("Disks",
+    &DISK_INFO_LIST).named("disks"), nvme_support[2] = rt::m("NvmeSupport", &rt::ENUM)
+    .named("nvmeSupport"), encryption_support[3] = rt::m("EncryptionSupport", &rt::ENUM)
+    .named("encryptionSupport")]
 );
 pub static INSTANCE_TAG_KEY_SET: rt::Schema = rt::Schema::list(
     "InstanceTagKeySet",
@@ -2026,15 +1323,10 @@ pub struct InstanceTagNotificationAttribute {
     pub include_all_tags_of_instance: Option<bool>,
 }
 rt::structure!(
-    InstanceTagNotificationAttribute, INSTANCE_TAG_NOTIFICATION_ATTRIBUTE, 0 =>
-    instance_tag_keys, 1 => include_all_tags_of_instance
-);
-pub static INSTANCE_TAG_NOTIFICATION_ATTRIBUTE: rt::Schema = rt::Schema::structure(
-    "InstanceTagNotificationAttribute",
-    &[
-        rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET).named("instanceTagKeySet"),
-        rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN).named("includeAllTagsOfInstance"),
-    ],
+    InstanceTagNotificationAttribute, INSTANCE_TAG_NOTIFICATION_ATTRIBUTE,
+    [instance_tag_keys[0] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    .named("instanceTagKeySet"), include_all_tags_of_instance[1] =
+    rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN).named("includeAllTagsOfInstance")]
 );
 /// Information about the instance topology.
 #[derive(Clone, Default, PartialEq)]
@@ -2060,19 +1352,1129 @@ pub struct InstanceTopology {
     pub capacity_block_id: Option<String>,
 }
 rt::structure!(
-    InstanceTopology, INSTANCE_TOPOLOGY, 0 => instance_id, 1 => instance_type, 2 =>
-    group_name, 3 => network_nodes, 4 => availability_zone, 5 => zone_id, 6 =>
-    capacity_block_id
+    InstanceTopology, INSTANCE_TOPOLOGY, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), instance_type[1] = rt::m("InstanceType",
+    &rt::STRING).named("instanceType"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), network_nodes[3] = rt::m("NetworkNodes", &NETWORK_NODES_LIST)
+    .named("networkNodeSet"), availability_zone[4] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), zone_id[5] = rt::m("ZoneId", &rt::STRING)
+    .named("zoneId"), capacity_block_id[6] = rt::m("CapacityBlockId", &rt::STRING)
+    .named("capacityBlockId")]
 );
-pub static INSTANCE_TOPOLOGY: rt::Schema = rt::Schema::structure(
-    "InstanceTopology",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("NetworkNodes", &NETWORK_NODES_LIST).named("networkNodeSet"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("ZoneId", &rt::STRING).named("zoneId"),
-        rt::m("CapacityBlockId", &rt::STRING).named("capacityBlockId"),
-    ],
+rt::string_enum! {
+    pub enum InstanceType { A1Medium = "a1.medium", A1Large = "a1.large", A1Xlarge =
+    "a1.xlarge", A1_2xlarge = "a1.2xlarge", A1_4xlarge = "a1.4xlarge", A1Metal =
+    "a1.metal", C1Medium = "c1.medium", C1Xlarge = "c1.xlarge", C3Large = "c3.large",
+    C3Xlarge = "c3.xlarge", C3_2xlarge = "c3.2xlarge", C3_4xlarge = "c3.4xlarge",
+    C3_8xlarge = "c3.8xlarge", C4Large = "c4.large", C4Xlarge = "c4.xlarge", C4_2xlarge =
+    "c4.2xlarge", C4_4xlarge = "c4.4xlarge", C4_8xlarge = "c4.8xlarge", C5Large =
+    "c5.large", C5Xlarge = "c5.xlarge", C5_2xlarge = "c5.2xlarge", C5_4xlarge =
+    "c5.4xlarge", C5_9xlarge = "c5.9xlarge", C5_12xlarge = "c5.12xlarge", C5_18xlarge =
+    "c5.18xlarge", C5_24xlarge = "c5.24xlarge", C5Metal = "c5.metal", C5aLarge =
+    "c5a.large", C5aXlarge = "c5a.xlarge", C5a2xlarge = "c5a.2xlarge", C5a4xlarge =
+    "c5a.4xlarge", C5a8xlarge = "c5a.8xlarge", C5a12xlarge = "c5a.12xlarge", C5a16xlarge
+    = "c5a.16xlarge", C5a24xlarge = "c5a.24xlarge", C5adLarge = "c5ad.large", C5adXlarge
+    = "c5ad.xlarge", C5ad2xlarge = "c5ad.2xlarge", C5ad4xlarge = "c5ad.4xlarge",
+    C5ad8xlarge = "c5ad.8xlarge", C5ad12xlarge = "c5ad.12xlarge", C5ad16xlarge =
+    "c5ad.16xlarge", C5ad24xlarge = "c5ad.24xlarge", C5dLarge = "c5d.large", C5dXlarge =
+    "c5d.xlarge", C5d2xlarge = "c5d.2xlarge", C5d4xlarge = "c5d.4xlarge", C5d9xlarge =
+    "c5d.9xlarge", C5d12xlarge = "c5d.12xlarge", C5d18xlarge = "c5d.18xlarge",
+    C5d24xlarge = "c5d.24xlarge", C5dMetal = "c5d.metal", C5nLarge = "c5n.large",
+    C5nXlarge = "c5n.xlarge", C5n2xlarge = "c5n.2xlarge", C5n4xlarge = "c5n.4xlarge",
+    C5n9xlarge = "c5n.9xlarge", C5n18xlarge = "c5n.18xlarge", C5nMetal = "c5n.metal",
+    C6gMedium = "c6g.medium", C6gLarge = "c6g.large", C6gXlarge = "c6g.xlarge",
+    C6g2xlarge = "c6g.2xlarge", C6g4xlarge = "c6g.4xlarge", C6g8xlarge = "c6g.8xlarge",
+    C6g12xlarge = "c6g.12xlarge", C6g16xlarge = "c6g.16xlarge", C6gMetal = "c6g.metal",
+    C6gdMedium = "c6gd.medium", C6gdLarge = "c6gd.large", C6gdXlarge = "c6gd.xlarge",
+    C6gd2xlarge = "c6gd.2xlarge", C6gd4xlarge = "c6gd.4xlarge", C6gd8xlarge =
+    "c6gd.8xlarge", C6gd12xlarge = "c6gd.12xlarge", C6gd16xlarge = "c6gd.16xlarge",
+    C6gdMetal = "c6gd.metal", C6gnMedium = "c6gn.medium", C6gnLarge = "c6gn.large",
+    C6gnXlarge = "c6gn.xlarge", C6gn2xlarge = "c6gn.2xlarge", C6gn4xlarge =
+    "c6gn.4xlarge", C6gn8xlarge = "c6gn.8xlarge", C6gn12xlarge = "c6gn.12xlarge",
+    C6gn16xlarge = "c6gn.16xlarge", C6iLarge = "c6i.large", C6iXlarge = "c6i.xlarge",
+    C6i2xlarge = "c6i.2xlarge", C6i4xlarge = "c6i.4xlarge", C6i8xlarge = "c6i.8xlarge",
+    C6i12xlarge = "c6i.12xlarge", C6i16xlarge = "c6i.16xlarge", C6i24xlarge =
+    "c6i.24xlarge", C6i32xlarge = "c6i.32xlarge", C6iMetal = "c6i.metal", Cc1_4xlarge =
+    "cc1.4xlarge", Cc2_8xlarge = "cc2.8xlarge", Cg1_4xlarge = "cg1.4xlarge", Cr1_8xlarge
+    = "cr1.8xlarge", D2Xlarge = "d2.xlarge", D2_2xlarge = "d2.2xlarge", D2_4xlarge =
+    "d2.4xlarge", D2_8xlarge = "d2.8xlarge", D3Xlarge = "d3.xlarge", D3_2xlarge =
+    "d3.2xlarge", D3_4xlarge = "d3.4xlarge", D3_8xlarge = "d3.8xlarge", D3enXlarge =
+    "d3en.xlarge", D3en2xlarge = "d3en.2xlarge", D3en4xlarge = "d3en.4xlarge",
+    D3en6xlarge = "d3en.6xlarge", D3en8xlarge = "d3en.8xlarge", D3en12xlarge =
+    "d3en.12xlarge", Dl1_24xlarge = "dl1.24xlarge", F1_2xlarge = "f1.2xlarge", F1_4xlarge
+    = "f1.4xlarge", F1_16xlarge = "f1.16xlarge", G2_2xlarge = "g2.2xlarge", G2_8xlarge =
+    "g2.8xlarge", G3_4xlarge = "g3.4xlarge", G3_8xlarge = "g3.8xlarge", G3_16xlarge =
+    "g3.16xlarge", G3sXlarge = "g3s.xlarge", G4adXlarge = "g4ad.xlarge", G4ad2xlarge =
+    "g4ad.2xlarge", G4ad4xlarge = "g4ad.4xlarge", G4ad8xlarge = "g4ad.8xlarge",
+    G4ad16xlarge = "g4ad.16xlarge", G4dnXlarge = "g4dn.xlarge", G4dn2xlarge =
+    "g4dn.2xlarge", G4dn4xlarge = "g4dn.4xlarge", G4dn8xlarge = "g4dn.8xlarge",
+    G4dn12xlarge = "g4dn.12xlarge", G4dn16xlarge = "g4dn.16xlarge", G4dnMetal =
+    "g4dn.metal", G5Xlarge = "g5.xlarge", G5_2xlarge = "g5.2xlarge", G5_4xlarge =
+    "g5.4xlarge", G5_8xlarge = "g5.8xlarge", G5_12xlarge = "g5.12xlarge", G5_16xlarge =
+    "g5.16xlarge", G5_24xlarge = "g5.24xlarge", G5_48xlarge = "g5.48xlarge", G5gXlarge =
+    "g5g.xlarge", G5g2xlarge = "g5g.2xlarge", G5g4xlarge = "g5g.4xlarge", G5g8xlarge =
+    "g5g.8xlarge", G5g16xlarge = "g5g.16xlarge", G5gMetal = "g5g.metal", Hi1_4xlarge =
+    "hi1.4xlarge", Hpc6a48xlarge = "hpc6a.48xlarge", Hs1_8xlarge = "hs1.8xlarge",
+    H1_2xlarge = "h1.2xlarge", H1_4xlarge = "h1.4xlarge", H1_8xlarge = "h1.8xlarge",
+    H1_16xlarge = "h1.16xlarge", I2Xlarge = "i2.xlarge", I2_2xlarge = "i2.2xlarge",
+    I2_4xlarge = "i2.4xlarge", I2_8xlarge = "i2.8xlarge", I3Large = "i3.large", I3Xlarge
+    = "i3.xlarge", I3_2xlarge = "i3.2xlarge", I3_4xlarge = "i3.4xlarge", I3_8xlarge =
+    "i3.8xlarge", I3_16xlarge = "i3.16xlarge", I3Metal = "i3.metal", I3enLarge =
+    "i3en.large", I3enXlarge = "i3en.xlarge", I3en2xlarge = "i3en.2xlarge", I3en3xlarge =
+    "i3en.3xlarge", I3en6xlarge = "i3en.6xlarge", I3en12xlarge = "i3en.12xlarge",
+    I3en24xlarge = "i3en.24xlarge", I3enMetal = "i3en.metal", Im4gnLarge = "im4gn.large",
+    Im4gnXlarge = "im4gn.xlarge", Im4gn2xlarge = "im4gn.2xlarge", Im4gn4xlarge =
+    "im4gn.4xlarge", Im4gn8xlarge = "im4gn.8xlarge", Im4gn16xlarge = "im4gn.16xlarge",
+    Inf1Xlarge = "inf1.xlarge", Inf1_2xlarge = "inf1.2xlarge", Inf1_6xlarge =
+    "inf1.6xlarge", Inf1_24xlarge = "inf1.24xlarge", Is4genMedium = "is4gen.medium",
+    Is4genLarge = "is4gen.large", Is4genXlarge = "is4gen.xlarge", Is4gen2xlarge =
+    "is4gen.2xlarge", Is4gen4xlarge = "is4gen.4xlarge", Is4gen8xlarge = "is4gen.8xlarge",
+    M1Small = "m1.small", M1Medium = "m1.medium", M1Large = "m1.large", M1Xlarge =
+    "m1.xlarge", M2Xlarge = "m2.xlarge", M2_2xlarge = "m2.2xlarge", M2_4xlarge =
+    "m2.4xlarge", M3Medium = "m3.medium", M3Large = "m3.large", M3Xlarge = "m3.xlarge",
+    M3_2xlarge = "m3.2xlarge", M4Large = "m4.large", M4Xlarge = "m4.xlarge", M4_2xlarge =
+    "m4.2xlarge", M4_4xlarge = "m4.4xlarge", M4_10xlarge = "m4.10xlarge", M4_16xlarge =
+    "m4.16xlarge", M5Large = "m5.large", M5Xlarge = "m5.xlarge", M5_2xlarge =
+    "m5.2xlarge", M5_4xlarge = "m5.4xlarge", M5_8xlarge = "m5.8xlarge", M5_12xlarge =
+    "m5.12xlarge", M5_16xlarge = "m5.16xlarge", M5_24xlarge = "m5.24xlarge", M5Metal =
+    "m5.metal", M5aLarge = "m5a.large", M5aXlarge = "m5a.xlarge", M5a2xlarge =
+    "m5a.2xlarge", M5a4xlarge = "m5a.4xlarge", M5a8xlarge = "m5a.8xlarge", M5a12xlarge =
+    "m5a.12xlarge", M5a16xlarge = "m5a.16xlarge", M5a24xlarge = "m5a.24xlarge", M5adLarge
+    = "m5ad.large", M5adXlarge = "m5ad.xlarge", M5ad2xlarge = "m5ad.2xlarge", M5ad4xlarge
+    = "m5ad.4xlarge", M5ad8xlarge = "m5ad.8xlarge", M5ad12xlarge = "m5ad.12xlarge",
+    M5ad16xlarge = "m5ad.16xlarge", M5ad24xlarge = "m5ad.24xlarge", M5dLarge =
+    "m5d.large", M5dXlarge = "m5d.xlarge", M5d2xlarge = "m5d.2xlarge", M5d4xlarge =
+    "m5d.4xlarge", M5d8xlarge = "m5d.8xlarge", M5d12xlarge = "m5d.12xlarge", M5d16xlarge
+    = "m5d.16xlarge", M5d24xlarge = "m5d.24xlarge", M5dMetal = "m5d.metal", M5dnLarge =
+    "m5dn.large", M5dnXlarge = "m5dn.xlarge", M5dn2xlarge = "m5dn.2xlarge", M5dn4xlarge =
+    "m5dn.4xlarge", M5dn8xlarge = "m5dn.8xlarge", M5dn12xlarge = "m5dn.12xlarge",
+    M5dn16xlarge = "m5dn.16xlarge", M5dn24xlarge = "m5dn.24xlarge", M5dnMetal =
+    "m5dn.metal", M5nLarge = "m5n.large", M5nXlarge = "m5n.xlarge", M5n2xlarge =
+    "m5n.2xlarge", M5n4xlarge = "m5n.4xlarge", M5n8xlarge = "m5n.8xlarge", M5n12xlarge =
+    "m5n.12xlarge", M5n16xlarge = "m5n.16xlarge", M5n24xlarge = "m5n.24xlarge", M5nMetal
+    = "m5n.metal", M5znLarge = "m5zn.large", M5znXlarge = "m5zn.xlarge", M5zn2xlarge =
+    "m5zn.2xlarge", M5zn3xlarge = "m5zn.3xlarge", M5zn6xlarge = "m5zn.6xlarge",
+    M5zn12xlarge = "m5zn.12xlarge", M5znMetal = "m5zn.metal", M6aLarge = "m6a.large",
+    M6aXlarge = "m6a.xlarge", M6a2xlarge = "m6a.2xlarge", M6a4xlarge = "m6a.4xlarge",
+    M6a8xlarge = "m6a.8xlarge", M6a12xlarge = "m6a.12xlarge", M6a16xlarge =
+    "m6a.16xlarge", M6a24xlarge = "m6a.24xlarge", M6a32xlarge = "m6a.32xlarge",
+    M6a48xlarge = "m6a.48xlarge", M6gMetal = "m6g.metal", M6gMedium = "m6g.medium",
+    M6gLarge = "m6g.large", M6gXlarge = "m6g.xlarge", M6g2xlarge = "m6g.2xlarge",
+    M6g4xlarge = "m6g.4xlarge", M6g8xlarge = "m6g.8xlarge", M6g12xlarge = "m6g.12xlarge",
+    M6g16xlarge = "m6g.16xlarge", M6gdMetal = "m6gd.metal", M6gdMedium = "m6gd.medium",
+    M6gdLarge = "m6gd.large", M6gdXlarge = "m6gd.xlarge", M6gd2xlarge = "m6gd.2xlarge",
+    M6gd4xlarge = "m6gd.4xlarge", M6gd8xlarge = "m6gd.8xlarge", M6gd12xlarge =
+    "m6gd.12xlarge", M6gd16xlarge = "m6gd.16xlarge", M6iLarge = "m6i.large", M6iXlarge =
+    "m6i.xlarge", M6i2xlarge = "m6i.2xlarge", M6i4xlarge = "m6i.4xlarge", M6i8xlarge =
+    "m6i.8xlarge", M6i12xlarge = "m6i.12xlarge", M6i16xlarge = "m6i.16xlarge",
+    M6i24xlarge = "m6i.24xlarge", M6i32xlarge = "m6i.32xlarge", M6iMetal = "m6i.metal",
+    Mac1Metal = "mac1.metal", P2Xlarge = "p2.xlarge", P2_8xlarge = "p2.8xlarge",
+    P2_16xlarge = "p2.16xlarge", P3_2xlarge = "p3.2xlarge", P3_8xlarge = "p3.8xlarge",
+    P3_16xlarge = "p3.16xlarge", P3dn24xlarge = "p3dn.24xlarge", P4d24xlarge =
+    "p4d.24xlarge", R3Large = "r3.large", R3Xlarge = "r3.xlarge", R3_2xlarge =
+    "r3.2xlarge", R3_4xlarge = "r3.4xlarge", R3_8xlarge = "r3.8xlarge", R4Large =
+    "r4.large", R4Xlarge = "r4.xlarge", R4_2xlarge = "r4.2xlarge", R4_4xlarge =
+    "r4.4xlarge", R4_8xlarge = "r4.8xlarge", R4_16xlarge = "r4.16xlarge", R5Large =
+    "r5.large", R5Xlarge = "r5.xlarge", R5_2xlarge = "r5.2xlarge", R5_4xlarge =
+    "r5.4xlarge", R5_8xlarge = "r5.8xlarge", R5_12xlarge = "r5.12xlarge", R5_16xlarge =
+    "r5.16xlarge", R5_24xlarge = "r5.24xlarge", R5Metal = "r5.metal", R5aLarge =
+    "r5a.large", R5aXlarge = "r5a.xlarge", R5a2xlarge = "r5a.2xlarge", R5a4xlarge =
+    "r5a.4xlarge", R5a8xlarge = "r5a.8xlarge", R5a12xlarge = "r5a.12xlarge", R5a16xlarge
+    = "r5a.16xlarge", R5a24xlarge = "r5a.24xlarge", R5adLarge = "r5ad.large", R5adXlarge
+    = "r5ad.xlarge", R5ad2xlarge = "r5ad.2xlarge", R5ad4xlarge = "r5ad.4xlarge",
+    R5ad8xlarge = "r5ad.8xlarge", R5ad12xlarge = "r5ad.12xlarge", R5ad16xlarge =
+    "r5ad.16xlarge", R5ad24xlarge = "r5ad.24xlarge", R5bLarge = "r5b.large", R5bXlarge =
+    "r5b.xlarge", R5b2xlarge = "r5b.2xlarge", R5b4xlarge = "r5b.4xlarge", R5b8xlarge =
+    "r5b.8xlarge", R5b12xlarge = "r5b.12xlarge", R5b16xlarge = "r5b.16xlarge",
+    R5b24xlarge = "r5b.24xlarge", R5bMetal = "r5b.metal", R5dLarge = "r5d.large",
+    R5dXlarge = "r5d.xlarge", R5d2xlarge = "r5d.2xlarge", R5d4xlarge = "r5d.4xlarge",
+    R5d8xlarge = "r5d.8xlarge", R5d12xlarge = "r5d.12xlarge", R5d16xlarge =
+    "r5d.16xlarge", R5d24xlarge = "r5d.24xlarge", R5dMetal = "r5d.metal", R5dnLarge =
+    "r5dn.large", R5dnXlarge = "r5dn.xlarge", R5dn2xlarge = "r5dn.2xlarge", R5dn4xlarge =
+    "r5dn.4xlarge", R5dn8xlarge = "r5dn.8xlarge", R5dn12xlarge = "r5dn.12xlarge",
+    R5dn16xlarge = "r5dn.16xlarge", R5dn24xlarge = "r5dn.24xlarge", R5dnMetal =
+    "r5dn.metal", R5nLarge = "r5n.large", R5nXlarge = "r5n.xlarge", R5n2xlarge =
+    "r5n.2xlarge", R5n4xlarge = "r5n.4xlarge", R5n8xlarge = "r5n.8xlarge", R5n12xlarge =
+    "r5n.12xlarge", R5n16xlarge = "r5n.16xlarge", R5n24xlarge = "r5n.24xlarge", R5nMetal
+    = "r5n.metal", R6gMedium = "r6g.medium", R6gLarge = "r6g.large", R6gXlarge =
+    "r6g.xlarge", R6g2xlarge = "r6g.2xlarge", R6g4xlarge = "r6g.4xlarge", R6g8xlarge =
+    "r6g.8xlarge", R6g12xlarge = "r6g.12xlarge", R6g16xlarge = "r6g.16xlarge", R6gMetal =
+    "r6g.metal", R6gdMedium = "r6gd.medium", R6gdLarge = "r6gd.large", R6gdXlarge =
+    "r6gd.xlarge", R6gd2xlarge = "r6gd.2xlarge", R6gd4xlarge = "r6gd.4xlarge",
+    R6gd8xlarge = "r6gd.8xlarge", R6gd12xlarge = "r6gd.12xlarge", R6gd16xlarge =
+    "r6gd.16xlarge", R6gdMetal = "r6gd.metal", R6iLarge = "r6i.large", R6iXlarge =
+    "r6i.xlarge", R6i2xlarge = "r6i.2xlarge", R6i4xlarge = "r6i.4xlarge", R6i8xlarge =
+    "r6i.8xlarge", R6i12xlarge = "r6i.12xlarge", R6i16xlarge = "r6i.16xlarge",
+    R6i24xlarge = "r6i.24xlarge", R6i32xlarge = "r6i.32xlarge", R6iMetal = "r6i.metal",
+    T1Micro = "t1.micro", T2Nano = "t2.nano", T2Micro = "t2.micro", T2Small = "t2.small",
+    T2Medium = "t2.medium", T2Large = "t2.large", T2Xlarge = "t2.xlarge", T2_2xlarge =
+    "t2.2xlarge", T3Nano = "t3.nano", T3Micro = "t3.micro", T3Small = "t3.small",
+    T3Medium = "t3.medium", T3Large = "t3.large", T3Xlarge = "t3.xlarge", T3_2xlarge =
+    "t3.2xlarge", T3aNano = "t3a.nano", T3aMicro = "t3a.micro", T3aSmall = "t3a.small",
+    T3aMedium = "t3a.medium", T3aLarge = "t3a.large", T3aXlarge = "t3a.xlarge",
+    T3a2xlarge = "t3a.2xlarge", T4gNano = "t4g.nano", T4gMicro = "t4g.micro", T4gSmall =
+    "t4g.small", T4gMedium = "t4g.medium", T4gLarge = "t4g.large", T4gXlarge =
+    "t4g.xlarge", T4g2xlarge = "t4g.2xlarge", U6tb1_56xlarge = "u-6tb1.56xlarge",
+    U6tb1_112xlarge = "u-6tb1.112xlarge", U9tb1_112xlarge = "u-9tb1.112xlarge",
+    U12tb1_112xlarge = "u-12tb1.112xlarge", U6tb1Metal = "u-6tb1.metal", U9tb1Metal =
+    "u-9tb1.metal", U12tb1Metal = "u-12tb1.metal", U18tb1Metal = "u-18tb1.metal",
+    U24tb1Metal = "u-24tb1.metal", Vt1_3xlarge = "vt1.3xlarge", Vt1_6xlarge =
+    "vt1.6xlarge", Vt1_24xlarge = "vt1.24xlarge", X1_16xlarge = "x1.16xlarge",
+    X1_32xlarge = "x1.32xlarge", X1eXlarge = "x1e.xlarge", X1e2xlarge = "x1e.2xlarge",
+    X1e4xlarge = "x1e.4xlarge", X1e8xlarge = "x1e.8xlarge", X1e16xlarge = "x1e.16xlarge",
+    X1e32xlarge = "x1e.32xlarge", X2iezn2xlarge = "x2iezn.2xlarge", X2iezn4xlarge =
+    "x2iezn.4xlarge", X2iezn6xlarge = "x2iezn.6xlarge", X2iezn8xlarge = "x2iezn.8xlarge",
+    X2iezn12xlarge = "x2iezn.12xlarge", X2ieznMetal = "x2iezn.metal", X2gdMedium =
+    "x2gd.medium", X2gdLarge = "x2gd.large", X2gdXlarge = "x2gd.xlarge", X2gd2xlarge =
+    "x2gd.2xlarge", X2gd4xlarge = "x2gd.4xlarge", X2gd8xlarge = "x2gd.8xlarge",
+    X2gd12xlarge = "x2gd.12xlarge", X2gd16xlarge = "x2gd.16xlarge", X2gdMetal =
+    "x2gd.metal", Z1dLarge = "z1d.large", Z1dXlarge = "z1d.xlarge", Z1d2xlarge =
+    "z1d.2xlarge", Z1d3xlarge = "z1d.3xlarge", Z1d6xlarge = "z1d.6xlarge", Z1d12xlarge =
+    "z1d.12xlarge", Z1dMetal = "z1d.metal", X2idn16xlarge = "x2idn.16xlarge",
+    X2idn24xlarge = "x2idn.24xlarge", X2idn32xlarge = "x2idn.32xlarge", X2iednXlarge =
+    "x2iedn.xlarge", X2iedn2xlarge = "x2iedn.2xlarge", X2iedn4xlarge = "x2iedn.4xlarge",
+    X2iedn8xlarge = "x2iedn.8xlarge", X2iedn16xlarge = "x2iedn.16xlarge", X2iedn24xlarge
+    = "x2iedn.24xlarge", X2iedn32xlarge = "x2iedn.32xlarge", C6aLarge = "c6a.large",
+    C6aXlarge = "c6a.xlarge", C6a2xlarge = "c6a.2xlarge", C6a4xlarge = "c6a.4xlarge",
+    C6a8xlarge = "c6a.8xlarge", C6a12xlarge = "c6a.12xlarge", C6a16xlarge =
+    "c6a.16xlarge", C6a24xlarge = "c6a.24xlarge", C6a32xlarge = "c6a.32xlarge",
+    C6a48xlarge = "c6a.48xlarge", C6aMetal = "c6a.metal", M6aMetal = "m6a.metal",
+    I4iLarge = "i4i.large", I4iXlarge = "i4i.xlarge", I4i2xlarge = "i4i.2xlarge",
+    I4i4xlarge = "i4i.4xlarge", I4i8xlarge = "i4i.8xlarge", I4i16xlarge = "i4i.16xlarge",
+    I4i32xlarge = "i4i.32xlarge", I4iMetal = "i4i.metal", X2idnMetal = "x2idn.metal",
+    X2iednMetal = "x2iedn.metal", C7gMedium = "c7g.medium", C7gLarge = "c7g.large",
+    C7gXlarge = "c7g.xlarge", C7g2xlarge = "c7g.2xlarge", C7g4xlarge = "c7g.4xlarge",
+    C7g8xlarge = "c7g.8xlarge", C7g12xlarge = "c7g.12xlarge", C7g16xlarge =
+    "c7g.16xlarge", Mac2Metal = "mac2.metal", C6idLarge = "c6id.large", C6idXlarge =
+    "c6id.xlarge", C6id2xlarge = "c6id.2xlarge", C6id4xlarge = "c6id.4xlarge",
+    C6id8xlarge = "c6id.8xlarge", C6id12xlarge = "c6id.12xlarge", C6id16xlarge =
+    "c6id.16xlarge", C6id24xlarge = "c6id.24xlarge", C6id32xlarge = "c6id.32xlarge",
+    C6idMetal = "c6id.metal", M6idLarge = "m6id.large", M6idXlarge = "m6id.xlarge",
+    M6id2xlarge = "m6id.2xlarge", M6id4xlarge = "m6id.4xlarge", M6id8xlarge =
+    "m6id.8xlarge", M6id12xlarge = "m6id.12xlarge", M6id16xlarge = "m6id.16xlarge",
+    M6id24xlarge = "m6id.24xlarge", M6id32xlarge = "m6id.32xlarge", M6idMetal =
+    "m6id.metal", R6idLarge = "r6id.large", R6idXlarge = "r6id.xlarge", R6id2xlarge =
+    "r6id.2xlarge", R6id4xlarge = "r6id.4xlarge", R6id8xlarge = "r6id.8xlarge",
+    R6id12xlarge = "r6id.12xlarge", R6id16xlarge = "r6id.16xlarge", R6id24xlarge =
+    "r6id.24xlarge", R6id32xlarge = "r6id.32xlarge", R6idMetal = "r6id.metal", R6aLarge =
+    "r6a.large", R6aXlarge = "r6a.xlarge", R6a2xlarge = "r6a.2xlarge", R6a4xlarge =
+    "r6a.4xlarge", R6a8xlarge = "r6a.8xlarge", R6a12xlarge = "r6a.12xlarge", R6a16xlarge
+    = "r6a.16xlarge", R6a24xlarge = "r6a.24xlarge", R6a32xlarge = "r6a.32xlarge",
+    R6a48xlarge = "r6a.48xlarge", R6aMetal = "r6a.metal", P4de24xlarge = "p4de.24xlarge",
+    U3tb1_56xlarge = "u-3tb1.56xlarge", U18tb1_112xlarge = "u-18tb1.112xlarge",
+    U24tb1_112xlarge = "u-24tb1.112xlarge", Trn1_2xlarge = "trn1.2xlarge", Trn1_32xlarge
+    = "trn1.32xlarge", Hpc6id32xlarge = "hpc6id.32xlarge", C6inLarge = "c6in.large",
+    C6inXlarge = "c6in.xlarge", C6in2xlarge = "c6in.2xlarge", C6in4xlarge =
+    "c6in.4xlarge", C6in8xlarge = "c6in.8xlarge", C6in12xlarge = "c6in.12xlarge",
+    C6in16xlarge = "c6in.16xlarge", C6in24xlarge = "c6in.24xlarge", C6in32xlarge =
+    "c6in.32xlarge", M6inLarge = "m6in.large", M6inXlarge = "m6in.xlarge", M6in2xlarge =
+    "m6in.2xlarge", M6in4xlarge = "m6in.4xlarge", M6in8xlarge = "m6in.8xlarge",
+    M6in12xlarge = "m6in.12xlarge", M6in16xlarge = "m6in.16xlarge", M6in24xlarge =
+    "m6in.24xlarge", M6in32xlarge = "m6in.32xlarge", M6idnLarge = "m6idn.large",
+    M6idnXlarge = "m6idn.xlarge", M6idn2xlarge = "m6idn.2xlarge", M6idn4xlarge =
+    "m6idn.4xlarge", M6idn8xlarge = "m6idn.8xlarge", M6idn12xlarge = "m6idn.12xlarge",
+    M6idn16xlarge = "m6idn.16xlarge", M6idn24xlarge = "m6idn.24xlarge", M6idn32xlarge =
+    "m6idn.32xlarge", R6inLarge = "r6in.large", R6inXlarge = "r6in.xlarge", R6in2xlarge =
+    "r6in.2xlarge", R6in4xlarge = "r6in.4xlarge", R6in8xlarge = "r6in.8xlarge",
+    R6in12xlarge = "r6in.12xlarge", R6in16xlarge = "r6in.16xlarge", R6in24xlarge =
+    "r6in.24xlarge", R6in32xlarge = "r6in.32xlarge", R6idnLarge = "r6idn.large",
+    R6idnXlarge = "r6idn.xlarge", R6idn2xlarge = "r6idn.2xlarge", R6idn4xlarge =
+    "r6idn.4xlarge", R6idn8xlarge = "r6idn.8xlarge", R6idn12xlarge = "r6idn.12xlarge",
+    R6idn16xlarge = "r6idn.16xlarge", R6idn24xlarge = "r6idn.24xlarge", R6idn32xlarge =
+    "r6idn.32xlarge", C7gMetal = "c7g.metal", M7gMedium = "m7g.medium", M7gLarge =
+    "m7g.large", M7gXlarge = "m7g.xlarge", M7g2xlarge = "m7g.2xlarge", M7g4xlarge =
+    "m7g.4xlarge", M7g8xlarge = "m7g.8xlarge", M7g12xlarge = "m7g.12xlarge", M7g16xlarge
+    = "m7g.16xlarge", M7gMetal = "m7g.metal", R7gMedium = "r7g.medium", R7gLarge =
+    "r7g.large", R7gXlarge = "r7g.xlarge", R7g2xlarge = "r7g.2xlarge", R7g4xlarge =
+    "r7g.4xlarge", R7g8xlarge = "r7g.8xlarge", R7g12xlarge = "r7g.12xlarge", R7g16xlarge
+    = "r7g.16xlarge", R7gMetal = "r7g.metal", C6inMetal = "c6in.metal", M6inMetal =
+    "m6in.metal", M6idnMetal = "m6idn.metal", R6inMetal = "r6in.metal", R6idnMetal =
+    "r6idn.metal", Inf2Xlarge = "inf2.xlarge", Inf2_8xlarge = "inf2.8xlarge",
+    Inf2_24xlarge = "inf2.24xlarge", Inf2_48xlarge = "inf2.48xlarge", Trn1n32xlarge =
+    "trn1n.32xlarge", I4gLarge = "i4g.large", I4gXlarge = "i4g.xlarge", I4g2xlarge =
+    "i4g.2xlarge", I4g4xlarge = "i4g.4xlarge", I4g8xlarge = "i4g.8xlarge", I4g16xlarge =
+    "i4g.16xlarge", Hpc7g4xlarge = "hpc7g.4xlarge", Hpc7g8xlarge = "hpc7g.8xlarge",
+    Hpc7g16xlarge = "hpc7g.16xlarge", C7gnMedium = "c7gn.medium", C7gnLarge =
+    "c7gn.large", C7gnXlarge = "c7gn.xlarge", C7gn2xlarge = "c7gn.2xlarge", C7gn4xlarge =
+    "c7gn.4xlarge", C7gn8xlarge = "c7gn.8xlarge", C7gn12xlarge = "c7gn.12xlarge",
+    C7gn16xlarge = "c7gn.16xlarge", P5_48xlarge = "p5.48xlarge", M7iLarge = "m7i.large",
+    M7iXlarge = "m7i.xlarge", M7i2xlarge = "m7i.2xlarge", M7i4xlarge = "m7i.4xlarge",
+    M7i8xlarge = "m7i.8xlarge", M7i12xlarge = "m7i.12xlarge", M7i16xlarge =
+    "m7i.16xlarge", M7i24xlarge = "m7i.24xlarge", M7i48xlarge = "m7i.48xlarge",
+    M7iFlexLarge = "m7i-flex.large", M7iFlexXlarge = "m7i-flex.xlarge", M7iFlex2xlarge =
+    "m7i-flex.2xlarge", M7iFlex4xlarge = "m7i-flex.4xlarge", M7iFlex8xlarge =
+    "m7i-flex.8xlarge", M7aMedium = "m7a.medium", M7aLarge = "m7a.large", M7aXlarge =
+    "m7a.xlarge", M7a2xlarge = "m7a.2xlarge", M7a4xlarge = "m7a.4xlarge", M7a8xlarge =
+    "m7a.8xlarge", M7a12xlarge = "m7a.12xlarge", M7a16xlarge = "m7a.16xlarge",
+    M7a24xlarge = "m7a.24xlarge", M7a32xlarge = "m7a.32xlarge", M7a48xlarge =
+    "m7a.48xlarge", M7aMetal48xl = "m7a.metal-48xl", Hpc7a12xlarge = "hpc7a.12xlarge",
+    Hpc7a24xlarge = "hpc7a.24xlarge", Hpc7a48xlarge = "hpc7a.48xlarge", Hpc7a96xlarge =
+    "hpc7a.96xlarge", C7gdMedium = "c7gd.medium", C7gdLarge = "c7gd.large", C7gdXlarge =
+    "c7gd.xlarge", C7gd2xlarge = "c7gd.2xlarge", C7gd4xlarge = "c7gd.4xlarge",
+    C7gd8xlarge = "c7gd.8xlarge", C7gd12xlarge = "c7gd.12xlarge", C7gd16xlarge =
+    "c7gd.16xlarge", M7gdMedium = "m7gd.medium", M7gdLarge = "m7gd.large", M7gdXlarge =
+    "m7gd.xlarge", M7gd2xlarge = "m7gd.2xlarge", M7gd4xlarge = "m7gd.4xlarge",
+    M7gd8xlarge = "m7gd.8xlarge", M7gd12xlarge = "m7gd.12xlarge", M7gd16xlarge =
+    "m7gd.16xlarge", R7gdMedium = "r7gd.medium", R7gdLarge = "r7gd.large", R7gdXlarge =
+    "r7gd.xlarge", R7gd2xlarge = "r7gd.2xlarge", R7gd4xlarge = "r7gd.4xlarge",
+    R7gd8xlarge = "r7gd.8xlarge", R7gd12xlarge = "r7gd.12xlarge", R7gd16xlarge =
+    "r7gd.16xlarge", R7aMedium = "r7a.medium", R7aLarge = "r7a.large", R7aXlarge =
+    "r7a.xlarge", R7a2xlarge = "r7a.2xlarge", R7a4xlarge = "r7a.4xlarge", R7a8xlarge =
+    "r7a.8xlarge", R7a12xlarge = "r7a.12xlarge", R7a16xlarge = "r7a.16xlarge",
+    R7a24xlarge = "r7a.24xlarge", R7a32xlarge = "r7a.32xlarge", R7a48xlarge =
+    "r7a.48xlarge", C7iLarge = "c7i.large", C7iXlarge = "c7i.xlarge", C7i2xlarge =
+    "c7i.2xlarge", C7i4xlarge = "c7i.4xlarge", C7i8xlarge = "c7i.8xlarge", C7i12xlarge =
+    "c7i.12xlarge", C7i16xlarge = "c7i.16xlarge", C7i24xlarge = "c7i.24xlarge",
+    C7i48xlarge = "c7i.48xlarge", Mac2M2proMetal = "mac2-m2pro.metal", R7izLarge =
+    "r7iz.large", R7izXlarge = "r7iz.xlarge", R7iz2xlarge = "r7iz.2xlarge", R7iz4xlarge =
+    "r7iz.4xlarge", R7iz8xlarge = "r7iz.8xlarge", R7iz12xlarge = "r7iz.12xlarge",
+    R7iz16xlarge = "r7iz.16xlarge", R7iz32xlarge = "r7iz.32xlarge", C7aMedium =
+    "c7a.medium", C7aLarge = "c7a.large", C7aXlarge = "c7a.xlarge", C7a2xlarge =
+    "c7a.2xlarge", C7a4xlarge = "c7a.4xlarge", C7a8xlarge = "c7a.8xlarge", C7a12xlarge =
+    "c7a.12xlarge", C7a16xlarge = "c7a.16xlarge", C7a24xlarge = "c7a.24xlarge",
+    C7a32xlarge = "c7a.32xlarge", C7a48xlarge = "c7a.48xlarge", C7aMetal48xl =
+    "c7a.metal-48xl", R7aMetal48xl = "r7a.metal-48xl", R7iLarge = "r7i.large", R7iXlarge
+    = "r7i.xlarge", R7i2xlarge = "r7i.2xlarge", R7i4xlarge = "r7i.4xlarge", R7i8xlarge =
+    "r7i.8xlarge", R7i12xlarge = "r7i.12xlarge", R7i16xlarge = "r7i.16xlarge",
+    R7i24xlarge = "r7i.24xlarge", R7i48xlarge = "r7i.48xlarge", Dl2q24xlarge =
+    "dl2q.24xlarge", Mac2M2Metal = "mac2-m2.metal", I4i12xlarge = "i4i.12xlarge",
+    I4i24xlarge = "i4i.24xlarge", C7iMetal24xl = "c7i.metal-24xl", C7iMetal48xl =
+    "c7i.metal-48xl", M7iMetal24xl = "m7i.metal-24xl", M7iMetal48xl = "m7i.metal-48xl",
+    R7iMetal24xl = "r7i.metal-24xl", R7iMetal48xl = "r7i.metal-48xl", R7izMetal16xl =
+    "r7iz.metal-16xl", R7izMetal32xl = "r7iz.metal-32xl", C7gdMetal = "c7gd.metal",
+    M7gdMetal = "m7gd.metal", R7gdMetal = "r7gd.metal", G6Xlarge = "g6.xlarge",
+    G6_2xlarge = "g6.2xlarge", G6_4xlarge = "g6.4xlarge", G6_8xlarge = "g6.8xlarge",
+    G6_12xlarge = "g6.12xlarge", G6_16xlarge = "g6.16xlarge", G6_24xlarge =
+    "g6.24xlarge", G6_48xlarge = "g6.48xlarge", Gr6_4xlarge = "gr6.4xlarge", Gr6_8xlarge
+    = "gr6.8xlarge", C7iFlexLarge = "c7i-flex.large", C7iFlexXlarge = "c7i-flex.xlarge",
+    C7iFlex2xlarge = "c7i-flex.2xlarge", C7iFlex4xlarge = "c7i-flex.4xlarge",
+    C7iFlex8xlarge = "c7i-flex.8xlarge", U7i12tb224xlarge = "u7i-12tb.224xlarge",
+    U7in16tb224xlarge = "u7in-16tb.224xlarge", U7in24tb224xlarge = "u7in-24tb.224xlarge",
+    U7in32tb224xlarge = "u7in-32tb.224xlarge", U7ib12tb224xlarge = "u7ib-12tb.224xlarge",
+    C7gnMetal = "c7gn.metal", R8gMedium = "r8g.medium", R8gLarge = "r8g.large", R8gXlarge
+    = "r8g.xlarge", R8g2xlarge = "r8g.2xlarge", R8g4xlarge = "r8g.4xlarge", R8g8xlarge =
+    "r8g.8xlarge", R8g12xlarge = "r8g.12xlarge", R8g16xlarge = "r8g.16xlarge",
+    R8g24xlarge = "r8g.24xlarge", R8g48xlarge = "r8g.48xlarge", R8gMetal24xl =
+    "r8g.metal-24xl", R8gMetal48xl = "r8g.metal-48xl", Mac2M1ultraMetal =
+    "mac2-m1ultra.metal", G6eXlarge = "g6e.xlarge", G6e2xlarge = "g6e.2xlarge",
+    G6e4xlarge = "g6e.4xlarge", G6e8xlarge = "g6e.8xlarge", G6e12xlarge = "g6e.12xlarge",
+    G6e16xlarge = "g6e.16xlarge", G6e24xlarge = "g6e.24xlarge", G6e48xlarge =
+    "g6e.48xlarge", C8gMedium = "c8g.medium", C8gLarge = "c8g.large", C8gXlarge =
+    "c8g.xlarge", C8g2xlarge = "c8g.2xlarge", C8g4xlarge = "c8g.4xlarge", C8g8xlarge =
+    "c8g.8xlarge", C8g12xlarge = "c8g.12xlarge", C8g16xlarge = "c8g.16xlarge",
+    C8g24xlarge = "c8g.24xlarge", C8g48xlarge = "c8g.48xlarge", C8gMetal24xl =
+    "c8g.metal-24xl", C8gMetal48xl = "c8g.metal-48xl", M8gMedium = "m8g.medium", M8gLarge
+    = "m8g.large", M8gXlarge = "m8g.xlarge", M8g2xlarge = "m8g.2xlarge", M8g4xlarge =
+    "m8g.4xlarge", M8g8xlarge = "m8g.8xlarge", M8g12xlarge = "m8g.12xlarge", M8g16xlarge
+    = "m8g.16xlarge", M8g24xlarge = "m8g.24xlarge", M8g48xlarge = "m8g.48xlarge",
+    M8gMetal24xl = "m8g.metal-24xl", M8gMetal48xl = "m8g.metal-48xl", X8gMedium =
+    "x8g.medium", X8gLarge = "x8g.large", X8gXlarge = "x8g.xlarge", X8g2xlarge =
+    "x8g.2xlarge", X8g4xlarge = "x8g.4xlarge", X8g8xlarge = "x8g.8xlarge", X8g12xlarge =
+    "x8g.12xlarge", X8g16xlarge = "x8g.16xlarge", X8g24xlarge = "x8g.24xlarge",
+    X8g48xlarge = "x8g.48xlarge", X8gMetal24xl = "x8g.metal-24xl", X8gMetal48xl =
+    "x8g.metal-48xl", I7ieLarge = "i7ie.large", I7ieXlarge = "i7ie.xlarge", I7ie2xlarge =
+    "i7ie.2xlarge", I7ie3xlarge = "i7ie.3xlarge", I7ie6xlarge = "i7ie.6xlarge",
+    I7ie12xlarge = "i7ie.12xlarge", I7ie18xlarge = "i7ie.18xlarge", I7ie24xlarge =
+    "i7ie.24xlarge", I7ie48xlarge = "i7ie.48xlarge", I8gLarge = "i8g.large", I8gXlarge =
+    "i8g.xlarge", I8g2xlarge = "i8g.2xlarge", I8g4xlarge = "i8g.4xlarge", I8g8xlarge =
+    "i8g.8xlarge", I8g12xlarge = "i8g.12xlarge", I8g16xlarge = "i8g.16xlarge",
+    I8g24xlarge = "i8g.24xlarge", I8gMetal24xl = "i8g.metal-24xl", U7i6tb112xlarge =
+    "u7i-6tb.112xlarge", U7i8tb112xlarge = "u7i-8tb.112xlarge", U7inh32tb480xlarge =
+    "u7inh-32tb.480xlarge", P5e48xlarge = "p5e.48xlarge", P5en48xlarge = "p5en.48xlarge",
+    F2_12xlarge = "f2.12xlarge", F2_48xlarge = "f2.48xlarge", Trn2_48xlarge =
+    "trn2.48xlarge", C7iFlex12xlarge = "c7i-flex.12xlarge", C7iFlex16xlarge =
+    "c7i-flex.16xlarge", M7iFlex12xlarge = "m7i-flex.12xlarge", M7iFlex16xlarge =
+    "m7i-flex.16xlarge", I7ieMetal24xl = "i7ie.metal-24xl", I7ieMetal48xl =
+    "i7ie.metal-48xl", I8g48xlarge = "i8g.48xlarge", C8gdMedium = "c8gd.medium",
+    C8gdLarge = "c8gd.large", C8gdXlarge = "c8gd.xlarge", C8gd2xlarge = "c8gd.2xlarge",
+    C8gd4xlarge = "c8gd.4xlarge", C8gd8xlarge = "c8gd.8xlarge", C8gd12xlarge =
+    "c8gd.12xlarge", C8gd16xlarge = "c8gd.16xlarge", C8gd24xlarge = "c8gd.24xlarge",
+    C8gd48xlarge = "c8gd.48xlarge", C8gdMetal24xl = "c8gd.metal-24xl", C8gdMetal48xl =
+    "c8gd.metal-48xl", I7iLarge = "i7i.large", I7iXlarge = "i7i.xlarge", I7i2xlarge =
+    "i7i.2xlarge", I7i4xlarge = "i7i.4xlarge", I7i8xlarge = "i7i.8xlarge", I7i12xlarge =
+    "i7i.12xlarge", I7i16xlarge = "i7i.16xlarge", I7i24xlarge = "i7i.24xlarge",
+    I7i48xlarge = "i7i.48xlarge", I7iMetal24xl = "i7i.metal-24xl", I7iMetal48xl =
+    "i7i.metal-48xl", P6B200_48xlarge = "p6-b200.48xlarge", M8gdMedium = "m8gd.medium",
+    M8gdLarge = "m8gd.large", M8gdXlarge = "m8gd.xlarge", M8gd2xlarge = "m8gd.2xlarge",
+    M8gd4xlarge = "m8gd.4xlarge", M8gd8xlarge = "m8gd.8xlarge", M8gd12xlarge =
+    "m8gd.12xlarge", M8gd16xlarge = "m8gd.16xlarge", M8gd24xlarge = "m8gd.24xlarge",
+    M8gd48xlarge = "m8gd.48xlarge", M8gdMetal24xl = "m8gd.metal-24xl", M8gdMetal48xl =
+    "m8gd.metal-48xl", R8gdMedium = "r8gd.medium", R8gdLarge = "r8gd.large", R8gdXlarge =
+    "r8gd.xlarge", R8gd2xlarge = "r8gd.2xlarge", R8gd4xlarge = "r8gd.4xlarge",
+    R8gd8xlarge = "r8gd.8xlarge", R8gd12xlarge = "r8gd.12xlarge", R8gd16xlarge =
+    "r8gd.16xlarge", R8gd24xlarge = "r8gd.24xlarge", R8gd48xlarge = "r8gd.48xlarge",
+    R8gdMetal24xl = "r8gd.metal-24xl", R8gdMetal48xl = "r8gd.metal-48xl", C8gnMedium =
+    "c8gn.medium", C8gnLarge = "c8gn.large", C8gnXlarge = "c8gn.xlarge", C8gn2xlarge =
+    "c8gn.2xlarge", C8gn4xlarge = "c8gn.4xlarge", C8gn8xlarge = "c8gn.8xlarge",
+    C8gn12xlarge = "c8gn.12xlarge", C8gn16xlarge = "c8gn.16xlarge", C8gn24xlarge =
+    "c8gn.24xlarge", C8gn48xlarge = "c8gn.48xlarge", C8gnMetal24xl = "c8gn.metal-24xl",
+    C8gnMetal48xl = "c8gn.metal-48xl", F2_6xlarge = "f2.6xlarge", P6eGb200_36xlarge =
+    "p6e-gb200.36xlarge", G6fLarge = "g6f.large", G6fXlarge = "g6f.xlarge", G6f2xlarge =
+    "g6f.2xlarge", G6f4xlarge = "g6f.4xlarge", Gr6f4xlarge = "gr6f.4xlarge", P5_4xlarge =
+    "p5.4xlarge", R8iLarge = "r8i.large", R8iXlarge = "r8i.xlarge", R8i2xlarge =
+    "r8i.2xlarge", R8i4xlarge = "r8i.4xlarge", R8i8xlarge = "r8i.8xlarge", R8i12xlarge =
+    "r8i.12xlarge", R8i16xlarge = "r8i.16xlarge", R8i24xlarge = "r8i.24xlarge",
+    R8i32xlarge = "r8i.32xlarge", R8i48xlarge = "r8i.48xlarge", R8i96xlarge =
+    "r8i.96xlarge", R8iMetal48xl = "r8i.metal-48xl", R8iMetal96xl = "r8i.metal-96xl",
+    R8iFlexLarge = "r8i-flex.large", R8iFlexXlarge = "r8i-flex.xlarge", R8iFlex2xlarge =
+    "r8i-flex.2xlarge", R8iFlex4xlarge = "r8i-flex.4xlarge", R8iFlex8xlarge =
+    "r8i-flex.8xlarge", R8iFlex12xlarge = "r8i-flex.12xlarge", R8iFlex16xlarge =
+    "r8i-flex.16xlarge", M8iLarge = "m8i.large", M8iXlarge = "m8i.xlarge", M8i2xlarge =
+    "m8i.2xlarge", M8i4xlarge = "m8i.4xlarge", M8i8xlarge = "m8i.8xlarge", M8i12xlarge =
+    "m8i.12xlarge", M8i16xlarge = "m8i.16xlarge", M8i24xlarge = "m8i.24xlarge",
+    M8i32xlarge = "m8i.32xlarge", M8i48xlarge = "m8i.48xlarge", M8i96xlarge =
+    "m8i.96xlarge", M8iMetal48xl = "m8i.metal-48xl", M8iMetal96xl = "m8i.metal-96xl",
+    M8iFlexLarge = "m8i-flex.large", M8iFlexXlarge = "m8i-flex.xlarge", M8iFlex2xlarge =
+    "m8i-flex.2xlarge", M8iFlex4xlarge = "m8i-flex.4xlarge", M8iFlex8xlarge =
+    "m8i-flex.8xlarge", M8iFlex12xlarge = "m8i-flex.12xlarge", M8iFlex16xlarge =
+    "m8i-flex.16xlarge", I8geLarge = "i8ge.large", I8geXlarge = "i8ge.xlarge",
+    I8ge2xlarge = "i8ge.2xlarge", I8ge3xlarge = "i8ge.3xlarge", I8ge6xlarge =
+    "i8ge.6xlarge", I8ge12xlarge = "i8ge.12xlarge", I8ge18xlarge = "i8ge.18xlarge",
+    I8ge24xlarge = "i8ge.24xlarge", I8ge48xlarge = "i8ge.48xlarge", I8geMetal24xl =
+    "i8ge.metal-24xl", I8geMetal48xl = "i8ge.metal-48xl", MacM4Metal = "mac-m4.metal",
+    MacM4proMetal = "mac-m4pro.metal", R8gnMedium = "r8gn.medium", R8gnLarge =
+    "r8gn.large", R8gnXlarge = "r8gn.xlarge", R8gn2xlarge = "r8gn.2xlarge", R8gn4xlarge =
+    "r8gn.4xlarge", R8gn8xlarge = "r8gn.8xlarge", R8gn12xlarge = "r8gn.12xlarge",
+    R8gn16xlarge = "r8gn.16xlarge", R8gn24xlarge = "r8gn.24xlarge", R8gn48xlarge =
+    "r8gn.48xlarge", R8gnMetal24xl = "r8gn.metal-24xl", R8gnMetal48xl =
+    "r8gn.metal-48xl", C8iLarge = "c8i.large", C8iXlarge = "c8i.xlarge", C8i2xlarge =
+    "c8i.2xlarge", C8i4xlarge = "c8i.4xlarge", C8i8xlarge = "c8i.8xlarge", C8i12xlarge =
+    "c8i.12xlarge", C8i16xlarge = "c8i.16xlarge", C8i24xlarge = "c8i.24xlarge",
+    C8i32xlarge = "c8i.32xlarge", C8i48xlarge = "c8i.48xlarge", C8i96xlarge =
+    "c8i.96xlarge", C8iMetal48xl = "c8i.metal-48xl", C8iMetal96xl = "c8i.metal-96xl",
+    C8iFlexLarge = "c8i-flex.large", C8iFlexXlarge = "c8i-flex.xlarge", C8iFlex2xlarge =
+    "c8i-flex.2xlarge", C8iFlex4xlarge = "c8i-flex.4xlarge", C8iFlex8xlarge =
+    "c8i-flex.8xlarge", C8iFlex12xlarge = "c8i-flex.12xlarge", C8iFlex16xlarge =
+    "c8i-flex.16xlarge", R8gbMedium = "r8gb.medium", R8gbLarge = "r8gb.large", R8gbXlarge
+    = "r8gb.xlarge", R8gb2xlarge = "r8gb.2xlarge", R8gb4xlarge = "r8gb.4xlarge",
+    R8gb8xlarge = "r8gb.8xlarge", R8gb12xlarge = "r8gb.12xlarge", R8gb16xlarge =
+    "r8gb.16xlarge", R8gb24xlarge = "r8gb.24xlarge", R8gbMetal24xl = "r8gb.metal-24xl",
+    M8aMedium = "m8a.medium", M8aLarge = "m8a.large", M8aXlarge = "m8a.xlarge",
+    M8a2xlarge = "m8a.2xlarge", M8a4xlarge = "m8a.4xlarge", M8a8xlarge = "m8a.8xlarge",
+    M8a12xlarge = "m8a.12xlarge", M8a16xlarge = "m8a.16xlarge", M8a24xlarge =
+    "m8a.24xlarge", M8a48xlarge = "m8a.48xlarge", M8aMetal24xl = "m8a.metal-24xl",
+    M8aMetal48xl = "m8a.metal-48xl", Trn2_3xlarge = "trn2.3xlarge", R8aMedium =
+    "r8a.medium", R8aLarge = "r8a.large", R8aXlarge = "r8a.xlarge", R8a2xlarge =
+    "r8a.2xlarge", R8a4xlarge = "r8a.4xlarge", R8a8xlarge = "r8a.8xlarge", R8a12xlarge =
+    "r8a.12xlarge", R8a16xlarge = "r8a.16xlarge", R8a24xlarge = "r8a.24xlarge",
+    R8a48xlarge = "r8a.48xlarge", R8aMetal24xl = "r8a.metal-24xl", R8aMetal48xl =
+    "r8a.metal-48xl", P6B300_48xlarge = "p6-b300.48xlarge", C8aMedium = "c8a.medium",
+    C8aLarge = "c8a.large", C8aXlarge = "c8a.xlarge", C8a2xlarge = "c8a.2xlarge",
+    C8a4xlarge = "c8a.4xlarge", C8a8xlarge = "c8a.8xlarge", C8a12xlarge = "c8a.12xlarge",
+    C8a16xlarge = "c8a.16xlarge", C8a24xlarge = "c8a.24xlarge", C8a48xlarge =
+    "c8a.48xlarge", C8aMetal24xl = "c8a.metal-24xl", C8aMetal48xl = "c8a.metal-48xl",
+    C8gb12xlarge = "c8gb.12xlarge", C8gb16xlarge = "c8gb.16xlarge", C8gb24xlarge =
+    "c8gb.24xlarge", C8gb2xlarge = "c8gb.2xlarge", C8gb4xlarge = "c8gb.4xlarge",
+    C8gb8xlarge = "c8gb.8xlarge", C8gbLarge = "c8gb.large", C8gbMedium = "c8gb.medium",
+    C8gbMetal24xl = "c8gb.metal-24xl", C8gbXlarge = "c8gb.xlarge", C8gb48xlarge =
+    "c8gb.48xlarge", C8gbMetal48xl = "c8gb.metal-48xl", M8gb12xlarge = "m8gb.12xlarge",
+    M8gb16xlarge = "m8gb.16xlarge", M8gb24xlarge = "m8gb.24xlarge", M8gb2xlarge =
+    "m8gb.2xlarge", M8gb4xlarge = "m8gb.4xlarge", M8gb8xlarge = "m8gb.8xlarge", M8gbLarge
+    = "m8gb.large", M8gbMedium = "m8gb.medium", M8gbXlarge = "m8gb.xlarge", M8gb48xlarge
+    = "m8gb.48xlarge", M8gbMetal24xl = "m8gb.metal-24xl", M8gbMetal48xl =
+    "m8gb.metal-48xl", M8gn12xlarge = "m8gn.12xlarge", M8gn16xlarge = "m8gn.16xlarge",
+    M8gn24xlarge = "m8gn.24xlarge", M8gn2xlarge = "m8gn.2xlarge", M8gn48xlarge =
+    "m8gn.48xlarge", M8gn4xlarge = "m8gn.4xlarge", M8gn8xlarge = "m8gn.8xlarge",
+    M8gnLarge = "m8gn.large", M8gnMedium = "m8gn.medium", M8gnXlarge = "m8gn.xlarge",
+    M8gnMetal24xl = "m8gn.metal-24xl", M8gnMetal48xl = "m8gn.metal-48xl", X8aedz12xlarge
+    = "x8aedz.12xlarge", X8aedz24xlarge = "x8aedz.24xlarge", X8aedz3xlarge =
+    "x8aedz.3xlarge", X8aedz6xlarge = "x8aedz.6xlarge", X8aedzLarge = "x8aedz.large",
+    X8aedzMetal12xl = "x8aedz.metal-12xl", X8aedzMetal24xl = "x8aedz.metal-24xl",
+    X8aedzXlarge = "x8aedz.xlarge", M8aznMedium = "m8azn.medium", M8aznLarge =
+    "m8azn.large", M8aznXlarge = "m8azn.xlarge", M8azn3xlarge = "m8azn.3xlarge",
+    M8azn6xlarge = "m8azn.6xlarge", M8azn12xlarge = "m8azn.12xlarge", M8azn24xlarge =
+    "m8azn.24xlarge", M8aznMetal12xl = "m8azn.metal-12xl", M8aznMetal24xl =
+    "m8azn.metal-24xl", X8iLarge = "x8i.large", X8iXlarge = "x8i.xlarge", X8i2xlarge =
+    "x8i.2xlarge", X8i4xlarge = "x8i.4xlarge", X8i8xlarge = "x8i.8xlarge", X8i12xlarge =
+    "x8i.12xlarge", X8i16xlarge = "x8i.16xlarge", X8i24xlarge = "x8i.24xlarge",
+    X8i32xlarge = "x8i.32xlarge", X8i48xlarge = "x8i.48xlarge", X8i64xlarge =
+    "x8i.64xlarge", X8i96xlarge = "x8i.96xlarge", X8iMetal48xl = "x8i.metal-48xl",
+    X8iMetal96xl = "x8i.metal-96xl", MacM4maxMetal = "mac-m4max.metal", G7e2xlarge =
+    "g7e.2xlarge", G7e4xlarge = "g7e.4xlarge", G7e8xlarge = "g7e.8xlarge", G7e12xlarge =
+    "g7e.12xlarge", G7e24xlarge = "g7e.24xlarge", G7e48xlarge = "g7e.48xlarge", R8idLarge
+    = "r8id.large", R8idXlarge = "r8id.xlarge", R8id2xlarge = "r8id.2xlarge", R8id4xlarge
+    = "r8id.4xlarge", R8id8xlarge = "r8id.8xlarge", R8id12xlarge = "r8id.12xlarge",
+    R8id16xlarge = "r8id.16xlarge", R8id24xlarge = "r8id.24xlarge", R8id32xlarge =
+    "r8id.32xlarge", R8id48xlarge = "r8id.48xlarge", R8id96xlarge = "r8id.96xlarge",
+    R8idMetal48xl = "r8id.metal-48xl", R8idMetal96xl = "r8id.metal-96xl", C8idLarge =
+    "c8id.large", C8idXlarge = "c8id.xlarge", C8id2xlarge = "c8id.2xlarge", C8id4xlarge =
+    "c8id.4xlarge", C8id8xlarge = "c8id.8xlarge", C8id12xlarge = "c8id.12xlarge",
+    C8id16xlarge = "c8id.16xlarge", C8id24xlarge = "c8id.24xlarge", C8id32xlarge =
+    "c8id.32xlarge", C8id48xlarge = "c8id.48xlarge", C8id96xlarge = "c8id.96xlarge",
+    C8idMetal48xl = "c8id.metal-48xl", C8idMetal96xl = "c8id.metal-96xl", M8idLarge =
+    "m8id.large", M8idXlarge = "m8id.xlarge", M8id2xlarge = "m8id.2xlarge", M8id4xlarge =
+    "m8id.4xlarge", M8id8xlarge = "m8id.8xlarge", M8id12xlarge = "m8id.12xlarge",
+    M8id16xlarge = "m8id.16xlarge", M8id24xlarge = "m8id.24xlarge", M8id32xlarge =
+    "m8id.32xlarge", M8id48xlarge = "m8id.48xlarge", M8id96xlarge = "m8id.96xlarge",
+    M8idMetal48xl = "m8id.metal-48xl", M8idMetal96xl = "m8id.metal-96xl", Hpc8a96xlarge =
+    "hpc8a.96xlarge", C8inLarge = "c8in.large", C8inXlarge = "c8in.xlarge", C8in2xlarge =
+    "c8in.2xlarge", C8in4xlarge = "c8in.4xlarge", C8in8xlarge = "c8in.8xlarge",
+    C8in12xlarge = "c8in.12xlarge", C8in16xlarge = "c8in.16xlarge", C8in24xlarge =
+    "c8in.24xlarge", C8in32xlarge = "c8in.32xlarge", C8in48xlarge = "c8in.48xlarge",
+    C8in96xlarge = "c8in.96xlarge", C8inMetal48xl = "c8in.metal-48xl", C8inMetal96xl =
+    "c8in.metal-96xl", C8ibLarge = "c8ib.large", C8ibXlarge = "c8ib.xlarge", C8ib2xlarge
+    = "c8ib.2xlarge", C8ib4xlarge = "c8ib.4xlarge", C8ib8xlarge = "c8ib.8xlarge",
+    C8ib12xlarge = "c8ib.12xlarge", C8ib16xlarge = "c8ib.16xlarge", C8ib24xlarge =
+    "c8ib.24xlarge", C8ib32xlarge = "c8ib.32xlarge", C8ib48xlarge = "c8ib.48xlarge",
+    C8ib96xlarge = "c8ib.96xlarge", C8ibMetal48xl = "c8ib.metal-48xl", C8ibMetal96xl =
+    "c8ib.metal-96xl", R8inLarge = "r8in.large", R8inXlarge = "r8in.xlarge", R8in2xlarge
+    = "r8in.2xlarge", R8in4xlarge = "r8in.4xlarge", R8in8xlarge = "r8in.8xlarge",
+    R8in12xlarge = "r8in.12xlarge", R8in16xlarge = "r8in.16xlarge", R8in24xlarge =
+    "r8in.24xlarge", R8in32xlarge = "r8in.32xlarge", R8in48xlarge = "r8in.48xlarge",
+    R8in96xlarge = "r8in.96xlarge", R8ibLarge = "r8ib.large", R8ibXlarge = "r8ib.xlarge",
+    R8ib2xlarge = "r8ib.2xlarge", R8ib4xlarge = "r8ib.4xlarge", R8ib8xlarge =
+    "r8ib.8xlarge", R8ib12xlarge = "r8ib.12xlarge", R8ib16xlarge = "r8ib.16xlarge",
+    R8ib24xlarge = "r8ib.24xlarge", R8ib32xlarge = "r8ib.32xlarge", R8ib48xlarge =
+    "r8ib.48xlarge", R8ib96xlarge = "r8ib.96xlarge", M8inLarge = "m8in.large", M8inXlarge
+    = "m8in.xlarge", M8in2xlarge = "m8in.2xlarge", M8in4xlarge = "m8in.4xlarge",
+    M8in8xlarge = "m8in.8xlarge", M8in12xlarge = "m8in.12xlarge", M8in16xlarge =
+    "m8in.16xlarge", M8in24xlarge = "m8in.24xlarge", M8in32xlarge = "m8in.32xlarge",
+    M8in48xlarge = "m8in.48xlarge", M8in96xlarge = "m8in.96xlarge", M8ibLarge =
+    "m8ib.large", M8ibXlarge = "m8ib.xlarge", M8ib2xlarge = "m8ib.2xlarge", M8ib4xlarge =
+    "m8ib.4xlarge", M8ib8xlarge = "m8ib.8xlarge", M8ib12xlarge = "m8ib.12xlarge",
+    M8ib16xlarge = "m8ib.16xlarge", M8ib24xlarge = "m8ib.24xlarge", M8ib32xlarge =
+    "m8ib.32xlarge", M8ib48xlarge = "m8ib.48xlarge", M8ib96xlarge = "m8ib.96xlarge",
+    M8ineLarge = "m8ine.large", M8ineXlarge = "m8ine.xlarge", M8ine2xlarge =
+    "m8ine.2xlarge", M8ine4xlarge = "m8ine.4xlarge", M8ine8xlarge = "m8ine.8xlarge",
+    M8ine12xlarge = "m8ine.12xlarge", C8ineLarge = "c8ine.large", C8ineXlarge =
+    "c8ine.xlarge", C8ine2xlarge = "c8ine.2xlarge", C8ine4xlarge = "c8ine.4xlarge",
+    C8ine8xlarge = "c8ine.8xlarge", C8ine12xlarge = "c8ine.12xlarge", M8idnLarge =
+    "m8idn.large", M8idnXlarge = "m8idn.xlarge", M8idn2xlarge = "m8idn.2xlarge",
+    M8idn4xlarge = "m8idn.4xlarge", M8idn8xlarge = "m8idn.8xlarge", M8idn12xlarge =
+    "m8idn.12xlarge", M8idn16xlarge = "m8idn.16xlarge", M8idn24xlarge = "m8idn.24xlarge",
+    M8idn32xlarge = "m8idn.32xlarge", M8idn48xlarge = "m8idn.48xlarge", M8idn96xlarge =
+    "m8idn.96xlarge", R8idnLarge = "r8idn.large", R8idnXlarge = "r8idn.xlarge",
+    R8idn2xlarge = "r8idn.2xlarge", R8idn4xlarge = "r8idn.4xlarge", R8idn8xlarge =
+    "r8idn.8xlarge", R8idn12xlarge = "r8idn.12xlarge", R8idn16xlarge = "r8idn.16xlarge",
+    R8idn24xlarge = "r8idn.24xlarge", R8idn32xlarge = "r8idn.32xlarge", R8idn48xlarge =
+    "r8idn.48xlarge", R8idn96xlarge = "r8idn.96xlarge", M8idbLarge = "m8idb.large",
+    M8idbXlarge = "m8idb.xlarge", M8idb2xlarge = "m8idb.2xlarge", M8idb4xlarge =
+    "m8idb.4xlarge", M8idb8xlarge = "m8idb.8xlarge", M8idb12xlarge = "m8idb.12xlarge",
+    M8idb16xlarge = "m8idb.16xlarge", M8idb24xlarge = "m8idb.24xlarge", M8idb32xlarge =
+    "m8idb.32xlarge", M8idb48xlarge = "m8idb.48xlarge", M8idb96xlarge = "m8idb.96xlarge",
+    R8idbLarge = "r8idb.large", R8idbXlarge = "r8idb.xlarge", R8idb2xlarge =
+    "r8idb.2xlarge", R8idb4xlarge = "r8idb.4xlarge", R8idb8xlarge = "r8idb.8xlarge",
+    R8idb12xlarge = "r8idb.12xlarge", R8idb16xlarge = "r8idb.16xlarge", R8idb24xlarge =
+    "r8idb.24xlarge", R8idb32xlarge = "r8idb.32xlarge", R8idb48xlarge = "r8idb.48xlarge",
+    R8idb96xlarge = "r8idb.96xlarge", MacM3ultraMetal = "mac-m3ultra.metal", M9gLarge =
+    "m9g.large", M9gXlarge = "m9g.xlarge", M9g2xlarge = "m9g.2xlarge", M9g4xlarge =
+    "m9g.4xlarge", M9g8xlarge = "m9g.8xlarge", M9g12xlarge = "m9g.12xlarge", M9g16xlarge
+    = "m9g.16xlarge", M9g24xlarge = "m9g.24xlarge", M9g48xlarge = "m9g.48xlarge",
+    M9gMetal24xl = "m9g.metal-24xl", M9gMetal48xl = "m9g.metal-48xl", M9gdLarge =
+    "m9gd.large", M9gdXlarge = "m9gd.xlarge", M9gd2xlarge = "m9gd.2xlarge", M9gd4xlarge =
+    "m9gd.4xlarge", M9gd8xlarge = "m9gd.8xlarge", M9gd12xlarge = "m9gd.12xlarge",
+    M9gd16xlarge = "m9gd.16xlarge", M9gd24xlarge = "m9gd.24xlarge", M9gd48xlarge =
+    "m9gd.48xlarge", M9gdMetal24xl = "m9gd.metal-24xl", M9gdMetal48xl =
+    "m9gd.metal-48xl", R8inMetal48xl = "r8in.metal-48xl", R8inMetal96xl =
+    "r8in.metal-96xl", R8ibMetal48xl = "r8ib.metal-48xl", R8ibMetal96xl =
+    "r8ib.metal-96xl", R8idnMetal48xl = "r8idn.metal-48xl", R8idnMetal96xl =
+    "r8idn.metal-96xl", R8idbMetal48xl = "r8idb.metal-48xl", R8idbMetal96xl =
+    "r8idb.metal-96xl", M8inMetal48xl = "m8in.metal-48xl", M8inMetal96xl =
+    "m8in.metal-96xl", M8ibMetal48xl = "m8ib.metal-48xl", M8ibMetal96xl =
+    "m8ib.metal-96xl", M8idnMetal48xl = "m8idn.metal-48xl", M8idnMetal96xl =
+    "m8idn.metal-96xl", M8idbMetal48xl = "m8idb.metal-48xl", M8idbMetal96xl =
+    "m8idb.metal-96xl", G7_2xlarge = "g7.2xlarge", G7_4xlarge = "g7.4xlarge", G7_8xlarge
+    = "g7.8xlarge", G7_12xlarge = "g7.12xlarge", G7_24xlarge = "g7.24xlarge", G7_48xlarge
+    = "g7.48xlarge", C9gMedium = "c9g.medium", C9gLarge = "c9g.large", C9gXlarge =
+    "c9g.xlarge", C9g2xlarge = "c9g.2xlarge", C9g4xlarge = "c9g.4xlarge", C9g8xlarge =
+    "c9g.8xlarge", C9g12xlarge = "c9g.12xlarge", C9g16xlarge = "c9g.16xlarge",
+    C9g24xlarge = "c9g.24xlarge", C9g48xlarge = "c9g.48xlarge", C9gMetal48xl =
+    "c9g.metal-48xl", C9gdMedium = "c9gd.medium", C9gdLarge = "c9gd.large", C9gdXlarge =
+    "c9gd.xlarge", C9gd2xlarge = "c9gd.2xlarge", C9gd4xlarge = "c9gd.4xlarge",
+    C9gd8xlarge = "c9gd.8xlarge", C9gd12xlarge = "c9gd.12xlarge", C9gd16xlarge =
+    "c9gd.16xlarge", C9gd24xlarge = "c9gd.24xlarge", C9gd48xlarge = "c9gd.48xlarge",
+    C9gdMetal48xl = "c9gd.metal-48xl", R9gMedium = "r9g.medium", R9gLarge = "r9g.large",
+    R9gXlarge = "r9g.xlarge", R9g2xlarge = "r9g.2xlarge", R9g4xlarge = "r9g.4xlarge",
+    R9g8xlarge = "r9g.8xlarge", R9g12xlarge = "r9g.12xlarge", R9g16xlarge =
+    "r9g.16xlarge", R9g24xlarge = "r9g.24xlarge", R9g48xlarge = "r9g.48xlarge",
+    R9gMetal48xl = "r9g.metal-48xl", R9gdMedium = "r9gd.medium", R9gdLarge =
+    "r9gd.large", R9gdXlarge = "r9gd.xlarge", R9gd2xlarge = "r9gd.2xlarge", R9gd4xlarge =
+    "r9gd.4xlarge", R9gd8xlarge = "r9gd.8xlarge", R9gd12xlarge = "r9gd.12xlarge",
+    R9gd16xlarge = "r9gd.16xlarge", R9gd24xlarge = "r9gd.24xlarge", R9gd48xlarge =
+    "r9gd.48xlarge", R9gdMetal48xl = "r9gd.metal-48xl", M9gMedium = "m9g.medium", T8iNano
+    = "t8i.nano", T8iMicro = "t8i.micro", T8iSmall = "t8i.small", T8iMedium =
+    "t8i.medium", I8gMetal48xl = "i8g.metal-48xl", R8gb48xlarge = "r8gb.48xlarge",
+    R8gbMetal48xl = "r8gb.metal-48xl", M9gdMedium = "m9gd.medium", Trn2u48xlarge =
+    "trn2u.48xlarge" }
+}
+rt::string_enum! {
+    pub enum InstanceTypeHypervisor { Nitro = "nitro", Xen = "xen" }
+}
+/// Describes the instance type.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeInfo {
+    /// The instance type. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    pub instance_type: Option<InstanceType>,
+    /// Indicates whether the instance type is current generation.
+    pub current_generation: Option<bool>,
+    /// Indicates whether the instance type is eligible for the free tier.
+    pub free_tier_eligible: Option<bool>,
+    /// Indicates whether the instance type is offered for spot, On-Demand, or Capacity Blocks.
+    pub supported_usage_classes: Option<Vec<UsageClassType>>,
+    /// The supported root device types.
+    pub supported_root_device_types: Option<Vec<RootDeviceType>>,
+    /// The supported virtualization types.
+    pub supported_virtualization_types: Option<Vec<VirtualizationType>>,
+    /// Indicates whether the instance is a bare metal instance type.
+    pub bare_metal: Option<bool>,
+    /// The hypervisor for the instance type.
+    pub hypervisor: Option<InstanceTypeHypervisor>,
+    /// Describes the processor.
+    pub processor_info: Option<ProcessorInfo>,
+    /// Describes the vCPU configurations for the instance type.
+    pub v_cpu_info: Option<VCpuInfo>,
+    /// Describes the memory for the instance type.
+    pub memory_info: Option<MemoryInfo>,
+    /// Indicates whether instance storage is supported.
+    pub instance_storage_supported: Option<bool>,
+    /// Describes the instance storage for the instance type.
+    pub instance_storage_info: Option<InstanceStorageInfo>,
+    /// Describes the Amazon EBS settings for the instance type.
+    pub ebs_info: Option<EbsInfo>,
+    /// Describes the network settings for the instance type.
+    pub network_info: Option<NetworkInfo>,
+    /// Describes the GPU accelerator settings for the instance type.
+    pub gpu_info: Option<GpuInfo>,
+    /// Describes the FPGA accelerator settings for the instance type.
+    pub fpga_info: Option<FpgaInfo>,
+    /// Describes the placement group settings for the instance type.
+    pub placement_group_info: Option<PlacementGroupInfo>,
+    /// Describes the Inference accelerator settings for the instance type.
+    pub inference_accelerator_info: Option<InferenceAcceleratorInfo>,
+    /// Indicates whether On-Demand hibernation is supported.
+    pub hibernation_supported: Option<bool>,
+    /// Indicates whether the instance type is a burstable performance T instance type. For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
+    pub burstable_performance_supported: Option<bool>,
+    /// Indicates whether Dedicated Hosts are supported on the instance type.
+    pub dedicated_hosts_supported: Option<bool>,
+    /// Indicates whether Amazon CloudWatch action based recovery is supported.
+    pub auto_recovery_supported: Option<bool>,
+    /// The supported boot modes. For more information, see [Boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
+    pub supported_boot_modes: Option<Vec<BootModeType>>,
+    /// Indicates whether Nitro Enclaves is supported.
+    pub nitro_enclaves_support: Option<NitroEnclavesSupport>,
+    /// Indicates whether NitroTPM is supported.
+    pub nitro_tpm_support: Option<NitroTpmSupport>,
+    /// Describes the supported NitroTPM versions for the instance type.
+    pub nitro_tpm_info: Option<NitroTpmInfo>,
+    /// Describes the media accelerator settings for the instance type.
+    pub media_accelerator_info: Option<MediaAcceleratorInfo>,
+    /// Describes the Neuron accelerator settings for the instance type.
+    pub neuron_info: Option<NeuronInfo>,
+    /// Indicates whether a local Precision Time Protocol (PTP) hardware clock (PHC) is supported.
+    pub phc_support: Option<PhcSupport>,
+    /// Indicates whether reboot migration during a user-initiated reboot is supported for instances that have a scheduled `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
+    pub reboot_migration_support: Option<RebootMigrationSupport>,
+    /// Indicates whether the instance type is supported in the current Region.
+    pub supported_in_region: Option<bool>,
+}
+rt::structure!(
+    InstanceTypeInfo, INSTANCE_TYPE_INFO, [instance_type[0] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), current_generation[1] = rt::m("CurrentGeneration",
+    &rt::BOOLEAN).named("currentGeneration"), free_tier_eligible[2] =
+    rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
+    supported_usage_classes[3] = rt::m("SupportedUsageClasses", &USAGE_CLASS_TYPE_LIST)
+    .named("supportedUsageClasses"), supported_root_device_types[4] =
+    rt::m("SupportedRootDeviceTypes", &ROOT_DEVICE_TYPE_LIST)
+    .named("supportedRootDeviceTypes"), supported_virtualization_types[5] =
+    rt::m("SupportedVirtualizationTypes", &VIRTUALIZATION_TYPE_LIST)
+    .named("supportedVirtualizationTypes"), bare_metal[6] = rt::m("BareMetal",
+    &rt::BOOLEAN).named("bareMetal"), hypervisor[7] = rt::m("Hypervisor", &rt::ENUM)
+    .named("hypervisor"), processor_info[8] = rt::m("ProcessorInfo", &PROCESSOR_INFO)
+    .named("processorInfo"), v_cpu_info[9] = rt::m("VCpuInfo", &V_CPU_INFO)
+    .named("vCpuInfo"), memory_info[10] = rt::m("MemoryInfo", &MEMORY_INFO)
+    .named("memoryInfo"), instance_storage_supported[11] =
+    rt::m("InstanceStorageSupported", &rt::BOOLEAN).named("instanceStorageSupported"),
+    instance_storage_info[12] = rt::m("InstanceStorageInfo", &INSTANCE_STORAGE_INFO)
+    .named("instanceStorageInfo"), ebs_info[13] = rt::m("EbsInfo", &EBS_INFO)
+    .named("ebsInfo"), network_info[14] = rt::m("NetworkInfo", &NETWORK_INFO)
+    .named("networkInfo"), gpu_info[15] = rt::m("GpuInfo", &GPU_INFO).named("gpuInfo"),
+    fpga_info[16] = rt::m("FpgaInfo", &FPGA_INFO).named("fpgaInfo"),
+    placement_group_info[17] = rt::m("PlacementGroupInfo", &PLACEMENT_GROUP_INFO)
+    .named("placementGroupInfo"), inference_accelerator_info[18] =
+    rt::m("InferenceAcceleratorInfo", &INFERENCE_ACCELERATOR_INFO)
+    .named("inferenceAcceleratorInfo"), hibernation_supported[19] =
+    rt::m("HibernationSupported", &rt::BOOLEAN).named("hibernationSupported"),
+    burstable_performance_supported[20] = rt::m("BurstablePerformanceSupported",
+    &rt::BOOLEAN).named("burstablePerformanceSupported"), dedicated_hosts_supported[21] =
+    rt::m("DedicatedHostsSupported", &rt::BOOLEAN).named("dedicatedHostsSupported"),
+    auto_recovery_supported[22] = rt::m("AutoRecoverySupported", &rt::BOOLEAN)
+    .named("autoRecoverySupported"), supported_boot_modes[23] =
+    rt::m("SupportedBootModes", &BOOT_MODE_TYPE_LIST).named("supportedBootModes"),
+    nitro_enclaves_support[24] = rt::m("NitroEnclavesSupport", &rt::ENUM)
+    .named("nitroEnclavesSupport"), nitro_tpm_support[25] = rt::m("NitroTpmSupport",
+    &rt::ENUM).named("nitroTpmSupport"), nitro_tpm_info[26] = rt::m("NitroTpmInfo",
+    &NITRO_TPM_INFO).named("nitroTpmInfo"), media_accelerator_info[27] =
+    rt::m("MediaAcceleratorInfo", &MEDIA_ACCELERATOR_INFO).named("mediaAcceleratorInfo"),
+    neuron_info[28] = rt::m("NeuronInfo", &NEURON_INFO).named("neuronInfo"),
+    phc_support[29] = rt::m("PhcSupport", &rt::ENUM).named("phcSupport"),
+    reboot_migration_support[30] = rt::m("RebootMigrationSupport", &rt::ENUM)
+    .named("rebootMigrationSupport"), supported_in_region[31] =
+    rt::m("SupportedInRegion", &rt::BOOLEAN).named("supportedInRegion")]
 );
+/// The list of instance types with the specified instance attributes.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeInfoFromInstanceRequirements {
+    /// The matching instance type.
+    pub instance_type: Option<String>,
+}
+rt::structure!(
+    InstanceTypeInfoFromInstanceRequirements,
+    INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS, [instance_type[0] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType")]
+);
+pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET: rt::Schema = rt::Schema::list(
+    "InstanceTypeInfoFromInstanceRequirementsSet",
+    &[rt::m("member", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS).named("item")],
+);
+pub static INSTANCE_TYPE_INFO_LIST: rt::Schema = rt::Schema::list(
+    "InstanceTypeInfoList",
+    &[rt::m("member", &INSTANCE_TYPE_INFO).named("item")],
+);
+/// An instance type name or wildcard pattern in an instance type specification.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeItem {
+    /// The instance type or wildcard pattern (for example, `t3.*` or `m5.large`).
+    pub instance_type: Option<String>,
+}
+rt::structure!(
+    InstanceTypeItem, INSTANCE_TYPE_ITEM, [instance_type[0] = rt::m("InstanceType",
+    &rt::STRING).named("instanceType")]
+);
+pub static INSTANCE_TYPE_LIST: rt::Schema = rt::Schema::list(
+    "InstanceTypeList",
+    &[rt::m("member", &rt::ENUM)],
+);
+/// The instance types offered.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeOffering {
+    /// The instance type. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
+    pub instance_type: Option<InstanceType>,
+    /// The location type.
+    pub location_type: Option<LocationType>,
+    /// The identifier for the location. This depends on the location type. For example, if the location type is `region`, the location is the Region code (for example, `us-east-2`.)
+    pub location: Option<String>,
+}
+rt::structure!(
+    InstanceTypeOffering, INSTANCE_TYPE_OFFERING, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), location_type[1] =
+    rt::m("LocationType", &rt::ENUM).named("locationType"), location[2] =
+    rt::m("Location", &rt::STRING).named("location")]
+);
+pub static INSTANCE_TYPE_OFFERINGS_LIST: rt::Schema = rt::Schema::list(
+    "InstanceTypeOfferingsList",
+    &[rt::m("member", &INSTANCE_TYPE_OFFERING).named("item")],
+);
+/// Describes the instance type compatibility rules for an AMI, including lists of supported and unsupported instance type patterns.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeSpecification {
+    /// The instance types that the AMI supports.
+    pub supported_instance_types: Option<Vec<InstanceTypeItem>>,
+    /// The instance types that the AMI does not support.
+    pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
+}
+rt::structure!(
+    InstanceTypeSpecification, INSTANCE_TYPE_SPECIFICATION, [supported_instance_types[0]
+    = rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_SET)
+    .named("supportedInstanceTypeSet"), unsupported_instance_types[1] =
+    rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_SET)
+    .named("unsupportedInstanceTypeSet")]
+);
+/// The instance type specification for an AMI, which contains lists of supported and unsupported instance types that define which instance types are compatible with the AMI.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceTypeSpecificationRequest {
+    /// The instance types that the AMI supports. You can specify instance type names or use wildcard patterns (for example, `t3.*`).
+    ///
+    /// Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern `^[A-Za-z0-9_.*-]+$`. Consecutive wildcard characters (`**`) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail.
+    pub supported_instance_types: Option<Vec<String>>,
+    /// The instance types that the AMI does not support. You can specify instance type names or use wildcard patterns (for example, `t3.*`).
+    ///
+    /// Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern `^[A-Za-z0-9_.*-]+$`. Consecutive wildcard characters (`**`) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail.
+    pub unsupported_instance_types: Option<Vec<String>>,
+}
+rt::structure!(
+    InstanceTypeSpecificationRequest, INSTANCE_TYPE_SPECIFICATION_REQUEST,
+    [supported_instance_types[0] = rt::m("SupportedInstanceTypes",
+    &SUPPORTED_INSTANCE_TYPE_REQUEST_SET).named("SupportedInstanceType").min(0.0),
+    unsupported_instance_types[1] = rt::m("UnsupportedInstanceTypes",
+    &UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET).named("UnsupportedInstanceType").min(0.0)]
+);
+pub static INSTANCE_TYPES: rt::Schema = rt::Schema::list(
+    "InstanceTypes",
+    &[rt::m("member", &rt::STRING)],
+);
+pub static INSTANCE_TYPES_LIST: rt::Schema = rt::Schema::list(
+    "InstanceTypesList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Information about the Capacity Reservation usage.
+#[derive(Clone, Default, PartialEq)]
+pub struct InstanceUsage {
+    /// The ID of the Amazon Web Services account that is making use of the Capacity Reservation.
+    pub account_id: Option<String>,
+    /// The number of instances the Amazon Web Services account currently has in the Capacity Reservation.
+    pub used_instance_count: Option<i32>,
+}
+rt::structure!(
+    InstanceUsage, INSTANCE_USAGE, [account_id[0] = rt::m("AccountId", &rt::STRING)
+    .named("accountId"), used_instance_count[1] = rt::m("UsedInstanceCount",
+    &rt::INTEGER).named("usedInstanceCount")]
+);
+pub static INSTANCE_USAGE_SET: rt::Schema = rt::Schema::list(
+    "InstanceUsageSet",
+    &[rt::m("member", &INSTANCE_USAGE).named("item")],
+);
+/// Describes service integrations with VPC Flow logs.
+#[derive(Clone, Default, PartialEq)]
+pub struct IntegrateServices {
+    /// Information about the integration with Amazon Athena.
+    pub athena_integrations: Option<Vec<AthenaIntegration>>,
+}
+rt::structure!(
+    IntegrateServices, INTEGRATE_SERVICES, [athena_integrations[0] =
+    rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET).named("AthenaIntegration")
+    .min(1.0)]
+);
+rt::string_enum! {
+    pub enum InterfacePermissionType { InstanceAttach = "INSTANCE-ATTACH", EipAssociate =
+    "EIP-ASSOCIATE" }
+}
+rt::string_enum! {
+    pub enum InterfaceProtocolType { Vlan = "VLAN", Gre = "GRE" }
+}
+/// Describes an internet gateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct InternetGateway {
+    /// Any VPCs attached to the internet gateway.
+    pub attachments: Option<Vec<InternetGatewayAttachment>>,
+    /// The ID of the internet gateway.
+    pub internet_gateway_id: Option<String>,
+    /// The ID of the Amazon Web Services account that owns the internet gateway.
+    pub owner_id: Option<String>,
+    /// Any tags assigned to the internet gateway.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    InternetGateway, INTERNET_GATEWAY, [attachments[0] = rt::m("Attachments",
+    &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"), internet_gateway_id[1] =
+    rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId"), owner_id[2] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[3] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
+);
+/// Describes the attachment of a VPC to an internet gateway or an egress-only internet gateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct InternetGatewayAttachment {
+    /// The current state of the attachment. For an internet gateway, the state is `available` when attached to a VPC; otherwise, this value is not returned.
+    pub state: Option<AttachmentStatus>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+}
+rt::structure!(
+    InternetGatewayAttachment, INTERNET_GATEWAY_ATTACHMENT, [state[0] = rt::m("State",
+    &rt::ENUM).named("state"), vpc_id[1] = rt::m("VpcId", &rt::STRING).named("vpcId")]
+);
+pub static INTERNET_GATEWAY_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
+    "InternetGatewayAttachmentList",
+    &[rt::m("member", &INTERNET_GATEWAY_ATTACHMENT).named("item")],
+);
+rt::string_enum! {
+    pub enum InternetGatewayBlockMode { Off = "off", BlockBidirectional =
+    "block-bidirectional", BlockIngress = "block-ingress" }
+}
+rt::string_enum! {
+    pub enum InternetGatewayExclusionMode { AllowBidirectional = "allow-bidirectional",
+    AllowEgress = "allow-egress" }
+}
+pub static INTERNET_GATEWAY_ID_LIST: rt::Schema = rt::Schema::list(
+    "InternetGatewayIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static INTERNET_GATEWAY_LIST: rt::Schema = rt::Schema::list(
+    "InternetGatewayList",
+    &[rt::m("member", &INTERNET_GATEWAY).named("item")],
+);
+/// Represents the allocation of capacity from a source reservation to an interruptible reservation, tracking current and target instance counts for allocation management.
+#[derive(Clone, Default, PartialEq)]
+pub struct InterruptibleCapacityAllocation {
+    /// The current number of instances allocated to the interruptible reservation.
+    pub instance_count: Option<i32>,
+    /// After your modify request, the requested number of instances allocated to interruptible reservation.
+    pub target_instance_count: Option<i32>,
+    /// The current status of the allocation (updating during reclamation, active when complete).
+    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
+    /// The ID of the interruptible Capacity Reservation created from the allocation.
+    pub interruptible_capacity_reservation_id: Option<String>,
+    /// The type of interruption policy applied to the interruptible reservation.
+    pub interruption_type: Option<InterruptionType>,
+    /// Specifies how Amazon EC2 handles the interruptible Capacity Reservation when you reduce its allocation to zero instances. A value of `retain` keeps the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. A value of `default` cancels the interruptible Capacity Reservation and returns the capacity to your source Capacity Reservation.
+    pub zero_size_preference: Option<ZeroSizePreference>,
+}
+rt::structure!(
+    InterruptibleCapacityAllocation, INTERRUPTIBLE_CAPACITY_ALLOCATION,
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    target_instance_count[1] = rt::m("TargetInstanceCount", &rt::INTEGER)
+    .named("targetInstanceCount"), status[2] = rt::m("Status", &rt::ENUM)
+    .named("status"), interruptible_capacity_reservation_id[3] =
+    rt::m("InterruptibleCapacityReservationId", &rt::STRING)
+    .named("interruptibleCapacityReservationId"), interruption_type[4] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
+    zero_size_preference[5] = rt::m("ZeroSizePreference", &rt::ENUM)
+    .named("zeroSizePreference")]
+);
+rt::string_enum! {
+    pub enum InterruptibleCapacityReservationAllocationStatus { Pending = "pending",
+    Active = "active", Updating = "updating", Canceling = "canceling", Canceled =
+    "canceled", Failed = "failed" }
+}
+/// Contains information about how and when instances in an interruptible reservation can be terminated when capacity is reclaimed.
+#[derive(Clone, Default, PartialEq)]
+pub struct InterruptionInfo {
+    /// The ID of the source Capacity Reservation from which the interruptible reservation was created.
+    pub source_capacity_reservation_id: Option<String>,
+    /// The interruption type that determines how instances are terminated when capacity is reclaimed.
+    pub interruption_type: Option<InterruptionType>,
+}
+rt::structure!(
+    InterruptionInfo, INTERRUPTION_INFO, [source_capacity_reservation_id[0] =
+    rt::m("SourceCapacityReservationId", &rt::STRING)
+    .named("sourceCapacityReservationId"), interruption_type[1] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
+);
+rt::string_enum! {
+    pub enum InterruptionType { Adhoc = "adhoc" }
+}
+pub static IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
+    "IpAddressList",
+    &[rt::m("member", &rt::STRING).named("item").min(0.0)],
+);
+rt::string_enum! {
+    pub enum IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6" }
+}
+pub static IP_LIST: rt::Schema = rt::Schema::list(
+    "IpList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes the permissions for a security group rule.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpPermission {
+    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
+    ///
+    /// Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a protocol number other than `tcp`, `udp`, `icmp`, or `icmpv6` allows traffic on all ports, regardless of any port range you specify. For `tcp`, `udp`, and `icmp`, you must specify a port range. For `icmpv6`, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
+    pub ip_protocol: Option<String>,
+    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
+    pub from_port: Option<i32>,
+    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
+    pub to_port: Option<i32>,
+    /// The security group and Amazon Web Services account ID pairs.
+    pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
+    /// The IPv4 address ranges.
+    pub ip_ranges: Option<Vec<IpRange>>,
+    /// The IPv6 address ranges.
+    pub ipv6_ranges: Option<Vec<Ipv6Range>>,
+    /// The prefix list IDs.
+    pub prefix_list_ids: Option<Vec<PrefixListId>>,
+}
+rt::structure!(
+    IpPermission, IP_PERMISSION, [ip_protocol[0] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), from_port[1] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[2] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    user_id_group_pairs[3] = rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_LIST)
+    .named("groups"), ip_ranges[4] = rt::m("IpRanges", &IP_RANGE_LIST).named("ipRanges"),
+    ipv6_ranges[5] = rt::m("Ipv6Ranges", &IPV6_RANGE_LIST).named("ipv6Ranges"),
+    prefix_list_ids[6] = rt::m("PrefixListIds", &PREFIX_LIST_ID_LIST)
+    .named("prefixListIds")]
+);
+pub static IP_PERMISSION_LIST: rt::Schema = rt::Schema::list(
+    "IpPermissionList",
+    &[rt::m("member", &IP_PERMISSION).named("item")],
+);
+pub static IP_PREFIX_LIST: rt::Schema = rt::Schema::list(
+    "IpPrefixList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes an IPv4 address range.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpRange {
+    /// A description for the security group rule that references this IPv4 address range.
+    ///
+    /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub description: Option<String>,
+    /// The IPv4 address range. You can either specify a CIDR block or a source security group, not both. To specify a single IPv4 address, use the /32 prefix length.
+    ///
+    /// **Note:** Amazon Web Services [canonicalizes](https://en.wikipedia.org/wiki/Canonicalization) IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error.
+    pub cidr_ip: Option<String>,
+}
+rt::structure!(
+    IpRange, IP_RANGE, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), cidr_ip[1] = rt::m("CidrIp", &rt::STRING).named("cidrIp")]
+);
+pub static IP_RANGE_LIST: rt::Schema = rt::Schema::list(
+    "IpRangeList",
+    &[rt::m("member", &IP_RANGE).named("item")],
+);
+pub static IP_RANGES: rt::Schema = rt::Schema::list(
+    "IpRanges",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+rt::string_enum! {
+    pub enum IpScopeEnum { Private = "private" }
+}
+rt::string_enum! {
+    pub enum IpSource { Amazon = "amazon", Byoip = "byoip", None = "none" }
+}
+rt::string_enum! {
+    pub enum IpVersionEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" }
+}
+/// IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipam {
+    /// The Amazon Web Services account ID of the owner of the IPAM.
+    pub owner_id: Option<String>,
+    /// The ID of the IPAM.
+    pub ipam_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IPAM.
+    pub ipam_arn: Option<String>,
+    /// The Amazon Web Services Region of the IPAM.
+    pub ipam_region: Option<String>,
+    /// The ID of the IPAM's default public scope.
+    pub public_default_scope_id: Option<String>,
+    /// The ID of the IPAM's default private scope.
+    pub private_default_scope_id: Option<String>,
+    /// The number of scopes in the IPAM. The scope quota is 5. For more information on quotas, see [Quotas in IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub scope_count: Option<i32>,
+    /// The description for the IPAM.
+    pub description: Option<String>,
+    /// The operating Regions for an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    ///
+    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub operating_regions: Option<Vec<IpamOperatingRegion>>,
+    /// The state of the IPAM.
+    pub state: Option<IpamState>,
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tags: Option<Vec<Tag>>,
+    /// The IPAM's default resource discovery ID.
+    pub default_resource_discovery_id: Option<String>,
+    /// The IPAM's default resource discovery association ID.
+    pub default_resource_discovery_association_id: Option<String>,
+    /// The IPAM's resource discovery association count.
+    pub resource_discovery_association_count: Option<i32>,
+    /// The state message.
+    pub state_message: Option<String>,
+    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
+    pub tier: Option<IpamTier>,
+    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
+    pub enable_private_gua: Option<bool>,
+    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
+    ///
+    /// Possible values:
+    ///
+    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
+    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
+    pub metered_account: Option<IpamMeteredAccount>,
+}
+rt::structure!(
+    Ipam, IPAM, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"), ipam_id[1]
+    = rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[2] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[3] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), public_default_scope_id[4] =
+    rt::m("PublicDefaultScopeId", &rt::STRING).named("publicDefaultScopeId"),
+    private_default_scope_id[5] = rt::m("PrivateDefaultScopeId", &rt::STRING)
+    .named("privateDefaultScopeId"), scope_count[6] = rt::m("ScopeCount", &rt::INTEGER)
+    .named("scopeCount"), description[7] = rt::m("Description", &rt::STRING)
+    .named("description"), operating_regions[8] = rt::m("OperatingRegions",
+    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), state[9] = rt::m("State",
+    &rt::ENUM).named("state"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    default_resource_discovery_id[11] = rt::m("DefaultResourceDiscoveryId", &rt::STRING)
+    .named("defaultResourceDiscoveryId"), default_resource_discovery_association_id[12] =
+    rt::m("DefaultResourceDiscoveryAssociationId", &rt::STRING)
+    .named("defaultResourceDiscoveryAssociationId"),
+    resource_discovery_association_count[13] = rt::m("ResourceDiscoveryAssociationCount",
+    &rt::INTEGER).named("resourceDiscoveryAssociationCount"), state_message[14] =
+    rt::m("StateMessage", &rt::STRING).named("stateMessage"), tier[15] = rt::m("Tier",
+    &rt::ENUM).named("tier"), enable_private_gua[16] = rt::m("EnablePrivateGua",
+    &rt::BOOLEAN).named("enablePrivateGua"), metered_account[17] =
+    rt::m("MeteredAccount", &rt::ENUM).named("meteredAccount")]
+);
+/// The historical record of a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamAddressHistoryRecord {
+    /// The ID of the resource owner.
+    pub resource_owner_id: Option<String>,
+    /// The Amazon Web Services Region of the resource.
+    pub resource_region: Option<String>,
+    /// The type of the resource.
+    pub resource_type: Option<IpamAddressHistoryResourceType>,
+    /// The ID of the resource.
+    pub resource_id: Option<String>,
+    /// The CIDR of the resource.
+    pub resource_cidr: Option<String>,
+    /// The name of the resource.
+    pub resource_name: Option<String>,
+    /// The compliance status of a resource. For more information on compliance statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub resource_compliance_status: Option<IpamComplianceStatus>,
+    /// The overlap status of an IPAM resource. The overlap status tells you if the CIDR for a resource overlaps with another CIDR in the scope. For more information on overlap statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub resource_overlap_status: Option<IpamOverlapStatus>,
+    /// The VPC ID of the resource.
+    pub vpc_id: Option<String>,
+    /// Sampled start time of the resource-to-CIDR association within the IPAM scope. Changes are picked up in periodic snapshots, so the start time may have occurred before this specific time.
+    pub sampled_start_time: Option<rt::DateTime>,
+    /// Sampled end time of the resource-to-CIDR association within the IPAM scope. Changes are picked up in periodic snapshots, so the end time may have occurred before this specific time.
+    pub sampled_end_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    IpamAddressHistoryRecord, IPAM_ADDRESS_HISTORY_RECORD, [resource_owner_id[0] =
+    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region[1] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_type[2] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_id[3] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_cidr[4] =
+    rt::m("ResourceCidr", &rt::STRING).named("resourceCidr"), resource_name[5] =
+    rt::m("ResourceName", &rt::STRING).named("resourceName"),
+    resource_compliance_status[6] = rt::m("ResourceComplianceStatus", &rt::ENUM)
+    .named("resourceComplianceStatus"), resource_overlap_status[7] =
+    rt::m("ResourceOverlapStatus", &rt::ENUM).named("resourceOverlapStatus"), vpc_id[8] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), sampled_start_time[9] =
+    rt::m("SampledStartTime", &rt::TIMESTAMP).named("sampledStartTime"),
+    sampled_end_time[10] = rt::m("SampledEndTime", &rt::TIMESTAMP)
+    .named("sampledEndTime")]
+);
+pub static IPAM_ADDRESS_HISTORY_RECORD_SET: rt::Schema = rt::Schema::list(
+    "IpamAddressHistoryRecordSet",
+    &[rt::m("member", &IPAM_ADDRESS_HISTORY_RECORD).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamAddressHistoryResourceType { Eip = "eip", Vpc = "vpc", Subnet =
+    "subnet", NetworkInterface = "network-interface", Instance = "instance" }
+}
+rt::string_enum! {
+    pub enum IpamAssociatedResourceDiscoveryStatus { Active = "active", NotFound =
+    "not-found" }
+}
+rt::string_enum! {
+    #[doc = " The advertisement type of a BYOIP route."] pub enum
+    IpamByoipAdvertisementType { Regional = "regional", Global = "global" }
+}
+rt::string_enum! {
+    #[doc = " The state of a BYOIP CIDR."] pub enum IpamByoipCidrState { Advertised =
+    "advertised", Deprovisioned = "deprovisioned", FailedDeprovision =
+    "failed-deprovision", FailedProvision = "failed-provision", PendingAdvertising =
+    "pending-advertising", PendingDeprovision = "pending-deprovision", PendingProvision =
+    "pending-provision", PendingWithdrawal = "pending-withdrawal", Provisioned =
+    "provisioned", ProvisionedNotPubliclyAdvertisable =
+    "provisioned-not-publicly-advertisable" }
+}
+/// A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamCidrAuthorizationContext {
+    /// The plain-text authorization message for the prefix and account.
+    pub message: Option<String>,
+    /// The signed authorization message for the prefix and account.
+    pub signature: Option<String>,
+}
+rt::structure!(
+    IpamCidrAuthorizationContext, IPAM_CIDR_AUTHORIZATION_CONTEXT, [message[0] =
+    rt::m("Message", &rt::STRING), signature[1] = rt::m("Signature", &rt::STRING)]
+);
+rt::string_enum! {
+    pub enum IpamComplianceStatus { Compliant = "compliant", Noncompliant =
+    "noncompliant", Unmanaged = "unmanaged", Ignored = "ignored" }
+}

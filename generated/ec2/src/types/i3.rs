@@ -3,1225 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-rt::string_enum! {
-    pub enum InstanceType { A1Medium = "a1.medium", A1Large = "a1.large", A1Xlarge =
-    "a1.xlarge", A1_2xlarge = "a1.2xlarge", A1_4xlarge = "a1.4xlarge", A1Metal =
-    "a1.metal", C1Medium = "c1.medium", C1Xlarge = "c1.xlarge", C3Large = "c3.large",
-    C3Xlarge = "c3.xlarge", C3_2xlarge = "c3.2xlarge", C3_4xlarge = "c3.4xlarge",
-    C3_8xlarge = "c3.8xlarge", C4Large = "c4.large", C4Xlarge = "c4.xlarge", C4_2xlarge =
-    "c4.2xlarge", C4_4xlarge = "c4.4xlarge", C4_8xlarge = "c4.8xlarge", C5Large =
-    "c5.large", C5Xlarge = "c5.xlarge", C5_2xlarge = "c5.2xlarge", C5_4xlarge =
-    "c5.4xlarge", C5_9xlarge = "c5.9xlarge", C5_12xlarge = "c5.12xlarge", C5_18xlarge =
-    "c5.18xlarge", C5_24xlarge = "c5.24xlarge", C5Metal = "c5.metal", C5aLarge =
-    "c5a.large", C5aXlarge = "c5a.xlarge", C5a2xlarge = "c5a.2xlarge", C5a4xlarge =
-    "c5a.4xlarge", C5a8xlarge = "c5a.8xlarge", C5a12xlarge = "c5a.12xlarge", C5a16xlarge
-    = "c5a.16xlarge", C5a24xlarge = "c5a.24xlarge", C5adLarge = "c5ad.large", C5adXlarge
-    = "c5ad.xlarge", C5ad2xlarge = "c5ad.2xlarge", C5ad4xlarge = "c5ad.4xlarge",
-    C5ad8xlarge = "c5ad.8xlarge", C5ad12xlarge = "c5ad.12xlarge", C5ad16xlarge =
-    "c5ad.16xlarge", C5ad24xlarge = "c5ad.24xlarge", C5dLarge = "c5d.large", C5dXlarge =
-    "c5d.xlarge", C5d2xlarge = "c5d.2xlarge", C5d4xlarge = "c5d.4xlarge", C5d9xlarge =
-    "c5d.9xlarge", C5d12xlarge = "c5d.12xlarge", C5d18xlarge = "c5d.18xlarge",
-    C5d24xlarge = "c5d.24xlarge", C5dMetal = "c5d.metal", C5nLarge = "c5n.large",
-    C5nXlarge = "c5n.xlarge", C5n2xlarge = "c5n.2xlarge", C5n4xlarge = "c5n.4xlarge",
-    C5n9xlarge = "c5n.9xlarge", C5n18xlarge = "c5n.18xlarge", C5nMetal = "c5n.metal",
-    C6gMedium = "c6g.medium", C6gLarge = "c6g.large", C6gXlarge = "c6g.xlarge",
-    C6g2xlarge = "c6g.2xlarge", C6g4xlarge = "c6g.4xlarge", C6g8xlarge = "c6g.8xlarge",
-    C6g12xlarge = "c6g.12xlarge", C6g16xlarge = "c6g.16xlarge", C6gMetal = "c6g.metal",
-    C6gdMedium = "c6gd.medium", C6gdLarge = "c6gd.large", C6gdXlarge = "c6gd.xlarge",
-    C6gd2xlarge = "c6gd.2xlarge", C6gd4xlarge = "c6gd.4xlarge", C6gd8xlarge =
-    "c6gd.8xlarge", C6gd12xlarge = "c6gd.12xlarge", C6gd16xlarge = "c6gd.16xlarge",
-    C6gdMetal = "c6gd.metal", C6gnMedium = "c6gn.medium", C6gnLarge = "c6gn.large",
-    C6gnXlarge = "c6gn.xlarge", C6gn2xlarge = "c6gn.2xlarge", C6gn4xlarge =
-    "c6gn.4xlarge", C6gn8xlarge = "c6gn.8xlarge", C6gn12xlarge = "c6gn.12xlarge",
-    C6gn16xlarge = "c6gn.16xlarge", C6iLarge = "c6i.large", C6iXlarge = "c6i.xlarge",
-    C6i2xlarge = "c6i.2xlarge", C6i4xlarge = "c6i.4xlarge", C6i8xlarge = "c6i.8xlarge",
-    C6i12xlarge = "c6i.12xlarge", C6i16xlarge = "c6i.16xlarge", C6i24xlarge =
-    "c6i.24xlarge", C6i32xlarge = "c6i.32xlarge", C6iMetal = "c6i.metal", Cc1_4xlarge =
-    "cc1.4xlarge", Cc2_8xlarge = "cc2.8xlarge", Cg1_4xlarge = "cg1.4xlarge", Cr1_8xlarge
-    = "cr1.8xlarge", D2Xlarge = "d2.xlarge", D2_2xlarge = "d2.2xlarge", D2_4xlarge =
-    "d2.4xlarge", D2_8xlarge = "d2.8xlarge", D3Xlarge = "d3.xlarge", D3_2xlarge =
-    "d3.2xlarge", D3_4xlarge = "d3.4xlarge", D3_8xlarge = "d3.8xlarge", D3enXlarge =
-    "d3en.xlarge", D3en2xlarge = "d3en.2xlarge", D3en4xlarge = "d3en.4xlarge",
-    D3en6xlarge = "d3en.6xlarge", D3en8xlarge = "d3en.8xlarge", D3en12xlarge =
-    "d3en.12xlarge", Dl1_24xlarge = "dl1.24xlarge", F1_2xlarge = "f1.2xlarge", F1_4xlarge
-    = "f1.4xlarge", F1_16xlarge = "f1.16xlarge", G2_2xlarge = "g2.2xlarge", G2_8xlarge =
-    "g2.8xlarge", G3_4xlarge = "g3.4xlarge", G3_8xlarge = "g3.8xlarge", G3_16xlarge =
-    "g3.16xlarge", G3sXlarge = "g3s.xlarge", G4adXlarge = "g4ad.xlarge", G4ad2xlarge =
-    "g4ad.2xlarge", G4ad4xlarge = "g4ad.4xlarge", G4ad8xlarge = "g4ad.8xlarge",
-    G4ad16xlarge = "g4ad.16xlarge", G4dnXlarge = "g4dn.xlarge", G4dn2xlarge =
-    "g4dn.2xlarge", G4dn4xlarge = "g4dn.4xlarge", G4dn8xlarge = "g4dn.8xlarge",
-    G4dn12xlarge = "g4dn.12xlarge", G4dn16xlarge = "g4dn.16xlarge", G4dnMetal =
-    "g4dn.metal", G5Xlarge = "g5.xlarge", G5_2xlarge = "g5.2xlarge", G5_4xlarge =
-    "g5.4xlarge", G5_8xlarge = "g5.8xlarge", G5_12xlarge = "g5.12xlarge", G5_16xlarge =
-    "g5.16xlarge", G5_24xlarge = "g5.24xlarge", G5_48xlarge = "g5.48xlarge", G5gXlarge =
-    "g5g.xlarge", G5g2xlarge = "g5g.2xlarge", G5g4xlarge = "g5g.4xlarge", G5g8xlarge =
-    "g5g.8xlarge", G5g16xlarge = "g5g.16xlarge", G5gMetal = "g5g.metal", Hi1_4xlarge =
-    "hi1.4xlarge", Hpc6a48xlarge = "hpc6a.48xlarge", Hs1_8xlarge = "hs1.8xlarge",
-    H1_2xlarge = "h1.2xlarge", H1_4xlarge = "h1.4xlarge", H1_8xlarge = "h1.8xlarge",
-    H1_16xlarge = "h1.16xlarge", I2Xlarge = "i2.xlarge", I2_2xlarge = "i2.2xlarge",
-    I2_4xlarge = "i2.4xlarge", I2_8xlarge = "i2.8xlarge", I3Large = "i3.large", I3Xlarge
-    = "i3.xlarge", I3_2xlarge = "i3.2xlarge", I3_4xlarge = "i3.4xlarge", I3_8xlarge =
-    "i3.8xlarge", I3_16xlarge = "i3.16xlarge", I3Metal = "i3.metal", I3enLarge =
-    "i3en.large", I3enXlarge = "i3en.xlarge", I3en2xlarge = "i3en.2xlarge", I3en3xlarge =
-    "i3en.3xlarge", I3en6xlarge = "i3en.6xlarge", I3en12xlarge = "i3en.12xlarge",
-    I3en24xlarge = "i3en.24xlarge", I3enMetal = "i3en.metal", Im4gnLarge = "im4gn.large",
-    Im4gnXlarge = "im4gn.xlarge", Im4gn2xlarge = "im4gn.2xlarge", Im4gn4xlarge =
-    "im4gn.4xlarge", Im4gn8xlarge = "im4gn.8xlarge", Im4gn16xlarge = "im4gn.16xlarge",
-    Inf1Xlarge = "inf1.xlarge", Inf1_2xlarge = "inf1.2xlarge", Inf1_6xlarge =
-    "inf1.6xlarge", Inf1_24xlarge = "inf1.24xlarge", Is4genMedium = "is4gen.medium",
-    Is4genLarge = "is4gen.large", Is4genXlarge = "is4gen.xlarge", Is4gen2xlarge =
-    "is4gen.2xlarge", Is4gen4xlarge = "is4gen.4xlarge", Is4gen8xlarge = "is4gen.8xlarge",
-    M1Small = "m1.small", M1Medium = "m1.medium", M1Large = "m1.large", M1Xlarge =
-    "m1.xlarge", M2Xlarge = "m2.xlarge", M2_2xlarge = "m2.2xlarge", M2_4xlarge =
-    "m2.4xlarge", M3Medium = "m3.medium", M3Large = "m3.large", M3Xlarge = "m3.xlarge",
-    M3_2xlarge = "m3.2xlarge", M4Large = "m4.large", M4Xlarge = "m4.xlarge", M4_2xlarge =
-    "m4.2xlarge", M4_4xlarge = "m4.4xlarge", M4_10xlarge = "m4.10xlarge", M4_16xlarge =
-    "m4.16xlarge", M5Large = "m5.large", M5Xlarge = "m5.xlarge", M5_2xlarge =
-    "m5.2xlarge", M5_4xlarge = "m5.4xlarge", M5_8xlarge = "m5.8xlarge", M5_12xlarge =
-    "m5.12xlarge", M5_16xlarge = "m5.16xlarge", M5_24xlarge = "m5.24xlarge", M5Metal =
-    "m5.metal", M5aLarge = "m5a.large", M5aXlarge = "m5a.xlarge", M5a2xlarge =
-    "m5a.2xlarge", M5a4xlarge = "m5a.4xlarge", M5a8xlarge = "m5a.8xlarge", M5a12xlarge =
-    "m5a.12xlarge", M5a16xlarge = "m5a.16xlarge", M5a24xlarge = "m5a.24xlarge", M5adLarge
-    = "m5ad.large", M5adXlarge = "m5ad.xlarge", M5ad2xlarge = "m5ad.2xlarge", M5ad4xlarge
-    = "m5ad.4xlarge", M5ad8xlarge = "m5ad.8xlarge", M5ad12xlarge = "m5ad.12xlarge",
-    M5ad16xlarge = "m5ad.16xlarge", M5ad24xlarge = "m5ad.24xlarge", M5dLarge =
-    "m5d.large", M5dXlarge = "m5d.xlarge", M5d2xlarge = "m5d.2xlarge", M5d4xlarge =
-    "m5d.4xlarge", M5d8xlarge = "m5d.8xlarge", M5d12xlarge = "m5d.12xlarge", M5d16xlarge
-    = "m5d.16xlarge", M5d24xlarge = "m5d.24xlarge", M5dMetal = "m5d.metal", M5dnLarge =
-    "m5dn.large", M5dnXlarge = "m5dn.xlarge", M5dn2xlarge = "m5dn.2xlarge", M5dn4xlarge =
-    "m5dn.4xlarge", M5dn8xlarge = "m5dn.8xlarge", M5dn12xlarge = "m5dn.12xlarge",
-    M5dn16xlarge = "m5dn.16xlarge", M5dn24xlarge = "m5dn.24xlarge", M5dnMetal =
-    "m5dn.metal", M5nLarge = "m5n.large", M5nXlarge = "m5n.xlarge", M5n2xlarge =
-    "m5n.2xlarge", M5n4xlarge = "m5n.4xlarge", M5n8xlarge = "m5n.8xlarge", M5n12xlarge =
-    "m5n.12xlarge", M5n16xlarge = "m5n.16xlarge", M5n24xlarge = "m5n.24xlarge", M5nMetal
-    = "m5n.metal", M5znLarge = "m5zn.large", M5znXlarge = "m5zn.xlarge", M5zn2xlarge =
-    "m5zn.2xlarge", M5zn3xlarge = "m5zn.3xlarge", M5zn6xlarge = "m5zn.6xlarge",
-    M5zn12xlarge = "m5zn.12xlarge", M5znMetal = "m5zn.metal", M6aLarge = "m6a.large",
-    M6aXlarge = "m6a.xlarge", M6a2xlarge = "m6a.2xlarge", M6a4xlarge = "m6a.4xlarge",
-    M6a8xlarge = "m6a.8xlarge", M6a12xlarge = "m6a.12xlarge", M6a16xlarge =
-    "m6a.16xlarge", M6a24xlarge = "m6a.24xlarge", M6a32xlarge = "m6a.32xlarge",
-    M6a48xlarge = "m6a.48xlarge", M6gMetal = "m6g.metal", M6gMedium = "m6g.medium",
-    M6gLarge = "m6g.large", M6gXlarge = "m6g.xlarge", M6g2xlarge = "m6g.2xlarge",
-    M6g4xlarge = "m6g.4xlarge", M6g8xlarge = "m6g.8xlarge", M6g12xlarge = "m6g.12xlarge",
-    M6g16xlarge = "m6g.16xlarge", M6gdMetal = "m6gd.metal", M6gdMedium = "m6gd.medium",
-    M6gdLarge = "m6gd.large", M6gdXlarge = "m6gd.xlarge", M6gd2xlarge = "m6gd.2xlarge",
-    M6gd4xlarge = "m6gd.4xlarge", M6gd8xlarge = "m6gd.8xlarge", M6gd12xlarge =
-    "m6gd.12xlarge", M6gd16xlarge = "m6gd.16xlarge", M6iLarge = "m6i.large", M6iXlarge =
-    "m6i.xlarge", M6i2xlarge = "m6i.2xlarge", M6i4xlarge = "m6i.4xlarge", M6i8xlarge =
-    "m6i.8xlarge", M6i12xlarge = "m6i.12xlarge", M6i16xlarge = "m6i.16xlarge",
-    M6i24xlarge = "m6i.24xlarge", M6i32xlarge = "m6i.32xlarge", M6iMetal = "m6i.metal",
-    Mac1Metal = "mac1.metal", P2Xlarge = "p2.xlarge", P2_8xlarge = "p2.8xlarge",
-    P2_16xlarge = "p2.16xlarge", P3_2xlarge = "p3.2xlarge", P3_8xlarge = "p3.8xlarge",
-    P3_16xlarge = "p3.16xlarge", P3dn24xlarge = "p3dn.24xlarge", P4d24xlarge =
-    "p4d.24xlarge", R3Large = "r3.large", R3Xlarge = "r3.xlarge", R3_2xlarge =
-    "r3.2xlarge", R3_4xlarge = "r3.4xlarge", R3_8xlarge = "r3.8xlarge", R4Large =
-    "r4.large", R4Xlarge = "r4.xlarge", R4_2xlarge = "r4.2xlarge", R4_4xlarge =
-    "r4.4xlarge", R4_8xlarge = "r4.8xlarge", R4_16xlarge = "r4.16xlarge", R5Large =
-    "r5.large", R5Xlarge = "r5.xlarge", R5_2xlarge = "r5.2xlarge", R5_4xlarge =
-    "r5.4xlarge", R5_8xlarge = "r5.8xlarge", R5_12xlarge = "r5.12xlarge", R5_16xlarge =
-    "r5.16xlarge", R5_24xlarge = "r5.24xlarge", R5Metal = "r5.metal", R5aLarge =
-    "r5a.large", R5aXlarge = "r5a.xlarge", R5a2xlarge = "r5a.2xlarge", R5a4xlarge =
-    "r5a.4xlarge", R5a8xlarge = "r5a.8xlarge", R5a12xlarge = "r5a.12xlarge", R5a16xlarge
-    = "r5a.16xlarge", R5a24xlarge = "r5a.24xlarge", R5adLarge = "r5ad.large", R5adXlarge
-    = "r5ad.xlarge", R5ad2xlarge = "r5ad.2xlarge", R5ad4xlarge = "r5ad.4xlarge",
-    R5ad8xlarge = "r5ad.8xlarge", R5ad12xlarge = "r5ad.12xlarge", R5ad16xlarge =
-    "r5ad.16xlarge", R5ad24xlarge = "r5ad.24xlarge", R5bLarge = "r5b.large", R5bXlarge =
-    "r5b.xlarge", R5b2xlarge = "r5b.2xlarge", R5b4xlarge = "r5b.4xlarge", R5b8xlarge =
-    "r5b.8xlarge", R5b12xlarge = "r5b.12xlarge", R5b16xlarge = "r5b.16xlarge",
-    R5b24xlarge = "r5b.24xlarge", R5bMetal = "r5b.metal", R5dLarge = "r5d.large",
-    R5dXlarge = "r5d.xlarge", R5d2xlarge = "r5d.2xlarge", R5d4xlarge = "r5d.4xlarge",
-    R5d8xlarge = "r5d.8xlarge", R5d12xlarge = "r5d.12xlarge", R5d16xlarge =
-    "r5d.16xlarge", R5d24xlarge = "r5d.24xlarge", R5dMetal = "r5d.metal", R5dnLarge =
-    "r5dn.large", R5dnXlarge = "r5dn.xlarge", R5dn2xlarge = "r5dn.2xlarge", R5dn4xlarge =
-    "r5dn.4xlarge", R5dn8xlarge = "r5dn.8xlarge", R5dn12xlarge = "r5dn.12xlarge",
-    R5dn16xlarge = "r5dn.16xlarge", R5dn24xlarge = "r5dn.24xlarge", R5dnMetal =
-    "r5dn.metal", R5nLarge = "r5n.large", R5nXlarge = "r5n.xlarge", R5n2xlarge =
-    "r5n.2xlarge", R5n4xlarge = "r5n.4xlarge", R5n8xlarge = "r5n.8xlarge", R5n12xlarge =
-    "r5n.12xlarge", R5n16xlarge = "r5n.16xlarge", R5n24xlarge = "r5n.24xlarge", R5nMetal
-    = "r5n.metal", R6gMedium = "r6g.medium", R6gLarge = "r6g.large", R6gXlarge =
-    "r6g.xlarge", R6g2xlarge = "r6g.2xlarge", R6g4xlarge = "r6g.4xlarge", R6g8xlarge =
-    "r6g.8xlarge", R6g12xlarge = "r6g.12xlarge", R6g16xlarge = "r6g.16xlarge", R6gMetal =
-    "r6g.metal", R6gdMedium = "r6gd.medium", R6gdLarge = "r6gd.large", R6gdXlarge =
-    "r6gd.xlarge", R6gd2xlarge = "r6gd.2xlarge", R6gd4xlarge = "r6gd.4xlarge",
-    R6gd8xlarge = "r6gd.8xlarge", R6gd12xlarge = "r6gd.12xlarge", R6gd16xlarge =
-    "r6gd.16xlarge", R6gdMetal = "r6gd.metal", R6iLarge = "r6i.large", R6iXlarge =
-    "r6i.xlarge", R6i2xlarge = "r6i.2xlarge", R6i4xlarge = "r6i.4xlarge", R6i8xlarge =
-    "r6i.8xlarge", R6i12xlarge = "r6i.12xlarge", R6i16xlarge = "r6i.16xlarge",
-    R6i24xlarge = "r6i.24xlarge", R6i32xlarge = "r6i.32xlarge", R6iMetal = "r6i.metal",
-    T1Micro = "t1.micro", T2Nano = "t2.nano", T2Micro = "t2.micro", T2Small = "t2.small",
-    T2Medium = "t2.medium", T2Large = "t2.large", T2Xlarge = "t2.xlarge", T2_2xlarge =
-    "t2.2xlarge", T3Nano = "t3.nano", T3Micro = "t3.micro", T3Small = "t3.small",
-    T3Medium = "t3.medium", T3Large = "t3.large", T3Xlarge = "t3.xlarge", T3_2xlarge =
-    "t3.2xlarge", T3aNano = "t3a.nano", T3aMicro = "t3a.micro", T3aSmall = "t3a.small",
-    T3aMedium = "t3a.medium", T3aLarge = "t3a.large", T3aXlarge = "t3a.xlarge",
-    T3a2xlarge = "t3a.2xlarge", T4gNano = "t4g.nano", T4gMicro = "t4g.micro", T4gSmall =
-    "t4g.small", T4gMedium = "t4g.medium", T4gLarge = "t4g.large", T4gXlarge =
-    "t4g.xlarge", T4g2xlarge = "t4g.2xlarge", U6tb1_56xlarge = "u-6tb1.56xlarge",
-    U6tb1_112xlarge = "u-6tb1.112xlarge", U9tb1_112xlarge = "u-9tb1.112xlarge",
-    U12tb1_112xlarge = "u-12tb1.112xlarge", U6tb1Metal = "u-6tb1.metal", U9tb1Metal =
-    "u-9tb1.metal", U12tb1Metal = "u-12tb1.metal", U18tb1Metal = "u-18tb1.metal",
-    U24tb1Metal = "u-24tb1.metal", Vt1_3xlarge = "vt1.3xlarge", Vt1_6xlarge =
-    "vt1.6xlarge", Vt1_24xlarge = "vt1.24xlarge", X1_16xlarge = "x1.16xlarge",
-    X1_32xlarge = "x1.32xlarge", X1eXlarge = "x1e.xlarge", X1e2xlarge = "x1e.2xlarge",
-    X1e4xlarge = "x1e.4xlarge", X1e8xlarge = "x1e.8xlarge", X1e16xlarge = "x1e.16xlarge",
-    X1e32xlarge = "x1e.32xlarge", X2iezn2xlarge = "x2iezn.2xlarge", X2iezn4xlarge =
-    "x2iezn.4xlarge", X2iezn6xlarge = "x2iezn.6xlarge", X2iezn8xlarge = "x2iezn.8xlarge",
-    X2iezn12xlarge = "x2iezn.12xlarge", X2ieznMetal = "x2iezn.metal", X2gdMedium =
-    "x2gd.medium", X2gdLarge = "x2gd.large", X2gdXlarge = "x2gd.xlarge", X2gd2xlarge =
-    "x2gd.2xlarge", X2gd4xlarge = "x2gd.4xlarge", X2gd8xlarge = "x2gd.8xlarge",
-    X2gd12xlarge = "x2gd.12xlarge", X2gd16xlarge = "x2gd.16xlarge", X2gdMetal =
-    "x2gd.metal", Z1dLarge = "z1d.large", Z1dXlarge = "z1d.xlarge", Z1d2xlarge =
-    "z1d.2xlarge", Z1d3xlarge = "z1d.3xlarge", Z1d6xlarge = "z1d.6xlarge", Z1d12xlarge =
-    "z1d.12xlarge", Z1dMetal = "z1d.metal", X2idn16xlarge = "x2idn.16xlarge",
-    X2idn24xlarge = "x2idn.24xlarge", X2idn32xlarge = "x2idn.32xlarge", X2iednXlarge =
-    "x2iedn.xlarge", X2iedn2xlarge = "x2iedn.2xlarge", X2iedn4xlarge = "x2iedn.4xlarge",
-    X2iedn8xlarge = "x2iedn.8xlarge", X2iedn16xlarge = "x2iedn.16xlarge", X2iedn24xlarge
-    = "x2iedn.24xlarge", X2iedn32xlarge = "x2iedn.32xlarge", C6aLarge = "c6a.large",
-    C6aXlarge = "c6a.xlarge", C6a2xlarge = "c6a.2xlarge", C6a4xlarge = "c6a.4xlarge",
-    C6a8xlarge = "c6a.8xlarge", C6a12xlarge = "c6a.12xlarge", C6a16xlarge =
-    "c6a.16xlarge", C6a24xlarge = "c6a.24xlarge", C6a32xlarge = "c6a.32xlarge",
-    C6a48xlarge = "c6a.48xlarge", C6aMetal = "c6a.metal", M6aMetal = "m6a.metal",
-    I4iLarge = "i4i.large", I4iXlarge = "i4i.xlarge", I4i2xlarge = "i4i.2xlarge",
-    I4i4xlarge = "i4i.4xlarge", I4i8xlarge = "i4i.8xlarge", I4i16xlarge = "i4i.16xlarge",
-    I4i32xlarge = "i4i.32xlarge", I4iMetal = "i4i.metal", X2idnMetal = "x2idn.metal",
-    X2iednMetal = "x2iedn.metal", C7gMedium = "c7g.medium", C7gLarge = "c7g.large",
-    C7gXlarge = "c7g.xlarge", C7g2xlarge = "c7g.2xlarge", C7g4xlarge = "c7g.4xlarge",
-    C7g8xlarge = "c7g.8xlarge", C7g12xlarge = "c7g.12xlarge", C7g16xlarge =
-    "c7g.16xlarge", Mac2Metal = "mac2.metal", C6idLarge = "c6id.large", C6idXlarge =
-    "c6id.xlarge", C6id2xlarge = "c6id.2xlarge", C6id4xlarge = "c6id.4xlarge",
-    C6id8xlarge = "c6id.8xlarge", C6id12xlarge = "c6id.12xlarge", C6id16xlarge =
-    "c6id.16xlarge", C6id24xlarge = "c6id.24xlarge", C6id32xlarge = "c6id.32xlarge",
-    C6idMetal = "c6id.metal", M6idLarge = "m6id.large", M6idXlarge = "m6id.xlarge",
-    M6id2xlarge = "m6id.2xlarge", M6id4xlarge = "m6id.4xlarge", M6id8xlarge =
-    "m6id.8xlarge", M6id12xlarge = "m6id.12xlarge", M6id16xlarge = "m6id.16xlarge",
-    M6id24xlarge = "m6id.24xlarge", M6id32xlarge = "m6id.32xlarge", M6idMetal =
-    "m6id.metal", R6idLarge = "r6id.large", R6idXlarge = "r6id.xlarge", R6id2xlarge =
-    "r6id.2xlarge", R6id4xlarge = "r6id.4xlarge", R6id8xlarge = "r6id.8xlarge",
-    R6id12xlarge = "r6id.12xlarge", R6id16xlarge = "r6id.16xlarge", R6id24xlarge =
-    "r6id.24xlarge", R6id32xlarge = "r6id.32xlarge", R6idMetal = "r6id.metal", R6aLarge =
-    "r6a.large", R6aXlarge = "r6a.xlarge", R6a2xlarge = "r6a.2xlarge", R6a4xlarge =
-    "r6a.4xlarge", R6a8xlarge = "r6a.8xlarge", R6a12xlarge = "r6a.12xlarge", R6a16xlarge
-    = "r6a.16xlarge", R6a24xlarge = "r6a.24xlarge", R6a32xlarge = "r6a.32xlarge",
-    R6a48xlarge = "r6a.48xlarge", R6aMetal = "r6a.metal", P4de24xlarge = "p4de.24xlarge",
-    U3tb1_56xlarge = "u-3tb1.56xlarge", U18tb1_112xlarge = "u-18tb1.112xlarge",
-    U24tb1_112xlarge = "u-24tb1.112xlarge", Trn1_2xlarge = "trn1.2xlarge", Trn1_32xlarge
-    = "trn1.32xlarge", Hpc6id32xlarge = "hpc6id.32xlarge", C6inLarge = "c6in.large",
-    C6inXlarge = "c6in.xlarge", C6in2xlarge = "c6in.2xlarge", C6in4xlarge =
-    "c6in.4xlarge", C6in8xlarge = "c6in.8xlarge", C6in12xlarge = "c6in.12xlarge",
-    C6in16xlarge = "c6in.16xlarge", C6in24xlarge = "c6in.24xlarge", C6in32xlarge =
-    "c6in.32xlarge", M6inLarge = "m6in.large", M6inXlarge = "m6in.xlarge", M6in2xlarge =
-    "m6in.2xlarge", M6in4xlarge = "m6in.4xlarge", M6in8xlarge = "m6in.8xlarge",
-    M6in12xlarge = "m6in.12xlarge", M6in16xlarge = "m6in.16xlarge", M6in24xlarge =
-    "m6in.24xlarge", M6in32xlarge = "m6in.32xlarge", M6idnLarge = "m6idn.large",
-    M6idnXlarge = "m6idn.xlarge", M6idn2xlarge = "m6idn.2xlarge", M6idn4xlarge =
-    "m6idn.4xlarge", M6idn8xlarge = "m6idn.8xlarge", M6idn12xlarge = "m6idn.12xlarge",
-    M6idn16xlarge = "m6idn.16xlarge", M6idn24xlarge = "m6idn.24xlarge", M6idn32xlarge =
-    "m6idn.32xlarge", R6inLarge = "r6in.large", R6inXlarge = "r6in.xlarge", R6in2xlarge =
-    "r6in.2xlarge", R6in4xlarge = "r6in.4xlarge", R6in8xlarge = "r6in.8xlarge",
-    R6in12xlarge = "r6in.12xlarge", R6in16xlarge = "r6in.16xlarge", R6in24xlarge =
-    "r6in.24xlarge", R6in32xlarge = "r6in.32xlarge", R6idnLarge = "r6idn.large",
-    R6idnXlarge = "r6idn.xlarge", R6idn2xlarge = "r6idn.2xlarge", R6idn4xlarge =
-    "r6idn.4xlarge", R6idn8xlarge = "r6idn.8xlarge", R6idn12xlarge = "r6idn.12xlarge",
-    R6idn16xlarge = "r6idn.16xlarge", R6idn24xlarge = "r6idn.24xlarge", R6idn32xlarge =
-    "r6idn.32xlarge", C7gMetal = "c7g.metal", M7gMedium = "m7g.medium", M7gLarge =
-    "m7g.large", M7gXlarge = "m7g.xlarge", M7g2xlarge = "m7g.2xlarge", M7g4xlarge =
-    "m7g.4xlarge", M7g8xlarge = "m7g.8xlarge", M7g12xlarge = "m7g.12xlarge", M7g16xlarge
-    = "m7g.16xlarge", M7gMetal = "m7g.metal", R7gMedium = "r7g.medium", R7gLarge =
-    "r7g.large", R7gXlarge = "r7g.xlarge", R7g2xlarge = "r7g.2xlarge", R7g4xlarge =
-    "r7g.4xlarge", R7g8xlarge = "r7g.8xlarge", R7g12xlarge = "r7g.12xlarge", R7g16xlarge
-    = "r7g.16xlarge", R7gMetal = "r7g.metal", C6inMetal = "c6in.metal", M6inMetal =
-    "m6in.metal", M6idnMetal = "m6idn.metal", R6inMetal = "r6in.metal", R6idnMetal =
-    "r6idn.metal", Inf2Xlarge = "inf2.xlarge", Inf2_8xlarge = "inf2.8xlarge",
-    Inf2_24xlarge = "inf2.24xlarge", Inf2_48xlarge = "inf2.48xlarge", Trn1n32xlarge =
-    "trn1n.32xlarge", I4gLarge = "i4g.large", I4gXlarge = "i4g.xlarge", I4g2xlarge =
-    "i4g.2xlarge", I4g4xlarge = "i4g.4xlarge", I4g8xlarge = "i4g.8xlarge", I4g16xlarge =
-    "i4g.16xlarge", Hpc7g4xlarge = "hpc7g.4xlarge", Hpc7g8xlarge = "hpc7g.8xlarge",
-    Hpc7g16xlarge = "hpc7g.16xlarge", C7gnMedium = "c7gn.medium", C7gnLarge =
-    "c7gn.large", C7gnXlarge = "c7gn.xlarge", C7gn2xlarge = "c7gn.2xlarge", C7gn4xlarge =
-    "c7gn.4xlarge", C7gn8xlarge = "c7gn.8xlarge", C7gn12xlarge = "c7gn.12xlarge",
-    C7gn16xlarge = "c7gn.16xlarge", P5_48xlarge = "p5.48xlarge", M7iLarge = "m7i.large",
-    M7iXlarge = "m7i.xlarge", M7i2xlarge = "m7i.2xlarge", M7i4xlarge = "m7i.4xlarge",
-    M7i8xlarge = "m7i.8xlarge", M7i12xlarge = "m7i.12xlarge", M7i16xlarge =
-    "m7i.16xlarge", M7i24xlarge = "m7i.24xlarge", M7i48xlarge = "m7i.48xlarge",
-    M7iFlexLarge = "m7i-flex.large", M7iFlexXlarge = "m7i-flex.xlarge", M7iFlex2xlarge =
-    "m7i-flex.2xlarge", M7iFlex4xlarge = "m7i-flex.4xlarge", M7iFlex8xlarge =
-    "m7i-flex.8xlarge", M7aMedium = "m7a.medium", M7aLarge = "m7a.large", M7aXlarge =
-    "m7a.xlarge", M7a2xlarge = "m7a.2xlarge", M7a4xlarge = "m7a.4xlarge", M7a8xlarge =
-    "m7a.8xlarge", M7a12xlarge = "m7a.12xlarge", M7a16xlarge = "m7a.16xlarge",
-    M7a24xlarge = "m7a.24xlarge", M7a32xlarge = "m7a.32xlarge", M7a48xlarge =
-    "m7a.48xlarge", M7aMetal48xl = "m7a.metal-48xl", Hpc7a12xlarge = "hpc7a.12xlarge",
-    Hpc7a24xlarge = "hpc7a.24xlarge", Hpc7a48xlarge = "hpc7a.48xlarge", Hpc7a96xlarge =
-    "hpc7a.96xlarge", C7gdMedium = "c7gd.medium", C7gdLarge = "c7gd.large", C7gdXlarge =
-    "c7gd.xlarge", C7gd2xlarge = "c7gd.2xlarge", C7gd4xlarge = "c7gd.4xlarge",
-    C7gd8xlarge = "c7gd.8xlarge", C7gd12xlarge = "c7gd.12xlarge", C7gd16xlarge =
-    "c7gd.16xlarge", M7gdMedium = "m7gd.medium", M7gdLarge = "m7gd.large", M7gdXlarge =
-    "m7gd.xlarge", M7gd2xlarge = "m7gd.2xlarge", M7gd4xlarge = "m7gd.4xlarge",
-    M7gd8xlarge = "m7gd.8xlarge", M7gd12xlarge = "m7gd.12xlarge", M7gd16xlarge =
-    "m7gd.16xlarge", R7gdMedium = "r7gd.medium", R7gdLarge = "r7gd.large", R7gdXlarge =
-    "r7gd.xlarge", R7gd2xlarge = "r7gd.2xlarge", R7gd4xlarge = "r7gd.4xlarge",
-    R7gd8xlarge = "r7gd.8xlarge", R7gd12xlarge = "r7gd.12xlarge", R7gd16xlarge =
-    "r7gd.16xlarge", R7aMedium = "r7a.medium", R7aLarge = "r7a.large", R7aXlarge =
-    "r7a.xlarge", R7a2xlarge = "r7a.2xlarge", R7a4xlarge = "r7a.4xlarge", R7a8xlarge =
-    "r7a.8xlarge", R7a12xlarge = "r7a.12xlarge", R7a16xlarge = "r7a.16xlarge",
-    R7a24xlarge = "r7a.24xlarge", R7a32xlarge = "r7a.32xlarge", R7a48xlarge =
-    "r7a.48xlarge", C7iLarge = "c7i.large", C7iXlarge = "c7i.xlarge", C7i2xlarge =
-    "c7i.2xlarge", C7i4xlarge = "c7i.4xlarge", C7i8xlarge = "c7i.8xlarge", C7i12xlarge =
-    "c7i.12xlarge", C7i16xlarge = "c7i.16xlarge", C7i24xlarge = "c7i.24xlarge",
-    C7i48xlarge = "c7i.48xlarge", Mac2M2proMetal = "mac2-m2pro.metal", R7izLarge =
-    "r7iz.large", R7izXlarge = "r7iz.xlarge", R7iz2xlarge = "r7iz.2xlarge", R7iz4xlarge =
-    "r7iz.4xlarge", R7iz8xlarge = "r7iz.8xlarge", R7iz12xlarge = "r7iz.12xlarge",
-    R7iz16xlarge = "r7iz.16xlarge", R7iz32xlarge = "r7iz.32xlarge", C7aMedium =
-    "c7a.medium", C7aLarge = "c7a.large", C7aXlarge = "c7a.xlarge", C7a2xlarge =
-    "c7a.2xlarge", C7a4xlarge = "c7a.4xlarge", C7a8xlarge = "c7a.8xlarge", C7a12xlarge =
-    "c7a.12xlarge", C7a16xlarge = "c7a.16xlarge", C7a24xlarge = "c7a.24xlarge",
-    C7a32xlarge = "c7a.32xlarge", C7a48xlarge = "c7a.48xlarge", C7aMetal48xl =
-    "c7a.metal-48xl", R7aMetal48xl = "r7a.metal-48xl", R7iLarge = "r7i.large", R7iXlarge
-    = "r7i.xlarge", R7i2xlarge = "r7i.2xlarge", R7i4xlarge = "r7i.4xlarge", R7i8xlarge =
-    "r7i.8xlarge", R7i12xlarge = "r7i.12xlarge", R7i16xlarge = "r7i.16xlarge",
-    R7i24xlarge = "r7i.24xlarge", R7i48xlarge = "r7i.48xlarge", Dl2q24xlarge =
-    "dl2q.24xlarge", Mac2M2Metal = "mac2-m2.metal", I4i12xlarge = "i4i.12xlarge",
-    I4i24xlarge = "i4i.24xlarge", C7iMetal24xl = "c7i.metal-24xl", C7iMetal48xl =
-    "c7i.metal-48xl", M7iMetal24xl = "m7i.metal-24xl", M7iMetal48xl = "m7i.metal-48xl",
-    R7iMetal24xl = "r7i.metal-24xl", R7iMetal48xl = "r7i.metal-48xl", R7izMetal16xl =
-    "r7iz.metal-16xl", R7izMetal32xl = "r7iz.metal-32xl", C7gdMetal = "c7gd.metal",
-    M7gdMetal = "m7gd.metal", R7gdMetal = "r7gd.metal", G6Xlarge = "g6.xlarge",
-    G6_2xlarge = "g6.2xlarge", G6_4xlarge = "g6.4xlarge", G6_8xlarge = "g6.8xlarge",
-    G6_12xlarge = "g6.12xlarge", G6_16xlarge = "g6.16xlarge", G6_24xlarge =
-    "g6.24xlarge", G6_48xlarge = "g6.48xlarge", Gr6_4xlarge = "gr6.4xlarge", Gr6_8xlarge
-    = "gr6.8xlarge", C7iFlexLarge = "c7i-flex.large", C7iFlexXlarge = "c7i-flex.xlarge",
-    C7iFlex2xlarge = "c7i-flex.2xlarge", C7iFlex4xlarge = "c7i-flex.4xlarge",
-    C7iFlex8xlarge = "c7i-flex.8xlarge", U7i12tb224xlarge = "u7i-12tb.224xlarge",
-    U7in16tb224xlarge = "u7in-16tb.224xlarge", U7in24tb224xlarge = "u7in-24tb.224xlarge",
-    U7in32tb224xlarge = "u7in-32tb.224xlarge", U7ib12tb224xlarge = "u7ib-12tb.224xlarge",
-    C7gnMetal = "c7gn.metal", R8gMedium = "r8g.medium", R8gLarge = "r8g.large", R8gXlarge
-    = "r8g.xlarge", R8g2xlarge = "r8g.2xlarge", R8g4xlarge = "r8g.4xlarge", R8g8xlarge =
-    "r8g.8xlarge", R8g12xlarge = "r8g.12xlarge", R8g16xlarge = "r8g.16xlarge",
-    R8g24xlarge = "r8g.24xlarge", R8g48xlarge = "r8g.48xlarge", R8gMetal24xl =
-    "r8g.metal-24xl", R8gMetal48xl = "r8g.metal-48xl", Mac2M1ultraMetal =
-    "mac2-m1ultra.metal", G6eXlarge = "g6e.xlarge", G6e2xlarge = "g6e.2xlarge",
-    G6e4xlarge = "g6e.4xlarge", G6e8xlarge = "g6e.8xlarge", G6e12xlarge = "g6e.12xlarge",
-    G6e16xlarge = "g6e.16xlarge", G6e24xlarge = "g6e.24xlarge", G6e48xlarge =
-    "g6e.48xlarge", C8gMedium = "c8g.medium", C8gLarge = "c8g.large", C8gXlarge =
-    "c8g.xlarge", C8g2xlarge = "c8g.2xlarge", C8g4xlarge = "c8g.4xlarge", C8g8xlarge =
-    "c8g.8xlarge", C8g12xlarge = "c8g.12xlarge", C8g16xlarge = "c8g.16xlarge",
-    C8g24xlarge = "c8g.24xlarge", C8g48xlarge = "c8g.48xlarge", C8gMetal24xl =
-    "c8g.metal-24xl", C8gMetal48xl = "c8g.metal-48xl", M8gMedium = "m8g.medium", M8gLarge
-    = "m8g.large", M8gXlarge = "m8g.xlarge", M8g2xlarge = "m8g.2xlarge", M8g4xlarge =
-    "m8g.4xlarge", M8g8xlarge = "m8g.8xlarge", M8g12xlarge = "m8g.12xlarge", M8g16xlarge
-    = "m8g.16xlarge", M8g24xlarge = "m8g.24xlarge", M8g48xlarge = "m8g.48xlarge",
-    M8gMetal24xl = "m8g.metal-24xl", M8gMetal48xl = "m8g.metal-48xl", X8gMedium =
-    "x8g.medium", X8gLarge = "x8g.large", X8gXlarge = "x8g.xlarge", X8g2xlarge =
-    "x8g.2xlarge", X8g4xlarge = "x8g.4xlarge", X8g8xlarge = "x8g.8xlarge", X8g12xlarge =
-    "x8g.12xlarge", X8g16xlarge = "x8g.16xlarge", X8g24xlarge = "x8g.24xlarge",
-    X8g48xlarge = "x8g.48xlarge", X8gMetal24xl = "x8g.metal-24xl", X8gMetal48xl =
-    "x8g.metal-48xl", I7ieLarge = "i7ie.large", I7ieXlarge = "i7ie.xlarge", I7ie2xlarge =
-    "i7ie.2xlarge", I7ie3xlarge = "i7ie.3xlarge", I7ie6xlarge = "i7ie.6xlarge",
-    I7ie12xlarge = "i7ie.12xlarge", I7ie18xlarge = "i7ie.18xlarge", I7ie24xlarge =
-    "i7ie.24xlarge", I7ie48xlarge = "i7ie.48xlarge", I8gLarge = "i8g.large", I8gXlarge =
-    "i8g.xlarge", I8g2xlarge = "i8g.2xlarge", I8g4xlarge = "i8g.4xlarge", I8g8xlarge =
-    "i8g.8xlarge", I8g12xlarge = "i8g.12xlarge", I8g16xlarge = "i8g.16xlarge",
-    I8g24xlarge = "i8g.24xlarge", I8gMetal24xl = "i8g.metal-24xl", U7i6tb112xlarge =
-    "u7i-6tb.112xlarge", U7i8tb112xlarge = "u7i-8tb.112xlarge", U7inh32tb480xlarge =
-    "u7inh-32tb.480xlarge", P5e48xlarge = "p5e.48xlarge", P5en48xlarge = "p5en.48xlarge",
-    F2_12xlarge = "f2.12xlarge", F2_48xlarge = "f2.48xlarge", Trn2_48xlarge =
-    "trn2.48xlarge", C7iFlex12xlarge = "c7i-flex.12xlarge", C7iFlex16xlarge =
-    "c7i-flex.16xlarge", M7iFlex12xlarge = "m7i-flex.12xlarge", M7iFlex16xlarge =
-    "m7i-flex.16xlarge", I7ieMetal24xl = "i7ie.metal-24xl", I7ieMetal48xl =
-    "i7ie.metal-48xl", I8g48xlarge = "i8g.48xlarge", C8gdMedium = "c8gd.medium",
-    C8gdLarge = "c8gd.large", C8gdXlarge = "c8gd.xlarge", C8gd2xlarge = "c8gd.2xlarge",
-    C8gd4xlarge = "c8gd.4xlarge", C8gd8xlarge = "c8gd.8xlarge", C8gd12xlarge =
-    "c8gd.12xlarge", C8gd16xlarge = "c8gd.16xlarge", C8gd24xlarge = "c8gd.24xlarge",
-    C8gd48xlarge = "c8gd.48xlarge", C8gdMetal24xl = "c8gd.metal-24xl", C8gdMetal48xl =
-    "c8gd.metal-48xl", I7iLarge = "i7i.large", I7iXlarge = "i7i.xlarge", I7i2xlarge =
-    "i7i.2xlarge", I7i4xlarge = "i7i.4xlarge", I7i8xlarge = "i7i.8xlarge", I7i12xlarge =
-    "i7i.12xlarge", I7i16xlarge = "i7i.16xlarge", I7i24xlarge = "i7i.24xlarge",
-    I7i48xlarge = "i7i.48xlarge", I7iMetal24xl = "i7i.metal-24xl", I7iMetal48xl =
-    "i7i.metal-48xl", P6B200_48xlarge = "p6-b200.48xlarge", M8gdMedium = "m8gd.medium",
-    M8gdLarge = "m8gd.large", M8gdXlarge = "m8gd.xlarge", M8gd2xlarge = "m8gd.2xlarge",
-    M8gd4xlarge = "m8gd.4xlarge", M8gd8xlarge = "m8gd.8xlarge", M8gd12xlarge =
-    "m8gd.12xlarge", M8gd16xlarge = "m8gd.16xlarge", M8gd24xlarge = "m8gd.24xlarge",
-    M8gd48xlarge = "m8gd.48xlarge", M8gdMetal24xl = "m8gd.metal-24xl", M8gdMetal48xl =
-    "m8gd.metal-48xl", R8gdMedium = "r8gd.medium", R8gdLarge = "r8gd.large", R8gdXlarge =
-    "r8gd.xlarge", R8gd2xlarge = "r8gd.2xlarge", R8gd4xlarge = "r8gd.4xlarge",
-    R8gd8xlarge = "r8gd.8xlarge", R8gd12xlarge = "r8gd.12xlarge", R8gd16xlarge =
-    "r8gd.16xlarge", R8gd24xlarge = "r8gd.24xlarge", R8gd48xlarge = "r8gd.48xlarge",
-    R8gdMetal24xl = "r8gd.metal-24xl", R8gdMetal48xl = "r8gd.metal-48xl", C8gnMedium =
-    "c8gn.medium", C8gnLarge = "c8gn.large", C8gnXlarge = "c8gn.xlarge", C8gn2xlarge =
-    "c8gn.2xlarge", C8gn4xlarge = "c8gn.4xlarge", C8gn8xlarge = "c8gn.8xlarge",
-    C8gn12xlarge = "c8gn.12xlarge", C8gn16xlarge = "c8gn.16xlarge", C8gn24xlarge =
-    "c8gn.24xlarge", C8gn48xlarge = "c8gn.48xlarge", C8gnMetal24xl = "c8gn.metal-24xl",
-    C8gnMetal48xl = "c8gn.metal-48xl", F2_6xlarge = "f2.6xlarge", P6eGb200_36xlarge =
-    "p6e-gb200.36xlarge", G6fLarge = "g6f.large", G6fXlarge = "g6f.xlarge", G6f2xlarge =
-    "g6f.2xlarge", G6f4xlarge = "g6f.4xlarge", Gr6f4xlarge = "gr6f.4xlarge", P5_4xlarge =
-    "p5.4xlarge", R8iLarge = "r8i.large", R8iXlarge = "r8i.xlarge", R8i2xlarge =
-    "r8i.2xlarge", R8i4xlarge = "r8i.4xlarge", R8i8xlarge = "r8i.8xlarge", R8i12xlarge =
-    "r8i.12xlarge", R8i16xlarge = "r8i.16xlarge", R8i24xlarge = "r8i.24xlarge",
-    R8i32xlarge = "r8i.32xlarge", R8i48xlarge = "r8i.48xlarge", R8i96xlarge =
-    "r8i.96xlarge", R8iMetal48xl = "r8i.metal-48xl", R8iMetal96xl = "r8i.metal-96xl",
-    R8iFlexLarge = "r8i-flex.large", R8iFlexXlarge = "r8i-flex.xlarge", R8iFlex2xlarge =
-    "r8i-flex.2xlarge", R8iFlex4xlarge = "r8i-flex.4xlarge", R8iFlex8xlarge =
-    "r8i-flex.8xlarge", R8iFlex12xlarge = "r8i-flex.12xlarge", R8iFlex16xlarge =
-    "r8i-flex.16xlarge", M8iLarge = "m8i.large", M8iXlarge = "m8i.xlarge", M8i2xlarge =
-    "m8i.2xlarge", M8i4xlarge = "m8i.4xlarge", M8i8xlarge = "m8i.8xlarge", M8i12xlarge =
-    "m8i.12xlarge", M8i16xlarge = "m8i.16xlarge", M8i24xlarge = "m8i.24xlarge",
-    M8i32xlarge = "m8i.32xlarge", M8i48xlarge = "m8i.48xlarge", M8i96xlarge =
-    "m8i.96xlarge", M8iMetal48xl = "m8i.metal-48xl", M8iMetal96xl = "m8i.metal-96xl",
-    M8iFlexLarge = "m8i-flex.large", M8iFlexXlarge = "m8i-flex.xlarge", M8iFlex2xlarge =
-    "m8i-flex.2xlarge", M8iFlex4xlarge = "m8i-flex.4xlarge", M8iFlex8xlarge =
-    "m8i-flex.8xlarge", M8iFlex12xlarge = "m8i-flex.12xlarge", M8iFlex16xlarge =
-    "m8i-flex.16xlarge", I8geLarge = "i8ge.large", I8geXlarge = "i8ge.xlarge",
-    I8ge2xlarge = "i8ge.2xlarge", I8ge3xlarge = "i8ge.3xlarge", I8ge6xlarge =
-    "i8ge.6xlarge", I8ge12xlarge = "i8ge.12xlarge", I8ge18xlarge = "i8ge.18xlarge",
-    I8ge24xlarge = "i8ge.24xlarge", I8ge48xlarge = "i8ge.48xlarge", I8geMetal24xl =
-    "i8ge.metal-24xl", I8geMetal48xl = "i8ge.metal-48xl", MacM4Metal = "mac-m4.metal",
-    MacM4proMetal = "mac-m4pro.metal", R8gnMedium = "r8gn.medium", R8gnLarge =
-    "r8gn.large", R8gnXlarge = "r8gn.xlarge", R8gn2xlarge = "r8gn.2xlarge", R8gn4xlarge =
-    "r8gn.4xlarge", R8gn8xlarge = "r8gn.8xlarge", R8gn12xlarge = "r8gn.12xlarge",
-    R8gn16xlarge = "r8gn.16xlarge", R8gn24xlarge = "r8gn.24xlarge", R8gn48xlarge =
-    "r8gn.48xlarge", R8gnMetal24xl = "r8gn.metal-24xl", R8gnMetal48xl =
-    "r8gn.metal-48xl", C8iLarge = "c8i.large", C8iXlarge = "c8i.xlarge", C8i2xlarge =
-    "c8i.2xlarge", C8i4xlarge = "c8i.4xlarge", C8i8xlarge = "c8i.8xlarge", C8i12xlarge =
-    "c8i.12xlarge", C8i16xlarge = "c8i.16xlarge", C8i24xlarge = "c8i.24xlarge",
-    C8i32xlarge = "c8i.32xlarge", C8i48xlarge = "c8i.48xlarge", C8i96xlarge =
-    "c8i.96xlarge", C8iMetal48xl = "c8i.metal-48xl", C8iMetal96xl = "c8i.metal-96xl",
-    C8iFlexLarge = "c8i-flex.large", C8iFlexXlarge = "c8i-flex.xlarge", C8iFlex2xlarge =
-    "c8i-flex.2xlarge", C8iFlex4xlarge = "c8i-flex.4xlarge", C8iFlex8xlarge =
-    "c8i-flex.8xlarge", C8iFlex12xlarge = "c8i-flex.12xlarge", C8iFlex16xlarge =
-    "c8i-flex.16xlarge", R8gbMedium = "r8gb.medium", R8gbLarge = "r8gb.large", R8gbXlarge
-    = "r8gb.xlarge", R8gb2xlarge = "r8gb.2xlarge", R8gb4xlarge = "r8gb.4xlarge",
-    R8gb8xlarge = "r8gb.8xlarge", R8gb12xlarge = "r8gb.12xlarge", R8gb16xlarge =
-    "r8gb.16xlarge", R8gb24xlarge = "r8gb.24xlarge", R8gbMetal24xl = "r8gb.metal-24xl",
-    M8aMedium = "m8a.medium", M8aLarge = "m8a.large", M8aXlarge = "m8a.xlarge",
-    M8a2xlarge = "m8a.2xlarge", M8a4xlarge = "m8a.4xlarge", M8a8xlarge = "m8a.8xlarge",
-    M8a12xlarge = "m8a.12xlarge", M8a16xlarge = "m8a.16xlarge", M8a24xlarge =
-    "m8a.24xlarge", M8a48xlarge = "m8a.48xlarge", M8aMetal24xl = "m8a.metal-24xl",
-    M8aMetal48xl = "m8a.metal-48xl", Trn2_3xlarge = "trn2.3xlarge", R8aMedium =
-    "r8a.medium", R8aLarge = "r8a.large", R8aXlarge = "r8a.xlarge", R8a2xlarge =
-    "r8a.2xlarge", R8a4xlarge = "r8a.4xlarge", R8a8xlarge = "r8a.8xlarge", R8a12xlarge =
-    "r8a.12xlarge", R8a16xlarge = "r8a.16xlarge", R8a24xlarge = "r8a.24xlarge",
-    R8a48xlarge = "r8a.48xlarge", R8aMetal24xl = "r8a.metal-24xl", R8aMetal48xl =
-    "r8a.metal-48xl", P6B300_48xlarge = "p6-b300.48xlarge", C8aMedium = "c8a.medium",
-    C8aLarge = "c8a.large", C8aXlarge = "c8a.xlarge", C8a2xlarge = "c8a.2xlarge",
-    C8a4xlarge = "c8a.4xlarge", C8a8xlarge = "c8a.8xlarge", C8a12xlarge = "c8a.12xlarge",
-    C8a16xlarge = "c8a.16xlarge", C8a24xlarge = "c8a.24xlarge", C8a48xlarge =
-    "c8a.48xlarge", C8aMetal24xl = "c8a.metal-24xl", C8aMetal48xl = "c8a.metal-48xl",
-    C8gb12xlarge = "c8gb.12xlarge", C8gb16xlarge = "c8gb.16xlarge", C8gb24xlarge =
-    "c8gb.24xlarge", C8gb2xlarge = "c8gb.2xlarge", C8gb4xlarge = "c8gb.4xlarge",
-    C8gb8xlarge = "c8gb.8xlarge", C8gbLarge = "c8gb.large", C8gbMedium = "c8gb.medium",
-    C8gbMetal24xl = "c8gb.metal-24xl", C8gbXlarge = "c8gb.xlarge", C8gb48xlarge =
-    "c8gb.48xlarge", C8gbMetal48xl = "c8gb.metal-48xl", M8gb12xlarge = "m8gb.12xlarge",
-    M8gb16xlarge = "m8gb.16xlarge", M8gb24xlarge = "m8gb.24xlarge", M8gb2xlarge =
-    "m8gb.2xlarge", M8gb4xlarge = "m8gb.4xlarge", M8gb8xlarge = "m8gb.8xlarge", M8gbLarge
-    = "m8gb.large", M8gbMedium = "m8gb.medium", M8gbXlarge = "m8gb.xlarge", M8gb48xlarge
-    = "m8gb.48xlarge", M8gbMetal24xl = "m8gb.metal-24xl", M8gbMetal48xl =
-    "m8gb.metal-48xl", M8gn12xlarge = "m8gn.12xlarge", M8gn16xlarge = "m8gn.16xlarge",
-    M8gn24xlarge = "m8gn.24xlarge", M8gn2xlarge = "m8gn.2xlarge", M8gn48xlarge =
-    "m8gn.48xlarge", M8gn4xlarge = "m8gn.4xlarge", M8gn8xlarge = "m8gn.8xlarge",
-    M8gnLarge = "m8gn.large", M8gnMedium = "m8gn.medium", M8gnXlarge = "m8gn.xlarge",
-    M8gnMetal24xl = "m8gn.metal-24xl", M8gnMetal48xl = "m8gn.metal-48xl", X8aedz12xlarge
-    = "x8aedz.12xlarge", X8aedz24xlarge = "x8aedz.24xlarge", X8aedz3xlarge =
-    "x8aedz.3xlarge", X8aedz6xlarge = "x8aedz.6xlarge", X8aedzLarge = "x8aedz.large",
-    X8aedzMetal12xl = "x8aedz.metal-12xl", X8aedzMetal24xl = "x8aedz.metal-24xl",
-    X8aedzXlarge = "x8aedz.xlarge", M8aznMedium = "m8azn.medium", M8aznLarge =
-    "m8azn.large", M8aznXlarge = "m8azn.xlarge", M8azn3xlarge = "m8azn.3xlarge",
-    M8azn6xlarge = "m8azn.6xlarge", M8azn12xlarge = "m8azn.12xlarge", M8azn24xlarge =
-    "m8azn.24xlarge", M8aznMetal12xl = "m8azn.metal-12xl", M8aznMetal24xl =
-    "m8azn.metal-24xl", X8iLarge = "x8i.large", X8iXlarge = "x8i.xlarge", X8i2xlarge =
-    "x8i.2xlarge", X8i4xlarge = "x8i.4xlarge", X8i8xlarge = "x8i.8xlarge", X8i12xlarge =
-    "x8i.12xlarge", X8i16xlarge = "x8i.16xlarge", X8i24xlarge = "x8i.24xlarge",
-    X8i32xlarge = "x8i.32xlarge", X8i48xlarge = "x8i.48xlarge", X8i64xlarge =
-    "x8i.64xlarge", X8i96xlarge = "x8i.96xlarge", X8iMetal48xl = "x8i.metal-48xl",
-    X8iMetal96xl = "x8i.metal-96xl", MacM4maxMetal = "mac-m4max.metal", G7e2xlarge =
-    "g7e.2xlarge", G7e4xlarge = "g7e.4xlarge", G7e8xlarge = "g7e.8xlarge", G7e12xlarge =
-    "g7e.12xlarge", G7e24xlarge = "g7e.24xlarge", G7e48xlarge = "g7e.48xlarge", R8idLarge
-    = "r8id.large", R8idXlarge = "r8id.xlarge", R8id2xlarge = "r8id.2xlarge", R8id4xlarge
-    = "r8id.4xlarge", R8id8xlarge = "r8id.8xlarge", R8id12xlarge = "r8id.12xlarge",
-    R8id16xlarge = "r8id.16xlarge", R8id24xlarge = "r8id.24xlarge", R8id32xlarge =
-    "r8id.32xlarge", R8id48xlarge = "r8id.48xlarge", R8id96xlarge = "r8id.96xlarge",
-    R8idMetal48xl = "r8id.metal-48xl", R8idMetal96xl = "r8id.metal-96xl", C8idLarge =
-    "c8id.large", C8idXlarge = "c8id.xlarge", C8id2xlarge = "c8id.2xlarge", C8id4xlarge =
-    "c8id.4xlarge", C8id8xlarge = "c8id.8xlarge", C8id12xlarge = "c8id.12xlarge",
-    C8id16xlarge = "c8id.16xlarge", C8id24xlarge = "c8id.24xlarge", C8id32xlarge =
-    "c8id.32xlarge", C8id48xlarge = "c8id.48xlarge", C8id96xlarge = "c8id.96xlarge",
-    C8idMetal48xl = "c8id.metal-48xl", C8idMetal96xl = "c8id.metal-96xl", M8idLarge =
-    "m8id.large", M8idXlarge = "m8id.xlarge", M8id2xlarge = "m8id.2xlarge", M8id4xlarge =
-    "m8id.4xlarge", M8id8xlarge = "m8id.8xlarge", M8id12xlarge = "m8id.12xlarge",
-    M8id16xlarge = "m8id.16xlarge", M8id24xlarge = "m8id.24xlarge", M8id32xlarge =
-    "m8id.32xlarge", M8id48xlarge = "m8id.48xlarge", M8id96xlarge = "m8id.96xlarge",
-    M8idMetal48xl = "m8id.metal-48xl", M8idMetal96xl = "m8id.metal-96xl", Hpc8a96xlarge =
-    "hpc8a.96xlarge", C8inLarge = "c8in.large", C8inXlarge = "c8in.xlarge", C8in2xlarge =
-    "c8in.2xlarge", C8in4xlarge = "c8in.4xlarge", C8in8xlarge = "c8in.8xlarge",
-    C8in12xlarge = "c8in.12xlarge", C8in16xlarge = "c8in.16xlarge", C8in24xlarge =
-    "c8in.24xlarge", C8in32xlarge = "c8in.32xlarge", C8in48xlarge = "c8in.48xlarge",
-    C8in96xlarge = "c8in.96xlarge", C8inMetal48xl = "c8in.metal-48xl", C8inMetal96xl =
-    "c8in.metal-96xl", C8ibLarge = "c8ib.large", C8ibXlarge = "c8ib.xlarge", C8ib2xlarge
-    = "c8ib.2xlarge", C8ib4xlarge = "c8ib.4xlarge", C8ib8xlarge = "c8ib.8xlarge",
-    C8ib12xlarge = "c8ib.12xlarge", C8ib16xlarge = "c8ib.16xlarge", C8ib24xlarge =
-    "c8ib.24xlarge", C8ib32xlarge = "c8ib.32xlarge", C8ib48xlarge = "c8ib.48xlarge",
-    C8ib96xlarge = "c8ib.96xlarge", C8ibMetal48xl = "c8ib.metal-48xl", C8ibMetal96xl =
-    "c8ib.metal-96xl", R8inLarge = "r8in.large", R8inXlarge = "r8in.xlarge", R8in2xlarge
-    = "r8in.2xlarge", R8in4xlarge = "r8in.4xlarge", R8in8xlarge = "r8in.8xlarge",
-    R8in12xlarge = "r8in.12xlarge", R8in16xlarge = "r8in.16xlarge", R8in24xlarge =
-    "r8in.24xlarge", R8in32xlarge = "r8in.32xlarge", R8in48xlarge = "r8in.48xlarge",
-    R8in96xlarge = "r8in.96xlarge", R8ibLarge = "r8ib.large", R8ibXlarge = "r8ib.xlarge",
-    R8ib2xlarge = "r8ib.2xlarge", R8ib4xlarge = "r8ib.4xlarge", R8ib8xlarge =
-    "r8ib.8xlarge", R8ib12xlarge = "r8ib.12xlarge", R8ib16xlarge = "r8ib.16xlarge",
-    R8ib24xlarge = "r8ib.24xlarge", R8ib32xlarge = "r8ib.32xlarge", R8ib48xlarge =
-    "r8ib.48xlarge", R8ib96xlarge = "r8ib.96xlarge", M8inLarge = "m8in.large", M8inXlarge
-    = "m8in.xlarge", M8in2xlarge = "m8in.2xlarge", M8in4xlarge = "m8in.4xlarge",
-    M8in8xlarge = "m8in.8xlarge", M8in12xlarge = "m8in.12xlarge", M8in16xlarge =
-    "m8in.16xlarge", M8in24xlarge = "m8in.24xlarge", M8in32xlarge = "m8in.32xlarge",
-    M8in48xlarge = "m8in.48xlarge", M8in96xlarge = "m8in.96xlarge", M8ibLarge =
-    "m8ib.large", M8ibXlarge = "m8ib.xlarge", M8ib2xlarge = "m8ib.2xlarge", M8ib4xlarge =
-    "m8ib.4xlarge", M8ib8xlarge = "m8ib.8xlarge", M8ib12xlarge = "m8ib.12xlarge",
-    M8ib16xlarge = "m8ib.16xlarge", M8ib24xlarge = "m8ib.24xlarge", M8ib32xlarge =
-    "m8ib.32xlarge", M8ib48xlarge = "m8ib.48xlarge", M8ib96xlarge = "m8ib.96xlarge",
-    M8ineLarge = "m8ine.large", M8ineXlarge = "m8ine.xlarge", M8ine2xlarge =
-    "m8ine.2xlarge", M8ine4xlarge = "m8ine.4xlarge", M8ine8xlarge = "m8ine.8xlarge",
-    M8ine12xlarge = "m8ine.12xlarge", C8ineLarge = "c8ine.large", C8ineXlarge =
-    "c8ine.xlarge", C8ine2xlarge = "c8ine.2xlarge", C8ine4xlarge = "c8ine.4xlarge",
-    C8ine8xlarge = "c8ine.8xlarge", C8ine12xlarge = "c8ine.12xlarge", M8idnLarge =
-    "m8idn.large", M8idnXlarge = "m8idn.xlarge", M8idn2xlarge = "m8idn.2xlarge",
-    M8idn4xlarge = "m8idn.4xlarge", M8idn8xlarge = "m8idn.8xlarge", M8idn12xlarge =
-    "m8idn.12xlarge", M8idn16xlarge = "m8idn.16xlarge", M8idn24xlarge = "m8idn.24xlarge",
-    M8idn32xlarge = "m8idn.32xlarge", M8idn48xlarge = "m8idn.48xlarge", M8idn96xlarge =
-    "m8idn.96xlarge", R8idnLarge = "r8idn.large", R8idnXlarge = "r8idn.xlarge",
-    R8idn2xlarge = "r8idn.2xlarge", R8idn4xlarge = "r8idn.4xlarge", R8idn8xlarge =
-    "r8idn.8xlarge", R8idn12xlarge = "r8idn.12xlarge", R8idn16xlarge = "r8idn.16xlarge",
-    R8idn24xlarge = "r8idn.24xlarge", R8idn32xlarge = "r8idn.32xlarge", R8idn48xlarge =
-    "r8idn.48xlarge", R8idn96xlarge = "r8idn.96xlarge", M8idbLarge = "m8idb.large",
-    M8idbXlarge = "m8idb.xlarge", M8idb2xlarge = "m8idb.2xlarge", M8idb4xlarge =
-    "m8idb.4xlarge", M8idb8xlarge = "m8idb.8xlarge", M8idb12xlarge = "m8idb.12xlarge",
-    M8idb16xlarge = "m8idb.16xlarge", M8idb24xlarge = "m8idb.24xlarge", M8idb32xlarge =
-    "m8idb.32xlarge", M8idb48xlarge = "m8idb.48xlarge", M8idb96xlarge = "m8idb.96xlarge",
-    R8idbLarge = "r8idb.large", R8idbXlarge = "r8idb.xlarge", R8idb2xlarge =
-    "r8idb.2xlarge", R8idb4xlarge = "r8idb.4xlarge", R8idb8xlarge = "r8idb.8xlarge",
-    R8idb12xlarge = "r8idb.12xlarge", R8idb16xlarge = "r8idb.16xlarge", R8idb24xlarge =
-    "r8idb.24xlarge", R8idb32xlarge = "r8idb.32xlarge", R8idb48xlarge = "r8idb.48xlarge",
-    R8idb96xlarge = "r8idb.96xlarge", MacM3ultraMetal = "mac-m3ultra.metal", M9gLarge =
-    "m9g.large", M9gXlarge = "m9g.xlarge", M9g2xlarge = "m9g.2xlarge", M9g4xlarge =
-    "m9g.4xlarge", M9g8xlarge = "m9g.8xlarge", M9g12xlarge = "m9g.12xlarge", M9g16xlarge
-    = "m9g.16xlarge", M9g24xlarge = "m9g.24xlarge", M9g48xlarge = "m9g.48xlarge",
-    M9gMetal24xl = "m9g.metal-24xl", M9gMetal48xl = "m9g.metal-48xl", M9gdLarge =
-    "m9gd.large", M9gdXlarge = "m9gd.xlarge", M9gd2xlarge = "m9gd.2xlarge", M9gd4xlarge =
-    "m9gd.4xlarge", M9gd8xlarge = "m9gd.8xlarge", M9gd12xlarge = "m9gd.12xlarge",
-    M9gd16xlarge = "m9gd.16xlarge", M9gd24xlarge = "m9gd.24xlarge", M9gd48xlarge =
-    "m9gd.48xlarge", M9gdMetal24xl = "m9gd.metal-24xl", M9gdMetal48xl =
-    "m9gd.metal-48xl", R8inMetal48xl = "r8in.metal-48xl", R8inMetal96xl =
-    "r8in.metal-96xl", R8ibMetal48xl = "r8ib.metal-48xl", R8ibMetal96xl =
-    "r8ib.metal-96xl", R8idnMetal48xl = "r8idn.metal-48xl", R8idnMetal96xl =
-    "r8idn.metal-96xl", R8idbMetal48xl = "r8idb.metal-48xl", R8idbMetal96xl =
-    "r8idb.metal-96xl", M8inMetal48xl = "m8in.metal-48xl", M8inMetal96xl =
-    "m8in.metal-96xl", M8ibMetal48xl = "m8ib.metal-48xl", M8ibMetal96xl =
-    "m8ib.metal-96xl", M8idnMetal48xl = "m8idn.metal-48xl", M8idnMetal96xl =
-    "m8idn.metal-96xl", M8idbMetal48xl = "m8idb.metal-48xl", M8idbMetal96xl =
-    "m8idb.metal-96xl", G7_2xlarge = "g7.2xlarge", G7_4xlarge = "g7.4xlarge", G7_8xlarge
-    = "g7.8xlarge", G7_12xlarge = "g7.12xlarge", G7_24xlarge = "g7.24xlarge", G7_48xlarge
-    = "g7.48xlarge", C9gMedium = "c9g.medium", C9gLarge = "c9g.large", C9gXlarge =
-    "c9g.xlarge", C9g2xlarge = "c9g.2xlarge", C9g4xlarge = "c9g.4xlarge", C9g8xlarge =
-    "c9g.8xlarge", C9g12xlarge = "c9g.12xlarge", C9g16xlarge = "c9g.16xlarge",
-    C9g24xlarge = "c9g.24xlarge", C9g48xlarge = "c9g.48xlarge", C9gMetal48xl =
-    "c9g.metal-48xl", C9gdMedium = "c9gd.medium", C9gdLarge = "c9gd.large", C9gdXlarge =
-    "c9gd.xlarge", C9gd2xlarge = "c9gd.2xlarge", C9gd4xlarge = "c9gd.4xlarge",
-    C9gd8xlarge = "c9gd.8xlarge", C9gd12xlarge = "c9gd.12xlarge", C9gd16xlarge =
-    "c9gd.16xlarge", C9gd24xlarge = "c9gd.24xlarge", C9gd48xlarge = "c9gd.48xlarge",
-    C9gdMetal48xl = "c9gd.metal-48xl", R9gMedium = "r9g.medium", R9gLarge = "r9g.large",
-    R9gXlarge = "r9g.xlarge", R9g2xlarge = "r9g.2xlarge", R9g4xlarge = "r9g.4xlarge",
-    R9g8xlarge = "r9g.8xlarge", R9g12xlarge = "r9g.12xlarge", R9g16xlarge =
-    "r9g.16xlarge", R9g24xlarge = "r9g.24xlarge", R9g48xlarge = "r9g.48xlarge",
-    R9gMetal48xl = "r9g.metal-48xl", R9gdMedium = "r9gd.medium", R9gdLarge =
-    "r9gd.large", R9gdXlarge = "r9gd.xlarge", R9gd2xlarge = "r9gd.2xlarge", R9gd4xlarge =
-    "r9gd.4xlarge", R9gd8xlarge = "r9gd.8xlarge", R9gd12xlarge = "r9gd.12xlarge",
-    R9gd16xlarge = "r9gd.16xlarge", R9gd24xlarge = "r9gd.24xlarge", R9gd48xlarge =
-    "r9gd.48xlarge", R9gdMetal48xl = "r9gd.metal-48xl", M9gMedium = "m9g.medium", T8iNano
-    = "t8i.nano", T8iMicro = "t8i.micro", T8iSmall = "t8i.small", T8iMedium =
-    "t8i.medium", I8gMetal48xl = "i8g.metal-48xl", R8gb48xlarge = "r8gb.48xlarge",
-    R8gbMetal48xl = "r8gb.metal-48xl", M9gdMedium = "m9gd.medium", Trn2u48xlarge =
-    "trn2u.48xlarge" }
-}
-rt::string_enum! {
-    pub enum InstanceTypeHypervisor { Nitro = "nitro", Xen = "xen" }
-}
-/// Describes the instance type.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeInfo {
-    /// The instance type. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
-    pub instance_type: Option<InstanceType>,
-    /// Indicates whether the instance type is current generation.
-    pub current_generation: Option<bool>,
-    /// Indicates whether the instance type is eligible for the free tier.
-    pub free_tier_eligible: Option<bool>,
-    /// Indicates whether the instance type is offered for spot, On-Demand, or Capacity Blocks.
-    pub supported_usage_classes: Option<Vec<UsageClassType>>,
-    /// The supported root device types.
-    pub supported_root_device_types: Option<Vec<RootDeviceType>>,
-    /// The supported virtualization types.
-    pub supported_virtualization_types: Option<Vec<VirtualizationType>>,
-    /// Indicates whether the instance is a bare metal instance type.
-    pub bare_metal: Option<bool>,
-    /// The hypervisor for the instance type.
-    pub hypervisor: Option<InstanceTypeHypervisor>,
-    /// Describes the processor.
-    pub processor_info: Option<ProcessorInfo>,
-    /// Describes the vCPU configurations for the instance type.
-    pub v_cpu_info: Option<VCpuInfo>,
-    /// Describes the memory for the instance type.
-    pub memory_info: Option<MemoryInfo>,
-    /// Indicates whether instance storage is supported.
-    pub instance_storage_supported: Option<bool>,
-    /// Describes the instance storage for the instance type.
-    pub instance_storage_info: Option<InstanceStorageInfo>,
-    /// Describes the Amazon EBS settings for the instance type.
-    pub ebs_info: Option<EbsInfo>,
-    /// Describes the network settings for the instance type.
-    pub network_info: Option<NetworkInfo>,
-    /// Describes the GPU accelerator settings for the instance type.
-    pub gpu_info: Option<GpuInfo>,
-    /// Describes the FPGA accelerator settings for the instance type.
-    pub fpga_info: Option<FpgaInfo>,
-    /// Describes the placement group settings for the instance type.
-    pub placement_group_info: Option<PlacementGroupInfo>,
-    /// Describes the Inference accelerator settings for the instance type.
-    pub inference_accelerator_info: Option<InferenceAcceleratorInfo>,
-    /// Indicates whether On-Demand hibernation is supported.
-    pub hibernation_supported: Option<bool>,
-    /// Indicates whether the instance type is a burstable performance T instance type. For more information, see [Burstable performance instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html).
-    pub burstable_performance_supported: Option<bool>,
-    /// Indicates whether Dedicated Hosts are supported on the instance type.
-    pub dedicated_hosts_supported: Option<bool>,
-    /// Indicates whether Amazon CloudWatch action based recovery is supported.
-    pub auto_recovery_supported: Option<bool>,
-    /// The supported boot modes. For more information, see [Boot modes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ami-boot.html) in the *Amazon EC2 User Guide*.
-    pub supported_boot_modes: Option<Vec<BootModeType>>,
-    /// Indicates whether Nitro Enclaves is supported.
-    pub nitro_enclaves_support: Option<NitroEnclavesSupport>,
-    /// Indicates whether NitroTPM is supported.
-    pub nitro_tpm_support: Option<NitroTpmSupport>,
-    /// Describes the supported NitroTPM versions for the instance type.
-    pub nitro_tpm_info: Option<NitroTpmInfo>,
-    /// Describes the media accelerator settings for the instance type.
-    pub media_accelerator_info: Option<MediaAcceleratorInfo>,
-    /// Describes the Neuron accelerator settings for the instance type.
-    pub neuron_info: Option<NeuronInfo>,
-    /// Indicates whether a local Precision Time Protocol (PTP) hardware clock (PHC) is supported.
-    pub phc_support: Option<PhcSupport>,
-    /// Indicates whether reboot migration during a user-initiated reboot is supported for instances that have a scheduled `system-reboot` event. For more information, see [Enable or disable reboot migration](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/schedevents_actions_reboot.html#reboot-migration) in the *Amazon EC2 User Guide*.
-    pub reboot_migration_support: Option<RebootMigrationSupport>,
-    /// Indicates whether the instance type is supported in the current Region.
-    pub supported_in_region: Option<bool>,
-}
-rt::structure!(
-    InstanceTypeInfo, INSTANCE_TYPE_INFO, 0 => instance_type, 1 => current_generation, 2
-    => free_tier_eligible, 3 => supported_usage_classes, 4 =>
-    supported_root_device_types, 5 => supported_virtualization_types, 6 => bare_metal, 7
-    => hypervisor, 8 => processor_info, 9 => v_cpu_info, 10 => memory_info, 11 =>
-    instance_storage_supported, 12 => instance_storage_info, 13 => ebs_info, 14 =>
-    network_info, 15 => gpu_info, 16 => fpga_info, 17 => placement_group_info, 18 =>
-    inference_accelerator_info, 19 => hibernation_supported, 20 =>
-    burstable_performance_supported, 21 => dedicated_hosts_supported, 22 =>
-    auto_recovery_supported, 23 => supported_boot_modes, 24 => nitro_enclaves_support, 25
-    => nitro_tpm_support, 26 => nitro_tpm_info, 27 => media_accelerator_info, 28 =>
-    neuron_info, 29 => phc_support, 30 => reboot_migration_support, 31 =>
-    supported_in_region
-);
-pub static INSTANCE_TYPE_INFO: rt::Schema = rt::Schema::structure(
-    "InstanceTypeInfo",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("CurrentGeneration", &rt::BOOLEAN).named("currentGeneration"),
-        rt::m("FreeTierEligible", &rt::BOOLEAN).named("freeTierEligible"),
-        rt::m("SupportedUsageClasses", &USAGE_CLASS_TYPE_LIST)
-            .named("supportedUsageClasses"),
-        rt::m("SupportedRootDeviceTypes", &ROOT_DEVICE_TYPE_LIST)
-            .named("supportedRootDeviceTypes"),
-        rt::m("SupportedVirtualizationTypes", &VIRTUALIZATION_TYPE_LIST)
-            .named("supportedVirtualizationTypes"),
-        rt::m("BareMetal", &rt::BOOLEAN).named("bareMetal"),
-        rt::m("Hypervisor", &rt::ENUM).named("hypervisor"),
-        rt::m("ProcessorInfo", &PROCESSOR_INFO).named("processorInfo"),
-        rt::m("VCpuInfo", &V_CPU_INFO).named("vCpuInfo"),
-        rt::m("MemoryInfo", &MEMORY_INFO).named("memoryInfo"),
-        rt::m("InstanceStorageSupported", &rt::BOOLEAN)
-            .named("instanceStorageSupported"),
-        rt::m("InstanceStorageInfo", &INSTANCE_STORAGE_INFO)
-            .named("instanceStorageInfo"),
-        rt::m("EbsInfo", &EBS_INFO).named("ebsInfo"),
-        rt::m("NetworkInfo", &NETWORK_INFO).named("networkInfo"),
-        rt::m("GpuInfo", &GPU_INFO).named("gpuInfo"),
-        rt::m("FpgaInfo", &FPGA_INFO).named("fpgaInfo"),
-        rt::m("PlacementGroupInfo", &PLACEMENT_GROUP_INFO).named("placementGroupInfo"),
-        rt::m("InferenceAcceleratorInfo", &INFERENCE_ACCELERATOR_INFO)
-            .named("inferenceAcceleratorInfo"),
-        rt::m("HibernationSupported", &rt::BOOLEAN).named("hibernationSupported"),
-        rt::m("BurstablePerformanceSupported", &rt::BOOLEAN)
-            .named("burstablePerformanceSupported"),
-        rt::m("DedicatedHostsSupported", &rt::BOOLEAN).named("dedicatedHostsSupported"),
-        rt::m("AutoRecoverySupported", &rt::BOOLEAN).named("autoRecoverySupported"),
-        rt::m("SupportedBootModes", &BOOT_MODE_TYPE_LIST).named("supportedBootModes"),
-        rt::m("NitroEnclavesSupport", &rt::ENUM).named("nitroEnclavesSupport"),
-        rt::m("NitroTpmSupport", &rt::ENUM).named("nitroTpmSupport"),
-        rt::m("NitroTpmInfo", &NITRO_TPM_INFO).named("nitroTpmInfo"),
-        rt::m("MediaAcceleratorInfo", &MEDIA_ACCELERATOR_INFO)
-            .named("mediaAcceleratorInfo"),
-        rt::m("NeuronInfo", &NEURON_INFO).named("neuronInfo"),
-        rt::m("PhcSupport", &rt::ENUM).named("phcSupport"),
-        rt::m("RebootMigrationSupport", &rt::ENUM).named("rebootMigrationSupport"),
-        rt::m("SupportedInRegion", &rt::BOOLEAN).named("supportedInRegion"),
-    ],
-);
-/// The list of instance types with the specified instance attributes.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeInfoFromInstanceRequirements {
-    /// The matching instance type.
-    pub instance_type: Option<String>,
-}
-rt::structure!(
-    InstanceTypeInfoFromInstanceRequirements,
-    INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS, 0 => instance_type
-);
-pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
-    "InstanceTypeInfoFromInstanceRequirements",
-    &[rt::m("InstanceType", &rt::STRING).named("instanceType")],
-);
-pub static INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS_SET: rt::Schema = rt::Schema::list(
-    "InstanceTypeInfoFromInstanceRequirementsSet",
-    &[rt::m("member", &INSTANCE_TYPE_INFO_FROM_INSTANCE_REQUIREMENTS).named("item")],
-);
-pub static INSTANCE_TYPE_INFO_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeInfoList",
-    &[rt::m("member", &INSTANCE_TYPE_INFO).named("item")],
-);
-/// An instance type name or wildcard pattern in an instance type specification.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeItem {
-    /// The instance type or wildcard pattern (for example, `t3.*` or `m5.large`).
-    pub instance_type: Option<String>,
-}
-rt::structure!(InstanceTypeItem, INSTANCE_TYPE_ITEM, 0 => instance_type);
-pub static INSTANCE_TYPE_ITEM: rt::Schema = rt::Schema::structure(
-    "InstanceTypeItem",
-    &[rt::m("InstanceType", &rt::STRING).named("instanceType")],
-);
-pub static INSTANCE_TYPE_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeList",
-    &[rt::m("member", &rt::ENUM)],
-);
-/// The instance types offered.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeOffering {
-    /// The instance type. For more information, see [Instance types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-types.html) in the *Amazon EC2 User Guide*.
-    pub instance_type: Option<InstanceType>,
-    /// The location type.
-    pub location_type: Option<LocationType>,
-    /// The identifier for the location. This depends on the location type. For example, if the location type is `region`, the location is the Region code (for example, `us-east-2`.)
-    pub location: Option<String>,
-}
-rt::structure!(
-    InstanceTypeOffering, INSTANCE_TYPE_OFFERING, 0 => instance_type, 1 => location_type,
-    2 => location
-);
-pub static INSTANCE_TYPE_OFFERING: rt::Schema = rt::Schema::structure(
-    "InstanceTypeOffering",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("LocationType", &rt::ENUM).named("locationType"),
-        rt::m("Location", &rt::STRING).named("location"),
-    ],
-);
-pub static INSTANCE_TYPE_OFFERINGS_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypeOfferingsList",
-    &[rt::m("member", &INSTANCE_TYPE_OFFERING).named("item")],
-);
-/// Describes the instance type compatibility rules for an AMI, including lists of supported and unsupported instance type patterns.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeSpecification {
-    /// The instance types that the AMI supports.
-    pub supported_instance_types: Option<Vec<InstanceTypeItem>>,
-    /// The instance types that the AMI does not support.
-    pub unsupported_instance_types: Option<Vec<InstanceTypeItem>>,
-}
-rt::structure!(
-    InstanceTypeSpecification, INSTANCE_TYPE_SPECIFICATION, 0 =>
-    supported_instance_types, 1 => unsupported_instance_types
-);
-pub static INSTANCE_TYPE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "InstanceTypeSpecification",
-    &[
-        rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_SET)
-            .named("supportedInstanceTypeSet"),
-        rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_SET)
-            .named("unsupportedInstanceTypeSet"),
-    ],
-);
-/// The instance type specification for an AMI, which contains lists of supported and unsupported instance types that define which instance types are compatible with the AMI.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceTypeSpecificationRequest {
-    /// The instance types that the AMI supports. You can specify instance type names or use wildcard patterns (for example, `t3.*`).
-    ///
-    /// Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern `^[A-Za-z0-9_.*-]+$`. Consecutive wildcard characters (`**`) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail.
-    pub supported_instance_types: Option<Vec<String>>,
-    /// The instance types that the AMI does not support. You can specify instance type names or use wildcard patterns (for example, `t3.*`).
-    ///
-    /// Constraints: Maximum 100 entries. Each entry must be 1-24 characters and match the pattern `^[A-Za-z0-9_.*-]+$`. Consecutive wildcard characters (`**`) are not allowed. Entries must be unique within each list and across both lists; duplicate entries cause the request to fail.
-    pub unsupported_instance_types: Option<Vec<String>>,
-}
-rt::structure!(
-    InstanceTypeSpecificationRequest, INSTANCE_TYPE_SPECIFICATION_REQUEST, 0 =>
-    supported_instance_types, 1 => unsupported_instance_types
-);
-pub static INSTANCE_TYPE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InstanceTypeSpecificationRequest",
-    &[
-        rt::m("SupportedInstanceTypes", &SUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("SupportedInstanceType")
-            .min(0.0),
-        rt::m("UnsupportedInstanceTypes", &UNSUPPORTED_INSTANCE_TYPE_REQUEST_SET)
-            .named("UnsupportedInstanceType")
-            .min(0.0),
-    ],
-);
-pub static INSTANCE_TYPES: rt::Schema = rt::Schema::list(
-    "InstanceTypes",
-    &[rt::m("member", &rt::STRING)],
-);
-pub static INSTANCE_TYPES_LIST: rt::Schema = rt::Schema::list(
-    "InstanceTypesList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Information about the Capacity Reservation usage.
-#[derive(Clone, Default, PartialEq)]
-pub struct InstanceUsage {
-    /// The ID of the Amazon Web Services account that is making use of the Capacity Reservation.
-    pub account_id: Option<String>,
-    /// The number of instances the Amazon Web Services account currently has in the Capacity Reservation.
-    pub used_instance_count: Option<i32>,
-}
-rt::structure!(InstanceUsage, INSTANCE_USAGE, 0 => account_id, 1 => used_instance_count);
-pub static INSTANCE_USAGE: rt::Schema = rt::Schema::structure(
-    "InstanceUsage",
-    &[
-        rt::m("AccountId", &rt::STRING).named("accountId"),
-        rt::m("UsedInstanceCount", &rt::INTEGER).named("usedInstanceCount"),
-    ],
-);
-pub static INSTANCE_USAGE_SET: rt::Schema = rt::Schema::list(
-    "InstanceUsageSet",
-    &[rt::m("member", &INSTANCE_USAGE).named("item")],
-);
-/// Describes service integrations with VPC Flow logs.
-#[derive(Clone, Default, PartialEq)]
-pub struct IntegrateServices {
-    /// Information about the integration with Amazon Athena.
-    pub athena_integrations: Option<Vec<AthenaIntegration>>,
-}
-rt::structure!(IntegrateServices, INTEGRATE_SERVICES, 0 => athena_integrations);
-pub static INTEGRATE_SERVICES: rt::Schema = rt::Schema::structure(
-    "IntegrateServices",
-    &[
-        rt::m("AthenaIntegrations", &ATHENA_INTEGRATIONS_SET)
-            .named("AthenaIntegration")
-            .min(1.0),
-    ],
-);
-rt::string_enum! {
-    pub enum InterfacePermissionType { InstanceAttach = "INSTANCE-ATTACH", EipAssociate =
-    "EIP-ASSOCIATE" }
-}
-rt::string_enum! {
-    pub enum InterfaceProtocolType { Vlan = "VLAN", Gre = "GRE" }
-}
-/// Describes an internet gateway.
-#[derive(Clone, Default, PartialEq)]
-pub struct InternetGateway {
-    /// Any VPCs attached to the internet gateway.
-    pub attachments: Option<Vec<InternetGatewayAttachment>>,
-    /// The ID of the internet gateway.
-    pub internet_gateway_id: Option<String>,
-    /// The ID of the Amazon Web Services account that owns the internet gateway.
-    pub owner_id: Option<String>,
-    /// Any tags assigned to the internet gateway.
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    InternetGateway, INTERNET_GATEWAY, 0 => attachments, 1 => internet_gateway_id, 2 =>
-    owner_id, 3 => tags
-);
-pub static INTERNET_GATEWAY: rt::Schema = rt::Schema::structure(
-    "InternetGateway",
-    &[
-        rt::m("Attachments", &INTERNET_GATEWAY_ATTACHMENT_LIST).named("attachmentSet"),
-        rt::m("InternetGatewayId", &rt::STRING).named("internetGatewayId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// Describes the attachment of a VPC to an internet gateway or an egress-only internet gateway.
-#[derive(Clone, Default, PartialEq)]
-pub struct InternetGatewayAttachment {
-    /// The current state of the attachment. For an internet gateway, the state is `available` when attached to a VPC; otherwise, this value is not returned.
-    pub state: Option<AttachmentStatus>,
-    /// The ID of the VPC.
-    pub vpc_id: Option<String>,
-}
-rt::structure!(
-    InternetGatewayAttachment, INTERNET_GATEWAY_ATTACHMENT, 0 => state, 1 => vpc_id
-);
-pub static INTERNET_GATEWAY_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "InternetGatewayAttachment",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
-);
-pub static INTERNET_GATEWAY_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayAttachmentList",
-    &[rt::m("member", &INTERNET_GATEWAY_ATTACHMENT).named("item")],
-);
-rt::string_enum! {
-    pub enum InternetGatewayBlockMode { Off = "off", BlockBidirectional =
-    "block-bidirectional", BlockIngress = "block-ingress" }
-}
-rt::string_enum! {
-    pub enum InternetGatewayExclusionMode { AllowBidirectional = "allow-bidirectional",
-    AllowEgress = "allow-egress" }
-}
-pub static INTERNET_GATEWAY_ID_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static INTERNET_GATEWAY_LIST: rt::Schema = rt::Schema::list(
-    "InternetGatewayList",
-    &[rt::m("member", &INTERNET_GATEWAY).named("item")],
-);
-/// Represents the allocation of capacity from a source reservation to an interruptible reservation, tracking current and target instance counts for allocation management.
-#[derive(Clone, Default, PartialEq)]
-pub struct InterruptibleCapacityAllocation {
-    /// The current number of instances allocated to the interruptible reservation.
-    pub instance_count: Option<i32>,
-    /// After your modify request, the requested number of instances allocated to interruptible reservation.
-    pub target_instance_count: Option<i32>,
-    /// The current status of the allocation (updating during reclamation, active when complete).
-    pub status: Option<InterruptibleCapacityReservationAllocationStatus>,
-    /// The ID of the interruptible Capacity Reservation created from the allocation.
-    pub interruptible_capacity_reservation_id: Option<String>,
-    /// The type of interruption policy applied to the interruptible reservation.
-    pub interruption_type: Option<InterruptionType>,
-    /// Specifies how Amazon EC2 handles the interruptible Capacity Reservation when you reduce its allocation to zero instances. A value of `retain` keeps the interruptible Capacity Reservation active at zero capacity so that you can allocate instances to it again later. A value of `default` cancels the interruptible Capacity Reservation and returns the capacity to your source Capacity Reservation.
-    pub zero_size_preference: Option<ZeroSizePreference>,
-}
-rt::structure!(
-    InterruptibleCapacityAllocation, INTERRUPTIBLE_CAPACITY_ALLOCATION, 0 =>
-    instance_count, 1 => target_instance_count, 2 => status, 3 =>
-    interruptible_capacity_reservation_id, 4 => interruption_type, 5 =>
-    zero_size_preference
-);
-pub static INTERRUPTIBLE_CAPACITY_ALLOCATION: rt::Schema = rt::Schema::structure(
-    "InterruptibleCapacityAllocation",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("InterruptibleCapacityReservationId", &rt::STRING)
-            .named("interruptibleCapacityReservationId"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-        rt::m("ZeroSizePreference", &rt::ENUM).named("zeroSizePreference"),
-    ],
-);
-rt::string_enum! {
-    pub enum InterruptibleCapacityReservationAllocationStatus { Pending = "pending",
-    Active = "active", Updating = "updating", Canceling = "canceling", Canceled =
-    "canceled", Failed = "failed" }
-}
-/// Contains information about how and when instances in an interruptible reservation can be terminated when capacity is reclaimed.
-#[derive(Clone, Default, PartialEq)]
-pub struct InterruptionInfo {
-    /// The ID of the source Capacity Reservation from which the interruptible reservation was created.
-    pub source_capacity_reservation_id: Option<String>,
-    /// The interruption type that determines how instances are terminated when capacity is reclaimed.
-    pub interruption_type: Option<InterruptionType>,
-}
-rt::structure!(
-    InterruptionInfo, INTERRUPTION_INFO, 0 => source_capacity_reservation_id, 1 =>
-    interruption_type
-);
-pub static INTERRUPTION_INFO: rt::Schema = rt::Schema::structure(
-    "InterruptionInfo",
-    &[
-        rt::m("SourceCapacityReservationId", &rt::STRING)
-            .named("sourceCapacityReservationId"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-    ],
-);
-rt::string_enum! {
-    pub enum InterruptionType { Adhoc = "adhoc" }
-}
-pub static IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
-    "IpAddressList",
-    &[rt::m("member", &rt::STRING).named("item").min(0.0)],
-);
-rt::string_enum! {
-    pub enum IpAddressType { Ipv4 = "ipv4", Dualstack = "dualstack", Ipv6 = "ipv6" }
-}
-pub static IP_LIST: rt::Schema = rt::Schema::list(
-    "IpList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Describes the permissions for a security group rule.
-#[derive(Clone, Default, PartialEq)]
-pub struct IpPermission {
-    /// The IP protocol name (`tcp`, `udp`, `icmp`, `icmpv6`) or number (see [Protocol Numbers](http://www.iana.org/assignments/protocol-numbers/protocol-numbers.xhtml)).
-    ///
-    /// Use `-1` to specify all protocols. When authorizing security group rules, specifying `-1` or a protocol number other than `tcp`, `udp`, `icmp`, or `icmpv6` allows traffic on all ports, regardless of any port range you specify. For `tcp`, `udp`, and `icmp`, you must specify a port range. For `icmpv6`, the port range is optional; if you omit the port range, traffic for all types and codes is allowed.
-    pub ip_protocol: Option<String>,
-    /// If the protocol is TCP or UDP, this is the start of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP type or -1 (all ICMP types).
-    pub from_port: Option<i32>,
-    /// If the protocol is TCP or UDP, this is the end of the port range. If the protocol is ICMP or ICMPv6, this is the ICMP code or -1 (all ICMP codes). If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).
-    pub to_port: Option<i32>,
-    /// The security group and Amazon Web Services account ID pairs.
-    pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
-    /// The IPv4 address ranges.
-    pub ip_ranges: Option<Vec<IpRange>>,
-    /// The IPv6 address ranges.
-    pub ipv6_ranges: Option<Vec<Ipv6Range>>,
-    /// The prefix list IDs.
-    pub prefix_list_ids: Option<Vec<PrefixListId>>,
-}
-rt::structure!(
-    IpPermission, IP_PERMISSION, 0 => ip_protocol, 1 => from_port, 2 => to_port, 3 =>
-    user_id_group_pairs, 4 => ip_ranges, 5 => ipv6_ranges, 6 => prefix_list_ids
-);
-pub static IP_PERMISSION: rt::Schema = rt::Schema::structure(
-    "IpPermission",
-    &[
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_LIST).named("groups"),
-        rt::m("IpRanges", &IP_RANGE_LIST).named("ipRanges"),
-        rt::m("Ipv6Ranges", &IPV6_RANGE_LIST).named("ipv6Ranges"),
-        rt::m("PrefixListIds", &PREFIX_LIST_ID_LIST).named("prefixListIds"),
-    ],
-);
-pub static IP_PERMISSION_LIST: rt::Schema = rt::Schema::list(
-    "IpPermissionList",
-    &[rt::m("member", &IP_PERMISSION).named("item")],
-);
-pub static IP_PREFIX_LIST: rt::Schema = rt::Schema::list(
-    "IpPrefixList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Describes an IPv4 address range.
-#[derive(Clone, Default, PartialEq)]
-pub struct IpRange {
-    /// A description for the security group rule that references this IPv4 address range.
-    ///
-    /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
-    pub description: Option<String>,
-    /// The IPv4 address range. You can either specify a CIDR block or a source security group, not both. To specify a single IPv4 address, use the /32 prefix length.
-    ///
-    /// **Note:** Amazon Web Services [canonicalizes](https://en.wikipedia.org/wiki/Canonicalization) IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error.
-    pub cidr_ip: Option<String>,
-}
-rt::structure!(IpRange, IP_RANGE, 0 => description, 1 => cidr_ip);
-pub static IP_RANGE: rt::Schema = rt::Schema::structure(
-    "IpRange",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("CidrIp", &rt::STRING).named("cidrIp"),
-    ],
-);
-pub static IP_RANGE_LIST: rt::Schema = rt::Schema::list(
-    "IpRangeList",
-    &[rt::m("member", &IP_RANGE).named("item")],
-);
-pub static IP_RANGES: rt::Schema = rt::Schema::list(
-    "IpRanges",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-rt::string_enum! {
-    pub enum IpScopeEnum { Private = "private" }
-}
-rt::string_enum! {
-    pub enum IpSource { Amazon = "amazon", Byoip = "byoip", None = "none" }
-}
-rt::string_enum! {
-    pub enum IpVersionEnum { Ipv4 = "ipv4", Ipv6 = "ipv6" }
-}
-/// IPAM is a VPC feature that you can use to automate your IP address management workflows including assigning, tracking, troubleshooting, and auditing IP addresses across Amazon Web Services Regions and accounts throughout your Amazon Web Services Organization. For more information, see [What is IPAM?](https://docs.aws.amazon.com/vpc/latest/ipam/what-is-it-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Clone, Default, PartialEq)]
-pub struct Ipam {
-    /// The Amazon Web Services account ID of the owner of the IPAM.
-    pub owner_id: Option<String>,
-    /// The ID of the IPAM.
-    pub ipam_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the IPAM.
-    pub ipam_arn: Option<String>,
-    /// The Amazon Web Services Region of the IPAM.
-    pub ipam_region: Option<String>,
-    /// The ID of the IPAM's default public scope.
-    pub public_default_scope_id: Option<String>,
-    /// The ID of the IPAM's default private scope.
-    pub private_default_scope_id: Option<String>,
-    /// The number of scopes in the IPAM. The scope quota is 5. For more information on quotas, see [Quotas in IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/quotas-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub scope_count: Option<i32>,
-    /// The description for the IPAM.
-    pub description: Option<String>,
-    /// The operating Regions for an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
-    ///
-    /// For more information about operating Regions, see [Create an IPAM](https://docs.aws.amazon.com/vpc/latest/ipam/create-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub operating_regions: Option<Vec<IpamOperatingRegion>>,
-    /// The state of the IPAM.
-    pub state: Option<IpamState>,
-    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
-    pub tags: Option<Vec<Tag>>,
-    /// The IPAM's default resource discovery ID.
-    pub default_resource_discovery_id: Option<String>,
-    /// The IPAM's default resource discovery association ID.
-    pub default_resource_discovery_association_id: Option<String>,
-    /// The IPAM's resource discovery association count.
-    pub resource_discovery_association_count: Option<i32>,
-    /// The state message.
-    pub state_message: Option<String>,
-    /// IPAM is offered in a Free Tier and an Advanced Tier. For more information about the features available in each tier and the costs associated with the tiers, see [Amazon VPC pricing \> IPAM tab](http://aws.amazon.com/vpc/pricing/).
-    pub tier: Option<IpamTier>,
-    /// Enable this option to use your own GUA ranges as private IPv6 addresses. This option is disabled by default.
-    pub enable_private_gua: Option<bool>,
-    /// A metered account is an Amazon Web Services account that is charged for active IP addresses managed in IPAM. For more information, see [Enable cost distribution](https://docs.aws.amazon.com/vpc/latest/ipam/ipam-enable-cost-distro.html) in the *Amazon VPC IPAM User Guide*.
-    ///
-    /// Possible values:
-    ///
-    /// - `ipam-owner` (default): The Amazon Web Services account which owns the IPAM is charged for all active IP addresses managed in IPAM.
-    /// - `resource-owner`: The Amazon Web Services account that owns the IP address is charged for the active IP address.
-    pub metered_account: Option<IpamMeteredAccount>,
-}
-rt::structure!(
-    Ipam, IPAM, 0 => owner_id, 1 => ipam_id, 2 => ipam_arn, 3 => ipam_region, 4 =>
-    public_default_scope_id, 5 => private_default_scope_id, 6 => scope_count, 7 =>
-    description, 8 => operating_regions, 9 => state, 10 => tags, 11 =>
-    default_resource_discovery_id, 12 => default_resource_discovery_association_id, 13 =>
-    resource_discovery_association_count, 14 => state_message, 15 => tier, 16 =>
-    enable_private_gua, 17 => metered_account
-);
-pub static IPAM: rt::Schema = rt::Schema::structure(
-    "Ipam",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
-        rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
-        rt::m("PublicDefaultScopeId", &rt::STRING).named("publicDefaultScopeId"),
-        rt::m("PrivateDefaultScopeId", &rt::STRING).named("privateDefaultScopeId"),
-        rt::m("ScopeCount", &rt::INTEGER).named("scopeCount"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("OperatingRegions", &IPAM_OPERATING_REGION_SET)
-            .named("operatingRegionSet"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("DefaultResourceDiscoveryId", &rt::STRING)
-            .named("defaultResourceDiscoveryId"),
-        rt::m("DefaultResourceDiscoveryAssociationId", &rt::STRING)
-            .named("defaultResourceDiscoveryAssociationId"),
-        rt::m("ResourceDiscoveryAssociationCount", &rt::INTEGER)
-            .named("resourceDiscoveryAssociationCount"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("Tier", &rt::ENUM).named("tier"),
-        rt::m("EnablePrivateGua", &rt::BOOLEAN).named("enablePrivateGua"),
-        rt::m("MeteredAccount", &rt::ENUM).named("meteredAccount"),
-    ],
-);
-/// The historical record of a CIDR within an IPAM scope. For more information, see [View the history of IP addresses](https://docs.aws.amazon.com/vpc/latest/ipam/view-history-cidr-ipam.html) in the *Amazon VPC IPAM User Guide*.
-#[derive(Clone, Default, PartialEq)]
-pub struct IpamAddressHistoryRecord {
-    /// The ID of the resource owner.
-    pub resource_owner_id: Option<String>,
-    /// The Amazon Web Services Region of the resource.
-    pub resource_region: Option<String>,
-    /// The type of the resource.
-    pub resource_type: Option<IpamAddressHistoryResourceType>,
-    /// The ID of the resource.
-    pub resource_id: Option<String>,
-    /// The CIDR of the resource.
-    pub resource_cidr: Option<String>,
-    /// The name of the resource.
-    pub resource_name: Option<String>,
-    /// The compliance status of a resource. For more information on compliance statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub resource_compliance_status: Option<IpamComplianceStatus>,
-    /// The overlap status of an IPAM resource. The overlap status tells you if the CIDR for a resource overlaps with another CIDR in the scope. For more information on overlap statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
-    pub resource_overlap_status: Option<IpamOverlapStatus>,
-    /// The VPC ID of the resource.
-    pub vpc_id: Option<String>,
-    /// Sampled start time of the resource-to-CIDR association within the IPAM scope. Changes are picked up in periodic snapshots, so the start time may have occurred before this specific time.
-    pub sampled_start_time: Option<rt::DateTime>,
-    /// Sampled end time of the resource-to-CIDR association within the IPAM scope. Changes are picked up in periodic snapshots, so the end time may have occurred before this specific time.
-    pub sampled_end_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    IpamAddressHistoryRecord, IPAM_ADDRESS_HISTORY_RECORD, 0 => resource_owner_id, 1 =>
-    resource_region, 2 => resource_type, 3 => resource_id, 4 => resource_cidr, 5 =>
-    resource_name, 6 => resource_compliance_status, 7 => resource_overlap_status, 8 =>
-    vpc_id, 9 => sampled_start_time, 10 => sampled_end_time
-);
-pub static IPAM_ADDRESS_HISTORY_RECORD: rt::Schema = rt::Schema::structure(
-    "IpamAddressHistoryRecord",
-    &[
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceCidr", &rt::STRING).named("resourceCidr"),
-        rt::m("ResourceName", &rt::STRING).named("resourceName"),
-        rt::m("ResourceComplianceStatus", &rt::ENUM).named("resourceComplianceStatus"),
-        rt::m("ResourceOverlapStatus", &rt::ENUM).named("resourceOverlapStatus"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SampledStartTime", &rt::TIMESTAMP).named("sampledStartTime"),
-        rt::m("SampledEndTime", &rt::TIMESTAMP).named("sampledEndTime"),
-    ],
-);
-pub static IPAM_ADDRESS_HISTORY_RECORD_SET: rt::Schema = rt::Schema::list(
-    "IpamAddressHistoryRecordSet",
-    &[rt::m("member", &IPAM_ADDRESS_HISTORY_RECORD).named("item")],
-);
-rt::string_enum! {
-    pub enum IpamAddressHistoryResourceType { Eip = "eip", Vpc = "vpc", Subnet =
-    "subnet", NetworkInterface = "network-interface", Instance = "instance" }
-}
-rt::string_enum! {
-    pub enum IpamAssociatedResourceDiscoveryStatus { Active = "active", NotFound =
-    "not-found" }
-}
-rt::string_enum! {
-    #[doc = " The advertisement type of a BYOIP route."] pub enum
-    IpamByoipAdvertisementType { Regional = "regional", Global = "global" }
-}
-rt::string_enum! {
-    #[doc = " The state of a BYOIP CIDR."] pub enum IpamByoipCidrState { Advertised =
-    "advertised", Deprovisioned = "deprovisioned", FailedDeprovision =
-    "failed-deprovision", FailedProvision = "failed-provision", PendingAdvertising =
-    "pending-advertising", PendingDeprovision = "pending-deprovision", PendingProvision =
-    "pending-provision", PendingWithdrawal = "pending-withdrawal", Provisioned =
-    "provisioned", ProvisionedNotPubliclyAdvertisable =
-    "provisioned-not-publicly-advertisable" }
-}
-/// A signed document that proves that you are authorized to bring the specified IP address range to Amazon using BYOIP.
-#[derive(Clone, Default, PartialEq)]
-pub struct IpamCidrAuthorizationContext {
-    /// The plain-text authorization message for the prefix and account.
-    pub message: Option<String>,
-    /// The signed authorization message for the prefix and account.
-    pub signature: Option<String>,
-}
-rt::structure!(
-    IpamCidrAuthorizationContext, IPAM_CIDR_AUTHORIZATION_CONTEXT, 0 => message, 1 =>
-    signature
-);
-pub static IPAM_CIDR_AUTHORIZATION_CONTEXT: rt::Schema = rt::Schema::structure(
-    "IpamCidrAuthorizationContext",
-    &[rt::m("Message", &rt::STRING), rt::m("Signature", &rt::STRING)],
-);
-rt::string_enum! {
-    pub enum IpamComplianceStatus { Compliant = "compliant", Noncompliant =
-    "noncompliant", Unmanaged = "unmanaged", Ignored = "ignored" }
-}
 /// An IPAM discovered account. A discovered account is an Amazon Web Services account that is monitored under a resource discovery. If you have integrated IPAM with Amazon Web Services Organizations, all accounts in the organization are discovered accounts.
 #[derive(Clone, Default, PartialEq)]
 pub struct IpamDiscoveredAccount {
@@ -1239,22 +20,15 @@ pub struct IpamDiscoveredAccount {
     pub organizational_unit_id: Option<String>,
 }
 rt::structure!(
-    IpamDiscoveredAccount, IPAM_DISCOVERED_ACCOUNT, 0 => account_id, 1 =>
-    discovery_region, 2 => failure_reason, 3 => last_attempted_discovery_time, 4 =>
-    last_successful_discovery_time, 5 => organizational_unit_id
-);
-pub static IPAM_DISCOVERED_ACCOUNT: rt::Schema = rt::Schema::structure(
-    "IpamDiscoveredAccount",
-    &[
-        rt::m("AccountId", &rt::STRING).named("accountId"),
-        rt::m("DiscoveryRegion", &rt::STRING).named("discoveryRegion"),
-        rt::m("FailureReason", &IPAM_DISCOVERY_FAILURE_REASON).named("failureReason"),
-        rt::m("LastAttemptedDiscoveryTime", &rt::TIMESTAMP)
-            .named("lastAttemptedDiscoveryTime"),
-        rt::m("LastSuccessfulDiscoveryTime", &rt::TIMESTAMP)
-            .named("lastSuccessfulDiscoveryTime"),
-        rt::m("OrganizationalUnitId", &rt::STRING).named("organizationalUnitId"),
-    ],
+    IpamDiscoveredAccount, IPAM_DISCOVERED_ACCOUNT, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).named("accountId"), discovery_region[1] = rt::m("DiscoveryRegion",
+    &rt::STRING).named("discoveryRegion"), failure_reason[2] = rt::m("FailureReason",
+    &IPAM_DISCOVERY_FAILURE_REASON).named("failureReason"),
+    last_attempted_discovery_time[3] = rt::m("LastAttemptedDiscoveryTime",
+    &rt::TIMESTAMP).named("lastAttemptedDiscoveryTime"),
+    last_successful_discovery_time[4] = rt::m("LastSuccessfulDiscoveryTime",
+    &rt::TIMESTAMP).named("lastSuccessfulDiscoveryTime"), organizational_unit_id[5] =
+    rt::m("OrganizationalUnitId", &rt::STRING).named("organizationalUnitId")]
 );
 pub static IPAM_DISCOVERED_ACCOUNT_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredAccountSet",
@@ -1303,38 +77,28 @@ pub struct IpamDiscoveredPublicAddress {
     pub sample_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamDiscoveredPublicAddress, IPAM_DISCOVERED_PUBLIC_ADDRESS, 0 =>
-    ipam_resource_discovery_id, 1 => address_region, 2 => address, 3 => address_owner_id,
-    4 => address_allocation_id, 5 => association_status, 6 => address_type, 7 => service,
-    8 => service_resource, 9 => vpc_id, 10 => subnet_id, 11 => public_ipv4_pool_id, 12 =>
-    network_interface_id, 13 => network_interface_description, 14 => instance_id, 15 =>
-    tags, 16 => network_border_group, 17 => security_groups, 18 => sample_time
-);
-pub static IPAM_DISCOVERED_PUBLIC_ADDRESS: rt::Schema = rt::Schema::structure(
-    "IpamDiscoveredPublicAddress",
-    &[
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-        rt::m("AddressRegion", &rt::STRING).named("addressRegion"),
-        rt::m("Address", &rt::STRING).named("address"),
-        rt::m("AddressOwnerId", &rt::STRING).named("addressOwnerId"),
-        rt::m("AddressAllocationId", &rt::STRING).named("addressAllocationId"),
-        rt::m("AssociationStatus", &rt::ENUM).named("associationStatus"),
-        rt::m("AddressType", &rt::ENUM).named("addressType"),
-        rt::m("Service", &rt::ENUM).named("service"),
-        rt::m("ServiceResource", &rt::STRING).named("serviceResource"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("PublicIpv4PoolId", &rt::STRING).named("publicIpv4PoolId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("NetworkInterfaceDescription", &rt::STRING)
-            .named("networkInterfaceDescription"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Tags", &IPAM_PUBLIC_ADDRESS_TAGS).named("tags"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("SecurityGroups", &IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST)
-            .named("securityGroupSet"),
-        rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
-    ],
+    IpamDiscoveredPublicAddress, IPAM_DISCOVERED_PUBLIC_ADDRESS,
+    [ipam_resource_discovery_id[0] = rt::m("IpamResourceDiscoveryId", &rt::STRING)
+    .named("ipamResourceDiscoveryId"), address_region[1] = rt::m("AddressRegion",
+    &rt::STRING).named("addressRegion"), address[2] = rt::m("Address", &rt::STRING)
+    .named("address"), address_owner_id[3] = rt::m("AddressOwnerId", &rt::STRING)
+    .named("addressOwnerId"), address_allocation_id[4] = rt::m("AddressAllocationId",
+    &rt::STRING).named("addressAllocationId"), association_status[5] =
+    rt::m("AssociationStatus", &rt::ENUM).named("associationStatus"), address_type[6] =
+    rt::m("AddressType", &rt::ENUM).named("addressType"), service[7] = rt::m("Service",
+    &rt::ENUM).named("service"), service_resource[8] = rt::m("ServiceResource",
+    &rt::STRING).named("serviceResource"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    public_ipv4_pool_id[11] = rt::m("PublicIpv4PoolId", &rt::STRING)
+    .named("publicIpv4PoolId"), network_interface_id[12] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), network_interface_description[13] =
+    rt::m("NetworkInterfaceDescription", &rt::STRING)
+    .named("networkInterfaceDescription"), instance_id[14] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), tags[15] = rt::m("Tags", &IPAM_PUBLIC_ADDRESS_TAGS)
+    .named("tags"), network_border_group[16] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), security_groups[17] = rt::m("SecurityGroups",
+    &IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST).named("securityGroupSet"), sample_time[18]
+    = rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime")]
 );
 pub static IPAM_DISCOVERED_PUBLIC_ADDRESS_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredPublicAddressSet",
@@ -1379,31 +143,22 @@ pub struct IpamDiscoveredResourceCidr {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    IpamDiscoveredResourceCidr, IPAM_DISCOVERED_RESOURCE_CIDR, 0 =>
-    ipam_resource_discovery_id, 1 => resource_region, 2 => resource_id, 3 =>
-    resource_owner_id, 4 => resource_cidr, 5 => ip_source, 6 => resource_type, 7 =>
-    resource_tags, 8 => ip_usage, 9 => vpc_id, 10 => subnet_id, 11 =>
-    network_interface_attachment_status, 12 => sample_time, 13 => availability_zone_id
-);
-pub static IPAM_DISCOVERED_RESOURCE_CIDR: rt::Schema = rt::Schema::structure(
-    "IpamDiscoveredResourceCidr",
-    &[
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("ResourceCidr", &rt::STRING).named("resourceCidr"),
-        rt::m("IpSource", &rt::ENUM).named("ipSource"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceTags", &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"),
-        rt::m("IpUsage", &rt::DOUBLE).named("ipUsage"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("NetworkInterfaceAttachmentStatus", &rt::ENUM)
-            .named("networkInterfaceAttachmentStatus"),
-        rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    IpamDiscoveredResourceCidr, IPAM_DISCOVERED_RESOURCE_CIDR,
+    [ipam_resource_discovery_id[0] = rt::m("IpamResourceDiscoveryId", &rt::STRING)
+    .named("ipamResourceDiscoveryId"), resource_region[1] = rt::m("ResourceRegion",
+    &rt::STRING).named("resourceRegion"), resource_id[2] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_cidr[4] = rt::m("ResourceCidr",
+    &rt::STRING).named("resourceCidr"), ip_source[5] = rt::m("IpSource", &rt::ENUM)
+    .named("ipSource"), resource_type[6] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_tags[7] = rt::m("ResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage[8] = rt::m("IpUsage",
+    &rt::DOUBLE).named("ipUsage"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[10] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    network_interface_attachment_status[11] = rt::m("NetworkInterfaceAttachmentStatus",
+    &rt::ENUM).named("networkInterfaceAttachmentStatus"), sample_time[12] =
+    rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"), availability_zone_id[13] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 pub static IPAM_DISCOVERED_RESOURCE_CIDR_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredResourceCidrSet",
@@ -1448,26 +203,18 @@ pub struct IpamDiscoveredRoute {
     pub sample_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamDiscoveredRoute, IPAM_DISCOVERED_ROUTE, 0 => ipam_resource_discovery_id, 1 =>
-    resource_region, 2 => resource_owner_id, 3 => cidr, 4 => asn, 5 => state, 6 =>
-    advertisement_type, 7 => network_border_group, 8 => pool_id, 9 => ipam_pool_id, 10 =>
-    sample_time
-);
-pub static IPAM_DISCOVERED_ROUTE: rt::Schema = rt::Schema::structure(
-    "IpamDiscoveredRoute",
-    &[
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("Asn", &rt::STRING).named("asn"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("AdvertisementType", &rt::ENUM).named("advertisementType"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
-        rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
-    ],
+    IpamDiscoveredRoute, IPAM_DISCOVERED_ROUTE, [ipam_resource_discovery_id[0] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
+    resource_region[1] = rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
+    resource_owner_id[2] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), cidr[3] = rt::m("Cidr", &rt::STRING).named("cidr"), asn[4]
+    = rt::m("Asn", &rt::STRING).named("asn"), state[5] = rt::m("State", &rt::ENUM)
+    .named("state"), advertisement_type[6] = rt::m("AdvertisementType", &rt::ENUM)
+    .named("advertisementType"), network_border_group[7] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), pool_id[8] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), ipam_pool_id[9] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId"), sample_time[10] = rt::m("SampleTime", &rt::TIMESTAMP)
+    .named("sampleTime")]
 );
 pub static IPAM_DISCOVERED_ROUTE_SET: rt::Schema = rt::Schema::list(
     "IpamDiscoveredRouteSet",
@@ -1494,14 +241,9 @@ pub struct IpamDiscoveryFailureReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    IpamDiscoveryFailureReason, IPAM_DISCOVERY_FAILURE_REASON, 0 => code, 1 => message
-);
-pub static IPAM_DISCOVERY_FAILURE_REASON: rt::Schema = rt::Schema::structure(
-    "IpamDiscoveryFailureReason",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    IpamDiscoveryFailureReason, IPAM_DISCOVERY_FAILURE_REASON, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// A verification token is an Amazon Web Services-generated random value that you can use to prove ownership of an external resource. For example, you can use a verification token to validate that you control a public IP address range when you bring an IP address range to Amazon Web Services (BYOIP).
 #[derive(Clone, Default, PartialEq)]
@@ -1530,30 +272,21 @@ pub struct IpamExternalResourceVerificationToken {
     pub state: Option<IpamExternalResourceVerificationTokenState>,
 }
 rt::structure!(
-    IpamExternalResourceVerificationToken, IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN, 0
-    => ipam_external_resource_verification_token_id, 1 =>
-    ipam_external_resource_verification_token_arn, 2 => ipam_id, 3 => ipam_arn, 4 =>
-    ipam_region, 5 => token_value, 6 => token_name, 7 => not_after, 8 => status, 9 =>
-    tags, 10 => state
-);
-pub static IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN: rt::Schema = rt::Schema::structure(
-    "IpamExternalResourceVerificationToken",
-    &[
-        rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)
-            .named("ipamExternalResourceVerificationTokenId"),
-        rt::m("IpamExternalResourceVerificationTokenArn", &rt::STRING)
-            .named("ipamExternalResourceVerificationTokenArn")
-            .min(1.0),
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
-        rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
-        rt::m("TokenValue", &rt::STRING).named("tokenValue"),
-        rt::m("TokenName", &rt::STRING).named("tokenName"),
-        rt::m("NotAfter", &rt::TIMESTAMP).named("notAfter"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    IpamExternalResourceVerificationToken, IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN,
+    [ipam_external_resource_verification_token_id[0] =
+    rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)
+    .named("ipamExternalResourceVerificationTokenId"),
+    ipam_external_resource_verification_token_arn[1] =
+    rt::m("IpamExternalResourceVerificationTokenArn", &rt::STRING)
+    .named("ipamExternalResourceVerificationTokenArn").min(1.0), ipam_id[2] =
+    rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[3] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[4] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), token_value[5] = rt::m("TokenValue", &rt::STRING)
+    .named("tokenValue"), token_name[6] = rt::m("TokenName", &rt::STRING)
+    .named("tokenName"), not_after[7] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), status[8] = rt::m("Status", &rt::ENUM).named("status"), tags[9] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), state[10] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static IPAM_EXTERNAL_RESOURCE_VERIFICATION_TOKEN_SET: rt::Schema = rt::Schema::list(
     "IpamExternalResourceVerificationTokenSet",
@@ -1600,31 +333,21 @@ pub struct IpamInternetRegistryAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociation, IPAM_INTERNET_REGISTRY_ASSOCIATION, 0 => owner_id, 1
-    => ipam_internet_registry_association_id, 2 =>
-    ipam_internet_registry_association_arn, 3 => ipam_id, 4 => ipam_region, 5 => rir, 6
-    => organization_handle, 7 => description, 8 => state, 9 => state_message, 10 =>
-    child_request_xml, 11 => tags
-);
-pub static IPAM_INTERNET_REGISTRY_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "IpamInternetRegistryAssociation",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING)
-            .named("ipamInternetRegistryAssociationId"),
-        rt::m("IpamInternetRegistryAssociationArn", &rt::STRING)
-            .named("ipamInternetRegistryAssociationArn")
-            .min(1.0),
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-        rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
-        rt::m("Rir", &rt::ENUM).named("rir"),
-        rt::m("OrganizationHandle", &rt::STRING).named("organizationHandle"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("ChildRequestXml", &rt::STRING).named("childRequestXml"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    IpamInternetRegistryAssociation, IPAM_INTERNET_REGISTRY_ASSOCIATION, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_internet_registry_association_id[1] = rt::m("IpamInternetRegistryAssociationId",
+    &rt::STRING).named("ipamInternetRegistryAssociationId"),
+    ipam_internet_registry_association_arn[2] =
+    rt::m("IpamInternetRegistryAssociationArn", &rt::STRING)
+    .named("ipamInternetRegistryAssociationArn").min(1.0), ipam_id[3] = rt::m("IpamId",
+    &rt::STRING).named("ipamId"), ipam_region[4] = rt::m("IpamRegion", &rt::STRING)
+    .named("ipamRegion"), rir[5] = rt::m("Rir", &rt::ENUM).named("rir"),
+    organization_handle[6] = rt::m("OrganizationHandle", &rt::STRING)
+    .named("organizationHandle"), description[7] = rt::m("Description", &rt::STRING)
+    .named("description"), state[8] = rt::m("State", &rt::ENUM).named("state"),
+    state_message[9] = rt::m("StateMessage", &rt::STRING).named("stateMessage"),
+    child_request_xml[10] = rt::m("ChildRequestXml", &rt::STRING)
+    .named("childRequestXml"), tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Contains information about an Autonomous System Number (ASN) registered at an internet registry and associated with an IPAM.
 #[derive(Clone, Default, PartialEq)]
@@ -1635,15 +358,9 @@ pub struct IpamInternetRegistryAssociationAsn {
     pub last_observed_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociationAsn, IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN, 0 => asn,
-    1 => last_observed_at
-);
-pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN: rt::Schema = rt::Schema::structure(
-    "IpamInternetRegistryAssociationAsn",
-    &[
-        rt::m("Asn", &rt::STRING).named("asn"),
-        rt::m("LastObservedAt", &rt::TIMESTAMP).named("lastObservedAt"),
-    ],
+    IpamInternetRegistryAssociationAsn, IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN, [asn[0] =
+    rt::m("Asn", &rt::STRING).named("asn"), last_observed_at[1] = rt::m("LastObservedAt",
+    &rt::TIMESTAMP).named("lastObservedAt")]
 );
 pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_ASN_SET: rt::Schema = rt::Schema::list(
     "IpamInternetRegistryAssociationAsnSet",
@@ -1658,15 +375,9 @@ pub struct IpamInternetRegistryAssociationCidr {
     pub last_observed_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    IpamInternetRegistryAssociationCidr, IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR, 0 =>
-    cidr, 1 => last_observed_at
-);
-pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR: rt::Schema = rt::Schema::structure(
-    "IpamInternetRegistryAssociationCidr",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("LastObservedAt", &rt::TIMESTAMP).named("lastObservedAt"),
-    ],
+    IpamInternetRegistryAssociationCidr, IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR,
+    [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"), last_observed_at[1] =
+    rt::m("LastObservedAt", &rt::TIMESTAMP).named("lastObservedAt")]
 );
 pub static IPAM_INTERNET_REGISTRY_ASSOCIATION_CIDR_SET: rt::Schema = rt::Schema::list(
     "IpamInternetRegistryAssociationCidrSet",
@@ -1706,10 +417,9 @@ pub struct IpamOperatingRegion {
     /// The name of the operating Region.
     pub region_name: Option<String>,
 }
-rt::structure!(IpamOperatingRegion, IPAM_OPERATING_REGION, 0 => region_name);
-pub static IPAM_OPERATING_REGION: rt::Schema = rt::Schema::structure(
-    "IpamOperatingRegion",
-    &[rt::m("RegionName", &rt::STRING).named("regionName")],
+rt::structure!(
+    IpamOperatingRegion, IPAM_OPERATING_REGION, [region_name[0] = rt::m("RegionName",
+    &rt::STRING).named("regionName")]
 );
 pub static IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "IpamOperatingRegionSet",
@@ -1722,12 +432,9 @@ pub struct IpamOrganizationalUnitExclusion {
     pub organizations_entity_path: Option<String>,
 }
 rt::structure!(
-    IpamOrganizationalUnitExclusion, IPAM_ORGANIZATIONAL_UNIT_EXCLUSION, 0 =>
-    organizations_entity_path
-);
-pub static IPAM_ORGANIZATIONAL_UNIT_EXCLUSION: rt::Schema = rt::Schema::structure(
-    "IpamOrganizationalUnitExclusion",
-    &[rt::m("OrganizationsEntityPath", &rt::STRING).named("organizationsEntityPath")],
+    IpamOrganizationalUnitExclusion, IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)
+    .named("organizationsEntityPath")]
 );
 pub static IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
     "IpamOrganizationalUnitExclusionSet",
@@ -1760,21 +467,14 @@ pub struct IpamPolicy {
     pub ipam_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicy, IPAM_POLICY, 0 => owner_id, 1 => ipam_policy_id, 2 => ipam_policy_arn, 3
-    => ipam_policy_region, 4 => state, 5 => state_message, 6 => tags, 7 => ipam_id
-);
-pub static IPAM_POLICY: rt::Schema = rt::Schema::structure(
-    "IpamPolicy",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
-        rt::m("IpamPolicyArn", &rt::STRING).named("ipamPolicyArn").min(1.0),
-        rt::m("IpamPolicyRegion", &rt::STRING).named("ipamPolicyRegion"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("IpamId", &rt::STRING).named("ipamId"),
-    ],
+    IpamPolicy, IPAM_POLICY, [owner_id[0] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), ipam_policy_id[1] = rt::m("IpamPolicyId", &rt::STRING)
+    .named("ipamPolicyId"), ipam_policy_arn[2] = rt::m("IpamPolicyArn", &rt::STRING)
+    .named("ipamPolicyArn").min(1.0), ipam_policy_region[3] = rt::m("IpamPolicyRegion",
+    &rt::STRING).named("ipamPolicyRegion"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[5] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    ipam_id[7] = rt::m("IpamId", &rt::STRING).named("ipamId")]
 );
 /// Information about an IPAM policy allocation rule.
 ///
@@ -1787,11 +487,8 @@ pub struct IpamPolicyAllocationRule {
     pub source_ipam_pool_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicyAllocationRule, IPAM_POLICY_ALLOCATION_RULE, 0 => source_ipam_pool_id
-);
-pub static IPAM_POLICY_ALLOCATION_RULE: rt::Schema = rt::Schema::structure(
-    "IpamPolicyAllocationRule",
-    &[rt::m("SourceIpamPoolId", &rt::STRING).named("sourceIpamPoolId")],
+    IpamPolicyAllocationRule, IPAM_POLICY_ALLOCATION_RULE, [source_ipam_pool_id[0] =
+    rt::m("SourceIpamPoolId", &rt::STRING).named("sourceIpamPoolId")]
 );
 pub static IPAM_POLICY_ALLOCATION_RULE_LIST: rt::Schema = rt::Schema::list(
     "IpamPolicyAllocationRuleList",
@@ -1812,12 +509,8 @@ pub struct IpamPolicyAllocationRuleRequest {
     pub source_ipam_pool_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicyAllocationRuleRequest, IPAM_POLICY_ALLOCATION_RULE_REQUEST, 0 =>
-    source_ipam_pool_id
-);
-pub static IPAM_POLICY_ALLOCATION_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "IpamPolicyAllocationRuleRequest",
-    &[rt::m("SourceIpamPoolId", &rt::STRING)],
+    IpamPolicyAllocationRuleRequest, IPAM_POLICY_ALLOCATION_RULE_REQUEST,
+    [source_ipam_pool_id[0] = rt::m("SourceIpamPoolId", &rt::STRING)]
 );
 /// Information about an IPAM policy.
 #[derive(Clone, Default, PartialEq)]
@@ -1838,18 +531,11 @@ pub struct IpamPolicyDocument {
     pub allocation_rules: Option<Vec<IpamPolicyAllocationRule>>,
 }
 rt::structure!(
-    IpamPolicyDocument, IPAM_POLICY_DOCUMENT, 0 => ipam_policy_id, 1 => locale, 2 =>
-    resource_type, 3 => allocation_rules
-);
-pub static IPAM_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "IpamPolicyDocument",
-    &[
-        rt::m("IpamPolicyId", &rt::STRING).named("ipamPolicyId"),
-        rt::m("Locale", &rt::STRING).named("locale"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("AllocationRules", &IPAM_POLICY_ALLOCATION_RULE_LIST)
-            .named("allocationRuleSet"),
-    ],
+    IpamPolicyDocument, IPAM_POLICY_DOCUMENT, [ipam_policy_id[0] = rt::m("IpamPolicyId",
+    &rt::STRING).named("ipamPolicyId"), locale[1] = rt::m("Locale", &rt::STRING)
+    .named("locale"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), allocation_rules[3] = rt::m("AllocationRules",
+    &IPAM_POLICY_ALLOCATION_RULE_LIST).named("allocationRuleSet")]
 );
 pub static IPAM_POLICY_DOCUMENT_SET: rt::Schema = rt::Schema::list(
     "IpamPolicyDocumentSet",
@@ -1868,12 +554,9 @@ pub struct IpamPolicyOrganizationTarget {
     pub organization_target_id: Option<String>,
 }
 rt::structure!(
-    IpamPolicyOrganizationTarget, IPAM_POLICY_ORGANIZATION_TARGET, 0 =>
-    organization_target_id
-);
-pub static IPAM_POLICY_ORGANIZATION_TARGET: rt::Schema = rt::Schema::structure(
-    "IpamPolicyOrganizationTarget",
-    &[rt::m("OrganizationTargetId", &rt::STRING).named("organizationTargetId")],
+    IpamPolicyOrganizationTarget, IPAM_POLICY_ORGANIZATION_TARGET,
+    [organization_target_id[0] = rt::m("OrganizationTargetId", &rt::STRING)
+    .named("organizationTargetId")]
 );
 pub static IPAM_POLICY_ORGANIZATION_TARGET_SET: rt::Schema = rt::Schema::list(
     "IpamPolicyOrganizationTargetSet",
@@ -1958,49 +641,34 @@ pub struct IpamPool {
     pub source_resource: Option<IpamPoolSourceResource>,
 }
 rt::structure!(
-    IpamPool, IPAM_POOL, 0 => owner_id, 1 => ipam_pool_id, 2 => source_ipam_pool_id, 3 =>
-    ipam_pool_arn, 4 => ipam_scope_arn, 5 => ipam_scope_type, 6 => ipam_arn, 7 =>
-    ipam_region, 8 => locale, 9 => pool_depth, 10 => state, 11 => state_message, 12 =>
-    description, 13 => auto_import, 14 => publicly_advertisable, 15 => address_family, 16
-    => allocation_min_netmask_length, 17 => allocation_max_netmask_length, 18 =>
-    allocation_default_netmask_length, 19 => allocation_resource_tags, 20 => tags, 21 =>
-    aws_service, 22 => public_ip_source, 23 => source_resource
-);
-pub static IPAM_POOL: rt::Schema = rt::Schema::structure(
-    "IpamPool",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
-        rt::m("SourceIpamPoolId", &rt::STRING).named("sourceIpamPoolId"),
-        rt::m("IpamPoolArn", &rt::STRING).named("ipamPoolArn").min(1.0),
-        rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn").min(1.0),
-        rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
-        rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
-        rt::m("Locale", &rt::STRING).named("locale"),
-        rt::m("PoolDepth", &rt::INTEGER).named("poolDepth"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("AutoImport", &rt::BOOLEAN).named("autoImport"),
-        rt::m("PubliclyAdvertisable", &rt::BOOLEAN).named("publiclyAdvertisable"),
-        rt::m("AddressFamily", &rt::ENUM).named("addressFamily"),
-        rt::m("AllocationMinNetmaskLength", &rt::INTEGER)
-            .named("allocationMinNetmaskLength")
-            .min(0.0),
-        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER)
-            .named("allocationMaxNetmaskLength")
-            .min(0.0),
-        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER)
-            .named("allocationDefaultNetmaskLength")
-            .min(0.0),
-        rt::m("AllocationResourceTags", &IPAM_RESOURCE_TAG_LIST)
-            .named("allocationResourceTagSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("AwsService", &rt::ENUM).named("awsService"),
-        rt::m("PublicIpSource", &rt::ENUM).named("publicIpSource"),
-        rt::m("SourceResource", &IPAM_POOL_SOURCE_RESOURCE).named("sourceResource"),
-    ],
+    IpamPool, IPAM_POOL, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
+    source_ipam_pool_id[2] = rt::m("SourceIpamPoolId", &rt::STRING)
+    .named("sourceIpamPoolId"), ipam_pool_arn[3] = rt::m("IpamPoolArn", &rt::STRING)
+    .named("ipamPoolArn").min(1.0), ipam_scope_arn[4] = rt::m("IpamScopeArn",
+    &rt::STRING).named("ipamScopeArn").min(1.0), ipam_scope_type[5] =
+    rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"), ipam_arn[6] =
+    rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0), ipam_region[7] =
+    rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), locale[8] = rt::m("Locale",
+    &rt::STRING).named("locale"), pool_depth[9] = rt::m("PoolDepth", &rt::INTEGER)
+    .named("poolDepth"), state[10] = rt::m("State", &rt::ENUM).named("state"),
+    state_message[11] = rt::m("StateMessage", &rt::STRING).named("stateMessage"),
+    description[12] = rt::m("Description", &rt::STRING).named("description"),
+    auto_import[13] = rt::m("AutoImport", &rt::BOOLEAN).named("autoImport"),
+    publicly_advertisable[14] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN)
+    .named("publiclyAdvertisable"), address_family[15] = rt::m("AddressFamily",
+    &rt::ENUM).named("addressFamily"), allocation_min_netmask_length[16] =
+    rt::m("AllocationMinNetmaskLength", &rt::INTEGER).named("allocationMinNetmaskLength")
+    .min(0.0), allocation_max_netmask_length[17] = rt::m("AllocationMaxNetmaskLength",
+    &rt::INTEGER).named("allocationMaxNetmaskLength").min(0.0),
+    allocation_default_netmask_length[18] = rt::m("AllocationDefaultNetmaskLength",
+    &rt::INTEGER).named("allocationDefaultNetmaskLength").min(0.0),
+    allocation_resource_tags[19] = rt::m("AllocationResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("allocationResourceTagSet"), tags[20] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), aws_service[21] = rt::m("AwsService", &rt::ENUM)
+    .named("awsService"), public_ip_source[22] = rt::m("PublicIpSource", &rt::ENUM)
+    .named("publicIpSource"), source_resource[23] = rt::m("SourceResource",
+    &IPAM_POOL_SOURCE_RESOURCE).named("sourceResource")]
 );
 /// In IPAM, an allocation is a CIDR assignment from an IPAM pool to another IPAM pool or to a resource.
 #[derive(Clone, Default, PartialEq)]
@@ -2023,22 +691,14 @@ pub struct IpamPoolAllocation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IpamPoolAllocation, IPAM_POOL_ALLOCATION, 0 => cidr, 1 => ipam_pool_allocation_id, 2
-    => description, 3 => resource_id, 4 => resource_type, 5 => resource_region, 6 =>
-    resource_owner, 7 => tags
-);
-pub static IPAM_POOL_ALLOCATION: rt::Schema = rt::Schema::structure(
-    "IpamPoolAllocation",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("IpamPoolAllocationId", &rt::STRING).named("ipamPoolAllocationId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    IpamPoolAllocation, IPAM_POOL_ALLOCATION, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), ipam_pool_allocation_id[1] = rt::m("IpamPoolAllocationId",
+    &rt::STRING).named("ipamPoolAllocationId"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), resource_id[3] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), resource_type[4] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_region[5] = rt::m("ResourceRegion", &rt::STRING)
+    .named("resourceRegion"), resource_owner[6] = rt::m("ResourceOwner", &rt::STRING)
+    .named("resourceOwner"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static IPAM_POOL_ALLOCATION_ALLOWED_CIDRS: rt::Schema = rt::Schema::list(
     "IpamPoolAllocationAllowedCidrs",
@@ -2075,18 +735,11 @@ pub struct IpamPoolCidr {
     pub netmask_length: Option<i32>,
 }
 rt::structure!(
-    IpamPoolCidr, IPAM_POOL_CIDR, 0 => cidr, 1 => state, 2 => failure_reason, 3 =>
-    ipam_pool_cidr_id, 4 => netmask_length
-);
-pub static IPAM_POOL_CIDR: rt::Schema = rt::Schema::structure(
-    "IpamPoolCidr",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("FailureReason", &IPAM_POOL_CIDR_FAILURE_REASON).named("failureReason"),
-        rt::m("IpamPoolCidrId", &rt::STRING).named("ipamPoolCidrId"),
-        rt::m("NetmaskLength", &rt::INTEGER).named("netmaskLength"),
-    ],
+    IpamPoolCidr, IPAM_POOL_CIDR, [cidr[0] = rt::m("Cidr", &rt::STRING).named("cidr"),
+    state[1] = rt::m("State", &rt::ENUM).named("state"), failure_reason[2] =
+    rt::m("FailureReason", &IPAM_POOL_CIDR_FAILURE_REASON).named("failureReason"),
+    ipam_pool_cidr_id[3] = rt::m("IpamPoolCidrId", &rt::STRING).named("ipamPoolCidrId"),
+    netmask_length[4] = rt::m("NetmaskLength", &rt::INTEGER).named("netmaskLength")]
 );
 rt::string_enum! {
     pub enum IpamPoolCidrFailureCode { CidrNotAvailable = "cidr-not-available",
@@ -2101,14 +754,9 @@ pub struct IpamPoolCidrFailureReason {
     pub message: Option<String>,
 }
 rt::structure!(
-    IpamPoolCidrFailureReason, IPAM_POOL_CIDR_FAILURE_REASON, 0 => code, 1 => message
-);
-pub static IPAM_POOL_CIDR_FAILURE_REASON: rt::Schema = rt::Schema::structure(
-    "IpamPoolCidrFailureReason",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    IpamPoolCidrFailureReason, IPAM_POOL_CIDR_FAILURE_REASON, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 pub static IPAM_POOL_CIDR_SET: rt::Schema = rt::Schema::list(
     "IpamPoolCidrSet",
@@ -2141,17 +789,11 @@ pub struct IpamPoolSourceResource {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    IpamPoolSourceResource, IPAM_POOL_SOURCE_RESOURCE, 0 => resource_id, 1 =>
-    resource_type, 2 => resource_region, 3 => resource_owner
-);
-pub static IPAM_POOL_SOURCE_RESOURCE: rt::Schema = rt::Schema::structure(
-    "IpamPoolSourceResource",
-    &[
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"),
-    ],
+    IpamPoolSourceResource, IPAM_POOL_SOURCE_RESOURCE, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_type[1] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), resource_region[2] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING).named("resourceOwner")]
 );
 /// The resource used to provision CIDRs to a resource planning pool.
 #[derive(Clone, Default, PartialEq)]
@@ -2166,17 +808,10 @@ pub struct IpamPoolSourceResourceRequest {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    IpamPoolSourceResourceRequest, IPAM_POOL_SOURCE_RESOURCE_REQUEST, 0 => resource_id, 1
-    => resource_type, 2 => resource_region, 3 => resource_owner
-);
-pub static IPAM_POOL_SOURCE_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "IpamPoolSourceResourceRequest",
-    &[
-        rt::m("ResourceId", &rt::STRING),
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("ResourceRegion", &rt::STRING),
-        rt::m("ResourceOwner", &rt::STRING),
-    ],
+    IpamPoolSourceResourceRequest, IPAM_POOL_SOURCE_RESOURCE_REQUEST, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING), resource_type[1] = rt::m("ResourceType",
+    &rt::ENUM), resource_region[2] = rt::m("ResourceRegion", &rt::STRING),
+    resource_owner[3] = rt::m("ResourceOwner", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum IpamPoolSourceResourceType { Vpc = "vpc" }
@@ -2225,29 +860,19 @@ pub struct IpamPrefixListResolver {
     pub last_version_creation_status_message: Option<String>,
 }
 rt::structure!(
-    IpamPrefixListResolver, IPAM_PREFIX_LIST_RESOLVER, 0 => owner_id, 1 =>
-    ipam_prefix_list_resolver_id, 2 => ipam_prefix_list_resolver_arn, 3 => ipam_arn, 4 =>
-    ipam_region, 5 => description, 6 => address_family, 7 => state, 8 => tags, 9 =>
-    last_version_creation_status, 10 => last_version_creation_status_message
-);
-pub static IPAM_PREFIX_LIST_RESOLVER: rt::Schema = rt::Schema::structure(
-    "IpamPrefixListResolver",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).named("ipamPrefixListResolverId"),
-        rt::m("IpamPrefixListResolverArn", &rt::STRING)
-            .named("ipamPrefixListResolverArn")
-            .min(1.0),
-        rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
-        rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("AddressFamily", &rt::ENUM).named("addressFamily"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("LastVersionCreationStatus", &rt::ENUM).named("lastVersionCreationStatus"),
-        rt::m("LastVersionCreationStatusMessage", &rt::STRING)
-            .named("lastVersionCreationStatusMessage"),
-    ],
+    IpamPrefixListResolver, IPAM_PREFIX_LIST_RESOLVER, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).named("ipamPrefixListResolverId"),
+    ipam_prefix_list_resolver_arn[2] = rt::m("IpamPrefixListResolverArn", &rt::STRING)
+    .named("ipamPrefixListResolverArn").min(1.0), ipam_arn[3] = rt::m("IpamArn",
+    &rt::STRING).named("ipamArn").min(1.0), ipam_region[4] = rt::m("IpamRegion",
+    &rt::STRING).named("ipamRegion"), description[5] = rt::m("Description", &rt::STRING)
+    .named("description"), address_family[6] = rt::m("AddressFamily", &rt::ENUM)
+    .named("addressFamily"), state[7] = rt::m("State", &rt::ENUM).named("state"), tags[8]
+    = rt::m("Tags", &TAG_LIST).named("tagSet"), last_version_creation_status[9] =
+    rt::m("LastVersionCreationStatus", &rt::ENUM).named("lastVersionCreationStatus"),
+    last_version_creation_status_message[10] = rt::m("LastVersionCreationStatusMessage",
+    &rt::STRING).named("lastVersionCreationStatusMessage")]
 );
 /// Describes a CIDR selection rule.
 ///
@@ -2266,19 +891,12 @@ pub struct IpamPrefixListResolverRule {
     pub conditions: Option<Vec<IpamPrefixListResolverRuleCondition>>,
 }
 rt::structure!(
-    IpamPrefixListResolverRule, IPAM_PREFIX_LIST_RESOLVER_RULE, 0 => rule_type, 1 =>
-    static_cidr, 2 => ipam_scope_id, 3 => resource_type, 4 => conditions
-);
-pub static IPAM_PREFIX_LIST_RESOLVER_RULE: rt::Schema = rt::Schema::structure(
-    "IpamPrefixListResolverRule",
-    &[
-        rt::m("RuleType", &rt::ENUM).named("ruleType"),
-        rt::m("StaticCidr", &rt::STRING).named("staticCidr"),
-        rt::m("IpamScopeId", &rt::STRING).named("ipamScopeId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Conditions", &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_SET)
-            .named("conditionSet"),
-    ],
+    IpamPrefixListResolverRule, IPAM_PREFIX_LIST_RESOLVER_RULE, [rule_type[0] =
+    rt::m("RuleType", &rt::ENUM).named("ruleType"), static_cidr[1] = rt::m("StaticCidr",
+    &rt::STRING).named("staticCidr"), ipam_scope_id[2] = rt::m("IpamScopeId",
+    &rt::STRING).named("ipamScopeId"), resource_type[3] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), conditions[4] = rt::m("Conditions",
+    &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_SET).named("conditionSet")]
 );
 /// Describes a condition within a CIDR selection rule. Conditions define the criteria for selecting CIDRs from IPAM's database based on resource attributes.
 ///
@@ -2325,21 +943,14 @@ pub struct IpamPrefixListResolverRuleCondition {
     pub cidr: Option<String>,
 }
 rt::structure!(
-    IpamPrefixListResolverRuleCondition, IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION, 0 =>
-    operation, 1 => ipam_pool_id, 2 => resource_id, 3 => resource_owner, 4 =>
-    resource_region, 5 => resource_tag, 6 => cidr
-);
-pub static IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION: rt::Schema = rt::Schema::structure(
-    "IpamPrefixListResolverRuleCondition",
-    &[
-        rt::m("Operation", &rt::ENUM).named("operation"),
-        rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"),
-        rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"),
-        rt::m("ResourceTag", &IPAM_RESOURCE_TAG).named("resourceTag"),
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-    ],
+    IpamPrefixListResolverRuleCondition, IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION,
+    [operation[0] = rt::m("Operation", &rt::ENUM).named("operation"), ipam_pool_id[1] =
+    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), resource_id[2] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"), resource_region[4] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), resource_tag[5] =
+    rt::m("ResourceTag", &IPAM_RESOURCE_TAG).named("resourceTag"), cidr[6] =
+    rt::m("Cidr", &rt::STRING).named("cidr")]
 );
 rt::string_enum! {
     pub enum IpamPrefixListResolverRuleConditionOperation { Equals = "equals", NotEquals
@@ -2391,21 +1002,12 @@ pub struct IpamPrefixListResolverRuleConditionRequest {
 }
 rt::structure!(
     IpamPrefixListResolverRuleConditionRequest,
-    IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST, 0 => operation, 1 => ipam_pool_id,
-    2 => resource_id, 3 => resource_owner, 4 => resource_region, 5 => resource_tag, 6 =>
-    cidr
-);
-pub static IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "IpamPrefixListResolverRuleConditionRequest",
-    &[
-        rt::m("Operation", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("IpamPoolId", &rt::STRING),
-        rt::m("ResourceId", &rt::STRING),
-        rt::m("ResourceOwner", &rt::STRING),
-        rt::m("ResourceRegion", &rt::STRING),
-        rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG),
-        rt::m("Cidr", &rt::STRING),
-    ],
+    IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST, [operation[0] = rt::m("Operation",
+    &rt::ENUM).flags(rt::REQUIRED), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING),
+    resource_id[2] = rt::m("ResourceId", &rt::STRING), resource_owner[3] =
+    rt::m("ResourceOwner", &rt::STRING), resource_region[4] = rt::m("ResourceRegion",
+    &rt::STRING), resource_tag[5] = rt::m("ResourceTag", &REQUEST_IPAM_RESOURCE_TAG),
+    cidr[6] = rt::m("Cidr", &rt::STRING)]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverRuleConditionRequestSet",
@@ -2459,19 +1061,12 @@ pub struct IpamPrefixListResolverRuleRequest {
     pub conditions: Option<Vec<IpamPrefixListResolverRuleConditionRequest>>,
 }
 rt::structure!(
-    IpamPrefixListResolverRuleRequest, IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST, 0 =>
-    rule_type, 1 => static_cidr, 2 => ipam_scope_id, 3 => resource_type, 4 => conditions
-);
-pub static IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "IpamPrefixListResolverRuleRequest",
-    &[
-        rt::m("RuleType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StaticCidr", &rt::STRING),
-        rt::m("IpamScopeId", &rt::STRING),
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("Conditions", &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET)
-            .named("Condition"),
-    ],
+    IpamPrefixListResolverRuleRequest, IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST,
+    [rule_type[0] = rt::m("RuleType", &rt::ENUM).flags(rt::REQUIRED), static_cidr[1] =
+    rt::m("StaticCidr", &rt::STRING), ipam_scope_id[2] = rt::m("IpamScopeId",
+    &rt::STRING), resource_type[3] = rt::m("ResourceType", &rt::ENUM), conditions[4] =
+    rt::m("Conditions", &IPAM_PREFIX_LIST_RESOLVER_RULE_CONDITION_REQUEST_SET)
+    .named("Condition")]
 );
 pub static IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "IpamPrefixListResolverRuleRequestSet",
@@ -2497,4 +1092,899 @@ rt::string_enum! {
     "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
     "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
     "restore-in-progress" }
+}
+/// Describes an IPAM prefix list resolver target.
+///
+/// An IPAM prefix list resolver target is an association between a specific customer-managed prefix list and an IPAM prefix list resolver. The target enables the resolver to synchronize CIDRs selected by its rules into the specified prefix list, which can then be referenced in Amazon Web Services resources.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPrefixListResolverTarget {
+    /// The ID of the IPAM prefix list resolver target.
+    pub ipam_prefix_list_resolver_target_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the IPAM prefix list resolver target.
+    pub ipam_prefix_list_resolver_target_arn: Option<String>,
+    /// The ID of the IPAM prefix list resolver associated with this target.
+    pub ipam_prefix_list_resolver_id: Option<String>,
+    /// The ID of the Amazon Web Services account that owns the IPAM prefix list resolver target.
+    pub owner_id: Option<String>,
+    /// The ID of the managed prefix list associated with this target.
+    pub prefix_list_id: Option<String>,
+    /// The Amazon Web Services Region where the prefix list associated with this target is located.
+    pub prefix_list_region: Option<String>,
+    /// The desired version of the prefix list that this target should synchronize with.
+    pub desired_version: Option<i64>,
+    /// The version of the prefix list that was last successfully synchronized by this target.
+    pub last_synced_version: Option<i64>,
+    /// Indicates whether this target automatically tracks the latest version of the prefix list.
+    pub track_latest_version: Option<bool>,
+    /// A message describing the current state of the IPAM prefix list resolver target, including any error information.
+    pub state_message: Option<String>,
+    /// The current state of the IPAM prefix list resolver target. Valid values include `create-in-progress`, `create-complete`, `create-failed`, `modify-in-progress`, `modify-complete`, `modify-failed`, `delete-in-progress`, `delete-complete`, and `delete-failed`.
+    pub state: Option<IpamPrefixListResolverTargetState>,
+    /// The tags assigned to the IPAM prefix list resolver target.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    IpamPrefixListResolverTarget, IPAM_PREFIX_LIST_RESOLVER_TARGET,
+    [ipam_prefix_list_resolver_target_id[0] = rt::m("IpamPrefixListResolverTargetId",
+    &rt::STRING).named("ipamPrefixListResolverTargetId"),
+    ipam_prefix_list_resolver_target_arn[1] = rt::m("IpamPrefixListResolverTargetArn",
+    &rt::STRING).named("ipamPrefixListResolverTargetArn").min(1.0),
+    ipam_prefix_list_resolver_id[2] = rt::m("IpamPrefixListResolverId", &rt::STRING)
+    .named("ipamPrefixListResolverId"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), prefix_list_id[4] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), prefix_list_region[5] = rt::m("PrefixListRegion",
+    &rt::STRING).named("prefixListRegion"), desired_version[6] = rt::m("DesiredVersion",
+    &rt::LONG).named("desiredVersion"), last_synced_version[7] =
+    rt::m("LastSyncedVersion", &rt::LONG).named("lastSyncedVersion"),
+    track_latest_version[8] = rt::m("TrackLatestVersion", &rt::BOOLEAN)
+    .named("trackLatestVersion"), state_message[9] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), state[10] = rt::m("State", &rt::ENUM).named("state"),
+    tags[11] = rt::m("Tags", &TAG_LIST).named("tagSet")]
+);
+pub static IPAM_PREFIX_LIST_RESOLVER_TARGET_SET: rt::Schema = rt::Schema::list(
+    "IpamPrefixListResolverTargetSet",
+    &[rt::m("member", &IPAM_PREFIX_LIST_RESOLVER_TARGET).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamPrefixListResolverTargetState { CreateInProgress = "create-in-progress",
+    CreateComplete = "create-complete", CreateFailed = "create-failed", ModifyInProgress
+    = "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
+    "modify-failed", SyncInProgress = "sync-in-progress", SyncComplete = "sync-complete",
+    SyncFailed = "sync-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
+    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
+    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
+    "restore-in-progress" }
+}
+/// Describes a version of an IPAM prefix list resolver.
+///
+/// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+///
+/// **Version example:**
+///
+/// **Initial State (Version 1)**
+///
+/// Production environment:
+///
+/// - vpc-prod-web (10.1.0.0/16) - tagged env=prod
+/// - vpc-prod-db (10.2.0.0/16) - tagged env=prod
+///
+/// Resolver rule: Include all VPCs tagged env=prod
+///
+/// **Version 1 CIDRs:** 10.1.0.0/16, 10.2.0.0/16
+///
+/// **Infrastructure Change (Version 2)**
+///
+/// New VPC added:
+///
+/// - vpc-prod-api (10.3.0.0/16) - tagged env=prod
+///
+/// IPAM automatically detects the change and creates a new version.
+///
+/// **Version 2 CIDRs:** 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPrefixListResolverVersion {
+    /// The version number of the IPAM prefix list resolver.
+    ///
+    /// Each version is a snapshot of what CIDRs matched your rules at that moment in time. The version number increments every time the CIDR list changes due to infrastructure changes.
+    pub version: Option<i64>,
+}
+rt::structure!(
+    IpamPrefixListResolverVersion, IPAM_PREFIX_LIST_RESOLVER_VERSION, [version[0] =
+    rt::m("Version", &rt::LONG).named("version")]
+);
+rt::string_enum! {
+    pub enum IpamPrefixListResolverVersionCreationStatus { Pending = "pending", Success =
+    "success", Failure = "failure" }
+}
+/// Describes a CIDR entry in a specific version of an IPAM prefix list resolver. This represents a CIDR that was selected and synchronized at a particular point in time.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPrefixListResolverVersionEntry {
+    /// The CIDR block that was selected and synchronized in this resolver version.
+    pub cidr: Option<String>,
+}
+rt::structure!(
+    IpamPrefixListResolverVersionEntry, IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY, [cidr[0]
+    = rt::m("Cidr", &rt::STRING).named("cidr")]
+);
+pub static IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY_SET: rt::Schema = rt::Schema::list(
+    "IpamPrefixListResolverVersionEntrySet",
+    &[rt::m("member", &IPAM_PREFIX_LIST_RESOLVER_VERSION_ENTRY).named("item")],
+);
+pub static IPAM_PREFIX_LIST_RESOLVER_VERSION_NUMBER_SET: rt::Schema = rt::Schema::list(
+    "IpamPrefixListResolverVersionNumberSet",
+    &[rt::m("member", &rt::LONG).named("item")],
+);
+pub static IPAM_PREFIX_LIST_RESOLVER_VERSION_SET: rt::Schema = rt::Schema::list(
+    "IpamPrefixListResolverVersionSet",
+    &[rt::m("member", &IPAM_PREFIX_LIST_RESOLVER_VERSION).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamPublicAddressAssociationStatus { Associated = "associated",
+    Disassociated = "disassociated" }
+}
+rt::string_enum! {
+    pub enum IpamPublicAddressAwsService { NatGateway = "nat-gateway",
+    DatabaseMigrationService = "database-migration-service", Redshift = "redshift",
+    ElasticContainerService = "elastic-container-service", RelationalDatabaseService =
+    "relational-database-service", SiteToSiteVpn = "site-to-site-vpn", LoadBalancer =
+    "load-balancer", GlobalAccelerator = "global-accelerator", Cloudfront = "cloudfront",
+    Other = "other" }
+}
+/// The security group that the resource with the public IP address is in.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPublicAddressSecurityGroup {
+    /// The security group's name.
+    pub group_name: Option<String>,
+    /// The security group's ID.
+    pub group_id: Option<String>,
+}
+rt::structure!(
+    IpamPublicAddressSecurityGroup, IPAM_PUBLIC_ADDRESS_SECURITY_GROUP, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).named("groupName"), group_id[1] = rt::m("GroupId",
+    &rt::STRING).named("groupId")]
+);
+pub static IPAM_PUBLIC_ADDRESS_SECURITY_GROUP_LIST: rt::Schema = rt::Schema::list(
+    "IpamPublicAddressSecurityGroupList",
+    &[rt::m("member", &IPAM_PUBLIC_ADDRESS_SECURITY_GROUP).named("item")],
+);
+/// A tag for a public IP address discovered by IPAM.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPublicAddressTag {
+    /// The tag's key.
+    pub key: Option<String>,
+    /// The tag's value.
+    pub value: Option<String>,
+}
+rt::structure!(
+    IpamPublicAddressTag, IPAM_PUBLIC_ADDRESS_TAG, [key[0] = rt::m("Key", &rt::STRING)
+    .named("key"), value[1] = rt::m("Value", &rt::STRING).named("value")]
+);
+pub static IPAM_PUBLIC_ADDRESS_TAG_LIST: rt::Schema = rt::Schema::list(
+    "IpamPublicAddressTagList",
+    &[rt::m("member", &IPAM_PUBLIC_ADDRESS_TAG).named("item")],
+);
+/// Tags for a public IP address discovered by IPAM.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamPublicAddressTags {
+    /// Tags for an Elastic IP address.
+    pub eip_tags: Option<Vec<IpamPublicAddressTag>>,
+}
+rt::structure!(
+    IpamPublicAddressTags, IPAM_PUBLIC_ADDRESS_TAGS, [eip_tags[0] = rt::m("EipTags",
+    &IPAM_PUBLIC_ADDRESS_TAG_LIST).named("eipTagSet")]
+);
+rt::string_enum! {
+    pub enum IpamPublicAddressType { ServiceManagedIp = "service-managed-ip",
+    ServiceManagedByoip = "service-managed-byoip", AmazonOwnedEip = "amazon-owned-eip",
+    AmazonOwnedContig = "amazon-owned-contig", Byoip = "byoip", Ec2PublicIp =
+    "ec2-public-ip", AnycastIpListIp = "anycast-ip-list-ip" }
+}
+/// The CIDR for an IPAM resource.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamResourceCidr {
+    /// The IPAM ID for an IPAM resource.
+    pub ipam_id: Option<String>,
+    /// The scope ID for an IPAM resource.
+    pub ipam_scope_id: Option<String>,
+    /// The pool ID for an IPAM resource.
+    pub ipam_pool_id: Option<String>,
+    /// The Amazon Web Services Region for an IPAM resource.
+    pub resource_region: Option<String>,
+    /// The Amazon Web Services account number of the owner of an IPAM resource.
+    pub resource_owner_id: Option<String>,
+    /// The ID of an IPAM resource.
+    pub resource_id: Option<String>,
+    /// The name of an IPAM resource.
+    pub resource_name: Option<String>,
+    /// The CIDR for an IPAM resource.
+    pub resource_cidr: Option<String>,
+    /// The type of IPAM resource.
+    pub resource_type: Option<IpamResourceType>,
+    /// The tags for an IPAM resource.
+    pub resource_tags: Option<Vec<IpamResourceTag>>,
+    /// The percentage of IP address space in use. To convert the decimal to a percentage, multiply the decimal by 100. Note the following:
+    ///
+    /// - For resources that are VPCs, this is the percentage of IP address space in the VPC that's taken up by subnet CIDRs.
+    /// - For resources that are subnets, if the subnet has an IPv4 CIDR provisioned to it, this is the percentage of IPv4 address space in the subnet that's in use. If the subnet has an IPv6 CIDR provisioned to it, the percentage of IPv6 address space in use is not represented. The percentage of IPv6 address space in use cannot currently be calculated.
+    /// - For resources that are public IPv4 pools, this is the percentage of IP address space in the pool that's been allocated to Elastic IP addresses (EIPs).
+    pub ip_usage: Option<f64>,
+    /// The compliance status of the IPAM resource. For more information on compliance statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub compliance_status: Option<IpamComplianceStatus>,
+    /// The management state of the resource. For more information about management states, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub management_state: Option<IpamManagementState>,
+    /// The overlap status of an IPAM resource. The overlap status tells you if the CIDR for a resource overlaps with another CIDR in the scope. For more information on overlap statuses, see [Monitor CIDR usage by resource](https://docs.aws.amazon.com/vpc/latest/ipam/monitor-cidr-compliance-ipam.html) in the *Amazon VPC IPAM User Guide*.
+    pub overlap_status: Option<IpamOverlapStatus>,
+    /// The ID of a VPC.
+    pub vpc_id: Option<String>,
+    /// The Availability Zone ID.
+    pub availability_zone_id: Option<String>,
+}
+rt::structure!(
+    IpamResourceCidr, IPAM_RESOURCE_CIDR, [ipam_id[0] = rt::m("IpamId", &rt::STRING)
+    .named("ipamId"), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .named("ipamScopeId"), ipam_pool_id[2] = rt::m("IpamPoolId", &rt::STRING)
+    .named("ipamPoolId"), resource_region[3] = rt::m("ResourceRegion", &rt::STRING)
+    .named("resourceRegion"), resource_owner_id[4] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_id[5] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_name[6] = rt::m("ResourceName",
+    &rt::STRING).named("resourceName"), resource_cidr[7] = rt::m("ResourceCidr",
+    &rt::STRING).named("resourceCidr"), resource_type[8] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_tags[9] = rt::m("ResourceTags",
+    &IPAM_RESOURCE_TAG_LIST).named("resourceTagSet"), ip_usage[10] = rt::m("IpUsage",
+    &rt::DOUBLE).named("ipUsage"), compliance_status[11] = rt::m("ComplianceStatus",
+    &rt::ENUM).named("complianceStatus"), management_state[12] = rt::m("ManagementState",
+    &rt::ENUM).named("managementState"), overlap_status[13] = rt::m("OverlapStatus",
+    &rt::ENUM).named("overlapStatus"), vpc_id[14] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), availability_zone_id[15] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
+);
+rt::string_enum! {
+    pub enum IpamResourceCidrIpSource { Amazon = "amazon", Byoip = "byoip", None = "none"
+    }
+}
+pub static IPAM_RESOURCE_CIDR_SET: rt::Schema = rt::Schema::list(
+    "IpamResourceCidrSet",
+    &[rt::m("member", &IPAM_RESOURCE_CIDR).named("item")],
+);
+/// A resource discovery is an IPAM component that enables IPAM to manage and monitor resources that belong to the owning account.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamResourceDiscovery {
+    /// The ID of the owner.
+    pub owner_id: Option<String>,
+    /// The resource discovery ID.
+    pub ipam_resource_discovery_id: Option<String>,
+    /// The resource discovery Amazon Resource Name (ARN).
+    pub ipam_resource_discovery_arn: Option<String>,
+    /// The resource discovery Region.
+    pub ipam_resource_discovery_region: Option<String>,
+    /// The resource discovery description.
+    pub description: Option<String>,
+    /// The operating Regions for the resource discovery. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
+    pub operating_regions: Option<Vec<IpamOperatingRegion>>,
+    /// Defines if the resource discovery is the default. The default resource discovery is the resource discovery automatically created when you create an IPAM.
+    pub is_default: Option<bool>,
+    /// The lifecycle state of the resource discovery.
+    ///
+    /// - `create-in-progress` - Resource discovery is being created.
+    /// - `create-complete` - Resource discovery creation is complete.
+    /// - `create-failed` - Resource discovery creation has failed.
+    /// - `modify-in-progress` - Resource discovery is being modified.
+    /// - `modify-complete` - Resource discovery modification is complete.
+    /// - `modify-failed` - Resource discovery modification has failed.
+    /// - `delete-in-progress` - Resource discovery is being deleted.
+    /// - `delete-complete` - Resource discovery deletion is complete.
+    /// - `delete-failed` - Resource discovery deletion has failed.
+    /// - `isolate-in-progress` - Amazon Web Services account that created the resource discovery has been removed and the resource discovery is being isolated.
+    /// - `isolate-complete` - Resource discovery isolation is complete.
+    /// - `restore-in-progress` - Amazon Web Services account that created the resource discovery and was isolated has been restored.
+    pub state: Option<IpamResourceDiscoveryState>,
+    /// A tag is a label that you assign to an Amazon Web Services resource. Each tag consists of a key and an optional value. You can use tags to search and filter your resources or track your Amazon Web Services costs.
+    pub tags: Option<Vec<Tag>>,
+    /// If your IPAM is integrated with Amazon Web Services Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
+    pub organizational_unit_exclusions: Option<Vec<IpamOrganizationalUnitExclusion>>,
+}
+rt::structure!(
+    IpamResourceDiscovery, IPAM_RESOURCE_DISCOVERY, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
+    ipam_resource_discovery_arn[2] = rt::m("IpamResourceDiscoveryArn", &rt::STRING)
+    .named("ipamResourceDiscoveryArn"), ipam_resource_discovery_region[3] =
+    rt::m("IpamResourceDiscoveryRegion", &rt::STRING)
+    .named("ipamResourceDiscoveryRegion"), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), operating_regions[5] = rt::m("OperatingRegions",
+    &IPAM_OPERATING_REGION_SET).named("operatingRegionSet"), is_default[6] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), state[7] = rt::m("State",
+    &rt::ENUM).named("state"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    organizational_unit_exclusions[9] = rt::m("OrganizationalUnitExclusions",
+    &IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET).named("organizationalUnitExclusionSet")]
+);
+/// An IPAM resource discovery association. An associated resource discovery is a resource discovery that has been associated with an IPAM. IPAM aggregates the resource CIDRs discovered by the associated resource discovery.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamResourceDiscoveryAssociation {
+    /// The Amazon Web Services account ID of the resource discovery owner.
+    pub owner_id: Option<String>,
+    /// The resource discovery association ID.
+    pub ipam_resource_discovery_association_id: Option<String>,
+    /// The resource discovery association Amazon Resource Name (ARN).
+    pub ipam_resource_discovery_association_arn: Option<String>,
+    /// The resource discovery ID.
+    pub ipam_resource_discovery_id: Option<String>,
+    /// The IPAM ID.
+    pub ipam_id: Option<String>,
+    /// The IPAM ARN.
+    pub ipam_arn: Option<String>,
+    /// The IPAM home Region.
+    pub ipam_region: Option<String>,
+    /// Defines if the resource discovery is the default. When you create an IPAM, a default resource discovery is created for your IPAM and it's associated with your IPAM.
+    pub is_default: Option<bool>,
+    /// The resource discovery status.
+    ///
+    /// - `active` - Connection or permissions required to read the results of the resource discovery are intact.
+    /// - `not-found` - Connection or permissions required to read the results of the resource discovery are broken. This may happen if the owner of the resource discovery stopped sharing it or deleted the resource discovery. Verify the resource discovery still exists and the Amazon Web Services RAM resource share is still intact.
+    pub resource_discovery_status: Option<IpamAssociatedResourceDiscoveryStatus>,
+    /// The lifecycle state of the association when you associate or disassociate a resource discovery.
+    ///
+    /// - `associate-in-progress` - Resource discovery is being associated.
+    /// - `associate-complete` - Resource discovery association is complete.
+    /// - `associate-failed` - Resource discovery association has failed.
+    /// - `disassociate-in-progress` - Resource discovery is being disassociated.
+    /// - `disassociate-complete` - Resource discovery disassociation is complete.
+    /// - `disassociate-failed` - Resource discovery disassociation has failed.
+    /// - `isolate-in-progress` - Amazon Web Services account that created the resource discovery association has been removed and the resource discovery association is being isolated.
+    /// - `isolate-complete` - Resource discovery isolation is complete.
+    /// - `restore-in-progress` - Resource discovery is being restored.
+    pub state: Option<IpamResourceDiscoveryAssociationState>,
+    /// A tag is a label that you assign to an Amazon Web Services resource. Each tag consists of a key and an optional value. You can use tags to search and filter your resources or track your Amazon Web Services costs.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    IpamResourceDiscoveryAssociation, IPAM_RESOURCE_DISCOVERY_ASSOCIATION, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_resource_discovery_association_id[1] =
+    rt::m("IpamResourceDiscoveryAssociationId", &rt::STRING)
+    .named("ipamResourceDiscoveryAssociationId"),
+    ipam_resource_discovery_association_arn[2] =
+    rt::m("IpamResourceDiscoveryAssociationArn", &rt::STRING)
+    .named("ipamResourceDiscoveryAssociationArn"), ipam_resource_discovery_id[3] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).named("ipamResourceDiscoveryId"),
+    ipam_id[4] = rt::m("IpamId", &rt::STRING).named("ipamId"), ipam_arn[5] =
+    rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0), ipam_region[6] =
+    rt::m("IpamRegion", &rt::STRING).named("ipamRegion"), is_default[7] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), resource_discovery_status[8] =
+    rt::m("ResourceDiscoveryStatus", &rt::ENUM).named("resourceDiscoveryStatus"),
+    state[9] = rt::m("State", &rt::ENUM).named("state"), tags[10] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
+);
+pub static IPAM_RESOURCE_DISCOVERY_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
+    "IpamResourceDiscoveryAssociationSet",
+    &[rt::m("member", &IPAM_RESOURCE_DISCOVERY_ASSOCIATION).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamResourceDiscoveryAssociationState { AssociateInProgress =
+    "associate-in-progress", AssociateComplete = "associate-complete", AssociateFailed =
+    "associate-failed", DisassociateInProgress = "disassociate-in-progress",
+    DisassociateComplete = "disassociate-complete", DisassociateFailed =
+    "disassociate-failed", IsolateInProgress = "isolate-in-progress", IsolateComplete =
+    "isolate-complete", RestoreInProgress = "restore-in-progress" }
+}
+pub static IPAM_RESOURCE_DISCOVERY_SET: rt::Schema = rt::Schema::list(
+    "IpamResourceDiscoverySet",
+    &[rt::m("member", &IPAM_RESOURCE_DISCOVERY).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamResourceDiscoveryState { CreateInProgress = "create-in-progress",
+    CreateComplete = "create-complete", CreateFailed = "create-failed", ModifyInProgress
+    = "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
+    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
+    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
+    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
+    "restore-in-progress" }
+}
+/// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamResourceTag {
+    /// The key of a tag assigned to the resource. Use this filter to find all resources assigned a tag with a specific key, regardless of the tag value.
+    pub key: Option<String>,
+    /// The value of the tag.
+    pub value: Option<String>,
+}
+rt::structure!(
+    IpamResourceTag, IPAM_RESOURCE_TAG, [key[0] = rt::m("Key", &rt::STRING).named("key"),
+    value[1] = rt::m("Value", &rt::STRING).named("value")]
+);
+pub static IPAM_RESOURCE_TAG_LIST: rt::Schema = rt::Schema::list(
+    "IpamResourceTagList",
+    &[rt::m("member", &IPAM_RESOURCE_TAG).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamResourceType { Vpc = "vpc", Subnet = "subnet", Eip = "eip",
+    PublicIpv4Pool = "public-ipv4-pool", Ipv6Pool = "ipv6-pool", Eni = "eni",
+    AnycastIpList = "anycast-ip-list" }
+}
+/// Contains information about a Route Origin Authorization (ROA) published in the RPKI. A ROA cryptographically attests that a specific ASN is authorized to originate a specific IP address prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRouteOriginAuthorization {
+    /// The Autonomous System Number (ASN) authorized by the ROA.
+    pub asn: Option<String>,
+    /// The IP address prefix authorized by the ROA in CIDR notation.
+    pub prefix: Option<String>,
+    /// The maximum prefix length that the ASN is authorized to announce.
+    pub max_length: Option<i32>,
+    /// Specifies whether the ROA matches the route announcement.
+    pub match_: Option<bool>,
+    /// The expiration date of the ROA.
+    pub expiration: Option<rt::DateTime>,
+}
+rt::structure!(
+    IpamRouteOriginAuthorization, IPAM_ROUTE_ORIGIN_AUTHORIZATION, [asn[0] = rt::m("Asn",
+    &rt::STRING).named("asn"), prefix[1] = rt::m("Prefix", &rt::STRING).named("prefix"),
+    max_length[2] = rt::m("MaxLength", &rt::INTEGER).named("maxLength"), match_[3] =
+    rt::m("Match", &rt::BOOLEAN).named("match"), expiration[4] = rt::m("Expiration",
+    &rt::TIMESTAMP).named("expiration")]
+);
+/// Contains information about a Route Origin Authorization (ROA) currently published in the RPKI.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRouteOriginAuthorizationInfo {
+    /// The IP address prefix in CIDR notation authorized by the ROA.
+    pub cidr: Option<String>,
+    /// The Autonomous System Number (ASN) authorized to originate the prefix.
+    pub asn: Option<String>,
+    /// The maximum prefix length that the ASN is authorized to announce.
+    pub max_length: Option<i32>,
+}
+rt::structure!(
+    IpamRouteOriginAuthorizationInfo, IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), asn[1] = rt::m("Asn", &rt::STRING)
+    .named("asn"), max_length[2] = rt::m("MaxLength", &rt::INTEGER).named("maxLength")]
+);
+pub static IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO_SET: rt::Schema = rt::Schema::list(
+    "IpamRouteOriginAuthorizationInfoSet",
+    &[rt::m("member", &IPAM_ROUTE_ORIGIN_AUTHORIZATION_INFO).named("item")],
+);
+pub static IPAM_ROUTE_ORIGIN_AUTHORIZATION_SET: rt::Schema = rt::Schema::list(
+    "IpamRouteOriginAuthorizationSet",
+    &[rt::m("member", &IPAM_ROUTE_ORIGIN_AUTHORIZATION).named("item")],
+);
+/// Contains information about an overlapping route detected for a BYOIP prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRouteOverlap {
+    /// The overlapping IP address prefix in CIDR notation.
+    pub prefix: Option<String>,
+    /// The ASN originating the overlapping route.
+    pub asn: Option<String>,
+    /// The time when the overlap was detected.
+    pub detected_at: Option<rt::DateTime>,
+}
+rt::structure!(
+    IpamRouteOverlap, IPAM_ROUTE_OVERLAP, [prefix[0] = rt::m("Prefix", &rt::STRING)
+    .named("prefix"), asn[1] = rt::m("Asn", &rt::STRING).named("asn"), detected_at[2] =
+    rt::m("DetectedAt", &rt::TIMESTAMP).named("detectedAt")]
+);
+pub static IPAM_ROUTE_OVERLAP_SET: rt::Schema = rt::Schema::list(
+    "IpamRouteOverlapSet",
+    &[rt::m("member", &IPAM_ROUTE_OVERLAP).named("item")],
+);
+/// Contains information about a route protection finding, including the RPKI validation status of a BYOIP route announcement.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRouteProtectionFinding {
+    /// The ID of the resource owner.
+    pub resource_owner_id: Option<String>,
+    /// The Amazon Web Services Region of the resource.
+    pub resource_region: Option<String>,
+    /// The ID of the IPAM pool associated with the finding.
+    pub ipam_pool_id: Option<String>,
+    /// The IP address prefix in CIDR notation.
+    pub cidr: Option<String>,
+    /// The state of the BYOIP CIDR. Possible values:
+    ///
+    /// - `advertised` - The CIDR is being advertised.
+    /// - `deprovisioned` - The CIDR has been deprovisioned.
+    /// - `failed-deprovision` - Deprovisioning failed.
+    /// - `failed-provision` - Provisioning failed.
+    /// - `pending-deprovision` - Deprovisioning is in progress.
+    /// - `pending-provision` - Provisioning is in progress.
+    /// - `provisioned` - The CIDR is provisioned.
+    /// - `provisioned-not-publicly-advertisable` - The CIDR is provisioned but not publicly advertisable.
+    pub state: Option<IpamByoipCidrState>,
+    /// The advertisement type. Possible values:
+    ///
+    /// - `regional` - The IP address is advertised from a single location (regional services such as Amazon EC2).
+    /// - `global` - The IP address is advertised from multiple global locations simultaneously (global services such as Amazon CloudFront).
+    pub advertisement_type: Option<IpamByoipAdvertisementType>,
+    /// The network border group.
+    pub network_border_group: Option<String>,
+    /// The ID of the BYOIP pool.
+    pub pool_id: Option<String>,
+    /// The Autonomous System Number (ASN) that originates the route.
+    pub asn: Option<String>,
+    /// The RPKI validation status of the route. Possible values:
+    ///
+    /// - `valid` - The route has a matching ROA that covers the prefix and origin ASN.
+    /// - `invalid` - The route has a ROA for the prefix, but the origin ASN or prefix length does not match.
+    /// - `unknown` - No ROA exists for the prefix, so RPKI validation cannot be performed.
+    pub rpki_status: Option<IpamRpkiStatus>,
+    /// The RPKI enforcement strength for the route. Possible values:
+    ///
+    /// - `strict` - Invalid routes are rejected.
+    /// - `permissive` - Invalid routes are accepted but flagged.
+    pub rpki_strength: Option<IpamRpkiStrength>,
+    /// The Route Origin Authorizations (ROAs) that cover the prefix.
+    pub roas: Option<Vec<IpamRouteOriginAuthorization>>,
+    /// The overlapping routes detected for this prefix.
+    pub route_overlaps: Option<Vec<IpamRouteOverlap>>,
+    /// The time when the route was last sampled.
+    pub sample_time: Option<rt::DateTime>,
+    /// The time when the ROA data was last sampled.
+    pub roa_sample_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    IpamRouteProtectionFinding, IPAM_ROUTE_PROTECTION_FINDING, [resource_owner_id[0] =
+    rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"), resource_region[1] =
+    rt::m("ResourceRegion", &rt::STRING).named("resourceRegion"), ipam_pool_id[2] =
+    rt::m("IpamPoolId", &rt::STRING).named("ipamPoolId"), cidr[3] = rt::m("Cidr",
+    &rt::STRING).named("cidr"), state[4] = rt::m("State", &rt::ENUM).named("state"),
+    advertisement_type[5] = rt::m("AdvertisementType", &rt::ENUM)
+    .named("advertisementType"), network_border_group[6] = rt::m("NetworkBorderGroup",
+    &rt::STRING).named("networkBorderGroup"), pool_id[7] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), asn[8] = rt::m("Asn", &rt::STRING).named("asn"), rpki_status[9] =
+    rt::m("RpkiStatus", &rt::ENUM).named("rpkiStatus"), rpki_strength[10] =
+    rt::m("RpkiStrength", &rt::ENUM).named("rpkiStrength"), roas[11] = rt::m("Roas",
+    &IPAM_ROUTE_ORIGIN_AUTHORIZATION_SET).named("roaSet"), route_overlaps[12] =
+    rt::m("RouteOverlaps", &IPAM_ROUTE_OVERLAP_SET).named("routeOverlapSet").min(0.0),
+    sample_time[13] = rt::m("SampleTime", &rt::TIMESTAMP).named("sampleTime"),
+    roa_sample_time[14] = rt::m("RoaSampleTime", &rt::TIMESTAMP).named("roaSampleTime")]
+);
+pub static IPAM_ROUTE_PROTECTION_FINDING_SET: rt::Schema = rt::Schema::list(
+    "IpamRouteProtectionFindingSet",
+    &[rt::m("member", &IPAM_ROUTE_PROTECTION_FINDING).named("item")],
+);
+/// Contains information about a routing policy registration that represents a Route Origin Authorization (ROA) managed through IPAM.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRoutingPolicyRegistration {
+    /// The IP address prefix in CIDR notation authorized by the ROA.
+    pub cidr: Option<String>,
+    /// The Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    pub asns: Option<Vec<String>>,
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. When enabled, ASNs can announce sub-prefixes of the authorized CIDR up to the specified maximum length. Default: `false`.
+    pub permit_more_specific_announcements: Option<bool>,
+    /// The maximum prefix length that the ASNs are authorized to announce.
+    pub max_length: Option<i32>,
+    /// The description of the routing policy registration.
+    pub description: Option<String>,
+    /// The ID of the most recent delta that modified this registration.
+    pub latest_delta_id: Option<String>,
+    /// The state of the routing policy registration. Valid values: `pending-activate` \| `activate-failed` \| `create-in-progress` \| `create-complete` \| `update-in-progress` \| `update-complete` \| `delete-in-progress` \| `delete-complete` \| `disable-complete`.
+    pub state: Option<IpamRoutingPolicyRegistrationState>,
+}
+rt::structure!(
+    IpamRoutingPolicyRegistration, IPAM_ROUTING_POLICY_REGISTRATION, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), asns[1] = rt::m("Asns", &ASN_LIST)
+    .named("asnSet"), permit_more_specific_announcements[2] =
+    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN)
+    .named("permitMoreSpecificAnnouncements"), max_length[3] = rt::m("MaxLength",
+    &rt::INTEGER).named("maxLength").min(0.0), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), latest_delta_id[5] = rt::m("LatestDeltaId",
+    &rt::STRING).named("latestDeltaId"), state[6] = rt::m("State", &rt::ENUM)
+    .named("state")]
+);
+/// Contains information about a routing policy registration change, including the changes applied and their publication state.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamRoutingPolicyRegistrationDelta {
+    /// The unique identifier of the delta.
+    pub delta_id: Option<String>,
+    /// The JSON specification describing the changes applied in this delta.
+    pub delta_json: Option<String>,
+    /// The state of the delta. Valid values: `pending` \| `published` \| `failed`.
+    pub state: Option<IpamRoutingPolicyRegistrationDeltaState>,
+    /// A message describing the current state, including error information if the delta failed.
+    pub state_message: Option<String>,
+}
+rt::structure!(
+    IpamRoutingPolicyRegistrationDelta, IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
+    [delta_id[0] = rt::m("DeltaId", &rt::STRING).named("deltaId"), delta_json[1] =
+    rt::m("DeltaJson", &rt::STRING).named("deltaJson"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_message[3] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage")]
+);
+pub static IPAM_ROUTING_POLICY_REGISTRATION_DELTA_SET: rt::Schema = rt::Schema::list(
+    "IpamRoutingPolicyRegistrationDeltaSet",
+    &[rt::m("member", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA).named("item")],
+);
+rt::string_enum! {
+    #[doc = " The state of a routing policy registration delta."] pub enum
+    IpamRoutingPolicyRegistrationDeltaState { Pending = "pending", Published =
+    "published", Failed = "failed" }
+}
+pub static IPAM_ROUTING_POLICY_REGISTRATION_SET: rt::Schema = rt::Schema::list(
+    "IpamRoutingPolicyRegistrationSet",
+    &[rt::m("member", &IPAM_ROUTING_POLICY_REGISTRATION).named("item")],
+);
+rt::string_enum! {
+    #[doc = " The state of a routing policy registration."] pub enum
+    IpamRoutingPolicyRegistrationState { PendingActivate = "pending-activate",
+    ActivateFailed = "activate-failed", CreateInProgress = "create-in-progress",
+    CreateComplete = "create-complete", UpdateInProgress = "update-in-progress",
+    UpdateComplete = "update-complete", DeleteInProgress = "delete-in-progress",
+    DeleteComplete = "delete-complete" }
+}
+rt::string_enum! {
+    #[doc = " The RPKI validation status of a BGP route."] pub enum IpamRpkiStatus {
+    Valid = "valid", Invalid = "invalid", Unknown2 = "unknown" }
+}
+rt::string_enum! {
+    #[doc = " The RPKI enforcement strength for route protection."] pub enum
+    IpamRpkiStrength { Strict = "strict", Permissive = "permissive" }
+}
+/// In IPAM, a scope is the highest-level container within IPAM. An IPAM contains two default scopes. Each scope represents the IP space for a single network. The private scope is intended for all private IP address space. The public scope is intended for all public IP address space. Scopes enable you to reuse IP addresses across multiple unconnected networks without causing IP address overlap or conflict.
+///
+/// For more information, see [How IPAM works](https://docs.aws.amazon.com/vpc/latest/ipam/how-it-works-ipam.html) in the *Amazon VPC IPAM User Guide*.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamScope {
+    /// The Amazon Web Services account ID of the owner of the scope.
+    pub owner_id: Option<String>,
+    /// The ID of the scope.
+    pub ipam_scope_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the scope.
+    pub ipam_scope_arn: Option<String>,
+    /// The ARN of the IPAM.
+    pub ipam_arn: Option<String>,
+    /// The Amazon Web Services Region of the IPAM scope.
+    pub ipam_region: Option<String>,
+    /// The type of the scope.
+    pub ipam_scope_type: Option<IpamScopeType>,
+    /// Defines if the scope is the default scope or not.
+    pub is_default: Option<bool>,
+    /// The description of the scope.
+    pub description: Option<String>,
+    /// The number of pools in the scope.
+    pub pool_count: Option<i32>,
+    /// The state of the IPAM scope.
+    pub state: Option<IpamScopeState>,
+    /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter name and the tag value as the filter value. For example, to find all resources that have a tag with the key `Owner` and the value `TeamA`, specify `tag:Owner` for the filter name and `TeamA` for the filter value.
+    pub tags: Option<Vec<Tag>>,
+    /// The external authority configuration for this IPAM scope, if configured.
+    ///
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    ///
+    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
+    pub external_authority_configuration: Option<
+        IpamScopeExternalAuthorityConfiguration,
+    >,
+}
+rt::structure!(
+    IpamScope, IPAM_SCOPE, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING).named("ipamScopeId"),
+    ipam_scope_arn[2] = rt::m("IpamScopeArn", &rt::STRING).named("ipamScopeArn")
+    .min(1.0), ipam_arn[3] = rt::m("IpamArn", &rt::STRING).named("ipamArn").min(1.0),
+    ipam_region[4] = rt::m("IpamRegion", &rt::STRING).named("ipamRegion"),
+    ipam_scope_type[5] = rt::m("IpamScopeType", &rt::ENUM).named("ipamScopeType"),
+    is_default[6] = rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), description[7] =
+    rt::m("Description", &rt::STRING).named("description"), pool_count[8] =
+    rt::m("PoolCount", &rt::INTEGER).named("poolCount"), state[9] = rt::m("State",
+    &rt::ENUM).named("state"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    external_authority_configuration[11] = rt::m("ExternalAuthorityConfiguration",
+    &IPAM_SCOPE_EXTERNAL_AUTHORITY_CONFIGURATION)
+    .named("externalAuthorityConfiguration")]
+);
+/// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+///
+/// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
+#[derive(Clone, Default, PartialEq)]
+pub struct IpamScopeExternalAuthorityConfiguration {
+    /// The type of external authority managing this scope. Currently supports `Infoblox` for integration with Infoblox Universal DDI.
+    pub type_: Option<IpamScopeExternalAuthorityType>,
+    /// The identifier for the external resource managing this scope. For Infoblox integrations, this is the Infoblox resource identifier in the format `<version>.identity.account.<entity_realm>.<entity_id>`.
+    pub external_resource_identifier: Option<String>,
+}
+rt::structure!(
+    IpamScopeExternalAuthorityConfiguration, IPAM_SCOPE_EXTERNAL_AUTHORITY_CONFIGURATION,
+    [type_[0] = rt::m("Type", &rt::ENUM).named("type"), external_resource_identifier[1] =
+    rt::m("ExternalResourceIdentifier", &rt::STRING).named("externalResourceIdentifier")]
+);
+rt::string_enum! {
+    pub enum IpamScopeExternalAuthorityType { Infoblox = "infoblox" }
+}
+pub static IPAM_SCOPE_SET: rt::Schema = rt::Schema::list(
+    "IpamScopeSet",
+    &[rt::m("member", &IPAM_SCOPE).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamScopeState { CreateInProgress = "create-in-progress", CreateComplete =
+    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
+    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
+    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
+    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
+    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
+    "restore-in-progress" }
+}
+rt::string_enum! {
+    pub enum IpamScopeType { Public = "public", Private = "private" }
+}
+pub static IPAM_SET: rt::Schema = rt::Schema::list(
+    "IpamSet",
+    &[rt::m("member", &IPAM).named("item")],
+);
+rt::string_enum! {
+    pub enum IpamState { CreateInProgress = "create-in-progress", CreateComplete =
+    "create-complete", CreateFailed = "create-failed", ModifyInProgress =
+    "modify-in-progress", ModifyComplete = "modify-complete", ModifyFailed =
+    "modify-failed", DeleteInProgress = "delete-in-progress", DeleteComplete =
+    "delete-complete", DeleteFailed = "delete-failed", IsolateInProgress =
+    "isolate-in-progress", IsolateComplete = "isolate-complete", RestoreInProgress =
+    "restore-in-progress" }
+}
+rt::string_enum! {
+    pub enum IpamTier { Free = "free", Advanced = "advanced" }
+}
+pub static IPV4_PREFIX_LIST: rt::Schema = rt::Schema::list(
+    "Ipv4PrefixList",
+    &[rt::m("member", &IPV4_PREFIX_SPECIFICATION_REQUEST).named("item")],
+);
+pub static IPV4_PREFIX_LIST_RESPONSE: rt::Schema = rt::Schema::list(
+    "Ipv4PrefixListResponse",
+    &[rt::m("member", &IPV4_PREFIX_SPECIFICATION_RESPONSE).named("item")],
+);
+/// Describes an IPv4 prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv4PrefixSpecification {
+    /// The IPv4 prefix. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
+    pub ipv4_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv4PrefixSpecification, IPV4_PREFIX_SPECIFICATION, [ipv4_prefix[0] =
+    rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")]
+);
+/// Describes the IPv4 prefix option for a network interface.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv4PrefixSpecificationRequest {
+    /// The IPv4 prefix. For information, see [Assigning prefixes to network interfaces](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-prefix-eni.html) in the *Amazon EC2 User Guide*.
+    pub ipv4_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv4PrefixSpecificationRequest, IPV4_PREFIX_SPECIFICATION_REQUEST, [ipv4_prefix[0] =
+    rt::m("Ipv4Prefix", &rt::STRING)]
+);
+/// Information about the IPv4 delegated prefixes assigned to a network interface.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv4PrefixSpecificationResponse {
+    /// The IPv4 delegated prefixes assigned to the network interface.
+    pub ipv4_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv4PrefixSpecificationResponse, IPV4_PREFIX_SPECIFICATION_RESPONSE, [ipv4_prefix[0]
+    = rt::m("Ipv4Prefix", &rt::STRING).named("ipv4Prefix")]
+);
+pub static IPV4_PREFIXES_LIST: rt::Schema = rt::Schema::list(
+    "Ipv4PrefixesList",
+    &[rt::m("member", &IPV4_PREFIX_SPECIFICATION).named("item")],
+);
+rt::string_enum! {
+    pub enum Ipv6AddressAttribute { Public = "public", Private = "private" }
+}
+pub static IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
+    "Ipv6AddressList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes an IPv6 CIDR block association.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6CidrAssociation {
+    /// The IPv6 CIDR block.
+    pub ipv6_cidr: Option<String>,
+    /// The resource that's associated with the IPv6 CIDR block.
+    pub associated_resource: Option<String>,
+}
+rt::structure!(
+    Ipv6CidrAssociation, IPV6_CIDR_ASSOCIATION, [ipv6_cidr[0] = rt::m("Ipv6Cidr",
+    &rt::STRING).named("ipv6Cidr"), associated_resource[1] = rt::m("AssociatedResource",
+    &rt::STRING).named("associatedResource")]
+);
+pub static IPV6_CIDR_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
+    "Ipv6CidrAssociationSet",
+    &[rt::m("member", &IPV6_CIDR_ASSOCIATION).named("item")],
+);
+/// Describes an IPv6 CIDR block.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6CidrBlock {
+    /// The IPv6 CIDR block.
+    pub ipv6_cidr_block: Option<String>,
+}
+rt::structure!(
+    Ipv6CidrBlock, IPV6_CIDR_BLOCK, [ipv6_cidr_block[0] = rt::m("Ipv6CidrBlock",
+    &rt::STRING).named("ipv6CidrBlock")]
+);
+pub static IPV6_CIDR_BLOCK_SET: rt::Schema = rt::Schema::list(
+    "Ipv6CidrBlockSet",
+    &[rt::m("member", &IPV6_CIDR_BLOCK).named("item")],
+);
+/// Describes an IPv6 address pool.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6Pool {
+    /// The ID of the address pool.
+    pub pool_id: Option<String>,
+    /// The description for the address pool.
+    pub description: Option<String>,
+    /// The CIDR blocks for the address pool.
+    pub pool_cidr_blocks: Option<Vec<PoolCidrBlock>>,
+    /// Any tags for the address pool.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    Ipv6Pool, IPV6_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    pool_cidr_blocks[2] = rt::m("PoolCidrBlocks", &POOL_CIDR_BLOCKS_SET)
+    .named("poolCidrBlockSet"), tags[3] = rt::m("Tags", &TAG_LIST).named("tagSet")]
+);
+pub static IPV6_POOL_ID_LIST: rt::Schema = rt::Schema::list(
+    "Ipv6PoolIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static IPV6_POOL_SET: rt::Schema = rt::Schema::list(
+    "Ipv6PoolSet",
+    &[rt::m("member", &IPV6_POOL).named("item")],
+);
+pub static IPV6_PREFIX_LIST: rt::Schema = rt::Schema::list(
+    "Ipv6PrefixList",
+    &[rt::m("member", &IPV6_PREFIX_SPECIFICATION_REQUEST).named("item")],
+);
+pub static IPV6_PREFIX_LIST_RESPONSE: rt::Schema = rt::Schema::list(
+    "Ipv6PrefixListResponse",
+    &[rt::m("member", &IPV6_PREFIX_SPECIFICATION_RESPONSE).named("item")],
+);
+/// Describes the IPv6 prefix.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6PrefixSpecification {
+    /// The IPv6 prefix.
+    pub ipv6_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv6PrefixSpecification, IPV6_PREFIX_SPECIFICATION, [ipv6_prefix[0] =
+    rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")]
+);
+/// Describes the IPv6 prefix option for a network interface.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6PrefixSpecificationRequest {
+    /// The IPv6 prefix.
+    pub ipv6_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv6PrefixSpecificationRequest, IPV6_PREFIX_SPECIFICATION_REQUEST, [ipv6_prefix[0] =
+    rt::m("Ipv6Prefix", &rt::STRING)]
+);
+/// Information about the IPv6 delegated prefixes assigned to a network interface.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6PrefixSpecificationResponse {
+    /// The IPv6 delegated prefixes assigned to the network interface.
+    pub ipv6_prefix: Option<String>,
+}
+rt::structure!(
+    Ipv6PrefixSpecificationResponse, IPV6_PREFIX_SPECIFICATION_RESPONSE, [ipv6_prefix[0]
+    = rt::m("Ipv6Prefix", &rt::STRING).named("ipv6Prefix")]
+);
+pub static IPV6_PREFIXES_LIST: rt::Schema = rt::Schema::list(
+    "Ipv6PrefixesList",
+    &[rt::m("member", &IPV6_PREFIX_SPECIFICATION).named("item")],
+);
+/// Describes an IPv6 address range.
+#[derive(Clone, Default, PartialEq)]
+pub struct Ipv6Range {
+    /// A description for the security group rule that references this IPv6 address range.
+    ///
+    /// Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and .\_-:/()#,@\[\]+=&;{}!$\*
+    pub description: Option<String>,
+    /// The IPv6 address range. You can either specify a CIDR block or a source security group, not both. To specify a single IPv6 address, use the /128 prefix length.
+    ///
+    /// **Note:** Amazon Web Services [canonicalizes](https://en.wikipedia.org/wiki/Canonicalization) IPv4 and IPv6 CIDRs. For example, if you specify 100.68.0.18/18 for the CIDR block, Amazon Web Services canonicalizes the CIDR block to 100.68.0.0/18. Any subsequent DescribeSecurityGroups and DescribeSecurityGroupRules calls will return the canonicalized form of the CIDR block. Additionally, if you attempt to add another rule with the non-canonical form of the CIDR (such as 100.68.0.18/18) and there is already a rule for the canonicalized form of the CIDR block (such as 100.68.0.0/18), the API throws an duplicate rule error.
+    pub cidr_ipv6: Option<String>,
+}
+rt::structure!(
+    Ipv6Range, IPV6_RANGE, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), cidr_ipv6[1] = rt::m("CidrIpv6", &rt::STRING)
+    .named("cidrIpv6")]
+);
+pub static IPV6_RANGE_LIST: rt::Schema = rt::Schema::list(
+    "Ipv6RangeList",
+    &[rt::m("member", &IPV6_RANGE).named("item")],
+);
+rt::string_enum! {
+    pub enum Ipv6SupportValue { Enable = "enable", Disable = "disable" }
 }

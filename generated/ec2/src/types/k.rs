@@ -26,18 +26,11 @@ pub struct KeyPair {
     pub key_material: Option<String>,
 }
 rt::structure!(
-    KeyPair, KEY_PAIR, 0 => key_pair_id, 1 => tags, 2 => key_name, 3 => key_fingerprint,
-    4 => key_material
-);
-pub static KEY_PAIR: rt::Schema = rt::Schema::structure(
-    "KeyPair",
-    &[
-        rt::m("KeyPairId", &rt::STRING).named("keyPairId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"),
-        rt::m("KeyMaterial", &rt::STRING).named("keyMaterial").flags(rt::SENSITIVE),
-    ],
+    KeyPair, KEY_PAIR, [key_pair_id[0] = rt::m("KeyPairId", &rt::STRING)
+    .named("keyPairId"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"), key_name[2]
+    = rt::m("KeyName", &rt::STRING).named("keyName"), key_fingerprint[3] =
+    rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"), key_material[4] =
+    rt::m("KeyMaterial", &rt::STRING).named("keyMaterial").flags(rt::SENSITIVE)]
 );
 pub static KEY_PAIR_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "KeyPairIdStringList",
@@ -72,20 +65,13 @@ pub struct KeyPairInfo {
     pub key_fingerprint: Option<String>,
 }
 rt::structure!(
-    KeyPairInfo, KEY_PAIR_INFO, 0 => key_pair_id, 1 => key_type, 2 => tags, 3 =>
-    public_key, 4 => create_time, 5 => key_name, 6 => key_fingerprint
-);
-pub static KEY_PAIR_INFO: rt::Schema = rt::Schema::structure(
-    "KeyPairInfo",
-    &[
-        rt::m("KeyPairId", &rt::STRING).named("keyPairId"),
-        rt::m("KeyType", &rt::ENUM).named("keyType"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PublicKey", &rt::STRING).named("publicKey"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint"),
-    ],
+    KeyPairInfo, KEY_PAIR_INFO, [key_pair_id[0] = rt::m("KeyPairId", &rt::STRING)
+    .named("keyPairId"), key_type[1] = rt::m("KeyType", &rt::ENUM).named("keyType"),
+    tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"), public_key[3] =
+    rt::m("PublicKey", &rt::STRING).named("publicKey"), create_time[4] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), key_name[5] =
+    rt::m("KeyName", &rt::STRING).named("keyName"), key_fingerprint[6] =
+    rt::m("KeyFingerprint", &rt::STRING).named("keyFingerprint")]
 );
 pub static KEY_PAIR_LIST: rt::Schema = rt::Schema::list(
     "KeyPairList",

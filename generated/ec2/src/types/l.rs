@@ -11,13 +11,9 @@ pub struct LastError {
     /// The error code for the VPC endpoint error.
     pub code: Option<String>,
 }
-rt::structure!(LastError, LAST_ERROR, 0 => message, 1 => code);
-pub static LAST_ERROR: rt::Schema = rt::Schema::structure(
-    "LastError",
-    &[
-        rt::m("Message", &rt::STRING).named("message"),
-        rt::m("Code", &rt::STRING).named("code"),
-    ],
+rt::structure!(
+    LastError, LAST_ERROR, [message[0] = rt::m("Message", &rt::STRING).named("message"),
+    code[1] = rt::m("Code", &rt::STRING).named("code")]
 );
 /// Describes a launch permission.
 #[derive(Clone, Default, PartialEq)]
@@ -34,17 +30,11 @@ pub struct LaunchPermission {
     pub group: Option<PermissionGroup>,
 }
 rt::structure!(
-    LaunchPermission, LAUNCH_PERMISSION, 0 => organization_arn, 1 =>
-    organizational_unit_arn, 2 => user_id, 3 => group
-);
-pub static LAUNCH_PERMISSION: rt::Schema = rt::Schema::structure(
-    "LaunchPermission",
-    &[
-        rt::m("OrganizationArn", &rt::STRING).named("organizationArn"),
-        rt::m("OrganizationalUnitArn", &rt::STRING).named("organizationalUnitArn"),
-        rt::m("UserId", &rt::STRING).named("userId"),
-        rt::m("Group", &rt::ENUM).named("group"),
-    ],
+    LaunchPermission, LAUNCH_PERMISSION, [organization_arn[0] = rt::m("OrganizationArn",
+    &rt::STRING).named("organizationArn"), organizational_unit_arn[1] =
+    rt::m("OrganizationalUnitArn", &rt::STRING).named("organizationalUnitArn"),
+    user_id[2] = rt::m("UserId", &rt::STRING).named("userId"), group[3] = rt::m("Group",
+    &rt::ENUM).named("group")]
 );
 pub static LAUNCH_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "LaunchPermissionList",
@@ -59,11 +49,9 @@ pub struct LaunchPermissionModifications {
     pub remove: Option<Vec<LaunchPermission>>,
 }
 rt::structure!(
-    LaunchPermissionModifications, LAUNCH_PERMISSION_MODIFICATIONS, 0 => add, 1 => remove
-);
-pub static LAUNCH_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::structure(
-    "LaunchPermissionModifications",
-    &[rt::m("Add", &LAUNCH_PERMISSION_LIST), rt::m("Remove", &LAUNCH_PERMISSION_LIST)],
+    LaunchPermissionModifications, LAUNCH_PERMISSION_MODIFICATIONS, [add[0] =
+    rt::m("Add", &LAUNCH_PERMISSION_LIST), remove[1] = rt::m("Remove",
+    &LAUNCH_PERMISSION_LIST)]
 );
 /// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -101,33 +89,23 @@ pub struct LaunchSpecification {
     pub monitoring: Option<RunInstancesMonitoringEnabled>,
 }
 rt::structure!(
-    LaunchSpecification, LAUNCH_SPECIFICATION, 0 => user_data, 1 => addressing_type, 2 =>
-    block_device_mappings, 3 => ebs_optimized, 4 => iam_instance_profile, 5 => image_id,
-    6 => instance_type, 7 => kernel_id, 8 => key_name, 9 => network_interfaces, 10 =>
-    placement, 11 => ramdisk_id, 12 => subnet_id, 13 => security_groups, 14 => monitoring
-);
-pub static LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchSpecification",
-    &[
-        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
-        rt::m("AddressingType", &rt::STRING).named("addressingType"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-            .named("networkInterfaceSet"),
-        rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring"),
-    ],
+    LaunchSpecification, LAUNCH_SPECIFICATION, [user_data[0] = rt::m("UserData",
+    &rt::STRING).named("userData").flags(rt::SENSITIVE), addressing_type[1] =
+    rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[2] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[3] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[4] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[5] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[6] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[7] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[8] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), network_interfaces[9] = rt::m("NetworkInterfaces",
+    &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("networkInterfaceSet"),
+    placement[10] = rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
+    ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING).named("ramdiskId"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), security_groups[13] =
+    rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"), monitoring[14] =
+    rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring")]
 );
 pub static LAUNCH_SPECS_LIST: rt::Schema = rt::Schema::list(
     "LaunchSpecsList",
@@ -154,22 +132,16 @@ pub struct LaunchTemplate {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    LaunchTemplate, LAUNCH_TEMPLATE, 0 => launch_template_id, 1 => launch_template_name,
-    2 => create_time, 3 => created_by, 4 => default_version_number, 5 =>
-    latest_version_number, 6 => tags, 7 => operator
-);
-pub static LAUNCH_TEMPLATE: rt::Schema = rt::Schema::structure(
-    "LaunchTemplate",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("CreatedBy", &rt::STRING).named("createdBy"),
-        rt::m("DefaultVersionNumber", &rt::LONG).named("defaultVersionNumber"),
-        rt::m("LatestVersionNumber", &rt::LONG).named("latestVersionNumber"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
+    LaunchTemplate, LAUNCH_TEMPLATE, [launch_template_id[0] = rt::m("LaunchTemplateId",
+    &rt::STRING).named("launchTemplateId"), launch_template_name[1] =
+    rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
+    create_time[2] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    created_by[3] = rt::m("CreatedBy", &rt::STRING).named("createdBy"),
+    default_version_number[4] = rt::m("DefaultVersionNumber", &rt::LONG)
+    .named("defaultVersionNumber"), latest_version_number[5] =
+    rt::m("LatestVersionNumber", &rt::LONG).named("latestVersionNumber"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), operator[7] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator")]
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
@@ -180,16 +152,11 @@ pub struct LaunchTemplateAndOverridesResponse {
     pub overrides: Option<FleetLaunchTemplateOverrides>,
 }
 rt::structure!(
-    LaunchTemplateAndOverridesResponse, LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE, 0 =>
-    launch_template_specification, 1 => overrides
-);
-pub static LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateAndOverridesResponse",
-    &[
-        rt::m("LaunchTemplateSpecification", &FLEET_LAUNCH_TEMPLATE_SPECIFICATION)
-            .named("launchTemplateSpecification"),
-        rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES).named("overrides"),
-    ],
+    LaunchTemplateAndOverridesResponse, LAUNCH_TEMPLATE_AND_OVERRIDES_RESPONSE,
+    [launch_template_specification[0] = rt::m("LaunchTemplateSpecification",
+    &FLEET_LAUNCH_TEMPLATE_SPECIFICATION).named("launchTemplateSpecification"),
+    overrides[1] = rt::m("Overrides", &FLEET_LAUNCH_TEMPLATE_OVERRIDES)
+    .named("overrides")]
 );
 rt::string_enum! {
     pub enum LaunchTemplateAutoRecoveryState { Default = "default", Disabled = "disabled"
@@ -208,17 +175,11 @@ pub struct LaunchTemplateBlockDeviceMapping {
     pub no_device: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateBlockDeviceMapping, LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING, 0 =>
-    device_name, 1 => virtual_name, 2 => ebs, 3 => no_device
-);
-pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateBlockDeviceMapping",
-    &[
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("VirtualName", &rt::STRING).named("virtualName"),
-        rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE).named("ebs"),
-        rt::m("NoDevice", &rt::STRING).named("noDevice"),
-    ],
+    LaunchTemplateBlockDeviceMapping, LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING,
+    [device_name[0] = rt::m("DeviceName", &rt::STRING).named("deviceName"),
+    virtual_name[1] = rt::m("VirtualName", &rt::STRING).named("virtualName"), ebs[2] =
+    rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE).named("ebs"), no_device[3] =
+    rt::m("NoDevice", &rt::STRING).named("noDevice")]
 );
 pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateBlockDeviceMappingList",
@@ -238,17 +199,10 @@ pub struct LaunchTemplateBlockDeviceMappingRequest {
 }
 rt::structure!(
     LaunchTemplateBlockDeviceMappingRequest,
-    LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST, 0 => device_name, 1 => virtual_name, 2
-    => ebs, 3 => no_device
-);
-pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateBlockDeviceMappingRequest",
-    &[
-        rt::m("DeviceName", &rt::STRING),
-        rt::m("VirtualName", &rt::STRING),
-        rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST),
-        rt::m("NoDevice", &rt::STRING),
-    ],
+    LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST, [device_name[0] = rt::m("DeviceName",
+    &rt::STRING), virtual_name[1] = rt::m("VirtualName", &rt::STRING), ebs[2] =
+    rt::m("Ebs", &LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST), no_device[3] =
+    rt::m("NoDevice", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateBlockDeviceMappingRequestList",
@@ -271,15 +225,10 @@ pub struct LaunchTemplateCapacityReservationSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateCapacityReservationSpecificationRequest,
-    LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST, 0 =>
-    capacity_reservation_preference, 1 => capacity_reservation_target
-);
-pub static LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateCapacityReservationSpecificationRequest",
-    &[
-        rt::m("CapacityReservationPreference", &rt::ENUM),
-        rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET),
-    ],
+    LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST,
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM), capacity_reservation_target[1] = rt::m("CapacityReservationTarget",
+    &CAPACITY_RESERVATION_TARGET)]
 );
 /// Information about the Capacity Reservation targeting option.
 #[derive(Clone, Default, PartialEq)]
@@ -294,17 +243,11 @@ pub struct LaunchTemplateCapacityReservationSpecificationResponse {
 }
 rt::structure!(
     LaunchTemplateCapacityReservationSpecificationResponse,
-    LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE, 0 =>
-    capacity_reservation_preference, 1 => capacity_reservation_target
-);
-pub static LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateCapacityReservationSpecificationResponse",
-    &[
-        rt::m("CapacityReservationPreference", &rt::ENUM)
-            .named("capacityReservationPreference"),
-        rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
-            .named("capacityReservationTarget"),
-    ],
+    LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE,
+    [capacity_reservation_preference[0] = rt::m("CapacityReservationPreference",
+    &rt::ENUM).named("capacityReservationPreference"), capacity_reservation_target[1] =
+    rt::m("CapacityReservationTarget", &CAPACITY_RESERVATION_TARGET_RESPONSE)
+    .named("capacityReservationTarget")]
 );
 /// Describes a launch template and overrides.
 #[derive(Clone, Default, PartialEq)]
@@ -315,16 +258,10 @@ pub struct LaunchTemplateConfig {
     pub overrides: Option<Vec<LaunchTemplateOverrides>>,
 }
 rt::structure!(
-    LaunchTemplateConfig, LAUNCH_TEMPLATE_CONFIG, 0 => launch_template_specification, 1
-    => overrides
-);
-pub static LAUNCH_TEMPLATE_CONFIG: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateConfig",
-    &[
-        rt::m("LaunchTemplateSpecification", &FLEET_LAUNCH_TEMPLATE_SPECIFICATION)
-            .named("launchTemplateSpecification"),
-        rt::m("Overrides", &LAUNCH_TEMPLATE_OVERRIDES_LIST).named("overrides"),
-    ],
+    LaunchTemplateConfig, LAUNCH_TEMPLATE_CONFIG, [launch_template_specification[0] =
+    rt::m("LaunchTemplateSpecification", &FLEET_LAUNCH_TEMPLATE_SPECIFICATION)
+    .named("launchTemplateSpecification"), overrides[1] = rt::m("Overrides",
+    &LAUNCH_TEMPLATE_OVERRIDES_LIST).named("overrides")]
 );
 pub static LAUNCH_TEMPLATE_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateConfigList",
@@ -343,17 +280,11 @@ pub struct LaunchTemplateCpuOptions {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    LaunchTemplateCpuOptions, LAUNCH_TEMPLATE_CPU_OPTIONS, 0 => core_count, 1 =>
-    threads_per_core, 2 => amd_sev_snp, 3 => nested_virtualization
-);
-pub static LAUNCH_TEMPLATE_CPU_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateCpuOptions",
-    &[
-        rt::m("CoreCount", &rt::INTEGER).named("coreCount"),
-        rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"),
-        rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp"),
-        rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization"),
-    ],
+    LaunchTemplateCpuOptions, LAUNCH_TEMPLATE_CPU_OPTIONS, [core_count[0] =
+    rt::m("CoreCount", &rt::INTEGER).named("coreCount"), threads_per_core[1] =
+    rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"), amd_sev_snp[2] =
+    rt::m("AmdSevSnp", &rt::ENUM).named("amdSevSnp"), nested_virtualization[3] =
+    rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization")]
 );
 /// The CPU options for the instance. Both the core count and threads per core must be specified in the request.
 #[derive(Clone, Default, PartialEq)]
@@ -368,17 +299,10 @@ pub struct LaunchTemplateCpuOptionsRequest {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    LaunchTemplateCpuOptionsRequest, LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST, 0 =>
-    core_count, 1 => threads_per_core, 2 => amd_sev_snp, 3 => nested_virtualization
-);
-pub static LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateCpuOptionsRequest",
-    &[
-        rt::m("CoreCount", &rt::INTEGER),
-        rt::m("ThreadsPerCore", &rt::INTEGER),
-        rt::m("AmdSevSnp", &rt::ENUM),
-        rt::m("NestedVirtualization", &rt::ENUM),
-    ],
+    LaunchTemplateCpuOptionsRequest, LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST, [core_count[0]
+    = rt::m("CoreCount", &rt::INTEGER), threads_per_core[1] = rt::m("ThreadsPerCore",
+    &rt::INTEGER), amd_sev_snp[2] = rt::m("AmdSevSnp", &rt::ENUM),
+    nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM)]
 );
 /// Describes a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -405,26 +329,17 @@ pub struct LaunchTemplateEbsBlockDevice {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    LaunchTemplateEbsBlockDevice, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE, 0 => encrypted, 1 =>
-    delete_on_termination, 2 => iops, 3 => kms_key_id, 4 => snapshot_id, 5 =>
-    volume_size, 6 => volume_type, 7 => throughput, 8 => volume_initialization_rate, 9 =>
-    ebs_card_index
-);
-pub static LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEbsBlockDevice",
-    &[
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Iops", &rt::INTEGER).named("iops"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("VolumeType", &rt::ENUM).named("volumeType"),
-        rt::m("Throughput", &rt::INTEGER).named("throughput"),
-        rt::m("VolumeInitializationRate", &rt::INTEGER)
-            .named("volumeInitializationRate"),
-        rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
-    ],
+    LaunchTemplateEbsBlockDevice, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE, [encrypted[0] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"), iops[2] =
+    rt::m("Iops", &rt::INTEGER).named("iops"), kms_key_id[3] = rt::m("KmsKeyId",
+    &rt::STRING).named("kmsKeyId"), snapshot_id[4] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), volume_type[6] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), throughput[7] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), volume_initialization_rate[8] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER).named("volumeInitializationRate"),
+    ebs_card_index[9] = rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex")]
 );
 /// The parameters for a block device for an EBS volume.
 #[derive(Clone, Default, PartialEq)]
@@ -479,25 +394,14 @@ pub struct LaunchTemplateEbsBlockDeviceRequest {
     pub ebs_card_index: Option<i32>,
 }
 rt::structure!(
-    LaunchTemplateEbsBlockDeviceRequest, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST, 0 =>
-    encrypted, 1 => delete_on_termination, 2 => iops, 3 => kms_key_id, 4 => snapshot_id,
-    5 => volume_size, 6 => volume_type, 7 => throughput, 8 => volume_initialization_rate,
-    9 => ebs_card_index
-);
-pub static LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEbsBlockDeviceRequest",
-    &[
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("KmsKeyId", &rt::STRING),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("VolumeSize", &rt::INTEGER),
-        rt::m("VolumeType", &rt::ENUM),
-        rt::m("Throughput", &rt::INTEGER),
-        rt::m("VolumeInitializationRate", &rt::INTEGER),
-        rt::m("EbsCardIndex", &rt::INTEGER),
-    ],
+    LaunchTemplateEbsBlockDeviceRequest, LAUNCH_TEMPLATE_EBS_BLOCK_DEVICE_REQUEST,
+    [encrypted[0] = rt::m("Encrypted", &rt::BOOLEAN), delete_on_termination[1] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER),
+    kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING), snapshot_id[4] = rt::m("SnapshotId",
+    &rt::STRING), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER), volume_type[6] =
+    rt::m("VolumeType", &rt::ENUM), throughput[7] = rt::m("Throughput", &rt::INTEGER),
+    volume_initialization_rate[8] = rt::m("VolumeInitializationRate", &rt::INTEGER),
+    ebs_card_index[9] = rt::m("EbsCardIndex", &rt::INTEGER)]
 );
 /// **Note:** Amazon Elastic Inference is no longer available.
 ///
@@ -511,14 +415,8 @@ pub struct LaunchTemplateElasticInferenceAccelerator {
 }
 rt::structure!(
     LaunchTemplateElasticInferenceAccelerator,
-    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR, 0 => type_, 1 => count
-);
-pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateElasticInferenceAccelerator",
-    &[
-        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Count", &rt::INTEGER).min(1.0),
-    ],
+    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR, [type_[0] = rt::m("Type", &rt::STRING)
+    .flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::INTEGER).min(1.0)]
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateElasticInferenceAcceleratorList",
@@ -536,14 +434,8 @@ pub struct LaunchTemplateElasticInferenceAcceleratorResponse {
 }
 rt::structure!(
     LaunchTemplateElasticInferenceAcceleratorResponse,
-    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE, 0 => type_, 1 => count
-);
-pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateElasticInferenceAcceleratorResponse",
-    &[
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("Count", &rt::INTEGER).named("count"),
-    ],
+    LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE, [type_[0] = rt::m("Type",
+    &rt::STRING).named("type"), count[1] = rt::m("Count", &rt::INTEGER).named("count")]
 );
 pub static LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateElasticInferenceAcceleratorResponseList",
@@ -563,16 +455,10 @@ pub struct LaunchTemplateEnaSrdSpecification {
     pub ena_srd_udp_specification: Option<LaunchTemplateEnaSrdUdpSpecification>,
 }
 rt::structure!(
-    LaunchTemplateEnaSrdSpecification, LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION, 0 =>
-    ena_srd_enabled, 1 => ena_srd_udp_specification
-);
-pub static LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEnaSrdSpecification",
-    &[
-        rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
-        rt::m("EnaSrdUdpSpecification", &LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION)
-            .named("enaSrdUdpSpecification"),
-    ],
+    LaunchTemplateEnaSrdSpecification, LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION,
+    [ena_srd_enabled[0] = rt::m("EnaSrdEnabled", &rt::BOOLEAN).named("enaSrdEnabled"),
+    ena_srd_udp_specification[1] = rt::m("EnaSrdUdpSpecification",
+    &LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION).named("enaSrdUdpSpecification")]
 );
 /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
 #[derive(Clone, Default, PartialEq)]
@@ -581,12 +467,9 @@ pub struct LaunchTemplateEnaSrdUdpSpecification {
     pub ena_srd_udp_enabled: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateEnaSrdUdpSpecification, LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION, 0 =>
-    ena_srd_udp_enabled
-);
-pub static LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEnaSrdUdpSpecification",
-    &[rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN).named("enaSrdUdpEnabled")],
+    LaunchTemplateEnaSrdUdpSpecification, LAUNCH_TEMPLATE_ENA_SRD_UDP_SPECIFICATION,
+    [ena_srd_udp_enabled[0] = rt::m("EnaSrdUdpEnabled", &rt::BOOLEAN)
+    .named("enaSrdUdpEnabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
 #[derive(Clone, Default, PartialEq)]
@@ -595,11 +478,8 @@ pub struct LaunchTemplateEnclaveOptions {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateEnclaveOptions, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS, 0 => enabled
-);
-pub static LAUNCH_TEMPLATE_ENCLAVE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEnclaveOptions",
-    &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
+    LaunchTemplateEnclaveOptions, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled")]
 );
 /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves. For more information, see [What is Nitro Enclaves?](https://docs.aws.amazon.com/enclaves/latest/user/nitro-enclave.html) in the *Amazon Web Services Nitro Enclaves User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -608,12 +488,8 @@ pub struct LaunchTemplateEnclaveOptionsRequest {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateEnclaveOptionsRequest, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST, 0 =>
-    enabled
-);
-pub static LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateEnclaveOptionsRequest",
-    &[rt::m("Enabled", &rt::BOOLEAN)],
+    LaunchTemplateEnclaveOptionsRequest, LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST,
+    [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateErrorCode { LaunchTemplateIdDoesNotExist =
@@ -630,12 +506,8 @@ pub struct LaunchTemplateHibernationOptions {
     pub configured: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplateHibernationOptions, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS, 0 =>
-    configured
-);
-pub static LAUNCH_TEMPLATE_HIBERNATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateHibernationOptions",
-    &[rt::m("Configured", &rt::BOOLEAN).named("configured")],
+    LaunchTemplateHibernationOptions, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS, [configured[0]
+    = rt::m("Configured", &rt::BOOLEAN).named("configured")]
 );
 /// Indicates whether the instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/hibernating-prerequisites.html).
 #[derive(Clone, Default, PartialEq)]
@@ -647,11 +519,7 @@ pub struct LaunchTemplateHibernationOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateHibernationOptionsRequest, LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST,
-    0 => configured
-);
-pub static LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateHibernationOptionsRequest",
-    &[rt::m("Configured", &rt::BOOLEAN)],
+    [configured[0] = rt::m("Configured", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateHttpTokensState { Optional = "optional", Required = "required"
@@ -667,11 +535,8 @@ pub struct LaunchTemplateIamInstanceProfileSpecification {
 }
 rt::structure!(
     LaunchTemplateIamInstanceProfileSpecification,
-    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION, 0 => arn, 1 => name
-);
-pub static LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateIamInstanceProfileSpecification",
-    &[rt::m("Arn", &rt::STRING).named("arn"), rt::m("Name", &rt::STRING).named("name")],
+    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION, [arn[0] = rt::m("Arn",
+    &rt::STRING).named("arn"), name[1] = rt::m("Name", &rt::STRING).named("name")]
 );
 /// An IAM instance profile.
 #[derive(Clone, Default, PartialEq)]
@@ -683,11 +548,8 @@ pub struct LaunchTemplateIamInstanceProfileSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateIamInstanceProfileSpecificationRequest,
-    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, 0 => arn, 1 => name
-);
-pub static LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateIamInstanceProfileSpecificationRequest",
-    &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
+    LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateIdStringList",
@@ -701,11 +563,8 @@ pub struct LaunchTemplateInstanceMaintenanceOptions {
 }
 rt::structure!(
     LaunchTemplateInstanceMaintenanceOptions,
-    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS, 0 => auto_recovery
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMaintenanceOptions",
-    &[rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery")],
+    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS, [auto_recovery[0] =
+    rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery")]
 );
 /// The maintenance options of your instance.
 #[derive(Clone, Default, PartialEq)]
@@ -715,11 +574,8 @@ pub struct LaunchTemplateInstanceMaintenanceOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMaintenanceOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST, 0 => auto_recovery
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMaintenanceOptionsRequest",
-    &[rt::m("AutoRecovery", &rt::ENUM)],
+    LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST, [auto_recovery[0] =
+    rt::m("AutoRecovery", &rt::ENUM)]
 );
 /// The market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
@@ -730,15 +586,9 @@ pub struct LaunchTemplateInstanceMarketOptions {
     pub spot_options: Option<LaunchTemplateSpotMarketOptions>,
 }
 rt::structure!(
-    LaunchTemplateInstanceMarketOptions, LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS, 0 =>
-    market_type, 1 => spot_options
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMarketOptions",
-    &[
-        rt::m("MarketType", &rt::ENUM).named("marketType"),
-        rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS).named("spotOptions"),
-    ],
+    LaunchTemplateInstanceMarketOptions, LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS,
+    [market_type[0] = rt::m("MarketType", &rt::ENUM).named("marketType"), spot_options[1]
+    = rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS).named("spotOptions")]
 );
 /// The market (purchasing) option for the instances.
 #[derive(Clone, Default, PartialEq)]
@@ -750,14 +600,9 @@ pub struct LaunchTemplateInstanceMarketOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMarketOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST, 0 => market_type, 1 => spot_options
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMarketOptionsRequest",
-    &[
-        rt::m("MarketType", &rt::ENUM),
-        rt::m("SpotOptions", &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST, [market_type[0] =
+    rt::m("MarketType", &rt::ENUM), spot_options[1] = rt::m("SpotOptions",
+    &LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateInstanceMetadataEndpointState { Disabled = "disabled", Enabled
@@ -795,20 +640,14 @@ pub struct LaunchTemplateInstanceMetadataOptions {
     pub instance_metadata_tags: Option<LaunchTemplateInstanceMetadataTagsState>,
 }
 rt::structure!(
-    LaunchTemplateInstanceMetadataOptions, LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS, 0
-    => state, 1 => http_tokens, 2 => http_put_response_hop_limit, 3 => http_endpoint, 4
-    => http_protocol_ipv6, 5 => instance_metadata_tags
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMetadataOptions",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("HttpTokens", &rt::ENUM).named("httpTokens"),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
-        rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
-        rt::m("HttpProtocolIpv6", &rt::ENUM).named("httpProtocolIpv6"),
-        rt::m("InstanceMetadataTags", &rt::ENUM).named("instanceMetadataTags"),
-    ],
+    LaunchTemplateInstanceMetadataOptions, LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS,
+    [state[0] = rt::m("State", &rt::ENUM).named("state"), http_tokens[1] =
+    rt::m("HttpTokens", &rt::ENUM).named("httpTokens"), http_put_response_hop_limit[2] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER).named("httpPutResponseHopLimit"),
+    http_endpoint[3] = rt::m("HttpEndpoint", &rt::ENUM).named("httpEndpoint"),
+    http_protocol_ipv6[4] = rt::m("HttpProtocolIpv6", &rt::ENUM)
+    .named("httpProtocolIpv6"), instance_metadata_tags[5] = rt::m("InstanceMetadataTags",
+    &rt::ENUM).named("instanceMetadataTags")]
 );
 /// The metadata options for the instance. For more information, see [Use instance metadata to manage your EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -841,19 +680,11 @@ pub struct LaunchTemplateInstanceMetadataOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceMetadataOptionsRequest,
-    LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST, 0 => http_tokens, 1 =>
-    http_put_response_hop_limit, 2 => http_endpoint, 3 => http_protocol_ipv6, 4 =>
-    instance_metadata_tags
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceMetadataOptionsRequest",
-    &[
-        rt::m("HttpTokens", &rt::ENUM),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER),
-        rt::m("HttpEndpoint", &rt::ENUM),
-        rt::m("HttpProtocolIpv6", &rt::ENUM),
-        rt::m("InstanceMetadataTags", &rt::ENUM),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST, [http_tokens[0] =
+    rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), http_protocol_ipv6[3] = rt::m("HttpProtocolIpv6",
+    &rt::ENUM), instance_metadata_tags[4] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum LaunchTemplateInstanceMetadataOptionsState { Pending = "pending", Applied =
@@ -923,49 +754,37 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecification {
 }
 rt::structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecification,
-    LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION, 0 =>
-    associate_carrier_ip_address, 1 => associate_public_ip_address, 2 =>
-    delete_on_termination, 3 => description, 4 => device_index, 5 => groups, 6 =>
-    interface_type, 7 => ipv6_address_count, 8 => ipv6_addresses, 9 =>
-    network_interface_id, 10 => private_ip_address, 11 => private_ip_addresses, 12 =>
-    secondary_private_ip_address_count, 13 => subnet_id, 14 => network_card_index, 15 =>
-    ipv4_prefixes, 16 => ipv4_prefix_count, 17 => ipv6_prefixes, 18 => ipv6_prefix_count,
-    19 => primary_ipv6, 20 => ena_srd_specification, 21 =>
-    connection_tracking_specification, 22 => ena_queue_count
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceNetworkInterfaceSpecification",
-    &[
-        rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN)
-            .named("associateCarrierIpAddress"),
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN)
-            .named("associatePublicIpAddress"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("Groups", &GROUP_ID_STRING_LIST).named("groupSet"),
-        rt::m("InterfaceType", &rt::STRING).named("interfaceType"),
-        rt::m("Ipv6AddressCount", &rt::INTEGER).named("ipv6AddressCount"),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
-            .named("privateIpAddressesSet"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER)
-            .named("secondaryPrivateIpAddressCount"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-        rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST_RESPONSE).named("ipv4PrefixSet"),
-        rt::m("Ipv4PrefixCount", &rt::INTEGER).named("ipv4PrefixCount"),
-        rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST_RESPONSE).named("ipv6PrefixSet"),
-        rt::m("Ipv6PrefixCount", &rt::INTEGER).named("ipv6PrefixCount"),
-        rt::m("PrimaryIpv6", &rt::BOOLEAN).named("primaryIpv6"),
-        rt::m("EnaSrdSpecification", &LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION)
-            .named("enaSrdSpecification"),
-        rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION)
-            .named("connectionTrackingSpecification"),
-        rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount"),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION,
+    [associate_carrier_ip_address[0] = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN)
+    .named("associateCarrierIpAddress"), associate_public_ip_address[1] =
+    rt::m("AssociatePublicIpAddress", &rt::BOOLEAN).named("associatePublicIpAddress"),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN)
+    .named("deleteOnTermination"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), device_index[4] = rt::m("DeviceIndex", &rt::INTEGER)
+    .named("deviceIndex"), groups[5] = rt::m("Groups", &GROUP_ID_STRING_LIST)
+    .named("groupSet"), interface_type[6] = rt::m("InterfaceType", &rt::STRING)
+    .named("interfaceType"), ipv6_address_count[7] = rt::m("Ipv6AddressCount",
+    &rt::INTEGER).named("ipv6AddressCount"), ipv6_addresses[8] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("ipv6AddressesSet"), network_interface_id[9] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    private_ip_address[10] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress"), private_ip_addresses[11] = rt::m("PrivateIpAddresses",
+    &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST).named("privateIpAddressesSet"),
+    secondary_private_ip_address_count[12] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER).named("secondaryPrivateIpAddressCount"), subnet_id[13] =
+    rt::m("SubnetId", &rt::STRING).named("subnetId"), network_card_index[14] =
+    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"), ipv4_prefixes[15]
+    = rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST_RESPONSE).named("ipv4PrefixSet"),
+    ipv4_prefix_count[16] = rt::m("Ipv4PrefixCount", &rt::INTEGER)
+    .named("ipv4PrefixCount"), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST_RESPONSE).named("ipv6PrefixSet"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER).named("ipv6PrefixCount"), primary_ipv6[19] =
+    rt::m("PrimaryIpv6", &rt::BOOLEAN).named("primaryIpv6"), ena_srd_specification[20] =
+    rt::m("EnaSrdSpecification", &LAUNCH_TEMPLATE_ENA_SRD_SPECIFICATION)
+    .named("enaSrdSpecification"), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION)
+    .named("connectionTrackingSpecification"), ena_queue_count[22] =
+    rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceNetworkInterfaceSpecificationList",
@@ -1038,46 +857,29 @@ pub struct LaunchTemplateInstanceNetworkInterfaceSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
-    LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST, 0 =>
-    associate_carrier_ip_address, 1 => associate_public_ip_address, 2 =>
-    delete_on_termination, 3 => description, 4 => device_index, 5 => groups, 6 =>
-    interface_type, 7 => ipv6_address_count, 8 => ipv6_addresses, 9 =>
-    network_interface_id, 10 => private_ip_address, 11 => private_ip_addresses, 12 =>
-    secondary_private_ip_address_count, 13 => subnet_id, 14 => network_card_index, 15 =>
-    ipv4_prefixes, 16 => ipv4_prefix_count, 17 => ipv6_prefixes, 18 => ipv6_prefix_count,
-    19 => primary_ipv6, 20 => ena_srd_specification, 21 =>
-    connection_tracking_specification, 22 => ena_queue_count
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest",
-    &[
-        rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN),
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-        rt::m("InterfaceType", &rt::STRING),
-        rt::m("Ipv6AddressCount", &rt::INTEGER),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST_REQUEST),
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("PrivateIpAddress", &rt::STRING),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("NetworkCardIndex", &rt::INTEGER),
-        rt::m("Ipv4Prefixes", &IPV4_PREFIX_LIST).named("Ipv4Prefix"),
-        rt::m("Ipv4PrefixCount", &rt::INTEGER),
-        rt::m("Ipv6Prefixes", &IPV6_PREFIX_LIST).named("Ipv6Prefix"),
-        rt::m("Ipv6PrefixCount", &rt::INTEGER),
-        rt::m("PrimaryIpv6", &rt::BOOLEAN),
-        rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION_REQUEST),
-        rt::m(
-            "ConnectionTrackingSpecification",
-            &CONNECTION_TRACKING_SPECIFICATION_REQUEST,
-        ),
-        rt::m("EnaQueueCount", &rt::INTEGER),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST,
+    [associate_carrier_ip_address[0] = rt::m("AssociateCarrierIpAddress", &rt::BOOLEAN),
+    associate_public_ip_address[1] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
+    delete_on_termination[2] = rt::m("DeleteOnTermination", &rt::BOOLEAN), description[3]
+    = rt::m("Description", &rt::STRING), device_index[4] = rt::m("DeviceIndex",
+    &rt::INTEGER), groups[5] = rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST)
+    .named("SecurityGroupId"), interface_type[6] = rt::m("InterfaceType", &rt::STRING),
+    ipv6_address_count[7] = rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[8] =
+    rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST_REQUEST), network_interface_id[9]
+    = rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address[10] =
+    rt::m("PrivateIpAddress", &rt::STRING), private_ip_addresses[11] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_SPECIFICATION_LIST),
+    secondary_private_ip_address_count[12] = rt::m("SecondaryPrivateIpAddressCount",
+    &rt::INTEGER), subnet_id[13] = rt::m("SubnetId", &rt::STRING), network_card_index[14]
+    = rt::m("NetworkCardIndex", &rt::INTEGER), ipv4_prefixes[15] = rt::m("Ipv4Prefixes",
+    &IPV4_PREFIX_LIST).named("Ipv4Prefix"), ipv4_prefix_count[16] =
+    rt::m("Ipv4PrefixCount", &rt::INTEGER), ipv6_prefixes[17] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIX_LIST).named("Ipv6Prefix"), ipv6_prefix_count[18] =
+    rt::m("Ipv6PrefixCount", &rt::INTEGER), primary_ipv6[19] = rt::m("PrimaryIpv6",
+    &rt::BOOLEAN), ena_srd_specification[20] = rt::m("EnaSrdSpecification",
+    &ENA_SRD_SPECIFICATION_REQUEST), connection_tracking_specification[21] =
+    rt::m("ConnectionTrackingSpecification", &CONNECTION_TRACKING_SPECIFICATION_REQUEST),
+    ena_queue_count[22] = rt::m("EnaQueueCount", &rt::INTEGER)]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceNetworkInterfaceSpecificationRequestList",
@@ -1117,26 +919,17 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecification {
 }
 rt::structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecification,
-    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION, 0 =>
-    delete_on_termination, 1 => device_index, 2 => private_ip_addresses, 3 =>
-    private_ip_address_count, 4 => secondary_subnet_id, 5 => interface_type, 6 =>
-    network_card_index
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceSecondaryInterfaceSpecification",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m(
-                "PrivateIpAddresses",
-                &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST,
-            )
-            .named("privateIpAddressesSet"),
-        rt::m("PrivateIpAddressCount", &rt::INTEGER).named("privateIpAddressCount"),
-        rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
-        rt::m("InterfaceType", &rt::ENUM).named("interfaceType"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION, [delete_on_termination[0]
+    = rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[1] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    private_ip_addresses[2] = rt::m("PrivateIpAddresses",
+    &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST)
+    .named("privateIpAddressesSet"), private_ip_address_count[3] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER).named("privateIpAddressCount"),
+    secondary_subnet_id[4] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), interface_type[5] = rt::m("InterfaceType", &rt::ENUM)
+    .named("interfaceType"), network_card_index[6] = rt::m("NetworkCardIndex",
+    &rt::INTEGER).named("networkCardIndex")]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceSecondaryInterfaceSpecificationList",
@@ -1169,26 +962,15 @@ pub struct LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest {
 }
 rt::structure!(
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
-    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST, 0 =>
-    delete_on_termination, 1 => device_index, 2 => private_ip_addresses, 3 =>
-    private_ip_address_count, 4 => secondary_subnet_id, 5 => interface_type, 6 =>
-    network_card_index
-);
-pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m(
-                "PrivateIpAddresses",
-                &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST_REQUEST,
-            )
-            .named("PrivateIpAddress"),
-        rt::m("PrivateIpAddressCount", &rt::INTEGER),
-        rt::m("SecondarySubnetId", &rt::STRING),
-        rt::m("InterfaceType", &rt::ENUM),
-        rt::m("NetworkCardIndex", &rt::INTEGER),
-    ],
+    LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST,
+    [delete_on_termination[0] = rt::m("DeleteOnTermination", &rt::BOOLEAN),
+    device_index[1] = rt::m("DeviceIndex", &rt::INTEGER), private_ip_addresses[2] =
+    rt::m("PrivateIpAddresses",
+    &SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST_REQUEST)
+    .named("PrivateIpAddress"), private_ip_address_count[3] =
+    rt::m("PrivateIpAddressCount", &rt::INTEGER), secondary_subnet_id[4] =
+    rt::m("SecondarySubnetId", &rt::STRING), interface_type[5] = rt::m("InterfaceType",
+    &rt::ENUM), network_card_index[6] = rt::m("NetworkCardIndex", &rt::INTEGER)]
 );
 pub static LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateInstanceSecondaryInterfaceSpecificationRequestList",
@@ -1207,12 +989,9 @@ pub struct LaunchTemplateLicenseConfiguration {
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateLicenseConfiguration, LAUNCH_TEMPLATE_LICENSE_CONFIGURATION, 0 =>
-    license_configuration_arn
-);
-pub static LAUNCH_TEMPLATE_LICENSE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateLicenseConfiguration",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")],
+    LaunchTemplateLicenseConfiguration, LAUNCH_TEMPLATE_LICENSE_CONFIGURATION,
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)
+    .named("licenseConfigurationArn")]
 );
 /// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1222,11 +1001,8 @@ pub struct LaunchTemplateLicenseConfigurationRequest {
 }
 rt::structure!(
     LaunchTemplateLicenseConfigurationRequest,
-    LAUNCH_TEMPLATE_LICENSE_CONFIGURATION_REQUEST, 0 => license_configuration_arn
-);
-pub static LAUNCH_TEMPLATE_LICENSE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateLicenseConfigurationRequest",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING)],
+    LAUNCH_TEMPLATE_LICENSE_CONFIGURATION_REQUEST, [license_configuration_arn[0] =
+    rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 pub static LAUNCH_TEMPLATE_LICENSE_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateLicenseList",
@@ -1248,11 +1024,8 @@ pub struct LaunchTemplateNetworkPerformanceOptions {
 }
 rt::structure!(
     LaunchTemplateNetworkPerformanceOptions, LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS,
-    0 => bandwidth_weighting
-);
-pub static LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateNetworkPerformanceOptions",
-    &[rt::m("BandwidthWeighting", &rt::ENUM).named("bandwidthWeighting")],
+    [bandwidth_weighting[0] = rt::m("BandwidthWeighting", &rt::ENUM)
+    .named("bandwidthWeighting")]
 );
 /// When you configure network performance options in your launch template, your instance is geared for performance improvements based on the workload that it runs as soon as it's available.
 #[derive(Clone, Default, PartialEq)]
@@ -1266,11 +1039,8 @@ pub struct LaunchTemplateNetworkPerformanceOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateNetworkPerformanceOptionsRequest,
-    LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, 0 => bandwidth_weighting
-);
-pub static LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateNetworkPerformanceOptionsRequest",
-    &[rt::m("BandwidthWeighting", &rt::ENUM)],
+    LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST, [bandwidth_weighting[0] =
+    rt::m("BandwidthWeighting", &rt::ENUM)]
 );
 /// Describes overrides for a launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -1311,23 +1081,16 @@ pub struct LaunchTemplateOverrides {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateOverrides, LAUNCH_TEMPLATE_OVERRIDES, 0 => instance_type, 1 =>
-    spot_price, 2 => subnet_id, 3 => availability_zone, 4 => weighted_capacity, 5 =>
-    priority, 6 => instance_requirements, 7 => availability_zone_id
-);
-pub static LAUNCH_TEMPLATE_OVERRIDES: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateOverrides",
-    &[
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"),
-        rt::m("Priority", &rt::DOUBLE).named("priority"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-            .named("instanceRequirements"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    LaunchTemplateOverrides, LAUNCH_TEMPLATE_OVERRIDES, [instance_type[0] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), spot_price[1] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), subnet_id[2] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), availability_zone[3] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), weighted_capacity[4] =
+    rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"), priority[5] =
+    rt::m("Priority", &rt::DOUBLE).named("priority"), instance_requirements[6] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS).named("instanceRequirements"),
+    availability_zone_id[7] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 pub static LAUNCH_TEMPLATE_OVERRIDES_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateOverridesList",
@@ -1358,24 +1121,18 @@ pub struct LaunchTemplatePlacement {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplatePlacement, LAUNCH_TEMPLATE_PLACEMENT, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => affinity, 3 => group_name, 4 => host_id, 5 => tenancy, 6
-    => spread_domain, 7 => host_resource_group_arn, 8 => partition_number, 9 => group_id
-);
-pub static LAUNCH_TEMPLATE_PLACEMENT: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatePlacement",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Affinity", &rt::STRING).named("affinity"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("HostId", &rt::STRING).named("hostId"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"),
-        rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
-        rt::m("PartitionNumber", &rt::INTEGER).named("partitionNumber"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-    ],
+    LaunchTemplatePlacement, LAUNCH_TEMPLATE_PLACEMENT, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), affinity[2] = rt::m("Affinity", &rt::STRING)
+    .named("affinity"), group_name[3] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), host_id[4] = rt::m("HostId", &rt::STRING).named("hostId"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), spread_domain[6] =
+    rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"), host_resource_group_arn[7]
+    = rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
+    partition_number[8] = rt::m("PartitionNumber", &rt::INTEGER)
+    .named("partitionNumber"), group_id[9] = rt::m("GroupId", &rt::STRING)
+    .named("groupId")]
 );
 /// Describes the placement of an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1406,25 +1163,14 @@ pub struct LaunchTemplatePlacementRequest {
     pub group_id: Option<String>,
 }
 rt::structure!(
-    LaunchTemplatePlacementRequest, LAUNCH_TEMPLATE_PLACEMENT_REQUEST, 0 =>
-    availability_zone, 1 => availability_zone_id, 2 => affinity, 3 => group_name, 4 =>
-    host_id, 5 => tenancy, 6 => spread_domain, 7 => host_resource_group_arn, 8 =>
-    partition_number, 9 => group_id
-);
-pub static LAUNCH_TEMPLATE_PLACEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatePlacementRequest",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("Affinity", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("HostId", &rt::STRING),
-        rt::m("Tenancy", &rt::ENUM),
-        rt::m("SpreadDomain", &rt::STRING),
-        rt::m("HostResourceGroupArn", &rt::STRING),
-        rt::m("PartitionNumber", &rt::INTEGER),
-        rt::m("GroupId", &rt::STRING),
-    ],
+    LaunchTemplatePlacementRequest, LAUNCH_TEMPLATE_PLACEMENT_REQUEST,
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING), affinity[2] =
+    rt::m("Affinity", &rt::STRING), group_name[3] = rt::m("GroupName", &rt::STRING),
+    host_id[4] = rt::m("HostId", &rt::STRING), tenancy[5] = rt::m("Tenancy", &rt::ENUM),
+    spread_domain[6] = rt::m("SpreadDomain", &rt::STRING), host_resource_group_arn[7] =
+    rt::m("HostResourceGroupArn", &rt::STRING), partition_number[8] =
+    rt::m("PartitionNumber", &rt::INTEGER), group_id[9] = rt::m("GroupId", &rt::STRING)]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1437,19 +1183,12 @@ pub struct LaunchTemplatePrivateDnsNameOptions {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    LaunchTemplatePrivateDnsNameOptions, LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS, 0 =>
-    hostname_type, 1 => enable_resource_name_dns_a_record, 2 =>
-    enable_resource_name_dns_aaaa_record
-);
-pub static LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatePrivateDnsNameOptions",
-    &[
-        rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsARecord"),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsAAAARecord"),
-    ],
+    LaunchTemplatePrivateDnsNameOptions, LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS,
+    [hostname_type[0] = rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1463,16 +1202,11 @@ pub struct LaunchTemplatePrivateDnsNameOptionsRequest {
 }
 rt::structure!(
     LaunchTemplatePrivateDnsNameOptionsRequest,
-    LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST, 0 => hostname_type, 1 =>
-    enable_resource_name_dns_a_record, 2 => enable_resource_name_dns_aaaa_record
-);
-pub static LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatePrivateDnsNameOptionsRequest",
-    &[
-        rt::m("HostnameType", &rt::ENUM),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN),
-    ],
+    LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type[0] =
+    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record[1] =
+    rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN)]
 );
 pub static LAUNCH_TEMPLATE_SET: rt::Schema = rt::Schema::list(
     "LaunchTemplateSet",
@@ -1499,16 +1233,9 @@ pub struct LaunchTemplateSpecification {
     pub version: Option<String>,
 }
 rt::structure!(
-    LaunchTemplateSpecification, LAUNCH_TEMPLATE_SPECIFICATION, 0 => launch_template_id,
-    1 => launch_template_name, 2 => version
-);
-pub static LAUNCH_TEMPLATE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateSpecification",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING),
-        rt::m("Version", &rt::STRING),
-    ],
+    LaunchTemplateSpecification, LAUNCH_TEMPLATE_SPECIFICATION, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING), launch_template_name[1] =
+    rt::m("LaunchTemplateName", &rt::STRING), version[2] = rt::m("Version", &rt::STRING)]
 );
 /// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1525,20 +1252,14 @@ pub struct LaunchTemplateSpotMarketOptions {
     pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
 }
 rt::structure!(
-    LaunchTemplateSpotMarketOptions, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS, 0 => max_price,
-    1 => spot_instance_type, 2 => block_duration_minutes, 3 => valid_until, 4 =>
-    instance_interruption_behavior
-);
-pub static LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateSpotMarketOptions",
-    &[
-        rt::m("MaxPrice", &rt::STRING).named("maxPrice"),
-        rt::m("SpotInstanceType", &rt::ENUM).named("spotInstanceType"),
-        rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-            .named("instanceInterruptionBehavior"),
-    ],
+    LaunchTemplateSpotMarketOptions, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS, [max_price[0] =
+    rt::m("MaxPrice", &rt::STRING).named("maxPrice"), spot_instance_type[1] =
+    rt::m("SpotInstanceType", &rt::ENUM).named("spotInstanceType"),
+    block_duration_minutes[2] = rt::m("BlockDurationMinutes", &rt::INTEGER)
+    .named("blockDurationMinutes"), valid_until[3] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), instance_interruption_behavior[4] =
+    rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    .named("instanceInterruptionBehavior")]
 );
 /// The options for Spot Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1563,18 +1284,11 @@ pub struct LaunchTemplateSpotMarketOptionsRequest {
 }
 rt::structure!(
     LaunchTemplateSpotMarketOptionsRequest, LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST,
-    0 => max_price, 1 => spot_instance_type, 2 => block_duration_minutes, 3 =>
-    valid_until, 4 => instance_interruption_behavior
-);
-pub static LAUNCH_TEMPLATE_SPOT_MARKET_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateSpotMarketOptionsRequest",
-    &[
-        rt::m("MaxPrice", &rt::STRING),
-        rt::m("SpotInstanceType", &rt::ENUM),
-        rt::m("BlockDurationMinutes", &rt::INTEGER),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-    ],
+    [max_price[0] = rt::m("MaxPrice", &rt::STRING), spot_instance_type[1] =
+    rt::m("SpotInstanceType", &rt::ENUM), block_duration_minutes[2] =
+    rt::m("BlockDurationMinutes", &rt::INTEGER), valid_until[3] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), instance_interruption_behavior[4] =
+    rt::m("InstanceInterruptionBehavior", &rt::ENUM)]
 );
 /// The tags specification for the launch template.
 #[derive(Clone, Default, PartialEq)]
@@ -1585,15 +1299,9 @@ pub struct LaunchTemplateTagSpecification {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LaunchTemplateTagSpecification, LAUNCH_TEMPLATE_TAG_SPECIFICATION, 0 =>
-    resource_type, 1 => tags
-);
-pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateTagSpecification",
-    &[
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    LaunchTemplateTagSpecification, LAUNCH_TEMPLATE_TAG_SPECIFICATION, [resource_type[0]
+    = rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateTagSpecificationList",
@@ -1612,12 +1320,9 @@ pub struct LaunchTemplateTagSpecificationRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LaunchTemplateTagSpecificationRequest, LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST, 0
-    => resource_type, 1 => tags
-);
-pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateTagSpecificationRequest",
-    &[rt::m("ResourceType", &rt::ENUM), rt::m("Tags", &TAG_LIST).named("Tag")],
+    LaunchTemplateTagSpecificationRequest, LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST,
+    [resource_type[0] = rt::m("ResourceType", &rt::ENUM), tags[1] = rt::m("Tags",
+    &TAG_LIST).named("Tag")]
 );
 pub static LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "LaunchTemplateTagSpecificationRequestList",
@@ -1649,25 +1354,18 @@ pub struct LaunchTemplateVersion {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    LaunchTemplateVersion, LAUNCH_TEMPLATE_VERSION, 0 => launch_template_id, 1 =>
-    launch_template_name, 2 => version_number, 3 => version_description, 4 =>
-    create_time, 5 => created_by, 6 => default_version, 7 => launch_template_data, 8 =>
-    operator
-);
-pub static LAUNCH_TEMPLATE_VERSION: rt::Schema = rt::Schema::structure(
-    "LaunchTemplateVersion",
-    &[
-        rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
-        rt::m("LaunchTemplateName", &rt::STRING).named("launchTemplateName").min(3.0),
-        rt::m("VersionNumber", &rt::LONG).named("versionNumber"),
-        rt::m("VersionDescription", &rt::STRING).named("versionDescription").min(0.0),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("CreatedBy", &rt::STRING).named("createdBy"),
-        rt::m("DefaultVersion", &rt::BOOLEAN).named("defaultVersion"),
-        rt::m("LaunchTemplateData", &RESPONSE_LAUNCH_TEMPLATE_DATA)
-            .named("launchTemplateData"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
+    LaunchTemplateVersion, LAUNCH_TEMPLATE_VERSION, [launch_template_id[0] =
+    rt::m("LaunchTemplateId", &rt::STRING).named("launchTemplateId"),
+    launch_template_name[1] = rt::m("LaunchTemplateName", &rt::STRING)
+    .named("launchTemplateName").min(3.0), version_number[2] = rt::m("VersionNumber",
+    &rt::LONG).named("versionNumber"), version_description[3] =
+    rt::m("VersionDescription", &rt::STRING).named("versionDescription").min(0.0),
+    create_time[4] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    created_by[5] = rt::m("CreatedBy", &rt::STRING).named("createdBy"),
+    default_version[6] = rt::m("DefaultVersion", &rt::BOOLEAN).named("defaultVersion"),
+    launch_template_data[7] = rt::m("LaunchTemplateData", &RESPONSE_LAUNCH_TEMPLATE_DATA)
+    .named("launchTemplateData"), operator[8] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator")]
 );
 pub static LAUNCH_TEMPLATE_VERSION_SET: rt::Schema = rt::Schema::list(
     "LaunchTemplateVersionSet",
@@ -1682,15 +1380,9 @@ pub struct LaunchTemplatesMonitoring {
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    LaunchTemplatesMonitoring, LAUNCH_TEMPLATES_MONITORING, 0 => enabled, 1 =>
-    metric_category_ids
-);
-pub static LAUNCH_TEMPLATES_MONITORING: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatesMonitoring",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet"),
-    ],
+    LaunchTemplatesMonitoring, LAUNCH_TEMPLATES_MONITORING, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), metric_category_ids[1] =
+    rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet")]
 );
 /// Describes the monitoring for the instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1701,15 +1393,9 @@ pub struct LaunchTemplatesMonitoringRequest {
     pub metric_category_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    LaunchTemplatesMonitoringRequest, LAUNCH_TEMPLATES_MONITORING_REQUEST, 0 => enabled,
-    1 => metric_category_ids
-);
-pub static LAUNCH_TEMPLATES_MONITORING_REQUEST: rt::Schema = rt::Schema::structure(
-    "LaunchTemplatesMonitoringRequest",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
-    ],
+    LaunchTemplatesMonitoringRequest, LAUNCH_TEMPLATES_MONITORING_REQUEST, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN), metric_category_ids[1] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId")]
 );
 /// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1718,11 +1404,8 @@ pub struct LicenseConfiguration {
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
-    LicenseConfiguration, LICENSE_CONFIGURATION, 0 => license_configuration_arn
-);
-pub static LICENSE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LicenseConfiguration",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")],
+    LicenseConfiguration, LICENSE_CONFIGURATION, [license_configuration_arn[0] =
+    rt::m("LicenseConfigurationArn", &rt::STRING).named("licenseConfigurationArn")]
 );
 /// Describes a license configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -1731,12 +1414,8 @@ pub struct LicenseConfigurationRequest {
     pub license_configuration_arn: Option<String>,
 }
 rt::structure!(
-    LicenseConfigurationRequest, LICENSE_CONFIGURATION_REQUEST, 0 =>
-    license_configuration_arn
-);
-pub static LICENSE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LicenseConfigurationRequest",
-    &[rt::m("LicenseConfigurationArn", &rt::STRING)],
+    LicenseConfigurationRequest, LICENSE_CONFIGURATION_REQUEST,
+    [license_configuration_arn[0] = rt::m("LicenseConfigurationArn", &rt::STRING)]
 );
 pub static LICENSE_LIST: rt::Schema = rt::Schema::list(
     "LicenseList",
@@ -1758,17 +1437,10 @@ pub struct ListImagesInRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ListImagesInRecycleBinRequest, LIST_IMAGES_IN_RECYCLE_BIN_REQUEST, 0 => image_ids, 1
-    => next_token, 2 => max_results, 3 => dry_run
-);
-pub static LIST_IMAGES_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListImagesInRecycleBinRequest",
-    &[
-        rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ListImagesInRecycleBinRequest, LIST_IMAGES_IN_RECYCLE_BIN_REQUEST, [image_ids[0] =
+    rt::m("ImageIds", &IMAGE_ID_STRING_LIST).named("ImageId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListImagesInRecycleBinResult {
@@ -1778,15 +1450,9 @@ pub struct ListImagesInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListImagesInRecycleBinResult, LIST_IMAGES_IN_RECYCLE_BIN_RESULT, 0 => images, 1 =>
-    next_token
-);
-pub static LIST_IMAGES_IN_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "ListImagesInRecycleBinResult",
-    &[
-        rt::m("Images", &IMAGE_RECYCLE_BIN_INFO_LIST).named("imageSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    ListImagesInRecycleBinResult, LIST_IMAGES_IN_RECYCLE_BIN_RESULT, [images[0] =
+    rt::m("Images", &IMAGE_RECYCLE_BIN_INFO_LIST).named("imageSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSnapshotsInRecycleBinRequest {
@@ -1800,17 +1466,11 @@ pub struct ListSnapshotsInRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ListSnapshotsInRecycleBinRequest, LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST, 0 =>
-    max_results, 1 => next_token, 2 => snapshot_ids, 3 => dry_run
-);
-pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSnapshotsInRecycleBinRequest",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("SnapshotIds", &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ListSnapshotsInRecycleBinRequest, LIST_SNAPSHOTS_IN_RECYCLE_BIN_REQUEST,
+    [max_results[0] = rt::m("MaxResults", &rt::INTEGER).min(5.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING), snapshot_ids[2] = rt::m("SnapshotIds",
+    &SNAPSHOT_ID_STRING_LIST).named("SnapshotId"), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSnapshotsInRecycleBinResult {
@@ -1820,15 +1480,9 @@ pub struct ListSnapshotsInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSnapshotsInRecycleBinResult, LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT, 0 =>
-    snapshots, 1 => next_token
-);
-pub static LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "ListSnapshotsInRecycleBinResult",
-    &[
-        rt::m("Snapshots", &SNAPSHOT_RECYCLE_BIN_INFO_LIST).named("snapshotSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    ListSnapshotsInRecycleBinResult, LIST_SNAPSHOTS_IN_RECYCLE_BIN_RESULT, [snapshots[0]
+    = rt::m("Snapshots", &SNAPSHOT_RECYCLE_BIN_INFO_LIST).named("snapshotSet"),
+    next_token[1] = rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinRequest {
@@ -1844,17 +1498,10 @@ pub struct ListVolumesInRecycleBinRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListVolumesInRecycleBinRequest, LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST, 0 => volume_ids,
-    1 => dry_run, 2 => max_results, 3 => next_token
-);
-pub static LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListVolumesInRecycleBinRequest",
-    &[
-        rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListVolumesInRecycleBinRequest, LIST_VOLUMES_IN_RECYCLE_BIN_REQUEST, [volume_ids[0] =
+    rt::m("VolumeIds", &VOLUME_ID_STRING_LIST).named("VolumeId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), max_results[2] = rt::m("MaxResults", &rt::INTEGER),
+    next_token[3] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVolumesInRecycleBinResult {
@@ -1864,15 +1511,9 @@ pub struct ListVolumesInRecycleBinResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListVolumesInRecycleBinResult, LIST_VOLUMES_IN_RECYCLE_BIN_RESULT, 0 => volumes, 1 =>
-    next_token
-);
-pub static LIST_VOLUMES_IN_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "ListVolumesInRecycleBinResult",
-    &[
-        rt::m("Volumes", &VOLUME_RECYCLE_BIN_INFO_LIST).named("volumeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    ListVolumesInRecycleBinResult, LIST_VOLUMES_IN_RECYCLE_BIN_RESULT, [volumes[0] =
+    rt::m("Volumes", &VOLUME_RECYCLE_BIN_INFO_LIST).named("volumeSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 rt::string_enum! {
     pub enum ListingState { Available = "available", Sold = "sold", Cancelled =
@@ -1891,16 +1532,10 @@ pub struct LoadBalancersConfig {
     pub target_groups_config: Option<TargetGroupsConfig>,
 }
 rt::structure!(
-    LoadBalancersConfig, LOAD_BALANCERS_CONFIG, 0 => classic_load_balancers_config, 1 =>
-    target_groups_config
-);
-pub static LOAD_BALANCERS_CONFIG: rt::Schema = rt::Schema::structure(
-    "LoadBalancersConfig",
-    &[
-        rt::m("ClassicLoadBalancersConfig", &CLASSIC_LOAD_BALANCERS_CONFIG)
-            .named("classicLoadBalancersConfig"),
-        rt::m("TargetGroupsConfig", &TARGET_GROUPS_CONFIG).named("targetGroupsConfig"),
-    ],
+    LoadBalancersConfig, LOAD_BALANCERS_CONFIG, [classic_load_balancers_config[0] =
+    rt::m("ClassicLoadBalancersConfig", &CLASSIC_LOAD_BALANCERS_CONFIG)
+    .named("classicLoadBalancersConfig"), target_groups_config[1] =
+    rt::m("TargetGroupsConfig", &TARGET_GROUPS_CONFIG).named("targetGroupsConfig")]
 );
 /// Describes a load permission.
 #[derive(Clone, Default, PartialEq)]
@@ -1910,13 +1545,9 @@ pub struct LoadPermission {
     /// The name of the group.
     pub group: Option<PermissionGroup>,
 }
-rt::structure!(LoadPermission, LOAD_PERMISSION, 0 => user_id, 1 => group);
-pub static LOAD_PERMISSION: rt::Schema = rt::Schema::structure(
-    "LoadPermission",
-    &[
-        rt::m("UserId", &rt::STRING).named("userId"),
-        rt::m("Group", &rt::ENUM).named("group"),
-    ],
+rt::structure!(
+    LoadPermission, LOAD_PERMISSION, [user_id[0] = rt::m("UserId", &rt::STRING)
+    .named("userId"), group[1] = rt::m("Group", &rt::ENUM).named("group")]
 );
 pub static LOAD_PERMISSION_LIST: rt::Schema = rt::Schema::list(
     "LoadPermissionList",
@@ -1935,14 +1566,9 @@ pub struct LoadPermissionModifications {
     pub remove: Option<Vec<LoadPermissionRequest>>,
 }
 rt::structure!(
-    LoadPermissionModifications, LOAD_PERMISSION_MODIFICATIONS, 0 => add, 1 => remove
-);
-pub static LOAD_PERMISSION_MODIFICATIONS: rt::Schema = rt::Schema::structure(
-    "LoadPermissionModifications",
-    &[
-        rt::m("Add", &LOAD_PERMISSION_LIST_REQUEST),
-        rt::m("Remove", &LOAD_PERMISSION_LIST_REQUEST),
-    ],
+    LoadPermissionModifications, LOAD_PERMISSION_MODIFICATIONS, [add[0] = rt::m("Add",
+    &LOAD_PERMISSION_LIST_REQUEST), remove[1] = rt::m("Remove",
+    &LOAD_PERMISSION_LIST_REQUEST)]
 );
 /// Describes a load permission.
 #[derive(Clone, Default, PartialEq)]
@@ -1952,10 +1578,9 @@ pub struct LoadPermissionRequest {
     /// The Amazon Web Services account ID.
     pub user_id: Option<String>,
 }
-rt::structure!(LoadPermissionRequest, LOAD_PERMISSION_REQUEST, 0 => group, 1 => user_id);
-pub static LOAD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "LoadPermissionRequest",
-    &[rt::m("Group", &rt::ENUM), rt::m("UserId", &rt::STRING)],
+rt::structure!(
+    LoadPermissionRequest, LOAD_PERMISSION_REQUEST, [group[0] = rt::m("Group",
+    &rt::ENUM), user_id[1] = rt::m("UserId", &rt::STRING)]
 );
 /// Describes a local gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1972,18 +1597,11 @@ pub struct LocalGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LocalGateway, LOCAL_GATEWAY, 0 => local_gateway_id, 1 => outpost_arn, 2 => owner_id,
-    3 => state, 4 => tags
-);
-pub static LOCAL_GATEWAY: rt::Schema = rt::Schema::structure(
-    "LocalGateway",
-    &[
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    LocalGateway, LOCAL_GATEWAY, [local_gateway_id[0] = rt::m("LocalGatewayId",
+    &rt::STRING).named("localGatewayId"), outpost_arn[1] = rt::m("OutpostArn",
+    &rt::STRING).named("outpostArn"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), state[3] = rt::m("State", &rt::STRING).named("state"), tags[4] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayIdSet",
@@ -2016,30 +1634,21 @@ pub struct LocalGatewayRoute {
     pub destination_prefix_list_id: Option<String>,
 }
 rt::structure!(
-    LocalGatewayRoute, LOCAL_GATEWAY_ROUTE, 0 => destination_cidr_block, 1 =>
-    local_gateway_virtual_interface_group_id, 2 => type_, 3 => state, 4 =>
-    local_gateway_route_table_id, 5 => local_gateway_route_table_arn, 6 => owner_id, 7 =>
-    subnet_id, 8 => coip_pool_id, 9 => network_interface_id, 10 =>
-    destination_prefix_list_id
-);
-pub static LOCAL_GATEWAY_ROUTE: rt::Schema = rt::Schema::structure(
-    "LocalGatewayRoute",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupId"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn")
-            .min(1.0),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("DestinationPrefixListId", &rt::STRING).named("destinationPrefixListId"),
-    ],
+    LocalGatewayRoute, LOCAL_GATEWAY_ROUTE, [destination_cidr_block[0] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    local_gateway_virtual_interface_group_id[1] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
+    .named("localGatewayVirtualInterfaceGroupId"), type_[2] = rt::m("Type", &rt::ENUM)
+    .named("type"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    local_gateway_route_table_id[4] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), local_gateway_route_table_arn[5] =
+    rt::m("LocalGatewayRouteTableArn", &rt::STRING).named("localGatewayRouteTableArn")
+    .min(1.0), owner_id[6] = rt::m("OwnerId", &rt::STRING).named("ownerId"), subnet_id[7]
+    = rt::m("SubnetId", &rt::STRING).named("subnetId"), coip_pool_id[8] =
+    rt::m("CoipPoolId", &rt::STRING).named("coipPoolId"), network_interface_id[9] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    destination_prefix_list_id[10] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId")]
 );
 pub static LOCAL_GATEWAY_ROUTE_LIST: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteList",
@@ -2072,25 +1681,16 @@ pub struct LocalGatewayRouteTable {
     pub state_reason: Option<StateReason>,
 }
 rt::structure!(
-    LocalGatewayRouteTable, LOCAL_GATEWAY_ROUTE_TABLE, 0 => local_gateway_route_table_id,
-    1 => local_gateway_route_table_arn, 2 => local_gateway_id, 3 => outpost_arn, 4 =>
-    owner_id, 5 => state, 6 => tags, 7 => mode, 8 => state_reason
-);
-pub static LOCAL_GATEWAY_ROUTE_TABLE: rt::Schema = rt::Schema::structure(
-    "LocalGatewayRouteTable",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn")
-            .min(1.0),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("Mode", &rt::ENUM).named("mode"),
-        rt::m("StateReason", &STATE_REASON).named("stateReason"),
-    ],
+    LocalGatewayRouteTable, LOCAL_GATEWAY_ROUTE_TABLE, [local_gateway_route_table_id[0] =
+    rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
+    local_gateway_route_table_arn[1] = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
+    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id[2] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), state[5] = rt::m("State", &rt::STRING).named("state"),
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"), mode[7] = rt::m("Mode",
+    &rt::ENUM).named("mode"), state_reason[8] = rt::m("StateReason", &STATE_REASON)
+    .named("stateReason")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteTableIdSet",
@@ -2126,28 +1726,20 @@ pub struct LocalGatewayRouteTableVirtualInterfaceGroupAssociation {
 }
 rt::structure!(
     LocalGatewayRouteTableVirtualInterfaceGroupAssociation,
-    LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION, 0 =>
-    local_gateway_route_table_virtual_interface_group_association_id, 1 =>
-    local_gateway_virtual_interface_group_id, 2 => local_gateway_id, 3 =>
-    local_gateway_route_table_id, 4 => local_gateway_route_table_arn, 5 => owner_id, 6 =>
-    state, 7 => tags
-);
-pub static LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
-    &[
-        rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
-            .named("localGatewayRouteTableVirtualInterfaceGroupAssociationId"),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupId"),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn")
-            .min(1.0),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION,
+    [local_gateway_route_table_virtual_interface_group_association_id[0] =
+    rt::m("LocalGatewayRouteTableVirtualInterfaceGroupAssociationId", &rt::STRING)
+    .named("localGatewayRouteTableVirtualInterfaceGroupAssociationId"),
+    local_gateway_virtual_interface_group_id[1] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_id[2] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
+    local_gateway_route_table_id[3] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .named("localGatewayRouteTableId"), local_gateway_route_table_arn[4] =
+    rt::m("LocalGatewayRouteTableArn", &rt::STRING).named("localGatewayRouteTableArn")
+    .min(1.0), owner_id[5] = rt::m("OwnerId", &rt::STRING).named("ownerId"), state[6] =
+    rt::m("State", &rt::STRING).named("state"), tags[7] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_VIRTUAL_INTERFACE_GROUP_ASSOCIATION_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteTableVirtualInterfaceGroupAssociationIdSet",
@@ -2181,26 +1773,17 @@ pub struct LocalGatewayRouteTableVpcAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    LocalGatewayRouteTableVpcAssociation, LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION, 0 =>
-    local_gateway_route_table_vpc_association_id, 1 => local_gateway_route_table_id, 2 =>
-    local_gateway_route_table_arn, 3 => local_gateway_id, 4 => vpc_id, 5 => owner_id, 6
-    => state, 7 => tags
-);
-pub static LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "LocalGatewayRouteTableVpcAssociation",
-    &[
-        rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING)
-            .named("localGatewayRouteTableVpcAssociationId"),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
-        rt::m("LocalGatewayRouteTableArn", &rt::STRING)
-            .named("localGatewayRouteTableArn")
-            .min(1.0),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    LocalGatewayRouteTableVpcAssociation, LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION,
+    [local_gateway_route_table_vpc_association_id[0] =
+    rt::m("LocalGatewayRouteTableVpcAssociationId", &rt::STRING)
+    .named("localGatewayRouteTableVpcAssociationId"), local_gateway_route_table_id[1] =
+    rt::m("LocalGatewayRouteTableId", &rt::STRING).named("localGatewayRouteTableId"),
+    local_gateway_route_table_arn[2] = rt::m("LocalGatewayRouteTableArn", &rt::STRING)
+    .named("localGatewayRouteTableArn").min(1.0), local_gateway_id[3] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), vpc_id[4] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id[5] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), state[6] = rt::m("State", &rt::STRING).named("state"),
+    tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static LOCAL_GATEWAY_ROUTE_TABLE_VPC_ASSOCIATION_ID_SET: rt::Schema = rt::Schema::list(
     "LocalGatewayRouteTableVpcAssociationIdSet",
@@ -2250,35 +1833,25 @@ pub struct LocalGatewayVirtualInterface {
     pub configuration_state: Option<LocalGatewayVirtualInterfaceConfigurationState>,
 }
 rt::structure!(
-    LocalGatewayVirtualInterface, LOCAL_GATEWAY_VIRTUAL_INTERFACE, 0 =>
-    local_gateway_virtual_interface_id, 1 => local_gateway_id, 2 =>
-    local_gateway_virtual_interface_group_id, 3 => local_gateway_virtual_interface_arn, 4
-    => outpost_lag_id, 5 => vlan, 6 => local_address, 7 => peer_address, 8 =>
-    local_bgp_asn, 9 => peer_bgp_asn, 10 => peer_bgp_asn_extended, 11 => owner_id, 12 =>
-    tags, 13 => configuration_state
-);
-pub static LOCAL_GATEWAY_VIRTUAL_INTERFACE: rt::Schema = rt::Schema::structure(
-    "LocalGatewayVirtualInterface",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceId", &rt::STRING)
-            .named("localGatewayVirtualInterfaceId"),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupId"),
-        rt::m("LocalGatewayVirtualInterfaceArn", &rt::STRING)
-            .named("localGatewayVirtualInterfaceArn")
-            .min(1.0),
-        rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
-        rt::m("Vlan", &rt::INTEGER).named("vlan"),
-        rt::m("LocalAddress", &rt::STRING).named("localAddress"),
-        rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
-        rt::m("LocalBgpAsn", &rt::INTEGER).named("localBgpAsn"),
-        rt::m("PeerBgpAsn", &rt::INTEGER).named("peerBgpAsn"),
-        rt::m("PeerBgpAsnExtended", &rt::LONG).named("peerBgpAsnExtended"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ConfigurationState", &rt::ENUM).named("configurationState"),
-    ],
+    LocalGatewayVirtualInterface, LOCAL_GATEWAY_VIRTUAL_INTERFACE,
+    [local_gateway_virtual_interface_id[0] = rt::m("LocalGatewayVirtualInterfaceId",
+    &rt::STRING).named("localGatewayVirtualInterfaceId"), local_gateway_id[1] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
+    local_gateway_virtual_interface_group_id[2] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_arn[3]
+    = rt::m("LocalGatewayVirtualInterfaceArn", &rt::STRING)
+    .named("localGatewayVirtualInterfaceArn").min(1.0), outpost_lag_id[4] =
+    rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"), vlan[5] = rt::m("Vlan",
+    &rt::INTEGER).named("vlan"), local_address[6] = rt::m("LocalAddress", &rt::STRING)
+    .named("localAddress"), peer_address[7] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), local_bgp_asn[8] = rt::m("LocalBgpAsn", &rt::INTEGER)
+    .named("localBgpAsn"), peer_bgp_asn[9] = rt::m("PeerBgpAsn", &rt::INTEGER)
+    .named("peerBgpAsn"), peer_bgp_asn_extended[10] = rt::m("PeerBgpAsnExtended",
+    &rt::LONG).named("peerBgpAsnExtended"), owner_id[11] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), tags[12] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    configuration_state[13] = rt::m("ConfigurationState", &rt::ENUM)
+    .named("configurationState")]
 );
 rt::string_enum! {
     pub enum LocalGatewayVirtualInterfaceConfigurationState { Pending = "pending",
@@ -2307,28 +1880,21 @@ pub struct LocalGatewayVirtualInterfaceGroup {
     pub configuration_state: Option<LocalGatewayVirtualInterfaceGroupConfigurationState>,
 }
 rt::structure!(
-    LocalGatewayVirtualInterfaceGroup, LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP, 0 =>
-    local_gateway_virtual_interface_group_id, 1 => local_gateway_virtual_interface_ids, 2
-    => local_gateway_id, 3 => owner_id, 4 => local_bgp_asn, 5 => local_bgp_asn_extended,
-    6 => local_gateway_virtual_interface_group_arn, 7 => tags, 8 => configuration_state
-);
-pub static LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP: rt::Schema = rt::Schema::structure(
-    "LocalGatewayVirtualInterfaceGroup",
-    &[
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupId"),
-        rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
-            .named("localGatewayVirtualInterfaceIdSet"),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("LocalBgpAsn", &rt::INTEGER).named("localBgpAsn"),
-        rt::m("LocalBgpAsnExtended", &rt::LONG).named("localBgpAsnExtended"),
-        rt::m("LocalGatewayVirtualInterfaceGroupArn", &rt::STRING)
-            .named("localGatewayVirtualInterfaceGroupArn")
-            .min(1.0),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ConfigurationState", &rt::ENUM).named("configurationState"),
-    ],
+    LocalGatewayVirtualInterfaceGroup, LOCAL_GATEWAY_VIRTUAL_INTERFACE_GROUP,
+    [local_gateway_virtual_interface_group_id[0] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING)
+    .named("localGatewayVirtualInterfaceGroupId"), local_gateway_virtual_interface_ids[1]
+    = rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
+    .named("localGatewayVirtualInterfaceIdSet"), local_gateway_id[2] =
+    rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), local_bgp_asn[4] =
+    rt::m("LocalBgpAsn", &rt::INTEGER).named("localBgpAsn"), local_bgp_asn_extended[5] =
+    rt::m("LocalBgpAsnExtended", &rt::LONG).named("localBgpAsnExtended"),
+    local_gateway_virtual_interface_group_arn[6] =
+    rt::m("LocalGatewayVirtualInterfaceGroupArn", &rt::STRING)
+    .named("localGatewayVirtualInterfaceGroupArn").min(1.0), tags[7] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), configuration_state[8] = rt::m("ConfigurationState",
+    &rt::ENUM).named("configurationState")]
 );
 rt::string_enum! {
     pub enum LocalGatewayVirtualInterfaceGroupConfigurationState { Pending = "pending",
@@ -2406,19 +1972,12 @@ pub struct LockSnapshotRequest {
     pub expiration_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    LockSnapshotRequest, LOCK_SNAPSHOT_REQUEST, 0 => snapshot_id, 1 => dry_run, 2 =>
-    lock_mode, 3 => cool_off_period, 4 => lock_duration, 5 => expiration_date
-);
-pub static LOCK_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "LockSnapshotRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("LockMode", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CoolOffPeriod", &rt::INTEGER).min(1.0),
-        rt::m("LockDuration", &rt::INTEGER).min(1.0),
-        rt::m("ExpirationDate", &rt::TIMESTAMP),
-    ],
+    LockSnapshotRequest, LOCK_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    lock_mode[2] = rt::m("LockMode", &rt::ENUM).flags(rt::REQUIRED), cool_off_period[3] =
+    rt::m("CoolOffPeriod", &rt::INTEGER).min(1.0), lock_duration[4] =
+    rt::m("LockDuration", &rt::INTEGER).min(1.0), expiration_date[5] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LockSnapshotResult {
@@ -2445,24 +2004,68 @@ pub struct LockSnapshotResult {
     pub lock_duration_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    LockSnapshotResult, LOCK_SNAPSHOT_RESULT, 0 => snapshot_id, 1 => lock_state, 2 =>
-    lock_duration, 3 => cool_off_period, 4 => cool_off_period_expires_on, 5 =>
-    lock_created_on, 6 => lock_expires_on, 7 => lock_duration_start_time
-);
-pub static LOCK_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
-    "LockSnapshotResult",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("LockState", &rt::ENUM).named("lockState"),
-        rt::m("LockDuration", &rt::INTEGER).named("lockDuration"),
-        rt::m("CoolOffPeriod", &rt::INTEGER).named("coolOffPeriod"),
-        rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
-        rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
-        rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn"),
-        rt::m("LockDurationStartTime", &rt::TIMESTAMP).named("lockDurationStartTime"),
-    ],
+    LockSnapshotResult, LOCK_SNAPSHOT_RESULT, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), lock_state[1] = rt::m("LockState", &rt::ENUM)
+    .named("lockState"), lock_duration[2] = rt::m("LockDuration", &rt::INTEGER)
+    .named("lockDuration"), cool_off_period[3] = rt::m("CoolOffPeriod", &rt::INTEGER)
+    .named("coolOffPeriod"), cool_off_period_expires_on[4] =
+    rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
+    lock_created_on[5] = rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
+    lock_expires_on[6] = rt::m("LockExpiresOn", &rt::TIMESTAMP).named("lockExpiresOn"),
+    lock_duration_start_time[7] = rt::m("LockDurationStartTime", &rt::TIMESTAMP)
+    .named("lockDurationStartTime")]
 );
 rt::string_enum! {
     pub enum LockState { Compliance = "compliance", Governance = "governance",
     ComplianceCooloff = "compliance-cooloff", Expired = "expired" }
+}
+/// Information about a locked snapshot.
+#[derive(Clone, Default, PartialEq)]
+pub struct LockedSnapshotsInfo {
+    /// The account ID of the Amazon Web Services account that owns the snapshot.
+    pub owner_id: Option<String>,
+    /// The ID of the snapshot.
+    pub snapshot_id: Option<String>,
+    /// The state of the snapshot lock. Valid states include:
+    ///
+    /// - `compliance-cooloff` - The snapshot has been locked in compliance mode but it is still within the cooling-off period. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions.
+    /// - `governance` - The snapshot is locked in governance mode. The snapshot can't be deleted, but it can be unlocked and the lock settings can be modified by users with appropriate permissions.
+    /// - `compliance` - The snapshot is locked in compliance mode and the cooling-off period has expired. The snapshot can't be unlocked or deleted. The lock duration can only be increased by users with appropriate permissions.
+    /// - `expired` - The snapshot was locked in compliance or governance mode but the lock duration has expired. The snapshot is not locked and can be deleted.
+    pub lock_state: Option<LockState>,
+    /// The period of time for which the snapshot is locked, in days.
+    pub lock_duration: Option<i32>,
+    /// The compliance mode cooling-off period, in hours.
+    pub cool_off_period: Option<i32>,
+    /// The date and time at which the compliance mode cooling-off period expires, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    pub cool_off_period_expires_on: Option<rt::DateTime>,
+    /// The date and time at which the snapshot was locked, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    pub lock_created_on: Option<rt::DateTime>,
+    /// The date and time at which the lock duration started, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    ///
+    /// If you lock a snapshot that is in the `pending` state, the lock duration starts only once the snapshot enters the `completed` state.
+    pub lock_duration_start_time: Option<rt::DateTime>,
+    /// The date and time at which the lock will expire, in the UTC time zone (`YYYY-MM-DDThh:mm:ss.sssZ`).
+    pub lock_expires_on: Option<rt::DateTime>,
+}
+rt::structure!(
+    LockedSnapshotsInfo, LOCKED_SNAPSHOTS_INFO, [owner_id[0] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), snapshot_id[1] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), lock_state[2] = rt::m("LockState", &rt::ENUM)
+    .named("lockState"), lock_duration[3] = rt::m("LockDuration", &rt::INTEGER)
+    .named("lockDuration"), cool_off_period[4] = rt::m("CoolOffPeriod", &rt::INTEGER)
+    .named("coolOffPeriod"), cool_off_period_expires_on[5] =
+    rt::m("CoolOffPeriodExpiresOn", &rt::TIMESTAMP).named("coolOffPeriodExpiresOn"),
+    lock_created_on[6] = rt::m("LockCreatedOn", &rt::TIMESTAMP).named("lockCreatedOn"),
+    lock_duration_start_time[7] = rt::m("LockDurationStartTime", &rt::TIMESTAMP)
+    .named("lockDurationStartTime"), lock_expires_on[8] = rt::m("LockExpiresOn",
+    &rt::TIMESTAMP).named("lockExpiresOn")]
+);
+pub static LOCKED_SNAPSHOTS_INFO_LIST: rt::Schema = rt::Schema::list(
+    "LockedSnapshotsInfoList",
+    &[rt::m("member", &LOCKED_SNAPSHOTS_INFO).named("item")],
+);
+rt::string_enum! {
+    pub enum LogDestinationType { CloudWatchLogs = "cloud-watch-logs", S3 = "s3",
+    KinesisDataFirehose = "kinesis-data-firehose" }
 }

@@ -11,14 +11,10 @@ pub struct MacHost {
     /// The latest macOS versions that the EC2 Mac Dedicated Host can launch without being upgraded.
     pub mac_os_latest_supported_versions: Option<Vec<String>>,
 }
-rt::structure!(MacHost, MAC_HOST, 0 => host_id, 1 => mac_os_latest_supported_versions);
-pub static MAC_HOST: rt::Schema = rt::Schema::structure(
-    "MacHost",
-    &[
-        rt::m("HostId", &rt::STRING).named("hostId"),
-        rt::m("MacOSLatestSupportedVersions", &MAC_OS_VERSION_STRING_LIST)
-            .named("macOSLatestSupportedVersionSet"),
-    ],
+rt::structure!(
+    MacHost, MAC_HOST, [host_id[0] = rt::m("HostId", &rt::STRING).named("hostId"),
+    mac_os_latest_supported_versions[1] = rt::m("MacOSLatestSupportedVersions",
+    &MAC_OS_VERSION_STRING_LIST).named("macOSLatestSupportedVersionSet")]
 );
 pub static MAC_HOST_LIST: rt::Schema = rt::Schema::list(
     "MacHostList",
@@ -45,25 +41,16 @@ pub struct MacModificationTask {
     pub task_type: Option<MacModificationTaskType>,
 }
 rt::structure!(
-    MacModificationTask, MAC_MODIFICATION_TASK, 0 => instance_id, 1 =>
-    mac_modification_task_id, 2 => mac_system_integrity_protection_config, 3 =>
-    start_time, 4 => tags, 5 => task_state, 6 => task_type
-);
-pub static MAC_MODIFICATION_TASK: rt::Schema = rt::Schema::structure(
-    "MacModificationTask",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("MacModificationTaskId", &rt::STRING).named("macModificationTaskId"),
-        rt::m(
-                "MacSystemIntegrityProtectionConfig",
-                &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION,
-            )
-            .named("macSystemIntegrityProtectionConfig"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("TaskState", &rt::ENUM).named("taskState"),
-        rt::m("TaskType", &rt::ENUM).named("taskType"),
-    ],
+    MacModificationTask, MAC_MODIFICATION_TASK, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), mac_modification_task_id[1] =
+    rt::m("MacModificationTaskId", &rt::STRING).named("macModificationTaskId"),
+    mac_system_integrity_protection_config[2] =
+    rt::m("MacSystemIntegrityProtectionConfig",
+    &MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION)
+    .named("macSystemIntegrityProtectionConfig"), start_time[3] = rt::m("StartTime",
+    &rt::TIMESTAMP).named("startTime"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), task_state[5] = rt::m("TaskState", &rt::ENUM).named("taskState"),
+    task_type[6] = rt::m("TaskType", &rt::ENUM).named("taskType")]
 );
 pub static MAC_MODIFICATION_TASK_ID_LIST: rt::Schema = rt::Schema::list(
     "MacModificationTaskIdList",
@@ -107,22 +94,16 @@ pub struct MacSystemIntegrityProtectionConfiguration {
 }
 rt::structure!(
     MacSystemIntegrityProtectionConfiguration,
-    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION, 0 => apple_internal, 1 => base_system,
-    2 => debugging_restrictions, 3 => d_trace_restrictions, 4 => filesystem_protections,
-    5 => kext_signing, 6 => nvram_protections, 7 => status
-);
-pub static MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MacSystemIntegrityProtectionConfiguration",
-    &[
-        rt::m("AppleInternal", &rt::ENUM).named("appleInternal"),
-        rt::m("BaseSystem", &rt::ENUM).named("baseSystem"),
-        rt::m("DebuggingRestrictions", &rt::ENUM).named("debuggingRestrictions"),
-        rt::m("DTraceRestrictions", &rt::ENUM).named("dTraceRestrictions"),
-        rt::m("FilesystemProtections", &rt::ENUM).named("filesystemProtections"),
-        rt::m("KextSigning", &rt::ENUM).named("kextSigning"),
-        rt::m("NvramProtections", &rt::ENUM).named("nvramProtections"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION, [apple_internal[0] =
+    rt::m("AppleInternal", &rt::ENUM).named("appleInternal"), base_system[1] =
+    rt::m("BaseSystem", &rt::ENUM).named("baseSystem"), debugging_restrictions[2] =
+    rt::m("DebuggingRestrictions", &rt::ENUM).named("debuggingRestrictions"),
+    d_trace_restrictions[3] = rt::m("DTraceRestrictions", &rt::ENUM)
+    .named("dTraceRestrictions"), filesystem_protections[4] =
+    rt::m("FilesystemProtections", &rt::ENUM).named("filesystemProtections"),
+    kext_signing[5] = rt::m("KextSigning", &rt::ENUM).named("kextSigning"),
+    nvram_protections[6] = rt::m("NvramProtections", &rt::ENUM)
+    .named("nvramProtections"), status[7] = rt::m("Status", &rt::ENUM).named("status")]
 );
 /// Describes a custom configuration for a System Integrity Protection (SIP) modification task.
 #[derive(Clone, Default, PartialEq)]
@@ -144,21 +125,13 @@ pub struct MacSystemIntegrityProtectionConfigurationRequest {
 }
 rt::structure!(
     MacSystemIntegrityProtectionConfigurationRequest,
-    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST, 0 => apple_internal, 1 =>
-    base_system, 2 => debugging_restrictions, 3 => d_trace_restrictions, 4 =>
-    filesystem_protections, 5 => kext_signing, 6 => nvram_protections
-);
-pub static MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "MacSystemIntegrityProtectionConfigurationRequest",
-    &[
-        rt::m("AppleInternal", &rt::ENUM),
-        rt::m("BaseSystem", &rt::ENUM),
-        rt::m("DebuggingRestrictions", &rt::ENUM),
-        rt::m("DTraceRestrictions", &rt::ENUM),
-        rt::m("FilesystemProtections", &rt::ENUM),
-        rt::m("KextSigning", &rt::ENUM),
-        rt::m("NvramProtections", &rt::ENUM),
-    ],
+    MAC_SYSTEM_INTEGRITY_PROTECTION_CONFIGURATION_REQUEST, [apple_internal[0] =
+    rt::m("AppleInternal", &rt::ENUM), base_system[1] = rt::m("BaseSystem", &rt::ENUM),
+    debugging_restrictions[2] = rt::m("DebuggingRestrictions", &rt::ENUM),
+    d_trace_restrictions[3] = rt::m("DTraceRestrictions", &rt::ENUM),
+    filesystem_protections[4] = rt::m("FilesystemProtections", &rt::ENUM),
+    kext_signing[5] = rt::m("KextSigning", &rt::ENUM), nvram_protections[6] =
+    rt::m("NvramProtections", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum MacSystemIntegrityProtectionSettingStatus { Enabled = "enabled", Disabled =
@@ -175,17 +148,11 @@ pub struct MaintenanceDetails {
     pub last_maintenance_applied: Option<rt::DateTime>,
 }
 rt::structure!(
-    MaintenanceDetails, MAINTENANCE_DETAILS, 0 => pending_maintenance, 1 =>
-    maintenance_auto_applied_after, 2 => last_maintenance_applied
-);
-pub static MAINTENANCE_DETAILS: rt::Schema = rt::Schema::structure(
-    "MaintenanceDetails",
-    &[
-        rt::m("PendingMaintenance", &rt::STRING).named("pendingMaintenance"),
-        rt::m("MaintenanceAutoAppliedAfter", &rt::TIMESTAMP)
-            .named("maintenanceAutoAppliedAfter"),
-        rt::m("LastMaintenanceApplied", &rt::TIMESTAMP).named("lastMaintenanceApplied"),
-    ],
+    MaintenanceDetails, MAINTENANCE_DETAILS, [pending_maintenance[0] =
+    rt::m("PendingMaintenance", &rt::STRING).named("pendingMaintenance"),
+    maintenance_auto_applied_after[1] = rt::m("MaintenanceAutoAppliedAfter",
+    &rt::TIMESTAMP).named("maintenanceAutoAppliedAfter"), last_maintenance_applied[2] =
+    rt::m("LastMaintenanceApplied", &rt::TIMESTAMP).named("lastMaintenanceApplied")]
 );
 rt::string_enum! {
     pub enum ManagedBy { Account = "account", DeclarativePolicy = "declarative-policy" }
@@ -221,29 +188,21 @@ pub struct ManagedPrefixList {
     pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
 }
 rt::structure!(
-    ManagedPrefixList, MANAGED_PREFIX_LIST, 0 => prefix_list_id, 1 => address_family, 2
-    => state, 3 => state_message, 4 => prefix_list_arn, 5 => prefix_list_name, 6 =>
-    max_entries, 7 => version, 8 => tags, 9 => owner_id, 10 =>
-    ipam_prefix_list_resolver_target_id, 11 => ipam_prefix_list_resolver_sync_enabled
-);
-pub static MANAGED_PREFIX_LIST: rt::Schema = rt::Schema::structure(
-    "ManagedPrefixList",
-    &[
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("AddressFamily", &rt::STRING).named("addressFamily"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("PrefixListArn", &rt::STRING).named("prefixListArn").min(1.0),
-        rt::m("PrefixListName", &rt::STRING).named("prefixListName"),
-        rt::m("MaxEntries", &rt::INTEGER).named("maxEntries"),
-        rt::m("Version", &rt::LONG).named("version"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("IpamPrefixListResolverTargetId", &rt::STRING)
-            .named("ipamPrefixListResolverTargetId"),
-        rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN)
-            .named("ipamPrefixListResolverSyncEnabled"),
-    ],
+    ManagedPrefixList, MANAGED_PREFIX_LIST, [prefix_list_id[0] = rt::m("PrefixListId",
+    &rt::STRING).named("prefixListId"), address_family[1] = rt::m("AddressFamily",
+    &rt::STRING).named("addressFamily"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[3] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), prefix_list_arn[4] = rt::m("PrefixListArn", &rt::STRING)
+    .named("prefixListArn").min(1.0), prefix_list_name[5] = rt::m("PrefixListName",
+    &rt::STRING).named("prefixListName"), max_entries[6] = rt::m("MaxEntries",
+    &rt::INTEGER).named("maxEntries"), version[7] = rt::m("Version", &rt::LONG)
+    .named("version"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet"), owner_id[9] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    ipam_prefix_list_resolver_target_id[10] = rt::m("IpamPrefixListResolverTargetId",
+    &rt::STRING).named("ipamPrefixListResolverTargetId"),
+    ipam_prefix_list_resolver_sync_enabled[11] =
+    rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN)
+    .named("ipamPrefixListResolverSyncEnabled")]
 );
 pub static MANAGED_PREFIX_LIST_SET: rt::Schema = rt::Schema::list(
     "ManagedPrefixListSet",
@@ -259,12 +218,9 @@ pub struct ManagedResourceVisibilitySettings {
     pub default_visibility: Option<ManagedResourceDefaultVisibility>,
 }
 rt::structure!(
-    ManagedResourceVisibilitySettings, MANAGED_RESOURCE_VISIBILITY_SETTINGS, 0 =>
-    default_visibility
-);
-pub static MANAGED_RESOURCE_VISIBILITY_SETTINGS: rt::Schema = rt::Schema::structure(
-    "ManagedResourceVisibilitySettings",
-    &[rt::m("DefaultVisibility", &rt::ENUM).named("defaultVisibility")],
+    ManagedResourceVisibilitySettings, MANAGED_RESOURCE_VISIBILITY_SETTINGS,
+    [default_visibility[0] = rt::m("DefaultVisibility", &rt::ENUM)
+    .named("defaultVisibility")]
 );
 rt::string_enum! {
     pub enum MarketType { Spot = "spot", CapacityBlock = "capacity-block",
@@ -288,15 +244,10 @@ pub struct MediaAcceleratorInfo {
     pub total_media_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    MediaAcceleratorInfo, MEDIA_ACCELERATOR_INFO, 0 => accelerators, 1 =>
-    total_media_memory_in_mi_b
-);
-pub static MEDIA_ACCELERATOR_INFO: rt::Schema = rt::Schema::structure(
-    "MediaAcceleratorInfo",
-    &[
-        rt::m("Accelerators", &MEDIA_DEVICE_INFO_LIST).named("accelerators"),
-        rt::m("TotalMediaMemoryInMiB", &rt::INTEGER).named("totalMediaMemoryInMiB"),
-    ],
+    MediaAcceleratorInfo, MEDIA_ACCELERATOR_INFO, [accelerators[0] =
+    rt::m("Accelerators", &MEDIA_DEVICE_INFO_LIST).named("accelerators"),
+    total_media_memory_in_mi_b[1] = rt::m("TotalMediaMemoryInMiB", &rt::INTEGER)
+    .named("totalMediaMemoryInMiB")]
 );
 /// Describes the media accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -311,17 +262,10 @@ pub struct MediaDeviceInfo {
     pub memory_info: Option<MediaDeviceMemoryInfo>,
 }
 rt::structure!(
-    MediaDeviceInfo, MEDIA_DEVICE_INFO, 0 => count, 1 => name, 2 => manufacturer, 3 =>
-    memory_info
-);
-pub static MEDIA_DEVICE_INFO: rt::Schema = rt::Schema::structure(
-    "MediaDeviceInfo",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
-        rt::m("MemoryInfo", &MEDIA_DEVICE_MEMORY_INFO).named("memoryInfo"),
-    ],
+    MediaDeviceInfo, MEDIA_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), manufacturer[2]
+    = rt::m("Manufacturer", &rt::STRING).named("manufacturer"), memory_info[3] =
+    rt::m("MemoryInfo", &MEDIA_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static MEDIA_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "MediaDeviceInfoList",
@@ -333,10 +277,9 @@ pub struct MediaDeviceMemoryInfo {
     /// The size of the memory available to each media accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
-rt::structure!(MediaDeviceMemoryInfo, MEDIA_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
-pub static MEDIA_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "MediaDeviceMemoryInfo",
-    &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
+rt::structure!(
+    MediaDeviceMemoryInfo, MEDIA_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
+    rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 rt::string_enum! {
     pub enum MembershipType { Static = "static", Igmp = "igmp" }
@@ -349,10 +292,9 @@ pub struct MemoryGiBPerVCpu {
     /// The maximum amount of memory per vCPU, in GiB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
-rt::structure!(MemoryGiBPerVCpu, MEMORY_GI_B_PER_V_CPU, 0 => min, 1 => max);
-pub static MEMORY_GI_B_PER_V_CPU: rt::Schema = rt::Schema::structure(
-    "MemoryGiBPerVCpu",
-    &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
+rt::structure!(
+    MemoryGiBPerVCpu, MEMORY_GI_B_PER_V_CPU, [min[0] = rt::m("Min", &rt::DOUBLE)
+    .named("min"), max[1] = rt::m("Max", &rt::DOUBLE).named("max")]
 );
 /// The minimum and maximum amount of memory per vCPU, in GiB.
 #[derive(Clone, Default, PartialEq)]
@@ -363,11 +305,8 @@ pub struct MemoryGiBPerVCpuRequest {
     pub max: Option<f64>,
 }
 rt::structure!(
-    MemoryGiBPerVCpuRequest, MEMORY_GI_B_PER_V_CPU_REQUEST, 0 => min, 1 => max
-);
-pub static MEMORY_GI_B_PER_V_CPU_REQUEST: rt::Schema = rt::Schema::structure(
-    "MemoryGiBPerVCpuRequest",
-    &[rt::m("Min", &rt::DOUBLE), rt::m("Max", &rt::DOUBLE)],
+    MemoryGiBPerVCpuRequest, MEMORY_GI_B_PER_V_CPU_REQUEST, [min[0] = rt::m("Min",
+    &rt::DOUBLE), max[1] = rt::m("Max", &rt::DOUBLE)]
 );
 /// Describes the memory for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -375,10 +314,9 @@ pub struct MemoryInfo {
     /// The size of the memory, in MiB.
     pub size_in_mi_b: Option<i64>,
 }
-rt::structure!(MemoryInfo, MEMORY_INFO, 0 => size_in_mi_b);
-pub static MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "MemoryInfo",
-    &[rt::m("SizeInMiB", &rt::LONG).named("sizeInMiB")],
+rt::structure!(
+    MemoryInfo, MEMORY_INFO, [size_in_mi_b[0] = rt::m("SizeInMiB", &rt::LONG)
+    .named("sizeInMiB")]
 );
 /// The minimum and maximum amount of memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
@@ -388,10 +326,9 @@ pub struct MemoryMiB {
     /// The maximum amount of memory, in MiB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
-rt::structure!(MemoryMiB, MEMORY_MI_B, 0 => min, 1 => max);
-pub static MEMORY_MI_B: rt::Schema = rt::Schema::structure(
-    "MemoryMiB",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+rt::structure!(
+    MemoryMiB, MEMORY_MI_B, [min[0] = rt::m("Min", &rt::INTEGER).named("min"), max[1] =
+    rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum amount of memory, in MiB.
 #[derive(Clone, Default, PartialEq)]
@@ -401,10 +338,9 @@ pub struct MemoryMiBRequest {
     /// The maximum amount of memory, in MiB. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
-rt::structure!(MemoryMiBRequest, MEMORY_MI_B_REQUEST, 0 => min, 1 => max);
-pub static MEMORY_MI_B_REQUEST: rt::Schema = rt::Schema::structure(
-    "MemoryMiBRequest",
-    &[rt::m("Min", &rt::INTEGER).flags(rt::REQUIRED), rt::m("Max", &rt::INTEGER)],
+rt::structure!(
+    MemoryMiBRequest, MEMORY_MI_B_REQUEST, [min[0] = rt::m("Min", &rt::INTEGER)
+    .flags(rt::REQUIRED), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum MetadataDefaultHttpTokensState { Optional = "optional", Required =
@@ -480,15 +416,10 @@ pub struct MetricCategory {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    MetricCategory, METRIC_CATEGORY, 0 => metric_category_id, 1 => metrics, 2 => tags
-);
-pub static METRIC_CATEGORY: rt::Schema = rt::Schema::structure(
-    "MetricCategory",
-    &[
-        rt::m("MetricCategoryId", &rt::STRING).named("metricCategoryId"),
-        rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST).named("metricSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    MetricCategory, METRIC_CATEGORY, [metric_category_id[0] = rt::m("MetricCategoryId",
+    &rt::STRING).named("metricCategoryId"), metrics[1] = rt::m("Metrics",
+    &METRIC_CATEGORY_METRIC_NAME_LIST).named("metricSet"), tags[2] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static METRIC_CATEGORY_ID_LIST: rt::Schema = rt::Schema::list(
     "MetricCategoryIdList",
@@ -513,16 +444,10 @@ pub struct MetricDataResult {
     pub metric_values: Option<Vec<MetricValue>>,
 }
 rt::structure!(
-    MetricDataResult, METRIC_DATA_RESULT, 0 => dimension, 1 => timestamp, 2 =>
-    metric_values
-);
-pub static METRIC_DATA_RESULT: rt::Schema = rt::Schema::structure(
-    "MetricDataResult",
-    &[
-        rt::m("Dimension", &CAPACITY_MANAGER_DIMENSION).named("dimension"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-        rt::m("MetricValues", &METRIC_VALUE_SET).named("metricValueSet"),
-    ],
+    MetricDataResult, METRIC_DATA_RESULT, [dimension[0] = rt::m("Dimension",
+    &CAPACITY_MANAGER_DIMENSION).named("dimension"), timestamp[1] = rt::m("Timestamp",
+    &rt::TIMESTAMP).named("timestamp"), metric_values[2] = rt::m("MetricValues",
+    &METRIC_VALUE_SET).named("metricValueSet")]
 );
 pub static METRIC_DATA_RESULT_SET: rt::Schema = rt::Schema::list(
     "MetricDataResultSet",
@@ -544,16 +469,10 @@ pub struct MetricPoint {
     pub status: Option<String>,
 }
 rt::structure!(
-    MetricPoint, METRIC_POINT, 0 => start_date, 1 => end_date, 2 => value, 3 => status
-);
-pub static METRIC_POINT: rt::Schema = rt::Schema::structure(
-    "MetricPoint",
-    &[
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("Value", &rt::FLOAT).named("value"),
-        rt::m("Status", &rt::STRING).named("status"),
-    ],
+    MetricPoint, METRIC_POINT, [start_date[0] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[1] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    value[2] = rt::m("Value", &rt::FLOAT).named("value"), status[3] = rt::m("Status",
+    &rt::STRING).named("status")]
 );
 pub static METRIC_POINTS: rt::Schema = rt::Schema::list(
     "MetricPoints",
@@ -574,13 +493,9 @@ pub struct MetricValue {
     /// The numerical value of the metric for the specified statistic and time period.
     pub value: Option<f64>,
 }
-rt::structure!(MetricValue, METRIC_VALUE, 0 => metric, 1 => value);
-pub static METRIC_VALUE: rt::Schema = rt::Schema::structure(
-    "MetricValue",
-    &[
-        rt::m("Metric", &rt::ENUM).named("metric"),
-        rt::m("Value", &rt::DOUBLE).named("value"),
-    ],
+rt::structure!(
+    MetricValue, METRIC_VALUE, [metric[0] = rt::m("Metric", &rt::ENUM).named("metric"),
+    value[1] = rt::m("Value", &rt::DOUBLE).named("value")]
 );
 pub static METRIC_VALUE_SET: rt::Schema = rt::Schema::list(
     "MetricValueSet",
@@ -599,17 +514,12 @@ pub struct ModificationQuoteCurrentConfiguration {
     pub original_start_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ModificationQuoteCurrentConfiguration, MODIFICATION_QUOTE_CURRENT_CONFIGURATION, 0 =>
-    instance_count, 1 => reservation_state, 2 => start_date, 3 => original_start_date
-);
-pub static MODIFICATION_QUOTE_CURRENT_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ModificationQuoteCurrentConfiguration",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("ReservationState", &rt::STRING).named("reservationState"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("OriginalStartDate", &rt::TIMESTAMP).named("originalStartDate"),
-    ],
+    ModificationQuoteCurrentConfiguration, MODIFICATION_QUOTE_CURRENT_CONFIGURATION,
+    [instance_count[0] = rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
+    reservation_state[1] = rt::m("ReservationState", &rt::STRING)
+    .named("reservationState"), start_date[2] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), original_start_date[3] = rt::m("OriginalStartDate",
+    &rt::TIMESTAMP).named("originalStartDate")]
 );
 /// Describes the changes that a Capacity Reservation modification quote will apply to a Capacity Reservation.
 #[derive(Clone, Default, PartialEq)]
@@ -622,16 +532,11 @@ pub struct ModificationReservationUpdate {
     pub new_commitment_duration: Option<i32>,
 }
 rt::structure!(
-    ModificationReservationUpdate, MODIFICATION_RESERVATION_UPDATE, 0 =>
-    new_commitment_end_date, 1 => new_start_date, 2 => new_commitment_duration
-);
-pub static MODIFICATION_RESERVATION_UPDATE: rt::Schema = rt::Schema::structure(
-    "ModificationReservationUpdate",
-    &[
-        rt::m("NewCommitmentEndDate", &rt::TIMESTAMP).named("newCommitmentEndDate"),
-        rt::m("NewStartDate", &rt::TIMESTAMP).named("newStartDate"),
-        rt::m("NewCommitmentDuration", &rt::INTEGER).named("newCommitmentDuration"),
-    ],
+    ModificationReservationUpdate, MODIFICATION_RESERVATION_UPDATE,
+    [new_commitment_end_date[0] = rt::m("NewCommitmentEndDate", &rt::TIMESTAMP)
+    .named("newCommitmentEndDate"), new_start_date[1] = rt::m("NewStartDate",
+    &rt::TIMESTAMP).named("newStartDate"), new_commitment_duration[2] =
+    rt::m("NewCommitmentDuration", &rt::INTEGER).named("newCommitmentDuration")]
 );
 /// Describes the terms of a Capacity Reservation modification quote.
 #[derive(Clone, Default, PartialEq)]
@@ -639,13 +544,10 @@ pub struct ModificationTerms {
     /// The changes that will be applied to the Capacity Reservation if you accept the modification terms.
     pub reservation_update: Option<ModificationReservationUpdate>,
 }
-rt::structure!(ModificationTerms, MODIFICATION_TERMS, 0 => reservation_update);
-pub static MODIFICATION_TERMS: rt::Schema = rt::Schema::structure(
-    "ModificationTerms",
-    &[
-        rt::m("ReservationUpdate", &MODIFICATION_RESERVATION_UPDATE)
-            .named("reservationUpdate"),
-    ],
+rt::structure!(
+    ModificationTerms, MODIFICATION_TERMS, [reservation_update[0] =
+    rt::m("ReservationUpdate", &MODIFICATION_RESERVATION_UPDATE)
+    .named("reservationUpdate")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAccountVpcEncryptionControlRequest {
@@ -676,27 +578,16 @@ pub struct ModifyAccountVpcEncryptionControlRequest {
 }
 rt::structure!(
     ModifyAccountVpcEncryptionControlRequest,
-    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, 0 => dry_run, 1 => mode, 2 =>
-    internet_gateway, 3 => egress_only_internet_gateway, 4 => nat_gateway, 5 =>
-    virtual_private_gateway, 6 => vpc_peering, 7 => lambda, 8 => vpc_lattice, 9 =>
-    elastic_file_system, 10 => global_accelerator, 11 => api_gateway_v2
-);
-pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyAccountVpcEncryptionControlRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Mode", &rt::ENUM),
-        rt::m("InternetGateway", &rt::ENUM),
-        rt::m("EgressOnlyInternetGateway", &rt::ENUM),
-        rt::m("NatGateway", &rt::ENUM),
-        rt::m("VirtualPrivateGateway", &rt::ENUM),
-        rt::m("VpcPeering", &rt::ENUM),
-        rt::m("Lambda", &rt::ENUM),
-        rt::m("VpcLattice", &rt::ENUM),
-        rt::m("ElasticFileSystem", &rt::ENUM),
-        rt::m("GlobalAccelerator", &rt::ENUM),
-        rt::m("ApiGatewayV2", &rt::ENUM),
-    ],
+    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), mode[1] = rt::m("Mode", &rt::ENUM), internet_gateway[2] =
+    rt::m("InternetGateway", &rt::ENUM), egress_only_internet_gateway[3] =
+    rt::m("EgressOnlyInternetGateway", &rt::ENUM), nat_gateway[4] = rt::m("NatGateway",
+    &rt::ENUM), virtual_private_gateway[5] = rt::m("VirtualPrivateGateway", &rt::ENUM),
+    vpc_peering[6] = rt::m("VpcPeering", &rt::ENUM), lambda[7] = rt::m("Lambda",
+    &rt::ENUM), vpc_lattice[8] = rt::m("VpcLattice", &rt::ENUM), elastic_file_system[9] =
+    rt::m("ElasticFileSystem", &rt::ENUM), global_accelerator[10] =
+    rt::m("GlobalAccelerator", &rt::ENUM), api_gateway_v2[11] = rt::m("ApiGatewayV2",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAccountVpcEncryptionControlResult {
@@ -705,14 +596,9 @@ pub struct ModifyAccountVpcEncryptionControlResult {
 }
 rt::structure!(
     ModifyAccountVpcEncryptionControlResult,
-    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, 0 => account_vpc_encryption_control
-);
-pub static MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyAccountVpcEncryptionControlResult",
-    &[
-        rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
-            .named("accountVpcEncryptionControl"),
-    ],
+    MODIFY_ACCOUNT_VPC_ENCRYPTION_CONTROL_RESULT, [account_vpc_encryption_control[0] =
+    rt::m("AccountVpcEncryptionControl", &ACCOUNT_VPC_ENCRYPTION_CONTROL)
+    .named("accountVpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAddressAttributeRequest {
@@ -724,16 +610,9 @@ pub struct ModifyAddressAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyAddressAttributeRequest, MODIFY_ADDRESS_ATTRIBUTE_REQUEST, 0 => allocation_id,
-    1 => domain_name, 2 => dry_run
-);
-pub static MODIFY_ADDRESS_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyAddressAttributeRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DomainName", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyAddressAttributeRequest, MODIFY_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), domain_name[1] =
+    rt::m("DomainName", &rt::STRING), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAddressAttributeResult {
@@ -741,11 +620,8 @@ pub struct ModifyAddressAttributeResult {
     pub address: Option<AddressAttribute>,
 }
 rt::structure!(
-    ModifyAddressAttributeResult, MODIFY_ADDRESS_ATTRIBUTE_RESULT, 0 => address
-);
-pub static MODIFY_ADDRESS_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyAddressAttributeResult",
-    &[rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")],
+    ModifyAddressAttributeResult, MODIFY_ADDRESS_ATTRIBUTE_RESULT, [address[0] =
+    rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyApplicationStatusCheckRequest {
@@ -785,35 +661,21 @@ pub struct ModifyApplicationStatusCheckRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyApplicationStatusCheckRequest, MODIFY_APPLICATION_STATUS_CHECK_REQUEST, 0 =>
-    application_status_check_id, 1 => aggregation, 2 => health_check_paths, 3 =>
-    protocol, 4 => port, 5 => path, 6 => device_index, 7 => ip_version, 8 => ip_scope, 9
-    => interval, 10 => timeout, 11 => failure_threshold, 12 => success_threshold, 13 =>
-    status_code_matcher, 14 => initialization_grace_period_seconds, 15 => client_token,
-    16 => dry_run
-);
-pub static MODIFY_APPLICATION_STATUS_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyApplicationStatusCheckRequest",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Aggregation", &rt::ENUM),
-        rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
-            .named("HealthCheckPath"),
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("Path", &rt::STRING),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m("IpVersion", &rt::ENUM),
-        rt::m("IpScope", &rt::ENUM),
-        rt::m("Interval", &rt::INTEGER),
-        rt::m("Timeout", &rt::INTEGER),
-        rt::m("FailureThreshold", &rt::INTEGER),
-        rt::m("SuccessThreshold", &rt::INTEGER),
-        rt::m("StatusCodeMatcher", &rt::STRING),
-        rt::m("InitializationGracePeriodSeconds", &rt::INTEGER).min(-1.0),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyApplicationStatusCheckRequest, MODIFY_APPLICATION_STATUS_CHECK_REQUEST,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .flags(rt::REQUIRED), aggregation[1] = rt::m("Aggregation", &rt::ENUM),
+    health_check_paths[2] = rt::m("HealthCheckPaths", &HEALTH_CHECK_PATH_REQUEST_LIST)
+    .named("HealthCheckPath"), protocol[3] = rt::m("Protocol", &rt::ENUM), port[4] =
+    rt::m("Port", &rt::INTEGER).min(1.0), path[5] = rt::m("Path", &rt::STRING),
+    device_index[6] = rt::m("DeviceIndex", &rt::INTEGER), ip_version[7] =
+    rt::m("IpVersion", &rt::ENUM), ip_scope[8] = rt::m("IpScope", &rt::ENUM), interval[9]
+    = rt::m("Interval", &rt::INTEGER), timeout[10] = rt::m("Timeout", &rt::INTEGER),
+    failure_threshold[11] = rt::m("FailureThreshold", &rt::INTEGER),
+    success_threshold[12] = rt::m("SuccessThreshold", &rt::INTEGER),
+    status_code_matcher[13] = rt::m("StatusCodeMatcher", &rt::STRING),
+    initialization_grace_period_seconds[14] = rt::m("InitializationGracePeriodSeconds",
+    &rt::INTEGER).min(-1.0), client_token[15] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[16] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyApplicationStatusCheckResult {
@@ -821,15 +683,9 @@ pub struct ModifyApplicationStatusCheckResult {
     pub application_status_check: Option<ApplicationStatusCheckResponseObject>,
 }
 rt::structure!(
-    ModifyApplicationStatusCheckResult, MODIFY_APPLICATION_STATUS_CHECK_RESULT, 0 =>
-    application_status_check
-);
-pub static MODIFY_APPLICATION_STATUS_CHECK_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyApplicationStatusCheckResult",
-    &[
-        rt::m("ApplicationStatusCheck", &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT)
-            .named("applicationStatusCheck"),
-    ],
+    ModifyApplicationStatusCheckResult, MODIFY_APPLICATION_STATUS_CHECK_RESULT,
+    [application_status_check[0] = rt::m("ApplicationStatusCheck",
+    &APPLICATION_STATUS_CHECK_RESPONSE_OBJECT).named("applicationStatusCheck")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAvailabilityZoneGroupRequest {
@@ -841,16 +697,10 @@ pub struct ModifyAvailabilityZoneGroupRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyAvailabilityZoneGroupRequest, MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST, 0 =>
-    group_name, 1 => opt_in_status, 2 => dry_run
-);
-pub static MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyAvailabilityZoneGroupRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OptInStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyAvailabilityZoneGroupRequest, MODIFY_AVAILABILITY_ZONE_GROUP_REQUEST,
+    [group_name[0] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED),
+    opt_in_status[1] = rt::m("OptInStatus", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyAvailabilityZoneGroupResult {
@@ -858,12 +708,8 @@ pub struct ModifyAvailabilityZoneGroupResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyAvailabilityZoneGroupResult, MODIFY_AVAILABILITY_ZONE_GROUP_RESULT, 0 =>
-    return_
-);
-pub static MODIFY_AVAILABILITY_ZONE_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyAvailabilityZoneGroupResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyAvailabilityZoneGroupResult, MODIFY_AVAILABILITY_ZONE_GROUP_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
     pub enum ModifyAvailabilityZoneOptInStatus { OptedIn = "opted-in", NotOptedIn =
@@ -889,19 +735,12 @@ pub struct ModifyCapacityReservationFleetRequest {
     pub remove_end_date: Option<bool>,
 }
 rt::structure!(
-    ModifyCapacityReservationFleetRequest, MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST, 0
-    => capacity_reservation_fleet_id, 1 => total_target_capacity, 2 => end_date, 3 =>
-    dry_run, 4 => remove_end_date
-);
-pub static MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyCapacityReservationFleetRequest",
-    &[
-        rt::m("CapacityReservationFleetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TotalTargetCapacity", &rt::INTEGER),
-        rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("RemoveEndDate", &rt::BOOLEAN),
-    ],
+    ModifyCapacityReservationFleetRequest, MODIFY_CAPACITY_RESERVATION_FLEET_REQUEST,
+    [capacity_reservation_fleet_id[0] = rt::m("CapacityReservationFleetId", &rt::STRING)
+    .flags(rt::REQUIRED), total_target_capacity[1] = rt::m("TotalTargetCapacity",
+    &rt::INTEGER), end_date[2] = rt::m("EndDate", &rt::TIMESTAMP), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN), remove_end_date[4] = rt::m("RemoveEndDate",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationFleetResult {
@@ -909,12 +748,8 @@ pub struct ModifyCapacityReservationFleetResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyCapacityReservationFleetResult, MODIFY_CAPACITY_RESERVATION_FLEET_RESULT, 0 =>
-    return_
-);
-pub static MODIFY_CAPACITY_RESERVATION_FLEET_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyCapacityReservationFleetResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyCapacityReservationFleetResult, MODIFY_CAPACITY_RESERVATION_FLEET_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationRequest {
@@ -951,26 +786,16 @@ pub struct ModifyCapacityReservationRequest {
     pub quote_id: Option<String>,
 }
 rt::structure!(
-    ModifyCapacityReservationRequest, MODIFY_CAPACITY_RESERVATION_REQUEST, 0 =>
-    capacity_reservation_id, 1 => instance_count, 2 => end_date, 3 => end_date_type, 4 =>
-    accept, 5 => dry_run, 6 => additional_info, 7 => instance_match_criteria, 8 =>
-    accept_modification_terms, 9 => start_date, 10 => quote_id
-);
-pub static MODIFY_CAPACITY_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyCapacityReservationRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceCount", &rt::INTEGER),
-        rt::m("EndDate", &rt::TIMESTAMP),
-        rt::m("EndDateType", &rt::ENUM),
-        rt::m("Accept", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("AdditionalInfo", &rt::STRING),
-        rt::m("InstanceMatchCriteria", &rt::ENUM),
-        rt::m("AcceptModificationTerms", &rt::BOOLEAN),
-        rt::m("StartDate", &rt::TIMESTAMP),
-        rt::m("QuoteId", &rt::STRING),
-    ],
+    ModifyCapacityReservationRequest, MODIFY_CAPACITY_RESERVATION_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER),
+    end_date[2] = rt::m("EndDate", &rt::TIMESTAMP), end_date_type[3] =
+    rt::m("EndDateType", &rt::ENUM), accept[4] = rt::m("Accept", &rt::BOOLEAN),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN), additional_info[6] =
+    rt::m("AdditionalInfo", &rt::STRING), instance_match_criteria[7] =
+    rt::m("InstanceMatchCriteria", &rt::ENUM), accept_modification_terms[8] =
+    rt::m("AcceptModificationTerms", &rt::BOOLEAN), start_date[9] = rt::m("StartDate",
+    &rt::TIMESTAMP), quote_id[10] = rt::m("QuoteId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyCapacityReservationResult {
@@ -982,17 +807,11 @@ pub struct ModifyCapacityReservationResult {
     pub adjustment_details: Option<CapacityReservationAdjustmentDetails>,
 }
 rt::structure!(
-    ModifyCapacityReservationResult, MODIFY_CAPACITY_RESERVATION_RESULT, 0 => return_, 1
-    => adjustment_status, 2 => adjustment_details
-);
-pub static MODIFY_CAPACITY_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyCapacityReservationResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"),
-        rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
-            .named("adjustmentDetails"),
-    ],
+    ModifyCapacityReservationResult, MODIFY_CAPACITY_RESERVATION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), adjustment_status[1] =
+    rt::m("AdjustmentStatus", &rt::ENUM).named("adjustmentStatus"), adjustment_details[2]
+    = rt::m("AdjustmentDetails", &CAPACITY_RESERVATION_ADJUSTMENT_DETAILS)
+    .named("adjustmentDetails")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyRequest {
@@ -1016,20 +835,12 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyRequest {
 }
 rt::structure!(
     ModifyClientVpnEndpointAuthorizationPolicyRequest,
-    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, 0 => client_vpn_endpoint_id,
-    1 => policy_document, 2 => description, 3 => shadow_mode, 4 => client_token, 5 =>
-    dry_run
-);
-pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyClientVpnEndpointAuthorizationPolicyRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("ShadowMode", &rt::ENUM),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_REQUEST, [client_vpn_endpoint_id[0] =
+    rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), shadow_mode[3] = rt::m("ShadowMode", &rt::ENUM), client_token[4] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[5] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointAuthorizationPolicyResult {
@@ -1038,11 +849,8 @@ pub struct ModifyClientVpnEndpointAuthorizationPolicyResult {
 }
 rt::structure!(
     ModifyClientVpnEndpointAuthorizationPolicyResult,
-    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, 0 => status
-);
-pub static MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyClientVpnEndpointAuthorizationPolicyResult",
-    &[rt::m("Status", &rt::ENUM).named("status")],
+    MODIFY_CLIENT_VPN_ENDPOINT_AUTHORIZATION_POLICY_RESULT, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointRequest {
@@ -1103,41 +911,26 @@ pub struct ModifyClientVpnEndpointRequest {
     pub device_posture_options: Option<DevicePostureOptions>,
 }
 rt::structure!(
-    ModifyClientVpnEndpointRequest, MODIFY_CLIENT_VPN_ENDPOINT_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => server_certificate_arn, 2 => connection_log_options, 3
-    => dns_servers, 4 => vpn_port, 5 => description, 6 => split_tunnel, 7 => dry_run, 8
-    => security_group_ids, 9 => vpc_id, 10 => self_service_portal, 11 =>
-    client_connect_options, 12 => session_timeout_hours, 13 =>
-    client_login_banner_options, 14 => client_route_enforcement_options, 15 =>
-    disconnect_on_session_timeout, 16 => transit_gateway_configuration, 17 =>
-    device_posture_options
-);
-pub static MODIFY_CLIENT_VPN_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyClientVpnEndpointRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServerCertificateArn", &rt::STRING),
-        rt::m("ConnectionLogOptions", &CONNECTION_LOG_OPTIONS),
-        rt::m("DnsServers", &DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE),
-        rt::m("VpnPort", &rt::INTEGER),
-        rt::m("Description", &rt::STRING),
-        rt::m("SplitTunnel", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
-            .named("SecurityGroupId"),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("SelfServicePortal", &rt::ENUM),
-        rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
-        rt::m("SessionTimeoutHours", &rt::INTEGER),
-        rt::m("ClientLoginBannerOptions", &CLIENT_LOGIN_BANNER_OPTIONS),
-        rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
-        rt::m("DisconnectOnSessionTimeout", &rt::BOOLEAN),
-        rt::m(
-            "TransitGatewayConfiguration",
-            &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE,
-        ),
-        rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS),
-    ],
+    ModifyClientVpnEndpointRequest, MODIFY_CLIENT_VPN_ENDPOINT_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), server_certificate_arn[1] = rt::m("ServerCertificateArn",
+    &rt::STRING), connection_log_options[2] = rt::m("ConnectionLogOptions",
+    &CONNECTION_LOG_OPTIONS), dns_servers[3] = rt::m("DnsServers",
+    &DNS_SERVERS_OPTIONS_MODIFY_STRUCTURE), vpn_port[4] = rt::m("VpnPort", &rt::INTEGER),
+    description[5] = rt::m("Description", &rt::STRING), split_tunnel[6] =
+    rt::m("SplitTunnel", &rt::BOOLEAN), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN),
+    security_group_ids[8] = rt::m("SecurityGroupIds", &CLIENT_VPN_SECURITY_GROUP_ID_SET)
+    .named("SecurityGroupId"), vpc_id[9] = rt::m("VpcId", &rt::STRING),
+    self_service_portal[10] = rt::m("SelfServicePortal", &rt::ENUM),
+    client_connect_options[11] = rt::m("ClientConnectOptions", &CLIENT_CONNECT_OPTIONS),
+    session_timeout_hours[12] = rt::m("SessionTimeoutHours", &rt::INTEGER),
+    client_login_banner_options[13] = rt::m("ClientLoginBannerOptions",
+    &CLIENT_LOGIN_BANNER_OPTIONS), client_route_enforcement_options[14] =
+    rt::m("ClientRouteEnforcementOptions", &CLIENT_ROUTE_ENFORCEMENT_OPTIONS),
+    disconnect_on_session_timeout[15] = rt::m("DisconnectOnSessionTimeout",
+    &rt::BOOLEAN), transit_gateway_configuration[16] =
+    rt::m("TransitGatewayConfiguration", &TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE),
+    device_posture_options[17] = rt::m("DevicePostureOptions", &DEVICE_POSTURE_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyClientVpnEndpointResult {
@@ -1145,11 +938,8 @@ pub struct ModifyClientVpnEndpointResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyClientVpnEndpointResult, MODIFY_CLIENT_VPN_ENDPOINT_RESULT, 0 => return_
-);
-pub static MODIFY_CLIENT_VPN_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyClientVpnEndpointResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyClientVpnEndpointResult, MODIFY_CLIENT_VPN_ENDPOINT_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyDefaultCreditSpecificationRequest {
@@ -1164,15 +954,9 @@ pub struct ModifyDefaultCreditSpecificationRequest {
 }
 rt::structure!(
     ModifyDefaultCreditSpecificationRequest, MODIFY_DEFAULT_CREDIT_SPECIFICATION_REQUEST,
-    0 => dry_run, 1 => instance_family, 2 => cpu_credits
-);
-pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyDefaultCreditSpecificationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_family[1] =
+    rt::m("InstanceFamily", &rt::ENUM).flags(rt::REQUIRED), cpu_credits[2] =
+    rt::m("CpuCredits", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyDefaultCreditSpecificationResult {
@@ -1180,15 +964,9 @@ pub struct ModifyDefaultCreditSpecificationResult {
     pub instance_family_credit_specification: Option<InstanceFamilyCreditSpecification>,
 }
 rt::structure!(
-    ModifyDefaultCreditSpecificationResult, MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT, 0
-    => instance_family_credit_specification
-);
-pub static MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyDefaultCreditSpecificationResult",
-    &[
-        rt::m("InstanceFamilyCreditSpecification", &INSTANCE_FAMILY_CREDIT_SPECIFICATION)
-            .named("instanceFamilyCreditSpecification"),
-    ],
+    ModifyDefaultCreditSpecificationResult, MODIFY_DEFAULT_CREDIT_SPECIFICATION_RESULT,
+    [instance_family_credit_specification[0] = rt::m("InstanceFamilyCreditSpecification",
+    &INSTANCE_FAMILY_CREDIT_SPECIFICATION).named("instanceFamilyCreditSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyEbsDefaultKmsKeyIdRequest {
@@ -1209,12 +987,9 @@ pub struct ModifyEbsDefaultKmsKeyIdRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyEbsDefaultKmsKeyIdRequest, MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST, 0 =>
-    kms_key_id, 1 => dry_run
-);
-pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyEbsDefaultKmsKeyIdRequest",
-    &[rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    ModifyEbsDefaultKmsKeyIdRequest, MODIFY_EBS_DEFAULT_KMS_KEY_ID_REQUEST,
+    [kms_key_id[0] = rt::m("KmsKeyId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyEbsDefaultKmsKeyIdResult {
@@ -1222,11 +997,8 @@ pub struct ModifyEbsDefaultKmsKeyIdResult {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    ModifyEbsDefaultKmsKeyIdResult, MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT, 0 => kms_key_id
-);
-pub static MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyEbsDefaultKmsKeyIdResult",
-    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
+    ModifyEbsDefaultKmsKeyIdResult, MODIFY_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0]
+    = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetRequest {
@@ -1246,32 +1018,23 @@ pub struct ModifyFleetRequest {
     pub context: Option<String>,
 }
 rt::structure!(
-    ModifyFleetRequest, MODIFY_FLEET_REQUEST, 0 => dry_run, 1 =>
-    excess_capacity_termination_policy, 2 => launch_template_configs, 3 => fleet_id, 4 =>
-    target_capacity_specification, 5 => context
-);
-pub static MODIFY_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyFleetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM),
-        rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
-            .named("LaunchTemplateConfig")
-            .min(0.0),
-        rt::m("FleetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST),
-        rt::m("Context", &rt::STRING),
-    ],
+    ModifyFleetRequest, MODIFY_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), excess_capacity_termination_policy[1] =
+    rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM), launch_template_configs[2] =
+    rt::m("LaunchTemplateConfigs", &FLEET_LAUNCH_TEMPLATE_CONFIG_LIST_REQUEST)
+    .named("LaunchTemplateConfig").min(0.0), fleet_id[3] = rt::m("FleetId", &rt::STRING)
+    .flags(rt::REQUIRED), target_capacity_specification[4] =
+    rt::m("TargetCapacitySpecification", &TARGET_CAPACITY_SPECIFICATION_REQUEST),
+    context[5] = rt::m("Context", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFleetResult {
     /// If the request succeeds, the response returns `true`. If the request fails, no response is returned, and instead an error message is returned.
     pub return_: Option<bool>,
 }
-rt::structure!(ModifyFleetResult, MODIFY_FLEET_RESULT, 0 => return_);
-pub static MODIFY_FLEET_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyFleetResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    ModifyFleetResult, MODIFY_FLEET_RESULT, [return_[0] = rt::m("Return", &rt::BOOLEAN)
+    .named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFpgaImageAttributeRequest {
@@ -1297,24 +1060,15 @@ pub struct ModifyFpgaImageAttributeRequest {
     pub name: Option<String>,
 }
 rt::structure!(
-    ModifyFpgaImageAttributeRequest, MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST, 0 => dry_run, 1
-    => fpga_image_id, 2 => attribute, 3 => operation_type, 4 => user_ids, 5 =>
-    user_groups, 6 => product_codes, 7 => load_permission, 8 => description, 9 => name
-);
-pub static MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyFpgaImageAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM),
-        rt::m("OperationType", &rt::ENUM),
-        rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"),
-        rt::m("UserGroups", &USER_GROUP_STRING_LIST).named("UserGroup"),
-        rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST).named("ProductCode"),
-        rt::m("LoadPermission", &LOAD_PERMISSION_MODIFICATIONS),
-        rt::m("Description", &rt::STRING),
-        rt::m("Name", &rt::STRING),
-    ],
+    ModifyFpgaImageAttributeRequest, MODIFY_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM), operation_type[3]
+    = rt::m("OperationType", &rt::ENUM), user_ids[4] = rt::m("UserIds",
+    &USER_ID_STRING_LIST).named("UserId"), user_groups[5] = rt::m("UserGroups",
+    &USER_GROUP_STRING_LIST).named("UserGroup"), product_codes[6] = rt::m("ProductCodes",
+    &PRODUCT_CODE_STRING_LIST).named("ProductCode"), load_permission[7] =
+    rt::m("LoadPermission", &LOAD_PERMISSION_MODIFICATIONS), description[8] =
+    rt::m("Description", &rt::STRING), name[9] = rt::m("Name", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyFpgaImageAttributeResult {
@@ -1322,12 +1076,9 @@ pub struct ModifyFpgaImageAttributeResult {
     pub fpga_image_attribute: Option<FpgaImageAttribute>,
 }
 rt::structure!(
-    ModifyFpgaImageAttributeResult, MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT, 0 =>
-    fpga_image_attribute
-);
-pub static MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyFpgaImageAttributeResult",
-    &[rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE).named("fpgaImageAttribute")],
+    ModifyFpgaImageAttributeResult, MODIFY_FPGA_IMAGE_ATTRIBUTE_RESULT,
+    [fpga_image_attribute[0] = rt::m("FpgaImageAttribute", &FPGA_IMAGE_ATTRIBUTE)
+    .named("fpgaImageAttribute")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyHostsRequest {
@@ -1349,19 +1100,12 @@ pub struct ModifyHostsRequest {
     pub auto_placement: Option<AutoPlacement>,
 }
 rt::structure!(
-    ModifyHostsRequest, MODIFY_HOSTS_REQUEST, 0 => host_recovery, 1 => instance_type, 2
-    => instance_family, 3 => host_maintenance, 4 => host_ids, 5 => auto_placement
-);
-pub static MODIFY_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyHostsRequest",
-    &[
-        rt::m("HostRecovery", &rt::ENUM),
-        rt::m("InstanceType", &rt::STRING),
-        rt::m("InstanceFamily", &rt::STRING),
-        rt::m("HostMaintenance", &rt::ENUM),
-        rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED),
-        rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement"),
-    ],
+    ModifyHostsRequest, MODIFY_HOSTS_REQUEST, [host_recovery[0] = rt::m("HostRecovery",
+    &rt::ENUM), instance_type[1] = rt::m("InstanceType", &rt::STRING), instance_family[2]
+    = rt::m("InstanceFamily", &rt::STRING), host_maintenance[3] =
+    rt::m("HostMaintenance", &rt::ENUM), host_ids[4] = rt::m("HostIds",
+    &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED), auto_placement[5] =
+    rt::m("AutoPlacement", &rt::ENUM).named("autoPlacement")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyHostsResult {
@@ -1371,14 +1115,9 @@ pub struct ModifyHostsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    ModifyHostsResult, MODIFY_HOSTS_RESULT, 0 => successful, 1 => unsuccessful
-);
-pub static MODIFY_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyHostsResult",
-    &[
-        rt::m("Successful", &RESPONSE_HOST_ID_LIST).named("successful"),
-        rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful"),
-    ],
+    ModifyHostsResult, MODIFY_HOSTS_RESULT, [successful[0] = rt::m("Successful",
+    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
+    &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIdFormatRequest {
@@ -1390,14 +1129,9 @@ pub struct ModifyIdFormatRequest {
     pub use_long_ids: bool,
 }
 rt::structure!(
-    ModifyIdFormatRequest, MODIFY_ID_FORMAT_REQUEST, 0 => resource, 1 => use_long_ids
-);
-pub static MODIFY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIdFormatRequest",
-    &[
-        rt::m("Resource", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UseLongIds", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    ModifyIdFormatRequest, MODIFY_ID_FORMAT_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).flags(rt::REQUIRED), use_long_ids[1] = rt::m("UseLongIds", &rt::BOOLEAN)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIdentityIdFormatRequest {
@@ -1411,16 +1145,11 @@ pub struct ModifyIdentityIdFormatRequest {
     pub principal_arn: String,
 }
 rt::structure!(
-    ModifyIdentityIdFormatRequest, MODIFY_IDENTITY_ID_FORMAT_REQUEST, 0 => resource, 1 =>
-    use_long_ids, 2 => principal_arn
-);
-pub static MODIFY_IDENTITY_ID_FORMAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIdentityIdFormatRequest",
-    &[
-        rt::m("Resource", &rt::STRING).named("resource").flags(rt::REQUIRED),
-        rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds").flags(rt::REQUIRED),
-        rt::m("PrincipalArn", &rt::STRING).named("principalArn").flags(rt::REQUIRED),
-    ],
+    ModifyIdentityIdFormatRequest, MODIFY_IDENTITY_ID_FORMAT_REQUEST, [resource[0] =
+    rt::m("Resource", &rt::STRING).named("resource").flags(rt::REQUIRED), use_long_ids[1]
+    = rt::m("UseLongIds", &rt::BOOLEAN).named("useLongIds").flags(rt::REQUIRED),
+    principal_arn[2] = rt::m("PrincipalArn", &rt::STRING).named("principalArn")
+    .flags(rt::REQUIRED)]
 );
 /// Contains the parameters for ModifyImageAttribute.
 #[derive(Clone, Default, PartialEq)]
@@ -1457,30 +1186,19 @@ pub struct ModifyImageAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyImageAttributeRequest, MODIFY_IMAGE_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    description, 2 => image_id, 3 => launch_permission, 4 => operation_type, 5 =>
-    product_codes, 6 => user_groups, 7 => user_ids, 8 => value, 9 => organization_arns,
-    10 => organizational_unit_arns, 11 => imds_support, 12 => dry_run
-);
-pub static MODIFY_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyImageAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::STRING),
-        rt::m("Description", &ATTRIBUTE_VALUE),
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LaunchPermission", &LAUNCH_PERMISSION_MODIFICATIONS),
-        rt::m("OperationType", &rt::ENUM),
-        rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST).named("ProductCode"),
-        rt::m("UserGroups", &USER_GROUP_STRING_LIST).named("UserGroup"),
-        rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"),
-        rt::m("Value", &rt::STRING),
-        rt::m("OrganizationArns", &ORGANIZATION_ARN_STRING_LIST)
-            .named("OrganizationArn"),
-        rt::m("OrganizationalUnitArns", &ORGANIZATIONAL_UNIT_ARN_STRING_LIST)
-            .named("OrganizationalUnitArn"),
-        rt::m("ImdsSupport", &ATTRIBUTE_VALUE),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    ModifyImageAttributeRequest, MODIFY_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::STRING), description[1] = rt::m("Description",
+    &ATTRIBUTE_VALUE), image_id[2] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
+    launch_permission[3] = rt::m("LaunchPermission", &LAUNCH_PERMISSION_MODIFICATIONS),
+    operation_type[4] = rt::m("OperationType", &rt::ENUM), product_codes[5] =
+    rt::m("ProductCodes", &PRODUCT_CODE_STRING_LIST).named("ProductCode"), user_groups[6]
+    = rt::m("UserGroups", &USER_GROUP_STRING_LIST).named("UserGroup"), user_ids[7] =
+    rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"), value[8] = rt::m("Value",
+    &rt::STRING), organization_arns[9] = rt::m("OrganizationArns",
+    &ORGANIZATION_ARN_STRING_LIST).named("OrganizationArn"), organizational_unit_arns[10]
+    = rt::m("OrganizationalUnitArns", &ORGANIZATIONAL_UNIT_ARN_STRING_LIST)
+    .named("OrganizationalUnitArn"), imds_support[11] = rt::m("ImdsSupport",
+    &ATTRIBUTE_VALUE), dry_run[12] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceAttributeRequest {
@@ -1534,38 +1252,28 @@ pub struct ModifyInstanceAttributeRequest {
     pub ena_support: Option<AttributeBooleanValue>,
 }
 rt::structure!(
-    ModifyInstanceAttributeRequest, MODIFY_INSTANCE_ATTRIBUTE_REQUEST, 0 =>
-    source_dest_check, 1 => enclave_options, 2 => disable_api_stop, 3 => dry_run, 4 =>
-    instance_id, 5 => attribute, 6 => value, 7 => block_device_mappings, 8 =>
-    disable_api_termination, 9 => instance_type, 10 => kernel, 11 => ramdisk, 12 =>
-    user_data, 13 => instance_initiated_shutdown_behavior, 14 => groups, 15 =>
-    ebs_optimized, 16 => sriov_net_support, 17 => ena_support
-);
-pub static MODIFY_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceAttributeRequest",
-    &[
-        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
-        rt::m("DisableApiStop", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute"),
-        rt::m("Value", &rt::STRING).named("value").flags(rt::SENSITIVE),
-        rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
-            .named("disableApiTermination"),
-        rt::m("InstanceType", &ATTRIBUTE_VALUE).named("instanceType"),
-        rt::m("Kernel", &ATTRIBUTE_VALUE).named("kernel"),
-        rt::m("Ramdisk", &ATTRIBUTE_VALUE).named("ramdisk"),
-        rt::m("UserData", &SECURE_BLOB_ATTRIBUTE_VALUE).named("userData"),
-        rt::m("InstanceInitiatedShutdownBehavior", &ATTRIBUTE_VALUE)
-            .named("instanceInitiatedShutdownBehavior"),
-        rt::m("Groups", &GROUP_ID_STRING_LIST).named("GroupId"),
-        rt::m("EbsOptimized", &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"),
-        rt::m("SriovNetSupport", &ATTRIBUTE_VALUE).named("sriovNetSupport"),
-        rt::m("EnaSupport", &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport"),
-    ],
+    ModifyInstanceAttributeRequest, MODIFY_INSTANCE_ATTRIBUTE_REQUEST,
+    [source_dest_check[0] = rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE),
+    enclave_options[1] = rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
+    disable_api_stop[2] = rt::m("DisableApiStop", &ATTRIBUTE_BOOLEAN_VALUE), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[4] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[5] =
+    rt::m("Attribute", &rt::ENUM).named("attribute"), value[6] = rt::m("Value",
+    &rt::STRING).named("value").flags(rt::SENSITIVE), block_device_mappings[7] =
+    rt::m("BlockDeviceMappings", &INSTANCE_BLOCK_DEVICE_MAPPING_SPECIFICATION_LIST)
+    .named("blockDeviceMapping"), disable_api_termination[8] =
+    rt::m("DisableApiTermination", &ATTRIBUTE_BOOLEAN_VALUE)
+    .named("disableApiTermination"), instance_type[9] = rt::m("InstanceType",
+    &ATTRIBUTE_VALUE).named("instanceType"), kernel[10] = rt::m("Kernel",
+    &ATTRIBUTE_VALUE).named("kernel"), ramdisk[11] = rt::m("Ramdisk", &ATTRIBUTE_VALUE)
+    .named("ramdisk"), user_data[12] = rt::m("UserData", &SECURE_BLOB_ATTRIBUTE_VALUE)
+    .named("userData"), instance_initiated_shutdown_behavior[13] =
+    rt::m("InstanceInitiatedShutdownBehavior", &ATTRIBUTE_VALUE)
+    .named("instanceInitiatedShutdownBehavior"), groups[14] = rt::m("Groups",
+    &GROUP_ID_STRING_LIST).named("GroupId"), ebs_optimized[15] = rt::m("EbsOptimized",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("ebsOptimized"), sriov_net_support[16] =
+    rt::m("SriovNetSupport", &ATTRIBUTE_VALUE).named("sriovNetSupport"), ena_support[17]
+    = rt::m("EnaSupport", &ATTRIBUTE_BOOLEAN_VALUE).named("enaSupport")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesRequest {
@@ -1578,17 +1286,11 @@ pub struct ModifyInstanceCapacityReservationAttributesRequest {
 }
 rt::structure!(
     ModifyInstanceCapacityReservationAttributesRequest,
-    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST, 0 => instance_id, 1 =>
-    capacity_reservation_specification, 2 => dry_run
-);
-pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCapacityReservationAttributesRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CapacityReservationSpecification", &CAPACITY_RESERVATION_SPECIFICATION)
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    capacity_reservation_specification[1] = rt::m("CapacityReservationSpecification",
+    &CAPACITY_RESERVATION_SPECIFICATION).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCapacityReservationAttributesResult {
@@ -1597,11 +1299,8 @@ pub struct ModifyInstanceCapacityReservationAttributesResult {
 }
 rt::structure!(
     ModifyInstanceCapacityReservationAttributesResult,
-    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT, 0 => return_
-);
-pub static MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCapacityReservationAttributesResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    MODIFY_INSTANCE_CAPACITY_RESERVATION_ATTRIBUTES_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceConnectEndpointRequest {
@@ -1622,21 +1321,13 @@ pub struct ModifyInstanceConnectEndpointRequest {
     pub preserve_client_ip: Option<bool>,
 }
 rt::structure!(
-    ModifyInstanceConnectEndpointRequest, MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST, 0 =>
-    dry_run, 1 => instance_connect_endpoint_id, 2 => ip_address_type, 3 =>
-    security_group_ids, 4 => preserve_client_ip
-);
-pub static MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceConnectEndpointRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpAddressType", &rt::ENUM),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
-            .named("SecurityGroupId")
-            .min(0.0),
-        rt::m("PreserveClientIp", &rt::BOOLEAN),
-    ],
+    ModifyInstanceConnectEndpointRequest, MODIFY_INSTANCE_CONNECT_ENDPOINT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_connect_endpoint_id[1] =
+    rt::m("InstanceConnectEndpointId", &rt::STRING).flags(rt::REQUIRED),
+    ip_address_type[2] = rt::m("IpAddressType", &rt::ENUM), security_group_ids[3] =
+    rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST_REQUEST)
+    .named("SecurityGroupId").min(0.0), preserve_client_ip[4] = rt::m("PreserveClientIp",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceConnectEndpointResult {
@@ -1644,12 +1335,8 @@ pub struct ModifyInstanceConnectEndpointResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyInstanceConnectEndpointResult, MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT, 0 =>
-    return_
-);
-pub static MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceConnectEndpointResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyInstanceConnectEndpointResult, MODIFY_INSTANCE_CONNECT_ENDPOINT_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsRequest {
@@ -1665,19 +1352,11 @@ pub struct ModifyInstanceCpuOptionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyInstanceCpuOptionsRequest, MODIFY_INSTANCE_CPU_OPTIONS_REQUEST, 0 =>
-    instance_id, 1 => core_count, 2 => threads_per_core, 3 => nested_virtualization, 4 =>
-    dry_run
-);
-pub static MODIFY_INSTANCE_CPU_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCpuOptionsRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CoreCount", &rt::INTEGER),
-        rt::m("ThreadsPerCore", &rt::INTEGER),
-        rt::m("NestedVirtualization", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyInstanceCpuOptionsRequest, MODIFY_INSTANCE_CPU_OPTIONS_REQUEST, [instance_id[0]
+    = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), core_count[1] =
+    rt::m("CoreCount", &rt::INTEGER), threads_per_core[2] = rt::m("ThreadsPerCore",
+    &rt::INTEGER), nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCpuOptionsResult {
@@ -1691,17 +1370,12 @@ pub struct ModifyInstanceCpuOptionsResult {
     pub nested_virtualization: Option<NestedVirtualizationSpecification>,
 }
 rt::structure!(
-    ModifyInstanceCpuOptionsResult, MODIFY_INSTANCE_CPU_OPTIONS_RESULT, 0 => instance_id,
-    1 => core_count, 2 => threads_per_core, 3 => nested_virtualization
-);
-pub static MODIFY_INSTANCE_CPU_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCpuOptionsResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("CoreCount", &rt::INTEGER).named("coreCount"),
-        rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"),
-        rt::m("NestedVirtualization", &rt::ENUM).named("nestedVirtualization"),
-    ],
+    ModifyInstanceCpuOptionsResult, MODIFY_INSTANCE_CPU_OPTIONS_RESULT, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), core_count[1] =
+    rt::m("CoreCount", &rt::INTEGER).named("coreCount"), threads_per_core[2] =
+    rt::m("ThreadsPerCore", &rt::INTEGER).named("threadsPerCore"),
+    nested_virtualization[3] = rt::m("NestedVirtualization", &rt::ENUM)
+    .named("nestedVirtualization")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCreditSpecificationRequest {
@@ -1714,21 +1388,11 @@ pub struct ModifyInstanceCreditSpecificationRequest {
 }
 rt::structure!(
     ModifyInstanceCreditSpecificationRequest,
-    MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST, 0 => dry_run, 1 => client_token, 2 =>
-    instance_credit_specifications
-);
-pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCreditSpecificationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING),
-        rt::m(
-                "InstanceCreditSpecifications",
-                &INSTANCE_CREDIT_SPECIFICATION_LIST_REQUEST,
-            )
-            .named("InstanceCreditSpecification")
-            .flags(rt::REQUIRED),
-    ],
+    MODIFY_INSTANCE_CREDIT_SPECIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING),
+    instance_credit_specifications[2] = rt::m("InstanceCreditSpecifications",
+    &INSTANCE_CREDIT_SPECIFICATION_LIST_REQUEST).named("InstanceCreditSpecification")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceCreditSpecificationResult {
@@ -1743,23 +1407,14 @@ pub struct ModifyInstanceCreditSpecificationResult {
 }
 rt::structure!(
     ModifyInstanceCreditSpecificationResult, MODIFY_INSTANCE_CREDIT_SPECIFICATION_RESULT,
-    0 => successful_instance_credit_specifications, 1 =>
-    unsuccessful_instance_credit_specifications
-);
-pub static MODIFY_INSTANCE_CREDIT_SPECIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceCreditSpecificationResult",
-    &[
-        rt::m(
-                "SuccessfulInstanceCreditSpecifications",
-                &SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET,
-            )
-            .named("successfulInstanceCreditSpecificationSet"),
-        rt::m(
-                "UnsuccessfulInstanceCreditSpecifications",
-                &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET,
-            )
-            .named("unsuccessfulInstanceCreditSpecificationSet"),
-    ],
+    [successful_instance_credit_specifications[0] =
+    rt::m("SuccessfulInstanceCreditSpecifications",
+    &SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET)
+    .named("successfulInstanceCreditSpecificationSet"),
+    unsuccessful_instance_credit_specifications[1] =
+    rt::m("UnsuccessfulInstanceCreditSpecifications",
+    &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET)
+    .named("unsuccessfulInstanceCreditSpecificationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventStartTimeRequest {
@@ -1773,17 +1428,11 @@ pub struct ModifyInstanceEventStartTimeRequest {
     pub not_before: rt::DateTime,
 }
 rt::structure!(
-    ModifyInstanceEventStartTimeRequest, MODIFY_INSTANCE_EVENT_START_TIME_REQUEST, 0 =>
-    dry_run, 1 => instance_id, 2 => instance_event_id, 3 => not_before
-);
-pub static MODIFY_INSTANCE_EVENT_START_TIME_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceEventStartTimeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceEventId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NotBefore", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    ModifyInstanceEventStartTimeRequest, MODIFY_INSTANCE_EVENT_START_TIME_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), instance_event_id[2] = rt::m("InstanceEventId",
+    &rt::STRING).flags(rt::REQUIRED), not_before[3] = rt::m("NotBefore", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventStartTimeResult {
@@ -1791,12 +1440,8 @@ pub struct ModifyInstanceEventStartTimeResult {
     pub event: Option<InstanceStatusEvent>,
 }
 rt::structure!(
-    ModifyInstanceEventStartTimeResult, MODIFY_INSTANCE_EVENT_START_TIME_RESULT, 0 =>
-    event
-);
-pub static MODIFY_INSTANCE_EVENT_START_TIME_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceEventStartTimeResult",
-    &[rt::m("Event", &INSTANCE_STATUS_EVENT).named("event")],
+    ModifyInstanceEventStartTimeResult, MODIFY_INSTANCE_EVENT_START_TIME_RESULT,
+    [event[0] = rt::m("Event", &INSTANCE_STATUS_EVENT).named("event")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowRequest {
@@ -1823,19 +1468,12 @@ pub struct ModifyInstanceEventWindowRequest {
     pub cron_expression: Option<String>,
 }
 rt::structure!(
-    ModifyInstanceEventWindowRequest, MODIFY_INSTANCE_EVENT_WINDOW_REQUEST, 0 => dry_run,
-    1 => name, 2 => instance_event_window_id, 3 => time_ranges, 4 => cron_expression
-);
-pub static MODIFY_INSTANCE_EVENT_WINDOW_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceEventWindowRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("Name", &rt::STRING),
-        rt::m("InstanceEventWindowId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TimeRanges", &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET)
-            .named("TimeRange"),
-        rt::m("CronExpression", &rt::STRING),
-    ],
+    ModifyInstanceEventWindowRequest, MODIFY_INSTANCE_EVENT_WINDOW_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), name[1] = rt::m("Name", &rt::STRING),
+    instance_event_window_id[2] = rt::m("InstanceEventWindowId", &rt::STRING)
+    .flags(rt::REQUIRED), time_ranges[3] = rt::m("TimeRanges",
+    &INSTANCE_EVENT_WINDOW_TIME_RANGE_REQUEST_SET).named("TimeRange"), cron_expression[4]
+    = rt::m("CronExpression", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceEventWindowResult {
@@ -1843,12 +1481,9 @@ pub struct ModifyInstanceEventWindowResult {
     pub instance_event_window: Option<InstanceEventWindow>,
 }
 rt::structure!(
-    ModifyInstanceEventWindowResult, MODIFY_INSTANCE_EVENT_WINDOW_RESULT, 0 =>
-    instance_event_window
-);
-pub static MODIFY_INSTANCE_EVENT_WINDOW_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceEventWindowResult",
-    &[rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW).named("instanceEventWindow")],
+    ModifyInstanceEventWindowResult, MODIFY_INSTANCE_EVENT_WINDOW_RESULT,
+    [instance_event_window[0] = rt::m("InstanceEventWindow", &INSTANCE_EVENT_WINDOW)
+    .named("instanceEventWindow")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMaintenanceOptionsRequest {
@@ -1868,16 +1503,9 @@ pub struct ModifyInstanceMaintenanceOptionsRequest {
 }
 rt::structure!(
     ModifyInstanceMaintenanceOptionsRequest, MODIFY_INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
-    0 => instance_id, 1 => auto_recovery, 2 => reboot_migration, 3 => dry_run
-);
-pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMaintenanceOptionsRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AutoRecovery", &rt::ENUM),
-        rt::m("RebootMigration", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    auto_recovery[1] = rt::m("AutoRecovery", &rt::ENUM), reboot_migration[2] =
+    rt::m("RebootMigration", &rt::ENUM), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMaintenanceOptionsResult {
@@ -1894,16 +1522,10 @@ pub struct ModifyInstanceMaintenanceOptionsResult {
     pub reboot_migration: Option<InstanceRebootMigrationState>,
 }
 rt::structure!(
-    ModifyInstanceMaintenanceOptionsResult, MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT, 0
-    => instance_id, 1 => auto_recovery, 2 => reboot_migration
-);
-pub static MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMaintenanceOptionsResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"),
-        rt::m("RebootMigration", &rt::ENUM).named("rebootMigration"),
-    ],
+    ModifyInstanceMaintenanceOptionsResult, MODIFY_INSTANCE_MAINTENANCE_OPTIONS_RESULT,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    auto_recovery[1] = rt::m("AutoRecovery", &rt::ENUM).named("autoRecovery"),
+    reboot_migration[2] = rt::m("RebootMigration", &rt::ENUM).named("rebootMigration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsRequest {
@@ -1926,20 +1548,12 @@ pub struct ModifyInstanceMetadataDefaultsRequest {
     pub http_tokens_enforced: Option<DefaultHttpTokensEnforcedState>,
 }
 rt::structure!(
-    ModifyInstanceMetadataDefaultsRequest, MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST, 0
-    => http_tokens, 1 => http_put_response_hop_limit, 2 => http_endpoint, 3 =>
-    instance_metadata_tags, 4 => dry_run, 5 => http_tokens_enforced
-);
-pub static MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMetadataDefaultsRequest",
-    &[
-        rt::m("HttpTokens", &rt::ENUM),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER),
-        rt::m("HttpEndpoint", &rt::ENUM),
-        rt::m("InstanceMetadataTags", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("HttpTokensEnforced", &rt::ENUM),
-    ],
+    ModifyInstanceMetadataDefaultsRequest, MODIFY_INSTANCE_METADATA_DEFAULTS_REQUEST,
+    [http_tokens[0] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[1] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[2] =
+    rt::m("HttpEndpoint", &rt::ENUM), instance_metadata_tags[3] =
+    rt::m("InstanceMetadataTags", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    http_tokens_enforced[5] = rt::m("HttpTokensEnforced", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataDefaultsResult {
@@ -1947,12 +1561,8 @@ pub struct ModifyInstanceMetadataDefaultsResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyInstanceMetadataDefaultsResult, MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT, 0 =>
-    return_
-);
-pub static MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMetadataDefaultsResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyInstanceMetadataDefaultsResult, MODIFY_INSTANCE_METADATA_DEFAULTS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsRequest {
@@ -1986,21 +1596,13 @@ pub struct ModifyInstanceMetadataOptionsRequest {
     pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
 }
 rt::structure!(
-    ModifyInstanceMetadataOptionsRequest, MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST, 0 =>
-    instance_id, 1 => http_tokens, 2 => http_put_response_hop_limit, 3 => http_endpoint,
-    4 => dry_run, 5 => http_protocol_ipv6, 6 => instance_metadata_tags
-);
-pub static MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMetadataOptionsRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HttpTokens", &rt::ENUM),
-        rt::m("HttpPutResponseHopLimit", &rt::INTEGER),
-        rt::m("HttpEndpoint", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("HttpProtocolIpv6", &rt::ENUM),
-        rt::m("InstanceMetadataTags", &rt::ENUM),
-    ],
+    ModifyInstanceMetadataOptionsRequest, MODIFY_INSTANCE_METADATA_OPTIONS_REQUEST,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    http_tokens[1] = rt::m("HttpTokens", &rt::ENUM), http_put_response_hop_limit[2] =
+    rt::m("HttpPutResponseHopLimit", &rt::INTEGER), http_endpoint[3] =
+    rt::m("HttpEndpoint", &rt::ENUM), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    http_protocol_ipv6[5] = rt::m("HttpProtocolIpv6", &rt::ENUM),
+    instance_metadata_tags[6] = rt::m("InstanceMetadataTags", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceMetadataOptionsResult {
@@ -2010,16 +1612,10 @@ pub struct ModifyInstanceMetadataOptionsResult {
     pub instance_metadata_options: Option<InstanceMetadataOptionsResponse>,
 }
 rt::structure!(
-    ModifyInstanceMetadataOptionsResult, MODIFY_INSTANCE_METADATA_OPTIONS_RESULT, 0 =>
-    instance_id, 1 => instance_metadata_options
-);
-pub static MODIFY_INSTANCE_METADATA_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceMetadataOptionsResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceMetadataOptions", &INSTANCE_METADATA_OPTIONS_RESPONSE)
-            .named("instanceMetadataOptions"),
-    ],
+    ModifyInstanceMetadataOptionsResult, MODIFY_INSTANCE_METADATA_OPTIONS_RESULT,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_metadata_options[1] = rt::m("InstanceMetadataOptions",
+    &INSTANCE_METADATA_OPTIONS_RESPONSE).named("instanceMetadataOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceNetworkPerformanceRequest {
@@ -2036,15 +1632,9 @@ pub struct ModifyInstanceNetworkPerformanceRequest {
 }
 rt::structure!(
     ModifyInstanceNetworkPerformanceRequest, MODIFY_INSTANCE_NETWORK_PERFORMANCE_REQUEST,
-    0 => instance_id, 1 => bandwidth_weighting, 2 => dry_run
-);
-pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceNetworkPerformanceRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("BandwidthWeighting", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
+    bandwidth_weighting[1] = rt::m("BandwidthWeighting", &rt::ENUM).flags(rt::REQUIRED),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstanceNetworkPerformanceResult {
@@ -2054,15 +1644,10 @@ pub struct ModifyInstanceNetworkPerformanceResult {
     pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
 }
 rt::structure!(
-    ModifyInstanceNetworkPerformanceResult, MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT, 0
-    => instance_id, 1 => bandwidth_weighting
-);
-pub static MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstanceNetworkPerformanceResult",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("BandwidthWeighting", &rt::ENUM).named("bandwidthWeighting"),
-    ],
+    ModifyInstanceNetworkPerformanceResult, MODIFY_INSTANCE_NETWORK_PERFORMANCE_RESULT,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    bandwidth_weighting[1] = rt::m("BandwidthWeighting", &rt::ENUM)
+    .named("bandwidthWeighting")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstancePlacementRequest {
@@ -2088,22 +1673,14 @@ pub struct ModifyInstancePlacementRequest {
     pub host_id: Option<String>,
 }
 rt::structure!(
-    ModifyInstancePlacementRequest, MODIFY_INSTANCE_PLACEMENT_REQUEST, 0 => group_name, 1
-    => partition_number, 2 => host_resource_group_arn, 3 => group_id, 4 => instance_id, 5
-    => tenancy, 6 => affinity, 7 => host_id
-);
-pub static MODIFY_INSTANCE_PLACEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyInstancePlacementRequest",
-    &[
-        rt::m("GroupName", &rt::STRING),
-        rt::m("PartitionNumber", &rt::INTEGER),
-        rt::m("HostResourceGroupArn", &rt::STRING),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("Affinity", &rt::ENUM).named("affinity"),
-        rt::m("HostId", &rt::STRING).named("hostId"),
-    ],
+    ModifyInstancePlacementRequest, MODIFY_INSTANCE_PLACEMENT_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING), partition_number[1] = rt::m("PartitionNumber",
+    &rt::INTEGER), host_resource_group_arn[2] = rt::m("HostResourceGroupArn",
+    &rt::STRING), group_id[3] = rt::m("GroupId", &rt::STRING), instance_id[4] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED), tenancy[5]
+    = rt::m("Tenancy", &rt::ENUM).named("tenancy"), affinity[6] = rt::m("Affinity",
+    &rt::ENUM).named("affinity"), host_id[7] = rt::m("HostId", &rt::STRING)
+    .named("hostId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyInstancePlacementResult {
@@ -2111,11 +1688,8 @@ pub struct ModifyInstancePlacementResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifyInstancePlacementResult, MODIFY_INSTANCE_PLACEMENT_RESULT, 0 => return_
-);
-pub static MODIFY_INSTANCE_PLACEMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyInstancePlacementResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifyInstancePlacementResult, MODIFY_INSTANCE_PLACEMENT_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPolicyAllocationRulesRequest {
@@ -2138,19 +1712,11 @@ pub struct ModifyIpamPolicyAllocationRulesRequest {
 }
 rt::structure!(
     ModifyIpamPolicyAllocationRulesRequest, MODIFY_IPAM_POLICY_ALLOCATION_RULES_REQUEST,
-    0 => dry_run, 1 => ipam_policy_id, 2 => locale, 3 => resource_type, 4 =>
-    allocation_rules
-);
-pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPolicyAllocationRulesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Locale", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AllocationRules", &IPAM_POLICY_ALLOCATION_RULE_LIST_REQUEST)
-            .named("AllocationRule"),
-    ],
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_policy_id[1] =
+    rt::m("IpamPolicyId", &rt::STRING).flags(rt::REQUIRED), locale[2] = rt::m("Locale",
+    &rt::STRING).flags(rt::REQUIRED), resource_type[3] = rt::m("ResourceType", &rt::ENUM)
+    .flags(rt::REQUIRED), allocation_rules[4] = rt::m("AllocationRules",
+    &IPAM_POLICY_ALLOCATION_RULE_LIST_REQUEST).named("AllocationRule")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPolicyAllocationRulesResult {
@@ -2158,12 +1724,9 @@ pub struct ModifyIpamPolicyAllocationRulesResult {
     pub ipam_policy_document: Option<IpamPolicyDocument>,
 }
 rt::structure!(
-    ModifyIpamPolicyAllocationRulesResult, MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT, 0
-    => ipam_policy_document
-);
-pub static MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPolicyAllocationRulesResult",
-    &[rt::m("IpamPolicyDocument", &IPAM_POLICY_DOCUMENT).named("ipamPolicyDocument")],
+    ModifyIpamPolicyAllocationRulesResult, MODIFY_IPAM_POLICY_ALLOCATION_RULES_RESULT,
+    [ipam_policy_document[0] = rt::m("IpamPolicyDocument", &IPAM_POLICY_DOCUMENT)
+    .named("ipamPolicyDocument")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolAllocationRequest {
@@ -2175,16 +1738,10 @@ pub struct ModifyIpamPoolAllocationRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    ModifyIpamPoolAllocationRequest, MODIFY_IPAM_POOL_ALLOCATION_REQUEST, 0 => dry_run, 1
-    => ipam_pool_allocation_id, 2 => description
-);
-pub static MODIFY_IPAM_POOL_ALLOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPoolAllocationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolAllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-    ],
+    ModifyIpamPoolAllocationRequest, MODIFY_IPAM_POOL_ALLOCATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_allocation_id[1] =
+    rt::m("IpamPoolAllocationId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolAllocationResult {
@@ -2192,12 +1749,9 @@ pub struct ModifyIpamPoolAllocationResult {
     pub ipam_pool_allocation: Option<IpamPoolAllocation>,
 }
 rt::structure!(
-    ModifyIpamPoolAllocationResult, MODIFY_IPAM_POOL_ALLOCATION_RESULT, 0 =>
-    ipam_pool_allocation
-);
-pub static MODIFY_IPAM_POOL_ALLOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPoolAllocationResult",
-    &[rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION).named("ipamPoolAllocation")],
+    ModifyIpamPoolAllocationResult, MODIFY_IPAM_POOL_ALLOCATION_RESULT,
+    [ipam_pool_allocation[0] = rt::m("IpamPoolAllocation", &IPAM_POOL_ALLOCATION)
+    .named("ipamPoolAllocation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolRequest {
@@ -2225,38 +1779,29 @@ pub struct ModifyIpamPoolRequest {
     pub remove_allocation_resource_tags: Option<Vec<RequestIpamResourceTag>>,
 }
 rt::structure!(
-    ModifyIpamPoolRequest, MODIFY_IPAM_POOL_REQUEST, 0 => dry_run, 1 => ipam_pool_id, 2
-    => description, 3 => auto_import, 4 => allocation_min_netmask_length, 5 =>
-    allocation_max_netmask_length, 6 => allocation_default_netmask_length, 7 =>
-    clear_allocation_default_netmask_length, 8 => add_allocation_resource_tags, 9 =>
-    remove_allocation_resource_tags
-);
-pub static MODIFY_IPAM_POOL_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPoolRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("AutoImport", &rt::BOOLEAN),
-        rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("AllocationMaxNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
-        rt::m("ClearAllocationDefaultNetmaskLength", &rt::BOOLEAN),
-        rt::m("AddAllocationResourceTags", &REQUEST_IPAM_RESOURCE_TAG_LIST)
-            .named("AddAllocationResourceTag"),
-        rt::m("RemoveAllocationResourceTags", &REQUEST_IPAM_RESOURCE_TAG_LIST)
-            .named("RemoveAllocationResourceTag"),
-    ],
+    ModifyIpamPoolRequest, MODIFY_IPAM_POOL_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    auto_import[3] = rt::m("AutoImport", &rt::BOOLEAN), allocation_min_netmask_length[4]
+    = rt::m("AllocationMinNetmaskLength", &rt::INTEGER).min(0.0),
+    allocation_max_netmask_length[5] = rt::m("AllocationMaxNetmaskLength", &rt::INTEGER)
+    .min(0.0), allocation_default_netmask_length[6] =
+    rt::m("AllocationDefaultNetmaskLength", &rt::INTEGER).min(0.0),
+    clear_allocation_default_netmask_length[7] =
+    rt::m("ClearAllocationDefaultNetmaskLength", &rt::BOOLEAN),
+    add_allocation_resource_tags[8] = rt::m("AddAllocationResourceTags",
+    &REQUEST_IPAM_RESOURCE_TAG_LIST).named("AddAllocationResourceTag"),
+    remove_allocation_resource_tags[9] = rt::m("RemoveAllocationResourceTags",
+    &REQUEST_IPAM_RESOURCE_TAG_LIST).named("RemoveAllocationResourceTag")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPoolResult {
     /// The results of the modification.
     pub ipam_pool: Option<IpamPool>,
 }
-rt::structure!(ModifyIpamPoolResult, MODIFY_IPAM_POOL_RESULT, 0 => ipam_pool);
-pub static MODIFY_IPAM_POOL_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPoolResult",
-    &[rt::m("IpamPool", &IPAM_POOL).named("ipamPool")],
+rt::structure!(
+    ModifyIpamPoolResult, MODIFY_IPAM_POOL_RESULT, [ipam_pool[0] = rt::m("IpamPool",
+    &IPAM_POOL).named("ipamPool")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverRequest {
@@ -2270,17 +1815,11 @@ pub struct ModifyIpamPrefixListResolverRequest {
     pub rules: Option<Vec<IpamPrefixListResolverRuleRequest>>,
 }
 rt::structure!(
-    ModifyIpamPrefixListResolverRequest, MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST, 0 =>
-    dry_run, 1 => ipam_prefix_list_resolver_id, 2 => description, 3 => rules
-);
-pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPrefixListResolverRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("Rules", &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule"),
-    ],
+    ModifyIpamPrefixListResolverRequest, MODIFY_IPAM_PREFIX_LIST_RESOLVER_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_prefix_list_resolver_id[1] =
+    rt::m("IpamPrefixListResolverId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), rules[3] = rt::m("Rules",
+    &IPAM_PREFIX_LIST_RESOLVER_RULE_REQUEST_SET).named("Rule")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverResult {
@@ -2288,15 +1827,9 @@ pub struct ModifyIpamPrefixListResolverResult {
     pub ipam_prefix_list_resolver: Option<IpamPrefixListResolver>,
 }
 rt::structure!(
-    ModifyIpamPrefixListResolverResult, MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT, 0 =>
-    ipam_prefix_list_resolver
-);
-pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPrefixListResolverResult",
-    &[
-        rt::m("IpamPrefixListResolver", &IPAM_PREFIX_LIST_RESOLVER)
-            .named("ipamPrefixListResolver"),
-    ],
+    ModifyIpamPrefixListResolverResult, MODIFY_IPAM_PREFIX_LIST_RESOLVER_RESULT,
+    [ipam_prefix_list_resolver[0] = rt::m("IpamPrefixListResolver",
+    &IPAM_PREFIX_LIST_RESOLVER).named("ipamPrefixListResolver")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverTargetRequest {
@@ -2315,19 +1848,12 @@ pub struct ModifyIpamPrefixListResolverTargetRequest {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverTargetRequest,
-    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, 0 => dry_run, 1 =>
-    ipam_prefix_list_resolver_target_id, 2 => desired_version, 3 => track_latest_version,
-    4 => client_token
-);
-pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPrefixListResolverTargetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DesiredVersion", &rt::LONG),
-        rt::m("TrackLatestVersion", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_prefix_list_resolver_target_id[1] =
+    rt::m("IpamPrefixListResolverTargetId", &rt::STRING).flags(rt::REQUIRED),
+    desired_version[2] = rt::m("DesiredVersion", &rt::LONG), track_latest_version[3] =
+    rt::m("TrackLatestVersion", &rt::BOOLEAN), client_token[4] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamPrefixListResolverTargetResult {
@@ -2336,14 +1862,9 @@ pub struct ModifyIpamPrefixListResolverTargetResult {
 }
 rt::structure!(
     ModifyIpamPrefixListResolverTargetResult,
-    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, 0 => ipam_prefix_list_resolver_target
-);
-pub static MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamPrefixListResolverTargetResult",
-    &[
-        rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
-            .named("ipamPrefixListResolverTarget"),
-    ],
+    MODIFY_IPAM_PREFIX_LIST_RESOLVER_TARGET_RESULT, [ipam_prefix_list_resolver_target[0]
+    = rt::m("IpamPrefixListResolverTarget", &IPAM_PREFIX_LIST_RESOLVER_TARGET)
+    .named("ipamPrefixListResolverTarget")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamRequest {
@@ -2372,26 +1893,15 @@ pub struct ModifyIpamRequest {
     pub metered_account: Option<IpamMeteredAccount>,
 }
 rt::structure!(
-    ModifyIpamRequest, MODIFY_IPAM_REQUEST, 0 => dry_run, 1 => ipam_id, 2 => description,
-    3 => add_operating_regions, 4 => remove_operating_regions, 5 => tier, 6 =>
-    enable_private_gua, 7 => metered_account
-);
-pub static MODIFY_IPAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("AddOperatingRegion")
-            .min(0.0),
-        rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-            .named("RemoveOperatingRegion")
-            .min(0.0),
-        rt::m("Tier", &rt::ENUM),
-        rt::m("EnablePrivateGua", &rt::BOOLEAN),
-        rt::m("MeteredAccount", &rt::ENUM),
-    ],
+    ModifyIpamRequest, MODIFY_IPAM_REQUEST, [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN),
+    ipam_id[1] = rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), add_operating_regions[3] =
+    rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
+    .named("AddOperatingRegion").min(0.0), remove_operating_regions[4] =
+    rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
+    .named("RemoveOperatingRegion").min(0.0), tier[5] = rt::m("Tier", &rt::ENUM),
+    enable_private_gua[6] = rt::m("EnablePrivateGua", &rt::BOOLEAN), metered_account[7] =
+    rt::m("MeteredAccount", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceCidrRequest {
@@ -2411,21 +1921,14 @@ pub struct ModifyIpamResourceCidrRequest {
     pub monitored: bool,
 }
 rt::structure!(
-    ModifyIpamResourceCidrRequest, MODIFY_IPAM_RESOURCE_CIDR_REQUEST, 0 => dry_run, 1 =>
-    resource_id, 2 => resource_cidr, 3 => resource_region, 4 => current_ipam_scope_id, 5
-    => destination_ipam_scope_id, 6 => monitored
-);
-pub static MODIFY_IPAM_RESOURCE_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResourceCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ResourceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceCidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ResourceRegion", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CurrentIpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DestinationIpamScopeId", &rt::STRING),
-        rt::m("Monitored", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    ModifyIpamResourceCidrRequest, MODIFY_IPAM_RESOURCE_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), resource_id[1] = rt::m("ResourceId", &rt::STRING)
+    .flags(rt::REQUIRED), resource_cidr[2] = rt::m("ResourceCidr", &rt::STRING)
+    .flags(rt::REQUIRED), resource_region[3] = rt::m("ResourceRegion", &rt::STRING)
+    .flags(rt::REQUIRED), current_ipam_scope_id[4] = rt::m("CurrentIpamScopeId",
+    &rt::STRING).flags(rt::REQUIRED), destination_ipam_scope_id[5] =
+    rt::m("DestinationIpamScopeId", &rt::STRING), monitored[6] = rt::m("Monitored",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceCidrResult {
@@ -2433,12 +1936,9 @@ pub struct ModifyIpamResourceCidrResult {
     pub ipam_resource_cidr: Option<IpamResourceCidr>,
 }
 rt::structure!(
-    ModifyIpamResourceCidrResult, MODIFY_IPAM_RESOURCE_CIDR_RESULT, 0 =>
-    ipam_resource_cidr
-);
-pub static MODIFY_IPAM_RESOURCE_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResourceCidrResult",
-    &[rt::m("IpamResourceCidr", &IPAM_RESOURCE_CIDR).named("ipamResourceCidr")],
+    ModifyIpamResourceCidrResult, MODIFY_IPAM_RESOURCE_CIDR_RESULT,
+    [ipam_resource_cidr[0] = rt::m("IpamResourceCidr", &IPAM_RESOURCE_CIDR)
+    .named("ipamResourceCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyIpamResourceDiscoveryRequest {
@@ -2466,34 +1966,523 @@ pub struct ModifyIpamResourceDiscoveryRequest {
     >,
 }
 rt::structure!(
-    ModifyIpamResourceDiscoveryRequest, MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST, 0 =>
-    dry_run, 1 => ipam_resource_discovery_id, 2 => description, 3 =>
-    add_operating_regions, 4 => remove_operating_regions, 5 =>
-    add_organizational_unit_exclusions, 6 => remove_organizational_unit_exclusions
+    ModifyIpamResourceDiscoveryRequest, MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_resource_discovery_id[1] =
+    rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED), description[2] =
+    rt::m("Description", &rt::STRING), add_operating_regions[3] =
+    rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
+    .named("AddOperatingRegion").min(0.0), remove_operating_regions[4] =
+    rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
+    .named("RemoveOperatingRegion").min(0.0), add_organizational_unit_exclusions[5] =
+    rt::m("AddOrganizationalUnitExclusions", &ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET)
+    .named("AddOrganizationalUnitExclusion").min(0.0),
+    remove_organizational_unit_exclusions[6] =
+    rt::m("RemoveOrganizationalUnitExclusions",
+    &REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET)
+    .named("RemoveOrganizationalUnitExclusion").min(0.0)]
 );
-pub static MODIFY_IPAM_RESOURCE_DISCOVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResourceDiscoveryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamResourceDiscoveryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("AddOperatingRegions", &ADD_IPAM_OPERATING_REGION_SET)
-            .named("AddOperatingRegion")
-            .min(0.0),
-        rt::m("RemoveOperatingRegions", &REMOVE_IPAM_OPERATING_REGION_SET)
-            .named("RemoveOperatingRegion")
-            .min(0.0),
-        rt::m(
-                "AddOrganizationalUnitExclusions",
-                &ADD_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET,
-            )
-            .named("AddOrganizationalUnitExclusion")
-            .min(0.0),
-        rt::m(
-                "RemoveOrganizationalUnitExclusions",
-                &REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET,
-            )
-            .named("RemoveOrganizationalUnitExclusion")
-            .min(0.0),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamResourceDiscoveryResult {
+    /// A resource discovery.
+    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
+}
+rt::structure!(
+    ModifyIpamResourceDiscoveryResult, MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT,
+    [ipam_resource_discovery[0] = rt::m("IpamResourceDiscovery",
+    &IPAM_RESOURCE_DISCOVERY).named("ipamResourceDiscovery")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamResult {
+    /// The results of the modification.
+    pub ipam: Option<Ipam>,
+}
+rt::structure!(
+    ModifyIpamResult, MODIFY_IPAM_RESULT, [ipam[0] = rt::m("Ipam", &IPAM).named("ipam")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamRoutingPolicyRegistrationRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the IPAM internet registry association.
+    pub ipam_internet_registry_association_id: String,
+    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
+    pub cidr: String,
+    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
+    pub asns: Vec<String>,
+    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
+    pub permit_more_specific_announcements: Option<bool>,
+    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
+    pub max_length: Option<i32>,
+    /// A new description for the routing policy registration.
+    pub description: Option<String>,
+    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
+    pub force: Option<bool>,
+    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
+    pub client_token: Option<String>,
+}
+rt::structure!(
+    ModifyIpamRoutingPolicyRegistrationRequest,
+    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_internet_registry_association_id[1] =
+    rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED), cidr[2]
+    = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), asns[3] = rt::m("Asns", &ASN_LIST)
+    .named("Asn").flags(rt::REQUIRED), permit_more_specific_announcements[4] =
+    rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN), max_length[5] =
+    rt::m("MaxLength", &rt::INTEGER).min(0.0), description[6] = rt::m("Description",
+    &rt::STRING), force[7] = rt::m("Force", &rt::BOOLEAN), client_token[8] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamRoutingPolicyRegistrationResult {
+    /// Information about the routing policy registration delta created by this modification.
+    pub ipam_routing_policy_registration_delta: Option<
+        IpamRoutingPolicyRegistrationDelta,
+    >,
+}
+rt::structure!(
+    ModifyIpamRoutingPolicyRegistrationResult,
+    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT,
+    [ipam_routing_policy_registration_delta[0] =
+    rt::m("IpamRoutingPolicyRegistrationDelta", &IPAM_ROUTING_POLICY_REGISTRATION_DELTA)
+    .named("ipamRoutingPolicyRegistrationDelta")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamScopeRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the scope you want to modify.
+    pub ipam_scope_id: String,
+    /// The description of the scope you want to modify.
+    pub description: Option<String>,
+    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
+    ///
+    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
+    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
+    /// Remove the external authority configuration. `true` to remove.
+    pub remove_external_authority_configuration: Option<bool>,
+}
+rt::structure!(
+    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), ipam_scope_id[1] = rt::m("IpamScopeId", &rt::STRING)
+    .flags(rt::REQUIRED), description[2] = rt::m("Description", &rt::STRING),
+    external_authority_configuration[3] = rt::m("ExternalAuthorityConfiguration",
+    &EXTERNAL_AUTHORITY_CONFIGURATION), remove_external_authority_configuration[4] =
+    rt::m("RemoveExternalAuthorityConfiguration", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyIpamScopeResult {
+    /// The results of the modification.
+    pub ipam_scope: Option<IpamScope>,
+}
+rt::structure!(
+    ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, [ipam_scope[0] = rt::m("IpamScope",
+    &IPAM_SCOPE).named("ipamScope")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLaunchTemplateRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
+    ///
+    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    ///
+    /// Constraint: Maximum 128 ASCII characters.
+    pub client_token: Option<String>,
+    /// The ID of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
+    pub launch_template_id: Option<String>,
+    /// The name of the launch template.
+    ///
+    /// You must specify either the launch template ID or the launch template name, but not both.
+    pub launch_template_name: Option<String>,
+    /// The version number of the launch template to set as the default version.
+    pub default_version: Option<String>,
+}
+rt::structure!(
+    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), launch_template_id[2] = rt::m("LaunchTemplateId",
+    &rt::STRING), launch_template_name[3] = rt::m("LaunchTemplateName", &rt::STRING)
+    .min(3.0), default_version[4] = rt::m("DefaultVersion", &rt::STRING)
+    .named("SetDefaultVersion")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLaunchTemplateResult {
+    /// Information about the launch template.
+    pub launch_template: Option<LaunchTemplate>,
+}
+rt::structure!(
+    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, [launch_template[0] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLocalGatewayRouteRequest {
+    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
+    pub destination_cidr_block: Option<String>,
+    /// The ID of the local gateway route table.
+    pub local_gateway_route_table_id: String,
+    /// The ID of the virtual interface group.
+    pub local_gateway_virtual_interface_group_id: Option<String>,
+    /// The ID of the network interface.
+    pub network_interface_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
+    pub destination_prefix_list_id: Option<String>,
+}
+rt::structure!(
+    ModifyLocalGatewayRouteRequest, MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING),
+    local_gateway_route_table_id[1] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), local_gateway_virtual_interface_group_id[2] =
+    rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING), network_interface_id[3] =
+    rt::m("NetworkInterfaceId", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    destination_prefix_list_id[5] = rt::m("DestinationPrefixListId", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyLocalGatewayRouteResult {
+    /// Information about the local gateway route table.
+    pub route: Option<LocalGatewayRoute>,
+}
+rt::structure!(
+    ModifyLocalGatewayRouteResult, MODIFY_LOCAL_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyManagedPrefixListRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the prefix list.
+    pub prefix_list_id: String,
+    /// The current version of the prefix list.
+    pub current_version: Option<i64>,
+    /// A name for the prefix list.
+    pub prefix_list_name: Option<String>,
+    /// One or more entries to add to the prefix list.
+    pub add_entries: Option<Vec<AddPrefixListEntry>>,
+    /// One or more entries to remove from the prefix list.
+    pub remove_entries: Option<Vec<RemovePrefixListEntry>>,
+    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
+    ///
+    /// If any of the resources that reference the prefix list cannot support the new maximum size, the modify operation fails. Check the state message for the IDs of the first ten resources that do not support the new maximum size.
+    pub max_entries: Option<i32>,
+    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
+    pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
+}
+rt::structure!(
+    ModifyManagedPrefixListRequest, MODIFY_MANAGED_PREFIX_LIST_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), current_version[2] = rt::m("CurrentVersion", &rt::LONG),
+    prefix_list_name[3] = rt::m("PrefixListName", &rt::STRING), add_entries[4] =
+    rt::m("AddEntries", &ADD_PREFIX_LIST_ENTRIES).named("AddEntry").min(0.0),
+    remove_entries[5] = rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES)
+    .named("RemoveEntry").min(0.0), max_entries[6] = rt::m("MaxEntries", &rt::INTEGER),
+    ipam_prefix_list_resolver_sync_enabled[7] =
+    rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyManagedPrefixListResult {
+    /// Information about the prefix list.
+    pub prefix_list: Option<ManagedPrefixList>,
+}
+rt::structure!(
+    ModifyManagedPrefixListResult, MODIFY_MANAGED_PREFIX_LIST_RESULT, [prefix_list[0] =
+    rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyManagedResourceVisibilityRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
+    pub default_visibility: ManagedResourceDefaultVisibility,
+}
+rt::structure!(
+    ModifyManagedResourceVisibilityRequest, MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), default_visibility[1] =
+    rt::m("DefaultVisibility", &rt::ENUM).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyManagedResourceVisibilityResult {
+    /// The updated managed resource visibility settings for the account.
+    pub visibility: Option<ManagedResourceVisibilitySettings>,
+}
+rt::structure!(
+    ModifyManagedResourceVisibilityResult, MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT,
+    [visibility[0] = rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS)
+    .named("visibility")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyMetricCategoryRequest {
+    /// The ID of the metric category.
+    pub metric_category_id: String,
+    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
+    ///
+    /// Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both.
+    ///
+    /// In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names.
+    pub metrics: Vec<String>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyMetricCategoryRequest, MODIFY_METRIC_CATEGORY_REQUEST, [metric_category_id[0] =
+    rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED), metrics[1] =
+    rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST).named("Metric")
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyMetricCategoryResult {
+    /// Information about the metric category.
+    pub metric_category: Option<MetricCategory>,
+}
+rt::structure!(
+    ModifyMetricCategoryResult, MODIFY_METRIC_CATEGORY_RESULT, [metric_category[0] =
+    rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")]
+);
+/// Contains the parameters for ModifyNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyNetworkInterfaceAttributeRequest {
+    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
+    pub ena_srd_specification: Option<EnaSrdSpecification>,
+    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
+    pub enable_primary_ipv6: Option<bool>,
+    /// A connection tracking specification.
+    pub connection_tracking_specification: Option<
+        ConnectionTrackingSpecificationRequest,
+    >,
+    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
+    pub associate_public_ip_address: Option<bool>,
+    /// A list of subnet IDs to associate with the network interface.
+    pub associated_subnet_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// A description for the network interface.
+    pub description: Option<AttributeValue>,
+    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
+    pub source_dest_check: Option<AttributeBooleanValue>,
+    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
+    pub groups: Option<Vec<String>>,
+    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
+    pub attachment: Option<NetworkInterfaceAttachmentChanges>,
+}
+rt::structure!(
+    ModifyNetworkInterfaceAttributeRequest, MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
+    [ena_srd_specification[0] = rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
+    enable_primary_ipv6[1] = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
+    connection_tracking_specification[2] = rt::m("ConnectionTrackingSpecification",
+    &CONNECTION_TRACKING_SPECIFICATION_REQUEST), associate_public_ip_address[3] =
+    rt::m("AssociatePublicIpAddress", &rt::BOOLEAN), associated_subnet_ids[4] =
+    rt::m("AssociatedSubnetIds", &SUBNET_ID_LIST).named("AssociatedSubnetId"), dry_run[5]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[6] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), description[7] = rt::m("Description", &ATTRIBUTE_VALUE)
+    .named("description"), source_dest_check[8] = rt::m("SourceDestCheck",
+    &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"), groups[9] = rt::m("Groups",
+    &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"), attachment[10] =
+    rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT_CHANGES).named("attachment")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyNetworkingFlexCostAllocationPolicyRequest {
+    /// The ID of the flex cost allocation policy to modify. This parameter is required.
+    pub fca_policy_id: String,
+    /// The updated policy document that defines cost allocation for NAT gateways.
+    pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
+    /// The updated policy document that defines cost allocation for EC2 instances.
+    pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
+    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
+    pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
+    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
+    pub show_back_enabled: Option<bool>,
+    /// A description for the policy. The description can be up to 1024 characters long.
+    pub description: Option<String>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+    pub client_token: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyNetworkingFlexCostAllocationPolicyRequest,
+    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
+    nat_fca_policy_document[1] = rt::m("NatFcaPolicyDocument",
+    &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), instance_fca_policy_document[2] =
+    rt::m("InstanceFcaPolicyDocument", &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
+    pcx_fca_policy_document[3] = rt::m("PcxFcaPolicyDocument",
+    &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT), show_back_enabled[4] =
+    rt::m("ShowBackEnabled", &rt::BOOLEAN), description[5] = rt::m("Description",
+    &rt::STRING), client_token[6] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
+    /// The ID of the flex cost allocation policy.
+    pub fca_policy_id: Option<String>,
+    /// The date and time when the policy was updated.
+    pub updated_at: Option<rt::DateTime>,
+    /// The version number of the policy that this modification created.
+    pub version: Option<i32>,
+    /// The date and time when the new version of the policy is expected to apply to network traffic.
+    pub version_expected_effective_at: Option<rt::DateTime>,
+}
+rt::structure!(
+    ModifyNetworkingFlexCostAllocationPolicyResult,
+    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, [fca_policy_id[0] =
+    rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0), updated_at[1] =
+    rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"), version[2] = rt::m("Version",
+    &rt::INTEGER).named("version").min(1.0), version_expected_effective_at[3] =
+    rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
+    .named("versionExpectedEffectiveAt")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyPrivateDnsNameOptionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
+    pub private_dns_hostname_type: Option<HostnameType>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+}
+rt::structure!(
+    ModifyPrivateDnsNameOptionsRequest, MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).flags(rt::REQUIRED), private_dns_hostname_type[2] =
+    rt::m("PrivateDnsHostnameType", &rt::ENUM), enable_resource_name_dns_a_record[3] =
+    rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
+    enable_resource_name_dns_aaaa_record[4] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyPrivateDnsNameOptionsResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ModifyPrivateDnsNameOptionsResult, MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyPublicIpDnsNameOptionsRequest {
+    /// A network interface ID.
+    pub network_interface_id: String,
+    /// The public hostname type. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - `public-dual-stack-dns-name`: A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface.
+    /// - `public-ipv4-dns-name`: An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface.
+    /// - `public-ipv6-dns-name`: An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface.
+    pub hostname_type: PublicIpDnsOption,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyPublicIpDnsNameOptionsRequest, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .flags(rt::REQUIRED), hostname_type[1] = rt::m("HostnameType", &rt::ENUM)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyPublicIpDnsNameOptionsResult {
+    /// Whether or not the request was successful.
+    pub successful: Option<bool>,
+}
+rt::structure!(
+    ModifyPublicIpDnsNameOptionsResult, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT,
+    [successful[0] = rt::m("Successful", &rt::BOOLEAN).named("successful")]
+);
+/// Contains the parameters for ModifyReservedInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyReservedInstancesRequest {
+    /// The IDs of the Reserved Instances to modify.
+    pub reserved_instances_ids: Vec<String>,
+    /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// The configuration settings for the Reserved Instances to modify.
+    pub target_configurations: Vec<ReservedInstancesConfiguration>,
+}
+rt::structure!(
+    ModifyReservedInstancesRequest, MODIFY_RESERVED_INSTANCES_REQUEST,
+    [reserved_instances_ids[0] = rt::m("ReservedInstancesIds",
+    &RESERVED_INSTANCES_ID_STRING_LIST).named("ReservedInstancesId").flags(rt::REQUIRED),
+    client_token[1] = rt::m("ClientToken", &rt::STRING).named("clientToken"),
+    target_configurations[2] = rt::m("TargetConfigurations",
+    &RESERVED_INSTANCES_CONFIGURATION_LIST)
+    .named("ReservedInstancesConfigurationSetItemType").flags(rt::REQUIRED)]
+);
+/// Contains the output of ModifyReservedInstances.
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyReservedInstancesResult {
+    /// The ID for the modification.
+    pub reserved_instances_modification_id: Option<String>,
+}
+rt::structure!(
+    ModifyReservedInstancesResult, MODIFY_RESERVED_INSTANCES_RESULT,
+    [reserved_instances_modification_id[0] = rt::m("ReservedInstancesModificationId",
+    &rt::STRING).named("reservedInstancesModificationId")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyRouteServerRequest {
+    /// The ID of the route server to modify.
+    pub route_server_id: String,
+    /// Specifies whether to persist routes after all BGP sessions are terminated.
+    ///
+    /// - enable: Routes will be persisted in FIB and RIB after all BGP sessions are terminated.
+    /// - disable: Routes will not be persisted in FIB and RIB after all BGP sessions are terminated.
+    /// - reset: If a route server has persisted routes due to all BGP sessions having ended, reset will withdraw all routes and reset route server to an empty FIB and RIB.
+    pub persist_routes: Option<RouteServerPersistRoutesAction>,
+    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
+    ///
+    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
+    pub persist_routes_duration: Option<i64>,
+    /// Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
+    pub sns_notifications_enabled: Option<bool>,
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyRouteServerRequest, MODIFY_ROUTE_SERVER_REQUEST, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED), persist_routes[1] =
+    rt::m("PersistRoutes", &rt::ENUM), persist_routes_duration[2] =
+    rt::m("PersistRoutesDuration", &rt::LONG), sns_notifications_enabled[3] =
+    rt::m("SnsNotificationsEnabled", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyRouteServerResult {
+    /// Information about the modified route server.
+    pub route_server: Option<RouteServer>,
+}
+rt::structure!(
+    ModifyRouteServerResult, MODIFY_ROUTE_SERVER_RESULT, [route_server[0] =
+    rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifySecurityGroupRulesRequest {
+    /// The ID of the security group.
+    pub group_id: String,
+    /// Information about the security group properties to update.
+    pub security_group_rules: Vec<SecurityGroupRuleUpdate>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifySecurityGroupRulesRequest, MODIFY_SECURITY_GROUP_RULES_REQUEST, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED), security_group_rules[1] =
+    rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_UPDATE_LIST)
+    .named("SecurityGroupRule").flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifySecurityGroupRulesResult {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ModifySecurityGroupRulesResult, MODIFY_SECURITY_GROUP_RULES_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );

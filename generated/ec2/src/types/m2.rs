@@ -4,676 +4,6 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamResourceDiscoveryResult {
-    /// A resource discovery.
-    pub ipam_resource_discovery: Option<IpamResourceDiscovery>,
-}
-rt::structure!(
-    ModifyIpamResourceDiscoveryResult, MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT, 0 =>
-    ipam_resource_discovery
-);
-pub static MODIFY_IPAM_RESOURCE_DISCOVERY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResourceDiscoveryResult",
-    &[
-        rt::m("IpamResourceDiscovery", &IPAM_RESOURCE_DISCOVERY)
-            .named("ipamResourceDiscovery"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamResult {
-    /// The results of the modification.
-    pub ipam: Option<Ipam>,
-}
-rt::structure!(ModifyIpamResult, MODIFY_IPAM_RESULT, 0 => ipam);
-pub static MODIFY_IPAM_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamResult",
-    &[rt::m("Ipam", &IPAM).named("ipam")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamRoutingPolicyRegistrationRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the IPAM internet registry association.
-    pub ipam_internet_registry_association_id: String,
-    /// The IP address prefix in CIDR notation identifying the routing policy registration to modify.
-    pub cidr: String,
-    /// The updated list of Autonomous System Numbers (ASNs) authorized to originate the prefix.
-    pub asns: Vec<String>,
-    /// Specifies whether to permit more specific route announcements than the CIDR prefix. Default: `false`.
-    pub permit_more_specific_announcements: Option<bool>,
-    /// The new maximum prefix length that the ASNs are authorized to announce. Must be greater than or equal to the prefix length of the CIDR.
-    pub max_length: Option<i32>,
-    /// A new description for the routing policy registration.
-    pub description: Option<String>,
-    /// Forces the modification even if it conflicts with an announced route. Default: `false`.
-    pub force: Option<bool>,
-    /// A unique, case-sensitive identifier to ensure that the operation completes no more than one time. If this token matches a previous request, the operation ignores the request, but does not return an error.
-    pub client_token: Option<String>,
-}
-rt::structure!(
-    ModifyIpamRoutingPolicyRegistrationRequest,
-    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST, 0 => dry_run, 1 =>
-    ipam_internet_registry_association_id, 2 => cidr, 3 => asns, 4 =>
-    permit_more_specific_announcements, 5 => max_length, 6 => description, 7 => force, 8
-    => client_token
-);
-pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamRoutingPolicyRegistrationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamInternetRegistryAssociationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asns", &ASN_LIST).named("Asn").flags(rt::REQUIRED),
-        rt::m("PermitMoreSpecificAnnouncements", &rt::BOOLEAN),
-        rt::m("MaxLength", &rt::INTEGER).min(0.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamRoutingPolicyRegistrationResult {
-    /// Information about the routing policy registration delta created by this modification.
-    pub ipam_routing_policy_registration_delta: Option<
-        IpamRoutingPolicyRegistrationDelta,
-    >,
-}
-rt::structure!(
-    ModifyIpamRoutingPolicyRegistrationResult,
-    MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT, 0 =>
-    ipam_routing_policy_registration_delta
-);
-pub static MODIFY_IPAM_ROUTING_POLICY_REGISTRATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamRoutingPolicyRegistrationResult",
-    &[
-        rt::m(
-                "IpamRoutingPolicyRegistrationDelta",
-                &IPAM_ROUTING_POLICY_REGISTRATION_DELTA,
-            )
-            .named("ipamRoutingPolicyRegistrationDelta"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamScopeRequest {
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the scope you want to modify.
-    pub ipam_scope_id: String,
-    /// The description of the scope you want to modify.
-    pub description: Option<String>,
-    /// The configuration that links an Amazon VPC IPAM scope to an external authority system. It specifies the type of external system and the external resource identifier that identifies your account or instance in that system.
-    ///
-    /// In IPAM, an external authority is a third-party IP address management system that provides CIDR blocks when you provision address space for top-level IPAM pools. This allows you to use your existing IP management system to control which address ranges are allocated to Amazon Web Services while using Amazon VPC IPAM to manage subnets within those ranges.
-    pub external_authority_configuration: Option<ExternalAuthorityConfiguration>,
-    /// Remove the external authority configuration. `true` to remove.
-    pub remove_external_authority_configuration: Option<bool>,
-}
-rt::structure!(
-    ModifyIpamScopeRequest, MODIFY_IPAM_SCOPE_REQUEST, 0 => dry_run, 1 => ipam_scope_id,
-    2 => description, 3 => external_authority_configuration, 4 =>
-    remove_external_authority_configuration
-);
-pub static MODIFY_IPAM_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyIpamScopeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("ExternalAuthorityConfiguration", &EXTERNAL_AUTHORITY_CONFIGURATION),
-        rt::m("RemoveExternalAuthorityConfiguration", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyIpamScopeResult {
-    /// The results of the modification.
-    pub ipam_scope: Option<IpamScope>,
-}
-rt::structure!(ModifyIpamScopeResult, MODIFY_IPAM_SCOPE_RESULT, 0 => ipam_scope);
-pub static MODIFY_IPAM_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyIpamScopeResult",
-    &[rt::m("IpamScope", &IPAM_SCOPE).named("ipamScope")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLaunchTemplateRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// Unique, case-sensitive identifier you provide to ensure the idempotency of the request. If a client token isn't specified, a randomly generated token is used in the request to ensure idempotency.
-    ///
-    /// For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    ///
-    /// Constraint: Maximum 128 ASCII characters.
-    pub client_token: Option<String>,
-    /// The ID of the launch template.
-    ///
-    /// You must specify either the launch template ID or the launch template name, but not both.
-    pub launch_template_id: Option<String>,
-    /// The name of the launch template.
-    ///
-    /// You must specify either the launch template ID or the launch template name, but not both.
-    pub launch_template_name: Option<String>,
-    /// The version number of the launch template to set as the default version.
-    pub default_version: Option<String>,
-}
-rt::structure!(
-    ModifyLaunchTemplateRequest, MODIFY_LAUNCH_TEMPLATE_REQUEST, 0 => dry_run, 1 =>
-    client_token, 2 => launch_template_id, 3 => launch_template_name, 4 =>
-    default_version
-);
-pub static MODIFY_LAUNCH_TEMPLATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyLaunchTemplateRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("LaunchTemplateId", &rt::STRING),
-        rt::m("LaunchTemplateName", &rt::STRING).min(3.0),
-        rt::m("DefaultVersion", &rt::STRING).named("SetDefaultVersion"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLaunchTemplateResult {
-    /// Information about the launch template.
-    pub launch_template: Option<LaunchTemplate>,
-}
-rt::structure!(
-    ModifyLaunchTemplateResult, MODIFY_LAUNCH_TEMPLATE_RESULT, 0 => launch_template
-);
-pub static MODIFY_LAUNCH_TEMPLATE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyLaunchTemplateResult",
-    &[rt::m("LaunchTemplate", &LAUNCH_TEMPLATE).named("launchTemplate")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLocalGatewayRouteRequest {
-    /// The CIDR block used for destination matches. The value that you provide must match the CIDR of an existing route in the table.
-    pub destination_cidr_block: Option<String>,
-    /// The ID of the local gateway route table.
-    pub local_gateway_route_table_id: String,
-    /// The ID of the virtual interface group.
-    pub local_gateway_virtual_interface_group_id: Option<String>,
-    /// The ID of the network interface.
-    pub network_interface_id: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the prefix list. Use a prefix list in place of `DestinationCidrBlock`. You cannot use `DestinationPrefixListId` and `DestinationCidrBlock` in the same request.
-    pub destination_prefix_list_id: Option<String>,
-}
-rt::structure!(
-    ModifyLocalGatewayRouteRequest, MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => local_gateway_route_table_id, 2 =>
-    local_gateway_virtual_interface_group_id, 3 => network_interface_id, 4 => dry_run, 5
-    => destination_prefix_list_id
-);
-pub static MODIFY_LOCAL_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyLocalGatewayRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocalGatewayVirtualInterfaceGroupId", &rt::STRING),
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("DestinationPrefixListId", &rt::STRING),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyLocalGatewayRouteResult {
-    /// Information about the local gateway route table.
-    pub route: Option<LocalGatewayRoute>,
-}
-rt::structure!(
-    ModifyLocalGatewayRouteResult, MODIFY_LOCAL_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static MODIFY_LOCAL_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyLocalGatewayRouteResult",
-    &[rt::m("Route", &LOCAL_GATEWAY_ROUTE).named("route")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyManagedPrefixListRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the prefix list.
-    pub prefix_list_id: String,
-    /// The current version of the prefix list.
-    pub current_version: Option<i64>,
-    /// A name for the prefix list.
-    pub prefix_list_name: Option<String>,
-    /// One or more entries to add to the prefix list.
-    pub add_entries: Option<Vec<AddPrefixListEntry>>,
-    /// One or more entries to remove from the prefix list.
-    pub remove_entries: Option<Vec<RemovePrefixListEntry>>,
-    /// The maximum number of entries for the prefix list. You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.
-    ///
-    /// If any of the resources that reference the prefix list cannot support the new maximum size, the modify operation fails. Check the state message for the IDs of the first ten resources that do not support the new maximum size.
-    pub max_entries: Option<i32>,
-    /// Indicates whether synchronization with an IPAM prefix list resolver should be enabled for this managed prefix list. When enabled, the prefix list CIDRs are automatically updated based on the associated resolver's CIDR selection rules.
-    pub ipam_prefix_list_resolver_sync_enabled: Option<bool>,
-}
-rt::structure!(
-    ModifyManagedPrefixListRequest, MODIFY_MANAGED_PREFIX_LIST_REQUEST, 0 => dry_run, 1
-    => prefix_list_id, 2 => current_version, 3 => prefix_list_name, 4 => add_entries, 5
-    => remove_entries, 6 => max_entries, 7 => ipam_prefix_list_resolver_sync_enabled
-);
-pub static MODIFY_MANAGED_PREFIX_LIST_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyManagedPrefixListRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CurrentVersion", &rt::LONG),
-        rt::m("PrefixListName", &rt::STRING),
-        rt::m("AddEntries", &ADD_PREFIX_LIST_ENTRIES).named("AddEntry").min(0.0),
-        rt::m("RemoveEntries", &REMOVE_PREFIX_LIST_ENTRIES)
-            .named("RemoveEntry")
-            .min(0.0),
-        rt::m("MaxEntries", &rt::INTEGER),
-        rt::m("IpamPrefixListResolverSyncEnabled", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyManagedPrefixListResult {
-    /// Information about the prefix list.
-    pub prefix_list: Option<ManagedPrefixList>,
-}
-rt::structure!(
-    ModifyManagedPrefixListResult, MODIFY_MANAGED_PREFIX_LIST_RESULT, 0 => prefix_list
-);
-pub static MODIFY_MANAGED_PREFIX_LIST_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyManagedPrefixListResult",
-    &[rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyManagedResourceVisibilityRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The default visibility setting for managed resources. Valid values: `hidden` \| `visible`.
-    pub default_visibility: ManagedResourceDefaultVisibility,
-}
-rt::structure!(
-    ModifyManagedResourceVisibilityRequest, MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST, 0
-    => dry_run, 1 => default_visibility
-);
-pub static MODIFY_MANAGED_RESOURCE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyManagedResourceVisibilityRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("DefaultVisibility", &rt::ENUM).flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyManagedResourceVisibilityResult {
-    /// The updated managed resource visibility settings for the account.
-    pub visibility: Option<ManagedResourceVisibilitySettings>,
-}
-rt::structure!(
-    ModifyManagedResourceVisibilityResult, MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT, 0
-    => visibility
-);
-pub static MODIFY_MANAGED_RESOURCE_VISIBILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyManagedResourceVisibilityResult",
-    &[rt::m("Visibility", &MANAGED_RESOURCE_VISIBILITY_SETTINGS).named("visibility")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyMetricCategoryRequest {
-    /// The ID of the metric category.
-    pub metric_category_id: String,
-    /// The names of the metrics for the metric category. These metrics replace the existing metrics, and must differ from the current set.
-    ///
-    /// Specify each metric by its Amazon CloudWatch metric name or its OpenTelemetry metric name. The two names for a measurement are separate entries, and you can include both.
-    ///
-    /// In Regions where Amazon CloudWatch OpenTelemetry metrics aren't available, you can't specify OpenTelemetry metric names.
-    pub metrics: Vec<String>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifyMetricCategoryRequest, MODIFY_METRIC_CATEGORY_REQUEST, 0 => metric_category_id,
-    1 => metrics, 2 => dry_run
-);
-pub static MODIFY_METRIC_CATEGORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyMetricCategoryRequest",
-    &[
-        rt::m("MetricCategoryId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Metrics", &METRIC_CATEGORY_METRIC_NAME_LIST)
-            .named("Metric")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyMetricCategoryResult {
-    /// Information about the metric category.
-    pub metric_category: Option<MetricCategory>,
-}
-rt::structure!(
-    ModifyMetricCategoryResult, MODIFY_METRIC_CATEGORY_RESULT, 0 => metric_category
-);
-pub static MODIFY_METRIC_CATEGORY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyMetricCategoryResult",
-    &[rt::m("MetricCategory", &METRIC_CATEGORY).named("metricCategory")],
-);
-/// Contains the parameters for ModifyNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyNetworkInterfaceAttributeRequest {
-    /// Updates the ENA Express configuration for the network interface that’s attached to the instance.
-    pub ena_srd_specification: Option<EnaSrdSpecification>,
-    /// If you’re modifying a network interface in a dual-stack or IPv6-only subnet, you have the option to assign a primary IPv6 IP address. A primary IPv6 address is an IPv6 GUA address associated with an ENI that you have enabled to use a primary IPv6 address. Use this option if the instance that this ENI will be attached to relies on its IPv6 address not changing. Amazon Web Services will automatically assign an IPv6 address associated with the ENI attached to your instance to be the primary IPv6 address. Once you enable an IPv6 GUA address to be a primary IPv6, you cannot disable it. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. If you have multiple IPv6 addresses associated with an ENI attached to your instance and you enable a primary IPv6 address, the first IPv6 GUA address associated with the ENI becomes the primary IPv6 address.
-    pub enable_primary_ipv6: Option<bool>,
-    /// A connection tracking specification.
-    pub connection_tracking_specification: Option<
-        ConnectionTrackingSpecificationRequest,
-    >,
-    /// Indicates whether to assign a public IPv4 address to a network interface. This option can be enabled for any network interface but will only apply to the primary network interface (eth0).
-    pub associate_public_ip_address: Option<bool>,
-    /// A list of subnet IDs to associate with the network interface.
-    pub associated_subnet_ids: Option<Vec<String>>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the network interface.
-    pub network_interface_id: String,
-    /// A description for the network interface.
-    pub description: Option<AttributeValue>,
-    /// Enable or disable source/destination checks, which ensure that the instance is either the source or the destination of any traffic that it receives. If the value is `true`, source/destination checks are enabled; otherwise, they are disabled. The default value is `true`. You must disable source/destination checks if the instance runs services such as network address translation, routing, or firewalls.
-    pub source_dest_check: Option<AttributeBooleanValue>,
-    /// Changes the security groups for the network interface. The new set of groups you specify replaces the current set. You must specify at least one group, even if it's just the default security group in the VPC. You must specify the ID of the security group, not the name.
-    pub groups: Option<Vec<String>>,
-    /// Information about the interface attachment. If modifying the `delete on termination` attribute, you must specify the ID of the interface attachment.
-    pub attachment: Option<NetworkInterfaceAttachmentChanges>,
-}
-rt::structure!(
-    ModifyNetworkInterfaceAttributeRequest, MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0
-    => ena_srd_specification, 1 => enable_primary_ipv6, 2 =>
-    connection_tracking_specification, 3 => associate_public_ip_address, 4 =>
-    associated_subnet_ids, 5 => dry_run, 6 => network_interface_id, 7 => description, 8
-    => source_dest_check, 9 => groups, 10 => attachment
-);
-pub static MODIFY_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyNetworkInterfaceAttributeRequest",
-    &[
-        rt::m("EnaSrdSpecification", &ENA_SRD_SPECIFICATION),
-        rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-        rt::m(
-            "ConnectionTrackingSpecification",
-            &CONNECTION_TRACKING_SPECIFICATION_REQUEST,
-        ),
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
-        rt::m("AssociatedSubnetIds", &SUBNET_ID_LIST).named("AssociatedSubnetId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("Description", &ATTRIBUTE_VALUE).named("description"),
-        rt::m("SourceDestCheck", &ATTRIBUTE_BOOLEAN_VALUE).named("sourceDestCheck"),
-        rt::m("Groups", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
-        rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT_CHANGES).named("attachment"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyNetworkingFlexCostAllocationPolicyRequest {
-    /// The ID of the flex cost allocation policy to modify. This parameter is required.
-    pub fca_policy_id: String,
-    /// The updated policy document that defines cost allocation for NAT gateways.
-    pub nat_fca_policy_document: Option<NatFlexCostAllocationPolicyDocument>,
-    /// The updated policy document that defines cost allocation for EC2 instances.
-    pub instance_fca_policy_document: Option<InstanceFlexCostAllocationPolicyDocument>,
-    /// The updated policy document that defines cost allocation for Amazon VPC peering connections.
-    pub pcx_fca_policy_document: Option<PcxFlexCostAllocationPolicyDocument>,
-    /// Specifies whether showback reporting is enabled for the policy. If you omit this parameter, the current setting is unchanged.
-    pub show_back_enabled: Option<bool>,
-    /// A description for the policy. The description can be up to 1024 characters long.
-    pub description: Option<String>,
-    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensuring idempotency](https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
-    pub client_token: Option<String>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifyNetworkingFlexCostAllocationPolicyRequest,
-    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST, 0 => fca_policy_id, 1 =>
-    nat_fca_policy_document, 2 => instance_fca_policy_document, 3 =>
-    pcx_fca_policy_document, 4 => show_back_enabled, 5 => description, 6 => client_token,
-    7 => dry_run
-);
-pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyNetworkingFlexCostAllocationPolicyRequest",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).flags(rt::REQUIRED).min(22.0),
-        rt::m("NatFcaPolicyDocument", &NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-        rt::m(
-            "InstanceFcaPolicyDocument",
-            &INSTANCE_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
-        ),
-        rt::m("PcxFcaPolicyDocument", &PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT),
-        rt::m("ShowBackEnabled", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyNetworkingFlexCostAllocationPolicyResult {
-    /// The ID of the flex cost allocation policy.
-    pub fca_policy_id: Option<String>,
-    /// The date and time when the policy was updated.
-    pub updated_at: Option<rt::DateTime>,
-    /// The version number of the policy that this modification created.
-    pub version: Option<i32>,
-    /// The date and time when the new version of the policy is expected to apply to network traffic.
-    pub version_expected_effective_at: Option<rt::DateTime>,
-}
-rt::structure!(
-    ModifyNetworkingFlexCostAllocationPolicyResult,
-    MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT, 0 => fca_policy_id, 1 =>
-    updated_at, 2 => version, 3 => version_expected_effective_at
-);
-pub static MODIFY_NETWORKING_FLEX_COST_ALLOCATION_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyNetworkingFlexCostAllocationPolicyResult",
-    &[
-        rt::m("FcaPolicyId", &rt::STRING).named("fcaPolicyId").min(22.0),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-        rt::m("Version", &rt::INTEGER).named("version").min(1.0),
-        rt::m("VersionExpectedEffectiveAt", &rt::TIMESTAMP)
-            .named("versionExpectedEffectiveAt"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyPrivateDnsNameOptionsRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the instance.
-    pub instance_id: String,
-    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
-    pub private_dns_hostname_type: Option<HostnameType>,
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-    pub enable_resource_name_dns_a_record: Option<bool>,
-    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-    pub enable_resource_name_dns_aaaa_record: Option<bool>,
-}
-rt::structure!(
-    ModifyPrivateDnsNameOptionsRequest, MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST, 0 =>
-    dry_run, 1 => instance_id, 2 => private_dns_hostname_type, 3 =>
-    enable_resource_name_dns_a_record, 4 => enable_resource_name_dns_aaaa_record
-);
-pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyPrivateDnsNameOptionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrivateDnsHostnameType", &rt::ENUM),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyPrivateDnsNameOptionsResult {
-    /// Returns `true` if the request succeeds; otherwise, it returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    ModifyPrivateDnsNameOptionsResult, MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT, 0 =>
-    return_
-);
-pub static MODIFY_PRIVATE_DNS_NAME_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyPrivateDnsNameOptionsResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyPublicIpDnsNameOptionsRequest {
-    /// A network interface ID.
-    pub network_interface_id: String,
-    /// The public hostname type. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// - `public-dual-stack-dns-name`: A dual-stack public hostname for a network interface. Requests from within the VPC resolve to both the private IPv4 address and the IPv6 Global Unicast Address of the network interface. Requests from the internet resolve to both the public IPv4 and the IPv6 GUA address of the network interface.
-    /// - `public-ipv4-dns-name`: An IPv4-enabled public hostname for a network interface. Requests from within the VPC resolve to the private primary IPv4 address of the network interface. Requests from the internet resolve to the public IPv4 address of the network interface.
-    /// - `public-ipv6-dns-name`: An IPv6-enabled public hostname for a network interface. Requests from within the VPC or from the internet resolve to the IPv6 GUA of the network interface.
-    pub hostname_type: PublicIpDnsOption,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifyPublicIpDnsNameOptionsRequest, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST, 0 =>
-    network_interface_id, 1 => hostname_type, 2 => dry_run
-);
-pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyPublicIpDnsNameOptionsRequest",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("HostnameType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyPublicIpDnsNameOptionsResult {
-    /// Whether or not the request was successful.
-    pub successful: Option<bool>,
-}
-rt::structure!(
-    ModifyPublicIpDnsNameOptionsResult, MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT, 0 =>
-    successful
-);
-pub static MODIFY_PUBLIC_IP_DNS_NAME_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyPublicIpDnsNameOptionsResult",
-    &[rt::m("Successful", &rt::BOOLEAN).named("successful")],
-);
-/// Contains the parameters for ModifyReservedInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyReservedInstancesRequest {
-    /// The IDs of the Reserved Instances to modify.
-    pub reserved_instances_ids: Vec<String>,
-    /// A unique, case-sensitive token you provide to ensure idempotency of your modification request. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    pub client_token: Option<String>,
-    /// The configuration settings for the Reserved Instances to modify.
-    pub target_configurations: Vec<ReservedInstancesConfiguration>,
-}
-rt::structure!(
-    ModifyReservedInstancesRequest, MODIFY_RESERVED_INSTANCES_REQUEST, 0 =>
-    reserved_instances_ids, 1 => client_token, 2 => target_configurations
-);
-pub static MODIFY_RESERVED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyReservedInstancesRequest",
-    &[
-        rt::m("ReservedInstancesIds", &RESERVED_INSTANCES_ID_STRING_LIST)
-            .named("ReservedInstancesId")
-            .flags(rt::REQUIRED),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("TargetConfigurations", &RESERVED_INSTANCES_CONFIGURATION_LIST)
-            .named("ReservedInstancesConfigurationSetItemType")
-            .flags(rt::REQUIRED),
-    ],
-);
-/// Contains the output of ModifyReservedInstances.
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyReservedInstancesResult {
-    /// The ID for the modification.
-    pub reserved_instances_modification_id: Option<String>,
-}
-rt::structure!(
-    ModifyReservedInstancesResult, MODIFY_RESERVED_INSTANCES_RESULT, 0 =>
-    reserved_instances_modification_id
-);
-pub static MODIFY_RESERVED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyReservedInstancesResult",
-    &[
-        rt::m("ReservedInstancesModificationId", &rt::STRING)
-            .named("reservedInstancesModificationId"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyRouteServerRequest {
-    /// The ID of the route server to modify.
-    pub route_server_id: String,
-    /// Specifies whether to persist routes after all BGP sessions are terminated.
-    ///
-    /// - enable: Routes will be persisted in FIB and RIB after all BGP sessions are terminated.
-    /// - disable: Routes will not be persisted in FIB and RIB after all BGP sessions are terminated.
-    /// - reset: If a route server has persisted routes due to all BGP sessions having ended, reset will withdraw all routes and reset route server to an empty FIB and RIB.
-    pub persist_routes: Option<RouteServerPersistRoutesAction>,
-    /// The number of minutes a route server will wait after BGP is re-established to unpersist the routes in the FIB and RIB. Value must be in the range of 1-5. Required if PersistRoutes is `enabled`.
-    ///
-    /// If you set the duration to 1 minute, then when your network appliance re-establishes BGP with route server, it has 1 minute to relearn it's adjacent network and advertise those routes to route server before route server resumes normal functionality. In most cases, 1 minute is probably sufficient. If, however, you have concerns that your BGP network may not be capable of fully re-establishing and re-learning everything in 1 minute, you can increase the duration up to 5 minutes.
-    pub persist_routes_duration: Option<i64>,
-    /// Specifies whether to enable SNS notifications for route server events. Enabling SNS notifications persists BGP status changes to an SNS topic provisioned by Amazon Web Services.
-    pub sns_notifications_enabled: Option<bool>,
-    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifyRouteServerRequest, MODIFY_ROUTE_SERVER_REQUEST, 0 => route_server_id, 1 =>
-    persist_routes, 2 => persist_routes_duration, 3 => sns_notifications_enabled, 4 =>
-    dry_run
-);
-pub static MODIFY_ROUTE_SERVER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyRouteServerRequest",
-    &[
-        rt::m("RouteServerId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PersistRoutes", &rt::ENUM),
-        rt::m("PersistRoutesDuration", &rt::LONG),
-        rt::m("SnsNotificationsEnabled", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifyRouteServerResult {
-    /// Information about the modified route server.
-    pub route_server: Option<RouteServer>,
-}
-rt::structure!(ModifyRouteServerResult, MODIFY_ROUTE_SERVER_RESULT, 0 => route_server);
-pub static MODIFY_ROUTE_SERVER_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyRouteServerResult",
-    &[rt::m("RouteServer", &ROUTE_SERVER).named("routeServer")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifySecurityGroupRulesRequest {
-    /// The ID of the security group.
-    pub group_id: String,
-    /// Information about the security group properties to update.
-    pub security_group_rules: Vec<SecurityGroupRuleUpdate>,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ModifySecurityGroupRulesRequest, MODIFY_SECURITY_GROUP_RULES_REQUEST, 0 => group_id,
-    1 => security_group_rules, 2 => dry_run
-);
-pub static MODIFY_SECURITY_GROUP_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifySecurityGroupRulesRequest",
-    &[
-        rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecurityGroupRules", &SECURITY_GROUP_RULE_UPDATE_LIST)
-            .named("SecurityGroupRule")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ModifySecurityGroupRulesResult {
-    /// Returns `true` if the request succeeds; otherwise, returns an error.
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    ModifySecurityGroupRulesResult, MODIFY_SECURITY_GROUP_RULES_RESULT, 0 => return_
-);
-pub static MODIFY_SECURITY_GROUP_RULES_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifySecurityGroupRulesResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotAttributeRequest {
     /// The snapshot attribute to modify. Only volume creation permissions can be modified.
     pub attribute: Option<SnapshotAttributeName>,
@@ -691,21 +21,14 @@ pub struct ModifySnapshotAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifySnapshotAttributeRequest, MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST, 0 => attribute, 1
-    => create_volume_permission, 2 => group_names, 3 => operation_type, 4 => snapshot_id,
-    5 => user_ids, 6 => dry_run
-);
-pub static MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifySnapshotAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM),
-        rt::m("CreateVolumePermission", &CREATE_VOLUME_PERMISSION_MODIFICATIONS),
-        rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("UserGroup"),
-        rt::m("OperationType", &rt::ENUM),
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("UserIds", &USER_ID_STRING_LIST).named("UserId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    ModifySnapshotAttributeRequest, MODIFY_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM), create_volume_permission[1] =
+    rt::m("CreateVolumePermission", &CREATE_VOLUME_PERMISSION_MODIFICATIONS),
+    group_names[2] = rt::m("GroupNames", &GROUP_NAME_STRING_LIST).named("UserGroup"),
+    operation_type[3] = rt::m("OperationType", &rt::ENUM), snapshot_id[4] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), user_ids[5] = rt::m("UserIds",
+    &USER_ID_STRING_LIST).named("UserId"), dry_run[6] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierRequest {
@@ -717,16 +40,9 @@ pub struct ModifySnapshotTierRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifySnapshotTierRequest, MODIFY_SNAPSHOT_TIER_REQUEST, 0 => snapshot_id, 1 =>
-    storage_tier, 2 => dry_run
-);
-pub static MODIFY_SNAPSHOT_TIER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifySnapshotTierRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StorageTier", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifySnapshotTierRequest, MODIFY_SNAPSHOT_TIER_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), storage_tier[1] =
+    rt::m("StorageTier", &rt::ENUM), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySnapshotTierResult {
@@ -736,15 +52,9 @@ pub struct ModifySnapshotTierResult {
     pub tiering_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ModifySnapshotTierResult, MODIFY_SNAPSHOT_TIER_RESULT, 0 => snapshot_id, 1 =>
-    tiering_start_time
-);
-pub static MODIFY_SNAPSHOT_TIER_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifySnapshotTierResult",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("TieringStartTime", &rt::TIMESTAMP).named("tieringStartTime"),
-    ],
+    ModifySnapshotTierResult, MODIFY_SNAPSHOT_TIER_RESULT, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), tiering_start_time[1] =
+    rt::m("TieringStartTime", &rt::TIMESTAMP).named("tieringStartTime")]
 );
 /// Contains the parameters for ModifySpotFleetRequest.
 #[derive(Clone, Default, PartialEq)]
@@ -765,24 +75,16 @@ pub struct ModifySpotFleetRequestRequest {
     pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
 }
 rt::structure!(
-    ModifySpotFleetRequestRequest, MODIFY_SPOT_FLEET_REQUEST_REQUEST, 0 =>
-    launch_template_configs, 1 => on_demand_target_capacity, 2 => context, 3 =>
-    spot_fleet_request_id, 4 => target_capacity, 5 => excess_capacity_termination_policy
-);
-pub static MODIFY_SPOT_FLEET_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifySpotFleetRequestRequest",
-    &[
-        rt::m("LaunchTemplateConfigs", &LAUNCH_TEMPLATE_CONFIG_LIST)
-            .named("LaunchTemplateConfig"),
-        rt::m("OnDemandTargetCapacity", &rt::INTEGER),
-        rt::m("Context", &rt::STRING),
-        rt::m("SpotFleetRequestId", &rt::STRING)
-            .named("spotFleetRequestId")
-            .flags(rt::REQUIRED),
-        rt::m("TargetCapacity", &rt::INTEGER).named("targetCapacity"),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
-            .named("excessCapacityTerminationPolicy"),
-    ],
+    ModifySpotFleetRequestRequest, MODIFY_SPOT_FLEET_REQUEST_REQUEST,
+    [launch_template_configs[0] = rt::m("LaunchTemplateConfigs",
+    &LAUNCH_TEMPLATE_CONFIG_LIST).named("LaunchTemplateConfig"),
+    on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity", &rt::INTEGER),
+    context[2] = rt::m("Context", &rt::STRING), spot_fleet_request_id[3] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")
+    .flags(rt::REQUIRED), target_capacity[4] = rt::m("TargetCapacity", &rt::INTEGER)
+    .named("targetCapacity"), excess_capacity_termination_policy[5] =
+    rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
+    .named("excessCapacityTerminationPolicy")]
 );
 /// Contains the output of ModifySpotFleetRequest.
 #[derive(Clone, Default, PartialEq)]
@@ -791,11 +93,8 @@ pub struct ModifySpotFleetRequestResponse {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    ModifySpotFleetRequestResponse, MODIFY_SPOT_FLEET_REQUEST_RESPONSE, 0 => return_
-);
-pub static MODIFY_SPOT_FLEET_REQUEST_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ModifySpotFleetRequestResponse",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    ModifySpotFleetRequestResponse, MODIFY_SPOT_FLEET_REQUEST_RESPONSE, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifySubnetAttributeRequest {
@@ -833,29 +132,22 @@ pub struct ModifySubnetAttributeRequest {
     pub disable_lni_at_device_index: Option<AttributeBooleanValue>,
 }
 rt::structure!(
-    ModifySubnetAttributeRequest, MODIFY_SUBNET_ATTRIBUTE_REQUEST, 0 =>
-    assign_ipv6_address_on_creation, 1 => map_public_ip_on_launch, 2 => subnet_id, 3 =>
-    map_customer_owned_ip_on_launch, 4 => customer_owned_ipv4_pool, 5 => enable_dns64, 6
-    => private_dns_hostname_type_on_launch, 7 =>
-    enable_resource_name_dns_a_record_on_launch, 8 =>
-    enable_resource_name_dns_aaaa_record_on_launch, 9 => enable_lni_at_device_index, 10
-    => disable_lni_at_device_index
-);
-pub static MODIFY_SUBNET_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifySubnetAttributeRequest",
-    &[
-        rt::m("AssignIpv6AddressOnCreation", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("MapPublicIpOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("SubnetId", &rt::STRING).named("subnetId").flags(rt::REQUIRED),
-        rt::m("MapCustomerOwnedIpOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("CustomerOwnedIpv4Pool", &rt::STRING),
-        rt::m("EnableDns64", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("PrivateDnsHostnameTypeOnLaunch", &rt::ENUM),
-        rt::m("EnableResourceNameDnsARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("EnableResourceNameDnsAAAARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("EnableLniAtDeviceIndex", &rt::INTEGER),
-        rt::m("DisableLniAtDeviceIndex", &ATTRIBUTE_BOOLEAN_VALUE),
-    ],
+    ModifySubnetAttributeRequest, MODIFY_SUBNET_ATTRIBUTE_REQUEST,
+    [assign_ipv6_address_on_creation[0] = rt::m("AssignIpv6AddressOnCreation",
+    &ATTRIBUTE_BOOLEAN_VALUE), map_public_ip_on_launch[1] = rt::m("MapPublicIpOnLaunch",
+    &ATTRIBUTE_BOOLEAN_VALUE), subnet_id[2] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId").flags(rt::REQUIRED), map_customer_owned_ip_on_launch[3] =
+    rt::m("MapCustomerOwnedIpOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
+    customer_owned_ipv4_pool[4] = rt::m("CustomerOwnedIpv4Pool", &rt::STRING),
+    enable_dns64[5] = rt::m("EnableDns64", &ATTRIBUTE_BOOLEAN_VALUE),
+    private_dns_hostname_type_on_launch[6] = rt::m("PrivateDnsHostnameTypeOnLaunch",
+    &rt::ENUM), enable_resource_name_dns_a_record_on_launch[7] =
+    rt::m("EnableResourceNameDnsARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
+    enable_resource_name_dns_aaaa_record_on_launch[8] =
+    rt::m("EnableResourceNameDnsAAAARecordOnLaunch", &ATTRIBUTE_BOOLEAN_VALUE),
+    enable_lni_at_device_index[9] = rt::m("EnableLniAtDeviceIndex", &rt::INTEGER),
+    disable_lni_at_device_index[10] = rt::m("DisableLniAtDeviceIndex",
+    &ATTRIBUTE_BOOLEAN_VALUE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterNetworkServicesRequest {
@@ -870,19 +162,13 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesRequest {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterNetworkServicesRequest,
-    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST, 0 => traffic_mirror_filter_id,
-    1 => add_network_services, 2 => remove_network_services, 3 => dry_run
-);
-pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorFilterNetworkServicesRequest",
-    &[
-        rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddNetworkServices", &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST)
-            .named("AddNetworkService"),
-        rt::m("RemoveNetworkServices", &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST)
-            .named("RemoveNetworkService"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_REQUEST, [traffic_mirror_filter_id[0] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).flags(rt::REQUIRED),
+    add_network_services[1] = rt::m("AddNetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("AddNetworkService"),
+    remove_network_services[2] = rt::m("RemoveNetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("RemoveNetworkService"), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterNetworkServicesResult {
@@ -891,11 +177,8 @@ pub struct ModifyTrafficMirrorFilterNetworkServicesResult {
 }
 rt::structure!(
     ModifyTrafficMirrorFilterNetworkServicesResult,
-    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT, 0 => traffic_mirror_filter
-);
-pub static MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorFilterNetworkServicesResult",
-    &[rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER).named("trafficMirrorFilter")],
+    MODIFY_TRAFFIC_MIRROR_FILTER_NETWORK_SERVICES_RESULT, [traffic_mirror_filter[0] =
+    rt::m("TrafficMirrorFilter", &TRAFFIC_MIRROR_FILTER).named("trafficMirrorFilter")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterRuleRequest {
@@ -927,29 +210,19 @@ pub struct ModifyTrafficMirrorFilterRuleRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyTrafficMirrorFilterRuleRequest, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST, 0 =>
-    traffic_mirror_filter_rule_id, 1 => traffic_direction, 2 => rule_number, 3 =>
-    rule_action, 4 => destination_port_range, 5 => source_port_range, 6 => protocol, 7 =>
-    destination_cidr_block, 8 => source_cidr_block, 9 => description, 10 =>
-    remove_fields, 11 => dry_run
-);
-pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorFilterRuleRequest",
-    &[
-        rt::m("TrafficMirrorFilterRuleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficDirection", &rt::ENUM),
-        rt::m("RuleNumber", &rt::INTEGER),
-        rt::m("RuleAction", &rt::ENUM),
-        rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
-        rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
-        rt::m("Protocol", &rt::INTEGER),
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("SourceCidrBlock", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("RemoveFields", &TRAFFIC_MIRROR_FILTER_RULE_FIELD_LIST)
-            .named("RemoveField"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyTrafficMirrorFilterRuleRequest, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_REQUEST,
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_direction[1] = rt::m("TrafficDirection", &rt::ENUM),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER), rule_action[3] =
+    rt::m("RuleAction", &rt::ENUM), destination_port_range[4] =
+    rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
+    source_port_range[5] = rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE_REQUEST),
+    protocol[6] = rt::m("Protocol", &rt::INTEGER), destination_cidr_block[7] =
+    rt::m("DestinationCidrBlock", &rt::STRING), source_cidr_block[8] =
+    rt::m("SourceCidrBlock", &rt::STRING), description[9] = rt::m("Description",
+    &rt::STRING), remove_fields[10] = rt::m("RemoveFields",
+    &TRAFFIC_MIRROR_FILTER_RULE_FIELD_LIST).named("RemoveField"), dry_run[11] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorFilterRuleResult {
@@ -959,15 +232,9 @@ pub struct ModifyTrafficMirrorFilterRuleResult {
     pub traffic_mirror_filter_rule: Option<TrafficMirrorFilterRule>,
 }
 rt::structure!(
-    ModifyTrafficMirrorFilterRuleResult, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT, 0 =>
-    traffic_mirror_filter_rule
-);
-pub static MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorFilterRuleResult",
-    &[
-        rt::m("TrafficMirrorFilterRule", &TRAFFIC_MIRROR_FILTER_RULE)
-            .named("trafficMirrorFilterRule"),
-    ],
+    ModifyTrafficMirrorFilterRuleResult, MODIFY_TRAFFIC_MIRROR_FILTER_RULE_RESULT,
+    [traffic_mirror_filter_rule[0] = rt::m("TrafficMirrorFilterRule",
+    &TRAFFIC_MIRROR_FILTER_RULE).named("trafficMirrorFilterRule")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorSessionRequest {
@@ -997,24 +264,16 @@ pub struct ModifyTrafficMirrorSessionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyTrafficMirrorSessionRequest, MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST, 0 =>
-    traffic_mirror_session_id, 1 => traffic_mirror_target_id, 2 =>
-    traffic_mirror_filter_id, 3 => packet_length, 4 => session_number, 5 =>
-    virtual_network_id, 6 => description, 7 => remove_fields, 8 => dry_run
-);
-pub static MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorSessionRequest",
-    &[
-        rt::m("TrafficMirrorSessionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficMirrorTargetId", &rt::STRING),
-        rt::m("TrafficMirrorFilterId", &rt::STRING),
-        rt::m("PacketLength", &rt::INTEGER),
-        rt::m("SessionNumber", &rt::INTEGER),
-        rt::m("VirtualNetworkId", &rt::INTEGER),
-        rt::m("Description", &rt::STRING),
-        rt::m("RemoveFields", &TRAFFIC_MIRROR_SESSION_FIELD_LIST).named("RemoveField"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyTrafficMirrorSessionRequest, MODIFY_TRAFFIC_MIRROR_SESSION_REQUEST,
+    [traffic_mirror_session_id[0] = rt::m("TrafficMirrorSessionId", &rt::STRING)
+    .flags(rt::REQUIRED), traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId",
+    &rt::STRING), traffic_mirror_filter_id[2] = rt::m("TrafficMirrorFilterId",
+    &rt::STRING), packet_length[3] = rt::m("PacketLength", &rt::INTEGER),
+    session_number[4] = rt::m("SessionNumber", &rt::INTEGER), virtual_network_id[5] =
+    rt::m("VirtualNetworkId", &rt::INTEGER), description[6] = rt::m("Description",
+    &rt::STRING), remove_fields[7] = rt::m("RemoveFields",
+    &TRAFFIC_MIRROR_SESSION_FIELD_LIST).named("RemoveField"), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTrafficMirrorSessionResult {
@@ -1022,15 +281,9 @@ pub struct ModifyTrafficMirrorSessionResult {
     pub traffic_mirror_session: Option<TrafficMirrorSession>,
 }
 rt::structure!(
-    ModifyTrafficMirrorSessionResult, MODIFY_TRAFFIC_MIRROR_SESSION_RESULT, 0 =>
-    traffic_mirror_session
-);
-pub static MODIFY_TRAFFIC_MIRROR_SESSION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTrafficMirrorSessionResult",
-    &[
-        rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
-            .named("trafficMirrorSession"),
-    ],
+    ModifyTrafficMirrorSessionResult, MODIFY_TRAFFIC_MIRROR_SESSION_RESULT,
+    [traffic_mirror_session[0] = rt::m("TrafficMirrorSession", &TRAFFIC_MIRROR_SESSION)
+    .named("trafficMirrorSession")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationRequest {
@@ -1051,23 +304,14 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationRequest {
 }
 rt::structure!(
     ModifyTransitGatewayAttachmentNatConfigurationRequest,
-    MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => nat_gateway_support, 2 =>
-    nat_system_route_support, 3 => nat_gateway_rules, 4 => reset_nat_gateway_rules, 5 =>
-    dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayAttachmentNatConfigurationRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NatGatewaySupport", &rt::ENUM),
-        rt::m("NatSystemRouteSupport", &rt::ENUM),
-        rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST)
-            .named("NatGatewayRule")
-            .min(0.0),
-        rt::m("ResetNatGatewayRules", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), nat_gateway_support[1] = rt::m("NatGatewaySupport", &rt::ENUM),
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM),
+    nat_gateway_rules[3] = rt::m("NatGatewayRules",
+    &TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST).named("NatGatewayRule").min(0.0),
+    reset_nat_gateway_rules[4] = rt::m("ResetNatGatewayRules", &rt::BOOLEAN), dry_run[5]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
@@ -1084,21 +328,13 @@ pub struct ModifyTransitGatewayAttachmentNatConfigurationResult {
 }
 rt::structure!(
     ModifyTransitGatewayAttachmentNatConfigurationResult,
-    MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT, 0 =>
-    transit_gateway_attachment_id, 1 => nat_gateway_support, 2 =>
-    nat_system_route_support, 3 => nat_gateway_rules
-);
-pub static MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayAttachmentNatConfigurationResult",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
-        rt::m("NatSystemRouteSupport", &rt::ENUM).named("natSystemRouteSupport"),
-        rt::m("NatGatewayRules", &TRANSIT_GATEWAY_NAT_RULE_LIST)
-            .named("natGatewayRuleSet")
-            .min(0.0),
-    ],
+    MODIFY_TRANSIT_GATEWAY_ATTACHMENT_NAT_CONFIGURATION_RESULT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), nat_gateway_support[1] =
+    rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
+    nat_system_route_support[2] = rt::m("NatSystemRouteSupport", &rt::ENUM)
+    .named("natSystemRouteSupport"), nat_gateway_rules[3] = rt::m("NatGatewayRules",
+    &TRANSIT_GATEWAY_NAT_RULE_LIST).named("natGatewayRuleSet").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayMeteringPolicyRequest {
@@ -1113,20 +349,13 @@ pub struct ModifyTransitGatewayMeteringPolicyRequest {
 }
 rt::structure!(
     ModifyTransitGatewayMeteringPolicyRequest,
-    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST, 0 =>
-    transit_gateway_metering_policy_id, 1 => add_middlebox_attachment_ids, 2 =>
-    remove_middlebox_attachment_ids, 3 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayMeteringPolicyRequest",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
-            .named("AddMiddleboxAttachmentId"),
-        rt::m("RemoveMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
-            .named("RemoveMiddleboxAttachmentId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_REQUEST,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).flags(rt::REQUIRED), add_middlebox_attachment_ids[1] =
+    rt::m("AddMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
+    .named("AddMiddleboxAttachmentId"), remove_middlebox_attachment_ids[2] =
+    rt::m("RemoveMiddleboxAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_STRING_LIST)
+    .named("RemoveMiddleboxAttachmentId"), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayMeteringPolicyResult {
@@ -1135,14 +364,9 @@ pub struct ModifyTransitGatewayMeteringPolicyResult {
 }
 rt::structure!(
     ModifyTransitGatewayMeteringPolicyResult,
-    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT, 0 => transit_gateway_metering_policy
-);
-pub static MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayMeteringPolicyResult",
-    &[
-        rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
-            .named("transitGatewayMeteringPolicy"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_METERING_POLICY_RESULT, [transit_gateway_metering_policy[0] =
+    rt::m("TransitGatewayMeteringPolicy", &TRANSIT_GATEWAY_METERING_POLICY)
+    .named("transitGatewayMeteringPolicy")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentRequest {
@@ -1161,25 +385,17 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentRequest {
 }
 rt::structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentRequest,
-    MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => add_availability_zones, 2 =>
-    add_availability_zone_ids, 3 => remove_availability_zones, 4 =>
-    remove_availability_zone_ids, 5 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayNetworkFunctionAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddAvailabilityZones", &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST)
-            .named("AddAvailabilityZone"),
-        rt::m("AddAvailabilityZoneIds", &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST)
-            .named("AddAvailabilityZoneId"),
-        rt::m("RemoveAvailabilityZones", &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST)
-            .named("RemoveAvailabilityZone"),
-        rt::m("RemoveAvailabilityZoneIds", &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST)
-            .named("RemoveAvailabilityZoneId"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), add_availability_zones[1] = rt::m("AddAvailabilityZones",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST).named("AddAvailabilityZone"),
+    add_availability_zone_ids[2] = rt::m("AddAvailabilityZoneIds",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("AddAvailabilityZoneId"),
+    remove_availability_zones[3] = rt::m("RemoveAvailabilityZones",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_NAME_LIST).named("RemoveAvailabilityZone"),
+    remove_availability_zone_ids[4] = rt::m("RemoveAvailabilityZoneIds",
+    &NETWORK_FUNCTION_ATTACHMENT_AZ_ID_LIST).named("RemoveAvailabilityZoneId"),
+    dry_run[5] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
@@ -1190,18 +406,11 @@ pub struct ModifyTransitGatewayNetworkFunctionAttachmentResult {
 }
 rt::structure!(
     ModifyTransitGatewayNetworkFunctionAttachmentResult,
-    MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_network_function_attachment
-);
-pub static MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayNetworkFunctionAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayNetworkFunctionAttachment",
-                &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-            )
-            .named("transitGatewayNetworkFunctionAttachment"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_RESULT,
+    [transit_gateway_network_function_attachment[0] =
+    rt::m("TransitGatewayNetworkFunctionAttachment",
+    &TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT)
+    .named("transitGatewayNetworkFunctionAttachment")]
 );
 /// The transit gateway options.
 #[derive(Clone, Default, PartialEq)]
@@ -1247,29 +456,22 @@ pub struct ModifyTransitGatewayOptions {
     pub encryption_support: Option<EncryptionSupportOptionValue>,
 }
 rt::structure!(
-    ModifyTransitGatewayOptions, MODIFY_TRANSIT_GATEWAY_OPTIONS, 0 =>
-    add_transit_gateway_cidr_blocks, 1 => remove_transit_gateway_cidr_blocks, 2 =>
-    vpn_ecmp_support, 3 => dns_support, 4 => security_group_referencing_support, 5 =>
-    auto_accept_shared_attachments, 6 => default_route_table_association, 7 =>
-    association_default_route_table_id, 8 => default_route_table_propagation, 9 =>
-    propagation_default_route_table_id, 10 => amazon_side_asn, 11 => encryption_support
-);
-pub static MODIFY_TRANSIT_GATEWAY_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayOptions",
-    &[
-        rt::m("AddTransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
-        rt::m("RemoveTransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
-        rt::m("VpnEcmpSupport", &rt::ENUM),
-        rt::m("DnsSupport", &rt::ENUM),
-        rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
-        rt::m("AutoAcceptSharedAttachments", &rt::ENUM),
-        rt::m("DefaultRouteTableAssociation", &rt::ENUM),
-        rt::m("AssociationDefaultRouteTableId", &rt::STRING),
-        rt::m("DefaultRouteTablePropagation", &rt::ENUM),
-        rt::m("PropagationDefaultRouteTableId", &rt::STRING),
-        rt::m("AmazonSideAsn", &rt::LONG),
-        rt::m("EncryptionSupport", &rt::ENUM),
-    ],
+    ModifyTransitGatewayOptions, MODIFY_TRANSIT_GATEWAY_OPTIONS,
+    [add_transit_gateway_cidr_blocks[0] = rt::m("AddTransitGatewayCidrBlocks",
+    &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST), remove_transit_gateway_cidr_blocks[1] =
+    rt::m("RemoveTransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
+    vpn_ecmp_support[2] = rt::m("VpnEcmpSupport", &rt::ENUM), dns_support[3] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[4] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
+    auto_accept_shared_attachments[5] = rt::m("AutoAcceptSharedAttachments", &rt::ENUM),
+    default_route_table_association[6] = rt::m("DefaultRouteTableAssociation",
+    &rt::ENUM), association_default_route_table_id[7] =
+    rt::m("AssociationDefaultRouteTableId", &rt::STRING),
+    default_route_table_propagation[8] = rt::m("DefaultRouteTablePropagation",
+    &rt::ENUM), propagation_default_route_table_id[9] =
+    rt::m("PropagationDefaultRouteTableId", &rt::STRING), amazon_side_asn[10] =
+    rt::m("AmazonSideAsn", &rt::LONG), encryption_support[11] =
+    rt::m("EncryptionSupport", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentRequest {
@@ -1282,16 +484,10 @@ pub struct ModifyTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentRequest,
-    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => options, 2 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPeeringAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Options", &MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), options[1] =
+    rt::m("Options", &MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS),
+    dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Contains the options to modify for a transit gateway peering attachment, including multipath resilience settings.
 #[derive(Clone, Default, PartialEq)]
@@ -1311,15 +507,9 @@ pub struct ModifyTransitGatewayPeeringAttachmentRequestOptions {
 }
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentRequestOptions,
-    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS, 0 =>
-    allow_multipath_resilience, 1 => multipath_resilience_mode
-);
-pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPeeringAttachmentRequestOptions",
-    &[
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-        rt::m("MultipathResilienceMode", &rt::ENUM),
-    ],
+    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST_OPTIONS,
+    [allow_multipath_resilience[0] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[1] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPeeringAttachmentResult {
@@ -1328,15 +518,9 @@ pub struct ModifyTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     ModifyTransitGatewayPeeringAttachmentResult,
-    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_peering_attachment
-);
-pub static MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPeeringAttachmentResult",
-    &[
-        rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-            .named("transitGatewayPeeringAttachment"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryRequest {
@@ -1353,19 +537,12 @@ pub struct ModifyTransitGatewayPolicyTableEntryRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPolicyTableEntryRequest,
-    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST, 0 =>
-    transit_gateway_policy_table_id, 1 => policy_rule_number, 2 => policy_rule, 3 =>
-    target_route_table_id, 4 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPolicyTableEntryRequest",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRuleNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyRule", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE),
-        rt::m("TargetRouteTableId", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_REQUEST,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule_number[1] = rt::m("PolicyRuleNumber",
+    &rt::STRING).flags(rt::REQUIRED), policy_rule[2] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_REQUEST_POLICY_RULE), target_route_table_id[3] =
+    rt::m("TargetRouteTableId", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPolicyTableEntryResult {
@@ -1374,15 +551,9 @@ pub struct ModifyTransitGatewayPolicyTableEntryResult {
 }
 rt::structure!(
     ModifyTransitGatewayPolicyTableEntryResult,
-    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT, 0 =>
-    transit_gateway_policy_table_entry
-);
-pub static MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPolicyTableEntryResult",
-    &[
-        rt::m("TransitGatewayPolicyTableEntry", &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
-            .named("transitGatewayPolicyTableEntry"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_RESULT,
+    [transit_gateway_policy_table_entry[0] = rt::m("TransitGatewayPolicyTableEntry",
+    &TRANSIT_GATEWAY_POLICY_TABLE_ENTRY).named("transitGatewayPolicyTableEntry")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceRequest {
@@ -1399,19 +570,12 @@ pub struct ModifyTransitGatewayPrefixListReferenceRequest {
 }
 rt::structure!(
     ModifyTransitGatewayPrefixListReferenceRequest,
-    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => prefix_list_id, 2 =>
-    transit_gateway_attachment_id, 3 => blackhole, 4 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPrefixListReferenceRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("Blackhole", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_attachment_id[2] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING), blackhole[3] = rt::m("Blackhole",
+    &rt::BOOLEAN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayPrefixListReferenceResult {
@@ -1420,18 +584,10 @@ pub struct ModifyTransitGatewayPrefixListReferenceResult {
 }
 rt::structure!(
     ModifyTransitGatewayPrefixListReferenceResult,
-    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT, 0 =>
-    transit_gateway_prefix_list_reference
-);
-pub static MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayPrefixListReferenceResult",
-    &[
-        rt::m(
-                "TransitGatewayPrefixListReference",
-                &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
-            )
-            .named("transitGatewayPrefixListReference"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_RESULT,
+    [transit_gateway_prefix_list_reference[0] =
+    rt::m("TransitGatewayPrefixListReference", &TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE)
+    .named("transitGatewayPrefixListReference")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayRequest {
@@ -1445,17 +601,10 @@ pub struct ModifyTransitGatewayRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyTransitGatewayRequest, MODIFY_TRANSIT_GATEWAY_REQUEST, 0 => transit_gateway_id,
-    1 => description, 2 => options, 3 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayRequest",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("Options", &MODIFY_TRANSIT_GATEWAY_OPTIONS),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyTransitGatewayRequest, MODIFY_TRANSIT_GATEWAY_REQUEST, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("Description", &rt::STRING), options[2] = rt::m("Options",
+    &MODIFY_TRANSIT_GATEWAY_OPTIONS), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayResult {
@@ -1463,11 +612,8 @@ pub struct ModifyTransitGatewayResult {
     pub transit_gateway: Option<TransitGateway>,
 }
 rt::structure!(
-    ModifyTransitGatewayResult, MODIFY_TRANSIT_GATEWAY_RESULT, 0 => transit_gateway
-);
-pub static MODIFY_TRANSIT_GATEWAY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayResult",
-    &[rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")],
+    ModifyTransitGatewayResult, MODIFY_TRANSIT_GATEWAY_RESULT, [transit_gateway[0] =
+    rt::m("TransitGateway", &TRANSIT_GATEWAY).named("transitGateway")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayVpcAttachmentRequest {
@@ -1484,18 +630,13 @@ pub struct ModifyTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentRequest,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, 0 => transit_gateway_attachment_id, 1
-    => add_subnet_ids, 2 => remove_subnet_ids, 3 => options, 4 => dry_run
-);
-pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayVpcAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AddSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
-        rt::m("RemoveSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
-        rt::m("Options", &MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
+    add_subnet_ids[1] = rt::m("AddSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
+    remove_subnet_ids[2] = rt::m("RemoveSubnetIds", &TRANSIT_GATEWAY_SUBNET_ID_LIST),
+    options[3] = rt::m("Options",
+    &MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 /// Describes the options for a VPC attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -1515,17 +656,11 @@ pub struct ModifyTransitGatewayVpcAttachmentRequestOptions {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentRequestOptions,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, 0 => dns_support, 1 =>
-    security_group_referencing_support, 2 => ipv6_support, 3 => appliance_mode_support
-);
-pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayVpcAttachmentRequestOptions",
-    &[
-        rt::m("DnsSupport", &rt::ENUM),
-        rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
-        rt::m("Ipv6Support", &rt::ENUM),
-        rt::m("ApplianceModeSupport", &rt::ENUM),
-    ],
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST_OPTIONS, [dns_support[0] =
+    rt::m("DnsSupport", &rt::ENUM), security_group_referencing_support[1] =
+    rt::m("SecurityGroupReferencingSupport", &rt::ENUM), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM), appliance_mode_support[3] =
+    rt::m("ApplianceModeSupport", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyTransitGatewayVpcAttachmentResult {
@@ -1534,14 +669,9 @@ pub struct ModifyTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     ModifyTransitGatewayVpcAttachmentResult,
-    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, 0 => transit_gateway_vpc_attachment
-);
-pub static MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyTransitGatewayVpcAttachmentResult",
-    &[
-        rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
-            .named("transitGatewayVpcAttachment"),
-    ],
+    MODIFY_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
+    rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
+    .named("transitGatewayVpcAttachment")]
 );
 /// The CIDR options for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1551,14 +681,8 @@ pub struct ModifyVerifiedAccessEndpointCidrOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointCidrOptions,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, 0 => port_ranges
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointCidrOptions",
-    &[
-        rt::m("PortRanges", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [port_ranges[0] = rt::m("PortRanges",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes the options when modifying a Verified Access endpoint with the `network-interface` type.
 #[derive(Clone, Default, PartialEq)]
@@ -1572,16 +696,9 @@ pub struct ModifyVerifiedAccessEndpointEniOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointEniOptions, MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
-    0 => protocol, 1 => port, 2 => port_ranges
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointEniOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("PortRanges", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
+    [protocol[0] = rt::m("Protocol", &rt::ENUM), port[1] = rt::m("Port", &rt::INTEGER)
+    .min(1.0), port_ranges[2] = rt::m("PortRanges",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 /// Describes a load balancer when creating an Amazon Web Services Verified Access endpoint using the `load-balancer` type.
 #[derive(Clone, Default, PartialEq)]
@@ -1597,19 +714,11 @@ pub struct ModifyVerifiedAccessEndpointLoadBalancerOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointLoadBalancerOptions,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, 0 => subnet_ids, 1 =>
-    protocol, 2 => port, 3 => port_ranges
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointLoadBalancerOptions",
-    &[
-        rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("SubnetId"),
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("PortRanges", &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("PortRange"),
-    ],
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [subnet_ids[0] =
+    rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
+    .named("SubnetId"), protocol[1] = rt::m("Protocol", &rt::ENUM), port[2] =
+    rt::m("Port", &rt::INTEGER).min(1.0), port_ranges[3] = rt::m("PortRanges",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("PortRange")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointPolicyRequest {
@@ -1628,20 +737,13 @@ pub struct ModifyVerifiedAccessEndpointPolicyRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointPolicyRequest,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST, 0 => verified_access_endpoint_id, 1
-    => policy_enabled, 2 => policy_document, 3 => client_token, 4 => dry_run, 5 =>
-    sse_specification
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointPolicyRequest",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyEnabled", &rt::BOOLEAN),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-    ],
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_REQUEST, [verified_access_endpoint_id[0] =
+    rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED), policy_enabled[1]
+    = rt::m("PolicyEnabled", &rt::BOOLEAN), policy_document[2] = rt::m("PolicyDocument",
+    &rt::STRING), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN),
+    sse_specification[5] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointPolicyResult {
@@ -1654,17 +756,11 @@ pub struct ModifyVerifiedAccessEndpointPolicyResult {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointPolicyResult,
-    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT, 0 => policy_enabled, 1 =>
-    policy_document, 2 => sse_specification
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointPolicyResult",
-    &[
-        rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
-            .named("sseSpecification"),
-    ],
+    MODIFY_VERIFIED_ACCESS_ENDPOINT_POLICY_RESULT, [policy_enabled[0] =
+    rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING).named("policyDocument"), sse_specification[2] =
+    rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
+    .named("sseSpecification")]
 );
 /// Describes the port range for a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1675,12 +771,9 @@ pub struct ModifyVerifiedAccessEndpointPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    ModifyVerifiedAccessEndpointPortRange, MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, 0
-    => from_port, 1 => to_port
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointPortRange",
-    &[rt::m("FromPort", &rt::INTEGER).min(1.0), rt::m("ToPort", &rt::INTEGER).min(1.0)],
+    ModifyVerifiedAccessEndpointPortRange, MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE,
+    [from_port[0] = rt::m("FromPort", &rt::INTEGER).min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).min(1.0)]
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "ModifyVerifiedAccessEndpointPortRangeList",
@@ -1698,16 +791,9 @@ pub struct ModifyVerifiedAccessEndpointRdsOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessEndpointRdsOptions, MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS,
-    0 => subnet_ids, 1 => port, 2 => rds_endpoint
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointRdsOptions",
-    &[
-        rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("SubnetId"),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("RdsEndpoint", &rt::STRING),
-    ],
+    [subnet_ids[0] = rt::m("SubnetIds", &MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
+    .named("SubnetId"), port[1] = rt::m("Port", &rt::INTEGER).min(1.0), rds_endpoint[2] =
+    rt::m("RdsEndpoint", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointRequest {
@@ -1731,27 +817,17 @@ pub struct ModifyVerifiedAccessEndpointRequest {
     pub cidr_options: Option<ModifyVerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
-    ModifyVerifiedAccessEndpointRequest, MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST, 0 =>
-    verified_access_endpoint_id, 1 => verified_access_group_id, 2 =>
-    load_balancer_options, 3 => network_interface_options, 4 => description, 5 =>
-    client_token, 6 => dry_run, 7 => rds_options, 8 => cidr_options
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointRequest",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VerifiedAccessGroupId", &rt::STRING),
-        rt::m(
-            "LoadBalancerOptions",
-            &MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS,
-        ),
-        rt::m("NetworkInterfaceOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
-        rt::m("Description", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("RdsOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS),
-        rt::m("CidrOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS),
-    ],
+    ModifyVerifiedAccessEndpointRequest, MODIFY_VERIFIED_ACCESS_ENDPOINT_REQUEST,
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), verified_access_group_id[1] = rt::m("VerifiedAccessGroupId",
+    &rt::STRING), load_balancer_options[2] = rt::m("LoadBalancerOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS), network_interface_options[3]
+    = rt::m("NetworkInterfaceOptions", &MODIFY_VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS),
+    description[4] = rt::m("Description", &rt::STRING), client_token[5] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN), rds_options[7] = rt::m("RdsOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS), cidr_options[8] = rt::m("CidrOptions",
+    &MODIFY_VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessEndpointResult {
@@ -1759,15 +835,9 @@ pub struct ModifyVerifiedAccessEndpointResult {
     pub verified_access_endpoint: Option<VerifiedAccessEndpoint>,
 }
 rt::structure!(
-    ModifyVerifiedAccessEndpointResult, MODIFY_VERIFIED_ACCESS_ENDPOINT_RESULT, 0 =>
-    verified_access_endpoint
-);
-pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessEndpointResult",
-    &[
-        rt::m("VerifiedAccessEndpoint", &VERIFIED_ACCESS_ENDPOINT)
-            .named("verifiedAccessEndpoint"),
-    ],
+    ModifyVerifiedAccessEndpointResult, MODIFY_VERIFIED_ACCESS_ENDPOINT_RESULT,
+    [verified_access_endpoint[0] = rt::m("VerifiedAccessEndpoint",
+    &VERIFIED_ACCESS_ENDPOINT).named("verifiedAccessEndpoint")]
 );
 pub static MODIFY_VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
     "ModifyVerifiedAccessEndpointSubnetIdList",
@@ -1790,19 +860,12 @@ pub struct ModifyVerifiedAccessGroupPolicyRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessGroupPolicyRequest, MODIFY_VERIFIED_ACCESS_GROUP_POLICY_REQUEST,
-    0 => verified_access_group_id, 1 => policy_enabled, 2 => policy_document, 3 =>
-    client_token, 4 => dry_run, 5 => sse_specification
-);
-pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessGroupPolicyRequest",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PolicyEnabled", &rt::BOOLEAN),
-        rt::m("PolicyDocument", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-    ],
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), policy_enabled[1] = rt::m("PolicyEnabled", &rt::BOOLEAN),
+    policy_document[2] = rt::m("PolicyDocument", &rt::STRING), client_token[3] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN), sse_specification[5] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupPolicyResult {
@@ -1814,17 +877,11 @@ pub struct ModifyVerifiedAccessGroupPolicyResult {
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
-    ModifyVerifiedAccessGroupPolicyResult, MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT, 0
-    => policy_enabled, 1 => policy_document, 2 => sse_specification
-);
-pub static MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessGroupPolicyResult",
-    &[
-        rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
-            .named("sseSpecification"),
-    ],
+    ModifyVerifiedAccessGroupPolicyResult, MODIFY_VERIFIED_ACCESS_GROUP_POLICY_RESULT,
+    [policy_enabled[0] = rt::m("PolicyEnabled", &rt::BOOLEAN).named("policyEnabled"),
+    policy_document[1] = rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
+    sse_specification[2] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupRequest {
@@ -1840,19 +897,12 @@ pub struct ModifyVerifiedAccessGroupRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyVerifiedAccessGroupRequest, MODIFY_VERIFIED_ACCESS_GROUP_REQUEST, 0 =>
-    verified_access_group_id, 1 => verified_access_instance_id, 2 => description, 3 =>
-    client_token, 4 => dry_run
-);
-pub static MODIFY_VERIFIED_ACCESS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessGroupRequest",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ModifyVerifiedAccessGroupRequest, MODIFY_VERIFIED_ACCESS_GROUP_REQUEST,
+    [verified_access_group_id[0] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .flags(rt::REQUIRED), verified_access_instance_id[1] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessGroupResult {
@@ -1860,12 +910,9 @@ pub struct ModifyVerifiedAccessGroupResult {
     pub verified_access_group: Option<VerifiedAccessGroup>,
 }
 rt::structure!(
-    ModifyVerifiedAccessGroupResult, MODIFY_VERIFIED_ACCESS_GROUP_RESULT, 0 =>
-    verified_access_group
-);
-pub static MODIFY_VERIFIED_ACCESS_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessGroupResult",
-    &[rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP).named("verifiedAccessGroup")],
+    ModifyVerifiedAccessGroupResult, MODIFY_VERIFIED_ACCESS_GROUP_RESULT,
+    [verified_access_group[0] = rt::m("VerifiedAccessGroup", &VERIFIED_ACCESS_GROUP)
+    .named("verifiedAccessGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationRequest {
@@ -1880,17 +927,12 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationRequest,
-    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST, 0 =>
-    verified_access_instance_id, 1 => access_logs, 2 => dry_run, 3 => client_token
-);
-pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessInstanceLoggingConfigurationRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessLogs", &VERIFIED_ACCESS_LOG_OPTIONS).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_REQUEST,
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), access_logs[1] = rt::m("AccessLogs",
+    &VERIFIED_ACCESS_LOG_OPTIONS).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
@@ -1899,15 +941,9 @@ pub struct ModifyVerifiedAccessInstanceLoggingConfigurationResult {
 }
 rt::structure!(
     ModifyVerifiedAccessInstanceLoggingConfigurationResult,
-    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT, 0 =>
-    logging_configuration
-);
-pub static MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessInstanceLoggingConfigurationResult",
-    &[
-        rt::m("LoggingConfiguration", &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION)
-            .named("loggingConfiguration"),
-    ],
+    MODIFY_VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_RESULT,
+    [logging_configuration[0] = rt::m("LoggingConfiguration",
+    &VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION).named("loggingConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceRequest {
@@ -1923,19 +959,12 @@ pub struct ModifyVerifiedAccessInstanceRequest {
     pub cidr_endpoints_custom_sub_domain: Option<String>,
 }
 rt::structure!(
-    ModifyVerifiedAccessInstanceRequest, MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST, 0 =>
-    verified_access_instance_id, 1 => description, 2 => dry_run, 3 => client_token, 4 =>
-    cidr_endpoints_custom_sub_domain
-);
-pub static MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessInstanceRequest",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("CidrEndpointsCustomSubDomain", &rt::STRING),
-    ],
+    ModifyVerifiedAccessInstanceRequest, MODIFY_VERIFIED_ACCESS_INSTANCE_REQUEST,
+    [verified_access_instance_id[0] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED), description[1] = rt::m("Description", &rt::STRING), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), cidr_endpoints_custom_sub_domain[4] =
+    rt::m("CidrEndpointsCustomSubDomain", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessInstanceResult {
@@ -1943,15 +972,9 @@ pub struct ModifyVerifiedAccessInstanceResult {
     pub verified_access_instance: Option<VerifiedAccessInstance>,
 }
 rt::structure!(
-    ModifyVerifiedAccessInstanceResult, MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT, 0 =>
-    verified_access_instance
-);
-pub static MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessInstanceResult",
-    &[
-        rt::m("VerifiedAccessInstance", &VERIFIED_ACCESS_INSTANCE)
-            .named("verifiedAccessInstance"),
-    ],
+    ModifyVerifiedAccessInstanceResult, MODIFY_VERIFIED_ACCESS_INSTANCE_RESULT,
+    [verified_access_instance[0] = rt::m("VerifiedAccessInstance",
+    &VERIFIED_ACCESS_INSTANCE).named("verifiedAccessInstance")]
 );
 /// Describes the OpenID Connect (OIDC) options.
 #[derive(Clone, Default, PartialEq)]
@@ -1975,23 +998,14 @@ pub struct ModifyVerifiedAccessNativeApplicationOidcOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessNativeApplicationOidcOptions,
-    MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS, 0 =>
-    public_signing_key_endpoint, 1 => issuer, 2 => authorization_endpoint, 3 =>
-    token_endpoint, 4 => user_info_endpoint, 5 => client_id, 6 => client_secret, 7 =>
-    scope
-);
-pub static MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessNativeApplicationOidcOptions",
-    &[
-        rt::m("PublicSigningKeyEndpoint", &rt::STRING),
-        rt::m("Issuer", &rt::STRING),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
-        rt::m("TokenEndpoint", &rt::STRING),
-        rt::m("UserInfoEndpoint", &rt::STRING),
-        rt::m("ClientId", &rt::STRING),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Scope", &rt::STRING),
-    ],
+    MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING),
+    issuer[1] = rt::m("Issuer", &rt::STRING), authorization_endpoint[2] =
+    rt::m("AuthorizationEndpoint", &rt::STRING), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING), client_id[5] = rt::m("ClientId",
+    &rt::STRING), client_secret[6] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[7] = rt::m("Scope", &rt::STRING)]
 );
 /// Modifies the configuration of the specified device-based Amazon Web Services Verified Access trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -2001,11 +1015,8 @@ pub struct ModifyVerifiedAccessTrustProviderDeviceOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderDeviceOptions,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, 0 => public_signing_key_url
-);
-pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessTrustProviderDeviceOptions",
-    &[rt::m("PublicSigningKeyUrl", &rt::STRING)],
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS, [public_signing_key_url[0] =
+    rt::m("PublicSigningKeyUrl", &rt::STRING)]
 );
 /// Options for an OpenID Connect-compatible user-identity trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -2027,21 +1038,12 @@ pub struct ModifyVerifiedAccessTrustProviderOidcOptions {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderOidcOptions,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, 0 => issuer, 1 =>
-    authorization_endpoint, 2 => token_endpoint, 3 => user_info_endpoint, 4 => client_id,
-    5 => client_secret, 6 => scope
-);
-pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessTrustProviderOidcOptions",
-    &[
-        rt::m("Issuer", &rt::STRING),
-        rt::m("AuthorizationEndpoint", &rt::STRING),
-        rt::m("TokenEndpoint", &rt::STRING),
-        rt::m("UserInfoEndpoint", &rt::STRING),
-        rt::m("ClientId", &rt::STRING),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Scope", &rt::STRING),
-    ],
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS, [issuer[0] = rt::m("Issuer",
+    &rt::STRING), authorization_endpoint[1] = rt::m("AuthorizationEndpoint",
+    &rt::STRING), token_endpoint[2] = rt::m("TokenEndpoint", &rt::STRING),
+    user_info_endpoint[3] = rt::m("UserInfoEndpoint", &rt::STRING), client_id[4] =
+    rt::m("ClientId", &rt::STRING), client_secret[5] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), scope[6] = rt::m("Scope", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderRequest {
@@ -2066,26 +1068,17 @@ pub struct ModifyVerifiedAccessTrustProviderRequest {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderRequest,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, 0 =>
-    verified_access_trust_provider_id, 1 => oidc_options, 2 => device_options, 3 =>
-    description, 4 => dry_run, 5 => client_token, 6 => sse_specification, 7 =>
-    native_application_oidc_options
-);
-pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessTrustProviderRequest",
-    &[
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OidcOptions", &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS),
-        rt::m("DeviceOptions", &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
-        rt::m("Description", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST),
-        rt::m(
-            "NativeApplicationOidcOptions",
-            &MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS,
-        ),
-    ],
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_REQUEST, [verified_access_trust_provider_id[0]
+    = rt::m("VerifiedAccessTrustProviderId", &rt::STRING).flags(rt::REQUIRED),
+    oidc_options[1] = rt::m("OidcOptions",
+    &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_OIDC_OPTIONS), device_options[2] =
+    rt::m("DeviceOptions", &MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_DEVICE_OPTIONS),
+    description[3] = rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), sse_specification[6] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST), native_application_oidc_options[7] =
+    rt::m("NativeApplicationOidcOptions",
+    &MODIFY_VERIFIED_ACCESS_NATIVE_APPLICATION_OIDC_OPTIONS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVerifiedAccessTrustProviderResult {
@@ -2094,14 +1087,9 @@ pub struct ModifyVerifiedAccessTrustProviderResult {
 }
 rt::structure!(
     ModifyVerifiedAccessTrustProviderResult,
-    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, 0 => verified_access_trust_provider
-);
-pub static MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVerifiedAccessTrustProviderResult",
-    &[
-        rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
-            .named("verifiedAccessTrustProvider"),
-    ],
+    MODIFY_VERIFIED_ACCESS_TRUST_PROVIDER_RESULT, [verified_access_trust_provider[0] =
+    rt::m("VerifiedAccessTrustProvider", &VERIFIED_ACCESS_TRUST_PROVIDER)
+    .named("verifiedAccessTrustProvider")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeAttributeRequest {
@@ -2113,16 +1101,10 @@ pub struct ModifyVolumeAttributeRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ModifyVolumeAttributeRequest, MODIFY_VOLUME_ATTRIBUTE_REQUEST, 0 => auto_enable_io, 1
-    => volume_id, 2 => dry_run
-);
-pub static MODIFY_VOLUME_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVolumeAttributeRequest",
-    &[
-        rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    ModifyVolumeAttributeRequest, MODIFY_VOLUME_ATTRIBUTE_REQUEST, [auto_enable_io[0] =
+    rt::m("AutoEnableIO", &ATTRIBUTE_BOOLEAN_VALUE), volume_id[1] = rt::m("VolumeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeRequest {
@@ -2169,30 +1151,21 @@ pub struct ModifyVolumeRequest {
     pub multi_attach_enabled: Option<bool>,
 }
 rt::structure!(
-    ModifyVolumeRequest, MODIFY_VOLUME_REQUEST, 0 => dry_run, 1 => volume_id, 2 => size,
-    3 => volume_type, 4 => iops, 5 => throughput, 6 => multi_attach_enabled
-);
-pub static MODIFY_VOLUME_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVolumeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Size", &rt::INTEGER),
-        rt::m("VolumeType", &rt::ENUM),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("Throughput", &rt::INTEGER),
-        rt::m("MultiAttachEnabled", &rt::BOOLEAN),
-    ],
+    ModifyVolumeRequest, MODIFY_VOLUME_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), volume_id[1] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED),
+    size[2] = rt::m("Size", &rt::INTEGER), volume_type[3] = rt::m("VolumeType",
+    &rt::ENUM), iops[4] = rt::m("Iops", &rt::INTEGER), throughput[5] =
+    rt::m("Throughput", &rt::INTEGER), multi_attach_enabled[6] =
+    rt::m("MultiAttachEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVolumeResult {
     /// Information about the volume modification.
     pub volume_modification: Option<VolumeModification>,
 }
-rt::structure!(ModifyVolumeResult, MODIFY_VOLUME_RESULT, 0 => volume_modification);
-pub static MODIFY_VOLUME_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVolumeResult",
-    &[rt::m("VolumeModification", &VOLUME_MODIFICATION).named("volumeModification")],
+rt::structure!(
+    ModifyVolumeResult, MODIFY_VOLUME_RESULT, [volume_modification[0] =
+    rt::m("VolumeModification", &VOLUME_MODIFICATION).named("volumeModification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcAttributeRequest {
@@ -2210,17 +1183,12 @@ pub struct ModifyVpcAttributeRequest {
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
 }
 rt::structure!(
-    ModifyVpcAttributeRequest, MODIFY_VPC_ATTRIBUTE_REQUEST, 0 => enable_dns_hostnames, 1
-    => enable_dns_support, 2 => vpc_id, 3 => enable_network_address_usage_metrics
-);
-pub static MODIFY_VPC_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcAttributeRequest",
-    &[
-        rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE),
-        rt::m("VpcId", &rt::STRING).named("vpcId").flags(rt::REQUIRED),
-        rt::m("EnableNetworkAddressUsageMetrics", &ATTRIBUTE_BOOLEAN_VALUE),
-    ],
+    ModifyVpcAttributeRequest, MODIFY_VPC_ATTRIBUTE_REQUEST, [enable_dns_hostnames[0] =
+    rt::m("EnableDnsHostnames", &ATTRIBUTE_BOOLEAN_VALUE), enable_dns_support[1] =
+    rt::m("EnableDnsSupport", &ATTRIBUTE_BOOLEAN_VALUE), vpc_id[2] = rt::m("VpcId",
+    &rt::STRING).named("vpcId").flags(rt::REQUIRED),
+    enable_network_address_usage_metrics[3] = rt::m("EnableNetworkAddressUsageMetrics",
+    &ATTRIBUTE_BOOLEAN_VALUE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionRequest {
@@ -2236,16 +1204,10 @@ pub struct ModifyVpcBlockPublicAccessExclusionRequest {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessExclusionRequest,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, 0 => dry_run, 1 => exclusion_id, 2
-    => internet_gateway_exclusion_mode
-);
-pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcBlockPublicAccessExclusionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ExclusionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), exclusion_id[1] = rt::m("ExclusionId", &rt::STRING)
+    .flags(rt::REQUIRED), internet_gateway_exclusion_mode[2] =
+    rt::m("InternetGatewayExclusionMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessExclusionResult {
@@ -2254,15 +1216,9 @@ pub struct ModifyVpcBlockPublicAccessExclusionResult {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessExclusionResult,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT, 0 =>
-    vpc_block_public_access_exclusion
-);
-pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcBlockPublicAccessExclusionResult",
-    &[
-        rt::m("VpcBlockPublicAccessExclusion", &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION)
-            .named("vpcBlockPublicAccessExclusion"),
-    ],
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_RESULT,
+    [vpc_block_public_access_exclusion[0] = rt::m("VpcBlockPublicAccessExclusion",
+    &VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION).named("vpcBlockPublicAccessExclusion")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessOptionsRequest {
@@ -2277,15 +1233,9 @@ pub struct ModifyVpcBlockPublicAccessOptionsRequest {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessOptionsRequest,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, 0 => dry_run, 1 =>
-    internet_gateway_block_mode
-);
-pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcBlockPublicAccessOptionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InternetGatewayBlockMode", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), internet_gateway_block_mode[1] = rt::m("InternetGatewayBlockMode",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcBlockPublicAccessOptionsResult {
@@ -2294,14 +1244,9 @@ pub struct ModifyVpcBlockPublicAccessOptionsResult {
 }
 rt::structure!(
     ModifyVpcBlockPublicAccessOptionsResult,
-    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, 0 => vpc_block_public_access_options
-);
-pub static MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcBlockPublicAccessOptionsResult",
-    &[
-        rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
-            .named("vpcBlockPublicAccessOptions"),
-    ],
+    MODIFY_VPC_BLOCK_PUBLIC_ACCESS_OPTIONS_RESULT, [vpc_block_public_access_options[0] =
+    rt::m("VpcBlockPublicAccessOptions", &VPC_BLOCK_PUBLIC_ACCESS_OPTIONS)
+    .named("vpcBlockPublicAccessOptions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEncryptionControlRequest {
@@ -2337,30 +1282,21 @@ pub struct ModifyVpcEncryptionControlRequest {
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
-    ModifyVpcEncryptionControlRequest, MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST, 0 =>
-    dry_run, 1 => vpc_encryption_control_id, 2 => mode, 3 => internet_gateway_exclusion,
-    4 => egress_only_internet_gateway_exclusion, 5 => nat_gateway_exclusion, 6 =>
-    virtual_private_gateway_exclusion, 7 => vpc_peering_exclusion, 8 => lambda_exclusion,
-    9 => vpc_lattice_exclusion, 10 => elastic_file_system_exclusion, 11 =>
-    global_accelerator_exclusion, 12 => api_gateway_v2_exclusion
-);
-pub static MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEncryptionControlRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Mode", &rt::ENUM),
-        rt::m("InternetGatewayExclusion", &rt::ENUM),
-        rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM),
-        rt::m("NatGatewayExclusion", &rt::ENUM),
-        rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM),
-        rt::m("VpcPeeringExclusion", &rt::ENUM),
-        rt::m("LambdaExclusion", &rt::ENUM),
-        rt::m("VpcLatticeExclusion", &rt::ENUM),
-        rt::m("ElasticFileSystemExclusion", &rt::ENUM),
-        rt::m("GlobalAcceleratorExclusion", &rt::ENUM),
-        rt::m("ApiGatewayV2Exclusion", &rt::ENUM),
-    ],
+    ModifyVpcEncryptionControlRequest, MODIFY_VPC_ENCRYPTION_CONTROL_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN), vpc_encryption_control_id[1] =
+    rt::m("VpcEncryptionControlId", &rt::STRING).flags(rt::REQUIRED), mode[2] =
+    rt::m("Mode", &rt::ENUM), internet_gateway_exclusion[3] =
+    rt::m("InternetGatewayExclusion", &rt::ENUM),
+    egress_only_internet_gateway_exclusion[4] =
+    rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion[5] =
+    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion[6] =
+    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion[7] =
+    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion[8] =
+    rt::m("LambdaExclusion", &rt::ENUM), vpc_lattice_exclusion[9] =
+    rt::m("VpcLatticeExclusion", &rt::ENUM), elastic_file_system_exclusion[10] =
+    rt::m("ElasticFileSystemExclusion", &rt::ENUM), global_accelerator_exclusion[11] =
+    rt::m("GlobalAcceleratorExclusion", &rt::ENUM), api_gateway_v2_exclusion[12] =
+    rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEncryptionControlResult {
@@ -2368,15 +1304,9 @@ pub struct ModifyVpcEncryptionControlResult {
     pub vpc_encryption_control: Option<VpcEncryptionControl>,
 }
 rt::structure!(
-    ModifyVpcEncryptionControlResult, MODIFY_VPC_ENCRYPTION_CONTROL_RESULT, 0 =>
-    vpc_encryption_control
-);
-pub static MODIFY_VPC_ENCRYPTION_CONTROL_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEncryptionControlResult",
-    &[
-        rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
-            .named("vpcEncryptionControl"),
-    ],
+    ModifyVpcEncryptionControlResult, MODIFY_VPC_ENCRYPTION_CONTROL_RESULT,
+    [vpc_encryption_control[0] = rt::m("VpcEncryptionControl", &VPC_ENCRYPTION_CONTROL)
+    .named("vpcEncryptionControl")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointConnectionNotificationRequest {
@@ -2391,17 +1321,11 @@ pub struct ModifyVpcEndpointConnectionNotificationRequest {
 }
 rt::structure!(
     ModifyVpcEndpointConnectionNotificationRequest,
-    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, 0 => dry_run, 1 =>
-    connection_notification_id, 2 => connection_notification_arn, 3 => connection_events
-);
-pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointConnectionNotificationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ConnectionNotificationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConnectionNotificationArn", &rt::STRING),
-        rt::m("ConnectionEvents", &VALUE_STRING_LIST),
-    ],
+    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), connection_notification_id[1] = rt::m("ConnectionNotificationId",
+    &rt::STRING).flags(rt::REQUIRED), connection_notification_arn[2] =
+    rt::m("ConnectionNotificationArn", &rt::STRING), connection_events[3] =
+    rt::m("ConnectionEvents", &VALUE_STRING_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointConnectionNotificationResult {
@@ -2410,11 +1334,8 @@ pub struct ModifyVpcEndpointConnectionNotificationResult {
 }
 rt::structure!(
     ModifyVpcEndpointConnectionNotificationResult,
-    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, 0 => return_value
-);
-pub static MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointConnectionNotificationResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
+    MODIFY_VPC_ENDPOINT_CONNECTION_NOTIFICATION_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointPayerResponsibilityRequest {
@@ -2431,18 +1352,11 @@ pub struct ModifyVpcEndpointPayerResponsibilityRequest {
 }
 rt::structure!(
     ModifyVpcEndpointPayerResponsibilityRequest,
-    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST, 0 => dry_run, 1 => service_id, 2 =>
-    vpc_endpoint_id, 3 => payer_responsibility, 4 => scope
-);
-pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointPayerResponsibilityRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING),
-        rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Scope", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING), vpc_endpoint_id[2] =
+    rt::m("VpcEndpointId", &rt::STRING).flags(rt::REQUIRED), payer_responsibility[3] =
+    rt::m("PayerResponsibility", &rt::ENUM).flags(rt::REQUIRED), scope[4] =
+    rt::m("Scope", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ModifyVpcEndpointPayerResponsibilityResult {
@@ -2453,14 +1367,707 @@ pub struct ModifyVpcEndpointPayerResponsibilityResult {
 }
 rt::structure!(
     ModifyVpcEndpointPayerResponsibilityResult,
-    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT, 0 => vpc_endpoint_id, 1 =>
-    payer_responsibilities
+    MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT, [vpc_endpoint_id[0] =
+    rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"), payer_responsibilities[1]
+    = rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
+    .named("payerResponsibilitySet")]
 );
-pub static MODIFY_VPC_ENDPOINT_PAYER_RESPONSIBILITY_RESULT: rt::Schema = rt::Schema::structure(
-    "ModifyVpcEndpointPayerResponsibilityResult",
-    &[
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
-            .named("payerResponsibilitySet"),
-    ],
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the endpoint.
+    pub vpc_endpoint_id: String,
+    /// (Gateway endpoint) Specify `true` to reset the policy document to the default policy. The default policy allows full access to the service.
+    pub reset_policy: Option<bool>,
+    /// (Interface and gateway endpoints) A policy to attach to the endpoint that controls access to the service. The policy must be in valid JSON format.
+    pub policy_document: Option<String>,
+    /// (Gateway endpoint) The IDs of the route tables to associate with the endpoint.
+    pub add_route_table_ids: Option<Vec<String>>,
+    /// (Gateway endpoint) The IDs of the route tables to disassociate from the endpoint.
+    pub remove_route_table_ids: Option<Vec<String>>,
+    /// (Interface and Gateway Load Balancer endpoints) The IDs of the subnets in which to serve the endpoint. For a Gateway Load Balancer endpoint, you can specify only one subnet.
+    pub add_subnet_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the subnets from which to remove the endpoint.
+    pub remove_subnet_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the security groups to associate with the endpoint network interfaces.
+    pub add_security_group_ids: Option<Vec<String>>,
+    /// (Interface endpoint) The IDs of the security groups to disassociate from the endpoint network interfaces.
+    pub remove_security_group_ids: Option<Vec<String>>,
+    /// The IP address type for the endpoint.
+    pub ip_address_type: Option<IpAddressType>,
+    /// The DNS options for the endpoint.
+    pub dns_options: Option<DnsOptionsSpecification>,
+    /// (Interface endpoint) Indicates whether a private hosted zone is associated with the VPC.
+    pub private_dns_enabled: Option<bool>,
+    /// The subnet configurations for the endpoint.
+    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
+}
+rt::structure!(
+    ModifyVpcEndpointRequest, MODIFY_VPC_ENDPOINT_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), vpc_endpoint_id[1] = rt::m("VpcEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), reset_policy[2] = rt::m("ResetPolicy", &rt::BOOLEAN),
+    policy_document[3] = rt::m("PolicyDocument", &rt::STRING), add_route_table_ids[4] =
+    rt::m("AddRouteTableIds", &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST)
+    .named("AddRouteTableId"), remove_route_table_ids[5] = rt::m("RemoveRouteTableIds",
+    &VPC_ENDPOINT_ROUTE_TABLE_ID_LIST).named("RemoveRouteTableId"), add_subnet_ids[6] =
+    rt::m("AddSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST).named("AddSubnetId"),
+    remove_subnet_ids[7] = rt::m("RemoveSubnetIds", &VPC_ENDPOINT_SUBNET_ID_LIST)
+    .named("RemoveSubnetId"), add_security_group_ids[8] = rt::m("AddSecurityGroupIds",
+    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("AddSecurityGroupId"),
+    remove_security_group_ids[9] = rt::m("RemoveSecurityGroupIds",
+    &VPC_ENDPOINT_SECURITY_GROUP_ID_LIST).named("RemoveSecurityGroupId"),
+    ip_address_type[10] = rt::m("IpAddressType", &rt::ENUM), dns_options[11] =
+    rt::m("DnsOptions", &DNS_OPTIONS_SPECIFICATION), private_dns_enabled[12] =
+    rt::m("PrivateDnsEnabled", &rt::BOOLEAN), subnet_configurations[13] =
+    rt::m("SubnetConfigurations", &SUBNET_CONFIGURATIONS_LIST)
+    .named("SubnetConfiguration")]
 );
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointResult, MODIFY_VPC_ENDPOINT_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServiceConfigurationRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// (Interface endpoint configuration) The private DNS name to assign to the endpoint service.
+    pub private_dns_name: Option<String>,
+    /// (Interface endpoint configuration) Removes the private DNS name of the endpoint service.
+    pub remove_private_dns_name: Option<bool>,
+    /// Indicates whether requests to create an endpoint to the service must be accepted.
+    pub acceptance_required: Option<bool>,
+    /// The Amazon Resource Names (ARNs) of Network Load Balancers to add to the service configuration.
+    pub add_network_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Network Load Balancers to remove from the service configuration.
+    pub remove_network_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to add to the service configuration.
+    pub add_gateway_load_balancer_arns: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARNs) of Gateway Load Balancers to remove from the service configuration.
+    pub remove_gateway_load_balancer_arns: Option<Vec<String>>,
+    /// The IP address types to add to the service configuration.
+    pub add_supported_ip_address_types: Option<Vec<String>>,
+    /// The IP address types to remove from the service configuration.
+    pub remove_supported_ip_address_types: Option<Vec<String>>,
+    /// The supported Regions to add to the service configuration.
+    pub add_supported_regions: Option<Vec<String>>,
+    /// The supported Regions to remove from the service configuration.
+    pub remove_supported_regions: Option<Vec<String>>,
+}
+rt::structure!(
+    ModifyVpcEndpointServiceConfigurationRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING),
+    remove_private_dns_name[3] = rt::m("RemovePrivateDnsName", &rt::BOOLEAN),
+    acceptance_required[4] = rt::m("AcceptanceRequired", &rt::BOOLEAN),
+    add_network_load_balancer_arns[5] = rt::m("AddNetworkLoadBalancerArns",
+    &VALUE_STRING_LIST).named("AddNetworkLoadBalancerArn"),
+    remove_network_load_balancer_arns[6] = rt::m("RemoveNetworkLoadBalancerArns",
+    &VALUE_STRING_LIST).named("RemoveNetworkLoadBalancerArn"),
+    add_gateway_load_balancer_arns[7] = rt::m("AddGatewayLoadBalancerArns",
+    &VALUE_STRING_LIST).named("AddGatewayLoadBalancerArn"),
+    remove_gateway_load_balancer_arns[8] = rt::m("RemoveGatewayLoadBalancerArns",
+    &VALUE_STRING_LIST).named("RemoveGatewayLoadBalancerArn"),
+    add_supported_ip_address_types[9] = rt::m("AddSupportedIpAddressTypes",
+    &VALUE_STRING_LIST).named("AddSupportedIpAddressType"),
+    remove_supported_ip_address_types[10] = rt::m("RemoveSupportedIpAddressTypes",
+    &VALUE_STRING_LIST).named("RemoveSupportedIpAddressType"), add_supported_regions[11]
+    = rt::m("AddSupportedRegions", &VALUE_STRING_LIST).named("AddSupportedRegion"),
+    remove_supported_regions[12] = rt::m("RemoveSupportedRegions", &VALUE_STRING_LIST)
+    .named("RemoveSupportedRegion")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServiceConfigurationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServiceConfigurationResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_CONFIGURATION_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePayerResponsibilityRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// The entity that is responsible for the endpoint costs. The default is the endpoint owner. If you set the payer responsibility to the service owner, you cannot set it back to the endpoint owner.
+    pub payer_responsibility: PayerResponsibility,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePayerResponsibilityRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING)
+    .flags(rt::REQUIRED), payer_responsibility[2] = rt::m("PayerResponsibility",
+    &rt::ENUM).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePayerResponsibilityResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePayerResponsibilityResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_PAYER_RESPONSIBILITY_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePermissionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the service.
+    pub service_id: String,
+    /// The Amazon Resource Names (ARN) of the principals. Permissions are granted to the principals in this list. To grant permissions to all principals, specify an asterisk (\*).
+    pub add_allowed_principals: Option<Vec<String>>,
+    /// The Amazon Resource Names (ARN) of the principals. Permissions are revoked for principals in this list.
+    pub remove_allowed_principals: Option<Vec<String>>,
+    /// The type of permission to add or remove. The permission type applies to all principals in `AddAllowedPrincipals` and `RemoveAllowedPrincipals`.
+    ///
+    /// - `vpc-endpoint` - Principals can create VPC endpoints that connect to the endpoint service.
+    /// - `transit-gateway-attachment` - Principals can create transit gateway attachments that connect to the endpoint service. This permission type is supported only for Gateway Load Balancer endpoint services. You can grant it only to Amazon Web Services accounts (`arn:aws:iam::account-id:root`). You can't grant it to users, IAM roles, organizations, organizational units, or all principals (\*).
+    ///
+    /// Default: `vpc-endpoint`
+    pub permission_type: Option<PermissionType>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePermissionsRequest,
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
+    add_allowed_principals[2] = rt::m("AddAllowedPrincipals", &VALUE_STRING_LIST),
+    remove_allowed_principals[3] = rt::m("RemoveAllowedPrincipals", &VALUE_STRING_LIST),
+    permission_type[4] = rt::m("PermissionType", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointServicePermissionsResult {
+    /// Information about the added principals.
+    pub added_principals: Option<Vec<AddedPrincipal>>,
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcEndpointServicePermissionsResult,
+    MODIFY_VPC_ENDPOINT_SERVICE_PERMISSIONS_RESULT, [added_principals[0] =
+    rt::m("AddedPrincipals", &ADDED_PRINCIPAL_SET).named("addedPrincipalSet"),
+    return_value[1] = rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsRequest {
+    /// The VPC peering connection options for the accepter VPC.
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The VPC peering connection options for the requester VPC.
+    pub requester_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    /// The ID of the VPC peering connection.
+    pub vpc_peering_connection_id: String,
+}
+rt::structure!(
+    ModifyVpcPeeringConnectionOptionsRequest,
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_REQUEST,
+    [accepter_peering_connection_options[0] = rt::m("AccepterPeeringConnectionOptions",
+    &PEERING_CONNECTION_OPTIONS_REQUEST), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    requester_peering_connection_options[2] = rt::m("RequesterPeeringConnectionOptions",
+    &PEERING_CONNECTION_OPTIONS_REQUEST), vpc_peering_connection_id[3] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsResult {
+    /// Information about the VPC peering connection options for the accepter VPC.
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptions>,
+    /// Information about the VPC peering connection options for the requester VPC.
+    pub requester_peering_connection_options: Option<PeeringConnectionOptions>,
+}
+rt::structure!(
+    ModifyVpcPeeringConnectionOptionsResult,
+    MODIFY_VPC_PEERING_CONNECTION_OPTIONS_RESULT, [accepter_peering_connection_options[0]
+    = rt::m("AccepterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
+    .named("accepterPeeringConnectionOptions"), requester_peering_connection_options[1] =
+    rt::m("RequesterPeeringConnectionOptions", &PEERING_CONNECTION_OPTIONS)
+    .named("requesterPeeringConnectionOptions")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcTenancyRequest {
+    /// The ID of the VPC.
+    pub vpc_id: String,
+    /// The instance tenancy attribute for the VPC.
+    pub instance_tenancy: VpcTenancy,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcTenancyRequest, MODIFY_VPC_TENANCY_REQUEST, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).flags(rt::REQUIRED), instance_tenancy[1] = rt::m("InstanceTenancy",
+    &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpcTenancyResult {
+    /// Returns `true` if the request succeeds; otherwise, returns an error.
+    pub return_value: Option<bool>,
+}
+rt::structure!(
+    ModifyVpcTenancyResult, MODIFY_VPC_TENANCY_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnConnectionOptionsRequest {
+    /// The ID of the Site-to-Site VPN connection.
+    pub vpn_connection_id: String,
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
+    pub local_ipv4_network_cidr: Option<String>,
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
+    pub remote_ipv4_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `::/0`
+    pub local_ipv6_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `::/0`
+    pub remote_ipv6_network_cidr: Option<String>,
+    /// The desired bandwidth specification for the VPN connection. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. Large bandwidth is only available for VPN connections attached to a transit gateway or to Cloud WAN. The default value is `standard`.
+    pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyVpnConnectionOptionsRequest, MODIFY_VPN_CONNECTION_OPTIONS_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    local_ipv4_network_cidr[1] = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
+    remote_ipv4_network_cidr[2] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
+    local_ipv6_network_cidr[3] = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
+    remote_ipv6_network_cidr[4] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
+    tunnel_bandwidth[5] = rt::m("TunnelBandwidth", &rt::ENUM), dry_run[6] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnConnectionOptionsResult {
+    /// Information about the VPN connection.
+    pub vpn_connection: Option<VpnConnection>,
+}
+rt::structure!(
+    ModifyVpnConnectionOptionsResult, MODIFY_VPN_CONNECTION_OPTIONS_RESULT,
+    [vpn_connection[0] = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnConnectionRequest {
+    /// The ID of the VPN connection.
+    pub vpn_connection_id: String,
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the customer gateway at your end of the VPN connection.
+    pub customer_gateway_id: Option<String>,
+    /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
+    pub vpn_gateway_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyVpnConnectionRequest, MODIFY_VPN_CONNECTION_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING), customer_gateway_id[2] =
+    rt::m("CustomerGatewayId", &rt::STRING), vpn_gateway_id[3] = rt::m("VpnGatewayId",
+    &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnConnectionResult {
+    /// Information about the VPN connection.
+    pub vpn_connection: Option<VpnConnection>,
+}
+rt::structure!(
+    ModifyVpnConnectionResult, MODIFY_VPN_CONNECTION_RESULT, [vpn_connection[0] =
+    rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnTunnelCertificateRequest {
+    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
+    pub vpn_connection_id: String,
+    /// The external IP address of the VPN tunnel.
+    pub vpn_tunnel_outside_ip_address: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ModifyVpnTunnelCertificateRequest, MODIFY_VPN_TUNNEL_CERTIFICATE_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnTunnelCertificateResult {
+    /// Information about the VPN connection.
+    pub vpn_connection: Option<VpnConnection>,
+}
+rt::structure!(
+    ModifyVpnTunnelCertificateResult, MODIFY_VPN_TUNNEL_CERTIFICATE_RESULT,
+    [vpn_connection[0] = rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnTunnelOptionsRequest {
+    /// The ID of the Amazon Web Services Site-to-Site VPN connection.
+    pub vpn_connection_id: String,
+    /// The external IP address of the VPN tunnel.
+    pub vpn_tunnel_outside_ip_address: String,
+    /// The tunnel options to modify.
+    pub tunnel_options: ModifyVpnTunnelOptionsSpecification,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Choose whether or not to trigger immediate tunnel replacement. This is only applicable when turning on or off `EnableTunnelLifecycleControl`.
+    ///
+    /// Valid values: `True` \| `False`
+    pub skip_tunnel_replacement: Option<bool>,
+    /// Specifies the storage mode for the pre-shared key (PSK). Valid values are `Standard` (stored in Site-to-Site VPN service) or `SecretsManager` (stored in Amazon Web Services Secrets Manager).
+    pub pre_shared_key_storage: Option<String>,
+}
+rt::structure!(
+    ModifyVpnTunnelOptionsRequest, MODIFY_VPN_TUNNEL_OPTIONS_REQUEST,
+    [vpn_connection_id[0] = rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), tunnel_options[2] = rt::m("TunnelOptions",
+    &MODIFY_VPN_TUNNEL_OPTIONS_SPECIFICATION).flags(rt::REQUIRED | rt::SENSITIVE),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), skip_tunnel_replacement[4] =
+    rt::m("SkipTunnelReplacement", &rt::BOOLEAN), pre_shared_key_storage[5] =
+    rt::m("PreSharedKeyStorage", &rt::STRING)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnTunnelOptionsResult {
+    /// Information about the VPN connection.
+    pub vpn_connection: Option<VpnConnection>,
+}
+rt::structure!(
+    ModifyVpnTunnelOptionsResult, MODIFY_VPN_TUNNEL_OPTIONS_RESULT, [vpn_connection[0] =
+    rt::m("VpnConnection", &VPN_CONNECTION).named("vpnConnection")]
+);
+/// The Amazon Web Services Site-to-Site VPN tunnel options to modify.
+#[derive(Clone, Default, PartialEq)]
+pub struct ModifyVpnTunnelOptionsSpecification {
+    /// The range of inside IPv4 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same virtual private gateway.
+    ///
+    /// Constraints: A size /30 CIDR block from the `169.254.0.0/16` range. The following CIDR blocks are reserved and cannot be used:
+    ///
+    /// - `169.254.0.0/30`
+    /// - `169.254.1.0/30`
+    /// - `169.254.2.0/30`
+    /// - `169.254.3.0/30`
+    /// - `169.254.4.0/30`
+    /// - `169.254.5.0/30`
+    /// - `169.254.169.252/30`
+    pub tunnel_inside_cidr: Option<String>,
+    /// The range of inside IPv6 addresses for the tunnel. Any specified CIDR blocks must be unique across all VPN connections that use the same transit gateway.
+    ///
+    /// Constraints: A size /126 CIDR block from the local `fd00::/8` range.
+    pub tunnel_inside_ipv6_cidr: Option<String>,
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway.
+    ///
+    /// Constraints: Allowed characters are alphanumeric characters, periods (.), and underscores (\_). Must be between 8 and 64 characters in length and cannot start with zero (0).
+    pub pre_shared_key: Option<String>,
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 28,800.
+    ///
+    /// Default: `28800`
+    pub phase1_lifetime_seconds: Option<i32>,
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
+    ///
+    /// Constraints: A value between 900 and 3,600. The value must be less than the value for `Phase1LifetimeSeconds`.
+    ///
+    /// Default: `3600`
+    pub phase2_lifetime_seconds: Option<i32>,
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey. The exact time of the rekey is randomly selected based on the value for `RekeyFuzzPercentage`.
+    ///
+    /// Constraints: A value between 60 and half of `Phase2LifetimeSeconds`.
+    ///
+    /// Default: `270`
+    pub rekey_margin_time_seconds: Option<i32>,
+    /// The percentage of the rekey window (determined by `RekeyMarginTimeSeconds`) during which the rekey time is randomly selected.
+    ///
+    /// Constraints: A value between 0 and 100.
+    ///
+    /// Default: `100`
+    pub rekey_fuzz_percentage: Option<i32>,
+    /// The number of packets in an IKE replay window.
+    ///
+    /// Constraints: A value between 64 and 2048.
+    ///
+    /// Default: `1024`
+    pub replay_window_size: Option<i32>,
+    /// The number of seconds after which a DPD timeout occurs. A DPD timeout of 40 seconds means that the VPN endpoint will consider the peer dead 30 seconds after the first failed keep-alive.
+    ///
+    /// Constraints: A value greater than or equal to 30.
+    ///
+    /// Default: `40`
+    pub dpd_timeout_seconds: Option<i32>,
+    /// The action to take after DPD timeout occurs. Specify `restart` to restart the IKE initiation. Specify `clear` to end the IKE session.
+    ///
+    /// Valid Values: `clear` \| `none` \| `restart`
+    ///
+    /// Default: `clear`
+    pub dpd_timeout_action: Option<String>,
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
+    pub phase1_encryption_algorithms: Option<
+        Vec<Phase1EncryptionAlgorithmsRequestListValue>,
+    >,
+    /// One or more encryption algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `AES128` \| `AES256` \| `AES128-GCM-16` \| `AES256-GCM-16`
+    pub phase2_encryption_algorithms: Option<
+        Vec<Phase2EncryptionAlgorithmsRequestListValue>,
+    >,
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
+    pub phase1_integrity_algorithms: Option<
+        Vec<Phase1IntegrityAlgorithmsRequestListValue>,
+    >,
+    /// One or more integrity algorithms that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `SHA1` \| `SHA2-256` \| `SHA2-384` \| `SHA2-512`
+    pub phase2_integrity_algorithms: Option<
+        Vec<Phase2IntegrityAlgorithmsRequestListValue>,
+    >,
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 1 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35`
+    pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersRequestListValue>>,
+    /// One or more Diffie-Hellman group numbers that are permitted for the VPN tunnel for phase 2 IKE negotiations.
+    ///
+    /// Valid values: `2` \| `5` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35` \| `36` \| `37`
+    pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersRequestListValue>>,
+    /// The IKE versions that are permitted for the VPN tunnel.
+    ///
+    /// Valid values: `ikev1` \| `ikev2`
+    pub ike_versions: Option<Vec<IkeVersionsRequestListValue>>,
+    /// The action to take when the establishing the tunnel for the VPN connection. By default, your customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify `start` for Amazon Web Services to initiate the IKE negotiation.
+    ///
+    /// Valid Values: `add` \| `start`
+    ///
+    /// Default: `add`
+    pub startup_action: Option<String>,
+    /// Options for logging VPN tunnel activity.
+    pub log_options: Option<VpnTunnelLogOptionsSpecification>,
+    /// Turn on or off tunnel endpoint lifecycle control feature.
+    pub enable_tunnel_lifecycle_control: Option<bool>,
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 1 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
+    pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
+    /// One or more additional key exchange rounds that are permitted for the VPN tunnel for phase 2 IKE negotiations. Additional key exchanges occur after the initial Diffie-Hellman exchange. Each round must have a unique round number.
+    ///
+    /// Additional key exchanges are supported only with IKEv2. You can't specify a `required` round if `IKEVersions` contains only `ikev1`.
+    pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchangeRequest>>,
+}
+rt::structure!(
+    ModifyVpnTunnelOptionsSpecification, MODIFY_VPN_TUNNEL_OPTIONS_SPECIFICATION,
+    [tunnel_inside_cidr[0] = rt::m("TunnelInsideCidr", &rt::STRING),
+    tunnel_inside_ipv6_cidr[1] = rt::m("TunnelInsideIpv6Cidr", &rt::STRING),
+    pre_shared_key[2] = rt::m("PreSharedKey", &rt::STRING).flags(rt::SENSITIVE),
+    phase1_lifetime_seconds[3] = rt::m("Phase1LifetimeSeconds", &rt::INTEGER),
+    phase2_lifetime_seconds[4] = rt::m("Phase2LifetimeSeconds", &rt::INTEGER),
+    rekey_margin_time_seconds[5] = rt::m("RekeyMarginTimeSeconds", &rt::INTEGER),
+    rekey_fuzz_percentage[6] = rt::m("RekeyFuzzPercentage", &rt::INTEGER),
+    replay_window_size[7] = rt::m("ReplayWindowSize", &rt::INTEGER),
+    dpd_timeout_seconds[8] = rt::m("DPDTimeoutSeconds", &rt::INTEGER),
+    dpd_timeout_action[9] = rt::m("DPDTimeoutAction", &rt::STRING),
+    phase1_encryption_algorithms[10] = rt::m("Phase1EncryptionAlgorithms",
+    &PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase1EncryptionAlgorithm"),
+    phase2_encryption_algorithms[11] = rt::m("Phase2EncryptionAlgorithms",
+    &PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST).named("Phase2EncryptionAlgorithm"),
+    phase1_integrity_algorithms[12] = rt::m("Phase1IntegrityAlgorithms",
+    &PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase1IntegrityAlgorithm"),
+    phase2_integrity_algorithms[13] = rt::m("Phase2IntegrityAlgorithms",
+    &PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST).named("Phase2IntegrityAlgorithm"),
+    phase1_dh_group_numbers[14] = rt::m("Phase1DHGroupNumbers",
+    &PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase1DHGroupNumber"),
+    phase2_dh_group_numbers[15] = rt::m("Phase2DHGroupNumbers",
+    &PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST).named("Phase2DHGroupNumber"), ike_versions[16]
+    = rt::m("IKEVersions", &IKE_VERSIONS_REQUEST_LIST).named("IKEVersion"),
+    startup_action[17] = rt::m("StartupAction", &rt::STRING), log_options[18] =
+    rt::m("LogOptions", &VPN_TUNNEL_LOG_OPTIONS_SPECIFICATION),
+    enable_tunnel_lifecycle_control[19] = rt::m("EnableTunnelLifecycleControl",
+    &rt::BOOLEAN), phase1_additional_key_exchanges[20] =
+    rt::m("Phase1AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
+    .named("Phase1AdditionalKeyExchange"), phase2_additional_key_exchanges[21] =
+    rt::m("Phase2AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_REQUEST_SPECIFICATION)
+    .named("Phase2AdditionalKeyExchange")].flags(rt::SHAPE_SENSITIVE)
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MonitorInstancesRequest {
+    /// The IDs of the instances.
+    pub instance_ids: Vec<String>,
+    /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
+    pub metric_category_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    MonitorInstancesRequest, MONITOR_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), metric_category_ids[1] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MonitorInstancesResult {
+    /// The monitoring information.
+    pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
+}
+rt::structure!(
+    MonitorInstancesResult, MONITOR_INSTANCES_RESULT, [instance_monitorings[0] =
+    rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")]
+);
+/// Describes the monitoring of an instance.
+#[derive(Clone, Default, PartialEq)]
+pub struct Monitoring {
+    /// The IDs of the metric categories that are associated with the instance.
+    pub metric_category_ids: Option<Vec<String>>,
+    /// Indicates whether detailed monitoring is enabled. Otherwise, basic monitoring is enabled.
+    pub state: Option<MonitoringState>,
+}
+rt::structure!(
+    Monitoring, MONITORING, [metric_category_ids[0] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("metricCategoryIdSet"), state[1] = rt::m("State",
+    &rt::ENUM).named("state")]
+);
+rt::string_enum! {
+    pub enum MonitoringState { Disabled = "disabled", Disabling = "disabling", Enabled =
+    "enabled", Pending = "pending" }
+}
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveAddressToVpcRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The Elastic IP address.
+    pub public_ip: String,
+}
+rt::structure!(
+    MoveAddressToVpcRequest, MOVE_ADDRESS_TO_VPC_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), public_ip[1] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveAddressToVpcResult {
+    /// The allocation ID for the Elastic IP address.
+    pub allocation_id: Option<String>,
+    /// The status of the move of the IP address.
+    pub status: Option<Status>,
+}
+rt::structure!(
+    MoveAddressToVpcResult, MOVE_ADDRESS_TO_VPC_RESULT, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), status[1] = rt::m("Status",
+    &rt::ENUM).named("status")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveByoipCidrToIpamRequest {
+    /// A check for whether you have the required permissions for the action without actually making the request and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The BYOIP CIDR.
+    pub cidr: String,
+    /// The IPAM pool ID.
+    pub ipam_pool_id: String,
+    /// The Amazon Web Services account ID of the owner of the IPAM pool.
+    pub ipam_pool_owner: String,
+}
+rt::structure!(
+    MoveByoipCidrToIpamRequest, MOVE_BYOIP_CIDR_TO_IPAM_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), cidr[1] = rt::m("Cidr", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_id[2] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), ipam_pool_owner[3] = rt::m("IpamPoolOwner", &rt::STRING)
+    .flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveByoipCidrToIpamResult {
+    /// The BYOIP CIDR.
+    pub byoip_cidr: Option<ByoipCidr>,
+}
+rt::structure!(
+    MoveByoipCidrToIpamResult, MOVE_BYOIP_CIDR_TO_IPAM_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveCapacityReservationInstancesRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// Unique, case-sensitive identifier that you provide to ensure the idempotency of the request. For more information, see [Ensure Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// The ID of the Capacity Reservation from which you want to move capacity.
+    pub source_capacity_reservation_id: String,
+    /// The ID of the Capacity Reservation that you want to move capacity into.
+    pub destination_capacity_reservation_id: String,
+    /// The number of instances that you want to move from the source Capacity Reservation.
+    pub instance_count: i32,
+}
+rt::structure!(
+    MoveCapacityReservationInstancesRequest, MOVE_CAPACITY_RESERVATION_INSTANCES_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), client_token[1] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), source_capacity_reservation_id[2] =
+    rt::m("SourceCapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
+    destination_capacity_reservation_id[3] = rt::m("DestinationCapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED), instance_count[4] = rt::m("InstanceCount",
+    &rt::INTEGER).flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct MoveCapacityReservationInstancesResult {
+    /// Information about the source Capacity Reservation.
+    pub source_capacity_reservation: Option<CapacityReservation>,
+    /// Information about the destination Capacity Reservation.
+    pub destination_capacity_reservation: Option<CapacityReservation>,
+    /// The number of instances that were moved from the source Capacity Reservation to the destination Capacity Reservation.
+    pub instance_count: Option<i32>,
+}
+rt::structure!(
+    MoveCapacityReservationInstancesResult, MOVE_CAPACITY_RESERVATION_INSTANCES_RESULT,
+    [source_capacity_reservation[0] = rt::m("SourceCapacityReservation",
+    &CAPACITY_RESERVATION).named("sourceCapacityReservation"),
+    destination_capacity_reservation[1] = rt::m("DestinationCapacityReservation",
+    &CAPACITY_RESERVATION).named("destinationCapacityReservation"), instance_count[2] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount")]
+);
+rt::string_enum! {
+    pub enum MoveStatus { MovingToVpc = "movingToVpc", RestoringToClassic =
+    "restoringToClassic" }
+}
+/// **Note:** This action is deprecated.
+///
+/// Describes the status of a moving Elastic IP address.
+#[derive(Clone, Default, PartialEq)]
+pub struct MovingAddressStatus {
+    /// The status of the Elastic IP address that's being moved or restored.
+    pub move_status: Option<MoveStatus>,
+    /// The Elastic IP address.
+    pub public_ip: Option<String>,
+}
+rt::structure!(
+    MovingAddressStatus, MOVING_ADDRESS_STATUS, [move_status[0] = rt::m("MoveStatus",
+    &rt::ENUM).named("moveStatus"), public_ip[1] = rt::m("PublicIp", &rt::STRING)
+    .named("publicIp")]
+);
+pub static MOVING_ADDRESS_STATUS_SET: rt::Schema = rt::Schema::list(
+    "MovingAddressStatusSet",
+    &[rt::m("member", &MOVING_ADDRESS_STATUS).named("item")],
+);
+rt::string_enum! {
+    pub enum MulticastSupportValue { Enable = "enable", Disable = "disable" }
+}
+rt::string_enum! {
+    pub enum MultipathResilienceMode { AlwaysOn = "always-on" }
+}
+rt::string_enum! {
+    pub enum MultipathResilienceStatus { Pending = "pending", Enabled = "enabled",
+    Disabled = "disabled" }
+}

@@ -14,20 +14,12 @@ pub struct NatFlexCostAllocationPolicyDocument {
     pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
 }
 rt::structure!(
-    NatFlexCostAllocationPolicyDocument, NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, 0 =>
-    reporting_granularity, 1 => dimensions, 2 => cidr_range_specifications
-);
-pub static NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "NatFlexCostAllocationPolicyDocument",
-    &[
-        rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
-    ],
+    NatFlexCostAllocationPolicyDocument, NAT_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
+    [reporting_granularity[0] = rt::m("ReportingGranularity",
+    &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST).flags(rt::REQUIRED).min(1.0),
+    dimensions[1] = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
+    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications[2] =
+    rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
 );
 /// Describes a NAT gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -91,36 +83,25 @@ pub struct NatGateway {
     pub route_table_id: Option<String>,
 }
 rt::structure!(
-    NatGateway, NAT_GATEWAY, 0 => create_time, 1 => delete_time, 2 => failure_code, 3 =>
-    failure_message, 4 => nat_gateway_addresses, 5 => nat_gateway_id, 6 =>
-    provisioned_bandwidth, 7 => state, 8 => subnet_id, 9 => vpc_id, 10 => tags, 11 =>
-    connectivity_type, 12 => availability_mode, 13 => auto_scaling_ips, 14 =>
-    auto_provision_zones, 15 => attached_appliances, 16 => route_table_id
-);
-pub static NAT_GATEWAY: rt::Schema = rt::Schema::structure(
-    "NatGateway",
-    &[
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("DeleteTime", &rt::TIMESTAMP).named("deleteTime"),
-        rt::m("FailureCode", &rt::STRING).named("failureCode"),
-        rt::m("FailureMessage", &rt::STRING).named("failureMessage"),
-        rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
-            .named("natGatewayAddressSet"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("ProvisionedBandwidth", &PROVISIONED_BANDWIDTH)
-            .named("provisionedBandwidth"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ConnectivityType", &rt::ENUM).named("connectivityType"),
-        rt::m("AvailabilityMode", &rt::ENUM).named("availabilityMode"),
-        rt::m("AutoScalingIps", &rt::ENUM).named("autoScalingIps"),
-        rt::m("AutoProvisionZones", &rt::ENUM).named("autoProvisionZones"),
-        rt::m("AttachedAppliances", &NAT_GATEWAY_ATTACHED_APPLIANCE_LIST)
-            .named("attachedApplianceSet"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-    ],
+    NatGateway, NAT_GATEWAY, [create_time[0] = rt::m("CreateTime", &rt::TIMESTAMP)
+    .named("createTime"), delete_time[1] = rt::m("DeleteTime", &rt::TIMESTAMP)
+    .named("deleteTime"), failure_code[2] = rt::m("FailureCode", &rt::STRING)
+    .named("failureCode"), failure_message[3] = rt::m("FailureMessage", &rt::STRING)
+    .named("failureMessage"), nat_gateway_addresses[4] = rt::m("NatGatewayAddresses",
+    &NAT_GATEWAY_ADDRESS_LIST).named("natGatewayAddressSet"), nat_gateway_id[5] =
+    rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"), provisioned_bandwidth[6] =
+    rt::m("ProvisionedBandwidth", &PROVISIONED_BANDWIDTH).named("provisionedBandwidth"),
+    state[7] = rt::m("State", &rt::ENUM).named("state"), subnet_id[8] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), vpc_id[9] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    connectivity_type[11] = rt::m("ConnectivityType", &rt::ENUM)
+    .named("connectivityType"), availability_mode[12] = rt::m("AvailabilityMode",
+    &rt::ENUM).named("availabilityMode"), auto_scaling_ips[13] = rt::m("AutoScalingIps",
+    &rt::ENUM).named("autoScalingIps"), auto_provision_zones[14] =
+    rt::m("AutoProvisionZones", &rt::ENUM).named("autoProvisionZones"),
+    attached_appliances[15] = rt::m("AttachedAppliances",
+    &NAT_GATEWAY_ATTACHED_APPLIANCE_LIST).named("attachedApplianceSet"),
+    route_table_id[16] = rt::m("RouteTableId", &rt::STRING).named("routeTableId")]
 );
 /// Describes the IP addresses and network interface associated with a NAT gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -147,25 +128,17 @@ pub struct NatGatewayAddress {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    NatGatewayAddress, NAT_GATEWAY_ADDRESS, 0 => allocation_id, 1 =>
-    network_interface_id, 2 => private_ip, 3 => public_ip, 4 => association_id, 5 =>
-    is_primary, 6 => failure_message, 7 => status, 8 => availability_zone, 9 =>
-    availability_zone_id
-);
-pub static NAT_GATEWAY_ADDRESS: rt::Schema = rt::Schema::structure(
-    "NatGatewayAddress",
-    &[
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("PrivateIp", &rt::STRING).named("privateIp"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("IsPrimary", &rt::BOOLEAN).named("isPrimary"),
-        rt::m("FailureMessage", &rt::STRING).named("failureMessage"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    NatGatewayAddress, NAT_GATEWAY_ADDRESS, [allocation_id[0] = rt::m("AllocationId",
+    &rt::STRING).named("allocationId"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), private_ip[2] =
+    rt::m("PrivateIp", &rt::STRING).named("privateIp"), public_ip[3] = rt::m("PublicIp",
+    &rt::STRING).named("publicIp"), association_id[4] = rt::m("AssociationId",
+    &rt::STRING).named("associationId"), is_primary[5] = rt::m("IsPrimary", &rt::BOOLEAN)
+    .named("isPrimary"), failure_message[6] = rt::m("FailureMessage", &rt::STRING)
+    .named("failureMessage"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    availability_zone[8] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[9] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId")]
 );
 pub static NAT_GATEWAY_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "NatGatewayAddressList",
@@ -207,21 +180,14 @@ pub struct NatGatewayAttachedAppliance {
     pub failure_message: Option<String>,
 }
 rt::structure!(
-    NatGatewayAttachedAppliance, NAT_GATEWAY_ATTACHED_APPLIANCE, 0 => type_, 1 =>
-    appliance_arn, 2 => vpc_endpoint_id, 3 => attachment_state, 4 => modification_state,
-    5 => failure_code, 6 => failure_message
-);
-pub static NAT_GATEWAY_ATTACHED_APPLIANCE: rt::Schema = rt::Schema::structure(
-    "NatGatewayAttachedAppliance",
-    &[
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ApplianceArn", &rt::STRING).named("applianceArn"),
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("AttachmentState", &rt::ENUM).named("attachmentState"),
-        rt::m("ModificationState", &rt::ENUM).named("modificationState"),
-        rt::m("FailureCode", &rt::STRING).named("failureCode"),
-        rt::m("FailureMessage", &rt::STRING).named("failureMessage"),
-    ],
+    NatGatewayAttachedAppliance, NAT_GATEWAY_ATTACHED_APPLIANCE, [type_[0] =
+    rt::m("Type", &rt::ENUM).named("type"), appliance_arn[1] = rt::m("ApplianceArn",
+    &rt::STRING).named("applianceArn"), vpc_endpoint_id[2] = rt::m("VpcEndpointId",
+    &rt::STRING).named("vpcEndpointId"), attachment_state[3] = rt::m("AttachmentState",
+    &rt::ENUM).named("attachmentState"), modification_state[4] =
+    rt::m("ModificationState", &rt::ENUM).named("modificationState"), failure_code[5] =
+    rt::m("FailureCode", &rt::STRING).named("failureCode"), failure_message[6] =
+    rt::m("FailureMessage", &rt::STRING).named("failureMessage")]
 );
 pub static NAT_GATEWAY_ATTACHED_APPLIANCE_LIST: rt::Schema = rt::Schema::list(
     "NatGatewayAttachedApplianceList",
@@ -258,21 +224,15 @@ pub struct NativeApplicationOidcOptions {
     pub scope: Option<String>,
 }
 rt::structure!(
-    NativeApplicationOidcOptions, NATIVE_APPLICATION_OIDC_OPTIONS, 0 =>
-    public_signing_key_endpoint, 1 => issuer, 2 => authorization_endpoint, 3 =>
-    token_endpoint, 4 => user_info_endpoint, 5 => client_id, 6 => scope
-);
-pub static NATIVE_APPLICATION_OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "NativeApplicationOidcOptions",
-    &[
-        rt::m("PublicSigningKeyEndpoint", &rt::STRING).named("publicSigningKeyEndpoint"),
-        rt::m("Issuer", &rt::STRING).named("issuer"),
-        rt::m("AuthorizationEndpoint", &rt::STRING).named("authorizationEndpoint"),
-        rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
-        rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"),
-        rt::m("ClientId", &rt::STRING).named("clientId"),
-        rt::m("Scope", &rt::STRING).named("scope"),
-    ],
+    NativeApplicationOidcOptions, NATIVE_APPLICATION_OIDC_OPTIONS,
+    [public_signing_key_endpoint[0] = rt::m("PublicSigningKeyEndpoint", &rt::STRING)
+    .named("publicSigningKeyEndpoint"), issuer[1] = rt::m("Issuer", &rt::STRING)
+    .named("issuer"), authorization_endpoint[2] = rt::m("AuthorizationEndpoint",
+    &rt::STRING).named("authorizationEndpoint"), token_endpoint[3] =
+    rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"), user_info_endpoint[4] =
+    rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"), client_id[5] =
+    rt::m("ClientId", &rt::STRING).named("clientId"), scope[6] = rt::m("Scope",
+    &rt::STRING).named("scope")]
 );
 rt::string_enum! {
     pub enum NestedVirtualizationSpecification { Enabled = "enabled", Disabled =
@@ -297,20 +257,13 @@ pub struct NetworkAcl {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    NetworkAcl, NETWORK_ACL, 0 => associations, 1 => entries, 2 => is_default, 3 =>
-    network_acl_id, 4 => tags, 5 => vpc_id, 6 => owner_id
-);
-pub static NETWORK_ACL: rt::Schema = rt::Schema::structure(
-    "NetworkAcl",
-    &[
-        rt::m("Associations", &NETWORK_ACL_ASSOCIATION_LIST).named("associationSet"),
-        rt::m("Entries", &NETWORK_ACL_ENTRY_LIST).named("entrySet"),
-        rt::m("IsDefault", &rt::BOOLEAN).named("default"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ],
+    NetworkAcl, NETWORK_ACL, [associations[0] = rt::m("Associations",
+    &NETWORK_ACL_ASSOCIATION_LIST).named("associationSet"), entries[1] = rt::m("Entries",
+    &NETWORK_ACL_ENTRY_LIST).named("entrySet"), is_default[2] = rt::m("IsDefault",
+    &rt::BOOLEAN).named("default"), network_acl_id[3] = rt::m("NetworkAclId",
+    &rt::STRING).named("networkAclId"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"), owner_id[6]
+    = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 /// Describes an association between a network ACL and a subnet.
 #[derive(Clone, Default, PartialEq)]
@@ -323,16 +276,10 @@ pub struct NetworkAclAssociation {
     pub subnet_id: Option<String>,
 }
 rt::structure!(
-    NetworkAclAssociation, NETWORK_ACL_ASSOCIATION, 0 => network_acl_association_id, 1 =>
-    network_acl_id, 2 => subnet_id
-);
-pub static NETWORK_ACL_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "NetworkAclAssociation",
-    &[
-        rt::m("NetworkAclAssociationId", &rt::STRING).named("networkAclAssociationId"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-    ],
+    NetworkAclAssociation, NETWORK_ACL_ASSOCIATION, [network_acl_association_id[0] =
+    rt::m("NetworkAclAssociationId", &rt::STRING).named("networkAclAssociationId"),
+    network_acl_id[1] = rt::m("NetworkAclId", &rt::STRING).named("networkAclId"),
+    subnet_id[2] = rt::m("SubnetId", &rt::STRING).named("subnetId")]
 );
 pub static NETWORK_ACL_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclAssociationList",
@@ -359,22 +306,14 @@ pub struct NetworkAclEntry {
     pub rule_number: Option<i32>,
 }
 rt::structure!(
-    NetworkAclEntry, NETWORK_ACL_ENTRY, 0 => cidr_block, 1 => egress, 2 =>
-    icmp_type_code, 3 => ipv6_cidr_block, 4 => port_range, 5 => protocol, 6 =>
-    rule_action, 7 => rule_number
-);
-pub static NETWORK_ACL_ENTRY: rt::Schema = rt::Schema::structure(
-    "NetworkAclEntry",
-    &[
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("Egress", &rt::BOOLEAN).named("egress"),
-        rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("icmpTypeCode"),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-        rt::m("PortRange", &PORT_RANGE).named("portRange"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("RuleAction", &rt::ENUM).named("ruleAction"),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
-    ],
+    NetworkAclEntry, NETWORK_ACL_ENTRY, [cidr_block[0] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), egress[1] = rt::m("Egress", &rt::BOOLEAN).named("egress"),
+    icmp_type_code[2] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("icmpTypeCode"),
+    ipv6_cidr_block[3] = rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
+    port_range[4] = rt::m("PortRange", &PORT_RANGE).named("portRange"), protocol[5] =
+    rt::m("Protocol", &rt::STRING).named("protocol"), rule_action[6] =
+    rt::m("RuleAction", &rt::ENUM).named("ruleAction"), rule_number[7] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")]
 );
 pub static NETWORK_ACL_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "NetworkAclEntryList",
@@ -398,10 +337,9 @@ pub struct NetworkBandwidthGbps {
     /// The maximum amount of network bandwidth, in Gbps. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
-rt::structure!(NetworkBandwidthGbps, NETWORK_BANDWIDTH_GBPS, 0 => min, 1 => max);
-pub static NETWORK_BANDWIDTH_GBPS: rt::Schema = rt::Schema::structure(
-    "NetworkBandwidthGbps",
-    &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
+rt::structure!(
+    NetworkBandwidthGbps, NETWORK_BANDWIDTH_GBPS, [min[0] = rt::m("Min", &rt::DOUBLE)
+    .named("min"), max[1] = rt::m("Max", &rt::DOUBLE).named("max")]
 );
 /// The minimum and maximum amount of network bandwidth, in gigabits per second (Gbps).
 ///
@@ -414,11 +352,8 @@ pub struct NetworkBandwidthGbpsRequest {
     pub max: Option<f64>,
 }
 rt::structure!(
-    NetworkBandwidthGbpsRequest, NETWORK_BANDWIDTH_GBPS_REQUEST, 0 => min, 1 => max
-);
-pub static NETWORK_BANDWIDTH_GBPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "NetworkBandwidthGbpsRequest",
-    &[rt::m("Min", &rt::DOUBLE), rt::m("Max", &rt::DOUBLE)],
+    NetworkBandwidthGbpsRequest, NETWORK_BANDWIDTH_GBPS_REQUEST, [min[0] = rt::m("Min",
+    &rt::DOUBLE), max[1] = rt::m("Max", &rt::DOUBLE)]
 );
 /// Describes the network card support of the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -445,32 +380,23 @@ pub struct NetworkCardInfo {
     pub interface_types: Option<Vec<NetworkCardInterfaceType>>,
 }
 rt::structure!(
-    NetworkCardInfo, NETWORK_CARD_INFO, 0 => network_card_index, 1 =>
-    network_performance, 2 => maximum_network_interfaces, 3 =>
-    additional_flexible_network_interfaces, 4 => baseline_bandwidth_in_gbps, 5 =>
-    peak_bandwidth_in_gbps, 6 => default_ena_queue_count_per_interface, 7 =>
-    maximum_ena_queue_count, 8 => maximum_ena_queue_count_per_interface, 9 =>
-    interface_types
-);
-pub static NETWORK_CARD_INFO: rt::Schema = rt::Schema::structure(
-    "NetworkCardInfo",
-    &[
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-        rt::m("NetworkPerformance", &rt::STRING).named("networkPerformance"),
-        rt::m("MaximumNetworkInterfaces", &rt::INTEGER)
-            .named("maximumNetworkInterfaces"),
-        rt::m("AdditionalFlexibleNetworkInterfaces", &rt::INTEGER)
-            .named("additionalFlexibleNetworkInterfaces"),
-        rt::m("BaselineBandwidthInGbps", &rt::DOUBLE).named("baselineBandwidthInGbps"),
-        rt::m("PeakBandwidthInGbps", &rt::DOUBLE).named("peakBandwidthInGbps"),
-        rt::m("DefaultEnaQueueCountPerInterface", &rt::INTEGER)
-            .named("defaultEnaQueueCountPerInterface"),
-        rt::m("MaximumEnaQueueCount", &rt::INTEGER).named("maximumEnaQueueCount"),
-        rt::m("MaximumEnaQueueCountPerInterface", &rt::INTEGER)
-            .named("maximumEnaQueueCountPerInterface"),
-        rt::m("InterfaceTypes", &NETWORK_CARD_INTERFACE_TYPE_LIST)
-            .named("interfaceTypeSet"),
-    ],
+    NetworkCardInfo, NETWORK_CARD_INFO, [network_card_index[0] =
+    rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
+    network_performance[1] = rt::m("NetworkPerformance", &rt::STRING)
+    .named("networkPerformance"), maximum_network_interfaces[2] =
+    rt::m("MaximumNetworkInterfaces", &rt::INTEGER).named("maximumNetworkInterfaces"),
+    additional_flexible_network_interfaces[3] =
+    rt::m("AdditionalFlexibleNetworkInterfaces", &rt::INTEGER)
+    .named("additionalFlexibleNetworkInterfaces"), baseline_bandwidth_in_gbps[4] =
+    rt::m("BaselineBandwidthInGbps", &rt::DOUBLE).named("baselineBandwidthInGbps"),
+    peak_bandwidth_in_gbps[5] = rt::m("PeakBandwidthInGbps", &rt::DOUBLE)
+    .named("peakBandwidthInGbps"), default_ena_queue_count_per_interface[6] =
+    rt::m("DefaultEnaQueueCountPerInterface", &rt::INTEGER)
+    .named("defaultEnaQueueCountPerInterface"), maximum_ena_queue_count[7] =
+    rt::m("MaximumEnaQueueCount", &rt::INTEGER).named("maximumEnaQueueCount"),
+    maximum_ena_queue_count_per_interface[8] = rt::m("MaximumEnaQueueCountPerInterface",
+    &rt::INTEGER).named("maximumEnaQueueCountPerInterface"), interface_types[9] =
+    rt::m("InterfaceTypes", &NETWORK_CARD_INTERFACE_TYPE_LIST).named("interfaceTypeSet")]
 );
 pub static NETWORK_CARD_INFO_LIST: rt::Schema = rt::Schema::list(
     "NetworkCardInfoList",
@@ -537,50 +463,35 @@ pub struct NetworkInfo {
     pub ipv4_addresses_per_secondary_interface: Option<i32>,
 }
 rt::structure!(
-    NetworkInfo, NETWORK_INFO, 0 => network_performance, 1 => maximum_network_interfaces,
-    2 => maximum_network_cards, 3 => default_network_card_index, 4 => network_cards, 5 =>
-    ipv4_addresses_per_interface, 6 => ipv6_addresses_per_interface, 7 => ipv6_supported,
-    8 => ena_support, 9 => efa_supported, 10 => efa_info, 11 =>
-    encryption_in_transit_supported, 12 => ena_srd_supported, 13 => bandwidth_weightings,
-    14 => flexible_ena_queues_support, 15 => connection_tracking_configuration, 16 =>
-    secondary_network_supported, 17 => maximum_secondary_network_interfaces, 18 =>
-    ipv4_addresses_per_secondary_interface
-);
-pub static NETWORK_INFO: rt::Schema = rt::Schema::structure(
-    "NetworkInfo",
-    &[
-        rt::m("NetworkPerformance", &rt::STRING).named("networkPerformance"),
-        rt::m("MaximumNetworkInterfaces", &rt::INTEGER)
-            .named("maximumNetworkInterfaces"),
-        rt::m("MaximumNetworkCards", &rt::INTEGER).named("maximumNetworkCards"),
-        rt::m("DefaultNetworkCardIndex", &rt::INTEGER).named("defaultNetworkCardIndex"),
-        rt::m("NetworkCards", &NETWORK_CARD_INFO_LIST).named("networkCards"),
-        rt::m("Ipv4AddressesPerInterface", &rt::INTEGER)
-            .named("ipv4AddressesPerInterface"),
-        rt::m("Ipv6AddressesPerInterface", &rt::INTEGER)
-            .named("ipv6AddressesPerInterface"),
-        rt::m("Ipv6Supported", &rt::BOOLEAN).named("ipv6Supported"),
-        rt::m("EnaSupport", &rt::ENUM).named("enaSupport"),
-        rt::m("EfaSupported", &rt::BOOLEAN).named("efaSupported"),
-        rt::m("EfaInfo", &EFA_INFO).named("efaInfo"),
-        rt::m("EncryptionInTransitSupported", &rt::BOOLEAN)
-            .named("encryptionInTransitSupported"),
-        rt::m("EnaSrdSupported", &rt::BOOLEAN).named("enaSrdSupported"),
-        rt::m("BandwidthWeightings", &BANDWIDTH_WEIGHTING_TYPE_LIST)
-            .named("bandwidthWeightings"),
-        rt::m("FlexibleEnaQueuesSupport", &rt::ENUM).named("flexibleEnaQueuesSupport"),
-        rt::m(
-                "ConnectionTrackingConfiguration",
-                &DEFAULT_CONNECTION_TRACKING_CONFIGURATION,
-            )
-            .named("connectionTrackingConfiguration"),
-        rt::m("SecondaryNetworkSupported", &rt::BOOLEAN)
-            .named("secondaryNetworkSupported"),
-        rt::m("MaximumSecondaryNetworkInterfaces", &rt::INTEGER)
-            .named("maximumSecondaryNetworkInterfaces"),
-        rt::m("Ipv4AddressesPerSecondaryInterface", &rt::INTEGER)
-            .named("ipv4AddressesPerSecondaryInterface"),
-    ],
+    NetworkInfo, NETWORK_INFO, [network_performance[0] = rt::m("NetworkPerformance",
+    &rt::STRING).named("networkPerformance"), maximum_network_interfaces[1] =
+    rt::m("MaximumNetworkInterfaces", &rt::INTEGER).named("maximumNetworkInterfaces"),
+    maximum_network_cards[2] = rt::m("MaximumNetworkCards", &rt::INTEGER)
+    .named("maximumNetworkCards"), default_network_card_index[3] =
+    rt::m("DefaultNetworkCardIndex", &rt::INTEGER).named("defaultNetworkCardIndex"),
+    network_cards[4] = rt::m("NetworkCards", &NETWORK_CARD_INFO_LIST)
+    .named("networkCards"), ipv4_addresses_per_interface[5] =
+    rt::m("Ipv4AddressesPerInterface", &rt::INTEGER).named("ipv4AddressesPerInterface"),
+    ipv6_addresses_per_interface[6] = rt::m("Ipv6AddressesPerInterface", &rt::INTEGER)
+    .named("ipv6AddressesPerInterface"), ipv6_supported[7] = rt::m("Ipv6Supported",
+    &rt::BOOLEAN).named("ipv6Supported"), ena_support[8] = rt::m("EnaSupport", &rt::ENUM)
+    .named("enaSupport"), efa_supported[9] = rt::m("EfaSupported", &rt::BOOLEAN)
+    .named("efaSupported"), efa_info[10] = rt::m("EfaInfo", &EFA_INFO).named("efaInfo"),
+    encryption_in_transit_supported[11] = rt::m("EncryptionInTransitSupported",
+    &rt::BOOLEAN).named("encryptionInTransitSupported"), ena_srd_supported[12] =
+    rt::m("EnaSrdSupported", &rt::BOOLEAN).named("enaSrdSupported"),
+    bandwidth_weightings[13] = rt::m("BandwidthWeightings",
+    &BANDWIDTH_WEIGHTING_TYPE_LIST).named("bandwidthWeightings"),
+    flexible_ena_queues_support[14] = rt::m("FlexibleEnaQueuesSupport", &rt::ENUM)
+    .named("flexibleEnaQueuesSupport"), connection_tracking_configuration[15] =
+    rt::m("ConnectionTrackingConfiguration", &DEFAULT_CONNECTION_TRACKING_CONFIGURATION)
+    .named("connectionTrackingConfiguration"), secondary_network_supported[16] =
+    rt::m("SecondaryNetworkSupported", &rt::BOOLEAN).named("secondaryNetworkSupported"),
+    maximum_secondary_network_interfaces[17] = rt::m("MaximumSecondaryNetworkInterfaces",
+    &rt::INTEGER).named("maximumSecondaryNetworkInterfaces"),
+    ipv4_addresses_per_secondary_interface[18] =
+    rt::m("Ipv4AddressesPerSecondaryInterface", &rt::INTEGER)
+    .named("ipv4AddressesPerSecondaryInterface")]
 );
 /// Describes a Network Access Scope.
 #[derive(Clone, Default, PartialEq)]
@@ -597,22 +508,14 @@ pub struct NetworkInsightsAccessScope {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    NetworkInsightsAccessScope, NETWORK_INSIGHTS_ACCESS_SCOPE, 0 =>
-    network_insights_access_scope_id, 1 => network_insights_access_scope_arn, 2 =>
-    created_date, 3 => updated_date, 4 => tags
-);
-pub static NETWORK_INSIGHTS_ACCESS_SCOPE: rt::Schema = rt::Schema::structure(
-    "NetworkInsightsAccessScope",
-    &[
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-            .named("networkInsightsAccessScopeId"),
-        rt::m("NetworkInsightsAccessScopeArn", &rt::STRING)
-            .named("networkInsightsAccessScopeArn")
-            .min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"),
-        rt::m("UpdatedDate", &rt::TIMESTAMP).named("updatedDate"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    NetworkInsightsAccessScope, NETWORK_INSIGHTS_ACCESS_SCOPE,
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"),
+    network_insights_access_scope_arn[1] = rt::m("NetworkInsightsAccessScopeArn",
+    &rt::STRING).named("networkInsightsAccessScopeArn").min(1.0), created_date[2] =
+    rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"), updated_date[3] =
+    rt::m("UpdatedDate", &rt::TIMESTAMP).named("updatedDate"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 /// Describes a Network Access Scope analysis.
 #[derive(Clone, Default, PartialEq)]
@@ -641,31 +544,22 @@ pub struct NetworkInsightsAccessScopeAnalysis {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    NetworkInsightsAccessScopeAnalysis, NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS, 0 =>
-    network_insights_access_scope_analysis_id, 1 =>
-    network_insights_access_scope_analysis_arn, 2 => network_insights_access_scope_id, 3
-    => status, 4 => status_message, 5 => warning_message, 6 => start_date, 7 => end_date,
-    8 => findings_found, 9 => analyzed_eni_count, 10 => tags
-);
-pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS: rt::Schema = rt::Schema::structure(
-    "NetworkInsightsAccessScopeAnalysis",
-    &[
-        rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisId"),
-        rt::m("NetworkInsightsAccessScopeAnalysisArn", &rt::STRING)
-            .named("networkInsightsAccessScopeAnalysisArn")
-            .min(1.0),
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-            .named("networkInsightsAccessScopeId"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("WarningMessage", &rt::STRING).named("warningMessage"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
-        rt::m("FindingsFound", &rt::ENUM).named("findingsFound"),
-        rt::m("AnalyzedEniCount", &rt::INTEGER).named("analyzedEniCount"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    NetworkInsightsAccessScopeAnalysis, NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
+    [network_insights_access_scope_analysis_id[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysisId", &rt::STRING)
+    .named("networkInsightsAccessScopeAnalysisId"),
+    network_insights_access_scope_analysis_arn[1] =
+    rt::m("NetworkInsightsAccessScopeAnalysisArn", &rt::STRING)
+    .named("networkInsightsAccessScopeAnalysisArn").min(1.0),
+    network_insights_access_scope_id[2] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"), status[3] = rt::m("Status",
+    &rt::ENUM).named("status"), status_message[4] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), warning_message[5] = rt::m("WarningMessage", &rt::STRING)
+    .named("warningMessage"), start_date[6] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), end_date[7] = rt::m("EndDate", &rt::TIMESTAMP).named("endDate"),
+    findings_found[8] = rt::m("FindingsFound", &rt::ENUM).named("findingsFound"),
+    analyzed_eni_count[9] = rt::m("AnalyzedEniCount", &rt::INTEGER)
+    .named("analyzedEniCount"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAccessScopeAnalysisIdList",
@@ -686,17 +580,11 @@ pub struct NetworkInsightsAccessScopeContent {
     pub exclude_paths: Option<Vec<AccessScopePath>>,
 }
 rt::structure!(
-    NetworkInsightsAccessScopeContent, NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT, 0 =>
-    network_insights_access_scope_id, 1 => match_paths, 2 => exclude_paths
-);
-pub static NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT: rt::Schema = rt::Schema::structure(
-    "NetworkInsightsAccessScopeContent",
-    &[
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING)
-            .named("networkInsightsAccessScopeId"),
-        rt::m("MatchPaths", &ACCESS_SCOPE_PATH_LIST).named("matchPathSet"),
-        rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST).named("excludePathSet"),
-    ],
+    NetworkInsightsAccessScopeContent, NETWORK_INSIGHTS_ACCESS_SCOPE_CONTENT,
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).named("networkInsightsAccessScopeId"), match_paths[1] =
+    rt::m("MatchPaths", &ACCESS_SCOPE_PATH_LIST).named("matchPathSet"), exclude_paths[2]
+    = rt::m("ExcludePaths", &ACCESS_SCOPE_PATH_LIST).named("excludePathSet")]
 );
 pub static NETWORK_INSIGHTS_ACCESS_SCOPE_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAccessScopeIdList",
@@ -745,41 +633,28 @@ pub struct NetworkInsightsAnalysis {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    NetworkInsightsAnalysis, NETWORK_INSIGHTS_ANALYSIS, 0 =>
-    network_insights_analysis_id, 1 => network_insights_analysis_arn, 2 =>
-    network_insights_path_id, 3 => additional_accounts, 4 => filter_in_arns, 5 =>
-    filter_out_arns, 6 => start_date, 7 => status, 8 => status_message, 9 =>
-    warning_message, 10 => network_path_found, 11 => forward_path_components, 12 =>
-    return_path_components, 13 => explanations, 14 => alternate_path_hints, 15 =>
-    suggested_accounts, 16 => tags
-);
-pub static NETWORK_INSIGHTS_ANALYSIS: rt::Schema = rt::Schema::structure(
-    "NetworkInsightsAnalysis",
-    &[
-        rt::m("NetworkInsightsAnalysisId", &rt::STRING)
-            .named("networkInsightsAnalysisId"),
-        rt::m("NetworkInsightsAnalysisArn", &rt::STRING)
-            .named("networkInsightsAnalysisArn")
-            .min(1.0),
-        rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
-        rt::m("AdditionalAccounts", &VALUE_STRING_LIST).named("additionalAccountSet"),
-        rt::m("FilterInArns", &ARN_LIST).named("filterInArnSet"),
-        rt::m("FilterOutArns", &ARN_LIST).named("filterOutArnSet"),
-        rt::m("StartDate", &rt::TIMESTAMP).named("startDate"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("WarningMessage", &rt::STRING).named("warningMessage"),
-        rt::m("NetworkPathFound", &rt::BOOLEAN).named("networkPathFound"),
-        rt::m("ForwardPathComponents", &PATH_COMPONENT_LIST)
-            .named("forwardPathComponentSet"),
-        rt::m("ReturnPathComponents", &PATH_COMPONENT_LIST)
-            .named("returnPathComponentSet"),
-        rt::m("Explanations", &EXPLANATION_LIST).named("explanationSet"),
-        rt::m("AlternatePathHints", &ALTERNATE_PATH_HINT_LIST)
-            .named("alternatePathHintSet"),
-        rt::m("SuggestedAccounts", &VALUE_STRING_LIST).named("suggestedAccountSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    NetworkInsightsAnalysis, NETWORK_INSIGHTS_ANALYSIS, [network_insights_analysis_id[0]
+    = rt::m("NetworkInsightsAnalysisId", &rt::STRING).named("networkInsightsAnalysisId"),
+    network_insights_analysis_arn[1] = rt::m("NetworkInsightsAnalysisArn", &rt::STRING)
+    .named("networkInsightsAnalysisArn").min(1.0), network_insights_path_id[2] =
+    rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
+    additional_accounts[3] = rt::m("AdditionalAccounts", &VALUE_STRING_LIST)
+    .named("additionalAccountSet"), filter_in_arns[4] = rt::m("FilterInArns", &ARN_LIST)
+    .named("filterInArnSet"), filter_out_arns[5] = rt::m("FilterOutArns", &ARN_LIST)
+    .named("filterOutArnSet"), start_date[6] = rt::m("StartDate", &rt::TIMESTAMP)
+    .named("startDate"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    status_message[8] = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    warning_message[9] = rt::m("WarningMessage", &rt::STRING).named("warningMessage"),
+    network_path_found[10] = rt::m("NetworkPathFound", &rt::BOOLEAN)
+    .named("networkPathFound"), forward_path_components[11] =
+    rt::m("ForwardPathComponents", &PATH_COMPONENT_LIST)
+    .named("forwardPathComponentSet"), return_path_components[12] =
+    rt::m("ReturnPathComponents", &PATH_COMPONENT_LIST).named("returnPathComponentSet"),
+    explanations[13] = rt::m("Explanations", &EXPLANATION_LIST).named("explanationSet"),
+    alternate_path_hints[14] = rt::m("AlternatePathHints", &ALTERNATE_PATH_HINT_LIST)
+    .named("alternatePathHintSet"), suggested_accounts[15] = rt::m("SuggestedAccounts",
+    &VALUE_STRING_LIST).named("suggestedAccountSet"), tags[16] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static NETWORK_INSIGHTS_ANALYSIS_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsAnalysisIdList",
@@ -822,32 +697,22 @@ pub struct NetworkInsightsPath {
     pub filter_at_destination: Option<PathFilter>,
 }
 rt::structure!(
-    NetworkInsightsPath, NETWORK_INSIGHTS_PATH, 0 => network_insights_path_id, 1 =>
-    network_insights_path_arn, 2 => created_date, 3 => source, 4 => destination, 5 =>
-    source_arn, 6 => destination_arn, 7 => source_ip, 8 => destination_ip, 9 => protocol,
-    10 => destination_port, 11 => tags, 12 => filter_at_source, 13 =>
-    filter_at_destination
-);
-pub static NETWORK_INSIGHTS_PATH: rt::Schema = rt::Schema::structure(
-    "NetworkInsightsPath",
-    &[
-        rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
-        rt::m("NetworkInsightsPathArn", &rt::STRING)
-            .named("networkInsightsPathArn")
-            .min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP).named("createdDate"),
-        rt::m("Source", &rt::STRING).named("source"),
-        rt::m("Destination", &rt::STRING).named("destination"),
-        rt::m("SourceArn", &rt::STRING).named("sourceArn").min(1.0),
-        rt::m("DestinationArn", &rt::STRING).named("destinationArn").min(1.0),
-        rt::m("SourceIp", &rt::STRING).named("sourceIp").min(0.0),
-        rt::m("DestinationIp", &rt::STRING).named("destinationIp").min(0.0),
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("DestinationPort", &rt::INTEGER).named("destinationPort"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("FilterAtSource", &PATH_FILTER).named("filterAtSource"),
-        rt::m("FilterAtDestination", &PATH_FILTER).named("filterAtDestination"),
-    ],
+    NetworkInsightsPath, NETWORK_INSIGHTS_PATH, [network_insights_path_id[0] =
+    rt::m("NetworkInsightsPathId", &rt::STRING).named("networkInsightsPathId"),
+    network_insights_path_arn[1] = rt::m("NetworkInsightsPathArn", &rt::STRING)
+    .named("networkInsightsPathArn").min(1.0), created_date[2] = rt::m("CreatedDate",
+    &rt::TIMESTAMP).named("createdDate"), source[3] = rt::m("Source", &rt::STRING)
+    .named("source"), destination[4] = rt::m("Destination", &rt::STRING)
+    .named("destination"), source_arn[5] = rt::m("SourceArn", &rt::STRING)
+    .named("sourceArn").min(1.0), destination_arn[6] = rt::m("DestinationArn",
+    &rt::STRING).named("destinationArn").min(1.0), source_ip[7] = rt::m("SourceIp",
+    &rt::STRING).named("sourceIp").min(0.0), destination_ip[8] = rt::m("DestinationIp",
+    &rt::STRING).named("destinationIp").min(0.0), protocol[9] = rt::m("Protocol",
+    &rt::ENUM).named("protocol"), destination_port[10] = rt::m("DestinationPort",
+    &rt::INTEGER).named("destinationPort"), tags[11] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), filter_at_source[12] = rt::m("FilterAtSource", &PATH_FILTER)
+    .named("filterAtSource"), filter_at_destination[13] = rt::m("FilterAtDestination",
+    &PATH_FILTER).named("filterAtDestination")]
 );
 pub static NETWORK_INSIGHTS_PATH_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInsightsPathIdList",
@@ -926,56 +791,44 @@ pub struct NetworkInterface {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    NetworkInterface, NETWORK_INTERFACE, 0 => association, 1 => attachment, 2 =>
-    availability_zone, 3 => connection_tracking_configuration, 4 => description, 5 =>
-    groups, 6 => interface_type, 7 => ipv6_addresses, 8 => mac_address, 9 =>
-    network_interface_id, 10 => outpost_arn, 11 => owner_id, 12 => private_dns_name, 13
-    => public_dns_name, 14 => public_ip_dns_name_options, 15 => private_ip_address, 16 =>
-    private_ip_addresses, 17 => ipv4_prefixes, 18 => ipv6_prefixes, 19 => requester_id,
-    20 => requester_managed, 21 => source_dest_check, 22 => status, 23 => subnet_id, 24
-    => tag_set, 25 => vpc_id, 26 => deny_all_igw_traffic, 27 => ipv6_native, 28 =>
-    ipv6_address, 29 => operator, 30 => associated_subnets, 31 => availability_zone_id
-);
-pub static NETWORK_INTERFACE: rt::Schema = rt::Schema::structure(
-    "NetworkInterface",
-    &[
-        rt::m("Association", &NETWORK_INTERFACE_ASSOCIATION).named("association"),
-        rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("ConnectionTrackingConfiguration", &CONNECTION_TRACKING_CONFIGURATION)
-            .named("connectionTrackingConfiguration"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("InterfaceType", &rt::ENUM).named("interfaceType"),
-        rt::m("Ipv6Addresses", &NETWORK_INTERFACE_IPV6_ADDRESSES_LIST)
-            .named("ipv6AddressesSet"),
-        rt::m("MacAddress", &rt::STRING).named("macAddress"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
-        rt::m("PublicIpDnsNameOptions", &PUBLIC_IP_DNS_NAME_OPTIONS)
-            .named("publicIpDnsNameOptions"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("PrivateIpAddresses", &NETWORK_INTERFACE_PRIVATE_IP_ADDRESS_LIST)
-            .named("privateIpAddressesSet"),
-        rt::m("Ipv4Prefixes", &IPV4_PREFIXES_LIST).named("ipv4PrefixSet"),
-        rt::m("Ipv6Prefixes", &IPV6_PREFIXES_LIST).named("ipv6PrefixSet"),
-        rt::m("RequesterId", &rt::STRING).named("requesterId"),
-        rt::m("RequesterManaged", &rt::BOOLEAN).named("requesterManaged"),
-        rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("TagSet", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("DenyAllIgwTraffic", &rt::BOOLEAN).named("denyAllIgwTraffic"),
-        rt::m("Ipv6Native", &rt::BOOLEAN).named("ipv6Native"),
-        rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("AssociatedSubnets", &ASSOCIATED_SUBNET_LIST).named("associatedSubnetSet"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    NetworkInterface, NETWORK_INTERFACE, [association[0] = rt::m("Association",
+    &NETWORK_INTERFACE_ASSOCIATION).named("association"), attachment[1] =
+    rt::m("Attachment", &NETWORK_INTERFACE_ATTACHMENT).named("attachment"),
+    availability_zone[2] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), connection_tracking_configuration[3] =
+    rt::m("ConnectionTrackingConfiguration", &CONNECTION_TRACKING_CONFIGURATION)
+    .named("connectionTrackingConfiguration"), description[4] = rt::m("Description",
+    &rt::STRING).named("description"), groups[5] = rt::m("Groups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet"), interface_type[6] = rt::m("InterfaceType",
+    &rt::ENUM).named("interfaceType"), ipv6_addresses[7] = rt::m("Ipv6Addresses",
+    &NETWORK_INTERFACE_IPV6_ADDRESSES_LIST).named("ipv6AddressesSet"), mac_address[8] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), network_interface_id[9] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"), outpost_arn[10]
+    = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[11] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), private_dns_name[12] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"), public_dns_name[13] =
+    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
+    public_ip_dns_name_options[14] = rt::m("PublicIpDnsNameOptions",
+    &PUBLIC_IP_DNS_NAME_OPTIONS).named("publicIpDnsNameOptions"), private_ip_address[15]
+    = rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
+    private_ip_addresses[16] = rt::m("PrivateIpAddresses",
+    &NETWORK_INTERFACE_PRIVATE_IP_ADDRESS_LIST).named("privateIpAddressesSet"),
+    ipv4_prefixes[17] = rt::m("Ipv4Prefixes", &IPV4_PREFIXES_LIST)
+    .named("ipv4PrefixSet"), ipv6_prefixes[18] = rt::m("Ipv6Prefixes",
+    &IPV6_PREFIXES_LIST).named("ipv6PrefixSet"), requester_id[19] = rt::m("RequesterId",
+    &rt::STRING).named("requesterId"), requester_managed[20] = rt::m("RequesterManaged",
+    &rt::BOOLEAN).named("requesterManaged"), source_dest_check[21] =
+    rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"), status[22] =
+    rt::m("Status", &rt::ENUM).named("status"), subnet_id[23] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), tag_set[24] = rt::m("TagSet", &TAG_LIST)
+    .named("tagSet"), vpc_id[25] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    deny_all_igw_traffic[26] = rt::m("DenyAllIgwTraffic", &rt::BOOLEAN)
+    .named("denyAllIgwTraffic"), ipv6_native[27] = rt::m("Ipv6Native", &rt::BOOLEAN)
+    .named("ipv6Native"), ipv6_address[28] = rt::m("Ipv6Address", &rt::STRING)
+    .named("ipv6Address"), operator[29] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator"), associated_subnets[30] = rt::m("AssociatedSubnets",
+    &ASSOCIATED_SUBNET_LIST).named("associatedSubnetSet"), availability_zone_id[31] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId")]
 );
 /// Describes association information for an Elastic IP address (IPv4 only), or a Carrier IP address (for a network interface which resides in a subnet in a Wavelength Zone).
 #[derive(Clone, Default, PartialEq)]
@@ -998,21 +851,14 @@ pub struct NetworkInterfaceAssociation {
     pub carrier_ip: Option<String>,
 }
 rt::structure!(
-    NetworkInterfaceAssociation, NETWORK_INTERFACE_ASSOCIATION, 0 => allocation_id, 1 =>
-    association_id, 2 => ip_owner_id, 3 => public_dns_name, 4 => public_ip, 5 =>
-    customer_owned_ip, 6 => carrier_ip
-);
-pub static NETWORK_INTERFACE_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceAssociation",
-    &[
-        rt::m("AllocationId", &rt::STRING).named("allocationId"),
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"),
-        rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-        rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"),
-        rt::m("CarrierIp", &rt::STRING).named("carrierIp"),
-    ],
+    NetworkInterfaceAssociation, NETWORK_INTERFACE_ASSOCIATION, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).named("allocationId"), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), ip_owner_id[2] =
+    rt::m("IpOwnerId", &rt::STRING).named("ipOwnerId"), public_dns_name[3] =
+    rt::m("PublicDnsName", &rt::STRING).named("publicDnsName"), public_ip[4] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp"), customer_owned_ip[5] =
+    rt::m("CustomerOwnedIp", &rt::STRING).named("customerOwnedIp"), carrier_ip[6] =
+    rt::m("CarrierIp", &rt::STRING).named("carrierIp")]
 );
 /// Describes a network interface attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -1039,26 +885,18 @@ pub struct NetworkInterfaceAttachment {
     pub ena_queue_count: Option<i32>,
 }
 rt::structure!(
-    NetworkInterfaceAttachment, NETWORK_INTERFACE_ATTACHMENT, 0 => attach_time, 1 =>
-    attachment_id, 2 => delete_on_termination, 3 => device_index, 4 =>
-    network_card_index, 5 => instance_id, 6 => instance_owner_id, 7 => status, 8 =>
-    ena_srd_specification, 9 => ena_queue_count
-);
-pub static NETWORK_INTERFACE_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceAttachment",
-    &[
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceOwnerId", &rt::STRING).named("instanceOwnerId"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("EnaSrdSpecification", &ATTACHMENT_ENA_SRD_SPECIFICATION)
-            .named("enaSrdSpecification"),
-        rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount"),
-    ],
+    NetworkInterfaceAttachment, NETWORK_INTERFACE_ATTACHMENT, [attach_time[0] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), attachment_id[1] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination[2] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    network_card_index[4] = rt::m("NetworkCardIndex", &rt::INTEGER)
+    .named("networkCardIndex"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_owner_id[6] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), status[7] = rt::m("Status", &rt::ENUM).named("status"),
+    ena_srd_specification[8] = rt::m("EnaSrdSpecification",
+    &ATTACHMENT_ENA_SRD_SPECIFICATION).named("enaSrdSpecification"), ena_queue_count[9] =
+    rt::m("EnaQueueCount", &rt::INTEGER).named("enaQueueCount")]
 );
 /// Describes an attachment change.
 #[derive(Clone, Default, PartialEq)]
@@ -1073,18 +911,11 @@ pub struct NetworkInterfaceAttachmentChanges {
     pub delete_on_termination: Option<bool>,
 }
 rt::structure!(
-    NetworkInterfaceAttachmentChanges, NETWORK_INTERFACE_ATTACHMENT_CHANGES, 0 =>
-    default_ena_queue_count, 1 => ena_queue_count, 2 => attachment_id, 3 =>
-    delete_on_termination
-);
-pub static NETWORK_INTERFACE_ATTACHMENT_CHANGES: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceAttachmentChanges",
-    &[
-        rt::m("DefaultEnaQueueCount", &rt::BOOLEAN),
-        rt::m("EnaQueueCount", &rt::INTEGER),
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-    ],
+    NetworkInterfaceAttachmentChanges, NETWORK_INTERFACE_ATTACHMENT_CHANGES,
+    [default_ena_queue_count[0] = rt::m("DefaultEnaQueueCount", &rt::BOOLEAN),
+    ena_queue_count[1] = rt::m("EnaQueueCount", &rt::INTEGER), attachment_id[2] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), delete_on_termination[3] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination")]
 );
 rt::string_enum! {
     pub enum NetworkInterfaceAttribute { Description = "description", GroupSet =
@@ -1099,10 +930,9 @@ pub struct NetworkInterfaceCount {
     /// The maximum number of network interfaces. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
-rt::structure!(NetworkInterfaceCount, NETWORK_INTERFACE_COUNT, 0 => min, 1 => max);
-pub static NETWORK_INTERFACE_COUNT: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceCount",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+rt::structure!(
+    NetworkInterfaceCount, NETWORK_INTERFACE_COUNT, [min[0] = rt::m("Min", &rt::INTEGER)
+    .named("min"), max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of network interfaces.
 #[derive(Clone, Default, PartialEq)]
@@ -1113,11 +943,8 @@ pub struct NetworkInterfaceCountRequest {
     pub max: Option<i32>,
 }
 rt::structure!(
-    NetworkInterfaceCountRequest, NETWORK_INTERFACE_COUNT_REQUEST, 0 => min, 1 => max
-);
-pub static NETWORK_INTERFACE_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceCountRequest",
-    &[rt::m("Min", &rt::INTEGER), rt::m("Max", &rt::INTEGER)],
+    NetworkInterfaceCountRequest, NETWORK_INTERFACE_COUNT_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum NetworkInterfaceCreationType { Efa = "efa", EfaOnly = "efa-only", Branch =
@@ -1142,16 +969,10 @@ pub struct NetworkInterfaceIpv6Address {
     pub is_primary_ipv6: Option<bool>,
 }
 rt::structure!(
-    NetworkInterfaceIpv6Address, NETWORK_INTERFACE_IPV6_ADDRESS, 0 => ipv6_address, 1 =>
-    public_ipv6_dns_name, 2 => is_primary_ipv6
-);
-pub static NETWORK_INTERFACE_IPV6_ADDRESS: rt::Schema = rt::Schema::structure(
-    "NetworkInterfaceIpv6Address",
-    &[
-        rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"),
-        rt::m("PublicIpv6DnsName", &rt::STRING).named("publicIpv6DnsName"),
-        rt::m("IsPrimaryIpv6", &rt::BOOLEAN).named("isPrimaryIpv6"),
-    ],
+    NetworkInterfaceIpv6Address, NETWORK_INTERFACE_IPV6_ADDRESS, [ipv6_address[0] =
+    rt::m("Ipv6Address", &rt::STRING).named("ipv6Address"), public_ipv6_dns_name[1] =
+    rt::m("PublicIpv6DnsName", &rt::STRING).named("publicIpv6DnsName"),
+    is_primary_ipv6[2] = rt::m("IsPrimaryIpv6", &rt::BOOLEAN).named("isPrimaryIpv6")]
 );
 pub static NETWORK_INTERFACE_IPV6_ADDRESSES_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfaceIpv6AddressesList",
@@ -1178,22 +999,15 @@ pub struct NetworkInterfacePermission {
     pub permission_state: Option<NetworkInterfacePermissionState>,
 }
 rt::structure!(
-    NetworkInterfacePermission, NETWORK_INTERFACE_PERMISSION, 0 =>
-    network_interface_permission_id, 1 => network_interface_id, 2 => aws_account_id, 3 =>
-    aws_service, 4 => permission, 5 => permission_state
-);
-pub static NETWORK_INTERFACE_PERMISSION: rt::Schema = rt::Schema::structure(
-    "NetworkInterfacePermission",
-    &[
-        rt::m("NetworkInterfacePermissionId", &rt::STRING)
-            .named("networkInterfacePermissionId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"),
-        rt::m("AwsService", &rt::STRING).named("awsService"),
-        rt::m("Permission", &rt::ENUM).named("permission"),
-        rt::m("PermissionState", &NETWORK_INTERFACE_PERMISSION_STATE)
-            .named("permissionState"),
-    ],
+    NetworkInterfacePermission, NETWORK_INTERFACE_PERMISSION,
+    [network_interface_permission_id[0] = rt::m("NetworkInterfacePermissionId",
+    &rt::STRING).named("networkInterfacePermissionId"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    aws_account_id[2] = rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"),
+    aws_service[3] = rt::m("AwsService", &rt::STRING).named("awsService"), permission[4]
+    = rt::m("Permission", &rt::ENUM).named("permission"), permission_state[5] =
+    rt::m("PermissionState", &NETWORK_INTERFACE_PERMISSION_STATE)
+    .named("permissionState")]
 );
 pub static NETWORK_INTERFACE_PERMISSION_ID_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfacePermissionIdList",
@@ -1212,15 +1026,9 @@ pub struct NetworkInterfacePermissionState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    NetworkInterfacePermissionState, NETWORK_INTERFACE_PERMISSION_STATE, 0 => state, 1 =>
-    status_message
-);
-pub static NETWORK_INTERFACE_PERMISSION_STATE: rt::Schema = rt::Schema::structure(
-    "NetworkInterfacePermissionState",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    ],
+    NetworkInterfacePermissionState, NETWORK_INTERFACE_PERMISSION_STATE, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), status_message[1] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage")]
 );
 rt::string_enum! {
     pub enum NetworkInterfacePermissionStateCode { Pending = "pending", Granted =
@@ -1239,17 +1047,12 @@ pub struct NetworkInterfacePrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    NetworkInterfacePrivateIpAddress, NETWORK_INTERFACE_PRIVATE_IP_ADDRESS, 0 =>
-    association, 1 => primary, 2 => private_dns_name, 3 => private_ip_address
-);
-pub static NETWORK_INTERFACE_PRIVATE_IP_ADDRESS: rt::Schema = rt::Schema::structure(
-    "NetworkInterfacePrivateIpAddress",
-    &[
-        rt::m("Association", &NETWORK_INTERFACE_ASSOCIATION).named("association"),
-        rt::m("Primary", &rt::BOOLEAN).named("primary"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    ],
+    NetworkInterfacePrivateIpAddress, NETWORK_INTERFACE_PRIVATE_IP_ADDRESS,
+    [association[0] = rt::m("Association", &NETWORK_INTERFACE_ASSOCIATION)
+    .named("association"), primary[1] = rt::m("Primary", &rt::BOOLEAN).named("primary"),
+    private_dns_name[2] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_ip_address[3] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress")]
 );
 pub static NETWORK_INTERFACE_PRIVATE_IP_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "NetworkInterfacePrivateIpAddressList",
@@ -1289,13 +1092,10 @@ pub struct NeuronDeviceCoreInfo {
     /// The version of the neuron accelerator.
     pub version: Option<i32>,
 }
-rt::structure!(NeuronDeviceCoreInfo, NEURON_DEVICE_CORE_INFO, 0 => count, 1 => version);
-pub static NEURON_DEVICE_CORE_INFO: rt::Schema = rt::Schema::structure(
-    "NeuronDeviceCoreInfo",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("Version", &rt::INTEGER).named("version"),
-    ],
+rt::structure!(
+    NeuronDeviceCoreInfo, NEURON_DEVICE_CORE_INFO, [count[0] = rt::m("Count",
+    &rt::INTEGER).named("count"), version[1] = rt::m("Version", &rt::INTEGER)
+    .named("version")]
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1310,17 +1110,10 @@ pub struct NeuronDeviceInfo {
     pub memory_info: Option<NeuronDeviceMemoryInfo>,
 }
 rt::structure!(
-    NeuronDeviceInfo, NEURON_DEVICE_INFO, 0 => count, 1 => name, 2 => core_info, 3 =>
-    memory_info
-);
-pub static NEURON_DEVICE_INFO: rt::Schema = rt::Schema::structure(
-    "NeuronDeviceInfo",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("Name", &rt::STRING).named("name"),
-        rt::m("CoreInfo", &NEURON_DEVICE_CORE_INFO).named("coreInfo"),
-        rt::m("MemoryInfo", &NEURON_DEVICE_MEMORY_INFO).named("memoryInfo"),
-    ],
+    NeuronDeviceInfo, NEURON_DEVICE_INFO, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), name[1] = rt::m("Name", &rt::STRING).named("name"), core_info[2] =
+    rt::m("CoreInfo", &NEURON_DEVICE_CORE_INFO).named("coreInfo"), memory_info[3] =
+    rt::m("MemoryInfo", &NEURON_DEVICE_MEMORY_INFO).named("memoryInfo")]
 );
 pub static NEURON_DEVICE_INFO_LIST: rt::Schema = rt::Schema::list(
     "NeuronDeviceInfoList",
@@ -1332,10 +1125,9 @@ pub struct NeuronDeviceMemoryInfo {
     /// The size of the memory available to the neuron accelerator, in MiB.
     pub size_in_mi_b: Option<i32>,
 }
-rt::structure!(NeuronDeviceMemoryInfo, NEURON_DEVICE_MEMORY_INFO, 0 => size_in_mi_b);
-pub static NEURON_DEVICE_MEMORY_INFO: rt::Schema = rt::Schema::structure(
-    "NeuronDeviceMemoryInfo",
-    &[rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")],
+rt::structure!(
+    NeuronDeviceMemoryInfo, NEURON_DEVICE_MEMORY_INFO, [size_in_mi_b[0] =
+    rt::m("SizeInMiB", &rt::INTEGER).named("sizeInMiB")]
 );
 /// Describes the neuron accelerators for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -1346,15 +1138,10 @@ pub struct NeuronInfo {
     pub total_neuron_device_memory_in_mi_b: Option<i32>,
 }
 rt::structure!(
-    NeuronInfo, NEURON_INFO, 0 => neuron_devices, 1 => total_neuron_device_memory_in_mi_b
-);
-pub static NEURON_INFO: rt::Schema = rt::Schema::structure(
-    "NeuronInfo",
-    &[
-        rt::m("NeuronDevices", &NEURON_DEVICE_INFO_LIST).named("neuronDevices"),
-        rt::m("TotalNeuronDeviceMemoryInMiB", &rt::INTEGER)
-            .named("totalNeuronDeviceMemoryInMiB"),
-    ],
+    NeuronInfo, NEURON_INFO, [neuron_devices[0] = rt::m("NeuronDevices",
+    &NEURON_DEVICE_INFO_LIST).named("neuronDevices"),
+    total_neuron_device_memory_in_mi_b[1] = rt::m("TotalNeuronDeviceMemoryInMiB",
+    &rt::INTEGER).named("totalNeuronDeviceMemoryInMiB")]
 );
 /// Describes a DHCP configuration option.
 #[derive(Clone, Default, PartialEq)]
@@ -1364,10 +1151,9 @@ pub struct NewDhcpConfiguration {
     /// The values for the DHCP option.
     pub values: Option<Vec<String>>,
 }
-rt::structure!(NewDhcpConfiguration, NEW_DHCP_CONFIGURATION, 0 => key, 1 => values);
-pub static NEW_DHCP_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "NewDhcpConfiguration",
-    &[rt::m("Key", &rt::STRING), rt::m("Values", &VALUE_STRING_LIST).named("Value")],
+rt::structure!(
+    NewDhcpConfiguration, NEW_DHCP_CONFIGURATION, [key[0] = rt::m("Key", &rt::STRING),
+    values[1] = rt::m("Values", &VALUE_STRING_LIST).named("Value")]
 );
 pub static NEW_DHCP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "NewDhcpConfigurationList",
@@ -1383,13 +1169,9 @@ pub struct NitroTpmInfo {
     /// Indicates the supported NitroTPM versions.
     pub supported_versions: Option<Vec<String>>,
 }
-rt::structure!(NitroTpmInfo, NITRO_TPM_INFO, 0 => supported_versions);
-pub static NITRO_TPM_INFO: rt::Schema = rt::Schema::structure(
-    "NitroTpmInfo",
-    &[
-        rt::m("SupportedVersions", &NITRO_TPM_SUPPORTED_VERSIONS_LIST)
-            .named("supportedVersions"),
-    ],
+rt::structure!(
+    NitroTpmInfo, NITRO_TPM_INFO, [supported_versions[0] = rt::m("SupportedVersions",
+    &NITRO_TPM_SUPPORTED_VERSIONS_LIST).named("supportedVersions")]
 );
 rt::string_enum! {
     pub enum NitroTpmSupport { Unsupported = "unsupported", Supported = "supported" }

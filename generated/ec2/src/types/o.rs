@@ -39,21 +39,14 @@ pub struct OidcOptions {
     pub scope: Option<String>,
 }
 rt::structure!(
-    OidcOptions, OIDC_OPTIONS, 0 => issuer, 1 => authorization_endpoint, 2 =>
-    token_endpoint, 3 => user_info_endpoint, 4 => client_id, 5 => client_secret, 6 =>
-    scope
-);
-pub static OIDC_OPTIONS: rt::Schema = rt::Schema::structure(
-    "OidcOptions",
-    &[
-        rt::m("Issuer", &rt::STRING).named("issuer"),
-        rt::m("AuthorizationEndpoint", &rt::STRING).named("authorizationEndpoint"),
-        rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
-        rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"),
-        rt::m("ClientId", &rt::STRING).named("clientId"),
-        rt::m("ClientSecret", &rt::STRING).named("clientSecret").flags(rt::SENSITIVE),
-        rt::m("Scope", &rt::STRING).named("scope"),
-    ],
+    OidcOptions, OIDC_OPTIONS, [issuer[0] = rt::m("Issuer", &rt::STRING).named("issuer"),
+    authorization_endpoint[1] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .named("authorizationEndpoint"), token_endpoint[2] = rt::m("TokenEndpoint",
+    &rt::STRING).named("tokenEndpoint"), user_info_endpoint[3] =
+    rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"), client_id[4] =
+    rt::m("ClientId", &rt::STRING).named("clientId"), client_secret[5] =
+    rt::m("ClientSecret", &rt::STRING).named("clientSecret").flags(rt::SENSITIVE),
+    scope[6] = rt::m("Scope", &rt::STRING).named("scope")]
 );
 rt::string_enum! {
     pub enum OnDemandAllocationStrategy { LowestPrice = "lowestPrice", Prioritized =
@@ -94,21 +87,16 @@ pub struct OnDemandOptions {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    OnDemandOptions, ON_DEMAND_OPTIONS, 0 => allocation_strategy, 1 =>
-    capacity_reservation_options, 2 => single_instance_type, 3 =>
-    single_availability_zone, 4 => min_target_capacity, 5 => max_total_price
-);
-pub static ON_DEMAND_OPTIONS: rt::Schema = rt::Schema::structure(
-    "OnDemandOptions",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-        rt::m("CapacityReservationOptions", &CAPACITY_RESERVATION_OPTIONS)
-            .named("capacityReservationOptions"),
-        rt::m("SingleInstanceType", &rt::BOOLEAN).named("singleInstanceType"),
-        rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
-        rt::m("MinTargetCapacity", &rt::INTEGER).named("minTargetCapacity"),
-        rt::m("MaxTotalPrice", &rt::STRING).named("maxTotalPrice"),
-    ],
+    OnDemandOptions, ON_DEMAND_OPTIONS, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
+    capacity_reservation_options[1] = rt::m("CapacityReservationOptions",
+    &CAPACITY_RESERVATION_OPTIONS).named("capacityReservationOptions"),
+    single_instance_type[2] = rt::m("SingleInstanceType", &rt::BOOLEAN)
+    .named("singleInstanceType"), single_availability_zone[3] =
+    rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
+    min_target_capacity[4] = rt::m("MinTargetCapacity", &rt::INTEGER)
+    .named("minTargetCapacity"), max_total_price[5] = rt::m("MaxTotalPrice", &rt::STRING)
+    .named("maxTotalPrice")]
 );
 /// Describes the configuration of On-Demand Instances in an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
@@ -145,20 +133,13 @@ pub struct OnDemandOptionsRequest {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    OnDemandOptionsRequest, ON_DEMAND_OPTIONS_REQUEST, 0 => allocation_strategy, 1 =>
-    capacity_reservation_options, 2 => single_instance_type, 3 =>
-    single_availability_zone, 4 => min_target_capacity, 5 => max_total_price
-);
-pub static ON_DEMAND_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "OnDemandOptionsRequest",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM),
-        rt::m("CapacityReservationOptions", &CAPACITY_RESERVATION_OPTIONS_REQUEST),
-        rt::m("SingleInstanceType", &rt::BOOLEAN),
-        rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-        rt::m("MinTargetCapacity", &rt::INTEGER),
-        rt::m("MaxTotalPrice", &rt::STRING),
-    ],
+    OnDemandOptionsRequest, ON_DEMAND_OPTIONS_REQUEST, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM), capacity_reservation_options[1] =
+    rt::m("CapacityReservationOptions", &CAPACITY_RESERVATION_OPTIONS_REQUEST),
+    single_instance_type[2] = rt::m("SingleInstanceType", &rt::BOOLEAN),
+    single_availability_zone[3] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    min_target_capacity[4] = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price[5]
+    = rt::m("MaxTotalPrice", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum OperationType { Add = "add", Remove = "remove" }
@@ -169,10 +150,8 @@ pub struct OperatorRequest {
     /// The service provider that manages the resource.
     pub principal: Option<String>,
 }
-rt::structure!(OperatorRequest, OPERATOR_REQUEST, 0 => principal);
-pub static OPERATOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "OperatorRequest",
-    &[rt::m("Principal", &rt::STRING)],
+rt::structure!(
+    OperatorRequest, OPERATOR_REQUEST, [principal[0] = rt::m("Principal", &rt::STRING)]
 );
 /// Describes whether the resource is managed by a service provider and, if so, describes the service provider that manages it.
 #[derive(Clone, Default, PartialEq)]
@@ -185,16 +164,10 @@ pub struct OperatorResponse {
     pub hidden_by_default: Option<bool>,
 }
 rt::structure!(
-    OperatorResponse, OPERATOR_RESPONSE, 0 => managed, 1 => principal, 2 =>
-    hidden_by_default
-);
-pub static OPERATOR_RESPONSE: rt::Schema = rt::Schema::structure(
-    "OperatorResponse",
-    &[
-        rt::m("Managed", &rt::BOOLEAN).named("managed"),
-        rt::m("Principal", &rt::STRING).named("principal"),
-        rt::m("HiddenByDefault", &rt::BOOLEAN).named("hiddenByDefault"),
-    ],
+    OperatorResponse, OPERATOR_RESPONSE, [managed[0] = rt::m("Managed", &rt::BOOLEAN)
+    .named("managed"), principal[1] = rt::m("Principal", &rt::STRING).named("principal"),
+    hidden_by_default[2] = rt::m("HiddenByDefault", &rt::BOOLEAN)
+    .named("hiddenByDefault")]
 );
 pub static ORGANIZATION_ARN_STRING_LIST: rt::Schema = rt::Schema::list(
     "OrganizationArnStringList",
@@ -223,23 +196,15 @@ pub struct OutpostLag {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    OutpostLag, OUTPOST_LAG, 0 => outpost_arn, 1 => owner_id, 2 => state, 3 =>
-    outpost_lag_id, 4 => local_gateway_virtual_interface_ids, 5 =>
-    service_link_virtual_interface_ids, 6 => tags
-);
-pub static OUTPOST_LAG: rt::Schema = rt::Schema::structure(
-    "OutpostLag",
-    &[
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("State", &rt::STRING).named("state"),
-        rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
-        rt::m("LocalGatewayVirtualInterfaceIds", &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET)
-            .named("localGatewayVirtualInterfaceIdSet"),
-        rt::m("ServiceLinkVirtualInterfaceIds", &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET)
-            .named("serviceLinkVirtualInterfaceIdSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    OutpostLag, OUTPOST_LAG, [outpost_arn[0] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), owner_id[1] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    state[2] = rt::m("State", &rt::STRING).named("state"), outpost_lag_id[3] =
+    rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
+    local_gateway_virtual_interface_ids[4] = rt::m("LocalGatewayVirtualInterfaceIds",
+    &LOCAL_GATEWAY_VIRTUAL_INTERFACE_ID_SET).named("localGatewayVirtualInterfaceIdSet"),
+    service_link_virtual_interface_ids[5] = rt::m("ServiceLinkVirtualInterfaceIds",
+    &SERVICE_LINK_VIRTUAL_INTERFACE_ID_SET).named("serviceLinkVirtualInterfaceIdSet"),
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static OUTPOST_LAG_ID_SET: rt::Schema = rt::Schema::list(
     "OutpostLagIdSet",

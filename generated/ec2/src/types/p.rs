@@ -22,22 +22,17 @@ pub struct PacketHeaderStatement {
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
-    PacketHeaderStatement, PACKET_HEADER_STATEMENT, 0 => source_addresses, 1 =>
-    destination_addresses, 2 => source_ports, 3 => destination_ports, 4 =>
-    source_prefix_lists, 5 => destination_prefix_lists, 6 => protocols
-);
-pub static PACKET_HEADER_STATEMENT: rt::Schema = rt::Schema::structure(
-    "PacketHeaderStatement",
-    &[
-        rt::m("SourceAddresses", &VALUE_STRING_LIST).named("sourceAddressSet"),
-        rt::m("DestinationAddresses", &VALUE_STRING_LIST).named("destinationAddressSet"),
-        rt::m("SourcePorts", &VALUE_STRING_LIST).named("sourcePortSet"),
-        rt::m("DestinationPorts", &VALUE_STRING_LIST).named("destinationPortSet"),
-        rt::m("SourcePrefixLists", &VALUE_STRING_LIST).named("sourcePrefixListSet"),
-        rt::m("DestinationPrefixLists", &VALUE_STRING_LIST)
-            .named("destinationPrefixListSet"),
-        rt::m("Protocols", &PROTOCOL_LIST).named("protocolSet"),
-    ],
+    PacketHeaderStatement, PACKET_HEADER_STATEMENT, [source_addresses[0] =
+    rt::m("SourceAddresses", &VALUE_STRING_LIST).named("sourceAddressSet"),
+    destination_addresses[1] = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
+    .named("destinationAddressSet"), source_ports[2] = rt::m("SourcePorts",
+    &VALUE_STRING_LIST).named("sourcePortSet"), destination_ports[3] =
+    rt::m("DestinationPorts", &VALUE_STRING_LIST).named("destinationPortSet"),
+    source_prefix_lists[4] = rt::m("SourcePrefixLists", &VALUE_STRING_LIST)
+    .named("sourcePrefixListSet"), destination_prefix_lists[5] =
+    rt::m("DestinationPrefixLists", &VALUE_STRING_LIST)
+    .named("destinationPrefixListSet"), protocols[6] = rt::m("Protocols", &PROTOCOL_LIST)
+    .named("protocolSet")]
 );
 /// Describes a packet header statement.
 #[derive(Clone, Default, PartialEq)]
@@ -58,22 +53,16 @@ pub struct PacketHeaderStatementRequest {
     pub protocols: Option<Vec<Protocol>>,
 }
 rt::structure!(
-    PacketHeaderStatementRequest, PACKET_HEADER_STATEMENT_REQUEST, 0 => source_addresses,
-    1 => destination_addresses, 2 => source_ports, 3 => destination_ports, 4 =>
-    source_prefix_lists, 5 => destination_prefix_lists, 6 => protocols
-);
-pub static PACKET_HEADER_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "PacketHeaderStatementRequest",
-    &[
-        rt::m("SourceAddresses", &VALUE_STRING_LIST).named("SourceAddress"),
-        rt::m("DestinationAddresses", &VALUE_STRING_LIST).named("DestinationAddress"),
-        rt::m("SourcePorts", &VALUE_STRING_LIST).named("SourcePort"),
-        rt::m("DestinationPorts", &VALUE_STRING_LIST).named("DestinationPort"),
-        rt::m("SourcePrefixLists", &VALUE_STRING_LIST).named("SourcePrefixList"),
-        rt::m("DestinationPrefixLists", &VALUE_STRING_LIST)
-            .named("DestinationPrefixList"),
-        rt::m("Protocols", &PROTOCOL_LIST).named("Protocol"),
-    ],
+    PacketHeaderStatementRequest, PACKET_HEADER_STATEMENT_REQUEST, [source_addresses[0] =
+    rt::m("SourceAddresses", &VALUE_STRING_LIST).named("SourceAddress"),
+    destination_addresses[1] = rt::m("DestinationAddresses", &VALUE_STRING_LIST)
+    .named("DestinationAddress"), source_ports[2] = rt::m("SourcePorts",
+    &VALUE_STRING_LIST).named("SourcePort"), destination_ports[3] =
+    rt::m("DestinationPorts", &VALUE_STRING_LIST).named("DestinationPort"),
+    source_prefix_lists[4] = rt::m("SourcePrefixLists", &VALUE_STRING_LIST)
+    .named("SourcePrefixList"), destination_prefix_lists[5] =
+    rt::m("DestinationPrefixLists", &VALUE_STRING_LIST).named("DestinationPrefixList"),
+    protocols[6] = rt::m("Protocols", &PROTOCOL_LIST).named("Protocol")]
 );
 rt::string_enum! {
     pub enum PartitionLoadFrequency { None = "none", Daily = "daily", Weekly = "weekly",
@@ -128,48 +117,34 @@ pub struct PathComponent {
     pub service_name: Option<String>,
 }
 rt::structure!(
-    PathComponent, PATH_COMPONENT, 0 => sequence_number, 1 => acl_rule, 2 => attached_to,
-    3 => component, 4 => destination_vpc, 5 => outbound_header, 6 => inbound_header, 7 =>
-    route_table_route, 8 => security_group_rule, 9 => source_vpc, 10 => subnet, 11 =>
-    vpc, 12 => additional_details, 13 => transit_gateway, 14 =>
-    transit_gateway_route_table_route, 15 => transit_gateway_policy_table_entry, 16 =>
-    explanations, 17 => elastic_load_balancer_listener, 18 => firewall_stateless_rule, 19
-    => firewall_stateful_rule, 20 => service_name
-);
-pub static PATH_COMPONENT: rt::Schema = rt::Schema::structure(
-    "PathComponent",
-    &[
-        rt::m("SequenceNumber", &rt::INTEGER).named("sequenceNumber"),
-        rt::m("AclRule", &ANALYSIS_ACL_RULE).named("aclRule"),
-        rt::m("AttachedTo", &ANALYSIS_COMPONENT).named("attachedTo"),
-        rt::m("Component", &ANALYSIS_COMPONENT).named("component"),
-        rt::m("DestinationVpc", &ANALYSIS_COMPONENT).named("destinationVpc"),
-        rt::m("OutboundHeader", &ANALYSIS_PACKET_HEADER).named("outboundHeader"),
-        rt::m("InboundHeader", &ANALYSIS_PACKET_HEADER).named("inboundHeader"),
-        rt::m("RouteTableRoute", &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"),
-        rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE)
-            .named("securityGroupRule"),
-        rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"),
-        rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"),
-        rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"),
-        rt::m("AdditionalDetails", &ADDITIONAL_DETAIL_LIST).named("additionalDetailSet"),
-        rt::m("TransitGateway", &ANALYSIS_COMPONENT).named("transitGateway"),
-        rt::m("TransitGatewayRouteTableRoute", &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE)
-            .named("transitGatewayRouteTableRoute"),
-        rt::m(
-                "TransitGatewayPolicyTableEntry",
-                &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
-            )
-            .named("transitGatewayPolicyTableEntry"),
-        rt::m("Explanations", &EXPLANATION_LIST).named("explanationSet"),
-        rt::m("ElasticLoadBalancerListener", &ANALYSIS_COMPONENT)
-            .named("elasticLoadBalancerListener"),
-        rt::m("FirewallStatelessRule", &FIREWALL_STATELESS_RULE)
-            .named("firewallStatelessRule"),
-        rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE)
-            .named("firewallStatefulRule"),
-        rt::m("ServiceName", &rt::STRING).named("serviceName"),
-    ],
+    PathComponent, PATH_COMPONENT, [sequence_number[0] = rt::m("SequenceNumber",
+    &rt::INTEGER).named("sequenceNumber"), acl_rule[1] = rt::m("AclRule",
+    &ANALYSIS_ACL_RULE).named("aclRule"), attached_to[2] = rt::m("AttachedTo",
+    &ANALYSIS_COMPONENT).named("attachedTo"), component[3] = rt::m("Component",
+    &ANALYSIS_COMPONENT).named("component"), destination_vpc[4] = rt::m("DestinationVpc",
+    &ANALYSIS_COMPONENT).named("destinationVpc"), outbound_header[5] =
+    rt::m("OutboundHeader", &ANALYSIS_PACKET_HEADER).named("outboundHeader"),
+    inbound_header[6] = rt::m("InboundHeader", &ANALYSIS_PACKET_HEADER)
+    .named("inboundHeader"), route_table_route[7] = rt::m("RouteTableRoute",
+    &ANALYSIS_ROUTE_TABLE_ROUTE).named("routeTableRoute"), security_group_rule[8] =
+    rt::m("SecurityGroupRule", &ANALYSIS_SECURITY_GROUP_RULE).named("securityGroupRule"),
+    source_vpc[9] = rt::m("SourceVpc", &ANALYSIS_COMPONENT).named("sourceVpc"),
+    subnet[10] = rt::m("Subnet", &ANALYSIS_COMPONENT).named("subnet"), vpc[11] =
+    rt::m("Vpc", &ANALYSIS_COMPONENT).named("vpc"), additional_details[12] =
+    rt::m("AdditionalDetails", &ADDITIONAL_DETAIL_LIST).named("additionalDetailSet"),
+    transit_gateway[13] = rt::m("TransitGateway", &ANALYSIS_COMPONENT)
+    .named("transitGateway"), transit_gateway_route_table_route[14] =
+    rt::m("TransitGatewayRouteTableRoute", &TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE)
+    .named("transitGatewayRouteTableRoute"), transit_gateway_policy_table_entry[15] =
+    rt::m("TransitGatewayPolicyTableEntry", &ANALYSIS_TRANSIT_GATEWAY_POLICY_TABLE_ENTRY)
+    .named("transitGatewayPolicyTableEntry"), explanations[16] = rt::m("Explanations",
+    &EXPLANATION_LIST).named("explanationSet"), elastic_load_balancer_listener[17] =
+    rt::m("ElasticLoadBalancerListener", &ANALYSIS_COMPONENT)
+    .named("elasticLoadBalancerListener"), firewall_stateless_rule[18] =
+    rt::m("FirewallStatelessRule", &FIREWALL_STATELESS_RULE)
+    .named("firewallStatelessRule"), firewall_stateful_rule[19] =
+    rt::m("FirewallStatefulRule", &FIREWALL_STATEFUL_RULE).named("firewallStatefulRule"),
+    service_name[20] = rt::m("ServiceName", &rt::STRING).named("serviceName")]
 );
 pub static PATH_COMPONENT_LIST: rt::Schema = rt::Schema::list(
     "PathComponentList",
@@ -188,17 +163,12 @@ pub struct PathFilter {
     pub destination_port_range: Option<FilterPortRange>,
 }
 rt::structure!(
-    PathFilter, PATH_FILTER, 0 => source_address, 1 => source_port_range, 2 =>
-    destination_address, 3 => destination_port_range
-);
-pub static PATH_FILTER: rt::Schema = rt::Schema::structure(
-    "PathFilter",
-    &[
-        rt::m("SourceAddress", &rt::STRING).named("sourceAddress").min(0.0),
-        rt::m("SourcePortRange", &FILTER_PORT_RANGE).named("sourcePortRange"),
-        rt::m("DestinationAddress", &rt::STRING).named("destinationAddress").min(0.0),
-        rt::m("DestinationPortRange", &FILTER_PORT_RANGE).named("destinationPortRange"),
-    ],
+    PathFilter, PATH_FILTER, [source_address[0] = rt::m("SourceAddress", &rt::STRING)
+    .named("sourceAddress").min(0.0), source_port_range[1] = rt::m("SourcePortRange",
+    &FILTER_PORT_RANGE).named("sourcePortRange"), destination_address[2] =
+    rt::m("DestinationAddress", &rt::STRING).named("destinationAddress").min(0.0),
+    destination_port_range[3] = rt::m("DestinationPortRange", &FILTER_PORT_RANGE)
+    .named("destinationPortRange")]
 );
 /// Describes a set of filters for a path analysis. Use path filters to scope the analysis when there can be multiple resulting paths.
 #[derive(Clone, Default, PartialEq)]
@@ -213,17 +183,11 @@ pub struct PathRequestFilter {
     pub destination_port_range: Option<RequestFilterPortRange>,
 }
 rt::structure!(
-    PathRequestFilter, PATH_REQUEST_FILTER, 0 => source_address, 1 => source_port_range,
-    2 => destination_address, 3 => destination_port_range
-);
-pub static PATH_REQUEST_FILTER: rt::Schema = rt::Schema::structure(
-    "PathRequestFilter",
-    &[
-        rt::m("SourceAddress", &rt::STRING).min(0.0),
-        rt::m("SourcePortRange", &REQUEST_FILTER_PORT_RANGE),
-        rt::m("DestinationAddress", &rt::STRING).min(0.0),
-        rt::m("DestinationPortRange", &REQUEST_FILTER_PORT_RANGE),
-    ],
+    PathRequestFilter, PATH_REQUEST_FILTER, [source_address[0] = rt::m("SourceAddress",
+    &rt::STRING).min(0.0), source_port_range[1] = rt::m("SourcePortRange",
+    &REQUEST_FILTER_PORT_RANGE), destination_address[2] = rt::m("DestinationAddress",
+    &rt::STRING).min(0.0), destination_port_range[3] = rt::m("DestinationPortRange",
+    &REQUEST_FILTER_PORT_RANGE)]
 );
 /// Describes a path statement.
 #[derive(Clone, Default, PartialEq)]
@@ -234,15 +198,10 @@ pub struct PathStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
-    PathStatement, PATH_STATEMENT, 0 => packet_header_statement, 1 => resource_statement
-);
-pub static PATH_STATEMENT: rt::Schema = rt::Schema::structure(
-    "PathStatement",
-    &[
-        rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT)
-            .named("packetHeaderStatement"),
-        rt::m("ResourceStatement", &RESOURCE_STATEMENT).named("resourceStatement"),
-    ],
+    PathStatement, PATH_STATEMENT, [packet_header_statement[0] =
+    rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT)
+    .named("packetHeaderStatement"), resource_statement[1] = rt::m("ResourceStatement",
+    &RESOURCE_STATEMENT).named("resourceStatement")]
 );
 /// Describes a path statement.
 #[derive(Clone, Default, PartialEq)]
@@ -253,15 +212,9 @@ pub struct PathStatementRequest {
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rt::structure!(
-    PathStatementRequest, PATH_STATEMENT_REQUEST, 0 => packet_header_statement, 1 =>
-    resource_statement
-);
-pub static PATH_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "PathStatementRequest",
-    &[
-        rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT_REQUEST),
-        rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST),
-    ],
+    PathStatementRequest, PATH_STATEMENT_REQUEST, [packet_header_statement[0] =
+    rt::m("PacketHeaderStatement", &PACKET_HEADER_STATEMENT_REQUEST),
+    resource_statement[1] = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
 );
 rt::string_enum! {
     pub enum PayerResponsibility { ServiceOwner = "ServiceOwner" }
@@ -275,15 +228,9 @@ pub struct PayerResponsibilityEntry {
     pub payer_responsibility_type: Option<PayerResponsibilityType>,
 }
 rt::structure!(
-    PayerResponsibilityEntry, PAYER_RESPONSIBILITY_ENTRY, 0 => scope, 1 =>
-    payer_responsibility_type
-);
-pub static PAYER_RESPONSIBILITY_ENTRY: rt::Schema = rt::Schema::structure(
-    "PayerResponsibilityEntry",
-    &[
-        rt::m("Scope", &rt::ENUM).named("scope"),
-        rt::m("PayerResponsibilityType", &rt::ENUM).named("payerResponsibilityType"),
-    ],
+    PayerResponsibilityEntry, PAYER_RESPONSIBILITY_ENTRY, [scope[0] = rt::m("Scope",
+    &rt::ENUM).named("scope"), payer_responsibility_type[1] =
+    rt::m("PayerResponsibilityType", &rt::ENUM).named("payerResponsibilityType")]
 );
 rt::string_enum! {
     pub enum PayerResponsibilityScope { VpcEndpointCharges = "vpc-endpoint-charges",
@@ -315,17 +262,9 @@ pub struct PciId {
     pub subsystem_vendor_id: Option<String>,
 }
 rt::structure!(
-    PciId, PCI_ID, 0 => device_id, 1 => vendor_id, 2 => subsystem_id, 3 =>
-    subsystem_vendor_id
-);
-pub static PCI_ID: rt::Schema = rt::Schema::structure(
-    "PciId",
-    &[
-        rt::m("DeviceId", &rt::STRING),
-        rt::m("VendorId", &rt::STRING),
-        rt::m("SubsystemId", &rt::STRING),
-        rt::m("SubsystemVendorId", &rt::STRING),
-    ],
+    PciId, PCI_ID, [device_id[0] = rt::m("DeviceId", &rt::STRING), vendor_id[1] =
+    rt::m("VendorId", &rt::STRING), subsystem_id[2] = rt::m("SubsystemId", &rt::STRING),
+    subsystem_vendor_id[3] = rt::m("SubsystemVendorId", &rt::STRING)]
 );
 /// Describes the cost allocation policy document for Amazon VPC peering connections.
 #[derive(Clone, Default, PartialEq)]
@@ -338,20 +277,12 @@ pub struct PcxFlexCostAllocationPolicyDocument {
     pub cidr_range_specifications: Option<FlexCostAllocationCidrRangeSpecifications>,
 }
 rt::structure!(
-    PcxFlexCostAllocationPolicyDocument, PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT, 0 =>
-    reporting_granularity, 1 => dimensions, 2 => cidr_range_specifications
-);
-pub static PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "PcxFlexCostAllocationPolicyDocument",
-    &[
-        rt::m("ReportingGranularity", &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS),
-    ],
+    PcxFlexCostAllocationPolicyDocument, PCX_FLEX_COST_ALLOCATION_POLICY_DOCUMENT,
+    [reporting_granularity[0] = rt::m("ReportingGranularity",
+    &FLEX_COST_ALLOCATION_REPORTING_GRANULARITY_LIST).flags(rt::REQUIRED).min(1.0),
+    dimensions[1] = rt::m("Dimensions", &FLEX_COST_ALLOCATION_COST_DIMENSION_LIST)
+    .flags(rt::REQUIRED).min(1.0), cidr_range_specifications[2] =
+    rt::m("CidrRangeSpecifications", &FLEX_COST_ALLOCATION_CIDR_RANGE_SPECIFICATIONS)]
 );
 /// The status of the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -362,14 +293,9 @@ pub struct PeeringAttachmentStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    PeeringAttachmentStatus, PEERING_ATTACHMENT_STATUS, 0 => code, 1 => message
-);
-pub static PEERING_ATTACHMENT_STATUS: rt::Schema = rt::Schema::structure(
-    "PeeringAttachmentStatus",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    PeeringAttachmentStatus, PEERING_ATTACHMENT_STATUS, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 /// Describes the VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
@@ -386,25 +312,18 @@ pub struct PeeringConnectionOptions {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
-    PeeringConnectionOptions, PEERING_CONNECTION_OPTIONS, 0 =>
-    allow_dns_resolution_from_remote_vpc, 1 =>
-    allow_egress_from_local_classic_link_to_remote_vpc, 2 =>
-    allow_egress_from_local_vpc_to_remote_classic_link, 3 => allow_multipath_resilience,
-    4 => multipath_resilience_mode
-);
-pub static PEERING_CONNECTION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "PeeringConnectionOptions",
-    &[
-        rt::m("AllowDnsResolutionFromRemoteVpc", &rt::BOOLEAN)
-            .named("allowDnsResolutionFromRemoteVpc"),
-        rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
-            .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
-        rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
-            .named("allowEgressFromLocalVpcToRemoteClassicLink"),
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN)
-            .named("allowMultipathResilience"),
-        rt::m("MultipathResilienceMode", &rt::ENUM).named("multipathResilienceMode"),
-    ],
+    PeeringConnectionOptions, PEERING_CONNECTION_OPTIONS,
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
+    &rt::BOOLEAN).named("allowDnsResolutionFromRemoteVpc"),
+    allow_egress_from_local_classic_link_to_remote_vpc[1] =
+    rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
+    .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
+    rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
+    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience[3] =
+    rt::m("AllowMultipathResilience", &rt::BOOLEAN).named("allowMultipathResilience"),
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)
+    .named("multipathResilienceMode")]
 );
 /// The VPC peering connection options.
 #[derive(Clone, Default, PartialEq)]
@@ -427,21 +346,14 @@ pub struct PeeringConnectionOptionsRequest {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
-    PeeringConnectionOptionsRequest, PEERING_CONNECTION_OPTIONS_REQUEST, 0 =>
-    allow_dns_resolution_from_remote_vpc, 1 =>
-    allow_egress_from_local_classic_link_to_remote_vpc, 2 =>
-    allow_egress_from_local_vpc_to_remote_classic_link, 3 => allow_multipath_resilience,
-    4 => multipath_resilience_mode
-);
-pub static PEERING_CONNECTION_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PeeringConnectionOptionsRequest",
-    &[
-        rt::m("AllowDnsResolutionFromRemoteVpc", &rt::BOOLEAN),
-        rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN),
-        rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN),
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN),
-        rt::m("MultipathResilienceMode", &rt::ENUM),
-    ],
+    PeeringConnectionOptionsRequest, PEERING_CONNECTION_OPTIONS_REQUEST,
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
+    &rt::BOOLEAN), allow_egress_from_local_classic_link_to_remote_vpc[1] =
+    rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN),
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
+    rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN),
+    allow_multipath_resilience[3] = rt::m("AllowMultipathResilience", &rt::BOOLEAN),
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)]
 );
 /// Information about the transit gateway in the peering attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -456,17 +368,10 @@ pub struct PeeringTgwInfo {
     pub region: Option<String>,
 }
 rt::structure!(
-    PeeringTgwInfo, PEERING_TGW_INFO, 0 => transit_gateway_id, 1 => core_network_id, 2 =>
-    owner_id, 3 => region
-);
-pub static PEERING_TGW_INFO: rt::Schema = rt::Schema::structure(
-    "PeeringTgwInfo",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("CoreNetworkId", &rt::STRING).named("coreNetworkId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Region", &rt::STRING).named("region"),
-    ],
+    PeeringTgwInfo, PEERING_TGW_INFO, [transit_gateway_id[0] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), core_network_id[1] = rt::m("CoreNetworkId",
+    &rt::STRING).named("coreNetworkId"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), region[3] = rt::m("Region", &rt::STRING).named("region")]
 );
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
 ///
@@ -494,11 +399,8 @@ pub struct PerformanceFactorReference {
     pub instance_family: Option<String>,
 }
 rt::structure!(
-    PerformanceFactorReference, PERFORMANCE_FACTOR_REFERENCE, 0 => instance_family
-);
-pub static PERFORMANCE_FACTOR_REFERENCE: rt::Schema = rt::Schema::structure(
-    "PerformanceFactorReference",
-    &[rt::m("InstanceFamily", &rt::STRING).named("instanceFamily")],
+    PerformanceFactorReference, PERFORMANCE_FACTOR_REFERENCE, [instance_family[0] =
+    rt::m("InstanceFamily", &rt::STRING).named("instanceFamily")]
 );
 /// Specify an instance family to use as the baseline reference for CPU performance. All instance types that match your specified attributes will be compared against the CPU performance of the referenced instance family, regardless of CPU manufacturer or architecture.
 ///
@@ -526,12 +428,8 @@ pub struct PerformanceFactorReferenceRequest {
     pub instance_family: Option<String>,
 }
 rt::structure!(
-    PerformanceFactorReferenceRequest, PERFORMANCE_FACTOR_REFERENCE_REQUEST, 0 =>
-    instance_family
-);
-pub static PERFORMANCE_FACTOR_REFERENCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PerformanceFactorReferenceRequest",
-    &[rt::m("InstanceFamily", &rt::STRING)],
+    PerformanceFactorReferenceRequest, PERFORMANCE_FACTOR_REFERENCE_REQUEST,
+    [instance_family[0] = rt::m("InstanceFamily", &rt::STRING)]
 );
 pub static PERFORMANCE_FACTOR_REFERENCE_SET: rt::Schema = rt::Schema::list(
     "PerformanceFactorReferenceSet",
@@ -552,16 +450,10 @@ pub struct PerformanceStatusSummary {
     pub remediation: Option<String>,
 }
 rt::structure!(
-    PerformanceStatusSummary, PERFORMANCE_STATUS_SUMMARY, 0 => status, 1 =>
-    impaired_since, 2 => remediation
-);
-pub static PERFORMANCE_STATUS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "PerformanceStatusSummary",
-    &[
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("ImpairedSince", &rt::TIMESTAMP).named("impairedSince"),
-        rt::m("Remediation", &rt::STRING).named("remediation"),
-    ],
+    PerformanceStatusSummary, PERFORMANCE_STATUS_SUMMARY, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status"), impaired_since[1] = rt::m("ImpairedSince",
+    &rt::TIMESTAMP).named("impairedSince"), remediation[2] = rt::m("Remediation",
+    &rt::STRING).named("remediation")]
 );
 rt::string_enum! {
     pub enum PeriodType { FiveMinutes = "five-minutes", FifteenMinutes =
@@ -586,11 +478,9 @@ pub struct Phase1DhGroupNumbersListValue {
     pub value: Option<i32>,
 }
 rt::structure!(
-    Phase1DhGroupNumbersListValue, PHASE1_DH_GROUP_NUMBERS_LIST_VALUE, 0 => value
-);
-pub static PHASE1_DH_GROUP_NUMBERS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1DHGroupNumbersListValue",
-    &[rt::m("Value", &rt::INTEGER).named("value")],
+    Phase1DhGroupNumbersListValue, PHASE1_DH_GROUP_NUMBERS_LIST_VALUE =
+    "Phase1DHGroupNumbersListValue", [value[0] = rt::m("Value", &rt::INTEGER)
+    .named("value")]
 );
 pub static PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1DHGroupNumbersRequestList",
@@ -603,12 +493,8 @@ pub struct Phase1DhGroupNumbersRequestListValue {
     pub value: Option<i32>,
 }
 rt::structure!(
-    Phase1DhGroupNumbersRequestListValue, PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE, 0
-    => value
-);
-pub static PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1DHGroupNumbersRequestListValue",
-    &[rt::m("Value", &rt::INTEGER)],
+    Phase1DhGroupNumbersRequestListValue, PHASE1_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE =
+    "Phase1DHGroupNumbersRequestListValue", [value[0] = rt::m("Value", &rt::INTEGER)]
 );
 pub static PHASE1_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase1EncryptionAlgorithmsList",
@@ -621,12 +507,8 @@ pub struct Phase1EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase1EncryptionAlgorithmsListValue, PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE, 0 =>
-    value
-);
-pub static PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1EncryptionAlgorithmsListValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+    Phase1EncryptionAlgorithmsListValue, PHASE1_ENCRYPTION_ALGORITHMS_LIST_VALUE,
+    [value[0] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1EncryptionAlgorithmsRequestList",
@@ -640,11 +522,8 @@ pub struct Phase1EncryptionAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase1EncryptionAlgorithmsRequestListValue,
-    PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, 0 => value
-);
-pub static PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1EncryptionAlgorithmsRequestListValue",
-    &[rt::m("Value", &rt::STRING)],
+    PHASE1_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static PHASE1_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase1IntegrityAlgorithmsList",
@@ -657,12 +536,8 @@ pub struct Phase1IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase1IntegrityAlgorithmsListValue, PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE, 0 =>
-    value
-);
-pub static PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1IntegrityAlgorithmsListValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+    Phase1IntegrityAlgorithmsListValue, PHASE1_INTEGRITY_ALGORITHMS_LIST_VALUE, [value[0]
+    = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase1IntegrityAlgorithmsRequestList",
@@ -676,11 +551,8 @@ pub struct Phase1IntegrityAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase1IntegrityAlgorithmsRequestListValue,
-    PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, 0 => value
-);
-pub static PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase1IntegrityAlgorithmsRequestListValue",
-    &[rt::m("Value", &rt::STRING)],
+    PHASE1_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static PHASE2_DH_GROUP_NUMBERS_LIST: rt::Schema = rt::Schema::list(
     "Phase2DHGroupNumbersList",
@@ -693,11 +565,9 @@ pub struct Phase2DhGroupNumbersListValue {
     pub value: Option<i32>,
 }
 rt::structure!(
-    Phase2DhGroupNumbersListValue, PHASE2_DH_GROUP_NUMBERS_LIST_VALUE, 0 => value
-);
-pub static PHASE2_DH_GROUP_NUMBERS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2DHGroupNumbersListValue",
-    &[rt::m("Value", &rt::INTEGER).named("value")],
+    Phase2DhGroupNumbersListValue, PHASE2_DH_GROUP_NUMBERS_LIST_VALUE =
+    "Phase2DHGroupNumbersListValue", [value[0] = rt::m("Value", &rt::INTEGER)
+    .named("value")]
 );
 pub static PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2DHGroupNumbersRequestList",
@@ -710,12 +580,8 @@ pub struct Phase2DhGroupNumbersRequestListValue {
     pub value: Option<i32>,
 }
 rt::structure!(
-    Phase2DhGroupNumbersRequestListValue, PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE, 0
-    => value
-);
-pub static PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2DHGroupNumbersRequestListValue",
-    &[rt::m("Value", &rt::INTEGER)],
+    Phase2DhGroupNumbersRequestListValue, PHASE2_DH_GROUP_NUMBERS_REQUEST_LIST_VALUE =
+    "Phase2DHGroupNumbersRequestListValue", [value[0] = rt::m("Value", &rt::INTEGER)]
 );
 pub static PHASE2_ENCRYPTION_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase2EncryptionAlgorithmsList",
@@ -728,12 +594,8 @@ pub struct Phase2EncryptionAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase2EncryptionAlgorithmsListValue, PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE, 0 =>
-    value
-);
-pub static PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2EncryptionAlgorithmsListValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+    Phase2EncryptionAlgorithmsListValue, PHASE2_ENCRYPTION_ALGORITHMS_LIST_VALUE,
+    [value[0] = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2EncryptionAlgorithmsRequestList",
@@ -747,11 +609,8 @@ pub struct Phase2EncryptionAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase2EncryptionAlgorithmsRequestListValue,
-    PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, 0 => value
-);
-pub static PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2EncryptionAlgorithmsRequestListValue",
-    &[rt::m("Value", &rt::STRING)],
+    PHASE2_ENCRYPTION_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static PHASE2_INTEGRITY_ALGORITHMS_LIST: rt::Schema = rt::Schema::list(
     "Phase2IntegrityAlgorithmsList",
@@ -764,12 +623,8 @@ pub struct Phase2IntegrityAlgorithmsListValue {
     pub value: Option<String>,
 }
 rt::structure!(
-    Phase2IntegrityAlgorithmsListValue, PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE, 0 =>
-    value
-);
-pub static PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2IntegrityAlgorithmsListValue",
-    &[rt::m("Value", &rt::STRING).named("value")],
+    Phase2IntegrityAlgorithmsListValue, PHASE2_INTEGRITY_ALGORITHMS_LIST_VALUE, [value[0]
+    = rt::m("Value", &rt::STRING).named("value")]
 );
 pub static PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "Phase2IntegrityAlgorithmsRequestList",
@@ -783,11 +638,8 @@ pub struct Phase2IntegrityAlgorithmsRequestListValue {
 }
 rt::structure!(
     Phase2IntegrityAlgorithmsRequestListValue,
-    PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, 0 => value
-);
-pub static PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE: rt::Schema = rt::Schema::structure(
-    "Phase2IntegrityAlgorithmsRequestListValue",
-    &[rt::m("Value", &rt::STRING)],
+    PHASE2_INTEGRITY_ALGORITHMS_REQUEST_LIST_VALUE, [value[0] = rt::m("Value",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PhcSupport { Unsupported = "unsupported", Supported = "supported" }
@@ -841,24 +693,16 @@ pub struct Placement {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    Placement, PLACEMENT, 0 => availability_zone_id, 1 => affinity, 2 => group_name, 3 =>
-    partition_number, 4 => host_id, 5 => tenancy, 6 => spread_domain, 7 =>
-    host_resource_group_arn, 8 => group_id, 9 => availability_zone
-);
-pub static PLACEMENT: rt::Schema = rt::Schema::structure(
-    "Placement",
-    &[
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Affinity", &rt::STRING).named("affinity"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("PartitionNumber", &rt::INTEGER).named("partitionNumber"),
-        rt::m("HostId", &rt::STRING).named("hostId"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"),
-        rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    ],
+    Placement, PLACEMENT, [availability_zone_id[0] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), affinity[1] = rt::m("Affinity",
+    &rt::STRING).named("affinity"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), partition_number[3] = rt::m("PartitionNumber", &rt::INTEGER)
+    .named("partitionNumber"), host_id[4] = rt::m("HostId", &rt::STRING).named("hostId"),
+    tenancy[5] = rt::m("Tenancy", &rt::ENUM).named("tenancy"), spread_domain[6] =
+    rt::m("SpreadDomain", &rt::STRING).named("spreadDomain"), host_resource_group_arn[7]
+    = rt::m("HostResourceGroupArn", &rt::STRING).named("hostResourceGroupArn"),
+    group_id[8] = rt::m("GroupId", &rt::STRING).named("groupId"), availability_zone[9] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone")]
 );
 /// Describes a placement group.
 #[derive(Clone, Default, PartialEq)]
@@ -887,25 +731,16 @@ pub struct PlacementGroup {
     pub parent_group_id: Option<String>,
 }
 rt::structure!(
-    PlacementGroup, PLACEMENT_GROUP, 0 => group_name, 1 => state, 2 => strategy, 3 =>
-    partition_count, 4 => group_id, 5 => tags, 6 => group_arn, 7 => spread_level, 8 =>
-    linked_group_id, 9 => operator, 10 => parent_group_id
-);
-pub static PLACEMENT_GROUP: rt::Schema = rt::Schema::structure(
-    "PlacementGroup",
-    &[
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Strategy", &rt::ENUM).named("strategy"),
-        rt::m("PartitionCount", &rt::INTEGER).named("partitionCount"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("GroupArn", &rt::STRING).named("groupArn"),
-        rt::m("SpreadLevel", &rt::ENUM).named("spreadLevel"),
-        rt::m("LinkedGroupId", &rt::STRING).named("linkedGroupId"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("ParentGroupId", &rt::STRING).named("parentGroupId"),
-    ],
+    PlacementGroup, PLACEMENT_GROUP, [group_name[0] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), state[1] = rt::m("State", &rt::ENUM).named("state"), strategy[2]
+    = rt::m("Strategy", &rt::ENUM).named("strategy"), partition_count[3] =
+    rt::m("PartitionCount", &rt::INTEGER).named("partitionCount"), group_id[4] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), group_arn[6] = rt::m("GroupArn", &rt::STRING).named("groupArn"),
+    spread_level[7] = rt::m("SpreadLevel", &rt::ENUM).named("spreadLevel"),
+    linked_group_id[8] = rt::m("LinkedGroupId", &rt::STRING).named("linkedGroupId"),
+    operator[9] = rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
+    parent_group_id[10] = rt::m("ParentGroupId", &rt::STRING).named("parentGroupId")]
 );
 pub static PLACEMENT_GROUP_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "PlacementGroupIdStringList",
@@ -917,13 +752,10 @@ pub struct PlacementGroupInfo {
     /// The supported placement group types.
     pub supported_strategies: Option<Vec<PlacementGroupStrategy>>,
 }
-rt::structure!(PlacementGroupInfo, PLACEMENT_GROUP_INFO, 0 => supported_strategies);
-pub static PLACEMENT_GROUP_INFO: rt::Schema = rt::Schema::structure(
-    "PlacementGroupInfo",
-    &[
-        rt::m("SupportedStrategies", &PLACEMENT_GROUP_STRATEGY_LIST)
-            .named("supportedStrategies"),
-    ],
+rt::structure!(
+    PlacementGroupInfo, PLACEMENT_GROUP_INFO, [supported_strategies[0] =
+    rt::m("SupportedStrategies", &PLACEMENT_GROUP_STRATEGY_LIST)
+    .named("supportedStrategies")]
 );
 pub static PLACEMENT_GROUP_LIST: rt::Schema = rt::Schema::list(
     "PlacementGroupList",
@@ -951,10 +783,9 @@ pub struct PlacementResponse {
     /// The name of the placement group that the instance is in.
     pub group_name: Option<String>,
 }
-rt::structure!(PlacementResponse, PLACEMENT_RESPONSE, 0 => group_name);
-pub static PLACEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PlacementResponse",
-    &[rt::m("GroupName", &rt::STRING).named("groupName")],
+rt::structure!(
+    PlacementResponse, PLACEMENT_RESPONSE, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).named("groupName")]
 );
 rt::string_enum! {
     pub enum PlacementStrategy { Cluster = "cluster", Spread = "spread", Partition =
@@ -969,10 +800,9 @@ pub struct PoolCidrBlock {
     /// The CIDR block.
     pub cidr: Option<String>,
 }
-rt::structure!(PoolCidrBlock, POOL_CIDR_BLOCK, 0 => cidr);
-pub static POOL_CIDR_BLOCK: rt::Schema = rt::Schema::structure(
-    "PoolCidrBlock",
-    &[rt::m("Cidr", &rt::STRING).named("poolCidrBlock")],
+rt::structure!(
+    PoolCidrBlock, POOL_CIDR_BLOCK, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("poolCidrBlock")]
 );
 pub static POOL_CIDR_BLOCKS_SET: rt::Schema = rt::Schema::list(
     "PoolCidrBlocksSet",
@@ -986,10 +816,9 @@ pub struct PortRange {
     /// The last port in the range.
     pub to: Option<i32>,
 }
-rt::structure!(PortRange, PORT_RANGE, 0 => from, 1 => to);
-pub static PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "PortRange",
-    &[rt::m("From", &rt::INTEGER).named("from"), rt::m("To", &rt::INTEGER).named("to")],
+rt::structure!(
+    PortRange, PORT_RANGE, [from[0] = rt::m("From", &rt::INTEGER).named("from"), to[1] =
+    rt::m("To", &rt::INTEGER).named("to")]
 );
 pub static PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "PortRangeList",
@@ -1006,15 +835,10 @@ pub struct PrefixList {
     pub prefix_list_name: Option<String>,
 }
 rt::structure!(
-    PrefixList, PREFIX_LIST, 0 => cidrs, 1 => prefix_list_id, 2 => prefix_list_name
-);
-pub static PREFIX_LIST: rt::Schema = rt::Schema::structure(
-    "PrefixList",
-    &[
-        rt::m("Cidrs", &VALUE_STRING_LIST).named("cidrSet"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("PrefixListName", &rt::STRING).named("prefixListName"),
-    ],
+    PrefixList, PREFIX_LIST, [cidrs[0] = rt::m("Cidrs", &VALUE_STRING_LIST)
+    .named("cidrSet"), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId"), prefix_list_name[2] = rt::m("PrefixListName", &rt::STRING)
+    .named("prefixListName")]
 );
 /// Describes the resource with which a prefix list is associated.
 #[derive(Clone, Default, PartialEq)]
@@ -1025,14 +849,9 @@ pub struct PrefixListAssociation {
     pub resource_owner: Option<String>,
 }
 rt::structure!(
-    PrefixListAssociation, PREFIX_LIST_ASSOCIATION, 0 => resource_id, 1 => resource_owner
-);
-pub static PREFIX_LIST_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "PrefixListAssociation",
-    &[
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceOwner", &rt::STRING).named("resourceOwner"),
-    ],
+    PrefixListAssociation, PREFIX_LIST_ASSOCIATION, [resource_id[0] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_owner[1] = rt::m("ResourceOwner",
+    &rt::STRING).named("resourceOwner")]
 );
 pub static PREFIX_LIST_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "PrefixListAssociationSet",
@@ -1046,13 +865,10 @@ pub struct PrefixListEntry {
     /// The description.
     pub description: Option<String>,
 }
-rt::structure!(PrefixListEntry, PREFIX_LIST_ENTRY, 0 => cidr, 1 => description);
-pub static PREFIX_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "PrefixListEntry",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("Description", &rt::STRING).named("description"),
-    ],
+rt::structure!(
+    PrefixListEntry, PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr", &rt::STRING)
+    .named("cidr"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description")]
 );
 pub static PREFIX_LIST_ENTRY_SET: rt::Schema = rt::Schema::list(
     "PrefixListEntrySet",
@@ -1068,13 +884,10 @@ pub struct PrefixListId {
     /// The ID of the prefix.
     pub prefix_list_id: Option<String>,
 }
-rt::structure!(PrefixListId, PREFIX_LIST_ID, 0 => description, 1 => prefix_list_id);
-pub static PREFIX_LIST_ID: rt::Schema = rt::Schema::structure(
-    "PrefixListId",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-    ],
+rt::structure!(
+    PrefixListId, PREFIX_LIST_ID, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING)
+    .named("prefixListId")]
 );
 pub static PREFIX_LIST_ID_LIST: rt::Schema = rt::Schema::list(
     "PrefixListIdList",
@@ -1116,16 +929,10 @@ pub struct PriceSchedule {
     pub term: Option<i64>,
 }
 rt::structure!(
-    PriceSchedule, PRICE_SCHEDULE, 0 => active, 1 => currency_code, 2 => price, 3 => term
-);
-pub static PRICE_SCHEDULE: rt::Schema = rt::Schema::structure(
-    "PriceSchedule",
-    &[
-        rt::m("Active", &rt::BOOLEAN).named("active"),
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Price", &rt::DOUBLE).named("price"),
-        rt::m("Term", &rt::LONG).named("term"),
-    ],
+    PriceSchedule, PRICE_SCHEDULE, [active[0] = rt::m("Active", &rt::BOOLEAN)
+    .named("active"), currency_code[1] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), price[2] = rt::m("Price", &rt::DOUBLE).named("price"),
+    term[3] = rt::m("Term", &rt::LONG).named("term")]
 );
 pub static PRICE_SCHEDULE_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleList",
@@ -1142,16 +949,9 @@ pub struct PriceScheduleSpecification {
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
-    PriceScheduleSpecification, PRICE_SCHEDULE_SPECIFICATION, 0 => term, 1 => price, 2 =>
-    currency_code
-);
-pub static PRICE_SCHEDULE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "PriceScheduleSpecification",
-    &[
-        rt::m("Term", &rt::LONG).named("term"),
-        rt::m("Price", &rt::DOUBLE).named("price"),
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-    ],
+    PriceScheduleSpecification, PRICE_SCHEDULE_SPECIFICATION, [term[0] = rt::m("Term",
+    &rt::LONG).named("term"), price[1] = rt::m("Price", &rt::DOUBLE).named("price"),
+    currency_code[2] = rt::m("CurrencyCode", &rt::ENUM).named("currencyCode")]
 );
 pub static PRICE_SCHEDULE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "PriceScheduleSpecificationList",
@@ -1165,13 +965,9 @@ pub struct PricingDetail {
     /// The price per instance.
     pub price: Option<f64>,
 }
-rt::structure!(PricingDetail, PRICING_DETAIL, 0 => count, 1 => price);
-pub static PRICING_DETAIL: rt::Schema = rt::Schema::structure(
-    "PricingDetail",
-    &[
-        rt::m("Count", &rt::INTEGER).named("count"),
-        rt::m("Price", &rt::DOUBLE).named("price"),
-    ],
+rt::structure!(
+    PricingDetail, PRICING_DETAIL, [count[0] = rt::m("Count", &rt::INTEGER)
+    .named("count"), price[1] = rt::m("Price", &rt::DOUBLE).named("price")]
 );
 pub static PRICING_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "PricingDetailsList",
@@ -1185,13 +981,9 @@ pub struct PrincipalIdFormat {
     /// PrincipalIdFormatStatuses description
     pub statuses: Option<Vec<IdFormat>>,
 }
-rt::structure!(PrincipalIdFormat, PRINCIPAL_ID_FORMAT, 0 => arn, 1 => statuses);
-pub static PRINCIPAL_ID_FORMAT: rt::Schema = rt::Schema::structure(
-    "PrincipalIdFormat",
-    &[
-        rt::m("Arn", &rt::STRING).named("arn"),
-        rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet"),
-    ],
+rt::structure!(
+    PrincipalIdFormat, PRINCIPAL_ID_FORMAT, [arn[0] = rt::m("Arn", &rt::STRING)
+    .named("arn"), statuses[1] = rt::m("Statuses", &ID_FORMAT_LIST).named("statusSet")]
 );
 pub static PRINCIPAL_ID_FORMAT_LIST: rt::Schema = rt::Schema::list(
     "PrincipalIdFormatList",
@@ -1207,10 +999,9 @@ pub struct PrivateDnsDetails {
     /// The private DNS name assigned to the VPC endpoint service.
     pub private_dns_name: Option<String>,
 }
-rt::structure!(PrivateDnsDetails, PRIVATE_DNS_DETAILS, 0 => private_dns_name);
-pub static PRIVATE_DNS_DETAILS: rt::Schema = rt::Schema::structure(
-    "PrivateDnsDetails",
-    &[rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName")],
+rt::structure!(
+    PrivateDnsDetails, PRIVATE_DNS_DETAILS, [private_dns_name[0] =
+    rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName")]
 );
 pub static PRIVATE_DNS_DETAILS_SET: rt::Schema = rt::Schema::list(
     "PrivateDnsDetailsSet",
@@ -1231,17 +1022,10 @@ pub struct PrivateDnsNameConfiguration {
     pub name: Option<String>,
 }
 rt::structure!(
-    PrivateDnsNameConfiguration, PRIVATE_DNS_NAME_CONFIGURATION, 0 => state, 1 => type_,
-    2 => value, 3 => name
-);
-pub static PRIVATE_DNS_NAME_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "PrivateDnsNameConfiguration",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("Value", &rt::STRING).named("value"),
-        rt::m("Name", &rt::STRING).named("name"),
-    ],
+    PrivateDnsNameConfiguration, PRIVATE_DNS_NAME_CONFIGURATION, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), type_[1] = rt::m("Type", &rt::STRING)
+    .named("type"), value[2] = rt::m("Value", &rt::STRING).named("value"), name[3] =
+    rt::m("Name", &rt::STRING).named("name")]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1254,19 +1038,12 @@ pub struct PrivateDnsNameOptionsOnLaunch {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsOnLaunch, PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH, 0 =>
-    hostname_type, 1 => enable_resource_name_dns_a_record, 2 =>
-    enable_resource_name_dns_aaaa_record
-);
-pub static PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH: rt::Schema = rt::Schema::structure(
-    "PrivateDnsNameOptionsOnLaunch",
-    &[
-        rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsARecord"),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsAAAARecord"),
-    ],
+    PrivateDnsNameOptionsOnLaunch, PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH, [hostname_type[0]
+    = rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1279,16 +1056,11 @@ pub struct PrivateDnsNameOptionsRequest {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsRequest, PRIVATE_DNS_NAME_OPTIONS_REQUEST, 0 => hostname_type, 1
-    => enable_resource_name_dns_a_record, 2 => enable_resource_name_dns_aaaa_record
-);
-pub static PRIVATE_DNS_NAME_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PrivateDnsNameOptionsRequest",
-    &[
-        rt::m("HostnameType", &rt::ENUM),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN),
-    ],
+    PrivateDnsNameOptionsRequest, PRIVATE_DNS_NAME_OPTIONS_REQUEST, [hostname_type[0] =
+    rt::m("HostnameType", &rt::ENUM), enable_resource_name_dns_a_record[1] =
+    rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN),
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN)]
 );
 /// Describes the options for instance hostnames.
 #[derive(Clone, Default, PartialEq)]
@@ -1301,18 +1073,12 @@ pub struct PrivateDnsNameOptionsResponse {
     pub enable_resource_name_dns_aaaa_record: Option<bool>,
 }
 rt::structure!(
-    PrivateDnsNameOptionsResponse, PRIVATE_DNS_NAME_OPTIONS_RESPONSE, 0 => hostname_type,
-    1 => enable_resource_name_dns_a_record, 2 => enable_resource_name_dns_aaaa_record
-);
-pub static PRIVATE_DNS_NAME_OPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PrivateDnsNameOptionsResponse",
-    &[
-        rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
-        rt::m("EnableResourceNameDnsARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsARecord"),
-        rt::m("EnableResourceNameDnsAAAARecord", &rt::BOOLEAN)
-            .named("enableResourceNameDnsAAAARecord"),
-    ],
+    PrivateDnsNameOptionsResponse, PRIVATE_DNS_NAME_OPTIONS_RESPONSE, [hostname_type[0] =
+    rt::m("HostnameType", &rt::ENUM).named("hostnameType"),
+    enable_resource_name_dns_a_record[1] = rt::m("EnableResourceNameDnsARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsARecord"),
+    enable_resource_name_dns_aaaa_record[2] = rt::m("EnableResourceNameDnsAAAARecord",
+    &rt::BOOLEAN).named("enableResourceNameDnsAAAARecord")]
 );
 pub static PRIVATE_DNS_SPECIFIED_DOMAIN_SET: rt::Schema = rt::Schema::list(
     "PrivateDnsSpecifiedDomainSet",
@@ -1334,15 +1100,9 @@ pub struct PrivateIpAddressSpecification {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    PrivateIpAddressSpecification, PRIVATE_IP_ADDRESS_SPECIFICATION, 0 => primary, 1 =>
-    private_ip_address
-);
-pub static PRIVATE_IP_ADDRESS_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "PrivateIpAddressSpecification",
-    &[
-        rt::m("Primary", &rt::BOOLEAN).named("primary"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-    ],
+    PrivateIpAddressSpecification, PRIVATE_IP_ADDRESS_SPECIFICATION, [primary[0] =
+    rt::m("Primary", &rt::BOOLEAN).named("primary"), private_ip_address[1] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static PRIVATE_IP_ADDRESS_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "PrivateIpAddressSpecificationList",
@@ -1365,19 +1125,13 @@ pub struct ProcessorInfo {
     pub manufacturer: Option<String>,
 }
 rt::structure!(
-    ProcessorInfo, PROCESSOR_INFO, 0 => supported_architectures, 1 =>
-    sustained_clock_speed_in_ghz, 2 => supported_features, 3 => manufacturer
-);
-pub static PROCESSOR_INFO: rt::Schema = rt::Schema::structure(
-    "ProcessorInfo",
-    &[
-        rt::m("SupportedArchitectures", &ARCHITECTURE_TYPE_LIST)
-            .named("supportedArchitectures"),
-        rt::m("SustainedClockSpeedInGhz", &rt::DOUBLE).named("sustainedClockSpeedInGhz"),
-        rt::m("SupportedFeatures", &SUPPORTED_ADDITIONAL_PROCESSOR_FEATURE_LIST)
-            .named("supportedFeatures"),
-        rt::m("Manufacturer", &rt::STRING).named("manufacturer"),
-    ],
+    ProcessorInfo, PROCESSOR_INFO, [supported_architectures[0] =
+    rt::m("SupportedArchitectures", &ARCHITECTURE_TYPE_LIST)
+    .named("supportedArchitectures"), sustained_clock_speed_in_ghz[1] =
+    rt::m("SustainedClockSpeedInGhz", &rt::DOUBLE).named("sustainedClockSpeedInGhz"),
+    supported_features[2] = rt::m("SupportedFeatures",
+    &SUPPORTED_ADDITIONAL_PROCESSOR_FEATURE_LIST).named("supportedFeatures"),
+    manufacturer[3] = rt::m("Manufacturer", &rt::STRING).named("manufacturer")]
 );
 /// Describes a product code.
 #[derive(Clone, Default, PartialEq)]
@@ -1387,13 +1141,10 @@ pub struct ProductCode {
     /// The type of product code.
     pub product_code_type: Option<ProductCodeValues>,
 }
-rt::structure!(ProductCode, PRODUCT_CODE, 0 => product_code_id, 1 => product_code_type);
-pub static PRODUCT_CODE: rt::Schema = rt::Schema::structure(
-    "ProductCode",
-    &[
-        rt::m("ProductCodeId", &rt::STRING).named("productCode"),
-        rt::m("ProductCodeType", &rt::ENUM).named("type"),
-    ],
+rt::structure!(
+    ProductCode, PRODUCT_CODE, [product_code_id[0] = rt::m("ProductCodeId", &rt::STRING)
+    .named("productCode"), product_code_type[1] = rt::m("ProductCodeType", &rt::ENUM)
+    .named("type")]
 );
 pub static PRODUCT_CODE_LIST: rt::Schema = rt::Schema::list(
     "ProductCodeList",
@@ -1416,10 +1167,9 @@ pub struct PropagatingVgw {
     /// The ID of the virtual private gateway.
     pub gateway_id: Option<String>,
 }
-rt::structure!(PropagatingVgw, PROPAGATING_VGW, 0 => gateway_id);
-pub static PROPAGATING_VGW: rt::Schema = rt::Schema::structure(
-    "PropagatingVgw",
-    &[rt::m("GatewayId", &rt::STRING).named("gatewayId")],
+rt::structure!(
+    PropagatingVgw, PROPAGATING_VGW, [gateway_id[0] = rt::m("GatewayId", &rt::STRING)
+    .named("gatewayId")]
 );
 pub static PROPAGATING_VGW_LIST: rt::Schema = rt::Schema::list(
     "PropagatingVgwList",
@@ -1469,33 +1219,24 @@ pub struct ProvisionByoipCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    ProvisionByoipCidrRequest, PROVISION_BYOIP_CIDR_REQUEST, 0 => cidr, 1 =>
-    cidr_authorization_context, 2 => publicly_advertisable, 3 => description, 4 =>
-    dry_run, 5 => pool_tag_specifications, 6 => multi_region, 7 => network_border_group
-);
-pub static PROVISION_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "ProvisionByoipCidrRequest",
-    &[
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CidrAuthorizationContext", &CIDR_AUTHORIZATION_CONTEXT),
-        rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PoolTagSpecifications", &TAG_SPECIFICATION_LIST)
-            .named("PoolTagSpecification"),
-        rt::m("MultiRegion", &rt::BOOLEAN),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-    ],
+    ProvisionByoipCidrRequest, PROVISION_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), cidr_authorization_context[1] =
+    rt::m("CidrAuthorizationContext", &CIDR_AUTHORIZATION_CONTEXT),
+    publicly_advertisable[2] = rt::m("PubliclyAdvertisable", &rt::BOOLEAN),
+    description[3] = rt::m("Description", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), pool_tag_specifications[5] = rt::m("PoolTagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("PoolTagSpecification"), multi_region[6] =
+    rt::m("MultiRegion", &rt::BOOLEAN), network_border_group[7] =
+    rt::m("NetworkBorderGroup", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionByoipCidrResult {
     /// Information about the address range.
     pub byoip_cidr: Option<ByoipCidr>,
 }
-rt::structure!(ProvisionByoipCidrResult, PROVISION_BYOIP_CIDR_RESULT, 0 => byoip_cidr);
-pub static PROVISION_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "ProvisionByoipCidrResult",
-    &[rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")],
+rt::structure!(
+    ProvisionByoipCidrResult, PROVISION_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamByoasnRequest {
@@ -1509,27 +1250,20 @@ pub struct ProvisionIpamByoasnRequest {
     pub asn_authorization_context: AsnAuthorizationContext,
 }
 rt::structure!(
-    ProvisionIpamByoasnRequest, PROVISION_IPAM_BYOASN_REQUEST, 0 => dry_run, 1 =>
-    ipam_id, 2 => asn, 3 => asn_authorization_context
-);
-pub static PROVISION_IPAM_BYOASN_REQUEST: rt::Schema = rt::Schema::structure(
-    "ProvisionIpamByoasnRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AsnAuthorizationContext", &ASN_AUTHORIZATION_CONTEXT).flags(rt::REQUIRED),
-    ],
+    ProvisionIpamByoasnRequest, PROVISION_IPAM_BYOASN_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_id[1] = rt::m("IpamId", &rt::STRING)
+    .flags(rt::REQUIRED), asn[2] = rt::m("Asn", &rt::STRING).flags(rt::REQUIRED),
+    asn_authorization_context[3] = rt::m("AsnAuthorizationContext",
+    &ASN_AUTHORIZATION_CONTEXT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamByoasnResult {
     /// An ASN and BYOIP CIDR association.
     pub byoasn: Option<Byoasn>,
 }
-rt::structure!(ProvisionIpamByoasnResult, PROVISION_IPAM_BYOASN_RESULT, 0 => byoasn);
-pub static PROVISION_IPAM_BYOASN_RESULT: rt::Schema = rt::Schema::structure(
-    "ProvisionIpamByoasnResult",
-    &[rt::m("Byoasn", &BYOASN).named("byoasn")],
+rt::structure!(
+    ProvisionIpamByoasnResult, PROVISION_IPAM_BYOASN_RESULT, [byoasn[0] = rt::m("Byoasn",
+    &BYOASN).named("byoasn")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamPoolCidrRequest {
@@ -1551,23 +1285,15 @@ pub struct ProvisionIpamPoolCidrRequest {
     pub ipam_external_resource_verification_token_id: Option<String>,
 }
 rt::structure!(
-    ProvisionIpamPoolCidrRequest, PROVISION_IPAM_POOL_CIDR_REQUEST, 0 => dry_run, 1 =>
-    ipam_pool_id, 2 => cidr, 3 => cidr_authorization_context, 4 => netmask_length, 5 =>
-    client_token, 6 => verification_method, 7 =>
-    ipam_external_resource_verification_token_id
-);
-pub static PROVISION_IPAM_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "ProvisionIpamPoolCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING),
-        rt::m("CidrAuthorizationContext", &IPAM_CIDR_AUTHORIZATION_CONTEXT),
-        rt::m("NetmaskLength", &rt::INTEGER),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("VerificationMethod", &rt::ENUM),
-        rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING),
-    ],
+    ProvisionIpamPoolCidrRequest, PROVISION_IPAM_POOL_CIDR_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING),
+    cidr_authorization_context[3] = rt::m("CidrAuthorizationContext",
+    &IPAM_CIDR_AUTHORIZATION_CONTEXT), netmask_length[4] = rt::m("NetmaskLength",
+    &rt::INTEGER), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN), verification_method[6] = rt::m("VerificationMethod",
+    &rt::ENUM), ipam_external_resource_verification_token_id[7] =
+    rt::m("IpamExternalResourceVerificationTokenId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionIpamPoolCidrResult {
@@ -1575,11 +1301,8 @@ pub struct ProvisionIpamPoolCidrResult {
     pub ipam_pool_cidr: Option<IpamPoolCidr>,
 }
 rt::structure!(
-    ProvisionIpamPoolCidrResult, PROVISION_IPAM_POOL_CIDR_RESULT, 0 => ipam_pool_cidr
-);
-pub static PROVISION_IPAM_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "ProvisionIpamPoolCidrResult",
-    &[rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")],
+    ProvisionIpamPoolCidrResult, PROVISION_IPAM_POOL_CIDR_RESULT, [ipam_pool_cidr[0] =
+    rt::m("IpamPoolCidr", &IPAM_POOL_CIDR).named("ipamPoolCidr")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionPublicIpv4PoolCidrRequest {
@@ -1595,19 +1318,12 @@ pub struct ProvisionPublicIpv4PoolCidrRequest {
     pub network_border_group: Option<String>,
 }
 rt::structure!(
-    ProvisionPublicIpv4PoolCidrRequest, PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST, 0 =>
-    dry_run, 1 => ipam_pool_id, 2 => pool_id, 3 => netmask_length, 4 =>
-    network_border_group
-);
-pub static PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "ProvisionPublicIpv4PoolCidrRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NetmaskLength", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-    ],
+    ProvisionPublicIpv4PoolCidrRequest, PROVISION_PUBLIC_IPV4_POOL_CIDR_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId",
+    &rt::STRING).flags(rt::REQUIRED), pool_id[2] = rt::m("PoolId", &rt::STRING)
+    .flags(rt::REQUIRED), netmask_length[3] = rt::m("NetmaskLength", &rt::INTEGER)
+    .flags(rt::REQUIRED), network_border_group[4] = rt::m("NetworkBorderGroup",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionPublicIpv4PoolCidrResult {
@@ -1617,15 +1333,9 @@ pub struct ProvisionPublicIpv4PoolCidrResult {
     pub pool_address_range: Option<PublicIpv4PoolRange>,
 }
 rt::structure!(
-    ProvisionPublicIpv4PoolCidrResult, PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT, 0 =>
-    pool_id, 1 => pool_address_range
-);
-pub static PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "ProvisionPublicIpv4PoolCidrResult",
-    &[
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("PoolAddressRange", &PUBLIC_IPV4_POOL_RANGE).named("poolAddressRange"),
-    ],
+    ProvisionPublicIpv4PoolCidrResult, PROVISION_PUBLIC_IPV4_POOL_CIDR_RESULT,
+    [pool_id[0] = rt::m("PoolId", &rt::STRING).named("poolId"), pool_address_range[1] =
+    rt::m("PoolAddressRange", &PUBLIC_IPV4_POOL_RANGE).named("poolAddressRange")]
 );
 /// Reserved. If you need to sustain traffic greater than the [documented limits](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-gateways), contact Amazon Web Services Support.
 #[derive(Clone, Default, PartialEq)]
@@ -1642,18 +1352,12 @@ pub struct ProvisionedBandwidth {
     pub status: Option<String>,
 }
 rt::structure!(
-    ProvisionedBandwidth, PROVISIONED_BANDWIDTH, 0 => provision_time, 1 => provisioned, 2
-    => request_time, 3 => requested, 4 => status
-);
-pub static PROVISIONED_BANDWIDTH: rt::Schema = rt::Schema::structure(
-    "ProvisionedBandwidth",
-    &[
-        rt::m("ProvisionTime", &rt::TIMESTAMP).named("provisionTime"),
-        rt::m("Provisioned", &rt::STRING).named("provisioned"),
-        rt::m("RequestTime", &rt::TIMESTAMP).named("requestTime"),
-        rt::m("Requested", &rt::STRING).named("requested"),
-        rt::m("Status", &rt::STRING).named("status"),
-    ],
+    ProvisionedBandwidth, PROVISIONED_BANDWIDTH, [provision_time[0] =
+    rt::m("ProvisionTime", &rt::TIMESTAMP).named("provisionTime"), provisioned[1] =
+    rt::m("Provisioned", &rt::STRING).named("provisioned"), request_time[2] =
+    rt::m("RequestTime", &rt::TIMESTAMP).named("requestTime"), requested[3] =
+    rt::m("Requested", &rt::STRING).named("requested"), status[4] = rt::m("Status",
+    &rt::STRING).named("status")]
 );
 /// The status of an updated pointer (PTR) record for an Elastic IP address.
 #[derive(Clone, Default, PartialEq)]
@@ -1665,14 +1369,10 @@ pub struct PtrUpdateStatus {
     /// The reason for the PTR record update.
     pub reason: Option<String>,
 }
-rt::structure!(PtrUpdateStatus, PTR_UPDATE_STATUS, 0 => value, 1 => status, 2 => reason);
-pub static PTR_UPDATE_STATUS: rt::Schema = rt::Schema::structure(
-    "PtrUpdateStatus",
-    &[
-        rt::m("Value", &rt::STRING).named("value"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("Reason", &rt::STRING).named("reason"),
-    ],
+rt::structure!(
+    PtrUpdateStatus, PTR_UPDATE_STATUS, [value[0] = rt::m("Value", &rt::STRING)
+    .named("value"), status[1] = rt::m("Status", &rt::STRING).named("status"), reason[2]
+    = rt::m("Reason", &rt::STRING).named("reason")]
 );
 /// Public hostname type options. For more information, see [EC2 instance hostnames, DNS names, and domains](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *Amazon EC2 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -1687,17 +1387,12 @@ pub struct PublicIpDnsNameOptions {
     pub public_dual_stack_dns_name: Option<String>,
 }
 rt::structure!(
-    PublicIpDnsNameOptions, PUBLIC_IP_DNS_NAME_OPTIONS, 0 => dns_hostname_type, 1 =>
-    public_ipv4_dns_name, 2 => public_ipv6_dns_name, 3 => public_dual_stack_dns_name
-);
-pub static PUBLIC_IP_DNS_NAME_OPTIONS: rt::Schema = rt::Schema::structure(
-    "PublicIpDnsNameOptions",
-    &[
-        rt::m("DnsHostnameType", &rt::STRING).named("dnsHostnameType"),
-        rt::m("PublicIpv4DnsName", &rt::STRING).named("publicIpv4DnsName"),
-        rt::m("PublicIpv6DnsName", &rt::STRING).named("publicIpv6DnsName"),
-        rt::m("PublicDualStackDnsName", &rt::STRING).named("publicDualStackDnsName"),
-    ],
+    PublicIpDnsNameOptions, PUBLIC_IP_DNS_NAME_OPTIONS, [dns_hostname_type[0] =
+    rt::m("DnsHostnameType", &rt::STRING).named("dnsHostnameType"),
+    public_ipv4_dns_name[1] = rt::m("PublicIpv4DnsName", &rt::STRING)
+    .named("publicIpv4DnsName"), public_ipv6_dns_name[2] = rt::m("PublicIpv6DnsName",
+    &rt::STRING).named("publicIpv6DnsName"), public_dual_stack_dns_name[3] =
+    rt::m("PublicDualStackDnsName", &rt::STRING).named("publicDualStackDnsName")]
 );
 rt::string_enum! {
     pub enum PublicIpDnsOption { PublicDualStackDnsName = "public-dual-stack-dns-name",
@@ -1727,23 +1422,15 @@ pub struct PublicIpv4Pool {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    PublicIpv4Pool, PUBLIC_IPV4_POOL, 0 => pool_id, 1 => description, 2 =>
-    pool_address_ranges, 3 => total_address_count, 4 => total_available_address_count, 5
-    => network_border_group, 6 => tags
-);
-pub static PUBLIC_IPV4_POOL: rt::Schema = rt::Schema::structure(
-    "PublicIpv4Pool",
-    &[
-        rt::m("PoolId", &rt::STRING).named("poolId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("PoolAddressRanges", &PUBLIC_IPV4_POOL_RANGE_SET)
-            .named("poolAddressRangeSet"),
-        rt::m("TotalAddressCount", &rt::INTEGER).named("totalAddressCount"),
-        rt::m("TotalAvailableAddressCount", &rt::INTEGER)
-            .named("totalAvailableAddressCount"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    PublicIpv4Pool, PUBLIC_IPV4_POOL, [pool_id[0] = rt::m("PoolId", &rt::STRING)
+    .named("poolId"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), pool_address_ranges[2] = rt::m("PoolAddressRanges",
+    &PUBLIC_IPV4_POOL_RANGE_SET).named("poolAddressRangeSet"), total_address_count[3] =
+    rt::m("TotalAddressCount", &rt::INTEGER).named("totalAddressCount"),
+    total_available_address_count[4] = rt::m("TotalAvailableAddressCount", &rt::INTEGER)
+    .named("totalAvailableAddressCount"), network_border_group[5] =
+    rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static PUBLIC_IPV4_POOL_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "PublicIpv4PoolIdStringList",
@@ -1762,17 +1449,11 @@ pub struct PublicIpv4PoolRange {
     pub available_address_count: Option<i32>,
 }
 rt::structure!(
-    PublicIpv4PoolRange, PUBLIC_IPV4_POOL_RANGE, 0 => first_address, 1 => last_address, 2
-    => address_count, 3 => available_address_count
-);
-pub static PUBLIC_IPV4_POOL_RANGE: rt::Schema = rt::Schema::structure(
-    "PublicIpv4PoolRange",
-    &[
-        rt::m("FirstAddress", &rt::STRING).named("firstAddress"),
-        rt::m("LastAddress", &rt::STRING).named("lastAddress"),
-        rt::m("AddressCount", &rt::INTEGER).named("addressCount"),
-        rt::m("AvailableAddressCount", &rt::INTEGER).named("availableAddressCount"),
-    ],
+    PublicIpv4PoolRange, PUBLIC_IPV4_POOL_RANGE, [first_address[0] =
+    rt::m("FirstAddress", &rt::STRING).named("firstAddress"), last_address[1] =
+    rt::m("LastAddress", &rt::STRING).named("lastAddress"), address_count[2] =
+    rt::m("AddressCount", &rt::INTEGER).named("addressCount"), available_address_count[3]
+    = rt::m("AvailableAddressCount", &rt::INTEGER).named("availableAddressCount")]
 );
 pub static PUBLIC_IPV4_POOL_RANGE_SET: rt::Schema = rt::Schema::list(
     "PublicIpv4PoolRangeSet",
@@ -1803,22 +1484,15 @@ pub struct Purchase {
     pub upfront_price: Option<String>,
 }
 rt::structure!(
-    Purchase, PURCHASE, 0 => currency_code, 1 => duration, 2 => host_id_set, 3 =>
-    host_reservation_id, 4 => hourly_price, 5 => instance_family, 6 => payment_option, 7
-    => upfront_price
-);
-pub static PURCHASE: rt::Schema = rt::Schema::structure(
-    "Purchase",
-    &[
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Duration", &rt::INTEGER).named("duration"),
-        rt::m("HostIdSet", &RESPONSE_HOST_ID_SET).named("hostIdSet"),
-        rt::m("HostReservationId", &rt::STRING).named("hostReservationId"),
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("InstanceFamily", &rt::STRING).named("instanceFamily"),
-        rt::m("PaymentOption", &rt::ENUM).named("paymentOption"),
-        rt::m("UpfrontPrice", &rt::STRING).named("upfrontPrice"),
-    ],
+    Purchase, PURCHASE, [currency_code[0] = rt::m("CurrencyCode", &rt::ENUM)
+    .named("currencyCode"), duration[1] = rt::m("Duration", &rt::INTEGER)
+    .named("duration"), host_id_set[2] = rt::m("HostIdSet", &RESPONSE_HOST_ID_SET)
+    .named("hostIdSet"), host_reservation_id[3] = rt::m("HostReservationId", &rt::STRING)
+    .named("hostReservationId"), hourly_price[4] = rt::m("HourlyPrice", &rt::STRING)
+    .named("hourlyPrice"), instance_family[5] = rt::m("InstanceFamily", &rt::STRING)
+    .named("instanceFamily"), payment_option[6] = rt::m("PaymentOption", &rt::ENUM)
+    .named("paymentOption"), upfront_price[7] = rt::m("UpfrontPrice", &rt::STRING)
+    .named("upfrontPrice")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockExtensionRequest {
@@ -1830,16 +1504,11 @@ pub struct PurchaseCapacityBlockExtensionRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PurchaseCapacityBlockExtensionRequest, PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST, 0
-    => capacity_block_extension_offering_id, 1 => capacity_reservation_id, 2 => dry_run
-);
-pub static PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseCapacityBlockExtensionRequest",
-    &[
-        rt::m("CapacityBlockExtensionOfferingId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    PurchaseCapacityBlockExtensionRequest, PURCHASE_CAPACITY_BLOCK_EXTENSION_REQUEST,
+    [capacity_block_extension_offering_id[0] = rt::m("CapacityBlockExtensionOfferingId",
+    &rt::STRING).flags(rt::REQUIRED), capacity_reservation_id[1] =
+    rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockExtensionResult {
@@ -1847,15 +1516,9 @@ pub struct PurchaseCapacityBlockExtensionResult {
     pub capacity_block_extensions: Option<Vec<CapacityBlockExtension>>,
 }
 rt::structure!(
-    PurchaseCapacityBlockExtensionResult, PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT, 0 =>
-    capacity_block_extensions
-);
-pub static PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT: rt::Schema = rt::Schema::structure(
-    "PurchaseCapacityBlockExtensionResult",
-    &[
-        rt::m("CapacityBlockExtensions", &CAPACITY_BLOCK_EXTENSION_SET)
-            .named("capacityBlockExtensionSet"),
-    ],
+    PurchaseCapacityBlockExtensionResult, PURCHASE_CAPACITY_BLOCK_EXTENSION_RESULT,
+    [capacity_block_extensions[0] = rt::m("CapacityBlockExtensions",
+    &CAPACITY_BLOCK_EXTENSION_SET).named("capacityBlockExtensionSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockRequest {
@@ -1869,17 +1532,11 @@ pub struct PurchaseCapacityBlockRequest {
     pub instance_platform: CapacityReservationInstancePlatform,
 }
 rt::structure!(
-    PurchaseCapacityBlockRequest, PURCHASE_CAPACITY_BLOCK_REQUEST, 0 => dry_run, 1 =>
-    tag_specifications, 2 => capacity_block_offering_id, 3 => instance_platform
-);
-pub static PURCHASE_CAPACITY_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseCapacityBlockRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("CapacityBlockOfferingId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    PurchaseCapacityBlockRequest, PURCHASE_CAPACITY_BLOCK_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), tag_specifications[1] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), capacity_block_offering_id[2] =
+    rt::m("CapacityBlockOfferingId", &rt::STRING).flags(rt::REQUIRED),
+    instance_platform[3] = rt::m("InstancePlatform", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseCapacityBlockResult {
@@ -1891,17 +1548,11 @@ pub struct PurchaseCapacityBlockResult {
     pub capacity_reservations: Option<Vec<CapacityReservation>>,
 }
 rt::structure!(
-    PurchaseCapacityBlockResult, PURCHASE_CAPACITY_BLOCK_RESULT, 0 =>
-    capacity_reservation, 1 => capacity_blocks, 2 => capacity_reservations
-);
-pub static PURCHASE_CAPACITY_BLOCK_RESULT: rt::Schema = rt::Schema::structure(
-    "PurchaseCapacityBlockResult",
-    &[
-        rt::m("CapacityReservation", &CAPACITY_RESERVATION).named("capacityReservation"),
-        rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET).named("capacityBlockSet"),
-        rt::m("CapacityReservations", &CAPACITY_RESERVATION_SET)
-            .named("capacityReservationSet"),
-    ],
+    PurchaseCapacityBlockResult, PURCHASE_CAPACITY_BLOCK_RESULT, [capacity_reservation[0]
+    = rt::m("CapacityReservation", &CAPACITY_RESERVATION).named("capacityReservation"),
+    capacity_blocks[1] = rt::m("CapacityBlocks", &CAPACITY_BLOCK_SET)
+    .named("capacityBlockSet"), capacity_reservations[2] = rt::m("CapacityReservations",
+    &CAPACITY_RESERVATION_SET).named("capacityReservationSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseHostReservationRequest {
@@ -1919,20 +1570,13 @@ pub struct PurchaseHostReservationRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    PurchaseHostReservationRequest, PURCHASE_HOST_RESERVATION_REQUEST, 0 => client_token,
-    1 => currency_code, 2 => host_id_set, 3 => limit_price, 4 => offering_id, 5 =>
-    tag_specifications
-);
-pub static PURCHASE_HOST_RESERVATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseHostReservationRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING),
-        rt::m("CurrencyCode", &rt::ENUM),
-        rt::m("HostIdSet", &REQUEST_HOST_ID_SET).flags(rt::REQUIRED),
-        rt::m("LimitPrice", &rt::STRING),
-        rt::m("OfferingId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    PurchaseHostReservationRequest, PURCHASE_HOST_RESERVATION_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING), currency_code[1] = rt::m("CurrencyCode",
+    &rt::ENUM), host_id_set[2] = rt::m("HostIdSet", &REQUEST_HOST_ID_SET)
+    .flags(rt::REQUIRED), limit_price[3] = rt::m("LimitPrice", &rt::STRING),
+    offering_id[4] = rt::m("OfferingId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[5] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseHostReservationResult {
@@ -1948,18 +1592,13 @@ pub struct PurchaseHostReservationResult {
     pub total_upfront_price: Option<String>,
 }
 rt::structure!(
-    PurchaseHostReservationResult, PURCHASE_HOST_RESERVATION_RESULT, 0 => client_token, 1
-    => currency_code, 2 => purchase, 3 => total_hourly_price, 4 => total_upfront_price
-);
-pub static PURCHASE_HOST_RESERVATION_RESULT: rt::Schema = rt::Schema::structure(
-    "PurchaseHostReservationResult",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("Purchase", &PURCHASE_SET).named("purchase"),
-        rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
-        rt::m("TotalUpfrontPrice", &rt::STRING).named("totalUpfrontPrice"),
-    ],
+    PurchaseHostReservationResult, PURCHASE_HOST_RESERVATION_RESULT, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), currency_code[1] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), purchase[2] =
+    rt::m("Purchase", &PURCHASE_SET).named("purchase"), total_hourly_price[3] =
+    rt::m("TotalHourlyPrice", &rt::STRING).named("totalHourlyPrice"),
+    total_upfront_price[4] = rt::m("TotalUpfrontPrice", &rt::STRING)
+    .named("totalUpfrontPrice")]
 );
 /// Describes a request to purchase Scheduled Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -1970,14 +1609,9 @@ pub struct PurchaseRequest {
     pub purchase_token: String,
 }
 rt::structure!(
-    PurchaseRequest, PURCHASE_REQUEST, 0 => instance_count, 1 => purchase_token
-);
-pub static PURCHASE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseRequest",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("PurchaseToken", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PurchaseRequest, PURCHASE_REQUEST, [instance_count[0] = rt::m("InstanceCount",
+    &rt::INTEGER).flags(rt::REQUIRED), purchase_token[1] = rt::m("PurchaseToken",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static PURCHASE_REQUEST_SET: rt::Schema = rt::Schema::list(
     "PurchaseRequestSet",
@@ -1999,18 +1633,12 @@ pub struct PurchaseReservedInstancesOfferingRequest {
 }
 rt::structure!(
     PurchaseReservedInstancesOfferingRequest,
-    PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST, 0 => instance_count, 1 =>
-    reserved_instances_offering_id, 2 => purchase_time, 3 => dry_run, 4 => limit_price
-);
-pub static PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseReservedInstancesOfferingRequest",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("ReservedInstancesOfferingId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PurchaseTime", &rt::TIMESTAMP),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("LimitPrice", &RESERVED_INSTANCE_LIMIT_PRICE).named("limitPrice"),
-    ],
+    PURCHASE_RESERVED_INSTANCES_OFFERING_REQUEST, [instance_count[0] =
+    rt::m("InstanceCount", &rt::INTEGER).flags(rt::REQUIRED),
+    reserved_instances_offering_id[1] = rt::m("ReservedInstancesOfferingId", &rt::STRING)
+    .flags(rt::REQUIRED), purchase_time[2] = rt::m("PurchaseTime", &rt::TIMESTAMP),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), limit_price[4] =
+    rt::m("LimitPrice", &RESERVED_INSTANCE_LIMIT_PRICE).named("limitPrice")]
 );
 /// Contains the output of PurchaseReservedInstancesOffering.
 #[derive(Clone, Default, PartialEq)]
@@ -2020,11 +1648,8 @@ pub struct PurchaseReservedInstancesOfferingResult {
 }
 rt::structure!(
     PurchaseReservedInstancesOfferingResult, PURCHASE_RESERVED_INSTANCES_OFFERING_RESULT,
-    0 => reserved_instances_id
-);
-pub static PURCHASE_RESERVED_INSTANCES_OFFERING_RESULT: rt::Schema = rt::Schema::structure(
-    "PurchaseReservedInstancesOfferingResult",
-    &[rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")],
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId")]
 );
 /// Contains the parameters for PurchaseScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -2037,19 +1662,11 @@ pub struct PurchaseScheduledInstancesRequest {
     pub purchase_requests: Vec<PurchaseRequest>,
 }
 rt::structure!(
-    PurchaseScheduledInstancesRequest, PURCHASE_SCHEDULED_INSTANCES_REQUEST, 0 =>
-    client_token, 1 => dry_run, 2 => purchase_requests
-);
-pub static PURCHASE_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurchaseScheduledInstancesRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PurchaseRequests", &PURCHASE_REQUEST_SET)
-            .named("PurchaseRequest")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    PurchaseScheduledInstancesRequest, PURCHASE_SCHEDULED_INSTANCES_REQUEST,
+    [client_token[0] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN), purchase_requests[2] =
+    rt::m("PurchaseRequests", &PURCHASE_REQUEST_SET).named("PurchaseRequest")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the output of PurchaseScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -2058,15 +1675,9 @@ pub struct PurchaseScheduledInstancesResult {
     pub scheduled_instance_set: Option<Vec<ScheduledInstance>>,
 }
 rt::structure!(
-    PurchaseScheduledInstancesResult, PURCHASE_SCHEDULED_INSTANCES_RESULT, 0 =>
-    scheduled_instance_set
-);
-pub static PURCHASE_SCHEDULED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "PurchaseScheduledInstancesResult",
-    &[
-        rt::m("ScheduledInstanceSet", &PURCHASED_SCHEDULED_INSTANCE_SET)
-            .named("scheduledInstanceSet"),
-    ],
+    PurchaseScheduledInstancesResult, PURCHASE_SCHEDULED_INSTANCES_RESULT,
+    [scheduled_instance_set[0] = rt::m("ScheduledInstanceSet",
+    &PURCHASED_SCHEDULED_INSTANCE_SET).named("scheduledInstanceSet")]
 );
 pub static PURCHASE_SET: rt::Schema = rt::Schema::list(
     "PurchaseSet",

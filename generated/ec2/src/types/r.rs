@@ -20,16 +20,9 @@ pub struct RebootInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RebootInstancesRequest, REBOOT_INSTANCES_REQUEST, 0 => instance_ids, 1 => dry_run
-);
-pub static REBOOT_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RebootInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    RebootInstancesRequest, REBOOT_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 rt::string_enum! {
     pub enum RebootMigrationSupport { Unsupported = "unsupported", Supported =
@@ -43,13 +36,9 @@ pub struct RecurringCharge {
     /// The frequency of the recurring charge.
     pub frequency: Option<RecurringChargeFrequency>,
 }
-rt::structure!(RecurringCharge, RECURRING_CHARGE, 0 => amount, 1 => frequency);
-pub static RECURRING_CHARGE: rt::Schema = rt::Schema::structure(
-    "RecurringCharge",
-    &[
-        rt::m("Amount", &rt::DOUBLE).named("amount"),
-        rt::m("Frequency", &rt::ENUM).named("frequency"),
-    ],
+rt::structure!(
+    RecurringCharge, RECURRING_CHARGE, [amount[0] = rt::m("Amount", &rt::DOUBLE)
+    .named("amount"), frequency[1] = rt::m("Frequency", &rt::ENUM).named("frequency")]
 );
 rt::string_enum! {
     pub enum RecurringChargeFrequency { Hourly = "Hourly" }
@@ -73,18 +62,12 @@ pub struct ReferencedSecurityGroup {
     pub vpc_peering_connection_id: Option<String>,
 }
 rt::structure!(
-    ReferencedSecurityGroup, REFERENCED_SECURITY_GROUP, 0 => group_id, 1 =>
-    peering_status, 2 => user_id, 3 => vpc_id, 4 => vpc_peering_connection_id
-);
-pub static REFERENCED_SECURITY_GROUP: rt::Schema = rt::Schema::structure(
-    "ReferencedSecurityGroup",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("PeeringStatus", &rt::STRING).named("peeringStatus"),
-        rt::m("UserId", &rt::STRING).named("userId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-    ],
+    ReferencedSecurityGroup, REFERENCED_SECURITY_GROUP, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), peering_status[1] = rt::m("PeeringStatus",
+    &rt::STRING).named("peeringStatus"), user_id[2] = rt::m("UserId", &rt::STRING)
+    .named("userId"), vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    vpc_peering_connection_id[4] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId")]
 );
 /// Describes a Region.
 #[derive(Clone, Default, PartialEq)]
@@ -99,16 +82,11 @@ pub struct Region {
     pub endpoint: Option<String>,
 }
 rt::structure!(
-    Region, REGION, 0 => opt_in_status, 1 => geography, 2 => region_name, 3 => endpoint
-);
-pub static REGION: rt::Schema = rt::Schema::structure(
-    "Region",
-    &[
-        rt::m("OptInStatus", &rt::STRING).named("optInStatus"),
-        rt::m("Geography", &REGION_GEOGRAPHY_LIST).named("geographySet"),
-        rt::m("RegionName", &rt::STRING).named("regionName"),
-        rt::m("Endpoint", &rt::STRING).named("regionEndpoint"),
-    ],
+    Region, REGION, [opt_in_status[0] = rt::m("OptInStatus", &rt::STRING)
+    .named("optInStatus"), geography[1] = rt::m("Geography", &REGION_GEOGRAPHY_LIST)
+    .named("geographySet"), region_name[2] = rt::m("RegionName", &rt::STRING)
+    .named("regionName"), endpoint[3] = rt::m("Endpoint", &rt::STRING)
+    .named("regionEndpoint")]
 );
 /// Describes the geography information for a Region.
 #[derive(Clone, Default, PartialEq)]
@@ -116,10 +94,9 @@ pub struct RegionGeography {
     /// The name of the geography, for example, `United States of America`.
     pub name: Option<String>,
 }
-rt::structure!(RegionGeography, REGION_GEOGRAPHY, 0 => name);
-pub static REGION_GEOGRAPHY: rt::Schema = rt::Schema::structure(
-    "RegionGeography",
-    &[rt::m("Name", &rt::STRING).named("name")],
+rt::structure!(
+    RegionGeography, REGION_GEOGRAPHY, [name[0] = rt::m("Name", &rt::STRING)
+    .named("name")]
 );
 pub static REGION_GEOGRAPHY_LIST: rt::Schema = rt::Schema::list(
     "RegionGeographyList",
@@ -148,17 +125,11 @@ pub struct RegionalSummary {
     pub number_of_unmatched_accounts: Option<i32>,
 }
 rt::structure!(
-    RegionalSummary, REGIONAL_SUMMARY, 0 => region_name, 1 => number_of_matched_accounts,
-    2 => number_of_unmatched_accounts
-);
-pub static REGIONAL_SUMMARY: rt::Schema = rt::Schema::structure(
-    "RegionalSummary",
-    &[
-        rt::m("RegionName", &rt::STRING).named("regionName"),
-        rt::m("NumberOfMatchedAccounts", &rt::INTEGER).named("numberOfMatchedAccounts"),
-        rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER)
-            .named("numberOfUnmatchedAccounts"),
-    ],
+    RegionalSummary, REGIONAL_SUMMARY, [region_name[0] = rt::m("RegionName", &rt::STRING)
+    .named("regionName"), number_of_matched_accounts[1] =
+    rt::m("NumberOfMatchedAccounts", &rt::INTEGER).named("numberOfMatchedAccounts"),
+    number_of_unmatched_accounts[2] = rt::m("NumberOfUnmatchedAccounts", &rt::INTEGER)
+    .named("numberOfUnmatchedAccounts")]
 );
 pub static REGIONAL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "RegionalSummaryList",
@@ -233,36 +204,25 @@ pub struct RegisterImageRequest {
     pub ena_support: Option<bool>,
 }
 rt::structure!(
-    RegisterImageRequest, REGISTER_IMAGE_REQUEST, 0 => image_location, 1 =>
-    billing_products, 2 => boot_mode, 3 => tpm_support, 4 => uefi_data, 5 =>
-    imds_support, 6 => tag_specifications, 7 => dry_run, 8 => name, 9 => description, 10
-    => architecture, 11 => kernel_id, 12 => ramdisk_id, 13 => root_device_name, 14 =>
-    block_device_mappings, 15 => virtualization_type, 16 => sriov_net_support, 17 =>
-    ena_support
-);
-pub static REGISTER_IMAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterImageRequest",
-    &[
-        rt::m("ImageLocation", &rt::STRING),
-        rt::m("BillingProducts", &BILLING_PRODUCT_LIST).named("BillingProduct"),
-        rt::m("BootMode", &rt::ENUM),
-        rt::m("TpmSupport", &rt::ENUM),
-        rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("ImdsSupport", &rt::ENUM),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Name", &rt::STRING).named("name").flags(rt::REQUIRED).min(3.0),
-        rt::m("Description", &rt::STRING).named("description").min(0.0),
-        rt::m("Architecture", &rt::ENUM).named("architecture"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("RootDeviceName", &rt::STRING).named("rootDeviceName"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("BlockDeviceMapping"),
-        rt::m("VirtualizationType", &rt::STRING).named("virtualizationType"),
-        rt::m("SriovNetSupport", &rt::STRING).named("sriovNetSupport"),
-        rt::m("EnaSupport", &rt::BOOLEAN).named("enaSupport"),
-    ],
+    RegisterImageRequest, REGISTER_IMAGE_REQUEST, [image_location[0] =
+    rt::m("ImageLocation", &rt::STRING), billing_products[1] = rt::m("BillingProducts",
+    &BILLING_PRODUCT_LIST).named("BillingProduct"), boot_mode[2] = rt::m("BootMode",
+    &rt::ENUM), tpm_support[3] = rt::m("TpmSupport", &rt::ENUM), uefi_data[4] =
+    rt::m("UefiData", &rt::STRING).flags(rt::SENSITIVE).min(0.0), imds_support[5] =
+    rt::m("ImdsSupport", &rt::ENUM), tag_specifications[6] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), dry_run[7] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), name[8] = rt::m("Name", &rt::STRING).named("name")
+    .flags(rt::REQUIRED).min(3.0), description[9] = rt::m("Description", &rt::STRING)
+    .named("description").min(0.0), architecture[10] = rt::m("Architecture", &rt::ENUM)
+    .named("architecture"), kernel_id[11] = rt::m("KernelId", &rt::STRING)
+    .named("kernelId"), ramdisk_id[12] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), root_device_name[13] = rt::m("RootDeviceName", &rt::STRING)
+    .named("rootDeviceName"), block_device_mappings[14] = rt::m("BlockDeviceMappings",
+    &BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
+    virtualization_type[15] = rt::m("VirtualizationType", &rt::STRING)
+    .named("virtualizationType"), sriov_net_support[16] = rt::m("SriovNetSupport",
+    &rt::STRING).named("sriovNetSupport"), ena_support[17] = rt::m("EnaSupport",
+    &rt::BOOLEAN).named("enaSupport")]
 );
 /// Contains the output of RegisterImage.
 #[derive(Clone, Default, PartialEq)]
@@ -270,10 +230,9 @@ pub struct RegisterImageResult {
     /// The ID of the newly registered AMI.
     pub image_id: Option<String>,
 }
-rt::structure!(RegisterImageResult, REGISTER_IMAGE_RESULT, 0 => image_id);
-pub static REGISTER_IMAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "RegisterImageResult",
-    &[rt::m("ImageId", &rt::STRING).named("imageId")],
+rt::structure!(
+    RegisterImageResult, REGISTER_IMAGE_RESULT, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).named("imageId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesRequest {
@@ -284,16 +243,10 @@ pub struct RegisterInstanceEventNotificationAttributesRequest {
 }
 rt::structure!(
     RegisterInstanceEventNotificationAttributesRequest,
-    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, 0 => dry_run, 1 =>
-    instance_tag_attribute
-);
-pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterInstanceEventNotificationAttributesRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceTagAttribute", &REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
-            .flags(rt::REQUIRED),
-    ],
+    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_tag_attribute[1] =
+    rt::m("InstanceTagAttribute", &REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterInstanceEventNotificationAttributesResult {
@@ -302,14 +255,9 @@ pub struct RegisterInstanceEventNotificationAttributesResult {
 }
 rt::structure!(
     RegisterInstanceEventNotificationAttributesResult,
-    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, 0 => instance_tag_attribute
-);
-pub static REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "RegisterInstanceEventNotificationAttributesResult",
-    &[
-        rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
-            .named("instanceTagAttribute"),
-    ],
+    REGISTER_INSTANCE_EVENT_NOTIFICATION_ATTRIBUTES_RESULT, [instance_tag_attribute[0] =
+    rt::m("InstanceTagAttribute", &INSTANCE_TAG_NOTIFICATION_ATTRIBUTE)
+    .named("instanceTagAttribute")]
 );
 /// Information about the tag keys to register for the current Region. You can either specify individual tag keys or register all tag keys in the current Region. You must specify either `IncludeAllTagsOfInstance` or `InstanceTagKeys` in the request
 #[derive(Clone, Default, PartialEq)]
@@ -320,15 +268,10 @@ pub struct RegisterInstanceTagAttributeRequest {
     pub instance_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    RegisterInstanceTagAttributeRequest, REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST, 0 =>
-    include_all_tags_of_instance, 1 => instance_tag_keys
-);
-pub static REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterInstanceTagAttributeRequest",
-    &[
-        rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
-        rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET).named("InstanceTagKey"),
-    ],
+    RegisterInstanceTagAttributeRequest, REGISTER_INSTANCE_TAG_ATTRIBUTE_REQUEST,
+    [include_all_tags_of_instance[0] = rt::m("IncludeAllTagsOfInstance", &rt::BOOLEAN),
+    instance_tag_keys[1] = rt::m("InstanceTagKeys", &INSTANCE_TAG_KEY_SET)
+    .named("InstanceTagKey")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupMembersRequest {
@@ -343,19 +286,12 @@ pub struct RegisterTransitGatewayMulticastGroupMembersRequest {
 }
 rt::structure!(
     RegisterTransitGatewayMulticastGroupMembersRequest,
-    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => group_ip_address, 2 =>
-    network_interface_ids, 3 => dry_run
-);
-pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterTransitGatewayMulticastGroupMembersRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("GroupIpAddress", &rt::STRING),
-        rt::m("NetworkInterfaceIds", &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), group_ip_address[1] = rt::m("GroupIpAddress",
+    &rt::STRING), network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupMembersResult {
@@ -366,18 +302,10 @@ pub struct RegisterTransitGatewayMulticastGroupMembersResult {
 }
 rt::structure!(
     RegisterTransitGatewayMulticastGroupMembersResult,
-    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT, 0 =>
-    registered_multicast_group_members
-);
-pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT: rt::Schema = rt::Schema::structure(
-    "RegisterTransitGatewayMulticastGroupMembersResult",
-    &[
-        rt::m(
-                "RegisteredMulticastGroupMembers",
-                &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS,
-            )
-            .named("registeredMulticastGroupMembers"),
-    ],
+    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_MEMBERS_RESULT,
+    [registered_multicast_group_members[0] = rt::m("RegisteredMulticastGroupMembers",
+    &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS)
+    .named("registeredMulticastGroupMembers")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupSourcesRequest {
@@ -392,19 +320,12 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesRequest {
 }
 rt::structure!(
     RegisterTransitGatewayMulticastGroupSourcesRequest,
-    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => group_ip_address, 2 =>
-    network_interface_ids, 3 => dry_run
-);
-pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterTransitGatewayMulticastGroupSourcesRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("GroupIpAddress", &rt::STRING),
-        rt::m("NetworkInterfaceIds", &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), group_ip_address[1] = rt::m("GroupIpAddress",
+    &rt::STRING), network_interface_ids[2] = rt::m("NetworkInterfaceIds",
+    &TRANSIT_GATEWAY_NETWORK_INTERFACE_ID_LIST).flags(rt::REQUIRED), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterTransitGatewayMulticastGroupSourcesResult {
@@ -415,18 +336,10 @@ pub struct RegisterTransitGatewayMulticastGroupSourcesResult {
 }
 rt::structure!(
     RegisterTransitGatewayMulticastGroupSourcesResult,
-    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT, 0 =>
-    registered_multicast_group_sources
-);
-pub static REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT: rt::Schema = rt::Schema::structure(
-    "RegisterTransitGatewayMulticastGroupSourcesResult",
-    &[
-        rt::m(
-                "RegisteredMulticastGroupSources",
-                &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES,
-            )
-            .named("registeredMulticastGroupSources"),
-    ],
+    REGISTER_TRANSIT_GATEWAY_MULTICAST_GROUP_SOURCES_RESULT,
+    [registered_multicast_group_sources[0] = rt::m("RegisteredMulticastGroupSources",
+    &TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES)
+    .named("registeredMulticastGroupSources")]
 );
 /// Describes an Amazon EC2 instance that is enabled for SQL Server High Availability standby detection monitoring.
 #[derive(Clone, Default, PartialEq)]
@@ -455,21 +368,15 @@ pub struct RegisteredInstance {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RegisteredInstance, REGISTERED_INSTANCE, 0 => instance_id, 1 =>
-    sql_server_license_usage, 2 => ha_status, 3 => processing_status, 4 =>
-    last_updated_time, 5 => sql_server_credentials, 6 => tags
-);
-pub static REGISTERED_INSTANCE: rt::Schema = rt::Schema::structure(
-    "RegisteredInstance",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("SqlServerLicenseUsage", &rt::ENUM).named("sqlServerLicenseUsage"),
-        rt::m("HaStatus", &rt::ENUM).named("haStatus"),
-        rt::m("ProcessingStatus", &rt::STRING).named("processingStatus"),
-        rt::m("LastUpdatedTime", &rt::TIMESTAMP).named("lastUpdatedTime"),
-        rt::m("SqlServerCredentials", &rt::STRING).named("sqlServerCredentials"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    RegisteredInstance, REGISTERED_INSTANCE, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId"), sql_server_license_usage[1] =
+    rt::m("SqlServerLicenseUsage", &rt::ENUM).named("sqlServerLicenseUsage"),
+    ha_status[2] = rt::m("HaStatus", &rt::ENUM).named("haStatus"), processing_status[3] =
+    rt::m("ProcessingStatus", &rt::STRING).named("processingStatus"),
+    last_updated_time[4] = rt::m("LastUpdatedTime", &rt::TIMESTAMP)
+    .named("lastUpdatedTime"), sql_server_credentials[5] = rt::m("SqlServerCredentials",
+    &rt::STRING).named("sqlServerCredentials"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static REGISTERED_INSTANCE_LIST: rt::Schema = rt::Schema::list(
     "RegisteredInstanceList",
@@ -484,15 +391,9 @@ pub struct RejectCapacityReservationBillingOwnershipRequest {
 }
 rt::structure!(
     RejectCapacityReservationBillingOwnershipRequest,
-    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, 0 => dry_run, 1 =>
-    capacity_reservation_id
-);
-pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectCapacityReservationBillingOwnershipRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), capacity_reservation_id[1] = rt::m("CapacityReservationId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectCapacityReservationBillingOwnershipResult {
@@ -501,11 +402,8 @@ pub struct RejectCapacityReservationBillingOwnershipResult {
 }
 rt::structure!(
     RejectCapacityReservationBillingOwnershipResult,
-    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, 0 => return_
-);
-pub static REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectCapacityReservationBillingOwnershipResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    REJECT_CAPACITY_RESERVATION_BILLING_OWNERSHIP_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayClientVpnAttachmentRequest {
@@ -516,15 +414,9 @@ pub struct RejectTransitGatewayClientVpnAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayClientVpnAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayClientVpnAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_REQUEST,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayClientVpnAttachmentResult {
@@ -533,18 +425,10 @@ pub struct RejectTransitGatewayClientVpnAttachmentResult {
 }
 rt::structure!(
     RejectTransitGatewayClientVpnAttachmentResult,
-    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_client_vpn_attachment
-);
-pub static REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayClientVpnAttachmentResult",
-    &[
-        rt::m(
-                "TransitGatewayClientVpnAttachment",
-                &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
-            )
-            .named("transitGatewayClientVpnAttachment"),
-    ],
+    REJECT_TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT_RESULT,
+    [transit_gateway_client_vpn_attachment[0] =
+    rt::m("TransitGatewayClientVpnAttachment", &TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT)
+    .named("transitGatewayClientVpnAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayMulticastDomainAssociationsRequest {
@@ -559,18 +443,11 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsRequest {
 }
 rt::structure!(
     RejectTransitGatewayMulticastDomainAssociationsRequest,
-    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => transit_gateway_attachment_id, 2 =>
-    subnet_ids, 3 => dry_run
-);
-pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayMulticastDomainAssociationsRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("SubnetIds", &VALUE_STRING_LIST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING), transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId",
+    &rt::STRING), subnet_ids[2] = rt::m("SubnetIds", &VALUE_STRING_LIST), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayMulticastDomainAssociationsResult {
@@ -579,14 +456,9 @@ pub struct RejectTransitGatewayMulticastDomainAssociationsResult {
 }
 rt::structure!(
     RejectTransitGatewayMulticastDomainAssociationsResult,
-    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, 0 => associations
-);
-pub static REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayMulticastDomainAssociationsResult",
-    &[
-        rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
-            .named("associations"),
-    ],
+    REJECT_TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS_RESULT, [associations[0] =
+    rt::m("Associations", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS)
+    .named("associations")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayPeeringAttachmentRequest {
@@ -597,15 +469,9 @@ pub struct RejectTransitGatewayPeeringAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayPeeringAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, 0 =>
-    transit_gateway_attachment_id, 1 => dry_run
-);
-pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayPeeringAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0]
+    = rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayPeeringAttachmentResult {
@@ -614,15 +480,9 @@ pub struct RejectTransitGatewayPeeringAttachmentResult {
 }
 rt::structure!(
     RejectTransitGatewayPeeringAttachmentResult,
-    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT, 0 =>
-    transit_gateway_peering_attachment
-);
-pub static REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayPeeringAttachmentResult",
-    &[
-        rt::m("TransitGatewayPeeringAttachment", &TRANSIT_GATEWAY_PEERING_ATTACHMENT)
-            .named("transitGatewayPeeringAttachment"),
-    ],
+    REJECT_TRANSIT_GATEWAY_PEERING_ATTACHMENT_RESULT,
+    [transit_gateway_peering_attachment[0] = rt::m("TransitGatewayPeeringAttachment",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT).named("transitGatewayPeeringAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentRequest {
@@ -633,15 +493,9 @@ pub struct RejectTransitGatewayVpcAttachmentRequest {
 }
 rt::structure!(
     RejectTransitGatewayVpcAttachmentRequest,
-    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, 0 => transit_gateway_attachment_id, 1
-    => dry_run
-);
-pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayVpcAttachmentRequest",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_REQUEST, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentResult {
@@ -650,14 +504,9 @@ pub struct RejectTransitGatewayVpcAttachmentResult {
 }
 rt::structure!(
     RejectTransitGatewayVpcAttachmentResult,
-    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, 0 => transit_gateway_vpc_attachment
-);
-pub static REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectTransitGatewayVpcAttachmentResult",
-    &[
-        rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
-            .named("transitGatewayVpcAttachment"),
-    ],
+    REJECT_TRANSIT_GATEWAY_VPC_ATTACHMENT_RESULT, [transit_gateway_vpc_attachment[0] =
+    rt::m("TransitGatewayVpcAttachment", &TRANSIT_GATEWAY_VPC_ATTACHMENT)
+    .named("transitGatewayVpcAttachment")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcEndpointConnectionsRequest {
@@ -675,21 +524,12 @@ pub struct RejectVpcEndpointConnectionsRequest {
     pub transit_gateway_attachment_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    RejectVpcEndpointConnectionsRequest, REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST, 0 =>
-    dry_run, 1 => service_id, 2 => vpc_endpoint_ids, 3 => transit_gateway_attachment_ids
-);
-pub static REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectVpcEndpointConnectionsRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpcEndpointIds", &VPC_ENDPOINT_ID_LIST)
-            .named("VpcEndpointId")
-            .flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentIds", &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST)
-            .named("TransitGatewayAttachmentId")
-            .min(0.0),
-    ],
+    RejectVpcEndpointConnectionsRequest, REJECT_VPC_ENDPOINT_CONNECTIONS_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).flags(rt::REQUIRED), vpc_endpoint_ids[2] = rt::m("VpcEndpointIds",
+    &VPC_ENDPOINT_ID_LIST).named("VpcEndpointId").flags(rt::REQUIRED),
+    transit_gateway_attachment_ids[3] = rt::m("TransitGatewayAttachmentIds",
+    &TRANSIT_GATEWAY_ATTACHMENT_ID_LIST).named("TransitGatewayAttachmentId").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcEndpointConnectionsResult {
@@ -697,12 +537,9 @@ pub struct RejectVpcEndpointConnectionsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    RejectVpcEndpointConnectionsResult, REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT, 0 =>
-    unsuccessful
-);
-pub static REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectVpcEndpointConnectionsResult",
-    &[rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET).named("unsuccessful")],
+    RejectVpcEndpointConnectionsResult, REJECT_VPC_ENDPOINT_CONNECTIONS_RESULT,
+    [unsuccessful[0] = rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_SET)
+    .named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionRequest {
@@ -712,17 +549,10 @@ pub struct RejectVpcPeeringConnectionRequest {
     pub vpc_peering_connection_id: String,
 }
 rt::structure!(
-    RejectVpcPeeringConnectionRequest, REJECT_VPC_PEERING_CONNECTION_REQUEST, 0 =>
-    dry_run, 1 => vpc_peering_connection_id
-);
-pub static REJECT_VPC_PEERING_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectVpcPeeringConnectionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING)
-            .named("vpcPeeringConnectionId")
-            .flags(rt::REQUIRED),
-    ],
+    RejectVpcPeeringConnectionRequest, REJECT_VPC_PEERING_CONNECTION_REQUEST, [dry_run[0]
+    = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), vpc_peering_connection_id[1] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionResult {
@@ -730,11 +560,8 @@ pub struct RejectVpcPeeringConnectionResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    RejectVpcPeeringConnectionResult, REJECT_VPC_PEERING_CONNECTION_RESULT, 0 => return_
-);
-pub static REJECT_VPC_PEERING_CONNECTION_RESULT: rt::Schema = rt::Schema::structure(
-    "RejectVpcPeeringConnectionResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    RejectVpcPeeringConnectionResult, REJECT_VPC_PEERING_CONNECTION_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseAddressRequest {
@@ -750,27 +577,19 @@ pub struct ReleaseAddressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ReleaseAddressRequest, RELEASE_ADDRESS_REQUEST, 0 => allocation_id, 1 => public_ip, 2
-    => network_border_group, 3 => dry_run
-);
-pub static RELEASE_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReleaseAddressRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING),
-        rt::m("PublicIp", &rt::STRING),
-        rt::m("NetworkBorderGroup", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    ReleaseAddressRequest, RELEASE_ADDRESS_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING), public_ip[1] = rt::m("PublicIp", &rt::STRING),
+    network_border_group[2] = rt::m("NetworkBorderGroup", &rt::STRING), dry_run[3] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseHostsRequest {
     /// The IDs of the Dedicated Hosts to release.
     pub host_ids: Vec<String>,
 }
-rt::structure!(ReleaseHostsRequest, RELEASE_HOSTS_REQUEST, 0 => host_ids);
-pub static RELEASE_HOSTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReleaseHostsRequest",
-    &[rt::m("HostIds", &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED)],
+rt::structure!(
+    ReleaseHostsRequest, RELEASE_HOSTS_REQUEST, [host_ids[0] = rt::m("HostIds",
+    &REQUEST_HOST_ID_LIST).named("hostId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseHostsResult {
@@ -780,14 +599,9 @@ pub struct ReleaseHostsResult {
     pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
 }
 rt::structure!(
-    ReleaseHostsResult, RELEASE_HOSTS_RESULT, 0 => successful, 1 => unsuccessful
-);
-pub static RELEASE_HOSTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ReleaseHostsResult",
-    &[
-        rt::m("Successful", &RESPONSE_HOST_ID_LIST).named("successful"),
-        rt::m("Unsuccessful", &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful"),
-    ],
+    ReleaseHostsResult, RELEASE_HOSTS_RESULT, [successful[0] = rt::m("Successful",
+    &RESPONSE_HOST_ID_LIST).named("successful"), unsuccessful[1] = rt::m("Unsuccessful",
+    &UNSUCCESSFUL_ITEM_LIST).named("unsuccessful")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseIpamPoolAllocationRequest {
@@ -801,17 +615,11 @@ pub struct ReleaseIpamPoolAllocationRequest {
     pub ipam_pool_allocation_id: String,
 }
 rt::structure!(
-    ReleaseIpamPoolAllocationRequest, RELEASE_IPAM_POOL_ALLOCATION_REQUEST, 0 => dry_run,
-    1 => ipam_pool_id, 2 => cidr, 3 => ipam_pool_allocation_id
-);
-pub static RELEASE_IPAM_POOL_ALLOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReleaseIpamPoolAllocationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("IpamPoolId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IpamPoolAllocationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ReleaseIpamPoolAllocationRequest, RELEASE_IPAM_POOL_ALLOCATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), ipam_pool_id[1] = rt::m("IpamPoolId", &rt::STRING)
+    .flags(rt::REQUIRED), cidr[2] = rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED),
+    ipam_pool_allocation_id[3] = rt::m("IpamPoolAllocationId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReleaseIpamPoolAllocationResult {
@@ -819,11 +627,8 @@ pub struct ReleaseIpamPoolAllocationResult {
     pub success: Option<bool>,
 }
 rt::structure!(
-    ReleaseIpamPoolAllocationResult, RELEASE_IPAM_POOL_ALLOCATION_RESULT, 0 => success
-);
-pub static RELEASE_IPAM_POOL_ALLOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReleaseIpamPoolAllocationResult",
-    &[rt::m("Success", &rt::BOOLEAN).named("success")],
+    ReleaseIpamPoolAllocationResult, RELEASE_IPAM_POOL_ALLOCATION_RESULT, [success[0] =
+    rt::m("Success", &rt::BOOLEAN).named("success")]
 );
 /// Remove an operating Region from an IPAM. Operating Regions are Amazon Web Services Regions where the IPAM is allowed to manage IP address CIDRs. IPAM only discovers and monitors resources in the Amazon Web Services Regions you select as operating Regions.
 ///
@@ -834,11 +639,8 @@ pub struct RemoveIpamOperatingRegion {
     pub region_name: Option<String>,
 }
 rt::structure!(
-    RemoveIpamOperatingRegion, REMOVE_IPAM_OPERATING_REGION, 0 => region_name
-);
-pub static REMOVE_IPAM_OPERATING_REGION: rt::Schema = rt::Schema::structure(
-    "RemoveIpamOperatingRegion",
-    &[rt::m("RegionName", &rt::STRING)],
+    RemoveIpamOperatingRegion, REMOVE_IPAM_OPERATING_REGION, [region_name[0] =
+    rt::m("RegionName", &rt::STRING)]
 );
 pub static REMOVE_IPAM_OPERATING_REGION_SET: rt::Schema = rt::Schema::list(
     "RemoveIpamOperatingRegionSet",
@@ -861,12 +663,8 @@ pub struct RemoveIpamOrganizationalUnitExclusion {
     pub organizations_entity_path: Option<String>,
 }
 rt::structure!(
-    RemoveIpamOrganizationalUnitExclusion, REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION, 0
-    => organizations_entity_path
-);
-pub static REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION: rt::Schema = rt::Schema::structure(
-    "RemoveIpamOrganizationalUnitExclusion",
-    &[rt::m("OrganizationsEntityPath", &rt::STRING)],
+    RemoveIpamOrganizationalUnitExclusion, REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION,
+    [organizations_entity_path[0] = rt::m("OrganizationsEntityPath", &rt::STRING)]
 );
 pub static REMOVE_IPAM_ORGANIZATIONAL_UNIT_EXCLUSION_SET: rt::Schema = rt::Schema::list(
     "RemoveIpamOrganizationalUnitExclusionSet",
@@ -882,10 +680,9 @@ pub struct RemovePrefixListEntry {
     /// The CIDR block.
     pub cidr: String,
 }
-rt::structure!(RemovePrefixListEntry, REMOVE_PREFIX_LIST_ENTRY, 0 => cidr);
-pub static REMOVE_PREFIX_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "RemovePrefixListEntry",
-    &[rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    RemovePrefixListEntry, REMOVE_PREFIX_LIST_ENTRY, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationRequest {
@@ -896,16 +693,9 @@ pub struct ReplaceIamInstanceProfileAssociationRequest {
 }
 rt::structure!(
     ReplaceIamInstanceProfileAssociationRequest,
-    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST, 0 => iam_instance_profile, 1 =>
-    association_id
-);
-pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceIamInstanceProfileAssociationRequest",
-    &[
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .flags(rt::REQUIRED),
-        rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_REQUEST, [iam_instance_profile[0] =
+    rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION).flags(rt::REQUIRED),
+    association_id[1] = rt::m("AssociationId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceIamInstanceProfileAssociationResult {
@@ -914,15 +704,9 @@ pub struct ReplaceIamInstanceProfileAssociationResult {
 }
 rt::structure!(
     ReplaceIamInstanceProfileAssociationResult,
-    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT, 0 =>
-    iam_instance_profile_association
-);
-pub static REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceIamInstanceProfileAssociationResult",
-    &[
-        rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
-            .named("iamInstanceProfileAssociation"),
-    ],
+    REPLACE_IAM_INSTANCE_PROFILE_ASSOCIATION_RESULT, [iam_instance_profile_association[0]
+    = rt::m("IamInstanceProfileAssociation", &IAM_INSTANCE_PROFILE_ASSOCIATION)
+    .named("iamInstanceProfileAssociation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsRequest {
@@ -933,15 +717,9 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsRequest {
 }
 rt::structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsRequest,
-    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST, 0 => image_criteria, 1 =>
-    dry_run
-);
-pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceImageCriteriaInAllowedImagesSettingsRequest",
-    &[
-        rt::m("ImageCriteria", &IMAGE_CRITERION_REQUEST_LIST).named("ImageCriterion"),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_REQUEST, [image_criteria[0] =
+    rt::m("ImageCriteria", &IMAGE_CRITERION_REQUEST_LIST).named("ImageCriterion"),
+    dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
@@ -950,11 +728,8 @@ pub struct ReplaceImageCriteriaInAllowedImagesSettingsResult {
 }
 rt::structure!(
     ReplaceImageCriteriaInAllowedImagesSettingsResult,
-    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT, 0 => return_value
-);
-pub static REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceImageCriteriaInAllowedImagesSettingsResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
+    REPLACE_IMAGE_CRITERIA_IN_ALLOWED_IMAGES_SETTINGS_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageInstanceTypeSpecificationRequest {
@@ -967,16 +742,10 @@ pub struct ReplaceImageInstanceTypeSpecificationRequest {
 }
 rt::structure!(
     ReplaceImageInstanceTypeSpecificationRequest,
-    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST, 0 => image_id, 1 =>
-    instance_type_specification, 2 => dry_run
-);
-pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceImageInstanceTypeSpecificationRequest",
-    &[
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION_REQUEST),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_REQUEST, [image_id[0] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), instance_type_specification[1] =
+    rt::m("InstanceTypeSpecification", &INSTANCE_TYPE_SPECIFICATION_REQUEST), dry_run[2]
+    = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceImageInstanceTypeSpecificationResult {
@@ -985,11 +754,8 @@ pub struct ReplaceImageInstanceTypeSpecificationResult {
 }
 rt::structure!(
     ReplaceImageInstanceTypeSpecificationResult,
-    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT, 0 => return_value
-);
-pub static REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceImageInstanceTypeSpecificationResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")],
+    REPLACE_IMAGE_INSTANCE_TYPE_SPECIFICATION_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("returnValue")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclAssociationRequest {
@@ -1001,16 +767,11 @@ pub struct ReplaceNetworkAclAssociationRequest {
     pub network_acl_id: String,
 }
 rt::structure!(
-    ReplaceNetworkAclAssociationRequest, REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST, 0 =>
-    dry_run, 1 => association_id, 2 => network_acl_id
-);
-pub static REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceNetworkAclAssociationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
-    ],
+    ReplaceNetworkAclAssociationRequest, REPLACE_NETWORK_ACL_ASSOCIATION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
+    network_acl_id[2] = rt::m("NetworkAclId", &rt::STRING).named("networkAclId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclAssociationResult {
@@ -1018,12 +779,9 @@ pub struct ReplaceNetworkAclAssociationResult {
     pub new_association_id: Option<String>,
 }
 rt::structure!(
-    ReplaceNetworkAclAssociationResult, REPLACE_NETWORK_ACL_ASSOCIATION_RESULT, 0 =>
-    new_association_id
-);
-pub static REPLACE_NETWORK_ACL_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceNetworkAclAssociationResult",
-    &[rt::m("NewAssociationId", &rt::STRING).named("newAssociationId")],
+    ReplaceNetworkAclAssociationResult, REPLACE_NETWORK_ACL_ASSOCIATION_RESULT,
+    [new_association_id[0] = rt::m("NewAssociationId", &rt::STRING)
+    .named("newAssociationId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceNetworkAclEntryRequest {
@@ -1051,24 +809,17 @@ pub struct ReplaceNetworkAclEntryRequest {
     pub port_range: Option<PortRange>,
 }
 rt::structure!(
-    ReplaceNetworkAclEntryRequest, REPLACE_NETWORK_ACL_ENTRY_REQUEST, 0 => dry_run, 1 =>
-    network_acl_id, 2 => rule_number, 3 => protocol, 4 => rule_action, 5 => egress, 6 =>
-    cidr_block, 7 => ipv6_cidr_block, 8 => icmp_type_code, 9 => port_range
-);
-pub static REPLACE_NETWORK_ACL_ENTRY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceNetworkAclEntryRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber").flags(rt::REQUIRED),
-        rt::m("Protocol", &rt::STRING).named("protocol").flags(rt::REQUIRED),
-        rt::m("RuleAction", &rt::ENUM).named("ruleAction").flags(rt::REQUIRED),
-        rt::m("Egress", &rt::BOOLEAN).named("egress").flags(rt::REQUIRED),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-        rt::m("IcmpTypeCode", &ICMP_TYPE_CODE).named("Icmp"),
-        rt::m("PortRange", &PORT_RANGE).named("portRange"),
-    ],
+    ReplaceNetworkAclEntryRequest, REPLACE_NETWORK_ACL_ENTRY_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_acl_id[1] =
+    rt::m("NetworkAclId", &rt::STRING).named("networkAclId").flags(rt::REQUIRED),
+    rule_number[2] = rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber")
+    .flags(rt::REQUIRED), protocol[3] = rt::m("Protocol", &rt::STRING).named("protocol")
+    .flags(rt::REQUIRED), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction").flags(rt::REQUIRED), egress[5] = rt::m("Egress", &rt::BOOLEAN)
+    .named("egress").flags(rt::REQUIRED), cidr_block[6] = rt::m("CidrBlock", &rt::STRING)
+    .named("cidrBlock"), ipv6_cidr_block[7] = rt::m("Ipv6CidrBlock", &rt::STRING)
+    .named("ipv6CidrBlock"), icmp_type_code[8] = rt::m("IcmpTypeCode", &ICMP_TYPE_CODE)
+    .named("Icmp"), port_range[9] = rt::m("PortRange", &PORT_RANGE).named("portRange")]
 );
 /// Information about a root volume replacement task.
 #[derive(Clone, Default, PartialEq)]
@@ -1101,23 +852,16 @@ pub struct ReplaceRootVolumeTask {
     pub delete_replaced_root_volume: Option<bool>,
 }
 rt::structure!(
-    ReplaceRootVolumeTask, REPLACE_ROOT_VOLUME_TASK, 0 => replace_root_volume_task_id, 1
-    => instance_id, 2 => task_state, 3 => start_time, 4 => complete_time, 5 => tags, 6 =>
-    image_id, 7 => snapshot_id, 8 => delete_replaced_root_volume
-);
-pub static REPLACE_ROOT_VOLUME_TASK: rt::Schema = rt::Schema::structure(
-    "ReplaceRootVolumeTask",
-    &[
-        rt::m("ReplaceRootVolumeTaskId", &rt::STRING).named("replaceRootVolumeTaskId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("TaskState", &rt::ENUM).named("taskState"),
-        rt::m("StartTime", &rt::STRING).named("startTime"),
-        rt::m("CompleteTime", &rt::STRING).named("completeTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN).named("deleteReplacedRootVolume"),
-    ],
+    ReplaceRootVolumeTask, REPLACE_ROOT_VOLUME_TASK, [replace_root_volume_task_id[0] =
+    rt::m("ReplaceRootVolumeTaskId", &rt::STRING).named("replaceRootVolumeTaskId"),
+    instance_id[1] = rt::m("InstanceId", &rt::STRING).named("instanceId"), task_state[2]
+    = rt::m("TaskState", &rt::ENUM).named("taskState"), start_time[3] =
+    rt::m("StartTime", &rt::STRING).named("startTime"), complete_time[4] =
+    rt::m("CompleteTime", &rt::STRING).named("completeTime"), tags[5] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), image_id[6] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), snapshot_id[7] = rt::m("SnapshotId", &rt::STRING)
+    .named("snapshotId"), delete_replaced_root_volume[8] =
+    rt::m("DeleteReplacedRootVolume", &rt::BOOLEAN).named("deleteReplacedRootVolume")]
 );
 pub static REPLACE_ROOT_VOLUME_TASK_IDS: rt::Schema = rt::Schema::list(
     "ReplaceRootVolumeTaskIds",
@@ -1172,37 +916,26 @@ pub struct ReplaceRouteRequest {
     pub nat_gateway_id: Option<String>,
 }
 rt::structure!(
-    ReplaceRouteRequest, REPLACE_ROUTE_REQUEST, 0 => destination_prefix_list_id, 1 =>
-    vpc_endpoint_id, 2 => local_target, 3 => transit_gateway_id, 4 => local_gateway_id, 5
-    => carrier_gateway_id, 6 => core_network_arn, 7 => odb_network_arn, 8 => dry_run, 9
-    => route_table_id, 10 => destination_cidr_block, 11 => gateway_id, 12 =>
-    destination_ipv6_cidr_block, 13 => egress_only_internet_gateway_id, 14 =>
-    instance_id, 15 => network_interface_id, 16 => vpc_peering_connection_id, 17 =>
-    nat_gateway_id
-);
-pub static REPLACE_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceRouteRequest",
-    &[
-        rt::m("DestinationPrefixListId", &rt::STRING),
-        rt::m("VpcEndpointId", &rt::STRING),
-        rt::m("LocalTarget", &rt::BOOLEAN),
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("LocalGatewayId", &rt::STRING),
-        rt::m("CarrierGatewayId", &rt::STRING),
-        rt::m("CoreNetworkArn", &rt::STRING),
-        rt::m("OdbNetworkArn", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-    ],
+    ReplaceRouteRequest, REPLACE_ROUTE_REQUEST, [destination_prefix_list_id[0] =
+    rt::m("DestinationPrefixListId", &rt::STRING), vpc_endpoint_id[1] =
+    rt::m("VpcEndpointId", &rt::STRING), local_target[2] = rt::m("LocalTarget",
+    &rt::BOOLEAN), transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING),
+    local_gateway_id[4] = rt::m("LocalGatewayId", &rt::STRING), carrier_gateway_id[5] =
+    rt::m("CarrierGatewayId", &rt::STRING), core_network_arn[6] = rt::m("CoreNetworkArn",
+    &rt::STRING), odb_network_arn[7] = rt::m("OdbNetworkArn", &rt::STRING), dry_run[8] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), route_table_id[9] =
+    rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
+    destination_cidr_block[10] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), gateway_id[11] = rt::m("GatewayId", &rt::STRING)
+    .named("gatewayId"), destination_ipv6_cidr_block[12] =
+    rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
+    egress_only_internet_gateway_id[13] = rt::m("EgressOnlyInternetGatewayId",
+    &rt::STRING).named("egressOnlyInternetGatewayId"), instance_id[14] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), network_interface_id[15] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    vpc_peering_connection_id[16] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), nat_gateway_id[17] = rt::m("NatGatewayId",
+    &rt::STRING).named("natGatewayId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteTableAssociationRequest {
@@ -1214,16 +947,11 @@ pub struct ReplaceRouteTableAssociationRequest {
     pub route_table_id: String,
 }
 rt::structure!(
-    ReplaceRouteTableAssociationRequest, REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST, 0 =>
-    dry_run, 1 => association_id, 2 => route_table_id
-);
-pub static REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceRouteTableAssociationRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId").flags(rt::REQUIRED),
-    ],
+    ReplaceRouteTableAssociationRequest, REPLACE_ROUTE_TABLE_ASSOCIATION_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), association_id[1] =
+    rt::m("AssociationId", &rt::STRING).named("associationId").flags(rt::REQUIRED),
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceRouteTableAssociationResult {
@@ -1233,16 +961,10 @@ pub struct ReplaceRouteTableAssociationResult {
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
-    ReplaceRouteTableAssociationResult, REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT, 0 =>
-    new_association_id, 1 => association_state
-);
-pub static REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceRouteTableAssociationResult",
-    &[
-        rt::m("NewAssociationId", &rt::STRING).named("newAssociationId"),
-        rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE)
-            .named("associationState"),
-    ],
+    ReplaceRouteTableAssociationResult, REPLACE_ROUTE_TABLE_ASSOCIATION_RESULT,
+    [new_association_id[0] = rt::m("NewAssociationId", &rt::STRING)
+    .named("newAssociationId"), association_state[1] = rt::m("AssociationState",
+    &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceTransitGatewayRouteRequest {
@@ -1258,19 +980,13 @@ pub struct ReplaceTransitGatewayRouteRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ReplaceTransitGatewayRouteRequest, REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST, 0 =>
-    destination_cidr_block, 1 => transit_gateway_route_table_id, 2 =>
-    transit_gateway_attachment_id, 3 => blackhole, 4 => dry_run
-);
-pub static REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceTransitGatewayRouteRequest",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING),
-        rt::m("Blackhole", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ReplaceTransitGatewayRouteRequest, REPLACE_TRANSIT_GATEWAY_ROUTE_REQUEST,
+    [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .flags(rt::REQUIRED), transit_gateway_route_table_id[1] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
+    transit_gateway_attachment_id[2] = rt::m("TransitGatewayAttachmentId", &rt::STRING),
+    blackhole[3] = rt::m("Blackhole", &rt::BOOLEAN), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceTransitGatewayRouteResult {
@@ -1278,11 +994,8 @@ pub struct ReplaceTransitGatewayRouteResult {
     pub route: Option<TransitGatewayRoute>,
 }
 rt::structure!(
-    ReplaceTransitGatewayRouteResult, REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT, 0 => route
-);
-pub static REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceTransitGatewayRouteResult",
-    &[rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")],
+    ReplaceTransitGatewayRouteResult, REPLACE_TRANSIT_GATEWAY_ROUTE_RESULT, [route[0] =
+    rt::m("Route", &TRANSIT_GATEWAY_ROUTE).named("route")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceVpnTunnelRequest {
@@ -1296,27 +1009,20 @@ pub struct ReplaceVpnTunnelRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    ReplaceVpnTunnelRequest, REPLACE_VPN_TUNNEL_REQUEST, 0 => vpn_connection_id, 1 =>
-    vpn_tunnel_outside_ip_address, 2 => apply_pending_maintenance, 3 => dry_run
-);
-pub static REPLACE_VPN_TUNNEL_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplaceVpnTunnelRequest",
-    &[
-        rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VpnTunnelOutsideIpAddress", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ApplyPendingMaintenance", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    ReplaceVpnTunnelRequest, REPLACE_VPN_TUNNEL_REQUEST, [vpn_connection_id[0] =
+    rt::m("VpnConnectionId", &rt::STRING).flags(rt::REQUIRED),
+    vpn_tunnel_outside_ip_address[1] = rt::m("VpnTunnelOutsideIpAddress", &rt::STRING)
+    .flags(rt::REQUIRED), apply_pending_maintenance[2] = rt::m("ApplyPendingMaintenance",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplaceVpnTunnelResult {
     /// Confirmation of replace tunnel operation.
     pub return_: Option<bool>,
 }
-rt::structure!(ReplaceVpnTunnelResult, REPLACE_VPN_TUNNEL_RESULT, 0 => return_);
-pub static REPLACE_VPN_TUNNEL_RESULT: rt::Schema = rt::Schema::structure(
-    "ReplaceVpnTunnelResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+rt::structure!(
+    ReplaceVpnTunnelResult, REPLACE_VPN_TUNNEL_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
     pub enum ReplacementStrategy { Launch = "launch", LaunchBeforeTerminate =
@@ -1359,25 +1065,15 @@ pub struct ReportInstanceStatusRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    ReportInstanceStatusRequest, REPORT_INSTANCE_STATUS_REQUEST, 0 => dry_run, 1 =>
-    instances, 2 => status, 3 => start_time, 4 => end_time, 5 => reason_codes, 6 =>
-    description
-);
-pub static REPORT_INSTANCE_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReportInstanceStatusRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Instances", &INSTANCE_ID_STRING_LIST)
-            .named("instanceId")
-            .flags(rt::REQUIRED),
-        rt::m("Status", &rt::ENUM).named("status").flags(rt::REQUIRED),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-        rt::m("ReasonCodes", &REASON_CODES_LIST).named("reasonCode").flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING)
-            .named("description")
-            .flags(rt::SENSITIVE | rt::DEPRECATED),
-    ],
+    ReportInstanceStatusRequest, REPORT_INSTANCE_STATUS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instances[1] = rt::m("Instances",
+    &INSTANCE_ID_STRING_LIST).named("instanceId").flags(rt::REQUIRED), status[2] =
+    rt::m("Status", &rt::ENUM).named("status").flags(rt::REQUIRED), start_time[3] =
+    rt::m("StartTime", &rt::TIMESTAMP).named("startTime"), end_time[4] = rt::m("EndTime",
+    &rt::TIMESTAMP).named("endTime"), reason_codes[5] = rt::m("ReasonCodes",
+    &REASON_CODES_LIST).named("reasonCode").flags(rt::REQUIRED), description[6] =
+    rt::m("Description", &rt::STRING).named("description").flags(rt::SENSITIVE |
+    rt::DEPRECATED)]
 );
 rt::string_enum! {
     pub enum ReportState { Running = "running", Cancelled = "cancelled", Complete =
@@ -1395,11 +1091,8 @@ pub struct RequestFilterPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    RequestFilterPortRange, REQUEST_FILTER_PORT_RANGE, 0 => from_port, 1 => to_port
-);
-pub static REQUEST_FILTER_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "RequestFilterPortRange",
-    &[rt::m("FromPort", &rt::INTEGER).min(0.0), rt::m("ToPort", &rt::INTEGER).min(0.0)],
+    RequestFilterPortRange, REQUEST_FILTER_PORT_RANGE, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).min(0.0), to_port[1] = rt::m("ToPort", &rt::INTEGER).min(0.0)]
 );
 pub static REQUEST_HOST_ID_LIST: rt::Schema = rt::Schema::list(
     "RequestHostIdList",
@@ -1422,10 +1115,9 @@ pub struct RequestIpamResourceTag {
     /// The value for the tag.
     pub value: Option<String>,
 }
-rt::structure!(RequestIpamResourceTag, REQUEST_IPAM_RESOURCE_TAG, 0 => key, 1 => value);
-pub static REQUEST_IPAM_RESOURCE_TAG: rt::Schema = rt::Schema::structure(
-    "RequestIpamResourceTag",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    RequestIpamResourceTag, REQUEST_IPAM_RESOURCE_TAG, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING)]
 );
 pub static REQUEST_IPAM_RESOURCE_TAG_LIST: rt::Schema = rt::Schema::list(
     "RequestIpamResourceTagList",
@@ -1588,94 +1280,56 @@ pub struct RequestLaunchTemplateData {
     >,
 }
 rt::structure!(
-    RequestLaunchTemplateData, REQUEST_LAUNCH_TEMPLATE_DATA, 0 => kernel_id, 1 =>
-    ebs_optimized, 2 => iam_instance_profile, 3 => block_device_mappings, 4 =>
-    network_interfaces, 5 => image_id, 6 => instance_type, 7 => key_name, 8 =>
-    monitoring, 9 => placement, 10 => ram_disk_id, 11 => disable_api_termination, 12 =>
-    instance_initiated_shutdown_behavior, 13 => user_data, 14 => tag_specifications, 15
-    => elastic_gpu_specifications, 16 => elastic_inference_accelerators, 17 =>
-    security_group_ids, 18 => security_groups, 19 => instance_market_options, 20 =>
-    credit_specification, 21 => cpu_options, 22 => capacity_reservation_specification, 23
-    => license_specifications, 24 => hibernation_options, 25 => metadata_options, 26 =>
-    enclave_options, 27 => instance_requirements, 28 => private_dns_name_options, 29 =>
-    maintenance_options, 30 => disable_api_stop, 31 => operator, 32 =>
-    network_performance_options, 33 => secondary_interfaces
-);
-pub static REQUEST_LAUNCH_TEMPLATE_DATA: rt::Schema = rt::Schema::structure(
-    "RequestLaunchTemplateData",
-    &[
-        rt::m("KernelId", &rt::STRING),
-        rt::m("EbsOptimized", &rt::BOOLEAN),
-        rt::m(
-            "IamInstanceProfile",
-            &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST,
-        ),
-        rt::m("BlockDeviceMappings", &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("BlockDeviceMapping"),
-        rt::m(
-                "NetworkInterfaces",
-                &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST,
-            )
-            .named("NetworkInterface"),
-        rt::m("ImageId", &rt::STRING),
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("KeyName", &rt::STRING),
-        rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING_REQUEST),
-        rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT_REQUEST),
-        rt::m("RamDiskId", &rt::STRING),
-        rt::m("DisableApiTermination", &rt::BOOLEAN),
-        rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM),
-        rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("TagSpecifications", &LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST)
-            .named("TagSpecification"),
-        rt::m("ElasticGpuSpecifications", &ELASTIC_GPU_SPECIFICATION_LIST)
-            .named("ElasticGpuSpecification")
-            .flags(rt::DEPRECATED),
-        rt::m(
-                "ElasticInferenceAccelerators",
-                &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST,
-            )
-            .named("ElasticInferenceAccelerator")
-            .flags(rt::DEPRECATED),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST)
-            .named("SecurityGroupId"),
-        rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST).named("SecurityGroup"),
-        rt::m("InstanceMarketOptions", &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST),
-        rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST),
-        rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST),
-        rt::m(
-            "CapacityReservationSpecification",
-            &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST,
-        ),
-        rt::m(
-                "LicenseSpecifications",
-                &LAUNCH_TEMPLATE_LICENSE_SPECIFICATION_LIST_REQUEST,
-            )
-            .named("LicenseSpecification"),
-        rt::m("HibernationOptions", &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST),
-        rt::m("MetadataOptions", &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST),
-        rt::m("EnclaveOptions", &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
-        rt::m(
-            "PrivateDnsNameOptions",
-            &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST,
-        ),
-        rt::m(
-            "MaintenanceOptions",
-            &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST,
-        ),
-        rt::m("DisableApiStop", &rt::BOOLEAN),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m(
-            "NetworkPerformanceOptions",
-            &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST,
-        ),
-        rt::m(
-                "SecondaryInterfaces",
-                &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LIST,
-            )
-            .named("SecondaryInterface"),
-    ],
+    RequestLaunchTemplateData, REQUEST_LAUNCH_TEMPLATE_DATA, [kernel_id[0] =
+    rt::m("KernelId", &rt::STRING), ebs_optimized[1] = rt::m("EbsOptimized",
+    &rt::BOOLEAN), iam_instance_profile[2] = rt::m("IamInstanceProfile",
+    &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION_REQUEST),
+    block_device_mappings[3] = rt::m("BlockDeviceMappings",
+    &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_REQUEST_LIST).named("BlockDeviceMapping"),
+    network_interfaces[4] = rt::m("NetworkInterfaces",
+    &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_REQUEST_LIST)
+    .named("NetworkInterface"), image_id[5] = rt::m("ImageId", &rt::STRING),
+    instance_type[6] = rt::m("InstanceType", &rt::ENUM), key_name[7] = rt::m("KeyName",
+    &rt::STRING), monitoring[8] = rt::m("Monitoring",
+    &LAUNCH_TEMPLATES_MONITORING_REQUEST), placement[9] = rt::m("Placement",
+    &LAUNCH_TEMPLATE_PLACEMENT_REQUEST), ram_disk_id[10] = rt::m("RamDiskId",
+    &rt::STRING), disable_api_termination[11] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN), instance_initiated_shutdown_behavior[12] =
+    rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM), user_data[13] =
+    rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE), tag_specifications[14] =
+    rt::m("TagSpecifications", &LAUNCH_TEMPLATE_TAG_SPECIFICATION_REQUEST_LIST)
+    .named("TagSpecification"), elastic_gpu_specifications[15] =
+    rt::m("ElasticGpuSpecifications", &ELASTIC_GPU_SPECIFICATION_LIST)
+    .named("ElasticGpuSpecification").flags(rt::DEPRECATED),
+    elastic_inference_accelerators[16] = rt::m("ElasticInferenceAccelerators",
+    &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_LIST)
+    .named("ElasticInferenceAccelerator").flags(rt::DEPRECATED), security_group_ids[17] =
+    rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
+    security_groups[18] = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
+    .named("SecurityGroup"), instance_market_options[19] = rt::m("InstanceMarketOptions",
+    &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS_REQUEST), credit_specification[20] =
+    rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST), cpu_options[21] =
+    rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS_REQUEST),
+    capacity_reservation_specification[22] = rt::m("CapacityReservationSpecification",
+    &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_REQUEST),
+    license_specifications[23] = rt::m("LicenseSpecifications",
+    &LAUNCH_TEMPLATE_LICENSE_SPECIFICATION_LIST_REQUEST).named("LicenseSpecification"),
+    hibernation_options[24] = rt::m("HibernationOptions",
+    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS_REQUEST), metadata_options[25] =
+    rt::m("MetadataOptions", &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS_REQUEST),
+    enclave_options[26] = rt::m("EnclaveOptions",
+    &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS_REQUEST), instance_requirements[27] =
+    rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS_REQUEST),
+    private_dns_name_options[28] = rt::m("PrivateDnsNameOptions",
+    &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS_REQUEST), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS_REQUEST),
+    disable_api_stop[30] = rt::m("DisableApiStop", &rt::BOOLEAN), operator[31] =
+    rt::m("Operator", &OPERATOR_REQUEST), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions",
+    &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS_REQUEST), secondary_interfaces[33] =
+    rt::m("SecondaryInterfaces",
+    &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_REQUEST_LIST)
+    .named("SecondaryInterface")]
 );
 /// Contains the parameters for RequestSpotFleet.
 #[derive(Clone, Default, PartialEq)]
@@ -1686,17 +1340,10 @@ pub struct RequestSpotFleetRequest {
     pub spot_fleet_request_config: SpotFleetRequestConfigData,
 }
 rt::structure!(
-    RequestSpotFleetRequest, REQUEST_SPOT_FLEET_REQUEST, 0 => dry_run, 1 =>
-    spot_fleet_request_config
-);
-pub static REQUEST_SPOT_FLEET_REQUEST: rt::Schema = rt::Schema::structure(
-    "RequestSpotFleetRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
-            .named("spotFleetRequestConfig")
-            .flags(rt::REQUIRED),
-    ],
+    RequestSpotFleetRequest, REQUEST_SPOT_FLEET_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), spot_fleet_request_config[1] =
+    rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
+    .named("spotFleetRequestConfig").flags(rt::REQUIRED)]
 );
 /// Contains the output of RequestSpotFleet.
 #[derive(Clone, Default, PartialEq)]
@@ -1705,11 +1352,8 @@ pub struct RequestSpotFleetResponse {
     pub spot_fleet_request_id: Option<String>,
 }
 rt::structure!(
-    RequestSpotFleetResponse, REQUEST_SPOT_FLEET_RESPONSE, 0 => spot_fleet_request_id
-);
-pub static REQUEST_SPOT_FLEET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RequestSpotFleetResponse",
-    &[rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")],
+    RequestSpotFleetResponse, REQUEST_SPOT_FLEET_RESPONSE, [spot_fleet_request_id[0] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId")]
 );
 /// Contains the parameters for RequestSpotInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -1761,29 +1405,21 @@ pub struct RequestSpotInstancesRequest {
     pub block_duration_minutes: Option<i32>,
 }
 rt::structure!(
-    RequestSpotInstancesRequest, REQUEST_SPOT_INSTANCES_REQUEST, 0 =>
-    launch_specification, 1 => tag_specifications, 2 => instance_interruption_behavior, 3
-    => dry_run, 4 => spot_price, 5 => client_token, 6 => instance_count, 7 => type_, 8 =>
-    valid_from, 9 => valid_until, 10 => launch_group, 11 => availability_zone_group, 12
-    => block_duration_minutes
-);
-pub static REQUEST_SPOT_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RequestSpotInstancesRequest",
-    &[
-        rt::m("LaunchSpecification", &REQUEST_SPOT_LAUNCH_SPECIFICATION),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("LaunchGroup", &rt::STRING).named("launchGroup"),
-        rt::m("AvailabilityZoneGroup", &rt::STRING).named("availabilityZoneGroup"),
-        rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
-    ],
+    RequestSpotInstancesRequest, REQUEST_SPOT_INSTANCES_REQUEST, [launch_specification[0]
+    = rt::m("LaunchSpecification", &REQUEST_SPOT_LAUNCH_SPECIFICATION),
+    tag_specifications[1] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), instance_interruption_behavior[2] =
+    rt::m("InstanceInterruptionBehavior", &rt::ENUM), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun"), spot_price[4] = rt::m("SpotPrice", &rt::STRING)
+    .named("spotPrice"), client_token[5] = rt::m("ClientToken", &rt::STRING)
+    .named("clientToken"), instance_count[6] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), type_[7] = rt::m("Type", &rt::ENUM).named("type"),
+    valid_from[8] = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"), valid_until[9]
+    = rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"), launch_group[10] =
+    rt::m("LaunchGroup", &rt::STRING).named("launchGroup"), availability_zone_group[11] =
+    rt::m("AvailabilityZoneGroup", &rt::STRING).named("availabilityZoneGroup"),
+    block_duration_minutes[12] = rt::m("BlockDurationMinutes", &rt::INTEGER)
+    .named("blockDurationMinutes")]
 );
 /// Contains the output of RequestSpotInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -1792,15 +1428,9 @@ pub struct RequestSpotInstancesResult {
     pub spot_instance_requests: Option<Vec<SpotInstanceRequest>>,
 }
 rt::structure!(
-    RequestSpotInstancesResult, REQUEST_SPOT_INSTANCES_RESULT, 0 =>
-    spot_instance_requests
-);
-pub static REQUEST_SPOT_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "RequestSpotInstancesResult",
-    &[
-        rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
-            .named("spotInstanceRequestSet"),
-    ],
+    RequestSpotInstancesResult, REQUEST_SPOT_INSTANCES_RESULT, [spot_instance_requests[0]
+    = rt::m("SpotInstanceRequests", &SPOT_INSTANCE_REQUEST_LIST)
+    .named("spotInstanceRequestSet")]
 );
 /// Describes the launch specification for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1843,41 +1473,27 @@ pub struct RequestSpotLaunchSpecification {
     pub user_data: Option<String>,
 }
 rt::structure!(
-    RequestSpotLaunchSpecification, REQUEST_SPOT_LAUNCH_SPECIFICATION, 0 =>
-    security_group_ids, 1 => security_groups, 2 => addressing_type, 3 =>
-    block_device_mappings, 4 => ebs_optimized, 5 => iam_instance_profile, 6 => image_id,
-    7 => instance_type, 8 => kernel_id, 9 => key_name, 10 => monitoring, 11 =>
-    network_interfaces, 12 => placement, 13 => ramdisk_id, 14 => subnet_id, 15 =>
-    user_data
-);
-pub static REQUEST_SPOT_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "RequestSpotLaunchSpecification",
-    &[
-        rt::m(
-                "SecurityGroupIds",
-                &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_ID_LIST,
-            )
-            .named("SecurityGroupId"),
-        rt::m("SecurityGroups", &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_LIST)
-            .named("SecurityGroup"),
-        rt::m("AddressingType", &rt::STRING).named("addressingType"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-            .named("NetworkInterface"),
-        rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
-    ],
+    RequestSpotLaunchSpecification, REQUEST_SPOT_LAUNCH_SPECIFICATION,
+    [security_group_ids[0] = rt::m("SecurityGroupIds",
+    &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_ID_LIST).named("SecurityGroupId"),
+    security_groups[1] = rt::m("SecurityGroups",
+    &REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_LIST).named("SecurityGroup"),
+    addressing_type[2] = rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[3] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[4] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[5] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[6] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[7] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[8] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[9] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), monitoring[10] = rt::m("Monitoring",
+    &RUN_INSTANCES_MONITORING_ENABLED).named("monitoring"), network_interfaces[11] =
+    rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+    .named("NetworkInterface"), placement[12] = rt::m("Placement", &SPOT_PLACEMENT)
+    .named("placement"), ramdisk_id[13] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), subnet_id[14] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), user_data[15] = rt::m("UserData", &rt::STRING).named("userData")
+    .flags(rt::SENSITIVE)]
 );
 pub static REQUEST_SPOT_LAUNCH_SPECIFICATION_SECURITY_GROUP_ID_LIST: rt::Schema = rt::Schema::list(
     "RequestSpotLaunchSpecificationSecurityGroupIdList",
@@ -1902,18 +1518,12 @@ pub struct Reservation {
     pub instances: Option<Vec<Instance>>,
 }
 rt::structure!(
-    Reservation, RESERVATION, 0 => reservation_id, 1 => owner_id, 2 => requester_id, 3 =>
-    groups, 4 => instances
-);
-pub static RESERVATION: rt::Schema = rt::Schema::structure(
-    "Reservation",
-    &[
-        rt::m("ReservationId", &rt::STRING).named("reservationId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("RequesterId", &rt::STRING).named("requesterId"),
-        rt::m("Groups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-        rt::m("Instances", &INSTANCE_LIST).named("instancesSet"),
-    ],
+    Reservation, RESERVATION, [reservation_id[0] = rt::m("ReservationId", &rt::STRING)
+    .named("reservationId"), owner_id[1] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), requester_id[2] = rt::m("RequesterId", &rt::STRING)
+    .named("requesterId"), groups[3] = rt::m("Groups", &GROUP_IDENTIFIER_LIST)
+    .named("groupSet"), instances[4] = rt::m("Instances", &INSTANCE_LIST)
+    .named("instancesSet")]
 );
 rt::string_enum! {
     pub enum ReservationEndDateType { Limited = "limited", Unlimited = "unlimited" }
@@ -1937,21 +1547,13 @@ pub struct ReservationFleetInstanceSpecification {
     pub priority: Option<i32>,
 }
 rt::structure!(
-    ReservationFleetInstanceSpecification, RESERVATION_FLEET_INSTANCE_SPECIFICATION, 0 =>
-    instance_type, 1 => instance_platform, 2 => weight, 3 => availability_zone, 4 =>
-    availability_zone_id, 5 => ebs_optimized, 6 => priority
-);
-pub static RESERVATION_FLEET_INSTANCE_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "ReservationFleetInstanceSpecification",
-    &[
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("InstancePlatform", &rt::ENUM),
-        rt::m("Weight", &rt::DOUBLE).min(0.001),
-        rt::m("AvailabilityZone", &rt::STRING),
-        rt::m("AvailabilityZoneId", &rt::STRING),
-        rt::m("EbsOptimized", &rt::BOOLEAN),
-        rt::m("Priority", &rt::INTEGER).min(0.0),
-    ],
+    ReservationFleetInstanceSpecification, RESERVATION_FLEET_INSTANCE_SPECIFICATION,
+    [instance_type[0] = rt::m("InstanceType", &rt::ENUM), instance_platform[1] =
+    rt::m("InstancePlatform", &rt::ENUM), weight[2] = rt::m("Weight", &rt::DOUBLE)
+    .min(0.001), availability_zone[3] = rt::m("AvailabilityZone", &rt::STRING),
+    availability_zone_id[4] = rt::m("AvailabilityZoneId", &rt::STRING), ebs_optimized[5]
+    = rt::m("EbsOptimized", &rt::BOOLEAN), priority[6] = rt::m("Priority", &rt::INTEGER)
+    .min(0.0)]
 );
 pub static RESERVATION_FLEET_INSTANCE_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "ReservationFleetInstanceSpecificationList",
@@ -1989,16 +1591,11 @@ pub struct ReservationValue {
     pub remaining_upfront_value: Option<String>,
 }
 rt::structure!(
-    ReservationValue, RESERVATION_VALUE, 0 => hourly_price, 1 => remaining_total_value, 2
-    => remaining_upfront_value
-);
-pub static RESERVATION_VALUE: rt::Schema = rt::Schema::structure(
-    "ReservationValue",
-    &[
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("RemainingTotalValue", &rt::STRING).named("remainingTotalValue"),
-        rt::m("RemainingUpfrontValue", &rt::STRING).named("remainingUpfrontValue"),
-    ],
+    ReservationValue, RESERVATION_VALUE, [hourly_price[0] = rt::m("HourlyPrice",
+    &rt::STRING).named("hourlyPrice"), remaining_total_value[1] =
+    rt::m("RemainingTotalValue", &rt::STRING).named("remainingTotalValue"),
+    remaining_upfront_value[2] = rt::m("RemainingUpfrontValue", &rt::STRING)
+    .named("remainingUpfrontValue")]
 );
 rt::string_enum! {
     pub enum ReservedCapacityAllocationStrategy { Prioritized = "prioritized" }
@@ -2017,15 +1614,9 @@ pub struct ReservedCapacityFallbackOptions {
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rt::structure!(
-    ReservedCapacityFallbackOptions, RESERVED_CAPACITY_FALLBACK_OPTIONS, 0 =>
-    market_types
-);
-pub static RESERVED_CAPACITY_FALLBACK_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ReservedCapacityFallbackOptions",
-    &[
-        rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
-            .named("marketTypeSet"),
-    ],
+    ReservedCapacityFallbackOptions, RESERVED_CAPACITY_FALLBACK_OPTIONS, [market_types[0]
+    = rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
+    .named("marketTypeSet")]
 );
 /// Describes the fallback behavior for an EC2 Fleet that uses reserved capacity when the reserved capacity is not enough to meet the target capacity. If you don't specify fallback options, EC2 Fleet does not fall back to any other market type after the specified reservation types are exhausted.
 #[derive(Clone, Default, PartialEq)]
@@ -2034,15 +1625,9 @@ pub struct ReservedCapacityFallbackOptionsRequest {
     pub market_types: Option<Vec<ReservedCapacityFallbackMarketType>>,
 }
 rt::structure!(
-    ReservedCapacityFallbackOptionsRequest, RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST, 0
-    => market_types
-);
-pub static RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReservedCapacityFallbackOptionsRequest",
-    &[
-        rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
-            .named("MarketType"),
-    ],
+    ReservedCapacityFallbackOptionsRequest, RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST,
+    [market_types[0] = rt::m("MarketTypes", &RESERVED_CAPACITY_FALLBACK_MARKET_TYPE_LIST)
+    .named("MarketType")]
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 #[derive(Clone, Default, PartialEq)]
@@ -2055,17 +1640,12 @@ pub struct ReservedCapacityOptions {
     pub reserved_capacity_fallback_options: Option<ReservedCapacityFallbackOptions>,
 }
 rt::structure!(
-    ReservedCapacityOptions, RESERVED_CAPACITY_OPTIONS, 0 => allocation_strategy, 1 =>
-    reservation_types, 2 => reserved_capacity_fallback_options
-);
-pub static RESERVED_CAPACITY_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ReservedCapacityOptions",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-        rt::m("ReservationTypes", &RESERVATION_TYPE_LIST).named("reservationTypeSet"),
-        rt::m("ReservedCapacityFallbackOptions", &RESERVED_CAPACITY_FALLBACK_OPTIONS)
-            .named("reservedCapacityFallbackOptions"),
-    ],
+    ReservedCapacityOptions, RESERVED_CAPACITY_OPTIONS, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
+    reservation_types[1] = rt::m("ReservationTypes", &RESERVATION_TYPE_LIST)
+    .named("reservationTypeSet"), reserved_capacity_fallback_options[2] =
+    rt::m("ReservedCapacityFallbackOptions", &RESERVED_CAPACITY_FALLBACK_OPTIONS)
+    .named("reservedCapacityFallbackOptions")]
 );
 /// Defines EC2 Fleet preferences for utilizing reserved capacity when `DefaultTargetCapacityType` is set to `reserved-capacity`. EC2 Fleet can fulfill reserved capacity using On-Demand Capacity Reservations, Capacity Blocks for ML, and interruptible Capacity Reservations.
 ///
@@ -2088,22 +1668,13 @@ pub struct ReservedCapacityOptionsRequest {
     >,
 }
 rt::structure!(
-    ReservedCapacityOptionsRequest, RESERVED_CAPACITY_OPTIONS_REQUEST, 0 =>
-    allocation_strategy, 1 => reservation_types, 2 => capacity_reservation_target, 3 =>
-    reserved_capacity_fallback_options
-);
-pub static RESERVED_CAPACITY_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReservedCapacityOptionsRequest",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM),
-        rt::m("ReservationTypes", &RESERVATION_TYPE_LIST_REQUEST)
-            .named("ReservationType"),
-        rt::m("CapacityReservationTarget", &FLEET_CAPACITY_RESERVATION_TARGET_REQUEST),
-        rt::m(
-            "ReservedCapacityFallbackOptions",
-            &RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST,
-        ),
-    ],
+    ReservedCapacityOptionsRequest, RESERVED_CAPACITY_OPTIONS_REQUEST,
+    [allocation_strategy[0] = rt::m("AllocationStrategy", &rt::ENUM),
+    reservation_types[1] = rt::m("ReservationTypes", &RESERVATION_TYPE_LIST_REQUEST)
+    .named("ReservationType"), capacity_reservation_target[2] =
+    rt::m("CapacityReservationTarget", &FLEET_CAPACITY_RESERVATION_TARGET_REQUEST),
+    reserved_capacity_fallback_options[3] = rt::m("ReservedCapacityFallbackOptions",
+    &RESERVED_CAPACITY_FALLBACK_OPTIONS_REQUEST)]
 );
 pub static RESERVED_INSTANCE_ID_SET: rt::Schema = rt::Schema::list(
     "ReservedInstanceIdSet",
@@ -2118,15 +1689,9 @@ pub struct ReservedInstanceLimitPrice {
     pub currency_code: Option<CurrencyCodeValues>,
 }
 rt::structure!(
-    ReservedInstanceLimitPrice, RESERVED_INSTANCE_LIMIT_PRICE, 0 => amount, 1 =>
-    currency_code
-);
-pub static RESERVED_INSTANCE_LIMIT_PRICE: rt::Schema = rt::Schema::structure(
-    "ReservedInstanceLimitPrice",
-    &[
-        rt::m("Amount", &rt::DOUBLE).named("amount"),
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-    ],
+    ReservedInstanceLimitPrice, RESERVED_INSTANCE_LIMIT_PRICE, [amount[0] =
+    rt::m("Amount", &rt::DOUBLE).named("amount"), currency_code[1] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode")]
 );
 /// The total value of the Convertible Reserved Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -2137,15 +1702,10 @@ pub struct ReservedInstanceReservationValue {
     pub reserved_instance_id: Option<String>,
 }
 rt::structure!(
-    ReservedInstanceReservationValue, RESERVED_INSTANCE_RESERVATION_VALUE, 0 =>
-    reservation_value, 1 => reserved_instance_id
-);
-pub static RESERVED_INSTANCE_RESERVATION_VALUE: rt::Schema = rt::Schema::structure(
-    "ReservedInstanceReservationValue",
-    &[
-        rt::m("ReservationValue", &RESERVATION_VALUE).named("reservationValue"),
-        rt::m("ReservedInstanceId", &rt::STRING).named("reservedInstanceId"),
-    ],
+    ReservedInstanceReservationValue, RESERVED_INSTANCE_RESERVATION_VALUE,
+    [reservation_value[0] = rt::m("ReservationValue", &RESERVATION_VALUE)
+    .named("reservationValue"), reserved_instance_id[1] = rt::m("ReservedInstanceId",
+    &rt::STRING).named("reservedInstanceId")]
 );
 pub static RESERVED_INSTANCE_RESERVATION_VALUE_SET: rt::Schema = rt::Schema::list(
     "ReservedInstanceReservationValueSet",
@@ -2199,35 +1759,25 @@ pub struct ReservedInstances {
     pub state: Option<ReservedInstanceState>,
 }
 rt::structure!(
-    ReservedInstances, RESERVED_INSTANCES, 0 => currency_code, 1 => instance_tenancy, 2
-    => offering_class, 3 => offering_type, 4 => recurring_charges, 5 => scope, 6 => tags,
-    7 => availability_zone_id, 8 => reserved_instances_id, 9 => instance_type, 10 =>
-    availability_zone, 11 => start, 12 => end, 13 => duration, 14 => usage_price, 15 =>
-    fixed_price, 16 => instance_count, 17 => product_description, 18 => state
-);
-pub static RESERVED_INSTANCES: rt::Schema = rt::Schema::structure(
-    "ReservedInstances",
-    &[
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("OfferingClass", &rt::ENUM).named("offeringClass"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
-        rt::m("RecurringCharges", &RECURRING_CHARGES_LIST).named("recurringCharges"),
-        rt::m("Scope", &rt::ENUM).named("scope"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Start", &rt::TIMESTAMP).named("start"),
-        rt::m("End", &rt::TIMESTAMP).named("end"),
-        rt::m("Duration", &rt::LONG).named("duration"),
-        rt::m("UsagePrice", &rt::FLOAT).named("usagePrice"),
-        rt::m("FixedPrice", &rt::FLOAT).named("fixedPrice"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("ProductDescription", &rt::ENUM).named("productDescription"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    ReservedInstances, RESERVED_INSTANCES, [currency_code[0] = rt::m("CurrencyCode",
+    &rt::ENUM).named("currencyCode"), instance_tenancy[1] = rt::m("InstanceTenancy",
+    &rt::ENUM).named("instanceTenancy"), offering_class[2] = rt::m("OfferingClass",
+    &rt::ENUM).named("offeringClass"), offering_type[3] = rt::m("OfferingType",
+    &rt::ENUM).named("offeringType"), recurring_charges[4] = rt::m("RecurringCharges",
+    &RECURRING_CHARGES_LIST).named("recurringCharges"), scope[5] = rt::m("Scope",
+    &rt::ENUM).named("scope"), tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    availability_zone_id[7] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), reserved_instances_id[8] = rt::m("ReservedInstancesId",
+    &rt::STRING).named("reservedInstancesId"), instance_type[9] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), availability_zone[10] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), start[11] = rt::m("Start", &rt::TIMESTAMP)
+    .named("start"), end[12] = rt::m("End", &rt::TIMESTAMP).named("end"), duration[13] =
+    rt::m("Duration", &rt::LONG).named("duration"), usage_price[14] = rt::m("UsagePrice",
+    &rt::FLOAT).named("usagePrice"), fixed_price[15] = rt::m("FixedPrice", &rt::FLOAT)
+    .named("fixedPrice"), instance_count[16] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), product_description[17] = rt::m("ProductDescription",
+    &rt::ENUM).named("productDescription"), state[18] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 /// Describes the configuration settings for the modified Reserved Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -2248,20 +1798,14 @@ pub struct ReservedInstancesConfiguration {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    ReservedInstancesConfiguration, RESERVED_INSTANCES_CONFIGURATION, 0 =>
-    availability_zone, 1 => instance_count, 2 => instance_type, 3 => platform, 4 =>
-    scope, 5 => availability_zone_id
-);
-pub static RESERVED_INSTANCES_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesConfiguration",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("Platform", &rt::STRING).named("platform"),
-        rt::m("Scope", &rt::ENUM).named("scope"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    ReservedInstancesConfiguration, RESERVED_INSTANCES_CONFIGURATION,
+    [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), instance_count[1] = rt::m("InstanceCount", &rt::INTEGER)
+    .named("instanceCount"), instance_type[2] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), platform[3] = rt::m("Platform", &rt::STRING)
+    .named("platform"), scope[4] = rt::m("Scope", &rt::ENUM).named("scope"),
+    availability_zone_id[5] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 pub static RESERVED_INSTANCES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesConfigurationList",
@@ -2273,10 +1817,9 @@ pub struct ReservedInstancesId {
     /// The ID of the Reserved Instance.
     pub reserved_instances_id: Option<String>,
 }
-rt::structure!(ReservedInstancesId, RESERVED_INSTANCES_ID, 0 => reserved_instances_id);
-pub static RESERVED_INSTANCES_ID: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesId",
-    &[rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")],
+rt::structure!(
+    ReservedInstancesId, RESERVED_INSTANCES_ID, [reserved_instances_id[0] =
+    rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")]
 );
 pub static RESERVED_INSTANCES_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesIdStringList",
@@ -2311,26 +1854,18 @@ pub struct ReservedInstancesListing {
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReservedInstancesListing, RESERVED_INSTANCES_LISTING, 0 => client_token, 1 =>
-    create_date, 2 => instance_counts, 3 => price_schedules, 4 => reserved_instances_id,
-    5 => reserved_instances_listing_id, 6 => status, 7 => status_message, 8 => tags, 9 =>
-    update_date
-);
-pub static RESERVED_INSTANCES_LISTING: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesListing",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("InstanceCounts", &INSTANCE_COUNT_LIST).named("instanceCounts"),
-        rt::m("PriceSchedules", &PRICE_SCHEDULE_LIST).named("priceSchedules"),
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-        rt::m("ReservedInstancesListingId", &rt::STRING)
-            .named("reservedInstancesListingId"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("UpdateDate", &rt::TIMESTAMP).named("updateDate"),
-    ],
+    ReservedInstancesListing, RESERVED_INSTANCES_LISTING, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), instance_counts[2] =
+    rt::m("InstanceCounts", &INSTANCE_COUNT_LIST).named("instanceCounts"),
+    price_schedules[3] = rt::m("PriceSchedules", &PRICE_SCHEDULE_LIST)
+    .named("priceSchedules"), reserved_instances_id[4] = rt::m("ReservedInstancesId",
+    &rt::STRING).named("reservedInstancesId"), reserved_instances_listing_id[5] =
+    rt::m("ReservedInstancesListingId", &rt::STRING).named("reservedInstancesListingId"),
+    status[6] = rt::m("Status", &rt::ENUM).named("status"), status_message[7] =
+    rt::m("StatusMessage", &rt::STRING).named("statusMessage"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), update_date[9] = rt::m("UpdateDate", &rt::TIMESTAMP)
+    .named("updateDate")]
 );
 pub static RESERVED_INSTANCES_LISTING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesListingList",
@@ -2359,27 +1894,19 @@ pub struct ReservedInstancesModification {
     pub update_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReservedInstancesModification, RESERVED_INSTANCES_MODIFICATION, 0 => client_token, 1
-    => create_date, 2 => effective_date, 3 => modification_results, 4 =>
-    reserved_instances_ids, 5 => reserved_instances_modification_id, 6 => status, 7 =>
-    status_message, 8 => update_date
-);
-pub static RESERVED_INSTANCES_MODIFICATION: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesModification",
-    &[
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("EffectiveDate", &rt::TIMESTAMP).named("effectiveDate"),
-        rt::m("ModificationResults", &RESERVED_INSTANCES_MODIFICATION_RESULT_LIST)
-            .named("modificationResultSet"),
-        rt::m("ReservedInstancesIds", &RESERVED_INTANCES_IDS)
-            .named("reservedInstancesSet"),
-        rt::m("ReservedInstancesModificationId", &rt::STRING)
-            .named("reservedInstancesModificationId"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("UpdateDate", &rt::TIMESTAMP).named("updateDate"),
-    ],
+    ReservedInstancesModification, RESERVED_INSTANCES_MODIFICATION, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), effective_date[2] =
+    rt::m("EffectiveDate", &rt::TIMESTAMP).named("effectiveDate"),
+    modification_results[3] = rt::m("ModificationResults",
+    &RESERVED_INSTANCES_MODIFICATION_RESULT_LIST).named("modificationResultSet"),
+    reserved_instances_ids[4] = rt::m("ReservedInstancesIds", &RESERVED_INTANCES_IDS)
+    .named("reservedInstancesSet"), reserved_instances_modification_id[5] =
+    rt::m("ReservedInstancesModificationId", &rt::STRING)
+    .named("reservedInstancesModificationId"), status[6] = rt::m("Status", &rt::STRING)
+    .named("status"), status_message[7] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), update_date[8] = rt::m("UpdateDate", &rt::TIMESTAMP)
+    .named("updateDate")]
 );
 pub static RESERVED_INSTANCES_MODIFICATION_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesModificationIdStringList",
@@ -2398,16 +1925,10 @@ pub struct ReservedInstancesModificationResult {
     pub target_configuration: Option<ReservedInstancesConfiguration>,
 }
 rt::structure!(
-    ReservedInstancesModificationResult, RESERVED_INSTANCES_MODIFICATION_RESULT, 0 =>
-    reserved_instances_id, 1 => target_configuration
-);
-pub static RESERVED_INSTANCES_MODIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesModificationResult",
-    &[
-        rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId"),
-        rt::m("TargetConfiguration", &RESERVED_INSTANCES_CONFIGURATION)
-            .named("targetConfiguration"),
-    ],
+    ReservedInstancesModificationResult, RESERVED_INSTANCES_MODIFICATION_RESULT,
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId"), target_configuration[1] = rt::m("TargetConfiguration",
+    &RESERVED_INSTANCES_CONFIGURATION).named("targetConfiguration")]
 );
 pub static RESERVED_INSTANCES_MODIFICATION_RESULT_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesModificationResultList",
@@ -2450,33 +1971,25 @@ pub struct ReservedInstancesOffering {
     pub product_description: Option<RiProductDescription>,
 }
 rt::structure!(
-    ReservedInstancesOffering, RESERVED_INSTANCES_OFFERING, 0 => currency_code, 1 =>
-    instance_tenancy, 2 => marketplace, 3 => offering_class, 4 => offering_type, 5 =>
-    pricing_details, 6 => recurring_charges, 7 => scope, 8 => availability_zone_id, 9 =>
-    reserved_instances_offering_id, 10 => instance_type, 11 => availability_zone, 12 =>
-    duration, 13 => usage_price, 14 => fixed_price, 15 => product_description
-);
-pub static RESERVED_INSTANCES_OFFERING: rt::Schema = rt::Schema::structure(
-    "ReservedInstancesOffering",
-    &[
-        rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("Marketplace", &rt::BOOLEAN).named("marketplace"),
-        rt::m("OfferingClass", &rt::ENUM).named("offeringClass"),
-        rt::m("OfferingType", &rt::ENUM).named("offeringType"),
-        rt::m("PricingDetails", &PRICING_DETAILS_LIST).named("pricingDetailsSet"),
-        rt::m("RecurringCharges", &RECURRING_CHARGES_LIST).named("recurringCharges"),
-        rt::m("Scope", &rt::ENUM).named("scope"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("ReservedInstancesOfferingId", &rt::STRING)
-            .named("reservedInstancesOfferingId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("Duration", &rt::LONG).named("duration"),
-        rt::m("UsagePrice", &rt::FLOAT).named("usagePrice"),
-        rt::m("FixedPrice", &rt::FLOAT).named("fixedPrice"),
-        rt::m("ProductDescription", &rt::ENUM).named("productDescription"),
-    ],
+    ReservedInstancesOffering, RESERVED_INSTANCES_OFFERING, [currency_code[0] =
+    rt::m("CurrencyCode", &rt::ENUM).named("currencyCode"), instance_tenancy[1] =
+    rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"), marketplace[2] =
+    rt::m("Marketplace", &rt::BOOLEAN).named("marketplace"), offering_class[3] =
+    rt::m("OfferingClass", &rt::ENUM).named("offeringClass"), offering_type[4] =
+    rt::m("OfferingType", &rt::ENUM).named("offeringType"), pricing_details[5] =
+    rt::m("PricingDetails", &PRICING_DETAILS_LIST).named("pricingDetailsSet"),
+    recurring_charges[6] = rt::m("RecurringCharges", &RECURRING_CHARGES_LIST)
+    .named("recurringCharges"), scope[7] = rt::m("Scope", &rt::ENUM).named("scope"),
+    availability_zone_id[8] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), reserved_instances_offering_id[9] =
+    rt::m("ReservedInstancesOfferingId", &rt::STRING)
+    .named("reservedInstancesOfferingId"), instance_type[10] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), availability_zone[11] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), duration[12] = rt::m("Duration", &rt::LONG)
+    .named("duration"), usage_price[13] = rt::m("UsagePrice", &rt::FLOAT)
+    .named("usagePrice"), fixed_price[14] = rt::m("FixedPrice", &rt::FLOAT)
+    .named("fixedPrice"), product_description[15] = rt::m("ProductDescription",
+    &rt::ENUM).named("productDescription")]
 );
 pub static RESERVED_INSTANCES_OFFERING_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "ReservedInstancesOfferingIdStringList",
@@ -2489,4 +2002,498 @@ pub static RESERVED_INSTANCES_OFFERING_LIST: rt::Schema = rt::Schema::list(
 pub static RESERVED_INTANCES_IDS: rt::Schema = rt::Schema::list(
     "ReservedIntancesIds",
     &[rt::m("member", &RESERVED_INSTANCES_ID).named("item")],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetAddressAttributeRequest {
+    /// \[EC2-VPC\] The allocation ID.
+    pub allocation_id: String,
+    /// The attribute of the IP address.
+    pub attribute: AddressAttributeName,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, [allocation_id[0] =
+    rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED), attribute[1] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetAddressAttributeResult {
+    /// Information about the IP address.
+    pub address: Option<AddressAttribute>,
+}
+rt::structure!(
+    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, [address[0] =
+    rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetEbsDefaultKmsKeyIdRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetEbsDefaultKmsKeyIdResult {
+    /// The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default.
+    pub kms_key_id: Option<String>,
+}
+rt::structure!(
+    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, [kms_key_id[0] =
+    rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")]
+);
+rt::string_enum! {
+    pub enum ResetFpgaImageAttributeName { LoadPermission = "loadPermission" }
+}
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetFpgaImageAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the AFI.
+    pub fpga_image_id: String,
+    /// The attribute.
+    pub attribute: Option<ResetFpgaImageAttributeName>,
+}
+rt::structure!(
+    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), fpga_image_id[1] = rt::m("FpgaImageId", &rt::STRING)
+    .flags(rt::REQUIRED), attribute[2] = rt::m("Attribute", &rt::ENUM)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetFpgaImageAttributeResult {
+    /// Is `true` if the request succeeds, and an error otherwise.
+    pub return_: Option<bool>,
+}
+rt::structure!(
+    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return")]
+);
+rt::string_enum! {
+    pub enum ResetImageAttributeName { LaunchPermission = "launchPermission" }
+}
+/// Contains the parameters for ResetImageAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetImageAttributeRequest {
+    /// The attribute to reset (currently you can only reset the launch permission attribute).
+    pub attribute: ResetImageAttributeName,
+    /// The ID of the AMI.
+    pub image_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), image_id[1] = rt::m("ImageId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetInstanceAttributeRequest {
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    pub instance_id: String,
+    /// The attribute to reset.
+    ///
+    /// **Important:** You can only reset the following attributes: `kernel` \| `ramdisk` \| `sourceDestCheck`.
+    pub attribute: InstanceAttributeName,
+}
+rt::structure!(
+    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), instance_id[1] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId").flags(rt::REQUIRED), attribute[2] =
+    rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED)]
+);
+/// Contains the parameters for ResetNetworkInterfaceAttribute.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetNetworkInterfaceAttributeRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The ID of the network interface.
+    pub network_interface_id: String,
+    /// The source/destination checking attribute. Resets the value to `true`.
+    pub source_dest_check: Option<String>,
+}
+rt::structure!(
+    ResetNetworkInterfaceAttributeRequest, RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), network_interface_id[1]
+    = rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), source_dest_check[2] = rt::m("SourceDestCheck", &rt::STRING)
+    .named("sourceDestCheck")]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct ResetSnapshotAttributeRequest {
+    /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
+    pub attribute: SnapshotAttributeName,
+    /// The ID of the snapshot.
+    pub snapshot_id: String,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+}
+rt::structure!(
+    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED), snapshot_id[1] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
+);
+pub static RESOURCE_ID_LIST: rt::Schema = rt::Schema::list(
+    "ResourceIdList",
+    &[rt::m("member", &rt::STRING)],
+);
+pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
+    "ResourceList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes a resource statement.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResourceStatement {
+    /// The resources.
+    pub resources: Option<Vec<String>>,
+    /// The resource types.
+    pub resource_types: Option<Vec<String>>,
+}
+rt::structure!(
+    ResourceStatement, RESOURCE_STATEMENT, [resources[0] = rt::m("Resources",
+    &VALUE_STRING_LIST).named("resourceSet"), resource_types[1] = rt::m("ResourceTypes",
+    &VALUE_STRING_LIST).named("resourceTypeSet")]
+);
+/// Describes a resource statement.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResourceStatementRequest {
+    /// The resources.
+    pub resources: Option<Vec<String>>,
+    /// The resource types.
+    pub resource_types: Option<Vec<String>>,
+}
+rt::structure!(
+    ResourceStatementRequest, RESOURCE_STATEMENT_REQUEST, [resources[0] =
+    rt::m("Resources", &VALUE_STRING_LIST).named("Resource"), resource_types[1] =
+    rt::m("ResourceTypes", &VALUE_STRING_LIST).named("ResourceType")]
+);
+rt::string_enum! {
+    pub enum ResourceType { CapacityReservation = "capacity-reservation",
+    ClientVpnEndpoint = "client-vpn-endpoint", CustomerGateway = "customer-gateway",
+    CarrierGateway = "carrier-gateway", CoipPool = "coip-pool", DeclarativePoliciesReport
+    = "declarative-policies-report", DedicatedHost = "dedicated-host", DhcpOptions =
+    "dhcp-options", EgressOnlyInternetGateway = "egress-only-internet-gateway", ElasticIp
+    = "elastic-ip", ElasticGpu = "elastic-gpu", ExportImageTask = "export-image-task",
+    ExportInstanceTask = "export-instance-task", FcaPolicy = "fca-policy", Fleet =
+    "fleet", FpgaImage = "fpga-image", HostReservation = "host-reservation", Image =
+    "image", ImageUsageReport = "image-usage-report", ImportImageTask =
+    "import-image-task", ImportSnapshotTask = "import-snapshot-task", Instance =
+    "instance", InstanceEventWindow = "instance-event-window", InternetGateway =
+    "internet-gateway", Ipam = "ipam", IpamPool = "ipam-pool", IpamScope = "ipam-scope",
+    Ipv4poolEc2 = "ipv4pool-ec2", Ipv6poolEc2 = "ipv6pool-ec2", KeyPair = "key-pair",
+    LaunchTemplate = "launch-template", LocalGateway = "local-gateway",
+    LocalGatewayRouteTable = "local-gateway-route-table", LocalGatewayVirtualInterface =
+    "local-gateway-virtual-interface", LocalGatewayVirtualInterfaceGroup =
+    "local-gateway-virtual-interface-group", LocalGatewayRouteTableVpcAssociation =
+    "local-gateway-route-table-vpc-association",
+    LocalGatewayRouteTableVirtualInterfaceGroupAssociation =
+    "local-gateway-route-table-virtual-interface-group-association", Natgateway =
+    "natgateway", NetworkAcl = "network-acl", NetworkInterface = "network-interface",
+    NetworkInsightsAnalysis = "network-insights-analysis", NetworkInsightsPath =
+    "network-insights-path", NetworkInsightsAccessScope =
+    "network-insights-access-scope", NetworkInsightsAccessScopeAnalysis =
+    "network-insights-access-scope-analysis", OutpostLag = "outpost-lag", PlacementGroup
+    = "placement-group", PrefixList = "prefix-list", ReplaceRootVolumeTask =
+    "replace-root-volume-task", ReservedInstances = "reserved-instances", RouteTable =
+    "route-table", SecurityGroup = "security-group", SecurityGroupRule =
+    "security-group-rule", ServiceLinkVirtualInterface =
+    "service-link-virtual-interface", Snapshot = "snapshot", SpotFleetRequest =
+    "spot-fleet-request", SpotInstancesRequest = "spot-instances-request", Subnet =
+    "subnet", SubnetCidrReservation = "subnet-cidr-reservation", TrafficMirrorFilter =
+    "traffic-mirror-filter", TrafficMirrorSession = "traffic-mirror-session",
+    TrafficMirrorTarget = "traffic-mirror-target", TransitGateway = "transit-gateway",
+    TransitGatewayAttachment = "transit-gateway-attachment", TransitGatewayConnectPeer =
+    "transit-gateway-connect-peer", TransitGatewayMulticastDomain =
+    "transit-gateway-multicast-domain", TransitGatewayPolicyTable =
+    "transit-gateway-policy-table", TransitGatewayMeteringPolicy =
+    "transit-gateway-metering-policy", TransitGatewayRouteTable =
+    "transit-gateway-route-table", TransitGatewayRouteTableAnnouncement =
+    "transit-gateway-route-table-announcement", Volume = "volume", Vpc = "vpc",
+    VpcEndpoint = "vpc-endpoint", VpcEndpointConnection = "vpc-endpoint-connection",
+    VpcEndpointService = "vpc-endpoint-service", VpcEndpointServicePermission =
+    "vpc-endpoint-service-permission", VpcPeeringConnection = "vpc-peering-connection",
+    VpnConnection = "vpn-connection", VpnGateway = "vpn-gateway", VpcFlowLog =
+    "vpc-flow-log", CapacityReservationFleet = "capacity-reservation-fleet",
+    TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+    VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+    VerifiedAccessInstance = "verified-access-instance", VerifiedAccessGroup =
+    "verified-access-group", VerifiedAccessEndpoint = "verified-access-endpoint",
+    VerifiedAccessPolicy = "verified-access-policy", VerifiedAccessTrustProvider =
+    "verified-access-trust-provider", VpnConnectionDeviceType =
+    "vpn-connection-device-type", VpcBlockPublicAccessExclusion =
+    "vpc-block-public-access-exclusion", VpcEncryptionControl = "vpc-encryption-control",
+    RouteServer = "route-server", RouteServerEndpoint = "route-server-endpoint",
+    RouteServerPeer = "route-server-peer", IpamResourceDiscovery =
+    "ipam-resource-discovery", IpamResourceDiscoveryAssociation =
+    "ipam-resource-discovery-association", InstanceConnectEndpoint =
+    "instance-connect-endpoint", VerifiedAccessEndpointTarget =
+    "verified-access-endpoint-target", IpamExternalResourceVerificationToken =
+    "ipam-external-resource-verification-token", CapacityBlock = "capacity-block",
+    MacModificationTask = "mac-modification-task", IpamPrefixListResolver =
+    "ipam-prefix-list-resolver", IpamPolicy = "ipam-policy", IpamPrefixListResolverTarget
+    = "ipam-prefix-list-resolver-target", IpamInternetRegistryAssociation =
+    "ipam-internet-registry-association", SecondaryInterface = "secondary-interface",
+    SecondaryNetwork = "secondary-network", SecondarySubnet = "secondary-subnet",
+    CapacityManagerDataExport = "capacity-manager-data-export", VpnConcentrator =
+    "vpn-concentrator", IpamPoolAllocation = "ipam-pool-allocation",
+    CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+    ApplicationStatusCheck = "application-status-check",
+    CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+    MetricCategory = "metric-category" }
+}
+/// The options that affect the scope of the response.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResourceTypeOption {
+    /// The name of the option.
+    ///
+    /// - For `ec2:Instance`: Specify `state-name` - The current state of the EC2 instance.
+    /// - For `ec2:LaunchTemplate`: Specify `version-depth` - The number of launch template versions to check, starting from the most recent version.
+    pub option_name: Option<ImageReferenceOptionName>,
+    /// A value for the specified option.
+    ///
+    /// - For `state-name`:
+    ///   - Valid values: `pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`
+    ///   - Default: All states
+    /// - For `version-depth`:
+    ///   - Valid values: Integers between `1` and `10000`
+    ///   - Default: `10`
+    pub option_values: Option<Vec<String>>,
+}
+rt::structure!(
+    ResourceTypeOption, RESOURCE_TYPE_OPTION, [option_name[0] = rt::m("OptionName",
+    &rt::ENUM), option_values[1] = rt::m("OptionValues",
+    &RESOURCE_TYPE_OPTION_VALUES_LIST).named("OptionValue")]
+);
+pub static RESOURCE_TYPE_OPTION_LIST: rt::Schema = rt::Schema::list(
+    "ResourceTypeOptionList",
+    &[rt::m("member", &RESOURCE_TYPE_OPTION)],
+);
+pub static RESOURCE_TYPE_OPTION_VALUES_LIST: rt::Schema = rt::Schema::list(
+    "ResourceTypeOptionValuesList",
+    &[rt::m("member", &rt::STRING)],
+);
+/// A resource type to check for image references. Associated options can also be specified if the resource type is an EC2 instance or launch template.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResourceTypeRequest {
+    /// The resource type.
+    pub resource_type: Option<ImageReferenceResourceType>,
+    /// The options that affect the scope of the response. Valid only when `ResourceType` is `ec2:Instance` or `ec2:LaunchTemplate`.
+    pub resource_type_options: Option<Vec<ResourceTypeOption>>,
+}
+rt::structure!(
+    ResourceTypeRequest, RESOURCE_TYPE_REQUEST, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM), resource_type_options[1] = rt::m("ResourceTypeOptions",
+    &RESOURCE_TYPE_OPTION_LIST).named("ResourceTypeOption")]
+);
+pub static RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list(
+    "ResourceTypeRequestList",
+    &[rt::m("member", &RESOURCE_TYPE_REQUEST)],
+);
+/// Describes the error that's returned when you cannot delete a launch template version.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResponseError {
+    /// The error code.
+    pub code: Option<LaunchTemplateErrorCode>,
+    /// The error message, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    ResponseError, RESPONSE_ERROR, [code[0] = rt::m("Code", &rt::ENUM).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
+);
+pub static RESPONSE_HOST_ID_LIST: rt::Schema = rt::Schema::list(
+    "ResponseHostIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static RESPONSE_HOST_ID_SET: rt::Schema = rt::Schema::list(
+    "ResponseHostIdSet",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// The information for a launch template.
+#[derive(Clone, Default, PartialEq)]
+pub struct ResponseLaunchTemplateData {
+    /// The ID of the kernel, if applicable.
+    pub kernel_id: Option<String>,
+    /// Indicates whether the instance is optimized for Amazon EBS I/O.
+    pub ebs_optimized: Option<bool>,
+    /// The IAM instance profile.
+    pub iam_instance_profile: Option<LaunchTemplateIamInstanceProfileSpecification>,
+    /// The block device mappings.
+    pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMapping>>,
+    /// The network interfaces.
+    pub network_interfaces: Option<
+        Vec<LaunchTemplateInstanceNetworkInterfaceSpecification>,
+    >,
+    /// The ID of the AMI or a Systems Manager parameter. The Systems Manager parameter will resolve to the ID of the AMI at instance launch.
+    ///
+    /// The value depends on what you specified in the request. The possible values are:
+    ///
+    /// - If an AMI ID was specified in the request, then this is the AMI ID.
+    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `true`, then this is the AMI ID that the parameter is mapped to in the Parameter Store.
+    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `false`, then this is the parameter value.
+    ///
+    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
+    pub image_id: Option<String>,
+    /// The instance type.
+    pub instance_type: Option<InstanceType>,
+    /// The name of the key pair.
+    pub key_name: Option<String>,
+    /// The monitoring for the instance.
+    pub monitoring: Option<LaunchTemplatesMonitoring>,
+    /// The placement of the instance.
+    pub placement: Option<LaunchTemplatePlacement>,
+    /// The ID of the RAM disk, if applicable.
+    pub ram_disk_id: Option<String>,
+    /// If set to `true`, indicates that the instance cannot be terminated using the Amazon EC2 console, command line tool, or API.
+    pub disable_api_termination: Option<bool>,
+    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+    pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
+    /// The user data for the instance.
+    pub user_data: Option<String>,
+    /// The tags that are applied to the resources that are created during instance launch.
+    pub tag_specifications: Option<Vec<LaunchTemplateTagSpecification>>,
+    /// Deprecated.
+    ///
+    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
+    pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecificationResponse>>,
+    /// **Note:** Amazon Elastic Inference is no longer available.
+    ///
+    /// An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads.
+    ///
+    /// You cannot specify accelerators from different generations in the same request.
+    pub elastic_inference_accelerators: Option<
+        Vec<LaunchTemplateElasticInferenceAcceleratorResponse>,
+    >,
+    /// The security group IDs.
+    pub security_group_ids: Option<Vec<String>>,
+    /// The security group names.
+    pub security_groups: Option<Vec<String>>,
+    /// The market (purchasing) option for the instances.
+    pub instance_market_options: Option<LaunchTemplateInstanceMarketOptions>,
+    /// The credit option for CPU usage of the instance.
+    pub credit_specification: Option<CreditSpecification>,
+    /// The CPU options for the instance. For more information, see [CPU options for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
+    pub cpu_options: Option<LaunchTemplateCpuOptions>,
+    /// Information about the Capacity Reservation targeting option.
+    pub capacity_reservation_specification: Option<
+        LaunchTemplateCapacityReservationSpecificationResponse,
+    >,
+    /// The license configurations.
+    pub license_specifications: Option<Vec<LaunchTemplateLicenseConfiguration>>,
+    /// Indicates whether an instance is configured for hibernation. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
+    pub hibernation_options: Option<LaunchTemplateHibernationOptions>,
+    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html) in the *Amazon EC2 User Guide*.
+    pub metadata_options: Option<LaunchTemplateInstanceMetadataOptions>,
+    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
+    pub enclave_options: Option<LaunchTemplateEnclaveOptions>,
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
+    ///
+    /// If you specify `InstanceRequirements`, you can't specify `InstanceTypes`.
+    pub instance_requirements: Option<InstanceRequirements>,
+    /// The options for the instance hostname.
+    pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptions>,
+    /// The maintenance options for your instance.
+    pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptions>,
+    /// Indicates whether the instance is enabled for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html) in the *Amazon EC2 User Guide*.
+    pub disable_api_stop: Option<bool>,
+    /// The entity that manages the launch template.
+    pub operator: Option<OperatorResponse>,
+    /// Contains the launch template settings for network performance options for your instance.
+    pub network_performance_options: Option<LaunchTemplateNetworkPerformanceOptions>,
+    /// The secondary interfaces associated with the launch template.
+    pub secondary_interfaces: Option<
+        Vec<LaunchTemplateInstanceSecondaryInterfaceSpecification>,
+    >,
+}
+rt::structure!(
+    ResponseLaunchTemplateData, RESPONSE_LAUNCH_TEMPLATE_DATA, [kernel_id[0] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), ebs_optimized[1] =
+    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"), iam_instance_profile[2] =
+    rt::m("IamInstanceProfile", &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION)
+    .named("iamInstanceProfile"), block_device_mappings[3] = rt::m("BlockDeviceMappings",
+    &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST).named("blockDeviceMappingSet"),
+    network_interfaces[4] = rt::m("NetworkInterfaces",
+    &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+    .named("networkInterfaceSet"), image_id[5] = rt::m("ImageId", &rt::STRING)
+    .named("imageId"), instance_type[6] = rt::m("InstanceType", &rt::ENUM)
+    .named("instanceType"), key_name[7] = rt::m("KeyName", &rt::STRING).named("keyName"),
+    monitoring[8] = rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING)
+    .named("monitoring"), placement[9] = rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT)
+    .named("placement"), ram_disk_id[10] = rt::m("RamDiskId", &rt::STRING)
+    .named("ramDiskId"), disable_api_termination[11] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN).named("disableApiTermination"),
+    instance_initiated_shutdown_behavior[12] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), user_data[13] =
+    rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
+    tag_specifications[14] = rt::m("TagSpecifications",
+    &LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST).named("tagSpecificationSet"),
+    elastic_gpu_specifications[15] = rt::m("ElasticGpuSpecifications",
+    &ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST).named("elasticGpuSpecificationSet"),
+    elastic_inference_accelerators[16] = rt::m("ElasticInferenceAccelerators",
+    &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST)
+    .named("elasticInferenceAcceleratorSet"), security_group_ids[17] =
+    rt::m("SecurityGroupIds", &VALUE_STRING_LIST).named("securityGroupIdSet"),
+    security_groups[18] = rt::m("SecurityGroups", &VALUE_STRING_LIST)
+    .named("securityGroupSet"), instance_market_options[19] =
+    rt::m("InstanceMarketOptions", &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS)
+    .named("instanceMarketOptions"), credit_specification[20] =
+    rt::m("CreditSpecification", &CREDIT_SPECIFICATION).named("creditSpecification"),
+    cpu_options[21] = rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS)
+    .named("cpuOptions"), capacity_reservation_specification[22] =
+    rt::m("CapacityReservationSpecification",
+    &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE)
+    .named("capacityReservationSpecification"), license_specifications[23] =
+    rt::m("LicenseSpecifications", &LAUNCH_TEMPLATE_LICENSE_LIST).named("licenseSet"),
+    hibernation_options[24] = rt::m("HibernationOptions",
+    &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS).named("hibernationOptions"),
+    metadata_options[25] = rt::m("MetadataOptions",
+    &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS).named("metadataOptions"),
+    enclave_options[26] = rt::m("EnclaveOptions", &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS)
+    .named("enclaveOptions"), instance_requirements[27] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS).named("instanceRequirements"), private_dns_name_options[28] =
+    rt::m("PrivateDnsNameOptions", &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS)
+    .named("privateDnsNameOptions"), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS)
+    .named("maintenanceOptions"), disable_api_stop[30] = rt::m("DisableApiStop",
+    &rt::BOOLEAN).named("disableApiStop"), operator[31] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions", &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS)
+    .named("networkPerformanceOptions"), secondary_interfaces[33] =
+    rt::m("SecondaryInterfaces",
+    &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST)
+    .named("secondaryInterfaceSet")]
+);
+pub static RESTORABLE_BY_STRING_LIST: rt::Schema = rt::Schema::list(
+    "RestorableByStringList",
+    &[rt::m("member", &rt::STRING)],
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct RestoreAddressToClassicRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    pub dry_run: Option<bool>,
+    /// The Elastic IP address.
+    pub public_ip: String,
+}
+rt::structure!(
+    RestoreAddressToClassicRequest, RESTORE_ADDRESS_TO_CLASSIC_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), public_ip[1] = rt::m("PublicIp",
+    &rt::STRING).named("publicIp").flags(rt::REQUIRED)]
+);
+#[derive(Clone, Default, PartialEq)]
+pub struct RestoreAddressToClassicResult {
+    /// The Elastic IP address.
+    pub public_ip: Option<String>,
+    /// The move status for the IP address.
+    pub status: Option<Status>,
+}
+rt::structure!(
+    RestoreAddressToClassicResult, RESTORE_ADDRESS_TO_CLASSIC_RESULT, [public_ip[0] =
+    rt::m("PublicIp", &rt::STRING).named("publicIp"), status[1] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );

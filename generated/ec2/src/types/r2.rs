@@ -4,614 +4,6 @@ use super::*;
 use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
-pub struct ResetAddressAttributeRequest {
-    /// \[EC2-VPC\] The allocation ID.
-    pub allocation_id: String,
-    /// The attribute of the IP address.
-    pub attribute: AddressAttributeName,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetAddressAttributeRequest, RESET_ADDRESS_ATTRIBUTE_REQUEST, 0 => allocation_id, 1
-    => attribute, 2 => dry_run
-);
-pub static RESET_ADDRESS_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetAddressAttributeRequest",
-    &[
-        rt::m("AllocationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetAddressAttributeResult {
-    /// Information about the IP address.
-    pub address: Option<AddressAttribute>,
-}
-rt::structure!(
-    ResetAddressAttributeResult, RESET_ADDRESS_ATTRIBUTE_RESULT, 0 => address
-);
-pub static RESET_ADDRESS_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetAddressAttributeResult",
-    &[rt::m("Address", &ADDRESS_ATTRIBUTE).named("address")],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetEbsDefaultKmsKeyIdRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetEbsDefaultKmsKeyIdRequest, RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST, 0 => dry_run
-);
-pub static RESET_EBS_DEFAULT_KMS_KEY_ID_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetEbsDefaultKmsKeyIdRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetEbsDefaultKmsKeyIdResult {
-    /// The Amazon Resource Name (ARN) of the default KMS key for EBS encryption by default.
-    pub kms_key_id: Option<String>,
-}
-rt::structure!(
-    ResetEbsDefaultKmsKeyIdResult, RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT, 0 => kms_key_id
-);
-pub static RESET_EBS_DEFAULT_KMS_KEY_ID_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetEbsDefaultKmsKeyIdResult",
-    &[rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId")],
-);
-rt::string_enum! {
-    pub enum ResetFpgaImageAttributeName { LoadPermission = "loadPermission" }
-}
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetFpgaImageAttributeRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the AFI.
-    pub fpga_image_id: String,
-    /// The attribute.
-    pub attribute: Option<ResetFpgaImageAttributeName>,
-}
-rt::structure!(
-    ResetFpgaImageAttributeRequest, RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST, 0 => dry_run, 1
-    => fpga_image_id, 2 => attribute
-);
-pub static RESET_FPGA_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetFpgaImageAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("FpgaImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetFpgaImageAttributeResult {
-    /// Is `true` if the request succeeds, and an error otherwise.
-    pub return_: Option<bool>,
-}
-rt::structure!(
-    ResetFpgaImageAttributeResult, RESET_FPGA_IMAGE_ATTRIBUTE_RESULT, 0 => return_
-);
-pub static RESET_FPGA_IMAGE_ATTRIBUTE_RESULT: rt::Schema = rt::Schema::structure(
-    "ResetFpgaImageAttributeResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
-);
-rt::string_enum! {
-    pub enum ResetImageAttributeName { LaunchPermission = "launchPermission" }
-}
-/// Contains the parameters for ResetImageAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetImageAttributeRequest {
-    /// The attribute to reset (currently you can only reset the launch permission attribute).
-    pub attribute: ResetImageAttributeName,
-    /// The ID of the AMI.
-    pub image_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetImageAttributeRequest, RESET_IMAGE_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    image_id, 2 => dry_run
-);
-pub static RESET_IMAGE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetImageAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetInstanceAttributeRequest {
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the instance.
-    pub instance_id: String,
-    /// The attribute to reset.
-    ///
-    /// **Important:** You can only reset the following attributes: `kernel` \| `ramdisk` \| `sourceDestCheck`.
-    pub attribute: InstanceAttributeName,
-}
-rt::structure!(
-    ResetInstanceAttributeRequest, RESET_INSTANCE_ATTRIBUTE_REQUEST, 0 => dry_run, 1 =>
-    instance_id, 2 => attribute
-);
-pub static RESET_INSTANCE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetInstanceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId").flags(rt::REQUIRED),
-        rt::m("Attribute", &rt::ENUM).named("attribute").flags(rt::REQUIRED),
-    ],
-);
-/// Contains the parameters for ResetNetworkInterfaceAttribute.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetNetworkInterfaceAttributeRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The ID of the network interface.
-    pub network_interface_id: String,
-    /// The source/destination checking attribute. Resets the value to `true`.
-    pub source_dest_check: Option<String>,
-}
-rt::structure!(
-    ResetNetworkInterfaceAttributeRequest, RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST, 0
-    => dry_run, 1 => network_interface_id, 2 => source_dest_check
-);
-pub static RESET_NETWORK_INTERFACE_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetNetworkInterfaceAttributeRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("SourceDestCheck", &rt::STRING).named("sourceDestCheck"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct ResetSnapshotAttributeRequest {
-    /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
-    pub attribute: SnapshotAttributeName,
-    /// The ID of the snapshot.
-    pub snapshot_id: String,
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-}
-rt::structure!(
-    ResetSnapshotAttributeRequest, RESET_SNAPSHOT_ATTRIBUTE_REQUEST, 0 => attribute, 1 =>
-    snapshot_id, 2 => dry_run
-);
-pub static RESET_SNAPSHOT_ATTRIBUTE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetSnapshotAttributeRequest",
-    &[
-        rt::m("Attribute", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
-);
-pub static RESOURCE_ID_LIST: rt::Schema = rt::Schema::list(
-    "ResourceIdList",
-    &[rt::m("member", &rt::STRING)],
-);
-pub static RESOURCE_LIST: rt::Schema = rt::Schema::list(
-    "ResourceList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// Describes a resource statement.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResourceStatement {
-    /// The resources.
-    pub resources: Option<Vec<String>>,
-    /// The resource types.
-    pub resource_types: Option<Vec<String>>,
-}
-rt::structure!(
-    ResourceStatement, RESOURCE_STATEMENT, 0 => resources, 1 => resource_types
-);
-pub static RESOURCE_STATEMENT: rt::Schema = rt::Schema::structure(
-    "ResourceStatement",
-    &[
-        rt::m("Resources", &VALUE_STRING_LIST).named("resourceSet"),
-        rt::m("ResourceTypes", &VALUE_STRING_LIST).named("resourceTypeSet"),
-    ],
-);
-/// Describes a resource statement.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResourceStatementRequest {
-    /// The resources.
-    pub resources: Option<Vec<String>>,
-    /// The resource types.
-    pub resource_types: Option<Vec<String>>,
-}
-rt::structure!(
-    ResourceStatementRequest, RESOURCE_STATEMENT_REQUEST, 0 => resources, 1 =>
-    resource_types
-);
-pub static RESOURCE_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResourceStatementRequest",
-    &[
-        rt::m("Resources", &VALUE_STRING_LIST).named("Resource"),
-        rt::m("ResourceTypes", &VALUE_STRING_LIST).named("ResourceType"),
-    ],
-);
-rt::string_enum! {
-    pub enum ResourceType { CapacityReservation = "capacity-reservation",
-    ClientVpnEndpoint = "client-vpn-endpoint", CustomerGateway = "customer-gateway",
-    CarrierGateway = "carrier-gateway", CoipPool = "coip-pool", DeclarativePoliciesReport
-    = "declarative-policies-report", DedicatedHost = "dedicated-host", DhcpOptions =
-    "dhcp-options", EgressOnlyInternetGateway = "egress-only-internet-gateway", ElasticIp
-    = "elastic-ip", ElasticGpu = "elastic-gpu", ExportImageTask = "export-image-task",
-    ExportInstanceTask = "export-instance-task", FcaPolicy = "fca-policy", Fleet =
-    "fleet", FpgaImage = "fpga-image", HostReservation = "host-reservation", Image =
-    "image", ImageUsageReport = "image-usage-report", ImportImageTask =
-    "import-image-task", ImportSnapshotTask = "import-snapshot-task", Instance =
-    "instance", InstanceEventWindow = "instance-event-window", InternetGateway =
-    "internet-gateway", Ipam = "ipam", IpamPool = "ipam-pool", IpamScope = "ipam-scope",
-    Ipv4poolEc2 = "ipv4pool-ec2", Ipv6poolEc2 = "ipv6pool-ec2", KeyPair = "key-pair",
-    LaunchTemplate = "launch-template", LocalGateway = "local-gateway",
-    LocalGatewayRouteTable = "local-gateway-route-table", LocalGatewayVirtualInterface =
-    "local-gateway-virtual-interface", LocalGatewayVirtualInterfaceGroup =
-    "local-gateway-virtual-interface-group", LocalGatewayRouteTableVpcAssociation =
-    "local-gateway-route-table-vpc-association",
-    LocalGatewayRouteTableVirtualInterfaceGroupAssociation =
-    "local-gateway-route-table-virtual-interface-group-association", Natgateway =
-    "natgateway", NetworkAcl = "network-acl", NetworkInterface = "network-interface",
-    NetworkInsightsAnalysis = "network-insights-analysis", NetworkInsightsPath =
-    "network-insights-path", NetworkInsightsAccessScope =
-    "network-insights-access-scope", NetworkInsightsAccessScopeAnalysis =
-    "network-insights-access-scope-analysis", OutpostLag = "outpost-lag", PlacementGroup
-    = "placement-group", PrefixList = "prefix-list", ReplaceRootVolumeTask =
-    "replace-root-volume-task", ReservedInstances = "reserved-instances", RouteTable =
-    "route-table", SecurityGroup = "security-group", SecurityGroupRule =
-    "security-group-rule", ServiceLinkVirtualInterface =
-    "service-link-virtual-interface", Snapshot = "snapshot", SpotFleetRequest =
-    "spot-fleet-request", SpotInstancesRequest = "spot-instances-request", Subnet =
-    "subnet", SubnetCidrReservation = "subnet-cidr-reservation", TrafficMirrorFilter =
-    "traffic-mirror-filter", TrafficMirrorSession = "traffic-mirror-session",
-    TrafficMirrorTarget = "traffic-mirror-target", TransitGateway = "transit-gateway",
-    TransitGatewayAttachment = "transit-gateway-attachment", TransitGatewayConnectPeer =
-    "transit-gateway-connect-peer", TransitGatewayMulticastDomain =
-    "transit-gateway-multicast-domain", TransitGatewayPolicyTable =
-    "transit-gateway-policy-table", TransitGatewayMeteringPolicy =
-    "transit-gateway-metering-policy", TransitGatewayRouteTable =
-    "transit-gateway-route-table", TransitGatewayRouteTableAnnouncement =
-    "transit-gateway-route-table-announcement", Volume = "volume", Vpc = "vpc",
-    VpcEndpoint = "vpc-endpoint", VpcEndpointConnection = "vpc-endpoint-connection",
-    VpcEndpointService = "vpc-endpoint-service", VpcEndpointServicePermission =
-    "vpc-endpoint-service-permission", VpcPeeringConnection = "vpc-peering-connection",
-    VpnConnection = "vpn-connection", VpnGateway = "vpn-gateway", VpcFlowLog =
-    "vpc-flow-log", CapacityReservationFleet = "capacity-reservation-fleet",
-    TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-    VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-    VerifiedAccessInstance = "verified-access-instance", VerifiedAccessGroup =
-    "verified-access-group", VerifiedAccessEndpoint = "verified-access-endpoint",
-    VerifiedAccessPolicy = "verified-access-policy", VerifiedAccessTrustProvider =
-    "verified-access-trust-provider", VpnConnectionDeviceType =
-    "vpn-connection-device-type", VpcBlockPublicAccessExclusion =
-    "vpc-block-public-access-exclusion", VpcEncryptionControl = "vpc-encryption-control",
-    RouteServer = "route-server", RouteServerEndpoint = "route-server-endpoint",
-    RouteServerPeer = "route-server-peer", IpamResourceDiscovery =
-    "ipam-resource-discovery", IpamResourceDiscoveryAssociation =
-    "ipam-resource-discovery-association", InstanceConnectEndpoint =
-    "instance-connect-endpoint", VerifiedAccessEndpointTarget =
-    "verified-access-endpoint-target", IpamExternalResourceVerificationToken =
-    "ipam-external-resource-verification-token", CapacityBlock = "capacity-block",
-    MacModificationTask = "mac-modification-task", IpamPrefixListResolver =
-    "ipam-prefix-list-resolver", IpamPolicy = "ipam-policy", IpamPrefixListResolverTarget
-    = "ipam-prefix-list-resolver-target", IpamInternetRegistryAssociation =
-    "ipam-internet-registry-association", SecondaryInterface = "secondary-interface",
-    SecondaryNetwork = "secondary-network", SecondarySubnet = "secondary-subnet",
-    CapacityManagerDataExport = "capacity-manager-data-export", VpnConcentrator =
-    "vpn-concentrator", IpamPoolAllocation = "ipam-pool-allocation",
-    CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-    ApplicationStatusCheck = "application-status-check",
-    CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-    MetricCategory = "metric-category" }
-}
-/// The options that affect the scope of the response.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResourceTypeOption {
-    /// The name of the option.
-    ///
-    /// - For `ec2:Instance`: Specify `state-name` - The current state of the EC2 instance.
-    /// - For `ec2:LaunchTemplate`: Specify `version-depth` - The number of launch template versions to check, starting from the most recent version.
-    pub option_name: Option<ImageReferenceOptionName>,
-    /// A value for the specified option.
-    ///
-    /// - For `state-name`:
-    ///   - Valid values: `pending` \| `running` \| `shutting-down` \| `terminated` \| `stopping` \| `stopped`
-    ///   - Default: All states
-    /// - For `version-depth`:
-    ///   - Valid values: Integers between `1` and `10000`
-    ///   - Default: `10`
-    pub option_values: Option<Vec<String>>,
-}
-rt::structure!(
-    ResourceTypeOption, RESOURCE_TYPE_OPTION, 0 => option_name, 1 => option_values
-);
-pub static RESOURCE_TYPE_OPTION: rt::Schema = rt::Schema::structure(
-    "ResourceTypeOption",
-    &[
-        rt::m("OptionName", &rt::ENUM),
-        rt::m("OptionValues", &RESOURCE_TYPE_OPTION_VALUES_LIST).named("OptionValue"),
-    ],
-);
-pub static RESOURCE_TYPE_OPTION_LIST: rt::Schema = rt::Schema::list(
-    "ResourceTypeOptionList",
-    &[rt::m("member", &RESOURCE_TYPE_OPTION)],
-);
-pub static RESOURCE_TYPE_OPTION_VALUES_LIST: rt::Schema = rt::Schema::list(
-    "ResourceTypeOptionValuesList",
-    &[rt::m("member", &rt::STRING)],
-);
-/// A resource type to check for image references. Associated options can also be specified if the resource type is an EC2 instance or launch template.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResourceTypeRequest {
-    /// The resource type.
-    pub resource_type: Option<ImageReferenceResourceType>,
-    /// The options that affect the scope of the response. Valid only when `ResourceType` is `ec2:Instance` or `ec2:LaunchTemplate`.
-    pub resource_type_options: Option<Vec<ResourceTypeOption>>,
-}
-rt::structure!(
-    ResourceTypeRequest, RESOURCE_TYPE_REQUEST, 0 => resource_type, 1 =>
-    resource_type_options
-);
-pub static RESOURCE_TYPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResourceTypeRequest",
-    &[
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("ResourceTypeOptions", &RESOURCE_TYPE_OPTION_LIST)
-            .named("ResourceTypeOption"),
-    ],
-);
-pub static RESOURCE_TYPE_REQUEST_LIST: rt::Schema = rt::Schema::list(
-    "ResourceTypeRequestList",
-    &[rt::m("member", &RESOURCE_TYPE_REQUEST)],
-);
-/// Describes the error that's returned when you cannot delete a launch template version.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResponseError {
-    /// The error code.
-    pub code: Option<LaunchTemplateErrorCode>,
-    /// The error message, if applicable.
-    pub message: Option<String>,
-}
-rt::structure!(ResponseError, RESPONSE_ERROR, 0 => code, 1 => message);
-pub static RESPONSE_ERROR: rt::Schema = rt::Schema::structure(
-    "ResponseError",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-pub static RESPONSE_HOST_ID_LIST: rt::Schema = rt::Schema::list(
-    "ResponseHostIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-pub static RESPONSE_HOST_ID_SET: rt::Schema = rt::Schema::list(
-    "ResponseHostIdSet",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// The information for a launch template.
-#[derive(Clone, Default, PartialEq)]
-pub struct ResponseLaunchTemplateData {
-    /// The ID of the kernel, if applicable.
-    pub kernel_id: Option<String>,
-    /// Indicates whether the instance is optimized for Amazon EBS I/O.
-    pub ebs_optimized: Option<bool>,
-    /// The IAM instance profile.
-    pub iam_instance_profile: Option<LaunchTemplateIamInstanceProfileSpecification>,
-    /// The block device mappings.
-    pub block_device_mappings: Option<Vec<LaunchTemplateBlockDeviceMapping>>,
-    /// The network interfaces.
-    pub network_interfaces: Option<
-        Vec<LaunchTemplateInstanceNetworkInterfaceSpecification>,
-    >,
-    /// The ID of the AMI or a Systems Manager parameter. The Systems Manager parameter will resolve to the ID of the AMI at instance launch.
-    ///
-    /// The value depends on what you specified in the request. The possible values are:
-    ///
-    /// - If an AMI ID was specified in the request, then this is the AMI ID.
-    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `true`, then this is the AMI ID that the parameter is mapped to in the Parameter Store.
-    /// - If a Systems Manager parameter was specified in the request, and `ResolveAlias` was configured as `false`, then this is the parameter value.
-    ///
-    /// For more information, see [Use a Systems Manager parameter instead of an AMI ID](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/create-launch-template.html#use-an-ssm-parameter-instead-of-an-ami-id) in the *Amazon EC2 User Guide*.
-    pub image_id: Option<String>,
-    /// The instance type.
-    pub instance_type: Option<InstanceType>,
-    /// The name of the key pair.
-    pub key_name: Option<String>,
-    /// The monitoring for the instance.
-    pub monitoring: Option<LaunchTemplatesMonitoring>,
-    /// The placement of the instance.
-    pub placement: Option<LaunchTemplatePlacement>,
-    /// The ID of the RAM disk, if applicable.
-    pub ram_disk_id: Option<String>,
-    /// If set to `true`, indicates that the instance cannot be terminated using the Amazon EC2 console, command line tool, or API.
-    pub disable_api_termination: Option<bool>,
-    /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-    pub instance_initiated_shutdown_behavior: Option<ShutdownBehavior>,
-    /// The user data for the instance.
-    pub user_data: Option<String>,
-    /// The tags that are applied to the resources that are created during instance launch.
-    pub tag_specifications: Option<Vec<LaunchTemplateTagSpecification>>,
-    /// Deprecated.
-    ///
-    /// **Note:** Amazon Elastic Graphics reached end of life on January 8, 2024.
-    pub elastic_gpu_specifications: Option<Vec<ElasticGpuSpecificationResponse>>,
-    /// **Note:** Amazon Elastic Inference is no longer available.
-    ///
-    /// An elastic inference accelerator to associate with the instance. Elastic inference accelerators are a resource you can attach to your Amazon EC2 instances to accelerate your Deep Learning (DL) inference workloads.
-    ///
-    /// You cannot specify accelerators from different generations in the same request.
-    pub elastic_inference_accelerators: Option<
-        Vec<LaunchTemplateElasticInferenceAcceleratorResponse>,
-    >,
-    /// The security group IDs.
-    pub security_group_ids: Option<Vec<String>>,
-    /// The security group names.
-    pub security_groups: Option<Vec<String>>,
-    /// The market (purchasing) option for the instances.
-    pub instance_market_options: Option<LaunchTemplateInstanceMarketOptions>,
-    /// The credit option for CPU usage of the instance.
-    pub credit_specification: Option<CreditSpecification>,
-    /// The CPU options for the instance. For more information, see [CPU options for Amazon EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-optimize-cpu.html) in the *Amazon EC2 User Guide*.
-    pub cpu_options: Option<LaunchTemplateCpuOptions>,
-    /// Information about the Capacity Reservation targeting option.
-    pub capacity_reservation_specification: Option<
-        LaunchTemplateCapacityReservationSpecificationResponse,
-    >,
-    /// The license configurations.
-    pub license_specifications: Option<Vec<LaunchTemplateLicenseConfiguration>>,
-    /// Indicates whether an instance is configured for hibernation. For more information, see [Hibernate your Amazon EC2 instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
-    pub hibernation_options: Option<LaunchTemplateHibernationOptions>,
-    /// The metadata options for the instance. For more information, see [Configure the Instance Metadata Service options](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html) in the *Amazon EC2 User Guide*.
-    pub metadata_options: Option<LaunchTemplateInstanceMetadataOptions>,
-    /// Indicates whether the instance is enabled for Amazon Web Services Nitro Enclaves.
-    pub enclave_options: Option<LaunchTemplateEnclaveOptions>,
-    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with these attributes.
-    ///
-    /// If you specify `InstanceRequirements`, you can't specify `InstanceTypes`.
-    pub instance_requirements: Option<InstanceRequirements>,
-    /// The options for the instance hostname.
-    pub private_dns_name_options: Option<LaunchTemplatePrivateDnsNameOptions>,
-    /// The maintenance options for your instance.
-    pub maintenance_options: Option<LaunchTemplateInstanceMaintenanceOptions>,
-    /// Indicates whether the instance is enabled for stop protection. For more information, see [Enable stop protection for your EC2 instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-stop-protection.html) in the *Amazon EC2 User Guide*.
-    pub disable_api_stop: Option<bool>,
-    /// The entity that manages the launch template.
-    pub operator: Option<OperatorResponse>,
-    /// Contains the launch template settings for network performance options for your instance.
-    pub network_performance_options: Option<LaunchTemplateNetworkPerformanceOptions>,
-    /// The secondary interfaces associated with the launch template.
-    pub secondary_interfaces: Option<
-        Vec<LaunchTemplateInstanceSecondaryInterfaceSpecification>,
-    >,
-}
-rt::structure!(
-    ResponseLaunchTemplateData, RESPONSE_LAUNCH_TEMPLATE_DATA, 0 => kernel_id, 1 =>
-    ebs_optimized, 2 => iam_instance_profile, 3 => block_device_mappings, 4 =>
-    network_interfaces, 5 => image_id, 6 => instance_type, 7 => key_name, 8 =>
-    monitoring, 9 => placement, 10 => ram_disk_id, 11 => disable_api_termination, 12 =>
-    instance_initiated_shutdown_behavior, 13 => user_data, 14 => tag_specifications, 15
-    => elastic_gpu_specifications, 16 => elastic_inference_accelerators, 17 =>
-    security_group_ids, 18 => security_groups, 19 => instance_market_options, 20 =>
-    credit_specification, 21 => cpu_options, 22 => capacity_reservation_specification, 23
-    => license_specifications, 24 => hibernation_options, 25 => metadata_options, 26 =>
-    enclave_options, 27 => instance_requirements, 28 => private_dns_name_options, 29 =>
-    maintenance_options, 30 => disable_api_stop, 31 => operator, 32 =>
-    network_performance_options, 33 => secondary_interfaces
-);
-pub static RESPONSE_LAUNCH_TEMPLATE_DATA: rt::Schema = rt::Schema::structure(
-    "ResponseLaunchTemplateData",
-    &[
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("IamInstanceProfile", &LAUNCH_TEMPLATE_IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("BlockDeviceMappings", &LAUNCH_TEMPLATE_BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMappingSet"),
-        rt::m(
-                "NetworkInterfaces",
-                &LAUNCH_TEMPLATE_INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST,
-            )
-            .named("networkInterfaceSet"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("Monitoring", &LAUNCH_TEMPLATES_MONITORING).named("monitoring"),
-        rt::m("Placement", &LAUNCH_TEMPLATE_PLACEMENT).named("placement"),
-        rt::m("RamDiskId", &rt::STRING).named("ramDiskId"),
-        rt::m("DisableApiTermination", &rt::BOOLEAN).named("disableApiTermination"),
-        rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-            .named("instanceInitiatedShutdownBehavior"),
-        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
-        rt::m("TagSpecifications", &LAUNCH_TEMPLATE_TAG_SPECIFICATION_LIST)
-            .named("tagSpecificationSet"),
-        rt::m("ElasticGpuSpecifications", &ELASTIC_GPU_SPECIFICATION_RESPONSE_LIST)
-            .named("elasticGpuSpecificationSet"),
-        rt::m(
-                "ElasticInferenceAccelerators",
-                &LAUNCH_TEMPLATE_ELASTIC_INFERENCE_ACCELERATOR_RESPONSE_LIST,
-            )
-            .named("elasticInferenceAcceleratorSet"),
-        rt::m("SecurityGroupIds", &VALUE_STRING_LIST).named("securityGroupIdSet"),
-        rt::m("SecurityGroups", &VALUE_STRING_LIST).named("securityGroupSet"),
-        rt::m("InstanceMarketOptions", &LAUNCH_TEMPLATE_INSTANCE_MARKET_OPTIONS)
-            .named("instanceMarketOptions"),
-        rt::m("CreditSpecification", &CREDIT_SPECIFICATION).named("creditSpecification"),
-        rt::m("CpuOptions", &LAUNCH_TEMPLATE_CPU_OPTIONS).named("cpuOptions"),
-        rt::m(
-                "CapacityReservationSpecification",
-                &LAUNCH_TEMPLATE_CAPACITY_RESERVATION_SPECIFICATION_RESPONSE,
-            )
-            .named("capacityReservationSpecification"),
-        rt::m("LicenseSpecifications", &LAUNCH_TEMPLATE_LICENSE_LIST)
-            .named("licenseSet"),
-        rt::m("HibernationOptions", &LAUNCH_TEMPLATE_HIBERNATION_OPTIONS)
-            .named("hibernationOptions"),
-        rt::m("MetadataOptions", &LAUNCH_TEMPLATE_INSTANCE_METADATA_OPTIONS)
-            .named("metadataOptions"),
-        rt::m("EnclaveOptions", &LAUNCH_TEMPLATE_ENCLAVE_OPTIONS)
-            .named("enclaveOptions"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-            .named("instanceRequirements"),
-        rt::m("PrivateDnsNameOptions", &LAUNCH_TEMPLATE_PRIVATE_DNS_NAME_OPTIONS)
-            .named("privateDnsNameOptions"),
-        rt::m("MaintenanceOptions", &LAUNCH_TEMPLATE_INSTANCE_MAINTENANCE_OPTIONS)
-            .named("maintenanceOptions"),
-        rt::m("DisableApiStop", &rt::BOOLEAN).named("disableApiStop"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("NetworkPerformanceOptions", &LAUNCH_TEMPLATE_NETWORK_PERFORMANCE_OPTIONS)
-            .named("networkPerformanceOptions"),
-        rt::m(
-                "SecondaryInterfaces",
-                &LAUNCH_TEMPLATE_INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST,
-            )
-            .named("secondaryInterfaceSet"),
-    ],
-);
-pub static RESTORABLE_BY_STRING_LIST: rt::Schema = rt::Schema::list(
-    "RestorableByStringList",
-    &[rt::m("member", &rt::STRING)],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct RestoreAddressToClassicRequest {
-    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    pub dry_run: Option<bool>,
-    /// The Elastic IP address.
-    pub public_ip: String,
-}
-rt::structure!(
-    RestoreAddressToClassicRequest, RESTORE_ADDRESS_TO_CLASSIC_REQUEST, 0 => dry_run, 1
-    => public_ip
-);
-pub static RESTORE_ADDRESS_TO_CLASSIC_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreAddressToClassicRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("PublicIp", &rt::STRING).named("publicIp").flags(rt::REQUIRED),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
-pub struct RestoreAddressToClassicResult {
-    /// The Elastic IP address.
-    pub public_ip: Option<String>,
-    /// The move status for the IP address.
-    pub status: Option<Status>,
-}
-rt::structure!(
-    RestoreAddressToClassicResult, RESTORE_ADDRESS_TO_CLASSIC_RESULT, 0 => public_ip, 1
-    => status
-);
-pub static RESTORE_ADDRESS_TO_CLASSIC_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreAddressToClassicResult",
-    &[
-        rt::m("PublicIp", &rt::STRING).named("publicIp"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
-);
-#[derive(Clone, Default, PartialEq)]
 pub struct RestoreImageFromRecycleBinRequest {
     /// The ID of the AMI to restore.
     pub image_id: String,
@@ -619,12 +11,9 @@ pub struct RestoreImageFromRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RestoreImageFromRecycleBinRequest, RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST, 0 =>
-    image_id, 1 => dry_run
-);
-pub static RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreImageFromRecycleBinRequest",
-    &[rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    RestoreImageFromRecycleBinRequest, RESTORE_IMAGE_FROM_RECYCLE_BIN_REQUEST,
+    [image_id[0] = rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreImageFromRecycleBinResult {
@@ -632,11 +21,8 @@ pub struct RestoreImageFromRecycleBinResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    RestoreImageFromRecycleBinResult, RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT, 0 => return_
-);
-pub static RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreImageFromRecycleBinResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    RestoreImageFromRecycleBinResult, RESTORE_IMAGE_FROM_RECYCLE_BIN_RESULT, [return_[0]
+    = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionRequest {
@@ -651,16 +37,10 @@ pub struct RestoreManagedPrefixListVersionRequest {
 }
 rt::structure!(
     RestoreManagedPrefixListVersionRequest, RESTORE_MANAGED_PREFIX_LIST_VERSION_REQUEST,
-    0 => dry_run, 1 => prefix_list_id, 2 => previous_version, 3 => current_version
-);
-pub static RESTORE_MANAGED_PREFIX_LIST_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreManagedPrefixListVersionRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PreviousVersion", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("CurrentVersion", &rt::LONG).flags(rt::REQUIRED),
-    ],
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), prefix_list_id[1] =
+    rt::m("PrefixListId", &rt::STRING).flags(rt::REQUIRED), previous_version[2] =
+    rt::m("PreviousVersion", &rt::LONG).flags(rt::REQUIRED), current_version[3] =
+    rt::m("CurrentVersion", &rt::LONG).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreManagedPrefixListVersionResult {
@@ -668,12 +48,8 @@ pub struct RestoreManagedPrefixListVersionResult {
     pub prefix_list: Option<ManagedPrefixList>,
 }
 rt::structure!(
-    RestoreManagedPrefixListVersionResult, RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT, 0
-    => prefix_list
-);
-pub static RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreManagedPrefixListVersionResult",
-    &[rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")],
+    RestoreManagedPrefixListVersionResult, RESTORE_MANAGED_PREFIX_LIST_VERSION_RESULT,
+    [prefix_list[0] = rt::m("PrefixList", &MANAGED_PREFIX_LIST).named("prefixList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotFromRecycleBinRequest {
@@ -683,15 +59,9 @@ pub struct RestoreSnapshotFromRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RestoreSnapshotFromRecycleBinRequest, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST, 0 =>
-    snapshot_id, 1 => dry_run
-);
-pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreSnapshotFromRecycleBinRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    RestoreSnapshotFromRecycleBinRequest, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_REQUEST,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotFromRecycleBinResult {
@@ -719,26 +89,17 @@ pub struct RestoreSnapshotFromRecycleBinResult {
     pub sse_type: Option<SseType>,
 }
 rt::structure!(
-    RestoreSnapshotFromRecycleBinResult, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT, 0 =>
-    snapshot_id, 1 => outpost_arn, 2 => description, 3 => encrypted, 4 => owner_id, 5 =>
-    progress, 6 => start_time, 7 => state, 8 => volume_id, 9 => volume_size, 10 =>
-    sse_type
-);
-pub static RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreSnapshotFromRecycleBinResult",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("State", &rt::ENUM).named("status"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("SseType", &rt::ENUM).named("sseType"),
-    ],
+    RestoreSnapshotFromRecycleBinResult, RESTORE_SNAPSHOT_FROM_RECYCLE_BIN_RESULT,
+    [snapshot_id[0] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    outpost_arn[1] = rt::m("OutpostArn", &rt::STRING).named("outpostArn"), description[2]
+    = rt::m("Description", &rt::STRING).named("description"), encrypted[3] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), progress[5] = rt::m("Progress", &rt::STRING)
+    .named("progress"), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), state[7] = rt::m("State", &rt::ENUM).named("status"),
+    volume_id[8] = rt::m("VolumeId", &rt::STRING).named("volumeId"), volume_size[9] =
+    rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"), sse_type[10] =
+    rt::m("SseType", &rt::ENUM).named("sseType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierRequest {
@@ -754,17 +115,10 @@ pub struct RestoreSnapshotTierRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RestoreSnapshotTierRequest, RESTORE_SNAPSHOT_TIER_REQUEST, 0 => snapshot_id, 1 =>
-    temporary_restore_days, 2 => permanent_restore, 3 => dry_run
-);
-pub static RESTORE_SNAPSHOT_TIER_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreSnapshotTierRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TemporaryRestoreDays", &rt::INTEGER),
-        rt::m("PermanentRestore", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    RestoreSnapshotTierRequest, RESTORE_SNAPSHOT_TIER_REQUEST, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED), temporary_restore_days[1] =
+    rt::m("TemporaryRestoreDays", &rt::INTEGER), permanent_restore[2] =
+    rt::m("PermanentRestore", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSnapshotTierResult {
@@ -778,17 +132,12 @@ pub struct RestoreSnapshotTierResult {
     pub is_permanent_restore: Option<bool>,
 }
 rt::structure!(
-    RestoreSnapshotTierResult, RESTORE_SNAPSHOT_TIER_RESULT, 0 => snapshot_id, 1 =>
-    restore_start_time, 2 => restore_duration, 3 => is_permanent_restore
-);
-pub static RESTORE_SNAPSHOT_TIER_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreSnapshotTierResult",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("RestoreStartTime", &rt::TIMESTAMP).named("restoreStartTime"),
-        rt::m("RestoreDuration", &rt::INTEGER).named("restoreDuration"),
-        rt::m("IsPermanentRestore", &rt::BOOLEAN).named("isPermanentRestore"),
-    ],
+    RestoreSnapshotTierResult, RESTORE_SNAPSHOT_TIER_RESULT, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), restore_start_time[1] =
+    rt::m("RestoreStartTime", &rt::TIMESTAMP).named("restoreStartTime"),
+    restore_duration[2] = rt::m("RestoreDuration", &rt::INTEGER)
+    .named("restoreDuration"), is_permanent_restore[3] = rt::m("IsPermanentRestore",
+    &rt::BOOLEAN).named("isPermanentRestore")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreVolumeFromRecycleBinRequest {
@@ -798,12 +147,9 @@ pub struct RestoreVolumeFromRecycleBinRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RestoreVolumeFromRecycleBinRequest, RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST, 0 =>
-    volume_id, 1 => dry_run
-);
-pub static RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreVolumeFromRecycleBinRequest",
-    &[rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    RestoreVolumeFromRecycleBinRequest, RESTORE_VOLUME_FROM_RECYCLE_BIN_REQUEST,
+    [volume_id[0] = rt::m("VolumeId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreVolumeFromRecycleBinResult {
@@ -811,12 +157,8 @@ pub struct RestoreVolumeFromRecycleBinResult {
     pub return_: Option<bool>,
 }
 rt::structure!(
-    RestoreVolumeFromRecycleBinResult, RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT, 0 =>
-    return_
-);
-pub static RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT: rt::Schema = rt::Schema::structure(
-    "RestoreVolumeFromRecycleBinResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    RestoreVolumeFromRecycleBinResult, RESTORE_VOLUME_FROM_RECYCLE_BIN_RESULT,
+    [return_[0] = rt::m("Return", &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressRequest {
@@ -832,19 +174,12 @@ pub struct RevokeClientVpnIngressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RevokeClientVpnIngressRequest, REVOKE_CLIENT_VPN_INGRESS_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => target_network_cidr, 2 => access_group_id, 3 =>
-    revoke_all_groups, 4 => dry_run
-);
-pub static REVOKE_CLIENT_VPN_INGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RevokeClientVpnIngressRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetNetworkCidr", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessGroupId", &rt::STRING),
-        rt::m("RevokeAllGroups", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    RevokeClientVpnIngressRequest, REVOKE_CLIENT_VPN_INGRESS_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), target_network_cidr[1] = rt::m("TargetNetworkCidr",
+    &rt::STRING).flags(rt::REQUIRED), access_group_id[2] = rt::m("AccessGroupId",
+    &rt::STRING), revoke_all_groups[3] = rt::m("RevokeAllGroups", &rt::BOOLEAN),
+    dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeClientVpnIngressResult {
@@ -852,11 +187,8 @@ pub struct RevokeClientVpnIngressResult {
     pub status: Option<ClientVpnAuthorizationRuleStatus>,
 }
 rt::structure!(
-    RevokeClientVpnIngressResult, REVOKE_CLIENT_VPN_INGRESS_RESULT, 0 => status
-);
-pub static REVOKE_CLIENT_VPN_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "RevokeClientVpnIngressResult",
-    &[rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")],
+    RevokeClientVpnIngressResult, REVOKE_CLIENT_VPN_INGRESS_RESULT, [status[0] =
+    rt::m("Status", &CLIENT_VPN_AUTHORIZATION_RULE_STATUS).named("status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupEgressRequest {
@@ -882,27 +214,18 @@ pub struct RevokeSecurityGroupEgressRequest {
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
-    RevokeSecurityGroupEgressRequest, REVOKE_SECURITY_GROUP_EGRESS_REQUEST, 0 =>
-    security_group_rule_ids, 1 => dry_run, 2 => group_id, 3 =>
-    source_security_group_name, 4 => source_security_group_owner_id, 5 => ip_protocol, 6
-    => from_port, 7 => to_port, 8 => cidr_ip, 9 => ip_permissions
-);
-pub static REVOKE_SECURITY_GROUP_EGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RevokeSecurityGroupEgressRequest",
-    &[
-        rt::m("SecurityGroupRuleIds", &SECURITY_GROUP_RULE_ID_LIST)
-            .named("SecurityGroupRuleId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("GroupId", &rt::STRING).named("groupId").flags(rt::REQUIRED),
-        rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
-        rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
-            .named("sourceSecurityGroupOwnerId"),
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("CidrIp", &rt::STRING).named("cidrIp"),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions"),
-    ],
+    RevokeSecurityGroupEgressRequest, REVOKE_SECURITY_GROUP_EGRESS_REQUEST,
+    [security_group_rule_ids[0] = rt::m("SecurityGroupRuleIds",
+    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), group_id[2] = rt::m("GroupId",
+    &rt::STRING).named("groupId").flags(rt::REQUIRED), source_security_group_name[3] =
+    rt::m("SourceSecurityGroupName", &rt::STRING).named("sourceSecurityGroupName"),
+    source_security_group_owner_id[4] = rt::m("SourceSecurityGroupOwnerId", &rt::STRING)
+    .named("sourceSecurityGroupOwnerId"), ip_protocol[5] = rt::m("IpProtocol",
+    &rt::STRING).named("ipProtocol"), from_port[6] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[7] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ip[8] = rt::m("CidrIp", &rt::STRING).named("cidrIp"), ip_permissions[9] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupEgressResult {
@@ -914,18 +237,11 @@ pub struct RevokeSecurityGroupEgressResult {
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
-    RevokeSecurityGroupEgressResult, REVOKE_SECURITY_GROUP_EGRESS_RESULT, 0 => return_, 1
-    => unknown_ip_permissions, 2 => revoked_security_group_rules
-);
-pub static REVOKE_SECURITY_GROUP_EGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "RevokeSecurityGroupEgressResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST)
-            .named("unknownIpPermissionSet"),
-        rt::m("RevokedSecurityGroupRules", &REVOKED_SECURITY_GROUP_RULE_LIST)
-            .named("revokedSecurityGroupRuleSet"),
-    ],
+    RevokeSecurityGroupEgressResult, REVOKE_SECURITY_GROUP_EGRESS_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions[1] =
+    rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST).named("unknownIpPermissionSet"),
+    revoked_security_group_rules[2] = rt::m("RevokedSecurityGroupRules",
+    &REVOKED_SECURITY_GROUP_RULE_LIST).named("revokedSecurityGroupRuleSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupIngressRequest {
@@ -953,27 +269,16 @@ pub struct RevokeSecurityGroupIngressRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    RevokeSecurityGroupIngressRequest, REVOKE_SECURITY_GROUP_INGRESS_REQUEST, 0 =>
-    cidr_ip, 1 => from_port, 2 => group_id, 3 => group_name, 4 => ip_permissions, 5 =>
-    ip_protocol, 6 => source_security_group_name, 7 => source_security_group_owner_id, 8
-    => to_port, 9 => security_group_rule_ids, 10 => dry_run
-);
-pub static REVOKE_SECURITY_GROUP_INGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RevokeSecurityGroupIngressRequest",
-    &[
-        rt::m("CidrIp", &rt::STRING),
-        rt::m("FromPort", &rt::INTEGER),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST),
-        rt::m("IpProtocol", &rt::STRING),
-        rt::m("SourceSecurityGroupName", &rt::STRING),
-        rt::m("SourceSecurityGroupOwnerId", &rt::STRING),
-        rt::m("ToPort", &rt::INTEGER),
-        rt::m("SecurityGroupRuleIds", &SECURITY_GROUP_RULE_ID_LIST)
-            .named("SecurityGroupRuleId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    RevokeSecurityGroupIngressRequest, REVOKE_SECURITY_GROUP_INGRESS_REQUEST, [cidr_ip[0]
+    = rt::m("CidrIp", &rt::STRING), from_port[1] = rt::m("FromPort", &rt::INTEGER),
+    group_id[2] = rt::m("GroupId", &rt::STRING), group_name[3] = rt::m("GroupName",
+    &rt::STRING), ip_permissions[4] = rt::m("IpPermissions", &IP_PERMISSION_LIST),
+    ip_protocol[5] = rt::m("IpProtocol", &rt::STRING), source_security_group_name[6] =
+    rt::m("SourceSecurityGroupName", &rt::STRING), source_security_group_owner_id[7] =
+    rt::m("SourceSecurityGroupOwnerId", &rt::STRING), to_port[8] = rt::m("ToPort",
+    &rt::INTEGER), security_group_rule_ids[9] = rt::m("SecurityGroupRuleIds",
+    &SECURITY_GROUP_RULE_ID_LIST).named("SecurityGroupRuleId"), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RevokeSecurityGroupIngressResult {
@@ -985,18 +290,11 @@ pub struct RevokeSecurityGroupIngressResult {
     pub revoked_security_group_rules: Option<Vec<RevokedSecurityGroupRule>>,
 }
 rt::structure!(
-    RevokeSecurityGroupIngressResult, REVOKE_SECURITY_GROUP_INGRESS_RESULT, 0 => return_,
-    1 => unknown_ip_permissions, 2 => revoked_security_group_rules
-);
-pub static REVOKE_SECURITY_GROUP_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "RevokeSecurityGroupIngressResult",
-    &[
-        rt::m("Return", &rt::BOOLEAN).named("return"),
-        rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST)
-            .named("unknownIpPermissionSet"),
-        rt::m("RevokedSecurityGroupRules", &REVOKED_SECURITY_GROUP_RULE_LIST)
-            .named("revokedSecurityGroupRuleSet"),
-    ],
+    RevokeSecurityGroupIngressResult, REVOKE_SECURITY_GROUP_INGRESS_RESULT, [return_[0] =
+    rt::m("Return", &rt::BOOLEAN).named("return"), unknown_ip_permissions[1] =
+    rt::m("UnknownIpPermissions", &IP_PERMISSION_LIST).named("unknownIpPermissionSet"),
+    revoked_security_group_rules[2] = rt::m("RevokedSecurityGroupRules",
+    &REVOKED_SECURITY_GROUP_RULE_LIST).named("revokedSecurityGroupRuleSet")]
 );
 /// A security group rule removed with [RevokeSecurityGroupEgress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupEgress.html) or [RevokeSecurityGroupIngress](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html).
 #[derive(Clone, Default, PartialEq)]
@@ -1025,26 +323,17 @@ pub struct RevokedSecurityGroupRule {
     pub description: Option<String>,
 }
 rt::structure!(
-    RevokedSecurityGroupRule, REVOKED_SECURITY_GROUP_RULE, 0 => security_group_rule_id, 1
-    => group_id, 2 => is_egress, 3 => ip_protocol, 4 => from_port, 5 => to_port, 6 =>
-    cidr_ipv4, 7 => cidr_ipv6, 8 => prefix_list_id, 9 => referenced_group_id, 10 =>
-    description
-);
-pub static REVOKED_SECURITY_GROUP_RULE: rt::Schema = rt::Schema::structure(
-    "RevokedSecurityGroupRule",
-    &[
-        rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("IsEgress", &rt::BOOLEAN).named("isEgress"),
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"),
-        rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("ReferencedGroupId", &rt::STRING).named("referencedGroupId"),
-        rt::m("Description", &rt::STRING).named("description"),
-    ],
+    RevokedSecurityGroupRule, REVOKED_SECURITY_GROUP_RULE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id[1] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), is_egress[2] = rt::m("IsEgress",
+    &rt::BOOLEAN).named("isEgress"), ip_protocol[3] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), from_port[4] = rt::m("FromPort", &rt::INTEGER)
+    .named("fromPort"), to_port[5] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    cidr_ipv4[6] = rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"), cidr_ipv6[7] =
+    rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"), prefix_list_id[8] =
+    rt::m("PrefixListId", &rt::STRING).named("prefixListId"), referenced_group_id[9] =
+    rt::m("ReferencedGroupId", &rt::STRING).named("referencedGroupId"), description[10] =
+    rt::m("Description", &rt::STRING).named("description")]
 );
 pub static REVOKED_SECURITY_GROUP_RULE_LIST: rt::Schema = rt::Schema::list(
     "RevokedSecurityGroupRuleList",
@@ -1107,36 +396,28 @@ pub struct Route {
     pub ip_address: Option<String>,
 }
 rt::structure!(
-    Route, ROUTE, 0 => destination_cidr_block, 1 => destination_ipv6_cidr_block, 2 =>
-    destination_prefix_list_id, 3 => egress_only_internet_gateway_id, 4 => gateway_id, 5
-    => instance_id, 6 => instance_owner_id, 7 => nat_gateway_id, 8 => transit_gateway_id,
-    9 => local_gateway_id, 10 => carrier_gateway_id, 11 => network_interface_id, 12 =>
-    origin, 13 => state, 14 => vpc_peering_connection_id, 15 => core_network_arn, 16 =>
-    odb_network_arn, 17 => ip_address
-);
-pub static ROUTE: rt::Schema = rt::Schema::structure(
-    "Route",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
-        rt::m("DestinationPrefixListId", &rt::STRING).named("destinationPrefixListId"),
-        rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
-            .named("egressOnlyInternetGatewayId"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceOwnerId", &rt::STRING).named("instanceOwnerId"),
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("LocalGatewayId", &rt::STRING).named("localGatewayId"),
-        rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("Origin", &rt::ENUM).named("origin"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn"),
-        rt::m("OdbNetworkArn", &rt::STRING).named("odbNetworkArn"),
-        rt::m("IpAddress", &rt::STRING).named("ipAddress"),
-    ],
+    Route, ROUTE, [destination_cidr_block[0] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), destination_ipv6_cidr_block[1] =
+    rt::m("DestinationIpv6CidrBlock", &rt::STRING).named("destinationIpv6CidrBlock"),
+    destination_prefix_list_id[2] = rt::m("DestinationPrefixListId", &rt::STRING)
+    .named("destinationPrefixListId"), egress_only_internet_gateway_id[3] =
+    rt::m("EgressOnlyInternetGatewayId", &rt::STRING)
+    .named("egressOnlyInternetGatewayId"), gateway_id[4] = rt::m("GatewayId",
+    &rt::STRING).named("gatewayId"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId"), instance_owner_id[6] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), nat_gateway_id[7] = rt::m("NatGatewayId", &rt::STRING)
+    .named("natGatewayId"), transit_gateway_id[8] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), local_gateway_id[9] = rt::m("LocalGatewayId",
+    &rt::STRING).named("localGatewayId"), carrier_gateway_id[10] =
+    rt::m("CarrierGatewayId", &rt::STRING).named("carrierGatewayId"),
+    network_interface_id[11] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), origin[12] = rt::m("Origin", &rt::ENUM)
+    .named("origin"), state[13] = rt::m("State", &rt::ENUM).named("state"),
+    vpc_peering_connection_id[14] = rt::m("VpcPeeringConnectionId", &rt::STRING)
+    .named("vpcPeeringConnectionId"), core_network_arn[15] = rt::m("CoreNetworkArn",
+    &rt::STRING).named("coreNetworkArn"), odb_network_arn[16] = rt::m("OdbNetworkArn",
+    &rt::STRING).named("odbNetworkArn"), ip_address[17] = rt::m("IpAddress", &rt::STRING)
+    .named("ipAddress")]
 );
 pub static ROUTE_LIST: rt::Schema = rt::Schema::list(
     "RouteList",
@@ -1180,22 +461,15 @@ pub struct RouteServer {
     pub sns_topic_arn: Option<String>,
 }
 rt::structure!(
-    RouteServer, ROUTE_SERVER, 0 => route_server_id, 1 => amazon_side_asn, 2 => state, 3
-    => tags, 4 => persist_routes_state, 5 => persist_routes_duration, 6 =>
-    sns_notifications_enabled, 7 => sns_topic_arn
-);
-pub static ROUTE_SERVER: rt::Schema = rt::Schema::structure(
-    "RouteServer",
-    &[
-        rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
-        rt::m("AmazonSideAsn", &rt::LONG).named("amazonSideAsn"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PersistRoutesState", &rt::ENUM).named("persistRoutesState"),
-        rt::m("PersistRoutesDuration", &rt::LONG).named("persistRoutesDuration"),
-        rt::m("SnsNotificationsEnabled", &rt::BOOLEAN).named("snsNotificationsEnabled"),
-        rt::m("SnsTopicArn", &rt::STRING).named("snsTopicArn"),
-    ],
+    RouteServer, ROUTE_SERVER, [route_server_id[0] = rt::m("RouteServerId", &rt::STRING)
+    .named("routeServerId"), amazon_side_asn[1] = rt::m("AmazonSideAsn", &rt::LONG)
+    .named("amazonSideAsn"), state[2] = rt::m("State", &rt::ENUM).named("state"), tags[3]
+    = rt::m("Tags", &TAG_LIST).named("tagSet"), persist_routes_state[4] =
+    rt::m("PersistRoutesState", &rt::ENUM).named("persistRoutesState"),
+    persist_routes_duration[5] = rt::m("PersistRoutesDuration", &rt::LONG)
+    .named("persistRoutesDuration"), sns_notifications_enabled[6] =
+    rt::m("SnsNotificationsEnabled", &rt::BOOLEAN).named("snsNotificationsEnabled"),
+    sns_topic_arn[7] = rt::m("SnsTopicArn", &rt::STRING).named("snsTopicArn")]
 );
 /// Describes the association between a route server and a VPC.
 ///
@@ -1210,16 +484,10 @@ pub struct RouteServerAssociation {
     pub state: Option<RouteServerAssociationState>,
 }
 rt::structure!(
-    RouteServerAssociation, ROUTE_SERVER_ASSOCIATION, 0 => route_server_id, 1 => vpc_id,
-    2 => state
-);
-pub static ROUTE_SERVER_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "RouteServerAssociation",
-    &[
-        rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    RouteServerAssociation, ROUTE_SERVER_ASSOCIATION, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), vpc_id[1] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 rt::string_enum! {
     pub enum RouteServerAssociationState { Associating = "associating", Associated =
@@ -1238,10 +506,9 @@ pub struct RouteServerBfdStatus {
     /// The operational status of the BFD session.
     pub status: Option<RouteServerBfdState>,
 }
-rt::structure!(RouteServerBfdStatus, ROUTE_SERVER_BFD_STATUS, 0 => status);
-pub static ROUTE_SERVER_BFD_STATUS: rt::Schema = rt::Schema::structure(
-    "RouteServerBfdStatus",
-    &[rt::m("Status", &rt::ENUM).named("status")],
+rt::structure!(
+    RouteServerBfdStatus, ROUTE_SERVER_BFD_STATUS, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 /// The BGP configuration options for a route server peer.
 #[derive(Clone, Default, PartialEq)]
@@ -1259,15 +526,9 @@ pub struct RouteServerBgpOptions {
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
-    RouteServerBgpOptions, ROUTE_SERVER_BGP_OPTIONS, 0 => peer_asn, 1 =>
-    peer_liveness_detection
-);
-pub static ROUTE_SERVER_BGP_OPTIONS: rt::Schema = rt::Schema::structure(
-    "RouteServerBgpOptions",
-    &[
-        rt::m("PeerAsn", &rt::LONG).named("peerAsn"),
-        rt::m("PeerLivenessDetection", &rt::ENUM).named("peerLivenessDetection"),
-    ],
+    RouteServerBgpOptions, ROUTE_SERVER_BGP_OPTIONS, [peer_asn[0] = rt::m("PeerAsn",
+    &rt::LONG).named("peerAsn"), peer_liveness_detection[1] =
+    rt::m("PeerLivenessDetection", &rt::ENUM).named("peerLivenessDetection")]
 );
 /// The BGP configuration options requested for a route server peer.
 #[derive(Clone, Default, PartialEq)]
@@ -1283,15 +544,9 @@ pub struct RouteServerBgpOptionsRequest {
     pub peer_liveness_detection: Option<RouteServerPeerLivenessMode>,
 }
 rt::structure!(
-    RouteServerBgpOptionsRequest, ROUTE_SERVER_BGP_OPTIONS_REQUEST, 0 => peer_asn, 1 =>
-    peer_liveness_detection
-);
-pub static ROUTE_SERVER_BGP_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RouteServerBgpOptionsRequest",
-    &[
-        rt::m("PeerAsn", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("PeerLivenessDetection", &rt::ENUM),
-    ],
+    RouteServerBgpOptionsRequest, ROUTE_SERVER_BGP_OPTIONS_REQUEST, [peer_asn[0] =
+    rt::m("PeerAsn", &rt::LONG).flags(rt::REQUIRED), peer_liveness_detection[1] =
+    rt::m("PeerLivenessDetection", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum RouteServerBgpState { Up = "up", Down = "down" }
@@ -1302,10 +557,9 @@ pub struct RouteServerBgpStatus {
     /// The operational status of the BGP session. The status enables you to monitor session liveness if you lack monitoring on your router/appliance.
     pub status: Option<RouteServerBgpState>,
 }
-rt::structure!(RouteServerBgpStatus, ROUTE_SERVER_BGP_STATUS, 0 => status);
-pub static ROUTE_SERVER_BGP_STATUS: rt::Schema = rt::Schema::structure(
-    "RouteServerBgpStatus",
-    &[rt::m("Status", &rt::ENUM).named("status")],
+rt::structure!(
+    RouteServerBgpStatus, ROUTE_SERVER_BGP_STATUS, [status[0] = rt::m("Status",
+    &rt::ENUM).named("status")]
 );
 /// Describes a route server endpoint and its properties.
 ///
@@ -1332,23 +586,15 @@ pub struct RouteServerEndpoint {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RouteServerEndpoint, ROUTE_SERVER_ENDPOINT, 0 => route_server_id, 1 =>
-    route_server_endpoint_id, 2 => vpc_id, 3 => subnet_id, 4 => eni_id, 5 => eni_address,
-    6 => state, 7 => failure_reason, 8 => tags
-);
-pub static ROUTE_SERVER_ENDPOINT: rt::Schema = rt::Schema::structure(
-    "RouteServerEndpoint",
-    &[
-        rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
-        rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("EniId", &rt::STRING).named("eniId"),
-        rt::m("EniAddress", &rt::STRING).named("eniAddress"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("FailureReason", &rt::STRING).named("failureReason"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    RouteServerEndpoint, ROUTE_SERVER_ENDPOINT, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
+    route_server_endpoint_id[1] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .named("routeServerEndpointId"), vpc_id[2] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    eni_id[4] = rt::m("EniId", &rt::STRING).named("eniId"), eni_address[5] =
+    rt::m("EniAddress", &rt::STRING).named("eniAddress"), state[6] = rt::m("State",
+    &rt::ENUM).named("state"), failure_reason[7] = rt::m("FailureReason", &rt::STRING)
+    .named("failureReason"), tags[8] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static ROUTE_SERVER_ENDPOINT_IDS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerEndpointIdsList",
@@ -1406,29 +652,21 @@ pub struct RouteServerPeer {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    RouteServerPeer, ROUTE_SERVER_PEER, 0 => route_server_peer_id, 1 =>
-    route_server_endpoint_id, 2 => route_server_id, 3 => vpc_id, 4 => subnet_id, 5 =>
-    state, 6 => failure_reason, 7 => endpoint_eni_id, 8 => endpoint_eni_address, 9 =>
-    peer_address, 10 => bgp_options, 11 => bgp_status, 12 => bfd_status, 13 => tags
-);
-pub static ROUTE_SERVER_PEER: rt::Schema = rt::Schema::structure(
-    "RouteServerPeer",
-    &[
-        rt::m("RouteServerPeerId", &rt::STRING).named("routeServerPeerId"),
-        rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"),
-        rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("FailureReason", &rt::STRING).named("failureReason"),
-        rt::m("EndpointEniId", &rt::STRING).named("endpointEniId"),
-        rt::m("EndpointEniAddress", &rt::STRING).named("endpointEniAddress"),
-        rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
-        rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS).named("bgpOptions"),
-        rt::m("BgpStatus", &ROUTE_SERVER_BGP_STATUS).named("bgpStatus"),
-        rt::m("BfdStatus", &ROUTE_SERVER_BFD_STATUS).named("bfdStatus"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    RouteServerPeer, ROUTE_SERVER_PEER, [route_server_peer_id[0] =
+    rt::m("RouteServerPeerId", &rt::STRING).named("routeServerPeerId"),
+    route_server_endpoint_id[1] = rt::m("RouteServerEndpointId", &rt::STRING)
+    .named("routeServerEndpointId"), route_server_id[2] = rt::m("RouteServerId",
+    &rt::STRING).named("routeServerId"), vpc_id[3] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), subnet_id[4] = rt::m("SubnetId", &rt::STRING).named("subnetId"),
+    state[5] = rt::m("State", &rt::ENUM).named("state"), failure_reason[6] =
+    rt::m("FailureReason", &rt::STRING).named("failureReason"), endpoint_eni_id[7] =
+    rt::m("EndpointEniId", &rt::STRING).named("endpointEniId"), endpoint_eni_address[8] =
+    rt::m("EndpointEniAddress", &rt::STRING).named("endpointEniAddress"), peer_address[9]
+    = rt::m("PeerAddress", &rt::STRING).named("peerAddress"), bgp_options[10] =
+    rt::m("BgpOptions", &ROUTE_SERVER_BGP_OPTIONS).named("bgpOptions"), bgp_status[11] =
+    rt::m("BgpStatus", &ROUTE_SERVER_BGP_STATUS).named("bgpStatus"), bfd_status[12] =
+    rt::m("BfdStatus", &ROUTE_SERVER_BFD_STATUS).named("bfdStatus"), tags[13] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static ROUTE_SERVER_PEER_IDS_LIST: rt::Schema = rt::Schema::list(
     "RouteServerPeerIdsList",
@@ -1467,16 +705,10 @@ pub struct RouteServerPropagation {
     pub state: Option<RouteServerPropagationState>,
 }
 rt::structure!(
-    RouteServerPropagation, ROUTE_SERVER_PROPAGATION, 0 => route_server_id, 1 =>
-    route_table_id, 2 => state
-);
-pub static ROUTE_SERVER_PROPAGATION: rt::Schema = rt::Schema::structure(
-    "RouteServerPropagation",
-    &[
-        rt::m("RouteServerId", &rt::STRING).named("routeServerId"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    RouteServerPropagation, ROUTE_SERVER_PROPAGATION, [route_server_id[0] =
+    rt::m("RouteServerId", &rt::STRING).named("routeServerId"), route_table_id[1] =
+    rt::m("RouteTableId", &rt::STRING).named("routeTableId"), state[2] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
 rt::string_enum! {
     pub enum RouteServerPropagationState { Pending = "pending", Available = "available",
@@ -1511,23 +743,16 @@ pub struct RouteServerRoute {
     pub next_hop_ip: Option<String>,
 }
 rt::structure!(
-    RouteServerRoute, ROUTE_SERVER_ROUTE, 0 => route_server_endpoint_id, 1 =>
-    route_server_peer_id, 2 => route_installation_details, 3 => route_status, 4 =>
-    prefix, 5 => as_paths, 6 => med, 7 => next_hop_ip
-);
-pub static ROUTE_SERVER_ROUTE: rt::Schema = rt::Schema::structure(
-    "RouteServerRoute",
-    &[
-        rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"),
-        rt::m("RouteServerPeerId", &rt::STRING).named("routeServerPeerId"),
-        rt::m("RouteInstallationDetails", &ROUTE_SERVER_ROUTE_INSTALLATION_DETAILS)
-            .named("routeInstallationDetailSet"),
-        rt::m("RouteStatus", &rt::ENUM).named("routeStatus"),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-        rt::m("AsPaths", &AS_PATH).named("asPathSet"),
-        rt::m("Med", &rt::INTEGER).named("med"),
-        rt::m("NextHopIp", &rt::STRING).named("nextHopIp"),
-    ],
+    RouteServerRoute, ROUTE_SERVER_ROUTE, [route_server_endpoint_id[0] =
+    rt::m("RouteServerEndpointId", &rt::STRING).named("routeServerEndpointId"),
+    route_server_peer_id[1] = rt::m("RouteServerPeerId", &rt::STRING)
+    .named("routeServerPeerId"), route_installation_details[2] =
+    rt::m("RouteInstallationDetails", &ROUTE_SERVER_ROUTE_INSTALLATION_DETAILS)
+    .named("routeInstallationDetailSet"), route_status[3] = rt::m("RouteStatus",
+    &rt::ENUM).named("routeStatus"), prefix[4] = rt::m("Prefix", &rt::STRING)
+    .named("prefix"), as_paths[5] = rt::m("AsPaths", &AS_PATH).named("asPathSet"), med[6]
+    = rt::m("Med", &rt::INTEGER).named("med"), next_hop_ip[7] = rt::m("NextHopIp",
+    &rt::STRING).named("nextHopIp")]
 );
 /// Describes the installation status of a route in a route table.
 #[derive(Clone, Default, PartialEq)]
@@ -1540,17 +765,12 @@ pub struct RouteServerRouteInstallationDetail {
     pub route_installation_status_reason: Option<String>,
 }
 rt::structure!(
-    RouteServerRouteInstallationDetail, ROUTE_SERVER_ROUTE_INSTALLATION_DETAIL, 0 =>
-    route_table_id, 1 => route_installation_status, 2 => route_installation_status_reason
-);
-pub static ROUTE_SERVER_ROUTE_INSTALLATION_DETAIL: rt::Schema = rt::Schema::structure(
-    "RouteServerRouteInstallationDetail",
-    &[
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-        rt::m("RouteInstallationStatus", &rt::ENUM).named("routeInstallationStatus"),
-        rt::m("RouteInstallationStatusReason", &rt::STRING)
-            .named("routeInstallationStatusReason"),
-    ],
+    RouteServerRouteInstallationDetail, ROUTE_SERVER_ROUTE_INSTALLATION_DETAIL,
+    [route_table_id[0] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    route_installation_status[1] = rt::m("RouteInstallationStatus", &rt::ENUM)
+    .named("routeInstallationStatus"), route_installation_status_reason[2] =
+    rt::m("RouteInstallationStatusReason", &rt::STRING)
+    .named("routeInstallationStatusReason")]
 );
 pub static ROUTE_SERVER_ROUTE_INSTALLATION_DETAILS: rt::Schema = rt::Schema::list(
     "RouteServerRouteInstallationDetails",
@@ -1598,20 +818,13 @@ pub struct RouteTable {
     pub owner_id: Option<String>,
 }
 rt::structure!(
-    RouteTable, ROUTE_TABLE, 0 => associations, 1 => propagating_vgws, 2 =>
-    route_table_id, 3 => routes, 4 => tags, 5 => vpc_id, 6 => owner_id
-);
-pub static ROUTE_TABLE: rt::Schema = rt::Schema::structure(
-    "RouteTable",
-    &[
-        rt::m("Associations", &ROUTE_TABLE_ASSOCIATION_LIST).named("associationSet"),
-        rt::m("PropagatingVgws", &PROPAGATING_VGW_LIST).named("propagatingVgwSet"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-        rt::m("Routes", &ROUTE_LIST).named("routeSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-    ],
+    RouteTable, ROUTE_TABLE, [associations[0] = rt::m("Associations",
+    &ROUTE_TABLE_ASSOCIATION_LIST).named("associationSet"), propagating_vgws[1] =
+    rt::m("PropagatingVgws", &PROPAGATING_VGW_LIST).named("propagatingVgwSet"),
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    routes[3] = rt::m("Routes", &ROUTE_LIST).named("routeSet"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    owner_id[6] = rt::m("OwnerId", &rt::STRING).named("ownerId")]
 );
 /// Describes an association between a route table and a subnet or gateway.
 #[derive(Clone, Default, PartialEq)]
@@ -1632,22 +845,14 @@ pub struct RouteTableAssociation {
     pub association_state: Option<RouteTableAssociationState>,
 }
 rt::structure!(
-    RouteTableAssociation, ROUTE_TABLE_ASSOCIATION, 0 => main, 1 =>
-    route_table_association_id, 2 => route_table_id, 3 => subnet_id, 4 => gateway_id, 5
-    => public_ipv4_pool, 6 => association_state
-);
-pub static ROUTE_TABLE_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "RouteTableAssociation",
-    &[
-        rt::m("Main", &rt::BOOLEAN).named("main"),
-        rt::m("RouteTableAssociationId", &rt::STRING).named("routeTableAssociationId"),
-        rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("GatewayId", &rt::STRING).named("gatewayId"),
-        rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"),
-        rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE)
-            .named("associationState"),
-    ],
+    RouteTableAssociation, ROUTE_TABLE_ASSOCIATION, [main[0] = rt::m("Main",
+    &rt::BOOLEAN).named("main"), route_table_association_id[1] =
+    rt::m("RouteTableAssociationId", &rt::STRING).named("routeTableAssociationId"),
+    route_table_id[2] = rt::m("RouteTableId", &rt::STRING).named("routeTableId"),
+    subnet_id[3] = rt::m("SubnetId", &rt::STRING).named("subnetId"), gateway_id[4] =
+    rt::m("GatewayId", &rt::STRING).named("gatewayId"), public_ipv4_pool[5] =
+    rt::m("PublicIpv4Pool", &rt::STRING).named("publicIpv4Pool"), association_state[6] =
+    rt::m("AssociationState", &ROUTE_TABLE_ASSOCIATION_STATE).named("associationState")]
 );
 pub static ROUTE_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "RouteTableAssociationList",
@@ -1662,15 +867,9 @@ pub struct RouteTableAssociationState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    RouteTableAssociationState, ROUTE_TABLE_ASSOCIATION_STATE, 0 => state, 1 =>
-    status_message
-);
-pub static ROUTE_TABLE_ASSOCIATION_STATE: rt::Schema = rt::Schema::structure(
-    "RouteTableAssociationState",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    ],
+    RouteTableAssociationState, ROUTE_TABLE_ASSOCIATION_STATE, [state[0] = rt::m("State",
+    &rt::ENUM).named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage")]
 );
 rt::string_enum! {
     pub enum RouteTableAssociationStateCode { Associating = "associating", Associated =
@@ -1697,15 +896,9 @@ pub struct RuleGroupRuleOptionsPair {
     pub rule_options: Option<Vec<RuleOption>>,
 }
 rt::structure!(
-    RuleGroupRuleOptionsPair, RULE_GROUP_RULE_OPTIONS_PAIR, 0 => rule_group_arn, 1 =>
-    rule_options
-);
-pub static RULE_GROUP_RULE_OPTIONS_PAIR: rt::Schema = rt::Schema::structure(
-    "RuleGroupRuleOptionsPair",
-    &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
-        rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet"),
-    ],
+    RuleGroupRuleOptionsPair, RULE_GROUP_RULE_OPTIONS_PAIR, [rule_group_arn[0] =
+    rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0), rule_options[1] =
+    rt::m("RuleOptions", &RULE_OPTION_LIST).named("ruleOptionSet")]
 );
 pub static RULE_GROUP_RULE_OPTIONS_PAIR_LIST: rt::Schema = rt::Schema::list(
     "RuleGroupRuleOptionsPairList",
@@ -1720,14 +913,9 @@ pub struct RuleGroupTypePair {
     pub rule_group_type: Option<String>,
 }
 rt::structure!(
-    RuleGroupTypePair, RULE_GROUP_TYPE_PAIR, 0 => rule_group_arn, 1 => rule_group_type
-);
-pub static RULE_GROUP_TYPE_PAIR: rt::Schema = rt::Schema::structure(
-    "RuleGroupTypePair",
-    &[
-        rt::m("RuleGroupArn", &rt::STRING).named("ruleGroupArn").min(1.0),
-        rt::m("RuleGroupType", &rt::STRING).named("ruleGroupType"),
-    ],
+    RuleGroupTypePair, RULE_GROUP_TYPE_PAIR, [rule_group_arn[0] = rt::m("RuleGroupArn",
+    &rt::STRING).named("ruleGroupArn").min(1.0), rule_group_type[1] =
+    rt::m("RuleGroupType", &rt::STRING).named("ruleGroupType")]
 );
 pub static RULE_GROUP_TYPE_PAIR_LIST: rt::Schema = rt::Schema::list(
     "RuleGroupTypePairList",
@@ -1741,13 +929,9 @@ pub struct RuleOption {
     /// The settings for the keyword.
     pub settings: Option<Vec<String>>,
 }
-rt::structure!(RuleOption, RULE_OPTION, 0 => keyword, 1 => settings);
-pub static RULE_OPTION: rt::Schema = rt::Schema::structure(
-    "RuleOption",
-    &[
-        rt::m("Keyword", &rt::STRING).named("keyword"),
-        rt::m("Settings", &STRING_LIST).named("settingSet"),
-    ],
+rt::structure!(
+    RuleOption, RULE_OPTION, [keyword[0] = rt::m("Keyword", &rt::STRING)
+    .named("keyword"), settings[1] = rt::m("Settings", &STRING_LIST).named("settingSet")]
 );
 pub static RULE_OPTION_LIST: rt::Schema = rt::Schema::list(
     "RuleOptionList",
@@ -1762,15 +946,10 @@ pub struct RunInstancesMonitoringEnabled {
     pub enabled: bool,
 }
 rt::structure!(
-    RunInstancesMonitoringEnabled, RUN_INSTANCES_MONITORING_ENABLED, 0 =>
-    metric_category_ids, 1 => enabled
-);
-pub static RUN_INSTANCES_MONITORING_ENABLED: rt::Schema = rt::Schema::structure(
-    "RunInstancesMonitoringEnabled",
-    &[
-        rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled").flags(rt::REQUIRED),
-    ],
+    RunInstancesMonitoringEnabled, RUN_INSTANCES_MONITORING_ENABLED,
+    [metric_category_ids[0] = rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST)
+    .named("MetricCategoryId"), enabled[1] = rt::m("Enabled", &rt::BOOLEAN)
+    .named("enabled").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RunInstancesRequest {
@@ -1929,88 +1108,60 @@ pub struct RunInstancesRequest {
     pub ebs_optimized: Option<bool>,
 }
 rt::structure!(
-    RunInstancesRequest, RUN_INSTANCES_REQUEST, 0 => block_device_mappings, 1 =>
-    image_id, 2 => instance_type, 3 => ipv6_address_count, 4 => ipv6_addresses, 5 =>
-    kernel_id, 6 => key_name, 7 => max_count, 8 => min_count, 9 => monitoring, 10 =>
-    placement, 11 => ramdisk_id, 12 => security_group_ids, 13 => security_groups, 14 =>
-    subnet_id, 15 => user_data, 16 => elastic_gpu_specification, 17 =>
-    elastic_inference_accelerators, 18 => tag_specifications, 19 => launch_template, 20
-    => instance_market_options, 21 => credit_specification, 22 => cpu_options, 23 =>
-    capacity_reservation_specification, 24 => hibernation_options, 25 =>
-    license_specifications, 26 => metadata_options, 27 => enclave_options, 28 =>
-    private_dns_name_options, 29 => maintenance_options, 30 => disable_api_stop, 31 =>
-    enable_primary_ipv6, 32 => network_performance_options, 33 => operator, 34 =>
-    secondary_interfaces, 35 => dry_run, 36 => disable_api_termination, 37 =>
-    instance_initiated_shutdown_behavior, 38 => private_ip_address, 39 => client_token,
-    40 => additional_info, 41 => network_interfaces, 42 => iam_instance_profile, 43 =>
-    ebs_optimized
-);
-pub static RUN_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RunInstancesRequest",
-    &[
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
-            .named("BlockDeviceMapping"),
-        rt::m("ImageId", &rt::STRING),
-        rt::m("InstanceType", &rt::ENUM),
-        rt::m("Ipv6AddressCount", &rt::INTEGER),
-        rt::m("Ipv6Addresses", &INSTANCE_IPV6_ADDRESS_LIST).named("Ipv6Address"),
-        rt::m("KernelId", &rt::STRING),
-        rt::m("KeyName", &rt::STRING),
-        rt::m("MaxCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("MinCount", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("Monitoring", &RUN_INSTANCES_MONITORING_ENABLED),
-        rt::m("Placement", &PLACEMENT),
-        rt::m("RamdiskId", &rt::STRING),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST)
-            .named("SecurityGroupId"),
-        rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST).named("SecurityGroup"),
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ElasticGpuSpecification", &ELASTIC_GPU_SPECIFICATIONS)
-            .flags(rt::DEPRECATED),
-        rt::m("ElasticInferenceAccelerators", &ELASTIC_INFERENCE_ACCELERATORS)
-            .named("ElasticInferenceAccelerator")
-            .flags(rt::DEPRECATED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("LaunchTemplate", &LAUNCH_TEMPLATE_SPECIFICATION),
-        rt::m("InstanceMarketOptions", &INSTANCE_MARKET_OPTIONS_REQUEST),
-        rt::m("CreditSpecification", &CREDIT_SPECIFICATION_REQUEST),
-        rt::m("CpuOptions", &CPU_OPTIONS_REQUEST),
-        rt::m("CapacityReservationSpecification", &CAPACITY_RESERVATION_SPECIFICATION),
-        rt::m("HibernationOptions", &HIBERNATION_OPTIONS_REQUEST),
-        rt::m("LicenseSpecifications", &LICENSE_SPECIFICATION_LIST_REQUEST)
-            .named("LicenseSpecification"),
-        rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_REQUEST),
-        rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
-        rt::m("PrivateDnsNameOptions", &PRIVATE_DNS_NAME_OPTIONS_REQUEST),
-        rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS_REQUEST),
-        rt::m("DisableApiStop", &rt::BOOLEAN),
-        rt::m("EnablePrimaryIpv6", &rt::BOOLEAN),
-        rt::m(
-            "NetworkPerformanceOptions",
-            &INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST,
-        ),
-        rt::m("Operator", &OPERATOR_REQUEST),
-        rt::m(
-                "SecondaryInterfaces",
-                &INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST,
-            )
-            .named("SecondaryInterface"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("DisableApiTermination", &rt::BOOLEAN).named("disableApiTermination"),
-        rt::m("InstanceInitiatedShutdownBehavior", &rt::ENUM)
-            .named("instanceInitiatedShutdownBehavior"),
-        rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"),
-        rt::m("ClientToken", &rt::STRING)
-            .named("clientToken")
-            .flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-            .named("networkInterface"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-    ],
+    RunInstancesRequest, RUN_INSTANCES_REQUEST, [block_device_mappings[0] =
+    rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_REQUEST_LIST)
+    .named("BlockDeviceMapping"), image_id[1] = rt::m("ImageId", &rt::STRING),
+    instance_type[2] = rt::m("InstanceType", &rt::ENUM), ipv6_address_count[3] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[4] = rt::m("Ipv6Addresses",
+    &INSTANCE_IPV6_ADDRESS_LIST).named("Ipv6Address"), kernel_id[5] = rt::m("KernelId",
+    &rt::STRING), key_name[6] = rt::m("KeyName", &rt::STRING), max_count[7] =
+    rt::m("MaxCount", &rt::INTEGER).flags(rt::REQUIRED), min_count[8] = rt::m("MinCount",
+    &rt::INTEGER).flags(rt::REQUIRED), monitoring[9] = rt::m("Monitoring",
+    &RUN_INSTANCES_MONITORING_ENABLED), placement[10] = rt::m("Placement", &PLACEMENT),
+    ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING), security_group_ids[12] =
+    rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_STRING_LIST).named("SecurityGroupId"),
+    security_groups[13] = rt::m("SecurityGroups", &SECURITY_GROUP_STRING_LIST)
+    .named("SecurityGroup"), subnet_id[14] = rt::m("SubnetId", &rt::STRING),
+    user_data[15] = rt::m("UserData", &rt::STRING).flags(rt::SENSITIVE),
+    elastic_gpu_specification[16] = rt::m("ElasticGpuSpecification",
+    &ELASTIC_GPU_SPECIFICATIONS).flags(rt::DEPRECATED),
+    elastic_inference_accelerators[17] = rt::m("ElasticInferenceAccelerators",
+    &ELASTIC_INFERENCE_ACCELERATORS).named("ElasticInferenceAccelerator")
+    .flags(rt::DEPRECATED), tag_specifications[18] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), launch_template[19] =
+    rt::m("LaunchTemplate", &LAUNCH_TEMPLATE_SPECIFICATION), instance_market_options[20]
+    = rt::m("InstanceMarketOptions", &INSTANCE_MARKET_OPTIONS_REQUEST),
+    credit_specification[21] = rt::m("CreditSpecification",
+    &CREDIT_SPECIFICATION_REQUEST), cpu_options[22] = rt::m("CpuOptions",
+    &CPU_OPTIONS_REQUEST), capacity_reservation_specification[23] =
+    rt::m("CapacityReservationSpecification", &CAPACITY_RESERVATION_SPECIFICATION),
+    hibernation_options[24] = rt::m("HibernationOptions", &HIBERNATION_OPTIONS_REQUEST),
+    license_specifications[25] = rt::m("LicenseSpecifications",
+    &LICENSE_SPECIFICATION_LIST_REQUEST).named("LicenseSpecification"),
+    metadata_options[26] = rt::m("MetadataOptions", &INSTANCE_METADATA_OPTIONS_REQUEST),
+    enclave_options[27] = rt::m("EnclaveOptions", &ENCLAVE_OPTIONS_REQUEST),
+    private_dns_name_options[28] = rt::m("PrivateDnsNameOptions",
+    &PRIVATE_DNS_NAME_OPTIONS_REQUEST), maintenance_options[29] =
+    rt::m("MaintenanceOptions", &INSTANCE_MAINTENANCE_OPTIONS_REQUEST),
+    disable_api_stop[30] = rt::m("DisableApiStop", &rt::BOOLEAN), enable_primary_ipv6[31]
+    = rt::m("EnablePrimaryIpv6", &rt::BOOLEAN), network_performance_options[32] =
+    rt::m("NetworkPerformanceOptions", &INSTANCE_NETWORK_PERFORMANCE_OPTIONS_REQUEST),
+    operator[33] = rt::m("Operator", &OPERATOR_REQUEST), secondary_interfaces[34] =
+    rt::m("SecondaryInterfaces",
+    &INSTANCE_SECONDARY_INTERFACE_SPECIFICATION_LIST_REQUEST)
+    .named("SecondaryInterface"), dry_run[35] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun"), disable_api_termination[36] = rt::m("DisableApiTermination",
+    &rt::BOOLEAN).named("disableApiTermination"),
+    instance_initiated_shutdown_behavior[37] = rt::m("InstanceInitiatedShutdownBehavior",
+    &rt::ENUM).named("instanceInitiatedShutdownBehavior"), private_ip_address[38] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress"), client_token[39] =
+    rt::m("ClientToken", &rt::STRING).named("clientToken").flags(rt::IDEMPOTENCY_TOKEN),
+    additional_info[40] = rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
+    network_interfaces[41] = rt::m("NetworkInterfaces",
+    &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST).named("networkInterface"),
+    iam_instance_profile[42] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), ebs_optimized[43] =
+    rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized")]
 );
 /// Contains the parameters for RunScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -2029,20 +1180,13 @@ pub struct RunScheduledInstancesRequest {
     pub scheduled_instance_id: String,
 }
 rt::structure!(
-    RunScheduledInstancesRequest, RUN_SCHEDULED_INSTANCES_REQUEST, 0 => client_token, 1
-    => dry_run, 2 => instance_count, 3 => launch_specification, 4 =>
-    scheduled_instance_id
-);
-pub static RUN_SCHEDULED_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "RunScheduledInstancesRequest",
-    &[
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("InstanceCount", &rt::INTEGER),
-        rt::m("LaunchSpecification", &SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION)
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("ScheduledInstanceId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    RunScheduledInstancesRequest, RUN_SCHEDULED_INSTANCES_REQUEST, [client_token[0] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), instance_count[2] = rt::m("InstanceCount",
+    &rt::INTEGER), launch_specification[3] = rt::m("LaunchSpecification",
+    &SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION).flags(rt::REQUIRED | rt::SENSITIVE),
+    scheduled_instance_id[4] = rt::m("ScheduledInstanceId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Contains the output of RunScheduledInstances.
 #[derive(Clone, Default, PartialEq)]
@@ -2051,9 +1195,6 @@ pub struct RunScheduledInstancesResult {
     pub instance_id_set: Option<Vec<String>>,
 }
 rt::structure!(
-    RunScheduledInstancesResult, RUN_SCHEDULED_INSTANCES_RESULT, 0 => instance_id_set
-);
-pub static RUN_SCHEDULED_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "RunScheduledInstancesResult",
-    &[rt::m("InstanceIdSet", &INSTANCE_ID_SET).named("instanceIdSet")],
+    RunScheduledInstancesResult, RUN_SCHEDULED_INSTANCES_RESULT, [instance_id_set[0] =
+    rt::m("InstanceIdSet", &INSTANCE_ID_SET).named("instanceIdSet")]
 );

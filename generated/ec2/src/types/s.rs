@@ -15,10 +15,9 @@ pub struct S3ObjectTag {
     /// Constraints: Tag values are case-sensitive and can be up to 256 Unicode characters in length.
     pub value: Option<String>,
 }
-rt::structure!(S3ObjectTag, S3_OBJECT_TAG, 0 => key, 1 => value);
-pub static S3_OBJECT_TAG: rt::Schema = rt::Schema::structure(
-    "S3ObjectTag",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    S3ObjectTag, S3_OBJECT_TAG, [key[0] = rt::m("Key", &rt::STRING), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 pub static S3_OBJECT_TAG_LIST: rt::Schema = rt::Schema::list(
     "S3ObjectTagList",
@@ -39,20 +38,12 @@ pub struct S3Storage {
     pub upload_policy_signature: Option<String>,
 }
 rt::structure!(
-    S3Storage, S3_STORAGE, 0 => aws_access_key_id, 1 => bucket, 2 => prefix, 3 =>
-    upload_policy, 4 => upload_policy_signature
-);
-pub static S3_STORAGE: rt::Schema = rt::Schema::structure(
-    "S3Storage",
-    &[
-        rt::m("AWSAccessKeyId", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).named("bucket"),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-        rt::m("UploadPolicy", &rt::BLOB).named("uploadPolicy").flags(rt::SENSITIVE),
-        rt::m("UploadPolicySignature", &rt::STRING)
-            .named("uploadPolicySignature")
-            .flags(rt::SENSITIVE),
-    ],
+    S3Storage, S3_STORAGE, [aws_access_key_id[0] = rt::m("AWSAccessKeyId", &rt::STRING),
+    bucket[1] = rt::m("Bucket", &rt::STRING).named("bucket"), prefix[2] = rt::m("Prefix",
+    &rt::STRING).named("prefix"), upload_policy[3] = rt::m("UploadPolicy", &rt::BLOB)
+    .named("uploadPolicy").flags(rt::SENSITIVE), upload_policy_signature[4] =
+    rt::m("UploadPolicySignature", &rt::STRING).named("uploadPolicySignature")
+    .flags(rt::SENSITIVE)]
 );
 rt::string_enum! {
     pub enum SseType { SseEbs = "sse-ebs", SseKms = "sse-kms", None = "none" }
@@ -114,34 +105,21 @@ pub struct ScanResultCondition {
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rt::structure!(
-    ScanResultCondition, SCAN_RESULT_CONDITION, 0 => max_days_since_last_finding_scan, 1
-    => maximum_severity_label, 2 => max_days_since_informational_fix_available, 3 =>
-    max_days_since_low_fix_available, 4 => max_days_since_medium_fix_available, 5 =>
-    max_days_since_high_fix_available, 6 => max_days_since_critical_fix_available
-);
-pub static SCAN_RESULT_CONDITION: rt::Schema = rt::Schema::structure(
-    "ScanResultCondition",
-    &[
-        rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER)
-            .named("maxDaysSinceLastFindingScan")
-            .min(0.0),
-        rt::m("MaximumSeverityLabel", &rt::ENUM).named("maximumSeverityLabel"),
-        rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceInformationalFixAvailable")
-            .min(0.0),
-        rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceLowFixAvailable")
-            .min(0.0),
-        rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceMediumFixAvailable")
-            .min(0.0),
-        rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceHighFixAvailable")
-            .min(0.0),
-        rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER)
-            .named("maxDaysSinceCriticalFixAvailable")
-            .min(0.0),
-    ],
+    ScanResultCondition, SCAN_RESULT_CONDITION, [max_days_since_last_finding_scan[0] =
+    rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER)
+    .named("maxDaysSinceLastFindingScan").min(0.0), maximum_severity_label[1] =
+    rt::m("MaximumSeverityLabel", &rt::ENUM).named("maximumSeverityLabel"),
+    max_days_since_informational_fix_available[2] =
+    rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER)
+    .named("maxDaysSinceInformationalFixAvailable").min(0.0),
+    max_days_since_low_fix_available[3] = rt::m("MaxDaysSinceLowFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceLowFixAvailable").min(0.0),
+    max_days_since_medium_fix_available[4] = rt::m("MaxDaysSinceMediumFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceMediumFixAvailable").min(0.0),
+    max_days_since_high_fix_available[5] = rt::m("MaxDaysSinceHighFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceHighFixAvailable").min(0.0),
+    max_days_since_critical_fix_available[6] = rt::m("MaxDaysSinceCriticalFixAvailable",
+    &rt::INTEGER).named("maxDaysSinceCriticalFixAvailable").min(0.0)]
 );
 /// The Amazon Inspector scan-result criteria that an AMI must meet to be allowed. The criteria can limit the highest finding severity. They can also limit, for each severity, the days since Amazon Inspector reported a fix as available.
 ///
@@ -200,23 +178,17 @@ pub struct ScanResultConditionRequest {
     pub max_days_since_critical_fix_available: Option<i32>,
 }
 rt::structure!(
-    ScanResultConditionRequest, SCAN_RESULT_CONDITION_REQUEST, 0 =>
-    max_days_since_last_finding_scan, 1 => maximum_severity_label, 2 =>
-    max_days_since_informational_fix_available, 3 => max_days_since_low_fix_available, 4
-    => max_days_since_medium_fix_available, 5 => max_days_since_high_fix_available, 6 =>
-    max_days_since_critical_fix_available
-);
-pub static SCAN_RESULT_CONDITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ScanResultConditionRequest",
-    &[
-        rt::m("MaxDaysSinceLastFindingScan", &rt::INTEGER).min(0.0),
-        rt::m("MaximumSeverityLabel", &rt::ENUM),
-        rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER).min(0.0),
-        rt::m("MaxDaysSinceLowFixAvailable", &rt::INTEGER).min(0.0),
-        rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER).min(0.0),
-        rt::m("MaxDaysSinceHighFixAvailable", &rt::INTEGER).min(0.0),
-        rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER).min(0.0),
-    ],
+    ScanResultConditionRequest, SCAN_RESULT_CONDITION_REQUEST,
+    [max_days_since_last_finding_scan[0] = rt::m("MaxDaysSinceLastFindingScan",
+    &rt::INTEGER).min(0.0), maximum_severity_label[1] = rt::m("MaximumSeverityLabel",
+    &rt::ENUM), max_days_since_informational_fix_available[2] =
+    rt::m("MaxDaysSinceInformationalFixAvailable", &rt::INTEGER).min(0.0),
+    max_days_since_low_fix_available[3] = rt::m("MaxDaysSinceLowFixAvailable",
+    &rt::INTEGER).min(0.0), max_days_since_medium_fix_available[4] =
+    rt::m("MaxDaysSinceMediumFixAvailable", &rt::INTEGER).min(0.0),
+    max_days_since_high_fix_available[5] = rt::m("MaxDaysSinceHighFixAvailable",
+    &rt::INTEGER).min(0.0), max_days_since_critical_fix_available[6] =
+    rt::m("MaxDaysSinceCriticalFixAvailable", &rt::INTEGER).min(0.0)]
 );
 /// The Amazon Inspector scan results for an AMI. This information is present only for AMIs that Amazon Inspector has scanned.
 ///
@@ -253,26 +225,18 @@ pub struct ScanResults {
     pub critical_fix_available_since: Option<rt::DateTime>,
 }
 rt::structure!(
-    ScanResults, SCAN_RESULTS, 0 => highest_finding_severity_label, 1 =>
-    finding_scan_date, 2 => informational_fix_available_since, 3 =>
-    low_fix_available_since, 4 => medium_fix_available_since, 5 =>
-    high_fix_available_since, 6 => critical_fix_available_since
-);
-pub static SCAN_RESULTS: rt::Schema = rt::Schema::structure(
-    "ScanResults",
-    &[
-        rt::m("HighestFindingSeverityLabel", &rt::ENUM)
-            .named("highestFindingSeverityLabel"),
-        rt::m("FindingScanDate", &rt::TIMESTAMP).named("findingScanDate"),
-        rt::m("InformationalFixAvailableSince", &rt::TIMESTAMP)
-            .named("informationalFixAvailableSince"),
-        rt::m("LowFixAvailableSince", &rt::TIMESTAMP).named("lowFixAvailableSince"),
-        rt::m("MediumFixAvailableSince", &rt::TIMESTAMP)
-            .named("mediumFixAvailableSince"),
-        rt::m("HighFixAvailableSince", &rt::TIMESTAMP).named("highFixAvailableSince"),
-        rt::m("CriticalFixAvailableSince", &rt::TIMESTAMP)
-            .named("criticalFixAvailableSince"),
-    ],
+    ScanResults, SCAN_RESULTS, [highest_finding_severity_label[0] =
+    rt::m("HighestFindingSeverityLabel", &rt::ENUM).named("highestFindingSeverityLabel"),
+    finding_scan_date[1] = rt::m("FindingScanDate", &rt::TIMESTAMP)
+    .named("findingScanDate"), informational_fix_available_since[2] =
+    rt::m("InformationalFixAvailableSince", &rt::TIMESTAMP)
+    .named("informationalFixAvailableSince"), low_fix_available_since[3] =
+    rt::m("LowFixAvailableSince", &rt::TIMESTAMP).named("lowFixAvailableSince"),
+    medium_fix_available_since[4] = rt::m("MediumFixAvailableSince", &rt::TIMESTAMP)
+    .named("mediumFixAvailableSince"), high_fix_available_since[5] =
+    rt::m("HighFixAvailableSince", &rt::TIMESTAMP).named("highFixAvailableSince"),
+    critical_fix_available_since[6] = rt::m("CriticalFixAvailableSince", &rt::TIMESTAMP)
+    .named("criticalFixAvailableSince")]
 );
 rt::string_enum! {
     pub enum Schedule { Hourly = "hourly" }
@@ -312,32 +276,25 @@ pub struct ScheduledInstance {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
-    ScheduledInstance, SCHEDULED_INSTANCE, 0 => availability_zone, 1 => create_date, 2 =>
-    hourly_price, 3 => instance_count, 4 => instance_type, 5 => network_platform, 6 =>
-    next_slot_start_time, 7 => platform, 8 => previous_slot_end_time, 9 => recurrence, 10
-    => scheduled_instance_id, 11 => slot_duration_in_hours, 12 => term_end_date, 13 =>
-    term_start_date, 14 => total_scheduled_instance_hours
-);
-pub static SCHEDULED_INSTANCE: rt::Schema = rt::Schema::structure(
-    "ScheduledInstance",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"),
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
-        rt::m("NextSlotStartTime", &rt::TIMESTAMP).named("nextSlotStartTime"),
-        rt::m("Platform", &rt::STRING).named("platform"),
-        rt::m("PreviousSlotEndTime", &rt::TIMESTAMP).named("previousSlotEndTime"),
-        rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"),
-        rt::m("ScheduledInstanceId", &rt::STRING).named("scheduledInstanceId"),
-        rt::m("SlotDurationInHours", &rt::INTEGER).named("slotDurationInHours"),
-        rt::m("TermEndDate", &rt::TIMESTAMP).named("termEndDate"),
-        rt::m("TermStartDate", &rt::TIMESTAMP).named("termStartDate"),
-        rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
-            .named("totalScheduledInstanceHours"),
-    ],
+    ScheduledInstance, SCHEDULED_INSTANCE, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), create_date[1] =
+    rt::m("CreateDate", &rt::TIMESTAMP).named("createDate"), hourly_price[2] =
+    rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"), instance_count[3] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), instance_type[4] =
+    rt::m("InstanceType", &rt::STRING).named("instanceType"), network_platform[5] =
+    rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
+    next_slot_start_time[6] = rt::m("NextSlotStartTime", &rt::TIMESTAMP)
+    .named("nextSlotStartTime"), platform[7] = rt::m("Platform", &rt::STRING)
+    .named("platform"), previous_slot_end_time[8] = rt::m("PreviousSlotEndTime",
+    &rt::TIMESTAMP).named("previousSlotEndTime"), recurrence[9] = rt::m("Recurrence",
+    &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"), scheduled_instance_id[10] =
+    rt::m("ScheduledInstanceId", &rt::STRING).named("scheduledInstanceId"),
+    slot_duration_in_hours[11] = rt::m("SlotDurationInHours", &rt::INTEGER)
+    .named("slotDurationInHours"), term_end_date[12] = rt::m("TermEndDate",
+    &rt::TIMESTAMP).named("termEndDate"), term_start_date[13] = rt::m("TermStartDate",
+    &rt::TIMESTAMP).named("termStartDate"), total_scheduled_instance_hours[14] =
+    rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
+    .named("totalScheduledInstanceHours")]
 );
 /// Describes a schedule that is available for your Scheduled Instances.
 #[derive(Clone, Default, PartialEq)]
@@ -370,30 +327,24 @@ pub struct ScheduledInstanceAvailability {
     pub total_scheduled_instance_hours: Option<i32>,
 }
 rt::structure!(
-    ScheduledInstanceAvailability, SCHEDULED_INSTANCE_AVAILABILITY, 0 =>
-    availability_zone, 1 => available_instance_count, 2 => first_slot_start_time, 3 =>
-    hourly_price, 4 => instance_type, 5 => max_term_duration_in_days, 6 =>
-    min_term_duration_in_days, 7 => network_platform, 8 => platform, 9 => purchase_token,
-    10 => recurrence, 11 => slot_duration_in_hours, 12 => total_scheduled_instance_hours
-);
-pub static SCHEDULED_INSTANCE_AVAILABILITY: rt::Schema = rt::Schema::structure(
-    "ScheduledInstanceAvailability",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailableInstanceCount", &rt::INTEGER).named("availableInstanceCount"),
-        rt::m("FirstSlotStartTime", &rt::TIMESTAMP).named("firstSlotStartTime"),
-        rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
-        rt::m("InstanceType", &rt::STRING).named("instanceType"),
-        rt::m("MaxTermDurationInDays", &rt::INTEGER).named("maxTermDurationInDays"),
-        rt::m("MinTermDurationInDays", &rt::INTEGER).named("minTermDurationInDays"),
-        rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
-        rt::m("Platform", &rt::STRING).named("platform"),
-        rt::m("PurchaseToken", &rt::STRING).named("purchaseToken"),
-        rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"),
-        rt::m("SlotDurationInHours", &rt::INTEGER).named("slotDurationInHours"),
-        rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
-            .named("totalScheduledInstanceHours"),
-    ],
+    ScheduledInstanceAvailability, SCHEDULED_INSTANCE_AVAILABILITY, [availability_zone[0]
+    = rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    available_instance_count[1] = rt::m("AvailableInstanceCount", &rt::INTEGER)
+    .named("availableInstanceCount"), first_slot_start_time[2] =
+    rt::m("FirstSlotStartTime", &rt::TIMESTAMP).named("firstSlotStartTime"),
+    hourly_price[3] = rt::m("HourlyPrice", &rt::STRING).named("hourlyPrice"),
+    instance_type[4] = rt::m("InstanceType", &rt::STRING).named("instanceType"),
+    max_term_duration_in_days[5] = rt::m("MaxTermDurationInDays", &rt::INTEGER)
+    .named("maxTermDurationInDays"), min_term_duration_in_days[6] =
+    rt::m("MinTermDurationInDays", &rt::INTEGER).named("minTermDurationInDays"),
+    network_platform[7] = rt::m("NetworkPlatform", &rt::STRING).named("networkPlatform"),
+    platform[8] = rt::m("Platform", &rt::STRING).named("platform"), purchase_token[9] =
+    rt::m("PurchaseToken", &rt::STRING).named("purchaseToken"), recurrence[10] =
+    rt::m("Recurrence", &SCHEDULED_INSTANCE_RECURRENCE).named("recurrence"),
+    slot_duration_in_hours[11] = rt::m("SlotDurationInHours", &rt::INTEGER)
+    .named("slotDurationInHours"), total_scheduled_instance_hours[12] =
+    rt::m("TotalScheduledInstanceHours", &rt::INTEGER)
+    .named("totalScheduledInstanceHours")]
 );
 pub static SCHEDULED_INSTANCE_AVAILABILITY_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstanceAvailabilitySet",
@@ -418,19 +369,12 @@ pub struct ScheduledInstanceRecurrence {
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
-    ScheduledInstanceRecurrence, SCHEDULED_INSTANCE_RECURRENCE, 0 => frequency, 1 =>
-    interval, 2 => occurrence_day_set, 3 => occurrence_relative_to_end, 4 =>
-    occurrence_unit
-);
-pub static SCHEDULED_INSTANCE_RECURRENCE: rt::Schema = rt::Schema::structure(
-    "ScheduledInstanceRecurrence",
-    &[
-        rt::m("Frequency", &rt::STRING).named("frequency"),
-        rt::m("Interval", &rt::INTEGER).named("interval"),
-        rt::m("OccurrenceDaySet", &OCCURRENCE_DAY_SET).named("occurrenceDaySet"),
-        rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN).named("occurrenceRelativeToEnd"),
-        rt::m("OccurrenceUnit", &rt::STRING).named("occurrenceUnit"),
-    ],
+    ScheduledInstanceRecurrence, SCHEDULED_INSTANCE_RECURRENCE, [frequency[0] =
+    rt::m("Frequency", &rt::STRING).named("frequency"), interval[1] = rt::m("Interval",
+    &rt::INTEGER).named("interval"), occurrence_day_set[2] = rt::m("OccurrenceDaySet",
+    &OCCURRENCE_DAY_SET).named("occurrenceDaySet"), occurrence_relative_to_end[3] =
+    rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN).named("occurrenceRelativeToEnd"),
+    occurrence_unit[4] = rt::m("OccurrenceUnit", &rt::STRING).named("occurrenceUnit")]
 );
 /// Describes the recurring schedule for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -447,19 +391,12 @@ pub struct ScheduledInstanceRecurrenceRequest {
     pub occurrence_unit: Option<String>,
 }
 rt::structure!(
-    ScheduledInstanceRecurrenceRequest, SCHEDULED_INSTANCE_RECURRENCE_REQUEST, 0 =>
-    frequency, 1 => interval, 2 => occurrence_days, 3 => occurrence_relative_to_end, 4 =>
-    occurrence_unit
-);
-pub static SCHEDULED_INSTANCE_RECURRENCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ScheduledInstanceRecurrenceRequest",
-    &[
-        rt::m("Frequency", &rt::STRING),
-        rt::m("Interval", &rt::INTEGER),
-        rt::m("OccurrenceDays", &OCCURRENCE_DAY_REQUEST_SET).named("OccurrenceDay"),
-        rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN),
-        rt::m("OccurrenceUnit", &rt::STRING),
-    ],
+    ScheduledInstanceRecurrenceRequest, SCHEDULED_INSTANCE_RECURRENCE_REQUEST,
+    [frequency[0] = rt::m("Frequency", &rt::STRING), interval[1] = rt::m("Interval",
+    &rt::INTEGER), occurrence_days[2] = rt::m("OccurrenceDays",
+    &OCCURRENCE_DAY_REQUEST_SET).named("OccurrenceDay"), occurrence_relative_to_end[3] =
+    rt::m("OccurrenceRelativeToEnd", &rt::BOOLEAN), occurrence_unit[4] =
+    rt::m("OccurrenceUnit", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCE_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstanceSet",
@@ -480,17 +417,10 @@ pub struct ScheduledInstancesBlockDeviceMapping {
     pub virtual_name: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesBlockDeviceMapping, SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING, 0 =>
-    device_name, 1 => ebs, 2 => no_device, 3 => virtual_name
-);
-pub static SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesBlockDeviceMapping",
-    &[
-        rt::m("DeviceName", &rt::STRING),
-        rt::m("Ebs", &SCHEDULED_INSTANCES_EBS),
-        rt::m("NoDevice", &rt::STRING),
-        rt::m("VirtualName", &rt::STRING),
-    ],
+    ScheduledInstancesBlockDeviceMapping, SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING,
+    [device_name[0] = rt::m("DeviceName", &rt::STRING), ebs[1] = rt::m("Ebs",
+    &SCHEDULED_INSTANCES_EBS), no_device[2] = rt::m("NoDevice", &rt::STRING),
+    virtual_name[3] = rt::m("VirtualName", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesBlockDeviceMappingSet",
@@ -520,19 +450,11 @@ pub struct ScheduledInstancesEbs {
     pub volume_type: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesEbs, SCHEDULED_INSTANCES_EBS, 0 => delete_on_termination, 1 =>
-    encrypted, 2 => iops, 3 => snapshot_id, 4 => volume_size, 5 => volume_type
-);
-pub static SCHEDULED_INSTANCES_EBS: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesEbs",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("Encrypted", &rt::BOOLEAN),
-        rt::m("Iops", &rt::INTEGER),
-        rt::m("SnapshotId", &rt::STRING),
-        rt::m("VolumeSize", &rt::INTEGER),
-        rt::m("VolumeType", &rt::STRING),
-    ],
+    ScheduledInstancesEbs, SCHEDULED_INSTANCES_EBS, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN), encrypted[1] = rt::m("Encrypted",
+    &rt::BOOLEAN), iops[2] = rt::m("Iops", &rt::INTEGER), snapshot_id[3] =
+    rt::m("SnapshotId", &rt::STRING), volume_size[4] = rt::m("VolumeSize", &rt::INTEGER),
+    volume_type[5] = rt::m("VolumeType", &rt::STRING)]
 );
 /// Describes an IAM instance profile for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -543,12 +465,8 @@ pub struct ScheduledInstancesIamInstanceProfile {
     pub name: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesIamInstanceProfile, SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE, 0 =>
-    arn, 1 => name
-);
-pub static SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesIamInstanceProfile",
-    &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
+    ScheduledInstancesIamInstanceProfile, SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE,
+    [arn[0] = rt::m("Arn", &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 /// Describes an IPv6 address.
 #[derive(Clone, Default, PartialEq)]
@@ -557,11 +475,8 @@ pub struct ScheduledInstancesIpv6Address {
     pub ipv6_address: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesIpv6Address, SCHEDULED_INSTANCES_IPV6_ADDRESS, 0 => ipv6_address
-);
-pub static SCHEDULED_INSTANCES_IPV6_ADDRESS: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesIpv6Address",
-    &[rt::m("Ipv6Address", &rt::STRING)],
+    ScheduledInstancesIpv6Address, SCHEDULED_INSTANCES_IPV6_ADDRESS, [ipv6_address[0] =
+    rt::m("Ipv6Address", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "ScheduledInstancesIpv6AddressList",
@@ -604,35 +519,22 @@ pub struct ScheduledInstancesLaunchSpecification {
     pub user_data: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesLaunchSpecification, SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION, 0 =>
-    block_device_mappings, 1 => ebs_optimized, 2 => iam_instance_profile, 3 => image_id,
-    4 => instance_type, 5 => kernel_id, 6 => key_name, 7 => monitoring, 8 =>
-    network_interfaces, 9 => placement, 10 => ramdisk_id, 11 => security_group_ids, 12 =>
-    subnet_id, 13 => user_data
+    ScheduledInstancesLaunchSpecification, SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION,
+    [block_device_mappings[0] = rt::m("BlockDeviceMappings",
+    &SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET).named("BlockDeviceMapping"),
+    ebs_optimized[1] = rt::m("EbsOptimized", &rt::BOOLEAN), iam_instance_profile[2] =
+    rt::m("IamInstanceProfile", &SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE), image_id[3] =
+    rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED), instance_type[4] =
+    rt::m("InstanceType", &rt::STRING), kernel_id[5] = rt::m("KernelId", &rt::STRING),
+    key_name[6] = rt::m("KeyName", &rt::STRING), monitoring[7] = rt::m("Monitoring",
+    &SCHEDULED_INSTANCES_MONITORING), network_interfaces[8] = rt::m("NetworkInterfaces",
+    &SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET).named("NetworkInterface"), placement[9] =
+    rt::m("Placement", &SCHEDULED_INSTANCES_PLACEMENT), ramdisk_id[10] =
+    rt::m("RamdiskId", &rt::STRING), security_group_ids[11] = rt::m("SecurityGroupIds",
+    &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("SecurityGroupId"), subnet_id[12] =
+    rt::m("SubnetId", &rt::STRING), user_data[13] = rt::m("UserData", &rt::STRING)]
+    .flags(rt::SHAPE_SENSITIVE)
 );
-pub static SCHEDULED_INSTANCES_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-        "ScheduledInstancesLaunchSpecification",
-        &[
-            rt::m("BlockDeviceMappings", &SCHEDULED_INSTANCES_BLOCK_DEVICE_MAPPING_SET)
-                .named("BlockDeviceMapping"),
-            rt::m("EbsOptimized", &rt::BOOLEAN),
-            rt::m("IamInstanceProfile", &SCHEDULED_INSTANCES_IAM_INSTANCE_PROFILE),
-            rt::m("ImageId", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("InstanceType", &rt::STRING),
-            rt::m("KernelId", &rt::STRING),
-            rt::m("KeyName", &rt::STRING),
-            rt::m("Monitoring", &SCHEDULED_INSTANCES_MONITORING),
-            rt::m("NetworkInterfaces", &SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET)
-                .named("NetworkInterface"),
-            rt::m("Placement", &SCHEDULED_INSTANCES_PLACEMENT),
-            rt::m("RamdiskId", &rt::STRING),
-            rt::m("SecurityGroupIds", &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET)
-                .named("SecurityGroupId"),
-            rt::m("SubnetId", &rt::STRING),
-            rt::m("UserData", &rt::STRING),
-        ],
-    )
-    .flags(rt::SHAPE_SENSITIVE);
 /// Describes whether monitoring is enabled for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScheduledInstancesMonitoring {
@@ -640,11 +542,8 @@ pub struct ScheduledInstancesMonitoring {
     pub enabled: Option<bool>,
 }
 rt::structure!(
-    ScheduledInstancesMonitoring, SCHEDULED_INSTANCES_MONITORING, 0 => enabled
-);
-pub static SCHEDULED_INSTANCES_MONITORING: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesMonitoring",
-    &[rt::m("Enabled", &rt::BOOLEAN)],
+    ScheduledInstancesMonitoring, SCHEDULED_INSTANCES_MONITORING, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN)]
 );
 /// Describes a network interface for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -679,30 +578,20 @@ pub struct ScheduledInstancesNetworkInterface {
     pub subnet_id: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesNetworkInterface, SCHEDULED_INSTANCES_NETWORK_INTERFACE, 0 =>
-    associate_public_ip_address, 1 => delete_on_termination, 2 => description, 3 =>
-    device_index, 4 => groups, 5 => ipv6_address_count, 6 => ipv6_addresses, 7 =>
-    network_interface_id, 8 => private_ip_address, 9 => private_ip_address_configs, 10 =>
-    secondary_private_ip_address_count, 11 => subnet_id
-);
-pub static SCHEDULED_INSTANCES_NETWORK_INTERFACE: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesNetworkInterface",
-    &[
-        rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("DeviceIndex", &rt::INTEGER),
-        rt::m("Groups", &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("Group"),
-        rt::m("Ipv6AddressCount", &rt::INTEGER),
-        rt::m("Ipv6Addresses", &SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST)
-            .named("Ipv6Address"),
-        rt::m("NetworkInterfaceId", &rt::STRING),
-        rt::m("PrivateIpAddress", &rt::STRING),
-        rt::m("PrivateIpAddressConfigs", &PRIVATE_IP_ADDRESS_CONFIG_SET)
-            .named("PrivateIpAddressConfig"),
-        rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER),
-        rt::m("SubnetId", &rt::STRING),
-    ],
+    ScheduledInstancesNetworkInterface, SCHEDULED_INSTANCES_NETWORK_INTERFACE,
+    [associate_public_ip_address[0] = rt::m("AssociatePublicIpAddress", &rt::BOOLEAN),
+    delete_on_termination[1] = rt::m("DeleteOnTermination", &rt::BOOLEAN), description[2]
+    = rt::m("Description", &rt::STRING), device_index[3] = rt::m("DeviceIndex",
+    &rt::INTEGER), groups[4] = rt::m("Groups",
+    &SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET).named("Group"), ipv6_address_count[5] =
+    rt::m("Ipv6AddressCount", &rt::INTEGER), ipv6_addresses[6] = rt::m("Ipv6Addresses",
+    &SCHEDULED_INSTANCES_IPV6_ADDRESS_LIST).named("Ipv6Address"), network_interface_id[7]
+    = rt::m("NetworkInterfaceId", &rt::STRING), private_ip_address[8] =
+    rt::m("PrivateIpAddress", &rt::STRING), private_ip_address_configs[9] =
+    rt::m("PrivateIpAddressConfigs", &PRIVATE_IP_ADDRESS_CONFIG_SET)
+    .named("PrivateIpAddressConfig"), secondary_private_ip_address_count[10] =
+    rt::m("SecondaryPrivateIpAddressCount", &rt::INTEGER), subnet_id[11] =
+    rt::m("SubnetId", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_NETWORK_INTERFACE_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesNetworkInterfaceSet",
@@ -717,12 +606,9 @@ pub struct ScheduledInstancesPlacement {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    ScheduledInstancesPlacement, SCHEDULED_INSTANCES_PLACEMENT, 0 => availability_zone, 1
-    => group_name
-);
-pub static SCHEDULED_INSTANCES_PLACEMENT: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesPlacement",
-    &[rt::m("AvailabilityZone", &rt::STRING), rt::m("GroupName", &rt::STRING)],
+    ScheduledInstancesPlacement, SCHEDULED_INSTANCES_PLACEMENT, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING), group_name[1] = rt::m("GroupName",
+    &rt::STRING)]
 );
 /// Describes a private IPv4 address for a Scheduled Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -734,11 +620,8 @@ pub struct ScheduledInstancesPrivateIpAddressConfig {
 }
 rt::structure!(
     ScheduledInstancesPrivateIpAddressConfig,
-    SCHEDULED_INSTANCES_PRIVATE_IP_ADDRESS_CONFIG, 0 => primary, 1 => private_ip_address
-);
-pub static SCHEDULED_INSTANCES_PRIVATE_IP_ADDRESS_CONFIG: rt::Schema = rt::Schema::structure(
-    "ScheduledInstancesPrivateIpAddressConfig",
-    &[rt::m("Primary", &rt::BOOLEAN), rt::m("PrivateIpAddress", &rt::STRING)],
+    SCHEDULED_INSTANCES_PRIVATE_IP_ADDRESS_CONFIG, [primary[0] = rt::m("Primary",
+    &rt::BOOLEAN), private_ip_address[1] = rt::m("PrivateIpAddress", &rt::STRING)]
 );
 pub static SCHEDULED_INSTANCES_SECURITY_GROUP_ID_SET: rt::Schema = rt::Schema::list(
     "ScheduledInstancesSecurityGroupIdSet",
@@ -766,19 +649,11 @@ pub struct SearchLocalGatewayRoutesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    SearchLocalGatewayRoutesRequest, SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST, 0 =>
-    local_gateway_route_table_id, 1 => filters, 2 => max_results, 3 => next_token, 4 =>
-    dry_run
-);
-pub static SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "SearchLocalGatewayRoutesRequest",
-    &[
-        rt::m("LocalGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    SearchLocalGatewayRoutesRequest, SEARCH_LOCAL_GATEWAY_ROUTES_REQUEST,
+    [local_gateway_route_table_id[0] = rt::m("LocalGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter"),
+    max_results[2] = rt::m("MaxResults", &rt::INTEGER), next_token[3] =
+    rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchLocalGatewayRoutesResult {
@@ -788,15 +663,9 @@ pub struct SearchLocalGatewayRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    SearchLocalGatewayRoutesResult, SEARCH_LOCAL_GATEWAY_ROUTES_RESULT, 0 => routes, 1 =>
-    next_token
-);
-pub static SEARCH_LOCAL_GATEWAY_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "SearchLocalGatewayRoutesResult",
-    &[
-        rt::m("Routes", &LOCAL_GATEWAY_ROUTE_LIST).named("routeSet"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    SearchLocalGatewayRoutesResult, SEARCH_LOCAL_GATEWAY_ROUTES_RESULT, [routes[0] =
+    rt::m("Routes", &LOCAL_GATEWAY_ROUTE_LIST).named("routeSet"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayMulticastGroupsRequest {
@@ -823,19 +692,12 @@ pub struct SearchTransitGatewayMulticastGroupsRequest {
 }
 rt::structure!(
     SearchTransitGatewayMulticastGroupsRequest,
-    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST, 0 =>
-    transit_gateway_multicast_domain_id, 1 => filters, 2 => max_results, 3 => next_token,
-    4 => dry_run
-);
-pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "SearchTransitGatewayMulticastGroupsRequest",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter"),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_REQUEST,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST)
+    .named("Filter"), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayMulticastGroupsResult {
@@ -846,16 +708,10 @@ pub struct SearchTransitGatewayMulticastGroupsResult {
 }
 rt::structure!(
     SearchTransitGatewayMulticastGroupsResult,
-    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT, 0 => multicast_groups, 1 =>
-    next_token
-);
-pub static SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "SearchTransitGatewayMulticastGroupsResult",
-    &[
-        rt::m("MulticastGroups", &TRANSIT_GATEWAY_MULTICAST_GROUP_LIST)
-            .named("multicastGroups"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    SEARCH_TRANSIT_GATEWAY_MULTICAST_GROUPS_RESULT, [multicast_groups[0] =
+    rt::m("MulticastGroups", &TRANSIT_GATEWAY_MULTICAST_GROUP_LIST)
+    .named("multicastGroups"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayRoutesRequest {
@@ -882,19 +738,12 @@ pub struct SearchTransitGatewayRoutesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    SearchTransitGatewayRoutesRequest, SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST, 0 =>
-    transit_gateway_route_table_id, 1 => filters, 2 => max_results, 3 => dry_run, 4 =>
-    next_token
-);
-pub static SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "SearchTransitGatewayRoutesRequest",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filters", &FILTER_LIST).named("Filter").flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER).min(5.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    SearchTransitGatewayRoutesRequest, SEARCH_TRANSIT_GATEWAY_ROUTES_REQUEST,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .flags(rt::REQUIRED), filters[1] = rt::m("Filters", &FILTER_LIST).named("Filter")
+    .flags(rt::REQUIRED), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(5.0),
+    dry_run[3] = rt::m("DryRun", &rt::BOOLEAN), next_token[4] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SearchTransitGatewayRoutesResult {
@@ -906,17 +755,11 @@ pub struct SearchTransitGatewayRoutesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    SearchTransitGatewayRoutesResult, SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT, 0 => routes,
-    1 => additional_routes_available, 2 => next_token
-);
-pub static SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "SearchTransitGatewayRoutesResult",
-    &[
-        rt::m("Routes", &TRANSIT_GATEWAY_ROUTE_LIST).named("routeSet"),
-        rt::m("AdditionalRoutesAvailable", &rt::BOOLEAN)
-            .named("additionalRoutesAvailable"),
-        rt::m("NextToken", &rt::STRING).named("nextToken"),
-    ],
+    SearchTransitGatewayRoutesResult, SEARCH_TRANSIT_GATEWAY_ROUTES_RESULT, [routes[0] =
+    rt::m("Routes", &TRANSIT_GATEWAY_ROUTE_LIST).named("routeSet"),
+    additional_routes_available[1] = rt::m("AdditionalRoutesAvailable", &rt::BOOLEAN)
+    .named("additionalRoutesAvailable"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .named("nextToken")]
 );
 /// Describes a secondary interface.
 #[derive(Clone, Default, PartialEq)]
@@ -953,32 +796,26 @@ pub struct SecondaryInterface {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondaryInterface, SECONDARY_INTERFACE, 0 => availability_zone, 1 =>
-    availability_zone_id, 2 => attachment, 3 => mac_address, 4 => owner_id, 5 =>
-    private_ipv4_addresses, 6 => secondary_interface_id, 7 => secondary_interface_arn, 8
-    => secondary_interface_type, 9 => secondary_subnet_id, 10 => secondary_network_id, 11
-    => secondary_network_type, 12 => source_dest_check, 13 => status, 14 => tags
-);
-pub static SECONDARY_INTERFACE: rt::Schema = rt::Schema::structure(
-    "SecondaryInterface",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Attachment", &SECONDARY_INTERFACE_ATTACHMENT).named("attachment"),
-        rt::m("MacAddress", &rt::STRING).named("macAddress"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("PrivateIpv4Addresses", &SECONDARY_INTERFACE_IPV4_ADDRESS_LIST)
-            .named("privateIpv4AddressSet"),
-        rt::m("SecondaryInterfaceId", &rt::STRING).named("secondaryInterfaceId"),
-        rt::m("SecondaryInterfaceArn", &rt::STRING).named("secondaryInterfaceArn"),
-        rt::m("SecondaryInterfaceType", &rt::ENUM).named("secondaryInterfaceType"),
-        rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
-        rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-        rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"),
-        rt::m("SourceDestCheck", &rt::BOOLEAN).named("sourceDestCheck"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    SecondaryInterface, SECONDARY_INTERFACE, [availability_zone[0] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
+    availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), attachment[2] = rt::m("Attachment",
+    &SECONDARY_INTERFACE_ATTACHMENT).named("attachment"), mac_address[3] =
+    rt::m("MacAddress", &rt::STRING).named("macAddress"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), private_ipv4_addresses[5] =
+    rt::m("PrivateIpv4Addresses", &SECONDARY_INTERFACE_IPV4_ADDRESS_LIST)
+    .named("privateIpv4AddressSet"), secondary_interface_id[6] =
+    rt::m("SecondaryInterfaceId", &rt::STRING).named("secondaryInterfaceId"),
+    secondary_interface_arn[7] = rt::m("SecondaryInterfaceArn", &rt::STRING)
+    .named("secondaryInterfaceArn"), secondary_interface_type[8] =
+    rt::m("SecondaryInterfaceType", &rt::ENUM).named("secondaryInterfaceType"),
+    secondary_subnet_id[9] = rt::m("SecondarySubnetId", &rt::STRING)
+    .named("secondarySubnetId"), secondary_network_id[10] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), secondary_network_type[11] =
+    rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"),
+    source_dest_check[12] = rt::m("SourceDestCheck", &rt::BOOLEAN)
+    .named("sourceDestCheck"), status[13] = rt::m("Status", &rt::ENUM).named("status"),
+    tags[14] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes the attachment of a secondary interface to an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -1003,22 +840,16 @@ pub struct SecondaryInterfaceAttachment {
     pub status: Option<AttachmentStatus>,
 }
 rt::structure!(
-    SecondaryInterfaceAttachment, SECONDARY_INTERFACE_ATTACHMENT, 0 => attachment_id, 1
-    => attach_time, 2 => delete_on_termination, 3 => device_index, 4 => instance_id, 5 =>
-    instance_owner_id, 6 => network_card_index, 7 => status
-);
-pub static SECONDARY_INTERFACE_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "SecondaryInterfaceAttachment",
-    &[
-        rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("InstanceOwnerId", &rt::STRING).named("instanceOwnerId"),
-        rt::m("NetworkCardIndex", &rt::INTEGER).named("networkCardIndex"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+    SecondaryInterfaceAttachment, SECONDARY_INTERFACE_ATTACHMENT, [attachment_id[0] =
+    rt::m("AttachmentId", &rt::STRING).named("attachmentId"), attach_time[1] =
+    rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"), delete_on_termination[2] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    device_index[3] = rt::m("DeviceIndex", &rt::INTEGER).named("deviceIndex"),
+    instance_id[4] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    instance_owner_id[5] = rt::m("InstanceOwnerId", &rt::STRING)
+    .named("instanceOwnerId"), network_card_index[6] = rt::m("NetworkCardIndex",
+    &rt::INTEGER).named("networkCardIndex"), status[7] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 pub static SECONDARY_INTERFACE_ID_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceIdList",
@@ -1031,12 +862,9 @@ pub struct SecondaryInterfaceIpv4Address {
     pub private_ip_address: Option<String>,
 }
 rt::structure!(
-    SecondaryInterfaceIpv4Address, SECONDARY_INTERFACE_IPV4_ADDRESS, 0 =>
-    private_ip_address
-);
-pub static SECONDARY_INTERFACE_IPV4_ADDRESS: rt::Schema = rt::Schema::structure(
-    "SecondaryInterfaceIpv4Address",
-    &[rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")],
+    SecondaryInterfaceIpv4Address, SECONDARY_INTERFACE_IPV4_ADDRESS,
+    [private_ip_address[0] = rt::m("PrivateIpAddress", &rt::STRING)
+    .named("privateIpAddress")]
 );
 pub static SECONDARY_INTERFACE_IPV4_ADDRESS_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfaceIpv4AddressList",
@@ -1054,11 +882,8 @@ pub struct SecondaryInterfacePrivateIpAddressSpecification {
 }
 rt::structure!(
     SecondaryInterfacePrivateIpAddressSpecification,
-    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION, 0 => private_ip_address
-);
-pub static SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "SecondaryInterfacePrivateIpAddressSpecification",
-    &[rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")],
+    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION, [private_ip_address[0] =
+    rt::m("PrivateIpAddress", &rt::STRING).named("privateIpAddress")]
 );
 pub static SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "SecondaryInterfacePrivateIpAddressSpecificationList",
@@ -1082,11 +907,8 @@ pub struct SecondaryInterfacePrivateIpAddressSpecificationRequest {
 }
 rt::structure!(
     SecondaryInterfacePrivateIpAddressSpecificationRequest,
-    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_REQUEST, 0 => private_ip_address
-);
-pub static SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "SecondaryInterfacePrivateIpAddressSpecificationRequest",
-    &[rt::m("PrivateIpAddress", &rt::STRING)],
+    SECONDARY_INTERFACE_PRIVATE_IP_ADDRESS_SPECIFICATION_REQUEST, [private_ip_address[0]
+    = rt::m("PrivateIpAddress", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum SecondaryInterfaceStatus { Available = "available", InUse = "in-use" }
@@ -1117,26 +939,17 @@ pub struct SecondaryNetwork {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondaryNetwork, SECONDARY_NETWORK, 0 => secondary_network_id, 1 =>
-    secondary_network_arn, 2 => owner_id, 3 => type_, 4 => state, 5 => state_reason, 6 =>
-    ipv4_cidr_block_associations, 7 => tags
-);
-pub static SECONDARY_NETWORK: rt::Schema = rt::Schema::structure(
-    "SecondaryNetwork",
-    &[
-        rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-        rt::m("SecondaryNetworkArn", &rt::STRING).named("secondaryNetworkArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-        rt::m(
-                "Ipv4CidrBlockAssociations",
-                &SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION_LIST,
-            )
-            .named("ipv4CidrBlockAssociationSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    SecondaryNetwork, SECONDARY_NETWORK, [secondary_network_id[0] =
+    rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
+    secondary_network_arn[1] = rt::m("SecondaryNetworkArn", &rt::STRING)
+    .named("secondaryNetworkArn"), owner_id[2] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), type_[3] = rt::m("Type", &rt::ENUM).named("type"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), state_reason[5] = rt::m("StateReason",
+    &rt::STRING).named("stateReason"), ipv4_cidr_block_associations[6] =
+    rt::m("Ipv4CidrBlockAssociations",
+    &SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION_LIST)
+    .named("ipv4CidrBlockAssociationSet"), tags[7] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum SecondaryNetworkCidrBlockAssociationState { Associating = "associating",
@@ -1162,17 +975,11 @@ pub struct SecondaryNetworkIpv4CidrBlockAssociation {
 }
 rt::structure!(
     SecondaryNetworkIpv4CidrBlockAssociation,
-    SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION, 0 => association_id, 1 => cidr_block,
-    2 => state, 3 => state_reason
-);
-pub static SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "SecondaryNetworkIpv4CidrBlockAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-    ],
+    SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_reason[3] = rt::m("StateReason", &rt::STRING)
+    .named("stateReason")]
 );
 pub static SECONDARY_NETWORK_IPV4_CIDR_BLOCK_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SecondaryNetworkIpv4CidrBlockAssociationList",
@@ -1220,30 +1027,21 @@ pub struct SecondarySubnet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SecondarySubnet, SECONDARY_SUBNET, 0 => secondary_subnet_id, 1 =>
-    secondary_subnet_arn, 2 => secondary_network_id, 3 => secondary_network_type, 4 =>
-    owner_id, 5 => availability_zone_id, 6 => availability_zone, 7 =>
-    ipv4_cidr_block_associations, 8 => state, 9 => state_reason, 10 => tags
-);
-pub static SECONDARY_SUBNET: rt::Schema = rt::Schema::structure(
-    "SecondarySubnet",
-    &[
-        rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
-        rt::m("SecondarySubnetArn", &rt::STRING).named("secondarySubnetArn"),
-        rt::m("SecondaryNetworkId", &rt::STRING).named("secondaryNetworkId"),
-        rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m(
-                "Ipv4CidrBlockAssociations",
-                &SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION_LIST,
-            )
-            .named("ipv4CidrBlockAssociationSet"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    SecondarySubnet, SECONDARY_SUBNET, [secondary_subnet_id[0] =
+    rt::m("SecondarySubnetId", &rt::STRING).named("secondarySubnetId"),
+    secondary_subnet_arn[1] = rt::m("SecondarySubnetArn", &rt::STRING)
+    .named("secondarySubnetArn"), secondary_network_id[2] = rt::m("SecondaryNetworkId",
+    &rt::STRING).named("secondaryNetworkId"), secondary_network_type[3] =
+    rt::m("SecondaryNetworkType", &rt::ENUM).named("secondaryNetworkType"), owner_id[4] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), availability_zone_id[5] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
+    availability_zone[6] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), ipv4_cidr_block_associations[7] =
+    rt::m("Ipv4CidrBlockAssociations",
+    &SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION_LIST)
+    .named("ipv4CidrBlockAssociationSet"), state[8] = rt::m("State", &rt::ENUM)
+    .named("state"), state_reason[9] = rt::m("StateReason", &rt::STRING)
+    .named("stateReason"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 rt::string_enum! {
     pub enum SecondarySubnetCidrBlockAssociationState { Associating = "associating",
@@ -1269,17 +1067,11 @@ pub struct SecondarySubnetIpv4CidrBlockAssociation {
 }
 rt::structure!(
     SecondarySubnetIpv4CidrBlockAssociation,
-    SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION, 0 => association_id, 1 => cidr_block, 2
-    => state, 3 => state_reason
-);
-pub static SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "SecondarySubnetIpv4CidrBlockAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-    ],
+    SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), state_reason[3] = rt::m("StateReason", &rt::STRING)
+    .named("stateReason")]
 );
 pub static SECONDARY_SUBNET_IPV4_CIDR_BLOCK_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SecondarySubnetIpv4CidrBlockAssociationList",
@@ -1301,10 +1093,9 @@ pub struct SecureBlobAttributeValue {
     /// The attribute value.
     pub value: Option<rt::Blob>,
 }
-rt::structure!(SecureBlobAttributeValue, SECURE_BLOB_ATTRIBUTE_VALUE, 0 => value);
-pub static SECURE_BLOB_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "SecureBlobAttributeValue",
-    &[rt::m("Value", &rt::BLOB).named("value").flags(rt::SENSITIVE)],
+rt::structure!(
+    SecureBlobAttributeValue, SECURE_BLOB_ATTRIBUTE_VALUE, [value[0] = rt::m("Value",
+    &rt::BLOB).named("value").flags(rt::SENSITIVE)]
 );
 /// Describes a security group.
 #[derive(Clone, Default, PartialEq)]
@@ -1329,23 +1120,16 @@ pub struct SecurityGroup {
     pub ip_permissions: Option<Vec<IpPermission>>,
 }
 rt::structure!(
-    SecurityGroup, SECURITY_GROUP, 0 => group_id, 1 => ip_permissions_egress, 2 => tags,
-    3 => vpc_id, 4 => security_group_arn, 5 => owner_id, 6 => group_name, 7 =>
-    description, 8 => ip_permissions
-);
-pub static SECURITY_GROUP: rt::Schema = rt::Schema::structure(
-    "SecurityGroup",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("IpPermissionsEgress", &IP_PERMISSION_LIST).named("ipPermissionsEgress"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("SecurityGroupArn", &rt::STRING).named("securityGroupArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("Description", &rt::STRING).named("groupDescription"),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST).named("ipPermissions"),
-    ],
+    SecurityGroup, SECURITY_GROUP, [group_id[0] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), ip_permissions_egress[1] = rt::m("IpPermissionsEgress",
+    &IP_PERMISSION_LIST).named("ipPermissionsEgress"), tags[2] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), vpc_id[3] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    security_group_arn[4] = rt::m("SecurityGroupArn", &rt::STRING)
+    .named("securityGroupArn"), owner_id[5] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), group_name[6] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), description[7] = rt::m("Description", &rt::STRING)
+    .named("groupDescription"), ip_permissions[8] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST).named("ipPermissions")]
 );
 /// A security group that can be used by interfaces in the VPC.
 #[derive(Clone, Default, PartialEq)]
@@ -1364,19 +1148,12 @@ pub struct SecurityGroupForVpc {
     pub primary_vpc_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupForVpc, SECURITY_GROUP_FOR_VPC, 0 => description, 1 => group_name, 2 =>
-    owner_id, 3 => group_id, 4 => tags, 5 => primary_vpc_id
-);
-pub static SECURITY_GROUP_FOR_VPC: rt::Schema = rt::Schema::structure(
-    "SecurityGroupForVpc",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PrimaryVpcId", &rt::STRING).named("primaryVpcId"),
-    ],
+    SecurityGroupForVpc, SECURITY_GROUP_FOR_VPC, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), group_name[1] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    group_id[3] = rt::m("GroupId", &rt::STRING).named("groupId"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), primary_vpc_id[5] = rt::m("PrimaryVpcId", &rt::STRING)
+    .named("primaryVpcId")]
 );
 pub static SECURITY_GROUP_FOR_VPC_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupForVpcList",
@@ -1407,14 +1184,9 @@ pub struct SecurityGroupIdentifier {
     pub group_name: Option<String>,
 }
 rt::structure!(
-    SecurityGroupIdentifier, SECURITY_GROUP_IDENTIFIER, 0 => group_id, 1 => group_name
-);
-pub static SECURITY_GROUP_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "SecurityGroupIdentifier",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-    ],
+    SecurityGroupIdentifier, SECURITY_GROUP_IDENTIFIER, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), group_name[1] = rt::m("GroupName", &rt::STRING)
+    .named("groupName")]
 );
 pub static SECURITY_GROUP_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupList",
@@ -1433,17 +1205,12 @@ pub struct SecurityGroupReference {
     pub transit_gateway_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupReference, SECURITY_GROUP_REFERENCE, 0 => group_id, 1 =>
-    referencing_vpc_id, 2 => vpc_peering_connection_id, 3 => transit_gateway_id
-);
-pub static SECURITY_GROUP_REFERENCE: rt::Schema = rt::Schema::structure(
-    "SecurityGroupReference",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("ReferencingVpcId", &rt::STRING).named("referencingVpcId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-    ],
+    SecurityGroupReference, SECURITY_GROUP_REFERENCE, [group_id[0] = rt::m("GroupId",
+    &rt::STRING).named("groupId"), referencing_vpc_id[1] = rt::m("ReferencingVpcId",
+    &rt::STRING).named("referencingVpcId"), vpc_peering_connection_id[2] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    transit_gateway_id[3] = rt::m("TransitGatewayId", &rt::STRING)
+    .named("transitGatewayId")]
 );
 pub static SECURITY_GROUP_REFERENCES: rt::Schema = rt::Schema::list(
     "SecurityGroupReferences",
@@ -1488,30 +1255,21 @@ pub struct SecurityGroupRule {
     pub security_group_rule_arn: Option<String>,
 }
 rt::structure!(
-    SecurityGroupRule, SECURITY_GROUP_RULE, 0 => security_group_rule_id, 1 => group_id, 2
-    => group_owner_id, 3 => is_egress, 4 => ip_protocol, 5 => from_port, 6 => to_port, 7
-    => cidr_ipv4, 8 => cidr_ipv6, 9 => prefix_list_id, 10 => referenced_group_info, 11 =>
-    description, 12 => tags, 13 => security_group_rule_arn
-);
-pub static SECURITY_GROUP_RULE: rt::Schema = rt::Schema::structure(
-    "SecurityGroupRule",
-    &[
-        rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId"),
-        rt::m("IsEgress", &rt::BOOLEAN).named("isEgress"),
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("CidrIpv4", &rt::STRING).named("cidrIpv4"),
-        rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("ReferencedGroupInfo", &REFERENCED_SECURITY_GROUP)
-            .named("referencedGroupInfo"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SecurityGroupRuleArn", &rt::STRING).named("securityGroupRuleArn"),
-    ],
+    SecurityGroupRule, SECURITY_GROUP_RULE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).named("securityGroupRuleId"), group_id[1] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), group_owner_id[2] =
+    rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId"), is_egress[3] =
+    rt::m("IsEgress", &rt::BOOLEAN).named("isEgress"), ip_protocol[4] =
+    rt::m("IpProtocol", &rt::STRING).named("ipProtocol"), from_port[5] =
+    rt::m("FromPort", &rt::INTEGER).named("fromPort"), to_port[6] = rt::m("ToPort",
+    &rt::INTEGER).named("toPort"), cidr_ipv4[7] = rt::m("CidrIpv4", &rt::STRING)
+    .named("cidrIpv4"), cidr_ipv6[8] = rt::m("CidrIpv6", &rt::STRING).named("cidrIpv6"),
+    prefix_list_id[9] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    referenced_group_info[10] = rt::m("ReferencedGroupInfo", &REFERENCED_SECURITY_GROUP)
+    .named("referencedGroupInfo"), description[11] = rt::m("Description", &rt::STRING)
+    .named("description"), tags[12] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    security_group_rule_arn[13] = rt::m("SecurityGroupRuleArn", &rt::STRING)
+    .named("securityGroupRuleArn")]
 );
 /// Describes the description of a security group rule.
 ///
@@ -1524,12 +1282,9 @@ pub struct SecurityGroupRuleDescription {
     pub description: Option<String>,
 }
 rt::structure!(
-    SecurityGroupRuleDescription, SECURITY_GROUP_RULE_DESCRIPTION, 0 =>
-    security_group_rule_id, 1 => description
-);
-pub static SECURITY_GROUP_RULE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "SecurityGroupRuleDescription",
-    &[rt::m("SecurityGroupRuleId", &rt::STRING), rt::m("Description", &rt::STRING)],
+    SecurityGroupRuleDescription, SECURITY_GROUP_RULE_DESCRIPTION,
+    [security_group_rule_id[0] = rt::m("SecurityGroupRuleId", &rt::STRING),
+    description[1] = rt::m("Description", &rt::STRING)]
 );
 pub static SECURITY_GROUP_RULE_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupRuleDescriptionList",
@@ -1577,22 +1332,13 @@ pub struct SecurityGroupRuleRequest {
     pub description: Option<String>,
 }
 rt::structure!(
-    SecurityGroupRuleRequest, SECURITY_GROUP_RULE_REQUEST, 0 => ip_protocol, 1 =>
-    from_port, 2 => to_port, 3 => cidr_ipv4, 4 => cidr_ipv6, 5 => prefix_list_id, 6 =>
-    referenced_group_id, 7 => description
-);
-pub static SECURITY_GROUP_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SecurityGroupRuleRequest",
-    &[
-        rt::m("IpProtocol", &rt::STRING),
-        rt::m("FromPort", &rt::INTEGER),
-        rt::m("ToPort", &rt::INTEGER),
-        rt::m("CidrIpv4", &rt::STRING),
-        rt::m("CidrIpv6", &rt::STRING),
-        rt::m("PrefixListId", &rt::STRING),
-        rt::m("ReferencedGroupId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-    ],
+    SecurityGroupRuleRequest, SECURITY_GROUP_RULE_REQUEST, [ip_protocol[0] =
+    rt::m("IpProtocol", &rt::STRING), from_port[1] = rt::m("FromPort", &rt::INTEGER),
+    to_port[2] = rt::m("ToPort", &rt::INTEGER), cidr_ipv4[3] = rt::m("CidrIpv4",
+    &rt::STRING), cidr_ipv6[4] = rt::m("CidrIpv6", &rt::STRING), prefix_list_id[5] =
+    rt::m("PrefixListId", &rt::STRING), referenced_group_id[6] =
+    rt::m("ReferencedGroupId", &rt::STRING), description[7] = rt::m("Description",
+    &rt::STRING)]
 );
 /// Describes an update to a security group rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1603,15 +1349,9 @@ pub struct SecurityGroupRuleUpdate {
     pub security_group_rule: Option<SecurityGroupRuleRequest>,
 }
 rt::structure!(
-    SecurityGroupRuleUpdate, SECURITY_GROUP_RULE_UPDATE, 0 => security_group_rule_id, 1
-    => security_group_rule
-);
-pub static SECURITY_GROUP_RULE_UPDATE: rt::Schema = rt::Schema::structure(
-    "SecurityGroupRuleUpdate",
-    &[
-        rt::m("SecurityGroupRuleId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SecurityGroupRule", &SECURITY_GROUP_RULE_REQUEST),
-    ],
+    SecurityGroupRuleUpdate, SECURITY_GROUP_RULE_UPDATE, [security_group_rule_id[0] =
+    rt::m("SecurityGroupRuleId", &rt::STRING).flags(rt::REQUIRED), security_group_rule[1]
+    = rt::m("SecurityGroupRule", &SECURITY_GROUP_RULE_REQUEST)]
 );
 pub static SECURITY_GROUP_RULE_UPDATE_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupRuleUpdateList",
@@ -1638,19 +1378,12 @@ pub struct SecurityGroupVpcAssociation {
     pub group_owner_id: Option<String>,
 }
 rt::structure!(
-    SecurityGroupVpcAssociation, SECURITY_GROUP_VPC_ASSOCIATION, 0 => group_id, 1 =>
-    vpc_id, 2 => vpc_owner_id, 3 => state, 4 => state_reason, 5 => group_owner_id
-);
-pub static SECURITY_GROUP_VPC_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "SecurityGroupVpcAssociation",
-    &[
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("VpcOwnerId", &rt::STRING).named("vpcOwnerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateReason", &rt::STRING).named("stateReason"),
-        rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId"),
-    ],
+    SecurityGroupVpcAssociation, SECURITY_GROUP_VPC_ASSOCIATION, [group_id[0] =
+    rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id[1] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), vpc_owner_id[2] = rt::m("VpcOwnerId", &rt::STRING)
+    .named("vpcOwnerId"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    state_reason[4] = rt::m("StateReason", &rt::STRING).named("stateReason"),
+    group_owner_id[5] = rt::m("GroupOwnerId", &rt::STRING).named("groupOwnerId")]
 );
 pub static SECURITY_GROUP_VPC_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SecurityGroupVpcAssociationList",
@@ -1673,15 +1406,9 @@ pub struct SendDiagnosticInterruptRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    SendDiagnosticInterruptRequest, SEND_DIAGNOSTIC_INTERRUPT_REQUEST, 0 => instance_id,
-    1 => dry_run
-);
-pub static SEND_DIAGNOSTIC_INTERRUPT_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendDiagnosticInterruptRequest",
-    &[
-        rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    SendDiagnosticInterruptRequest, SEND_DIAGNOSTIC_INTERRUPT_REQUEST, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 /// Describes a service configuration for a VPC endpoint service.
 #[derive(Clone, Default, PartialEq)]
@@ -1728,42 +1455,31 @@ pub struct ServiceConfiguration {
     pub remote_access_enabled: Option<bool>,
 }
 rt::structure!(
-    ServiceConfiguration, SERVICE_CONFIGURATION, 0 => service_type, 1 => service_id, 2 =>
-    service_name, 3 => service_state, 4 => availability_zone_ids, 5 =>
-    availability_zones, 6 => acceptance_required, 7 => manages_vpc_endpoints, 8 =>
-    network_load_balancer_arns, 9 => gateway_load_balancer_arns, 10 =>
-    supported_ip_address_types, 11 => base_endpoint_dns_names, 12 => private_dns_name, 13
-    => private_dns_name_configuration, 14 => payer_responsibility, 15 => tags, 16 =>
-    supported_regions, 17 => remote_access_enabled
-);
-pub static SERVICE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ServiceConfiguration",
-    &[
-        rt::m("ServiceType", &SERVICE_TYPE_DETAIL_SET).named("serviceType"),
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("ServiceName", &rt::STRING).named("serviceName"),
-        rt::m("ServiceState", &rt::ENUM).named("serviceState"),
-        rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
-        rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-        rt::m("AcceptanceRequired", &rt::BOOLEAN).named("acceptanceRequired"),
-        rt::m("ManagesVpcEndpoints", &rt::BOOLEAN).named("managesVpcEndpoints"),
-        rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("networkLoadBalancerArnSet"),
-        rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("gatewayLoadBalancerArnSet"),
-        rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
-            .named("supportedIpAddressTypeSet")
-            .min(0.0),
-        rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST)
-            .named("baseEndpointDnsNameSet"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PrivateDnsNameConfiguration", &PRIVATE_DNS_NAME_CONFIGURATION)
-            .named("privateDnsNameConfiguration"),
-        rt::m("PayerResponsibility", &rt::ENUM).named("payerResponsibility"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SupportedRegions", &SUPPORTED_REGION_SET).named("supportedRegionSet"),
-        rt::m("RemoteAccessEnabled", &rt::BOOLEAN).named("remoteAccessEnabled"),
-    ],
+    ServiceConfiguration, SERVICE_CONFIGURATION, [service_type[0] = rt::m("ServiceType",
+    &SERVICE_TYPE_DETAIL_SET).named("serviceType"), service_id[1] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), service_name[2] = rt::m("ServiceName", &rt::STRING)
+    .named("serviceName"), service_state[3] = rt::m("ServiceState", &rt::ENUM)
+    .named("serviceState"), availability_zone_ids[4] = rt::m("AvailabilityZoneIds",
+    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones[5] =
+    rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
+    acceptance_required[6] = rt::m("AcceptanceRequired", &rt::BOOLEAN)
+    .named("acceptanceRequired"), manages_vpc_endpoints[7] = rt::m("ManagesVpcEndpoints",
+    &rt::BOOLEAN).named("managesVpcEndpoints"), network_load_balancer_arns[8] =
+    rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns[9] =
+    rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("gatewayLoadBalancerArnSet"), supported_ip_address_types[10] =
+    rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
+    .named("supportedIpAddressTypeSet").min(0.0), base_endpoint_dns_names[11] =
+    rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST).named("baseEndpointDnsNameSet"),
+    private_dns_name[12] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_dns_name_configuration[13] = rt::m("PrivateDnsNameConfiguration",
+    &PRIVATE_DNS_NAME_CONFIGURATION).named("privateDnsNameConfiguration"),
+    payer_responsibility[14] = rt::m("PayerResponsibility", &rt::ENUM)
+    .named("payerResponsibility"), tags[15] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    supported_regions[16] = rt::m("SupportedRegions", &SUPPORTED_REGION_SET)
+    .named("supportedRegionSet"), remote_access_enabled[17] =
+    rt::m("RemoteAccessEnabled", &rt::BOOLEAN).named("remoteAccessEnabled")]
 );
 pub static SERVICE_CONFIGURATION_SET: rt::Schema = rt::Schema::list(
     "ServiceConfigurationSet",
@@ -1817,39 +1533,29 @@ pub struct ServiceDetail {
     pub supported_ip_address_types: Option<Vec<ServiceConnectivityType>>,
 }
 rt::structure!(
-    ServiceDetail, SERVICE_DETAIL, 0 => service_name, 1 => service_id, 2 => service_type,
-    3 => service_region, 4 => availability_zone_ids, 5 => availability_zones, 6 => owner,
-    7 => base_endpoint_dns_names, 8 => private_dns_name, 9 => private_dns_names, 10 =>
-    vpc_endpoint_policy_supported, 11 => acceptance_required, 12 =>
-    manages_vpc_endpoints, 13 => payer_responsibility, 14 => tags, 15 =>
-    private_dns_name_verification_state, 16 => supported_ip_address_types
-);
-pub static SERVICE_DETAIL: rt::Schema = rt::Schema::structure(
-    "ServiceDetail",
-    &[
-        rt::m("ServiceName", &rt::STRING).named("serviceName"),
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("ServiceType", &SERVICE_TYPE_DETAIL_SET).named("serviceType"),
-        rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
-        rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
-        rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-        rt::m("Owner", &rt::STRING).named("owner"),
-        rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST)
-            .named("baseEndpointDnsNameSet"),
-        rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
-        rt::m("PrivateDnsNames", &PRIVATE_DNS_DETAILS_SET).named("privateDnsNameSet"),
-        rt::m("VpcEndpointPolicySupported", &rt::BOOLEAN)
-            .named("vpcEndpointPolicySupported"),
-        rt::m("AcceptanceRequired", &rt::BOOLEAN).named("acceptanceRequired"),
-        rt::m("ManagesVpcEndpoints", &rt::BOOLEAN).named("managesVpcEndpoints"),
-        rt::m("PayerResponsibility", &rt::ENUM).named("payerResponsibility"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("PrivateDnsNameVerificationState", &rt::ENUM)
-            .named("privateDnsNameVerificationState"),
-        rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
-            .named("supportedIpAddressTypeSet")
-            .min(0.0),
-    ],
+    ServiceDetail, SERVICE_DETAIL, [service_name[0] = rt::m("ServiceName", &rt::STRING)
+    .named("serviceName"), service_id[1] = rt::m("ServiceId", &rt::STRING)
+    .named("serviceId"), service_type[2] = rt::m("ServiceType", &SERVICE_TYPE_DETAIL_SET)
+    .named("serviceType"), service_region[3] = rt::m("ServiceRegion", &rt::STRING)
+    .named("serviceRegion"), availability_zone_ids[4] = rt::m("AvailabilityZoneIds",
+    &VALUE_STRING_LIST).named("availabilityZoneIdSet"), availability_zones[5] =
+    rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"), owner[6]
+    = rt::m("Owner", &rt::STRING).named("owner"), base_endpoint_dns_names[7] =
+    rt::m("BaseEndpointDnsNames", &VALUE_STRING_LIST).named("baseEndpointDnsNameSet"),
+    private_dns_name[8] = rt::m("PrivateDnsName", &rt::STRING).named("privateDnsName"),
+    private_dns_names[9] = rt::m("PrivateDnsNames", &PRIVATE_DNS_DETAILS_SET)
+    .named("privateDnsNameSet"), vpc_endpoint_policy_supported[10] =
+    rt::m("VpcEndpointPolicySupported", &rt::BOOLEAN)
+    .named("vpcEndpointPolicySupported"), acceptance_required[11] =
+    rt::m("AcceptanceRequired", &rt::BOOLEAN).named("acceptanceRequired"),
+    manages_vpc_endpoints[12] = rt::m("ManagesVpcEndpoints", &rt::BOOLEAN)
+    .named("managesVpcEndpoints"), payer_responsibility[13] =
+    rt::m("PayerResponsibility", &rt::ENUM).named("payerResponsibility"), tags[14] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), private_dns_name_verification_state[15] =
+    rt::m("PrivateDnsNameVerificationState", &rt::ENUM)
+    .named("privateDnsNameVerificationState"), supported_ip_address_types[16] =
+    rt::m("SupportedIpAddressTypes", &SUPPORTED_IP_ADDRESS_TYPES)
+    .named("supportedIpAddressTypeSet").min(0.0)]
 );
 pub static SERVICE_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ServiceDetailSet",
@@ -1884,31 +1590,20 @@ pub struct ServiceLinkVirtualInterface {
     pub configuration_state: Option<ServiceLinkVirtualInterfaceConfigurationState>,
 }
 rt::structure!(
-    ServiceLinkVirtualInterface, SERVICE_LINK_VIRTUAL_INTERFACE, 0 =>
-    service_link_virtual_interface_id, 1 => service_link_virtual_interface_arn, 2 =>
-    outpost_id, 3 => outpost_arn, 4 => owner_id, 5 => local_address, 6 => peer_address, 7
-    => peer_bgp_asn, 8 => vlan, 9 => outpost_lag_id, 10 => tags, 11 =>
-    configuration_state
-);
-pub static SERVICE_LINK_VIRTUAL_INTERFACE: rt::Schema = rt::Schema::structure(
-    "ServiceLinkVirtualInterface",
-    &[
-        rt::m("ServiceLinkVirtualInterfaceId", &rt::STRING)
-            .named("serviceLinkVirtualInterfaceId"),
-        rt::m("ServiceLinkVirtualInterfaceArn", &rt::STRING)
-            .named("serviceLinkVirtualInterfaceArn")
-            .min(1.0),
-        rt::m("OutpostId", &rt::STRING).named("outpostId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("LocalAddress", &rt::STRING).named("localAddress"),
-        rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
-        rt::m("PeerBgpAsn", &rt::LONG).named("peerBgpAsn"),
-        rt::m("Vlan", &rt::INTEGER).named("vlan"),
-        rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("ConfigurationState", &rt::ENUM).named("configurationState"),
-    ],
+    ServiceLinkVirtualInterface, SERVICE_LINK_VIRTUAL_INTERFACE,
+    [service_link_virtual_interface_id[0] = rt::m("ServiceLinkVirtualInterfaceId",
+    &rt::STRING).named("serviceLinkVirtualInterfaceId"),
+    service_link_virtual_interface_arn[1] = rt::m("ServiceLinkVirtualInterfaceArn",
+    &rt::STRING).named("serviceLinkVirtualInterfaceArn").min(1.0), outpost_id[2] =
+    rt::m("OutpostId", &rt::STRING).named("outpostId"), outpost_arn[3] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), owner_id[4] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), local_address[5] = rt::m("LocalAddress", &rt::STRING)
+    .named("localAddress"), peer_address[6] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), peer_bgp_asn[7] = rt::m("PeerBgpAsn", &rt::LONG)
+    .named("peerBgpAsn"), vlan[8] = rt::m("Vlan", &rt::INTEGER).named("vlan"),
+    outpost_lag_id[9] = rt::m("OutpostLagId", &rt::STRING).named("outpostLagId"),
+    tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"), configuration_state[11] =
+    rt::m("ConfigurationState", &rt::ENUM).named("configurationState")]
 );
 rt::string_enum! {
     pub enum ServiceLinkVirtualInterfaceConfigurationState { Pending = "pending",
@@ -1939,10 +1634,9 @@ pub struct ServiceTypeDetail {
     /// The type of service.
     pub service_type: Option<ServiceType>,
 }
-rt::structure!(ServiceTypeDetail, SERVICE_TYPE_DETAIL, 0 => service_type);
-pub static SERVICE_TYPE_DETAIL: rt::Schema = rt::Schema::structure(
-    "ServiceTypeDetail",
-    &[rt::m("ServiceType", &rt::ENUM).named("serviceType")],
+rt::structure!(
+    ServiceTypeDetail, SERVICE_TYPE_DETAIL, [service_type[0] = rt::m("ServiceType",
+    &rt::ENUM).named("serviceType")]
 );
 pub static SERVICE_TYPE_DETAIL_SET: rt::Schema = rt::Schema::list(
     "ServiceTypeDetailSet",
@@ -1964,15 +1658,9 @@ pub struct SlotDateTimeRangeRequest {
     pub latest_time: rt::DateTime,
 }
 rt::structure!(
-    SlotDateTimeRangeRequest, SLOT_DATE_TIME_RANGE_REQUEST, 0 => earliest_time, 1 =>
-    latest_time
-);
-pub static SLOT_DATE_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SlotDateTimeRangeRequest",
-    &[
-        rt::m("EarliestTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("LatestTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    SlotDateTimeRangeRequest, SLOT_DATE_TIME_RANGE_REQUEST, [earliest_time[0] =
+    rt::m("EarliestTime", &rt::TIMESTAMP).flags(rt::REQUIRED), latest_time[1] =
+    rt::m("LatestTime", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Describes the time period for a Scheduled Instance to start its first schedule.
 #[derive(Clone, Default, PartialEq)]
@@ -1983,12 +1671,9 @@ pub struct SlotStartTimeRangeRequest {
     pub latest_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SlotStartTimeRangeRequest, SLOT_START_TIME_RANGE_REQUEST, 0 => earliest_time, 1 =>
-    latest_time
-);
-pub static SLOT_START_TIME_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SlotStartTimeRangeRequest",
-    &[rt::m("EarliestTime", &rt::TIMESTAMP), rt::m("LatestTime", &rt::TIMESTAMP)],
+    SlotStartTimeRangeRequest, SLOT_START_TIME_RANGE_REQUEST, [earliest_time[0] =
+    rt::m("EarliestTime", &rt::TIMESTAMP), latest_time[1] = rt::m("LatestTime",
+    &rt::TIMESTAMP)]
 );
 /// Describes a snapshot.
 #[derive(Clone, Default, PartialEq)]
@@ -2052,43 +1737,31 @@ pub struct Snapshot {
     pub data_encryption_key_id: Option<String>,
 }
 rt::structure!(
-    Snapshot, SNAPSHOT, 0 => owner_alias, 1 => outpost_arn, 2 => tags, 3 => storage_tier,
-    4 => restore_expiry_time, 5 => sse_type, 6 => availability_zone, 7 => transfer_type,
-    8 => completion_duration_minutes, 9 => completion_time, 10 =>
-    full_snapshot_size_in_bytes, 11 => associated_kms_keys, 12 => snapshot_id, 13 =>
-    volume_id, 14 => state, 15 => state_message, 16 => start_time, 17 => progress, 18 =>
-    owner_id, 19 => description, 20 => volume_size, 21 => encrypted, 22 => kms_key_id, 23
-    => data_encryption_key_id
-);
-pub static SNAPSHOT: rt::Schema = rt::Schema::structure(
-    "Snapshot",
-    &[
-        rt::m("OwnerAlias", &rt::STRING).named("ownerAlias"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("StorageTier", &rt::ENUM).named("storageTier"),
-        rt::m("RestoreExpiryTime", &rt::TIMESTAMP).named("restoreExpiryTime"),
-        rt::m("SseType", &rt::ENUM).named("sseType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("TransferType", &rt::ENUM).named("transferType"),
-        rt::m("CompletionDurationMinutes", &rt::INTEGER)
-            .named("completionDurationMinutes"),
-        rt::m("CompletionTime", &rt::TIMESTAMP).named("completionTime"),
-        rt::m("FullSnapshotSizeInBytes", &rt::LONG).named("fullSnapshotSizeInBytes"),
-        rt::m("AssociatedKmsKeys", &ASSOCIATED_KMS_KEY_SET).named("associatedKmsKeySet"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("State", &rt::ENUM).named("status"),
-        rt::m("StateMessage", &rt::STRING).named("statusMessage"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("DataEncryptionKeyId", &rt::STRING).named("dataEncryptionKeyId"),
-    ],
+    Snapshot, SNAPSHOT, [owner_alias[0] = rt::m("OwnerAlias", &rt::STRING)
+    .named("ownerAlias"), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), tags[2] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    storage_tier[3] = rt::m("StorageTier", &rt::ENUM).named("storageTier"),
+    restore_expiry_time[4] = rt::m("RestoreExpiryTime", &rt::TIMESTAMP)
+    .named("restoreExpiryTime"), sse_type[5] = rt::m("SseType", &rt::ENUM)
+    .named("sseType"), availability_zone[6] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), transfer_type[7] = rt::m("TransferType", &rt::ENUM)
+    .named("transferType"), completion_duration_minutes[8] =
+    rt::m("CompletionDurationMinutes", &rt::INTEGER).named("completionDurationMinutes"),
+    completion_time[9] = rt::m("CompletionTime", &rt::TIMESTAMP).named("completionTime"),
+    full_snapshot_size_in_bytes[10] = rt::m("FullSnapshotSizeInBytes", &rt::LONG)
+    .named("fullSnapshotSizeInBytes"), associated_kms_keys[11] =
+    rt::m("AssociatedKmsKeys", &ASSOCIATED_KMS_KEY_SET).named("associatedKmsKeySet"),
+    snapshot_id[12] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"), volume_id[13]
+    = rt::m("VolumeId", &rt::STRING).named("volumeId"), state[14] = rt::m("State",
+    &rt::ENUM).named("status"), state_message[15] = rt::m("StateMessage", &rt::STRING)
+    .named("statusMessage"), start_time[16] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), progress[17] = rt::m("Progress", &rt::STRING).named("progress"),
+    owner_id[18] = rt::m("OwnerId", &rt::STRING).named("ownerId"), description[19] =
+    rt::m("Description", &rt::STRING).named("description"), volume_size[20] =
+    rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"), encrypted[21] =
+    rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), kms_key_id[22] =
+    rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), data_encryption_key_id[23] =
+    rt::m("DataEncryptionKeyId", &rt::STRING).named("dataEncryptionKeyId")]
 );
 rt::string_enum! {
     pub enum SnapshotAttributeName { ProductCodes = "productCodes",
@@ -2123,24 +1796,16 @@ pub struct SnapshotDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
-    SnapshotDetail, SNAPSHOT_DETAIL, 0 => description, 1 => device_name, 2 =>
-    disk_image_size, 3 => format, 4 => progress, 5 => snapshot_id, 6 => status, 7 =>
-    status_message, 8 => url, 9 => user_bucket
-);
-pub static SNAPSHOT_DETAIL: rt::Schema = rt::Schema::structure(
-    "SnapshotDetail",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("DeviceName", &rt::STRING).named("deviceName"),
-        rt::m("DiskImageSize", &rt::DOUBLE).named("diskImageSize"),
-        rt::m("Format", &rt::STRING).named("format"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Url", &rt::STRING).named("url").flags(rt::SENSITIVE),
-        rt::m("UserBucket", &USER_BUCKET_DETAILS).named("userBucket"),
-    ],
+    SnapshotDetail, SNAPSHOT_DETAIL, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), device_name[1] = rt::m("DeviceName", &rt::STRING)
+    .named("deviceName"), disk_image_size[2] = rt::m("DiskImageSize", &rt::DOUBLE)
+    .named("diskImageSize"), format[3] = rt::m("Format", &rt::STRING).named("format"),
+    progress[4] = rt::m("Progress", &rt::STRING).named("progress"), snapshot_id[5] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), status[6] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[7] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), url[8] = rt::m("Url", &rt::STRING).named("url")
+    .flags(rt::SENSITIVE), user_bucket[9] = rt::m("UserBucket", &USER_BUCKET_DETAILS)
+    .named("userBucket")]
 );
 pub static SNAPSHOT_DETAIL_LIST: rt::Schema = rt::Schema::list(
     "SnapshotDetailList",
@@ -2161,17 +1826,10 @@ pub struct SnapshotDiskContainer {
     pub user_bucket: Option<UserBucket>,
 }
 rt::structure!(
-    SnapshotDiskContainer, SNAPSHOT_DISK_CONTAINER, 0 => description, 1 => format, 2 =>
-    url, 3 => user_bucket
-);
-pub static SNAPSHOT_DISK_CONTAINER: rt::Schema = rt::Schema::structure(
-    "SnapshotDiskContainer",
-    &[
-        rt::m("Description", &rt::STRING),
-        rt::m("Format", &rt::STRING),
-        rt::m("Url", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("UserBucket", &USER_BUCKET),
-    ],
+    SnapshotDiskContainer, SNAPSHOT_DISK_CONTAINER, [description[0] =
+    rt::m("Description", &rt::STRING), format[1] = rt::m("Format", &rt::STRING), url[2] =
+    rt::m("Url", &rt::STRING).flags(rt::SENSITIVE), user_bucket[3] = rt::m("UserBucket",
+    &USER_BUCKET)]
 );
 pub static SNAPSHOT_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "SnapshotIdStringList",
@@ -2208,28 +1866,18 @@ pub struct SnapshotInfo {
     pub availability_zone: Option<String>,
 }
 rt::structure!(
-    SnapshotInfo, SNAPSHOT_INFO, 0 => description, 1 => tags, 2 => encrypted, 3 =>
-    volume_id, 4 => state, 5 => volume_size, 6 => start_time, 7 => progress, 8 =>
-    owner_id, 9 => snapshot_id, 10 => outpost_arn, 11 => sse_type, 12 =>
-    availability_zone
-);
-pub static SNAPSHOT_INFO: rt::Schema = rt::Schema::structure(
-    "SnapshotInfo",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("VolumeSize", &rt::INTEGER).named("volumeSize"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("SseType", &rt::ENUM).named("sseType"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-    ],
+    SnapshotInfo, SNAPSHOT_INFO, [description[0] = rt::m("Description", &rt::STRING)
+    .named("description"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"), volume_id[3] =
+    rt::m("VolumeId", &rt::STRING).named("volumeId"), state[4] = rt::m("State",
+    &rt::ENUM).named("state"), volume_size[5] = rt::m("VolumeSize", &rt::INTEGER)
+    .named("volumeSize"), start_time[6] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), progress[7] = rt::m("Progress", &rt::STRING).named("progress"),
+    owner_id[8] = rt::m("OwnerId", &rt::STRING).named("ownerId"), snapshot_id[9] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), outpost_arn[10] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), sse_type[11] = rt::m("SseType",
+    &rt::ENUM).named("sseType"), availability_zone[12] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone")]
 );
 pub static SNAPSHOT_LIST: rt::Schema = rt::Schema::list(
     "SnapshotList",
@@ -2253,18 +1901,13 @@ pub struct SnapshotRecycleBinInfo {
     pub volume_id: Option<String>,
 }
 rt::structure!(
-    SnapshotRecycleBinInfo, SNAPSHOT_RECYCLE_BIN_INFO, 0 => snapshot_id, 1 =>
-    recycle_bin_enter_time, 2 => recycle_bin_exit_time, 3 => description, 4 => volume_id
-);
-pub static SNAPSHOT_RECYCLE_BIN_INFO: rt::Schema = rt::Schema::structure(
-    "SnapshotRecycleBinInfo",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
-        rt::m("RecycleBinExitTime", &rt::TIMESTAMP).named("recycleBinExitTime"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-    ],
+    SnapshotRecycleBinInfo, SNAPSHOT_RECYCLE_BIN_INFO, [snapshot_id[0] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), recycle_bin_enter_time[1] =
+    rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
+    recycle_bin_exit_time[2] = rt::m("RecycleBinExitTime", &rt::TIMESTAMP)
+    .named("recycleBinExitTime"), description[3] = rt::m("Description", &rt::STRING)
+    .named("description"), volume_id[4] = rt::m("VolumeId", &rt::STRING)
+    .named("volumeId")]
 );
 pub static SNAPSHOT_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "SnapshotRecycleBinInfoList",
@@ -2310,25 +1953,17 @@ pub struct SnapshotTaskDetail {
     pub user_bucket: Option<UserBucketDetails>,
 }
 rt::structure!(
-    SnapshotTaskDetail, SNAPSHOT_TASK_DETAIL, 0 => description, 1 => disk_image_size, 2
-    => encrypted, 3 => format, 4 => kms_key_id, 5 => progress, 6 => snapshot_id, 7 =>
-    status, 8 => status_message, 9 => url, 10 => user_bucket
-);
-pub static SNAPSHOT_TASK_DETAIL: rt::Schema = rt::Schema::structure(
-    "SnapshotTaskDetail",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("DiskImageSize", &rt::DOUBLE).named("diskImageSize"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("Format", &rt::STRING).named("format"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-        rt::m("Progress", &rt::STRING).named("progress"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("Status", &rt::STRING).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("Url", &rt::STRING).named("url").flags(rt::SENSITIVE),
-        rt::m("UserBucket", &USER_BUCKET_DETAILS).named("userBucket"),
-    ],
+    SnapshotTaskDetail, SNAPSHOT_TASK_DETAIL, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), disk_image_size[1] = rt::m("DiskImageSize",
+    &rt::DOUBLE).named("diskImageSize"), encrypted[2] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), format[3] = rt::m("Format", &rt::STRING).named("format"),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"), progress[5] =
+    rt::m("Progress", &rt::STRING).named("progress"), snapshot_id[6] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), status[7] = rt::m("Status",
+    &rt::STRING).named("status"), status_message[8] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage"), url[9] = rt::m("Url", &rt::STRING).named("url")
+    .flags(rt::SENSITIVE), user_bucket[10] = rt::m("UserBucket", &USER_BUCKET_DETAILS)
+    .named("userBucket")]
 );
 /// Provides information about a snapshot's storage tier.
 #[derive(Clone, Default, PartialEq)]
@@ -2359,30 +1994,21 @@ pub struct SnapshotTierStatus {
     pub restore_expiry_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    SnapshotTierStatus, SNAPSHOT_TIER_STATUS, 0 => snapshot_id, 1 => volume_id, 2 =>
-    status, 3 => owner_id, 4 => tags, 5 => storage_tier, 6 => last_tiering_start_time, 7
-    => last_tiering_progress, 8 => last_tiering_operation_status, 9 =>
-    last_tiering_operation_status_detail, 10 => archival_complete_time, 11 =>
-    restore_expiry_time
-);
-pub static SNAPSHOT_TIER_STATUS: rt::Schema = rt::Schema::structure(
-    "SnapshotTierStatus",
-    &[
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("StorageTier", &rt::ENUM).named("storageTier"),
-        rt::m("LastTieringStartTime", &rt::TIMESTAMP).named("lastTieringStartTime"),
-        rt::m("LastTieringProgress", &rt::INTEGER).named("lastTieringProgress"),
-        rt::m("LastTieringOperationStatus", &rt::ENUM)
-            .named("lastTieringOperationStatus"),
-        rt::m("LastTieringOperationStatusDetail", &rt::STRING)
-            .named("lastTieringOperationStatusDetail"),
-        rt::m("ArchivalCompleteTime", &rt::TIMESTAMP).named("archivalCompleteTime"),
-        rt::m("RestoreExpiryTime", &rt::TIMESTAMP).named("restoreExpiryTime"),
-    ],
+    SnapshotTierStatus, SNAPSHOT_TIER_STATUS, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId"), volume_id[1] = rt::m("VolumeId", &rt::STRING)
+    .named("volumeId"), status[2] = rt::m("Status", &rt::ENUM).named("status"),
+    owner_id[3] = rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), storage_tier[5] = rt::m("StorageTier", &rt::ENUM)
+    .named("storageTier"), last_tiering_start_time[6] = rt::m("LastTieringStartTime",
+    &rt::TIMESTAMP).named("lastTieringStartTime"), last_tiering_progress[7] =
+    rt::m("LastTieringProgress", &rt::INTEGER).named("lastTieringProgress"),
+    last_tiering_operation_status[8] = rt::m("LastTieringOperationStatus", &rt::ENUM)
+    .named("lastTieringOperationStatus"), last_tiering_operation_status_detail[9] =
+    rt::m("LastTieringOperationStatusDetail", &rt::STRING)
+    .named("lastTieringOperationStatusDetail"), archival_complete_time[10] =
+    rt::m("ArchivalCompleteTime", &rt::TIMESTAMP).named("archivalCompleteTime"),
+    restore_expiry_time[11] = rt::m("RestoreExpiryTime", &rt::TIMESTAMP)
+    .named("restoreExpiryTime")]
 );
 rt::string_enum! {
     pub enum SpotAllocationStrategy { LowestPrice = "lowest-price", Diversified =
@@ -2409,15 +2035,10 @@ pub struct SpotCapacityRebalance {
     pub termination_delay: Option<i32>,
 }
 rt::structure!(
-    SpotCapacityRebalance, SPOT_CAPACITY_REBALANCE, 0 => replacement_strategy, 1 =>
-    termination_delay
-);
-pub static SPOT_CAPACITY_REBALANCE: rt::Schema = rt::Schema::structure(
-    "SpotCapacityRebalance",
-    &[
-        rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
-        rt::m("TerminationDelay", &rt::INTEGER).named("terminationDelay"),
-    ],
+    SpotCapacityRebalance, SPOT_CAPACITY_REBALANCE, [replacement_strategy[0] =
+    rt::m("ReplacementStrategy", &rt::ENUM).named("replacementStrategy"),
+    termination_delay[1] = rt::m("TerminationDelay", &rt::INTEGER)
+    .named("terminationDelay")]
 );
 /// Describes the data feed for a Spot Instance.
 #[derive(Clone, Default, PartialEq)]
@@ -2434,16 +2055,443 @@ pub struct SpotDatafeedSubscription {
     pub state: Option<DatafeedSubscriptionState>,
 }
 rt::structure!(
-    SpotDatafeedSubscription, SPOT_DATAFEED_SUBSCRIPTION, 0 => bucket, 1 => fault, 2 =>
-    owner_id, 3 => prefix, 4 => state
+    SpotDatafeedSubscription, SPOT_DATAFEED_SUBSCRIPTION, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).named("bucket"), fault[1] = rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT)
+    .named("fault"), owner_id[2] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    prefix[3] = rt::m("Prefix", &rt::STRING).named("prefix"), state[4] = rt::m("State",
+    &rt::ENUM).named("state")]
 );
-pub static SPOT_DATAFEED_SUBSCRIPTION: rt::Schema = rt::Schema::structure(
-    "SpotDatafeedSubscription",
-    &[
-        rt::m("Bucket", &rt::STRING).named("bucket"),
-        rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT).named("fault"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+/// Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use `SpotFleetLaunchSpecification`; you must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html).
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetLaunchSpecification {
+    /// Deprecated.
+    pub addressing_type: Option<String>,
+    /// One or more block devices that are mapped to the Spot Instances. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status.
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+    /// Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
+    ///
+    /// Default: `false`
+    pub ebs_optimized: Option<bool>,
+    /// The IAM instance profile.
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    /// The ID of the AMI.
+    pub image_id: Option<String>,
+    /// The instance type.
+    pub instance_type: Option<InstanceType>,
+    /// The ID of the kernel.
+    pub kernel_id: Option<String>,
+    /// The name of the key pair.
+    pub key_name: Option<String>,
+    /// Enable or disable monitoring for the instances.
+    pub monitoring: Option<SpotFleetMonitoring>,
+    /// The network interfaces.
+    ///
+    /// **Note:** `SpotFleetLaunchSpecification` does not support Elastic Fabric Adapter (EFA). You must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html) instead.
+    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
+    /// The placement information.
+    pub placement: Option<SpotPlacement>,
+    /// The ID of the RAM disk. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, refer to the Amazon Web Services Resource Center and search for the kernel ID.
+    pub ramdisk_id: Option<String>,
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    pub spot_price: Option<String>,
+    /// The IDs of the subnets in which to launch the instances. To specify multiple subnets, separate them using commas; for example, "subnet-1234abcdeexample1, subnet-0987cdef6example2".
+    ///
+    /// If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter.
+    pub subnet_id: Option<String>,
+    /// The base64-encoded user data that instances use when starting up. User data is limited to 16 KB.
+    pub user_data: Option<String>,
+    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
+    ///
+    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
+    ///
+    /// **Note:** When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
+    pub weighted_capacity: Option<f64>,
+    /// The tags to apply during creation.
+    pub tag_specifications: Option<Vec<SpotFleetTagSpecification>>,
+    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
+    ///
+    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
+    pub instance_requirements: Option<InstanceRequirements>,
+    /// The security groups.
+    ///
+    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
+    pub security_groups: Option<Vec<GroupIdentifier>>,
+}
+rt::structure!(
+    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, [addressing_type[0] =
+    rt::m("AddressingType", &rt::STRING).named("addressingType"),
+    block_device_mappings[1] = rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
+    .named("blockDeviceMapping"), ebs_optimized[2] = rt::m("EbsOptimized", &rt::BOOLEAN)
+    .named("ebsOptimized"), iam_instance_profile[3] = rt::m("IamInstanceProfile",
+    &IAM_INSTANCE_PROFILE_SPECIFICATION).named("iamInstanceProfile"), image_id[4] =
+    rt::m("ImageId", &rt::STRING).named("imageId"), instance_type[5] =
+    rt::m("InstanceType", &rt::ENUM).named("instanceType"), kernel_id[6] =
+    rt::m("KernelId", &rt::STRING).named("kernelId"), key_name[7] = rt::m("KeyName",
+    &rt::STRING).named("keyName"), monitoring[8] = rt::m("Monitoring",
+    &SPOT_FLEET_MONITORING).named("monitoring"), network_interfaces[9] =
+    rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
+    .named("networkInterfaceSet"), placement[10] = rt::m("Placement", &SPOT_PLACEMENT)
+    .named("placement"), ramdisk_id[11] = rt::m("RamdiskId", &rt::STRING)
+    .named("ramdiskId"), spot_price[12] = rt::m("SpotPrice", &rt::STRING)
+    .named("spotPrice"), subnet_id[13] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), user_data[14] = rt::m("UserData", &rt::STRING).named("userData")
+    .flags(rt::SENSITIVE), weighted_capacity[15] = rt::m("WeightedCapacity", &rt::DOUBLE)
+    .named("weightedCapacity"), tag_specifications[16] = rt::m("TagSpecifications",
+    &SPOT_FLEET_TAG_SPECIFICATION_LIST).named("tagSpecificationSet"),
+    instance_requirements[17] = rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
+    .named("instanceRequirements"), security_groups[18] = rt::m("SecurityGroups",
+    &GROUP_IDENTIFIER_LIST).named("groupSet")]
+);
+/// Describes whether monitoring is enabled.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetMonitoring {
+    /// Enables monitoring for the instance.
+    ///
+    /// Default: `false`
+    pub enabled: Option<bool>,
+}
+rt::structure!(
+    SpotFleetMonitoring, SPOT_FLEET_MONITORING, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled")]
+);
+/// Describes a Spot Fleet request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetRequestConfig {
+    /// The progress of the Spot Fleet request. If there is an error, the status is `error`. After all requests are placed, the status is `pending_fulfillment`. If the size of the fleet is equal to or greater than its target capacity, the status is `fulfilled`. If the size of the fleet is decreased, the status is `pending_termination` while Spot Instances are terminating.
+    pub activity_status: Option<ActivityStatus>,
+    /// The creation date and time of the request.
+    pub create_time: Option<rt::DateTime>,
+    /// The configuration of the Spot Fleet request.
+    pub spot_fleet_request_config: Option<SpotFleetRequestConfigData>,
+    /// The ID of the Spot Fleet request.
+    pub spot_fleet_request_id: Option<String>,
+    /// The state of the Spot Fleet request.
+    pub spot_fleet_request_state: Option<BatchState>,
+    /// The tags for a Spot Fleet resource.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, [activity_status[0] =
+    rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"), create_time[1] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), spot_fleet_request_config[2]
+    = rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
+    .named("spotFleetRequestConfig"), spot_fleet_request_id[3] =
+    rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
+    spot_fleet_request_state[4] = rt::m("SpotFleetRequestState", &rt::ENUM)
+    .named("spotFleetRequestState"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
+);
+/// Describes the configuration of a Spot Fleet request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetRequestConfigData {
+    /// The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the Spot Fleet launch configuration. For more information, see [Allocation strategies for Spot Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-allocation-strategy.html) in the *Amazon EC2 User Guide*.
+    ///
+    /// - **priceCapacityOptimized (recommended)**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. Spot Fleet then requests Spot Instances from the lowest priced of these pools.
+    /// - **capacityOptimized**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use `capacityOptimizedPrioritized`. Set a priority for each instance type by using the `Priority` parameter for `LaunchTemplateOverrides`. You can assign the same priority to different `LaunchTemplateOverrides`. EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. `capacityOptimizedPrioritized` is supported only if your Spot Fleet uses a launch template. Note that if the `OnDemandAllocationStrategy` is set to `prioritized`, the same priority is applied when fulfilling On-Demand capacity.
+    /// - **diversified**: Spot Fleet requests instances from all of the Spot Instance pools that you specify.
+    /// - **lowestPrice (not recommended)**: **Important:** We don't recommend the `lowestPrice` allocation strategy because it has the highest risk of interruption for your Spot Instances. Spot Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, Spot Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates.
+    ///
+    /// Default: `lowestPrice`
+    pub allocation_strategy: Option<AllocationStrategy>,
+    /// The order of the launch template overrides to use in fulfilling On-Demand capacity. If you specify `lowestPrice`, Spot Fleet uses price to determine the order, launching the lowest price first. If you specify `prioritized`, Spot Fleet uses the priority that you assign to each Spot Fleet launch template override, launching the highest priority first. If you do not specify a value, Spot Fleet defaults to `lowestPrice`.
+    pub on_demand_allocation_strategy: Option<OnDemandAllocationStrategy>,
+    /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
+    pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
+    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of your listings. This helps to avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
+    pub client_token: Option<String>,
+    /// Indicates whether running instances should be terminated if you decrease the target capacity of the Spot Fleet request below the current size of the Spot Fleet.
+    ///
+    /// Supported only for fleets of type `maintain`.
+    pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
+    /// The number of units fulfilled by this request compared to the set target capacity. You cannot set this value.
+    pub fulfilled_capacity: Option<f64>,
+    /// The number of On-Demand units fulfilled by this request compared to the set target On-Demand capacity.
+    pub on_demand_fulfilled_capacity: Option<f64>,
+    /// The Amazon Resource Name (ARN) of an Identity and Access Management (IAM) role that grants the Spot Fleet the permission to request, launch, terminate, and tag instances on your behalf. For more information, see [Spot Fleet prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites) in the *Amazon EC2 User Guide*. Spot Fleet can terminate Spot Instances on your behalf when you cancel its Spot Fleet request using [CancelSpotFleetRequests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CancelSpotFleetRequests) or when the Spot Fleet request expires, if you set `TerminateInstancesWithExpiration`.
+    pub iam_fleet_role: String,
+    /// The launch specifications for the Spot Fleet request. If you specify `LaunchSpecifications`, you can't specify `LaunchTemplateConfigs`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
+    ///
+    /// **Note:** If an AMI specified in a launch specification is deregistered or disabled, no new instances can be launched from the AMI. For fleets of type `maintain`, the target capacity will not be maintained.
+    pub launch_specifications: Option<Vec<SpotFleetLaunchSpecification>>,
+    /// The launch template and overrides. If you specify `LaunchTemplateConfigs`, you can't specify `LaunchSpecifications`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
+    pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    pub spot_price: Option<String>,
+    /// The number of units to request for the Spot Fleet. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+    pub target_capacity: i32,
+    /// The number of On-Demand units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
+    pub on_demand_target_capacity: Option<i32>,
+    /// The maximum amount per hour for On-Demand Instances that you're willing to pay. You can use the `onDemandMaxTotalPrice` parameter, the `spotMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `onDemandMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `onDemandMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
+    pub on_demand_max_total_price: Option<String>,
+    /// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the `spotMaxTotalPrice` parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
+    ///
+    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `spotMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `spotMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
+    pub spot_max_total_price: Option<String>,
+    /// Indicates whether running Spot Instances are terminated when the Spot Fleet request expires.
+    pub terminate_instances_with_expiration: Option<bool>,
+    /// The type of request. Indicates whether the Spot Fleet only requests the target capacity or also attempts to maintain it. When this value is `request`, the Spot Fleet only places the required requests. It does not attempt to replenish Spot Instances if capacity is diminished, nor does it submit requests in alternative Spot pools if capacity is not available. When this value is `maintain`, the Spot Fleet maintains the target capacity. The Spot Fleet places the required requests to meet capacity and automatically replenishes any interrupted instances. Default: `maintain`. `instant` is listed but is not used by Spot Fleet.
+    pub type_: Option<FleetType>,
+    /// The start date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). By default, Amazon EC2 starts fulfilling the request immediately.
+    pub valid_from: Option<rt::DateTime>,
+    /// The end date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). After the end date and time, no new Spot Instance requests are placed or able to fulfill the request. If no value is specified, the Spot Fleet request remains until you cancel it.
+    pub valid_until: Option<rt::DateTime>,
+    /// Indicates whether Spot Fleet should replace unhealthy instances.
+    pub replace_unhealthy_instances: Option<bool>,
+    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
+    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
+    /// One or more Classic Load Balancers and target groups to attach to the Spot Fleet request. Spot Fleet registers the running Spot Instances with the specified Classic Load Balancers and target groups.
+    ///
+    /// With Network Load Balancers, Spot Fleet cannot register instances that have the following instance types: C1, CC1, CC2, CG1, CG2, CR1, CS1, G1, G2, HI1, HS1, M1, M2, M3, and T1.
+    pub load_balancers_config: Option<LoadBalancersConfig>,
+    /// The number of Spot pools across which to allocate your target Spot capacity. Valid only when Spot **AllocationStrategy** is set to `lowest-price`. Spot Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify.
+    ///
+    /// Note that Spot Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, Spot Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified.
+    pub instance_pools_to_use_count: Option<i32>,
+    /// Reserved.
+    pub context: Option<String>,
+    /// The unit for the target capacity. You can specify this parameter only when using attribute-based instance type selection.
+    ///
+    /// Default: `units` (the number of instances)
+    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
+    /// The key-value pair for tagging the Spot Fleet request on creation. The value for `ResourceType` must be `spot-fleet-request`, otherwise the Spot Fleet request fails. To tag instances at launch, specify the tags in the [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template) (valid only if you use `LaunchTemplateConfigs`) or in the `SpotFleetTagSpecification` (valid only if you use `LaunchSpecifications`). For information about tagging after launch, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+rt::structure!(
+    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
+    on_demand_allocation_strategy[1] = rt::m("OnDemandAllocationStrategy", &rt::ENUM)
+    .named("onDemandAllocationStrategy"), spot_maintenance_strategies[2] =
+    rt::m("SpotMaintenanceStrategies", &SPOT_MAINTENANCE_STRATEGIES)
+    .named("spotMaintenanceStrategies"), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).named("clientToken"), excess_capacity_termination_policy[4] =
+    rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
+    .named("excessCapacityTerminationPolicy"), fulfilled_capacity[5] =
+    rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
+    on_demand_fulfilled_capacity[6] = rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
+    .named("onDemandFulfilledCapacity"), iam_fleet_role[7] = rt::m("IamFleetRole",
+    &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED), launch_specifications[8] =
+    rt::m("LaunchSpecifications", &LAUNCH_SPECS_LIST).named("launchSpecifications"),
+    launch_template_configs[9] = rt::m("LaunchTemplateConfigs",
+    &LAUNCH_TEMPLATE_CONFIG_LIST).named("launchTemplateConfigs"), spot_price[10] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), target_capacity[11] =
+    rt::m("TargetCapacity", &rt::INTEGER).named("targetCapacity").flags(rt::REQUIRED),
+    on_demand_target_capacity[12] = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
+    .named("onDemandTargetCapacity"), on_demand_max_total_price[13] =
+    rt::m("OnDemandMaxTotalPrice", &rt::STRING).named("onDemandMaxTotalPrice"),
+    spot_max_total_price[14] = rt::m("SpotMaxTotalPrice", &rt::STRING)
+    .named("spotMaxTotalPrice"), terminate_instances_with_expiration[15] =
+    rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
+    .named("terminateInstancesWithExpiration"), type_[16] = rt::m("Type", &rt::ENUM)
+    .named("type"), valid_from[17] = rt::m("ValidFrom", &rt::TIMESTAMP)
+    .named("validFrom"), valid_until[18] = rt::m("ValidUntil", &rt::TIMESTAMP)
+    .named("validUntil"), replace_unhealthy_instances[19] =
+    rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN).named("replaceUnhealthyInstances"),
+    instance_interruption_behavior[20] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    .named("instanceInterruptionBehavior"), load_balancers_config[21] =
+    rt::m("LoadBalancersConfig", &LOAD_BALANCERS_CONFIG).named("loadBalancersConfig"),
+    instance_pools_to_use_count[22] = rt::m("InstancePoolsToUseCount", &rt::INTEGER)
+    .named("instancePoolsToUseCount"), context[23] = rt::m("Context", &rt::STRING)
+    .named("context"), target_capacity_unit_type[24] = rt::m("TargetCapacityUnitType",
+    &rt::ENUM).named("targetCapacityUnitType"), tag_specifications[25] =
+    rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification")]
+);
+pub static SPOT_FLEET_REQUEST_CONFIG_SET: rt::Schema = rt::Schema::list(
+    "SpotFleetRequestConfigSet",
+    &[rt::m("member", &SPOT_FLEET_REQUEST_CONFIG).named("item")],
+);
+pub static SPOT_FLEET_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
+    "SpotFleetRequestIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// The tags for a Spot Fleet resource.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotFleetTagSpecification {
+    /// The type of resource. Currently, the only resource type that is supported is `instance`. To tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in `SpotFleetRequestConfigData`.
+    pub resource_type: Option<ResourceType>,
+    /// The tags.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    SpotFleetTagSpecification, SPOT_FLEET_TAG_SPECIFICATION, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags",
+    &TAG_LIST).named("tag")]
+);
+pub static SPOT_FLEET_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
+    "SpotFleetTagSpecificationList",
+    &[rt::m("member", &SPOT_FLEET_TAG_SPECIFICATION).named("item")],
+);
+rt::string_enum! {
+    pub enum SpotInstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
+    Terminate = "terminate" }
+}
+/// Describes a Spot Instance request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotInstanceRequest {
+    /// Deprecated.
+    pub actual_block_hourly_price: Option<String>,
+    /// The Availability Zone group. If you specify the same Availability Zone group for all Spot Instance requests, all Spot Instances are launched in the same Availability Zone.
+    pub availability_zone_group: Option<String>,
+    /// Deprecated.
+    pub block_duration_minutes: Option<i32>,
+    /// The date and time when the Spot Instance request was created, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub create_time: Option<rt::DateTime>,
+    /// The fault codes for the Spot Instance request, if any.
+    pub fault: Option<SpotInstanceStateFault>,
+    /// The instance ID, if an instance has been launched to fulfill the Spot Instance request.
+    pub instance_id: Option<String>,
+    /// The instance launch group. Launch groups are Spot Instances that launch together and terminate together.
+    pub launch_group: Option<String>,
+    /// Additional information for launching instances.
+    pub launch_specification: Option<LaunchSpecification>,
+    /// The Availability Zone in which the request is launched.
+    ///
+    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
+    pub launched_availability_zone: Option<String>,
+    /// The ID of the Availability Zone in which the request is launched.
+    ///
+    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
+    pub launched_availability_zone_id: Option<String>,
+    /// The product description associated with the Spot Instance.
+    pub product_description: Option<RiProductDescription>,
+    /// The ID of the Spot Instance request.
+    pub spot_instance_request_id: Option<String>,
+    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
+    pub spot_price: Option<String>,
+    /// The state of the Spot Instance request. Spot request status information helps track your Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
+    pub state: Option<SpotInstanceState>,
+    /// The status code and status message describing the Spot Instance request.
+    pub status: Option<SpotInstanceStatus>,
+    /// Any tags assigned to the resource.
+    pub tags: Option<Vec<Tag>>,
+    /// The Spot Instance request type.
+    pub type_: Option<SpotInstanceType>,
+    /// The start date of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The request becomes active at this date and time.
+    pub valid_from: Option<rt::DateTime>,
+    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    ///
+    /// - For a persistent request, the request remains active until the `validUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, the request remains active until all instances launch, the request is canceled, or the `validUntil` date and time is reached. By default, the request is valid for 7 days from the date the request was created.
+    pub valid_until: Option<rt::DateTime>,
+    /// The behavior when a Spot Instance is interrupted.
+    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
+}
+rt::structure!(
+    SpotInstanceRequest, SPOT_INSTANCE_REQUEST, [actual_block_hourly_price[0] =
+    rt::m("ActualBlockHourlyPrice", &rt::STRING).named("actualBlockHourlyPrice"),
+    availability_zone_group[1] = rt::m("AvailabilityZoneGroup", &rt::STRING)
+    .named("availabilityZoneGroup"), block_duration_minutes[2] =
+    rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
+    create_time[3] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), fault[4] =
+    rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT).named("fault"), instance_id[5] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), launch_group[6] =
+    rt::m("LaunchGroup", &rt::STRING).named("launchGroup"), launch_specification[7] =
+    rt::m("LaunchSpecification", &LAUNCH_SPECIFICATION).named("launchSpecification"),
+    launched_availability_zone[8] = rt::m("LaunchedAvailabilityZone", &rt::STRING)
+    .named("launchedAvailabilityZone"), launched_availability_zone_id[9] =
+    rt::m("LaunchedAvailabilityZoneId", &rt::STRING).named("launchedAvailabilityZoneId"),
+    product_description[10] = rt::m("ProductDescription", &rt::ENUM)
+    .named("productDescription"), spot_instance_request_id[11] =
+    rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
+    spot_price[12] = rt::m("SpotPrice", &rt::STRING).named("spotPrice"), state[13] =
+    rt::m("State", &rt::ENUM).named("state"), status[14] = rt::m("Status",
+    &SPOT_INSTANCE_STATUS).named("status"), tags[15] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), type_[16] = rt::m("Type", &rt::ENUM).named("type"), valid_from[17]
+    = rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"), valid_until[18] =
+    rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
+    instance_interruption_behavior[19] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    .named("instanceInterruptionBehavior")]
+);
+pub static SPOT_INSTANCE_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
+    "SpotInstanceRequestIdList",
+    &[rt::m("member", &rt::STRING).named("SpotInstanceRequestId")],
+);
+pub static SPOT_INSTANCE_REQUEST_LIST: rt::Schema = rt::Schema::list(
+    "SpotInstanceRequestList",
+    &[rt::m("member", &SPOT_INSTANCE_REQUEST).named("item")],
+);
+rt::string_enum! {
+    pub enum SpotInstanceState { Open = "open", Active = "active", Closed = "closed",
+    Cancelled = "cancelled", Failed = "failed", Disabled = "disabled" }
+}
+/// Describes a Spot Instance state change.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotInstanceStateFault {
+    /// The reason code for the Spot Instance state change.
+    pub code: Option<String>,
+    /// The message for the Spot Instance state change.
+    pub message: Option<String>,
+}
+rt::structure!(
+    SpotInstanceStateFault, SPOT_INSTANCE_STATE_FAULT, [code[0] = rt::m("Code",
+    &rt::STRING).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+/// Describes the status of a Spot Instance request.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotInstanceStatus {
+    /// The status code. For a list of status codes, see [Spot request status codes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html#spot-instance-request-status-understand) in the *Amazon EC2 User Guide*.
+    pub code: Option<String>,
+    /// The description for the status code.
+    pub message: Option<String>,
+    /// The date and time of the most recent status update, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
+    pub update_time: Option<rt::DateTime>,
+}
+rt::structure!(
+    SpotInstanceStatus, SPOT_INSTANCE_STATUS, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message"),
+    update_time[2] = rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime")]
+);
+rt::string_enum! {
+    pub enum SpotInstanceType { OneTime = "one-time", Persistent = "persistent" }
+}
+/// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotMaintenanceStrategies {
+    /// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
+    pub capacity_rebalance: Option<SpotCapacityRebalance>,
+}
+rt::structure!(
+    SpotMaintenanceStrategies, SPOT_MAINTENANCE_STRATEGIES, [capacity_rebalance[0] =
+    rt::m("CapacityRebalance", &SPOT_CAPACITY_REBALANCE).named("capacityRebalance")]
+);
+/// The options for Spot Instances.
+#[derive(Clone, Default, PartialEq)]
+pub struct SpotMarketOptions {
+    /// The maximum hourly price that you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
+    ///
+    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
+    ///
+    /// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message.
+    pub max_price: Option<String>,
+    /// The Spot Instance request type. For [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances), persistent Spot Instance requests are only supported when the instance interruption behavior is either `hibernate` or `stop`.
+    pub spot_instance_type: Option<SpotInstanceType>,
+    /// Deprecated.
+    pub block_duration_minutes: Option<i32>,
+    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). Supported only for persistent requests.
+    ///
+    /// - For a persistent request, the request remains active until the `ValidUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
+    /// - For a one-time request, `ValidUntil` is not supported. The request remains active until all instances launch or you cancel the request.
+    pub valid_until: Option<rt::DateTime>,
+    /// The behavior when a Spot Instance is interrupted.
+    ///
+    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `true`, the `InstanceInterruptionBehavior` parameter is automatically set to `hibernate`. If you set it to `stop` or `terminate`, you'll get an error.
+    ///
+    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `false` or `null`, the `InstanceInterruptionBehavior` parameter is automatically set to `terminate`. You can also set it to `stop` or `hibernate`.
+    ///
+    /// For more information, see [Interruption behavior](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html) in the *Amazon EC2 User Guide*.
+    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
+}
+rt::structure!(
+    SpotMarketOptions, SPOT_MARKET_OPTIONS, [max_price[0] = rt::m("MaxPrice",
+    &rt::STRING), spot_instance_type[1] = rt::m("SpotInstanceType", &rt::ENUM),
+    block_duration_minutes[2] = rt::m("BlockDurationMinutes", &rt::INTEGER),
+    valid_until[3] = rt::m("ValidUntil", &rt::TIMESTAMP),
+    instance_interruption_behavior[4] = rt::m("InstanceInterruptionBehavior", &rt::ENUM)]
 );

@@ -3,513 +3,6 @@
 use super::*;
 use tucuxi::codegen as rt;
 
-/// Describes the launch specification for one or more Spot Instances. If you include On-Demand capacity in your fleet request or want to specify an EFA network device, you can't use `SpotFleetLaunchSpecification`; you must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html).
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetLaunchSpecification {
-    /// Deprecated.
-    pub addressing_type: Option<String>,
-    /// One or more block devices that are mapped to the Spot Instances. You can't specify both a snapshot ID and an encryption value. This is because only blank volumes can be encrypted on creation. If a snapshot is the basis for a volume, it is not blank and its encryption status is used for the volume encryption status.
-    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
-    /// Indicates whether the instances are optimized for EBS I/O. This optimization provides dedicated throughput to Amazon EBS and an optimized configuration stack to provide optimal EBS I/O performance. This optimization isn't available with all instance types. Additional usage charges apply when using an EBS Optimized instance.
-    ///
-    /// Default: `false`
-    pub ebs_optimized: Option<bool>,
-    /// The IAM instance profile.
-    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
-    /// The ID of the AMI.
-    pub image_id: Option<String>,
-    /// The instance type.
-    pub instance_type: Option<InstanceType>,
-    /// The ID of the kernel.
-    pub kernel_id: Option<String>,
-    /// The name of the key pair.
-    pub key_name: Option<String>,
-    /// Enable or disable monitoring for the instances.
-    pub monitoring: Option<SpotFleetMonitoring>,
-    /// The network interfaces.
-    ///
-    /// **Note:** `SpotFleetLaunchSpecification` does not support Elastic Fabric Adapter (EFA). You must use [LaunchTemplateConfig](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateConfig.html) instead.
-    pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
-    /// The placement information.
-    pub placement: Option<SpotPlacement>,
-    /// The ID of the RAM disk. Some kernels require additional drivers at launch. Check the kernel requirements for information about whether you need to specify a RAM disk. To find kernel requirements, refer to the Amazon Web Services Resource Center and search for the kernel ID.
-    pub ramdisk_id: Option<String>,
-    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
-    ///
-    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
-    pub spot_price: Option<String>,
-    /// The IDs of the subnets in which to launch the instances. To specify multiple subnets, separate them using commas; for example, "subnet-1234abcdeexample1, subnet-0987cdef6example2".
-    ///
-    /// If you specify a network interface, you must specify any subnets as part of the network interface instead of using this parameter.
-    pub subnet_id: Option<String>,
-    /// The base64-encoded user data that instances use when starting up. User data is limited to 16 KB.
-    pub user_data: Option<String>,
-    /// The number of units provided by the specified instance type. These are the same units that you chose to set the target capacity in terms of instances, or a performance characteristic such as vCPUs, memory, or I/O.
-    ///
-    /// If the target capacity divided by this value is not a whole number, Amazon EC2 rounds the number of instances to the next whole number. If this value is not specified, the default is 1.
-    ///
-    /// **Note:** When specifying weights, the price used in the `lowestPrice` and `priceCapacityOptimized` allocation strategies is per *unit* hour (where the instance price is divided by the specified weight). However, if all the specified weights are above the requested `TargetCapacity`, resulting in only 1 instance being launched, the price used is per *instance* hour.
-    pub weighted_capacity: Option<f64>,
-    /// The tags to apply during creation.
-    pub tag_specifications: Option<Vec<SpotFleetTagSpecification>>,
-    /// The attributes for the instance types. When you specify instance attributes, Amazon EC2 will identify instance types with those attributes.
-    ///
-    /// **Note:** If you specify `InstanceRequirements`, you can't specify `InstanceType`.
-    pub instance_requirements: Option<InstanceRequirements>,
-    /// The security groups.
-    ///
-    /// If you specify a network interface, you must specify any security groups as part of the network interface instead of using this parameter.
-    pub security_groups: Option<Vec<GroupIdentifier>>,
-}
-rt::structure!(
-    SpotFleetLaunchSpecification, SPOT_FLEET_LAUNCH_SPECIFICATION, 0 => addressing_type,
-    1 => block_device_mappings, 2 => ebs_optimized, 3 => iam_instance_profile, 4 =>
-    image_id, 5 => instance_type, 6 => kernel_id, 7 => key_name, 8 => monitoring, 9 =>
-    network_interfaces, 10 => placement, 11 => ramdisk_id, 12 => spot_price, 13 =>
-    subnet_id, 14 => user_data, 15 => weighted_capacity, 16 => tag_specifications, 17 =>
-    instance_requirements, 18 => security_groups
-);
-pub static SPOT_FLEET_LAUNCH_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "SpotFleetLaunchSpecification",
-    &[
-        rt::m("AddressingType", &rt::STRING).named("addressingType"),
-        rt::m("BlockDeviceMappings", &BLOCK_DEVICE_MAPPING_LIST)
-            .named("blockDeviceMapping"),
-        rt::m("EbsOptimized", &rt::BOOLEAN).named("ebsOptimized"),
-        rt::m("IamInstanceProfile", &IAM_INSTANCE_PROFILE_SPECIFICATION)
-            .named("iamInstanceProfile"),
-        rt::m("ImageId", &rt::STRING).named("imageId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("KernelId", &rt::STRING).named("kernelId"),
-        rt::m("KeyName", &rt::STRING).named("keyName"),
-        rt::m("Monitoring", &SPOT_FLEET_MONITORING).named("monitoring"),
-        rt::m("NetworkInterfaces", &INSTANCE_NETWORK_INTERFACE_SPECIFICATION_LIST)
-            .named("networkInterfaceSet"),
-        rt::m("Placement", &SPOT_PLACEMENT).named("placement"),
-        rt::m("RamdiskId", &rt::STRING).named("ramdiskId"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("UserData", &rt::STRING).named("userData").flags(rt::SENSITIVE),
-        rt::m("WeightedCapacity", &rt::DOUBLE).named("weightedCapacity"),
-        rt::m("TagSpecifications", &SPOT_FLEET_TAG_SPECIFICATION_LIST)
-            .named("tagSpecificationSet"),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS)
-            .named("instanceRequirements"),
-        rt::m("SecurityGroups", &GROUP_IDENTIFIER_LIST).named("groupSet"),
-    ],
-);
-/// Describes whether monitoring is enabled.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetMonitoring {
-    /// Enables monitoring for the instance.
-    ///
-    /// Default: `false`
-    pub enabled: Option<bool>,
-}
-rt::structure!(SpotFleetMonitoring, SPOT_FLEET_MONITORING, 0 => enabled);
-pub static SPOT_FLEET_MONITORING: rt::Schema = rt::Schema::structure(
-    "SpotFleetMonitoring",
-    &[rt::m("Enabled", &rt::BOOLEAN).named("enabled")],
-);
-/// Describes a Spot Fleet request.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetRequestConfig {
-    /// The progress of the Spot Fleet request. If there is an error, the status is `error`. After all requests are placed, the status is `pending_fulfillment`. If the size of the fleet is equal to or greater than its target capacity, the status is `fulfilled`. If the size of the fleet is decreased, the status is `pending_termination` while Spot Instances are terminating.
-    pub activity_status: Option<ActivityStatus>,
-    /// The creation date and time of the request.
-    pub create_time: Option<rt::DateTime>,
-    /// The configuration of the Spot Fleet request.
-    pub spot_fleet_request_config: Option<SpotFleetRequestConfigData>,
-    /// The ID of the Spot Fleet request.
-    pub spot_fleet_request_id: Option<String>,
-    /// The state of the Spot Fleet request.
-    pub spot_fleet_request_state: Option<BatchState>,
-    /// The tags for a Spot Fleet resource.
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    SpotFleetRequestConfig, SPOT_FLEET_REQUEST_CONFIG, 0 => activity_status, 1 =>
-    create_time, 2 => spot_fleet_request_config, 3 => spot_fleet_request_id, 4 =>
-    spot_fleet_request_state, 5 => tags
-);
-pub static SPOT_FLEET_REQUEST_CONFIG: rt::Schema = rt::Schema::structure(
-    "SpotFleetRequestConfig",
-    &[
-        rt::m("ActivityStatus", &rt::ENUM).named("activityStatus"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("SpotFleetRequestConfig", &SPOT_FLEET_REQUEST_CONFIG_DATA)
-            .named("spotFleetRequestConfig"),
-        rt::m("SpotFleetRequestId", &rt::STRING).named("spotFleetRequestId"),
-        rt::m("SpotFleetRequestState", &rt::ENUM).named("spotFleetRequestState"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
-);
-/// Describes the configuration of a Spot Fleet request.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetRequestConfigData {
-    /// The strategy that determines how to allocate the target Spot Instance capacity across the Spot Instance pools specified by the Spot Fleet launch configuration. For more information, see [Allocation strategies for Spot Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-allocation-strategy.html) in the *Amazon EC2 User Guide*.
-    ///
-    /// - **priceCapacityOptimized (recommended)**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. Spot Fleet then requests Spot Instances from the lowest priced of these pools.
-    /// - **capacityOptimized**: Spot Fleet identifies the pools with the highest capacity availability for the number of instances that are launching. This means that we will request Spot Instances from the pools that we believe have the lowest chance of interruption in the near term. To give certain instance types a higher chance of launching first, use `capacityOptimizedPrioritized`. Set a priority for each instance type by using the `Priority` parameter for `LaunchTemplateOverrides`. You can assign the same priority to different `LaunchTemplateOverrides`. EC2 implements the priorities on a best-effort basis, but optimizes for capacity first. `capacityOptimizedPrioritized` is supported only if your Spot Fleet uses a launch template. Note that if the `OnDemandAllocationStrategy` is set to `prioritized`, the same priority is applied when fulfilling On-Demand capacity.
-    /// - **diversified**: Spot Fleet requests instances from all of the Spot Instance pools that you specify.
-    /// - **lowestPrice (not recommended)**: **Important:** We don't recommend the `lowestPrice` allocation strategy because it has the highest risk of interruption for your Spot Instances. Spot Fleet requests instances from the lowest priced Spot Instance pool that has available capacity. If the lowest priced pool doesn't have available capacity, the Spot Instances come from the next lowest priced pool that has available capacity. If a pool runs out of capacity before fulfilling your desired capacity, Spot Fleet will continue to fulfill your request by drawing from the next lowest priced pool. To ensure that your desired capacity is met, you might receive Spot Instances from several pools. Because this strategy only considers instance price and not capacity availability, it might lead to high interruption rates.
-    ///
-    /// Default: `lowestPrice`
-    pub allocation_strategy: Option<AllocationStrategy>,
-    /// The order of the launch template overrides to use in fulfilling On-Demand capacity. If you specify `lowestPrice`, Spot Fleet uses price to determine the order, launching the lowest price first. If you specify `prioritized`, Spot Fleet uses the priority that you assign to each Spot Fleet launch template override, launching the highest priority first. If you do not specify a value, Spot Fleet defaults to `lowestPrice`.
-    pub on_demand_allocation_strategy: Option<OnDemandAllocationStrategy>,
-    /// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
-    pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
-    /// A unique, case-sensitive identifier that you provide to ensure the idempotency of your listings. This helps to avoid duplicate listings. For more information, see [Ensuring Idempotency](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html).
-    pub client_token: Option<String>,
-    /// Indicates whether running instances should be terminated if you decrease the target capacity of the Spot Fleet request below the current size of the Spot Fleet.
-    ///
-    /// Supported only for fleets of type `maintain`.
-    pub excess_capacity_termination_policy: Option<ExcessCapacityTerminationPolicy>,
-    /// The number of units fulfilled by this request compared to the set target capacity. You cannot set this value.
-    pub fulfilled_capacity: Option<f64>,
-    /// The number of On-Demand units fulfilled by this request compared to the set target On-Demand capacity.
-    pub on_demand_fulfilled_capacity: Option<f64>,
-    /// The Amazon Resource Name (ARN) of an Identity and Access Management (IAM) role that grants the Spot Fleet the permission to request, launch, terminate, and tag instances on your behalf. For more information, see [Spot Fleet prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites) in the *Amazon EC2 User Guide*. Spot Fleet can terminate Spot Instances on your behalf when you cancel its Spot Fleet request using [CancelSpotFleetRequests](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CancelSpotFleetRequests) or when the Spot Fleet request expires, if you set `TerminateInstancesWithExpiration`.
-    pub iam_fleet_role: String,
-    /// The launch specifications for the Spot Fleet request. If you specify `LaunchSpecifications`, you can't specify `LaunchTemplateConfigs`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
-    ///
-    /// **Note:** If an AMI specified in a launch specification is deregistered or disabled, no new instances can be launched from the AMI. For fleets of type `maintain`, the target capacity will not be maintained.
-    pub launch_specifications: Option<Vec<SpotFleetLaunchSpecification>>,
-    /// The launch template and overrides. If you specify `LaunchTemplateConfigs`, you can't specify `LaunchSpecifications`. If you include On-Demand capacity in your request, you must use `LaunchTemplateConfigs`.
-    pub launch_template_configs: Option<Vec<LaunchTemplateConfig>>,
-    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
-    ///
-    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
-    pub spot_price: Option<String>,
-    /// The number of units to request for the Spot Fleet. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
-    pub target_capacity: i32,
-    /// The number of On-Demand units to request. You can choose to set the target capacity in terms of instances or a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
-    pub on_demand_target_capacity: Option<i32>,
-    /// The maximum amount per hour for On-Demand Instances that you're willing to pay. You can use the `onDemandMaxTotalPrice` parameter, the `spotMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
-    ///
-    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `onDemandMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `onDemandMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
-    pub on_demand_max_total_price: Option<String>,
-    /// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the `spotMaxTotalPrice` parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances until it reaches the maximum amount you're willing to pay. When the maximum amount you're willing to pay is reached, the fleet stops launching instances even if it hasn’t met the target capacity.
-    ///
-    /// **Note:** If your fleet includes T instances that are configured as `unlimited`, and if their average CPU usage exceeds the baseline utilization, you will incur a charge for surplus credits. The `spotMaxTotalPrice` does not account for surplus credits, and, if you use surplus credits, your final cost might be higher than what you specified for `spotMaxTotalPrice`. For more information, see [Surplus credits can incur charges](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances-unlimited-mode-concepts.html#unlimited-mode-surplus-credits) in the *Amazon EC2 User Guide*.
-    pub spot_max_total_price: Option<String>,
-    /// Indicates whether running Spot Instances are terminated when the Spot Fleet request expires.
-    pub terminate_instances_with_expiration: Option<bool>,
-    /// The type of request. Indicates whether the Spot Fleet only requests the target capacity or also attempts to maintain it. When this value is `request`, the Spot Fleet only places the required requests. It does not attempt to replenish Spot Instances if capacity is diminished, nor does it submit requests in alternative Spot pools if capacity is not available. When this value is `maintain`, the Spot Fleet maintains the target capacity. The Spot Fleet places the required requests to meet capacity and automatically replenishes any interrupted instances. Default: `maintain`. `instant` is listed but is not used by Spot Fleet.
-    pub type_: Option<FleetType>,
-    /// The start date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). By default, Amazon EC2 starts fulfilling the request immediately.
-    pub valid_from: Option<rt::DateTime>,
-    /// The end date and time of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). After the end date and time, no new Spot Instance requests are placed or able to fulfill the request. If no value is specified, the Spot Fleet request remains until you cancel it.
-    pub valid_until: Option<rt::DateTime>,
-    /// Indicates whether Spot Fleet should replace unhealthy instances.
-    pub replace_unhealthy_instances: Option<bool>,
-    /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
-    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
-    /// One or more Classic Load Balancers and target groups to attach to the Spot Fleet request. Spot Fleet registers the running Spot Instances with the specified Classic Load Balancers and target groups.
-    ///
-    /// With Network Load Balancers, Spot Fleet cannot register instances that have the following instance types: C1, CC1, CC2, CG1, CG2, CR1, CS1, G1, G2, HI1, HS1, M1, M2, M3, and T1.
-    pub load_balancers_config: Option<LoadBalancersConfig>,
-    /// The number of Spot pools across which to allocate your target Spot capacity. Valid only when Spot **AllocationStrategy** is set to `lowest-price`. Spot Fleet selects the cheapest Spot pools and evenly allocates your target Spot capacity across the number of Spot pools that you specify.
-    ///
-    /// Note that Spot Fleet attempts to draw Spot Instances from the number of pools that you specify on a best effort basis. If a pool runs out of Spot capacity before fulfilling your target capacity, Spot Fleet will continue to fulfill your request by drawing from the next cheapest pool. To ensure that your target capacity is met, you might receive Spot Instances from more than the number of pools that you specified. Similarly, if most of the pools have no Spot capacity, you might receive your full target capacity from fewer than the number of pools that you specified.
-    pub instance_pools_to_use_count: Option<i32>,
-    /// Reserved.
-    pub context: Option<String>,
-    /// The unit for the target capacity. You can specify this parameter only when using attribute-based instance type selection.
-    ///
-    /// Default: `units` (the number of instances)
-    pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
-    /// The key-value pair for tagging the Spot Fleet request on creation. The value for `ResourceType` must be `spot-fleet-request`, otherwise the Spot Fleet request fails. To tag instances at launch, specify the tags in the [launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template) (valid only if you use `LaunchTemplateConfigs`) or in the `SpotFleetTagSpecification` (valid only if you use `LaunchSpecifications`). For information about tagging after launch, see [Tag your resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources).
-    pub tag_specifications: Option<Vec<TagSpecification>>,
-}
-rt::structure!(
-    SpotFleetRequestConfigData, SPOT_FLEET_REQUEST_CONFIG_DATA, 0 => allocation_strategy,
-    1 => on_demand_allocation_strategy, 2 => spot_maintenance_strategies, 3 =>
-    client_token, 4 => excess_capacity_termination_policy, 5 => fulfilled_capacity, 6 =>
-    on_demand_fulfilled_capacity, 7 => iam_fleet_role, 8 => launch_specifications, 9 =>
-    launch_template_configs, 10 => spot_price, 11 => target_capacity, 12 =>
-    on_demand_target_capacity, 13 => on_demand_max_total_price, 14 =>
-    spot_max_total_price, 15 => terminate_instances_with_expiration, 16 => type_, 17 =>
-    valid_from, 18 => valid_until, 19 => replace_unhealthy_instances, 20 =>
-    instance_interruption_behavior, 21 => load_balancers_config, 22 =>
-    instance_pools_to_use_count, 23 => context, 24 => target_capacity_unit_type, 25 =>
-    tag_specifications
-);
-pub static SPOT_FLEET_REQUEST_CONFIG_DATA: rt::Schema = rt::Schema::structure(
-    "SpotFleetRequestConfigData",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-        rt::m("OnDemandAllocationStrategy", &rt::ENUM)
-            .named("onDemandAllocationStrategy"),
-        rt::m("SpotMaintenanceStrategies", &SPOT_MAINTENANCE_STRATEGIES)
-            .named("spotMaintenanceStrategies"),
-        rt::m("ClientToken", &rt::STRING).named("clientToken"),
-        rt::m("ExcessCapacityTerminationPolicy", &rt::ENUM)
-            .named("excessCapacityTerminationPolicy"),
-        rt::m("FulfilledCapacity", &rt::DOUBLE).named("fulfilledCapacity"),
-        rt::m("OnDemandFulfilledCapacity", &rt::DOUBLE)
-            .named("onDemandFulfilledCapacity"),
-        rt::m("IamFleetRole", &rt::STRING).named("iamFleetRole").flags(rt::REQUIRED),
-        rt::m("LaunchSpecifications", &LAUNCH_SPECS_LIST).named("launchSpecifications"),
-        rt::m("LaunchTemplateConfigs", &LAUNCH_TEMPLATE_CONFIG_LIST)
-            .named("launchTemplateConfigs"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("TargetCapacity", &rt::INTEGER)
-            .named("targetCapacity")
-            .flags(rt::REQUIRED),
-        rt::m("OnDemandTargetCapacity", &rt::INTEGER).named("onDemandTargetCapacity"),
-        rt::m("OnDemandMaxTotalPrice", &rt::STRING).named("onDemandMaxTotalPrice"),
-        rt::m("SpotMaxTotalPrice", &rt::STRING).named("spotMaxTotalPrice"),
-        rt::m("TerminateInstancesWithExpiration", &rt::BOOLEAN)
-            .named("terminateInstancesWithExpiration"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("ReplaceUnhealthyInstances", &rt::BOOLEAN)
-            .named("replaceUnhealthyInstances"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-            .named("instanceInterruptionBehavior"),
-        rt::m("LoadBalancersConfig", &LOAD_BALANCERS_CONFIG)
-            .named("loadBalancersConfig"),
-        rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
-        rt::m("Context", &rt::STRING).named("context"),
-        rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType"),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
-);
-pub static SPOT_FLEET_REQUEST_CONFIG_SET: rt::Schema = rt::Schema::list(
-    "SpotFleetRequestConfigSet",
-    &[rt::m("member", &SPOT_FLEET_REQUEST_CONFIG).named("item")],
-);
-pub static SPOT_FLEET_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
-    "SpotFleetRequestIdList",
-    &[rt::m("member", &rt::STRING).named("item")],
-);
-/// The tags for a Spot Fleet resource.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotFleetTagSpecification {
-    /// The type of resource. Currently, the only resource type that is supported is `instance`. To tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in `SpotFleetRequestConfigData`.
-    pub resource_type: Option<ResourceType>,
-    /// The tags.
-    pub tags: Option<Vec<Tag>>,
-}
-rt::structure!(
-    SpotFleetTagSpecification, SPOT_FLEET_TAG_SPECIFICATION, 0 => resource_type, 1 =>
-    tags
-);
-pub static SPOT_FLEET_TAG_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "SpotFleetTagSpecification",
-    &[
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Tags", &TAG_LIST).named("tag"),
-    ],
-);
-pub static SPOT_FLEET_TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
-    "SpotFleetTagSpecificationList",
-    &[rt::m("member", &SPOT_FLEET_TAG_SPECIFICATION).named("item")],
-);
-rt::string_enum! {
-    pub enum SpotInstanceInterruptionBehavior { Hibernate = "hibernate", Stop = "stop",
-    Terminate = "terminate" }
-}
-/// Describes a Spot Instance request.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotInstanceRequest {
-    /// Deprecated.
-    pub actual_block_hourly_price: Option<String>,
-    /// The Availability Zone group. If you specify the same Availability Zone group for all Spot Instance requests, all Spot Instances are launched in the same Availability Zone.
-    pub availability_zone_group: Option<String>,
-    /// Deprecated.
-    pub block_duration_minutes: Option<i32>,
-    /// The date and time when the Spot Instance request was created, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub create_time: Option<rt::DateTime>,
-    /// The fault codes for the Spot Instance request, if any.
-    pub fault: Option<SpotInstanceStateFault>,
-    /// The instance ID, if an instance has been launched to fulfill the Spot Instance request.
-    pub instance_id: Option<String>,
-    /// The instance launch group. Launch groups are Spot Instances that launch together and terminate together.
-    pub launch_group: Option<String>,
-    /// Additional information for launching instances.
-    pub launch_specification: Option<LaunchSpecification>,
-    /// The Availability Zone in which the request is launched.
-    ///
-    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
-    pub launched_availability_zone: Option<String>,
-    /// The ID of the Availability Zone in which the request is launched.
-    ///
-    /// Either `launchedAvailabilityZone` or `launchedAvailabilityZoneId` can be specified, but not both
-    pub launched_availability_zone_id: Option<String>,
-    /// The product description associated with the Spot Instance.
-    pub product_description: Option<RiProductDescription>,
-    /// The ID of the Spot Instance request.
-    pub spot_instance_request_id: Option<String>,
-    /// The maximum price per unit hour that you are willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
-    ///
-    /// **Important:** If you specify a maximum price, your instances will be interrupted more frequently than if you do not specify this parameter.
-    pub spot_price: Option<String>,
-    /// The state of the Spot Instance request. Spot request status information helps track your Spot Instance requests. For more information, see [Spot request status](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html) in the *Amazon EC2 User Guide*.
-    pub state: Option<SpotInstanceState>,
-    /// The status code and status message describing the Spot Instance request.
-    pub status: Option<SpotInstanceStatus>,
-    /// Any tags assigned to the resource.
-    pub tags: Option<Vec<Tag>>,
-    /// The Spot Instance request type.
-    pub type_: Option<SpotInstanceType>,
-    /// The start date of the request, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). The request becomes active at this date and time.
-    pub valid_from: Option<rt::DateTime>,
-    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    ///
-    /// - For a persistent request, the request remains active until the `validUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
-    /// - For a one-time request, the request remains active until all instances launch, the request is canceled, or the `validUntil` date and time is reached. By default, the request is valid for 7 days from the date the request was created.
-    pub valid_until: Option<rt::DateTime>,
-    /// The behavior when a Spot Instance is interrupted.
-    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
-}
-rt::structure!(
-    SpotInstanceRequest, SPOT_INSTANCE_REQUEST, 0 => actual_block_hourly_price, 1 =>
-    availability_zone_group, 2 => block_duration_minutes, 3 => create_time, 4 => fault, 5
-    => instance_id, 6 => launch_group, 7 => launch_specification, 8 =>
-    launched_availability_zone, 9 => launched_availability_zone_id, 10 =>
-    product_description, 11 => spot_instance_request_id, 12 => spot_price, 13 => state,
-    14 => status, 15 => tags, 16 => type_, 17 => valid_from, 18 => valid_until, 19 =>
-    instance_interruption_behavior
-);
-pub static SPOT_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SpotInstanceRequest",
-    &[
-        rt::m("ActualBlockHourlyPrice", &rt::STRING).named("actualBlockHourlyPrice"),
-        rt::m("AvailabilityZoneGroup", &rt::STRING).named("availabilityZoneGroup"),
-        rt::m("BlockDurationMinutes", &rt::INTEGER).named("blockDurationMinutes"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("Fault", &SPOT_INSTANCE_STATE_FAULT).named("fault"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("LaunchGroup", &rt::STRING).named("launchGroup"),
-        rt::m("LaunchSpecification", &LAUNCH_SPECIFICATION).named("launchSpecification"),
-        rt::m("LaunchedAvailabilityZone", &rt::STRING).named("launchedAvailabilityZone"),
-        rt::m("LaunchedAvailabilityZoneId", &rt::STRING)
-            .named("launchedAvailabilityZoneId"),
-        rt::m("ProductDescription", &rt::ENUM).named("productDescription"),
-        rt::m("SpotInstanceRequestId", &rt::STRING).named("spotInstanceRequestId"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Status", &SPOT_INSTANCE_STATUS).named("status"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("ValidFrom", &rt::TIMESTAMP).named("validFrom"),
-        rt::m("ValidUntil", &rt::TIMESTAMP).named("validUntil"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-            .named("instanceInterruptionBehavior"),
-    ],
-);
-pub static SPOT_INSTANCE_REQUEST_ID_LIST: rt::Schema = rt::Schema::list(
-    "SpotInstanceRequestIdList",
-    &[rt::m("member", &rt::STRING).named("SpotInstanceRequestId")],
-);
-pub static SPOT_INSTANCE_REQUEST_LIST: rt::Schema = rt::Schema::list(
-    "SpotInstanceRequestList",
-    &[rt::m("member", &SPOT_INSTANCE_REQUEST).named("item")],
-);
-rt::string_enum! {
-    pub enum SpotInstanceState { Open = "open", Active = "active", Closed = "closed",
-    Cancelled = "cancelled", Failed = "failed", Disabled = "disabled" }
-}
-/// Describes a Spot Instance state change.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotInstanceStateFault {
-    /// The reason code for the Spot Instance state change.
-    pub code: Option<String>,
-    /// The message for the Spot Instance state change.
-    pub message: Option<String>,
-}
-rt::structure!(
-    SpotInstanceStateFault, SPOT_INSTANCE_STATE_FAULT, 0 => code, 1 => message
-);
-pub static SPOT_INSTANCE_STATE_FAULT: rt::Schema = rt::Schema::structure(
-    "SpotInstanceStateFault",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
-);
-/// Describes the status of a Spot Instance request.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotInstanceStatus {
-    /// The status code. For a list of status codes, see [Spot request status codes](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-request-status.html#spot-instance-request-status-understand) in the *Amazon EC2 User Guide*.
-    pub code: Option<String>,
-    /// The description for the status code.
-    pub message: Option<String>,
-    /// The date and time of the most recent status update, in UTC format (for example, *YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z).
-    pub update_time: Option<rt::DateTime>,
-}
-rt::structure!(
-    SpotInstanceStatus, SPOT_INSTANCE_STATUS, 0 => code, 1 => message, 2 => update_time
-);
-pub static SPOT_INSTANCE_STATUS: rt::Schema = rt::Schema::structure(
-    "SpotInstanceStatus",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-        rt::m("UpdateTime", &rt::TIMESTAMP).named("updateTime"),
-    ],
-);
-rt::string_enum! {
-    pub enum SpotInstanceType { OneTime = "one-time", Persistent = "persistent" }
-}
-/// The strategies for managing your Spot Instances that are at an elevated risk of being interrupted.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotMaintenanceStrategies {
-    /// The Spot Instance replacement strategy to use when Amazon EC2 emits a signal that your Spot Instance is at an elevated risk of being interrupted. For more information, see [Capacity rebalancing](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-capacity-rebalance.html) in the *Amazon EC2 User Guide*.
-    pub capacity_rebalance: Option<SpotCapacityRebalance>,
-}
-rt::structure!(
-    SpotMaintenanceStrategies, SPOT_MAINTENANCE_STRATEGIES, 0 => capacity_rebalance
-);
-pub static SPOT_MAINTENANCE_STRATEGIES: rt::Schema = rt::Schema::structure(
-    "SpotMaintenanceStrategies",
-    &[rt::m("CapacityRebalance", &SPOT_CAPACITY_REBALANCE).named("capacityRebalance")],
-);
-/// The options for Spot Instances.
-#[derive(Clone, Default, PartialEq)]
-pub struct SpotMarketOptions {
-    /// The maximum hourly price that you're willing to pay for a Spot Instance. We do not recommend using this parameter because it can lead to increased interruptions. If you do not specify this parameter, you will pay the current Spot price.
-    ///
-    /// **Important:** If you specify a maximum price, your Spot Instances will be interrupted more frequently than if you do not specify this parameter.
-    ///
-    /// If you specify a maximum price, it must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue` error message.
-    pub max_price: Option<String>,
-    /// The Spot Instance request type. For [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances), persistent Spot Instance requests are only supported when the instance interruption behavior is either `hibernate` or `stop`.
-    pub spot_instance_type: Option<SpotInstanceType>,
-    /// Deprecated.
-    pub block_duration_minutes: Option<i32>,
-    /// The end date of the request, in UTC format (*YYYY*-*MM*-*DD*T*HH*:*MM*:*SS*Z). Supported only for persistent requests.
-    ///
-    /// - For a persistent request, the request remains active until the `ValidUntil` date and time is reached. Otherwise, the request remains active until you cancel it.
-    /// - For a one-time request, `ValidUntil` is not supported. The request remains active until all instances launch or you cancel the request.
-    pub valid_until: Option<rt::DateTime>,
-    /// The behavior when a Spot Instance is interrupted.
-    ///
-    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `true`, the `InstanceInterruptionBehavior` parameter is automatically set to `hibernate`. If you set it to `stop` or `terminate`, you'll get an error.
-    ///
-    /// If `Configured` (for [`HibernationOptions`](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_HibernationOptionsRequest.html) ) is set to `false` or `null`, the `InstanceInterruptionBehavior` parameter is automatically set to `terminate`. You can also set it to `stop` or `hibernate`.
-    ///
-    /// For more information, see [Interruption behavior](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/interruption-behavior.html) in the *Amazon EC2 User Guide*.
-    pub instance_interruption_behavior: Option<InstanceInterruptionBehavior>,
-}
-rt::structure!(
-    SpotMarketOptions, SPOT_MARKET_OPTIONS, 0 => max_price, 1 => spot_instance_type, 2 =>
-    block_duration_minutes, 3 => valid_until, 4 => instance_interruption_behavior
-);
-pub static SPOT_MARKET_OPTIONS: rt::Schema = rt::Schema::structure(
-    "SpotMarketOptions",
-    &[
-        rt::m("MaxPrice", &rt::STRING),
-        rt::m("SpotInstanceType", &rt::ENUM),
-        rt::m("BlockDurationMinutes", &rt::INTEGER),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-    ],
-);
 /// Describes the configuration of Spot Instances in an EC2 Fleet.
 #[derive(Clone, Default, PartialEq)]
 pub struct SpotOptions {
@@ -554,25 +47,19 @@ pub struct SpotOptions {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    SpotOptions, SPOT_OPTIONS, 0 => allocation_strategy, 1 => maintenance_strategies, 2
-    => instance_interruption_behavior, 3 => instance_pools_to_use_count, 4 =>
-    single_instance_type, 5 => single_availability_zone, 6 => min_target_capacity, 7 =>
-    max_total_price
-);
-pub static SPOT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "SpotOptions",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM).named("allocationStrategy"),
-        rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES)
-            .named("maintenanceStrategies"),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM)
-            .named("instanceInterruptionBehavior"),
-        rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
-        rt::m("SingleInstanceType", &rt::BOOLEAN).named("singleInstanceType"),
-        rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
-        rt::m("MinTargetCapacity", &rt::INTEGER).named("minTargetCapacity"),
-        rt::m("MaxTotalPrice", &rt::STRING).named("maxTotalPrice"),
-    ],
+    SpotOptions, SPOT_OPTIONS, [allocation_strategy[0] = rt::m("AllocationStrategy",
+    &rt::ENUM).named("allocationStrategy"), maintenance_strategies[1] =
+    rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES)
+    .named("maintenanceStrategies"), instance_interruption_behavior[2] =
+    rt::m("InstanceInterruptionBehavior", &rt::ENUM)
+    .named("instanceInterruptionBehavior"), instance_pools_to_use_count[3] =
+    rt::m("InstancePoolsToUseCount", &rt::INTEGER).named("instancePoolsToUseCount"),
+    single_instance_type[4] = rt::m("SingleInstanceType", &rt::BOOLEAN)
+    .named("singleInstanceType"), single_availability_zone[5] =
+    rt::m("SingleAvailabilityZone", &rt::BOOLEAN).named("singleAvailabilityZone"),
+    min_target_capacity[6] = rt::m("MinTargetCapacity", &rt::INTEGER)
+    .named("minTargetCapacity"), max_total_price[7] = rt::m("MaxTotalPrice", &rt::STRING)
+    .named("maxTotalPrice")]
 );
 /// Describes the configuration of Spot Instances in an EC2 Fleet request.
 #[derive(Clone, Default, PartialEq)]
@@ -618,23 +105,15 @@ pub struct SpotOptionsRequest {
     pub max_total_price: Option<String>,
 }
 rt::structure!(
-    SpotOptionsRequest, SPOT_OPTIONS_REQUEST, 0 => allocation_strategy, 1 =>
-    maintenance_strategies, 2 => instance_interruption_behavior, 3 =>
-    instance_pools_to_use_count, 4 => single_instance_type, 5 =>
-    single_availability_zone, 6 => min_target_capacity, 7 => max_total_price
-);
-pub static SPOT_OPTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "SpotOptionsRequest",
-    &[
-        rt::m("AllocationStrategy", &rt::ENUM),
-        rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST),
-        rt::m("InstanceInterruptionBehavior", &rt::ENUM),
-        rt::m("InstancePoolsToUseCount", &rt::INTEGER),
-        rt::m("SingleInstanceType", &rt::BOOLEAN),
-        rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
-        rt::m("MinTargetCapacity", &rt::INTEGER),
-        rt::m("MaxTotalPrice", &rt::STRING),
-    ],
+    SpotOptionsRequest, SPOT_OPTIONS_REQUEST, [allocation_strategy[0] =
+    rt::m("AllocationStrategy", &rt::ENUM), maintenance_strategies[1] =
+    rt::m("MaintenanceStrategies", &FLEET_SPOT_MAINTENANCE_STRATEGIES_REQUEST),
+    instance_interruption_behavior[2] = rt::m("InstanceInterruptionBehavior", &rt::ENUM),
+    instance_pools_to_use_count[3] = rt::m("InstancePoolsToUseCount", &rt::INTEGER),
+    single_instance_type[4] = rt::m("SingleInstanceType", &rt::BOOLEAN),
+    single_availability_zone[5] = rt::m("SingleAvailabilityZone", &rt::BOOLEAN),
+    min_target_capacity[6] = rt::m("MinTargetCapacity", &rt::INTEGER), max_total_price[7]
+    = rt::m("MaxTotalPrice", &rt::STRING)]
 );
 /// Describes Spot Instance placement.
 #[derive(Clone, Default, PartialEq)]
@@ -657,17 +136,11 @@ pub struct SpotPlacement {
     pub availability_zone_id: Option<String>,
 }
 rt::structure!(
-    SpotPlacement, SPOT_PLACEMENT, 0 => availability_zone, 1 => group_name, 2 => tenancy,
-    3 => availability_zone_id
-);
-pub static SPOT_PLACEMENT: rt::Schema = rt::Schema::structure(
-    "SpotPlacement",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("Tenancy", &rt::ENUM).named("tenancy"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-    ],
+    SpotPlacement, SPOT_PLACEMENT, [availability_zone[0] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), group_name[1] = rt::m("GroupName",
+    &rt::STRING).named("groupName"), tenancy[2] = rt::m("Tenancy", &rt::ENUM)
+    .named("tenancy"), availability_zone_id[3] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId")]
 );
 /// The Spot placement score for this Region or Availability Zone. The score is calculated based on the assumption that the `capacity-optimized` allocation strategy is used and that all of the Availability Zones in the Region can be used.
 #[derive(Clone, Default, PartialEq)]
@@ -680,16 +153,9 @@ pub struct SpotPlacementScore {
     pub score: Option<i32>,
 }
 rt::structure!(
-    SpotPlacementScore, SPOT_PLACEMENT_SCORE, 0 => region, 1 => availability_zone_id, 2
-    => score
-);
-pub static SPOT_PLACEMENT_SCORE: rt::Schema = rt::Schema::structure(
-    "SpotPlacementScore",
-    &[
-        rt::m("Region", &rt::STRING).named("region"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Score", &rt::INTEGER).named("score"),
-    ],
+    SpotPlacementScore, SPOT_PLACEMENT_SCORE, [region[0] = rt::m("Region", &rt::STRING)
+    .named("region"), availability_zone_id[1] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), score[2] = rt::m("Score", &rt::INTEGER).named("score")]
 );
 pub static SPOT_PLACEMENT_SCORES: rt::Schema = rt::Schema::list(
     "SpotPlacementScores",
@@ -716,19 +182,13 @@ pub struct SpotPrice {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    SpotPrice, SPOT_PRICE, 0 => availability_zone, 1 => availability_zone_id, 2 =>
-    instance_type, 3 => product_description, 4 => spot_price, 5 => timestamp
-);
-pub static SPOT_PRICE: rt::Schema = rt::Schema::structure(
-    "SpotPrice",
-    &[
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("InstanceType", &rt::ENUM).named("instanceType"),
-        rt::m("ProductDescription", &rt::ENUM).named("productDescription"),
-        rt::m("SpotPrice", &rt::STRING).named("spotPrice"),
-        rt::m("Timestamp", &rt::TIMESTAMP).named("timestamp"),
-    ],
+    SpotPrice, SPOT_PRICE, [availability_zone[0] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[1] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), instance_type[2] = rt::m("InstanceType",
+    &rt::ENUM).named("instanceType"), product_description[3] =
+    rt::m("ProductDescription", &rt::ENUM).named("productDescription"), spot_price[4] =
+    rt::m("SpotPrice", &rt::STRING).named("spotPrice"), timestamp[5] = rt::m("Timestamp",
+    &rt::TIMESTAMP).named("timestamp")]
 );
 pub static SPOT_PRICE_HISTORY_LIST: rt::Schema = rt::Schema::list(
     "SpotPriceHistoryList",
@@ -757,19 +217,13 @@ pub struct StaleIpPermission {
     pub user_id_group_pairs: Option<Vec<UserIdGroupPair>>,
 }
 rt::structure!(
-    StaleIpPermission, STALE_IP_PERMISSION, 0 => from_port, 1 => ip_protocol, 2 =>
-    ip_ranges, 3 => prefix_list_ids, 4 => to_port, 5 => user_id_group_pairs
-);
-pub static STALE_IP_PERMISSION: rt::Schema = rt::Schema::structure(
-    "StaleIpPermission",
-    &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("IpProtocol", &rt::STRING).named("ipProtocol"),
-        rt::m("IpRanges", &IP_RANGES).named("ipRanges"),
-        rt::m("PrefixListIds", &PREFIX_LIST_ID_SET).named("prefixListIds"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-        rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_SET).named("groups"),
-    ],
+    StaleIpPermission, STALE_IP_PERMISSION, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).named("fromPort"), ip_protocol[1] = rt::m("IpProtocol", &rt::STRING)
+    .named("ipProtocol"), ip_ranges[2] = rt::m("IpRanges", &IP_RANGES).named("ipRanges"),
+    prefix_list_ids[3] = rt::m("PrefixListIds", &PREFIX_LIST_ID_SET)
+    .named("prefixListIds"), to_port[4] = rt::m("ToPort", &rt::INTEGER).named("toPort"),
+    user_id_group_pairs[5] = rt::m("UserIdGroupPairs", &USER_ID_GROUP_PAIR_SET)
+    .named("groups")]
 );
 pub static STALE_IP_PERMISSION_SET: rt::Schema = rt::Schema::list(
     "StaleIpPermissionSet",
@@ -792,21 +246,14 @@ pub struct StaleSecurityGroup {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    StaleSecurityGroup, STALE_SECURITY_GROUP, 0 => description, 1 => group_id, 2 =>
-    group_name, 3 => stale_ip_permissions, 4 => stale_ip_permissions_egress, 5 => vpc_id
-);
-pub static STALE_SECURITY_GROUP: rt::Schema = rt::Schema::structure(
-    "StaleSecurityGroup",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("StaleIpPermissions", &STALE_IP_PERMISSION_SET)
-            .named("staleIpPermissions"),
-        rt::m("StaleIpPermissionsEgress", &STALE_IP_PERMISSION_SET)
-            .named("staleIpPermissionsEgress"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
+    StaleSecurityGroup, STALE_SECURITY_GROUP, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), group_id[1] = rt::m("GroupId", &rt::STRING)
+    .named("groupId"), group_name[2] = rt::m("GroupName", &rt::STRING)
+    .named("groupName"), stale_ip_permissions[3] = rt::m("StaleIpPermissions",
+    &STALE_IP_PERMISSION_SET).named("staleIpPermissions"), stale_ip_permissions_egress[4]
+    = rt::m("StaleIpPermissionsEgress", &STALE_IP_PERMISSION_SET)
+    .named("staleIpPermissionsEgress"), vpc_id[5] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId")]
 );
 pub static STALE_SECURITY_GROUP_SET: rt::Schema = rt::Schema::list(
     "StaleSecurityGroupSet",
@@ -832,18 +279,12 @@ pub struct StartDeclarativePoliciesReportRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
 }
 rt::structure!(
-    StartDeclarativePoliciesReportRequest, START_DECLARATIVE_POLICIES_REPORT_REQUEST, 0
-    => dry_run, 1 => s3_bucket, 2 => s3_prefix, 3 => target_id, 4 => tag_specifications
-);
-pub static START_DECLARATIVE_POLICIES_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartDeclarativePoliciesReportRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("S3Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("S3Prefix", &rt::STRING),
-        rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-    ],
+    StartDeclarativePoliciesReportRequest, START_DECLARATIVE_POLICIES_REPORT_REQUEST,
+    [dry_run[0] = rt::m("DryRun", &rt::BOOLEAN), s3_bucket[1] = rt::m("S3Bucket",
+    &rt::STRING).flags(rt::REQUIRED), s3_prefix[2] = rt::m("S3Prefix", &rt::STRING),
+    target_id[3] = rt::m("TargetId", &rt::STRING).flags(rt::REQUIRED),
+    tag_specifications[4] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeclarativePoliciesReportResult {
@@ -851,12 +292,8 @@ pub struct StartDeclarativePoliciesReportResult {
     pub report_id: Option<String>,
 }
 rt::structure!(
-    StartDeclarativePoliciesReportResult, START_DECLARATIVE_POLICIES_REPORT_RESULT, 0 =>
-    report_id
-);
-pub static START_DECLARATIVE_POLICIES_REPORT_RESULT: rt::Schema = rt::Schema::structure(
-    "StartDeclarativePoliciesReportResult",
-    &[rt::m("ReportId", &rt::STRING).named("reportId")],
+    StartDeclarativePoliciesReportResult, START_DECLARATIVE_POLICIES_REPORT_RESULT,
+    [report_id[0] = rt::m("ReportId", &rt::STRING).named("reportId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesRequest {
@@ -868,28 +305,19 @@ pub struct StartInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    StartInstancesRequest, START_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
-    additional_info, 2 => dry_run
-);
-pub static START_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("AdditionalInfo", &rt::STRING).named("additionalInfo"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    StartInstancesRequest, START_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), additional_info[1] = rt::m("AdditionalInfo", &rt::STRING)
+    .named("additionalInfo"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartInstancesResult {
     /// Information about the started instances.
     pub starting_instances: Option<Vec<InstanceStateChange>>,
 }
-rt::structure!(StartInstancesResult, START_INSTANCES_RESULT, 0 => starting_instances);
-pub static START_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "StartInstancesResult",
-    &[rt::m("StartingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")],
+rt::structure!(
+    StartInstancesResult, START_INSTANCES_RESULT, [starting_instances[0] =
+    rt::m("StartingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAccessScopeAnalysisRequest {
@@ -904,18 +332,12 @@ pub struct StartNetworkInsightsAccessScopeAnalysisRequest {
 }
 rt::structure!(
     StartNetworkInsightsAccessScopeAnalysisRequest,
-    START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST, 0 =>
-    network_insights_access_scope_id, 1 => dry_run, 2 => tag_specifications, 3 =>
-    client_token
-);
-pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartNetworkInsightsAccessScopeAnalysisRequest",
-    &[
-        rt::m("NetworkInsightsAccessScopeId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-    ],
+    START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_REQUEST,
+    [network_insights_access_scope_id[0] = rt::m("NetworkInsightsAccessScopeId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN),
+    tag_specifications[2] = rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST)
+    .named("TagSpecification"), client_token[3] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAccessScopeAnalysisResult {
@@ -926,18 +348,10 @@ pub struct StartNetworkInsightsAccessScopeAnalysisResult {
 }
 rt::structure!(
     StartNetworkInsightsAccessScopeAnalysisResult,
-    START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT, 0 =>
-    network_insights_access_scope_analysis
-);
-pub static START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT: rt::Schema = rt::Schema::structure(
-    "StartNetworkInsightsAccessScopeAnalysisResult",
-    &[
-        rt::m(
-                "NetworkInsightsAccessScopeAnalysis",
-                &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS,
-            )
-            .named("networkInsightsAccessScopeAnalysis"),
-    ],
+    START_NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS_RESULT,
+    [network_insights_access_scope_analysis[0] =
+    rt::m("NetworkInsightsAccessScopeAnalysis", &NETWORK_INSIGHTS_ACCESS_SCOPE_ANALYSIS)
+    .named("networkInsightsAccessScopeAnalysis")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAnalysisRequest {
@@ -957,21 +371,15 @@ pub struct StartNetworkInsightsAnalysisRequest {
     pub client_token: String,
 }
 rt::structure!(
-    StartNetworkInsightsAnalysisRequest, START_NETWORK_INSIGHTS_ANALYSIS_REQUEST, 0 =>
-    network_insights_path_id, 1 => additional_accounts, 2 => filter_in_arns, 3 =>
-    filter_out_arns, 4 => dry_run, 5 => tag_specifications, 6 => client_token
-);
-pub static START_NETWORK_INSIGHTS_ANALYSIS_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartNetworkInsightsAnalysisRequest",
-    &[
-        rt::m("NetworkInsightsPathId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AdditionalAccounts", &VALUE_STRING_LIST).named("AdditionalAccount"),
-        rt::m("FilterInArns", &ARN_LIST).named("FilterInArn"),
-        rt::m("FilterOutArns", &ARN_LIST).named("FilterOutArn"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("TagSpecifications", &TAG_SPECIFICATION_LIST).named("TagSpecification"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-    ],
+    StartNetworkInsightsAnalysisRequest, START_NETWORK_INSIGHTS_ANALYSIS_REQUEST,
+    [network_insights_path_id[0] = rt::m("NetworkInsightsPathId", &rt::STRING)
+    .flags(rt::REQUIRED), additional_accounts[1] = rt::m("AdditionalAccounts",
+    &VALUE_STRING_LIST).named("AdditionalAccount"), filter_in_arns[2] =
+    rt::m("FilterInArns", &ARN_LIST).named("FilterInArn"), filter_out_arns[3] =
+    rt::m("FilterOutArns", &ARN_LIST).named("FilterOutArn"), dry_run[4] = rt::m("DryRun",
+    &rt::BOOLEAN), tag_specifications[5] = rt::m("TagSpecifications",
+    &TAG_SPECIFICATION_LIST).named("TagSpecification"), client_token[6] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartNetworkInsightsAnalysisResult {
@@ -979,15 +387,9 @@ pub struct StartNetworkInsightsAnalysisResult {
     pub network_insights_analysis: Option<NetworkInsightsAnalysis>,
 }
 rt::structure!(
-    StartNetworkInsightsAnalysisResult, START_NETWORK_INSIGHTS_ANALYSIS_RESULT, 0 =>
-    network_insights_analysis
-);
-pub static START_NETWORK_INSIGHTS_ANALYSIS_RESULT: rt::Schema = rt::Schema::structure(
-    "StartNetworkInsightsAnalysisResult",
-    &[
-        rt::m("NetworkInsightsAnalysis", &NETWORK_INSIGHTS_ANALYSIS)
-            .named("networkInsightsAnalysis"),
-    ],
+    StartNetworkInsightsAnalysisResult, START_NETWORK_INSIGHTS_ANALYSIS_RESULT,
+    [network_insights_analysis[0] = rt::m("NetworkInsightsAnalysis",
+    &NETWORK_INSIGHTS_ANALYSIS).named("networkInsightsAnalysis")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartVpcEndpointServicePrivateDnsVerificationRequest {
@@ -998,12 +400,9 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationRequest {
 }
 rt::structure!(
     StartVpcEndpointServicePrivateDnsVerificationRequest,
-    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST, 0 => dry_run, 1 =>
-    service_id
-);
-pub static START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartVpcEndpointServicePrivateDnsVerificationRequest",
-    &[rt::m("DryRun", &rt::BOOLEAN), rt::m("ServiceId", &rt::STRING).flags(rt::REQUIRED)],
+    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), service_id[1] = rt::m("ServiceId", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartVpcEndpointServicePrivateDnsVerificationResult {
@@ -1012,11 +411,8 @@ pub struct StartVpcEndpointServicePrivateDnsVerificationResult {
 }
 rt::structure!(
     StartVpcEndpointServicePrivateDnsVerificationResult,
-    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT, 0 => return_value
-);
-pub static START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "StartVpcEndpointServicePrivateDnsVerificationResult",
-    &[rt::m("ReturnValue", &rt::BOOLEAN).named("return")],
+    START_VPC_ENDPOINT_SERVICE_PRIVATE_DNS_VERIFICATION_RESULT, [return_value[0] =
+    rt::m("ReturnValue", &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
     pub enum State { PendingAcceptance = "PendingAcceptance", Pending = "Pending",
@@ -1044,13 +440,9 @@ pub struct StateReason {
     /// - `Client.VolumeLimitExceeded`: The limit on the number of EBS volumes or total storage was exceeded. Decrease usage or request an increase in your account limits.
     pub message: Option<String>,
 }
-rt::structure!(StateReason, STATE_REASON, 0 => code, 1 => message);
-pub static STATE_REASON: rt::Schema = rt::Schema::structure(
-    "StateReason",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    StateReason, STATE_REASON, [code[0] = rt::m("Code", &rt::STRING).named("code"),
+    message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 rt::string_enum! {
     pub enum StaticSourcesSupportValue { Enable = "enable", Disable = "disable" }
@@ -1093,30 +485,20 @@ pub struct StopInstancesRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    StopInstancesRequest, STOP_INSTANCES_REQUEST, 0 => instance_ids, 1 => hibernate, 2 =>
-    skip_os_shutdown, 3 => dry_run, 4 => force
-);
-pub static STOP_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "StopInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("Hibernate", &rt::BOOLEAN),
-        rt::m("SkipOsShutdown", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-        rt::m("Force", &rt::BOOLEAN).named("force"),
-    ],
+    StopInstancesRequest, STOP_INSTANCES_REQUEST, [instance_ids[0] = rt::m("InstanceIds",
+    &INSTANCE_ID_STRING_LIST).named("InstanceId").flags(rt::REQUIRED), hibernate[1] =
+    rt::m("Hibernate", &rt::BOOLEAN), skip_os_shutdown[2] = rt::m("SkipOsShutdown",
+    &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN).named("dryRun"), force[4] =
+    rt::m("Force", &rt::BOOLEAN).named("force")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopInstancesResult {
     /// Information about the stopped instances.
     pub stopping_instances: Option<Vec<InstanceStateChange>>,
 }
-rt::structure!(StopInstancesResult, STOP_INSTANCES_RESULT, 0 => stopping_instances);
-pub static STOP_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "StopInstancesResult",
-    &[rt::m("StoppingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")],
+rt::structure!(
+    StopInstancesResult, STOP_INSTANCES_RESULT, [stopping_instances[0] =
+    rt::m("StoppingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 /// Describes the storage location for an instance store-backed AMI.
 #[derive(Clone, Default, PartialEq)]
@@ -1124,11 +506,7 @@ pub struct Storage {
     /// An Amazon S3 storage location.
     pub s3: Option<S3Storage>,
 }
-rt::structure!(Storage, STORAGE, 0 => s3);
-pub static STORAGE: rt::Schema = rt::Schema::structure(
-    "Storage",
-    &[rt::m("S3", &S3_STORAGE)],
-);
+rt::structure!(Storage, STORAGE, [s3[0] = rt::m("S3", &S3_STORAGE)]);
 /// Describes a storage location in Amazon S3.
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageLocation {
@@ -1137,10 +515,9 @@ pub struct StorageLocation {
     /// The key.
     pub key: Option<String>,
 }
-rt::structure!(StorageLocation, STORAGE_LOCATION, 0 => bucket, 1 => key);
-pub static STORAGE_LOCATION: rt::Schema = rt::Schema::structure(
-    "StorageLocation",
-    &[rt::m("Bucket", &rt::STRING), rt::m("Key", &rt::STRING)],
+rt::structure!(
+    StorageLocation, STORAGE_LOCATION, [bucket[0] = rt::m("Bucket", &rt::STRING), key[1]
+    = rt::m("Key", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum StorageTier { Archive = "archive", Standard = "standard" }
@@ -1164,21 +541,15 @@ pub struct StoreImageTaskResult {
     pub store_task_failure_reason: Option<String>,
 }
 rt::structure!(
-    StoreImageTaskResult, STORE_IMAGE_TASK_RESULT, 0 => ami_id, 1 => task_start_time, 2
-    => bucket, 3 => s3object_key, 4 => progress_percentage, 5 => store_task_state, 6 =>
-    store_task_failure_reason
-);
-pub static STORE_IMAGE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "StoreImageTaskResult",
-    &[
-        rt::m("AmiId", &rt::STRING).named("amiId"),
-        rt::m("TaskStartTime", &rt::TIMESTAMP).named("taskStartTime"),
-        rt::m("Bucket", &rt::STRING).named("bucket"),
-        rt::m("S3objectKey", &rt::STRING).named("s3objectKey"),
-        rt::m("ProgressPercentage", &rt::INTEGER).named("progressPercentage"),
-        rt::m("StoreTaskState", &rt::STRING).named("storeTaskState"),
-        rt::m("StoreTaskFailureReason", &rt::STRING).named("storeTaskFailureReason"),
-    ],
+    StoreImageTaskResult, STORE_IMAGE_TASK_RESULT, [ami_id[0] = rt::m("AmiId",
+    &rt::STRING).named("amiId"), task_start_time[1] = rt::m("TaskStartTime",
+    &rt::TIMESTAMP).named("taskStartTime"), bucket[2] = rt::m("Bucket", &rt::STRING)
+    .named("bucket"), s3object_key[3] = rt::m("S3objectKey", &rt::STRING)
+    .named("s3objectKey"), progress_percentage[4] = rt::m("ProgressPercentage",
+    &rt::INTEGER).named("progressPercentage"), store_task_state[5] =
+    rt::m("StoreTaskState", &rt::STRING).named("storeTaskState"),
+    store_task_failure_reason[6] = rt::m("StoreTaskFailureReason", &rt::STRING)
+    .named("storeTaskFailureReason")]
 );
 pub static STORE_IMAGE_TASK_RESULT_SET: rt::Schema = rt::Schema::list(
     "StoreImageTaskResultSet",
@@ -1244,47 +615,35 @@ pub struct Subnet {
     pub map_public_ip_on_launch: Option<bool>,
 }
 rt::structure!(
-    Subnet, SUBNET, 0 => availability_zone_id, 1 => enable_lni_at_device_index, 2 =>
-    map_customer_owned_ip_on_launch, 3 => customer_owned_ipv4_pool, 4 => owner_id, 5 =>
-    assign_ipv6_address_on_creation, 6 => ipv6_cidr_block_association_set, 7 => tags, 8
-    => subnet_arn, 9 => outpost_arn, 10 => enable_dns64, 11 => ipv6_native, 12 =>
-    private_dns_name_options_on_launch, 13 => block_public_access_states, 14 => type_, 15
-    => subnet_id, 16 => state, 17 => vpc_id, 18 => cidr_block, 19 =>
-    available_ip_address_count, 20 => availability_zone, 21 => default_for_az, 22 =>
-    map_public_ip_on_launch
-);
-pub static SUBNET: rt::Schema = rt::Schema::structure(
-    "Subnet",
-    &[
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("EnableLniAtDeviceIndex", &rt::INTEGER).named("enableLniAtDeviceIndex"),
-        rt::m("MapCustomerOwnedIpOnLaunch", &rt::BOOLEAN)
-            .named("mapCustomerOwnedIpOnLaunch"),
-        rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("AssignIpv6AddressOnCreation", &rt::BOOLEAN)
-            .named("assignIpv6AddressOnCreation"),
-        rt::m("Ipv6CidrBlockAssociationSet", &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET)
-            .named("ipv6CidrBlockAssociationSet"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SubnetArn", &rt::STRING).named("subnetArn"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("EnableDns64", &rt::BOOLEAN).named("enableDns64"),
-        rt::m("Ipv6Native", &rt::BOOLEAN).named("ipv6Native"),
-        rt::m("PrivateDnsNameOptionsOnLaunch", &PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH)
-            .named("privateDnsNameOptionsOnLaunch"),
-        rt::m("BlockPublicAccessStates", &BLOCK_PUBLIC_ACCESS_STATES)
-            .named("blockPublicAccessStates"),
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("AvailableIpAddressCount", &rt::INTEGER).named("availableIpAddressCount"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("DefaultForAz", &rt::BOOLEAN).named("defaultForAz"),
-        rt::m("MapPublicIpOnLaunch", &rt::BOOLEAN).named("mapPublicIpOnLaunch"),
-    ],
+    Subnet, SUBNET, [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), enable_lni_at_device_index[1] =
+    rt::m("EnableLniAtDeviceIndex", &rt::INTEGER).named("enableLniAtDeviceIndex"),
+    map_customer_owned_ip_on_launch[2] = rt::m("MapCustomerOwnedIpOnLaunch",
+    &rt::BOOLEAN).named("mapCustomerOwnedIpOnLaunch"), customer_owned_ipv4_pool[3] =
+    rt::m("CustomerOwnedIpv4Pool", &rt::STRING).named("customerOwnedIpv4Pool"),
+    owner_id[4] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    assign_ipv6_address_on_creation[5] = rt::m("AssignIpv6AddressOnCreation",
+    &rt::BOOLEAN).named("assignIpv6AddressOnCreation"),
+    ipv6_cidr_block_association_set[6] = rt::m("Ipv6CidrBlockAssociationSet",
+    &SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET).named("ipv6CidrBlockAssociationSet"),
+    tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet"), subnet_arn[8] =
+    rt::m("SubnetArn", &rt::STRING).named("subnetArn"), outpost_arn[9] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), enable_dns64[10] =
+    rt::m("EnableDns64", &rt::BOOLEAN).named("enableDns64"), ipv6_native[11] =
+    rt::m("Ipv6Native", &rt::BOOLEAN).named("ipv6Native"),
+    private_dns_name_options_on_launch[12] = rt::m("PrivateDnsNameOptionsOnLaunch",
+    &PRIVATE_DNS_NAME_OPTIONS_ON_LAUNCH).named("privateDnsNameOptionsOnLaunch"),
+    block_public_access_states[13] = rt::m("BlockPublicAccessStates",
+    &BLOCK_PUBLIC_ACCESS_STATES).named("blockPublicAccessStates"), type_[14] =
+    rt::m("Type", &rt::STRING).named("type"), subnet_id[15] = rt::m("SubnetId",
+    &rt::STRING).named("subnetId"), state[16] = rt::m("State", &rt::ENUM).named("state"),
+    vpc_id[17] = rt::m("VpcId", &rt::STRING).named("vpcId"), cidr_block[18] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), available_ip_address_count[19] =
+    rt::m("AvailableIpAddressCount", &rt::INTEGER).named("availableIpAddressCount"),
+    availability_zone[20] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), default_for_az[21] = rt::m("DefaultForAz", &rt::BOOLEAN)
+    .named("defaultForAz"), map_public_ip_on_launch[22] = rt::m("MapPublicIpOnLaunch",
+    &rt::BOOLEAN).named("mapPublicIpOnLaunch")]
 );
 /// Describes the subnet association with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -1294,13 +653,9 @@ pub struct SubnetAssociation {
     /// The state of the subnet association.
     pub state: Option<TransitGatewayMulitcastDomainAssociationState>,
 }
-rt::structure!(SubnetAssociation, SUBNET_ASSOCIATION, 0 => subnet_id, 1 => state);
-pub static SUBNET_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "SubnetAssociation",
-    &[
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+rt::structure!(
+    SubnetAssociation, SUBNET_ASSOCIATION, [subnet_id[0] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static SUBNET_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "SubnetAssociationList",
@@ -1315,14 +670,9 @@ pub struct SubnetCidrBlockState {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    SubnetCidrBlockState, SUBNET_CIDR_BLOCK_STATE, 0 => state, 1 => status_message
-);
-pub static SUBNET_CIDR_BLOCK_STATE: rt::Schema = rt::Schema::structure(
-    "SubnetCidrBlockState",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    ],
+    SubnetCidrBlockState, SUBNET_CIDR_BLOCK_STATE, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage")]
 );
 rt::string_enum! {
     pub enum SubnetCidrBlockStateCode { Associating = "associating", Associated =
@@ -1348,21 +698,14 @@ pub struct SubnetCidrReservation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    SubnetCidrReservation, SUBNET_CIDR_RESERVATION, 0 => subnet_cidr_reservation_id, 1 =>
-    subnet_id, 2 => cidr, 3 => reservation_type, 4 => owner_id, 5 => description, 6 =>
-    tags
-);
-pub static SUBNET_CIDR_RESERVATION: rt::Schema = rt::Schema::structure(
-    "SubnetCidrReservation",
-    &[
-        rt::m("SubnetCidrReservationId", &rt::STRING).named("subnetCidrReservationId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("ReservationType", &rt::ENUM).named("reservationType"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    SubnetCidrReservation, SUBNET_CIDR_RESERVATION, [subnet_cidr_reservation_id[0] =
+    rt::m("SubnetCidrReservationId", &rt::STRING).named("subnetCidrReservationId"),
+    subnet_id[1] = rt::m("SubnetId", &rt::STRING).named("subnetId"), cidr[2] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), reservation_type[3] =
+    rt::m("ReservationType", &rt::ENUM).named("reservationType"), owner_id[4] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), description[5] = rt::m("Description",
+    &rt::STRING).named("description"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static SUBNET_CIDR_RESERVATION_LIST: rt::Schema = rt::Schema::list(
     "SubnetCidrReservationList",
@@ -1386,15 +729,9 @@ pub struct SubnetConfiguration {
     pub ipv6: Option<String>,
 }
 rt::structure!(
-    SubnetConfiguration, SUBNET_CONFIGURATION, 0 => subnet_id, 1 => ipv4, 2 => ipv6
-);
-pub static SUBNET_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "SubnetConfiguration",
-    &[
-        rt::m("SubnetId", &rt::STRING),
-        rt::m("Ipv4", &rt::STRING),
-        rt::m("Ipv6", &rt::STRING),
-    ],
+    SubnetConfiguration, SUBNET_CONFIGURATION, [subnet_id[0] = rt::m("SubnetId",
+    &rt::STRING), ipv4[1] = rt::m("Ipv4", &rt::STRING), ipv6[2] = rt::m("Ipv6",
+    &rt::STRING)]
 );
 pub static SUBNET_CONFIGURATIONS_LIST: rt::Schema = rt::Schema::list(
     "SubnetConfigurationsList",
@@ -1416,13 +753,10 @@ pub struct SubnetIpPrefixes {
     /// Array of SubnetIpPrefixes objects.
     pub ip_prefixes: Option<Vec<String>>,
 }
-rt::structure!(SubnetIpPrefixes, SUBNET_IP_PREFIXES, 0 => subnet_id, 1 => ip_prefixes);
-pub static SUBNET_IP_PREFIXES: rt::Schema = rt::Schema::structure(
-    "SubnetIpPrefixes",
-    &[
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("IpPrefixes", &VALUE_STRING_LIST).named("ipPrefixSet"),
-    ],
+rt::structure!(
+    SubnetIpPrefixes, SUBNET_IP_PREFIXES, [subnet_id[0] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), ip_prefixes[1] = rt::m("IpPrefixes", &VALUE_STRING_LIST)
+    .named("ipPrefixSet")]
 );
 pub static SUBNET_IP_PREFIXES_LIST: rt::Schema = rt::Schema::list(
     "SubnetIpPrefixesList",
@@ -1443,20 +777,13 @@ pub struct SubnetIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
-    SubnetIpv6CidrBlockAssociation, SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION, 0 =>
-    association_id, 1 => ipv6_cidr_block, 2 => ipv6_cidr_block_state, 3 =>
-    ipv6_address_attribute, 4 => ip_source
-);
-pub static SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "SubnetIpv6CidrBlockAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-        rt::m("Ipv6CidrBlockState", &SUBNET_CIDR_BLOCK_STATE)
-            .named("ipv6CidrBlockState"),
-        rt::m("Ipv6AddressAttribute", &rt::ENUM).named("ipv6AddressAttribute"),
-        rt::m("IpSource", &rt::ENUM).named("ipSource"),
-    ],
+    SubnetIpv6CidrBlockAssociation, SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION,
+    [association_id[0] = rt::m("AssociationId", &rt::STRING).named("associationId"),
+    ipv6_cidr_block[1] = rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
+    ipv6_cidr_block_state[2] = rt::m("Ipv6CidrBlockState", &SUBNET_CIDR_BLOCK_STATE)
+    .named("ipv6CidrBlockState"), ipv6_address_attribute[3] =
+    rt::m("Ipv6AddressAttribute", &rt::ENUM).named("ipv6AddressAttribute"), ip_source[4]
+    = rt::m("IpSource", &rt::ENUM).named("ipSource")]
 );
 pub static SUBNET_IPV6_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "SubnetIpv6CidrBlockAssociationSet",
@@ -1486,18 +813,11 @@ pub struct Subscription {
     pub period: Option<PeriodType>,
 }
 rt::structure!(
-    Subscription, SUBSCRIPTION, 0 => source, 1 => destination, 2 => metric, 3 =>
-    statistic, 4 => period
-);
-pub static SUBSCRIPTION: rt::Schema = rt::Schema::structure(
-    "Subscription",
-    &[
-        rt::m("Source", &rt::STRING).named("source"),
-        rt::m("Destination", &rt::STRING).named("destination"),
-        rt::m("Metric", &rt::ENUM).named("metric"),
-        rt::m("Statistic", &rt::ENUM).named("statistic"),
-        rt::m("Period", &rt::ENUM).named("period"),
-    ],
+    Subscription, SUBSCRIPTION, [source[0] = rt::m("Source", &rt::STRING)
+    .named("source"), destination[1] = rt::m("Destination", &rt::STRING)
+    .named("destination"), metric[2] = rt::m("Metric", &rt::ENUM).named("metric"),
+    statistic[3] = rt::m("Statistic", &rt::ENUM).named("statistic"), period[4] =
+    rt::m("Period", &rt::ENUM).named("period")]
 );
 pub static SUBSCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "SubscriptionList",
@@ -1514,16 +834,11 @@ pub struct SuccessfulAssociationResponseObject {
     pub association_value: Option<String>,
 }
 rt::structure!(
-    SuccessfulAssociationResponseObject, SUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT, 0 =>
-    application_status_check_id, 1 => association_type, 2 => association_value
-);
-pub static SUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "SuccessfulAssociationResponseObject",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-        rt::m("AssociationType", &rt::STRING).named("associationType"),
-        rt::m("AssociationValue", &rt::STRING).named("associationValue"),
-    ],
+    SuccessfulAssociationResponseObject, SUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::STRING).named("associationType"), association_value[2] =
+    rt::m("AssociationValue", &rt::STRING).named("associationValue")]
 );
 pub static SUCCESSFUL_ASSOCIATION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "SuccessfulAssociationResponseSet",
@@ -1537,11 +852,8 @@ pub struct SuccessfulInstanceCreditSpecificationItem {
 }
 rt::structure!(
     SuccessfulInstanceCreditSpecificationItem,
-    SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, 0 => instance_id
-);
-pub static SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM: rt::Schema = rt::Schema::structure(
-    "SuccessfulInstanceCreditSpecificationItem",
-    &[rt::m("InstanceId", &rt::STRING).named("instanceId")],
+    SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id[0] = rt::m("InstanceId",
+    &rt::STRING).named("instanceId")]
 );
 pub static SUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Schema::list(
     "SuccessfulInstanceCreditSpecificationSet",
@@ -1554,12 +866,9 @@ pub struct SuccessfulQueuedPurchaseDeletion {
     pub reserved_instances_id: Option<String>,
 }
 rt::structure!(
-    SuccessfulQueuedPurchaseDeletion, SUCCESSFUL_QUEUED_PURCHASE_DELETION, 0 =>
-    reserved_instances_id
-);
-pub static SUCCESSFUL_QUEUED_PURCHASE_DELETION: rt::Schema = rt::Schema::structure(
-    "SuccessfulQueuedPurchaseDeletion",
-    &[rt::m("ReservedInstancesId", &rt::STRING).named("reservedInstancesId")],
+    SuccessfulQueuedPurchaseDeletion, SUCCESSFUL_QUEUED_PURCHASE_DELETION,
+    [reserved_instances_id[0] = rt::m("ReservedInstancesId", &rt::STRING)
+    .named("reservedInstancesId")]
 );
 pub static SUCCESSFUL_QUEUED_PURCHASE_DELETION_SET: rt::Schema = rt::Schema::list(
     "SuccessfulQueuedPurchaseDeletionSet",
@@ -1576,16 +885,10 @@ pub struct SuccessfulSuppressionResponseObject {
     pub resume_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    SuccessfulSuppressionResponseObject, SUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT, 0 =>
-    instance_id, 1 => suppress_at, 2 => resume_at
-);
-pub static SUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "SuccessfulSuppressionResponseObject",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
-        rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"),
-    ],
+    SuccessfulSuppressionResponseObject, SUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    suppress_at[1] = rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
+    resume_at[2] = rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt")]
 );
 pub static SUCCESSFUL_SUPPRESSION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "SuccessfulSuppressionResponseSet",
@@ -1636,14 +939,9 @@ pub struct SupportedRegionDetail {
     pub service_state: Option<String>,
 }
 rt::structure!(
-    SupportedRegionDetail, SUPPORTED_REGION_DETAIL, 0 => region, 1 => service_state
-);
-pub static SUPPORTED_REGION_DETAIL: rt::Schema = rt::Schema::structure(
-    "SupportedRegionDetail",
-    &[
-        rt::m("Region", &rt::STRING).named("region"),
-        rt::m("ServiceState", &rt::STRING).named("serviceState"),
-    ],
+    SupportedRegionDetail, SUPPORTED_REGION_DETAIL, [region[0] = rt::m("Region",
+    &rt::STRING).named("region"), service_state[1] = rt::m("ServiceState", &rt::STRING)
+    .named("serviceState")]
 );
 pub static SUPPORTED_REGION_SET: rt::Schema = rt::Schema::list(
     "SupportedRegionSet",

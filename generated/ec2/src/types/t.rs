@@ -15,10 +15,9 @@ pub struct Tag {
     /// Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
     pub value: Option<String>,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[rt::m("Key", &rt::STRING).named("key"), rt::m("Value", &rt::STRING).named("value")],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).named("key"), value[1] = rt::m("Value",
+    &rt::STRING).named("value")]
 );
 /// Describes a tag.
 #[derive(Clone, Default, PartialEq)]
@@ -33,17 +32,10 @@ pub struct TagDescription {
     pub value: Option<String>,
 }
 rt::structure!(
-    TagDescription, TAG_DESCRIPTION, 0 => key, 1 => resource_id, 2 => resource_type, 3 =>
-    value
-);
-pub static TAG_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "TagDescription",
-    &[
-        rt::m("Key", &rt::STRING).named("key"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Value", &rt::STRING).named("value"),
-    ],
+    TagDescription, TAG_DESCRIPTION, [key[0] = rt::m("Key", &rt::STRING).named("key"),
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[2] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), value[3] =
+    rt::m("Value", &rt::STRING).named("value")]
 );
 pub static TAG_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "TagDescriptionList",
@@ -66,15 +58,9 @@ pub struct TagFieldSpecificationRequest {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    TagFieldSpecificationRequest, TAG_FIELD_SPECIFICATION_REQUEST, 0 => resource_type, 1
-    => tag_keys
-);
-pub static TAG_FIELD_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagFieldSpecificationRequest",
-    &[
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("TagKeys", &TAG_KEY_LIST).named("TagKey").min(1.0),
-    ],
+    TagFieldSpecificationRequest, TAG_FIELD_SPECIFICATION_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST)
+    .named("TagKey").min(1.0)]
 );
 /// A single resource's tag configuration associated with the Flow Logs Amazon EC2 Tags feature fields in your custom log format.
 #[derive(Clone, Default, PartialEq)]
@@ -85,15 +71,9 @@ pub struct TagFieldSpecificationResponse {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    TagFieldSpecificationResponse, TAG_FIELD_SPECIFICATION_RESPONSE, 0 => resource_type,
-    1 => tag_keys
-);
-pub static TAG_FIELD_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TagFieldSpecificationResponse",
-    &[
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("TagKeys", &TAG_KEY_LIST).named("tagKeySet").min(1.0),
-    ],
+    TagFieldSpecificationResponse, TAG_FIELD_SPECIFICATION_RESPONSE, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).named("resourceType"), tag_keys[1] =
+    rt::m("TagKeys", &TAG_KEY_LIST).named("tagKeySet").min(1.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -113,13 +93,9 @@ pub struct TagSpecification {
     /// The tags to apply to the resource.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(TagSpecification, TAG_SPECIFICATION, 0 => resource_type, 1 => tags);
-pub static TAG_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "TagSpecification",
-    &[
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("Tags", &TAG_LIST).named("Tag"),
-    ],
+rt::structure!(
+    TagSpecification, TAG_SPECIFICATION, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), tags[1] = rt::m("Tags", &TAG_LIST).named("Tag")]
 );
 pub static TAG_SPECIFICATION_LIST: rt::Schema = rt::Schema::list(
     "TagSpecificationList",
@@ -146,19 +122,14 @@ pub struct TargetCapacitySpecification {
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rt::structure!(
-    TargetCapacitySpecification, TARGET_CAPACITY_SPECIFICATION, 0 =>
-    total_target_capacity, 1 => on_demand_target_capacity, 2 => spot_target_capacity, 3
-    => default_target_capacity_type, 4 => target_capacity_unit_type
-);
-pub static TARGET_CAPACITY_SPECIFICATION: rt::Schema = rt::Schema::structure(
-    "TargetCapacitySpecification",
-    &[
-        rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
-        rt::m("OnDemandTargetCapacity", &rt::INTEGER).named("onDemandTargetCapacity"),
-        rt::m("SpotTargetCapacity", &rt::INTEGER).named("spotTargetCapacity"),
-        rt::m("DefaultTargetCapacityType", &rt::ENUM).named("defaultTargetCapacityType"),
-        rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType"),
-    ],
+    TargetCapacitySpecification, TARGET_CAPACITY_SPECIFICATION, [total_target_capacity[0]
+    = rt::m("TotalTargetCapacity", &rt::INTEGER).named("totalTargetCapacity"),
+    on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity", &rt::INTEGER)
+    .named("onDemandTargetCapacity"), spot_target_capacity[2] =
+    rt::m("SpotTargetCapacity", &rt::INTEGER).named("spotTargetCapacity"),
+    default_target_capacity_type[3] = rt::m("DefaultTargetCapacityType", &rt::ENUM)
+    .named("defaultTargetCapacityType"), target_capacity_unit_type[4] =
+    rt::m("TargetCapacityUnitType", &rt::ENUM).named("targetCapacityUnitType")]
 );
 /// The number of units to request. You can choose to set the target capacity as the number of instances. Or you can set the target capacity to a performance characteristic that is important to your application workload, such as vCPUs, memory, or I/O. If the request type is `maintain`, you can specify a target capacity of 0 and add capacity later.
 ///
@@ -179,19 +150,12 @@ pub struct TargetCapacitySpecificationRequest {
     pub target_capacity_unit_type: Option<TargetCapacityUnitType>,
 }
 rt::structure!(
-    TargetCapacitySpecificationRequest, TARGET_CAPACITY_SPECIFICATION_REQUEST, 0 =>
-    total_target_capacity, 1 => on_demand_target_capacity, 2 => spot_target_capacity, 3
-    => default_target_capacity_type, 4 => target_capacity_unit_type
-);
-pub static TARGET_CAPACITY_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "TargetCapacitySpecificationRequest",
-    &[
-        rt::m("TotalTargetCapacity", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("OnDemandTargetCapacity", &rt::INTEGER),
-        rt::m("SpotTargetCapacity", &rt::INTEGER),
-        rt::m("DefaultTargetCapacityType", &rt::ENUM),
-        rt::m("TargetCapacityUnitType", &rt::ENUM),
-    ],
+    TargetCapacitySpecificationRequest, TARGET_CAPACITY_SPECIFICATION_REQUEST,
+    [total_target_capacity[0] = rt::m("TotalTargetCapacity", &rt::INTEGER)
+    .flags(rt::REQUIRED), on_demand_target_capacity[1] = rt::m("OnDemandTargetCapacity",
+    &rt::INTEGER), spot_target_capacity[2] = rt::m("SpotTargetCapacity", &rt::INTEGER),
+    default_target_capacity_type[3] = rt::m("DefaultTargetCapacityType", &rt::ENUM),
+    target_capacity_unit_type[4] = rt::m("TargetCapacityUnitType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TargetCapacityUnitType { Vcpu = "vcpu", MemoryMib = "memory-mib", Units =
@@ -206,14 +170,9 @@ pub struct TargetConfiguration {
     pub offering_id: Option<String>,
 }
 rt::structure!(
-    TargetConfiguration, TARGET_CONFIGURATION, 0 => instance_count, 1 => offering_id
-);
-pub static TARGET_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "TargetConfiguration",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("OfferingId", &rt::STRING).named("offeringId"),
-    ],
+    TargetConfiguration, TARGET_CONFIGURATION, [instance_count[0] =
+    rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"), offering_id[1] =
+    rt::m("OfferingId", &rt::STRING).named("offeringId")]
 );
 /// Details about the target configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -224,15 +183,9 @@ pub struct TargetConfigurationRequest {
     pub offering_id: String,
 }
 rt::structure!(
-    TargetConfigurationRequest, TARGET_CONFIGURATION_REQUEST, 0 => instance_count, 1 =>
-    offering_id
-);
-pub static TARGET_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "TargetConfigurationRequest",
-    &[
-        rt::m("InstanceCount", &rt::INTEGER),
-        rt::m("OfferingId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    TargetConfigurationRequest, TARGET_CONFIGURATION_REQUEST, [instance_count[0] =
+    rt::m("InstanceCount", &rt::INTEGER), offering_id[1] = rt::m("OfferingId",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static TARGET_CONFIGURATION_REQUEST_SET: rt::Schema = rt::Schema::list(
     "TargetConfigurationRequestSet",
@@ -244,10 +197,8 @@ pub struct TargetGroup {
     /// The Amazon Resource Name (ARN) of the target group.
     pub arn: Option<String>,
 }
-rt::structure!(TargetGroup, TARGET_GROUP, 0 => arn);
-pub static TARGET_GROUP: rt::Schema = rt::Schema::structure(
-    "TargetGroup",
-    &[rt::m("Arn", &rt::STRING).named("arn")],
+rt::structure!(
+    TargetGroup, TARGET_GROUP, [arn[0] = rt::m("Arn", &rt::STRING).named("arn")]
 );
 pub static TARGET_GROUPS: rt::Schema = rt::Schema::list(
     "TargetGroups",
@@ -259,10 +210,9 @@ pub struct TargetGroupsConfig {
     /// One or more target groups.
     pub target_groups: Option<Vec<TargetGroup>>,
 }
-rt::structure!(TargetGroupsConfig, TARGET_GROUPS_CONFIG, 0 => target_groups);
-pub static TARGET_GROUPS_CONFIG: rt::Schema = rt::Schema::structure(
-    "TargetGroupsConfig",
-    &[rt::m("TargetGroups", &TARGET_GROUPS).named("targetGroups").min(1.0)],
+rt::structure!(
+    TargetGroupsConfig, TARGET_GROUPS_CONFIG, [target_groups[0] = rt::m("TargetGroups",
+    &TARGET_GROUPS).named("targetGroups").min(1.0)]
 );
 /// Describes a target network associated with a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -285,24 +235,17 @@ pub struct TargetNetwork {
     pub availability_zone_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    TargetNetwork, TARGET_NETWORK, 0 => association_id, 1 => vpc_id, 2 =>
-    target_network_id, 3 => client_vpn_endpoint_id, 4 => status, 5 => security_groups, 6
-    => availability_zones, 7 => availability_zone_ids
-);
-pub static TARGET_NETWORK: rt::Schema = rt::Schema::structure(
-    "TargetNetwork",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("TargetNetworkId", &rt::STRING).named("targetNetworkId"),
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Status", &ASSOCIATION_STATUS).named("status"),
-        rt::m("SecurityGroups", &VALUE_STRING_LIST).named("securityGroups"),
-        rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
-            .named("availabilityZoneSet"),
-        rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
-            .named("availabilityZoneIdSet"),
-    ],
+    TargetNetwork, TARGET_NETWORK, [association_id[0] = rt::m("AssociationId",
+    &rt::STRING).named("associationId"), vpc_id[1] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), target_network_id[2] = rt::m("TargetNetworkId", &rt::STRING)
+    .named("targetNetworkId"), client_vpn_endpoint_id[3] = rt::m("ClientVpnEndpointId",
+    &rt::STRING).named("clientVpnEndpointId"), status[4] = rt::m("Status",
+    &ASSOCIATION_STATUS).named("status"), security_groups[5] = rt::m("SecurityGroups",
+    &VALUE_STRING_LIST).named("securityGroups"), availability_zones[6] =
+    rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
+    .named("availabilityZoneSet"), availability_zone_ids[7] =
+    rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
+    .named("availabilityZoneIdSet")]
 );
 pub static TARGET_NETWORK_SET: rt::Schema = rt::Schema::list(
     "TargetNetworkSet",
@@ -317,15 +260,10 @@ pub struct TargetReservationValue {
     pub target_configuration: Option<TargetConfiguration>,
 }
 rt::structure!(
-    TargetReservationValue, TARGET_RESERVATION_VALUE, 0 => reservation_value, 1 =>
-    target_configuration
-);
-pub static TARGET_RESERVATION_VALUE: rt::Schema = rt::Schema::structure(
-    "TargetReservationValue",
-    &[
-        rt::m("ReservationValue", &RESERVATION_VALUE).named("reservationValue"),
-        rt::m("TargetConfiguration", &TARGET_CONFIGURATION).named("targetConfiguration"),
-    ],
+    TargetReservationValue, TARGET_RESERVATION_VALUE, [reservation_value[0] =
+    rt::m("ReservationValue", &RESERVATION_VALUE).named("reservationValue"),
+    target_configuration[1] = rt::m("TargetConfiguration", &TARGET_CONFIGURATION)
+    .named("targetConfiguration")]
 );
 pub static TARGET_RESERVATION_VALUE_SET: rt::Schema = rt::Schema::list(
     "TargetReservationValueSet",
@@ -352,17 +290,11 @@ pub struct TerminateClientVpnConnectionsRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    TerminateClientVpnConnectionsRequest, TERMINATE_CLIENT_VPN_CONNECTIONS_REQUEST, 0 =>
-    client_vpn_endpoint_id, 1 => connection_id, 2 => username, 3 => dry_run
-);
-pub static TERMINATE_CLIENT_VPN_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "TerminateClientVpnConnectionsRequest",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ConnectionId", &rt::STRING),
-        rt::m("Username", &rt::STRING),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    TerminateClientVpnConnectionsRequest, TERMINATE_CLIENT_VPN_CONNECTIONS_REQUEST,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .flags(rt::REQUIRED), connection_id[1] = rt::m("ConnectionId", &rt::STRING),
+    username[2] = rt::m("Username", &rt::STRING), dry_run[3] = rt::m("DryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateClientVpnConnectionsResult {
@@ -374,17 +306,11 @@ pub struct TerminateClientVpnConnectionsResult {
     pub connection_statuses: Option<Vec<TerminateConnectionStatus>>,
 }
 rt::structure!(
-    TerminateClientVpnConnectionsResult, TERMINATE_CLIENT_VPN_CONNECTIONS_RESULT, 0 =>
-    client_vpn_endpoint_id, 1 => username, 2 => connection_statuses
-);
-pub static TERMINATE_CLIENT_VPN_CONNECTIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "TerminateClientVpnConnectionsResult",
-    &[
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("Username", &rt::STRING).named("username"),
-        rt::m("ConnectionStatuses", &TERMINATE_CONNECTION_STATUS_SET)
-            .named("connectionStatuses"),
-    ],
+    TerminateClientVpnConnectionsResult, TERMINATE_CLIENT_VPN_CONNECTIONS_RESULT,
+    [client_vpn_endpoint_id[0] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), username[1] = rt::m("Username", &rt::STRING)
+    .named("username"), connection_statuses[2] = rt::m("ConnectionStatuses",
+    &TERMINATE_CONNECTION_STATUS_SET).named("connectionStatuses")]
 );
 /// Information about a terminated Client VPN endpoint client connection.
 #[derive(Clone, Default, PartialEq)]
@@ -397,16 +323,11 @@ pub struct TerminateConnectionStatus {
     pub current_status: Option<ClientVpnConnectionStatus>,
 }
 rt::structure!(
-    TerminateConnectionStatus, TERMINATE_CONNECTION_STATUS, 0 => connection_id, 1 =>
-    previous_status, 2 => current_status
-);
-pub static TERMINATE_CONNECTION_STATUS: rt::Schema = rt::Schema::structure(
-    "TerminateConnectionStatus",
-    &[
-        rt::m("ConnectionId", &rt::STRING).named("connectionId"),
-        rt::m("PreviousStatus", &CLIENT_VPN_CONNECTION_STATUS).named("previousStatus"),
-        rt::m("CurrentStatus", &CLIENT_VPN_CONNECTION_STATUS).named("currentStatus"),
-    ],
+    TerminateConnectionStatus, TERMINATE_CONNECTION_STATUS, [connection_id[0] =
+    rt::m("ConnectionId", &rt::STRING).named("connectionId"), previous_status[1] =
+    rt::m("PreviousStatus", &CLIENT_VPN_CONNECTION_STATUS).named("previousStatus"),
+    current_status[2] = rt::m("CurrentStatus", &CLIENT_VPN_CONNECTION_STATUS)
+    .named("currentStatus")]
 );
 pub static TERMINATE_CONNECTION_STATUS_SET: rt::Schema = rt::Schema::list(
     "TerminateConnectionStatusSet",
@@ -428,19 +349,11 @@ pub struct TerminateInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    TerminateInstancesRequest, TERMINATE_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
-    force, 2 => skip_os_shutdown, 3 => dry_run
-);
-pub static TERMINATE_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "TerminateInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("Force", &rt::BOOLEAN),
-        rt::m("SkipOsShutdown", &rt::BOOLEAN),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    TerminateInstancesRequest, TERMINATE_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN), skip_os_shutdown[2] =
+    rt::m("SkipOsShutdown", &rt::BOOLEAN), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)
+    .named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TerminateInstancesResult {
@@ -448,11 +361,8 @@ pub struct TerminateInstancesResult {
     pub terminating_instances: Option<Vec<InstanceStateChange>>,
 }
 rt::structure!(
-    TerminateInstancesResult, TERMINATE_INSTANCES_RESULT, 0 => terminating_instances
-);
-pub static TERMINATE_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "TerminateInstancesResult",
-    &[rt::m("TerminatingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")],
+    TerminateInstancesResult, TERMINATE_INSTANCES_RESULT, [terminating_instances[0] =
+    rt::m("TerminatingInstances", &INSTANCE_STATE_CHANGE_LIST).named("instancesSet")]
 );
 pub static THREADS_PER_CORE_LIST: rt::Schema = rt::Schema::list(
     "ThreadsPerCoreList",
@@ -465,11 +375,8 @@ pub struct ThroughResourcesStatement {
     pub resource_statement: Option<ResourceStatement>,
 }
 rt::structure!(
-    ThroughResourcesStatement, THROUGH_RESOURCES_STATEMENT, 0 => resource_statement
-);
-pub static THROUGH_RESOURCES_STATEMENT: rt::Schema = rt::Schema::structure(
-    "ThroughResourcesStatement",
-    &[rt::m("ResourceStatement", &RESOURCE_STATEMENT).named("resourceStatement")],
+    ThroughResourcesStatement, THROUGH_RESOURCES_STATEMENT, [resource_statement[0] =
+    rt::m("ResourceStatement", &RESOURCE_STATEMENT).named("resourceStatement")]
 );
 pub static THROUGH_RESOURCES_STATEMENT_LIST: rt::Schema = rt::Schema::list(
     "ThroughResourcesStatementList",
@@ -482,12 +389,8 @@ pub struct ThroughResourcesStatementRequest {
     pub resource_statement: Option<ResourceStatementRequest>,
 }
 rt::structure!(
-    ThroughResourcesStatementRequest, THROUGH_RESOURCES_STATEMENT_REQUEST, 0 =>
-    resource_statement
-);
-pub static THROUGH_RESOURCES_STATEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "ThroughResourcesStatementRequest",
-    &[rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)],
+    ThroughResourcesStatementRequest, THROUGH_RESOURCES_STATEMENT_REQUEST,
+    [resource_statement[0] = rt::m("ResourceStatement", &RESOURCE_STATEMENT_REQUEST)]
 );
 pub static THROUGH_RESOURCES_STATEMENT_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "ThroughResourcesStatementRequestList",
@@ -513,10 +416,10 @@ pub struct TotalLocalStorageGb {
     /// The maximum amount of total local storage, in GB. If this parameter is not specified, there is no maximum limit.
     pub max: Option<f64>,
 }
-rt::structure!(TotalLocalStorageGb, TOTAL_LOCAL_STORAGE_GB, 0 => min, 1 => max);
-pub static TOTAL_LOCAL_STORAGE_GB: rt::Schema = rt::Schema::structure(
-    "TotalLocalStorageGB",
-    &[rt::m("Min", &rt::DOUBLE).named("min"), rt::m("Max", &rt::DOUBLE).named("max")],
+rt::structure!(
+    TotalLocalStorageGb, TOTAL_LOCAL_STORAGE_GB = "TotalLocalStorageGB", [min[0] =
+    rt::m("Min", &rt::DOUBLE).named("min"), max[1] = rt::m("Max", &rt::DOUBLE)
+    .named("max")]
 );
 /// The minimum and maximum amount of total local storage, in GB.
 #[derive(Clone, Default, PartialEq)]
@@ -527,11 +430,9 @@ pub struct TotalLocalStorageGbRequest {
     pub max: Option<f64>,
 }
 rt::structure!(
-    TotalLocalStorageGbRequest, TOTAL_LOCAL_STORAGE_GB_REQUEST, 0 => min, 1 => max
-);
-pub static TOTAL_LOCAL_STORAGE_GB_REQUEST: rt::Schema = rt::Schema::structure(
-    "TotalLocalStorageGBRequest",
-    &[rt::m("Min", &rt::DOUBLE), rt::m("Max", &rt::DOUBLE)],
+    TotalLocalStorageGbRequest, TOTAL_LOCAL_STORAGE_GB_REQUEST =
+    "TotalLocalStorageGBRequest", [min[0] = rt::m("Min", &rt::DOUBLE), max[1] =
+    rt::m("Max", &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum TpmSupportValues { V2_0 = "v2.0" }
@@ -560,23 +461,15 @@ pub struct TrafficMirrorFilter {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorFilter, TRAFFIC_MIRROR_FILTER, 0 => traffic_mirror_filter_id, 1 =>
-    ingress_filter_rules, 2 => egress_filter_rules, 3 => network_services, 4 =>
-    description, 5 => tags
-);
-pub static TRAFFIC_MIRROR_FILTER: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorFilter",
-    &[
-        rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
-        rt::m("IngressFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_LIST)
-            .named("ingressFilterRuleSet"),
-        rt::m("EgressFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_LIST)
-            .named("egressFilterRuleSet"),
-        rt::m("NetworkServices", &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST)
-            .named("networkServiceSet"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TrafficMirrorFilter, TRAFFIC_MIRROR_FILTER, [traffic_mirror_filter_id[0] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
+    ingress_filter_rules[1] = rt::m("IngressFilterRules",
+    &TRAFFIC_MIRROR_FILTER_RULE_LIST).named("ingressFilterRuleSet"),
+    egress_filter_rules[2] = rt::m("EgressFilterRules", &TRAFFIC_MIRROR_FILTER_RULE_LIST)
+    .named("egressFilterRuleSet"), network_services[3] = rt::m("NetworkServices",
+    &TRAFFIC_MIRROR_NETWORK_SERVICE_LIST).named("networkServiceSet"), description[4] =
+    rt::m("Description", &rt::STRING).named("description"), tags[5] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRAFFIC_MIRROR_FILTER_ID_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorFilterIdList",
@@ -611,30 +504,22 @@ pub struct TrafficMirrorFilterRule {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorFilterRule, TRAFFIC_MIRROR_FILTER_RULE, 0 =>
-    traffic_mirror_filter_rule_id, 1 => traffic_mirror_filter_id, 2 => traffic_direction,
-    3 => rule_number, 4 => rule_action, 5 => protocol, 6 => destination_port_range, 7 =>
-    source_port_range, 8 => destination_cidr_block, 9 => source_cidr_block, 10 =>
-    description, 11 => tags
-);
-pub static TRAFFIC_MIRROR_FILTER_RULE: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorFilterRule",
-    &[
-        rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
-            .named("trafficMirrorFilterRuleId"),
-        rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
-        rt::m("TrafficDirection", &rt::ENUM).named("trafficDirection"),
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
-        rt::m("RuleAction", &rt::ENUM).named("ruleAction"),
-        rt::m("Protocol", &rt::INTEGER).named("protocol"),
-        rt::m("DestinationPortRange", &TRAFFIC_MIRROR_PORT_RANGE)
-            .named("destinationPortRange"),
-        rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE).named("sourcePortRange"),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TrafficMirrorFilterRule, TRAFFIC_MIRROR_FILTER_RULE,
+    [traffic_mirror_filter_rule_id[0] = rt::m("TrafficMirrorFilterRuleId", &rt::STRING)
+    .named("trafficMirrorFilterRuleId"), traffic_mirror_filter_id[1] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
+    traffic_direction[2] = rt::m("TrafficDirection", &rt::ENUM)
+    .named("trafficDirection"), rule_number[3] = rt::m("RuleNumber", &rt::INTEGER)
+    .named("ruleNumber"), rule_action[4] = rt::m("RuleAction", &rt::ENUM)
+    .named("ruleAction"), protocol[5] = rt::m("Protocol", &rt::INTEGER)
+    .named("protocol"), destination_port_range[6] = rt::m("DestinationPortRange",
+    &TRAFFIC_MIRROR_PORT_RANGE).named("destinationPortRange"), source_port_range[7] =
+    rt::m("SourcePortRange", &TRAFFIC_MIRROR_PORT_RANGE).named("sourcePortRange"),
+    destination_cidr_block[8] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), source_cidr_block[9] = rt::m("SourceCidrBlock",
+    &rt::STRING).named("sourceCidrBlock"), description[10] = rt::m("Description",
+    &rt::STRING).named("description"), tags[11] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum TrafficMirrorFilterRuleField { DestinationPortRange =
@@ -677,14 +562,9 @@ pub struct TrafficMirrorPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    TrafficMirrorPortRange, TRAFFIC_MIRROR_PORT_RANGE, 0 => from_port, 1 => to_port
-);
-pub static TRAFFIC_MIRROR_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorPortRange",
-    &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort"),
-        rt::m("ToPort", &rt::INTEGER).named("toPort"),
-    ],
+    TrafficMirrorPortRange, TRAFFIC_MIRROR_PORT_RANGE, [from_port[0] = rt::m("FromPort",
+    &rt::INTEGER).named("fromPort"), to_port[1] = rt::m("ToPort", &rt::INTEGER)
+    .named("toPort")]
 );
 /// Information about the Traffic Mirror filter rule port range.
 #[derive(Clone, Default, PartialEq)]
@@ -695,12 +575,8 @@ pub struct TrafficMirrorPortRangeRequest {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    TrafficMirrorPortRangeRequest, TRAFFIC_MIRROR_PORT_RANGE_REQUEST, 0 => from_port, 1
-    => to_port
-);
-pub static TRAFFIC_MIRROR_PORT_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorPortRangeRequest",
-    &[rt::m("FromPort", &rt::INTEGER), rt::m("ToPort", &rt::INTEGER)],
+    TrafficMirrorPortRangeRequest, TRAFFIC_MIRROR_PORT_RANGE_REQUEST, [from_port[0] =
+    rt::m("FromPort", &rt::INTEGER), to_port[1] = rt::m("ToPort", &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum TrafficMirrorRuleAction { Accept = "accept", Reject = "reject" }
@@ -732,25 +608,19 @@ pub struct TrafficMirrorSession {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TrafficMirrorSession, TRAFFIC_MIRROR_SESSION, 0 => traffic_mirror_session_id, 1 =>
-    traffic_mirror_target_id, 2 => traffic_mirror_filter_id, 3 => network_interface_id, 4
-    => owner_id, 5 => packet_length, 6 => session_number, 7 => virtual_network_id, 8 =>
-    description, 9 => tags
-);
-pub static TRAFFIC_MIRROR_SESSION: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorSession",
-    &[
-        rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId"),
-        rt::m("TrafficMirrorTargetId", &rt::STRING).named("trafficMirrorTargetId"),
-        rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("PacketLength", &rt::INTEGER).named("packetLength"),
-        rt::m("SessionNumber", &rt::INTEGER).named("sessionNumber"),
-        rt::m("VirtualNetworkId", &rt::INTEGER).named("virtualNetworkId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TrafficMirrorSession, TRAFFIC_MIRROR_SESSION, [traffic_mirror_session_id[0] =
+    rt::m("TrafficMirrorSessionId", &rt::STRING).named("trafficMirrorSessionId"),
+    traffic_mirror_target_id[1] = rt::m("TrafficMirrorTargetId", &rt::STRING)
+    .named("trafficMirrorTargetId"), traffic_mirror_filter_id[2] =
+    rt::m("TrafficMirrorFilterId", &rt::STRING).named("trafficMirrorFilterId"),
+    network_interface_id[3] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), owner_id[4] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), packet_length[5] = rt::m("PacketLength", &rt::INTEGER)
+    .named("packetLength"), session_number[6] = rt::m("SessionNumber", &rt::INTEGER)
+    .named("sessionNumber"), virtual_network_id[7] = rt::m("VirtualNetworkId",
+    &rt::INTEGER).named("virtualNetworkId"), description[8] = rt::m("Description",
+    &rt::STRING).named("description"), tags[9] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 rt::string_enum! {
     pub enum TrafficMirrorSessionField { PacketLength = "packet-length", Description =
@@ -789,23 +659,17 @@ pub struct TrafficMirrorTarget {
     pub gateway_load_balancer_endpoint_id: Option<String>,
 }
 rt::structure!(
-    TrafficMirrorTarget, TRAFFIC_MIRROR_TARGET, 0 => traffic_mirror_target_id, 1 =>
-    network_interface_id, 2 => network_load_balancer_arn, 3 => type_, 4 => description, 5
-    => owner_id, 6 => tags, 7 => gateway_load_balancer_endpoint_id
-);
-pub static TRAFFIC_MIRROR_TARGET: rt::Schema = rt::Schema::structure(
-    "TrafficMirrorTarget",
-    &[
-        rt::m("TrafficMirrorTargetId", &rt::STRING).named("trafficMirrorTargetId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("NetworkLoadBalancerArn", &rt::STRING).named("networkLoadBalancerArn"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("GatewayLoadBalancerEndpointId", &rt::STRING)
-            .named("gatewayLoadBalancerEndpointId"),
-    ],
+    TrafficMirrorTarget, TRAFFIC_MIRROR_TARGET, [traffic_mirror_target_id[0] =
+    rt::m("TrafficMirrorTargetId", &rt::STRING).named("trafficMirrorTargetId"),
+    network_interface_id[1] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), network_load_balancer_arn[2] =
+    rt::m("NetworkLoadBalancerArn", &rt::STRING).named("networkLoadBalancerArn"),
+    type_[3] = rt::m("Type", &rt::ENUM).named("type"), description[4] =
+    rt::m("Description", &rt::STRING).named("description"), owner_id[5] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), gateway_load_balancer_endpoint_id[7] =
+    rt::m("GatewayLoadBalancerEndpointId", &rt::STRING)
+    .named("gatewayLoadBalancerEndpointId")]
 );
 pub static TRAFFIC_MIRROR_TARGET_ID_LIST: rt::Schema = rt::Schema::list(
     "TrafficMirrorTargetIdList",
@@ -847,22 +711,14 @@ pub struct TransitGateway {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGateway, TRANSIT_GATEWAY, 0 => transit_gateway_id, 1 => transit_gateway_arn, 2
-    => state, 3 => owner_id, 4 => description, 5 => creation_time, 6 => options, 7 =>
-    tags
-);
-pub static TRANSIT_GATEWAY: rt::Schema = rt::Schema::structure(
-    "TransitGateway",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("TransitGatewayArn", &rt::STRING).named("transitGatewayArn"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Options", &TRANSIT_GATEWAY_OPTIONS).named("options"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGateway, TRANSIT_GATEWAY, [transit_gateway_id[0] = rt::m("TransitGatewayId",
+    &rt::STRING).named("transitGatewayId"), transit_gateway_arn[1] =
+    rt::m("TransitGatewayArn", &rt::STRING).named("transitGatewayArn"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), owner_id[3] = rt::m("OwnerId", &rt::STRING)
+    .named("ownerId"), description[4] = rt::m("Description", &rt::STRING)
+    .named("description"), creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), options[6] = rt::m("Options", &TRANSIT_GATEWAY_OPTIONS)
+    .named("options"), tags[7] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an association between a resource attachment and a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
@@ -879,21 +735,13 @@ pub struct TransitGatewayAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
-    TransitGatewayAssociation, TRANSIT_GATEWAY_ASSOCIATION, 0 =>
-    transit_gateway_route_table_id, 1 => transit_gateway_attachment_id, 2 => resource_id,
-    3 => resource_type, 4 => state
-);
-pub static TRANSIT_GATEWAY_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayAssociation",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayAssociation, TRANSIT_GATEWAY_ASSOCIATION,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
+    resource_id[2] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[3] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), state[4] =
+    rt::m("State", &rt::ENUM).named("state")]
 );
 rt::string_enum! {
     pub enum TransitGatewayAssociationState { Associating = "associating", Associated =
@@ -926,29 +774,20 @@ pub struct TransitGatewayAttachment {
     pub nat_gateway_support: Option<TransitGatewayAttachmentNatGatewaySupportState>,
 }
 rt::structure!(
-    TransitGatewayAttachment, TRANSIT_GATEWAY_ATTACHMENT, 0 =>
-    transit_gateway_attachment_id, 1 => transit_gateway_id, 2 =>
-    transit_gateway_owner_id, 3 => resource_owner_id, 4 => resource_type, 5 =>
-    resource_id, 6 => state, 7 => association, 8 => creation_time, 9 => tags, 10 =>
-    nat_gateway_support
-);
-pub static TRANSIT_GATEWAY_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayAttachment",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("TransitGatewayOwnerId", &rt::STRING).named("transitGatewayOwnerId"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Association", &TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION)
-            .named("association"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("NatGatewaySupport", &rt::ENUM).named("natGatewaySupport"),
-    ],
+    TransitGatewayAttachment, TRANSIT_GATEWAY_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_owner_id[2] = rt::m("TransitGatewayOwnerId", &rt::STRING)
+    .named("transitGatewayOwnerId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_type[4] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_id[5] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), state[6] = rt::m("State", &rt::ENUM).named("state"),
+    association[7] = rt::m("Association", &TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION)
+    .named("association"), creation_time[8] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), tags[9] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    nat_gateway_support[10] = rt::m("NatGatewaySupport", &rt::ENUM)
+    .named("natGatewaySupport")]
 );
 /// Describes an association.
 #[derive(Clone, Default, PartialEq)]
@@ -961,18 +800,12 @@ pub struct TransitGatewayAttachmentAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
-    TransitGatewayAttachmentAssociation, TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION, 0 =>
-    transit_gateway_route_table_id, 1 => transit_gateway_policy_table_id, 2 => state
-);
-pub static TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayAttachmentAssociation",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-            .named("transitGatewayPolicyTableId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayAttachmentAssociation, TRANSIT_GATEWAY_ATTACHMENT_ASSOCIATION,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_policy_table_id[1] =
+    rt::m("TransitGatewayPolicyTableId", &rt::STRING)
+    .named("transitGatewayPolicyTableId"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 /// The BGP configuration information.
 #[derive(Clone, Default, PartialEq)]
@@ -990,18 +823,12 @@ pub struct TransitGatewayAttachmentBgpConfiguration {
 }
 rt::structure!(
     TransitGatewayAttachmentBgpConfiguration,
-    TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION, 0 => transit_gateway_asn, 1 =>
-    peer_asn, 2 => transit_gateway_address, 3 => peer_address, 4 => bgp_status
-);
-pub static TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayAttachmentBgpConfiguration",
-    &[
-        rt::m("TransitGatewayAsn", &rt::LONG).named("transitGatewayAsn"),
-        rt::m("PeerAsn", &rt::LONG).named("peerAsn"),
-        rt::m("TransitGatewayAddress", &rt::STRING).named("transitGatewayAddress"),
-        rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
-        rt::m("BgpStatus", &rt::ENUM).named("bgpStatus"),
-    ],
+    TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION, [transit_gateway_asn[0] =
+    rt::m("TransitGatewayAsn", &rt::LONG).named("transitGatewayAsn"), peer_asn[1] =
+    rt::m("PeerAsn", &rt::LONG).named("peerAsn"), transit_gateway_address[2] =
+    rt::m("TransitGatewayAddress", &rt::STRING).named("transitGatewayAddress"),
+    peer_address[3] = rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
+    bgp_status[4] = rt::m("BgpStatus", &rt::ENUM).named("bgpStatus")]
 );
 pub static TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayAttachmentBgpConfigurationList",
@@ -1040,16 +867,10 @@ pub struct TransitGatewayAttachmentPropagation {
     pub state: Option<TransitGatewayPropagationState>,
 }
 rt::structure!(
-    TransitGatewayAttachmentPropagation, TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION, 0 =>
-    transit_gateway_route_table_id, 1 => state
-);
-pub static TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayAttachmentPropagation",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayAttachmentPropagation, TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), state[1] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static TRANSIT_GATEWAY_ATTACHMENT_PROPAGATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayAttachmentPropagationList",
@@ -1094,21 +915,15 @@ pub struct TransitGatewayClientVpnAttachment {
     pub creation_time: Option<String>,
 }
 rt::structure!(
-    TransitGatewayClientVpnAttachment, TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT, 0 =>
-    transit_gateway_attachment_id, 1 => transit_gateway_id, 2 => client_vpn_endpoint_id,
-    3 => client_vpn_owner_id, 4 => state, 5 => creation_time
-);
-pub static TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayClientVpnAttachment",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("ClientVpnEndpointId", &rt::STRING).named("clientVpnEndpointId"),
-        rt::m("ClientVpnOwnerId", &rt::STRING).named("clientVpnOwnerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-    ],
+    TransitGatewayClientVpnAttachment, TRANSIT_GATEWAY_CLIENT_VPN_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    client_vpn_endpoint_id[2] = rt::m("ClientVpnEndpointId", &rt::STRING)
+    .named("clientVpnEndpointId"), client_vpn_owner_id[3] = rt::m("ClientVpnOwnerId",
+    &rt::STRING).named("clientVpnOwnerId"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), creation_time[5] = rt::m("CreationTime", &rt::STRING)
+    .named("creationTime")]
 );
 /// Describes the Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1124,20 +939,14 @@ pub struct TransitGatewayConfigurationDescribeEndpointStructure {
 }
 rt::structure!(
     TransitGatewayConfigurationDescribeEndpointStructure,
-    TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE, 0 => transit_gateway_id, 1
-    => transit_gateway_attachment_id, 2 => availability_zones, 3 => availability_zone_ids
-);
-pub static TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConfigurationDescribeEndpointStructure",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
-            .named("availabilityZoneSet"),
-        rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
-            .named("availabilityZoneIdSet"),
-    ],
+    TRANSIT_GATEWAY_CONFIGURATION_DESCRIBE_ENDPOINT_STRUCTURE, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), availability_zones[2] =
+    rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
+    .named("availabilityZoneSet"), availability_zone_ids[3] =
+    rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
+    .named("availabilityZoneIdSet")]
 );
 /// The Transit Gateway configuration for a Client VPN endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -1151,18 +960,11 @@ pub struct TransitGatewayConfigurationInputStructure {
 }
 rt::structure!(
     TransitGatewayConfigurationInputStructure,
-    TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE, 0 => transit_gateway_id, 1 =>
-    availability_zones, 2 => availability_zone_ids
-);
-pub static TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConfigurationInputStructure",
-    &[
-        rt::m("TransitGatewayId", &rt::STRING),
-        rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
-            .named("AvailabilityZone"),
-        rt::m("AvailabilityZoneIds", &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET)
-            .named("AvailabilityZoneId"),
-    ],
+    TRANSIT_GATEWAY_CONFIGURATION_INPUT_STRUCTURE, [transit_gateway_id[0] =
+    rt::m("TransitGatewayId", &rt::STRING), availability_zones[1] =
+    rt::m("AvailabilityZones", &CLIENT_VPN_AVAILABILITY_ZONE_SET)
+    .named("AvailabilityZone"), availability_zone_ids[2] = rt::m("AvailabilityZoneIds",
+    &CLIENT_VPN_AVAILABILITY_ZONE_ID_SET).named("AvailabilityZoneId")]
 );
 /// Describes a transit gateway Connect attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -1183,23 +985,16 @@ pub struct TransitGatewayConnect {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayConnect, TRANSIT_GATEWAY_CONNECT, 0 => transit_gateway_attachment_id, 1
-    => transport_transit_gateway_attachment_id, 2 => transit_gateway_id, 3 => state, 4 =>
-    creation_time, 5 => options, 6 => tags
-);
-pub static TRANSIT_GATEWAY_CONNECT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConnect",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransportTransitGatewayAttachmentId", &rt::STRING)
-            .named("transportTransitGatewayAttachmentId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Options", &TRANSIT_GATEWAY_CONNECT_OPTIONS).named("options"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayConnect, TRANSIT_GATEWAY_CONNECT, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
+    transport_transit_gateway_attachment_id[1] =
+    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING)
+    .named("transportTransitGatewayAttachmentId"), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[3] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[4] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), options[5] = rt::m("Options",
+    &TRANSIT_GATEWAY_CONNECT_OPTIONS).named("options"), tags[6] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_CONNECT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayConnectList",
@@ -1212,11 +1007,8 @@ pub struct TransitGatewayConnectOptions {
     pub protocol: Option<ProtocolValue>,
 }
 rt::structure!(
-    TransitGatewayConnectOptions, TRANSIT_GATEWAY_CONNECT_OPTIONS, 0 => protocol
-);
-pub static TRANSIT_GATEWAY_CONNECT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConnectOptions",
-    &[rt::m("Protocol", &rt::ENUM).named("protocol")],
+    TransitGatewayConnectOptions, TRANSIT_GATEWAY_CONNECT_OPTIONS, [protocol[0] =
+    rt::m("Protocol", &rt::ENUM).named("protocol")]
 );
 /// Describes a transit gateway Connect peer.
 #[derive(Clone, Default, PartialEq)]
@@ -1235,23 +1027,16 @@ pub struct TransitGatewayConnectPeer {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayConnectPeer, TRANSIT_GATEWAY_CONNECT_PEER, 0 =>
-    transit_gateway_attachment_id, 1 => transit_gateway_connect_peer_id, 2 => state, 3 =>
-    creation_time, 4 => connect_peer_configuration, 5 => tags
-);
-pub static TRANSIT_GATEWAY_CONNECT_PEER: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConnectPeer",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransitGatewayConnectPeerId", &rt::STRING)
-            .named("transitGatewayConnectPeerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("ConnectPeerConfiguration", &TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION)
-            .named("connectPeerConfiguration"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayConnectPeer, TRANSIT_GATEWAY_CONNECT_PEER,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_connect_peer_id[1] =
+    rt::m("TransitGatewayConnectPeerId", &rt::STRING)
+    .named("transitGatewayConnectPeerId"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state"), creation_time[3] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), connect_peer_configuration[4] =
+    rt::m("ConnectPeerConfiguration", &TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION)
+    .named("connectPeerConfiguration"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes the Connect peer details.
 #[derive(Clone, Default, PartialEq)]
@@ -1268,21 +1053,14 @@ pub struct TransitGatewayConnectPeerConfiguration {
     pub bgp_configurations: Option<Vec<TransitGatewayAttachmentBgpConfiguration>>,
 }
 rt::structure!(
-    TransitGatewayConnectPeerConfiguration, TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION, 0
-    => transit_gateway_address, 1 => peer_address, 2 => inside_cidr_blocks, 3 =>
-    protocol, 4 => bgp_configurations
-);
-pub static TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConnectPeerConfiguration",
-    &[
-        rt::m("TransitGatewayAddress", &rt::STRING).named("transitGatewayAddress"),
-        rt::m("PeerAddress", &rt::STRING).named("peerAddress"),
-        rt::m("InsideCidrBlocks", &INSIDE_CIDR_BLOCKS_STRING_LIST)
-            .named("insideCidrBlocks"),
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("BgpConfigurations", &TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION_LIST)
-            .named("bgpConfigurations"),
-    ],
+    TransitGatewayConnectPeerConfiguration, TRANSIT_GATEWAY_CONNECT_PEER_CONFIGURATION,
+    [transit_gateway_address[0] = rt::m("TransitGatewayAddress", &rt::STRING)
+    .named("transitGatewayAddress"), peer_address[1] = rt::m("PeerAddress", &rt::STRING)
+    .named("peerAddress"), inside_cidr_blocks[2] = rt::m("InsideCidrBlocks",
+    &INSIDE_CIDR_BLOCKS_STRING_LIST).named("insideCidrBlocks"), protocol[3] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), bgp_configurations[4] =
+    rt::m("BgpConfigurations", &TRANSIT_GATEWAY_ATTACHMENT_BGP_CONFIGURATION_LIST)
+    .named("bgpConfigurations")]
 );
 pub static TRANSIT_GATEWAY_CONNECT_PEER_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayConnectPeerIdStringList",
@@ -1304,11 +1082,7 @@ pub struct TransitGatewayConnectRequestBgpOptions {
 }
 rt::structure!(
     TransitGatewayConnectRequestBgpOptions, TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS,
-    0 => peer_asn
-);
-pub static TRANSIT_GATEWAY_CONNECT_REQUEST_BGP_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayConnectRequestBgpOptions",
-    &[rt::m("PeerAsn", &rt::LONG)],
+    [peer_asn[0] = rt::m("PeerAsn", &rt::LONG)]
 );
 pub static TRANSIT_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayIdStringList",
@@ -1340,22 +1114,14 @@ pub struct TransitGatewayMeteringPolicy {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayMeteringPolicy, TRANSIT_GATEWAY_METERING_POLICY, 0 =>
-    transit_gateway_metering_policy_id, 1 => transit_gateway_id, 2 =>
-    middlebox_attachment_ids, 3 => state, 4 => update_effective_at, 5 => tags
-);
-pub static TRANSIT_GATEWAY_METERING_POLICY: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMeteringPolicy",
-    &[
-        rt::m("TransitGatewayMeteringPolicyId", &rt::STRING)
-            .named("transitGatewayMeteringPolicyId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("MiddleboxAttachmentIds", &VALUE_STRING_LIST)
-            .named("middleboxAttachmentIdSet"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("UpdateEffectiveAt", &rt::TIMESTAMP).named("updateEffectiveAt"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayMeteringPolicy, TRANSIT_GATEWAY_METERING_POLICY,
+    [transit_gateway_metering_policy_id[0] = rt::m("TransitGatewayMeteringPolicyId",
+    &rt::STRING).named("transitGatewayMeteringPolicyId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    middlebox_attachment_ids[2] = rt::m("MiddleboxAttachmentIds", &VALUE_STRING_LIST)
+    .named("middleboxAttachmentIdSet"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), update_effective_at[4] = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
+    .named("updateEffectiveAt"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes an entry in a transit gateway metering policy.
 #[derive(Clone, Default, PartialEq)]
@@ -1374,21 +1140,14 @@ pub struct TransitGatewayMeteringPolicyEntry {
     pub metering_policy_rule: Option<TransitGatewayMeteringPolicyRule>,
 }
 rt::structure!(
-    TransitGatewayMeteringPolicyEntry, TRANSIT_GATEWAY_METERING_POLICY_ENTRY, 0 =>
-    policy_rule_number, 1 => metered_account, 2 => state, 3 => updated_at, 4 =>
-    update_effective_at, 5 => metering_policy_rule
-);
-pub static TRANSIT_GATEWAY_METERING_POLICY_ENTRY: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMeteringPolicyEntry",
-    &[
-        rt::m("PolicyRuleNumber", &rt::STRING).named("policyRuleNumber"),
-        rt::m("MeteredAccount", &rt::ENUM).named("meteredAccount"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
-        rt::m("UpdateEffectiveAt", &rt::TIMESTAMP).named("updateEffectiveAt"),
-        rt::m("MeteringPolicyRule", &TRANSIT_GATEWAY_METERING_POLICY_RULE)
-            .named("meteringPolicyRule"),
-    ],
+    TransitGatewayMeteringPolicyEntry, TRANSIT_GATEWAY_METERING_POLICY_ENTRY,
+    [policy_rule_number[0] = rt::m("PolicyRuleNumber", &rt::STRING)
+    .named("policyRuleNumber"), metered_account[1] = rt::m("MeteredAccount", &rt::ENUM)
+    .named("meteredAccount"), state[2] = rt::m("State", &rt::ENUM).named("state"),
+    updated_at[3] = rt::m("UpdatedAt", &rt::TIMESTAMP).named("updatedAt"),
+    update_effective_at[4] = rt::m("UpdateEffectiveAt", &rt::TIMESTAMP)
+    .named("updateEffectiveAt"), metering_policy_rule[5] = rt::m("MeteringPolicyRule",
+    &TRANSIT_GATEWAY_METERING_POLICY_RULE).named("meteringPolicyRule")]
 );
 pub static TRANSIT_GATEWAY_METERING_POLICY_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMeteringPolicyEntryList",
@@ -1433,30 +1192,24 @@ pub struct TransitGatewayMeteringPolicyRule {
     pub protocol: Option<String>,
 }
 rt::structure!(
-    TransitGatewayMeteringPolicyRule, TRANSIT_GATEWAY_METERING_POLICY_RULE, 0 =>
-    source_transit_gateway_attachment_id, 1 => source_transit_gateway_attachment_type, 2
-    => source_cidr_block, 3 => source_port_range, 4 =>
-    destination_transit_gateway_attachment_id, 5 =>
-    destination_transit_gateway_attachment_type, 6 => destination_cidr_block, 7 =>
-    destination_port_range, 8 => protocol
-);
-pub static TRANSIT_GATEWAY_METERING_POLICY_RULE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMeteringPolicyRule",
-    &[
-        rt::m("SourceTransitGatewayAttachmentId", &rt::STRING)
-            .named("sourceTransitGatewayAttachmentId"),
-        rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM)
-            .named("sourceTransitGatewayAttachmentType"),
-        rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"),
-        rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
-        rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING)
-            .named("destinationTransitGatewayAttachmentId"),
-        rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM)
-            .named("destinationTransitGatewayAttachmentType"),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("DestinationPortRange", &rt::STRING).named("destinationPortRange"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-    ],
+    TransitGatewayMeteringPolicyRule, TRANSIT_GATEWAY_METERING_POLICY_RULE,
+    [source_transit_gateway_attachment_id[0] = rt::m("SourceTransitGatewayAttachmentId",
+    &rt::STRING).named("sourceTransitGatewayAttachmentId"),
+    source_transit_gateway_attachment_type[1] =
+    rt::m("SourceTransitGatewayAttachmentType", &rt::ENUM)
+    .named("sourceTransitGatewayAttachmentType"), source_cidr_block[2] =
+    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range[3]
+    = rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
+    destination_transit_gateway_attachment_id[4] =
+    rt::m("DestinationTransitGatewayAttachmentId", &rt::STRING)
+    .named("destinationTransitGatewayAttachmentId"),
+    destination_transit_gateway_attachment_type[5] =
+    rt::m("DestinationTransitGatewayAttachmentType", &rt::ENUM)
+    .named("destinationTransitGatewayAttachmentType"), destination_cidr_block[6] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    destination_port_range[7] = rt::m("DestinationPortRange", &rt::STRING)
+    .named("destinationPortRange"), protocol[8] = rt::m("Protocol", &rt::STRING)
+    .named("protocol")]
 );
 rt::string_enum! {
     pub enum TransitGatewayMeteringPolicyState { Available = "available", Deleted =
@@ -1480,19 +1233,12 @@ pub struct TransitGatewayMulticastDeregisteredGroupMembers {
 }
 rt::structure!(
     TransitGatewayMulticastDeregisteredGroupMembers,
-    TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS, 0 =>
-    transit_gateway_multicast_domain_id, 1 => deregistered_network_interface_ids, 2 =>
-    group_ip_address
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDeregisteredGroupMembers",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("DeregisteredNetworkInterfaceIds", &VALUE_STRING_LIST)
-            .named("deregisteredNetworkInterfaceIds"),
-        rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_MEMBERS,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    deregistered_network_interface_ids[1] = rt::m("DeregisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address[2] =
+    rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the deregistered transit gateway multicast group sources.
 #[derive(Clone, Default, PartialEq)]
@@ -1506,19 +1252,12 @@ pub struct TransitGatewayMulticastDeregisteredGroupSources {
 }
 rt::structure!(
     TransitGatewayMulticastDeregisteredGroupSources,
-    TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES, 0 =>
-    transit_gateway_multicast_domain_id, 1 => deregistered_network_interface_ids, 2 =>
-    group_ip_address
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDeregisteredGroupSources",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("DeregisteredNetworkInterfaceIds", &VALUE_STRING_LIST)
-            .named("deregisteredNetworkInterfaceIds"),
-        rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_DEREGISTERED_GROUP_SOURCES,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    deregistered_network_interface_ids[1] = rt::m("DeregisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("deregisteredNetworkInterfaceIds"), group_ip_address[2] =
+    rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -1541,25 +1280,17 @@ pub struct TransitGatewayMulticastDomain {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayMulticastDomain, TRANSIT_GATEWAY_MULTICAST_DOMAIN, 0 =>
-    transit_gateway_multicast_domain_id, 1 => transit_gateway_id, 2 =>
-    transit_gateway_multicast_domain_arn, 3 => owner_id, 4 => options, 5 => state, 6 =>
-    creation_time, 7 => tags
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDomain",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("TransitGatewayMulticastDomainArn", &rt::STRING)
-            .named("transitGatewayMulticastDomainArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("Options", &TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS).named("options"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayMulticastDomain, TRANSIT_GATEWAY_MULTICAST_DOMAIN,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_multicast_domain_arn[2] = rt::m("TransitGatewayMulticastDomainArn",
+    &rt::STRING).named("transitGatewayMulticastDomainArn"), owner_id[3] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), options[4] = rt::m("Options",
+    &TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS).named("options"), state[5] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[6] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[7] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes the resources associated with the transit gateway multicast domain.
 #[derive(Clone, Default, PartialEq)]
@@ -1577,19 +1308,13 @@ pub struct TransitGatewayMulticastDomainAssociation {
 }
 rt::structure!(
     TransitGatewayMulticastDomainAssociation,
-    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION, 0 => transit_gateway_attachment_id, 1
-    => resource_id, 2 => resource_type, 3 => resource_owner_id, 4 => subnet
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDomainAssociation",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("Subnet", &SUBNET_ASSOCIATION).named("subnet"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION, [transit_gateway_attachment_id[0] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[2] = rt::m("ResourceType", &rt::ENUM).named("resourceType"),
+    resource_owner_id[3] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), subnet[4] = rt::m("Subnet", &SUBNET_ASSOCIATION)
+    .named("subnet")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastDomainAssociationList",
@@ -1613,22 +1338,15 @@ pub struct TransitGatewayMulticastDomainAssociations {
 }
 rt::structure!(
     TransitGatewayMulticastDomainAssociations,
-    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS, 0 =>
-    transit_gateway_multicast_domain_id, 1 => transit_gateway_attachment_id, 2 =>
-    resource_id, 3 => resource_type, 4 => resource_owner_id, 5 => subnets
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDomainAssociations",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("Subnets", &SUBNET_ASSOCIATION_LIST).named("subnets"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_DOMAIN_ASSOCIATIONS,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[2] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[3] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_owner_id[4] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), subnets[5] = rt::m("Subnets", &SUBNET_ASSOCIATION_LIST)
+    .named("subnets")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastDomainIdStringList",
@@ -1649,17 +1367,12 @@ pub struct TransitGatewayMulticastDomainOptions {
     pub auto_accept_shared_associations: Option<AutoAcceptSharedAssociationsValue>,
 }
 rt::structure!(
-    TransitGatewayMulticastDomainOptions, TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS, 0 =>
-    igmpv2_support, 1 => static_sources_support, 2 => auto_accept_shared_associations
-);
-pub static TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastDomainOptions",
-    &[
-        rt::m("Igmpv2Support", &rt::ENUM).named("igmpv2Support"),
-        rt::m("StaticSourcesSupport", &rt::ENUM).named("staticSourcesSupport"),
-        rt::m("AutoAcceptSharedAssociations", &rt::ENUM)
-            .named("autoAcceptSharedAssociations"),
-    ],
+    TransitGatewayMulticastDomainOptions, TRANSIT_GATEWAY_MULTICAST_DOMAIN_OPTIONS,
+    [igmpv2_support[0] = rt::m("Igmpv2Support", &rt::ENUM).named("igmpv2Support"),
+    static_sources_support[1] = rt::m("StaticSourcesSupport", &rt::ENUM)
+    .named("staticSourcesSupport"), auto_accept_shared_associations[2] =
+    rt::m("AutoAcceptSharedAssociations", &rt::ENUM)
+    .named("autoAcceptSharedAssociations")]
 );
 rt::string_enum! {
     pub enum TransitGatewayMulticastDomainState { Pending = "pending", Available =
@@ -1692,27 +1405,19 @@ pub struct TransitGatewayMulticastGroup {
     pub source_type: Option<MembershipType>,
 }
 rt::structure!(
-    TransitGatewayMulticastGroup, TRANSIT_GATEWAY_MULTICAST_GROUP, 0 => group_ip_address,
-    1 => transit_gateway_attachment_id, 2 => subnet_id, 3 => resource_id, 4 =>
-    resource_type, 5 => resource_owner_id, 6 => network_interface_id, 7 => group_member,
-    8 => group_source, 9 => member_type, 10 => source_type
-);
-pub static TRANSIT_GATEWAY_MULTICAST_GROUP: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastGroup",
-    &[
-        rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("SubnetId", &rt::STRING).named("subnetId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("GroupMember", &rt::BOOLEAN).named("groupMember"),
-        rt::m("GroupSource", &rt::BOOLEAN).named("groupSource"),
-        rt::m("MemberType", &rt::ENUM).named("memberType"),
-        rt::m("SourceType", &rt::ENUM).named("sourceType"),
-    ],
+    TransitGatewayMulticastGroup, TRANSIT_GATEWAY_MULTICAST_GROUP, [group_ip_address[0] =
+    rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), subnet_id[2] = rt::m("SubnetId", &rt::STRING)
+    .named("subnetId"), resource_id[3] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId"), resource_type[4] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), resource_owner_id[5] = rt::m("ResourceOwnerId", &rt::STRING)
+    .named("resourceOwnerId"), network_interface_id[6] = rt::m("NetworkInterfaceId",
+    &rt::STRING).named("networkInterfaceId"), group_member[7] = rt::m("GroupMember",
+    &rt::BOOLEAN).named("groupMember"), group_source[8] = rt::m("GroupSource",
+    &rt::BOOLEAN).named("groupSource"), member_type[9] = rt::m("MemberType", &rt::ENUM)
+    .named("memberType"), source_type[10] = rt::m("SourceType", &rt::ENUM)
+    .named("sourceType")]
 );
 pub static TRANSIT_GATEWAY_MULTICAST_GROUP_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayMulticastGroupList",
@@ -1730,19 +1435,12 @@ pub struct TransitGatewayMulticastRegisteredGroupMembers {
 }
 rt::structure!(
     TransitGatewayMulticastRegisteredGroupMembers,
-    TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS, 0 =>
-    transit_gateway_multicast_domain_id, 1 => registered_network_interface_ids, 2 =>
-    group_ip_address
-);
-pub static TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastRegisteredGroupMembers",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("RegisteredNetworkInterfaceIds", &VALUE_STRING_LIST)
-            .named("registeredNetworkInterfaceIds"),
-        rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_MEMBERS,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    registered_network_interface_ids[1] = rt::m("RegisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address[2] =
+    rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Describes the members registered with the transit gateway multicast group.
 #[derive(Clone, Default, PartialEq)]
@@ -1756,19 +1454,12 @@ pub struct TransitGatewayMulticastRegisteredGroupSources {
 }
 rt::structure!(
     TransitGatewayMulticastRegisteredGroupSources,
-    TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES, 0 =>
-    transit_gateway_multicast_domain_id, 1 => registered_network_interface_ids, 2 =>
-    group_ip_address
-);
-pub static TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES: rt::Schema = rt::Schema::structure(
-    "TransitGatewayMulticastRegisteredGroupSources",
-    &[
-        rt::m("TransitGatewayMulticastDomainId", &rt::STRING)
-            .named("transitGatewayMulticastDomainId"),
-        rt::m("RegisteredNetworkInterfaceIds", &VALUE_STRING_LIST)
-            .named("registeredNetworkInterfaceIds"),
-        rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress"),
-    ],
+    TRANSIT_GATEWAY_MULTICAST_REGISTERED_GROUP_SOURCES,
+    [transit_gateway_multicast_domain_id[0] = rt::m("TransitGatewayMulticastDomainId",
+    &rt::STRING).named("transitGatewayMulticastDomainId"),
+    registered_network_interface_ids[1] = rt::m("RegisteredNetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("registeredNetworkInterfaceIds"), group_ip_address[2] =
+    rt::m("GroupIpAddress", &rt::STRING).named("groupIpAddress")]
 );
 /// Contains information about a NAT gateway rule for a transit gateway attachment, including the rule number, the source CIDR block, the translated CIDR block, and the state of the rule.
 #[derive(Clone, Default, PartialEq)]
@@ -1787,17 +1478,11 @@ pub struct TransitGatewayNatRule {
     pub state: Option<TransitGatewayNatRuleState>,
 }
 rt::structure!(
-    TransitGatewayNatRule, TRANSIT_GATEWAY_NAT_RULE, 0 => rule_number, 1 =>
-    match_source_cidr, 2 => nat_cidr, 3 => state
-);
-pub static TRANSIT_GATEWAY_NAT_RULE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayNatRule",
-    &[
-        rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"),
-        rt::m("MatchSourceCidr", &rt::STRING).named("matchSourceCidr"),
-        rt::m("NatCidr", &rt::STRING).named("natCidr"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayNatRule, TRANSIT_GATEWAY_NAT_RULE, [rule_number[0] =
+    rt::m("RuleNumber", &rt::INTEGER).named("ruleNumber"), match_source_cidr[1] =
+    rt::m("MatchSourceCidr", &rt::STRING).named("matchSourceCidr"), nat_cidr[2] =
+    rt::m("NatCidr", &rt::STRING).named("natCidr"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state")]
 );
 pub static TRANSIT_GATEWAY_NAT_RULE_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNatRuleList",
@@ -1814,16 +1499,9 @@ pub struct TransitGatewayNatRuleRequest {
     pub nat_cidr: Option<String>,
 }
 rt::structure!(
-    TransitGatewayNatRuleRequest, TRANSIT_GATEWAY_NAT_RULE_REQUEST, 0 => rule_number, 1
-    => match_source_cidr, 2 => nat_cidr
-);
-pub static TRANSIT_GATEWAY_NAT_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TransitGatewayNatRuleRequest",
-    &[
-        rt::m("RuleNumber", &rt::INTEGER),
-        rt::m("MatchSourceCidr", &rt::STRING),
-        rt::m("NatCidr", &rt::STRING),
-    ],
+    TransitGatewayNatRuleRequest, TRANSIT_GATEWAY_NAT_RULE_REQUEST, [rule_number[0] =
+    rt::m("RuleNumber", &rt::INTEGER), match_source_cidr[1] = rt::m("MatchSourceCidr",
+    &rt::STRING), nat_cidr[2] = rt::m("NatCidr", &rt::STRING)]
 );
 pub static TRANSIT_GATEWAY_NAT_RULE_REQUEST_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNatRuleRequestList",
@@ -1859,26 +1537,18 @@ pub struct TransitGatewayNetworkFunctionAttachment {
 }
 rt::structure!(
     TransitGatewayNetworkFunctionAttachment, TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT,
-    0 => transit_gateway_attachment_id, 1 => transit_gateway_id, 2 =>
-    transit_gateway_owner_id, 3 => resource_owner_id, 4 => resource_id, 5 =>
-    availability_zones, 6 => availability_zone_ids, 7 => state, 8 => creation_time, 9 =>
-    tags
-);
-pub static TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayNetworkFunctionAttachment",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("TransitGatewayOwnerId", &rt::STRING).named("transitGatewayOwnerId"),
-        rt::m("ResourceOwnerId", &rt::STRING).named("resourceOwnerId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("AvailabilityZones", &VALUE_STRING_LIST).named("availabilityZoneSet"),
-        rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_owner_id[2] = rt::m("TransitGatewayOwnerId", &rt::STRING)
+    .named("transitGatewayOwnerId"), resource_owner_id[3] = rt::m("ResourceOwnerId",
+    &rt::STRING).named("resourceOwnerId"), resource_id[4] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), availability_zones[5] = rt::m("AvailabilityZones",
+    &VALUE_STRING_LIST).named("availabilityZoneSet"), availability_zone_ids[6] =
+    rt::m("AvailabilityZoneIds", &VALUE_STRING_LIST).named("availabilityZoneIdSet"),
+    state[7] = rt::m("State", &rt::ENUM).named("state"), creation_time[8] =
+    rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), tags[9] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_NETWORK_FUNCTION_ATTACHMENT_ID_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayNetworkFunctionAttachmentIdList",
@@ -1923,36 +1593,27 @@ pub struct TransitGatewayOptions {
     pub encryption_support: Option<EncryptionSupport>,
 }
 rt::structure!(
-    TransitGatewayOptions, TRANSIT_GATEWAY_OPTIONS, 0 => amazon_side_asn, 1 =>
-    transit_gateway_cidr_blocks, 2 => auto_accept_shared_attachments, 3 =>
-    default_route_table_association, 4 => association_default_route_table_id, 5 =>
-    default_route_table_propagation, 6 => propagation_default_route_table_id, 7 =>
-    vpn_ecmp_support, 8 => dns_support, 9 => security_group_referencing_support, 10 =>
-    multicast_support, 11 => encryption_support
-);
-pub static TRANSIT_GATEWAY_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayOptions",
-    &[
-        rt::m("AmazonSideAsn", &rt::LONG).named("amazonSideAsn"),
-        rt::m("TransitGatewayCidrBlocks", &VALUE_STRING_LIST)
-            .named("transitGatewayCidrBlocks"),
-        rt::m("AutoAcceptSharedAttachments", &rt::ENUM)
-            .named("autoAcceptSharedAttachments"),
-        rt::m("DefaultRouteTableAssociation", &rt::ENUM)
-            .named("defaultRouteTableAssociation"),
-        rt::m("AssociationDefaultRouteTableId", &rt::STRING)
-            .named("associationDefaultRouteTableId"),
-        rt::m("DefaultRouteTablePropagation", &rt::ENUM)
-            .named("defaultRouteTablePropagation"),
-        rt::m("PropagationDefaultRouteTableId", &rt::STRING)
-            .named("propagationDefaultRouteTableId"),
-        rt::m("VpnEcmpSupport", &rt::ENUM).named("vpnEcmpSupport"),
-        rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
-        rt::m("SecurityGroupReferencingSupport", &rt::ENUM)
-            .named("securityGroupReferencingSupport"),
-        rt::m("MulticastSupport", &rt::ENUM).named("multicastSupport"),
-        rt::m("EncryptionSupport", &ENCRYPTION_SUPPORT).named("encryptionSupport"),
-    ],
+    TransitGatewayOptions, TRANSIT_GATEWAY_OPTIONS, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG).named("amazonSideAsn"),
+    transit_gateway_cidr_blocks[1] = rt::m("TransitGatewayCidrBlocks",
+    &VALUE_STRING_LIST).named("transitGatewayCidrBlocks"),
+    auto_accept_shared_attachments[2] = rt::m("AutoAcceptSharedAttachments", &rt::ENUM)
+    .named("autoAcceptSharedAttachments"), default_route_table_association[3] =
+    rt::m("DefaultRouteTableAssociation", &rt::ENUM)
+    .named("defaultRouteTableAssociation"), association_default_route_table_id[4] =
+    rt::m("AssociationDefaultRouteTableId", &rt::STRING)
+    .named("associationDefaultRouteTableId"), default_route_table_propagation[5] =
+    rt::m("DefaultRouteTablePropagation", &rt::ENUM)
+    .named("defaultRouteTablePropagation"), propagation_default_route_table_id[6] =
+    rt::m("PropagationDefaultRouteTableId", &rt::STRING)
+    .named("propagationDefaultRouteTableId"), vpn_ecmp_support[7] =
+    rt::m("VpnEcmpSupport", &rt::ENUM).named("vpnEcmpSupport"), dns_support[8] =
+    rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
+    security_group_referencing_support[9] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM).named("securityGroupReferencingSupport"), multicast_support[10] =
+    rt::m("MulticastSupport", &rt::ENUM).named("multicastSupport"),
+    encryption_support[11] = rt::m("EncryptionSupport", &ENCRYPTION_SUPPORT)
+    .named("encryptionSupport")]
 );
 /// Describes the transit gateway peering attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -1977,26 +1638,19 @@ pub struct TransitGatewayPeeringAttachment {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayPeeringAttachment, TRANSIT_GATEWAY_PEERING_ATTACHMENT, 0 =>
-    transit_gateway_attachment_id, 1 => accepter_transit_gateway_attachment_id, 2 =>
-    requester_tgw_info, 3 => accepter_tgw_info, 4 => options, 5 => status, 6 => state, 7
-    => creation_time, 8 => tags
-);
-pub static TRANSIT_GATEWAY_PEERING_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPeeringAttachment",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("AccepterTransitGatewayAttachmentId", &rt::STRING)
-            .named("accepterTransitGatewayAttachmentId"),
-        rt::m("RequesterTgwInfo", &PEERING_TGW_INFO).named("requesterTgwInfo"),
-        rt::m("AccepterTgwInfo", &PEERING_TGW_INFO).named("accepterTgwInfo"),
-        rt::m("Options", &TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS).named("options"),
-        rt::m("Status", &PEERING_ATTACHMENT_STATUS).named("status"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayPeeringAttachment, TRANSIT_GATEWAY_PEERING_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), accepter_transit_gateway_attachment_id[1] =
+    rt::m("AccepterTransitGatewayAttachmentId", &rt::STRING)
+    .named("accepterTransitGatewayAttachmentId"), requester_tgw_info[2] =
+    rt::m("RequesterTgwInfo", &PEERING_TGW_INFO).named("requesterTgwInfo"),
+    accepter_tgw_info[3] = rt::m("AccepterTgwInfo", &PEERING_TGW_INFO)
+    .named("accepterTgwInfo"), options[4] = rt::m("Options",
+    &TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS).named("options"), status[5] =
+    rt::m("Status", &PEERING_ATTACHMENT_STATUS).named("status"), state[6] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[7] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[8] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static TRANSIT_GATEWAY_PEERING_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayPeeringAttachmentList",
@@ -2037,25 +1691,17 @@ pub struct TransitGatewayPeeringAttachmentOptions {
     >,
 }
 rt::structure!(
-    TransitGatewayPeeringAttachmentOptions, TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS, 0
-    => dynamic_routing, 1 => requester_allow_multipath_resilience, 2 =>
-    requester_multipath_resilience_mode, 3 => accepter_allow_multipath_resilience, 4 =>
-    accepter_multipath_resilience_mode, 5 => multipath_resilience_status
-);
-pub static TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPeeringAttachmentOptions",
-    &[
-        rt::m("DynamicRouting", &rt::ENUM).named("dynamicRouting"),
-        rt::m("RequesterAllowMultipathResilience", &rt::BOOLEAN)
-            .named("requesterAllowMultipathResilience"),
-        rt::m("RequesterMultipathResilienceMode", &rt::ENUM)
-            .named("requesterMultipathResilienceMode"),
-        rt::m("AccepterAllowMultipathResilience", &rt::BOOLEAN)
-            .named("accepterAllowMultipathResilience"),
-        rt::m("AccepterMultipathResilienceMode", &rt::ENUM)
-            .named("accepterMultipathResilienceMode"),
-        rt::m("MultipathResilienceStatus", &rt::ENUM).named("multipathResilienceStatus"),
-    ],
+    TransitGatewayPeeringAttachmentOptions, TRANSIT_GATEWAY_PEERING_ATTACHMENT_OPTIONS,
+    [dynamic_routing[0] = rt::m("DynamicRouting", &rt::ENUM).named("dynamicRouting"),
+    requester_allow_multipath_resilience[1] = rt::m("RequesterAllowMultipathResilience",
+    &rt::BOOLEAN).named("requesterAllowMultipathResilience"),
+    requester_multipath_resilience_mode[2] = rt::m("RequesterMultipathResilienceMode",
+    &rt::ENUM).named("requesterMultipathResilienceMode"),
+    accepter_allow_multipath_resilience[3] = rt::m("AccepterAllowMultipathResilience",
+    &rt::BOOLEAN).named("accepterAllowMultipathResilience"),
+    accepter_multipath_resilience_mode[4] = rt::m("AccepterMultipathResilienceMode",
+    &rt::ENUM).named("accepterMultipathResilienceMode"), multipath_resilience_status[5] =
+    rt::m("MultipathResilienceStatus", &rt::ENUM).named("multipathResilienceStatus")]
 );
 /// Describes a rule associated with a transit gateway policy.
 #[derive(Clone, Default, PartialEq)]
@@ -2074,20 +1720,14 @@ pub struct TransitGatewayPolicyRule {
     pub meta_data: Option<TransitGatewayPolicyRuleMetaData>,
 }
 rt::structure!(
-    TransitGatewayPolicyRule, TRANSIT_GATEWAY_POLICY_RULE, 0 => source_cidr_block, 1 =>
-    source_port_range, 2 => destination_cidr_block, 3 => destination_port_range, 4 =>
-    protocol, 5 => meta_data
-);
-pub static TRANSIT_GATEWAY_POLICY_RULE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPolicyRule",
-    &[
-        rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"),
-        rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("DestinationPortRange", &rt::STRING).named("destinationPortRange"),
-        rt::m("Protocol", &rt::STRING).named("protocol"),
-        rt::m("MetaData", &TRANSIT_GATEWAY_POLICY_RULE_META_DATA).named("metaData"),
-    ],
+    TransitGatewayPolicyRule, TRANSIT_GATEWAY_POLICY_RULE, [source_cidr_block[0] =
+    rt::m("SourceCidrBlock", &rt::STRING).named("sourceCidrBlock"), source_port_range[1]
+    = rt::m("SourcePortRange", &rt::STRING).named("sourcePortRange"),
+    destination_cidr_block[2] = rt::m("DestinationCidrBlock", &rt::STRING)
+    .named("destinationCidrBlock"), destination_port_range[3] =
+    rt::m("DestinationPortRange", &rt::STRING).named("destinationPortRange"), protocol[4]
+    = rt::m("Protocol", &rt::STRING).named("protocol"), meta_data[5] = rt::m("MetaData",
+    &TRANSIT_GATEWAY_POLICY_RULE_META_DATA).named("metaData")]
 );
 /// Describes the meta data tags associated with a transit gateway policy rule.
 #[derive(Clone, Default, PartialEq)]
@@ -2098,15 +1738,9 @@ pub struct TransitGatewayPolicyRuleMetaData {
     pub meta_data_value: Option<String>,
 }
 rt::structure!(
-    TransitGatewayPolicyRuleMetaData, TRANSIT_GATEWAY_POLICY_RULE_META_DATA, 0 =>
-    meta_data_key, 1 => meta_data_value
-);
-pub static TRANSIT_GATEWAY_POLICY_RULE_META_DATA: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPolicyRuleMetaData",
-    &[
-        rt::m("MetaDataKey", &rt::STRING).named("metaDataKey"),
-        rt::m("MetaDataValue", &rt::STRING).named("metaDataValue"),
-    ],
+    TransitGatewayPolicyRuleMetaData, TRANSIT_GATEWAY_POLICY_RULE_META_DATA,
+    [meta_data_key[0] = rt::m("MetaDataKey", &rt::STRING).named("metaDataKey"),
+    meta_data_value[1] = rt::m("MetaDataValue", &rt::STRING).named("metaDataValue")]
 );
 /// Describes a transit gateway policy table.
 #[derive(Clone, Default, PartialEq)]
@@ -2123,20 +1757,13 @@ pub struct TransitGatewayPolicyTable {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    TransitGatewayPolicyTable, TRANSIT_GATEWAY_POLICY_TABLE, 0 =>
-    transit_gateway_policy_table_id, 1 => transit_gateway_id, 2 => state, 3 =>
-    creation_time, 4 => tags
-);
-pub static TRANSIT_GATEWAY_POLICY_TABLE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPolicyTable",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-            .named("transitGatewayPolicyTableId"),
-        rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    TransitGatewayPolicyTable, TRANSIT_GATEWAY_POLICY_TABLE,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).named("transitGatewayPolicyTableId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), creation_time[3] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[4] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 /// Describes a transit gateway policy table association.
 #[derive(Clone, Default, PartialEq)]
@@ -2153,21 +1780,13 @@ pub struct TransitGatewayPolicyTableAssociation {
     pub state: Option<TransitGatewayAssociationState>,
 }
 rt::structure!(
-    TransitGatewayPolicyTableAssociation, TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION, 0 =>
-    transit_gateway_policy_table_id, 1 => transit_gateway_attachment_id, 2 =>
-    resource_id, 3 => resource_type, 4 => state
-);
-pub static TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPolicyTableAssociation",
-    &[
-        rt::m("TransitGatewayPolicyTableId", &rt::STRING)
-            .named("transitGatewayPolicyTableId"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayPolicyTableAssociation, TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION,
+    [transit_gateway_policy_table_id[0] = rt::m("TransitGatewayPolicyTableId",
+    &rt::STRING).named("transitGatewayPolicyTableId"), transit_gateway_attachment_id[1] =
+    rt::m("TransitGatewayAttachmentId", &rt::STRING).named("transitGatewayAttachmentId"),
+    resource_id[2] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[3] = rt::m("ResourceType", &rt::ENUM).named("resourceType"), state[4] =
+    rt::m("State", &rt::ENUM).named("state")]
 );
 pub static TRANSIT_GATEWAY_POLICY_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayPolicyTableAssociationList",
@@ -2186,17 +1805,12 @@ pub struct TransitGatewayPolicyTableEntry {
     pub state: Option<TransitGatewayPolicyTableEntryState>,
 }
 rt::structure!(
-    TransitGatewayPolicyTableEntry, TRANSIT_GATEWAY_POLICY_TABLE_ENTRY, 0 =>
-    policy_rule_number, 1 => policy_rule, 2 => target_route_table_id, 3 => state
-);
-pub static TRANSIT_GATEWAY_POLICY_TABLE_ENTRY: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPolicyTableEntry",
-    &[
-        rt::m("PolicyRuleNumber", &rt::STRING).named("policyRuleNumber"),
-        rt::m("PolicyRule", &TRANSIT_GATEWAY_POLICY_RULE).named("policyRule"),
-        rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayPolicyTableEntry, TRANSIT_GATEWAY_POLICY_TABLE_ENTRY,
+    [policy_rule_number[0] = rt::m("PolicyRuleNumber", &rt::STRING)
+    .named("policyRuleNumber"), policy_rule[1] = rt::m("PolicyRule",
+    &TRANSIT_GATEWAY_POLICY_RULE).named("policyRule"), target_route_table_id[2] =
+    rt::m("TargetRouteTableId", &rt::STRING).named("targetRouteTableId"), state[3] =
+    rt::m("State", &rt::ENUM).named("state")]
 );
 pub static TRANSIT_GATEWAY_POLICY_TABLE_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayPolicyTableEntryList",
@@ -2229,17 +1843,11 @@ pub struct TransitGatewayPrefixListAttachment {
     pub resource_id: Option<String>,
 }
 rt::structure!(
-    TransitGatewayPrefixListAttachment, TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT, 0 =>
-    transit_gateway_attachment_id, 1 => resource_type, 2 => resource_id
-);
-pub static TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPrefixListAttachment",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-    ],
+    TransitGatewayPrefixListAttachment, TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_type[1] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType"), resource_id[2] = rt::m("ResourceId", &rt::STRING)
+    .named("resourceId")]
 );
 /// Describes a prefix list reference.
 #[derive(Clone, Default, PartialEq)]
@@ -2258,22 +1866,15 @@ pub struct TransitGatewayPrefixListReference {
     pub transit_gateway_attachment: Option<TransitGatewayPrefixListAttachment>,
 }
 rt::structure!(
-    TransitGatewayPrefixListReference, TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE, 0 =>
-    transit_gateway_route_table_id, 1 => prefix_list_id, 2 => prefix_list_owner_id, 3 =>
-    state, 4 => blackhole, 5 => transit_gateway_attachment
-);
-pub static TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPrefixListReference",
-    &[
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("PrefixListOwnerId", &rt::STRING).named("prefixListOwnerId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Blackhole", &rt::BOOLEAN).named("blackhole"),
-        rt::m("TransitGatewayAttachment", &TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT)
-            .named("transitGatewayAttachment"),
-    ],
+    TransitGatewayPrefixListReference, TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), prefix_list_id[1] = rt::m("PrefixListId",
+    &rt::STRING).named("prefixListId"), prefix_list_owner_id[2] =
+    rt::m("PrefixListOwnerId", &rt::STRING).named("prefixListOwnerId"), state[3] =
+    rt::m("State", &rt::ENUM).named("state"), blackhole[4] = rt::m("Blackhole",
+    &rt::BOOLEAN).named("blackhole"), transit_gateway_attachment[5] =
+    rt::m("TransitGatewayAttachment", &TRANSIT_GATEWAY_PREFIX_LIST_ATTACHMENT)
+    .named("transitGatewayAttachment")]
 );
 pub static TRANSIT_GATEWAY_PREFIX_LIST_REFERENCE_SET: rt::Schema = rt::Schema::list(
     "TransitGatewayPrefixListReferenceSet",
@@ -2300,24 +1901,16 @@ pub struct TransitGatewayPropagation {
     pub transit_gateway_route_table_announcement_id: Option<String>,
 }
 rt::structure!(
-    TransitGatewayPropagation, TRANSIT_GATEWAY_PROPAGATION, 0 =>
-    transit_gateway_attachment_id, 1 => resource_id, 2 => resource_type, 3 =>
-    transit_gateway_route_table_id, 4 => state, 5 =>
-    transit_gateway_route_table_announcement_id
-);
-pub static TRANSIT_GATEWAY_PROPAGATION: rt::Schema = rt::Schema::structure(
-    "TransitGatewayPropagation",
-    &[
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-        rt::m("TransitGatewayRouteTableId", &rt::STRING)
-            .named("transitGatewayRouteTableId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
-            .named("transitGatewayRouteTableAnnouncementId"),
-    ],
+    TransitGatewayPropagation, TRANSIT_GATEWAY_PROPAGATION,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), transit_gateway_route_table_id[3] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).named("transitGatewayRouteTableId"),
+    state[4] = rt::m("State", &rt::ENUM).named("state"),
+    transit_gateway_route_table_announcement_id[5] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
+    .named("transitGatewayRouteTableAnnouncementId")]
 );
 rt::string_enum! {
     pub enum TransitGatewayPropagationState { Enabling = "enabling", Enabled = "enabled",
@@ -2350,25 +1943,16 @@ pub struct TransitGatewayRequestOptions {
     pub transit_gateway_cidr_blocks: Option<Vec<String>>,
 }
 rt::structure!(
-    TransitGatewayRequestOptions, TRANSIT_GATEWAY_REQUEST_OPTIONS, 0 => amazon_side_asn,
-    1 => auto_accept_shared_attachments, 2 => default_route_table_association, 3 =>
-    default_route_table_propagation, 4 => vpn_ecmp_support, 5 => dns_support, 6 =>
-    security_group_referencing_support, 7 => multicast_support, 8 =>
-    transit_gateway_cidr_blocks
-);
-pub static TRANSIT_GATEWAY_REQUEST_OPTIONS: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRequestOptions",
-    &[
-        rt::m("AmazonSideAsn", &rt::LONG),
-        rt::m("AutoAcceptSharedAttachments", &rt::ENUM),
-        rt::m("DefaultRouteTableAssociation", &rt::ENUM),
-        rt::m("DefaultRouteTablePropagation", &rt::ENUM),
-        rt::m("VpnEcmpSupport", &rt::ENUM),
-        rt::m("DnsSupport", &rt::ENUM),
-        rt::m("SecurityGroupReferencingSupport", &rt::ENUM),
-        rt::m("MulticastSupport", &rt::ENUM),
-        rt::m("TransitGatewayCidrBlocks", &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST),
-    ],
+    TransitGatewayRequestOptions, TRANSIT_GATEWAY_REQUEST_OPTIONS, [amazon_side_asn[0] =
+    rt::m("AmazonSideAsn", &rt::LONG), auto_accept_shared_attachments[1] =
+    rt::m("AutoAcceptSharedAttachments", &rt::ENUM), default_route_table_association[2] =
+    rt::m("DefaultRouteTableAssociation", &rt::ENUM), default_route_table_propagation[3]
+    = rt::m("DefaultRouteTablePropagation", &rt::ENUM), vpn_ecmp_support[4] =
+    rt::m("VpnEcmpSupport", &rt::ENUM), dns_support[5] = rt::m("DnsSupport", &rt::ENUM),
+    security_group_referencing_support[6] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM), multicast_support[7] = rt::m("MulticastSupport", &rt::ENUM),
+    transit_gateway_cidr_blocks[8] = rt::m("TransitGatewayCidrBlocks",
+    &TRANSIT_GATEWAY_CIDR_BLOCK_STRING_LIST)]
 );
 /// The matching criteria for a transit gateway policy table entry.
 #[derive(Clone, Default, PartialEq)]
@@ -2387,20 +1971,13 @@ pub struct TransitGatewayRequestPolicyRule {
     pub meta_data: Option<TransitGatewayRequestPolicyRuleMetaData>,
 }
 rt::structure!(
-    TransitGatewayRequestPolicyRule, TRANSIT_GATEWAY_REQUEST_POLICY_RULE, 0 =>
-    source_cidr_block, 1 => source_port_range, 2 => destination_cidr_block, 3 =>
-    destination_port_range, 4 => protocol, 5 => meta_data
-);
-pub static TRANSIT_GATEWAY_REQUEST_POLICY_RULE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRequestPolicyRule",
-    &[
-        rt::m("SourceCidrBlock", &rt::STRING),
-        rt::m("SourcePortRange", &rt::STRING),
-        rt::m("DestinationCidrBlock", &rt::STRING),
-        rt::m("DestinationPortRange", &rt::STRING),
-        rt::m("Protocol", &rt::STRING),
-        rt::m("MetaData", &TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA),
-    ],
+    TransitGatewayRequestPolicyRule, TRANSIT_GATEWAY_REQUEST_POLICY_RULE,
+    [source_cidr_block[0] = rt::m("SourceCidrBlock", &rt::STRING), source_port_range[1] =
+    rt::m("SourcePortRange", &rt::STRING), destination_cidr_block[2] =
+    rt::m("DestinationCidrBlock", &rt::STRING), destination_port_range[3] =
+    rt::m("DestinationPortRange", &rt::STRING), protocol[4] = rt::m("Protocol",
+    &rt::STRING), meta_data[5] = rt::m("MetaData",
+    &TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA)]
 );
 /// A metadata key-value pair for a transit gateway policy rule.
 #[derive(Clone, Default, PartialEq)]
@@ -2412,12 +1989,9 @@ pub struct TransitGatewayRequestPolicyRuleMetaData {
 }
 rt::structure!(
     TransitGatewayRequestPolicyRuleMetaData,
-    TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA, 0 => meta_data_key, 1 =>
-    meta_data_value
-);
-pub static TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRequestPolicyRuleMetaData",
-    &[rt::m("MetaDataKey", &rt::STRING), rt::m("MetaDataValue", &rt::STRING)],
+    TRANSIT_GATEWAY_REQUEST_POLICY_RULE_META_DATA, [meta_data_key[0] =
+    rt::m("MetaDataKey", &rt::STRING), meta_data_value[1] = rt::m("MetaDataValue",
+    &rt::STRING)]
 );
 /// Describes a route for a transit gateway route table.
 #[derive(Clone, Default, PartialEq)]
@@ -2436,22 +2010,15 @@ pub struct TransitGatewayRoute {
     pub state: Option<TransitGatewayRouteState>,
 }
 rt::structure!(
-    TransitGatewayRoute, TRANSIT_GATEWAY_ROUTE, 0 => destination_cidr_block, 1 =>
-    prefix_list_id, 2 => transit_gateway_route_table_announcement_id, 3 =>
-    transit_gateway_attachments, 4 => type_, 5 => state
-);
-pub static TRANSIT_GATEWAY_ROUTE: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRoute",
-    &[
-        rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
-        rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
-        rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
-            .named("transitGatewayRouteTableAnnouncementId"),
-        rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ROUTE_ATTACHMENT_LIST)
-            .named("transitGatewayAttachments"),
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+    TransitGatewayRoute, TRANSIT_GATEWAY_ROUTE, [destination_cidr_block[0] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"),
+    prefix_list_id[1] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    transit_gateway_route_table_announcement_id[2] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
+    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_attachments[3] =
+    rt::m("TransitGatewayAttachments", &TRANSIT_GATEWAY_ROUTE_ATTACHMENT_LIST)
+    .named("transitGatewayAttachments"), type_[4] = rt::m("Type", &rt::ENUM)
+    .named("type"), state[5] = rt::m("State", &rt::ENUM).named("state")]
 );
 /// Describes a route attachment.
 #[derive(Clone, Default, PartialEq)]
@@ -2464,17 +2031,11 @@ pub struct TransitGatewayRouteAttachment {
     pub resource_type: Option<TransitGatewayAttachmentResourceType>,
 }
 rt::structure!(
-    TransitGatewayRouteAttachment, TRANSIT_GATEWAY_ROUTE_ATTACHMENT, 0 => resource_id, 1
-    => transit_gateway_attachment_id, 2 => resource_type
-);
-pub static TRANSIT_GATEWAY_ROUTE_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "TransitGatewayRouteAttachment",
-    &[
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("ResourceType", &rt::ENUM).named("resourceType"),
-    ],
+    TransitGatewayRouteAttachment, TRANSIT_GATEWAY_ROUTE_ATTACHMENT, [resource_id[0] =
+    rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    transit_gateway_attachment_id[1] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_type[2] = rt::m("ResourceType",
+    &rt::ENUM).named("resourceType")]
 );
 pub static TRANSIT_GATEWAY_ROUTE_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "TransitGatewayRouteAttachmentList",
@@ -2488,3 +2049,402 @@ rt::string_enum! {
     pub enum TransitGatewayRouteState { Pending = "pending", Active = "active", Blackhole
     = "blackhole", Deleting = "deleting", Deleted = "deleted" }
 }
+/// Describes a transit gateway route table.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTable {
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: Option<String>,
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The state of the transit gateway route table.
+    pub state: Option<TransitGatewayRouteTableState>,
+    /// Indicates whether this is the default association route table for the transit gateway.
+    pub default_association_route_table: Option<bool>,
+    /// Indicates whether this is the default propagation route table for the transit gateway.
+    pub default_propagation_route_table: Option<bool>,
+    /// The creation time.
+    pub creation_time: Option<rt::DateTime>,
+    /// Any tags assigned to the route table.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    TransitGatewayRouteTable, TRANSIT_GATEWAY_ROUTE_TABLE,
+    [transit_gateway_route_table_id[0] = rt::m("TransitGatewayRouteTableId", &rt::STRING)
+    .named("transitGatewayRouteTableId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), state[2] =
+    rt::m("State", &rt::ENUM).named("state"), default_association_route_table[3] =
+    rt::m("DefaultAssociationRouteTable", &rt::BOOLEAN)
+    .named("defaultAssociationRouteTable"), default_propagation_route_table[4] =
+    rt::m("DefaultPropagationRouteTable", &rt::BOOLEAN)
+    .named("defaultPropagationRouteTable"), creation_time[5] = rt::m("CreationTime",
+    &rt::TIMESTAMP).named("creationTime"), tags[6] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
+);
+/// Describes a transit gateway route table announcement.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTableAnnouncement {
+    /// The ID of the transit gateway route table announcement.
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the core network for the transit gateway route table announcement.
+    pub core_network_id: Option<String>,
+    /// The ID of the peer transit gateway.
+    pub peer_transit_gateway_id: Option<String>,
+    /// The ID of the core network ID for the peer.
+    pub peer_core_network_id: Option<String>,
+    /// The ID of the peering attachment.
+    pub peering_attachment_id: Option<String>,
+    /// The direction for the route table announcement.
+    pub announcement_direction: Option<TransitGatewayRouteTableAnnouncementDirection>,
+    /// The ID of the transit gateway route table.
+    pub transit_gateway_route_table_id: Option<String>,
+    /// The state of the transit gateway announcement.
+    pub state: Option<TransitGatewayRouteTableAnnouncementState>,
+    /// The timestamp when the transit gateway route table announcement was created.
+    pub creation_time: Option<rt::DateTime>,
+    /// The key-value pairs associated with the route table announcement.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    TransitGatewayRouteTableAnnouncement, TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT,
+    [transit_gateway_route_table_announcement_id[0] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
+    .named("transitGatewayRouteTableAnnouncementId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), core_network_id[2]
+    = rt::m("CoreNetworkId", &rt::STRING).named("coreNetworkId"),
+    peer_transit_gateway_id[3] = rt::m("PeerTransitGatewayId", &rt::STRING)
+    .named("peerTransitGatewayId"), peer_core_network_id[4] = rt::m("PeerCoreNetworkId",
+    &rt::STRING).named("peerCoreNetworkId"), peering_attachment_id[5] =
+    rt::m("PeeringAttachmentId", &rt::STRING).named("peeringAttachmentId"),
+    announcement_direction[6] = rt::m("AnnouncementDirection", &rt::ENUM)
+    .named("announcementDirection"), transit_gateway_route_table_id[7] =
+    rt::m("TransitGatewayRouteTableId", &rt::STRING).named("transitGatewayRouteTableId"),
+    state[8] = rt::m("State", &rt::ENUM).named("state"), creation_time[9] =
+    rt::m("CreationTime", &rt::TIMESTAMP).named("creationTime"), tags[10] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
+);
+rt::string_enum! {
+    pub enum TransitGatewayRouteTableAnnouncementDirection { Outgoing = "outgoing",
+    Incoming = "incoming" }
+}
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTableAnnouncementIdStringList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTableAnnouncementList",
+    &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE_ANNOUNCEMENT).named("item")],
+);
+rt::string_enum! {
+    pub enum TransitGatewayRouteTableAnnouncementState { Available = "available", Pending
+    = "pending", Failing = "failing", Failed = "failed", Deleting = "deleting", Deleted =
+    "deleted" }
+}
+/// Describes an association between a route table and a resource attachment.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTableAssociation {
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// The ID of the resource.
+    pub resource_id: Option<String>,
+    /// The resource type. Note that the `tgw-peering` resource type has been deprecated.
+    pub resource_type: Option<TransitGatewayAttachmentResourceType>,
+    /// The state of the association.
+    pub state: Option<TransitGatewayAssociationState>,
+}
+rt::structure!(
+    TransitGatewayRouteTableAssociation, TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), state[3] = rt::m("State", &rt::ENUM).named("state")]
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTableAssociationList",
+    &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE_ASSOCIATION).named("item")],
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTableIdStringList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTableList",
+    &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE).named("item")],
+);
+/// Describes a route table propagation.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTablePropagation {
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// The ID of the resource.
+    pub resource_id: Option<String>,
+    /// The type of resource. Note that the `tgw-peering` resource type has been deprecated.
+    pub resource_type: Option<TransitGatewayAttachmentResourceType>,
+    /// The state of the resource.
+    pub state: Option<TransitGatewayPropagationState>,
+    /// The ID of the transit gateway route table announcement.
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+rt::structure!(
+    TransitGatewayRouteTablePropagation, TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId"), resource_type[2] = rt::m("ResourceType", &rt::ENUM)
+    .named("resourceType"), state[3] = rt::m("State", &rt::ENUM).named("state"),
+    transit_gateway_route_table_announcement_id[4] =
+    rt::m("TransitGatewayRouteTableAnnouncementId", &rt::STRING)
+    .named("transitGatewayRouteTableAnnouncementId")]
+);
+pub static TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayRouteTablePropagationList",
+    &[rt::m("member", &TRANSIT_GATEWAY_ROUTE_TABLE_PROPAGATION).named("item")],
+);
+/// Describes a route in a transit gateway route table.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTableRoute {
+    /// The CIDR block used for destination matches.
+    pub destination_cidr: Option<String>,
+    /// The state of the route.
+    pub state: Option<String>,
+    /// The route origin. The following are the possible values:
+    ///
+    /// - static
+    /// - propagated
+    pub route_origin: Option<String>,
+    /// The ID of the prefix list.
+    pub prefix_list_id: Option<String>,
+    /// The ID of the route attachment.
+    pub attachment_id: Option<String>,
+    /// The ID of the resource for the route attachment.
+    pub resource_id: Option<String>,
+    /// The resource type for the route attachment.
+    pub resource_type: Option<String>,
+}
+rt::structure!(
+    TransitGatewayRouteTableRoute, TRANSIT_GATEWAY_ROUTE_TABLE_ROUTE,
+    [destination_cidr[0] = rt::m("DestinationCidr", &rt::STRING)
+    .named("destinationCidr"), state[1] = rt::m("State", &rt::STRING).named("state"),
+    route_origin[2] = rt::m("RouteOrigin", &rt::STRING).named("routeOrigin"),
+    prefix_list_id[3] = rt::m("PrefixListId", &rt::STRING).named("prefixListId"),
+    attachment_id[4] = rt::m("AttachmentId", &rt::STRING).named("attachmentId"),
+    resource_id[5] = rt::m("ResourceId", &rt::STRING).named("resourceId"),
+    resource_type[6] = rt::m("ResourceType", &rt::STRING).named("resourceType")]
+);
+rt::string_enum! {
+    pub enum TransitGatewayRouteTableState { Pending = "pending", Available =
+    "available", Deleting = "deleting", Deleted = "deleted" }
+}
+rt::string_enum! {
+    pub enum TransitGatewayRouteType { Static = "static", Propagated = "propagated",
+    System = "system" }
+}
+rt::string_enum! {
+    pub enum TransitGatewayState { Pending = "pending", Available = "available",
+    Modifying = "modifying", Deleting = "deleting", Deleted = "deleted" }
+}
+pub static TRANSIT_GATEWAY_SUBNET_ID_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewaySubnetIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+/// Describes a VPC attachment.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayVpcAttachment {
+    /// The ID of the attachment.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// The ID of the transit gateway.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+    /// The ID of the Amazon Web Services account that owns the VPC.
+    pub vpc_owner_id: Option<String>,
+    /// The state of the VPC attachment. Note that the `initiating` state has been deprecated.
+    pub state: Option<TransitGatewayAttachmentState>,
+    /// The IDs of the subnets.
+    pub subnet_ids: Option<Vec<String>>,
+    /// The creation time.
+    pub creation_time: Option<rt::DateTime>,
+    /// The VPC attachment options.
+    pub options: Option<TransitGatewayVpcAttachmentOptions>,
+    /// The tags for the VPC attachment.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    TransitGatewayVpcAttachment, TRANSIT_GATEWAY_VPC_ATTACHMENT,
+    [transit_gateway_attachment_id[0] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_id[1] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"), vpc_id[2] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), vpc_owner_id[3] = rt::m("VpcOwnerId",
+    &rt::STRING).named("vpcOwnerId"), state[4] = rt::m("State", &rt::ENUM)
+    .named("state"), subnet_ids[5] = rt::m("SubnetIds", &VALUE_STRING_LIST)
+    .named("subnetIds"), creation_time[6] = rt::m("CreationTime", &rt::TIMESTAMP)
+    .named("creationTime"), options[7] = rt::m("Options",
+    &TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS).named("options"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet")]
+);
+pub static TRANSIT_GATEWAY_VPC_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
+    "TransitGatewayVpcAttachmentList",
+    &[rt::m("member", &TRANSIT_GATEWAY_VPC_ATTACHMENT).named("item")],
+);
+/// Describes the VPC attachment options.
+#[derive(Clone, Default, PartialEq)]
+pub struct TransitGatewayVpcAttachmentOptions {
+    /// Indicates whether DNS support is enabled.
+    pub dns_support: Option<DnsSupportValue>,
+    /// Enables you to reference a security group across VPCs attached to a transit gateway to simplify security group management.
+    ///
+    /// This option is enabled by default.
+    ///
+    /// For more information about security group referencing, see [Security group referencing](https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html#vpc-attachment-security) in the *Amazon Web Services Transit Gateways Guide*.
+    pub security_group_referencing_support: Option<SecurityGroupReferencingSupportValue>,
+    /// Indicates whether IPv6 support is disabled.
+    pub ipv6_support: Option<Ipv6SupportValue>,
+    /// Indicates whether appliance mode support is enabled.
+    pub appliance_mode_support: Option<ApplianceModeSupportValue>,
+}
+rt::structure!(
+    TransitGatewayVpcAttachmentOptions, TRANSIT_GATEWAY_VPC_ATTACHMENT_OPTIONS,
+    [dns_support[0] = rt::m("DnsSupport", &rt::ENUM).named("dnsSupport"),
+    security_group_referencing_support[1] = rt::m("SecurityGroupReferencingSupport",
+    &rt::ENUM).named("securityGroupReferencingSupport"), ipv6_support[2] =
+    rt::m("Ipv6Support", &rt::ENUM).named("ipv6Support"), appliance_mode_support[3] =
+    rt::m("ApplianceModeSupport", &rt::ENUM).named("applianceModeSupport")]
+);
+rt::string_enum! {
+    pub enum TransportProtocol { Tcp = "tcp", Udp = "udp" }
+}
+/// Information about an association between a branch network interface with a trunk network interface.
+#[derive(Clone, Default, PartialEq)]
+pub struct TrunkInterfaceAssociation {
+    /// The ID of the association.
+    pub association_id: Option<String>,
+    /// The ID of the branch network interface.
+    pub branch_interface_id: Option<String>,
+    /// The ID of the trunk network interface.
+    pub trunk_interface_id: Option<String>,
+    /// The interface protocol. Valid values are `VLAN` and `GRE`.
+    pub interface_protocol: Option<InterfaceProtocolType>,
+    /// The ID of the VLAN when you use the VLAN protocol.
+    pub vlan_id: Option<i32>,
+    /// The application key when you use the GRE protocol.
+    pub gre_key: Option<i32>,
+    /// The tags for the trunk interface association.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    TrunkInterfaceAssociation, TRUNK_INTERFACE_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), branch_interface_id[1] =
+    rt::m("BranchInterfaceId", &rt::STRING).named("branchInterfaceId"),
+    trunk_interface_id[2] = rt::m("TrunkInterfaceId", &rt::STRING)
+    .named("trunkInterfaceId"), interface_protocol[3] = rt::m("InterfaceProtocol",
+    &rt::ENUM).named("interfaceProtocol"), vlan_id[4] = rt::m("VlanId", &rt::INTEGER)
+    .named("vlanId"), gre_key[5] = rt::m("GreKey", &rt::INTEGER).named("greKey"), tags[6]
+    = rt::m("Tags", &TAG_LIST).named("tagSet")]
+);
+pub static TRUNK_INTERFACE_ASSOCIATION_ID_LIST: rt::Schema = rt::Schema::list(
+    "TrunkInterfaceAssociationIdList",
+    &[rt::m("member", &rt::STRING).named("item")],
+);
+pub static TRUNK_INTERFACE_ASSOCIATION_LIST: rt::Schema = rt::Schema::list(
+    "TrunkInterfaceAssociationList",
+    &[rt::m("member", &TRUNK_INTERFACE_ASSOCIATION).named("item")],
+);
+rt::string_enum! {
+    pub enum TrustProviderType { User = "user", Device = "device" }
+}
+rt::string_enum! {
+    pub enum TunnelInsideIpVersion { Ipv4 = "ipv4", Ipv6 = "ipv6" }
+}
+/// The VPN tunnel options.
+#[derive(Clone, Default, PartialEq)]
+pub struct TunnelOption {
+    /// The external IP address of the VPN tunnel.
+    pub outside_ip_address: Option<String>,
+    /// The range of inside IPv4 addresses for the tunnel.
+    pub tunnel_inside_cidr: Option<String>,
+    /// The range of inside IPv6 addresses for the tunnel.
+    pub tunnel_inside_ipv6_cidr: Option<String>,
+    /// The pre-shared key (PSK) to establish initial authentication between the virtual private gateway and the customer gateway.
+    pub pre_shared_key: Option<String>,
+    /// The lifetime for phase 1 of the IKE negotiation, in seconds.
+    pub phase1_lifetime_seconds: Option<i32>,
+    /// The lifetime for phase 2 of the IKE negotiation, in seconds.
+    pub phase2_lifetime_seconds: Option<i32>,
+    /// The margin time, in seconds, before the phase 2 lifetime expires, during which the Amazon Web Services side of the VPN connection performs an IKE rekey.
+    pub rekey_margin_time_seconds: Option<i32>,
+    /// The percentage of the rekey window determined by `RekeyMarginTimeSeconds` during which the rekey time is randomly selected.
+    pub rekey_fuzz_percentage: Option<i32>,
+    /// The number of packets in an IKE replay window.
+    pub replay_window_size: Option<i32>,
+    /// The number of seconds after which a DPD timeout occurs.
+    pub dpd_timeout_seconds: Option<i32>,
+    /// The action to take after a DPD timeout occurs.
+    pub dpd_timeout_action: Option<String>,
+    /// The permitted encryption algorithms for the VPN tunnel for phase 1 IKE negotiations.
+    pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsListValue>>,
+    /// The permitted encryption algorithms for the VPN tunnel for phase 2 IKE negotiations.
+    pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsListValue>>,
+    /// The permitted integrity algorithms for the VPN tunnel for phase 1 IKE negotiations.
+    pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsListValue>>,
+    /// The permitted integrity algorithms for the VPN tunnel for phase 2 IKE negotiations.
+    pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsListValue>>,
+    /// The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 1 IKE negotiations.
+    pub phase1_dh_group_numbers: Option<Vec<Phase1DhGroupNumbersListValue>>,
+    /// The permitted Diffie-Hellman group numbers for the VPN tunnel for phase 2 IKE negotiations.
+    pub phase2_dh_group_numbers: Option<Vec<Phase2DhGroupNumbersListValue>>,
+    /// The IKE versions that are permitted for the VPN tunnel.
+    pub ike_versions: Option<Vec<IkeVersionsListValue>>,
+    /// The action to take when the establishing the VPN tunnels for a VPN connection.
+    pub startup_action: Option<String>,
+    /// Options for logging VPN tunnel activity.
+    pub log_options: Option<VpnTunnelLogOptions>,
+    /// Status of tunnel endpoint lifecycle control feature.
+    pub enable_tunnel_lifecycle_control: Option<bool>,
+    /// The permitted additional key exchange rounds for the VPN tunnel for phase 1 IKE negotiations.
+    pub phase1_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
+    /// The permitted additional key exchange rounds for the VPN tunnel for phase 2 IKE negotiations.
+    pub phase2_additional_key_exchanges: Option<Vec<VpnAdditionalKeyExchange>>,
+}
+rt::structure!(
+    TunnelOption, TUNNEL_OPTION, [outside_ip_address[0] = rt::m("OutsideIpAddress",
+    &rt::STRING).named("outsideIpAddress"), tunnel_inside_cidr[1] =
+    rt::m("TunnelInsideCidr", &rt::STRING).named("tunnelInsideCidr"),
+    tunnel_inside_ipv6_cidr[2] = rt::m("TunnelInsideIpv6Cidr", &rt::STRING)
+    .named("tunnelInsideIpv6Cidr"), pre_shared_key[3] = rt::m("PreSharedKey",
+    &rt::STRING).named("preSharedKey").flags(rt::SENSITIVE), phase1_lifetime_seconds[4] =
+    rt::m("Phase1LifetimeSeconds", &rt::INTEGER).named("phase1LifetimeSeconds"),
+    phase2_lifetime_seconds[5] = rt::m("Phase2LifetimeSeconds", &rt::INTEGER)
+    .named("phase2LifetimeSeconds"), rekey_margin_time_seconds[6] =
+    rt::m("RekeyMarginTimeSeconds", &rt::INTEGER).named("rekeyMarginTimeSeconds"),
+    rekey_fuzz_percentage[7] = rt::m("RekeyFuzzPercentage", &rt::INTEGER)
+    .named("rekeyFuzzPercentage"), replay_window_size[8] = rt::m("ReplayWindowSize",
+    &rt::INTEGER).named("replayWindowSize"), dpd_timeout_seconds[9] =
+    rt::m("DpdTimeoutSeconds", &rt::INTEGER).named("dpdTimeoutSeconds"),
+    dpd_timeout_action[10] = rt::m("DpdTimeoutAction", &rt::STRING)
+    .named("dpdTimeoutAction"), phase1_encryption_algorithms[11] =
+    rt::m("Phase1EncryptionAlgorithms", &PHASE1_ENCRYPTION_ALGORITHMS_LIST)
+    .named("phase1EncryptionAlgorithmSet"), phase2_encryption_algorithms[12] =
+    rt::m("Phase2EncryptionAlgorithms", &PHASE2_ENCRYPTION_ALGORITHMS_LIST)
+    .named("phase2EncryptionAlgorithmSet"), phase1_integrity_algorithms[13] =
+    rt::m("Phase1IntegrityAlgorithms", &PHASE1_INTEGRITY_ALGORITHMS_LIST)
+    .named("phase1IntegrityAlgorithmSet"), phase2_integrity_algorithms[14] =
+    rt::m("Phase2IntegrityAlgorithms", &PHASE2_INTEGRITY_ALGORITHMS_LIST)
+    .named("phase2IntegrityAlgorithmSet"), phase1_dh_group_numbers[15] =
+    rt::m("Phase1DHGroupNumbers", &PHASE1_DH_GROUP_NUMBERS_LIST)
+    .named("phase1DHGroupNumberSet"), phase2_dh_group_numbers[16] =
+    rt::m("Phase2DHGroupNumbers", &PHASE2_DH_GROUP_NUMBERS_LIST)
+    .named("phase2DHGroupNumberSet"), ike_versions[17] = rt::m("IkeVersions",
+    &IKE_VERSIONS_LIST).named("ikeVersionSet"), startup_action[18] =
+    rt::m("StartupAction", &rt::STRING).named("startupAction"), log_options[19] =
+    rt::m("LogOptions", &VPN_TUNNEL_LOG_OPTIONS).named("logOptions"),
+    enable_tunnel_lifecycle_control[20] = rt::m("EnableTunnelLifecycleControl",
+    &rt::BOOLEAN).named("enableTunnelLifecycleControl"),
+    phase1_additional_key_exchanges[21] = rt::m("Phase1AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_LIST).named("phase1AdditionalKeyExchangeSet"),
+    phase2_additional_key_exchanges[22] = rt::m("Phase2AdditionalKeyExchanges",
+    &ADDITIONAL_KEY_EXCHANGES_LIST).named("phase2AdditionalKeyExchangeSet")]
+);
+pub static TUNNEL_OPTIONS_LIST: rt::Schema = rt::Schema::list(
+    "TunnelOptionsList",
+    &[rt::m("member", &TUNNEL_OPTION).named("item")],
+);

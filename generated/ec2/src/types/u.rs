@@ -13,18 +13,11 @@ pub struct UnassignIpv6AddressesRequest {
     pub ipv6_addresses: Option<Vec<String>>,
 }
 rt::structure!(
-    UnassignIpv6AddressesRequest, UNASSIGN_IPV6_ADDRESSES_REQUEST, 0 => ipv6_prefixes, 1
-    => network_interface_id, 2 => ipv6_addresses
-);
-pub static UNASSIGN_IPV6_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "UnassignIpv6AddressesRequest",
-    &[
-        rt::m("Ipv6Prefixes", &IP_PREFIX_LIST).named("Ipv6Prefix"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST).named("ipv6Addresses"),
-    ],
+    UnassignIpv6AddressesRequest, UNASSIGN_IPV6_ADDRESSES_REQUEST, [ipv6_prefixes[0] =
+    rt::m("Ipv6Prefixes", &IP_PREFIX_LIST).named("Ipv6Prefix"), network_interface_id[1] =
+    rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId")
+    .flags(rt::REQUIRED), ipv6_addresses[2] = rt::m("Ipv6Addresses", &IPV6_ADDRESS_LIST)
+    .named("ipv6Addresses")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignIpv6AddressesResult {
@@ -36,17 +29,11 @@ pub struct UnassignIpv6AddressesResult {
     pub unassigned_ipv6_prefixes: Option<Vec<String>>,
 }
 rt::structure!(
-    UnassignIpv6AddressesResult, UNASSIGN_IPV6_ADDRESSES_RESULT, 0 =>
-    network_interface_id, 1 => unassigned_ipv6_addresses, 2 => unassigned_ipv6_prefixes
-);
-pub static UNASSIGN_IPV6_ADDRESSES_RESULT: rt::Schema = rt::Schema::structure(
-    "UnassignIpv6AddressesResult",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("UnassignedIpv6Addresses", &IPV6_ADDRESS_LIST)
-            .named("unassignedIpv6Addresses"),
-        rt::m("UnassignedIpv6Prefixes", &IP_PREFIX_LIST).named("unassignedIpv6PrefixSet"),
-    ],
+    UnassignIpv6AddressesResult, UNASSIGN_IPV6_ADDRESSES_RESULT, [network_interface_id[0]
+    = rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
+    unassigned_ipv6_addresses[1] = rt::m("UnassignedIpv6Addresses", &IPV6_ADDRESS_LIST)
+    .named("unassignedIpv6Addresses"), unassigned_ipv6_prefixes[2] =
+    rt::m("UnassignedIpv6Prefixes", &IP_PREFIX_LIST).named("unassignedIpv6PrefixSet")]
 );
 /// Contains the parameters for UnassignPrivateIpAddresses.
 #[derive(Clone, Default, PartialEq)]
@@ -59,19 +46,12 @@ pub struct UnassignPrivateIpAddressesRequest {
     pub private_ip_addresses: Option<Vec<String>>,
 }
 rt::structure!(
-    UnassignPrivateIpAddressesRequest, UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST, 0 =>
-    ipv4_prefixes, 1 => network_interface_id, 2 => private_ip_addresses
-);
-pub static UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "UnassignPrivateIpAddressesRequest",
-    &[
-        rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
-        rt::m("NetworkInterfaceId", &rt::STRING)
-            .named("networkInterfaceId")
-            .flags(rt::REQUIRED),
-        rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
-            .named("privateIpAddress"),
-    ],
+    UnassignPrivateIpAddressesRequest, UNASSIGN_PRIVATE_IP_ADDRESSES_REQUEST,
+    [ipv4_prefixes[0] = rt::m("Ipv4Prefixes", &IP_PREFIX_LIST).named("Ipv4Prefix"),
+    network_interface_id[1] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId").flags(rt::REQUIRED), private_ip_addresses[2] =
+    rt::m("PrivateIpAddresses", &PRIVATE_IP_ADDRESS_STRING_LIST)
+    .named("privateIpAddress")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateNatGatewayAddressRequest {
@@ -86,19 +66,11 @@ pub struct UnassignPrivateNatGatewayAddressRequest {
 }
 rt::structure!(
     UnassignPrivateNatGatewayAddressRequest,
-    UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST, 0 => nat_gateway_id, 1 =>
-    private_ip_addresses, 2 => max_drain_duration_seconds, 3 => dry_run
-);
-pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UnassignPrivateNatGatewayAddressRequest",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PrivateIpAddresses", &IP_LIST)
-            .named("PrivateIpAddress")
-            .flags(rt::REQUIRED),
-        rt::m("MaxDrainDurationSeconds", &rt::INTEGER).min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_REQUEST, [nat_gateway_id[0] =
+    rt::m("NatGatewayId", &rt::STRING).flags(rt::REQUIRED), private_ip_addresses[1] =
+    rt::m("PrivateIpAddresses", &IP_LIST).named("PrivateIpAddress").flags(rt::REQUIRED),
+    max_drain_duration_seconds[2] = rt::m("MaxDrainDurationSeconds", &rt::INTEGER)
+    .min(1.0), dry_run[3] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnassignPrivateNatGatewayAddressResult {
@@ -109,15 +81,9 @@ pub struct UnassignPrivateNatGatewayAddressResult {
 }
 rt::structure!(
     UnassignPrivateNatGatewayAddressResult, UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT,
-    0 => nat_gateway_id, 1 => nat_gateway_addresses
-);
-pub static UNASSIGN_PRIVATE_NAT_GATEWAY_ADDRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "UnassignPrivateNatGatewayAddressResult",
-    &[
-        rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
-        rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
-            .named("natGatewayAddressSet"),
-    ],
+    [nat_gateway_id[0] = rt::m("NatGatewayId", &rt::STRING).named("natGatewayId"),
+    nat_gateway_addresses[1] = rt::m("NatGatewayAddresses", &NAT_GATEWAY_ADDRESS_LIST)
+    .named("natGatewayAddressSet")]
 );
 rt::string_enum! {
     pub enum UnlimitedSupportedInstanceFamily { T2 = "t2", T3 = "t3", T3a = "t3a", T4g =
@@ -131,24 +97,17 @@ pub struct UnlockSnapshotRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    UnlockSnapshotRequest, UNLOCK_SNAPSHOT_REQUEST, 0 => snapshot_id, 1 => dry_run
-);
-pub static UNLOCK_SNAPSHOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "UnlockSnapshotRequest",
-    &[
-        rt::m("SnapshotId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    UnlockSnapshotRequest, UNLOCK_SNAPSHOT_REQUEST, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnlockSnapshotResult {
     /// The ID of the snapshot.
     pub snapshot_id: Option<String>,
 }
-rt::structure!(UnlockSnapshotResult, UNLOCK_SNAPSHOT_RESULT, 0 => snapshot_id);
-pub static UNLOCK_SNAPSHOT_RESULT: rt::Schema = rt::Schema::structure(
-    "UnlockSnapshotResult",
-    &[rt::m("SnapshotId", &rt::STRING).named("snapshotId")],
+rt::structure!(
+    UnlockSnapshotResult, UNLOCK_SNAPSHOT_RESULT, [snapshot_id[0] = rt::m("SnapshotId",
+    &rt::STRING).named("snapshotId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnmonitorInstancesRequest {
@@ -160,18 +119,11 @@ pub struct UnmonitorInstancesRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    UnmonitorInstancesRequest, UNMONITOR_INSTANCES_REQUEST, 0 => instance_ids, 1 =>
-    metric_category_ids, 2 => dry_run
-);
-pub static UNMONITOR_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "UnmonitorInstancesRequest",
-    &[
-        rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST)
-            .named("InstanceId")
-            .flags(rt::REQUIRED),
-        rt::m("MetricCategoryIds", &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"),
-        rt::m("DryRun", &rt::BOOLEAN).named("dryRun"),
-    ],
+    UnmonitorInstancesRequest, UNMONITOR_INSTANCES_REQUEST, [instance_ids[0] =
+    rt::m("InstanceIds", &INSTANCE_ID_STRING_LIST).named("InstanceId")
+    .flags(rt::REQUIRED), metric_category_ids[1] = rt::m("MetricCategoryIds",
+    &METRIC_CATEGORY_ID_LIST).named("MetricCategoryId"), dry_run[2] = rt::m("DryRun",
+    &rt::BOOLEAN).named("dryRun")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UnmonitorInstancesResult {
@@ -179,11 +131,8 @@ pub struct UnmonitorInstancesResult {
     pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
 }
 rt::structure!(
-    UnmonitorInstancesResult, UNMONITOR_INSTANCES_RESULT, 0 => instance_monitorings
-);
-pub static UNMONITOR_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "UnmonitorInstancesResult",
-    &[rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")],
+    UnmonitorInstancesResult, UNMONITOR_INSTANCES_RESULT, [instance_monitorings[0] =
+    rt::m("InstanceMonitorings", &INSTANCE_MONITORING_LIST).named("instancesSet")]
 );
 /// Describes an unsuccessful application status check association.
 #[derive(Clone, Default, PartialEq)]
@@ -198,18 +147,12 @@ pub struct UnsuccessfulAssociationResponseObject {
     pub reason: Option<String>,
 }
 rt::structure!(
-    UnsuccessfulAssociationResponseObject, UNSUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT, 0 =>
-    application_status_check_id, 1 => association_type, 2 => association_value, 3 =>
-    reason
-);
-pub static UNSUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulAssociationResponseObject",
-    &[
-        rt::m("ApplicationStatusCheckId", &rt::STRING).named("applicationStatusCheckId"),
-        rt::m("AssociationType", &rt::STRING).named("associationType"),
-        rt::m("AssociationValue", &rt::STRING).named("associationValue"),
-        rt::m("Reason", &rt::STRING).named("reason"),
-    ],
+    UnsuccessfulAssociationResponseObject, UNSUCCESSFUL_ASSOCIATION_RESPONSE_OBJECT,
+    [application_status_check_id[0] = rt::m("ApplicationStatusCheckId", &rt::STRING)
+    .named("applicationStatusCheckId"), association_type[1] = rt::m("AssociationType",
+    &rt::STRING).named("associationType"), association_value[2] =
+    rt::m("AssociationValue", &rt::STRING).named("associationValue"), reason[3] =
+    rt::m("Reason", &rt::STRING).named("reason")]
 );
 pub static UNSUCCESSFUL_ASSOCIATION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulAssociationResponseSet",
@@ -232,15 +175,9 @@ pub struct UnsuccessfulInstanceCreditSpecificationItem {
 }
 rt::structure!(
     UnsuccessfulInstanceCreditSpecificationItem,
-    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, 0 => instance_id, 1 => error
-);
-pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulInstanceCreditSpecificationItem",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Error", &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR)
-            .named("error"),
-    ],
+    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM, [instance_id[0] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), error[1] = rt::m("Error",
+    &UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR).named("error")]
 );
 /// Information about the error for the burstable performance instance whose credit option for CPU usage was not modified.
 #[derive(Clone, Default, PartialEq)]
@@ -252,14 +189,9 @@ pub struct UnsuccessfulInstanceCreditSpecificationItemError {
 }
 rt::structure!(
     UnsuccessfulInstanceCreditSpecificationItemError,
-    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR, 0 => code, 1 => message
-);
-pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulInstanceCreditSpecificationItemError",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_ITEM_ERROR, [code[0] = rt::m("Code",
+    &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 pub static UNSUCCESSFUL_INSTANCE_CREDIT_SPECIFICATION_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulInstanceCreditSpecificationSet",
@@ -273,13 +205,10 @@ pub struct UnsuccessfulItem {
     /// The ID of the resource.
     pub resource_id: Option<String>,
 }
-rt::structure!(UnsuccessfulItem, UNSUCCESSFUL_ITEM, 0 => error, 1 => resource_id);
-pub static UNSUCCESSFUL_ITEM: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulItem",
-    &[
-        rt::m("Error", &UNSUCCESSFUL_ITEM_ERROR).named("error"),
-        rt::m("ResourceId", &rt::STRING).named("resourceId"),
-    ],
+rt::structure!(
+    UnsuccessfulItem, UNSUCCESSFUL_ITEM, [error[0] = rt::m("Error",
+    &UNSUCCESSFUL_ITEM_ERROR).named("error"), resource_id[1] = rt::m("ResourceId",
+    &rt::STRING).named("resourceId")]
 );
 /// Information about the error that occurred. For more information about errors, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
 #[derive(Clone, Default, PartialEq)]
@@ -289,13 +218,9 @@ pub struct UnsuccessfulItemError {
     /// The error message accompanying the error code.
     pub message: Option<String>,
 }
-rt::structure!(UnsuccessfulItemError, UNSUCCESSFUL_ITEM_ERROR, 0 => code, 1 => message);
-pub static UNSUCCESSFUL_ITEM_ERROR: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulItemError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    UnsuccessfulItemError, UNSUCCESSFUL_ITEM_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 pub static UNSUCCESSFUL_ITEM_LIST: rt::Schema = rt::Schema::list(
     "UnsuccessfulItemList",
@@ -318,17 +243,11 @@ pub struct UnsuccessfulSuppressionResponseObject {
     pub reason: Option<String>,
 }
 rt::structure!(
-    UnsuccessfulSuppressionResponseObject, UNSUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT, 0 =>
-    instance_id, 1 => suppress_at, 2 => resume_at, 3 => reason
-);
-pub static UNSUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT: rt::Schema = rt::Schema::structure(
-    "UnsuccessfulSuppressionResponseObject",
-    &[
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
-        rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"),
-        rt::m("Reason", &rt::STRING).named("reason"),
-    ],
+    UnsuccessfulSuppressionResponseObject, UNSUCCESSFUL_SUPPRESSION_RESPONSE_OBJECT,
+    [instance_id[0] = rt::m("InstanceId", &rt::STRING).named("instanceId"),
+    suppress_at[1] = rt::m("SuppressAt", &rt::TIMESTAMP).named("suppressAt"),
+    resume_at[2] = rt::m("ResumeAt", &rt::TIMESTAMP).named("resumeAt"), reason[3] =
+    rt::m("Reason", &rt::STRING).named("reason")]
 );
 pub static UNSUCCESSFUL_SUPPRESSION_RESPONSE_SET: rt::Schema = rt::Schema::list(
     "UnsuccessfulSuppressionResponseSet",
@@ -355,17 +274,11 @@ pub struct UpdateCapacityManagerMonitoredTagKeysRequest {
 }
 rt::structure!(
     UpdateCapacityManagerMonitoredTagKeysRequest,
-    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, 0 => activate_tag_keys, 1 =>
-    deactivate_tag_keys, 2 => dry_run, 3 => client_token
-);
-pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityManagerMonitoredTagKeysRequest",
-    &[
-        rt::m("ActivateTagKeys", &VALUE_STRING_LIST).named("ActivateTagKey"),
-        rt::m("DeactivateTagKeys", &VALUE_STRING_LIST).named("DeactivateTagKey"),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_REQUEST, [activate_tag_keys[0] =
+    rt::m("ActivateTagKeys", &VALUE_STRING_LIST).named("ActivateTagKey"),
+    deactivate_tag_keys[1] = rt::m("DeactivateTagKeys", &VALUE_STRING_LIST)
+    .named("DeactivateTagKey"), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN),
+    client_token[3] = rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerMonitoredTagKeysResult {
@@ -374,14 +287,9 @@ pub struct UpdateCapacityManagerMonitoredTagKeysResult {
 }
 rt::structure!(
     UpdateCapacityManagerMonitoredTagKeysResult,
-    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, 0 => capacity_manager_tag_keys
-);
-pub static UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityManagerMonitoredTagKeysResult",
-    &[
-        rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
-            .named("capacityManagerTagKeySet"),
-    ],
+    UPDATE_CAPACITY_MANAGER_MONITORED_TAG_KEYS_RESULT, [capacity_manager_tag_keys[0] =
+    rt::m("CapacityManagerTagKeys", &CAPACITY_MANAGER_MONITORED_TAG_KEY_LIST)
+    .named("capacityManagerTagKeySet")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerOrganizationsAccessRequest {
@@ -394,16 +302,10 @@ pub struct UpdateCapacityManagerOrganizationsAccessRequest {
 }
 rt::structure!(
     UpdateCapacityManagerOrganizationsAccessRequest,
-    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST, 0 => organizations_access, 1 =>
-    dry_run, 2 => client_token
-);
-pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityManagerOrganizationsAccessRequest",
-    &[
-        rt::m("OrganizationsAccess", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_REQUEST, [organizations_access[0] =
+    rt::m("OrganizationsAccess", &rt::BOOLEAN).flags(rt::REQUIRED), dry_run[1] =
+    rt::m("DryRun", &rt::BOOLEAN), client_token[2] = rt::m("ClientToken", &rt::STRING)
+    .flags(rt::IDEMPOTENCY_TOKEN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityManagerOrganizationsAccessResult {
@@ -414,15 +316,10 @@ pub struct UpdateCapacityManagerOrganizationsAccessResult {
 }
 rt::structure!(
     UpdateCapacityManagerOrganizationsAccessResult,
-    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT, 0 => capacity_manager_status, 1
-    => organizations_access
-);
-pub static UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityManagerOrganizationsAccessResult",
-    &[
-        rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
-        rt::m("OrganizationsAccess", &rt::BOOLEAN).named("organizationsAccess"),
-    ],
+    UPDATE_CAPACITY_MANAGER_ORGANIZATIONS_ACCESS_RESULT, [capacity_manager_status[0] =
+    rt::m("CapacityManagerStatus", &rt::ENUM).named("capacityManagerStatus"),
+    organizations_access[1] = rt::m("OrganizationsAccess", &rt::BOOLEAN)
+    .named("organizationsAccess")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateInterruptibleCapacityReservationAllocationRequest {
@@ -437,18 +334,11 @@ pub struct UpdateInterruptibleCapacityReservationAllocationRequest {
 }
 rt::structure!(
     UpdateInterruptibleCapacityReservationAllocationRequest,
-    UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST, 0 =>
-    capacity_reservation_id, 1 => target_instance_count, 2 => dry_run, 3 =>
-    zero_size_preference
-);
-pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateInterruptibleCapacityReservationAllocationRequest",
-    &[
-        rt::m("CapacityReservationId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetInstanceCount", &rt::INTEGER),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("ZeroSizePreference", &rt::ENUM),
-    ],
+    UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_REQUEST,
+    [capacity_reservation_id[0] = rt::m("CapacityReservationId", &rt::STRING)
+    .flags(rt::REQUIRED), target_instance_count[1] = rt::m("TargetInstanceCount",
+    &rt::INTEGER), dry_run[2] = rt::m("DryRun", &rt::BOOLEAN), zero_size_preference[3] =
+    rt::m("ZeroSizePreference", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateInterruptibleCapacityReservationAllocationResult {
@@ -467,22 +357,16 @@ pub struct UpdateInterruptibleCapacityReservationAllocationResult {
 }
 rt::structure!(
     UpdateInterruptibleCapacityReservationAllocationResult,
-    UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT, 0 =>
-    interruptible_capacity_reservation_id, 1 => source_capacity_reservation_id, 2 =>
-    instance_count, 3 => target_instance_count, 4 => status, 5 => interruption_type
-);
-pub static UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateInterruptibleCapacityReservationAllocationResult",
-    &[
-        rt::m("InterruptibleCapacityReservationId", &rt::STRING)
-            .named("interruptibleCapacityReservationId"),
-        rt::m("SourceCapacityReservationId", &rt::STRING)
-            .named("sourceCapacityReservationId"),
-        rt::m("InstanceCount", &rt::INTEGER).named("instanceCount"),
-        rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("InterruptionType", &rt::ENUM).named("interruptionType"),
-    ],
+    UPDATE_INTERRUPTIBLE_CAPACITY_RESERVATION_ALLOCATION_RESULT,
+    [interruptible_capacity_reservation_id[0] =
+    rt::m("InterruptibleCapacityReservationId", &rt::STRING)
+    .named("interruptibleCapacityReservationId"), source_capacity_reservation_id[1] =
+    rt::m("SourceCapacityReservationId", &rt::STRING)
+    .named("sourceCapacityReservationId"), instance_count[2] = rt::m("InstanceCount",
+    &rt::INTEGER).named("instanceCount"), target_instance_count[3] =
+    rt::m("TargetInstanceCount", &rt::INTEGER).named("targetInstanceCount"), status[4] =
+    rt::m("Status", &rt::ENUM).named("status"), interruption_type[5] =
+    rt::m("InterruptionType", &rt::ENUM).named("interruptionType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
@@ -499,19 +383,12 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsEgressRequest,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST, 0 => dry_run, 1 => group_id,
-    2 => group_name, 3 => ip_permissions, 4 => security_group_rule_descriptions
-);
-pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSecurityGroupRuleDescriptionsEgressRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST),
-        rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
-            .named("SecurityGroupRuleDescription"),
-    ],
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_REQUEST, [dry_run[0] = rt::m("DryRun",
+    &rt::BOOLEAN), group_id[1] = rt::m("GroupId", &rt::STRING), group_name[2] =
+    rt::m("GroupName", &rt::STRING), ip_permissions[3] = rt::m("IpPermissions",
+    &IP_PERMISSION_LIST), security_group_rule_descriptions[4] =
+    rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
+    .named("SecurityGroupRuleDescription")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressResult {
@@ -520,11 +397,8 @@ pub struct UpdateSecurityGroupRuleDescriptionsEgressResult {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsEgressResult,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT, 0 => return_
-);
-pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateSecurityGroupRuleDescriptionsEgressResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_EGRESS_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressRequest {
@@ -541,19 +415,12 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressRequest {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsIngressRequest,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST, 0 => dry_run, 1 => group_id,
-    2 => group_name, 3 => ip_permissions, 4 => security_group_rule_descriptions
-);
-pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSecurityGroupRuleDescriptionsIngressRequest",
-    &[
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("GroupId", &rt::STRING),
-        rt::m("GroupName", &rt::STRING),
-        rt::m("IpPermissions", &IP_PERMISSION_LIST),
-        rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
-            .named("SecurityGroupRuleDescription"),
-    ],
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_REQUEST, [dry_run[0] =
+    rt::m("DryRun", &rt::BOOLEAN), group_id[1] = rt::m("GroupId", &rt::STRING),
+    group_name[2] = rt::m("GroupName", &rt::STRING), ip_permissions[3] =
+    rt::m("IpPermissions", &IP_PERMISSION_LIST), security_group_rule_descriptions[4] =
+    rt::m("SecurityGroupRuleDescriptions", &SECURITY_GROUP_RULE_DESCRIPTION_LIST)
+    .named("SecurityGroupRuleDescription")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsIngressResult {
@@ -562,11 +429,8 @@ pub struct UpdateSecurityGroupRuleDescriptionsIngressResult {
 }
 rt::structure!(
     UpdateSecurityGroupRuleDescriptionsIngressResult,
-    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_RESULT, 0 => return_
-);
-pub static UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateSecurityGroupRuleDescriptionsIngressResult",
-    &[rt::m("Return", &rt::BOOLEAN).named("return")],
+    UPDATE_SECURITY_GROUP_RULE_DESCRIPTIONS_INGRESS_RESULT, [return_[0] = rt::m("Return",
+    &rt::BOOLEAN).named("return")]
 );
 rt::string_enum! {
     pub enum UsageClassType { Spot = "spot", OnDemand = "on-demand", CapacityBlock =
@@ -584,10 +448,9 @@ pub struct UserBucket {
     /// The file name of the disk image.
     pub s3_key: Option<String>,
 }
-rt::structure!(UserBucket, USER_BUCKET, 0 => s3_bucket, 1 => s3_key);
-pub static USER_BUCKET: rt::Schema = rt::Schema::structure(
-    "UserBucket",
-    &[rt::m("S3Bucket", &rt::STRING), rt::m("S3Key", &rt::STRING)],
+rt::structure!(
+    UserBucket, USER_BUCKET, [s3_bucket[0] = rt::m("S3Bucket", &rt::STRING), s3_key[1] =
+    rt::m("S3Key", &rt::STRING)]
 );
 /// Describes the Amazon S3 bucket for the disk image.
 #[derive(Clone, Default, PartialEq)]
@@ -597,13 +460,10 @@ pub struct UserBucketDetails {
     /// The file name of the disk image.
     pub s3_key: Option<String>,
 }
-rt::structure!(UserBucketDetails, USER_BUCKET_DETAILS, 0 => s3_bucket, 1 => s3_key);
-pub static USER_BUCKET_DETAILS: rt::Schema = rt::Schema::structure(
-    "UserBucketDetails",
-    &[
-        rt::m("S3Bucket", &rt::STRING).named("s3Bucket"),
-        rt::m("S3Key", &rt::STRING).named("s3Key"),
-    ],
+rt::structure!(
+    UserBucketDetails, USER_BUCKET_DETAILS, [s3_bucket[0] = rt::m("S3Bucket",
+    &rt::STRING).named("s3Bucket"), s3_key[1] = rt::m("S3Key", &rt::STRING)
+    .named("s3Key")]
 );
 /// Describes the user data for an instance.
 #[derive(Clone, Default, PartialEq)]
@@ -611,12 +471,10 @@ pub struct UserData {
     /// The user data. If you are using an Amazon Web Services SDK or command line tool, Base64-encoding is performed for you, and you can load the text from a file. Otherwise, you must provide Base64-encoded text.
     pub data: Option<String>,
 }
-rt::structure!(UserData, USER_DATA, 0 => data);
-pub static USER_DATA: rt::Schema = rt::Schema::structure(
-        "UserData",
-        &[rt::m("Data", &rt::STRING).named("data")],
-    )
-    .flags(rt::SHAPE_SENSITIVE);
+rt::structure!(
+    UserData, USER_DATA, [data[0] = rt::m("Data", &rt::STRING).named("data")]
+    .flags(rt::SHAPE_SENSITIVE)
+);
 pub static USER_GROUP_STRING_LIST: rt::Schema = rt::Schema::list(
     "UserGroupStringList",
     &[rt::m("member", &rt::STRING).named("UserGroup")],
@@ -646,20 +504,13 @@ pub struct UserIdGroupPair {
     pub peering_status: Option<String>,
 }
 rt::structure!(
-    UserIdGroupPair, USER_ID_GROUP_PAIR, 0 => description, 1 => user_id, 2 => group_name,
-    3 => group_id, 4 => vpc_id, 5 => vpc_peering_connection_id, 6 => peering_status
-);
-pub static USER_ID_GROUP_PAIR: rt::Schema = rt::Schema::structure(
-    "UserIdGroupPair",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("UserId", &rt::STRING).named("userId"),
-        rt::m("GroupName", &rt::STRING).named("groupName"),
-        rt::m("GroupId", &rt::STRING).named("groupId"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("PeeringStatus", &rt::STRING).named("peeringStatus"),
-    ],
+    UserIdGroupPair, USER_ID_GROUP_PAIR, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), user_id[1] = rt::m("UserId", &rt::STRING)
+    .named("userId"), group_name[2] = rt::m("GroupName", &rt::STRING).named("groupName"),
+    group_id[3] = rt::m("GroupId", &rt::STRING).named("groupId"), vpc_id[4] =
+    rt::m("VpcId", &rt::STRING).named("vpcId"), vpc_peering_connection_id[5] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    peering_status[6] = rt::m("PeeringStatus", &rt::STRING).named("peeringStatus")]
 );
 pub static USER_ID_GROUP_PAIR_LIST: rt::Schema = rt::Schema::list(
     "UserIdGroupPairList",

@@ -11,10 +11,9 @@ pub struct VCpuCountRange {
     /// The maximum number of vCPUs. If this parameter is not specified, there is no maximum limit.
     pub max: Option<i32>,
 }
-rt::structure!(VCpuCountRange, V_CPU_COUNT_RANGE, 0 => min, 1 => max);
-pub static V_CPU_COUNT_RANGE: rt::Schema = rt::Schema::structure(
-    "VCpuCountRange",
-    &[rt::m("Min", &rt::INTEGER).named("min"), rt::m("Max", &rt::INTEGER).named("max")],
+rt::structure!(
+    VCpuCountRange, V_CPU_COUNT_RANGE, [min[0] = rt::m("Min", &rt::INTEGER).named("min"),
+    max[1] = rt::m("Max", &rt::INTEGER).named("max")]
 );
 /// The minimum and maximum number of vCPUs.
 #[derive(Clone, Default, PartialEq)]
@@ -24,10 +23,9 @@ pub struct VCpuCountRangeRequest {
     /// The maximum number of vCPUs. To specify no maximum limit, omit this parameter.
     pub max: Option<i32>,
 }
-rt::structure!(VCpuCountRangeRequest, V_CPU_COUNT_RANGE_REQUEST, 0 => min, 1 => max);
-pub static V_CPU_COUNT_RANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "VCpuCountRangeRequest",
-    &[rt::m("Min", &rt::INTEGER).flags(rt::REQUIRED), rt::m("Max", &rt::INTEGER)],
+rt::structure!(
+    VCpuCountRangeRequest, V_CPU_COUNT_RANGE_REQUEST, [min[0] = rt::m("Min",
+    &rt::INTEGER).flags(rt::REQUIRED), max[1] = rt::m("Max", &rt::INTEGER)]
 );
 /// Describes the vCPU configurations for the instance type.
 #[derive(Clone, Default, PartialEq)]
@@ -44,18 +42,12 @@ pub struct VCpuInfo {
     pub valid_threads_per_core: Option<Vec<i32>>,
 }
 rt::structure!(
-    VCpuInfo, V_CPU_INFO, 0 => default_v_cpus, 1 => default_cores, 2 =>
-    default_threads_per_core, 3 => valid_cores, 4 => valid_threads_per_core
-);
-pub static V_CPU_INFO: rt::Schema = rt::Schema::structure(
-    "VCpuInfo",
-    &[
-        rt::m("DefaultVCpus", &rt::INTEGER).named("defaultVCpus"),
-        rt::m("DefaultCores", &rt::INTEGER).named("defaultCores"),
-        rt::m("DefaultThreadsPerCore", &rt::INTEGER).named("defaultThreadsPerCore"),
-        rt::m("ValidCores", &CORE_COUNT_LIST).named("validCores"),
-        rt::m("ValidThreadsPerCore", &THREADS_PER_CORE_LIST).named("validThreadsPerCore"),
-    ],
+    VCpuInfo, V_CPU_INFO, [default_v_cpus[0] = rt::m("DefaultVCpus", &rt::INTEGER)
+    .named("defaultVCpus"), default_cores[1] = rt::m("DefaultCores", &rt::INTEGER)
+    .named("defaultCores"), default_threads_per_core[2] = rt::m("DefaultThreadsPerCore",
+    &rt::INTEGER).named("defaultThreadsPerCore"), valid_cores[3] = rt::m("ValidCores",
+    &CORE_COUNT_LIST).named("validCores"), valid_threads_per_core[4] =
+    rt::m("ValidThreadsPerCore", &THREADS_PER_CORE_LIST).named("validThreadsPerCore")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateSecurityGroupQuotasForInterfaceRequest {
@@ -66,17 +58,9 @@ pub struct ValidateSecurityGroupQuotasForInterfaceRequest {
 }
 rt::structure!(
     ValidateSecurityGroupQuotasForInterfaceRequest,
-    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST, 0 => security_group_ids, 1 =>
-    dry_run
-);
-pub static VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ValidateSecurityGroupQuotasForInterfaceRequest",
-    &[
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST)
-            .named("SecurityGroupId")
-            .flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_REQUEST, [security_group_ids[0] =
+    rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST).named("SecurityGroupId")
+    .flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateSecurityGroupQuotasForInterfaceResult {
@@ -85,11 +69,8 @@ pub struct ValidateSecurityGroupQuotasForInterfaceResult {
 }
 rt::structure!(
     ValidateSecurityGroupQuotasForInterfaceResult,
-    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT, 0 => valid
-);
-pub static VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT: rt::Schema = rt::Schema::structure(
-    "ValidateSecurityGroupQuotasForInterfaceResult",
-    &[rt::m("Valid", &rt::BOOLEAN).named("valid")],
+    VALIDATE_SECURITY_GROUP_QUOTAS_FOR_INTERFACE_RESULT, [valid[0] = rt::m("Valid",
+    &rt::BOOLEAN).named("valid")]
 );
 /// The error code and error message that is returned for a parameter or parameter combination that is not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Default, PartialEq)]
@@ -99,13 +80,9 @@ pub struct ValidationError {
     /// The error message that describes why the parameter or parameter combination is not valid. For more information about error messages, see [Error codes](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
     pub message: Option<String>,
 }
-rt::structure!(ValidationError, VALIDATION_ERROR, 0 => code, 1 => message);
-pub static VALIDATION_ERROR: rt::Schema = rt::Schema::structure(
-    "ValidationError",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+rt::structure!(
+    ValidationError, VALIDATION_ERROR, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), message[1] = rt::m("Message", &rt::STRING).named("message")]
 );
 /// The error codes and error messages that are returned for the parameters or parameter combinations that are not valid when a new launch template or new version of a launch template is created.
 #[derive(Clone, Default, PartialEq)]
@@ -113,10 +90,9 @@ pub struct ValidationWarning {
     /// The error codes and error messages.
     pub errors: Option<Vec<ValidationError>>,
 }
-rt::structure!(ValidationWarning, VALIDATION_WARNING, 0 => errors);
-pub static VALIDATION_WARNING: rt::Schema = rt::Schema::structure(
-    "ValidationWarning",
-    &[rt::m("Errors", &ERROR_SET).named("errorSet")],
+rt::structure!(
+    ValidationWarning, VALIDATION_WARNING, [errors[0] = rt::m("Errors", &ERROR_SET)
+    .named("errorSet")]
 );
 pub static VALUE_STRING_LIST: rt::Schema = rt::Schema::list(
     "ValueStringList",
@@ -172,43 +148,34 @@ pub struct VerifiedAccessEndpoint {
     pub cidr_options: Option<VerifiedAccessEndpointCidrOptions>,
 }
 rt::structure!(
-    VerifiedAccessEndpoint, VERIFIED_ACCESS_ENDPOINT, 0 => verified_access_instance_id, 1
-    => verified_access_group_id, 2 => verified_access_endpoint_id, 3 =>
-    application_domain, 4 => endpoint_type, 5 => attachment_type, 6 =>
-    domain_certificate_arn, 7 => endpoint_domain, 8 => device_validation_domain, 9 =>
-    security_group_ids, 10 => load_balancer_options, 11 => network_interface_options, 12
-    => status, 13 => description, 14 => creation_time, 15 => last_updated_time, 16 =>
-    deletion_time, 17 => tags, 18 => sse_specification, 19 => rds_options, 20 =>
-    cidr_options
-);
-pub static VERIFIED_ACCESS_ENDPOINT: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpoint",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-        rt::m("VerifiedAccessGroupId", &rt::STRING).named("verifiedAccessGroupId"),
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).named("verifiedAccessEndpointId"),
-        rt::m("ApplicationDomain", &rt::STRING).named("applicationDomain"),
-        rt::m("EndpointType", &rt::ENUM).named("endpointType"),
-        rt::m("AttachmentType", &rt::ENUM).named("attachmentType"),
-        rt::m("DomainCertificateArn", &rt::STRING).named("domainCertificateArn"),
-        rt::m("EndpointDomain", &rt::STRING).named("endpointDomain"),
-        rt::m("DeviceValidationDomain", &rt::STRING).named("deviceValidationDomain"),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_ID_LIST).named("securityGroupIdSet"),
-        rt::m("LoadBalancerOptions", &VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS)
-            .named("loadBalancerOptions"),
-        rt::m("NetworkInterfaceOptions", &VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS)
-            .named("networkInterfaceOptions"),
-        rt::m("Status", &VERIFIED_ACCESS_ENDPOINT_STATUS).named("status"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-        rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"),
-        rt::m("DeletionTime", &rt::STRING).named("deletionTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
-            .named("sseSpecification"),
-        rt::m("RdsOptions", &VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS).named("rdsOptions"),
-        rt::m("CidrOptions", &VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS).named("cidrOptions"),
-    ],
+    VerifiedAccessEndpoint, VERIFIED_ACCESS_ENDPOINT, [verified_access_instance_id[0] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
+    verified_access_group_id[1] = rt::m("VerifiedAccessGroupId", &rt::STRING)
+    .named("verifiedAccessGroupId"), verified_access_endpoint_id[2] =
+    rt::m("VerifiedAccessEndpointId", &rt::STRING).named("verifiedAccessEndpointId"),
+    application_domain[3] = rt::m("ApplicationDomain", &rt::STRING)
+    .named("applicationDomain"), endpoint_type[4] = rt::m("EndpointType", &rt::ENUM)
+    .named("endpointType"), attachment_type[5] = rt::m("AttachmentType", &rt::ENUM)
+    .named("attachmentType"), domain_certificate_arn[6] = rt::m("DomainCertificateArn",
+    &rt::STRING).named("domainCertificateArn"), endpoint_domain[7] =
+    rt::m("EndpointDomain", &rt::STRING).named("endpointDomain"),
+    device_validation_domain[8] = rt::m("DeviceValidationDomain", &rt::STRING)
+    .named("deviceValidationDomain"), security_group_ids[9] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_ID_LIST).named("securityGroupIdSet"), load_balancer_options[10] =
+    rt::m("LoadBalancerOptions", &VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS)
+    .named("loadBalancerOptions"), network_interface_options[11] =
+    rt::m("NetworkInterfaceOptions", &VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS)
+    .named("networkInterfaceOptions"), status[12] = rt::m("Status",
+    &VERIFIED_ACCESS_ENDPOINT_STATUS).named("status"), description[13] =
+    rt::m("Description", &rt::STRING).named("description"), creation_time[14] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), last_updated_time[15] =
+    rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"), deletion_time[16] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), tags[17] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), sse_specification[18] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification"),
+    rds_options[19] = rt::m("RdsOptions", &VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS)
+    .named("rdsOptions"), cidr_options[20] = rt::m("CidrOptions",
+    &VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS).named("cidrOptions")]
 );
 rt::string_enum! {
     pub enum VerifiedAccessEndpointAttachmentType { Vpc = "vpc" }
@@ -226,18 +193,11 @@ pub struct VerifiedAccessEndpointCidrOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    VerifiedAccessEndpointCidrOptions, VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, 0 => cidr,
-    1 => port_ranges, 2 => protocol, 3 => subnet_ids
-);
-pub static VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointCidrOptions",
-    &[
-        rt::m("Cidr", &rt::STRING).named("cidr"),
-        rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("portRangeSet"),
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"),
-    ],
+    VerifiedAccessEndpointCidrOptions, VERIFIED_ACCESS_ENDPOINT_CIDR_OPTIONS, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr"), port_ranges[1] = rt::m("PortRanges",
+    &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("portRangeSet"), protocol[2] =
+    rt::m("Protocol", &rt::ENUM).named("protocol"), subnet_ids[3] = rt::m("SubnetIds",
+    &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet")]
 );
 /// Options for a network-interface type endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -252,18 +212,12 @@ pub struct VerifiedAccessEndpointEniOptions {
     pub port_ranges: Option<Vec<VerifiedAccessEndpointPortRange>>,
 }
 rt::structure!(
-    VerifiedAccessEndpointEniOptions, VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS, 0 =>
-    network_interface_id, 1 => protocol, 2 => port, 3 => port_ranges
-);
-pub static VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointEniOptions",
-    &[
-        rt::m("NetworkInterfaceId", &rt::STRING).named("networkInterfaceId"),
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
-        rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("portRangeSet"),
-    ],
+    VerifiedAccessEndpointEniOptions, VERIFIED_ACCESS_ENDPOINT_ENI_OPTIONS,
+    [network_interface_id[0] = rt::m("NetworkInterfaceId", &rt::STRING)
+    .named("networkInterfaceId"), protocol[1] = rt::m("Protocol", &rt::ENUM)
+    .named("protocol"), port[2] = rt::m("Port", &rt::INTEGER).named("port").min(1.0),
+    port_ranges[3] = rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
+    .named("portRangeSet")]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_ID_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointIdList",
@@ -289,20 +243,12 @@ pub struct VerifiedAccessEndpointLoadBalancerOptions {
 }
 rt::structure!(
     VerifiedAccessEndpointLoadBalancerOptions,
-    VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, 0 => protocol, 1 => port, 2 =>
-    load_balancer_arn, 3 => subnet_ids, 4 => port_ranges
-);
-pub static VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointLoadBalancerOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
-        rt::m("LoadBalancerArn", &rt::STRING).named("loadBalancerArn"),
-        rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST)
-            .named("subnetIdSet"),
-        rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST)
-            .named("portRangeSet"),
-    ],
+    VERIFIED_ACCESS_ENDPOINT_LOAD_BALANCER_OPTIONS, [protocol[0] = rt::m("Protocol",
+    &rt::ENUM).named("protocol"), port[1] = rt::m("Port", &rt::INTEGER).named("port")
+    .min(1.0), load_balancer_arn[2] = rt::m("LoadBalancerArn", &rt::STRING)
+    .named("loadBalancerArn"), subnet_ids[3] = rt::m("SubnetIds",
+    &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"), port_ranges[4] =
+    rt::m("PortRanges", &VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST).named("portRangeSet")]
 );
 /// Describes a port range.
 #[derive(Clone, Default, PartialEq)]
@@ -313,15 +259,9 @@ pub struct VerifiedAccessEndpointPortRange {
     pub to_port: Option<i32>,
 }
 rt::structure!(
-    VerifiedAccessEndpointPortRange, VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, 0 => from_port,
-    1 => to_port
-);
-pub static VERIFIED_ACCESS_ENDPOINT_PORT_RANGE: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointPortRange",
-    &[
-        rt::m("FromPort", &rt::INTEGER).named("fromPort").min(1.0),
-        rt::m("ToPort", &rt::INTEGER).named("toPort").min(1.0),
-    ],
+    VerifiedAccessEndpointPortRange, VERIFIED_ACCESS_ENDPOINT_PORT_RANGE, [from_port[0] =
+    rt::m("FromPort", &rt::INTEGER).named("fromPort").min(1.0), to_port[1] =
+    rt::m("ToPort", &rt::INTEGER).named("toPort").min(1.0)]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_PORT_RANGE_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointPortRangeList",
@@ -350,21 +290,15 @@ pub struct VerifiedAccessEndpointRdsOptions {
     pub subnet_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    VerifiedAccessEndpointRdsOptions, VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS, 0 =>
-    protocol, 1 => port, 2 => rds_db_instance_arn, 3 => rds_db_cluster_arn, 4 =>
-    rds_db_proxy_arn, 5 => rds_endpoint, 6 => subnet_ids
-);
-pub static VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointRdsOptions",
-    &[
-        rt::m("Protocol", &rt::ENUM).named("protocol"),
-        rt::m("Port", &rt::INTEGER).named("port").min(1.0),
-        rt::m("RdsDbInstanceArn", &rt::STRING).named("rdsDbInstanceArn"),
-        rt::m("RdsDbClusterArn", &rt::STRING).named("rdsDbClusterArn"),
-        rt::m("RdsDbProxyArn", &rt::STRING).named("rdsDbProxyArn"),
-        rt::m("RdsEndpoint", &rt::STRING).named("rdsEndpoint"),
-        rt::m("SubnetIds", &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet"),
-    ],
+    VerifiedAccessEndpointRdsOptions, VERIFIED_ACCESS_ENDPOINT_RDS_OPTIONS, [protocol[0]
+    = rt::m("Protocol", &rt::ENUM).named("protocol"), port[1] = rt::m("Port",
+    &rt::INTEGER).named("port").min(1.0), rds_db_instance_arn[2] =
+    rt::m("RdsDbInstanceArn", &rt::STRING).named("rdsDbInstanceArn"),
+    rds_db_cluster_arn[3] = rt::m("RdsDbClusterArn", &rt::STRING)
+    .named("rdsDbClusterArn"), rds_db_proxy_arn[4] = rt::m("RdsDbProxyArn", &rt::STRING)
+    .named("rdsDbProxyArn"), rds_endpoint[5] = rt::m("RdsEndpoint", &rt::STRING)
+    .named("rdsEndpoint"), subnet_ids[6] = rt::m("SubnetIds",
+    &VERIFIED_ACCESS_ENDPOINT_SUBNET_ID_LIST).named("subnetIdSet")]
 );
 /// Describes the status of a Verified Access endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -375,15 +309,9 @@ pub struct VerifiedAccessEndpointStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessEndpointStatus, VERIFIED_ACCESS_ENDPOINT_STATUS, 0 => code, 1 =>
-    message
-);
-pub static VERIFIED_ACCESS_ENDPOINT_STATUS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    VerifiedAccessEndpointStatus, VERIFIED_ACCESS_ENDPOINT_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum VerifiedAccessEndpointStatusCode { Pending = "pending", Active = "active",
@@ -404,19 +332,13 @@ pub struct VerifiedAccessEndpointTarget {
     pub verified_access_endpoint_target_dns: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessEndpointTarget, VERIFIED_ACCESS_ENDPOINT_TARGET, 0 =>
-    verified_access_endpoint_id, 1 => verified_access_endpoint_target_ip_address, 2 =>
-    verified_access_endpoint_target_dns
-);
-pub static VERIFIED_ACCESS_ENDPOINT_TARGET: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessEndpointTarget",
-    &[
-        rt::m("VerifiedAccessEndpointId", &rt::STRING).named("verifiedAccessEndpointId"),
-        rt::m("VerifiedAccessEndpointTargetIpAddress", &rt::STRING)
-            .named("verifiedAccessEndpointTargetIpAddress"),
-        rt::m("VerifiedAccessEndpointTargetDns", &rt::STRING)
-            .named("verifiedAccessEndpointTargetDns"),
-    ],
+    VerifiedAccessEndpointTarget, VERIFIED_ACCESS_ENDPOINT_TARGET,
+    [verified_access_endpoint_id[0] = rt::m("VerifiedAccessEndpointId", &rt::STRING)
+    .named("verifiedAccessEndpointId"), verified_access_endpoint_target_ip_address[1] =
+    rt::m("VerifiedAccessEndpointTargetIpAddress", &rt::STRING)
+    .named("verifiedAccessEndpointTargetIpAddress"),
+    verified_access_endpoint_target_dns[2] = rt::m("VerifiedAccessEndpointTargetDns",
+    &rt::STRING).named("verifiedAccessEndpointTargetDns")]
 );
 pub static VERIFIED_ACCESS_ENDPOINT_TARGET_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessEndpointTargetList",
@@ -451,26 +373,18 @@ pub struct VerifiedAccessGroup {
     pub sse_specification: Option<VerifiedAccessSseSpecificationResponse>,
 }
 rt::structure!(
-    VerifiedAccessGroup, VERIFIED_ACCESS_GROUP, 0 => verified_access_group_id, 1 =>
-    verified_access_instance_id, 2 => description, 3 => owner, 4 =>
-    verified_access_group_arn, 5 => creation_time, 6 => last_updated_time, 7 =>
-    deletion_time, 8 => tags, 9 => sse_specification
-);
-pub static VERIFIED_ACCESS_GROUP: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessGroup",
-    &[
-        rt::m("VerifiedAccessGroupId", &rt::STRING).named("verifiedAccessGroupId"),
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("Owner", &rt::STRING).named("owner"),
-        rt::m("VerifiedAccessGroupArn", &rt::STRING).named("verifiedAccessGroupArn"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-        rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"),
-        rt::m("DeletionTime", &rt::STRING).named("deletionTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
-            .named("sseSpecification"),
-    ],
+    VerifiedAccessGroup, VERIFIED_ACCESS_GROUP, [verified_access_group_id[0] =
+    rt::m("VerifiedAccessGroupId", &rt::STRING).named("verifiedAccessGroupId"),
+    verified_access_instance_id[1] = rt::m("VerifiedAccessInstanceId", &rt::STRING)
+    .named("verifiedAccessInstanceId"), description[2] = rt::m("Description",
+    &rt::STRING).named("description"), owner[3] = rt::m("Owner", &rt::STRING)
+    .named("owner"), verified_access_group_arn[4] = rt::m("VerifiedAccessGroupArn",
+    &rt::STRING).named("verifiedAccessGroupArn"), creation_time[5] =
+    rt::m("CreationTime", &rt::STRING).named("creationTime"), last_updated_time[6] =
+    rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"), deletion_time[7] =
+    rt::m("DeletionTime", &rt::STRING).named("deletionTime"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), sse_specification[9] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification")]
 );
 pub static VERIFIED_ACCESS_GROUP_ID_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessGroupIdList",
@@ -503,31 +417,18 @@ pub struct VerifiedAccessInstance {
     pub cidr_endpoints_custom_sub_domain: Option<VerifiedAccessInstanceCustomSubDomain>,
 }
 rt::structure!(
-    VerifiedAccessInstance, VERIFIED_ACCESS_INSTANCE, 0 => verified_access_instance_id, 1
-    => description, 2 => verified_access_trust_providers, 3 => creation_time, 4 =>
-    last_updated_time, 5 => tags, 6 => fips_enabled, 7 =>
-    cidr_endpoints_custom_sub_domain
-);
-pub static VERIFIED_ACCESS_INSTANCE: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstance",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m(
-                "VerifiedAccessTrustProviders",
-                &VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED_LIST,
-            )
-            .named("verifiedAccessTrustProviderSet"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-        rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("FipsEnabled", &rt::BOOLEAN).named("fipsEnabled"),
-        rt::m(
-                "CidrEndpointsCustomSubDomain",
-                &VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN,
-            )
-            .named("cidrEndpointsCustomSubDomain"),
-    ],
+    VerifiedAccessInstance, VERIFIED_ACCESS_INSTANCE, [verified_access_instance_id[0] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
+    description[1] = rt::m("Description", &rt::STRING).named("description"),
+    verified_access_trust_providers[2] = rt::m("VerifiedAccessTrustProviders",
+    &VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED_LIST)
+    .named("verifiedAccessTrustProviderSet"), creation_time[3] = rt::m("CreationTime",
+    &rt::STRING).named("creationTime"), last_updated_time[4] = rt::m("LastUpdatedTime",
+    &rt::STRING).named("lastUpdatedTime"), tags[5] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet"), fips_enabled[6] = rt::m("FipsEnabled", &rt::BOOLEAN)
+    .named("fipsEnabled"), cidr_endpoints_custom_sub_domain[7] =
+    rt::m("CidrEndpointsCustomSubDomain", &VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN)
+    .named("cidrEndpointsCustomSubDomain")]
 );
 /// Describes a custom subdomain for a network CIDR endpoint for Verified Access.
 #[derive(Clone, Default, PartialEq)]
@@ -538,15 +439,9 @@ pub struct VerifiedAccessInstanceCustomSubDomain {
     pub nameservers: Option<Vec<String>>,
 }
 rt::structure!(
-    VerifiedAccessInstanceCustomSubDomain, VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN, 0
-    => sub_domain, 1 => nameservers
-);
-pub static VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstanceCustomSubDomain",
-    &[
-        rt::m("SubDomain", &rt::STRING).named("subDomain"),
-        rt::m("Nameservers", &VALUE_STRING_LIST).named("nameserverSet"),
-    ],
+    VerifiedAccessInstanceCustomSubDomain, VERIFIED_ACCESS_INSTANCE_CUSTOM_SUB_DOMAIN,
+    [sub_domain[0] = rt::m("SubDomain", &rt::STRING).named("subDomain"), nameservers[1] =
+    rt::m("Nameservers", &VALUE_STRING_LIST).named("nameserverSet")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_ID_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceIdList",
@@ -566,15 +461,9 @@ pub struct VerifiedAccessInstanceLoggingConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceLoggingConfiguration,
-    VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION, 0 => verified_access_instance_id, 1
-    => access_logs
-);
-pub static VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstanceLoggingConfiguration",
-    &[
-        rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
-        rt::m("AccessLogs", &VERIFIED_ACCESS_LOGS).named("accessLogs"),
-    ],
+    VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION, [verified_access_instance_id[0] =
+    rt::m("VerifiedAccessInstanceId", &rt::STRING).named("verifiedAccessInstanceId"),
+    access_logs[1] = rt::m("AccessLogs", &VERIFIED_ACCESS_LOGS).named("accessLogs")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_LOGGING_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceLoggingConfigurationList",
@@ -590,18 +479,10 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceOpenVpnClientConfiguration,
-    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION, 0 => config, 1 => routes
-);
-pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstanceOpenVpnClientConfiguration",
-    &[
-        rt::m("Config", &rt::STRING).named("config"),
-        rt::m(
-                "Routes",
-                &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST,
-            )
-            .named("routeSet"),
-    ],
+    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION, [config[0] = rt::m("Config",
+    &rt::STRING).named("config"), routes[1] = rt::m("Routes",
+    &VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST)
+    .named("routeSet")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceOpenVpnClientConfigurationList",
@@ -618,11 +499,8 @@ pub struct VerifiedAccessInstanceOpenVpnClientConfigurationRoute {
 }
 rt::structure!(
     VerifiedAccessInstanceOpenVpnClientConfigurationRoute,
-    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE, 0 => cidr
-);
-pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstanceOpenVpnClientConfigurationRoute",
-    &[rt::m("Cidr", &rt::STRING).named("cidr")],
+    VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE, [cidr[0] =
+    rt::m("Cidr", &rt::STRING).named("cidr")]
 );
 pub static VERIFIED_ACCESS_INSTANCE_OPEN_VPN_CLIENT_CONFIGURATION_ROUTE_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessInstanceOpenVpnClientConfigurationRouteList",
@@ -657,25 +535,18 @@ pub struct VerifiedAccessInstanceUserTrustProviderClientConfiguration {
 }
 rt::structure!(
     VerifiedAccessInstanceUserTrustProviderClientConfiguration,
-    VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION, 0 => type_, 1 =>
-    scopes, 2 => issuer, 3 => authorization_endpoint, 4 => public_signing_key_endpoint, 5
-    => token_endpoint, 6 => user_info_endpoint, 7 => client_id, 8 => client_secret, 9 =>
-    pkce_enabled
-);
-pub static VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessInstanceUserTrustProviderClientConfiguration",
-    &[
-        rt::m("Type", &rt::ENUM).named("type"),
-        rt::m("Scopes", &rt::STRING).named("scopes"),
-        rt::m("Issuer", &rt::STRING).named("issuer"),
-        rt::m("AuthorizationEndpoint", &rt::STRING).named("authorizationEndpoint"),
-        rt::m("PublicSigningKeyEndpoint", &rt::STRING).named("publicSigningKeyEndpoint"),
-        rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
-        rt::m("UserInfoEndpoint", &rt::STRING).named("userInfoEndpoint"),
-        rt::m("ClientId", &rt::STRING).named("clientId"),
-        rt::m("ClientSecret", &rt::STRING).named("clientSecret").flags(rt::SENSITIVE),
-        rt::m("PkceEnabled", &rt::BOOLEAN).named("pkceEnabled"),
-    ],
+    VERIFIED_ACCESS_INSTANCE_USER_TRUST_PROVIDER_CLIENT_CONFIGURATION, [type_[0] =
+    rt::m("Type", &rt::ENUM).named("type"), scopes[1] = rt::m("Scopes", &rt::STRING)
+    .named("scopes"), issuer[2] = rt::m("Issuer", &rt::STRING).named("issuer"),
+    authorization_endpoint[3] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .named("authorizationEndpoint"), public_signing_key_endpoint[4] =
+    rt::m("PublicSigningKeyEndpoint", &rt::STRING).named("publicSigningKeyEndpoint"),
+    token_endpoint[5] = rt::m("TokenEndpoint", &rt::STRING).named("tokenEndpoint"),
+    user_info_endpoint[6] = rt::m("UserInfoEndpoint", &rt::STRING)
+    .named("userInfoEndpoint"), client_id[7] = rt::m("ClientId", &rt::STRING)
+    .named("clientId"), client_secret[8] = rt::m("ClientSecret", &rt::STRING)
+    .named("clientSecret").flags(rt::SENSITIVE), pkce_enabled[9] = rt::m("PkceEnabled",
+    &rt::BOOLEAN).named("pkceEnabled")]
 );
 /// Options for CloudWatch Logs as a logging destination.
 #[derive(Clone, Default, PartialEq)]
@@ -689,17 +560,10 @@ pub struct VerifiedAccessLogCloudWatchLogsDestination {
 }
 rt::structure!(
     VerifiedAccessLogCloudWatchLogsDestination,
-    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION, 0 => enabled, 1 => delivery_status,
-    2 => log_group
-);
-pub static VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogCloudWatchLogsDestination",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("DeliveryStatus", &VERIFIED_ACCESS_LOG_DELIVERY_STATUS)
-            .named("deliveryStatus"),
-        rt::m("LogGroup", &rt::STRING).named("logGroup"),
-    ],
+    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled"), delivery_status[1] = rt::m("DeliveryStatus",
+    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), log_group[2] =
+    rt::m("LogGroup", &rt::STRING).named("logGroup")]
 );
 /// Options for CloudWatch Logs as a logging destination.
 #[derive(Clone, Default, PartialEq)]
@@ -711,12 +575,9 @@ pub struct VerifiedAccessLogCloudWatchLogsDestinationOptions {
 }
 rt::structure!(
     VerifiedAccessLogCloudWatchLogsDestinationOptions,
-    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS, 0 => enabled, 1 =>
-    log_group
-);
-pub static VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogCloudWatchLogsDestinationOptions",
-    &[rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), rt::m("LogGroup", &rt::STRING)],
+    VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), log_group[1] = rt::m("LogGroup",
+    &rt::STRING)]
 );
 /// Describes a log delivery status.
 #[derive(Clone, Default, PartialEq)]
@@ -727,15 +588,9 @@ pub struct VerifiedAccessLogDeliveryStatus {
     pub message: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessLogDeliveryStatus, VERIFIED_ACCESS_LOG_DELIVERY_STATUS, 0 => code, 1 =>
-    message
-);
-pub static VERIFIED_ACCESS_LOG_DELIVERY_STATUS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogDeliveryStatus",
-    &[
-        rt::m("Code", &rt::ENUM).named("code"),
-        rt::m("Message", &rt::STRING).named("message"),
-    ],
+    VerifiedAccessLogDeliveryStatus, VERIFIED_ACCESS_LOG_DELIVERY_STATUS, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
 );
 rt::string_enum! {
     pub enum VerifiedAccessLogDeliveryStatusCode { Success = "success", Failed = "failed"
@@ -753,17 +608,10 @@ pub struct VerifiedAccessLogKinesisDataFirehoseDestination {
 }
 rt::structure!(
     VerifiedAccessLogKinesisDataFirehoseDestination,
-    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION, 0 => enabled, 1 =>
-    delivery_status, 2 => delivery_stream
-);
-pub static VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogKinesisDataFirehoseDestination",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("DeliveryStatus", &VERIFIED_ACCESS_LOG_DELIVERY_STATUS)
-            .named("deliveryStatus"),
-        rt::m("DeliveryStream", &rt::STRING).named("deliveryStream"),
-    ],
+    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION, [enabled[0] = rt::m("Enabled",
+    &rt::BOOLEAN).named("enabled"), delivery_status[1] = rt::m("DeliveryStatus",
+    &VERIFIED_ACCESS_LOG_DELIVERY_STATUS).named("deliveryStatus"), delivery_stream[2] =
+    rt::m("DeliveryStream", &rt::STRING).named("deliveryStream")]
 );
 /// Describes Amazon Kinesis Data Firehose logging options.
 #[derive(Clone, Default, PartialEq)]
@@ -775,15 +623,9 @@ pub struct VerifiedAccessLogKinesisDataFirehoseDestinationOptions {
 }
 rt::structure!(
     VerifiedAccessLogKinesisDataFirehoseDestinationOptions,
-    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS, 0 => enabled, 1 =>
-    delivery_stream
-);
-pub static VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogKinesisDataFirehoseDestinationOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("DeliveryStream", &rt::STRING),
-    ],
+    VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), delivery_stream[1] =
+    rt::m("DeliveryStream", &rt::STRING)]
 );
 /// Options for Verified Access logs.
 #[derive(Clone, Default, PartialEq)]
@@ -804,25 +646,13 @@ pub struct VerifiedAccessLogOptions {
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
-    VerifiedAccessLogOptions, VERIFIED_ACCESS_LOG_OPTIONS, 0 => s3, 1 =>
-    cloud_watch_logs, 2 => kinesis_data_firehose, 3 => log_version, 4 =>
-    include_trust_context
-);
-pub static VERIFIED_ACCESS_LOG_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogOptions",
-    &[
-        rt::m("S3", &VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS),
-        rt::m(
-            "CloudWatchLogs",
-            &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS,
-        ),
-        rt::m(
-            "KinesisDataFirehose",
-            &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS,
-        ),
-        rt::m("LogVersion", &rt::STRING),
-        rt::m("IncludeTrustContext", &rt::BOOLEAN),
-    ],
+    VerifiedAccessLogOptions, VERIFIED_ACCESS_LOG_OPTIONS, [s3[0] = rt::m("S3",
+    &VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS), cloud_watch_logs[1] =
+    rt::m("CloudWatchLogs", &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION_OPTIONS),
+    kinesis_data_firehose[2] = rt::m("KinesisDataFirehose",
+    &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION_OPTIONS), log_version[3] =
+    rt::m("LogVersion", &rt::STRING), include_trust_context[4] =
+    rt::m("IncludeTrustContext", &rt::BOOLEAN)]
 );
 /// Options for Amazon S3 as a logging destination.
 #[derive(Clone, Default, PartialEq)]
@@ -839,19 +669,12 @@ pub struct VerifiedAccessLogS3Destination {
     pub bucket_owner: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessLogS3Destination, VERIFIED_ACCESS_LOG_S3_DESTINATION, 0 => enabled, 1
-    => delivery_status, 2 => bucket_name, 3 => prefix, 4 => bucket_owner
-);
-pub static VERIFIED_ACCESS_LOG_S3_DESTINATION: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogS3Destination",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).named("enabled"),
-        rt::m("DeliveryStatus", &VERIFIED_ACCESS_LOG_DELIVERY_STATUS)
-            .named("deliveryStatus"),
-        rt::m("BucketName", &rt::STRING).named("bucketName"),
-        rt::m("Prefix", &rt::STRING).named("prefix"),
-        rt::m("BucketOwner", &rt::STRING).named("bucketOwner"),
-    ],
+    VerifiedAccessLogS3Destination, VERIFIED_ACCESS_LOG_S3_DESTINATION, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).named("enabled"), delivery_status[1] =
+    rt::m("DeliveryStatus", &VERIFIED_ACCESS_LOG_DELIVERY_STATUS)
+    .named("deliveryStatus"), bucket_name[2] = rt::m("BucketName", &rt::STRING)
+    .named("bucketName"), prefix[3] = rt::m("Prefix", &rt::STRING).named("prefix"),
+    bucket_owner[4] = rt::m("BucketOwner", &rt::STRING).named("bucketOwner")]
 );
 /// Options for Amazon S3 as a logging destination.
 #[derive(Clone, Default, PartialEq)]
@@ -866,17 +689,10 @@ pub struct VerifiedAccessLogS3DestinationOptions {
     pub bucket_owner: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessLogS3DestinationOptions, VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS, 0
-    => enabled, 1 => bucket_name, 2 => prefix, 3 => bucket_owner
-);
-pub static VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogS3DestinationOptions",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("BucketName", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("BucketOwner", &rt::STRING),
-    ],
+    VerifiedAccessLogS3DestinationOptions, VERIFIED_ACCESS_LOG_S3_DESTINATION_OPTIONS,
+    [enabled[0] = rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), bucket_name[1] =
+    rt::m("BucketName", &rt::STRING), prefix[2] = rt::m("Prefix", &rt::STRING),
+    bucket_owner[3] = rt::m("BucketOwner", &rt::STRING)]
 );
 /// Describes the options for Verified Access logs.
 #[derive(Clone, Default, PartialEq)]
@@ -893,23 +709,14 @@ pub struct VerifiedAccessLogs {
     pub include_trust_context: Option<bool>,
 }
 rt::structure!(
-    VerifiedAccessLogs, VERIFIED_ACCESS_LOGS, 0 => s3, 1 => cloud_watch_logs, 2 =>
-    kinesis_data_firehose, 3 => log_version, 4 => include_trust_context
-);
-pub static VERIFIED_ACCESS_LOGS: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessLogs",
-    &[
-        rt::m("S3", &VERIFIED_ACCESS_LOG_S3_DESTINATION).named("s3"),
-        rt::m("CloudWatchLogs", &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION)
-            .named("cloudWatchLogs"),
-        rt::m(
-                "KinesisDataFirehose",
-                &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION,
-            )
-            .named("kinesisDataFirehose"),
-        rt::m("LogVersion", &rt::STRING).named("logVersion"),
-        rt::m("IncludeTrustContext", &rt::BOOLEAN).named("includeTrustContext"),
-    ],
+    VerifiedAccessLogs, VERIFIED_ACCESS_LOGS, [s3[0] = rt::m("S3",
+    &VERIFIED_ACCESS_LOG_S3_DESTINATION).named("s3"), cloud_watch_logs[1] =
+    rt::m("CloudWatchLogs", &VERIFIED_ACCESS_LOG_CLOUD_WATCH_LOGS_DESTINATION)
+    .named("cloudWatchLogs"), kinesis_data_firehose[2] = rt::m("KinesisDataFirehose",
+    &VERIFIED_ACCESS_LOG_KINESIS_DATA_FIREHOSE_DESTINATION).named("kinesisDataFirehose"),
+    log_version[3] = rt::m("LogVersion", &rt::STRING).named("logVersion"),
+    include_trust_context[4] = rt::m("IncludeTrustContext", &rt::BOOLEAN)
+    .named("includeTrustContext")]
 );
 /// Verified Access provides server side encryption by default to data at rest using Amazon Web Services-owned KMS keys. You also have the option of using customer managed KMS keys, which can be specified using the options below.
 #[derive(Clone, Default, PartialEq)]
@@ -922,12 +729,9 @@ pub struct VerifiedAccessSseSpecificationRequest {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessSseSpecificationRequest, VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST, 0
-    => customer_managed_key_enabled, 1 => kms_key_arn
-);
-pub static VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessSseSpecificationRequest",
-    &[rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN), rt::m("KmsKeyArn", &rt::STRING)],
+    VerifiedAccessSseSpecificationRequest, VERIFIED_ACCESS_SSE_SPECIFICATION_REQUEST,
+    [customer_managed_key_enabled[0] = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)]
 );
 /// The options in use for server side encryption.
 #[derive(Clone, Default, PartialEq)]
@@ -940,16 +744,10 @@ pub struct VerifiedAccessSseSpecificationResponse {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    VerifiedAccessSseSpecificationResponse, VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE, 0
-    => customer_managed_key_enabled, 1 => kms_key_arn
-);
-pub static VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessSseSpecificationResponse",
-    &[
-        rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN)
-            .named("customerManagedKeyEnabled"),
-        rt::m("KmsKeyArn", &rt::STRING).named("kmsKeyArn"),
-    ],
+    VerifiedAccessSseSpecificationResponse, VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE,
+    [customer_managed_key_enabled[0] = rt::m("CustomerManagedKeyEnabled", &rt::BOOLEAN)
+    .named("customerManagedKeyEnabled"), kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)
+    .named("kmsKeyArn")]
 );
 /// Describes a Verified Access trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -982,33 +780,24 @@ pub struct VerifiedAccessTrustProvider {
     pub native_application_oidc_options: Option<NativeApplicationOidcOptions>,
 }
 rt::structure!(
-    VerifiedAccessTrustProvider, VERIFIED_ACCESS_TRUST_PROVIDER, 0 =>
-    verified_access_trust_provider_id, 1 => description, 2 => trust_provider_type, 3 =>
-    user_trust_provider_type, 4 => device_trust_provider_type, 5 => oidc_options, 6 =>
-    device_options, 7 => policy_reference_name, 8 => creation_time, 9 =>
-    last_updated_time, 10 => tags, 11 => sse_specification, 12 =>
-    native_application_oidc_options
-);
-pub static VERIFIED_ACCESS_TRUST_PROVIDER: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessTrustProvider",
-    &[
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING)
-            .named("verifiedAccessTrustProviderId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
-        rt::m("UserTrustProviderType", &rt::ENUM).named("userTrustProviderType"),
-        rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType"),
-        rt::m("OidcOptions", &OIDC_OPTIONS).named("oidcOptions"),
-        rt::m("DeviceOptions", &DEVICE_OPTIONS).named("deviceOptions"),
-        rt::m("PolicyReferenceName", &rt::STRING).named("policyReferenceName"),
-        rt::m("CreationTime", &rt::STRING).named("creationTime"),
-        rt::m("LastUpdatedTime", &rt::STRING).named("lastUpdatedTime"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("SseSpecification", &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE)
-            .named("sseSpecification"),
-        rt::m("NativeApplicationOidcOptions", &NATIVE_APPLICATION_OIDC_OPTIONS)
-            .named("nativeApplicationOidcOptions"),
-    ],
+    VerifiedAccessTrustProvider, VERIFIED_ACCESS_TRUST_PROVIDER,
+    [verified_access_trust_provider_id[0] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).named("verifiedAccessTrustProviderId"), description[1] =
+    rt::m("Description", &rt::STRING).named("description"), trust_provider_type[2] =
+    rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
+    user_trust_provider_type[3] = rt::m("UserTrustProviderType", &rt::ENUM)
+    .named("userTrustProviderType"), device_trust_provider_type[4] =
+    rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType"),
+    oidc_options[5] = rt::m("OidcOptions", &OIDC_OPTIONS).named("oidcOptions"),
+    device_options[6] = rt::m("DeviceOptions", &DEVICE_OPTIONS).named("deviceOptions"),
+    policy_reference_name[7] = rt::m("PolicyReferenceName", &rt::STRING)
+    .named("policyReferenceName"), creation_time[8] = rt::m("CreationTime", &rt::STRING)
+    .named("creationTime"), last_updated_time[9] = rt::m("LastUpdatedTime", &rt::STRING)
+    .named("lastUpdatedTime"), tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    sse_specification[11] = rt::m("SseSpecification",
+    &VERIFIED_ACCESS_SSE_SPECIFICATION_RESPONSE).named("sseSpecification"),
+    native_application_oidc_options[12] = rt::m("NativeApplicationOidcOptions",
+    &NATIVE_APPLICATION_OIDC_OPTIONS).named("nativeApplicationOidcOptions")]
 );
 /// Condensed information about a trust provider.
 #[derive(Clone, Default, PartialEq)]
@@ -1025,20 +814,14 @@ pub struct VerifiedAccessTrustProviderCondensed {
     pub device_trust_provider_type: Option<DeviceTrustProviderType>,
 }
 rt::structure!(
-    VerifiedAccessTrustProviderCondensed, VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED, 0 =>
-    verified_access_trust_provider_id, 1 => description, 2 => trust_provider_type, 3 =>
-    user_trust_provider_type, 4 => device_trust_provider_type
-);
-pub static VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED: rt::Schema = rt::Schema::structure(
-    "VerifiedAccessTrustProviderCondensed",
-    &[
-        rt::m("VerifiedAccessTrustProviderId", &rt::STRING)
-            .named("verifiedAccessTrustProviderId"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
-        rt::m("UserTrustProviderType", &rt::ENUM).named("userTrustProviderType"),
-        rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType"),
-    ],
+    VerifiedAccessTrustProviderCondensed, VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED,
+    [verified_access_trust_provider_id[0] = rt::m("VerifiedAccessTrustProviderId",
+    &rt::STRING).named("verifiedAccessTrustProviderId"), description[1] =
+    rt::m("Description", &rt::STRING).named("description"), trust_provider_type[2] =
+    rt::m("TrustProviderType", &rt::ENUM).named("trustProviderType"),
+    user_trust_provider_type[3] = rt::m("UserTrustProviderType", &rt::ENUM)
+    .named("userTrustProviderType"), device_trust_provider_type[4] =
+    rt::m("DeviceTrustProviderType", &rt::ENUM).named("deviceTrustProviderType")]
 );
 pub static VERIFIED_ACCESS_TRUST_PROVIDER_CONDENSED_LIST: rt::Schema = rt::Schema::list(
     "VerifiedAccessTrustProviderCondensedList",
@@ -1073,19 +856,13 @@ pub struct VgwTelemetry {
     pub certificate_arn: Option<String>,
 }
 rt::structure!(
-    VgwTelemetry, VGW_TELEMETRY, 0 => accepted_route_count, 1 => last_status_change, 2 =>
-    outside_ip_address, 3 => status, 4 => status_message, 5 => certificate_arn
-);
-pub static VGW_TELEMETRY: rt::Schema = rt::Schema::structure(
-    "VgwTelemetry",
-    &[
-        rt::m("AcceptedRouteCount", &rt::INTEGER).named("acceptedRouteCount"),
-        rt::m("LastStatusChange", &rt::TIMESTAMP).named("lastStatusChange"),
-        rt::m("OutsideIpAddress", &rt::STRING).named("outsideIpAddress"),
-        rt::m("Status", &rt::ENUM).named("status"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("CertificateArn", &rt::STRING).named("certificateArn"),
-    ],
+    VgwTelemetry, VGW_TELEMETRY, [accepted_route_count[0] = rt::m("AcceptedRouteCount",
+    &rt::INTEGER).named("acceptedRouteCount"), last_status_change[1] =
+    rt::m("LastStatusChange", &rt::TIMESTAMP).named("lastStatusChange"),
+    outside_ip_address[2] = rt::m("OutsideIpAddress", &rt::STRING)
+    .named("outsideIpAddress"), status[3] = rt::m("Status", &rt::ENUM).named("status"),
+    status_message[4] = rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
+    certificate_arn[5] = rt::m("CertificateArn", &rt::STRING).named("certificateArn")]
 );
 pub static VGW_TELEMETRY_LIST: rt::Schema = rt::Schema::list(
     "VgwTelemetryList",
@@ -1159,41 +936,29 @@ pub struct Volume {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    Volume, VOLUME, 0 => availability_zone_id, 1 => outpost_arn, 2 => source_volume_id, 3
-    => iops, 4 => tags, 5 => volume_type, 6 => fast_restored, 7 => multi_attach_enabled,
-    8 => throughput, 9 => sse_type, 10 => operator, 11 => volume_initialization_rate, 12
-    => volume_arn, 13 => owner_id, 14 => volume_id, 15 => size, 16 => snapshot_id, 17 =>
-    availability_zone, 18 => state, 19 => create_time, 20 => attachments, 21 =>
-    encrypted, 22 => kms_key_id
-);
-pub static VOLUME: rt::Schema = rt::Schema::structure(
-    "Volume",
-    &[
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("SourceVolumeId", &rt::STRING).named("sourceVolumeId"),
-        rt::m("Iops", &rt::INTEGER).named("iops"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VolumeType", &rt::ENUM).named("volumeType"),
-        rt::m("FastRestored", &rt::BOOLEAN).named("fastRestored"),
-        rt::m("MultiAttachEnabled", &rt::BOOLEAN).named("multiAttachEnabled"),
-        rt::m("Throughput", &rt::INTEGER).named("throughput"),
-        rt::m("SseType", &rt::ENUM).named("sseType"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("VolumeInitializationRate", &rt::INTEGER)
-            .named("volumeInitializationRate"),
-        rt::m("VolumeArn", &rt::STRING).named("volumeArn"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("Size", &rt::INTEGER).named("size"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("State", &rt::ENUM).named("status"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("Attachments", &VOLUME_ATTACHMENT_LIST).named("attachmentSet"),
-        rt::m("Encrypted", &rt::BOOLEAN).named("encrypted"),
-        rt::m("KmsKeyId", &rt::STRING).named("kmsKeyId"),
-    ],
+    Volume, VOLUME, [availability_zone_id[0] = rt::m("AvailabilityZoneId", &rt::STRING)
+    .named("availabilityZoneId"), outpost_arn[1] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), source_volume_id[2] = rt::m("SourceVolumeId", &rt::STRING)
+    .named("sourceVolumeId"), iops[3] = rt::m("Iops", &rt::INTEGER).named("iops"),
+    tags[4] = rt::m("Tags", &TAG_LIST).named("tagSet"), volume_type[5] =
+    rt::m("VolumeType", &rt::ENUM).named("volumeType"), fast_restored[6] =
+    rt::m("FastRestored", &rt::BOOLEAN).named("fastRestored"), multi_attach_enabled[7] =
+    rt::m("MultiAttachEnabled", &rt::BOOLEAN).named("multiAttachEnabled"), throughput[8]
+    = rt::m("Throughput", &rt::INTEGER).named("throughput"), sse_type[9] =
+    rt::m("SseType", &rt::ENUM).named("sseType"), operator[10] = rt::m("Operator",
+    &OPERATOR_RESPONSE).named("operator"), volume_initialization_rate[11] =
+    rt::m("VolumeInitializationRate", &rt::INTEGER).named("volumeInitializationRate"),
+    volume_arn[12] = rt::m("VolumeArn", &rt::STRING).named("volumeArn"), owner_id[13] =
+    rt::m("OwnerId", &rt::STRING).named("ownerId"), volume_id[14] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), size[15] = rt::m("Size", &rt::INTEGER).named("size"),
+    snapshot_id[16] = rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
+    availability_zone[17] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), state[18] = rt::m("State", &rt::ENUM).named("status"),
+    create_time[19] = rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
+    attachments[20] = rt::m("Attachments", &VOLUME_ATTACHMENT_LIST)
+    .named("attachmentSet"), encrypted[21] = rt::m("Encrypted", &rt::BOOLEAN)
+    .named("encrypted"), kms_key_id[22] = rt::m("KmsKeyId", &rt::STRING)
+    .named("kmsKeyId")]
 );
 /// Describes volume attachment details.
 #[derive(Clone, Default, PartialEq)]
@@ -1224,23 +989,16 @@ pub struct VolumeAttachment {
     pub attach_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    VolumeAttachment, VOLUME_ATTACHMENT, 0 => delete_on_termination, 1 =>
-    associated_resource, 2 => instance_owning_service, 3 => ebs_card_index, 4 =>
-    volume_id, 5 => instance_id, 6 => device, 7 => state, 8 => attach_time
-);
-pub static VOLUME_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "VolumeAttachment",
-    &[
-        rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
-        rt::m("AssociatedResource", &rt::STRING).named("associatedResource"),
-        rt::m("InstanceOwningService", &rt::STRING).named("instanceOwningService"),
-        rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-        rt::m("Device", &rt::STRING).named("device"),
-        rt::m("State", &rt::ENUM).named("status"),
-        rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime"),
-    ],
+    VolumeAttachment, VOLUME_ATTACHMENT, [delete_on_termination[0] =
+    rt::m("DeleteOnTermination", &rt::BOOLEAN).named("deleteOnTermination"),
+    associated_resource[1] = rt::m("AssociatedResource", &rt::STRING)
+    .named("associatedResource"), instance_owning_service[2] =
+    rt::m("InstanceOwningService", &rt::STRING).named("instanceOwningService"),
+    ebs_card_index[3] = rt::m("EbsCardIndex", &rt::INTEGER).named("ebsCardIndex"),
+    volume_id[4] = rt::m("VolumeId", &rt::STRING).named("volumeId"), instance_id[5] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId"), device[6] = rt::m("Device",
+    &rt::STRING).named("device"), state[7] = rt::m("State", &rt::ENUM).named("status"),
+    attach_time[8] = rt::m("AttachTime", &rt::TIMESTAMP).named("attachTime")]
 );
 pub static VOLUME_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "VolumeAttachmentList",
@@ -1260,10 +1018,9 @@ pub struct VolumeDetail {
     /// The size of the volume, in GiB.
     pub size: i64,
 }
-rt::structure!(VolumeDetail, VOLUME_DETAIL, 0 => size);
-pub static VOLUME_DETAIL: rt::Schema = rt::Schema::structure(
-    "VolumeDetail",
-    &[rt::m("Size", &rt::LONG).named("size").flags(rt::REQUIRED)],
+rt::structure!(
+    VolumeDetail, VOLUME_DETAIL, [size[0] = rt::m("Size", &rt::LONG).named("size")
+    .flags(rt::REQUIRED)]
 );
 pub static VOLUME_ID_STRING_LIST: rt::Schema = rt::Schema::list(
     "VolumeIdStringList",
@@ -1312,36 +1069,26 @@ pub struct VolumeModification {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    VolumeModification, VOLUME_MODIFICATION, 0 => volume_id, 1 => modification_state, 2
-    => status_message, 3 => target_size, 4 => target_iops, 5 => target_volume_type, 6 =>
-    target_throughput, 7 => target_multi_attach_enabled, 8 => original_size, 9 =>
-    original_iops, 10 => original_volume_type, 11 => original_throughput, 12 =>
-    original_multi_attach_enabled, 13 => progress, 14 => start_time, 15 => end_time, 16
-    => operator
-);
-pub static VOLUME_MODIFICATION: rt::Schema = rt::Schema::structure(
-    "VolumeModification",
-    &[
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("ModificationState", &rt::ENUM).named("modificationState"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-        rt::m("TargetSize", &rt::INTEGER).named("targetSize"),
-        rt::m("TargetIops", &rt::INTEGER).named("targetIops"),
-        rt::m("TargetVolumeType", &rt::ENUM).named("targetVolumeType"),
-        rt::m("TargetThroughput", &rt::INTEGER).named("targetThroughput"),
-        rt::m("TargetMultiAttachEnabled", &rt::BOOLEAN)
-            .named("targetMultiAttachEnabled"),
-        rt::m("OriginalSize", &rt::INTEGER).named("originalSize"),
-        rt::m("OriginalIops", &rt::INTEGER).named("originalIops"),
-        rt::m("OriginalVolumeType", &rt::ENUM).named("originalVolumeType"),
-        rt::m("OriginalThroughput", &rt::INTEGER).named("originalThroughput"),
-        rt::m("OriginalMultiAttachEnabled", &rt::BOOLEAN)
-            .named("originalMultiAttachEnabled"),
-        rt::m("Progress", &rt::LONG).named("progress"),
-        rt::m("StartTime", &rt::TIMESTAMP).named("startTime"),
-        rt::m("EndTime", &rt::TIMESTAMP).named("endTime"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
+    VolumeModification, VOLUME_MODIFICATION, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), modification_state[1] = rt::m("ModificationState",
+    &rt::ENUM).named("modificationState"), status_message[2] = rt::m("StatusMessage",
+    &rt::STRING).named("statusMessage"), target_size[3] = rt::m("TargetSize",
+    &rt::INTEGER).named("targetSize"), target_iops[4] = rt::m("TargetIops", &rt::INTEGER)
+    .named("targetIops"), target_volume_type[5] = rt::m("TargetVolumeType", &rt::ENUM)
+    .named("targetVolumeType"), target_throughput[6] = rt::m("TargetThroughput",
+    &rt::INTEGER).named("targetThroughput"), target_multi_attach_enabled[7] =
+    rt::m("TargetMultiAttachEnabled", &rt::BOOLEAN).named("targetMultiAttachEnabled"),
+    original_size[8] = rt::m("OriginalSize", &rt::INTEGER).named("originalSize"),
+    original_iops[9] = rt::m("OriginalIops", &rt::INTEGER).named("originalIops"),
+    original_volume_type[10] = rt::m("OriginalVolumeType", &rt::ENUM)
+    .named("originalVolumeType"), original_throughput[11] = rt::m("OriginalThroughput",
+    &rt::INTEGER).named("originalThroughput"), original_multi_attach_enabled[12] =
+    rt::m("OriginalMultiAttachEnabled", &rt::BOOLEAN)
+    .named("originalMultiAttachEnabled"), progress[13] = rt::m("Progress", &rt::LONG)
+    .named("progress"), start_time[14] = rt::m("StartTime", &rt::TIMESTAMP)
+    .named("startTime"), end_time[15] = rt::m("EndTime", &rt::TIMESTAMP)
+    .named("endTime"), operator[16] = rt::m("Operator", &OPERATOR_RESPONSE)
+    .named("operator")]
 );
 pub static VOLUME_MODIFICATION_LIST: rt::Schema = rt::Schema::list(
     "VolumeModificationList",
@@ -1386,31 +1133,22 @@ pub struct VolumeRecycleBinInfo {
     pub recycle_bin_exit_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    VolumeRecycleBinInfo, VOLUME_RECYCLE_BIN_INFO, 0 => volume_id, 1 => volume_type, 2 =>
-    state, 3 => size, 4 => iops, 5 => throughput, 6 => outpost_arn, 7 =>
-    availability_zone, 8 => availability_zone_id, 9 => source_volume_id, 10 =>
-    snapshot_id, 11 => operator, 12 => create_time, 13 => recycle_bin_enter_time, 14 =>
-    recycle_bin_exit_time
-);
-pub static VOLUME_RECYCLE_BIN_INFO: rt::Schema = rt::Schema::structure(
-    "VolumeRecycleBinInfo",
-    &[
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("VolumeType", &rt::ENUM).named("volumeType"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Size", &rt::INTEGER).named("size"),
-        rt::m("Iops", &rt::INTEGER).named("iops"),
-        rt::m("Throughput", &rt::INTEGER).named("throughput"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("SourceVolumeId", &rt::STRING).named("sourceVolumeId"),
-        rt::m("SnapshotId", &rt::STRING).named("snapshotId"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-        rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"),
-        rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
-        rt::m("RecycleBinExitTime", &rt::TIMESTAMP).named("recycleBinExitTime"),
-    ],
+    VolumeRecycleBinInfo, VOLUME_RECYCLE_BIN_INFO, [volume_id[0] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), volume_type[1] = rt::m("VolumeType", &rt::ENUM)
+    .named("volumeType"), state[2] = rt::m("State", &rt::ENUM).named("state"), size[3] =
+    rt::m("Size", &rt::INTEGER).named("size"), iops[4] = rt::m("Iops", &rt::INTEGER)
+    .named("iops"), throughput[5] = rt::m("Throughput", &rt::INTEGER)
+    .named("throughput"), outpost_arn[6] = rt::m("OutpostArn", &rt::STRING)
+    .named("outpostArn"), availability_zone[7] = rt::m("AvailabilityZone", &rt::STRING)
+    .named("availabilityZone"), availability_zone_id[8] = rt::m("AvailabilityZoneId",
+    &rt::STRING).named("availabilityZoneId"), source_volume_id[9] =
+    rt::m("SourceVolumeId", &rt::STRING).named("sourceVolumeId"), snapshot_id[10] =
+    rt::m("SnapshotId", &rt::STRING).named("snapshotId"), operator[11] =
+    rt::m("Operator", &OPERATOR_RESPONSE).named("operator"), create_time[12] =
+    rt::m("CreateTime", &rt::TIMESTAMP).named("createTime"), recycle_bin_enter_time[13] =
+    rt::m("RecycleBinEnterTime", &rt::TIMESTAMP).named("recycleBinEnterTime"),
+    recycle_bin_exit_time[14] = rt::m("RecycleBinExitTime", &rt::TIMESTAMP)
+    .named("recycleBinExitTime")]
 );
 pub static VOLUME_RECYCLE_BIN_INFO_LIST: rt::Schema = rt::Schema::list(
     "VolumeRecycleBinInfoList",
@@ -1433,17 +1171,10 @@ pub struct VolumeStatusAction {
     pub event_type: Option<String>,
 }
 rt::structure!(
-    VolumeStatusAction, VOLUME_STATUS_ACTION, 0 => code, 1 => description, 2 => event_id,
-    3 => event_type
-);
-pub static VOLUME_STATUS_ACTION: rt::Schema = rt::Schema::structure(
-    "VolumeStatusAction",
-    &[
-        rt::m("Code", &rt::STRING).named("code"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("EventId", &rt::STRING).named("eventId"),
-        rt::m("EventType", &rt::STRING).named("eventType"),
-    ],
+    VolumeStatusAction, VOLUME_STATUS_ACTION, [code[0] = rt::m("Code", &rt::STRING)
+    .named("code"), description[1] = rt::m("Description", &rt::STRING)
+    .named("description"), event_id[2] = rt::m("EventId", &rt::STRING).named("eventId"),
+    event_type[3] = rt::m("EventType", &rt::STRING).named("eventType")]
 );
 pub static VOLUME_STATUS_ACTIONS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusActionsList",
@@ -1458,15 +1189,9 @@ pub struct VolumeStatusAttachmentStatus {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    VolumeStatusAttachmentStatus, VOLUME_STATUS_ATTACHMENT_STATUS, 0 => io_performance, 1
-    => instance_id
-);
-pub static VOLUME_STATUS_ATTACHMENT_STATUS: rt::Schema = rt::Schema::structure(
-    "VolumeStatusAttachmentStatus",
-    &[
-        rt::m("IoPerformance", &rt::STRING).named("ioPerformance"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    ],
+    VolumeStatusAttachmentStatus, VOLUME_STATUS_ATTACHMENT_STATUS, [io_performance[0] =
+    rt::m("IoPerformance", &rt::STRING).named("ioPerformance"), instance_id[1] =
+    rt::m("InstanceId", &rt::STRING).named("instanceId")]
 );
 pub static VOLUME_STATUS_ATTACHMENT_STATUS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusAttachmentStatusList",
@@ -1484,13 +1209,9 @@ pub struct VolumeStatusDetails {
     /// The intended status of the volume status.
     pub status: Option<String>,
 }
-rt::structure!(VolumeStatusDetails, VOLUME_STATUS_DETAILS, 0 => name, 1 => status);
-pub static VOLUME_STATUS_DETAILS: rt::Schema = rt::Schema::structure(
-    "VolumeStatusDetails",
-    &[
-        rt::m("Name", &rt::ENUM).named("name"),
-        rt::m("Status", &rt::STRING).named("status"),
-    ],
+rt::structure!(
+    VolumeStatusDetails, VOLUME_STATUS_DETAILS, [name[0] = rt::m("Name", &rt::ENUM)
+    .named("name"), status[1] = rt::m("Status", &rt::STRING).named("status")]
 );
 pub static VOLUME_STATUS_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusDetailsList",
@@ -1513,19 +1234,13 @@ pub struct VolumeStatusEvent {
     pub instance_id: Option<String>,
 }
 rt::structure!(
-    VolumeStatusEvent, VOLUME_STATUS_EVENT, 0 => description, 1 => event_id, 2 =>
-    event_type, 3 => not_after, 4 => not_before, 5 => instance_id
-);
-pub static VOLUME_STATUS_EVENT: rt::Schema = rt::Schema::structure(
-    "VolumeStatusEvent",
-    &[
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("EventId", &rt::STRING).named("eventId"),
-        rt::m("EventType", &rt::STRING).named("eventType"),
-        rt::m("NotAfter", &rt::TIMESTAMP).named("notAfter"),
-        rt::m("NotBefore", &rt::TIMESTAMP).named("notBefore"),
-        rt::m("InstanceId", &rt::STRING).named("instanceId"),
-    ],
+    VolumeStatusEvent, VOLUME_STATUS_EVENT, [description[0] = rt::m("Description",
+    &rt::STRING).named("description"), event_id[1] = rt::m("EventId", &rt::STRING)
+    .named("eventId"), event_type[2] = rt::m("EventType", &rt::STRING)
+    .named("eventType"), not_after[3] = rt::m("NotAfter", &rt::TIMESTAMP)
+    .named("notAfter"), not_before[4] = rt::m("NotBefore", &rt::TIMESTAMP)
+    .named("notBefore"), instance_id[5] = rt::m("InstanceId", &rt::STRING)
+    .named("instanceId")]
 );
 pub static VOLUME_STATUS_EVENTS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusEventsList",
@@ -1539,13 +1254,10 @@ pub struct VolumeStatusInfo {
     /// The status of the volume.
     pub status: Option<VolumeStatusInfoStatus>,
 }
-rt::structure!(VolumeStatusInfo, VOLUME_STATUS_INFO, 0 => details, 1 => status);
-pub static VOLUME_STATUS_INFO: rt::Schema = rt::Schema::structure(
-    "VolumeStatusInfo",
-    &[
-        rt::m("Details", &VOLUME_STATUS_DETAILS_LIST).named("details"),
-        rt::m("Status", &rt::ENUM).named("status"),
-    ],
+rt::structure!(
+    VolumeStatusInfo, VOLUME_STATUS_INFO, [details[0] = rt::m("Details",
+    &VOLUME_STATUS_DETAILS_LIST).named("details"), status[1] = rt::m("Status", &rt::ENUM)
+    .named("status")]
 );
 rt::string_enum! {
     pub enum VolumeStatusInfoStatus { Ok = "ok", Impaired = "impaired", InsufficientData
@@ -1580,27 +1292,19 @@ pub struct VolumeStatusItem {
     pub operator: Option<OperatorResponse>,
 }
 rt::structure!(
-    VolumeStatusItem, VOLUME_STATUS_ITEM, 0 => actions, 1 => availability_zone, 2 =>
-    outpost_arn, 3 => events, 4 => volume_id, 5 => volume_status, 6 =>
-    attachment_statuses, 7 => initialization_status_details, 8 => availability_zone_id, 9
-    => operator
-);
-pub static VOLUME_STATUS_ITEM: rt::Schema = rt::Schema::structure(
-    "VolumeStatusItem",
-    &[
-        rt::m("Actions", &VOLUME_STATUS_ACTIONS_LIST).named("actionsSet"),
-        rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"),
-        rt::m("OutpostArn", &rt::STRING).named("outpostArn"),
-        rt::m("Events", &VOLUME_STATUS_EVENTS_LIST).named("eventsSet"),
-        rt::m("VolumeId", &rt::STRING).named("volumeId"),
-        rt::m("VolumeStatus", &VOLUME_STATUS_INFO).named("volumeStatus"),
-        rt::m("AttachmentStatuses", &VOLUME_STATUS_ATTACHMENT_STATUS_LIST)
-            .named("attachmentStatuses"),
-        rt::m("InitializationStatusDetails", &INITIALIZATION_STATUS_DETAILS)
-            .named("initializationStatusDetails"),
-        rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"),
-        rt::m("Operator", &OPERATOR_RESPONSE).named("operator"),
-    ],
+    VolumeStatusItem, VOLUME_STATUS_ITEM, [actions[0] = rt::m("Actions",
+    &VOLUME_STATUS_ACTIONS_LIST).named("actionsSet"), availability_zone[1] =
+    rt::m("AvailabilityZone", &rt::STRING).named("availabilityZone"), outpost_arn[2] =
+    rt::m("OutpostArn", &rt::STRING).named("outpostArn"), events[3] = rt::m("Events",
+    &VOLUME_STATUS_EVENTS_LIST).named("eventsSet"), volume_id[4] = rt::m("VolumeId",
+    &rt::STRING).named("volumeId"), volume_status[5] = rt::m("VolumeStatus",
+    &VOLUME_STATUS_INFO).named("volumeStatus"), attachment_statuses[6] =
+    rt::m("AttachmentStatuses", &VOLUME_STATUS_ATTACHMENT_STATUS_LIST)
+    .named("attachmentStatuses"), initialization_status_details[7] =
+    rt::m("InitializationStatusDetails", &INITIALIZATION_STATUS_DETAILS)
+    .named("initializationStatusDetails"), availability_zone_id[8] =
+    rt::m("AvailabilityZoneId", &rt::STRING).named("availabilityZoneId"), operator[9] =
+    rt::m("Operator", &OPERATOR_RESPONSE).named("operator")]
 );
 pub static VOLUME_STATUS_LIST: rt::Schema = rt::Schema::list(
     "VolumeStatusList",
@@ -1642,30 +1346,20 @@ pub struct Vpc {
     pub dhcp_options_id: Option<String>,
 }
 rt::structure!(
-    Vpc, VPC, 0 => owner_id, 1 => instance_tenancy, 2 => ipv6_cidr_block_association_set,
-    3 => cidr_block_association_set, 4 => is_default, 5 => encryption_control, 6 => tags,
-    7 => block_public_access_states, 8 => vpc_id, 9 => state, 10 => cidr_block, 11 =>
-    dhcp_options_id
-);
-pub static VPC: rt::Schema = rt::Schema::structure(
-    "Vpc",
-    &[
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
-        rt::m("Ipv6CidrBlockAssociationSet", &VPC_IPV6_CIDR_BLOCK_ASSOCIATION_SET)
-            .named("ipv6CidrBlockAssociationSet"),
-        rt::m("CidrBlockAssociationSet", &VPC_CIDR_BLOCK_ASSOCIATION_SET)
-            .named("cidrBlockAssociationSet"),
-        rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"),
-        rt::m("EncryptionControl", &VPC_ENCRYPTION_CONTROL).named("encryptionControl"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("BlockPublicAccessStates", &BLOCK_PUBLIC_ACCESS_STATES)
-            .named("blockPublicAccessStates"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId"),
-    ],
+    Vpc, VPC, [owner_id[0] = rt::m("OwnerId", &rt::STRING).named("ownerId"),
+    instance_tenancy[1] = rt::m("InstanceTenancy", &rt::ENUM).named("instanceTenancy"),
+    ipv6_cidr_block_association_set[2] = rt::m("Ipv6CidrBlockAssociationSet",
+    &VPC_IPV6_CIDR_BLOCK_ASSOCIATION_SET).named("ipv6CidrBlockAssociationSet"),
+    cidr_block_association_set[3] = rt::m("CidrBlockAssociationSet",
+    &VPC_CIDR_BLOCK_ASSOCIATION_SET).named("cidrBlockAssociationSet"), is_default[4] =
+    rt::m("IsDefault", &rt::BOOLEAN).named("isDefault"), encryption_control[5] =
+    rt::m("EncryptionControl", &VPC_ENCRYPTION_CONTROL).named("encryptionControl"),
+    tags[6] = rt::m("Tags", &TAG_LIST).named("tagSet"), block_public_access_states[7] =
+    rt::m("BlockPublicAccessStates", &BLOCK_PUBLIC_ACCESS_STATES)
+    .named("blockPublicAccessStates"), vpc_id[8] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[9] = rt::m("State", &rt::ENUM).named("state"), cidr_block[10]
+    = rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), dhcp_options_id[11] =
+    rt::m("DhcpOptionsId", &rt::STRING).named("dhcpOptionsId")]
 );
 /// Describes an attachment between a virtual private gateway and a VPC.
 #[derive(Clone, Default, PartialEq)]
@@ -1675,13 +1369,9 @@ pub struct VpcAttachment {
     /// The current state of the attachment.
     pub state: Option<AttachmentStatus>,
 }
-rt::structure!(VpcAttachment, VPC_ATTACHMENT, 0 => vpc_id, 1 => state);
-pub static VPC_ATTACHMENT: rt::Schema = rt::Schema::structure(
-    "VpcAttachment",
-    &[
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("State", &rt::ENUM).named("state"),
-    ],
+rt::structure!(
+    VpcAttachment, VPC_ATTACHMENT, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId"), state[1] = rt::m("State", &rt::ENUM).named("state")]
 );
 pub static VPC_ATTACHMENT_LIST: rt::Schema = rt::Schema::list(
     "VpcAttachmentList",
@@ -1718,24 +1408,17 @@ pub struct VpcBlockPublicAccessExclusion {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcBlockPublicAccessExclusion, VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION, 0 => exclusion_id,
-    1 => internet_gateway_exclusion_mode, 2 => resource_arn, 3 => state, 4 => reason, 5
-    => creation_timestamp, 6 => last_update_timestamp, 7 => deletion_timestamp, 8 => tags
-);
-pub static VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION: rt::Schema = rt::Schema::structure(
-    "VpcBlockPublicAccessExclusion",
-    &[
-        rt::m("ExclusionId", &rt::STRING).named("exclusionId"),
-        rt::m("InternetGatewayExclusionMode", &rt::ENUM)
-            .named("internetGatewayExclusionMode"),
-        rt::m("ResourceArn", &rt::STRING).named("resourceArn").min(1.0),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("Reason", &rt::STRING).named("reason"),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"),
-        rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
-        rt::m("DeletionTimestamp", &rt::TIMESTAMP).named("deletionTimestamp"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    VpcBlockPublicAccessExclusion, VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION, [exclusion_id[0] =
+    rt::m("ExclusionId", &rt::STRING).named("exclusionId"),
+    internet_gateway_exclusion_mode[1] = rt::m("InternetGatewayExclusionMode", &rt::ENUM)
+    .named("internetGatewayExclusionMode"), resource_arn[2] = rt::m("ResourceArn",
+    &rt::STRING).named("resourceArn").min(1.0), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), reason[4] = rt::m("Reason", &rt::STRING).named("reason"),
+    creation_timestamp[5] = rt::m("CreationTimestamp", &rt::TIMESTAMP)
+    .named("creationTimestamp"), last_update_timestamp[6] = rt::m("LastUpdateTimestamp",
+    &rt::TIMESTAMP).named("lastUpdateTimestamp"), deletion_timestamp[7] =
+    rt::m("DeletionTimestamp", &rt::TIMESTAMP).named("deletionTimestamp"), tags[8] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 pub static VPC_BLOCK_PUBLIC_ACCESS_EXCLUSION_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcBlockPublicAccessExclusionIdList",
@@ -1785,22 +1468,16 @@ pub struct VpcBlockPublicAccessOptions {
     pub exclusions_allowed: Option<VpcBlockPublicAccessExclusionsAllowed>,
 }
 rt::structure!(
-    VpcBlockPublicAccessOptions, VPC_BLOCK_PUBLIC_ACCESS_OPTIONS, 0 => aws_account_id, 1
-    => aws_region, 2 => state, 3 => internet_gateway_block_mode, 4 => reason, 5 =>
-    last_update_timestamp, 6 => managed_by, 7 => exclusions_allowed
-);
-pub static VPC_BLOCK_PUBLIC_ACCESS_OPTIONS: rt::Schema = rt::Schema::structure(
-    "VpcBlockPublicAccessOptions",
-    &[
-        rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"),
-        rt::m("AwsRegion", &rt::STRING).named("awsRegion"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode"),
-        rt::m("Reason", &rt::STRING).named("reason"),
-        rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
-        rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
-        rt::m("ExclusionsAllowed", &rt::ENUM).named("exclusionsAllowed"),
-    ],
+    VpcBlockPublicAccessOptions, VPC_BLOCK_PUBLIC_ACCESS_OPTIONS, [aws_account_id[0] =
+    rt::m("AwsAccountId", &rt::STRING).named("awsAccountId"), aws_region[1] =
+    rt::m("AwsRegion", &rt::STRING).named("awsRegion"), state[2] = rt::m("State",
+    &rt::ENUM).named("state"), internet_gateway_block_mode[3] =
+    rt::m("InternetGatewayBlockMode", &rt::ENUM).named("internetGatewayBlockMode"),
+    reason[4] = rt::m("Reason", &rt::STRING).named("reason"), last_update_timestamp[5] =
+    rt::m("LastUpdateTimestamp", &rt::TIMESTAMP).named("lastUpdateTimestamp"),
+    managed_by[6] = rt::m("ManagedBy", &rt::ENUM).named("managedBy"),
+    exclusions_allowed[7] = rt::m("ExclusionsAllowed", &rt::ENUM)
+    .named("exclusionsAllowed")]
 );
 rt::string_enum! {
     pub enum VpcBlockPublicAccessState { DefaultState = "default-state", UpdateInProgress
@@ -1817,16 +1494,10 @@ pub struct VpcCidrBlockAssociation {
     pub cidr_block_state: Option<VpcCidrBlockState>,
 }
 rt::structure!(
-    VpcCidrBlockAssociation, VPC_CIDR_BLOCK_ASSOCIATION, 0 => association_id, 1 =>
-    cidr_block, 2 => cidr_block_state
-);
-pub static VPC_CIDR_BLOCK_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "VpcCidrBlockAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("CidrBlock", &rt::STRING).named("cidrBlock"),
-        rt::m("CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("cidrBlockState"),
-    ],
+    VpcCidrBlockAssociation, VPC_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), cidr_block[1] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), cidr_block_state[2] =
+    rt::m("CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("cidrBlockState")]
 );
 pub static VPC_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "VpcCidrBlockAssociationSet",
@@ -1840,13 +1511,10 @@ pub struct VpcCidrBlockState {
     /// A message about the status of the CIDR block, if applicable.
     pub status_message: Option<String>,
 }
-rt::structure!(VpcCidrBlockState, VPC_CIDR_BLOCK_STATE, 0 => state, 1 => status_message);
-pub static VPC_CIDR_BLOCK_STATE: rt::Schema = rt::Schema::structure(
-    "VpcCidrBlockState",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StatusMessage", &rt::STRING).named("statusMessage"),
-    ],
+rt::structure!(
+    VpcCidrBlockState, VPC_CIDR_BLOCK_STATE, [state[0] = rt::m("State", &rt::ENUM)
+    .named("state"), status_message[1] = rt::m("StatusMessage", &rt::STRING)
+    .named("statusMessage")]
 );
 rt::string_enum! {
     pub enum VpcCidrBlockStateCode { Associating = "associating", Associated =
@@ -1866,15 +1534,10 @@ pub struct VpcClassicLink {
     pub vpc_id: Option<String>,
 }
 rt::structure!(
-    VpcClassicLink, VPC_CLASSIC_LINK, 0 => classic_link_enabled, 1 => tags, 2 => vpc_id
-);
-pub static VPC_CLASSIC_LINK: rt::Schema = rt::Schema::structure(
-    "VpcClassicLink",
-    &[
-        rt::m("ClassicLinkEnabled", &rt::BOOLEAN).named("classicLinkEnabled"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-    ],
+    VpcClassicLink, VPC_CLASSIC_LINK, [classic_link_enabled[0] =
+    rt::m("ClassicLinkEnabled", &rt::BOOLEAN).named("classicLinkEnabled"), tags[1] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_id[2] = rt::m("VpcId", &rt::STRING)
+    .named("vpcId")]
 );
 pub static VPC_CLASSIC_LINK_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcClassicLinkIdList",
@@ -1905,22 +1568,14 @@ pub struct VpcEncryptionControl {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcEncryptionControl, VPC_ENCRYPTION_CONTROL, 0 => vpc_id, 1 =>
-    vpc_encryption_control_id, 2 => mode, 3 => state, 4 => state_message, 5 =>
-    resource_exclusions, 6 => tags
-);
-pub static VPC_ENCRYPTION_CONTROL: rt::Schema = rt::Schema::structure(
-    "VpcEncryptionControl",
-    &[
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("VpcEncryptionControlId", &rt::STRING).named("vpcEncryptionControlId"),
-        rt::m("Mode", &rt::ENUM).named("mode"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-        rt::m("ResourceExclusions", &VPC_ENCRYPTION_CONTROL_EXCLUSIONS)
-            .named("resourceExclusions"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    VpcEncryptionControl, VPC_ENCRYPTION_CONTROL, [vpc_id[0] = rt::m("VpcId",
+    &rt::STRING).named("vpcId"), vpc_encryption_control_id[1] =
+    rt::m("VpcEncryptionControlId", &rt::STRING).named("vpcEncryptionControlId"), mode[2]
+    = rt::m("Mode", &rt::ENUM).named("mode"), state[3] = rt::m("State", &rt::ENUM)
+    .named("state"), state_message[4] = rt::m("StateMessage", &rt::STRING)
+    .named("stateMessage"), resource_exclusions[5] = rt::m("ResourceExclusions",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSIONS).named("resourceExclusions"), tags[6] =
+    rt::m("Tags", &TAG_LIST).named("tagSet")]
 );
 /// Describes the configuration settings for VPC Encryption Control.
 ///
@@ -1955,28 +1610,19 @@ pub struct VpcEncryptionControlConfiguration {
     pub api_gateway_v2_exclusion: Option<VpcEncryptionControlExclusionStateInput>,
 }
 rt::structure!(
-    VpcEncryptionControlConfiguration, VPC_ENCRYPTION_CONTROL_CONFIGURATION, 0 => mode, 1
-    => internet_gateway_exclusion, 2 => egress_only_internet_gateway_exclusion, 3 =>
-    nat_gateway_exclusion, 4 => virtual_private_gateway_exclusion, 5 =>
-    vpc_peering_exclusion, 6 => lambda_exclusion, 7 => vpc_lattice_exclusion, 8 =>
-    elastic_file_system_exclusion, 9 => global_accelerator_exclusion, 10 =>
-    api_gateway_v2_exclusion
-);
-pub static VPC_ENCRYPTION_CONTROL_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VpcEncryptionControlConfiguration",
-    &[
-        rt::m("Mode", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InternetGatewayExclusion", &rt::ENUM),
-        rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM),
-        rt::m("NatGatewayExclusion", &rt::ENUM),
-        rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM),
-        rt::m("VpcPeeringExclusion", &rt::ENUM),
-        rt::m("LambdaExclusion", &rt::ENUM),
-        rt::m("VpcLatticeExclusion", &rt::ENUM),
-        rt::m("ElasticFileSystemExclusion", &rt::ENUM),
-        rt::m("GlobalAcceleratorExclusion", &rt::ENUM),
-        rt::m("ApiGatewayV2Exclusion", &rt::ENUM),
-    ],
+    VpcEncryptionControlConfiguration, VPC_ENCRYPTION_CONTROL_CONFIGURATION, [mode[0] =
+    rt::m("Mode", &rt::ENUM).flags(rt::REQUIRED), internet_gateway_exclusion[1] =
+    rt::m("InternetGatewayExclusion", &rt::ENUM),
+    egress_only_internet_gateway_exclusion[2] =
+    rt::m("EgressOnlyInternetGatewayExclusion", &rt::ENUM), nat_gateway_exclusion[3] =
+    rt::m("NatGatewayExclusion", &rt::ENUM), virtual_private_gateway_exclusion[4] =
+    rt::m("VirtualPrivateGatewayExclusion", &rt::ENUM), vpc_peering_exclusion[5] =
+    rt::m("VpcPeeringExclusion", &rt::ENUM), lambda_exclusion[6] =
+    rt::m("LambdaExclusion", &rt::ENUM), vpc_lattice_exclusion[7] =
+    rt::m("VpcLatticeExclusion", &rt::ENUM), elastic_file_system_exclusion[8] =
+    rt::m("ElasticFileSystemExclusion", &rt::ENUM), global_accelerator_exclusion[9] =
+    rt::m("GlobalAcceleratorExclusion", &rt::ENUM), api_gateway_v2_exclusion[10] =
+    rt::m("ApiGatewayV2Exclusion", &rt::ENUM)]
 );
 /// Describes an exclusion configuration for VPC Encryption Control.
 ///
@@ -1989,15 +1635,9 @@ pub struct VpcEncryptionControlExclusion {
     pub state_message: Option<String>,
 }
 rt::structure!(
-    VpcEncryptionControlExclusion, VPC_ENCRYPTION_CONTROL_EXCLUSION, 0 => state, 1 =>
-    state_message
-);
-pub static VPC_ENCRYPTION_CONTROL_EXCLUSION: rt::Schema = rt::Schema::structure(
-    "VpcEncryptionControlExclusion",
-    &[
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("StateMessage", &rt::STRING).named("stateMessage"),
-    ],
+    VpcEncryptionControlExclusion, VPC_ENCRYPTION_CONTROL_EXCLUSION, [state[0] =
+    rt::m("State", &rt::ENUM).named("state"), state_message[1] = rt::m("StateMessage",
+    &rt::STRING).named("stateMessage")]
 );
 rt::string_enum! {
     pub enum VpcEncryptionControlExclusionState { Enabling = "enabling", Enabled =
@@ -2034,30 +1674,22 @@ pub struct VpcEncryptionControlExclusions {
     pub api_gateway_v2: Option<VpcEncryptionControlExclusion>,
 }
 rt::structure!(
-    VpcEncryptionControlExclusions, VPC_ENCRYPTION_CONTROL_EXCLUSIONS, 0 =>
-    internet_gateway, 1 => egress_only_internet_gateway, 2 => nat_gateway, 3 =>
-    virtual_private_gateway, 4 => vpc_peering, 5 => lambda, 6 => vpc_lattice, 7 =>
-    elastic_file_system, 8 => global_accelerator, 9 => api_gateway_v2
-);
-pub static VPC_ENCRYPTION_CONTROL_EXCLUSIONS: rt::Schema = rt::Schema::structure(
-    "VpcEncryptionControlExclusions",
-    &[
-        rt::m("InternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-            .named("internetGateway"),
-        rt::m("EgressOnlyInternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-            .named("egressOnlyInternetGateway"),
-        rt::m("NatGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("natGateway"),
-        rt::m("VirtualPrivateGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-            .named("virtualPrivateGateway"),
-        rt::m("VpcPeering", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcPeering"),
-        rt::m("Lambda", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("lambda"),
-        rt::m("VpcLattice", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcLattice"),
-        rt::m("ElasticFileSystem", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-            .named("elasticFileSystem"),
-        rt::m("GlobalAccelerator", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
-            .named("globalAccelerator"),
-        rt::m("ApiGatewayV2", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("apiGatewayV2"),
-    ],
+    VpcEncryptionControlExclusions, VPC_ENCRYPTION_CONTROL_EXCLUSIONS,
+    [internet_gateway[0] = rt::m("InternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("internetGateway"), egress_only_internet_gateway[1] =
+    rt::m("EgressOnlyInternetGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("egressOnlyInternetGateway"), nat_gateway[2] = rt::m("NatGateway",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("natGateway"), virtual_private_gateway[3] =
+    rt::m("VirtualPrivateGateway", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("virtualPrivateGateway"), vpc_peering[4] = rt::m("VpcPeering",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcPeering"), lambda[5] = rt::m("Lambda",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("lambda"), vpc_lattice[6] =
+    rt::m("VpcLattice", &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("vpcLattice"),
+    elastic_file_system[7] = rt::m("ElasticFileSystem",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("elasticFileSystem"), global_accelerator[8]
+    = rt::m("GlobalAccelerator", &VPC_ENCRYPTION_CONTROL_EXCLUSION)
+    .named("globalAccelerator"), api_gateway_v2[9] = rt::m("ApiGatewayV2",
+    &VPC_ENCRYPTION_CONTROL_EXCLUSION).named("apiGatewayV2")]
 );
 pub static VPC_ENCRYPTION_CONTROL_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcEncryptionControlIdList",
@@ -2091,17 +1723,11 @@ pub struct VpcEncryptionNonCompliantResource {
     pub is_excludable: Option<bool>,
 }
 rt::structure!(
-    VpcEncryptionNonCompliantResource, VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE, 0 => id, 1
-    => type_, 2 => description, 3 => is_excludable
-);
-pub static VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE: rt::Schema = rt::Schema::structure(
-    "VpcEncryptionNonCompliantResource",
-    &[
-        rt::m("Id", &rt::STRING).named("id"),
-        rt::m("Type", &rt::STRING).named("type"),
-        rt::m("Description", &rt::STRING).named("description"),
-        rt::m("IsExcludable", &rt::BOOLEAN).named("isExcludable"),
-    ],
+    VpcEncryptionNonCompliantResource, VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE, [id[0] =
+    rt::m("Id", &rt::STRING).named("id"), type_[1] = rt::m("Type", &rt::STRING)
+    .named("type"), description[2] = rt::m("Description", &rt::STRING)
+    .named("description"), is_excludable[3] = rt::m("IsExcludable", &rt::BOOLEAN)
+    .named("isExcludable")]
 );
 pub static VPC_ENCRYPTION_NON_COMPLIANT_RESOURCE_LIST: rt::Schema = rt::Schema::list(
     "VpcEncryptionNonCompliantResourceList",
@@ -2166,46 +1792,35 @@ pub struct VpcEndpoint {
     pub payer_responsibilities: Option<Vec<PayerResponsibilityEntry>>,
 }
 rt::structure!(
-    VpcEndpoint, VPC_ENDPOINT, 0 => vpc_endpoint_id, 1 => vpc_endpoint_type, 2 => vpc_id,
-    3 => service_name, 4 => state, 5 => policy_document, 6 => route_table_ids, 7 =>
-    subnet_ids, 8 => groups, 9 => ip_address_type, 10 => dns_options, 11 =>
-    private_dns_enabled, 12 => requester_managed, 13 => network_interface_ids, 14 =>
-    dns_entries, 15 => creation_timestamp, 16 => tags, 17 => owner_id, 18 => last_error,
-    19 => ipv4_prefixes, 20 => ipv6_prefixes, 21 => failure_reason, 22 =>
-    service_network_arn, 23 => resource_configuration_arn, 24 => service_region, 25 =>
-    payer_responsibilities
-);
-pub static VPC_ENDPOINT: rt::Schema = rt::Schema::structure(
-    "VpcEndpoint",
-    &[
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("VpcEndpointType", &rt::ENUM).named("vpcEndpointType"),
-        rt::m("VpcId", &rt::STRING).named("vpcId"),
-        rt::m("ServiceName", &rt::STRING).named("serviceName"),
-        rt::m("State", &rt::ENUM).named("state"),
-        rt::m("PolicyDocument", &rt::STRING).named("policyDocument"),
-        rt::m("RouteTableIds", &VALUE_STRING_LIST).named("routeTableIdSet"),
-        rt::m("SubnetIds", &VALUE_STRING_LIST).named("subnetIdSet"),
-        rt::m("Groups", &GROUP_IDENTIFIER_SET).named("groupSet"),
-        rt::m("IpAddressType", &rt::ENUM).named("ipAddressType"),
-        rt::m("DnsOptions", &DNS_OPTIONS).named("dnsOptions"),
-        rt::m("PrivateDnsEnabled", &rt::BOOLEAN).named("privateDnsEnabled"),
-        rt::m("RequesterManaged", &rt::BOOLEAN).named("requesterManaged"),
-        rt::m("NetworkInterfaceIds", &VALUE_STRING_LIST).named("networkInterfaceIdSet"),
-        rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("OwnerId", &rt::STRING).named("ownerId"),
-        rt::m("LastError", &LAST_ERROR).named("lastError"),
-        rt::m("Ipv4Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv4PrefixSet"),
-        rt::m("Ipv6Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv6PrefixSet"),
-        rt::m("FailureReason", &rt::STRING).named("failureReason"),
-        rt::m("ServiceNetworkArn", &rt::STRING).named("serviceNetworkArn"),
-        rt::m("ResourceConfigurationArn", &rt::STRING).named("resourceConfigurationArn"),
-        rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
-        rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
-            .named("payerResponsibilitySet"),
-    ],
+    VpcEndpoint, VPC_ENDPOINT, [vpc_endpoint_id[0] = rt::m("VpcEndpointId", &rt::STRING)
+    .named("vpcEndpointId"), vpc_endpoint_type[1] = rt::m("VpcEndpointType", &rt::ENUM)
+    .named("vpcEndpointType"), vpc_id[2] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    service_name[3] = rt::m("ServiceName", &rt::STRING).named("serviceName"), state[4] =
+    rt::m("State", &rt::ENUM).named("state"), policy_document[5] =
+    rt::m("PolicyDocument", &rt::STRING).named("policyDocument"), route_table_ids[6] =
+    rt::m("RouteTableIds", &VALUE_STRING_LIST).named("routeTableIdSet"), subnet_ids[7] =
+    rt::m("SubnetIds", &VALUE_STRING_LIST).named("subnetIdSet"), groups[8] =
+    rt::m("Groups", &GROUP_IDENTIFIER_SET).named("groupSet"), ip_address_type[9] =
+    rt::m("IpAddressType", &rt::ENUM).named("ipAddressType"), dns_options[10] =
+    rt::m("DnsOptions", &DNS_OPTIONS).named("dnsOptions"), private_dns_enabled[11] =
+    rt::m("PrivateDnsEnabled", &rt::BOOLEAN).named("privateDnsEnabled"),
+    requester_managed[12] = rt::m("RequesterManaged", &rt::BOOLEAN)
+    .named("requesterManaged"), network_interface_ids[13] = rt::m("NetworkInterfaceIds",
+    &VALUE_STRING_LIST).named("networkInterfaceIdSet"), dns_entries[14] =
+    rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"), creation_timestamp[15] =
+    rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"), tags[16] =
+    rt::m("Tags", &TAG_LIST).named("tagSet"), owner_id[17] = rt::m("OwnerId",
+    &rt::STRING).named("ownerId"), last_error[18] = rt::m("LastError", &LAST_ERROR)
+    .named("lastError"), ipv4_prefixes[19] = rt::m("Ipv4Prefixes",
+    &SUBNET_IP_PREFIXES_LIST).named("ipv4PrefixSet"), ipv6_prefixes[20] =
+    rt::m("Ipv6Prefixes", &SUBNET_IP_PREFIXES_LIST).named("ipv6PrefixSet"),
+    failure_reason[21] = rt::m("FailureReason", &rt::STRING).named("failureReason"),
+    service_network_arn[22] = rt::m("ServiceNetworkArn", &rt::STRING)
+    .named("serviceNetworkArn"), resource_configuration_arn[23] =
+    rt::m("ResourceConfigurationArn", &rt::STRING).named("resourceConfigurationArn"),
+    service_region[24] = rt::m("ServiceRegion", &rt::STRING).named("serviceRegion"),
+    payer_responsibilities[25] = rt::m("PayerResponsibilities",
+    &PAYER_RESPONSIBILITY_SET).named("payerResponsibilitySet")]
 );
 /// Describes the VPC resources, VPC endpoint services, Lattice services, or service networks associated with the VPC endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -2236,30 +1851,22 @@ pub struct VpcEndpointAssociation {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VpcEndpointAssociation, VPC_ENDPOINT_ASSOCIATION, 0 => id, 1 => vpc_endpoint_id, 2 =>
-    service_network_arn, 3 => service_network_name, 4 =>
-    associated_resource_accessibility, 5 => failure_reason, 6 => failure_code, 7 =>
-    dns_entry, 8 => private_dns_entry, 9 => associated_resource_arn, 10 =>
-    resource_configuration_group_arn, 11 => tags
-);
-pub static VPC_ENDPOINT_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "VpcEndpointAssociation",
-    &[
-        rt::m("Id", &rt::STRING).named("id"),
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("ServiceNetworkArn", &rt::STRING).named("serviceNetworkArn"),
-        rt::m("ServiceNetworkName", &rt::STRING).named("serviceNetworkName"),
-        rt::m("AssociatedResourceAccessibility", &rt::STRING)
-            .named("associatedResourceAccessibility"),
-        rt::m("FailureReason", &rt::STRING).named("failureReason"),
-        rt::m("FailureCode", &rt::STRING).named("failureCode"),
-        rt::m("DnsEntry", &DNS_ENTRY).named("dnsEntry"),
-        rt::m("PrivateDnsEntry", &DNS_ENTRY).named("privateDnsEntry"),
-        rt::m("AssociatedResourceArn", &rt::STRING).named("associatedResourceArn"),
-        rt::m("ResourceConfigurationGroupArn", &rt::STRING)
-            .named("resourceConfigurationGroupArn"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-    ],
+    VpcEndpointAssociation, VPC_ENDPOINT_ASSOCIATION, [id[0] = rt::m("Id", &rt::STRING)
+    .named("id"), vpc_endpoint_id[1] = rt::m("VpcEndpointId", &rt::STRING)
+    .named("vpcEndpointId"), service_network_arn[2] = rt::m("ServiceNetworkArn",
+    &rt::STRING).named("serviceNetworkArn"), service_network_name[3] =
+    rt::m("ServiceNetworkName", &rt::STRING).named("serviceNetworkName"),
+    associated_resource_accessibility[4] = rt::m("AssociatedResourceAccessibility",
+    &rt::STRING).named("associatedResourceAccessibility"), failure_reason[5] =
+    rt::m("FailureReason", &rt::STRING).named("failureReason"), failure_code[6] =
+    rt::m("FailureCode", &rt::STRING).named("failureCode"), dns_entry[7] =
+    rt::m("DnsEntry", &DNS_ENTRY).named("dnsEntry"), private_dns_entry[8] =
+    rt::m("PrivateDnsEntry", &DNS_ENTRY).named("privateDnsEntry"),
+    associated_resource_arn[9] = rt::m("AssociatedResourceArn", &rt::STRING)
+    .named("associatedResourceArn"), resource_configuration_group_arn[10] =
+    rt::m("ResourceConfigurationGroupArn", &rt::STRING)
+    .named("resourceConfigurationGroupArn"), tags[11] = rt::m("Tags", &TAG_LIST)
+    .named("tagSet")]
 );
 pub static VPC_ENDPOINT_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "VpcEndpointAssociationSet",
@@ -2300,37 +1907,28 @@ pub struct VpcEndpointConnection {
     pub transit_gateway_attachment_owner: Option<String>,
 }
 rt::structure!(
-    VpcEndpointConnection, VPC_ENDPOINT_CONNECTION, 0 => service_id, 1 =>
-    vpc_endpoint_id, 2 => vpc_endpoint_owner, 3 => vpc_endpoint_state, 4 =>
-    creation_timestamp, 5 => dns_entries, 6 => network_load_balancer_arns, 7 =>
-    gateway_load_balancer_arns, 8 => ip_address_type, 9 => vpc_endpoint_connection_id, 10
-    => tags, 11 => vpc_endpoint_region, 12 => payer_responsibilities, 13 =>
-    transit_gateway_attachment_id, 14 => transit_gateway_attachment_owner
-);
-pub static VPC_ENDPOINT_CONNECTION: rt::Schema = rt::Schema::structure(
-    "VpcEndpointConnection",
-    &[
-        rt::m("ServiceId", &rt::STRING).named("serviceId"),
-        rt::m("VpcEndpointId", &rt::STRING).named("vpcEndpointId"),
-        rt::m("VpcEndpointOwner", &rt::STRING).named("vpcEndpointOwner"),
-        rt::m("VpcEndpointState", &rt::ENUM).named("vpcEndpointState"),
-        rt::m("CreationTimestamp", &rt::TIMESTAMP).named("creationTimestamp"),
-        rt::m("DnsEntries", &DNS_ENTRY_SET).named("dnsEntrySet"),
-        rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("networkLoadBalancerArnSet"),
-        rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
-            .named("gatewayLoadBalancerArnSet"),
-        rt::m("IpAddressType", &rt::ENUM).named("ipAddressType"),
-        rt::m("VpcEndpointConnectionId", &rt::STRING).named("vpcEndpointConnectionId"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcEndpointRegion", &rt::STRING).named("vpcEndpointRegion"),
-        rt::m("PayerResponsibilities", &PAYER_RESPONSIBILITY_SET)
-            .named("payerResponsibilitySet"),
-        rt::m("TransitGatewayAttachmentId", &rt::STRING)
-            .named("transitGatewayAttachmentId"),
-        rt::m("TransitGatewayAttachmentOwner", &rt::STRING)
-            .named("transitGatewayAttachmentOwner"),
-    ],
+    VpcEndpointConnection, VPC_ENDPOINT_CONNECTION, [service_id[0] = rt::m("ServiceId",
+    &rt::STRING).named("serviceId"), vpc_endpoint_id[1] = rt::m("VpcEndpointId",
+    &rt::STRING).named("vpcEndpointId"), vpc_endpoint_owner[2] =
+    rt::m("VpcEndpointOwner", &rt::STRING).named("vpcEndpointOwner"),
+    vpc_endpoint_state[3] = rt::m("VpcEndpointState", &rt::ENUM)
+    .named("vpcEndpointState"), creation_timestamp[4] = rt::m("CreationTimestamp",
+    &rt::TIMESTAMP).named("creationTimestamp"), dns_entries[5] = rt::m("DnsEntries",
+    &DNS_ENTRY_SET).named("dnsEntrySet"), network_load_balancer_arns[6] =
+    rt::m("NetworkLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("networkLoadBalancerArnSet"), gateway_load_balancer_arns[7] =
+    rt::m("GatewayLoadBalancerArns", &VALUE_STRING_LIST)
+    .named("gatewayLoadBalancerArnSet"), ip_address_type[8] = rt::m("IpAddressType",
+    &rt::ENUM).named("ipAddressType"), vpc_endpoint_connection_id[9] =
+    rt::m("VpcEndpointConnectionId", &rt::STRING).named("vpcEndpointConnectionId"),
+    tags[10] = rt::m("Tags", &TAG_LIST).named("tagSet"), vpc_endpoint_region[11] =
+    rt::m("VpcEndpointRegion", &rt::STRING).named("vpcEndpointRegion"),
+    payer_responsibilities[12] = rt::m("PayerResponsibilities",
+    &PAYER_RESPONSIBILITY_SET).named("payerResponsibilitySet"),
+    transit_gateway_attachment_id[13] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), transit_gateway_attachment_owner[14] =
+    rt::m("TransitGatewayAttachmentOwner", &rt::STRING)
+    .named("transitGatewayAttachmentOwner")]
 );
 pub static VPC_ENDPOINT_CONNECTION_SET: rt::Schema = rt::Schema::list(
     "VpcEndpointConnectionSet",
@@ -2388,21 +1986,15 @@ pub struct VpcIpv6CidrBlockAssociation {
     pub ip_source: Option<IpSource>,
 }
 rt::structure!(
-    VpcIpv6CidrBlockAssociation, VPC_IPV6_CIDR_BLOCK_ASSOCIATION, 0 => association_id, 1
-    => ipv6_cidr_block, 2 => ipv6_cidr_block_state, 3 => network_border_group, 4 =>
-    ipv6_pool, 5 => ipv6_address_attribute, 6 => ip_source
-);
-pub static VPC_IPV6_CIDR_BLOCK_ASSOCIATION: rt::Schema = rt::Schema::structure(
-    "VpcIpv6CidrBlockAssociation",
-    &[
-        rt::m("AssociationId", &rt::STRING).named("associationId"),
-        rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"),
-        rt::m("Ipv6CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("ipv6CidrBlockState"),
-        rt::m("NetworkBorderGroup", &rt::STRING).named("networkBorderGroup"),
-        rt::m("Ipv6Pool", &rt::STRING).named("ipv6Pool"),
-        rt::m("Ipv6AddressAttribute", &rt::ENUM).named("ipv6AddressAttribute"),
-        rt::m("IpSource", &rt::ENUM).named("ipSource"),
-    ],
+    VpcIpv6CidrBlockAssociation, VPC_IPV6_CIDR_BLOCK_ASSOCIATION, [association_id[0] =
+    rt::m("AssociationId", &rt::STRING).named("associationId"), ipv6_cidr_block[1] =
+    rt::m("Ipv6CidrBlock", &rt::STRING).named("ipv6CidrBlock"), ipv6_cidr_block_state[2]
+    = rt::m("Ipv6CidrBlockState", &VPC_CIDR_BLOCK_STATE).named("ipv6CidrBlockState"),
+    network_border_group[3] = rt::m("NetworkBorderGroup", &rt::STRING)
+    .named("networkBorderGroup"), ipv6_pool[4] = rt::m("Ipv6Pool", &rt::STRING)
+    .named("ipv6Pool"), ipv6_address_attribute[5] = rt::m("Ipv6AddressAttribute",
+    &rt::ENUM).named("ipv6AddressAttribute"), ip_source[6] = rt::m("IpSource", &rt::ENUM)
+    .named("ipSource")]
 );
 pub static VPC_IPV6_CIDR_BLOCK_ASSOCIATION_SET: rt::Schema = rt::Schema::list(
     "VpcIpv6CidrBlockAssociationSet",
@@ -2435,23 +2027,16 @@ pub struct VpcPeeringConnection {
     pub multipath_resilience_status: Option<MultipathResilienceStatus>,
 }
 rt::structure!(
-    VpcPeeringConnection, VPC_PEERING_CONNECTION, 0 => accepter_vpc_info, 1 =>
-    expiration_time, 2 => requester_vpc_info, 3 => status, 4 => tags, 5 =>
-    vpc_peering_connection_id, 6 => multipath_resilience_status
-);
-pub static VPC_PEERING_CONNECTION: rt::Schema = rt::Schema::structure(
-    "VpcPeeringConnection",
-    &[
-        rt::m("AccepterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO)
-            .named("accepterVpcInfo"),
-        rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
-        rt::m("RequesterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO)
-            .named("requesterVpcInfo"),
-        rt::m("Status", &VPC_PEERING_CONNECTION_STATE_REASON).named("status"),
-        rt::m("Tags", &TAG_LIST).named("tagSet"),
-        rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
-        rt::m("MultipathResilienceStatus", &rt::ENUM).named("multipathResilienceStatus"),
-    ],
+    VpcPeeringConnection, VPC_PEERING_CONNECTION, [accepter_vpc_info[0] =
+    rt::m("AccepterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO).named("accepterVpcInfo"),
+    expiration_time[1] = rt::m("ExpirationTime", &rt::TIMESTAMP).named("expirationTime"),
+    requester_vpc_info[2] = rt::m("RequesterVpcInfo", &VPC_PEERING_CONNECTION_VPC_INFO)
+    .named("requesterVpcInfo"), status[3] = rt::m("Status",
+    &VPC_PEERING_CONNECTION_STATE_REASON).named("status"), tags[4] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vpc_peering_connection_id[5] =
+    rt::m("VpcPeeringConnectionId", &rt::STRING).named("vpcPeeringConnectionId"),
+    multipath_resilience_status[6] = rt::m("MultipathResilienceStatus", &rt::ENUM)
+    .named("multipathResilienceStatus")]
 );
 pub static VPC_PEERING_CONNECTION_ID_LIST: rt::Schema = rt::Schema::list(
     "VpcPeeringConnectionIdList",
@@ -2476,23 +2061,437 @@ pub struct VpcPeeringConnectionOptionsDescription {
     pub multipath_resilience_mode: Option<MultipathResilienceMode>,
 }
 rt::structure!(
-    VpcPeeringConnectionOptionsDescription, VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION, 0
-    => allow_dns_resolution_from_remote_vpc, 1 =>
-    allow_egress_from_local_classic_link_to_remote_vpc, 2 =>
-    allow_egress_from_local_vpc_to_remote_classic_link, 3 => allow_multipath_resilience,
-    4 => multipath_resilience_mode
+    VpcPeeringConnectionOptionsDescription, VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION,
+    [allow_dns_resolution_from_remote_vpc[0] = rt::m("AllowDnsResolutionFromRemoteVpc",
+    &rt::BOOLEAN).named("allowDnsResolutionFromRemoteVpc"),
+    allow_egress_from_local_classic_link_to_remote_vpc[1] =
+    rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
+    .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
+    allow_egress_from_local_vpc_to_remote_classic_link[2] =
+    rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
+    .named("allowEgressFromLocalVpcToRemoteClassicLink"), allow_multipath_resilience[3] =
+    rt::m("AllowMultipathResilience", &rt::BOOLEAN).named("allowMultipathResilience"),
+    multipath_resilience_mode[4] = rt::m("MultipathResilienceMode", &rt::ENUM)
+    .named("multipathResilienceMode")]
 );
-pub static VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "VpcPeeringConnectionOptionsDescription",
-    &[
-        rt::m("AllowDnsResolutionFromRemoteVpc", &rt::BOOLEAN)
-            .named("allowDnsResolutionFromRemoteVpc"),
-        rt::m("AllowEgressFromLocalClassicLinkToRemoteVpc", &rt::BOOLEAN)
-            .named("allowEgressFromLocalClassicLinkToRemoteVpc"),
-        rt::m("AllowEgressFromLocalVpcToRemoteClassicLink", &rt::BOOLEAN)
-            .named("allowEgressFromLocalVpcToRemoteClassicLink"),
-        rt::m("AllowMultipathResilience", &rt::BOOLEAN)
-            .named("allowMultipathResilience"),
-        rt::m("MultipathResilienceMode", &rt::ENUM).named("multipathResilienceMode"),
-    ],
+/// Describes the status of a VPC peering connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpcPeeringConnectionStateReason {
+    /// The status of the VPC peering connection.
+    pub code: Option<VpcPeeringConnectionStateReasonCode>,
+    /// A message that provides more information about the status, if applicable.
+    pub message: Option<String>,
+}
+rt::structure!(
+    VpcPeeringConnectionStateReason, VPC_PEERING_CONNECTION_STATE_REASON, [code[0] =
+    rt::m("Code", &rt::ENUM).named("code"), message[1] = rt::m("Message", &rt::STRING)
+    .named("message")]
+);
+rt::string_enum! {
+    pub enum VpcPeeringConnectionStateReasonCode { InitiatingRequest =
+    "initiating-request", PendingAcceptance = "pending-acceptance", Active = "active",
+    Deleted = "deleted", Rejected = "rejected", Failed = "failed", Expired = "expired",
+    Provisioning = "provisioning", Deleting = "deleting" }
+}
+/// Describes a VPC in a VPC peering connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpcPeeringConnectionVpcInfo {
+    /// The IPv4 CIDR block for the VPC.
+    pub cidr_block: Option<String>,
+    /// The IPv6 CIDR block for the VPC.
+    pub ipv6_cidr_block_set: Option<Vec<Ipv6CidrBlock>>,
+    /// Information about the IPv4 CIDR blocks for the VPC.
+    pub cidr_block_set: Option<Vec<CidrBlock>>,
+    /// The ID of the Amazon Web Services account that owns the VPC.
+    pub owner_id: Option<String>,
+    /// Information about the VPC peering connection options for the accepter or requester VPC.
+    pub peering_options: Option<VpcPeeringConnectionOptionsDescription>,
+    /// The ID of the VPC.
+    pub vpc_id: Option<String>,
+    /// The Region in which the VPC is located.
+    pub region: Option<String>,
+}
+rt::structure!(
+    VpcPeeringConnectionVpcInfo, VPC_PEERING_CONNECTION_VPC_INFO, [cidr_block[0] =
+    rt::m("CidrBlock", &rt::STRING).named("cidrBlock"), ipv6_cidr_block_set[1] =
+    rt::m("Ipv6CidrBlockSet", &IPV6_CIDR_BLOCK_SET).named("ipv6CidrBlockSet"),
+    cidr_block_set[2] = rt::m("CidrBlockSet", &CIDR_BLOCK_SET).named("cidrBlockSet"),
+    owner_id[3] = rt::m("OwnerId", &rt::STRING).named("ownerId"), peering_options[4] =
+    rt::m("PeeringOptions", &VPC_PEERING_CONNECTION_OPTIONS_DESCRIPTION)
+    .named("peeringOptions"), vpc_id[5] = rt::m("VpcId", &rt::STRING).named("vpcId"),
+    region[6] = rt::m("Region", &rt::STRING).named("region")]
+);
+rt::string_enum! {
+    pub enum VpcState { Pending = "pending", Available = "available", Deleting =
+    "deleting" }
+}
+rt::string_enum! {
+    pub enum VpcTenancy { Default = "default" }
+}
+/// Describes an additional key exchange round that is permitted for the VPN tunnel.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnAdditionalKeyExchange {
+    /// The additional key exchange round number.
+    pub additional_key_exchange_round: Option<i32>,
+    /// The key exchange method numbers permitted for this round.
+    pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsListValue>>,
+    /// Indicates whether this round is mandatory.
+    pub requirement: Option<AdditionalKeyExchangeRequirement>,
+}
+rt::structure!(
+    VpnAdditionalKeyExchange, VPN_ADDITIONAL_KEY_EXCHANGE,
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .named("additionalKeyExchangeRound"), key_exchange_methods[1] =
+    rt::m("KeyExchangeMethods", &ADDITIONAL_KEY_EXCHANGE_METHODS_LIST)
+    .named("keyExchangeMethodSet"), requirement[2] = rt::m("Requirement", &rt::ENUM)
+    .named("requirement")]
+);
+/// Specifies an additional key exchange round for the VPN tunnel, as defined in RFC 9370.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnAdditionalKeyExchangeRequest {
+    /// The additional key exchange round number.
+    ///
+    /// Valid range: Minimum value of 1. Maximum value of 7.
+    pub additional_key_exchange_round: i32,
+    /// The key exchange method numbers that are permitted for this round. The method numbers are the IANA IKEv2 key exchange method transform IDs.
+    ///
+    /// A `required` round must specify at least one method. An `optional` round can omit this parameter or specify an empty list. If omitted or empty for an optional round, the round is disabled.
+    ///
+    /// IKEv2 requires that the initial Diffie-Hellman exchange and each required round use a different key exchange method. The permitted methods must allow a distinct method to be selected for each of them.
+    ///
+    /// Valid values: `2` \| `5` \| `14` \| `15` \| `16` \| `17` \| `18` \| `19` \| `20` \| `21` \| `22` \| `23` \| `24` \| `35` \| `36` \| `37`
+    pub key_exchange_methods: Option<Vec<AdditionalKeyExchangeMethodsRequestListValue>>,
+    /// Indicates whether this round is mandatory. If `required`, the tunnel isn't established unless the customer gateway device negotiates this round. If `optional`, the round is negotiated only if the customer gateway device supports it.
+    ///
+    /// Valid values: `required` \| `optional`
+    ///
+    /// Default: `required`
+    pub requirement: Option<AdditionalKeyExchangeRequirement>,
+}
+rt::structure!(
+    VpnAdditionalKeyExchangeRequest, VPN_ADDITIONAL_KEY_EXCHANGE_REQUEST,
+    [additional_key_exchange_round[0] = rt::m("AdditionalKeyExchangeRound", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), key_exchange_methods[1] = rt::m("KeyExchangeMethods",
+    &ADDITIONAL_KEY_EXCHANGE_METHODS_REQUEST_LIST).named("KeyExchangeMethod"),
+    requirement[2] = rt::m("Requirement", &rt::ENUM)]
+);
+/// Describes a VPN concentrator.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnConcentrator {
+    /// The ID of the VPN concentrator.
+    pub vpn_concentrator_id: Option<String>,
+    /// The current state of the VPN concentrator.
+    pub state: Option<String>,
+    /// The ID of the transit gateway associated with the VPN concentrator.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the transit gateway attachment for the VPN concentrator.
+    pub transit_gateway_attachment_id: Option<String>,
+    /// The type of VPN concentrator.
+    pub type_: Option<String>,
+    /// Any tags assigned to the VPN concentrator.
+    pub tags: Option<Vec<Tag>>,
+}
+rt::structure!(
+    VpnConcentrator, VPN_CONCENTRATOR, [vpn_concentrator_id[0] =
+    rt::m("VpnConcentratorId", &rt::STRING).named("vpnConcentratorId"), state[1] =
+    rt::m("State", &rt::STRING).named("state"), transit_gateway_id[2] =
+    rt::m("TransitGatewayId", &rt::STRING).named("transitGatewayId"),
+    transit_gateway_attachment_id[3] = rt::m("TransitGatewayAttachmentId", &rt::STRING)
+    .named("transitGatewayAttachmentId"), type_[4] = rt::m("Type", &rt::STRING)
+    .named("type"), tags[5] = rt::m("Tags", &TAG_LIST).named("tagSet")]
+);
+pub static VPN_CONCENTRATOR_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "VpnConcentratorIdStringList",
+    &[rt::m("member", &rt::STRING).named("VpnConcentratorId")],
+);
+pub static VPN_CONCENTRATOR_LIST: rt::Schema = rt::Schema::list(
+    "VpnConcentratorList",
+    &[rt::m("member", &VPN_CONCENTRATOR).named("item")],
+);
+rt::string_enum! {
+    pub enum VpnConcentratorType { Ipsec1 = "ipsec.1" }
+}
+/// Describes a VPN connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnConnection {
+    /// The category of the VPN connection. A value of `VPN` indicates an Amazon Web Services VPN connection. A value of `VPN-Classic` indicates an Amazon Web Services Classic VPN connection.
+    pub category: Option<String>,
+    /// The ID of the transit gateway associated with the VPN connection.
+    pub transit_gateway_id: Option<String>,
+    /// The ID of the VPN concentrator associated with the VPN connection.
+    pub vpn_concentrator_id: Option<String>,
+    /// The ARN of the core network.
+    pub core_network_arn: Option<String>,
+    /// The ARN of the core network attachment.
+    pub core_network_attachment_arn: Option<String>,
+    /// The current state of the gateway association.
+    pub gateway_association_state: Option<GatewayAssociationState>,
+    /// The VPN connection options.
+    pub options: Option<VpnConnectionOptions>,
+    /// The static routes associated with the VPN connection.
+    pub routes: Option<Vec<VpnStaticRoute>>,
+    /// Any tags assigned to the VPN connection.
+    pub tags: Option<Vec<Tag>>,
+    /// Information about the VPN tunnel.
+    pub vgw_telemetry: Option<Vec<VgwTelemetry>>,
+    /// The Amazon Resource Name (ARN) of the Secrets Manager secret storing the pre-shared key(s) for the VPN connection.
+    pub pre_shared_key_arn: Option<String>,
+    /// The ID of the VPN connection.
+    pub vpn_connection_id: Option<String>,
+    /// The current state of the VPN connection.
+    pub state: Option<VpnState>,
+    /// The configuration information for the VPN connection's customer gateway (in the native XML format). This element is always present in the CreateVpnConnection response; however, it's present in the DescribeVpnConnections response only if the VPN connection is in the `pending` or `available` state.
+    pub customer_gateway_configuration: Option<String>,
+    /// The type of VPN connection.
+    pub type_: Option<GatewayType>,
+    /// The ID of the customer gateway at your end of the VPN connection.
+    pub customer_gateway_id: Option<String>,
+    /// The ID of the virtual private gateway at the Amazon Web Services side of the VPN connection.
+    pub vpn_gateway_id: Option<String>,
+}
+rt::structure!(
+    VpnConnection, VPN_CONNECTION, [category[0] = rt::m("Category", &rt::STRING)
+    .named("category"), transit_gateway_id[1] = rt::m("TransitGatewayId", &rt::STRING)
+    .named("transitGatewayId"), vpn_concentrator_id[2] = rt::m("VpnConcentratorId",
+    &rt::STRING).named("vpnConcentratorId"), core_network_arn[3] =
+    rt::m("CoreNetworkArn", &rt::STRING).named("coreNetworkArn"),
+    core_network_attachment_arn[4] = rt::m("CoreNetworkAttachmentArn", &rt::STRING)
+    .named("coreNetworkAttachmentArn"), gateway_association_state[5] =
+    rt::m("GatewayAssociationState", &rt::ENUM).named("gatewayAssociationState"),
+    options[6] = rt::m("Options", &VPN_CONNECTION_OPTIONS).named("options"), routes[7] =
+    rt::m("Routes", &VPN_STATIC_ROUTE_LIST).named("routes"), tags[8] = rt::m("Tags",
+    &TAG_LIST).named("tagSet"), vgw_telemetry[9] = rt::m("VgwTelemetry",
+    &VGW_TELEMETRY_LIST).named("vgwTelemetry"), pre_shared_key_arn[10] =
+    rt::m("PreSharedKeyArn", &rt::STRING).named("preSharedKeyArn"), vpn_connection_id[11]
+    = rt::m("VpnConnectionId", &rt::STRING).named("vpnConnectionId"), state[12] =
+    rt::m("State", &rt::ENUM).named("state"), customer_gateway_configuration[13] =
+    rt::m("CustomerGatewayConfiguration", &rt::STRING)
+    .named("customerGatewayConfiguration").flags(rt::SENSITIVE), type_[14] =
+    rt::m("Type", &rt::ENUM).named("type"), customer_gateway_id[15] =
+    rt::m("CustomerGatewayId", &rt::STRING).named("customerGatewayId"),
+    vpn_gateway_id[16] = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId")]
+);
+/// List of customer gateway devices that have a sample configuration file available for use. You can also see the list of device types with sample configuration files available under [Your customer gateway device](https://docs.aws.amazon.com/vpn/latest/s2svpn/your-cgw.html) in the *Amazon Web Services Site-to-Site VPN User Guide*.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnConnectionDeviceType {
+    /// Customer gateway device identifier.
+    pub vpn_connection_device_type_id: Option<String>,
+    /// Customer gateway device vendor.
+    pub vendor: Option<String>,
+    /// Customer gateway device platform.
+    pub platform: Option<String>,
+    /// Customer gateway device software version.
+    pub software: Option<String>,
+}
+rt::structure!(
+    VpnConnectionDeviceType, VPN_CONNECTION_DEVICE_TYPE,
+    [vpn_connection_device_type_id[0] = rt::m("VpnConnectionDeviceTypeId", &rt::STRING)
+    .named("vpnConnectionDeviceTypeId"), vendor[1] = rt::m("Vendor", &rt::STRING)
+    .named("vendor"), platform[2] = rt::m("Platform", &rt::STRING).named("platform"),
+    software[3] = rt::m("Software", &rt::STRING).named("software")]
+);
+pub static VPN_CONNECTION_DEVICE_TYPE_LIST: rt::Schema = rt::Schema::list(
+    "VpnConnectionDeviceTypeList",
+    &[rt::m("member", &VPN_CONNECTION_DEVICE_TYPE).named("item")],
+);
+pub static VPN_CONNECTION_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "VpnConnectionIdStringList",
+    &[rt::m("member", &rt::STRING).named("VpnConnectionId")],
+);
+pub static VPN_CONNECTION_LIST: rt::Schema = rt::Schema::list(
+    "VpnConnectionList",
+    &[rt::m("member", &VPN_CONNECTION).named("item")],
+);
+/// Describes VPN connection options.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnConnectionOptions {
+    /// Indicates whether acceleration is enabled for the VPN connection.
+    pub enable_acceleration: Option<bool>,
+    /// Indicates whether the VPN connection uses static routes only. Static routes must be used for devices that don't support BGP.
+    pub static_routes_only: Option<bool>,
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    pub local_ipv4_network_cidr: Option<String>,
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
+    pub remote_ipv4_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    pub local_ipv6_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
+    pub remote_ipv6_network_cidr: Option<String>,
+    /// The type of IPv4 address assigned to the outside interface of the customer gateway.
+    ///
+    /// Valid values: `PrivateIpv4` \| `PublicIpv4` \| `Ipv6`
+    ///
+    /// Default: `PublicIpv4`
+    pub outside_ip_address_type: Option<String>,
+    /// The transit gateway attachment ID in use for the VPN tunnel.
+    pub transport_transit_gateway_attachment_id: Option<String>,
+    /// Indicates whether the VPN tunnels process IPv4 or IPv6 traffic.
+    pub tunnel_inside_ip_version: Option<TunnelInsideIpVersion>,
+    /// Indicates the VPN tunnel options.
+    pub tunnel_options: Option<Vec<TunnelOption>>,
+    /// The configured bandwidth for the VPN tunnel. Represents the current throughput capacity setting for the tunnel connection. `standard` tunnel bandwidth supports up to 1.25 Gbps per tunnel while `large` supports up to 5 Gbps per tunnel. If no tunnel bandwidth was specified for the connection, `standard` is used as the default value.
+    pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
+}
+rt::structure!(
+    VpnConnectionOptions, VPN_CONNECTION_OPTIONS, [enable_acceleration[0] =
+    rt::m("EnableAcceleration", &rt::BOOLEAN).named("enableAcceleration"),
+    static_routes_only[1] = rt::m("StaticRoutesOnly", &rt::BOOLEAN)
+    .named("staticRoutesOnly"), local_ipv4_network_cidr[2] =
+    rt::m("LocalIpv4NetworkCidr", &rt::STRING).named("localIpv4NetworkCidr"),
+    remote_ipv4_network_cidr[3] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING)
+    .named("remoteIpv4NetworkCidr"), local_ipv6_network_cidr[4] =
+    rt::m("LocalIpv6NetworkCidr", &rt::STRING).named("localIpv6NetworkCidr"),
+    remote_ipv6_network_cidr[5] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING)
+    .named("remoteIpv6NetworkCidr"), outside_ip_address_type[6] =
+    rt::m("OutsideIpAddressType", &rt::STRING).named("outsideIpAddressType"),
+    transport_transit_gateway_attachment_id[7] =
+    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING)
+    .named("transportTransitGatewayAttachmentId"), tunnel_inside_ip_version[8] =
+    rt::m("TunnelInsideIpVersion", &rt::ENUM).named("tunnelInsideIpVersion"),
+    tunnel_options[9] = rt::m("TunnelOptions", &TUNNEL_OPTIONS_LIST)
+    .named("tunnelOptionSet"), tunnel_bandwidth[10] = rt::m("TunnelBandwidth", &rt::ENUM)
+    .named("tunnelBandwidth")]
+);
+/// Describes VPN connection options.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnConnectionOptionsSpecification {
+    /// Indicate whether to enable acceleration for the VPN connection.
+    ///
+    /// Default: `false`
+    pub enable_acceleration: Option<bool>,
+    /// Indicate whether the VPN tunnels process IPv4 or IPv6 traffic.
+    ///
+    /// Default: `ipv4`
+    pub tunnel_inside_ip_version: Option<TunnelInsideIpVersion>,
+    /// The tunnel options for the VPN connection.
+    pub tunnel_options: Option<Vec<VpnTunnelOptionsSpecification>>,
+    /// The IPv4 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
+    pub local_ipv4_network_cidr: Option<String>,
+    /// The IPv4 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `0.0.0.0/0`
+    pub remote_ipv4_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the customer gateway (on-premises) side of the VPN connection.
+    ///
+    /// Default: `::/0`
+    pub local_ipv6_network_cidr: Option<String>,
+    /// The IPv6 CIDR on the Amazon Web Services side of the VPN connection.
+    ///
+    /// Default: `::/0`
+    pub remote_ipv6_network_cidr: Option<String>,
+    /// The type of IP address assigned to the outside interface of the customer gateway device.
+    ///
+    /// Valid values: `PrivateIpv4` \| `PublicIpv4` \| `Ipv6`
+    ///
+    /// Default: `PublicIpv4`
+    pub outside_ip_address_type: Option<String>,
+    /// The transit gateway attachment ID to use for the VPN tunnel.
+    ///
+    /// Required if `OutsideIpAddressType` is set to `PrivateIpv4`.
+    pub transport_transit_gateway_attachment_id: Option<String>,
+    /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to set the tunnel's throughput capacity. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is `standard`. Existing VPN connections without a bandwidth setting will automatically default to `standard`.
+    pub tunnel_bandwidth: Option<VpnTunnelBandwidth>,
+    /// Indicate whether the VPN connection uses static routes only. If you are creating a VPN connection for a device that does not support BGP, you must specify `true`. Use CreateVpnConnectionRoute to create a static route.
+    ///
+    /// Default: `false`
+    pub static_routes_only: Option<bool>,
+}
+rt::structure!(
+    VpnConnectionOptionsSpecification, VPN_CONNECTION_OPTIONS_SPECIFICATION,
+    [enable_acceleration[0] = rt::m("EnableAcceleration", &rt::BOOLEAN),
+    tunnel_inside_ip_version[1] = rt::m("TunnelInsideIpVersion", &rt::ENUM),
+    tunnel_options[2] = rt::m("TunnelOptions", &VPN_TUNNEL_OPTIONS_SPECIFICATIONS_LIST),
+    local_ipv4_network_cidr[3] = rt::m("LocalIpv4NetworkCidr", &rt::STRING),
+    remote_ipv4_network_cidr[4] = rt::m("RemoteIpv4NetworkCidr", &rt::STRING),
+    local_ipv6_network_cidr[5] = rt::m("LocalIpv6NetworkCidr", &rt::STRING),
+    remote_ipv6_network_cidr[6] = rt::m("RemoteIpv6NetworkCidr", &rt::STRING),
+    outside_ip_address_type[7] = rt::m("OutsideIpAddressType", &rt::STRING),
+    transport_transit_gateway_attachment_id[8] =
+    rt::m("TransportTransitGatewayAttachmentId", &rt::STRING), tunnel_bandwidth[9] =
+    rt::m("TunnelBandwidth", &rt::ENUM), static_routes_only[10] =
+    rt::m("StaticRoutesOnly", &rt::BOOLEAN).named("staticRoutesOnly")]
+);
+rt::string_enum! {
+    pub enum VpnEcmpSupportValue { Enable = "enable", Disable = "disable" }
+}
+/// Describes a virtual private gateway.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnGateway {
+    /// The private Autonomous System Number (ASN) for the Amazon side of a BGP session.
+    pub amazon_side_asn: Option<i64>,
+    /// Any tags assigned to the virtual private gateway.
+    pub tags: Option<Vec<Tag>>,
+    /// The ID of the virtual private gateway.
+    pub vpn_gateway_id: Option<String>,
+    /// The current state of the virtual private gateway.
+    pub state: Option<VpnState>,
+    /// The type of VPN connection the virtual private gateway supports.
+    pub type_: Option<GatewayType>,
+    /// The Availability Zone where the virtual private gateway was created, if applicable. This field may be empty or not returned.
+    pub availability_zone: Option<String>,
+    /// Any VPCs attached to the virtual private gateway.
+    pub vpc_attachments: Option<Vec<VpcAttachment>>,
+}
+rt::structure!(
+    VpnGateway, VPN_GATEWAY, [amazon_side_asn[0] = rt::m("AmazonSideAsn", &rt::LONG)
+    .named("amazonSideAsn"), tags[1] = rt::m("Tags", &TAG_LIST).named("tagSet"),
+    vpn_gateway_id[2] = rt::m("VpnGatewayId", &rt::STRING).named("vpnGatewayId"),
+    state[3] = rt::m("State", &rt::ENUM).named("state"), type_[4] = rt::m("Type",
+    &rt::ENUM).named("type"), availability_zone[5] = rt::m("AvailabilityZone",
+    &rt::STRING).named("availabilityZone"), vpc_attachments[6] = rt::m("VpcAttachments",
+    &VPC_ATTACHMENT_LIST).named("attachments")]
+);
+pub static VPN_GATEWAY_ID_STRING_LIST: rt::Schema = rt::Schema::list(
+    "VpnGatewayIdStringList",
+    &[rt::m("member", &rt::STRING).named("VpnGatewayId")],
+);
+pub static VPN_GATEWAY_LIST: rt::Schema = rt::Schema::list(
+    "VpnGatewayList",
+    &[rt::m("member", &VPN_GATEWAY).named("item")],
+);
+rt::string_enum! {
+    pub enum VpnProtocol { Openvpn = "openvpn" }
+}
+rt::string_enum! {
+    pub enum VpnState { Pending = "pending", Available = "available", Deleting =
+    "deleting", Deleted = "deleted" }
+}
+/// Describes a static route for a VPN connection.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnStaticRoute {
+    /// The CIDR block associated with the local subnet of the customer data center.
+    pub destination_cidr_block: Option<String>,
+    /// Indicates how the routes were provided.
+    pub source: Option<VpnStaticRouteSource>,
+    /// The current state of the static route.
+    pub state: Option<VpnState>,
+}
+rt::structure!(
+    VpnStaticRoute, VPN_STATIC_ROUTE, [destination_cidr_block[0] =
+    rt::m("DestinationCidrBlock", &rt::STRING).named("destinationCidrBlock"), source[1] =
+    rt::m("Source", &rt::ENUM).named("source"), state[2] = rt::m("State", &rt::ENUM)
+    .named("state")]
+);
+pub static VPN_STATIC_ROUTE_LIST: rt::Schema = rt::Schema::list(
+    "VpnStaticRouteList",
+    &[rt::m("member", &VPN_STATIC_ROUTE).named("item")],
+);
+rt::string_enum! {
+    pub enum VpnStaticRouteSource { Static = "Static" }
+}
+rt::string_enum! {
+    pub enum VpnTunnelBandwidth { Standard = "standard", Large = "large" }
+}
+/// Options for logging VPN tunnel activity.
+#[derive(Clone, Default, PartialEq)]
+pub struct VpnTunnelLogOptions {
+    /// Options for sending VPN tunnel logs to CloudWatch.
+    pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
+}
+rt::structure!(
+    VpnTunnelLogOptions, VPN_TUNNEL_LOG_OPTIONS, [cloud_watch_log_options[0] =
+    rt::m("CloudWatchLogOptions", &CLOUD_WATCH_LOG_OPTIONS)
+    .named("cloudWatchLogOptions")]
 );

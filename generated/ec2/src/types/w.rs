@@ -16,21 +16,17 @@ pub struct WithdrawByoipCidrRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    WithdrawByoipCidrRequest, WITHDRAW_BYOIP_CIDR_REQUEST, 0 => cidr, 1 => dry_run
-);
-pub static WITHDRAW_BYOIP_CIDR_REQUEST: rt::Schema = rt::Schema::structure(
-    "WithdrawByoipCidrRequest",
-    &[rt::m("Cidr", &rt::STRING).flags(rt::REQUIRED), rt::m("DryRun", &rt::BOOLEAN)],
+    WithdrawByoipCidrRequest, WITHDRAW_BYOIP_CIDR_REQUEST, [cidr[0] = rt::m("Cidr",
+    &rt::STRING).flags(rt::REQUIRED), dry_run[1] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct WithdrawByoipCidrResult {
     /// Information about the address pool.
     pub byoip_cidr: Option<ByoipCidr>,
 }
-rt::structure!(WithdrawByoipCidrResult, WITHDRAW_BYOIP_CIDR_RESULT, 0 => byoip_cidr);
-pub static WITHDRAW_BYOIP_CIDR_RESULT: rt::Schema = rt::Schema::structure(
-    "WithdrawByoipCidrResult",
-    &[rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")],
+rt::structure!(
+    WithdrawByoipCidrResult, WITHDRAW_BYOIP_CIDR_RESULT, [byoip_cidr[0] =
+    rt::m("ByoipCidr", &BYOIP_CIDR).named("byoipCidr")]
 );
 pub static WORKLOADS_LIST: rt::Schema = rt::Schema::list(
     "WorkloadsList",

@@ -16,13 +16,7 @@ impl super::Client {
 /// The `ActivateEventSource` operation.
 ///
 /// Activates a partner event source that has been deactivated. Once activated, your matching event bus will start receiving events from the event source.
-pub struct ActivateEventSource(
-    pub(crate) rt::Call<
-        t::ActivateEventSourceRequest,
-        rt::Unit,
-        e::ActivateEventSourceError,
-    >,
-);
+pub struct ActivateEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ActivateEventSource, t::ActivateEventSourceRequest, rt::Unit,
     e::ActivateEventSourceError, op::ACTIVATE_EVENT_SOURCE

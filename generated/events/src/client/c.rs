@@ -46,13 +46,7 @@ impl super::Client {
 /// The `CancelReplay` operation.
 ///
 /// Cancels the specified replay.
-pub struct CancelReplay(
-    pub(crate) rt::Call<
-        t::CancelReplayRequest,
-        t::CancelReplayResponse,
-        e::CancelReplayError,
-    >,
-);
+pub struct CancelReplay(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelReplay, t::CancelReplayRequest, t::CancelReplayResponse, e::CancelReplayError,
     op::CANCEL_REPLAY
@@ -67,13 +61,7 @@ impl CancelReplay {
 /// API destinations do not support private destinations, such as interface VPC endpoints.
 ///
 /// For more information, see [API destinations](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-api-destinations.html) in the *EventBridge User Guide*.
-pub struct CreateApiDestination(
-    pub(crate) rt::Call<
-        t::CreateApiDestinationRequest,
-        t::CreateApiDestinationResponse,
-        e::CreateApiDestinationError,
-    >,
-);
+pub struct CreateApiDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateApiDestination, t::CreateApiDestinationRequest,
     t::CreateApiDestinationResponse, e::CreateApiDestinationError,
@@ -98,13 +86,7 @@ impl CreateApiDestination {
 /// **Important:** If you have specified that EventBridge use a customer managed key for encrypting the source event bus, we strongly recommend you also specify a customer managed key for any archives for the event bus as well.
 ///
 /// For more information, see [Encrypting archives](https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html) in the *Amazon EventBridge User Guide*.
-pub struct CreateArchive(
-    pub(crate) rt::Call<
-        t::CreateArchiveRequest,
-        t::CreateArchiveResponse,
-        e::CreateArchiveError,
-    >,
-);
+pub struct CreateArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateArchive, t::CreateArchiveRequest, t::CreateArchiveResponse,
     e::CreateArchiveError, op::CREATE_ARCHIVE
@@ -122,13 +104,7 @@ impl CreateArchive {
 /// Creates a connection. A connection defines the authorization type and credentials to use for authorization with an API destination HTTP endpoint.
 ///
 /// For more information, see [Connections for endpoint targets](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-target-connection.html) in the *Amazon EventBridge User Guide*.
-pub struct CreateConnection(
-    pub(crate) rt::Call<
-        t::CreateConnectionRequest,
-        t::CreateConnectionResponse,
-        e::CreateConnectionError,
-    >,
-);
+pub struct CreateConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateConnection, t::CreateConnectionRequest, t::CreateConnectionResponse,
     e::CreateConnectionError, op::CREATE_CONNECTION
@@ -153,13 +129,7 @@ impl CreateConnection {
 /// The `CreateEndpoint` operation.
 ///
 /// Creates a global endpoint. Global endpoints improve your application's availability by making it regional-fault tolerant. To do this, you define a primary and secondary Region with event buses in each Region. You also create a Amazon Route 53 health check that will tell EventBridge to route events to the secondary Region when an "unhealthy" state is encountered and events will be routed back to the primary Region when the health check reports a "healthy" state.
-pub struct CreateEndpoint(
-    pub(crate) rt::Call<
-        t::CreateEndpointRequest,
-        t::CreateEndpointResponse,
-        e::CreateEndpointError,
-    >,
-);
+pub struct CreateEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateEndpoint, t::CreateEndpointRequest, t::CreateEndpointResponse,
     e::CreateEndpointError, op::CREATE_ENDPOINT
@@ -177,13 +147,7 @@ impl CreateEndpoint {
 /// The `CreateEventBus` operation.
 ///
 /// Creates a new event bus within your account. This can be a custom event bus which you can use to receive events from your custom applications and services, or it can be a partner event bus which can be matched to a partner event source.
-pub struct CreateEventBus(
-    pub(crate) rt::Call<
-        t::CreateEventBusRequest,
-        t::CreateEventBusResponse,
-        e::CreateEventBusError,
-    >,
-);
+pub struct CreateEventBus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateEventBus, t::CreateEventBusRequest, t::CreateEventBusResponse,
     e::CreateEventBusError, op::CREATE_EVENT_BUS
@@ -216,13 +180,7 @@ impl CreateEventBus {
 /// - *event\_name* is determined by the partner, and should uniquely identify an event-generating resource within the partner system. The *event\_name* must be unique across all Amazon Web Services customers. This is because the event source is a shared resource between the partner and customer accounts, and each partner event source unique in the partner account.
 ///
 /// The combination of *event\_namespace* and *event\_name* should help Amazon Web Services customers decide whether to create an event bus to receive these events.
-pub struct CreatePartnerEventSource(
-    pub(crate) rt::Call<
-        t::CreatePartnerEventSourceRequest,
-        t::CreatePartnerEventSourceResponse,
-        e::CreatePartnerEventSourceError,
-    >,
-);
+pub struct CreatePartnerEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePartnerEventSource, t::CreatePartnerEventSourceRequest,
     t::CreatePartnerEventSourceResponse, e::CreatePartnerEventSourceError,

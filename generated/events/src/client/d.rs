@@ -95,13 +95,7 @@ impl super::Client {
 /// When you deactivate a partner event source, the source goes into PENDING state. If it remains in PENDING state for more than two weeks, it is deleted.
 ///
 /// To activate a deactivated partner event source, use [ActivateEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ActivateEventSource.html).
-pub struct DeactivateEventSource(
-    pub(crate) rt::Call<
-        t::DeactivateEventSourceRequest,
-        rt::Unit,
-        e::DeactivateEventSourceError,
-    >,
-);
+pub struct DeactivateEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeactivateEventSource, t::DeactivateEventSourceRequest, rt::Unit,
     e::DeactivateEventSourceError, op::DEACTIVATE_EVENT_SOURCE
@@ -112,13 +106,7 @@ impl DeactivateEventSource {
 /// The `DeauthorizeConnection` operation.
 ///
 /// Removes all authorization parameters from the connection. This lets you remove the secret from the connection so you can reuse it without having to create a new connection.
-pub struct DeauthorizeConnection(
-    pub(crate) rt::Call<
-        t::DeauthorizeConnectionRequest,
-        t::DeauthorizeConnectionResponse,
-        e::DeauthorizeConnectionError,
-    >,
-);
+pub struct DeauthorizeConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeauthorizeConnection, t::DeauthorizeConnectionRequest,
     t::DeauthorizeConnectionResponse, e::DeauthorizeConnectionError,
@@ -130,13 +118,7 @@ impl DeauthorizeConnection {
 /// The `DeleteApiDestination` operation.
 ///
 /// Deletes the specified API destination.
-pub struct DeleteApiDestination(
-    pub(crate) rt::Call<
-        t::DeleteApiDestinationRequest,
-        t::DeleteApiDestinationResponse,
-        e::DeleteApiDestinationError,
-    >,
-);
+pub struct DeleteApiDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteApiDestination, t::DeleteApiDestinationRequest,
     t::DeleteApiDestinationResponse, e::DeleteApiDestinationError,
@@ -148,13 +130,7 @@ impl DeleteApiDestination {
 /// The `DeleteArchive` operation.
 ///
 /// Deletes the specified archive.
-pub struct DeleteArchive(
-    pub(crate) rt::Call<
-        t::DeleteArchiveRequest,
-        t::DeleteArchiveResponse,
-        e::DeleteArchiveError,
-    >,
-);
+pub struct DeleteArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteArchive, t::DeleteArchiveRequest, t::DeleteArchiveResponse,
     e::DeleteArchiveError, op::DELETE_ARCHIVE
@@ -165,13 +141,7 @@ impl DeleteArchive {
 /// The `DeleteConnection` operation.
 ///
 /// Deletes a connection.
-pub struct DeleteConnection(
-    pub(crate) rt::Call<
-        t::DeleteConnectionRequest,
-        t::DeleteConnectionResponse,
-        e::DeleteConnectionError,
-    >,
-);
+pub struct DeleteConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteConnection, t::DeleteConnectionRequest, t::DeleteConnectionResponse,
     e::DeleteConnectionError, op::DELETE_CONNECTION
@@ -182,13 +152,7 @@ impl DeleteConnection {
 /// The `DeleteEndpoint` operation.
 ///
 /// Delete an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-pub struct DeleteEndpoint(
-    pub(crate) rt::Call<
-        t::DeleteEndpointRequest,
-        t::DeleteEndpointResponse,
-        e::DeleteEndpointError,
-    >,
-);
+pub struct DeleteEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteEndpoint, t::DeleteEndpointRequest, t::DeleteEndpointResponse,
     e::DeleteEndpointError, op::DELETE_ENDPOINT
@@ -199,9 +163,7 @@ impl DeleteEndpoint {
 /// The `DeleteEventBus` operation.
 ///
 /// Deletes the specified custom event bus or partner event bus. All rules associated with this event bus need to be deleted. You can't delete your account's default event bus.
-pub struct DeleteEventBus(
-    pub(crate) rt::Call<t::DeleteEventBusRequest, rt::Unit, e::DeleteEventBusError>,
-);
+pub struct DeleteEventBus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteEventBus, t::DeleteEventBusRequest, rt::Unit, e::DeleteEventBusError,
     op::DELETE_EVENT_BUS
@@ -214,13 +176,7 @@ impl DeleteEventBus {
 /// This operation is used by SaaS partners to delete a partner event source. This operation is not used by Amazon Web Services customers.
 ///
 /// When you delete an event source, the status of the corresponding partner event bus in the Amazon Web Services customer account becomes DELETED.
-pub struct DeletePartnerEventSource(
-    pub(crate) rt::Call<
-        t::DeletePartnerEventSourceRequest,
-        rt::Unit,
-        e::DeletePartnerEventSourceError,
-    >,
-);
+pub struct DeletePartnerEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePartnerEventSource, t::DeletePartnerEventSourceRequest, rt::Unit,
     e::DeletePartnerEventSourceError, op::DELETE_PARTNER_EVENT_SOURCE
@@ -240,9 +196,7 @@ impl DeletePartnerEventSource {
 /// If you call delete rule multiple times for the same rule, all calls will succeed. When you call delete rule for a non-existent custom eventbus, `ResourceNotFoundException` is returned.
 ///
 /// Managed rules are rules created and managed by another Amazon Web Services service on your behalf. These rules are created by those other Amazon Web Services services to support functionality in those services. You can delete these rules using the `Force` option, but you should do so only if you are sure the other service is not still using that rule.
-pub struct DeleteRule(
-    pub(crate) rt::Call<t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError>,
-);
+pub struct DeleteRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRule, t::DeleteRuleRequest, rt::Unit, e::DeleteRuleError, op::DELETE_RULE
 );
@@ -254,13 +208,7 @@ impl DeleteRule {
 /// The `DescribeApiDestination` operation.
 ///
 /// Retrieves details about an API destination.
-pub struct DescribeApiDestination(
-    pub(crate) rt::Call<
-        t::DescribeApiDestinationRequest,
-        t::DescribeApiDestinationResponse,
-        e::DescribeApiDestinationError,
-    >,
-);
+pub struct DescribeApiDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeApiDestination, t::DescribeApiDestinationRequest,
     t::DescribeApiDestinationResponse, e::DescribeApiDestinationError,
@@ -272,13 +220,7 @@ impl DescribeApiDestination {
 /// The `DescribeArchive` operation.
 ///
 /// Retrieves details about an archive.
-pub struct DescribeArchive(
-    pub(crate) rt::Call<
-        t::DescribeArchiveRequest,
-        t::DescribeArchiveResponse,
-        e::DescribeArchiveError,
-    >,
-);
+pub struct DescribeArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeArchive, t::DescribeArchiveRequest, t::DescribeArchiveResponse,
     e::DescribeArchiveError, op::DESCRIBE_ARCHIVE
@@ -289,13 +231,7 @@ impl DescribeArchive {
 /// The `DescribeConnection` operation.
 ///
 /// Retrieves details about a connection.
-pub struct DescribeConnection(
-    pub(crate) rt::Call<
-        t::DescribeConnectionRequest,
-        t::DescribeConnectionResponse,
-        e::DescribeConnectionError,
-    >,
-);
+pub struct DescribeConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeConnection, t::DescribeConnectionRequest, t::DescribeConnectionResponse,
     e::DescribeConnectionError, op::DESCRIBE_CONNECTION
@@ -306,13 +242,7 @@ impl DescribeConnection {
 /// The `DescribeEndpoint` operation.
 ///
 /// Get the information about an existing global endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-pub struct DescribeEndpoint(
-    pub(crate) rt::Call<
-        t::DescribeEndpointRequest,
-        t::DescribeEndpointResponse,
-        e::DescribeEndpointError,
-    >,
-);
+pub struct DescribeEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeEndpoint, t::DescribeEndpointRequest, t::DescribeEndpointResponse,
     e::DescribeEndpointError, op::DESCRIBE_ENDPOINT
@@ -328,13 +258,7 @@ impl DescribeEndpoint {
 /// To enable your account to receive events from other accounts on its default event bus, use [PutPermission](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
 ///
 /// For more information about partner event buses, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
-pub struct DescribeEventBus(
-    pub(crate) rt::Call<
-        t::DescribeEventBusRequest,
-        t::DescribeEventBusResponse,
-        e::DescribeEventBusError,
-    >,
-);
+pub struct DescribeEventBus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeEventBus, t::DescribeEventBusRequest, t::DescribeEventBusResponse,
     e::DescribeEventBusError, op::DESCRIBE_EVENT_BUS
@@ -345,13 +269,7 @@ impl DescribeEventBus {
 /// The `DescribeEventSource` operation.
 ///
 /// This operation lists details about a partner event source that is shared with your account.
-pub struct DescribeEventSource(
-    pub(crate) rt::Call<
-        t::DescribeEventSourceRequest,
-        t::DescribeEventSourceResponse,
-        e::DescribeEventSourceError,
-    >,
-);
+pub struct DescribeEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeEventSource, t::DescribeEventSourceRequest, t::DescribeEventSourceResponse,
     e::DescribeEventSourceError, op::DESCRIBE_EVENT_SOURCE
@@ -362,13 +280,7 @@ impl DescribeEventSource {
 /// The `DescribePartnerEventSource` operation.
 ///
 /// An SaaS partner can use this operation to list details about a partner event source that they have created. Amazon Web Services customers do not use this operation. Instead, Amazon Web Services customers can use [DescribeEventSource](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventSource.html) to see details about a partner event source that is shared with them.
-pub struct DescribePartnerEventSource(
-    pub(crate) rt::Call<
-        t::DescribePartnerEventSourceRequest,
-        t::DescribePartnerEventSourceResponse,
-        e::DescribePartnerEventSourceError,
-    >,
-);
+pub struct DescribePartnerEventSource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribePartnerEventSource, t::DescribePartnerEventSourceRequest,
     t::DescribePartnerEventSourceResponse, e::DescribePartnerEventSourceError,
@@ -397,13 +309,7 @@ impl super::Client {
 /// The `DescribeReplay` operation.
 ///
 /// Retrieves details about a replay. Use `DescribeReplay` to determine the progress of a running replay. A replay processes events to replay based on the time in the event, and replays them using 1 minute intervals. If you use `StartReplay` and specify an `EventStartTime` and an `EventEndTime` that covers a 20 minute time range, the events are replayed from the first minute of that 20 minute range first. Then the events from the second minute are replayed. You can use `DescribeReplay` to determine the progress of a replay. The value returned for `EventLastReplayedTime` indicates the time within the specified time range associated with the last event replayed.
-pub struct DescribeReplay(
-    pub(crate) rt::Call<
-        t::DescribeReplayRequest,
-        t::DescribeReplayResponse,
-        e::DescribeReplayError,
-    >,
-);
+pub struct DescribeReplay(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeReplay, t::DescribeReplayRequest, t::DescribeReplayResponse,
     e::DescribeReplayError, op::DESCRIBE_REPLAY
@@ -416,13 +322,7 @@ impl DescribeReplay {
 /// Describes the specified rule.
 ///
 /// DescribeRule does not list the targets of a rule. To see the targets associated with a rule, use [ListTargetsByRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html).
-pub struct DescribeRule(
-    pub(crate) rt::Call<
-        t::DescribeRuleRequest,
-        t::DescribeRuleResponse,
-        e::DescribeRuleError,
-    >,
-);
+pub struct DescribeRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeRule, t::DescribeRuleRequest, t::DescribeRuleResponse, e::DescribeRuleError,
     op::DESCRIBE_RULE
@@ -436,9 +336,7 @@ impl DescribeRule {
 /// Disables the specified rule. A disabled rule won't match any events, and won't self-trigger if it has a schedule expression.
 ///
 /// When you disable a rule, incoming events might continue to match to the disabled rule. Allow a short period of time for changes to take effect.
-pub struct DisableRule(
-    pub(crate) rt::Call<t::DisableRuleRequest, rt::Unit, e::DisableRuleError>,
-);
+pub struct DisableRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableRule, t::DisableRuleRequest, rt::Unit, e::DisableRuleError, op::DISABLE_RULE
 );

@@ -18,9 +18,7 @@ impl super::Client {
 /// Enables the specified rule. If the rule does not exist, the operation fails.
 ///
 /// When you enable a rule, incoming events might not immediately start matching to a newly enabled rule. Allow a short period of time for changes to take effect.
-pub struct EnableRule(
-    pub(crate) rt::Call<t::EnableRuleRequest, rt::Unit, e::EnableRuleError>,
-);
+pub struct EnableRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableRule, t::EnableRuleRequest, rt::Unit, e::EnableRuleError, op::ENABLE_RULE
 );

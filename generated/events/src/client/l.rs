@@ -76,13 +76,7 @@ impl super::Client {
 /// The `ListApiDestinations` operation.
 ///
 /// Retrieves a list of API destination in the account in the current Region.
-pub struct ListApiDestinations(
-    pub(crate) rt::Call<
-        t::ListApiDestinationsRequest,
-        t::ListApiDestinationsResponse,
-        e::ListApiDestinationsError,
-    >,
-);
+pub struct ListApiDestinations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListApiDestinations, t::ListApiDestinationsRequest, t::ListApiDestinationsResponse,
     e::ListApiDestinationsError, op::LIST_API_DESTINATIONS
@@ -96,13 +90,7 @@ impl ListApiDestinations {
 /// The `ListArchives` operation.
 ///
 /// Lists your archives. You can either list all the archives or you can provide a prefix to match to the archive names. Filter parameters are exclusive.
-pub struct ListArchives(
-    pub(crate) rt::Call<
-        t::ListArchivesRequest,
-        t::ListArchivesResponse,
-        e::ListArchivesError,
-    >,
-);
+pub struct ListArchives(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListArchives, t::ListArchivesRequest, t::ListArchivesResponse, e::ListArchivesError,
     op::LIST_ARCHIVES
@@ -117,13 +105,7 @@ impl ListArchives {
 /// The `ListConnections` operation.
 ///
 /// Retrieves a list of connections from the account.
-pub struct ListConnections(
-    pub(crate) rt::Call<
-        t::ListConnectionsRequest,
-        t::ListConnectionsResponse,
-        e::ListConnectionsError,
-    >,
-);
+pub struct ListConnections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListConnections, t::ListConnectionsRequest, t::ListConnectionsResponse,
     e::ListConnectionsError, op::LIST_CONNECTIONS
@@ -137,13 +119,7 @@ impl ListConnections {
 /// The `ListEndpoints` operation.
 ///
 /// List the global endpoints associated with this account. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-pub struct ListEndpoints(
-    pub(crate) rt::Call<
-        t::ListEndpointsRequest,
-        t::ListEndpointsResponse,
-        e::ListEndpointsError,
-    >,
-);
+pub struct ListEndpoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEndpoints, t::ListEndpointsRequest, t::ListEndpointsResponse,
     e::ListEndpointsError, op::LIST_ENDPOINTS
@@ -157,13 +133,7 @@ impl ListEndpoints {
 /// The `ListEventBuses` operation.
 ///
 /// Lists all the event buses in your account, including the default event bus, custom event buses, and partner event buses.
-pub struct ListEventBuses(
-    pub(crate) rt::Call<
-        t::ListEventBusesRequest,
-        t::ListEventBusesResponse,
-        e::ListEventBusesError,
-    >,
-);
+pub struct ListEventBuses(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEventBuses, t::ListEventBusesRequest, t::ListEventBusesResponse,
     e::ListEventBusesError, op::LIST_EVENT_BUSES
@@ -176,13 +146,7 @@ impl ListEventBuses {
 /// The `ListEventSources` operation.
 ///
 /// You can use this to see all the partner event sources that have been shared with your Amazon Web Services account. For more information about partner event sources, see [CreateEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html).
-pub struct ListEventSources(
-    pub(crate) rt::Call<
-        t::ListEventSourcesRequest,
-        t::ListEventSourcesResponse,
-        e::ListEventSourcesError,
-    >,
-);
+pub struct ListEventSources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEventSources, t::ListEventSourcesRequest, t::ListEventSourcesResponse,
     e::ListEventSourcesError, op::LIST_EVENT_SOURCES
@@ -195,13 +159,7 @@ impl ListEventSources {
 /// The `ListPartnerEventSourceAccounts` operation.
 ///
 /// An SaaS partner can use this operation to display the Amazon Web Services account ID that a particular partner event source name is associated with. This operation is not used by Amazon Web Services customers.
-pub struct ListPartnerEventSourceAccounts(
-    pub(crate) rt::Call<
-        t::ListPartnerEventSourceAccountsRequest,
-        t::ListPartnerEventSourceAccountsResponse,
-        e::ListPartnerEventSourceAccountsError,
-    >,
-);
+pub struct ListPartnerEventSourceAccounts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPartnerEventSourceAccounts, t::ListPartnerEventSourceAccountsRequest,
     t::ListPartnerEventSourceAccountsResponse, e::ListPartnerEventSourceAccountsError,
@@ -217,13 +175,7 @@ impl ListPartnerEventSourceAccounts {
 /// The `ListPartnerEventSources` operation.
 ///
 /// An SaaS partner can use this operation to list all the partner event source names that they have created. This operation is not used by Amazon Web Services customers.
-pub struct ListPartnerEventSources(
-    pub(crate) rt::Call<
-        t::ListPartnerEventSourcesRequest,
-        t::ListPartnerEventSourcesResponse,
-        e::ListPartnerEventSourcesError,
-    >,
-);
+pub struct ListPartnerEventSources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPartnerEventSources, t::ListPartnerEventSourcesRequest,
     t::ListPartnerEventSourcesResponse, e::ListPartnerEventSourcesError,
@@ -237,13 +189,7 @@ impl ListPartnerEventSources {
 /// The `ListReplays` operation.
 ///
 /// Lists your replays. You can either list all the replays or you can provide a prefix to match to the replay names. Filter parameters are exclusive.
-pub struct ListReplays(
-    pub(crate) rt::Call<
-        t::ListReplaysRequest,
-        t::ListReplaysResponse,
-        e::ListReplaysError,
-    >,
-);
+pub struct ListReplays(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListReplays, t::ListReplaysRequest, t::ListReplaysResponse, e::ListReplaysError,
     op::LIST_REPLAYS
@@ -260,13 +206,7 @@ impl ListReplays {
 /// Lists the rules for the specified target. You can see which of the rules in Amazon EventBridge can invoke a specific target in your account.
 ///
 /// The maximum number of results per page for requests is 100.
-pub struct ListRuleNamesByTarget(
-    pub(crate) rt::Call<
-        t::ListRuleNamesByTargetRequest,
-        t::ListRuleNamesByTargetResponse,
-        e::ListRuleNamesByTargetError,
-    >,
-);
+pub struct ListRuleNamesByTarget(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRuleNamesByTarget, t::ListRuleNamesByTargetRequest,
     t::ListRuleNamesByTargetResponse, e::ListRuleNamesByTargetError,
@@ -298,9 +238,7 @@ impl ListRuleNamesByTarget {
 /// The maximum number of results per page for requests is 100.
 ///
 /// ListRules does not list the targets of a rule. To see the targets associated with a rule, use [ListTargetsByRule](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_ListTargetsByRule.html).
-pub struct ListRules(
-    pub(crate) rt::Call<t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError>,
-);
+pub struct ListRules(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRules, t::ListRulesRequest, t::ListRulesResponse, e::ListRulesError,
     op::LIST_RULES
@@ -327,13 +265,7 @@ impl ListRules {
 /// The `ListTagsForResource` operation.
 ///
 /// Displays the tags associated with an EventBridge resource. In EventBridge, rules and event buses can be tagged.
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
@@ -346,13 +278,7 @@ impl ListTagsForResource {
 /// Lists the targets assigned to the specified rule.
 ///
 /// The maximum number of results per page for requests is 100.
-pub struct ListTargetsByRule(
-    pub(crate) rt::Call<
-        t::ListTargetsByRuleRequest,
-        t::ListTargetsByRuleResponse,
-        e::ListTargetsByRuleError,
-    >,
-);
+pub struct ListTargetsByRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTargetsByRule, t::ListTargetsByRuleRequest, t::ListTargetsByRuleResponse,
     e::ListTargetsByRuleError, op::LIST_TARGETS_BY_RULE

@@ -42,9 +42,7 @@ impl super::Client {
 /// PutEvents accepts the data in JSON format. For the JSON number (integer) data type, the constraints are: a minimum value of -9,223,372,036,854,775,808 and a maximum value of 9,223,372,036,854,775,807.
 ///
 /// **Note:** PutEvents will only process nested JSON up to 1000 levels deep.
-pub struct PutEvents(
-    pub(crate) rt::Call<t::PutEventsRequest, t::PutEventsResponse, e::PutEventsError>,
-);
+pub struct PutEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutEvents, t::PutEventsRequest, t::PutEventsResponse, e::PutEventsError,
     op::PUT_EVENTS
@@ -58,13 +56,7 @@ impl PutEvents {
 /// This is used by SaaS partners to write events to a customer's partner event bus. Amazon Web Services customers do not use this operation.
 ///
 /// For information on calculating event batch size, see [Calculating EventBridge PutEvents event entry size](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html) in the *EventBridge User Guide*.
-pub struct PutPartnerEvents(
-    pub(crate) rt::Call<
-        t::PutPartnerEventsRequest,
-        t::PutPartnerEventsResponse,
-        e::PutPartnerEventsError,
-    >,
-);
+pub struct PutPartnerEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutPartnerEvents, t::PutPartnerEventsRequest, t::PutPartnerEventsResponse,
     e::PutPartnerEventsError, op::PUT_PARTNER_EVENTS
@@ -86,9 +78,7 @@ impl PutPartnerEvents {
 /// If you grant permissions using an organization, then accounts in that organization must specify a `RoleArn` with proper permissions when they use `PutTarget` to add your account's event bus as a target. For more information, see [Sending and Receiving Events Between Amazon Web Services Accounts](https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-cross-account-event-delivery.html) in the *Amazon EventBridge User Guide*.
 ///
 /// The permission policy on the event bus cannot exceed 10 KB in size.
-pub struct PutPermission(
-    pub(crate) rt::Call<t::PutPermissionRequest, rt::Unit, e::PutPermissionError>,
-);
+pub struct PutPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutPermission, t::PutPermissionRequest, rt::Unit, e::PutPermissionError,
     op::PUT_PERMISSION
@@ -126,9 +116,7 @@ impl PutPermission {
 /// An infinite loop can quickly cause higher than expected charges. We recommend that you use budgeting, which alerts you when charges exceed your specified limit. For more information, see [Managing Your Costs with Budgets](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/budgets-managing-costs.html).
 ///
 /// To create a rule that filters for management events from Amazon Web Services services, see [Receiving read-only management events from Amazon Web Services services](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html#eb-service-event-cloudtrail-management) in the *EventBridge User Guide*.
-pub struct PutRule(
-    pub(crate) rt::Call<t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError>,
-);
+pub struct PutRule(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRule, t::PutRuleRequest, t::PutRuleResponse, e::PutRuleError, op::PUT_RULE
 );
@@ -192,9 +180,7 @@ impl PutRule {
 /// When you add targets to a rule and the associated rule triggers soon after, new or updated targets might not be immediately invoked. Allow a short period of time for changes to take effect.
 ///
 /// This action can partially fail if too many requests are made at the same time. If that happens, `FailedEntryCount` is non-zero in the response and each entry in `FailedEntries` provides the ID of the failed target and the error code.
-pub struct PutTargets(
-    pub(crate) rt::Call<t::PutTargetsRequest, t::PutTargetsResponse, e::PutTargetsError>,
-);
+pub struct PutTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutTargets, t::PutTargetsRequest, t::PutTargetsResponse, e::PutTargetsError,
     op::PUT_TARGETS

@@ -21,9 +21,7 @@ impl super::Client {
 /// The `RemovePermission` operation.
 ///
 /// Revokes the permission of another Amazon Web Services account to be able to put events to the specified event bus. Specify the account to revoke by the `StatementId` value that you associated with the account when you granted it permission with `PutPermission`. You can find the `StatementId` by using [DescribeEventBus](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeEventBus.html).
-pub struct RemovePermission(
-    pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
-);
+pub struct RemovePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
     op::REMOVE_PERMISSION
@@ -44,13 +42,7 @@ impl RemovePermission {
 /// This action can partially fail if too many requests are made at the same time. If that happens, `FailedEntryCount` is non-zero in the response and each entry in `FailedEntries` provides the ID of the failed target and the error code.
 ///
 /// The maximum number of entries per request is 10.
-pub struct RemoveTargets(
-    pub(crate) rt::Call<
-        t::RemoveTargetsRequest,
-        t::RemoveTargetsResponse,
-        e::RemoveTargetsError,
-    >,
-);
+pub struct RemoveTargets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveTargets, t::RemoveTargetsRequest, t::RemoveTargetsResponse,
     e::RemoveTargetsError, op::REMOVE_TARGETS

@@ -27,13 +27,7 @@ impl super::Client {
 /// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key, this tag is appended to the list of tags associated with the resource. If you specify a tag key that is already associated with the resource, the new tag value that you specify replaces the previous value for that tag.
 ///
 /// You can associate as many as 50 tags with a resource.
-pub struct TagResource(
-    pub(crate) rt::Call<
-        t::TagResourceRequest,
-        t::TagResourceResponse,
-        e::TagResourceError,
-    >,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceRequest, t::TagResourceResponse, e::TagResourceError,
     op::TAG_RESOURCE
@@ -47,13 +41,7 @@ impl TagResource {
 /// Tests whether the specified event pattern matches the provided event.
 ///
 /// Most services in Amazon Web Services treat : or / as the same character in Amazon Resource Names (ARNs). However, EventBridge uses an exact match in event patterns and rules. Be sure to use the correct ARN characters when creating event patterns so that they match the ARN syntax in the event you want to match.
-pub struct TestEventPattern(
-    pub(crate) rt::Call<
-        t::TestEventPatternRequest,
-        t::TestEventPatternResponse,
-        e::TestEventPatternError,
-    >,
-);
+pub struct TestEventPattern(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TestEventPattern, t::TestEventPatternRequest, t::TestEventPatternResponse,
     e::TestEventPatternError, op::TEST_EVENT_PATTERN

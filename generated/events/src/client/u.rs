@@ -41,13 +41,7 @@ impl super::Client {
 /// The `UntagResource` operation.
 ///
 /// Removes one or more tags from the specified EventBridge resource. In Amazon EventBridge, rules and event buses can be tagged.
-pub struct UntagResource(
-    pub(crate) rt::Call<
-        t::UntagResourceRequest,
-        t::UntagResourceResponse,
-        e::UntagResourceError,
-    >,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, t::UntagResourceResponse,
     e::UntagResourceError, op::UNTAG_RESOURCE
@@ -59,13 +53,7 @@ impl UntagResource {
 /// The `UpdateApiDestination` operation.
 ///
 /// Updates an API destination.
-pub struct UpdateApiDestination(
-    pub(crate) rt::Call<
-        t::UpdateApiDestinationRequest,
-        t::UpdateApiDestinationResponse,
-        e::UpdateApiDestinationError,
-    >,
-);
+pub struct UpdateApiDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateApiDestination, t::UpdateApiDestinationRequest,
     t::UpdateApiDestinationResponse, e::UpdateApiDestinationError,
@@ -86,13 +74,7 @@ impl UpdateApiDestination {
 /// The `UpdateArchive` operation.
 ///
 /// Updates the specified archive.
-pub struct UpdateArchive(
-    pub(crate) rt::Call<
-        t::UpdateArchiveRequest,
-        t::UpdateArchiveResponse,
-        e::UpdateArchiveError,
-    >,
-);
+pub struct UpdateArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateArchive, t::UpdateArchiveRequest, t::UpdateArchiveResponse,
     e::UpdateArchiveError, op::UPDATE_ARCHIVE
@@ -107,13 +89,7 @@ impl UpdateArchive {
 /// The `UpdateConnection` operation.
 ///
 /// Updates settings for a connection.
-pub struct UpdateConnection(
-    pub(crate) rt::Call<
-        t::UpdateConnectionRequest,
-        t::UpdateConnectionResponse,
-        e::UpdateConnectionError,
-    >,
-);
+pub struct UpdateConnection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateConnection, t::UpdateConnectionRequest, t::UpdateConnectionResponse,
     e::UpdateConnectionError, op::UPDATE_CONNECTION
@@ -138,13 +114,7 @@ impl UpdateConnection {
 /// The `UpdateEndpoint` operation.
 ///
 /// Update an existing endpoint. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
-pub struct UpdateEndpoint(
-    pub(crate) rt::Call<
-        t::UpdateEndpointRequest,
-        t::UpdateEndpointResponse,
-        e::UpdateEndpointError,
-    >,
-);
+pub struct UpdateEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateEndpoint, t::UpdateEndpointRequest, t::UpdateEndpointResponse,
     e::UpdateEndpointError, op::UPDATE_ENDPOINT
@@ -162,13 +132,7 @@ impl UpdateEndpoint {
 /// The `UpdateEventBus` operation.
 ///
 /// Updates the specified event bus.
-pub struct UpdateEventBus(
-    pub(crate) rt::Call<
-        t::UpdateEventBusRequest,
-        t::UpdateEventBusResponse,
-        e::UpdateEventBusError,
-    >,
-);
+pub struct UpdateEventBus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateEventBus, t::UpdateEventBusRequest, t::UpdateEventBusResponse,
     e::UpdateEventBusError, op::UPDATE_EVENT_BUS

@@ -6,21 +6,18 @@ use tucuxi::codegen as rt;
 /// You do not have the necessary permissions for this action.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDeniedException {}
-rt::structure!(AccessDeniedException, ACCESS_DENIED_EXCEPTION);
-pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AccessDeniedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateEventSourceRequest {
     /// The name of the partner event source to activate.
     pub name: String,
 }
-rt::structure!(ActivateEventSourceRequest, ACTIVATE_EVENT_SOURCE_REQUEST, 0 => name);
-pub static ACTIVATE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ActivateEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    ActivateEventSourceRequest, ACTIVATE_EVENT_SOURCE_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains details about an API destination.
 #[derive(Clone, Default, PartialEq)]
@@ -45,24 +42,15 @@ pub struct ApiDestination {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    ApiDestination, API_DESTINATION, 0 => api_destination_arn, 1 => name, 2 =>
-    api_destination_state, 3 => connection_arn, 4 => invocation_endpoint, 5 =>
-    http_method, 6 => invocation_rate_limit_per_second, 7 => creation_time, 8 =>
-    last_modified_time
-);
-pub static API_DESTINATION: rt::Schema = rt::Schema::structure(
-    "ApiDestination",
-    &[
-        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    ApiDestination, API_DESTINATION, [api_destination_arn[0] = rt::m("ApiDestinationArn",
+    &rt::STRING).min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    api_destination_state[2] = rt::m("ApiDestinationState", &rt::ENUM), connection_arn[3]
+    = rt::m("ConnectionArn", &rt::STRING).min(1.0), invocation_endpoint[4] =
+    rt::m("InvocationEndpoint", &rt::STRING).min(1.0), http_method[5] =
+    rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[6] =
+    rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0), creation_time[7] =
+    rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[8] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum ApiDestinationHttpMethod { Post = "POST", Get = "GET", Head = "HEAD",
@@ -83,10 +71,9 @@ pub struct AppSyncParameters {
     /// For more information, see [Operations](https://docs.aws.amazon.com/appsync/latest/devguide/graphql-architecture.html#graphql-operations) in the *AppSync User Guide*.
     pub graph_ql_operation: Option<String>,
 }
-rt::structure!(AppSyncParameters, APP_SYNC_PARAMETERS, 0 => graph_ql_operation);
-pub static APP_SYNC_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "AppSyncParameters",
-    &[rt::m("GraphQLOperation", &rt::STRING).flags(rt::SENSITIVE).min(1.0)],
+rt::structure!(
+    AppSyncParameters, APP_SYNC_PARAMETERS, [graph_ql_operation[0] =
+    rt::m("GraphQLOperation", &rt::STRING).flags(rt::SENSITIVE).min(1.0)]
 );
 /// An `Archive` object that contains details about an archive.
 #[derive(Clone, Default, PartialEq)]
@@ -109,22 +96,12 @@ pub struct Archive {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Archive, ARCHIVE, 0 => archive_name, 1 => event_source_arn, 2 => state, 3 =>
-    state_reason, 4 => retention_days, 5 => size_bytes, 6 => event_count, 7 =>
-    creation_time
-);
-pub static ARCHIVE: rt::Schema = rt::Schema::structure(
-    "Archive",
-    &[
-        rt::m("ArchiveName", &rt::STRING).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
-        rt::m("SizeBytes", &rt::LONG),
-        rt::m("EventCount", &rt::LONG),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-    ],
+    Archive, ARCHIVE, [archive_name[0] = rt::m("ArchiveName", &rt::STRING).min(1.0),
+    event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING).min(1.0), state[2] =
+    rt::m("State", &rt::ENUM), state_reason[3] = rt::m("StateReason", &rt::STRING),
+    retention_days[4] = rt::m("RetentionDays", &rt::INTEGER).min(0.0), size_bytes[5] =
+    rt::m("SizeBytes", &rt::LONG), event_count[6] = rt::m("EventCount", &rt::LONG),
+    creation_time[7] = rt::m("CreationTime", &rt::TIMESTAMP)]
 );
 pub static ARCHIVE_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "ArchiveResponseList",
@@ -149,14 +126,7 @@ pub struct AwsVpcConfiguration {
     pub assign_public_ip: Option<AssignPublicIp>,
 }
 rt::structure!(
-    AwsVpcConfiguration, AWS_VPC_CONFIGURATION, 0 => subnets, 1 => security_groups, 2 =>
-    assign_public_ip
-);
-pub static AWS_VPC_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AwsVpcConfiguration",
-    &[
-        rt::m("Subnets", &STRING_LIST).flags(rt::REQUIRED),
-        rt::m("SecurityGroups", &STRING_LIST),
-        rt::m("AssignPublicIp", &rt::ENUM),
-    ],
+    AwsVpcConfiguration, AWS_VPC_CONFIGURATION, [subnets[0] = rt::m("Subnets",
+    &STRING_LIST).flags(rt::REQUIRED), security_groups[1] = rt::m("SecurityGroups",
+    &STRING_LIST), assign_public_ip[2] = rt::m("AssignPublicIp", &rt::ENUM)]
 );

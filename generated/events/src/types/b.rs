@@ -9,10 +9,8 @@ pub struct BatchArrayProperties {
     /// The size of the array, if this is an array batch job. Valid values are integers between 2 and 10,000.
     pub size: Option<i32>,
 }
-rt::structure!(BatchArrayProperties, BATCH_ARRAY_PROPERTIES, 0 => size);
-pub static BATCH_ARRAY_PROPERTIES: rt::Schema = rt::Schema::structure(
-    "BatchArrayProperties",
-    &[rt::m("Size", &rt::INTEGER)],
+rt::structure!(
+    BatchArrayProperties, BATCH_ARRAY_PROPERTIES, [size[0] = rt::m("Size", &rt::INTEGER)]
 );
 /// The custom parameters to be used when the target is an Batch job.
 #[derive(Clone, Default, PartialEq)]
@@ -27,17 +25,11 @@ pub struct BatchParameters {
     pub retry_strategy: Option<BatchRetryStrategy>,
 }
 rt::structure!(
-    BatchParameters, BATCH_PARAMETERS, 0 => job_definition, 1 => job_name, 2 =>
-    array_properties, 3 => retry_strategy
-);
-pub static BATCH_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "BatchParameters",
-    &[
-        rt::m("JobDefinition", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("JobName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ArrayProperties", &BATCH_ARRAY_PROPERTIES),
-        rt::m("RetryStrategy", &BATCH_RETRY_STRATEGY),
-    ],
+    BatchParameters, BATCH_PARAMETERS, [job_definition[0] = rt::m("JobDefinition",
+    &rt::STRING).flags(rt::REQUIRED), job_name[1] = rt::m("JobName", &rt::STRING)
+    .flags(rt::REQUIRED), array_properties[2] = rt::m("ArrayProperties",
+    &BATCH_ARRAY_PROPERTIES), retry_strategy[3] = rt::m("RetryStrategy",
+    &BATCH_RETRY_STRATEGY)]
 );
 /// The retry strategy to use for failed jobs, if the target is an Batch job. If you specify a retry strategy here, it overrides the retry strategy defined in the job definition.
 #[derive(Clone, Default, PartialEq)]
@@ -45,8 +37,7 @@ pub struct BatchRetryStrategy {
     /// The number of times to attempt to retry, if the job fails. Valid values are 1–10.
     pub attempts: Option<i32>,
 }
-rt::structure!(BatchRetryStrategy, BATCH_RETRY_STRATEGY, 0 => attempts);
-pub static BATCH_RETRY_STRATEGY: rt::Schema = rt::Schema::structure(
-    "BatchRetryStrategy",
-    &[rt::m("Attempts", &rt::INTEGER)],
+rt::structure!(
+    BatchRetryStrategy, BATCH_RETRY_STRATEGY, [attempts[0] = rt::m("Attempts",
+    &rt::INTEGER)]
 );

@@ -8,10 +8,9 @@ pub struct CancelReplayRequest {
     /// The name of the replay to cancel.
     pub replay_name: String,
 }
-rt::structure!(CancelReplayRequest, CANCEL_REPLAY_REQUEST, 0 => replay_name);
-pub static CANCEL_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelReplayRequest",
-    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    CancelReplayRequest, CANCEL_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelReplayResponse {
@@ -23,16 +22,9 @@ pub struct CancelReplayResponse {
     pub state_reason: Option<String>,
 }
 rt::structure!(
-    CancelReplayResponse, CANCEL_REPLAY_RESPONSE, 0 => replay_arn, 1 => state, 2 =>
-    state_reason
-);
-pub static CANCEL_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CancelReplayResponse",
-    &[
-        rt::m("ReplayArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-    ],
+    CancelReplayResponse, CANCEL_REPLAY_RESPONSE, [replay_arn[0] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING)]
 );
 pub static CAPACITY_PROVIDER_STRATEGY: rt::Schema = rt::Schema::list(
     "CapacityProviderStrategy",
@@ -49,26 +41,18 @@ pub struct CapacityProviderStrategyItem {
     pub base: Option<i32>,
 }
 rt::structure!(
-    CapacityProviderStrategyItem, CAPACITY_PROVIDER_STRATEGY_ITEM, 0 =>
-    capacity_provider, 1 => weight, 2 => base
-);
-pub static CAPACITY_PROVIDER_STRATEGY_ITEM: rt::Schema = rt::Schema::structure(
-    "CapacityProviderStrategyItem",
-    &[
-        rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("weight", &rt::INTEGER).min(0.0),
-        rt::m("base", &rt::INTEGER).min(0.0),
-    ],
+    CapacityProviderStrategyItem, CAPACITY_PROVIDER_STRATEGY_ITEM, [capacity_provider[0]
+    = rt::m("capacityProvider", &rt::STRING).flags(rt::REQUIRED).min(1.0), weight[1] =
+    rt::m("weight", &rt::INTEGER).min(0.0), base[2] = rt::m("base", &rt::INTEGER)
+    .min(0.0)]
 );
 /// There is concurrent modification on a rule, target, archive, or replay.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentModificationException {}
-rt::structure!(ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION);
-pub static CONCURRENT_MODIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConcurrentModificationException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A JSON string which you can use to limit the event bus permissions you are granting to only accounts that fulfill the condition. Currently, the only supported condition is membership in a certain Amazon Web Services organization. The string must contain `Type`, `Key`, and `Value` fields. The `Value` field specifies the ID of the Amazon Web Services organization. Following is an example value for `Condition`:
 ///
 /// `'{"Type" : "StringEquals", "Key": "aws:PrincipalOrgID", "Value": "o-1234567890"}'`
@@ -81,14 +65,10 @@ pub struct Condition {
     /// Specifies the value for the key. Currently, this must be the ID of the organization.
     pub value: String,
 }
-rt::structure!(Condition, CONDITION, 0 => type_, 1 => key, 2 => value);
-pub static CONDITION: rt::Schema = rt::Schema::structure(
-    "Condition",
-    &[
-        rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Condition, CONDITION, [type_[0] = rt::m("Type", &rt::STRING).flags(rt::REQUIRED),
+    key[1] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED), value[2] = rt::m("Value",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains information about a connection.
 #[derive(Clone, Default, PartialEq)]
@@ -113,22 +93,13 @@ pub struct Connection {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Connection, CONNECTION, 0 => connection_arn, 1 => name, 2 => connection_state, 3 =>
-    state_reason, 4 => authorization_type, 5 => creation_time, 6 => last_modified_time, 7
-    => last_authorized_time
-);
-pub static CONNECTION: rt::Schema = rt::Schema::structure(
-    "Connection",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("AuthorizationType", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("LastAuthorizedTime", &rt::TIMESTAMP),
-    ],
+    Connection, CONNECTION, [connection_arn[0] = rt::m("ConnectionArn", &rt::STRING)
+    .min(1.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), connection_state[2] =
+    rt::m("ConnectionState", &rt::ENUM), state_reason[3] = rt::m("StateReason",
+    &rt::STRING), authorization_type[4] = rt::m("AuthorizationType", &rt::ENUM),
+    creation_time[5] = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[6] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP), last_authorized_time[7] =
+    rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 /// Contains the authorization parameters for the connection if API Key is specified as the authorization type.
 #[derive(Clone, Default, PartialEq)]
@@ -138,11 +109,7 @@ pub struct ConnectionApiKeyAuthResponseParameters {
 }
 rt::structure!(
     ConnectionApiKeyAuthResponseParameters, CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS,
-    0 => api_key_name
-);
-pub static CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionApiKeyAuthResponseParameters",
-    &[rt::m("ApiKeyName", &rt::STRING).min(1.0)],
+    [api_key_name[0] = rt::m("ApiKeyName", &rt::STRING).min(1.0)]
 );
 /// Tthe authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -161,19 +128,15 @@ pub struct ConnectionAuthResponseParameters {
     pub connectivity_parameters: Option<DescribeConnectionConnectivityParameters>,
 }
 rt::structure!(
-    ConnectionAuthResponseParameters, CONNECTION_AUTH_RESPONSE_PARAMETERS, 0 =>
-    basic_auth_parameters, 1 => o_auth_parameters, 2 => api_key_auth_parameters, 3 =>
-    invocation_http_parameters, 4 => connectivity_parameters
-);
-pub static CONNECTION_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionAuthResponseParameters",
-    &[
-        rt::m("BasicAuthParameters", &CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS),
-        rt::m("OAuthParameters", &CONNECTION_O_AUTH_RESPONSE_PARAMETERS),
-        rt::m("ApiKeyAuthParameters", &CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS),
-        rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-        rt::m("ConnectivityParameters", &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS),
-    ],
+    ConnectionAuthResponseParameters, CONNECTION_AUTH_RESPONSE_PARAMETERS,
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS), o_auth_parameters[1] =
+    rt::m("OAuthParameters", &CONNECTION_O_AUTH_RESPONSE_PARAMETERS),
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &CONNECTION_API_KEY_AUTH_RESPONSE_PARAMETERS), invocation_http_parameters[3] =
+    rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
+    &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS)]
 );
 rt::string_enum! {
     pub enum ConnectionAuthorizationType { Basic = "BASIC", OauthClientCredentials =
@@ -186,12 +149,8 @@ pub struct ConnectionBasicAuthResponseParameters {
     pub username: Option<String>,
 }
 rt::structure!(
-    ConnectionBasicAuthResponseParameters, CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS, 0
-    => username
-);
-pub static CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionBasicAuthResponseParameters",
-    &[rt::m("Username", &rt::STRING).min(1.0)],
+    ConnectionBasicAuthResponseParameters, CONNECTION_BASIC_AUTH_RESPONSE_PARAMETERS,
+    [username[0] = rt::m("Username", &rt::STRING).min(1.0)]
 );
 /// Additional parameter included in the body. You can include up to 100 additional body parameters per request. An event payload cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -204,16 +163,9 @@ pub struct ConnectionBodyParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionBodyParameter, CONNECTION_BODY_PARAMETER, 0 => key, 1 => value, 2 =>
-    is_value_secret
-);
-pub static CONNECTION_BODY_PARAMETER: rt::Schema = rt::Schema::structure(
-    "ConnectionBodyParameter",
-    &[
-        rt::m("Key", &rt::STRING),
-        rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("IsValueSecret", &rt::BOOLEAN),
-    ],
+    ConnectionBodyParameter, CONNECTION_BODY_PARAMETER, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
+    is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_BODY_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionBodyParametersList",
@@ -230,16 +182,9 @@ pub struct ConnectionHeaderParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionHeaderParameter, CONNECTION_HEADER_PARAMETER, 0 => key, 1 => value, 2 =>
-    is_value_secret
-);
-pub static CONNECTION_HEADER_PARAMETER: rt::Schema = rt::Schema::structure(
-    "ConnectionHeaderParameter",
-    &[
-        rt::m("Key", &rt::STRING),
-        rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("IsValueSecret", &rt::BOOLEAN),
-    ],
+    ConnectionHeaderParameter, CONNECTION_HEADER_PARAMETER, [key[0] = rt::m("Key",
+    &rt::STRING), value[1] = rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
+    is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_HEADER_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionHeaderParametersList",
@@ -256,17 +201,11 @@ pub struct ConnectionHttpParameters {
     pub body_parameters: Option<Vec<ConnectionBodyParameter>>,
 }
 rt::structure!(
-    ConnectionHttpParameters, CONNECTION_HTTP_PARAMETERS, 0 => header_parameters, 1 =>
-    query_string_parameters, 2 => body_parameters
-);
-pub static CONNECTION_HTTP_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionHttpParameters",
-    &[
-        rt::m("HeaderParameters", &CONNECTION_HEADER_PARAMETERS_LIST).min(0.0),
-        rt::m("QueryStringParameters", &CONNECTION_QUERY_STRING_PARAMETERS_LIST)
-            .min(0.0),
-        rt::m("BodyParameters", &CONNECTION_BODY_PARAMETERS_LIST).min(0.0),
-    ],
+    ConnectionHttpParameters, CONNECTION_HTTP_PARAMETERS, [header_parameters[0] =
+    rt::m("HeaderParameters", &CONNECTION_HEADER_PARAMETERS_LIST).min(0.0),
+    query_string_parameters[1] = rt::m("QueryStringParameters",
+    &CONNECTION_QUERY_STRING_PARAMETERS_LIST).min(0.0), body_parameters[2] =
+    rt::m("BodyParameters", &CONNECTION_BODY_PARAMETERS_LIST).min(0.0)]
 );
 /// The client response parameters for the connection when OAuth is specified as the authorization type.
 #[derive(Clone, Default, PartialEq)]
@@ -276,11 +215,8 @@ pub struct ConnectionOAuthClientResponseParameters {
 }
 rt::structure!(
     ConnectionOAuthClientResponseParameters,
-    CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS, 0 => client_id
-);
-pub static CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionOAuthClientResponseParameters",
-    &[rt::m("ClientID", &rt::STRING).min(1.0)],
+    CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS, [client_id[0] = rt::m("ClientID",
+    &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum ConnectionOAuthHttpMethod { Get = "GET", Post = "POST", Put = "PUT" }
@@ -298,18 +234,12 @@ pub struct ConnectionOAuthResponseParameters {
     pub o_auth_http_parameters: Option<ConnectionHttpParameters>,
 }
 rt::structure!(
-    ConnectionOAuthResponseParameters, CONNECTION_O_AUTH_RESPONSE_PARAMETERS, 0 =>
-    client_parameters, 1 => authorization_endpoint, 2 => http_method, 3 =>
-    o_auth_http_parameters
-);
-pub static CONNECTION_O_AUTH_RESPONSE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectionOAuthResponseParameters",
-    &[
-        rt::m("ClientParameters", &CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS),
-        rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM),
-        rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    ],
+    ConnectionOAuthResponseParameters, CONNECTION_O_AUTH_RESPONSE_PARAMETERS,
+    [client_parameters[0] = rt::m("ClientParameters",
+    &CONNECTION_O_AUTH_CLIENT_RESPONSE_PARAMETERS), authorization_endpoint[1] =
+    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method[2] =
+    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters[3] =
+    rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS)]
 );
 /// Any additional query string parameter for the connection. You can include up to 100 additional query string parameters per request. Each additional parameter counts towards the event payload size, which cannot exceed 64 KB.
 #[derive(Clone, Default, PartialEq)]
@@ -322,16 +252,9 @@ pub struct ConnectionQueryStringParameter {
     pub is_value_secret: Option<bool>,
 }
 rt::structure!(
-    ConnectionQueryStringParameter, CONNECTION_QUERY_STRING_PARAMETER, 0 => key, 1 =>
-    value, 2 => is_value_secret
-);
-pub static CONNECTION_QUERY_STRING_PARAMETER: rt::Schema = rt::Schema::structure(
-    "ConnectionQueryStringParameter",
-    &[
-        rt::m("Key", &rt::STRING),
-        rt::m("Value", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("IsValueSecret", &rt::BOOLEAN),
-    ],
+    ConnectionQueryStringParameter, CONNECTION_QUERY_STRING_PARAMETER, [key[0] =
+    rt::m("Key", &rt::STRING), value[1] = rt::m("Value", &rt::STRING)
+    .flags(rt::SENSITIVE), is_value_secret[2] = rt::m("IsValueSecret", &rt::BOOLEAN)]
 );
 pub static CONNECTION_QUERY_STRING_PARAMETERS_LIST: rt::Schema = rt::Schema::list(
     "ConnectionQueryStringParametersList",
@@ -354,12 +277,9 @@ pub struct ConnectivityResourceConfigurationArn {
     pub resource_configuration_arn: String,
 }
 rt::structure!(
-    ConnectivityResourceConfigurationArn, CONNECTIVITY_RESOURCE_CONFIGURATION_ARN, 0 =>
-    resource_configuration_arn
-);
-pub static CONNECTIVITY_RESOURCE_CONFIGURATION_ARN: rt::Schema = rt::Schema::structure(
-    "ConnectivityResourceConfigurationArn",
-    &[rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED).min(0.0)],
+    ConnectivityResourceConfigurationArn, CONNECTIVITY_RESOURCE_CONFIGURATION_ARN,
+    [resource_configuration_arn[0] = rt::m("ResourceConfigurationArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -368,15 +288,9 @@ pub struct ConnectivityResourceParameters {
     pub resource_parameters: ConnectivityResourceConfigurationArn,
 }
 rt::structure!(
-    ConnectivityResourceParameters, CONNECTIVITY_RESOURCE_PARAMETERS, 0 =>
-    resource_parameters
-);
-pub static CONNECTIVITY_RESOURCE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "ConnectivityResourceParameters",
-    &[
-        rt::m("ResourceParameters", &CONNECTIVITY_RESOURCE_CONFIGURATION_ARN)
-            .flags(rt::REQUIRED),
-    ],
+    ConnectivityResourceParameters, CONNECTIVITY_RESOURCE_PARAMETERS,
+    [resource_parameters[0] = rt::m("ResourceParameters",
+    &CONNECTIVITY_RESOURCE_CONFIGURATION_ARN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApiDestinationRequest {
@@ -394,20 +308,13 @@ pub struct CreateApiDestinationRequest {
     pub invocation_rate_limit_per_second: Option<i32>,
 }
 rt::structure!(
-    CreateApiDestinationRequest, CREATE_API_DESTINATION_REQUEST, 0 => name, 1 =>
-    description, 2 => connection_arn, 3 => invocation_endpoint, 4 => http_method, 5 =>
-    invocation_rate_limit_per_second
-);
-pub static CREATE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateApiDestinationRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("ConnectionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("InvocationEndpoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
-    ],
+    CreateApiDestinationRequest, CREATE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), connection_arn[2] = rt::m("ConnectionArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), invocation_endpoint[3] = rt::m("InvocationEndpoint",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), http_method[4] = rt::m("HttpMethod",
+    &rt::ENUM).flags(rt::REQUIRED), invocation_rate_limit_per_second[5] =
+    rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateApiDestinationResponse {
@@ -421,18 +328,11 @@ pub struct CreateApiDestinationResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateApiDestinationResponse, CREATE_API_DESTINATION_RESPONSE, 0 =>
-    api_destination_arn, 1 => api_destination_state, 2 => creation_time, 3 =>
-    last_modified_time
-);
-pub static CREATE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateApiDestinationResponse",
-    &[
-        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
-        rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    CreateApiDestinationResponse, CREATE_API_DESTINATION_RESPONSE,
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+    api_destination_state[1] = rt::m("ApiDestinationState", &rt::ENUM), creation_time[2]
+    = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateArchiveRequest {
@@ -458,20 +358,12 @@ pub struct CreateArchiveRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    CreateArchiveRequest, CREATE_ARCHIVE_REQUEST, 0 => archive_name, 1 =>
-    event_source_arn, 2 => description, 3 => event_pattern, 4 => retention_days, 5 =>
-    kms_key_identifier
-);
-pub static CREATE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateArchiveRequest",
-    &[
-        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-    ],
+    CreateArchiveRequest, CREATE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_source_arn[1] =
+    rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[2] =
+    rt::m("Description", &rt::STRING), event_pattern[3] = rt::m("EventPattern",
+    &rt::STRING), retention_days[4] = rt::m("RetentionDays", &rt::INTEGER).min(0.0),
+    kms_key_identifier[5] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateArchiveResponse {
@@ -485,17 +377,10 @@ pub struct CreateArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateArchiveResponse, CREATE_ARCHIVE_RESPONSE, 0 => archive_arn, 1 => state, 2 =>
-    state_reason, 3 => creation_time
-);
-pub static CREATE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateArchiveResponse",
-    &[
-        rt::m("ArchiveArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-    ],
+    CreateArchiveResponse, CREATE_ARCHIVE_RESPONSE, [archive_arn[0] = rt::m("ArchiveArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), creation_time[3] = rt::m("CreationTime",
+    &rt::TIMESTAMP)]
 );
 /// The API key authorization parameters for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -507,15 +392,9 @@ pub struct CreateConnectionApiKeyAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionApiKeyAuthRequestParameters,
-    CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, 0 => api_key_name, 1 =>
-    api_key_value
-);
-pub static CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "CreateConnectionApiKeyAuthRequestParameters",
-    &[
-        rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ApiKeyValue", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-    ],
+    CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name[0] =
+    rt::m("ApiKeyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), api_key_value[1] =
+    rt::m("ApiKeyValue", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// The authorization parameters for the connection.
 ///
@@ -536,22 +415,15 @@ pub struct CreateConnectionAuthRequestParameters {
     pub connectivity_parameters: Option<ConnectivityResourceParameters>,
 }
 rt::structure!(
-    CreateConnectionAuthRequestParameters, CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS, 0
-    => basic_auth_parameters, 1 => o_auth_parameters, 2 => api_key_auth_parameters, 3 =>
-    invocation_http_parameters, 4 => connectivity_parameters
-);
-pub static CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "CreateConnectionAuthRequestParameters",
-    &[
-        rt::m("BasicAuthParameters", &CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS),
-        rt::m("OAuthParameters", &CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
-        rt::m(
-            "ApiKeyAuthParameters",
-            &CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS,
-        ),
-        rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-        rt::m("ConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
-    ],
+    CreateConnectionAuthRequestParameters, CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS,
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters[1] =
+    rt::m("OAuthParameters", &CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &CREATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters[3] =
+    rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
+    &CONNECTIVITY_RESOURCE_PARAMETERS)]
 );
 /// Contains the Basic authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -563,14 +435,9 @@ pub struct CreateConnectionBasicAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionBasicAuthRequestParameters,
-    CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, 0 => username, 1 => password
-);
-pub static CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "CreateConnectionBasicAuthRequestParameters",
-    &[
-        rt::m("Username", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Password", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-    ],
+    CREATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username[0] = rt::m("Username",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), password[1] = rt::m("Password",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// The Basic authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -582,15 +449,9 @@ pub struct CreateConnectionOAuthClientRequestParameters {
 }
 rt::structure!(
     CreateConnectionOAuthClientRequestParameters,
-    CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, 0 => client_id, 1 =>
-    client_secret
-);
-pub static CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "CreateConnectionOAuthClientRequestParameters",
-    &[
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-    ],
+    CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id[0] = rt::m("ClientID",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_secret[1] = rt::m("ClientSecret",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0)]
 );
 /// Contains the OAuth authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -606,18 +467,12 @@ pub struct CreateConnectionOAuthRequestParameters {
 }
 rt::structure!(
     CreateConnectionOAuthRequestParameters, CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS,
-    0 => client_parameters, 1 => authorization_endpoint, 2 => http_method, 3 =>
-    o_auth_http_parameters
-);
-pub static CREATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "CreateConnectionOAuthRequestParameters",
-    &[
-        rt::m("ClientParameters", &CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS)
-            .flags(rt::REQUIRED),
-        rt::m("AuthorizationEndpoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    ],
+    [client_parameters[0] = rt::m("ClientParameters",
+    &CREATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS).flags(rt::REQUIRED),
+    authorization_endpoint[1] = rt::m("AuthorizationEndpoint", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), http_method[2] = rt::m("HttpMethod", &rt::ENUM)
+    .flags(rt::REQUIRED), o_auth_http_parameters[3] = rt::m("OAuthHttpParameters",
+    &CONNECTION_HTTP_PARAMETERS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateConnectionRequest {
@@ -645,21 +500,14 @@ pub struct CreateConnectionRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    CreateConnectionRequest, CREATE_CONNECTION_REQUEST, 0 => name, 1 => description, 2 =>
-    authorization_type, 3 => auth_parameters, 4 => invocation_connectivity_parameters, 5
-    => kms_key_identifier
-);
-pub static CREATE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateConnectionRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("AuthorizationType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AuthParameters", &CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS)
-            .flags(rt::REQUIRED),
-        rt::m("InvocationConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-    ],
+    CreateConnectionRequest, CREATE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), authorization_type[2] = rt::m("AuthorizationType", &rt::ENUM)
+    .flags(rt::REQUIRED), auth_parameters[3] = rt::m("AuthParameters",
+    &CREATE_CONNECTION_AUTH_REQUEST_PARAMETERS).flags(rt::REQUIRED),
+    invocation_connectivity_parameters[4] = rt::m("InvocationConnectivityParameters",
+    &CONNECTIVITY_RESOURCE_PARAMETERS), kms_key_identifier[5] = rt::m("KmsKeyIdentifier",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateConnectionResponse {
@@ -673,17 +521,10 @@ pub struct CreateConnectionResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    CreateConnectionResponse, CREATE_CONNECTION_RESPONSE, 0 => connection_arn, 1 =>
-    connection_state, 2 => creation_time, 3 => last_modified_time
-);
-pub static CREATE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateConnectionResponse",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    CreateConnectionResponse, CREATE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEndpointRequest {
@@ -703,19 +544,12 @@ pub struct CreateEndpointRequest {
     pub role_arn: Option<String>,
 }
 rt::structure!(
-    CreateEndpointRequest, CREATE_ENDPOINT_REQUEST, 0 => name, 1 => description, 2 =>
-    routing_config, 3 => replication_config, 4 => event_buses, 5 => role_arn
-);
-pub static CREATE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateEndpointRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("RoutingConfig", &ROUTING_CONFIG).flags(rt::REQUIRED),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-    ],
+    CreateEndpointRequest, CREATE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description", &rt::STRING),
+    routing_config[2] = rt::m("RoutingConfig", &ROUTING_CONFIG).flags(rt::REQUIRED),
+    replication_config[3] = rt::m("ReplicationConfig", &REPLICATION_CONFIG),
+    event_buses[4] = rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).flags(rt::REQUIRED)
+    .min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEndpointResponse {
@@ -735,20 +569,12 @@ pub struct CreateEndpointResponse {
     pub state: Option<EndpointState>,
 }
 rt::structure!(
-    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, 0 => name, 1 => arn, 2 =>
-    routing_config, 3 => replication_config, 4 => event_buses, 5 => role_arn, 6 => state
-);
-pub static CREATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateEndpointResponse",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("RoutingConfig", &ROUTING_CONFIG),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-    ],
+    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), routing_config[2]
+    = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), state[6] = rt::m("State", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEventBusRequest {
@@ -788,21 +614,12 @@ pub struct CreateEventBusRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateEventBusRequest, CREATE_EVENT_BUS_REQUEST, 0 => name, 1 => event_source_name, 2
-    => description, 3 => kms_key_identifier, 4 => dead_letter_config, 5 => log_config, 6
-    => tags
-);
-pub static CREATE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateEventBusRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventSourceName", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("LogConfig", &LOG_CONFIG),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    CreateEventBusRequest, CREATE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_source_name[1] =
+    rt::m("EventSourceName", &rt::STRING).min(1.0), description[2] = rt::m("Description",
+    &rt::STRING), kms_key_identifier[3] = rt::m("KmsKeyIdentifier", &rt::STRING),
+    dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[5]
+    = rt::m("LogConfig", &LOG_CONFIG), tags[6] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEventBusResponse {
@@ -821,18 +638,11 @@ pub struct CreateEventBusResponse {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    CreateEventBusResponse, CREATE_EVENT_BUS_RESPONSE, 0 => event_bus_arn, 1 =>
-    description, 2 => kms_key_identifier, 3 => dead_letter_config, 4 => log_config
-);
-pub static CREATE_EVENT_BUS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateEventBusResponse",
-    &[
-        rt::m("EventBusArn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("LogConfig", &LOG_CONFIG),
-    ],
+    CreateEventBusResponse, CREATE_EVENT_BUS_RESPONSE, [event_bus_arn[0] =
+    rt::m("EventBusArn", &rt::STRING), description[1] = rt::m("Description",
+    &rt::STRING), kms_key_identifier[2] = rt::m("KmsKeyIdentifier", &rt::STRING),
+    dead_letter_config[3] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[4]
+    = rt::m("LogConfig", &LOG_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePartnerEventSourceRequest {
@@ -842,15 +652,9 @@ pub struct CreatePartnerEventSourceRequest {
     pub account: String,
 }
 rt::structure!(
-    CreatePartnerEventSourceRequest, CREATE_PARTNER_EVENT_SOURCE_REQUEST, 0 => name, 1 =>
-    account
-);
-pub static CREATE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePartnerEventSourceRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-    ],
+    CreatePartnerEventSourceRequest, CREATE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account[1] =
+    rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePartnerEventSourceResponse {
@@ -858,10 +662,6 @@ pub struct CreatePartnerEventSourceResponse {
     pub event_source_arn: Option<String>,
 }
 rt::structure!(
-    CreatePartnerEventSourceResponse, CREATE_PARTNER_EVENT_SOURCE_RESPONSE, 0 =>
-    event_source_arn
-);
-pub static CREATE_PARTNER_EVENT_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreatePartnerEventSourceResponse",
-    &[rt::m("EventSourceArn", &rt::STRING)],
+    CreatePartnerEventSourceResponse, CREATE_PARTNER_EVENT_SOURCE_RESPONSE,
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING)]
 );

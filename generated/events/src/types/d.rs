@@ -8,10 +8,9 @@ pub struct DeactivateEventSourceRequest {
     /// The name of the partner event source to deactivate.
     pub name: String,
 }
-rt::structure!(DeactivateEventSourceRequest, DEACTIVATE_EVENT_SOURCE_REQUEST, 0 => name);
-pub static DEACTIVATE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeactivateEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeactivateEventSourceRequest, DEACTIVATE_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
 ///
@@ -21,20 +20,17 @@ pub struct DeadLetterConfig {
     /// The ARN of the SQS queue specified as the target for the dead-letter queue.
     pub arn: Option<String>,
 }
-rt::structure!(DeadLetterConfig, DEAD_LETTER_CONFIG, 0 => arn);
-pub static DEAD_LETTER_CONFIG: rt::Schema = rt::Schema::structure(
-    "DeadLetterConfig",
-    &[rt::m("Arn", &rt::STRING).min(1.0)],
+rt::structure!(
+    DeadLetterConfig, DEAD_LETTER_CONFIG, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionRequest {
     /// The name of the connection to remove authorization from.
     pub name: String,
 }
-rt::structure!(DeauthorizeConnectionRequest, DEAUTHORIZE_CONNECTION_REQUEST, 0 => name);
-pub static DEAUTHORIZE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeauthorizeConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeauthorizeConnectionRequest, DEAUTHORIZE_CONNECTION_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeauthorizeConnectionResponse {
@@ -50,63 +46,44 @@ pub struct DeauthorizeConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeauthorizeConnectionResponse, DEAUTHORIZE_CONNECTION_RESPONSE, 0 => connection_arn,
-    1 => connection_state, 2 => creation_time, 3 => last_modified_time, 4 =>
-    last_authorized_time
-);
-pub static DEAUTHORIZE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeauthorizeConnectionResponse",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("LastAuthorizedTime", &rt::TIMESTAMP),
-    ],
+    DeauthorizeConnectionResponse, DEAUTHORIZE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApiDestinationRequest {
     /// The name of the destination to delete.
     pub name: String,
 }
-rt::structure!(DeleteApiDestinationRequest, DELETE_API_DESTINATION_REQUEST, 0 => name);
-pub static DELETE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteApiDestinationRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteApiDestinationRequest, DELETE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteApiDestinationResponse {}
-rt::structure!(DeleteApiDestinationResponse, DELETE_API_DESTINATION_RESPONSE);
-pub static DELETE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteApiDestinationResponse",
-    &[],
-);
+rt::structure!(DeleteApiDestinationResponse, DELETE_API_DESTINATION_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteArchiveRequest {
     /// The name of the archive to delete.
     pub archive_name: String,
 }
-rt::structure!(DeleteArchiveRequest, DELETE_ARCHIVE_REQUEST, 0 => archive_name);
-pub static DELETE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteArchiveRequest",
-    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteArchiveRequest, DELETE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteArchiveResponse {}
-rt::structure!(DeleteArchiveResponse, DELETE_ARCHIVE_RESPONSE);
-pub static DELETE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteArchiveResponse",
-    &[],
-);
+rt::structure!(DeleteArchiveResponse, DELETE_ARCHIVE_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteConnectionRequest {
     /// The name of the connection to delete.
     pub name: String,
 }
-rt::structure!(DeleteConnectionRequest, DELETE_CONNECTION_REQUEST, 0 => name);
-pub static DELETE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteConnectionRequest, DELETE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteConnectionResponse {
@@ -122,46 +99,32 @@ pub struct DeleteConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteConnectionResponse, DELETE_CONNECTION_RESPONSE, 0 => connection_arn, 1 =>
-    connection_state, 2 => creation_time, 3 => last_modified_time, 4 =>
-    last_authorized_time
-);
-pub static DELETE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteConnectionResponse",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("LastAuthorizedTime", &rt::TIMESTAMP),
-    ],
+    DeleteConnectionResponse, DELETE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEndpointRequest {
     /// The name of the endpoint you want to delete. For example, `"Name":"us-east-2-custom_bus_A-endpoint"`..
     pub name: String,
 }
-rt::structure!(DeleteEndpointRequest, DELETE_ENDPOINT_REQUEST, 0 => name);
-pub static DELETE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteEndpointRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteEndpointRequest, DELETE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEndpointResponse {}
-rt::structure!(DeleteEndpointResponse, DELETE_ENDPOINT_RESPONSE);
-pub static DELETE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteEndpointResponse",
-    &[],
-);
+rt::structure!(DeleteEndpointResponse, DELETE_ENDPOINT_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEventBusRequest {
     /// The name of the event bus to delete.
     pub name: String,
 }
-rt::structure!(DeleteEventBusRequest, DELETE_EVENT_BUS_REQUEST, 0 => name);
-pub static DELETE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteEventBusRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteEventBusRequest, DELETE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePartnerEventSourceRequest {
@@ -171,15 +134,9 @@ pub struct DeletePartnerEventSourceRequest {
     pub account: String,
 }
 rt::structure!(
-    DeletePartnerEventSourceRequest, DELETE_PARTNER_EVENT_SOURCE_REQUEST, 0 => name, 1 =>
-    account
-);
-pub static DELETE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePartnerEventSourceRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-    ],
+    DeletePartnerEventSourceRequest, DELETE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), account[1] =
+    rt::m("Account", &rt::STRING).flags(rt::REQUIRED).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRuleRequest {
@@ -191,15 +148,9 @@ pub struct DeleteRuleRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DeleteRuleRequest, DELETE_RULE_REQUEST, 0 => name, 1 => event_bus_name, 2 => force
-);
-pub static DELETE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRuleRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("Force", &rt::BOOLEAN),
-    ],
+    DeleteRuleRequest, DELETE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), force[2] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApiDestinationRequest {
@@ -207,11 +158,8 @@ pub struct DescribeApiDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribeApiDestinationRequest, DESCRIBE_API_DESTINATION_REQUEST, 0 => name
-);
-pub static DESCRIBE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeApiDestinationRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribeApiDestinationRequest, DESCRIBE_API_DESTINATION_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeApiDestinationResponse {
@@ -237,35 +185,25 @@ pub struct DescribeApiDestinationResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeApiDestinationResponse, DESCRIBE_API_DESTINATION_RESPONSE, 0 =>
-    api_destination_arn, 1 => name, 2 => description, 3 => api_destination_state, 4 =>
-    connection_arn, 5 => invocation_endpoint, 6 => http_method, 7 =>
-    invocation_rate_limit_per_second, 8 => creation_time, 9 => last_modified_time
-);
-pub static DESCRIBE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeApiDestinationResponse",
-    &[
-        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    DescribeApiDestinationResponse, DESCRIBE_API_DESTINATION_RESPONSE,
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).min(1.0), description[2] = rt::m("Description",
+    &rt::STRING), api_destination_state[3] = rt::m("ApiDestinationState", &rt::ENUM),
+    connection_arn[4] = rt::m("ConnectionArn", &rt::STRING).min(1.0),
+    invocation_endpoint[5] = rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
+    http_method[6] = rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[7]
+    = rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0), creation_time[8] =
+    rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[9] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeArchiveRequest {
     /// The name of the archive to retrieve.
     pub archive_name: String,
 }
-rt::structure!(DescribeArchiveRequest, DESCRIBE_ARCHIVE_REQUEST, 0 => archive_name);
-pub static DESCRIBE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeArchiveRequest",
-    &[rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DescribeArchiveRequest, DESCRIBE_ARCHIVE_REQUEST, [archive_name[0] =
+    rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeArchiveResponse {
@@ -297,27 +235,16 @@ pub struct DescribeArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeArchiveResponse, DESCRIBE_ARCHIVE_RESPONSE, 0 => archive_arn, 1 =>
-    archive_name, 2 => event_source_arn, 3 => description, 4 => event_pattern, 5 =>
-    state, 6 => state_reason, 7 => kms_key_identifier, 8 => retention_days, 9 =>
-    size_bytes, 10 => event_count, 11 => creation_time
-);
-pub static DESCRIBE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeArchiveResponse",
-    &[
-        rt::m("ArchiveArn", &rt::STRING).min(1.0),
-        rt::m("ArchiveName", &rt::STRING).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
-        rt::m("SizeBytes", &rt::LONG),
-        rt::m("EventCount", &rt::LONG),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-    ],
+    DescribeArchiveResponse, DESCRIBE_ARCHIVE_RESPONSE, [archive_arn[0] =
+    rt::m("ArchiveArn", &rt::STRING).min(1.0), archive_name[1] = rt::m("ArchiveName",
+    &rt::STRING).min(1.0), event_source_arn[2] = rt::m("EventSourceArn", &rt::STRING)
+    .min(1.0), description[3] = rt::m("Description", &rt::STRING), event_pattern[4] =
+    rt::m("EventPattern", &rt::STRING), state[5] = rt::m("State", &rt::ENUM),
+    state_reason[6] = rt::m("StateReason", &rt::STRING), kms_key_identifier[7] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), retention_days[8] = rt::m("RetentionDays",
+    &rt::INTEGER).min(0.0), size_bytes[9] = rt::m("SizeBytes", &rt::LONG),
+    event_count[10] = rt::m("EventCount", &rt::LONG), creation_time[11] =
+    rt::m("CreationTime", &rt::TIMESTAMP)]
 );
 /// If the connection uses a private OAuth endpoint, the parameters for EventBridge to use when authenticating against the endpoint.
 ///
@@ -329,24 +256,18 @@ pub struct DescribeConnectionConnectivityParameters {
 }
 rt::structure!(
     DescribeConnectionConnectivityParameters,
-    DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS, 0 => resource_parameters
-);
-pub static DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "DescribeConnectionConnectivityParameters",
-    &[
-        rt::m("ResourceParameters", &DESCRIBE_CONNECTION_RESOURCE_PARAMETERS)
-            .flags(rt::REQUIRED),
-    ],
+    DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS, [resource_parameters[0] =
+    rt::m("ResourceParameters", &DESCRIBE_CONNECTION_RESOURCE_PARAMETERS)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConnectionRequest {
     /// The name of the connection to retrieve.
     pub name: String,
 }
-rt::structure!(DescribeConnectionRequest, DESCRIBE_CONNECTION_REQUEST, 0 => name);
-pub static DESCRIBE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeConnectionRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DescribeConnectionRequest, DESCRIBE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// The parameters for EventBridge to use when invoking the resource endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -359,15 +280,10 @@ pub struct DescribeConnectionResourceParameters {
     pub resource_association_arn: String,
 }
 rt::structure!(
-    DescribeConnectionResourceParameters, DESCRIBE_CONNECTION_RESOURCE_PARAMETERS, 0 =>
-    resource_configuration_arn, 1 => resource_association_arn
-);
-pub static DESCRIBE_CONNECTION_RESOURCE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "DescribeConnectionResourceParameters",
-    &[
-        rt::m("ResourceConfigurationArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("ResourceAssociationArn", &rt::STRING).flags(rt::REQUIRED).min(17.0),
-    ],
+    DescribeConnectionResourceParameters, DESCRIBE_CONNECTION_RESOURCE_PARAMETERS,
+    [resource_configuration_arn[0] = rt::m("ResourceConfigurationArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), resource_association_arn[1] =
+    rt::m("ResourceAssociationArn", &rt::STRING).flags(rt::REQUIRED).min(17.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConnectionResponse {
@@ -405,32 +321,18 @@ pub struct DescribeConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeConnectionResponse, DESCRIBE_CONNECTION_RESPONSE, 0 => connection_arn, 1 =>
-    name, 2 => description, 3 => invocation_connectivity_parameters, 4 =>
-    connection_state, 5 => state_reason, 6 => authorization_type, 7 => secret_arn, 8 =>
-    kms_key_identifier, 9 => auth_parameters, 10 => creation_time, 11 =>
-    last_modified_time, 12 => last_authorized_time
-);
-pub static DESCRIBE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeConnectionResponse",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m(
-            "InvocationConnectivityParameters",
-            &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS,
-        ),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("AuthorizationType", &rt::ENUM),
-        rt::m("SecretArn", &rt::STRING).min(20.0),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("AuthParameters", &CONNECTION_AUTH_RESPONSE_PARAMETERS),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("LastAuthorizedTime", &rt::TIMESTAMP),
-    ],
+    DescribeConnectionResponse, DESCRIBE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .min(1.0), description[2] = rt::m("Description", &rt::STRING),
+    invocation_connectivity_parameters[3] = rt::m("InvocationConnectivityParameters",
+    &DESCRIBE_CONNECTION_CONNECTIVITY_PARAMETERS), connection_state[4] =
+    rt::m("ConnectionState", &rt::ENUM), state_reason[5] = rt::m("StateReason",
+    &rt::STRING), authorization_type[6] = rt::m("AuthorizationType", &rt::ENUM),
+    secret_arn[7] = rt::m("SecretArn", &rt::STRING).min(20.0), kms_key_identifier[8] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), auth_parameters[9] = rt::m("AuthParameters",
+    &CONNECTION_AUTH_RESPONSE_PARAMETERS), creation_time[10] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[11] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[12] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointRequest {
@@ -440,14 +342,9 @@ pub struct DescribeEndpointRequest {
     pub home_region: Option<String>,
 }
 rt::structure!(
-    DescribeEndpointRequest, DESCRIBE_ENDPOINT_REQUEST, 0 => name, 1 => home_region
-);
-pub static DESCRIBE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeEndpointRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HomeRegion", &rt::STRING).min(9.0),
-    ],
+    DescribeEndpointRequest, DESCRIBE_ENDPOINT_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region[1] = rt::m("HomeRegion",
+    &rt::STRING).min(9.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEndpointResponse {
@@ -479,38 +376,25 @@ pub struct DescribeEndpointResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeEndpointResponse, DESCRIBE_ENDPOINT_RESPONSE, 0 => name, 1 => description, 2
-    => arn, 3 => routing_config, 4 => replication_config, 5 => event_buses, 6 =>
-    role_arn, 7 => endpoint_id, 8 => endpoint_url, 9 => state, 10 => state_reason, 11 =>
-    creation_time, 12 => last_modified_time
-);
-pub static DESCRIBE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeEndpointResponse",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("RoutingConfig", &ROUTING_CONFIG),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("EndpointId", &rt::STRING).min(1.0),
-        rt::m("EndpointUrl", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    DescribeEndpointResponse, DESCRIBE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), description[1] = rt::m("Description", &rt::STRING), arn[2] =
+    rt::m("Arn", &rt::STRING).min(1.0), routing_config[3] = rt::m("RoutingConfig",
+    &ROUTING_CONFIG), replication_config[4] = rt::m("ReplicationConfig",
+    &REPLICATION_CONFIG), event_buses[5] = rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST)
+    .min(2.0), role_arn[6] = rt::m("RoleArn", &rt::STRING).min(1.0), endpoint_id[7] =
+    rt::m("EndpointId", &rt::STRING).min(1.0), endpoint_url[8] = rt::m("EndpointUrl",
+    &rt::STRING).min(1.0), state[9] = rt::m("State", &rt::ENUM), state_reason[10] =
+    rt::m("StateReason", &rt::STRING).min(1.0), creation_time[11] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[12] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventBusRequest {
     /// The name or ARN of the event bus to show details for. If you omit this, the default event bus is displayed.
     pub name: Option<String>,
 }
-rt::structure!(DescribeEventBusRequest, DESCRIBE_EVENT_BUS_REQUEST, 0 => name);
-pub static DESCRIBE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeEventBusRequest",
-    &[rt::m("Name", &rt::STRING).min(1.0)],
+rt::structure!(
+    DescribeEventBusRequest, DESCRIBE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventBusResponse {
@@ -539,34 +423,23 @@ pub struct DescribeEventBusResponse {
     pub managed_by: Option<String>,
 }
 rt::structure!(
-    DescribeEventBusResponse, DESCRIBE_EVENT_BUS_RESPONSE, 0 => name, 1 => arn, 2 =>
-    description, 3 => kms_key_identifier, 4 => dead_letter_config, 5 => policy, 6 =>
-    log_config, 7 => creation_time, 8 => last_modified_time, 9 => managed_by
-);
-pub static DESCRIBE_EVENT_BUS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeEventBusResponse",
-    &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("Policy", &rt::STRING),
-        rt::m("LogConfig", &LOG_CONFIG),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("ManagedBy", &rt::STRING).min(1.0),
-    ],
+    DescribeEventBusResponse, DESCRIBE_EVENT_BUS_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING), arn[1] = rt::m("Arn", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING), kms_key_identifier[3] = rt::m("KmsKeyIdentifier",
+    &rt::STRING), dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    policy[5] = rt::m("Policy", &rt::STRING), log_config[6] = rt::m("LogConfig",
+    &LOG_CONFIG), creation_time[7] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_modified_time[8] = rt::m("LastModifiedTime", &rt::TIMESTAMP), managed_by[9] =
+    rt::m("ManagedBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventSourceRequest {
     /// The name of the partner event source to display the details of.
     pub name: String,
 }
-rt::structure!(DescribeEventSourceRequest, DESCRIBE_EVENT_SOURCE_REQUEST, 0 => name);
-pub static DESCRIBE_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DescribeEventSourceRequest, DESCRIBE_EVENT_SOURCE_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeEventSourceResponse {
@@ -584,19 +457,11 @@ pub struct DescribeEventSourceResponse {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    DescribeEventSourceResponse, DESCRIBE_EVENT_SOURCE_RESPONSE, 0 => arn, 1 =>
-    created_by, 2 => creation_time, 3 => expiration_time, 4 => name, 5 => state
-);
-pub static DESCRIBE_EVENT_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeEventSourceResponse",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("CreatedBy", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("ExpirationTime", &rt::TIMESTAMP),
-        rt::m("Name", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-    ],
+    DescribeEventSourceResponse, DESCRIBE_EVENT_SOURCE_RESPONSE, [arn[0] = rt::m("Arn",
+    &rt::STRING), created_by[1] = rt::m("CreatedBy", &rt::STRING), creation_time[2] =
+    rt::m("CreationTime", &rt::TIMESTAMP), expiration_time[3] = rt::m("ExpirationTime",
+    &rt::TIMESTAMP), name[4] = rt::m("Name", &rt::STRING), state[5] = rt::m("State",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePartnerEventSourceRequest {
@@ -604,11 +469,8 @@ pub struct DescribePartnerEventSourceRequest {
     pub name: String,
 }
 rt::structure!(
-    DescribePartnerEventSourceRequest, DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST, 0 => name
-);
-pub static DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribePartnerEventSourceRequest",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DescribePartnerEventSourceRequest, DESCRIBE_PARTNER_EVENT_SOURCE_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribePartnerEventSourceResponse {
@@ -618,22 +480,17 @@ pub struct DescribePartnerEventSourceResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    DescribePartnerEventSourceResponse, DESCRIBE_PARTNER_EVENT_SOURCE_RESPONSE, 0 => arn,
-    1 => name
-);
-pub static DESCRIBE_PARTNER_EVENT_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribePartnerEventSourceResponse",
-    &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
+    DescribePartnerEventSourceResponse, DESCRIBE_PARTNER_EVENT_SOURCE_RESPONSE, [arn[0] =
+    rt::m("Arn", &rt::STRING), name[1] = rt::m("Name", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeReplayRequest {
     /// The name of the replay to retrieve.
     pub replay_name: String,
 }
-rt::structure!(DescribeReplayRequest, DESCRIBE_REPLAY_REQUEST, 0 => replay_name);
-pub static DESCRIBE_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeReplayRequest",
-    &[rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DescribeReplayRequest, DESCRIBE_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeReplayResponse {
@@ -663,27 +520,16 @@ pub struct DescribeReplayResponse {
     pub replay_end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DescribeReplayResponse, DESCRIBE_REPLAY_RESPONSE, 0 => replay_name, 1 => replay_arn,
-    2 => description, 3 => state, 4 => state_reason, 5 => event_source_arn, 6 =>
-    destination, 7 => event_start_time, 8 => event_end_time, 9 =>
-    event_last_replayed_time, 10 => replay_start_time, 11 => replay_end_time
-);
-pub static DESCRIBE_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeReplayResponse",
-    &[
-        rt::m("ReplayName", &rt::STRING).min(1.0),
-        rt::m("ReplayArn", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("Destination", &REPLAY_DESTINATION),
-        rt::m("EventStartTime", &rt::TIMESTAMP),
-        rt::m("EventEndTime", &rt::TIMESTAMP),
-        rt::m("EventLastReplayedTime", &rt::TIMESTAMP),
-        rt::m("ReplayStartTime", &rt::TIMESTAMP),
-        rt::m("ReplayEndTime", &rt::TIMESTAMP),
-    ],
+    DescribeReplayResponse, DESCRIBE_REPLAY_RESPONSE, [replay_name[0] =
+    rt::m("ReplayName", &rt::STRING).min(1.0), replay_arn[1] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), description[2] = rt::m("Description", &rt::STRING), state[3] =
+    rt::m("State", &rt::ENUM), state_reason[4] = rt::m("StateReason", &rt::STRING),
+    event_source_arn[5] = rt::m("EventSourceArn", &rt::STRING).min(1.0), destination[6] =
+    rt::m("Destination", &REPLAY_DESTINATION), event_start_time[7] =
+    rt::m("EventStartTime", &rt::TIMESTAMP), event_end_time[8] = rt::m("EventEndTime",
+    &rt::TIMESTAMP), event_last_replayed_time[9] = rt::m("EventLastReplayedTime",
+    &rt::TIMESTAMP), replay_start_time[10] = rt::m("ReplayStartTime", &rt::TIMESTAMP),
+    replay_end_time[11] = rt::m("ReplayEndTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRuleRequest {
@@ -693,14 +539,9 @@ pub struct DescribeRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    DescribeRuleRequest, DESCRIBE_RULE_REQUEST, 0 => name, 1 => event_bus_name
-);
-pub static DESCRIBE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeRuleRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+    DescribeRuleRequest, DESCRIBE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeRuleResponse {
@@ -726,24 +567,14 @@ pub struct DescribeRuleResponse {
     pub created_by: Option<String>,
 }
 rt::structure!(
-    DescribeRuleResponse, DESCRIBE_RULE_RESPONSE, 0 => name, 1 => arn, 2 =>
-    event_pattern, 3 => schedule_expression, 4 => state, 5 => description, 6 => role_arn,
-    7 => managed_by, 8 => event_bus_name, 9 => created_by
-);
-pub static DESCRIBE_RULE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeRuleResponse",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("ScheduleExpression", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-        rt::m("Description", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("ManagedBy", &rt::STRING).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("CreatedBy", &rt::STRING).min(1.0),
-    ],
+    DescribeRuleResponse, DESCRIBE_RULE_RESPONSE, [name[0] = rt::m("Name", &rt::STRING)
+    .min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), event_pattern[2] =
+    rt::m("EventPattern", &rt::STRING), schedule_expression[3] =
+    rt::m("ScheduleExpression", &rt::STRING), state[4] = rt::m("State", &rt::ENUM),
+    description[5] = rt::m("Description", &rt::STRING), role_arn[6] = rt::m("RoleArn",
+    &rt::STRING).min(1.0), managed_by[7] = rt::m("ManagedBy", &rt::STRING).min(1.0),
+    event_bus_name[8] = rt::m("EventBusName", &rt::STRING).min(1.0), created_by[9] =
+    rt::m("CreatedBy", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableRuleRequest {
@@ -752,11 +583,8 @@ pub struct DisableRuleRequest {
     /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
     pub event_bus_name: Option<String>,
 }
-rt::structure!(DisableRuleRequest, DISABLE_RULE_REQUEST, 0 => name, 1 => event_bus_name);
-pub static DISABLE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableRuleRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    DisableRuleRequest, DISABLE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0)]
 );

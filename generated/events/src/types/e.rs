@@ -42,30 +42,19 @@ pub struct EcsParameters {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    EcsParameters, ECS_PARAMETERS, 0 => task_definition_arn, 1 => task_count, 2 =>
-    launch_type, 3 => network_configuration, 4 => platform_version, 5 => group, 6 =>
-    capacity_provider_strategy, 7 => enable_ecs_managed_tags, 8 =>
-    enable_execute_command, 9 => placement_constraints, 10 => placement_strategy, 11 =>
-    propagate_tags, 12 => reference_id, 13 => tags
-);
-pub static ECS_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "EcsParameters",
-    &[
-        rt::m("TaskDefinitionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TaskCount", &rt::INTEGER).min(1.0),
-        rt::m("LaunchType", &rt::ENUM),
-        rt::m("NetworkConfiguration", &NETWORK_CONFIGURATION),
-        rt::m("PlatformVersion", &rt::STRING),
-        rt::m("Group", &rt::STRING),
-        rt::m("CapacityProviderStrategy", &CAPACITY_PROVIDER_STRATEGY),
-        rt::m("EnableECSManagedTags", &rt::BOOLEAN),
-        rt::m("EnableExecuteCommand", &rt::BOOLEAN),
-        rt::m("PlacementConstraints", &PLACEMENT_CONSTRAINTS),
-        rt::m("PlacementStrategy", &PLACEMENT_STRATEGIES),
-        rt::m("PropagateTags", &rt::ENUM),
-        rt::m("ReferenceId", &rt::STRING),
-        rt::m("Tags", &TAG_LIST),
-    ],
+    EcsParameters, ECS_PARAMETERS, [task_definition_arn[0] = rt::m("TaskDefinitionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), task_count[1] = rt::m("TaskCount",
+    &rt::INTEGER).min(1.0), launch_type[2] = rt::m("LaunchType", &rt::ENUM),
+    network_configuration[3] = rt::m("NetworkConfiguration", &NETWORK_CONFIGURATION),
+    platform_version[4] = rt::m("PlatformVersion", &rt::STRING), group[5] =
+    rt::m("Group", &rt::STRING), capacity_provider_strategy[6] =
+    rt::m("CapacityProviderStrategy", &CAPACITY_PROVIDER_STRATEGY),
+    enable_ecs_managed_tags[7] = rt::m("EnableECSManagedTags", &rt::BOOLEAN),
+    enable_execute_command[8] = rt::m("EnableExecuteCommand", &rt::BOOLEAN),
+    placement_constraints[9] = rt::m("PlacementConstraints", &PLACEMENT_CONSTRAINTS),
+    placement_strategy[10] = rt::m("PlacementStrategy", &PLACEMENT_STRATEGIES),
+    propagate_tags[11] = rt::m("PropagateTags", &rt::ENUM), reference_id[12] =
+    rt::m("ReferenceId", &rt::STRING), tags[13] = rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableRuleRequest {
@@ -74,13 +63,10 @@ pub struct EnableRuleRequest {
     /// The name or ARN of the event bus associated with the rule. If you omit this, the default event bus is used.
     pub event_bus_name: Option<String>,
 }
-rt::structure!(EnableRuleRequest, ENABLE_RULE_REQUEST, 0 => name, 1 => event_bus_name);
-pub static ENABLE_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableRuleRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    EnableRuleRequest, ENABLE_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0)]
 );
 /// A global endpoint used to improve your application's availability by making it regional-fault tolerant. For more information about global endpoints, see [Making applications Regional-fault tolerant with global endpoints and event replication](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-global-endpoints.html) in the *Amazon EventBridge User Guide* .
 #[derive(Clone, Default, PartialEq)]
@@ -113,28 +99,16 @@ pub struct Endpoint {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Endpoint, ENDPOINT, 0 => name, 1 => description, 2 => arn, 3 => routing_config, 4 =>
-    replication_config, 5 => event_buses, 6 => role_arn, 7 => endpoint_id, 8 =>
-    endpoint_url, 9 => state, 10 => state_reason, 11 => creation_time, 12 =>
-    last_modified_time
-);
-pub static ENDPOINT: rt::Schema = rt::Schema::structure(
-    "Endpoint",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("RoutingConfig", &ROUTING_CONFIG),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("EndpointId", &rt::STRING).min(1.0),
-        rt::m("EndpointUrl", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING).min(1.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    Endpoint, ENDPOINT, [name[0] = rt::m("Name", &rt::STRING).min(1.0), description[1] =
+    rt::m("Description", &rt::STRING), arn[2] = rt::m("Arn", &rt::STRING).min(1.0),
+    routing_config[3] = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[4] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[5] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[6] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), endpoint_id[7] = rt::m("EndpointId", &rt::STRING).min(1.0),
+    endpoint_url[8] = rt::m("EndpointUrl", &rt::STRING).min(1.0), state[9] =
+    rt::m("State", &rt::ENUM), state_reason[10] = rt::m("StateReason", &rt::STRING)
+    .min(1.0), creation_time[11] = rt::m("CreationTime", &rt::TIMESTAMP),
+    last_modified_time[12] = rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 /// The event buses the endpoint is associated with.
 #[derive(Clone, Default, PartialEq)]
@@ -142,10 +116,9 @@ pub struct EndpointEventBus {
     /// The ARN of the event bus the endpoint is associated with.
     pub event_bus_arn: String,
 }
-rt::structure!(EndpointEventBus, ENDPOINT_EVENT_BUS, 0 => event_bus_arn);
-pub static ENDPOINT_EVENT_BUS: rt::Schema = rt::Schema::structure(
-    "EndpointEventBus",
-    &[rt::m("EventBusArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    EndpointEventBus, ENDPOINT_EVENT_BUS, [event_bus_arn[0] = rt::m("EventBusArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ENDPOINT_EVENT_BUS_LIST: rt::Schema = rt::Schema::list(
     "EndpointEventBusList",
@@ -179,20 +152,11 @@ pub struct EventBus {
     pub managed_by: Option<String>,
 }
 rt::structure!(
-    EventBus, EVENT_BUS, 0 => name, 1 => arn, 2 => description, 3 => policy, 4 =>
-    creation_time, 5 => last_modified_time, 6 => managed_by
-);
-pub static EVENT_BUS: rt::Schema = rt::Schema::structure(
-    "EventBus",
-    &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Arn", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("Policy", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("ManagedBy", &rt::STRING).min(1.0),
-    ],
+    EventBus, EVENT_BUS, [name[0] = rt::m("Name", &rt::STRING), arn[1] = rt::m("Arn",
+    &rt::STRING), description[2] = rt::m("Description", &rt::STRING), policy[3] =
+    rt::m("Policy", &rt::STRING), creation_time[4] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[5] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    managed_by[6] = rt::m("ManagedBy", &rt::STRING).min(1.0)]
 );
 pub static EVENT_BUS_LIST: rt::Schema = rt::Schema::list(
     "EventBusList",
@@ -219,19 +183,10 @@ pub struct EventSource {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    EventSource, EVENT_SOURCE, 0 => arn, 1 => created_by, 2 => creation_time, 3 =>
-    expiration_time, 4 => name, 5 => state
-);
-pub static EVENT_SOURCE: rt::Schema = rt::Schema::structure(
-    "EventSource",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("CreatedBy", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("ExpirationTime", &rt::TIMESTAMP),
-        rt::m("Name", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-    ],
+    EventSource, EVENT_SOURCE, [arn[0] = rt::m("Arn", &rt::STRING), created_by[1] =
+    rt::m("CreatedBy", &rt::STRING), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), expiration_time[3] = rt::m("ExpirationTime", &rt::TIMESTAMP),
+    name[4] = rt::m("Name", &rt::STRING), state[5] = rt::m("State", &rt::ENUM)]
 );
 pub static EVENT_SOURCE_LIST: rt::Schema = rt::Schema::list(
     "EventSourceList",

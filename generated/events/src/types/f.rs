@@ -11,11 +11,8 @@ pub struct FailoverConfig {
     /// The Region that events are routed to when failover is triggered or event replication is enabled.
     pub secondary: Secondary,
 }
-rt::structure!(FailoverConfig, FAILOVER_CONFIG, 0 => primary, 1 => secondary);
-pub static FAILOVER_CONFIG: rt::Schema = rt::Schema::structure(
-    "FailoverConfig",
-    &[
-        rt::m("Primary", &PRIMARY).flags(rt::REQUIRED),
-        rt::m("Secondary", &SECONDARY).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    FailoverConfig, FAILOVER_CONFIG, [primary[0] = rt::m("Primary", &PRIMARY)
+    .flags(rt::REQUIRED), secondary[1] = rt::m("Secondary", &SECONDARY)
+    .flags(rt::REQUIRED)]
 );

@@ -18,14 +18,8 @@ pub struct HttpParameters {
     pub query_string_parameters: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    HttpParameters, HTTP_PARAMETERS, 0 => path_parameter_values, 1 => header_parameters,
-    2 => query_string_parameters
-);
-pub static HTTP_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "HttpParameters",
-    &[
-        rt::m("PathParameterValues", &PATH_PARAMETER_LIST),
-        rt::m("HeaderParameters", &HEADER_PARAMETERS_MAP),
-        rt::m("QueryStringParameters", &QUERY_STRING_PARAMETERS_MAP),
-    ],
+    HttpParameters, HTTP_PARAMETERS, [path_parameter_values[0] =
+    rt::m("PathParameterValues", &PATH_PARAMETER_LIST), header_parameters[1] =
+    rt::m("HeaderParameters", &HEADER_PARAMETERS_MAP), query_string_parameters[2] =
+    rt::m("QueryStringParameters", &QUERY_STRING_PARAMETERS_MAP)]
 );

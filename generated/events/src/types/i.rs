@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// An error occurred because a replay can be canceled only when the state is Running or Starting.
 #[derive(Clone, Default, PartialEq)]
 pub struct IllegalStatusException {}
-rt::structure!(IllegalStatusException, ILLEGAL_STATUS_EXCEPTION);
-pub static ILLEGAL_STATUS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IllegalStatusException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    IllegalStatusException, ILLEGAL_STATUS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum IncludeDetail { None = "NONE", Full = "FULL" }
 }
@@ -68,39 +66,27 @@ pub struct InputTransformer {
     pub input_template: String,
 }
 rt::structure!(
-    InputTransformer, INPUT_TRANSFORMER, 0 => input_paths_map, 1 => input_template
-);
-pub static INPUT_TRANSFORMER: rt::Schema = rt::Schema::structure(
-    "InputTransformer",
-    &[
-        rt::m("InputPathsMap", &TRANSFORMER_PATHS),
-        rt::m("InputTemplate", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    InputTransformer, INPUT_TRANSFORMER, [input_paths_map[0] = rt::m("InputPathsMap",
+    &TRANSFORMER_PATHS), input_template[1] = rt::m("InputTemplate", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// This exception occurs due to unexpected causes.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalException {}
-rt::structure!(InternalException, INTERNAL_EXCEPTION);
-pub static INTERNAL_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalException, INTERNAL_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16, true))
+);
 /// The event pattern is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidEventPatternException {}
-rt::structure!(InvalidEventPatternException, INVALID_EVENT_PATTERN_EXCEPTION);
-pub static INVALID_EVENT_PATTERN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidEventPatternException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidEventPatternException, INVALID_EVENT_PATTERN_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified state is not a valid state for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidStateException {}
-rt::structure!(InvalidStateException, INVALID_STATE_EXCEPTION);
-pub static INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidStateException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidStateException, INVALID_STATE_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);

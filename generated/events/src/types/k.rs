@@ -9,8 +9,7 @@ pub struct KinesisParameters {
     /// The JSON path to be extracted from the event and used as the partition key. For more information, see [Amazon Kinesis Streams Key Concepts](https://docs.aws.amazon.com/streams/latest/dev/key-concepts.html#partition-key) in the *Amazon Kinesis Streams Developer Guide*.
     pub partition_key_path: String,
 }
-rt::structure!(KinesisParameters, KINESIS_PARAMETERS, 0 => partition_key_path);
-pub static KINESIS_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "KinesisParameters",
-    &[rt::m("PartitionKeyPath", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    KinesisParameters, KINESIS_PARAMETERS, [partition_key_path[0] =
+    rt::m("PartitionKeyPath", &rt::STRING).flags(rt::REQUIRED)]
 );

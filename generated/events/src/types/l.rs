@@ -12,12 +12,10 @@ rt::string_enum! {
 /// The request failed because it attempted to create resource beyond the allowed service quota.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListApiDestinationsRequest {
     /// A name prefix to filter results returned. Only API destinations with a name that starts with the prefix are returned.
@@ -34,17 +32,10 @@ pub struct ListApiDestinationsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListApiDestinationsRequest, LIST_API_DESTINATIONS_REQUEST, 0 => name_prefix, 1 =>
-    connection_arn, 2 => next_token, 3 => limit
-);
-pub static LIST_API_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListApiDestinationsRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListApiDestinationsRequest, LIST_API_DESTINATIONS_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), connection_arn[1] = rt::m("ConnectionArn",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListApiDestinationsResponse {
@@ -58,15 +49,9 @@ pub struct ListApiDestinationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListApiDestinationsResponse, LIST_API_DESTINATIONS_RESPONSE, 0 => api_destinations, 1
-    => next_token
-);
-pub static LIST_API_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListApiDestinationsResponse",
-    &[
-        rt::m("ApiDestinations", &API_DESTINATION_RESPONSE_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListApiDestinationsResponse, LIST_API_DESTINATIONS_RESPONSE, [api_destinations[0] =
+    rt::m("ApiDestinations", &API_DESTINATION_RESPONSE_LIST), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListArchivesRequest {
@@ -86,18 +71,10 @@ pub struct ListArchivesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListArchivesRequest, LIST_ARCHIVES_REQUEST, 0 => name_prefix, 1 => event_source_arn,
-    2 => state, 3 => next_token, 4 => limit
-);
-pub static LIST_ARCHIVES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListArchivesRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListArchivesRequest, LIST_ARCHIVES_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING)
+    .min(1.0), state[2] = rt::m("State", &rt::ENUM), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[4] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListArchivesResponse {
@@ -111,14 +88,8 @@ pub struct ListArchivesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListArchivesResponse, LIST_ARCHIVES_RESPONSE, 0 => archives, 1 => next_token
-);
-pub static LIST_ARCHIVES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListArchivesResponse",
-    &[
-        rt::m("Archives", &ARCHIVE_RESPONSE_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListArchivesResponse, LIST_ARCHIVES_RESPONSE, [archives[0] = rt::m("Archives",
+    &ARCHIVE_RESPONSE_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListConnectionsRequest {
@@ -136,17 +107,10 @@ pub struct ListConnectionsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListConnectionsRequest, LIST_CONNECTIONS_REQUEST, 0 => name_prefix, 1 =>
-    connection_state, 2 => next_token, 3 => limit
-);
-pub static LIST_CONNECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListConnectionsRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListConnectionsRequest, LIST_CONNECTIONS_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListConnectionsResponse {
@@ -160,14 +124,9 @@ pub struct ListConnectionsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListConnectionsResponse, LIST_CONNECTIONS_RESPONSE, 0 => connections, 1 => next_token
-);
-pub static LIST_CONNECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListConnectionsResponse",
-    &[
-        rt::m("Connections", &CONNECTION_RESPONSE_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListConnectionsResponse, LIST_CONNECTIONS_RESPONSE, [connections[0] =
+    rt::m("Connections", &CONNECTION_RESPONSE_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEndpointsRequest {
@@ -185,17 +144,10 @@ pub struct ListEndpointsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListEndpointsRequest, LIST_ENDPOINTS_REQUEST, 0 => name_prefix, 1 => home_region, 2
-    => next_token, 3 => max_results
-);
-pub static LIST_ENDPOINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListEndpointsRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("HomeRegion", &rt::STRING).min(9.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-    ],
+    ListEndpointsRequest, LIST_ENDPOINTS_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), home_region[1] = rt::m("HomeRegion", &rt::STRING).min(9.0),
+    next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEndpointsResponse {
@@ -209,11 +161,8 @@ pub struct ListEndpointsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEndpointsResponse, LIST_ENDPOINTS_RESPONSE, 0 => endpoints, 1 => next_token
-);
-pub static LIST_ENDPOINTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEndpointsResponse",
-    &[rt::m("Endpoints", &ENDPOINT_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListEndpointsResponse, LIST_ENDPOINTS_RESPONSE, [endpoints[0] = rt::m("Endpoints",
+    &ENDPOINT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventBusesRequest {
@@ -229,16 +178,9 @@ pub struct ListEventBusesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListEventBusesRequest, LIST_EVENT_BUSES_REQUEST, 0 => name_prefix, 1 => next_token, 2
-    => limit
-);
-pub static LIST_EVENT_BUSES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListEventBusesRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListEventBusesRequest, LIST_EVENT_BUSES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventBusesResponse {
@@ -252,11 +194,9 @@ pub struct ListEventBusesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEventBusesResponse, LIST_EVENT_BUSES_RESPONSE, 0 => event_buses, 1 => next_token
-);
-pub static LIST_EVENT_BUSES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEventBusesResponse",
-    &[rt::m("EventBuses", &EVENT_BUS_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListEventBusesResponse, LIST_EVENT_BUSES_RESPONSE, [event_buses[0] =
+    rt::m("EventBuses", &EVENT_BUS_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourcesRequest {
@@ -272,16 +212,9 @@ pub struct ListEventSourcesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListEventSourcesRequest, LIST_EVENT_SOURCES_REQUEST, 0 => name_prefix, 1 =>
-    next_token, 2 => limit
-);
-pub static LIST_EVENT_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListEventSourcesRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListEventSourcesRequest, LIST_EVENT_SOURCES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourcesResponse {
@@ -295,15 +228,9 @@ pub struct ListEventSourcesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListEventSourcesResponse, LIST_EVENT_SOURCES_RESPONSE, 0 => event_sources, 1 =>
-    next_token
-);
-pub static LIST_EVENT_SOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEventSourcesResponse",
-    &[
-        rt::m("EventSources", &EVENT_SOURCE_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListEventSourcesResponse, LIST_EVENT_SOURCES_RESPONSE, [event_sources[0] =
+    rt::m("EventSources", &EVENT_SOURCE_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartnerEventSourceAccountsRequest {
@@ -319,16 +246,10 @@ pub struct ListPartnerEventSourceAccountsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListPartnerEventSourceAccountsRequest, LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_REQUEST, 0
-    => event_source_name, 1 => next_token, 2 => limit
-);
-pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPartnerEventSourceAccountsRequest",
-    &[
-        rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListPartnerEventSourceAccountsRequest, LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_REQUEST,
+    [event_source_name[0] = rt::m("EventSourceName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), limit[2] =
+    rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartnerEventSourceAccountsResponse {
@@ -343,14 +264,9 @@ pub struct ListPartnerEventSourceAccountsResponse {
 }
 rt::structure!(
     ListPartnerEventSourceAccountsResponse, LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_RESPONSE,
-    0 => partner_event_source_accounts, 1 => next_token
-);
-pub static LIST_PARTNER_EVENT_SOURCE_ACCOUNTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPartnerEventSourceAccountsResponse",
-    &[
-        rt::m("PartnerEventSourceAccounts", &PARTNER_EVENT_SOURCE_ACCOUNT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    [partner_event_source_accounts[0] = rt::m("PartnerEventSourceAccounts",
+    &PARTNER_EVENT_SOURCE_ACCOUNT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartnerEventSourcesRequest {
@@ -366,16 +282,10 @@ pub struct ListPartnerEventSourcesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListPartnerEventSourcesRequest, LIST_PARTNER_EVENT_SOURCES_REQUEST, 0 => name_prefix,
-    1 => next_token, 2 => limit
-);
-pub static LIST_PARTNER_EVENT_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPartnerEventSourcesRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListPartnerEventSourcesRequest, LIST_PARTNER_EVENT_SOURCES_REQUEST, [name_prefix[0] =
+    rt::m("NamePrefix", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0), limit[2] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartnerEventSourcesResponse {
@@ -389,15 +299,9 @@ pub struct ListPartnerEventSourcesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPartnerEventSourcesResponse, LIST_PARTNER_EVENT_SOURCES_RESPONSE, 0 =>
-    partner_event_sources, 1 => next_token
-);
-pub static LIST_PARTNER_EVENT_SOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPartnerEventSourcesResponse",
-    &[
-        rt::m("PartnerEventSources", &PARTNER_EVENT_SOURCE_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListPartnerEventSourcesResponse, LIST_PARTNER_EVENT_SOURCES_RESPONSE,
+    [partner_event_sources[0] = rt::m("PartnerEventSources", &PARTNER_EVENT_SOURCE_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReplaysRequest {
@@ -417,18 +321,10 @@ pub struct ListReplaysRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListReplaysRequest, LIST_REPLAYS_REQUEST, 0 => name_prefix, 1 => state, 2 =>
-    event_source_arn, 3 => next_token, 4 => limit
-);
-pub static LIST_REPLAYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListReplaysRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListReplaysRequest, LIST_REPLAYS_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), event_source_arn[2] =
+    rt::m("EventSourceArn", &rt::STRING).min(1.0), next_token[3] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[4] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListReplaysResponse {
@@ -442,11 +338,8 @@ pub struct ListReplaysResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListReplaysResponse, LIST_REPLAYS_RESPONSE, 0 => replays, 1 => next_token
-);
-pub static LIST_REPLAYS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListReplaysResponse",
-    &[rt::m("Replays", &REPLAY_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListReplaysResponse, LIST_REPLAYS_RESPONSE, [replays[0] = rt::m("Replays",
+    &REPLAY_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRuleNamesByTargetRequest {
@@ -464,17 +357,10 @@ pub struct ListRuleNamesByTargetRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListRuleNamesByTargetRequest, LIST_RULE_NAMES_BY_TARGET_REQUEST, 0 => target_arn, 1
-    => event_bus_name, 2 => next_token, 3 => limit
-);
-pub static LIST_RULE_NAMES_BY_TARGET_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRuleNamesByTargetRequest",
-    &[
-        rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListRuleNamesByTargetRequest, LIST_RULE_NAMES_BY_TARGET_REQUEST, [target_arn[0] =
+    rt::m("TargetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name[1] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRuleNamesByTargetResponse {
@@ -488,12 +374,9 @@ pub struct ListRuleNamesByTargetResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListRuleNamesByTargetResponse, LIST_RULE_NAMES_BY_TARGET_RESPONSE, 0 => rule_names, 1
-    => next_token
-);
-pub static LIST_RULE_NAMES_BY_TARGET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListRuleNamesByTargetResponse",
-    &[rt::m("RuleNames", &RULE_NAME_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListRuleNamesByTargetResponse, LIST_RULE_NAMES_BY_TARGET_RESPONSE, [rule_names[0] =
+    rt::m("RuleNames", &RULE_NAME_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRulesRequest {
@@ -511,17 +394,10 @@ pub struct ListRulesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListRulesRequest, LIST_RULES_REQUEST, 0 => name_prefix, 1 => event_bus_name, 2 =>
-    next_token, 3 => limit
-);
-pub static LIST_RULES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRulesRequest",
-    &[
-        rt::m("NamePrefix", &rt::STRING).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListRulesRequest, LIST_RULES_REQUEST, [name_prefix[0] = rt::m("NamePrefix",
+    &rt::STRING).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0), limit[3] =
+    rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRulesResponse {
@@ -534,10 +410,9 @@ pub struct ListRulesResponse {
     /// Using an expired pagination token results in an `HTTP 400 InvalidToken` error.
     pub next_token: Option<String>,
 }
-rt::structure!(ListRulesResponse, LIST_RULES_RESPONSE, 0 => rules, 1 => next_token);
-pub static LIST_RULES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListRulesResponse",
-    &[rt::m("Rules", &RULE_RESPONSE_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListRulesResponse, LIST_RULES_RESPONSE, [rules[0] = rt::m("Rules",
+    &RULE_RESPONSE_LIST), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -545,21 +420,17 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, 0 => resource_arn
-);
-pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceRequest",
-    &[rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// The list of tag keys and values associated with the resource you specified
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceResponse",
-    &[rt::m("Tags", &TAG_LIST)],
+rt::structure!(
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTargetsByRuleRequest {
@@ -577,17 +448,10 @@ pub struct ListTargetsByRuleRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListTargetsByRuleRequest, LIST_TARGETS_BY_RULE_REQUEST, 0 => rule, 1 =>
-    event_bus_name, 2 => next_token, 3 => limit
-);
-pub static LIST_TARGETS_BY_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTargetsByRuleRequest",
-    &[
-        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-    ],
+    ListTargetsByRuleRequest, LIST_TARGETS_BY_RULE_REQUEST, [rule[0] = rt::m("Rule",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    limit[3] = rt::m("Limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTargetsByRuleResponse {
@@ -601,12 +465,9 @@ pub struct ListTargetsByRuleResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListTargetsByRuleResponse, LIST_TARGETS_BY_RULE_RESPONSE, 0 => targets, 1 =>
-    next_token
-);
-pub static LIST_TARGETS_BY_RULE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTargetsByRuleResponse",
-    &[rt::m("Targets", &TARGET_LIST).min(1.0), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListTargetsByRuleResponse, LIST_TARGETS_BY_RULE_RESPONSE, [targets[0] =
+    rt::m("Targets", &TARGET_LIST).min(1.0), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 /// The logging configuration settings for the event bus.
 ///
@@ -622,8 +483,7 @@ pub struct LogConfig {
     /// For more information, see [Specifying event bus log level](https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-logs.html#eb-event-bus-logs-level) in the *EventBridge User Guide*.
     pub level: Option<Level>,
 }
-rt::structure!(LogConfig, LOG_CONFIG, 0 => include_detail, 1 => level);
-pub static LOG_CONFIG: rt::Schema = rt::Schema::structure(
-    "LogConfig",
-    &[rt::m("IncludeDetail", &rt::ENUM), rt::m("Level", &rt::ENUM)],
+rt::structure!(
+    LogConfig, LOG_CONFIG, [include_detail[0] = rt::m("IncludeDetail", &rt::ENUM),
+    level[1] = rt::m("Level", &rt::ENUM)]
 );

@@ -6,9 +6,7 @@ use tucuxi::codegen as rt;
 /// This rule was created by an Amazon Web Services service on behalf of your account. It is managed by that service. If you see this error in response to `DeleteRule` or `RemoveTargets`, you can use the `Force` parameter in those calls to delete the rule or remove targets from the rule. You cannot modify these managed rules by using `DisableRule`, `EnableRule`, `PutTargets`, `PutRule`, `TagResource`, or `UntagResource`.
 #[derive(Clone, Default, PartialEq)]
 pub struct ManagedRuleException {}
-rt::structure!(ManagedRuleException, MANAGED_RULE_EXCEPTION);
-pub static MANAGED_RULE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ManagedRuleException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ManagedRuleException, MANAGED_RULE_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);

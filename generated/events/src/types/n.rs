@@ -9,8 +9,7 @@ pub struct NetworkConfiguration {
     /// Use this structure to specify the VPC subnets and security groups for the task, and whether a public IP address is to be used. This structure is relevant only for ECS tasks that use the `awsvpc` network mode.
     pub awsvpc_configuration: Option<AwsVpcConfiguration>,
 }
-rt::structure!(NetworkConfiguration, NETWORK_CONFIGURATION, 0 => awsvpc_configuration);
-pub static NETWORK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "NetworkConfiguration",
-    &[rt::m("awsvpcConfiguration", &AWS_VPC_CONFIGURATION)],
+rt::structure!(
+    NetworkConfiguration, NETWORK_CONFIGURATION, [awsvpc_configuration[0] =
+    rt::m("awsvpcConfiguration", &AWS_VPC_CONFIGURATION)]
 );

@@ -6,9 +6,7 @@ use tucuxi::codegen as rt;
 /// The operation you are attempting is not available in this region.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationDisabledException {}
-rt::structure!(OperationDisabledException, OPERATION_DISABLED_EXCEPTION);
-pub static OPERATION_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationDisabledException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    OperationDisabledException, OPERATION_DISABLED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -11,10 +11,9 @@ pub struct PartnerEventSource {
     /// The name of the partner event source.
     pub name: Option<String>,
 }
-rt::structure!(PartnerEventSource, PARTNER_EVENT_SOURCE, 0 => arn, 1 => name);
-pub static PARTNER_EVENT_SOURCE: rt::Schema = rt::Schema::structure(
-    "PartnerEventSource",
-    &[rt::m("Arn", &rt::STRING), rt::m("Name", &rt::STRING)],
+rt::structure!(
+    PartnerEventSource, PARTNER_EVENT_SOURCE, [arn[0] = rt::m("Arn", &rt::STRING),
+    name[1] = rt::m("Name", &rt::STRING)]
 );
 /// The Amazon Web Services account that a partner event source has been offered to.
 #[derive(Clone, Default, PartialEq)]
@@ -29,17 +28,10 @@ pub struct PartnerEventSourceAccount {
     pub state: Option<EventSourceState>,
 }
 rt::structure!(
-    PartnerEventSourceAccount, PARTNER_EVENT_SOURCE_ACCOUNT, 0 => account, 1 =>
-    creation_time, 2 => expiration_time, 3 => state
-);
-pub static PARTNER_EVENT_SOURCE_ACCOUNT: rt::Schema = rt::Schema::structure(
-    "PartnerEventSourceAccount",
-    &[
-        rt::m("Account", &rt::STRING).min(12.0),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("ExpirationTime", &rt::TIMESTAMP),
-        rt::m("State", &rt::ENUM),
-    ],
+    PartnerEventSourceAccount, PARTNER_EVENT_SOURCE_ACCOUNT, [account[0] =
+    rt::m("Account", &rt::STRING).min(12.0), creation_time[1] = rt::m("CreationTime",
+    &rt::TIMESTAMP), expiration_time[2] = rt::m("ExpirationTime", &rt::TIMESTAMP),
+    state[3] = rt::m("State", &rt::ENUM)]
 );
 pub static PARTNER_EVENT_SOURCE_ACCOUNT_LIST: rt::Schema = rt::Schema::list(
     "PartnerEventSourceAccountList",
@@ -61,10 +53,9 @@ pub struct PlacementConstraint {
     /// A cluster query language expression to apply to the constraint. You cannot specify an expression if the constraint type is `distinctInstance`. To learn more, see [Cluster Query Language](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html) in the Amazon Elastic Container Service Developer Guide.
     pub expression: Option<String>,
 }
-rt::structure!(PlacementConstraint, PLACEMENT_CONSTRAINT, 0 => type_, 1 => expression);
-pub static PLACEMENT_CONSTRAINT: rt::Schema = rt::Schema::structure(
-    "PlacementConstraint",
-    &[rt::m("type", &rt::ENUM), rt::m("expression", &rt::STRING)],
+rt::structure!(
+    PlacementConstraint, PLACEMENT_CONSTRAINT, [type_[0] = rt::m("type", &rt::ENUM),
+    expression[1] = rt::m("expression", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PlacementConstraintType { DistinctInstance = "distinctInstance", MemberOf =
@@ -86,10 +77,9 @@ pub struct PlacementStrategy {
     /// The field to apply the placement strategy against. For the spread placement strategy, valid values are instanceId (or host, which has the same effect), or any platform or custom attribute that is applied to a container instance, such as attribute:ecs.availability-zone. For the binpack placement strategy, valid values are cpu and memory. For the random placement strategy, this field is not used.
     pub field: Option<String>,
 }
-rt::structure!(PlacementStrategy, PLACEMENT_STRATEGY, 0 => type_, 1 => field);
-pub static PLACEMENT_STRATEGY: rt::Schema = rt::Schema::structure(
-    "PlacementStrategy",
-    &[rt::m("type", &rt::ENUM), rt::m("field", &rt::STRING)],
+rt::structure!(
+    PlacementStrategy, PLACEMENT_STRATEGY, [type_[0] = rt::m("type", &rt::ENUM), field[1]
+    = rt::m("field", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PlacementStrategyType { Random = "random", Spread = "spread", Binpack =
@@ -98,22 +88,19 @@ rt::string_enum! {
 /// The event bus policy is too long. For more information, see the limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyLengthExceededException {}
-rt::structure!(PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION);
-pub static POLICY_LENGTH_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyLengthExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The primary Region of the endpoint.
 #[derive(Clone, Default, PartialEq)]
 pub struct Primary {
     /// The ARN of the health check used by the endpoint to determine whether failover is triggered.
     pub health_check: String,
 }
-rt::structure!(Primary, PRIMARY, 0 => health_check);
-pub static PRIMARY: rt::Schema = rt::Schema::structure(
-    "Primary",
-    &[rt::m("HealthCheck", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    Primary, PRIMARY, [health_check[0] = rt::m("HealthCheck", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum PropagateTags { TaskDefinition = "TASK_DEFINITION" }
@@ -127,13 +114,10 @@ pub struct PutEventsRequest {
     /// **Important:** When using Java, you must include `auth-crt` on the class path.
     pub endpoint_id: Option<String>,
 }
-rt::structure!(PutEventsRequest, PUT_EVENTS_REQUEST, 0 => entries, 1 => endpoint_id);
-pub static PUT_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutEventsRequest",
-    &[
-        rt::m("Entries", &PUT_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("EndpointId", &rt::STRING).ctx("EndpointId").min(1.0),
-    ],
+rt::structure!(
+    PutEventsRequest, PUT_EVENTS_REQUEST, [entries[0] = rt::m("Entries",
+    &PUT_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), endpoint_id[1] =
+    rt::m("EndpointId", &rt::STRING).ctx("EndpointId").min(1.0)]
 );
 /// Represents an event to be submitted.
 #[derive(Clone, Default, PartialEq)]
@@ -164,20 +148,12 @@ pub struct PutEventsRequestEntry {
     pub trace_header: Option<String>,
 }
 rt::structure!(
-    PutEventsRequestEntry, PUT_EVENTS_REQUEST_ENTRY, 0 => time, 1 => source, 2 =>
-    resources, 3 => detail_type, 4 => detail, 5 => event_bus_name, 6 => trace_header
-);
-pub static PUT_EVENTS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutEventsRequestEntry",
-    &[
-        rt::m("Time", &rt::TIMESTAMP),
-        rt::m("Source", &rt::STRING),
-        rt::m("Resources", &EVENT_RESOURCE_LIST),
-        rt::m("DetailType", &rt::STRING),
-        rt::m("Detail", &rt::STRING),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("TraceHeader", &rt::STRING).min(1.0),
-    ],
+    PutEventsRequestEntry, PUT_EVENTS_REQUEST_ENTRY, [time[0] = rt::m("Time",
+    &rt::TIMESTAMP), source[1] = rt::m("Source", &rt::STRING), resources[2] =
+    rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type[3] = rt::m("DetailType",
+    &rt::STRING), detail[4] = rt::m("Detail", &rt::STRING), event_bus_name[5] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), trace_header[6] = rt::m("TraceHeader",
+    &rt::STRING).min(1.0)]
 );
 pub static PUT_EVENTS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutEventsRequestEntryList",
@@ -193,14 +169,9 @@ pub struct PutEventsResponse {
     pub entries: Option<Vec<PutEventsResultEntry>>,
 }
 rt::structure!(
-    PutEventsResponse, PUT_EVENTS_RESPONSE, 0 => failed_entry_count, 1 => entries
-);
-pub static PUT_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutEventsResponse",
-    &[
-        rt::m("FailedEntryCount", &rt::INTEGER),
-        rt::m("Entries", &PUT_EVENTS_RESULT_ENTRY_LIST),
-    ],
+    PutEventsResponse, PUT_EVENTS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), entries[1] = rt::m("Entries",
+    &PUT_EVENTS_RESULT_ENTRY_LIST)]
 );
 /// Represents the results of an event submitted to an event bus.
 ///
@@ -232,16 +203,9 @@ pub struct PutEventsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutEventsResultEntry, PUT_EVENTS_RESULT_ENTRY, 0 => event_id, 1 => error_code, 2 =>
-    error_message
-);
-pub static PUT_EVENTS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutEventsResultEntry",
-    &[
-        rt::m("EventId", &rt::STRING),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    PutEventsResultEntry, PUT_EVENTS_RESULT_ENTRY, [event_id[0] = rt::m("EventId",
+    &rt::STRING), error_code[1] = rt::m("ErrorCode", &rt::STRING), error_message[2] =
+    rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_EVENTS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutEventsResultEntryList",
@@ -252,14 +216,9 @@ pub struct PutPartnerEventsRequest {
     /// The list of events to write to the event bus.
     pub entries: Vec<PutPartnerEventsRequestEntry>,
 }
-rt::structure!(PutPartnerEventsRequest, PUT_PARTNER_EVENTS_REQUEST, 0 => entries);
-pub static PUT_PARTNER_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutPartnerEventsRequest",
-    &[
-        rt::m("Entries", &PUT_PARTNER_EVENTS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+rt::structure!(
+    PutPartnerEventsRequest, PUT_PARTNER_EVENTS_REQUEST, [entries[0] = rt::m("Entries",
+    &PUT_PARTNER_EVENTS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 /// The details about an event generated by an SaaS partner.
 #[derive(Clone, Default, PartialEq)]
@@ -282,18 +241,10 @@ pub struct PutPartnerEventsRequestEntry {
     pub detail: Option<String>,
 }
 rt::structure!(
-    PutPartnerEventsRequestEntry, PUT_PARTNER_EVENTS_REQUEST_ENTRY, 0 => time, 1 =>
-    source, 2 => resources, 3 => detail_type, 4 => detail
-);
-pub static PUT_PARTNER_EVENTS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutPartnerEventsRequestEntry",
-    &[
-        rt::m("Time", &rt::TIMESTAMP),
-        rt::m("Source", &rt::STRING).min(1.0),
-        rt::m("Resources", &EVENT_RESOURCE_LIST),
-        rt::m("DetailType", &rt::STRING),
-        rt::m("Detail", &rt::STRING),
-    ],
+    PutPartnerEventsRequestEntry, PUT_PARTNER_EVENTS_REQUEST_ENTRY, [time[0] =
+    rt::m("Time", &rt::TIMESTAMP), source[1] = rt::m("Source", &rt::STRING).min(1.0),
+    resources[2] = rt::m("Resources", &EVENT_RESOURCE_LIST), detail_type[3] =
+    rt::m("DetailType", &rt::STRING), detail[4] = rt::m("Detail", &rt::STRING)]
 );
 pub static PUT_PARTNER_EVENTS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutPartnerEventsRequestEntryList",
@@ -309,15 +260,9 @@ pub struct PutPartnerEventsResponse {
     pub entries: Option<Vec<PutPartnerEventsResultEntry>>,
 }
 rt::structure!(
-    PutPartnerEventsResponse, PUT_PARTNER_EVENTS_RESPONSE, 0 => failed_entry_count, 1 =>
-    entries
-);
-pub static PUT_PARTNER_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutPartnerEventsResponse",
-    &[
-        rt::m("FailedEntryCount", &rt::INTEGER),
-        rt::m("Entries", &PUT_PARTNER_EVENTS_RESULT_ENTRY_LIST),
-    ],
+    PutPartnerEventsResponse, PUT_PARTNER_EVENTS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), entries[1] = rt::m("Entries",
+    &PUT_PARTNER_EVENTS_RESULT_ENTRY_LIST)]
 );
 /// The result of an event entry the partner submitted in this request. If the event was successfully submitted, the entry has the event ID in it. Otherwise, you can use the error code and error message to identify the problem with the entry.
 #[derive(Clone, Default, PartialEq)]
@@ -330,16 +275,9 @@ pub struct PutPartnerEventsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutPartnerEventsResultEntry, PUT_PARTNER_EVENTS_RESULT_ENTRY, 0 => event_id, 1 =>
-    error_code, 2 => error_message
-);
-pub static PUT_PARTNER_EVENTS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutPartnerEventsResultEntry",
-    &[
-        rt::m("EventId", &rt::STRING),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    PutPartnerEventsResultEntry, PUT_PARTNER_EVENTS_RESULT_ENTRY, [event_id[0] =
+    rt::m("EventId", &rt::STRING), error_code[1] = rt::m("ErrorCode", &rt::STRING),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_PARTNER_EVENTS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutPartnerEventsResultEntryList",
@@ -369,19 +307,11 @@ pub struct PutPermissionRequest {
     pub policy: Option<String>,
 }
 rt::structure!(
-    PutPermissionRequest, PUT_PERMISSION_REQUEST, 0 => event_bus_name, 1 => action, 2 =>
-    principal, 3 => statement_id, 4 => condition, 5 => policy
-);
-pub static PUT_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutPermissionRequest",
-    &[
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("Action", &rt::STRING).min(1.0),
-        rt::m("Principal", &rt::STRING).min(1.0),
-        rt::m("StatementId", &rt::STRING).min(1.0),
-        rt::m("Condition", &CONDITION),
-        rt::m("Policy", &rt::STRING),
-    ],
+    PutPermissionRequest, PUT_PERMISSION_REQUEST, [event_bus_name[0] =
+    rt::m("EventBusName", &rt::STRING).min(1.0), action[1] = rt::m("Action", &rt::STRING)
+    .min(1.0), principal[2] = rt::m("Principal", &rt::STRING).min(1.0), statement_id[3] =
+    rt::m("StatementId", &rt::STRING).min(1.0), condition[4] = rt::m("Condition",
+    &CONDITION), policy[5] = rt::m("Policy", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuleRequest {
@@ -411,32 +341,21 @@ pub struct PutRuleRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    PutRuleRequest, PUT_RULE_REQUEST, 0 => name, 1 => schedule_expression, 2 =>
-    event_pattern, 3 => state, 4 => description, 5 => role_arn, 6 => tags, 7 =>
-    event_bus_name
-);
-pub static PUT_RULE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRuleRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ScheduleExpression", &rt::STRING),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-        rt::m("Description", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+    PutRuleRequest, PUT_RULE_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), schedule_expression[1] = rt::m("ScheduleExpression",
+    &rt::STRING), event_pattern[2] = rt::m("EventPattern", &rt::STRING), state[3] =
+    rt::m("State", &rt::ENUM), description[4] = rt::m("Description", &rt::STRING),
+    role_arn[5] = rt::m("RoleArn", &rt::STRING).min(1.0), tags[6] = rt::m("Tags",
+    &TAG_LIST), event_bus_name[7] = rt::m("EventBusName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuleResponse {
     /// The Amazon Resource Name (ARN) of the rule.
     pub rule_arn: Option<String>,
 }
-rt::structure!(PutRuleResponse, PUT_RULE_RESPONSE, 0 => rule_arn);
-pub static PUT_RULE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutRuleResponse",
-    &[rt::m("RuleArn", &rt::STRING).min(1.0)],
+rt::structure!(
+    PutRuleResponse, PUT_RULE_RESPONSE, [rule_arn[0] = rt::m("RuleArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTargetsRequest {
@@ -448,15 +367,9 @@ pub struct PutTargetsRequest {
     pub targets: Vec<Target>,
 }
 rt::structure!(
-    PutTargetsRequest, PUT_TARGETS_REQUEST, 0 => rule, 1 => event_bus_name, 2 => targets
-);
-pub static PUT_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutTargetsRequest",
-    &[
-        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("Targets", &TARGET_LIST).flags(rt::REQUIRED).min(1.0),
-    ],
+    PutTargetsRequest, PUT_TARGETS_REQUEST, [rule[0] = rt::m("Rule", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), targets[2] = rt::m("Targets", &TARGET_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTargetsResponse {
@@ -466,15 +379,9 @@ pub struct PutTargetsResponse {
     pub failed_entries: Option<Vec<PutTargetsResultEntry>>,
 }
 rt::structure!(
-    PutTargetsResponse, PUT_TARGETS_RESPONSE, 0 => failed_entry_count, 1 =>
-    failed_entries
-);
-pub static PUT_TARGETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutTargetsResponse",
-    &[
-        rt::m("FailedEntryCount", &rt::INTEGER),
-        rt::m("FailedEntries", &PUT_TARGETS_RESULT_ENTRY_LIST),
-    ],
+    PutTargetsResponse, PUT_TARGETS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries[1] = rt::m("FailedEntries",
+    &PUT_TARGETS_RESULT_ENTRY_LIST)]
 );
 /// Represents a target that failed to be added to a rule.
 #[derive(Clone, Default, PartialEq)]
@@ -487,16 +394,9 @@ pub struct PutTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutTargetsResultEntry, PUT_TARGETS_RESULT_ENTRY, 0 => target_id, 1 => error_code, 2
-    => error_message
-);
-pub static PUT_TARGETS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutTargetsResultEntry",
-    &[
-        rt::m("TargetId", &rt::STRING).min(1.0),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    PutTargetsResultEntry, PUT_TARGETS_RESULT_ENTRY, [target_id[0] = rt::m("TargetId",
+    &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_TARGETS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutTargetsResultEntryList",

@@ -22,20 +22,13 @@ pub struct RedshiftDataParameters {
     pub sqls: Option<Vec<String>>,
 }
 rt::structure!(
-    RedshiftDataParameters, REDSHIFT_DATA_PARAMETERS, 0 => secret_manager_arn, 1 =>
-    database, 2 => db_user, 3 => sql, 4 => statement_name, 5 => with_event, 6 => sqls
-);
-pub static REDSHIFT_DATA_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "RedshiftDataParameters",
-    &[
-        rt::m("SecretManagerArn", &rt::STRING).min(1.0),
-        rt::m("Database", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("DbUser", &rt::STRING).min(1.0),
-        rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("StatementName", &rt::STRING).min(1.0),
-        rt::m("WithEvent", &rt::BOOLEAN),
-        rt::m("Sqls", &SQLS).flags(rt::SENSITIVE).min(0.0),
-    ],
+    RedshiftDataParameters, REDSHIFT_DATA_PARAMETERS, [secret_manager_arn[0] =
+    rt::m("SecretManagerArn", &rt::STRING).min(1.0), database[1] = rt::m("Database",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), db_user[2] = rt::m("DbUser", &rt::STRING)
+    .min(1.0), sql[3] = rt::m("Sql", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    statement_name[4] = rt::m("StatementName", &rt::STRING).min(1.0), with_event[5] =
+    rt::m("WithEvent", &rt::BOOLEAN), sqls[6] = rt::m("Sqls", &SQLS).flags(rt::SENSITIVE)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionRequest {
@@ -47,16 +40,10 @@ pub struct RemovePermissionRequest {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, 0 => statement_id, 1 =>
-    remove_all_permissions, 2 => event_bus_name
-);
-pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemovePermissionRequest",
-    &[
-        rt::m("StatementId", &rt::STRING).min(1.0),
-        rt::m("RemoveAllPermissions", &rt::BOOLEAN),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [statement_id[0] =
+    rt::m("StatementId", &rt::STRING).min(1.0), remove_all_permissions[1] =
+    rt::m("RemoveAllPermissions", &rt::BOOLEAN), event_bus_name[2] =
+    rt::m("EventBusName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTargetsRequest {
@@ -70,17 +57,10 @@ pub struct RemoveTargetsRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    RemoveTargetsRequest, REMOVE_TARGETS_REQUEST, 0 => rule, 1 => event_bus_name, 2 =>
-    ids, 3 => force
-);
-pub static REMOVE_TARGETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveTargetsRequest",
-    &[
-        rt::m("Rule", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-        rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("Force", &rt::BOOLEAN),
-    ],
+    RemoveTargetsRequest, REMOVE_TARGETS_REQUEST, [rule[0] = rt::m("Rule", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_bus_name[1] = rt::m("EventBusName", &rt::STRING)
+    .min(1.0), ids[2] = rt::m("Ids", &TARGET_ID_LIST).flags(rt::REQUIRED).min(1.0),
+    force[3] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveTargetsResponse {
@@ -90,15 +70,9 @@ pub struct RemoveTargetsResponse {
     pub failed_entries: Option<Vec<RemoveTargetsResultEntry>>,
 }
 rt::structure!(
-    RemoveTargetsResponse, REMOVE_TARGETS_RESPONSE, 0 => failed_entry_count, 1 =>
-    failed_entries
-);
-pub static REMOVE_TARGETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RemoveTargetsResponse",
-    &[
-        rt::m("FailedEntryCount", &rt::INTEGER),
-        rt::m("FailedEntries", &REMOVE_TARGETS_RESULT_ENTRY_LIST),
-    ],
+    RemoveTargetsResponse, REMOVE_TARGETS_RESPONSE, [failed_entry_count[0] =
+    rt::m("FailedEntryCount", &rt::INTEGER), failed_entries[1] = rt::m("FailedEntries",
+    &REMOVE_TARGETS_RESULT_ENTRY_LIST)]
 );
 /// Represents a target that failed to be removed from a rule.
 #[derive(Clone, Default, PartialEq)]
@@ -111,16 +85,9 @@ pub struct RemoveTargetsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    RemoveTargetsResultEntry, REMOVE_TARGETS_RESULT_ENTRY, 0 => target_id, 1 =>
-    error_code, 2 => error_message
-);
-pub static REMOVE_TARGETS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "RemoveTargetsResultEntry",
-    &[
-        rt::m("TargetId", &rt::STRING).min(1.0),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    RemoveTargetsResultEntry, REMOVE_TARGETS_RESULT_ENTRY, [target_id[0] =
+    rt::m("TargetId", &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode",
+    &rt::STRING), error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static REMOVE_TARGETS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RemoveTargetsResultEntryList",
@@ -149,23 +116,14 @@ pub struct Replay {
     pub replay_end_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    Replay, REPLAY, 0 => replay_name, 1 => event_source_arn, 2 => state, 3 =>
-    state_reason, 4 => event_start_time, 5 => event_end_time, 6 =>
-    event_last_replayed_time, 7 => replay_start_time, 8 => replay_end_time
-);
-pub static REPLAY: rt::Schema = rt::Schema::structure(
-    "Replay",
-    &[
-        rt::m("ReplayName", &rt::STRING).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("EventStartTime", &rt::TIMESTAMP),
-        rt::m("EventEndTime", &rt::TIMESTAMP),
-        rt::m("EventLastReplayedTime", &rt::TIMESTAMP),
-        rt::m("ReplayStartTime", &rt::TIMESTAMP),
-        rt::m("ReplayEndTime", &rt::TIMESTAMP),
-    ],
+    Replay, REPLAY, [replay_name[0] = rt::m("ReplayName", &rt::STRING).min(1.0),
+    event_source_arn[1] = rt::m("EventSourceArn", &rt::STRING).min(1.0), state[2] =
+    rt::m("State", &rt::ENUM), state_reason[3] = rt::m("StateReason", &rt::STRING),
+    event_start_time[4] = rt::m("EventStartTime", &rt::TIMESTAMP), event_end_time[5] =
+    rt::m("EventEndTime", &rt::TIMESTAMP), event_last_replayed_time[6] =
+    rt::m("EventLastReplayedTime", &rt::TIMESTAMP), replay_start_time[7] =
+    rt::m("ReplayStartTime", &rt::TIMESTAMP), replay_end_time[8] = rt::m("ReplayEndTime",
+    &rt::TIMESTAMP)]
 );
 /// A `ReplayDestination` object that contains details about a replay.
 #[derive(Clone, Default, PartialEq)]
@@ -175,13 +133,10 @@ pub struct ReplayDestination {
     /// A list of ARNs for rules to replay events to.
     pub filter_arns: Option<Vec<String>>,
 }
-rt::structure!(ReplayDestination, REPLAY_DESTINATION, 0 => arn, 1 => filter_arns);
-pub static REPLAY_DESTINATION: rt::Schema = rt::Schema::structure(
-    "ReplayDestination",
-    &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FilterArns", &REPLAY_DESTINATION_FILTERS),
-    ],
+rt::structure!(
+    ReplayDestination, REPLAY_DESTINATION, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), filter_arns[1] = rt::m("FilterArns",
+    &REPLAY_DESTINATION_FILTERS)]
 );
 pub static REPLAY_DESTINATION_FILTERS: rt::Schema = rt::Schema::list(
     "ReplayDestinationFilters",
@@ -201,10 +156,8 @@ pub struct ReplicationConfig {
     /// The state of event replication.
     pub state: Option<ReplicationState>,
 }
-rt::structure!(ReplicationConfig, REPLICATION_CONFIG, 0 => state);
-pub static REPLICATION_CONFIG: rt::Schema = rt::Schema::structure(
-    "ReplicationConfig",
-    &[rt::m("State", &rt::ENUM)],
+rt::structure!(
+    ReplicationConfig, REPLICATION_CONFIG, [state[0] = rt::m("State", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ReplicationState { Enabled = "ENABLED", Disabled = "DISABLED" }
@@ -212,21 +165,17 @@ rt::string_enum! {
 /// The resource you are trying to create already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceAlreadyExistsException {}
-rt::structure!(ResourceAlreadyExistsException, RESOURCE_ALREADY_EXISTS_EXCEPTION);
-pub static RESOURCE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceAlreadyExistsException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceAlreadyExistsException, RESOURCE_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// An entity that you specified does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {}
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A `RetryPolicy` object that includes information about the retry policy settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct RetryPolicy {
@@ -236,15 +185,9 @@ pub struct RetryPolicy {
     pub maximum_event_age_in_seconds: Option<i32>,
 }
 rt::structure!(
-    RetryPolicy, RETRY_POLICY, 0 => maximum_retry_attempts, 1 =>
-    maximum_event_age_in_seconds
-);
-pub static RETRY_POLICY: rt::Schema = rt::Schema::structure(
-    "RetryPolicy",
-    &[
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
-    ],
+    RetryPolicy, RETRY_POLICY, [maximum_retry_attempts[0] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[1] =
+    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0)]
 );
 /// The routing configuration of the endpoint.
 #[derive(Clone, Default, PartialEq)]
@@ -252,10 +195,9 @@ pub struct RoutingConfig {
     /// The failover configuration for an endpoint. This includes what triggers failover and what happens when it's triggered.
     pub failover_config: FailoverConfig,
 }
-rt::structure!(RoutingConfig, ROUTING_CONFIG, 0 => failover_config);
-pub static ROUTING_CONFIG: rt::Schema = rt::Schema::structure(
-    "RoutingConfig",
-    &[rt::m("FailoverConfig", &FAILOVER_CONFIG).flags(rt::REQUIRED)],
+rt::structure!(
+    RoutingConfig, ROUTING_CONFIG, [failover_config[0] = rt::m("FailoverConfig",
+    &FAILOVER_CONFIG).flags(rt::REQUIRED)]
 );
 /// Contains information about a rule in Amazon EventBridge.
 #[derive(Clone, Default, PartialEq)]
@@ -288,22 +230,13 @@ pub struct Rule {
     pub event_bus_name: Option<String>,
 }
 rt::structure!(
-    Rule, RULE, 0 => name, 1 => arn, 2 => event_pattern, 3 => state, 4 => description, 5
-    => schedule_expression, 6 => role_arn, 7 => managed_by, 8 => event_bus_name
-);
-pub static RULE: rt::Schema = rt::Schema::structure(
-    "Rule",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("State", &rt::ENUM),
-        rt::m("Description", &rt::STRING),
-        rt::m("ScheduleExpression", &rt::STRING),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("ManagedBy", &rt::STRING).min(1.0),
-        rt::m("EventBusName", &rt::STRING).min(1.0),
-    ],
+    Rule, RULE, [name[0] = rt::m("Name", &rt::STRING).min(1.0), arn[1] = rt::m("Arn",
+    &rt::STRING).min(1.0), event_pattern[2] = rt::m("EventPattern", &rt::STRING),
+    state[3] = rt::m("State", &rt::ENUM), description[4] = rt::m("Description",
+    &rt::STRING), schedule_expression[5] = rt::m("ScheduleExpression", &rt::STRING),
+    role_arn[6] = rt::m("RoleArn", &rt::STRING).min(1.0), managed_by[7] =
+    rt::m("ManagedBy", &rt::STRING).min(1.0), event_bus_name[8] = rt::m("EventBusName",
+    &rt::STRING).min(1.0)]
 );
 pub static RULE_NAME_LIST: rt::Schema = rt::Schema::list(
     "RuleNameList",
@@ -324,10 +257,9 @@ pub struct RunCommandParameters {
     /// Currently, we support including only one RunCommandTarget block, which specifies either an array of InstanceIds or a tag.
     pub run_command_targets: Vec<RunCommandTarget>,
 }
-rt::structure!(RunCommandParameters, RUN_COMMAND_PARAMETERS, 0 => run_command_targets);
-pub static RUN_COMMAND_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "RunCommandParameters",
-    &[rt::m("RunCommandTargets", &RUN_COMMAND_TARGETS).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    RunCommandParameters, RUN_COMMAND_PARAMETERS, [run_command_targets[0] =
+    rt::m("RunCommandTargets", &RUN_COMMAND_TARGETS).flags(rt::REQUIRED).min(1.0)]
 );
 /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs. Each `RunCommandTarget` block can include only one key, but this key may specify multiple values.
 #[derive(Clone, Default, PartialEq)]
@@ -337,13 +269,10 @@ pub struct RunCommandTarget {
     /// If `Key` is `tag:` *tag-key*, `Values` is a list of tag values. If `Key` is `InstanceIds`, `Values` is a list of Amazon EC2 instance IDs.
     pub values: Vec<String>,
 }
-rt::structure!(RunCommandTarget, RUN_COMMAND_TARGET, 0 => key, 1 => values);
-pub static RUN_COMMAND_TARGET: rt::Schema = rt::Schema::structure(
-    "RunCommandTarget",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Values", &RUN_COMMAND_TARGET_VALUES).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    RunCommandTarget, RUN_COMMAND_TARGET, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), values[1] = rt::m("Values",
+    &RUN_COMMAND_TARGET_VALUES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RUN_COMMAND_TARGET_VALUES: rt::Schema = rt::Schema::list(
     "RunCommandTargetValues",

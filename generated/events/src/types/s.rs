@@ -12,14 +12,9 @@ pub struct SageMakerPipelineParameter {
     pub value: String,
 }
 rt::structure!(
-    SageMakerPipelineParameter, SAGE_MAKER_PIPELINE_PARAMETER, 0 => name, 1 => value
-);
-pub static SAGE_MAKER_PIPELINE_PARAMETER: rt::Schema = rt::Schema::structure(
-    "SageMakerPipelineParameter",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    SageMakerPipelineParameter, SAGE_MAKER_PIPELINE_PARAMETER, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 pub static SAGE_MAKER_PIPELINE_PARAMETER_LIST: rt::Schema = rt::Schema::list(
     "SageMakerPipelineParameterList",
@@ -32,12 +27,9 @@ pub struct SageMakerPipelineParameters {
     pub pipeline_parameter_list: Option<Vec<SageMakerPipelineParameter>>,
 }
 rt::structure!(
-    SageMakerPipelineParameters, SAGE_MAKER_PIPELINE_PARAMETERS, 0 =>
-    pipeline_parameter_list
-);
-pub static SAGE_MAKER_PIPELINE_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "SageMakerPipelineParameters",
-    &[rt::m("PipelineParameterList", &SAGE_MAKER_PIPELINE_PARAMETER_LIST).min(0.0)],
+    SageMakerPipelineParameters, SAGE_MAKER_PIPELINE_PARAMETERS,
+    [pipeline_parameter_list[0] = rt::m("PipelineParameterList",
+    &SAGE_MAKER_PIPELINE_PARAMETER_LIST).min(0.0)]
 );
 /// The secondary Region that processes events when failover is triggered or replication is enabled.
 #[derive(Clone, Default, PartialEq)]
@@ -45,10 +37,9 @@ pub struct Secondary {
     /// Defines the secondary Region.
     pub route: String,
 }
-rt::structure!(Secondary, SECONDARY, 0 => route);
-pub static SECONDARY: rt::Schema = rt::Schema::structure(
-    "Secondary",
-    &[rt::m("Route", &rt::STRING).flags(rt::REQUIRED).min(9.0)],
+rt::structure!(
+    Secondary, SECONDARY, [route[0] = rt::m("Route", &rt::STRING).flags(rt::REQUIRED)
+    .min(9.0)]
 );
 pub static SQLS: rt::Schema = rt::Schema::list(
         "Sqls",
@@ -61,10 +52,9 @@ pub struct SqsParameters {
     /// The ID of the message group to use as the target.
     pub message_group_id: Option<String>,
 }
-rt::structure!(SqsParameters, SQS_PARAMETERS, 0 => message_group_id);
-pub static SQS_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "SqsParameters",
-    &[rt::m("MessageGroupId", &rt::STRING)],
+rt::structure!(
+    SqsParameters, SQS_PARAMETERS, [message_group_id[0] = rt::m("MessageGroupId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartReplayRequest {
@@ -82,19 +72,13 @@ pub struct StartReplayRequest {
     pub destination: ReplayDestination,
 }
 rt::structure!(
-    StartReplayRequest, START_REPLAY_REQUEST, 0 => replay_name, 1 => description, 2 =>
-    event_source_arn, 3 => event_start_time, 4 => event_end_time, 5 => destination
-);
-pub static START_REPLAY_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartReplayRequest",
-    &[
-        rt::m("ReplayName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("EventSourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EventStartTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EventEndTime", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Destination", &REPLAY_DESTINATION).flags(rt::REQUIRED),
-    ],
+    StartReplayRequest, START_REPLAY_REQUEST, [replay_name[0] = rt::m("ReplayName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), event_source_arn[2] = rt::m("EventSourceArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), event_start_time[3] = rt::m("EventStartTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), event_end_time[4] = rt::m("EventEndTime",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), destination[5] = rt::m("Destination",
+    &REPLAY_DESTINATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartReplayResponse {
@@ -108,17 +92,10 @@ pub struct StartReplayResponse {
     pub replay_start_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartReplayResponse, START_REPLAY_RESPONSE, 0 => replay_arn, 1 => state, 2 =>
-    state_reason, 3 => replay_start_time
-);
-pub static START_REPLAY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StartReplayResponse",
-    &[
-        rt::m("ReplayArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("ReplayStartTime", &rt::TIMESTAMP),
-    ],
+    StartReplayResponse, START_REPLAY_RESPONSE, [replay_arn[0] = rt::m("ReplayArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), replay_start_time[3] = rt::m("ReplayStartTime",
+    &rt::TIMESTAMP)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(
     "StringList",

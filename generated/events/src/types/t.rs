@@ -11,13 +11,9 @@ pub struct Tag {
     /// The value for the specified tag key.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -31,21 +27,14 @@ pub struct TagResourceRequest {
     /// The list of key-value pairs to associate with the resource.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tags);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceResponse {}
-rt::structure!(TagResourceResponse, TAG_RESOURCE_RESPONSE);
-pub static TAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TagResourceResponse",
-    &[],
-);
+rt::structure!(TagResourceResponse, TAG_RESOURCE_RESPONSE, []);
 /// Targets are the resources to be invoked when a rule is triggered. For a complete list of services and resources that can be set as a target, see [PutTargets](https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutTargets.html).
 ///
 /// If you are setting the event bus of another account as the target, and that account granted permission to your account through an organization instead of directly by the account ID, then you must specify a `RoleArn` with proper permissions in the `Target` structure. For more information, see [Sending and Receiving Events Between Amazon Web Services Accounts](https://docs.aws.amazon.com/eventbridge/latest/userguide/eventbridge-cross-account-event-delivery.html) in the *Amazon EventBridge User Guide*.
@@ -95,33 +84,22 @@ pub struct Target {
     pub app_sync_parameters: Option<AppSyncParameters>,
 }
 rt::structure!(
-    Target, TARGET, 0 => id, 1 => arn, 2 => role_arn, 3 => input, 4 => input_path, 5 =>
-    input_transformer, 6 => kinesis_parameters, 7 => run_command_parameters, 8 =>
-    ecs_parameters, 9 => batch_parameters, 10 => sqs_parameters, 11 => http_parameters,
-    12 => redshift_data_parameters, 13 => sage_maker_pipeline_parameters, 14 =>
-    dead_letter_config, 15 => retry_policy, 16 => app_sync_parameters
-);
-pub static TARGET: rt::Schema = rt::Schema::structure(
-    "Target",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("Input", &rt::STRING),
-        rt::m("InputPath", &rt::STRING),
-        rt::m("InputTransformer", &INPUT_TRANSFORMER),
-        rt::m("KinesisParameters", &KINESIS_PARAMETERS),
-        rt::m("RunCommandParameters", &RUN_COMMAND_PARAMETERS),
-        rt::m("EcsParameters", &ECS_PARAMETERS),
-        rt::m("BatchParameters", &BATCH_PARAMETERS),
-        rt::m("SqsParameters", &SQS_PARAMETERS),
-        rt::m("HttpParameters", &HTTP_PARAMETERS),
-        rt::m("RedshiftDataParameters", &REDSHIFT_DATA_PARAMETERS),
-        rt::m("SageMakerPipelineParameters", &SAGE_MAKER_PIPELINE_PARAMETERS),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("RetryPolicy", &RETRY_POLICY),
-        rt::m("AppSyncParameters", &APP_SYNC_PARAMETERS),
-    ],
+    Target, TARGET, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    arn[1] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[2] =
+    rt::m("RoleArn", &rt::STRING).min(1.0), input[3] = rt::m("Input", &rt::STRING),
+    input_path[4] = rt::m("InputPath", &rt::STRING), input_transformer[5] =
+    rt::m("InputTransformer", &INPUT_TRANSFORMER), kinesis_parameters[6] =
+    rt::m("KinesisParameters", &KINESIS_PARAMETERS), run_command_parameters[7] =
+    rt::m("RunCommandParameters", &RUN_COMMAND_PARAMETERS), ecs_parameters[8] =
+    rt::m("EcsParameters", &ECS_PARAMETERS), batch_parameters[9] =
+    rt::m("BatchParameters", &BATCH_PARAMETERS), sqs_parameters[10] =
+    rt::m("SqsParameters", &SQS_PARAMETERS), http_parameters[11] =
+    rt::m("HttpParameters", &HTTP_PARAMETERS), redshift_data_parameters[12] =
+    rt::m("RedshiftDataParameters", &REDSHIFT_DATA_PARAMETERS),
+    sage_maker_pipeline_parameters[13] = rt::m("SageMakerPipelineParameters",
+    &SAGE_MAKER_PIPELINE_PARAMETERS), dead_letter_config[14] = rt::m("DeadLetterConfig",
+    &DEAD_LETTER_CONFIG), retry_policy[15] = rt::m("RetryPolicy", &RETRY_POLICY),
+    app_sync_parameters[16] = rt::m("AppSyncParameters", &APP_SYNC_PARAMETERS)]
 );
 pub static TARGET_ID_LIST: rt::Schema = rt::Schema::list(
     "TargetIdList",
@@ -147,34 +125,26 @@ pub struct TestEventPatternRequest {
     pub event: String,
 }
 rt::structure!(
-    TestEventPatternRequest, TEST_EVENT_PATTERN_REQUEST, 0 => event_pattern, 1 => event
-);
-pub static TEST_EVENT_PATTERN_REQUEST: rt::Schema = rt::Schema::structure(
-    "TestEventPatternRequest",
-    &[
-        rt::m("EventPattern", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Event", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    TestEventPatternRequest, TEST_EVENT_PATTERN_REQUEST, [event_pattern[0] =
+    rt::m("EventPattern", &rt::STRING).flags(rt::REQUIRED), event[1] = rt::m("Event",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestEventPatternResponse {
     /// Indicates whether the event matches the event pattern.
     pub result: Option<bool>,
 }
-rt::structure!(TestEventPatternResponse, TEST_EVENT_PATTERN_RESPONSE, 0 => result);
-pub static TEST_EVENT_PATTERN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TestEventPatternResponse",
-    &[rt::m("Result", &rt::BOOLEAN)],
+rt::structure!(
+    TestEventPatternResponse, TEST_EVENT_PATTERN_RESPONSE, [result[0] = rt::m("Result",
+    &rt::BOOLEAN)]
 );
 /// This request cannot be completed due to throttling issues.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {}
-rt::structure!(ThrottlingException, THROTTLING_EXCEPTION);
-pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottlingException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ThrottlingException, THROTTLING_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 pub static TRANSFORMER_PATHS: rt::Schema = rt::Schema::map(
     "TransformerPaths",
     &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],

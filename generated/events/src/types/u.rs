@@ -11,22 +11,13 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceResponse {}
-rt::structure!(UntagResourceResponse, UNTAG_RESOURCE_RESPONSE);
-pub static UNTAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UntagResourceResponse",
-    &[],
-);
+rt::structure!(UntagResourceResponse, UNTAG_RESOURCE_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateApiDestinationRequest {
     /// The name of the API destination to update.
@@ -43,20 +34,12 @@ pub struct UpdateApiDestinationRequest {
     pub invocation_rate_limit_per_second: Option<i32>,
 }
 rt::structure!(
-    UpdateApiDestinationRequest, UPDATE_API_DESTINATION_REQUEST, 0 => name, 1 =>
-    description, 2 => connection_arn, 3 => invocation_endpoint, 4 => http_method, 5 =>
-    invocation_rate_limit_per_second
-);
-pub static UPDATE_API_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateApiDestinationRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM),
-        rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0),
-    ],
+    UpdateApiDestinationRequest, UPDATE_API_DESTINATION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), connection_arn[2] = rt::m("ConnectionArn", &rt::STRING).min(1.0),
+    invocation_endpoint[3] = rt::m("InvocationEndpoint", &rt::STRING).min(1.0),
+    http_method[4] = rt::m("HttpMethod", &rt::ENUM), invocation_rate_limit_per_second[5]
+    = rt::m("InvocationRateLimitPerSecond", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateApiDestinationResponse {
@@ -70,18 +53,11 @@ pub struct UpdateApiDestinationResponse {
     pub last_modified_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateApiDestinationResponse, UPDATE_API_DESTINATION_RESPONSE, 0 =>
-    api_destination_arn, 1 => api_destination_state, 2 => creation_time, 3 =>
-    last_modified_time
-);
-pub static UPDATE_API_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateApiDestinationResponse",
-    &[
-        rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
-        rt::m("ApiDestinationState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-    ],
+    UpdateApiDestinationResponse, UPDATE_API_DESTINATION_RESPONSE,
+    [api_destination_arn[0] = rt::m("ApiDestinationArn", &rt::STRING).min(1.0),
+    api_destination_state[1] = rt::m("ApiDestinationState", &rt::ENUM), creation_time[2]
+    = rt::m("CreationTime", &rt::TIMESTAMP), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateArchiveRequest {
@@ -105,18 +81,11 @@ pub struct UpdateArchiveRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    UpdateArchiveRequest, UPDATE_ARCHIVE_REQUEST, 0 => archive_name, 1 => description, 2
-    => event_pattern, 3 => retention_days, 4 => kms_key_identifier
-);
-pub static UPDATE_ARCHIVE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateArchiveRequest",
-    &[
-        rt::m("ArchiveName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("EventPattern", &rt::STRING),
-        rt::m("RetentionDays", &rt::INTEGER).min(0.0),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-    ],
+    UpdateArchiveRequest, UPDATE_ARCHIVE_REQUEST, [archive_name[0] = rt::m("ArchiveName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), event_pattern[2] = rt::m("EventPattern", &rt::STRING),
+    retention_days[3] = rt::m("RetentionDays", &rt::INTEGER).min(0.0),
+    kms_key_identifier[4] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateArchiveResponse {
@@ -130,17 +99,10 @@ pub struct UpdateArchiveResponse {
     pub creation_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateArchiveResponse, UPDATE_ARCHIVE_RESPONSE, 0 => archive_arn, 1 => state, 2 =>
-    state_reason, 3 => creation_time
-);
-pub static UPDATE_ARCHIVE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateArchiveResponse",
-    &[
-        rt::m("ArchiveArn", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-    ],
+    UpdateArchiveResponse, UPDATE_ARCHIVE_RESPONSE, [archive_arn[0] = rt::m("ArchiveArn",
+    &rt::STRING).min(1.0), state[1] = rt::m("State", &rt::ENUM), state_reason[2] =
+    rt::m("StateReason", &rt::STRING), creation_time[3] = rt::m("CreationTime",
+    &rt::TIMESTAMP)]
 );
 /// Contains the API key authorization parameters to use to update the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -152,15 +114,9 @@ pub struct UpdateConnectionApiKeyAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionApiKeyAuthRequestParameters,
-    UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, 0 => api_key_name, 1 =>
-    api_key_value
-);
-pub static UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionApiKeyAuthRequestParameters",
-    &[
-        rt::m("ApiKeyName", &rt::STRING).min(1.0),
-        rt::m("ApiKeyValue", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    ],
+    UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS, [api_key_name[0] =
+    rt::m("ApiKeyName", &rt::STRING).min(1.0), api_key_value[1] = rt::m("ApiKeyValue",
+    &rt::STRING).flags(rt::SENSITIVE).min(1.0)]
 );
 /// Contains the additional parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -179,22 +135,15 @@ pub struct UpdateConnectionAuthRequestParameters {
     pub connectivity_parameters: Option<ConnectivityResourceParameters>,
 }
 rt::structure!(
-    UpdateConnectionAuthRequestParameters, UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS, 0
-    => basic_auth_parameters, 1 => o_auth_parameters, 2 => api_key_auth_parameters, 3 =>
-    invocation_http_parameters, 4 => connectivity_parameters
-);
-pub static UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionAuthRequestParameters",
-    &[
-        rt::m("BasicAuthParameters", &UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS),
-        rt::m("OAuthParameters", &UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
-        rt::m(
-            "ApiKeyAuthParameters",
-            &UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS,
-        ),
-        rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-        rt::m("ConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
-    ],
+    UpdateConnectionAuthRequestParameters, UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS,
+    [basic_auth_parameters[0] = rt::m("BasicAuthParameters",
+    &UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS), o_auth_parameters[1] =
+    rt::m("OAuthParameters", &UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS),
+    api_key_auth_parameters[2] = rt::m("ApiKeyAuthParameters",
+    &UPDATE_CONNECTION_API_KEY_AUTH_REQUEST_PARAMETERS), invocation_http_parameters[3] =
+    rt::m("InvocationHttpParameters", &CONNECTION_HTTP_PARAMETERS),
+    connectivity_parameters[4] = rt::m("ConnectivityParameters",
+    &CONNECTIVITY_RESOURCE_PARAMETERS)]
 );
 /// The Basic authorization parameters for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -206,14 +155,9 @@ pub struct UpdateConnectionBasicAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionBasicAuthRequestParameters,
-    UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, 0 => username, 1 => password
-);
-pub static UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionBasicAuthRequestParameters",
-    &[
-        rt::m("Username", &rt::STRING).min(1.0),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    ],
+    UPDATE_CONNECTION_BASIC_AUTH_REQUEST_PARAMETERS, [username[0] = rt::m("Username",
+    &rt::STRING).min(1.0), password[1] = rt::m("Password", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0)]
 );
 /// The OAuth authorization parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -225,15 +169,9 @@ pub struct UpdateConnectionOAuthClientRequestParameters {
 }
 rt::structure!(
     UpdateConnectionOAuthClientRequestParameters,
-    UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, 0 => client_id, 1 =>
-    client_secret
-);
-pub static UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionOAuthClientRequestParameters",
-    &[
-        rt::m("ClientID", &rt::STRING).min(1.0),
-        rt::m("ClientSecret", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    ],
+    UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS, [client_id[0] = rt::m("ClientID",
+    &rt::STRING).min(1.0), client_secret[1] = rt::m("ClientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0)]
 );
 /// The OAuth request parameters to use for the connection.
 #[derive(Clone, Default, PartialEq)]
@@ -249,17 +187,11 @@ pub struct UpdateConnectionOAuthRequestParameters {
 }
 rt::structure!(
     UpdateConnectionOAuthRequestParameters, UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS,
-    0 => client_parameters, 1 => authorization_endpoint, 2 => http_method, 3 =>
-    o_auth_http_parameters
-);
-pub static UPDATE_CONNECTION_O_AUTH_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionOAuthRequestParameters",
-    &[
-        rt::m("ClientParameters", &UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS),
-        rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0),
-        rt::m("HttpMethod", &rt::ENUM),
-        rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS),
-    ],
+    [client_parameters[0] = rt::m("ClientParameters",
+    &UPDATE_CONNECTION_O_AUTH_CLIENT_REQUEST_PARAMETERS), authorization_endpoint[1] =
+    rt::m("AuthorizationEndpoint", &rt::STRING).min(1.0), http_method[2] =
+    rt::m("HttpMethod", &rt::ENUM), o_auth_http_parameters[3] =
+    rt::m("OAuthHttpParameters", &CONNECTION_HTTP_PARAMETERS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateConnectionRequest {
@@ -283,20 +215,13 @@ pub struct UpdateConnectionRequest {
     pub kms_key_identifier: Option<String>,
 }
 rt::structure!(
-    UpdateConnectionRequest, UPDATE_CONNECTION_REQUEST, 0 => name, 1 => description, 2 =>
-    authorization_type, 3 => auth_parameters, 4 => invocation_connectivity_parameters, 5
-    => kms_key_identifier
-);
-pub static UPDATE_CONNECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("AuthorizationType", &rt::ENUM),
-        rt::m("AuthParameters", &UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS),
-        rt::m("InvocationConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-    ],
+    UpdateConnectionRequest, UPDATE_CONNECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), authorization_type[2] = rt::m("AuthorizationType", &rt::ENUM),
+    auth_parameters[3] = rt::m("AuthParameters",
+    &UPDATE_CONNECTION_AUTH_REQUEST_PARAMETERS), invocation_connectivity_parameters[4] =
+    rt::m("InvocationConnectivityParameters", &CONNECTIVITY_RESOURCE_PARAMETERS),
+    kms_key_identifier[5] = rt::m("KmsKeyIdentifier", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateConnectionResponse {
@@ -312,19 +237,11 @@ pub struct UpdateConnectionResponse {
     pub last_authorized_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    UpdateConnectionResponse, UPDATE_CONNECTION_RESPONSE, 0 => connection_arn, 1 =>
-    connection_state, 2 => creation_time, 3 => last_modified_time, 4 =>
-    last_authorized_time
-);
-pub static UPDATE_CONNECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateConnectionResponse",
-    &[
-        rt::m("ConnectionArn", &rt::STRING).min(1.0),
-        rt::m("ConnectionState", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP),
-        rt::m("LastAuthorizedTime", &rt::TIMESTAMP),
-    ],
+    UpdateConnectionResponse, UPDATE_CONNECTION_RESPONSE, [connection_arn[0] =
+    rt::m("ConnectionArn", &rt::STRING).min(1.0), connection_state[1] =
+    rt::m("ConnectionState", &rt::ENUM), creation_time[2] = rt::m("CreationTime",
+    &rt::TIMESTAMP), last_modified_time[3] = rt::m("LastModifiedTime", &rt::TIMESTAMP),
+    last_authorized_time[4] = rt::m("LastAuthorizedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEndpointRequest {
@@ -342,19 +259,12 @@ pub struct UpdateEndpointRequest {
     pub role_arn: Option<String>,
 }
 rt::structure!(
-    UpdateEndpointRequest, UPDATE_ENDPOINT_REQUEST, 0 => name, 1 => description, 2 =>
-    routing_config, 3 => replication_config, 4 => event_buses, 5 => role_arn
-);
-pub static UPDATE_ENDPOINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateEndpointRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("RoutingConfig", &ROUTING_CONFIG),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-    ],
+    UpdateEndpointRequest, UPDATE_ENDPOINT_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description", &rt::STRING),
+    routing_config[2] = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEndpointResponse {
@@ -378,23 +288,14 @@ pub struct UpdateEndpointResponse {
     pub state: Option<EndpointState>,
 }
 rt::structure!(
-    UpdateEndpointResponse, UPDATE_ENDPOINT_RESPONSE, 0 => name, 1 => arn, 2 =>
-    routing_config, 3 => replication_config, 4 => event_buses, 5 => role_arn, 6 =>
-    endpoint_id, 7 => endpoint_url, 8 => state
-);
-pub static UPDATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateEndpointResponse",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("RoutingConfig", &ROUTING_CONFIG),
-        rt::m("ReplicationConfig", &REPLICATION_CONFIG),
-        rt::m("EventBuses", &ENDPOINT_EVENT_BUS_LIST).min(2.0),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("EndpointId", &rt::STRING).min(1.0),
-        rt::m("EndpointUrl", &rt::STRING).min(1.0),
-        rt::m("State", &rt::ENUM),
-    ],
+    UpdateEndpointResponse, UPDATE_ENDPOINT_RESPONSE, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).min(1.0), routing_config[2]
+    = rt::m("RoutingConfig", &ROUTING_CONFIG), replication_config[3] =
+    rt::m("ReplicationConfig", &REPLICATION_CONFIG), event_buses[4] = rt::m("EventBuses",
+    &ENDPOINT_EVENT_BUS_LIST).min(2.0), role_arn[5] = rt::m("RoleArn", &rt::STRING)
+    .min(1.0), endpoint_id[6] = rt::m("EndpointId", &rt::STRING).min(1.0),
+    endpoint_url[7] = rt::m("EndpointUrl", &rt::STRING).min(1.0), state[8] =
+    rt::m("State", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventBusRequest {
@@ -426,18 +327,11 @@ pub struct UpdateEventBusRequest {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    UpdateEventBusRequest, UPDATE_EVENT_BUS_REQUEST, 0 => name, 1 => kms_key_identifier,
-    2 => description, 3 => dead_letter_config, 4 => log_config
-);
-pub static UPDATE_EVENT_BUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateEventBusRequest",
-    &[
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("LogConfig", &LOG_CONFIG),
-    ],
+    UpdateEventBusRequest, UPDATE_EVENT_BUS_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).min(1.0), kms_key_identifier[1] = rt::m("KmsKeyIdentifier",
+    &rt::STRING), description[2] = rt::m("Description", &rt::STRING),
+    dead_letter_config[3] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), log_config[4]
+    = rt::m("LogConfig", &LOG_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventBusResponse {
@@ -458,17 +352,9 @@ pub struct UpdateEventBusResponse {
     pub log_config: Option<LogConfig>,
 }
 rt::structure!(
-    UpdateEventBusResponse, UPDATE_EVENT_BUS_RESPONSE, 0 => arn, 1 => name, 2 =>
-    kms_key_identifier, 3 => description, 4 => dead_letter_config, 5 => log_config
-);
-pub static UPDATE_EVENT_BUS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateEventBusResponse",
-    &[
-        rt::m("Arn", &rt::STRING),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("KmsKeyIdentifier", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("LogConfig", &LOG_CONFIG),
-    ],
+    UpdateEventBusResponse, UPDATE_EVENT_BUS_RESPONSE, [arn[0] = rt::m("Arn",
+    &rt::STRING), name[1] = rt::m("Name", &rt::STRING).min(1.0), kms_key_identifier[2] =
+    rt::m("KmsKeyIdentifier", &rt::STRING), description[3] = rt::m("Description",
+    &rt::STRING), dead_letter_config[4] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    log_config[5] = rt::m("LogConfig", &LOG_CONFIG)]
 );

@@ -34,13 +34,7 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [Abort Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-abort-upload.html) in the *Amazon Glacier Developer Guide*.
-pub struct AbortMultipartUpload(
-    pub(crate) rt::Call<
-        t::AbortMultipartUploadInput,
-        rt::Unit,
-        e::AbortMultipartUploadError,
-    >,
-);
+pub struct AbortMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AbortMultipartUpload, t::AbortMultipartUploadInput, rt::Unit,
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD
@@ -57,9 +51,7 @@ impl AbortMultipartUpload {
 /// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can get the state of a vault lock by calling GetVaultLock. For more information about the vault locking process, see [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html). For more information about vault lock policies, see [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
 ///
 /// This operation is idempotent. You can successfully invoke this operation multiple times, if the vault lock is in the `InProgress` state or if there is no policy associated with the vault.
-pub struct AbortVaultLock(
-    pub(crate) rt::Call<t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError>,
-);
+pub struct AbortVaultLock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AbortVaultLock, t::AbortVaultLockInput, rt::Unit, e::AbortVaultLockError,
     op::ABORT_VAULT_LOCK
@@ -71,9 +63,7 @@ impl AbortVaultLock {
 /// The `AddTagsToVault` operation.
 ///
 /// This operation adds the specified tags to a vault. Each tag is composed of a key and a value. Each vault can have up to 10 tags. If your request would cause the tag limit for the vault to be exceeded, the operation throws the `LimitExceededException` error. If a tag already exists on the vault under a specified key, the existing key value will be overwritten. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-pub struct AddTagsToVault(
-    pub(crate) rt::Call<t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError>,
-);
+pub struct AddTagsToVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddTagsToVault, t::AddTagsToVaultInput, rt::Unit, e::AddTagsToVaultError,
     op::ADD_TAGS_TO_VAULT

@@ -36,13 +36,7 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Complete Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-complete-upload.html) in the *Amazon Glacier Developer Guide*.
-pub struct CompleteMultipartUpload(
-    pub(crate) rt::Call<
-        t::CompleteMultipartUploadInput,
-        t::ArchiveCreationOutput,
-        e::CompleteMultipartUploadError,
-    >,
-);
+pub struct CompleteMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CompleteMultipartUpload, t::CompleteMultipartUploadInput, t::ArchiveCreationOutput,
     e::CompleteMultipartUploadError, op::COMPLETE_MULTIPART_UPLOAD
@@ -61,9 +55,7 @@ impl CompleteMultipartUpload {
 /// This operation is idempotent. This request is always successful if the vault lock is in the `Locked` state and the provided lock ID matches the lock ID originally used to lock the vault.
 ///
 /// If an invalid lock ID is passed in the request when the vault lock is in the `Locked` state, the operation returns an `AccessDeniedException` error. If an invalid lock ID is passed in the request when the vault lock is in the `InProgress` state, the operation throws an `InvalidParameter` error.
-pub struct CompleteVaultLock(
-    pub(crate) rt::Call<t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError>,
-);
+pub struct CompleteVaultLock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CompleteVaultLock, t::CompleteVaultLockInput, rt::Unit, e::CompleteVaultLockError,
     op::COMPLETE_VAULT_LOCK
@@ -87,9 +79,7 @@ impl CompleteVaultLock {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Creating a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/creating-vaults.html) and [Create Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-put.html) in the *Amazon Glacier Developer Guide*.
-pub struct CreateVault(
-    pub(crate) rt::Call<t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError>,
-);
+pub struct CreateVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateVault, t::CreateVaultInput, t::CreateVaultOutput, e::CreateVaultError,
     op::CREATE_VAULT

@@ -50,9 +50,7 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Deleting an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-an-archive.html) and [Delete Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-delete.html) in the *Amazon Glacier Developer Guide*.
-pub struct DeleteArchive(
-    pub(crate) rt::Call<t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError>,
-);
+pub struct DeleteArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteArchive, t::DeleteArchiveInput, rt::Unit, e::DeleteArchiveError,
     op::DELETE_ARCHIVE
@@ -71,9 +69,7 @@ impl DeleteArchive {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Deleting a Vault in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/deleting-vaults.html) and [Delete Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-delete.html) in the *Amazon Glacier Developer Guide*.
-pub struct DeleteVault(
-    pub(crate) rt::Call<t::DeleteVaultInput, rt::Unit, e::DeleteVaultError>,
-);
+pub struct DeleteVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteVault, t::DeleteVaultInput, rt::Unit, e::DeleteVaultError, op::DELETE_VAULT
 );
@@ -86,13 +82,7 @@ impl DeleteVault {
 /// This operation deletes the access policy associated with the specified vault. The operation is eventually consistent; that is, it might take some time for Amazon Glacier to completely remove the access policy, and you might still see the effect of the policy for a short time after you send the delete request.
 ///
 /// This operation is idempotent. You can invoke delete multiple times, even if there is no policy associated with the vault. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-pub struct DeleteVaultAccessPolicy(
-    pub(crate) rt::Call<
-        t::DeleteVaultAccessPolicyInput,
-        rt::Unit,
-        e::DeleteVaultAccessPolicyError,
-    >,
-);
+pub struct DeleteVaultAccessPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteVaultAccessPolicy, t::DeleteVaultAccessPolicyInput, rt::Unit,
     e::DeleteVaultAccessPolicyError, op::DELETE_VAULT_ACCESS_POLICY
@@ -108,13 +98,7 @@ impl DeleteVaultAccessPolicy {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Delete Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-delete.html) in the Amazon Glacier Developer Guide.
-pub struct DeleteVaultNotifications(
-    pub(crate) rt::Call<
-        t::DeleteVaultNotificationsInput,
-        rt::Unit,
-        e::DeleteVaultNotificationsError,
-    >,
-);
+pub struct DeleteVaultNotifications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteVaultNotifications, t::DeleteVaultNotificationsInput, rt::Unit,
     e::DeleteVaultNotificationsError, op::DELETE_VAULT_NOTIFICATIONS
@@ -134,13 +118,7 @@ impl DeleteVaultNotifications {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For more information about using this operation, see the documentation for the underlying REST API [Describe Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-describe-job-get.html) in the *Amazon Glacier Developer Guide*.
-pub struct DescribeJob(
-    pub(crate) rt::Call<
-        t::DescribeJobInput,
-        t::GlacierJobDescription,
-        e::DescribeJobError,
-    >,
-);
+pub struct DescribeJob(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeJob, t::DescribeJobInput, t::GlacierJobDescription, e::DescribeJobError,
     op::DESCRIBE_JOB
@@ -157,13 +135,7 @@ impl DescribeJob {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [Describe Vault](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-get.html) in the *Amazon Glacier Developer Guide*.
-pub struct DescribeVault(
-    pub(crate) rt::Call<
-        t::DescribeVaultInput,
-        t::DescribeVaultOutput,
-        e::DescribeVaultError,
-    >,
-);
+pub struct DescribeVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeVault, t::DescribeVaultInput, t::DescribeVaultOutput, e::DescribeVaultError,
     op::DESCRIBE_VAULT

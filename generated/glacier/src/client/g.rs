@@ -36,13 +36,7 @@ impl super::Client {
 /// The `GetDataRetrievalPolicy` operation.
 ///
 /// This operation returns the current data retrieval policy for the account and region specified in the GET request. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
-pub struct GetDataRetrievalPolicy(
-    pub(crate) rt::Call<
-        t::GetDataRetrievalPolicyInput,
-        t::GetDataRetrievalPolicyOutput,
-        e::GetDataRetrievalPolicyError,
-    >,
-);
+pub struct GetDataRetrievalPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDataRetrievalPolicy, t::GetDataRetrievalPolicyInput,
     t::GetDataRetrievalPolicyOutput, e::GetDataRetrievalPolicyError,
@@ -68,13 +62,7 @@ impl GetDataRetrievalPolicy {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Downloading a Vault Inventory](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-inventory.html), [Downloading an Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/downloading-an-archive.html), and [Get Job Output](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-job-output-get.html)
-pub struct GetJobOutput(
-    pub(crate) rt::Call<
-        t::GetJobOutputInput,
-        t::GetJobOutputOutput,
-        e::GetJobOutputError,
-    >,
-);
+pub struct GetJobOutput(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetJobOutput, t::GetJobOutputInput, t::GetJobOutputOutput, e::GetJobOutputError,
     op::GET_JOB_OUTPUT
@@ -88,13 +76,7 @@ impl GetJobOutput {
 /// The `GetVaultAccessPolicy` operation.
 ///
 /// This operation retrieves the `access-policy` subresource set on the vault; for more information on setting this subresource, see [Set Vault Access Policy (PUT access-policy)](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-SetVaultAccessPolicy.html). If there is no access policy set on the vault, the operation returns a `404 Not found` error. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-pub struct GetVaultAccessPolicy(
-    pub(crate) rt::Call<
-        t::GetVaultAccessPolicyInput,
-        t::GetVaultAccessPolicyOutput,
-        e::GetVaultAccessPolicyError,
-    >,
-);
+pub struct GetVaultAccessPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVaultAccessPolicy, t::GetVaultAccessPolicyInput, t::GetVaultAccessPolicyOutput,
     e::GetVaultAccessPolicyError, op::GET_VAULT_ACCESS_POLICY
@@ -115,13 +97,7 @@ impl GetVaultAccessPolicy {
 /// A vault lock is put into the `InProgress` state by calling InitiateVaultLock. A vault lock is put into the `Locked` state by calling CompleteVaultLock. You can abort the vault locking process by calling AbortVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
 ///
 /// If there is no vault lock policy set on the vault, the operation returns a `404 Not found` error. For more information about vault lock policies, [Amazon Glacier Access Control with Vault Lock Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock-policy.html).
-pub struct GetVaultLock(
-    pub(crate) rt::Call<
-        t::GetVaultLockInput,
-        t::GetVaultLockOutput,
-        e::GetVaultLockError,
-    >,
-);
+pub struct GetVaultLock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVaultLock, t::GetVaultLockInput, t::GetVaultLockOutput, e::GetVaultLockError,
     op::GET_VAULT_LOCK
@@ -139,13 +115,7 @@ impl GetVaultLock {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Get Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-get.html) in the *Amazon Glacier Developer Guide*.
-pub struct GetVaultNotifications(
-    pub(crate) rt::Call<
-        t::GetVaultNotificationsInput,
-        t::GetVaultNotificationsOutput,
-        e::GetVaultNotificationsError,
-    >,
-);
+pub struct GetVaultNotifications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetVaultNotifications, t::GetVaultNotificationsInput, t::GetVaultNotificationsOutput,
     e::GetVaultNotificationsError, op::GET_VAULT_NOTIFICATIONS

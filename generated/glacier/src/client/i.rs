@@ -26,9 +26,7 @@ impl super::Client {
 /// The `InitiateJob` operation.
 ///
 /// This operation initiates a job of the specified type, which can be a select, an archival retrieval, or a vault retrieval. For more information about using this operation, see the documentation for the underlying REST API [Initiate a Job](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-initiate-job-post.html).
-pub struct InitiateJob(
-    pub(crate) rt::Call<t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError>,
-);
+pub struct InitiateJob(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     InitiateJob, t::InitiateJobInput, t::InitiateJobOutput, e::InitiateJobError,
     op::INITIATE_JOB
@@ -53,13 +51,7 @@ impl InitiateJob {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Initiate Multipart Upload](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-initiate-upload.html) in the *Amazon Glacier Developer Guide*.
-pub struct InitiateMultipartUpload(
-    pub(crate) rt::Call<
-        t::InitiateMultipartUploadInput,
-        t::InitiateMultipartUploadOutput,
-        e::InitiateMultipartUploadError,
-    >,
-);
+pub struct InitiateMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     InitiateMultipartUpload, t::InitiateMultipartUploadInput,
     t::InitiateMultipartUploadOutput, e::InitiateMultipartUploadError,
@@ -88,13 +80,7 @@ impl InitiateMultipartUpload {
 /// You can abort the vault locking process by calling AbortVaultLock. You can get the state of the vault lock by calling GetVaultLock. For more information about the vault locking process, [Amazon Glacier Vault Lock](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-lock.html).
 ///
 /// If this operation is called when the vault lock is in the `InProgress` state, the operation returns an `AccessDeniedException` error. When the vault lock is in the `InProgress` state you must call AbortVaultLock before you can initiate a new vault lock policy.
-pub struct InitiateVaultLock(
-    pub(crate) rt::Call<
-        t::InitiateVaultLockInput,
-        t::InitiateVaultLockOutput,
-        e::InitiateVaultLockError,
-    >,
-);
+pub struct InitiateVaultLock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     InitiateVaultLock, t::InitiateVaultLockInput, t::InitiateVaultLockOutput,
     e::InitiateVaultLockError, op::INITIATE_VAULT_LOCK

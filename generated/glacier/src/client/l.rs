@@ -51,9 +51,7 @@ impl super::Client {
 /// Additionally, you can filter the jobs list returned by specifying the optional `statuscode` parameter or `completed` parameter, or both. Using the `statuscode` parameter, you can specify to return only jobs that match either the `InProgress`, `Succeeded`, or `Failed` status. Using the `completed` parameter, you can specify to return only jobs that were completed (`true`) or jobs that were not completed (`false`).
 ///
 /// For more information about using this operation, see the documentation for the underlying REST API [List Jobs](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-jobs-get.html).
-pub struct ListJobs(
-    pub(crate) rt::Call<t::ListJobsInput, t::ListJobsOutput, e::ListJobsError>,
-);
+pub struct ListJobs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListJobs, t::ListJobsInput, t::ListJobsOutput, e::ListJobsError, op::LIST_JOBS
 );
@@ -89,13 +87,7 @@ impl ListJobs {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Multipart Uploads](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-uploads.html) in the *Amazon Glacier Developer Guide*.
-pub struct ListMultipartUploads(
-    pub(crate) rt::Call<
-        t::ListMultipartUploadsInput,
-        t::ListMultipartUploadsOutput,
-        e::ListMultipartUploadsError,
-    >,
-);
+pub struct ListMultipartUploads(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMultipartUploads, t::ListMultipartUploadsInput, t::ListMultipartUploadsOutput,
     e::ListMultipartUploadsError, op::LIST_MULTIPART_UPLOADS
@@ -128,9 +120,7 @@ impl ListMultipartUploads {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and the underlying REST API, see [Working with Archives in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/working-with-archives.html) and [List Parts](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-multipart-list-parts.html) in the *Amazon Glacier Developer Guide*.
-pub struct ListParts(
-    pub(crate) rt::Call<t::ListPartsInput, t::ListPartsOutput, e::ListPartsError>,
-);
+pub struct ListParts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListParts, t::ListPartsInput, t::ListPartsOutput, e::ListPartsError, op::LIST_PARTS
 );
@@ -157,13 +147,7 @@ impl ListParts {
 /// The `ListProvisionedCapacity` operation.
 ///
 /// This operation lists the provisioned capacity units for the specified AWS account.
-pub struct ListProvisionedCapacity(
-    pub(crate) rt::Call<
-        t::ListProvisionedCapacityInput,
-        t::ListProvisionedCapacityOutput,
-        e::ListProvisionedCapacityError,
-    >,
-);
+pub struct ListProvisionedCapacity(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListProvisionedCapacity, t::ListProvisionedCapacityInput,
     t::ListProvisionedCapacityOutput, e::ListProvisionedCapacityError,
@@ -175,13 +159,7 @@ impl ListProvisionedCapacity {
 /// The `ListTagsForVault` operation.
 ///
 /// This operation lists all the tags attached to a vault. The operation returns an empty map if there are no tags. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html).
-pub struct ListTagsForVault(
-    pub(crate) rt::Call<
-        t::ListTagsForVaultInput,
-        t::ListTagsForVaultOutput,
-        e::ListTagsForVaultError,
-    >,
-);
+pub struct ListTagsForVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForVault, t::ListTagsForVaultInput, t::ListTagsForVaultOutput,
     e::ListTagsForVaultError, op::LIST_TAGS_FOR_VAULT
@@ -199,9 +177,7 @@ impl ListTagsForVault {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Retrieving Vault Metadata in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/retrieving-vault-info.html) and [List Vaults](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vaults-get.html) in the *Amazon Glacier Developer Guide*.
-pub struct ListVaults(
-    pub(crate) rt::Call<t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError>,
-);
+pub struct ListVaults(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListVaults, t::ListVaultsInput, t::ListVaultsOutput, e::ListVaultsError,
     op::LIST_VAULTS

@@ -16,13 +16,7 @@ impl super::Client {
 /// The `PurchaseProvisionedCapacity` operation.
 ///
 /// This operation purchases a provisioned capacity unit for an AWS account.
-pub struct PurchaseProvisionedCapacity(
-    pub(crate) rt::Call<
-        t::PurchaseProvisionedCapacityInput,
-        t::PurchaseProvisionedCapacityOutput,
-        e::PurchaseProvisionedCapacityError,
-    >,
-);
+pub struct PurchaseProvisionedCapacity(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurchaseProvisionedCapacity, t::PurchaseProvisionedCapacityInput,
     t::PurchaseProvisionedCapacityOutput, e::PurchaseProvisionedCapacityError,

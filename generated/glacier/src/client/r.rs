@@ -16,13 +16,7 @@ impl super::Client {
 /// The `RemoveTagsFromVault` operation.
 ///
 /// This operation removes one or more tags from the set of tags attached to a vault. For more information about tags, see [Tagging Amazon Glacier Resources](https://docs.aws.amazon.com/amazonglacier/latest/dev/tagging.html). This operation is idempotent. The operation will be successful, even if there are no tags attached to the vault.
-pub struct RemoveTagsFromVault(
-    pub(crate) rt::Call<
-        t::RemoveTagsFromVaultInput,
-        rt::Unit,
-        e::RemoveTagsFromVaultError,
-    >,
-);
+pub struct RemoveTagsFromVault(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveTagsFromVault, t::RemoveTagsFromVaultInput, rt::Unit,
     e::RemoveTagsFromVaultError, op::REMOVE_TAGS_FROM_VAULT

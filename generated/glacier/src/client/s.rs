@@ -28,13 +28,7 @@ impl super::Client {
 /// This operation sets and then enacts a data retrieval policy in the region specified in the PUT request. You can set one policy per region for an AWS account. The policy is enacted within a few minutes of a successful PUT operation.
 ///
 /// The set policy operation does not affect retrieval jobs that were in progress before the policy was enacted. For more information about data retrieval policies, see [Amazon Glacier Data Retrieval Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/data-retrieval-policy.html).
-pub struct SetDataRetrievalPolicy(
-    pub(crate) rt::Call<
-        t::SetDataRetrievalPolicyInput,
-        rt::Unit,
-        e::SetDataRetrievalPolicyError,
-    >,
-);
+pub struct SetDataRetrievalPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetDataRetrievalPolicy, t::SetDataRetrievalPolicyInput, rt::Unit,
     e::SetDataRetrievalPolicyError, op::SET_DATA_RETRIEVAL_POLICY
@@ -46,13 +40,7 @@ impl SetDataRetrievalPolicy {
 /// The `SetVaultAccessPolicy` operation.
 ///
 /// This operation configures an access policy for a vault and will overwrite an existing policy. To configure a vault access policy, send a PUT request to the `access-policy` subresource of the vault. An access policy is specific to a vault and is also called a vault subresource. You can set one access policy per vault and the policy can be up to 20 KB in size. For more information about vault access policies, see [Amazon Glacier Access Control with Vault Access Policies](https://docs.aws.amazon.com/amazonglacier/latest/dev/vault-access-policy.html).
-pub struct SetVaultAccessPolicy(
-    pub(crate) rt::Call<
-        t::SetVaultAccessPolicyInput,
-        rt::Unit,
-        e::SetVaultAccessPolicyError,
-    >,
-);
+pub struct SetVaultAccessPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetVaultAccessPolicy, t::SetVaultAccessPolicyInput, rt::Unit,
     e::SetVaultAccessPolicyError, op::SET_VAULT_ACCESS_POLICY
@@ -76,13 +64,7 @@ impl SetVaultAccessPolicy {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Configuring Vault Notifications in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/configuring-notifications.html) and [Set Vault Notification Configuration](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-vault-notifications-put.html) in the *Amazon Glacier Developer Guide*.
-pub struct SetVaultNotifications(
-    pub(crate) rt::Call<
-        t::SetVaultNotificationsInput,
-        rt::Unit,
-        e::SetVaultNotificationsError,
-    >,
-);
+pub struct SetVaultNotifications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetVaultNotifications, t::SetVaultNotificationsInput, rt::Unit,
     e::SetVaultNotificationsError, op::SET_VAULT_NOTIFICATIONS

@@ -33,13 +33,7 @@ impl super::Client {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading an Archive in Amazon Glacier](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-an-archive.html) and [Upload Archive](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-archive-post.html) in the *Amazon Glacier Developer Guide*.
-pub struct UploadArchive(
-    pub(crate) rt::Call<
-        t::UploadArchiveInput,
-        t::ArchiveCreationOutput,
-        e::UploadArchiveError,
-    >,
-);
+pub struct UploadArchive(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadArchive, t::UploadArchiveInput, t::ArchiveCreationOutput,
     e::UploadArchiveError, op::UPLOAD_ARCHIVE
@@ -66,13 +60,7 @@ impl UploadArchive {
 /// An AWS account has full permission to perform all operations (actions). However, AWS Identity and Access Management (IAM) users don't have any permissions by default. You must grant them explicit permission to perform specific actions. For more information, see [Access Control Using AWS Identity and Access Management (IAM)](https://docs.aws.amazon.com/amazonglacier/latest/dev/using-iam-with-amazon-glacier.html).
 ///
 /// For conceptual information and underlying REST API, see [Uploading Large Archives in Parts (Multipart Upload)](https://docs.aws.amazon.com/amazonglacier/latest/dev/uploading-archive-mpu.html) and [Upload Part](https://docs.aws.amazon.com/amazonglacier/latest/dev/api-upload-part.html) in the *Amazon Glacier Developer Guide*.
-pub struct UploadMultipartPart(
-    pub(crate) rt::Call<
-        t::UploadMultipartPartInput,
-        t::UploadMultipartPartOutput,
-        e::UploadMultipartPartError,
-    >,
-);
+pub struct UploadMultipartPart(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadMultipartPart, t::UploadMultipartPartInput, t::UploadMultipartPartOutput,
     e::UploadMultipartPartError, op::UPLOAD_MULTIPART_PART

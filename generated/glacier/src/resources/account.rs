@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Account` resource (identifiers: `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Account(rt::Resource<rt::Unit>);
-impl ::core::fmt::Debug for Account {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Account(rt::Unit), ACCOUNT);
 static ACCOUNT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Account",
     identifiers: &["Id"],
@@ -45,27 +41,10 @@ static ACCOUNT_VAULTS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_VAULTS_PAGINATOR),
 };
-impl rt::IsResource for Account {
-    type Data = rt::Unit;
-    const SPEC: &'static rt::ResourceSpec = &ACCOUNT;
-    #[inline]
-    fn from_resource(resource: rt::Resource<rt::Unit>) -> Self {
-        Account(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<rt::Unit> {
-        &self.0
-    }
-}
 impl Account {
     /// A `Account` with these identifiers, as boto3's `Account(...)`; no request is made.
     pub fn new(client: &crate::Client, id: impl Into<String>) -> Self {
         Account(rt::Resource::new(client.handle(), &ACCOUNT, vec![id.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
     }
     /// The `Id` identifier.
     #[inline]

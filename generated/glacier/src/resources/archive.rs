@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Archive` resource (identifiers: `account_id`, `vault_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Archive(rt::Resource<rt::Unit>);
-impl ::core::fmt::Debug for Archive {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Archive(rt::Unit), ARCHIVE);
 static ARCHIVE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Archive",
     identifiers: &["AccountId", "VaultName", "Id"],
@@ -48,18 +44,6 @@ static ARCHIVE_INITIATE_ARCHIVE_RETRIEVAL: rt::ActionSpec = rt::ActionSpec {
         path: None,
     }),
 };
-impl rt::IsResource for Archive {
-    type Data = rt::Unit;
-    const SPEC: &'static rt::ResourceSpec = &ARCHIVE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<rt::Unit>) -> Self {
-        Archive(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<rt::Unit> {
-        &self.0
-    }
-}
 impl Archive {
     /// A `Archive` with these identifiers, as boto3's `Archive(...)`; no request is made.
     pub fn new(
@@ -76,11 +60,6 @@ impl Archive {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
     }
     /// The `AccountId` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Job` resource (identifiers: `account_id`, `vault_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Job(rt::Resource<t::GlacierJobDescription>);
-impl ::core::fmt::Debug for Job {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Job(t::GlacierJobDescription), JOB, load);
 static JOB: rt::ResourceSpec = rt::ResourceSpec {
     name: "Job",
     identifiers: &["AccountId", "VaultName", "Id"],
@@ -43,18 +39,6 @@ static JOB_GET_OUTPUT: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for Job {
-    type Data = t::GlacierJobDescription;
-    const SPEC: &'static rt::ResourceSpec = &JOB;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GlacierJobDescription>) -> Self {
-        Job(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GlacierJobDescription> {
-        &self.0
-    }
-}
 impl Job {
     /// A `Job` with these identifiers, as boto3's `Job(...)`; no request is made.
     pub fn new(
@@ -71,51 +55,6 @@ impl Job {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GlacierJobDescription>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GlacierJobDescription>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GlacierJobDescription>> {
-        self.0.loaded()
     }
     /// The `AccountId` identifier.
     #[inline]

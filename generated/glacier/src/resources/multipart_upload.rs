@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `MultipartUpload` resource (identifiers: `account_id`, `vault_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct MultipartUpload(rt::Resource<t::UploadListElement>);
-impl ::core::fmt::Debug for MultipartUpload {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(MultipartUpload(t::UploadListElement), MULTIPART_UPLOAD, load);
 static MULTIPART_UPLOAD: rt::ResourceSpec = rt::ResourceSpec {
     name: "MultipartUpload",
     identifiers: &["AccountId", "VaultName", "Id"],
@@ -56,18 +52,6 @@ static MULTIPART_UPLOAD_UPLOAD_PART: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for MultipartUpload {
-    type Data = t::UploadListElement;
-    const SPEC: &'static rt::ResourceSpec = &MULTIPART_UPLOAD;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::UploadListElement>) -> Self {
-        MultipartUpload(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::UploadListElement> {
-        &self.0
-    }
-}
 impl MultipartUpload {
     /// A `MultipartUpload` with these identifiers, as boto3's `MultipartUpload(...)`; no request is made.
     pub fn new(
@@ -84,51 +68,6 @@ impl MultipartUpload {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::UploadListElement>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::UploadListElement>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::UploadListElement>> {
-        self.0.loaded()
     }
     /// The `AccountId` identifier.
     #[inline]

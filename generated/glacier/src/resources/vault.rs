@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Vault` resource (identifiers: `account_id`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Vault(rt::Resource<t::DescribeVaultOutput>);
-impl ::core::fmt::Debug for Vault {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Vault(t::DescribeVaultOutput), VAULT, load);
 static VAULT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Vault",
     identifiers: &["AccountId", "Name"],
@@ -200,18 +196,6 @@ static VAULT_SUCCEEDED_JOBS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_JOBS_PAGINATOR),
 };
-impl rt::IsResource for Vault {
-    type Data = t::DescribeVaultOutput;
-    const SPEC: &'static rt::ResourceSpec = &VAULT;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::DescribeVaultOutput>) -> Self {
-        Vault(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::DescribeVaultOutput> {
-        &self.0
-    }
-}
 impl Vault {
     /// A `Vault` with these identifiers, as boto3's `Vault(...)`; no request is made.
     pub fn new(
@@ -227,51 +211,6 @@ impl Vault {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::DescribeVaultOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::DescribeVaultOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::DescribeVaultOutput>> {
-        self.0.loaded()
     }
     /// The `AccountId` identifier.
     #[inline]

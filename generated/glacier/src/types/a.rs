@@ -16,16 +16,11 @@ pub struct AbortMultipartUploadInput {
     pub upload_id: String,
 }
 rt::structure!(
-    AbortMultipartUploadInput, ABORT_MULTIPART_UPLOAD_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => upload_id
-);
-pub static ABORT_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
-    "AbortMultipartUploadInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED),
-    ],
+    AbortMultipartUploadInput, ABORT_MULTIPART_UPLOAD_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    "uploadId").flags(rt::REQUIRED)]
 );
 /// The input values for `AbortVaultLock`.
 #[derive(Clone, Default, PartialEq)]
@@ -36,14 +31,9 @@ pub struct AbortVaultLockInput {
     pub vault_name: String,
 }
 rt::structure!(
-    AbortVaultLockInput, ABORT_VAULT_LOCK_INPUT, 0 => account_id, 1 => vault_name
-);
-pub static ABORT_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
-    "AbortVaultLockInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    AbortVaultLockInput, ABORT_VAULT_LOCK_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 pub static ACCESS_CONTROL_POLICY_LIST: rt::Schema = rt::Schema::list(
     "AccessControlPolicyList",
@@ -64,16 +54,10 @@ pub struct AddTagsToVaultInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    AddTagsToVaultInput, ADD_TAGS_TO_VAULT_INPUT, 0 => account_id, 1 => vault_name, 2 =>
-    tags
-);
-pub static ADD_TAGS_TO_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "AddTagsToVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_MAP),
-    ],
+    AddTagsToVaultInput, ADD_TAGS_TO_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), tags[2]
+    = rt::m("Tags", &TAG_MAP)]
 );
 /// Contains the Amazon Glacier response to your request.
 ///
@@ -88,14 +72,8 @@ pub struct ArchiveCreationOutput {
     pub archive_id: Option<String>,
 }
 rt::structure!(
-    ArchiveCreationOutput, ARCHIVE_CREATION_OUTPUT, 0 => location, 1 => checksum, 2 =>
-    archive_id
-);
-pub static ARCHIVE_CREATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ArchiveCreationOutput",
-    &[
-        rt::m("location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
-        rt::m("archiveId", &rt::STRING).at(rt::HEADER, "x-amz-archive-id"),
-    ],
+    ArchiveCreationOutput, ARCHIVE_CREATION_OUTPUT, [location[0] = rt::m("location",
+    &rt::STRING).at(rt::HEADER, "Location"), checksum[1] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), archive_id[2] = rt::m("archiveId",
+    &rt::STRING).at(rt::HEADER, "x-amz-archive-id")]
 );

@@ -20,20 +20,11 @@ pub struct CsvInput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvInput, CSV_INPUT, 0 => file_header_info, 1 => comments, 2 =>
-    quote_escape_character, 3 => record_delimiter, 4 => field_delimiter, 5 =>
-    quote_character
-);
-pub static CSV_INPUT: rt::Schema = rt::Schema::structure(
-    "CSVInput",
-    &[
-        rt::m("FileHeaderInfo", &rt::ENUM),
-        rt::m("Comments", &rt::STRING),
-        rt::m("QuoteEscapeCharacter", &rt::STRING),
-        rt::m("RecordDelimiter", &rt::STRING),
-        rt::m("FieldDelimiter", &rt::STRING),
-        rt::m("QuoteCharacter", &rt::STRING),
-    ],
+    CsvInput, CSV_INPUT = "CSVInput", [file_header_info[0] = rt::m("FileHeaderInfo",
+    &rt::ENUM), comments[1] = rt::m("Comments", &rt::STRING), quote_escape_character[2] =
+    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter[3] =
+    rt::m("RecordDelimiter", &rt::STRING), field_delimiter[4] = rt::m("FieldDelimiter",
+    &rt::STRING), quote_character[5] = rt::m("QuoteCharacter", &rt::STRING)]
 );
 /// Contains information about the comma-separated value (CSV) file that the job results are stored in.
 #[derive(Clone, Default, PartialEq)]
@@ -50,18 +41,11 @@ pub struct CsvOutput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvOutput, CSV_OUTPUT, 0 => quote_fields, 1 => quote_escape_character, 2 =>
-    record_delimiter, 3 => field_delimiter, 4 => quote_character
-);
-pub static CSV_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CSVOutput",
-    &[
-        rt::m("QuoteFields", &rt::ENUM),
-        rt::m("QuoteEscapeCharacter", &rt::STRING),
-        rt::m("RecordDelimiter", &rt::STRING),
-        rt::m("FieldDelimiter", &rt::STRING),
-        rt::m("QuoteCharacter", &rt::STRING),
-    ],
+    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields[0] = rt::m("QuoteFields",
+    &rt::ENUM), quote_escape_character[1] = rt::m("QuoteEscapeCharacter", &rt::STRING),
+    record_delimiter[2] = rt::m("RecordDelimiter", &rt::STRING), field_delimiter[3] =
+    rt::m("FieldDelimiter", &rt::STRING), quote_character[4] = rt::m("QuoteCharacter",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum CannedAcl { Private = "private", PublicRead = "public-read", PublicReadWrite
@@ -84,18 +68,13 @@ pub struct CompleteMultipartUploadInput {
     pub checksum: Option<String>,
 }
 rt::structure!(
-    CompleteMultipartUploadInput, COMPLETE_MULTIPART_UPLOAD_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => upload_id, 3 => archive_size, 4 => checksum
-);
-pub static COMPLETE_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
-    "CompleteMultipartUploadInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED),
-        rt::m("archiveSize", &rt::STRING).at(rt::HEADER, "x-amz-archive-size"),
-        rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
-    ],
+    CompleteMultipartUploadInput, COMPLETE_MULTIPART_UPLOAD_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    "uploadId").flags(rt::REQUIRED), archive_size[3] = rt::m("archiveSize", &rt::STRING)
+    .at(rt::HEADER, "x-amz-archive-size"), checksum[4] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash")]
 );
 /// The input values for `CompleteVaultLock`.
 #[derive(Clone, Default, PartialEq)]
@@ -108,16 +87,11 @@ pub struct CompleteVaultLockInput {
     pub lock_id: String,
 }
 rt::structure!(
-    CompleteVaultLockInput, COMPLETE_VAULT_LOCK_INPUT, 0 => account_id, 1 => vault_name,
-    2 => lock_id
-);
-pub static COMPLETE_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
-    "CompleteVaultLockInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("lockId", &rt::STRING).at(rt::URI, "lockId").flags(rt::REQUIRED),
-    ],
+    CompleteVaultLockInput, COMPLETE_VAULT_LOCK_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), lock_id[2] = rt::m("lockId", &rt::STRING).at(rt::URI, "lockId")
+    .flags(rt::REQUIRED)]
 );
 /// Provides options to create a vault.
 #[derive(Clone, Default, PartialEq)]
@@ -127,13 +101,10 @@ pub struct CreateVaultInput {
     /// The name of the vault.
     pub vault_name: String,
 }
-rt::structure!(CreateVaultInput, CREATE_VAULT_INPUT, 0 => account_id, 1 => vault_name);
-pub static CREATE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    CreateVaultInput, CREATE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -141,8 +112,7 @@ pub struct CreateVaultOutput {
     /// The URI of the vault that was created.
     pub location: Option<String>,
 }
-rt::structure!(CreateVaultOutput, CREATE_VAULT_OUTPUT, 0 => location);
-pub static CREATE_VAULT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateVaultOutput",
-    &[rt::m("location", &rt::STRING).at(rt::HEADER, "Location")],
+rt::structure!(
+    CreateVaultOutput, CREATE_VAULT_OUTPUT, [location[0] = rt::m("location", &rt::STRING)
+    .at(rt::HEADER, "Location")]
 );

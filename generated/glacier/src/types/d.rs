@@ -9,10 +9,9 @@ pub struct DataRetrievalPolicy {
     /// The policy rule. Although this is a list type, currently there must be only one rule, which contains a Strategy field and optionally a BytesPerHour field.
     pub rules: Option<Vec<DataRetrievalRule>>,
 }
-rt::structure!(DataRetrievalPolicy, DATA_RETRIEVAL_POLICY, 0 => rules);
-pub static DATA_RETRIEVAL_POLICY: rt::Schema = rt::Schema::structure(
-    "DataRetrievalPolicy",
-    &[rt::m("Rules", &DATA_RETRIEVAL_RULES_LIST)],
+rt::structure!(
+    DataRetrievalPolicy, DATA_RETRIEVAL_POLICY, [rules[0] = rt::m("Rules",
+    &DATA_RETRIEVAL_RULES_LIST)]
 );
 /// Data retrieval policy rule.
 #[derive(Clone, Default, PartialEq)]
@@ -27,11 +26,8 @@ pub struct DataRetrievalRule {
     pub bytes_per_hour: Option<i64>,
 }
 rt::structure!(
-    DataRetrievalRule, DATA_RETRIEVAL_RULE, 0 => strategy, 1 => bytes_per_hour
-);
-pub static DATA_RETRIEVAL_RULE: rt::Schema = rt::Schema::structure(
-    "DataRetrievalRule",
-    &[rt::m("Strategy", &rt::STRING), rt::m("BytesPerHour", &rt::LONG)],
+    DataRetrievalRule, DATA_RETRIEVAL_RULE, [strategy[0] = rt::m("Strategy",
+    &rt::STRING), bytes_per_hour[1] = rt::m("BytesPerHour", &rt::LONG)]
 );
 pub static DATA_RETRIEVAL_RULES_LIST: rt::Schema = rt::Schema::list(
     "DataRetrievalRulesList",
@@ -48,16 +44,11 @@ pub struct DeleteArchiveInput {
     pub archive_id: String,
 }
 rt::structure!(
-    DeleteArchiveInput, DELETE_ARCHIVE_INPUT, 0 => account_id, 1 => vault_name, 2 =>
-    archive_id
-);
-pub static DELETE_ARCHIVE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteArchiveInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("archiveId", &rt::STRING).at(rt::URI, "archiveId").flags(rt::REQUIRED),
-    ],
+    DeleteArchiveInput, DELETE_ARCHIVE_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    archive_id[2] = rt::m("archiveId", &rt::STRING).at(rt::URI, "archiveId")
+    .flags(rt::REQUIRED)]
 );
 /// DeleteVaultAccessPolicy input.
 #[derive(Clone, Default, PartialEq)]
@@ -68,15 +59,10 @@ pub struct DeleteVaultAccessPolicyInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DeleteVaultAccessPolicyInput, DELETE_VAULT_ACCESS_POLICY_INPUT, 0 => account_id, 1 =>
-    vault_name
-);
-pub static DELETE_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteVaultAccessPolicyInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    DeleteVaultAccessPolicyInput, DELETE_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED)]
 );
 /// Provides options for deleting a vault from Amazon Glacier.
 #[derive(Clone, Default, PartialEq)]
@@ -86,13 +72,10 @@ pub struct DeleteVaultInput {
     /// The name of the vault.
     pub vault_name: String,
 }
-rt::structure!(DeleteVaultInput, DELETE_VAULT_INPUT, 0 => account_id, 1 => vault_name);
-pub static DELETE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    DeleteVaultInput, DELETE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Provides options for deleting a vault notification configuration from an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -103,15 +86,10 @@ pub struct DeleteVaultNotificationsInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DeleteVaultNotificationsInput, DELETE_VAULT_NOTIFICATIONS_INPUT, 0 => account_id, 1
-    => vault_name
-);
-pub static DELETE_VAULT_NOTIFICATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteVaultNotificationsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    DeleteVaultNotificationsInput, DELETE_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED)]
 );
 /// Provides options for retrieving a job description.
 #[derive(Clone, Default, PartialEq)]
@@ -124,15 +102,10 @@ pub struct DescribeJobInput {
     pub job_id: String,
 }
 rt::structure!(
-    DescribeJobInput, DESCRIBE_JOB_INPUT, 0 => account_id, 1 => vault_name, 2 => job_id
-);
-pub static DESCRIBE_JOB_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeJobInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED),
-    ],
+    DescribeJobInput, DESCRIBE_JOB_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_id[2] = rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED)]
 );
 /// Provides options for retrieving metadata for a specific vault in Amazon Glacier.
 #[derive(Clone, Default, PartialEq)]
@@ -143,14 +116,9 @@ pub struct DescribeVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    DescribeVaultInput, DESCRIBE_VAULT_INPUT, 0 => account_id, 1 => vault_name
-);
-pub static DESCRIBE_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    DescribeVaultInput, DESCRIBE_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -169,17 +137,10 @@ pub struct DescribeVaultOutput {
     pub size_in_bytes: Option<i64>,
 }
 rt::structure!(
-    DescribeVaultOutput, DESCRIBE_VAULT_OUTPUT, 0 => vault_arn, 1 => vault_name, 2 =>
-    creation_date, 3 => last_inventory_date, 4 => number_of_archives, 5 => size_in_bytes
-);
-pub static DESCRIBE_VAULT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeVaultOutput",
-    &[
-        rt::m("VaultARN", &rt::STRING),
-        rt::m("VaultName", &rt::STRING),
-        rt::m("CreationDate", &rt::STRING),
-        rt::m("LastInventoryDate", &rt::STRING),
-        rt::m("NumberOfArchives", &rt::LONG),
-        rt::m("SizeInBytes", &rt::LONG),
-    ],
+    DescribeVaultOutput, DESCRIBE_VAULT_OUTPUT, [vault_arn[0] = rt::m("VaultARN",
+    &rt::STRING), vault_name[1] = rt::m("VaultName", &rt::STRING), creation_date[2] =
+    rt::m("CreationDate", &rt::STRING), last_inventory_date[3] =
+    rt::m("LastInventoryDate", &rt::STRING), number_of_archives[4] =
+    rt::m("NumberOfArchives", &rt::LONG), size_in_bytes[5] = rt::m("SizeInBytes",
+    &rt::LONG)]
 );

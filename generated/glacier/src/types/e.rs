@@ -14,15 +14,9 @@ pub struct Encryption {
     pub kms_context: Option<String>,
 }
 rt::structure!(
-    Encryption, ENCRYPTION, 0 => encryption_type, 1 => kms_key_id, 2 => kms_context
-);
-pub static ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "Encryption",
-    &[
-        rt::m("EncryptionType", &rt::ENUM),
-        rt::m("KMSKeyId", &rt::STRING),
-        rt::m("KMSContext", &rt::STRING),
-    ],
+    Encryption, ENCRYPTION, [encryption_type[0] = rt::m("EncryptionType", &rt::ENUM),
+    kms_key_id[1] = rt::m("KMSKeyId", &rt::STRING), kms_context[2] = rt::m("KMSContext",
+    &rt::STRING)]
 );
 rt::string_enum! {
     pub enum EncryptionType { AwsKms = "aws:kms", Aes256 = "AES256" }

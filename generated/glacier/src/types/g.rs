@@ -10,11 +10,8 @@ pub struct GetDataRetrievalPolicyInput {
     pub account_id: String,
 }
 rt::structure!(
-    GetDataRetrievalPolicyInput, GET_DATA_RETRIEVAL_POLICY_INPUT, 0 => account_id
-);
-pub static GET_DATA_RETRIEVAL_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetDataRetrievalPolicyInput",
-    &[rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)],
+    GetDataRetrievalPolicyInput, GET_DATA_RETRIEVAL_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to the `GetDataRetrievalPolicy` request.
 #[derive(Clone, Default, PartialEq)]
@@ -23,11 +20,8 @@ pub struct GetDataRetrievalPolicyOutput {
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
-    GetDataRetrievalPolicyOutput, GET_DATA_RETRIEVAL_POLICY_OUTPUT, 0 => policy
-);
-pub static GET_DATA_RETRIEVAL_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetDataRetrievalPolicyOutput",
-    &[rt::m("Policy", &DATA_RETRIEVAL_POLICY)],
+    GetDataRetrievalPolicyOutput, GET_DATA_RETRIEVAL_POLICY_OUTPUT, [policy[0] =
+    rt::m("Policy", &DATA_RETRIEVAL_POLICY)]
 );
 /// Provides options for downloading output of an Amazon Glacier job.
 #[derive(Clone, Default, PartialEq)]
@@ -49,17 +43,11 @@ pub struct GetJobOutputInput {
     pub range: Option<String>,
 }
 rt::structure!(
-    GetJobOutputInput, GET_JOB_OUTPUT_INPUT, 0 => account_id, 1 => vault_name, 2 =>
-    job_id, 3 => range
-);
-pub static GET_JOB_OUTPUT_INPUT: rt::Schema = rt::Schema::structure(
-    "GetJobOutputInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED),
-        rt::m("range", &rt::STRING).at(rt::HEADER, "Range"),
-    ],
+    GetJobOutputInput, GET_JOB_OUTPUT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_id[2] = rt::m("jobId", &rt::STRING).at(rt::URI, "jobId").flags(rt::REQUIRED),
+    range[3] = rt::m("range", &rt::STRING).at(rt::HEADER, "Range")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Default)]
@@ -84,21 +72,14 @@ pub struct GetJobOutputOutput {
     pub archive_description: Option<String>,
 }
 rt::structure!(
-    GetJobOutputOutput, GET_JOB_OUTPUT_OUTPUT, 0 => body, 1 => checksum, 2 => status, 3
-    => content_range, 4 => accept_ranges, 5 => content_type, 6 => archive_description
-);
-pub static GET_JOB_OUTPUT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetJobOutputOutput",
-    &[
-        rt::m("body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
-        rt::m("status", &rt::INTEGER).at(rt::STATUS_CODE, "status"),
-        rt::m("contentRange", &rt::STRING).at(rt::HEADER, "Content-Range"),
-        rt::m("acceptRanges", &rt::STRING).at(rt::HEADER, "Accept-Ranges"),
-        rt::m("contentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("archiveDescription", &rt::STRING)
-            .at(rt::HEADER, "x-amz-archive-description"),
-    ],
+    GetJobOutputOutput, GET_JOB_OUTPUT_OUTPUT, [body[0] = rt::m("body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD), checksum[1] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), status[2] = rt::m("status", &rt::INTEGER)
+    .at(rt::STATUS_CODE, "status"), content_range[3] = rt::m("contentRange", &rt::STRING)
+    .at(rt::HEADER, "Content-Range"), accept_ranges[4] = rt::m("acceptRanges",
+    &rt::STRING).at(rt::HEADER, "Accept-Ranges"), content_type[5] = rt::m("contentType",
+    &rt::STRING).at(rt::HEADER, "Content-Type"), archive_description[6] =
+    rt::m("archiveDescription", &rt::STRING).at(rt::HEADER, "x-amz-archive-description")]
 );
 /// Input for GetVaultAccessPolicy.
 #[derive(Clone, Default, PartialEq)]
@@ -109,15 +90,10 @@ pub struct GetVaultAccessPolicyInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultAccessPolicyInput, GET_VAULT_ACCESS_POLICY_INPUT, 0 => account_id, 1 =>
-    vault_name
-);
-pub static GET_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultAccessPolicyInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    GetVaultAccessPolicyInput, GET_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED)]
 );
 /// Output for GetVaultAccessPolicy.
 #[derive(Clone, Default, PartialEq)]
@@ -125,10 +101,9 @@ pub struct GetVaultAccessPolicyOutput {
     /// Contains the returned vault access policy as a JSON string.
     pub policy: Option<VaultAccessPolicy>,
 }
-rt::structure!(GetVaultAccessPolicyOutput, GET_VAULT_ACCESS_POLICY_OUTPUT, 0 => policy);
-pub static GET_VAULT_ACCESS_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultAccessPolicyOutput",
-    &[rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD)],
+rt::structure!(
+    GetVaultAccessPolicyOutput, GET_VAULT_ACCESS_POLICY_OUTPUT, [policy[0] =
+    rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD)]
 );
 /// The input values for `GetVaultLock`.
 #[derive(Clone, Default, PartialEq)]
@@ -139,14 +114,9 @@ pub struct GetVaultLockInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultLockInput, GET_VAULT_LOCK_INPUT, 0 => account_id, 1 => vault_name
-);
-pub static GET_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultLockInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    GetVaultLockInput, GET_VAULT_LOCK_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -161,17 +131,9 @@ pub struct GetVaultLockOutput {
     pub creation_date: Option<String>,
 }
 rt::structure!(
-    GetVaultLockOutput, GET_VAULT_LOCK_OUTPUT, 0 => policy, 1 => state, 2 =>
-    expiration_date, 3 => creation_date
-);
-pub static GET_VAULT_LOCK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultLockOutput",
-    &[
-        rt::m("Policy", &rt::STRING),
-        rt::m("State", &rt::STRING),
-        rt::m("ExpirationDate", &rt::STRING),
-        rt::m("CreationDate", &rt::STRING),
-    ],
+    GetVaultLockOutput, GET_VAULT_LOCK_OUTPUT, [policy[0] = rt::m("Policy", &rt::STRING),
+    state[1] = rt::m("State", &rt::STRING), expiration_date[2] = rt::m("ExpirationDate",
+    &rt::STRING), creation_date[3] = rt::m("CreationDate", &rt::STRING)]
 );
 /// Provides options for retrieving the notification configuration set on an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -182,15 +144,10 @@ pub struct GetVaultNotificationsInput {
     pub vault_name: String,
 }
 rt::structure!(
-    GetVaultNotificationsInput, GET_VAULT_NOTIFICATIONS_INPUT, 0 => account_id, 1 =>
-    vault_name
-);
-pub static GET_VAULT_NOTIFICATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultNotificationsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    GetVaultNotificationsInput, GET_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -199,12 +156,9 @@ pub struct GetVaultNotificationsOutput {
     pub vault_notification_config: Option<VaultNotificationConfig>,
 }
 rt::structure!(
-    GetVaultNotificationsOutput, GET_VAULT_NOTIFICATIONS_OUTPUT, 0 =>
-    vault_notification_config
-);
-pub static GET_VAULT_NOTIFICATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetVaultNotificationsOutput",
-    &[rt::m("vaultNotificationConfig", &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)],
+    GetVaultNotificationsOutput, GET_VAULT_NOTIFICATIONS_OUTPUT,
+    [vault_notification_config[0] = rt::m("vaultNotificationConfig",
+    &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)]
 );
 /// Contains the description of an Amazon S3 Glacier job.
 #[derive(Clone, Default, PartialEq)]
@@ -264,39 +218,24 @@ pub struct GlacierJobDescription {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    GlacierJobDescription, GLACIER_JOB_DESCRIPTION, 0 => job_id, 1 => job_description, 2
-    => action, 3 => archive_id, 4 => vault_arn, 5 => creation_date, 6 => completed, 7 =>
-    status_code, 8 => status_message, 9 => archive_size_in_bytes, 10 =>
-    inventory_size_in_bytes, 11 => sns_topic, 12 => completion_date, 13 =>
-    sha256_tree_hash, 14 => archive_sha256_tree_hash, 15 => retrieval_byte_range, 16 =>
-    tier, 17 => inventory_retrieval_parameters, 18 => job_output_path, 19 =>
-    select_parameters, 20 => output_location
-);
-pub static GLACIER_JOB_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "GlacierJobDescription",
-    &[
-        rt::m("JobId", &rt::STRING),
-        rt::m("JobDescription", &rt::STRING),
-        rt::m("Action", &rt::ENUM),
-        rt::m("ArchiveId", &rt::STRING),
-        rt::m("VaultARN", &rt::STRING),
-        rt::m("CreationDate", &rt::STRING),
-        rt::m("Completed", &rt::BOOLEAN),
-        rt::m("StatusCode", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING),
-        rt::m("ArchiveSizeInBytes", &rt::LONG),
-        rt::m("InventorySizeInBytes", &rt::LONG),
-        rt::m("SNSTopic", &rt::STRING),
-        rt::m("CompletionDate", &rt::STRING),
-        rt::m("SHA256TreeHash", &rt::STRING),
-        rt::m("ArchiveSHA256TreeHash", &rt::STRING),
-        rt::m("RetrievalByteRange", &rt::STRING),
-        rt::m("Tier", &rt::STRING),
-        rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_DESCRIPTION),
-        rt::m("JobOutputPath", &rt::STRING),
-        rt::m("SelectParameters", &SELECT_PARAMETERS),
-        rt::m("OutputLocation", &OUTPUT_LOCATION),
-    ],
+    GlacierJobDescription, GLACIER_JOB_DESCRIPTION, [job_id[0] = rt::m("JobId",
+    &rt::STRING), job_description[1] = rt::m("JobDescription", &rt::STRING), action[2] =
+    rt::m("Action", &rt::ENUM), archive_id[3] = rt::m("ArchiveId", &rt::STRING),
+    vault_arn[4] = rt::m("VaultARN", &rt::STRING), creation_date[5] =
+    rt::m("CreationDate", &rt::STRING), completed[6] = rt::m("Completed", &rt::BOOLEAN),
+    status_code[7] = rt::m("StatusCode", &rt::ENUM), status_message[8] =
+    rt::m("StatusMessage", &rt::STRING), archive_size_in_bytes[9] =
+    rt::m("ArchiveSizeInBytes", &rt::LONG), inventory_size_in_bytes[10] =
+    rt::m("InventorySizeInBytes", &rt::LONG), sns_topic[11] = rt::m("SNSTopic",
+    &rt::STRING), completion_date[12] = rt::m("CompletionDate", &rt::STRING),
+    sha256_tree_hash[13] = rt::m("SHA256TreeHash", &rt::STRING),
+    archive_sha256_tree_hash[14] = rt::m("ArchiveSHA256TreeHash", &rt::STRING),
+    retrieval_byte_range[15] = rt::m("RetrievalByteRange", &rt::STRING), tier[16] =
+    rt::m("Tier", &rt::STRING), inventory_retrieval_parameters[17] =
+    rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_DESCRIPTION),
+    job_output_path[18] = rt::m("JobOutputPath", &rt::STRING), select_parameters[19] =
+    rt::m("SelectParameters", &SELECT_PARAMETERS), output_location[20] =
+    rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );
 /// Contains information about a grant.
 #[derive(Clone, Default, PartialEq)]
@@ -306,10 +245,9 @@ pub struct Grant {
     /// Specifies the permission given to the grantee.
     pub permission: Option<Permission>,
 }
-rt::structure!(Grant, GRANT, 0 => grantee, 1 => permission);
-pub static GRANT: rt::Schema = rt::Schema::structure(
-    "Grant",
-    &[rt::m("Grantee", &GRANTEE), rt::m("Permission", &rt::ENUM)],
+rt::structure!(
+    Grant, GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 /// Contains information about the grantee.
 #[derive(Clone, Default, PartialEq)]
@@ -326,16 +264,8 @@ pub struct Grantee {
     pub email_address: Option<String>,
 }
 rt::structure!(
-    Grantee, GRANTEE, 0 => type_, 1 => display_name, 2 => uri, 3 => id, 4 =>
-    email_address
-);
-pub static GRANTEE: rt::Schema = rt::Schema::structure(
-    "Grantee",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("DisplayName", &rt::STRING),
-        rt::m("URI", &rt::STRING),
-        rt::m("ID", &rt::STRING),
-        rt::m("EmailAddress", &rt::STRING),
-    ],
+    Grantee, GRANTEE, [type_[0] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    display_name[1] = rt::m("DisplayName", &rt::STRING), uri[2] = rt::m("URI",
+    &rt::STRING), id[3] = rt::m("ID", &rt::STRING), email_address[4] =
+    rt::m("EmailAddress", &rt::STRING)]
 );

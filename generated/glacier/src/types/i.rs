@@ -14,16 +14,10 @@ pub struct InitiateJobInput {
     pub job_parameters: Option<JobParameters>,
 }
 rt::structure!(
-    InitiateJobInput, INITIATE_JOB_INPUT, 0 => account_id, 1 => vault_name, 2 =>
-    job_parameters
-);
-pub static INITIATE_JOB_INPUT: rt::Schema = rt::Schema::structure(
-    "InitiateJobInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("jobParameters", &JOB_PARAMETERS).flags(rt::PAYLOAD),
-    ],
+    InitiateJobInput, INITIATE_JOB_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
+    job_parameters[2] = rt::m("jobParameters", &JOB_PARAMETERS).flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -36,16 +30,10 @@ pub struct InitiateJobOutput {
     pub job_output_path: Option<String>,
 }
 rt::structure!(
-    InitiateJobOutput, INITIATE_JOB_OUTPUT, 0 => location, 1 => job_id, 2 =>
-    job_output_path
-);
-pub static INITIATE_JOB_OUTPUT: rt::Schema = rt::Schema::structure(
-    "InitiateJobOutput",
-    &[
-        rt::m("location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("jobId", &rt::STRING).at(rt::HEADER, "x-amz-job-id"),
-        rt::m("jobOutputPath", &rt::STRING).at(rt::HEADER, "x-amz-job-output-path"),
-    ],
+    InitiateJobOutput, INITIATE_JOB_OUTPUT, [location[0] = rt::m("location", &rt::STRING)
+    .at(rt::HEADER, "Location"), job_id[1] = rt::m("jobId", &rt::STRING).at(rt::HEADER,
+    "x-amz-job-id"), job_output_path[2] = rt::m("jobOutputPath", &rt::STRING)
+    .at(rt::HEADER, "x-amz-job-output-path")]
 );
 /// Provides options for initiating a multipart upload to an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -62,18 +50,12 @@ pub struct InitiateMultipartUploadInput {
     pub part_size: Option<String>,
 }
 rt::structure!(
-    InitiateMultipartUploadInput, INITIATE_MULTIPART_UPLOAD_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => archive_description, 3 => part_size
-);
-pub static INITIATE_MULTIPART_UPLOAD_INPUT: rt::Schema = rt::Schema::structure(
-    "InitiateMultipartUploadInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("archiveDescription", &rt::STRING)
-            .at(rt::HEADER, "x-amz-archive-description"),
-        rt::m("partSize", &rt::STRING).at(rt::HEADER, "x-amz-part-size"),
-    ],
+    InitiateMultipartUploadInput, INITIATE_MULTIPART_UPLOAD_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), archive_description[2] = rt::m("archiveDescription",
+    &rt::STRING).at(rt::HEADER, "x-amz-archive-description"), part_size[3] =
+    rt::m("partSize", &rt::STRING).at(rt::HEADER, "x-amz-part-size")]
 );
 /// The Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -84,15 +66,9 @@ pub struct InitiateMultipartUploadOutput {
     pub upload_id: Option<String>,
 }
 rt::structure!(
-    InitiateMultipartUploadOutput, INITIATE_MULTIPART_UPLOAD_OUTPUT, 0 => location, 1 =>
-    upload_id
-);
-pub static INITIATE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "InitiateMultipartUploadOutput",
-    &[
-        rt::m("location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("uploadId", &rt::STRING).at(rt::HEADER, "x-amz-multipart-upload-id"),
-    ],
+    InitiateMultipartUploadOutput, INITIATE_MULTIPART_UPLOAD_OUTPUT, [location[0] =
+    rt::m("location", &rt::STRING).at(rt::HEADER, "Location"), upload_id[1] =
+    rt::m("uploadId", &rt::STRING).at(rt::HEADER, "x-amz-multipart-upload-id")]
 );
 /// The input values for `InitiateVaultLock`.
 #[derive(Clone, Default, PartialEq)]
@@ -105,16 +81,11 @@ pub struct InitiateVaultLockInput {
     pub policy: Option<VaultLockPolicy>,
 }
 rt::structure!(
-    InitiateVaultLockInput, INITIATE_VAULT_LOCK_INPUT, 0 => account_id, 1 => vault_name,
-    2 => policy
-);
-pub static INITIATE_VAULT_LOCK_INPUT: rt::Schema = rt::Schema::structure(
-    "InitiateVaultLockInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("policy", &VAULT_LOCK_POLICY).flags(rt::PAYLOAD),
-    ],
+    InitiateVaultLockInput, INITIATE_VAULT_LOCK_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), policy[2] = rt::m("policy", &VAULT_LOCK_POLICY)
+    .flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -122,10 +93,9 @@ pub struct InitiateVaultLockOutput {
     /// The lock ID, which is used to complete the vault locking process.
     pub lock_id: Option<String>,
 }
-rt::structure!(InitiateVaultLockOutput, INITIATE_VAULT_LOCK_OUTPUT, 0 => lock_id);
-pub static INITIATE_VAULT_LOCK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "InitiateVaultLockOutput",
-    &[rt::m("lockId", &rt::STRING).at(rt::HEADER, "x-amz-lock-id")],
+rt::structure!(
+    InitiateVaultLockOutput, INITIATE_VAULT_LOCK_OUTPUT, [lock_id[0] = rt::m("lockId",
+    &rt::STRING).at(rt::HEADER, "x-amz-lock-id")]
 );
 /// Describes how the archive is serialized.
 #[derive(Clone, Default, PartialEq)]
@@ -133,10 +103,8 @@ pub struct InputSerialization {
     /// Describes the serialization of a CSV-encoded object.
     pub csv: Option<CsvInput>,
 }
-rt::structure!(InputSerialization, INPUT_SERIALIZATION, 0 => csv);
-pub static INPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
-    "InputSerialization",
-    &[rt::m("csv", &CSV_INPUT)],
+rt::structure!(
+    InputSerialization, INPUT_SERIALIZATION, [csv[0] = rt::m("csv", &CSV_INPUT)]
 );
 /// Returned if there is insufficient capacity to process this expedited request. This error only applies to expedited retrievals and not to standard or bulk retrievals.
 #[derive(Clone, Default, PartialEq)]
@@ -146,18 +114,10 @@ pub struct InsufficientCapacityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InsufficientCapacityException, INSUFFICIENT_CAPACITY_EXCEPTION, 0 => type_, 1 =>
-    code, 2 => message
+    InsufficientCapacityException, INSUFFICIENT_CAPACITY_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INSUFFICIENT_CAPACITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InsufficientCapacityException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Returned if a parameter of the request is incorrectly specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
@@ -169,18 +129,10 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, 0 => type_, 1 =>
-    code, 2 => message
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterValueException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Describes the options for a range inventory retrieval job.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryRetrievalJobDescription {
@@ -196,18 +148,10 @@ pub struct InventoryRetrievalJobDescription {
     pub marker: Option<String>,
 }
 rt::structure!(
-    InventoryRetrievalJobDescription, INVENTORY_RETRIEVAL_JOB_DESCRIPTION, 0 => format, 1
-    => start_date, 2 => end_date, 3 => limit, 4 => marker
-);
-pub static INVENTORY_RETRIEVAL_JOB_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "InventoryRetrievalJobDescription",
-    &[
-        rt::m("Format", &rt::STRING),
-        rt::m("StartDate", &rt::STRING),
-        rt::m("EndDate", &rt::STRING),
-        rt::m("Limit", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-    ],
+    InventoryRetrievalJobDescription, INVENTORY_RETRIEVAL_JOB_DESCRIPTION, [format[0] =
+    rt::m("Format", &rt::STRING), start_date[1] = rt::m("StartDate", &rt::STRING),
+    end_date[2] = rt::m("EndDate", &rt::STRING), limit[3] = rt::m("Limit", &rt::STRING),
+    marker[4] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for specifying a range inventory retrieval job.
 #[derive(Clone, Default, PartialEq)]
@@ -222,15 +166,7 @@ pub struct InventoryRetrievalJobInput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    InventoryRetrievalJobInput, INVENTORY_RETRIEVAL_JOB_INPUT, 0 => start_date, 1 =>
-    end_date, 2 => limit, 3 => marker
-);
-pub static INVENTORY_RETRIEVAL_JOB_INPUT: rt::Schema = rt::Schema::structure(
-    "InventoryRetrievalJobInput",
-    &[
-        rt::m("StartDate", &rt::STRING),
-        rt::m("EndDate", &rt::STRING),
-        rt::m("Limit", &rt::STRING),
-        rt::m("Marker", &rt::STRING),
-    ],
+    InventoryRetrievalJobInput, INVENTORY_RETRIEVAL_JOB_INPUT, [start_date[0] =
+    rt::m("StartDate", &rt::STRING), end_date[1] = rt::m("EndDate", &rt::STRING),
+    limit[2] = rt::m("Limit", &rt::STRING), marker[3] = rt::m("Marker", &rt::STRING)]
 );

@@ -34,22 +34,12 @@ pub struct JobParameters {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    JobParameters, JOB_PARAMETERS, 0 => format, 1 => type_, 2 => archive_id, 3 =>
-    description, 4 => sns_topic, 5 => retrieval_byte_range, 6 => tier, 7 =>
-    inventory_retrieval_parameters, 8 => select_parameters, 9 => output_location
-);
-pub static JOB_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "JobParameters",
-    &[
-        rt::m("Format", &rt::STRING),
-        rt::m("Type", &rt::STRING),
-        rt::m("ArchiveId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("SNSTopic", &rt::STRING),
-        rt::m("RetrievalByteRange", &rt::STRING),
-        rt::m("Tier", &rt::STRING),
-        rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_INPUT),
-        rt::m("SelectParameters", &SELECT_PARAMETERS),
-        rt::m("OutputLocation", &OUTPUT_LOCATION),
-    ],
+    JobParameters, JOB_PARAMETERS, [format[0] = rt::m("Format", &rt::STRING), type_[1] =
+    rt::m("Type", &rt::STRING), archive_id[2] = rt::m("ArchiveId", &rt::STRING),
+    description[3] = rt::m("Description", &rt::STRING), sns_topic[4] = rt::m("SNSTopic",
+    &rt::STRING), retrieval_byte_range[5] = rt::m("RetrievalByteRange", &rt::STRING),
+    tier[6] = rt::m("Tier", &rt::STRING), inventory_retrieval_parameters[7] =
+    rt::m("InventoryRetrievalParameters", &INVENTORY_RETRIEVAL_JOB_INPUT),
+    select_parameters[8] = rt::m("SelectParameters", &SELECT_PARAMETERS),
+    output_location[9] = rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );

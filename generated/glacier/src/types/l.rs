@@ -14,17 +14,10 @@ pub struct LimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => type_, 1 => code, 2 => message
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Provides options for retrieving a job list for an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsInput {
@@ -42,19 +35,13 @@ pub struct ListJobsInput {
     pub completed: Option<String>,
 }
 rt::structure!(
-    ListJobsInput, LIST_JOBS_INPUT, 0 => account_id, 1 => vault_name, 2 => limit, 3 =>
-    marker, 4 => statuscode, 5 => completed
-);
-pub static LIST_JOBS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListJobsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
-        rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("statuscode", &rt::STRING).at(rt::QUERY, "statuscode"),
-        rt::m("completed", &rt::STRING).at(rt::QUERY, "completed"),
-    ],
+    ListJobsInput, LIST_JOBS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), limit[2] = rt::m("limit",
+    &rt::STRING).at(rt::QUERY, "limit"), marker[3] = rt::m("marker", &rt::STRING)
+    .at(rt::QUERY, "marker"), statuscode[4] = rt::m("statuscode", &rt::STRING)
+    .at(rt::QUERY, "statuscode"), completed[5] = rt::m("completed", &rt::STRING)
+    .at(rt::QUERY, "completed")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -64,10 +51,9 @@ pub struct ListJobsOutput {
     /// An opaque string used for pagination that specifies the job at which the listing of jobs should begin. You get the `marker` value from a previous List Jobs response. You only need to include the marker if you are continuing the pagination of the results started in a previous List Jobs request.
     pub marker: Option<String>,
 }
-rt::structure!(ListJobsOutput, LIST_JOBS_OUTPUT, 0 => job_list, 1 => marker);
-pub static LIST_JOBS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListJobsOutput",
-    &[rt::m("JobList", &JOB_LIST), rt::m("Marker", &rt::STRING)],
+rt::structure!(
+    ListJobsOutput, LIST_JOBS_OUTPUT, [job_list[0] = rt::m("JobList", &JOB_LIST),
+    marker[1] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for retrieving list of in-progress multipart uploads for an Amazon Glacier vault.
 #[derive(Clone, Default, PartialEq)]
@@ -82,17 +68,11 @@ pub struct ListMultipartUploadsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListMultipartUploadsInput, LIST_MULTIPART_UPLOADS_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => marker, 3 => limit
-);
-pub static LIST_MULTIPART_UPLOADS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
-    ],
+    ListMultipartUploadsInput, LIST_MULTIPART_UPLOADS_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), marker[2] = rt::m("marker", &rt::STRING).at(rt::QUERY,
+    "marker"), limit[3] = rt::m("limit", &rt::STRING).at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -103,12 +83,8 @@ pub struct ListMultipartUploadsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, 0 => uploads_list, 1 =>
-    marker
-);
-pub static LIST_MULTIPART_UPLOADS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsOutput",
-    &[rt::m("UploadsList", &UPLOADS_LIST), rt::m("Marker", &rt::STRING)],
+    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [uploads_list[0] =
+    rt::m("UploadsList", &UPLOADS_LIST), marker[1] = rt::m("Marker", &rt::STRING)]
 );
 /// Provides options for retrieving a list of parts of an archive that have been uploaded in a specific multipart upload.
 #[derive(Clone, Default, PartialEq)]
@@ -125,18 +101,12 @@ pub struct ListPartsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListPartsInput, LIST_PARTS_INPUT, 0 => account_id, 1 => vault_name, 2 => upload_id, 3
-    => marker, 4 => limit
-);
-pub static LIST_PARTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListPartsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED),
-        rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
-    ],
+    ListPartsInput, LIST_PARTS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), upload_id[2] =
+    rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED), marker[3]
+    = rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"), limit[4] = rt::m("limit",
+    &rt::STRING).at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -157,21 +127,12 @@ pub struct ListPartsOutput {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPartsOutput, LIST_PARTS_OUTPUT, 0 => multipart_upload_id, 1 => vault_arn, 2 =>
-    archive_description, 3 => part_size_in_bytes, 4 => creation_date, 5 => parts, 6 =>
-    marker
-);
-pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListPartsOutput",
-    &[
-        rt::m("MultipartUploadId", &rt::STRING),
-        rt::m("VaultARN", &rt::STRING),
-        rt::m("ArchiveDescription", &rt::STRING),
-        rt::m("PartSizeInBytes", &rt::LONG),
-        rt::m("CreationDate", &rt::STRING),
-        rt::m("Parts", &PART_LIST),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListPartsOutput, LIST_PARTS_OUTPUT, [multipart_upload_id[0] =
+    rt::m("MultipartUploadId", &rt::STRING), vault_arn[1] = rt::m("VaultARN",
+    &rt::STRING), archive_description[2] = rt::m("ArchiveDescription", &rt::STRING),
+    part_size_in_bytes[3] = rt::m("PartSizeInBytes", &rt::LONG), creation_date[4] =
+    rt::m("CreationDate", &rt::STRING), parts[5] = rt::m("Parts", &PART_LIST), marker[6]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedCapacityInput {
@@ -179,11 +140,8 @@ pub struct ListProvisionedCapacityInput {
     pub account_id: String,
 }
 rt::structure!(
-    ListProvisionedCapacityInput, LIST_PROVISIONED_CAPACITY_INPUT, 0 => account_id
-);
-pub static LIST_PROVISIONED_CAPACITY_INPUT: rt::Schema = rt::Schema::structure(
-    "ListProvisionedCapacityInput",
-    &[rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)],
+    ListProvisionedCapacityInput, LIST_PROVISIONED_CAPACITY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedCapacityOutput {
@@ -191,12 +149,9 @@ pub struct ListProvisionedCapacityOutput {
     pub provisioned_capacity_list: Option<Vec<ProvisionedCapacityDescription>>,
 }
 rt::structure!(
-    ListProvisionedCapacityOutput, LIST_PROVISIONED_CAPACITY_OUTPUT, 0 =>
-    provisioned_capacity_list
-);
-pub static LIST_PROVISIONED_CAPACITY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListProvisionedCapacityOutput",
-    &[rt::m("ProvisionedCapacityList", &PROVISIONED_CAPACITY_LIST)],
+    ListProvisionedCapacityOutput, LIST_PROVISIONED_CAPACITY_OUTPUT,
+    [provisioned_capacity_list[0] = rt::m("ProvisionedCapacityList",
+    &PROVISIONED_CAPACITY_LIST)]
 );
 /// The input value for `ListTagsForVaultInput`.
 #[derive(Clone, Default, PartialEq)]
@@ -207,14 +162,9 @@ pub struct ListTagsForVaultInput {
     pub vault_name: String,
 }
 rt::structure!(
-    ListTagsForVaultInput, LIST_TAGS_FOR_VAULT_INPUT, 0 => account_id, 1 => vault_name
-);
-pub static LIST_TAGS_FOR_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-    ],
+    ListTagsForVaultInput, LIST_TAGS_FOR_VAULT_INPUT, [account_id[0] = rt::m("accountId",
+    &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED), vault_name[1] =
+    rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -222,10 +172,9 @@ pub struct ListTagsForVaultOutput {
     /// The tags attached to the vault. Each tag is composed of a key and a value.
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListTagsForVaultOutput, LIST_TAGS_FOR_VAULT_OUTPUT, 0 => tags);
-pub static LIST_TAGS_FOR_VAULT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForVaultOutput",
-    &[rt::m("Tags", &TAG_MAP)],
+rt::structure!(
+    ListTagsForVaultOutput, LIST_TAGS_FOR_VAULT_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_MAP)]
 );
 /// Provides options to retrieve the vault list owned by the calling user's account. The list provides metadata information for each vault.
 #[derive(Clone, Default, PartialEq)]
@@ -238,15 +187,10 @@ pub struct ListVaultsInput {
     pub limit: Option<String>,
 }
 rt::structure!(
-    ListVaultsInput, LIST_VAULTS_INPUT, 0 => account_id, 1 => marker, 2 => limit
-);
-pub static LIST_VAULTS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListVaultsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("limit", &rt::STRING).at(rt::QUERY, "limit"),
-    ],
+    ListVaultsInput, LIST_VAULTS_INPUT, [account_id[0] = rt::m("accountId", &rt::STRING)
+    .at(rt::URI, "accountId").flags(rt::REQUIRED), marker[1] = rt::m("marker",
+    &rt::STRING).at(rt::QUERY, "marker"), limit[2] = rt::m("limit", &rt::STRING)
+    .at(rt::QUERY, "limit")]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -256,8 +200,7 @@ pub struct ListVaultsOutput {
     /// The vault ARN at which to continue pagination of the results. You use the marker in another List Vaults request to obtain more vaults in the list.
     pub marker: Option<String>,
 }
-rt::structure!(ListVaultsOutput, LIST_VAULTS_OUTPUT, 0 => vault_list, 1 => marker);
-pub static LIST_VAULTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListVaultsOutput",
-    &[rt::m("VaultList", &VAULT_LIST), rt::m("Marker", &rt::STRING)],
+rt::structure!(
+    ListVaultsOutput, LIST_VAULTS_OUTPUT, [vault_list[0] = rt::m("VaultList",
+    &VAULT_LIST), marker[1] = rt::m("Marker", &rt::STRING)]
 );

@@ -14,15 +14,7 @@ pub struct MissingParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MissingParameterValueException, MISSING_PARAMETER_VALUE_EXCEPTION, 0 => type_, 1 =>
-    code, 2 => message
+    MissingParameterValueException, MISSING_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("type", &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static MISSING_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MissingParameterValueException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

@@ -14,18 +14,10 @@ pub struct NoLongerSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoLongerSupportedException, NO_LONGER_SUPPORTED_EXCEPTION, 0 => type_, 1 => code, 2
-    => message
+    NoLongerSupportedException, NO_LONGER_SUPPORTED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static NO_LONGER_SUPPORTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NoLongerSupportedException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 pub static NOTIFICATION_EVENT_LIST: rt::Schema = rt::Schema::list(
     "NotificationEventList",
     &[rt::m("member", &rt::STRING)],

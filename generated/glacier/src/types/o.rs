@@ -9,19 +9,13 @@ pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the job request.
     pub s3: Option<S3Location>,
 }
-rt::structure!(OutputLocation, OUTPUT_LOCATION, 0 => s3);
-pub static OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
-    "OutputLocation",
-    &[rt::m("S3", &S3_LOCATION)],
-);
+rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3[0] = rt::m("S3", &S3_LOCATION)]);
 /// Describes how the select output is serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
     /// Describes the serialization of CSV-encoded query results.
     pub csv: Option<CsvOutput>,
 }
-rt::structure!(OutputSerialization, OUTPUT_SERIALIZATION, 0 => csv);
-pub static OUTPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
-    "OutputSerialization",
-    &[rt::m("csv", &CSV_OUTPUT)],
+rt::structure!(
+    OutputSerialization, OUTPUT_SERIALIZATION, [csv[0] = rt::m("csv", &CSV_OUTPUT)]
 );

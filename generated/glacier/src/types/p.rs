@@ -16,11 +16,8 @@ pub struct PartListElement {
     pub sha256_tree_hash: Option<String>,
 }
 rt::structure!(
-    PartListElement, PART_LIST_ELEMENT, 0 => range_in_bytes, 1 => sha256_tree_hash
-);
-pub static PART_LIST_ELEMENT: rt::Schema = rt::Schema::structure(
-    "PartListElement",
-    &[rt::m("RangeInBytes", &rt::STRING), rt::m("SHA256TreeHash", &rt::STRING)],
+    PartListElement, PART_LIST_ELEMENT, [range_in_bytes[0] = rt::m("RangeInBytes",
+    &rt::STRING), sha256_tree_hash[1] = rt::m("SHA256TreeHash", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum Permission { FullControl = "FULL_CONTROL", Write = "WRITE", WriteAcp =
@@ -37,18 +34,10 @@ pub struct PolicyEnforcedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyEnforcedException, POLICY_ENFORCED_EXCEPTION, 0 => type_, 1 => code, 2 =>
-    message
+    PolicyEnforcedException, POLICY_ENFORCED_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static POLICY_ENFORCED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyEnforcedException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The definition for a provisioned capacity unit.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProvisionedCapacityDescription {
@@ -60,16 +49,9 @@ pub struct ProvisionedCapacityDescription {
     pub expiration_date: Option<String>,
 }
 rt::structure!(
-    ProvisionedCapacityDescription, PROVISIONED_CAPACITY_DESCRIPTION, 0 => capacity_id, 1
-    => start_date, 2 => expiration_date
-);
-pub static PROVISIONED_CAPACITY_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ProvisionedCapacityDescription",
-    &[
-        rt::m("CapacityId", &rt::STRING),
-        rt::m("StartDate", &rt::STRING),
-        rt::m("ExpirationDate", &rt::STRING),
-    ],
+    ProvisionedCapacityDescription, PROVISIONED_CAPACITY_DESCRIPTION, [capacity_id[0] =
+    rt::m("CapacityId", &rt::STRING), start_date[1] = rt::m("StartDate", &rt::STRING),
+    expiration_date[2] = rt::m("ExpirationDate", &rt::STRING)]
 );
 pub static PROVISIONED_CAPACITY_LIST: rt::Schema = rt::Schema::list(
     "ProvisionedCapacityList",
@@ -81,12 +63,8 @@ pub struct PurchaseProvisionedCapacityInput {
     pub account_id: String,
 }
 rt::structure!(
-    PurchaseProvisionedCapacityInput, PURCHASE_PROVISIONED_CAPACITY_INPUT, 0 =>
-    account_id
-);
-pub static PURCHASE_PROVISIONED_CAPACITY_INPUT: rt::Schema = rt::Schema::structure(
-    "PurchaseProvisionedCapacityInput",
-    &[rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)],
+    PurchaseProvisionedCapacityInput, PURCHASE_PROVISIONED_CAPACITY_INPUT, [account_id[0]
+    = rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PurchaseProvisionedCapacityOutput {
@@ -94,10 +72,7 @@ pub struct PurchaseProvisionedCapacityOutput {
     pub capacity_id: Option<String>,
 }
 rt::structure!(
-    PurchaseProvisionedCapacityOutput, PURCHASE_PROVISIONED_CAPACITY_OUTPUT, 0 =>
-    capacity_id
-);
-pub static PURCHASE_PROVISIONED_CAPACITY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PurchaseProvisionedCapacityOutput",
-    &[rt::m("capacityId", &rt::STRING).at(rt::HEADER, "x-amz-capacity-id")],
+    PurchaseProvisionedCapacityOutput, PURCHASE_PROVISIONED_CAPACITY_OUTPUT,
+    [capacity_id[0] = rt::m("capacityId", &rt::STRING).at(rt::HEADER,
+    "x-amz-capacity-id")]
 );

@@ -14,16 +14,10 @@ pub struct RemoveTagsFromVaultInput {
     pub tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    RemoveTagsFromVaultInput, REMOVE_TAGS_FROM_VAULT_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => tag_keys
-);
-pub static REMOVE_TAGS_FROM_VAULT_INPUT: rt::Schema = rt::Schema::structure(
-    "RemoveTagsFromVaultInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("TagKeys", &TAG_KEY_LIST),
-    ],
+    RemoveTagsFromVaultInput, REMOVE_TAGS_FROM_VAULT_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), tag_keys[2] = rt::m("TagKeys", &TAG_KEY_LIST)]
 );
 /// Returned if, when uploading an archive, Amazon Glacier times out while receiving the upload.
 #[derive(Clone, Default, PartialEq)]
@@ -36,18 +30,10 @@ pub struct RequestTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RequestTimeoutException, REQUEST_TIMEOUT_EXCEPTION, 0 => type_, 1 => code, 2 =>
-    message
+    RequestTimeoutException, REQUEST_TIMEOUT_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static REQUEST_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RequestTimeoutException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 /// Returned if the specified resource (such as a vault, upload ID, or job ID) doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
@@ -59,15 +45,7 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => type_, 1 => code, 2 =>
-    message
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));

@@ -24,22 +24,12 @@ pub struct S3Location {
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
-    S3Location, S3_LOCATION, 0 => bucket_name, 1 => prefix, 2 => encryption, 3 =>
-    canned_acl, 4 => access_control_list, 5 => tagging, 6 => user_metadata, 7 =>
-    storage_class
-);
-pub static S3_LOCATION: rt::Schema = rt::Schema::structure(
-    "S3Location",
-    &[
-        rt::m("BucketName", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Encryption", &ENCRYPTION),
-        rt::m("CannedACL", &rt::ENUM),
-        rt::m("AccessControlList", &ACCESS_CONTROL_POLICY_LIST),
-        rt::m("Tagging", &HASHMAP),
-        rt::m("UserMetadata", &HASHMAP),
-        rt::m("StorageClass", &rt::ENUM),
-    ],
+    S3Location, S3_LOCATION, [bucket_name[0] = rt::m("BucketName", &rt::STRING),
+    prefix[1] = rt::m("Prefix", &rt::STRING), encryption[2] = rt::m("Encryption",
+    &ENCRYPTION), canned_acl[3] = rt::m("CannedACL", &rt::ENUM), access_control_list[4] =
+    rt::m("AccessControlList", &ACCESS_CONTROL_POLICY_LIST), tagging[5] =
+    rt::m("Tagging", &HASHMAP), user_metadata[6] = rt::m("UserMetadata", &HASHMAP),
+    storage_class[7] = rt::m("StorageClass", &rt::ENUM)]
 );
 /// Contains information about the parameters used for a select.
 #[derive(Clone, Default, PartialEq)]
@@ -54,17 +44,10 @@ pub struct SelectParameters {
     pub output_serialization: Option<OutputSerialization>,
 }
 rt::structure!(
-    SelectParameters, SELECT_PARAMETERS, 0 => input_serialization, 1 => expression_type,
-    2 => expression, 3 => output_serialization
-);
-pub static SELECT_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "SelectParameters",
-    &[
-        rt::m("InputSerialization", &INPUT_SERIALIZATION),
-        rt::m("ExpressionType", &rt::ENUM),
-        rt::m("Expression", &rt::STRING),
-        rt::m("OutputSerialization", &OUTPUT_SERIALIZATION),
-    ],
+    SelectParameters, SELECT_PARAMETERS, [input_serialization[0] =
+    rt::m("InputSerialization", &INPUT_SERIALIZATION), expression_type[1] =
+    rt::m("ExpressionType", &rt::ENUM), expression[2] = rt::m("Expression", &rt::STRING),
+    output_serialization[3] = rt::m("OutputSerialization", &OUTPUT_SERIALIZATION)]
 );
 /// Returned if the service cannot complete the request.
 #[derive(Clone, Default, PartialEq)]
@@ -77,18 +60,10 @@ pub struct ServiceUnavailableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION, 0 => type_, 1 => code, 2
-    => message
+    ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION, [type_[0] = rt::m("type",
+    &rt::STRING), code[1] = rt::m("code", &rt::STRING), message[2] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false))
 );
-pub static SERVICE_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceUnavailableException",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("code", &rt::STRING),
-            rt::m("message", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(500u16, false));
 /// SetDataRetrievalPolicy input.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetDataRetrievalPolicyInput {
@@ -98,15 +73,9 @@ pub struct SetDataRetrievalPolicyInput {
     pub policy: Option<DataRetrievalPolicy>,
 }
 rt::structure!(
-    SetDataRetrievalPolicyInput, SET_DATA_RETRIEVAL_POLICY_INPUT, 0 => account_id, 1 =>
-    policy
-);
-pub static SET_DATA_RETRIEVAL_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "SetDataRetrievalPolicyInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("Policy", &DATA_RETRIEVAL_POLICY),
-    ],
+    SetDataRetrievalPolicyInput, SET_DATA_RETRIEVAL_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    policy[1] = rt::m("Policy", &DATA_RETRIEVAL_POLICY)]
 );
 /// SetVaultAccessPolicy input.
 #[derive(Clone, Default, PartialEq)]
@@ -119,16 +88,11 @@ pub struct SetVaultAccessPolicyInput {
     pub policy: Option<VaultAccessPolicy>,
 }
 rt::structure!(
-    SetVaultAccessPolicyInput, SET_VAULT_ACCESS_POLICY_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => policy
-);
-pub static SET_VAULT_ACCESS_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "SetVaultAccessPolicyInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("policy", &VAULT_ACCESS_POLICY).flags(rt::PAYLOAD),
-    ],
+    SetVaultAccessPolicyInput, SET_VAULT_ACCESS_POLICY_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), policy[2] = rt::m("policy", &VAULT_ACCESS_POLICY)
+    .flags(rt::PAYLOAD)]
 );
 /// Provides options to configure notifications that will be sent when specific events happen to a vault.
 #[derive(Clone, Default, PartialEq)]
@@ -141,16 +105,11 @@ pub struct SetVaultNotificationsInput {
     pub vault_notification_config: Option<VaultNotificationConfig>,
 }
 rt::structure!(
-    SetVaultNotificationsInput, SET_VAULT_NOTIFICATIONS_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => vault_notification_config
-);
-pub static SET_VAULT_NOTIFICATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "SetVaultNotificationsInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("vaultNotificationConfig", &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD),
-    ],
+    SetVaultNotificationsInput, SET_VAULT_NOTIFICATIONS_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), vault_notification_config[2] = rt::m("vaultNotificationConfig",
+    &VAULT_NOTIFICATION_CONFIG).flags(rt::PAYLOAD)]
 );
 rt::string_enum! {
     pub enum StatusCode { InProgress = "InProgress", Succeeded = "Succeeded", Failed =

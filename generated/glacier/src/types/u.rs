@@ -18,19 +18,13 @@ pub struct UploadArchiveInput {
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
-    UploadArchiveInput, UPLOAD_ARCHIVE_INPUT, 0 => vault_name, 1 => account_id, 2 =>
-    archive_description, 3 => checksum, 4 => body
-);
-pub static UPLOAD_ARCHIVE_INPUT: rt::Schema = rt::Schema::structure(
-    "UploadArchiveInput",
-    &[
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("archiveDescription", &rt::STRING)
-            .at(rt::HEADER, "x-amz-archive-description"),
-        rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
-        rt::m("body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-    ],
+    UploadArchiveInput, UPLOAD_ARCHIVE_INPUT, [vault_name[0] = rt::m("vaultName",
+    &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED), account_id[1] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    archive_description[2] = rt::m("archiveDescription", &rt::STRING).at(rt::HEADER,
+    "x-amz-archive-description"), checksum[3] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), body[4] = rt::m("body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD)]
 );
 /// A list of in-progress multipart uploads for a vault.
 #[derive(Clone, Default, PartialEq)]
@@ -47,18 +41,11 @@ pub struct UploadListElement {
     pub creation_date: Option<String>,
 }
 rt::structure!(
-    UploadListElement, UPLOAD_LIST_ELEMENT, 0 => multipart_upload_id, 1 => vault_arn, 2
-    => archive_description, 3 => part_size_in_bytes, 4 => creation_date
-);
-pub static UPLOAD_LIST_ELEMENT: rt::Schema = rt::Schema::structure(
-    "UploadListElement",
-    &[
-        rt::m("MultipartUploadId", &rt::STRING),
-        rt::m("VaultARN", &rt::STRING),
-        rt::m("ArchiveDescription", &rt::STRING),
-        rt::m("PartSizeInBytes", &rt::LONG),
-        rt::m("CreationDate", &rt::STRING),
-    ],
+    UploadListElement, UPLOAD_LIST_ELEMENT, [multipart_upload_id[0] =
+    rt::m("MultipartUploadId", &rt::STRING), vault_arn[1] = rt::m("VaultARN",
+    &rt::STRING), archive_description[2] = rt::m("ArchiveDescription", &rt::STRING),
+    part_size_in_bytes[3] = rt::m("PartSizeInBytes", &rt::LONG), creation_date[4] =
+    rt::m("CreationDate", &rt::STRING)]
 );
 /// Provides options to upload a part of an archive in a multipart upload operation.
 #[derive(Default)]
@@ -77,19 +64,14 @@ pub struct UploadMultipartPartInput {
     pub body: Option<rt::ByteStream>,
 }
 rt::structure!(
-    UploadMultipartPartInput, UPLOAD_MULTIPART_PART_INPUT, 0 => account_id, 1 =>
-    vault_name, 2 => upload_id, 3 => checksum, 4 => range, 5 => body
-);
-pub static UPLOAD_MULTIPART_PART_INPUT: rt::Schema = rt::Schema::structure(
-    "UploadMultipartPartInput",
-    &[
-        rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
-        rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName").flags(rt::REQUIRED),
-        rt::m("uploadId", &rt::STRING).at(rt::URI, "uploadId").flags(rt::REQUIRED),
-        rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash"),
-        rt::m("range", &rt::STRING).at(rt::HEADER, "Content-Range"),
-        rt::m("body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-    ],
+    UploadMultipartPartInput, UPLOAD_MULTIPART_PART_INPUT, [account_id[0] =
+    rt::m("accountId", &rt::STRING).at(rt::URI, "accountId").flags(rt::REQUIRED),
+    vault_name[1] = rt::m("vaultName", &rt::STRING).at(rt::URI, "vaultName")
+    .flags(rt::REQUIRED), upload_id[2] = rt::m("uploadId", &rt::STRING).at(rt::URI,
+    "uploadId").flags(rt::REQUIRED), checksum[3] = rt::m("checksum", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sha256-tree-hash"), range[4] = rt::m("range", &rt::STRING)
+    .at(rt::HEADER, "Content-Range"), body[5] = rt::m("body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD)]
 );
 /// Contains the Amazon Glacier response to your request.
 #[derive(Clone, Default, PartialEq)]
@@ -97,10 +79,9 @@ pub struct UploadMultipartPartOutput {
     /// The SHA256 tree hash that Amazon Glacier computed for the uploaded part.
     pub checksum: Option<String>,
 }
-rt::structure!(UploadMultipartPartOutput, UPLOAD_MULTIPART_PART_OUTPUT, 0 => checksum);
-pub static UPLOAD_MULTIPART_PART_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UploadMultipartPartOutput",
-    &[rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash")],
+rt::structure!(
+    UploadMultipartPartOutput, UPLOAD_MULTIPART_PART_OUTPUT, [checksum[0] =
+    rt::m("checksum", &rt::STRING).at(rt::HEADER, "x-amz-sha256-tree-hash")]
 );
 pub static UPLOADS_LIST: rt::Schema = rt::Schema::list(
     "UploadsList",

@@ -9,10 +9,8 @@ pub struct VaultAccessPolicy {
     /// The vault access policy.
     pub policy: Option<String>,
 }
-rt::structure!(VaultAccessPolicy, VAULT_ACCESS_POLICY, 0 => policy);
-pub static VAULT_ACCESS_POLICY: rt::Schema = rt::Schema::structure(
-    "VaultAccessPolicy",
-    &[rt::m("Policy", &rt::STRING)],
+rt::structure!(
+    VaultAccessPolicy, VAULT_ACCESS_POLICY, [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 pub static VAULT_LIST: rt::Schema = rt::Schema::list(
     "VaultList",
@@ -24,10 +22,8 @@ pub struct VaultLockPolicy {
     /// The vault lock policy.
     pub policy: Option<String>,
 }
-rt::structure!(VaultLockPolicy, VAULT_LOCK_POLICY, 0 => policy);
-pub static VAULT_LOCK_POLICY: rt::Schema = rt::Schema::structure(
-    "VaultLockPolicy",
-    &[rt::m("Policy", &rt::STRING)],
+rt::structure!(
+    VaultLockPolicy, VAULT_LOCK_POLICY, [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 /// Represents a vault's notification configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -38,9 +34,6 @@ pub struct VaultNotificationConfig {
     pub events: Option<Vec<String>>,
 }
 rt::structure!(
-    VaultNotificationConfig, VAULT_NOTIFICATION_CONFIG, 0 => sns_topic, 1 => events
-);
-pub static VAULT_NOTIFICATION_CONFIG: rt::Schema = rt::Schema::structure(
-    "VaultNotificationConfig",
-    &[rt::m("SNSTopic", &rt::STRING), rt::m("Events", &NOTIFICATION_EVENT_LIST)],
+    VaultNotificationConfig, VAULT_NOTIFICATION_CONFIG, [sns_topic[0] = rt::m("SNSTopic",
+    &rt::STRING), events[1] = rt::m("Events", &NOTIFICATION_EVENT_LIST)]
 );

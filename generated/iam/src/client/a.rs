@@ -64,13 +64,7 @@ impl super::Client {
 /// At the time of acceptance, IAM records the details and the state of the identity that called this API. This is the identity that gets mapped to the delegated credential.
 ///
 /// An accepted request may be rejected before the exchange token is sent to the partner.
-pub struct AcceptDelegationRequest(
-    pub(crate) rt::Call<
-        t::AcceptDelegationRequestRequest,
-        rt::Unit,
-        e::AcceptDelegationRequestError,
-    >,
-);
+pub struct AcceptDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcceptDelegationRequest, t::AcceptDelegationRequestRequest, rt::Unit,
     e::AcceptDelegationRequestError, op::ACCEPT_DELEGATION_REQUEST
@@ -83,13 +77,7 @@ impl AcceptDelegationRequest {
 /// Creates an IAM role from the specified role template. The new role takes its configuration—including its name, path, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—from the role template version that you specify. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// If the template version defines parameters, use the `ReplacementValues` parameter to supply the values that the service substitutes into the role during creation.
-pub struct AcquireRole(
-    pub(crate) rt::Call<
-        t::AcquireRoleRequest,
-        t::AcquireRoleResponse,
-        e::AcquireRoleError,
-    >,
-);
+pub struct AcquireRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcquireRole, t::AcquireRoleRequest, t::AcquireRoleResponse, e::AcquireRoleError,
     op::ACQUIRE_ROLE
@@ -107,13 +95,7 @@ impl AcquireRole {
 /// Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.
 ///
 /// This operation is idempotent; it does not fail or return an error if you add an existing client ID to the provider.
-pub struct AddClientIdToOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::AddClientIdToOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::AddClientIdToOpenIdConnectProviderError,
-    >,
-);
+pub struct AddClientIdToOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddClientIdToOpenIdConnectProvider, t::AddClientIdToOpenIdConnectProviderRequest,
     rt::Unit, e::AddClientIdToOpenIdConnectProviderError,
@@ -135,13 +117,7 @@ impl AddClientIdToOpenIdConnectProvider {
 /// **Important:** When using the [iam:AssociatedResourceArn](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#available-keys-for-iam) condition in a policy to restrict the [PassRole](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html) IAM action, special considerations apply if the policy is intended to define access for the `AddRoleToInstanceProfile` action. In this case, you cannot specify a Region or instance ID in the EC2 instance ARN. The ARN value must be `arn:aws:ec2:*:CallerAccountId:instance/*`. Using any other ARN value may lead to unexpected evaluation results.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-pub struct AddRoleToInstanceProfile(
-    pub(crate) rt::Call<
-        t::AddRoleToInstanceProfileRequest,
-        rt::Unit,
-        e::AddRoleToInstanceProfileError,
-    >,
-);
+pub struct AddRoleToInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddRoleToInstanceProfile, t::AddRoleToInstanceProfileRequest, rt::Unit,
     e::AddRoleToInstanceProfileError, op::ADD_ROLE_TO_INSTANCE_PROFILE
@@ -153,9 +129,7 @@ impl AddRoleToInstanceProfile {
 /// The `AddUserToGroup` operation.
 ///
 /// Adds the specified user to the specified group.
-pub struct AddUserToGroup(
-    pub(crate) rt::Call<t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError>,
-);
+pub struct AddUserToGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddUserToGroup, t::AddUserToGroupRequest, rt::Unit, e::AddUserToGroupError,
     op::ADD_USER_TO_GROUP
@@ -173,13 +147,7 @@ impl AddUserToGroup {
 /// If the partner that created the delegation request has not specified the owner account during creation, any caller from any account can call the `AssociateDelegationRequest` API for the delegation request. Once this API call is successful, the ARN of the current calling identity will be stored as the `ownerId` and the Amazon Web Services account ID of the current calling identity will be stored as the `ownerAccount` of the request.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct AssociateDelegationRequest(
-    pub(crate) rt::Call<
-        t::AssociateDelegationRequestRequest,
-        rt::Unit,
-        e::AssociateDelegationRequestError,
-    >,
-);
+pub struct AssociateDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateDelegationRequest, t::AssociateDelegationRequestRequest, rt::Unit,
     e::AssociateDelegationRequestError, op::ASSOCIATE_DELEGATION_REQUEST
@@ -198,9 +166,7 @@ impl AssociateDelegationRequest {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct AttachGroupPolicy(
-    pub(crate) rt::Call<t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError>,
-);
+pub struct AttachGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachGroupPolicy, t::AttachGroupPolicyRequest, rt::Unit, e::AttachGroupPolicyError,
     op::ATTACH_GROUP_POLICY
@@ -218,9 +184,7 @@ impl AttachGroupPolicy {
 /// Use this operation to attach a *managed* policy to a role. To embed an inline policy in a role, use [`PutRolePolicy`](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html) . For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
-pub struct AttachRolePolicy(
-    pub(crate) rt::Call<t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError>,
-);
+pub struct AttachRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachRolePolicy, t::AttachRolePolicyRequest, rt::Unit, e::AttachRolePolicyError,
     op::ATTACH_ROLE_POLICY
@@ -238,9 +202,7 @@ impl AttachRolePolicy {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct AttachUserPolicy(
-    pub(crate) rt::Call<t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError>,
-);
+pub struct AttachUserPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AttachUserPolicy, t::AttachUserPolicyRequest, rt::Unit, e::AttachUserPolicyError,
     op::ATTACH_USER_POLICY

@@ -93,9 +93,7 @@ impl super::Client {
 /// Changes the password of the IAM user who is calling this operation. This operation can be performed using the CLI, the Amazon Web Services API, or the **My Security Credentials** page in the Amazon Web Services Management Console. The Amazon Web Services account root user password is not affected by this operation.
 ///
 /// Use [UpdateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateLoginProfile.html) to use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-pub struct ChangePassword(
-    pub(crate) rt::Call<t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError>,
-);
+pub struct ChangePassword(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangePassword, t::ChangePasswordRequest, rt::Unit, e::ChangePasswordError,
     op::CHANGE_PASSWORD
@@ -113,13 +111,7 @@ impl ChangePassword {
 /// For information about quotas on the number of keys you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Important:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation. You must save the key (for example, in a text file) if you want to be able to access it again. If a secret key is lost, you can delete the access keys for the associated user and then create new keys.
-pub struct CreateAccessKey(
-    pub(crate) rt::Call<
-        t::CreateAccessKeyRequest,
-        t::CreateAccessKeyResponse,
-        e::CreateAccessKeyError,
-    >,
-);
+pub struct CreateAccessKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessKey, t::CreateAccessKeyRequest, t::CreateAccessKeyResponse,
     e::CreateAccessKeyError, op::CREATE_ACCESS_KEY
@@ -130,13 +122,7 @@ impl CreateAccessKey {
 /// The `CreateAccountAlias` operation.
 ///
 /// Creates an alias for your Amazon Web Services account. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-pub struct CreateAccountAlias(
-    pub(crate) rt::Call<
-        t::CreateAccountAliasRequest,
-        rt::Unit,
-        e::CreateAccountAliasError,
-    >,
-);
+pub struct CreateAccountAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccountAlias, t::CreateAccountAliasRequest, rt::Unit,
     e::CreateAccountAliasError, op::CREATE_ACCOUNT_ALIAS
@@ -149,13 +135,7 @@ impl CreateAccountAlias {
 /// Creates an IAM delegation request for temporary access delegation.
 ///
 /// This API is not available for general use. In order to use this API, a caller first need to go through an onboarding process described in the [partner onboarding documentation](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation-partner-guide.html).
-pub struct CreateDelegationRequest(
-    pub(crate) rt::Call<
-        t::CreateDelegationRequestRequest,
-        t::CreateDelegationRequestResponse,
-        e::CreateDelegationRequestError,
-    >,
-);
+pub struct CreateDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDelegationRequest, t::CreateDelegationRequestRequest,
     t::CreateDelegationRequestResponse, e::CreateDelegationRequestError,
@@ -179,13 +159,7 @@ impl CreateDelegationRequest {
 /// Creates a new group.
 ///
 /// For information about the number of groups you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-pub struct CreateGroup(
-    pub(crate) rt::Call<
-        t::CreateGroupRequest,
-        t::CreateGroupResponse,
-        e::CreateGroupError,
-    >,
-);
+pub struct CreateGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateGroup, t::CreateGroupRequest, t::CreateGroupResponse, e::CreateGroupError,
     op::CREATE_GROUP
@@ -199,13 +173,7 @@ impl CreateGroup {
 /// Creates a new instance profile. For information about instance profiles, see [Using roles for applications on Amazon EC2](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html) in the *IAM User Guide*, and [Instance profiles](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#ec2-instance-profile) in the *Amazon EC2 User Guide*.
 ///
 /// For information about the number of instance profiles you can create, see [IAM object quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-pub struct CreateInstanceProfile(
-    pub(crate) rt::Call<
-        t::CreateInstanceProfileRequest,
-        t::CreateInstanceProfileResponse,
-        e::CreateInstanceProfileError,
-    >,
-);
+pub struct CreateInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateInstanceProfile, t::CreateInstanceProfileRequest,
     t::CreateInstanceProfileResponse, e::CreateInstanceProfileError,
@@ -223,13 +191,7 @@ impl CreateInstanceProfile {
 /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to create a password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update your own existing password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// For more information about managing passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-pub struct CreateLoginProfile(
-    pub(crate) rt::Call<
-        t::CreateLoginProfileRequest,
-        t::CreateLoginProfileResponse,
-        e::CreateLoginProfileError,
-    >,
-);
+pub struct CreateLoginProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLoginProfile, t::CreateLoginProfileRequest, t::CreateLoginProfileResponse,
     e::CreateLoginProfileError, op::CREATE_LOGIN_PROFILE
@@ -259,13 +221,7 @@ impl CreateLoginProfile {
 /// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
 ///
 /// **Note:** The trust for the OIDC provider is derived from the IAM provider that this operation creates. Therefore, it is best to limit access to the [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) operation to highly privileged users.
-pub struct CreateOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::CreateOpenIdConnectProviderRequest,
-        t::CreateOpenIdConnectProviderResponse,
-        e::CreateOpenIdConnectProviderError,
-    >,
-);
+pub struct CreateOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateOpenIdConnectProvider, t::CreateOpenIdConnectProviderRequest,
     t::CreateOpenIdConnectProviderResponse, e::CreateOpenIdConnectProviderError,
@@ -292,13 +248,7 @@ impl CreateOpenIdConnectProvider {
 /// As a best practice, you can validate your IAM policies. To learn more, see [Validating IAM policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_policy-validator.html) in the *IAM User Guide*.
 ///
 /// For more information about managed policies in general, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct CreatePolicy(
-    pub(crate) rt::Call<
-        t::CreatePolicyRequest,
-        t::CreatePolicyResponse,
-        e::CreatePolicyError,
-    >,
-);
+pub struct CreatePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePolicy, t::CreatePolicyRequest, t::CreatePolicyResponse, e::CreatePolicyError,
     op::CREATE_POLICY
@@ -317,13 +267,7 @@ impl CreatePolicy {
 /// Optionally, you can set the new version as the policy's default version. The default version is the version that is in effect for the IAM users, groups, and roles to which the policy is attached.
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-pub struct CreatePolicyVersion(
-    pub(crate) rt::Call<
-        t::CreatePolicyVersionRequest,
-        t::CreatePolicyVersionResponse,
-        e::CreatePolicyVersionError,
-    >,
-);
+pub struct CreatePolicyVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePolicyVersion, t::CreatePolicyVersionRequest, t::CreatePolicyVersionResponse,
     e::CreatePolicyVersionError, op::CREATE_POLICY_VERSION
@@ -338,9 +282,7 @@ impl CreatePolicyVersion {
 /// Creates a new role for your Amazon Web Services account.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For information about quotas for role names and the number of roles you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-pub struct CreateRole(
-    pub(crate) rt::Call<t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError>,
-);
+pub struct CreateRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateRole, t::CreateRoleRequest, t::CreateRoleResponse, e::CreateRoleError,
     op::CREATE_ROLE
@@ -365,13 +307,7 @@ impl CreateRole {
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
 ///
 /// For more information, see [Enabling SAML 2.0 federated users to access the Amazon Web Services Management Console](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-saml.html) and [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html) in the *IAM User Guide*.
-pub struct CreateSamlProvider(
-    pub(crate) rt::Call<
-        t::CreateSamlProviderRequest,
-        t::CreateSamlProviderResponse,
-        e::CreateSamlProviderError,
-    >,
-);
+pub struct CreateSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSamlProvider, t::CreateSamlProviderRequest, t::CreateSamlProviderResponse,
     e::CreateSamlProviderError, op::CREATE_SAML_PROVIDER
@@ -391,13 +327,7 @@ impl CreateSamlProvider {
 /// Creates an IAM role that is linked to a specific Amazon Web Services service. The service controls the attached policies and when the role can be deleted. This helps ensure that the service is not broken by an unexpectedly changed or deleted role, which could put your Amazon Web Services resources into an unknown state. Allowing the service to control the role helps improve service stability and proper cleanup when a service and its role are no longer needed. For more information, see [Using service-linked roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html) in the *IAM User Guide*.
 ///
 /// To attach a policy to this service-linked role, you must make the request using the Amazon Web Services service that depends on this role.
-pub struct CreateServiceLinkedRole(
-    pub(crate) rt::Call<
-        t::CreateServiceLinkedRoleRequest,
-        t::CreateServiceLinkedRoleResponse,
-        e::CreateServiceLinkedRoleError,
-    >,
-);
+pub struct CreateServiceLinkedRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateServiceLinkedRole, t::CreateServiceLinkedRoleRequest,
     t::CreateServiceLinkedRoleResponse, e::CreateServiceLinkedRoleError,
@@ -421,13 +351,7 @@ impl CreateServiceLinkedRole {
 /// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
-pub struct CreateServiceSpecificCredential(
-    pub(crate) rt::Call<
-        t::CreateServiceSpecificCredentialRequest,
-        t::CreateServiceSpecificCredentialResponse,
-        e::CreateServiceSpecificCredentialError,
-    >,
-);
+pub struct CreateServiceSpecificCredential(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateServiceSpecificCredential, t::CreateServiceSpecificCredentialRequest,
     t::CreateServiceSpecificCredentialResponse, e::CreateServiceSpecificCredentialError,
@@ -443,9 +367,7 @@ impl CreateServiceSpecificCredential {
 /// Creates a new IAM user for your Amazon Web Services account.
 ///
 /// For information about quotas for the number of IAM users you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-pub struct CreateUser(
-    pub(crate) rt::Call<t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError>,
-);
+pub struct CreateUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateUser, t::CreateUserRequest, t::CreateUserResponse, e::CreateUserError,
     op::CREATE_USER
@@ -463,13 +385,7 @@ impl CreateUser {
 /// For information about the maximum number of MFA devices you can create, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Important:** The seed information contained in the QR code and the Base32 string should be treated like any other secret access information. In other words, protect the seed information as you would your Amazon Web Services access keys or your passwords. After you provision your virtual device, you should ensure that the information is destroyed following secure procedures.
-pub struct CreateVirtualMfaDevice(
-    pub(crate) rt::Call<
-        t::CreateVirtualMfaDeviceRequest,
-        t::CreateVirtualMfaDeviceResponse,
-        e::CreateVirtualMfaDeviceError,
-    >,
-);
+pub struct CreateVirtualMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateVirtualMfaDevice, t::CreateVirtualMfaDeviceRequest,
     t::CreateVirtualMfaDeviceResponse, e::CreateVirtualMfaDeviceError,

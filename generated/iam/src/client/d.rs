@@ -93,13 +93,7 @@ impl super::Client {
 /// Deactivates the specified MFA device and removes it from association with the user name for which it was originally enabled.
 ///
 /// For more information about creating and working with virtual MFA devices, see [Enabling a virtual multi-factor authentication (MFA) device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-pub struct DeactivateMfaDevice(
-    pub(crate) rt::Call<
-        t::DeactivateMfaDeviceRequest,
-        rt::Unit,
-        e::DeactivateMfaDeviceError,
-    >,
-);
+pub struct DeactivateMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeactivateMfaDevice, t::DeactivateMfaDeviceRequest, rt::Unit,
     e::DeactivateMfaDeviceError, op::DEACTIVATE_MFA_DEVICE
@@ -113,9 +107,7 @@ impl DeactivateMfaDevice {
 /// Deletes the access key pair associated with the specified IAM user.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-pub struct DeleteAccessKey(
-    pub(crate) rt::Call<t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError>,
-);
+pub struct DeleteAccessKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessKey, t::DeleteAccessKeyRequest, rt::Unit, e::DeleteAccessKeyError,
     op::DELETE_ACCESS_KEY
@@ -127,13 +119,7 @@ impl DeleteAccessKey {
 /// The `DeleteAccountAlias` operation.
 ///
 /// Deletes the specified Amazon Web Services account alias. For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/signin/latest/userguide/CreateAccountAlias.html) in the *Amazon Web Services Sign-In User Guide*.
-pub struct DeleteAccountAlias(
-    pub(crate) rt::Call<
-        t::DeleteAccountAliasRequest,
-        rt::Unit,
-        e::DeleteAccountAliasError,
-    >,
-);
+pub struct DeleteAccountAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccountAlias, t::DeleteAccountAliasRequest, rt::Unit,
     e::DeleteAccountAliasError, op::DELETE_ACCOUNT_ALIAS
@@ -144,9 +130,7 @@ impl DeleteAccountAlias {
 /// The `DeleteAccountPasswordPolicy` operation.
 ///
 /// Deletes the password policy for the Amazon Web Services account. There are no parameters.
-pub struct DeleteAccountPasswordPolicy(
-    pub(crate) rt::Call<rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError>,
-);
+pub struct DeleteAccountPasswordPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccountPasswordPolicy, rt::Unit, rt::Unit, e::DeleteAccountPasswordPolicyError,
     op::DELETE_ACCOUNT_PASSWORD_POLICY
@@ -154,9 +138,7 @@ rt::operation_type!(
 /// The `DeleteGroup` operation.
 ///
 /// Deletes the specified IAM group. The group must not contain any users or have any attached policies.
-pub struct DeleteGroup(
-    pub(crate) rt::Call<t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError>,
-);
+pub struct DeleteGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteGroup, t::DeleteGroupRequest, rt::Unit, e::DeleteGroupError, op::DELETE_GROUP
 );
@@ -168,9 +150,7 @@ impl DeleteGroup {
 /// Deletes the specified inline policy that is embedded in the specified IAM group.
 ///
 /// A group can also have managed policies attached to it. To detach a managed policy from a group, use [DetachGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachGroupPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DeleteGroupPolicy(
-    pub(crate) rt::Call<t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError>,
-);
+pub struct DeleteGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteGroupPolicy, t::DeleteGroupPolicyRequest, rt::Unit, e::DeleteGroupPolicyError,
     op::DELETE_GROUP_POLICY
@@ -186,13 +166,7 @@ impl DeleteGroupPolicy {
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the instance profile you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
 ///
 /// For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-pub struct DeleteInstanceProfile(
-    pub(crate) rt::Call<
-        t::DeleteInstanceProfileRequest,
-        rt::Unit,
-        e::DeleteInstanceProfileError,
-    >,
-);
+pub struct DeleteInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteInstanceProfile, t::DeleteInstanceProfileRequest, rt::Unit,
     e::DeleteInstanceProfileError, op::DELETE_INSTANCE_PROFILE
@@ -207,13 +181,7 @@ impl DeleteInstanceProfile {
 /// You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to delete a password for any IAM user. You can use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to update, but not delete, your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// **Important:** Deleting a user's password does not prevent a user from accessing Amazon Web Services through the command line interface or the API. To prevent all user access, you must also either make any access keys inactive or delete them. For more information about making keys inactive or deleting them, see [UpdateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAccessKey.html) and [DeleteAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html).
-pub struct DeleteLoginProfile(
-    pub(crate) rt::Call<
-        t::DeleteLoginProfileRequest,
-        rt::Unit,
-        e::DeleteLoginProfileError,
-    >,
-);
+pub struct DeleteLoginProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLoginProfile, t::DeleteLoginProfileRequest, rt::Unit,
     e::DeleteLoginProfileError, op::DELETE_LOGIN_PROFILE
@@ -228,13 +196,7 @@ impl DeleteLoginProfile {
 /// Deleting an IAM OIDC provider resource does not update any roles that reference the provider as a principal in their trust policies. Any attempt to assume a role that references a deleted provider fails.
 ///
 /// This operation is idempotent; it does not fail or return an error if you call the operation for a provider that does not exist.
-pub struct DeleteOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::DeleteOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::DeleteOpenIdConnectProviderError,
-    >,
-);
+pub struct DeleteOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteOpenIdConnectProvider, t::DeleteOpenIdConnectProviderRequest, rt::Unit,
     e::DeleteOpenIdConnectProviderError, op::DELETE_OPEN_ID_CONNECT_PROVIDER
@@ -255,9 +217,7 @@ impl DeleteOpenIdConnectProvider {
 /// - Delete the policy (this automatically deletes the policy's default version) using this operation.
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DeletePolicy(
-    pub(crate) rt::Call<t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError>,
-);
+pub struct DeletePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePolicy, t::DeletePolicyRequest, rt::Unit, e::DeletePolicyError,
     op::DELETE_POLICY
@@ -272,13 +232,7 @@ impl DeletePolicy {
 /// You cannot delete the default version from a policy using this operation. To delete the default version from a policy, use [DeletePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html). To find out which version of a policy is marked as the default version, use [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html).
 ///
 /// For information about versions for managed policies, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-pub struct DeletePolicyVersion(
-    pub(crate) rt::Call<
-        t::DeletePolicyVersionRequest,
-        rt::Unit,
-        e::DeletePolicyVersionError,
-    >,
-);
+pub struct DeletePolicyVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePolicyVersion, t::DeletePolicyVersionRequest, rt::Unit,
     e::DeletePolicyVersionError, op::DELETE_POLICY_VERSION
@@ -297,9 +251,7 @@ impl DeletePolicyVersion {
 /// - Optional – Delete instance profile after detaching from role for resource clean up ([DeleteInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html))
 ///
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to delete. Deleting a role or instance profile that is associated with a running instance will break any applications running on the instance.
-pub struct DeleteRole(
-    pub(crate) rt::Call<t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError>,
-);
+pub struct DeleteRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRole, t::DeleteRoleRequest, rt::Unit, e::DeleteRoleError, op::DELETE_ROLE
 );
@@ -313,13 +265,7 @@ impl DeleteRole {
 /// You cannot set the boundary for a service-linked role.
 ///
 /// **Important:** Deleting the permissions boundary for a role might increase its permissions. For example, it might allow anyone who assumes the role to perform all the actions granted in its permissions policies.
-pub struct DeleteRolePermissionsBoundary(
-    pub(crate) rt::Call<
-        t::DeleteRolePermissionsBoundaryRequest,
-        rt::Unit,
-        e::DeleteRolePermissionsBoundaryError,
-    >,
-);
+pub struct DeleteRolePermissionsBoundary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRolePermissionsBoundary, t::DeleteRolePermissionsBoundaryRequest, rt::Unit,
     e::DeleteRolePermissionsBoundaryError, op::DELETE_ROLE_PERMISSIONS_BOUNDARY
@@ -332,9 +278,7 @@ impl DeleteRolePermissionsBoundary {
 /// Deletes the specified inline policy that is embedded in the specified IAM role.
 ///
 /// A role can also have managed policies attached to it. To detach a managed policy from a role, use [DetachRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachRolePolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DeleteRolePolicy(
-    pub(crate) rt::Call<t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError>,
-);
+pub struct DeleteRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRolePolicy, t::DeleteRolePolicyRequest, rt::Unit, e::DeleteRolePolicyError,
     op::DELETE_ROLE_POLICY
@@ -350,13 +294,7 @@ impl DeleteRolePolicy {
 /// Deleting the provider resource from IAM does not update any roles that reference the SAML provider resource's ARN as a principal in their trust policies. Any attempt to assume a role that references a non-existent provider resource ARN fails.
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-pub struct DeleteSamlProvider(
-    pub(crate) rt::Call<
-        t::DeleteSamlProviderRequest,
-        rt::Unit,
-        e::DeleteSamlProviderError,
-    >,
-);
+pub struct DeleteSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSamlProvider, t::DeleteSamlProviderRequest, rt::Unit,
     e::DeleteSamlProviderError, op::DELETE_SAML_PROVIDER
@@ -369,13 +307,7 @@ impl DeleteSamlProvider {
 /// Deletes the specified SSH public key.
 ///
 /// The SSH public key deleted by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-pub struct DeleteSshPublicKey(
-    pub(crate) rt::Call<
-        t::DeleteSshPublicKeyRequest,
-        rt::Unit,
-        e::DeleteSshPublicKeyError,
-    >,
-);
+pub struct DeleteSshPublicKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSshPublicKey, t::DeleteSshPublicKeyRequest, rt::Unit,
     e::DeleteSshPublicKeyError, op::DELETE_SSH_PUBLIC_KEY
@@ -469,13 +401,7 @@ impl super::Client {
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
 ///
 /// **Important:** If you are using a server certificate with Elastic Load Balancing, deleting the certificate could have implications for your application. If Elastic Load Balancing doesn't detect the deletion of bound certificates, it may continue to use the certificates. This could cause Elastic Load Balancing to stop accepting traffic. We recommend that you remove the reference to the certificate from Elastic Load Balancing before using this command to delete the certificate. For more information, see [DeleteLoadBalancerListeners](https://docs.aws.amazon.com/ElasticLoadBalancing/latest/APIReference/API_DeleteLoadBalancerListeners.html) in the *Elastic Load Balancing API Reference*.
-pub struct DeleteServerCertificate(
-    pub(crate) rt::Call<
-        t::DeleteServerCertificateRequest,
-        rt::Unit,
-        e::DeleteServerCertificateError,
-    >,
-);
+pub struct DeleteServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteServerCertificate, t::DeleteServerCertificateRequest, rt::Unit,
     e::DeleteServerCertificateError, op::DELETE_SERVER_CERTIFICATE
@@ -490,13 +416,7 @@ impl DeleteServerCertificate {
 /// If you submit a deletion request for a service-linked role whose linked service is still accessing a resource, then the deletion task fails. If it fails, the [GetServiceLinkedRoleDeletionStatus](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLinkedRoleDeletionStatus.html) operation returns the reason for the failure, usually including the resources that must be deleted. To delete the service-linked role, you must first remove those resources from the linked service and then submit the deletion request again. Resources are specific to the service that is linked to the role. For more information about removing resources from a service, see the [Amazon Web Services documentation](http://docs.aws.amazon.com/) for your service.
 ///
 /// For more information about service-linked roles, see [Roles terms and concepts: Amazon Web Services service-linked role](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-service-linked-role) in the *IAM User Guide*.
-pub struct DeleteServiceLinkedRole(
-    pub(crate) rt::Call<
-        t::DeleteServiceLinkedRoleRequest,
-        t::DeleteServiceLinkedRoleResponse,
-        e::DeleteServiceLinkedRoleError,
-    >,
-);
+pub struct DeleteServiceLinkedRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteServiceLinkedRole, t::DeleteServiceLinkedRoleRequest,
     t::DeleteServiceLinkedRoleResponse, e::DeleteServiceLinkedRoleError,
@@ -508,13 +428,7 @@ impl DeleteServiceLinkedRole {
 /// The `DeleteServiceSpecificCredential` operation.
 ///
 /// Deletes the specified service-specific credential.
-pub struct DeleteServiceSpecificCredential(
-    pub(crate) rt::Call<
-        t::DeleteServiceSpecificCredentialRequest,
-        rt::Unit,
-        e::DeleteServiceSpecificCredentialError,
-    >,
-);
+pub struct DeleteServiceSpecificCredential(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteServiceSpecificCredential, t::DeleteServiceSpecificCredentialRequest, rt::Unit,
     e::DeleteServiceSpecificCredentialError, op::DELETE_SERVICE_SPECIFIC_CREDENTIAL
@@ -531,13 +445,7 @@ impl DeleteServiceSpecificCredential {
 /// Deletes a signing certificate associated with the specified IAM user.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated IAM users.
-pub struct DeleteSigningCertificate(
-    pub(crate) rt::Call<
-        t::DeleteSigningCertificateRequest,
-        rt::Unit,
-        e::DeleteSigningCertificateError,
-    >,
-);
+pub struct DeleteSigningCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSigningCertificate, t::DeleteSigningCertificateRequest, rt::Unit,
     e::DeleteSigningCertificateError, op::DELETE_SIGNING_CERTIFICATE
@@ -559,9 +467,7 @@ impl DeleteSigningCertificate {
 /// - Inline policies ([DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html))
 /// - Attached managed policies ([DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html))
 /// - Group memberships ([RemoveUserFromGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html))
-pub struct DeleteUser(
-    pub(crate) rt::Call<t::DeleteUserRequest, rt::Unit, e::DeleteUserError>,
-);
+pub struct DeleteUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteUser, t::DeleteUserRequest, rt::Unit, e::DeleteUserError, op::DELETE_USER
 );
@@ -573,13 +479,7 @@ impl DeleteUser {
 /// Deletes the permissions boundary for the specified IAM user.
 ///
 /// **Important:** Deleting the permissions boundary for a user might increase its permissions by allowing the user to perform all the actions granted in its permissions policies.
-pub struct DeleteUserPermissionsBoundary(
-    pub(crate) rt::Call<
-        t::DeleteUserPermissionsBoundaryRequest,
-        rt::Unit,
-        e::DeleteUserPermissionsBoundaryError,
-    >,
-);
+pub struct DeleteUserPermissionsBoundary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteUserPermissionsBoundary, t::DeleteUserPermissionsBoundaryRequest, rt::Unit,
     e::DeleteUserPermissionsBoundaryError, op::DELETE_USER_PERMISSIONS_BOUNDARY
@@ -592,9 +492,7 @@ impl DeleteUserPermissionsBoundary {
 /// Deletes the specified inline policy that is embedded in the specified IAM user.
 ///
 /// A user can also have managed policies attached to it. To detach a managed policy from a user, use [DetachUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html). For more information about policies, refer to [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DeleteUserPolicy(
-    pub(crate) rt::Call<t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError>,
-);
+pub struct DeleteUserPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteUserPolicy, t::DeleteUserPolicyRequest, rt::Unit, e::DeleteUserPolicyError,
     op::DELETE_USER_POLICY
@@ -608,13 +506,7 @@ impl DeleteUserPolicy {
 /// Deletes a virtual MFA device.
 ///
 /// **Note:** You must deactivate a user's virtual MFA device before you can delete it. For information about deactivating MFA devices, see [DeactivateMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html).
-pub struct DeleteVirtualMfaDevice(
-    pub(crate) rt::Call<
-        t::DeleteVirtualMfaDeviceRequest,
-        rt::Unit,
-        e::DeleteVirtualMfaDeviceError,
-    >,
-);
+pub struct DeleteVirtualMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteVirtualMfaDevice, t::DeleteVirtualMfaDeviceRequest, rt::Unit,
     e::DeleteVirtualMfaDeviceError, op::DELETE_VIRTUAL_MFA_DEVICE
@@ -627,9 +519,7 @@ impl DeleteVirtualMfaDevice {
 /// Removes the specified managed policy from the specified IAM group.
 ///
 /// A group can also have inline policies embedded with it. To delete an inline policy, use [DeleteGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroupPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DetachGroupPolicy(
-    pub(crate) rt::Call<t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError>,
-);
+pub struct DetachGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetachGroupPolicy, t::DetachGroupPolicyRequest, rt::Unit, e::DetachGroupPolicyError,
     op::DETACH_GROUP_POLICY
@@ -643,9 +533,7 @@ impl DetachGroupPolicy {
 /// Removes the specified managed policy from the specified role.
 ///
 /// A role can also have inline policies embedded with it. To delete an inline policy, use [DeleteRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DetachRolePolicy(
-    pub(crate) rt::Call<t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError>,
-);
+pub struct DetachRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetachRolePolicy, t::DetachRolePolicyRequest, rt::Unit, e::DetachRolePolicyError,
     op::DETACH_ROLE_POLICY
@@ -659,9 +547,7 @@ impl DetachRolePolicy {
 /// Removes the specified managed policy from the specified user.
 ///
 /// A user can also have inline policies embedded with it. To delete an inline policy, use [DeleteUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct DetachUserPolicy(
-    pub(crate) rt::Call<t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError>,
-);
+pub struct DetachUserPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DetachUserPolicy, t::DetachUserPolicyRequest, rt::Unit, e::DetachUserPolicyError,
     op::DETACH_USER_POLICY
@@ -673,13 +559,7 @@ impl DetachUserPolicy {
 /// The `DisableOrganizationsRootCredentialsManagement` operation.
 ///
 /// Disables the management of privileged root user credentials across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer manage root user credentials for member accounts in your organization.
-pub struct DisableOrganizationsRootCredentialsManagement(
-    pub(crate) rt::Call<
-        t::DisableOrganizationsRootCredentialsManagementRequest,
-        t::DisableOrganizationsRootCredentialsManagementResponse,
-        e::DisableOrganizationsRootCredentialsManagementError,
-    >,
-);
+pub struct DisableOrganizationsRootCredentialsManagement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableOrganizationsRootCredentialsManagement,
     t::DisableOrganizationsRootCredentialsManagementRequest,
@@ -690,13 +570,7 @@ rt::operation_type!(
 /// The `DisableOrganizationsRootSessions` operation.
 ///
 /// Disables root user sessions for privileged tasks across member accounts in your organization. When you disable this feature, the management account and the delegated administrator for IAM can no longer perform privileged tasks on member accounts in your organization.
-pub struct DisableOrganizationsRootSessions(
-    pub(crate) rt::Call<
-        t::DisableOrganizationsRootSessionsRequest,
-        t::DisableOrganizationsRootSessionsResponse,
-        e::DisableOrganizationsRootSessionsError,
-    >,
-);
+pub struct DisableOrganizationsRootSessions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableOrganizationsRootSessions, t::DisableOrganizationsRootSessionsRequest,
     t::DisableOrganizationsRootSessionsResponse,
@@ -705,9 +579,7 @@ rt::operation_type!(
 /// The `DisableOutboundWebIdentityFederation` operation.
 ///
 /// Disables the outbound identity federation feature for your Amazon Web Services account. When disabled, IAM principals in the account cannot use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for authentication with external services. This operation does not affect tokens that were issued before the feature was disabled.
-pub struct DisableOutboundWebIdentityFederation(
-    pub(crate) rt::Call<rt::Unit, rt::Unit, e::DisableOutboundWebIdentityFederationError>,
-);
+pub struct DisableOutboundWebIdentityFederation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableOutboundWebIdentityFederation, rt::Unit, rt::Unit,
     e::DisableOutboundWebIdentityFederationError,

@@ -35,9 +35,7 @@ impl super::Client {
 /// The `EnableMFADevice` operation.
 ///
 /// Enables the specified MFA device and associates it with the specified IAM user. When enabled, the MFA device is required for every subsequent login by the IAM user associated with the device.
-pub struct EnableMfaDevice(
-    pub(crate) rt::Call<t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError>,
-);
+pub struct EnableMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableMfaDevice, t::EnableMfaDeviceRequest, rt::Unit, e::EnableMfaDeviceError,
     op::ENABLE_MFA_DEVICE
@@ -56,13 +54,7 @@ impl EnableMfaDevice {
 ///
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-iam.html) in the *Organizations User Guide*.
-pub struct EnableOrganizationsRootCredentialsManagement(
-    pub(crate) rt::Call<
-        t::EnableOrganizationsRootCredentialsManagementRequest,
-        t::EnableOrganizationsRootCredentialsManagementResponse,
-        e::EnableOrganizationsRootCredentialsManagementError,
-    >,
-);
+pub struct EnableOrganizationsRootCredentialsManagement(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableOrganizationsRootCredentialsManagement,
     t::EnableOrganizationsRootCredentialsManagementRequest,
@@ -78,13 +70,7 @@ rt::operation_type!(
 ///
 /// - You must manage your Amazon Web Services accounts in [Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html).
 /// - Enable trusted access for Identity and Access Management in Organizations. For details, see [IAM and Organizations](https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-ra.html) in the *Organizations User Guide*.
-pub struct EnableOrganizationsRootSessions(
-    pub(crate) rt::Call<
-        t::EnableOrganizationsRootSessionsRequest,
-        t::EnableOrganizationsRootSessionsResponse,
-        e::EnableOrganizationsRootSessionsError,
-    >,
-);
+pub struct EnableOrganizationsRootSessions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableOrganizationsRootSessions, t::EnableOrganizationsRootSessionsRequest,
     t::EnableOrganizationsRootSessionsResponse, e::EnableOrganizationsRootSessionsError,
@@ -93,13 +79,7 @@ rt::operation_type!(
 /// The `EnableOutboundWebIdentityFederation` operation.
 ///
 /// Enables the outbound identity federation feature for your Amazon Web Services account. When enabled, IAM principals in your account can use the `GetWebIdentityToken` API to obtain JSON Web Tokens (JWTs) for secure authentication with external services. This operation also generates a unique issuer URL for your Amazon Web Services account.
-pub struct EnableOutboundWebIdentityFederation(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::EnableOutboundWebIdentityFederationResponse,
-        e::EnableOutboundWebIdentityFederationError,
-    >,
-);
+pub struct EnableOutboundWebIdentityFederation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableOutboundWebIdentityFederation, rt::Unit,
     t::EnableOutboundWebIdentityFederationResponse,

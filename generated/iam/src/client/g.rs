@@ -97,13 +97,7 @@ impl super::Client {
 /// The `GenerateCredentialReport` operation.
 ///
 /// Generates a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-pub struct GenerateCredentialReport(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::GenerateCredentialReportResponse,
-        e::GenerateCredentialReportError,
-    >,
-);
+pub struct GenerateCredentialReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GenerateCredentialReport, rt::Unit, t::GenerateCredentialReportResponse,
     e::GenerateCredentialReportError, op::GENERATE_CREDENTIAL_REPORT
@@ -141,13 +135,7 @@ rt::operation_type!(
 /// **Note:** Service last accessed data does not use other policy types when determining whether a principal could access a service. These other policy types include identity-based policies, resource-based policies, access control lists, IAM permissions boundaries, and STS assume role policies. It only applies SCP logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
 ///
 /// For more information about service last accessed data, see [Reducing policy scope by viewing user activity](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-pub struct GenerateOrganizationsAccessReport(
-    pub(crate) rt::Call<
-        t::GenerateOrganizationsAccessReportRequest,
-        t::GenerateOrganizationsAccessReportResponse,
-        e::GenerateOrganizationsAccessReportError,
-    >,
-);
+pub struct GenerateOrganizationsAccessReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GenerateOrganizationsAccessReport, t::GenerateOrganizationsAccessReportRequest,
     t::GenerateOrganizationsAccessReportResponse,
@@ -177,13 +165,7 @@ impl GenerateOrganizationsAccessReport {
 /// **Note:** Service last accessed data does not use other policy types when determining whether a resource could access a service. These other policy types include resource-based policies, access control lists, Organizations policies, IAM permissions boundaries, and STS assume role policies. It only applies permissions policy logic. For more about the evaluation of policy types, see [Evaluating policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html#policy-eval-basics) in the *IAM User Guide*.
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-pub struct GenerateServiceLastAccessedDetails(
-    pub(crate) rt::Call<
-        t::GenerateServiceLastAccessedDetailsRequest,
-        t::GenerateServiceLastAccessedDetailsResponse,
-        e::GenerateServiceLastAccessedDetailsError,
-    >,
-);
+pub struct GenerateServiceLastAccessedDetails(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GenerateServiceLastAccessedDetails, t::GenerateServiceLastAccessedDetailsRequest,
     t::GenerateServiceLastAccessedDetailsResponse,
@@ -200,13 +182,7 @@ impl GenerateServiceLastAccessedDetails {
 /// The `GetAccessKeyLastUsed` operation.
 ///
 /// Retrieves information about when the specified access key was last used. The information includes the date and time of last use, along with the Amazon Web Services service and Region that were specified in the last request made with that key.
-pub struct GetAccessKeyLastUsed(
-    pub(crate) rt::Call<
-        t::GetAccessKeyLastUsedRequest,
-        t::GetAccessKeyLastUsedResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessKeyLastUsed(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessKeyLastUsed, t::GetAccessKeyLastUsedRequest,
     t::GetAccessKeyLastUsedResponse, rt::NoErrors, op::GET_ACCESS_KEY_LAST_USED
@@ -221,13 +197,7 @@ impl GetAccessKeyLastUsed {
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
 ///
 /// You can optionally filter the results using the `Filter` parameter. You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct GetAccountAuthorizationDetails(
-    pub(crate) rt::Call<
-        t::GetAccountAuthorizationDetailsRequest,
-        t::GetAccountAuthorizationDetailsResponse,
-        e::GetAccountAuthorizationDetailsError,
-    >,
-);
+pub struct GetAccountAuthorizationDetails(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountAuthorizationDetails, t::GetAccountAuthorizationDetailsRequest,
     t::GetAccountAuthorizationDetailsResponse, e::GetAccountAuthorizationDetailsError,
@@ -256,13 +226,7 @@ impl GetAccountAuthorizationDetails {
 /// The `GetAccountPasswordPolicy` operation.
 ///
 /// Retrieves the password policy for the Amazon Web Services account. This tells you the complexity requirements and mandatory rotation periods for the IAM user passwords in your account. For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html).
-pub struct GetAccountPasswordPolicy(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::GetAccountPasswordPolicyResponse,
-        e::GetAccountPasswordPolicyError,
-    >,
-);
+pub struct GetAccountPasswordPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountPasswordPolicy, rt::Unit, t::GetAccountPasswordPolicyResponse,
     e::GetAccountPasswordPolicyError, op::GET_ACCOUNT_PASSWORD_POLICY
@@ -272,13 +236,7 @@ rt::operation_type!(
 /// Retrieves the account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
 ///
 /// The service returns properties as key-value pairs in `Namespace/PropertyName` format. Each namespace groups related configuration settings. Use [PutAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutAccountProperties.html) to modify these properties.
-pub struct GetAccountProperties(
-    pub(crate) rt::Call<
-        t::GetAccountPropertiesRequest,
-        t::GetAccountPropertiesResponse,
-        e::GetAccountPropertiesError,
-    >,
-);
+pub struct GetAccountProperties(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountProperties, t::GetAccountPropertiesRequest,
     t::GetAccountPropertiesResponse, e::GetAccountPropertiesError,
@@ -289,13 +247,7 @@ rt::operation_type!(
 /// Retrieves information about IAM entity usage and IAM quotas in the Amazon Web Services account.
 ///
 /// For information about IAM quotas, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
-pub struct GetAccountSummary(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::GetAccountSummaryResponse,
-        e::GetAccountSummaryError,
-    >,
-);
+pub struct GetAccountSummary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountSummary, rt::Unit, t::GetAccountSummaryResponse, e::GetAccountSummaryError,
     op::GET_ACCOUNT_SUMMARY
@@ -305,13 +257,7 @@ rt::operation_type!(
 /// Gets a list of all of the context keys referenced in the input policies. The policies are supplied as a list of one or more strings. To get the context keys from policies associated with an IAM user, group, or role, use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html).
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value specified in an IAM policy. Use `GetContextKeysForCustomPolicy` to understand what key names and values you must supply when you call [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html). Note that all parameters are shown in unencoded form here for clarity but must be URL encoded to be included as a part of a real HTML request.
-pub struct GetContextKeysForCustomPolicy(
-    pub(crate) rt::Call<
-        t::GetContextKeysForCustomPolicyRequest,
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForCustomPolicyError,
-    >,
-);
+pub struct GetContextKeysForCustomPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetContextKeysForCustomPolicy, t::GetContextKeysForCustomPolicyRequest,
     t::GetContextKeysForPolicyResponse, e::GetContextKeysForCustomPolicyError,
@@ -332,13 +278,7 @@ impl GetContextKeysForCustomPolicy {
 /// **Note:** This operation discloses information about the permissions granted to other users. If you do not want users to see other user's permissions, then consider allowing them to use [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) instead.
 ///
 /// Context keys are variables maintained by Amazon Web Services and its services that provide details about the context of an API query request. Context keys can be evaluated by testing against a value in an IAM policy. Use [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) to understand what key names and values you must supply when you call [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html). This operation doesn't return context keys referenced by service control policies (SCPs). Only context keys referenced by the identity-based policies attached to the specified entity, and any additional policies that you provide, are included.
-pub struct GetContextKeysForPrincipalPolicy(
-    pub(crate) rt::Call<
-        t::GetContextKeysForPrincipalPolicyRequest,
-        t::GetContextKeysForPolicyResponse,
-        e::GetContextKeysForPrincipalPolicyError,
-    >,
-);
+pub struct GetContextKeysForPrincipalPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetContextKeysForPrincipalPolicy, t::GetContextKeysForPrincipalPolicyRequest,
     t::GetContextKeysForPolicyResponse, e::GetContextKeysForPrincipalPolicyError,
@@ -356,13 +296,7 @@ impl GetContextKeysForPrincipalPolicy {
 /// The `GetCredentialReport` operation.
 ///
 /// Retrieves a credential report for the Amazon Web Services account. For more information about the credential report, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
-pub struct GetCredentialReport(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::GetCredentialReportResponse,
-        e::GetCredentialReportError,
-    >,
-);
+pub struct GetCredentialReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCredentialReport, rt::Unit, t::GetCredentialReportResponse,
     e::GetCredentialReportError, op::GET_CREDENTIAL_REPORT
@@ -372,13 +306,7 @@ rt::operation_type!(
 /// Retrieves information about a specific delegation request.
 ///
 /// If a delegation request has no owner or owner account, `GetDelegationRequest` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetDelegationRequest` for the delegation request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct GetDelegationRequest(
-    pub(crate) rt::Call<
-        t::GetDelegationRequestRequest,
-        t::GetDelegationRequestResponse,
-        e::GetDelegationRequestError,
-    >,
-);
+pub struct GetDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDelegationRequest, t::GetDelegationRequestRequest,
     t::GetDelegationRequestResponse, e::GetDelegationRequestError,
@@ -391,9 +319,7 @@ impl GetDelegationRequest {
 /// The `GetGroup` operation.
 ///
 /// Returns a list of IAM users that are in the specified IAM group. You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct GetGroup(
-    pub(crate) rt::Call<t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError>,
-);
+pub struct GetGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetGroup, t::GetGroupRequest, t::GetGroupResponse, e::GetGroupError, op::GET_GROUP
 );
@@ -424,13 +350,7 @@ impl GetGroup {
 /// An IAM group can also have managed policies attached to it. To retrieve a managed policy document that is attached to a group, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version, then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct GetGroupPolicy(
-    pub(crate) rt::Call<
-        t::GetGroupPolicyRequest,
-        t::GetGroupPolicyResponse,
-        e::GetGroupPolicyError,
-    >,
-);
+pub struct GetGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetGroupPolicy, t::GetGroupPolicyRequest, t::GetGroupPolicyResponse,
     e::GetGroupPolicyError, op::GET_GROUP_POLICY
@@ -446,13 +366,7 @@ impl GetGroupPolicy {
 /// This method uses a Large Language Model (LLM) to generate the summary.
 ///
 /// If a delegation request has no owner or owner account, `GetHumanReadableSummary` for that delegation request can be called by any account. If the owner account is assigned but there is no owner id, only identities within that owner account can call `GetHumanReadableSummary` for the delegation request to retrieve a summary of that request. Once the delegation request is fully owned, the owner of the request gets a default permission to get that delegation request. For more details, read default permissions granted to delegation requests. These rules are identical to [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) API behavior, such that a party who has permissions to call [GetDelegationRequest](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetDelegationRequest.html) for a given delegation request will always be able to retrieve the human readable summary for that request.
-pub struct GetHumanReadableSummary(
-    pub(crate) rt::Call<
-        t::GetHumanReadableSummaryRequest,
-        t::GetHumanReadableSummaryResponse,
-        e::GetHumanReadableSummaryError,
-    >,
-);
+pub struct GetHumanReadableSummary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHumanReadableSummary, t::GetHumanReadableSummaryRequest,
     t::GetHumanReadableSummaryResponse, e::GetHumanReadableSummaryError,
@@ -465,13 +379,7 @@ impl GetHumanReadableSummary {
 /// The `GetInstanceProfile` operation.
 ///
 /// Retrieves information about the specified instance profile, including the instance profile's path, GUID, ARN, and role. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-pub struct GetInstanceProfile(
-    pub(crate) rt::Call<
-        t::GetInstanceProfileRequest,
-        t::GetInstanceProfileResponse,
-        e::GetInstanceProfileError,
-    >,
-);
+pub struct GetInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetInstanceProfile, t::GetInstanceProfileRequest, t::GetInstanceProfileResponse,
     e::GetInstanceProfileError, op::GET_INSTANCE_PROFILE
@@ -585,13 +493,7 @@ impl super::Client {
 /// If you create an IAM user with access to the console, the `CreateDate` reflects the date you created the initial password for the user.
 ///
 /// If you create an IAM user with programmatic access, and then later add a password for the user to access the Amazon Web Services Management Console, the `CreateDate` reflects the initial password creation date. A user with programmatic access does not have a login profile unless you create a password for the user to access the Amazon Web Services Management Console.
-pub struct GetLoginProfile(
-    pub(crate) rt::Call<
-        t::GetLoginProfileRequest,
-        t::GetLoginProfileResponse,
-        e::GetLoginProfileError,
-    >,
-);
+pub struct GetLoginProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLoginProfile, t::GetLoginProfileRequest, t::GetLoginProfileResponse,
     e::GetLoginProfileError, op::GET_LOGIN_PROFILE
@@ -602,13 +504,7 @@ impl GetLoginProfile {
 /// The `GetMFADevice` operation.
 ///
 /// Retrieves information about an MFA device for a specified user.
-pub struct GetMfaDevice(
-    pub(crate) rt::Call<
-        t::GetMfaDeviceRequest,
-        t::GetMfaDeviceResponse,
-        e::GetMfaDeviceError,
-    >,
-);
+pub struct GetMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMfaDevice, t::GetMfaDeviceRequest, t::GetMfaDeviceResponse, e::GetMfaDeviceError,
     op::GET_MFA_DEVICE
@@ -620,13 +516,7 @@ impl GetMfaDevice {
 /// The `GetOpenIDConnectProvider` operation.
 ///
 /// Returns information about the specified OpenID Connect (OIDC) provider resource object in IAM.
-pub struct GetOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::GetOpenIdConnectProviderRequest,
-        t::GetOpenIdConnectProviderResponse,
-        e::GetOpenIdConnectProviderError,
-    >,
-);
+pub struct GetOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetOpenIdConnectProvider, t::GetOpenIdConnectProviderRequest,
     t::GetOpenIdConnectProviderResponse, e::GetOpenIdConnectProviderError,
@@ -648,13 +538,7 @@ impl GetOpenIdConnectProvider {
 /// For each service that principals in an account (root user, IAM users, or IAM roles) could access using SCPs, the operation returns details about the most recent access attempt. If there was no attempt, the service is listed without details about the most recent attempt to access the service. If the operation fails, it returns the reason that it failed.
 ///
 /// By default, the list is sorted by service namespace.
-pub struct GetOrganizationsAccessReport(
-    pub(crate) rt::Call<
-        t::GetOrganizationsAccessReportRequest,
-        t::GetOrganizationsAccessReportResponse,
-        e::GetOrganizationsAccessReportError,
-    >,
-);
+pub struct GetOrganizationsAccessReport(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetOrganizationsAccessReport, t::GetOrganizationsAccessReportRequest,
     t::GetOrganizationsAccessReportResponse, e::GetOrganizationsAccessReportError,
@@ -669,13 +553,7 @@ impl GetOrganizationsAccessReport {
 /// The `GetOutboundWebIdentityFederationInfo` operation.
 ///
 /// Retrieves the configuration information for the outbound identity federation feature in your Amazon Web Services account. The response includes the unique issuer URL for your Amazon Web Services account and the current enabled/disabled status of the feature. Use this operation to obtain the issuer URL that you need to configure trust relationships with external services.
-pub struct GetOutboundWebIdentityFederationInfo(
-    pub(crate) rt::Call<
-        rt::Unit,
-        t::GetOutboundWebIdentityFederationInfoResponse,
-        e::GetOutboundWebIdentityFederationInfoError,
-    >,
-);
+pub struct GetOutboundWebIdentityFederationInfo(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetOutboundWebIdentityFederationInfo, rt::Unit,
     t::GetOutboundWebIdentityFederationInfoResponse,
@@ -689,9 +567,7 @@ rt::operation_type!(
 /// This operation retrieves information about managed policies. To retrieve information about an inline policy that is embedded with an IAM user, group, or role, use [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html), [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html), or [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html).
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct GetPolicy(
-    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
-);
+pub struct GetPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPolicy, t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError,
     op::GET_POLICY
@@ -719,13 +595,7 @@ impl GetPolicy {
 /// For more information about the types of policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// For more information about managed policy versions, see [Versioning for managed policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html) in the *IAM User Guide*.
-pub struct GetPolicyVersion(
-    pub(crate) rt::Call<
-        t::GetPolicyVersionRequest,
-        t::GetPolicyVersionResponse,
-        e::GetPolicyVersionError,
-    >,
-);
+pub struct GetPolicyVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPolicyVersion, t::GetPolicyVersionRequest, t::GetPolicyVersionResponse,
     e::GetPolicyVersionError, op::GET_POLICY_VERSION
@@ -739,9 +609,7 @@ impl GetPolicyVersion {
 /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role. For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
 ///
 /// **Note:** Policies returned by this operation are URL-encoded compliant with [RFC 3986](https://tools.ietf.org/html/rfc3986). You can use a URL decoding method to convert the policy back to plain JSON text. For example, if you use Java, you can use the `decode` method of the `java.net.URLDecoder` utility class in the Java SDK. Other languages and SDKs provide similar functionality, and some SDKs do this decoding automatically.
-pub struct GetRole(
-    pub(crate) rt::Call<t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError>,
-);
+pub struct GetRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRole, t::GetRoleRequest, t::GetRoleResponse, e::GetRoleError, op::GET_ROLE
 );
@@ -766,13 +634,7 @@ impl GetRole {
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*.
-pub struct GetRolePolicy(
-    pub(crate) rt::Call<
-        t::GetRolePolicyRequest,
-        t::GetRolePolicyResponse,
-        e::GetRolePolicyError,
-    >,
-);
+pub struct GetRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRolePolicy, t::GetRolePolicyRequest, t::GetRolePolicyResponse,
     e::GetRolePolicyError, op::GET_ROLE_POLICY
@@ -786,13 +648,7 @@ impl GetRolePolicy {
 /// Retrieves information about a version of the specified role template. Role templates define a reusable configuration—including role name and path patterns, trust policy, inline and managed policies, permissions boundary, tags, and maximum session duration—that you use to create IAM roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html).
 ///
 /// If you do not specify a minor version, the service returns the template's default minor version.
-pub struct GetRoleTemplateVersion(
-    pub(crate) rt::Call<
-        t::GetRoleTemplateVersionRequest,
-        t::GetRoleTemplateVersionResponse,
-        e::GetRoleTemplateVersionError,
-    >,
-);
+pub struct GetRoleTemplateVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRoleTemplateVersion, t::GetRoleTemplateVersionRequest,
     t::GetRoleTemplateVersionResponse, e::GetRoleTemplateVersionError,
@@ -807,13 +663,7 @@ impl GetRoleTemplateVersion {
 /// Returns the SAML provider metadocument that was uploaded when the IAM SAML provider resource object was created or updated.
 ///
 /// **Note:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-pub struct GetSamlProvider(
-    pub(crate) rt::Call<
-        t::GetSamlProviderRequest,
-        t::GetSamlProviderResponse,
-        e::GetSamlProviderError,
-    >,
-);
+pub struct GetSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSamlProvider, t::GetSamlProviderRequest, t::GetSamlProviderResponse,
     e::GetSamlProviderError, op::GET_SAML_PROVIDER
@@ -826,13 +676,7 @@ impl GetSamlProvider {
 /// Retrieves the specified SSH public key, including metadata about the key.
 ///
 /// The SSH public key retrieved by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-pub struct GetSshPublicKey(
-    pub(crate) rt::Call<
-        t::GetSshPublicKeyRequest,
-        t::GetSshPublicKeyResponse,
-        e::GetSshPublicKeyError,
-    >,
-);
+pub struct GetSshPublicKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSshPublicKey, t::GetSshPublicKeyRequest, t::GetSshPublicKeyResponse,
     e::GetSshPublicKeyError, op::GET_SSH_PUBLIC_KEY
@@ -847,13 +691,7 @@ impl GetSshPublicKey {
 /// Retrieves information about the specified server certificate stored in IAM.
 ///
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
-pub struct GetServerCertificate(
-    pub(crate) rt::Call<
-        t::GetServerCertificateRequest,
-        t::GetServerCertificateResponse,
-        e::GetServerCertificateError,
-    >,
-);
+pub struct GetServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetServerCertificate, t::GetServerCertificateRequest,
     t::GetServerCertificateResponse, e::GetServerCertificateError,
@@ -882,13 +720,7 @@ impl GetServerCertificate {
 /// If you specified `ACTION_LEVEL` granularity when you generated the report, this operation returns service and action last accessed data. This includes the most recent access attempt for each tracked action within a service. Otherwise, this operation returns only service data.
 ///
 /// For more information about service and action last accessed data, see [Reducing permissions using service last accessed data](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html) in the *IAM User Guide*.
-pub struct GetServiceLastAccessedDetails(
-    pub(crate) rt::Call<
-        t::GetServiceLastAccessedDetailsRequest,
-        t::GetServiceLastAccessedDetailsResponse,
-        e::GetServiceLastAccessedDetailsError,
-    >,
-);
+pub struct GetServiceLastAccessedDetails(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetServiceLastAccessedDetails, t::GetServiceLastAccessedDetailsRequest,
     t::GetServiceLastAccessedDetailsResponse, e::GetServiceLastAccessedDetailsError,
@@ -911,13 +743,7 @@ impl GetServiceLastAccessedDetails {
 /// If the operation fails, the `GetServiceLastAccessedDetailsWithEntities` operation returns the reason that it failed.
 ///
 /// By default, the list of associated entities is sorted by date, with the most recent access listed first.
-pub struct GetServiceLastAccessedDetailsWithEntities(
-    pub(crate) rt::Call<
-        t::GetServiceLastAccessedDetailsWithEntitiesRequest,
-        t::GetServiceLastAccessedDetailsWithEntitiesResponse,
-        e::GetServiceLastAccessedDetailsWithEntitiesError,
-    >,
-);
+pub struct GetServiceLastAccessedDetailsWithEntities(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetServiceLastAccessedDetailsWithEntities,
     t::GetServiceLastAccessedDetailsWithEntitiesRequest,
@@ -941,13 +767,7 @@ impl GetServiceLastAccessedDetailsWithEntities {
 /// The `GetServiceLinkedRoleDeletionStatus` operation.
 ///
 /// Retrieves the status of your service-linked role deletion. After you use [DeleteServiceLinkedRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html) to submit a service-linked role for deletion, you can use the `DeletionTaskId` parameter in `GetServiceLinkedRoleDeletionStatus` to check the status of the deletion. If the deletion fails, this operation returns the reason that it failed, if that information is returned by the service.
-pub struct GetServiceLinkedRoleDeletionStatus(
-    pub(crate) rt::Call<
-        t::GetServiceLinkedRoleDeletionStatusRequest,
-        t::GetServiceLinkedRoleDeletionStatusResponse,
-        e::GetServiceLinkedRoleDeletionStatusError,
-    >,
-);
+pub struct GetServiceLinkedRoleDeletionStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetServiceLinkedRoleDeletionStatus, t::GetServiceLinkedRoleDeletionStatusRequest,
     t::GetServiceLinkedRoleDeletionStatusResponse,
@@ -976,9 +796,7 @@ impl super::Client {
 /// Retrieves information about the specified IAM user, including the user's creation date, path, unique ID, and ARN.
 ///
 /// If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID used to sign the request to this operation.
-pub struct GetUser(
-    pub(crate) rt::Call<t::GetUserRequest, t::GetUserResponse, e::GetUserError>,
-);
+pub struct GetUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetUser, t::GetUserRequest, t::GetUserResponse, e::GetUserError, op::GET_USER
 );
@@ -1001,13 +819,7 @@ impl GetUser {
 /// An IAM user can also have managed policies attached to it. To retrieve a managed policy document that is attached to a user, use [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) to determine the policy's default version. Then use [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) to retrieve the policy document.
 ///
 /// For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct GetUserPolicy(
-    pub(crate) rt::Call<
-        t::GetUserPolicyRequest,
-        t::GetUserPolicyResponse,
-        e::GetUserPolicyError,
-    >,
-);
+pub struct GetUserPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetUserPolicy, t::GetUserPolicyRequest, t::GetUserPolicyResponse,
     e::GetUserPolicyError, op::GET_USER_POLICY

@@ -99,13 +99,7 @@ impl super::Client {
 /// This operation works for access keys under the Amazon Web Services account. If the Amazon Web Services account has no associated users, the root user returns it's own access key IDs by running this command.
 ///
 /// **Note:** To ensure the security of your Amazon Web Services account, the secret access key is accessible only during key and user creation.
-pub struct ListAccessKeys(
-    pub(crate) rt::Call<
-        t::ListAccessKeysRequest,
-        t::ListAccessKeysResponse,
-        e::ListAccessKeysError,
-    >,
-);
+pub struct ListAccessKeys(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessKeys, t::ListAccessKeysRequest, t::ListAccessKeysResponse,
     e::ListAccessKeysError, op::LIST_ACCESS_KEYS
@@ -131,13 +125,7 @@ impl ListAccessKeys {
 /// The `ListAccountAliases` operation.
 ///
 /// Lists the account alias associated with the Amazon Web Services account (Note: you can have only one). For information about using an Amazon Web Services account alias, see [Creating, deleting, and listing an Amazon Web Services account alias](https://docs.aws.amazon.com/IAM/latest/UserGuide/console_account-alias.html#CreateAccountAlias) in the *IAM User Guide*.
-pub struct ListAccountAliases(
-    pub(crate) rt::Call<
-        t::ListAccountAliasesRequest,
-        t::ListAccountAliasesResponse,
-        e::ListAccountAliasesError,
-    >,
-);
+pub struct ListAccountAliases(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccountAliases, t::ListAccountAliasesRequest, t::ListAccountAliasesResponse,
     e::ListAccountAliasesError, op::LIST_ACCOUNT_ALIASES
@@ -166,13 +154,7 @@ impl ListAccountAliases {
 /// An IAM group can also have inline policies embedded with it. To list the inline policies for a group, use [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-pub struct ListAttachedGroupPolicies(
-    pub(crate) rt::Call<
-        t::ListAttachedGroupPoliciesRequest,
-        t::ListAttachedGroupPoliciesResponse,
-        e::ListAttachedGroupPoliciesError,
-    >,
-);
+pub struct ListAttachedGroupPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAttachedGroupPolicies, t::ListAttachedGroupPoliciesRequest,
     t::ListAttachedGroupPoliciesResponse, e::ListAttachedGroupPoliciesError,
@@ -204,13 +186,7 @@ impl ListAttachedGroupPolicies {
 /// An IAM role can also have inline policies embedded with it. To list the inline policies for a role, use [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified role (or none that match the specified path prefix), the operation returns an empty list.
-pub struct ListAttachedRolePolicies(
-    pub(crate) rt::Call<
-        t::ListAttachedRolePoliciesRequest,
-        t::ListAttachedRolePoliciesResponse,
-        e::ListAttachedRolePoliciesError,
-    >,
-);
+pub struct ListAttachedRolePolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAttachedRolePolicies, t::ListAttachedRolePoliciesRequest,
     t::ListAttachedRolePoliciesResponse, e::ListAttachedRolePoliciesError,
@@ -242,13 +218,7 @@ impl ListAttachedRolePolicies {
 /// An IAM user can also have inline policies embedded with it. To list the inline policies for a user, use [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html). For information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. You can use the `PathPrefix` parameter to limit the list of policies to only those matching the specified path prefix. If there are no policies attached to the specified group (or none that match the specified path prefix), the operation returns an empty list.
-pub struct ListAttachedUserPolicies(
-    pub(crate) rt::Call<
-        t::ListAttachedUserPoliciesRequest,
-        t::ListAttachedUserPoliciesResponse,
-        e::ListAttachedUserPoliciesError,
-    >,
-);
+pub struct ListAttachedUserPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAttachedUserPolicies, t::ListAttachedUserPoliciesRequest,
     t::ListAttachedUserPoliciesResponse, e::ListAttachedUserPoliciesError,
@@ -280,13 +250,7 @@ impl ListAttachedUserPolicies {
 /// If a delegation request has no owner, even if it is assigned to a specific account, it will not be part of the `ListDelegationRequests` output for that account.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct ListDelegationRequests(
-    pub(crate) rt::Call<
-        t::ListDelegationRequestsRequest,
-        t::ListDelegationRequestsResponse,
-        e::ListDelegationRequestsError,
-    >,
-);
+pub struct ListDelegationRequests(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListDelegationRequests, t::ListDelegationRequestsRequest,
     t::ListDelegationRequestsResponse, e::ListDelegationRequestsError,
@@ -304,13 +268,7 @@ impl ListDelegationRequests {
 /// You can use the optional `EntityFilter` parameter to limit the results to a particular type of entity (users, groups, or roles). For example, to list only the roles that are attached to the specified policy, set `EntityFilter` to `Role`.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListEntitiesForPolicy(
-    pub(crate) rt::Call<
-        t::ListEntitiesForPolicyRequest,
-        t::ListEntitiesForPolicyResponse,
-        e::ListEntitiesForPolicyError,
-    >,
-);
+pub struct ListEntitiesForPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEntitiesForPolicy, t::ListEntitiesForPolicyRequest,
     t::ListEntitiesForPolicyResponse, e::ListEntitiesForPolicyError,
@@ -346,13 +304,7 @@ impl ListEntitiesForPolicy {
 /// An IAM group can also have managed policies attached to it. To list the managed policies that are attached to a group, use [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified group, the operation returns an empty list.
-pub struct ListGroupPolicies(
-    pub(crate) rt::Call<
-        t::ListGroupPoliciesRequest,
-        t::ListGroupPoliciesResponse,
-        e::ListGroupPoliciesError,
-    >,
-);
+pub struct ListGroupPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGroupPolicies, t::ListGroupPoliciesRequest, t::ListGroupPoliciesResponse,
     e::ListGroupPoliciesError, op::LIST_GROUP_POLICIES
@@ -380,9 +332,7 @@ impl ListGroupPolicies {
 /// Lists the IAM groups that have the specified path prefix.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListGroups(
-    pub(crate) rt::Call<t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError>,
-);
+pub struct ListGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGroups, t::ListGroupsRequest, t::ListGroupsResponse, e::ListGroupsError,
     op::LIST_GROUPS
@@ -410,13 +360,7 @@ impl ListGroups {
 /// Lists the IAM groups that the specified IAM user belongs to.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListGroupsForUser(
-    pub(crate) rt::Call<
-        t::ListGroupsForUserRequest,
-        t::ListGroupsForUserResponse,
-        e::ListGroupsForUserError,
-    >,
-);
+pub struct ListGroupsForUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGroupsForUser, t::ListGroupsForUserRequest, t::ListGroupsForUserResponse,
     e::ListGroupsForUserError, op::LIST_GROUPS_FOR_USER
@@ -442,13 +386,7 @@ impl ListGroupsForUser {
 /// The `ListInstanceProfileTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM instance profile. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListInstanceProfileTags(
-    pub(crate) rt::Call<
-        t::ListInstanceProfileTagsRequest,
-        t::ListInstanceProfileTagsResponse,
-        e::ListInstanceProfileTagsError,
-    >,
-);
+pub struct ListInstanceProfileTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListInstanceProfileTags, t::ListInstanceProfileTagsRequest,
     t::ListInstanceProfileTagsResponse, e::ListInstanceProfileTagsError,
@@ -479,13 +417,7 @@ impl ListInstanceProfileTags {
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an instance profile, see [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListInstanceProfiles(
-    pub(crate) rt::Call<
-        t::ListInstanceProfilesRequest,
-        t::ListInstanceProfilesResponse,
-        e::ListInstanceProfilesError,
-    >,
-);
+pub struct ListInstanceProfiles(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListInstanceProfiles, t::ListInstanceProfilesRequest,
     t::ListInstanceProfilesResponse, e::ListInstanceProfilesError,
@@ -514,13 +446,7 @@ impl ListInstanceProfiles {
 /// Lists the instance profiles that have the specified associated IAM role. If there are none, the operation returns an empty list. For more information about instance profiles, go to [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListInstanceProfilesForRole(
-    pub(crate) rt::Call<
-        t::ListInstanceProfilesForRoleRequest,
-        t::ListInstanceProfilesForRoleResponse,
-        e::ListInstanceProfilesForRoleError,
-    >,
-);
+pub struct ListInstanceProfilesForRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListInstanceProfilesForRole, t::ListInstanceProfilesForRoleRequest,
     t::ListInstanceProfilesForRoleResponse, e::ListInstanceProfilesForRoleError,
@@ -547,13 +473,7 @@ impl ListInstanceProfilesForRole {
 /// The `ListMFADeviceTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM virtual multi-factor authentication (MFA) device. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListMfaDeviceTags(
-    pub(crate) rt::Call<
-        t::ListMfaDeviceTagsRequest,
-        t::ListMfaDeviceTagsResponse,
-        e::ListMfaDeviceTagsError,
-    >,
-);
+pub struct ListMfaDeviceTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMfaDeviceTags, t::ListMfaDeviceTagsRequest, t::ListMfaDeviceTagsResponse,
     e::ListMfaDeviceTagsError, op::LIST_MFA_DEVICE_TAGS
@@ -581,13 +501,7 @@ impl ListMfaDeviceTags {
 /// Lists the MFA devices for an IAM user. If the request includes a IAM user name, then this operation lists all the MFA devices associated with the specified user. If you do not specify a user name, IAM determines the user name implicitly based on the Amazon Web Services access key ID signing the request for this operation.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListMfaDevices(
-    pub(crate) rt::Call<
-        t::ListMfaDevicesRequest,
-        t::ListMfaDevicesResponse,
-        e::ListMfaDevicesError,
-    >,
-);
+pub struct ListMfaDevices(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMfaDevices, t::ListMfaDevicesRequest, t::ListMfaDevicesResponse,
     e::ListMfaDevicesError, op::LIST_MFA_DEVICES
@@ -615,13 +529,7 @@ impl ListMfaDevices {
 /// Lists the tags that are attached to the specified OpenID Connect (OIDC)-compatible identity provider. The returned list of tags is sorted by tag key. For more information, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html).
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListOpenIdConnectProviderTags(
-    pub(crate) rt::Call<
-        t::ListOpenIdConnectProviderTagsRequest,
-        t::ListOpenIdConnectProviderTagsResponse,
-        e::ListOpenIdConnectProviderTagsError,
-    >,
-);
+pub struct ListOpenIdConnectProviderTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListOpenIdConnectProviderTags, t::ListOpenIdConnectProviderTagsRequest,
     t::ListOpenIdConnectProviderTagsResponse, e::ListOpenIdConnectProviderTagsError,
@@ -737,13 +645,7 @@ impl super::Client {
 /// Lists information about the IAM OpenID Connect (OIDC) provider resource objects defined in the Amazon Web Services account.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for an OIDC provider, see [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html).
-pub struct ListOpenIdConnectProviders(
-    pub(crate) rt::Call<
-        t::ListOpenIdConnectProvidersRequest,
-        t::ListOpenIdConnectProvidersResponse,
-        e::ListOpenIdConnectProvidersError,
-    >,
-);
+pub struct ListOpenIdConnectProviders(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListOpenIdConnectProviders, t::ListOpenIdConnectProvidersRequest,
     t::ListOpenIdConnectProvidersResponse, e::ListOpenIdConnectProvidersError,
@@ -752,13 +654,7 @@ rt::operation_type!(
 /// The `ListOrganizationsFeatures` operation.
 ///
 /// Lists the centralized root access features enabled for your organization. For more information, see [Centrally manage root access for member accounts](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
-pub struct ListOrganizationsFeatures(
-    pub(crate) rt::Call<
-        t::ListOrganizationsFeaturesRequest,
-        t::ListOrganizationsFeaturesResponse,
-        e::ListOrganizationsFeaturesError,
-    >,
-);
+pub struct ListOrganizationsFeatures(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListOrganizationsFeatures, t::ListOrganizationsFeaturesRequest,
     t::ListOrganizationsFeaturesResponse, e::ListOrganizationsFeaturesError,
@@ -775,13 +671,7 @@ rt::operation_type!(
 /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a customer manged policy, see [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html).
-pub struct ListPolicies(
-    pub(crate) rt::Call<
-        t::ListPoliciesRequest,
-        t::ListPoliciesResponse,
-        e::ListPoliciesError,
-    >,
-);
+pub struct ListPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPolicies, t::ListPoliciesRequest, t::ListPoliciesResponse, e::ListPoliciesError,
     op::LIST_POLICIES
@@ -822,13 +712,7 @@ impl ListPolicies {
 /// For each managed policy, this operation returns the ARN and policy name. For each inline policy, it returns the policy name and the entity to which it is attached. Inline policies do not have an ARN. For more information about these policy types, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// Policies that are attached to users and roles as permissions boundaries are not returned. To view which managed policy is currently used to set the permissions boundary for a user or role, use the [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) or [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) operations.
-pub struct ListPoliciesGrantingServiceAccess(
-    pub(crate) rt::Call<
-        t::ListPoliciesGrantingServiceAccessRequest,
-        t::ListPoliciesGrantingServiceAccessResponse,
-        e::ListPoliciesGrantingServiceAccessError,
-    >,
-);
+pub struct ListPoliciesGrantingServiceAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPoliciesGrantingServiceAccess, t::ListPoliciesGrantingServiceAccessRequest,
     t::ListPoliciesGrantingServiceAccessResponse,
@@ -845,13 +729,7 @@ impl ListPoliciesGrantingServiceAccess {
 /// The `ListPolicyTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM customer managed policy. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListPolicyTags(
-    pub(crate) rt::Call<
-        t::ListPolicyTagsRequest,
-        t::ListPolicyTagsResponse,
-        e::ListPolicyTagsError,
-    >,
-);
+pub struct ListPolicyTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPolicyTags, t::ListPolicyTagsRequest, t::ListPolicyTagsResponse,
     e::ListPolicyTagsError, op::LIST_POLICY_TAGS
@@ -879,13 +757,7 @@ impl ListPolicyTags {
 /// Lists information about the versions of the specified managed policy, including the version that is currently set as the policy's default version.
 ///
 /// For more information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct ListPolicyVersions(
-    pub(crate) rt::Call<
-        t::ListPolicyVersionsRequest,
-        t::ListPolicyVersionsResponse,
-        e::ListPolicyVersionsError,
-    >,
-);
+pub struct ListPolicyVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPolicyVersions, t::ListPolicyVersionsRequest, t::ListPolicyVersionsResponse,
     e::ListPolicyVersionsError, op::LIST_POLICY_VERSIONS
@@ -915,13 +787,7 @@ impl ListPolicyVersions {
 /// An IAM role can also have managed policies attached to it. To list the managed policies that are attached to a role, use [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified role, the operation returns an empty list.
-pub struct ListRolePolicies(
-    pub(crate) rt::Call<
-        t::ListRolePoliciesRequest,
-        t::ListRolePoliciesResponse,
-        e::ListRolePoliciesError,
-    >,
-);
+pub struct ListRolePolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRolePolicies, t::ListRolePoliciesRequest, t::ListRolePoliciesResponse,
     e::ListRolePoliciesError, op::LIST_ROLE_POLICIES
@@ -947,13 +813,7 @@ impl ListRolePolicies {
 /// The `ListRoleTags` operation.
 ///
 /// Lists the tags that are attached to the specified role. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListRoleTags(
-    pub(crate) rt::Call<
-        t::ListRoleTagsRequest,
-        t::ListRoleTagsResponse,
-        e::ListRoleTagsError,
-    >,
-);
+pub struct ListRoleTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRoleTags, t::ListRoleTagsRequest, t::ListRoleTagsResponse, e::ListRoleTagsError,
     op::LIST_ROLE_TAGS
@@ -989,9 +849,7 @@ impl ListRoleTags {
 /// To view all of the information for a role, see [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListRoles(
-    pub(crate) rt::Call<t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError>,
-);
+pub struct ListRoles(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRoles, t::ListRolesRequest, t::ListRolesResponse, e::ListRolesError,
     op::LIST_ROLES
@@ -1019,13 +877,7 @@ impl ListRoles {
 /// Lists the tags that are attached to the specified Security Assertion Markup Language (SAML) identity provider. The returned list of tags is sorted by tag key. For more information, see [About SAML 2.0-based federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_saml.html).
 ///
 /// For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListSamlProviderTags(
-    pub(crate) rt::Call<
-        t::ListSamlProviderTagsRequest,
-        t::ListSamlProviderTagsResponse,
-        e::ListSamlProviderTagsError,
-    >,
-);
+pub struct ListSamlProviderTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSamlProviderTags, t::ListSamlProviderTagsRequest,
     t::ListSamlProviderTagsResponse, e::ListSamlProviderTagsError,
@@ -1054,13 +906,7 @@ impl ListSamlProviderTags {
 /// Lists the SAML provider resource objects defined in IAM in the account. IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a SAML provider, see [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html).
 ///
 /// **Important:** This operation requires [Signature Version 4](https://docs.aws.amazon.com/general/latest/gr/signature-version-4.html).
-pub struct ListSamlProviders(
-    pub(crate) rt::Call<
-        t::ListSamlProvidersRequest,
-        t::ListSamlProvidersResponse,
-        e::ListSamlProvidersError,
-    >,
-);
+pub struct ListSamlProviders(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSamlProviders, t::ListSamlProvidersRequest, t::ListSamlProvidersResponse,
     e::ListSamlProvidersError, op::LIST_SAML_PROVIDERS
@@ -1072,13 +918,7 @@ rt::operation_type!(
 /// The SSH public keys returned by this operation are used only for authenticating the IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
 ///
 /// Although each user is limited to a small number of keys, you can still paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListSshPublicKeys(
-    pub(crate) rt::Call<
-        t::ListSshPublicKeysRequest,
-        t::ListSshPublicKeysResponse,
-        e::ListSshPublicKeysError,
-    >,
-);
+pub struct ListSshPublicKeys(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSshPublicKeys, t::ListSshPublicKeysRequest, t::ListSshPublicKeysResponse,
     e::ListSshPublicKeysError, op::LIST_SSH_PUBLIC_KEYS
@@ -1106,13 +946,7 @@ impl ListSshPublicKeys {
 /// Lists the tags that are attached to the specified IAM server certificate. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-pub struct ListServerCertificateTags(
-    pub(crate) rt::Call<
-        t::ListServerCertificateTagsRequest,
-        t::ListServerCertificateTagsResponse,
-        e::ListServerCertificateTagsError,
-    >,
-);
+pub struct ListServerCertificateTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListServerCertificateTags, t::ListServerCertificateTagsRequest,
     t::ListServerCertificateTagsResponse, e::ListServerCertificateTagsError,
@@ -1147,13 +981,7 @@ impl ListServerCertificateTags {
 /// For more information about working with server certificates, see [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*. This topic also includes a list of Amazon Web Services services that can use the server certificates that you manage with IAM.
 ///
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view all of the information for a servercertificate, see [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html).
-pub struct ListServerCertificates(
-    pub(crate) rt::Call<
-        t::ListServerCertificatesRequest,
-        t::ListServerCertificatesResponse,
-        e::ListServerCertificatesError,
-    >,
-);
+pub struct ListServerCertificates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListServerCertificates, t::ListServerCertificatesRequest,
     t::ListServerCertificatesResponse, e::ListServerCertificatesError,
@@ -1184,13 +1012,7 @@ impl ListServerCertificates {
 /// - For service-specific credentials with CodeCommit, refer to [IAM credentials for CodeCommit: Git credentials, SSH keys, and Amazon Web Services access keys](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_ssh-keys.html) in the *IAM User Guide*.
 /// - For service-specific credentials with Amazon Keyspaces (for Apache Cassandra), refer to [Use IAM with Amazon Keyspaces (for Apache Cassandra)](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_keyspaces.html) in the *IAM User Guide*.
 /// - For services that support long-term API keys, refer to [API keys for Amazon Web Services services](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_api_keys_for_aws_services.html) in the *IAM User Guide*.
-pub struct ListServiceSpecificCredentials(
-    pub(crate) rt::Call<
-        t::ListServiceSpecificCredentialsRequest,
-        t::ListServiceSpecificCredentialsResponse,
-        e::ListServiceSpecificCredentialsError,
-    >,
-);
+pub struct ListServiceSpecificCredentials(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListServiceSpecificCredentials, t::ListServiceSpecificCredentialsRequest,
     t::ListServiceSpecificCredentialsResponse, e::ListServiceSpecificCredentialsError,
@@ -1210,13 +1032,7 @@ impl ListServiceSpecificCredentials {
 /// Although each user is limited to a small number of signing certificates, you can still paginate the results using the `MaxItems` and `Marker` parameters.
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request for this operation. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-pub struct ListSigningCertificates(
-    pub(crate) rt::Call<
-        t::ListSigningCertificatesRequest,
-        t::ListSigningCertificatesResponse,
-        e::ListSigningCertificatesError,
-    >,
-);
+pub struct ListSigningCertificates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSigningCertificates, t::ListSigningCertificatesRequest,
     t::ListSigningCertificatesResponse, e::ListSigningCertificatesError,
@@ -1269,13 +1085,7 @@ impl super::Client {
 /// An IAM user can also have managed policies attached to it. To list the managed policies that are attached to a user, use [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html). For more information about policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters. If there are no inline policies embedded with the specified user, the operation returns an empty list.
-pub struct ListUserPolicies(
-    pub(crate) rt::Call<
-        t::ListUserPoliciesRequest,
-        t::ListUserPoliciesResponse,
-        e::ListUserPoliciesError,
-    >,
-);
+pub struct ListUserPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListUserPolicies, t::ListUserPoliciesRequest, t::ListUserPoliciesResponse,
     e::ListUserPoliciesError, op::LIST_USER_POLICIES
@@ -1301,13 +1111,7 @@ impl ListUserPolicies {
 /// The `ListUserTags` operation.
 ///
 /// Lists the tags that are attached to the specified IAM user. The returned list of tags is sorted by tag key. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct ListUserTags(
-    pub(crate) rt::Call<
-        t::ListUserTagsRequest,
-        t::ListUserTagsResponse,
-        e::ListUserTagsError,
-    >,
-);
+pub struct ListUserTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListUserTags, t::ListUserTagsRequest, t::ListUserTagsResponse, e::ListUserTagsError,
     op::LIST_USER_TAGS
@@ -1342,9 +1146,7 @@ impl ListUserTags {
 /// To view all of the information for a user, see [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListUsers(
-    pub(crate) rt::Call<t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError>,
-);
+pub struct ListUsers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListUsers, t::ListUsersRequest, t::ListUsersResponse, e::ListUsersError,
     op::LIST_USERS
@@ -1374,13 +1176,7 @@ impl ListUsers {
 /// **Note:** IAM resource-listing operations return a subset of the available attributes for the resource. For example, this operation does not return tags, even though they are an attribute of the returned object. To view tag information for a virtual MFA device, see [ListMFADeviceTags](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADeviceTags.html).
 ///
 /// You can paginate the results using the `MaxItems` and `Marker` parameters.
-pub struct ListVirtualMfaDevices(
-    pub(crate) rt::Call<
-        t::ListVirtualMfaDevicesRequest,
-        t::ListVirtualMfaDevicesResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct ListVirtualMfaDevices(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListVirtualMfaDevices, t::ListVirtualMfaDevicesRequest,
     t::ListVirtualMfaDevicesResponse, rt::NoErrors, op::LIST_VIRTUAL_MFA_DEVICES

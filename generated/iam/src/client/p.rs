@@ -43,13 +43,7 @@ impl super::Client {
 /// Sets account-level properties for the caller's Amazon Web Services account. Account properties are configuration settings that control account-wide IAM features such as Role Manager.
 ///
 /// Specify properties as key-value pairs in `Namespace/PropertyName` format. All properties in a single request must belong to the same namespace. Use [GetAccountProperties](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountProperties.html) to view the current properties.
-pub struct PutAccountProperties(
-    pub(crate) rt::Call<
-        t::PutAccountPropertiesRequest,
-        t::PutAccountPropertiesResponse,
-        e::PutAccountPropertiesError,
-    >,
-);
+pub struct PutAccountProperties(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccountProperties, t::PutAccountPropertiesRequest,
     t::PutAccountPropertiesResponse, e::PutAccountPropertiesError,
@@ -69,9 +63,7 @@ impl PutAccountProperties {
 /// For information about the maximum number of inline policies that you can embed in a group, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutGroupPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-pub struct PutGroupPolicy(
-    pub(crate) rt::Call<t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError>,
-);
+pub struct PutGroupPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutGroupPolicy, t::PutGroupPolicyRequest, rt::Unit, e::PutGroupPolicyError,
     op::PUT_GROUP_POLICY
@@ -88,13 +80,7 @@ impl PutGroupPolicy {
 /// You cannot set the boundary for a service-linked role.
 ///
 /// **Important:** Policies used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the role. To learn how the effective permissions for a role are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-pub struct PutRolePermissionsBoundary(
-    pub(crate) rt::Call<
-        t::PutRolePermissionsBoundaryRequest,
-        rt::Unit,
-        e::PutRolePermissionsBoundaryError,
-    >,
-);
+pub struct PutRolePermissionsBoundary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRolePermissionsBoundary, t::PutRolePermissionsBoundaryRequest, rt::Unit,
     e::PutRolePermissionsBoundaryError, op::PUT_ROLE_PERMISSIONS_BOUNDARY
@@ -114,9 +100,7 @@ impl PutRolePermissionsBoundary {
 /// For information about the maximum number of inline policies that you can embed with a role, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutRolePolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-pub struct PutRolePolicy(
-    pub(crate) rt::Call<t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError>,
-);
+pub struct PutRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRolePolicy, t::PutRolePolicyRequest, rt::Unit, e::PutRolePolicyError,
     op::PUT_ROLE_POLICY
@@ -131,13 +115,7 @@ impl PutRolePolicy {
 /// Adds or updates the policy that is specified as the IAM user's permissions boundary. You can use an Amazon Web Services managed policy or a customer managed policy to set the boundary for a user. Use the boundary to control the maximum permissions that the user can have. Setting a permissions boundary is an advanced feature that can affect the permissions for the user.
 ///
 /// **Important:** Policies that are used as permissions boundaries do not provide permissions. You must also attach a permissions policy to the user. To learn how the effective permissions for a user are evaluated, see [IAM JSON policy evaluation logic](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) in the IAM User Guide.
-pub struct PutUserPermissionsBoundary(
-    pub(crate) rt::Call<
-        t::PutUserPermissionsBoundaryRequest,
-        rt::Unit,
-        e::PutUserPermissionsBoundaryError,
-    >,
-);
+pub struct PutUserPermissionsBoundary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutUserPermissionsBoundary, t::PutUserPermissionsBoundaryRequest, rt::Unit,
     e::PutUserPermissionsBoundaryError, op::PUT_USER_PERMISSIONS_BOUNDARY
@@ -155,9 +133,7 @@ impl PutUserPermissionsBoundary {
 /// For information about the maximum number of inline policies that you can embed in a user, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because policy documents can be large, you should use POST rather than GET when calling `PutUserPolicy`. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-pub struct PutUserPolicy(
-    pub(crate) rt::Call<t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError>,
-);
+pub struct PutUserPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutUserPolicy, t::PutUserPolicyRequest, rt::Unit, e::PutUserPolicyError,
     op::PUT_USER_POLICY

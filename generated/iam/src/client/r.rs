@@ -49,13 +49,7 @@ impl super::Client {
 /// When rejecting a request, an optional explanation can be added using the `Notes` request parameter.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct RejectDelegationRequest(
-    pub(crate) rt::Call<
-        t::RejectDelegationRequestRequest,
-        rt::Unit,
-        e::RejectDelegationRequestError,
-    >,
-);
+pub struct RejectDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RejectDelegationRequest, t::RejectDelegationRequestRequest, rt::Unit,
     e::RejectDelegationRequestError, op::REJECT_DELEGATION_REQUEST
@@ -69,13 +63,7 @@ impl RejectDelegationRequest {
 /// Removes the specified client ID (also known as audience) from the list of client IDs registered for the specified IAM OpenID Connect (OIDC) provider resource object.
 ///
 /// This operation is idempotent; it does not fail or return an error if you try to remove a client ID that does not exist.
-pub struct RemoveClientIdFromOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::RemoveClientIdFromOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::RemoveClientIdFromOpenIdConnectProviderError,
-    >,
-);
+pub struct RemoveClientIdFromOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveClientIdFromOpenIdConnectProvider,
     t::RemoveClientIdFromOpenIdConnectProviderRequest, rt::Unit,
@@ -98,13 +86,7 @@ impl RemoveClientIdFromOpenIdConnectProvider {
 /// **Important:** Make sure that you do not have any Amazon EC2 instances running with the role you are about to remove from the instance profile. Removing a role from an instance profile that is associated with a running instance might break any applications running on the instance.
 ///
 /// For more information about roles, see [IAM roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles.html) in the *IAM User Guide*. For more information about instance profiles, see [Using instance profiles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2_instance-profiles.html) in the *IAM User Guide*.
-pub struct RemoveRoleFromInstanceProfile(
-    pub(crate) rt::Call<
-        t::RemoveRoleFromInstanceProfileRequest,
-        rt::Unit,
-        e::RemoveRoleFromInstanceProfileError,
-    >,
-);
+pub struct RemoveRoleFromInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveRoleFromInstanceProfile, t::RemoveRoleFromInstanceProfileRequest, rt::Unit,
     e::RemoveRoleFromInstanceProfileError, op::REMOVE_ROLE_FROM_INSTANCE_PROFILE
@@ -118,13 +100,7 @@ impl RemoveRoleFromInstanceProfile {
 /// The `RemoveUserFromGroup` operation.
 ///
 /// Removes the specified user from the specified group.
-pub struct RemoveUserFromGroup(
-    pub(crate) rt::Call<
-        t::RemoveUserFromGroupRequest,
-        rt::Unit,
-        e::RemoveUserFromGroupError,
-    >,
-);
+pub struct RemoveUserFromGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveUserFromGroup, t::RemoveUserFromGroupRequest, rt::Unit,
     e::RemoveUserFromGroupError, op::REMOVE_USER_FROM_GROUP
@@ -136,13 +112,7 @@ impl RemoveUserFromGroup {
 /// The `ResetServiceSpecificCredential` operation.
 ///
 /// Resets the password for a service-specific credential. The new password is Amazon Web Services generated and cryptographically strong. It cannot be configured by the user. Resetting the password immediately invalidates the previous password associated with this user.
-pub struct ResetServiceSpecificCredential(
-    pub(crate) rt::Call<
-        t::ResetServiceSpecificCredentialRequest,
-        t::ResetServiceSpecificCredentialResponse,
-        e::ResetServiceSpecificCredentialError,
-    >,
-);
+pub struct ResetServiceSpecificCredential(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResetServiceSpecificCredential, t::ResetServiceSpecificCredentialRequest,
     t::ResetServiceSpecificCredentialResponse, e::ResetServiceSpecificCredentialError,
@@ -160,9 +130,7 @@ impl ResetServiceSpecificCredential {
 /// Synchronizes the specified MFA device with its IAM resource object on the Amazon Web Services servers.
 ///
 /// For more information about creating and working with virtual MFA devices, see [Using a virtual MFA device](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_VirtualMFA.html) in the *IAM User Guide*.
-pub struct ResyncMfaDevice(
-    pub(crate) rt::Call<t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError>,
-);
+pub struct ResyncMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResyncMfaDevice, t::ResyncMfaDeviceRequest, rt::Unit, e::ResyncMfaDeviceError,
     op::RESYNC_MFA_DEVICE

@@ -44,13 +44,7 @@ impl super::Client {
 /// The delegation request must be in the `ACCEPTED` state when calling this API. After the `SendDelegationToken` API call is successful, the request transitions to a `FINALIZED` state and cannot be rolled back. However, a user may reject an accepted request before the `SendDelegationToken` API is called.
 ///
 /// For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct SendDelegationToken(
-    pub(crate) rt::Call<
-        t::SendDelegationTokenRequest,
-        rt::Unit,
-        e::SendDelegationTokenError,
-    >,
-);
+pub struct SendDelegationToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendDelegationToken, t::SendDelegationTokenRequest, rt::Unit,
     e::SendDelegationTokenError, op::SEND_DELEGATION_TOKEN
@@ -65,13 +59,7 @@ impl SendDelegationToken {
 /// This operation affects all users, groups, and roles that the policy is attached to. To list the users, groups, and roles that the policy is attached to, use [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html).
 ///
 /// For information about managed policies, see [Managed policies and inline policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-vs-inline.html) in the *IAM User Guide*.
-pub struct SetDefaultPolicyVersion(
-    pub(crate) rt::Call<
-        t::SetDefaultPolicyVersionRequest,
-        rt::Unit,
-        e::SetDefaultPolicyVersionError,
-    >,
-);
+pub struct SetDefaultPolicyVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetDefaultPolicyVersion, t::SetDefaultPolicyVersionRequest, rt::Unit,
     e::SetDefaultPolicyVersionError, op::SET_DEFAULT_POLICY_VERSION
@@ -89,13 +77,7 @@ impl SetDefaultPolicyVersion {
 /// If you make an STS call to the global endpoint, the resulting session tokens might be valid in some Regions but not others. It depends on the version that is set in this operation. Version 1 tokens are valid only in Amazon Web Services Regions that are available by default. These tokens do not work in manually enabled Regions, such as Asia Pacific (Hong Kong). Version 2 tokens are valid in all Regions. However, version 2 tokens are longer and might affect systems where you temporarily store tokens. For information, see [Activating and deactivating STS in an Amazon Web Services Region](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html) in the *IAM User Guide*.
 ///
 /// To view the current session token version, see the `GlobalEndpointTokenVersion` entry in the response of the [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) operation.
-pub struct SetSecurityTokenServicePreferences(
-    pub(crate) rt::Call<
-        t::SetSecurityTokenServicePreferencesRequest,
-        rt::Unit,
-        e::SetSecurityTokenServicePreferencesError,
-    >,
-);
+pub struct SetSecurityTokenServicePreferences(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetSecurityTokenServicePreferences, t::SetSecurityTokenServicePreferencesRequest,
     rt::Unit, e::SetSecurityTokenServicePreferencesError,
@@ -120,13 +102,7 @@ impl SetSecurityTokenServicePreferences {
 /// If the output is long, you can use `MaxItems` and `Marker` parameters to paginate the results.
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-pub struct SimulateCustomPolicy(
-    pub(crate) rt::Call<
-        t::SimulateCustomPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulateCustomPolicyError,
-    >,
-);
+pub struct SimulateCustomPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SimulateCustomPolicy, t::SimulateCustomPolicyRequest, t::SimulatePolicyResponse,
     e::SimulateCustomPolicyError, op::SIMULATE_CUSTOM_POLICY
@@ -194,13 +170,7 @@ impl SimulateCustomPolicy {
 /// If the output is long, you can use the `MaxItems` and `Marker` parameters to paginate the results.
 ///
 /// **Note:** The IAM policy simulator evaluates statements in identity-based policies, service control policies (SCPs) including their condition keys and resource scoping, and the inputs that you provide during simulation. The policy simulator results can differ from your live Amazon Web Services environment. We recommend that you check your policies against your live Amazon Web Services environment after testing using the policy simulator to confirm that you have the desired results. For more information about using the policy simulator, see [Testing IAM policies with the IAM policy simulator](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_testing-policies.html) in the *IAM User Guide*.
-pub struct SimulatePrincipalPolicy(
-    pub(crate) rt::Call<
-        t::SimulatePrincipalPolicyRequest,
-        t::SimulatePolicyResponse,
-        e::SimulatePrincipalPolicyError,
-    >,
-);
+pub struct SimulatePrincipalPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SimulatePrincipalPolicy, t::SimulatePrincipalPolicyRequest,
     t::SimulatePolicyResponse, e::SimulatePrincipalPolicyError,

@@ -58,13 +58,7 @@ impl super::Client {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM instance profile that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagInstanceProfile(
-    pub(crate) rt::Call<
-        t::TagInstanceProfileRequest,
-        rt::Unit,
-        e::TagInstanceProfileError,
-    >,
-);
+pub struct TagInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagInstanceProfile, t::TagInstanceProfileRequest, rt::Unit,
     e::TagInstanceProfileError, op::TAG_INSTANCE_PROFILE
@@ -83,9 +77,7 @@ impl TagInstanceProfile {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM virtual MFA device that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagMfaDevice(
-    pub(crate) rt::Call<t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError>,
-);
+pub struct TagMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagMfaDevice, t::TagMfaDeviceRequest, rt::Unit, e::TagMfaDeviceError,
     op::TAG_MFA_DEVICE
@@ -104,13 +96,7 @@ impl TagMfaDevice {
 /// - **Access control** - Include tags in IAM identity-based and resource-based policies. You can use tags to restrict access to only an OIDC provider that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::TagOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::TagOpenIdConnectProviderError,
-    >,
-);
+pub struct TagOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagOpenIdConnectProvider, t::TagOpenIdConnectProviderRequest, rt::Unit,
     e::TagOpenIdConnectProviderError, op::TAG_OPEN_ID_CONNECT_PROVIDER
@@ -131,9 +117,7 @@ impl TagOpenIdConnectProvider {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only an IAM customer managed policy that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagPolicy(
-    pub(crate) rt::Call<t::TagPolicyRequest, rt::Unit, e::TagPolicyError>,
-);
+pub struct TagPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagPolicy, t::TagPolicyRequest, rt::Unit, e::TagPolicyError, op::TAG_POLICY
 );
@@ -154,7 +138,7 @@ impl TagPolicy {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct TagRole(pub(crate) rt::Call<t::TagRoleRequest, rt::Unit, e::TagRoleError>);
+pub struct TagRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(TagRole, t::TagRoleRequest, rt::Unit, e::TagRoleError, op::TAG_ROLE);
 impl TagRole {
     rt::setter!(into_req TagRoleRequest role_name(String));
@@ -170,9 +154,7 @@ impl TagRole {
 /// - **Access control** - Include tags in IAM user-based and resource-based policies. You can use tags to restrict access to only a SAML identity provider that has a specified tag attached. For examples of policies that show how to use tags to control access, see [Control access using IAM tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html) in the *IAM User Guide*.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagSamlProvider(
-    pub(crate) rt::Call<t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError>,
-);
+pub struct TagSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagSamlProvider, t::TagSamlProviderRequest, rt::Unit, e::TagSamlProviderError,
     op::TAG_SAML_PROVIDER
@@ -194,13 +176,7 @@ impl TagSamlProvider {
 /// - **Cost allocation** - Use tags to help track which individuals and teams are using which Amazon Web Services resources.
 /// - **Note:** If any one of the tags is invalid or if you exceed the allowed maximum number of tags, then the entire request fails and the resource is not created. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
-pub struct TagServerCertificate(
-    pub(crate) rt::Call<
-        t::TagServerCertificateRequest,
-        rt::Unit,
-        e::TagServerCertificateError,
-    >,
-);
+pub struct TagServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagServerCertificate, t::TagServerCertificateRequest, rt::Unit,
     e::TagServerCertificateError, op::TAG_SERVER_CERTIFICATE
@@ -222,7 +198,7 @@ impl TagServerCertificate {
 /// - Amazon Web Services always interprets the tag `Value` as a single string. If you need to store an array, you can store comma-separated values in the string. However, you must interpret the value in your code.
 ///
 /// For more information about tagging, see [Tagging IAM identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct TagUser(pub(crate) rt::Call<t::TagUserRequest, rt::Unit, e::TagUserError>);
+pub struct TagUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(TagUser, t::TagUserRequest, rt::Unit, e::TagUserError, op::TAG_USER);
 impl TagUser {
     rt::setter!(into_req TagUserRequest user_name(String));

@@ -93,13 +93,7 @@ impl super::Client {
 /// The `UntagInstanceProfile` operation.
 ///
 /// Removes the specified tags from the IAM instance profile. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagInstanceProfile(
-    pub(crate) rt::Call<
-        t::UntagInstanceProfileRequest,
-        rt::Unit,
-        e::UntagInstanceProfileError,
-    >,
-);
+pub struct UntagInstanceProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagInstanceProfile, t::UntagInstanceProfileRequest, rt::Unit,
     e::UntagInstanceProfileError, op::UNTAG_INSTANCE_PROFILE
@@ -111,9 +105,7 @@ impl UntagInstanceProfile {
 /// The `UntagMFADevice` operation.
 ///
 /// Removes the specified tags from the IAM virtual multi-factor authentication (MFA) device. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagMfaDevice(
-    pub(crate) rt::Call<t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError>,
-);
+pub struct UntagMfaDevice(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagMfaDevice, t::UntagMfaDeviceRequest, rt::Unit, e::UntagMfaDeviceError,
     op::UNTAG_MFA_DEVICE
@@ -125,13 +117,7 @@ impl UntagMfaDevice {
 /// The `UntagOpenIDConnectProvider` operation.
 ///
 /// Removes the specified tags from the specified OpenID Connect (OIDC)-compatible identity provider in IAM. For more information about OIDC providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagOpenIdConnectProvider(
-    pub(crate) rt::Call<
-        t::UntagOpenIdConnectProviderRequest,
-        rt::Unit,
-        e::UntagOpenIdConnectProviderError,
-    >,
-);
+pub struct UntagOpenIdConnectProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagOpenIdConnectProvider, t::UntagOpenIdConnectProviderRequest, rt::Unit,
     e::UntagOpenIdConnectProviderError, op::UNTAG_OPEN_ID_CONNECT_PROVIDER
@@ -145,9 +131,7 @@ impl UntagOpenIdConnectProvider {
 /// The `UntagPolicy` operation.
 ///
 /// Removes the specified tags from the customer managed policy. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagPolicy(
-    pub(crate) rt::Call<t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError>,
-);
+pub struct UntagPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagPolicy, t::UntagPolicyRequest, rt::Unit, e::UntagPolicyError, op::UNTAG_POLICY
 );
@@ -158,9 +142,7 @@ impl UntagPolicy {
 /// The `UntagRole` operation.
 ///
 /// Removes the specified tags from the role. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagRole(
-    pub(crate) rt::Call<t::UntagRoleRequest, rt::Unit, e::UntagRoleError>,
-);
+pub struct UntagRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagRole, t::UntagRoleRequest, rt::Unit, e::UntagRoleError, op::UNTAG_ROLE
 );
@@ -171,9 +153,7 @@ impl UntagRole {
 /// The `UntagSAMLProvider` operation.
 ///
 /// Removes the specified tags from the specified Security Assertion Markup Language (SAML) identity provider in IAM. For more information about these providers, see [About web identity federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html). For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagSamlProvider(
-    pub(crate) rt::Call<t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError>,
-);
+pub struct UntagSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagSamlProvider, t::UntagSamlProviderRequest, rt::Unit, e::UntagSamlProviderError,
     op::UNTAG_SAML_PROVIDER
@@ -187,13 +167,7 @@ impl UntagSamlProvider {
 /// Removes the specified tags from the IAM server certificate. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
 ///
 /// **Note:** For certificates in a Region supported by Certificate Manager (ACM), we recommend that you don't use IAM server certificates. Instead, use ACM to provision, manage, and deploy your server certificates. For more information about IAM server certificates, [Working with server certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html) in the *IAM User Guide*.
-pub struct UntagServerCertificate(
-    pub(crate) rt::Call<
-        t::UntagServerCertificateRequest,
-        rt::Unit,
-        e::UntagServerCertificateError,
-    >,
-);
+pub struct UntagServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagServerCertificate, t::UntagServerCertificateRequest, rt::Unit,
     e::UntagServerCertificateError, op::UNTAG_SERVER_CERTIFICATE
@@ -205,9 +179,7 @@ impl UntagServerCertificate {
 /// The `UntagUser` operation.
 ///
 /// Removes the specified tags from the user. For more information about tagging, see [Tagging IAM resources](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html) in the *IAM User Guide*.
-pub struct UntagUser(
-    pub(crate) rt::Call<t::UntagUserRequest, rt::Unit, e::UntagUserError>,
-);
+pub struct UntagUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagUser, t::UntagUserRequest, rt::Unit, e::UntagUserError, op::UNTAG_USER
 );
@@ -222,9 +194,7 @@ impl UntagUser {
 /// If the `UserName` is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. If a temporary access key is used, then `UserName` is required. If a long-term key is assigned to the user, then `UserName` is not required. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 ///
 /// For information about rotating keys, see [Managing keys and certificates](https://docs.aws.amazon.com/IAM/latest/UserGuide/ManagingCredentials.html) in the *IAM User Guide*.
-pub struct UpdateAccessKey(
-    pub(crate) rt::Call<t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError>,
-);
+pub struct UpdateAccessKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAccessKey, t::UpdateAccessKeyRequest, rt::Unit, e::UpdateAccessKeyError,
     op::UPDATE_ACCESS_KEY
@@ -241,13 +211,7 @@ impl UpdateAccessKey {
 /// **Note:** This operation does not support partial updates. No parameters are required, but if you do not specify a parameter, that parameter's value reverts to its default value. See the **Request Parameters** section for each parameter's default value. Also note that some parameters do not allow the default parameter to be explicitly set. Instead, to invoke the default value, do not include that parameter when you invoke the operation.
 ///
 /// For more information about using a password policy, see [Managing an IAM password policy](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingPasswordPolicies.html) in the *IAM User Guide*.
-pub struct UpdateAccountPasswordPolicy(
-    pub(crate) rt::Call<
-        t::UpdateAccountPasswordPolicyRequest,
-        rt::Unit,
-        e::UpdateAccountPasswordPolicyError,
-    >,
-);
+pub struct UpdateAccountPasswordPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAccountPasswordPolicy, t::UpdateAccountPasswordPolicyRequest, rt::Unit,
     e::UpdateAccountPasswordPolicyError, op::UPDATE_ACCOUNT_PASSWORD_POLICY
@@ -274,13 +238,7 @@ impl UpdateAccountPasswordPolicy {
 /// The `UpdateAssumeRolePolicy` operation.
 ///
 /// Updates the policy that grants an IAM entity permission to assume a role. This is typically referred to as the "role trust policy". For more information about roles, see [Using roles to delegate permissions and federate identities](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-toplevel.html).
-pub struct UpdateAssumeRolePolicy(
-    pub(crate) rt::Call<
-        t::UpdateAssumeRolePolicyRequest,
-        rt::Unit,
-        e::UpdateAssumeRolePolicyError,
-    >,
-);
+pub struct UpdateAssumeRolePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAssumeRolePolicy, t::UpdateAssumeRolePolicyRequest, rt::Unit,
     e::UpdateAssumeRolePolicyError, op::UPDATE_ASSUME_ROLE_POLICY
@@ -294,13 +252,7 @@ impl UpdateAssumeRolePolicy {
 /// Updates an existing delegation request with additional information. When the delegation request is updated, it reaches the `PENDING_APPROVAL` state.
 ///
 /// Once a delegation request has an owner, that owner gets a default permission to update the delegation request. For more details, see [Managing Permissions for Delegation Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies-temporary-delegation.html#temporary-delegation-managing-permissions).
-pub struct UpdateDelegationRequest(
-    pub(crate) rt::Call<
-        t::UpdateDelegationRequestRequest,
-        rt::Unit,
-        e::UpdateDelegationRequestError,
-    >,
-);
+pub struct UpdateDelegationRequest(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateDelegationRequest, t::UpdateDelegationRequestRequest, rt::Unit,
     e::UpdateDelegationRequestError, op::UPDATE_DELEGATION_REQUEST
@@ -316,9 +268,7 @@ impl UpdateDelegationRequest {
 /// **Important:** You should understand the implications of changing a group's path or name. For more information, see [Renaming users and groups](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_WorkingWithGroupsAndUsers.html) in the *IAM User Guide*.
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the role group with the old name and the new name. For example, to change the group named `Managers` to `MGRs`, the principal must have a policy that allows them to update both groups. If the principal has permission to update the `Managers` group, but not the `MGRs` group, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html).
-pub struct UpdateGroup(
-    pub(crate) rt::Call<t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError>,
-);
+pub struct UpdateGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateGroup, t::UpdateGroupRequest, rt::Unit, e::UpdateGroupError, op::UPDATE_GROUP
 );
@@ -332,13 +282,7 @@ impl UpdateGroup {
 /// Changes the password for the specified IAM user. You can use the CLI, the Amazon Web Services API, or the **Users** page in the IAM console to change the password for any IAM user. Use [ChangePassword](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ChangePassword.html) to change your own password in the **My Security Credentials** page in the Amazon Web Services Management Console.
 ///
 /// For more information about modifying passwords, see [Managing passwords](https://docs.aws.amazon.com/IAM/latest/UserGuide/Using_ManagingLogins.html) in the *IAM User Guide*.
-pub struct UpdateLoginProfile(
-    pub(crate) rt::Call<
-        t::UpdateLoginProfileRequest,
-        rt::Unit,
-        e::UpdateLoginProfileError,
-    >,
-);
+pub struct UpdateLoginProfile(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateLoginProfile, t::UpdateLoginProfileRequest, rt::Unit,
     e::UpdateLoginProfileError, op::UPDATE_LOGIN_PROFILE
@@ -359,13 +303,7 @@ impl UpdateLoginProfile {
 /// **Note:** Amazon Web Services secures communication with OIDC identity providers (IdPs) using our library of trusted root certificate authorities (CAs) to verify the JSON Web Key Set (JWKS) endpoint's TLS certificate. If your OIDC IdP relies on a certificate that is not signed by one of these trusted CAs, only then we secure communication using the thumbprints set in the IdP's configuration.
 ///
 /// **Note:** Trust for the OIDC provider is derived from the provider certificate and is validated by the thumbprint. Therefore, it is best to limit access to the `UpdateOpenIDConnectProviderThumbprint` operation to highly privileged users.
-pub struct UpdateOpenIdConnectProviderThumbprint(
-    pub(crate) rt::Call<
-        t::UpdateOpenIdConnectProviderThumbprintRequest,
-        rt::Unit,
-        e::UpdateOpenIdConnectProviderThumbprintError,
-    >,
-);
+pub struct UpdateOpenIdConnectProviderThumbprint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateOpenIdConnectProviderThumbprint,
     t::UpdateOpenIdConnectProviderThumbprintRequest, rt::Unit,
@@ -385,9 +323,7 @@ impl UpdateOpenIdConnectProviderThumbprint {
 /// The `UpdateRole` operation.
 ///
 /// Updates the description or maximum session duration setting of a role.
-pub struct UpdateRole(
-    pub(crate) rt::Call<t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError>,
-);
+pub struct UpdateRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateRole, t::UpdateRoleRequest, t::UpdateRoleResponse, e::UpdateRoleError,
     op::UPDATE_ROLE
@@ -454,13 +390,7 @@ impl super::Client {
 /// Use [UpdateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html) instead.
 ///
 /// Modifies only the description of a role. This operation performs the same function as the `Description` parameter in the `UpdateRole` operation.
-pub struct UpdateRoleDescription(
-    pub(crate) rt::Call<
-        t::UpdateRoleDescriptionRequest,
-        t::UpdateRoleDescriptionResponse,
-        e::UpdateRoleDescriptionError,
-    >,
-);
+pub struct UpdateRoleDescription(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateRoleDescription, t::UpdateRoleDescriptionRequest,
     t::UpdateRoleDescriptionResponse, e::UpdateRoleDescriptionError,
@@ -473,13 +403,7 @@ impl UpdateRoleDescription {
 /// The `UpdateSAMLProvider` operation.
 ///
 /// Updates the metadata document, SAML encryption settings, and private keys for an existing SAML provider. To rotate private keys, add your new private key and then remove the old key in a separate request.
-pub struct UpdateSamlProvider(
-    pub(crate) rt::Call<
-        t::UpdateSamlProviderRequest,
-        t::UpdateSamlProviderResponse,
-        e::UpdateSamlProviderError,
-    >,
-);
+pub struct UpdateSamlProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSamlProvider, t::UpdateSamlProviderRequest, t::UpdateSamlProviderResponse,
     e::UpdateSamlProviderError, op::UPDATE_SAML_PROVIDER
@@ -499,13 +423,7 @@ impl UpdateSamlProvider {
 /// Sets the status of an IAM user's SSH public key to active or inactive. SSH public keys that are inactive cannot be used for authentication. This operation can be used to disable a user's SSH public key as part of a key rotation work flow.
 ///
 /// The SSH public key affected by this operation is used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-pub struct UpdateSshPublicKey(
-    pub(crate) rt::Call<
-        t::UpdateSshPublicKeyRequest,
-        rt::Unit,
-        e::UpdateSshPublicKeyError,
-    >,
-);
+pub struct UpdateSshPublicKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSshPublicKey, t::UpdateSshPublicKeyRequest, rt::Unit,
     e::UpdateSshPublicKeyError, op::UPDATE_SSH_PUBLIC_KEY
@@ -524,13 +442,7 @@ impl UpdateSshPublicKey {
 /// **Important:** You should understand the implications of changing a server certificate's path or name. For more information, see [Renaming a server certificate](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs_manage.html#RenamingServerCerts) in the *IAM User Guide*.
 ///
 /// **Note:** The person making the request (the principal), must have permission to change the server certificate with the old name and the new name. For example, to change the certificate named `ProductionCert` to `ProdCert`, the principal must have a policy that allows them to update both certificates. If the principal has permission to update the `ProductionCert` group, but not the `ProdCert` certificate, then the update fails. For more information about permissions, see [Access management](https://docs.aws.amazon.com/IAM/latest/UserGuide/access.html) in the *IAM User Guide*.
-pub struct UpdateServerCertificate(
-    pub(crate) rt::Call<
-        t::UpdateServerCertificateRequest,
-        rt::Unit,
-        e::UpdateServerCertificateError,
-    >,
-);
+pub struct UpdateServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateServerCertificate, t::UpdateServerCertificateRequest, rt::Unit,
     e::UpdateServerCertificateError, op::UPDATE_SERVER_CERTIFICATE
@@ -545,13 +457,7 @@ impl UpdateServerCertificate {
 /// The `UpdateServiceSpecificCredential` operation.
 ///
 /// Sets the status of a service-specific credential to `Active` or `Inactive`. Service-specific credentials that are inactive cannot be used for authentication to the service. This operation can be used to disable a user's service-specific credential as part of a credential rotation work flow.
-pub struct UpdateServiceSpecificCredential(
-    pub(crate) rt::Call<
-        t::UpdateServiceSpecificCredentialRequest,
-        rt::Unit,
-        e::UpdateServiceSpecificCredentialError,
-    >,
-);
+pub struct UpdateServiceSpecificCredential(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateServiceSpecificCredential, t::UpdateServiceSpecificCredentialRequest, rt::Unit,
     e::UpdateServiceSpecificCredentialError, op::UPDATE_SERVICE_SPECIFIC_CREDENTIAL
@@ -569,13 +475,7 @@ impl UpdateServiceSpecificCredential {
 /// Changes the status of the specified user signing certificate from active to disabled, or vice versa. This operation can be used to disable an IAM user's signing certificate as part of a certificate rotation work flow.
 ///
 /// If the `UserName` field is not specified, the user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
-pub struct UpdateSigningCertificate(
-    pub(crate) rt::Call<
-        t::UpdateSigningCertificateRequest,
-        rt::Unit,
-        e::UpdateSigningCertificateError,
-    >,
-);
+pub struct UpdateSigningCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSigningCertificate, t::UpdateSigningCertificateRequest, rt::Unit,
     e::UpdateSigningCertificateError, op::UPDATE_SIGNING_CERTIFICATE
@@ -592,9 +492,7 @@ impl UpdateSigningCertificate {
 /// **Important:** You should understand the implications of changing an IAM user's path or name. For more information, see [Renaming an IAM user](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_manage.html#id_users_renaming) and [Renaming an IAM group](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups_manage_rename.html) in the *IAM User Guide*.
 ///
 /// **Note:** To change a user name, the requester must have appropriate permissions on both the source object and the target object. For example, to change Bob to Robert, the entity making the request must have permission on Bob and Robert, or must have permission on all (\*). For more information about permissions, see [Permissions and policies](https://docs.aws.amazon.com/IAM/latest/UserGuide/PermissionsAndPolicies.html).
-pub struct UpdateUser(
-    pub(crate) rt::Call<t::UpdateUserRequest, rt::Unit, e::UpdateUserError>,
-);
+pub struct UpdateUser(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateUser, t::UpdateUserRequest, rt::Unit, e::UpdateUserError, op::UPDATE_USER
 );
@@ -608,13 +506,7 @@ impl UpdateUser {
 /// Uploads an SSH public key and associates it with the specified IAM user.
 ///
 /// The SSH public key uploaded by this operation can be used only for authenticating the associated IAM user to an CodeCommit repository. For more information about using SSH keys to authenticate to an CodeCommit repository, see [Set up CodeCommit for SSH connections](https://docs.aws.amazon.com/codecommit/latest/userguide/setting-up-credentials-ssh.html) in the *CodeCommit User Guide*.
-pub struct UploadSshPublicKey(
-    pub(crate) rt::Call<
-        t::UploadSshPublicKeyRequest,
-        t::UploadSshPublicKeyResponse,
-        e::UploadSshPublicKeyError,
-    >,
-);
+pub struct UploadSshPublicKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadSshPublicKey, t::UploadSshPublicKeyRequest, t::UploadSshPublicKeyResponse,
     e::UploadSshPublicKeyError, op::UPLOAD_SSH_PUBLIC_KEY
@@ -634,13 +526,7 @@ impl UploadSshPublicKey {
 /// For information about the number of server certificates you can upload, see [IAM and STS quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html) in the *IAM User Guide*.
 ///
 /// **Note:** Because the body of the public key certificate, private key, and the certificate chain can be large, you should use POST rather than GET when calling `UploadServerCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Calling the API by making HTTP query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/programming.html) in the *IAM User Guide*.
-pub struct UploadServerCertificate(
-    pub(crate) rt::Call<
-        t::UploadServerCertificateRequest,
-        t::UploadServerCertificateResponse,
-        e::UploadServerCertificateError,
-    >,
-);
+pub struct UploadServerCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadServerCertificate, t::UploadServerCertificateRequest,
     t::UploadServerCertificateResponse, e::UploadServerCertificateError,
@@ -663,13 +549,7 @@ impl UploadServerCertificate {
 /// If the `UserName` is not specified, the IAM user name is determined implicitly based on the Amazon Web Services access key ID used to sign the request. This operation works for access keys under the Amazon Web Services account. Consequently, you can use this operation to manage Amazon Web Services account root user credentials even if the Amazon Web Services account has no associated users.
 ///
 /// **Note:** Because the body of an X.509 certificate can be large, you should use POST rather than GET when calling `UploadSigningCertificate`. For information about setting up signatures and authorization through the API, see [Signing Amazon Web Services API requests](https://docs.aws.amazon.com/general/latest/gr/signing_aws_api_requests.html) in the *Amazon Web Services General Reference*. For general information about using the Query API with IAM, see [Making query requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/IAM_UsingQueryAPI.html) in the *IAM User Guide*.
-pub struct UploadSigningCertificate(
-    pub(crate) rt::Call<
-        t::UploadSigningCertificateRequest,
-        t::UploadSigningCertificateResponse,
-        e::UploadSigningCertificateError,
-    >,
-);
+pub struct UploadSigningCertificate(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadSigningCertificate, t::UploadSigningCertificateRequest,
     t::UploadSigningCertificateResponse, e::UploadSigningCertificateError,

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `AccessKey` resource (identifiers: `user_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct AccessKey(rt::Resource<t::AccessKeyMetadata>);
-impl ::core::fmt::Debug for AccessKey {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(AccessKey(t::AccessKeyMetadata), ACCESS_KEY, load);
 static ACCESS_KEY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccessKey",
     identifiers: &["UserName", "Id"],
@@ -47,18 +43,6 @@ static ACCESS_KEY_DELETE: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for AccessKey {
-    type Data = t::AccessKeyMetadata;
-    const SPEC: &'static rt::ResourceSpec = &ACCESS_KEY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::AccessKeyMetadata>) -> Self {
-        AccessKey(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::AccessKeyMetadata> {
-        &self.0
-    }
-}
 impl AccessKey {
     /// A `AccessKey` with these identifiers, as boto3's `AccessKey(...)`; no request is made.
     pub fn new(
@@ -74,51 +58,6 @@ impl AccessKey {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::AccessKeyMetadata>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::AccessKeyMetadata>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::AccessKeyMetadata>> {
-        self.0.loaded()
     }
     /// The `UserName` identifier.
     #[inline]

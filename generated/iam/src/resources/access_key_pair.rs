@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `AccessKeyPair` resource (identifiers: `user_name`, `id`, `secret`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct AccessKeyPair(rt::Resource<t::AccessKey>);
-impl ::core::fmt::Debug for AccessKeyPair {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(AccessKeyPair(t::AccessKey), ACCESS_KEY_PAIR, load);
 static ACCESS_KEY_PAIR: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccessKeyPair",
     identifiers: &["UserName", "Id", "Secret"],
@@ -47,18 +43,6 @@ static ACCESS_KEY_PAIR_DELETE: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for AccessKeyPair {
-    type Data = t::AccessKey;
-    const SPEC: &'static rt::ResourceSpec = &ACCESS_KEY_PAIR;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::AccessKey>) -> Self {
-        AccessKeyPair(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::AccessKey> {
-        &self.0
-    }
-}
 impl AccessKeyPair {
     /// A `AccessKeyPair` with these identifiers, as boto3's `AccessKeyPair(...)`; no request is made.
     pub fn new(
@@ -75,49 +59,6 @@ impl AccessKeyPair {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::AccessKey>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::AccessKey>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::AccessKey>> {
-        self.0.loaded()
     }
     /// The `UserName` identifier.
     #[inline]

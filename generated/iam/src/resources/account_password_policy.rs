@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `AccountPasswordPolicy` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct AccountPasswordPolicy(rt::Resource<t::PasswordPolicy>);
-impl ::core::fmt::Debug for AccountPasswordPolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    AccountPasswordPolicy(t::PasswordPolicy), ACCOUNT_PASSWORD_POLICY, load
+);
 static ACCOUNT_PASSWORD_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccountPasswordPolicy",
     identifiers: &[],
@@ -39,69 +37,12 @@ static ACCOUNT_PASSWORD_POLICY_UPDATE: rt::ActionSpec = rt::ActionSpec {
     params: &[],
     resource: None,
 };
-impl rt::IsResource for AccountPasswordPolicy {
-    type Data = t::PasswordPolicy;
-    const SPEC: &'static rt::ResourceSpec = &ACCOUNT_PASSWORD_POLICY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::PasswordPolicy>) -> Self {
-        AccountPasswordPolicy(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::PasswordPolicy> {
-        &self.0
-    }
-}
 impl AccountPasswordPolicy {
     /// A `AccountPasswordPolicy` with these identifiers, as boto3's `AccountPasswordPolicy(...)`; no request is made.
     pub fn new(client: &crate::Client) -> Self {
         AccountPasswordPolicy(
             rt::Resource::new(client.handle(), &ACCOUNT_PASSWORD_POLICY, vec![], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::PasswordPolicy>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::PasswordPolicy>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::PasswordPolicy>> {
-        self.0.loaded()
     }
     /// The `MinimumPasswordLength` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]

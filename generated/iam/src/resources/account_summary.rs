@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `AccountSummary` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct AccountSummary(rt::Resource<t::GetAccountSummaryResponse>);
-impl ::core::fmt::Debug for AccountSummary {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(AccountSummary(t::GetAccountSummaryResponse), ACCOUNT_SUMMARY, load);
 static ACCOUNT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AccountSummary",
     identifiers: &[],
@@ -31,69 +27,12 @@ static ACCOUNT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
         select: None,
     }),
 };
-impl rt::IsResource for AccountSummary {
-    type Data = t::GetAccountSummaryResponse;
-    const SPEC: &'static rt::ResourceSpec = &ACCOUNT_SUMMARY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetAccountSummaryResponse>) -> Self {
-        AccountSummary(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetAccountSummaryResponse> {
-        &self.0
-    }
-}
 impl AccountSummary {
     /// A `AccountSummary` with these identifiers, as boto3's `AccountSummary(...)`; no request is made.
     pub fn new(client: &crate::Client) -> Self {
         AccountSummary(
             rt::Resource::new(client.handle(), &ACCOUNT_SUMMARY, vec![], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetAccountSummaryResponse>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetAccountSummaryResponse>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetAccountSummaryResponse>> {
-        self.0.loaded()
     }
     /// The `SummaryMap` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `AssumeRolePolicy` resource (identifiers: `role_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct AssumeRolePolicy(rt::Resource<rt::Unit>);
-impl ::core::fmt::Debug for AssumeRolePolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(AssumeRolePolicy(rt::Unit), ASSUME_ROLE_POLICY);
 static ASSUME_ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "AssumeRolePolicy",
     identifiers: &["RoleName"],
@@ -28,18 +24,6 @@ static ASSUME_ROLE_POLICY_UPDATE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("RoleName", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for AssumeRolePolicy {
-    type Data = rt::Unit;
-    const SPEC: &'static rt::ResourceSpec = &ASSUME_ROLE_POLICY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<rt::Unit>) -> Self {
-        AssumeRolePolicy(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<rt::Unit> {
-        &self.0
-    }
-}
 impl AssumeRolePolicy {
     /// A `AssumeRolePolicy` with these identifiers, as boto3's `AssumeRolePolicy(...)`; no request is made.
     pub fn new(client: &crate::Client, role_name: impl Into<String>) -> Self {
@@ -51,11 +35,6 @@ impl AssumeRolePolicy {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
     }
     /// The `RoleName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `CurrentUser` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct CurrentUser(rt::Resource<t::User>);
-impl ::core::fmt::Debug for CurrentUser {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(CurrentUser(t::User), CURRENT_USER, load);
 static CURRENT_USER: rt::ResourceSpec = rt::ResourceSpec {
     name: "CurrentUser",
     identifiers: &[],
@@ -68,65 +64,10 @@ static CURRENT_USER_SIGNING_CERTIFICATES: rt::CollectionSpec = rt::CollectionSpe
     },
     paginator: Some(&op::LIST_SIGNING_CERTIFICATES_PAGINATOR),
 };
-impl rt::IsResource for CurrentUser {
-    type Data = t::User;
-    const SPEC: &'static rt::ResourceSpec = &CURRENT_USER;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::User>) -> Self {
-        CurrentUser(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::User> {
-        &self.0
-    }
-}
 impl CurrentUser {
     /// A `CurrentUser` with these identifiers, as boto3's `CurrentUser(...)`; no request is made.
     pub fn new(client: &crate::Client) -> Self {
         CurrentUser(rt::Resource::new(client.handle(), &CURRENT_USER, vec![], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::User>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::User>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::User>> {
-        self.0.loaded()
     }
     /// The `Path` attribute, loaded on first use. Once loaded, [`loaded`](Self::loaded) reads it without `.await`.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Group` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Group(rt::Resource<t::Group>);
-impl ::core::fmt::Debug for Group {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Group(t::Group), GROUP, load);
 static GROUP: rt::ResourceSpec = rt::ResourceSpec {
     name: "Group",
     identifiers: &["Name"],
@@ -102,65 +98,10 @@ static GROUP_USERS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::GET_GROUP_PAGINATOR),
 };
-impl rt::IsResource for Group {
-    type Data = t::Group;
-    const SPEC: &'static rt::ResourceSpec = &GROUP;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Group>) -> Self {
-        Group(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Group> {
-        &self.0
-    }
-}
 impl Group {
     /// A `Group` with these identifiers, as boto3's `Group(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         Group(rt::Resource::new(client.handle(), &GROUP, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Group>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Group>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Group>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

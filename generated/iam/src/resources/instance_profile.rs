@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `InstanceProfile` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct InstanceProfile(rt::Resource<t::InstanceProfile>);
-impl ::core::fmt::Debug for InstanceProfile {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(InstanceProfile(t::InstanceProfile), INSTANCE_PROFILE, load);
 static INSTANCE_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
     name: "InstanceProfile",
     identifiers: &["Name"],
@@ -47,18 +43,6 @@ static INSTANCE_PROFILE_ROLES: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("Roles[].RoleName")],
     path: Some("Roles[]"),
 };
-impl rt::IsResource for InstanceProfile {
-    type Data = t::InstanceProfile;
-    const SPEC: &'static rt::ResourceSpec = &INSTANCE_PROFILE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::InstanceProfile>) -> Self {
-        InstanceProfile(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::InstanceProfile> {
-        &self.0
-    }
-}
 impl InstanceProfile {
     /// A `InstanceProfile` with these identifiers, as boto3's `InstanceProfile(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
@@ -70,51 +54,6 @@ impl InstanceProfile {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::InstanceProfile>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::InstanceProfile>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::InstanceProfile>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `LoginProfile` resource (identifiers: `user_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct LoginProfile(rt::Resource<t::LoginProfile>);
-impl ::core::fmt::Debug for LoginProfile {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(LoginProfile(t::LoginProfile), LOGIN_PROFILE, load);
 static LOGIN_PROFILE: rt::ResourceSpec = rt::ResourceSpec {
     name: "LoginProfile",
     identifiers: &["UserName"],
@@ -46,18 +42,6 @@ static LOGIN_PROFILE_UPDATE: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("UserName", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for LoginProfile {
-    type Data = t::LoginProfile;
-    const SPEC: &'static rt::ResourceSpec = &LOGIN_PROFILE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::LoginProfile>) -> Self {
-        LoginProfile(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::LoginProfile> {
-        &self.0
-    }
-}
 impl LoginProfile {
     /// A `LoginProfile` with these identifiers, as boto3's `LoginProfile(...)`; no request is made.
     pub fn new(client: &crate::Client, user_name: impl Into<String>) -> Self {
@@ -69,49 +53,6 @@ impl LoginProfile {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::LoginProfile>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::LoginProfile>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::LoginProfile>> {
-        self.0.loaded()
     }
     /// The `UserName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `MfaDevice` resource (identifiers: `user_name`, `serial_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct MfaDevice(rt::Resource<t::MfaDevice>);
-impl ::core::fmt::Debug for MfaDevice {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(MfaDevice(t::MfaDevice), MFA_DEVICE, load);
 static MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
     name: "MfaDevice",
     identifiers: &["UserName", "SerialNumber"],
@@ -45,18 +41,6 @@ static MFA_DEVICE_RESYNC: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for MfaDevice {
-    type Data = t::MfaDevice;
-    const SPEC: &'static rt::ResourceSpec = &MFA_DEVICE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::MfaDevice>) -> Self {
-        MfaDevice(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::MfaDevice> {
-        &self.0
-    }
-}
 impl MfaDevice {
     /// A `MfaDevice` with these identifiers, as boto3's `MfaDevice(...)`; no request is made.
     pub fn new(
@@ -72,49 +56,6 @@ impl MfaDevice {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::MfaDevice>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::MfaDevice>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::MfaDevice>> {
-        self.0.loaded()
     }
     /// The `UserName` identifier.
     #[inline]

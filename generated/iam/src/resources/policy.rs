@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Policy` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Policy(rt::Resource<t::Policy>);
-impl ::core::fmt::Debug for Policy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Policy(t::Policy), POLICY, load);
 static POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "Policy",
     identifiers: &["Arn"],
@@ -117,65 +113,10 @@ static POLICY_VERSIONS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_POLICY_VERSIONS_PAGINATOR),
 };
-impl rt::IsResource for Policy {
-    type Data = t::Policy;
-    const SPEC: &'static rt::ResourceSpec = &POLICY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Policy>) -> Self {
-        Policy(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Policy> {
-        &self.0
-    }
-}
 impl Policy {
     /// A `Policy` with these identifiers, as boto3's `Policy(...)`; no request is made.
     pub fn new(client: &crate::Client, arn: impl Into<String>) -> Self {
         Policy(rt::Resource::new(client.handle(), &POLICY, vec![arn.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Policy>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Policy>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Policy>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

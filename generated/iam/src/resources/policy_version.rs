@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `PolicyVersion` resource (identifiers: `arn`, `version_id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct PolicyVersion(rt::Resource<t::PolicyVersion>);
-impl ::core::fmt::Debug for PolicyVersion {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(PolicyVersion(t::PolicyVersion), POLICY_VERSION, load);
 static POLICY_VERSION: rt::ResourceSpec = rt::ResourceSpec {
     name: "PolicyVersion",
     identifiers: &["Arn", "VersionId"],
@@ -48,18 +44,6 @@ static POLICY_VERSION_SET_AS_DEFAULT: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for PolicyVersion {
-    type Data = t::PolicyVersion;
-    const SPEC: &'static rt::ResourceSpec = &POLICY_VERSION;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::PolicyVersion>) -> Self {
-        PolicyVersion(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::PolicyVersion> {
-        &self.0
-    }
-}
 impl PolicyVersion {
     /// A `PolicyVersion` with these identifiers, as boto3's `PolicyVersion(...)`; no request is made.
     pub fn new(
@@ -75,51 +59,6 @@ impl PolicyVersion {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::PolicyVersion>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::PolicyVersion>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::PolicyVersion>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `RolePolicy` resource (identifiers: `role_name`, `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct RolePolicy(rt::Resource<t::GetRolePolicyResponse>);
-impl ::core::fmt::Debug for RolePolicy {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(RolePolicy(t::GetRolePolicyResponse), ROLE_POLICY, load);
 static ROLE_POLICY: rt::ResourceSpec = rt::ResourceSpec {
     name: "RolePolicy",
     identifiers: &["RoleName", "Name"],
@@ -48,18 +44,6 @@ static ROLE_POLICY_PUT: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for RolePolicy {
-    type Data = t::GetRolePolicyResponse;
-    const SPEC: &'static rt::ResourceSpec = &ROLE_POLICY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetRolePolicyResponse>) -> Self {
-        RolePolicy(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetRolePolicyResponse> {
-        &self.0
-    }
-}
 impl RolePolicy {
     /// A `RolePolicy` with these identifiers, as boto3's `RolePolicy(...)`; no request is made.
     pub fn new(
@@ -75,51 +59,6 @@ impl RolePolicy {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetRolePolicyResponse>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetRolePolicyResponse>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetRolePolicyResponse>> {
-        self.0.loaded()
     }
     /// The `RoleName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ServerCertificate` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ServerCertificate(rt::Resource<t::ServerCertificate>);
-impl ::core::fmt::Debug for ServerCertificate {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ServerCertificate(t::ServerCertificate), SERVER_CERTIFICATE, load);
 static SERVER_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
     name: "ServerCertificate",
     identifiers: &["Name"],
@@ -42,18 +38,6 @@ static SERVER_CERTIFICATE_UPDATE: rt::ActionSpec = rt::ActionSpec {
         path: None,
     }),
 };
-impl rt::IsResource for ServerCertificate {
-    type Data = t::ServerCertificate;
-    const SPEC: &'static rt::ResourceSpec = &SERVER_CERTIFICATE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::ServerCertificate>) -> Self {
-        ServerCertificate(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::ServerCertificate> {
-        &self.0
-    }
-}
 impl ServerCertificate {
     /// A `ServerCertificate` with these identifiers, as boto3's `ServerCertificate(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
@@ -65,51 +49,6 @@ impl ServerCertificate {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::ServerCertificate>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::ServerCertificate>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::ServerCertificate>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ServiceResource` resource. Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ServiceResource(rt::Resource<rt::Unit>);
-impl ::core::fmt::Debug for ServiceResource {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ServiceResource(rt::Unit), SERVICE_RESOURCE);
 static SERVICE_RESOURCE: rt::ResourceSpec = rt::ResourceSpec {
     name: "ServiceResource",
     identifiers: &[],
@@ -171,18 +167,6 @@ static SERVICE_RESOURCE_VIRTUAL_MFA_DEVICES: rt::CollectionSpec = rt::Collection
     },
     paginator: Some(&op::LIST_VIRTUAL_MFA_DEVICES_PAGINATOR),
 };
-impl rt::IsResource for ServiceResource {
-    type Data = rt::Unit;
-    const SPEC: &'static rt::ResourceSpec = &SERVICE_RESOURCE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<rt::Unit>) -> Self {
-        ServiceResource(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<rt::Unit> {
-        &self.0
-    }
-}
 impl ServiceResource {
     /// The service resource of a session (boto3's `session.resource(...)`).
     pub fn new(session: &rt::Session) -> Self {
@@ -193,11 +177,6 @@ impl ServiceResource {
         ServiceResource(
             rt::Resource::new(client.handle(), &SERVICE_RESOURCE, Vec::new(), None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
     }
     /// boto3's `ServiceResource.change_password()`: `ChangePassword` with this resource's parameters; add more with `set`, then `send`.
     #[inline]

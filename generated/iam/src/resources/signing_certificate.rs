@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `SigningCertificate` resource (identifiers: `user_name`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct SigningCertificate(rt::Resource<t::SigningCertificate>);
-impl ::core::fmt::Debug for SigningCertificate {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    SigningCertificate(t::SigningCertificate), SIGNING_CERTIFICATE, load
+);
 static SIGNING_CERTIFICATE: rt::ResourceSpec = rt::ResourceSpec {
     name: "SigningCertificate",
     identifiers: &["UserName", "Id"],
@@ -47,18 +45,6 @@ static SIGNING_CERTIFICATE_DELETE: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for SigningCertificate {
-    type Data = t::SigningCertificate;
-    const SPEC: &'static rt::ResourceSpec = &SIGNING_CERTIFICATE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::SigningCertificate>) -> Self {
-        SigningCertificate(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::SigningCertificate> {
-        &self.0
-    }
-}
 impl SigningCertificate {
     /// A `SigningCertificate` with these identifiers, as boto3's `SigningCertificate(...)`; no request is made.
     pub fn new(
@@ -74,51 +60,6 @@ impl SigningCertificate {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::SigningCertificate>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::SigningCertificate>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::SigningCertificate>> {
-        self.0.loaded()
     }
     /// The `UserName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `User` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct User(rt::Resource<t::User>);
-impl ::core::fmt::Debug for User {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(User(t::User), USER, load);
 static USER: rt::ResourceSpec = rt::ResourceSpec {
     name: "User",
     identifiers: &["Name"],
@@ -163,65 +159,10 @@ static USER_SIGNING_CERTIFICATES: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_SIGNING_CERTIFICATES_PAGINATOR),
 };
-impl rt::IsResource for User {
-    type Data = t::User;
-    const SPEC: &'static rt::ResourceSpec = &USER;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::User>) -> Self {
-        User(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::User> {
-        &self.0
-    }
-}
 impl User {
     /// A `User` with these identifiers, as boto3's `User(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         User(rt::Resource::new(client.handle(), &USER, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::User>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::User>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::User>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `VirtualMfaDevice` resource (identifiers: `serial_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct VirtualMfaDevice(rt::Resource<t::VirtualMfaDevice>);
-impl ::core::fmt::Debug for VirtualMfaDevice {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(VirtualMfaDevice(t::VirtualMfaDevice), VIRTUAL_MFA_DEVICE, load);
 static VIRTUAL_MFA_DEVICE: rt::ResourceSpec = rt::ResourceSpec {
     name: "VirtualMfaDevice",
     identifiers: &["SerialNumber"],
@@ -32,18 +28,6 @@ static VIRTUAL_MFA_DEVICE_USER: rt::ResourceRef = rt::ResourceRef {
     identifiers: &[rt::Source::Data("User.UserName")],
     path: None,
 };
-impl rt::IsResource for VirtualMfaDevice {
-    type Data = t::VirtualMfaDevice;
-    const SPEC: &'static rt::ResourceSpec = &VIRTUAL_MFA_DEVICE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::VirtualMfaDevice>) -> Self {
-        VirtualMfaDevice(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::VirtualMfaDevice> {
-        &self.0
-    }
-}
 impl VirtualMfaDevice {
     /// A `VirtualMfaDevice` with these identifiers, as boto3's `VirtualMfaDevice(...)`; no request is made.
     pub fn new(client: &crate::Client, serial_number: impl Into<String>) -> Self {
@@ -55,51 +39,6 @@ impl VirtualMfaDevice {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::VirtualMfaDevice>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::VirtualMfaDevice>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::VirtualMfaDevice>> {
-        self.0.loaded()
     }
     /// The `SerialNumber` identifier.
     #[inline]

@@ -9,12 +9,9 @@ pub struct AcceptDelegationRequestRequest {
     pub delegation_request_id: String,
 }
 rt::structure!(
-    AcceptDelegationRequestRequest, ACCEPT_DELEGATION_REQUEST_REQUEST, 0 =>
-    delegation_request_id
-);
-pub static ACCEPT_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcceptDelegationRequestRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
+    AcceptDelegationRequestRequest, ACCEPT_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0)]
 );
 rt::string_enum! {
     pub enum AccessAdvisorUsageGranularityType { ServiceLevel = "SERVICE_LEVEL",
@@ -47,19 +44,12 @@ pub struct AccessDetail {
     pub total_authenticated_entities: Option<i32>,
 }
 rt::structure!(
-    AccessDetail, ACCESS_DETAIL, 0 => service_name, 1 => service_namespace, 2 => region,
-    3 => entity_path, 4 => last_authenticated_time, 5 => total_authenticated_entities
-);
-pub static ACCESS_DETAIL: rt::Schema = rt::Schema::structure(
-    "AccessDetail",
-    &[
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Region", &rt::STRING),
-        rt::m("EntityPath", &rt::STRING).min(19.0),
-        rt::m("LastAuthenticatedTime", &rt::TIMESTAMP),
-        rt::m("TotalAuthenticatedEntities", &rt::INTEGER),
-    ],
+    AccessDetail, ACCESS_DETAIL, [service_name[0] = rt::m("ServiceName", &rt::STRING)
+    .flags(rt::REQUIRED), service_namespace[1] = rt::m("ServiceNamespace", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), region[2] = rt::m("Region", &rt::STRING),
+    entity_path[3] = rt::m("EntityPath", &rt::STRING).min(19.0),
+    last_authenticated_time[4] = rt::m("LastAuthenticatedTime", &rt::TIMESTAMP),
+    total_authenticated_entities[5] = rt::m("TotalAuthenticatedEntities", &rt::INTEGER)]
 );
 pub static ACCESS_DETAILS: rt::Schema = rt::Schema::list(
     "AccessDetails",
@@ -84,18 +74,12 @@ pub struct AccessKey {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccessKey, ACCESS_KEY, 0 => user_name, 1 => access_key_id, 2 => status, 3 =>
-    secret_access_key, 4 => create_date
-);
-pub static ACCESS_KEY: rt::Schema = rt::Schema::structure(
-    "AccessKey",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SecretAccessKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-    ],
+    AccessKey, ACCESS_KEY, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), secret_access_key[3] = rt::m("SecretAccessKey", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE), create_date[4] = rt::m("CreateDate",
+    &rt::TIMESTAMP)]
 );
 /// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
 ///
@@ -124,16 +108,9 @@ pub struct AccessKeyLastUsed {
     pub region: String,
 }
 rt::structure!(
-    AccessKeyLastUsed, ACCESS_KEY_LAST_USED, 0 => last_used_date, 1 => service_name, 2 =>
-    region
-);
-pub static ACCESS_KEY_LAST_USED: rt::Schema = rt::Schema::structure(
-    "AccessKeyLastUsed",
-    &[
-        rt::m("LastUsedDate", &rt::TIMESTAMP),
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Region", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    AccessKeyLastUsed, ACCESS_KEY_LAST_USED, [last_used_date[0] = rt::m("LastUsedDate",
+    &rt::TIMESTAMP), service_name[1] = rt::m("ServiceName", &rt::STRING)
+    .flags(rt::REQUIRED), region[2] = rt::m("Region", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains information about an Amazon Web Services access key, without its secret key.
 ///
@@ -150,30 +127,19 @@ pub struct AccessKeyMetadata {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    AccessKeyMetadata, ACCESS_KEY_METADATA, 0 => user_name, 1 => access_key_id, 2 =>
-    status, 3 => create_date
-);
-pub static ACCESS_KEY_METADATA: rt::Schema = rt::Schema::structure(
-    "AccessKeyMetadata",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("AccessKeyId", &rt::STRING).min(16.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-    ],
+    AccessKeyMetadata, ACCESS_KEY_METADATA, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .min(16.0), status[2] = rt::m("Status", &rt::ENUM), create_date[3] =
+    rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 /// The request was rejected because the account making the request is not the management account or delegated administrator account for [centralized root access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
 #[derive(Clone, Default, PartialEq)]
 pub struct AccountNotManagementOrDelegatedAdministratorException {}
 rt::structure!(
     AccountNotManagementOrDelegatedAdministratorException,
-    ACCOUNT_NOT_MANAGEMENT_OR_DELEGATED_ADMINISTRATOR_EXCEPTION
+    ACCOUNT_NOT_MANAGEMENT_OR_DELEGATED_ADMINISTRATOR_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static ACCOUNT_NOT_MANAGEMENT_OR_DELEGATED_ADMINISTRATOR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AccountNotManagementOrDelegatedAdministratorException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct AcquireRoleRequest {
     /// The Amazon Resource Name (ARN) of the role template to create the role from.
@@ -186,26 +152,19 @@ pub struct AcquireRoleRequest {
     pub replacement_values: Option<rt::Map<String, ReplacementValueEntry>>,
 }
 rt::structure!(
-    AcquireRoleRequest, ACQUIRE_ROLE_REQUEST, 0 => template_arn, 1 =>
-    template_minor_version, 2 => replacement_values
-);
-pub static ACQUIRE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AcquireRoleRequest",
-    &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("TemplateMinorVersion", &rt::INTEGER),
-        rt::m("ReplacementValues", &MAP_STRING_REPLACEMENT_VALUE_ENTRY),
-    ],
+    AcquireRoleRequest, ACQUIRE_ROLE_REQUEST, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version[1] =
+    rt::m("TemplateMinorVersion", &rt::INTEGER), replacement_values[2] =
+    rt::m("ReplacementValues", &MAP_STRING_REPLACEMENT_VALUE_ENTRY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcquireRoleResponse {
     /// A structure that contains details about the IAM role that was created.
     pub role: Role,
 }
-rt::structure!(AcquireRoleResponse, ACQUIRE_ROLE_RESPONSE, 0 => role);
-pub static ACQUIRE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AcquireRoleResponse",
-    &[rt::m("Role", &ROLE).flags(rt::REQUIRED)],
+rt::structure!(
+    AcquireRoleResponse, ACQUIRE_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
+    .flags(rt::REQUIRED)]
 );
 pub static ACTION_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ActionNameListType",
@@ -220,15 +179,10 @@ pub struct AddClientIdToOpenIdConnectProviderRequest {
 }
 rt::structure!(
     AddClientIdToOpenIdConnectProviderRequest,
-    ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 => open_id_connect_provider_arn,
-    1 => client_id
-);
-pub static ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddClientIDToOpenIDConnectProviderRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    ADD_CLIENT_ID_TO_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "AddClientIDToOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    client_id[1] = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddRoleToInstanceProfileRequest {
@@ -242,15 +196,10 @@ pub struct AddRoleToInstanceProfileRequest {
     pub role_name: String,
 }
 rt::structure!(
-    AddRoleToInstanceProfileRequest, ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST, 0 =>
-    instance_profile_name, 1 => role_name
-);
-pub static ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddRoleToInstanceProfileRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    AddRoleToInstanceProfileRequest, ADD_ROLE_TO_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddUserToGroupRequest {
@@ -264,14 +213,9 @@ pub struct AddUserToGroupRequest {
     pub user_name: String,
 }
 rt::structure!(
-    AddUserToGroupRequest, ADD_USER_TO_GROUP_REQUEST, 0 => group_name, 1 => user_name
-);
-pub static ADD_USER_TO_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddUserToGroupRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    AddUserToGroupRequest, ADD_USER_TO_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name[1] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ARN_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ArnListType",
@@ -283,12 +227,9 @@ pub struct AssociateDelegationRequestRequest {
     pub delegation_request_id: String,
 }
 rt::structure!(
-    AssociateDelegationRequestRequest, ASSOCIATE_DELEGATION_REQUEST_REQUEST, 0 =>
-    delegation_request_id
-);
-pub static ASSOCIATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateDelegationRequestRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
+    AssociateDelegationRequestRequest, ASSOCIATE_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachGroupPolicyRequest {
@@ -302,15 +243,9 @@ pub struct AttachGroupPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachGroupPolicyRequest, ATTACH_GROUP_POLICY_REQUEST, 0 => group_name, 1 =>
-    policy_arn
-);
-pub static ATTACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachGroupPolicyRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    AttachGroupPolicyRequest, ATTACH_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachRolePolicyRequest {
@@ -324,14 +259,9 @@ pub struct AttachRolePolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachRolePolicyRequest, ATTACH_ROLE_POLICY_REQUEST, 0 => role_name, 1 => policy_arn
-);
-pub static ATTACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    AttachRolePolicyRequest, ATTACH_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AttachUserPolicyRequest {
@@ -345,14 +275,9 @@ pub struct AttachUserPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    AttachUserPolicyRequest, ATTACH_USER_POLICY_REQUEST, 0 => user_name, 1 => policy_arn
-);
-pub static ATTACH_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AttachUserPolicyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    AttachUserPolicyRequest, ATTACH_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains information about an attached permissions boundary.
 ///
@@ -367,15 +292,9 @@ pub struct AttachedPermissionsBoundary {
     pub permissions_boundary_arn: Option<String>,
 }
 rt::structure!(
-    AttachedPermissionsBoundary, ATTACHED_PERMISSIONS_BOUNDARY, 0 =>
-    permissions_boundary_type, 1 => permissions_boundary_arn
-);
-pub static ATTACHED_PERMISSIONS_BOUNDARY: rt::Schema = rt::Schema::structure(
-    "AttachedPermissionsBoundary",
-    &[
-        rt::m("PermissionsBoundaryType", &rt::ENUM),
-        rt::m("PermissionsBoundaryArn", &rt::STRING).min(20.0),
-    ],
+    AttachedPermissionsBoundary, ATTACHED_PERMISSIONS_BOUNDARY,
+    [permissions_boundary_type[0] = rt::m("PermissionsBoundaryType", &rt::ENUM),
+    permissions_boundary_arn[1] = rt::m("PermissionsBoundaryArn", &rt::STRING).min(20.0)]
 );
 /// Contains information about an attached policy.
 ///
@@ -388,13 +307,9 @@ pub struct AttachedPolicy {
     pub policy_name: Option<String>,
     pub policy_arn: Option<String>,
 }
-rt::structure!(AttachedPolicy, ATTACHED_POLICY, 0 => policy_name, 1 => policy_arn);
-pub static ATTACHED_POLICY: rt::Schema = rt::Schema::structure(
-    "AttachedPolicy",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).min(20.0),
-    ],
+rt::structure!(
+    AttachedPolicy, ATTACHED_POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .min(1.0), policy_arn[1] = rt::m("PolicyArn", &rt::STRING).min(20.0)]
 );
 rt::string_enum! {
     pub enum AttachmentType { User = "user", Group = "group", Role = "role" }

@@ -7,13 +7,9 @@ use tucuxi::codegen as rt;
 #[derive(Clone, Default, PartialEq)]
 pub struct CallerIsNotManagementAccountException {}
 rt::structure!(
-    CallerIsNotManagementAccountException, CALLER_IS_NOT_MANAGEMENT_ACCOUNT_EXCEPTION
+    CallerIsNotManagementAccountException, CALLER_IS_NOT_MANAGEMENT_ACCOUNT_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static CALLER_IS_NOT_MANAGEMENT_ACCOUNT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CallerIsNotManagementAccountException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static CERTIFICATION_MAP_TYPE: rt::Schema = rt::Schema::map(
     "CertificationMapType",
     &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING).min(1.0)],
@@ -28,14 +24,10 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 rt::structure!(
-    ChangePasswordRequest, CHANGE_PASSWORD_REQUEST, 0 => old_password, 1 => new_password
-);
-pub static CHANGE_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangePasswordRequest",
-    &[
-        rt::m("OldPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-        rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-    ],
+    ChangePasswordRequest, CHANGE_PASSWORD_REQUEST, [old_password[0] =
+    rt::m("OldPassword", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
+    new_password[1] = rt::m("NewPassword", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(1.0)]
 );
 /// The request was rejected because multiple requests to change this object were submitted simultaneously. Wait a few minutes and submit your request again.
 #[derive(Clone, Default, PartialEq)]
@@ -43,13 +35,10 @@ pub struct ConcurrentModificationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, 0 => message
+    ConcurrentModificationException, CONCURRENT_MODIFICATION_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
+    .code("ConcurrentModification"))
 );
-pub static CONCURRENT_MODIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConcurrentModificationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("ConcurrentModification"));
 /// Contains information about a condition context key. It includes the name of the key and specifies the value (or values, if the context key supports multiple values) to use in the simulation. This information is used when evaluating the `Condition` elements of the input policies.
 ///
 /// This data type is used as an input parameter to [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) and [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html).
@@ -63,16 +52,10 @@ pub struct ContextEntry {
     pub context_key_type: Option<ContextKeyTypeEnum>,
 }
 rt::structure!(
-    ContextEntry, CONTEXT_ENTRY, 0 => context_key_name, 1 => context_key_values, 2 =>
-    context_key_type
-);
-pub static CONTEXT_ENTRY: rt::Schema = rt::Schema::structure(
-    "ContextEntry",
-    &[
-        rt::m("ContextKeyName", &rt::STRING).min(5.0),
-        rt::m("ContextKeyValues", &CONTEXT_KEY_VALUE_LIST_TYPE),
-        rt::m("ContextKeyType", &rt::ENUM),
-    ],
+    ContextEntry, CONTEXT_ENTRY, [context_key_name[0] = rt::m("ContextKeyName",
+    &rt::STRING).min(5.0), context_key_values[1] = rt::m("ContextKeyValues",
+    &CONTEXT_KEY_VALUE_LIST_TYPE), context_key_type[2] = rt::m("ContextKeyType",
+    &rt::ENUM)]
 );
 pub static CONTEXT_ENTRY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ContextEntryListType",
@@ -99,10 +82,9 @@ pub struct CreateAccessKeyRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
-rt::structure!(CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, 0 => user_name);
-pub static CREATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessKeyRequest",
-    &[rt::m("UserName", &rt::STRING).min(1.0)],
+rt::structure!(
+    CreateAccessKeyRequest, CREATE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [CreateAccessKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -110,10 +92,9 @@ pub struct CreateAccessKeyResponse {
     /// A structure with details about the access key.
     pub access_key: AccessKey,
 }
-rt::structure!(CreateAccessKeyResponse, CREATE_ACCESS_KEY_RESPONSE, 0 => access_key);
-pub static CREATE_ACCESS_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateAccessKeyResponse",
-    &[rt::m("AccessKey", &ACCESS_KEY).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateAccessKeyResponse, CREATE_ACCESS_KEY_RESPONSE, [access_key[0] =
+    rt::m("AccessKey", &ACCESS_KEY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccountAliasRequest {
@@ -123,11 +104,8 @@ pub struct CreateAccountAliasRequest {
     pub account_alias: String,
 }
 rt::structure!(
-    CreateAccountAliasRequest, CREATE_ACCOUNT_ALIAS_REQUEST, 0 => account_alias
-);
-pub static CREATE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccountAliasRequest",
-    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
+    CreateAccountAliasRequest, CREATE_ACCOUNT_ALIAS_REQUEST, [account_alias[0] =
+    rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestRequest {
@@ -169,24 +147,16 @@ pub struct CreateDelegationRequestRequest {
     pub only_send_by_owner: Option<bool>,
 }
 rt::structure!(
-    CreateDelegationRequestRequest, CREATE_DELEGATION_REQUEST_REQUEST, 0 =>
-    owner_account_id, 1 => description, 2 => permissions, 3 => request_message, 4 =>
-    requestor_workflow_id, 5 => redirect_url, 6 => notification_channel, 7 =>
-    session_duration, 8 => only_send_by_owner
-);
-pub static CREATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDelegationRequestRequest",
-    &[
-        rt::m("OwnerAccountId", &rt::STRING),
-        rt::m("Description", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Permissions", &DELEGATION_PERMISSION).flags(rt::REQUIRED),
-        rt::m("RequestMessage", &rt::STRING),
-        rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-        rt::m("RedirectUrl", &rt::STRING).min(1.0),
-        rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED).min(300.0),
-        rt::m("OnlySendByOwner", &rt::BOOLEAN),
-    ],
+    CreateDelegationRequestRequest, CREATE_DELEGATION_REQUEST_REQUEST,
+    [owner_account_id[0] = rt::m("OwnerAccountId", &rt::STRING), description[1] =
+    rt::m("Description", &rt::STRING).flags(rt::REQUIRED), permissions[2] =
+    rt::m("Permissions", &DELEGATION_PERMISSION).flags(rt::REQUIRED), request_message[3]
+    = rt::m("RequestMessage", &rt::STRING), requestor_workflow_id[4] =
+    rt::m("RequestorWorkflowId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
+    redirect_url[5] = rt::m("RedirectUrl", &rt::STRING).min(1.0), notification_channel[6]
+    = rt::m("NotificationChannel", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+    session_duration[7] = rt::m("SessionDuration", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(300.0), only_send_by_owner[8] = rt::m("OnlySendByOwner", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDelegationRequestResponse {
@@ -198,15 +168,9 @@ pub struct CreateDelegationRequestResponse {
     pub delegation_request_id: Option<String>,
 }
 rt::structure!(
-    CreateDelegationRequestResponse, CREATE_DELEGATION_REQUEST_RESPONSE, 0 =>
-    console_deep_link, 1 => delegation_request_id
-);
-pub static CREATE_DELEGATION_REQUEST_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateDelegationRequestResponse",
-    &[
-        rt::m("ConsoleDeepLink", &rt::STRING).min(1.0),
-        rt::m("DelegationRequestId", &rt::STRING).min(16.0),
-    ],
+    CreateDelegationRequestResponse, CREATE_DELEGATION_REQUEST_RESPONSE,
+    [console_deep_link[0] = rt::m("ConsoleDeepLink", &rt::STRING).min(1.0),
+    delegation_request_id[1] = rt::m("DelegationRequestId", &rt::STRING).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateGroupRequest {
@@ -221,13 +185,10 @@ pub struct CreateGroupRequest {
     /// IAM user, group, role, and policy names must be unique within the account. Names are not distinguished by case. For example, you cannot create resources named both "MyResource" and "myresource".
     pub group_name: String,
 }
-rt::structure!(CreateGroupRequest, CREATE_GROUP_REQUEST, 0 => path, 1 => group_name);
-pub static CREATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateGroupRequest",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    CreateGroupRequest, CREATE_GROUP_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// Contains the response to a successful [CreateGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -235,10 +196,9 @@ pub struct CreateGroupResponse {
     /// A structure containing details about the new group.
     pub group: Group,
 }
-rt::structure!(CreateGroupResponse, CREATE_GROUP_RESPONSE, 0 => group);
-pub static CREATE_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateGroupResponse",
-    &[rt::m("Group", &GROUP).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateGroupResponse, CREATE_GROUP_RESPONSE, [group[0] = rt::m("Group", &GROUP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateInstanceProfileRequest {
@@ -258,16 +218,10 @@ pub struct CreateInstanceProfileRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateInstanceProfileRequest, CREATE_INSTANCE_PROFILE_REQUEST, 0 =>
-    instance_profile_name, 1 => path, 2 => tags
-);
-pub static CREATE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateInstanceProfileRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateInstanceProfileRequest, CREATE_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path", &rt::STRING).min(1.0), tags[2]
+    = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -276,12 +230,8 @@ pub struct CreateInstanceProfileResponse {
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
-    CreateInstanceProfileResponse, CREATE_INSTANCE_PROFILE_RESPONSE, 0 =>
-    instance_profile
-);
-pub static CREATE_INSTANCE_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateInstanceProfileResponse",
-    &[rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)],
+    CreateInstanceProfileResponse, CREATE_INSTANCE_PROFILE_RESPONSE, [instance_profile[0]
+    = rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLoginProfileRequest {
@@ -301,16 +251,10 @@ pub struct CreateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    CreateLoginProfileRequest, CREATE_LOGIN_PROFILE_REQUEST, 0 => user_name, 1 =>
-    password, 2 => password_reset_required
-);
-pub static CREATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLoginProfileRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("PasswordResetRequired", &rt::BOOLEAN),
-    ],
+    CreateLoginProfileRequest, CREATE_LOGIN_PROFILE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), password[1] = rt::m("Password", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), password_reset_required[2] =
+    rt::m("PasswordResetRequired", &rt::BOOLEAN)]
 );
 /// Contains the response to a successful [CreateLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateLoginProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -319,11 +263,8 @@ pub struct CreateLoginProfileResponse {
     pub login_profile: LoginProfile,
 }
 rt::structure!(
-    CreateLoginProfileResponse, CREATE_LOGIN_PROFILE_RESPONSE, 0 => login_profile
-);
-pub static CREATE_LOGIN_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateLoginProfileResponse",
-    &[rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)],
+    CreateLoginProfileResponse, CREATE_LOGIN_PROFILE_RESPONSE, [login_profile[0] =
+    rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateOpenIdConnectProviderRequest {
@@ -355,17 +296,11 @@ pub struct CreateOpenIdConnectProviderRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateOpenIdConnectProviderRequest, CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    url, 1 => client_id_list, 2 => thumbprint_list, 3 => tags
-);
-pub static CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateOpenIDConnectProviderRequest",
-    &[
-        rt::m("Url", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE),
-        rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateOpenIdConnectProviderRequest, CREATE_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "CreateOpenIDConnectProviderRequest", [url[0] = rt::m("Url", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), client_id_list[1] = rt::m("ClientIDList",
+    &CLIENT_ID_LIST_TYPE), thumbprint_list[2] = rt::m("ThumbprintList",
+    &THUMBPRINT_LIST_TYPE), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -376,15 +311,10 @@ pub struct CreateOpenIdConnectProviderResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateOpenIdConnectProviderResponse, CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE, 0 =>
-    open_id_connect_provider_arn, 1 => tags
-);
-pub static CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateOpenIDConnectProviderResponse",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateOpenIdConnectProviderResponse, CREATE_OPEN_ID_CONNECT_PROVIDER_RESPONSE =
+    "CreateOpenIDConnectProviderResponse", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).min(20.0), tags[1] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyRequest {
@@ -428,20 +358,11 @@ pub struct CreatePolicyRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreatePolicyRequest, CREATE_POLICY_REQUEST, 0 => policy_name, 1 => path, 2 =>
-    policy_document, 3 => description, 4 => tags
-);
-pub static CREATE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePolicyRequest",
-    &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreatePolicyRequest, CREATE_POLICY_REQUEST, [policy_name[0] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), path[1] = rt::m("Path", &rt::STRING)
+    .min(1.0), policy_document[2] = rt::m("PolicyDocument", &rt::STRING)
+    .flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING), tags[4] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreatePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -449,10 +370,8 @@ pub struct CreatePolicyResponse {
     /// A structure containing details about the new policy.
     pub policy: Option<Policy>,
 }
-rt::structure!(CreatePolicyResponse, CREATE_POLICY_RESPONSE, 0 => policy);
-pub static CREATE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreatePolicyResponse",
-    &[rt::m("Policy", &POLICY)],
+rt::structure!(
+    CreatePolicyResponse, CREATE_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreatePolicyVersionRequest {
@@ -480,18 +399,10 @@ pub struct CreatePolicyVersionRequest {
     pub set_as_default: Option<bool>,
 }
 rt::structure!(
-    CreatePolicyVersionRequest, CREATE_POLICY_VERSION_REQUEST, 0 => policy_arn, 1 =>
-    policy_document, 2 => set_as_default
-);
-pub static CREATE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreatePolicyVersionRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("SetAsDefault", &rt::BOOLEAN),
-    ],
+    CreatePolicyVersionRequest, CREATE_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0), set_as_default[2] = rt::m("SetAsDefault", &rt::BOOLEAN)]
 );
 /// Contains the response to a successful [CreatePolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -500,11 +411,8 @@ pub struct CreatePolicyVersionResponse {
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
-    CreatePolicyVersionResponse, CREATE_POLICY_VERSION_RESPONSE, 0 => policy_version
-);
-pub static CREATE_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreatePolicyVersionResponse",
-    &[rt::m("PolicyVersion", &POLICY_VERSION)],
+    CreatePolicyVersionResponse, CREATE_POLICY_VERSION_RESPONSE, [policy_version[0] =
+    rt::m("PolicyVersion", &POLICY_VERSION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateRoleRequest {
@@ -550,23 +458,14 @@ pub struct CreateRoleRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateRoleRequest, CREATE_ROLE_REQUEST, 0 => path, 1 => role_name, 2 =>
-    assume_role_policy_document, 3 => description, 4 => max_session_duration, 5 =>
-    permissions_boundary, 6 => tags
-);
-pub static CREATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateRoleRequest",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
-        rt::m("PermissionsBoundary", &rt::STRING).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateRoleRequest, CREATE_ROLE_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), assume_role_policy_document[2] = rt::m("AssumeRolePolicyDocument",
+    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING), max_session_duration[4] =
+    rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0), permissions_boundary[5] =
+    rt::m("PermissionsBoundary", &rt::STRING).min(20.0), tags[6] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -574,10 +473,9 @@ pub struct CreateRoleResponse {
     /// A structure containing details about the new role.
     pub role: Role,
 }
-rt::structure!(CreateRoleResponse, CREATE_ROLE_RESPONSE, 0 => role);
-pub static CREATE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateRoleResponse",
-    &[rt::m("Role", &ROLE).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateRoleResponse, CREATE_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSamlProviderRequest {
@@ -599,18 +497,13 @@ pub struct CreateSamlProviderRequest {
     pub add_private_key: Option<String>,
 }
 rt::structure!(
-    CreateSamlProviderRequest, CREATE_SAML_PROVIDER_REQUEST, 0 => saml_metadata_document,
-    1 => name, 2 => tags, 3 => assertion_encryption_mode, 4 => add_private_key
-);
-pub static CREATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSAMLProviderRequest",
-    &[
-        rt::m("SAMLMetadataDocument", &rt::STRING).flags(rt::REQUIRED).min(1000.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("AssertionEncryptionMode", &rt::ENUM),
-        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-    ],
+    CreateSamlProviderRequest, CREATE_SAML_PROVIDER_REQUEST =
+    "CreateSAMLProviderRequest", [saml_metadata_document[0] =
+    rt::m("SAMLMetadataDocument", &rt::STRING).flags(rt::REQUIRED).min(1000.0), name[1] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags",
+    &TAG_LIST_TYPE), assertion_encryption_mode[3] = rt::m("AssertionEncryptionMode",
+    &rt::ENUM), add_private_key[4] = rt::m("AddPrivateKey", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0)]
 );
 /// Contains the response to a successful [CreateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -621,12 +514,9 @@ pub struct CreateSamlProviderResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateSamlProviderResponse, CREATE_SAML_PROVIDER_RESPONSE, 0 => saml_provider_arn, 1
-    => tags
-);
-pub static CREATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateSAMLProviderResponse",
-    &[rt::m("SAMLProviderArn", &rt::STRING).min(20.0), rt::m("Tags", &TAG_LIST_TYPE)],
+    CreateSamlProviderResponse, CREATE_SAML_PROVIDER_RESPONSE =
+    "CreateSAMLProviderResponse", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleRequest {
@@ -642,16 +532,10 @@ pub struct CreateServiceLinkedRoleRequest {
     pub custom_suffix: Option<String>,
 }
 rt::structure!(
-    CreateServiceLinkedRoleRequest, CREATE_SERVICE_LINKED_ROLE_REQUEST, 0 =>
-    aws_service_name, 1 => description, 2 => custom_suffix
-);
-pub static CREATE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateServiceLinkedRoleRequest",
-    &[
-        rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("CustomSuffix", &rt::STRING).min(1.0),
-    ],
+    CreateServiceLinkedRoleRequest, CREATE_SERVICE_LINKED_ROLE_REQUEST,
+    [aws_service_name[0] = rt::m("AWSServiceName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), description[1] = rt::m("Description", &rt::STRING), custom_suffix[2] =
+    rt::m("CustomSuffix", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceLinkedRoleResponse {
@@ -659,11 +543,8 @@ pub struct CreateServiceLinkedRoleResponse {
     pub role: Option<Role>,
 }
 rt::structure!(
-    CreateServiceLinkedRoleResponse, CREATE_SERVICE_LINKED_ROLE_RESPONSE, 0 => role
-);
-pub static CREATE_SERVICE_LINKED_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateServiceLinkedRoleResponse",
-    &[rt::m("Role", &ROLE)],
+    CreateServiceLinkedRoleResponse, CREATE_SERVICE_LINKED_ROLE_RESPONSE, [role[0] =
+    rt::m("Role", &ROLE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialRequest {
@@ -679,16 +560,10 @@ pub struct CreateServiceSpecificCredentialRequest {
     pub credential_age_days: Option<i32>,
 }
 rt::structure!(
-    CreateServiceSpecificCredentialRequest, CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST, 0
-    => user_name, 1 => service_name, 2 => credential_age_days
-);
-pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateServiceSpecificCredentialRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CredentialAgeDays", &rt::INTEGER).min(1.0),
-    ],
+    CreateServiceSpecificCredentialRequest, CREATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    service_name[1] = rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
+    credential_age_days[2] = rt::m("CredentialAgeDays", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateServiceSpecificCredentialResponse {
@@ -699,11 +574,8 @@ pub struct CreateServiceSpecificCredentialResponse {
 }
 rt::structure!(
     CreateServiceSpecificCredentialResponse, CREATE_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE,
-    0 => service_specific_credential
-);
-pub static CREATE_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateServiceSpecificCredentialResponse",
-    &[rt::m("ServiceSpecificCredential", &SERVICE_SPECIFIC_CREDENTIAL)],
+    [service_specific_credential[0] = rt::m("ServiceSpecificCredential",
+    &SERVICE_SPECIFIC_CREDENTIAL)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateUserRequest {
@@ -729,17 +601,10 @@ pub struct CreateUserRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateUserRequest, CREATE_USER_REQUEST, 0 => path, 1 => user_name, 2 =>
-    permissions_boundary, 3 => tags
-);
-pub static CREATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateUserRequest",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PermissionsBoundary", &rt::STRING).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateUserRequest, CREATE_USER_REQUEST, [path[0] = rt::m("Path", &rt::STRING)
+    .min(1.0), user_name[1] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), permissions_boundary[2] = rt::m("PermissionsBoundary", &rt::STRING)
+    .min(20.0), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -747,10 +612,8 @@ pub struct CreateUserResponse {
     /// A structure with details about the new IAM user.
     pub user: Option<User>,
 }
-rt::structure!(CreateUserResponse, CREATE_USER_RESPONSE, 0 => user);
-pub static CREATE_USER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateUserResponse",
-    &[rt::m("User", &USER)],
+rt::structure!(
+    CreateUserResponse, CREATE_USER_RESPONSE, [user[0] = rt::m("User", &USER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateVirtualMfaDeviceRequest {
@@ -770,16 +633,10 @@ pub struct CreateVirtualMfaDeviceRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateVirtualMfaDeviceRequest, CREATE_VIRTUAL_MFA_DEVICE_REQUEST, 0 => path, 1 =>
-    virtual_mfa_device_name, 2 => tags
-);
-pub static CREATE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVirtualMFADeviceRequest",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("VirtualMFADeviceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    CreateVirtualMfaDeviceRequest, CREATE_VIRTUAL_MFA_DEVICE_REQUEST =
+    "CreateVirtualMFADeviceRequest", [path[0] = rt::m("Path", &rt::STRING).min(1.0),
+    virtual_mfa_device_name[1] = rt::m("VirtualMFADeviceName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[2] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [CreateVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateVirtualMFADevice.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -788,12 +645,9 @@ pub struct CreateVirtualMfaDeviceResponse {
     pub virtual_mfa_device: VirtualMfaDevice,
 }
 rt::structure!(
-    CreateVirtualMfaDeviceResponse, CREATE_VIRTUAL_MFA_DEVICE_RESPONSE, 0 =>
-    virtual_mfa_device
-);
-pub static CREATE_VIRTUAL_MFA_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateVirtualMFADeviceResponse",
-    &[rt::m("VirtualMFADevice", &VIRTUAL_MFA_DEVICE).flags(rt::REQUIRED)],
+    CreateVirtualMfaDeviceResponse, CREATE_VIRTUAL_MFA_DEVICE_RESPONSE =
+    "CreateVirtualMFADeviceResponse", [virtual_mfa_device[0] = rt::m("VirtualMFADevice",
+    &VIRTUAL_MFA_DEVICE).flags(rt::REQUIRED)]
 );
 /// The request was rejected because the most recent credential report has expired. To generate a new credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html). For more information about credential report expiration, see [Getting credential reports](https://docs.aws.amazon.com/IAM/latest/UserGuide/credential-reports.html) in the *IAM User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -801,41 +655,30 @@ pub struct CredentialReportExpiredException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CredentialReportExpiredException, CREDENTIAL_REPORT_EXPIRED_EXCEPTION, 0 => message
+    CredentialReportExpiredException, CREDENTIAL_REPORT_EXPIRED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(410u16, false)
+    .code("ReportExpired"))
 );
-pub static CREDENTIAL_REPORT_EXPIRED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CredentialReportExpiredException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(410u16, false).code("ReportExpired"));
 /// The request was rejected because the credential report does not exist. To generate a credential report, use [GenerateCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct CredentialReportNotPresentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CredentialReportNotPresentException, CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION, 0 =>
-    message
+    CredentialReportNotPresentException, CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(410u16,
+    false).code("ReportNotPresent"))
 );
-pub static CREDENTIAL_REPORT_NOT_PRESENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CredentialReportNotPresentException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(410u16, false).code("ReportNotPresent"));
 /// The request was rejected because the credential report is still being generated.
 #[derive(Clone, Default, PartialEq)]
 pub struct CredentialReportNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CredentialReportNotReadyException, CREDENTIAL_REPORT_NOT_READY_EXCEPTION, 0 =>
-    message
+    CredentialReportNotReadyException, CREDENTIAL_REPORT_NOT_READY_EXCEPTION, [message[0]
+    = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("ReportInProgress"))
 );
-pub static CREDENTIAL_REPORT_NOT_READY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CredentialReportNotReadyException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ReportInProgress"));
 pub static CERTIFICATE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "certificateListType",
     &[rt::m("member", &SIGNING_CERTIFICATE)],

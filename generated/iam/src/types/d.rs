@@ -17,15 +17,10 @@ pub struct DeactivateMfaDeviceRequest {
     pub serial_number: String,
 }
 rt::structure!(
-    DeactivateMfaDeviceRequest, DEACTIVATE_MFA_DEVICE_REQUEST, 0 => user_name, 1 =>
-    serial_number
-);
-pub static DEACTIVATE_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeactivateMFADeviceRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-    ],
+    DeactivateMfaDeviceRequest, DEACTIVATE_MFA_DEVICE_REQUEST =
+    "DeactivateMFADeviceRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .min(1.0), serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED)
+    .min(9.0)]
 );
 /// Contains information about the permissions being delegated in a delegation request.
 #[derive(Clone, Default, PartialEq)]
@@ -36,15 +31,9 @@ pub struct DelegationPermission {
     pub parameters: Option<Vec<PolicyParameter>>,
 }
 rt::structure!(
-    DelegationPermission, DELEGATION_PERMISSION, 0 => policy_template_arn, 1 =>
-    parameters
-);
-pub static DELEGATION_PERMISSION: rt::Schema = rt::Schema::structure(
-    "DelegationPermission",
-    &[
-        rt::m("PolicyTemplateArn", &rt::STRING).min(20.0),
-        rt::m("Parameters", &POLICY_PARAMETER_LIST_TYPE),
-    ],
+    DelegationPermission, DELEGATION_PERMISSION, [policy_template_arn[0] =
+    rt::m("PolicyTemplateArn", &rt::STRING).min(20.0), parameters[1] =
+    rt::m("Parameters", &POLICY_PARAMETER_LIST_TYPE)]
 );
 /// Contains information about a delegation request, including its status, permissions, and associated metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -95,40 +84,23 @@ pub struct DelegationRequest {
     pub updated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    DelegationRequest, DELEGATION_REQUEST, 0 => delegation_request_id, 1 =>
-    owner_account_id, 2 => description, 3 => request_message, 4 => permissions, 5 =>
-    permission_policy, 6 => role_permission_restriction_arns, 7 => owner_id, 8 =>
-    approver_id, 9 => state, 10 => expiration_time, 11 => requestor_id, 12 =>
-    requestor_name, 13 => create_date, 14 => session_duration, 15 => redirect_url, 16 =>
-    notes, 17 => rejection_reason, 18 => only_send_by_owner, 19 => updated_time
-);
-pub static DELEGATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DelegationRequest",
-    &[
-        rt::m("DelegationRequestId", &rt::STRING).min(16.0),
-        rt::m("OwnerAccountId", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("RequestMessage", &rt::STRING),
-        rt::m("Permissions", &DELEGATION_PERMISSION),
-        rt::m("PermissionPolicy", &rt::STRING),
-        rt::m(
-            "RolePermissionRestrictionArns",
-            &ROLE_PERMISSION_RESTRICTION_ARN_LIST_TYPE,
-        ),
-        rt::m("OwnerId", &rt::STRING).min(20.0),
-        rt::m("ApproverId", &rt::STRING).min(20.0),
-        rt::m("State", &rt::ENUM),
-        rt::m("ExpirationTime", &rt::TIMESTAMP),
-        rt::m("RequestorId", &rt::STRING),
-        rt::m("RequestorName", &rt::STRING),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("SessionDuration", &rt::INTEGER).min(300.0),
-        rt::m("RedirectUrl", &rt::STRING).min(1.0),
-        rt::m("Notes", &rt::STRING),
-        rt::m("RejectionReason", &rt::STRING),
-        rt::m("OnlySendByOwner", &rt::BOOLEAN),
-        rt::m("UpdatedTime", &rt::TIMESTAMP),
-    ],
+    DelegationRequest, DELEGATION_REQUEST, [delegation_request_id[0] =
+    rt::m("DelegationRequestId", &rt::STRING).min(16.0), owner_account_id[1] =
+    rt::m("OwnerAccountId", &rt::STRING), description[2] = rt::m("Description",
+    &rt::STRING), request_message[3] = rt::m("RequestMessage", &rt::STRING),
+    permissions[4] = rt::m("Permissions", &DELEGATION_PERMISSION), permission_policy[5] =
+    rt::m("PermissionPolicy", &rt::STRING), role_permission_restriction_arns[6] =
+    rt::m("RolePermissionRestrictionArns", &ROLE_PERMISSION_RESTRICTION_ARN_LIST_TYPE),
+    owner_id[7] = rt::m("OwnerId", &rt::STRING).min(20.0), approver_id[8] =
+    rt::m("ApproverId", &rt::STRING).min(20.0), state[9] = rt::m("State", &rt::ENUM),
+    expiration_time[10] = rt::m("ExpirationTime", &rt::TIMESTAMP), requestor_id[11] =
+    rt::m("RequestorId", &rt::STRING), requestor_name[12] = rt::m("RequestorName",
+    &rt::STRING), create_date[13] = rt::m("CreateDate", &rt::TIMESTAMP),
+    session_duration[14] = rt::m("SessionDuration", &rt::INTEGER).min(300.0),
+    redirect_url[15] = rt::m("RedirectUrl", &rt::STRING).min(1.0), notes[16] =
+    rt::m("Notes", &rt::STRING), rejection_reason[17] = rt::m("RejectionReason",
+    &rt::STRING), only_send_by_owner[18] = rt::m("OnlySendByOwner", &rt::BOOLEAN),
+    updated_time[19] = rt::m("UpdatedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessKeyRequest {
@@ -142,14 +114,9 @@ pub struct DeleteAccessKeyRequest {
     pub access_key_id: String,
 }
 rt::structure!(
-    DeleteAccessKeyRequest, DELETE_ACCESS_KEY_REQUEST, 0 => user_name, 1 => access_key_id
-);
-pub static DELETE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-    ],
+    DeleteAccessKeyRequest, DELETE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountAliasRequest {
@@ -159,23 +126,18 @@ pub struct DeleteAccountAliasRequest {
     pub account_alias: String,
 }
 rt::structure!(
-    DeleteAccountAliasRequest, DELETE_ACCOUNT_ALIAS_REQUEST, 0 => account_alias
-);
-pub static DELETE_ACCOUNT_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccountAliasRequest",
-    &[rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)],
+    DeleteAccountAliasRequest, DELETE_ACCOUNT_ALIAS_REQUEST, [account_alias[0] =
+    rt::m("AccountAlias", &rt::STRING).flags(rt::REQUIRED).min(3.0)]
 );
 /// The request was rejected because it attempted to delete a resource that has attached subordinate entities. The error message describes these entities.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteConflictException {
     pub message: Option<String>,
 }
-rt::structure!(DeleteConflictException, DELETE_CONFLICT_EXCEPTION, 0 => message);
-pub static DELETE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DeleteConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("DeleteConflict"));
+rt::structure!(
+    DeleteConflictException, DELETE_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("DeleteConflict"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGroupPolicyRequest {
     /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
@@ -188,15 +150,9 @@ pub struct DeleteGroupPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteGroupPolicyRequest, DELETE_GROUP_POLICY_REQUEST, 0 => group_name, 1 =>
-    policy_name
-);
-pub static DELETE_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteGroupPolicyRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteGroupPolicyRequest, DELETE_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteGroupRequest {
@@ -205,10 +161,9 @@ pub struct DeleteGroupRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub group_name: String,
 }
-rt::structure!(DeleteGroupRequest, DELETE_GROUP_REQUEST, 0 => group_name);
-pub static DELETE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteGroupRequest",
-    &[rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteGroupRequest, DELETE_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteInstanceProfileRequest {
@@ -218,12 +173,9 @@ pub struct DeleteInstanceProfileRequest {
     pub instance_profile_name: String,
 }
 rt::structure!(
-    DeleteInstanceProfileRequest, DELETE_INSTANCE_PROFILE_REQUEST, 0 =>
-    instance_profile_name
-);
-pub static DELETE_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteInstanceProfileRequest",
-    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteInstanceProfileRequest, DELETE_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLoginProfileRequest {
@@ -234,10 +186,9 @@ pub struct DeleteLoginProfileRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
-rt::structure!(DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, 0 => user_name);
-pub static DELETE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLoginProfileRequest",
-    &[rt::m("UserName", &rt::STRING).min(1.0)],
+rt::structure!(
+    DeleteLoginProfileRequest, DELETE_LOGIN_PROFILE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteOpenIdConnectProviderRequest {
@@ -245,12 +196,9 @@ pub struct DeleteOpenIdConnectProviderRequest {
     pub open_id_connect_provider_arn: String,
 }
 rt::structure!(
-    DeleteOpenIdConnectProviderRequest, DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    open_id_connect_provider_arn
-);
-pub static DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteOpenIDConnectProviderRequest",
-    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    DeleteOpenIdConnectProviderRequest, DELETE_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "DeleteOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyRequest {
@@ -259,10 +207,9 @@ pub struct DeletePolicyRequest {
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
-rt::structure!(DeletePolicyRequest, DELETE_POLICY_REQUEST, 0 => policy_arn);
-pub static DELETE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePolicyRequest",
-    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+rt::structure!(
+    DeletePolicyRequest, DELETE_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePolicyVersionRequest {
@@ -278,15 +225,9 @@ pub struct DeletePolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    DeletePolicyVersionRequest, DELETE_POLICY_VERSION_REQUEST, 0 => policy_arn, 1 =>
-    version_id
-);
-pub static DELETE_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePolicyVersionRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeletePolicyVersionRequest, DELETE_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
+    rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePermissionsBoundaryRequest {
@@ -294,12 +235,8 @@ pub struct DeleteRolePermissionsBoundaryRequest {
     pub role_name: String,
 }
 rt::structure!(
-    DeleteRolePermissionsBoundaryRequest, DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST, 0 =>
-    role_name
-);
-pub static DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRolePermissionsBoundaryRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteRolePermissionsBoundaryRequest, DELETE_ROLE_PERMISSIONS_BOUNDARY_REQUEST,
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRolePolicyRequest {
@@ -313,14 +250,9 @@ pub struct DeleteRolePolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteRolePolicyRequest, DELETE_ROLE_POLICY_REQUEST, 0 => role_name, 1 => policy_name
-);
-pub static DELETE_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteRolePolicyRequest, DELETE_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRoleRequest {
@@ -329,10 +261,9 @@ pub struct DeleteRoleRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
-rt::structure!(DeleteRoleRequest, DELETE_ROLE_REQUEST, 0 => role_name);
-pub static DELETE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteRoleRequest, DELETE_ROLE_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSamlProviderRequest {
@@ -340,11 +271,9 @@ pub struct DeleteSamlProviderRequest {
     pub saml_provider_arn: String,
 }
 rt::structure!(
-    DeleteSamlProviderRequest, DELETE_SAML_PROVIDER_REQUEST, 0 => saml_provider_arn
-);
-pub static DELETE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSAMLProviderRequest",
-    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    DeleteSamlProviderRequest, DELETE_SAML_PROVIDER_REQUEST =
+    "DeleteSAMLProviderRequest", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSshPublicKeyRequest {
@@ -358,15 +287,10 @@ pub struct DeleteSshPublicKeyRequest {
     pub ssh_public_key_id: String,
 }
 rt::structure!(
-    DeleteSshPublicKeyRequest, DELETE_SSH_PUBLIC_KEY_REQUEST, 0 => user_name, 1 =>
-    ssh_public_key_id
-);
-pub static DELETE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSSHPublicKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DeleteSshPublicKeyRequest, DELETE_SSH_PUBLIC_KEY_REQUEST =
+    "DeleteSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] = rt::m("SSHPublicKeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServerCertificateRequest {
@@ -376,12 +300,9 @@ pub struct DeleteServerCertificateRequest {
     pub server_certificate_name: String,
 }
 rt::structure!(
-    DeleteServerCertificateRequest, DELETE_SERVER_CERTIFICATE_REQUEST, 0 =>
-    server_certificate_name
-);
-pub static DELETE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteServerCertificateRequest",
-    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteServerCertificateRequest, DELETE_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleRequest {
@@ -389,11 +310,8 @@ pub struct DeleteServiceLinkedRoleRequest {
     pub role_name: String,
 }
 rt::structure!(
-    DeleteServiceLinkedRoleRequest, DELETE_SERVICE_LINKED_ROLE_REQUEST, 0 => role_name
-);
-pub static DELETE_SERVICE_LINKED_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteServiceLinkedRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteServiceLinkedRoleRequest, DELETE_SERVICE_LINKED_ROLE_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleResponse {
@@ -401,12 +319,9 @@ pub struct DeleteServiceLinkedRoleResponse {
     pub deletion_task_id: String,
 }
 rt::structure!(
-    DeleteServiceLinkedRoleResponse, DELETE_SERVICE_LINKED_ROLE_RESPONSE, 0 =>
-    deletion_task_id
-);
-pub static DELETE_SERVICE_LINKED_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteServiceLinkedRoleResponse",
-    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteServiceLinkedRoleResponse, DELETE_SERVICE_LINKED_ROLE_RESPONSE,
+    [deletion_task_id[0] = rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteServiceSpecificCredentialRequest {
@@ -420,15 +335,10 @@ pub struct DeleteServiceSpecificCredentialRequest {
     pub service_specific_credential_id: String,
 }
 rt::structure!(
-    DeleteServiceSpecificCredentialRequest, DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST, 0
-    => user_name, 1 => service_specific_credential_id
-);
-pub static DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteServiceSpecificCredentialRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DeleteServiceSpecificCredentialRequest, DELETE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSigningCertificateRequest {
@@ -442,15 +352,9 @@ pub struct DeleteSigningCertificateRequest {
     pub certificate_id: String,
 }
 rt::structure!(
-    DeleteSigningCertificateRequest, DELETE_SIGNING_CERTIFICATE_REQUEST, 0 => user_name,
-    1 => certificate_id
-);
-pub static DELETE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSigningCertificateRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
-    ],
+    DeleteSigningCertificateRequest, DELETE_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_id[1] = rt::m("CertificateId",
+    &rt::STRING).flags(rt::REQUIRED).min(24.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPermissionsBoundaryRequest {
@@ -458,12 +362,8 @@ pub struct DeleteUserPermissionsBoundaryRequest {
     pub user_name: String,
 }
 rt::structure!(
-    DeleteUserPermissionsBoundaryRequest, DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST, 0 =>
-    user_name
-);
-pub static DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteUserPermissionsBoundaryRequest",
-    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteUserPermissionsBoundaryRequest, DELETE_USER_PERMISSIONS_BOUNDARY_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserPolicyRequest {
@@ -477,14 +377,9 @@ pub struct DeleteUserPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    DeleteUserPolicyRequest, DELETE_USER_POLICY_REQUEST, 0 => user_name, 1 => policy_name
-);
-pub static DELETE_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteUserPolicyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteUserPolicyRequest, DELETE_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteUserRequest {
@@ -493,10 +388,9 @@ pub struct DeleteUserRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: String,
 }
-rt::structure!(DeleteUserRequest, DELETE_USER_REQUEST, 0 => user_name);
-pub static DELETE_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteUserRequest",
-    &[rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteUserRequest, DELETE_USER_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVirtualMfaDeviceRequest {
@@ -506,11 +400,9 @@ pub struct DeleteVirtualMfaDeviceRequest {
     pub serial_number: String,
 }
 rt::structure!(
-    DeleteVirtualMfaDeviceRequest, DELETE_VIRTUAL_MFA_DEVICE_REQUEST, 0 => serial_number
-);
-pub static DELETE_VIRTUAL_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVirtualMFADeviceRequest",
-    &[rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0)],
+    DeleteVirtualMfaDeviceRequest, DELETE_VIRTUAL_MFA_DEVICE_REQUEST =
+    "DeleteVirtualMFADeviceRequest", [serial_number[0] = rt::m("SerialNumber",
+    &rt::STRING).flags(rt::REQUIRED).min(9.0)]
 );
 /// The reason that the service-linked role deletion failed.
 ///
@@ -523,12 +415,9 @@ pub struct DeletionTaskFailureReasonType {
     pub role_usage_list: Option<Vec<RoleUsageType>>,
 }
 rt::structure!(
-    DeletionTaskFailureReasonType, DELETION_TASK_FAILURE_REASON_TYPE, 0 => reason, 1 =>
-    role_usage_list
-);
-pub static DELETION_TASK_FAILURE_REASON_TYPE: rt::Schema = rt::Schema::structure(
-    "DeletionTaskFailureReasonType",
-    &[rt::m("Reason", &rt::STRING), rt::m("RoleUsageList", &ROLE_USAGE_LIST_TYPE)],
+    DeletionTaskFailureReasonType, DELETION_TASK_FAILURE_REASON_TYPE, [reason[0] =
+    rt::m("Reason", &rt::STRING), role_usage_list[1] = rt::m("RoleUsageList",
+    &ROLE_USAGE_LIST_TYPE)]
 );
 rt::string_enum! {
     pub enum DeletionTaskStatusType { Succeeded = "SUCCEEDED", InProgress =
@@ -546,15 +435,9 @@ pub struct DetachGroupPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachGroupPolicyRequest, DETACH_GROUP_POLICY_REQUEST, 0 => group_name, 1 =>
-    policy_arn
-);
-pub static DETACH_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachGroupPolicyRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DetachGroupPolicyRequest, DETACH_GROUP_POLICY_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachRolePolicyRequest {
@@ -568,14 +451,9 @@ pub struct DetachRolePolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachRolePolicyRequest, DETACH_ROLE_POLICY_REQUEST, 0 => role_name, 1 => policy_arn
-);
-pub static DETACH_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DetachRolePolicyRequest, DETACH_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DetachUserPolicyRequest {
@@ -589,24 +467,15 @@ pub struct DetachUserPolicyRequest {
     pub policy_arn: String,
 }
 rt::structure!(
-    DetachUserPolicyRequest, DETACH_USER_POLICY_REQUEST, 0 => user_name, 1 => policy_arn
-);
-pub static DETACH_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DetachUserPolicyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DetachUserPolicyRequest, DETACH_USER_POLICY_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_arn[1] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootCredentialsManagementRequest {}
 rt::structure!(
     DisableOrganizationsRootCredentialsManagementRequest,
-    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST
-);
-pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableOrganizationsRootCredentialsManagementRequest",
-    &[],
+    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootCredentialsManagementResponse {
@@ -617,24 +486,15 @@ pub struct DisableOrganizationsRootCredentialsManagementResponse {
 }
 rt::structure!(
     DisableOrganizationsRootCredentialsManagementResponse,
-    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, 0 => organization_id, 1
-    => enabled_features
-);
-pub static DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisableOrganizationsRootCredentialsManagementResponse",
-    &[
-        rt::m("OrganizationId", &rt::STRING),
-        rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
-    ],
+    DISABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
+    &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootSessionsRequest {}
 rt::structure!(
-    DisableOrganizationsRootSessionsRequest, DISABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST
-);
-pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableOrganizationsRootSessionsRequest",
-    &[],
+    DisableOrganizationsRootSessionsRequest, DISABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST,
+    []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableOrganizationsRootSessionsResponse {
@@ -645,15 +505,9 @@ pub struct DisableOrganizationsRootSessionsResponse {
 }
 rt::structure!(
     DisableOrganizationsRootSessionsResponse,
-    DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE, 0 => organization_id, 1 =>
-    enabled_features
-);
-pub static DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisableOrganizationsRootSessionsResponse",
-    &[
-        rt::m("OrganizationId", &rt::STRING),
-        rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
-    ],
+    DISABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
+    &FEATURES_LIST_TYPE)]
 );
 /// The request was rejected because the same certificate is associated with an IAM user in the account.
 #[derive(Clone, Default, PartialEq)]
@@ -661,26 +515,20 @@ pub struct DuplicateCertificateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DuplicateCertificateException, DUPLICATE_CERTIFICATE_EXCEPTION, 0 => message
+    DuplicateCertificateException, DUPLICATE_CERTIFICATE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
+    .code("DuplicateCertificate"))
 );
-pub static DUPLICATE_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DuplicateCertificateException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("DuplicateCertificate"));
 /// The request was rejected because the SSH public key is already associated with the specified IAM user.
 #[derive(Clone, Default, PartialEq)]
 pub struct DuplicateSshPublicKeyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    DuplicateSshPublicKeyException, DUPLICATE_SSH_PUBLIC_KEY_EXCEPTION, 0 => message
+    DuplicateSshPublicKeyException, DUPLICATE_SSH_PUBLIC_KEY_EXCEPTION =
+    "DuplicateSSHPublicKeyException", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("DuplicateSSHPublicKey"))
 );
-pub static DUPLICATE_SSH_PUBLIC_KEY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DuplicateSSHPublicKeyException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("DuplicateSSHPublicKey"));
 pub static DELEGATION_REQUESTS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "delegationRequestsListType",
     &[rt::m("member", &DELEGATION_REQUEST)],

@@ -27,27 +27,18 @@ pub struct EnableMfaDeviceRequest {
     pub authentication_code2: String,
 }
 rt::structure!(
-    EnableMfaDeviceRequest, ENABLE_MFA_DEVICE_REQUEST, 0 => user_name, 1 =>
-    serial_number, 2 => authentication_code1, 3 => authentication_code2
-);
-pub static ENABLE_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableMFADeviceRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED).min(6.0),
-        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED).min(6.0),
-    ],
+    EnableMfaDeviceRequest, ENABLE_MFA_DEVICE_REQUEST = "EnableMFADeviceRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    authentication_code1[2] = rt::m("AuthenticationCode1", &rt::STRING)
+    .flags(rt::REQUIRED).min(6.0), authentication_code2[3] = rt::m("AuthenticationCode2",
+    &rt::STRING).flags(rt::REQUIRED).min(6.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootCredentialsManagementRequest {}
 rt::structure!(
     EnableOrganizationsRootCredentialsManagementRequest,
-    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST
-);
-pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableOrganizationsRootCredentialsManagementRequest",
-    &[],
+    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_REQUEST, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootCredentialsManagementResponse {
@@ -58,24 +49,15 @@ pub struct EnableOrganizationsRootCredentialsManagementResponse {
 }
 rt::structure!(
     EnableOrganizationsRootCredentialsManagementResponse,
-    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, 0 => organization_id, 1 =>
-    enabled_features
-);
-pub static ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EnableOrganizationsRootCredentialsManagementResponse",
-    &[
-        rt::m("OrganizationId", &rt::STRING),
-        rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
-    ],
+    ENABLE_ORGANIZATIONS_ROOT_CREDENTIALS_MANAGEMENT_RESPONSE, [organization_id[0] =
+    rt::m("OrganizationId", &rt::STRING), enabled_features[1] = rt::m("EnabledFeatures",
+    &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootSessionsRequest {}
 rt::structure!(
-    EnableOrganizationsRootSessionsRequest, ENABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST
-);
-pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableOrganizationsRootSessionsRequest",
-    &[],
+    EnableOrganizationsRootSessionsRequest, ENABLE_ORGANIZATIONS_ROOT_SESSIONS_REQUEST,
+    []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOrganizationsRootSessionsResponse {
@@ -86,14 +68,8 @@ pub struct EnableOrganizationsRootSessionsResponse {
 }
 rt::structure!(
     EnableOrganizationsRootSessionsResponse, ENABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE,
-    0 => organization_id, 1 => enabled_features
-);
-pub static ENABLE_ORGANIZATIONS_ROOT_SESSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EnableOrganizationsRootSessionsResponse",
-    &[
-        rt::m("OrganizationId", &rt::STRING),
-        rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
-    ],
+    [organization_id[0] = rt::m("OrganizationId", &rt::STRING), enabled_features[1] =
+    rt::m("EnabledFeatures", &FEATURES_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableOutboundWebIdentityFederationResponse {
@@ -102,11 +78,8 @@ pub struct EnableOutboundWebIdentityFederationResponse {
 }
 rt::structure!(
     EnableOutboundWebIdentityFederationResponse,
-    ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE, 0 => issuer_identifier
-);
-pub static ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EnableOutboundWebIdentityFederationResponse",
-    &[rt::m("IssuerIdentifier", &rt::STRING)],
+    ENABLE_OUTBOUND_WEB_IDENTITY_FEDERATION_RESPONSE, [issuer_identifier[0] =
+    rt::m("IssuerIdentifier", &rt::STRING)]
 );
 /// The request was rejected because it attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
@@ -114,13 +87,10 @@ pub struct EntityAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EntityAlreadyExistsException, ENTITY_ALREADY_EXISTS_EXCEPTION, 0 => message
+    EntityAlreadyExistsException, ENTITY_ALREADY_EXISTS_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false)
+    .code("EntityAlreadyExists"))
 );
-pub static ENTITY_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EntityAlreadyExistsException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("EntityAlreadyExists"));
 /// An object that contains details about when the IAM entities (users or roles) were last used in an attempt to access the specified Amazon Web Services service.
 ///
 /// This data type is a response element in the [GetServiceLastAccessedDetailsWithEntities](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetailsWithEntities.html) operation.
@@ -133,13 +103,10 @@ pub struct EntityDetails {
     /// This field is null if no IAM entities attempted to access the service within the [tracking period](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#service-last-accessed-reporting-period).
     pub last_authenticated: Option<rt::DateTime>,
 }
-rt::structure!(EntityDetails, ENTITY_DETAILS, 0 => entity_info, 1 => last_authenticated);
-pub static ENTITY_DETAILS: rt::Schema = rt::Schema::structure(
-    "EntityDetails",
-    &[
-        rt::m("EntityInfo", &ENTITY_INFO).flags(rt::REQUIRED),
-        rt::m("LastAuthenticated", &rt::TIMESTAMP),
-    ],
+rt::structure!(
+    EntityDetails, ENTITY_DETAILS, [entity_info[0] = rt::m("EntityInfo", &ENTITY_INFO)
+    .flags(rt::REQUIRED), last_authenticated[1] = rt::m("LastAuthenticated",
+    &rt::TIMESTAMP)]
 );
 /// Contains details about the specified entity (user or role).
 ///
@@ -157,17 +124,11 @@ pub struct EntityInfo {
     pub path: Option<String>,
 }
 rt::structure!(
-    EntityInfo, ENTITY_INFO, 0 => arn, 1 => name, 2 => type_, 3 => id, 4 => path
-);
-pub static ENTITY_INFO: rt::Schema = rt::Schema::structure(
-    "EntityInfo",
-    &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Path", &rt::STRING).min(1.0),
-    ],
+    EntityInfo, ENTITY_INFO, [arn[0] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    type_[2] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), id[3] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED).min(16.0), path[4] = rt::m("Path", &rt::STRING)
+    .min(1.0)]
 );
 /// The request was rejected because it referenced an entity that is temporarily unmodifiable, such as a user name that was deleted and then recreated. The error indicates that the request is likely to succeed if you try again after waiting several minutes. The error message describes the entity.
 #[derive(Clone, Default, PartialEq)]
@@ -175,14 +136,10 @@ pub struct EntityTemporarilyUnmodifiableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EntityTemporarilyUnmodifiableException, ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION, 0
-    => message
+    EntityTemporarilyUnmodifiableException, ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false).code("EntityTemporarilyUnmodifiable"))
 );
-pub static ENTITY_TEMPORARILY_UNMODIFIABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EntityTemporarilyUnmodifiableException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("EntityTemporarilyUnmodifiable"));
 rt::string_enum! {
     pub enum EntityType { User = "User", Role = "Role", Group = "Group",
     LocalManagedPolicy = "LocalManagedPolicy", AwsManagedPolicy = "AWSManagedPolicy" }
@@ -197,13 +154,9 @@ pub struct ErrorDetails {
     /// The error code associated with the operation failure.
     pub code: String,
 }
-rt::structure!(ErrorDetails, ERROR_DETAILS, 0 => message, 1 => code);
-pub static ERROR_DETAILS: rt::Schema = rt::Schema::structure(
-    "ErrorDetails",
-    &[
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    ErrorDetails, ERROR_DETAILS, [message[0] = rt::m("Message", &rt::STRING)
+    .flags(rt::REQUIRED), code[1] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static EVAL_DECISION_DETAILS_TYPE: rt::Schema = rt::Schema::map(
     "EvalDecisionDetailsType",
@@ -254,27 +207,18 @@ pub struct EvaluationResult {
     pub resource_specific_results: Option<Vec<ResourceSpecificResult>>,
 }
 rt::structure!(
-    EvaluationResult, EVALUATION_RESULT, 0 => eval_action_name, 1 => eval_resource_name,
-    2 => eval_decision, 3 => matched_statements, 4 => missing_context_values, 5 =>
-    organizations_decision_detail, 6 => permissions_boundary_decision_detail, 7 =>
-    eval_decision_details, 8 => resource_specific_results
-);
-pub static EVALUATION_RESULT: rt::Schema = rt::Schema::structure(
-    "EvaluationResult",
-    &[
-        rt::m("EvalActionName", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("EvalResourceName", &rt::STRING).min(1.0),
-        rt::m("EvalDecision", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("MatchedStatements", &STATEMENT_LIST_TYPE),
-        rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),
-        rt::m("OrganizationsDecisionDetail", &ORGANIZATIONS_DECISION_DETAIL),
-        rt::m(
-            "PermissionsBoundaryDecisionDetail",
-            &PERMISSIONS_BOUNDARY_DECISION_DETAIL,
-        ),
-        rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
-        rt::m("ResourceSpecificResults", &RESOURCE_SPECIFIC_RESULT_LIST_TYPE),
-    ],
+    EvaluationResult, EVALUATION_RESULT, [eval_action_name[0] = rt::m("EvalActionName",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), eval_resource_name[1] =
+    rt::m("EvalResourceName", &rt::STRING).min(1.0), eval_decision[2] =
+    rt::m("EvalDecision", &rt::ENUM).flags(rt::REQUIRED), matched_statements[3] =
+    rt::m("MatchedStatements", &STATEMENT_LIST_TYPE), missing_context_values[4] =
+    rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),
+    organizations_decision_detail[5] = rt::m("OrganizationsDecisionDetail",
+    &ORGANIZATIONS_DECISION_DETAIL), permissions_boundary_decision_detail[6] =
+    rt::m("PermissionsBoundaryDecisionDetail", &PERMISSIONS_BOUNDARY_DECISION_DETAIL),
+    eval_decision_details[7] = rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
+    resource_specific_results[8] = rt::m("ResourceSpecificResults",
+    &RESOURCE_SPECIFIC_RESULT_LIST_TYPE)]
 );
 pub static EVALUATION_RESULTS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "EvaluationResultsListType",

@@ -8,23 +8,19 @@ use tucuxi::codegen as rt;
 pub struct FeatureDisabledException {
     pub message: Option<String>,
 }
-rt::structure!(FeatureDisabledException, FEATURE_DISABLED_EXCEPTION, 0 => message);
-pub static FEATURE_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "FeatureDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("FeatureDisabled"));
+rt::structure!(
+    FeatureDisabledException, FEATURE_DISABLED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("FeatureDisabled"))
+);
 /// The request failed because outbound identity federation is already enabled for your Amazon Web Services account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the `GetOutboundWebIdentityFederationInfo` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct FeatureEnabledException {
     pub message: Option<String>,
 }
-rt::structure!(FeatureEnabledException, FEATURE_ENABLED_EXCEPTION, 0 => message);
-pub static FEATURE_ENABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "FeatureEnabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("FeatureEnabled"));
+rt::structure!(
+    FeatureEnabledException, FEATURE_ENABLED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("FeatureEnabled"))
+);
 rt::string_enum! {
     pub enum FeatureType { RootCredentialsManagement = "RootCredentialsManagement",
     RootSessions = "RootSessions" }

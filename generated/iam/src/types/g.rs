@@ -12,12 +12,8 @@ pub struct GenerateCredentialReportResponse {
     pub description: Option<String>,
 }
 rt::structure!(
-    GenerateCredentialReportResponse, GENERATE_CREDENTIAL_REPORT_RESPONSE, 0 => state, 1
-    => description
-);
-pub static GENERATE_CREDENTIAL_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GenerateCredentialReportResponse",
-    &[rt::m("State", &rt::ENUM), rt::m("Description", &rt::STRING)],
+    GenerateCredentialReportResponse, GENERATE_CREDENTIAL_REPORT_RESPONSE, [state[0] =
+    rt::m("State", &rt::ENUM), description[1] = rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateOrganizationsAccessReportRequest {
@@ -30,15 +26,9 @@ pub struct GenerateOrganizationsAccessReportRequest {
 }
 rt::structure!(
     GenerateOrganizationsAccessReportRequest,
-    GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST, 0 => entity_path, 1 =>
-    organizations_policy_id
-);
-pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GenerateOrganizationsAccessReportRequest",
-    &[
-        rt::m("EntityPath", &rt::STRING).flags(rt::REQUIRED).min(19.0),
-        rt::m("OrganizationsPolicyId", &rt::STRING),
-    ],
+    GENERATE_ORGANIZATIONS_ACCESS_REPORT_REQUEST, [entity_path[0] = rt::m("EntityPath",
+    &rt::STRING).flags(rt::REQUIRED).min(19.0), organizations_policy_id[1] =
+    rt::m("OrganizationsPolicyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateOrganizationsAccessReportResponse {
@@ -47,11 +37,8 @@ pub struct GenerateOrganizationsAccessReportResponse {
 }
 rt::structure!(
     GenerateOrganizationsAccessReportResponse,
-    GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE, 0 => job_id
-);
-pub static GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GenerateOrganizationsAccessReportResponse",
-    &[rt::m("JobId", &rt::STRING).min(36.0)],
+    GENERATE_ORGANIZATIONS_ACCESS_REPORT_RESPONSE, [job_id[0] = rt::m("JobId",
+    &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsRequest {
@@ -62,14 +49,8 @@ pub struct GenerateServiceLastAccessedDetailsRequest {
 }
 rt::structure!(
     GenerateServiceLastAccessedDetailsRequest,
-    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST, 0 => arn, 1 => granularity
-);
-pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GenerateServiceLastAccessedDetailsRequest",
-    &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Granularity", &rt::ENUM),
-    ],
+    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_REQUEST, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), granularity[1] = rt::m("Granularity", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GenerateServiceLastAccessedDetailsResponse {
@@ -78,11 +59,8 @@ pub struct GenerateServiceLastAccessedDetailsResponse {
 }
 rt::structure!(
     GenerateServiceLastAccessedDetailsResponse,
-    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE, 0 => job_id
-);
-pub static GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GenerateServiceLastAccessedDetailsResponse",
-    &[rt::m("JobId", &rt::STRING).min(36.0)],
+    GENERATE_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE, [job_id[0] = rt::m("JobId",
+    &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyLastUsedRequest {
@@ -92,11 +70,8 @@ pub struct GetAccessKeyLastUsedRequest {
     pub access_key_id: String,
 }
 rt::structure!(
-    GetAccessKeyLastUsedRequest, GET_ACCESS_KEY_LAST_USED_REQUEST, 0 => access_key_id
-);
-pub static GET_ACCESS_KEY_LAST_USED_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessKeyLastUsedRequest",
-    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
+    GetAccessKeyLastUsedRequest, GET_ACCESS_KEY_LAST_USED_REQUEST, [access_key_id[0] =
+    rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 /// Contains the response to a successful [GetAccessKeyLastUsed](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html) request. It is also returned as a member of the [AccessKeyMetaData](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyMetaData.html) structure returned by the [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) action.
 #[derive(Clone, Default, PartialEq)]
@@ -107,15 +82,9 @@ pub struct GetAccessKeyLastUsedResponse {
     pub access_key_last_used: Option<AccessKeyLastUsed>,
 }
 rt::structure!(
-    GetAccessKeyLastUsedResponse, GET_ACCESS_KEY_LAST_USED_RESPONSE, 0 => user_name, 1 =>
-    access_key_last_used
-);
-pub static GET_ACCESS_KEY_LAST_USED_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccessKeyLastUsedResponse",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("AccessKeyLastUsed", &ACCESS_KEY_LAST_USED),
-    ],
+    GetAccessKeyLastUsedResponse, GET_ACCESS_KEY_LAST_USED_RESPONSE, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), access_key_last_used[1] =
+    rt::m("AccessKeyLastUsed", &ACCESS_KEY_LAST_USED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountAuthorizationDetailsRequest {
@@ -131,16 +100,9 @@ pub struct GetAccountAuthorizationDetailsRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    GetAccountAuthorizationDetailsRequest, GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST, 0
-    => filter, 1 => max_items, 2 => marker
-);
-pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccountAuthorizationDetailsRequest",
-    &[
-        rt::m("Filter", &ENTITY_LIST_TYPE),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-    ],
+    GetAccountAuthorizationDetailsRequest, GET_ACCOUNT_AUTHORIZATION_DETAILS_REQUEST,
+    [filter[0] = rt::m("Filter", &ENTITY_LIST_TYPE), max_items[1] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -159,20 +121,12 @@ pub struct GetAccountAuthorizationDetailsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    GetAccountAuthorizationDetailsResponse, GET_ACCOUNT_AUTHORIZATION_DETAILS_RESPONSE, 0
-    => user_detail_list, 1 => group_detail_list, 2 => role_detail_list, 3 => policies, 4
-    => is_truncated, 5 => marker
-);
-pub static GET_ACCOUNT_AUTHORIZATION_DETAILS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountAuthorizationDetailsResponse",
-    &[
-        rt::m("UserDetailList", &USER_DETAIL_LIST_TYPE),
-        rt::m("GroupDetailList", &GROUP_DETAIL_LIST_TYPE),
-        rt::m("RoleDetailList", &ROLE_DETAIL_LIST_TYPE),
-        rt::m("Policies", &MANAGED_POLICY_DETAIL_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    GetAccountAuthorizationDetailsResponse, GET_ACCOUNT_AUTHORIZATION_DETAILS_RESPONSE,
+    [user_detail_list[0] = rt::m("UserDetailList", &USER_DETAIL_LIST_TYPE),
+    group_detail_list[1] = rt::m("GroupDetailList", &GROUP_DETAIL_LIST_TYPE),
+    role_detail_list[2] = rt::m("RoleDetailList", &ROLE_DETAIL_LIST_TYPE), policies[3] =
+    rt::m("Policies", &MANAGED_POLICY_DETAIL_LIST_TYPE), is_truncated[4] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[5] = rt::m("Marker", &rt::STRING)]
 );
 /// Contains the response to a successful [GetAccountPasswordPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -181,31 +135,20 @@ pub struct GetAccountPasswordPolicyResponse {
     pub password_policy: PasswordPolicy,
 }
 rt::structure!(
-    GetAccountPasswordPolicyResponse, GET_ACCOUNT_PASSWORD_POLICY_RESPONSE, 0 =>
-    password_policy
-);
-pub static GET_ACCOUNT_PASSWORD_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountPasswordPolicyResponse",
-    &[rt::m("PasswordPolicy", &PASSWORD_POLICY).flags(rt::REQUIRED)],
+    GetAccountPasswordPolicyResponse, GET_ACCOUNT_PASSWORD_POLICY_RESPONSE,
+    [password_policy[0] = rt::m("PasswordPolicy", &PASSWORD_POLICY).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountPropertiesRequest {}
-rt::structure!(GetAccountPropertiesRequest, GET_ACCOUNT_PROPERTIES_REQUEST);
-pub static GET_ACCOUNT_PROPERTIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccountPropertiesRequest",
-    &[],
-);
+rt::structure!(GetAccountPropertiesRequest, GET_ACCOUNT_PROPERTIES_REQUEST, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountPropertiesResponse {
     /// A map of account property key-value pairs. Keys are in the format `Namespace/PropertyName`.
     pub properties: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetAccountPropertiesResponse, GET_ACCOUNT_PROPERTIES_RESPONSE, 0 => properties
-);
-pub static GET_ACCOUNT_PROPERTIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountPropertiesResponse",
-    &[rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE)],
+    GetAccountPropertiesResponse, GET_ACCOUNT_PROPERTIES_RESPONSE, [properties[0] =
+    rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE)]
 );
 /// Contains the response to a successful [GetAccountSummary](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -214,11 +157,8 @@ pub struct GetAccountSummaryResponse {
     pub summary_map: Option<rt::Map<SummaryKeyType, i32>>,
 }
 rt::structure!(
-    GetAccountSummaryResponse, GET_ACCOUNT_SUMMARY_RESPONSE, 0 => summary_map
-);
-pub static GET_ACCOUNT_SUMMARY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountSummaryResponse",
-    &[rt::m("SummaryMap", &SUMMARY_MAP_TYPE)],
+    GetAccountSummaryResponse, GET_ACCOUNT_SUMMARY_RESPONSE, [summary_map[0] =
+    rt::m("SummaryMap", &SUMMARY_MAP_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForCustomPolicyRequest {
@@ -232,12 +172,9 @@ pub struct GetContextKeysForCustomPolicyRequest {
     pub policy_input_list: Vec<String>,
 }
 rt::structure!(
-    GetContextKeysForCustomPolicyRequest, GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY_REQUEST, 0
-    => policy_input_list
-);
-pub static GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetContextKeysForCustomPolicyRequest",
-    &[rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE).flags(rt::REQUIRED)],
+    GetContextKeysForCustomPolicyRequest, GET_CONTEXT_KEYS_FOR_CUSTOM_POLICY_REQUEST,
+    [policy_input_list[0] = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetContextKeysForPrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForPrincipalPolicy.html) or [GetContextKeysForCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetContextKeysForCustomPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -246,12 +183,9 @@ pub struct GetContextKeysForPolicyResponse {
     pub context_key_names: Option<Vec<String>>,
 }
 rt::structure!(
-    GetContextKeysForPolicyResponse, GET_CONTEXT_KEYS_FOR_POLICY_RESPONSE, 0 =>
-    context_key_names
-);
-pub static GET_CONTEXT_KEYS_FOR_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetContextKeysForPolicyResponse",
-    &[rt::m("ContextKeyNames", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE)],
+    GetContextKeysForPolicyResponse, GET_CONTEXT_KEYS_FOR_POLICY_RESPONSE,
+    [context_key_names[0] = rt::m("ContextKeyNames",
+    &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetContextKeysForPrincipalPolicyRequest {
@@ -270,15 +204,9 @@ pub struct GetContextKeysForPrincipalPolicyRequest {
 }
 rt::structure!(
     GetContextKeysForPrincipalPolicyRequest,
-    GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST, 0 => policy_source_arn, 1 =>
-    policy_input_list
-);
-pub static GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetContextKeysForPrincipalPolicyRequest",
-    &[
-        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
-    ],
+    GET_CONTEXT_KEYS_FOR_PRINCIPAL_POLICY_REQUEST, [policy_source_arn[0] =
+    rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    policy_input_list[1] = rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE)]
 );
 /// Contains the response to a successful [GetCredentialReport](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -291,16 +219,9 @@ pub struct GetCredentialReportResponse {
     pub generated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetCredentialReportResponse, GET_CREDENTIAL_REPORT_RESPONSE, 0 => content, 1 =>
-    report_format, 2 => generated_time
-);
-pub static GET_CREDENTIAL_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetCredentialReportResponse",
-    &[
-        rt::m("Content", &rt::BLOB),
-        rt::m("ReportFormat", &rt::ENUM),
-        rt::m("GeneratedTime", &rt::TIMESTAMP),
-    ],
+    GetCredentialReportResponse, GET_CREDENTIAL_REPORT_RESPONSE, [content[0] =
+    rt::m("Content", &rt::BLOB), report_format[1] = rt::m("ReportFormat", &rt::ENUM),
+    generated_time[2] = rt::m("GeneratedTime", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestRequest {
@@ -314,15 +235,10 @@ pub struct GetDelegationRequestRequest {
     pub delegation_permission_check: Option<bool>,
 }
 rt::structure!(
-    GetDelegationRequestRequest, GET_DELEGATION_REQUEST_REQUEST, 0 =>
-    delegation_request_id, 1 => delegation_permission_check
-);
-pub static GET_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDelegationRequestRequest",
-    &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("DelegationPermissionCheck", &rt::BOOLEAN),
-    ],
+    GetDelegationRequestRequest, GET_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), delegation_permission_check[1] =
+    rt::m("DelegationPermissionCheck", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegationRequestResponse {
@@ -344,16 +260,10 @@ pub struct GetDelegationRequestResponse {
     pub permission_check_result: Option<PermissionCheckResultType>,
 }
 rt::structure!(
-    GetDelegationRequestResponse, GET_DELEGATION_REQUEST_RESPONSE, 0 =>
-    delegation_request, 1 => permission_check_status, 2 => permission_check_result
-);
-pub static GET_DELEGATION_REQUEST_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDelegationRequestResponse",
-    &[
-        rt::m("DelegationRequest", &DELEGATION_REQUEST),
-        rt::m("PermissionCheckStatus", &rt::ENUM),
-        rt::m("PermissionCheckResult", &rt::ENUM),
-    ],
+    GetDelegationRequestResponse, GET_DELEGATION_REQUEST_RESPONSE, [delegation_request[0]
+    = rt::m("DelegationRequest", &DELEGATION_REQUEST), permission_check_status[1] =
+    rt::m("PermissionCheckStatus", &rt::ENUM), permission_check_result[2] =
+    rt::m("PermissionCheckResult", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupPolicyRequest {
@@ -367,14 +277,9 @@ pub struct GetGroupPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetGroupPolicyRequest, GET_GROUP_POLICY_REQUEST, 0 => group_name, 1 => policy_name
-);
-pub static GET_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetGroupPolicyRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetGroupPolicyRequest, GET_GROUP_POLICY_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetGroupPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroupPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -389,18 +294,11 @@ pub struct GetGroupPolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetGroupPolicyResponse, GET_GROUP_POLICY_RESPONSE, 0 => group_name, 1 => policy_name,
-    2 => policy_document
-);
-pub static GET_GROUP_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetGroupPolicyResponse",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    GetGroupPolicyResponse, GET_GROUP_POLICY_RESPONSE, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetGroupRequest {
@@ -416,15 +314,9 @@ pub struct GetGroupRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    GetGroupRequest, GET_GROUP_REQUEST, 0 => group_name, 1 => marker, 2 => max_items
-);
-pub static GET_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetGroupRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    GetGroupRequest, GET_GROUP_REQUEST, [group_name[0] = rt::m("GroupName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [GetGroup](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -439,17 +331,10 @@ pub struct GetGroupResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    GetGroupResponse, GET_GROUP_RESPONSE, 0 => group, 1 => users, 2 => is_truncated, 3 =>
-    marker
-);
-pub static GET_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetGroupResponse",
-    &[
-        rt::m("Group", &GROUP).flags(rt::REQUIRED),
-        rt::m("Users", &USER_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    GetGroupResponse, GET_GROUP_RESPONSE, [group[0] = rt::m("Group", &GROUP)
+    .flags(rt::REQUIRED), users[1] = rt::m("Users", &USER_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[2] = rt::m("IsTruncated", &rt::BOOLEAN), marker[3] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryRequest {
@@ -459,15 +344,9 @@ pub struct GetHumanReadableSummaryRequest {
     pub locale: Option<String>,
 }
 rt::structure!(
-    GetHumanReadableSummaryRequest, GET_HUMAN_READABLE_SUMMARY_REQUEST, 0 => entity_arn,
-    1 => locale
-);
-pub static GET_HUMAN_READABLE_SUMMARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHumanReadableSummaryRequest",
-    &[
-        rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Locale", &rt::STRING).min(2.0),
-    ],
+    GetHumanReadableSummaryRequest, GET_HUMAN_READABLE_SUMMARY_REQUEST, [entity_arn[0] =
+    rt::m("EntityArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), locale[1] =
+    rt::m("Locale", &rt::STRING).min(2.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHumanReadableSummaryResponse {
@@ -479,16 +358,10 @@ pub struct GetHumanReadableSummaryResponse {
     pub summary_state: Option<SummaryStateType>,
 }
 rt::structure!(
-    GetHumanReadableSummaryResponse, GET_HUMAN_READABLE_SUMMARY_RESPONSE, 0 =>
-    summary_content, 1 => locale, 2 => summary_state
-);
-pub static GET_HUMAN_READABLE_SUMMARY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHumanReadableSummaryResponse",
-    &[
-        rt::m("SummaryContent", &rt::STRING).min(0.0),
-        rt::m("Locale", &rt::STRING).min(2.0),
-        rt::m("SummaryState", &rt::ENUM),
-    ],
+    GetHumanReadableSummaryResponse, GET_HUMAN_READABLE_SUMMARY_RESPONSE,
+    [summary_content[0] = rt::m("SummaryContent", &rt::STRING).min(0.0), locale[1] =
+    rt::m("Locale", &rt::STRING).min(2.0), summary_state[2] = rt::m("SummaryState",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetInstanceProfileRequest {
@@ -498,11 +371,8 @@ pub struct GetInstanceProfileRequest {
     pub instance_profile_name: String,
 }
 rt::structure!(
-    GetInstanceProfileRequest, GET_INSTANCE_PROFILE_REQUEST, 0 => instance_profile_name
-);
-pub static GET_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetInstanceProfileRequest",
-    &[rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetInstanceProfileRequest, GET_INSTANCE_PROFILE_REQUEST, [instance_profile_name[0] =
+    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetInstanceProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -511,11 +381,8 @@ pub struct GetInstanceProfileResponse {
     pub instance_profile: InstanceProfile,
 }
 rt::structure!(
-    GetInstanceProfileResponse, GET_INSTANCE_PROFILE_RESPONSE, 0 => instance_profile
-);
-pub static GET_INSTANCE_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetInstanceProfileResponse",
-    &[rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)],
+    GetInstanceProfileResponse, GET_INSTANCE_PROFILE_RESPONSE, [instance_profile[0] =
+    rt::m("InstanceProfile", &INSTANCE_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLoginProfileRequest {
@@ -526,10 +393,9 @@ pub struct GetLoginProfileRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
-rt::structure!(GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, 0 => user_name);
-pub static GET_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLoginProfileRequest",
-    &[rt::m("UserName", &rt::STRING).min(1.0)],
+rt::structure!(
+    GetLoginProfileRequest, GET_LOGIN_PROFILE_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0)]
 );
 /// Contains the response to a successful [GetLoginProfile](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetLoginProfile.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -537,10 +403,9 @@ pub struct GetLoginProfileResponse {
     /// A structure containing the user name and the profile creation date for the user.
     pub login_profile: LoginProfile,
 }
-rt::structure!(GetLoginProfileResponse, GET_LOGIN_PROFILE_RESPONSE, 0 => login_profile);
-pub static GET_LOGIN_PROFILE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLoginProfileResponse",
-    &[rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)],
+rt::structure!(
+    GetLoginProfileResponse, GET_LOGIN_PROFILE_RESPONSE, [login_profile[0] =
+    rt::m("LoginProfile", &LOGIN_PROFILE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMfaDeviceRequest {
@@ -550,14 +415,9 @@ pub struct GetMfaDeviceRequest {
     pub user_name: Option<String>,
 }
 rt::structure!(
-    GetMfaDeviceRequest, GET_MFA_DEVICE_REQUEST, 0 => serial_number, 1 => user_name
-);
-pub static GET_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetMFADeviceRequest",
-    &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("UserName", &rt::STRING).min(1.0),
-    ],
+    GetMfaDeviceRequest, GET_MFA_DEVICE_REQUEST = "GetMFADeviceRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    user_name[1] = rt::m("UserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMfaDeviceResponse {
@@ -571,17 +431,11 @@ pub struct GetMfaDeviceResponse {
     pub certifications: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetMfaDeviceResponse, GET_MFA_DEVICE_RESPONSE, 0 => user_name, 1 => serial_number, 2
-    => enable_date, 3 => certifications
-);
-pub static GET_MFA_DEVICE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetMFADeviceResponse",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("EnableDate", &rt::TIMESTAMP),
-        rt::m("Certifications", &CERTIFICATION_MAP_TYPE),
-    ],
+    GetMfaDeviceResponse, GET_MFA_DEVICE_RESPONSE = "GetMFADeviceResponse", [user_name[0]
+    = rt::m("UserName", &rt::STRING).min(1.0), serial_number[1] = rt::m("SerialNumber",
+    &rt::STRING).flags(rt::REQUIRED).min(9.0), enable_date[2] = rt::m("EnableDate",
+    &rt::TIMESTAMP), certifications[3] = rt::m("Certifications",
+    &CERTIFICATION_MAP_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOpenIdConnectProviderRequest {
@@ -591,12 +445,9 @@ pub struct GetOpenIdConnectProviderRequest {
     pub open_id_connect_provider_arn: String,
 }
 rt::structure!(
-    GetOpenIdConnectProviderRequest, GET_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    open_id_connect_provider_arn
-);
-pub static GET_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetOpenIDConnectProviderRequest",
-    &[rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    GetOpenIdConnectProviderRequest, GET_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "GetOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains the response to a successful [GetOpenIDConnectProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetOpenIDConnectProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -613,18 +464,11 @@ pub struct GetOpenIdConnectProviderResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    GetOpenIdConnectProviderResponse, GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE, 0 => url, 1
-    => client_id_list, 2 => thumbprint_list, 3 => create_date, 4 => tags
-);
-pub static GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetOpenIDConnectProviderResponse",
-    &[
-        rt::m("Url", &rt::STRING).min(1.0),
-        rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE),
-        rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    GetOpenIdConnectProviderResponse, GET_OPEN_ID_CONNECT_PROVIDER_RESPONSE =
+    "GetOpenIDConnectProviderResponse", [url[0] = rt::m("Url", &rt::STRING).min(1.0),
+    client_id_list[1] = rt::m("ClientIDList", &CLIENT_ID_LIST_TYPE), thumbprint_list[2] =
+    rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE), create_date[3] = rt::m("CreateDate",
+    &rt::TIMESTAMP), tags[4] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportRequest {
@@ -640,17 +484,10 @@ pub struct GetOrganizationsAccessReportRequest {
     pub sort_key: Option<SortKeyType>,
 }
 rt::structure!(
-    GetOrganizationsAccessReportRequest, GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST, 0 =>
-    job_id, 1 => max_items, 2 => marker, 3 => sort_key
-);
-pub static GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetOrganizationsAccessReportRequest",
-    &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("SortKey", &rt::ENUM),
-    ],
+    GetOrganizationsAccessReportRequest, GET_ORGANIZATIONS_ACCESS_REPORT_REQUEST,
+    [job_id[0] = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items[1]
+    = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), sort_key[3] = rt::m("SortKey", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOrganizationsAccessReportResponse {
@@ -675,24 +512,15 @@ pub struct GetOrganizationsAccessReportResponse {
     pub error_details: Option<ErrorDetails>,
 }
 rt::structure!(
-    GetOrganizationsAccessReportResponse, GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE, 0 =>
-    job_status, 1 => job_creation_date, 2 => job_completion_date, 3 =>
-    number_of_services_accessible, 4 => number_of_services_not_accessed, 5 =>
-    access_details, 6 => is_truncated, 7 => marker, 8 => error_details
-);
-pub static GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetOrganizationsAccessReportResponse",
-    &[
-        rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("JobCompletionDate", &rt::TIMESTAMP),
-        rt::m("NumberOfServicesAccessible", &rt::INTEGER),
-        rt::m("NumberOfServicesNotAccessed", &rt::INTEGER),
-        rt::m("AccessDetails", &ACCESS_DETAILS),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("ErrorDetails", &ERROR_DETAILS),
-    ],
+    GetOrganizationsAccessReportResponse, GET_ORGANIZATIONS_ACCESS_REPORT_RESPONSE,
+    [job_status[0] = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED),
+    job_creation_date[1] = rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    job_completion_date[2] = rt::m("JobCompletionDate", &rt::TIMESTAMP),
+    number_of_services_accessible[3] = rt::m("NumberOfServicesAccessible", &rt::INTEGER),
+    number_of_services_not_accessed[4] = rt::m("NumberOfServicesNotAccessed",
+    &rt::INTEGER), access_details[5] = rt::m("AccessDetails", &ACCESS_DETAILS),
+    is_truncated[6] = rt::m("IsTruncated", &rt::BOOLEAN), marker[7] = rt::m("Marker",
+    &rt::STRING).min(1.0), error_details[8] = rt::m("ErrorDetails", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetOutboundWebIdentityFederationInfoResponse {
@@ -703,12 +531,9 @@ pub struct GetOutboundWebIdentityFederationInfoResponse {
 }
 rt::structure!(
     GetOutboundWebIdentityFederationInfoResponse,
-    GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE, 0 => issuer_identifier, 1 =>
-    jwt_vending_enabled
-);
-pub static GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetOutboundWebIdentityFederationInfoResponse",
-    &[rt::m("IssuerIdentifier", &rt::STRING), rt::m("JwtVendingEnabled", &rt::BOOLEAN)],
+    GET_OUTBOUND_WEB_IDENTITY_FEDERATION_INFO_RESPONSE, [issuer_identifier[0] =
+    rt::m("IssuerIdentifier", &rt::STRING), jwt_vending_enabled[1] =
+    rt::m("JwtVendingEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyRequest {
@@ -717,10 +542,9 @@ pub struct GetPolicyRequest {
     /// For more information about ARNs, see [Amazon Resource Names (ARNs)](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub policy_arn: String,
 }
-rt::structure!(GetPolicyRequest, GET_POLICY_REQUEST, 0 => policy_arn);
-pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPolicyRequest",
-    &[rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+rt::structure!(
+    GetPolicyRequest, GET_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0)]
 );
 /// Contains the response to a successful [GetPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -728,10 +552,8 @@ pub struct GetPolicyResponse {
     /// A structure containing details about the policy.
     pub policy: Option<Policy>,
 }
-rt::structure!(GetPolicyResponse, GET_POLICY_RESPONSE, 0 => policy);
-pub static GET_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetPolicyResponse",
-    &[rt::m("Policy", &POLICY)],
+rt::structure!(
+    GetPolicyResponse, GET_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyVersionRequest {
@@ -745,14 +567,9 @@ pub struct GetPolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    GetPolicyVersionRequest, GET_POLICY_VERSION_REQUEST, 0 => policy_arn, 1 => version_id
-);
-pub static GET_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPolicyVersionRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    GetPolicyVersionRequest, GET_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
+    rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetPolicyVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -761,11 +578,8 @@ pub struct GetPolicyVersionResponse {
     pub policy_version: Option<PolicyVersion>,
 }
 rt::structure!(
-    GetPolicyVersionResponse, GET_POLICY_VERSION_RESPONSE, 0 => policy_version
-);
-pub static GET_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetPolicyVersionResponse",
-    &[rt::m("PolicyVersion", &POLICY_VERSION)],
+    GetPolicyVersionResponse, GET_POLICY_VERSION_RESPONSE, [policy_version[0] =
+    rt::m("PolicyVersion", &POLICY_VERSION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRolePolicyRequest {
@@ -779,14 +593,9 @@ pub struct GetRolePolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetRolePolicyRequest, GET_ROLE_POLICY_REQUEST, 0 => role_name, 1 => policy_name
-);
-pub static GET_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetRolePolicyRequest, GET_ROLE_POLICY_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetRolePolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -801,18 +610,11 @@ pub struct GetRolePolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetRolePolicyResponse, GET_ROLE_POLICY_RESPONSE, 0 => role_name, 1 => policy_name, 2
-    => policy_document
-);
-pub static GET_ROLE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRolePolicyResponse",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    GetRolePolicyResponse, GET_ROLE_POLICY_RESPONSE, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleRequest {
@@ -821,10 +623,9 @@ pub struct GetRoleRequest {
     /// This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub role_name: String,
 }
-rt::structure!(GetRoleRequest, GET_ROLE_REQUEST, 0 => role_name);
-pub static GET_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRoleRequest",
-    &[rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetRoleRequest, GET_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -832,10 +633,9 @@ pub struct GetRoleResponse {
     /// A structure containing details about the IAM role.
     pub role: Role,
 }
-rt::structure!(GetRoleResponse, GET_ROLE_RESPONSE, 0 => role);
-pub static GET_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRoleResponse",
-    &[rt::m("Role", &ROLE).flags(rt::REQUIRED)],
+rt::structure!(
+    GetRoleResponse, GET_ROLE_RESPONSE, [role[0] = rt::m("Role", &ROLE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleTemplateVersionRequest {
@@ -847,15 +647,9 @@ pub struct GetRoleTemplateVersionRequest {
     pub minor_version: Option<i32>,
 }
 rt::structure!(
-    GetRoleTemplateVersionRequest, GET_ROLE_TEMPLATE_VERSION_REQUEST, 0 => template_arn,
-    1 => minor_version
-);
-pub static GET_ROLE_TEMPLATE_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRoleTemplateVersionRequest",
-    &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("MinorVersion", &rt::INTEGER),
-    ],
+    GetRoleTemplateVersionRequest, GET_ROLE_TEMPLATE_VERSION_REQUEST, [template_arn[0] =
+    rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), minor_version[1] =
+    rt::m("MinorVersion", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleTemplateVersionResponse {
@@ -863,12 +657,9 @@ pub struct GetRoleTemplateVersionResponse {
     pub role_template_version: RoleTemplateVersion,
 }
 rt::structure!(
-    GetRoleTemplateVersionResponse, GET_ROLE_TEMPLATE_VERSION_RESPONSE, 0 =>
-    role_template_version
-);
-pub static GET_ROLE_TEMPLATE_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRoleTemplateVersionResponse",
-    &[rt::m("RoleTemplateVersion", &ROLE_TEMPLATE_VERSION).flags(rt::REQUIRED)],
+    GetRoleTemplateVersionResponse, GET_ROLE_TEMPLATE_VERSION_RESPONSE,
+    [role_template_version[0] = rt::m("RoleTemplateVersion", &ROLE_TEMPLATE_VERSION)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSamlProviderRequest {
@@ -878,11 +669,9 @@ pub struct GetSamlProviderRequest {
     pub saml_provider_arn: String,
 }
 rt::structure!(
-    GetSamlProviderRequest, GET_SAML_PROVIDER_REQUEST, 0 => saml_provider_arn
-);
-pub static GET_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSAMLProviderRequest",
-    &[rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0)],
+    GetSamlProviderRequest, GET_SAML_PROVIDER_REQUEST = "GetSAMLProviderRequest",
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0)]
 );
 /// Contains the response to a successful [GetSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -903,21 +692,13 @@ pub struct GetSamlProviderResponse {
     pub private_key_list: Option<Vec<SamlPrivateKey>>,
 }
 rt::structure!(
-    GetSamlProviderResponse, GET_SAML_PROVIDER_RESPONSE, 0 => saml_provider_uuid, 1 =>
-    saml_metadata_document, 2 => create_date, 3 => valid_until, 4 => tags, 5 =>
-    assertion_encryption_mode, 6 => private_key_list
-);
-pub static GET_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSAMLProviderResponse",
-    &[
-        rt::m("SAMLProviderUUID", &rt::STRING).min(22.0),
-        rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("AssertionEncryptionMode", &rt::ENUM),
-        rt::m("PrivateKeyList", &PRIVATE_KEY_LIST),
-    ],
+    GetSamlProviderResponse, GET_SAML_PROVIDER_RESPONSE = "GetSAMLProviderResponse",
+    [saml_provider_uuid[0] = rt::m("SAMLProviderUUID", &rt::STRING).min(22.0),
+    saml_metadata_document[1] = rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
+    create_date[2] = rt::m("CreateDate", &rt::TIMESTAMP), valid_until[3] =
+    rt::m("ValidUntil", &rt::TIMESTAMP), tags[4] = rt::m("Tags", &TAG_LIST_TYPE),
+    assertion_encryption_mode[5] = rt::m("AssertionEncryptionMode", &rt::ENUM),
+    private_key_list[6] = rt::m("PrivateKeyList", &PRIVATE_KEY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSshPublicKeyRequest {
@@ -933,16 +714,10 @@ pub struct GetSshPublicKeyRequest {
     pub encoding: EncodingType,
 }
 rt::structure!(
-    GetSshPublicKeyRequest, GET_SSH_PUBLIC_KEY_REQUEST, 0 => user_name, 1 =>
-    ssh_public_key_id, 2 => encoding
-);
-pub static GET_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSSHPublicKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    GetSshPublicKeyRequest, GET_SSH_PUBLIC_KEY_REQUEST = "GetSSHPublicKeyRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    ssh_public_key_id[1] = rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), encoding[2] = rt::m("Encoding", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains the response to a successful [GetSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetSSHPublicKey.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -951,11 +726,8 @@ pub struct GetSshPublicKeyResponse {
     pub ssh_public_key: Option<SshPublicKey>,
 }
 rt::structure!(
-    GetSshPublicKeyResponse, GET_SSH_PUBLIC_KEY_RESPONSE, 0 => ssh_public_key
-);
-pub static GET_SSH_PUBLIC_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSSHPublicKeyResponse",
-    &[rt::m("SSHPublicKey", &SSH_PUBLIC_KEY)],
+    GetSshPublicKeyResponse, GET_SSH_PUBLIC_KEY_RESPONSE = "GetSSHPublicKeyResponse",
+    [ssh_public_key[0] = rt::m("SSHPublicKey", &SSH_PUBLIC_KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServerCertificateRequest {
@@ -965,12 +737,9 @@ pub struct GetServerCertificateRequest {
     pub server_certificate_name: String,
 }
 rt::structure!(
-    GetServerCertificateRequest, GET_SERVER_CERTIFICATE_REQUEST, 0 =>
-    server_certificate_name
-);
-pub static GET_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetServerCertificateRequest",
-    &[rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetServerCertificateRequest, GET_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -979,12 +748,8 @@ pub struct GetServerCertificateResponse {
     pub server_certificate: ServerCertificate,
 }
 rt::structure!(
-    GetServerCertificateResponse, GET_SERVER_CERTIFICATE_RESPONSE, 0 =>
-    server_certificate
-);
-pub static GET_SERVER_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetServerCertificateResponse",
-    &[rt::m("ServerCertificate", &SERVER_CERTIFICATE).flags(rt::REQUIRED)],
+    GetServerCertificateResponse, GET_SERVER_CERTIFICATE_RESPONSE, [server_certificate[0]
+    = rt::m("ServerCertificate", &SERVER_CERTIFICATE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsRequest {
@@ -998,16 +763,10 @@ pub struct GetServiceLastAccessedDetailsRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    GetServiceLastAccessedDetailsRequest, GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST, 0 =>
-    job_id, 1 => max_items, 2 => marker
-);
-pub static GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetServiceLastAccessedDetailsRequest",
-    &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-    ],
+    GetServiceLastAccessedDetailsRequest, GET_SERVICE_LAST_ACCESSED_DETAILS_REQUEST,
+    [job_id[0] = rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0), max_items[1]
+    = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsResponse {
@@ -1031,22 +790,14 @@ pub struct GetServiceLastAccessedDetailsResponse {
     pub error: Option<ErrorDetails>,
 }
 rt::structure!(
-    GetServiceLastAccessedDetailsResponse, GET_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE, 0
-    => job_status, 1 => job_type, 2 => job_creation_date, 3 => services_last_accessed, 4
-    => job_completion_date, 5 => is_truncated, 6 => marker, 7 => error
-);
-pub static GET_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetServiceLastAccessedDetailsResponse",
-    &[
-        rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("JobType", &rt::ENUM),
-        rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ServicesLastAccessed", &SERVICES_LAST_ACCESSED).flags(rt::REQUIRED),
-        rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-        rt::m("Error", &ERROR_DETAILS),
-    ],
+    GetServiceLastAccessedDetailsResponse, GET_SERVICE_LAST_ACCESSED_DETAILS_RESPONSE,
+    [job_status[0] = rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_type[1] =
+    rt::m("JobType", &rt::ENUM), job_creation_date[2] = rt::m("JobCreationDate",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), services_last_accessed[3] =
+    rt::m("ServicesLastAccessed", &SERVICES_LAST_ACCESSED).flags(rt::REQUIRED),
+    job_completion_date[4] = rt::m("JobCompletionDate", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), is_truncated[5] = rt::m("IsTruncated", &rt::BOOLEAN), marker[6]
+    = rt::m("Marker", &rt::STRING), error[7] = rt::m("Error", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
@@ -1065,17 +816,11 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesRequest {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsWithEntitiesRequest,
-    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST, 0 => job_id, 1 =>
-    service_namespace, 2 => max_items, 3 => marker
-);
-pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetServiceLastAccessedDetailsWithEntitiesRequest",
-    &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-    ],
+    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_REQUEST, [job_id[0] = rt::m("JobId",
+    &rt::STRING).flags(rt::REQUIRED).min(36.0), service_namespace[1] =
+    rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_items[2] =
+    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[3] = rt::m("Marker", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
@@ -1098,21 +843,13 @@ pub struct GetServiceLastAccessedDetailsWithEntitiesResponse {
 }
 rt::structure!(
     GetServiceLastAccessedDetailsWithEntitiesResponse,
-    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE, 0 => job_status, 1 =>
-    job_creation_date, 2 => job_completion_date, 3 => entity_details_list, 4 =>
-    is_truncated, 5 => marker, 6 => error
-);
-pub static GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetServiceLastAccessedDetailsWithEntitiesResponse",
-    &[
-        rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EntityDetailsList", &ENTITY_DETAILS_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-        rt::m("Error", &ERROR_DETAILS),
-    ],
+    GET_SERVICE_LAST_ACCESSED_DETAILS_WITH_ENTITIES_RESPONSE, [job_status[0] =
+    rt::m("JobStatus", &rt::ENUM).flags(rt::REQUIRED), job_creation_date[1] =
+    rt::m("JobCreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED), job_completion_date[2]
+    = rt::m("JobCompletionDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    entity_details_list[3] = rt::m("EntityDetailsList", &ENTITY_DETAILS_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN), marker[5]
+    = rt::m("Marker", &rt::STRING), error[6] = rt::m("Error", &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusRequest {
@@ -1121,11 +858,8 @@ pub struct GetServiceLinkedRoleDeletionStatusRequest {
 }
 rt::structure!(
     GetServiceLinkedRoleDeletionStatusRequest,
-    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST, 0 => deletion_task_id
-);
-pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetServiceLinkedRoleDeletionStatusRequest",
-    &[rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_REQUEST, [deletion_task_id[0] =
+    rt::m("DeletionTaskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
@@ -1136,14 +870,9 @@ pub struct GetServiceLinkedRoleDeletionStatusResponse {
 }
 rt::structure!(
     GetServiceLinkedRoleDeletionStatusResponse,
-    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE, 0 => status, 1 => reason
-);
-pub static GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetServiceLinkedRoleDeletionStatusResponse",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Reason", &DELETION_TASK_FAILURE_REASON_TYPE),
-    ],
+    GET_SERVICE_LINKED_ROLE_DELETION_STATUS_RESPONSE, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), reason[1] = rt::m("Reason",
+    &DELETION_TASK_FAILURE_REASON_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserPolicyRequest {
@@ -1157,14 +886,9 @@ pub struct GetUserPolicyRequest {
     pub policy_name: String,
 }
 rt::structure!(
-    GetUserPolicyRequest, GET_USER_POLICY_REQUEST, 0 => user_name, 1 => policy_name
-);
-pub static GET_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetUserPolicyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetUserPolicyRequest, GET_USER_POLICY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [GetUserPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1179,18 +903,11 @@ pub struct GetUserPolicyResponse {
     pub policy_document: String,
 }
 rt::structure!(
-    GetUserPolicyResponse, GET_USER_POLICY_RESPONSE, 0 => user_name, 1 => policy_name, 2
-    => policy_document
-);
-pub static GET_USER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetUserPolicyResponse",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    GetUserPolicyResponse, GET_USER_POLICY_RESPONSE, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetUserRequest {
@@ -1199,10 +916,9 @@ pub struct GetUserRequest {
     /// This parameter is optional. If it is not included, it defaults to the user making the request. This parameter allows (through its [regex pattern](http://wikipedia.org/wiki/regex)) a string of characters consisting of upper and lowercase alphanumeric characters with no spaces. You can also include any of the following characters: \_+=,.@-
     pub user_name: Option<String>,
 }
-rt::structure!(GetUserRequest, GET_USER_REQUEST, 0 => user_name);
-pub static GET_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetUserRequest",
-    &[rt::m("UserName", &rt::STRING).min(1.0)],
+rt::structure!(
+    GetUserRequest, GET_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .min(1.0)]
 );
 /// Contains the response to a successful [GetUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1214,10 +930,9 @@ pub struct GetUserResponse {
     /// You can use password last used information to identify unused credentials for deletion. For example, you might delete users who did not sign in to Amazon Web Services in the last 90 days. In cases like this, we recommend that you adjust your evaluation window to include dates after May 23, 2018. Alternatively, if your users use access keys to access Amazon Web Services programmatically you can refer to access key last used information because it is accurate for all dates.
     pub user: User,
 }
-rt::structure!(GetUserResponse, GET_USER_RESPONSE, 0 => user);
-pub static GET_USER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetUserResponse",
-    &[rt::m("User", &USER).flags(rt::REQUIRED)],
+rt::structure!(
+    GetUserResponse, GET_USER_RESPONSE, [user[0] = rt::m("User", &USER)
+    .flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM group entity.
 ///
@@ -1240,17 +955,11 @@ pub struct Group {
     pub create_date: rt::DateTime,
 }
 rt::structure!(
-    Group, GROUP, 0 => path, 1 => group_name, 2 => group_id, 3 => arn, 4 => create_date
-);
-pub static GROUP: rt::Schema = rt::Schema::structure(
-    "Group",
-    &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    Group, GROUP, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    group_name[1] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    group_id[2] = rt::m("GroupId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM group, including all of the group's policies.
 ///
@@ -1272,20 +981,13 @@ pub struct GroupDetail {
     pub attached_managed_policies: Option<Vec<AttachedPolicy>>,
 }
 rt::structure!(
-    GroupDetail, GROUP_DETAIL, 0 => path, 1 => group_name, 2 => group_id, 3 => arn, 4 =>
-    create_date, 5 => group_policy_list, 6 => attached_managed_policies
-);
-pub static GROUP_DETAIL: rt::Schema = rt::Schema::structure(
-    "GroupDetail",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("GroupName", &rt::STRING).min(1.0),
-        rt::m("GroupId", &rt::STRING).min(16.0),
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("GroupPolicyList", &POLICY_DETAIL_LIST_TYPE),
-        rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-    ],
+    GroupDetail, GROUP_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0),
+    group_name[1] = rt::m("GroupName", &rt::STRING).min(1.0), group_id[2] =
+    rt::m("GroupId", &rt::STRING).min(16.0), arn[3] = rt::m("Arn", &rt::STRING)
+    .min(20.0), create_date[4] = rt::m("CreateDate", &rt::TIMESTAMP),
+    group_policy_list[5] = rt::m("GroupPolicyList", &POLICY_DETAIL_LIST_TYPE),
+    attached_managed_policies[6] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE)]
 );
 rt::string_enum! {
     pub enum GlobalEndpointTokenVersion { V1Token = "v1Token", V2Token = "v2Token" }

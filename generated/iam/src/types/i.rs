@@ -11,15 +11,10 @@ pub struct InlinePolicy {
     /// The inline policy document.
     pub policy_document: String,
 }
-rt::structure!(InlinePolicy, INLINE_POLICY, 0 => policy_name, 1 => policy_document);
-pub static INLINE_POLICY: rt::Schema = rt::Schema::structure(
-    "InlinePolicy",
-    &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+rt::structure!(
+    InlinePolicy, INLINE_POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), policy_document[1] = rt::m("PolicyDocument",
+    &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED).min(1.0)]
 );
 /// Identifies one or more inline policies that are embedded in IAM users, groups, or roles, by the name of the policy together with the type and name of the entity that it is attached to. Wildcard characters in the entity name can match multiple entities, so a single identifier can select more than one attached inline policy.
 #[derive(Clone, Default, PartialEq)]
@@ -32,16 +27,10 @@ pub struct InlinePolicyIdentifierType {
     pub attachment_name: String,
 }
 rt::structure!(
-    InlinePolicyIdentifierType, INLINE_POLICY_IDENTIFIER_TYPE, 0 => policy_name, 1 =>
-    attachment_type, 2 => attachment_name
-);
-pub static INLINE_POLICY_IDENTIFIER_TYPE: rt::Schema = rt::Schema::structure(
-    "InlinePolicyIdentifierType",
-    &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    InlinePolicyIdentifierType, INLINE_POLICY_IDENTIFIER_TYPE, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), attachment_type[1] =
+    rt::m("AttachmentType", &rt::ENUM).flags(rt::REQUIRED), attachment_name[2] =
+    rt::m("AttachmentName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains information about an instance profile.
 ///
@@ -69,20 +58,14 @@ pub struct InstanceProfile {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    InstanceProfile, INSTANCE_PROFILE, 0 => path, 1 => instance_profile_name, 2 =>
-    instance_profile_id, 3 => arn, 4 => create_date, 5 => roles, 6 => tags
-);
-pub static INSTANCE_PROFILE: rt::Schema = rt::Schema::structure(
-    "InstanceProfile",
-    &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Roles", &ROLE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    InstanceProfile, INSTANCE_PROFILE, [path[0] = rt::m("Path", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), instance_profile_name[1] =
+    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    instance_profile_id[2] = rt::m("InstanceProfileId", &rt::STRING).flags(rt::REQUIRED)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    create_date[4] = rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), roles[5] =
+    rt::m("Roles", &ROLE_LIST_TYPE).flags(rt::REQUIRED), tags[6] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// The request was rejected because the authentication code was not recognized. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
@@ -90,58 +73,48 @@ pub struct InvalidAuthenticationCodeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAuthenticationCodeException, INVALID_AUTHENTICATION_CODE_EXCEPTION, 0 =>
-    message
+    InvalidAuthenticationCodeException, INVALID_AUTHENTICATION_CODE_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("InvalidAuthenticationCode"))
 );
-pub static INVALID_AUTHENTICATION_CODE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidAuthenticationCodeException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("InvalidAuthenticationCode"));
 /// The request was rejected because the certificate is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidCertificateException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidCertificateException, INVALID_CERTIFICATE_EXCEPTION, 0 => message);
-pub static INVALID_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidCertificateException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidCertificate"));
+rt::structure!(
+    InvalidCertificateException, INVALID_CERTIFICATE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidCertificate"))
+);
 /// The request was rejected because an invalid or out-of-range value was supplied for an input parameter.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidInputException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidInputException, INVALID_INPUT_EXCEPTION, 0 => message);
-pub static INVALID_INPUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidInputException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidInput"));
+rt::structure!(
+    InvalidInputException, INVALID_INPUT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidInput"))
+);
 /// The request was rejected because the public key is malformed or otherwise invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPublicKeyException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidPublicKeyException, INVALID_PUBLIC_KEY_EXCEPTION, 0 => message);
-pub static INVALID_PUBLIC_KEY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidPublicKeyException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidPublicKey"));
+rt::structure!(
+    InvalidPublicKeyException, INVALID_PUBLIC_KEY_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidPublicKey"))
+);
 /// The request was rejected because the type of user for the transaction was incorrect.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidUserTypeException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidUserTypeException, INVALID_USER_TYPE_EXCEPTION, 0 => message);
-pub static INVALID_USER_TYPE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidUserTypeException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidUserType"));
+rt::structure!(
+    InvalidUserTypeException, INVALID_USER_TYPE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidUserType"))
+);
 pub static INLINE_POLICY_TEMPLATE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "inlinePolicyTemplateListType",
     &[rt::m("member", &INLINE_POLICY)],

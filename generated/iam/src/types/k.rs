@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct KeyPairMismatchException {
     pub message: Option<String>,
 }
-rt::structure!(KeyPairMismatchException, KEY_PAIR_MISMATCH_EXCEPTION, 0 => message);
-pub static KEY_PAIR_MISMATCH_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KeyPairMismatchException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KeyPairMismatch"));
+rt::structure!(
+    KeyPairMismatchException, KEY_PAIR_MISMATCH_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("KeyPairMismatch"))
+);

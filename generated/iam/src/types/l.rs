@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct LimitExceededException {
     pub message: Option<String>,
 }
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("LimitExceeded"));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("LimitExceeded"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessKeysRequest {
     /// The name of the user.
@@ -28,16 +26,9 @@ pub struct ListAccessKeysRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAccessKeysRequest, LIST_ACCESS_KEYS_REQUEST, 0 => user_name, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_ACCESS_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessKeysRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListAccessKeysRequest, LIST_ACCESS_KEYS_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAccessKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -50,16 +41,10 @@ pub struct ListAccessKeysResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAccessKeysResponse, LIST_ACCESS_KEYS_RESPONSE, 0 => access_key_metadata, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_ACCESS_KEYS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAccessKeysResponse",
-    &[
-        rt::m("AccessKeyMetadata", &ACCESS_KEY_METADATA_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListAccessKeysResponse, LIST_ACCESS_KEYS_RESPONSE, [access_key_metadata[0] =
+    rt::m("AccessKeyMetadata", &ACCESS_KEY_METADATA_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountAliasesRequest {
@@ -71,11 +56,8 @@ pub struct ListAccountAliasesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAccountAliasesRequest, LIST_ACCOUNT_ALIASES_REQUEST, 0 => marker, 1 => max_items
-);
-pub static LIST_ACCOUNT_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccountAliasesRequest",
-    &[rt::m("Marker", &rt::STRING).min(1.0), rt::m("MaxItems", &rt::INTEGER).min(1.0)],
+    ListAccountAliasesRequest, LIST_ACCOUNT_ALIASES_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[1] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAccountAliases](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -88,16 +70,10 @@ pub struct ListAccountAliasesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAccountAliasesResponse, LIST_ACCOUNT_ALIASES_RESPONSE, 0 => account_aliases, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_ACCOUNT_ALIASES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAccountAliasesResponse",
-    &[
-        rt::m("AccountAliases", &ACCOUNT_ALIAS_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListAccountAliasesResponse, LIST_ACCOUNT_ALIASES_RESPONSE, [account_aliases[0] =
+    rt::m("AccountAliases", &ACCOUNT_ALIAS_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedGroupPoliciesRequest {
@@ -117,17 +93,11 @@ pub struct ListAttachedGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedGroupPoliciesRequest, LIST_ATTACHED_GROUP_POLICIES_REQUEST, 0 =>
-    group_name, 1 => path_prefix, 2 => marker, 3 => max_items
-);
-pub static LIST_ATTACHED_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAttachedGroupPoliciesRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListAttachedGroupPoliciesRequest, LIST_ATTACHED_GROUP_POLICIES_REQUEST,
+    [group_name[0] = rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    path_prefix[1] = rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedGroupPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -140,16 +110,10 @@ pub struct ListAttachedGroupPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAttachedGroupPoliciesResponse, LIST_ATTACHED_GROUP_POLICIES_RESPONSE, 0 =>
-    attached_policies, 1 => is_truncated, 2 => marker
-);
-pub static LIST_ATTACHED_GROUP_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAttachedGroupPoliciesResponse",
-    &[
-        rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListAttachedGroupPoliciesResponse, LIST_ATTACHED_GROUP_POLICIES_RESPONSE,
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedRolePoliciesRequest {
@@ -169,17 +133,10 @@ pub struct ListAttachedRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedRolePoliciesRequest, LIST_ATTACHED_ROLE_POLICIES_REQUEST, 0 => role_name,
-    1 => path_prefix, 2 => marker, 3 => max_items
-);
-pub static LIST_ATTACHED_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAttachedRolePoliciesRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListAttachedRolePoliciesRequest, LIST_ATTACHED_ROLE_POLICIES_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix[1] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -192,16 +149,10 @@ pub struct ListAttachedRolePoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAttachedRolePoliciesResponse, LIST_ATTACHED_ROLE_POLICIES_RESPONSE, 0 =>
-    attached_policies, 1 => is_truncated, 2 => marker
-);
-pub static LIST_ATTACHED_ROLE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAttachedRolePoliciesResponse",
-    &[
-        rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListAttachedRolePoliciesResponse, LIST_ATTACHED_ROLE_POLICIES_RESPONSE,
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAttachedUserPoliciesRequest {
@@ -221,17 +172,10 @@ pub struct ListAttachedUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAttachedUserPoliciesRequest, LIST_ATTACHED_USER_POLICIES_REQUEST, 0 => user_name,
-    1 => path_prefix, 2 => marker, 3 => max_items
-);
-pub static LIST_ATTACHED_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAttachedUserPoliciesRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListAttachedUserPoliciesRequest, LIST_ATTACHED_USER_POLICIES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), path_prefix[1] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListAttachedUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -244,16 +188,10 @@ pub struct ListAttachedUserPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListAttachedUserPoliciesResponse, LIST_ATTACHED_USER_POLICIES_RESPONSE, 0 =>
-    attached_policies, 1 => is_truncated, 2 => marker
-);
-pub static LIST_ATTACHED_USER_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAttachedUserPoliciesResponse",
-    &[
-        rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListAttachedUserPoliciesResponse, LIST_ATTACHED_USER_POLICIES_RESPONSE,
+    [attached_policies[0] = rt::m("AttachedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsRequest {
@@ -267,16 +205,9 @@ pub struct ListDelegationRequestsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListDelegationRequestsRequest, LIST_DELEGATION_REQUESTS_REQUEST, 0 => owner_id, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_DELEGATION_REQUESTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListDelegationRequestsRequest",
-    &[
-        rt::m("OwnerId", &rt::STRING).min(20.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListDelegationRequestsRequest, LIST_DELEGATION_REQUESTS_REQUEST, [owner_id[0] =
+    rt::m("OwnerId", &rt::STRING).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDelegationRequestsResponse {
@@ -288,16 +219,10 @@ pub struct ListDelegationRequestsResponse {
     pub is_truncated: Option<bool>,
 }
 rt::structure!(
-    ListDelegationRequestsResponse, LIST_DELEGATION_REQUESTS_RESPONSE, 0 =>
-    delegation_requests, 1 => marker, 2 => is_truncated
-);
-pub static LIST_DELEGATION_REQUESTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListDelegationRequestsResponse",
-    &[
-        rt::m("DelegationRequests", &DELEGATION_REQUESTS_LIST_TYPE),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("isTruncated", &rt::BOOLEAN),
-    ],
+    ListDelegationRequestsResponse, LIST_DELEGATION_REQUESTS_RESPONSE,
+    [delegation_requests[0] = rt::m("DelegationRequests",
+    &DELEGATION_REQUESTS_LIST_TYPE), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    is_truncated[2] = rt::m("isTruncated", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEntitiesForPolicyRequest {
@@ -327,20 +252,12 @@ pub struct ListEntitiesForPolicyRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListEntitiesForPolicyRequest, LIST_ENTITIES_FOR_POLICY_REQUEST, 0 => policy_arn, 1 =>
-    entity_filter, 2 => path_prefix, 3 => policy_usage_filter, 4 => marker, 5 =>
-    max_items
-);
-pub static LIST_ENTITIES_FOR_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListEntitiesForPolicyRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("EntityFilter", &rt::ENUM),
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("PolicyUsageFilter", &rt::ENUM),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListEntitiesForPolicyRequest, LIST_ENTITIES_FOR_POLICY_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), entity_filter[1] =
+    rt::m("EntityFilter", &rt::ENUM), path_prefix[2] = rt::m("PathPrefix", &rt::STRING)
+    .min(1.0), policy_usage_filter[3] = rt::m("PolicyUsageFilter", &rt::ENUM), marker[4]
+    = rt::m("Marker", &rt::STRING).min(1.0), max_items[5] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListEntitiesForPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -357,18 +274,11 @@ pub struct ListEntitiesForPolicyResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListEntitiesForPolicyResponse, LIST_ENTITIES_FOR_POLICY_RESPONSE, 0 => policy_groups,
-    1 => policy_users, 2 => policy_roles, 3 => is_truncated, 4 => marker
-);
-pub static LIST_ENTITIES_FOR_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEntitiesForPolicyResponse",
-    &[
-        rt::m("PolicyGroups", &POLICY_GROUP_LIST_TYPE),
-        rt::m("PolicyUsers", &POLICY_USER_LIST_TYPE),
-        rt::m("PolicyRoles", &POLICY_ROLE_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListEntitiesForPolicyResponse, LIST_ENTITIES_FOR_POLICY_RESPONSE, [policy_groups[0] =
+    rt::m("PolicyGroups", &POLICY_GROUP_LIST_TYPE), policy_users[1] =
+    rt::m("PolicyUsers", &POLICY_USER_LIST_TYPE), policy_roles[2] = rt::m("PolicyRoles",
+    &POLICY_ROLE_LIST_TYPE), is_truncated[3] = rt::m("IsTruncated", &rt::BOOLEAN),
+    marker[4] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupPoliciesRequest {
@@ -384,16 +294,10 @@ pub struct ListGroupPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupPoliciesRequest, LIST_GROUP_POLICIES_REQUEST, 0 => group_name, 1 => marker,
-    2 => max_items
-);
-pub static LIST_GROUP_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListGroupPoliciesRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListGroupPoliciesRequest, LIST_GROUP_POLICIES_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListGroupPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -408,16 +312,9 @@ pub struct ListGroupPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupPoliciesResponse, LIST_GROUP_POLICIES_RESPONSE, 0 => policy_names, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_GROUP_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListGroupPoliciesResponse",
-    &[
-        rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListGroupPoliciesResponse, LIST_GROUP_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsForUserRequest {
@@ -433,16 +330,10 @@ pub struct ListGroupsForUserRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupsForUserRequest, LIST_GROUPS_FOR_USER_REQUEST, 0 => user_name, 1 => marker,
-    2 => max_items
-);
-pub static LIST_GROUPS_FOR_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListGroupsForUserRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListGroupsForUserRequest, LIST_GROUPS_FOR_USER_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListGroupsForUser](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -455,16 +346,9 @@ pub struct ListGroupsForUserResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupsForUserResponse, LIST_GROUPS_FOR_USER_RESPONSE, 0 => groups, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_GROUPS_FOR_USER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListGroupsForUserResponse",
-    &[
-        rt::m("Groups", &GROUP_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListGroupsForUserResponse, LIST_GROUPS_FOR_USER_RESPONSE, [groups[0] =
+    rt::m("Groups", &GROUP_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListGroupsRequest {
@@ -480,15 +364,9 @@ pub struct ListGroupsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListGroupsRequest, LIST_GROUPS_REQUEST, 0 => path_prefix, 1 => marker, 2 => max_items
-);
-pub static LIST_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListGroupsRequest",
-    &[
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListGroupsRequest, LIST_GROUPS_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListGroups](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -501,15 +379,9 @@ pub struct ListGroupsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListGroupsResponse, LIST_GROUPS_RESPONSE, 0 => groups, 1 => is_truncated, 2 => marker
-);
-pub static LIST_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListGroupsResponse",
-    &[
-        rt::m("Groups", &GROUP_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListGroupsResponse, LIST_GROUPS_RESPONSE, [groups[0] = rt::m("Groups",
+    &GROUP_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsRequest {
@@ -525,16 +397,10 @@ pub struct ListInstanceProfileTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListInstanceProfileTagsRequest, LIST_INSTANCE_PROFILE_TAGS_REQUEST, 0 =>
-    instance_profile_name, 1 => marker, 2 => max_items
-);
-pub static LIST_INSTANCE_PROFILE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfileTagsRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListInstanceProfileTagsRequest, LIST_INSTANCE_PROFILE_TAGS_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfileTagsResponse {
@@ -546,16 +412,9 @@ pub struct ListInstanceProfileTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListInstanceProfileTagsResponse, LIST_INSTANCE_PROFILE_TAGS_RESPONSE, 0 => tags, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_INSTANCE_PROFILE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfileTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListInstanceProfileTagsResponse, LIST_INSTANCE_PROFILE_TAGS_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleRequest {
@@ -571,16 +430,10 @@ pub struct ListInstanceProfilesForRoleRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListInstanceProfilesForRoleRequest, LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST, 0 =>
-    role_name, 1 => marker, 2 => max_items
-);
-pub static LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfilesForRoleRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListInstanceProfilesForRoleRequest, LIST_INSTANCE_PROFILES_FOR_ROLE_REQUEST,
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListInstanceProfilesForRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -593,16 +446,10 @@ pub struct ListInstanceProfilesForRoleResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListInstanceProfilesForRoleResponse, LIST_INSTANCE_PROFILES_FOR_ROLE_RESPONSE, 0 =>
-    instance_profiles, 1 => is_truncated, 2 => marker
-);
-pub static LIST_INSTANCE_PROFILES_FOR_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfilesForRoleResponse",
-    &[
-        rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListInstanceProfilesForRoleResponse, LIST_INSTANCE_PROFILES_FOR_ROLE_RESPONSE,
+    [instance_profiles[0] = rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesRequest {
@@ -618,16 +465,9 @@ pub struct ListInstanceProfilesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListInstanceProfilesRequest, LIST_INSTANCE_PROFILES_REQUEST, 0 => path_prefix, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_INSTANCE_PROFILES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfilesRequest",
-    &[
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListInstanceProfilesRequest, LIST_INSTANCE_PROFILES_REQUEST, [path_prefix[0] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListInstanceProfiles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -640,16 +480,10 @@ pub struct ListInstanceProfilesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListInstanceProfilesResponse, LIST_INSTANCE_PROFILES_RESPONSE, 0 =>
-    instance_profiles, 1 => is_truncated, 2 => marker
-);
-pub static LIST_INSTANCE_PROFILES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListInstanceProfilesResponse",
-    &[
-        rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListInstanceProfilesResponse, LIST_INSTANCE_PROFILES_RESPONSE, [instance_profiles[0]
+    = rt::m("InstanceProfiles", &INSTANCE_PROFILE_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDeviceTagsRequest {
@@ -665,16 +499,10 @@ pub struct ListMfaDeviceTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListMfaDeviceTagsRequest, LIST_MFA_DEVICE_TAGS_REQUEST, 0 => serial_number, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_MFA_DEVICE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMFADeviceTagsRequest",
-    &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListMfaDeviceTagsRequest, LIST_MFA_DEVICE_TAGS_REQUEST = "ListMFADeviceTagsRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDeviceTagsResponse {
@@ -686,16 +514,10 @@ pub struct ListMfaDeviceTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListMfaDeviceTagsResponse, LIST_MFA_DEVICE_TAGS_RESPONSE, 0 => tags, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_MFA_DEVICE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListMFADeviceTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListMfaDeviceTagsResponse, LIST_MFA_DEVICE_TAGS_RESPONSE =
+    "ListMFADeviceTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMfaDevicesRequest {
@@ -711,16 +533,9 @@ pub struct ListMfaDevicesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListMfaDevicesRequest, LIST_MFA_DEVICES_REQUEST, 0 => user_name, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMFADevicesRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListMfaDevicesRequest, LIST_MFA_DEVICES_REQUEST = "ListMFADevicesRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -733,16 +548,10 @@ pub struct ListMfaDevicesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListMfaDevicesResponse, LIST_MFA_DEVICES_RESPONSE, 0 => mfa_devices, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_MFA_DEVICES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListMFADevicesResponse",
-    &[
-        rt::m("MFADevices", &MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListMfaDevicesResponse, LIST_MFA_DEVICES_RESPONSE = "ListMFADevicesResponse",
+    [mfa_devices[0] = rt::m("MFADevices", &MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProviderTagsRequest {
@@ -758,16 +567,11 @@ pub struct ListOpenIdConnectProviderTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListOpenIdConnectProviderTagsRequest, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST, 0
-    => open_id_connect_provider_arn, 1 => marker, 2 => max_items
-);
-pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListOpenIDConnectProviderTagsRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListOpenIdConnectProviderTagsRequest, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_REQUEST =
+    "ListOpenIDConnectProviderTagsRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProviderTagsResponse {
@@ -779,25 +583,16 @@ pub struct ListOpenIdConnectProviderTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListOpenIdConnectProviderTagsResponse, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_RESPONSE, 0
-    => tags, 1 => is_truncated, 2 => marker
-);
-pub static LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListOpenIDConnectProviderTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListOpenIdConnectProviderTagsResponse, LIST_OPEN_ID_CONNECT_PROVIDER_TAGS_RESPONSE =
+    "ListOpenIDConnectProviderTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOpenIdConnectProvidersRequest {}
 rt::structure!(
-    ListOpenIdConnectProvidersRequest, LIST_OPEN_ID_CONNECT_PROVIDERS_REQUEST
-);
-pub static LIST_OPEN_ID_CONNECT_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListOpenIDConnectProvidersRequest",
-    &[],
+    ListOpenIdConnectProvidersRequest, LIST_OPEN_ID_CONNECT_PROVIDERS_REQUEST =
+    "ListOpenIDConnectProvidersRequest", []
 );
 /// Contains the response to a successful [ListOpenIDConnectProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -806,19 +601,14 @@ pub struct ListOpenIdConnectProvidersResponse {
     pub open_id_connect_provider_list: Option<Vec<OpenIdConnectProviderListEntry>>,
 }
 rt::structure!(
-    ListOpenIdConnectProvidersResponse, LIST_OPEN_ID_CONNECT_PROVIDERS_RESPONSE, 0 =>
-    open_id_connect_provider_list
-);
-pub static LIST_OPEN_ID_CONNECT_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListOpenIDConnectProvidersResponse",
-    &[rt::m("OpenIDConnectProviderList", &OPEN_ID_CONNECT_PROVIDER_LIST_TYPE)],
+    ListOpenIdConnectProvidersResponse, LIST_OPEN_ID_CONNECT_PROVIDERS_RESPONSE =
+    "ListOpenIDConnectProvidersResponse", [open_id_connect_provider_list[0] =
+    rt::m("OpenIDConnectProviderList", &OPEN_ID_CONNECT_PROVIDER_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOrganizationsFeaturesRequest {}
-rt::structure!(ListOrganizationsFeaturesRequest, LIST_ORGANIZATIONS_FEATURES_REQUEST);
-pub static LIST_ORGANIZATIONS_FEATURES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListOrganizationsFeaturesRequest",
-    &[],
+rt::structure!(
+    ListOrganizationsFeaturesRequest, LIST_ORGANIZATIONS_FEATURES_REQUEST, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOrganizationsFeaturesResponse {
@@ -828,15 +618,9 @@ pub struct ListOrganizationsFeaturesResponse {
     pub enabled_features: Option<Vec<FeatureType>>,
 }
 rt::structure!(
-    ListOrganizationsFeaturesResponse, LIST_ORGANIZATIONS_FEATURES_RESPONSE, 0 =>
-    organization_id, 1 => enabled_features
-);
-pub static LIST_ORGANIZATIONS_FEATURES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListOrganizationsFeaturesResponse",
-    &[
-        rt::m("OrganizationId", &rt::STRING),
-        rt::m("EnabledFeatures", &FEATURES_LIST_TYPE),
-    ],
+    ListOrganizationsFeaturesResponse, LIST_ORGANIZATIONS_FEATURES_RESPONSE,
+    [organization_id[0] = rt::m("OrganizationId", &rt::STRING), enabled_features[1] =
+    rt::m("EnabledFeatures", &FEATURES_LIST_TYPE)]
 );
 /// Contains details about the permissions policies that are attached to the specified identity (user, group, or role).
 ///
@@ -852,14 +636,8 @@ pub struct ListPoliciesGrantingServiceAccessEntry {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessEntry, LIST_POLICIES_GRANTING_SERVICE_ACCESS_ENTRY,
-    0 => service_namespace, 1 => policies
-);
-pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListPoliciesGrantingServiceAccessEntry",
-    &[
-        rt::m("ServiceNamespace", &rt::STRING).min(1.0),
-        rt::m("Policies", &POLICY_GRANTING_SERVICE_ACCESS_LIST_TYPE),
-    ],
+    [service_namespace[0] = rt::m("ServiceNamespace", &rt::STRING).min(1.0), policies[1]
+    = rt::m("Policies", &POLICY_GRANTING_SERVICE_ACCESS_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessRequest {
@@ -874,18 +652,10 @@ pub struct ListPoliciesGrantingServiceAccessRequest {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessRequest,
-    LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST, 0 => marker, 1 => arn, 2 =>
-    service_namespaces
-);
-pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPoliciesGrantingServiceAccessRequest",
-    &[
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ServiceNamespaces", &SERVICE_NAMESPACE_LIST_TYPE)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).min(1.0), arn[1] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), service_namespaces[2] = rt::m("ServiceNamespaces",
+    &SERVICE_NAMESPACE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesGrantingServiceAccessResponse {
@@ -898,20 +668,11 @@ pub struct ListPoliciesGrantingServiceAccessResponse {
 }
 rt::structure!(
     ListPoliciesGrantingServiceAccessResponse,
-    LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE, 0 =>
-    policies_granting_service_access, 1 => is_truncated, 2 => marker
-);
-pub static LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPoliciesGrantingServiceAccessResponse",
-    &[
-        rt::m(
-                "PoliciesGrantingServiceAccess",
-                &LIST_POLICY_GRANTING_SERVICE_ACCESS_RESPONSE_LIST_TYPE,
-            )
-            .flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    LIST_POLICIES_GRANTING_SERVICE_ACCESS_RESPONSE, [policies_granting_service_access[0]
+    = rt::m("PoliciesGrantingServiceAccess",
+    &LIST_POLICY_GRANTING_SERVICE_ACCESS_RESPONSE_LIST_TYPE).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPoliciesRequest {
@@ -941,19 +702,11 @@ pub struct ListPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPoliciesRequest, LIST_POLICIES_REQUEST, 0 => scope, 1 => only_attached, 2 =>
-    path_prefix, 3 => policy_usage_filter, 4 => marker, 5 => max_items
-);
-pub static LIST_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPoliciesRequest",
-    &[
-        rt::m("Scope", &rt::ENUM),
-        rt::m("OnlyAttached", &rt::BOOLEAN),
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("PolicyUsageFilter", &rt::ENUM),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListPoliciesRequest, LIST_POLICIES_REQUEST, [scope[0] = rt::m("Scope", &rt::ENUM),
+    only_attached[1] = rt::m("OnlyAttached", &rt::BOOLEAN), path_prefix[2] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), policy_usage_filter[3] =
+    rt::m("PolicyUsageFilter", &rt::ENUM), marker[4] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[5] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -966,16 +719,9 @@ pub struct ListPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPoliciesResponse, LIST_POLICIES_RESPONSE, 0 => policies, 1 => is_truncated, 2 =>
-    marker
-);
-pub static LIST_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPoliciesResponse",
-    &[
-        rt::m("Policies", &POLICY_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListPoliciesResponse, LIST_POLICIES_RESPONSE, [policies[0] = rt::m("Policies",
+    &POLICY_LIST_TYPE), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] =
+    rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyTagsRequest {
@@ -991,16 +737,9 @@ pub struct ListPolicyTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPolicyTagsRequest, LIST_POLICY_TAGS_REQUEST, 0 => policy_arn, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_POLICY_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPolicyTagsRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListPolicyTagsRequest, LIST_POLICY_TAGS_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyTagsResponse {
@@ -1012,16 +751,9 @@ pub struct ListPolicyTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPolicyTagsResponse, LIST_POLICY_TAGS_RESPONSE, 0 => tags, 1 => is_truncated, 2 =>
-    marker
-);
-pub static LIST_POLICY_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPolicyTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListPolicyTagsResponse, LIST_POLICY_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPolicyVersionsRequest {
@@ -1037,16 +769,10 @@ pub struct ListPolicyVersionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListPolicyVersionsRequest, LIST_POLICY_VERSIONS_REQUEST, 0 => policy_arn, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPolicyVersionsRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListPolicyVersionsRequest, LIST_POLICY_VERSIONS_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListPolicyVersions](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1061,16 +787,9 @@ pub struct ListPolicyVersionsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListPolicyVersionsResponse, LIST_POLICY_VERSIONS_RESPONSE, 0 => versions, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_POLICY_VERSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPolicyVersionsResponse",
-    &[
-        rt::m("Versions", &POLICY_DOCUMENT_VERSION_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListPolicyVersionsResponse, LIST_POLICY_VERSIONS_RESPONSE, [versions[0] =
+    rt::m("Versions", &POLICY_DOCUMENT_VERSION_LIST_TYPE), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolePoliciesRequest {
@@ -1086,16 +805,10 @@ pub struct ListRolePoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRolePoliciesRequest, LIST_ROLE_POLICIES_REQUEST, 0 => role_name, 1 => marker, 2
-    => max_items
-);
-pub static LIST_ROLE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRolePoliciesRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListRolePoliciesRequest, LIST_ROLE_POLICIES_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListRolePolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRolePolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1108,16 +821,9 @@ pub struct ListRolePoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRolePoliciesResponse, LIST_ROLE_POLICIES_RESPONSE, 0 => policy_names, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_ROLE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListRolePoliciesResponse",
-    &[
-        rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListRolePoliciesResponse, LIST_ROLE_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsRequest {
@@ -1133,16 +839,9 @@ pub struct ListRoleTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRoleTagsRequest, LIST_ROLE_TAGS_REQUEST, 0 => role_name, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_ROLE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRoleTagsRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListRoleTagsRequest, LIST_ROLE_TAGS_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRoleTagsResponse {
@@ -1154,16 +853,9 @@ pub struct ListRoleTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRoleTagsResponse, LIST_ROLE_TAGS_RESPONSE, 0 => tags, 1 => is_truncated, 2 =>
-    marker
-);
-pub static LIST_ROLE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListRoleTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListRoleTagsResponse, LIST_ROLE_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRolesRequest {
@@ -1179,15 +871,9 @@ pub struct ListRolesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListRolesRequest, LIST_ROLES_REQUEST, 0 => path_prefix, 1 => marker, 2 => max_items
-);
-pub static LIST_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRolesRequest",
-    &[
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListRolesRequest, LIST_ROLES_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListRoles](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1200,15 +886,9 @@ pub struct ListRolesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListRolesResponse, LIST_ROLES_RESPONSE, 0 => roles, 1 => is_truncated, 2 => marker
-);
-pub static LIST_ROLES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListRolesResponse",
-    &[
-        rt::m("Roles", &ROLE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListRolesResponse, LIST_ROLES_RESPONSE, [roles[0] = rt::m("Roles", &ROLE_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsRequest {
@@ -1224,16 +904,10 @@ pub struct ListSamlProviderTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListSamlProviderTagsRequest, LIST_SAML_PROVIDER_TAGS_REQUEST, 0 => saml_provider_arn,
-    1 => marker, 2 => max_items
-);
-pub static LIST_SAML_PROVIDER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSAMLProviderTagsRequest",
-    &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListSamlProviderTagsRequest, LIST_SAML_PROVIDER_TAGS_REQUEST =
+    "ListSAMLProviderTagsRequest", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProviderTagsResponse {
@@ -1245,23 +919,16 @@ pub struct ListSamlProviderTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListSamlProviderTagsResponse, LIST_SAML_PROVIDER_TAGS_RESPONSE, 0 => tags, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_SAML_PROVIDER_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSAMLProviderTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListSamlProviderTagsResponse, LIST_SAML_PROVIDER_TAGS_RESPONSE =
+    "ListSAMLProviderTagsResponse", [tags[0] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSamlProvidersRequest {}
-rt::structure!(ListSamlProvidersRequest, LIST_SAML_PROVIDERS_REQUEST);
-pub static LIST_SAML_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSAMLProvidersRequest",
-    &[],
+rt::structure!(
+    ListSamlProvidersRequest, LIST_SAML_PROVIDERS_REQUEST = "ListSAMLProvidersRequest",
+    []
 );
 /// Contains the response to a successful [ListSAMLProviders](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1270,11 +937,9 @@ pub struct ListSamlProvidersResponse {
     pub saml_provider_list: Option<Vec<SamlProviderListEntry>>,
 }
 rt::structure!(
-    ListSamlProvidersResponse, LIST_SAML_PROVIDERS_RESPONSE, 0 => saml_provider_list
-);
-pub static LIST_SAML_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSAMLProvidersResponse",
-    &[rt::m("SAMLProviderList", &SAML_PROVIDER_LIST_TYPE)],
+    ListSamlProvidersResponse, LIST_SAML_PROVIDERS_RESPONSE =
+    "ListSAMLProvidersResponse", [saml_provider_list[0] = rt::m("SAMLProviderList",
+    &SAML_PROVIDER_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSshPublicKeysRequest {
@@ -1290,16 +955,9 @@ pub struct ListSshPublicKeysRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListSshPublicKeysRequest, LIST_SSH_PUBLIC_KEYS_REQUEST, 0 => user_name, 1 => marker,
-    2 => max_items
-);
-pub static LIST_SSH_PUBLIC_KEYS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSSHPublicKeysRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListSshPublicKeysRequest, LIST_SSH_PUBLIC_KEYS_REQUEST = "ListSSHPublicKeysRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker",
+    &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListSSHPublicKeys](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1312,16 +970,10 @@ pub struct ListSshPublicKeysResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListSshPublicKeysResponse, LIST_SSH_PUBLIC_KEYS_RESPONSE, 0 => ssh_public_keys, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_SSH_PUBLIC_KEYS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSSHPublicKeysResponse",
-    &[
-        rt::m("SSHPublicKeys", &SSH_PUBLIC_KEY_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListSshPublicKeysResponse, LIST_SSH_PUBLIC_KEYS_RESPONSE =
+    "ListSSHPublicKeysResponse", [ssh_public_keys[0] = rt::m("SSHPublicKeys",
+    &SSH_PUBLIC_KEY_LIST_TYPE), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN),
+    marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsRequest {
@@ -1337,16 +989,10 @@ pub struct ListServerCertificateTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListServerCertificateTagsRequest, LIST_SERVER_CERTIFICATE_TAGS_REQUEST, 0 =>
-    server_certificate_name, 1 => marker, 2 => max_items
-);
-pub static LIST_SERVER_CERTIFICATE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListServerCertificateTagsRequest",
-    &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListServerCertificateTagsRequest, LIST_SERVER_CERTIFICATE_TAGS_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificateTagsResponse {
@@ -1358,16 +1004,9 @@ pub struct ListServerCertificateTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListServerCertificateTagsResponse, LIST_SERVER_CERTIFICATE_TAGS_RESPONSE, 0 => tags,
-    1 => is_truncated, 2 => marker
-);
-pub static LIST_SERVER_CERTIFICATE_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListServerCertificateTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListServerCertificateTagsResponse, LIST_SERVER_CERTIFICATE_TAGS_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServerCertificatesRequest {
@@ -1383,16 +1022,9 @@ pub struct ListServerCertificatesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListServerCertificatesRequest, LIST_SERVER_CERTIFICATES_REQUEST, 0 => path_prefix, 1
-    => marker, 2 => max_items
-);
-pub static LIST_SERVER_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListServerCertificatesRequest",
-    &[
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListServerCertificatesRequest, LIST_SERVER_CERTIFICATES_REQUEST, [path_prefix[0] =
+    rt::m("PathPrefix", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListServerCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1405,17 +1037,10 @@ pub struct ListServerCertificatesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListServerCertificatesResponse, LIST_SERVER_CERTIFICATES_RESPONSE, 0 =>
-    server_certificate_metadata_list, 1 => is_truncated, 2 => marker
-);
-pub static LIST_SERVER_CERTIFICATES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListServerCertificatesResponse",
-    &[
-        rt::m("ServerCertificateMetadataList", &SERVER_CERTIFICATE_METADATA_LIST_TYPE)
-            .flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListServerCertificatesResponse, LIST_SERVER_CERTIFICATES_RESPONSE,
+    [server_certificate_metadata_list[0] = rt::m("ServerCertificateMetadataList",
+    &SERVER_CERTIFICATE_METADATA_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServiceSpecificCredentialsRequest {
@@ -1433,18 +1058,11 @@ pub struct ListServiceSpecificCredentialsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListServiceSpecificCredentialsRequest, LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST, 0
-    => user_name, 1 => service_name, 2 => all_users, 3 => marker, 4 => max_items
-);
-pub static LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListServiceSpecificCredentialsRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("ServiceName", &rt::STRING),
-        rt::m("AllUsers", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListServiceSpecificCredentialsRequest, LIST_SERVICE_SPECIFIC_CREDENTIALS_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0), service_name[1] =
+    rt::m("ServiceName", &rt::STRING), all_users[2] = rt::m("AllUsers", &rt::BOOLEAN),
+    marker[3] = rt::m("Marker", &rt::STRING).min(1.0), max_items[4] = rt::m("MaxItems",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListServiceSpecificCredentialsResponse {
@@ -1456,16 +1074,10 @@ pub struct ListServiceSpecificCredentialsResponse {
     pub is_truncated: Option<bool>,
 }
 rt::structure!(
-    ListServiceSpecificCredentialsResponse, LIST_SERVICE_SPECIFIC_CREDENTIALS_RESPONSE, 0
-    => service_specific_credentials, 1 => marker, 2 => is_truncated
-);
-pub static LIST_SERVICE_SPECIFIC_CREDENTIALS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListServiceSpecificCredentialsResponse",
-    &[
-        rt::m("ServiceSpecificCredentials", &SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE),
-        rt::m("Marker", &rt::STRING),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-    ],
+    ListServiceSpecificCredentialsResponse, LIST_SERVICE_SPECIFIC_CREDENTIALS_RESPONSE,
+    [service_specific_credentials[0] = rt::m("ServiceSpecificCredentials",
+    &SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE), marker[1] = rt::m("Marker", &rt::STRING),
+    is_truncated[2] = rt::m("IsTruncated", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSigningCertificatesRequest {
@@ -1481,16 +1093,9 @@ pub struct ListSigningCertificatesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListSigningCertificatesRequest, LIST_SIGNING_CERTIFICATES_REQUEST, 0 => user_name, 1
-    => marker, 2 => max_items
-);
-pub static LIST_SIGNING_CERTIFICATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSigningCertificatesRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListSigningCertificatesRequest, LIST_SIGNING_CERTIFICATES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListSigningCertificates](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1503,16 +1108,9 @@ pub struct ListSigningCertificatesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListSigningCertificatesResponse, LIST_SIGNING_CERTIFICATES_RESPONSE, 0 =>
-    certificates, 1 => is_truncated, 2 => marker
-);
-pub static LIST_SIGNING_CERTIFICATES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSigningCertificatesResponse",
-    &[
-        rt::m("Certificates", &CERTIFICATE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListSigningCertificatesResponse, LIST_SIGNING_CERTIFICATES_RESPONSE, [certificates[0]
+    = rt::m("Certificates", &CERTIFICATE_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1]
+    = rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserPoliciesRequest {
@@ -1528,16 +1126,10 @@ pub struct ListUserPoliciesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUserPoliciesRequest, LIST_USER_POLICIES_REQUEST, 0 => user_name, 1 => marker, 2
-    => max_items
-);
-pub static LIST_USER_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListUserPoliciesRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListUserPoliciesRequest, LIST_USER_POLICIES_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] =
+    rt::m("Marker", &rt::STRING).min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Contains the response to a successful [ListUserPolicies](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1550,16 +1142,9 @@ pub struct ListUserPoliciesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUserPoliciesResponse, LIST_USER_POLICIES_RESPONSE, 0 => policy_names, 1 =>
-    is_truncated, 2 => marker
-);
-pub static LIST_USER_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListUserPoliciesResponse",
-    &[
-        rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListUserPoliciesResponse, LIST_USER_POLICIES_RESPONSE, [policy_names[0] =
+    rt::m("PolicyNames", &POLICY_NAME_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsRequest {
@@ -1575,16 +1160,9 @@ pub struct ListUserTagsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUserTagsRequest, LIST_USER_TAGS_REQUEST, 0 => user_name, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_USER_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListUserTagsRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListUserTagsRequest, LIST_USER_TAGS_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING)
+    .min(1.0), max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUserTagsResponse {
@@ -1596,16 +1174,9 @@ pub struct ListUserTagsResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUserTagsResponse, LIST_USER_TAGS_RESPONSE, 0 => tags, 1 => is_truncated, 2 =>
-    marker
-);
-pub static LIST_USER_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListUserTagsResponse",
-    &[
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListUserTagsResponse, LIST_USER_TAGS_RESPONSE, [tags[0] = rt::m("Tags",
+    &TAG_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListUsersRequest {
@@ -1621,15 +1192,9 @@ pub struct ListUsersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListUsersRequest, LIST_USERS_REQUEST, 0 => path_prefix, 1 => marker, 2 => max_items
-);
-pub static LIST_USERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListUsersRequest",
-    &[
-        rt::m("PathPrefix", &rt::STRING).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListUsersRequest, LIST_USERS_REQUEST, [path_prefix[0] = rt::m("PathPrefix",
+    &rt::STRING).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).min(1.0),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListUsers](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1642,15 +1207,9 @@ pub struct ListUsersResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListUsersResponse, LIST_USERS_RESPONSE, 0 => users, 1 => is_truncated, 2 => marker
-);
-pub static LIST_USERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListUsersResponse",
-    &[
-        rt::m("Users", &USER_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListUsersResponse, LIST_USERS_RESPONSE, [users[0] = rt::m("Users", &USER_LIST_TYPE)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN), marker[2]
+    = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVirtualMfaDevicesRequest {
@@ -1664,16 +1223,10 @@ pub struct ListVirtualMfaDevicesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListVirtualMfaDevicesRequest, LIST_VIRTUAL_MFA_DEVICES_REQUEST, 0 =>
-    assignment_status, 1 => marker, 2 => max_items
-);
-pub static LIST_VIRTUAL_MFA_DEVICES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListVirtualMFADevicesRequest",
-    &[
-        rt::m("AssignmentStatus", &rt::ENUM),
-        rt::m("Marker", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-    ],
+    ListVirtualMfaDevicesRequest, LIST_VIRTUAL_MFA_DEVICES_REQUEST =
+    "ListVirtualMFADevicesRequest", [assignment_status[0] = rt::m("AssignmentStatus",
+    &rt::ENUM), marker[1] = rt::m("Marker", &rt::STRING).min(1.0), max_items[2] =
+    rt::m("MaxItems", &rt::INTEGER).min(1.0)]
 );
 /// Contains the response to a successful [ListVirtualMFADevices](https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListVirtualMFADevices.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -1686,16 +1239,10 @@ pub struct ListVirtualMfaDevicesResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    ListVirtualMfaDevicesResponse, LIST_VIRTUAL_MFA_DEVICES_RESPONSE, 0 =>
-    virtual_mfa_devices, 1 => is_truncated, 2 => marker
-);
-pub static LIST_VIRTUAL_MFA_DEVICES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListVirtualMFADevicesResponse",
-    &[
-        rt::m("VirtualMFADevices", &VIRTUAL_MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    ListVirtualMfaDevicesResponse, LIST_VIRTUAL_MFA_DEVICES_RESPONSE =
+    "ListVirtualMFADevicesResponse", [virtual_mfa_devices[0] = rt::m("VirtualMFADevices",
+    &VIRTUAL_MFA_DEVICE_LIST_TYPE).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 /// Contains the user name and password create date for a user.
 ///
@@ -1710,16 +1257,10 @@ pub struct LoginProfile {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    LoginProfile, LOGIN_PROFILE, 0 => user_name, 1 => create_date, 2 =>
-    password_reset_required
-);
-pub static LOGIN_PROFILE: rt::Schema = rt::Schema::structure(
-    "LoginProfile",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("PasswordResetRequired", &rt::BOOLEAN),
-    ],
+    LoginProfile, LOGIN_PROFILE, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), create_date[1] = rt::m("CreateDate", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), password_reset_required[2] = rt::m("PasswordResetRequired",
+    &rt::BOOLEAN)]
 );
 pub static LIST_POLICY_GRANTING_SERVICE_ACCESS_RESPONSE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "listPolicyGrantingServiceAccessResponseListType",

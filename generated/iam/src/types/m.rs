@@ -16,15 +16,10 @@ pub struct MfaDevice {
     pub enable_date: rt::DateTime,
 }
 rt::structure!(
-    MfaDevice, MFA_DEVICE, 0 => user_name, 1 => serial_number, 2 => enable_date
-);
-pub static MFA_DEVICE: rt::Schema = rt::Schema::structure(
-    "MFADevice",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("EnableDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    MfaDevice, MFA_DEVICE = "MFADevice", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), serial_number[1] = rt::m("SerialNumber", &rt::STRING)
+    .flags(rt::REQUIRED).min(9.0), enable_date[2] = rt::m("EnableDate", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 /// The request was rejected because the certificate was malformed or expired. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
@@ -32,26 +27,20 @@ pub struct MalformedCertificateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedCertificateException, MALFORMED_CERTIFICATE_EXCEPTION, 0 => message
+    MalformedCertificateException, MALFORMED_CERTIFICATE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("MalformedCertificate"))
 );
-pub static MALFORMED_CERTIFICATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MalformedCertificateException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("MalformedCertificate"));
 /// The request was rejected because the policy document was malformed. The error message describes the specific error.
 #[derive(Clone, Default, PartialEq)]
 pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, 0 => message
+    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("MalformedPolicyDocument"))
 );
-pub static MALFORMED_POLICY_DOCUMENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MalformedPolicyDocumentException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("MalformedPolicyDocument"));
 /// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
 ///
 /// This data type is used as a response element in the [GetAccountAuthorizationDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html) operation.
@@ -94,27 +83,17 @@ pub struct ManagedPolicyDetail {
     pub policy_version_list: Option<Vec<PolicyVersion>>,
 }
 rt::structure!(
-    ManagedPolicyDetail, MANAGED_POLICY_DETAIL, 0 => policy_name, 1 => policy_id, 2 =>
-    arn, 3 => path, 4 => default_version_id, 5 => attachment_count, 6 =>
-    permissions_boundary_usage_count, 7 => is_attachable, 8 => description, 9 =>
-    create_date, 10 => update_date, 11 => policy_version_list
-);
-pub static MANAGED_POLICY_DETAIL: rt::Schema = rt::Schema::structure(
-    "ManagedPolicyDetail",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m("PolicyId", &rt::STRING).min(16.0),
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("DefaultVersionId", &rt::STRING),
-        rt::m("AttachmentCount", &rt::INTEGER),
-        rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER),
-        rt::m("IsAttachable", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("UpdateDate", &rt::TIMESTAMP),
-        rt::m("PolicyVersionList", &POLICY_DOCUMENT_VERSION_LIST_TYPE),
-    ],
+    ManagedPolicyDetail, MANAGED_POLICY_DETAIL, [policy_name[0] = rt::m("PolicyName",
+    &rt::STRING).min(1.0), policy_id[1] = rt::m("PolicyId", &rt::STRING).min(16.0),
+    arn[2] = rt::m("Arn", &rt::STRING).min(20.0), path[3] = rt::m("Path", &rt::STRING)
+    .min(1.0), default_version_id[4] = rt::m("DefaultVersionId", &rt::STRING),
+    attachment_count[5] = rt::m("AttachmentCount", &rt::INTEGER),
+    permissions_boundary_usage_count[6] = rt::m("PermissionsBoundaryUsageCount",
+    &rt::INTEGER), is_attachable[7] = rt::m("IsAttachable", &rt::BOOLEAN), description[8]
+    = rt::m("Description", &rt::STRING), create_date[9] = rt::m("CreateDate",
+    &rt::TIMESTAMP), update_date[10] = rt::m("UpdateDate", &rt::TIMESTAMP),
+    policy_version_list[11] = rt::m("PolicyVersionList",
+    &POLICY_DOCUMENT_VERSION_LIST_TYPE)]
 );
 pub static MANAGED_POLICY_DETAIL_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ManagedPolicyDetailListType",

@@ -8,20 +8,16 @@ use tucuxi::codegen as rt;
 pub struct NameConflictException {
     pub message: Option<String>,
 }
-rt::structure!(NameConflictException, NAME_CONFLICT_EXCEPTION, 0 => message);
-pub static NAME_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NameConflictException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("NameConflict"));
+rt::structure!(
+    NameConflictException, NAME_CONFLICT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("NameConflict"))
+);
 /// The request was rejected because it referenced a resource entity that does not exist. The error message describes the resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchEntityException {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchEntityException, NO_SUCH_ENTITY_EXCEPTION, 0 => message);
-pub static NO_SUCH_ENTITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NoSuchEntityException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("NoSuchEntity"));
+rt::structure!(
+    NoSuchEntityException, NO_SUCH_ENTITY_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false).code("NoSuchEntity"))
+);

@@ -9,11 +9,8 @@ pub struct OpenIdConnectProviderListEntry {
     pub arn: Option<String>,
 }
 rt::structure!(
-    OpenIdConnectProviderListEntry, OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY, 0 => arn
-);
-pub static OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "OpenIDConnectProviderListEntry",
-    &[rt::m("Arn", &rt::STRING).min(20.0)],
+    OpenIdConnectProviderListEntry, OPEN_ID_CONNECT_PROVIDER_LIST_ENTRY =
+    "OpenIDConnectProviderListEntry", [arn[0] = rt::m("Arn", &rt::STRING).min(20.0)]
 );
 pub static OPEN_ID_CONNECT_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OpenIDConnectProviderListType",
@@ -25,14 +22,10 @@ pub struct OpenIdIdpCommunicationErrorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    OpenIdIdpCommunicationErrorException, OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION, 0 =>
-    message
+    OpenIdIdpCommunicationErrorException, OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("OpenIdIdpCommunicationError"))
 );
-pub static OPEN_ID_IDP_COMMUNICATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OpenIdIdpCommunicationErrorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("OpenIdIdpCommunicationError"));
 /// Represents one level of an Organizations hierarchy—the organization root, an organizational unit (OU), or an account—together with the service control policies (SCPs) that apply at that level. Each element in the list represents one level of the hierarchy, ordered from the organization root down to the account.
 ///
 /// For more information about SCPs, see [Service control policies (SCPs)](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) in the *Organizations User Guide*.
@@ -42,34 +35,25 @@ pub struct OrderedOrganizationPolicyType {
     pub service_control_policy_input_list: Option<Vec<String>>,
 }
 rt::structure!(
-    OrderedOrganizationPolicyType, ORDERED_ORGANIZATION_POLICY_TYPE, 0 =>
-    service_control_policy_input_list
-);
-pub static ORDERED_ORGANIZATION_POLICY_TYPE: rt::Schema = rt::Schema::structure(
-    "OrderedOrganizationPolicyType",
-    &[rt::m("ServiceControlPolicyInputList", &SIMULATION_POLICY_LIST_TYPE)],
+    OrderedOrganizationPolicyType, ORDERED_ORGANIZATION_POLICY_TYPE,
+    [service_control_policy_input_list[0] = rt::m("ServiceControlPolicyInputList",
+    &SIMULATION_POLICY_LIST_TYPE)]
 );
 /// The request was rejected because no organization is associated with your account.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrganizationNotFoundException {}
-rt::structure!(OrganizationNotFoundException, ORGANIZATION_NOT_FOUND_EXCEPTION);
-pub static ORGANIZATION_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OrganizationNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    OrganizationNotFoundException, ORGANIZATION_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was rejected because your organization does not have All features enabled. For more information, see [Available feature sets](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_getting-started_concepts.html#feature-set) in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct OrganizationNotInAllFeaturesModeException {}
 rt::structure!(
     OrganizationNotInAllFeaturesModeException,
-    ORGANIZATION_NOT_IN_ALL_FEATURES_MODE_EXCEPTION
+    ORGANIZATION_NOT_IN_ALL_FEATURES_MODE_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static ORGANIZATION_NOT_IN_ALL_FEATURES_MODE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OrganizationNotInAllFeaturesModeException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static ORGANIZATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "OrganizationPolicyListType",
     &[rt::m("member", &ORDERED_ORGANIZATION_POLICY_TYPE)],
@@ -81,10 +65,6 @@ pub struct OrganizationsDecisionDetail {
     pub allowed_by_organizations: Option<bool>,
 }
 rt::structure!(
-    OrganizationsDecisionDetail, ORGANIZATIONS_DECISION_DETAIL, 0 =>
-    allowed_by_organizations
-);
-pub static ORGANIZATIONS_DECISION_DETAIL: rt::Schema = rt::Schema::structure(
-    "OrganizationsDecisionDetail",
-    &[rt::m("AllowedByOrganizations", &rt::BOOLEAN)],
+    OrganizationsDecisionDetail, ORGANIZATIONS_DECISION_DETAIL,
+    [allowed_by_organizations[0] = rt::m("AllowedByOrganizations", &rt::BOOLEAN)]
 );

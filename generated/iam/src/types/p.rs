@@ -22,20 +22,12 @@ pub struct ParameterDefinition {
     pub immutable: Option<bool>,
 }
 rt::structure!(
-    ParameterDefinition, PARAMETER_DEFINITION, 0 => name, 1 => type_, 2 => sub_type, 3 =>
-    description, 4 => is_required, 5 => default_value, 6 => immutable
-);
-pub static PARAMETER_DEFINITION: rt::Schema = rt::Schema::structure(
-    "ParameterDefinition",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubType", &rt::STRING),
-        rt::m("Description", &rt::STRING),
-        rt::m("IsRequired", &rt::BOOLEAN),
-        rt::m("DefaultValue", &rt::STRING),
-        rt::m("Immutable", &rt::BOOLEAN),
-    ],
+    ParameterDefinition, PARAMETER_DEFINITION, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), type_[1] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), sub_type[2] = rt::m("SubType", &rt::STRING), description[3] =
+    rt::m("Description", &rt::STRING), is_required[4] = rt::m("IsRequired",
+    &rt::BOOLEAN), default_value[5] = rt::m("DefaultValue", &rt::STRING), immutable[6] =
+    rt::m("Immutable", &rt::BOOLEAN)]
 );
 /// Contains information about the account password policy.
 ///
@@ -66,26 +58,17 @@ pub struct PasswordPolicy {
     pub hard_expiry: Option<bool>,
 }
 rt::structure!(
-    PasswordPolicy, PASSWORD_POLICY, 0 => minimum_password_length, 1 => require_symbols,
-    2 => require_numbers, 3 => require_uppercase_characters, 4 =>
-    require_lowercase_characters, 5 => allow_users_to_change_password, 6 =>
-    expire_passwords, 7 => max_password_age, 8 => password_reuse_prevention, 9 =>
-    hard_expiry
-);
-pub static PASSWORD_POLICY: rt::Schema = rt::Schema::structure(
-    "PasswordPolicy",
-    &[
-        rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
-        rt::m("RequireSymbols", &rt::BOOLEAN),
-        rt::m("RequireNumbers", &rt::BOOLEAN),
-        rt::m("RequireUppercaseCharacters", &rt::BOOLEAN),
-        rt::m("RequireLowercaseCharacters", &rt::BOOLEAN),
-        rt::m("AllowUsersToChangePassword", &rt::BOOLEAN),
-        rt::m("ExpirePasswords", &rt::BOOLEAN),
-        rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0),
-        rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0),
-        rt::m("HardExpiry", &rt::BOOLEAN),
-    ],
+    PasswordPolicy, PASSWORD_POLICY, [minimum_password_length[0] =
+    rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0), require_symbols[1] =
+    rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers[2] = rt::m("RequireNumbers",
+    &rt::BOOLEAN), require_uppercase_characters[3] = rt::m("RequireUppercaseCharacters",
+    &rt::BOOLEAN), require_lowercase_characters[4] = rt::m("RequireLowercaseCharacters",
+    &rt::BOOLEAN), allow_users_to_change_password[5] =
+    rt::m("AllowUsersToChangePassword", &rt::BOOLEAN), expire_passwords[6] =
+    rt::m("ExpirePasswords", &rt::BOOLEAN), max_password_age[7] = rt::m("MaxPasswordAge",
+    &rt::INTEGER).min(1.0), password_reuse_prevention[8] =
+    rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0), hard_expiry[9] =
+    rt::m("HardExpiry", &rt::BOOLEAN)]
 );
 /// The request was rejected because the provided password did not meet the requirements imposed by the account password policy.
 #[derive(Clone, Default, PartialEq)]
@@ -93,13 +76,10 @@ pub struct PasswordPolicyViolationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PasswordPolicyViolationException, PASSWORD_POLICY_VIOLATION_EXCEPTION, 0 => message
+    PasswordPolicyViolationException, PASSWORD_POLICY_VIOLATION_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("PasswordPolicyViolation"))
 );
-pub static PASSWORD_POLICY_VIOLATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PasswordPolicyViolationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("PasswordPolicyViolation"));
 rt::string_enum! {
     pub enum PermissionsBoundaryAttachmentType { PermissionsBoundaryPolicy =
     "PermissionsBoundaryPolicy" }
@@ -111,12 +91,9 @@ pub struct PermissionsBoundaryDecisionDetail {
     pub allowed_by_permissions_boundary: Option<bool>,
 }
 rt::structure!(
-    PermissionsBoundaryDecisionDetail, PERMISSIONS_BOUNDARY_DECISION_DETAIL, 0 =>
-    allowed_by_permissions_boundary
-);
-pub static PERMISSIONS_BOUNDARY_DECISION_DETAIL: rt::Schema = rt::Schema::structure(
-    "PermissionsBoundaryDecisionDetail",
-    &[rt::m("AllowedByPermissionsBoundary", &rt::BOOLEAN)],
+    PermissionsBoundaryDecisionDetail, PERMISSIONS_BOUNDARY_DECISION_DETAIL,
+    [allowed_by_permissions_boundary[0] = rt::m("AllowedByPermissionsBoundary",
+    &rt::BOOLEAN)]
 );
 /// Contains information about a managed policy.
 ///
@@ -160,26 +137,15 @@ pub struct Policy {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    Policy, POLICY, 0 => policy_name, 1 => policy_id, 2 => arn, 3 => path, 4 =>
-    default_version_id, 5 => attachment_count, 6 => permissions_boundary_usage_count, 7
-    => is_attachable, 8 => description, 9 => create_date, 10 => update_date, 11 => tags
-);
-pub static POLICY: rt::Schema = rt::Schema::structure(
-    "Policy",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m("PolicyId", &rt::STRING).min(16.0),
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("DefaultVersionId", &rt::STRING),
-        rt::m("AttachmentCount", &rt::INTEGER),
-        rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER),
-        rt::m("IsAttachable", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("UpdateDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    Policy, POLICY, [policy_name[0] = rt::m("PolicyName", &rt::STRING).min(1.0),
+    policy_id[1] = rt::m("PolicyId", &rt::STRING).min(16.0), arn[2] = rt::m("Arn",
+    &rt::STRING).min(20.0), path[3] = rt::m("Path", &rt::STRING).min(1.0),
+    default_version_id[4] = rt::m("DefaultVersionId", &rt::STRING), attachment_count[5] =
+    rt::m("AttachmentCount", &rt::INTEGER), permissions_boundary_usage_count[6] =
+    rt::m("PermissionsBoundaryUsageCount", &rt::INTEGER), is_attachable[7] =
+    rt::m("IsAttachable", &rt::BOOLEAN), description[8] = rt::m("Description",
+    &rt::STRING), create_date[9] = rt::m("CreateDate", &rt::TIMESTAMP), update_date[10] =
+    rt::m("UpdateDate", &rt::TIMESTAMP), tags[11] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains information about an IAM policy, including the policy document.
 ///
@@ -191,13 +157,10 @@ pub struct PolicyDetail {
     /// The policy document.
     pub policy_document: Option<String>,
 }
-rt::structure!(PolicyDetail, POLICY_DETAIL, 0 => policy_name, 1 => policy_document);
-pub static POLICY_DETAIL: rt::Schema = rt::Schema::structure(
-    "PolicyDetail",
-    &[
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-    ],
+rt::structure!(
+    PolicyDetail, POLICY_DETAIL, [policy_name[0] = rt::m("PolicyName", &rt::STRING)
+    .min(1.0), policy_document[1] = rt::m("PolicyDocument", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0)]
 );
 rt::string_enum! {
     pub enum PolicyEvaluationDecisionType { Allowed = "allowed", ExplicitDeny =
@@ -208,12 +171,11 @@ rt::string_enum! {
 pub struct PolicyEvaluationException {
     pub message: Option<String>,
 }
-rt::structure!(PolicyEvaluationException, POLICY_EVALUATION_EXCEPTION, 0 => message);
-pub static POLICY_EVALUATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyEvaluationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, false).code("PolicyEvaluation"));
+rt::structure!(
+    PolicyEvaluationException, POLICY_EVALUATION_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false)
+    .code("PolicyEvaluation"))
+);
 pub static POLICY_EXCLUSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyExclusionsListType",
     &[rt::m("member", &POLICY_IDENTIFIER)],
@@ -238,18 +200,11 @@ pub struct PolicyGrantingServiceAccess {
     pub entity_name: Option<String>,
 }
 rt::structure!(
-    PolicyGrantingServiceAccess, POLICY_GRANTING_SERVICE_ACCESS, 0 => policy_name, 1 =>
-    policy_type, 2 => policy_arn, 3 => entity_type, 4 => entity_name
-);
-pub static POLICY_GRANTING_SERVICE_ACCESS: rt::Schema = rt::Schema::structure(
-    "PolicyGrantingServiceAccess",
-    &[
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("PolicyArn", &rt::STRING).min(20.0),
-        rt::m("EntityType", &rt::ENUM),
-        rt::m("EntityName", &rt::STRING).min(1.0),
-    ],
+    PolicyGrantingServiceAccess, POLICY_GRANTING_SERVICE_ACCESS, [policy_name[0] =
+    rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_type[1] =
+    rt::m("PolicyType", &rt::ENUM).flags(rt::REQUIRED), policy_arn[2] =
+    rt::m("PolicyArn", &rt::STRING).min(20.0), entity_type[3] = rt::m("EntityType",
+    &rt::ENUM), entity_name[4] = rt::m("EntityName", &rt::STRING).min(1.0)]
 );
 /// Contains information about a group that a managed policy is attached to.
 ///
@@ -263,10 +218,9 @@ pub struct PolicyGroup {
     /// The stable and unique string identifying the group. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub group_id: Option<String>,
 }
-rt::structure!(PolicyGroup, POLICY_GROUP, 0 => group_name, 1 => group_id);
-pub static POLICY_GROUP: rt::Schema = rt::Schema::structure(
-    "PolicyGroup",
-    &[rt::m("GroupName", &rt::STRING).min(1.0), rt::m("GroupId", &rt::STRING).min(16.0)],
+rt::structure!(
+    PolicyGroup, POLICY_GROUP, [group_name[0] = rt::m("GroupName", &rt::STRING).min(1.0),
+    group_id[1] = rt::m("GroupId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_GROUP_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyGroupListType",
@@ -289,16 +243,9 @@ pub enum PolicyIdentifier {
     Unknown(String),
 }
 rt::union!(
-    PolicyIdentifier, POLICY_IDENTIFIER, 0 => PolicyType, 1 => PolicyArn, 2 =>
-    InlinePolicyIdentifier
-);
-pub static POLICY_IDENTIFIER: rt::Schema = rt::Schema::union(
-    "PolicyIdentifier",
-    &[
-        rt::m("PolicyType", &rt::ENUM),
-        rt::m("PolicyArn", &rt::STRING).min(20.0),
-        rt::m("InlinePolicyIdentifier", &INLINE_POLICY_IDENTIFIER_TYPE),
-    ],
+    PolicyIdentifier, POLICY_IDENTIFIER, [PolicyType[0] = rt::m("PolicyType", &rt::ENUM),
+    PolicyArn[1] = rt::m("PolicyArn", &rt::STRING).min(20.0), InlinePolicyIdentifier[2] =
+    rt::m("InlinePolicyIdentifier", &INLINE_POLICY_IDENTIFIER_TYPE)]
 );
 rt::string_enum! {
     pub enum PolicyIdentifierPolicyType { Inline = "inline", AwsManaged = "aws-managed",
@@ -311,13 +258,10 @@ pub struct PolicyNotAttachableException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyNotAttachableException, POLICY_NOT_ATTACHABLE_EXCEPTION, 0 => message
+    PolicyNotAttachableException, POLICY_NOT_ATTACHABLE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("PolicyNotAttachable"))
 );
-pub static POLICY_NOT_ATTACHABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyNotAttachableException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("PolicyNotAttachable"));
 /// Contains information about a policy parameter used to customize delegated permissions.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyParameter {
@@ -328,14 +272,10 @@ pub struct PolicyParameter {
     /// The data type of the policy parameter value.
     pub type_: Option<PolicyParameterTypeEnum>,
 }
-rt::structure!(PolicyParameter, POLICY_PARAMETER, 0 => name, 1 => values, 2 => type_);
-pub static POLICY_PARAMETER: rt::Schema = rt::Schema::structure(
-    "PolicyParameter",
-    &[
-        rt::m("Name", &rt::STRING).min(5.0),
-        rt::m("Values", &POLICY_PARAMETER_VALUES_LIST_TYPE),
-        rt::m("Type", &rt::ENUM),
-    ],
+rt::structure!(
+    PolicyParameter, POLICY_PARAMETER, [name[0] = rt::m("Name", &rt::STRING).min(5.0),
+    values[1] = rt::m("Values", &POLICY_PARAMETER_VALUES_LIST_TYPE), type_[2] =
+    rt::m("Type", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum PolicyParameterTypeEnum { String = "string", StringList = "stringList" }
@@ -352,10 +292,9 @@ pub struct PolicyRole {
     /// The stable and unique string identifying the role. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub role_id: Option<String>,
 }
-rt::structure!(PolicyRole, POLICY_ROLE, 0 => role_name, 1 => role_id);
-pub static POLICY_ROLE: rt::Schema = rt::Schema::structure(
-    "PolicyRole",
-    &[rt::m("RoleName", &rt::STRING).min(1.0), rt::m("RoleId", &rt::STRING).min(16.0)],
+rt::structure!(
+    PolicyRole, POLICY_ROLE, [role_name[0] = rt::m("RoleName", &rt::STRING).min(1.0),
+    role_id[1] = rt::m("RoleId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyRoleListType",
@@ -385,10 +324,9 @@ pub struct PolicyUser {
     /// The stable and unique string identifying the user. For more information about IDs, see [IAM identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub user_id: Option<String>,
 }
-rt::structure!(PolicyUser, POLICY_USER, 0 => user_name, 1 => user_id);
-pub static POLICY_USER: rt::Schema = rt::Schema::structure(
-    "PolicyUser",
-    &[rt::m("UserName", &rt::STRING).min(1.0), rt::m("UserId", &rt::STRING).min(16.0)],
+rt::structure!(
+    PolicyUser, POLICY_USER, [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    user_id[1] = rt::m("UserId", &rt::STRING).min(16.0)]
 );
 pub static POLICY_USER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "PolicyUserListType",
@@ -417,17 +355,10 @@ pub struct PolicyVersion {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    PolicyVersion, POLICY_VERSION, 0 => document, 1 => version_id, 2 =>
-    is_default_version, 3 => create_date
-);
-pub static POLICY_VERSION: rt::Schema = rt::Schema::structure(
-    "PolicyVersion",
-    &[
-        rt::m("Document", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("IsDefaultVersion", &rt::BOOLEAN),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-    ],
+    PolicyVersion, POLICY_VERSION, [document[0] = rt::m("Document", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), version_id[1] = rt::m("VersionId",
+    &rt::STRING), is_default_version[2] = rt::m("IsDefaultVersion", &rt::BOOLEAN),
+    create_date[3] = rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 /// Contains the row and column of a location of a `Statement` element in a policy document.
 ///
@@ -439,10 +370,9 @@ pub struct Position {
     /// The column in the line containing the specified position in the document.
     pub column: Option<i32>,
 }
-rt::structure!(Position, POSITION, 0 => line, 1 => column);
-pub static POSITION: rt::Schema = rt::Schema::structure(
-    "Position",
-    &[rt::m("Line", &rt::INTEGER), rt::m("Column", &rt::INTEGER)],
+rt::structure!(
+    Position, POSITION, [line[0] = rt::m("Line", &rt::INTEGER), column[1] =
+    rt::m("Column", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPropertiesRequest {
@@ -454,19 +384,12 @@ pub struct PutAccountPropertiesRequest {
     pub properties: rt::Map<String, String>,
 }
 rt::structure!(
-    PutAccountPropertiesRequest, PUT_ACCOUNT_PROPERTIES_REQUEST, 0 => properties
-);
-pub static PUT_ACCOUNT_PROPERTIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccountPropertiesRequest",
-    &[rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE).flags(rt::REQUIRED)],
+    PutAccountPropertiesRequest, PUT_ACCOUNT_PROPERTIES_REQUEST, [properties[0] =
+    rt::m("Properties", &ACCOUNT_PROPERTIES_MAP_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPropertiesResponse {}
-rt::structure!(PutAccountPropertiesResponse, PUT_ACCOUNT_PROPERTIES_RESPONSE);
-pub static PUT_ACCOUNT_PROPERTIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutAccountPropertiesResponse",
-    &[],
-);
+rt::structure!(PutAccountPropertiesResponse, PUT_ACCOUNT_PROPERTIES_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct PutGroupPolicyRequest {
     /// The name of the group to associate the policy with.
@@ -489,18 +412,11 @@ pub struct PutGroupPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutGroupPolicyRequest, PUT_GROUP_POLICY_REQUEST, 0 => group_name, 1 => policy_name, 2
-    => policy_document
-);
-pub static PUT_GROUP_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutGroupPolicyRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    PutGroupPolicyRequest, PUT_GROUP_POLICY_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePermissionsBoundaryRequest {
@@ -514,15 +430,10 @@ pub struct PutRolePermissionsBoundaryRequest {
     pub permissions_boundary: String,
 }
 rt::structure!(
-    PutRolePermissionsBoundaryRequest, PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST, 0 =>
-    role_name, 1 => permissions_boundary
-);
-pub static PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRolePermissionsBoundaryRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    PutRolePermissionsBoundaryRequest, PUT_ROLE_PERMISSIONS_BOUNDARY_REQUEST,
+    [role_name[0] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    permissions_boundary[1] = rt::m("PermissionsBoundary", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRolePolicyRequest {
@@ -546,18 +457,11 @@ pub struct PutRolePolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutRolePolicyRequest, PUT_ROLE_POLICY_REQUEST, 0 => role_name, 1 => policy_name, 2 =>
-    policy_document
-);
-pub static PUT_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    PutRolePolicyRequest, PUT_ROLE_POLICY_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPermissionsBoundaryRequest {
@@ -571,15 +475,10 @@ pub struct PutUserPermissionsBoundaryRequest {
     pub permissions_boundary: String,
 }
 rt::structure!(
-    PutUserPermissionsBoundaryRequest, PUT_USER_PERMISSIONS_BOUNDARY_REQUEST, 0 =>
-    user_name, 1 => permissions_boundary
-);
-pub static PUT_USER_PERMISSIONS_BOUNDARY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutUserPermissionsBoundaryRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PermissionsBoundary", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    PutUserPermissionsBoundaryRequest, PUT_USER_PERMISSIONS_BOUNDARY_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    permissions_boundary[1] = rt::m("PermissionsBoundary", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutUserPolicyRequest {
@@ -603,18 +502,11 @@ pub struct PutUserPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutUserPolicyRequest, PUT_USER_POLICY_REQUEST, 0 => user_name, 1 => policy_name, 2 =>
-    policy_document
-);
-pub static PUT_USER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutUserPolicyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    PutUserPolicyRequest, PUT_USER_POLICY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] = rt::m("PolicyName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[2] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum ParameterTypeType { String = "String", StringList = "StringList", Number =

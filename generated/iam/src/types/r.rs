@@ -11,15 +11,9 @@ pub struct RejectDelegationRequestRequest {
     pub notes: Option<String>,
 }
 rt::structure!(
-    RejectDelegationRequestRequest, REJECT_DELEGATION_REQUEST_REQUEST, 0 =>
-    delegation_request_id, 1 => notes
-);
-pub static REJECT_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "RejectDelegationRequestRequest",
-    &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Notes", &rt::STRING),
-    ],
+    RejectDelegationRequestRequest, REJECT_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), notes[1] = rt::m("Notes", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveClientIdFromOpenIdConnectProviderRequest {
@@ -32,15 +26,10 @@ pub struct RemoveClientIdFromOpenIdConnectProviderRequest {
 }
 rt::structure!(
     RemoveClientIdFromOpenIdConnectProviderRequest,
-    REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    open_id_connect_provider_arn, 1 => client_id
-);
-pub static REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveClientIDFromOpenIDConnectProviderRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    REMOVE_CLIENT_ID_FROM_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "RemoveClientIDFromOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    client_id[1] = rt::m("ClientID", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRoleFromInstanceProfileRequest {
@@ -54,15 +43,10 @@ pub struct RemoveRoleFromInstanceProfileRequest {
     pub role_name: String,
 }
 rt::structure!(
-    RemoveRoleFromInstanceProfileRequest, REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST, 0 =>
-    instance_profile_name, 1 => role_name
-);
-pub static REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveRoleFromInstanceProfileRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    RemoveRoleFromInstanceProfileRequest, REMOVE_ROLE_FROM_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), role_name[1] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveUserFromGroupRequest {
@@ -76,15 +60,9 @@ pub struct RemoveUserFromGroupRequest {
     pub user_name: String,
 }
 rt::structure!(
-    RemoveUserFromGroupRequest, REMOVE_USER_FROM_GROUP_REQUEST, 0 => group_name, 1 =>
-    user_name
-);
-pub static REMOVE_USER_FROM_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveUserFromGroupRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    RemoveUserFromGroupRequest, REMOVE_USER_FROM_GROUP_REQUEST, [group_name[0] =
+    rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), user_name[1] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the list of replacement values for a single template parameter used when creating a role from a role template.
 #[derive(Clone, Default, PartialEq)]
@@ -92,10 +70,9 @@ pub struct ReplacementValueEntry {
     /// The list of replacement values for the template parameter.
     pub values: Vec<String>,
 }
-rt::structure!(ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, 0 => values);
-pub static REPLACEMENT_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
-    "ReplacementValueEntry",
-    &[rt::m("Values", &REPLACEMENT_VALUE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    ReplacementValueEntry, REPLACEMENT_VALUE_ENTRY, [values[0] = rt::m("Values",
+    &REPLACEMENT_VALUE_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum ReportFormatType { TextCsv = "text/csv" }
@@ -106,14 +83,10 @@ pub struct ReportGenerationLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReportGenerationLimitExceededException, REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION, 0
-    => message
+    ReportGenerationLimitExceededException, REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false).code("ReportGenerationLimitExceeded"))
 );
-pub static REPORT_GENERATION_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ReportGenerationLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("ReportGenerationLimitExceeded"));
 rt::string_enum! {
     pub enum ReportStateType { Started = "STARTED", Inprogress = "INPROGRESS", Complete =
     "COMPLETE" }
@@ -130,15 +103,10 @@ pub struct ResetServiceSpecificCredentialRequest {
     pub service_specific_credential_id: String,
 }
 rt::structure!(
-    ResetServiceSpecificCredentialRequest, RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST, 0
-    => user_name, 1 => service_specific_credential_id
-);
-pub static RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResetServiceSpecificCredentialRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    ResetServiceSpecificCredentialRequest, RESET_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResetServiceSpecificCredentialResponse {
@@ -148,12 +116,9 @@ pub struct ResetServiceSpecificCredentialResponse {
     pub service_specific_credential: Option<ServiceSpecificCredential>,
 }
 rt::structure!(
-    ResetServiceSpecificCredentialResponse, RESET_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE, 0
-    => service_specific_credential
-);
-pub static RESET_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ResetServiceSpecificCredentialResponse",
-    &[rt::m("ServiceSpecificCredential", &SERVICE_SPECIFIC_CREDENTIAL)],
+    ResetServiceSpecificCredentialResponse, RESET_SERVICE_SPECIFIC_CREDENTIAL_RESPONSE,
+    [service_specific_credential[0] = rt::m("ServiceSpecificCredential",
+    &SERVICE_SPECIFIC_CREDENTIAL)]
 );
 pub static RESOURCE_NAME_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourceNameListType",
@@ -178,20 +143,15 @@ pub struct ResourceSpecificResult {
     pub permissions_boundary_decision_detail: Option<PermissionsBoundaryDecisionDetail>,
 }
 rt::structure!(
-    ResourceSpecificResult, RESOURCE_SPECIFIC_RESULT, 0 => eval_resource_name, 1 =>
-    eval_resource_decision, 2 => matched_statements, 3 => missing_context_values, 4 =>
-    eval_decision_details, 5 => permissions_boundary_decision_detail
-);
-pub static RESOURCE_SPECIFIC_RESULT: rt::Schema = rt::Schema::structure(
-    "ResourceSpecificResult",
-    &[
-        rt::m("EvalResourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("EvalResourceDecision", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("MatchedStatements", &STATEMENT_LIST_TYPE),
-        rt::m("MissingContextValues", &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE),
-        rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
-        rt::m("PermissionsBoundaryDecisionDetail", &PERMISSIONS_BOUNDARY_DECISION_DETAIL),
-    ],
+    ResourceSpecificResult, RESOURCE_SPECIFIC_RESULT, [eval_resource_name[0] =
+    rt::m("EvalResourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    eval_resource_decision[1] = rt::m("EvalResourceDecision", &rt::ENUM)
+    .flags(rt::REQUIRED), matched_statements[2] = rt::m("MatchedStatements",
+    &STATEMENT_LIST_TYPE), missing_context_values[3] = rt::m("MissingContextValues",
+    &CONTEXT_KEY_NAMES_RESULT_LIST_TYPE), eval_decision_details[4] =
+    rt::m("EvalDecisionDetails", &EVAL_DECISION_DETAILS_TYPE),
+    permissions_boundary_decision_detail[5] = rt::m("PermissionsBoundaryDecisionDetail",
+    &PERMISSIONS_BOUNDARY_DECISION_DETAIL)]
 );
 pub static RESOURCE_SPECIFIC_RESULT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourceSpecificResultListType",
@@ -217,17 +177,12 @@ pub struct ResyncMfaDeviceRequest {
     pub authentication_code2: String,
 }
 rt::structure!(
-    ResyncMfaDeviceRequest, RESYNC_MFA_DEVICE_REQUEST, 0 => user_name, 1 =>
-    serial_number, 2 => authentication_code1, 3 => authentication_code2
-);
-pub static RESYNC_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResyncMFADeviceRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("AuthenticationCode1", &rt::STRING).flags(rt::REQUIRED).min(6.0),
-        rt::m("AuthenticationCode2", &rt::STRING).flags(rt::REQUIRED).min(6.0),
-    ],
+    ResyncMfaDeviceRequest, RESYNC_MFA_DEVICE_REQUEST = "ResyncMFADeviceRequest",
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    serial_number[1] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    authentication_code1[2] = rt::m("AuthenticationCode1", &rt::STRING)
+    .flags(rt::REQUIRED).min(6.0), authentication_code2[3] = rt::m("AuthenticationCode2",
+    &rt::STRING).flags(rt::REQUIRED).min(6.0)]
 );
 /// Contains information about an IAM role. This structure is returned as a response element in several API operations that interact with roles.
 #[derive(Clone, Default, PartialEq)]
@@ -260,28 +215,18 @@ pub struct Role {
     pub source_role_template: Option<SourceRoleTemplate>,
 }
 rt::structure!(
-    Role, ROLE, 0 => path, 1 => role_name, 2 => role_id, 3 => arn, 4 => create_date, 5 =>
-    assume_role_policy_document, 6 => description, 7 => max_session_duration, 8 =>
-    permissions_boundary, 9 => tags, 10 => role_last_used, 11 => source_role_template
-);
-pub static ROLE: rt::Schema = rt::Schema::structure(
-    "Role",
-    &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING)
-            .flags(rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
-        rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("RoleLastUsed", &ROLE_LAST_USED),
-        rt::m("SourceRoleTemplate", &SOURCE_ROLE_TEMPLATE),
-    ],
+    Role, ROLE, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    role_name[1] = rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    role_id[2] = rt::m("RoleId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    assume_role_policy_document[5] = rt::m("AssumeRolePolicyDocument", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), description[6] = rt::m("Description",
+    &rt::STRING), max_session_duration[7] = rt::m("MaxSessionDuration", &rt::INTEGER)
+    .min(3600.0), permissions_boundary[8] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[9] = rt::m("Tags", &TAG_LIST_TYPE),
+    role_last_used[10] = rt::m("RoleLastUsed", &ROLE_LAST_USED), source_role_template[11]
+    = rt::m("SourceRoleTemplate", &SOURCE_ROLE_TEMPLATE)]
 );
 /// Contains information about an IAM role, including all of the role's policies.
 ///
@@ -315,29 +260,17 @@ pub struct RoleDetail {
     pub role_last_used: Option<RoleLastUsed>,
 }
 rt::structure!(
-    RoleDetail, ROLE_DETAIL, 0 => path, 1 => role_name, 2 => role_id, 3 => arn, 4 =>
-    create_date, 5 => assume_role_policy_document, 6 => instance_profile_list, 7 =>
-    role_policy_list, 8 => attached_managed_policies, 9 => permissions_boundary, 10 =>
-    tags, 11 => role_last_used
-);
-pub static ROLE_DETAIL: rt::Schema = rt::Schema::structure(
-    "RoleDetail",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("RoleName", &rt::STRING).min(1.0),
-        rt::m("RoleId", &rt::STRING).min(16.0),
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("AssumeRolePolicyDocument", &rt::STRING)
-            .flags(rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("InstanceProfileList", &INSTANCE_PROFILE_LIST_TYPE),
-        rt::m("RolePolicyList", &POLICY_DETAIL_LIST_TYPE),
-        rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-        rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("RoleLastUsed", &ROLE_LAST_USED),
-    ],
+    RoleDetail, ROLE_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0), role_name[1]
+    = rt::m("RoleName", &rt::STRING).min(1.0), role_id[2] = rt::m("RoleId", &rt::STRING)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP), assume_role_policy_document[5] =
+    rt::m("AssumeRolePolicyDocument", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
+    instance_profile_list[6] = rt::m("InstanceProfileList", &INSTANCE_PROFILE_LIST_TYPE),
+    role_policy_list[7] = rt::m("RolePolicyList", &POLICY_DETAIL_LIST_TYPE),
+    attached_managed_policies[8] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary[9] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[10] = rt::m("Tags", &TAG_LIST_TYPE),
+    role_last_used[11] = rt::m("RoleLastUsed", &ROLE_LAST_USED)]
 );
 /// Contains information about the last time that an IAM role was used. This includes the date and time and the Region in which the role was last used. Activity is only reported for the trailing 400 days. This period can be shorter if your Region began supporting these features within the last year. The role might have been used more than 400 days ago. For more information, see [Regions where data is tracked](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html#access-advisor_tracking-period) in the *IAM user Guide*.
 ///
@@ -351,35 +284,29 @@ pub struct RoleLastUsed {
     /// The name of the Amazon Web Services Region in which the role was last used.
     pub region: Option<String>,
 }
-rt::structure!(RoleLastUsed, ROLE_LAST_USED, 0 => last_used_date, 1 => region);
-pub static ROLE_LAST_USED: rt::Schema = rt::Schema::structure(
-    "RoleLastUsed",
-    &[rt::m("LastUsedDate", &rt::TIMESTAMP), rt::m("Region", &rt::STRING)],
+rt::structure!(
+    RoleLastUsed, ROLE_LAST_USED, [last_used_date[0] = rt::m("LastUsedDate",
+    &rt::TIMESTAMP), region[1] = rt::m("Region", &rt::STRING)]
 );
 /// The request was rejected because someone modified the role template while the service was creating the role. Wait a few minutes and try the request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleModifiedException {
     pub message: Option<String>,
 }
-rt::structure!(RoleModifiedException, ROLE_MODIFIED_EXCEPTION, 0 => message);
-pub static ROLE_MODIFIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RoleModifiedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false).code("RoleModified"));
+rt::structure!(
+    RoleModifiedException, ROLE_MODIFIED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false).code("RoleModified"))
+);
 /// The request was rejected because the specified role template is disabled. A disabled role template cannot be used to create new roles. Contact your administrator to enable the role template, or use a different role template.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleTemplateDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RoleTemplateDisabledException, ROLE_TEMPLATE_DISABLED_EXCEPTION, 0 => message
+    RoleTemplateDisabledException, ROLE_TEMPLATE_DISABLED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("RoleTemplateDisabled"))
 );
-pub static ROLE_TEMPLATE_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RoleTemplateDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("RoleTemplateDisabled"));
 /// Contains information about a version of an IAM role template, including the configuration that is used to create roles with [AcquireRole](https://docs.aws.amazon.com/IAM/latest/APIReference/API_AcquireRole.html). This structure is returned as a response element by the [GetRoleTemplateVersion](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRoleTemplateVersion.html) operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleTemplateVersion {
@@ -435,44 +362,29 @@ pub struct RoleTemplateVersion {
     pub update_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    RoleTemplateVersion, ROLE_TEMPLATE_VERSION, 0 => template_arn, 1 => template_name, 2
-    => template_version_id, 3 => description, 4 => major_version, 5 =>
-    default_minor_version, 6 => managed_by_type, 7 => managed_by_value, 8 => enabled, 9
-    => minor_version, 10 => role_name_pattern, 11 => role_path_pattern, 12 =>
-    role_description_pattern, 13 => assume_role_policy_document_template, 14 =>
-    inline_policy_templates, 15 => managed_policy_arns, 16 => permission_boundary_arn, 17
-    => parameters_definition, 18 => role_tags_template, 19 => max_session_duration, 20 =>
-    version_enabled, 21 => create_timestamp, 22 => update_timestamp
-);
-pub static ROLE_TEMPLATE_VERSION: rt::Schema = rt::Schema::structure(
-    "RoleTemplateVersion",
-    &[
-        rt::m("TemplateArn", &rt::STRING).min(20.0),
-        rt::m("TemplateName", &rt::STRING).min(1.0),
-        rt::m("TemplateVersionId", &rt::STRING).min(16.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("MajorVersion", &rt::INTEGER),
-        rt::m("DefaultMinorVersion", &rt::INTEGER),
-        rt::m("ManagedByType", &rt::ENUM),
-        rt::m("ManagedByValue", &rt::STRING).min(1.0),
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("MinorVersion", &rt::INTEGER),
-        rt::m("RoleNamePattern", &rt::STRING).min(1.0),
-        rt::m("RolePathPattern", &rt::STRING).min(1.0),
-        rt::m("RoleDescriptionPattern", &rt::STRING).min(1.0),
-        rt::m("AssumeRolePolicyDocumentTemplate", &rt::STRING)
-            .flags(rt::PERCENT_ENCODED)
-            .min(1.0),
-        rt::m("InlinePolicyTemplates", &INLINE_POLICY_TEMPLATE_LIST_TYPE),
-        rt::m("ManagedPolicyArns", &MANAGED_POLICY_ARN_LIST_TYPE),
-        rt::m("PermissionBoundaryArn", &rt::STRING).min(20.0),
-        rt::m("ParametersDefinition", &PARAMETERS_DEFINITION_LIST_TYPE),
-        rt::m("RoleTagsTemplate", &TAG_TEMPLATE_LIST_TYPE),
-        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
-        rt::m("VersionEnabled", &rt::BOOLEAN),
-        rt::m("CreateTimestamp", &rt::TIMESTAMP),
-        rt::m("UpdateTimestamp", &rt::TIMESTAMP),
-    ],
+    RoleTemplateVersion, ROLE_TEMPLATE_VERSION, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).min(20.0), template_name[1] = rt::m("TemplateName", &rt::STRING)
+    .min(1.0), template_version_id[2] = rt::m("TemplateVersionId", &rt::STRING)
+    .min(16.0), description[3] = rt::m("Description", &rt::STRING), major_version[4] =
+    rt::m("MajorVersion", &rt::INTEGER), default_minor_version[5] =
+    rt::m("DefaultMinorVersion", &rt::INTEGER), managed_by_type[6] =
+    rt::m("ManagedByType", &rt::ENUM), managed_by_value[7] = rt::m("ManagedByValue",
+    &rt::STRING).min(1.0), enabled[8] = rt::m("Enabled", &rt::BOOLEAN), minor_version[9]
+    = rt::m("MinorVersion", &rt::INTEGER), role_name_pattern[10] =
+    rt::m("RoleNamePattern", &rt::STRING).min(1.0), role_path_pattern[11] =
+    rt::m("RolePathPattern", &rt::STRING).min(1.0), role_description_pattern[12] =
+    rt::m("RoleDescriptionPattern", &rt::STRING).min(1.0),
+    assume_role_policy_document_template[13] = rt::m("AssumeRolePolicyDocumentTemplate",
+    &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0), inline_policy_templates[14] =
+    rt::m("InlinePolicyTemplates", &INLINE_POLICY_TEMPLATE_LIST_TYPE),
+    managed_policy_arns[15] = rt::m("ManagedPolicyArns", &MANAGED_POLICY_ARN_LIST_TYPE),
+    permission_boundary_arn[16] = rt::m("PermissionBoundaryArn", &rt::STRING).min(20.0),
+    parameters_definition[17] = rt::m("ParametersDefinition",
+    &PARAMETERS_DEFINITION_LIST_TYPE), role_tags_template[18] = rt::m("RoleTagsTemplate",
+    &TAG_TEMPLATE_LIST_TYPE), max_session_duration[19] = rt::m("MaxSessionDuration",
+    &rt::INTEGER).min(3600.0), version_enabled[20] = rt::m("VersionEnabled",
+    &rt::BOOLEAN), create_timestamp[21] = rt::m("CreateTimestamp", &rt::TIMESTAMP),
+    update_timestamp[22] = rt::m("UpdateTimestamp", &rt::TIMESTAMP)]
 );
 pub static ROLE_USAGE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RoleUsageListType",
@@ -488,10 +400,9 @@ pub struct RoleUsageType {
     /// The name of the resource that is using the service-linked role.
     pub resources: Option<Vec<String>>,
 }
-rt::structure!(RoleUsageType, ROLE_USAGE_TYPE, 0 => region, 1 => resources);
-pub static ROLE_USAGE_TYPE: rt::Schema = rt::Schema::structure(
-    "RoleUsageType",
-    &[rt::m("Region", &rt::STRING).min(1.0), rt::m("Resources", &ARN_LIST_TYPE)],
+rt::structure!(
+    RoleUsageType, ROLE_USAGE_TYPE, [region[0] = rt::m("Region", &rt::STRING).min(1.0),
+    resources[1] = rt::m("Resources", &ARN_LIST_TYPE)]
 );
 pub static REPLACEMENT_VALUE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "replacementValueListType",

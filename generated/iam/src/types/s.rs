@@ -13,10 +13,9 @@ pub struct SamlPrivateKey {
     /// The date and time, in [ISO 8601 date-time](http://www.iso.org/iso/iso8601) format, when the private key was uploaded.
     pub timestamp: Option<rt::DateTime>,
 }
-rt::structure!(SamlPrivateKey, SAML_PRIVATE_KEY, 0 => key_id, 1 => timestamp);
-pub static SAML_PRIVATE_KEY: rt::Schema = rt::Schema::structure(
-    "SAMLPrivateKey",
-    &[rt::m("KeyId", &rt::STRING).min(22.0), rt::m("Timestamp", &rt::TIMESTAMP)],
+rt::structure!(
+    SamlPrivateKey, SAML_PRIVATE_KEY = "SAMLPrivateKey", [key_id[0] = rt::m("KeyId",
+    &rt::STRING).min(22.0), timestamp[1] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 /// Contains the list of SAML providers for this account.
 #[derive(Clone, Default, PartialEq)]
@@ -29,16 +28,9 @@ pub struct SamlProviderListEntry {
     pub create_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SamlProviderListEntry, SAML_PROVIDER_LIST_ENTRY, 0 => arn, 1 => valid_until, 2 =>
-    create_date
-);
-pub static SAML_PROVIDER_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SAMLProviderListEntry",
-    &[
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("ValidUntil", &rt::TIMESTAMP),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-    ],
+    SamlProviderListEntry, SAML_PROVIDER_LIST_ENTRY = "SAMLProviderListEntry", [arn[0] =
+    rt::m("Arn", &rt::STRING).min(20.0), valid_until[1] = rt::m("ValidUntil",
+    &rt::TIMESTAMP), create_date[2] = rt::m("CreateDate", &rt::TIMESTAMP)]
 );
 pub static SAML_PROVIDER_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SAMLProviderListType",
@@ -63,19 +55,13 @@ pub struct SshPublicKey {
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SshPublicKey, SSH_PUBLIC_KEY, 0 => user_name, 1 => ssh_public_key_id, 2 =>
-    fingerprint, 3 => ssh_public_key_body, 4 => status, 5 => upload_date
-);
-pub static SSH_PUBLIC_KEY: rt::Schema = rt::Schema::structure(
-    "SSHPublicKey",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED).min(48.0),
-        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("UploadDate", &rt::TIMESTAMP),
-    ],
+    SshPublicKey, SSH_PUBLIC_KEY = "SSHPublicKey", [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] =
+    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), fingerprint[2] =
+    rt::m("Fingerprint", &rt::STRING).flags(rt::REQUIRED).min(48.0),
+    ssh_public_key_body[3] = rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[5]
+    = rt::m("UploadDate", &rt::TIMESTAMP)]
 );
 pub static SSH_PUBLIC_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SSHPublicKeyListType",
@@ -96,17 +82,11 @@ pub struct SshPublicKeyMetadata {
     pub upload_date: rt::DateTime,
 }
 rt::structure!(
-    SshPublicKeyMetadata, SSH_PUBLIC_KEY_METADATA, 0 => user_name, 1 =>
-    ssh_public_key_id, 2 => status, 3 => upload_date
-);
-pub static SSH_PUBLIC_KEY_METADATA: rt::Schema = rt::Schema::structure(
-    "SSHPublicKeyMetadata",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("UploadDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    SshPublicKeyMetadata, SSH_PUBLIC_KEY_METADATA = "SSHPublicKeyMetadata", [user_name[0]
+    = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] =
+    rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0), status[2] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[3] = rt::m("UploadDate",
+    &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDelegationTokenRequest {
@@ -114,11 +94,8 @@ pub struct SendDelegationTokenRequest {
     pub delegation_request_id: String,
 }
 rt::structure!(
-    SendDelegationTokenRequest, SEND_DELEGATION_TOKEN_REQUEST, 0 => delegation_request_id
-);
-pub static SEND_DELEGATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendDelegationTokenRequest",
-    &[rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
+    SendDelegationTokenRequest, SEND_DELEGATION_TOKEN_REQUEST, [delegation_request_id[0]
+    = rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 /// Contains information about a server certificate.
 ///
@@ -135,18 +112,11 @@ pub struct ServerCertificate {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ServerCertificate, SERVER_CERTIFICATE, 0 => server_certificate_metadata, 1 =>
-    certificate_body, 2 => certificate_chain, 3 => tags
-);
-pub static SERVER_CERTIFICATE: rt::Schema = rt::Schema::structure(
-    "ServerCertificate",
-    &[
-        rt::m("ServerCertificateMetadata", &SERVER_CERTIFICATE_METADATA)
-            .flags(rt::REQUIRED),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CertificateChain", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    ServerCertificate, SERVER_CERTIFICATE, [server_certificate_metadata[0] =
+    rt::m("ServerCertificateMetadata", &SERVER_CERTIFICATE_METADATA).flags(rt::REQUIRED),
+    certificate_body[1] = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), certificate_chain[2] = rt::m("CertificateChain", &rt::STRING).min(1.0),
+    tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains information about a server certificate without its certificate body, certificate chain, and private key.
 ///
@@ -167,41 +137,30 @@ pub struct ServerCertificateMetadata {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    ServerCertificateMetadata, SERVER_CERTIFICATE_METADATA, 0 => path, 1 =>
-    server_certificate_name, 2 => server_certificate_id, 3 => arn, 4 => upload_date, 5 =>
-    expiration
-);
-pub static SERVER_CERTIFICATE_METADATA: rt::Schema = rt::Schema::structure(
-    "ServerCertificateMetadata",
-    &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ServerCertificateId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("UploadDate", &rt::TIMESTAMP),
-        rt::m("Expiration", &rt::TIMESTAMP),
-    ],
+    ServerCertificateMetadata, SERVER_CERTIFICATE_METADATA, [path[0] = rt::m("Path",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), server_certificate_name[1] =
+    rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    server_certificate_id[2] = rt::m("ServerCertificateId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), arn[3] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), upload_date[4] = rt::m("UploadDate", &rt::TIMESTAMP),
+    expiration[5] = rt::m("Expiration", &rt::TIMESTAMP)]
 );
 /// The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the *Organizations User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceAccessNotEnabledException {}
-rt::structure!(ServiceAccessNotEnabledException, SERVICE_ACCESS_NOT_ENABLED_EXCEPTION);
-pub static SERVICE_ACCESS_NOT_ENABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceAccessNotEnabledException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ServiceAccessNotEnabledException, SERVICE_ACCESS_NOT_ENABLED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request processing has failed because of an unknown error, exception or failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceFailureException {
     pub message: Option<String>,
 }
-rt::structure!(ServiceFailureException, SERVICE_FAILURE_EXCEPTION, 0 => message);
-pub static SERVICE_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceFailureException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, false).code("ServiceFailure"));
+rt::structure!(
+    ServiceFailureException, SERVICE_FAILURE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(500u16, false).code("ServiceFailure"))
+);
 /// Contains details about the most recent attempt to access the service.
 ///
 /// This data type is used as a response element in the [GetServiceLastAccessedDetails](https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetServiceLastAccessedDetails.html) operation.
@@ -235,22 +194,14 @@ pub struct ServiceLastAccessed {
     pub tracked_actions_last_accessed: Option<Vec<TrackedActionLastAccessed>>,
 }
 rt::structure!(
-    ServiceLastAccessed, SERVICE_LAST_ACCESSED, 0 => service_name, 1 =>
-    last_authenticated, 2 => service_namespace, 3 => last_authenticated_entity, 4 =>
-    last_authenticated_region, 5 => total_authenticated_entities, 6 =>
-    tracked_actions_last_accessed
-);
-pub static SERVICE_LAST_ACCESSED: rt::Schema = rt::Schema::structure(
-    "ServiceLastAccessed",
-    &[
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastAuthenticated", &rt::TIMESTAMP),
-        rt::m("ServiceNamespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LastAuthenticatedEntity", &rt::STRING).min(20.0),
-        rt::m("LastAuthenticatedRegion", &rt::STRING),
-        rt::m("TotalAuthenticatedEntities", &rt::INTEGER),
-        rt::m("TrackedActionsLastAccessed", &TRACKED_ACTIONS_LAST_ACCESSED),
-    ],
+    ServiceLastAccessed, SERVICE_LAST_ACCESSED, [service_name[0] = rt::m("ServiceName",
+    &rt::STRING).flags(rt::REQUIRED), last_authenticated[1] = rt::m("LastAuthenticated",
+    &rt::TIMESTAMP), service_namespace[2] = rt::m("ServiceNamespace", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), last_authenticated_entity[3] =
+    rt::m("LastAuthenticatedEntity", &rt::STRING).min(20.0), last_authenticated_region[4]
+    = rt::m("LastAuthenticatedRegion", &rt::STRING), total_authenticated_entities[5] =
+    rt::m("TotalAuthenticatedEntities", &rt::INTEGER), tracked_actions_last_accessed[6] =
+    rt::m("TrackedActionsLastAccessed", &TRACKED_ACTIONS_LAST_ACCESSED)]
 );
 /// The specified service does not support service-specific credentials.
 #[derive(Clone, Default, PartialEq)]
@@ -258,13 +209,10 @@ pub struct ServiceNotSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceNotSupportedException, SERVICE_NOT_SUPPORTED_EXCEPTION, 0 => message
+    ServiceNotSupportedException, SERVICE_NOT_SUPPORTED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("NotSupportedService"))
 );
-pub static SERVICE_NOT_SUPPORTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceNotSupportedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("NotSupportedService"));
 /// Contains the details of a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceSpecificCredential {
@@ -290,25 +238,18 @@ pub struct ServiceSpecificCredential {
     pub status: StatusType,
 }
 rt::structure!(
-    ServiceSpecificCredential, SERVICE_SPECIFIC_CREDENTIAL, 0 => create_date, 1 =>
-    expiration_date, 2 => service_name, 3 => service_user_name, 4 => service_password, 5
-    => service_credential_alias, 6 => service_credential_secret, 7 =>
-    service_specific_credential_id, 8 => user_name, 9 => status
-);
-pub static SERVICE_SPECIFIC_CREDENTIAL: rt::Schema = rt::Schema::structure(
-    "ServiceSpecificCredential",
-    &[
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ExpirationDate", &rt::TIMESTAMP),
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ServiceUserName", &rt::STRING).min(0.0),
-        rt::m("ServicePassword", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0),
-        rt::m("ServiceCredentialSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    ServiceSpecificCredential, SERVICE_SPECIFIC_CREDENTIAL, [create_date[0] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), expiration_date[1] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP), service_name[2] = rt::m("ServiceName",
+    &rt::STRING).flags(rt::REQUIRED), service_user_name[3] = rt::m("ServiceUserName",
+    &rt::STRING).min(0.0), service_password[4] = rt::m("ServicePassword", &rt::STRING)
+    .flags(rt::SENSITIVE), service_credential_alias[5] = rt::m("ServiceCredentialAlias",
+    &rt::STRING).min(0.0), service_credential_secret[6] =
+    rt::m("ServiceCredentialSecret", &rt::STRING).flags(rt::SENSITIVE),
+    service_specific_credential_id[7] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), user_name[8] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), status[9] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// Contains additional details about a service-specific credential.
 #[derive(Clone, Default, PartialEq)]
@@ -331,23 +272,15 @@ pub struct ServiceSpecificCredentialMetadata {
     pub service_name: String,
 }
 rt::structure!(
-    ServiceSpecificCredentialMetadata, SERVICE_SPECIFIC_CREDENTIAL_METADATA, 0 =>
-    user_name, 1 => status, 2 => service_user_name, 3 => service_credential_alias, 4 =>
-    create_date, 5 => expiration_date, 6 => service_specific_credential_id, 7 =>
-    service_name
-);
-pub static SERVICE_SPECIFIC_CREDENTIAL_METADATA: rt::Schema = rt::Schema::structure(
-    "ServiceSpecificCredentialMetadata",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ServiceUserName", &rt::STRING).min(0.0),
-        rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ExpirationDate", &rt::TIMESTAMP),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ServiceSpecificCredentialMetadata, SERVICE_SPECIFIC_CREDENTIAL_METADATA,
+    [user_name[0] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    status[1] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), service_user_name[2] =
+    rt::m("ServiceUserName", &rt::STRING).min(0.0), service_credential_alias[3] =
+    rt::m("ServiceCredentialAlias", &rt::STRING).min(0.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), expiration_date[5] =
+    rt::m("ExpirationDate", &rt::TIMESTAMP), service_specific_credential_id[6] =
+    rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    service_name[7] = rt::m("ServiceName", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static SERVICE_SPECIFIC_CREDENTIALS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ServiceSpecificCredentialsListType",
@@ -369,15 +302,9 @@ pub struct SetDefaultPolicyVersionRequest {
     pub version_id: String,
 }
 rt::structure!(
-    SetDefaultPolicyVersionRequest, SET_DEFAULT_POLICY_VERSION_REQUEST, 0 => policy_arn,
-    1 => version_id
-);
-pub static SET_DEFAULT_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "SetDefaultPolicyVersionRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    SetDefaultPolicyVersionRequest, SET_DEFAULT_POLICY_VERSION_REQUEST, [policy_arn[0] =
+    rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), version_id[1] =
+    rt::m("VersionId", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSecurityTokenServicePreferencesRequest {
@@ -388,11 +315,8 @@ pub struct SetSecurityTokenServicePreferencesRequest {
 }
 rt::structure!(
     SetSecurityTokenServicePreferencesRequest,
-    SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST, 0 => global_endpoint_token_version
-);
-pub static SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "SetSecurityTokenServicePreferencesRequest",
-    &[rt::m("GlobalEndpointTokenVersion", &rt::ENUM).flags(rt::REQUIRED)],
+    SET_SECURITY_TOKEN_SERVICE_PREFERENCES_REQUEST, [global_endpoint_token_version[0] =
+    rt::m("GlobalEndpointTokenVersion", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Contains information about an X.509 signing certificate.
 ///
@@ -411,18 +335,12 @@ pub struct SigningCertificate {
     pub upload_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SigningCertificate, SIGNING_CERTIFICATE, 0 => user_name, 1 => certificate_id, 2 =>
-    certificate_body, 3 => status, 4 => upload_date
-);
-pub static SIGNING_CERTIFICATE: rt::Schema = rt::Schema::structure(
-    "SigningCertificate",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("UploadDate", &rt::TIMESTAMP),
-    ],
+    SigningCertificate, SIGNING_CERTIFICATE, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), certificate_id[1] = rt::m("CertificateId",
+    &rt::STRING).flags(rt::REQUIRED).min(24.0), certificate_body[2] =
+    rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0), status[3] =
+    rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), upload_date[4] = rt::m("UploadDate",
+    &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulateCustomPolicyRequest {
@@ -505,28 +423,21 @@ pub struct SimulateCustomPolicyRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulateCustomPolicyRequest, SIMULATE_CUSTOM_POLICY_REQUEST, 0 => policy_input_list,
-    1 => permissions_boundary_policy_input_list, 2 =>
-    ordered_organization_policy_input_list, 3 => action_names, 4 => resource_arns, 5 =>
-    resource_policy, 6 => resource_owner, 7 => caller_arn, 8 => context_entries, 9 =>
-    resource_handling_option, 10 => max_items, 11 => marker
-);
-pub static SIMULATE_CUSTOM_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "SimulateCustomPolicyRequest",
-    &[
-        rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
-        rt::m("OrderedOrganizationPolicyInputList", &ORGANIZATION_POLICY_LIST_TYPE),
-        rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-        rt::m("ResourceOwner", &rt::STRING).min(1.0),
-        rt::m("CallerArn", &rt::STRING).min(1.0),
-        rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
-        rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-    ],
+    SimulateCustomPolicyRequest, SIMULATE_CUSTOM_POLICY_REQUEST, [policy_input_list[0] =
+    rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE).flags(rt::REQUIRED),
+    permissions_boundary_policy_input_list[1] =
+    rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
+    ordered_organization_policy_input_list[2] =
+    rt::m("OrderedOrganizationPolicyInputList", &ORGANIZATION_POLICY_LIST_TYPE),
+    action_names[3] = rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
+    resource_arns[4] = rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
+    resource_policy[5] = rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED)
+    .min(1.0), resource_owner[6] = rt::m("ResourceOwner", &rt::STRING).min(1.0),
+    caller_arn[7] = rt::m("CallerArn", &rt::STRING).min(1.0), context_entries[8] =
+    rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE), resource_handling_option[9] =
+    rt::m("ResourceHandlingOption", &rt::STRING).min(1.0), max_items[10] =
+    rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[11] = rt::m("Marker", &rt::STRING)
+    .min(1.0)]
 );
 /// Contains the response to a successful [SimulatePrincipalPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html) or [SimulateCustomPolicy](https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -539,16 +450,9 @@ pub struct SimulatePolicyResponse {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulatePolicyResponse, SIMULATE_POLICY_RESPONSE, 0 => evaluation_results, 1 =>
-    is_truncated, 2 => marker
-);
-pub static SIMULATE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SimulatePolicyResponse",
-    &[
-        rt::m("EvaluationResults", &EVALUATION_RESULTS_LIST_TYPE),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-    ],
+    SimulatePolicyResponse, SIMULATE_POLICY_RESPONSE, [evaluation_results[0] =
+    rt::m("EvaluationResults", &EVALUATION_RESULTS_LIST_TYPE), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN), marker[2] = rt::m("Marker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SimulatePrincipalPolicyRequest {
@@ -633,30 +537,21 @@ pub struct SimulatePrincipalPolicyRequest {
     pub marker: Option<String>,
 }
 rt::structure!(
-    SimulatePrincipalPolicyRequest, SIMULATE_PRINCIPAL_POLICY_REQUEST, 0 =>
-    policy_source_arn, 1 => policy_input_list, 2 =>
-    permissions_boundary_policy_input_list, 3 => policy_exclusion_list, 4 =>
-    action_names, 5 => resource_arns, 6 => resource_policy, 7 => resource_owner, 8 =>
-    caller_arn, 9 => context_entries, 10 => resource_handling_option, 11 => max_items, 12
-    => marker
-);
-pub static SIMULATE_PRINCIPAL_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "SimulatePrincipalPolicyRequest",
-    &[
-        rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("PolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
-        rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
-        rt::m("PolicyExclusionList", &POLICY_EXCLUSIONS_LIST_TYPE),
-        rt::m("ActionNames", &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED),
-        rt::m("ResourceArns", &RESOURCE_NAME_LIST_TYPE),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::PERCENT_ENCODED).min(1.0),
-        rt::m("ResourceOwner", &rt::STRING).min(1.0),
-        rt::m("CallerArn", &rt::STRING).min(1.0),
-        rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
-        rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::INTEGER).min(1.0),
-        rt::m("Marker", &rt::STRING).min(1.0),
-    ],
+    SimulatePrincipalPolicyRequest, SIMULATE_PRINCIPAL_POLICY_REQUEST,
+    [policy_source_arn[0] = rt::m("PolicySourceArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), policy_input_list[1] = rt::m("PolicyInputList",
+    &SIMULATION_POLICY_LIST_TYPE), permissions_boundary_policy_input_list[2] =
+    rt::m("PermissionsBoundaryPolicyInputList", &SIMULATION_POLICY_LIST_TYPE),
+    policy_exclusion_list[3] = rt::m("PolicyExclusionList",
+    &POLICY_EXCLUSIONS_LIST_TYPE), action_names[4] = rt::m("ActionNames",
+    &ACTION_NAME_LIST_TYPE).flags(rt::REQUIRED), resource_arns[5] = rt::m("ResourceArns",
+    &RESOURCE_NAME_LIST_TYPE), resource_policy[6] = rt::m("ResourcePolicy", &rt::STRING)
+    .flags(rt::PERCENT_ENCODED).min(1.0), resource_owner[7] = rt::m("ResourceOwner",
+    &rt::STRING).min(1.0), caller_arn[8] = rt::m("CallerArn", &rt::STRING).min(1.0),
+    context_entries[9] = rt::m("ContextEntries", &CONTEXT_ENTRY_LIST_TYPE),
+    resource_handling_option[10] = rt::m("ResourceHandlingOption", &rt::STRING).min(1.0),
+    max_items[11] = rt::m("MaxItems", &rt::INTEGER).min(1.0), marker[12] =
+    rt::m("Marker", &rt::STRING).min(1.0)]
 );
 pub static SIMULATION_POLICY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SimulationPolicyListType",
@@ -671,15 +566,9 @@ pub struct SourceRoleTemplate {
     pub template_minor_version: i32,
 }
 rt::structure!(
-    SourceRoleTemplate, SOURCE_ROLE_TEMPLATE, 0 => template_arn, 1 =>
-    template_minor_version
-);
-pub static SOURCE_ROLE_TEMPLATE: rt::Schema = rt::Schema::structure(
-    "SourceRoleTemplate",
-    &[
-        rt::m("TemplateArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("TemplateMinorVersion", &rt::INTEGER).flags(rt::REQUIRED),
-    ],
+    SourceRoleTemplate, SOURCE_ROLE_TEMPLATE, [template_arn[0] = rt::m("TemplateArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), template_minor_version[1] =
+    rt::m("TemplateMinorVersion", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 /// Contains a reference to a `Statement` element in a policy document that determines the result of the simulation.
 ///
@@ -696,17 +585,9 @@ pub struct Statement {
     pub end_position: Option<Position>,
 }
 rt::structure!(
-    Statement, STATEMENT, 0 => source_policy_id, 1 => source_policy_type, 2 =>
-    start_position, 3 => end_position
-);
-pub static STATEMENT: rt::Schema = rt::Schema::structure(
-    "Statement",
-    &[
-        rt::m("SourcePolicyId", &rt::STRING),
-        rt::m("SourcePolicyType", &rt::ENUM),
-        rt::m("StartPosition", &POSITION),
-        rt::m("EndPosition", &POSITION),
-    ],
+    Statement, STATEMENT, [source_policy_id[0] = rt::m("SourcePolicyId", &rt::STRING),
+    source_policy_type[1] = rt::m("SourcePolicyType", &rt::ENUM), start_position[2] =
+    rt::m("StartPosition", &POSITION), end_position[3] = rt::m("EndPosition", &POSITION)]
 );
 pub static STATEMENT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "StatementListType",

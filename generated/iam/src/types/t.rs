@@ -11,13 +11,9 @@ pub struct Tag {
     /// The value associated with this tag. For example, tags with a key name of `Department` could have values such as `Human Resources`, `Accounting`, and `Support`. Tags with a key name of `Cost Center` might have values that consist of the number associated with the different cost centers in your company. Typically, many resources have tags with the same key name but with different values.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagInstanceProfileRequest {
@@ -29,15 +25,9 @@ pub struct TagInstanceProfileRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagInstanceProfileRequest, TAG_INSTANCE_PROFILE_REQUEST, 0 => instance_profile_name,
-    1 => tags
-);
-pub static TAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagInstanceProfileRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    TagInstanceProfileRequest, TAG_INSTANCE_PROFILE_REQUEST, [instance_profile_name[0] =
+    rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] =
+    rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagMfaDeviceRequest {
@@ -49,14 +39,9 @@ pub struct TagMfaDeviceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagMfaDeviceRequest, TAG_MFA_DEVICE_REQUEST, 0 => serial_number, 1 => tags
-);
-pub static TAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagMFADeviceRequest",
-    &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    TagMfaDeviceRequest, TAG_MFA_DEVICE_REQUEST = "TagMFADeviceRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    tags[1] = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagOpenIdConnectProviderRequest {
@@ -68,15 +53,10 @@ pub struct TagOpenIdConnectProviderRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagOpenIdConnectProviderRequest, TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    open_id_connect_provider_arn, 1 => tags
-);
-pub static TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagOpenIDConnectProviderRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    TagOpenIdConnectProviderRequest, TAG_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "TagOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), tags[1]
+    = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagPolicyRequest {
@@ -87,13 +67,10 @@ pub struct TagPolicyRequest {
     /// The list of tags that you want to attach to the IAM customer managed policy. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagPolicyRequest, TAG_POLICY_REQUEST, 0 => policy_arn, 1 => tags);
-pub static TAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagPolicyRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagPolicyRequest, TAG_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagRoleRequest {
@@ -104,13 +81,10 @@ pub struct TagRoleRequest {
     /// The list of tags that you want to attach to the IAM role. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagRoleRequest, TAG_ROLE_REQUEST, 0 => role_name, 1 => tags);
-pub static TAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagRoleRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagRoleRequest, TAG_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagSamlProviderRequest {
@@ -122,14 +96,9 @@ pub struct TagSamlProviderRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagSamlProviderRequest, TAG_SAML_PROVIDER_REQUEST, 0 => saml_provider_arn, 1 => tags
-);
-pub static TAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagSAMLProviderRequest",
-    &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    TagSamlProviderRequest, TAG_SAML_PROVIDER_REQUEST = "TagSAMLProviderRequest",
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagServerCertificateRequest {
@@ -141,15 +110,10 @@ pub struct TagServerCertificateRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagServerCertificateRequest, TAG_SERVER_CERTIFICATE_REQUEST, 0 =>
-    server_certificate_name, 1 => tags
-);
-pub static TAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagServerCertificateRequest",
-    &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    TagServerCertificateRequest, TAG_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 /// Represents a tag that is applied to roles that are created from a role template. The key and value can include `@{parameter}` placeholders that are replaced with template parameter values when the role is created.
 #[derive(Clone, Default, PartialEq)]
@@ -159,13 +123,9 @@ pub struct TagTemplate {
     /// The value associated with the tag key.
     pub value: String,
 }
-rt::structure!(TagTemplate, TAG_TEMPLATE, 0 => key, 1 => value);
-pub static TAG_TEMPLATE: rt::Schema = rt::Schema::structure(
-    "TagTemplate",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    TagTemplate, TAG_TEMPLATE, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagUserRequest {
@@ -176,13 +136,10 @@ pub struct TagUserRequest {
     /// The list of tags that you want to attach to the IAM user. Each tag consists of a key name and an associated value.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagUserRequest, TAG_USER_REQUEST, 0 => user_name, 1 => tags);
-pub static TAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagUserRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagUserRequest, TAG_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 /// Contains details about the most recent attempt to access an action within the service.
 ///
@@ -202,17 +159,11 @@ pub struct TrackedActionLastAccessed {
     pub last_accessed_region: Option<String>,
 }
 rt::structure!(
-    TrackedActionLastAccessed, TRACKED_ACTION_LAST_ACCESSED, 0 => action_name, 1 =>
-    last_accessed_entity, 2 => last_accessed_time, 3 => last_accessed_region
-);
-pub static TRACKED_ACTION_LAST_ACCESSED: rt::Schema = rt::Schema::structure(
-    "TrackedActionLastAccessed",
-    &[
-        rt::m("ActionName", &rt::STRING),
-        rt::m("LastAccessedEntity", &rt::STRING).min(20.0),
-        rt::m("LastAccessedTime", &rt::TIMESTAMP),
-        rt::m("LastAccessedRegion", &rt::STRING),
-    ],
+    TrackedActionLastAccessed, TRACKED_ACTION_LAST_ACCESSED, [action_name[0] =
+    rt::m("ActionName", &rt::STRING), last_accessed_entity[1] =
+    rt::m("LastAccessedEntity", &rt::STRING).min(20.0), last_accessed_time[2] =
+    rt::m("LastAccessedTime", &rt::TIMESTAMP), last_accessed_region[3] =
+    rt::m("LastAccessedRegion", &rt::STRING)]
 );
 pub static TRACKED_ACTIONS_LAST_ACCESSED: rt::Schema = rt::Schema::list(
     "TrackedActionsLastAccessed",

@@ -8,26 +8,21 @@ use tucuxi::codegen as rt;
 pub struct UnmodifiableEntityException {
     pub message: Option<String>,
 }
-rt::structure!(UnmodifiableEntityException, UNMODIFIABLE_ENTITY_EXCEPTION, 0 => message);
-pub static UNMODIFIABLE_ENTITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnmodifiableEntityException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("UnmodifiableEntity"));
+rt::structure!(
+    UnmodifiableEntityException, UNMODIFIABLE_ENTITY_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("UnmodifiableEntity"))
+);
 /// The request was rejected because the public key encoding format is unsupported or unrecognized.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnrecognizedPublicKeyEncodingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnrecognizedPublicKeyEncodingException, UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION, 0
-    => message
+    UnrecognizedPublicKeyEncodingException, UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("UnrecognizedPublicKeyEncoding"))
 );
-pub static UNRECOGNIZED_PUBLIC_KEY_ENCODING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnrecognizedPublicKeyEncodingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("UnrecognizedPublicKeyEncoding"));
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagInstanceProfileRequest {
     /// The name of the IAM instance profile from which you want to remove tags.
@@ -38,15 +33,10 @@ pub struct UntagInstanceProfileRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagInstanceProfileRequest, UNTAG_INSTANCE_PROFILE_REQUEST, 0 =>
-    instance_profile_name, 1 => tag_keys
-);
-pub static UNTAG_INSTANCE_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagInstanceProfileRequest",
-    &[
-        rt::m("InstanceProfileName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagInstanceProfileRequest, UNTAG_INSTANCE_PROFILE_REQUEST,
+    [instance_profile_name[0] = rt::m("InstanceProfileName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagMfaDeviceRequest {
@@ -58,14 +48,9 @@ pub struct UntagMfaDeviceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagMfaDeviceRequest, UNTAG_MFA_DEVICE_REQUEST, 0 => serial_number, 1 => tag_keys
-);
-pub static UNTAG_MFA_DEVICE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagMFADeviceRequest",
-    &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagMfaDeviceRequest, UNTAG_MFA_DEVICE_REQUEST = "UntagMFADeviceRequest",
+    [serial_number[0] = rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagOpenIdConnectProviderRequest {
@@ -77,15 +62,10 @@ pub struct UntagOpenIdConnectProviderRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagOpenIdConnectProviderRequest, UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST, 0 =>
-    open_id_connect_provider_arn, 1 => tag_keys
-);
-pub static UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagOpenIDConnectProviderRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagOpenIdConnectProviderRequest, UNTAG_OPEN_ID_CONNECT_PROVIDER_REQUEST =
+    "UntagOpenIDConnectProviderRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagPolicyRequest {
@@ -96,13 +76,10 @@ pub struct UntagPolicyRequest {
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified policy.
     pub tag_keys: Vec<String>,
 }
-rt::structure!(UntagPolicyRequest, UNTAG_POLICY_REQUEST, 0 => policy_arn, 1 => tag_keys);
-pub static UNTAG_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagPolicyRequest",
-    &[
-        rt::m("PolicyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    UntagPolicyRequest, UNTAG_POLICY_REQUEST, [policy_arn[0] = rt::m("PolicyArn",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagRoleRequest {
@@ -113,13 +90,10 @@ pub struct UntagRoleRequest {
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified role.
     pub tag_keys: Vec<String>,
 }
-rt::structure!(UntagRoleRequest, UNTAG_ROLE_REQUEST, 0 => role_name, 1 => tag_keys);
-pub static UNTAG_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagRoleRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    UntagRoleRequest, UNTAG_ROLE_REQUEST, [role_name[0] = rt::m("RoleName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagSamlProviderRequest {
@@ -131,15 +105,9 @@ pub struct UntagSamlProviderRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagSamlProviderRequest, UNTAG_SAML_PROVIDER_REQUEST, 0 => saml_provider_arn, 1 =>
-    tag_keys
-);
-pub static UNTAG_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagSAMLProviderRequest",
-    &[
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagSamlProviderRequest, UNTAG_SAML_PROVIDER_REQUEST = "UntagSAMLProviderRequest",
+    [saml_provider_arn[0] = rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(20.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagServerCertificateRequest {
@@ -151,15 +119,10 @@ pub struct UntagServerCertificateRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagServerCertificateRequest, UNTAG_SERVER_CERTIFICATE_REQUEST, 0 =>
-    server_certificate_name, 1 => tag_keys
-);
-pub static UNTAG_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagServerCertificateRequest",
-    &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagServerCertificateRequest, UNTAG_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagUserRequest {
@@ -170,13 +133,10 @@ pub struct UntagUserRequest {
     /// A list of key names as a simple array of strings. The tags with matching keys are removed from the specified user.
     pub tag_keys: Vec<String>,
 }
-rt::structure!(UntagUserRequest, UNTAG_USER_REQUEST, 0 => user_name, 1 => tag_keys);
-pub static UNTAG_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagUserRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    UntagUserRequest, UNTAG_USER_REQUEST, [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccessKeyRequest {
@@ -192,16 +152,10 @@ pub struct UpdateAccessKeyRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateAccessKeyRequest, UPDATE_ACCESS_KEY_REQUEST, 0 => user_name, 1 =>
-    access_key_id, 2 => status
-);
-pub static UPDATE_ACCESS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAccessKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    UpdateAccessKeyRequest, UPDATE_ACCESS_KEY_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).min(1.0), access_key_id[1] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountPasswordPolicyRequest {
@@ -247,25 +201,16 @@ pub struct UpdateAccountPasswordPolicyRequest {
     pub hard_expiry: Option<bool>,
 }
 rt::structure!(
-    UpdateAccountPasswordPolicyRequest, UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST, 0 =>
-    minimum_password_length, 1 => require_symbols, 2 => require_numbers, 3 =>
-    require_uppercase_characters, 4 => require_lowercase_characters, 5 =>
-    allow_users_to_change_password, 6 => max_password_age, 7 =>
-    password_reuse_prevention, 8 => hard_expiry
-);
-pub static UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAccountPasswordPolicyRequest",
-    &[
-        rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
-        rt::m("RequireSymbols", &rt::BOOLEAN),
-        rt::m("RequireNumbers", &rt::BOOLEAN),
-        rt::m("RequireUppercaseCharacters", &rt::BOOLEAN),
-        rt::m("RequireLowercaseCharacters", &rt::BOOLEAN),
-        rt::m("AllowUsersToChangePassword", &rt::BOOLEAN),
-        rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0),
-        rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0),
-        rt::m("HardExpiry", &rt::BOOLEAN),
-    ],
+    UpdateAccountPasswordPolicyRequest, UPDATE_ACCOUNT_PASSWORD_POLICY_REQUEST,
+    [minimum_password_length[0] = rt::m("MinimumPasswordLength", &rt::INTEGER).min(6.0),
+    require_symbols[1] = rt::m("RequireSymbols", &rt::BOOLEAN), require_numbers[2] =
+    rt::m("RequireNumbers", &rt::BOOLEAN), require_uppercase_characters[3] =
+    rt::m("RequireUppercaseCharacters", &rt::BOOLEAN), require_lowercase_characters[4] =
+    rt::m("RequireLowercaseCharacters", &rt::BOOLEAN), allow_users_to_change_password[5]
+    = rt::m("AllowUsersToChangePassword", &rt::BOOLEAN), max_password_age[6] =
+    rt::m("MaxPasswordAge", &rt::INTEGER).min(1.0), password_reuse_prevention[7] =
+    rt::m("PasswordReusePrevention", &rt::INTEGER).min(1.0), hard_expiry[8] =
+    rt::m("HardExpiry", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAssumeRolePolicyRequest {
@@ -285,17 +230,10 @@ pub struct UpdateAssumeRolePolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    UpdateAssumeRolePolicyRequest, UPDATE_ASSUME_ROLE_POLICY_REQUEST, 0 => role_name, 1
-    => policy_document
-);
-pub static UPDATE_ASSUME_ROLE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAssumeRolePolicyRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyDocument", &rt::STRING)
-            .flags(rt::REQUIRED | rt::PERCENT_ENCODED)
-            .min(1.0),
-    ],
+    UpdateAssumeRolePolicyRequest, UPDATE_ASSUME_ROLE_POLICY_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_document[1] =
+    rt::m("PolicyDocument", &rt::STRING).flags(rt::REQUIRED | rt::PERCENT_ENCODED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDelegationRequestRequest {
@@ -305,15 +243,9 @@ pub struct UpdateDelegationRequestRequest {
     pub notes: Option<String>,
 }
 rt::structure!(
-    UpdateDelegationRequestRequest, UPDATE_DELEGATION_REQUEST_REQUEST, 0 =>
-    delegation_request_id, 1 => notes
-);
-pub static UPDATE_DELEGATION_REQUEST_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateDelegationRequestRequest",
-    &[
-        rt::m("DelegationRequestId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Notes", &rt::STRING),
-    ],
+    UpdateDelegationRequestRequest, UPDATE_DELEGATION_REQUEST_REQUEST,
+    [delegation_request_id[0] = rt::m("DelegationRequestId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), notes[1] = rt::m("Notes", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateGroupRequest {
@@ -331,16 +263,10 @@ pub struct UpdateGroupRequest {
     pub new_group_name: Option<String>,
 }
 rt::structure!(
-    UpdateGroupRequest, UPDATE_GROUP_REQUEST, 0 => group_name, 1 => new_path, 2 =>
-    new_group_name
-);
-pub static UPDATE_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateGroupRequest",
-    &[
-        rt::m("GroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NewPath", &rt::STRING).min(1.0),
-        rt::m("NewGroupName", &rt::STRING).min(1.0),
-    ],
+    UpdateGroupRequest, UPDATE_GROUP_REQUEST, [group_name[0] = rt::m("GroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath",
+    &rt::STRING).min(1.0), new_group_name[2] = rt::m("NewGroupName", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLoginProfileRequest {
@@ -362,16 +288,10 @@ pub struct UpdateLoginProfileRequest {
     pub password_reset_required: Option<bool>,
 }
 rt::structure!(
-    UpdateLoginProfileRequest, UPDATE_LOGIN_PROFILE_REQUEST, 0 => user_name, 1 =>
-    password, 2 => password_reset_required
-);
-pub static UPDATE_LOGIN_PROFILE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateLoginProfileRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("PasswordResetRequired", &rt::BOOLEAN),
-    ],
+    UpdateLoginProfileRequest, UPDATE_LOGIN_PROFILE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0), password[1] =
+    rt::m("Password", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    password_reset_required[2] = rt::m("PasswordResetRequired", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateOpenIdConnectProviderThumbprintRequest {
@@ -384,15 +304,11 @@ pub struct UpdateOpenIdConnectProviderThumbprintRequest {
 }
 rt::structure!(
     UpdateOpenIdConnectProviderThumbprintRequest,
-    UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST, 0 =>
-    open_id_connect_provider_arn, 1 => thumbprint_list
-);
-pub static UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateOpenIDConnectProviderThumbprintRequest",
-    &[
-        rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UPDATE_OPEN_ID_CONNECT_PROVIDER_THUMBPRINT_REQUEST =
+    "UpdateOpenIDConnectProviderThumbprintRequest", [open_id_connect_provider_arn[0] =
+    rt::m("OpenIDConnectProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    thumbprint_list[1] = rt::m("ThumbprintList", &THUMBPRINT_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleDescriptionRequest {
@@ -402,15 +318,9 @@ pub struct UpdateRoleDescriptionRequest {
     pub description: String,
 }
 rt::structure!(
-    UpdateRoleDescriptionRequest, UPDATE_ROLE_DESCRIPTION_REQUEST, 0 => role_name, 1 =>
-    description
-);
-pub static UPDATE_ROLE_DESCRIPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateRoleDescriptionRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    UpdateRoleDescriptionRequest, UPDATE_ROLE_DESCRIPTION_REQUEST, [role_name[0] =
+    rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
+    rt::m("Description", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleDescriptionResponse {
@@ -418,11 +328,8 @@ pub struct UpdateRoleDescriptionResponse {
     pub role: Option<Role>,
 }
 rt::structure!(
-    UpdateRoleDescriptionResponse, UPDATE_ROLE_DESCRIPTION_RESPONSE, 0 => role
-);
-pub static UPDATE_ROLE_DESCRIPTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateRoleDescriptionResponse",
-    &[rt::m("Role", &ROLE)],
+    UpdateRoleDescriptionResponse, UPDATE_ROLE_DESCRIPTION_RESPONSE, [role[0] =
+    rt::m("Role", &ROLE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleRequest {
@@ -438,24 +345,14 @@ pub struct UpdateRoleRequest {
     pub max_session_duration: Option<i32>,
 }
 rt::structure!(
-    UpdateRoleRequest, UPDATE_ROLE_REQUEST, 0 => role_name, 1 => description, 2 =>
-    max_session_duration
-);
-pub static UPDATE_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateRoleRequest",
-    &[
-        rt::m("RoleName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("MaxSessionDuration", &rt::INTEGER).min(3600.0),
-    ],
+    UpdateRoleRequest, UPDATE_ROLE_REQUEST, [role_name[0] = rt::m("RoleName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("Description",
+    &rt::STRING), max_session_duration[2] = rt::m("MaxSessionDuration", &rt::INTEGER)
+    .min(3600.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateRoleResponse {}
-rt::structure!(UpdateRoleResponse, UPDATE_ROLE_RESPONSE);
-pub static UPDATE_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateRoleResponse",
-    &[],
-);
+rt::structure!(UpdateRoleResponse, UPDATE_ROLE_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSamlProviderRequest {
     /// An XML document generated by an identity provider (IdP) that supports SAML 2.0. The document includes the issuer's name, expiration information, and keys that can be used to validate the SAML authentication response (assertions) that are received from the IdP. You must generate the metadata document using the identity management software that is used as your IdP.
@@ -472,19 +369,13 @@ pub struct UpdateSamlProviderRequest {
     pub remove_private_key: Option<String>,
 }
 rt::structure!(
-    UpdateSamlProviderRequest, UPDATE_SAML_PROVIDER_REQUEST, 0 => saml_metadata_document,
-    1 => saml_provider_arn, 2 => assertion_encryption_mode, 3 => add_private_key, 4 =>
-    remove_private_key
-);
-pub static UPDATE_SAML_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSAMLProviderRequest",
-    &[
-        rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0),
-        rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("AssertionEncryptionMode", &rt::ENUM),
-        rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("RemovePrivateKey", &rt::STRING).min(22.0),
-    ],
+    UpdateSamlProviderRequest, UPDATE_SAML_PROVIDER_REQUEST =
+    "UpdateSAMLProviderRequest", [saml_metadata_document[0] =
+    rt::m("SAMLMetadataDocument", &rt::STRING).min(1000.0), saml_provider_arn[1] =
+    rt::m("SAMLProviderArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
+    assertion_encryption_mode[2] = rt::m("AssertionEncryptionMode", &rt::ENUM),
+    add_private_key[3] = rt::m("AddPrivateKey", &rt::STRING).flags(rt::SENSITIVE)
+    .min(1.0), remove_private_key[4] = rt::m("RemovePrivateKey", &rt::STRING).min(22.0)]
 );
 /// Contains the response to a successful [UpdateSAMLProvider](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateSAMLProvider.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -493,11 +384,9 @@ pub struct UpdateSamlProviderResponse {
     pub saml_provider_arn: Option<String>,
 }
 rt::structure!(
-    UpdateSamlProviderResponse, UPDATE_SAML_PROVIDER_RESPONSE, 0 => saml_provider_arn
-);
-pub static UPDATE_SAML_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateSAMLProviderResponse",
-    &[rt::m("SAMLProviderArn", &rt::STRING).min(20.0)],
+    UpdateSamlProviderResponse, UPDATE_SAML_PROVIDER_RESPONSE =
+    "UpdateSAMLProviderResponse", [saml_provider_arn[0] = rt::m("SAMLProviderArn",
+    &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSshPublicKeyRequest {
@@ -513,16 +402,11 @@ pub struct UpdateSshPublicKeyRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateSshPublicKeyRequest, UPDATE_SSH_PUBLIC_KEY_REQUEST, 0 => user_name, 1 =>
-    ssh_public_key_id, 2 => status
-);
-pub static UPDATE_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSSHPublicKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    UpdateSshPublicKeyRequest, UPDATE_SSH_PUBLIC_KEY_REQUEST =
+    "UpdateSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_id[1] = rt::m("SSHPublicKeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(20.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateServerCertificateRequest {
@@ -540,16 +424,11 @@ pub struct UpdateServerCertificateRequest {
     pub new_server_certificate_name: Option<String>,
 }
 rt::structure!(
-    UpdateServerCertificateRequest, UPDATE_SERVER_CERTIFICATE_REQUEST, 0 =>
-    server_certificate_name, 1 => new_path, 2 => new_server_certificate_name
-);
-pub static UPDATE_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateServerCertificateRequest",
-    &[
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NewPath", &rt::STRING).min(1.0),
-        rt::m("NewServerCertificateName", &rt::STRING).min(1.0),
-    ],
+    UpdateServerCertificateRequest, UPDATE_SERVER_CERTIFICATE_REQUEST,
+    [server_certificate_name[0] = rt::m("ServerCertificateName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath", &rt::STRING).min(1.0),
+    new_server_certificate_name[2] = rt::m("NewServerCertificateName", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateServiceSpecificCredentialRequest {
@@ -565,16 +444,11 @@ pub struct UpdateServiceSpecificCredentialRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateServiceSpecificCredentialRequest, UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST, 0
-    => user_name, 1 => service_specific_credential_id, 2 => status
-);
-pub static UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateServiceSpecificCredentialRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("ServiceSpecificCredentialId", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    UpdateServiceSpecificCredentialRequest, UPDATE_SERVICE_SPECIFIC_CREDENTIAL_REQUEST,
+    [user_name[0] = rt::m("UserName", &rt::STRING).min(1.0),
+    service_specific_credential_id[1] = rt::m("ServiceSpecificCredentialId", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSigningCertificateRequest {
@@ -590,16 +464,10 @@ pub struct UpdateSigningCertificateRequest {
     pub status: StatusType,
 }
 rt::structure!(
-    UpdateSigningCertificateRequest, UPDATE_SIGNING_CERTIFICATE_REQUEST, 0 => user_name,
-    1 => certificate_id, 2 => status
-);
-pub static UPDATE_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSigningCertificateRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("CertificateId", &rt::STRING).flags(rt::REQUIRED).min(24.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    UpdateSigningCertificateRequest, UPDATE_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_id[1] = rt::m("CertificateId",
+    &rt::STRING).flags(rt::REQUIRED).min(24.0), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateUserRequest {
@@ -617,16 +485,9 @@ pub struct UpdateUserRequest {
     pub new_user_name: Option<String>,
 }
 rt::structure!(
-    UpdateUserRequest, UPDATE_USER_REQUEST, 0 => user_name, 1 => new_path, 2 =>
-    new_user_name
-);
-pub static UPDATE_USER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateUserRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NewPath", &rt::STRING).min(1.0),
-        rt::m("NewUserName", &rt::STRING).min(1.0),
-    ],
+    UpdateUserRequest, UPDATE_USER_REQUEST, [user_name[0] = rt::m("UserName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), new_path[1] = rt::m("NewPath",
+    &rt::STRING).min(1.0), new_user_name[2] = rt::m("NewUserName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSshPublicKeyRequest {
@@ -644,15 +505,10 @@ pub struct UploadSshPublicKeyRequest {
     pub ssh_public_key_body: String,
 }
 rt::structure!(
-    UploadSshPublicKeyRequest, UPLOAD_SSH_PUBLIC_KEY_REQUEST, 0 => user_name, 1 =>
-    ssh_public_key_body
-);
-pub static UPLOAD_SSH_PUBLIC_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UploadSSHPublicKeyRequest",
-    &[
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SSHPublicKeyBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    UploadSshPublicKeyRequest, UPLOAD_SSH_PUBLIC_KEY_REQUEST =
+    "UploadSSHPublicKeyRequest", [user_name[0] = rt::m("UserName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), ssh_public_key_body[1] = rt::m("SSHPublicKeyBody",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [UploadSSHPublicKey](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSSHPublicKey.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -661,11 +517,9 @@ pub struct UploadSshPublicKeyResponse {
     pub ssh_public_key: Option<SshPublicKey>,
 }
 rt::structure!(
-    UploadSshPublicKeyResponse, UPLOAD_SSH_PUBLIC_KEY_RESPONSE, 0 => ssh_public_key
-);
-pub static UPLOAD_SSH_PUBLIC_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UploadSSHPublicKeyResponse",
-    &[rt::m("SSHPublicKey", &SSH_PUBLIC_KEY)],
+    UploadSshPublicKeyResponse, UPLOAD_SSH_PUBLIC_KEY_RESPONSE =
+    "UploadSSHPublicKeyResponse", [ssh_public_key[0] = rt::m("SSHPublicKey",
+    &SSH_PUBLIC_KEY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadServerCertificateRequest {
@@ -709,20 +563,13 @@ pub struct UploadServerCertificateRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    UploadServerCertificateRequest, UPLOAD_SERVER_CERTIFICATE_REQUEST, 0 => path, 1 =>
-    server_certificate_name, 2 => certificate_body, 3 => private_key, 4 =>
-    certificate_chain, 5 => tags
-);
-pub static UPLOAD_SERVER_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UploadServerCertificateRequest",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(1.0),
-        rt::m("CertificateChain", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    UploadServerCertificateRequest, UPLOAD_SERVER_CERTIFICATE_REQUEST, [path[0] =
+    rt::m("Path", &rt::STRING).min(1.0), server_certificate_name[1] =
+    rt::m("ServerCertificateName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    certificate_body[2] = rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), private_key[3] = rt::m("PrivateKey", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(1.0), certificate_chain[4] = rt::m("CertificateChain",
+    &rt::STRING).min(1.0), tags[5] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 /// Contains the response to a successful [UploadServerCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadServerCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -733,15 +580,9 @@ pub struct UploadServerCertificateResponse {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    UploadServerCertificateResponse, UPLOAD_SERVER_CERTIFICATE_RESPONSE, 0 =>
-    server_certificate_metadata, 1 => tags
-);
-pub static UPLOAD_SERVER_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UploadServerCertificateResponse",
-    &[
-        rt::m("ServerCertificateMetadata", &SERVER_CERTIFICATE_METADATA),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    UploadServerCertificateResponse, UPLOAD_SERVER_CERTIFICATE_RESPONSE,
+    [server_certificate_metadata[0] = rt::m("ServerCertificateMetadata",
+    &SERVER_CERTIFICATE_METADATA), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadSigningCertificateRequest {
@@ -759,15 +600,9 @@ pub struct UploadSigningCertificateRequest {
     pub certificate_body: String,
 }
 rt::structure!(
-    UploadSigningCertificateRequest, UPLOAD_SIGNING_CERTIFICATE_REQUEST, 0 => user_name,
-    1 => certificate_body
-);
-pub static UPLOAD_SIGNING_CERTIFICATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UploadSigningCertificateRequest",
-    &[
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    UploadSigningCertificateRequest, UPLOAD_SIGNING_CERTIFICATE_REQUEST, [user_name[0] =
+    rt::m("UserName", &rt::STRING).min(1.0), certificate_body[1] =
+    rt::m("CertificateBody", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Contains the response to a successful [UploadSigningCertificate](https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -776,12 +611,8 @@ pub struct UploadSigningCertificateResponse {
     pub certificate: SigningCertificate,
 }
 rt::structure!(
-    UploadSigningCertificateResponse, UPLOAD_SIGNING_CERTIFICATE_RESPONSE, 0 =>
-    certificate
-);
-pub static UPLOAD_SIGNING_CERTIFICATE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UploadSigningCertificateResponse",
-    &[rt::m("Certificate", &SIGNING_CERTIFICATE).flags(rt::REQUIRED)],
+    UploadSigningCertificateResponse, UPLOAD_SIGNING_CERTIFICATE_RESPONSE,
+    [certificate[0] = rt::m("Certificate", &SIGNING_CERTIFICATE).flags(rt::REQUIRED)]
 );
 /// Contains information about an IAM user entity.
 ///
@@ -819,21 +650,14 @@ pub struct User {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    User, USER, 0 => path, 1 => user_name, 2 => user_id, 3 => arn, 4 => create_date, 5 =>
-    password_last_used, 6 => permissions_boundary, 7 => tags
-);
-pub static USER: rt::Schema = rt::Schema::structure(
-    "User",
-    &[
-        rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("UserId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("PasswordLastUsed", &rt::TIMESTAMP),
-        rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    User, USER, [path[0] = rt::m("Path", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    user_name[1] = rt::m("UserName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    user_id[2] = rt::m("UserId", &rt::STRING).flags(rt::REQUIRED).min(16.0), arn[3] =
+    rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP).flags(rt::REQUIRED), password_last_used[5] =
+    rt::m("PasswordLastUsed", &rt::TIMESTAMP), permissions_boundary[6] =
+    rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY), tags[7] = rt::m("Tags",
+    &TAG_LIST_TYPE)]
 );
 /// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
 ///
@@ -863,24 +687,14 @@ pub struct UserDetail {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    UserDetail, USER_DETAIL, 0 => path, 1 => user_name, 2 => user_id, 3 => arn, 4 =>
-    create_date, 5 => user_policy_list, 6 => group_list, 7 => attached_managed_policies,
-    8 => permissions_boundary, 9 => tags
-);
-pub static USER_DETAIL: rt::Schema = rt::Schema::structure(
-    "UserDetail",
-    &[
-        rt::m("Path", &rt::STRING).min(1.0),
-        rt::m("UserName", &rt::STRING).min(1.0),
-        rt::m("UserId", &rt::STRING).min(16.0),
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("CreateDate", &rt::TIMESTAMP),
-        rt::m("UserPolicyList", &POLICY_DETAIL_LIST_TYPE),
-        rt::m("GroupList", &GROUP_NAME_LIST_TYPE),
-        rt::m("AttachedManagedPolicies", &ATTACHED_POLICIES_LIST_TYPE),
-        rt::m("PermissionsBoundary", &ATTACHED_PERMISSIONS_BOUNDARY),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    UserDetail, USER_DETAIL, [path[0] = rt::m("Path", &rt::STRING).min(1.0), user_name[1]
+    = rt::m("UserName", &rt::STRING).min(1.0), user_id[2] = rt::m("UserId", &rt::STRING)
+    .min(16.0), arn[3] = rt::m("Arn", &rt::STRING).min(20.0), create_date[4] =
+    rt::m("CreateDate", &rt::TIMESTAMP), user_policy_list[5] = rt::m("UserPolicyList",
+    &POLICY_DETAIL_LIST_TYPE), group_list[6] = rt::m("GroupList", &GROUP_NAME_LIST_TYPE),
+    attached_managed_policies[7] = rt::m("AttachedManagedPolicies",
+    &ATTACHED_POLICIES_LIST_TYPE), permissions_boundary[8] = rt::m("PermissionsBoundary",
+    &ATTACHED_PERMISSIONS_BOUNDARY), tags[9] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 pub static USER_DETAIL_LIST_TYPE: rt::Schema = rt::Schema::list(
     "userDetailListType",

@@ -20,19 +20,12 @@ pub struct VirtualMfaDevice {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    VirtualMfaDevice, VIRTUAL_MFA_DEVICE, 0 => serial_number, 1 => base32_string_seed, 2
-    => qr_code_png, 3 => user, 4 => enable_date, 5 => tags
-);
-pub static VIRTUAL_MFA_DEVICE: rt::Schema = rt::Schema::structure(
-    "VirtualMFADevice",
-    &[
-        rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
-        rt::m("Base32StringSeed", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("QRCodePNG", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("User", &USER),
-        rt::m("EnableDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    VirtualMfaDevice, VIRTUAL_MFA_DEVICE = "VirtualMFADevice", [serial_number[0] =
+    rt::m("SerialNumber", &rt::STRING).flags(rt::REQUIRED).min(9.0),
+    base32_string_seed[1] = rt::m("Base32StringSeed", &rt::BLOB).flags(rt::SENSITIVE),
+    qr_code_png[2] = rt::m("QRCodePNG", &rt::BLOB).flags(rt::SENSITIVE), user[3] =
+    rt::m("User", &USER), enable_date[4] = rt::m("EnableDate", &rt::TIMESTAMP), tags[5] =
+    rt::m("Tags", &TAG_LIST_TYPE)]
 );
 pub static VIRTUAL_MFA_DEVICE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "virtualMFADeviceListType",

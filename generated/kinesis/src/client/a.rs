@@ -32,13 +32,7 @@ impl super::Client {
 /// Acknowledging a record does not affect the record in the data stream. That record remains available to stream consumers and to other queues on the same stream for the rest of its retention period.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-pub struct AcknowledgeDeadLetterQueueRecords(
-    pub(crate) rt::Call<
-        t::AcknowledgeDeadLetterQueueRecordsInput,
-        t::AcknowledgeDeadLetterQueueRecordsOutput,
-        e::AcknowledgeDeadLetterQueueRecordsError,
-    >,
-);
+pub struct AcknowledgeDeadLetterQueueRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcknowledgeDeadLetterQueueRecords, t::AcknowledgeDeadLetterQueueRecordsInput,
     t::AcknowledgeDeadLetterQueueRecordsOutput,
@@ -60,13 +54,7 @@ impl AcknowledgeDeadLetterQueueRecords {
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
 ///
 /// On rare occasions, you can receive a record again after you acknowledge it. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
-pub struct AcknowledgeQueueRecords(
-    pub(crate) rt::Call<
-        t::AcknowledgeQueueRecordsInput,
-        t::AcknowledgeQueueRecordsOutput,
-        e::AcknowledgeQueueRecordsError,
-    >,
-);
+pub struct AcknowledgeQueueRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AcknowledgeQueueRecords, t::AcknowledgeQueueRecordsInput,
     t::AcknowledgeQueueRecordsOutput, e::AcknowledgeQueueRecordsError,
@@ -88,9 +76,7 @@ impl AcknowledgeQueueRecords {
 /// If tags have already been assigned to the stream, `AddTagsToStream` overwrites any existing tags that correspond to the specified tag keys.
 ///
 /// AddTagsToStream has a limit of five transactions per second per account.
-pub struct AddTagsToStream(
-    pub(crate) rt::Call<t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError>,
-);
+pub struct AddTagsToStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddTagsToStream, t::AddTagsToStreamInput, rt::Unit, e::AddTagsToStreamError,
     op::ADD_TAGS_TO_STREAM

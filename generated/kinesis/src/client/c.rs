@@ -36,13 +36,7 @@ impl super::Client {
 /// This operation is only supported for data streams with the on-demand capacity mode.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-pub struct CreateChannel(
-    pub(crate) rt::Call<
-        t::CreateChannelInput,
-        t::CreateChannelOutput,
-        e::CreateChannelError,
-    >,
-);
+pub struct CreateChannel(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateChannel, t::CreateChannelInput, t::CreateChannelOutput, e::CreateChannelError,
     op::CREATE_CHANNEL
@@ -90,9 +84,7 @@ impl CreateChannel {
 /// Each queue has built-in dead-letter handling. When a record has been received `MaxReceiveCount` times without being acknowledged, it becomes a dead-letter record, and ReceiveQueueRecords no longer returns it. You work with dead-letter records through a separate set of operations that use the same queue ARN: ReceiveDeadLetterQueueRecords, AcknowledgeDeadLetterQueueRecords, UpdateDeadLetterQueueRecordsVisibility, and RestoreDeadLetterQueueRecords.
 ///
 /// Dead-letter handling is enabled by default, with a `MaxReceiveCount` of 6. To use a different value, or to turn dead-letter handling off, specify `DeadLetterConfiguration` in `QueueAttributes`.
-pub struct CreateQueue(
-    pub(crate) rt::Call<t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError>,
-);
+pub struct CreateQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateQueue, t::CreateQueueInput, t::CreateQueueOutput, e::CreateQueueError,
     op::CREATE_QUEUE
@@ -132,9 +124,7 @@ impl CreateQueue {
 /// CreateStream has a limit of five transactions per second per account.
 ///
 /// You can add tags to the stream when making a `CreateStream` request by setting the `Tags` parameter. If you pass the `Tags` parameter, in addition to having the `kinesis:CreateStream` permission, you must also have the `kinesis:AddTagsToStream` permission for the stream that will be created. The `kinesis:TagResource` permission won’t work to tag streams on creation. Tags will take effect from the `CREATING` status of the stream, but you can't make any updates to the tags until the stream is in `ACTIVE` state.
-pub struct CreateStream(
-    pub(crate) rt::Call<t::CreateStreamInput, rt::Unit, e::CreateStreamError>,
-);
+pub struct CreateStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStream, t::CreateStreamInput, rt::Unit, e::CreateStreamError, op::CREATE_STREAM
 );

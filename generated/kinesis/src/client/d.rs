@@ -85,13 +85,7 @@ impl super::Client {
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 ///
 /// This operation may result in lost data. For example, if the stream's retention period is 48 hours and is decreased to 24 hours, any data already in the stream that is older than 24 hours is inaccessible.
-pub struct DecreaseStreamRetentionPeriod(
-    pub(crate) rt::Call<
-        t::DecreaseStreamRetentionPeriodInput,
-        rt::Unit,
-        e::DecreaseStreamRetentionPeriodError,
-    >,
-);
+pub struct DecreaseStreamRetentionPeriod(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DecreaseStreamRetentionPeriod, t::DecreaseStreamRetentionPeriodInput, rt::Unit,
     e::DecreaseStreamRetentionPeriodError, op::DECREASE_STREAM_RETENTION_PERIOD
@@ -109,9 +103,7 @@ impl DecreaseStreamRetentionPeriod {
 /// A stream cannot be deleted while it has active channels. Use ListChannels with a stream filter to find the channels attached to a stream before deleting it.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-pub struct DeleteChannel(
-    pub(crate) rt::Call<t::DeleteChannelInput, rt::Unit, e::DeleteChannelError>,
-);
+pub struct DeleteChannel(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteChannel, t::DeleteChannelInput, rt::Unit, e::DeleteChannelError,
     op::DELETE_CHANNEL
@@ -128,9 +120,7 @@ impl DeleteChannel {
 /// `DeleteQueue` is an asynchronous operation. Upon receiving a `DeleteQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `DELETING`. The queue is deleted when the operation completes. A queue in the `DELETING` state does not deliver records.
 ///
 /// You must delete every queue on a data stream before you can delete the stream, or switch it from on-demand to provisioned capacity mode.
-pub struct DeleteQueue(
-    pub(crate) rt::Call<t::DeleteQueueInput, rt::Unit, e::DeleteQueueError>,
-);
+pub struct DeleteQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteQueue, t::DeleteQueueInput, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );
@@ -144,13 +134,7 @@ impl DeleteQueue {
 /// - Data stream pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
-pub struct DeleteResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteResourcePolicyInput,
-        rt::Unit,
-        e::DeleteResourcePolicyError,
-    >,
-);
+pub struct DeleteResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourcePolicy, t::DeleteResourcePolicyInput, rt::Unit,
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
@@ -176,9 +160,7 @@ impl DeleteResourcePolicy {
 /// You can use the DescribeStreamSummary operation to check the state of the stream, which is returned in `StreamStatus`.
 ///
 /// DeleteStream has a limit of five transactions per second per account.
-pub struct DeleteStream(
-    pub(crate) rt::Call<t::DeleteStreamInput, rt::Unit, e::DeleteStreamError>,
-);
+pub struct DeleteStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStream, t::DeleteStreamInput, rt::Unit, e::DeleteStreamError, op::DELETE_STREAM
 );
@@ -193,13 +175,7 @@ impl DeleteStream {
 /// To deregister a consumer, provide its ARN. Alternatively, you can provide the ARN of the data stream and the name you gave the consumer when you registered it. You may also provide all three parameters, as long as they don't conflict with each other. If you don't know the name or ARN of the consumer that you want to deregister, you can use the ListStreamConsumers operation to get a list of the descriptions of all the consumers that are currently registered with a given data stream. The description of a consumer contains its name and ARN.
 ///
 /// This operation has a limit of five transactions per second per stream.
-pub struct DeregisterStreamConsumer(
-    pub(crate) rt::Call<
-        t::DeregisterStreamConsumerInput,
-        rt::Unit,
-        e::DeregisterStreamConsumerError,
-    >,
-);
+pub struct DeregisterStreamConsumer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeregisterStreamConsumer, t::DeregisterStreamConsumerInput, rt::Unit,
     e::DeregisterStreamConsumerError, op::DEREGISTER_STREAM_CONSUMER
@@ -215,13 +191,7 @@ impl DeregisterStreamConsumer {
 /// Describes the account-level settings for Amazon Kinesis Data Streams. This operation returns information about the minimum throughput billing commitments and other account-level configurations.
 ///
 /// This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
-pub struct DescribeAccountSettings(
-    pub(crate) rt::Call<
-        t::DescribeAccountSettingsInput,
-        t::DescribeAccountSettingsOutput,
-        e::DescribeAccountSettingsError,
-    >,
-);
+pub struct DescribeAccountSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAccountSettings, t::DescribeAccountSettingsInput,
     t::DescribeAccountSettingsOutput, e::DescribeAccountSettingsError,
@@ -234,13 +204,7 @@ rt::operation_type!(
 /// Use this operation to verify that a channel reached the `ACTIVE` state after creation, or to diagnose a channel in the `FAILED` state by reading the `ChannelStatusReason`.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-pub struct DescribeChannel(
-    pub(crate) rt::Call<
-        t::DescribeChannelInput,
-        t::DescribeChannelOutput,
-        e::DescribeChannelError,
-    >,
-);
+pub struct DescribeChannel(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeChannel, t::DescribeChannelInput, t::DescribeChannelOutput,
     e::DescribeChannelError, op::DESCRIBE_CHANNEL
@@ -266,13 +230,7 @@ impl DescribeChannel {
 /// If you update your account limits, the old limits might be returned for a few minutes.
 ///
 /// This operation has a limit of one transaction per second per account.
-pub struct DescribeLimits(
-    pub(crate) rt::Call<
-        t::DescribeLimitsInput,
-        t::DescribeLimitsOutput,
-        e::DescribeLimitsError,
-    >,
-);
+pub struct DescribeLimits(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeLimits, t::DescribeLimitsInput, t::DescribeLimitsOutput,
     e::DescribeLimitsError, op::DESCRIBE_LIMITS
@@ -280,13 +238,7 @@ rt::operation_type!(
 /// The `DescribeQueue` operation.
 ///
 /// Returns a description of the specified queue, including its status, the data stream it delivers records from, and its configuration attributes.
-pub struct DescribeQueue(
-    pub(crate) rt::Call<
-        t::DescribeQueueInput,
-        t::DescribeQueueOutput,
-        e::DescribeQueueError,
-    >,
-);
+pub struct DescribeQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeQueue, t::DescribeQueueInput, t::DescribeQueueOutput, e::DescribeQueueError,
     op::DESCRIBE_QUEUE
@@ -309,13 +261,7 @@ impl DescribeQueue {
 /// There are no guarantees about the chronological order shards returned. To process shards in chronological order, use the ID of the parent shard to track the lineage to the oldest shard.
 ///
 /// This operation has a limit of 10 transactions per second per account.
-pub struct DescribeStream(
-    pub(crate) rt::Call<
-        t::DescribeStreamInput,
-        t::DescribeStreamOutput,
-        e::DescribeStreamError,
-    >,
-);
+pub struct DescribeStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStream, t::DescribeStreamInput, t::DescribeStreamOutput,
     e::DescribeStreamError, op::DESCRIBE_STREAM
@@ -369,13 +315,7 @@ impl DescribeStream {
 /// This operation has a limit of 20 transactions per second per stream.
 ///
 /// **Note:** When making a cross-account call with `DescribeStreamConsumer`, make sure to provide the ARN of the consumer.
-pub struct DescribeStreamConsumer(
-    pub(crate) rt::Call<
-        t::DescribeStreamConsumerInput,
-        t::DescribeStreamConsumerOutput,
-        e::DescribeStreamConsumerError,
-    >,
-);
+pub struct DescribeStreamConsumer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStreamConsumer, t::DescribeStreamConsumerInput,
     t::DescribeStreamConsumerOutput, e::DescribeStreamConsumerError,
@@ -396,13 +336,7 @@ impl DescribeStreamConsumer {
 /// The information returned includes the stream name, Amazon Resource Name (ARN), status, record retention period, approximate creation time, monitoring, encryption details, and open shard count.
 ///
 /// DescribeStreamSummary has a limit of 20 transactions per second per account.
-pub struct DescribeStreamSummary(
-    pub(crate) rt::Call<
-        t::DescribeStreamSummaryInput,
-        t::DescribeStreamSummaryOutput,
-        e::DescribeStreamSummaryError,
-    >,
-);
+pub struct DescribeStreamSummary(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeStreamSummary, t::DescribeStreamSummaryInput, t::DescribeStreamSummaryOutput,
     e::DescribeStreamSummaryError, op::DESCRIBE_STREAM_SUMMARY
@@ -417,13 +351,7 @@ impl DescribeStreamSummary {
 /// Disables enhanced monitoring.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-pub struct DisableEnhancedMonitoring(
-    pub(crate) rt::Call<
-        t::DisableEnhancedMonitoringInput,
-        t::EnhancedMonitoringOutput,
-        e::DisableEnhancedMonitoringError,
-    >,
-);
+pub struct DisableEnhancedMonitoring(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableEnhancedMonitoring, t::DisableEnhancedMonitoringInput,
     t::EnhancedMonitoringOutput, e::DisableEnhancedMonitoringError,

@@ -18,13 +18,7 @@ impl super::Client {
 /// Enables enhanced Kinesis data stream monitoring for shard-level metrics.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-pub struct EnableEnhancedMonitoring(
-    pub(crate) rt::Call<
-        t::EnableEnhancedMonitoringInput,
-        t::EnhancedMonitoringOutput,
-        e::EnableEnhancedMonitoringError,
-    >,
-);
+pub struct EnableEnhancedMonitoring(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableEnhancedMonitoring, t::EnableEnhancedMonitoringInput,
     t::EnhancedMonitoringOutput, e::EnableEnhancedMonitoringError,

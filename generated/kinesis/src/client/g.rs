@@ -42,9 +42,7 @@ impl super::Client {
 /// Each Amazon Kinesis record includes a value, `ApproximateArrivalTimestamp`, that is set when a stream successfully receives and stores a record. This is commonly referred to as a server-side time stamp, whereas a client-side time stamp is set when a data producer creates or sends the record to a stream (a data producer is any data source putting data records into a stream, for example with PutRecords). The time stamp has millisecond precision. There are no guarantees about the time stamp accuracy, or that the time stamp is always increasing. For example, records in a shard or across a stream might have time stamps that are out of order.
 ///
 /// This operation has a limit of five transactions per second per shard.
-pub struct GetRecords(
-    pub(crate) rt::Call<t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError>,
-);
+pub struct GetRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRecords, t::GetRecordsInput, t::GetRecordsOutput, e::GetRecordsError,
     op::GET_RECORDS
@@ -63,13 +61,7 @@ impl GetRecords {
 /// - Data stream pattern: `arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+`
 /// - Consumer pattern: `^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+`
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
-pub struct GetResourcePolicy(
-    pub(crate) rt::Call<
-        t::GetResourcePolicyInput,
-        t::GetResourcePolicyOutput,
-        e::GetResourcePolicyError,
-    >,
-);
+pub struct GetResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetResourcePolicy, t::GetResourcePolicyInput, t::GetResourcePolicyOutput,
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
@@ -95,13 +87,7 @@ impl GetResourcePolicy {
 /// If the shard is closed, GetShardIterator returns a valid iterator for the last sequence number of the shard. A shard can be closed as a result of using SplitShard or MergeShards.
 ///
 /// GetShardIterator has a limit of five transactions per second per account per open shard.
-pub struct GetShardIterator(
-    pub(crate) rt::Call<
-        t::GetShardIteratorInput,
-        t::GetShardIteratorOutput,
-        e::GetShardIteratorError,
-    >,
-);
+pub struct GetShardIterator(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetShardIterator, t::GetShardIteratorInput, t::GetShardIteratorOutput,
     e::GetShardIteratorError, op::GET_SHARD_ITERATOR

@@ -20,13 +20,7 @@ impl super::Client {
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
 ///
 /// If you choose a longer stream retention period, this operation increases the time period during which records that have not yet expired are accessible. However, it does not make previous, expired data (older than the stream's previous retention period) accessible after the operation has been called. For example, if a stream's retention period is set to 24 hours and is increased to 168 hours, any data that is older than 24 hours remains inaccessible to consumer applications.
-pub struct IncreaseStreamRetentionPeriod(
-    pub(crate) rt::Call<
-        t::IncreaseStreamRetentionPeriodInput,
-        rt::Unit,
-        e::IncreaseStreamRetentionPeriodError,
-    >,
-);
+pub struct IncreaseStreamRetentionPeriod(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     IncreaseStreamRetentionPeriod, t::IncreaseStreamRetentionPeriodInput, rt::Unit,
     e::IncreaseStreamRetentionPeriodError, op::INCREASE_STREAM_RETENTION_PERIOD

@@ -50,13 +50,7 @@ impl super::Client {
 /// Use this operation to find channels before deleting a stream, or to audit the channels configured in an Amazon Web Services Region.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-pub struct ListChannels(
-    pub(crate) rt::Call<
-        t::ListChannelsInput,
-        t::ListChannelsOutput,
-        e::ListChannelsError,
-    >,
-);
+pub struct ListChannels(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListChannels, t::ListChannelsInput, t::ListChannelsOutput, e::ListChannelsError,
     op::LIST_CHANNELS
@@ -86,9 +80,7 @@ impl ListChannels {
 /// Returns a summary of each queue in the Amazon Web Services account and Region used by the request. Use `StreamFilter` to list only the queues on a particular data stream.
 ///
 /// If the response contains a `NextToken`, more queues are available. Call `ListQueues` again with that value to retrieve the next page.
-pub struct ListQueues(
-    pub(crate) rt::Call<t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError>,
-);
+pub struct ListQueues(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListQueues, t::ListQueuesInput, t::ListQueuesOutput, e::ListQueuesError,
     op::LIST_QUEUES
@@ -122,9 +114,7 @@ impl ListQueues {
 /// This action does not list expired shards. For information about expired shards, see [Data Routing, Data Persistence, and Shard State after a Reshard](https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html#kinesis-using-sdk-java-resharding-data-routing).
 ///
 /// **Important:** This API is a new operation that is used by the Amazon Kinesis Client Library (KCL). If you have a fine-grained IAM policy that only allows specific operations, you must update your policy to allow calls to this API. For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
-pub struct ListShards(
-    pub(crate) rt::Call<t::ListShardsInput, t::ListShardsOutput, e::ListShardsError>,
-);
+pub struct ListShards(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListShards, t::ListShardsInput, t::ListShardsOutput, e::ListShardsError,
     op::LIST_SHARDS
@@ -157,13 +147,7 @@ impl ListShards {
 /// Lists the consumers registered to receive data from a stream using enhanced fan-out, and provides information about each consumer.
 ///
 /// This operation has a limit of 5 transactions per second per stream.
-pub struct ListStreamConsumers(
-    pub(crate) rt::Call<
-        t::ListStreamConsumersInput,
-        t::ListStreamConsumersOutput,
-        e::ListStreamConsumersError,
-    >,
-);
+pub struct ListStreamConsumers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStreamConsumers, t::ListStreamConsumersInput, t::ListStreamConsumersOutput,
     e::ListStreamConsumersError, op::LIST_STREAM_CONSUMERS
@@ -199,9 +183,7 @@ impl ListStreamConsumers {
 /// You can detect if there are more streams available to list by using the `HasMoreStreams` flag from the returned output. If there are more streams available, you can request more streams by using the name of the last stream returned by the `ListStreams` request in the `ExclusiveStartStreamName` parameter in a subsequent request to `ListStreams`. The group of stream names returned by the subsequent request is then added to the list. You can continue this process until all the stream names have been collected in the list.
 ///
 /// ListStreams has a limit of five transactions per second per account.
-pub struct ListStreams(
-    pub(crate) rt::Call<t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError>,
-);
+pub struct ListStreams(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStreams, t::ListStreamsInput, t::ListStreamsOutput, e::ListStreamsError,
     op::LIST_STREAMS
@@ -231,13 +213,7 @@ impl ListStreams {
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
 ///
 /// For more information about tagging Kinesis resources, see [Tag your Amazon Kinesis Data Streams resources](https://docs.aws.amazon.com/streams/latest/dev/tagging.html).
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceInput,
-        t::ListTagsForResourceOutput,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceInput, t::ListTagsForResourceOutput,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
@@ -251,13 +227,7 @@ impl ListTagsForResource {
 /// Lists the tags for the specified Kinesis data stream. This operation has a limit of five transactions per second per account.
 ///
 /// **Note:** When invoking this API, you must use either the `StreamARN` or the `StreamName` parameter, or both. It is recommended that you use the `StreamARN` input parameter when you invoke this API.
-pub struct ListTagsForStream(
-    pub(crate) rt::Call<
-        t::ListTagsForStreamInput,
-        t::ListTagsForStreamOutput,
-        e::ListTagsForStreamError,
-    >,
-);
+pub struct ListTagsForStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForStream, t::ListTagsForStreamInput, t::ListTagsForStreamOutput,
     e::ListTagsForStreamError, op::LIST_TAGS_FOR_STREAM

@@ -32,9 +32,7 @@ impl super::Client {
 /// If you try to operate on too many streams in parallel using CreateStream, DeleteStream, `MergeShards`, or SplitShard, you receive a `LimitExceededException`.
 ///
 /// `MergeShards` has a limit of five transactions per second per account.
-pub struct MergeShards(
-    pub(crate) rt::Call<t::MergeShardsInput, rt::Unit, e::MergeShardsError>,
-);
+pub struct MergeShards(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     MergeShards, t::MergeShardsInput, rt::Unit, e::MergeShardsError, op::MERGE_SHARDS
 );

@@ -46,9 +46,7 @@ impl super::Client {
 /// If a `PutRecord` request cannot be processed because of insufficient provisioned throughput on the shard involved in the request, `PutRecord` throws `ProvisionedThroughputExceededException`.
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
-pub struct PutRecord(
-    pub(crate) rt::Call<t::PutRecordInput, t::PutRecordOutput, e::PutRecordError>,
-);
+pub struct PutRecord(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRecord, t::PutRecordInput, t::PutRecordOutput, e::PutRecordError, op::PUT_RECORD
 );
@@ -89,9 +87,7 @@ impl PutRecord {
 /// **Important:** After you write a record to a stream, you cannot modify that record or its order within the stream.
 ///
 /// By default, data records are accessible for 24 hours from the time that they are added to a stream. You can use IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to modify this retention period.
-pub struct PutRecords(
-    pub(crate) rt::Call<t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError>,
-);
+pub struct PutRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRecords, t::PutRecordsInput, t::PutRecordsOutput, e::PutRecordsError,
     op::PUT_RECORDS
@@ -114,9 +110,7 @@ impl PutRecords {
 /// - Queue pattern: `arn:aws.*:kinesis:.*:\d{12}:queue/\S+`
 ///
 /// For more information, see [Controlling Access to Amazon Kinesis Data Streams Resources Using IAM](https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html).
-pub struct PutResourcePolicy(
-    pub(crate) rt::Call<t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError>,
-);
+pub struct PutResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutResourcePolicy, t::PutResourcePolicyInput, rt::Unit, e::PutResourcePolicyError,
     op::PUT_RESOURCE_POLICY

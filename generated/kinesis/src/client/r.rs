@@ -42,13 +42,7 @@ impl super::Client {
 /// Use this operation to inspect the records your queue consumer could not process, so you can correct the cause and then either acknowledge or restore them.
 ///
 /// A queue delivers dead-letter records while it is in the `ACTIVE` state.
-pub struct ReceiveDeadLetterQueueRecords(
-    pub(crate) rt::Call<
-        t::ReceiveDeadLetterQueueRecordsInput,
-        t::ReceiveDeadLetterQueueRecordsOutput,
-        e::ReceiveDeadLetterQueueRecordsError,
-    >,
-);
+pub struct ReceiveDeadLetterQueueRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReceiveDeadLetterQueueRecords, t::ReceiveDeadLetterQueueRecordsInput,
     t::ReceiveDeadLetterQueueRecordsOutput, e::ReceiveDeadLetterQueueRecordsError,
@@ -75,13 +69,7 @@ impl ReceiveDeadLetterQueueRecords {
 /// A queue delivers records while it is in the `ACTIVE` state.
 ///
 /// On rare occasions, a queue can deliver a record more than once. Design your queue consumer to be idempotent, so that processing the same record more than once is safe.
-pub struct ReceiveQueueRecords(
-    pub(crate) rt::Call<
-        t::ReceiveQueueRecordsInput,
-        t::ReceiveQueueRecordsOutput,
-        e::ReceiveQueueRecordsError,
-    >,
-);
+pub struct ReceiveQueueRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReceiveQueueRecords, t::ReceiveQueueRecordsInput, t::ReceiveQueueRecordsOutput,
     e::ReceiveQueueRecordsError, op::RECEIVE_QUEUE_RECORDS
@@ -103,13 +91,7 @@ impl ReceiveQueueRecords {
 /// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
 ///
 /// The use of this operation has a limit of five transactions per second per account. Also, only 5 consumers can be created simultaneously. In other words, you cannot have more than 5 consumers in a `CREATING` status at the same time. Registering a 6th consumer while there are 5 in a `CREATING` status results in a `LimitExceededException`.
-pub struct RegisterStreamConsumer(
-    pub(crate) rt::Call<
-        t::RegisterStreamConsumerInput,
-        t::RegisterStreamConsumerOutput,
-        e::RegisterStreamConsumerError,
-    >,
-);
+pub struct RegisterStreamConsumer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterStreamConsumer, t::RegisterStreamConsumerInput,
     t::RegisterStreamConsumerOutput, e::RegisterStreamConsumerError,
@@ -130,13 +112,7 @@ impl RegisterStreamConsumer {
 /// If you specify a tag that does not exist, it is ignored.
 ///
 /// RemoveTagsFromStream has a limit of five transactions per second per account.
-pub struct RemoveTagsFromStream(
-    pub(crate) rt::Call<
-        t::RemoveTagsFromStreamInput,
-        rt::Unit,
-        e::RemoveTagsFromStreamError,
-    >,
-);
+pub struct RemoveTagsFromStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveTagsFromStream, t::RemoveTagsFromStreamInput, rt::Unit,
     e::RemoveTagsFromStreamError, op::REMOVE_TAGS_FROM_STREAM
@@ -154,13 +130,7 @@ impl RemoveTagsFromStream {
 /// Restore records after you have corrected the condition that prevented your queue consumer from processing them.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-pub struct RestoreDeadLetterQueueRecords(
-    pub(crate) rt::Call<
-        t::RestoreDeadLetterQueueRecordsInput,
-        t::RestoreDeadLetterQueueRecordsOutput,
-        e::RestoreDeadLetterQueueRecordsError,
-    >,
-);
+pub struct RestoreDeadLetterQueueRecords(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreDeadLetterQueueRecords, t::RestoreDeadLetterQueueRecordsInput,
     t::RestoreDeadLetterQueueRecordsOutput, e::RestoreDeadLetterQueueRecordsError,

@@ -51,9 +51,7 @@ impl super::Client {
 /// If you try to operate on too many streams simultaneously using CreateStream, DeleteStream, MergeShards, and/or SplitShard, you receive a `LimitExceededException`.
 ///
 /// `SplitShard` has a limit of five transactions per second per account.
-pub struct SplitShard(
-    pub(crate) rt::Call<t::SplitShardInput, rt::Unit, e::SplitShardError>,
-);
+pub struct SplitShard(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SplitShard, t::SplitShardInput, rt::Unit, e::SplitShardError, op::SPLIT_SHARD
 );
@@ -75,13 +73,7 @@ impl SplitShard {
 /// API Limits: You can successfully apply a new Amazon Web Services KMS key for server-side encryption 25 times in a rolling 24-hour period.
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are encrypted. After you enable encryption, you can verify that encryption is applied by inspecting the API response from `PutRecord` or `PutRecords`.
-pub struct StartStreamEncryption(
-    pub(crate) rt::Call<
-        t::StartStreamEncryptionInput,
-        rt::Unit,
-        e::StartStreamEncryptionError,
-    >,
-);
+pub struct StartStreamEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartStreamEncryption, t::StartStreamEncryptionInput, rt::Unit,
     e::StartStreamEncryptionError, op::START_STREAM_ENCRYPTION
@@ -104,13 +96,7 @@ impl StartStreamEncryption {
 /// API Limits: You can successfully disable server-side encryption 25 times in a rolling 24-hour period.
 ///
 /// Note: It can take up to 5 seconds after the stream is in an `ACTIVE` status before all records written to the stream are no longer subject to encryption. After you disabled encryption, you can verify that encryption is not applied by inspecting the API response from `PutRecord` or `PutRecords`.
-pub struct StopStreamEncryption(
-    pub(crate) rt::Call<
-        t::StopStreamEncryptionInput,
-        rt::Unit,
-        e::StopStreamEncryptionError,
-    >,
-);
+pub struct StopStreamEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopStreamEncryption, t::StopStreamEncryptionInput, rt::Unit,
     e::StopStreamEncryptionError, op::STOP_STREAM_ENCRYPTION
@@ -133,13 +119,7 @@ impl StopStreamEncryption {
 /// If you call `SubscribeToShard` again with the same `ConsumerARN` and `ShardId` within 5 seconds of a successful call, you'll get a `ResourceInUseException`. If you call `SubscribeToShard` 5 seconds or more after a successful call, the second call takes over the subscription and the previous connection expires or fails with a `ResourceInUseException`.
 ///
 /// For an example of how to use this operation, see [Develop enhanced fan-out consumers with the Amazon Web Services SDK for Java](https://docs.aws.amazon.com/streams/latest/dev/building-enhanced-consumers-api.html).
-pub struct SubscribeToShard(
-    pub(crate) rt::Call<
-        t::SubscribeToShardInput,
-        t::SubscribeToShardOutput,
-        e::SubscribeToShardError,
-    >,
-);
+pub struct SubscribeToShard(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SubscribeToShard, t::SubscribeToShardInput, t::SubscribeToShardOutput,
     e::SubscribeToShardError, op::SUBSCRIBE_TO_SHARD

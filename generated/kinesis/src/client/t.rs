@@ -18,9 +18,7 @@ impl super::Client {
 /// Adds or updates tags for the specified Kinesis resource. Each tag is a label consisting of a user-defined key and value. Tags can help you manage, identify, organize, search for, and filter resources. You can assign up to 50 tags to a Kinesis resource.
 ///
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceInput, rt::Unit, e::TagResourceError>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceInput, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );

@@ -72,9 +72,7 @@ impl super::Client {
 /// Removes tags from the specified Kinesis resource. Removed tags are deleted and can't be recovered after this operation completes successfully.
 ///
 /// The Kinesis resource can be a data stream, a queue, or an enhanced fan-out consumer.
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceInput, rt::Unit, e::UntagResourceError>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceInput, rt::Unit, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -94,13 +92,7 @@ impl UntagResource {
 ///
 /// - Certain account configurations have minimum commitment windows. Attempting to update your settings prior to the end of the minimum commitment window might have certain restrictions.
 /// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
-pub struct UpdateAccountSettings(
-    pub(crate) rt::Call<
-        t::UpdateAccountSettingsInput,
-        t::UpdateAccountSettingsOutput,
-        e::UpdateAccountSettingsError,
-    >,
-);
+pub struct UpdateAccountSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAccountSettings, t::UpdateAccountSettingsInput, t::UpdateAccountSettingsOutput,
     e::UpdateAccountSettingsError, op::UPDATE_ACCOUNT_SETTINGS
@@ -118,13 +110,7 @@ impl UpdateAccountSettings {
 /// Updating a channel is an asynchronous operation. Upon receiving the request, Amazon Kinesis Data Streams sets the channel to the `UPDATING` state and returns immediately. After the change is applied, Amazon Kinesis Data Streams sets the channel back to the `ACTIVE` state.
 ///
 /// This operation has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. Exceeding 5 TPS results in a `LimitExceededException`.
-pub struct UpdateChannel(
-    pub(crate) rt::Call<
-        t::UpdateChannelInput,
-        t::UpdateChannelOutput,
-        e::UpdateChannelError,
-    >,
-);
+pub struct UpdateChannel(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateChannel, t::UpdateChannelInput, t::UpdateChannelOutput, e::UpdateChannelError,
     op::UPDATE_CHANNEL
@@ -148,13 +134,7 @@ impl UpdateChannel {
 /// Changes the visibility timeout of up to 10 dead-letter records that you have received from the specified queue but not yet acknowledged. The result for each entry is reported individually in the response.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-pub struct UpdateDeadLetterQueueRecordsVisibility(
-    pub(crate) rt::Call<
-        t::UpdateDeadLetterQueueRecordsVisibilityInput,
-        t::UpdateDeadLetterQueueRecordsVisibilityOutput,
-        e::UpdateDeadLetterQueueRecordsVisibilityError,
-    >,
-);
+pub struct UpdateDeadLetterQueueRecordsVisibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateDeadLetterQueueRecordsVisibility,
     t::UpdateDeadLetterQueueRecordsVisibilityInput,
@@ -172,13 +152,7 @@ impl UpdateDeadLetterQueueRecordsVisibility {
 /// The `UpdateMaxRecordSize` operation.
 ///
 /// This allows you to update the `MaxRecordSize` of a single record that you can write to, and read from a stream. You can ingest and digest single records up to 10240 KiB.
-pub struct UpdateMaxRecordSize(
-    pub(crate) rt::Call<
-        t::UpdateMaxRecordSizeInput,
-        rt::Unit,
-        e::UpdateMaxRecordSizeError,
-    >,
-);
+pub struct UpdateMaxRecordSize(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateMaxRecordSize, t::UpdateMaxRecordSizeInput, rt::Unit,
     e::UpdateMaxRecordSizeError, op::UPDATE_MAX_RECORD_SIZE
@@ -197,9 +171,7 @@ impl UpdateMaxRecordSize {
 /// `UpdateQueue` is an asynchronous operation. Upon receiving an `UpdateQueue` request, Amazon Kinesis Data Streams sets the `QueueStatus` to `UPDATING`, and sets it back to `ACTIVE` when the update is complete. You can continue to receive and acknowledge records while the queue is `UPDATING`.
 ///
 /// You can't change the data stream or the starting position of a queue after you create it. To read from a different stream or position, create a new queue.
-pub struct UpdateQueue(
-    pub(crate) rt::Call<t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError>,
-);
+pub struct UpdateQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateQueue, t::UpdateQueueInput, t::UpdateQueueOutput, e::UpdateQueueError,
     op::UPDATE_QUEUE
@@ -215,13 +187,7 @@ impl UpdateQueue {
 /// Extend the visibility timeout of a record when your queue consumer needs more time to finish processing it, so the record does not become visible and get redelivered while it is still being processed. Set the visibility timeout to `0` to make a record visible in the queue immediately, so that it can be received again without waiting for its current timeout to expire.
 ///
 /// Because the request can result in a combination of successful and unsuccessful entries, check the `Failed` list even when the call returns an HTTP status code of `200`.
-pub struct UpdateQueueRecordsVisibility(
-    pub(crate) rt::Call<
-        t::UpdateQueueRecordsVisibilityInput,
-        t::UpdateQueueRecordsVisibilityOutput,
-        e::UpdateQueueRecordsVisibilityError,
-    >,
-);
+pub struct UpdateQueueRecordsVisibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateQueueRecordsVisibility, t::UpdateQueueRecordsVisibilityInput,
     t::UpdateQueueRecordsVisibilityOutput, e::UpdateQueueRecordsVisibilityError,
@@ -257,13 +223,7 @@ impl UpdateQueueRecordsVisibility {
 /// - Make over 10 TPS. TPS over 10 will trigger the LimitExceededException
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
-pub struct UpdateShardCount(
-    pub(crate) rt::Call<
-        t::UpdateShardCountInput,
-        t::UpdateShardCountOutput,
-        e::UpdateShardCountError,
-    >,
-);
+pub struct UpdateShardCount(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateShardCount, t::UpdateShardCountInput, t::UpdateShardCountOutput,
     e::UpdateShardCountError, op::UPDATE_SHARD_COUNT
@@ -282,9 +242,7 @@ impl UpdateShardCount {
 /// If you'd still like to proactively scale your on-demand data stream’s capacity, you can unlock the warm throughput feature for on-demand data streams by enabling `MinimumThroughputBillingCommitment` for your account. Once your account has `MinimumThroughputBillingCommitment` enabled, you can specify the warm throughput in MiB per second that your stream can support in writes.
 ///
 /// You can't switch a data stream from on-demand to provisioned capacity mode while the stream has one or more queues. Delete the queues with DeleteQueue before you change the capacity mode.
-pub struct UpdateStreamMode(
-    pub(crate) rt::Call<t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError>,
-);
+pub struct UpdateStreamMode(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStreamMode, t::UpdateStreamModeInput, rt::Unit, e::UpdateStreamModeError,
     op::UPDATE_STREAM_MODE
@@ -309,13 +267,7 @@ impl UpdateStreamMode {
 /// This operation is only supported for data streams that use the on-demand capacity mode. Provisioned capacity mode streams do not support the record distribution strategy setting. Attempting to set `AUTO` on a provisioned stream results in an `InvalidArgumentException`.
 ///
 /// New records that arrive after the change are distributed according to the new strategy. Records already in the stream keep their original shard assignments and are not redistributed.
-pub struct UpdateStreamRecordDistributionStrategy(
-    pub(crate) rt::Call<
-        t::UpdateStreamRecordDistributionStrategyInput,
-        rt::Unit,
-        e::UpdateStreamRecordDistributionStrategyError,
-    >,
-);
+pub struct UpdateStreamRecordDistributionStrategy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStreamRecordDistributionStrategy,
     t::UpdateStreamRecordDistributionStrategyInput, rt::Unit,
@@ -348,13 +300,7 @@ impl UpdateStreamRecordDistributionStrategy {
 /// - This API has a call limit of 5 transactions per second (TPS) for each Amazon Web Services account. TPS over 5 will initiate the `LimitExceededException`.
 ///
 /// For the default limits for an Amazon Web Services account, see [Streams Limits](https://docs.aws.amazon.com/kinesis/latest/dev/service-sizes-and-limits.html) in the *Amazon Kinesis Data Streams Developer Guide*. To request an increase in the call rate limit, the shard limit for this API, or your overall shard limit, use the [limits form](https://console.aws.amazon.com/support/v1#/case/create?issueType=service-limit-increase&limitType=service-code-kinesis).
-pub struct UpdateStreamWarmThroughput(
-    pub(crate) rt::Call<
-        t::UpdateStreamWarmThroughputInput,
-        t::UpdateStreamWarmThroughputOutput,
-        e::UpdateStreamWarmThroughputError,
-    >,
-);
+pub struct UpdateStreamWarmThroughput(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStreamWarmThroughput, t::UpdateStreamWarmThroughputInput,
     t::UpdateStreamWarmThroughputOutput, e::UpdateStreamWarmThroughputError,

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct AccessDeniedException {
     pub message: Option<String>,
 }
-rt::structure!(AccessDeniedException, ACCESS_DENIED_EXCEPTION, 0 => message);
-pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AccessDeniedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A dead-letter record that was not acknowledged, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsErrorEntry {
@@ -26,16 +24,10 @@ pub struct AcknowledgeDeadLetterQueueRecordsErrorEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsErrorEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, 0 => receipt_handle, 1 =>
-    error_code, 2 => error_message
-);
-pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeDeadLetterQueueRecordsErrorEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
+    rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeDeadLetterQueueRecordsErrorEntryList",
@@ -50,16 +42,10 @@ pub struct AcknowledgeDeadLetterQueueRecordsInput {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsInput, ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
-    0 => queue_arn, 1 => entries
-);
-pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "AcknowledgeDeadLetterQueueRecordsInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Entries", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
+    &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeDeadLetterQueueRecordsOutput {
@@ -70,16 +56,10 @@ pub struct AcknowledgeDeadLetterQueueRecordsOutput {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsOutput,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, 0 => successful, 1 => failed
-);
-pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "AcknowledgeDeadLetterQueueRecordsOutput",
-    &[
-        rt::m("Successful", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, [successful[0] = rt::m("Successful",
+    &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+    failed[1] = rt::m("Failed", &ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// A dead-letter record to acknowledge, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
@@ -89,11 +69,8 @@ pub struct AcknowledgeDeadLetterQueueRecordsRequestEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsRequestEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, 0 => receipt_handle
-);
-pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeDeadLetterQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeDeadLetterQueueRecordsRequestEntryList",
@@ -107,11 +84,8 @@ pub struct AcknowledgeDeadLetterQueueRecordsResultEntry {
 }
 rt::structure!(
     AcknowledgeDeadLetterQueueRecordsResultEntry,
-    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, 0 => receipt_handle
-);
-pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeDeadLetterQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static ACKNOWLEDGE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeDeadLetterQueueRecordsResultEntryList",
@@ -128,16 +102,10 @@ pub struct AcknowledgeQueueRecordsErrorEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsErrorEntry, ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY, 0 =>
-    receipt_handle, 1 => error_code, 2 => error_message
-);
-pub static ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeQueueRecordsErrorEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    AcknowledgeQueueRecordsErrorEntry, ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY,
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsErrorEntryList",
@@ -151,17 +119,10 @@ pub struct AcknowledgeQueueRecordsInput {
     pub entries: Vec<AcknowledgeQueueRecordsRequestEntry>,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsInput, ACKNOWLEDGE_QUEUE_RECORDS_INPUT, 0 => queue_arn, 1 =>
-    entries
-);
-pub static ACKNOWLEDGE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "AcknowledgeQueueRecordsInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Entries", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    AcknowledgeQueueRecordsInput, ACKNOWLEDGE_QUEUE_RECORDS_INPUT, [queue_arn[0] =
+    rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
+    entries[1] = rt::m("Entries", &ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AcknowledgeQueueRecordsOutput {
@@ -171,16 +132,10 @@ pub struct AcknowledgeQueueRecordsOutput {
     pub failed: Vec<AcknowledgeQueueRecordsErrorEntry>,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsOutput, ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT, 0 => successful, 1
-    => failed
-);
-pub static ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "AcknowledgeQueueRecordsOutput",
-    &[
-        rt::m("Successful", &ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    AcknowledgeQueueRecordsOutput, ACKNOWLEDGE_QUEUE_RECORDS_OUTPUT, [successful[0] =
+    rt::m("Successful", &ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST)
+    .flags(rt::REQUIRED), failed[1] = rt::m("Failed",
+    &ACKNOWLEDGE_QUEUE_RECORDS_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// A record to acknowledge, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
@@ -189,12 +144,9 @@ pub struct AcknowledgeQueueRecordsRequestEntry {
     pub receipt_handle: String,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsRequestEntry, ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY, 0 =>
-    receipt_handle
-);
-pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    AcknowledgeQueueRecordsRequestEntry, ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY,
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsRequestEntryList",
@@ -207,12 +159,9 @@ pub struct AcknowledgeQueueRecordsResultEntry {
     pub receipt_handle: String,
 }
 rt::structure!(
-    AcknowledgeQueueRecordsResultEntry, ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY, 0 =>
-    receipt_handle
-);
-pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "AcknowledgeQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    AcknowledgeQueueRecordsResultEntry, ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY,
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 pub static ACKNOWLEDGE_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "AcknowledgeQueueRecordsResultEntryList",
@@ -231,15 +180,8 @@ pub struct AddTagsToStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    AddTagsToStreamInput, ADD_TAGS_TO_STREAM_INPUT, 0 => stream_name, 1 => tags, 2 =>
-    stream_arn, 3 => stream_id
-);
-pub static ADD_TAGS_TO_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "AddTagsToStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    AddTagsToStreamInput, ADD_TAGS_TO_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), tags[1] = rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );

@@ -38,31 +38,23 @@ pub struct ChannelDescription {
     pub logging_configuration: ChannelLoggingConfiguration,
 }
 rt::structure!(
-    ChannelDescription, CHANNEL_DESCRIPTION, 0 => channel_name, 1 => channel_arn, 2 =>
-    channel_id, 3 => channel_status, 4 => channel_status_reason, 5 =>
-    channel_creation_timestamp, 6 => service_execution_role_arn, 7 =>
-    stream_configuration_list, 8 => s3_destination_configuration, 9 =>
-    s3_tables_destination_configuration, 10 => encryption_configuration, 11 =>
-    logging_configuration
-);
-pub static CHANNEL_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ChannelDescription",
-    &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ChannelStatusReason", &rt::STRING).min(1.0),
-        rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamConfigurationList", &CHANNEL_STREAM_DESCRIPTION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("S3DestinationConfiguration", &S3_DESTINATION_DESCRIPTION),
-        rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_DESCRIPTION),
-        rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
-        rt::m("LoggingConfiguration", &CHANNEL_LOGGING_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    ChannelDescription, CHANNEL_DESCRIPTION, [channel_name[0] = rt::m("ChannelName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_arn[1] = rt::m("ChannelARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_id[2] = rt::m("ChannelId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), channel_status[3] = rt::m("ChannelStatus",
+    &rt::ENUM).flags(rt::REQUIRED), channel_status_reason[4] =
+    rt::m("ChannelStatusReason", &rt::STRING).min(1.0), channel_creation_timestamp[5] =
+    rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    service_execution_role_arn[6] = rt::m("ServiceExecutionRoleARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_configuration_list[7] =
+    rt::m("StreamConfigurationList", &CHANNEL_STREAM_DESCRIPTION_LIST)
+    .flags(rt::REQUIRED).min(1.0), s3_destination_configuration[8] =
+    rt::m("S3DestinationConfiguration", &S3_DESTINATION_DESCRIPTION),
+    s3_tables_destination_configuration[9] = rt::m("S3TablesDestinationConfiguration",
+    &S3_TABLES_DESTINATION_DESCRIPTION), encryption_configuration[10] =
+    rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
+    logging_configuration[11] = rt::m("LoggingConfiguration",
+    &CHANNEL_LOGGING_CONFIGURATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChannelDestinationType { S3 = "S3", S3Tables = "S3_TABLES" }
@@ -76,15 +68,9 @@ pub struct ChannelEncryptionConfiguration {
     pub key_id: String,
 }
 rt::structure!(
-    ChannelEncryptionConfiguration, CHANNEL_ENCRYPTION_CONFIGURATION, 0 =>
-    encryption_type, 1 => key_id
-);
-pub static CHANNEL_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ChannelEncryptionConfiguration",
-    &[
-        rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    ChannelEncryptionConfiguration, CHANNEL_ENCRYPTION_CONFIGURATION, [encryption_type[0]
+    = rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[1] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum ChannelEncryptionType { Kms = "KMS" }
@@ -96,11 +82,8 @@ pub struct ChannelLoggingConfiguration {
     pub cloud_watch_logs: CloudWatchLogs,
 }
 rt::structure!(
-    ChannelLoggingConfiguration, CHANNEL_LOGGING_CONFIGURATION, 0 => cloud_watch_logs
-);
-pub static CHANNEL_LOGGING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ChannelLoggingConfiguration",
-    &[rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS).flags(rt::REQUIRED)],
+    ChannelLoggingConfiguration, CHANNEL_LOGGING_CONFIGURATION, [cloud_watch_logs[0] =
+    rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS).flags(rt::REQUIRED)]
 );
 /// The updated Amazon CloudWatch Logs configuration for a channel. Used in UpdateChannel.
 #[derive(Clone, Default, PartialEq)]
@@ -109,11 +92,8 @@ pub struct ChannelLoggingUpdateInput {
     pub cloud_watch_logs: CloudWatchLogsUpdateInput,
 }
 rt::structure!(
-    ChannelLoggingUpdateInput, CHANNEL_LOGGING_UPDATE_INPUT, 0 => cloud_watch_logs
-);
-pub static CHANNEL_LOGGING_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
-    "ChannelLoggingUpdateInput",
-    &[rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS_UPDATE_INPUT).flags(rt::REQUIRED)],
+    ChannelLoggingUpdateInput, CHANNEL_LOGGING_UPDATE_INPUT, [cloud_watch_logs[0] =
+    rt::m("CloudWatchLogs", &CLOUD_WATCH_LOGS_UPDATE_INPUT).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChannelStatus { Creating = "CREATING", Active = "ACTIVE", Updating =
@@ -128,15 +108,9 @@ pub struct ChannelStreamConfiguration {
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
-    ChannelStreamConfiguration, CHANNEL_STREAM_CONFIGURATION, 0 => stream_arn, 1 =>
-    record_configuration
-);
-pub static CHANNEL_STREAM_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ChannelStreamConfiguration",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    ChannelStreamConfiguration, CHANNEL_STREAM_CONFIGURATION, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_configuration[1]
+    = rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamConfigurationList",
@@ -153,16 +127,11 @@ pub struct ChannelStreamDescription {
     pub record_configuration: RecordConfiguration,
 }
 rt::structure!(
-    ChannelStreamDescription, CHANNEL_STREAM_DESCRIPTION, 0 => stream_arn, 1 =>
-    stream_creation_timestamp, 2 => record_configuration
-);
-pub static CHANNEL_STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ChannelStreamDescription",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("RecordConfiguration", &RECORD_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    ChannelStreamDescription, CHANNEL_STREAM_DESCRIPTION, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_creation_timestamp[1] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), record_configuration[2] = rt::m("RecordConfiguration",
+    &RECORD_CONFIGURATION).flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_DESCRIPTION_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamDescriptionList",
@@ -177,15 +146,10 @@ pub struct ChannelStreamIdentifier {
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    ChannelStreamIdentifier, CHANNEL_STREAM_IDENTIFIER, 0 => stream_arn, 1 =>
-    stream_creation_timestamp
-);
-pub static CHANNEL_STREAM_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "ChannelStreamIdentifier",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    ChannelStreamIdentifier, CHANNEL_STREAM_IDENTIFIER, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_creation_timestamp[1] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 pub static CHANNEL_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "ChannelStreamIdentifierList",
@@ -221,22 +185,16 @@ pub struct ChannelSummary {
     pub streams: Vec<ChannelStreamIdentifier>,
 }
 rt::structure!(
-    ChannelSummary, CHANNEL_SUMMARY, 0 => channel_name, 1 => channel_arn, 2 =>
-    channel_id, 3 => channel_status, 4 => channel_status_reason, 5 =>
-    channel_creation_timestamp, 6 => channel_destination_type, 7 => streams
-);
-pub static CHANNEL_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ChannelSummary",
-    &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ChannelStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ChannelStatusReason", &rt::STRING).min(1.0),
-        rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ChannelDestinationType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0),
-    ],
+    ChannelSummary, CHANNEL_SUMMARY, [channel_name[0] = rt::m("ChannelName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_arn[1] = rt::m("ChannelARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_id[2] = rt::m("ChannelId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), channel_status[3] = rt::m("ChannelStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), channel_status_reason[4] = rt::m("ChannelStatusReason",
+    &rt::STRING).min(1.0), channel_creation_timestamp[5] =
+    rt::m("ChannelCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    channel_destination_type[6] = rt::m("ChannelDestinationType", &rt::ENUM)
+    .flags(rt::REQUIRED), streams[7] = rt::m("Streams", &CHANNEL_STREAM_IDENTIFIER_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static CHANNEL_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ChannelSummaryList",
@@ -252,15 +210,10 @@ pub struct ChildShard {
     pub hash_key_range: HashKeyRange,
 }
 rt::structure!(
-    ChildShard, CHILD_SHARD, 0 => shard_id, 1 => parent_shards, 2 => hash_key_range
-);
-pub static CHILD_SHARD: rt::Schema = rt::Schema::structure(
-    "ChildShard",
-    &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ParentShards", &SHARD_ID_LIST).flags(rt::REQUIRED),
-        rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
-    ],
+    ChildShard, CHILD_SHARD, [shard_id[0] = rt::m("ShardId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_shards[1] = rt::m("ParentShards",
+    &SHARD_ID_LIST).flags(rt::REQUIRED), hash_key_range[2] = rt::m("HashKeyRange",
+    &HASH_KEY_RANGE).flags(rt::REQUIRED)]
 );
 pub static CHILD_SHARD_LIST: rt::Schema = rt::Schema::list(
     "ChildShardList",
@@ -277,16 +230,9 @@ pub struct CloudWatchLogs {
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
-    CloudWatchLogs, CLOUD_WATCH_LOGS, 0 => enabled, 1 => log_group_name, 2 =>
-    log_stream_name
-);
-pub static CLOUD_WATCH_LOGS: rt::Schema = rt::Schema::structure(
-    "CloudWatchLogs",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("LogGroupName", &rt::STRING).min(1.0),
-        rt::m("LogStreamName", &rt::STRING).min(1.0),
-    ],
+    CloudWatchLogs, CLOUD_WATCH_LOGS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), log_group_name[1] = rt::m("LogGroupName", &rt::STRING)
+    .min(1.0), log_stream_name[2] = rt::m("LogStreamName", &rt::STRING).min(1.0)]
 );
 /// The updated Amazon CloudWatch Logs settings for a channel.
 #[derive(Clone, Default, PartialEq)]
@@ -299,16 +245,10 @@ pub struct CloudWatchLogsUpdateInput {
     pub log_stream_name: Option<String>,
 }
 rt::structure!(
-    CloudWatchLogsUpdateInput, CLOUD_WATCH_LOGS_UPDATE_INPUT, 0 => enabled, 1 =>
-    log_group_name, 2 => log_stream_name
-);
-pub static CLOUD_WATCH_LOGS_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
-    "CloudWatchLogsUpdateInput",
-    &[
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("LogGroupName", &rt::STRING).min(1.0),
-        rt::m("LogStreamName", &rt::STRING).min(1.0),
-    ],
+    CloudWatchLogsUpdateInput, CLOUD_WATCH_LOGS_UPDATE_INPUT, [enabled[0] =
+    rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED), log_group_name[1] =
+    rt::m("LogGroupName", &rt::STRING).min(1.0), log_stream_name[2] =
+    rt::m("LogStreamName", &rt::STRING).min(1.0)]
 );
 /// An object that represents the details of the consumer you registered. This type of object is returned by RegisterStreamConsumer.
 #[derive(Clone, Default, PartialEq)]
@@ -324,17 +264,11 @@ pub struct Consumer {
     pub consumer_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    Consumer, CONSUMER, 0 => consumer_name, 1 => consumer_arn, 2 => consumer_status, 3 =>
-    consumer_creation_timestamp
-);
-pub static CONSUMER: rt::Schema = rt::Schema::structure(
-    "Consumer",
-    &[
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    Consumer, CONSUMER, [consumer_name[0] = rt::m("ConsumerName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), consumer_arn[1] = rt::m("ConsumerARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), consumer_status[2] = rt::m("ConsumerStatus",
+    &rt::ENUM).flags(rt::REQUIRED), consumer_creation_timestamp[3] =
+    rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// An object that represents the details of a registered consumer. This type of object is returned by DescribeStreamConsumer.
 #[derive(Clone, Default, PartialEq)]
@@ -352,18 +286,13 @@ pub struct ConsumerDescription {
     pub stream_arn: String,
 }
 rt::structure!(
-    ConsumerDescription, CONSUMER_DESCRIPTION, 0 => consumer_name, 1 => consumer_arn, 2
-    => consumer_status, 3 => consumer_creation_timestamp, 4 => stream_arn
-);
-pub static CONSUMER_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "ConsumerDescription",
-    &[
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    ConsumerDescription, CONSUMER_DESCRIPTION, [consumer_name[0] = rt::m("ConsumerName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_arn[1] = rt::m("ConsumerARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), consumer_status[2] =
+    rt::m("ConsumerStatus", &rt::ENUM).flags(rt::REQUIRED),
+    consumer_creation_timestamp[3] = rt::m("ConsumerCreationTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED), stream_arn[4] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static CONSUMER_LIST: rt::Schema = rt::Schema::list(
     "ConsumerList",
@@ -393,35 +322,27 @@ pub struct CreateChannelInput {
     pub logging_configuration: Option<ChannelLoggingConfiguration>,
 }
 rt::structure!(
-    CreateChannelInput, CREATE_CHANNEL_INPUT, 0 => channel_name, 1 =>
-    service_execution_role_arn, 2 => stream_configuration_list, 3 =>
-    s3_destination_configuration, 4 => s3_tables_destination_configuration, 5 =>
-    encryption_configuration, 6 => tags, 7 => logging_configuration
-);
-pub static CREATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateChannelInput",
-    &[
-        rt::m("ChannelName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamConfigurationList", &CHANNEL_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("S3DestinationConfiguration", &S3_DESTINATION_CONFIGURATION),
-        rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_CONFIGURATION),
-        rt::m("EncryptionConfiguration", &CHANNEL_ENCRYPTION_CONFIGURATION),
-        rt::m("Tags", &TAG_MAP),
-        rt::m("LoggingConfiguration", &CHANNEL_LOGGING_CONFIGURATION),
-    ],
+    CreateChannelInput, CREATE_CHANNEL_INPUT, [channel_name[0] = rt::m("ChannelName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), service_execution_role_arn[1] =
+    rt::m("ServiceExecutionRoleARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_configuration_list[2] = rt::m("StreamConfigurationList",
+    &CHANNEL_STREAM_CONFIGURATION_LIST).flags(rt::REQUIRED).min(1.0),
+    s3_destination_configuration[3] = rt::m("S3DestinationConfiguration",
+    &S3_DESTINATION_CONFIGURATION), s3_tables_destination_configuration[4] =
+    rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_CONFIGURATION),
+    encryption_configuration[5] = rt::m("EncryptionConfiguration",
+    &CHANNEL_ENCRYPTION_CONFIGURATION), tags[6] = rt::m("Tags", &TAG_MAP),
+    logging_configuration[7] = rt::m("LoggingConfiguration",
+    &CHANNEL_LOGGING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateChannelOutput {
     /// The configuration and current status of the channel, including its ARN, destination configuration, and lifecycle state. Immediately after creation, the state is `CREATING`.
     pub channel_description: ChannelDescription,
 }
-rt::structure!(CreateChannelOutput, CREATE_CHANNEL_OUTPUT, 0 => channel_description);
-pub static CREATE_CHANNEL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateChannelOutput",
-    &[rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateChannelOutput, CREATE_CHANNEL_OUTPUT, [channel_description[0] =
+    rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueInput {
@@ -435,29 +356,20 @@ pub struct CreateQueueInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateQueueInput, CREATE_QUEUE_INPUT, 0 => queue_name, 1 =>
-    stream_configuration_list, 2 => queue_attributes, 3 => tags
-);
-pub static CREATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateQueueInput",
-    &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("QueueAttributes", &QUEUE_ATTRIBUTES),
-        rt::m("Tags", &TAG_MAP),
-    ],
+    CreateQueueInput, CREATE_QUEUE_INPUT, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_configuration_list[1] =
+    rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
+    .flags(rt::REQUIRED).min(1.0), queue_attributes[2] = rt::m("QueueAttributes",
+    &QUEUE_ATTRIBUTES), tags[3] = rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueOutput {
     /// A description of the queue that was created.
     pub queue_description: QueueDescription,
 }
-rt::structure!(CreateQueueOutput, CREATE_QUEUE_OUTPUT, 0 => queue_description);
-pub static CREATE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateQueueOutput",
-    &[rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    CreateQueueOutput, CREATE_QUEUE_OUTPUT, [queue_description[0] =
+    rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// Represents the input for `CreateStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -483,19 +395,11 @@ pub struct CreateStreamInput {
     pub record_distribution_strategy: Option<RecordDistributionStrategy>,
 }
 rt::structure!(
-    CreateStreamInput, CREATE_STREAM_INPUT, 0 => stream_name, 1 => shard_count, 2 =>
-    stream_mode_details, 3 => tags, 4 => warm_throughput_mi_bps, 5 =>
-    max_record_size_in_ki_b, 6 => record_distribution_strategy
-);
-pub static CREATE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ShardCount", &rt::INTEGER).min(1.0),
-        rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
-        rt::m("Tags", &TAG_MAP),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
-        rt::m("RecordDistributionStrategy", &rt::ENUM),
-    ],
+    CreateStreamInput, CREATE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), shard_count[1] = rt::m("ShardCount",
+    &rt::INTEGER).min(1.0), stream_mode_details[2] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), tags[3] = rt::m("Tags", &TAG_MAP), warm_throughput_mi_bps[4] =
+    rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0), max_record_size_in_ki_b[5] =
+    rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
+    record_distribution_strategy[6] = rt::m("RecordDistributionStrategy", &rt::ENUM)]
 );

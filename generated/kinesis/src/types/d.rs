@@ -14,15 +14,9 @@ pub struct DeadLetterConfiguration {
     pub max_receive_count: Option<i32>,
 }
 rt::structure!(
-    DeadLetterConfiguration, DEAD_LETTER_CONFIGURATION, 0 => target_type, 1 =>
-    max_receive_count
-);
-pub static DEAD_LETTER_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DeadLetterConfiguration",
-    &[
-        rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("MaxReceiveCount", &rt::INTEGER).min(1.0),
-    ],
+    DeadLetterConfiguration, DEAD_LETTER_CONFIGURATION, [target_type[0] =
+    rt::m("TargetType", &rt::ENUM).flags(rt::REQUIRED), max_receive_count[1] =
+    rt::m("MaxReceiveCount", &rt::INTEGER).min(1.0)]
 );
 /// The Amazon S3 dead-letter queue configuration for records that cannot be delivered.
 #[derive(Clone, Default, PartialEq)]
@@ -35,16 +29,11 @@ pub struct DeadLetterQueueS3Configuration {
     pub error_output_prefix: Option<String>,
 }
 rt::structure!(
-    DeadLetterQueueS3Configuration, DEAD_LETTER_QUEUE_S3_CONFIGURATION, 0 => bucket_arn,
-    1 => expected_bucket_owner, 2 => error_output_prefix
-);
-pub static DEAD_LETTER_QUEUE_S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DeadLetterQueueS3Configuration",
-    &[
-        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-        rt::m("ErrorOutputPrefix", &rt::STRING).min(1.0),
-    ],
+    DeadLetterQueueS3Configuration, DEAD_LETTER_QUEUE_S3_CONFIGURATION, [bucket_arn[0] =
+    rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .flags(rt::REQUIRED).min(12.0), error_output_prefix[2] = rt::m("ErrorOutputPrefix",
+    &rt::STRING).min(1.0)]
 );
 /// Represents the input for DecreaseStreamRetentionPeriod.
 #[derive(Clone, Default, PartialEq)]
@@ -59,37 +48,30 @@ pub struct DecreaseStreamRetentionPeriodInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DecreaseStreamRetentionPeriodInput, DECREASE_STREAM_RETENTION_PERIOD_INPUT, 0 =>
-    stream_name, 1 => retention_period_hours, 2 => stream_arn, 3 => stream_id
-);
-pub static DECREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::structure(
-    "DecreaseStreamRetentionPeriodInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DecreaseStreamRetentionPeriodInput, DECREASE_STREAM_RETENTION_PERIOD_INPUT,
+    [stream_name[0] = rt::m("StreamName", &rt::STRING).min(1.0),
+    retention_period_hours[1] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_arn[2] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteChannelInput {
     /// The Amazon Resource Name (ARN) of the channel to delete.
     pub channel_arn: String,
 }
-rt::structure!(DeleteChannelInput, DELETE_CHANNEL_INPUT, 0 => channel_arn);
-pub static DELETE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteChannelInput",
-    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)],
+rt::structure!(
+    DeleteChannelInput, DELETE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueueInput {
     /// The ARN of the queue to delete.
     pub queue_arn: String,
 }
-rt::structure!(DeleteQueueInput, DELETE_QUEUE_INPUT, 0 => queue_arn);
-pub static DELETE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteQueueInput",
-    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)],
+rt::structure!(
+    DeleteQueueInput, DELETE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("QueueARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyInput {
@@ -99,18 +81,9 @@ pub struct DeleteResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, 0 => resource_arn, 1 =>
-    stream_id
-);
-pub static DELETE_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DeleteResourcePolicyInput, DELETE_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// Represents the input for DeleteStream.
 #[derive(Clone, Default, PartialEq)]
@@ -129,17 +102,11 @@ pub struct DeleteStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeleteStreamInput, DELETE_STREAM_INPUT, 0 => stream_name, 1 =>
-    enforce_consumer_deletion, 2 => stream_arn, 3 => stream_id
-);
-pub static DELETE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("EnforceConsumerDeletion", &rt::BOOLEAN),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DeleteStreamInput, DELETE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), enforce_consumer_deletion[1] =
+    rt::m("EnforceConsumerDeletion", &rt::BOOLEAN), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeregisterStreamConsumerInput {
@@ -153,25 +120,15 @@ pub struct DeregisterStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DeregisterStreamConsumerInput, DEREGISTER_STREAM_CONSUMER_INPUT, 0 => stream_arn, 1
-    => consumer_name, 2 => consumer_arn, 3 => stream_id
-);
-pub static DEREGISTER_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
-    "DeregisterStreamConsumerInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("ConsumerName", &rt::STRING).min(1.0),
-        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DeregisterStreamConsumerInput, DEREGISTER_STREAM_CONSUMER_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name[1] =
+    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn[2] = rt::m("ConsumerARN",
+    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id[3] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountSettingsInput {}
-rt::structure!(DescribeAccountSettingsInput, DESCRIBE_ACCOUNT_SETTINGS_INPUT);
-pub static DESCRIBE_ACCOUNT_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountSettingsInput",
-    &[],
-);
+rt::structure!(DescribeAccountSettingsInput, DESCRIBE_ACCOUNT_SETTINGS_INPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountSettingsOutput {
     /// The current configuration of the minimum throughput billing commitment for your Amazon Web Services account.
@@ -180,45 +137,32 @@ pub struct DescribeAccountSettingsOutput {
     >,
 }
 rt::structure!(
-    DescribeAccountSettingsOutput, DESCRIBE_ACCOUNT_SETTINGS_OUTPUT, 0 =>
-    minimum_throughput_billing_commitment
-);
-pub static DESCRIBE_ACCOUNT_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeAccountSettingsOutput",
-    &[
-        rt::m(
-            "MinimumThroughputBillingCommitment",
-            &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT,
-        ),
-    ],
+    DescribeAccountSettingsOutput, DESCRIBE_ACCOUNT_SETTINGS_OUTPUT,
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
+    &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChannelInput {
     /// The Amazon Resource Name (ARN) of the channel to describe.
     pub channel_arn: String,
 }
-rt::structure!(DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, 0 => channel_arn);
-pub static DESCRIBE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChannelInput",
-    &[rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)],
+rt::structure!(
+    DescribeChannelInput, DESCRIBE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeChannelOutput {
     /// The configuration and current status of the channel, including its ARN, source stream, destination configuration, and lifecycle state.
     pub channel_description: ChannelDescription,
 }
-rt::structure!(DescribeChannelOutput, DESCRIBE_CHANNEL_OUTPUT, 0 => channel_description);
-pub static DESCRIBE_CHANNEL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeChannelOutput",
-    &[rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    DescribeChannelOutput, DESCRIBE_CHANNEL_OUTPUT, [channel_description[0] =
+    rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsInput {}
-rt::structure!(DescribeLimitsInput, DESCRIBE_LIMITS_INPUT);
-pub static DESCRIBE_LIMITS_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeLimitsInput",
-    &[],
-);
+rt::structure!(DescribeLimitsInput, DESCRIBE_LIMITS_INPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLimitsOutput {
     /// The maximum number of shards.
@@ -235,40 +179,32 @@ pub struct DescribeLimitsOutput {
     pub channel_count_limit: Option<i32>,
 }
 rt::structure!(
-    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, 0 => shard_limit, 1 =>
-    open_shard_count, 2 => on_demand_stream_count, 3 => on_demand_stream_count_limit, 4
-    => channel_count, 5 => channel_count_limit
-);
-pub static DESCRIBE_LIMITS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeLimitsOutput",
-    &[
-        rt::m("ShardLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("OnDemandStreamCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("OnDemandStreamCountLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("ChannelCount", &rt::INTEGER).min(0.0),
-        rt::m("ChannelCountLimit", &rt::INTEGER).min(0.0),
-    ],
+    DescribeLimitsOutput, DESCRIBE_LIMITS_OUTPUT, [shard_limit[0] = rt::m("ShardLimit",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), open_shard_count[1] =
+    rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+    on_demand_stream_count[2] = rt::m("OnDemandStreamCount", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(0.0), on_demand_stream_count_limit[3] =
+    rt::m("OnDemandStreamCountLimit", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+    channel_count[4] = rt::m("ChannelCount", &rt::INTEGER).min(0.0),
+    channel_count_limit[5] = rt::m("ChannelCountLimit", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueInput {
     /// The ARN of the queue to describe.
     pub queue_arn: String,
 }
-rt::structure!(DescribeQueueInput, DESCRIBE_QUEUE_INPUT, 0 => queue_arn);
-pub static DESCRIBE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeQueueInput",
-    &[rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)],
+rt::structure!(
+    DescribeQueueInput, DESCRIBE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueueOutput {
     /// A description of the queue.
     pub queue_description: QueueDescription,
 }
-rt::structure!(DescribeQueueOutput, DESCRIBE_QUEUE_OUTPUT, 0 => queue_description);
-pub static DESCRIBE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeQueueOutput",
-    &[rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    DescribeQueueOutput, DESCRIBE_QUEUE_OUTPUT, [queue_description[0] =
+    rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamConsumerInput {
@@ -282,17 +218,11 @@ pub struct DescribeStreamConsumerInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamConsumerInput, DESCRIBE_STREAM_CONSUMER_INPUT, 0 => stream_arn, 1 =>
-    consumer_name, 2 => consumer_arn, 3 => stream_id
-);
-pub static DESCRIBE_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamConsumerInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("ConsumerName", &rt::STRING).min(1.0),
-        rt::m("ConsumerARN", &rt::STRING).ctx("ConsumerARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DescribeStreamConsumerInput, DESCRIBE_STREAM_CONSUMER_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), consumer_name[1] =
+    rt::m("ConsumerName", &rt::STRING).min(1.0), consumer_arn[2] = rt::m("ConsumerARN",
+    &rt::STRING).ctx("ConsumerARN").min(1.0), stream_id[3] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamConsumerOutput {
@@ -300,12 +230,9 @@ pub struct DescribeStreamConsumerOutput {
     pub consumer_description: ConsumerDescription,
 }
 rt::structure!(
-    DescribeStreamConsumerOutput, DESCRIBE_STREAM_CONSUMER_OUTPUT, 0 =>
-    consumer_description
-);
-pub static DESCRIBE_STREAM_CONSUMER_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamConsumerOutput",
-    &[rt::m("ConsumerDescription", &CONSUMER_DESCRIPTION).flags(rt::REQUIRED)],
+    DescribeStreamConsumerOutput, DESCRIBE_STREAM_CONSUMER_OUTPUT,
+    [consumer_description[0] = rt::m("ConsumerDescription", &CONSUMER_DESCRIPTION)
+    .flags(rt::REQUIRED)]
 );
 /// Represents the input for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -326,18 +253,11 @@ pub struct DescribeStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamInput, DESCRIBE_STREAM_INPUT, 0 => stream_name, 1 => limit, 2 =>
-    exclusive_start_shard_id, 3 => stream_arn, 4 => stream_id
-);
-pub static DESCRIBE_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DescribeStreamInput, DESCRIBE_STREAM_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0),
+    exclusive_start_shard_id[2] = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+    stream_arn[3] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[4] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// Represents the output for `DescribeStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -345,10 +265,9 @@ pub struct DescribeStreamOutput {
     /// The current status of the stream, the stream Amazon Resource Name (ARN), an array of shard objects that comprise the stream, and whether there are more shards available.
     pub stream_description: StreamDescription,
 }
-rt::structure!(DescribeStreamOutput, DESCRIBE_STREAM_OUTPUT, 0 => stream_description);
-pub static DESCRIBE_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamOutput",
-    &[rt::m("StreamDescription", &STREAM_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    DescribeStreamOutput, DESCRIBE_STREAM_OUTPUT, [stream_description[0] =
+    rt::m("StreamDescription", &STREAM_DESCRIPTION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamSummaryInput {
@@ -360,16 +279,10 @@ pub struct DescribeStreamSummaryInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DescribeStreamSummaryInput, DESCRIBE_STREAM_SUMMARY_INPUT, 0 => stream_name, 1 =>
-    stream_arn, 2 => stream_id
-);
-pub static DESCRIBE_STREAM_SUMMARY_INPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamSummaryInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DescribeStreamSummaryInput, DESCRIBE_STREAM_SUMMARY_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn[1] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[2] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeStreamSummaryOutput {
@@ -377,12 +290,9 @@ pub struct DescribeStreamSummaryOutput {
     pub stream_description_summary: StreamDescriptionSummary,
 }
 rt::structure!(
-    DescribeStreamSummaryOutput, DESCRIBE_STREAM_SUMMARY_OUTPUT, 0 =>
-    stream_description_summary
-);
-pub static DESCRIBE_STREAM_SUMMARY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DescribeStreamSummaryOutput",
-    &[rt::m("StreamDescriptionSummary", &STREAM_DESCRIPTION_SUMMARY).flags(rt::REQUIRED)],
+    DescribeStreamSummaryOutput, DESCRIBE_STREAM_SUMMARY_OUTPUT,
+    [stream_description_summary[0] = rt::m("StreamDescriptionSummary",
+    &STREAM_DESCRIPTION_SUMMARY).flags(rt::REQUIRED)]
 );
 /// Represents the input for DisableEnhancedMonitoring.
 #[derive(Clone, Default, PartialEq)]
@@ -410,26 +320,18 @@ pub struct DisableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    DisableEnhancedMonitoringInput, DISABLE_ENHANCED_MONITORING_INPUT, 0 => stream_name,
-    1 => shard_level_metrics, 2 => stream_arn, 3 => stream_id
-);
-pub static DISABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure(
-    "DisableEnhancedMonitoringInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    DisableEnhancedMonitoringInput, DISABLE_ENHANCED_MONITORING_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics[1] =
+    rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 /// The request was rejected because the DryRun parameter was specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct DryRunOperationException {
     pub message: Option<String>,
 }
-rt::structure!(DryRunOperationException, DRY_RUN_OPERATION_EXCEPTION, 0 => message);
-pub static DRY_RUN_OPERATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DryRunOperationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DryRunOperationException, DRY_RUN_OPERATION_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -29,17 +29,11 @@ pub struct EnableEnhancedMonitoringInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    EnableEnhancedMonitoringInput, ENABLE_ENHANCED_MONITORING_INPUT, 0 => stream_name, 1
-    => shard_level_metrics, 2 => stream_arn, 3 => stream_id
-);
-pub static ENABLE_ENHANCED_MONITORING_INPUT: rt::Schema = rt::Schema::structure(
-    "EnableEnhancedMonitoringInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    EnableEnhancedMonitoringInput, ENABLE_ENHANCED_MONITORING_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_level_metrics[1] =
+    rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).flags(rt::REQUIRED).min(1.0),
+    stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 rt::string_enum! {
     pub enum EncryptionType { None = "NONE", Kms = "KMS" }
@@ -63,10 +57,9 @@ pub struct EnhancedMetrics {
     /// For more information, see [Monitoring the Amazon Kinesis Data Streams Service with Amazon CloudWatch](https://docs.aws.amazon.com/kinesis/latest/dev/monitoring-with-cloudwatch.html) in the *Amazon Kinesis Data Streams Developer Guide*.
     pub shard_level_metrics: Option<Vec<MetricsName>>,
 }
-rt::structure!(EnhancedMetrics, ENHANCED_METRICS, 0 => shard_level_metrics);
-pub static ENHANCED_METRICS: rt::Schema = rt::Schema::structure(
-    "EnhancedMetrics",
-    &[rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).min(1.0)],
+rt::structure!(
+    EnhancedMetrics, ENHANCED_METRICS, [shard_level_metrics[0] =
+    rt::m("ShardLevelMetrics", &METRICS_NAME_LIST).min(1.0)]
 );
 pub static ENHANCED_MONITORING_LIST: rt::Schema = rt::Schema::list(
     "EnhancedMonitoringList",
@@ -85,17 +78,12 @@ pub struct EnhancedMonitoringOutput {
     pub stream_arn: Option<String>,
 }
 rt::structure!(
-    EnhancedMonitoringOutput, ENHANCED_MONITORING_OUTPUT, 0 => stream_name, 1 =>
-    current_shard_level_metrics, 2 => desired_shard_level_metrics, 3 => stream_arn
-);
-pub static ENHANCED_MONITORING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "EnhancedMonitoringOutput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("CurrentShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
-        rt::m("DesiredShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
-        rt::m("StreamARN", &rt::STRING).min(1.0),
-    ],
+    EnhancedMonitoringOutput, ENHANCED_MONITORING_OUTPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), current_shard_level_metrics[1] =
+    rt::m("CurrentShardLevelMetrics", &METRICS_NAME_LIST).min(1.0),
+    desired_shard_level_metrics[2] = rt::m("DesiredShardLevelMetrics",
+    &METRICS_NAME_LIST).min(1.0), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .min(1.0)]
 );
 /// The provided iterator exceeds the maximum age allowed.
 #[derive(Clone, Default, PartialEq)]
@@ -103,20 +91,16 @@ pub struct ExpiredIteratorException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(ExpiredIteratorException, EXPIRED_ITERATOR_EXCEPTION, 0 => message);
-pub static EXPIRED_ITERATOR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExpiredIteratorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ExpiredIteratorException, EXPIRED_ITERATOR_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The pagination token passed to the operation is expired.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredNextTokenException {
     pub message: Option<String>,
 }
-rt::structure!(ExpiredNextTokenException, EXPIRED_NEXT_TOKEN_EXCEPTION, 0 => message);
-pub static EXPIRED_NEXT_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExpiredNextTokenException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ExpiredNextTokenException, EXPIRED_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

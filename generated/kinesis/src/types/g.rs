@@ -18,18 +18,11 @@ pub struct GetRecordsInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetRecordsInput, GET_RECORDS_INPUT, 0 => shard_iterator, 1 => limit, 2 => stream_arn,
-    3 => stream_id, 4 => dry_run
-);
-pub static GET_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "GetRecordsInput",
-    &[
-        rt::m("ShardIterator", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetRecordsInput, GET_RECORDS_INPUT, [shard_iterator[0] = rt::m("ShardIterator",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), stream_arn[2] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[3] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for GetRecords.
 #[derive(Clone, Default, PartialEq)]
@@ -44,17 +37,10 @@ pub struct GetRecordsOutput {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
-    GetRecordsOutput, GET_RECORDS_OUTPUT, 0 => records, 1 => next_shard_iterator, 2 =>
-    millis_behind_latest, 3 => child_shards
-);
-pub static GET_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetRecordsOutput",
-    &[
-        rt::m("Records", &RECORD_LIST).flags(rt::REQUIRED),
-        rt::m("NextShardIterator", &rt::STRING).min(1.0),
-        rt::m("MillisBehindLatest", &rt::LONG).min(0.0),
-        rt::m("ChildShards", &CHILD_SHARD_LIST),
-    ],
+    GetRecordsOutput, GET_RECORDS_OUTPUT, [records[0] = rt::m("Records", &RECORD_LIST)
+    .flags(rt::REQUIRED), next_shard_iterator[1] = rt::m("NextShardIterator",
+    &rt::STRING).min(1.0), millis_behind_latest[2] = rt::m("MillisBehindLatest",
+    &rt::LONG).min(0.0), child_shards[3] = rt::m("ChildShards", &CHILD_SHARD_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyInput {
@@ -64,27 +50,18 @@ pub struct GetResourcePolicyInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, 0 => resource_arn, 1 => stream_id
-);
-pub static GET_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    GetResourcePolicyInput, GET_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyOutput {
     /// Details of the resource policy. This is formatted as a JSON string.
     pub policy: String,
 }
-rt::structure!(GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, 0 => policy);
-pub static GET_RESOURCE_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyOutput",
-    &[rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    GetResourcePolicyOutput, GET_RESOURCE_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Represents the input for `GetShardIterator`.
 #[derive(Clone, Default, PartialEq)]
@@ -115,22 +92,14 @@ pub struct GetShardIteratorInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    GetShardIteratorInput, GET_SHARD_ITERATOR_INPUT, 0 => stream_name, 1 => shard_id, 2
-    => shard_iterator_type, 3 => starting_sequence_number, 4 => timestamp, 5 =>
-    stream_arn, 6 => stream_id, 7 => dry_run
-);
-pub static GET_SHARD_ITERATOR_INPUT: rt::Schema = rt::Schema::structure(
-    "GetShardIteratorInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ShardIteratorType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StartingSequenceNumber", &rt::STRING),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    GetShardIteratorInput, GET_SHARD_ITERATOR_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), shard_id[1] = rt::m("ShardId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), shard_iterator_type[2] =
+    rt::m("ShardIteratorType", &rt::ENUM).flags(rt::REQUIRED),
+    starting_sequence_number[3] = rt::m("StartingSequenceNumber", &rt::STRING),
+    timestamp[4] = rt::m("Timestamp", &rt::TIMESTAMP), stream_arn[5] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[6] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for `GetShardIterator`.
 #[derive(Clone, Default, PartialEq)]
@@ -138,8 +107,7 @@ pub struct GetShardIteratorOutput {
     /// The position in the shard from which to start reading data records sequentially. A shard iterator specifies this position using the sequence number of a data record in a shard.
     pub shard_iterator: Option<String>,
 }
-rt::structure!(GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, 0 => shard_iterator);
-pub static GET_SHARD_ITERATOR_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetShardIteratorOutput",
-    &[rt::m("ShardIterator", &rt::STRING).min(1.0)],
+rt::structure!(
+    GetShardIteratorOutput, GET_SHARD_ITERATOR_OUTPUT, [shard_iterator[0] =
+    rt::m("ShardIterator", &rt::STRING).min(1.0)]
 );

@@ -12,12 +12,7 @@ pub struct HashKeyRange {
     pub ending_hash_key: String,
 }
 rt::structure!(
-    HashKeyRange, HASH_KEY_RANGE, 0 => starting_hash_key, 1 => ending_hash_key
-);
-pub static HASH_KEY_RANGE: rt::Schema = rt::Schema::structure(
-    "HashKeyRange",
-    &[
-        rt::m("StartingHashKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EndingHashKey", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    HashKeyRange, HASH_KEY_RANGE, [starting_hash_key[0] = rt::m("StartingHashKey",
+    &rt::STRING).flags(rt::REQUIRED), ending_hash_key[1] = rt::m("EndingHashKey",
+    &rt::STRING).flags(rt::REQUIRED)]
 );

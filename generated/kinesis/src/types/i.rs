@@ -16,38 +16,29 @@ pub struct IncreaseStreamRetentionPeriodInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    IncreaseStreamRetentionPeriodInput, INCREASE_STREAM_RETENTION_PERIOD_INPUT, 0 =>
-    stream_name, 1 => retention_period_hours, 2 => stream_arn, 3 => stream_id
-);
-pub static INCREASE_STREAM_RETENTION_PERIOD_INPUT: rt::Schema = rt::Schema::structure(
-    "IncreaseStreamRetentionPeriodInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    IncreaseStreamRetentionPeriodInput, INCREASE_STREAM_RETENTION_PERIOD_INPUT,
+    [stream_name[0] = rt::m("StreamName", &rt::STRING).min(1.0),
+    retention_period_hours[1] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_arn[2] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// The processing of the request failed because of an unknown error, exception, or failure.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalFailureException {
     pub message: Option<String>,
 }
-rt::structure!(InternalFailureException, INTERNAL_FAILURE_EXCEPTION, 0 => message);
-pub static INTERNAL_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalFailureException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalFailureException, INTERNAL_FAILURE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
+);
 /// A specified parameter exceeds its restrictions, is not supported, or can't be used. For more information, see the returned message.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidArgumentException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(InvalidArgumentException, INVALID_ARGUMENT_EXCEPTION, 0 => message);
-pub static INVALID_ARGUMENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidArgumentException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidArgumentException, INVALID_ARGUMENT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -9,12 +9,10 @@ pub struct LimitExceededException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChannelsInput {
     /// Filters the results to channels associated with the specified streams.
@@ -25,16 +23,9 @@ pub struct ListChannelsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChannelsInput, LIST_CHANNELS_INPUT, 0 => stream_filter, 1 => max_results, 2 =>
-    next_token
-);
-pub static LIST_CHANNELS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListChannelsInput",
-    &[
-        rt::m("StreamFilter", &STREAM_FILTER_LIST).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListChannelsInput, LIST_CHANNELS_INPUT, [stream_filter[0] = rt::m("StreamFilter",
+    &STREAM_FILTER_LIST).min(1.0), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListChannelsOutput {
@@ -44,14 +35,9 @@ pub struct ListChannelsOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListChannelsOutput, LIST_CHANNELS_OUTPUT, 0 => channel_summaries, 1 => next_token
-);
-pub static LIST_CHANNELS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListChannelsOutput",
-    &[
-        rt::m("ChannelSummaries", &CHANNEL_SUMMARY_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListChannelsOutput, LIST_CHANNELS_OUTPUT, [channel_summaries[0] =
+    rt::m("ChannelSummaries", &CHANNEL_SUMMARY_LIST).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesInput {
@@ -63,16 +49,9 @@ pub struct ListQueuesInput {
     pub stream_filter: Option<Vec<QueueStreamFilter>>,
 }
 rt::structure!(
-    ListQueuesInput, LIST_QUEUES_INPUT, 0 => max_results, 1 => next_token, 2 =>
-    stream_filter
-);
-pub static LIST_QUEUES_INPUT: rt::Schema = rt::Schema::structure(
-    "ListQueuesInput",
-    &[
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST).min(1.0),
-    ],
+    ListQueuesInput, LIST_QUEUES_INPUT, [max_results[0] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    stream_filter[2] = rt::m("StreamFilter", &QUEUE_STREAM_FILTER_LIST).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesOutput {
@@ -82,14 +61,9 @@ pub struct ListQueuesOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListQueuesOutput, LIST_QUEUES_OUTPUT, 0 => queue_summaries, 1 => next_token
-);
-pub static LIST_QUEUES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListQueuesOutput",
-    &[
-        rt::m("QueueSummaries", &QUEUE_SUMMARY_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListQueuesOutput, LIST_QUEUES_OUTPUT, [queue_summaries[0] = rt::m("QueueSummaries",
+    &QUEUE_SUMMARY_LIST).flags(rt::REQUIRED), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListShardsInput {
@@ -133,22 +107,14 @@ pub struct ListShardsInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListShardsInput, LIST_SHARDS_INPUT, 0 => stream_name, 1 => next_token, 2 =>
-    exclusive_start_shard_id, 3 => max_results, 4 => stream_creation_timestamp, 5 =>
-    shard_filter, 6 => stream_arn, 7 => stream_id
-);
-pub static LIST_SHARDS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListShardsInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-        rt::m("ShardFilter", &SHARD_FILTER),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    ListShardsInput, LIST_SHARDS_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0),
+    exclusive_start_shard_id[2] = rt::m("ExclusiveStartShardId", &rt::STRING).min(1.0),
+    max_results[3] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    stream_creation_timestamp[4] = rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
+    shard_filter[5] = rt::m("ShardFilter", &SHARD_FILTER), stream_arn[6] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[7] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListShardsOutput {
@@ -159,10 +125,9 @@ pub struct ListShardsOutput {
     /// **Important:** Tokens expire after 300 seconds. When you obtain a value for `NextToken` in the response to a call to `ListShards`, you have 300 seconds to use that value. If you specify an expired token in a call to `ListShards`, you get `ExpiredNextTokenException`.
     pub next_token: Option<String>,
 }
-rt::structure!(ListShardsOutput, LIST_SHARDS_OUTPUT, 0 => shards, 1 => next_token);
-pub static LIST_SHARDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListShardsOutput",
-    &[rt::m("Shards", &SHARD_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+rt::structure!(
+    ListShardsOutput, LIST_SHARDS_OUTPUT, [shards[0] = rt::m("Shards", &SHARD_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersInput {
@@ -186,18 +151,12 @@ pub struct ListStreamConsumersInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListStreamConsumersInput, LIST_STREAM_CONSUMERS_INPUT, 0 => stream_arn, 1 =>
-    next_token, 2 => max_results, 3 => stream_creation_timestamp, 4 => stream_id
-);
-pub static LIST_STREAM_CONSUMERS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStreamConsumersInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    ListStreamConsumersInput, LIST_STREAM_CONSUMERS_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), stream_creation_timestamp[3] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP), stream_id[4] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStreamConsumersOutput {
@@ -209,12 +168,9 @@ pub struct ListStreamConsumersOutput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStreamConsumersOutput, LIST_STREAM_CONSUMERS_OUTPUT, 0 => consumers, 1 =>
-    next_token
-);
-pub static LIST_STREAM_CONSUMERS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStreamConsumersOutput",
-    &[rt::m("Consumers", &CONSUMER_LIST), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListStreamConsumersOutput, LIST_STREAM_CONSUMERS_OUTPUT, [consumers[0] =
+    rt::m("Consumers", &CONSUMER_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 /// Represents the input for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
@@ -226,16 +182,9 @@ pub struct ListStreamsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStreamsInput, LIST_STREAMS_INPUT, 0 => limit, 1 => exclusive_start_stream_name, 2
-    => next_token
-);
-pub static LIST_STREAMS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListStreamsInput",
-    &[
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("ExclusiveStartStreamName", &rt::STRING).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListStreamsInput, LIST_STREAMS_INPUT, [limit[0] = rt::m("Limit", &rt::INTEGER)
+    .min(1.0), exclusive_start_stream_name[1] = rt::m("ExclusiveStartStreamName",
+    &rt::STRING).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Represents the output for `ListStreams`.
 #[derive(Clone, Default, PartialEq)]
@@ -248,17 +197,10 @@ pub struct ListStreamsOutput {
     pub stream_summaries: Option<Vec<StreamSummary>>,
 }
 rt::structure!(
-    ListStreamsOutput, LIST_STREAMS_OUTPUT, 0 => stream_names, 1 => has_more_streams, 2
-    => next_token, 3 => stream_summaries
-);
-pub static LIST_STREAMS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListStreamsOutput",
-    &[
-        rt::m("StreamNames", &STREAM_NAME_LIST).flags(rt::REQUIRED),
-        rt::m("HasMoreStreams", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("StreamSummaries", &STREAM_SUMMARY_LIST),
-    ],
+    ListStreamsOutput, LIST_STREAMS_OUTPUT, [stream_names[0] = rt::m("StreamNames",
+    &STREAM_NAME_LIST).flags(rt::REQUIRED), has_more_streams[1] = rt::m("HasMoreStreams",
+    &rt::BOOLEAN).flags(rt::REQUIRED), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), stream_summaries[3] = rt::m("StreamSummaries", &STREAM_SUMMARY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceInput {
@@ -268,28 +210,18 @@ pub struct ListTagsForResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, 0 => resource_arn, 1 =>
-    stream_id
-);
-pub static LIST_TAGS_FOR_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    ListTagsForResourceInput, LIST_TAGS_FOR_RESOURCE_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the specified Kinesis resource.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceOutput",
-    &[rt::m("Tags", &TAG_LIST).min(0.0)],
+rt::structure!(
+    ListTagsForResourceOutput, LIST_TAGS_FOR_RESOURCE_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST).min(0.0)]
 );
 /// Represents the input for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -306,18 +238,12 @@ pub struct ListTagsForStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    ListTagsForStreamInput, LIST_TAGS_FOR_STREAM_INPUT, 0 => stream_name, 1 =>
-    exclusive_start_tag_key, 2 => limit, 3 => stream_arn, 4 => stream_id
-);
-pub static LIST_TAGS_FOR_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ExclusiveStartTagKey", &rt::STRING).min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    ListTagsForStreamInput, LIST_TAGS_FOR_STREAM_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), exclusive_start_tag_key[1] =
+    rt::m("ExclusiveStartTagKey", &rt::STRING).min(1.0), limit[2] = rt::m("Limit",
+    &rt::INTEGER).min(1.0), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// Represents the output for `ListTagsForStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -328,12 +254,7 @@ pub struct ListTagsForStreamOutput {
     pub has_more_tags: bool,
 }
 rt::structure!(
-    ListTagsForStreamOutput, LIST_TAGS_FOR_STREAM_OUTPUT, 0 => tags, 1 => has_more_tags
-);
-pub static LIST_TAGS_FOR_STREAM_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListTagsForStreamOutput",
-    &[
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(0.0),
-        rt::m("HasMoreTags", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    ListTagsForStreamOutput, LIST_TAGS_FOR_STREAM_OUTPUT, [tags[0] = rt::m("Tags",
+    &TAG_LIST).flags(rt::REQUIRED).min(0.0), has_more_tags[1] = rt::m("HasMoreTags",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );

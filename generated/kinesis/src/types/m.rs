@@ -18,18 +18,12 @@ pub struct MergeShardsInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    MergeShardsInput, MERGE_SHARDS_INPUT, 0 => stream_name, 1 => shard_to_merge, 2 =>
-    adjacent_shard_to_merge, 3 => stream_arn, 4 => stream_id
-);
-pub static MERGE_SHARDS_INPUT: rt::Schema = rt::Schema::structure(
-    "MergeShardsInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ShardToMerge", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AdjacentShardToMerge", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    MergeShardsInput, MERGE_SHARDS_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), shard_to_merge[1] = rt::m("ShardToMerge", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), adjacent_shard_to_merge[2] =
+    rt::m("AdjacentShardToMerge", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_arn[3] = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
+    stream_id[4] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 rt::string_enum! {
     pub enum MetricsName { IncomingBytes = "IncomingBytes", IncomingRecords =
@@ -56,11 +50,7 @@ pub struct MinimumThroughputBillingCommitmentInput {
 }
 rt::structure!(
     MinimumThroughputBillingCommitmentInput, MINIMUM_THROUGHPUT_BILLING_COMMITMENT_INPUT,
-    0 => status
-);
-pub static MINIMUM_THROUGHPUT_BILLING_COMMITMENT_INPUT: rt::Schema = rt::Schema::structure(
-    "MinimumThroughputBillingCommitmentInput",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+    [status[0] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum MinimumThroughputBillingCommitmentInputStatus { Enabled = "ENABLED",
@@ -80,17 +70,10 @@ pub struct MinimumThroughputBillingCommitmentOutput {
 }
 rt::structure!(
     MinimumThroughputBillingCommitmentOutput,
-    MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT, 0 => status, 1 => started_at, 2 =>
-    ended_at, 3 => earliest_allowed_end_at
-);
-pub static MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "MinimumThroughputBillingCommitmentOutput",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StartedAt", &rt::TIMESTAMP),
-        rt::m("EndedAt", &rt::TIMESTAMP),
-        rt::m("EarliestAllowedEndAt", &rt::TIMESTAMP),
-    ],
+    MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), started_at[1] = rt::m("StartedAt", &rt::TIMESTAMP), ended_at[2]
+    = rt::m("EndedAt", &rt::TIMESTAMP), earliest_allowed_end_at[3] =
+    rt::m("EarliestAllowedEndAt", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum MinimumThroughputBillingCommitmentOutputStatus { Enabled = "ENABLED",

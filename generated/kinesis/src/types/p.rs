@@ -11,13 +11,10 @@ pub struct PartitionField {
     /// The name of the source column used for partitioning. This column must be of the `timestamptz` type.
     pub source_name: String,
 }
-rt::structure!(PartitionField, PARTITION_FIELD, 0 => transform, 1 => source_name);
-pub static PARTITION_FIELD: rt::Schema = rt::Schema::structure(
-    "PartitionField",
-    &[
-        rt::m("Transform", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    PartitionField, PARTITION_FIELD, [transform[0] = rt::m("Transform", &rt::ENUM)
+    .flags(rt::REQUIRED), source_name[1] = rt::m("SourceName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static PARTITION_FIELD_LIST: rt::Schema = rt::Schema::list(
     "PartitionFieldList",
@@ -29,10 +26,9 @@ pub struct PartitionSpec {
     /// The list of partition fields.
     pub partition_fields: Vec<PartitionField>,
 }
-rt::structure!(PartitionSpec, PARTITION_SPEC, 0 => partition_fields);
-pub static PARTITION_SPEC: rt::Schema = rt::Schema::structure(
-    "PartitionSpec",
-    &[rt::m("PartitionFields", &PARTITION_FIELD_LIST).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    PartitionSpec, PARTITION_SPEC, [partition_fields[0] = rt::m("PartitionFields",
+    &PARTITION_FIELD_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum PartitionTransform { TimeHour = "TIME_HOUR" }
@@ -44,14 +40,10 @@ pub struct ProvisionedThroughputExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION, 0
-    => message
+    ProvisionedThroughputExceededException, PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static PROVISIONED_THROUGHPUT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ProvisionedThroughputExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// Represents the input for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordInput {
@@ -75,22 +67,13 @@ pub struct PutRecordInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutRecordInput, PUT_RECORD_INPUT, 0 => stream_name, 1 => data, 2 => partition_key, 3
-    => explicit_hash_key, 4 => sequence_number_for_ordering, 5 => stream_arn, 6 =>
-    stream_id, 7 => dry_run
-);
-pub static PUT_RECORD_INPUT: rt::Schema = rt::Schema::structure(
-    "PutRecordInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("PartitionKey", &rt::STRING).min(1.0),
-        rt::m("ExplicitHashKey", &rt::STRING),
-        rt::m("SequenceNumberForOrdering", &rt::STRING),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    PutRecordInput, PUT_RECORD_INPUT, [stream_name[0] = rt::m("StreamName", &rt::STRING)
+    .min(1.0), data[1] = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED), partition_key[2] =
+    rt::m("PartitionKey", &rt::STRING).min(1.0), explicit_hash_key[3] =
+    rt::m("ExplicitHashKey", &rt::STRING), sequence_number_for_ordering[4] =
+    rt::m("SequenceNumberForOrdering", &rt::STRING), stream_arn[5] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[6] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[7] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// Represents the output for `PutRecord`.
 #[derive(Clone, Default, PartialEq)]
@@ -106,16 +89,10 @@ pub struct PutRecordOutput {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    PutRecordOutput, PUT_RECORD_OUTPUT, 0 => shard_id, 1 => sequence_number, 2 =>
-    encryption_type
-);
-pub static PUT_RECORD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutRecordOutput",
-    &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("SequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EncryptionType", &rt::ENUM),
-    ],
+    PutRecordOutput, PUT_RECORD_OUTPUT, [shard_id[0] = rt::m("ShardId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), sequence_number[1] = rt::m("SequenceNumber",
+    &rt::STRING).flags(rt::REQUIRED), encryption_type[2] = rt::m("EncryptionType",
+    &rt::ENUM)]
 );
 /// A `PutRecords` request.
 #[derive(Clone, Default, PartialEq)]
@@ -132,18 +109,11 @@ pub struct PutRecordsInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutRecordsInput, PUT_RECORDS_INPUT, 0 => records, 1 => stream_name, 2 => stream_arn,
-    3 => stream_id, 4 => dry_run
-);
-pub static PUT_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "PutRecordsInput",
-    &[
-        rt::m("Records", &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    PutRecordsInput, PUT_RECORDS_INPUT, [records[0] = rt::m("Records",
+    &PUT_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0), dry_run[4] = rt::m("DryRun", &rt::BOOLEAN)]
 );
 /// `PutRecords` results.
 #[derive(Clone, Default, PartialEq)]
@@ -159,16 +129,10 @@ pub struct PutRecordsOutput {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    PutRecordsOutput, PUT_RECORDS_OUTPUT, 0 => failed_record_count, 1 => records, 2 =>
-    encryption_type
-);
-pub static PUT_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutRecordsOutput",
-    &[
-        rt::m("FailedRecordCount", &rt::INTEGER).min(1.0),
-        rt::m("Records", &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("EncryptionType", &rt::ENUM),
-    ],
+    PutRecordsOutput, PUT_RECORDS_OUTPUT, [failed_record_count[0] =
+    rt::m("FailedRecordCount", &rt::INTEGER).min(1.0), records[1] = rt::m("Records",
+    &PUT_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED).min(1.0), encryption_type[2] =
+    rt::m("EncryptionType", &rt::ENUM)]
 );
 /// Represents the output for `PutRecords`.
 #[derive(Clone, Default, PartialEq)]
@@ -183,16 +147,9 @@ pub struct PutRecordsRequestEntry {
     pub partition_key: Option<String>,
 }
 rt::structure!(
-    PutRecordsRequestEntry, PUT_RECORDS_REQUEST_ENTRY, 0 => data, 1 => explicit_hash_key,
-    2 => partition_key
-);
-pub static PUT_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutRecordsRequestEntry",
-    &[
-        rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("ExplicitHashKey", &rt::STRING),
-        rt::m("PartitionKey", &rt::STRING).min(1.0),
-    ],
+    PutRecordsRequestEntry, PUT_RECORDS_REQUEST_ENTRY, [data[0] = rt::m("Data",
+    &rt::BLOB).flags(rt::REQUIRED), explicit_hash_key[1] = rt::m("ExplicitHashKey",
+    &rt::STRING), partition_key[2] = rt::m("PartitionKey", &rt::STRING).min(1.0)]
 );
 pub static PUT_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutRecordsRequestEntryList",
@@ -211,17 +168,10 @@ pub struct PutRecordsResultEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    PutRecordsResultEntry, PUT_RECORDS_RESULT_ENTRY, 0 => sequence_number, 1 => shard_id,
-    2 => error_code, 3 => error_message
-);
-pub static PUT_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "PutRecordsResultEntry",
-    &[
-        rt::m("SequenceNumber", &rt::STRING),
-        rt::m("ShardId", &rt::STRING).min(1.0),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    PutRecordsResultEntry, PUT_RECORDS_RESULT_ENTRY, [sequence_number[0] =
+    rt::m("SequenceNumber", &rt::STRING), shard_id[1] = rt::m("ShardId", &rt::STRING)
+    .min(1.0), error_code[2] = rt::m("ErrorCode", &rt::STRING), error_message[3] =
+    rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static PUT_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PutRecordsResultEntryList",
@@ -237,17 +187,8 @@ pub struct PutResourcePolicyInput {
     pub policy: String,
 }
 rt::structure!(
-    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, 0 => resource_arn, 1 => stream_id,
-    2 => policy
-);
-pub static PUT_RESOURCE_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyInput",
-    &[
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutResourcePolicyInput, PUT_RESOURCE_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceARN", &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), policy[2] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );

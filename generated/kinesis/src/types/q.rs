@@ -12,15 +12,10 @@ pub struct QueueAttributes {
     pub dead_letter_configuration: Option<DeadLetterConfiguration>,
 }
 rt::structure!(
-    QueueAttributes, QUEUE_ATTRIBUTES, 0 => visibility_timeout_seconds, 1 =>
-    dead_letter_configuration
-);
-pub static QUEUE_ATTRIBUTES: rt::Schema = rt::Schema::structure(
-    "QueueAttributes",
-    &[
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
-        rt::m("DeadLetterConfiguration", &DEAD_LETTER_CONFIGURATION),
-    ],
+    QueueAttributes, QUEUE_ATTRIBUTES, [visibility_timeout_seconds[0] =
+    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
+    dead_letter_configuration[1] = rt::m("DeadLetterConfiguration",
+    &DEAD_LETTER_CONFIGURATION)]
 );
 /// A description of a queue. Returned by CreateQueue, UpdateQueue, and DescribeQueue.
 #[derive(Clone, Default, PartialEq)]
@@ -39,22 +34,14 @@ pub struct QueueDescription {
     pub queue_attributes: Option<QueueAttributes>,
 }
 rt::structure!(
-    QueueDescription, QUEUE_DESCRIPTION, 0 => queue_name, 1 => queue_arn, 2 =>
-    queue_status, 3 => queue_creation_timestamp, 4 => stream_configuration_list, 5 =>
-    queue_attributes
-);
-pub static QUEUE_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "QueueDescription",
-    &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("QueueStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("QueueCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("QueueAttributes", &QUEUE_ATTRIBUTES),
-    ],
+    QueueDescription, QUEUE_DESCRIPTION, [queue_name[0] = rt::m("QueueName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_arn[1] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_status[2] = rt::m("QueueStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), queue_creation_timestamp[3] = rt::m("QueueCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), stream_configuration_list[4] =
+    rt::m("StreamConfigurationList", &QUEUE_STREAM_CONFIGURATION_LIST)
+    .flags(rt::REQUIRED).min(1.0), queue_attributes[5] = rt::m("QueueAttributes",
+    &QUEUE_ATTRIBUTES)]
 );
 /// A data stream record, as delivered through a queue.
 #[derive(Clone, Default, PartialEq)]
@@ -75,21 +62,14 @@ pub struct QueueRecord {
     pub receive_count: i32,
 }
 rt::structure!(
-    QueueRecord, QUEUE_RECORD, 0 => receipt_handle, 1 => record_id, 2 => partition_key, 3
-    => data, 4 => approximate_arrival_timestamp, 5 => first_receive_timestamp, 6 =>
-    receive_count
-);
-pub static QUEUE_RECORD: rt::Schema = rt::Schema::structure(
-    "QueueRecord",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RecordId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PartitionKey", &rt::STRING).min(1.0),
-        rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("FirstReceiveTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ReceiveCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    QueueRecord, QUEUE_RECORD, [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), record_id[1] = rt::m("RecordId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), partition_key[2] = rt::m("PartitionKey", &rt::STRING)
+    .min(1.0), data[3] = rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
+    approximate_arrival_timestamp[4] = rt::m("ApproximateArrivalTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), first_receive_timestamp[5] =
+    rt::m("FirstReceiveTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), receive_count[6]
+    = rt::m("ReceiveCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 pub static QUEUE_RECORD_LIST: rt::Schema = rt::Schema::list(
     "QueueRecordList",
@@ -114,11 +94,8 @@ pub struct QueueStartingPosition {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    QueueStartingPosition, QUEUE_STARTING_POSITION, 0 => type_, 1 => timestamp
-);
-pub static QUEUE_STARTING_POSITION: rt::Schema = rt::Schema::structure(
-    "QueueStartingPosition",
-    &[rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), rt::m("Timestamp", &rt::TIMESTAMP)],
+    QueueStartingPosition, QUEUE_STARTING_POSITION, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), timestamp[1] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum QueueStartingPositionType { TrimHorizon = "TRIM_HORIZON", Latest = "LATEST",
@@ -137,15 +114,9 @@ pub struct QueueStreamConfiguration {
     pub starting_position: Option<QueueStartingPosition>,
 }
 rt::structure!(
-    QueueStreamConfiguration, QUEUE_STREAM_CONFIGURATION, 0 => stream_arn, 1 =>
-    starting_position
-);
-pub static QUEUE_STREAM_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "QueueStreamConfiguration",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StartingPosition", &QUEUE_STARTING_POSITION),
-    ],
+    QueueStreamConfiguration, QUEUE_STREAM_CONFIGURATION, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position[1] =
+    rt::m("StartingPosition", &QUEUE_STARTING_POSITION)]
 );
 pub static QUEUE_STREAM_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamConfigurationList",
@@ -160,15 +131,9 @@ pub struct QueueStreamFilter {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    QueueStreamFilter, QUEUE_STREAM_FILTER, 0 => stream_arn, 1 =>
-    stream_creation_timestamp
-);
-pub static QUEUE_STREAM_FILTER: rt::Schema = rt::Schema::structure(
-    "QueueStreamFilter",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-    ],
+    QueueStreamFilter, QUEUE_STREAM_FILTER, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static QUEUE_STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamFilterList",
@@ -183,15 +148,9 @@ pub struct QueueStreamIdentifier {
     pub stream_creation_timestamp: rt::DateTime,
 }
 rt::structure!(
-    QueueStreamIdentifier, QUEUE_STREAM_IDENTIFIER, 0 => stream_arn, 1 =>
-    stream_creation_timestamp
-);
-pub static QUEUE_STREAM_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "QueueStreamIdentifier",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    QueueStreamIdentifier, QUEUE_STREAM_IDENTIFIER, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 pub static QUEUE_STREAM_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
     "QueueStreamIdentifierList",
@@ -212,18 +171,12 @@ pub struct QueueSummary {
     pub streams: Vec<QueueStreamIdentifier>,
 }
 rt::structure!(
-    QueueSummary, QUEUE_SUMMARY, 0 => queue_name, 1 => queue_arn, 2 => queue_status, 3 =>
-    queue_creation_timestamp, 4 => streams
-);
-pub static QUEUE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "QueueSummary",
-    &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("QueueStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("QueueCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Streams", &QUEUE_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0),
-    ],
+    QueueSummary, QUEUE_SUMMARY, [queue_name[0] = rt::m("QueueName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_arn[1] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), queue_status[2] = rt::m("QueueStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), queue_creation_timestamp[3] = rt::m("QueueCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), streams[4] = rt::m("Streams",
+    &QUEUE_STREAM_IDENTIFIER_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 pub static QUEUE_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "QueueSummaryList",

@@ -15,17 +15,11 @@ pub struct ReceiveDeadLetterQueueRecordsInput {
     pub visibility_timeout_seconds: Option<i32>,
 }
 rt::structure!(
-    ReceiveDeadLetterQueueRecordsInput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT, 0 =>
-    queue_arn, 1 => limit, 2 => wait_time_seconds, 3 => visibility_timeout_seconds
-);
-pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "ReceiveDeadLetterQueueRecordsInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
-    ],
+    ReceiveDeadLetterQueueRecordsInput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), limit[1] = rt::m("Limit", &rt::INTEGER).min(1.0), wait_time_seconds[2] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0), visibility_timeout_seconds[3] =
+    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveDeadLetterQueueRecordsOutput {
@@ -33,12 +27,8 @@ pub struct ReceiveDeadLetterQueueRecordsOutput {
     pub queue_records: Vec<QueueRecord>,
 }
 rt::structure!(
-    ReceiveDeadLetterQueueRecordsOutput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, 0 =>
-    queue_records
-);
-pub static RECEIVE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ReceiveDeadLetterQueueRecordsOutput",
-    &[rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)],
+    ReceiveDeadLetterQueueRecordsOutput, RECEIVE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT,
+    [queue_records[0] = rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsInput {
@@ -52,17 +42,11 @@ pub struct ReceiveQueueRecordsInput {
     pub visibility_timeout_seconds: Option<i32>,
 }
 rt::structure!(
-    ReceiveQueueRecordsInput, RECEIVE_QUEUE_RECORDS_INPUT, 0 => queue_arn, 1 => limit, 2
-    => wait_time_seconds, 3 => visibility_timeout_seconds
-);
-pub static RECEIVE_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "ReceiveQueueRecordsInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Limit", &rt::INTEGER).min(1.0),
-        rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0),
-    ],
+    ReceiveQueueRecordsInput, RECEIVE_QUEUE_RECORDS_INPUT, [queue_arn[0] =
+    rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), limit[1]
+    = rt::m("Limit", &rt::INTEGER).min(1.0), wait_time_seconds[2] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER).min(1.0), visibility_timeout_seconds[3] =
+    rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveQueueRecordsOutput {
@@ -70,11 +54,8 @@ pub struct ReceiveQueueRecordsOutput {
     pub queue_records: Vec<QueueRecord>,
 }
 rt::structure!(
-    ReceiveQueueRecordsOutput, RECEIVE_QUEUE_RECORDS_OUTPUT, 0 => queue_records
-);
-pub static RECEIVE_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ReceiveQueueRecordsOutput",
-    &[rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)],
+    ReceiveQueueRecordsOutput, RECEIVE_QUEUE_RECORDS_OUTPUT, [queue_records[0] =
+    rt::m("QueueRecords", &QUEUE_RECORD_LIST).flags(rt::REQUIRED)]
 );
 /// The unit of data of the Kinesis data stream, which is composed of a sequence number, a partition key, and a data blob.
 #[derive(Clone, Default, PartialEq)]
@@ -96,18 +77,11 @@ pub struct Record {
     pub encryption_type: Option<EncryptionType>,
 }
 rt::structure!(
-    Record, RECORD, 0 => sequence_number, 1 => approximate_arrival_timestamp, 2 => data,
-    3 => partition_key, 4 => encryption_type
-);
-pub static RECORD: rt::Schema = rt::Schema::structure(
-    "Record",
-    &[
-        rt::m("SequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP),
-        rt::m("Data", &rt::BLOB).flags(rt::REQUIRED),
-        rt::m("PartitionKey", &rt::STRING).min(1.0),
-        rt::m("EncryptionType", &rt::ENUM),
-    ],
+    Record, RECORD, [sequence_number[0] = rt::m("SequenceNumber", &rt::STRING)
+    .flags(rt::REQUIRED), approximate_arrival_timestamp[1] =
+    rt::m("ApproximateArrivalTimestamp", &rt::TIMESTAMP), data[2] = rt::m("Data",
+    &rt::BLOB).flags(rt::REQUIRED), partition_key[3] = rt::m("PartitionKey", &rt::STRING)
+    .min(1.0), encryption_type[4] = rt::m("EncryptionType", &rt::ENUM)]
 );
 /// Specifies the format of records read from the source stream.
 #[derive(Clone, Default, PartialEq)]
@@ -123,15 +97,9 @@ pub struct RecordConfiguration {
     pub gsr_schema_arn: Option<String>,
 }
 rt::structure!(
-    RecordConfiguration, RECORD_CONFIGURATION, 0 => record_format_type, 1 =>
-    gsr_schema_arn
-);
-pub static RECORD_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "RecordConfiguration",
-    &[
-        rt::m("RecordFormatType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("GSRSchemaARN", &rt::STRING).min(1.0),
-    ],
+    RecordConfiguration, RECORD_CONFIGURATION, [record_format_type[0] =
+    rt::m("RecordFormatType", &rt::ENUM).flags(rt::REQUIRED), gsr_schema_arn[1] =
+    rt::m("GSRSchemaARN", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum RecordDistributionStrategy { Auto = "AUTO", UserPartitionKey =
@@ -157,17 +125,11 @@ pub struct RegisterStreamConsumerInput {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    RegisterStreamConsumerInput, REGISTER_STREAM_CONSUMER_INPUT, 0 => stream_arn, 1 =>
-    consumer_name, 2 => stream_id, 3 => tags
-);
-pub static REGISTER_STREAM_CONSUMER_INPUT: rt::Schema = rt::Schema::structure(
-    "RegisterStreamConsumerInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-        rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("Tags", &TAG_MAP),
-    ],
+    RegisterStreamConsumerInput, REGISTER_STREAM_CONSUMER_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
+    consumer_name[1] = rt::m("ConsumerName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    stream_id[2] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), tags[3] =
+    rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterStreamConsumerOutput {
@@ -175,11 +137,8 @@ pub struct RegisterStreamConsumerOutput {
     pub consumer: Consumer,
 }
 rt::structure!(
-    RegisterStreamConsumerOutput, REGISTER_STREAM_CONSUMER_OUTPUT, 0 => consumer
-);
-pub static REGISTER_STREAM_CONSUMER_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RegisterStreamConsumerOutput",
-    &[rt::m("Consumer", &CONSUMER).flags(rt::REQUIRED)],
+    RegisterStreamConsumerOutput, REGISTER_STREAM_CONSUMER_OUTPUT, [consumer[0] =
+    rt::m("Consumer", &CONSUMER).flags(rt::REQUIRED)]
 );
 /// Represents the input for `RemoveTagsFromStream`.
 #[derive(Clone, Default, PartialEq)]
@@ -194,17 +153,11 @@ pub struct RemoveTagsFromStreamInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    RemoveTagsFromStreamInput, REMOVE_TAGS_FROM_STREAM_INPUT, 0 => stream_name, 1 =>
-    tag_keys, 2 => stream_arn, 3 => stream_id
-);
-pub static REMOVE_TAGS_FROM_STREAM_INPUT: rt::Schema = rt::Schema::structure(
-    "RemoveTagsFromStreamInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    RemoveTagsFromStreamInput, REMOVE_TAGS_FROM_STREAM_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0), stream_arn[2] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[3] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// The resource is not available for this operation. For successful operation, the resource must be in the `ACTIVE` state.
 #[derive(Clone, Default, PartialEq)]
@@ -212,24 +165,20 @@ pub struct ResourceInUseException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, 0 => message);
-pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceInUseException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The requested resource could not be found. The stream might not be specified correctly.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A dead-letter record that was not restored, and why.
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsErrorEntry {
@@ -242,16 +191,10 @@ pub struct RestoreDeadLetterQueueRecordsErrorEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsErrorEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, 0 => receipt_handle, 1 => error_code,
-    2 => error_message
-);
-pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "RestoreDeadLetterQueueRecordsErrorEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
+    rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RestoreDeadLetterQueueRecordsErrorEntryList",
@@ -265,17 +208,10 @@ pub struct RestoreDeadLetterQueueRecordsInput {
     pub entries: Vec<RestoreDeadLetterQueueRecordsRequestEntry>,
 }
 rt::structure!(
-    RestoreDeadLetterQueueRecordsInput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT, 0 =>
-    queue_arn, 1 => entries
-);
-pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT: rt::Schema = rt::Schema::structure(
-    "RestoreDeadLetterQueueRecordsInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Entries", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    RestoreDeadLetterQueueRecordsInput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_INPUT,
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
+    &RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreDeadLetterQueueRecordsOutput {
@@ -285,17 +221,11 @@ pub struct RestoreDeadLetterQueueRecordsOutput {
     pub failed: Vec<RestoreDeadLetterQueueRecordsErrorEntry>,
 }
 rt::structure!(
-    RestoreDeadLetterQueueRecordsOutput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT, 0 =>
-    successful, 1 => failed
-);
-pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RestoreDeadLetterQueueRecordsOutput",
-    &[
-        rt::m("Successful", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    RestoreDeadLetterQueueRecordsOutput, RESTORE_DEAD_LETTER_QUEUE_RECORDS_OUTPUT,
+    [successful[0] = rt::m("Successful",
+    &RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1]
+    = rt::m("Failed", &RESTORE_DEAD_LETTER_QUEUE_RECORDS_ERROR_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// A dead-letter record to restore, identified by its receipt handle.
 #[derive(Clone, Default, PartialEq)]
@@ -305,11 +235,8 @@ pub struct RestoreDeadLetterQueueRecordsRequestEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsRequestEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, 0 => receipt_handle
-);
-pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "RestoreDeadLetterQueueRecordsRequestEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RestoreDeadLetterQueueRecordsRequestEntryList",
@@ -323,11 +250,8 @@ pub struct RestoreDeadLetterQueueRecordsResultEntry {
 }
 rt::structure!(
     RestoreDeadLetterQueueRecordsResultEntry,
-    RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, 0 => receipt_handle
-);
-pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "RestoreDeadLetterQueueRecordsResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static RESTORE_DEAD_LETTER_QUEUE_RECORDS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "RestoreDeadLetterQueueRecordsResultEntryList",

@@ -17,17 +17,11 @@ pub struct S3DestinationConfiguration {
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
-    S3DestinationConfiguration, S3_DESTINATION_CONFIGURATION, 0 =>
-    data_freshness_in_seconds, 1 => dead_letter_queue_s3_configuration, 2 =>
-    storage_configuration
-);
-pub static S3_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3DestinationConfiguration",
-    &[
-        rt::m("DataFreshnessInSeconds", &rt::INTEGER),
-        rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION),
-        rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    S3DestinationConfiguration, S3_DESTINATION_CONFIGURATION,
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER),
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
+    &DEAD_LETTER_QUEUE_S3_CONFIGURATION), storage_configuration[2] =
+    rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED)]
 );
 /// The configuration for delivery to a general purpose Amazon S3 bucket. Returned in ChannelDescription.
 #[derive(Clone, Default, PartialEq)]
@@ -40,17 +34,11 @@ pub struct S3DestinationDescription {
     pub storage_configuration: S3StorageConfiguration,
 }
 rt::structure!(
-    S3DestinationDescription, S3_DESTINATION_DESCRIPTION, 0 => data_freshness_in_seconds,
-    1 => dead_letter_queue_s3_configuration, 2 => storage_configuration
-);
-pub static S3_DESTINATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "S3DestinationDescription",
-    &[
-        rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    S3DestinationDescription, S3_DESTINATION_DESCRIPTION, [data_freshness_in_seconds[0] =
+    rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED),
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
+    &DEAD_LETTER_QUEUE_S3_CONFIGURATION).flags(rt::REQUIRED), storage_configuration[2] =
+    rt::m("StorageConfiguration", &S3_STORAGE_CONFIGURATION).flags(rt::REQUIRED)]
 );
 /// The updated configuration for a general purpose Amazon S3 destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
 #[derive(Clone, Default, PartialEq)]
@@ -59,11 +47,8 @@ pub struct S3DestinationUpdateInput {
     pub data_freshness_in_seconds: i32,
 }
 rt::structure!(
-    S3DestinationUpdateInput, S3_DESTINATION_UPDATE_INPUT, 0 => data_freshness_in_seconds
-);
-pub static S3_DESTINATION_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
-    "S3DestinationUpdateInput",
-    &[rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED)],
+    S3DestinationUpdateInput, S3_DESTINATION_UPDATE_INPUT, [data_freshness_in_seconds[0]
+    = rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3StorageClass { Standard = "STANDARD", IntelligentTiering =
@@ -92,19 +77,12 @@ pub struct S3StorageConfiguration {
     pub compression_type: S3CompressionType,
 }
 rt::structure!(
-    S3StorageConfiguration, S3_STORAGE_CONFIGURATION, 0 => bucket_arn, 1 =>
-    expected_bucket_owner, 2 => output_key_template, 3 => storage_class, 4 =>
-    compression_type
-);
-pub static S3_STORAGE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3StorageConfiguration",
-    &[
-        rt::m("BucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-        rt::m("OutputKeyTemplate", &rt::STRING).min(1.0),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    S3StorageConfiguration, S3_STORAGE_CONFIGURATION, [bucket_arn[0] = rt::m("BucketARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), expected_bucket_owner[1] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).flags(rt::REQUIRED).min(12.0),
+    output_key_template[2] = rt::m("OutputKeyTemplate", &rt::STRING).min(1.0),
+    storage_class[3] = rt::m("StorageClass", &rt::ENUM), compression_type[4] =
+    rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3TablesCompressionType { None = "NONE", Zstd = "ZSTD", Snappy = "SNAPPY" }
@@ -128,18 +106,12 @@ pub struct S3TablesConfiguration {
     pub partition_spec: Option<PartitionSpec>,
 }
 rt::structure!(
-    S3TablesConfiguration, S3_TABLES_CONFIGURATION, 0 => table_bucket_arn, 1 =>
-    namespace, 2 => table_name, 3 => compression_type, 4 => partition_spec
-);
-pub static S3_TABLES_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3TablesConfiguration",
-    &[
-        rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("PartitionSpec", &PARTITION_SPEC),
-    ],
+    S3TablesConfiguration, S3_TABLES_CONFIGURATION, [table_bucket_arn[0] =
+    rt::m("TableBucketARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[1] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), table_name[2] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), compression_type[3] =
+    rt::m("CompressionType", &rt::ENUM).flags(rt::REQUIRED), partition_spec[4] =
+    rt::m("PartitionSpec", &PARTITION_SPEC)]
 );
 pub static S3_TABLES_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
     "S3TablesConfigurationList",
@@ -156,20 +128,12 @@ pub struct S3TablesDestinationConfiguration {
     pub s3_tables_configuration_list: Vec<S3TablesConfiguration>,
 }
 rt::structure!(
-    S3TablesDestinationConfiguration, S3_TABLES_DESTINATION_CONFIGURATION, 0 =>
-    data_freshness_in_seconds, 1 => dead_letter_queue_s3_configuration, 2 =>
-    s3_tables_configuration_list
-);
-pub static S3_TABLES_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3TablesDestinationConfiguration",
-    &[
-        rt::m("DataFreshnessInSeconds", &rt::INTEGER),
-        rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    S3TablesDestinationConfiguration, S3_TABLES_DESTINATION_CONFIGURATION,
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER),
+    dead_letter_queue_s3_configuration[1] = rt::m("DeadLetterQueueS3Configuration",
+    &DEAD_LETTER_QUEUE_S3_CONFIGURATION).flags(rt::REQUIRED),
+    s3_tables_configuration_list[2] = rt::m("S3TablesConfigurationList",
+    &S3_TABLES_CONFIGURATION_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 /// The configuration for delivery to streaming tables on Apache Iceberg. Returned in ChannelDescription.
 #[derive(Clone, Default, PartialEq)]
@@ -182,20 +146,13 @@ pub struct S3TablesDestinationDescription {
     pub s3_tables_configuration_list: Vec<S3TablesConfiguration>,
 }
 rt::structure!(
-    S3TablesDestinationDescription, S3_TABLES_DESTINATION_DESCRIPTION, 0 =>
-    data_freshness_in_seconds, 1 => dead_letter_queue_s3_configuration, 2 =>
-    s3_tables_configuration_list
-);
-pub static S3_TABLES_DESTINATION_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "S3TablesDestinationDescription",
-    &[
-        rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    S3TablesDestinationDescription, S3_TABLES_DESTINATION_DESCRIPTION,
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
+    .flags(rt::REQUIRED), dead_letter_queue_s3_configuration[1] =
+    rt::m("DeadLetterQueueS3Configuration", &DEAD_LETTER_QUEUE_S3_CONFIGURATION)
+    .flags(rt::REQUIRED), s3_tables_configuration_list[2] =
+    rt::m("S3TablesConfigurationList", &S3_TABLES_CONFIGURATION_LIST).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// The updated configuration for a streaming table destination. Used in UpdateChannel. Only `DataFreshnessInSeconds` can be updated.
 #[derive(Clone, Default, PartialEq)]
@@ -204,12 +161,9 @@ pub struct S3TablesDestinationUpdateInput {
     pub data_freshness_in_seconds: i32,
 }
 rt::structure!(
-    S3TablesDestinationUpdateInput, S3_TABLES_DESTINATION_UPDATE_INPUT, 0 =>
-    data_freshness_in_seconds
-);
-pub static S3_TABLES_DESTINATION_UPDATE_INPUT: rt::Schema = rt::Schema::structure(
-    "S3TablesDestinationUpdateInput",
-    &[rt::m("DataFreshnessInSeconds", &rt::INTEGER).flags(rt::REQUIRED)],
+    S3TablesDestinationUpdateInput, S3_TABLES_DESTINATION_UPDATE_INPUT,
+    [data_freshness_in_seconds[0] = rt::m("DataFreshnessInSeconds", &rt::INTEGER)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ScalingType { UniformScaling = "UNIFORM_SCALING" }
@@ -223,15 +177,9 @@ pub struct SequenceNumberRange {
     pub ending_sequence_number: Option<String>,
 }
 rt::structure!(
-    SequenceNumberRange, SEQUENCE_NUMBER_RANGE, 0 => starting_sequence_number, 1 =>
-    ending_sequence_number
-);
-pub static SEQUENCE_NUMBER_RANGE: rt::Schema = rt::Schema::structure(
-    "SequenceNumberRange",
-    &[
-        rt::m("StartingSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EndingSequenceNumber", &rt::STRING),
-    ],
+    SequenceNumberRange, SEQUENCE_NUMBER_RANGE, [starting_sequence_number[0] =
+    rt::m("StartingSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
+    ending_sequence_number[1] = rt::m("EndingSequenceNumber", &rt::STRING)]
 );
 /// A uniquely identified group of data records in a Kinesis data stream.
 #[derive(Clone, Default, PartialEq)]
@@ -248,18 +196,12 @@ pub struct Shard {
     pub sequence_number_range: SequenceNumberRange,
 }
 rt::structure!(
-    Shard, SHARD, 0 => shard_id, 1 => parent_shard_id, 2 => adjacent_parent_shard_id, 3
-    => hash_key_range, 4 => sequence_number_range
-);
-pub static SHARD: rt::Schema = rt::Schema::structure(
-    "Shard",
-    &[
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ParentShardId", &rt::STRING).min(1.0),
-        rt::m("AdjacentParentShardId", &rt::STRING).min(1.0),
-        rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
-        rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE).flags(rt::REQUIRED),
-    ],
+    Shard, SHARD, [shard_id[0] = rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), parent_shard_id[1] = rt::m("ParentShardId", &rt::STRING).min(1.0),
+    adjacent_parent_shard_id[2] = rt::m("AdjacentParentShardId", &rt::STRING).min(1.0),
+    hash_key_range[3] = rt::m("HashKeyRange", &HASH_KEY_RANGE).flags(rt::REQUIRED),
+    sequence_number_range[4] = rt::m("SequenceNumberRange", &SEQUENCE_NUMBER_RANGE)
+    .flags(rt::REQUIRED)]
 );
 /// The request parameter used to filter out the response of the `ListShards` API.
 #[derive(Clone, Default, PartialEq)]
@@ -280,14 +222,10 @@ pub struct ShardFilter {
     /// The timestamps specified in the `ShardFilter` parameter. A timestamp is a Unix epoch date with precision in milliseconds. For example, 2016-04-04T19:58:46.480-00:00 or 1459799926.480. This property can only be used if `FROM_TIMESTAMP` or `AT_TIMESTAMP` shard types are specified.
     pub timestamp: Option<rt::DateTime>,
 }
-rt::structure!(ShardFilter, SHARD_FILTER, 0 => type_, 1 => shard_id, 2 => timestamp);
-pub static SHARD_FILTER: rt::Schema = rt::Schema::structure(
-    "ShardFilter",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ShardId", &rt::STRING).min(1.0),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-    ],
+rt::structure!(
+    ShardFilter, SHARD_FILTER, [type_[0] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    shard_id[1] = rt::m("ShardId", &rt::STRING).min(1.0), timestamp[2] =
+    rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 rt::string_enum! {
     pub enum ShardFilterType { AfterShardId = "AFTER_SHARD_ID", AtTrimHorizon =
@@ -322,18 +260,12 @@ pub struct SplitShardInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    SplitShardInput, SPLIT_SHARD_INPUT, 0 => stream_name, 1 => shard_to_split, 2 =>
-    new_starting_hash_key, 3 => stream_arn, 4 => stream_id
-);
-pub static SPLIT_SHARD_INPUT: rt::Schema = rt::Schema::structure(
-    "SplitShardInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("ShardToSplit", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("NewStartingHashKey", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    SplitShardInput, SPLIT_SHARD_INPUT, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).min(1.0), shard_to_split[1] = rt::m("ShardToSplit", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), new_starting_hash_key[2] = rt::m("NewStartingHashKey",
+    &rt::STRING).flags(rt::REQUIRED), stream_arn[3] = rt::m("StreamARN", &rt::STRING)
+    .ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartStreamEncryptionInput {
@@ -355,18 +287,12 @@ pub struct StartStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    StartStreamEncryptionInput, START_STREAM_ENCRYPTION_INPUT, 0 => stream_name, 1 =>
-    encryption_type, 2 => key_id, 3 => stream_arn, 4 => stream_id
-);
-pub static START_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
-    "StartStreamEncryptionInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    StartStreamEncryptionInput, START_STREAM_ENCRYPTION_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type[1] =
+    rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[2] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// The starting position in the data stream from which to start streaming.
 #[derive(Clone, Default, PartialEq)]
@@ -389,15 +315,9 @@ pub struct StartingPosition {
     pub timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StartingPosition, STARTING_POSITION, 0 => type_, 1 => sequence_number, 2 => timestamp
-);
-pub static STARTING_POSITION: rt::Schema = rt::Schema::structure(
-    "StartingPosition",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SequenceNumber", &rt::STRING),
-        rt::m("Timestamp", &rt::TIMESTAMP),
-    ],
+    StartingPosition, STARTING_POSITION, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), sequence_number[1] = rt::m("SequenceNumber", &rt::STRING),
+    timestamp[2] = rt::m("Timestamp", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopStreamEncryptionInput {
@@ -419,18 +339,12 @@ pub struct StopStreamEncryptionInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    StopStreamEncryptionInput, STOP_STREAM_ENCRYPTION_INPUT, 0 => stream_name, 1 =>
-    encryption_type, 2 => key_id, 3 => stream_arn, 4 => stream_id
-);
-pub static STOP_STREAM_ENCRYPTION_INPUT: rt::Schema = rt::Schema::structure(
-    "StopStreamEncryptionInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    StopStreamEncryptionInput, STOP_STREAM_ENCRYPTION_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), encryption_type[1] =
+    rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED), key_id[2] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] = rt::m("StreamId", &rt::STRING)
+    .ctx("StreamId").min(1.0)]
 );
 /// Represents the output for DescribeStream.
 #[derive(Clone, Default, PartialEq)]
@@ -473,26 +387,18 @@ pub struct StreamDescription {
     pub key_id: Option<String>,
 }
 rt::structure!(
-    StreamDescription, STREAM_DESCRIPTION, 0 => stream_name, 1 => stream_arn, 2 =>
-    stream_status, 3 => stream_mode_details, 4 => shards, 5 => has_more_shards, 6 =>
-    retention_period_hours, 7 => stream_creation_timestamp, 8 => enhanced_monitoring, 9
-    => encryption_type, 10 => key_id
-);
-pub static STREAM_DESCRIPTION: rt::Schema = rt::Schema::structure(
-    "StreamDescription",
-    &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
-        rt::m("Shards", &SHARD_LIST).flags(rt::REQUIRED),
-        rt::m("HasMoreShards", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
-        rt::m("EncryptionType", &rt::ENUM),
-        rt::m("KeyId", &rt::STRING).min(1.0),
-    ],
+    StreamDescription, STREAM_DESCRIPTION, [stream_name[0] = rt::m("StreamName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[1] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_status[2] = rt::m("StreamStatus",
+    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details[3] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), shards[4] = rt::m("Shards", &SHARD_LIST).flags(rt::REQUIRED),
+    has_more_shards[5] = rt::m("HasMoreShards", &rt::BOOLEAN).flags(rt::REQUIRED),
+    retention_period_hours[6] = rt::m("RetentionPeriodHours", &rt::INTEGER)
+    .flags(rt::REQUIRED), stream_creation_timestamp[7] = rt::m("StreamCreationTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), enhanced_monitoring[8] =
+    rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
+    encryption_type[9] = rt::m("EncryptionType", &rt::ENUM), key_id[10] = rt::m("KeyId",
+    &rt::STRING).min(1.0)]
 );
 /// Represents the output for DescribeStreamSummary
 #[derive(Clone, Default, PartialEq)]
@@ -547,34 +453,24 @@ pub struct StreamDescriptionSummary {
     pub queue_count: Option<i32>,
 }
 rt::structure!(
-    StreamDescriptionSummary, STREAM_DESCRIPTION_SUMMARY, 0 => stream_name, 1 =>
-    stream_arn, 2 => stream_id, 3 => stream_status, 4 => stream_mode_details, 5 =>
-    retention_period_hours, 6 => stream_creation_timestamp, 7 => enhanced_monitoring, 8
-    => encryption_type, 9 => key_id, 10 => open_shard_count, 11 => consumer_count, 12 =>
-    warm_throughput, 13 => max_record_size_in_ki_b, 14 => channel_count, 15 =>
-    record_distribution_strategy, 16 => queue_count
-);
-pub static STREAM_DESCRIPTION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StreamDescriptionSummary",
-    &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamId", &rt::STRING).min(1.0),
-        rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
-        rt::m("RetentionPeriodHours", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST).flags(rt::REQUIRED),
-        rt::m("EncryptionType", &rt::ENUM),
-        rt::m("KeyId", &rt::STRING).min(1.0),
-        rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("ConsumerCount", &rt::INTEGER).min(0.0),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
-        rt::m("ChannelCount", &rt::INTEGER).min(0.0),
-        rt::m("RecordDistributionStrategy", &rt::ENUM),
-        rt::m("QueueCount", &rt::INTEGER).min(0.0),
-    ],
+    StreamDescriptionSummary, STREAM_DESCRIPTION_SUMMARY, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_arn[1] =
+    rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0), stream_id[2] =
+    rt::m("StreamId", &rt::STRING).min(1.0), stream_status[3] = rt::m("StreamStatus",
+    &rt::ENUM).flags(rt::REQUIRED), stream_mode_details[4] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), retention_period_hours[5] = rt::m("RetentionPeriodHours",
+    &rt::INTEGER).flags(rt::REQUIRED), stream_creation_timestamp[6] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    enhanced_monitoring[7] = rt::m("EnhancedMonitoring", &ENHANCED_MONITORING_LIST)
+    .flags(rt::REQUIRED), encryption_type[8] = rt::m("EncryptionType", &rt::ENUM),
+    key_id[9] = rt::m("KeyId", &rt::STRING).min(1.0), open_shard_count[10] =
+    rt::m("OpenShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
+    consumer_count[11] = rt::m("ConsumerCount", &rt::INTEGER).min(0.0),
+    warm_throughput[12] = rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
+    max_record_size_in_ki_b[13] = rt::m("MaxRecordSizeInKiB", &rt::INTEGER).min(1024.0),
+    channel_count[14] = rt::m("ChannelCount", &rt::INTEGER).min(0.0),
+    record_distribution_strategy[15] = rt::m("RecordDistributionStrategy", &rt::ENUM),
+    queue_count[16] = rt::m("QueueCount", &rt::INTEGER).min(0.0)]
 );
 /// Filters ListChannels results by source stream.
 #[derive(Clone, Default, PartialEq)]
@@ -585,14 +481,9 @@ pub struct StreamFilter {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StreamFilter, STREAM_FILTER, 0 => stream_arn, 1 => stream_creation_timestamp
-);
-pub static STREAM_FILTER: rt::Schema = rt::Schema::structure(
-    "StreamFilter",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-    ],
+    StreamFilter, STREAM_FILTER, [stream_arn[0] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_creation_timestamp[1] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static STREAM_FILTER_LIST: rt::Schema = rt::Schema::list(
     "StreamFilterList",
@@ -607,10 +498,9 @@ pub struct StreamModeDetails {
     /// Specifies the capacity mode to which you want to set your data stream. Currently, in Kinesis Data Streams, you can choose between an **on-demand** capacity mode and a **provisioned** capacity mode for your data streams.
     pub stream_mode: StreamMode,
 }
-rt::structure!(StreamModeDetails, STREAM_MODE_DETAILS, 0 => stream_mode);
-pub static STREAM_MODE_DETAILS: rt::Schema = rt::Schema::structure(
-    "StreamModeDetails",
-    &[rt::m("StreamMode", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    StreamModeDetails, STREAM_MODE_DETAILS, [stream_mode[0] = rt::m("StreamMode",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static STREAM_NAME_LIST: rt::Schema = rt::Schema::list(
     "StreamNameList",
@@ -634,18 +524,12 @@ pub struct StreamSummary {
     pub stream_creation_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    StreamSummary, STREAM_SUMMARY, 0 => stream_name, 1 => stream_arn, 2 => stream_status,
-    3 => stream_mode_details, 4 => stream_creation_timestamp
-);
-pub static STREAM_SUMMARY: rt::Schema = rt::Schema::structure(
-    "StreamSummary",
-    &[
-        rt::m("StreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StreamStatus", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StreamModeDetails", &STREAM_MODE_DETAILS),
-        rt::m("StreamCreationTimestamp", &rt::TIMESTAMP),
-    ],
+    StreamSummary, STREAM_SUMMARY, [stream_name[0] = rt::m("StreamName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_arn[1] = rt::m("StreamARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), stream_status[2] = rt::m("StreamStatus", &rt::ENUM)
+    .flags(rt::REQUIRED), stream_mode_details[3] = rt::m("StreamModeDetails",
+    &STREAM_MODE_DETAILS), stream_creation_timestamp[4] =
+    rt::m("StreamCreationTimestamp", &rt::TIMESTAMP)]
 );
 pub static STREAM_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "StreamSummaryList",
@@ -663,19 +547,13 @@ pub struct SubscribeToShardEvent {
     pub child_shards: Option<Vec<ChildShard>>,
 }
 rt::structure!(
-    SubscribeToShardEvent, SUBSCRIBE_TO_SHARD_EVENT, 0 => records, 1 =>
-    continuation_sequence_number, 2 => millis_behind_latest, 3 => child_shards
+    SubscribeToShardEvent, SUBSCRIBE_TO_SHARD_EVENT, [records[0] = rt::m("Records",
+    &RECORD_LIST).flags(rt::REQUIRED), continuation_sequence_number[1] =
+    rt::m("ContinuationSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
+    millis_behind_latest[2] = rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED)
+    .min(0.0), child_shards[3] = rt::m("ChildShards", &CHILD_SHARD_LIST)]
+    .flags(rt::EVENT)
 );
-pub static SUBSCRIBE_TO_SHARD_EVENT: rt::Schema = rt::Schema::structure(
-        "SubscribeToShardEvent",
-        &[
-            rt::m("Records", &RECORD_LIST).flags(rt::REQUIRED),
-            rt::m("ContinuationSequenceNumber", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("MillisBehindLatest", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-            rt::m("ChildShards", &CHILD_SHARD_LIST),
-        ],
-    )
-    .flags(rt::EVENT);
 /// This is a tagged union for all of the types of events an enhanced fan-out consumer can receive over HTTP/2 after a call to SubscribeToShard.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardEventStream {
@@ -693,27 +571,21 @@ pub struct SubscribeToShardEventStream {
     pub internal_failure_exception: Option<InternalFailureException>,
 }
 rt::structure!(
-    SubscribeToShardEventStream, SUBSCRIBE_TO_SHARD_EVENT_STREAM, 0 =>
-    subscribe_to_shard_event, 1 => resource_not_found_exception, 2 =>
-    resource_in_use_exception, 3 => kms_disabled_exception, 4 =>
-    kms_invalid_state_exception, 5 => kms_access_denied_exception, 6 =>
-    kms_not_found_exception, 7 => kms_opt_in_required, 8 => kms_throttling_exception, 9
-    => internal_failure_exception
-);
-pub static SUBSCRIBE_TO_SHARD_EVENT_STREAM: rt::Schema = rt::Schema::structure(
-    "SubscribeToShardEventStream",
-    &[
-        rt::m("SubscribeToShardEvent", &SUBSCRIBE_TO_SHARD_EVENT),
-        rt::m("ResourceNotFoundException", &RESOURCE_NOT_FOUND_EXCEPTION),
-        rt::m("ResourceInUseException", &RESOURCE_IN_USE_EXCEPTION),
-        rt::m("KMSDisabledException", &KMS_DISABLED_EXCEPTION),
-        rt::m("KMSInvalidStateException", &KMS_INVALID_STATE_EXCEPTION),
-        rt::m("KMSAccessDeniedException", &KMS_ACCESS_DENIED_EXCEPTION),
-        rt::m("KMSNotFoundException", &KMS_NOT_FOUND_EXCEPTION),
-        rt::m("KMSOptInRequired", &KMS_OPT_IN_REQUIRED),
-        rt::m("KMSThrottlingException", &KMS_THROTTLING_EXCEPTION),
-        rt::m("InternalFailureException", &INTERNAL_FAILURE_EXCEPTION),
-    ],
+    SubscribeToShardEventStream, SUBSCRIBE_TO_SHARD_EVENT_STREAM,
+    [subscribe_to_shard_event[0] = rt::m("SubscribeToShardEvent",
+    &SUBSCRIBE_TO_SHARD_EVENT), resource_not_found_exception[1] =
+    rt::m("ResourceNotFoundException", &RESOURCE_NOT_FOUND_EXCEPTION),
+    resource_in_use_exception[2] = rt::m("ResourceInUseException",
+    &RESOURCE_IN_USE_EXCEPTION), kms_disabled_exception[3] =
+    rt::m("KMSDisabledException", &KMS_DISABLED_EXCEPTION),
+    kms_invalid_state_exception[4] = rt::m("KMSInvalidStateException",
+    &KMS_INVALID_STATE_EXCEPTION), kms_access_denied_exception[5] =
+    rt::m("KMSAccessDeniedException", &KMS_ACCESS_DENIED_EXCEPTION),
+    kms_not_found_exception[6] = rt::m("KMSNotFoundException", &KMS_NOT_FOUND_EXCEPTION),
+    kms_opt_in_required[7] = rt::m("KMSOptInRequired", &KMS_OPT_IN_REQUIRED),
+    kms_throttling_exception[8] = rt::m("KMSThrottlingException",
+    &KMS_THROTTLING_EXCEPTION), internal_failure_exception[9] =
+    rt::m("InternalFailureException", &INTERNAL_FAILURE_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeToShardInput {
@@ -729,32 +601,20 @@ pub struct SubscribeToShardInput {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    SubscribeToShardInput, SUBSCRIBE_TO_SHARD_INPUT, 0 => consumer_arn, 1 => stream_id, 2
-    => shard_id, 3 => starting_position, 4 => dry_run
-);
-pub static SUBSCRIBE_TO_SHARD_INPUT: rt::Schema = rt::Schema::structure(
-    "SubscribeToShardInput",
-    &[
-        rt::m("ConsumerARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ConsumerARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StartingPosition", &STARTING_POSITION).flags(rt::REQUIRED),
-        rt::m("DryRun", &rt::BOOLEAN),
-    ],
+    SubscribeToShardInput, SUBSCRIBE_TO_SHARD_INPUT, [consumer_arn[0] =
+    rt::m("ConsumerARN", &rt::STRING).flags(rt::REQUIRED).ctx("ConsumerARN").min(1.0),
+    stream_id[1] = rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), shard_id[2] =
+    rt::m("ShardId", &rt::STRING).flags(rt::REQUIRED).min(1.0), starting_position[3] =
+    rt::m("StartingPosition", &STARTING_POSITION).flags(rt::REQUIRED), dry_run[4] =
+    rt::m("DryRun", &rt::BOOLEAN)]
 );
 #[derive(Default)]
 pub struct SubscribeToShardOutput {
     /// The event stream that your consumer can use to read records from the shard.
     pub event_stream: rt::EventStream<SubscribeToShardEventStream>,
 }
-rt::structure!(SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, 0 => event_stream);
-pub static SUBSCRIBE_TO_SHARD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SubscribeToShardOutput",
-    &[
-        rt::m("EventStream", &SUBSCRIBE_TO_SHARD_EVENT_STREAM)
-            .flags(rt::REQUIRED | rt::EVENT_STREAM),
-    ],
+rt::structure!(
+    SubscribeToShardOutput, SUBSCRIBE_TO_SHARD_OUTPUT, [event_stream[0] =
+    rt::m("EventStream", &SUBSCRIBE_TO_SHARD_EVENT_STREAM).flags(rt::REQUIRED |
+    rt::EVENT_STREAM)]
 );

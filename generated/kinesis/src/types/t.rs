@@ -11,13 +11,9 @@ pub struct Tag {
     /// An optional string, typically used to describe or define the tag. Maximum length: 256 characters. Valid characters: Unicode letters, digits, white space, \_ . / = + - % @
     pub value: Option<String>,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -40,18 +36,10 @@ pub struct TagResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    TagResourceInput, TAG_RESOURCE_INPUT, 0 => tags, 1 => resource_arn, 2 => stream_id
-);
-pub static TAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "TagResourceInput",
-    &[
-        rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    TagResourceInput, TAG_RESOURCE_INPUT, [tags[0] = rt::m("Tags", &TAG_MAP)
+    .flags(rt::REQUIRED), resource_arn[1] = rt::m("ResourceARN", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id[2] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0)]
 );
 rt::string_enum! {
     pub enum TargetType { BuiltIn = "BUILT_IN", None = "NONE" }
@@ -62,9 +50,7 @@ pub struct ThrottlingException {
     /// A message that provides information about the error.
     pub message: Option<String>,
 }
-rt::structure!(ThrottlingException, THROTTLING_EXCEPTION, 0 => message);
-pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottlingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -13,19 +13,10 @@ pub struct UntagResourceInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    UntagResourceInput, UNTAG_RESOURCE_INPUT, 0 => tag_keys, 1 => resource_arn, 2 =>
-    stream_id
-);
-pub static UNTAG_RESOURCE_INPUT: rt::Schema = rt::Schema::structure(
-    "UntagResourceInput",
-    &[
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0),
-        rt::m("ResourceARN", &rt::STRING)
-            .flags(rt::REQUIRED)
-            .ctx("ResourceARN")
-            .min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    UntagResourceInput, UNTAG_RESOURCE_INPUT, [tag_keys[0] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("ResourceARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ResourceARN").min(1.0), stream_id[2] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountSettingsInput {
@@ -33,18 +24,10 @@ pub struct UpdateAccountSettingsInput {
     pub minimum_throughput_billing_commitment: MinimumThroughputBillingCommitmentInput,
 }
 rt::structure!(
-    UpdateAccountSettingsInput, UPDATE_ACCOUNT_SETTINGS_INPUT, 0 =>
-    minimum_throughput_billing_commitment
-);
-pub static UPDATE_ACCOUNT_SETTINGS_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateAccountSettingsInput",
-    &[
-        rt::m(
-                "MinimumThroughputBillingCommitment",
-                &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_INPUT,
-            )
-            .flags(rt::REQUIRED),
-    ],
+    UpdateAccountSettingsInput, UPDATE_ACCOUNT_SETTINGS_INPUT,
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
+    &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_INPUT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccountSettingsOutput {
@@ -54,17 +37,10 @@ pub struct UpdateAccountSettingsOutput {
     >,
 }
 rt::structure!(
-    UpdateAccountSettingsOutput, UPDATE_ACCOUNT_SETTINGS_OUTPUT, 0 =>
-    minimum_throughput_billing_commitment
-);
-pub static UPDATE_ACCOUNT_SETTINGS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateAccountSettingsOutput",
-    &[
-        rt::m(
-            "MinimumThroughputBillingCommitment",
-            &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT,
-        ),
-    ],
+    UpdateAccountSettingsOutput, UPDATE_ACCOUNT_SETTINGS_OUTPUT,
+    [minimum_throughput_billing_commitment[0] =
+    rt::m("MinimumThroughputBillingCommitment",
+    &MINIMUM_THROUGHPUT_BILLING_COMMITMENT_OUTPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateChannelInput {
@@ -78,28 +54,22 @@ pub struct UpdateChannelInput {
     pub logging_configuration: Option<ChannelLoggingUpdateInput>,
 }
 rt::structure!(
-    UpdateChannelInput, UPDATE_CHANNEL_INPUT, 0 => channel_arn, 1 =>
-    s3_destination_configuration, 2 => s3_tables_destination_configuration, 3 =>
-    logging_configuration
-);
-pub static UPDATE_CHANNEL_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateChannelInput",
-    &[
-        rt::m("ChannelARN", &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0),
-        rt::m("S3DestinationConfiguration", &S3_DESTINATION_UPDATE_INPUT),
-        rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_UPDATE_INPUT),
-        rt::m("LoggingConfiguration", &CHANNEL_LOGGING_UPDATE_INPUT),
-    ],
+    UpdateChannelInput, UPDATE_CHANNEL_INPUT, [channel_arn[0] = rt::m("ChannelARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("ChannelARN").min(1.0),
+    s3_destination_configuration[1] = rt::m("S3DestinationConfiguration",
+    &S3_DESTINATION_UPDATE_INPUT), s3_tables_destination_configuration[2] =
+    rt::m("S3TablesDestinationConfiguration", &S3_TABLES_DESTINATION_UPDATE_INPUT),
+    logging_configuration[3] = rt::m("LoggingConfiguration",
+    &CHANNEL_LOGGING_UPDATE_INPUT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateChannelOutput {
     /// The configuration and current status of the channel after the update, including its ARN, destination configuration, and lifecycle state. Immediately after the request, the state is `UPDATING`.
     pub channel_description: ChannelDescription,
 }
-rt::structure!(UpdateChannelOutput, UPDATE_CHANNEL_OUTPUT, 0 => channel_description);
-pub static UPDATE_CHANNEL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateChannelOutput",
-    &[rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    UpdateChannelOutput, UPDATE_CHANNEL_OUTPUT, [channel_description[0] =
+    rt::m("ChannelDescription", &CHANNEL_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// A dead-letter record whose visibility timeout was not changed, and why.
 #[derive(Clone, Default, PartialEq)]
@@ -113,16 +83,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityErrorEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityErrorEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY, 0 => receipt_handle, 1 =>
-    error_code, 2 => error_message
-);
-pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateDeadLetterQueueRecordsVisibilityErrorEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0), error_code[1] =
+    rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED), error_message[2] =
+    rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateDeadLetterQueueRecordsVisibilityErrorEntryList",
@@ -137,16 +101,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityInput {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityInput,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT, 0 => queue_arn, 1 => entries
-);
-pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateDeadLetterQueueRecordsVisibilityInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Entries", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_INPUT, [queue_arn[0] = rt::m("QueueARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0), entries[1] =
+    rt::m("Entries", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
@@ -157,19 +115,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityOutput {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityOutput,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT, 0 => successful, 1 => failed
-);
-pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateDeadLetterQueueRecordsVisibilityOutput",
-    &[
-        rt::m(
-                "Successful",
-                &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST,
-            )
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_OUTPUT, [successful[0] =
+    rt::m("Successful", &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST)
+    .flags(rt::REQUIRED), failed[1] = rt::m("Failed",
+    &UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// A dead-letter record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Default, PartialEq)]
@@ -181,15 +130,10 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityRequestEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityRequestEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, 0 => receipt_handle, 1 =>
-    visibility_timeout_seconds
-);
-pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateDeadLetterQueueRecordsVisibilityRequestEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    visibility_timeout_seconds[1] = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateDeadLetterQueueRecordsVisibilityRequestEntryList",
@@ -203,11 +147,8 @@ pub struct UpdateDeadLetterQueueRecordsVisibilityResultEntry {
 }
 rt::structure!(
     UpdateDeadLetterQueueRecordsVisibilityResultEntry,
-    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, 0 => receipt_handle
-);
-pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateDeadLetterQueueRecordsVisibilityResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPDATE_DEAD_LETTER_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateDeadLetterQueueRecordsVisibilityResultEntryList",
@@ -223,16 +164,10 @@ pub struct UpdateMaxRecordSizeInput {
     pub max_record_size_in_ki_b: i32,
 }
 rt::structure!(
-    UpdateMaxRecordSizeInput, UPDATE_MAX_RECORD_SIZE_INPUT, 0 => stream_arn, 1 =>
-    stream_id, 2 => max_record_size_in_ki_b
-);
-pub static UPDATE_MAX_RECORD_SIZE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateMaxRecordSizeInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("MaxRecordSizeInKiB", &rt::INTEGER).flags(rt::REQUIRED).min(1024.0),
-    ],
+    UpdateMaxRecordSizeInput, UPDATE_MAX_RECORD_SIZE_INPUT, [stream_arn[0] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), max_record_size_in_ki_b[2] =
+    rt::m("MaxRecordSizeInKiB", &rt::INTEGER).flags(rt::REQUIRED).min(1024.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueInput {
@@ -242,24 +177,18 @@ pub struct UpdateQueueInput {
     pub queue_attributes: QueueAttributes,
 }
 rt::structure!(
-    UpdateQueueInput, UPDATE_QUEUE_INPUT, 0 => queue_arn, 1 => queue_attributes
-);
-pub static UPDATE_QUEUE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateQueueInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("QueueAttributes", &QUEUE_ATTRIBUTES).flags(rt::REQUIRED),
-    ],
+    UpdateQueueInput, UPDATE_QUEUE_INPUT, [queue_arn[0] = rt::m("QueueARN", &rt::STRING)
+    .flags(rt::REQUIRED).ctx("QueueARN").min(1.0), queue_attributes[1] =
+    rt::m("QueueAttributes", &QUEUE_ATTRIBUTES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueOutput {
     /// A description of the queue, including the updated attributes.
     pub queue_description: QueueDescription,
 }
-rt::structure!(UpdateQueueOutput, UPDATE_QUEUE_OUTPUT, 0 => queue_description);
-pub static UPDATE_QUEUE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateQueueOutput",
-    &[rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)],
+rt::structure!(
+    UpdateQueueOutput, UPDATE_QUEUE_OUTPUT, [queue_description[0] =
+    rt::m("QueueDescription", &QUEUE_DESCRIPTION).flags(rt::REQUIRED)]
 );
 /// A record whose visibility timeout was not changed, and why.
 #[derive(Clone, Default, PartialEq)]
@@ -273,15 +202,9 @@ pub struct UpdateQueueRecordsVisibilityErrorEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityErrorEntry, UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY,
-    0 => receipt_handle, 1 => error_code, 2 => error_message
-);
-pub static UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateQueueRecordsVisibilityErrorEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ErrorMessage", &rt::STRING),
-    ],
+    [receipt_handle[0] = rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED),
+    error_message[2] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateQueueRecordsVisibilityErrorEntryList",
@@ -295,17 +218,10 @@ pub struct UpdateQueueRecordsVisibilityInput {
     pub entries: Vec<UpdateQueueRecordsVisibilityRequestEntry>,
 }
 rt::structure!(
-    UpdateQueueRecordsVisibilityInput, UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT, 0 =>
-    queue_arn, 1 => entries
-);
-pub static UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateQueueRecordsVisibilityInput",
-    &[
-        rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN").min(1.0),
-        rt::m("Entries", &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    UpdateQueueRecordsVisibilityInput, UPDATE_QUEUE_RECORDS_VISIBILITY_INPUT,
+    [queue_arn[0] = rt::m("QueueARN", &rt::STRING).flags(rt::REQUIRED).ctx("QueueARN")
+    .min(1.0), entries[1] = rt::m("Entries",
+    &UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateQueueRecordsVisibilityOutput {
@@ -315,17 +231,11 @@ pub struct UpdateQueueRecordsVisibilityOutput {
     pub failed: Vec<UpdateQueueRecordsVisibilityErrorEntry>,
 }
 rt::structure!(
-    UpdateQueueRecordsVisibilityOutput, UPDATE_QUEUE_RECORDS_VISIBILITY_OUTPUT, 0 =>
-    successful, 1 => failed
-);
-pub static UPDATE_QUEUE_RECORDS_VISIBILITY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateQueueRecordsVisibilityOutput",
-    &[
-        rt::m("Successful", &UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    UpdateQueueRecordsVisibilityOutput, UPDATE_QUEUE_RECORDS_VISIBILITY_OUTPUT,
+    [successful[0] = rt::m("Successful",
+    &UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1] =
+    rt::m("Failed", &UPDATE_QUEUE_RECORDS_VISIBILITY_ERROR_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// A record whose visibility timeout is changed, and the new visibility timeout.
 #[derive(Clone, Default, PartialEq)]
@@ -337,15 +247,10 @@ pub struct UpdateQueueRecordsVisibilityRequestEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityRequestEntry,
-    UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, 0 => receipt_handle, 1 =>
-    visibility_timeout_seconds
-);
-pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateQueueRecordsVisibilityRequestEntry",
-    &[
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VisibilityTimeoutSeconds", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    visibility_timeout_seconds[1] = rt::m("VisibilityTimeoutSeconds", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateQueueRecordsVisibilityRequestEntryList",
@@ -359,11 +264,8 @@ pub struct UpdateQueueRecordsVisibilityResultEntry {
 }
 rt::structure!(
     UpdateQueueRecordsVisibilityResultEntry,
-    UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, 0 => receipt_handle
-);
-pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "UpdateQueueRecordsVisibilityResultEntry",
-    &[rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY, [receipt_handle[0] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPDATE_QUEUE_RECORDS_VISIBILITY_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "UpdateQueueRecordsVisibilityResultEntryList",
@@ -388,18 +290,12 @@ pub struct UpdateShardCountInput {
     pub stream_id: Option<String>,
 }
 rt::structure!(
-    UpdateShardCountInput, UPDATE_SHARD_COUNT_INPUT, 0 => stream_name, 1 =>
-    target_shard_count, 2 => scaling_type, 3 => stream_arn, 4 => stream_id
-);
-pub static UPDATE_SHARD_COUNT_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateShardCountInput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("TargetShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("ScalingType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-    ],
+    UpdateShardCountInput, UPDATE_SHARD_COUNT_INPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), target_shard_count[1] =
+    rt::m("TargetShardCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), scaling_type[2]
+    = rt::m("ScalingType", &rt::ENUM).flags(rt::REQUIRED), stream_arn[3] =
+    rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_id[4] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateShardCountOutput {
@@ -413,17 +309,11 @@ pub struct UpdateShardCountOutput {
     pub stream_arn: Option<String>,
 }
 rt::structure!(
-    UpdateShardCountOutput, UPDATE_SHARD_COUNT_OUTPUT, 0 => stream_name, 1 =>
-    current_shard_count, 2 => target_shard_count, 3 => stream_arn
-);
-pub static UPDATE_SHARD_COUNT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateShardCountOutput",
-    &[
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("CurrentShardCount", &rt::INTEGER).min(1.0),
-        rt::m("TargetShardCount", &rt::INTEGER).min(1.0),
-        rt::m("StreamARN", &rt::STRING).min(1.0),
-    ],
+    UpdateShardCountOutput, UPDATE_SHARD_COUNT_OUTPUT, [stream_name[0] =
+    rt::m("StreamName", &rt::STRING).min(1.0), current_shard_count[1] =
+    rt::m("CurrentShardCount", &rt::INTEGER).min(1.0), target_shard_count[2] =
+    rt::m("TargetShardCount", &rt::INTEGER).min(1.0), stream_arn[3] = rt::m("StreamARN",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamModeInput {
@@ -437,17 +327,11 @@ pub struct UpdateStreamModeInput {
     pub warm_throughput_mi_bps: Option<i32>,
 }
 rt::structure!(
-    UpdateStreamModeInput, UPDATE_STREAM_MODE_INPUT, 0 => stream_arn, 1 => stream_id, 2
-    => stream_mode_details, 3 => warm_throughput_mi_bps
-);
-pub static UPDATE_STREAM_MODE_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStreamModeInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("StreamModeDetails", &STREAM_MODE_DETAILS).flags(rt::REQUIRED),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0),
-    ],
+    UpdateStreamModeInput, UPDATE_STREAM_MODE_INPUT, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0), stream_mode_details[2] =
+    rt::m("StreamModeDetails", &STREAM_MODE_DETAILS).flags(rt::REQUIRED),
+    warm_throughput_mi_bps[3] = rt::m("WarmThroughputMiBps", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamRecordDistributionStrategyInput {
@@ -463,16 +347,11 @@ pub struct UpdateStreamRecordDistributionStrategyInput {
 }
 rt::structure!(
     UpdateStreamRecordDistributionStrategyInput,
-    UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT, 0 => stream_arn, 1 => stream_id, 2
-    => record_distribution_strategy
-);
-pub static UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStreamRecordDistributionStrategyInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("RecordDistributionStrategy", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY_INPUT, [stream_arn[0] = rt::m("StreamARN",
+    &rt::STRING).flags(rt::REQUIRED).ctx("StreamARN").min(1.0), stream_id[1] =
+    rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
+    record_distribution_strategy[2] = rt::m("RecordDistributionStrategy", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputInput {
@@ -486,17 +365,11 @@ pub struct UpdateStreamWarmThroughputInput {
     pub warm_throughput_mi_bps: i32,
 }
 rt::structure!(
-    UpdateStreamWarmThroughputInput, UPDATE_STREAM_WARM_THROUGHPUT_INPUT, 0 =>
-    stream_arn, 1 => stream_name, 2 => stream_id, 3 => warm_throughput_mi_bps
-);
-pub static UPDATE_STREAM_WARM_THROUGHPUT_INPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStreamWarmThroughputInput",
-    &[
-        rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0),
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("StreamId", &rt::STRING).ctx("StreamId").min(1.0),
-        rt::m("WarmThroughputMiBps", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    UpdateStreamWarmThroughputInput, UPDATE_STREAM_WARM_THROUGHPUT_INPUT, [stream_arn[0]
+    = rt::m("StreamARN", &rt::STRING).ctx("StreamARN").min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), stream_id[2] = rt::m("StreamId",
+    &rt::STRING).ctx("StreamId").min(1.0), warm_throughput_mi_bps[3] =
+    rt::m("WarmThroughputMiBps", &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStreamWarmThroughputOutput {
@@ -508,14 +381,8 @@ pub struct UpdateStreamWarmThroughputOutput {
     pub warm_throughput: Option<WarmThroughputObject>,
 }
 rt::structure!(
-    UpdateStreamWarmThroughputOutput, UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT, 0 =>
-    stream_arn, 1 => stream_name, 2 => warm_throughput
-);
-pub static UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UpdateStreamWarmThroughputOutput",
-    &[
-        rt::m("StreamARN", &rt::STRING).min(1.0),
-        rt::m("StreamName", &rt::STRING).min(1.0),
-        rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT),
-    ],
+    UpdateStreamWarmThroughputOutput, UPDATE_STREAM_WARM_THROUGHPUT_OUTPUT,
+    [stream_arn[0] = rt::m("StreamARN", &rt::STRING).min(1.0), stream_name[1] =
+    rt::m("StreamName", &rt::STRING).min(1.0), warm_throughput[2] =
+    rt::m("WarmThroughput", &WARM_THROUGHPUT_OBJECT)]
 );

@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct ValidationException {
     pub message: Option<String>,
 }
-rt::structure!(ValidationException, VALIDATION_EXCEPTION, 0 => message);
-pub static VALIDATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ValidationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -12,12 +12,7 @@ pub struct WarmThroughputObject {
     pub current_mi_bps: Option<i32>,
 }
 rt::structure!(
-    WarmThroughputObject, WARM_THROUGHPUT_OBJECT, 0 => target_mi_bps, 1 => current_mi_bps
-);
-pub static WARM_THROUGHPUT_OBJECT: rt::Schema = rt::Schema::structure(
-    "WarmThroughputObject",
-    &[
-        rt::m("TargetMiBps", &rt::INTEGER).min(0.0),
-        rt::m("CurrentMiBps", &rt::INTEGER).min(0.0),
-    ],
+    WarmThroughputObject, WARM_THROUGHPUT_OBJECT, [target_mi_bps[0] =
+    rt::m("TargetMiBps", &rt::INTEGER).min(0.0), current_mi_bps[1] =
+    rt::m("CurrentMiBps", &rt::INTEGER).min(0.0)]
 );

@@ -23,13 +23,7 @@ impl super::Client {
 /// Adds permissions to the resource-based policy of a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Use this action to grant layer usage permission to other accounts. You can grant permission to a single account, all accounts in an organization, or all Amazon Web Services accounts.
 ///
 /// To revoke permission, call RemoveLayerVersionPermission with the statement ID that you specified when you added it.
-pub struct AddLayerVersionPermission(
-    pub(crate) rt::Call<
-        t::AddLayerVersionPermissionRequest,
-        t::AddLayerVersionPermissionResponse,
-        e::AddLayerVersionPermissionError,
-    >,
-);
+pub struct AddLayerVersionPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddLayerVersionPermission, t::AddLayerVersionPermissionRequest,
     t::AddLayerVersionPermissionResponse, e::AddLayerVersionPermissionError,
@@ -51,13 +45,7 @@ impl AddLayerVersionPermission {
 /// To grant permission to another account, specify the account ID as the `Principal`. To grant permission to an organization defined in Organizations, specify the organization ID as the `PrincipalOrgID`. For Amazon Web Services services, the principal is a domain-style identifier that the service defines, such as `s3.amazonaws.com` or `sns.amazonaws.com`. For Amazon Web Services services, you can also specify the ARN of the associated resource as the `SourceArn`. If you grant permission to a service principal without specifying the source, other accounts could potentially configure resources in their account to invoke your Lambda function.
 ///
 /// This operation adds a statement to a resource-based permissions policy for the function. For more information about function policies, see [Using resource-based policies for Lambda](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html).
-pub struct AddPermission(
-    pub(crate) rt::Call<
-        t::AddPermissionRequest,
-        t::AddPermissionResponse,
-        e::AddPermissionError,
-    >,
-);
+pub struct AddPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddPermission, t::AddPermissionRequest, t::AddPermissionResponse,
     e::AddPermissionError, op::ADD_PERMISSION

@@ -48,13 +48,7 @@ impl super::Client {
 /// Saves the progress of a [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution during runtime. This API is used by the Lambda durable functions SDK to checkpoint completed steps and schedule asynchronous operations. You typically don't need to call this API directly as the SDK handles checkpointing automatically.
 ///
 /// Each checkpoint operation consumes the current checkpoint token and returns a new one for the next checkpoint. This ensures that checkpoints are applied in the correct order and prevents duplicate or out-of-order state updates.
-pub struct CheckpointDurableExecution(
-    pub(crate) rt::Call<
-        t::CheckpointDurableExecutionRequest,
-        t::CheckpointDurableExecutionResponse,
-        e::CheckpointDurableExecutionError,
-    >,
-);
+pub struct CheckpointDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CheckpointDurableExecution, t::CheckpointDurableExecutionRequest,
     t::CheckpointDurableExecutionResponse, e::CheckpointDurableExecutionError,
@@ -75,13 +69,7 @@ impl CheckpointDurableExecution {
 /// Creates an [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function version. Use aliases to provide clients with a function identifier that you can update to invoke a different version.
 ///
 /// You can also map an alias to split invocation requests between two versions. Use the `RoutingConfig` parameter to specify a second version and the percentage of invocation requests that it receives.
-pub struct CreateAlias(
-    pub(crate) rt::Call<
-        t::CreateAliasRequest,
-        t::AliasConfiguration,
-        e::CreateAliasError,
-    >,
-);
+pub struct CreateAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAlias, t::CreateAliasRequest, t::AliasConfiguration, e::CreateAliasError,
     op::CREATE_ALIAS
@@ -96,13 +84,7 @@ impl CreateAlias {
 /// The `CreateCapacityProvider` operation.
 ///
 /// Creates a capacity provider that manages compute resources for Lambda Event Functions
-pub struct CreateCapacityProvider(
-    pub(crate) rt::Call<
-        t::CreateCapacityProviderRequest,
-        t::CreateCapacityProviderResponse,
-        e::CreateCapacityProviderError,
-    >,
-);
+pub struct CreateCapacityProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCapacityProvider, t::CreateCapacityProviderRequest,
     t::CreateCapacityProviderResponse, e::CreateCapacityProviderError,
@@ -136,13 +118,7 @@ impl CreateCapacityProvider {
 /// The `CreateCodeSigningConfig` operation.
 ///
 /// Creates a code signing configuration. A [code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html) defines a list of allowed signing profiles and defines the code-signing validation policy (action to be taken if deployment validation checks fail).
-pub struct CreateCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::CreateCodeSigningConfigRequest,
-        t::CreateCodeSigningConfigResponse,
-        e::CreateCodeSigningConfigError,
-    >,
-);
+pub struct CreateCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCodeSigningConfig, t::CreateCodeSigningConfigRequest,
     t::CreateCodeSigningConfigResponse, e::CreateCodeSigningConfigError,
@@ -193,13 +169,7 @@ impl CreateCodeSigningConfig {
 /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-pub struct CreateEventSourceMapping(
-    pub(crate) rt::Call<
-        t::CreateEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::CreateEventSourceMappingError,
-    >,
-);
+pub struct CreateEventSourceMapping(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateEventSourceMapping, t::CreateEventSourceMappingRequest,
     t::EventSourceMappingConfiguration, e::CreateEventSourceMappingError,
@@ -301,13 +271,7 @@ impl CreateEventSourceMapping {
 /// If another Amazon Web Services account or an Amazon Web Services service invokes your function, use AddPermission to grant permission by creating a resource-based Identity and Access Management (IAM) policy. You can grant permissions at the function level, on a version, or on an alias.
 ///
 /// To invoke your function directly, use Invoke. To invoke your function in response to events in other Amazon Web Services services, create an event source mapping (CreateEventSourceMapping), or configure a function trigger in the other service. For more information, see [Invoking Lambda functions](https://docs.aws.amazon.com/lambda/latest/dg/lambda-invocation.html).
-pub struct CreateFunction(
-    pub(crate) rt::Call<
-        t::CreateFunctionRequest,
-        t::FunctionConfiguration,
-        e::CreateFunctionError,
-    >,
-);
+pub struct CreateFunction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateFunction, t::CreateFunctionRequest, t::FunctionConfiguration,
     e::CreateFunctionError, op::CREATE_FUNCTION
@@ -356,13 +320,7 @@ impl CreateFunction {
 /// The `CreateFunctionUrlConfig` operation.
 ///
 /// Creates a Lambda function URL with the specified configuration parameters. A function URL is a dedicated HTTP(S) endpoint that you can use to invoke your function.
-pub struct CreateFunctionUrlConfig(
-    pub(crate) rt::Call<
-        t::CreateFunctionUrlConfigRequest,
-        t::CreateFunctionUrlConfigResponse,
-        e::CreateFunctionUrlConfigError,
-    >,
-);
+pub struct CreateFunctionUrlConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateFunctionUrlConfig, t::CreateFunctionUrlConfigRequest,
     t::CreateFunctionUrlConfigResponse, e::CreateFunctionUrlConfigError,

@@ -82,9 +82,7 @@ impl super::Client {
 /// The `DeleteAlias` operation.
 ///
 /// Deletes a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-pub struct DeleteAlias(
-    pub(crate) rt::Call<t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError>,
-);
+pub struct DeleteAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAlias, t::DeleteAliasRequest, rt::Unit, e::DeleteAliasError, op::DELETE_ALIAS
 );
@@ -95,13 +93,7 @@ impl DeleteAlias {
 /// The `DeleteCapacityProvider` operation.
 ///
 /// Deletes a capacity provider. You cannot delete a capacity provider that is currently being used by Lambda functions.
-pub struct DeleteCapacityProvider(
-    pub(crate) rt::Call<
-        t::DeleteCapacityProviderRequest,
-        t::DeleteCapacityProviderResponse,
-        e::DeleteCapacityProviderError,
-    >,
-);
+pub struct DeleteCapacityProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCapacityProvider, t::DeleteCapacityProviderRequest,
     t::DeleteCapacityProviderResponse, e::DeleteCapacityProviderError,
@@ -113,13 +105,7 @@ impl DeleteCapacityProvider {
 /// The `DeleteCodeSigningConfig` operation.
 ///
 /// Deletes the code signing configuration. You can delete the code signing configuration only if no function is using it.
-pub struct DeleteCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::DeleteCodeSigningConfigRequest,
-        t::DeleteCodeSigningConfigResponse,
-        e::DeleteCodeSigningConfigError,
-    >,
-);
+pub struct DeleteCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCodeSigningConfig, t::DeleteCodeSigningConfigRequest,
     t::DeleteCodeSigningConfigResponse, e::DeleteCodeSigningConfigError,
@@ -133,13 +119,7 @@ impl DeleteCodeSigningConfig {
 /// Deletes a completed Lambda [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) and its data. The execution must be in a terminal state (`SUCCEEDED`, `FAILED`, `STOPPED`, or `TIMED_OUT`). Otherwise, this operation returns a `ResourceConflictException`.
 ///
 /// The execution has `DELETING` status until the deletion finishes. For more information, see [Deleting durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-delete.html).
-pub struct DeleteDurableExecution(
-    pub(crate) rt::Call<
-        t::DeleteDurableExecutionRequest,
-        t::DeleteDurableExecutionResponse,
-        e::DeleteDurableExecutionError,
-    >,
-);
+pub struct DeleteDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDurableExecution, t::DeleteDurableExecutionRequest,
     t::DeleteDurableExecutionResponse, e::DeleteDurableExecutionError,
@@ -153,13 +133,7 @@ impl DeleteDurableExecution {
 /// Deletes an [event source mapping](https://docs.aws.amazon.com/lambda/latest/dg/intro-invocation-modes.html). You can get the identifier of a mapping from the output of ListEventSourceMappings.
 ///
 /// When you delete an event source mapping, it enters a `Deleting` state and might not be completely deleted for several seconds.
-pub struct DeleteEventSourceMapping(
-    pub(crate) rt::Call<
-        t::DeleteEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::DeleteEventSourceMappingError,
-    >,
-);
+pub struct DeleteEventSourceMapping(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteEventSourceMapping, t::DeleteEventSourceMappingRequest,
     t::EventSourceMappingConfiguration, e::DeleteEventSourceMappingError,
@@ -175,13 +149,7 @@ impl DeleteEventSourceMapping {
 /// **Note:** A deleted Lambda function cannot be recovered. Ensure that you specify the correct function name and version before deleting.
 ///
 /// To delete Lambda event source mappings that invoke a function, use DeleteEventSourceMapping. For Amazon Web Services services and resources that invoke your function directly, delete the trigger in the service where you originally configured it.
-pub struct DeleteFunction(
-    pub(crate) rt::Call<
-        t::DeleteFunctionRequest,
-        t::DeleteFunctionResponse,
-        e::DeleteFunctionError,
-    >,
-);
+pub struct DeleteFunction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFunction, t::DeleteFunctionRequest, t::DeleteFunctionResponse,
     e::DeleteFunctionError, op::DELETE_FUNCTION
@@ -193,13 +161,7 @@ impl DeleteFunction {
 /// The `DeleteFunctionCodeSigningConfig` operation.
 ///
 /// Removes the code signing configuration from the function.
-pub struct DeleteFunctionCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::DeleteFunctionCodeSigningConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionCodeSigningConfigError,
-    >,
-);
+pub struct DeleteFunctionCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFunctionCodeSigningConfig, t::DeleteFunctionCodeSigningConfigRequest, rt::Unit,
     e::DeleteFunctionCodeSigningConfigError, op::DELETE_FUNCTION_CODE_SIGNING_CONFIG
@@ -210,13 +172,7 @@ impl DeleteFunctionCodeSigningConfig {
 /// The `DeleteFunctionConcurrency` operation.
 ///
 /// Removes a concurrent execution limit from a Lambda Event Function.
-pub struct DeleteFunctionConcurrency(
-    pub(crate) rt::Call<
-        t::DeleteFunctionConcurrencyRequest,
-        rt::Unit,
-        e::DeleteFunctionConcurrencyError,
-    >,
-);
+pub struct DeleteFunctionConcurrency(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFunctionConcurrency, t::DeleteFunctionConcurrencyRequest, rt::Unit,
     e::DeleteFunctionConcurrencyError, op::DELETE_FUNCTION_CONCURRENCY
@@ -229,13 +185,7 @@ impl DeleteFunctionConcurrency {
 /// Deletes the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-pub struct DeleteFunctionEventInvokeConfig(
-    pub(crate) rt::Call<
-        t::DeleteFunctionEventInvokeConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionEventInvokeConfigError,
-    >,
-);
+pub struct DeleteFunctionEventInvokeConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFunctionEventInvokeConfig, t::DeleteFunctionEventInvokeConfigRequest, rt::Unit,
     e::DeleteFunctionEventInvokeConfigError, op::DELETE_FUNCTION_EVENT_INVOKE_CONFIG
@@ -247,13 +197,7 @@ impl DeleteFunctionEventInvokeConfig {
 /// The `DeleteFunctionUrlConfig` operation.
 ///
 /// Deletes a Lambda function URL. When you delete a function URL, you can't recover it. Creating a new function URL results in a different URL address.
-pub struct DeleteFunctionUrlConfig(
-    pub(crate) rt::Call<
-        t::DeleteFunctionUrlConfigRequest,
-        rt::Unit,
-        e::DeleteFunctionUrlConfigError,
-    >,
-);
+pub struct DeleteFunctionUrlConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteFunctionUrlConfig, t::DeleteFunctionUrlConfigRequest, rt::Unit,
     e::DeleteFunctionUrlConfigError, op::DELETE_FUNCTION_URL_CONFIG
@@ -265,13 +209,7 @@ impl DeleteFunctionUrlConfig {
 /// The `DeleteLayerVersion` operation.
 ///
 /// Deletes a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Deleted versions can no longer be viewed or added to functions. To avoid breaking functions, a copy of the version remains in Lambda until no functions refer to it.
-pub struct DeleteLayerVersion(
-    pub(crate) rt::Call<
-        t::DeleteLayerVersionRequest,
-        rt::Unit,
-        e::DeleteLayerVersionError,
-    >,
-);
+pub struct DeleteLayerVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLayerVersion, t::DeleteLayerVersionRequest, rt::Unit,
     e::DeleteLayerVersionError, op::DELETE_LAYER_VERSION
@@ -283,13 +221,7 @@ impl DeleteLayerVersion {
 /// The `DeleteProvisionedConcurrencyConfig` operation.
 ///
 /// Deletes the provisioned concurrency configuration for a function.
-pub struct DeleteProvisionedConcurrencyConfig(
-    pub(crate) rt::Call<
-        t::DeleteProvisionedConcurrencyConfigRequest,
-        rt::Unit,
-        e::DeleteProvisionedConcurrencyConfigError,
-    >,
-);
+pub struct DeleteProvisionedConcurrencyConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteProvisionedConcurrencyConfig, t::DeleteProvisionedConcurrencyConfigRequest,
     rt::Unit, e::DeleteProvisionedConcurrencyConfigError,
@@ -304,13 +236,7 @@ impl DeleteProvisionedConcurrencyConfig {
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Deletes a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) from a Lambda resource.
-pub struct DeleteResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteResourcePolicyRequest,
-        rt::Unit,
-        e::DeleteResourcePolicyError,
-    >,
-);
+pub struct DeleteResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourcePolicy, t::DeleteResourcePolicyRequest, rt::Unit,
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY

@@ -91,13 +91,7 @@ impl super::Client {
 /// The `GetAccountSettings` operation.
 ///
 /// Retrieves details about your account's [limits](https://docs.aws.amazon.com/lambda/latest/dg/limits.html) and usage in an Amazon Web Services Region.
-pub struct GetAccountSettings(
-    pub(crate) rt::Call<
-        t::GetAccountSettingsRequest,
-        t::GetAccountSettingsResponse,
-        e::GetAccountSettingsError,
-    >,
-);
+pub struct GetAccountSettings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountSettings, t::GetAccountSettingsRequest, t::GetAccountSettingsResponse,
     e::GetAccountSettingsError, op::GET_ACCOUNT_SETTINGS
@@ -105,9 +99,7 @@ rt::operation_type!(
 /// The `GetAlias` operation.
 ///
 /// Returns details about a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-pub struct GetAlias(
-    pub(crate) rt::Call<t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError>,
-);
+pub struct GetAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAlias, t::GetAliasRequest, t::AliasConfiguration, e::GetAliasError, op::GET_ALIAS
 );
@@ -118,13 +110,7 @@ impl GetAlias {
 /// The `GetCapacityProvider` operation.
 ///
 /// Retrieves information about a specific capacity provider, including its configuration, state, and associated resources.
-pub struct GetCapacityProvider(
-    pub(crate) rt::Call<
-        t::GetCapacityProviderRequest,
-        t::GetCapacityProviderResponse,
-        e::GetCapacityProviderError,
-    >,
-);
+pub struct GetCapacityProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCapacityProvider, t::GetCapacityProviderRequest, t::GetCapacityProviderResponse,
     e::GetCapacityProviderError, op::GET_CAPACITY_PROVIDER
@@ -135,13 +121,7 @@ impl GetCapacityProvider {
 /// The `GetCodeSigningConfig` operation.
 ///
 /// Returns information about the specified code signing configuration.
-pub struct GetCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::GetCodeSigningConfigRequest,
-        t::GetCodeSigningConfigResponse,
-        e::GetCodeSigningConfigError,
-    >,
-);
+pub struct GetCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCodeSigningConfig, t::GetCodeSigningConfigRequest,
     t::GetCodeSigningConfigResponse, e::GetCodeSigningConfigError,
@@ -153,13 +133,7 @@ impl GetCodeSigningConfig {
 /// The `GetDurableExecution` operation.
 ///
 /// Retrieves detailed information about a specific [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including its current status, input payload, result or error information, and execution metadata such as start time and usage statistics.
-pub struct GetDurableExecution(
-    pub(crate) rt::Call<
-        t::GetDurableExecutionRequest,
-        t::GetDurableExecutionResponse,
-        e::GetDurableExecutionError,
-    >,
-);
+pub struct GetDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDurableExecution, t::GetDurableExecutionRequest, t::GetDurableExecutionResponse,
     e::GetDurableExecutionError, op::GET_DURABLE_EXECUTION
@@ -173,13 +147,7 @@ impl GetDurableExecution {
 /// Retrieves the execution history for a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), showing all the steps, callbacks, and events that occurred during the execution. This provides a detailed audit trail of the execution's progress over time.
 ///
 /// The history is available while the execution is running and for a retention period after it completes (1-90 days, default 30 days). You can control whether to include execution data such as step results and callback payloads.
-pub struct GetDurableExecutionHistory(
-    pub(crate) rt::Call<
-        t::GetDurableExecutionHistoryRequest,
-        t::GetDurableExecutionHistoryResponse,
-        e::GetDurableExecutionHistoryError,
-    >,
-);
+pub struct GetDurableExecutionHistory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDurableExecutionHistory, t::GetDurableExecutionHistoryRequest,
     t::GetDurableExecutionHistoryResponse, e::GetDurableExecutionHistoryError,
@@ -212,13 +180,7 @@ impl GetDurableExecutionHistory {
 /// Retrieves the current execution state required for the replay process during [durable function](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) execution. This API is used by the Lambda durable functions SDK to get state information needed for replay. You typically don't need to call this API directly as the SDK handles state management automatically.
 ///
 /// The response contains operations ordered by start sequence number in ascending order. Completed operations with children don't include child operation details since they don't need to be replayed.
-pub struct GetDurableExecutionState(
-    pub(crate) rt::Call<
-        t::GetDurableExecutionStateRequest,
-        t::GetDurableExecutionStateResponse,
-        e::GetDurableExecutionStateError,
-    >,
-);
+pub struct GetDurableExecutionState(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDurableExecutionState, t::GetDurableExecutionStateRequest,
     t::GetDurableExecutionStateResponse, e::GetDurableExecutionStateError,
@@ -246,13 +208,7 @@ impl GetDurableExecutionState {
 /// The `GetEventSourceMapping` operation.
 ///
 /// Returns details about an event source mapping. You can get the identifier of a mapping from the output of ListEventSourceMappings.
-pub struct GetEventSourceMapping(
-    pub(crate) rt::Call<
-        t::GetEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::GetEventSourceMappingError,
-    >,
-);
+pub struct GetEventSourceMapping(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetEventSourceMapping, t::GetEventSourceMappingRequest,
     t::EventSourceMappingConfiguration, e::GetEventSourceMappingError,
@@ -264,13 +220,7 @@ impl GetEventSourceMapping {
 /// The `GetFunction` operation.
 ///
 /// Returns information about a Lambda Event Function or function version, with a link to download the deployment package that's valid for 10 minutes. If you specify a function version, only details that are specific to that version are returned.
-pub struct GetFunction(
-    pub(crate) rt::Call<
-        t::GetFunctionRequest,
-        t::GetFunctionResponse,
-        e::GetFunctionError,
-    >,
-);
+pub struct GetFunction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunction, t::GetFunctionRequest, t::GetFunctionResponse, e::GetFunctionError,
     op::GET_FUNCTION
@@ -307,13 +257,7 @@ impl GetFunction {
 /// The `GetFunctionCodeSigningConfig` operation.
 ///
 /// Returns the code signing configuration for the specified function.
-pub struct GetFunctionCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::GetFunctionCodeSigningConfigRequest,
-        t::GetFunctionCodeSigningConfigResponse,
-        e::GetFunctionCodeSigningConfigError,
-    >,
-);
+pub struct GetFunctionCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionCodeSigningConfig, t::GetFunctionCodeSigningConfigRequest,
     t::GetFunctionCodeSigningConfigResponse, e::GetFunctionCodeSigningConfigError,
@@ -325,13 +269,7 @@ impl GetFunctionCodeSigningConfig {
 /// The `GetFunctionConcurrency` operation.
 ///
 /// Returns details about the reserved concurrency configuration for a function. To set a concurrency limit for a function, use PutFunctionConcurrency.
-pub struct GetFunctionConcurrency(
-    pub(crate) rt::Call<
-        t::GetFunctionConcurrencyRequest,
-        t::GetFunctionConcurrencyResponse,
-        e::GetFunctionConcurrencyError,
-    >,
-);
+pub struct GetFunctionConcurrency(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionConcurrency, t::GetFunctionConcurrencyRequest,
     t::GetFunctionConcurrencyResponse, e::GetFunctionConcurrencyError,
@@ -345,13 +283,7 @@ impl GetFunctionConcurrency {
 /// Returns the version-specific settings of a Lambda Event Function or version. The output includes only options that can vary between versions of a function. To modify these settings, use UpdateFunctionConfiguration.
 ///
 /// To get all of a function's details, including function-level settings, use GetFunction.
-pub struct GetFunctionConfiguration(
-    pub(crate) rt::Call<
-        t::GetFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::GetFunctionConfigurationError,
-    >,
-);
+pub struct GetFunctionConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionConfiguration, t::GetFunctionConfigurationRequest,
     t::FunctionConfiguration, e::GetFunctionConfigurationError,
@@ -405,13 +337,7 @@ impl GetFunctionConfiguration {
 /// Retrieves the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-pub struct GetFunctionEventInvokeConfig(
-    pub(crate) rt::Call<
-        t::GetFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::GetFunctionEventInvokeConfigError,
-    >,
-);
+pub struct GetFunctionEventInvokeConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionEventInvokeConfig, t::GetFunctionEventInvokeConfigRequest,
     t::FunctionEventInvokeConfig, e::GetFunctionEventInvokeConfigError,
@@ -424,13 +350,7 @@ impl GetFunctionEventInvokeConfig {
 /// The `GetFunctionRecursionConfig` operation.
 ///
 /// Returns your function's [recursive loop detection](https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html) configuration.
-pub struct GetFunctionRecursionConfig(
-    pub(crate) rt::Call<
-        t::GetFunctionRecursionConfigRequest,
-        t::GetFunctionRecursionConfigResponse,
-        e::GetFunctionRecursionConfigError,
-    >,
-);
+pub struct GetFunctionRecursionConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionRecursionConfig, t::GetFunctionRecursionConfigRequest,
     t::GetFunctionRecursionConfigResponse, e::GetFunctionRecursionConfigError,
@@ -442,13 +362,7 @@ impl GetFunctionRecursionConfig {
 /// The `GetFunctionScalingConfig` operation.
 ///
 /// Retrieves the scaling configuration for a Lambda Managed Instances function.
-pub struct GetFunctionScalingConfig(
-    pub(crate) rt::Call<
-        t::GetFunctionScalingConfigRequest,
-        t::GetFunctionScalingConfigResponse,
-        e::GetFunctionScalingConfigError,
-    >,
-);
+pub struct GetFunctionScalingConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionScalingConfig, t::GetFunctionScalingConfigRequest,
     t::GetFunctionScalingConfigResponse, e::GetFunctionScalingConfigError,
@@ -461,13 +375,7 @@ impl GetFunctionScalingConfig {
 /// The `GetFunctionUrlConfig` operation.
 ///
 /// Returns details about a Lambda function URL.
-pub struct GetFunctionUrlConfig(
-    pub(crate) rt::Call<
-        t::GetFunctionUrlConfigRequest,
-        t::GetFunctionUrlConfigResponse,
-        e::GetFunctionUrlConfigError,
-    >,
-);
+pub struct GetFunctionUrlConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFunctionUrlConfig, t::GetFunctionUrlConfigRequest,
     t::GetFunctionUrlConfigResponse, e::GetFunctionUrlConfigError,
@@ -517,13 +425,7 @@ impl super::Client {
 /// The `GetLayerVersion` operation.
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-pub struct GetLayerVersion(
-    pub(crate) rt::Call<
-        t::GetLayerVersionRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionError,
-    >,
-);
+pub struct GetLayerVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLayerVersion, t::GetLayerVersionRequest, t::GetLayerVersionResponse,
     e::GetLayerVersionError, op::GET_LAYER_VERSION
@@ -535,13 +437,7 @@ impl GetLayerVersion {
 /// The `GetLayerVersionByArn` operation.
 ///
 /// Returns information about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html), with a link to download the layer archive that's valid for 10 minutes.
-pub struct GetLayerVersionByArn(
-    pub(crate) rt::Call<
-        t::GetLayerVersionByArnRequest,
-        t::GetLayerVersionResponse,
-        e::GetLayerVersionByArnError,
-    >,
-);
+pub struct GetLayerVersionByArn(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLayerVersionByArn, t::GetLayerVersionByArnRequest, t::GetLayerVersionResponse,
     e::GetLayerVersionByArnError, op::GET_LAYER_VERSION_BY_ARN
@@ -552,13 +448,7 @@ impl GetLayerVersionByArn {
 /// The `GetLayerVersionPolicy` operation.
 ///
 /// Returns the permission policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-pub struct GetLayerVersionPolicy(
-    pub(crate) rt::Call<
-        t::GetLayerVersionPolicyRequest,
-        t::GetLayerVersionPolicyResponse,
-        e::GetLayerVersionPolicyError,
-    >,
-);
+pub struct GetLayerVersionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLayerVersionPolicy, t::GetLayerVersionPolicyRequest,
     t::GetLayerVersionPolicyResponse, e::GetLayerVersionPolicyError,
@@ -571,9 +461,7 @@ impl GetLayerVersionPolicy {
 /// The `GetPolicy` operation.
 ///
 /// Returns the [resource-based IAM policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) for a function, version, or alias.
-pub struct GetPolicy(
-    pub(crate) rt::Call<t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError>,
-);
+pub struct GetPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPolicy, t::GetPolicyRequest, t::GetPolicyResponse, e::GetPolicyError,
     op::GET_POLICY
@@ -585,13 +473,7 @@ impl GetPolicy {
 /// The `GetProvisionedConcurrencyConfig` operation.
 ///
 /// Retrieves the provisioned concurrency configuration for a function's alias or version.
-pub struct GetProvisionedConcurrencyConfig(
-    pub(crate) rt::Call<
-        t::GetProvisionedConcurrencyConfigRequest,
-        t::GetProvisionedConcurrencyConfigResponse,
-        e::GetProvisionedConcurrencyConfigError,
-    >,
-);
+pub struct GetProvisionedConcurrencyConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetProvisionedConcurrencyConfig, t::GetProvisionedConcurrencyConfigRequest,
     t::GetProvisionedConcurrencyConfigResponse, e::GetProvisionedConcurrencyConfigError,
@@ -604,13 +486,7 @@ impl GetProvisionedConcurrencyConfig {
 /// The `GetResourcePolicy` operation.
 ///
 /// Retrieves the [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) attached to a Lambda resource.
-pub struct GetResourcePolicy(
-    pub(crate) rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    >,
-);
+pub struct GetResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetResourcePolicy, t::GetResourcePolicyRequest, t::GetResourcePolicyResponse,
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
@@ -621,13 +497,7 @@ impl GetResourcePolicy {
 /// The `GetRuntimeManagementConfig` operation.
 ///
 /// Retrieves the runtime management configuration for a function's version. If the runtime update mode is **Manual**, this includes the ARN of the runtime version and the runtime update mode. If the runtime update mode is **Auto** or **Function update**, this includes the runtime update mode and `null` is returned for the ARN. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-pub struct GetRuntimeManagementConfig(
-    pub(crate) rt::Call<
-        t::GetRuntimeManagementConfigRequest,
-        t::GetRuntimeManagementConfigResponse,
-        e::GetRuntimeManagementConfigError,
-    >,
-);
+pub struct GetRuntimeManagementConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRuntimeManagementConfig, t::GetRuntimeManagementConfigRequest,
     t::GetRuntimeManagementConfigResponse, e::GetRuntimeManagementConfigError,

@@ -41,9 +41,7 @@ impl super::Client {
 /// For functions with a long timeout, your client might disconnect during synchronous invocation while it waits for a response. Configure your HTTP client, SDK, firewall, proxy, or operating system to allow for long connections with timeout or keep-alive settings.
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-pub struct Invoke(
-    pub(crate) rt::Call<t::InvocationRequest, t::InvocationResponse, e::InvokeError>,
-);
+pub struct Invoke(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     Invoke, t::InvocationRequest, t::InvocationResponse, e::InvokeError, op::INVOKE
 );
@@ -66,13 +64,7 @@ impl Invoke {
 /// **Note:** The payload limit is 256KB. For larger payloads, for up to 1MB, use Invoke.
 ///
 /// **Note:** If you do use the InvokeAsync action, note that it doesn't support the use of X-Ray active tracing. Trace ID is not propagated to the function, even if X-Ray active tracing is turned on.
-pub struct InvokeAsync(
-    pub(crate) rt::Call<
-        t::InvokeAsyncRequest,
-        t::InvokeAsyncResponse,
-        e::InvokeAsyncError,
-    >,
-);
+pub struct InvokeAsync(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] InvokeAsync, t::InvokeAsyncRequest, t::InvokeAsyncResponse,
     e::InvokeAsyncError, op::INVOKE_ASYNC
@@ -86,13 +78,7 @@ impl InvokeAsync {
 /// Configure your Lambda Event Functions to stream response payloads back to clients. For more information, see [Configuring a Lambda function to stream responses](https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
 ///
 /// This operation requires permission for the [lambda:InvokeFunction](https://docs.aws.amazon.com/IAM/latest/UserGuide/list_awslambda.html) action. For details on how to set up permissions for cross-account invocations, see [Granting function access to other accounts](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html#permissions-resource-xaccountinvoke).
-pub struct InvokeWithResponseStream(
-    pub(crate) rt::Call<
-        t::InvokeWithResponseStreamRequest,
-        t::InvokeWithResponseStreamResponse,
-        e::InvokeWithResponseStreamError,
-    >,
-);
+pub struct InvokeWithResponseStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     InvokeWithResponseStream, t::InvokeWithResponseStreamRequest,
     t::InvokeWithResponseStreamResponse, e::InvokeWithResponseStreamError,

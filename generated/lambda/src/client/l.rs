@@ -94,13 +94,7 @@ impl super::Client {
 /// The `ListAliases` operation.
 ///
 /// Returns a list of [aliases](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html) for a Lambda Event Function.
-pub struct ListAliases(
-    pub(crate) rt::Call<
-        t::ListAliasesRequest,
-        t::ListAliasesResponse,
-        e::ListAliasesError,
-    >,
-);
+pub struct ListAliases(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAliases, t::ListAliasesRequest, t::ListAliasesResponse, e::ListAliasesError,
     op::LIST_ALIASES
@@ -127,13 +121,7 @@ impl ListAliases {
 /// The `ListCapacityProviders` operation.
 ///
 /// Returns a list of capacity providers in your account.
-pub struct ListCapacityProviders(
-    pub(crate) rt::Call<
-        t::ListCapacityProvidersRequest,
-        t::ListCapacityProvidersResponse,
-        e::ListCapacityProvidersError,
-    >,
-);
+pub struct ListCapacityProviders(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCapacityProviders, t::ListCapacityProvidersRequest,
     t::ListCapacityProvidersResponse, e::ListCapacityProvidersError,
@@ -160,13 +148,7 @@ impl ListCapacityProviders {
 /// The `ListCodeSigningConfigs` operation.
 ///
 /// Returns a list of [code signing configurations](https://docs.aws.amazon.com/lambda/latest/dg/configuring-codesigning.html). A request returns up to 10,000 configurations per call. You can use the `MaxItems` parameter to return fewer configurations per call.
-pub struct ListCodeSigningConfigs(
-    pub(crate) rt::Call<
-        t::ListCodeSigningConfigsRequest,
-        t::ListCodeSigningConfigsResponse,
-        e::ListCodeSigningConfigsError,
-    >,
-);
+pub struct ListCodeSigningConfigs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCodeSigningConfigs, t::ListCodeSigningConfigsRequest,
     t::ListCodeSigningConfigsResponse, e::ListCodeSigningConfigsError,
@@ -192,13 +174,7 @@ impl ListCodeSigningConfigs {
 /// The `ListDurableExecutionsByFunction` operation.
 ///
 /// Returns a list of [durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) for a specified Lambda function. You can filter the results by execution name, status, and start time range. This API supports pagination for large result sets.
-pub struct ListDurableExecutionsByFunction(
-    pub(crate) rt::Call<
-        t::ListDurableExecutionsByFunctionRequest,
-        t::ListDurableExecutionsByFunctionResponse,
-        e::ListDurableExecutionsByFunctionError,
-    >,
-);
+pub struct ListDurableExecutionsByFunction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListDurableExecutionsByFunction, t::ListDurableExecutionsByFunctionRequest,
     t::ListDurableExecutionsByFunctionResponse, e::ListDurableExecutionsByFunctionError,
@@ -240,13 +216,7 @@ impl ListDurableExecutionsByFunction {
 /// The `ListEventSourceMappings` operation.
 ///
 /// Lists event source mappings. Specify an `EventSourceArn` to show only event source mappings for a single event source.
-pub struct ListEventSourceMappings(
-    pub(crate) rt::Call<
-        t::ListEventSourceMappingsRequest,
-        t::ListEventSourceMappingsResponse,
-        e::ListEventSourceMappingsError,
-    >,
-);
+pub struct ListEventSourceMappings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEventSourceMappings, t::ListEventSourceMappingsRequest,
     t::ListEventSourceMappingsResponse, e::ListEventSourceMappingsError,
@@ -276,13 +246,7 @@ impl ListEventSourceMappings {
 /// Retrieves a list of configurations for asynchronous invocation for a Lambda Event Function. To retrieve more configurations, use the `Marker` parameter.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-pub struct ListFunctionEventInvokeConfigs(
-    pub(crate) rt::Call<
-        t::ListFunctionEventInvokeConfigsRequest,
-        t::ListFunctionEventInvokeConfigsResponse,
-        e::ListFunctionEventInvokeConfigsError,
-    >,
-);
+pub struct ListFunctionEventInvokeConfigs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListFunctionEventInvokeConfigs, t::ListFunctionEventInvokeConfigsRequest,
     t::ListFunctionEventInvokeConfigsResponse, e::ListFunctionEventInvokeConfigsError,
@@ -309,13 +273,7 @@ impl ListFunctionEventInvokeConfigs {
 /// The `ListFunctionUrlConfigs` operation.
 ///
 /// Returns a list of Lambda function URLs for the specified function.
-pub struct ListFunctionUrlConfigs(
-    pub(crate) rt::Call<
-        t::ListFunctionUrlConfigsRequest,
-        t::ListFunctionUrlConfigsResponse,
-        e::ListFunctionUrlConfigsError,
-    >,
-);
+pub struct ListFunctionUrlConfigs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListFunctionUrlConfigs, t::ListFunctionUrlConfigsRequest,
     t::ListFunctionUrlConfigsResponse, e::ListFunctionUrlConfigsError,
@@ -342,13 +300,7 @@ impl ListFunctionUrlConfigs {
 /// The `ListFunctionVersionsByCapacityProvider` operation.
 ///
 /// Returns a list of function versions that are configured to use a specific capacity provider.
-pub struct ListFunctionVersionsByCapacityProvider(
-    pub(crate) rt::Call<
-        t::ListFunctionVersionsByCapacityProviderRequest,
-        t::ListFunctionVersionsByCapacityProviderResponse,
-        e::ListFunctionVersionsByCapacityProviderError,
-    >,
-);
+pub struct ListFunctionVersionsByCapacityProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListFunctionVersionsByCapacityProvider,
     t::ListFunctionVersionsByCapacityProviderRequest,
@@ -387,13 +339,7 @@ impl ListFunctionVersionsByCapacityProvider {
 /// Set `FunctionVersion` to `ALL` to include all published versions of each function in addition to the unpublished version.
 ///
 /// **Note:** The `ListFunctions` operation returns a subset of the FunctionConfiguration fields. To get the additional fields (State, StateReasonCode, StateReason, LastUpdateStatus, LastUpdateStatusReason, LastUpdateStatusReasonCode, RuntimeVersionConfig) for a function or version, use GetFunction.
-pub struct ListFunctions(
-    pub(crate) rt::Call<
-        t::ListFunctionsRequest,
-        t::ListFunctionsResponse,
-        e::ListFunctionsError,
-    >,
-);
+pub struct ListFunctions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListFunctions, t::ListFunctionsRequest, t::ListFunctionsResponse,
     e::ListFunctionsError, op::LIST_FUNCTIONS
@@ -420,13 +366,7 @@ impl ListFunctions {
 /// The `ListFunctionsByCodeSigningConfig` operation.
 ///
 /// List the functions that use the specified code signing configuration. You can use this method prior to deleting a code signing configuration, to verify that no functions are using it.
-pub struct ListFunctionsByCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::ListFunctionsByCodeSigningConfigRequest,
-        t::ListFunctionsByCodeSigningConfigResponse,
-        e::ListFunctionsByCodeSigningConfigError,
-    >,
-);
+pub struct ListFunctionsByCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListFunctionsByCodeSigningConfig, t::ListFunctionsByCodeSigningConfigRequest,
     t::ListFunctionsByCodeSigningConfigResponse,
@@ -455,13 +395,7 @@ impl ListFunctionsByCodeSigningConfig {
 /// The `ListLayerVersions` operation.
 ///
 /// Lists the versions of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). Versions that have been deleted aren't listed. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only versions that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layer versions that are compatible with that architecture.
-pub struct ListLayerVersions(
-    pub(crate) rt::Call<
-        t::ListLayerVersionsRequest,
-        t::ListLayerVersionsResponse,
-        e::ListLayerVersionsError,
-    >,
-);
+pub struct ListLayerVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListLayerVersions, t::ListLayerVersionsRequest, t::ListLayerVersionsResponse,
     e::ListLayerVersionsError, op::LIST_LAYER_VERSIONS
@@ -491,9 +425,7 @@ impl ListLayerVersions {
 /// The `ListLayers` operation.
 ///
 /// Lists [Lambda layers](https://docs.aws.amazon.com/lambda/latest/dg/invocation-layers.html) and shows information about the latest version of each. Specify a [runtime identifier](https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html) to list only layers that indicate that they're compatible with that runtime. Specify a compatible architecture to include only layers that are compatible with that [instruction set architecture](https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html).
-pub struct ListLayers(
-    pub(crate) rt::Call<t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError>,
-);
+pub struct ListLayers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListLayers, t::ListLayersRequest, t::ListLayersResponse, e::ListLayersError,
     op::LIST_LAYERS
@@ -520,13 +452,7 @@ impl ListLayers {
 /// The `ListProvisionedConcurrencyConfigs` operation.
 ///
 /// Retrieves a list of provisioned concurrency configurations for a function.
-pub struct ListProvisionedConcurrencyConfigs(
-    pub(crate) rt::Call<
-        t::ListProvisionedConcurrencyConfigsRequest,
-        t::ListProvisionedConcurrencyConfigsResponse,
-        e::ListProvisionedConcurrencyConfigsError,
-    >,
-);
+pub struct ListProvisionedConcurrencyConfigs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListProvisionedConcurrencyConfigs, t::ListProvisionedConcurrencyConfigsRequest,
     t::ListProvisionedConcurrencyConfigsResponse,
@@ -553,9 +479,7 @@ impl ListProvisionedConcurrencyConfigs {
 /// The `ListTags` operation.
 ///
 /// Returns a function, event source mapping, or code signing configuration's [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html). You can also view function tags with GetFunction.
-pub struct ListTags(
-    pub(crate) rt::Call<t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError>,
-);
+pub struct ListTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTags, t::ListTagsRequest, t::ListTagsResponse, e::ListTagsError, op::LIST_TAGS
 );
@@ -565,13 +489,7 @@ impl ListTags {
 /// The `ListVersionsByFunction` operation.
 ///
 /// Returns a list of [versions](https://docs.aws.amazon.com/lambda/latest/dg/versioning-aliases.html) of a Lambda Event Function, with the version-specific configuration of each. Lambda returns up to 50 versions per call.
-pub struct ListVersionsByFunction(
-    pub(crate) rt::Call<
-        t::ListVersionsByFunctionRequest,
-        t::ListVersionsByFunctionResponse,
-        e::ListVersionsByFunctionError,
-    >,
-);
+pub struct ListVersionsByFunction(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListVersionsByFunction, t::ListVersionsByFunctionRequest,
     t::ListVersionsByFunctionResponse, e::ListVersionsByFunctionError,

@@ -68,13 +68,7 @@ impl super::Client {
 /// Pauses a running [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). While an execution is paused, Lambda doesn't invoke your function, but pending operations such as waits and callbacks continue to complete.
 ///
 /// If an invocation is in progress, the execution status changes to `PAUSING` until the invocation reaches its next checkpoint, and then changes to `PAUSED`. This operation returns a successful response while the execution status is still `RUNNING`, and the status changes when Lambda processes the request. For more information about pausing executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-pub struct PauseDurableExecution(
-    pub(crate) rt::Call<
-        t::PauseDurableExecutionRequest,
-        t::PauseDurableExecutionResponse,
-        e::PauseDurableExecutionError,
-    >,
-);
+pub struct PauseDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PauseDurableExecution, t::PauseDurableExecutionRequest,
     t::PauseDurableExecutionResponse, e::PauseDurableExecutionError,
@@ -91,13 +85,7 @@ impl PauseDurableExecution {
 /// Creates an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html) from a ZIP archive. Each time you call `PublishLayerVersion` with the same layer name, a new version is created.
 ///
 /// Add layers to your function with CreateFunction or UpdateFunctionConfiguration.
-pub struct PublishLayerVersion(
-    pub(crate) rt::Call<
-        t::PublishLayerVersionRequest,
-        t::PublishLayerVersionResponse,
-        e::PublishLayerVersionError,
-    >,
-);
+pub struct PublishLayerVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PublishLayerVersion, t::PublishLayerVersionRequest, t::PublishLayerVersionResponse,
     e::PublishLayerVersionError, op::PUBLISH_LAYER_VERSION
@@ -123,13 +111,7 @@ impl PublishLayerVersion {
 /// Lambda doesn't publish a version if the function's configuration and code haven't changed since the last version. Use UpdateFunctionCode or UpdateFunctionConfiguration to update the function before publishing a version.
 ///
 /// Clients can invoke versions directly or with an alias. To create an alias, use CreateAlias.
-pub struct PublishVersion(
-    pub(crate) rt::Call<
-        t::PublishVersionRequest,
-        t::FunctionConfiguration,
-        e::PublishVersionError,
-    >,
-);
+pub struct PublishVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PublishVersion, t::PublishVersionRequest, t::FunctionConfiguration,
     e::PublishVersionError, op::PUBLISH_VERSION
@@ -146,13 +128,7 @@ impl PublishVersion {
 /// The `PutFunctionCodeSigningConfig` operation.
 ///
 /// Update the code signing configuration for the function. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-pub struct PutFunctionCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::PutFunctionCodeSigningConfigRequest,
-        t::PutFunctionCodeSigningConfigResponse,
-        e::PutFunctionCodeSigningConfigError,
-    >,
-);
+pub struct PutFunctionCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutFunctionCodeSigningConfig, t::PutFunctionCodeSigningConfigRequest,
     t::PutFunctionCodeSigningConfigResponse, e::PutFunctionCodeSigningConfigError,
@@ -171,13 +147,7 @@ impl PutFunctionCodeSigningConfig {
 /// Concurrency settings apply to the function as a whole, including all published versions and the unpublished version. Reserving concurrency both ensures that your function has capacity to process the specified number of events simultaneously, and prevents it from scaling beyond that level. Use GetFunction to see the current setting for a function.
 ///
 /// Use GetAccountSettings to see your Regional concurrency limit. You can reserve concurrency for as many functions as you like, as long as you leave at least 100 simultaneous executions unreserved for functions that aren't configured with a per-function limit. For more information, see [Lambda function scaling](https://docs.aws.amazon.com/lambda/latest/dg/invocation-scaling.html).
-pub struct PutFunctionConcurrency(
-    pub(crate) rt::Call<
-        t::PutFunctionConcurrencyRequest,
-        t::Concurrency,
-        e::PutFunctionConcurrencyError,
-    >,
-);
+pub struct PutFunctionConcurrency(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutFunctionConcurrency, t::PutFunctionConcurrencyRequest, t::Concurrency,
     e::PutFunctionConcurrencyError, op::PUT_FUNCTION_CONCURRENCY
@@ -197,13 +167,7 @@ impl PutFunctionConcurrency {
 /// To send an invocation record to a queue, topic, S3 bucket, function, or event bus, specify a [destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html#invocation-async-destinations). You can configure separate destinations for successful invocations (on-success) and events that fail all processing attempts (on-failure). You can configure destinations in addition to or instead of a dead-letter queue.
 ///
 /// **Note:** S3 buckets are supported only for on-failure destinations. To retain records of successful invocations, use another destination type.
-pub struct PutFunctionEventInvokeConfig(
-    pub(crate) rt::Call<
-        t::PutFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::PutFunctionEventInvokeConfigError,
-    >,
-);
+pub struct PutFunctionEventInvokeConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutFunctionEventInvokeConfig, t::PutFunctionEventInvokeConfigRequest,
     t::FunctionEventInvokeConfig, e::PutFunctionEventInvokeConfigError,
@@ -228,13 +192,7 @@ impl PutFunctionEventInvokeConfig {
 /// When you configure a Lambda function to output to the same service or resource that invokes the function, it's possible to create an infinite recursive loop. For example, a Lambda function might write a message to an Amazon Simple Queue Service (Amazon SQS) queue, which then invokes the same function. This invocation causes the function to write another message to the queue, which in turn invokes the function again.
 ///
 /// Lambda can detect certain types of recursive loops shortly after they occur. When Lambda detects a recursive loop and your function's recursive loop detection configuration is set to `Terminate`, it stops your function being invoked and notifies you.
-pub struct PutFunctionRecursionConfig(
-    pub(crate) rt::Call<
-        t::PutFunctionRecursionConfigRequest,
-        t::PutFunctionRecursionConfigResponse,
-        e::PutFunctionRecursionConfigError,
-    >,
-);
+pub struct PutFunctionRecursionConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutFunctionRecursionConfig, t::PutFunctionRecursionConfigRequest,
     t::PutFunctionRecursionConfigResponse, e::PutFunctionRecursionConfigError,
@@ -249,13 +207,7 @@ impl PutFunctionRecursionConfig {
 /// The `PutFunctionScalingConfig` operation.
 ///
 /// Sets the scaling configuration for a Lambda Managed Instances function. The scaling configuration defines the minimum and maximum number of execution environments that can be provisioned for the function, allowing you to control scaling behavior and resource allocation.
-pub struct PutFunctionScalingConfig(
-    pub(crate) rt::Call<
-        t::PutFunctionScalingConfigRequest,
-        t::PutFunctionScalingConfigResponse,
-        e::PutFunctionScalingConfigError,
-    >,
-);
+pub struct PutFunctionScalingConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutFunctionScalingConfig, t::PutFunctionScalingConfigRequest,
     t::PutFunctionScalingConfigResponse, e::PutFunctionScalingConfigError,
@@ -272,13 +224,7 @@ impl PutFunctionScalingConfig {
 /// The `PutProvisionedConcurrencyConfig` operation.
 ///
 /// Adds a provisioned concurrency configuration to a function's alias or version.
-pub struct PutProvisionedConcurrencyConfig(
-    pub(crate) rt::Call<
-        t::PutProvisionedConcurrencyConfigRequest,
-        t::PutProvisionedConcurrencyConfigResponse,
-        e::PutProvisionedConcurrencyConfigError,
-    >,
-);
+pub struct PutProvisionedConcurrencyConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutProvisionedConcurrencyConfig, t::PutProvisionedConcurrencyConfigRequest,
     t::PutProvisionedConcurrencyConfigResponse, e::PutProvisionedConcurrencyConfigError,
@@ -297,13 +243,7 @@ impl PutProvisionedConcurrencyConfig {
 /// Adds a [resource-based policy](https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html) to a Lambda resource. Resource-based policies grant access to other [Amazon Web Services accounts](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-cross-account.html), [organizations](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-organization.html), or [services](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html). Resource-based policies apply to a single Lambda resource (for example, a function, function version, or function alias).
 ///
 /// **Important:** This operation replaces any existing policy on the Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites those permissions.
-pub struct PutResourcePolicy(
-    pub(crate) rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    >,
-);
+pub struct PutResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
@@ -316,13 +256,7 @@ impl PutResourcePolicy {
 /// The `PutRuntimeManagementConfig` operation.
 ///
 /// Sets the runtime management configuration for a function's version. For more information, see [Runtime updates](https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html).
-pub struct PutRuntimeManagementConfig(
-    pub(crate) rt::Call<
-        t::PutRuntimeManagementConfigRequest,
-        t::PutRuntimeManagementConfigResponse,
-        e::PutRuntimeManagementConfigError,
-    >,
-);
+pub struct PutRuntimeManagementConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRuntimeManagementConfig, t::PutRuntimeManagementConfigRequest,
     t::PutRuntimeManagementConfigResponse, e::PutRuntimeManagementConfigError,

@@ -26,13 +26,7 @@ impl super::Client {
 /// The `RemoveLayerVersionPermission` operation.
 ///
 /// Removes a statement from the permissions policy for a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html). For more information, see AddLayerVersionPermission.
-pub struct RemoveLayerVersionPermission(
-    pub(crate) rt::Call<
-        t::RemoveLayerVersionPermissionRequest,
-        rt::Unit,
-        e::RemoveLayerVersionPermissionError,
-    >,
-);
+pub struct RemoveLayerVersionPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveLayerVersionPermission, t::RemoveLayerVersionPermissionRequest, rt::Unit,
     e::RemoveLayerVersionPermissionError, op::REMOVE_LAYER_VERSION_PERMISSION
@@ -46,9 +40,7 @@ impl RemoveLayerVersionPermission {
 /// The `RemovePermission` operation.
 ///
 /// Revokes function-use permission from an Amazon Web Services service or another Amazon Web Services account. You can get the ID of the statement from the output of GetPolicy.
-pub struct RemovePermission(
-    pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
-);
+pub struct RemovePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
     op::REMOVE_PERMISSION
@@ -64,13 +56,7 @@ impl RemovePermission {
 /// Resumes a paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). If the pause interrupted an invocation, or an operation completed while the execution was paused, Lambda invokes your function. Otherwise, the execution continues to wait for its pending operations.
 ///
 /// If the execution status is `PAUSING`, this operation cancels the pause, and the in-progress invocation continues. This operation returns a successful response while the execution status is still `PAUSED` or `PAUSING`, and the status changes to `RUNNING` when Lambda processes the request. For more information about resuming executions, see [Pausing and resuming durable executions](https://docs.aws.amazon.com/lambda/latest/dg/durable-pause-resume.html).
-pub struct ResumeDurableExecution(
-    pub(crate) rt::Call<
-        t::ResumeDurableExecutionRequest,
-        t::ResumeDurableExecutionResponse,
-        e::ResumeDurableExecutionError,
-    >,
-);
+pub struct ResumeDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ResumeDurableExecution, t::ResumeDurableExecutionRequest,
     t::ResumeDurableExecutionResponse, e::ResumeDurableExecutionError,

@@ -37,13 +37,7 @@ impl super::Client {
 /// The `SendDurableExecutionCallbackFailure` operation.
 ///
 /// Sends a failure response for a callback operation in a durable execution. Use this API when an external system cannot complete a callback operation successfully.
-pub struct SendDurableExecutionCallbackFailure(
-    pub(crate) rt::Call<
-        t::SendDurableExecutionCallbackFailureRequest,
-        t::SendDurableExecutionCallbackFailureResponse,
-        e::SendDurableExecutionCallbackFailureError,
-    >,
-);
+pub struct SendDurableExecutionCallbackFailure(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendDurableExecutionCallbackFailure, t::SendDurableExecutionCallbackFailureRequest,
     t::SendDurableExecutionCallbackFailureResponse,
@@ -59,13 +53,7 @@ impl SendDurableExecutionCallbackFailure {
 /// The `SendDurableExecutionCallbackHeartbeat` operation.
 ///
 /// Sends a heartbeat signal for a long-running callback operation to prevent timeout. Use this API to extend the callback timeout period while the external operation is still in progress.
-pub struct SendDurableExecutionCallbackHeartbeat(
-    pub(crate) rt::Call<
-        t::SendDurableExecutionCallbackHeartbeatRequest,
-        t::SendDurableExecutionCallbackHeartbeatResponse,
-        e::SendDurableExecutionCallbackHeartbeatError,
-    >,
-);
+pub struct SendDurableExecutionCallbackHeartbeat(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendDurableExecutionCallbackHeartbeat,
     t::SendDurableExecutionCallbackHeartbeatRequest,
@@ -81,13 +69,7 @@ impl SendDurableExecutionCallbackHeartbeat {
 /// The `SendDurableExecutionCallbackSuccess` operation.
 ///
 /// Sends a successful completion response for a callback operation in a durable execution. Use this API when an external system has successfully completed a callback operation.
-pub struct SendDurableExecutionCallbackSuccess(
-    pub(crate) rt::Call<
-        t::SendDurableExecutionCallbackSuccessRequest,
-        t::SendDurableExecutionCallbackSuccessResponse,
-        e::SendDurableExecutionCallbackSuccessError,
-    >,
-);
+pub struct SendDurableExecutionCallbackSuccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendDurableExecutionCallbackSuccess, t::SendDurableExecutionCallbackSuccessRequest,
     t::SendDurableExecutionCallbackSuccessResponse,
@@ -101,13 +83,7 @@ impl SendDurableExecutionCallbackSuccess {
 /// The `StopDurableExecution` operation.
 ///
 /// Stops a running or paused [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html). The execution transitions to STOPPED status and cannot be resumed. Any in-progress operations are terminated.
-pub struct StopDurableExecution(
-    pub(crate) rt::Call<
-        t::StopDurableExecutionRequest,
-        t::StopDurableExecutionResponse,
-        e::StopDurableExecutionError,
-    >,
-);
+pub struct StopDurableExecution(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopDurableExecution, t::StopDurableExecutionRequest,
     t::StopDurableExecutionResponse, e::StopDurableExecutionError,

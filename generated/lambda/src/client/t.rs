@@ -16,9 +16,7 @@ impl super::Client {
 /// The `TagResource` operation.
 ///
 /// Adds [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to a function, event source mapping, or code signing configuration.
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );

@@ -58,9 +58,7 @@ impl super::Client {
 /// The `UntagResource` operation.
 ///
 /// Removes [tags](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) from a function, event source mapping, or code signing configuration.
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -72,13 +70,7 @@ impl UntagResource {
 /// The `UpdateAlias` operation.
 ///
 /// Updates the configuration of a Lambda Event Function [alias](https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html).
-pub struct UpdateAlias(
-    pub(crate) rt::Call<
-        t::UpdateAliasRequest,
-        t::AliasConfiguration,
-        e::UpdateAliasError,
-    >,
-);
+pub struct UpdateAlias(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAlias, t::UpdateAliasRequest, t::AliasConfiguration, e::UpdateAliasError,
     op::UPDATE_ALIAS
@@ -94,13 +86,7 @@ impl UpdateAlias {
 /// The `UpdateCapacityProvider` operation.
 ///
 /// Updates the configuration of an existing capacity provider.
-pub struct UpdateCapacityProvider(
-    pub(crate) rt::Call<
-        t::UpdateCapacityProviderRequest,
-        t::UpdateCapacityProviderResponse,
-        e::UpdateCapacityProviderError,
-    >,
-);
+pub struct UpdateCapacityProvider(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateCapacityProvider, t::UpdateCapacityProviderRequest,
     t::UpdateCapacityProviderResponse, e::UpdateCapacityProviderError,
@@ -121,13 +107,7 @@ impl UpdateCapacityProvider {
 /// The `UpdateCodeSigningConfig` operation.
 ///
 /// Update the code signing configuration. Changes to the code signing configuration take effect the next time a user tries to deploy a code package to the function.
-pub struct UpdateCodeSigningConfig(
-    pub(crate) rt::Call<
-        t::UpdateCodeSigningConfigRequest,
-        t::UpdateCodeSigningConfigResponse,
-        e::UpdateCodeSigningConfigError,
-    >,
-);
+pub struct UpdateCodeSigningConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateCodeSigningConfig, t::UpdateCodeSigningConfigRequest,
     t::UpdateCodeSigningConfigResponse, e::UpdateCodeSigningConfigError,
@@ -178,13 +158,7 @@ impl UpdateCodeSigningConfig {
 /// - [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-parms)
 /// - [Apache Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-kafka-parms)
 /// - [Amazon DocumentDB](https://docs.aws.amazon.com/lambda/latest/dg/with-documentdb.html#docdb-configuration)
-pub struct UpdateEventSourceMapping(
-    pub(crate) rt::Call<
-        t::UpdateEventSourceMappingRequest,
-        t::EventSourceMappingConfiguration,
-        e::UpdateEventSourceMappingError,
-    >,
-);
+pub struct UpdateEventSourceMapping(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateEventSourceMapping, t::UpdateEventSourceMappingRequest,
     t::EventSourceMappingConfiguration, e::UpdateEventSourceMappingError,
@@ -264,13 +238,7 @@ impl UpdateEventSourceMapping {
 /// The function's code is locked when you publish a version. You can't modify the code of a published version, only the unpublished version.
 ///
 /// **Note:** For a function defined as a container image, Lambda resolves the image tag to an image digest. In Amazon ECR, if you update the image tag to a new image, Lambda does not automatically update the function.
-pub struct UpdateFunctionCode(
-    pub(crate) rt::Call<
-        t::UpdateFunctionCodeRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionCodeError,
-    >,
-);
+pub struct UpdateFunctionCode(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateFunctionCode, t::UpdateFunctionCodeRequest, t::FunctionConfiguration,
     e::UpdateFunctionCodeError, op::UPDATE_FUNCTION_CODE
@@ -305,13 +273,7 @@ impl UpdateFunctionCode {
 /// These settings can vary between versions of a function and are locked when you publish a version. You can't modify the configuration of a published version, only the unpublished version.
 ///
 /// To configure function concurrency, use PutFunctionConcurrency. To grant invoke permissions to an Amazon Web Services account or Amazon Web Services service, use AddPermission.
-pub struct UpdateFunctionConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateFunctionConfigurationRequest,
-        t::FunctionConfiguration,
-        e::UpdateFunctionConfigurationError,
-    >,
-);
+pub struct UpdateFunctionConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateFunctionConfiguration, t::UpdateFunctionConfigurationRequest,
     t::FunctionConfiguration, e::UpdateFunctionConfigurationError,
@@ -370,13 +332,7 @@ impl UpdateFunctionConfiguration {
 /// Updates the configuration for asynchronous invocation for a function, version, or alias.
 ///
 /// To configure options for asynchronous invocation, use PutFunctionEventInvokeConfig.
-pub struct UpdateFunctionEventInvokeConfig(
-    pub(crate) rt::Call<
-        t::UpdateFunctionEventInvokeConfigRequest,
-        t::FunctionEventInvokeConfig,
-        e::UpdateFunctionEventInvokeConfigError,
-    >,
-);
+pub struct UpdateFunctionEventInvokeConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateFunctionEventInvokeConfig, t::UpdateFunctionEventInvokeConfigRequest,
     t::FunctionEventInvokeConfig, e::UpdateFunctionEventInvokeConfigError,
@@ -399,13 +355,7 @@ impl UpdateFunctionEventInvokeConfig {
 /// The `UpdateFunctionUrlConfig` operation.
 ///
 /// Updates the configuration for a function URL of a Lambda Event Function.
-pub struct UpdateFunctionUrlConfig(
-    pub(crate) rt::Call<
-        t::UpdateFunctionUrlConfigRequest,
-        t::UpdateFunctionUrlConfigResponse,
-        e::UpdateFunctionUrlConfigError,
-    >,
-);
+pub struct UpdateFunctionUrlConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateFunctionUrlConfig, t::UpdateFunctionUrlConfigRequest,
     t::UpdateFunctionUrlConfigResponse, e::UpdateFunctionUrlConfigError,

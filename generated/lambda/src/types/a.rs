@@ -9,10 +9,9 @@ pub struct AcceleratorConfig {
     /// The minimum amount of memory (in GB) of each accelerator device exposed to the execution environment. Lambda might allocate more, depending on the accelerator instance types available.
     pub accelerator_memory_size: i32,
 }
-rt::structure!(AcceleratorConfig, ACCELERATOR_CONFIG, 0 => accelerator_memory_size);
-pub static ACCELERATOR_CONFIG: rt::Schema = rt::Schema::structure(
-    "AcceleratorConfig",
-    &[rt::m("AcceleratorMemorySize", &rt::INTEGER).flags(rt::REQUIRED)],
+rt::structure!(
+    AcceleratorConfig, ACCELERATOR_CONFIG, [accelerator_memory_size[0] =
+    rt::m("AcceleratorMemorySize", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 /// Limits that are related to concurrency and storage. All file and storage sizes are in bytes.
 #[derive(Clone, Default, PartialEq)]
@@ -29,18 +28,11 @@ pub struct AccountLimit {
     pub unreserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
-    AccountLimit, ACCOUNT_LIMIT, 0 => total_code_size, 1 => code_size_unzipped, 2 =>
-    code_size_zipped, 3 => concurrent_executions, 4 => unreserved_concurrent_executions
-);
-pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
-    "AccountLimit",
-    &[
-        rt::m("TotalCodeSize", &rt::LONG),
-        rt::m("CodeSizeUnzipped", &rt::LONG),
-        rt::m("CodeSizeZipped", &rt::LONG),
-        rt::m("ConcurrentExecutions", &rt::INTEGER),
-        rt::m("UnreservedConcurrentExecutions", &rt::INTEGER).min(0.0),
-    ],
+    AccountLimit, ACCOUNT_LIMIT, [total_code_size[0] = rt::m("TotalCodeSize", &rt::LONG),
+    code_size_unzipped[1] = rt::m("CodeSizeUnzipped", &rt::LONG), code_size_zipped[2] =
+    rt::m("CodeSizeZipped", &rt::LONG), concurrent_executions[3] =
+    rt::m("ConcurrentExecutions", &rt::INTEGER), unreserved_concurrent_executions[4] =
+    rt::m("UnreservedConcurrentExecutions", &rt::INTEGER).min(0.0)]
 );
 /// The number of functions and amount of storage in use.
 #[derive(Clone, Default, PartialEq)]
@@ -50,10 +42,9 @@ pub struct AccountUsage {
     /// The number of Lambda functions.
     pub function_count: Option<i64>,
 }
-rt::structure!(AccountUsage, ACCOUNT_USAGE, 0 => total_code_size, 1 => function_count);
-pub static ACCOUNT_USAGE: rt::Schema = rt::Schema::structure(
-    "AccountUsage",
-    &[rt::m("TotalCodeSize", &rt::LONG), rt::m("FunctionCount", &rt::LONG)],
+rt::structure!(
+    AccountUsage, ACCOUNT_USAGE, [total_code_size[0] = rt::m("TotalCodeSize", &rt::LONG),
+    function_count[1] = rt::m("FunctionCount", &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionRequest {
@@ -73,26 +64,15 @@ pub struct AddLayerVersionPermissionRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AddLayerVersionPermissionRequest, ADD_LAYER_VERSION_PERMISSION_REQUEST, 0 =>
-    layer_name, 1 => version_number, 2 => statement_id, 3 => action, 4 => principal, 5 =>
-    organization_id, 6 => revision_id
-);
-pub static ADD_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddLayerVersionPermissionRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("VersionNumber", &rt::LONG)
-            .at(rt::URI, "VersionNumber")
-            .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("OrganizationId", &rt::STRING).min(0.0),
-        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
-    ],
+    AddLayerVersionPermissionRequest, ADD_LAYER_VERSION_PERMISSION_REQUEST,
+    [layer_name[0] = rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName")
+    .flags(rt::REQUIRED).min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG)
+    .at(rt::URI, "VersionNumber").flags(rt::REQUIRED), statement_id[2] =
+    rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0), action[3] =
+    rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0), principal[4] =
+    rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0), organization_id[5] =
+    rt::m("OrganizationId", &rt::STRING).min(0.0), revision_id[6] = rt::m("RevisionId",
+    &rt::STRING).at(rt::QUERY, "RevisionId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddLayerVersionPermissionResponse {
@@ -102,12 +82,9 @@ pub struct AddLayerVersionPermissionResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AddLayerVersionPermissionResponse, ADD_LAYER_VERSION_PERMISSION_RESPONSE, 0 =>
-    statement, 1 => revision_id
-);
-pub static ADD_LAYER_VERSION_PERMISSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AddLayerVersionPermissionResponse",
-    &[rt::m("Statement", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+    AddLayerVersionPermissionResponse, ADD_LAYER_VERSION_PERMISSION_RESPONSE,
+    [statement[0] = rt::m("Statement", &rt::STRING), revision_id[1] = rt::m("RevisionId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionRequest {
@@ -147,40 +124,28 @@ pub struct AddPermissionRequest {
     pub principal_org_id: Option<String>,
 }
 rt::structure!(
-    AddPermissionRequest, ADD_PERMISSION_REQUEST, 0 => function_name, 1 => statement_id,
-    2 => action, 3 => principal, 4 => source_arn, 5 => function_url_auth_type, 6 =>
-    invoked_via_function_url, 7 => source_account, 8 => event_source_token, 9 =>
-    qualifier, 10 => revision_id, 11 => principal_org_id
-);
-pub static ADD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddPermissionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("SourceArn", &rt::STRING).min(0.0),
-        rt::m("FunctionUrlAuthType", &rt::ENUM),
-        rt::m("InvokedViaFunctionUrl", &rt::BOOLEAN),
-        rt::m("SourceAccount", &rt::STRING).min(0.0),
-        rt::m("EventSourceToken", &rt::STRING).min(0.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("RevisionId", &rt::STRING),
-        rt::m("PrincipalOrgID", &rt::STRING).min(12.0),
-    ],
+    AddPermissionRequest, ADD_PERMISSION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), statement_id[1] = rt::m("StatementId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), action[2] = rt::m("Action", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    principal[3] = rt::m("Principal", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    source_arn[4] = rt::m("SourceArn", &rt::STRING).min(0.0), function_url_auth_type[5] =
+    rt::m("FunctionUrlAuthType", &rt::ENUM), invoked_via_function_url[6] =
+    rt::m("InvokedViaFunctionUrl", &rt::BOOLEAN), source_account[7] =
+    rt::m("SourceAccount", &rt::STRING).min(0.0), event_source_token[8] =
+    rt::m("EventSourceToken", &rt::STRING).min(0.0), qualifier[9] = rt::m("Qualifier",
+    &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), revision_id[10] =
+    rt::m("RevisionId", &rt::STRING), principal_org_id[11] = rt::m("PrincipalOrgID",
+    &rt::STRING).min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AddPermissionResponse {
     /// The permission statement that's added to the function policy.
     pub statement: Option<String>,
 }
-rt::structure!(AddPermissionResponse, ADD_PERMISSION_RESPONSE, 0 => statement);
-pub static ADD_PERMISSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AddPermissionResponse",
-    &[rt::m("Statement", &rt::STRING)],
+rt::structure!(
+    AddPermissionResponse, ADD_PERMISSION_RESPONSE, [statement[0] = rt::m("Statement",
+    &rt::STRING)]
 );
 pub static ADDITIONAL_VERSION_WEIGHTS: rt::Schema = rt::Schema::map(
     "AdditionalVersionWeights",
@@ -203,19 +168,12 @@ pub struct AliasConfiguration {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    AliasConfiguration, ALIAS_CONFIGURATION, 0 => alias_arn, 1 => name, 2 =>
-    function_version, 3 => description, 4 => routing_config, 5 => revision_id
-);
-pub static ALIAS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AliasConfiguration",
-    &[
-        rt::m("AliasArn", &rt::STRING).min(0.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("FunctionVersion", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
-        rt::m("RevisionId", &rt::STRING),
-    ],
+    AliasConfiguration, ALIAS_CONFIGURATION, [alias_arn[0] = rt::m("AliasArn",
+    &rt::STRING).min(0.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    function_version[2] = rt::m("FunctionVersion", &rt::STRING).min(1.0), description[3]
+    = rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION), revision_id[5] =
+    rt::m("RevisionId", &rt::STRING)]
 );
 /// Lambda couldn't create the alias because your Amazon Web Services account has exceeded the maximum number of aliases allowed per Lambda function. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
@@ -226,13 +184,10 @@ pub struct AliasLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    AliasLimitExceededException, ALIAS_LIMIT_EXCEEDED_EXCEPTION, 0 => type_, 1 => message
+    AliasLimitExceededException, ALIAS_LIMIT_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static ALIAS_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AliasLimitExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 pub static ALIAS_LIST: rt::Schema = rt::Schema::list(
     "AliasList",
     &[rt::m("member", &ALIAS_CONFIGURATION)],
@@ -244,12 +199,9 @@ pub struct AliasRoutingConfiguration {
     pub additional_version_weights: Option<rt::Map<String, f64>>,
 }
 rt::structure!(
-    AliasRoutingConfiguration, ALIAS_ROUTING_CONFIGURATION, 0 =>
-    additional_version_weights
-);
-pub static ALIAS_ROUTING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AliasRoutingConfiguration",
-    &[rt::m("AdditionalVersionWeights", &ADDITIONAL_VERSION_WEIGHTS)],
+    AliasRoutingConfiguration, ALIAS_ROUTING_CONFIGURATION,
+    [additional_version_weights[0] = rt::m("AdditionalVersionWeights",
+    &ADDITIONAL_VERSION_WEIGHTS)]
 );
 pub static ALLOW_METHODS_LIST: rt::Schema = rt::Schema::list(
     "AllowMethodsList",
@@ -265,14 +217,10 @@ pub struct AllowedPublishers {
     /// The Amazon Resource Name (ARN) for each of the signing profiles. A signing profile defines a trusted user who can sign a code package.
     pub signing_profile_version_arns: Vec<String>,
 }
-rt::structure!(AllowedPublishers, ALLOWED_PUBLISHERS, 0 => signing_profile_version_arns);
-pub static ALLOWED_PUBLISHERS: rt::Schema = rt::Schema::structure(
-    "AllowedPublishers",
-    &[
-        rt::m("SigningProfileVersionArns", &SIGNING_PROFILE_VERSION_ARNS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+rt::structure!(
+    AllowedPublishers, ALLOWED_PUBLISHERS, [signing_profile_version_arns[0] =
+    rt::m("SigningProfileVersionArns", &SIGNING_PROFILE_VERSION_ARNS).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
 #[derive(Clone, Default, PartialEq)]
@@ -283,15 +231,10 @@ pub struct AmazonManagedKafkaEventSourceConfig {
     pub schema_registry_config: Option<KafkaSchemaRegistryConfig>,
 }
 rt::structure!(
-    AmazonManagedKafkaEventSourceConfig, AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG, 0 =>
-    consumer_group_id, 1 => schema_registry_config
-);
-pub static AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
-    "AmazonManagedKafkaEventSourceConfig",
-    &[
-        rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
-        rt::m("SchemaRegistryConfig", &KAFKA_SCHEMA_REGISTRY_CONFIG),
-    ],
+    AmazonManagedKafkaEventSourceConfig, AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
+    [consumer_group_id[0] = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
+    schema_registry_config[1] = rt::m("SchemaRegistryConfig",
+    &KAFKA_SCHEMA_REGISTRY_CONFIG)]
 );
 rt::string_enum! {
     pub enum ApplicationLogLevel { Trace = "TRACE", Debug = "DEBUG", Info = "INFO", Warn

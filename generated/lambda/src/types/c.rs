@@ -14,15 +14,9 @@ pub struct CallbackDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    CallbackDetails, CALLBACK_DETAILS, 0 => callback_id, 1 => result, 2 => error
-);
-pub static CALLBACK_DETAILS: rt::Schema = rt::Schema::structure(
-    "CallbackDetails",
-    &[
-        rt::m("CallbackId", &rt::STRING).min(1.0),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-    ],
+    CallbackDetails, CALLBACK_DETAILS, [callback_id[0] = rt::m("CallbackId", &rt::STRING)
+    .min(1.0), result[1] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    error[2] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Contains details about a failed callback operation, including error information and the reason for failure.
 #[derive(Clone, Default, PartialEq)]
@@ -30,10 +24,9 @@ pub struct CallbackFailedDetails {
     /// An error object that contains details about the failure.
     pub error: EventError,
 }
-rt::structure!(CallbackFailedDetails, CALLBACK_FAILED_DETAILS, 0 => error);
-pub static CALLBACK_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
-    "CallbackFailedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    CallbackFailedDetails, CALLBACK_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for callback operations in durable executions, including timeout settings and retry behavior.
 #[derive(Clone, Default, PartialEq)]
@@ -44,15 +37,9 @@ pub struct CallbackOptions {
     pub heartbeat_timeout_seconds: Option<i32>,
 }
 rt::structure!(
-    CallbackOptions, CALLBACK_OPTIONS, 0 => timeout_seconds, 1 =>
-    heartbeat_timeout_seconds
-);
-pub static CALLBACK_OPTIONS: rt::Schema = rt::Schema::structure(
-    "CallbackOptions",
-    &[
-        rt::m("TimeoutSeconds", &rt::INTEGER).min(0.0),
-        rt::m("HeartbeatTimeoutSeconds", &rt::INTEGER).min(0.0),
-    ],
+    CallbackOptions, CALLBACK_OPTIONS, [timeout_seconds[0] = rt::m("TimeoutSeconds",
+    &rt::INTEGER).min(0.0), heartbeat_timeout_seconds[1] =
+    rt::m("HeartbeatTimeoutSeconds", &rt::INTEGER).min(0.0)]
 );
 /// Contains details about a callback operation that has started, including timing information and callback metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -65,16 +52,10 @@ pub struct CallbackStartedDetails {
     pub timeout: Option<i32>,
 }
 rt::structure!(
-    CallbackStartedDetails, CALLBACK_STARTED_DETAILS, 0 => callback_id, 1 =>
-    heartbeat_timeout, 2 => timeout
-);
-pub static CALLBACK_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "CallbackStartedDetails",
-    &[
-        rt::m("CallbackId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HeartbeatTimeout", &rt::INTEGER).min(0.0),
-        rt::m("Timeout", &rt::INTEGER).min(0.0),
-    ],
+    CallbackStartedDetails, CALLBACK_STARTED_DETAILS, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).flags(rt::REQUIRED).min(1.0), heartbeat_timeout[1] =
+    rt::m("HeartbeatTimeout", &rt::INTEGER).min(0.0), timeout[2] = rt::m("Timeout",
+    &rt::INTEGER).min(0.0)]
 );
 /// Contains details about a successfully completed callback operation, including the result data and completion timestamp.
 #[derive(Clone, Default, PartialEq)]
@@ -82,10 +63,9 @@ pub struct CallbackSucceededDetails {
     /// The response payload from the successful operation.
     pub result: EventResult,
 }
-rt::structure!(CallbackSucceededDetails, CALLBACK_SUCCEEDED_DETAILS, 0 => result);
-pub static CALLBACK_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "CallbackSucceededDetails",
-    &[rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)],
+rt::structure!(
+    CallbackSucceededDetails, CALLBACK_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
+    &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Contains details about a callback operation that timed out, including timeout duration and any partial results.
 #[derive(Clone, Default, PartialEq)]
@@ -93,10 +73,9 @@ pub struct CallbackTimedOutDetails {
     /// Details about the callback timeout.
     pub error: EventError,
 }
-rt::structure!(CallbackTimedOutDetails, CALLBACK_TIMED_OUT_DETAILS, 0 => error);
-pub static CALLBACK_TIMED_OUT_DETAILS: rt::Schema = rt::Schema::structure(
-    "CallbackTimedOutDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    CallbackTimedOutDetails, CALLBACK_TIMED_OUT_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// The callback ID token has either expired or the callback associated with the token has already been closed.
 #[derive(Clone, Default, PartialEq)]
@@ -106,13 +85,10 @@ pub struct CallbackTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CallbackTimeoutException, CALLBACK_TIMEOUT_EXCEPTION, 0 => type_, 1 => message
+    CallbackTimeoutException, CALLBACK_TIMEOUT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static CALLBACK_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CallbackTimeoutException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// A capacity provider manages compute resources for Lambda functions.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityProvider {
@@ -137,26 +113,18 @@ pub struct CapacityProvider {
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rt::structure!(
-    CapacityProvider, CAPACITY_PROVIDER, 0 => capacity_provider_arn, 1 => state, 2 =>
-    vpc_config, 3 => permissions_config, 4 => instance_requirements, 5 =>
-    capacity_provider_scaling_config, 6 => kms_key_arn, 7 => last_modified, 8 =>
-    propagate_tags, 9 => telemetry_config
-);
-pub static CAPACITY_PROVIDER: rt::Schema = rt::Schema::structure(
-    "CapacityProvider",
-    &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("State", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("VpcConfig", &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED),
-        rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
-            .flags(rt::REQUIRED),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS),
-        rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-        rt::m("KmsKeyArn", &rt::STRING).min(0.0),
-        rt::m("LastModified", &rt::STRING).min(0.0),
-        rt::m("PropagateTags", &PROPAGATE_TAGS),
-        rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
-    ],
+    CapacityProvider, CAPACITY_PROVIDER, [capacity_provider_arn[0] =
+    rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), state[1] =
+    rt::m("State", &rt::ENUM).flags(rt::REQUIRED), vpc_config[2] = rt::m("VpcConfig",
+    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config[3] =
+    rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
+    .flags(rt::REQUIRED), instance_requirements[4] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config[5] =
+    rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
+    kms_key_arn[6] = rt::m("KmsKeyArn", &rt::STRING).min(0.0), last_modified[7] =
+    rt::m("LastModified", &rt::STRING).min(0.0), propagate_tags[8] =
+    rt::m("PropagateTags", &PROPAGATE_TAGS), telemetry_config[9] =
+    rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 /// Configuration for the capacity provider that manages compute resources for Lambda functions.
 #[derive(Clone, Default, PartialEq)]
@@ -165,18 +133,10 @@ pub struct CapacityProviderConfig {
     pub lambda_managed_instances_capacity_provider_config: LambdaManagedInstancesCapacityProviderConfig,
 }
 rt::structure!(
-    CapacityProviderConfig, CAPACITY_PROVIDER_CONFIG, 0 =>
-    lambda_managed_instances_capacity_provider_config
-);
-pub static CAPACITY_PROVIDER_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderConfig",
-    &[
-        rt::m(
-                "LambdaManagedInstancesCapacityProviderConfig",
-                &LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG,
-            )
-            .flags(rt::REQUIRED),
-    ],
+    CapacityProviderConfig, CAPACITY_PROVIDER_CONFIG,
+    [lambda_managed_instances_capacity_provider_config[0] =
+    rt::m("LambdaManagedInstancesCapacityProviderConfig",
+    &LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG).flags(rt::REQUIRED)]
 );
 /// The maximum number of capacity providers for your account has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
 #[derive(Clone, Default, PartialEq)]
@@ -186,14 +146,10 @@ pub struct CapacityProviderLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CapacityProviderLimitExceededException, CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION, 0
-    => type_, 1 => message
+    CapacityProviderLimitExceededException, CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION,
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CapacityProviderLimitExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The capacity provider's Amazon CloudWatch Logs configuration settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct CapacityProviderLoggingConfig {
@@ -203,12 +159,9 @@ pub struct CapacityProviderLoggingConfig {
     pub log_group: Option<String>,
 }
 rt::structure!(
-    CapacityProviderLoggingConfig, CAPACITY_PROVIDER_LOGGING_CONFIG, 0 =>
-    system_log_level, 1 => log_group
-);
-pub static CAPACITY_PROVIDER_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderLoggingConfig",
-    &[rt::m("SystemLogLevel", &rt::ENUM), rt::m("LogGroup", &rt::STRING).min(1.0)],
+    CapacityProviderLoggingConfig, CAPACITY_PROVIDER_LOGGING_CONFIG, [system_log_level[0]
+    = rt::m("SystemLogLevel", &rt::ENUM), log_group[1] = rt::m("LogGroup", &rt::STRING)
+    .min(1.0)]
 );
 /// Configuration that specifies the permissions required for the capacity provider to manage compute resources.
 #[derive(Clone, Default, PartialEq)]
@@ -217,12 +170,9 @@ pub struct CapacityProviderPermissionsConfig {
     pub capacity_provider_operator_role_arn: String,
 }
 rt::structure!(
-    CapacityProviderPermissionsConfig, CAPACITY_PROVIDER_PERMISSIONS_CONFIG, 0 =>
-    capacity_provider_operator_role_arn
-);
-pub static CAPACITY_PROVIDER_PERMISSIONS_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderPermissionsConfig",
-    &[rt::m("CapacityProviderOperatorRoleArn", &rt::STRING).flags(rt::REQUIRED).min(0.0)],
+    CapacityProviderPermissionsConfig, CAPACITY_PROVIDER_PERMISSIONS_CONFIG,
+    [capacity_provider_operator_role_arn[0] = rt::m("CapacityProviderOperatorRoleArn",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
     pub enum CapacityProviderPredefinedMetricType {
@@ -242,16 +192,10 @@ pub struct CapacityProviderScalingConfig {
     pub scaling_policies: Option<Vec<TargetTrackingScalingPolicy>>,
 }
 rt::structure!(
-    CapacityProviderScalingConfig, CAPACITY_PROVIDER_SCALING_CONFIG, 0 =>
-    max_v_cpu_count, 1 => scaling_mode, 2 => scaling_policies
-);
-pub static CAPACITY_PROVIDER_SCALING_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderScalingConfig",
-    &[
-        rt::m("MaxVCpuCount", &rt::INTEGER).min(2.0),
-        rt::m("ScalingMode", &rt::ENUM),
-        rt::m("ScalingPolicies", &CAPACITY_PROVIDER_SCALING_POLICIES_LIST).min(1.0),
-    ],
+    CapacityProviderScalingConfig, CAPACITY_PROVIDER_SCALING_CONFIG, [max_v_cpu_count[0]
+    = rt::m("MaxVCpuCount", &rt::INTEGER).min(2.0), scaling_mode[1] =
+    rt::m("ScalingMode", &rt::ENUM), scaling_policies[2] = rt::m("ScalingPolicies",
+    &CAPACITY_PROVIDER_SCALING_POLICIES_LIST).min(1.0)]
 );
 rt::string_enum! {
     pub enum CapacityProviderScalingMode { Auto = "Auto", Manual = "Manual" }
@@ -279,12 +223,8 @@ pub struct CapacityProviderTelemetryConfig {
     pub logging_config: Option<CapacityProviderLoggingConfig>,
 }
 rt::structure!(
-    CapacityProviderTelemetryConfig, CAPACITY_PROVIDER_TELEMETRY_CONFIG, 0 =>
-    logging_config
-);
-pub static CAPACITY_PROVIDER_TELEMETRY_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderTelemetryConfig",
-    &[rt::m("LoggingConfig", &CAPACITY_PROVIDER_LOGGING_CONFIG)],
+    CapacityProviderTelemetryConfig, CAPACITY_PROVIDER_TELEMETRY_CONFIG,
+    [logging_config[0] = rt::m("LoggingConfig", &CAPACITY_PROVIDER_LOGGING_CONFIG)]
 );
 /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
@@ -295,17 +235,10 @@ pub struct CapacityProviderVpcConfig {
     pub security_group_ids: Vec<String>,
 }
 rt::structure!(
-    CapacityProviderVpcConfig, CAPACITY_PROVIDER_VPC_CONFIG, 0 => subnet_ids, 1 =>
-    security_group_ids
-);
-pub static CAPACITY_PROVIDER_VPC_CONFIG: rt::Schema = rt::Schema::structure(
-    "CapacityProviderVpcConfig",
-    &[
-        rt::m("SubnetIds", &CAPACITY_PROVIDER_SUBNET_IDS).flags(rt::REQUIRED).min(1.0),
-        rt::m("SecurityGroupIds", &CAPACITY_PROVIDER_SECURITY_GROUP_IDS)
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+    CapacityProviderVpcConfig, CAPACITY_PROVIDER_VPC_CONFIG, [subnet_ids[0] =
+    rt::m("SubnetIds", &CAPACITY_PROVIDER_SUBNET_IDS).flags(rt::REQUIRED).min(1.0),
+    security_group_ids[1] = rt::m("SecurityGroupIds",
+    &CAPACITY_PROVIDER_SECURITY_GROUP_IDS).flags(rt::REQUIRED).min(0.0)]
 );
 pub static CAPACITY_PROVIDERS_LIST: rt::Schema = rt::Schema::list(
     "CapacityProvidersList",
@@ -319,13 +252,9 @@ pub struct ChainedInvokeDetails {
     /// Details about the chained invocation failure.
     pub error: Option<ErrorObject>,
 }
-rt::structure!(ChainedInvokeDetails, CHAINED_INVOKE_DETAILS, 0 => result, 1 => error);
-pub static CHAINED_INVOKE_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeDetails",
-    &[
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-    ],
+rt::structure!(
+    ChainedInvokeDetails, CHAINED_INVOKE_DETAILS, [result[0] = rt::m("Result",
+    &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[1] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Contains details about a failed chained function invocation, including error information and failure reason.
 #[derive(Clone, Default, PartialEq)]
@@ -333,10 +262,9 @@ pub struct ChainedInvokeFailedDetails {
     /// Details about the chained invocation failure.
     pub error: EventError,
 }
-rt::structure!(ChainedInvokeFailedDetails, CHAINED_INVOKE_FAILED_DETAILS, 0 => error);
-pub static CHAINED_INVOKE_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeFailedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    ChainedInvokeFailedDetails, CHAINED_INVOKE_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for chained function invocations in durable executions, including retry settings and timeout configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -351,16 +279,10 @@ pub struct ChainedInvokeOptions {
     pub x_amzn_trace_id: Option<String>,
 }
 rt::structure!(
-    ChainedInvokeOptions, CHAINED_INVOKE_OPTIONS, 0 => function_name, 1 => tenant_id, 2
-    => x_amzn_trace_id
-);
-pub static CHAINED_INVOKE_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeOptions",
-    &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TenantId", &rt::STRING).min(1.0),
-        rt::m("XAmznTraceId", &rt::STRING).min(0.0),
-    ],
+    ChainedInvokeOptions, CHAINED_INVOKE_OPTIONS, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).min(1.0), x_amzn_trace_id[2] = rt::m("XAmznTraceId",
+    &rt::STRING).min(0.0)]
 );
 /// Contains details about a chained function invocation that has started execution, including start time and execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -377,18 +299,11 @@ pub struct ChainedInvokeStartedDetails {
     pub durable_execution_arn: Option<String>,
 }
 rt::structure!(
-    ChainedInvokeStartedDetails, CHAINED_INVOKE_STARTED_DETAILS, 0 => function_name, 1 =>
-    tenant_id, 2 => input, 3 => executed_version, 4 => durable_execution_arn
-);
-pub static CHAINED_INVOKE_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeStartedDetails",
-    &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TenantId", &rt::STRING).min(1.0),
-        rt::m("Input", &EVENT_INPUT),
-        rt::m("ExecutedVersion", &rt::STRING).min(1.0),
-        rt::m("DurableExecutionArn", &rt::STRING).min(1.0),
-    ],
+    ChainedInvokeStartedDetails, CHAINED_INVOKE_STARTED_DETAILS, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tenant_id[1] =
+    rt::m("TenantId", &rt::STRING).min(1.0), input[2] = rt::m("Input", &EVENT_INPUT),
+    executed_version[3] = rt::m("ExecutedVersion", &rt::STRING).min(1.0),
+    durable_execution_arn[4] = rt::m("DurableExecutionArn", &rt::STRING).min(1.0)]
 );
 /// Details about a chained invocation that was stopped.
 #[derive(Clone, Default, PartialEq)]
@@ -396,10 +311,9 @@ pub struct ChainedInvokeStoppedDetails {
     /// Details about why the chained invocation stopped.
     pub error: EventError,
 }
-rt::structure!(ChainedInvokeStoppedDetails, CHAINED_INVOKE_STOPPED_DETAILS, 0 => error);
-pub static CHAINED_INVOKE_STOPPED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeStoppedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    ChainedInvokeStoppedDetails, CHAINED_INVOKE_STOPPED_DETAILS, [error[0] =
+    rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a chained invocation that succeeded.
 #[derive(Clone, Default, PartialEq)]
@@ -408,11 +322,8 @@ pub struct ChainedInvokeSucceededDetails {
     pub result: EventResult,
 }
 rt::structure!(
-    ChainedInvokeSucceededDetails, CHAINED_INVOKE_SUCCEEDED_DETAILS, 0 => result
-);
-pub static CHAINED_INVOKE_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeSucceededDetails",
-    &[rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)],
+    ChainedInvokeSucceededDetails, CHAINED_INVOKE_SUCCEEDED_DETAILS, [result[0] =
+    rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Details about a chained invocation that timed out.
 #[derive(Clone, Default, PartialEq)]
@@ -421,11 +332,8 @@ pub struct ChainedInvokeTimedOutDetails {
     pub error: EventError,
 }
 rt::structure!(
-    ChainedInvokeTimedOutDetails, CHAINED_INVOKE_TIMED_OUT_DETAILS, 0 => error
-);
-pub static CHAINED_INVOKE_TIMED_OUT_DETAILS: rt::Schema = rt::Schema::structure(
-    "ChainedInvokeTimedOutDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+    ChainedInvokeTimedOutDetails, CHAINED_INVOKE_TIMED_OUT_DETAILS, [error[0] =
+    rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CheckpointDurableExecutionRequest {
@@ -439,20 +347,12 @@ pub struct CheckpointDurableExecutionRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    CheckpointDurableExecutionRequest, CHECKPOINT_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn, 1 => checkpoint_token, 2 => updates, 3 => client_token
-);
-pub static CHECKPOINT_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CheckpointDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Updates", &OPERATION_UPDATES),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-    ],
+    CheckpointDurableExecutionRequest, CHECKPOINT_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token[1] =
+    rt::m("CheckpointToken", &rt::STRING).flags(rt::REQUIRED).min(1.0), updates[2] =
+    rt::m("Updates", &OPERATION_UPDATES), client_token[3] = rt::m("ClientToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0)]
 );
 /// The response from the CheckpointDurableExecution operation.
 #[derive(Clone, Default, PartialEq)]
@@ -463,16 +363,10 @@ pub struct CheckpointDurableExecutionResponse {
     pub new_execution_state: CheckpointUpdatedExecutionState,
 }
 rt::structure!(
-    CheckpointDurableExecutionResponse, CHECKPOINT_DURABLE_EXECUTION_RESPONSE, 0 =>
-    checkpoint_token, 1 => new_execution_state
-);
-pub static CHECKPOINT_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CheckpointDurableExecutionResponse",
-    &[
-        rt::m("CheckpointToken", &rt::STRING).min(1.0),
-        rt::m("NewExecutionState", &CHECKPOINT_UPDATED_EXECUTION_STATE)
-            .flags(rt::REQUIRED),
-    ],
+    CheckpointDurableExecutionResponse, CHECKPOINT_DURABLE_EXECUTION_RESPONSE,
+    [checkpoint_token[0] = rt::m("CheckpointToken", &rt::STRING).min(1.0),
+    new_execution_state[1] = rt::m("NewExecutionState",
+    &CHECKPOINT_UPDATED_EXECUTION_STATE).flags(rt::REQUIRED)]
 );
 /// Contains operations that have been updated since the last checkpoint, such as completed asynchronous work like timers or callbacks.
 #[derive(Clone, Default, PartialEq)]
@@ -483,12 +377,8 @@ pub struct CheckpointUpdatedExecutionState {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    CheckpointUpdatedExecutionState, CHECKPOINT_UPDATED_EXECUTION_STATE, 0 => operations,
-    1 => next_marker
-);
-pub static CHECKPOINT_UPDATED_EXECUTION_STATE: rt::Schema = rt::Schema::structure(
-    "CheckpointUpdatedExecutionState",
-    &[rt::m("Operations", &OPERATIONS), rt::m("NextMarker", &rt::STRING)],
+    CheckpointUpdatedExecutionState, CHECKPOINT_UPDATED_EXECUTION_STATE, [operations[0] =
+    rt::m("Operations", &OPERATIONS), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 /// The Lambda function couldn't be invoked because its code artifact user has been deleted. Wait for Lambda to provision a new code artifact user, or update the function's code package to recreate it.
 #[derive(Clone, Default, PartialEq)]
@@ -499,14 +389,10 @@ pub struct CodeArtifactUserDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserDeletedException, CODE_ARTIFACT_USER_DELETED_EXCEPTION, 0 => type_, 1
-    => message
+    CodeArtifactUserDeletedException, CODE_ARTIFACT_USER_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static CODE_ARTIFACT_USER_DELETED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeArtifactUserDeletedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// The Lambda function couldn't be invoked because provisioning of its code artifact user failed. Update the function's code package or check the Lambda function's `State` and `StateReasonCode` for additional context.
 #[derive(Clone, Default, PartialEq)]
 pub struct CodeArtifactUserFailedException {
@@ -516,14 +402,10 @@ pub struct CodeArtifactUserFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserFailedException, CODE_ARTIFACT_USER_FAILED_EXCEPTION, 0 => type_, 1
-    => message
+    CodeArtifactUserFailedException, CODE_ARTIFACT_USER_FAILED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static CODE_ARTIFACT_USER_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeArtifactUserFailedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// The Lambda function couldn't be invoked because its code artifact user is still being provisioned. Wait for the function's `State` to become `Active` and try the request again.
 #[derive(Clone, Default, PartialEq)]
 pub struct CodeArtifactUserPendingException {
@@ -533,14 +415,10 @@ pub struct CodeArtifactUserPendingException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeArtifactUserPendingException, CODE_ARTIFACT_USER_PENDING_EXCEPTION, 0 => type_, 1
-    => message
+    CodeArtifactUserPendingException, CODE_ARTIFACT_USER_PENDING_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static CODE_ARTIFACT_USER_PENDING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeArtifactUserPendingException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// Details about a [Code signing configuration](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct CodeSigningConfig {
@@ -558,20 +436,14 @@ pub struct CodeSigningConfig {
     pub last_modified: String,
 }
 rt::structure!(
-    CodeSigningConfig, CODE_SIGNING_CONFIG, 0 => code_signing_config_id, 1 =>
-    code_signing_config_arn, 2 => description, 3 => allowed_publishers, 4 =>
-    code_signing_policies, 5 => last_modified
-);
-pub static CODE_SIGNING_CONFIG: rt::Schema = rt::Schema::structure(
-    "CodeSigningConfig",
-    &[
-        rt::m("CodeSigningConfigId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
-        rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES).flags(rt::REQUIRED),
-        rt::m("LastModified", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+    CodeSigningConfig, CODE_SIGNING_CONFIG, [code_signing_config_id[0] =
+    rt::m("CodeSigningConfigId", &rt::STRING).flags(rt::REQUIRED),
+    code_signing_config_arn[1] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), description[2] = rt::m("Description", &rt::STRING)
+    .min(0.0), allowed_publishers[3] = rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS)
+    .flags(rt::REQUIRED), code_signing_policies[4] = rt::m("CodeSigningPolicies",
+    &CODE_SIGNING_POLICIES).flags(rt::REQUIRED), last_modified[5] = rt::m("LastModified",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static CODE_SIGNING_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "CodeSigningConfigList",
@@ -584,14 +456,10 @@ pub struct CodeSigningConfigNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeSigningConfigNotFoundException, CODE_SIGNING_CONFIG_NOT_FOUND_EXCEPTION, 0 =>
-    type_, 1 => message
+    CodeSigningConfigNotFoundException, CODE_SIGNING_CONFIG_NOT_FOUND_EXCEPTION,
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static CODE_SIGNING_CONFIG_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeSigningConfigNotFoundException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// Code signing configuration [policies](https://docs.aws.amazon.com/lambda/latest/dg/configuration-codesigning.html#config-codesigning-policies) specify the validation failure action for signature mismatch or expiry.
 #[derive(Clone, Default, PartialEq)]
 pub struct CodeSigningPolicies {
@@ -601,11 +469,8 @@ pub struct CodeSigningPolicies {
     pub untrusted_artifact_on_deployment: Option<CodeSigningPolicy>,
 }
 rt::structure!(
-    CodeSigningPolicies, CODE_SIGNING_POLICIES, 0 => untrusted_artifact_on_deployment
-);
-pub static CODE_SIGNING_POLICIES: rt::Schema = rt::Schema::structure(
-    "CodeSigningPolicies",
-    &[rt::m("UntrustedArtifactOnDeployment", &rt::ENUM)],
+    CodeSigningPolicies, CODE_SIGNING_POLICIES, [untrusted_artifact_on_deployment[0] =
+    rt::m("UntrustedArtifactOnDeployment", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum CodeSigningPolicy { Warn = "Warn", Enforce = "Enforce" }
@@ -618,14 +483,10 @@ pub struct CodeStorageExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeStorageExceededException, CODE_STORAGE_EXCEEDED_EXCEPTION, 0 => type_, 1 =>
-    message
+    CodeStorageExceededException, CODE_STORAGE_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static CODE_STORAGE_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeStorageExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The code signature failed one or more of the validation checks for signature mismatch or expiry, and the code signing policy is set to ENFORCE. Lambda blocks the deployment.
 #[derive(Clone, Default, PartialEq)]
 pub struct CodeVerificationFailedException {
@@ -633,14 +494,10 @@ pub struct CodeVerificationFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CodeVerificationFailedException, CODE_VERIFICATION_FAILED_EXCEPTION, 0 => type_, 1 =>
-    message
+    CodeVerificationFailedException, CODE_VERIFICATION_FAILED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static CODE_VERIFICATION_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CodeVerificationFailedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 pub static COMPATIBLE_ARCHITECTURES: rt::Schema = rt::Schema::list(
     "CompatibleArchitectures",
     &[rt::m("member", &rt::ENUM)],
@@ -654,10 +511,9 @@ pub struct Concurrency {
     /// The number of concurrent executions that are reserved for this function. For more information, see [Managing Lambda reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
     pub reserved_concurrent_executions: Option<i32>,
 }
-rt::structure!(Concurrency, CONCURRENCY, 0 => reserved_concurrent_executions);
-pub static CONCURRENCY: rt::Schema = rt::Schema::structure(
-    "Concurrency",
-    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)],
+rt::structure!(
+    Concurrency, CONCURRENCY, [reserved_concurrent_executions[0] =
+    rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)]
 );
 /// Details about a durable execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -670,15 +526,9 @@ pub struct ContextDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    ContextDetails, CONTEXT_DETAILS, 0 => replay_children, 1 => result, 2 => error
-);
-pub static CONTEXT_DETAILS: rt::Schema = rt::Schema::structure(
-    "ContextDetails",
-    &[
-        rt::m("ReplayChildren", &rt::BOOLEAN),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-    ],
+    ContextDetails, CONTEXT_DETAILS, [replay_children[0] = rt::m("ReplayChildren",
+    &rt::BOOLEAN), result[1] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE)
+    .min(0.0), error[2] = rt::m("Error", &ERROR_OBJECT)]
 );
 /// Details about a context that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -686,10 +536,9 @@ pub struct ContextFailedDetails {
     /// Details about the context failure.
     pub error: EventError,
 }
-rt::structure!(ContextFailedDetails, CONTEXT_FAILED_DETAILS, 0 => error);
-pub static CONTEXT_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ContextFailedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    ContextFailedDetails, CONTEXT_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Configuration options for a durable execution context.
 #[derive(Clone, Default, PartialEq)]
@@ -697,29 +546,23 @@ pub struct ContextOptions {
     /// Whether the state data of children of the completed context should be included in the invoke payload and `GetDurableExecutionState` response.
     pub replay_children: Option<bool>,
 }
-rt::structure!(ContextOptions, CONTEXT_OPTIONS, 0 => replay_children);
-pub static CONTEXT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "ContextOptions",
-    &[rt::m("ReplayChildren", &rt::BOOLEAN)],
+rt::structure!(
+    ContextOptions, CONTEXT_OPTIONS, [replay_children[0] = rt::m("ReplayChildren",
+    &rt::BOOLEAN)]
 );
 /// Details about a context that has started.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContextStartedDetails {}
-rt::structure!(ContextStartedDetails, CONTEXT_STARTED_DETAILS);
-pub static CONTEXT_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ContextStartedDetails",
-    &[],
-);
+rt::structure!(ContextStartedDetails, CONTEXT_STARTED_DETAILS, []);
 /// Details about a context that succeeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct ContextSucceededDetails {
     /// The JSON response payload from the successful context.
     pub result: EventResult,
 }
-rt::structure!(ContextSucceededDetails, CONTEXT_SUCCEEDED_DETAILS, 0 => result);
-pub static CONTEXT_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ContextSucceededDetails",
-    &[rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)],
+rt::structure!(
+    ContextSucceededDetails, CONTEXT_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
+    &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// The [cross-origin resource sharing (CORS)](https://developer.mozilla.org/en-US/docs/Web/HTTP/CORS) settings for your Lambda function URL. Use CORS to grant access to your function URL from any origin. You can also use CORS to control access for specific HTTP headers and methods in requests to your function URL.
 #[derive(Clone, Default, PartialEq)]
@@ -740,19 +583,12 @@ pub struct Cors {
     pub max_age: Option<i32>,
 }
 rt::structure!(
-    Cors, CORS, 0 => allow_credentials, 1 => allow_headers, 2 => allow_methods, 3 =>
-    allow_origins, 4 => expose_headers, 5 => max_age
-);
-pub static CORS: rt::Schema = rt::Schema::structure(
-    "Cors",
-    &[
-        rt::m("AllowCredentials", &rt::BOOLEAN),
-        rt::m("AllowHeaders", &HEADERS_LIST).min(0.0),
-        rt::m("AllowMethods", &ALLOW_METHODS_LIST).min(0.0),
-        rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST).min(0.0),
-        rt::m("ExposeHeaders", &HEADERS_LIST).min(0.0),
-        rt::m("MaxAge", &rt::INTEGER).min(0.0),
-    ],
+    Cors, CORS, [allow_credentials[0] = rt::m("AllowCredentials", &rt::BOOLEAN),
+    allow_headers[1] = rt::m("AllowHeaders", &HEADERS_LIST).min(0.0), allow_methods[2] =
+    rt::m("AllowMethods", &ALLOW_METHODS_LIST).min(0.0), allow_origins[3] =
+    rt::m("AllowOrigins", &ALLOW_ORIGINS_LIST).min(0.0), expose_headers[4] =
+    rt::m("ExposeHeaders", &HEADERS_LIST).min(0.0), max_age[5] = rt::m("MaxAge",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAliasRequest {
@@ -776,21 +612,12 @@ pub struct CreateAliasRequest {
     pub routing_config: Option<AliasRoutingConfiguration>,
 }
 rt::structure!(
-    CreateAliasRequest, CREATE_ALIAS_REQUEST, 0 => function_name, 1 => name, 2 =>
-    function_version, 3 => description, 4 => routing_config
-);
-pub static CREATE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAliasRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
-    ],
+    CreateAliasRequest, CREATE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_version[2] =
+    rt::m("FunctionVersion", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[3] =
+    rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityProviderRequest {
@@ -814,25 +641,17 @@ pub struct CreateCapacityProviderRequest {
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rt::structure!(
-    CreateCapacityProviderRequest, CREATE_CAPACITY_PROVIDER_REQUEST, 0 =>
-    capacity_provider_name, 1 => vpc_config, 2 => permissions_config, 3 =>
-    instance_requirements, 4 => capacity_provider_scaling_config, 5 => kms_key_arn, 6 =>
-    tags, 7 => propagate_tags, 8 => telemetry_config
-);
-pub static CREATE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCapacityProviderRequest",
-    &[
-        rt::m("CapacityProviderName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VpcConfig", &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED),
-        rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
-            .flags(rt::REQUIRED),
-        rt::m("InstanceRequirements", &INSTANCE_REQUIREMENTS),
-        rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-        rt::m("KmsKeyArn", &rt::STRING).min(0.0),
-        rt::m("Tags", &TAGS),
-        rt::m("PropagateTags", &PROPAGATE_TAGS),
-        rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
-    ],
+    CreateCapacityProviderRequest, CREATE_CAPACITY_PROVIDER_REQUEST,
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_config[1] = rt::m("VpcConfig",
+    &CAPACITY_PROVIDER_VPC_CONFIG).flags(rt::REQUIRED), permissions_config[2] =
+    rt::m("PermissionsConfig", &CAPACITY_PROVIDER_PERMISSIONS_CONFIG)
+    .flags(rt::REQUIRED), instance_requirements[3] = rt::m("InstanceRequirements",
+    &INSTANCE_REQUIREMENTS), capacity_provider_scaling_config[4] =
+    rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
+    kms_key_arn[5] = rt::m("KmsKeyArn", &rt::STRING).min(0.0), tags[6] = rt::m("Tags",
+    &TAGS), propagate_tags[7] = rt::m("PropagateTags", &PROPAGATE_TAGS),
+    telemetry_config[8] = rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCapacityProviderResponse {
@@ -840,12 +659,9 @@ pub struct CreateCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    CreateCapacityProviderResponse, CREATE_CAPACITY_PROVIDER_RESPONSE, 0 =>
-    capacity_provider
-);
-pub static CREATE_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateCapacityProviderResponse",
-    &[rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)],
+    CreateCapacityProviderResponse, CREATE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCodeSigningConfigRequest {
@@ -859,17 +675,11 @@ pub struct CreateCodeSigningConfigRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateCodeSigningConfigRequest, CREATE_CODE_SIGNING_CONFIG_REQUEST, 0 => description,
-    1 => allowed_publishers, 2 => code_signing_policies, 3 => tags
-);
-pub static CREATE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCodeSigningConfigRequest",
-    &[
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
-        rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
-        rt::m("Tags", &TAGS),
-    ],
+    CreateCodeSigningConfigRequest, CREATE_CODE_SIGNING_CONFIG_REQUEST, [description[0] =
+    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers[1] =
+    rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS).flags(rt::REQUIRED),
+    code_signing_policies[2] = rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
+    tags[3] = rt::m("Tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCodeSigningConfigResponse {
@@ -877,12 +687,9 @@ pub struct CreateCodeSigningConfigResponse {
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
-    CreateCodeSigningConfigResponse, CREATE_CODE_SIGNING_CONFIG_RESPONSE, 0 =>
-    code_signing_config
-);
-pub static CREATE_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateCodeSigningConfigResponse",
-    &[rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG).flags(rt::REQUIRED)],
+    CreateCodeSigningConfigResponse, CREATE_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateEventSourceMappingRequest {
@@ -986,57 +793,39 @@ pub struct CreateEventSourceMappingRequest {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
-    CreateEventSourceMappingRequest, CREATE_EVENT_SOURCE_MAPPING_REQUEST, 0 =>
-    event_source_arn, 1 => function_name, 2 => enabled, 3 => batch_size, 4 =>
-    filter_criteria, 5 => kms_key_arn, 6 => metrics_config, 7 => logging_config, 8 =>
-    scaling_config, 9 => maximum_batching_window_in_seconds, 10 =>
-    parallelization_factor, 11 => starting_position, 12 => starting_position_timestamp,
-    13 => destination_config, 14 => maximum_record_age_in_seconds, 15 =>
-    bisect_batch_on_function_error, 16 => maximum_retry_attempts, 17 => tags, 18 =>
-    tumbling_window_in_seconds, 19 => topics, 20 => queues, 21 =>
-    source_access_configurations, 22 => self_managed_event_source, 23 =>
-    function_response_types, 24 => amazon_managed_kafka_event_source_config, 25 =>
-    self_managed_kafka_event_source_config, 26 => document_db_event_source_config, 27 =>
-    provisioned_poller_config
-);
-pub static CREATE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateEventSourceMappingRequest",
-    &[
-        rt::m("EventSourceArn", &rt::STRING).min(0.0),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("BatchSize", &rt::INTEGER).min(1.0),
-        rt::m("FilterCriteria", &FILTER_CRITERIA),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
-        rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
-        rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
-        rt::m("StartingPosition", &rt::ENUM),
-        rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
-        rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
-        rt::m("Tags", &TAGS),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("Topics", &TOPICS).min(1.0),
-        rt::m("Queues", &QUEUES).min(1.0),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
-        rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
-        rt::m(
-            "AmazonManagedKafkaEventSourceConfig",
-            &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m(
-            "SelfManagedKafkaEventSourceConfig",
-            &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m("DocumentDBEventSourceConfig", &DOCUMENT_DB_EVENT_SOURCE_CONFIG),
-        rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG),
-    ],
+    CreateEventSourceMappingRequest, CREATE_EVENT_SOURCE_MAPPING_REQUEST,
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING).min(0.0),
+    function_name[1] = rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    enabled[2] = rt::m("Enabled", &rt::BOOLEAN), batch_size[3] = rt::m("BatchSize",
+    &rt::INTEGER).min(1.0), filter_criteria[4] = rt::m("FilterCriteria",
+    &FILTER_CRITERIA), kms_key_arn[5] = rt::m("KMSKeyArn", &rt::STRING).min(0.0),
+    metrics_config[6] = rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
+    logging_config[7] = rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
+    scaling_config[8] = rt::m("ScalingConfig", &SCALING_CONFIG),
+    maximum_batching_window_in_seconds[9] = rt::m("MaximumBatchingWindowInSeconds",
+    &rt::INTEGER).min(0.0), parallelization_factor[10] = rt::m("ParallelizationFactor",
+    &rt::INTEGER).min(1.0), starting_position[11] = rt::m("StartingPosition", &rt::ENUM),
+    starting_position_timestamp[12] = rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
+    destination_config[13] = rt::m("DestinationConfig", &DESTINATION_CONFIG),
+    maximum_record_age_in_seconds[14] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[15] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[16] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tags[17] = rt::m("Tags", &TAGS),
+    tumbling_window_in_seconds[18] = rt::m("TumblingWindowInSeconds", &rt::INTEGER)
+    .min(0.0), topics[19] = rt::m("Topics", &TOPICS).min(1.0), queues[20] =
+    rt::m("Queues", &QUEUES).min(1.0), source_access_configurations[21] =
+    rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
+    self_managed_event_source[22] = rt::m("SelfManagedEventSource",
+    &SELF_MANAGED_EVENT_SOURCE), function_response_types[23] =
+    rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[24] =
+    rt::m("AmazonManagedKafkaEventSourceConfig",
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[25] =
+    rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    document_db_event_source_config[26] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config[27] =
+    rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFunctionRequest {
@@ -1121,49 +910,32 @@ pub struct CreateFunctionRequest {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
-    CreateFunctionRequest, CREATE_FUNCTION_REQUEST, 0 => function_name, 1 => runtime, 2
-    => role, 3 => handler, 4 => code, 5 => description, 6 => timeout, 7 => memory_size, 8
-    => publish, 9 => publish_to, 10 => vpc_config, 11 => package_type, 12 =>
-    dead_letter_config, 13 => environment, 14 => kms_key_arn, 15 => tracing_config, 16 =>
-    tags, 17 => layers, 18 => file_system_configs, 19 => code_signing_config_arn, 20 =>
-    image_config, 21 => architectures, 22 => ephemeral_storage, 23 => snap_start, 24 =>
-    logging_config, 25 => tenancy_config, 26 => capacity_provider_config, 27 =>
-    durable_config, 28 => runtime_config, 29 => accelerator_config
-);
-pub static CREATE_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFunctionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Runtime", &rt::ENUM),
-        rt::m("Role", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Handler", &rt::STRING).min(0.0),
-        rt::m("Code", &FUNCTION_CODE).flags(rt::REQUIRED),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Timeout", &rt::INTEGER).min(1.0),
-        rt::m("MemorySize", &rt::INTEGER).min(128.0),
-        rt::m("Publish", &rt::BOOLEAN),
-        rt::m("PublishTo", &rt::ENUM),
-        rt::m("VpcConfig", &VPC_CONFIG),
-        rt::m("PackageType", &rt::ENUM),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("Environment", &ENVIRONMENT),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("TracingConfig", &TRACING_CONFIG),
-        rt::m("Tags", &TAGS),
-        rt::m("Layers", &LAYER_LIST),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-        rt::m("CodeSigningConfigArn", &rt::STRING).min(0.0),
-        rt::m("ImageConfig", &IMAGE_CONFIG),
-        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
-        rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
-        rt::m("SnapStart", &SNAP_START),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("TenancyConfig", &TENANCY_CONFIG),
-        rt::m("CapacityProviderConfig", &CAPACITY_PROVIDER_CONFIG),
-        rt::m("DurableConfig", &DURABLE_CONFIG),
-        rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG),
-        rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG),
-    ],
+    CreateFunctionRequest, CREATE_FUNCTION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0), runtime[1] =
+    rt::m("Runtime", &rt::ENUM), role[2] = rt::m("Role", &rt::STRING).flags(rt::REQUIRED)
+    .min(0.0), handler[3] = rt::m("Handler", &rt::STRING).min(0.0), code[4] =
+    rt::m("Code", &FUNCTION_CODE).flags(rt::REQUIRED), description[5] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[6] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[7] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), publish[8] = rt::m("Publish", &rt::BOOLEAN), publish_to[9] =
+    rt::m("PublishTo", &rt::ENUM), vpc_config[10] = rt::m("VpcConfig", &VPC_CONFIG),
+    package_type[11] = rt::m("PackageType", &rt::ENUM), dead_letter_config[12] =
+    rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG), environment[13] =
+    rt::m("Environment", &ENVIRONMENT), kms_key_arn[14] = rt::m("KMSKeyArn", &rt::STRING)
+    .min(0.0), tracing_config[15] = rt::m("TracingConfig", &TRACING_CONFIG), tags[16] =
+    rt::m("Tags", &TAGS), layers[17] = rt::m("Layers", &LAYER_LIST),
+    file_system_configs[18] = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST)
+    .min(0.0), code_signing_config_arn[19] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .min(0.0), image_config[20] = rt::m("ImageConfig", &IMAGE_CONFIG), architectures[21]
+    = rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), ephemeral_storage[22] =
+    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[23] = rt::m("SnapStart",
+    &SNAP_START), logging_config[24] = rt::m("LoggingConfig", &LOGGING_CONFIG),
+    tenancy_config[25] = rt::m("TenancyConfig", &TENANCY_CONFIG),
+    capacity_provider_config[26] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), durable_config[27] = rt::m("DurableConfig",
+    &DURABLE_CONFIG), runtime_config[28] = rt::m("RuntimeConfig",
+    &FUNCTION_RUNTIME_CONFIG), accelerator_config[29] = rt::m("AcceleratorConfig",
+    &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFunctionUrlConfigRequest {
@@ -1190,21 +962,11 @@ pub struct CreateFunctionUrlConfigRequest {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    CreateFunctionUrlConfigRequest, CREATE_FUNCTION_URL_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier, 2 => auth_type, 3 => cors, 4 => invoke_mode
-);
-pub static CREATE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateFunctionUrlConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Cors", &CORS),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    CreateFunctionUrlConfigRequest, CREATE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), invoke_mode[4] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateFunctionUrlConfigResponse {
@@ -1225,18 +987,10 @@ pub struct CreateFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    CreateFunctionUrlConfigResponse, CREATE_FUNCTION_URL_CONFIG_RESPONSE, 0 =>
-    function_url, 1 => function_arn, 2 => auth_type, 3 => cors, 4 => creation_time, 5 =>
-    invoke_mode
-);
-pub static CREATE_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateFunctionUrlConfigResponse",
-    &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    CreateFunctionUrlConfigResponse, CREATE_FUNCTION_URL_CONFIG_RESPONSE,
+    [function_url[0] = rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), creation_time[4] = rt::m("CreationTime", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), invoke_mode[5] = rt::m("InvokeMode", &rt::ENUM)]
 );

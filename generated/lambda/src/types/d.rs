@@ -9,10 +9,9 @@ pub struct DeadLetterConfig {
     /// The Amazon Resource Name (ARN) of an Amazon SQS queue or Amazon SNS topic.
     pub target_arn: Option<String>,
 }
-rt::structure!(DeadLetterConfig, DEAD_LETTER_CONFIG, 0 => target_arn);
-pub static DEAD_LETTER_CONFIG: rt::Schema = rt::Schema::structure(
-    "DeadLetterConfig",
-    &[rt::m("TargetArn", &rt::STRING).min(0.0)],
+rt::structure!(
+    DeadLetterConfig, DEAD_LETTER_CONFIG, [target_arn[0] = rt::m("TargetArn",
+    &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAliasRequest {
@@ -29,16 +28,10 @@ pub struct DeleteAliasRequest {
     /// The name of the alias.
     pub name: String,
 }
-rt::structure!(DeleteAliasRequest, DELETE_ALIAS_REQUEST, 0 => function_name, 1 => name);
-pub static DELETE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAliasRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    DeleteAliasRequest, DELETE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityProviderRequest {
@@ -46,17 +39,9 @@ pub struct DeleteCapacityProviderRequest {
     pub capacity_provider_name: String,
 }
 rt::structure!(
-    DeleteCapacityProviderRequest, DELETE_CAPACITY_PROVIDER_REQUEST, 0 =>
-    capacity_provider_name
-);
-pub static DELETE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCapacityProviderRequest",
-    &[
-        rt::m("CapacityProviderName", &rt::STRING)
-            .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteCapacityProviderRequest, DELETE_CAPACITY_PROVIDER_REQUEST,
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
+    "CapacityProviderName").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCapacityProviderResponse {
@@ -64,12 +49,9 @@ pub struct DeleteCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    DeleteCapacityProviderResponse, DELETE_CAPACITY_PROVIDER_RESPONSE, 0 =>
-    capacity_provider
-);
-pub static DELETE_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteCapacityProviderResponse",
-    &[rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)],
+    DeleteCapacityProviderResponse, DELETE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCodeSigningConfigRequest {
@@ -77,42 +59,22 @@ pub struct DeleteCodeSigningConfigRequest {
     pub code_signing_config_arn: String,
 }
 rt::structure!(
-    DeleteCodeSigningConfigRequest, DELETE_CODE_SIGNING_CONFIG_REQUEST, 0 =>
-    code_signing_config_arn
-);
-pub static DELETE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCodeSigningConfigRequest",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING)
-            .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+    DeleteCodeSigningConfigRequest, DELETE_CODE_SIGNING_CONFIG_REQUEST,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCodeSigningConfigResponse {}
-rt::structure!(DeleteCodeSigningConfigResponse, DELETE_CODE_SIGNING_CONFIG_RESPONSE);
-pub static DELETE_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteCodeSigningConfigResponse",
-    &[],
-);
+rt::structure!(DeleteCodeSigningConfigResponse, DELETE_CODE_SIGNING_CONFIG_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDurableExecutionRequest {
     /// The Amazon Resource Name (ARN) of the durable execution.
     pub durable_execution_arn: String,
 }
 rt::structure!(
-    DeleteDurableExecutionRequest, DELETE_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn
-);
-pub static DELETE_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteDurableExecutionRequest, DELETE_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDurableExecutionResponse {
@@ -120,12 +82,9 @@ pub struct DeleteDurableExecutionResponse {
     pub deletion_request_timestamp: rt::DateTime,
 }
 rt::structure!(
-    DeleteDurableExecutionResponse, DELETE_DURABLE_EXECUTION_RESPONSE, 0 =>
-    deletion_request_timestamp
-);
-pub static DELETE_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteDurableExecutionResponse",
-    &[rt::m("DeletionRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)],
+    DeleteDurableExecutionResponse, DELETE_DURABLE_EXECUTION_RESPONSE,
+    [deletion_request_timestamp[0] = rt::m("DeletionRequestTimestamp", &rt::TIMESTAMP)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteEventSourceMappingRequest {
@@ -133,11 +92,8 @@ pub struct DeleteEventSourceMappingRequest {
     pub uuid: String,
 }
 rt::structure!(
-    DeleteEventSourceMappingRequest, DELETE_EVENT_SOURCE_MAPPING_REQUEST, 0 => uuid
-);
-pub static DELETE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteEventSourceMappingRequest",
-    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)],
+    DeleteEventSourceMappingRequest, DELETE_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
+    rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionCodeSigningConfigRequest {
@@ -154,16 +110,8 @@ pub struct DeleteFunctionCodeSigningConfigRequest {
 }
 rt::structure!(
     DeleteFunctionCodeSigningConfigRequest, DELETE_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
-    0 => function_name
-);
-pub static DELETE_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionCodeSigningConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionConcurrencyRequest {
@@ -179,17 +127,9 @@ pub struct DeleteFunctionConcurrencyRequest {
     pub function_name: String,
 }
 rt::structure!(
-    DeleteFunctionConcurrencyRequest, DELETE_FUNCTION_CONCURRENCY_REQUEST, 0 =>
-    function_name
-);
-pub static DELETE_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionConcurrencyRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteFunctionConcurrencyRequest, DELETE_FUNCTION_CONCURRENCY_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionEventInvokeConfigRequest {
@@ -208,17 +148,9 @@ pub struct DeleteFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     DeleteFunctionEventInvokeConfigRequest, DELETE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    0 => function_name, 1 => qualifier
-);
-pub static DELETE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionEventInvokeConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionRequest {
@@ -236,27 +168,19 @@ pub struct DeleteFunctionRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    DeleteFunctionRequest, DELETE_FUNCTION_REQUEST, 0 => function_name, 1 => qualifier
-);
-pub static DELETE_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    DeleteFunctionRequest, DELETE_FUNCTION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionResponse {
     /// The HTTP status code returned by the operation.
     pub status_code: Option<i32>,
 }
-rt::structure!(DeleteFunctionResponse, DELETE_FUNCTION_RESPONSE, 0 => status_code);
-pub static DELETE_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionResponse",
-    &[rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode")],
+rt::structure!(
+    DeleteFunctionResponse, DELETE_FUNCTION_RESPONSE, [status_code[0] =
+    rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteFunctionUrlConfigRequest {
@@ -274,18 +198,10 @@ pub struct DeleteFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    DeleteFunctionUrlConfigRequest, DELETE_FUNCTION_URL_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier
-);
-pub static DELETE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteFunctionUrlConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    DeleteFunctionUrlConfigRequest, DELETE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLayerVersionRequest {
@@ -295,20 +211,10 @@ pub struct DeleteLayerVersionRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    DeleteLayerVersionRequest, DELETE_LAYER_VERSION_REQUEST, 0 => layer_name, 1 =>
-    version_number
-);
-pub static DELETE_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLayerVersionRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("VersionNumber", &rt::LONG)
-            .at(rt::URI, "VersionNumber")
-            .flags(rt::REQUIRED),
-    ],
+    DeleteLayerVersionRequest, DELETE_LAYER_VERSION_REQUEST, [layer_name[0] =
+    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteProvisionedConcurrencyConfigRequest {
@@ -327,20 +233,10 @@ pub struct DeleteProvisionedConcurrencyConfigRequest {
 }
 rt::structure!(
     DeleteProvisionedConcurrencyConfigRequest,
-    DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, 0 => function_name, 1 => qualifier
-);
-pub static DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteProvisionedConcurrencyConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING)
-            .at(rt::QUERY, "Qualifier")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DELETE_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
@@ -350,18 +246,10 @@ pub struct DeleteResourcePolicyRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, 0 => resource_arn, 1 =>
-    revision_id
-);
-pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyRequest",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "ResourceArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId").min(36.0),
-    ],
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
+    .min(0.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
+    "RevisionId").min(36.0)]
 );
 /// A configuration object that specifies the destination of an event after Lambda processes it. For more information, see [Adding a destination](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html#invocation-async-destinations).
 #[derive(Clone, Default, PartialEq)]
@@ -371,10 +259,9 @@ pub struct DestinationConfig {
     /// The destination configuration for failed invocations.
     pub on_failure: Option<OnFailure>,
 }
-rt::structure!(DestinationConfig, DESTINATION_CONFIG, 0 => on_success, 1 => on_failure);
-pub static DESTINATION_CONFIG: rt::Schema = rt::Schema::structure(
-    "DestinationConfig",
-    &[rt::m("OnSuccess", &ON_SUCCESS), rt::m("OnFailure", &ON_FAILURE)],
+rt::structure!(
+    DestinationConfig, DESTINATION_CONFIG, [on_success[0] = rt::m("OnSuccess",
+    &ON_SUCCESS), on_failure[1] = rt::m("OnFailure", &ON_FAILURE)]
 );
 rt::string_enum! {
     pub enum DirectS3Read { Enabled = "ENABLED", Disabled = "DISABLED", Auto = "AUTO" }
@@ -390,16 +277,10 @@ pub struct DocumentDbEventSourceConfig {
     pub full_document: Option<FullDocument>,
 }
 rt::structure!(
-    DocumentDbEventSourceConfig, DOCUMENT_DB_EVENT_SOURCE_CONFIG, 0 => database_name, 1
-    => collection_name, 2 => full_document
-);
-pub static DOCUMENT_DB_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
-    "DocumentDBEventSourceConfig",
-    &[
-        rt::m("DatabaseName", &rt::STRING).min(1.0),
-        rt::m("CollectionName", &rt::STRING).min(1.0),
-        rt::m("FullDocument", &rt::ENUM),
-    ],
+    DocumentDbEventSourceConfig, DOCUMENT_DB_EVENT_SOURCE_CONFIG =
+    "DocumentDBEventSourceConfig", [database_name[0] = rt::m("DatabaseName", &rt::STRING)
+    .min(1.0), collection_name[1] = rt::m("CollectionName", &rt::STRING).min(1.0),
+    full_document[2] = rt::m("FullDocument", &rt::ENUM)]
 );
 /// Configuration settings for [durable functions](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html), including execution timeout, retention period for execution history, and an optional ARN of the Key Management Service (KMS) customer managed key that is used to encrypt your durable execution's payload data, including input, output, and error payloads.
 #[derive(Clone, Default, PartialEq)]
@@ -412,16 +293,9 @@ pub struct DurableConfig {
     pub execution_timeout: Option<i32>,
 }
 rt::structure!(
-    DurableConfig, DURABLE_CONFIG, 0 => kms_key_arn, 1 => retention_period_in_days, 2 =>
-    execution_timeout
-);
-pub static DURABLE_CONFIG: rt::Schema = rt::Schema::structure(
-    "DurableConfig",
-    &[
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("RetentionPeriodInDays", &rt::INTEGER).min(1.0),
-        rt::m("ExecutionTimeout", &rt::INTEGER).min(1.0),
-    ],
+    DurableConfig, DURABLE_CONFIG, [kms_key_arn[0] = rt::m("KMSKeyArn", &rt::STRING)
+    .min(0.0), retention_period_in_days[1] = rt::m("RetentionPeriodInDays", &rt::INTEGER)
+    .min(1.0), execution_timeout[2] = rt::m("ExecutionTimeout", &rt::INTEGER).min(1.0)]
 );
 /// The durable execution with the specified name has already been started. Each durable execution name must be unique within the function. Use a different name or check the status of the existing execution.
 #[derive(Clone, Default, PartialEq)]
@@ -432,13 +306,9 @@ pub struct DurableExecutionAlreadyStartedException {
 }
 rt::structure!(
     DurableExecutionAlreadyStartedException, DURABLE_EXECUTION_ALREADY_STARTED_EXCEPTION,
-    0 => type_, 1 => message
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static DURABLE_EXECUTION_ALREADY_STARTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DurableExecutionAlreadyStartedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 pub static DURABLE_EXECUTIONS: rt::Schema = rt::Schema::list(
     "DurableExecutions",
     &[rt::m("member", &EXECUTION)],

@@ -10,25 +10,21 @@ pub struct Ec2AccessDeniedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    Ec2AccessDeniedException, EC2_ACCESS_DENIED_EXCEPTION, 0 => type_, 1 => message
+    Ec2AccessDeniedException, EC2_ACCESS_DENIED_EXCEPTION = "EC2AccessDeniedException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static EC2_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EC2AccessDeniedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Amazon EC2 throttled Lambda during Lambda function initialization using the execution role provided for the function.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2ThrottledException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(Ec2ThrottledException, EC2_THROTTLED_EXCEPTION, 0 => type_, 1 => message);
-pub static EC2_THROTTLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EC2ThrottledException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
+rt::structure!(
+    Ec2ThrottledException, EC2_THROTTLED_EXCEPTION = "EC2ThrottledException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
+);
 /// Lambda received an unexpected Amazon EC2 client exception while setting up for the Lambda function.
 #[derive(Clone, Default, PartialEq)]
 pub struct Ec2UnexpectedException {
@@ -37,30 +33,22 @@ pub struct Ec2UnexpectedException {
     pub ec2_error_code: Option<String>,
 }
 rt::structure!(
-    Ec2UnexpectedException, EC2_UNEXPECTED_EXCEPTION, 0 => type_, 1 => message, 2 =>
-    ec2_error_code
+    Ec2UnexpectedException, EC2_UNEXPECTED_EXCEPTION = "EC2UnexpectedException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING),
+    ec2_error_code[2] = rt::m("EC2ErrorCode", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static EC2_UNEXPECTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EC2UnexpectedException",
-        &[
-            rt::m("Type", &rt::STRING),
-            rt::m("Message", &rt::STRING),
-            rt::m("EC2ErrorCode", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// An error occurred when reading from or writing to a connected file system.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsioException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(EfsioException, EFSIO_EXCEPTION, 0 => type_, 1 => message);
-pub static EFSIO_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EFSIOException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(410u16, false));
+rt::structure!(
+    EfsioException, EFSIO_EXCEPTION = "EFSIOException", [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(410u16, false))
+);
 /// The Lambda function couldn't make a network connection to the configured file system.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountConnectivityException {
@@ -68,14 +56,10 @@ pub struct EfsMountConnectivityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EfsMountConnectivityException, EFS_MOUNT_CONNECTIVITY_EXCEPTION, 0 => type_, 1 =>
-    message
+    EfsMountConnectivityException, EFS_MOUNT_CONNECTIVITY_EXCEPTION =
+    "EFSMountConnectivityException", [type_[0] = rt::m("Type", &rt::STRING), message[1] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static EFS_MOUNT_CONNECTIVITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EFSMountConnectivityException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 /// The Lambda function couldn't mount the configured file system due to a permission or configuration issue.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountFailureException {
@@ -83,13 +67,10 @@ pub struct EfsMountFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EfsMountFailureException, EFS_MOUNT_FAILURE_EXCEPTION, 0 => type_, 1 => message
+    EfsMountFailureException, EFS_MOUNT_FAILURE_EXCEPTION = "EFSMountFailureException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(403u16, false))
 );
-pub static EFS_MOUNT_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EFSMountFailureException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false));
 /// The Lambda function made a network connection to the configured file system, but the mount operation timed out.
 #[derive(Clone, Default, PartialEq)]
 pub struct EfsMountTimeoutException {
@@ -97,13 +78,10 @@ pub struct EfsMountTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EfsMountTimeoutException, EFS_MOUNT_TIMEOUT_EXCEPTION, 0 => type_, 1 => message
+    EfsMountTimeoutException, EFS_MOUNT_TIMEOUT_EXCEPTION = "EFSMountTimeoutException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static EFS_MOUNT_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EFSMountTimeoutException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 /// Lambda couldn't create an elastic network interface in the VPC, specified as part of Lambda function configuration, because the limit for network interfaces has been reached. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct EniLimitReachedException {
@@ -111,13 +89,10 @@ pub struct EniLimitReachedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    EniLimitReachedException, ENI_LIMIT_REACHED_EXCEPTION, 0 => type_, 1 => message
+    EniLimitReachedException, ENI_LIMIT_REACHED_EXCEPTION = "ENILimitReachedException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static ENI_LIMIT_REACHED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ENILimitReachedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Lambda couldn't invoke the Lambda function because the elastic network interface (ENI) configured for its VPC connection isn't ready yet. Wait a few moments and try the request again. For more information about VPC configuration, see [Configuring a Lambda function to access resources in a VPC](https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct EniNotReadyException {
@@ -126,12 +101,11 @@ pub struct EniNotReadyException {
     /// The exception message.
     pub message: Option<String>,
 }
-rt::structure!(EniNotReadyException, ENI_NOT_READY_EXCEPTION, 0 => type_, 1 => message);
-pub static ENI_NOT_READY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ENINotReadyException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
+rt::structure!(
+    EniNotReadyException, ENI_NOT_READY_EXCEPTION = "ENINotReadyException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
+);
 rt::string_enum! {
     pub enum EndPointType { KafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS" }
 }
@@ -149,10 +123,9 @@ pub struct Environment {
     /// Environment variable key-value pairs. For more information, see [Using Lambda environment variables](https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
     pub variables: Option<rt::Map<String, String>>,
 }
-rt::structure!(Environment, ENVIRONMENT, 0 => variables);
-pub static ENVIRONMENT: rt::Schema = rt::Schema::structure(
-    "Environment",
-    &[rt::m("Variables", &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE)],
+rt::structure!(
+    Environment, ENVIRONMENT, [variables[0] = rt::m("Variables", &ENVIRONMENT_VARIABLES)
+    .flags(rt::SENSITIVE)]
 );
 /// Error messages for environment variables that couldn't be applied.
 #[derive(Clone, Default, PartialEq)]
@@ -162,13 +135,9 @@ pub struct EnvironmentError {
     /// The error message.
     pub message: Option<String>,
 }
-rt::structure!(EnvironmentError, ENVIRONMENT_ERROR, 0 => error_code, 1 => message);
-pub static ENVIRONMENT_ERROR: rt::Schema = rt::Schema::structure(
-    "EnvironmentError",
-    &[
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+rt::structure!(
+    EnvironmentError, ENVIRONMENT_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// The results of an operation to update or read environment variables. If the operation succeeds, the response contains the environment variables. If it fails, the response contains details about the error.
 #[derive(Clone, Default, PartialEq)]
@@ -178,13 +147,10 @@ pub struct EnvironmentResponse {
     /// Error messages for environment variables that couldn't be applied.
     pub error: Option<EnvironmentError>,
 }
-rt::structure!(EnvironmentResponse, ENVIRONMENT_RESPONSE, 0 => variables, 1 => error);
-pub static ENVIRONMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EnvironmentResponse",
-    &[
-        rt::m("Variables", &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE),
-        rt::m("Error", &ENVIRONMENT_ERROR),
-    ],
+rt::structure!(
+    EnvironmentResponse, ENVIRONMENT_RESPONSE, [variables[0] = rt::m("Variables",
+    &ENVIRONMENT_VARIABLES).flags(rt::SENSITIVE), error[1] = rt::m("Error",
+    &ENVIRONMENT_ERROR)]
 );
 pub static ENVIRONMENT_VARIABLES: rt::Schema = rt::Schema::map(
         "EnvironmentVariables",
@@ -200,10 +166,9 @@ pub struct EphemeralStorage {
     /// The size of the function's `/tmp` directory.
     pub size: i32,
 }
-rt::structure!(EphemeralStorage, EPHEMERAL_STORAGE, 0 => size);
-pub static EPHEMERAL_STORAGE: rt::Schema = rt::Schema::structure(
-    "EphemeralStorage",
-    &[rt::m("Size", &rt::INTEGER).flags(rt::REQUIRED).min(512.0)],
+rt::structure!(
+    EphemeralStorage, EPHEMERAL_STORAGE, [size[0] = rt::m("Size", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(512.0)]
 );
 /// An object that contains error information.
 #[derive(Clone, Default, PartialEq)]
@@ -218,17 +183,10 @@ pub struct ErrorObject {
     pub stack_trace: Option<Vec<String>>,
 }
 rt::structure!(
-    ErrorObject, ERROR_OBJECT, 0 => error_message, 1 => error_type, 2 => error_data, 3 =>
-    stack_trace
-);
-pub static ERROR_OBJECT: rt::Schema = rt::Schema::structure(
-    "ErrorObject",
-    &[
-        rt::m("ErrorMessage", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ErrorType", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("ErrorData", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("StackTrace", &STACK_TRACE_ENTRIES),
-    ],
+    ErrorObject, ERROR_OBJECT, [error_message[0] = rt::m("ErrorMessage", &rt::STRING)
+    .flags(rt::SENSITIVE), error_type[1] = rt::m("ErrorType", &rt::STRING)
+    .flags(rt::SENSITIVE), error_data[2] = rt::m("ErrorData", &rt::STRING)
+    .flags(rt::SENSITIVE), stack_trace[3] = rt::m("StackTrace", &STACK_TRACE_ENTRIES)]
 );
 /// An event that occurred during the execution of a durable function.
 #[derive(Clone, Default, PartialEq)]
@@ -295,58 +253,46 @@ pub struct Event {
     pub execution_resumed_details: Option<ExecutionResumedDetails>,
 }
 rt::structure!(
-    Event, EVENT, 0 => event_type, 1 => sub_type, 2 => event_id, 3 => id, 4 => name, 5 =>
-    event_timestamp, 6 => parent_id, 7 => execution_started_details, 8 =>
-    execution_succeeded_details, 9 => execution_failed_details, 10 =>
-    execution_timed_out_details, 11 => execution_stopped_details, 12 =>
-    context_started_details, 13 => context_succeeded_details, 14 =>
-    context_failed_details, 15 => wait_started_details, 16 => wait_succeeded_details, 17
-    => wait_cancelled_details, 18 => step_started_details, 19 => step_succeeded_details,
-    20 => step_failed_details, 21 => chained_invoke_started_details, 22 =>
-    chained_invoke_succeeded_details, 23 => chained_invoke_failed_details, 24 =>
-    chained_invoke_timed_out_details, 25 => chained_invoke_stopped_details, 26 =>
-    callback_started_details, 27 => callback_succeeded_details, 28 =>
-    callback_failed_details, 29 => callback_timed_out_details, 30 =>
-    invocation_completed_details, 31 => execution_paused_details, 32 =>
-    execution_resumed_details
-);
-pub static EVENT: rt::Schema = rt::Schema::structure(
-    "Event",
-    &[
-        rt::m("EventType", &rt::ENUM),
-        rt::m("SubType", &rt::STRING).min(1.0),
-        rt::m("EventId", &rt::INTEGER).min(1.0),
-        rt::m("Id", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("EventTimestamp", &rt::TIMESTAMP),
-        rt::m("ParentId", &rt::STRING).min(1.0),
-        rt::m("ExecutionStartedDetails", &EXECUTION_STARTED_DETAILS),
-        rt::m("ExecutionSucceededDetails", &EXECUTION_SUCCEEDED_DETAILS),
-        rt::m("ExecutionFailedDetails", &EXECUTION_FAILED_DETAILS),
-        rt::m("ExecutionTimedOutDetails", &EXECUTION_TIMED_OUT_DETAILS),
-        rt::m("ExecutionStoppedDetails", &EXECUTION_STOPPED_DETAILS),
-        rt::m("ContextStartedDetails", &CONTEXT_STARTED_DETAILS),
-        rt::m("ContextSucceededDetails", &CONTEXT_SUCCEEDED_DETAILS),
-        rt::m("ContextFailedDetails", &CONTEXT_FAILED_DETAILS),
-        rt::m("WaitStartedDetails", &WAIT_STARTED_DETAILS),
-        rt::m("WaitSucceededDetails", &WAIT_SUCCEEDED_DETAILS),
-        rt::m("WaitCancelledDetails", &WAIT_CANCELLED_DETAILS),
-        rt::m("StepStartedDetails", &STEP_STARTED_DETAILS),
-        rt::m("StepSucceededDetails", &STEP_SUCCEEDED_DETAILS),
-        rt::m("StepFailedDetails", &STEP_FAILED_DETAILS),
-        rt::m("ChainedInvokeStartedDetails", &CHAINED_INVOKE_STARTED_DETAILS),
-        rt::m("ChainedInvokeSucceededDetails", &CHAINED_INVOKE_SUCCEEDED_DETAILS),
-        rt::m("ChainedInvokeFailedDetails", &CHAINED_INVOKE_FAILED_DETAILS),
-        rt::m("ChainedInvokeTimedOutDetails", &CHAINED_INVOKE_TIMED_OUT_DETAILS),
-        rt::m("ChainedInvokeStoppedDetails", &CHAINED_INVOKE_STOPPED_DETAILS),
-        rt::m("CallbackStartedDetails", &CALLBACK_STARTED_DETAILS),
-        rt::m("CallbackSucceededDetails", &CALLBACK_SUCCEEDED_DETAILS),
-        rt::m("CallbackFailedDetails", &CALLBACK_FAILED_DETAILS),
-        rt::m("CallbackTimedOutDetails", &CALLBACK_TIMED_OUT_DETAILS),
-        rt::m("InvocationCompletedDetails", &INVOCATION_COMPLETED_DETAILS),
-        rt::m("ExecutionPausedDetails", &EXECUTION_PAUSED_DETAILS),
-        rt::m("ExecutionResumedDetails", &EXECUTION_RESUMED_DETAILS),
-    ],
+    Event, EVENT, [event_type[0] = rt::m("EventType", &rt::ENUM), sub_type[1] =
+    rt::m("SubType", &rt::STRING).min(1.0), event_id[2] = rt::m("EventId", &rt::INTEGER)
+    .min(1.0), id[3] = rt::m("Id", &rt::STRING).min(1.0), name[4] = rt::m("Name",
+    &rt::STRING).min(1.0), event_timestamp[5] = rt::m("EventTimestamp", &rt::TIMESTAMP),
+    parent_id[6] = rt::m("ParentId", &rt::STRING).min(1.0), execution_started_details[7]
+    = rt::m("ExecutionStartedDetails", &EXECUTION_STARTED_DETAILS),
+    execution_succeeded_details[8] = rt::m("ExecutionSucceededDetails",
+    &EXECUTION_SUCCEEDED_DETAILS), execution_failed_details[9] =
+    rt::m("ExecutionFailedDetails", &EXECUTION_FAILED_DETAILS),
+    execution_timed_out_details[10] = rt::m("ExecutionTimedOutDetails",
+    &EXECUTION_TIMED_OUT_DETAILS), execution_stopped_details[11] =
+    rt::m("ExecutionStoppedDetails", &EXECUTION_STOPPED_DETAILS),
+    context_started_details[12] = rt::m("ContextStartedDetails",
+    &CONTEXT_STARTED_DETAILS), context_succeeded_details[13] =
+    rt::m("ContextSucceededDetails", &CONTEXT_SUCCEEDED_DETAILS),
+    context_failed_details[14] = rt::m("ContextFailedDetails", &CONTEXT_FAILED_DETAILS),
+    wait_started_details[15] = rt::m("WaitStartedDetails", &WAIT_STARTED_DETAILS),
+    wait_succeeded_details[16] = rt::m("WaitSucceededDetails", &WAIT_SUCCEEDED_DETAILS),
+    wait_cancelled_details[17] = rt::m("WaitCancelledDetails", &WAIT_CANCELLED_DETAILS),
+    step_started_details[18] = rt::m("StepStartedDetails", &STEP_STARTED_DETAILS),
+    step_succeeded_details[19] = rt::m("StepSucceededDetails", &STEP_SUCCEEDED_DETAILS),
+    step_failed_details[20] = rt::m("StepFailedDetails", &STEP_FAILED_DETAILS),
+    chained_invoke_started_details[21] = rt::m("ChainedInvokeStartedDetails",
+    &CHAINED_INVOKE_STARTED_DETAILS), chained_invoke_succeeded_details[22] =
+    rt::m("ChainedInvokeSucceededDetails", &CHAINED_INVOKE_SUCCEEDED_DETAILS),
+    chained_invoke_failed_details[23] = rt::m("ChainedInvokeFailedDetails",
+    &CHAINED_INVOKE_FAILED_DETAILS), chained_invoke_timed_out_details[24] =
+    rt::m("ChainedInvokeTimedOutDetails", &CHAINED_INVOKE_TIMED_OUT_DETAILS),
+    chained_invoke_stopped_details[25] = rt::m("ChainedInvokeStoppedDetails",
+    &CHAINED_INVOKE_STOPPED_DETAILS), callback_started_details[26] =
+    rt::m("CallbackStartedDetails", &CALLBACK_STARTED_DETAILS),
+    callback_succeeded_details[27] = rt::m("CallbackSucceededDetails",
+    &CALLBACK_SUCCEEDED_DETAILS), callback_failed_details[28] =
+    rt::m("CallbackFailedDetails", &CALLBACK_FAILED_DETAILS),
+    callback_timed_out_details[29] = rt::m("CallbackTimedOutDetails",
+    &CALLBACK_TIMED_OUT_DETAILS), invocation_completed_details[30] =
+    rt::m("InvocationCompletedDetails", &INVOCATION_COMPLETED_DETAILS),
+    execution_paused_details[31] = rt::m("ExecutionPausedDetails",
+    &EXECUTION_PAUSED_DETAILS), execution_resumed_details[32] =
+    rt::m("ExecutionResumedDetails", &EXECUTION_RESUMED_DETAILS)]
 );
 /// Error information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -356,10 +302,9 @@ pub struct EventError {
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-rt::structure!(EventError, EVENT_ERROR, 0 => payload, 1 => truncated);
-pub static EVENT_ERROR: rt::Schema = rt::Schema::structure(
-    "EventError",
-    &[rt::m("Payload", &ERROR_OBJECT), rt::m("Truncated", &rt::BOOLEAN)],
+rt::structure!(
+    EventError, EVENT_ERROR, [payload[0] = rt::m("Payload", &ERROR_OBJECT), truncated[1]
+    = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// Input information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -369,13 +314,9 @@ pub struct EventInput {
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-rt::structure!(EventInput, EVENT_INPUT, 0 => payload, 1 => truncated);
-pub static EVENT_INPUT: rt::Schema = rt::Schema::structure(
-    "EventInput",
-    &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Truncated", &rt::BOOLEAN),
-    ],
+rt::structure!(
+    EventInput, EVENT_INPUT, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// The reason for pausing a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -385,13 +326,9 @@ pub struct EventPauseReason {
     /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
-rt::structure!(EventPauseReason, EVENT_PAUSE_REASON, 0 => payload, 1 => truncated);
-pub static EVENT_PAUSE_REASON: rt::Schema = rt::Schema::structure(
-    "EventPauseReason",
-    &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Truncated", &rt::BOOLEAN),
-    ],
+rt::structure!(
+    EventPauseReason, EVENT_PAUSE_REASON, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// Result information for an event.
 #[derive(Clone, Default, PartialEq)]
@@ -401,13 +338,9 @@ pub struct EventResult {
     /// Indicates if the error payload was truncated due to size limits.
     pub truncated: Option<bool>,
 }
-rt::structure!(EventResult, EVENT_RESULT, 0 => payload, 1 => truncated);
-pub static EVENT_RESULT: rt::Schema = rt::Schema::structure(
-    "EventResult",
-    &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Truncated", &rt::BOOLEAN),
-    ],
+rt::structure!(
+    EventResult, EVENT_RESULT, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// The reason for resuming a durable execution, as recorded in the execution history.
 #[derive(Clone, Default, PartialEq)]
@@ -417,13 +350,9 @@ pub struct EventResumeReason {
     /// Specifies whether Lambda omitted the reason from the response because `IncludeExecutionData` is `false`.
     pub truncated: Option<bool>,
 }
-rt::structure!(EventResumeReason, EVENT_RESUME_REASON, 0 => payload, 1 => truncated);
-pub static EVENT_RESUME_REASON: rt::Schema = rt::Schema::structure(
-    "EventResumeReason",
-    &[
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Truncated", &rt::BOOLEAN),
-    ],
+rt::structure!(
+    EventResumeReason, EVENT_RESUME_REASON, [payload[0] = rt::m("Payload", &rt::STRING)
+    .flags(rt::SENSITIVE).min(0.0), truncated[1] = rt::m("Truncated", &rt::BOOLEAN)]
 );
 /// A mapping between an Amazon Web Services resource and a Lambda function. For details, see CreateEventSourceMapping.
 #[derive(Clone, Default, PartialEq)]
@@ -512,63 +441,44 @@ pub struct EventSourceMappingConfiguration {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
-    EventSourceMappingConfiguration, EVENT_SOURCE_MAPPING_CONFIGURATION, 0 => uuid, 1 =>
-    starting_position, 2 => starting_position_timestamp, 3 => batch_size, 4 =>
-    maximum_batching_window_in_seconds, 5 => parallelization_factor, 6 =>
-    event_source_arn, 7 => filter_criteria, 8 => filter_criteria_error, 9 => kms_key_arn,
-    10 => metrics_config, 11 => logging_config, 12 => scaling_config, 13 => function_arn,
-    14 => last_modified, 15 => last_processing_result, 16 => state, 17 =>
-    state_transition_reason, 18 => destination_config, 19 => topics, 20 => queues, 21 =>
-    source_access_configurations, 22 => self_managed_event_source, 23 =>
-    maximum_record_age_in_seconds, 24 => bisect_batch_on_function_error, 25 =>
-    maximum_retry_attempts, 26 => tumbling_window_in_seconds, 27 =>
-    function_response_types, 28 => amazon_managed_kafka_event_source_config, 29 =>
-    self_managed_kafka_event_source_config, 30 => document_db_event_source_config, 31 =>
-    event_source_mapping_arn, 32 => provisioned_poller_config
-);
-pub static EVENT_SOURCE_MAPPING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "EventSourceMappingConfiguration",
-    &[
-        rt::m("UUID", &rt::STRING).min(36.0),
-        rt::m("StartingPosition", &rt::ENUM),
-        rt::m("StartingPositionTimestamp", &rt::TIMESTAMP),
-        rt::m("BatchSize", &rt::INTEGER).min(1.0),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
-        rt::m("EventSourceArn", &rt::STRING).min(0.0),
-        rt::m("FilterCriteria", &FILTER_CRITERIA),
-        rt::m("FilterCriteriaError", &FILTER_CRITERIA_ERROR),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
-        rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
-        rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("LastProcessingResult", &rt::STRING),
-        rt::m("State", &rt::STRING),
-        rt::m("StateTransitionReason", &rt::STRING),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("Topics", &TOPICS).min(1.0),
-        rt::m("Queues", &QUEUES).min(1.0),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
-        rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
-        rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
-        rt::m(
-            "AmazonManagedKafkaEventSourceConfig",
-            &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m(
-            "SelfManagedKafkaEventSourceConfig",
-            &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m("DocumentDBEventSourceConfig", &DOCUMENT_DB_EVENT_SOURCE_CONFIG),
-        rt::m("EventSourceMappingArn", &rt::STRING).min(85.0),
-        rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG),
-    ],
+    EventSourceMappingConfiguration, EVENT_SOURCE_MAPPING_CONFIGURATION, [uuid[0] =
+    rt::m("UUID", &rt::STRING).min(36.0), starting_position[1] =
+    rt::m("StartingPosition", &rt::ENUM), starting_position_timestamp[2] =
+    rt::m("StartingPositionTimestamp", &rt::TIMESTAMP), batch_size[3] =
+    rt::m("BatchSize", &rt::INTEGER).min(1.0), maximum_batching_window_in_seconds[4] =
+    rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+    parallelization_factor[5] = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
+    event_source_arn[6] = rt::m("EventSourceArn", &rt::STRING).min(0.0),
+    filter_criteria[7] = rt::m("FilterCriteria", &FILTER_CRITERIA),
+    filter_criteria_error[8] = rt::m("FilterCriteriaError", &FILTER_CRITERIA_ERROR),
+    kms_key_arn[9] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config[10] =
+    rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config[11] =
+    rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config[12] =
+    rt::m("ScalingConfig", &SCALING_CONFIG), function_arn[13] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), last_modified[14] = rt::m("LastModified", &rt::TIMESTAMP),
+    last_processing_result[15] = rt::m("LastProcessingResult", &rt::STRING), state[16] =
+    rt::m("State", &rt::STRING), state_transition_reason[17] =
+    rt::m("StateTransitionReason", &rt::STRING), destination_config[18] =
+    rt::m("DestinationConfig", &DESTINATION_CONFIG), topics[19] = rt::m("Topics",
+    &TOPICS).min(1.0), queues[20] = rt::m("Queues", &QUEUES).min(1.0),
+    source_access_configurations[21] = rt::m("SourceAccessConfigurations",
+    &SOURCE_ACCESS_CONFIGURATIONS).min(0.0), self_managed_event_source[22] =
+    rt::m("SelfManagedEventSource", &SELF_MANAGED_EVENT_SOURCE),
+    maximum_record_age_in_seconds[23] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[24] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[25] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tumbling_window_in_seconds[26] =
+    rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0), function_response_types[27]
+    = rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[28] =
+    rt::m("AmazonManagedKafkaEventSourceConfig",
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[29] =
+    rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    document_db_event_source_config[30] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), event_source_mapping_arn[31] =
+    rt::m("EventSourceMappingArn", &rt::STRING).min(85.0), provisioned_poller_config[32]
+    = rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 /// (Amazon MSK, and self-managed Apache Kafka only) The logging configuration for your event source. Use this configuration object to define the level of logs for your event source mapping.
 #[derive(Clone, Default, PartialEq)]
@@ -577,12 +487,8 @@ pub struct EventSourceMappingLoggingConfig {
     pub system_log_level: Option<EventSourceMappingSystemLogLevel>,
 }
 rt::structure!(
-    EventSourceMappingLoggingConfig, EVENT_SOURCE_MAPPING_LOGGING_CONFIG, 0 =>
-    system_log_level
-);
-pub static EVENT_SOURCE_MAPPING_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-    "EventSourceMappingLoggingConfig",
-    &[rt::m("SystemLogLevel", &rt::ENUM)],
+    EventSourceMappingLoggingConfig, EVENT_SOURCE_MAPPING_LOGGING_CONFIG,
+    [system_log_level[0] = rt::m("SystemLogLevel", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum EventSourceMappingMetric { EventCount = "EventCount", ErrorCount =
@@ -605,11 +511,8 @@ pub struct EventSourceMappingMetricsConfig {
     pub metrics: Option<Vec<EventSourceMappingMetric>>,
 }
 rt::structure!(
-    EventSourceMappingMetricsConfig, EVENT_SOURCE_MAPPING_METRICS_CONFIG, 0 => metrics
-);
-pub static EVENT_SOURCE_MAPPING_METRICS_CONFIG: rt::Schema = rt::Schema::structure(
-    "EventSourceMappingMetricsConfig",
-    &[rt::m("Metrics", &EVENT_SOURCE_MAPPING_METRIC_LIST).min(0.0)],
+    EventSourceMappingMetricsConfig, EVENT_SOURCE_MAPPING_METRICS_CONFIG, [metrics[0] =
+    rt::m("Metrics", &EVENT_SOURCE_MAPPING_METRIC_LIST).min(0.0)]
 );
 rt::string_enum! {
     pub enum EventSourceMappingSystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn =
@@ -659,20 +562,14 @@ pub struct Execution {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    Execution, EXECUTION, 0 => durable_execution_arn, 1 => durable_execution_name, 2 =>
-    function_arn, 3 => status, 4 => start_timestamp, 5 => end_timestamp, 6 => kms_key_arn
-);
-pub static EXECUTION: rt::Schema = rt::Schema::structure(
-    "Execution",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-    ],
+    Execution, EXECUTION, [durable_execution_arn[0] = rt::m("DurableExecutionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), durable_execution_name[1] =
+    rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    function_arn[2] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED), start_timestamp[4] =
+    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp[5] =
+    rt::m("EndTimestamp", &rt::TIMESTAMP), kms_key_arn[6] = rt::m("KMSKeyArn",
+    &rt::STRING).min(0.0)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
@@ -680,10 +577,9 @@ pub struct ExecutionDetails {
     /// The original input payload provided for the durable execution.
     pub input_payload: Option<String>,
 }
-rt::structure!(ExecutionDetails, EXECUTION_DETAILS, 0 => input_payload);
-pub static EXECUTION_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionDetails",
-    &[rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0)],
+rt::structure!(
+    ExecutionDetails, EXECUTION_DETAILS, [input_payload[0] = rt::m("InputPayload",
+    &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 /// Details about a failed [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html).
 #[derive(Clone, Default, PartialEq)]
@@ -691,10 +587,9 @@ pub struct ExecutionFailedDetails {
     /// Details about the execution failure.
     pub error: EventError,
 }
-rt::structure!(ExecutionFailedDetails, EXECUTION_FAILED_DETAILS, 0 => error);
-pub static EXECUTION_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionFailedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    ExecutionFailedDetails, EXECUTION_FAILED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that paused. The event timestamp is when the execution paused.
 #[derive(Clone, Default, PartialEq)]
@@ -707,16 +602,10 @@ pub struct ExecutionPausedDetails {
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
-    ExecutionPausedDetails, EXECUTION_PAUSED_DETAILS, 0 => pause_request_timestamp, 1 =>
-    reason, 2 => execution_timeout_paused
-);
-pub static EXECUTION_PAUSED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionPausedDetails",
-    &[
-        rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Reason", &EVENT_PAUSE_REASON),
-        rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    ExecutionPausedDetails, EXECUTION_PAUSED_DETAILS, [pause_request_timestamp[0] =
+    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
+    rt::m("Reason", &EVENT_PAUSE_REASON), execution_timeout_paused[2] =
+    rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that resumed. The event timestamp is when the execution resumed.
 #[derive(Clone, Default, PartialEq)]
@@ -727,15 +616,9 @@ pub struct ExecutionResumedDetails {
     pub reason: Option<EventResumeReason>,
 }
 rt::structure!(
-    ExecutionResumedDetails, EXECUTION_RESUMED_DETAILS, 0 => resume_request_timestamp, 1
-    => reason
-);
-pub static EXECUTION_RESUMED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionResumedDetails",
-    &[
-        rt::m("ResumeRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Reason", &EVENT_RESUME_REASON),
-    ],
+    ExecutionResumedDetails, EXECUTION_RESUMED_DETAILS, [resume_request_timestamp[0] =
+    rt::m("ResumeRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
+    rt::m("Reason", &EVENT_RESUME_REASON)]
 );
 /// Details about a durable execution that started.
 #[derive(Clone, Default, PartialEq)]
@@ -746,15 +629,9 @@ pub struct ExecutionStartedDetails {
     pub execution_timeout: i32,
 }
 rt::structure!(
-    ExecutionStartedDetails, EXECUTION_STARTED_DETAILS, 0 => input, 1 =>
-    execution_timeout
-);
-pub static EXECUTION_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionStartedDetails",
-    &[
-        rt::m("Input", &EVENT_INPUT).flags(rt::REQUIRED),
-        rt::m("ExecutionTimeout", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    ExecutionStartedDetails, EXECUTION_STARTED_DETAILS, [input[0] = rt::m("Input",
+    &EVENT_INPUT).flags(rt::REQUIRED), execution_timeout[1] = rt::m("ExecutionTimeout",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
     pub enum ExecutionStatus { Running = "RUNNING", Succeeded = "SUCCEEDED", Failed =
@@ -771,10 +648,9 @@ pub struct ExecutionStoppedDetails {
     /// Details about why the execution stopped.
     pub error: EventError,
 }
-rt::structure!(ExecutionStoppedDetails, EXECUTION_STOPPED_DETAILS, 0 => error);
-pub static EXECUTION_STOPPED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionStoppedDetails",
-    &[rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED)],
+rt::structure!(
+    ExecutionStoppedDetails, EXECUTION_STOPPED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that succeeded.
 #[derive(Clone, Default, PartialEq)]
@@ -782,10 +658,9 @@ pub struct ExecutionSucceededDetails {
     /// The response payload from the successful operation.
     pub result: EventResult,
 }
-rt::structure!(ExecutionSucceededDetails, EXECUTION_SUCCEEDED_DETAILS, 0 => result);
-pub static EXECUTION_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionSucceededDetails",
-    &[rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED)],
+rt::structure!(
+    ExecutionSucceededDetails, EXECUTION_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
+    &EVENT_RESULT).flags(rt::REQUIRED)]
 );
 /// Details about a [durable execution](https://docs.aws.amazon.com/lambda/latest/dg/durable-functions.html) that timed out.
 #[derive(Clone, Default, PartialEq)]
@@ -793,8 +668,7 @@ pub struct ExecutionTimedOutDetails {
     /// Details about the execution timeout.
     pub error: Option<EventError>,
 }
-rt::structure!(ExecutionTimedOutDetails, EXECUTION_TIMED_OUT_DETAILS, 0 => error);
-pub static EXECUTION_TIMED_OUT_DETAILS: rt::Schema = rt::Schema::structure(
-    "ExecutionTimedOutDetails",
-    &[rt::m("Error", &EVENT_ERROR)],
+rt::structure!(
+    ExecutionTimedOutDetails, EXECUTION_TIMED_OUT_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR)]
 );

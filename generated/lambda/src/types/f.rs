@@ -14,16 +14,10 @@ pub struct FileSystemConfig {
     pub s3_files_config: Option<S3FilesConfig>,
 }
 rt::structure!(
-    FileSystemConfig, FILE_SYSTEM_CONFIG, 0 => arn, 1 => local_mount_path, 2 =>
-    s3_files_config
-);
-pub static FILE_SYSTEM_CONFIG: rt::Schema = rt::Schema::structure(
-    "FileSystemConfig",
-    &[
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("LocalMountPath", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("S3FilesConfig", &S3_FILES_CONFIG),
-    ],
+    FileSystemConfig, FILE_SYSTEM_CONFIG, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), local_mount_path[1] = rt::m("LocalMountPath",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), s3_files_config[2] =
+    rt::m("S3FilesConfig", &S3_FILES_CONFIG)]
 );
 pub static FILE_SYSTEM_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FileSystemConfigList",
@@ -35,21 +29,15 @@ pub struct Filter {
     /// A filter pattern. For more information on the syntax of a filter pattern, see [Filter rule syntax](https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html#filtering-syntax).
     pub pattern: Option<String>,
 }
-rt::structure!(Filter, FILTER, 0 => pattern);
-pub static FILTER: rt::Schema = rt::Schema::structure(
-    "Filter",
-    &[rt::m("Pattern", &rt::STRING).min(0.0)],
-);
+rt::structure!(Filter, FILTER, [pattern[0] = rt::m("Pattern", &rt::STRING).min(0.0)]);
 /// An object that contains the filters for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterCriteria {
     /// A list of filters.
     pub filters: Option<Vec<Filter>>,
 }
-rt::structure!(FilterCriteria, FILTER_CRITERIA, 0 => filters);
-pub static FILTER_CRITERIA: rt::Schema = rt::Schema::structure(
-    "FilterCriteria",
-    &[rt::m("Filters", &FILTER_LIST)],
+rt::structure!(
+    FilterCriteria, FILTER_CRITERIA, [filters[0] = rt::m("Filters", &FILTER_LIST)]
 );
 /// An object that contains details about an error related to filter criteria encryption.
 #[derive(Clone, Default, PartialEq)]
@@ -60,11 +48,8 @@ pub struct FilterCriteriaError {
     pub message: Option<String>,
 }
 rt::structure!(
-    FilterCriteriaError, FILTER_CRITERIA_ERROR, 0 => error_code, 1 => message
-);
-pub static FILTER_CRITERIA_ERROR: rt::Schema = rt::Schema::structure(
-    "FilterCriteriaError",
-    &[rt::m("ErrorCode", &rt::STRING).min(10.0), rt::m("Message", &rt::STRING).min(10.0)],
+    FilterCriteriaError, FILTER_CRITERIA_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING).min(10.0), message[1] = rt::m("Message", &rt::STRING).min(10.0)]
 );
 pub static FILTER_LIST: rt::Schema = rt::Schema::list(
     "FilterList",
@@ -99,21 +84,12 @@ pub struct FunctionCode {
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
-    FunctionCode, FUNCTION_CODE, 0 => zip_file, 1 => s3_bucket, 2 => s3_key, 3 =>
-    s3_object_version, 4 => s3_object_storage_mode, 5 => image_uri, 6 =>
-    source_kms_key_arn
-);
-pub static FUNCTION_CODE: rt::Schema = rt::Schema::structure(
-    "FunctionCode",
-    &[
-        rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("S3Bucket", &rt::STRING).min(3.0),
-        rt::m("S3Key", &rt::STRING).min(1.0),
-        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-        rt::m("S3ObjectStorageMode", &rt::ENUM),
-        rt::m("ImageUri", &rt::STRING),
-        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
-    ],
+    FunctionCode, FUNCTION_CODE, [zip_file[0] = rt::m("ZipFile", &rt::BLOB)
+    .flags(rt::SENSITIVE), s3_bucket[1] = rt::m("S3Bucket", &rt::STRING).min(3.0),
+    s3_key[2] = rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version[3] =
+    rt::m("S3ObjectVersion", &rt::STRING).min(1.0), s3_object_storage_mode[4] =
+    rt::m("S3ObjectStorageMode", &rt::ENUM), image_uri[5] = rt::m("ImageUri",
+    &rt::STRING), source_kms_key_arn[6] = rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0)]
 );
 /// Details about a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
@@ -134,21 +110,13 @@ pub struct FunctionCodeLocation {
     pub error: Option<FunctionCodeLocationError>,
 }
 rt::structure!(
-    FunctionCodeLocation, FUNCTION_CODE_LOCATION, 0 => repository_type, 1 => location, 2
-    => image_uri, 3 => resolved_image_uri, 4 => resolved_s3_object, 5 =>
-    source_kms_key_arn, 6 => error
-);
-pub static FUNCTION_CODE_LOCATION: rt::Schema = rt::Schema::structure(
-    "FunctionCodeLocation",
-    &[
-        rt::m("RepositoryType", &rt::STRING),
-        rt::m("Location", &rt::STRING).min(0.0),
-        rt::m("ImageUri", &rt::STRING),
-        rt::m("ResolvedImageUri", &rt::STRING),
-        rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT),
-        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("Error", &FUNCTION_CODE_LOCATION_ERROR),
-    ],
+    FunctionCodeLocation, FUNCTION_CODE_LOCATION, [repository_type[0] =
+    rt::m("RepositoryType", &rt::STRING), location[1] = rt::m("Location", &rt::STRING)
+    .min(0.0), image_uri[2] = rt::m("ImageUri", &rt::STRING), resolved_image_uri[3] =
+    rt::m("ResolvedImageUri", &rt::STRING), resolved_s3_object[4] =
+    rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT), source_kms_key_arn[5] =
+    rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0), error[6] = rt::m("Error",
+    &FUNCTION_CODE_LOCATION_ERROR)]
 );
 /// Contains details about an error that occurred when Lambda attempted to retrieve a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
@@ -159,15 +127,9 @@ pub struct FunctionCodeLocationError {
     pub message: Option<String>,
 }
 rt::structure!(
-    FunctionCodeLocationError, FUNCTION_CODE_LOCATION_ERROR, 0 => error_code, 1 =>
-    message
-);
-pub static FUNCTION_CODE_LOCATION_ERROR: rt::Schema = rt::Schema::structure(
-    "FunctionCodeLocationError",
-    &[
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    FunctionCodeLocationError, FUNCTION_CODE_LOCATION_ERROR, [error_code[0] =
+    rt::m("ErrorCode", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)
+    .flags(rt::SENSITIVE)]
 );
 /// Details about a function's configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -269,65 +231,41 @@ pub struct FunctionConfiguration {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
-    FunctionConfiguration, FUNCTION_CONFIGURATION, 0 => function_name, 1 => function_arn,
-    2 => runtime, 3 => role, 4 => handler, 5 => code_size, 6 => description, 7 =>
-    timeout, 8 => memory_size, 9 => last_modified, 10 => code_sha256, 11 => version, 12
-    => vpc_config, 13 => dead_letter_config, 14 => environment, 15 => kms_key_arn, 16 =>
-    tracing_config, 17 => master_arn, 18 => revision_id, 19 => layers, 20 => state, 21 =>
-    state_reason, 22 => state_reason_code, 23 => last_update_status, 24 =>
-    last_update_status_reason, 25 => last_update_status_reason_code, 26 =>
-    file_system_configs, 27 => signing_profile_version_arn, 28 => signing_job_arn, 29 =>
-    package_type, 30 => image_config_response, 31 => architectures, 32 =>
-    ephemeral_storage, 33 => snap_start, 34 => runtime_version_config, 35 =>
-    logging_config, 36 => tenancy_config, 37 => capacity_provider_config, 38 =>
-    config_sha256, 39 => durable_config, 40 => runtime_config, 41 => accelerator_config
-);
-pub static FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "FunctionConfiguration",
-    &[
-        rt::m("FunctionName", &rt::STRING).min(1.0),
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("Runtime", &rt::ENUM),
-        rt::m("Role", &rt::STRING).min(0.0),
-        rt::m("Handler", &rt::STRING).min(0.0),
-        rt::m("CodeSize", &rt::LONG),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Timeout", &rt::INTEGER).min(1.0),
-        rt::m("MemorySize", &rt::INTEGER).min(128.0),
-        rt::m("LastModified", &rt::STRING).min(0.0),
-        rt::m("CodeSha256", &rt::STRING),
-        rt::m("Version", &rt::STRING).min(1.0),
-        rt::m("VpcConfig", &VPC_CONFIG_RESPONSE),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("Environment", &ENVIRONMENT_RESPONSE),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("TracingConfig", &TRACING_CONFIG_RESPONSE),
-        rt::m("MasterArn", &rt::STRING).min(0.0),
-        rt::m("RevisionId", &rt::STRING),
-        rt::m("Layers", &LAYERS_REFERENCE_LIST),
-        rt::m("State", &rt::ENUM),
-        rt::m("StateReason", &rt::STRING),
-        rt::m("StateReasonCode", &rt::ENUM),
-        rt::m("LastUpdateStatus", &rt::ENUM),
-        rt::m("LastUpdateStatusReason", &rt::STRING),
-        rt::m("LastUpdateStatusReasonCode", &rt::ENUM),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
-        rt::m("SigningJobArn", &rt::STRING).min(0.0),
-        rt::m("PackageType", &rt::ENUM),
-        rt::m("ImageConfigResponse", &IMAGE_CONFIG_RESPONSE),
-        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
-        rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
-        rt::m("SnapStart", &SNAP_START_RESPONSE),
-        rt::m("RuntimeVersionConfig", &RUNTIME_VERSION_CONFIG),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("TenancyConfig", &TENANCY_CONFIG),
-        rt::m("CapacityProviderConfig", &CAPACITY_PROVIDER_CONFIG),
-        rt::m("ConfigSha256", &rt::STRING),
-        rt::m("DurableConfig", &DURABLE_CONFIG),
-        rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG),
-        rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG),
-    ],
+    FunctionConfiguration, FUNCTION_CONFIGURATION, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).min(1.0), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), runtime[2] = rt::m("Runtime", &rt::ENUM), role[3] =
+    rt::m("Role", &rt::STRING).min(0.0), handler[4] = rt::m("Handler", &rt::STRING)
+    .min(0.0), code_size[5] = rt::m("CodeSize", &rt::LONG), description[6] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[7] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[8] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), last_modified[9] = rt::m("LastModified", &rt::STRING).min(0.0),
+    code_sha256[10] = rt::m("CodeSha256", &rt::STRING), version[11] = rt::m("Version",
+    &rt::STRING).min(1.0), vpc_config[12] = rt::m("VpcConfig", &VPC_CONFIG_RESPONSE),
+    dead_letter_config[13] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    environment[14] = rt::m("Environment", &ENVIRONMENT_RESPONSE), kms_key_arn[15] =
+    rt::m("KMSKeyArn", &rt::STRING).min(0.0), tracing_config[16] = rt::m("TracingConfig",
+    &TRACING_CONFIG_RESPONSE), master_arn[17] = rt::m("MasterArn", &rt::STRING).min(0.0),
+    revision_id[18] = rt::m("RevisionId", &rt::STRING), layers[19] = rt::m("Layers",
+    &LAYERS_REFERENCE_LIST), state[20] = rt::m("State", &rt::ENUM), state_reason[21] =
+    rt::m("StateReason", &rt::STRING), state_reason_code[22] = rt::m("StateReasonCode",
+    &rt::ENUM), last_update_status[23] = rt::m("LastUpdateStatus", &rt::ENUM),
+    last_update_status_reason[24] = rt::m("LastUpdateStatusReason", &rt::STRING),
+    last_update_status_reason_code[25] = rt::m("LastUpdateStatusReasonCode", &rt::ENUM),
+    file_system_configs[26] = rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST)
+    .min(0.0), signing_profile_version_arn[27] = rt::m("SigningProfileVersionArn",
+    &rt::STRING).min(0.0), signing_job_arn[28] = rt::m("SigningJobArn", &rt::STRING)
+    .min(0.0), package_type[29] = rt::m("PackageType", &rt::ENUM),
+    image_config_response[30] = rt::m("ImageConfigResponse", &IMAGE_CONFIG_RESPONSE),
+    architectures[31] = rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
+    ephemeral_storage[32] = rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[33]
+    = rt::m("SnapStart", &SNAP_START_RESPONSE), runtime_version_config[34] =
+    rt::m("RuntimeVersionConfig", &RUNTIME_VERSION_CONFIG), logging_config[35] =
+    rt::m("LoggingConfig", &LOGGING_CONFIG), tenancy_config[36] = rt::m("TenancyConfig",
+    &TENANCY_CONFIG), capacity_provider_config[37] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), config_sha256[38] = rt::m("ConfigSha256", &rt::STRING),
+    durable_config[39] = rt::m("DurableConfig", &DURABLE_CONFIG), runtime_config[40] =
+    rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG), accelerator_config[41] =
+    rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FunctionEventInvokeConfig {
@@ -353,19 +291,12 @@ pub struct FunctionEventInvokeConfig {
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
-    FunctionEventInvokeConfig, FUNCTION_EVENT_INVOKE_CONFIG, 0 => last_modified, 1 =>
-    function_arn, 2 => maximum_retry_attempts, 3 => maximum_event_age_in_seconds, 4 =>
-    destination_config
-);
-pub static FUNCTION_EVENT_INVOKE_CONFIG: rt::Schema = rt::Schema::structure(
-    "FunctionEventInvokeConfig",
-    &[
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-    ],
+    FunctionEventInvokeConfig, FUNCTION_EVENT_INVOKE_CONFIG, [last_modified[0] =
+    rt::m("LastModified", &rt::TIMESTAMP), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).min(0.0), maximum_retry_attempts[2] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3] =
+    rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
+    rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 pub static FUNCTION_EVENT_INVOKE_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FunctionEventInvokeConfigList",
@@ -391,14 +322,9 @@ pub struct FunctionRuntimeConfig {
     pub runtime_alias: String,
 }
 rt::structure!(
-    FunctionRuntimeConfig, FUNCTION_RUNTIME_CONFIG, 0 => runtime_arn, 1 => runtime_alias
-);
-pub static FUNCTION_RUNTIME_CONFIG: rt::Schema = rt::Schema::structure(
-    "FunctionRuntimeConfig",
-    &[
-        rt::m("RuntimeArn", &rt::STRING).flags(rt::REQUIRED).min(48.0),
-        rt::m("RuntimeAlias", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    FunctionRuntimeConfig, FUNCTION_RUNTIME_CONFIG, [runtime_arn[0] = rt::m("RuntimeArn",
+    &rt::STRING).flags(rt::REQUIRED).min(48.0), runtime_alias[1] = rt::m("RuntimeAlias",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
 #[derive(Clone, Default, PartialEq)]
@@ -409,15 +335,10 @@ pub struct FunctionScalingConfig {
     pub max_execution_environments: Option<i32>,
 }
 rt::structure!(
-    FunctionScalingConfig, FUNCTION_SCALING_CONFIG, 0 => min_execution_environments, 1 =>
-    max_execution_environments
-);
-pub static FUNCTION_SCALING_CONFIG: rt::Schema = rt::Schema::structure(
-    "FunctionScalingConfig",
-    &[
-        rt::m("MinExecutionEnvironments", &rt::INTEGER).min(0.0),
-        rt::m("MaxExecutionEnvironments", &rt::INTEGER).min(0.0),
-    ],
+    FunctionScalingConfig, FUNCTION_SCALING_CONFIG, [min_execution_environments[0] =
+    rt::m("MinExecutionEnvironments", &rt::INTEGER).min(0.0),
+    max_execution_environments[1] = rt::m("MaxExecutionEnvironments", &rt::INTEGER)
+    .min(0.0)]
 );
 rt::string_enum! {
     pub enum FunctionUrlAuthType { None = "NONE", AwsIam = "AWS_IAM" }
@@ -444,20 +365,13 @@ pub struct FunctionUrlConfig {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    FunctionUrlConfig, FUNCTION_URL_CONFIG, 0 => function_url, 1 => function_arn, 2 =>
-    creation_time, 3 => last_modified_time, 4 => cors, 5 => auth_type, 6 => invoke_mode
-);
-pub static FUNCTION_URL_CONFIG: rt::Schema = rt::Schema::structure(
-    "FunctionUrlConfig",
-    &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("Cors", &CORS),
-        rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    FunctionUrlConfig, FUNCTION_URL_CONFIG, [function_url[0] = rt::m("FunctionUrl",
+    &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn[1] = rt::m("FunctionArn",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), creation_time[2] = rt::m("CreationTime",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0), cors[4] =
+    rt::m("Cors", &CORS), auth_type[5] = rt::m("AuthType", &rt::ENUM)
+    .flags(rt::REQUIRED), invoke_mode[6] = rt::m("InvokeMode", &rt::ENUM)]
 );
 pub static FUNCTION_URL_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "FunctionUrlConfigList",
@@ -483,14 +397,9 @@ pub struct FunctionVersionsByCapacityProviderListItem {
 }
 rt::structure!(
     FunctionVersionsByCapacityProviderListItem,
-    FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM, 0 => function_arn, 1 => state
-);
-pub static FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM: rt::Schema = rt::Schema::structure(
-    "FunctionVersionsByCapacityProviderListItem",
-    &[
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("State", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST_ITEM, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), state[1] =
+    rt::m("State", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// The maximum number of function versions that can be associated with a single capacity provider has been exceeded. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
@@ -501,11 +410,7 @@ pub struct FunctionVersionsPerCapacityProviderLimitExceededException {
 }
 rt::structure!(
     FunctionVersionsPerCapacityProviderLimitExceededException,
-    FUNCTION_VERSIONS_PER_CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION, 0 => type_, 1 =>
-    message
+    FUNCTION_VERSIONS_PER_CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static FUNCTION_VERSIONS_PER_CAPACITY_PROVIDER_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "FunctionVersionsPerCapacityProviderLimitExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

@@ -5,11 +5,7 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountSettingsRequest {}
-rt::structure!(GetAccountSettingsRequest, GET_ACCOUNT_SETTINGS_REQUEST);
-pub static GET_ACCOUNT_SETTINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccountSettingsRequest",
-    &[],
-);
+rt::structure!(GetAccountSettingsRequest, GET_ACCOUNT_SETTINGS_REQUEST, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccountSettingsResponse {
     /// Limits that are related to concurrency and code storage.
@@ -18,12 +14,9 @@ pub struct GetAccountSettingsResponse {
     pub account_usage: Option<AccountUsage>,
 }
 rt::structure!(
-    GetAccountSettingsResponse, GET_ACCOUNT_SETTINGS_RESPONSE, 0 => account_limit, 1 =>
-    account_usage
-);
-pub static GET_ACCOUNT_SETTINGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountSettingsResponse",
-    &[rt::m("AccountLimit", &ACCOUNT_LIMIT), rt::m("AccountUsage", &ACCOUNT_USAGE)],
+    GetAccountSettingsResponse, GET_ACCOUNT_SETTINGS_RESPONSE, [account_limit[0] =
+    rt::m("AccountLimit", &ACCOUNT_LIMIT), account_usage[1] = rt::m("AccountUsage",
+    &ACCOUNT_USAGE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAliasRequest {
@@ -40,16 +33,10 @@ pub struct GetAliasRequest {
     /// The name of the alias.
     pub name: String,
 }
-rt::structure!(GetAliasRequest, GET_ALIAS_REQUEST, 0 => function_name, 1 => name);
-pub static GET_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAliasRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    GetAliasRequest, GET_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityProviderRequest {
@@ -57,17 +44,9 @@ pub struct GetCapacityProviderRequest {
     pub capacity_provider_name: String,
 }
 rt::structure!(
-    GetCapacityProviderRequest, GET_CAPACITY_PROVIDER_REQUEST, 0 =>
-    capacity_provider_name
-);
-pub static GET_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCapacityProviderRequest",
-    &[
-        rt::m("CapacityProviderName", &rt::STRING)
-            .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetCapacityProviderRequest, GET_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name[0]
+    = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI, "CapacityProviderName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCapacityProviderResponse {
@@ -75,11 +54,8 @@ pub struct GetCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    GetCapacityProviderResponse, GET_CAPACITY_PROVIDER_RESPONSE, 0 => capacity_provider
-);
-pub static GET_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetCapacityProviderResponse",
-    &[rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)],
+    GetCapacityProviderResponse, GET_CAPACITY_PROVIDER_RESPONSE, [capacity_provider[0] =
+    rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCodeSigningConfigRequest {
@@ -87,17 +63,9 @@ pub struct GetCodeSigningConfigRequest {
     pub code_signing_config_arn: String,
 }
 rt::structure!(
-    GetCodeSigningConfigRequest, GET_CODE_SIGNING_CONFIG_REQUEST, 0 =>
-    code_signing_config_arn
-);
-pub static GET_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCodeSigningConfigRequest",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING)
-            .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+    GetCodeSigningConfigRequest, GET_CODE_SIGNING_CONFIG_REQUEST,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCodeSigningConfigResponse {
@@ -105,12 +73,9 @@ pub struct GetCodeSigningConfigResponse {
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
-    GetCodeSigningConfigResponse, GET_CODE_SIGNING_CONFIG_RESPONSE, 0 =>
-    code_signing_config
-);
-pub static GET_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetCodeSigningConfigResponse",
-    &[rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG).flags(rt::REQUIRED)],
+    GetCodeSigningConfigResponse, GET_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionHistoryRequest {
@@ -126,23 +91,13 @@ pub struct GetDurableExecutionHistoryRequest {
     pub reverse_order: Option<bool>,
 }
 rt::structure!(
-    GetDurableExecutionHistoryRequest, GET_DURABLE_EXECUTION_HISTORY_REQUEST, 0 =>
-    durable_execution_arn, 1 => include_execution_data, 2 => max_items, 3 => marker, 4 =>
-    reverse_order
-);
-pub static GET_DURABLE_EXECUTION_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionHistoryRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("IncludeExecutionData", &rt::BOOLEAN)
-            .at(rt::QUERY, "IncludeExecutionData"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"),
-    ],
+    GetDurableExecutionHistoryRequest, GET_DURABLE_EXECUTION_HISTORY_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), include_execution_data[1] =
+    rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
+    marker[3] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), reverse_order[4] =
+    rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder")]
 );
 /// The response from the GetDurableExecutionHistory operation, containing the execution history and events.
 #[derive(Clone, Default, PartialEq)]
@@ -153,12 +108,9 @@ pub struct GetDurableExecutionHistoryResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    GetDurableExecutionHistoryResponse, GET_DURABLE_EXECUTION_HISTORY_RESPONSE, 0 =>
-    events, 1 => next_marker
-);
-pub static GET_DURABLE_EXECUTION_HISTORY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionHistoryResponse",
-    &[rt::m("Events", &EVENTS).flags(rt::REQUIRED), rt::m("NextMarker", &rt::STRING)],
+    GetDurableExecutionHistoryResponse, GET_DURABLE_EXECUTION_HISTORY_RESPONSE,
+    [events[0] = rt::m("Events", &EVENTS).flags(rt::REQUIRED), next_marker[1] =
+    rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionRequest {
@@ -168,18 +120,10 @@ pub struct GetDurableExecutionRequest {
     pub include_execution_data: Option<bool>,
 }
 rt::structure!(
-    GetDurableExecutionRequest, GET_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn, 1 => include_execution_data
-);
-pub static GET_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData"),
-    ],
+    GetDurableExecutionRequest, GET_DURABLE_EXECUTION_REQUEST, [durable_execution_arn[0]
+    = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI, "DurableExecutionArn")
+    .flags(rt::REQUIRED).min(1.0), include_execution_data[1] =
+    rt::m("IncludeExecutionData", &rt::BOOLEAN).at(rt::QUERY, "IncludeExecutionData")]
 );
 /// The response from the GetDurableExecution operation, containing detailed information about the durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -225,31 +169,22 @@ pub struct GetDurableExecutionResponse {
     pub expected_execution_timeout_timestamp: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetDurableExecutionResponse, GET_DURABLE_EXECUTION_RESPONSE, 0 =>
-    durable_execution_arn, 1 => durable_execution_name, 2 => function_arn, 3 =>
-    input_payload, 4 => result, 5 => error, 6 => start_timestamp, 7 => status, 8 =>
-    end_timestamp, 9 => version, 10 => trace_header, 11 => execution_data_included, 12 =>
-    durable_config, 13 => pause_details, 14 => expected_execution_timeout_timestamp
-);
-pub static GET_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionResponse",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-        rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("Version", &rt::STRING).min(1.0),
-        rt::m("TraceHeader", &TRACE_HEADER),
-        rt::m("ExecutionDataIncluded", &rt::BOOLEAN),
-        rt::m("DurableConfig", &DURABLE_CONFIG),
-        rt::m("PauseDetails", &PAUSE_DETAILS),
-        rt::m("ExpectedExecutionTimeoutTimestamp", &rt::TIMESTAMP),
-    ],
+    GetDurableExecutionResponse, GET_DURABLE_EXECUTION_RESPONSE,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), durable_execution_name[1] =
+    rt::m("DurableExecutionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    function_arn[2] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    input_payload[3] = rt::m("InputPayload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    result[4] = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[5] =
+    rt::m("Error", &ERROR_OBJECT), start_timestamp[6] = rt::m("StartTimestamp",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), status[7] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), end_timestamp[8] = rt::m("EndTimestamp", &rt::TIMESTAMP),
+    version[9] = rt::m("Version", &rt::STRING).min(1.0), trace_header[10] =
+    rt::m("TraceHeader", &TRACE_HEADER), execution_data_included[11] =
+    rt::m("ExecutionDataIncluded", &rt::BOOLEAN), durable_config[12] =
+    rt::m("DurableConfig", &DURABLE_CONFIG), pause_details[13] = rt::m("PauseDetails",
+    &PAUSE_DETAILS), expected_execution_timeout_timestamp[14] =
+    rt::m("ExpectedExecutionTimeoutTimestamp", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDurableExecutionStateRequest {
@@ -263,23 +198,13 @@ pub struct GetDurableExecutionStateRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    GetDurableExecutionStateRequest, GET_DURABLE_EXECUTION_STATE_REQUEST, 0 =>
-    durable_execution_arn, 1 => checkpoint_token, 2 => marker, 3 => max_items
-);
-pub static GET_DURABLE_EXECUTION_STATE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionStateRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CheckpointToken", &rt::STRING)
-            .at(rt::QUERY, "CheckpointToken")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
-    ],
+    GetDurableExecutionStateRequest, GET_DURABLE_EXECUTION_STATE_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), checkpoint_token[1] =
+    rt::m("CheckpointToken", &rt::STRING).at(rt::QUERY, "CheckpointToken")
+    .flags(rt::REQUIRED).min(1.0), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(0.0)]
 );
 /// The response from the GetDurableExecutionState operation, containing the current execution state for replay.
 #[derive(Clone, Default, PartialEq)]
@@ -290,15 +215,9 @@ pub struct GetDurableExecutionStateResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    GetDurableExecutionStateResponse, GET_DURABLE_EXECUTION_STATE_RESPONSE, 0 =>
-    operations, 1 => next_marker
-);
-pub static GET_DURABLE_EXECUTION_STATE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDurableExecutionStateResponse",
-    &[
-        rt::m("Operations", &OPERATIONS).flags(rt::REQUIRED),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    GetDurableExecutionStateResponse, GET_DURABLE_EXECUTION_STATE_RESPONSE,
+    [operations[0] = rt::m("Operations", &OPERATIONS).flags(rt::REQUIRED), next_marker[1]
+    = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetEventSourceMappingRequest {
@@ -306,11 +225,8 @@ pub struct GetEventSourceMappingRequest {
     pub uuid: String,
 }
 rt::structure!(
-    GetEventSourceMappingRequest, GET_EVENT_SOURCE_MAPPING_REQUEST, 0 => uuid
-);
-pub static GET_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetEventSourceMappingRequest",
-    &[rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)],
+    GetEventSourceMappingRequest, GET_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
+    rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigRequest {
@@ -326,17 +242,9 @@ pub struct GetFunctionCodeSigningConfigRequest {
     pub function_name: String,
 }
 rt::structure!(
-    GetFunctionCodeSigningConfigRequest, GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST, 0 =>
-    function_name
-);
-pub static GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionCodeSigningConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetFunctionCodeSigningConfigRequest, GET_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionCodeSigningConfigResponse {
@@ -354,15 +262,10 @@ pub struct GetFunctionCodeSigningConfigResponse {
     pub function_name: String,
 }
 rt::structure!(
-    GetFunctionCodeSigningConfigResponse, GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE, 0 =>
-    code_signing_config_arn, 1 => function_name
-);
-pub static GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionCodeSigningConfigResponse",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetFunctionCodeSigningConfigResponse, GET_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConcurrencyRequest {
@@ -378,16 +281,9 @@ pub struct GetFunctionConcurrencyRequest {
     pub function_name: String,
 }
 rt::structure!(
-    GetFunctionConcurrencyRequest, GET_FUNCTION_CONCURRENCY_REQUEST, 0 => function_name
-);
-pub static GET_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionConcurrencyRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetFunctionConcurrencyRequest, GET_FUNCTION_CONCURRENCY_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConcurrencyResponse {
@@ -395,12 +291,9 @@ pub struct GetFunctionConcurrencyResponse {
     pub reserved_concurrent_executions: Option<i32>,
 }
 rt::structure!(
-    GetFunctionConcurrencyResponse, GET_FUNCTION_CONCURRENCY_RESPONSE, 0 =>
-    reserved_concurrent_executions
-);
-pub static GET_FUNCTION_CONCURRENCY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionConcurrencyResponse",
-    &[rt::m("ReservedConcurrentExecutions", &rt::INTEGER).min(0.0)],
+    GetFunctionConcurrencyResponse, GET_FUNCTION_CONCURRENCY_RESPONSE,
+    [reserved_concurrent_executions[0] = rt::m("ReservedConcurrentExecutions",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionConfigurationRequest {
@@ -418,18 +311,10 @@ pub struct GetFunctionConfigurationRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionConfigurationRequest, GET_FUNCTION_CONFIGURATION_REQUEST, 0 =>
-    function_name, 1 => qualifier
-);
-pub static GET_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionConfigurationRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    GetFunctionConfigurationRequest, GET_FUNCTION_CONFIGURATION_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionEventInvokeConfigRequest {
@@ -447,18 +332,10 @@ pub struct GetFunctionEventInvokeConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionEventInvokeConfigRequest, GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier
-);
-pub static GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionEventInvokeConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    GetFunctionEventInvokeConfigRequest, GET_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRecursionConfigRequest {
@@ -466,17 +343,9 @@ pub struct GetFunctionRecursionConfigRequest {
     pub function_name: String,
 }
 rt::structure!(
-    GetFunctionRecursionConfigRequest, GET_FUNCTION_RECURSION_CONFIG_REQUEST, 0 =>
-    function_name
-);
-pub static GET_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionRecursionConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetFunctionRecursionConfigRequest, GET_FUNCTION_RECURSION_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRecursionConfigResponse {
@@ -488,12 +357,8 @@ pub struct GetFunctionRecursionConfigResponse {
     pub recursive_loop: Option<RecursiveLoop>,
 }
 rt::structure!(
-    GetFunctionRecursionConfigResponse, GET_FUNCTION_RECURSION_CONFIG_RESPONSE, 0 =>
-    recursive_loop
-);
-pub static GET_FUNCTION_RECURSION_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionRecursionConfigResponse",
-    &[rt::m("RecursiveLoop", &rt::ENUM)],
+    GetFunctionRecursionConfigResponse, GET_FUNCTION_RECURSION_CONFIG_RESPONSE,
+    [recursive_loop[0] = rt::m("RecursiveLoop", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionRequest {
@@ -511,17 +376,9 @@ pub struct GetFunctionRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionRequest, GET_FUNCTION_REQUEST, 0 => function_name, 1 => qualifier
-);
-pub static GET_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    GetFunctionRequest, GET_FUNCTION_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier[1] =
+    rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionResponse {
@@ -537,18 +394,10 @@ pub struct GetFunctionResponse {
     pub concurrency: Option<Concurrency>,
 }
 rt::structure!(
-    GetFunctionResponse, GET_FUNCTION_RESPONSE, 0 => configuration, 1 => code, 2 => tags,
-    3 => tags_error, 4 => concurrency
-);
-pub static GET_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionResponse",
-    &[
-        rt::m("Configuration", &FUNCTION_CONFIGURATION),
-        rt::m("Code", &FUNCTION_CODE_LOCATION),
-        rt::m("Tags", &TAGS),
-        rt::m("TagsError", &TAGS_ERROR),
-        rt::m("Concurrency", &CONCURRENCY),
-    ],
+    GetFunctionResponse, GET_FUNCTION_RESPONSE, [configuration[0] =
+    rt::m("Configuration", &FUNCTION_CONFIGURATION), code[1] = rt::m("Code",
+    &FUNCTION_CODE_LOCATION), tags[2] = rt::m("Tags", &TAGS), tags_error[3] =
+    rt::m("TagsError", &TAGS_ERROR), concurrency[4] = rt::m("Concurrency", &CONCURRENCY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigRequest {
@@ -558,21 +407,10 @@ pub struct GetFunctionScalingConfigRequest {
     pub qualifier: String,
 }
 rt::structure!(
-    GetFunctionScalingConfigRequest, GET_FUNCTION_SCALING_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier
-);
-pub static GET_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionScalingConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING)
-            .at(rt::QUERY, "Qualifier")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetFunctionScalingConfigRequest, GET_FUNCTION_SCALING_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionScalingConfigResponse {
@@ -584,17 +422,11 @@ pub struct GetFunctionScalingConfigResponse {
     pub requested_function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
-    GetFunctionScalingConfigResponse, GET_FUNCTION_SCALING_CONFIG_RESPONSE, 0 =>
-    function_arn, 1 => applied_function_scaling_config, 2 =>
-    requested_function_scaling_config
-);
-pub static GET_FUNCTION_SCALING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionScalingConfigResponse",
-    &[
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("AppliedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
-        rt::m("RequestedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
-    ],
+    GetFunctionScalingConfigResponse, GET_FUNCTION_SCALING_CONFIG_RESPONSE,
+    [function_arn[0] = rt::m("FunctionArn", &rt::STRING).min(0.0),
+    applied_function_scaling_config[1] = rt::m("AppliedFunctionScalingConfig",
+    &FUNCTION_SCALING_CONFIG), requested_function_scaling_config[2] =
+    rt::m("RequestedFunctionScalingConfig", &FUNCTION_SCALING_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionUrlConfigRequest {
@@ -612,18 +444,10 @@ pub struct GetFunctionUrlConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetFunctionUrlConfigRequest, GET_FUNCTION_URL_CONFIG_REQUEST, 0 => function_name, 1
-    => qualifier
-);
-pub static GET_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFunctionUrlConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    GetFunctionUrlConfigRequest, GET_FUNCTION_URL_CONFIG_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFunctionUrlConfigResponse {
@@ -646,31 +470,22 @@ pub struct GetFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    GetFunctionUrlConfigResponse, GET_FUNCTION_URL_CONFIG_RESPONSE, 0 => function_url, 1
-    => function_arn, 2 => auth_type, 3 => cors, 4 => creation_time, 5 =>
-    last_modified_time, 6 => invoke_mode
-);
-pub static GET_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFunctionUrlConfigResponse",
-    &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    GetFunctionUrlConfigResponse, GET_FUNCTION_URL_CONFIG_RESPONSE, [function_url[0] =
+    rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0), function_arn[1] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0), auth_type[2] =
+    rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] = rt::m("Cors", &CORS),
+    creation_time[4] = rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    last_modified_time[5] = rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED)
+    .min(0.0), invoke_mode[6] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionByArnRequest {
     /// The ARN of the layer version.
     pub arn: String,
 }
-rt::structure!(GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, 0 => arn);
-pub static GET_LAYER_VERSION_BY_ARN_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLayerVersionByArnRequest",
-    &[rt::m("Arn", &rt::STRING).at(rt::QUERY, "Arn").flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetLayerVersionByArnRequest, GET_LAYER_VERSION_BY_ARN_REQUEST, [arn[0] = rt::m("Arn",
+    &rt::STRING).at(rt::QUERY, "Arn").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionPolicyRequest {
@@ -680,20 +495,10 @@ pub struct GetLayerVersionPolicyRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    GetLayerVersionPolicyRequest, GET_LAYER_VERSION_POLICY_REQUEST, 0 => layer_name, 1 =>
-    version_number
-);
-pub static GET_LAYER_VERSION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLayerVersionPolicyRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("VersionNumber", &rt::LONG)
-            .at(rt::URI, "VersionNumber")
-            .flags(rt::REQUIRED),
-    ],
+    GetLayerVersionPolicyRequest, GET_LAYER_VERSION_POLICY_REQUEST, [layer_name[0] =
+    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionPolicyResponse {
@@ -703,12 +508,8 @@ pub struct GetLayerVersionPolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetLayerVersionPolicyResponse, GET_LAYER_VERSION_POLICY_RESPONSE, 0 => policy, 1 =>
-    revision_id
-);
-pub static GET_LAYER_VERSION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLayerVersionPolicyResponse",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+    GetLayerVersionPolicyResponse, GET_LAYER_VERSION_POLICY_RESPONSE, [policy[0] =
+    rt::m("Policy", &rt::STRING), revision_id[1] = rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionRequest {
@@ -718,20 +519,10 @@ pub struct GetLayerVersionRequest {
     pub version_number: i64,
 }
 rt::structure!(
-    GetLayerVersionRequest, GET_LAYER_VERSION_REQUEST, 0 => layer_name, 1 =>
-    version_number
-);
-pub static GET_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLayerVersionRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("VersionNumber", &rt::LONG)
-            .at(rt::URI, "VersionNumber")
-            .flags(rt::REQUIRED),
-    ],
+    GetLayerVersionRequest, GET_LAYER_VERSION_REQUEST, [layer_name[0] =
+    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
+    .min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG).at(rt::URI,
+    "VersionNumber").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLayerVersionResponse {
@@ -759,23 +550,15 @@ pub struct GetLayerVersionResponse {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    GetLayerVersionResponse, GET_LAYER_VERSION_RESPONSE, 0 => content, 1 => layer_arn, 2
-    => layer_version_arn, 3 => description, 4 => created_date, 5 => version, 6 =>
-    compatible_architectures, 7 => compatible_runtimes, 8 => license_info
-);
-pub static GET_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLayerVersionResponse",
-    &[
-        rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT),
-        rt::m("LayerArn", &rt::STRING).min(1.0),
-        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("CreatedDate", &rt::STRING).min(0.0),
-        rt::m("Version", &rt::LONG),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
-        rt::m("LicenseInfo", &rt::STRING).min(0.0),
-    ],
+    GetLayerVersionResponse, GET_LAYER_VERSION_RESPONSE, [content[0] = rt::m("Content",
+    &LAYER_VERSION_CONTENT_OUTPUT), layer_arn[1] = rt::m("LayerArn", &rt::STRING)
+    .min(1.0), layer_version_arn[2] = rt::m("LayerVersionArn", &rt::STRING).min(1.0),
+    description[3] = rt::m("Description", &rt::STRING).min(0.0), created_date[4] =
+    rt::m("CreatedDate", &rt::STRING).min(0.0), version[5] = rt::m("Version", &rt::LONG),
+    compatible_architectures[6] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[7] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[8] =
+    rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyRequest {
@@ -792,16 +575,10 @@ pub struct GetPolicyRequest {
     /// Specify a version or alias to get the policy for that resource.
     pub qualifier: Option<String>,
 }
-rt::structure!(GetPolicyRequest, GET_POLICY_REQUEST, 0 => function_name, 1 => qualifier);
-pub static GET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPolicyRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+rt::structure!(
+    GetPolicyRequest, GET_POLICY_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), qualifier[1] =
+    rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPolicyResponse {
@@ -810,10 +587,9 @@ pub struct GetPolicyResponse {
     /// A unique identifier for the current revision of the policy.
     pub revision_id: Option<String>,
 }
-rt::structure!(GetPolicyResponse, GET_POLICY_RESPONSE, 0 => policy, 1 => revision_id);
-pub static GET_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetPolicyResponse",
-    &[rt::m("Policy", &rt::STRING), rt::m("RevisionId", &rt::STRING)],
+rt::structure!(
+    GetPolicyResponse, GET_POLICY_RESPONSE, [policy[0] = rt::m("Policy", &rt::STRING),
+    revision_id[1] = rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetProvisionedConcurrencyConfigRequest {
@@ -831,21 +607,10 @@ pub struct GetProvisionedConcurrencyConfigRequest {
     pub qualifier: String,
 }
 rt::structure!(
-    GetProvisionedConcurrencyConfigRequest, GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, 0
-    => function_name, 1 => qualifier
-);
-pub static GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetProvisionedConcurrencyConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING)
-            .at(rt::QUERY, "Qualifier")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetProvisionedConcurrencyConfigRequest, GET_PROVISIONED_CONCURRENCY_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetProvisionedConcurrencyConfigResponse {
@@ -864,36 +629,24 @@ pub struct GetProvisionedConcurrencyConfigResponse {
 }
 rt::structure!(
     GetProvisionedConcurrencyConfigResponse, GET_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE,
-    0 => requested_provisioned_concurrent_executions, 1 =>
-    available_provisioned_concurrent_executions, 2 =>
-    allocated_provisioned_concurrent_executions, 3 => status, 4 => status_reason, 5 =>
-    last_modified
-);
-pub static GET_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetProvisionedConcurrencyConfigResponse",
-    &[
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING).min(0.0),
-    ],
+    [requested_provisioned_concurrent_executions[0] =
+    rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+    available_provisioned_concurrent_executions[1] =
+    rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+    allocated_provisioned_concurrent_executions[2] =
+    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING),
+    last_modified[5] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
     /// The Amazon Resource Name (ARN) of the Lambda resource you want to retrieve the policy for. You can use a qualified or an unqualified ARN. The value must be a complete ARN, and the operation does not accept wildcard characters.
     pub resource_arn: String,
 }
-rt::structure!(GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, 0 => resource_arn);
-pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyRequest",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "ResourceArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+rt::structure!(
+    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
@@ -903,12 +656,8 @@ pub struct GetResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, 0 => policy, 1 =>
-    revision_id
-);
-pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyResponse",
-    &[rt::m("Policy", &rt::STRING).min(1.0), rt::m("RevisionId", &rt::STRING).min(36.0)],
+    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigRequest {
@@ -926,18 +675,10 @@ pub struct GetRuntimeManagementConfigRequest {
     pub qualifier: Option<String>,
 }
 rt::structure!(
-    GetRuntimeManagementConfigRequest, GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier
-);
-pub static GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRuntimeManagementConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-    ],
+    GetRuntimeManagementConfigRequest, GET_RUNTIME_MANAGEMENT_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRuntimeManagementConfigResponse {
@@ -949,14 +690,8 @@ pub struct GetRuntimeManagementConfigResponse {
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(
-    GetRuntimeManagementConfigResponse, GET_RUNTIME_MANAGEMENT_CONFIG_RESPONSE, 0 =>
-    update_runtime_on, 1 => function_arn, 2 => runtime_version_arn
-);
-pub static GET_RUNTIME_MANAGEMENT_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRuntimeManagementConfigResponse",
-    &[
-        rt::m("UpdateRuntimeOn", &rt::ENUM),
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
-    ],
+    GetRuntimeManagementConfigResponse, GET_RUNTIME_MANAGEMENT_CONFIG_RESPONSE,
+    [update_runtime_on[0] = rt::m("UpdateRuntimeOn", &rt::ENUM), function_arn[1] =
+    rt::m("FunctionArn", &rt::STRING).min(0.0), runtime_version_arn[2] =
+    rt::m("RuntimeVersionArn", &rt::STRING).min(26.0)]
 );

@@ -14,15 +14,9 @@ pub struct ImageConfig {
     pub working_directory: Option<String>,
 }
 rt::structure!(
-    ImageConfig, IMAGE_CONFIG, 0 => entry_point, 1 => command, 2 => working_directory
-);
-pub static IMAGE_CONFIG: rt::Schema = rt::Schema::structure(
-    "ImageConfig",
-    &[
-        rt::m("EntryPoint", &STRING_LIST).min(0.0),
-        rt::m("Command", &STRING_LIST).min(0.0),
-        rt::m("WorkingDirectory", &rt::STRING).min(0.0),
-    ],
+    ImageConfig, IMAGE_CONFIG, [entry_point[0] = rt::m("EntryPoint", &STRING_LIST)
+    .min(0.0), command[1] = rt::m("Command", &STRING_LIST).min(0.0), working_directory[2]
+    = rt::m("WorkingDirectory", &rt::STRING).min(0.0)]
 );
 /// Error response to `GetFunctionConfiguration`.
 #[derive(Clone, Default, PartialEq)]
@@ -32,13 +26,9 @@ pub struct ImageConfigError {
     /// Error message.
     pub message: Option<String>,
 }
-rt::structure!(ImageConfigError, IMAGE_CONFIG_ERROR, 0 => error_code, 1 => message);
-pub static IMAGE_CONFIG_ERROR: rt::Schema = rt::Schema::structure(
-    "ImageConfigError",
-    &[
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+rt::structure!(
+    ImageConfigError, IMAGE_CONFIG_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// Response to a `GetFunctionConfiguration` request.
 #[derive(Clone, Default, PartialEq)]
@@ -49,11 +39,8 @@ pub struct ImageConfigResponse {
     pub error: Option<ImageConfigError>,
 }
 rt::structure!(
-    ImageConfigResponse, IMAGE_CONFIG_RESPONSE, 0 => image_config, 1 => error
-);
-pub static IMAGE_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ImageConfigResponse",
-    &[rt::m("ImageConfig", &IMAGE_CONFIG), rt::m("Error", &IMAGE_CONFIG_ERROR)],
+    ImageConfigResponse, IMAGE_CONFIG_RESPONSE, [image_config[0] = rt::m("ImageConfig",
+    &IMAGE_CONFIG), error[1] = rt::m("Error", &IMAGE_CONFIG_ERROR)]
 );
 /// Specifications that define the characteristics and constraints for compute instances used by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
@@ -66,16 +53,11 @@ pub struct InstanceRequirements {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 rt::structure!(
-    InstanceRequirements, INSTANCE_REQUIREMENTS, 0 => architectures, 1 =>
-    allowed_instance_types, 2 => excluded_instance_types
-);
-pub static INSTANCE_REQUIREMENTS: rt::Schema = rt::Schema::structure(
-    "InstanceRequirements",
-    &[
-        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
-        rt::m("AllowedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
-        rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
-    ],
+    InstanceRequirements, INSTANCE_REQUIREMENTS, [architectures[0] =
+    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), allowed_instance_types[1] =
+    rt::m("AllowedInstanceTypes", &INSTANCE_TYPE_SET).min(0.0),
+    excluded_instance_types[2] = rt::m("ExcludedInstanceTypes", &INSTANCE_TYPE_SET)
+    .min(0.0)]
 );
 pub static INSTANCE_TYPE_SET: rt::Schema = rt::Schema::list(
     "InstanceTypeSet",
@@ -88,14 +70,10 @@ pub struct InvalidCodeSignatureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidCodeSignatureException, INVALID_CODE_SIGNATURE_EXCEPTION, 0 => type_, 1 =>
-    message
+    InvalidCodeSignatureException, INVALID_CODE_SIGNATURE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_CODE_SIGNATURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidCodeSignatureException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// One of the parameters in the request is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
@@ -105,14 +83,10 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, 0 => type_, 1 =>
-    message
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterValueException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The request body could not be parsed as JSON, or a request header is invalid. For example, the 'x-amzn-RequestId' header is not a valid UUID string.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestContentException {
@@ -122,14 +96,10 @@ pub struct InvalidRequestContentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRequestContentException, INVALID_REQUEST_CONTENT_EXCEPTION, 0 => type_, 1 =>
-    message
+    InvalidRequestContentException, INVALID_REQUEST_CONTENT_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_REQUEST_CONTENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestContentException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The runtime or runtime version specified is not supported.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRuntimeException {
@@ -137,13 +107,10 @@ pub struct InvalidRuntimeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidRuntimeException, INVALID_RUNTIME_EXCEPTION, 0 => type_, 1 => message
+    InvalidRuntimeException, INVALID_RUNTIME_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static INVALID_RUNTIME_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRuntimeException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// The security group ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurityGroupIdException {
@@ -151,14 +118,10 @@ pub struct InvalidSecurityGroupIdException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidSecurityGroupIdException, INVALID_SECURITY_GROUP_ID_EXCEPTION, 0 => type_, 1
-    => message
+    InvalidSecurityGroupIdException, INVALID_SECURITY_GROUP_ID_EXCEPTION =
+    "InvalidSecurityGroupIDException", [type_[0] = rt::m("Type", &rt::STRING), message[1]
+    = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static INVALID_SECURITY_GROUP_ID_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidSecurityGroupIDException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// The subnet ID provided in the Lambda function VPC configuration is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSubnetIdException {
@@ -166,13 +129,10 @@ pub struct InvalidSubnetIdException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidSubnetIdException, INVALID_SUBNET_ID_EXCEPTION, 0 => type_, 1 => message
+    InvalidSubnetIdException, INVALID_SUBNET_ID_EXCEPTION = "InvalidSubnetIDException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static INVALID_SUBNET_ID_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidSubnetIDException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Lambda could not unzip the deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidZipFileException {
@@ -180,13 +140,10 @@ pub struct InvalidZipFileException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidZipFileException, INVALID_ZIP_FILE_EXCEPTION, 0 => type_, 1 => message
+    InvalidZipFileException, INVALID_ZIP_FILE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static INVALID_ZIP_FILE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidZipFileException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Details about a function invocation that completed.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationCompletedDetails {
@@ -200,17 +157,11 @@ pub struct InvocationCompletedDetails {
     pub error: Option<EventError>,
 }
 rt::structure!(
-    InvocationCompletedDetails, INVOCATION_COMPLETED_DETAILS, 0 => start_timestamp, 1 =>
-    end_timestamp, 2 => request_id, 3 => error
-);
-pub static INVOCATION_COMPLETED_DETAILS: rt::Schema = rt::Schema::structure(
-    "InvocationCompletedDetails",
-    &[
-        rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("RequestId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Error", &EVENT_ERROR),
-    ],
+    InvocationCompletedDetails, INVOCATION_COMPLETED_DETAILS, [start_timestamp[0] =
+    rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), end_timestamp[1] =
+    rt::m("EndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), request_id[2] =
+    rt::m("RequestId", &rt::STRING).flags(rt::REQUIRED), error[3] = rt::m("Error",
+    &EVENT_ERROR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationRequest {
@@ -248,27 +199,17 @@ pub struct InvocationRequest {
     pub tenant_id: Option<String>,
 }
 rt::structure!(
-    InvocationRequest, INVOCATION_REQUEST, 0 => function_name, 1 => invocation_type, 2 =>
-    log_type, 3 => client_context, 4 => durable_execution_name, 5 => payload, 6 =>
-    qualifier, 7 => tenant_id
-);
-pub static INVOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "InvocationRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("InvocationType", &rt::ENUM).at(rt::HEADER, "X-Amz-Invocation-Type"),
-        rt::m("LogType", &rt::ENUM).at(rt::HEADER, "X-Amz-Log-Type"),
-        rt::m("ClientContext", &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"),
-        rt::m("DurableExecutionName", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Durable-Execution-Name")
-            .min(1.0),
-        rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
-    ],
+    InvocationRequest, INVOCATION_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0),
+    invocation_type[1] = rt::m("InvocationType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Invocation-Type"), log_type[2] = rt::m("LogType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Log-Type"), client_context[3] = rt::m("ClientContext", &rt::STRING)
+    .at(rt::HEADER, "X-Amz-Client-Context"), durable_execution_name[4] =
+    rt::m("DurableExecutionName", &rt::STRING).at(rt::HEADER,
+    "X-Amz-Durable-Execution-Name").min(1.0), payload[5] = rt::m("Payload", &rt::BLOB)
+    .flags(rt::PAYLOAD | rt::SENSITIVE), qualifier[6] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), tenant_id[7] = rt::m("TenantId", &rt::STRING)
+    .at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InvocationResponse {
@@ -286,23 +227,15 @@ pub struct InvocationResponse {
     pub durable_execution_arn: Option<String>,
 }
 rt::structure!(
-    InvocationResponse, INVOCATION_RESPONSE, 0 => status_code, 1 => function_error, 2 =>
-    log_result, 3 => payload, 4 => executed_version, 5 => durable_execution_arn
-);
-pub static INVOCATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "InvocationResponse",
-    &[
-        rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"),
-        rt::m("FunctionError", &rt::STRING).at(rt::HEADER, "X-Amz-Function-Error"),
-        rt::m("LogResult", &rt::STRING).at(rt::HEADER, "X-Amz-Log-Result"),
-        rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("ExecutedVersion", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Executed-Version")
-            .min(1.0),
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Durable-Execution-Arn")
-            .min(1.0),
-    ],
+    InvocationResponse, INVOCATION_RESPONSE, [status_code[0] = rt::m("StatusCode",
+    &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"), function_error[1] =
+    rt::m("FunctionError", &rt::STRING).at(rt::HEADER, "X-Amz-Function-Error"),
+    log_result[2] = rt::m("LogResult", &rt::STRING).at(rt::HEADER, "X-Amz-Log-Result"),
+    payload[3] = rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
+    executed_version[4] = rt::m("ExecutedVersion", &rt::STRING).at(rt::HEADER,
+    "X-Amz-Executed-Version").min(1.0), durable_execution_arn[5] =
+    rt::m("DurableExecutionArn", &rt::STRING).at(rt::HEADER,
+    "X-Amz-Durable-Execution-Arn").min(1.0)]
 );
 rt::string_enum! {
     pub enum InvocationType { Event = "Event", RequestResponse = "RequestResponse",
@@ -325,19 +258,11 @@ pub struct InvokeAsyncRequest {
     pub invoke_args: rt::ByteStream,
 }
 rt::structure!(
-    InvokeAsyncRequest, INVOKE_ASYNC_REQUEST, 0 => function_name, 1 => invoke_args
+    InvokeAsyncRequest, INVOKE_ASYNC_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), invoke_args[1]
+    = rt::m("InvokeArgs", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD)]
+    .flags(rt::SHAPE_DEPRECATED)
 );
-pub static INVOKE_ASYNC_REQUEST: rt::Schema = rt::Schema::structure(
-        "InvokeAsyncRequest",
-        &[
-            rt::m("FunctionName", &rt::STRING)
-                .at(rt::URI, "FunctionName")
-                .flags(rt::REQUIRED)
-                .min(1.0),
-            rt::m("InvokeArgs", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD),
-        ],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
 /// A success response (`202 Accepted`) indicates that the request is queued for invocation.
 ///
 /// **Deprecated**
@@ -346,12 +271,10 @@ pub struct InvokeAsyncResponse {
     /// The status code.
     pub status: Option<i32>,
 }
-rt::structure!(InvokeAsyncResponse, INVOKE_ASYNC_RESPONSE, 0 => status);
-pub static INVOKE_ASYNC_RESPONSE: rt::Schema = rt::Schema::structure(
-        "InvokeAsyncResponse",
-        &[rt::m("Status", &rt::INTEGER).at(rt::STATUS_CODE, "Status")],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
+rt::structure!(
+    InvokeAsyncResponse, INVOKE_ASYNC_RESPONSE, [status[0] = rt::m("Status",
+    &rt::INTEGER).at(rt::STATUS_CODE, "Status")].flags(rt::SHAPE_DEPRECATED)
+);
 rt::string_enum! {
     pub enum InvokeMode { Buffered = "BUFFERED", ResponseStream = "RESPONSE_STREAM" }
 }
@@ -361,12 +284,11 @@ pub struct InvokeResponseStreamUpdate {
     /// Data returned by your Lambda function.
     pub payload: Option<rt::Blob>,
 }
-rt::structure!(InvokeResponseStreamUpdate, INVOKE_RESPONSE_STREAM_UPDATE, 0 => payload);
-pub static INVOKE_RESPONSE_STREAM_UPDATE: rt::Schema = rt::Schema::structure(
-        "InvokeResponseStreamUpdate",
-        &[rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD | rt::SENSITIVE)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    InvokeResponseStreamUpdate, INVOKE_RESPONSE_STREAM_UPDATE, [payload[0] =
+    rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD | rt::SENSITIVE)]
+    .flags(rt::EVENT)
+);
 /// A response confirming that the event stream is complete.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamCompleteEvent {
@@ -378,18 +300,11 @@ pub struct InvokeWithResponseStreamCompleteEvent {
     pub log_result: Option<String>,
 }
 rt::structure!(
-    InvokeWithResponseStreamCompleteEvent, INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT, 0
-    => error_code, 1 => error_details, 2 => log_result
+    InvokeWithResponseStreamCompleteEvent, INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT,
+    [error_code[0] = rt::m("ErrorCode", &rt::STRING), error_details[1] =
+    rt::m("ErrorDetails", &rt::STRING), log_result[2] = rt::m("LogResult", &rt::STRING)]
+    .flags(rt::EVENT)
 );
-pub static INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT: rt::Schema = rt::Schema::structure(
-        "InvokeWithResponseStreamCompleteEvent",
-        &[
-            rt::m("ErrorCode", &rt::STRING),
-            rt::m("ErrorDetails", &rt::STRING),
-            rt::m("LogResult", &rt::STRING),
-        ],
-    )
-    .flags(rt::EVENT);
 #[derive(Clone, Default, PartialEq)]
 pub struct InvokeWithResponseStreamRequest {
     /// The name or ARN of the Lambda function.
@@ -421,24 +336,16 @@ pub struct InvokeWithResponseStreamRequest {
     pub invocation_type: Option<ResponseStreamingInvocationType>,
 }
 rt::structure!(
-    InvokeWithResponseStreamRequest, INVOKE_WITH_RESPONSE_STREAM_REQUEST, 0 =>
-    function_name, 1 => log_type, 2 => client_context, 3 => qualifier, 4 => payload, 5 =>
-    tenant_id, 6 => invocation_type
-);
-pub static INVOKE_WITH_RESPONSE_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "InvokeWithResponseStreamRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("LogType", &rt::ENUM).at(rt::HEADER, "X-Amz-Log-Type"),
-        rt::m("ClientContext", &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
-        rt::m("InvocationType", &rt::ENUM).at(rt::HEADER, "X-Amz-Invocation-Type"),
-    ],
+    InvokeWithResponseStreamRequest, INVOKE_WITH_RESPONSE_STREAM_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), log_type[1] = rt::m("LogType", &rt::ENUM)
+    .at(rt::HEADER, "X-Amz-Log-Type"), client_context[2] = rt::m("ClientContext",
+    &rt::STRING).at(rt::HEADER, "X-Amz-Client-Context"), qualifier[3] =
+    rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), payload[4] =
+    rt::m("Payload", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE), tenant_id[5] =
+    rt::m("TenantId", &rt::STRING).at(rt::HEADER, "X-Amz-Tenant-Id").min(1.0),
+    invocation_type[6] = rt::m("InvocationType", &rt::ENUM).at(rt::HEADER,
+    "X-Amz-Invocation-Type")]
 );
 #[derive(Default)]
 pub struct InvokeWithResponseStreamResponse {
@@ -452,21 +359,13 @@ pub struct InvokeWithResponseStreamResponse {
     pub response_stream_content_type: Option<String>,
 }
 rt::structure!(
-    InvokeWithResponseStreamResponse, INVOKE_WITH_RESPONSE_STREAM_RESPONSE, 0 =>
-    status_code, 1 => executed_version, 2 => event_stream, 3 =>
-    response_stream_content_type
-);
-pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE: rt::Schema = rt::Schema::structure(
-    "InvokeWithResponseStreamResponse",
-    &[
-        rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE, "StatusCode"),
-        rt::m("ExecutedVersion", &rt::STRING)
-            .at(rt::HEADER, "X-Amz-Executed-Version")
-            .min(1.0),
-        rt::m("EventStream", &INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT)
-            .flags(rt::PAYLOAD | rt::EVENT_STREAM),
-        rt::m("ResponseStreamContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-    ],
+    InvokeWithResponseStreamResponse, INVOKE_WITH_RESPONSE_STREAM_RESPONSE,
+    [status_code[0] = rt::m("StatusCode", &rt::INTEGER).at(rt::STATUS_CODE,
+    "StatusCode"), executed_version[1] = rt::m("ExecutedVersion", &rt::STRING)
+    .at(rt::HEADER, "X-Amz-Executed-Version").min(1.0), event_stream[2] =
+    rt::m("EventStream", &INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT).flags(rt::PAYLOAD |
+    rt::EVENT_STREAM), response_stream_content_type[3] =
+    rt::m("ResponseStreamContentType", &rt::STRING).at(rt::HEADER, "Content-Type")]
 );
 /// An object that includes a chunk of the response payload. When the stream has ended, Lambda includes a `InvokeComplete` object.
 #[derive(Clone, Default, PartialEq)]
@@ -477,13 +376,8 @@ pub struct InvokeWithResponseStreamResponseEvent {
     pub invoke_complete: Option<InvokeWithResponseStreamCompleteEvent>,
 }
 rt::structure!(
-    InvokeWithResponseStreamResponseEvent, INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT, 0
-    => payload_chunk, 1 => invoke_complete
-);
-pub static INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT: rt::Schema = rt::Schema::structure(
-    "InvokeWithResponseStreamResponseEvent",
-    &[
-        rt::m("PayloadChunk", &INVOKE_RESPONSE_STREAM_UPDATE),
-        rt::m("InvokeComplete", &INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT),
-    ],
+    InvokeWithResponseStreamResponseEvent, INVOKE_WITH_RESPONSE_STREAM_RESPONSE_EVENT,
+    [payload_chunk[0] = rt::m("PayloadChunk", &INVOKE_RESPONSE_STREAM_UPDATE),
+    invoke_complete[1] = rt::m("InvokeComplete",
+    &INVOKE_WITH_RESPONSE_STREAM_COMPLETE_EVENT)]
 );

@@ -10,25 +10,21 @@ pub struct KmsAccessDeniedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, 0 => type_, 1 => message
+    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION = "KMSAccessDeniedException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSAccessDeniedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Lambda couldn't decrypt the environment variables because the KMS key used is disabled. Check the Lambda function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabledException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(KmsDisabledException, KMS_DISABLED_EXCEPTION, 0 => type_, 1 => message);
-pub static KMS_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSDisabledException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
+rt::structure!(
+    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
+);
 /// Lambda couldn't decrypt the environment variables because the state of the KMS key used is not valid for Decrypt. Check the function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidStateException {
@@ -36,25 +32,21 @@ pub struct KmsInvalidStateException {
     pub message: Option<String>,
 }
 rt::structure!(
-    KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION, 0 => type_, 1 => message
+    KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION = "KMSInvalidStateException",
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static KMS_INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSInvalidStateException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 /// Lambda couldn't decrypt the environment variables because the KMS key was not found. Check the function's KMS key settings.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFoundException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION, 0 => type_, 1 => message);
-pub static KMS_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSNotFoundException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
+rt::structure!(
+    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
+);
 rt::string_enum! {
     pub enum KafkaEventSourceMappingConsumptionMode { Stream = "Stream", Queue = "Queue"
     }
@@ -77,12 +69,8 @@ pub struct KafkaSchemaRegistryAccessConfig {
     pub uri: Option<String>,
 }
 rt::structure!(
-    KafkaSchemaRegistryAccessConfig, KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG, 0 => type_, 1
-    => uri
-);
-pub static KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG: rt::Schema = rt::Schema::structure(
-    "KafkaSchemaRegistryAccessConfig",
-    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING).min(0.0)],
+    KafkaSchemaRegistryAccessConfig, KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG, [type_[0] =
+    rt::m("Type", &rt::ENUM), uri[1] = rt::m("URI", &rt::STRING).min(0.0)]
 );
 pub static KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "KafkaSchemaRegistryAccessConfigList",
@@ -112,17 +100,11 @@ pub struct KafkaSchemaRegistryConfig {
     pub schema_validation_configs: Option<Vec<KafkaSchemaValidationConfig>>,
 }
 rt::structure!(
-    KafkaSchemaRegistryConfig, KAFKA_SCHEMA_REGISTRY_CONFIG, 0 => schema_registry_uri, 1
-    => event_record_format, 2 => access_configs, 3 => schema_validation_configs
-);
-pub static KAFKA_SCHEMA_REGISTRY_CONFIG: rt::Schema = rt::Schema::structure(
-    "KafkaSchemaRegistryConfig",
-    &[
-        rt::m("SchemaRegistryURI", &rt::STRING).min(1.0),
-        rt::m("EventRecordFormat", &rt::ENUM),
-        rt::m("AccessConfigs", &KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST),
-        rt::m("SchemaValidationConfigs", &KAFKA_SCHEMA_VALIDATION_CONFIG_LIST),
-    ],
+    KafkaSchemaRegistryConfig, KAFKA_SCHEMA_REGISTRY_CONFIG, [schema_registry_uri[0] =
+    rt::m("SchemaRegistryURI", &rt::STRING).min(1.0), event_record_format[1] =
+    rt::m("EventRecordFormat", &rt::ENUM), access_configs[2] = rt::m("AccessConfigs",
+    &KAFKA_SCHEMA_REGISTRY_ACCESS_CONFIG_LIST), schema_validation_configs[3] =
+    rt::m("SchemaValidationConfigs", &KAFKA_SCHEMA_VALIDATION_CONFIG_LIST)]
 );
 rt::string_enum! {
     pub enum KafkaSchemaValidationAttribute { Key = "KEY", Value = "VALUE" }
@@ -134,11 +116,8 @@ pub struct KafkaSchemaValidationConfig {
     pub attribute: Option<KafkaSchemaValidationAttribute>,
 }
 rt::structure!(
-    KafkaSchemaValidationConfig, KAFKA_SCHEMA_VALIDATION_CONFIG, 0 => attribute
-);
-pub static KAFKA_SCHEMA_VALIDATION_CONFIG: rt::Schema = rt::Schema::structure(
-    "KafkaSchemaValidationConfig",
-    &[rt::m("Attribute", &rt::ENUM)],
+    KafkaSchemaValidationConfig, KAFKA_SCHEMA_VALIDATION_CONFIG, [attribute[0] =
+    rt::m("Attribute", &rt::ENUM)]
 );
 pub static KAFKA_SCHEMA_VALIDATION_CONFIG_LIST: rt::Schema = rt::Schema::list(
     "KafkaSchemaValidationConfigList",

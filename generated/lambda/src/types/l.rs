@@ -15,17 +15,12 @@ pub struct LambdaManagedInstancesCapacityProviderConfig {
 }
 rt::structure!(
     LambdaManagedInstancesCapacityProviderConfig,
-    LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG, 0 => capacity_provider_arn, 1 =>
-    per_execution_environment_max_concurrency, 2 =>
-    execution_environment_memory_gi_b_per_v_cpu
-);
-pub static LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG: rt::Schema = rt::Schema::structure(
-    "LambdaManagedInstancesCapacityProviderConfig",
-    &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PerExecutionEnvironmentMaxConcurrency", &rt::INTEGER).min(1.0),
-        rt::m("ExecutionEnvironmentMemoryGiBPerVCpu", &rt::DOUBLE).min(2.0),
-    ],
+    LAMBDA_MANAGED_INSTANCES_CAPACITY_PROVIDER_CONFIG, [capacity_provider_arn[0] =
+    rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    per_execution_environment_max_concurrency[1] =
+    rt::m("PerExecutionEnvironmentMaxConcurrency", &rt::INTEGER).min(1.0),
+    execution_environment_memory_gi_b_per_v_cpu[2] =
+    rt::m("ExecutionEnvironmentMemoryGiBPerVCpu", &rt::DOUBLE).min(2.0)]
 );
 rt::string_enum! {
     pub enum LastUpdateStatus { Successful = "Successful", Failed = "Failed", InProgress
@@ -71,17 +66,10 @@ pub struct Layer {
     pub signing_job_arn: Option<String>,
 }
 rt::structure!(
-    Layer, LAYER, 0 => arn, 1 => code_size, 2 => signing_profile_version_arn, 3 =>
-    signing_job_arn
-);
-pub static LAYER: rt::Schema = rt::Schema::structure(
-    "Layer",
-    &[
-        rt::m("Arn", &rt::STRING).min(1.0),
-        rt::m("CodeSize", &rt::LONG),
-        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
-        rt::m("SigningJobArn", &rt::STRING).min(0.0),
-    ],
+    Layer, LAYER, [arn[0] = rt::m("Arn", &rt::STRING).min(1.0), code_size[1] =
+    rt::m("CodeSize", &rt::LONG), signing_profile_version_arn[2] =
+    rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0), signing_job_arn[3] =
+    rt::m("SigningJobArn", &rt::STRING).min(0.0)]
 );
 pub static LAYER_LIST: rt::Schema = rt::Schema::list(
     "LayerList",
@@ -105,18 +93,11 @@ pub struct LayerVersionContentInput {
     pub zip_file: Option<rt::Blob>,
 }
 rt::structure!(
-    LayerVersionContentInput, LAYER_VERSION_CONTENT_INPUT, 0 => s3_bucket, 1 => s3_key, 2
-    => s3_object_version, 3 => s3_object_storage_mode, 4 => zip_file
-);
-pub static LAYER_VERSION_CONTENT_INPUT: rt::Schema = rt::Schema::structure(
-    "LayerVersionContentInput",
-    &[
-        rt::m("S3Bucket", &rt::STRING).min(3.0),
-        rt::m("S3Key", &rt::STRING).min(1.0),
-        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-        rt::m("S3ObjectStorageMode", &rt::ENUM),
-        rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
-    ],
+    LayerVersionContentInput, LAYER_VERSION_CONTENT_INPUT, [s3_bucket[0] =
+    rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key[1] = rt::m("S3Key", &rt::STRING)
+    .min(1.0), s3_object_version[2] = rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
+    s3_object_storage_mode[3] = rt::m("S3ObjectStorageMode", &rt::ENUM), zip_file[4] =
+    rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE)]
 );
 /// Details about a version of an [Lambda layer](https://docs.aws.amazon.com/lambda/latest/dg/configuration-layers.html).
 #[derive(Clone, Default, PartialEq)]
@@ -135,20 +116,12 @@ pub struct LayerVersionContentOutput {
     pub resolved_s3_object: Option<ResolvedS3Object>,
 }
 rt::structure!(
-    LayerVersionContentOutput, LAYER_VERSION_CONTENT_OUTPUT, 0 => location, 1 =>
-    code_sha256, 2 => code_size, 3 => signing_profile_version_arn, 4 => signing_job_arn,
-    5 => resolved_s3_object
-);
-pub static LAYER_VERSION_CONTENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "LayerVersionContentOutput",
-    &[
-        rt::m("Location", &rt::STRING).min(0.0),
-        rt::m("CodeSha256", &rt::STRING),
-        rt::m("CodeSize", &rt::LONG),
-        rt::m("SigningProfileVersionArn", &rt::STRING).min(0.0),
-        rt::m("SigningJobArn", &rt::STRING).min(0.0),
-        rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT),
-    ],
+    LayerVersionContentOutput, LAYER_VERSION_CONTENT_OUTPUT, [location[0] =
+    rt::m("Location", &rt::STRING).min(0.0), code_sha256[1] = rt::m("CodeSha256",
+    &rt::STRING), code_size[2] = rt::m("CodeSize", &rt::LONG),
+    signing_profile_version_arn[3] = rt::m("SigningProfileVersionArn", &rt::STRING)
+    .min(0.0), signing_job_arn[4] = rt::m("SigningJobArn", &rt::STRING).min(0.0),
+    resolved_s3_object[5] = rt::m("ResolvedS3Object", &RESOLVED_S3_OBJECT)]
 );
 pub static LAYER_VERSIONS_LIST: rt::Schema = rt::Schema::list(
     "LayerVersionsList",
@@ -177,21 +150,14 @@ pub struct LayerVersionsListItem {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    LayerVersionsListItem, LAYER_VERSIONS_LIST_ITEM, 0 => layer_version_arn, 1 =>
-    version, 2 => description, 3 => created_date, 4 => compatible_architectures, 5 =>
-    compatible_runtimes, 6 => license_info
-);
-pub static LAYER_VERSIONS_LIST_ITEM: rt::Schema = rt::Schema::structure(
-    "LayerVersionsListItem",
-    &[
-        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
-        rt::m("Version", &rt::LONG),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("CreatedDate", &rt::STRING).min(0.0),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
-        rt::m("LicenseInfo", &rt::STRING).min(0.0),
-    ],
+    LayerVersionsListItem, LAYER_VERSIONS_LIST_ITEM, [layer_version_arn[0] =
+    rt::m("LayerVersionArn", &rt::STRING).min(1.0), version[1] = rt::m("Version",
+    &rt::LONG), description[2] = rt::m("Description", &rt::STRING).min(0.0),
+    created_date[3] = rt::m("CreatedDate", &rt::STRING).min(0.0),
+    compatible_architectures[4] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[5] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[6] =
+    rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 pub static LAYERS_LIST: rt::Schema = rt::Schema::list(
     "LayersList",
@@ -208,16 +174,10 @@ pub struct LayersListItem {
     pub latest_matching_version: Option<LayerVersionsListItem>,
 }
 rt::structure!(
-    LayersListItem, LAYERS_LIST_ITEM, 0 => layer_name, 1 => layer_arn, 2 =>
-    latest_matching_version
-);
-pub static LAYERS_LIST_ITEM: rt::Schema = rt::Schema::structure(
-    "LayersListItem",
-    &[
-        rt::m("LayerName", &rt::STRING).min(1.0),
-        rt::m("LayerArn", &rt::STRING).min(1.0),
-        rt::m("LatestMatchingVersion", &LAYER_VERSIONS_LIST_ITEM),
-    ],
+    LayersListItem, LAYERS_LIST_ITEM, [layer_name[0] = rt::m("LayerName", &rt::STRING)
+    .min(1.0), layer_arn[1] = rt::m("LayerArn", &rt::STRING).min(1.0),
+    latest_matching_version[2] = rt::m("LatestMatchingVersion",
+    &LAYER_VERSIONS_LIST_ITEM)]
 );
 pub static LAYERS_REFERENCE_LIST: rt::Schema = rt::Schema::list(
     "LayersReferenceList",
@@ -243,20 +203,12 @@ pub struct ListAliasesRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListAliasesRequest, LIST_ALIASES_REQUEST, 0 => function_name, 1 => function_version,
-    2 => marker, 3 => max_items
-);
-pub static LIST_ALIASES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAliasesRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY, "FunctionVersion").min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListAliasesRequest, LIST_ALIASES_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0),
+    function_version[1] = rt::m("FunctionVersion", &rt::STRING).at(rt::QUERY,
+    "FunctionVersion").min(1.0), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAliasesResponse {
@@ -266,11 +218,8 @@ pub struct ListAliasesResponse {
     pub aliases: Option<Vec<AliasConfiguration>>,
 }
 rt::structure!(
-    ListAliasesResponse, LIST_ALIASES_RESPONSE, 0 => next_marker, 1 => aliases
-);
-pub static LIST_ALIASES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAliasesResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("Aliases", &ALIAS_LIST)],
+    ListAliasesResponse, LIST_ALIASES_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), aliases[1] = rt::m("Aliases", &ALIAS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCapacityProvidersRequest {
@@ -282,16 +231,10 @@ pub struct ListCapacityProvidersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListCapacityProvidersRequest, LIST_CAPACITY_PROVIDERS_REQUEST, 0 => state, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_CAPACITY_PROVIDERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCapacityProvidersRequest",
-    &[
-        rt::m("State", &rt::ENUM).at(rt::QUERY, "State"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListCapacityProvidersRequest, LIST_CAPACITY_PROVIDERS_REQUEST, [state[0] =
+    rt::m("State", &rt::ENUM).at(rt::QUERY, "State"), marker[1] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER)
+    .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCapacityProvidersResponse {
@@ -301,17 +244,9 @@ pub struct ListCapacityProvidersResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    ListCapacityProvidersResponse, LIST_CAPACITY_PROVIDERS_RESPONSE, 0 =>
-    capacity_providers, 1 => next_marker
-);
-pub static LIST_CAPACITY_PROVIDERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListCapacityProvidersResponse",
-    &[
-        rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST)
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    ListCapacityProvidersResponse, LIST_CAPACITY_PROVIDERS_RESPONSE,
+    [capacity_providers[0] = rt::m("CapacityProviders", &CAPACITY_PROVIDERS_LIST)
+    .flags(rt::REQUIRED).min(0.0), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsRequest {
@@ -321,15 +256,9 @@ pub struct ListCodeSigningConfigsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListCodeSigningConfigsRequest, LIST_CODE_SIGNING_CONFIGS_REQUEST, 0 => marker, 1 =>
-    max_items
-);
-pub static LIST_CODE_SIGNING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCodeSigningConfigsRequest",
-    &[
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListCodeSigningConfigsRequest, LIST_CODE_SIGNING_CONFIGS_REQUEST, [marker[0] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items[1] =
+    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCodeSigningConfigsResponse {
@@ -339,15 +268,9 @@ pub struct ListCodeSigningConfigsResponse {
     pub code_signing_configs: Option<Vec<CodeSigningConfig>>,
 }
 rt::structure!(
-    ListCodeSigningConfigsResponse, LIST_CODE_SIGNING_CONFIGS_RESPONSE, 0 => next_marker,
-    1 => code_signing_configs
-);
-pub static LIST_CODE_SIGNING_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListCodeSigningConfigsResponse",
-    &[
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("CodeSigningConfigs", &CODE_SIGNING_CONFIG_LIST),
-    ],
+    ListCodeSigningConfigsResponse, LIST_CODE_SIGNING_CONFIGS_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), code_signing_configs[1] =
+    rt::m("CodeSigningConfigs", &CODE_SIGNING_CONFIG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDurableExecutionsByFunctionRequest {
@@ -381,27 +304,17 @@ pub struct ListDurableExecutionsByFunctionRequest {
 }
 rt::structure!(
     ListDurableExecutionsByFunctionRequest, LIST_DURABLE_EXECUTIONS_BY_FUNCTION_REQUEST,
-    0 => function_name, 1 => qualifier, 2 => durable_execution_name, 3 => statuses, 4 =>
-    started_after, 5 => started_before, 6 => reverse_order, 7 => marker, 8 => max_items
-);
-pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListDurableExecutionsByFunctionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("DurableExecutionName", &rt::STRING)
-            .at(rt::QUERY, "DurableExecutionName")
-            .min(1.0),
-        rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY, "Statuses").min(1.0),
-        rt::m("StartedAfter", &rt::TIMESTAMP).at(rt::QUERY, "StartedAfter"),
-        rt::m("StartedBefore", &rt::TIMESTAMP).at(rt::QUERY, "StartedBefore"),
-        rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0),
-    ],
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), durable_execution_name[2] =
+    rt::m("DurableExecutionName", &rt::STRING).at(rt::QUERY, "DurableExecutionName")
+    .min(1.0), statuses[3] = rt::m("Statuses", &EXECUTION_STATUS_LIST).at(rt::QUERY,
+    "Statuses").min(1.0), started_after[4] = rt::m("StartedAfter", &rt::TIMESTAMP)
+    .at(rt::QUERY, "StartedAfter"), started_before[5] = rt::m("StartedBefore",
+    &rt::TIMESTAMP).at(rt::QUERY, "StartedBefore"), reverse_order[6] =
+    rt::m("ReverseOrder", &rt::BOOLEAN).at(rt::QUERY, "ReverseOrder"), marker[7] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"), max_items[8] =
+    rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(0.0)]
 );
 /// The response from the ListDurableExecutionsByFunction operation, containing a list of durable executions and pagination information.
 #[derive(Clone, Default, PartialEq)]
@@ -413,12 +326,9 @@ pub struct ListDurableExecutionsByFunctionResponse {
 }
 rt::structure!(
     ListDurableExecutionsByFunctionResponse,
-    LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE, 0 => durable_executions, 1 =>
-    next_marker
-);
-pub static LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListDurableExecutionsByFunctionResponse",
-    &[rt::m("DurableExecutions", &DURABLE_EXECUTIONS), rt::m("NextMarker", &rt::STRING)],
+    LIST_DURABLE_EXECUTIONS_BY_FUNCTION_RESPONSE, [durable_executions[0] =
+    rt::m("DurableExecutions", &DURABLE_EXECUTIONS), next_marker[1] = rt::m("NextMarker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourceMappingsRequest {
@@ -448,17 +358,12 @@ pub struct ListEventSourceMappingsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListEventSourceMappingsRequest, LIST_EVENT_SOURCE_MAPPINGS_REQUEST, 0 =>
-    event_source_arn, 1 => function_name, 2 => marker, 3 => max_items
-);
-pub static LIST_EVENT_SOURCE_MAPPINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListEventSourceMappingsRequest",
-    &[
-        rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY, "EventSourceArn").min(0.0),
-        rt::m("FunctionName", &rt::STRING).at(rt::QUERY, "FunctionName").min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListEventSourceMappingsRequest, LIST_EVENT_SOURCE_MAPPINGS_REQUEST,
+    [event_source_arn[0] = rt::m("EventSourceArn", &rt::STRING).at(rt::QUERY,
+    "EventSourceArn").min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
+    .at(rt::QUERY, "FunctionName").min(1.0), marker[2] = rt::m("Marker", &rt::STRING)
+    .at(rt::QUERY, "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER)
+    .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListEventSourceMappingsResponse {
@@ -468,15 +373,9 @@ pub struct ListEventSourceMappingsResponse {
     pub event_source_mappings: Option<Vec<EventSourceMappingConfiguration>>,
 }
 rt::structure!(
-    ListEventSourceMappingsResponse, LIST_EVENT_SOURCE_MAPPINGS_RESPONSE, 0 =>
-    next_marker, 1 => event_source_mappings
-);
-pub static LIST_EVENT_SOURCE_MAPPINGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEventSourceMappingsResponse",
-    &[
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("EventSourceMappings", &EVENT_SOURCE_MAPPINGS_LIST),
-    ],
+    ListEventSourceMappingsResponse, LIST_EVENT_SOURCE_MAPPINGS_RESPONSE, [next_marker[0]
+    = rt::m("NextMarker", &rt::STRING), event_source_mappings[1] =
+    rt::m("EventSourceMappings", &EVENT_SOURCE_MAPPINGS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionEventInvokeConfigsRequest {
@@ -496,19 +395,11 @@ pub struct ListFunctionEventInvokeConfigsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListFunctionEventInvokeConfigsRequest, LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST, 0
-    => function_name, 1 => marker, 2 => max_items
-);
-pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListFunctionEventInvokeConfigsRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListFunctionEventInvokeConfigsRequest, LIST_FUNCTION_EVENT_INVOKE_CONFIGS_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionEventInvokeConfigsResponse {
@@ -519,14 +410,9 @@ pub struct ListFunctionEventInvokeConfigsResponse {
 }
 rt::structure!(
     ListFunctionEventInvokeConfigsResponse, LIST_FUNCTION_EVENT_INVOKE_CONFIGS_RESPONSE,
-    0 => function_event_invoke_configs, 1 => next_marker
-);
-pub static LIST_FUNCTION_EVENT_INVOKE_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListFunctionEventInvokeConfigsResponse",
-    &[
-        rt::m("FunctionEventInvokeConfigs", &FUNCTION_EVENT_INVOKE_CONFIG_LIST),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    [function_event_invoke_configs[0] = rt::m("FunctionEventInvokeConfigs",
+    &FUNCTION_EVENT_INVOKE_CONFIG_LIST), next_marker[1] = rt::m("NextMarker",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsRequest {
@@ -546,19 +432,10 @@ pub struct ListFunctionUrlConfigsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListFunctionUrlConfigsRequest, LIST_FUNCTION_URL_CONFIGS_REQUEST, 0 => function_name,
-    1 => marker, 2 => max_items
-);
-pub static LIST_FUNCTION_URL_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListFunctionUrlConfigsRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListFunctionUrlConfigsRequest, LIST_FUNCTION_URL_CONFIGS_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionUrlConfigsResponse {
@@ -568,15 +445,9 @@ pub struct ListFunctionUrlConfigsResponse {
     pub next_marker: Option<String>,
 }
 rt::structure!(
-    ListFunctionUrlConfigsResponse, LIST_FUNCTION_URL_CONFIGS_RESPONSE, 0 =>
-    function_url_configs, 1 => next_marker
-);
-pub static LIST_FUNCTION_URL_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListFunctionUrlConfigsResponse",
-    &[
-        rt::m("FunctionUrlConfigs", &FUNCTION_URL_CONFIG_LIST).flags(rt::REQUIRED),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    ListFunctionUrlConfigsResponse, LIST_FUNCTION_URL_CONFIGS_RESPONSE,
+    [function_url_configs[0] = rt::m("FunctionUrlConfigs", &FUNCTION_URL_CONFIG_LIST)
+    .flags(rt::REQUIRED), next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionVersionsByCapacityProviderRequest {
@@ -589,19 +460,11 @@ pub struct ListFunctionVersionsByCapacityProviderRequest {
 }
 rt::structure!(
     ListFunctionVersionsByCapacityProviderRequest,
-    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST, 0 => capacity_provider_name, 1
-    => marker, 2 => max_items
-);
-pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListFunctionVersionsByCapacityProviderRequest",
-    &[
-        rt::m("CapacityProviderName", &rt::STRING)
-            .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_REQUEST, [capacity_provider_name[0] =
+    rt::m("CapacityProviderName", &rt::STRING).at(rt::URI, "CapacityProviderName")
+    .flags(rt::REQUIRED).min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionVersionsByCapacityProviderResponse {
@@ -614,18 +477,11 @@ pub struct ListFunctionVersionsByCapacityProviderResponse {
 }
 rt::structure!(
     ListFunctionVersionsByCapacityProviderResponse,
-    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE, 0 => capacity_provider_arn, 1
-    => function_versions, 2 => next_marker
-);
-pub static LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListFunctionVersionsByCapacityProviderResponse",
-    &[
-        rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionVersions", &FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST)
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    LIST_FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_RESPONSE, [capacity_provider_arn[0] =
+    rt::m("CapacityProviderArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    function_versions[1] = rt::m("FunctionVersions",
+    &FUNCTION_VERSIONS_BY_CAPACITY_PROVIDER_LIST).flags(rt::REQUIRED).min(0.0),
+    next_marker[2] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsByCodeSigningConfigRequest {
@@ -638,19 +494,11 @@ pub struct ListFunctionsByCodeSigningConfigRequest {
 }
 rt::structure!(
     ListFunctionsByCodeSigningConfigRequest,
-    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST, 0 => code_signing_config_arn, 1 =>
-    marker, 2 => max_items
-);
-pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListFunctionsByCodeSigningConfigRequest",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING)
-            .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_REQUEST, [code_signing_config_arn[0] =
+    rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI, "CodeSigningConfigArn")
+    .flags(rt::REQUIRED).min(0.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsByCodeSigningConfigResponse {
@@ -661,11 +509,8 @@ pub struct ListFunctionsByCodeSigningConfigResponse {
 }
 rt::structure!(
     ListFunctionsByCodeSigningConfigResponse,
-    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE, 0 => next_marker, 1 => function_arns
-);
-pub static LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListFunctionsByCodeSigningConfigResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("FunctionArns", &FUNCTION_ARN_LIST)],
+    LIST_FUNCTIONS_BY_CODE_SIGNING_CONFIG_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), function_arns[1] = rt::m("FunctionArns", &FUNCTION_ARN_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListFunctionsRequest {
@@ -679,17 +524,11 @@ pub struct ListFunctionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListFunctionsRequest, LIST_FUNCTIONS_REQUEST, 0 => master_region, 1 =>
-    function_version, 2 => marker, 3 => max_items
-);
-pub static LIST_FUNCTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListFunctionsRequest",
-    &[
-        rt::m("MasterRegion", &rt::STRING).at(rt::QUERY, "MasterRegion").min(1.0),
-        rt::m("FunctionVersion", &rt::ENUM).at(rt::QUERY, "FunctionVersion"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListFunctionsRequest, LIST_FUNCTIONS_REQUEST, [master_region[0] =
+    rt::m("MasterRegion", &rt::STRING).at(rt::QUERY, "MasterRegion").min(1.0),
+    function_version[1] = rt::m("FunctionVersion", &rt::ENUM).at(rt::QUERY,
+    "FunctionVersion"), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 /// A list of Lambda functions.
 #[derive(Clone, Default, PartialEq)]
@@ -700,11 +539,8 @@ pub struct ListFunctionsResponse {
     pub functions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
-    ListFunctionsResponse, LIST_FUNCTIONS_RESPONSE, 0 => next_marker, 1 => functions
-);
-pub static LIST_FUNCTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListFunctionsResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("Functions", &FUNCTION_LIST)],
+    ListFunctionsResponse, LIST_FUNCTIONS_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), functions[1] = rt::m("Functions", &FUNCTION_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsRequest {
@@ -724,22 +560,13 @@ pub struct ListLayerVersionsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListLayerVersionsRequest, LIST_LAYER_VERSIONS_REQUEST, 0 => compatible_architecture,
-    1 => compatible_runtime, 2 => layer_name, 3 => marker, 4 => max_items
-);
-pub static LIST_LAYER_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListLayerVersionsRequest",
-    &[
-        rt::m("CompatibleArchitecture", &rt::ENUM)
-            .at(rt::QUERY, "CompatibleArchitecture"),
-        rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY, "CompatibleRuntime"),
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListLayerVersionsRequest, LIST_LAYER_VERSIONS_REQUEST, [compatible_architecture[0] =
+    rt::m("CompatibleArchitecture", &rt::ENUM).at(rt::QUERY, "CompatibleArchitecture"),
+    compatible_runtime[1] = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
+    "CompatibleRuntime"), layer_name[2] = rt::m("LayerName", &rt::STRING).at(rt::URI,
+    "LayerName").flags(rt::REQUIRED).min(1.0), marker[3] = rt::m("Marker", &rt::STRING)
+    .at(rt::QUERY, "Marker"), max_items[4] = rt::m("MaxItems", &rt::INTEGER)
+    .at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayerVersionsResponse {
@@ -749,12 +576,9 @@ pub struct ListLayerVersionsResponse {
     pub layer_versions: Option<Vec<LayerVersionsListItem>>,
 }
 rt::structure!(
-    ListLayerVersionsResponse, LIST_LAYER_VERSIONS_RESPONSE, 0 => next_marker, 1 =>
-    layer_versions
-);
-pub static LIST_LAYER_VERSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListLayerVersionsResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("LayerVersions", &LAYER_VERSIONS_LIST)],
+    ListLayerVersionsResponse, LIST_LAYER_VERSIONS_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), layer_versions[1] = rt::m("LayerVersions",
+    &LAYER_VERSIONS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayersRequest {
@@ -772,18 +596,12 @@ pub struct ListLayersRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListLayersRequest, LIST_LAYERS_REQUEST, 0 => compatible_architecture, 1 =>
-    compatible_runtime, 2 => marker, 3 => max_items
-);
-pub static LIST_LAYERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListLayersRequest",
-    &[
-        rt::m("CompatibleArchitecture", &rt::ENUM)
-            .at(rt::QUERY, "CompatibleArchitecture"),
-        rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY, "CompatibleRuntime"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListLayersRequest, LIST_LAYERS_REQUEST, [compatible_architecture[0] =
+    rt::m("CompatibleArchitecture", &rt::ENUM).at(rt::QUERY, "CompatibleArchitecture"),
+    compatible_runtime[1] = rt::m("CompatibleRuntime", &rt::ENUM).at(rt::QUERY,
+    "CompatibleRuntime"), marker[2] = rt::m("Marker", &rt::STRING).at(rt::QUERY,
+    "Marker"), max_items[3] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLayersResponse {
@@ -792,10 +610,9 @@ pub struct ListLayersResponse {
     /// A list of function layers.
     pub layers: Option<Vec<LayersListItem>>,
 }
-rt::structure!(ListLayersResponse, LIST_LAYERS_RESPONSE, 0 => next_marker, 1 => layers);
-pub static LIST_LAYERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListLayersResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("Layers", &LAYERS_LIST)],
+rt::structure!(
+    ListLayersResponse, LIST_LAYERS_RESPONSE, [next_marker[0] = rt::m("NextMarker",
+    &rt::STRING), layers[1] = rt::m("Layers", &LAYERS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsRequest {
@@ -816,19 +633,10 @@ pub struct ListProvisionedConcurrencyConfigsRequest {
 }
 rt::structure!(
     ListProvisionedConcurrencyConfigsRequest,
-    LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST, 0 => function_name, 1 => marker, 2 =>
-    max_items
-);
-pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListProvisionedConcurrencyConfigsRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    LIST_PROVISIONED_CONCURRENCY_CONFIGS_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListProvisionedConcurrencyConfigsResponse {
@@ -841,41 +649,25 @@ pub struct ListProvisionedConcurrencyConfigsResponse {
 }
 rt::structure!(
     ListProvisionedConcurrencyConfigsResponse,
-    LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE, 0 => provisioned_concurrency_configs,
-    1 => next_marker
-);
-pub static LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListProvisionedConcurrencyConfigsResponse",
-    &[
-        rt::m("ProvisionedConcurrencyConfigs", &PROVISIONED_CONCURRENCY_CONFIG_LIST),
-        rt::m("NextMarker", &rt::STRING),
-    ],
+    LIST_PROVISIONED_CONCURRENCY_CONFIGS_RESPONSE, [provisioned_concurrency_configs[0] =
+    rt::m("ProvisionedConcurrencyConfigs", &PROVISIONED_CONCURRENCY_CONFIG_LIST),
+    next_marker[1] = rt::m("NextMarker", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsRequest {
     /// The resource's Amazon Resource Name (ARN). Note: Lambda does not support adding tags to function aliases or versions.
     pub resource: String,
 }
-rt::structure!(ListTagsRequest, LIST_TAGS_REQUEST, 0 => resource);
-pub static LIST_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsRequest",
-    &[
-        rt::m("Resource", &rt::STRING)
-            .at(rt::URI, "Resource")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+rt::structure!(
+    ListTagsRequest, LIST_TAGS_REQUEST, [resource[0] = rt::m("Resource", &rt::STRING)
+    .at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsResponse {
     /// The function's tags.
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListTagsResponse, LIST_TAGS_RESPONSE, 0 => tags);
-pub static LIST_TAGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsResponse",
-    &[rt::m("Tags", &TAGS)],
-);
+rt::structure!(ListTagsResponse, LIST_TAGS_RESPONSE, [tags[0] = rt::m("Tags", &TAGS)]);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionRequest {
     /// The name or ARN of the Lambda function.
@@ -894,19 +686,10 @@ pub struct ListVersionsByFunctionRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    ListVersionsByFunctionRequest, LIST_VERSIONS_BY_FUNCTION_REQUEST, 0 => function_name,
-    1 => marker, 2 => max_items
-);
-pub static LIST_VERSIONS_BY_FUNCTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListVersionsByFunctionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
-        rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0),
-    ],
+    ListVersionsByFunctionRequest, LIST_VERSIONS_BY_FUNCTION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), marker[1] = rt::m("Marker", &rt::STRING).at(rt::QUERY, "Marker"),
+    max_items[2] = rt::m("MaxItems", &rt::INTEGER).at(rt::QUERY, "MaxItems").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListVersionsByFunctionResponse {
@@ -916,12 +699,8 @@ pub struct ListVersionsByFunctionResponse {
     pub versions: Option<Vec<FunctionConfiguration>>,
 }
 rt::structure!(
-    ListVersionsByFunctionResponse, LIST_VERSIONS_BY_FUNCTION_RESPONSE, 0 => next_marker,
-    1 => versions
-);
-pub static LIST_VERSIONS_BY_FUNCTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListVersionsByFunctionResponse",
-    &[rt::m("NextMarker", &rt::STRING), rt::m("Versions", &FUNCTION_LIST)],
+    ListVersionsByFunctionResponse, LIST_VERSIONS_BY_FUNCTION_RESPONSE, [next_marker[0] =
+    rt::m("NextMarker", &rt::STRING), versions[1] = rt::m("Versions", &FUNCTION_LIST)]
 );
 rt::string_enum! {
     pub enum LogFormat { Json = "JSON", Text = "Text" }
@@ -942,15 +721,8 @@ pub struct LoggingConfig {
     pub log_group: Option<String>,
 }
 rt::structure!(
-    LoggingConfig, LOGGING_CONFIG, 0 => log_format, 1 => application_log_level, 2 =>
-    system_log_level, 3 => log_group
-);
-pub static LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-    "LoggingConfig",
-    &[
-        rt::m("LogFormat", &rt::ENUM),
-        rt::m("ApplicationLogLevel", &rt::ENUM),
-        rt::m("SystemLogLevel", &rt::ENUM),
-        rt::m("LogGroup", &rt::STRING).min(1.0),
-    ],
+    LoggingConfig, LOGGING_CONFIG, [log_format[0] = rt::m("LogFormat", &rt::ENUM),
+    application_log_level[1] = rt::m("ApplicationLogLevel", &rt::ENUM),
+    system_log_level[2] = rt::m("SystemLogLevel", &rt::ENUM), log_group[3] =
+    rt::m("LogGroup", &rt::STRING).min(1.0)]
 );

@@ -12,10 +12,7 @@ pub struct ModeNotSupportedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ModeNotSupportedException, MODE_NOT_SUPPORTED_EXCEPTION, 0 => type_, 1 => message
+    ModeNotSupportedException, MODE_NOT_SUPPORTED_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static MODE_NOT_SUPPORTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ModeNotSupportedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

@@ -11,10 +11,7 @@ pub struct NoPublishedVersionException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoPublishedVersionException, NO_PUBLISHED_VERSION_EXCEPTION, 0 => type_, 1 => message
+    NoPublishedVersionException, NO_PUBLISHED_VERSION_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static NO_PUBLISHED_VERSION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NoPublishedVersionException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

@@ -15,10 +15,8 @@ pub struct OnFailure {
     /// To retain records of failed invocations from [Kinesis](https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), [DynamoDB](https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), [self-managed Kafka](https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html#services-smaa-onfailure-destination) or [Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html#services-msk-onfailure-destination), you can configure an Amazon SNS topic, Amazon SQS queue, or Amazon S3 bucket as the destination.
     pub destination: Option<String>,
 }
-rt::structure!(OnFailure, ON_FAILURE, 0 => destination);
-pub static ON_FAILURE: rt::Schema = rt::Schema::structure(
-    "OnFailure",
-    &[rt::m("Destination", &rt::STRING).min(0.0)],
+rt::structure!(
+    OnFailure, ON_FAILURE, [destination[0] = rt::m("Destination", &rt::STRING).min(0.0)]
 );
 /// A destination for events that were processed successfully.
 ///
@@ -32,10 +30,8 @@ pub struct OnSuccess {
     /// **Note:** Amazon SNS destinations have a message size limit of 256 KB. If the combined size of the function request and response payload exceeds the limit, Lambda will drop the payload when sending `OnFailure` event to the destination. For details on this behavior, refer to [Retaining records of asynchronous invocations](https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
     pub destination: Option<String>,
 }
-rt::structure!(OnSuccess, ON_SUCCESS, 0 => destination);
-pub static ON_SUCCESS: rt::Schema = rt::Schema::structure(
-    "OnSuccess",
-    &[rt::m("Destination", &rt::STRING).min(0.0)],
+rt::structure!(
+    OnSuccess, ON_SUCCESS, [destination[0] = rt::m("Destination", &rt::STRING).min(0.0)]
 );
 /// Information about an operation within a durable execution.
 #[derive(Clone, Default, PartialEq)]
@@ -68,29 +64,18 @@ pub struct OperationShape {
     pub chained_invoke_details: Option<ChainedInvokeDetails>,
 }
 rt::structure!(
-    OperationShape, OPERATION, 0 => id, 1 => parent_id, 2 => name, 3 => type_, 4 =>
-    sub_type, 5 => start_timestamp, 6 => end_timestamp, 7 => status, 8 =>
-    execution_details, 9 => context_details, 10 => step_details, 11 => wait_details, 12
-    => callback_details, 13 => chained_invoke_details
-);
-pub static OPERATION: rt::Schema = rt::Schema::structure(
-    "Operation",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ParentId", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubType", &rt::STRING).min(1.0),
-        rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("EndTimestamp", &rt::TIMESTAMP),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ExecutionDetails", &EXECUTION_DETAILS),
-        rt::m("ContextDetails", &CONTEXT_DETAILS),
-        rt::m("StepDetails", &STEP_DETAILS),
-        rt::m("WaitDetails", &WAIT_DETAILS),
-        rt::m("CallbackDetails", &CALLBACK_DETAILS),
-        rt::m("ChainedInvokeDetails", &CHAINED_INVOKE_DETAILS),
-    ],
+    OperationShape, OPERATION = "Operation", [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_id[1] = rt::m("ParentId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("Name", &rt::STRING).min(1.0), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), sub_type[4] = rt::m("SubType", &rt::STRING).min(1.0),
+    start_timestamp[5] = rt::m("StartTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    end_timestamp[6] = rt::m("EndTimestamp", &rt::TIMESTAMP), status[7] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED), execution_details[8] = rt::m("ExecutionDetails",
+    &EXECUTION_DETAILS), context_details[9] = rt::m("ContextDetails", &CONTEXT_DETAILS),
+    step_details[10] = rt::m("StepDetails", &STEP_DETAILS), wait_details[11] =
+    rt::m("WaitDetails", &WAIT_DETAILS), callback_details[12] = rt::m("CallbackDetails",
+    &CALLBACK_DETAILS), chained_invoke_details[13] = rt::m("ChainedInvokeDetails",
+    &CHAINED_INVOKE_DETAILS)]
 );
 rt::string_enum! {
     pub enum OperationAction { Start = "START", Succeed = "SUCCEED", Fail = "FAIL", Retry
@@ -134,28 +119,17 @@ pub struct OperationUpdate {
     pub chained_invoke_options: Option<ChainedInvokeOptions>,
 }
 rt::structure!(
-    OperationUpdate, OPERATION_UPDATE, 0 => id, 1 => parent_id, 2 => name, 3 => type_, 4
-    => sub_type, 5 => action, 6 => payload, 7 => error, 8 => context_options, 9 =>
-    step_options, 10 => wait_options, 11 => callback_options, 12 =>
-    chained_invoke_options
-);
-pub static OPERATION_UPDATE: rt::Schema = rt::Schema::structure(
-    "OperationUpdate",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ParentId", &rt::STRING).min(1.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubType", &rt::STRING).min(1.0),
-        rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-        rt::m("ContextOptions", &CONTEXT_OPTIONS),
-        rt::m("StepOptions", &STEP_OPTIONS),
-        rt::m("WaitOptions", &WAIT_OPTIONS),
-        rt::m("CallbackOptions", &CALLBACK_OPTIONS),
-        rt::m("ChainedInvokeOptions", &CHAINED_INVOKE_OPTIONS),
-    ],
+    OperationUpdate, OPERATION_UPDATE, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), parent_id[1] = rt::m("ParentId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("Name", &rt::STRING).min(1.0), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), sub_type[4] = rt::m("SubType", &rt::STRING).min(1.0),
+    action[5] = rt::m("Action", &rt::ENUM).flags(rt::REQUIRED), payload[6] =
+    rt::m("Payload", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[7] =
+    rt::m("Error", &ERROR_OBJECT), context_options[8] = rt::m("ContextOptions",
+    &CONTEXT_OPTIONS), step_options[9] = rt::m("StepOptions", &STEP_OPTIONS),
+    wait_options[10] = rt::m("WaitOptions", &WAIT_OPTIONS), callback_options[11] =
+    rt::m("CallbackOptions", &CALLBACK_OPTIONS), chained_invoke_options[12] =
+    rt::m("ChainedInvokeOptions", &CHAINED_INVOKE_OPTIONS)]
 );
 pub static OPERATION_UPDATES: rt::Schema = rt::Schema::list(
     "OperationUpdates",

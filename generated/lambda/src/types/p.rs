@@ -17,16 +17,11 @@ pub struct PauseDetails {
     pub execution_timeout_paused: bool,
 }
 rt::structure!(
-    PauseDetails, PAUSE_DETAILS, 0 => pause_request_timestamp, 1 => reason, 2 =>
-    execution_timeout_paused
-);
-pub static PAUSE_DETAILS: rt::Schema = rt::Schema::structure(
-    "PauseDetails",
-    &[
-        rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    PauseDetails, PAUSE_DETAILS, [pause_request_timestamp[0] =
+    rt::m("PauseRequestTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED), reason[1] =
+    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    execution_timeout_paused[2] = rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDurableExecutionRequest {
@@ -40,28 +35,16 @@ pub struct PauseDurableExecutionRequest {
     pub execution_timeout_paused: Option<bool>,
 }
 rt::structure!(
-    PauseDurableExecutionRequest, PAUSE_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn, 1 => client_token, 2 => reason, 3 => execution_timeout_paused
-);
-pub static PAUSE_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PauseDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN),
-    ],
+    PauseDurableExecutionRequest, PAUSE_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason[2] =
+    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
+    execution_timeout_paused[3] = rt::m("ExecutionTimeoutPaused", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PauseDurableExecutionResponse {}
-rt::structure!(PauseDurableExecutionResponse, PAUSE_DURABLE_EXECUTION_RESPONSE);
-pub static PAUSE_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PauseDurableExecutionResponse",
-    &[],
-);
+rt::structure!(PauseDurableExecutionResponse, PAUSE_DURABLE_EXECUTION_RESPONSE, []);
 /// The permissions policy for the resource is too large. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyLengthExceededException {
@@ -69,14 +52,10 @@ pub struct PolicyLengthExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION, 0 => type_, 1 =>
-    message
+    PolicyLengthExceededException, POLICY_LENGTH_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static POLICY_LENGTH_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PolicyLengthExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.
 ///
 /// - **For AddPermission and RemovePermission API operations:** Call `GetPolicy` to retrieve the latest RevisionId for your resource.
@@ -89,13 +68,10 @@ pub struct PreconditionFailedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PreconditionFailedException, PRECONDITION_FAILED_EXCEPTION, 0 => type_, 1 => message
+    PreconditionFailedException, PRECONDITION_FAILED_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(412u16, false))
 );
-pub static PRECONDITION_FAILED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PreconditionFailedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(412u16, false));
 /// Configuration for tag propagation to managed resources launched by the capacity provider.
 #[derive(Clone, Default, PartialEq)]
 pub struct PropagateTags {
@@ -104,10 +80,9 @@ pub struct PropagateTags {
     /// A list of tags to apply to managed resources when `Mode` is set to `Explicit`. You can specify up to 40 tags.
     pub explicit_tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(PropagateTags, PROPAGATE_TAGS, 0 => mode, 1 => explicit_tags);
-pub static PROPAGATE_TAGS: rt::Schema = rt::Schema::structure(
-    "PropagateTags",
-    &[rt::m("Mode", &rt::ENUM), rt::m("ExplicitTags", &PROPAGATE_TAGS_EXPLICIT_TAGS_MAP)],
+rt::structure!(
+    PropagateTags, PROPAGATE_TAGS, [mode[0] = rt::m("Mode", &rt::ENUM), explicit_tags[1]
+    = rt::m("ExplicitTags", &PROPAGATE_TAGS_EXPLICIT_TAGS_MAP)]
 );
 pub static PROPAGATE_TAGS_EXPLICIT_TAGS_MAP: rt::Schema = rt::Schema::map(
     "PropagateTagsExplicitTagsMap",
@@ -139,23 +114,16 @@ pub struct ProvisionedConcurrencyConfigListItem {
     pub last_modified: Option<String>,
 }
 rt::structure!(
-    ProvisionedConcurrencyConfigListItem, PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM, 0 =>
-    function_arn, 1 => requested_provisioned_concurrent_executions, 2 =>
-    available_provisioned_concurrent_executions, 3 =>
-    allocated_provisioned_concurrent_executions, 4 => status, 5 => status_reason, 6 =>
-    last_modified
-);
-pub static PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM: rt::Schema = rt::Schema::structure(
-    "ProvisionedConcurrencyConfigListItem",
-    &[
-        rt::m("FunctionArn", &rt::STRING).min(0.0),
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING).min(0.0),
-    ],
+    ProvisionedConcurrencyConfigListItem, PROVISIONED_CONCURRENCY_CONFIG_LIST_ITEM,
+    [function_arn[0] = rt::m("FunctionArn", &rt::STRING).min(0.0),
+    requested_provisioned_concurrent_executions[1] =
+    rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+    available_provisioned_concurrent_executions[2] =
+    rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+    allocated_provisioned_concurrent_executions[3] =
+    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[4] =
+    rt::m("Status", &rt::ENUM), status_reason[5] = rt::m("StatusReason", &rt::STRING),
+    last_modified[6] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 /// The specified configuration does not exist.
 #[derive(Clone, Default, PartialEq)]
@@ -165,13 +133,10 @@ pub struct ProvisionedConcurrencyConfigNotFoundException {
 }
 rt::structure!(
     ProvisionedConcurrencyConfigNotFoundException,
-    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND_EXCEPTION, 0 => type_, 1 => message
+    PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static PROVISIONED_CONCURRENCY_CONFIG_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ProvisionedConcurrencyConfigNotFoundException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 rt::string_enum! {
     pub enum ProvisionedConcurrencyStatusEnum { InProgress = "IN_PROGRESS", Ready =
     "READY", Failed = "FAILED" }
@@ -187,16 +152,10 @@ pub struct ProvisionedPollerConfig {
     pub poller_group_name: Option<String>,
 }
 rt::structure!(
-    ProvisionedPollerConfig, PROVISIONED_POLLER_CONFIG, 0 => minimum_pollers, 1 =>
-    maximum_pollers, 2 => poller_group_name
-);
-pub static PROVISIONED_POLLER_CONFIG: rt::Schema = rt::Schema::structure(
-    "ProvisionedPollerConfig",
-    &[
-        rt::m("MinimumPollers", &rt::INTEGER).min(1.0),
-        rt::m("MaximumPollers", &rt::INTEGER).min(1.0),
-        rt::m("PollerGroupName", &rt::STRING).min(0.0),
-    ],
+    ProvisionedPollerConfig, PROVISIONED_POLLER_CONFIG, [minimum_pollers[0] =
+    rt::m("MinimumPollers", &rt::INTEGER).min(1.0), maximum_pollers[1] =
+    rt::m("MaximumPollers", &rt::INTEGER).min(1.0), poller_group_name[2] =
+    rt::m("PollerGroupName", &rt::STRING).min(0.0)]
 );
 /// The resource-based policy you tried to add to the Lambda resource would grant public access to it, which isn't allowed.
 #[derive(Clone, Default, PartialEq)]
@@ -206,12 +165,11 @@ pub struct PublicPolicyException {
     /// The exception message.
     pub message: Option<String>,
 }
-rt::structure!(PublicPolicyException, PUBLIC_POLICY_EXCEPTION, 0 => type_, 1 => message);
-pub static PUBLIC_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PublicPolicyException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishLayerVersionRequest {
     /// The name or Amazon Resource Name (ARN) of the layer.
@@ -234,23 +192,14 @@ pub struct PublishLayerVersionRequest {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    PublishLayerVersionRequest, PUBLISH_LAYER_VERSION_REQUEST, 0 => layer_name, 1 =>
-    description, 2 => content, 3 => compatible_architectures, 4 => compatible_runtimes, 5
-    => license_info
-);
-pub static PUBLISH_LAYER_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PublishLayerVersionRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Content", &LAYER_VERSION_CONTENT_INPUT).flags(rt::REQUIRED),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
-        rt::m("LicenseInfo", &rt::STRING).min(0.0),
-    ],
+    PublishLayerVersionRequest, PUBLISH_LAYER_VERSION_REQUEST, [layer_name[0] =
+    rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName").flags(rt::REQUIRED)
+    .min(1.0), description[1] = rt::m("Description", &rt::STRING).min(0.0), content[2] =
+    rt::m("Content", &LAYER_VERSION_CONTENT_INPUT).flags(rt::REQUIRED),
+    compatible_architectures[3] = rt::m("CompatibleArchitectures",
+    &COMPATIBLE_ARCHITECTURES).min(0.0), compatible_runtimes[4] =
+    rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0), license_info[5] =
+    rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishLayerVersionResponse {
@@ -278,23 +227,15 @@ pub struct PublishLayerVersionResponse {
     pub license_info: Option<String>,
 }
 rt::structure!(
-    PublishLayerVersionResponse, PUBLISH_LAYER_VERSION_RESPONSE, 0 => content, 1 =>
-    layer_arn, 2 => layer_version_arn, 3 => description, 4 => created_date, 5 => version,
-    6 => compatible_architectures, 7 => compatible_runtimes, 8 => license_info
-);
-pub static PUBLISH_LAYER_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PublishLayerVersionResponse",
-    &[
-        rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT),
-        rt::m("LayerArn", &rt::STRING).min(1.0),
-        rt::m("LayerVersionArn", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("CreatedDate", &rt::STRING).min(0.0),
-        rt::m("Version", &rt::LONG),
-        rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
-        rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
-        rt::m("LicenseInfo", &rt::STRING).min(0.0),
-    ],
+    PublishLayerVersionResponse, PUBLISH_LAYER_VERSION_RESPONSE, [content[0] =
+    rt::m("Content", &LAYER_VERSION_CONTENT_OUTPUT), layer_arn[1] = rt::m("LayerArn",
+    &rt::STRING).min(1.0), layer_version_arn[2] = rt::m("LayerVersionArn", &rt::STRING)
+    .min(1.0), description[3] = rt::m("Description", &rt::STRING).min(0.0),
+    created_date[4] = rt::m("CreatedDate", &rt::STRING).min(0.0), version[5] =
+    rt::m("Version", &rt::LONG), compatible_architectures[6] =
+    rt::m("CompatibleArchitectures", &COMPATIBLE_ARCHITECTURES).min(0.0),
+    compatible_runtimes[7] = rt::m("CompatibleRuntimes", &COMPATIBLE_RUNTIMES).min(0.0),
+    license_info[8] = rt::m("LicenseInfo", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishVersionRequest {
@@ -318,21 +259,11 @@ pub struct PublishVersionRequest {
     pub publish_to: Option<FunctionVersionLatestPublished>,
 }
 rt::structure!(
-    PublishVersionRequest, PUBLISH_VERSION_REQUEST, 0 => function_name, 1 => code_sha256,
-    2 => description, 3 => revision_id, 4 => publish_to
-);
-pub static PUBLISH_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PublishVersionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CodeSha256", &rt::STRING),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("RevisionId", &rt::STRING),
-        rt::m("PublishTo", &rt::ENUM),
-    ],
+    PublishVersionRequest, PUBLISH_VERSION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), code_sha256[1] = rt::m("CodeSha256", &rt::STRING), description[2] =
+    rt::m("Description", &rt::STRING).min(0.0), revision_id[3] = rt::m("RevisionId",
+    &rt::STRING), publish_to[4] = rt::m("PublishTo", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionCodeSigningConfigRequest {
@@ -350,18 +281,10 @@ pub struct PutFunctionCodeSigningConfigRequest {
     pub function_name: String,
 }
 rt::structure!(
-    PutFunctionCodeSigningConfigRequest, PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST, 0 =>
-    code_signing_config_arn, 1 => function_name
-);
-pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutFunctionCodeSigningConfigRequest",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    PutFunctionCodeSigningConfigRequest, PUT_FUNCTION_CODE_SIGNING_CONFIG_REQUEST,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
+    .at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionCodeSigningConfigResponse {
@@ -379,15 +302,10 @@ pub struct PutFunctionCodeSigningConfigResponse {
     pub function_name: String,
 }
 rt::structure!(
-    PutFunctionCodeSigningConfigResponse, PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE, 0 =>
-    code_signing_config_arn, 1 => function_name
-);
-pub static PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutFunctionCodeSigningConfigResponse",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("FunctionName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    PutFunctionCodeSigningConfigResponse, PUT_FUNCTION_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), function_name[1] = rt::m("FunctionName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionConcurrencyRequest {
@@ -405,18 +323,10 @@ pub struct PutFunctionConcurrencyRequest {
     pub reserved_concurrent_executions: i32,
 }
 rt::structure!(
-    PutFunctionConcurrencyRequest, PUT_FUNCTION_CONCURRENCY_REQUEST, 0 => function_name,
-    1 => reserved_concurrent_executions
-);
-pub static PUT_FUNCTION_CONCURRENCY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutFunctionConcurrencyRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ReservedConcurrentExecutions", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    PutFunctionConcurrencyRequest, PUT_FUNCTION_CONCURRENCY_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), reserved_concurrent_executions[1] = rt::m("ReservedConcurrentExecutions",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionEventInvokeConfigRequest {
@@ -450,22 +360,13 @@ pub struct PutFunctionEventInvokeConfigRequest {
     pub destination_config: Option<DestinationConfig>,
 }
 rt::structure!(
-    PutFunctionEventInvokeConfigRequest, PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier, 2 => maximum_retry_attempts, 3 =>
-    maximum_event_age_in_seconds, 4 => destination_config
-);
-pub static PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutFunctionEventInvokeConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-    ],
+    PutFunctionEventInvokeConfigRequest, PUT_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts[2] =
+    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3]
+    = rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
+    rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionRecursionConfigRequest {
@@ -489,18 +390,10 @@ pub struct PutFunctionRecursionConfigRequest {
     pub recursive_loop: RecursiveLoop,
 }
 rt::structure!(
-    PutFunctionRecursionConfigRequest, PUT_FUNCTION_RECURSION_CONFIG_REQUEST, 0 =>
-    function_name, 1 => recursive_loop
-);
-pub static PUT_FUNCTION_RECURSION_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutFunctionRecursionConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("RecursiveLoop", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    PutFunctionRecursionConfigRequest, PUT_FUNCTION_RECURSION_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), recursive_loop[1] = rt::m("RecursiveLoop", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionRecursionConfigResponse {
@@ -512,12 +405,8 @@ pub struct PutFunctionRecursionConfigResponse {
     pub recursive_loop: Option<RecursiveLoop>,
 }
 rt::structure!(
-    PutFunctionRecursionConfigResponse, PUT_FUNCTION_RECURSION_CONFIG_RESPONSE, 0 =>
-    recursive_loop
-);
-pub static PUT_FUNCTION_RECURSION_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutFunctionRecursionConfigResponse",
-    &[rt::m("RecursiveLoop", &rt::ENUM)],
+    PutFunctionRecursionConfigResponse, PUT_FUNCTION_RECURSION_CONFIG_RESPONSE,
+    [recursive_loop[0] = rt::m("RecursiveLoop", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigRequest {
@@ -529,22 +418,11 @@ pub struct PutFunctionScalingConfigRequest {
     pub function_scaling_config: Option<FunctionScalingConfig>,
 }
 rt::structure!(
-    PutFunctionScalingConfigRequest, PUT_FUNCTION_SCALING_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier, 2 => function_scaling_config
-);
-pub static PUT_FUNCTION_SCALING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutFunctionScalingConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING)
-            .at(rt::QUERY, "Qualifier")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("FunctionScalingConfig", &FUNCTION_SCALING_CONFIG),
-    ],
+    PutFunctionScalingConfigRequest, PUT_FUNCTION_SCALING_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0), function_scaling_config[2]
+    = rt::m("FunctionScalingConfig", &FUNCTION_SCALING_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutFunctionScalingConfigResponse {
@@ -552,12 +430,8 @@ pub struct PutFunctionScalingConfigResponse {
     pub function_state: Option<State>,
 }
 rt::structure!(
-    PutFunctionScalingConfigResponse, PUT_FUNCTION_SCALING_CONFIG_RESPONSE, 0 =>
-    function_state
-);
-pub static PUT_FUNCTION_SCALING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutFunctionScalingConfigResponse",
-    &[rt::m("FunctionState", &rt::ENUM)],
+    PutFunctionScalingConfigResponse, PUT_FUNCTION_SCALING_CONFIG_RESPONSE,
+    [function_state[0] = rt::m("FunctionState", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutProvisionedConcurrencyConfigRequest {
@@ -577,24 +451,12 @@ pub struct PutProvisionedConcurrencyConfigRequest {
     pub provisioned_concurrent_executions: i32,
 }
 rt::structure!(
-    PutProvisionedConcurrencyConfigRequest, PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST, 0
-    => function_name, 1 => qualifier, 2 => provisioned_concurrent_executions
-);
-pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutProvisionedConcurrencyConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING)
-            .at(rt::QUERY, "Qualifier")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ProvisionedConcurrentExecutions", &rt::INTEGER)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    PutProvisionedConcurrencyConfigRequest, PUT_PROVISIONED_CONCURRENCY_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").flags(rt::REQUIRED).min(1.0),
+    provisioned_concurrent_executions[2] = rt::m("ProvisionedConcurrentExecutions",
+    &rt::INTEGER).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutProvisionedConcurrencyConfigResponse {
@@ -613,21 +475,14 @@ pub struct PutProvisionedConcurrencyConfigResponse {
 }
 rt::structure!(
     PutProvisionedConcurrencyConfigResponse, PUT_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE,
-    0 => requested_provisioned_concurrent_executions, 1 =>
-    allocated_provisioned_concurrent_executions, 2 =>
-    available_provisioned_concurrent_executions, 3 => status, 4 => status_reason, 5 =>
-    last_modified
-);
-pub static PUT_PROVISIONED_CONCURRENCY_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutProvisionedConcurrencyConfigResponse",
-    &[
-        rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
-        rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusReason", &rt::STRING),
-        rt::m("LastModified", &rt::STRING).min(0.0),
-    ],
+    [requested_provisioned_concurrent_executions[0] =
+    rt::m("RequestedProvisionedConcurrentExecutions", &rt::INTEGER).min(1.0),
+    allocated_provisioned_concurrent_executions[1] =
+    rt::m("AllocatedProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0),
+    available_provisioned_concurrent_executions[2] =
+    rt::m("AvailableProvisionedConcurrentExecutions", &rt::INTEGER).min(0.0), status[3] =
+    rt::m("Status", &rt::ENUM), status_reason[4] = rt::m("StatusReason", &rt::STRING),
+    last_modified[5] = rt::m("LastModified", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
@@ -641,19 +496,10 @@ pub struct PutResourcePolicyRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, 0 => resource_arn, 1 =>
-    policy, 2 => revision_id
-);
-pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyRequest",
-    &[
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "ResourceArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RevisionId", &rt::STRING).min(36.0),
-    ],
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).at(rt::URI, "ResourceArn").flags(rt::REQUIRED)
+    .min(0.0), policy[1] = rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    revision_id[2] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -663,12 +509,8 @@ pub struct PutResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, 0 => policy, 1 =>
-    revision_id
-);
-pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyResponse",
-    &[rt::m("Policy", &rt::STRING).min(1.0), rt::m("RevisionId", &rt::STRING).min(36.0)],
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), revision_id[1] = rt::m("RevisionId", &rt::STRING).min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigRequest {
@@ -696,20 +538,12 @@ pub struct PutRuntimeManagementConfigRequest {
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(
-    PutRuntimeManagementConfigRequest, PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier, 2 => update_runtime_on, 3 => runtime_version_arn
-);
-pub static PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRuntimeManagementConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
-    ],
+    PutRuntimeManagementConfigRequest, PUT_RUNTIME_MANAGEMENT_CONFIG_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), update_runtime_on[2] = rt::m("UpdateRuntimeOn",
+    &rt::ENUM).flags(rt::REQUIRED), runtime_version_arn[3] = rt::m("RuntimeVersionArn",
+    &rt::STRING).min(26.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRuntimeManagementConfigResponse {
@@ -721,14 +555,8 @@ pub struct PutRuntimeManagementConfigResponse {
     pub runtime_version_arn: Option<String>,
 }
 rt::structure!(
-    PutRuntimeManagementConfigResponse, PUT_RUNTIME_MANAGEMENT_CONFIG_RESPONSE, 0 =>
-    update_runtime_on, 1 => function_arn, 2 => runtime_version_arn
-);
-pub static PUT_RUNTIME_MANAGEMENT_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutRuntimeManagementConfigResponse",
-    &[
-        rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
-    ],
+    PutRuntimeManagementConfigResponse, PUT_RUNTIME_MANAGEMENT_CONFIG_RESPONSE,
+    [update_runtime_on[0] = rt::m("UpdateRuntimeOn", &rt::ENUM).flags(rt::REQUIRED),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    runtime_version_arn[2] = rt::m("RuntimeVersionArn", &rt::STRING).min(26.0)]
 );

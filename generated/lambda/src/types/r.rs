@@ -12,14 +12,10 @@ pub struct RecursiveInvocationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RecursiveInvocationException, RECURSIVE_INVOCATION_EXCEPTION, 0 => type_, 1 =>
-    message
+    RecursiveInvocationException, RECURSIVE_INVOCATION_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static RECURSIVE_INVOCATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RecursiveInvocationException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 rt::string_enum! {
     pub enum RecursiveLoop { Allow = "Allow", Terminate = "Terminate" }
 }
@@ -35,25 +31,13 @@ pub struct RemoveLayerVersionPermissionRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    RemoveLayerVersionPermissionRequest, REMOVE_LAYER_VERSION_PERMISSION_REQUEST, 0 =>
-    layer_name, 1 => version_number, 2 => statement_id, 3 => revision_id
-);
-pub static REMOVE_LAYER_VERSION_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveLayerVersionPermissionRequest",
-    &[
-        rt::m("LayerName", &rt::STRING)
-            .at(rt::URI, "LayerName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("VersionNumber", &rt::LONG)
-            .at(rt::URI, "VersionNumber")
-            .flags(rt::REQUIRED),
-        rt::m("StatementId", &rt::STRING)
-            .at(rt::URI, "StatementId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
-    ],
+    RemoveLayerVersionPermissionRequest, REMOVE_LAYER_VERSION_PERMISSION_REQUEST,
+    [layer_name[0] = rt::m("LayerName", &rt::STRING).at(rt::URI, "LayerName")
+    .flags(rt::REQUIRED).min(1.0), version_number[1] = rt::m("VersionNumber", &rt::LONG)
+    .at(rt::URI, "VersionNumber").flags(rt::REQUIRED), statement_id[2] =
+    rt::m("StatementId", &rt::STRING).at(rt::URI, "StatementId").flags(rt::REQUIRED)
+    .min(1.0), revision_id[3] = rt::m("RevisionId", &rt::STRING).at(rt::QUERY,
+    "RevisionId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionRequest {
@@ -75,23 +59,12 @@ pub struct RemovePermissionRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, 0 => function_name, 1 =>
-    statement_id, 2 => qualifier, 3 => revision_id
-);
-pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemovePermissionRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("StatementId", &rt::STRING)
-            .at(rt::URI, "StatementId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId"),
-    ],
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), statement_id[1] = rt::m("StatementId", &rt::STRING).at(rt::URI,
+    "StatementId").flags(rt::REQUIRED).min(1.0), qualifier[2] = rt::m("Qualifier",
+    &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0), revision_id[3] =
+    rt::m("RevisionId", &rt::STRING).at(rt::QUERY, "RevisionId")]
 );
 /// The request payload exceeded the `Invoke` request body JSON input quota. For more information, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 #[derive(Clone, Default, PartialEq)]
@@ -100,13 +73,10 @@ pub struct RequestTooLargeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RequestTooLargeException, REQUEST_TOO_LARGE_EXCEPTION, 0 => type_, 1 => message
+    RequestTooLargeException, REQUEST_TOO_LARGE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(413u16, false))
 );
-pub static REQUEST_TOO_LARGE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RequestTooLargeException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(413u16, false));
 /// Details about the resolved Amazon S3 object that contains a function's deployment package.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResolvedS3Object {
@@ -118,16 +88,9 @@ pub struct ResolvedS3Object {
     pub s3_object_version: Option<String>,
 }
 rt::structure!(
-    ResolvedS3Object, RESOLVED_S3_OBJECT, 0 => s3_bucket, 1 => s3_key, 2 =>
-    s3_object_version
-);
-pub static RESOLVED_S3_OBJECT: rt::Schema = rt::Schema::structure(
-    "ResolvedS3Object",
-    &[
-        rt::m("S3Bucket", &rt::STRING).min(3.0),
-        rt::m("S3Key", &rt::STRING).min(1.0),
-        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-    ],
+    ResolvedS3Object, RESOLVED_S3_OBJECT, [s3_bucket[0] = rt::m("S3Bucket", &rt::STRING)
+    .min(3.0), s3_key[1] = rt::m("S3Key", &rt::STRING).min(1.0), s3_object_version[2] =
+    rt::m("S3ObjectVersion", &rt::STRING).min(1.0)]
 );
 /// The resource already exists, or another operation is in progress.
 #[derive(Clone, Default, PartialEq)]
@@ -138,13 +101,10 @@ pub struct ResourceConflictException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceConflictException, RESOURCE_CONFLICT_EXCEPTION, 0 => type_, 1 => message
+    ResourceConflictException, RESOURCE_CONFLICT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static RESOURCE_CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceConflictException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// The operation conflicts with the resource's availability. For example, you tried to update an event source mapping in the CREATING state, or you tried to delete an event source mapping currently UPDATING.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceInUseException {
@@ -152,13 +112,10 @@ pub struct ResourceInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, 0 => type_, 1 => message
+    ResourceInUseException, RESOURCE_IN_USE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static RESOURCE_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceInUseException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The resource specified in the request does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
@@ -166,13 +123,10 @@ pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => type_, 1 => message
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotReadyException {
@@ -182,13 +136,10 @@ pub struct ResourceNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ResourceNotReadyException, RESOURCE_NOT_READY_EXCEPTION, 0 => type_, 1 => message
+    ResourceNotReadyException, RESOURCE_NOT_READY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(502u16, true))
 );
-pub static RESOURCE_NOT_READY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotReadyException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 rt::string_enum! {
     pub enum ResponseStreamingInvocationType { RequestResponse = "RequestResponse",
     DryRun = "DryRun" }
@@ -203,27 +154,15 @@ pub struct ResumeDurableExecutionRequest {
     pub reason: Option<String>,
 }
 rt::structure!(
-    ResumeDurableExecutionRequest, RESUME_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn, 1 => client_token, 2 => reason
-);
-pub static RESUME_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ResumeDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0),
-        rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-    ],
+    ResumeDurableExecutionRequest, RESUME_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(1.0), reason[2] =
+    rt::m("Reason", &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ResumeDurableExecutionResponse {}
-rt::structure!(ResumeDurableExecutionResponse, RESUME_DURABLE_EXECUTION_RESPONSE);
-pub static RESUME_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ResumeDurableExecutionResponse",
-    &[],
-);
+rt::structure!(ResumeDurableExecutionResponse, RESUME_DURABLE_EXECUTION_RESPONSE, []);
 /// Information about retry attempts for an operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct RetryDetails {
@@ -233,14 +172,9 @@ pub struct RetryDetails {
     pub next_attempt_delay_seconds: Option<i32>,
 }
 rt::structure!(
-    RetryDetails, RETRY_DETAILS, 0 => current_attempt, 1 => next_attempt_delay_seconds
-);
-pub static RETRY_DETAILS: rt::Schema = rt::Schema::structure(
-    "RetryDetails",
-    &[
-        rt::m("CurrentAttempt", &rt::INTEGER).min(0.0),
-        rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(0.0),
-    ],
+    RetryDetails, RETRY_DETAILS, [current_attempt[0] = rt::m("CurrentAttempt",
+    &rt::INTEGER).min(0.0), next_attempt_delay_seconds[1] =
+    rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(0.0)]
 );
 rt::string_enum! {
     pub enum Runtime { Nodejs = "nodejs", Nodejs4_3 = "nodejs4.3", Nodejs6_10 =
@@ -269,14 +203,10 @@ pub struct RuntimeAliasDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeAliasDeletedException, RUNTIME_ALIAS_DELETED_EXCEPTION, 0 => type_, 1 =>
-    message
+    RuntimeAliasDeletedException, RUNTIME_ALIAS_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static RUNTIME_ALIAS_DELETED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RuntimeAliasDeletedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// The ARN of the runtime and any errors that occured.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeVersionConfig {
@@ -286,14 +216,9 @@ pub struct RuntimeVersionConfig {
     pub error: Option<RuntimeVersionError>,
 }
 rt::structure!(
-    RuntimeVersionConfig, RUNTIME_VERSION_CONFIG, 0 => runtime_version_arn, 1 => error
-);
-pub static RUNTIME_VERSION_CONFIG: rt::Schema = rt::Schema::structure(
-    "RuntimeVersionConfig",
-    &[
-        rt::m("RuntimeVersionArn", &rt::STRING).min(26.0),
-        rt::m("Error", &RUNTIME_VERSION_ERROR),
-    ],
+    RuntimeVersionConfig, RUNTIME_VERSION_CONFIG, [runtime_version_arn[0] =
+    rt::m("RuntimeVersionArn", &rt::STRING).min(26.0), error[1] = rt::m("Error",
+    &RUNTIME_VERSION_ERROR)]
 );
 /// The runtime version used by your function is no longer available. Update your function to use an available runtime version or runtime alias.
 #[derive(Clone, Default, PartialEq)]
@@ -303,14 +228,10 @@ pub struct RuntimeVersionDeletedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeVersionDeletedException, RUNTIME_VERSION_DELETED_EXCEPTION, 0 => type_, 1 =>
-    message
+    RuntimeVersionDeletedException, RUNTIME_VERSION_DELETED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static RUNTIME_VERSION_DELETED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RuntimeVersionDeletedException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// Any error returned when the runtime version information for the function could not be retrieved.
 #[derive(Clone, Default, PartialEq)]
 pub struct RuntimeVersionError {
@@ -320,12 +241,6 @@ pub struct RuntimeVersionError {
     pub message: Option<String>,
 }
 rt::structure!(
-    RuntimeVersionError, RUNTIME_VERSION_ERROR, 0 => error_code, 1 => message
-);
-pub static RUNTIME_VERSION_ERROR: rt::Schema = rt::Schema::structure(
-    "RuntimeVersionError",
-    &[
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("Message", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    RuntimeVersionError, RUNTIME_VERSION_ERROR, [error_code[0] = rt::m("ErrorCode",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING).flags(rt::SENSITIVE)]
 );

@@ -15,10 +15,9 @@ pub struct S3FilesConfig {
     /// To use direct reads, you must grant the execution role the `s3:GetObject` and `s3:GetObjectVersion` permissions. If a direct read fails, Lambda automatically falls back to reading through the file system.
     pub direct_s3_read: Option<DirectS3Read>,
 }
-rt::structure!(S3FilesConfig, S3_FILES_CONFIG, 0 => direct_s3_read);
-pub static S3_FILES_CONFIG: rt::Schema = rt::Schema::structure(
-    "S3FilesConfig",
-    &[rt::m("DirectS3Read", &rt::ENUM)],
+rt::structure!(
+    S3FilesConfig, S3_FILES_CONFIG, [direct_s3_read[0] = rt::m("DirectS3Read",
+    &rt::ENUM)]
 );
 /// The Lambda function couldn't make a network connection to the configured S3 Files access point.
 #[derive(Clone, Default, PartialEq)]
@@ -29,14 +28,10 @@ pub struct S3FilesMountConnectivityException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountConnectivityException, S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION, 0 => type_,
-    1 => message
+    S3FilesMountConnectivityException, S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static S3_FILES_MOUNT_CONNECTIVITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "S3FilesMountConnectivityException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 /// The Lambda function couldn't mount the configured S3 Files access point due to a permission or configuration issue.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesMountFailureException {
@@ -46,14 +41,10 @@ pub struct S3FilesMountFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountFailureException, S3_FILES_MOUNT_FAILURE_EXCEPTION, 0 => type_, 1 =>
-    message
+    S3FilesMountFailureException, S3_FILES_MOUNT_FAILURE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(403u16, false))
 );
-pub static S3_FILES_MOUNT_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "S3FilesMountFailureException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false));
 /// The Lambda function made a network connection to the configured S3 Files access point, but the mount operation timed out.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3FilesMountTimeoutException {
@@ -63,14 +54,10 @@ pub struct S3FilesMountTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    S3FilesMountTimeoutException, S3_FILES_MOUNT_TIMEOUT_EXCEPTION, 0 => type_, 1 =>
-    message
+    S3FilesMountTimeoutException, S3_FILES_MOUNT_TIMEOUT_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static S3_FILES_MOUNT_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "S3FilesMountTimeoutException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 rt::string_enum! {
     #[doc =
     " The method Lambda uses to store a function's deployment package — either by copying the package into Lambda-managed storage (`COPY`) or by referencing it directly from the source Amazon S3 bucket (`REFERENCE`)."]
@@ -82,10 +69,9 @@ pub struct ScalingConfig {
     /// Limits the number of concurrent instances that the Amazon SQS event source can invoke.
     pub maximum_concurrency: Option<i32>,
 }
-rt::structure!(ScalingConfig, SCALING_CONFIG, 0 => maximum_concurrency);
-pub static SCALING_CONFIG: rt::Schema = rt::Schema::structure(
-    "ScalingConfig",
-    &[rt::m("MaximumConcurrency", &rt::INTEGER).min(2.0)],
+rt::structure!(
+    ScalingConfig, SCALING_CONFIG, [maximum_concurrency[0] = rt::m("MaximumConcurrency",
+    &rt::INTEGER).min(2.0)]
 );
 rt::string_enum! {
     pub enum SchemaRegistryEventRecordFormat { Json = "JSON", Source = "SOURCE" }
@@ -100,10 +86,9 @@ pub struct SelfManagedEventSource {
     /// The list of bootstrap servers for your Kafka brokers in the following format: `"KAFKA_BOOTSTRAP_SERVERS": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]`.
     pub endpoints: Option<rt::Map<EndPointType, Vec<String>>>,
 }
-rt::structure!(SelfManagedEventSource, SELF_MANAGED_EVENT_SOURCE, 0 => endpoints);
-pub static SELF_MANAGED_EVENT_SOURCE: rt::Schema = rt::Schema::structure(
-    "SelfManagedEventSource",
-    &[rt::m("Endpoints", &ENDPOINTS)],
+rt::structure!(
+    SelfManagedEventSource, SELF_MANAGED_EVENT_SOURCE, [endpoints[0] = rt::m("Endpoints",
+    &ENDPOINTS)]
 );
 /// Specific configuration settings for a self-managed Apache Kafka event source.
 #[derive(Clone, Default, PartialEq)]
@@ -125,16 +110,11 @@ pub struct SelfManagedKafkaEventSourceConfig {
     pub consumption_mode: Option<KafkaEventSourceMappingConsumptionMode>,
 }
 rt::structure!(
-    SelfManagedKafkaEventSourceConfig, SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG, 0 =>
-    consumer_group_id, 1 => schema_registry_config, 2 => consumption_mode
-);
-pub static SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG: rt::Schema = rt::Schema::structure(
-    "SelfManagedKafkaEventSourceConfig",
-    &[
-        rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
-        rt::m("SchemaRegistryConfig", &KAFKA_SCHEMA_REGISTRY_CONFIG),
-        rt::m("ConsumptionMode", &rt::ENUM),
-    ],
+    SelfManagedKafkaEventSourceConfig, SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
+    [consumer_group_id[0] = rt::m("ConsumerGroupId", &rt::STRING).min(1.0),
+    schema_registry_config[1] = rt::m("SchemaRegistryConfig",
+    &KAFKA_SCHEMA_REGISTRY_CONFIG), consumption_mode[2] = rt::m("ConsumptionMode",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackFailureRequest {
@@ -145,27 +125,15 @@ pub struct SendDurableExecutionCallbackFailureRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackFailureRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST, 0 => callback_id, 1 => error
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackFailureRequest",
-    &[
-        rt::m("CallbackId", &rt::STRING)
-            .at(rt::URI, "CallbackId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD),
-    ],
+    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0), error[1] = rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackFailureResponse {}
 rt::structure!(
     SendDurableExecutionCallbackFailureResponse,
-    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_RESPONSE
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackFailureResponse",
-    &[],
+    SEND_DURABLE_EXECUTION_CALLBACK_FAILURE_RESPONSE, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackHeartbeatRequest {
@@ -174,26 +142,15 @@ pub struct SendDurableExecutionCallbackHeartbeatRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackHeartbeatRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST, 0 => callback_id
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackHeartbeatRequest",
-    &[
-        rt::m("CallbackId", &rt::STRING)
-            .at(rt::URI, "CallbackId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackHeartbeatResponse {}
 rt::structure!(
     SendDurableExecutionCallbackHeartbeatResponse,
-    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_RESPONSE
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackHeartbeatResponse",
-    &[],
+    SEND_DURABLE_EXECUTION_CALLBACK_HEARTBEAT_RESPONSE, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackSuccessRequest {
@@ -204,27 +161,15 @@ pub struct SendDurableExecutionCallbackSuccessRequest {
 }
 rt::structure!(
     SendDurableExecutionCallbackSuccessRequest,
-    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST, 0 => callback_id, 1 => result
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackSuccessRequest",
-    &[
-        rt::m("CallbackId", &rt::STRING)
-            .at(rt::URI, "CallbackId")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Result", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-    ],
+    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_REQUEST, [callback_id[0] =
+    rt::m("CallbackId", &rt::STRING).at(rt::URI, "CallbackId").flags(rt::REQUIRED)
+    .min(1.0), result[1] = rt::m("Result", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SendDurableExecutionCallbackSuccessResponse {}
 rt::structure!(
     SendDurableExecutionCallbackSuccessResponse,
-    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_RESPONSE
-);
-pub static SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SendDurableExecutionCallbackSuccessResponse",
-    &[],
+    SEND_DURABLE_EXECUTION_CALLBACK_SUCCESS_RESPONSE, []
 );
 /// The request payload exceeded the maximum allowed size for serialized request entities.
 #[derive(Clone, Default, PartialEq)]
@@ -235,25 +180,21 @@ pub struct SerializedRequestEntityTooLargeException {
 }
 rt::structure!(
     SerializedRequestEntityTooLargeException,
-    SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION, 0 => type_, 1 => message
+    SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(413u16, false))
 );
-pub static SERIALIZED_REQUEST_ENTITY_TOO_LARGE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SerializedRequestEntityTooLargeException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(413u16, false));
 /// The Lambda service encountered an internal error.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(ServiceException, SERVICE_EXCEPTION, 0 => type_, 1 => message);
-pub static SERVICE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, true));
+rt::structure!(
+    ServiceException, SERVICE_EXCEPTION, [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(500u16,
+    true))
+);
 /// The request would exceed a service quota. For more information about Lambda service quotas, see [Lambda quotas](https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). To request a quota increase, see [Requesting a quota increase](https://docs.aws.amazon.com/servicequotas/latest/userguide/request-quota-increase.html) in the *Service Quotas User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceQuotaExceededException {
@@ -263,14 +204,10 @@ pub struct ServiceQuotaExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION, 0 => type_, 1 =>
-    message
+    ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(402u16, false))
 );
-pub static SERVICE_QUOTA_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceQuotaExceededException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(402u16, false));
 pub static SIGNING_PROFILE_VERSION_ARNS: rt::Schema = rt::Schema::list(
     "SigningProfileVersionArns",
     &[rt::m("member", &rt::STRING).min(0.0)],
@@ -281,11 +218,7 @@ pub struct SnapStart {
     /// Set to `PublishedVersions` to create a snapshot of the initialized execution environment when you publish a function version.
     pub apply_on: Option<SnapStartApplyOn>,
 }
-rt::structure!(SnapStart, SNAP_START, 0 => apply_on);
-pub static SNAP_START: rt::Schema = rt::Schema::structure(
-    "SnapStart",
-    &[rt::m("ApplyOn", &rt::ENUM)],
-);
+rt::structure!(SnapStart, SNAP_START, [apply_on[0] = rt::m("ApplyOn", &rt::ENUM)]);
 rt::string_enum! {
     pub enum SnapStartApplyOn { PublishedVersions = "PublishedVersions", None = "None" }
 }
@@ -295,12 +228,11 @@ pub struct SnapStartException {
     pub type_: Option<String>,
     pub message: Option<String>,
 }
-rt::structure!(SnapStartException, SNAP_START_EXCEPTION, 0 => type_, 1 => message);
-pub static SNAP_START_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SnapStartException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    SnapStartException, SNAP_START_EXCEPTION, [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false))
+);
 /// Lambda is initializing your function. You can invoke the function when the [function state](https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html) becomes `Active`.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartNotReadyException {
@@ -308,13 +240,10 @@ pub struct SnapStartNotReadyException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartNotReadyException, SNAP_START_NOT_READY_EXCEPTION, 0 => type_, 1 => message
+    SnapStartNotReadyException, SNAP_START_NOT_READY_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static SNAP_START_NOT_READY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SnapStartNotReadyException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 rt::string_enum! {
     pub enum SnapStartOptimizationStatus { On = "On", Off = "Off" }
 }
@@ -327,14 +256,10 @@ pub struct SnapStartRegenerationFailureException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartRegenerationFailureException, SNAP_START_REGENERATION_FAILURE_EXCEPTION, 0
-    => type_, 1 => message
+    SnapStartRegenerationFailureException, SNAP_START_REGENERATION_FAILURE_EXCEPTION,
+    [type_[0] = rt::m("Type", &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static SNAP_START_REGENERATION_FAILURE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SnapStartRegenerationFailureException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// The function's [SnapStart](https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html) setting.
 #[derive(Clone, Default, PartialEq)]
 pub struct SnapStartResponse {
@@ -344,11 +269,8 @@ pub struct SnapStartResponse {
     pub optimization_status: Option<SnapStartOptimizationStatus>,
 }
 rt::structure!(
-    SnapStartResponse, SNAP_START_RESPONSE, 0 => apply_on, 1 => optimization_status
-);
-pub static SNAP_START_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SnapStartResponse",
-    &[rt::m("ApplyOn", &rt::ENUM), rt::m("OptimizationStatus", &rt::ENUM)],
+    SnapStartResponse, SNAP_START_RESPONSE, [apply_on[0] = rt::m("ApplyOn", &rt::ENUM),
+    optimization_status[1] = rt::m("OptimizationStatus", &rt::ENUM)]
 );
 /// Lambda couldn't restore the snapshot within the timeout limit.
 #[derive(Clone, Default, PartialEq)]
@@ -357,13 +279,10 @@ pub struct SnapStartTimeoutException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SnapStartTimeoutException, SNAP_START_TIMEOUT_EXCEPTION, 0 => type_, 1 => message
+    SnapStartTimeoutException, SNAP_START_TIMEOUT_EXCEPTION, [type_[0] = rt::m("Type",
+    &rt::STRING), message[1] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(408u16, false))
 );
-pub static SNAP_START_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SnapStartTimeoutException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(408u16, false));
 /// To secure and define access to your event source, you can specify the authentication protocol, VPC components, or virtual host.
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceAccessConfiguration {
@@ -390,11 +309,8 @@ pub struct SourceAccessConfiguration {
     pub uri: Option<String>,
 }
 rt::structure!(
-    SourceAccessConfiguration, SOURCE_ACCESS_CONFIGURATION, 0 => type_, 1 => uri
-);
-pub static SOURCE_ACCESS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "SourceAccessConfiguration",
-    &[rt::m("Type", &rt::ENUM), rt::m("URI", &rt::STRING).min(1.0)],
+    SourceAccessConfiguration, SOURCE_ACCESS_CONFIGURATION, [type_[0] = rt::m("Type",
+    &rt::ENUM), uri[1] = rt::m("URI", &rt::STRING).min(1.0)]
 );
 pub static SOURCE_ACCESS_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "SourceAccessConfigurations",
@@ -462,17 +378,10 @@ pub struct StepDetails {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    StepDetails, STEP_DETAILS, 0 => attempt, 1 => next_attempt_timestamp, 2 => result, 3
-    => error
-);
-pub static STEP_DETAILS: rt::Schema = rt::Schema::structure(
-    "StepDetails",
-    &[
-        rt::m("Attempt", &rt::INTEGER).min(0.0),
-        rt::m("NextAttemptTimestamp", &rt::TIMESTAMP),
-        rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0),
-        rt::m("Error", &ERROR_OBJECT),
-    ],
+    StepDetails, STEP_DETAILS, [attempt[0] = rt::m("Attempt", &rt::INTEGER).min(0.0),
+    next_attempt_timestamp[1] = rt::m("NextAttemptTimestamp", &rt::TIMESTAMP), result[2]
+    = rt::m("Result", &rt::STRING).flags(rt::SENSITIVE).min(0.0), error[3] =
+    rt::m("Error", &ERROR_OBJECT)]
 );
 /// Details about a step that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -482,13 +391,10 @@ pub struct StepFailedDetails {
     /// Information about retry attempts for this step operation.
     pub retry_details: RetryDetails,
 }
-rt::structure!(StepFailedDetails, STEP_FAILED_DETAILS, 0 => error, 1 => retry_details);
-pub static STEP_FAILED_DETAILS: rt::Schema = rt::Schema::structure(
-    "StepFailedDetails",
-    &[
-        rt::m("Error", &EVENT_ERROR).flags(rt::REQUIRED),
-        rt::m("RetryDetails", &RETRY_DETAILS).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    StepFailedDetails, STEP_FAILED_DETAILS, [error[0] = rt::m("Error", &EVENT_ERROR)
+    .flags(rt::REQUIRED), retry_details[1] = rt::m("RetryDetails", &RETRY_DETAILS)
+    .flags(rt::REQUIRED)]
 );
 /// Configuration options for a step operation.
 #[derive(Clone, Default, PartialEq)]
@@ -496,19 +402,14 @@ pub struct StepOptions {
     /// The delay in seconds before the next retry attempt.
     pub next_attempt_delay_seconds: Option<i32>,
 }
-rt::structure!(StepOptions, STEP_OPTIONS, 0 => next_attempt_delay_seconds);
-pub static STEP_OPTIONS: rt::Schema = rt::Schema::structure(
-    "StepOptions",
-    &[rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(1.0)],
+rt::structure!(
+    StepOptions, STEP_OPTIONS, [next_attempt_delay_seconds[0] =
+    rt::m("NextAttemptDelaySeconds", &rt::INTEGER).min(1.0)]
 );
 /// Details about a step that has started.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepStartedDetails {}
-rt::structure!(StepStartedDetails, STEP_STARTED_DETAILS);
-pub static STEP_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "StepStartedDetails",
-    &[],
-);
+rt::structure!(StepStartedDetails, STEP_STARTED_DETAILS, []);
 /// Details about a step that succeeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct StepSucceededDetails {
@@ -518,14 +419,9 @@ pub struct StepSucceededDetails {
     pub retry_details: RetryDetails,
 }
 rt::structure!(
-    StepSucceededDetails, STEP_SUCCEEDED_DETAILS, 0 => result, 1 => retry_details
-);
-pub static STEP_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "StepSucceededDetails",
-    &[
-        rt::m("Result", &EVENT_RESULT).flags(rt::REQUIRED),
-        rt::m("RetryDetails", &RETRY_DETAILS).flags(rt::REQUIRED),
-    ],
+    StepSucceededDetails, STEP_SUCCEEDED_DETAILS, [result[0] = rt::m("Result",
+    &EVENT_RESULT).flags(rt::REQUIRED), retry_details[1] = rt::m("RetryDetails",
+    &RETRY_DETAILS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopDurableExecutionRequest {
@@ -535,18 +431,10 @@ pub struct StopDurableExecutionRequest {
     pub error: Option<ErrorObject>,
 }
 rt::structure!(
-    StopDurableExecutionRequest, STOP_DURABLE_EXECUTION_REQUEST, 0 =>
-    durable_execution_arn, 1 => error
-);
-pub static STOP_DURABLE_EXECUTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "StopDurableExecutionRequest",
-    &[
-        rt::m("DurableExecutionArn", &rt::STRING)
-            .at(rt::URI, "DurableExecutionArn")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Error", &ERROR_OBJECT).flags(rt::PAYLOAD),
-    ],
+    StopDurableExecutionRequest, STOP_DURABLE_EXECUTION_REQUEST,
+    [durable_execution_arn[0] = rt::m("DurableExecutionArn", &rt::STRING).at(rt::URI,
+    "DurableExecutionArn").flags(rt::REQUIRED).min(1.0), error[1] = rt::m("Error",
+    &ERROR_OBJECT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopDurableExecutionResponse {
@@ -554,11 +442,8 @@ pub struct StopDurableExecutionResponse {
     pub stop_timestamp: rt::DateTime,
 }
 rt::structure!(
-    StopDurableExecutionResponse, STOP_DURABLE_EXECUTION_RESPONSE, 0 => stop_timestamp
-);
-pub static STOP_DURABLE_EXECUTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StopDurableExecutionResponse",
-    &[rt::m("StopTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)],
+    StopDurableExecutionResponse, STOP_DURABLE_EXECUTION_RESPONSE, [stop_timestamp[0] =
+    rt::m("StopTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(
     "StringList",
@@ -571,14 +456,11 @@ pub struct SubnetIpAddressLimitReachedException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SubnetIpAddressLimitReachedException, SUBNET_IP_ADDRESS_LIMIT_REACHED_EXCEPTION, 0 =>
-    type_, 1 => message
+    SubnetIpAddressLimitReachedException, SUBNET_IP_ADDRESS_LIMIT_REACHED_EXCEPTION =
+    "SubnetIPAddressLimitReachedException", [type_[0] = rt::m("Type", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(502u16,
+    true))
 );
-pub static SUBNET_IP_ADDRESS_LIMIT_REACHED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SubnetIPAddressLimitReachedException",
-        &[rt::m("Type", &rt::STRING), rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(502u16, true));
 pub static SUBNET_IDS: rt::Schema = rt::Schema::list(
     "SubnetIds",
     &[rt::m("member", &rt::STRING).min(0.0)],

@@ -14,16 +14,10 @@ pub struct TagResourceRequest {
     /// A list of tags to apply to the resource.
     pub tags: rt::Map<String, String>,
 }
-rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource, 1 => tags);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("Resource", &rt::STRING)
-            .at(rt::URI, "Resource")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Tags", &TAGS).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tags[1] =
+    rt::m("Tags", &TAGS).flags(rt::REQUIRED)]
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
@@ -37,13 +31,10 @@ pub struct TagsError {
     /// The error message.
     pub message: String,
 }
-rt::structure!(TagsError, TAGS_ERROR, 0 => error_code, 1 => message);
-pub static TAGS_ERROR: rt::Schema = rt::Schema::structure(
-    "TagsError",
-    &[
-        rt::m("ErrorCode", &rt::STRING).flags(rt::REQUIRED).min(10.0),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED).min(84.0),
-    ],
+rt::structure!(
+    TagsError, TAGS_ERROR, [error_code[0] = rt::m("ErrorCode", &rt::STRING)
+    .flags(rt::REQUIRED).min(10.0), message[1] = rt::m("Message", &rt::STRING)
+    .flags(rt::REQUIRED).min(84.0)]
 );
 /// A scaling policy for the capacity provider that automatically adjusts capacity to maintain a target value for a specific metric.
 #[derive(Clone, Default, PartialEq)]
@@ -54,15 +45,10 @@ pub struct TargetTrackingScalingPolicy {
     pub target_value: f64,
 }
 rt::structure!(
-    TargetTrackingScalingPolicy, TARGET_TRACKING_SCALING_POLICY, 0 =>
-    predefined_metric_type, 1 => target_value
-);
-pub static TARGET_TRACKING_SCALING_POLICY: rt::Schema = rt::Schema::structure(
-    "TargetTrackingScalingPolicy",
-    &[
-        rt::m("PredefinedMetricType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TargetValue", &rt::DOUBLE).flags(rt::REQUIRED).min(0.0),
-    ],
+    TargetTrackingScalingPolicy, TARGET_TRACKING_SCALING_POLICY,
+    [predefined_metric_type[0] = rt::m("PredefinedMetricType", &rt::ENUM)
+    .flags(rt::REQUIRED), target_value[1] = rt::m("TargetValue", &rt::DOUBLE)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
 #[derive(Clone, Default, PartialEq)]
@@ -70,10 +56,9 @@ pub struct TenancyConfig {
     /// Tenant isolation mode allows for invocation to be sent to a corresponding execution environment dedicated to a specific tenant ID.
     pub tenant_isolation_mode: TenantIsolationMode,
 }
-rt::structure!(TenancyConfig, TENANCY_CONFIG, 0 => tenant_isolation_mode);
-pub static TENANCY_CONFIG: rt::Schema = rt::Schema::structure(
-    "TenancyConfig",
-    &[rt::m("TenantIsolationMode", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    TenancyConfig, TENANCY_CONFIG, [tenant_isolation_mode[0] =
+    rt::m("TenantIsolationMode", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum TenantIsolationMode { PerTenant = "PER_TENANT" }
@@ -99,19 +84,11 @@ pub struct TooManyRequestsException {
     pub reason: Option<ThrottleReason>,
 }
 rt::structure!(
-    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, 0 => retry_after_seconds, 1 =>
-    type_, 2 => message, 3 => reason
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [retry_after_seconds[0] =
+    rt::m("retryAfterSeconds", &rt::STRING).at(rt::HEADER, "Retry-After"), type_[1] =
+    rt::m("Type", &rt::STRING), message[2] = rt::m("message", &rt::STRING), reason[3] =
+    rt::m("Reason", &rt::ENUM)].error(&rt::ErrorTraits::new(429u16, false))
 );
-pub static TOO_MANY_REQUESTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyRequestsException",
-        &[
-            rt::m("retryAfterSeconds", &rt::STRING).at(rt::HEADER, "Retry-After"),
-            rt::m("Type", &rt::STRING),
-            rt::m("message", &rt::STRING),
-            rt::m("Reason", &rt::ENUM),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(429u16, false));
 pub static TOPICS: rt::Schema = rt::Schema::list(
     "Topics",
     &[rt::m("member", &rt::STRING).min(1.0)],
@@ -122,10 +99,9 @@ pub struct TraceHeader {
     /// The X-Ray trace header associated with the durable execution.
     pub x_amzn_trace_id: Option<String>,
 }
-rt::structure!(TraceHeader, TRACE_HEADER, 0 => x_amzn_trace_id);
-pub static TRACE_HEADER: rt::Schema = rt::Schema::structure(
-    "TraceHeader",
-    &[rt::m("XAmznTraceId", &rt::STRING).min(0.0)],
+rt::structure!(
+    TraceHeader, TRACE_HEADER, [x_amzn_trace_id[0] = rt::m("XAmznTraceId", &rt::STRING)
+    .min(0.0)]
 );
 /// The function's [X-Ray](https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html) tracing configuration. To sample and record incoming requests, set `Mode` to `Active`.
 #[derive(Clone, Default, PartialEq)]
@@ -133,21 +109,15 @@ pub struct TracingConfig {
     /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
-rt::structure!(TracingConfig, TRACING_CONFIG, 0 => mode);
-pub static TRACING_CONFIG: rt::Schema = rt::Schema::structure(
-    "TracingConfig",
-    &[rt::m("Mode", &rt::ENUM)],
-);
+rt::structure!(TracingConfig, TRACING_CONFIG, [mode[0] = rt::m("Mode", &rt::ENUM)]);
 /// The function's X-Ray tracing configuration.
 #[derive(Clone, Default, PartialEq)]
 pub struct TracingConfigResponse {
     /// The tracing mode.
     pub mode: Option<TracingMode>,
 }
-rt::structure!(TracingConfigResponse, TRACING_CONFIG_RESPONSE, 0 => mode);
-pub static TRACING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TracingConfigResponse",
-    &[rt::m("Mode", &rt::ENUM)],
+rt::structure!(
+    TracingConfigResponse, TRACING_CONFIG_RESPONSE, [mode[0] = rt::m("Mode", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TracingMode { Active = "Active", PassThrough = "PassThrough" }

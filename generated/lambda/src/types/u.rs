@@ -10,14 +10,10 @@ pub struct UnsupportedMediaTypeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    UnsupportedMediaTypeException, UNSUPPORTED_MEDIA_TYPE_EXCEPTION, 0 => type_, 1 =>
-    message
+    UnsupportedMediaTypeException, UNSUPPORTED_MEDIA_TYPE_EXCEPTION, [type_[0] =
+    rt::m("Type", &rt::STRING), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(415u16, false))
 );
-pub static UNSUPPORTED_MEDIA_TYPE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnsupportedMediaTypeException",
-        &[rt::m("Type", &rt::STRING), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(415u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
     /// The resource's Amazon Resource Name (ARN).
@@ -26,17 +22,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => resource, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("Resource", &rt::STRING)
-            .at(rt::URI, "Resource")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource[0] = rt::m("Resource",
+    &rt::STRING).at(rt::URI, "Resource").flags(rt::REQUIRED).min(1.0), tag_keys[1] =
+    rt::m("TagKeys", &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAliasRequest {
@@ -62,22 +50,13 @@ pub struct UpdateAliasRequest {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    UpdateAliasRequest, UPDATE_ALIAS_REQUEST, 0 => function_name, 1 => name, 2 =>
-    function_version, 3 => description, 4 => routing_config, 5 => revision_id
-);
-pub static UPDATE_ALIAS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAliasRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionVersion", &rt::STRING).min(1.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION),
-        rt::m("RevisionId", &rt::STRING),
-    ],
+    UpdateAliasRequest, UPDATE_ALIAS_REQUEST, [function_name[0] = rt::m("FunctionName",
+    &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED).min(1.0), name[1] =
+    rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(1.0),
+    function_version[2] = rt::m("FunctionVersion", &rt::STRING).min(1.0), description[3]
+    = rt::m("Description", &rt::STRING).min(0.0), routing_config[4] =
+    rt::m("RoutingConfig", &ALIAS_ROUTING_CONFIGURATION), revision_id[5] =
+    rt::m("RevisionId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityProviderRequest {
@@ -90,21 +69,13 @@ pub struct UpdateCapacityProviderRequest {
     pub telemetry_config: Option<CapacityProviderTelemetryConfig>,
 }
 rt::structure!(
-    UpdateCapacityProviderRequest, UPDATE_CAPACITY_PROVIDER_REQUEST, 0 =>
-    capacity_provider_name, 1 => capacity_provider_scaling_config, 2 => propagate_tags, 3
-    => telemetry_config
-);
-pub static UPDATE_CAPACITY_PROVIDER_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityProviderRequest",
-    &[
-        rt::m("CapacityProviderName", &rt::STRING)
-            .at(rt::URI, "CapacityProviderName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("CapacityProviderScalingConfig", &CAPACITY_PROVIDER_SCALING_CONFIG),
-        rt::m("PropagateTags", &PROPAGATE_TAGS),
-        rt::m("TelemetryConfig", &CAPACITY_PROVIDER_TELEMETRY_CONFIG),
-    ],
+    UpdateCapacityProviderRequest, UPDATE_CAPACITY_PROVIDER_REQUEST,
+    [capacity_provider_name[0] = rt::m("CapacityProviderName", &rt::STRING).at(rt::URI,
+    "CapacityProviderName").flags(rt::REQUIRED).min(1.0),
+    capacity_provider_scaling_config[1] = rt::m("CapacityProviderScalingConfig",
+    &CAPACITY_PROVIDER_SCALING_CONFIG), propagate_tags[2] = rt::m("PropagateTags",
+    &PROPAGATE_TAGS), telemetry_config[3] = rt::m("TelemetryConfig",
+    &CAPACITY_PROVIDER_TELEMETRY_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCapacityProviderResponse {
@@ -112,12 +83,9 @@ pub struct UpdateCapacityProviderResponse {
     pub capacity_provider: CapacityProvider,
 }
 rt::structure!(
-    UpdateCapacityProviderResponse, UPDATE_CAPACITY_PROVIDER_RESPONSE, 0 =>
-    capacity_provider
-);
-pub static UPDATE_CAPACITY_PROVIDER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateCapacityProviderResponse",
-    &[rt::m("CapacityProvider", &CAPACITY_PROVIDER).flags(rt::REQUIRED)],
+    UpdateCapacityProviderResponse, UPDATE_CAPACITY_PROVIDER_RESPONSE,
+    [capacity_provider[0] = rt::m("CapacityProvider", &CAPACITY_PROVIDER)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCodeSigningConfigRequest {
@@ -131,21 +99,12 @@ pub struct UpdateCodeSigningConfigRequest {
     pub code_signing_policies: Option<CodeSigningPolicies>,
 }
 rt::structure!(
-    UpdateCodeSigningConfigRequest, UPDATE_CODE_SIGNING_CONFIG_REQUEST, 0 =>
-    code_signing_config_arn, 1 => description, 2 => allowed_publishers, 3 =>
-    code_signing_policies
-);
-pub static UPDATE_CODE_SIGNING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateCodeSigningConfigRequest",
-    &[
-        rt::m("CodeSigningConfigArn", &rt::STRING)
-            .at(rt::URI, "CodeSigningConfigArn")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS),
-        rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES),
-    ],
+    UpdateCodeSigningConfigRequest, UPDATE_CODE_SIGNING_CONFIG_REQUEST,
+    [code_signing_config_arn[0] = rt::m("CodeSigningConfigArn", &rt::STRING).at(rt::URI,
+    "CodeSigningConfigArn").flags(rt::REQUIRED).min(0.0), description[1] =
+    rt::m("Description", &rt::STRING).min(0.0), allowed_publishers[2] =
+    rt::m("AllowedPublishers", &ALLOWED_PUBLISHERS), code_signing_policies[3] =
+    rt::m("CodeSigningPolicies", &CODE_SIGNING_POLICIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateCodeSigningConfigResponse {
@@ -153,12 +112,9 @@ pub struct UpdateCodeSigningConfigResponse {
     pub code_signing_config: CodeSigningConfig,
 }
 rt::structure!(
-    UpdateCodeSigningConfigResponse, UPDATE_CODE_SIGNING_CONFIG_RESPONSE, 0 =>
-    code_signing_config
-);
-pub static UPDATE_CODE_SIGNING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateCodeSigningConfigResponse",
-    &[rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG).flags(rt::REQUIRED)],
+    UpdateCodeSigningConfigResponse, UPDATE_CODE_SIGNING_CONFIG_RESPONSE,
+    [code_signing_config[0] = rt::m("CodeSigningConfig", &CODE_SIGNING_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateEventSourceMappingRequest {
@@ -236,49 +192,34 @@ pub struct UpdateEventSourceMappingRequest {
     pub provisioned_poller_config: Option<ProvisionedPollerConfig>,
 }
 rt::structure!(
-    UpdateEventSourceMappingRequest, UPDATE_EVENT_SOURCE_MAPPING_REQUEST, 0 => uuid, 1 =>
-    function_name, 2 => enabled, 3 => batch_size, 4 => filter_criteria, 5 => kms_key_arn,
-    6 => metrics_config, 7 => logging_config, 8 => scaling_config, 9 =>
-    maximum_batching_window_in_seconds, 10 => parallelization_factor, 11 =>
-    destination_config, 12 => maximum_record_age_in_seconds, 13 =>
-    bisect_batch_on_function_error, 14 => maximum_retry_attempts, 15 =>
-    tumbling_window_in_seconds, 16 => source_access_configurations, 17 =>
-    function_response_types, 18 => amazon_managed_kafka_event_source_config, 19 =>
-    self_managed_kafka_event_source_config, 20 => document_db_event_source_config, 21 =>
-    provisioned_poller_config
-);
-pub static UPDATE_EVENT_SOURCE_MAPPING_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateEventSourceMappingRequest",
-    &[
-        rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0),
-        rt::m("FunctionName", &rt::STRING).min(1.0),
-        rt::m("Enabled", &rt::BOOLEAN),
-        rt::m("BatchSize", &rt::INTEGER).min(1.0),
-        rt::m("FilterCriteria", &FILTER_CRITERIA),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG),
-        rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG),
-        rt::m("ScalingConfig", &SCALING_CONFIG),
-        rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-        rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER).min(-1.0),
-        rt::m("BisectBatchOnFunctionError", &rt::BOOLEAN),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(-1.0),
-        rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
-        rt::m("SourceAccessConfigurations", &SOURCE_ACCESS_CONFIGURATIONS).min(0.0),
-        rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
-        rt::m(
-            "AmazonManagedKafkaEventSourceConfig",
-            &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m(
-            "SelfManagedKafkaEventSourceConfig",
-            &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG,
-        ),
-        rt::m("DocumentDBEventSourceConfig", &DOCUMENT_DB_EVENT_SOURCE_CONFIG),
-        rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG),
-    ],
+    UpdateEventSourceMappingRequest, UPDATE_EVENT_SOURCE_MAPPING_REQUEST, [uuid[0] =
+    rt::m("UUID", &rt::STRING).at(rt::URI, "UUID").flags(rt::REQUIRED).min(36.0),
+    function_name[1] = rt::m("FunctionName", &rt::STRING).min(1.0), enabled[2] =
+    rt::m("Enabled", &rt::BOOLEAN), batch_size[3] = rt::m("BatchSize", &rt::INTEGER)
+    .min(1.0), filter_criteria[4] = rt::m("FilterCriteria", &FILTER_CRITERIA),
+    kms_key_arn[5] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), metrics_config[6] =
+    rt::m("MetricsConfig", &EVENT_SOURCE_MAPPING_METRICS_CONFIG), logging_config[7] =
+    rt::m("LoggingConfig", &EVENT_SOURCE_MAPPING_LOGGING_CONFIG), scaling_config[8] =
+    rt::m("ScalingConfig", &SCALING_CONFIG), maximum_batching_window_in_seconds[9] =
+    rt::m("MaximumBatchingWindowInSeconds", &rt::INTEGER).min(0.0),
+    parallelization_factor[10] = rt::m("ParallelizationFactor", &rt::INTEGER).min(1.0),
+    destination_config[11] = rt::m("DestinationConfig", &DESTINATION_CONFIG),
+    maximum_record_age_in_seconds[12] = rt::m("MaximumRecordAgeInSeconds", &rt::INTEGER)
+    .min(-1.0), bisect_batch_on_function_error[13] = rt::m("BisectBatchOnFunctionError",
+    &rt::BOOLEAN), maximum_retry_attempts[14] = rt::m("MaximumRetryAttempts",
+    &rt::INTEGER).min(-1.0), tumbling_window_in_seconds[15] =
+    rt::m("TumblingWindowInSeconds", &rt::INTEGER).min(0.0),
+    source_access_configurations[16] = rt::m("SourceAccessConfigurations",
+    &SOURCE_ACCESS_CONFIGURATIONS).min(0.0), function_response_types[17] =
+    rt::m("FunctionResponseTypes", &FUNCTION_RESPONSE_TYPE_LIST).min(0.0),
+    amazon_managed_kafka_event_source_config[18] =
+    rt::m("AmazonManagedKafkaEventSourceConfig",
+    &AMAZON_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    self_managed_kafka_event_source_config[19] =
+    rt::m("SelfManagedKafkaEventSourceConfig", &SELF_MANAGED_KAFKA_EVENT_SOURCE_CONFIG),
+    document_db_event_source_config[20] = rt::m("DocumentDBEventSourceConfig",
+    &DOCUMENT_DB_EVENT_SOURCE_CONFIG), provisioned_poller_config[21] =
+    rt::m("ProvisionedPollerConfig", &PROVISIONED_POLLER_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionCodeRequest {
@@ -321,31 +262,17 @@ pub struct UpdateFunctionCodeRequest {
     pub source_kms_key_arn: Option<String>,
 }
 rt::structure!(
-    UpdateFunctionCodeRequest, UPDATE_FUNCTION_CODE_REQUEST, 0 => function_name, 1 =>
-    zip_file, 2 => s3_bucket, 3 => s3_key, 4 => s3_object_version, 5 =>
-    s3_object_storage_mode, 6 => image_uri, 7 => architectures, 8 => publish, 9 =>
-    publish_to, 10 => dry_run, 11 => revision_id, 12 => source_kms_key_arn
-);
-pub static UPDATE_FUNCTION_CODE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateFunctionCodeRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("S3Bucket", &rt::STRING).min(3.0),
-        rt::m("S3Key", &rt::STRING).min(1.0),
-        rt::m("S3ObjectVersion", &rt::STRING).min(1.0),
-        rt::m("S3ObjectStorageMode", &rt::ENUM),
-        rt::m("ImageUri", &rt::STRING),
-        rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0),
-        rt::m("Publish", &rt::BOOLEAN),
-        rt::m("PublishTo", &rt::ENUM),
-        rt::m("DryRun", &rt::BOOLEAN),
-        rt::m("RevisionId", &rt::STRING),
-        rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0),
-    ],
+    UpdateFunctionCodeRequest, UPDATE_FUNCTION_CODE_REQUEST, [function_name[0] =
+    rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), zip_file[1] = rt::m("ZipFile", &rt::BLOB).flags(rt::SENSITIVE),
+    s3_bucket[2] = rt::m("S3Bucket", &rt::STRING).min(3.0), s3_key[3] = rt::m("S3Key",
+    &rt::STRING).min(1.0), s3_object_version[4] = rt::m("S3ObjectVersion", &rt::STRING)
+    .min(1.0), s3_object_storage_mode[5] = rt::m("S3ObjectStorageMode", &rt::ENUM),
+    image_uri[6] = rt::m("ImageUri", &rt::STRING), architectures[7] =
+    rt::m("Architectures", &ARCHITECTURES_LIST).min(1.0), publish[8] = rt::m("Publish",
+    &rt::BOOLEAN), publish_to[9] = rt::m("PublishTo", &rt::ENUM), dry_run[10] =
+    rt::m("DryRun", &rt::BOOLEAN), revision_id[11] = rt::m("RevisionId", &rt::STRING),
+    source_kms_key_arn[12] = rt::m("SourceKMSKeyArn", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionConfigurationRequest {
@@ -416,44 +343,27 @@ pub struct UpdateFunctionConfigurationRequest {
     pub accelerator_config: Option<AcceleratorConfig>,
 }
 rt::structure!(
-    UpdateFunctionConfigurationRequest, UPDATE_FUNCTION_CONFIGURATION_REQUEST, 0 =>
-    function_name, 1 => role, 2 => handler, 3 => description, 4 => timeout, 5 =>
-    memory_size, 6 => vpc_config, 7 => environment, 8 => runtime, 9 =>
-    dead_letter_config, 10 => kms_key_arn, 11 => tracing_config, 12 => revision_id, 13 =>
-    layers, 14 => file_system_configs, 15 => image_config, 16 => ephemeral_storage, 17 =>
-    snap_start, 18 => logging_config, 19 => capacity_provider_config, 20 =>
-    durable_config, 21 => runtime_config, 22 => accelerator_config
-);
-pub static UPDATE_FUNCTION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateFunctionConfigurationRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Role", &rt::STRING).min(0.0),
-        rt::m("Handler", &rt::STRING).min(0.0),
-        rt::m("Description", &rt::STRING).min(0.0),
-        rt::m("Timeout", &rt::INTEGER).min(1.0),
-        rt::m("MemorySize", &rt::INTEGER).min(128.0),
-        rt::m("VpcConfig", &VPC_CONFIG),
-        rt::m("Environment", &ENVIRONMENT),
-        rt::m("Runtime", &rt::ENUM),
-        rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
-        rt::m("KMSKeyArn", &rt::STRING).min(0.0),
-        rt::m("TracingConfig", &TRACING_CONFIG),
-        rt::m("RevisionId", &rt::STRING),
-        rt::m("Layers", &LAYER_LIST),
-        rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0),
-        rt::m("ImageConfig", &IMAGE_CONFIG),
-        rt::m("EphemeralStorage", &EPHEMERAL_STORAGE),
-        rt::m("SnapStart", &SNAP_START),
-        rt::m("LoggingConfig", &LOGGING_CONFIG),
-        rt::m("CapacityProviderConfig", &CAPACITY_PROVIDER_CONFIG),
-        rt::m("DurableConfig", &DURABLE_CONFIG),
-        rt::m("RuntimeConfig", &FUNCTION_RUNTIME_CONFIG),
-        rt::m("AcceleratorConfig", &ACCELERATOR_CONFIG),
-    ],
+    UpdateFunctionConfigurationRequest, UPDATE_FUNCTION_CONFIGURATION_REQUEST,
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), role[1] = rt::m("Role", &rt::STRING).min(0.0),
+    handler[2] = rt::m("Handler", &rt::STRING).min(0.0), description[3] =
+    rt::m("Description", &rt::STRING).min(0.0), timeout[4] = rt::m("Timeout",
+    &rt::INTEGER).min(1.0), memory_size[5] = rt::m("MemorySize", &rt::INTEGER)
+    .min(128.0), vpc_config[6] = rt::m("VpcConfig", &VPC_CONFIG), environment[7] =
+    rt::m("Environment", &ENVIRONMENT), runtime[8] = rt::m("Runtime", &rt::ENUM),
+    dead_letter_config[9] = rt::m("DeadLetterConfig", &DEAD_LETTER_CONFIG),
+    kms_key_arn[10] = rt::m("KMSKeyArn", &rt::STRING).min(0.0), tracing_config[11] =
+    rt::m("TracingConfig", &TRACING_CONFIG), revision_id[12] = rt::m("RevisionId",
+    &rt::STRING), layers[13] = rt::m("Layers", &LAYER_LIST), file_system_configs[14] =
+    rt::m("FileSystemConfigs", &FILE_SYSTEM_CONFIG_LIST).min(0.0), image_config[15] =
+    rt::m("ImageConfig", &IMAGE_CONFIG), ephemeral_storage[16] =
+    rt::m("EphemeralStorage", &EPHEMERAL_STORAGE), snap_start[17] = rt::m("SnapStart",
+    &SNAP_START), logging_config[18] = rt::m("LoggingConfig", &LOGGING_CONFIG),
+    capacity_provider_config[19] = rt::m("CapacityProviderConfig",
+    &CAPACITY_PROVIDER_CONFIG), durable_config[20] = rt::m("DurableConfig",
+    &DURABLE_CONFIG), runtime_config[21] = rt::m("RuntimeConfig",
+    &FUNCTION_RUNTIME_CONFIG), accelerator_config[22] = rt::m("AcceleratorConfig",
+    &ACCELERATOR_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionEventInvokeConfigRequest {
@@ -488,21 +398,12 @@ pub struct UpdateFunctionEventInvokeConfigRequest {
 }
 rt::structure!(
     UpdateFunctionEventInvokeConfigRequest, UPDATE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST,
-    0 => function_name, 1 => qualifier, 2 => maximum_retry_attempts, 3 =>
-    maximum_event_age_in_seconds, 4 => destination_config
-);
-pub static UPDATE_FUNCTION_EVENT_INVOKE_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateFunctionEventInvokeConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0),
-        rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0),
-        rt::m("DestinationConfig", &DESTINATION_CONFIG),
-    ],
+    [function_name[0] = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName")
+    .flags(rt::REQUIRED).min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING)
+    .at(rt::QUERY, "Qualifier").min(1.0), maximum_retry_attempts[2] =
+    rt::m("MaximumRetryAttempts", &rt::INTEGER).min(0.0), maximum_event_age_in_seconds[3]
+    = rt::m("MaximumEventAgeInSeconds", &rt::INTEGER).min(60.0), destination_config[4] =
+    rt::m("DestinationConfig", &DESTINATION_CONFIG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionUrlConfigRequest {
@@ -529,21 +430,11 @@ pub struct UpdateFunctionUrlConfigRequest {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    UpdateFunctionUrlConfigRequest, UPDATE_FUNCTION_URL_CONFIG_REQUEST, 0 =>
-    function_name, 1 => qualifier, 2 => auth_type, 3 => cors, 4 => invoke_mode
-);
-pub static UPDATE_FUNCTION_URL_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateFunctionUrlConfigRequest",
-    &[
-        rt::m("FunctionName", &rt::STRING)
-            .at(rt::URI, "FunctionName")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier").min(1.0),
-        rt::m("AuthType", &rt::ENUM),
-        rt::m("Cors", &CORS),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    UpdateFunctionUrlConfigRequest, UPDATE_FUNCTION_URL_CONFIG_REQUEST, [function_name[0]
+    = rt::m("FunctionName", &rt::STRING).at(rt::URI, "FunctionName").flags(rt::REQUIRED)
+    .min(1.0), qualifier[1] = rt::m("Qualifier", &rt::STRING).at(rt::QUERY, "Qualifier")
+    .min(1.0), auth_type[2] = rt::m("AuthType", &rt::ENUM), cors[3] = rt::m("Cors",
+    &CORS), invoke_mode[4] = rt::m("InvokeMode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateFunctionUrlConfigResponse {
@@ -566,21 +457,14 @@ pub struct UpdateFunctionUrlConfigResponse {
     pub invoke_mode: Option<InvokeMode>,
 }
 rt::structure!(
-    UpdateFunctionUrlConfigResponse, UPDATE_FUNCTION_URL_CONFIG_RESPONSE, 0 =>
-    function_url, 1 => function_arn, 2 => auth_type, 3 => cors, 4 => creation_time, 5 =>
-    last_modified_time, 6 => invoke_mode
-);
-pub static UPDATE_FUNCTION_URL_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateFunctionUrlConfigResponse",
-    &[
-        rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Cors", &CORS),
-        rt::m("CreationTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("LastModifiedTime", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("InvokeMode", &rt::ENUM),
-    ],
+    UpdateFunctionUrlConfigResponse, UPDATE_FUNCTION_URL_CONFIG_RESPONSE,
+    [function_url[0] = rt::m("FunctionUrl", &rt::STRING).flags(rt::REQUIRED).min(40.0),
+    function_arn[1] = rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    auth_type[2] = rt::m("AuthType", &rt::ENUM).flags(rt::REQUIRED), cors[3] =
+    rt::m("Cors", &CORS), creation_time[4] = rt::m("CreationTime", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), last_modified_time[5] = rt::m("LastModifiedTime",
+    &rt::STRING).flags(rt::REQUIRED).min(0.0), invoke_mode[6] = rt::m("InvokeMode",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum UpdateRuntimeOn { Auto = "Auto", Manual = "Manual", FunctionUpdate =

@@ -14,16 +14,9 @@ pub struct VpcConfig {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(
-    VpcConfig, VPC_CONFIG, 0 => subnet_ids, 1 => security_group_ids, 2 =>
-    ipv6_allowed_for_dual_stack
-);
-pub static VPC_CONFIG: rt::Schema = rt::Schema::structure(
-    "VpcConfig",
-    &[
-        rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
-        rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN),
-    ],
+    VpcConfig, VPC_CONFIG, [subnet_ids[0] = rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
+    security_group_ids[1] = rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
+    ipv6_allowed_for_dual_stack[2] = rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
 );
 /// The VPC security groups and subnets that are attached to a Lambda function.
 #[derive(Clone, Default, PartialEq)]
@@ -38,15 +31,8 @@ pub struct VpcConfigResponse {
     pub ipv6_allowed_for_dual_stack: Option<bool>,
 }
 rt::structure!(
-    VpcConfigResponse, VPC_CONFIG_RESPONSE, 0 => subnet_ids, 1 => security_group_ids, 2
-    => vpc_id, 3 => ipv6_allowed_for_dual_stack
-);
-pub static VPC_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "VpcConfigResponse",
-    &[
-        rt::m("SubnetIds", &SUBNET_IDS).min(0.0),
-        rt::m("SecurityGroupIds", &SECURITY_GROUP_IDS).min(0.0),
-        rt::m("VpcId", &rt::STRING),
-        rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN),
-    ],
+    VpcConfigResponse, VPC_CONFIG_RESPONSE, [subnet_ids[0] = rt::m("SubnetIds",
+    &SUBNET_IDS).min(0.0), security_group_ids[1] = rt::m("SecurityGroupIds",
+    &SECURITY_GROUP_IDS).min(0.0), vpc_id[2] = rt::m("VpcId", &rt::STRING),
+    ipv6_allowed_for_dual_stack[3] = rt::m("Ipv6AllowedForDualStack", &rt::BOOLEAN)]
 );

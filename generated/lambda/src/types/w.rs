@@ -9,10 +9,9 @@ pub struct WaitCancelledDetails {
     /// Details about why the wait operation was cancelled.
     pub error: Option<EventError>,
 }
-rt::structure!(WaitCancelledDetails, WAIT_CANCELLED_DETAILS, 0 => error);
-pub static WAIT_CANCELLED_DETAILS: rt::Schema = rt::Schema::structure(
-    "WaitCancelledDetails",
-    &[rt::m("Error", &EVENT_ERROR)],
+rt::structure!(
+    WaitCancelledDetails, WAIT_CANCELLED_DETAILS, [error[0] = rt::m("Error",
+    &EVENT_ERROR)]
 );
 /// Details about a wait operation.
 #[derive(Clone, Default, PartialEq)]
@@ -20,10 +19,9 @@ pub struct WaitDetails {
     /// The date and time when the wait operation is scheduled to complete, in [ISO-8601 format](https://www.w3.org/TR/NOTE-datetime) (YYYY-MM-DDThh:mm:ss.sTZD).
     pub scheduled_end_timestamp: Option<rt::DateTime>,
 }
-rt::structure!(WaitDetails, WAIT_DETAILS, 0 => scheduled_end_timestamp);
-pub static WAIT_DETAILS: rt::Schema = rt::Schema::structure(
-    "WaitDetails",
-    &[rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP)],
+rt::structure!(
+    WaitDetails, WAIT_DETAILS, [scheduled_end_timestamp[0] =
+    rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP)]
 );
 /// Specifies how long the durable execution waits.
 #[derive(Clone, Default, PartialEq)]
@@ -31,10 +29,9 @@ pub struct WaitOptions {
     /// The duration to wait, in seconds.
     pub wait_seconds: Option<i32>,
 }
-rt::structure!(WaitOptions, WAIT_OPTIONS, 0 => wait_seconds);
-pub static WAIT_OPTIONS: rt::Schema = rt::Schema::structure(
-    "WaitOptions",
-    &[rt::m("WaitSeconds", &rt::INTEGER).min(1.0)],
+rt::structure!(
+    WaitOptions, WAIT_OPTIONS, [wait_seconds[0] = rt::m("WaitSeconds", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Details about a wait operation that has started.
 #[derive(Clone, Default, PartialEq)]
@@ -45,14 +42,9 @@ pub struct WaitStartedDetails {
     pub scheduled_end_timestamp: rt::DateTime,
 }
 rt::structure!(
-    WaitStartedDetails, WAIT_STARTED_DETAILS, 0 => duration, 1 => scheduled_end_timestamp
-);
-pub static WAIT_STARTED_DETAILS: rt::Schema = rt::Schema::structure(
-    "WaitStartedDetails",
-    &[
-        rt::m("Duration", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    WaitStartedDetails, WAIT_STARTED_DETAILS, [duration[0] = rt::m("Duration",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0), scheduled_end_timestamp[1] =
+    rt::m("ScheduledEndTimestamp", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );
 /// Details about a wait operation that succeeded.
 #[derive(Clone, Default, PartialEq)]
@@ -60,8 +52,7 @@ pub struct WaitSucceededDetails {
     /// The wait duration, in seconds.
     pub duration: Option<i32>,
 }
-rt::structure!(WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, 0 => duration);
-pub static WAIT_SUCCEEDED_DETAILS: rt::Schema = rt::Schema::structure(
-    "WaitSucceededDetails",
-    &[rt::m("Duration", &rt::INTEGER).min(0.0)],
+rt::structure!(
+    WaitSucceededDetails, WAIT_SUCCEEDED_DETAILS, [duration[0] = rt::m("Duration",
+    &rt::INTEGER).min(0.0)]
 );

@@ -36,9 +36,7 @@ impl super::Client {
 /// It can take up to 5 minutes for this operation to take effect.
 ///
 /// If you attempt to associate a KMS key with a log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
-pub struct AssociateKmsKey(
-    pub(crate) rt::Call<t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError>,
-);
+pub struct AssociateKmsKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateKmsKey, t::AssociateKmsKeyRequest, rt::Unit, e::AssociateKmsKeyError,
     op::ASSOCIATE_KMS_KEY
@@ -51,13 +49,7 @@ impl AssociateKmsKey {
 /// The `AssociateSourceToS3TableIntegration` operation.
 ///
 /// Associates a data source with an S3 Table Integration for query access in the 'logs' namespace. This enables querying log data using analytics engines that support Iceberg such as Amazon Athena, Amazon Redshift, and Apache Spark.
-pub struct AssociateSourceToS3TableIntegration(
-    pub(crate) rt::Call<
-        t::AssociateSourceToS3TableIntegrationRequest,
-        t::AssociateSourceToS3TableIntegrationResponse,
-        e::AssociateSourceToS3TableIntegrationError,
-    >,
-);
+pub struct AssociateSourceToS3TableIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateSourceToS3TableIntegration, t::AssociateSourceToS3TableIntegrationRequest,
     t::AssociateSourceToS3TableIntegrationResponse,

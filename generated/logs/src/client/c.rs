@@ -63,9 +63,7 @@ impl super::Client {
 /// Cancels the specified export task.
 ///
 /// The task must be in the `PENDING` or `RUNNING` state.
-pub struct CancelExportTask(
-    pub(crate) rt::Call<t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError>,
-);
+pub struct CancelExportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelExportTask, t::CancelExportTaskRequest, rt::Unit, e::CancelExportTaskError,
     op::CANCEL_EXPORT_TASK
@@ -76,13 +74,7 @@ impl CancelExportTask {
 /// The `CancelImportTask` operation.
 ///
 /// Cancels an active import task and stops importing data from the CloudTrail Lake Event Data Store.
-pub struct CancelImportTask(
-    pub(crate) rt::Call<
-        t::CancelImportTaskRequest,
-        t::CancelImportTaskResponse,
-        e::CancelImportTaskError,
-    >,
-);
+pub struct CancelImportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelImportTask, t::CancelImportTaskRequest, t::CancelImportTaskResponse,
     e::CancelImportTaskError, op::CANCEL_IMPORT_TASK
@@ -108,13 +100,7 @@ impl CancelImportTask {
 /// You can configure a single delivery source to send logs to multiple destinations by creating multiple deliveries. You can also create multiple deliveries to configure multiple delivery sources to send logs to the same delivery destination.
 ///
 /// To update an existing delivery configuration, use [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html).
-pub struct CreateDelivery(
-    pub(crate) rt::Call<
-        t::CreateDeliveryRequest,
-        t::CreateDeliveryResponse,
-        e::CreateDeliveryError,
-    >,
-);
+pub struct CreateDelivery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateDelivery, t::CreateDeliveryRequest, t::CreateDeliveryResponse,
     e::CreateDeliveryError, op::CREATE_DELIVERY
@@ -145,13 +131,7 @@ impl CreateDelivery {
 /// **Note:** We recommend that you don't regularly export to Amazon S3 as a way to continuously archive your logs. For that use case, we instead recommend that you use subscriptions. For more information about subscriptions, see [Real-time processing of log data with subscriptions](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions.html).
 ///
 /// **Note:** Time-based sorting on chunks of log data inside an exported file is not guaranteed. You can sort the exported log field data by using Linux utilities.
-pub struct CreateExportTask(
-    pub(crate) rt::Call<
-        t::CreateExportTaskRequest,
-        t::CreateExportTaskResponse,
-        e::CreateExportTaskError,
-    >,
-);
+pub struct CreateExportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateExportTask, t::CreateExportTaskRequest, t::CreateExportTaskResponse,
     e::CreateExportTaskError, op::CREATE_EXPORT_TASK
@@ -186,13 +166,7 @@ impl CreateExportTask {
 /// - There can be no more than 3 active imports per account at a given time.
 /// - The startEventTime must be less than or equal to endEventTime.
 /// - The data being imported must be within the specified source's retention period.
-pub struct CreateImportTask(
-    pub(crate) rt::Call<
-        t::CreateImportTaskRequest,
-        t::CreateImportTaskResponse,
-        e::CreateImportTaskError,
-    >,
-);
+pub struct CreateImportTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateImportTask, t::CreateImportTaskRequest, t::CreateImportTaskResponse,
     e::CreateImportTaskError, op::CREATE_IMPORT_TASK
@@ -219,13 +193,7 @@ impl CreateImportTask {
 /// This pattern represents log events like `[INFO] Request time: 327 ms` and other similar log events that differ only by the number, in this csse 327. When the pattern is displayed, the different numbers are replaced by `<*>`
 ///
 /// **Note:** Any parts of log events that are masked as sensitive data are not scanned for anomalies. For more information about masking sensitive data, see [Help protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
-pub struct CreateLogAnomalyDetector(
-    pub(crate) rt::Call<
-        t::CreateLogAnomalyDetectorRequest,
-        t::CreateLogAnomalyDetectorResponse,
-        e::CreateLogAnomalyDetectorError,
-    >,
-);
+pub struct CreateLogAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLogAnomalyDetector, t::CreateLogAnomalyDetectorRequest,
     t::CreateLogAnomalyDetectorResponse, e::CreateLogAnomalyDetectorError,
@@ -266,9 +234,7 @@ impl CreateLogAnomalyDetector {
 /// If you attempt to associate a KMS key with the log group but the KMS key does not exist or the KMS key is disabled, you receive an `InvalidParameterException` error.
 ///
 /// **Important:** CloudWatch Logs supports only symmetric KMS keys. Do not associate an asymmetric KMS key with your log group. For more information, see [Using Symmetric and Asymmetric Keys](https://docs.aws.amazon.com/kms/latest/developerguide/symmetric-asymmetric.html).
-pub struct CreateLogGroup(
-    pub(crate) rt::Call<t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError>,
-);
+pub struct CreateLogGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLogGroup, t::CreateLogGroupRequest, rt::Unit, e::CreateLogGroupError,
     op::CREATE_LOG_GROUP
@@ -291,9 +257,7 @@ impl CreateLogGroup {
 /// - Log stream names must be unique within the log group.
 /// - Log stream names can be between 1 and 512 characters long.
 /// - Don't use ':' (colon) or '\*' (asterisk) characters.
-pub struct CreateLogStream(
-    pub(crate) rt::Call<t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError>,
-);
+pub struct CreateLogStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLogStream, t::CreateLogStreamRequest, rt::Unit, e::CreateLogStreamError,
     op::CREATE_LOG_STREAM
@@ -307,13 +271,7 @@ impl CreateLogStream {
 /// Creates a lookup table by uploading CSV data or from CloudWatch Logs query results. You can use lookup tables to enrich log data in CloudWatch Logs queries with reference data such as user details, application names, or error descriptions.
 ///
 /// The table name must be unique within your account and Region. You must specify either `tableBody` or `queryId`, but not both. If you use `tableBody`, the CSV content must include a header row with column names, use UTF-8 encoding, and not exceed 10 MB.
-pub struct CreateLookupTable(
-    pub(crate) rt::Call<
-        t::CreateLookupTableRequest,
-        t::CreateLookupTableResponse,
-        e::CreateLookupTableError,
-    >,
-);
+pub struct CreateLookupTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateLookupTable, t::CreateLookupTableRequest, t::CreateLookupTableResponse,
     e::CreateLookupTableError, op::CREATE_LOOKUP_TABLE
@@ -329,13 +287,7 @@ impl CreateLookupTable {
 /// The `CreateScheduledQuery` operation.
 ///
 /// Creates a scheduled query that runs CloudWatch Logs Insights queries at regular intervals. Scheduled queries enable proactive monitoring by automatically executing queries to detect patterns and anomalies in your log data. Query results can be delivered to Amazon S3 for analysis or further processing.
-pub struct CreateScheduledQuery(
-    pub(crate) rt::Call<
-        t::CreateScheduledQueryRequest,
-        t::CreateScheduledQueryResponse,
-        e::CreateScheduledQueryError,
-    >,
-);
+pub struct CreateScheduledQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateScheduledQuery, t::CreateScheduledQueryRequest,
     t::CreateScheduledQueryResponse, e::CreateScheduledQueryError,

@@ -101,13 +101,7 @@ impl super::Client {
 /// - To delete a retention policy, you must have the `logs:DeleteRetentionPolicy` and `logs:DeleteAccountPolicy` permissions. To preview the impact of deleting a retention policy, specify `true` for `dryRun`. A dry run requires the same permissions as the operation that it previews, and no additional permissions.
 ///
 /// If you delete a field index policy, the indexing of the log events that happened before you deleted the policy will still be used for up to 30 days to improve CloudWatch Logs Insights queries.
-pub struct DeleteAccountPolicy(
-    pub(crate) rt::Call<
-        t::DeleteAccountPolicyRequest,
-        t::DeleteAccountPolicyResponse,
-        e::DeleteAccountPolicyError,
-    >,
-);
+pub struct DeleteAccountPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccountPolicy, t::DeleteAccountPolicyRequest, t::DeleteAccountPolicyResponse,
     e::DeleteAccountPolicyError, op::DELETE_ACCOUNT_POLICY
@@ -122,13 +116,7 @@ impl DeleteAccountPolicy {
 /// Deletes the data protection policy from the specified log group.
 ///
 /// For more information about data protection policies, see [PutDataProtectionPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDataProtectionPolicy.html).
-pub struct DeleteDataProtectionPolicy(
-    pub(crate) rt::Call<
-        t::DeleteDataProtectionPolicyRequest,
-        rt::Unit,
-        e::DeleteDataProtectionPolicyError,
-    >,
-);
+pub struct DeleteDataProtectionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDataProtectionPolicy, t::DeleteDataProtectionPolicyRequest, rt::Unit,
     e::DeleteDataProtectionPolicyError, op::DELETE_DATA_PROTECTION_POLICY
@@ -139,9 +127,7 @@ impl DeleteDataProtectionPolicy {
 /// The `DeleteDelivery` operation.
 ///
 /// Deletes a *delivery*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*. Deleting a delivery only deletes the connection between the delivery source and delivery destination. It does not delete the delivery destination or the delivery source.
-pub struct DeleteDelivery(
-    pub(crate) rt::Call<t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError>,
-);
+pub struct DeleteDelivery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDelivery, t::DeleteDeliveryRequest, rt::Unit, e::DeleteDeliveryError,
     op::DELETE_DELIVERY
@@ -154,13 +140,7 @@ impl DeleteDelivery {
 /// Deletes a *delivery destination*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
 ///
 /// You can't delete a delivery destination if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery destination, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliveryDestinationArn` field in the results.
-pub struct DeleteDeliveryDestination(
-    pub(crate) rt::Call<
-        t::DeleteDeliveryDestinationRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationError,
-    >,
-);
+pub struct DeleteDeliveryDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDeliveryDestination, t::DeleteDeliveryDestinationRequest, rt::Unit,
     e::DeleteDeliveryDestinationError, op::DELETE_DELIVERY_DESTINATION
@@ -171,13 +151,7 @@ impl DeleteDeliveryDestination {
 /// The `DeleteDeliveryDestinationPolicy` operation.
 ///
 /// Deletes a delivery destination policy. For more information about these policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-pub struct DeleteDeliveryDestinationPolicy(
-    pub(crate) rt::Call<
-        t::DeleteDeliveryDestinationPolicyRequest,
-        rt::Unit,
-        e::DeleteDeliveryDestinationPolicyError,
-    >,
-);
+pub struct DeleteDeliveryDestinationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDeliveryDestinationPolicy, t::DeleteDeliveryDestinationPolicyRequest, rt::Unit,
     e::DeleteDeliveryDestinationPolicyError, op::DELETE_DELIVERY_DESTINATION_POLICY
@@ -192,13 +166,7 @@ impl DeleteDeliveryDestinationPolicy {
 /// Deletes a *delivery source*. A delivery is a connection between a logical *delivery source* and a logical *delivery destination*.
 ///
 /// You can't delete a delivery source if any current deliveries are associated with it. To find whether any deliveries are associated with this delivery source, use the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation and check the `deliverySourceName` field in the results.
-pub struct DeleteDeliverySource(
-    pub(crate) rt::Call<
-        t::DeleteDeliverySourceRequest,
-        rt::Unit,
-        e::DeleteDeliverySourceError,
-    >,
-);
+pub struct DeleteDeliverySource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDeliverySource, t::DeleteDeliverySourceRequest, rt::Unit,
     e::DeleteDeliverySourceError, op::DELETE_DELIVERY_SOURCE
@@ -209,9 +177,7 @@ impl DeleteDeliverySource {
 /// The `DeleteDestination` operation.
 ///
 /// Deletes the specified destination, and eventually disables all the subscription filters that publish to it. This operation does not delete the physical resource encapsulated by the destination.
-pub struct DeleteDestination(
-    pub(crate) rt::Call<t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError>,
-);
+pub struct DeleteDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteDestination, t::DeleteDestinationRequest, rt::Unit, e::DeleteDestinationError,
     op::DELETE_DESTINATION
@@ -228,13 +194,7 @@ impl DeleteDestination {
 /// You can't use this operation to delete an account-level index policy. Instead, use [DeleteAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DeleteAccountPolicy.html).
 ///
 /// If you delete a log-group level field index policy and there is an account-level field index policy, in a few minutes the log group begins using that account-wide policy to index new incoming log events. This operation only affects log group-level policies, including any facet configurations, and preserves any data source-based account policies that may apply to the log group.
-pub struct DeleteIndexPolicy(
-    pub(crate) rt::Call<
-        t::DeleteIndexPolicyRequest,
-        t::DeleteIndexPolicyResponse,
-        e::DeleteIndexPolicyError,
-    >,
-);
+pub struct DeleteIndexPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIndexPolicy, t::DeleteIndexPolicyRequest, t::DeleteIndexPolicyResponse,
     e::DeleteIndexPolicyError, op::DELETE_INDEX_POLICY
@@ -245,13 +205,7 @@ impl DeleteIndexPolicy {
 /// The `DeleteIntegration` operation.
 ///
 /// Deletes the integration between CloudWatch Logs and OpenSearch Service. If your integration has active vended logs dashboards, you must specify `true` for the `force` parameter, otherwise the operation will fail. If you delete the integration by setting `force` to `true`, all your vended logs dashboards powered by OpenSearch Service will be deleted and the data that was on them will no longer be accessible.
-pub struct DeleteIntegration(
-    pub(crate) rt::Call<
-        t::DeleteIntegrationRequest,
-        t::DeleteIntegrationResponse,
-        e::DeleteIntegrationError,
-    >,
-);
+pub struct DeleteIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteIntegration, t::DeleteIntegrationRequest, t::DeleteIntegrationResponse,
     e::DeleteIntegrationError, op::DELETE_INTEGRATION
@@ -263,13 +217,7 @@ impl DeleteIntegration {
 /// The `DeleteLogAnomalyDetector` operation.
 ///
 /// Deletes the specified CloudWatch Logs anomaly detector.
-pub struct DeleteLogAnomalyDetector(
-    pub(crate) rt::Call<
-        t::DeleteLogAnomalyDetectorRequest,
-        rt::Unit,
-        e::DeleteLogAnomalyDetectorError,
-    >,
-);
+pub struct DeleteLogAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLogAnomalyDetector, t::DeleteLogAnomalyDetectorRequest, rt::Unit,
     e::DeleteLogAnomalyDetectorError, op::DELETE_LOG_ANOMALY_DETECTOR
@@ -280,9 +228,7 @@ impl DeleteLogAnomalyDetector {
 /// The `DeleteLogGroup` operation.
 ///
 /// Deletes the specified log group and permanently deletes all the archived log events associated with the log group.
-pub struct DeleteLogGroup(
-    pub(crate) rt::Call<t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError>,
-);
+pub struct DeleteLogGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLogGroup, t::DeleteLogGroupRequest, rt::Unit, e::DeleteLogGroupError,
     op::DELETE_LOG_GROUP
@@ -293,9 +239,7 @@ impl DeleteLogGroup {
 /// The `DeleteLogStream` operation.
 ///
 /// Deletes the specified log stream and permanently deletes all the archived log events associated with the log stream.
-pub struct DeleteLogStream(
-    pub(crate) rt::Call<t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError>,
-);
+pub struct DeleteLogStream(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLogStream, t::DeleteLogStreamRequest, rt::Unit, e::DeleteLogStreamError,
     op::DELETE_LOG_STREAM
@@ -309,9 +253,7 @@ impl DeleteLogStream {
 /// Deletes a lookup table permanently. This operation cannot be undone.
 ///
 /// Queries that reference a deleted table will return an error. Before deleting a lookup table, review any saved queries or dashboards that may reference it.
-pub struct DeleteLookupTable(
-    pub(crate) rt::Call<t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError>,
-);
+pub struct DeleteLookupTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteLookupTable, t::DeleteLookupTableRequest, rt::Unit, e::DeleteLookupTableError,
     op::DELETE_LOOKUP_TABLE
@@ -322,13 +264,7 @@ impl DeleteLookupTable {
 /// The `DeleteMetricFilter` operation.
 ///
 /// Deletes the specified metric filter.
-pub struct DeleteMetricFilter(
-    pub(crate) rt::Call<
-        t::DeleteMetricFilterRequest,
-        rt::Unit,
-        e::DeleteMetricFilterError,
-    >,
-);
+pub struct DeleteMetricFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMetricFilter, t::DeleteMetricFilterRequest, rt::Unit,
     e::DeleteMetricFilterError, op::DELETE_METRIC_FILTER
@@ -344,13 +280,7 @@ impl DeleteMetricFilter {
 /// Each `DeleteQueryDefinition` operation can delete one query definition.
 ///
 /// You must have the `logs:DeleteQueryDefinition` permission to be able to perform this operation.
-pub struct DeleteQueryDefinition(
-    pub(crate) rt::Call<
-        t::DeleteQueryDefinitionRequest,
-        t::DeleteQueryDefinitionResponse,
-        e::DeleteQueryDefinitionError,
-    >,
-);
+pub struct DeleteQueryDefinition(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteQueryDefinition, t::DeleteQueryDefinitionRequest,
     t::DeleteQueryDefinitionResponse, e::DeleteQueryDefinitionError,
@@ -362,13 +292,7 @@ impl DeleteQueryDefinition {
 /// The `DeleteResourcePolicy` operation.
 ///
 /// Deletes a resource policy from this account. This revokes the access of the identities in that policy to put log events to this account.
-pub struct DeleteResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteResourcePolicyRequest,
-        rt::Unit,
-        e::DeleteResourcePolicyError,
-    >,
-);
+pub struct DeleteResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourcePolicy, t::DeleteResourcePolicyRequest, rt::Unit,
     e::DeleteResourcePolicyError, op::DELETE_RESOURCE_POLICY
@@ -467,13 +391,7 @@ impl super::Client {
 /// Log events do not expire if they belong to log groups without a retention policy.
 ///
 /// If an account-level retention policy applies to this log group, the log group uses the retention period from that policy. For more information about account-level retention policies, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html).
-pub struct DeleteRetentionPolicy(
-    pub(crate) rt::Call<
-        t::DeleteRetentionPolicyRequest,
-        rt::Unit,
-        e::DeleteRetentionPolicyError,
-    >,
-);
+pub struct DeleteRetentionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteRetentionPolicy, t::DeleteRetentionPolicyRequest, rt::Unit,
     e::DeleteRetentionPolicyError, op::DELETE_RETENTION_POLICY
@@ -484,13 +402,7 @@ impl DeleteRetentionPolicy {
 /// The `DeleteScheduledQuery` operation.
 ///
 /// Deletes a scheduled query and stops all future executions. This operation also removes any configured actions and associated resources.
-pub struct DeleteScheduledQuery(
-    pub(crate) rt::Call<
-        t::DeleteScheduledQueryRequest,
-        t::DeleteScheduledQueryResponse,
-        e::DeleteScheduledQueryError,
-    >,
-);
+pub struct DeleteScheduledQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteScheduledQuery, t::DeleteScheduledQueryRequest,
     t::DeleteScheduledQueryResponse, e::DeleteScheduledQueryError,
@@ -502,13 +414,7 @@ impl DeleteScheduledQuery {
 /// The `DeleteSubscriptionFilter` operation.
 ///
 /// Deletes the specified subscription filter.
-pub struct DeleteSubscriptionFilter(
-    pub(crate) rt::Call<
-        t::DeleteSubscriptionFilterRequest,
-        rt::Unit,
-        e::DeleteSubscriptionFilterError,
-    >,
-);
+pub struct DeleteSubscriptionFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSubscriptionFilter, t::DeleteSubscriptionFilterRequest, rt::Unit,
     e::DeleteSubscriptionFilterError, op::DELETE_SUBSCRIPTION_FILTER
@@ -520,13 +426,7 @@ impl DeleteSubscriptionFilter {
 /// The `DeleteSyslogConfiguration` operation.
 ///
 /// Deletes a syslog configuration for a log group. After deletion, syslog data is no longer ingested through the specified VPC endpoint.
-pub struct DeleteSyslogConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteSyslogConfigurationRequest,
-        rt::Unit,
-        e::DeleteSyslogConfigurationError,
-    >,
-);
+pub struct DeleteSyslogConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSyslogConfiguration, t::DeleteSyslogConfigurationRequest, rt::Unit,
     e::DeleteSyslogConfigurationError, op::DELETE_SYSLOG_CONFIGURATION
@@ -540,9 +440,7 @@ impl DeleteSyslogConfiguration {
 /// Deletes the log transformer for the specified log group. As soon as you do this, the transformation of incoming log events according to that transformer stops. If this account has an account-level transformer that applies to this log group, the log group begins using that account-level transformer when this log-group level transformer is deleted.
 ///
 /// After you delete a transformer, be sure to edit any metric filters or subscription filters that relied on the transformed versions of the log events.
-pub struct DeleteTransformer(
-    pub(crate) rt::Call<t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError>,
-);
+pub struct DeleteTransformer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTransformer, t::DeleteTransformerRequest, rt::Unit, e::DeleteTransformerError,
     op::DELETE_TRANSFORMER
@@ -561,13 +459,7 @@ impl DeleteTransformer {
 /// - To see transformer policies, you must have the `logs:GetTransformer` and `logs:DescribeAccountPolicies` permissions.
 /// - To see field index policies, you must have the `logs:DescribeIndexPolicies` and `logs:DescribeAccountPolicies` permissions.
 /// - To see retention policies, you must have the `logs:DescribeAccountPolicies` permission.
-pub struct DescribeAccountPolicies(
-    pub(crate) rt::Call<
-        t::DescribeAccountPoliciesRequest,
-        t::DescribeAccountPoliciesResponse,
-        e::DescribeAccountPoliciesError,
-    >,
-);
+pub struct DescribeAccountPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeAccountPolicies, t::DescribeAccountPoliciesRequest,
     t::DescribeAccountPoliciesResponse, e::DescribeAccountPoliciesError,
@@ -585,13 +477,7 @@ impl DescribeAccountPolicies {
 /// The `DescribeConfigurationTemplates` operation.
 ///
 /// Use this operation to return the valid and default values that are used when creating delivery sources, delivery destinations, and deliveries. For more information about deliveries, see [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html).
-pub struct DescribeConfigurationTemplates(
-    pub(crate) rt::Call<
-        t::DescribeConfigurationTemplatesRequest,
-        t::DescribeConfigurationTemplatesResponse,
-        e::DescribeConfigurationTemplatesError,
-    >,
-);
+pub struct DescribeConfigurationTemplates(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeConfigurationTemplates, t::DescribeConfigurationTemplatesRequest,
     t::DescribeConfigurationTemplatesResponse, e::DescribeConfigurationTemplatesError,
@@ -634,13 +520,7 @@ impl DescribeConfigurationTemplates {
 /// A *delivery* is a connection between a [*delivery source*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliverySource.html) and a [*delivery destination*](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestination.html) .
 ///
 /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, Firehose or X-Ray. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
-pub struct DescribeDeliveries(
-    pub(crate) rt::Call<
-        t::DescribeDeliveriesRequest,
-        t::DescribeDeliveriesResponse,
-        e::DescribeDeliveriesError,
-    >,
-);
+pub struct DescribeDeliveries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeDeliveries, t::DescribeDeliveriesRequest, t::DescribeDeliveriesResponse,
     e::DescribeDeliveriesError, op::DESCRIBE_DELIVERIES
@@ -669,13 +549,7 @@ impl DescribeDeliveries {
 /// The `DescribeDeliveryDestinations` operation.
 ///
 /// Retrieves a list of the delivery destinations that have been created in the account.
-pub struct DescribeDeliveryDestinations(
-    pub(crate) rt::Call<
-        t::DescribeDeliveryDestinationsRequest,
-        t::DescribeDeliveryDestinationsResponse,
-        e::DescribeDeliveryDestinationsError,
-    >,
-);
+pub struct DescribeDeliveryDestinations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeDeliveryDestinations, t::DescribeDeliveryDestinationsRequest,
     t::DescribeDeliveryDestinationsResponse, e::DescribeDeliveryDestinationsError,
@@ -702,13 +576,7 @@ impl DescribeDeliveryDestinations {
 /// The `DescribeDeliverySources` operation.
 ///
 /// Retrieves a list of the delivery sources that have been created in the account.
-pub struct DescribeDeliverySources(
-    pub(crate) rt::Call<
-        t::DescribeDeliverySourcesRequest,
-        t::DescribeDeliverySourcesResponse,
-        e::DescribeDeliverySourcesError,
-    >,
-);
+pub struct DescribeDeliverySources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeDeliverySources, t::DescribeDeliverySourcesRequest,
     t::DescribeDeliverySourcesResponse, e::DescribeDeliverySourcesError,
@@ -737,13 +605,7 @@ impl DescribeDeliverySources {
 /// The `DescribeDestinations` operation.
 ///
 /// Lists all your destinations. The results are ASCII-sorted by destination name.
-pub struct DescribeDestinations(
-    pub(crate) rt::Call<
-        t::DescribeDestinationsRequest,
-        t::DescribeDestinationsResponse,
-        e::DescribeDestinationsError,
-    >,
-);
+pub struct DescribeDestinations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeDestinations, t::DescribeDestinationsRequest,
     t::DescribeDestinationsResponse, e::DescribeDestinationsError,
@@ -770,13 +632,7 @@ impl DescribeDestinations {
 /// The `DescribeExportTasks` operation.
 ///
 /// Lists the specified export tasks. You can list all your export tasks or filter the results based on task ID or task status.
-pub struct DescribeExportTasks(
-    pub(crate) rt::Call<
-        t::DescribeExportTasksRequest,
-        t::DescribeExportTasksResponse,
-        e::DescribeExportTasksError,
-    >,
-);
+pub struct DescribeExportTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeExportTasks, t::DescribeExportTasksRequest, t::DescribeExportTasksResponse,
     e::DescribeExportTasksError, op::DESCRIBE_EXPORT_TASKS
@@ -807,13 +663,7 @@ impl DescribeExportTasks {
 /// Returns a list of field indexes discovered in log data. By default, the response includes the `DEFAULT`, `CUSTOM`, and `INACTIVE` index categories. To return indexes from other categories, use the `indexCategories` parameter.
 ///
 /// For more information about field index policies, see [PutIndexPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutIndexPolicy.html).
-pub struct DescribeFieldIndexes(
-    pub(crate) rt::Call<
-        t::DescribeFieldIndexesRequest,
-        t::DescribeFieldIndexesResponse,
-        e::DescribeFieldIndexesError,
-    >,
-);
+pub struct DescribeFieldIndexes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeFieldIndexes, t::DescribeFieldIndexesRequest,
     t::DescribeFieldIndexesResponse, e::DescribeFieldIndexesError,
@@ -833,13 +683,7 @@ impl DescribeFieldIndexes {
 /// The `DescribeImportTaskBatches` operation.
 ///
 /// Gets detailed information about the individual batches within an import task, including their status and any error messages. For CloudTrail Event Data Store sources, a batch refers to a subset of stored events grouped by their eventTime.
-pub struct DescribeImportTaskBatches(
-    pub(crate) rt::Call<
-        t::DescribeImportTaskBatchesRequest,
-        t::DescribeImportTaskBatchesResponse,
-        e::DescribeImportTaskBatchesError,
-    >,
-);
+pub struct DescribeImportTaskBatches(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeImportTaskBatches, t::DescribeImportTaskBatchesRequest,
     t::DescribeImportTaskBatchesResponse, e::DescribeImportTaskBatchesError,
@@ -857,13 +701,7 @@ impl DescribeImportTaskBatches {
 /// The `DescribeImportTasks` operation.
 ///
 /// Lists and describes import tasks, with optional filtering by import status and source ARN.
-pub struct DescribeImportTasks(
-    pub(crate) rt::Call<
-        t::DescribeImportTasksRequest,
-        t::DescribeImportTasksResponse,
-        e::DescribeImportTasksError,
-    >,
-);
+pub struct DescribeImportTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeImportTasks, t::DescribeImportTasksRequest, t::DescribeImportTasksResponse,
     e::DescribeImportTasksError, op::DESCRIBE_IMPORT_TASKS
@@ -884,13 +722,7 @@ impl DescribeImportTasks {
 /// If a specified log group doesn't have a log-group level index policy, but an account-wide index policy applies to it, that account-wide policy is returned by this operation.
 ///
 /// To find information about only account-level policies, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html) instead.
-pub struct DescribeIndexPolicies(
-    pub(crate) rt::Call<
-        t::DescribeIndexPoliciesRequest,
-        t::DescribeIndexPoliciesResponse,
-        e::DescribeIndexPoliciesError,
-    >,
-);
+pub struct DescribeIndexPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeIndexPolicies, t::DescribeIndexPoliciesRequest,
     t::DescribeIndexPoliciesResponse, e::DescribeIndexPoliciesError,
@@ -966,13 +798,7 @@ impl super::Client {
 /// CloudWatch Logs doesn't support IAM policies that control access to the `DescribeLogGroups` action by using the `aws:ResourceTag/key-name` condition key. Other CloudWatch Logs actions do support the use of the `aws:ResourceTag/key-name` condition key to control access. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct DescribeLogGroups(
-    pub(crate) rt::Call<
-        t::DescribeLogGroupsRequest,
-        t::DescribeLogGroupsResponse,
-        e::DescribeLogGroupsError,
-    >,
-);
+pub struct DescribeLogGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeLogGroups, t::DescribeLogGroupsRequest, t::DescribeLogGroupsResponse,
     e::DescribeLogGroupsError, op::DESCRIBE_LOG_GROUPS
@@ -1015,13 +841,7 @@ impl DescribeLogGroups {
 /// This operation has a limit of 25 transactions per second, after which transactions are throttled.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct DescribeLogStreams(
-    pub(crate) rt::Call<
-        t::DescribeLogStreamsRequest,
-        t::DescribeLogStreamsResponse,
-        e::DescribeLogStreamsError,
-    >,
-);
+pub struct DescribeLogStreams(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeLogStreams, t::DescribeLogStreamsRequest, t::DescribeLogStreamsResponse,
     e::DescribeLogStreamsError, op::DESCRIBE_LOG_STREAMS
@@ -1051,13 +871,7 @@ impl DescribeLogStreams {
 /// The `DescribeLookupTables` operation.
 ///
 /// Retrieves metadata about lookup tables in your account. You can optionally filter the results by table name prefix. Results are sorted by table name in ascending order.
-pub struct DescribeLookupTables(
-    pub(crate) rt::Call<
-        t::DescribeLookupTablesRequest,
-        t::DescribeLookupTablesResponse,
-        e::DescribeLookupTablesError,
-    >,
-);
+pub struct DescribeLookupTables(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeLookupTables, t::DescribeLookupTablesRequest,
     t::DescribeLookupTablesResponse, e::DescribeLookupTablesError,
@@ -1071,13 +885,7 @@ impl DescribeLookupTables {
 /// The `DescribeMetricFilters` operation.
 ///
 /// Lists the specified metric filters. You can list all of the metric filters or filter the results by log name, prefix, metric name, or metric namespace. The results are ASCII-sorted by filter name.
-pub struct DescribeMetricFilters(
-    pub(crate) rt::Call<
-        t::DescribeMetricFiltersRequest,
-        t::DescribeMetricFiltersResponse,
-        e::DescribeMetricFiltersError,
-    >,
-);
+pub struct DescribeMetricFilters(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeMetricFilters, t::DescribeMetricFiltersRequest,
     t::DescribeMetricFiltersResponse, e::DescribeMetricFiltersError,
@@ -1109,13 +917,7 @@ impl DescribeMetricFilters {
 /// Returns a list of CloudWatch Logs Insights queries that are scheduled, running, or have been run recently in this account. You can request all queries or limit it to queries of a specific log group or queries with a certain status.
 ///
 /// This operation includes both interactive queries started directly by users and automated queries executed by scheduled query configurations. Scheduled query executions appear in the results alongside manually initiated queries, providing visibility into all query activity in your account.
-pub struct DescribeQueries(
-    pub(crate) rt::Call<
-        t::DescribeQueriesRequest,
-        t::DescribeQueriesResponse,
-        e::DescribeQueriesError,
-    >,
-);
+pub struct DescribeQueries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeQueries, t::DescribeQueriesRequest, t::DescribeQueriesResponse,
     e::DescribeQueriesError, op::DESCRIBE_QUERIES
@@ -1145,13 +947,7 @@ impl DescribeQueries {
 /// This operation returns a paginated list of your saved CloudWatch Logs Insights query definitions. You can retrieve query definitions from the current account or from a source account that is linked to the current account.
 ///
 /// You can use the `queryDefinitionNamePrefix` parameter to limit the results to only the query definitions that have names that start with a certain string.
-pub struct DescribeQueryDefinitions(
-    pub(crate) rt::Call<
-        t::DescribeQueryDefinitionsRequest,
-        t::DescribeQueryDefinitionsResponse,
-        e::DescribeQueryDefinitionsError,
-    >,
-);
+pub struct DescribeQueryDefinitions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeQueryDefinitions, t::DescribeQueryDefinitionsRequest,
     t::DescribeQueryDefinitionsResponse, e::DescribeQueryDefinitionsError,
@@ -1170,13 +966,7 @@ impl DescribeQueryDefinitions {
 /// The `DescribeResourcePolicies` operation.
 ///
 /// Lists the resource policies in this account.
-pub struct DescribeResourcePolicies(
-    pub(crate) rt::Call<
-        t::DescribeResourcePoliciesRequest,
-        t::DescribeResourcePoliciesResponse,
-        e::DescribeResourcePoliciesError,
-    >,
-);
+pub struct DescribeResourcePolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeResourcePolicies, t::DescribeResourcePoliciesRequest,
     t::DescribeResourcePoliciesResponse, e::DescribeResourcePoliciesError,
@@ -1204,13 +994,7 @@ impl DescribeResourcePolicies {
 /// The `DescribeSubscriptionFilters` operation.
 ///
 /// Lists the subscription filters for the specified log group. You can list all the subscription filters or filter the results by prefix. The results are ASCII-sorted by filter name.
-pub struct DescribeSubscriptionFilters(
-    pub(crate) rt::Call<
-        t::DescribeSubscriptionFiltersRequest,
-        t::DescribeSubscriptionFiltersResponse,
-        e::DescribeSubscriptionFiltersError,
-    >,
-);
+pub struct DescribeSubscriptionFilters(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeSubscriptionFilters, t::DescribeSubscriptionFiltersRequest,
     t::DescribeSubscriptionFiltersResponse, e::DescribeSubscriptionFiltersError,
@@ -1245,13 +1029,7 @@ impl DescribeSubscriptionFilters {
 /// - Specify the `resourceIdentifier` parameter with the `query-result` resource to stop using the KMS key to encrypt the results of all future [StartQuery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html) operations in the account. They will instead be encrypted with the default CloudWatch Logs method. The results from queries that ran while the key was associated with the account are still encrypted with that key. Therefore, CloudWatch Logs will need permissions for the key whenever that data is accessed.
 ///
 /// It can take up to 5 minutes for this operation to take effect.
-pub struct DisassociateKmsKey(
-    pub(crate) rt::Call<
-        t::DisassociateKmsKeyRequest,
-        rt::Unit,
-        e::DisassociateKmsKeyError,
-    >,
-);
+pub struct DisassociateKmsKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisassociateKmsKey, t::DisassociateKmsKeyRequest, rt::Unit,
     e::DisassociateKmsKeyError, op::DISASSOCIATE_KMS_KEY
@@ -1263,13 +1041,7 @@ impl DisassociateKmsKey {
 /// The `DisassociateSourceFromS3TableIntegration` operation.
 ///
 /// Disassociates a data source from an S3 Table Integration, removing query access and deleting all associated data from the integration.
-pub struct DisassociateSourceFromS3TableIntegration(
-    pub(crate) rt::Call<
-        t::DisassociateSourceFromS3TableIntegrationRequest,
-        t::DisassociateSourceFromS3TableIntegrationResponse,
-        e::DisassociateSourceFromS3TableIntegrationError,
-    >,
-);
+pub struct DisassociateSourceFromS3TableIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisassociateSourceFromS3TableIntegration,
     t::DisassociateSourceFromS3TableIntegrationRequest,

@@ -36,13 +36,7 @@ impl super::Client {
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `FilterLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
-pub struct FilterLogEvents(
-    pub(crate) rt::Call<
-        t::FilterLogEventsRequest,
-        t::FilterLogEventsResponse,
-        e::FilterLogEventsError,
-    >,
-);
+pub struct FilterLogEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     FilterLogEvents, t::FilterLogEventsRequest, t::FilterLogEventsResponse,
     e::FilterLogEventsError, op::FILTER_LOG_EVENTS

@@ -91,13 +91,7 @@ impl super::Client {
 /// The `GetDataProtectionPolicy` operation.
 ///
 /// Returns information about a log group data protection policy.
-pub struct GetDataProtectionPolicy(
-    pub(crate) rt::Call<
-        t::GetDataProtectionPolicyRequest,
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    >,
-);
+pub struct GetDataProtectionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDataProtectionPolicy, t::GetDataProtectionPolicyRequest,
     t::GetDataProtectionPolicyResponse, e::GetDataProtectionPolicyError,
@@ -113,13 +107,7 @@ impl GetDataProtectionPolicy {
 /// A delivery source represents an Amazon Web Services resource that sends logs to an logs delivery destination. The destination can be CloudWatch Logs, Amazon S3, or Firehose. Only some Amazon Web Services services support being configured as a delivery source. These services are listed in [Enable logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// You need to specify the delivery `id` in this operation. You can find the IDs of the deliveries in your account with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
-pub struct GetDelivery(
-    pub(crate) rt::Call<
-        t::GetDeliveryRequest,
-        t::GetDeliveryResponse,
-        e::GetDeliveryError,
-    >,
-);
+pub struct GetDelivery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDelivery, t::GetDeliveryRequest, t::GetDeliveryResponse, e::GetDeliveryError,
     op::GET_DELIVERY
@@ -130,13 +118,7 @@ impl GetDelivery {
 /// The `GetDeliveryDestination` operation.
 ///
 /// Retrieves complete information about one delivery destination.
-pub struct GetDeliveryDestination(
-    pub(crate) rt::Call<
-        t::GetDeliveryDestinationRequest,
-        t::GetDeliveryDestinationResponse,
-        e::GetDeliveryDestinationError,
-    >,
-);
+pub struct GetDeliveryDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDeliveryDestination, t::GetDeliveryDestinationRequest,
     t::GetDeliveryDestinationResponse, e::GetDeliveryDestinationError,
@@ -148,13 +130,7 @@ impl GetDeliveryDestination {
 /// The `GetDeliveryDestinationPolicy` operation.
 ///
 /// Retrieves the delivery destination policy assigned to the delivery destination that you specify. For more information about delivery destinations and their policies, see [PutDeliveryDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDeliveryDestinationPolicy.html).
-pub struct GetDeliveryDestinationPolicy(
-    pub(crate) rt::Call<
-        t::GetDeliveryDestinationPolicyRequest,
-        t::GetDeliveryDestinationPolicyResponse,
-        e::GetDeliveryDestinationPolicyError,
-    >,
-);
+pub struct GetDeliveryDestinationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDeliveryDestinationPolicy, t::GetDeliveryDestinationPolicyRequest,
     t::GetDeliveryDestinationPolicyResponse, e::GetDeliveryDestinationPolicyError,
@@ -168,13 +144,7 @@ impl GetDeliveryDestinationPolicy {
 /// The `GetDeliverySource` operation.
 ///
 /// Retrieves complete information about one delivery source.
-pub struct GetDeliverySource(
-    pub(crate) rt::Call<
-        t::GetDeliverySourceRequest,
-        t::GetDeliverySourceResponse,
-        e::GetDeliverySourceError,
-    >,
-);
+pub struct GetDeliverySource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDeliverySource, t::GetDeliverySourceRequest, t::GetDeliverySourceResponse,
     e::GetDeliverySourceError, op::GET_DELIVERY_SOURCE
@@ -185,13 +155,7 @@ impl GetDeliverySource {
 /// The `GetIntegration` operation.
 ///
 /// Returns information about one integration between CloudWatch Logs and OpenSearch Service.
-pub struct GetIntegration(
-    pub(crate) rt::Call<
-        t::GetIntegrationRequest,
-        t::GetIntegrationResponse,
-        e::GetIntegrationError,
-    >,
-);
+pub struct GetIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetIntegration, t::GetIntegrationRequest, t::GetIntegrationResponse,
     e::GetIntegrationError, op::GET_INTEGRATION
@@ -202,13 +166,7 @@ impl GetIntegration {
 /// The `GetLogAnomalyDetector` operation.
 ///
 /// Retrieves information about the log anomaly detector that you specify. The KMS key ARN detected is valid.
-pub struct GetLogAnomalyDetector(
-    pub(crate) rt::Call<
-        t::GetLogAnomalyDetectorRequest,
-        t::GetLogAnomalyDetectorResponse,
-        e::GetLogAnomalyDetectorError,
-    >,
-);
+pub struct GetLogAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogAnomalyDetector, t::GetLogAnomalyDetectorRequest,
     t::GetLogAnomalyDetectorResponse, e::GetLogAnomalyDetectorError,
@@ -232,13 +190,7 @@ impl GetLogAnomalyDetector {
 /// You can specify the log group to search by using either `logGroupIdentifier` or `logGroupName`. You must include one of these two parameters, but you can't include both.
 ///
 /// **Note:** If you are using [log transformation](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html), the `GetLogEvents` operation returns only the original versions of log events, before they were transformed. To view the transformed versions, you must use a [CloudWatch Logs query.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AnalyzingLogData.html)
-pub struct GetLogEvents(
-    pub(crate) rt::Call<
-        t::GetLogEventsRequest,
-        t::GetLogEventsResponse,
-        e::GetLogEventsError,
-    >,
-);
+pub struct GetLogEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogEvents, t::GetLogEventsRequest, t::GetLogEventsResponse, e::GetLogEventsError,
     op::GET_LOG_EVENTS
@@ -257,13 +209,7 @@ impl GetLogEvents {
 /// The `GetLogFields` operation.
 ///
 /// Discovers available fields for a specific data source and type. The response includes any field modifications introduced through pipelines, such as new fields or changed field types.
-pub struct GetLogFields(
-    pub(crate) rt::Call<
-        t::GetLogFieldsRequest,
-        t::GetLogFieldsResponse,
-        e::GetLogFieldsError,
-    >,
-);
+pub struct GetLogFields(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogFields, t::GetLogFieldsRequest, t::GetLogFieldsResponse, e::GetLogFieldsError,
     op::GET_LOG_FIELDS
@@ -285,13 +231,7 @@ impl GetLogFields {
 /// The response results are sorted by the frequency percentage, starting with the highest percentage.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account and view data from the linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct GetLogGroupFields(
-    pub(crate) rt::Call<
-        t::GetLogGroupFieldsRequest,
-        t::GetLogGroupFieldsResponse,
-        e::GetLogGroupFieldsError,
-    >,
-);
+pub struct GetLogGroupFields(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogGroupFields, t::GetLogGroupFieldsRequest, t::GetLogGroupFieldsResponse,
     e::GetLogGroupFieldsError, op::GET_LOG_GROUP_FIELDS
@@ -306,13 +246,7 @@ impl GetLogGroupFields {
 /// Retrieves a large logging object (LLO) and streams it back. This API is used to fetch the content of large portions of log events that have been ingested through the PutOpenTelemetryLogs API. When log events contain fields that would cause the total event size to exceed 1MB, CloudWatch Logs automatically processes up to 10 fields, starting with the largest fields. Each field is truncated as needed to keep the total event size as close to 1MB as possible. The excess portions are stored as Large Log Objects (LLOs) and these fields are processed separately and LLO reference system fields (in the format `@ptr.$[path.to.field]`) are added. The path in the reference field reflects the original JSON structure where the large field was located. For example, this could be `@ptr.$['input']['message']`, `@ptr.$['AAA']['BBB']['CCC']['DDD']`, `@ptr.$['AAA']`, or any other path matching your log structure.
 ///
 /// **Note:** The `GetLogObject` API routes requests using SDK host prefix injection. SDK versions released before April 1, 2026 route to `streaming-logs.Region.amazonaws.com`, which does not support VPC endpoints. SDK versions released on or after April 1, 2026 route to `stream-logs.Region.amazonaws.com`, which supports VPC endpoints. To set up a VPC endpoint for this API, see [Creating a VPC endpoint for CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html#create-VPC-endpoint-for-CloudWatchLogs) .
-pub struct GetLogObject(
-    pub(crate) rt::Call<
-        t::GetLogObjectRequest,
-        t::GetLogObjectResponse,
-        e::GetLogObjectError,
-    >,
-);
+pub struct GetLogObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogObject, t::GetLogObjectRequest, t::GetLogObjectResponse, e::GetLogObjectError,
     op::GET_LOG_OBJECT
@@ -326,13 +260,7 @@ impl GetLogObject {
 /// Retrieves all of the fields and values of a single log event. All fields are retrieved, even if the original query that produced the `logRecordPointer` retrieved only a subset of fields. Fields are returned as field name/field value pairs.
 ///
 /// The full unparsed log event is returned within `@message`.
-pub struct GetLogRecord(
-    pub(crate) rt::Call<
-        t::GetLogRecordRequest,
-        t::GetLogRecordResponse,
-        e::GetLogRecordError,
-    >,
-);
+pub struct GetLogRecord(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLogRecord, t::GetLogRecordRequest, t::GetLogRecordResponse, e::GetLogRecordError,
     op::GET_LOG_RECORD
@@ -344,13 +272,7 @@ impl GetLogRecord {
 /// The `GetLookupTable` operation.
 ///
 /// Retrieves the full content of a lookup table, including the CSV data.
-pub struct GetLookupTable(
-    pub(crate) rt::Call<
-        t::GetLookupTableRequest,
-        t::GetLookupTableResponse,
-        e::GetLookupTableError,
-    >,
-);
+pub struct GetLookupTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetLookupTable, t::GetLookupTableRequest, t::GetLookupTableResponse,
     e::GetLookupTableError, op::GET_LOOKUP_TABLE
@@ -373,13 +295,7 @@ impl GetLookupTable {
 /// You can retrieve up to 100,000 log event results from a query, if available, by using pagination. Use the `nextToken` returned in the response to request additional pages of results, with each page returning up to 10,000 log events. This is only supported for Logs Insights QL and is currently not supported for PPL and SQL query languages.
 ///
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start queries in linked source accounts. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
-pub struct GetQueryResults(
-    pub(crate) rt::Call<
-        t::GetQueryResultsRequest,
-        t::GetQueryResultsResponse,
-        e::GetQueryResultsError,
-    >,
-);
+pub struct GetQueryResults(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetQueryResults, t::GetQueryResultsRequest, t::GetQueryResultsResponse,
     e::GetQueryResultsError, op::GET_QUERY_RESULTS
@@ -392,13 +308,7 @@ impl GetQueryResults {
 /// The `GetScheduledQuery` operation.
 ///
 /// Retrieves details about a specific scheduled query, including its configuration, execution status, and metadata.
-pub struct GetScheduledQuery(
-    pub(crate) rt::Call<
-        t::GetScheduledQueryRequest,
-        t::GetScheduledQueryResponse,
-        e::GetScheduledQueryError,
-    >,
-);
+pub struct GetScheduledQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetScheduledQuery, t::GetScheduledQueryRequest, t::GetScheduledQueryResponse,
     e::GetScheduledQueryError, op::GET_SCHEDULED_QUERY
@@ -409,13 +319,7 @@ impl GetScheduledQuery {
 /// The `GetScheduledQueryHistory` operation.
 ///
 /// Retrieves the execution history of a scheduled query within a specified time range, including query results and destination processing status.
-pub struct GetScheduledQueryHistory(
-    pub(crate) rt::Call<
-        t::GetScheduledQueryHistoryRequest,
-        t::GetScheduledQueryHistoryResponse,
-        e::GetScheduledQueryHistoryError,
-    >,
-);
+pub struct GetScheduledQueryHistory(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetScheduledQueryHistory, t::GetScheduledQueryHistoryRequest,
     t::GetScheduledQueryHistoryResponse, e::GetScheduledQueryHistoryError,
@@ -460,13 +364,7 @@ impl super::Client {
 /// The `GetStorageTierPolicy` operation.
 ///
 /// Returns the storage tier policy for the account.
-pub struct GetStorageTierPolicy(
-    pub(crate) rt::Call<
-        t::GetStorageTierPolicyRequest,
-        t::GetStorageTierPolicyResponse,
-        e::GetStorageTierPolicyError,
-    >,
-);
+pub struct GetStorageTierPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetStorageTierPolicy, t::GetStorageTierPolicyRequest,
     t::GetStorageTierPolicyResponse, e::GetStorageTierPolicyError,
@@ -477,13 +375,7 @@ rt::operation_type!(
 /// Returns the information about the log transformer associated with this log group.
 ///
 /// This operation returns data only for transformers created at the log group level. To get information for an account-level transformer, use [DescribeAccountPolicies](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeAccountPolicies.html).
-pub struct GetTransformer(
-    pub(crate) rt::Call<
-        t::GetTransformerRequest,
-        t::GetTransformerResponse,
-        e::GetTransformerError,
-    >,
-);
+pub struct GetTransformer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTransformer, t::GetTransformerRequest, t::GetTransformerResponse,
     e::GetTransformerError, op::GET_TRANSFORMER

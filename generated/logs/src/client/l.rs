@@ -71,13 +71,7 @@ impl super::Client {
 /// Returns an aggregate summary of all log groups in the Region grouped by specified data source characteristics. Supports optional filtering by log group class, name patterns, and data sources. If you perform this action in a monitoring account, you can also return aggregated summaries of log groups from source accounts that are linked to the monitoring account. For more information about using cross-account observability to set up monitoring accounts and source accounts, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html).
 ///
 /// The operation aggregates log groups by data source name and type and optionally format, providing counts of log groups that share these characteristics. The operation paginates results. By default, it returns up to 50 results and includes a token to retrieve more results.
-pub struct ListAggregateLogGroupSummaries(
-    pub(crate) rt::Call<
-        t::ListAggregateLogGroupSummariesRequest,
-        t::ListAggregateLogGroupSummariesResponse,
-        e::ListAggregateLogGroupSummariesError,
-    >,
-);
+pub struct ListAggregateLogGroupSummaries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAggregateLogGroupSummaries, t::ListAggregateLogGroupSummariesRequest,
     t::ListAggregateLogGroupSummariesResponse, e::ListAggregateLogGroupSummariesError,
@@ -124,13 +118,7 @@ impl ListAggregateLogGroupSummaries {
 /// The `ListAnomalies` operation.
 ///
 /// Returns a list of anomalies that log anomaly detectors have found. For details about the structure format of each anomaly object that is returned, see the example in this section.
-pub struct ListAnomalies(
-    pub(crate) rt::Call<
-        t::ListAnomaliesRequest,
-        t::ListAnomaliesResponse,
-        e::ListAnomaliesError,
-    >,
-);
+pub struct ListAnomalies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAnomalies, t::ListAnomaliesRequest, t::ListAnomaliesResponse,
     e::ListAnomaliesError, op::LIST_ANOMALIES
@@ -157,13 +145,7 @@ impl ListAnomalies {
 /// The `ListIntegrations` operation.
 ///
 /// Returns a list of integrations between CloudWatch Logs and other services in this account. Currently, only one integration can be created in an account, and this integration must be with OpenSearch Service.
-pub struct ListIntegrations(
-    pub(crate) rt::Call<
-        t::ListIntegrationsRequest,
-        t::ListIntegrationsResponse,
-        e::ListIntegrationsError,
-    >,
-);
+pub struct ListIntegrations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListIntegrations, t::ListIntegrationsRequest, t::ListIntegrationsResponse,
     e::ListIntegrationsError, op::LIST_INTEGRATIONS
@@ -178,13 +160,7 @@ impl ListIntegrations {
 /// The `ListLogAnomalyDetectors` operation.
 ///
 /// Retrieves a list of the log anomaly detectors in the account.
-pub struct ListLogAnomalyDetectors(
-    pub(crate) rt::Call<
-        t::ListLogAnomalyDetectorsRequest,
-        t::ListLogAnomalyDetectorsResponse,
-        e::ListLogAnomalyDetectorsError,
-    >,
-);
+pub struct ListLogAnomalyDetectors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListLogAnomalyDetectors, t::ListLogAnomalyDetectorsRequest,
     t::ListLogAnomalyDetectorsResponse, e::ListLogAnomalyDetectorsError,
@@ -215,13 +191,7 @@ impl ListLogAnomalyDetectors {
 /// You can optionally filter the results by log group class, log group name pattern, field indexes, data sources, field index names, or log group tags. If you specify more than one filter type, the results include log groups that satisfy all filters.
 ///
 /// This operation is paginated. By default, your first use of this operation returns 50 results, and includes a token to use in a subsequent operation to return more results.
-pub struct ListLogGroups(
-    pub(crate) rt::Call<
-        t::ListLogGroupsRequest,
-        t::ListLogGroupsResponse,
-        e::ListLogGroupsError,
-    >,
-);
+pub struct ListLogGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListLogGroups, t::ListLogGroupsRequest, t::ListLogGroupsResponse,
     e::ListLogGroupsError, op::LIST_LOG_GROUPS
@@ -250,13 +220,7 @@ impl ListLogGroups {
 /// Returns a list of the log groups that were analyzed during a single CloudWatch Logs Insights query. This can be useful for queries that use log group name prefixes or the `filterIndex` command, because the log groups are dynamically selected in these cases.
 ///
 /// For more information about field indexes, see [Create field indexes to improve query performance and reduce costs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html).
-pub struct ListLogGroupsForQuery(
-    pub(crate) rt::Call<
-        t::ListLogGroupsForQueryRequest,
-        t::ListLogGroupsForQueryResponse,
-        e::ListLogGroupsForQueryError,
-    >,
-);
+pub struct ListLogGroupsForQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListLogGroupsForQuery, t::ListLogGroupsForQueryRequest,
     t::ListLogGroupsForQueryResponse, e::ListLogGroupsForQueryError,
@@ -283,13 +247,7 @@ impl ListLogGroupsForQuery {
 /// The `ListScheduledQueries` operation.
 ///
 /// Lists all scheduled queries in your account and region. You can filter results by state to show only enabled or disabled queries.
-pub struct ListScheduledQueries(
-    pub(crate) rt::Call<
-        t::ListScheduledQueriesRequest,
-        t::ListScheduledQueriesResponse,
-        e::ListScheduledQueriesError,
-    >,
-);
+pub struct ListScheduledQueries(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListScheduledQueries, t::ListScheduledQueriesRequest,
     t::ListScheduledQueriesResponse, e::ListScheduledQueriesError,
@@ -317,13 +275,7 @@ impl ListScheduledQueries {
 /// The `ListSourcesForS3TableIntegration` operation.
 ///
 /// Returns a list of data source associations for a specified S3 Table Integration, showing which data sources are currently associated for query access.
-pub struct ListSourcesForS3TableIntegration(
-    pub(crate) rt::Call<
-        t::ListSourcesForS3TableIntegrationRequest,
-        t::ListSourcesForS3TableIntegrationResponse,
-        e::ListSourcesForS3TableIntegrationError,
-    >,
-);
+pub struct ListSourcesForS3TableIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSourcesForS3TableIntegration, t::ListSourcesForS3TableIntegrationRequest,
     t::ListSourcesForS3TableIntegrationResponse,
@@ -352,13 +304,7 @@ impl ListSourcesForS3TableIntegration {
 /// The `ListSyslogConfigurations` operation.
 ///
 /// Returns a list of syslog configurations. You can optionally filter the results by log group or VPC endpoint.
-pub struct ListSyslogConfigurations(
-    pub(crate) rt::Call<
-        t::ListSyslogConfigurationsRequest,
-        t::ListSyslogConfigurationsResponse,
-        e::ListSyslogConfigurationsError,
-    >,
-);
+pub struct ListSyslogConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSyslogConfigurations, t::ListSyslogConfigurationsRequest,
     t::ListSyslogConfigurationsResponse, e::ListSyslogConfigurationsError,
@@ -373,13 +319,7 @@ impl ListSyslogConfigurations {
 /// The `ListTagsForResource` operation.
 ///
 /// Displays the tags associated with a CloudWatch Logs resource. Currently, log groups and destinations support tagging.
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
@@ -392,13 +332,7 @@ impl ListTagsForResource {
 /// **Important:** The ListTagsLogGroup operation is on the path to deprecation. We recommend that you use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html) instead.
 ///
 /// Lists the tags for the specified log group.
-pub struct ListTagsLogGroup(
-    pub(crate) rt::Call<
-        t::ListTagsLogGroupRequest,
-        t::ListTagsLogGroupResponse,
-        e::ListTagsLogGroupError,
-    >,
-);
+pub struct ListTagsLogGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] ListTagsLogGroup, t::ListTagsLogGroupRequest,
     t::ListTagsLogGroupResponse, e::ListTagsLogGroupError, op::LIST_TAGS_LOG_GROUP

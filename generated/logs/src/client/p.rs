@@ -266,13 +266,7 @@ impl super::Client {
 /// Before you create, update, or delete a retention policy, you can specify `true` for `dryRun` to preview how many log groups would have a longer, shorter, or unchanged retention period. For more information, see [DryRunResult](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DryRunResult.html).
 ///
 /// **Important:** An account-level retention policy replaces the retention period set on a log group, including when the log group's own retention period is longer. For example, if a log group is set to retain log events for 10 years and you create a retention policy that sets a 90-day retention period for that log group, CloudWatch Logs deletes the log events in that log group that are older than 90 days. Specify `true` for `dryRun` to see which log groups would have a shorter retention period before you create or update the policy.
-pub struct PutAccountPolicy(
-    pub(crate) rt::Call<
-        t::PutAccountPolicyRequest,
-        t::PutAccountPolicyResponse,
-        e::PutAccountPolicyError,
-    >,
-);
+pub struct PutAccountPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccountPolicy, t::PutAccountPolicyRequest, t::PutAccountPolicyResponse,
     e::PutAccountPolicyError, op::PUT_ACCOUNT_POLICY
@@ -290,13 +284,7 @@ impl PutAccountPolicy {
 /// Enables or disables bearer token authentication for the specified log group. When enabled on a log group, bearer token authentication is enabled on operations until it is explicitly disabled.
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
-pub struct PutBearerTokenAuthentication(
-    pub(crate) rt::Call<
-        t::PutBearerTokenAuthenticationRequest,
-        rt::Unit,
-        e::PutBearerTokenAuthenticationError,
-    >,
-);
+pub struct PutBearerTokenAuthentication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBearerTokenAuthentication, t::PutBearerTokenAuthenticationRequest, rt::Unit,
     e::PutBearerTokenAuthenticationError, op::PUT_BEARER_TOKEN_AUTHENTICATION
@@ -321,13 +309,7 @@ impl PutBearerTokenAuthentication {
 /// For more information, including a list of types of data that can be audited and masked, see [Protect sensitive log data with masking](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html).
 ///
 /// The `PutDataProtectionPolicy` operation applies to only the specified log group. You can also use [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) to create an account-level data protection policy that applies to all log groups in the account, including both existing log groups and log groups that are created level. If a log group has its own data protection policy and the account also has an account-level data protection policy, then the two policies are cumulative. Any sensitive term specified in either policy is masked.
-pub struct PutDataProtectionPolicy(
-    pub(crate) rt::Call<
-        t::PutDataProtectionPolicyRequest,
-        t::PutDataProtectionPolicyResponse,
-        e::PutDataProtectionPolicyError,
-    >,
-);
+pub struct PutDataProtectionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDataProtectionPolicy, t::PutDataProtectionPolicyRequest,
     t::PutDataProtectionPolicyResponse, e::PutDataProtectionPolicyError,
@@ -353,13 +335,7 @@ impl PutDataProtectionPolicy {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// If you use this operation to update an existing delivery destination, all the current delivery destination parameters are overwritten with the new parameter values that you specify.
-pub struct PutDeliveryDestination(
-    pub(crate) rt::Call<
-        t::PutDeliveryDestinationRequest,
-        t::PutDeliveryDestinationResponse,
-        e::PutDeliveryDestinationError,
-    >,
-);
+pub struct PutDeliveryDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDeliveryDestination, t::PutDeliveryDestinationRequest,
     t::PutDeliveryDestinationResponse, e::PutDeliveryDestinationError,
@@ -391,13 +367,7 @@ impl PutDeliveryDestination {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// The contents of the policy must include two statements. One statement enables general logs delivery, and the other allows delivery to the chosen destination. See the examples for the needed policies.
-pub struct PutDeliveryDestinationPolicy(
-    pub(crate) rt::Call<
-        t::PutDeliveryDestinationPolicyRequest,
-        t::PutDeliveryDestinationPolicyResponse,
-        e::PutDeliveryDestinationPolicyError,
-    >,
-);
+pub struct PutDeliveryDestinationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDeliveryDestinationPolicy, t::PutDeliveryDestinationPolicyRequest,
     t::PutDeliveryDestinationPolicyResponse, e::PutDeliveryDestinationPolicyError,
@@ -427,13 +397,7 @@ impl PutDeliveryDestinationPolicy {
 /// Only some Amazon Web Services services support being configured as a delivery source. These services are listed as **Supported \[V2 Permissions\]** in the table at [Enabling logging from Amazon Web Services services.](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html)
 ///
 /// If you use this operation to update an existing delivery source, all the current delivery source parameters are overwritten with the new parameter values that you specify.
-pub struct PutDeliverySource(
-    pub(crate) rt::Call<
-        t::PutDeliverySourceRequest,
-        t::PutDeliverySourceResponse,
-        e::PutDeliverySourceError,
-    >,
-);
+pub struct PutDeliverySource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDeliverySource, t::PutDeliverySourceRequest, t::PutDeliverySourceResponse,
     e::PutDeliverySourceError, op::PUT_DELIVERY_SOURCE
@@ -457,13 +421,7 @@ impl PutDeliverySource {
 /// Through an access policy, a destination controls what is written to it. By default, `PutDestination` does not set any access policy with the destination, which means a cross-account user cannot call [PutSubscriptionFilter](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutSubscriptionFilter.html) against this destination. To enable this, the destination owner must call [PutDestinationPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutDestinationPolicy.html) after `PutDestination`.
 ///
 /// To perform a `PutDestination` operation, you must also have the `iam:PassRole` permission.
-pub struct PutDestination(
-    pub(crate) rt::Call<
-        t::PutDestinationRequest,
-        t::PutDestinationResponse,
-        e::PutDestinationError,
-    >,
-);
+pub struct PutDestination(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDestination, t::PutDestinationRequest, t::PutDestinationResponse,
     e::PutDestinationError, op::PUT_DESTINATION
@@ -477,13 +435,7 @@ impl PutDestination {
 /// The `PutDestinationPolicy` operation.
 ///
 /// Creates or updates an access policy associated with an existing destination. An access policy is an [IAM policy document](https://docs.aws.amazon.com/IAM/latest/UserGuide/policies_overview.html) that is used to authorize claims to register a subscription filter against a given destination.
-pub struct PutDestinationPolicy(
-    pub(crate) rt::Call<
-        t::PutDestinationPolicyRequest,
-        rt::Unit,
-        e::PutDestinationPolicyError,
-    >,
-);
+pub struct PutDestinationPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDestinationPolicy, t::PutDestinationPolicyRequest, rt::Unit,
     e::PutDestinationPolicyError, op::PUT_DESTINATION_POLICY
@@ -523,13 +475,7 @@ impl PutDestinationPolicy {
 /// Matches of log events to the names of indexed fields are case-sensitive. For example, a field index of `RequestId` won't match a log event containing `requestId`.
 ///
 /// Log group-level field index policies created with `PutIndexPolicy` override account-level field index policies created with [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html) that apply to log groups. If you use `PutIndexPolicy` to create a field index policy for a log group, that log group uses only that policy for log group-level indexing, including any facet configurations. The log group ignores any account-wide field index policy that applies to log groups, but data source-based account policies may still apply.
-pub struct PutIndexPolicy(
-    pub(crate) rt::Call<
-        t::PutIndexPolicyRequest,
-        t::PutIndexPolicyResponse,
-        e::PutIndexPolicyError,
-    >,
-);
+pub struct PutIndexPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutIndexPolicy, t::PutIndexPolicyRequest, t::PutIndexPolicyResponse,
     e::PutIndexPolicyError, op::PUT_INDEX_POLICY
@@ -545,13 +491,7 @@ impl PutIndexPolicy {
 /// Integrating with OpenSearch Service makes it possible for you to create curated vended logs dashboards, powered by OpenSearch Service analytics. For more information, see [Vended log dashboards powered by Amazon OpenSearch Service](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-OpenSearch-Dashboards.html).
 ///
 /// You can use this operation only to create a new integration. You can't modify an existing integration.
-pub struct PutIntegration(
-    pub(crate) rt::Call<
-        t::PutIntegrationRequest,
-        t::PutIntegrationResponse,
-        e::PutIntegrationError,
-    >,
-);
+pub struct PutIntegration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutIntegration, t::PutIntegrationRequest, t::PutIntegrationResponse,
     e::PutIntegrationError, op::PUT_INTEGRATION
@@ -581,13 +521,7 @@ impl PutIntegration {
 /// **Important:** The quota of five requests per second per log stream has been removed. Instead, `PutLogEvents` actions are throttled based on a per-second per-account quota. You can request an increase to the per-second throttling quota by using the Service Quotas service.
 ///
 /// If a call to `PutLogEvents` returns "UnrecognizedClientException" the most likely cause is a non-valid Amazon Web Services access key ID or secret key.
-pub struct PutLogEvents(
-    pub(crate) rt::Call<
-        t::PutLogEventsRequest,
-        t::PutLogEventsResponse,
-        e::PutLogEventsError,
-    >,
-);
+pub struct PutLogEvents(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutLogEvents, t::PutLogEventsRequest, t::PutLogEventsResponse, e::PutLogEventsError,
     op::PUT_LOG_EVENTS
@@ -604,13 +538,7 @@ impl PutLogEvents {
 /// Enables or disables deletion protection for the specified log group. When enabled on a log group, deletion protection blocks all deletion operations until it is explicitly disabled.
 ///
 /// For information about the parameters that are common to all actions, see [Common Parameters](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/CommonParameters.html).
-pub struct PutLogGroupDeletionProtection(
-    pub(crate) rt::Call<
-        t::PutLogGroupDeletionProtectionRequest,
-        rt::Unit,
-        e::PutLogGroupDeletionProtectionError,
-    >,
-);
+pub struct PutLogGroupDeletionProtection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutLogGroupDeletionProtection, t::PutLogGroupDeletionProtectionRequest, rt::Unit,
     e::PutLogGroupDeletionProtectionError, op::PUT_LOG_GROUP_DELETION_PROTECTION
@@ -638,9 +566,7 @@ impl PutLogGroupDeletionProtection {
 /// CloudWatch Logs might disable a metric filter if it generates 1,000 different name/value pairs for your specified dimensions within one hour.
 ///
 /// You can also set up a billing alarm to alert you if your charges are higher than expected. For more information, see [Creating a Billing Alarm to Monitor Your Estimated Amazon Web Services Charges](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/monitor_estimated_charges_with_cloudwatch.html).
-pub struct PutMetricFilter(
-    pub(crate) rt::Call<t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError>,
-);
+pub struct PutMetricFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMetricFilter, t::PutMetricFilterRequest, rt::Unit, e::PutMetricFilterError,
     op::PUT_METRIC_FILTER
@@ -667,13 +593,7 @@ impl PutMetricFilter {
 /// To update a query definition, specify its `queryDefinitionId` in your request. The values of `name`, `queryString`, and `logGroupNames` are changed to the values that you specify in your update operation. No current values are retained from the current query definition. For example, imagine updating a current query definition that includes log groups. If you don't specify the `logGroupNames` parameter in your update operation, the query definition changes to contain no log groups.
 ///
 /// You must have the `logs:PutQueryDefinition` permission to be able to perform this operation.
-pub struct PutQueryDefinition(
-    pub(crate) rt::Call<
-        t::PutQueryDefinitionRequest,
-        t::PutQueryDefinitionResponse,
-        e::PutQueryDefinitionError,
-    >,
-);
+pub struct PutQueryDefinition(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutQueryDefinition, t::PutQueryDefinitionRequest, t::PutQueryDefinitionResponse,
     e::PutQueryDefinitionError, op::PUT_QUERY_DEFINITION
@@ -700,13 +620,7 @@ impl PutQueryDefinition {
 /// - **Policy limits** - An account can have a maximum of 10 policies without resourceARN and one per LogGroup resourceARN
 ///
 /// **Important:** Resource policies with actions invoked by non-Amazon Web Services service principals (such as IAM users, roles, or other Amazon Web Services accounts) will not be enforced. For access control involving these principals, use the IAM policies.
-pub struct PutResourcePolicy(
-    pub(crate) rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    >,
-);
+pub struct PutResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
@@ -728,13 +642,7 @@ impl PutResourcePolicy {
 /// To illustrate, imagine that you change a log group to have a longer retention setting when it contains log events that are past the expiration date, but haven't been deleted. Those log events will take up to 72 hours to be deleted after the new retention date is reached. To make sure that log data is deleted permanently, keep a log group at its lower retention setting until 72 hours after the previous retention period ends. Alternatively, wait to change the retention setting until you confirm that the earlier log events are deleted.
 ///
 /// When log events reach their retention setting they are marked for deletion. After they are marked for deletion, they do not add to your archival storage costs anymore, even if they are not actually deleted until later. These log events marked for deletion are also not included when you use an API to retrieve the `storedBytes` value to see how many bytes a log group is storing.
-pub struct PutRetentionPolicy(
-    pub(crate) rt::Call<
-        t::PutRetentionPolicyRequest,
-        rt::Unit,
-        e::PutRetentionPolicyError,
-    >,
-);
+pub struct PutRetentionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRetentionPolicy, t::PutRetentionPolicyRequest, rt::Unit,
     e::PutRetentionPolicyError, op::PUT_RETENTION_POLICY
@@ -768,13 +676,7 @@ impl super::Client {
 /// The `PutStorageTierPolicy` operation.
 ///
 /// Sets the storage tier policy for the account. When you set the storage tier to `INTELLIGENT_TIERING`, the service automatically moves log data to the most cost-effective storage tier based on access frequency.
-pub struct PutStorageTierPolicy(
-    pub(crate) rt::Call<
-        t::PutStorageTierPolicyRequest,
-        t::PutStorageTierPolicyResponse,
-        e::PutStorageTierPolicyError,
-    >,
-);
+pub struct PutStorageTierPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutStorageTierPolicy, t::PutStorageTierPolicyRequest,
     t::PutStorageTierPolicyResponse, e::PutStorageTierPolicyError,
@@ -799,13 +701,7 @@ impl PutStorageTierPolicy {
 /// Using regular expressions in filter patterns is supported. For these filters, there is a quotas of quota of two regular expression patterns within a single filter pattern. There is also a quota of five regular expression patterns per log group. For more information about using regular expressions in filter patterns, see [Filter pattern syntax for metric filters, subscription filters, filter log events, and Live Tail](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html).
 ///
 /// To perform a `PutSubscriptionFilter` operation for any destination except a Lambda function, you must also have the `iam:PassRole` permission.
-pub struct PutSubscriptionFilter(
-    pub(crate) rt::Call<
-        t::PutSubscriptionFilterRequest,
-        rt::Unit,
-        e::PutSubscriptionFilterError,
-    >,
-);
+pub struct PutSubscriptionFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutSubscriptionFilter, t::PutSubscriptionFilterRequest, rt::Unit,
     e::PutSubscriptionFilterError, op::PUT_SUBSCRIPTION_FILTER
@@ -827,13 +723,7 @@ impl PutSubscriptionFilter {
 /// The `PutSyslogConfiguration` operation.
 ///
 /// Creates or updates a syslog configuration for a log group. This enables ingestion of syslog data through the specified VPC endpoint into the log group.
-pub struct PutSyslogConfiguration(
-    pub(crate) rt::Call<
-        t::PutSyslogConfigurationRequest,
-        rt::Unit,
-        e::PutSyslogConfigurationError,
-    >,
-);
+pub struct PutSyslogConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutSyslogConfiguration, t::PutSyslogConfigurationRequest, rt::Unit,
     e::PutSyslogConfigurationError, op::PUT_SYSLOG_CONFIGURATION
@@ -857,9 +747,7 @@ impl PutSyslogConfiguration {
 /// You can create transformers only for the log groups in the Standard log class.
 ///
 /// You can also set up a transformer at the account level. For more information, see [PutAccountPolicy](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutAccountPolicy.html). If there is both a log-group level transformer created with `PutTransformer` and an account-level transformer that could apply to the same log group, the log group uses only the log-group level transformer. It ignores the account-level transformer.
-pub struct PutTransformer(
-    pub(crate) rt::Call<t::PutTransformerRequest, rt::Unit, e::PutTransformerError>,
-);
+pub struct PutTransformer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutTransformer, t::PutTransformerRequest, rt::Unit, e::PutTransformerError,
     op::PUT_TRANSFORMER

@@ -41,13 +41,7 @@ impl super::Client {
 /// **Important:** You can end a session before it times out by closing the session stream or by closing the client that is receiving the stream. The session also ends if the established connection between the client and the server breaks.
 ///
 /// For examples of using an SDK to start a Live Tail session, see [Start a Live Tail session using an Amazon Web Services SDK](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/example_cloudwatch-logs_StartLiveTail_section.html).
-pub struct StartLiveTail(
-    pub(crate) rt::Call<
-        t::StartLiveTailRequest,
-        t::StartLiveTailResponse,
-        e::StartLiveTailError,
-    >,
-);
+pub struct StartLiveTail(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartLiveTail, t::StartLiveTailRequest, t::StartLiveTailResponse,
     e::StartLiveTailError, op::START_LIVE_TAIL
@@ -88,9 +82,7 @@ impl StartLiveTail {
 /// If you are using CloudWatch cross-account observability, you can use this operation in a monitoring account to start a query in a linked source account. For more information, see [CloudWatch cross-account observability](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Unified-Cross-Account.html). For a cross-account `StartQuery` operation, the query definition must be defined in the monitoring account.
 ///
 /// You can have up to 100 concurrent CloudWatch Logs insights queries, including queries that have been added to dashboards.
-pub struct StartQuery(
-    pub(crate) rt::Call<t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError>,
-);
+pub struct StartQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartQuery, t::StartQueryRequest, t::StartQueryResponse, e::StartQueryError,
     op::START_QUERY
@@ -112,9 +104,7 @@ impl StartQuery {
 /// Stops a CloudWatch Logs Insights query that is in progress. If the query has already ended, the operation returns an error indicating that the specified query is not running.
 ///
 /// This operation can be used to cancel both interactive queries and individual scheduled query executions. When used with scheduled queries, `StopQuery` cancels only the specific execution identified by the query ID, not the scheduled query configuration itself.
-pub struct StopQuery(
-    pub(crate) rt::Call<t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError>,
-);
+pub struct StopQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StopQuery, t::StopQueryRequest, t::StopQueryResponse, e::StopQueryError,
     op::STOP_QUERY

@@ -40,9 +40,7 @@ impl super::Client {
 /// For more information about tags, see [Tag Log Groups in Amazon CloudWatch Logs](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#log-group-tagging) in the *Amazon CloudWatch Logs User Guide*.
 ///
 /// CloudWatch Logs doesn't support IAM policies that prevent users from assigning specified tags to log groups using the `aws:Resource/key-name` or `aws:TagKeys` condition keys. For more information about using tags to control access, see [Controlling access to Amazon Web Services resources using tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
-pub struct TagLogGroup(
-    pub(crate) rt::Call<t::TagLogGroupRequest, rt::Unit, e::TagLogGroupError>,
-);
+pub struct TagLogGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] TagLogGroup, t::TagLogGroupRequest, rt::Unit,
     e::TagLogGroupError, op::TAG_LOG_GROUP
@@ -62,9 +60,7 @@ impl TagLogGroup {
 /// You can use the `TagResource` action with a resource that already has tags. If you specify a new tag key for the alarm, this tag is appended to the list of tags associated with the alarm. If you specify a tag key that is already associated with the alarm, the new tag value that you specify replaces the previous value for that tag.
 ///
 /// You can associate as many as 50 tags with a CloudWatch Logs resource.
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceRequest, rt::Unit, e::TagResourceError>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceRequest, rt::Unit, e::TagResourceError, op::TAG_RESOURCE
 );
@@ -75,13 +71,7 @@ impl TagResource {
 /// The `TestMetricFilter` operation.
 ///
 /// Tests the filter pattern of a metric filter against a sample of log event messages. You can use this operation to validate the correctness of a metric filter pattern.
-pub struct TestMetricFilter(
-    pub(crate) rt::Call<
-        t::TestMetricFilterRequest,
-        t::TestMetricFilterResponse,
-        e::TestMetricFilterError,
-    >,
-);
+pub struct TestMetricFilter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TestMetricFilter, t::TestMetricFilterRequest, t::TestMetricFilterResponse,
     e::TestMetricFilterError, op::TEST_METRIC_FILTER
@@ -95,13 +85,7 @@ impl TestMetricFilter {
 /// The `TestTransformer` operation.
 ///
 /// Use this operation to test a log transformer. You enter the transformer configuration and a set of log events to test with. The operation responds with an array that includes the original log events and the transformed versions.
-pub struct TestTransformer(
-    pub(crate) rt::Call<
-        t::TestTransformerRequest,
-        t::TestTransformerResponse,
-        e::TestTransformerError,
-    >,
-);
+pub struct TestTransformer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TestTransformer, t::TestTransformerRequest, t::TestTransformerResponse,
     e::TestTransformerError, op::TEST_TRANSFORMER

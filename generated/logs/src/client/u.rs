@@ -53,9 +53,7 @@ impl super::Client {
 /// To list the tags for a log group, use [ListTagsForResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListTagsForResource.html). To add tags, use [TagResource](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html).
 ///
 /// When using IAM policies to control tag management for CloudWatch Logs log groups, the condition keys `aws:Resource/key-name` and `aws:TagKeys` cannot be used to restrict which tags users can assign.
-pub struct UntagLogGroup(
-    pub(crate) rt::Call<t::UntagLogGroupRequest, rt::Unit, e::UntagLogGroupError>,
-);
+pub struct UntagLogGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] UntagLogGroup, t::UntagLogGroupRequest, rt::Unit,
     e::UntagLogGroupError, op::UNTAG_LOG_GROUP
@@ -67,9 +65,7 @@ impl UntagLogGroup {
 /// The `UntagResource` operation.
 ///
 /// Removes one or more tags from the specified resource.
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -85,9 +81,7 @@ impl UntagResource {
 /// You must specify either `anomalyId` or `patternId`, but you can't specify both parameters in the same operation.
 ///
 /// If you have previously used this operation to suppress detection of a pattern or anomaly, you can use it again to cause CloudWatch Logs to end the suppression. To do this, use this operation and specify the anomaly or pattern to stop suppressing, and omit the `suppressionType` and `suppressionPeriod` parameters.
-pub struct UpdateAnomaly(
-    pub(crate) rt::Call<t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError>,
-);
+pub struct UpdateAnomaly(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAnomaly, t::UpdateAnomalyRequest, rt::Unit, e::UpdateAnomalyError,
     op::UPDATE_ANOMALY
@@ -103,13 +97,7 @@ impl UpdateAnomaly {
 /// The `UpdateDeliveryConfiguration` operation.
 ///
 /// Use this operation to update the configuration of a [delivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_Delivery.html) to change either the S3 path pattern or the format of the delivered logs. You can't use this operation to change the source or destination of the delivery.
-pub struct UpdateDeliveryConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateDeliveryConfigurationRequest,
-        t::UpdateDeliveryConfigurationResponse,
-        e::UpdateDeliveryConfigurationError,
-    >,
-);
+pub struct UpdateDeliveryConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateDeliveryConfiguration, t::UpdateDeliveryConfigurationRequest,
     t::UpdateDeliveryConfigurationResponse, e::UpdateDeliveryConfigurationError,
@@ -129,13 +117,7 @@ impl UpdateDeliveryConfiguration {
 /// The `UpdateLogAnomalyDetector` operation.
 ///
 /// Updates an existing log anomaly detector.
-pub struct UpdateLogAnomalyDetector(
-    pub(crate) rt::Call<
-        t::UpdateLogAnomalyDetectorRequest,
-        rt::Unit,
-        e::UpdateLogAnomalyDetectorError,
-    >,
-);
+pub struct UpdateLogAnomalyDetector(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateLogAnomalyDetector, t::UpdateLogAnomalyDetectorRequest, rt::Unit,
     e::UpdateLogAnomalyDetectorError, op::UPDATE_LOG_ANOMALY_DETECTOR
@@ -155,13 +137,7 @@ impl UpdateLogAnomalyDetector {
 /// Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results. After the update completes, queries that use this table use the new data.
 ///
 /// This is a full replacement operation. All existing content is replaced. You must specify either `tableBody` or `queryId`, but not both.
-pub struct UpdateLookupTable(
-    pub(crate) rt::Call<
-        t::UpdateLookupTableRequest,
-        t::UpdateLookupTableResponse,
-        e::UpdateLookupTableError,
-    >,
-);
+pub struct UpdateLookupTable(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateLookupTable, t::UpdateLookupTableRequest, t::UpdateLookupTableResponse,
     e::UpdateLookupTableError, op::UPDATE_LOOKUP_TABLE
@@ -176,13 +152,7 @@ impl UpdateLookupTable {
 /// The `UpdateScheduledQuery` operation.
 ///
 /// Updates an existing scheduled query with new configuration. This operation uses PUT semantics, allowing modification of query parameters, schedule, and destinations.
-pub struct UpdateScheduledQuery(
-    pub(crate) rt::Call<
-        t::UpdateScheduledQueryRequest,
-        t::UpdateScheduledQueryResponse,
-        e::UpdateScheduledQueryError,
-    >,
-);
+pub struct UpdateScheduledQuery(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateScheduledQuery, t::UpdateScheduledQueryRequest,
     t::UpdateScheduledQueryResponse, e::UpdateScheduledQueryError,

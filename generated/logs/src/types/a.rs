@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// You don't have sufficient permissions to perform this action.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDeniedException {}
-rt::structure!(AccessDeniedException, ACCESS_DENIED_EXCEPTION);
-pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AccessDeniedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 pub static ACCOUNT_IDS: rt::Schema = rt::Schema::list(
     "AccountIds",
     &[rt::m("member", &rt::STRING).min(12.0)],
@@ -41,21 +39,12 @@ pub struct AccountPolicy {
     pub account_id: Option<String>,
 }
 rt::structure!(
-    AccountPolicy, ACCOUNT_POLICY, 0 => policy_name, 1 => policy_document, 2 =>
-    last_updated_time, 3 => policy_type, 4 => scope, 5 => selection_criteria, 6 =>
-    account_id
-);
-pub static ACCOUNT_POLICY: rt::Schema = rt::Schema::structure(
-    "AccountPolicy",
-    &[
-        rt::m("policyName", &rt::STRING),
-        rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-        rt::m("policyType", &rt::ENUM),
-        rt::m("scope", &rt::ENUM),
-        rt::m("selectionCriteria", &rt::STRING),
-        rt::m("accountId", &rt::STRING).min(12.0),
-    ],
+    AccountPolicy, ACCOUNT_POLICY, [policy_name[0] = rt::m("policyName", &rt::STRING),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_type[3] = rt::m("policyType",
+    &rt::ENUM), scope[4] = rt::m("scope", &rt::ENUM), selection_criteria[5] =
+    rt::m("selectionCriteria", &rt::STRING), account_id[6] = rt::m("accountId",
+    &rt::STRING).min(12.0)]
 );
 rt::string_enum! {
     pub enum ActionStatus { InProgress = "IN_PROGRESS", ClientError = "CLIENT_ERROR",
@@ -76,15 +65,9 @@ pub struct AddKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    AddKeyEntry, ADD_KEY_ENTRY, 0 => key, 1 => value, 2 => overwrite_if_exists
-);
-pub static ADD_KEY_ENTRY: rt::Schema = rt::Schema::structure(
-    "AddKeyEntry",
-    &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("overwriteIfExists", &rt::BOOLEAN),
-    ],
+    AddKeyEntry, ADD_KEY_ENTRY, [key[0] = rt::m("key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    overwrite_if_exists[2] = rt::m("overwriteIfExists", &rt::BOOLEAN)]
 );
 /// This processor adds new key-value pairs to the log event.
 ///
@@ -94,10 +77,9 @@ pub struct AddKeys {
     /// An array of objects, where each object contains the information about one key to add to the log event.
     pub entries: Vec<AddKeyEntry>,
 }
-rt::structure!(AddKeys, ADD_KEYS, 0 => entries);
-pub static ADD_KEYS: rt::Schema = rt::Schema::structure(
-    "AddKeys",
-    &[rt::m("entries", &ADD_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    AddKeys, ADD_KEYS, [entries[0] = rt::m("entries", &ADD_KEY_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static AGGREGATE_LOG_GROUP_SUMMARIES: rt::Schema = rt::Schema::list(
     "AggregateLogGroupSummaries",
@@ -114,15 +96,9 @@ pub struct AggregateLogGroupSummary {
     pub grouping_identifiers: Option<Vec<GroupingIdentifier>>,
 }
 rt::structure!(
-    AggregateLogGroupSummary, AGGREGATE_LOG_GROUP_SUMMARY, 0 => log_group_count, 1 =>
-    grouping_identifiers
-);
-pub static AGGREGATE_LOG_GROUP_SUMMARY: rt::Schema = rt::Schema::structure(
-    "AggregateLogGroupSummary",
-    &[
-        rt::m("logGroupCount", &rt::INTEGER),
-        rt::m("groupingIdentifiers", &GROUPING_IDENTIFIERS),
-    ],
+    AggregateLogGroupSummary, AGGREGATE_LOG_GROUP_SUMMARY, [log_group_count[0] =
+    rt::m("logGroupCount", &rt::INTEGER), grouping_identifiers[1] =
+    rt::m("groupingIdentifiers", &GROUPING_IDENTIFIERS)]
 );
 pub static ALLOWED_FIELD_DELIMITERS: rt::Schema = rt::Schema::list(
     "AllowedFieldDelimiters",
@@ -181,35 +157,24 @@ pub struct Anomaly {
     pub is_pattern_level_suppression: Option<bool>,
 }
 rt::structure!(
-    Anomaly, ANOMALY, 0 => anomaly_id, 1 => pattern_id, 2 => anomaly_detector_arn, 3 =>
-    pattern_string, 4 => pattern_regex, 5 => priority, 6 => first_seen, 7 => last_seen, 8
-    => description, 9 => active, 10 => state, 11 => histogram, 12 => log_samples, 13 =>
-    pattern_tokens, 14 => log_group_arn_list, 15 => suppressed, 16 => suppressed_date, 17
-    => suppressed_until, 18 => is_pattern_level_suppression
-);
-pub static ANOMALY: rt::Schema = rt::Schema::structure(
-    "Anomaly",
-    &[
-        rt::m("anomalyId", &rt::STRING).flags(rt::REQUIRED).min(36.0),
-        rt::m("patternId", &rt::STRING).flags(rt::REQUIRED).min(32.0),
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("patternString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("patternRegex", &rt::STRING).min(1.0),
-        rt::m("priority", &rt::STRING).min(1.0),
-        rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("description", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("active", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("state", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("histogram", &HISTOGRAM).flags(rt::REQUIRED),
-        rt::m("logSamples", &LOG_SAMPLES).flags(rt::REQUIRED),
-        rt::m("patternTokens", &PATTERN_TOKENS).flags(rt::REQUIRED),
-        rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED),
-        rt::m("suppressed", &rt::BOOLEAN),
-        rt::m("suppressedDate", &rt::LONG).min(0.0),
-        rt::m("suppressedUntil", &rt::LONG).min(0.0),
-        rt::m("isPatternLevelSuppression", &rt::BOOLEAN),
-    ],
+    Anomaly, ANOMALY, [anomaly_id[0] = rt::m("anomalyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(36.0), pattern_id[1] = rt::m("patternId", &rt::STRING)
+    .flags(rt::REQUIRED).min(32.0), anomaly_detector_arn[2] = rt::m("anomalyDetectorArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), pattern_string[3] = rt::m("patternString",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), pattern_regex[4] = rt::m("patternRegex",
+    &rt::STRING).min(1.0), priority[5] = rt::m("priority", &rt::STRING).min(1.0),
+    first_seen[6] = rt::m("firstSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    last_seen[7] = rt::m("lastSeen", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    description[8] = rt::m("description", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    active[9] = rt::m("active", &rt::BOOLEAN).flags(rt::REQUIRED), state[10] =
+    rt::m("state", &rt::ENUM).flags(rt::REQUIRED), histogram[11] = rt::m("histogram",
+    &HISTOGRAM).flags(rt::REQUIRED), log_samples[12] = rt::m("logSamples", &LOG_SAMPLES)
+    .flags(rt::REQUIRED), pattern_tokens[13] = rt::m("patternTokens", &PATTERN_TOKENS)
+    .flags(rt::REQUIRED), log_group_arn_list[14] = rt::m("logGroupArnList",
+    &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED), suppressed[15] = rt::m("suppressed",
+    &rt::BOOLEAN), suppressed_date[16] = rt::m("suppressedDate", &rt::LONG).min(0.0),
+    suppressed_until[17] = rt::m("suppressedUntil", &rt::LONG).min(0.0),
+    is_pattern_level_suppression[18] = rt::m("isPatternLevelSuppression", &rt::BOOLEAN)]
 );
 /// Contains information about one anomaly detector in the account.
 #[derive(Clone, Default, PartialEq)]
@@ -235,25 +200,16 @@ pub struct AnomalyDetector {
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
-    AnomalyDetector, ANOMALY_DETECTOR, 0 => anomaly_detector_arn, 1 => detector_name, 2
-    => log_group_arn_list, 3 => evaluation_frequency, 4 => filter_pattern, 5 =>
-    anomaly_detector_status, 6 => kms_key_id, 7 => creation_time_stamp, 8 =>
-    last_modified_time_stamp, 9 => anomaly_visibility_time
-);
-pub static ANOMALY_DETECTOR: rt::Schema = rt::Schema::structure(
-    "AnomalyDetector",
-    &[
-        rt::m("anomalyDetectorArn", &rt::STRING).min(1.0),
-        rt::m("detectorName", &rt::STRING).min(1.0),
-        rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST),
-        rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("anomalyDetectorStatus", &rt::ENUM),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("creationTimeStamp", &rt::LONG).min(0.0),
-        rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0),
-        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
-    ],
+    AnomalyDetector, ANOMALY_DETECTOR, [anomaly_detector_arn[0] =
+    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), detector_name[1] =
+    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list[2] =
+    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency[3] =
+    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[4] = rt::m("filterPattern",
+    &rt::STRING).min(0.0), anomaly_detector_status[5] = rt::m("anomalyDetectorStatus",
+    &rt::ENUM), kms_key_id[6] = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp[7] =
+    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp[8] =
+    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time[9] =
+    rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0)]
 );
 rt::string_enum! {
     pub enum AnomalyDetectorStatus { Initializing = "INITIALIZING", Training =
@@ -281,16 +237,10 @@ pub struct AssociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
-    AssociateKmsKeyRequest, ASSOCIATE_KMS_KEY_REQUEST, 0 => log_group_name, 1 =>
-    kms_key_id, 2 => resource_identifier
-);
-pub static ASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateKmsKeyRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("kmsKeyId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("resourceIdentifier", &rt::STRING).min(1.0),
-    ],
+    AssociateKmsKeyRequest, ASSOCIATE_KMS_KEY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), kms_key_id[1] = rt::m("kmsKeyId",
+    &rt::STRING).flags(rt::REQUIRED), resource_identifier[2] =
+    rt::m("resourceIdentifier", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSourceToS3TableIntegrationRequest {
@@ -301,15 +251,9 @@ pub struct AssociateSourceToS3TableIntegrationRequest {
 }
 rt::structure!(
     AssociateSourceToS3TableIntegrationRequest,
-    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST, 0 => integration_arn, 1 =>
-    data_source
-);
-pub static ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateSourceToS3TableIntegrationRequest",
-    &[
-        rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("dataSource", &DATA_SOURCE).flags(rt::REQUIRED),
-    ],
+    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_REQUEST, [integration_arn[0] =
+    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), data_source[1] =
+    rt::m("dataSource", &DATA_SOURCE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateSourceToS3TableIntegrationResponse {
@@ -318,9 +262,6 @@ pub struct AssociateSourceToS3TableIntegrationResponse {
 }
 rt::structure!(
     AssociateSourceToS3TableIntegrationResponse,
-    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE, 0 => identifier
-);
-pub static ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssociateSourceToS3TableIntegrationResponse",
-    &[rt::m("identifier", &rt::STRING).min(1.0)],
+    ASSOCIATE_SOURCE_TO_S3_TABLE_INTEGRATION_RESPONSE, [identifier[0] =
+    rt::m("identifier", &rt::STRING).min(1.0)]
 );

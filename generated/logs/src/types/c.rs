@@ -22,38 +22,28 @@ pub struct Csv {
     pub destination: Option<String>,
 }
 rt::structure!(
-    Csv, CSV, 0 => quote_character, 1 => delimiter, 2 => columns, 3 => source, 4 =>
-    destination
-);
-pub static CSV: rt::Schema = rt::Schema::structure(
-    "CSV",
-    &[
-        rt::m("quoteCharacter", &rt::STRING).min(1.0),
-        rt::m("delimiter", &rt::STRING).min(1.0),
-        rt::m("columns", &COLUMNS),
-        rt::m("source", &rt::STRING).min(1.0),
-        rt::m("destination", &rt::STRING).min(1.0),
-    ],
+    Csv, CSV = "CSV", [quote_character[0] = rt::m("quoteCharacter", &rt::STRING)
+    .min(1.0), delimiter[1] = rt::m("delimiter", &rt::STRING).min(1.0), columns[2] =
+    rt::m("columns", &COLUMNS), source[3] = rt::m("source", &rt::STRING).min(1.0),
+    destination[4] = rt::m("destination", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelExportTaskRequest {
     /// The ID of the export task.
     pub task_id: String,
 }
-rt::structure!(CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, 0 => task_id);
-pub static CANCEL_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelExportTaskRequest",
-    &[rt::m("taskId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    CancelExportTaskRequest, CANCEL_EXPORT_TASK_REQUEST, [task_id[0] = rt::m("taskId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskRequest {
     /// The ID of the import task to cancel.
     pub import_id: String,
 }
-rt::structure!(CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, 0 => import_id);
-pub static CANCEL_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelImportTaskRequest",
-    &[rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    CancelImportTaskRequest, CANCEL_IMPORT_TASK_REQUEST, [import_id[0] =
+    rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelImportTaskResponse {
@@ -69,18 +59,11 @@ pub struct CancelImportTaskResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    CancelImportTaskResponse, CANCEL_IMPORT_TASK_RESPONSE, 0 => import_id, 1 =>
-    import_statistics, 2 => import_status, 3 => creation_time, 4 => last_updated_time
-);
-pub static CANCEL_IMPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CancelImportTaskResponse",
-    &[
-        rt::m("importId", &rt::STRING).min(1.0),
-        rt::m("importStatistics", &IMPORT_STATISTICS),
-        rt::m("importStatus", &rt::ENUM),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    CancelImportTaskResponse, CANCEL_IMPORT_TASK_RESPONSE, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_statistics[1] =
+    rt::m("importStatistics", &IMPORT_STATISTICS), import_status[2] =
+    rt::m("importStatus", &rt::ENUM), creation_time[3] = rt::m("creationTime", &rt::LONG)
+    .min(0.0), last_updated_time[4] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 pub static COLUMNS: rt::Schema = rt::Schema::list(
     "Columns",
@@ -117,32 +100,22 @@ pub struct ConfigurationTemplate {
     pub s3_tables_integration: Option<S3TablesIntegration>,
 }
 rt::structure!(
-    ConfigurationTemplate, CONFIGURATION_TEMPLATE, 0 => service, 1 => log_type, 2 =>
-    resource_type, 3 => delivery_destination_type, 4 => default_delivery_config_values, 5
-    => allowed_fields, 6 => allowed_output_formats, 7 =>
-    allowed_action_for_allow_vended_logs_delivery_for_resource, 8 =>
-    allowed_field_delimiters, 9 => allowed_suffix_path_fields, 10 =>
-    delivery_source_configuration, 11 => s3_tables_integration
-);
-pub static CONFIGURATION_TEMPLATE: rt::Schema = rt::Schema::structure(
-    "ConfigurationTemplate",
-    &[
-        rt::m("service", &rt::STRING).min(1.0),
-        rt::m("logType", &rt::STRING).min(1.0),
-        rt::m("resourceType", &rt::STRING).min(1.0),
-        rt::m("deliveryDestinationType", &rt::ENUM),
-        rt::m(
-            "defaultDeliveryConfigValues",
-            &CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES,
-        ),
-        rt::m("allowedFields", &ALLOWED_FIELDS),
-        rt::m("allowedOutputFormats", &OUTPUT_FORMATS),
-        rt::m("allowedActionForAllowVendedLogsDeliveryForResource", &rt::STRING),
-        rt::m("allowedFieldDelimiters", &ALLOWED_FIELD_DELIMITERS),
-        rt::m("allowedSuffixPathFields", &RECORD_FIELDS).min(0.0),
-        rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION_SCHEMAS),
-        rt::m("s3TablesIntegration", &S3_TABLES_INTEGRATION),
-    ],
+    ConfigurationTemplate, CONFIGURATION_TEMPLATE, [service[0] = rt::m("service",
+    &rt::STRING).min(1.0), log_type[1] = rt::m("logType", &rt::STRING).min(1.0),
+    resource_type[2] = rt::m("resourceType", &rt::STRING).min(1.0),
+    delivery_destination_type[3] = rt::m("deliveryDestinationType", &rt::ENUM),
+    default_delivery_config_values[4] = rt::m("defaultDeliveryConfigValues",
+    &CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES), allowed_fields[5] =
+    rt::m("allowedFields", &ALLOWED_FIELDS), allowed_output_formats[6] =
+    rt::m("allowedOutputFormats", &OUTPUT_FORMATS),
+    allowed_action_for_allow_vended_logs_delivery_for_resource[7] =
+    rt::m("allowedActionForAllowVendedLogsDeliveryForResource", &rt::STRING),
+    allowed_field_delimiters[8] = rt::m("allowedFieldDelimiters",
+    &ALLOWED_FIELD_DELIMITERS), allowed_suffix_path_fields[9] =
+    rt::m("allowedSuffixPathFields", &RECORD_FIELDS).min(0.0),
+    delivery_source_configuration[10] = rt::m("deliverySourceConfiguration",
+    &DELIVERY_SOURCE_CONFIGURATION_SCHEMAS), s3_tables_integration[11] =
+    rt::m("s3TablesIntegration", &S3_TABLES_INTEGRATION)]
 );
 /// This structure contains the default values that are used for each configuration parameter when you use [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) to create a deliver under the current service type, resource type, and log type.
 #[derive(Clone, Default, PartialEq)]
@@ -156,16 +129,10 @@ pub struct ConfigurationTemplateDeliveryConfigValues {
 }
 rt::structure!(
     ConfigurationTemplateDeliveryConfigValues,
-    CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES, 0 => record_fields, 1 =>
-    field_delimiter, 2 => s3_delivery_configuration
-);
-pub static CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES: rt::Schema = rt::Schema::structure(
-    "ConfigurationTemplateDeliveryConfigValues",
-    &[
-        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
-        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
-        rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
-    ],
+    CONFIGURATION_TEMPLATE_DELIVERY_CONFIG_VALUES, [record_fields[0] =
+    rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter[1] =
+    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration[2] =
+    rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION)]
 );
 pub static CONFIGURATION_TEMPLATES: rt::Schema = rt::Schema::list(
     "ConfigurationTemplates",
@@ -174,12 +141,9 @@ pub static CONFIGURATION_TEMPLATES: rt::Schema = rt::Schema::list(
 /// This operation attempted to create a resource that already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictException {}
-rt::structure!(ConflictException, CONFLICT_EXCEPTION);
-pub static CONFLICT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConflictException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ConflictException, CONFLICT_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// This processor copies values within a log event. You can also use this processor to add metadata to log events by copying the values of the following metadata keys into the log events: `@logGroupName`, `@logGroupStream`, `@accountId`, `@regionName`.
 ///
 /// For more information about this processor including examples, see [copyValue](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-copyValue) in the *CloudWatch Logs User Guide*.
@@ -188,10 +152,9 @@ pub struct CopyValue {
     /// An array of `CopyValueEntry` objects, where each object contains the information about one field value to copy.
     pub entries: Vec<CopyValueEntry>,
 }
-rt::structure!(CopyValue, COPY_VALUE, 0 => entries);
-pub static COPY_VALUE: rt::Schema = rt::Schema::structure(
-    "CopyValue",
-    &[rt::m("entries", &COPY_VALUE_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    CopyValue, COPY_VALUE, [entries[0] = rt::m("entries", &COPY_VALUE_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static COPY_VALUE_ENTRIES: rt::Schema = rt::Schema::list(
     "CopyValueEntries",
@@ -208,15 +171,10 @@ pub struct CopyValueEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    CopyValueEntry, COPY_VALUE_ENTRY, 0 => source, 1 => target, 2 => overwrite_if_exists
-);
-pub static COPY_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
-    "CopyValueEntry",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("overwriteIfExists", &rt::BOOLEAN),
-    ],
+    CopyValueEntry, COPY_VALUE_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDeliveryRequest {
@@ -236,30 +194,22 @@ pub struct CreateDeliveryRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateDeliveryRequest, CREATE_DELIVERY_REQUEST, 0 => delivery_source_name, 1 =>
-    delivery_destination_arn, 2 => record_fields, 3 => field_delimiter, 4 =>
-    s3_delivery_configuration, 5 => tags
-);
-pub static CREATE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateDeliveryRequest",
-    &[
-        rt::m("deliverySourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("deliveryDestinationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
-        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
-        rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
-        rt::m("tags", &TAGS),
-    ],
+    CreateDeliveryRequest, CREATE_DELIVERY_REQUEST, [delivery_source_name[0] =
+    rt::m("deliverySourceName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    delivery_destination_arn[1] = rt::m("deliveryDestinationArn", &rt::STRING)
+    .flags(rt::REQUIRED), record_fields[2] = rt::m("recordFields", &RECORD_FIELDS)
+    .min(0.0), field_delimiter[3] = rt::m("fieldDelimiter", &rt::STRING).min(0.0),
+    s3_delivery_configuration[4] = rt::m("s3DeliveryConfiguration",
+    &S3_DELIVERY_CONFIGURATION), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateDeliveryResponse {
     /// A structure that contains information about the delivery that you just created.
     pub delivery: Option<Delivery>,
 }
-rt::structure!(CreateDeliveryResponse, CREATE_DELIVERY_RESPONSE, 0 => delivery);
-pub static CREATE_DELIVERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateDeliveryResponse",
-    &[rt::m("delivery", &DELIVERY)],
+rt::structure!(
+    CreateDeliveryResponse, CREATE_DELIVERY_RESPONSE, [delivery[0] = rt::m("delivery",
+    &DELIVERY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateExportTaskRequest {
@@ -283,31 +233,23 @@ pub struct CreateExportTaskRequest {
     pub destination_prefix: Option<String>,
 }
 rt::structure!(
-    CreateExportTaskRequest, CREATE_EXPORT_TASK_REQUEST, 0 => task_name, 1 =>
-    log_group_name, 2 => log_stream_name_prefix, 3 => from, 4 => to, 5 => destination, 6
-    => destination_prefix
-);
-pub static CREATE_EXPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateExportTaskRequest",
-    &[
-        rt::m("taskName", &rt::STRING).min(1.0),
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
-        rt::m("from", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("to", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("destination", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("destinationPrefix", &rt::STRING),
-    ],
+    CreateExportTaskRequest, CREATE_EXPORT_TASK_REQUEST, [task_name[0] =
+    rt::m("taskName", &rt::STRING).min(1.0), log_group_name[1] = rt::m("logGroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name_prefix[2] =
+    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), from[3] = rt::m("from",
+    &rt::LONG).flags(rt::REQUIRED).min(0.0), to[4] = rt::m("to", &rt::LONG)
+    .flags(rt::REQUIRED).min(0.0), destination[5] = rt::m("destination", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), destination_prefix[6] = rt::m("destinationPrefix",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateExportTaskResponse {
     /// The ID of the export task.
     pub task_id: Option<String>,
 }
-rt::structure!(CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, 0 => task_id);
-pub static CREATE_EXPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateExportTaskResponse",
-    &[rt::m("taskId", &rt::STRING).min(1.0)],
+rt::structure!(
+    CreateExportTaskResponse, CREATE_EXPORT_TASK_RESPONSE, [task_id[0] = rt::m("taskId",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImportTaskRequest {
@@ -319,16 +261,10 @@ pub struct CreateImportTaskRequest {
     pub import_filter: Option<ImportFilter>,
 }
 rt::structure!(
-    CreateImportTaskRequest, CREATE_IMPORT_TASK_REQUEST, 0 => import_source_arn, 1 =>
-    import_role_arn, 2 => import_filter
-);
-pub static CREATE_IMPORT_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateImportTaskRequest",
-    &[
-        rt::m("importSourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("importFilter", &IMPORT_FILTER),
-    ],
+    CreateImportTaskRequest, CREATE_IMPORT_TASK_REQUEST, [import_source_arn[0] =
+    rt::m("importSourceArn", &rt::STRING).flags(rt::REQUIRED), import_role_arn[1] =
+    rt::m("importRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), import_filter[2] =
+    rt::m("importFilter", &IMPORT_FILTER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateImportTaskResponse {
@@ -340,16 +276,10 @@ pub struct CreateImportTaskResponse {
     pub creation_time: Option<i64>,
 }
 rt::structure!(
-    CreateImportTaskResponse, CREATE_IMPORT_TASK_RESPONSE, 0 => import_id, 1 =>
-    import_destination_arn, 2 => creation_time
-);
-pub static CREATE_IMPORT_TASK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateImportTaskResponse",
-    &[
-        rt::m("importId", &rt::STRING).min(1.0),
-        rt::m("importDestinationArn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-    ],
+    CreateImportTaskResponse, CREATE_IMPORT_TASK_RESPONSE, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_destination_arn[1] =
+    rt::m("importDestinationArn", &rt::STRING), creation_time[2] = rt::m("creationTime",
+    &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorRequest {
@@ -373,21 +303,13 @@ pub struct CreateLogAnomalyDetectorRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateLogAnomalyDetectorRequest, CREATE_LOG_ANOMALY_DETECTOR_REQUEST, 0 =>
-    log_group_arn_list, 1 => detector_name, 2 => evaluation_frequency, 3 =>
-    filter_pattern, 4 => kms_key_id, 5 => anomaly_visibility_time, 6 => tags
-);
-pub static CREATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLogAnomalyDetectorRequest",
-    &[
-        rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST).flags(rt::REQUIRED),
-        rt::m("detectorName", &rt::STRING).min(1.0),
-        rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
-        rt::m("tags", &TAGS),
-    ],
+    CreateLogAnomalyDetectorRequest, CREATE_LOG_ANOMALY_DETECTOR_REQUEST,
+    [log_group_arn_list[0] = rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST)
+    .flags(rt::REQUIRED), detector_name[1] = rt::m("detectorName", &rt::STRING).min(1.0),
+    evaluation_frequency[2] = rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[3]
+    = rt::m("filterPattern", &rt::STRING).min(0.0), kms_key_id[4] = rt::m("kmsKeyId",
+    &rt::STRING), anomaly_visibility_time[5] = rt::m("anomalyVisibilityTime", &rt::LONG)
+    .min(7.0), tags[6] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogAnomalyDetectorResponse {
@@ -395,12 +317,8 @@ pub struct CreateLogAnomalyDetectorResponse {
     pub anomaly_detector_arn: Option<String>,
 }
 rt::structure!(
-    CreateLogAnomalyDetectorResponse, CREATE_LOG_ANOMALY_DETECTOR_RESPONSE, 0 =>
-    anomaly_detector_arn
-);
-pub static CREATE_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateLogAnomalyDetectorResponse",
-    &[rt::m("anomalyDetectorArn", &rt::STRING).min(1.0)],
+    CreateLogAnomalyDetectorResponse, CREATE_LOG_ANOMALY_DETECTOR_RESPONSE,
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogGroupRequest {
@@ -429,18 +347,11 @@ pub struct CreateLogGroupRequest {
     pub deletion_protection_enabled: Option<bool>,
 }
 rt::structure!(
-    CreateLogGroupRequest, CREATE_LOG_GROUP_REQUEST, 0 => log_group_name, 1 =>
-    kms_key_id, 2 => tags, 3 => log_group_class, 4 => deletion_protection_enabled
-);
-pub static CREATE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLogGroupRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("tags", &TAGS),
-        rt::m("logGroupClass", &rt::ENUM),
-        rt::m("deletionProtectionEnabled", &rt::BOOLEAN),
-    ],
+    CreateLogGroupRequest, CREATE_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), kms_key_id[1] =
+    rt::m("kmsKeyId", &rt::STRING), tags[2] = rt::m("tags", &TAGS), log_group_class[3] =
+    rt::m("logGroupClass", &rt::ENUM), deletion_protection_enabled[4] =
+    rt::m("deletionProtectionEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLogStreamRequest {
@@ -450,15 +361,9 @@ pub struct CreateLogStreamRequest {
     pub log_stream_name: String,
 }
 rt::structure!(
-    CreateLogStreamRequest, CREATE_LOG_STREAM_REQUEST, 0 => log_group_name, 1 =>
-    log_stream_name
-);
-pub static CREATE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLogStreamRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    CreateLogStreamRequest, CREATE_LOG_STREAM_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLookupTableRequest {
@@ -480,19 +385,11 @@ pub struct CreateLookupTableRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateLookupTableRequest, CREATE_LOOKUP_TABLE_REQUEST, 0 => lookup_table_name, 1 =>
-    description, 2 => table_body, 3 => query_id, 4 => kms_key_id, 5 => tags
-);
-pub static CREATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateLookupTableRequest",
-    &[
-        rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("description", &rt::STRING).min(0.0),
-        rt::m("tableBody", &rt::STRING).min(1.0),
-        rt::m("queryId", &rt::STRING).min(1.0),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("tags", &TAGS),
-    ],
+    CreateLookupTableRequest, CREATE_LOOKUP_TABLE_REQUEST, [lookup_table_name[0] =
+    rt::m("lookupTableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
+    rt::m("description", &rt::STRING).min(0.0), table_body[2] = rt::m("tableBody",
+    &rt::STRING).min(1.0), query_id[3] = rt::m("queryId", &rt::STRING).min(1.0),
+    kms_key_id[4] = rt::m("kmsKeyId", &rt::STRING), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateLookupTableResponse {
@@ -502,12 +399,9 @@ pub struct CreateLookupTableResponse {
     pub created_at: Option<i64>,
 }
 rt::structure!(
-    CreateLookupTableResponse, CREATE_LOOKUP_TABLE_RESPONSE, 0 => lookup_table_arn, 1 =>
-    created_at
-);
-pub static CREATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateLookupTableResponse",
-    &[rt::m("lookupTableArn", &rt::STRING), rt::m("createdAt", &rt::LONG).min(0.0)],
+    CreateLookupTableResponse, CREATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), created_at[1] = rt::m("createdAt", &rt::LONG)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryRequest {
@@ -543,31 +437,21 @@ pub struct CreateScheduledQueryRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateScheduledQueryRequest, CREATE_SCHEDULED_QUERY_REQUEST, 0 => name, 1 =>
-    description, 2 => query_language, 3 => query_string, 4 => log_group_identifiers, 5 =>
-    schedule_expression, 6 => timezone, 7 => start_time_offset, 8 => end_time_offset, 9
-    => destination_configuration, 10 => schedule_start_time, 11 => schedule_end_time, 12
-    => execution_role_arn, 13 => state, 14 => tags
-);
-pub static CREATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateScheduledQueryRequest",
-    &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("description", &rt::STRING),
-        rt::m("queryLanguage", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
-        rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("timezone", &rt::STRING).min(1.0),
-        rt::m("startTimeOffset", &rt::LONG),
-        rt::m("endTimeOffset", &rt::LONG),
-        rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
-        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
-        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("state", &rt::ENUM),
-        rt::m("tags", &TAGS),
-    ],
+    CreateScheduledQueryRequest, CREATE_SCHEDULED_QUERY_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] = rt::m("description",
+    &rt::STRING), query_language[2] = rt::m("queryLanguage", &rt::ENUM)
+    .flags(rt::REQUIRED), query_string[3] = rt::m("queryString", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), log_group_identifiers[4] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[5] = rt::m("scheduleExpression", &rt::STRING)
+    .flags(rt::REQUIRED), timezone[6] = rt::m("timezone", &rt::STRING).min(1.0),
+    start_time_offset[7] = rt::m("startTimeOffset", &rt::LONG), end_time_offset[8] =
+    rt::m("endTimeOffset", &rt::LONG), destination_configuration[9] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
+    schedule_start_time[10] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[11] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[12] = rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[13] = rt::m("state", &rt::ENUM), tags[14] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateScheduledQueryResponse {
@@ -577,10 +461,7 @@ pub struct CreateScheduledQueryResponse {
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(
-    CreateScheduledQueryResponse, CREATE_SCHEDULED_QUERY_RESPONSE, 0 =>
-    scheduled_query_arn, 1 => state
-);
-pub static CREATE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateScheduledQueryResponse",
-    &[rt::m("scheduledQueryArn", &rt::STRING), rt::m("state", &rt::ENUM)],
+    CreateScheduledQueryResponse, CREATE_SCHEDULED_QUERY_RESPONSE,
+    [scheduled_query_arn[0] = rt::m("scheduledQueryArn", &rt::STRING), state[1] =
+    rt::m("state", &rt::ENUM)]
 );

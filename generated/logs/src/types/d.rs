@@ -15,14 +15,10 @@ pub struct DataAlreadyAcceptedException {
     pub expected_sequence_token: Option<String>,
 }
 rt::structure!(
-    DataAlreadyAcceptedException, DATA_ALREADY_ACCEPTED_EXCEPTION, 0 =>
-    expected_sequence_token
+    DataAlreadyAcceptedException, DATA_ALREADY_ACCEPTED_EXCEPTION,
+    [expected_sequence_token[0] = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static DATA_ALREADY_ACCEPTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "DataAlreadyAcceptedException",
-        &[rt::m("expectedSequenceToken", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 rt::string_enum! {
     pub enum DataProtectionStatus { Activated = "ACTIVATED", Deleted = "DELETED",
     Archived = "ARCHIVED", Disabled = "DISABLED" }
@@ -35,10 +31,9 @@ pub struct DataSource {
     /// The type of the data source.
     pub type_: Option<String>,
 }
-rt::structure!(DataSource, DATA_SOURCE, 0 => name, 1 => type_);
-pub static DATA_SOURCE: rt::Schema = rt::Schema::structure(
-    "DataSource",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED), rt::m("type", &rt::STRING)],
+rt::structure!(
+    DataSource, DATA_SOURCE, [name[0] = rt::m("name", &rt::STRING).flags(rt::REQUIRED),
+    type_[1] = rt::m("type", &rt::STRING)]
 );
 /// Filter criteria for data sources, used to specify which data sources to include in operations based on name and type.
 #[derive(Clone, Default, PartialEq)]
@@ -48,10 +43,9 @@ pub struct DataSourceFilter {
     /// The type pattern to filter data sources by.
     pub type_: Option<String>,
 }
-rt::structure!(DataSourceFilter, DATA_SOURCE_FILTER, 0 => name, 1 => type_);
-pub static DATA_SOURCE_FILTER: rt::Schema = rt::Schema::structure(
-    "DataSourceFilter",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED), rt::m("type", &rt::STRING)],
+rt::structure!(
+    DataSourceFilter, DATA_SOURCE_FILTER, [name[0] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("type", &rt::STRING)]
 );
 pub static DATA_SOURCE_FILTERS: rt::Schema = rt::Schema::list(
     "DataSourceFilters",
@@ -80,20 +74,13 @@ pub struct DateTimeConverter {
     pub locale: Option<String>,
 }
 rt::structure!(
-    DateTimeConverter, DATE_TIME_CONVERTER, 0 => source, 1 => target, 2 => target_format,
-    3 => match_patterns, 4 => source_timezone, 5 => target_timezone, 6 => locale
-);
-pub static DATE_TIME_CONVERTER: rt::Schema = rt::Schema::structure(
-    "DateTimeConverter",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("targetFormat", &rt::STRING).min(1.0),
-        rt::m("matchPatterns", &MATCH_PATTERNS).flags(rt::REQUIRED).min(1.0),
-        rt::m("sourceTimezone", &rt::STRING).min(1.0),
-        rt::m("targetTimezone", &rt::STRING).min(1.0),
-        rt::m("locale", &rt::STRING).min(1.0),
-    ],
+    DateTimeConverter, DATE_TIME_CONVERTER, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target_format[2] = rt::m("targetFormat", &rt::STRING)
+    .min(1.0), match_patterns[3] = rt::m("matchPatterns", &MATCH_PATTERNS)
+    .flags(rt::REQUIRED).min(1.0), source_timezone[4] = rt::m("sourceTimezone",
+    &rt::STRING).min(1.0), target_timezone[5] = rt::m("targetTimezone", &rt::STRING)
+    .min(1.0), locale[6] = rt::m("locale", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountPolicyRequest {
@@ -107,16 +94,10 @@ pub struct DeleteAccountPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    DeleteAccountPolicyRequest, DELETE_ACCOUNT_POLICY_REQUEST, 0 => policy_name, 1 =>
-    policy_type, 2 => dry_run
-);
-pub static DELETE_ACCOUNT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccountPolicyRequest",
-    &[
-        rt::m("policyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("dryRun", &rt::BOOLEAN),
-    ],
+    DeleteAccountPolicyRequest, DELETE_ACCOUNT_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_type[1] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), dry_run[2] = rt::m("dryRun",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccountPolicyResponse {
@@ -124,11 +105,8 @@ pub struct DeleteAccountPolicyResponse {
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
-    DeleteAccountPolicyResponse, DELETE_ACCOUNT_POLICY_RESPONSE, 0 => dry_run_result
-);
-pub static DELETE_ACCOUNT_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteAccountPolicyResponse",
-    &[rt::m("dryRunResult", &DRY_RUN_RESULT)],
+    DeleteAccountPolicyResponse, DELETE_ACCOUNT_POLICY_RESPONSE, [dry_run_result[0] =
+    rt::m("dryRunResult", &DRY_RUN_RESULT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDataProtectionPolicyRequest {
@@ -136,12 +114,9 @@ pub struct DeleteDataProtectionPolicyRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    DeleteDataProtectionPolicyRequest, DELETE_DATA_PROTECTION_POLICY_REQUEST, 0 =>
-    log_group_identifier
-);
-pub static DELETE_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDataProtectionPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteDataProtectionPolicyRequest, DELETE_DATA_PROTECTION_POLICY_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationPolicyRequest {
@@ -149,12 +124,9 @@ pub struct DeleteDeliveryDestinationPolicyRequest {
     pub delivery_destination_name: String,
 }
 rt::structure!(
-    DeleteDeliveryDestinationPolicyRequest, DELETE_DELIVERY_DESTINATION_POLICY_REQUEST, 0
-    => delivery_destination_name
-);
-pub static DELETE_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDeliveryDestinationPolicyRequest",
-    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteDeliveryDestinationPolicyRequest, DELETE_DELIVERY_DESTINATION_POLICY_REQUEST,
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryDestinationRequest {
@@ -162,31 +134,26 @@ pub struct DeleteDeliveryDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteDeliveryDestinationRequest, DELETE_DELIVERY_DESTINATION_REQUEST, 0 => name
-);
-pub static DELETE_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDeliveryDestinationRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteDeliveryDestinationRequest, DELETE_DELIVERY_DESTINATION_REQUEST, [name[0] =
+    rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliveryRequest {
     /// The unique ID of the delivery to delete. You can find the ID of a delivery with the [DescribeDeliveries](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DescribeDeliveries.html) operation.
     pub id: String,
 }
-rt::structure!(DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, 0 => id);
-pub static DELETE_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDeliveryRequest",
-    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteDeliveryRequest, DELETE_DELIVERY_REQUEST, [id[0] = rt::m("id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDeliverySourceRequest {
     /// The name of the delivery source that you want to delete.
     pub name: String,
 }
-rt::structure!(DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, 0 => name);
-pub static DELETE_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDeliverySourceRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteDeliverySourceRequest, DELETE_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteDestinationRequest {
@@ -194,11 +161,8 @@ pub struct DeleteDestinationRequest {
     pub destination_name: String,
 }
 rt::structure!(
-    DeleteDestinationRequest, DELETE_DESTINATION_REQUEST, 0 => destination_name
-);
-pub static DELETE_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteDestinationRequest",
-    &[rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteDestinationRequest, DELETE_DESTINATION_REQUEST, [destination_name[0] =
+    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIndexPolicyRequest {
@@ -206,19 +170,12 @@ pub struct DeleteIndexPolicyRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    DeleteIndexPolicyRequest, DELETE_INDEX_POLICY_REQUEST, 0 => log_group_identifier
-);
-pub static DELETE_INDEX_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIndexPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteIndexPolicyRequest, DELETE_INDEX_POLICY_REQUEST, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIndexPolicyResponse {}
-rt::structure!(DeleteIndexPolicyResponse, DELETE_INDEX_POLICY_RESPONSE);
-pub static DELETE_INDEX_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteIndexPolicyResponse",
-    &[],
-);
+rt::structure!(DeleteIndexPolicyResponse, DELETE_INDEX_POLICY_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIntegrationRequest {
     /// The name of the integration to delete. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html).
@@ -229,23 +186,13 @@ pub struct DeleteIntegrationRequest {
     pub force: Option<bool>,
 }
 rt::structure!(
-    DeleteIntegrationRequest, DELETE_INTEGRATION_REQUEST, 0 => integration_name, 1 =>
-    force
-);
-pub static DELETE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteIntegrationRequest",
-    &[
-        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("force", &rt::BOOLEAN),
-    ],
+    DeleteIntegrationRequest, DELETE_INTEGRATION_REQUEST, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), force[1] =
+    rt::m("force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteIntegrationResponse {}
-rt::structure!(DeleteIntegrationResponse, DELETE_INTEGRATION_RESPONSE);
-pub static DELETE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteIntegrationResponse",
-    &[],
-);
+rt::structure!(DeleteIntegrationResponse, DELETE_INTEGRATION_RESPONSE, []);
 /// This processor deletes entries from a log event. These entries are key-value pairs.
 ///
 /// For more information about this processor including examples, see [deleteKeys](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-deleteKeys) in the *CloudWatch Logs User Guide*.
@@ -254,10 +201,9 @@ pub struct DeleteKeys {
     /// The list of keys to delete.
     pub with_keys: Vec<String>,
 }
-rt::structure!(DeleteKeys, DELETE_KEYS, 0 => with_keys);
-pub static DELETE_KEYS: rt::Schema = rt::Schema::structure(
-    "DeleteKeys",
-    &[rt::m("withKeys", &DELETE_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteKeys, DELETE_KEYS, [with_keys[0] = rt::m("withKeys", &DELETE_WITH_KEYS)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogAnomalyDetectorRequest {
@@ -265,22 +211,18 @@ pub struct DeleteLogAnomalyDetectorRequest {
     pub anomaly_detector_arn: String,
 }
 rt::structure!(
-    DeleteLogAnomalyDetectorRequest, DELETE_LOG_ANOMALY_DETECTOR_REQUEST, 0 =>
-    anomaly_detector_arn
-);
-pub static DELETE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLogAnomalyDetectorRequest",
-    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteLogAnomalyDetectorRequest, DELETE_LOG_ANOMALY_DETECTOR_REQUEST,
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogGroupRequest {
     /// The name of the log group.
     pub log_group_name: String,
 }
-rt::structure!(DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, 0 => log_group_name);
-pub static DELETE_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLogGroupRequest",
-    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DeleteLogGroupRequest, DELETE_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLogStreamRequest {
@@ -290,15 +232,9 @@ pub struct DeleteLogStreamRequest {
     pub log_stream_name: String,
 }
 rt::structure!(
-    DeleteLogStreamRequest, DELETE_LOG_STREAM_REQUEST, 0 => log_group_name, 1 =>
-    log_stream_name
-);
-pub static DELETE_LOG_STREAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLogStreamRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteLogStreamRequest, DELETE_LOG_STREAM_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteLookupTableRequest {
@@ -306,11 +242,8 @@ pub struct DeleteLookupTableRequest {
     pub lookup_table_arn: String,
 }
 rt::structure!(
-    DeleteLookupTableRequest, DELETE_LOOKUP_TABLE_REQUEST, 0 => lookup_table_arn
-);
-pub static DELETE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteLookupTableRequest",
-    &[rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)],
+    DeleteLookupTableRequest, DELETE_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMetricFilterRequest {
@@ -320,15 +253,9 @@ pub struct DeleteMetricFilterRequest {
     pub filter_name: String,
 }
 rt::structure!(
-    DeleteMetricFilterRequest, DELETE_METRIC_FILTER_REQUEST, 0 => log_group_name, 1 =>
-    filter_name
-);
-pub static DELETE_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteMetricFilterRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteMetricFilterRequest, DELETE_METRIC_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
+    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionRequest {
@@ -336,12 +263,9 @@ pub struct DeleteQueryDefinitionRequest {
     pub query_definition_id: String,
 }
 rt::structure!(
-    DeleteQueryDefinitionRequest, DELETE_QUERY_DEFINITION_REQUEST, 0 =>
-    query_definition_id
-);
-pub static DELETE_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteQueryDefinitionRequest",
-    &[rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteQueryDefinitionRequest, DELETE_QUERY_DEFINITION_REQUEST,
+    [query_definition_id[0] = rt::m("queryDefinitionId", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryDefinitionResponse {
@@ -349,11 +273,8 @@ pub struct DeleteQueryDefinitionResponse {
     pub success: Option<bool>,
 }
 rt::structure!(
-    DeleteQueryDefinitionResponse, DELETE_QUERY_DEFINITION_RESPONSE, 0 => success
-);
-pub static DELETE_QUERY_DEFINITION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteQueryDefinitionResponse",
-    &[rt::m("success", &rt::BOOLEAN)],
+    DeleteQueryDefinitionResponse, DELETE_QUERY_DEFINITION_RESPONSE, [success[0] =
+    rt::m("success", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
@@ -365,16 +286,10 @@ pub struct DeleteResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, 0 => policy_name, 1 =>
-    resource_arn, 2 => expected_revision_id
-);
-pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyRequest",
-    &[
-        rt::m("policyName", &rt::STRING),
-        rt::m("resourceArn", &rt::STRING),
-        rt::m("expectedRevisionId", &rt::STRING).min(1.0),
-    ],
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING), resource_arn[1] = rt::m("resourceArn",
+    &rt::STRING), expected_revision_id[2] = rt::m("expectedRevisionId", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteRetentionPolicyRequest {
@@ -382,11 +297,8 @@ pub struct DeleteRetentionPolicyRequest {
     pub log_group_name: String,
 }
 rt::structure!(
-    DeleteRetentionPolicyRequest, DELETE_RETENTION_POLICY_REQUEST, 0 => log_group_name
-);
-pub static DELETE_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteRetentionPolicyRequest",
-    &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteRetentionPolicyRequest, DELETE_RETENTION_POLICY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteScheduledQueryRequest {
@@ -394,19 +306,12 @@ pub struct DeleteScheduledQueryRequest {
     pub identifier: String,
 }
 rt::structure!(
-    DeleteScheduledQueryRequest, DELETE_SCHEDULED_QUERY_REQUEST, 0 => identifier
-);
-pub static DELETE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteScheduledQueryRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteScheduledQueryRequest, DELETE_SCHEDULED_QUERY_REQUEST, [identifier[0] =
+    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteScheduledQueryResponse {}
-rt::structure!(DeleteScheduledQueryResponse, DELETE_SCHEDULED_QUERY_RESPONSE);
-pub static DELETE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteScheduledQueryResponse",
-    &[],
-);
+rt::structure!(DeleteScheduledQueryResponse, DELETE_SCHEDULED_QUERY_RESPONSE, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSubscriptionFilterRequest {
     /// The name of the log group.
@@ -415,15 +320,9 @@ pub struct DeleteSubscriptionFilterRequest {
     pub filter_name: String,
 }
 rt::structure!(
-    DeleteSubscriptionFilterRequest, DELETE_SUBSCRIPTION_FILTER_REQUEST, 0 =>
-    log_group_name, 1 => filter_name
-);
-pub static DELETE_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSubscriptionFilterRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    DeleteSubscriptionFilterRequest, DELETE_SUBSCRIPTION_FILTER_REQUEST,
+    [log_group_name[0] = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    filter_name[1] = rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSyslogConfigurationRequest {
@@ -433,15 +332,10 @@ pub struct DeleteSyslogConfigurationRequest {
     pub vpc_endpoint_id: Option<String>,
 }
 rt::structure!(
-    DeleteSyslogConfigurationRequest, DELETE_SYSLOG_CONFIGURATION_REQUEST, 0 =>
-    log_group_identifier, 1 => vpc_endpoint_id
-);
-pub static DELETE_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSyslogConfigurationRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("vpcEndpointId", &rt::STRING),
-    ],
+    DeleteSyslogConfigurationRequest, DELETE_SYSLOG_CONFIGURATION_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_endpoint_id[1] = rt::m("vpcEndpointId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTransformerRequest {
@@ -449,11 +343,8 @@ pub struct DeleteTransformerRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    DeleteTransformerRequest, DELETE_TRANSFORMER_REQUEST, 0 => log_group_identifier
-);
-pub static DELETE_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTransformerRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DeleteTransformerRequest, DELETE_TRANSFORMER_REQUEST, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static DELETE_WITH_KEYS: rt::Schema = rt::Schema::list(
     "DeleteWithKeys",
@@ -492,23 +383,14 @@ pub struct Delivery {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    Delivery, DELIVERY, 0 => id, 1 => arn, 2 => delivery_source_name, 3 =>
-    delivery_destination_arn, 4 => delivery_destination_type, 5 => record_fields, 6 =>
-    field_delimiter, 7 => s3_delivery_configuration, 8 => tags
-);
-pub static DELIVERY: rt::Schema = rt::Schema::structure(
-    "Delivery",
-    &[
-        rt::m("id", &rt::STRING).min(1.0),
-        rt::m("arn", &rt::STRING),
-        rt::m("deliverySourceName", &rt::STRING).min(1.0),
-        rt::m("deliveryDestinationArn", &rt::STRING),
-        rt::m("deliveryDestinationType", &rt::ENUM),
-        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
-        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
-        rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
-        rt::m("tags", &TAGS),
-    ],
+    Delivery, DELIVERY, [id[0] = rt::m("id", &rt::STRING).min(1.0), arn[1] = rt::m("arn",
+    &rt::STRING), delivery_source_name[2] = rt::m("deliverySourceName", &rt::STRING)
+    .min(1.0), delivery_destination_arn[3] = rt::m("deliveryDestinationArn",
+    &rt::STRING), delivery_destination_type[4] = rt::m("deliveryDestinationType",
+    &rt::ENUM), record_fields[5] = rt::m("recordFields", &RECORD_FIELDS).min(0.0),
+    field_delimiter[6] = rt::m("fieldDelimiter", &rt::STRING).min(0.0),
+    s3_delivery_configuration[7] = rt::m("s3DeliveryConfiguration",
+    &S3_DELIVERY_CONFIGURATION), tags[8] = rt::m("tags", &TAGS)]
 );
 /// This structure contains information about one *delivery destination* in your account. A delivery destination is an Amazon Web Services resource that represents an Amazon Web Services service that logs can be sent to. CloudWatch Logs, Amazon S3, Firehose, and X-Ray are supported as delivery destinations.
 ///
@@ -538,21 +420,12 @@ pub struct DeliveryDestination {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    DeliveryDestination, DELIVERY_DESTINATION, 0 => name, 1 => arn, 2 =>
-    delivery_destination_type, 3 => output_format, 4 =>
-    delivery_destination_configuration, 5 => role_arn, 6 => tags
-);
-pub static DELIVERY_DESTINATION: rt::Schema = rt::Schema::structure(
-    "DeliveryDestination",
-    &[
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("arn", &rt::STRING),
-        rt::m("deliveryDestinationType", &rt::ENUM),
-        rt::m("outputFormat", &rt::ENUM),
-        rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
-        rt::m("roleArn", &rt::STRING),
-        rt::m("tags", &TAGS),
-    ],
+    DeliveryDestination, DELIVERY_DESTINATION, [name[0] = rt::m("name", &rt::STRING)
+    .min(1.0), arn[1] = rt::m("arn", &rt::STRING), delivery_destination_type[2] =
+    rt::m("deliveryDestinationType", &rt::ENUM), output_format[3] = rt::m("outputFormat",
+    &rt::ENUM), delivery_destination_configuration[4] =
+    rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
+    role_arn[5] = rt::m("roleArn", &rt::STRING), tags[6] = rt::m("tags", &TAGS)]
 );
 /// A structure that contains information about one logs delivery destination.
 #[derive(Clone, Default, PartialEq)]
@@ -561,12 +434,9 @@ pub struct DeliveryDestinationConfiguration {
     pub destination_resource_arn: String,
 }
 rt::structure!(
-    DeliveryDestinationConfiguration, DELIVERY_DESTINATION_CONFIGURATION, 0 =>
-    destination_resource_arn
-);
-pub static DELIVERY_DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DeliveryDestinationConfiguration",
-    &[rt::m("destinationResourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    DeliveryDestinationConfiguration, DELIVERY_DESTINATION_CONFIGURATION,
+    [destination_resource_arn[0] = rt::m("destinationResourceArn", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 pub static DELIVERY_DESTINATION_NAMES: rt::Schema = rt::Schema::list(
     "DeliveryDestinationNames",
@@ -617,23 +487,13 @@ pub struct DeliverySource {
     pub status_reason: Option<DeliverySourceStatusReason>,
 }
 rt::structure!(
-    DeliverySource, DELIVERY_SOURCE, 0 => name, 1 => arn, 2 => resource_arns, 3 =>
-    service, 4 => log_type, 5 => tags, 6 => delivery_source_configuration, 7 => status, 8
-    => status_reason
-);
-pub static DELIVERY_SOURCE: rt::Schema = rt::Schema::structure(
-    "DeliverySource",
-    &[
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("arn", &rt::STRING),
-        rt::m("resourceArns", &RESOURCE_ARNS),
-        rt::m("service", &rt::STRING).min(1.0),
-        rt::m("logType", &rt::STRING).min(1.0),
-        rt::m("tags", &TAGS),
-        rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION),
-        rt::m("status", &rt::ENUM),
-        rt::m("statusReason", &rt::ENUM),
-    ],
+    DeliverySource, DELIVERY_SOURCE, [name[0] = rt::m("name", &rt::STRING).min(1.0),
+    arn[1] = rt::m("arn", &rt::STRING), resource_arns[2] = rt::m("resourceArns",
+    &RESOURCE_ARNS), service[3] = rt::m("service", &rt::STRING).min(1.0), log_type[4] =
+    rt::m("logType", &rt::STRING).min(1.0), tags[5] = rt::m("tags", &TAGS),
+    delivery_source_configuration[6] = rt::m("deliverySourceConfiguration",
+    &DELIVERY_SOURCE_CONFIGURATION), status[7] = rt::m("status", &rt::ENUM),
+    status_reason[8] = rt::m("statusReason", &rt::ENUM)]
 );
 pub static DELIVERY_SOURCE_CONFIGURATION: rt::Schema = rt::Schema::map(
     "DeliverySourceConfiguration",
@@ -656,20 +516,13 @@ pub struct DeliverySourceConfigurationSchema {
     pub max_value: Option<f64>,
 }
 rt::structure!(
-    DeliverySourceConfigurationSchema, DELIVERY_SOURCE_CONFIGURATION_SCHEMA, 0 =>
-    key_name, 1 => value_type, 2 => default_value, 3 => supported_values, 4 => min_value,
-    5 => max_value
-);
-pub static DELIVERY_SOURCE_CONFIGURATION_SCHEMA: rt::Schema = rt::Schema::structure(
-    "DeliverySourceConfigurationSchema",
-    &[
-        rt::m("keyName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("valueType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("supportedValues", &DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES),
-        rt::m("minValue", &rt::DOUBLE),
-        rt::m("maxValue", &rt::DOUBLE),
-    ],
+    DeliverySourceConfigurationSchema, DELIVERY_SOURCE_CONFIGURATION_SCHEMA, [key_name[0]
+    = rt::m("keyName", &rt::STRING).flags(rt::REQUIRED).min(1.0), value_type[1] =
+    rt::m("valueType", &rt::ENUM).flags(rt::REQUIRED), default_value[2] =
+    rt::m("defaultValue", &rt::STRING).flags(rt::REQUIRED).min(1.0), supported_values[3]
+    = rt::m("supportedValues", &DELIVERY_SOURCE_CONFIGURATION_SUPPORTED_VALUES),
+    min_value[4] = rt::m("minValue", &rt::DOUBLE), max_value[5] = rt::m("maxValue",
+    &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum DeliverySourceConfigurationSchemaValueType { String = "string", Boolean =
@@ -711,17 +564,11 @@ pub struct DescribeAccountPoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountPoliciesRequest, DESCRIBE_ACCOUNT_POLICIES_REQUEST, 0 => policy_type,
-    1 => policy_name, 2 => account_identifiers, 3 => next_token
-);
-pub static DESCRIBE_ACCOUNT_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeAccountPoliciesRequest",
-    &[
-        rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("policyName", &rt::STRING),
-        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeAccountPoliciesRequest, DESCRIBE_ACCOUNT_POLICIES_REQUEST, [policy_type[0] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), policy_name[1] =
+    rt::m("policyName", &rt::STRING), account_identifiers[2] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeAccountPoliciesResponse {
@@ -731,15 +578,9 @@ pub struct DescribeAccountPoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeAccountPoliciesResponse, DESCRIBE_ACCOUNT_POLICIES_RESPONSE, 0 =>
-    account_policies, 1 => next_token
-);
-pub static DESCRIBE_ACCOUNT_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeAccountPoliciesResponse",
-    &[
-        rt::m("accountPolicies", &ACCOUNT_POLICIES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeAccountPoliciesResponse, DESCRIBE_ACCOUNT_POLICIES_RESPONSE,
+    [account_policies[0] = rt::m("accountPolicies", &ACCOUNT_POLICIES), next_token[1] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesRequest {
@@ -756,20 +597,13 @@ pub struct DescribeConfigurationTemplatesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeConfigurationTemplatesRequest, DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST, 0 =>
-    service, 1 => log_types, 2 => resource_types, 3 => delivery_destination_types, 4 =>
-    next_token, 5 => limit
-);
-pub static DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeConfigurationTemplatesRequest",
-    &[
-        rt::m("service", &rt::STRING).min(1.0),
-        rt::m("logTypes", &LOG_TYPES).min(1.0),
-        rt::m("resourceTypes", &RESOURCE_TYPES).min(1.0),
-        rt::m("deliveryDestinationTypes", &DELIVERY_DESTINATION_TYPES).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    DescribeConfigurationTemplatesRequest, DESCRIBE_CONFIGURATION_TEMPLATES_REQUEST,
+    [service[0] = rt::m("service", &rt::STRING).min(1.0), log_types[1] =
+    rt::m("logTypes", &LOG_TYPES).min(1.0), resource_types[2] = rt::m("resourceTypes",
+    &RESOURCE_TYPES).min(1.0), delivery_destination_types[3] =
+    rt::m("deliveryDestinationTypes", &DELIVERY_DESTINATION_TYPES).min(1.0),
+    next_token[4] = rt::m("nextToken", &rt::STRING).min(1.0), limit[5] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeConfigurationTemplatesResponse {
@@ -778,15 +612,9 @@ pub struct DescribeConfigurationTemplatesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeConfigurationTemplatesResponse, DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE, 0
-    => configuration_templates, 1 => next_token
-);
-pub static DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeConfigurationTemplatesResponse",
-    &[
-        rt::m("configurationTemplates", &CONFIGURATION_TEMPLATES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeConfigurationTemplatesResponse, DESCRIBE_CONFIGURATION_TEMPLATES_RESPONSE,
+    [configuration_templates[0] = rt::m("configurationTemplates",
+    &CONFIGURATION_TEMPLATES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveriesRequest {
@@ -797,16 +625,10 @@ pub struct DescribeDeliveriesRequest {
     pub delivery_source_names: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeDeliveriesRequest, DESCRIBE_DELIVERIES_REQUEST, 0 => next_token, 1 => limit,
-    2 => delivery_source_names
-);
-pub static DESCRIBE_DELIVERIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDeliveriesRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("deliverySourceNames", &DELIVERY_SOURCE_NAMES).min(1.0),
-    ],
+    DescribeDeliveriesRequest, DESCRIBE_DELIVERIES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), delivery_source_names[2] = rt::m("deliverySourceNames",
+    &DELIVERY_SOURCE_NAMES).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveriesResponse {
@@ -815,12 +637,9 @@ pub struct DescribeDeliveriesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDeliveriesResponse, DESCRIBE_DELIVERIES_RESPONSE, 0 => deliveries, 1 =>
-    next_token
-);
-pub static DESCRIBE_DELIVERIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeDeliveriesResponse",
-    &[rt::m("deliveries", &DELIVERIES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeDeliveriesResponse, DESCRIBE_DELIVERIES_RESPONSE, [deliveries[0] =
+    rt::m("deliveries", &DELIVERIES), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsRequest {
@@ -831,16 +650,10 @@ pub struct DescribeDeliveryDestinationsRequest {
     pub names: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeDeliveryDestinationsRequest, DESCRIBE_DELIVERY_DESTINATIONS_REQUEST, 0 =>
-    next_token, 1 => limit, 2 => names
-);
-pub static DESCRIBE_DELIVERY_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDeliveryDestinationsRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("names", &DELIVERY_DESTINATION_NAMES).min(1.0),
-    ],
+    DescribeDeliveryDestinationsRequest, DESCRIBE_DELIVERY_DESTINATIONS_REQUEST,
+    [next_token[0] = rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit",
+    &rt::INTEGER).min(1.0), names[2] = rt::m("names", &DELIVERY_DESTINATION_NAMES)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliveryDestinationsResponse {
@@ -849,15 +662,9 @@ pub struct DescribeDeliveryDestinationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDeliveryDestinationsResponse, DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE, 0 =>
-    delivery_destinations, 1 => next_token
-);
-pub static DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeDeliveryDestinationsResponse",
-    &[
-        rt::m("deliveryDestinations", &DELIVERY_DESTINATIONS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeDeliveryDestinationsResponse, DESCRIBE_DELIVERY_DESTINATIONS_RESPONSE,
+    [delivery_destinations[0] = rt::m("deliveryDestinations", &DELIVERY_DESTINATIONS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesRequest {
@@ -868,16 +675,9 @@ pub struct DescribeDeliverySourcesRequest {
     pub resource_arns: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeDeliverySourcesRequest, DESCRIBE_DELIVERY_SOURCES_REQUEST, 0 => next_token, 1
-    => limit, 2 => resource_arns
-);
-pub static DESCRIBE_DELIVERY_SOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDeliverySourcesRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("resourceArns", &FILTER_RESOURCE_ARNS).min(1.0),
-    ],
+    DescribeDeliverySourcesRequest, DESCRIBE_DELIVERY_SOURCES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), resource_arns[2] = rt::m("resourceArns", &FILTER_RESOURCE_ARNS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDeliverySourcesResponse {
@@ -886,15 +686,9 @@ pub struct DescribeDeliverySourcesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDeliverySourcesResponse, DESCRIBE_DELIVERY_SOURCES_RESPONSE, 0 =>
-    delivery_sources, 1 => next_token
-);
-pub static DESCRIBE_DELIVERY_SOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeDeliverySourcesResponse",
-    &[
-        rt::m("deliverySources", &DELIVERY_SOURCES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeDeliverySourcesResponse, DESCRIBE_DELIVERY_SOURCES_RESPONSE,
+    [delivery_sources[0] = rt::m("deliverySources", &DELIVERY_SOURCES), next_token[1] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsRequest {
@@ -906,16 +700,10 @@ pub struct DescribeDestinationsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeDestinationsRequest, DESCRIBE_DESTINATIONS_REQUEST, 0 =>
-    destination_name_prefix, 1 => next_token, 2 => limit
-);
-pub static DESCRIBE_DESTINATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeDestinationsRequest",
-    &[
-        rt::m("DestinationNamePrefix", &rt::STRING).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    DescribeDestinationsRequest, DESCRIBE_DESTINATIONS_REQUEST,
+    [destination_name_prefix[0] = rt::m("DestinationNamePrefix", &rt::STRING).min(1.0),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0), limit[2] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeDestinationsResponse {
@@ -924,12 +712,9 @@ pub struct DescribeDestinationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeDestinationsResponse, DESCRIBE_DESTINATIONS_RESPONSE, 0 => destinations, 1 =>
-    next_token
-);
-pub static DESCRIBE_DESTINATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeDestinationsResponse",
-    &[rt::m("destinations", &DESTINATIONS), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeDestinationsResponse, DESCRIBE_DESTINATIONS_RESPONSE, [destinations[0] =
+    rt::m("destinations", &DESTINATIONS), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksRequest {
@@ -943,17 +728,10 @@ pub struct DescribeExportTasksRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, 0 => task_id, 1 =>
-    status_code, 2 => next_token, 3 => limit
-);
-pub static DESCRIBE_EXPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeExportTasksRequest",
-    &[
-        rt::m("taskId", &rt::STRING).min(1.0),
-        rt::m("statusCode", &rt::ENUM),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    DescribeExportTasksRequest, DESCRIBE_EXPORT_TASKS_REQUEST, [task_id[0] =
+    rt::m("taskId", &rt::STRING).min(1.0), status_code[1] = rt::m("statusCode",
+    &rt::ENUM), next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0), limit[3] =
+    rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeExportTasksResponse {
@@ -962,12 +740,9 @@ pub struct DescribeExportTasksResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeExportTasksResponse, DESCRIBE_EXPORT_TASKS_RESPONSE, 0 => export_tasks, 1 =>
-    next_token
-);
-pub static DESCRIBE_EXPORT_TASKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeExportTasksResponse",
-    &[rt::m("exportTasks", &EXPORT_TASKS), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeExportTasksResponse, DESCRIBE_EXPORT_TASKS_RESPONSE, [export_tasks[0] =
+    rt::m("exportTasks", &EXPORT_TASKS), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 pub static DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeFieldIndexesLogGroupIdentifiers",
@@ -991,18 +766,11 @@ pub struct DescribeFieldIndexesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFieldIndexesRequest, DESCRIBE_FIELD_INDEXES_REQUEST, 0 =>
-    log_group_identifiers, 1 => index_categories, 2 => next_token
-);
-pub static DESCRIBE_FIELD_INDEXES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeFieldIndexesRequest",
-    &[
-        rt::m("logGroupIdentifiers", &DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("indexCategories", &INDEX_CATEGORIES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeFieldIndexesRequest, DESCRIBE_FIELD_INDEXES_REQUEST,
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers",
+    &DESCRIBE_FIELD_INDEXES_LOG_GROUP_IDENTIFIERS).flags(rt::REQUIRED).min(1.0),
+    index_categories[1] = rt::m("indexCategories", &INDEX_CATEGORIES), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeFieldIndexesResponse {
@@ -1011,12 +779,9 @@ pub struct DescribeFieldIndexesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeFieldIndexesResponse, DESCRIBE_FIELD_INDEXES_RESPONSE, 0 => field_indexes, 1
-    => next_token
-);
-pub static DESCRIBE_FIELD_INDEXES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeFieldIndexesResponse",
-    &[rt::m("fieldIndexes", &FIELD_INDEXES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeFieldIndexesResponse, DESCRIBE_FIELD_INDEXES_RESPONSE, [field_indexes[0] =
+    rt::m("fieldIndexes", &FIELD_INDEXES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesRequest {
@@ -1030,17 +795,10 @@ pub struct DescribeImportTaskBatchesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTaskBatchesRequest, DESCRIBE_IMPORT_TASK_BATCHES_REQUEST, 0 =>
-    import_id, 1 => batch_import_status, 2 => limit, 3 => next_token
-);
-pub static DESCRIBE_IMPORT_TASK_BATCHES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImportTaskBatchesRequest",
-    &[
-        rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("batchImportStatus", &IMPORT_STATUS_LIST),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeImportTaskBatchesRequest, DESCRIBE_IMPORT_TASK_BATCHES_REQUEST, [import_id[0]
+    = rt::m("importId", &rt::STRING).flags(rt::REQUIRED).min(1.0), batch_import_status[1]
+    = rt::m("batchImportStatus", &IMPORT_STATUS_LIST), limit[2] = rt::m("limit",
+    &rt::INTEGER).min(1.0), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTaskBatchesResponse {
@@ -1054,17 +812,10 @@ pub struct DescribeImportTaskBatchesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTaskBatchesResponse, DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE, 0 =>
-    import_source_arn, 1 => import_id, 2 => import_batches, 3 => next_token
-);
-pub static DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeImportTaskBatchesResponse",
-    &[
-        rt::m("importSourceArn", &rt::STRING),
-        rt::m("importId", &rt::STRING).min(1.0),
-        rt::m("importBatches", &IMPORT_BATCH_LIST),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeImportTaskBatchesResponse, DESCRIBE_IMPORT_TASK_BATCHES_RESPONSE,
+    [import_source_arn[0] = rt::m("importSourceArn", &rt::STRING), import_id[1] =
+    rt::m("importId", &rt::STRING).min(1.0), import_batches[2] = rt::m("importBatches",
+    &IMPORT_BATCH_LIST), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksRequest {
@@ -1080,18 +831,11 @@ pub struct DescribeImportTasksRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTasksRequest, DESCRIBE_IMPORT_TASKS_REQUEST, 0 => import_id, 1 =>
-    import_status, 2 => import_source_arn, 3 => limit, 4 => next_token
-);
-pub static DESCRIBE_IMPORT_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeImportTasksRequest",
-    &[
-        rt::m("importId", &rt::STRING).min(1.0),
-        rt::m("importStatus", &rt::ENUM),
-        rt::m("importSourceArn", &rt::STRING),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeImportTasksRequest, DESCRIBE_IMPORT_TASKS_REQUEST, [import_id[0] =
+    rt::m("importId", &rt::STRING).min(1.0), import_status[1] = rt::m("importStatus",
+    &rt::ENUM), import_source_arn[2] = rt::m("importSourceArn", &rt::STRING), limit[3] =
+    rt::m("limit", &rt::INTEGER).min(1.0), next_token[4] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeImportTasksResponse {
@@ -1101,12 +845,9 @@ pub struct DescribeImportTasksResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeImportTasksResponse, DESCRIBE_IMPORT_TASKS_RESPONSE, 0 => imports, 1 =>
-    next_token
-);
-pub static DESCRIBE_IMPORT_TASKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeImportTasksResponse",
-    &[rt::m("imports", &IMPORT_LIST), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeImportTasksResponse, DESCRIBE_IMPORT_TASKS_RESPONSE, [imports[0] =
+    rt::m("imports", &IMPORT_LIST), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 pub static DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeIndexPoliciesLogGroupIdentifiers",
@@ -1119,17 +860,10 @@ pub struct DescribeIndexPoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIndexPoliciesRequest, DESCRIBE_INDEX_POLICIES_REQUEST, 0 =>
-    log_group_identifiers, 1 => next_token
-);
-pub static DESCRIBE_INDEX_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeIndexPoliciesRequest",
-    &[
-        rt::m("logGroupIdentifiers", &DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeIndexPoliciesRequest, DESCRIBE_INDEX_POLICIES_REQUEST,
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers",
+    &DESCRIBE_INDEX_POLICIES_LOG_GROUP_IDENTIFIERS).flags(rt::REQUIRED).min(1.0),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeIndexPoliciesResponse {
@@ -1138,12 +872,9 @@ pub struct DescribeIndexPoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeIndexPoliciesResponse, DESCRIBE_INDEX_POLICIES_RESPONSE, 0 => index_policies,
-    1 => next_token
-);
-pub static DESCRIBE_INDEX_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeIndexPoliciesResponse",
-    &[rt::m("indexPolicies", &INDEX_POLICIES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeIndexPoliciesResponse, DESCRIBE_INDEX_POLICIES_RESPONSE, [index_policies[0] =
+    rt::m("indexPolicies", &INDEX_POLICIES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 pub static DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "DescribeLogGroupsLogGroupIdentifiers",
@@ -1192,22 +923,14 @@ pub struct DescribeLogGroupsRequest {
     pub log_group_identifiers: Option<Vec<String>>,
 }
 rt::structure!(
-    DescribeLogGroupsRequest, DESCRIBE_LOG_GROUPS_REQUEST, 0 => account_identifiers, 1 =>
-    log_group_name_prefix, 2 => log_group_name_pattern, 3 => next_token, 4 => limit, 5 =>
-    include_linked_accounts, 6 => log_group_class, 7 => log_group_identifiers
-);
-pub static DESCRIBE_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLogGroupsRequest",
-    &[
-        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
-        rt::m("logGroupNamePrefix", &rt::STRING).min(1.0),
-        rt::m("logGroupNamePattern", &rt::STRING).min(0.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("logGroupClass", &rt::ENUM),
-        rt::m("logGroupIdentifiers", &DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS).min(1.0),
-    ],
+    DescribeLogGroupsRequest, DESCRIBE_LOG_GROUPS_REQUEST, [account_identifiers[0] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), log_group_name_prefix[1] =
+    rt::m("logGroupNamePrefix", &rt::STRING).min(1.0), log_group_name_pattern[2] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(0.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[4] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), include_linked_accounts[5] = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
+    log_group_class[6] = rt::m("logGroupClass", &rt::ENUM), log_group_identifiers[7] =
+    rt::m("logGroupIdentifiers", &DESCRIBE_LOG_GROUPS_LOG_GROUP_IDENTIFIERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogGroupsResponse {
@@ -1216,12 +939,9 @@ pub struct DescribeLogGroupsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLogGroupsResponse, DESCRIBE_LOG_GROUPS_RESPONSE, 0 => log_groups, 1 =>
-    next_token
-);
-pub static DESCRIBE_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeLogGroupsResponse",
-    &[rt::m("logGroups", &LOG_GROUPS), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeLogGroupsResponse, DESCRIBE_LOG_GROUPS_RESPONSE, [log_groups[0] =
+    rt::m("logGroups", &LOG_GROUPS), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogStreamsRequest {
@@ -1251,21 +971,13 @@ pub struct DescribeLogStreamsRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeLogStreamsRequest, DESCRIBE_LOG_STREAMS_REQUEST, 0 => log_group_name, 1 =>
-    log_group_identifier, 2 => log_stream_name_prefix, 3 => order_by, 4 => descending, 5
-    => next_token, 6 => limit
-);
-pub static DESCRIBE_LOG_STREAMS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLogStreamsRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
-        rt::m("orderBy", &rt::ENUM),
-        rt::m("descending", &rt::BOOLEAN),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    DescribeLogStreamsRequest, DESCRIBE_LOG_STREAMS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_name_prefix[2] =
+    rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), order_by[3] = rt::m("orderBy",
+    &rt::ENUM), descending[4] = rt::m("descending", &rt::BOOLEAN), next_token[5] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[6] = rt::m("limit", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLogStreamsResponse {
@@ -1274,12 +986,9 @@ pub struct DescribeLogStreamsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLogStreamsResponse, DESCRIBE_LOG_STREAMS_RESPONSE, 0 => log_streams, 1 =>
-    next_token
-);
-pub static DESCRIBE_LOG_STREAMS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeLogStreamsResponse",
-    &[rt::m("logStreams", &LOG_STREAMS), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeLogStreamsResponse, DESCRIBE_LOG_STREAMS_RESPONSE, [log_streams[0] =
+    rt::m("logStreams", &LOG_STREAMS), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesRequest {
@@ -1291,16 +1000,10 @@ pub struct DescribeLookupTablesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLookupTablesRequest, DESCRIBE_LOOKUP_TABLES_REQUEST, 0 =>
-    lookup_table_name_prefix, 1 => max_results, 2 => next_token
-);
-pub static DESCRIBE_LOOKUP_TABLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeLookupTablesRequest",
-    &[
-        rt::m("lookupTableNamePrefix", &rt::STRING).min(1.0),
-        rt::m("maxResults", &rt::INTEGER),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeLookupTablesRequest, DESCRIBE_LOOKUP_TABLES_REQUEST,
+    [lookup_table_name_prefix[0] = rt::m("lookupTableNamePrefix", &rt::STRING).min(1.0),
+    max_results[1] = rt::m("maxResults", &rt::INTEGER), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeLookupTablesResponse {
@@ -1310,12 +1013,9 @@ pub struct DescribeLookupTablesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeLookupTablesResponse, DESCRIBE_LOOKUP_TABLES_RESPONSE, 0 => lookup_tables, 1
-    => next_token
-);
-pub static DESCRIBE_LOOKUP_TABLES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeLookupTablesResponse",
-    &[rt::m("lookupTables", &LOOKUP_TABLES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeLookupTablesResponse, DESCRIBE_LOOKUP_TABLES_RESPONSE, [lookup_tables[0] =
+    rt::m("lookupTables", &LOOKUP_TABLES), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersRequest {
@@ -1333,20 +1033,12 @@ pub struct DescribeMetricFiltersRequest {
     pub metric_namespace: Option<String>,
 }
 rt::structure!(
-    DescribeMetricFiltersRequest, DESCRIBE_METRIC_FILTERS_REQUEST, 0 => log_group_name, 1
-    => filter_name_prefix, 2 => next_token, 3 => limit, 4 => metric_name, 5 =>
-    metric_namespace
-);
-pub static DESCRIBE_METRIC_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMetricFiltersRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("filterNamePrefix", &rt::STRING).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("metricName", &rt::STRING),
-        rt::m("metricNamespace", &rt::STRING),
-    ],
+    DescribeMetricFiltersRequest, DESCRIBE_METRIC_FILTERS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), filter_name_prefix[1] =
+    rt::m("filterNamePrefix", &rt::STRING).min(1.0), next_token[2] = rt::m("nextToken",
+    &rt::STRING).min(1.0), limit[3] = rt::m("limit", &rt::INTEGER).min(1.0),
+    metric_name[4] = rt::m("metricName", &rt::STRING), metric_namespace[5] =
+    rt::m("metricNamespace", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMetricFiltersResponse {
@@ -1355,12 +1047,9 @@ pub struct DescribeMetricFiltersResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeMetricFiltersResponse, DESCRIBE_METRIC_FILTERS_RESPONSE, 0 => metric_filters,
-    1 => next_token
-);
-pub static DESCRIBE_METRIC_FILTERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeMetricFiltersResponse",
-    &[rt::m("metricFilters", &METRIC_FILTERS), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeMetricFiltersResponse, DESCRIBE_METRIC_FILTERS_RESPONSE, [metric_filters[0] =
+    rt::m("metricFilters", &METRIC_FILTERS), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesRequest {
@@ -1375,18 +1064,11 @@ pub struct DescribeQueriesRequest {
     pub query_language: Option<QueryLanguage>,
 }
 rt::structure!(
-    DescribeQueriesRequest, DESCRIBE_QUERIES_REQUEST, 0 => log_group_name, 1 => status, 2
-    => max_results, 3 => next_token, 4 => query_language
-);
-pub static DESCRIBE_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeQueriesRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("status", &rt::ENUM),
-        rt::m("maxResults", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("queryLanguage", &rt::ENUM),
-    ],
+    DescribeQueriesRequest, DESCRIBE_QUERIES_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), status[1] = rt::m("status", &rt::ENUM),
+    max_results[2] = rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[3] =
+    rt::m("nextToken", &rt::STRING).min(1.0), query_language[4] = rt::m("queryLanguage",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueriesResponse {
@@ -1395,11 +1077,8 @@ pub struct DescribeQueriesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeQueriesResponse, DESCRIBE_QUERIES_RESPONSE, 0 => queries, 1 => next_token
-);
-pub static DESCRIBE_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeQueriesResponse",
-    &[rt::m("queries", &QUERY_INFO_LIST), rt::m("nextToken", &rt::STRING).min(1.0)],
+    DescribeQueriesResponse, DESCRIBE_QUERIES_RESPONSE, [queries[0] = rt::m("queries",
+    &QUERY_INFO_LIST), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsRequest {
@@ -1412,17 +1091,11 @@ pub struct DescribeQueryDefinitionsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeQueryDefinitionsRequest, DESCRIBE_QUERY_DEFINITIONS_REQUEST, 0 =>
-    query_language, 1 => query_definition_name_prefix, 2 => max_results, 3 => next_token
-);
-pub static DESCRIBE_QUERY_DEFINITIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeQueryDefinitionsRequest",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryDefinitionNamePrefix", &rt::STRING).min(1.0),
-        rt::m("maxResults", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeQueryDefinitionsRequest, DESCRIBE_QUERY_DEFINITIONS_REQUEST,
+    [query_language[0] = rt::m("queryLanguage", &rt::ENUM),
+    query_definition_name_prefix[1] = rt::m("queryDefinitionNamePrefix", &rt::STRING)
+    .min(1.0), max_results[2] = rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[3]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeQueryDefinitionsResponse {
@@ -1431,15 +1104,9 @@ pub struct DescribeQueryDefinitionsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeQueryDefinitionsResponse, DESCRIBE_QUERY_DEFINITIONS_RESPONSE, 0 =>
-    query_definitions, 1 => next_token
-);
-pub static DESCRIBE_QUERY_DEFINITIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeQueryDefinitionsResponse",
-    &[
-        rt::m("queryDefinitions", &QUERY_DEFINITION_LIST),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeQueryDefinitionsResponse, DESCRIBE_QUERY_DEFINITIONS_RESPONSE,
+    [query_definitions[0] = rt::m("queryDefinitions", &QUERY_DEFINITION_LIST),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesRequest {
@@ -1452,17 +1119,10 @@ pub struct DescribeResourcePoliciesRequest {
     pub policy_scope: Option<PolicyScope>,
 }
 rt::structure!(
-    DescribeResourcePoliciesRequest, DESCRIBE_RESOURCE_POLICIES_REQUEST, 0 => next_token,
-    1 => limit, 2 => resource_arn, 3 => policy_scope
-);
-pub static DESCRIBE_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeResourcePoliciesRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("resourceArn", &rt::STRING),
-        rt::m("policyScope", &rt::ENUM),
-    ],
+    DescribeResourcePoliciesRequest, DESCRIBE_RESOURCE_POLICIES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[1] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), resource_arn[2] = rt::m("resourceArn", &rt::STRING), policy_scope[3] =
+    rt::m("policyScope", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeResourcePoliciesResponse {
@@ -1471,15 +1131,9 @@ pub struct DescribeResourcePoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeResourcePoliciesResponse, DESCRIBE_RESOURCE_POLICIES_RESPONSE, 0 =>
-    resource_policies, 1 => next_token
-);
-pub static DESCRIBE_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeResourcePoliciesResponse",
-    &[
-        rt::m("resourcePolicies", &RESOURCE_POLICIES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeResourcePoliciesResponse, DESCRIBE_RESOURCE_POLICIES_RESPONSE,
+    [resource_policies[0] = rt::m("resourcePolicies", &RESOURCE_POLICIES), next_token[1]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersRequest {
@@ -1493,17 +1147,11 @@ pub struct DescribeSubscriptionFiltersRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    DescribeSubscriptionFiltersRequest, DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST, 0 =>
-    log_group_name, 1 => filter_name_prefix, 2 => next_token, 3 => limit
-);
-pub static DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSubscriptionFiltersRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterNamePrefix", &rt::STRING).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    DescribeSubscriptionFiltersRequest, DESCRIBE_SUBSCRIPTION_FILTERS_REQUEST,
+    [log_group_name[0] = rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    filter_name_prefix[1] = rt::m("filterNamePrefix", &rt::STRING).min(1.0),
+    next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0), limit[3] = rt::m("limit",
+    &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSubscriptionFiltersResponse {
@@ -1512,15 +1160,9 @@ pub struct DescribeSubscriptionFiltersResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    DescribeSubscriptionFiltersResponse, DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE, 0 =>
-    subscription_filters, 1 => next_token
-);
-pub static DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeSubscriptionFiltersResponse",
-    &[
-        rt::m("subscriptionFilters", &SUBSCRIPTION_FILTERS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    DescribeSubscriptionFiltersResponse, DESCRIBE_SUBSCRIPTION_FILTERS_RESPONSE,
+    [subscription_filters[0] = rt::m("subscriptionFilters", &SUBSCRIPTION_FILTERS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 /// Represents a cross-account destination that receives subscription log events.
 #[derive(Clone, Default, PartialEq)]
@@ -1539,19 +1181,11 @@ pub struct Destination {
     pub creation_time: Option<i64>,
 }
 rt::structure!(
-    Destination, DESTINATION, 0 => destination_name, 1 => target_arn, 2 => role_arn, 3 =>
-    access_policy, 4 => arn, 5 => creation_time
-);
-pub static DESTINATION: rt::Schema = rt::Schema::structure(
-    "Destination",
-    &[
-        rt::m("destinationName", &rt::STRING).min(1.0),
-        rt::m("targetArn", &rt::STRING).min(1.0),
-        rt::m("roleArn", &rt::STRING).min(1.0),
-        rt::m("accessPolicy", &rt::STRING).min(1.0),
-        rt::m("arn", &rt::STRING),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-    ],
+    Destination, DESTINATION, [destination_name[0] = rt::m("destinationName",
+    &rt::STRING).min(1.0), target_arn[1] = rt::m("targetArn", &rt::STRING).min(1.0),
+    role_arn[2] = rt::m("roleArn", &rt::STRING).min(1.0), access_policy[3] =
+    rt::m("accessPolicy", &rt::STRING).min(1.0), arn[4] = rt::m("arn", &rt::STRING),
+    creation_time[5] = rt::m("creationTime", &rt::LONG).min(0.0)]
 );
 /// Configuration for where to deliver scheduled query results. Specifies the destination type and associated settings for result delivery.
 #[derive(Clone, Default, PartialEq)]
@@ -1562,15 +1196,9 @@ pub struct DestinationConfiguration {
     pub lookup_table_configuration: Option<LookupTableConfiguration>,
 }
 rt::structure!(
-    DestinationConfiguration, DESTINATION_CONFIGURATION, 0 => s3_configuration, 1 =>
-    lookup_table_configuration
-);
-pub static DESTINATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "DestinationConfiguration",
-    &[
-        rt::m("s3Configuration", &S3_CONFIGURATION),
-        rt::m("lookupTableConfiguration", &LOOKUP_TABLE_CONFIGURATION),
-    ],
+    DestinationConfiguration, DESTINATION_CONFIGURATION, [s3_configuration[0] =
+    rt::m("s3Configuration", &S3_CONFIGURATION), lookup_table_configuration[1] =
+    rt::m("lookupTableConfiguration", &LOOKUP_TABLE_CONFIGURATION)]
 );
 pub static DESTINATIONS: rt::Schema = rt::Schema::list(
     "Destinations",
@@ -1595,15 +1223,9 @@ pub struct DisassociateKmsKeyRequest {
     pub resource_identifier: Option<String>,
 }
 rt::structure!(
-    DisassociateKmsKeyRequest, DISASSOCIATE_KMS_KEY_REQUEST, 0 => log_group_name, 1 =>
-    resource_identifier
-);
-pub static DISASSOCIATE_KMS_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateKmsKeyRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("resourceIdentifier", &rt::STRING).min(1.0),
-    ],
+    DisassociateKmsKeyRequest, DISASSOCIATE_KMS_KEY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), resource_identifier[1] =
+    rt::m("resourceIdentifier", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationRequest {
@@ -1612,11 +1234,8 @@ pub struct DisassociateSourceFromS3TableIntegrationRequest {
 }
 rt::structure!(
     DisassociateSourceFromS3TableIntegrationRequest,
-    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST, 0 => identifier
-);
-pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateSourceFromS3TableIntegrationRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_REQUEST, [identifier[0] =
+    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateSourceFromS3TableIntegrationResponse {
@@ -1625,11 +1244,8 @@ pub struct DisassociateSourceFromS3TableIntegrationResponse {
 }
 rt::structure!(
     DisassociateSourceFromS3TableIntegrationResponse,
-    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE, 0 => identifier
-);
-pub static DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisassociateSourceFromS3TableIntegrationResponse",
-    &[rt::m("identifier", &rt::STRING).min(1.0)],
+    DISASSOCIATE_SOURCE_FROM_S3_TABLE_INTEGRATION_RESPONSE, [identifier[0] =
+    rt::m("identifier", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     #[doc =
@@ -1653,19 +1269,13 @@ pub struct DryRunResult {
     pub top_log_groups_impacted: Option<Vec<LogGroupImpact>>,
 }
 rt::structure!(
-    DryRunResult, DRY_RUN_RESULT, 0 => total_matched_log_groups, 1 =>
-    increased_retention_log_group_count, 2 => decreased_retention_log_group_count, 3 =>
-    unchanged_retention_log_group_count, 4 => failed_analysis_count, 5 =>
-    top_log_groups_impacted
-);
-pub static DRY_RUN_RESULT: rt::Schema = rt::Schema::structure(
-    "DryRunResult",
-    &[
-        rt::m("totalMatchedLogGroups", &rt::INTEGER).min(0.0),
-        rt::m("increasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
-        rt::m("decreasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
-        rt::m("unchangedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
-        rt::m("failedAnalysisCount", &rt::INTEGER).min(0.0),
-        rt::m("topLogGroupsImpacted", &LOG_GROUP_IMPACTS),
-    ],
+    DryRunResult, DRY_RUN_RESULT, [total_matched_log_groups[0] =
+    rt::m("totalMatchedLogGroups", &rt::INTEGER).min(0.0),
+    increased_retention_log_group_count[1] = rt::m("increasedRetentionLogGroupCount",
+    &rt::INTEGER).min(0.0), decreased_retention_log_group_count[2] =
+    rt::m("decreasedRetentionLogGroupCount", &rt::INTEGER).min(0.0),
+    unchanged_retention_log_group_count[3] = rt::m("unchangedRetentionLogGroupCount",
+    &rt::INTEGER).min(0.0), failed_analysis_count[4] = rt::m("failedAnalysisCount",
+    &rt::INTEGER).min(0.0), top_log_groups_impacted[5] = rt::m("topLogGroupsImpacted",
+    &LOG_GROUP_IMPACTS)]
 );

@@ -21,13 +21,9 @@ pub struct Entity {
     /// For details about how to use the attributes, see [How to add related information to telemetry](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/adding-your-own-related-telemetry.html) in the *CloudWatch User Guide*.
     pub attributes: Option<rt::Map<String, String>>,
 }
-rt::structure!(Entity, ENTITY, 0 => key_attributes, 1 => attributes);
-pub static ENTITY: rt::Schema = rt::Schema::structure(
-    "Entity",
-    &[
-        rt::m("keyAttributes", &ENTITY_KEY_ATTRIBUTES),
-        rt::m("attributes", &ENTITY_ATTRIBUTES),
-    ],
+rt::structure!(
+    Entity, ENTITY, [key_attributes[0] = rt::m("keyAttributes", &ENTITY_KEY_ATTRIBUTES),
+    attributes[1] = rt::m("attributes", &ENTITY_ATTRIBUTES)]
 );
 pub static ENTITY_ATTRIBUTES: rt::Schema = rt::Schema::map(
     "EntityAttributes",
@@ -88,23 +84,14 @@ pub struct ExportTask {
     pub execution_info: Option<ExportTaskExecutionInfo>,
 }
 rt::structure!(
-    ExportTask, EXPORT_TASK, 0 => task_id, 1 => task_name, 2 => log_group_name, 3 =>
-    from, 4 => to, 5 => destination, 6 => destination_prefix, 7 => status, 8 =>
-    execution_info
-);
-pub static EXPORT_TASK: rt::Schema = rt::Schema::structure(
-    "ExportTask",
-    &[
-        rt::m("taskId", &rt::STRING).min(1.0),
-        rt::m("taskName", &rt::STRING).min(1.0),
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("from", &rt::LONG).min(0.0),
-        rt::m("to", &rt::LONG).min(0.0),
-        rt::m("destination", &rt::STRING).min(1.0),
-        rt::m("destinationPrefix", &rt::STRING),
-        rt::m("status", &EXPORT_TASK_STATUS),
-        rt::m("executionInfo", &EXPORT_TASK_EXECUTION_INFO),
-    ],
+    ExportTask, EXPORT_TASK, [task_id[0] = rt::m("taskId", &rt::STRING).min(1.0),
+    task_name[1] = rt::m("taskName", &rt::STRING).min(1.0), log_group_name[2] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), from[3] = rt::m("from", &rt::LONG)
+    .min(0.0), to[4] = rt::m("to", &rt::LONG).min(0.0), destination[5] =
+    rt::m("destination", &rt::STRING).min(1.0), destination_prefix[6] =
+    rt::m("destinationPrefix", &rt::STRING), status[7] = rt::m("status",
+    &EXPORT_TASK_STATUS), execution_info[8] = rt::m("executionInfo",
+    &EXPORT_TASK_EXECUTION_INFO)]
 );
 /// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]
@@ -115,15 +102,9 @@ pub struct ExportTaskExecutionInfo {
     pub completion_time: Option<i64>,
 }
 rt::structure!(
-    ExportTaskExecutionInfo, EXPORT_TASK_EXECUTION_INFO, 0 => creation_time, 1 =>
-    completion_time
-);
-pub static EXPORT_TASK_EXECUTION_INFO: rt::Schema = rt::Schema::structure(
-    "ExportTaskExecutionInfo",
-    &[
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("completionTime", &rt::LONG).min(0.0),
-    ],
+    ExportTaskExecutionInfo, EXPORT_TASK_EXECUTION_INFO, [creation_time[0] =
+    rt::m("creationTime", &rt::LONG).min(0.0), completion_time[1] =
+    rt::m("completionTime", &rt::LONG).min(0.0)]
 );
 /// Represents the status of an export task.
 #[derive(Clone, Default, PartialEq)]
@@ -133,10 +114,9 @@ pub struct ExportTaskStatus {
     /// The status message related to the status code.
     pub message: Option<String>,
 }
-rt::structure!(ExportTaskStatus, EXPORT_TASK_STATUS, 0 => code, 1 => message);
-pub static EXPORT_TASK_STATUS: rt::Schema = rt::Schema::structure(
-    "ExportTaskStatus",
-    &[rt::m("code", &rt::ENUM), rt::m("message", &rt::STRING)],
+rt::structure!(
+    ExportTaskStatus, EXPORT_TASK_STATUS, [code[0] = rt::m("code", &rt::ENUM), message[1]
+    = rt::m("message", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ExportTaskStatusCode { Cancelled = "CANCELLED", Completed = "COMPLETED",

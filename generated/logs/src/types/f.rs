@@ -29,21 +29,12 @@ pub struct FieldIndex {
     pub index_category: Option<IndexCategory>,
 }
 rt::structure!(
-    FieldIndex, FIELD_INDEX, 0 => log_group_identifier, 1 => field_index_name, 2 =>
-    last_scan_time, 3 => first_event_time, 4 => last_event_time, 5 => type_, 6 =>
-    index_category
-);
-pub static FIELD_INDEX: rt::Schema = rt::Schema::structure(
-    "FieldIndex",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("fieldIndexName", &rt::STRING).min(1.0),
-        rt::m("lastScanTime", &rt::LONG).min(0.0),
-        rt::m("firstEventTime", &rt::LONG).min(0.0),
-        rt::m("lastEventTime", &rt::LONG).min(0.0),
-        rt::m("type", &rt::ENUM),
-        rt::m("indexCategory", &rt::ENUM),
-    ],
+    FieldIndex, FIELD_INDEX, [log_group_identifier[0] = rt::m("logGroupIdentifier",
+    &rt::STRING).min(1.0), field_index_name[1] = rt::m("fieldIndexName", &rt::STRING)
+    .min(1.0), last_scan_time[2] = rt::m("lastScanTime", &rt::LONG).min(0.0),
+    first_event_time[3] = rt::m("firstEventTime", &rt::LONG).min(0.0), last_event_time[4]
+    = rt::m("lastEventTime", &rt::LONG).min(0.0), type_[5] = rt::m("type", &rt::ENUM),
+    index_category[6] = rt::m("indexCategory", &rt::ENUM)]
 );
 pub static FIELD_INDEX_NAMES: rt::Schema = rt::Schema::list(
     "FieldIndexNames",
@@ -59,12 +50,9 @@ pub struct FieldsData {
     /// The actual log data content returned in the streaming response. This contains the fields and values of the log event in a structured format that can be parsed and processed by the client.
     pub data: Option<rt::Blob>,
 }
-rt::structure!(FieldsData, FIELDS_DATA, 0 => data);
-pub static FIELDS_DATA: rt::Schema = rt::Schema::structure(
-        "FieldsData",
-        &[rt::m("data", &rt::BLOB)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    FieldsData, FIELDS_DATA, [data[0] = rt::m("data", &rt::BLOB)].flags(rt::EVENT)
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsRequest {
     /// The name of the log group to search.
@@ -116,27 +104,17 @@ pub struct FilterLogEventsRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    FilterLogEventsRequest, FILTER_LOG_EVENTS_REQUEST, 0 => log_group_name, 1 =>
-    log_group_identifier, 2 => log_stream_names, 3 => log_stream_name_prefix, 4 =>
-    start_time, 5 => end_time, 6 => filter_pattern, 7 => next_token, 8 => limit, 9 =>
-    start_from_head, 10 => interleaved, 11 => unmask
-);
-pub static FILTER_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "FilterLogEventsRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
-        rt::m("logStreamNamePrefix", &rt::STRING).min(1.0),
-        rt::m("startTime", &rt::LONG).min(0.0),
-        rt::m("endTime", &rt::LONG).min(0.0),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("startFromHead", &rt::BOOLEAN),
-        rt::m("interleaved", &rt::BOOLEAN).flags(rt::DEPRECATED),
-        rt::m("unmask", &rt::BOOLEAN),
-    ],
+    FilterLogEventsRequest, FILTER_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_names[2] =
+    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefix[3]
+    = rt::m("logStreamNamePrefix", &rt::STRING).min(1.0), start_time[4] =
+    rt::m("startTime", &rt::LONG).min(0.0), end_time[5] = rt::m("endTime", &rt::LONG)
+    .min(0.0), filter_pattern[6] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    next_token[7] = rt::m("nextToken", &rt::STRING).min(1.0), limit[8] = rt::m("limit",
+    &rt::INTEGER).min(1.0), start_from_head[9] = rt::m("startFromHead", &rt::BOOLEAN),
+    interleaved[10] = rt::m("interleaved", &rt::BOOLEAN).flags(rt::DEPRECATED),
+    unmask[11] = rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct FilterLogEventsResponse {
@@ -152,16 +130,9 @@ pub struct FilterLogEventsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    FilterLogEventsResponse, FILTER_LOG_EVENTS_RESPONSE, 0 => events, 1 =>
-    searched_log_streams, 2 => next_token
-);
-pub static FILTER_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "FilterLogEventsResponse",
-    &[
-        rt::m("events", &FILTERED_LOG_EVENTS),
-        rt::m("searchedLogStreams", &SEARCHED_LOG_STREAMS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    FilterLogEventsResponse, FILTER_LOG_EVENTS_RESPONSE, [events[0] = rt::m("events",
+    &FILTERED_LOG_EVENTS), searched_log_streams[1] = rt::m("searchedLogStreams",
+    &SEARCHED_LOG_STREAMS), next_token[2] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 pub static FILTER_RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     "FilterResourceArns",
@@ -182,18 +153,11 @@ pub struct FilteredLogEvent {
     pub event_id: Option<String>,
 }
 rt::structure!(
-    FilteredLogEvent, FILTERED_LOG_EVENT, 0 => log_stream_name, 1 => timestamp, 2 =>
-    message, 3 => ingestion_time, 4 => event_id
-);
-pub static FILTERED_LOG_EVENT: rt::Schema = rt::Schema::structure(
-    "FilteredLogEvent",
-    &[
-        rt::m("logStreamName", &rt::STRING).min(1.0),
-        rt::m("timestamp", &rt::LONG).min(0.0),
-        rt::m("message", &rt::STRING).min(1.0),
-        rt::m("ingestionTime", &rt::LONG).min(0.0),
-        rt::m("eventId", &rt::STRING),
-    ],
+    FilteredLogEvent, FILTERED_LOG_EVENT, [log_stream_name[0] = rt::m("logStreamName",
+    &rt::STRING).min(1.0), timestamp[1] = rt::m("timestamp", &rt::LONG).min(0.0),
+    message[2] = rt::m("message", &rt::STRING).min(1.0), ingestion_time[3] =
+    rt::m("ingestionTime", &rt::LONG).min(0.0), event_id[4] = rt::m("eventId",
+    &rt::STRING)]
 );
 pub static FILTERED_LOG_EVENTS: rt::Schema = rt::Schema::list(
     "FilteredLogEvents",

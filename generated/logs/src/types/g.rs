@@ -9,12 +9,9 @@ pub struct GetDataProtectionPolicyRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    GetDataProtectionPolicyRequest, GET_DATA_PROTECTION_POLICY_REQUEST, 0 =>
-    log_group_identifier
-);
-pub static GET_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDataProtectionPolicyRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetDataProtectionPolicyRequest, GET_DATA_PROTECTION_POLICY_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
@@ -26,16 +23,10 @@ pub struct GetDataProtectionPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE, 0 =>
-    log_group_identifier, 1 => policy_document, 2 => last_updated_time
-);
-pub static GET_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDataProtectionPolicyResponse",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationPolicyRequest {
@@ -43,12 +34,9 @@ pub struct GetDeliveryDestinationPolicyRequest {
     pub delivery_destination_name: String,
 }
 rt::structure!(
-    GetDeliveryDestinationPolicyRequest, GET_DELIVERY_DESTINATION_POLICY_REQUEST, 0 =>
-    delivery_destination_name
-);
-pub static GET_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDeliveryDestinationPolicyRequest",
-    &[rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetDeliveryDestinationPolicyRequest, GET_DELIVERY_DESTINATION_POLICY_REQUEST,
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationPolicyResponse {
@@ -56,12 +44,8 @@ pub struct GetDeliveryDestinationPolicyResponse {
     pub policy: Option<Policy>,
 }
 rt::structure!(
-    GetDeliveryDestinationPolicyResponse, GET_DELIVERY_DESTINATION_POLICY_RESPONSE, 0 =>
-    policy
-);
-pub static GET_DELIVERY_DESTINATION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDeliveryDestinationPolicyResponse",
-    &[rt::m("policy", &POLICY)],
+    GetDeliveryDestinationPolicyResponse, GET_DELIVERY_DESTINATION_POLICY_RESPONSE,
+    [policy[0] = rt::m("policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationRequest {
@@ -69,11 +53,8 @@ pub struct GetDeliveryDestinationRequest {
     pub name: String,
 }
 rt::structure!(
-    GetDeliveryDestinationRequest, GET_DELIVERY_DESTINATION_REQUEST, 0 => name
-);
-pub static GET_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDeliveryDestinationRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetDeliveryDestinationRequest, GET_DELIVERY_DESTINATION_REQUEST, [name[0] =
+    rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryDestinationResponse {
@@ -81,42 +62,35 @@ pub struct GetDeliveryDestinationResponse {
     pub delivery_destination: Option<DeliveryDestination>,
 }
 rt::structure!(
-    GetDeliveryDestinationResponse, GET_DELIVERY_DESTINATION_RESPONSE, 0 =>
-    delivery_destination
-);
-pub static GET_DELIVERY_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDeliveryDestinationResponse",
-    &[rt::m("deliveryDestination", &DELIVERY_DESTINATION)],
+    GetDeliveryDestinationResponse, GET_DELIVERY_DESTINATION_RESPONSE,
+    [delivery_destination[0] = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryRequest {
     /// The ID of the delivery that you want to retrieve.
     pub id: String,
 }
-rt::structure!(GetDeliveryRequest, GET_DELIVERY_REQUEST, 0 => id);
-pub static GET_DELIVERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDeliveryRequest",
-    &[rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetDeliveryRequest, GET_DELIVERY_REQUEST, [id[0] = rt::m("id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliveryResponse {
     /// A structure that contains information about the delivery.
     pub delivery: Option<Delivery>,
 }
-rt::structure!(GetDeliveryResponse, GET_DELIVERY_RESPONSE, 0 => delivery);
-pub static GET_DELIVERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDeliveryResponse",
-    &[rt::m("delivery", &DELIVERY)],
+rt::structure!(
+    GetDeliveryResponse, GET_DELIVERY_RESPONSE, [delivery[0] = rt::m("delivery",
+    &DELIVERY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceRequest {
     /// The name of the delivery source that you want to retrieve.
     pub name: String,
 }
-rt::structure!(GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, 0 => name);
-pub static GET_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDeliverySourceRequest",
-    &[rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetDeliverySourceRequest, GET_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDeliverySourceResponse {
@@ -124,21 +98,17 @@ pub struct GetDeliverySourceResponse {
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
-    GetDeliverySourceResponse, GET_DELIVERY_SOURCE_RESPONSE, 0 => delivery_source
-);
-pub static GET_DELIVERY_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDeliverySourceResponse",
-    &[rt::m("deliverySource", &DELIVERY_SOURCE)],
+    GetDeliverySourceResponse, GET_DELIVERY_SOURCE_RESPONSE, [delivery_source[0] =
+    rt::m("deliverySource", &DELIVERY_SOURCE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIntegrationRequest {
     /// The name of the integration that you want to find information about. To find the name of your integration, use [ListIntegrations](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_ListIntegrations.html)
     pub integration_name: String,
 }
-rt::structure!(GetIntegrationRequest, GET_INTEGRATION_REQUEST, 0 => integration_name);
-pub static GET_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetIntegrationRequest",
-    &[rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetIntegrationRequest, GET_INTEGRATION_REQUEST, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetIntegrationResponse {
@@ -152,17 +122,11 @@ pub struct GetIntegrationResponse {
     pub integration_details: Option<IntegrationDetails>,
 }
 rt::structure!(
-    GetIntegrationResponse, GET_INTEGRATION_RESPONSE, 0 => integration_name, 1 =>
-    integration_type, 2 => integration_status, 3 => integration_details
-);
-pub static GET_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetIntegrationResponse",
-    &[
-        rt::m("integrationName", &rt::STRING).min(1.0),
-        rt::m("integrationType", &rt::ENUM),
-        rt::m("integrationStatus", &rt::ENUM),
-        rt::m("integrationDetails", &INTEGRATION_DETAILS),
-    ],
+    GetIntegrationResponse, GET_INTEGRATION_RESPONSE, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM), integration_details[3] =
+    rt::m("integrationDetails", &INTEGRATION_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorRequest {
@@ -170,12 +134,9 @@ pub struct GetLogAnomalyDetectorRequest {
     pub anomaly_detector_arn: String,
 }
 rt::structure!(
-    GetLogAnomalyDetectorRequest, GET_LOG_ANOMALY_DETECTOR_REQUEST, 0 =>
-    anomaly_detector_arn
-);
-pub static GET_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogAnomalyDetectorRequest",
-    &[rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetLogAnomalyDetectorRequest, GET_LOG_ANOMALY_DETECTOR_REQUEST,
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogAnomalyDetectorResponse {
@@ -198,24 +159,15 @@ pub struct GetLogAnomalyDetectorResponse {
     pub anomaly_visibility_time: Option<i64>,
 }
 rt::structure!(
-    GetLogAnomalyDetectorResponse, GET_LOG_ANOMALY_DETECTOR_RESPONSE, 0 => detector_name,
-    1 => log_group_arn_list, 2 => evaluation_frequency, 3 => filter_pattern, 4 =>
-    anomaly_detector_status, 5 => kms_key_id, 6 => creation_time_stamp, 7 =>
-    last_modified_time_stamp, 8 => anomaly_visibility_time
-);
-pub static GET_LOG_ANOMALY_DETECTOR_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogAnomalyDetectorResponse",
-    &[
-        rt::m("detectorName", &rt::STRING).min(1.0),
-        rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST),
-        rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("anomalyDetectorStatus", &rt::ENUM),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("creationTimeStamp", &rt::LONG).min(0.0),
-        rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0),
-        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
-    ],
+    GetLogAnomalyDetectorResponse, GET_LOG_ANOMALY_DETECTOR_RESPONSE, [detector_name[0] =
+    rt::m("detectorName", &rt::STRING).min(1.0), log_group_arn_list[1] =
+    rt::m("logGroupArnList", &LOG_GROUP_ARN_LIST), evaluation_frequency[2] =
+    rt::m("evaluationFrequency", &rt::ENUM), filter_pattern[3] = rt::m("filterPattern",
+    &rt::STRING).min(0.0), anomaly_detector_status[4] = rt::m("anomalyDetectorStatus",
+    &rt::ENUM), kms_key_id[5] = rt::m("kmsKeyId", &rt::STRING), creation_time_stamp[6] =
+    rt::m("creationTimeStamp", &rt::LONG).min(0.0), last_modified_time_stamp[7] =
+    rt::m("lastModifiedTimeStamp", &rt::LONG).min(0.0), anomaly_visibility_time[8] =
+    rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogEventsRequest {
@@ -249,23 +201,14 @@ pub struct GetLogEventsRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    GetLogEventsRequest, GET_LOG_EVENTS_REQUEST, 0 => log_group_name, 1 =>
-    log_group_identifier, 2 => log_stream_name, 3 => start_time, 4 => end_time, 5 =>
-    next_token, 6 => limit, 7 => start_from_head, 8 => unmask
-);
-pub static GET_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogEventsRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("startTime", &rt::LONG).min(0.0),
-        rt::m("endTime", &rt::LONG).min(0.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("startFromHead", &rt::BOOLEAN),
-        rt::m("unmask", &rt::BOOLEAN),
-    ],
+    GetLogEventsRequest, GET_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), log_stream_name[2] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[3] =
+    rt::m("startTime", &rt::LONG).min(0.0), end_time[4] = rt::m("endTime", &rt::LONG)
+    .min(0.0), next_token[5] = rt::m("nextToken", &rt::STRING).min(1.0), limit[6] =
+    rt::m("limit", &rt::INTEGER).min(1.0), start_from_head[7] = rt::m("startFromHead",
+    &rt::BOOLEAN), unmask[8] = rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogEventsResponse {
@@ -277,16 +220,9 @@ pub struct GetLogEventsResponse {
     pub next_backward_token: Option<String>,
 }
 rt::structure!(
-    GetLogEventsResponse, GET_LOG_EVENTS_RESPONSE, 0 => events, 1 => next_forward_token,
-    2 => next_backward_token
-);
-pub static GET_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogEventsResponse",
-    &[
-        rt::m("events", &OUTPUT_LOG_EVENTS),
-        rt::m("nextForwardToken", &rt::STRING).min(1.0),
-        rt::m("nextBackwardToken", &rt::STRING).min(1.0),
-    ],
+    GetLogEventsResponse, GET_LOG_EVENTS_RESPONSE, [events[0] = rt::m("events",
+    &OUTPUT_LOG_EVENTS), next_forward_token[1] = rt::m("nextForwardToken", &rt::STRING)
+    .min(1.0), next_backward_token[2] = rt::m("nextBackwardToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogFieldsRequest {
@@ -296,25 +232,18 @@ pub struct GetLogFieldsRequest {
     pub data_source_type: String,
 }
 rt::structure!(
-    GetLogFieldsRequest, GET_LOG_FIELDS_REQUEST, 0 => data_source_name, 1 =>
-    data_source_type
-);
-pub static GET_LOG_FIELDS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogFieldsRequest",
-    &[
-        rt::m("dataSourceName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("dataSourceType", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    GetLogFieldsRequest, GET_LOG_FIELDS_REQUEST, [data_source_name[0] =
+    rt::m("dataSourceName", &rt::STRING).flags(rt::REQUIRED), data_source_type[1] =
+    rt::m("dataSourceType", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogFieldsResponse {
     /// The list of log fields for the specified data source, including field names and their data types.
     pub log_fields: Option<Vec<LogFieldsListItem>>,
 }
-rt::structure!(GetLogFieldsResponse, GET_LOG_FIELDS_RESPONSE, 0 => log_fields);
-pub static GET_LOG_FIELDS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogFieldsResponse",
-    &[rt::m("logFields", &LOG_FIELDS_LIST)],
+rt::structure!(
+    GetLogFieldsResponse, GET_LOG_FIELDS_RESPONSE, [log_fields[0] = rt::m("logFields",
+    &LOG_FIELDS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogGroupFieldsRequest {
@@ -332,16 +261,10 @@ pub struct GetLogGroupFieldsRequest {
     pub log_group_identifier: Option<String>,
 }
 rt::structure!(
-    GetLogGroupFieldsRequest, GET_LOG_GROUP_FIELDS_REQUEST, 0 => log_group_name, 1 =>
-    time, 2 => log_group_identifier
-);
-pub static GET_LOG_GROUP_FIELDS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogGroupFieldsRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("time", &rt::LONG).min(0.0),
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-    ],
+    GetLogGroupFieldsRequest, GET_LOG_GROUP_FIELDS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), time[1] = rt::m("time", &rt::LONG)
+    .min(0.0), log_group_identifier[2] = rt::m("logGroupIdentifier", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogGroupFieldsResponse {
@@ -349,11 +272,8 @@ pub struct GetLogGroupFieldsResponse {
     pub log_group_fields: Option<Vec<LogGroupField>>,
 }
 rt::structure!(
-    GetLogGroupFieldsResponse, GET_LOG_GROUP_FIELDS_RESPONSE, 0 => log_group_fields
-);
-pub static GET_LOG_GROUP_FIELDS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogGroupFieldsResponse",
-    &[rt::m("logGroupFields", &LOG_GROUP_FIELD_LIST)],
+    GetLogGroupFieldsResponse, GET_LOG_GROUP_FIELDS_RESPONSE, [log_group_fields[0] =
+    rt::m("logGroupFields", &LOG_GROUP_FIELD_LIST)]
 );
 /// The parameters for the GetLogObject operation.
 #[derive(Clone, Default, PartialEq)]
@@ -364,14 +284,9 @@ pub struct GetLogObjectRequest {
     pub log_object_pointer: String,
 }
 rt::structure!(
-    GetLogObjectRequest, GET_LOG_OBJECT_REQUEST, 0 => unmask, 1 => log_object_pointer
-);
-pub static GET_LOG_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogObjectRequest",
-    &[
-        rt::m("unmask", &rt::BOOLEAN),
-        rt::m("logObjectPointer", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    GetLogObjectRequest, GET_LOG_OBJECT_REQUEST, [unmask[0] = rt::m("unmask",
+    &rt::BOOLEAN), log_object_pointer[1] = rt::m("logObjectPointer", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The response from the GetLogObject operation.
 #[derive(Default)]
@@ -379,10 +294,9 @@ pub struct GetLogObjectResponse {
     /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
     pub field_stream: Option<rt::EventStream<GetLogObjectResponseStream>>,
 }
-rt::structure!(GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, 0 => field_stream);
-pub static GET_LOG_OBJECT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogObjectResponse",
-    &[rt::m("fieldStream", &GET_LOG_OBJECT_RESPONSE_STREAM).flags(rt::EVENT_STREAM)],
+rt::structure!(
+    GetLogObjectResponse, GET_LOG_OBJECT_RESPONSE, [field_stream[0] =
+    rt::m("fieldStream", &GET_LOG_OBJECT_RESPONSE_STREAM).flags(rt::EVENT_STREAM)]
 );
 /// A stream of structured log data returned by the GetLogObject operation. This stream contains log events with their associated metadata and extracted fields.
 #[derive(Clone, Default, PartialEq)]
@@ -392,15 +306,9 @@ pub struct GetLogObjectResponseStream {
     pub internal_streaming_exception: Option<InternalStreamingException>,
 }
 rt::structure!(
-    GetLogObjectResponseStream, GET_LOG_OBJECT_RESPONSE_STREAM, 0 => fields, 1 =>
-    internal_streaming_exception
-);
-pub static GET_LOG_OBJECT_RESPONSE_STREAM: rt::Schema = rt::Schema::structure(
-    "GetLogObjectResponseStream",
-    &[
-        rt::m("fields", &FIELDS_DATA),
-        rt::m("InternalStreamingException", &INTERNAL_STREAMING_EXCEPTION),
-    ],
+    GetLogObjectResponseStream, GET_LOG_OBJECT_RESPONSE_STREAM, [fields[0] =
+    rt::m("fields", &FIELDS_DATA), internal_streaming_exception[1] =
+    rt::m("InternalStreamingException", &INTERNAL_STREAMING_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordRequest {
@@ -412,34 +320,27 @@ pub struct GetLogRecordRequest {
     pub unmask: Option<bool>,
 }
 rt::structure!(
-    GetLogRecordRequest, GET_LOG_RECORD_REQUEST, 0 => log_record_pointer, 1 => unmask
-);
-pub static GET_LOG_RECORD_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLogRecordRequest",
-    &[
-        rt::m("logRecordPointer", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("unmask", &rt::BOOLEAN),
-    ],
+    GetLogRecordRequest, GET_LOG_RECORD_REQUEST, [log_record_pointer[0] =
+    rt::m("logRecordPointer", &rt::STRING).flags(rt::REQUIRED), unmask[1] =
+    rt::m("unmask", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLogRecordResponse {
     /// The requested log event, as a JSON string.
     pub log_record: Option<rt::Map<String, String>>,
 }
-rt::structure!(GetLogRecordResponse, GET_LOG_RECORD_RESPONSE, 0 => log_record);
-pub static GET_LOG_RECORD_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLogRecordResponse",
-    &[rt::m("logRecord", &LOG_RECORD)],
+rt::structure!(
+    GetLogRecordResponse, GET_LOG_RECORD_RESPONSE, [log_record[0] = rt::m("logRecord",
+    &LOG_RECORD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLookupTableRequest {
     /// The ARN of the lookup table to retrieve.
     pub lookup_table_arn: String,
 }
-rt::structure!(GetLookupTableRequest, GET_LOOKUP_TABLE_REQUEST, 0 => lookup_table_arn);
-pub static GET_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetLookupTableRequest",
-    &[rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    GetLookupTableRequest, GET_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetLookupTableResponse {
@@ -459,21 +360,13 @@ pub struct GetLookupTableResponse {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    GetLookupTableResponse, GET_LOOKUP_TABLE_RESPONSE, 0 => lookup_table_arn, 1 =>
-    lookup_table_name, 2 => description, 3 => table_body, 4 => size_bytes, 5 =>
-    last_updated_time, 6 => kms_key_id
-);
-pub static GET_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetLookupTableResponse",
-    &[
-        rt::m("lookupTableArn", &rt::STRING),
-        rt::m("lookupTableName", &rt::STRING).min(1.0),
-        rt::m("description", &rt::STRING).min(0.0),
-        rt::m("tableBody", &rt::STRING).min(1.0),
-        rt::m("sizeBytes", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-        rt::m("kmsKeyId", &rt::STRING),
-    ],
+    GetLookupTableResponse, GET_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), lookup_table_name[1] = rt::m("lookupTableName",
+    &rt::STRING).min(1.0), description[2] = rt::m("description", &rt::STRING).min(0.0),
+    table_body[3] = rt::m("tableBody", &rt::STRING).min(1.0), size_bytes[4] =
+    rt::m("sizeBytes", &rt::LONG).min(0.0), last_updated_time[5] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0), kms_key_id[6] = rt::m("kmsKeyId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsRequest {
@@ -485,16 +378,9 @@ pub struct GetQueryResultsRequest {
     pub max_items: Option<i32>,
 }
 rt::structure!(
-    GetQueryResultsRequest, GET_QUERY_RESULTS_REQUEST, 0 => query_id, 1 => next_token, 2
-    => max_items
-);
-pub static GET_QUERY_RESULTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetQueryResultsRequest",
-    &[
-        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("nextToken", &rt::STRING),
-        rt::m("maxItems", &rt::INTEGER).min(0.0),
-    ],
+    GetQueryResultsRequest, GET_QUERY_RESULTS_REQUEST, [query_id[0] = rt::m("queryId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] = rt::m("nextToken",
+    &rt::STRING), max_items[2] = rt::m("maxItems", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryResultsResponse {
@@ -516,19 +402,11 @@ pub struct GetQueryResultsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetQueryResultsResponse, GET_QUERY_RESULTS_RESPONSE, 0 => query_language, 1 =>
-    results, 2 => statistics, 3 => status, 4 => encryption_key, 5 => next_token
-);
-pub static GET_QUERY_RESULTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetQueryResultsResponse",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("results", &QUERY_RESULTS),
-        rt::m("statistics", &QUERY_STATISTICS),
-        rt::m("status", &rt::ENUM),
-        rt::m("encryptionKey", &rt::STRING),
-        rt::m("nextToken", &rt::STRING),
-    ],
+    GetQueryResultsResponse, GET_QUERY_RESULTS_RESPONSE, [query_language[0] =
+    rt::m("queryLanguage", &rt::ENUM), results[1] = rt::m("results", &QUERY_RESULTS),
+    statistics[2] = rt::m("statistics", &QUERY_STATISTICS), status[3] = rt::m("status",
+    &rt::ENUM), encryption_key[4] = rt::m("encryptionKey", &rt::STRING), next_token[5] =
+    rt::m("nextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryHistoryRequest {
@@ -545,20 +423,13 @@ pub struct GetScheduledQueryHistoryRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetScheduledQueryHistoryRequest, GET_SCHEDULED_QUERY_HISTORY_REQUEST, 0 =>
-    identifier, 1 => start_time, 2 => end_time, 3 => execution_statuses, 4 =>
-    max_results, 5 => next_token
-);
-pub static GET_SCHEDULED_QUERY_HISTORY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetScheduledQueryHistoryRequest",
-    &[
-        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("executionStatuses", &EXECUTION_STATUS_LIST),
-        rt::m("maxResults", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    GetScheduledQueryHistoryRequest, GET_SCHEDULED_QUERY_HISTORY_REQUEST, [identifier[0]
+    = rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), start_time[1] =
+    rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), end_time[2] =
+    rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0), execution_statuses[3] =
+    rt::m("executionStatuses", &EXECUTION_STATUS_LIST), max_results[4] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[5] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryHistoryResponse {
@@ -571,27 +442,20 @@ pub struct GetScheduledQueryHistoryResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    GetScheduledQueryHistoryResponse, GET_SCHEDULED_QUERY_HISTORY_RESPONSE, 0 => name, 1
-    => scheduled_query_arn, 2 => trigger_history, 3 => next_token
-);
-pub static GET_SCHEDULED_QUERY_HISTORY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetScheduledQueryHistoryResponse",
-    &[
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("triggerHistory", &TRIGGER_HISTORY_RECORD_LIST),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    GetScheduledQueryHistoryResponse, GET_SCHEDULED_QUERY_HISTORY_RESPONSE, [name[0] =
+    rt::m("name", &rt::STRING).min(1.0), scheduled_query_arn[1] =
+    rt::m("scheduledQueryArn", &rt::STRING), trigger_history[2] = rt::m("triggerHistory",
+    &TRIGGER_HISTORY_RECORD_LIST), next_token[3] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryRequest {
     /// The ARN or name of the scheduled query to retrieve.
     pub identifier: String,
 }
-rt::structure!(GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, 0 => identifier);
-pub static GET_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetScheduledQueryRequest",
-    &[rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetScheduledQueryRequest, GET_SCHEDULED_QUERY_REQUEST, [identifier[0] =
+    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetScheduledQueryResponse {
@@ -637,46 +501,28 @@ pub struct GetScheduledQueryResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    GetScheduledQueryResponse, GET_SCHEDULED_QUERY_RESPONSE, 0 => scheduled_query_arn, 1
-    => name, 2 => description, 3 => query_language, 4 => query_string, 5 =>
-    log_group_identifiers, 6 => schedule_expression, 7 => timezone, 8 =>
-    start_time_offset, 9 => end_time_offset, 10 => destination_configuration, 11 =>
-    state, 12 => schedule_type, 13 => last_triggered_time, 14 => last_execution_status,
-    15 => schedule_start_time, 16 => schedule_end_time, 17 => execution_role_arn, 18 =>
-    creation_time, 19 => last_updated_time
-);
-pub static GET_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetScheduledQueryResponse",
-    &[
-        rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("description", &rt::STRING),
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryString", &rt::STRING).min(0.0),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
-        rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING).min(1.0),
-        rt::m("startTimeOffset", &rt::LONG),
-        rt::m("endTimeOffset", &rt::LONG),
-        rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("state", &rt::ENUM),
-        rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
-        rt::m("lastExecutionStatus", &rt::ENUM),
-        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
-        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
-        rt::m("executionRoleArn", &rt::STRING).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    GetScheduledQueryResponse, GET_SCHEDULED_QUERY_RESPONSE, [scheduled_query_arn[0] =
+    rt::m("scheduledQueryArn", &rt::STRING), name[1] = rt::m("name", &rt::STRING)
+    .min(1.0), description[2] = rt::m("description", &rt::STRING), query_language[3] =
+    rt::m("queryLanguage", &rt::ENUM), query_string[4] = rt::m("queryString",
+    &rt::STRING).min(0.0), log_group_identifiers[5] = rt::m("logGroupIdentifiers",
+    &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0), schedule_expression[6] =
+    rt::m("scheduleExpression", &rt::STRING), timezone[7] = rt::m("timezone",
+    &rt::STRING).min(1.0), start_time_offset[8] = rt::m("startTimeOffset", &rt::LONG),
+    end_time_offset[9] = rt::m("endTimeOffset", &rt::LONG), destination_configuration[10]
+    = rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), state[11] =
+    rt::m("state", &rt::ENUM), schedule_type[12] = rt::m("scheduleType", &rt::ENUM),
+    last_triggered_time[13] = rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
+    last_execution_status[14] = rt::m("lastExecutionStatus", &rt::ENUM),
+    schedule_start_time[15] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[16] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[17] = rt::m("executionRoleArn", &rt::STRING).min(1.0),
+    creation_time[18] = rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[19]
+    = rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageTierPolicyRequest {}
-rt::structure!(GetStorageTierPolicyRequest, GET_STORAGE_TIER_POLICY_REQUEST);
-pub static GET_STORAGE_TIER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetStorageTierPolicyRequest",
-    &[],
-);
+rt::structure!(GetStorageTierPolicyRequest, GET_STORAGE_TIER_POLICY_REQUEST, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageTierPolicyResponse {
     /// The current storage tier for the account.
@@ -685,12 +531,9 @@ pub struct GetStorageTierPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    GetStorageTierPolicyResponse, GET_STORAGE_TIER_POLICY_RESPONSE, 0 => storage_tier, 1
-    => last_updated_time
-);
-pub static GET_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetStorageTierPolicyResponse",
-    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
+    GetStorageTierPolicyResponse, GET_STORAGE_TIER_POLICY_RESPONSE, [storage_tier[0] =
+    rt::m("storageTier", &rt::ENUM), last_updated_time[1] = rt::m("lastUpdatedTime",
+    &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerRequest {
@@ -698,11 +541,8 @@ pub struct GetTransformerRequest {
     pub log_group_identifier: String,
 }
 rt::structure!(
-    GetTransformerRequest, GET_TRANSFORMER_REQUEST, 0 => log_group_identifier
-);
-pub static GET_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTransformerRequest",
-    &[rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    GetTransformerRequest, GET_TRANSFORMER_REQUEST, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTransformerResponse {
@@ -716,17 +556,11 @@ pub struct GetTransformerResponse {
     pub transformer_config: Option<Vec<Processor>>,
 }
 rt::structure!(
-    GetTransformerResponse, GET_TRANSFORMER_RESPONSE, 0 => log_group_identifier, 1 =>
-    creation_time, 2 => last_modified_time, 3 => transformer_config
-);
-pub static GET_TRANSFORMER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetTransformerResponse",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastModifiedTime", &rt::LONG).min(0.0),
-        rt::m("transformerConfig", &PROCESSORS).min(1.0),
-    ],
+    GetTransformerResponse, GET_TRANSFORMER_RESPONSE, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), creation_time[1] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_modified_time[2] =
+    rt::m("lastModifiedTime", &rt::LONG).min(0.0), transformer_config[3] =
+    rt::m("transformerConfig", &PROCESSORS).min(1.0)]
 );
 /// This processor uses pattern matching to parse and structure unstructured data. This processor can also extract fields from log messages.
 ///
@@ -738,13 +572,9 @@ pub struct Grok {
     /// The grok pattern to match against the log event. For a list of supported grok patterns, see [Supported grok patterns](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Configurable.html#CloudWatch-Logs-Transformation-Grok).
     pub match_: String,
 }
-rt::structure!(Grok, GROK, 0 => source, 1 => match_);
-pub static GROK: rt::Schema = rt::Schema::structure(
-    "Grok",
-    &[
-        rt::m("source", &rt::STRING).min(1.0),
-        rt::m("match", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    Grok, GROK, [source[0] = rt::m("source", &rt::STRING).min(1.0), match_[1] =
+    rt::m("match", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// A key-value pair that identifies how log groups are grouped in aggregate summaries.
 #[derive(Clone, Default, PartialEq)]
@@ -754,10 +584,9 @@ pub struct GroupingIdentifier {
     /// The value associated with the grouping characteristic. Examples are `amazon_vpc`, `flow`, and `OCSF`.
     pub value: Option<String>,
 }
-rt::structure!(GroupingIdentifier, GROUPING_IDENTIFIER, 0 => key, 1 => value);
-pub static GROUPING_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "GroupingIdentifier",
-    &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
+rt::structure!(
+    GroupingIdentifier, GROUPING_IDENTIFIER, [key[0] = rt::m("key", &rt::STRING),
+    value[1] = rt::m("value", &rt::STRING)]
 );
 pub static GROUPING_IDENTIFIERS: rt::Schema = rt::Schema::list(
     "GroupingIdentifiers",

@@ -26,23 +26,14 @@ pub struct Import {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    Import, IMPORT, 0 => import_id, 1 => import_source_arn, 2 => import_status, 3 =>
-    import_destination_arn, 4 => import_statistics, 5 => import_filter, 6 =>
-    creation_time, 7 => last_updated_time, 8 => error_message
-);
-pub static IMPORT: rt::Schema = rt::Schema::structure(
-    "Import",
-    &[
-        rt::m("importId", &rt::STRING).min(1.0),
-        rt::m("importSourceArn", &rt::STRING),
-        rt::m("importStatus", &rt::ENUM),
-        rt::m("importDestinationArn", &rt::STRING),
-        rt::m("importStatistics", &IMPORT_STATISTICS),
-        rt::m("importFilter", &IMPORT_FILTER),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-        rt::m("errorMessage", &rt::STRING),
-    ],
+    Import, IMPORT, [import_id[0] = rt::m("importId", &rt::STRING).min(1.0),
+    import_source_arn[1] = rt::m("importSourceArn", &rt::STRING), import_status[2] =
+    rt::m("importStatus", &rt::ENUM), import_destination_arn[3] =
+    rt::m("importDestinationArn", &rt::STRING), import_statistics[4] =
+    rt::m("importStatistics", &IMPORT_STATISTICS), import_filter[5] =
+    rt::m("importFilter", &IMPORT_FILTER), creation_time[6] = rt::m("creationTime",
+    &rt::LONG).min(0.0), last_updated_time[7] = rt::m("lastUpdatedTime", &rt::LONG)
+    .min(0.0), error_message[8] = rt::m("errorMessage", &rt::STRING)]
 );
 /// A collection of events being imported to CloudWatch
 #[derive(Clone, Default, PartialEq)]
@@ -55,15 +46,9 @@ pub struct ImportBatch {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ImportBatch, IMPORT_BATCH, 0 => batch_id, 1 => status, 2 => error_message
-);
-pub static IMPORT_BATCH: rt::Schema = rt::Schema::structure(
-    "ImportBatch",
-    &[
-        rt::m("batchId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("errorMessage", &rt::STRING),
-    ],
+    ImportBatch, IMPORT_BATCH, [batch_id[0] = rt::m("batchId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), status[1] = rt::m("status", &rt::ENUM)
+    .flags(rt::REQUIRED), error_message[2] = rt::m("errorMessage", &rt::STRING)]
 );
 pub static IMPORT_BATCH_LIST: rt::Schema = rt::Schema::list(
     "ImportBatchList",
@@ -77,13 +62,9 @@ pub struct ImportFilter {
     /// The end of the time range for events to import, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
     pub end_event_time: Option<i64>,
 }
-rt::structure!(ImportFilter, IMPORT_FILTER, 0 => start_event_time, 1 => end_event_time);
-pub static IMPORT_FILTER: rt::Schema = rt::Schema::structure(
-    "ImportFilter",
-    &[
-        rt::m("startEventTime", &rt::LONG).min(0.0),
-        rt::m("endEventTime", &rt::LONG).min(0.0),
-    ],
+rt::structure!(
+    ImportFilter, IMPORT_FILTER, [start_event_time[0] = rt::m("startEventTime",
+    &rt::LONG).min(0.0), end_event_time[1] = rt::m("endEventTime", &rt::LONG).min(0.0)]
 );
 pub static IMPORT_LIST: rt::Schema = rt::Schema::list(
     "ImportList",
@@ -95,10 +76,9 @@ pub struct ImportStatistics {
     /// The total number of bytes that have been imported to the managed log group.
     pub bytes_imported: Option<i64>,
 }
-rt::structure!(ImportStatistics, IMPORT_STATISTICS, 0 => bytes_imported);
-pub static IMPORT_STATISTICS: rt::Schema = rt::Schema::structure(
-    "ImportStatistics",
-    &[rt::m("bytesImported", &rt::LONG).min(0.0)],
+rt::structure!(
+    ImportStatistics, IMPORT_STATISTICS, [bytes_imported[0] = rt::m("bytesImported",
+    &rt::LONG).min(0.0)]
 );
 rt::string_enum! {
     pub enum ImportStatus { InProgress = "IN_PROGRESS", Cancelled = "CANCELLED",
@@ -135,18 +115,11 @@ pub struct IndexPolicy {
     pub source: Option<IndexSource>,
 }
 rt::structure!(
-    IndexPolicy, INDEX_POLICY, 0 => log_group_identifier, 1 => last_update_time, 2 =>
-    policy_document, 3 => policy_name, 4 => source
-);
-pub static INDEX_POLICY: rt::Schema = rt::Schema::structure(
-    "IndexPolicy",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("lastUpdateTime", &rt::LONG).min(0.0),
-        rt::m("policyDocument", &rt::STRING).min(1.0),
-        rt::m("policyName", &rt::STRING),
-        rt::m("source", &rt::ENUM),
-    ],
+    IndexPolicy, INDEX_POLICY, [log_group_identifier[0] = rt::m("logGroupIdentifier",
+    &rt::STRING).min(1.0), last_update_time[1] = rt::m("lastUpdateTime", &rt::LONG)
+    .min(0.0), policy_document[2] = rt::m("policyDocument", &rt::STRING).min(1.0),
+    policy_name[3] = rt::m("policyName", &rt::STRING), source[4] = rt::m("source",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum IndexSource { Account = "ACCOUNT", LogGroup = "LOG_GROUP" }
@@ -169,13 +142,10 @@ pub struct InputLogEvent {
     /// The raw event message. Each log event can be no larger than 1 MB.
     pub message: String,
 }
-rt::structure!(InputLogEvent, INPUT_LOG_EVENT, 0 => timestamp, 1 => message);
-pub static INPUT_LOG_EVENT: rt::Schema = rt::Schema::structure(
-    "InputLogEvent",
-    &[
-        rt::m("timestamp", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("message", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    InputLogEvent, INPUT_LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG)
+    .flags(rt::REQUIRED).min(0.0), message[1] = rt::m("message", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static INPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(
     "InputLogEvents",
@@ -197,10 +167,9 @@ pub enum IntegrationDetails {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(IntegrationDetails, INTEGRATION_DETAILS, 0 => OpenSearchIntegrationDetails);
-pub static INTEGRATION_DETAILS: rt::Schema = rt::Schema::union(
-    "IntegrationDetails",
-    &[rt::m("openSearchIntegrationDetails", &OPEN_SEARCH_INTEGRATION_DETAILS)],
+rt::union!(
+    IntegrationDetails, INTEGRATION_DETAILS, [OpenSearchIntegrationDetails[0] =
+    rt::m("openSearchIntegrationDetails", &OPEN_SEARCH_INTEGRATION_DETAILS)]
 );
 rt::string_enum! {
     pub enum IntegrationStatus { Provisioning = "PROVISIONING", Active = "ACTIVE", Failed
@@ -221,16 +190,10 @@ pub struct IntegrationSummary {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    IntegrationSummary, INTEGRATION_SUMMARY, 0 => integration_name, 1 =>
-    integration_type, 2 => integration_status
-);
-pub static INTEGRATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "IntegrationSummary",
-    &[
-        rt::m("integrationName", &rt::STRING).min(1.0),
-        rt::m("integrationType", &rt::ENUM),
-        rt::m("integrationStatus", &rt::ENUM),
-    ],
+    IntegrationSummary, INTEGRATION_SUMMARY, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum IntegrationType { Opensearch = "OPENSEARCH" }
@@ -238,41 +201,33 @@ rt::string_enum! {
 /// An internal server error occurred while processing the request. This exception is returned when the service encounters an unexpected condition that prevents it from fulfilling the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServerException {}
-rt::structure!(InternalServerException, INTERNAL_SERVER_EXCEPTION);
-pub static INTERNAL_SERVER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalServerException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalServerException, INTERNAL_SERVER_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, true))
+);
 /// An internal error occurred during the streaming of log data. This exception is thrown when there's an issue with the internal streaming mechanism used by the GetLogObject operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalStreamingException {
     pub message: Option<String>,
 }
-rt::structure!(InternalStreamingException, INTERNAL_STREAMING_EXCEPTION, 0 => message);
-pub static INTERNAL_STREAMING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalStreamingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InternalStreamingException, INTERNAL_STREAMING_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The operation is not valid on the specified resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidOperationException {}
-rt::structure!(InvalidOperationException, INVALID_OPERATION_EXCEPTION);
-pub static INVALID_OPERATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidOperationException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidOperationException, INVALID_OPERATION_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A parameter is specified incorrectly.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {}
-rt::structure!(InvalidParameterException, INVALID_PARAMETER_EXCEPTION);
-pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The sequence token is not valid. You can get the correct sequence token in the `expectedSequenceToken` field in the `InvalidSequenceTokenException` message.
 ///
 /// **Important:** `PutLogEvents` actions are now always accepted and never return `InvalidSequenceTokenException` regardless of receiving an invalid sequence token.
@@ -281,11 +236,7 @@ pub struct InvalidSequenceTokenException {
     pub expected_sequence_token: Option<String>,
 }
 rt::structure!(
-    InvalidSequenceTokenException, INVALID_SEQUENCE_TOKEN_EXCEPTION, 0 =>
-    expected_sequence_token
+    InvalidSequenceTokenException, INVALID_SEQUENCE_TOKEN_EXCEPTION,
+    [expected_sequence_token[0] = rt::m("expectedSequenceToken", &rt::STRING).min(1.0)]
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static INVALID_SEQUENCE_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidSequenceTokenException",
-        &[rt::m("expectedSequenceToken", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));

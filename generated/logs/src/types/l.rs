@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// You have reached the maximum number of resources that can be created.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitExceededException {}
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum ListAggregateLogGroupSummariesGroupBy { DataSourceNameTypeAndFormat =
     "DATA_SOURCE_NAME_TYPE_AND_FORMAT", DataSourceNameAndType =
@@ -46,22 +44,14 @@ pub struct ListAggregateLogGroupSummariesRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    ListAggregateLogGroupSummariesRequest, LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST, 0
-    => account_identifiers, 1 => include_linked_accounts, 2 => log_group_class, 3 =>
-    log_group_name_pattern, 4 => data_sources, 5 => group_by, 6 => next_token, 7 => limit
-);
-pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAggregateLogGroupSummariesRequest",
-    &[
-        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
-        rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("logGroupClass", &rt::ENUM),
-        rt::m("logGroupNamePattern", &rt::STRING).min(3.0),
-        rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
-        rt::m("groupBy", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    ListAggregateLogGroupSummariesRequest, LIST_AGGREGATE_LOG_GROUP_SUMMARIES_REQUEST,
+    [account_identifiers[0] = rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
+    include_linked_accounts[1] = rt::m("includeLinkedAccounts", &rt::BOOLEAN),
+    log_group_class[2] = rt::m("logGroupClass", &rt::ENUM), log_group_name_pattern[3] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), data_sources[4] =
+    rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0), group_by[5] = rt::m("groupBy",
+    &rt::ENUM).flags(rt::REQUIRED), next_token[6] = rt::m("nextToken", &rt::STRING)
+    .min(1.0), limit[7] = rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAggregateLogGroupSummariesResponse {
@@ -71,14 +61,9 @@ pub struct ListAggregateLogGroupSummariesResponse {
 }
 rt::structure!(
     ListAggregateLogGroupSummariesResponse, LIST_AGGREGATE_LOG_GROUP_SUMMARIES_RESPONSE,
-    0 => aggregate_log_group_summaries, 1 => next_token
-);
-pub static LIST_AGGREGATE_LOG_GROUP_SUMMARIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAggregateLogGroupSummariesResponse",
-    &[
-        rt::m("aggregateLogGroupSummaries", &AGGREGATE_LOG_GROUP_SUMMARIES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    [aggregate_log_group_summaries[0] = rt::m("aggregateLogGroupSummaries",
+    &AGGREGATE_LOG_GROUP_SUMMARIES), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAnomaliesRequest {
@@ -91,17 +76,10 @@ pub struct ListAnomaliesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAnomaliesRequest, LIST_ANOMALIES_REQUEST, 0 => anomaly_detector_arn, 1 =>
-    suppression_state, 2 => limit, 3 => next_token
-);
-pub static LIST_ANOMALIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAnomaliesRequest",
-    &[
-        rt::m("anomalyDetectorArn", &rt::STRING).min(1.0),
-        rt::m("suppressionState", &rt::ENUM),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    ListAnomaliesRequest, LIST_ANOMALIES_REQUEST, [anomaly_detector_arn[0] =
+    rt::m("anomalyDetectorArn", &rt::STRING).min(1.0), suppression_state[1] =
+    rt::m("suppressionState", &rt::ENUM), limit[2] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), next_token[3] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAnomaliesResponse {
@@ -110,11 +88,8 @@ pub struct ListAnomaliesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAnomaliesResponse, LIST_ANOMALIES_RESPONSE, 0 => anomalies, 1 => next_token
-);
-pub static LIST_ANOMALIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAnomaliesResponse",
-    &[rt::m("anomalies", &ANOMALIES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    ListAnomaliesResponse, LIST_ANOMALIES_RESPONSE, [anomalies[0] = rt::m("anomalies",
+    &ANOMALIES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsRequest {
@@ -126,16 +101,10 @@ pub struct ListIntegrationsRequest {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    ListIntegrationsRequest, LIST_INTEGRATIONS_REQUEST, 0 => integration_name_prefix, 1
-    => integration_type, 2 => integration_status
-);
-pub static LIST_INTEGRATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListIntegrationsRequest",
-    &[
-        rt::m("integrationNamePrefix", &rt::STRING).min(1.0),
-        rt::m("integrationType", &rt::ENUM),
-        rt::m("integrationStatus", &rt::ENUM),
-    ],
+    ListIntegrationsRequest, LIST_INTEGRATIONS_REQUEST, [integration_name_prefix[0] =
+    rt::m("integrationNamePrefix", &rt::STRING).min(1.0), integration_type[1] =
+    rt::m("integrationType", &rt::ENUM), integration_status[2] =
+    rt::m("integrationStatus", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListIntegrationsResponse {
@@ -143,11 +112,8 @@ pub struct ListIntegrationsResponse {
     pub integration_summaries: Option<Vec<IntegrationSummary>>,
 }
 rt::structure!(
-    ListIntegrationsResponse, LIST_INTEGRATIONS_RESPONSE, 0 => integration_summaries
-);
-pub static LIST_INTEGRATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListIntegrationsResponse",
-    &[rt::m("integrationSummaries", &INTEGRATION_SUMMARIES)],
+    ListIntegrationsResponse, LIST_INTEGRATIONS_RESPONSE, [integration_summaries[0] =
+    rt::m("integrationSummaries", &INTEGRATION_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogAnomalyDetectorsRequest {
@@ -158,16 +124,10 @@ pub struct ListLogAnomalyDetectorsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListLogAnomalyDetectorsRequest, LIST_LOG_ANOMALY_DETECTORS_REQUEST, 0 =>
-    filter_log_group_arn, 1 => limit, 2 => next_token
-);
-pub static LIST_LOG_ANOMALY_DETECTORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListLogAnomalyDetectorsRequest",
-    &[
-        rt::m("filterLogGroupArn", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    ListLogAnomalyDetectorsRequest, LIST_LOG_ANOMALY_DETECTORS_REQUEST,
+    [filter_log_group_arn[0] = rt::m("filterLogGroupArn", &rt::STRING).min(1.0), limit[1]
+    = rt::m("limit", &rt::INTEGER).min(1.0), next_token[2] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogAnomalyDetectorsResponse {
@@ -176,15 +136,9 @@ pub struct ListLogAnomalyDetectorsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListLogAnomalyDetectorsResponse, LIST_LOG_ANOMALY_DETECTORS_RESPONSE, 0 =>
-    anomaly_detectors, 1 => next_token
-);
-pub static LIST_LOG_ANOMALY_DETECTORS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListLogAnomalyDetectorsResponse",
-    &[
-        rt::m("anomalyDetectors", &ANOMALY_DETECTORS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    ListLogAnomalyDetectorsResponse, LIST_LOG_ANOMALY_DETECTORS_RESPONSE,
+    [anomaly_detectors[0] = rt::m("anomalyDetectors", &ANOMALY_DETECTORS), next_token[1]
+    = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryRequest {
@@ -195,16 +149,10 @@ pub struct ListLogGroupsForQueryRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListLogGroupsForQueryRequest, LIST_LOG_GROUPS_FOR_QUERY_REQUEST, 0 => query_id, 1 =>
-    next_token, 2 => max_results
-);
-pub static LIST_LOG_GROUPS_FOR_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListLogGroupsForQueryRequest",
-    &[
-        rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("maxResults", &rt::INTEGER).min(50.0),
-    ],
+    ListLogGroupsForQueryRequest, LIST_LOG_GROUPS_FOR_QUERY_REQUEST, [query_id[0] =
+    rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0), next_token[1] =
+    rt::m("nextToken", &rt::STRING).min(1.0), max_results[2] = rt::m("maxResults",
+    &rt::INTEGER).min(50.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsForQueryResponse {
@@ -213,15 +161,9 @@ pub struct ListLogGroupsForQueryResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListLogGroupsForQueryResponse, LIST_LOG_GROUPS_FOR_QUERY_RESPONSE, 0 =>
-    log_group_identifiers, 1 => next_token
-);
-pub static LIST_LOG_GROUPS_FOR_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListLogGroupsForQueryResponse",
-    &[
-        rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    ListLogGroupsForQueryResponse, LIST_LOG_GROUPS_FOR_QUERY_RESPONSE,
+    [log_group_identifiers[0] = rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsRequest {
@@ -254,24 +196,15 @@ pub struct ListLogGroupsRequest {
     pub log_group_tags: Option<Vec<TagFilter>>,
 }
 rt::structure!(
-    ListLogGroupsRequest, LIST_LOG_GROUPS_REQUEST, 0 => log_group_name_pattern, 1 =>
-    log_group_class, 2 => include_linked_accounts, 3 => account_identifiers, 4 =>
-    next_token, 5 => limit, 6 => data_sources, 7 => field_index_names, 8 =>
-    log_group_tags
-);
-pub static LIST_LOG_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListLogGroupsRequest",
-    &[
-        rt::m("logGroupNamePattern", &rt::STRING).min(3.0),
-        rt::m("logGroupClass", &rt::ENUM),
-        rt::m("includeLinkedAccounts", &rt::BOOLEAN),
-        rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-        rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
-        rt::m("fieldIndexNames", &FIELD_INDEX_NAMES).min(1.0),
-        rt::m("logGroupTags", &TAG_FILTERS).min(1.0),
-    ],
+    ListLogGroupsRequest, LIST_LOG_GROUPS_REQUEST, [log_group_name_pattern[0] =
+    rt::m("logGroupNamePattern", &rt::STRING).min(3.0), log_group_class[1] =
+    rt::m("logGroupClass", &rt::ENUM), include_linked_accounts[2] =
+    rt::m("includeLinkedAccounts", &rt::BOOLEAN), account_identifiers[3] =
+    rt::m("accountIdentifiers", &ACCOUNT_IDS).min(0.0), next_token[4] =
+    rt::m("nextToken", &rt::STRING).min(1.0), limit[5] = rt::m("limit", &rt::INTEGER)
+    .min(1.0), data_sources[6] = rt::m("dataSources", &DATA_SOURCE_FILTERS).min(1.0),
+    field_index_names[7] = rt::m("fieldIndexNames", &FIELD_INDEX_NAMES).min(1.0),
+    log_group_tags[8] = rt::m("logGroupTags", &TAG_FILTERS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListLogGroupsResponse {
@@ -280,11 +213,8 @@ pub struct ListLogGroupsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListLogGroupsResponse, LIST_LOG_GROUPS_RESPONSE, 0 => log_groups, 1 => next_token
-);
-pub static LIST_LOG_GROUPS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListLogGroupsResponse",
-    &[rt::m("logGroups", &LOG_GROUP_SUMMARIES), rt::m("nextToken", &rt::STRING).min(1.0)],
+    ListLogGroupsResponse, LIST_LOG_GROUPS_RESPONSE, [log_groups[0] = rt::m("logGroups",
+    &LOG_GROUP_SUMMARIES), next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesRequest {
@@ -297,17 +227,10 @@ pub struct ListScheduledQueriesRequest {
     pub schedule_type: Option<ScheduleType>,
 }
 rt::structure!(
-    ListScheduledQueriesRequest, LIST_SCHEDULED_QUERIES_REQUEST, 0 => max_results, 1 =>
-    next_token, 2 => state, 3 => schedule_type
-);
-pub static LIST_SCHEDULED_QUERIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListScheduledQueriesRequest",
-    &[
-        rt::m("maxResults", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("state", &rt::ENUM),
-        rt::m("scheduleType", &rt::ENUM),
-    ],
+    ListScheduledQueriesRequest, LIST_SCHEDULED_QUERIES_REQUEST, [max_results[0] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[1] = rt::m("nextToken",
+    &rt::STRING).min(1.0), state[2] = rt::m("state", &rt::ENUM), schedule_type[3] =
+    rt::m("scheduleType", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListScheduledQueriesResponse {
@@ -316,15 +239,9 @@ pub struct ListScheduledQueriesResponse {
     pub scheduled_queries: Option<Vec<ScheduledQuerySummary>>,
 }
 rt::structure!(
-    ListScheduledQueriesResponse, LIST_SCHEDULED_QUERIES_RESPONSE, 0 => next_token, 1 =>
-    scheduled_queries
-);
-pub static LIST_SCHEDULED_QUERIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListScheduledQueriesResponse",
-    &[
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("scheduledQueries", &SCHEDULED_QUERY_SUMMARY_LIST),
-    ],
+    ListScheduledQueriesResponse, LIST_SCHEDULED_QUERIES_RESPONSE, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).min(1.0), scheduled_queries[1] =
+    rt::m("scheduledQueries", &SCHEDULED_QUERY_SUMMARY_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSourcesForS3TableIntegrationRequest {
@@ -336,16 +253,10 @@ pub struct ListSourcesForS3TableIntegrationRequest {
 }
 rt::structure!(
     ListSourcesForS3TableIntegrationRequest,
-    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST, 0 => integration_arn, 1 =>
-    max_results, 2 => next_token
-);
-pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSourcesForS3TableIntegrationRequest",
-    &[
-        rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("maxResults", &rt::INTEGER).min(1.0),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_REQUEST, [integration_arn[0] =
+    rt::m("integrationArn", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
+    rt::m("maxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("nextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSourcesForS3TableIntegrationResponse {
@@ -355,14 +266,9 @@ pub struct ListSourcesForS3TableIntegrationResponse {
 }
 rt::structure!(
     ListSourcesForS3TableIntegrationResponse,
-    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE, 0 => sources, 1 => next_token
-);
-pub static LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSourcesForS3TableIntegrationResponse",
-    &[
-        rt::m("sources", &S3_TABLE_INTEGRATION_SOURCES),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    LIST_SOURCES_FOR_S3_TABLE_INTEGRATION_RESPONSE, [sources[0] = rt::m("sources",
+    &S3_TABLE_INTEGRATION_SOURCES), next_token[1] = rt::m("nextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSyslogConfigurationsRequest {
@@ -376,17 +282,11 @@ pub struct ListSyslogConfigurationsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListSyslogConfigurationsRequest, LIST_SYSLOG_CONFIGURATIONS_REQUEST, 0 =>
-    log_group_identifier, 1 => vpc_endpoint_id, 2 => next_token, 3 => max_results
-);
-pub static LIST_SYSLOG_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSyslogConfigurationsRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("vpcEndpointId", &rt::STRING),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-        rt::m("maxResults", &rt::INTEGER).min(0.0),
-    ],
+    ListSyslogConfigurationsRequest, LIST_SYSLOG_CONFIGURATIONS_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    vpc_endpoint_id[1] = rt::m("vpcEndpointId", &rt::STRING), next_token[2] =
+    rt::m("nextToken", &rt::STRING).min(1.0), max_results[3] = rt::m("maxResults",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSyslogConfigurationsResponse {
@@ -396,15 +296,9 @@ pub struct ListSyslogConfigurationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSyslogConfigurationsResponse, LIST_SYSLOG_CONFIGURATIONS_RESPONSE, 0 =>
-    syslog_configurations, 1 => next_token
-);
-pub static LIST_SYSLOG_CONFIGURATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSyslogConfigurationsResponse",
-    &[
-        rt::m("syslogConfigurations", &SYSLOG_CONFIGURATIONS),
-        rt::m("nextToken", &rt::STRING).min(1.0),
-    ],
+    ListSyslogConfigurationsResponse, LIST_SYSLOG_CONFIGURATIONS_RESPONSE,
+    [syslog_configurations[0] = rt::m("syslogConfigurations", &SYSLOG_CONFIGURATIONS),
+    next_token[1] = rt::m("nextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -418,21 +312,17 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, 0 => resource_arn
-);
-pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceRequest",
-    &[rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
+    rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// The list of tags associated with the requested resource.\>
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceResponse",
-    &[rt::m("tags", &TAGS)],
+rt::structure!(
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("tags", &TAGS)]
 );
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
@@ -441,25 +331,20 @@ pub struct ListTagsLogGroupRequest {
     pub log_group_name: String,
 }
 rt::structure!(
-    ListTagsLogGroupRequest, LIST_TAGS_LOG_GROUP_REQUEST, 0 => log_group_name
+    ListTagsLogGroupRequest, LIST_TAGS_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
+    .flags(rt::SHAPE_DEPRECATED)
 );
-pub static LIST_TAGS_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-        "ListTagsLogGroupRequest",
-        &[rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
 /// **Deprecated**: Please use the generic tagging API model ListTagsForResourceRequest and ListTagsForResourceResponse
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsLogGroupResponse {
     /// The tags for the log group.
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListTagsLogGroupResponse, LIST_TAGS_LOG_GROUP_RESPONSE, 0 => tags);
-pub static LIST_TAGS_LOG_GROUP_RESPONSE: rt::Schema = rt::Schema::structure(
-        "ListTagsLogGroupResponse",
-        &[rt::m("tags", &TAGS)],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
+rt::structure!(
+    ListTagsLogGroupResponse, LIST_TAGS_LOG_GROUP_RESPONSE, [tags[0] = rt::m("tags",
+    &TAGS)].flags(rt::SHAPE_DEPRECATED)
+);
 /// This processor takes a list of objects that contain key fields, and converts them into a map of target keys.
 ///
 /// For more information about this processor including examples, see [listToMap](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Processors.html#CloudWatch-Logs-Transformation-listToMap) in the *CloudWatch Logs User Guide*.
@@ -481,19 +366,11 @@ pub struct ListToMap {
     pub flattened_element: Option<FlattenedElement>,
 }
 rt::structure!(
-    ListToMap, LIST_TO_MAP, 0 => source, 1 => key, 2 => value_key, 3 => target, 4 =>
-    flatten, 5 => flattened_element
-);
-pub static LIST_TO_MAP: rt::Schema = rt::Schema::structure(
-    "ListToMap",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("valueKey", &rt::STRING).min(1.0),
-        rt::m("target", &rt::STRING).min(1.0),
-        rt::m("flatten", &rt::BOOLEAN),
-        rt::m("flattenedElement", &rt::ENUM),
-    ],
+    ListToMap, LIST_TO_MAP, [source[0] = rt::m("source", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), key[1] = rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    value_key[2] = rt::m("valueKey", &rt::STRING).min(1.0), target[3] = rt::m("target",
+    &rt::STRING).min(1.0), flatten[4] = rt::m("flatten", &rt::BOOLEAN),
+    flattened_element[5] = rt::m("flattenedElement", &rt::ENUM)]
 );
 /// This object contains the information for one log event returned in a Live Tail stream.
 #[derive(Clone, Default, PartialEq)]
@@ -510,18 +387,11 @@ pub struct LiveTailSessionLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(
-    LiveTailSessionLogEvent, LIVE_TAIL_SESSION_LOG_EVENT, 0 => log_stream_name, 1 =>
-    log_group_identifier, 2 => message, 3 => timestamp, 4 => ingestion_time
-);
-pub static LIVE_TAIL_SESSION_LOG_EVENT: rt::Schema = rt::Schema::structure(
-    "LiveTailSessionLogEvent",
-    &[
-        rt::m("logStreamName", &rt::STRING).min(1.0),
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("message", &rt::STRING).min(1.0),
-        rt::m("timestamp", &rt::LONG).min(0.0),
-        rt::m("ingestionTime", &rt::LONG).min(0.0),
-    ],
+    LiveTailSessionLogEvent, LIVE_TAIL_SESSION_LOG_EVENT, [log_stream_name[0] =
+    rt::m("logStreamName", &rt::STRING).min(1.0), log_group_identifier[1] =
+    rt::m("logGroupIdentifier", &rt::STRING).min(1.0), message[2] = rt::m("message",
+    &rt::STRING).min(1.0), timestamp[3] = rt::m("timestamp", &rt::LONG).min(0.0),
+    ingestion_time[4] = rt::m("ingestionTime", &rt::LONG).min(0.0)]
 );
 /// This object contains the metadata for one `LiveTailSessionUpdate` structure. It indicates whether that update includes only a sample of 500 log events out of a larger number of ingested log events, or if it contains all of the matching log events ingested during that second of time.
 #[derive(Clone, Default, PartialEq)]
@@ -531,10 +401,9 @@ pub struct LiveTailSessionMetadata {
     /// If this is `false`, then 500 or fewer log events matched the request for this update, so no sampling was necessary. In this case, the `sessionResults` array includes all log events that matched your request during this time.
     pub sampled: Option<bool>,
 }
-rt::structure!(LiveTailSessionMetadata, LIVE_TAIL_SESSION_METADATA, 0 => sampled);
-pub static LIVE_TAIL_SESSION_METADATA: rt::Schema = rt::Schema::structure(
-    "LiveTailSessionMetadata",
-    &[rt::m("sampled", &rt::BOOLEAN)],
+rt::structure!(
+    LiveTailSessionMetadata, LIVE_TAIL_SESSION_METADATA, [sampled[0] = rt::m("sampled",
+    &rt::BOOLEAN)]
 );
 pub static LIVE_TAIL_SESSION_RESULTS: rt::Schema = rt::Schema::list(
     "LiveTailSessionResults",
@@ -559,23 +428,15 @@ pub struct LiveTailSessionStart {
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
-    LiveTailSessionStart, LIVE_TAIL_SESSION_START, 0 => request_id, 1 => session_id, 2 =>
-    log_group_identifiers, 3 => log_stream_names, 4 => log_stream_name_prefixes, 5 =>
-    log_event_filter_pattern
+    LiveTailSessionStart, LIVE_TAIL_SESSION_START, [request_id[0] = rt::m("requestId",
+    &rt::STRING).min(0.0), session_id[1] = rt::m("sessionId", &rt::STRING).min(0.0),
+    log_group_identifiers[2] = rt::m("logGroupIdentifiers",
+    &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS).min(1.0), log_stream_names[3] =
+    rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
+    log_stream_name_prefixes[4] = rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES)
+    .min(1.0), log_event_filter_pattern[5] = rt::m("logEventFilterPattern", &rt::STRING)
+    .min(0.0)].flags(rt::EVENT)
 );
-pub static LIVE_TAIL_SESSION_START: rt::Schema = rt::Schema::structure(
-        "LiveTailSessionStart",
-        &[
-            rt::m("requestId", &rt::STRING).min(0.0),
-            rt::m("sessionId", &rt::STRING).min(0.0),
-            rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
-                .min(1.0),
-            rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
-            rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
-            rt::m("logEventFilterPattern", &rt::STRING).min(0.0),
-        ],
-    )
-    .flags(rt::EVENT);
 /// This object contains the log events and metadata for a Live Tail session.
 #[derive(Clone, Default, PartialEq)]
 pub struct LiveTailSessionUpdate {
@@ -587,17 +448,10 @@ pub struct LiveTailSessionUpdate {
     pub session_results: Option<Vec<LiveTailSessionLogEvent>>,
 }
 rt::structure!(
-    LiveTailSessionUpdate, LIVE_TAIL_SESSION_UPDATE, 0 => session_metadata, 1 =>
-    session_results
+    LiveTailSessionUpdate, LIVE_TAIL_SESSION_UPDATE, [session_metadata[0] =
+    rt::m("sessionMetadata", &LIVE_TAIL_SESSION_METADATA), session_results[1] =
+    rt::m("sessionResults", &LIVE_TAIL_SESSION_RESULTS)].flags(rt::EVENT)
 );
-pub static LIVE_TAIL_SESSION_UPDATE: rt::Schema = rt::Schema::structure(
-        "LiveTailSessionUpdate",
-        &[
-            rt::m("sessionMetadata", &LIVE_TAIL_SESSION_METADATA),
-            rt::m("sessionResults", &LIVE_TAIL_SESSION_RESULTS),
-        ],
-    )
-    .flags(rt::EVENT);
 /// This structure contains the information for one sample log event that is associated with an anomaly found by a log anomaly detector.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogEvent {
@@ -606,10 +460,9 @@ pub struct LogEvent {
     /// The message content of the log event.
     pub message: Option<String>,
 }
-rt::structure!(LogEvent, LOG_EVENT, 0 => timestamp, 1 => message);
-pub static LOG_EVENT: rt::Schema = rt::Schema::structure(
-    "LogEvent",
-    &[rt::m("timestamp", &rt::LONG).min(0.0), rt::m("message", &rt::STRING).min(1.0)],
+rt::structure!(
+    LogEvent, LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG).min(0.0),
+    message[1] = rt::m("message", &rt::STRING).min(1.0)]
 );
 /// Defines the data type structure for a log field, including the type, element information, and nested fields for complex types.
 #[derive(Clone, Default, PartialEq)]
@@ -621,16 +474,11 @@ pub struct LogFieldType {
     /// For complex types, contains the nested field definitions.
     pub fields: Option<Vec<LogFieldsListItem>>,
 }
-rt::structure!(LogFieldType, LOG_FIELD_TYPE, 0 => type_, 1 => element, 2 => fields);
-pub static LOG_FIELD_TYPE: rt::Schema = rt::Schema::structure(
-        "LogFieldType",
-        &[
-            rt::m("type", &rt::STRING),
-            rt::m("element", &LOG_FIELD_TYPE),
-            rt::m("fields", &LOG_FIELDS_LIST),
-        ],
-    )
-    .flags(rt::RECURSIVE);
+rt::structure!(
+    LogFieldType, LOG_FIELD_TYPE, [type_[0] = rt::m("type", &rt::STRING), element[1] =
+    rt::m("element", &LOG_FIELD_TYPE), fields[2] = rt::m("fields", &LOG_FIELDS_LIST)]
+    .flags(rt::RECURSIVE)
+);
 pub static LOG_FIELDS_LIST: rt::Schema = rt::Schema::list(
         "LogFieldsList",
         &[rt::m("member", &LOG_FIELDS_LIST_ITEM)],
@@ -645,16 +493,10 @@ pub struct LogFieldsListItem {
     pub log_field_type: Option<LogFieldType>,
 }
 rt::structure!(
-    LogFieldsListItem, LOG_FIELDS_LIST_ITEM, 0 => log_field_name, 1 => log_field_type
+    LogFieldsListItem, LOG_FIELDS_LIST_ITEM, [log_field_name[0] = rt::m("logFieldName",
+    &rt::STRING).min(1.0), log_field_type[1] = rt::m("logFieldType", &LOG_FIELD_TYPE)]
+    .flags(rt::RECURSIVE)
 );
-pub static LOG_FIELDS_LIST_ITEM: rt::Schema = rt::Schema::structure(
-        "LogFieldsListItem",
-        &[
-            rt::m("logFieldName", &rt::STRING).min(1.0),
-            rt::m("logFieldType", &LOG_FIELD_TYPE),
-        ],
-    )
-    .flags(rt::RECURSIVE);
 /// Represents a log group.
 #[derive(Clone, Default, PartialEq)]
 pub struct LogGroup {
@@ -702,30 +544,19 @@ pub struct LogGroup {
     pub retention_policy_name: Option<String>,
 }
 rt::structure!(
-    LogGroup, LOG_GROUP, 0 => log_group_name, 1 => creation_time, 2 => retention_in_days,
-    3 => metric_filter_count, 4 => arn, 5 => stored_bytes, 6 => kms_key_id, 7 =>
-    data_protection_status, 8 => inherited_properties, 9 => log_group_class, 10 =>
-    log_group_arn, 11 => deletion_protection_enabled, 12 =>
-    bearer_token_authentication_enabled, 13 => retention_policy_name
-);
-pub static LOG_GROUP: rt::Schema = rt::Schema::structure(
-    "LogGroup",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("retentionInDays", &rt::INTEGER),
-        rt::m("metricFilterCount", &rt::INTEGER),
-        rt::m("arn", &rt::STRING),
-        rt::m("storedBytes", &rt::LONG).min(0.0),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("dataProtectionStatus", &rt::ENUM),
-        rt::m("inheritedProperties", &INHERITED_PROPERTIES),
-        rt::m("logGroupClass", &rt::ENUM),
-        rt::m("logGroupArn", &rt::STRING),
-        rt::m("deletionProtectionEnabled", &rt::BOOLEAN),
-        rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN),
-        rt::m("retentionPolicyName", &rt::STRING),
-    ],
+    LogGroup, LOG_GROUP, [log_group_name[0] = rt::m("logGroupName", &rt::STRING)
+    .min(1.0), creation_time[1] = rt::m("creationTime", &rt::LONG).min(0.0),
+    retention_in_days[2] = rt::m("retentionInDays", &rt::INTEGER), metric_filter_count[3]
+    = rt::m("metricFilterCount", &rt::INTEGER), arn[4] = rt::m("arn", &rt::STRING),
+    stored_bytes[5] = rt::m("storedBytes", &rt::LONG).min(0.0), kms_key_id[6] =
+    rt::m("kmsKeyId", &rt::STRING), data_protection_status[7] =
+    rt::m("dataProtectionStatus", &rt::ENUM), inherited_properties[8] =
+    rt::m("inheritedProperties", &INHERITED_PROPERTIES), log_group_class[9] =
+    rt::m("logGroupClass", &rt::ENUM), log_group_arn[10] = rt::m("logGroupArn",
+    &rt::STRING), deletion_protection_enabled[11] = rt::m("deletionProtectionEnabled",
+    &rt::BOOLEAN), bearer_token_authentication_enabled[12] =
+    rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN), retention_policy_name[13] =
+    rt::m("retentionPolicyName", &rt::STRING)]
 );
 pub static LOG_GROUP_ARN_LIST: rt::Schema = rt::Schema::list(
     "LogGroupArnList",
@@ -743,10 +574,9 @@ pub struct LogGroupField {
     /// The percentage of log events queried that contained the field.
     pub percent: Option<i32>,
 }
-rt::structure!(LogGroupField, LOG_GROUP_FIELD, 0 => name, 1 => percent);
-pub static LOG_GROUP_FIELD: rt::Schema = rt::Schema::structure(
-    "LogGroupField",
-    &[rt::m("name", &rt::STRING), rt::m("percent", &rt::INTEGER).min(0.0)],
+rt::structure!(
+    LogGroupField, LOG_GROUP_FIELD, [name[0] = rt::m("name", &rt::STRING), percent[1] =
+    rt::m("percent", &rt::INTEGER).min(0.0)]
 );
 pub static LOG_GROUP_FIELD_LIST: rt::Schema = rt::Schema::list(
     "LogGroupFieldList",
@@ -769,17 +599,10 @@ pub struct LogGroupImpact {
     pub stored_bytes: Option<i64>,
 }
 rt::structure!(
-    LogGroupImpact, LOG_GROUP_IMPACT, 0 => log_group_name, 1 => current_retention, 2 =>
-    proposed_retention, 3 => stored_bytes
-);
-pub static LOG_GROUP_IMPACT: rt::Schema = rt::Schema::structure(
-    "LogGroupImpact",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("currentRetention", &rt::STRING).min(1.0),
-        rt::m("proposedRetention", &rt::STRING).min(1.0),
-        rt::m("storedBytes", &rt::LONG).min(0.0),
-    ],
+    LogGroupImpact, LOG_GROUP_IMPACT, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).min(1.0), current_retention[1] = rt::m("currentRetention", &rt::STRING)
+    .min(1.0), proposed_retention[2] = rt::m("proposedRetention", &rt::STRING).min(1.0),
+    stored_bytes[3] = rt::m("storedBytes", &rt::LONG).min(0.0)]
 );
 pub static LOG_GROUP_IMPACTS: rt::Schema = rt::Schema::list(
     "LogGroupImpacts",
@@ -804,16 +627,9 @@ pub struct LogGroupSummary {
     pub log_group_class: Option<LogGroupClass>,
 }
 rt::structure!(
-    LogGroupSummary, LOG_GROUP_SUMMARY, 0 => log_group_name, 1 => log_group_arn, 2 =>
-    log_group_class
-);
-pub static LOG_GROUP_SUMMARY: rt::Schema = rt::Schema::structure(
-    "LogGroupSummary",
-    &[
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("logGroupArn", &rt::STRING),
-        rt::m("logGroupClass", &rt::ENUM),
-    ],
+    LogGroupSummary, LOG_GROUP_SUMMARY, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).min(1.0), log_group_arn[1] = rt::m("logGroupArn", &rt::STRING),
+    log_group_class[2] = rt::m("logGroupClass", &rt::ENUM)]
 );
 pub static LOG_GROUPS: rt::Schema = rt::Schema::list(
     "LogGroups",
@@ -855,22 +671,14 @@ pub struct LogStream {
     pub stored_bytes: Option<i64>,
 }
 rt::structure!(
-    LogStream, LOG_STREAM, 0 => log_stream_name, 1 => creation_time, 2 =>
-    first_event_timestamp, 3 => last_event_timestamp, 4 => last_ingestion_time, 5 =>
-    upload_sequence_token, 6 => arn, 7 => stored_bytes
-);
-pub static LOG_STREAM: rt::Schema = rt::Schema::structure(
-    "LogStream",
-    &[
-        rt::m("logStreamName", &rt::STRING).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("firstEventTimestamp", &rt::LONG).min(0.0),
-        rt::m("lastEventTimestamp", &rt::LONG).min(0.0),
-        rt::m("lastIngestionTime", &rt::LONG).min(0.0),
-        rt::m("uploadSequenceToken", &rt::STRING).min(1.0),
-        rt::m("arn", &rt::STRING),
-        rt::m("storedBytes", &rt::LONG).flags(rt::DEPRECATED).min(0.0),
-    ],
+    LogStream, LOG_STREAM, [log_stream_name[0] = rt::m("logStreamName", &rt::STRING)
+    .min(1.0), creation_time[1] = rt::m("creationTime", &rt::LONG).min(0.0),
+    first_event_timestamp[2] = rt::m("firstEventTimestamp", &rt::LONG).min(0.0),
+    last_event_timestamp[3] = rt::m("lastEventTimestamp", &rt::LONG).min(0.0),
+    last_ingestion_time[4] = rt::m("lastIngestionTime", &rt::LONG).min(0.0),
+    upload_sequence_token[5] = rt::m("uploadSequenceToken", &rt::STRING).min(1.0), arn[6]
+    = rt::m("arn", &rt::STRING), stored_bytes[7] = rt::m("storedBytes", &rt::LONG)
+    .flags(rt::DEPRECATED).min(0.0)]
 );
 pub static LOG_STREAMS: rt::Schema = rt::Schema::list(
     "LogStreams",
@@ -901,22 +709,13 @@ pub struct LookupTable {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    LookupTable, LOOKUP_TABLE, 0 => lookup_table_arn, 1 => lookup_table_name, 2 =>
-    description, 3 => table_fields, 4 => records_count, 5 => size_bytes, 6 =>
-    last_updated_time, 7 => kms_key_id
-);
-pub static LOOKUP_TABLE: rt::Schema = rt::Schema::structure(
-    "LookupTable",
-    &[
-        rt::m("lookupTableArn", &rt::STRING),
-        rt::m("lookupTableName", &rt::STRING).min(1.0),
-        rt::m("description", &rt::STRING).min(0.0),
-        rt::m("tableFields", &TABLE_FIELDS),
-        rt::m("recordsCount", &rt::LONG).min(0.0),
-        rt::m("sizeBytes", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-        rt::m("kmsKeyId", &rt::STRING),
-    ],
+    LookupTable, LOOKUP_TABLE, [lookup_table_arn[0] = rt::m("lookupTableArn",
+    &rt::STRING), lookup_table_name[1] = rt::m("lookupTableName", &rt::STRING).min(1.0),
+    description[2] = rt::m("description", &rt::STRING).min(0.0), table_fields[3] =
+    rt::m("tableFields", &TABLE_FIELDS), records_count[4] = rt::m("recordsCount",
+    &rt::LONG).min(0.0), size_bytes[5] = rt::m("sizeBytes", &rt::LONG).min(0.0),
+    last_updated_time[6] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0), kms_key_id[7] =
+    rt::m("kmsKeyId", &rt::STRING)]
 );
 /// Configuration for a lookup table destination. Use it to automatically refresh a lookup table with query results on a schedule.
 #[derive(Clone, Default, PartialEq)]
@@ -933,18 +732,11 @@ pub struct LookupTableConfiguration {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    LookupTableConfiguration, LOOKUP_TABLE_CONFIGURATION, 0 => table_name, 1 => role_arn,
-    2 => description, 3 => kms_key_id, 4 => tags
-);
-pub static LOOKUP_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LookupTableConfiguration",
-    &[
-        rt::m("tableName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("description", &rt::STRING).min(0.0),
-        rt::m("kmsKeyId", &rt::STRING),
-        rt::m("tags", &TAGS),
-    ],
+    LookupTableConfiguration, LOOKUP_TABLE_CONFIGURATION, [table_name[0] =
+    rt::m("tableName", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[1] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[2] =
+    rt::m("description", &rt::STRING).min(0.0), kms_key_id[3] = rt::m("kmsKeyId",
+    &rt::STRING), tags[4] = rt::m("tags", &TAGS)]
 );
 pub static LOOKUP_TABLES: rt::Schema = rt::Schema::list(
     "LookupTables",
@@ -958,10 +750,9 @@ pub struct LowerCaseString {
     /// The array caontaining the keys of the fields to convert to lowercase.
     pub with_keys: Vec<String>,
 }
-rt::structure!(LowerCaseString, LOWER_CASE_STRING, 0 => with_keys);
-pub static LOWER_CASE_STRING: rt::Schema = rt::Schema::structure(
-    "LowerCaseString",
-    &[rt::m("withKeys", &LOWER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    LowerCaseString, LOWER_CASE_STRING, [with_keys[0] = rt::m("withKeys",
+    &LOWER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOWER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "LowerCaseStringWithKeys",

@@ -11,13 +11,10 @@ pub struct MalformedQueryException {
     pub query_compile_error: Option<QueryCompileError>,
 }
 rt::structure!(
-    MalformedQueryException, MALFORMED_QUERY_EXCEPTION, 0 => query_compile_error
+    MalformedQueryException, MALFORMED_QUERY_EXCEPTION, [query_compile_error[0] =
+    rt::m("queryCompileError", &QUERY_COMPILE_ERROR)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static MALFORMED_QUERY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MalformedQueryException",
-        &[rt::m("queryCompileError", &QUERY_COMPILE_ERROR)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static MATCH_PATTERNS: rt::Schema = rt::Schema::list(
     "MatchPatterns",
     &[rt::m("member", &rt::STRING).min(1.0)],
@@ -44,23 +41,15 @@ pub struct MetricFilter {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
-    MetricFilter, METRIC_FILTER, 0 => filter_name, 1 => filter_pattern, 2 =>
-    metric_transformations, 3 => creation_time, 4 => log_group_name, 5 =>
-    apply_on_transformed_logs, 6 => field_selection_criteria, 7 =>
-    emit_system_field_dimensions
-);
-pub static METRIC_FILTER: rt::Schema = rt::Schema::structure(
-    "MetricFilter",
-    &[
-        rt::m("filterName", &rt::STRING).min(1.0),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
-        rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS),
-    ],
+    MetricFilter, METRIC_FILTER, [filter_name[0] = rt::m("filterName", &rt::STRING)
+    .min(1.0), filter_pattern[1] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    metric_transformations[2] = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
+    .min(1.0), creation_time[3] = rt::m("creationTime", &rt::LONG).min(0.0),
+    log_group_name[4] = rt::m("logGroupName", &rt::STRING).min(1.0),
+    apply_on_transformed_logs[5] = rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
+    field_selection_criteria[6] = rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_field_dimensions[7] = rt::m("emitSystemFieldDimensions",
+    &EMIT_SYSTEM_FIELDS)]
 );
 /// Represents a matched event.
 #[derive(Clone, Default, PartialEq)]
@@ -73,16 +62,10 @@ pub struct MetricFilterMatchRecord {
     pub extracted_values: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    MetricFilterMatchRecord, METRIC_FILTER_MATCH_RECORD, 0 => event_number, 1 =>
-    event_message, 2 => extracted_values
-);
-pub static METRIC_FILTER_MATCH_RECORD: rt::Schema = rt::Schema::structure(
-    "MetricFilterMatchRecord",
-    &[
-        rt::m("eventNumber", &rt::LONG),
-        rt::m("eventMessage", &rt::STRING).min(1.0),
-        rt::m("extractedValues", &EXTRACTED_VALUES),
-    ],
+    MetricFilterMatchRecord, METRIC_FILTER_MATCH_RECORD, [event_number[0] =
+    rt::m("eventNumber", &rt::LONG), event_message[1] = rt::m("eventMessage",
+    &rt::STRING).min(1.0), extracted_values[2] = rt::m("extractedValues",
+    &EXTRACTED_VALUES)]
 );
 pub static METRIC_FILTER_MATCHES: rt::Schema = rt::Schema::list(
     "MetricFilterMatches",
@@ -115,19 +98,11 @@ pub struct MetricTransformation {
     pub unit: Option<StandardUnit>,
 }
 rt::structure!(
-    MetricTransformation, METRIC_TRANSFORMATION, 0 => metric_name, 1 => metric_namespace,
-    2 => metric_value, 3 => default_value, 4 => dimensions, 5 => unit
-);
-pub static METRIC_TRANSFORMATION: rt::Schema = rt::Schema::structure(
-    "MetricTransformation",
-    &[
-        rt::m("metricName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("metricNamespace", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("metricValue", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("defaultValue", &rt::DOUBLE),
-        rt::m("dimensions", &DIMENSIONS),
-        rt::m("unit", &rt::ENUM),
-    ],
+    MetricTransformation, METRIC_TRANSFORMATION, [metric_name[0] = rt::m("metricName",
+    &rt::STRING).flags(rt::REQUIRED), metric_namespace[1] = rt::m("metricNamespace",
+    &rt::STRING).flags(rt::REQUIRED), metric_value[2] = rt::m("metricValue", &rt::STRING)
+    .flags(rt::REQUIRED), default_value[3] = rt::m("defaultValue", &rt::DOUBLE),
+    dimensions[4] = rt::m("dimensions", &DIMENSIONS), unit[5] = rt::m("unit", &rt::ENUM)]
 );
 pub static METRIC_TRANSFORMATIONS: rt::Schema = rt::Schema::list(
     "MetricTransformations",
@@ -148,15 +123,10 @@ pub struct MoveKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    MoveKeyEntry, MOVE_KEY_ENTRY, 0 => source, 1 => target, 2 => overwrite_if_exists
-);
-pub static MOVE_KEY_ENTRY: rt::Schema = rt::Schema::structure(
-    "MoveKeyEntry",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("target", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("overwriteIfExists", &rt::BOOLEAN),
-    ],
+    MoveKeyEntry, MOVE_KEY_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), target[1] = rt::m("target", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
+    &rt::BOOLEAN)]
 );
 /// This processor moves a key from one field to another. The original key is deleted.
 ///
@@ -166,8 +136,7 @@ pub struct MoveKeys {
     /// An array of objects, where each object contains the information about one key to move.
     pub entries: Vec<MoveKeyEntry>,
 }
-rt::structure!(MoveKeys, MOVE_KEYS, 0 => entries);
-pub static MOVE_KEYS: rt::Schema = rt::Schema::structure(
-    "MoveKeys",
-    &[rt::m("entries", &MOVE_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    MoveKeys, MOVE_KEYS, [entries[0] = rt::m("entries", &MOVE_KEY_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );

@@ -19,17 +19,10 @@ pub struct OpenSearchApplication {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchApplication, OPEN_SEARCH_APPLICATION, 0 => application_endpoint, 1 =>
-    application_arn, 2 => application_id, 3 => status
-);
-pub static OPEN_SEARCH_APPLICATION: rt::Schema = rt::Schema::structure(
-    "OpenSearchApplication",
-    &[
-        rt::m("applicationEndpoint", &rt::STRING).min(1.0),
-        rt::m("applicationArn", &rt::STRING),
-        rt::m("applicationId", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchApplication, OPEN_SEARCH_APPLICATION, [application_endpoint[0] =
+    rt::m("applicationEndpoint", &rt::STRING).min(1.0), application_arn[1] =
+    rt::m("applicationArn", &rt::STRING), application_id[2] = rt::m("applicationId",
+    &rt::STRING).min(1.0), status[3] = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service collection used for this integration. An OpenSearch Service collection is a logical grouping of one or more indexes that represent an analytics workload. For more information, see [Creating and managing OpenSearch Service Serverless collections](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-collections.html).
 #[derive(Clone, Default, PartialEq)]
@@ -42,16 +35,10 @@ pub struct OpenSearchCollection {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchCollection, OPEN_SEARCH_COLLECTION, 0 => collection_endpoint, 1 =>
-    collection_arn, 2 => status
-);
-pub static OPEN_SEARCH_COLLECTION: rt::Schema = rt::Schema::structure(
-    "OpenSearchCollection",
-    &[
-        rt::m("collectionEndpoint", &rt::STRING).min(1.0),
-        rt::m("collectionArn", &rt::STRING),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchCollection, OPEN_SEARCH_COLLECTION, [collection_endpoint[0] =
+    rt::m("collectionEndpoint", &rt::STRING).min(1.0), collection_arn[1] =
+    rt::m("collectionArn", &rt::STRING), status[2] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service data access policy used for this integration. The access policy defines the access controls for the collection. This data access policy was automatically created as part of the integration setup. For more information about OpenSearch Service data access policies, see [Data access control for Amazon OpenSearch Serverless](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
@@ -62,15 +49,9 @@ pub struct OpenSearchDataAccessPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchDataAccessPolicy, OPEN_SEARCH_DATA_ACCESS_POLICY, 0 => policy_name, 1 =>
-    status
-);
-pub static OPEN_SEARCH_DATA_ACCESS_POLICY: rt::Schema = rt::Schema::structure(
-    "OpenSearchDataAccessPolicy",
-    &[
-        rt::m("policyName", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchDataAccessPolicy, OPEN_SEARCH_DATA_ACCESS_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service data source used for this integration. This data source was created as part of the integration setup. An OpenSearch Service data source defines the source and destination for OpenSearch Service queries. It includes the role required to execute queries and write to collections.
 ///
@@ -83,14 +64,9 @@ pub struct OpenSearchDataSource {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchDataSource, OPEN_SEARCH_DATA_SOURCE, 0 => data_source_name, 1 => status
-);
-pub static OPEN_SEARCH_DATA_SOURCE: rt::Schema = rt::Schema::structure(
-    "OpenSearchDataSource",
-    &[
-        rt::m("dataSourceName", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchDataSource, OPEN_SEARCH_DATA_SOURCE, [data_source_name[0] =
+    rt::m("dataSourceName", &rt::STRING).min(1.0), status[1] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service encryption policy used for this integration. The encryption policy was created automatically when you created the integration. For more information, see [Encryption policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-encryption.html#serverless-encryption-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
@@ -101,15 +77,9 @@ pub struct OpenSearchEncryptionPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchEncryptionPolicy, OPEN_SEARCH_ENCRYPTION_POLICY, 0 => policy_name, 1 =>
-    status
-);
-pub static OPEN_SEARCH_ENCRYPTION_POLICY: rt::Schema = rt::Schema::structure(
-    "OpenSearchEncryptionPolicy",
-    &[
-        rt::m("policyName", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchEncryptionPolicy, OPEN_SEARCH_ENCRYPTION_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains complete information about one CloudWatch Logs integration. This structure is returned by a [GetIntegration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetIntegration.html) operation.
 #[derive(Clone, Default, PartialEq)]
@@ -136,22 +106,14 @@ pub struct OpenSearchIntegrationDetails {
     pub lifecycle_policy: Option<OpenSearchLifecyclePolicy>,
 }
 rt::structure!(
-    OpenSearchIntegrationDetails, OPEN_SEARCH_INTEGRATION_DETAILS, 0 => data_source, 1 =>
-    application, 2 => collection, 3 => workspace, 4 => encryption_policy, 5 =>
-    network_policy, 6 => access_policy, 7 => lifecycle_policy
-);
-pub static OPEN_SEARCH_INTEGRATION_DETAILS: rt::Schema = rt::Schema::structure(
-    "OpenSearchIntegrationDetails",
-    &[
-        rt::m("dataSource", &OPEN_SEARCH_DATA_SOURCE),
-        rt::m("application", &OPEN_SEARCH_APPLICATION),
-        rt::m("collection", &OPEN_SEARCH_COLLECTION),
-        rt::m("workspace", &OPEN_SEARCH_WORKSPACE),
-        rt::m("encryptionPolicy", &OPEN_SEARCH_ENCRYPTION_POLICY),
-        rt::m("networkPolicy", &OPEN_SEARCH_NETWORK_POLICY),
-        rt::m("accessPolicy", &OPEN_SEARCH_DATA_ACCESS_POLICY),
-        rt::m("lifecyclePolicy", &OPEN_SEARCH_LIFECYCLE_POLICY),
-    ],
+    OpenSearchIntegrationDetails, OPEN_SEARCH_INTEGRATION_DETAILS, [data_source[0] =
+    rt::m("dataSource", &OPEN_SEARCH_DATA_SOURCE), application[1] = rt::m("application",
+    &OPEN_SEARCH_APPLICATION), collection[2] = rt::m("collection",
+    &OPEN_SEARCH_COLLECTION), workspace[3] = rt::m("workspace", &OPEN_SEARCH_WORKSPACE),
+    encryption_policy[4] = rt::m("encryptionPolicy", &OPEN_SEARCH_ENCRYPTION_POLICY),
+    network_policy[5] = rt::m("networkPolicy", &OPEN_SEARCH_NETWORK_POLICY),
+    access_policy[6] = rt::m("accessPolicy", &OPEN_SEARCH_DATA_ACCESS_POLICY),
+    lifecycle_policy[7] = rt::m("lifecyclePolicy", &OPEN_SEARCH_LIFECYCLE_POLICY)]
 );
 /// This structure contains information about the OpenSearch Service data lifecycle policy used for this integration. The lifecycle policy determines the lifespan of the data in the collection. It was automatically created as part of the integration setup.
 ///
@@ -164,15 +126,9 @@ pub struct OpenSearchLifecyclePolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchLifecyclePolicy, OPEN_SEARCH_LIFECYCLE_POLICY, 0 => policy_name, 1 =>
-    status
-);
-pub static OPEN_SEARCH_LIFECYCLE_POLICY: rt::Schema = rt::Schema::structure(
-    "OpenSearchLifecyclePolicy",
-    &[
-        rt::m("policyName", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchLifecyclePolicy, OPEN_SEARCH_LIFECYCLE_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains information about the OpenSearch Service network policy used for this integration. The network policy assigns network access settings to collections. For more information, see [Network policies](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-network.html#serverless-network-policies) in the OpenSearch Service Developer Guide.
 #[derive(Clone, Default, PartialEq)]
@@ -183,14 +139,9 @@ pub struct OpenSearchNetworkPolicy {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchNetworkPolicy, OPEN_SEARCH_NETWORK_POLICY, 0 => policy_name, 1 => status
-);
-pub static OPEN_SEARCH_NETWORK_POLICY: rt::Schema = rt::Schema::structure(
-    "OpenSearchNetworkPolicy",
-    &[
-        rt::m("policyName", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchNetworkPolicy, OPEN_SEARCH_NETWORK_POLICY, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).min(1.0), status[1] = rt::m("status",
+    &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// This structure contains configuration details about an integration between CloudWatch Logs and OpenSearch Service.
 #[derive(Clone, Default, PartialEq)]
@@ -209,20 +160,12 @@ pub struct OpenSearchResourceConfig {
     pub retention_days: i32,
 }
 rt::structure!(
-    OpenSearchResourceConfig, OPEN_SEARCH_RESOURCE_CONFIG, 0 => kms_key_arn, 1 =>
-    data_source_role_arn, 2 => dashboard_viewer_principals, 3 => application_arn, 4 =>
-    retention_days
-);
-pub static OPEN_SEARCH_RESOURCE_CONFIG: rt::Schema = rt::Schema::structure(
-    "OpenSearchResourceConfig",
-    &[
-        rt::m("kmsKeyArn", &rt::STRING),
-        rt::m("dataSourceRoleArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("dashboardViewerPrincipals", &DASHBOARD_VIEWER_PRINCIPALS)
-            .flags(rt::REQUIRED),
-        rt::m("applicationArn", &rt::STRING),
-        rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    ],
+    OpenSearchResourceConfig, OPEN_SEARCH_RESOURCE_CONFIG, [kms_key_arn[0] =
+    rt::m("kmsKeyArn", &rt::STRING), data_source_role_arn[1] = rt::m("dataSourceRoleArn",
+    &rt::STRING).flags(rt::REQUIRED), dashboard_viewer_principals[2] =
+    rt::m("dashboardViewerPrincipals", &DASHBOARD_VIEWER_PRINCIPALS).flags(rt::REQUIRED),
+    application_arn[3] = rt::m("applicationArn", &rt::STRING), retention_days[4] =
+    rt::m("retentionDays", &rt::INTEGER).flags(rt::REQUIRED).min(1.0)]
 );
 /// This structure contains information about the status of an OpenSearch Service resource.
 #[derive(Clone, Default, PartialEq)]
@@ -233,12 +176,8 @@ pub struct OpenSearchResourceStatus {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    OpenSearchResourceStatus, OPEN_SEARCH_RESOURCE_STATUS, 0 => status, 1 =>
-    status_message
-);
-pub static OPEN_SEARCH_RESOURCE_STATUS: rt::Schema = rt::Schema::structure(
-    "OpenSearchResourceStatus",
-    &[rt::m("status", &rt::ENUM), rt::m("statusMessage", &rt::STRING).min(1.0)],
+    OpenSearchResourceStatus, OPEN_SEARCH_RESOURCE_STATUS, [status[0] = rt::m("status",
+    &rt::ENUM), status_message[1] = rt::m("statusMessage", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum OpenSearchResourceStatusType { Active = "ACTIVE", NotFound = "NOT_FOUND",
@@ -253,24 +192,16 @@ pub struct OpenSearchWorkspace {
     pub status: Option<OpenSearchResourceStatus>,
 }
 rt::structure!(
-    OpenSearchWorkspace, OPEN_SEARCH_WORKSPACE, 0 => workspace_id, 1 => status
-);
-pub static OPEN_SEARCH_WORKSPACE: rt::Schema = rt::Schema::structure(
-    "OpenSearchWorkspace",
-    &[
-        rt::m("workspaceId", &rt::STRING).min(1.0),
-        rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS),
-    ],
+    OpenSearchWorkspace, OPEN_SEARCH_WORKSPACE, [workspace_id[0] = rt::m("workspaceId",
+    &rt::STRING).min(1.0), status[1] = rt::m("status", &OPEN_SEARCH_RESOURCE_STATUS)]
 );
 /// Multiple concurrent requests to update the same resource were in conflict.
 #[derive(Clone, Default, PartialEq)]
 pub struct OperationAbortedException {}
-rt::structure!(OperationAbortedException, OPERATION_ABORTED_EXCEPTION);
-pub static OPERATION_ABORTED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OperationAbortedException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    OperationAbortedException, OPERATION_ABORTED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum OrderBy { LogStreamName = "LogStreamName", LastEventTime = "LastEventTime" }
 }
@@ -293,15 +224,9 @@ pub struct OutputLogEvent {
     pub ingestion_time: Option<i64>,
 }
 rt::structure!(
-    OutputLogEvent, OUTPUT_LOG_EVENT, 0 => timestamp, 1 => message, 2 => ingestion_time
-);
-pub static OUTPUT_LOG_EVENT: rt::Schema = rt::Schema::structure(
-    "OutputLogEvent",
-    &[
-        rt::m("timestamp", &rt::LONG).min(0.0),
-        rt::m("message", &rt::STRING).min(1.0),
-        rt::m("ingestionTime", &rt::LONG).min(0.0),
-    ],
+    OutputLogEvent, OUTPUT_LOG_EVENT, [timestamp[0] = rt::m("timestamp", &rt::LONG)
+    .min(0.0), message[1] = rt::m("message", &rt::STRING).min(1.0), ingestion_time[2] =
+    rt::m("ingestionTime", &rt::LONG).min(0.0)]
 );
 pub static OUTPUT_LOG_EVENTS: rt::Schema = rt::Schema::list(
     "OutputLogEvents",

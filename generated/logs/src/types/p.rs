@@ -13,10 +13,9 @@ pub struct ParseCloudfront {
     /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
-rt::structure!(ParseCloudfront, PARSE_CLOUDFRONT, 0 => source);
-pub static PARSE_CLOUDFRONT: rt::Schema = rt::Schema::structure(
-    "ParseCloudfront",
-    &[rt::m("source", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParseCloudfront, PARSE_CLOUDFRONT, [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0)]
 );
 /// This processor parses log events that are in JSON format. It can extract JSON key-value pairs and place them under a destination that you specify.
 ///
@@ -30,10 +29,9 @@ pub struct ParseJson {
     /// The location to put the parsed key value pair into. If you omit this parameter, it is placed under the root node.
     pub destination: Option<String>,
 }
-rt::structure!(ParseJson, PARSE_JSON, 0 => source, 1 => destination);
-pub static PARSE_JSON: rt::Schema = rt::Schema::structure(
-    "ParseJSON",
-    &[rt::m("source", &rt::STRING).min(1.0), rt::m("destination", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParseJson, PARSE_JSON = "ParseJSON", [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0), destination[1] = rt::m("destination", &rt::STRING).min(1.0)]
 );
 /// This processor parses a specified field in the original log event into key-value pairs.
 ///
@@ -58,21 +56,12 @@ pub struct ParseKeyValue {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    ParseKeyValue, PARSE_KEY_VALUE, 0 => source, 1 => destination, 2 => field_delimiter,
-    3 => key_value_delimiter, 4 => key_prefix, 5 => non_match_value, 6 =>
-    overwrite_if_exists
-);
-pub static PARSE_KEY_VALUE: rt::Schema = rt::Schema::structure(
-    "ParseKeyValue",
-    &[
-        rt::m("source", &rt::STRING).min(1.0),
-        rt::m("destination", &rt::STRING).min(1.0),
-        rt::m("fieldDelimiter", &rt::STRING).min(1.0),
-        rt::m("keyValueDelimiter", &rt::STRING).min(1.0),
-        rt::m("keyPrefix", &rt::STRING).min(1.0),
-        rt::m("nonMatchValue", &rt::STRING).min(1.0),
-        rt::m("overwriteIfExists", &rt::BOOLEAN),
-    ],
+    ParseKeyValue, PARSE_KEY_VALUE, [source[0] = rt::m("source", &rt::STRING).min(1.0),
+    destination[1] = rt::m("destination", &rt::STRING).min(1.0), field_delimiter[2] =
+    rt::m("fieldDelimiter", &rt::STRING).min(1.0), key_value_delimiter[3] =
+    rt::m("keyValueDelimiter", &rt::STRING).min(1.0), key_prefix[4] = rt::m("keyPrefix",
+    &rt::STRING).min(1.0), non_match_value[5] = rt::m("nonMatchValue", &rt::STRING)
+    .min(1.0), overwrite_if_exists[6] = rt::m("overwriteIfExists", &rt::BOOLEAN)]
 );
 /// Use this processor to parse RDS for PostgreSQL vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parsePostGres](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
 ///
@@ -84,10 +73,8 @@ pub struct ParsePostgres {
     /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
-rt::structure!(ParsePostgres, PARSE_POSTGRES, 0 => source);
-pub static PARSE_POSTGRES: rt::Schema = rt::Schema::structure(
-    "ParsePostgres",
-    &[rt::m("source", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParsePostgres, PARSE_POSTGRES, [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse Route 53 vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseRoute53](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parseRoute53).
 ///
@@ -97,10 +84,8 @@ pub struct ParseRoute53 {
     /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
-rt::structure!(ParseRoute53, PARSE_ROUTE53, 0 => source);
-pub static PARSE_ROUTE53: rt::Schema = rt::Schema::structure(
-    "ParseRoute53",
-    &[rt::m("source", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParseRoute53, PARSE_ROUTE53, [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// This processor converts logs into [Open Cybersecurity Schema Framework (OCSF)](https://ocsf.io) events.
 ///
@@ -117,17 +102,10 @@ pub struct ParseToOcsf {
     pub mapping_version: Option<String>,
 }
 rt::structure!(
-    ParseToOcsf, PARSE_TO_OCSF, 0 => source, 1 => event_source, 2 => ocsf_version, 3 =>
-    mapping_version
-);
-pub static PARSE_TO_OCSF: rt::Schema = rt::Schema::structure(
-    "ParseToOCSF",
-    &[
-        rt::m("source", &rt::STRING).min(1.0),
-        rt::m("eventSource", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ocsfVersion", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("mappingVersion", &rt::STRING).min(1.0),
-    ],
+    ParseToOcsf, PARSE_TO_OCSF = "ParseToOCSF", [source[0] = rt::m("source", &rt::STRING)
+    .min(1.0), event_source[1] = rt::m("eventSource", &rt::ENUM).flags(rt::REQUIRED),
+    ocsf_version[2] = rt::m("ocsfVersion", &rt::ENUM).flags(rt::REQUIRED),
+    mapping_version[3] = rt::m("mappingVersion", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse Amazon VPC vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message.
 ///
@@ -139,10 +117,8 @@ pub struct ParseVpc {
     /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
-rt::structure!(ParseVpc, PARSE_VPC, 0 => source);
-pub static PARSE_VPC: rt::Schema = rt::Schema::structure(
-    "ParseVPC",
-    &[rt::m("source", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParseVpc, PARSE_VPC = "ParseVPC", [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// Use this processor to parse WAF vended logs, extract fields, and and convert them into a JSON format. This processor always processes the entire log event message. For more information about this processor including examples, see [parseWAF](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-parsePostGres).
 ///
@@ -154,10 +130,8 @@ pub struct ParseWaf {
     /// Omit this parameter and the whole log message will be processed by this processor. No other value than `@message` is allowed for `source`.
     pub source: Option<String>,
 }
-rt::structure!(ParseWaf, PARSE_WAF, 0 => source);
-pub static PARSE_WAF: rt::Schema = rt::Schema::structure(
-    "ParseWAF",
-    &[rt::m("source", &rt::STRING).min(1.0)],
+rt::structure!(
+    ParseWaf, PARSE_WAF = "ParseWAF", [source[0] = rt::m("source", &rt::STRING).min(1.0)]
 );
 /// A structure that contains information about one pattern token related to an anomaly.
 ///
@@ -178,18 +152,11 @@ pub struct PatternToken {
     pub inferred_token_name: Option<String>,
 }
 rt::structure!(
-    PatternToken, PATTERN_TOKEN, 0 => dynamic_token_position, 1 => is_dynamic, 2 =>
-    token_string, 3 => enumerations, 4 => inferred_token_name
-);
-pub static PATTERN_TOKEN: rt::Schema = rt::Schema::structure(
-    "PatternToken",
-    &[
-        rt::m("dynamicTokenPosition", &rt::INTEGER),
-        rt::m("isDynamic", &rt::BOOLEAN),
-        rt::m("tokenString", &rt::STRING).min(1.0),
-        rt::m("enumerations", &ENUMERATIONS),
-        rt::m("inferredTokenName", &rt::STRING).min(1.0),
-    ],
+    PatternToken, PATTERN_TOKEN, [dynamic_token_position[0] =
+    rt::m("dynamicTokenPosition", &rt::INTEGER), is_dynamic[1] = rt::m("isDynamic",
+    &rt::BOOLEAN), token_string[2] = rt::m("tokenString", &rt::STRING).min(1.0),
+    enumerations[3] = rt::m("enumerations", &ENUMERATIONS), inferred_token_name[4] =
+    rt::m("inferredTokenName", &rt::STRING).min(1.0)]
 );
 pub static PATTERN_TOKENS: rt::Schema = rt::Schema::list(
     "PatternTokens",
@@ -201,10 +168,9 @@ pub struct Policy {
     /// The contents of the delivery destination policy.
     pub delivery_destination_policy: Option<String>,
 }
-rt::structure!(Policy, POLICY, 0 => delivery_destination_policy);
-pub static POLICY: rt::Schema = rt::Schema::structure(
-    "Policy",
-    &[rt::m("deliveryDestinationPolicy", &rt::STRING).min(1.0)],
+rt::structure!(
+    Policy, POLICY, [delivery_destination_policy[0] = rt::m("deliveryDestinationPolicy",
+    &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum PolicyScope { Account = "ACCOUNT", Resource = "RESOURCE" }
@@ -277,40 +243,23 @@ pub struct Processor {
     pub upper_case_string: Option<UpperCaseString>,
 }
 rt::structure!(
-    Processor, PROCESSOR, 0 => add_keys, 1 => copy_value, 2 => csv, 3 =>
-    date_time_converter, 4 => delete_keys, 5 => grok, 6 => list_to_map, 7 =>
-    lower_case_string, 8 => move_keys, 9 => parse_cloudfront, 10 => parse_json, 11 =>
-    parse_key_value, 12 => parse_route53, 13 => parse_to_ocsf, 14 => parse_postgres, 15
-    => parse_vpc, 16 => parse_waf, 17 => rename_keys, 18 => split_string, 19 =>
-    substitute_string, 20 => trim_string, 21 => type_converter, 22 => upper_case_string
-);
-pub static PROCESSOR: rt::Schema = rt::Schema::structure(
-    "Processor",
-    &[
-        rt::m("addKeys", &ADD_KEYS),
-        rt::m("copyValue", &COPY_VALUE),
-        rt::m("csv", &CSV),
-        rt::m("dateTimeConverter", &DATE_TIME_CONVERTER),
-        rt::m("deleteKeys", &DELETE_KEYS),
-        rt::m("grok", &GROK),
-        rt::m("listToMap", &LIST_TO_MAP),
-        rt::m("lowerCaseString", &LOWER_CASE_STRING),
-        rt::m("moveKeys", &MOVE_KEYS),
-        rt::m("parseCloudfront", &PARSE_CLOUDFRONT),
-        rt::m("parseJSON", &PARSE_JSON),
-        rt::m("parseKeyValue", &PARSE_KEY_VALUE),
-        rt::m("parseRoute53", &PARSE_ROUTE53),
-        rt::m("parseToOCSF", &PARSE_TO_OCSF),
-        rt::m("parsePostgres", &PARSE_POSTGRES),
-        rt::m("parseVPC", &PARSE_VPC),
-        rt::m("parseWAF", &PARSE_WAF),
-        rt::m("renameKeys", &RENAME_KEYS),
-        rt::m("splitString", &SPLIT_STRING),
-        rt::m("substituteString", &SUBSTITUTE_STRING),
-        rt::m("trimString", &TRIM_STRING),
-        rt::m("typeConverter", &TYPE_CONVERTER),
-        rt::m("upperCaseString", &UPPER_CASE_STRING),
-    ],
+    Processor, PROCESSOR, [add_keys[0] = rt::m("addKeys", &ADD_KEYS), copy_value[1] =
+    rt::m("copyValue", &COPY_VALUE), csv[2] = rt::m("csv", &CSV), date_time_converter[3]
+    = rt::m("dateTimeConverter", &DATE_TIME_CONVERTER), delete_keys[4] =
+    rt::m("deleteKeys", &DELETE_KEYS), grok[5] = rt::m("grok", &GROK), list_to_map[6] =
+    rt::m("listToMap", &LIST_TO_MAP), lower_case_string[7] = rt::m("lowerCaseString",
+    &LOWER_CASE_STRING), move_keys[8] = rt::m("moveKeys", &MOVE_KEYS),
+    parse_cloudfront[9] = rt::m("parseCloudfront", &PARSE_CLOUDFRONT), parse_json[10] =
+    rt::m("parseJSON", &PARSE_JSON), parse_key_value[11] = rt::m("parseKeyValue",
+    &PARSE_KEY_VALUE), parse_route53[12] = rt::m("parseRoute53", &PARSE_ROUTE53),
+    parse_to_ocsf[13] = rt::m("parseToOCSF", &PARSE_TO_OCSF), parse_postgres[14] =
+    rt::m("parsePostgres", &PARSE_POSTGRES), parse_vpc[15] = rt::m("parseVPC",
+    &PARSE_VPC), parse_waf[16] = rt::m("parseWAF", &PARSE_WAF), rename_keys[17] =
+    rt::m("renameKeys", &RENAME_KEYS), split_string[18] = rt::m("splitString",
+    &SPLIT_STRING), substitute_string[19] = rt::m("substituteString",
+    &SUBSTITUTE_STRING), trim_string[20] = rt::m("trimString", &TRIM_STRING),
+    type_converter[21] = rt::m("typeConverter", &TYPE_CONVERTER), upper_case_string[22] =
+    rt::m("upperCaseString", &UPPER_CASE_STRING)]
 );
 pub static PROCESSORS: rt::Schema = rt::Schema::list(
     "Processors",
@@ -407,19 +356,12 @@ pub struct PutAccountPolicyRequest {
     pub dry_run: Option<bool>,
 }
 rt::structure!(
-    PutAccountPolicyRequest, PUT_ACCOUNT_POLICY_REQUEST, 0 => policy_name, 1 =>
-    policy_document, 2 => policy_type, 3 => scope, 4 => selection_criteria, 5 => dry_run
-);
-pub static PUT_ACCOUNT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccountPolicyRequest",
-    &[
-        rt::m("policyName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("scope", &rt::ENUM),
-        rt::m("selectionCriteria", &rt::STRING),
-        rt::m("dryRun", &rt::BOOLEAN),
-    ],
+    PutAccountPolicyRequest, PUT_ACCOUNT_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING).flags(rt::REQUIRED), policy_document[1] =
+    rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED), policy_type[2] =
+    rt::m("policyType", &rt::ENUM).flags(rt::REQUIRED), scope[3] = rt::m("scope",
+    &rt::ENUM), selection_criteria[4] = rt::m("selectionCriteria", &rt::STRING),
+    dry_run[5] = rt::m("dryRun", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccountPolicyResponse {
@@ -429,12 +371,9 @@ pub struct PutAccountPolicyResponse {
     pub dry_run_result: Option<DryRunResult>,
 }
 rt::structure!(
-    PutAccountPolicyResponse, PUT_ACCOUNT_POLICY_RESPONSE, 0 => account_policy, 1 =>
-    dry_run_result
-);
-pub static PUT_ACCOUNT_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutAccountPolicyResponse",
-    &[rt::m("accountPolicy", &ACCOUNT_POLICY), rt::m("dryRunResult", &DRY_RUN_RESULT)],
+    PutAccountPolicyResponse, PUT_ACCOUNT_POLICY_RESPONSE, [account_policy[0] =
+    rt::m("accountPolicy", &ACCOUNT_POLICY), dry_run_result[1] = rt::m("dryRunResult",
+    &DRY_RUN_RESULT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBearerTokenAuthenticationRequest {
@@ -456,15 +395,10 @@ pub struct PutBearerTokenAuthenticationRequest {
     pub bearer_token_authentication_enabled: bool,
 }
 rt::structure!(
-    PutBearerTokenAuthenticationRequest, PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST, 0 =>
-    log_group_identifier, 1 => bearer_token_authentication_enabled
-);
-pub static PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBearerTokenAuthenticationRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    PutBearerTokenAuthenticationRequest, PUT_BEARER_TOKEN_AUTHENTICATION_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), bearer_token_authentication_enabled[1] =
+    rt::m("bearerTokenAuthenticationEnabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyRequest {
@@ -487,15 +421,10 @@ pub struct PutDataProtectionPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutDataProtectionPolicyRequest, PUT_DATA_PROTECTION_POLICY_REQUEST, 0 =>
-    log_group_identifier, 1 => policy_document
-);
-pub static PUT_DATA_PROTECTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDataProtectionPolicyRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutDataProtectionPolicyRequest, PUT_DATA_PROTECTION_POLICY_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), policy_document[1] = rt::m("policyDocument",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyResponse {
@@ -507,16 +436,10 @@ pub struct PutDataProtectionPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    PutDataProtectionPolicyResponse, PUT_DATA_PROTECTION_POLICY_RESPONSE, 0 =>
-    log_group_identifier, 1 => policy_document, 2 => last_updated_time
-);
-pub static PUT_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutDataProtectionPolicyResponse",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
-        rt::m("policyDocument", &rt::STRING),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    PutDataProtectionPolicyResponse, PUT_DATA_PROTECTION_POLICY_RESPONSE,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING).min(1.0),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING), last_updated_time[2] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationPolicyRequest {
@@ -526,15 +449,10 @@ pub struct PutDeliveryDestinationPolicyRequest {
     pub delivery_destination_policy: String,
 }
 rt::structure!(
-    PutDeliveryDestinationPolicyRequest, PUT_DELIVERY_DESTINATION_POLICY_REQUEST, 0 =>
-    delivery_destination_name, 1 => delivery_destination_policy
-);
-pub static PUT_DELIVERY_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDeliveryDestinationPolicyRequest",
-    &[
-        rt::m("deliveryDestinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("deliveryDestinationPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    PutDeliveryDestinationPolicyRequest, PUT_DELIVERY_DESTINATION_POLICY_REQUEST,
+    [delivery_destination_name[0] = rt::m("deliveryDestinationName", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), delivery_destination_policy[1] =
+    rt::m("deliveryDestinationPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationPolicyResponse {
@@ -542,12 +460,8 @@ pub struct PutDeliveryDestinationPolicyResponse {
     pub policy: Option<Policy>,
 }
 rt::structure!(
-    PutDeliveryDestinationPolicyResponse, PUT_DELIVERY_DESTINATION_POLICY_RESPONSE, 0 =>
-    policy
-);
-pub static PUT_DELIVERY_DESTINATION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutDeliveryDestinationPolicyResponse",
-    &[rt::m("policy", &POLICY)],
+    PutDeliveryDestinationPolicyResponse, PUT_DELIVERY_DESTINATION_POLICY_RESPONSE,
+    [policy[0] = rt::m("policy", &POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationRequest {
@@ -576,20 +490,12 @@ pub struct PutDeliveryDestinationRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDeliveryDestinationRequest, PUT_DELIVERY_DESTINATION_REQUEST, 0 => name, 1 =>
-    output_format, 2 => delivery_destination_configuration, 3 =>
-    delivery_destination_type, 4 => role_arn, 5 => tags
-);
-pub static PUT_DELIVERY_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDeliveryDestinationRequest",
-    &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("outputFormat", &rt::ENUM),
-        rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
-        rt::m("deliveryDestinationType", &rt::ENUM),
-        rt::m("roleArn", &rt::STRING),
-        rt::m("tags", &TAGS),
-    ],
+    PutDeliveryDestinationRequest, PUT_DELIVERY_DESTINATION_REQUEST, [name[0] =
+    rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0), output_format[1] =
+    rt::m("outputFormat", &rt::ENUM), delivery_destination_configuration[2] =
+    rt::m("deliveryDestinationConfiguration", &DELIVERY_DESTINATION_CONFIGURATION),
+    delivery_destination_type[3] = rt::m("deliveryDestinationType", &rt::ENUM),
+    role_arn[4] = rt::m("roleArn", &rt::STRING), tags[5] = rt::m("tags", &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliveryDestinationResponse {
@@ -597,12 +503,8 @@ pub struct PutDeliveryDestinationResponse {
     pub delivery_destination: Option<DeliveryDestination>,
 }
 rt::structure!(
-    PutDeliveryDestinationResponse, PUT_DELIVERY_DESTINATION_RESPONSE, 0 =>
-    delivery_destination
-);
-pub static PUT_DELIVERY_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutDeliveryDestinationResponse",
-    &[rt::m("deliveryDestination", &DELIVERY_DESTINATION)],
+    PutDeliveryDestinationResponse, PUT_DELIVERY_DESTINATION_RESPONSE,
+    [delivery_destination[0] = rt::m("deliveryDestination", &DELIVERY_DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliverySourceRequest {
@@ -663,18 +565,12 @@ pub struct PutDeliverySourceRequest {
     pub delivery_source_configuration: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDeliverySourceRequest, PUT_DELIVERY_SOURCE_REQUEST, 0 => name, 1 => resource_arn,
-    2 => log_type, 3 => tags, 4 => delivery_source_configuration
-);
-pub static PUT_DELIVERY_SOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDeliverySourceRequest",
-    &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("logType", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("tags", &TAGS),
-        rt::m("deliverySourceConfiguration", &DELIVERY_SOURCE_CONFIGURATION),
-    ],
+    PutDeliverySourceRequest, PUT_DELIVERY_SOURCE_REQUEST, [name[0] = rt::m("name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_arn[1] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED), log_type[2] = rt::m("logType", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("tags", &TAGS),
+    delivery_source_configuration[4] = rt::m("deliverySourceConfiguration",
+    &DELIVERY_SOURCE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDeliverySourceResponse {
@@ -682,11 +578,8 @@ pub struct PutDeliverySourceResponse {
     pub delivery_source: Option<DeliverySource>,
 }
 rt::structure!(
-    PutDeliverySourceResponse, PUT_DELIVERY_SOURCE_RESPONSE, 0 => delivery_source
-);
-pub static PUT_DELIVERY_SOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutDeliverySourceResponse",
-    &[rt::m("deliverySource", &DELIVERY_SOURCE)],
+    PutDeliverySourceResponse, PUT_DELIVERY_SOURCE_RESPONSE, [delivery_source[0] =
+    rt::m("deliverySource", &DELIVERY_SOURCE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationPolicyRequest {
@@ -700,16 +593,10 @@ pub struct PutDestinationPolicyRequest {
     pub force_update: Option<bool>,
 }
 rt::structure!(
-    PutDestinationPolicyRequest, PUT_DESTINATION_POLICY_REQUEST, 0 => destination_name, 1
-    => access_policy, 2 => force_update
-);
-pub static PUT_DESTINATION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDestinationPolicyRequest",
-    &[
-        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("forceUpdate", &rt::BOOLEAN),
-    ],
+    PutDestinationPolicyRequest, PUT_DESTINATION_POLICY_REQUEST, [destination_name[0] =
+    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), access_policy[1]
+    = rt::m("accessPolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0), force_update[2] =
+    rt::m("forceUpdate", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationRequest {
@@ -725,27 +612,20 @@ pub struct PutDestinationRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PutDestinationRequest, PUT_DESTINATION_REQUEST, 0 => destination_name, 1 =>
-    target_arn, 2 => role_arn, 3 => tags
-);
-pub static PUT_DESTINATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutDestinationRequest",
-    &[
-        rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("tags", &TAGS),
-    ],
+    PutDestinationRequest, PUT_DESTINATION_REQUEST, [destination_name[0] =
+    rt::m("destinationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), target_arn[1] =
+    rt::m("targetArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[2] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[3] = rt::m("tags",
+    &TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDestinationResponse {
     /// The destination.
     pub destination: Option<Destination>,
 }
-rt::structure!(PutDestinationResponse, PUT_DESTINATION_RESPONSE, 0 => destination);
-pub static PUT_DESTINATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutDestinationResponse",
-    &[rt::m("destination", &DESTINATION)],
+rt::structure!(
+    PutDestinationResponse, PUT_DESTINATION_RESPONSE, [destination[0] =
+    rt::m("destination", &DESTINATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyRequest {
@@ -761,25 +641,19 @@ pub struct PutIndexPolicyRequest {
     pub policy_document: String,
 }
 rt::structure!(
-    PutIndexPolicyRequest, PUT_INDEX_POLICY_REQUEST, 0 => log_group_identifier, 1 =>
-    policy_document
-);
-pub static PUT_INDEX_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutIndexPolicyRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    PutIndexPolicyRequest, PUT_INDEX_POLICY_REQUEST, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIndexPolicyResponse {
     /// The index policy that you just created or updated.
     pub index_policy: Option<IndexPolicy>,
 }
-rt::structure!(PutIndexPolicyResponse, PUT_INDEX_POLICY_RESPONSE, 0 => index_policy);
-pub static PUT_INDEX_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutIndexPolicyResponse",
-    &[rt::m("indexPolicy", &INDEX_POLICY)],
+rt::structure!(
+    PutIndexPolicyResponse, PUT_INDEX_POLICY_RESPONSE, [index_policy[0] =
+    rt::m("indexPolicy", &INDEX_POLICY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIntegrationRequest {
@@ -791,16 +665,10 @@ pub struct PutIntegrationRequest {
     pub integration_type: IntegrationType,
 }
 rt::structure!(
-    PutIntegrationRequest, PUT_INTEGRATION_REQUEST, 0 => integration_name, 1 =>
-    resource_config, 2 => integration_type
-);
-pub static PUT_INTEGRATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutIntegrationRequest",
-    &[
-        rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("resourceConfig", &RESOURCE_CONFIG).flags(rt::REQUIRED),
-        rt::m("integrationType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    PutIntegrationRequest, PUT_INTEGRATION_REQUEST, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    resource_config[1] = rt::m("resourceConfig", &RESOURCE_CONFIG).flags(rt::REQUIRED),
+    integration_type[2] = rt::m("integrationType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutIntegrationResponse {
@@ -812,15 +680,9 @@ pub struct PutIntegrationResponse {
     pub integration_status: Option<IntegrationStatus>,
 }
 rt::structure!(
-    PutIntegrationResponse, PUT_INTEGRATION_RESPONSE, 0 => integration_name, 1 =>
-    integration_status
-);
-pub static PUT_INTEGRATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutIntegrationResponse",
-    &[
-        rt::m("integrationName", &rt::STRING).min(1.0),
-        rt::m("integrationStatus", &rt::ENUM),
-    ],
+    PutIntegrationResponse, PUT_INTEGRATION_RESPONSE, [integration_name[0] =
+    rt::m("integrationName", &rt::STRING).min(1.0), integration_status[1] =
+    rt::m("integrationStatus", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsRequest {
@@ -838,18 +700,11 @@ pub struct PutLogEventsRequest {
     pub entity: Option<Entity>,
 }
 rt::structure!(
-    PutLogEventsRequest, PUT_LOG_EVENTS_REQUEST, 0 => log_group_name, 1 =>
-    log_stream_name, 2 => log_events, 3 => sequence_token, 4 => entity
-);
-pub static PUT_LOG_EVENTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutLogEventsRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("logEvents", &INPUT_LOG_EVENTS).flags(rt::REQUIRED).min(1.0),
-        rt::m("sequenceToken", &rt::STRING).min(1.0),
-        rt::m("entity", &ENTITY),
-    ],
+    PutLogEventsRequest, PUT_LOG_EVENTS_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_stream_name[1] =
+    rt::m("logStreamName", &rt::STRING).flags(rt::REQUIRED).min(1.0), log_events[2] =
+    rt::m("logEvents", &INPUT_LOG_EVENTS).flags(rt::REQUIRED).min(1.0), sequence_token[3]
+    = rt::m("sequenceToken", &rt::STRING).min(1.0), entity[4] = rt::m("entity", &ENTITY)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogEventsResponse {
@@ -867,16 +722,10 @@ pub struct PutLogEventsResponse {
     pub rejected_entity_info: Option<RejectedEntityInfo>,
 }
 rt::structure!(
-    PutLogEventsResponse, PUT_LOG_EVENTS_RESPONSE, 0 => next_sequence_token, 1 =>
-    rejected_log_events_info, 2 => rejected_entity_info
-);
-pub static PUT_LOG_EVENTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutLogEventsResponse",
-    &[
-        rt::m("nextSequenceToken", &rt::STRING).min(1.0),
-        rt::m("rejectedLogEventsInfo", &REJECTED_LOG_EVENTS_INFO),
-        rt::m("rejectedEntityInfo", &REJECTED_ENTITY_INFO),
-    ],
+    PutLogEventsResponse, PUT_LOG_EVENTS_RESPONSE, [next_sequence_token[0] =
+    rt::m("nextSequenceToken", &rt::STRING).min(1.0), rejected_log_events_info[1] =
+    rt::m("rejectedLogEventsInfo", &REJECTED_LOG_EVENTS_INFO), rejected_entity_info[2] =
+    rt::m("rejectedEntityInfo", &REJECTED_ENTITY_INFO)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutLogGroupDeletionProtectionRequest {
@@ -898,15 +747,10 @@ pub struct PutLogGroupDeletionProtectionRequest {
     pub deletion_protection_enabled: bool,
 }
 rt::structure!(
-    PutLogGroupDeletionProtectionRequest, PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST, 0 =>
-    log_group_identifier, 1 => deletion_protection_enabled
-);
-pub static PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutLogGroupDeletionProtectionRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("deletionProtectionEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    PutLogGroupDeletionProtectionRequest, PUT_LOG_GROUP_DELETION_PROTECTION_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), deletion_protection_enabled[1] =
+    rt::m("deletionProtectionEnabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMetricFilterRequest {
@@ -928,24 +772,16 @@ pub struct PutMetricFilterRequest {
     pub emit_system_field_dimensions: Option<Vec<String>>,
 }
 rt::structure!(
-    PutMetricFilterRequest, PUT_METRIC_FILTER_REQUEST, 0 => log_group_name, 1 =>
-    filter_name, 2 => filter_pattern, 3 => metric_transformations, 4 =>
-    apply_on_transformed_logs, 5 => field_selection_criteria, 6 =>
-    emit_system_field_dimensions
-);
-pub static PUT_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutMetricFilterRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
-        rt::m("emitSystemFieldDimensions", &EMIT_SYSTEM_FIELDS),
-    ],
+    PutMetricFilterRequest, PUT_METRIC_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
+    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern[2] =
+    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    metric_transformations[3] = rt::m("metricTransformations", &METRIC_TRANSFORMATIONS)
+    .flags(rt::REQUIRED).min(1.0), apply_on_transformed_logs[4] =
+    rt::m("applyOnTransformedLogs", &rt::BOOLEAN), field_selection_criteria[5] =
+    rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_field_dimensions[6] = rt::m("emitSystemFieldDimensions",
+    &EMIT_SYSTEM_FIELDS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionRequest {
@@ -969,21 +805,13 @@ pub struct PutQueryDefinitionRequest {
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
-    PutQueryDefinitionRequest, PUT_QUERY_DEFINITION_REQUEST, 0 => query_language, 1 =>
-    name, 2 => query_definition_id, 3 => log_group_names, 4 => query_string, 5 =>
-    client_token, 6 => parameters
-);
-pub static PUT_QUERY_DEFINITION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutQueryDefinitionRequest",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("queryDefinitionId", &rt::STRING).min(1.0),
-        rt::m("logGroupNames", &LOG_GROUP_NAMES),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(36.0),
-        rt::m("parameters", &QUERY_PARAMETER_LIST),
-    ],
+    PutQueryDefinitionRequest, PUT_QUERY_DEFINITION_REQUEST, [query_language[0] =
+    rt::m("queryLanguage", &rt::ENUM), name[1] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), query_definition_id[2] = rt::m("queryDefinitionId",
+    &rt::STRING).min(1.0), log_group_names[3] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    query_string[4] = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    client_token[5] = rt::m("clientToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN)
+    .min(36.0), parameters[6] = rt::m("parameters", &QUERY_PARAMETER_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutQueryDefinitionResponse {
@@ -991,11 +819,8 @@ pub struct PutQueryDefinitionResponse {
     pub query_definition_id: Option<String>,
 }
 rt::structure!(
-    PutQueryDefinitionResponse, PUT_QUERY_DEFINITION_RESPONSE, 0 => query_definition_id
-);
-pub static PUT_QUERY_DEFINITION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutQueryDefinitionResponse",
-    &[rt::m("queryDefinitionId", &rt::STRING).min(1.0)],
+    PutQueryDefinitionResponse, PUT_QUERY_DEFINITION_RESPONSE, [query_definition_id[0] =
+    rt::m("queryDefinitionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
@@ -1017,17 +842,10 @@ pub struct PutResourcePolicyRequest {
     pub expected_revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, 0 => policy_name, 1 =>
-    policy_document, 2 => resource_arn, 3 => expected_revision_id
-);
-pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyRequest",
-    &[
-        rt::m("policyName", &rt::STRING),
-        rt::m("policyDocument", &rt::STRING).min(1.0),
-        rt::m("resourceArn", &rt::STRING),
-        rt::m("expectedRevisionId", &rt::STRING).min(1.0),
-    ],
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [policy_name[0] =
+    rt::m("policyName", &rt::STRING), policy_document[1] = rt::m("policyDocument",
+    &rt::STRING).min(1.0), resource_arn[2] = rt::m("resourceArn", &rt::STRING),
+    expected_revision_id[3] = rt::m("expectedRevisionId", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -1037,15 +855,9 @@ pub struct PutResourcePolicyResponse {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, 0 => resource_policy, 1 =>
-    revision_id
-);
-pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyResponse",
-    &[
-        rt::m("resourcePolicy", &RESOURCE_POLICY),
-        rt::m("revisionId", &rt::STRING).min(1.0),
-    ],
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [resource_policy[0] =
+    rt::m("resourcePolicy", &RESOURCE_POLICY), revision_id[1] = rt::m("revisionId",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRetentionPolicyRequest {
@@ -1054,15 +866,9 @@ pub struct PutRetentionPolicyRequest {
     pub retention_in_days: i32,
 }
 rt::structure!(
-    PutRetentionPolicyRequest, PUT_RETENTION_POLICY_REQUEST, 0 => log_group_name, 1 =>
-    retention_in_days
-);
-pub static PUT_RETENTION_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRetentionPolicyRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("retentionInDays", &rt::INTEGER).flags(rt::REQUIRED),
-    ],
+    PutRetentionPolicyRequest, PUT_RETENTION_POLICY_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), retention_in_days[1]
+    = rt::m("retentionInDays", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageTierPolicyRequest {
@@ -1070,11 +876,8 @@ pub struct PutStorageTierPolicyRequest {
     pub storage_tier: StorageTier,
 }
 rt::structure!(
-    PutStorageTierPolicyRequest, PUT_STORAGE_TIER_POLICY_REQUEST, 0 => storage_tier
-);
-pub static PUT_STORAGE_TIER_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutStorageTierPolicyRequest",
-    &[rt::m("storageTier", &rt::ENUM).flags(rt::REQUIRED)],
+    PutStorageTierPolicyRequest, PUT_STORAGE_TIER_POLICY_REQUEST, [storage_tier[0] =
+    rt::m("storageTier", &rt::ENUM).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageTierPolicyResponse {
@@ -1084,12 +887,9 @@ pub struct PutStorageTierPolicyResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    PutStorageTierPolicyResponse, PUT_STORAGE_TIER_POLICY_RESPONSE, 0 => storage_tier, 1
-    => last_updated_time
-);
-pub static PUT_STORAGE_TIER_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutStorageTierPolicyResponse",
-    &[rt::m("storageTier", &rt::ENUM), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
+    PutStorageTierPolicyResponse, PUT_STORAGE_TIER_POLICY_RESPONSE, [storage_tier[0] =
+    rt::m("storageTier", &rt::ENUM), last_updated_time[1] = rt::m("lastUpdatedTime",
+    &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSubscriptionFilterRequest {
@@ -1120,24 +920,16 @@ pub struct PutSubscriptionFilterRequest {
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
-    PutSubscriptionFilterRequest, PUT_SUBSCRIPTION_FILTER_REQUEST, 0 => log_group_name, 1
-    => filter_name, 2 => filter_pattern, 3 => destination_arn, 4 => role_arn, 5 =>
-    distribution, 6 => apply_on_transformed_logs, 7 => field_selection_criteria, 8 =>
-    emit_system_fields
-);
-pub static PUT_SUBSCRIPTION_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutSubscriptionFilterRequest",
-    &[
-        rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("roleArn", &rt::STRING).min(1.0),
-        rt::m("distribution", &rt::ENUM),
-        rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
-        rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS),
-    ],
+    PutSubscriptionFilterRequest, PUT_SUBSCRIPTION_FILTER_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_name[1] =
+    rt::m("filterName", &rt::STRING).flags(rt::REQUIRED).min(1.0), filter_pattern[2] =
+    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0), destination_arn[3]
+    = rt::m("destinationArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), role_arn[4] =
+    rt::m("roleArn", &rt::STRING).min(1.0), distribution[5] = rt::m("distribution",
+    &rt::ENUM), apply_on_transformed_logs[6] = rt::m("applyOnTransformedLogs",
+    &rt::BOOLEAN), field_selection_criteria[7] = rt::m("fieldSelectionCriteria",
+    &rt::STRING).min(0.0), emit_system_fields[8] = rt::m("emitSystemFields",
+    &EMIT_SYSTEM_FIELDS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSyslogConfigurationRequest {
@@ -1147,15 +939,10 @@ pub struct PutSyslogConfigurationRequest {
     pub vpc_endpoint_id: Option<String>,
 }
 rt::structure!(
-    PutSyslogConfigurationRequest, PUT_SYSLOG_CONFIGURATION_REQUEST, 0 =>
-    log_group_identifier, 1 => vpc_endpoint_id
-);
-pub static PUT_SYSLOG_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutSyslogConfigurationRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("vpcEndpointId", &rt::STRING),
-    ],
+    PutSyslogConfigurationRequest, PUT_SYSLOG_CONFIGURATION_REQUEST,
+    [log_group_identifier[0] = rt::m("logGroupIdentifier", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), vpc_endpoint_id[1] = rt::m("vpcEndpointId",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutTransformerRequest {
@@ -1165,13 +952,8 @@ pub struct PutTransformerRequest {
     pub transformer_config: Vec<Processor>,
 }
 rt::structure!(
-    PutTransformerRequest, PUT_TRANSFORMER_REQUEST, 0 => log_group_identifier, 1 =>
-    transformer_config
-);
-pub static PUT_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutTransformerRequest",
-    &[
-        rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
-    ],
+    PutTransformerRequest, PUT_TRANSFORMER_REQUEST, [log_group_identifier[0] =
+    rt::m("logGroupIdentifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    transformer_config[1] = rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED)
+    .min(1.0)]
 );

@@ -11,10 +11,9 @@ pub struct QueryCompileError {
     /// Reserved.
     pub message: Option<String>,
 }
-rt::structure!(QueryCompileError, QUERY_COMPILE_ERROR, 0 => location, 1 => message);
-pub static QUERY_COMPILE_ERROR: rt::Schema = rt::Schema::structure(
-    "QueryCompileError",
-    &[rt::m("location", &QUERY_COMPILE_ERROR_LOCATION), rt::m("message", &rt::STRING)],
+rt::structure!(
+    QueryCompileError, QUERY_COMPILE_ERROR, [location[0] = rt::m("location",
+    &QUERY_COMPILE_ERROR_LOCATION), message[1] = rt::m("message", &rt::STRING)]
 );
 /// Reserved.
 #[derive(Clone, Default, PartialEq)]
@@ -25,12 +24,9 @@ pub struct QueryCompileErrorLocation {
     pub end_char_offset: Option<i32>,
 }
 rt::structure!(
-    QueryCompileErrorLocation, QUERY_COMPILE_ERROR_LOCATION, 0 => start_char_offset, 1 =>
-    end_char_offset
-);
-pub static QUERY_COMPILE_ERROR_LOCATION: rt::Schema = rt::Schema::structure(
-    "QueryCompileErrorLocation",
-    &[rt::m("startCharOffset", &rt::INTEGER), rt::m("endCharOffset", &rt::INTEGER)],
+    QueryCompileErrorLocation, QUERY_COMPILE_ERROR_LOCATION, [start_char_offset[0] =
+    rt::m("startCharOffset", &rt::INTEGER), end_char_offset[1] = rt::m("endCharOffset",
+    &rt::INTEGER)]
 );
 /// This structure contains details about a saved CloudWatch Logs Insights query definition.
 #[derive(Clone, Default, PartialEq)]
@@ -51,20 +47,12 @@ pub struct QueryDefinition {
     pub parameters: Option<Vec<QueryParameter>>,
 }
 rt::structure!(
-    QueryDefinition, QUERY_DEFINITION, 0 => query_language, 1 => query_definition_id, 2
-    => name, 3 => query_string, 4 => last_modified, 5 => log_group_names, 6 => parameters
-);
-pub static QUERY_DEFINITION: rt::Schema = rt::Schema::structure(
-    "QueryDefinition",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryDefinitionId", &rt::STRING).min(1.0),
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("queryString", &rt::STRING).min(1.0),
-        rt::m("lastModified", &rt::LONG).min(0.0),
-        rt::m("logGroupNames", &LOG_GROUP_NAMES),
-        rt::m("parameters", &QUERY_PARAMETER_LIST),
-    ],
+    QueryDefinition, QUERY_DEFINITION, [query_language[0] = rt::m("queryLanguage",
+    &rt::ENUM), query_definition_id[1] = rt::m("queryDefinitionId", &rt::STRING)
+    .min(1.0), name[2] = rt::m("name", &rt::STRING).min(1.0), query_string[3] =
+    rt::m("queryString", &rt::STRING).min(1.0), last_modified[4] = rt::m("lastModified",
+    &rt::LONG).min(0.0), log_group_names[5] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    parameters[6] = rt::m("parameters", &QUERY_PARAMETER_LIST)]
 );
 pub static QUERY_DEFINITION_LIST: rt::Schema = rt::Schema::list(
     "QueryDefinitionList",
@@ -93,23 +81,13 @@ pub struct QueryInfo {
     pub user_identity: Option<String>,
 }
 rt::structure!(
-    QueryInfo, QUERY_INFO, 0 => query_language, 1 => query_id, 2 => query_string, 3 =>
-    status, 4 => create_time, 5 => log_group_name, 6 => query_duration, 7 =>
-    bytes_scanned, 8 => user_identity
-);
-pub static QUERY_INFO: rt::Schema = rt::Schema::structure(
-    "QueryInfo",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryId", &rt::STRING).min(1.0),
-        rt::m("queryString", &rt::STRING).min(0.0),
-        rt::m("status", &rt::ENUM),
-        rt::m("createTime", &rt::LONG).min(0.0),
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("queryDuration", &rt::LONG),
-        rt::m("bytesScanned", &rt::DOUBLE),
-        rt::m("userIdentity", &rt::STRING).min(1.0),
-    ],
+    QueryInfo, QUERY_INFO, [query_language[0] = rt::m("queryLanguage", &rt::ENUM),
+    query_id[1] = rt::m("queryId", &rt::STRING).min(1.0), query_string[2] =
+    rt::m("queryString", &rt::STRING).min(0.0), status[3] = rt::m("status", &rt::ENUM),
+    create_time[4] = rt::m("createTime", &rt::LONG).min(0.0), log_group_name[5] =
+    rt::m("logGroupName", &rt::STRING).min(1.0), query_duration[6] =
+    rt::m("queryDuration", &rt::LONG), bytes_scanned[7] = rt::m("bytesScanned",
+    &rt::DOUBLE), user_identity[8] = rt::m("userIdentity", &rt::STRING).min(1.0)]
 );
 pub static QUERY_INFO_LIST: rt::Schema = rt::Schema::list(
     "QueryInfoList",
@@ -129,15 +107,9 @@ pub struct QueryParameter {
     pub description: Option<String>,
 }
 rt::structure!(
-    QueryParameter, QUERY_PARAMETER, 0 => name, 1 => default_value, 2 => description
-);
-pub static QUERY_PARAMETER: rt::Schema = rt::Schema::structure(
-    "QueryParameter",
-    &[
-        rt::m("name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("defaultValue", &rt::STRING),
-        rt::m("description", &rt::STRING),
-    ],
+    QueryParameter, QUERY_PARAMETER, [name[0] = rt::m("name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), default_value[1] = rt::m("defaultValue", &rt::STRING),
+    description[2] = rt::m("description", &rt::STRING)]
 );
 pub static QUERY_PARAMETER_LIST: rt::Schema = rt::Schema::list(
     "QueryParameterList",
@@ -168,21 +140,13 @@ pub struct QueryStatistics {
     pub result_count: Option<f64>,
 }
 rt::structure!(
-    QueryStatistics, QUERY_STATISTICS, 0 => records_matched, 1 => records_scanned, 2 =>
-    estimated_records_skipped, 3 => bytes_scanned, 4 => estimated_bytes_skipped, 5 =>
-    log_groups_scanned, 6 => result_count
-);
-pub static QUERY_STATISTICS: rt::Schema = rt::Schema::structure(
-    "QueryStatistics",
-    &[
-        rt::m("recordsMatched", &rt::DOUBLE),
-        rt::m("recordsScanned", &rt::DOUBLE),
-        rt::m("estimatedRecordsSkipped", &rt::DOUBLE),
-        rt::m("bytesScanned", &rt::DOUBLE),
-        rt::m("estimatedBytesSkipped", &rt::DOUBLE),
-        rt::m("logGroupsScanned", &rt::DOUBLE),
-        rt::m("resultCount", &rt::DOUBLE),
-    ],
+    QueryStatistics, QUERY_STATISTICS, [records_matched[0] = rt::m("recordsMatched",
+    &rt::DOUBLE), records_scanned[1] = rt::m("recordsScanned", &rt::DOUBLE),
+    estimated_records_skipped[2] = rt::m("estimatedRecordsSkipped", &rt::DOUBLE),
+    bytes_scanned[3] = rt::m("bytesScanned", &rt::DOUBLE), estimated_bytes_skipped[4] =
+    rt::m("estimatedBytesSkipped", &rt::DOUBLE), log_groups_scanned[5] =
+    rt::m("logGroupsScanned", &rt::DOUBLE), result_count[6] = rt::m("resultCount",
+    &rt::DOUBLE)]
 );
 rt::string_enum! {
     pub enum QueryStatus { Scheduled = "Scheduled", Running = "Running", Complete =

@@ -11,10 +11,9 @@ pub struct RecordField {
     /// If this is `true`, the record field must be present in the `recordFields` parameter provided to a [CreateDelivery](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateDelivery.html) or [UpdateDeliveryConfiguration](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_UpdateDeliveryConfiguration.html) operation.
     pub mandatory: Option<bool>,
 }
-rt::structure!(RecordField, RECORD_FIELD, 0 => name, 1 => mandatory);
-pub static RECORD_FIELD: rt::Schema = rt::Schema::structure(
-    "RecordField",
-    &[rt::m("name", &rt::STRING).min(1.0), rt::m("mandatory", &rt::BOOLEAN)],
+rt::structure!(
+    RecordField, RECORD_FIELD, [name[0] = rt::m("name", &rt::STRING).min(1.0),
+    mandatory[1] = rt::m("mandatory", &rt::BOOLEAN)]
 );
 pub static RECORD_FIELDS: rt::Schema = rt::Schema::list(
     "RecordFields",
@@ -26,10 +25,9 @@ pub struct RejectedEntityInfo {
     /// The type of error that caused the rejection of the entity when calling `PutLogEvents`.
     pub error_type: EntityRejectionErrorType,
 }
-rt::structure!(RejectedEntityInfo, REJECTED_ENTITY_INFO, 0 => error_type);
-pub static REJECTED_ENTITY_INFO: rt::Schema = rt::Schema::structure(
-    "RejectedEntityInfo",
-    &[rt::m("errorType", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    RejectedEntityInfo, REJECTED_ENTITY_INFO, [error_type[0] = rt::m("errorType",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Represents the rejected events.
 #[derive(Clone, Default, PartialEq)]
@@ -42,16 +40,10 @@ pub struct RejectedLogEventsInfo {
     pub expired_log_event_end_index: Option<i32>,
 }
 rt::structure!(
-    RejectedLogEventsInfo, REJECTED_LOG_EVENTS_INFO, 0 => too_new_log_event_start_index,
-    1 => too_old_log_event_end_index, 2 => expired_log_event_end_index
-);
-pub static REJECTED_LOG_EVENTS_INFO: rt::Schema = rt::Schema::structure(
-    "RejectedLogEventsInfo",
-    &[
-        rt::m("tooNewLogEventStartIndex", &rt::INTEGER),
-        rt::m("tooOldLogEventEndIndex", &rt::INTEGER),
-        rt::m("expiredLogEventEndIndex", &rt::INTEGER),
-    ],
+    RejectedLogEventsInfo, REJECTED_LOG_EVENTS_INFO, [too_new_log_event_start_index[0] =
+    rt::m("tooNewLogEventStartIndex", &rt::INTEGER), too_old_log_event_end_index[1] =
+    rt::m("tooOldLogEventEndIndex", &rt::INTEGER), expired_log_event_end_index[2] =
+    rt::m("expiredLogEventEndIndex", &rt::INTEGER)]
 );
 pub static RENAME_KEY_ENTRIES: rt::Schema = rt::Schema::list(
     "RenameKeyEntries",
@@ -68,15 +60,10 @@ pub struct RenameKeyEntry {
     pub overwrite_if_exists: Option<bool>,
 }
 rt::structure!(
-    RenameKeyEntry, RENAME_KEY_ENTRY, 0 => key, 1 => rename_to, 2 => overwrite_if_exists
-);
-pub static RENAME_KEY_ENTRY: rt::Schema = rt::Schema::structure(
-    "RenameKeyEntry",
-    &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("renameTo", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("overwriteIfExists", &rt::BOOLEAN),
-    ],
+    RenameKeyEntry, RENAME_KEY_ENTRY, [key[0] = rt::m("key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), rename_to[1] = rt::m("renameTo", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), overwrite_if_exists[2] = rt::m("overwriteIfExists",
+    &rt::BOOLEAN)]
 );
 /// Use this processor to rename keys in a log event.
 ///
@@ -86,20 +73,17 @@ pub struct RenameKeys {
     /// An array of `RenameKeyEntry` objects, where each object contains the information about a single key to rename.
     pub entries: Vec<RenameKeyEntry>,
 }
-rt::structure!(RenameKeys, RENAME_KEYS, 0 => entries);
-pub static RENAME_KEYS: rt::Schema = rt::Schema::structure(
-    "RenameKeys",
-    &[rt::m("entries", &RENAME_KEY_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    RenameKeys, RENAME_KEYS, [entries[0] = rt::m("entries", &RENAME_KEY_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// The specified resource already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceAlreadyExistsException {}
-rt::structure!(ResourceAlreadyExistsException, RESOURCE_ALREADY_EXISTS_EXCEPTION);
-pub static RESOURCE_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceAlreadyExistsException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceAlreadyExistsException, RESOURCE_ALREADY_EXISTS_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static RESOURCE_ARNS: rt::Schema = rt::Schema::list(
     "ResourceArns",
     &[rt::m("member", &rt::STRING)],
@@ -114,20 +98,17 @@ pub enum ResourceConfig {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(ResourceConfig, RESOURCE_CONFIG, 0 => OpenSearchResourceConfig);
-pub static RESOURCE_CONFIG: rt::Schema = rt::Schema::union(
-    "ResourceConfig",
-    &[rt::m("openSearchResourceConfig", &OPEN_SEARCH_RESOURCE_CONFIG)],
+rt::union!(
+    ResourceConfig, RESOURCE_CONFIG, [OpenSearchResourceConfig[0] =
+    rt::m("openSearchResourceConfig", &OPEN_SEARCH_RESOURCE_CONFIG)]
 );
 /// The specified resource does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {}
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static RESOURCE_POLICIES: rt::Schema = rt::Schema::list(
     "ResourcePolicies",
     &[rt::m("member", &RESOURCE_POLICY)],
@@ -149,19 +130,11 @@ pub struct ResourcePolicy {
     pub revision_id: Option<String>,
 }
 rt::structure!(
-    ResourcePolicy, RESOURCE_POLICY, 0 => policy_name, 1 => policy_document, 2 =>
-    last_updated_time, 3 => policy_scope, 4 => resource_arn, 5 => revision_id
-);
-pub static RESOURCE_POLICY: rt::Schema = rt::Schema::structure(
-    "ResourcePolicy",
-    &[
-        rt::m("policyName", &rt::STRING),
-        rt::m("policyDocument", &rt::STRING).min(1.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-        rt::m("policyScope", &rt::ENUM),
-        rt::m("resourceArn", &rt::STRING),
-        rt::m("revisionId", &rt::STRING).min(1.0),
-    ],
+    ResourcePolicy, RESOURCE_POLICY, [policy_name[0] = rt::m("policyName", &rt::STRING),
+    policy_document[1] = rt::m("policyDocument", &rt::STRING).min(1.0),
+    last_updated_time[2] = rt::m("lastUpdatedTime", &rt::LONG).min(0.0), policy_scope[3]
+    = rt::m("policyScope", &rt::ENUM), resource_arn[4] = rt::m("resourceArn",
+    &rt::STRING), revision_id[5] = rt::m("revisionId", &rt::STRING).min(1.0)]
 );
 pub static RESOURCE_TYPES: rt::Schema = rt::Schema::list(
     "ResourceTypes",
@@ -177,10 +150,9 @@ pub struct ResultField {
     /// The value of this field.
     pub value: Option<String>,
 }
-rt::structure!(ResultField, RESULT_FIELD, 0 => field, 1 => value);
-pub static RESULT_FIELD: rt::Schema = rt::Schema::structure(
-    "ResultField",
-    &[rt::m("field", &rt::STRING), rt::m("value", &rt::STRING)],
+rt::structure!(
+    ResultField, RESULT_FIELD, [field[0] = rt::m("field", &rt::STRING), value[1] =
+    rt::m("value", &rt::STRING)]
 );
 pub static RESULT_ROWS: rt::Schema = rt::Schema::list(
     "ResultRows",

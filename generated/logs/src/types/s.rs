@@ -16,17 +16,11 @@ pub struct S3Configuration {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    S3Configuration, S3_CONFIGURATION, 0 => destination_identifier, 1 => role_arn, 2 =>
-    owner_account_id, 3 => kms_key_id
-);
-pub static S3_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3Configuration",
-    &[
-        rt::m("destinationIdentifier", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ownerAccountId", &rt::STRING).min(12.0),
-        rt::m("kmsKeyId", &rt::STRING),
-    ],
+    S3Configuration, S3_CONFIGURATION, [destination_identifier[0] =
+    rt::m("destinationIdentifier", &rt::STRING).flags(rt::REQUIRED), role_arn[1] =
+    rt::m("roleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), owner_account_id[2] =
+    rt::m("ownerAccountId", &rt::STRING).min(12.0), kms_key_id[3] = rt::m("kmsKeyId",
+    &rt::STRING)]
 );
 /// This structure contains delivery configurations that apply only when the delivery destination resource is an S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -37,15 +31,9 @@ pub struct S3DeliveryConfiguration {
     pub enable_hive_compatible_path: Option<bool>,
 }
 rt::structure!(
-    S3DeliveryConfiguration, S3_DELIVERY_CONFIGURATION, 0 => suffix_path, 1 =>
-    enable_hive_compatible_path
-);
-pub static S3_DELIVERY_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "S3DeliveryConfiguration",
-    &[
-        rt::m("suffixPath", &rt::STRING).min(1.0),
-        rt::m("enableHiveCompatiblePath", &rt::BOOLEAN),
-    ],
+    S3DeliveryConfiguration, S3_DELIVERY_CONFIGURATION, [suffix_path[0] =
+    rt::m("suffixPath", &rt::STRING).min(1.0), enable_hive_compatible_path[1] =
+    rt::m("enableHiveCompatiblePath", &rt::BOOLEAN)]
 );
 /// Represents a data source association with an S3 Table Integration, including its status and metadata.
 #[derive(Clone, Default, PartialEq)]
@@ -64,20 +52,12 @@ pub struct S3TableIntegrationSource {
     pub parent_source_identifier: Option<String>,
 }
 rt::structure!(
-    S3TableIntegrationSource, S3_TABLE_INTEGRATION_SOURCE, 0 => identifier, 1 =>
-    data_source, 2 => status, 3 => status_reason, 4 => created_time_stamp, 5 =>
-    parent_source_identifier
-);
-pub static S3_TABLE_INTEGRATION_SOURCE: rt::Schema = rt::Schema::structure(
-    "S3TableIntegrationSource",
-    &[
-        rt::m("identifier", &rt::STRING).min(1.0),
-        rt::m("dataSource", &DATA_SOURCE),
-        rt::m("status", &rt::ENUM),
-        rt::m("statusReason", &rt::STRING).min(1.0),
-        rt::m("createdTimeStamp", &rt::LONG).min(0.0),
-        rt::m("parentSourceIdentifier", &rt::STRING).min(1.0),
-    ],
+    S3TableIntegrationSource, S3_TABLE_INTEGRATION_SOURCE, [identifier[0] =
+    rt::m("identifier", &rt::STRING).min(1.0), data_source[1] = rt::m("dataSource",
+    &DATA_SOURCE), status[2] = rt::m("status", &rt::ENUM), status_reason[3] =
+    rt::m("statusReason", &rt::STRING).min(1.0), created_time_stamp[4] =
+    rt::m("createdTimeStamp", &rt::LONG).min(0.0), parent_source_identifier[5] =
+    rt::m("parentSourceIdentifier", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3TableIntegrationSourceStatus { Active = "ACTIVE", Unhealthy = "UNHEALTHY",
@@ -96,15 +76,9 @@ pub struct S3TablesIntegration {
     pub datasource_type: Option<String>,
 }
 rt::structure!(
-    S3TablesIntegration, S3_TABLES_INTEGRATION, 0 => datasource_name, 1 =>
-    datasource_type
-);
-pub static S3_TABLES_INTEGRATION: rt::Schema = rt::Schema::structure(
-    "S3TablesIntegration",
-    &[
-        rt::m("datasourceName", &rt::STRING).min(1.0),
-        rt::m("datasourceType", &rt::STRING).min(1.0),
-    ],
+    S3TablesIntegration, S3_TABLES_INTEGRATION, [datasource_name[0] =
+    rt::m("datasourceName", &rt::STRING).min(1.0), datasource_type[1] =
+    rt::m("datasourceType", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum ScheduleType { CustomerManaged = "CUSTOMER_MANAGED", AwsManaged =
@@ -125,18 +99,11 @@ pub struct ScheduledQueryDestination {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ScheduledQueryDestination, SCHEDULED_QUERY_DESTINATION, 0 => destination_type, 1 =>
-    destination_identifier, 2 => status, 3 => processed_identifier, 4 => error_message
-);
-pub static SCHEDULED_QUERY_DESTINATION: rt::Schema = rt::Schema::structure(
-    "ScheduledQueryDestination",
-    &[
-        rt::m("destinationType", &rt::ENUM),
-        rt::m("destinationIdentifier", &rt::STRING),
-        rt::m("status", &rt::ENUM),
-        rt::m("processedIdentifier", &rt::STRING),
-        rt::m("errorMessage", &rt::STRING),
-    ],
+    ScheduledQueryDestination, SCHEDULED_QUERY_DESTINATION, [destination_type[0] =
+    rt::m("destinationType", &rt::ENUM), destination_identifier[1] =
+    rt::m("destinationIdentifier", &rt::STRING), status[2] = rt::m("status", &rt::ENUM),
+    processed_identifier[3] = rt::m("processedIdentifier", &rt::STRING), error_message[4]
+    = rt::m("errorMessage", &rt::STRING)]
 );
 pub static SCHEDULED_QUERY_DESTINATION_LIST: rt::Schema = rt::Schema::list(
     "ScheduledQueryDestinationList",
@@ -179,26 +146,16 @@ pub struct ScheduledQuerySummary {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    ScheduledQuerySummary, SCHEDULED_QUERY_SUMMARY, 0 => scheduled_query_arn, 1 => name,
-    2 => state, 3 => schedule_type, 4 => last_triggered_time, 5 => last_execution_status,
-    6 => schedule_expression, 7 => timezone, 8 => destination_configuration, 9 =>
-    creation_time, 10 => last_updated_time
-);
-pub static SCHEDULED_QUERY_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ScheduledQuerySummary",
-    &[
-        rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("state", &rt::ENUM),
-        rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
-        rt::m("lastExecutionStatus", &rt::ENUM),
-        rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING).min(1.0),
-        rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    ScheduledQuerySummary, SCHEDULED_QUERY_SUMMARY, [scheduled_query_arn[0] =
+    rt::m("scheduledQueryArn", &rt::STRING), name[1] = rt::m("name", &rt::STRING)
+    .min(1.0), state[2] = rt::m("state", &rt::ENUM), schedule_type[3] =
+    rt::m("scheduleType", &rt::ENUM), last_triggered_time[4] = rt::m("lastTriggeredTime",
+    &rt::LONG).min(0.0), last_execution_status[5] = rt::m("lastExecutionStatus",
+    &rt::ENUM), schedule_expression[6] = rt::m("scheduleExpression", &rt::STRING),
+    timezone[7] = rt::m("timezone", &rt::STRING).min(1.0), destination_configuration[8] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION), creation_time[9] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[10] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 pub static SCHEDULED_QUERY_SUMMARY_LIST: rt::Schema = rt::Schema::list(
     "ScheduledQuerySummaryList",
@@ -216,15 +173,9 @@ pub struct SearchedLogStream {
     pub searched_completely: Option<bool>,
 }
 rt::structure!(
-    SearchedLogStream, SEARCHED_LOG_STREAM, 0 => log_stream_name, 1 =>
-    searched_completely
-);
-pub static SEARCHED_LOG_STREAM: rt::Schema = rt::Schema::structure(
-    "SearchedLogStream",
-    &[
-        rt::m("logStreamName", &rt::STRING).min(1.0),
-        rt::m("searchedCompletely", &rt::BOOLEAN),
-    ],
+    SearchedLogStream, SEARCHED_LOG_STREAM, [log_stream_name[0] = rt::m("logStreamName",
+    &rt::STRING).min(1.0), searched_completely[1] = rt::m("searchedCompletely",
+    &rt::BOOLEAN)]
 );
 pub static SEARCHED_LOG_STREAMS: rt::Schema = rt::Schema::list(
     "SearchedLogStreams",
@@ -233,43 +184,35 @@ pub static SEARCHED_LOG_STREAMS: rt::Schema = rt::Schema::list(
 /// This request exceeds a service quota.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceQuotaExceededException {}
-rt::structure!(ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION);
-pub static SERVICE_QUOTA_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceQuotaExceededException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ServiceQuotaExceededException, SERVICE_QUOTA_EXCEEDED_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The service cannot complete the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ServiceUnavailableException {}
-rt::structure!(ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION);
-pub static SERVICE_UNAVAILABLE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ServiceUnavailableException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    ServiceUnavailableException, SERVICE_UNAVAILABLE_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, true))
+);
 /// This exception is returned if an unknown error occurs during a Live Tail session.
 #[derive(Clone, Default, PartialEq)]
 pub struct SessionStreamingException {
     pub message: Option<String>,
 }
-rt::structure!(SessionStreamingException, SESSION_STREAMING_EXCEPTION, 0 => message);
-pub static SESSION_STREAMING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SessionStreamingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    SessionStreamingException, SESSION_STREAMING_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// This exception is returned in a Live Tail stream when the Live Tail session times out. Live Tail sessions time out after three hours.
 #[derive(Clone, Default, PartialEq)]
 pub struct SessionTimeoutException {
     pub message: Option<String>,
 }
-rt::structure!(SessionTimeoutException, SESSION_TIMEOUT_EXCEPTION, 0 => message);
-pub static SESSION_TIMEOUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SessionTimeoutException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    SessionTimeoutException, SESSION_TIMEOUT_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Use this processor to split a field into an array of strings using a delimiting character.
 ///
 /// For more information about this processor including examples, see [splitString](https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation.html#CloudWatch-Logs-Transformation-splitString) in the *CloudWatch Logs User Guide*.
@@ -278,10 +221,9 @@ pub struct SplitString {
     /// An array of `SplitStringEntry` objects, where each object contains the information about one field to split.
     pub entries: Vec<SplitStringEntry>,
 }
-rt::structure!(SplitString, SPLIT_STRING, 0 => entries);
-pub static SPLIT_STRING: rt::Schema = rt::Schema::structure(
-    "SplitString",
-    &[rt::m("entries", &SPLIT_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    SplitString, SPLIT_STRING, [entries[0] = rt::m("entries", &SPLIT_STRING_ENTRIES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static SPLIT_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SplitStringEntries",
@@ -295,13 +237,10 @@ pub struct SplitStringEntry {
     /// The separator characters to split the string entry on.
     pub delimiter: String,
 }
-rt::structure!(SplitStringEntry, SPLIT_STRING_ENTRY, 0 => source, 1 => delimiter);
-pub static SPLIT_STRING_ENTRY: rt::Schema = rt::Schema::structure(
-    "SplitStringEntry",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("delimiter", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    SplitStringEntry, SPLIT_STRING_ENTRY, [source[0] = rt::m("source", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), delimiter[1] = rt::m("delimiter", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum StandardUnit { Seconds = "Seconds", Microseconds = "Microseconds",
@@ -349,29 +288,21 @@ pub struct StartLiveTailRequest {
     pub log_event_filter_pattern: Option<String>,
 }
 rt::structure!(
-    StartLiveTailRequest, START_LIVE_TAIL_REQUEST, 0 => log_group_identifiers, 1 =>
-    log_stream_names, 2 => log_stream_name_prefixes, 3 => log_event_filter_pattern
-);
-pub static START_LIVE_TAIL_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartLiveTailRequest",
-    &[
-        rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("logStreamNames", &INPUT_LOG_STREAM_NAMES).min(1.0),
-        rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
-        rt::m("logEventFilterPattern", &rt::STRING).min(0.0),
-    ],
+    StartLiveTailRequest, START_LIVE_TAIL_REQUEST, [log_group_identifiers[0] =
+    rt::m("logGroupIdentifiers", &START_LIVE_TAIL_LOG_GROUP_IDENTIFIERS)
+    .flags(rt::REQUIRED).min(1.0), log_stream_names[1] = rt::m("logStreamNames",
+    &INPUT_LOG_STREAM_NAMES).min(1.0), log_stream_name_prefixes[2] =
+    rt::m("logStreamNamePrefixes", &INPUT_LOG_STREAM_NAMES).min(1.0),
+    log_event_filter_pattern[3] = rt::m("logEventFilterPattern", &rt::STRING).min(0.0)]
 );
 #[derive(Default)]
 pub struct StartLiveTailResponse {
     /// An object that includes the stream returned by your request. It can include both log events and exceptions.
     pub response_stream: Option<rt::EventStream<StartLiveTailResponseStream>>,
 }
-rt::structure!(StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, 0 => response_stream);
-pub static START_LIVE_TAIL_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StartLiveTailResponse",
-    &[rt::m("responseStream", &START_LIVE_TAIL_RESPONSE_STREAM).flags(rt::EVENT_STREAM)],
+rt::structure!(
+    StartLiveTailResponse, START_LIVE_TAIL_RESPONSE, [response_stream[0] =
+    rt::m("responseStream", &START_LIVE_TAIL_RESPONSE_STREAM).flags(rt::EVENT_STREAM)]
 );
 /// This object includes the stream returned by your [StartLiveTail](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartLiveTail.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -386,17 +317,12 @@ pub struct StartLiveTailResponseStream {
     pub session_streaming_exception: Option<SessionStreamingException>,
 }
 rt::structure!(
-    StartLiveTailResponseStream, START_LIVE_TAIL_RESPONSE_STREAM, 0 => session_start, 1
-    => session_update, 2 => session_timeout_exception, 3 => session_streaming_exception
-);
-pub static START_LIVE_TAIL_RESPONSE_STREAM: rt::Schema = rt::Schema::structure(
-    "StartLiveTailResponseStream",
-    &[
-        rt::m("sessionStart", &LIVE_TAIL_SESSION_START),
-        rt::m("sessionUpdate", &LIVE_TAIL_SESSION_UPDATE),
-        rt::m("SessionTimeoutException", &SESSION_TIMEOUT_EXCEPTION),
-        rt::m("SessionStreamingException", &SESSION_STREAMING_EXCEPTION),
-    ],
+    StartLiveTailResponseStream, START_LIVE_TAIL_RESPONSE_STREAM, [session_start[0] =
+    rt::m("sessionStart", &LIVE_TAIL_SESSION_START), session_update[1] =
+    rt::m("sessionUpdate", &LIVE_TAIL_SESSION_UPDATE), session_timeout_exception[2] =
+    rt::m("SessionTimeoutException", &SESSION_TIMEOUT_EXCEPTION),
+    session_streaming_exception[3] = rt::m("SessionStreamingException",
+    &SESSION_STREAMING_EXCEPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartQueryRequest {
@@ -428,32 +354,23 @@ pub struct StartQueryRequest {
     pub limit: Option<i32>,
 }
 rt::structure!(
-    StartQueryRequest, START_QUERY_REQUEST, 0 => query_language, 1 => log_group_name, 2
-    => log_group_names, 3 => log_group_identifiers, 4 => start_time, 5 => end_time, 6 =>
-    query_string, 7 => limit
-);
-pub static START_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartQueryRequest",
-    &[
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("logGroupNames", &LOG_GROUP_NAMES),
-        rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
-        rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("limit", &rt::INTEGER).min(1.0),
-    ],
+    StartQueryRequest, START_QUERY_REQUEST, [query_language[0] = rt::m("queryLanguage",
+    &rt::ENUM), log_group_name[1] = rt::m("logGroupName", &rt::STRING).min(1.0),
+    log_group_names[2] = rt::m("logGroupNames", &LOG_GROUP_NAMES),
+    log_group_identifiers[3] = rt::m("logGroupIdentifiers", &LOG_GROUP_IDENTIFIERS),
+    start_time[4] = rt::m("startTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    end_time[5] = rt::m("endTime", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    query_string[6] = rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    limit[7] = rt::m("limit", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartQueryResponse {
     /// The unique ID of the query.
     pub query_id: Option<String>,
 }
-rt::structure!(StartQueryResponse, START_QUERY_RESPONSE, 0 => query_id);
-pub static START_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StartQueryResponse",
-    &[rt::m("queryId", &rt::STRING).min(1.0)],
+rt::structure!(
+    StartQueryResponse, START_QUERY_RESPONSE, [query_id[0] = rt::m("queryId",
+    &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum State { Active = "Active", Suppressed = "Suppressed", Baseline = "Baseline"
@@ -464,20 +381,17 @@ pub struct StopQueryRequest {
     /// The ID number of the query to stop. To find this ID number, use `DescribeQueries`.
     pub query_id: String,
 }
-rt::structure!(StopQueryRequest, STOP_QUERY_REQUEST, 0 => query_id);
-pub static STOP_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "StopQueryRequest",
-    &[rt::m("queryId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    StopQueryRequest, STOP_QUERY_REQUEST, [query_id[0] = rt::m("queryId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopQueryResponse {
     /// This is true if the query was stopped by the `StopQuery` operation.
     pub success: Option<bool>,
 }
-rt::structure!(StopQueryResponse, STOP_QUERY_RESPONSE, 0 => success);
-pub static STOP_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StopQueryResponse",
-    &[rt::m("success", &rt::BOOLEAN)],
+rt::structure!(
+    StopQueryResponse, STOP_QUERY_RESPONSE, [success[0] = rt::m("success", &rt::BOOLEAN)]
 );
 rt::string_enum! {
     pub enum StorageTier { Standard = "STANDARD", IntelligentTiering =
@@ -507,25 +421,15 @@ pub struct SubscriptionFilter {
     pub emit_system_fields: Option<Vec<String>>,
 }
 rt::structure!(
-    SubscriptionFilter, SUBSCRIPTION_FILTER, 0 => filter_name, 1 => log_group_name, 2 =>
-    filter_pattern, 3 => destination_arn, 4 => role_arn, 5 => distribution, 6 =>
-    apply_on_transformed_logs, 7 => creation_time, 8 => field_selection_criteria, 9 =>
-    emit_system_fields
-);
-pub static SUBSCRIPTION_FILTER: rt::Schema = rt::Schema::structure(
-    "SubscriptionFilter",
-    &[
-        rt::m("filterName", &rt::STRING).min(1.0),
-        rt::m("logGroupName", &rt::STRING).min(1.0),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("destinationArn", &rt::STRING).min(1.0),
-        rt::m("roleArn", &rt::STRING).min(1.0),
-        rt::m("distribution", &rt::ENUM),
-        rt::m("applyOnTransformedLogs", &rt::BOOLEAN),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
-        rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS),
-    ],
+    SubscriptionFilter, SUBSCRIPTION_FILTER, [filter_name[0] = rt::m("filterName",
+    &rt::STRING).min(1.0), log_group_name[1] = rt::m("logGroupName", &rt::STRING)
+    .min(1.0), filter_pattern[2] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    destination_arn[3] = rt::m("destinationArn", &rt::STRING).min(1.0), role_arn[4] =
+    rt::m("roleArn", &rt::STRING).min(1.0), distribution[5] = rt::m("distribution",
+    &rt::ENUM), apply_on_transformed_logs[6] = rt::m("applyOnTransformedLogs",
+    &rt::BOOLEAN), creation_time[7] = rt::m("creationTime", &rt::LONG).min(0.0),
+    field_selection_criteria[8] = rt::m("fieldSelectionCriteria", &rt::STRING).min(0.0),
+    emit_system_fields[9] = rt::m("emitSystemFields", &EMIT_SYSTEM_FIELDS)]
 );
 pub static SUBSCRIPTION_FILTERS: rt::Schema = rt::Schema::list(
     "SubscriptionFilters",
@@ -539,10 +443,9 @@ pub struct SubstituteString {
     /// An array of objects, where each object contains the information about one key to match and replace.
     pub entries: Vec<SubstituteStringEntry>,
 }
-rt::structure!(SubstituteString, SUBSTITUTE_STRING, 0 => entries);
-pub static SUBSTITUTE_STRING: rt::Schema = rt::Schema::structure(
-    "SubstituteString",
-    &[rt::m("entries", &SUBSTITUTE_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    SubstituteString, SUBSTITUTE_STRING, [entries[0] = rt::m("entries",
+    &SUBSTITUTE_STRING_ENTRIES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static SUBSTITUTE_STRING_ENTRIES: rt::Schema = rt::Schema::list(
     "SubstituteStringEntries",
@@ -559,15 +462,10 @@ pub struct SubstituteStringEntry {
     pub to: String,
 }
 rt::structure!(
-    SubstituteStringEntry, SUBSTITUTE_STRING_ENTRY, 0 => source, 1 => from, 2 => to
-);
-pub static SUBSTITUTE_STRING_ENTRY: rt::Schema = rt::Schema::structure(
-    "SubstituteStringEntry",
-    &[
-        rt::m("source", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("from", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("to", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    SubstituteStringEntry, SUBSTITUTE_STRING_ENTRY, [source[0] = rt::m("source",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), from[1] = rt::m("from", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), to[2] = rt::m("to", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// If you are suppressing an anomaly temporariliy, this structure defines how long the suppression period is to be.
 #[derive(Clone, Default, PartialEq)]
@@ -577,10 +475,9 @@ pub struct SuppressionPeriod {
     /// Specifies whether the value of `value` is in seconds, minutes, or hours.
     pub suppression_unit: Option<SuppressionUnit>,
 }
-rt::structure!(SuppressionPeriod, SUPPRESSION_PERIOD, 0 => value, 1 => suppression_unit);
-pub static SUPPRESSION_PERIOD: rt::Schema = rt::Schema::structure(
-    "SuppressionPeriod",
-    &[rt::m("value", &rt::INTEGER), rt::m("suppressionUnit", &rt::ENUM)],
+rt::structure!(
+    SuppressionPeriod, SUPPRESSION_PERIOD, [value[0] = rt::m("value", &rt::INTEGER),
+    suppression_unit[1] = rt::m("suppressionUnit", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum SuppressionState { Suppressed = "SUPPRESSED", Unsuppressed = "UNSUPPRESSED"
@@ -606,17 +503,10 @@ pub struct SyslogConfiguration {
     pub created_at: Option<i64>,
 }
 rt::structure!(
-    SyslogConfiguration, SYSLOG_CONFIGURATION, 0 => log_group_arn, 1 => source_type, 2 =>
-    vpc_endpoint_id, 3 => created_at
-);
-pub static SYSLOG_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "SyslogConfiguration",
-    &[
-        rt::m("logGroupArn", &rt::STRING).min(1.0),
-        rt::m("sourceType", &rt::ENUM),
-        rt::m("vpcEndpointId", &rt::STRING),
-        rt::m("createdAt", &rt::LONG).min(0.0),
-    ],
+    SyslogConfiguration, SYSLOG_CONFIGURATION, [log_group_arn[0] = rt::m("logGroupArn",
+    &rt::STRING).min(1.0), source_type[1] = rt::m("sourceType", &rt::ENUM),
+    vpc_endpoint_id[2] = rt::m("vpcEndpointId", &rt::STRING), created_at[3] =
+    rt::m("createdAt", &rt::LONG).min(0.0)]
 );
 pub static SYSLOG_CONFIGURATIONS: rt::Schema = rt::Schema::list(
     "SyslogConfigurations",

@@ -21,13 +21,9 @@ pub struct TagFilter {
     /// - Exact matching and negation are case-sensitive. Wildcard matching is case-insensitive.
     pub values: Option<Vec<String>>,
 }
-rt::structure!(TagFilter, TAG_FILTER, 0 => key, 1 => values);
-pub static TAG_FILTER: rt::Schema = rt::Schema::structure(
-    "TagFilter",
-    &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("values", &TAG_FILTER_VALUES).min(0.0),
-    ],
+rt::structure!(
+    TagFilter, TAG_FILTER, [key[0] = rt::m("key", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), values[1] = rt::m("values", &TAG_FILTER_VALUES).min(0.0)]
 );
 pub static TAG_FILTER_VALUES: rt::Schema = rt::Schema::list(
     "TagFilterValues",
@@ -54,16 +50,10 @@ pub struct TagLogGroupRequest {
     pub tags: rt::Map<String, String>,
 }
 rt::structure!(
-    TagLogGroupRequest, TAG_LOG_GROUP_REQUEST, 0 => log_group_name, 1 => tags
+    TagLogGroupRequest, TAG_LOG_GROUP_REQUEST, [log_group_name[0] = rt::m("logGroupName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("tags", &TAGS)
+    .flags(rt::REQUIRED)].flags(rt::SHAPE_DEPRECATED)
 );
-pub static TAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-        "TagLogGroupRequest",
-        &[
-            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-            rt::m("tags", &TAGS).flags(rt::REQUIRED),
-        ],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
     /// The ARN of the resource that you're adding tags to.
@@ -77,13 +67,10 @@ pub struct TagResourceRequest {
     /// The list of key-value pairs to associate with the resource.
     pub tags: rt::Map<String, String>,
 }
-rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tags);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("tags", &TAGS).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("tags", &TAGS)
+    .flags(rt::REQUIRED)]
 );
 pub static TAGS: rt::Schema = rt::Schema::map(
     "Tags",
@@ -100,25 +87,19 @@ pub struct TestMetricFilterRequest {
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
-    TestMetricFilterRequest, TEST_METRIC_FILTER_REQUEST, 0 => filter_pattern, 1 =>
-    log_event_messages
-);
-pub static TEST_METRIC_FILTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TestMetricFilterRequest",
-    &[
-        rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED).min(1.0),
-    ],
+    TestMetricFilterRequest, TEST_METRIC_FILTER_REQUEST, [filter_pattern[0] =
+    rt::m("filterPattern", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    log_event_messages[1] = rt::m("logEventMessages", &TEST_EVENT_MESSAGES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestMetricFilterResponse {
     /// The matched events.
     pub matches: Option<Vec<MetricFilterMatchRecord>>,
 }
-rt::structure!(TestMetricFilterResponse, TEST_METRIC_FILTER_RESPONSE, 0 => matches);
-pub static TEST_METRIC_FILTER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TestMetricFilterResponse",
-    &[rt::m("matches", &METRIC_FILTER_MATCHES)],
+rt::structure!(
+    TestMetricFilterResponse, TEST_METRIC_FILTER_RESPONSE, [matches[0] = rt::m("matches",
+    &METRIC_FILTER_MATCHES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTransformerRequest {
@@ -128,15 +109,10 @@ pub struct TestTransformerRequest {
     pub log_event_messages: Vec<String>,
 }
 rt::structure!(
-    TestTransformerRequest, TEST_TRANSFORMER_REQUEST, 0 => transformer_config, 1 =>
-    log_event_messages
-);
-pub static TEST_TRANSFORMER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TestTransformerRequest",
-    &[
-        rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
-        rt::m("logEventMessages", &TEST_EVENT_MESSAGES).flags(rt::REQUIRED).min(1.0),
-    ],
+    TestTransformerRequest, TEST_TRANSFORMER_REQUEST, [transformer_config[0] =
+    rt::m("transformerConfig", &PROCESSORS).flags(rt::REQUIRED).min(1.0),
+    log_event_messages[1] = rt::m("logEventMessages", &TEST_EVENT_MESSAGES)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TestTransformerResponse {
@@ -144,21 +120,16 @@ pub struct TestTransformerResponse {
     pub transformed_logs: Option<Vec<TransformedLogRecord>>,
 }
 rt::structure!(
-    TestTransformerResponse, TEST_TRANSFORMER_RESPONSE, 0 => transformed_logs
-);
-pub static TEST_TRANSFORMER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TestTransformerResponse",
-    &[rt::m("transformedLogs", &TRANSFORMED_LOGS)],
+    TestTransformerResponse, TEST_TRANSFORMER_RESPONSE, [transformed_logs[0] =
+    rt::m("transformedLogs", &TRANSFORMED_LOGS)]
 );
 /// The request was throttled because of quota limits.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {}
-rt::structure!(ThrottlingException, THROTTLING_EXCEPTION);
-pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottlingException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ThrottlingException, THROTTLING_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 /// A resource can have no more than 50 tags.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTagsException {
@@ -167,13 +138,10 @@ pub struct TooManyTagsException {
     pub resource_name: Option<String>,
 }
 rt::structure!(
-    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, 0 => message, 1 => resource_name
+    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING), resource_name[1] = rt::m("resourceName", &rt::STRING).min(1.0)]
+    .error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TOO_MANY_TAGS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyTagsException",
-        &[rt::m("message", &rt::STRING), rt::m("resourceName", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// This structure contains information for one log event that has been processed by a log transformer.
 #[derive(Clone, Default, PartialEq)]
 pub struct TransformedLogRecord {
@@ -185,16 +153,10 @@ pub struct TransformedLogRecord {
     pub transformed_event_message: Option<String>,
 }
 rt::structure!(
-    TransformedLogRecord, TRANSFORMED_LOG_RECORD, 0 => event_number, 1 => event_message,
-    2 => transformed_event_message
-);
-pub static TRANSFORMED_LOG_RECORD: rt::Schema = rt::Schema::structure(
-    "TransformedLogRecord",
-    &[
-        rt::m("eventNumber", &rt::LONG),
-        rt::m("eventMessage", &rt::STRING).min(1.0),
-        rt::m("transformedEventMessage", &rt::STRING).min(1.0),
-    ],
+    TransformedLogRecord, TRANSFORMED_LOG_RECORD, [event_number[0] = rt::m("eventNumber",
+    &rt::LONG), event_message[1] = rt::m("eventMessage", &rt::STRING).min(1.0),
+    transformed_event_message[2] = rt::m("transformedEventMessage", &rt::STRING)
+    .min(1.0)]
 );
 pub static TRANSFORMED_LOGS: rt::Schema = rt::Schema::list(
     "TransformedLogs",
@@ -215,18 +177,11 @@ pub struct TriggerHistoryRecord {
     pub destinations: Option<Vec<ScheduledQueryDestination>>,
 }
 rt::structure!(
-    TriggerHistoryRecord, TRIGGER_HISTORY_RECORD, 0 => query_id, 1 => execution_status, 2
-    => triggered_timestamp, 3 => error_message, 4 => destinations
-);
-pub static TRIGGER_HISTORY_RECORD: rt::Schema = rt::Schema::structure(
-    "TriggerHistoryRecord",
-    &[
-        rt::m("queryId", &rt::STRING).min(1.0),
-        rt::m("executionStatus", &rt::ENUM),
-        rt::m("triggeredTimestamp", &rt::LONG).min(0.0),
-        rt::m("errorMessage", &rt::STRING),
-        rt::m("destinations", &SCHEDULED_QUERY_DESTINATION_LIST),
-    ],
+    TriggerHistoryRecord, TRIGGER_HISTORY_RECORD, [query_id[0] = rt::m("queryId",
+    &rt::STRING).min(1.0), execution_status[1] = rt::m("executionStatus", &rt::ENUM),
+    triggered_timestamp[2] = rt::m("triggeredTimestamp", &rt::LONG).min(0.0),
+    error_message[3] = rt::m("errorMessage", &rt::STRING), destinations[4] =
+    rt::m("destinations", &SCHEDULED_QUERY_DESTINATION_LIST)]
 );
 pub static TRIGGER_HISTORY_RECORD_LIST: rt::Schema = rt::Schema::list(
     "TriggerHistoryRecordList",
@@ -240,10 +195,9 @@ pub struct TrimString {
     /// The array containing the keys of the fields to trim.
     pub with_keys: Vec<String>,
 }
-rt::structure!(TrimString, TRIM_STRING, 0 => with_keys);
-pub static TRIM_STRING: rt::Schema = rt::Schema::structure(
-    "TrimString",
-    &[rt::m("withKeys", &TRIM_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    TrimString, TRIM_STRING, [with_keys[0] = rt::m("withKeys", &TRIM_STRING_WITH_KEYS)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static TRIM_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "TrimStringWithKeys",
@@ -261,10 +215,9 @@ pub struct TypeConverter {
     /// An array of `TypeConverterEntry` objects, where each object contains the information about one field to change the type of.
     pub entries: Vec<TypeConverterEntry>,
 }
-rt::structure!(TypeConverter, TYPE_CONVERTER, 0 => entries);
-pub static TYPE_CONVERTER: rt::Schema = rt::Schema::structure(
-    "TypeConverter",
-    &[rt::m("entries", &TYPE_CONVERTER_ENTRIES).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    TypeConverter, TYPE_CONVERTER, [entries[0] = rt::m("entries",
+    &TYPE_CONVERTER_ENTRIES).flags(rt::REQUIRED).min(1.0)]
 );
 pub static TYPE_CONVERTER_ENTRIES: rt::Schema = rt::Schema::list(
     "TypeConverterEntries",
@@ -278,11 +231,8 @@ pub struct TypeConverterEntry {
     /// The type to convert the field value to. Valid values are `integer`, `double`, `string` and `boolean`.
     pub type_: Type,
 }
-rt::structure!(TypeConverterEntry, TYPE_CONVERTER_ENTRY, 0 => key, 1 => type_);
-pub static TYPE_CONVERTER_ENTRY: rt::Schema = rt::Schema::structure(
-    "TypeConverterEntry",
-    &[
-        rt::m("key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("type", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TypeConverterEntry, TYPE_CONVERTER_ENTRY, [key[0] = rt::m("key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), type_[1] = rt::m("type", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );

@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// The most likely cause is an Amazon Web Services access key ID or secret key that's not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnrecognizedClientException {}
-rt::structure!(UnrecognizedClientException, UNRECOGNIZED_CLIENT_EXCEPTION);
-pub static UNRECOGNIZED_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnrecognizedClientException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    UnrecognizedClientException, UNRECOGNIZED_CLIENT_EXCEPTION, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// **Deprecated**: Please use the generic tagging API model UntagResourceRequest
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagLogGroupRequest {
@@ -21,16 +19,10 @@ pub struct UntagLogGroupRequest {
     pub tags: Vec<String>,
 }
 rt::structure!(
-    UntagLogGroupRequest, UNTAG_LOG_GROUP_REQUEST, 0 => log_group_name, 1 => tags
+    UntagLogGroupRequest, UNTAG_LOG_GROUP_REQUEST, [log_group_name[0] =
+    rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] =
+    rt::m("tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0)].flags(rt::SHAPE_DEPRECATED)
 );
-pub static UNTAG_LOG_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-        "UntagLogGroupRequest",
-        &[
-            rt::m("logGroupName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-            rt::m("tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0),
-        ],
-    )
-    .flags(rt::SHAPE_DEPRECATED);
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
     /// The ARN of the CloudWatch Logs resource that you're removing tags from.
@@ -45,14 +37,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("resourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("tagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED).min(0.0),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("resourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("tagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAnomalyRequest {
@@ -72,19 +59,12 @@ pub struct UpdateAnomalyRequest {
     pub baseline: Option<bool>,
 }
 rt::structure!(
-    UpdateAnomalyRequest, UPDATE_ANOMALY_REQUEST, 0 => anomaly_id, 1 => pattern_id, 2 =>
-    anomaly_detector_arn, 3 => suppression_type, 4 => suppression_period, 5 => baseline
-);
-pub static UPDATE_ANOMALY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAnomalyRequest",
-    &[
-        rt::m("anomalyId", &rt::STRING).min(36.0),
-        rt::m("patternId", &rt::STRING).min(32.0),
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("suppressionType", &rt::ENUM),
-        rt::m("suppressionPeriod", &SUPPRESSION_PERIOD),
-        rt::m("baseline", &rt::BOOLEAN),
-    ],
+    UpdateAnomalyRequest, UPDATE_ANOMALY_REQUEST, [anomaly_id[0] = rt::m("anomalyId",
+    &rt::STRING).min(36.0), pattern_id[1] = rt::m("patternId", &rt::STRING).min(32.0),
+    anomaly_detector_arn[2] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), suppression_type[3] = rt::m("suppressionType",
+    &rt::ENUM), suppression_period[4] = rt::m("suppressionPeriod", &SUPPRESSION_PERIOD),
+    baseline[5] = rt::m("baseline", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeliveryConfigurationRequest {
@@ -98,26 +78,16 @@ pub struct UpdateDeliveryConfigurationRequest {
     pub s3_delivery_configuration: Option<S3DeliveryConfiguration>,
 }
 rt::structure!(
-    UpdateDeliveryConfigurationRequest, UPDATE_DELIVERY_CONFIGURATION_REQUEST, 0 => id, 1
-    => record_fields, 2 => field_delimiter, 3 => s3_delivery_configuration
-);
-pub static UPDATE_DELIVERY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateDeliveryConfigurationRequest",
-    &[
-        rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("recordFields", &RECORD_FIELDS).min(0.0),
-        rt::m("fieldDelimiter", &rt::STRING).min(0.0),
-        rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION),
-    ],
+    UpdateDeliveryConfigurationRequest, UPDATE_DELIVERY_CONFIGURATION_REQUEST, [id[0] =
+    rt::m("id", &rt::STRING).flags(rt::REQUIRED).min(1.0), record_fields[1] =
+    rt::m("recordFields", &RECORD_FIELDS).min(0.0), field_delimiter[2] =
+    rt::m("fieldDelimiter", &rt::STRING).min(0.0), s3_delivery_configuration[3] =
+    rt::m("s3DeliveryConfiguration", &S3_DELIVERY_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateDeliveryConfigurationResponse {}
 rt::structure!(
-    UpdateDeliveryConfigurationResponse, UPDATE_DELIVERY_CONFIGURATION_RESPONSE
-);
-pub static UPDATE_DELIVERY_CONFIGURATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateDeliveryConfigurationResponse",
-    &[],
+    UpdateDeliveryConfigurationResponse, UPDATE_DELIVERY_CONFIGURATION_RESPONSE, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLogAnomalyDetectorRequest {
@@ -132,19 +102,12 @@ pub struct UpdateLogAnomalyDetectorRequest {
     pub enabled: bool,
 }
 rt::structure!(
-    UpdateLogAnomalyDetectorRequest, UPDATE_LOG_ANOMALY_DETECTOR_REQUEST, 0 =>
-    anomaly_detector_arn, 1 => evaluation_frequency, 2 => filter_pattern, 3 =>
-    anomaly_visibility_time, 4 => enabled
-);
-pub static UPDATE_LOG_ANOMALY_DETECTOR_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateLogAnomalyDetectorRequest",
-    &[
-        rt::m("anomalyDetectorArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("evaluationFrequency", &rt::ENUM),
-        rt::m("filterPattern", &rt::STRING).min(0.0),
-        rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
-        rt::m("enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    UpdateLogAnomalyDetectorRequest, UPDATE_LOG_ANOMALY_DETECTOR_REQUEST,
+    [anomaly_detector_arn[0] = rt::m("anomalyDetectorArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), evaluation_frequency[1] = rt::m("evaluationFrequency",
+    &rt::ENUM), filter_pattern[2] = rt::m("filterPattern", &rt::STRING).min(0.0),
+    anomaly_visibility_time[3] = rt::m("anomalyVisibilityTime", &rt::LONG).min(7.0),
+    enabled[4] = rt::m("enabled", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableRequest {
@@ -164,18 +127,11 @@ pub struct UpdateLookupTableRequest {
     pub kms_key_id: Option<String>,
 }
 rt::structure!(
-    UpdateLookupTableRequest, UPDATE_LOOKUP_TABLE_REQUEST, 0 => lookup_table_arn, 1 =>
-    description, 2 => table_body, 3 => query_id, 4 => kms_key_id
-);
-pub static UPDATE_LOOKUP_TABLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateLookupTableRequest",
-    &[
-        rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("description", &rt::STRING).min(0.0),
-        rt::m("tableBody", &rt::STRING).min(1.0),
-        rt::m("queryId", &rt::STRING).min(1.0),
-        rt::m("kmsKeyId", &rt::STRING),
-    ],
+    UpdateLookupTableRequest, UPDATE_LOOKUP_TABLE_REQUEST, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING).flags(rt::REQUIRED), description[1] =
+    rt::m("description", &rt::STRING).min(0.0), table_body[2] = rt::m("tableBody",
+    &rt::STRING).min(1.0), query_id[3] = rt::m("queryId", &rt::STRING).min(1.0),
+    kms_key_id[4] = rt::m("kmsKeyId", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateLookupTableResponse {
@@ -185,12 +141,9 @@ pub struct UpdateLookupTableResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    UpdateLookupTableResponse, UPDATE_LOOKUP_TABLE_RESPONSE, 0 => lookup_table_arn, 1 =>
-    last_updated_time
-);
-pub static UPDATE_LOOKUP_TABLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateLookupTableResponse",
-    &[rt::m("lookupTableArn", &rt::STRING), rt::m("lastUpdatedTime", &rt::LONG).min(0.0)],
+    UpdateLookupTableResponse, UPDATE_LOOKUP_TABLE_RESPONSE, [lookup_table_arn[0] =
+    rt::m("lookupTableArn", &rt::STRING), last_updated_time[1] = rt::m("lastUpdatedTime",
+    &rt::LONG).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryRequest {
@@ -224,30 +177,21 @@ pub struct UpdateScheduledQueryRequest {
     pub state: Option<ScheduledQueryState>,
 }
 rt::structure!(
-    UpdateScheduledQueryRequest, UPDATE_SCHEDULED_QUERY_REQUEST, 0 => identifier, 1 =>
-    description, 2 => query_language, 3 => query_string, 4 => log_group_identifiers, 5 =>
-    schedule_expression, 6 => timezone, 7 => start_time_offset, 8 => end_time_offset, 9
-    => destination_configuration, 10 => schedule_start_time, 11 => schedule_end_time, 12
-    => execution_role_arn, 13 => state
-);
-pub static UPDATE_SCHEDULED_QUERY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateScheduledQueryRequest",
-    &[
-        rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("description", &rt::STRING),
-        rt::m("queryLanguage", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("queryString", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
-        rt::m("scheduleExpression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("timezone", &rt::STRING).min(1.0),
-        rt::m("startTimeOffset", &rt::LONG),
-        rt::m("endTimeOffset", &rt::LONG),
-        rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
-        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
-        rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("state", &rt::ENUM),
-    ],
+    UpdateScheduledQueryRequest, UPDATE_SCHEDULED_QUERY_REQUEST, [identifier[0] =
+    rt::m("identifier", &rt::STRING).flags(rt::REQUIRED).min(1.0), description[1] =
+    rt::m("description", &rt::STRING), query_language[2] = rt::m("queryLanguage",
+    &rt::ENUM).flags(rt::REQUIRED), query_string[3] = rt::m("queryString", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0), log_group_identifiers[4] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[5] = rt::m("scheduleExpression", &rt::STRING)
+    .flags(rt::REQUIRED), timezone[6] = rt::m("timezone", &rt::STRING).min(1.0),
+    start_time_offset[7] = rt::m("startTimeOffset", &rt::LONG), end_time_offset[8] =
+    rt::m("endTimeOffset", &rt::LONG), destination_configuration[9] =
+    rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
+    schedule_start_time[10] = rt::m("scheduleStartTime", &rt::LONG).min(0.0),
+    schedule_end_time[11] = rt::m("scheduleEndTime", &rt::LONG).min(0.0),
+    execution_role_arn[12] = rt::m("executionRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), state[13] = rt::m("state", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateScheduledQueryResponse {
@@ -293,38 +237,25 @@ pub struct UpdateScheduledQueryResponse {
     pub last_updated_time: Option<i64>,
 }
 rt::structure!(
-    UpdateScheduledQueryResponse, UPDATE_SCHEDULED_QUERY_RESPONSE, 0 =>
-    scheduled_query_arn, 1 => name, 2 => description, 3 => query_language, 4 =>
-    query_string, 5 => log_group_identifiers, 6 => schedule_expression, 7 => timezone, 8
-    => start_time_offset, 9 => end_time_offset, 10 => destination_configuration, 11 =>
-    state, 12 => schedule_type, 13 => last_triggered_time, 14 => last_execution_status,
-    15 => schedule_start_time, 16 => schedule_end_time, 17 => execution_role_arn, 18 =>
-    creation_time, 19 => last_updated_time
-);
-pub static UPDATE_SCHEDULED_QUERY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateScheduledQueryResponse",
-    &[
-        rt::m("scheduledQueryArn", &rt::STRING),
-        rt::m("name", &rt::STRING).min(1.0),
-        rt::m("description", &rt::STRING),
-        rt::m("queryLanguage", &rt::ENUM),
-        rt::m("queryString", &rt::STRING).min(0.0),
-        rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
-        rt::m("scheduleExpression", &rt::STRING),
-        rt::m("timezone", &rt::STRING).min(1.0),
-        rt::m("startTimeOffset", &rt::LONG),
-        rt::m("endTimeOffset", &rt::LONG),
-        rt::m("destinationConfiguration", &DESTINATION_CONFIGURATION),
-        rt::m("state", &rt::ENUM),
-        rt::m("scheduleType", &rt::ENUM),
-        rt::m("lastTriggeredTime", &rt::LONG).min(0.0),
-        rt::m("lastExecutionStatus", &rt::ENUM),
-        rt::m("scheduleStartTime", &rt::LONG).min(0.0),
-        rt::m("scheduleEndTime", &rt::LONG).min(0.0),
-        rt::m("executionRoleArn", &rt::STRING).min(1.0),
-        rt::m("creationTime", &rt::LONG).min(0.0),
-        rt::m("lastUpdatedTime", &rt::LONG).min(0.0),
-    ],
+    UpdateScheduledQueryResponse, UPDATE_SCHEDULED_QUERY_RESPONSE,
+    [scheduled_query_arn[0] = rt::m("scheduledQueryArn", &rt::STRING), name[1] =
+    rt::m("name", &rt::STRING).min(1.0), description[2] = rt::m("description",
+    &rt::STRING), query_language[3] = rt::m("queryLanguage", &rt::ENUM), query_string[4]
+    = rt::m("queryString", &rt::STRING).min(0.0), log_group_identifiers[5] =
+    rt::m("logGroupIdentifiers", &SCHEDULED_QUERY_LOG_GROUP_IDENTIFIERS).min(1.0),
+    schedule_expression[6] = rt::m("scheduleExpression", &rt::STRING), timezone[7] =
+    rt::m("timezone", &rt::STRING).min(1.0), start_time_offset[8] =
+    rt::m("startTimeOffset", &rt::LONG), end_time_offset[9] = rt::m("endTimeOffset",
+    &rt::LONG), destination_configuration[10] = rt::m("destinationConfiguration",
+    &DESTINATION_CONFIGURATION), state[11] = rt::m("state", &rt::ENUM), schedule_type[12]
+    = rt::m("scheduleType", &rt::ENUM), last_triggered_time[13] =
+    rt::m("lastTriggeredTime", &rt::LONG).min(0.0), last_execution_status[14] =
+    rt::m("lastExecutionStatus", &rt::ENUM), schedule_start_time[15] =
+    rt::m("scheduleStartTime", &rt::LONG).min(0.0), schedule_end_time[16] =
+    rt::m("scheduleEndTime", &rt::LONG).min(0.0), execution_role_arn[17] =
+    rt::m("executionRoleArn", &rt::STRING).min(1.0), creation_time[18] =
+    rt::m("creationTime", &rt::LONG).min(0.0), last_updated_time[19] =
+    rt::m("lastUpdatedTime", &rt::LONG).min(0.0)]
 );
 /// This processor converts a string field to uppercase.
 ///
@@ -334,10 +265,9 @@ pub struct UpperCaseString {
     /// The array of containing the keys of the field to convert to uppercase.
     pub with_keys: Vec<String>,
 }
-rt::structure!(UpperCaseString, UPPER_CASE_STRING, 0 => with_keys);
-pub static UPPER_CASE_STRING: rt::Schema = rt::Schema::structure(
-    "UpperCaseString",
-    &[rt::m("withKeys", &UPPER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    UpperCaseString, UPPER_CASE_STRING, [with_keys[0] = rt::m("withKeys",
+    &UPPER_CASE_STRING_WITH_KEYS).flags(rt::REQUIRED).min(1.0)]
 );
 pub static UPPER_CASE_STRING_WITH_KEYS: rt::Schema = rt::Schema::list(
     "UpperCaseStringWithKeys",

@@ -6,9 +6,7 @@ use tucuxi::codegen as rt;
 /// One of the parameters for the request is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidationException {}
-rt::structure!(ValidationException, VALIDATION_EXCEPTION);
-pub static VALIDATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ValidationException",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ValidationException, VALIDATION_EXCEPTION, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);

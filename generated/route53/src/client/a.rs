@@ -21,13 +21,7 @@ impl super::Client {
 /// The `ActivateKeySigningKey` operation.
 ///
 /// Activates a key-signing key (KSK) so that it can be used for signing by DNSSEC. This operation changes the KSK status to `ACTIVE`.
-pub struct ActivateKeySigningKey(
-    pub(crate) rt::Call<
-        t::ActivateKeySigningKeyRequest,
-        t::ActivateKeySigningKeyResponse,
-        e::ActivateKeySigningKeyError,
-    >,
-);
+pub struct ActivateKeySigningKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ActivateKeySigningKey, t::ActivateKeySigningKeyRequest,
     t::ActivateKeySigningKeyResponse, e::ActivateKeySigningKeyError,
@@ -54,13 +48,7 @@ impl ActivateKeySigningKey {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-pub struct AssociateVpcWithHostedZone(
-    pub(crate) rt::Call<
-        t::AssociateVpcWithHostedZoneRequest,
-        t::AssociateVpcWithHostedZoneResponse,
-        e::AssociateVpcWithHostedZoneError,
-    >,
-);
+pub struct AssociateVpcWithHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateVpcWithHostedZone, t::AssociateVpcWithHostedZoneRequest,
     t::AssociateVpcWithHostedZoneResponse, e::AssociateVpcWithHostedZoneError,

@@ -98,13 +98,7 @@ impl super::Client {
 ///
 /// - `PUT`: Create a CIDR block within the specified collection.
 /// - `DELETE_IF_EXISTS`: Delete an existing CIDR block from the collection.
-pub struct ChangeCidrCollection(
-    pub(crate) rt::Call<
-        t::ChangeCidrCollectionRequest,
-        t::ChangeCidrCollectionResponse,
-        e::ChangeCidrCollectionError,
-    >,
-);
+pub struct ChangeCidrCollection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangeCidrCollection, t::ChangeCidrCollectionRequest,
     t::ChangeCidrCollectionResponse, e::ChangeCidrCollectionError,
@@ -164,13 +158,7 @@ impl ChangeCidrCollection {
 /// **Limits on ChangeResourceRecordSets Requests**
 ///
 /// For information about the limits on a `ChangeResourceRecordSets` request, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
-pub struct ChangeResourceRecordSets(
-    pub(crate) rt::Call<
-        t::ChangeResourceRecordSetsRequest,
-        t::ChangeResourceRecordSetsResponse,
-        e::ChangeResourceRecordSetsError,
-    >,
-);
+pub struct ChangeResourceRecordSets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangeResourceRecordSets, t::ChangeResourceRecordSetsRequest,
     t::ChangeResourceRecordSetsResponse, e::ChangeResourceRecordSetsError,
@@ -185,13 +173,7 @@ impl ChangeResourceRecordSets {
 /// Adds, edits, or deletes tags for a health check or a hosted zone.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-pub struct ChangeTagsForResource(
-    pub(crate) rt::Call<
-        t::ChangeTagsForResourceRequest,
-        t::ChangeTagsForResourceResponse,
-        e::ChangeTagsForResourceError,
-    >,
-);
+pub struct ChangeTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangeTagsForResource, t::ChangeTagsForResourceRequest,
     t::ChangeTagsForResourceResponse, e::ChangeTagsForResourceError,
@@ -208,13 +190,7 @@ impl ChangeTagsForResource {
 /// The `CreateCidrCollection` operation.
 ///
 /// Creates a CIDR collection in the current Amazon Web Services account.
-pub struct CreateCidrCollection(
-    pub(crate) rt::Call<
-        t::CreateCidrCollectionRequest,
-        t::CreateCidrCollectionResponse,
-        e::CreateCidrCollectionError,
-    >,
-);
+pub struct CreateCidrCollection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateCidrCollection, t::CreateCidrCollectionRequest,
     t::CreateCidrCollectionResponse, e::CreateCidrCollectionError,
@@ -241,13 +217,7 @@ impl CreateCidrCollection {
 /// - Route 53 health checkers are outside the VPC. To check the health of an endpoint within a VPC by IP address, you must assign a public IP address to the instance in the VPC.
 /// - You can configure a health checker to check the health of an external resource that the instance relies on, such as a database server.
 /// - You can create a CloudWatch metric, associate an alarm with the metric, and then create a health check that is based on the state of the alarm. For example, you might create a CloudWatch metric that checks the status of the Amazon EC2 `StatusCheckFailed` metric, add an alarm to the metric, and then create a health check that is based on the state of the alarm. For information about creating CloudWatch metrics and alarms by using the CloudWatch console, see the [Amazon CloudWatch User Guide](https://docs.aws.amazon.com/AmazonCloudWatch/latest/DeveloperGuide/WhatIsCloudWatch.html).
-pub struct CreateHealthCheck(
-    pub(crate) rt::Call<
-        t::CreateHealthCheckRequest,
-        t::CreateHealthCheckResponse,
-        e::CreateHealthCheckError,
-    >,
-);
+pub struct CreateHealthCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateHealthCheck, t::CreateHealthCheckRequest, t::CreateHealthCheckResponse,
     e::CreateHealthCheckError, op::CREATE_HEALTH_CHECK
@@ -285,13 +255,7 @@ impl CreateHealthCheck {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-pub struct CreateHostedZone(
-    pub(crate) rt::Call<
-        t::CreateHostedZoneRequest,
-        t::CreateHostedZoneResponse,
-        e::CreateHostedZoneError,
-    >,
-);
+pub struct CreateHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateHostedZone, t::CreateHostedZoneRequest, t::CreateHostedZoneResponse,
     e::CreateHostedZoneError, op::CREATE_HOSTED_ZONE
@@ -306,13 +270,7 @@ impl CreateHostedZone {
 /// The `CreateKeySigningKey` operation.
 ///
 /// Creates a new key-signing key (KSK) associated with a hosted zone. You can only have two KSKs per hosted zone.
-pub struct CreateKeySigningKey(
-    pub(crate) rt::Call<
-        t::CreateKeySigningKeyRequest,
-        t::CreateKeySigningKeyResponse,
-        e::CreateKeySigningKeyError,
-    >,
-);
+pub struct CreateKeySigningKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateKeySigningKey, t::CreateKeySigningKeyRequest, t::CreateKeySigningKeyResponse,
     e::CreateKeySigningKeyError, op::CREATE_KEY_SIGNING_KEY
@@ -353,13 +311,7 @@ impl CreateKeySigningKey {
 /// - **Log File Format**: For a list of the values in each query log and the format of each value, see [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
 /// - **Pricing**: For information about charges for query logs, see [Amazon CloudWatch Pricing](http://aws.amazon.com/cloudwatch/pricing/).
 /// - **How to Stop Logging**: If you want Route 53 to stop sending query logs to CloudWatch Logs, delete the query logging configuration. For more information, see [DeleteQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteQueryLoggingConfig.html).
-pub struct CreateQueryLoggingConfig(
-    pub(crate) rt::Call<
-        t::CreateQueryLoggingConfigRequest,
-        t::CreateQueryLoggingConfigResponse,
-        e::CreateQueryLoggingConfigError,
-    >,
-);
+pub struct CreateQueryLoggingConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateQueryLoggingConfig, t::CreateQueryLoggingConfigRequest,
     t::CreateQueryLoggingConfigResponse, e::CreateQueryLoggingConfigError,
@@ -387,13 +339,7 @@ impl CreateQueryLoggingConfig {
 /// - For any other combination of failures, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error.
 ///
 /// You can specify up to 100 protections in one request. The number of protections that you can have in a hosted zone is limited by a quota. If the request would exceed that quota, Route 53 returns a `LimitsExceeded` error.
-pub struct CreateResourceRecordSetProtections(
-    pub(crate) rt::Call<
-        t::CreateResourceRecordSetProtectionsRequest,
-        t::CreateResourceRecordSetProtectionsResponse,
-        e::CreateResourceRecordSetProtectionsError,
-    >,
-);
+pub struct CreateResourceRecordSetProtections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateResourceRecordSetProtections, t::CreateResourceRecordSetProtectionsRequest,
     t::CreateResourceRecordSetProtectionsResponse,
@@ -433,13 +379,7 @@ impl CreateResourceRecordSetProtections {
 /// - For small numbers of hosted zones—up to a few hundred—it's relatively easy to create reusable delegation sets until you get one that has four name servers that don't overlap with any of the name servers in your hosted zones.
 /// - For larger numbers of hosted zones, the easiest solution is to use more than one reusable delegation set.
 /// - For larger numbers of hosted zones, you can also migrate hosted zones that have overlapping name servers to hosted zones that don't have overlapping name servers, then migrate the hosted zones again to use the reusable delegation set.
-pub struct CreateReusableDelegationSet(
-    pub(crate) rt::Call<
-        t::CreateReusableDelegationSetRequest,
-        t::CreateReusableDelegationSetResponse,
-        e::CreateReusableDelegationSetError,
-    >,
-);
+pub struct CreateReusableDelegationSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateReusableDelegationSet, t::CreateReusableDelegationSetRequest,
     t::CreateReusableDelegationSetResponse, e::CreateReusableDelegationSetError,
@@ -452,13 +392,7 @@ impl CreateReusableDelegationSet {
 /// The `CreateTrafficPolicy` operation.
 ///
 /// Creates a traffic policy, which you use to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com).
-pub struct CreateTrafficPolicy(
-    pub(crate) rt::Call<
-        t::CreateTrafficPolicyRequest,
-        t::CreateTrafficPolicyResponse,
-        e::CreateTrafficPolicyError,
-    >,
-);
+pub struct CreateTrafficPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficPolicy, t::CreateTrafficPolicyRequest, t::CreateTrafficPolicyResponse,
     e::CreateTrafficPolicyError, op::CREATE_TRAFFIC_POLICY
@@ -473,13 +407,7 @@ impl CreateTrafficPolicy {
 /// Creates resource record sets in a specified hosted zone based on the settings in a specified traffic policy version. In addition, `CreateTrafficPolicyInstance` associates the resource record sets with a specified domain name (such as example.com) or subdomain name (such as www.example.com). Amazon Route 53 responds to DNS queries for the domain or subdomain name by using the resource record sets that `CreateTrafficPolicyInstance` created.
 ///
 /// **Note:** After you submit an `CreateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
-pub struct CreateTrafficPolicyInstance(
-    pub(crate) rt::Call<
-        t::CreateTrafficPolicyInstanceRequest,
-        t::CreateTrafficPolicyInstanceResponse,
-        e::CreateTrafficPolicyInstanceError,
-    >,
-);
+pub struct CreateTrafficPolicyInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficPolicyInstance, t::CreateTrafficPolicyInstanceRequest,
     t::CreateTrafficPolicyInstanceResponse, e::CreateTrafficPolicyInstanceError,
@@ -495,13 +423,7 @@ impl CreateTrafficPolicyInstance {
 /// The `CreateTrafficPolicyVersion` operation.
 ///
 /// Creates a new version of an existing traffic policy. When you create a new version of a traffic policy, you specify the ID of the traffic policy that you want to update and a JSON-formatted document that describes the new version. You use traffic policies to create multiple DNS resource record sets for one domain name (such as example.com) or one subdomain name (such as www.example.com). You can create a maximum of 1000 versions of a traffic policy. If you reach the limit and need to create another version, you'll need to start a new traffic policy.
-pub struct CreateTrafficPolicyVersion(
-    pub(crate) rt::Call<
-        t::CreateTrafficPolicyVersionRequest,
-        t::CreateTrafficPolicyVersionResponse,
-        e::CreateTrafficPolicyVersionError,
-    >,
-);
+pub struct CreateTrafficPolicyVersion(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTrafficPolicyVersion, t::CreateTrafficPolicyVersionRequest,
     t::CreateTrafficPolicyVersionResponse, e::CreateTrafficPolicyVersionError,
@@ -517,13 +439,7 @@ impl CreateTrafficPolicyVersion {
 /// Authorizes the Amazon Web Services account that created a specified VPC to submit an `AssociateVPCWithHostedZone` request to associate the VPC with a specified hosted zone that was created by a different account. To submit a `CreateVPCAssociationAuthorization` request, you must use the account that created the hosted zone. After you authorize the association, use the account that created the VPC to submit an `AssociateVPCWithHostedZone` request.
 ///
 /// **Note:** If you want to associate multiple VPCs that you created by using one account with a hosted zone that you created by using a different account, you must submit one authorization request for each VPC.
-pub struct CreateVpcAssociationAuthorization(
-    pub(crate) rt::Call<
-        t::CreateVpcAssociationAuthorizationRequest,
-        t::CreateVpcAssociationAuthorizationResponse,
-        e::CreateVpcAssociationAuthorizationError,
-    >,
-);
+pub struct CreateVpcAssociationAuthorization(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateVpcAssociationAuthorization, t::CreateVpcAssociationAuthorizationRequest,
     t::CreateVpcAssociationAuthorizationResponse,

@@ -80,13 +80,7 @@ impl super::Client {
 /// The `DeactivateKeySigningKey` operation.
 ///
 /// Deactivates a key-signing key (KSK) so that it will not be used for signing by DNSSEC. This operation changes the KSK status to `INACTIVE`.
-pub struct DeactivateKeySigningKey(
-    pub(crate) rt::Call<
-        t::DeactivateKeySigningKeyRequest,
-        t::DeactivateKeySigningKeyResponse,
-        e::DeactivateKeySigningKeyError,
-    >,
-);
+pub struct DeactivateKeySigningKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeactivateKeySigningKey, t::DeactivateKeySigningKeyRequest,
     t::DeactivateKeySigningKeyResponse, e::DeactivateKeySigningKeyError,
@@ -99,13 +93,7 @@ impl DeactivateKeySigningKey {
 /// The `DeleteCidrCollection` operation.
 ///
 /// Deletes a CIDR collection in the current Amazon Web Services account. The collection must be empty before it can be deleted.
-pub struct DeleteCidrCollection(
-    pub(crate) rt::Call<
-        t::DeleteCidrCollectionRequest,
-        t::DeleteCidrCollectionResponse,
-        e::DeleteCidrCollectionError,
-    >,
-);
+pub struct DeleteCidrCollection(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteCidrCollection, t::DeleteCidrCollectionRequest,
     t::DeleteCidrCollectionResponse, e::DeleteCidrCollectionError,
@@ -121,13 +109,7 @@ impl DeleteCidrCollection {
 /// **Important:** Amazon Route 53 does not prevent you from deleting a health check even if the health check is associated with one or more resource record sets. If you delete a health check and you don't update the associated resource record sets, the future status of the health check can't be predicted and may change. This will affect the routing of DNS queries for your DNS failover configuration. For more information, see [Replacing and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html#health-checks-deleting.html) in the *Amazon Route 53 Developer Guide*.
 ///
 /// If you're using Cloud Map and you configured Cloud Map to create a Route 53 health check when you register an instance, you can't use the Route 53 `DeleteHealthCheck` command to delete the health check. The health check is deleted automatically when you deregister the instance; there can be a delay of several hours before the health check is deleted from Route 53.
-pub struct DeleteHealthCheck(
-    pub(crate) rt::Call<
-        t::DeleteHealthCheckRequest,
-        t::DeleteHealthCheckResponse,
-        e::DeleteHealthCheckError,
-    >,
-);
+pub struct DeleteHealthCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteHealthCheck, t::DeleteHealthCheckRequest, t::DeleteHealthCheckResponse,
     e::DeleteHealthCheckError, op::DELETE_HEALTH_CHECK
@@ -155,13 +137,7 @@ impl DeleteHealthCheck {
 ///
 /// - Use the `GetHostedZone` action to request information about the hosted zone.
 /// - Use the `ListHostedZones` action to get a list of the hosted zones associated with the current Amazon Web Services account.
-pub struct DeleteHostedZone(
-    pub(crate) rt::Call<
-        t::DeleteHostedZoneRequest,
-        t::DeleteHostedZoneResponse,
-        e::DeleteHostedZoneError,
-    >,
-);
+pub struct DeleteHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteHostedZone, t::DeleteHostedZoneRequest, t::DeleteHostedZoneResponse,
     e::DeleteHostedZoneError, op::DELETE_HOSTED_ZONE
@@ -176,13 +152,7 @@ impl DeleteHostedZone {
 /// You can use [DeactivateKeySigningKey](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeactivateKeySigningKey.html) to deactivate the key before you delete it.
 ///
 /// Use [GetDNSSEC](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetDNSSEC.html) to verify that the KSK is in an `INACTIVE` status.
-pub struct DeleteKeySigningKey(
-    pub(crate) rt::Call<
-        t::DeleteKeySigningKeyRequest,
-        t::DeleteKeySigningKeyResponse,
-        e::DeleteKeySigningKeyError,
-    >,
-);
+pub struct DeleteKeySigningKey(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteKeySigningKey, t::DeleteKeySigningKeyRequest, t::DeleteKeySigningKeyResponse,
     e::DeleteKeySigningKeyError, op::DELETE_KEY_SIGNING_KEY
@@ -196,13 +166,7 @@ impl DeleteKeySigningKey {
 /// Deletes a configuration for DNS query logging. If you delete a configuration, Amazon Route 53 stops sending query logs to CloudWatch Logs. Route 53 doesn't delete any logs that are already in CloudWatch Logs.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html).
-pub struct DeleteQueryLoggingConfig(
-    pub(crate) rt::Call<
-        t::DeleteQueryLoggingConfigRequest,
-        t::DeleteQueryLoggingConfigResponse,
-        e::DeleteQueryLoggingConfigError,
-    >,
-);
+pub struct DeleteQueryLoggingConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteQueryLoggingConfig, t::DeleteQueryLoggingConfigRequest,
     t::DeleteQueryLoggingConfigResponse, e::DeleteQueryLoggingConfigError,
@@ -218,13 +182,7 @@ impl DeleteQueryLoggingConfig {
 /// The request is atomic. Route 53 either deletes all of the protections in the request or none of them. If one or more entries fail, for example because no protection exists for the specified name and type, Route 53 returns an `InvalidResourceRecordSetProtectionBatch` error that lists the failing entries and the reason that each one failed.
 ///
 /// You can specify up to 100 protections in one request.
-pub struct DeleteResourceRecordSetProtections(
-    pub(crate) rt::Call<
-        t::DeleteResourceRecordSetProtectionsRequest,
-        t::DeleteResourceRecordSetProtectionsResponse,
-        e::DeleteResourceRecordSetProtectionsError,
-    >,
-);
+pub struct DeleteResourceRecordSetProtections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourceRecordSetProtections, t::DeleteResourceRecordSetProtectionsRequest,
     t::DeleteResourceRecordSetProtectionsResponse,
@@ -247,13 +205,7 @@ impl DeleteResourceRecordSetProtections {
 /// **Important:** You can delete a reusable delegation set only if it isn't associated with any hosted zones.
 ///
 /// To verify that the reusable delegation set is not associated with any hosted zones, submit a [GetReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetReusableDelegationSet.html) request and specify the ID of the reusable delegation set that you want to delete.
-pub struct DeleteReusableDelegationSet(
-    pub(crate) rt::Call<
-        t::DeleteReusableDelegationSetRequest,
-        t::DeleteReusableDelegationSetResponse,
-        e::DeleteReusableDelegationSetError,
-    >,
-);
+pub struct DeleteReusableDelegationSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteReusableDelegationSet, t::DeleteReusableDelegationSetRequest,
     t::DeleteReusableDelegationSetResponse, e::DeleteReusableDelegationSetError,
@@ -271,13 +223,7 @@ impl DeleteReusableDelegationSet {
 /// - Deleted traffic policies aren't listed if you run [ListTrafficPolicies](https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListTrafficPolicies.html).
 /// - There's no way to get a list of deleted policies.
 /// - If you retain the ID of the policy, you can get information about the policy, including the traffic policy document, by running [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html).
-pub struct DeleteTrafficPolicy(
-    pub(crate) rt::Call<
-        t::DeleteTrafficPolicyRequest,
-        t::DeleteTrafficPolicyResponse,
-        e::DeleteTrafficPolicyError,
-    >,
-);
+pub struct DeleteTrafficPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficPolicy, t::DeleteTrafficPolicyRequest, t::DeleteTrafficPolicyResponse,
     e::DeleteTrafficPolicyError, op::DELETE_TRAFFIC_POLICY
@@ -291,13 +237,7 @@ impl DeleteTrafficPolicy {
 /// Deletes a traffic policy instance and all of the resource record sets that Amazon Route 53 created when you created the instance.
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-pub struct DeleteTrafficPolicyInstance(
-    pub(crate) rt::Call<
-        t::DeleteTrafficPolicyInstanceRequest,
-        t::DeleteTrafficPolicyInstanceResponse,
-        e::DeleteTrafficPolicyInstanceError,
-    >,
-);
+pub struct DeleteTrafficPolicyInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTrafficPolicyInstance, t::DeleteTrafficPolicyInstanceRequest,
     t::DeleteTrafficPolicyInstanceResponse, e::DeleteTrafficPolicyInstanceError,
@@ -311,13 +251,7 @@ impl DeleteTrafficPolicyInstance {
 /// Removes authorization to submit an `AssociateVPCWithHostedZone` request to associate a specified VPC with a hosted zone that was created by a different account. You must use the account that created the hosted zone to submit a `DeleteVPCAssociationAuthorization` request.
 ///
 /// **Important:** Sending this request only prevents the Amazon Web Services account that created the VPC from associating the VPC with the Amazon Route 53 hosted zone in the future. If the VPC is already associated with the hosted zone, `DeleteVPCAssociationAuthorization` won't disassociate the VPC from the hosted zone. If you want to delete an existing association, use `DisassociateVPCFromHostedZone`.
-pub struct DeleteVpcAssociationAuthorization(
-    pub(crate) rt::Call<
-        t::DeleteVpcAssociationAuthorizationRequest,
-        t::DeleteVpcAssociationAuthorizationResponse,
-        e::DeleteVpcAssociationAuthorizationError,
-    >,
-);
+pub struct DeleteVpcAssociationAuthorization(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteVpcAssociationAuthorization, t::DeleteVpcAssociationAuthorizationRequest,
     t::DeleteVpcAssociationAuthorizationResponse,
@@ -332,13 +266,7 @@ impl DeleteVpcAssociationAuthorization {
 /// The `DisableHostedZoneDNSSEC` operation.
 ///
 /// Disables DNSSEC signing in a specific hosted zone. This action does not deactivate any key-signing keys (KSKs) that are active in the hosted zone.
-pub struct DisableHostedZoneDnssec(
-    pub(crate) rt::Call<
-        t::DisableHostedZoneDnssecRequest,
-        t::DisableHostedZoneDnssecResponse,
-        e::DisableHostedZoneDnssecError,
-    >,
-);
+pub struct DisableHostedZoneDnssec(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisableHostedZoneDnssec, t::DisableHostedZoneDnssecRequest,
     t::DisableHostedZoneDnssecResponse, e::DisableHostedZoneDnssecError,
@@ -365,13 +293,7 @@ impl DisableHostedZoneDnssec {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-pub struct DisassociateVpcFromHostedZone(
-    pub(crate) rt::Call<
-        t::DisassociateVpcFromHostedZoneRequest,
-        t::DisassociateVpcFromHostedZoneResponse,
-        e::DisassociateVpcFromHostedZoneError,
-    >,
-);
+pub struct DisassociateVpcFromHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisassociateVpcFromHostedZone, t::DisassociateVpcFromHostedZoneRequest,
     t::DisassociateVpcFromHostedZoneResponse, e::DisassociateVpcFromHostedZoneError,

@@ -16,13 +16,7 @@ impl super::Client {
 /// The `EnableHostedZoneDNSSEC` operation.
 ///
 /// Enables DNSSEC signing in a specific hosted zone.
-pub struct EnableHostedZoneDnssec(
-    pub(crate) rt::Call<
-        t::EnableHostedZoneDnssecRequest,
-        t::EnableHostedZoneDnssecResponse,
-        e::EnableHostedZoneDnssecError,
-    >,
-);
+pub struct EnableHostedZoneDnssec(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     EnableHostedZoneDnssec, t::EnableHostedZoneDnssecRequest,
     t::EnableHostedZoneDnssecResponse, e::EnableHostedZoneDnssecError,

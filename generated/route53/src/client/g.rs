@@ -97,13 +97,7 @@ impl super::Client {
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
 ///
 /// **Note:** You can also view account limits in Amazon Web Services Trusted Advisor. Sign in to the Amazon Web Services Management Console and open the Trusted Advisor console at <https://console.aws.amazon.com/trustedadvisor>. Then choose **Service limits** in the navigation pane.
-pub struct GetAccountLimit(
-    pub(crate) rt::Call<
-        t::GetAccountLimitRequest,
-        t::GetAccountLimitResponse,
-        e::GetAccountLimitError,
-    >,
-);
+pub struct GetAccountLimit(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccountLimit, t::GetAccountLimitRequest, t::GetAccountLimitResponse,
     e::GetAccountLimitError, op::GET_ACCOUNT_LIMIT
@@ -117,9 +111,7 @@ impl GetAccountLimit {
 ///
 /// - `PENDING` indicates that the changes in this request have not propagated to all Amazon Route 53 DNS servers managing the hosted zone. This is the initial status of all change batch requests.
 /// - `INSYNC` indicates that the changes have propagated to all Route 53 DNS servers managing the hosted zone.
-pub struct GetChange(
-    pub(crate) rt::Call<t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError>,
-);
+pub struct GetChange(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetChange, t::GetChangeRequest, t::GetChangeResponse, e::GetChangeError,
     op::GET_CHANGE
@@ -139,13 +131,7 @@ impl GetChange {
 /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
 ///
 /// **Important:** `GetCheckerIpRanges` still works, but we recommend that you download ip-ranges.json, which includes IP address ranges for all Amazon Web Services services. For more information, see [IP Address Ranges of Amazon Route 53 Servers](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html) in the *Amazon Route 53 Developer Guide*.
-pub struct GetCheckerIpRanges(
-    pub(crate) rt::Call<
-        t::GetCheckerIpRangesRequest,
-        t::GetCheckerIpRangesResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCheckerIpRanges(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCheckerIpRanges, t::GetCheckerIpRangesRequest, t::GetCheckerIpRangesResponse,
     rt::NoErrors, op::GET_CHECKER_IP_RANGES
@@ -153,9 +139,7 @@ rt::operation_type!(
 /// The `GetDNSSEC` operation.
 ///
 /// Returns information about DNSSEC for a specific hosted zone, including the key-signing keys (KSKs) in the hosted zone.
-pub struct GetDnssec(
-    pub(crate) rt::Call<t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError>,
-);
+pub struct GetDnssec(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDnssec, t::GetDnssecRequest, t::GetDnssecResponse, e::GetDnssecError,
     op::GET_DNSSEC
@@ -180,13 +164,7 @@ impl GetDnssec {
 /// Use the following syntax to determine whether a subdivision of a country is supported for geolocation:
 ///
 /// `GET /2013-04-01/geolocation?countrycode=two-character country code&subdivisioncode=subdivision code`
-pub struct GetGeoLocation(
-    pub(crate) rt::Call<
-        t::GetGeoLocationRequest,
-        t::GetGeoLocationResponse,
-        e::GetGeoLocationError,
-    >,
-);
+pub struct GetGeoLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetGeoLocation, t::GetGeoLocationRequest, t::GetGeoLocationResponse,
     e::GetGeoLocationError, op::GET_GEO_LOCATION
@@ -199,13 +177,7 @@ impl GetGeoLocation {
 /// The `GetHealthCheck` operation.
 ///
 /// Gets information about a specified health check.
-pub struct GetHealthCheck(
-    pub(crate) rt::Call<
-        t::GetHealthCheckRequest,
-        t::GetHealthCheckResponse,
-        e::GetHealthCheckError,
-    >,
-);
+pub struct GetHealthCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHealthCheck, t::GetHealthCheckRequest, t::GetHealthCheckResponse,
     e::GetHealthCheckError, op::GET_HEALTH_CHECK
@@ -216,13 +188,7 @@ impl GetHealthCheck {
 /// The `GetHealthCheckCount` operation.
 ///
 /// Retrieves the number of health checks that are associated with the current Amazon Web Services account.
-pub struct GetHealthCheckCount(
-    pub(crate) rt::Call<
-        t::GetHealthCheckCountRequest,
-        t::GetHealthCheckCountResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetHealthCheckCount(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHealthCheckCount, t::GetHealthCheckCountRequest, t::GetHealthCheckCountResponse,
     rt::NoErrors, op::GET_HEALTH_CHECK_COUNT
@@ -230,13 +196,7 @@ rt::operation_type!(
 /// The `GetHealthCheckLastFailureReason` operation.
 ///
 /// Gets the reason that a specified health check failed most recently.
-pub struct GetHealthCheckLastFailureReason(
-    pub(crate) rt::Call<
-        t::GetHealthCheckLastFailureReasonRequest,
-        t::GetHealthCheckLastFailureReasonResponse,
-        e::GetHealthCheckLastFailureReasonError,
-    >,
-);
+pub struct GetHealthCheckLastFailureReason(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHealthCheckLastFailureReason, t::GetHealthCheckLastFailureReasonRequest,
     t::GetHealthCheckLastFailureReasonResponse, e::GetHealthCheckLastFailureReasonError,
@@ -250,13 +210,7 @@ impl GetHealthCheckLastFailureReason {
 /// Gets status of a specified health check.
 ///
 /// **Important:** This API is intended for use during development to diagnose behavior. It doesn’t support production use-cases with high query rates that require immediate and actionable responses.
-pub struct GetHealthCheckStatus(
-    pub(crate) rt::Call<
-        t::GetHealthCheckStatusRequest,
-        t::GetHealthCheckStatusResponse,
-        e::GetHealthCheckStatusError,
-    >,
-);
+pub struct GetHealthCheckStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHealthCheckStatus, t::GetHealthCheckStatusRequest,
     t::GetHealthCheckStatusResponse, e::GetHealthCheckStatusError,
@@ -270,13 +224,7 @@ impl GetHealthCheckStatus {
 /// Gets information about a specified hosted zone including the four name servers assigned to the hosted zone.
 ///
 /// returns the VPCs associated with the specified hosted zone and does not reflect the VPC associations by Route 53 Profiles. To get the associations to a Profile, call the [ListProfileAssociations](https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53profiles_ListProfileAssociations.html) API.
-pub struct GetHostedZone(
-    pub(crate) rt::Call<
-        t::GetHostedZoneRequest,
-        t::GetHostedZoneResponse,
-        e::GetHostedZoneError,
-    >,
-);
+pub struct GetHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHostedZone, t::GetHostedZoneRequest, t::GetHostedZoneResponse,
     e::GetHostedZoneError, op::GET_HOSTED_ZONE
@@ -287,13 +235,7 @@ impl GetHostedZone {
 /// The `GetHostedZoneCount` operation.
 ///
 /// Retrieves the number of hosted zones that are associated with the current Amazon Web Services account.
-pub struct GetHostedZoneCount(
-    pub(crate) rt::Call<
-        t::GetHostedZoneCountRequest,
-        t::GetHostedZoneCountResponse,
-        e::GetHostedZoneCountError,
-    >,
-);
+pub struct GetHostedZoneCount(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHostedZoneCount, t::GetHostedZoneCountRequest, t::GetHostedZoneCountResponse,
     e::GetHostedZoneCountError, op::GET_HOSTED_ZONE_COUNT
@@ -303,13 +245,7 @@ rt::operation_type!(
 /// Gets the specified limit for a specified hosted zone, for example, the maximum number of records that you can create in the hosted zone.
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-pub struct GetHostedZoneLimit(
-    pub(crate) rt::Call<
-        t::GetHostedZoneLimitRequest,
-        t::GetHostedZoneLimitResponse,
-        e::GetHostedZoneLimitError,
-    >,
-);
+pub struct GetHostedZoneLimit(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetHostedZoneLimit, t::GetHostedZoneLimitRequest, t::GetHostedZoneLimitResponse,
     e::GetHostedZoneLimitError, op::GET_HOSTED_ZONE_LIMIT
@@ -323,13 +259,7 @@ impl GetHostedZoneLimit {
 /// Gets information about a specified configuration for DNS query logging.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html) and [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html).
-pub struct GetQueryLoggingConfig(
-    pub(crate) rt::Call<
-        t::GetQueryLoggingConfigRequest,
-        t::GetQueryLoggingConfigResponse,
-        e::GetQueryLoggingConfigError,
-    >,
-);
+pub struct GetQueryLoggingConfig(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetQueryLoggingConfig, t::GetQueryLoggingConfigRequest,
     t::GetQueryLoggingConfigResponse, e::GetQueryLoggingConfigError,
@@ -341,13 +271,7 @@ impl GetQueryLoggingConfig {
 /// The `GetReusableDelegationSet` operation.
 ///
 /// Retrieves information about a specified reusable delegation set, including the four name servers that are assigned to the delegation set.
-pub struct GetReusableDelegationSet(
-    pub(crate) rt::Call<
-        t::GetReusableDelegationSetRequest,
-        t::GetReusableDelegationSetResponse,
-        e::GetReusableDelegationSetError,
-    >,
-);
+pub struct GetReusableDelegationSet(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetReusableDelegationSet, t::GetReusableDelegationSetRequest,
     t::GetReusableDelegationSetResponse, e::GetReusableDelegationSetError,
@@ -361,13 +285,7 @@ impl GetReusableDelegationSet {
 /// Gets the maximum number of hosted zones that you can associate with the specified reusable delegation set.
 ///
 /// For the default limit, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*. To request a higher limit, [open a case](https://console.aws.amazon.com/support/home#/case/create?issueType=service-limit-increase&limitType=service-code-route53).
-pub struct GetReusableDelegationSetLimit(
-    pub(crate) rt::Call<
-        t::GetReusableDelegationSetLimitRequest,
-        t::GetReusableDelegationSetLimitResponse,
-        e::GetReusableDelegationSetLimitError,
-    >,
-);
+pub struct GetReusableDelegationSetLimit(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetReusableDelegationSetLimit, t::GetReusableDelegationSetLimitRequest,
     t::GetReusableDelegationSetLimitResponse, e::GetReusableDelegationSetLimitError,
@@ -385,13 +303,7 @@ impl GetReusableDelegationSetLimit {
 /// Gets information about a specific traffic policy version.
 ///
 /// For information about how of deleting a traffic policy affects the response from `GetTrafficPolicy`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-pub struct GetTrafficPolicy(
-    pub(crate) rt::Call<
-        t::GetTrafficPolicyRequest,
-        t::GetTrafficPolicyResponse,
-        e::GetTrafficPolicyError,
-    >,
-);
+pub struct GetTrafficPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTrafficPolicy, t::GetTrafficPolicyRequest, t::GetTrafficPolicyResponse,
     e::GetTrafficPolicyError, op::GET_TRAFFIC_POLICY
@@ -419,13 +331,7 @@ impl super::Client {
 /// **Note:** Use `GetTrafficPolicyInstance` with the `id` of new traffic policy instance to confirm that the `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request completed successfully. For more information, see the `State` response element.
 ///
 /// **Note:** In the Route 53 console, traffic policy instances are known as policy records.
-pub struct GetTrafficPolicyInstance(
-    pub(crate) rt::Call<
-        t::GetTrafficPolicyInstanceRequest,
-        t::GetTrafficPolicyInstanceResponse,
-        e::GetTrafficPolicyInstanceError,
-    >,
-);
+pub struct GetTrafficPolicyInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTrafficPolicyInstance, t::GetTrafficPolicyInstanceRequest,
     t::GetTrafficPolicyInstanceResponse, e::GetTrafficPolicyInstanceError,
@@ -437,13 +343,7 @@ impl GetTrafficPolicyInstance {
 /// The `GetTrafficPolicyInstanceCount` operation.
 ///
 /// Gets the number of traffic policy instances that are associated with the current Amazon Web Services account.
-pub struct GetTrafficPolicyInstanceCount(
-    pub(crate) rt::Call<
-        t::GetTrafficPolicyInstanceCountRequest,
-        t::GetTrafficPolicyInstanceCountResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetTrafficPolicyInstanceCount(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTrafficPolicyInstanceCount, t::GetTrafficPolicyInstanceCountRequest,
     t::GetTrafficPolicyInstanceCountResponse, rt::NoErrors,

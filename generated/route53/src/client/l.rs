@@ -93,13 +93,7 @@ impl super::Client {
 /// The `ListCidrBlocks` operation.
 ///
 /// Returns a paginated list of location objects and their CIDR blocks.
-pub struct ListCidrBlocks(
-    pub(crate) rt::Call<
-        t::ListCidrBlocksRequest,
-        t::ListCidrBlocksResponse,
-        e::ListCidrBlocksError,
-    >,
-);
+pub struct ListCidrBlocks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCidrBlocks, t::ListCidrBlocksRequest, t::ListCidrBlocksResponse,
     e::ListCidrBlocksError, op::LIST_CIDR_BLOCKS
@@ -126,13 +120,7 @@ impl ListCidrBlocks {
 /// The `ListCidrCollections` operation.
 ///
 /// Returns a paginated list of CIDR collections in the Amazon Web Services account (metadata only).
-pub struct ListCidrCollections(
-    pub(crate) rt::Call<
-        t::ListCidrCollectionsRequest,
-        t::ListCidrCollectionsResponse,
-        e::ListCidrCollectionsError,
-    >,
-);
+pub struct ListCidrCollections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCidrCollections, t::ListCidrCollectionsRequest, t::ListCidrCollectionsResponse,
     e::ListCidrCollectionsError, op::LIST_CIDR_COLLECTIONS
@@ -157,13 +145,7 @@ impl ListCidrCollections {
 /// The `ListCidrLocations` operation.
 ///
 /// Returns a paginated list of CIDR locations for the given collection (metadata only, does not include CIDR blocks).
-pub struct ListCidrLocations(
-    pub(crate) rt::Call<
-        t::ListCidrLocationsRequest,
-        t::ListCidrLocationsResponse,
-        e::ListCidrLocationsError,
-    >,
-);
+pub struct ListCidrLocations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCidrLocations, t::ListCidrLocationsRequest, t::ListCidrLocationsResponse,
     e::ListCidrLocationsError, op::LIST_CIDR_LOCATIONS
@@ -195,13 +177,7 @@ impl ListCidrLocations {
 /// Route 53 does not perform authorization for this API because it retrieves information that is already available to the public.
 ///
 /// For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
-pub struct ListGeoLocations(
-    pub(crate) rt::Call<
-        t::ListGeoLocationsRequest,
-        t::ListGeoLocationsResponse,
-        e::ListGeoLocationsError,
-    >,
-);
+pub struct ListGeoLocations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListGeoLocations, t::ListGeoLocationsRequest, t::ListGeoLocationsResponse,
     e::ListGeoLocationsError, op::LIST_GEO_LOCATIONS
@@ -215,13 +191,7 @@ impl ListGeoLocations {
 /// The `ListHealthChecks` operation.
 ///
 /// Retrieve a list of the health checks that are associated with the current Amazon Web Services account.
-pub struct ListHealthChecks(
-    pub(crate) rt::Call<
-        t::ListHealthChecksRequest,
-        t::ListHealthChecksResponse,
-        e::ListHealthChecksError,
-    >,
-);
+pub struct ListHealthChecks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListHealthChecks, t::ListHealthChecksRequest, t::ListHealthChecksResponse,
     e::ListHealthChecksError, op::LIST_HEALTH_CHECKS
@@ -248,13 +218,7 @@ impl ListHealthChecks {
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account. The response includes a `HostedZones` child element for each hosted zone.
 ///
 /// Amazon Route 53 returns a maximum of 100 items in each response. If you have a lot of hosted zones, you can use the `maxitems` parameter to list them in groups of up to 100.
-pub struct ListHostedZones(
-    pub(crate) rt::Call<
-        t::ListHostedZonesRequest,
-        t::ListHostedZonesResponse,
-        e::ListHostedZonesError,
-    >,
-);
+pub struct ListHostedZones(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListHostedZones, t::ListHostedZonesRequest, t::ListHostedZonesResponse,
     e::ListHostedZonesError, op::LIST_HOSTED_ZONES
@@ -300,13 +264,7 @@ impl ListHostedZones {
 /// - The `MaxItems` element in the response contains the value, if any, that you specified for the `maxitems` parameter in the request that produced the current response.
 /// - If the value of `IsTruncated` in the response is true, there are more hosted zones associated with the current Amazon Web Services account. If `IsTruncated` is false, this response includes the last hosted zone that is associated with the current account. The `NextDNSName` element and `NextHostedZoneId` elements are omitted from the response.
 /// - The `NextDNSName` and `NextHostedZoneId` elements in the response contain the domain name and the hosted zone ID of the next hosted zone that is associated with the current Amazon Web Services account. If you want to list more hosted zones, make another call to `ListHostedZonesByName`, and specify the value of `NextDNSName` and `NextHostedZoneId` in the `dnsname` and `hostedzoneid` parameters, respectively.
-pub struct ListHostedZonesByName(
-    pub(crate) rt::Call<
-        t::ListHostedZonesByNameRequest,
-        t::ListHostedZonesByNameResponse,
-        e::ListHostedZonesByNameError,
-    >,
-);
+pub struct ListHostedZonesByName(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListHostedZonesByName, t::ListHostedZonesByNameRequest,
     t::ListHostedZonesByNameResponse, e::ListHostedZonesByNameError,
@@ -335,13 +293,7 @@ impl ListHostedZonesByName {
 /// - `aws-us-gov` - Amazon Web Services GovCloud (US) Region
 ///
 /// For more information, see [Access Management](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
-pub struct ListHostedZonesByVpc(
-    pub(crate) rt::Call<
-        t::ListHostedZonesByVpcRequest,
-        t::ListHostedZonesByVpcResponse,
-        e::ListHostedZonesByVpcError,
-    >,
-);
+pub struct ListHostedZonesByVpc(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListHostedZonesByVpc, t::ListHostedZonesByVpcRequest,
     t::ListHostedZonesByVpcResponse, e::ListHostedZonesByVpcError,
@@ -358,13 +310,7 @@ impl ListHostedZonesByVpc {
 /// Lists the configurations for DNS query logging that are associated with the current Amazon Web Services account or the configuration that is associated with a specified hosted zone.
 ///
 /// For more information about DNS query logs, see [CreateQueryLoggingConfig](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateQueryLoggingConfig.html). Additional information, including the format of DNS query logs, appears in [Logging DNS Queries](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/query-logs.html) in the *Amazon Route 53 Developer Guide*.
-pub struct ListQueryLoggingConfigs(
-    pub(crate) rt::Call<
-        t::ListQueryLoggingConfigsRequest,
-        t::ListQueryLoggingConfigsResponse,
-        e::ListQueryLoggingConfigsError,
-    >,
-);
+pub struct ListQueryLoggingConfigs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListQueryLoggingConfigs, t::ListQueryLoggingConfigsRequest,
     t::ListQueryLoggingConfigsResponse, e::ListQueryLoggingConfigsError,
@@ -393,13 +339,7 @@ impl ListQueryLoggingConfigs {
 /// Lists the resource record set protections in a hosted zone. We recommend using pagination to ensure that the operation returns quickly and successfully.
 ///
 /// If the response includes a `NextToken` element, there are more protections to list. To get the next page of results, submit another request and specify the value of `NextToken` in the `NextToken` parameter.
-pub struct ListResourceRecordSetProtections(
-    pub(crate) rt::Call<
-        t::ListResourceRecordSetProtectionsRequest,
-        t::ListResourceRecordSetProtectionsResponse,
-        e::ListResourceRecordSetProtectionsError,
-    >,
-);
+pub struct ListResourceRecordSetProtections(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourceRecordSetProtections, t::ListResourceRecordSetProtectionsRequest,
     t::ListResourceRecordSetProtectionsResponse,
@@ -465,13 +405,7 @@ impl ListResourceRecordSetProtections {
 /// **Displaying the next page of results**
 ///
 /// If a `ListResourceRecordSets` command returns more than one page of results, the value of `IsTruncated` is `true`. To display the next page of results, get the values of `NextRecordName`, `NextRecordType`, and `NextRecordIdentifier` (if any) from the response. Then submit another `ListResourceRecordSets` request, and specify those values for `StartRecordName`, `StartRecordType`, and `StartRecordIdentifier`.
-pub struct ListResourceRecordSets(
-    pub(crate) rt::Call<
-        t::ListResourceRecordSetsRequest,
-        t::ListResourceRecordSetsResponse,
-        e::ListResourceRecordSetsError,
-    >,
-);
+pub struct ListResourceRecordSets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourceRecordSets, t::ListResourceRecordSetsRequest,
     t::ListResourceRecordSetsResponse, e::ListResourceRecordSetsError,
@@ -500,13 +434,7 @@ impl ListResourceRecordSets {
 /// The `ListReusableDelegationSets` operation.
 ///
 /// Retrieves a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
-pub struct ListReusableDelegationSets(
-    pub(crate) rt::Call<
-        t::ListReusableDelegationSetsRequest,
-        t::ListReusableDelegationSetsResponse,
-        e::ListReusableDelegationSetsError,
-    >,
-);
+pub struct ListReusableDelegationSets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListReusableDelegationSets, t::ListReusableDelegationSetsRequest,
     t::ListReusableDelegationSetsResponse, e::ListReusableDelegationSetsError,
@@ -521,13 +449,7 @@ impl ListReusableDelegationSets {
 /// Lists tags for one health check or hosted zone.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
@@ -541,13 +463,7 @@ impl ListTagsForResource {
 /// Lists tags for up to 10 health checks or hosted zones.
 ///
 /// For information about using tags for cost allocation, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Billing and Cost Management User Guide*.
-pub struct ListTagsForResources(
-    pub(crate) rt::Call<
-        t::ListTagsForResourcesRequest,
-        t::ListTagsForResourcesResponse,
-        e::ListTagsForResourcesError,
-    >,
-);
+pub struct ListTagsForResources(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResources, t::ListTagsForResourcesRequest,
     t::ListTagsForResourcesResponse, e::ListTagsForResourcesError,
@@ -564,13 +480,7 @@ impl ListTagsForResources {
 /// Gets information about the latest version for every traffic policy that is associated with the current Amazon Web Services account. Policies are listed in the order that they were created in.
 ///
 /// For information about how of deleting a traffic policy affects the response from `ListTrafficPolicies`, see [DeleteTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteTrafficPolicy.html).
-pub struct ListTrafficPolicies(
-    pub(crate) rt::Call<
-        t::ListTrafficPoliciesRequest,
-        t::ListTrafficPoliciesResponse,
-        e::ListTrafficPoliciesError,
-    >,
-);
+pub struct ListTrafficPolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTrafficPolicies, t::ListTrafficPoliciesRequest, t::ListTrafficPoliciesResponse,
     e::ListTrafficPoliciesError, op::LIST_TRAFFIC_POLICIES
@@ -586,13 +496,7 @@ impl ListTrafficPolicies {
 /// **Note:** After you submit an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-pub struct ListTrafficPolicyInstances(
-    pub(crate) rt::Call<
-        t::ListTrafficPolicyInstancesRequest,
-        t::ListTrafficPolicyInstancesResponse,
-        e::ListTrafficPolicyInstancesError,
-    >,
-);
+pub struct ListTrafficPolicyInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTrafficPolicyInstances, t::ListTrafficPolicyInstancesRequest,
     t::ListTrafficPolicyInstancesResponse, e::ListTrafficPolicyInstancesError,
@@ -647,13 +551,7 @@ impl super::Client {
 /// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-pub struct ListTrafficPolicyInstancesByHostedZone(
-    pub(crate) rt::Call<
-        t::ListTrafficPolicyInstancesByHostedZoneRequest,
-        t::ListTrafficPolicyInstancesByHostedZoneResponse,
-        e::ListTrafficPolicyInstancesByHostedZoneError,
-    >,
-);
+pub struct ListTrafficPolicyInstancesByHostedZone(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTrafficPolicyInstancesByHostedZone,
     t::ListTrafficPolicyInstancesByHostedZoneRequest,
@@ -684,13 +582,7 @@ impl ListTrafficPolicyInstancesByHostedZone {
 /// **Note:** After you submit a `CreateTrafficPolicyInstance` or an `UpdateTrafficPolicyInstance` request, there's a brief delay while Amazon Route 53 creates the resource record sets that are specified in the traffic policy definition. For more information, see the `State` response element.
 ///
 /// Route 53 returns a maximum of 100 items in each response. If you have a lot of traffic policy instances, you can use the `MaxItems` parameter to list them in groups of up to 100.
-pub struct ListTrafficPolicyInstancesByPolicy(
-    pub(crate) rt::Call<
-        t::ListTrafficPolicyInstancesByPolicyRequest,
-        t::ListTrafficPolicyInstancesByPolicyResponse,
-        e::ListTrafficPolicyInstancesByPolicyError,
-    >,
-);
+pub struct ListTrafficPolicyInstancesByPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTrafficPolicyInstancesByPolicy, t::ListTrafficPolicyInstancesByPolicyRequest,
     t::ListTrafficPolicyInstancesByPolicyResponse,
@@ -722,13 +614,7 @@ impl ListTrafficPolicyInstancesByPolicy {
 /// Gets information about all of the versions for a specified traffic policy.
 ///
 /// Traffic policy versions are listed in numerical order by `VersionNumber`.
-pub struct ListTrafficPolicyVersions(
-    pub(crate) rt::Call<
-        t::ListTrafficPolicyVersionsRequest,
-        t::ListTrafficPolicyVersionsResponse,
-        e::ListTrafficPolicyVersionsError,
-    >,
-);
+pub struct ListTrafficPolicyVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTrafficPolicyVersions, t::ListTrafficPolicyVersionsRequest,
     t::ListTrafficPolicyVersionsResponse, e::ListTrafficPolicyVersionsError,
@@ -746,13 +632,7 @@ impl ListTrafficPolicyVersions {
 /// Gets a list of the VPCs that were created by other accounts and that can be associated with a specified hosted zone because you've submitted one or more `CreateVPCAssociationAuthorization` requests.
 ///
 /// The response includes a `VPCs` element with a `VPC` child element for each VPC that can be associated with the hosted zone.
-pub struct ListVpcAssociationAuthorizations(
-    pub(crate) rt::Call<
-        t::ListVpcAssociationAuthorizationsRequest,
-        t::ListVpcAssociationAuthorizationsResponse,
-        e::ListVpcAssociationAuthorizationsError,
-    >,
-);
+pub struct ListVpcAssociationAuthorizations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListVpcAssociationAuthorizations, t::ListVpcAssociationAuthorizationsRequest,
     t::ListVpcAssociationAuthorizationsResponse,

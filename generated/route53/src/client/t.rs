@@ -20,13 +20,7 @@ impl super::Client {
 /// This call only supports querying public hosted zones.
 ///
 /// **Note:** The `TestDnsAnswer` returns information similar to what you would expect from the answer section of the `dig` command. Therefore, if you query for the name servers of a subdomain that point to the parent name servers, those will not be returned.
-pub struct TestDnsAnswer(
-    pub(crate) rt::Call<
-        t::TestDnsAnswerRequest,
-        t::TestDnsAnswerResponse,
-        e::TestDnsAnswerError,
-    >,
-);
+pub struct TestDnsAnswer(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TestDnsAnswer, t::TestDnsAnswerRequest, t::TestDnsAnswerResponse,
     e::TestDnsAnswerError, op::TEST_DNS_ANSWER

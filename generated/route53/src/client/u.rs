@@ -38,13 +38,7 @@ impl super::Client {
 /// Updates an existing health check. Note that some values can't be updated.
 ///
 /// For more information about updating health checks, see [Creating, Updating, and Deleting Health Checks](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-deleting.html) in the *Amazon Route 53 Developer Guide*.
-pub struct UpdateHealthCheck(
-    pub(crate) rt::Call<
-        t::UpdateHealthCheckRequest,
-        t::UpdateHealthCheckResponse,
-        e::UpdateHealthCheckError,
-    >,
-);
+pub struct UpdateHealthCheck(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateHealthCheck, t::UpdateHealthCheckRequest, t::UpdateHealthCheckResponse,
     e::UpdateHealthCheckError, op::UPDATE_HEALTH_CHECK
@@ -82,13 +76,7 @@ impl UpdateHealthCheck {
 /// The `UpdateHostedZoneComment` operation.
 ///
 /// Updates the comment for a specified hosted zone.
-pub struct UpdateHostedZoneComment(
-    pub(crate) rt::Call<
-        t::UpdateHostedZoneCommentRequest,
-        t::UpdateHostedZoneCommentResponse,
-        e::UpdateHostedZoneCommentError,
-    >,
-);
+pub struct UpdateHostedZoneComment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateHostedZoneComment, t::UpdateHostedZoneCommentRequest,
     t::UpdateHostedZoneCommentResponse, e::UpdateHostedZoneCommentError,
@@ -103,13 +91,7 @@ impl UpdateHostedZoneComment {
 /// Updates the features configuration for a hosted zone. This operation allows you to enable or disable specific features for your hosted zone, such as accelerated recovery.
 ///
 /// Accelerated recovery enables you to update DNS records in your public hosted zone even when the us-east-1 region is unavailable.
-pub struct UpdateHostedZoneFeatures(
-    pub(crate) rt::Call<
-        t::UpdateHostedZoneFeaturesRequest,
-        t::UpdateHostedZoneFeaturesResponse,
-        e::UpdateHostedZoneFeaturesError,
-    >,
-);
+pub struct UpdateHostedZoneFeatures(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateHostedZoneFeatures, t::UpdateHostedZoneFeaturesRequest,
     t::UpdateHostedZoneFeaturesResponse, e::UpdateHostedZoneFeaturesError,
@@ -124,13 +106,7 @@ impl UpdateHostedZoneFeatures {
 /// The `UpdateTrafficPolicyComment` operation.
 ///
 /// Updates the comment for a specified traffic policy version.
-pub struct UpdateTrafficPolicyComment(
-    pub(crate) rt::Call<
-        t::UpdateTrafficPolicyCommentRequest,
-        t::UpdateTrafficPolicyCommentResponse,
-        e::UpdateTrafficPolicyCommentError,
-    >,
-);
+pub struct UpdateTrafficPolicyComment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTrafficPolicyComment, t::UpdateTrafficPolicyCommentRequest,
     t::UpdateTrafficPolicyCommentResponse, e::UpdateTrafficPolicyCommentError,
@@ -152,13 +128,7 @@ impl UpdateTrafficPolicyComment {
 /// 1. Route 53 creates a new group of resource record sets based on the specified traffic policy. This is true regardless of how significant the differences are between the existing resource record sets and the new resource record sets.
 /// 2. When all of the new resource record sets have been created, Route 53 starts to respond to DNS queries for the root resource record set name (such as example.com) by using the new resource record sets.
 /// 3. Route 53 deletes the old group of resource record sets that are associated with the root resource record set name.
-pub struct UpdateTrafficPolicyInstance(
-    pub(crate) rt::Call<
-        t::UpdateTrafficPolicyInstanceRequest,
-        t::UpdateTrafficPolicyInstanceResponse,
-        e::UpdateTrafficPolicyInstanceError,
-    >,
-);
+pub struct UpdateTrafficPolicyInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateTrafficPolicyInstance, t::UpdateTrafficPolicyInstanceRequest,
     t::UpdateTrafficPolicyInstanceResponse, e::UpdateTrafficPolicyInstanceError,

@@ -23,13 +23,10 @@ pub struct AccountLimit {
     /// The current value for the limit that is specified by [Type](https://docs.aws.amazon.com/Route53/latest/APIReference/API_AccountLimit.html#Route53-Type-AccountLimit-Type).
     pub value: i64,
 }
-rt::structure!(AccountLimit, ACCOUNT_LIMIT, 0 => type_, 1 => value);
-pub static ACCOUNT_LIMIT: rt::Schema = rt::Schema::structure(
-    "AccountLimit",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    AccountLimit, ACCOUNT_LIMIT, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum AccountLimitType { MaxHealthChecksByOwner = "MAX_HEALTH_CHECKS_BY_OWNER",
@@ -46,28 +43,18 @@ pub struct ActivateKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    ActivateKeySigningKeyRequest, ACTIVATE_KEY_SIGNING_KEY_REQUEST, 0 => hosted_zone_id,
-    1 => name
-);
-pub static ACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ActivateKeySigningKeyRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
-    ],
+    ActivateKeySigningKeyRequest, ACTIVATE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
+    .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ActivateKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    ActivateKeySigningKeyResponse, ACTIVATE_KEY_SIGNING_KEY_RESPONSE, 0 => change_info
-);
-pub static ACTIVATE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ActivateKeySigningKeyResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    ActivateKeySigningKeyResponse, ACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that identifies the CloudWatch alarm that you want Amazon Route 53 health checkers to use to determine whether the specified health check is healthy.
 #[derive(Clone, Default, PartialEq)]
@@ -84,13 +71,10 @@ pub struct AlarmIdentifier {
     /// - Statistics: Average, Minimum, Maximum, Sum, and SampleCount. Extended statistics aren't supported.
     pub name: String,
 }
-rt::structure!(AlarmIdentifier, ALARM_IDENTIFIER, 0 => region, 1 => name);
-pub static ALARM_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "AlarmIdentifier",
-    &[
-        rt::m("Region", &rt::ENUM).flags(rt::REQUIRED).min(1.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    AlarmIdentifier, ALARM_IDENTIFIER, [region[0] = rt::m("Region", &rt::ENUM)
+    .flags(rt::REQUIRED).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// *Alias resource record sets only:* Information about the Amazon Web Services resource, such as a CloudFront distribution or an Amazon S3 bucket, that you want to route traffic to.
 ///
@@ -171,16 +155,10 @@ pub struct AliasTarget {
     pub evaluate_target_health: bool,
 }
 rt::structure!(
-    AliasTarget, ALIAS_TARGET, 0 => hosted_zone_id, 1 => dns_name, 2 =>
-    evaluate_target_health
-);
-pub static ALIAS_TARGET: rt::Schema = rt::Schema::structure(
-    "AliasTarget",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("DNSName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("EvaluateTargetHealth", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    AliasTarget, ALIAS_TARGET, [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), dns_name[1] = rt::m("DNSName",
+    &rt::STRING).flags(rt::REQUIRED), evaluate_target_health[2] =
+    rt::m("EvaluateTargetHealth", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to associate a VPC with a private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -195,18 +173,10 @@ pub struct AssociateVpcWithHostedZoneRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    AssociateVpcWithHostedZoneRequest, ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST, 0 =>
-    hosted_zone_id, 1 => vpc, 2 => comment
-);
-pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateVPCWithHostedZoneRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("VPC", &VPC).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    AssociateVpcWithHostedZoneRequest, ASSOCIATE_VPC_WITH_HOSTED_ZONE_REQUEST =
+    "AssociateVPCWithHostedZoneRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1] =
+    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the `AssociateVPCWithHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -215,10 +185,7 @@ pub struct AssociateVpcWithHostedZoneResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    AssociateVpcWithHostedZoneResponse, ASSOCIATE_VPC_WITH_HOSTED_ZONE_RESPONSE, 0 =>
-    change_info
-);
-pub static ASSOCIATE_VPC_WITH_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssociateVPCWithHostedZoneResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    AssociateVpcWithHostedZoneResponse, ASSOCIATE_VPC_WITH_HOSTED_ZONE_RESPONSE =
+    "AssociateVPCWithHostedZoneResponse", [change_info[0] = rt::m("ChangeInfo",
+    &CHANGE_INFO).flags(rt::REQUIRED)]
 );

@@ -15,13 +15,10 @@ pub struct Change {
     /// Information about the resource record set to create, delete, or update.
     pub resource_record_set: ResourceRecordSet,
 }
-rt::structure!(Change, CHANGE, 0 => action, 1 => resource_record_set);
-pub static CHANGE: rt::Schema = rt::Schema::structure(
-    "Change",
-    &[
-        rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourceRecordSet", &RESOURCE_RECORD_SET).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Change, CHANGE, [action[0] = rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
+    resource_record_set[1] = rt::m("ResourceRecordSet", &RESOURCE_RECORD_SET)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChangeAction { Create = "CREATE", Delete = "DELETE", Upsert = "UPSERT" }
@@ -34,13 +31,9 @@ pub struct ChangeBatch {
     /// Information about the changes to make to the record sets.
     pub changes: Vec<Change>,
 }
-rt::structure!(ChangeBatch, CHANGE_BATCH, 0 => comment, 1 => changes);
-pub static CHANGE_BATCH: rt::Schema = rt::Schema::structure(
-    "ChangeBatch",
-    &[
-        rt::m("Comment", &rt::STRING),
-        rt::m("Changes", &CHANGES).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    ChangeBatch, CHANGE_BATCH, [comment[0] = rt::m("Comment", &rt::STRING), changes[1] =
+    rt::m("Changes", &CHANGES).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionRequest {
@@ -57,26 +50,19 @@ pub struct ChangeCidrCollectionRequest {
     pub changes: Vec<CidrCollectionChange>,
 }
 rt::structure!(
-    ChangeCidrCollectionRequest, CHANGE_CIDR_COLLECTION_REQUEST, 0 => id, 1 =>
-    collection_version, 2 => changes
-);
-pub static CHANGE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangeCidrCollectionRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED),
-        rt::m("CollectionVersion", &rt::LONG).min(1.0),
-        rt::m("Changes", &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED).min(1.0),
-    ],
+    ChangeCidrCollectionRequest, CHANGE_CIDR_COLLECTION_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED),
+    collection_version[1] = rt::m("CollectionVersion", &rt::LONG).min(1.0), changes[2] =
+    rt::m("Changes", &CIDR_COLLECTION_CHANGES).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeCidrCollectionResponse {
     /// The ID that is returned by `ChangeCidrCollection`. You can use it as input to `GetChange` to see if a CIDR collection change has propagated or not.
     pub id: String,
 }
-rt::structure!(ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, 0 => id);
-pub static CHANGE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ChangeCidrCollectionResponse",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)],
+rt::structure!(
+    ChangeCidrCollectionResponse, CHANGE_CIDR_COLLECTION_RESPONSE, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)]
 );
 /// A complex type that describes change information about changes made to your hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -91,16 +77,10 @@ pub struct ChangeInfo {
     pub comment: Option<String>,
 }
 rt::structure!(
-    ChangeInfo, CHANGE_INFO, 0 => id, 1 => status, 2 => submitted_at, 3 => comment
-);
-pub static CHANGE_INFO: rt::Schema = rt::Schema::structure(
-    "ChangeInfo",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    ChangeInfo, CHANGE_INFO, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), status[1] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    submitted_at[2] = rt::m("SubmittedAt", &rt::TIMESTAMP).flags(rt::REQUIRED),
+    comment[3] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains change information for the resource record set.
 #[derive(Clone, Default, PartialEq)]
@@ -111,17 +91,10 @@ pub struct ChangeResourceRecordSetsRequest {
     pub change_batch: ChangeBatch,
 }
 rt::structure!(
-    ChangeResourceRecordSetsRequest, CHANGE_RESOURCE_RECORD_SETS_REQUEST, 0 =>
-    hosted_zone_id, 1 => change_batch
-);
-pub static CHANGE_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangeResourceRecordSetsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("ChangeBatch", &CHANGE_BATCH).flags(rt::REQUIRED),
-    ],
+    ChangeResourceRecordSetsRequest, CHANGE_RESOURCE_RECORD_SETS_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), change_batch[1] = rt::m("ChangeBatch",
+    &CHANGE_BATCH).flags(rt::REQUIRED)]
 );
 /// A complex type containing the response for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -132,12 +105,8 @@ pub struct ChangeResourceRecordSetsResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    ChangeResourceRecordSetsResponse, CHANGE_RESOURCE_RECORD_SETS_RESPONSE, 0 =>
-    change_info
-);
-pub static CHANGE_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ChangeResourceRecordSetsResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    ChangeResourceRecordSetsResponse, CHANGE_RESOURCE_RECORD_SETS_RESPONSE,
+    [change_info[0] = rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ChangeStatus { Pending = "PENDING", Insync = "INSYNC" }
@@ -160,26 +129,16 @@ pub struct ChangeTagsForResourceRequest {
     pub remove_tag_keys: Option<Vec<String>>,
 }
 rt::structure!(
-    ChangeTagsForResourceRequest, CHANGE_TAGS_FOR_RESOURCE_REQUEST, 0 => resource_type, 1
-    => resource_id, 2 => add_tags, 3 => remove_tag_keys
-);
-pub static CHANGE_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangeTagsForResourceRequest",
-    &[
-        rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-        rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId").flags(rt::REQUIRED),
-        rt::m("AddTags", &TAG_LIST).min(1.0),
-        rt::m("RemoveTagKeys", &TAG_KEY_LIST).min(1.0),
-    ],
+    ChangeTagsForResourceRequest, CHANGE_TAGS_FOR_RESOURCE_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
+    .flags(rt::REQUIRED), add_tags[2] = rt::m("AddTags", &TAG_LIST).min(1.0),
+    remove_tag_keys[3] = rt::m("RemoveTagKeys", &TAG_KEY_LIST).min(1.0)]
 );
 /// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeTagsForResourceResponse {}
-rt::structure!(ChangeTagsForResourceResponse, CHANGE_TAGS_FOR_RESOURCE_RESPONSE);
-pub static CHANGE_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ChangeTagsForResourceResponse",
-    &[],
-);
+rt::structure!(ChangeTagsForResourceResponse, CHANGE_TAGS_FOR_RESOURCE_RESPONSE, []);
 pub static CHANGES: rt::Schema = rt::Schema::list(
     "Changes",
     &[rt::m("member", &CHANGE).named("Change")],
@@ -197,12 +156,10 @@ pub static CHILD_HEALTH_CHECK_LIST: rt::Schema = rt::Schema::list(
 pub struct CidrBlockInUseException {
     pub message: Option<String>,
 }
-rt::structure!(CidrBlockInUseException, CIDR_BLOCK_IN_USE_EXCEPTION, 0 => message);
-pub static CIDR_BLOCK_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CidrBlockInUseException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    CidrBlockInUseException, CIDR_BLOCK_IN_USE_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 pub static CIDR_BLOCK_SUMMARIES: rt::Schema = rt::Schema::list(
     "CidrBlockSummaries",
     &[rt::m("member", &CIDR_BLOCK_SUMMARY)],
@@ -216,14 +173,9 @@ pub struct CidrBlockSummary {
     pub location_name: Option<String>,
 }
 rt::structure!(
-    CidrBlockSummary, CIDR_BLOCK_SUMMARY, 0 => cidr_block, 1 => location_name
-);
-pub static CIDR_BLOCK_SUMMARY: rt::Schema = rt::Schema::structure(
-    "CidrBlockSummary",
-    &[
-        rt::m("CidrBlock", &rt::STRING).min(1.0),
-        rt::m("LocationName", &rt::STRING).min(1.0),
-    ],
+    CidrBlockSummary, CIDR_BLOCK_SUMMARY, [cidr_block[0] = rt::m("CidrBlock",
+    &rt::STRING).min(1.0), location_name[1] = rt::m("LocationName", &rt::STRING)
+    .min(1.0)]
 );
 /// A complex type that identifies a CIDR collection.
 #[derive(Clone, Default, PartialEq)]
@@ -238,16 +190,9 @@ pub struct CidrCollection {
     pub version: Option<i64>,
 }
 rt::structure!(
-    CidrCollection, CIDR_COLLECTION, 0 => arn, 1 => id, 2 => name, 3 => version
-);
-pub static CIDR_COLLECTION: rt::Schema = rt::Schema::structure(
-    "CidrCollection",
-    &[
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("Id", &rt::STRING),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Version", &rt::LONG).min(1.0),
-    ],
+    CidrCollection, CIDR_COLLECTION, [arn[0] = rt::m("Arn", &rt::STRING).min(20.0), id[1]
+    = rt::m("Id", &rt::STRING), name[2] = rt::m("Name", &rt::STRING).min(1.0), version[3]
+    = rt::m("Version", &rt::LONG).min(1.0)]
 );
 /// A CIDR collection with this name and a different caller reference already exists in this account.
 #[derive(Clone, Default, PartialEq)]
@@ -255,14 +200,10 @@ pub struct CidrCollectionAlreadyExistsException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CidrCollectionAlreadyExistsException, CIDR_COLLECTION_ALREADY_EXISTS_EXCEPTION, 0 =>
-    message
+    CidrCollectionAlreadyExistsException, CIDR_COLLECTION_ALREADY_EXISTS_EXCEPTION,
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static CIDR_COLLECTION_ALREADY_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CidrCollectionAlreadyExistsException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// A complex type that contains information about the CIDR collection change.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionChange {
@@ -274,16 +215,10 @@ pub struct CidrCollectionChange {
     pub cidr_list: Vec<String>,
 }
 rt::structure!(
-    CidrCollectionChange, CIDR_COLLECTION_CHANGE, 0 => location_name, 1 => action, 2 =>
-    cidr_list
-);
-pub static CIDR_COLLECTION_CHANGE: rt::Schema = rt::Schema::structure(
-    "CidrCollectionChange",
-    &[
-        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Action", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("CidrList", &CIDR_LIST).flags(rt::REQUIRED).min(1.0),
-    ],
+    CidrCollectionChange, CIDR_COLLECTION_CHANGE, [location_name[0] =
+    rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0), action[1] =
+    rt::m("Action", &rt::ENUM).flags(rt::REQUIRED), cidr_list[2] = rt::m("CidrList",
+    &CIDR_LIST).flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum CidrCollectionChangeAction { Put = "PUT", DeleteIfExists =
@@ -299,27 +234,19 @@ pub struct CidrCollectionInUseException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CidrCollectionInUseException, CIDR_COLLECTION_IN_USE_EXCEPTION, 0 => message
+    CidrCollectionInUseException, CIDR_COLLECTION_IN_USE_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static CIDR_COLLECTION_IN_USE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CidrCollectionInUseException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The CIDR collection version you provided, doesn't match the one in the `ListCidrCollections` operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct CidrCollectionVersionMismatchException {
     pub message: Option<String>,
 }
 rt::structure!(
-    CidrCollectionVersionMismatchException, CIDR_COLLECTION_VERSION_MISMATCH_EXCEPTION, 0
-    => message
+    CidrCollectionVersionMismatchException, CIDR_COLLECTION_VERSION_MISMATCH_EXCEPTION,
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false))
 );
-pub static CIDR_COLLECTION_VERSION_MISMATCH_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "CidrCollectionVersionMismatchException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 pub static CIDR_LIST: rt::Schema = rt::Schema::list(
     "CidrList",
     &[rt::m("member", &rt::STRING).named("Cidr").min(1.0)],
@@ -335,14 +262,9 @@ pub struct CidrRoutingConfig {
     pub location_name: String,
 }
 rt::structure!(
-    CidrRoutingConfig, CIDR_ROUTING_CONFIG, 0 => collection_id, 1 => location_name
-);
-pub static CIDR_ROUTING_CONFIG: rt::Schema = rt::Schema::structure(
-    "CidrRoutingConfig",
-    &[
-        rt::m("CollectionId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LocationName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    CidrRoutingConfig, CIDR_ROUTING_CONFIG, [collection_id[0] = rt::m("CollectionId",
+    &rt::STRING).flags(rt::REQUIRED), location_name[1] = rt::m("LocationName",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the CloudWatch alarm that Amazon Route 53 is monitoring for this health check.
 #[derive(Clone, Default, PartialEq)]
@@ -365,22 +287,15 @@ pub struct CloudWatchAlarmConfiguration {
     pub dimensions: Option<Vec<Dimension>>,
 }
 rt::structure!(
-    CloudWatchAlarmConfiguration, CLOUD_WATCH_ALARM_CONFIGURATION, 0 =>
-    evaluation_periods, 1 => threshold, 2 => comparison_operator, 3 => period, 4 =>
-    metric_name, 5 => namespace, 6 => statistic, 7 => dimensions
-);
-pub static CLOUD_WATCH_ALARM_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CloudWatchAlarmConfiguration",
-    &[
-        rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED),
-        rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(60.0),
-        rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Statistic", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Dimensions", &DIMENSION_LIST),
-    ],
+    CloudWatchAlarmConfiguration, CLOUD_WATCH_ALARM_CONFIGURATION, [evaluation_periods[0]
+    = rt::m("EvaluationPeriods", &rt::INTEGER).flags(rt::REQUIRED).min(1.0), threshold[1]
+    = rt::m("Threshold", &rt::DOUBLE).flags(rt::REQUIRED), comparison_operator[2] =
+    rt::m("ComparisonOperator", &rt::ENUM).flags(rt::REQUIRED), period[3] =
+    rt::m("Period", &rt::INTEGER).flags(rt::REQUIRED).min(60.0), metric_name[4] =
+    rt::m("MetricName", &rt::STRING).flags(rt::REQUIRED).min(1.0), namespace[5] =
+    rt::m("Namespace", &rt::STRING).flags(rt::REQUIRED).min(1.0), statistic[6] =
+    rt::m("Statistic", &rt::ENUM).flags(rt::REQUIRED), dimensions[7] =
+    rt::m("Dimensions", &DIMENSION_LIST)]
 );
 rt::string_enum! {
     pub enum CloudWatchRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
@@ -418,16 +333,9 @@ pub struct CollectionSummary {
     pub version: Option<i64>,
 }
 rt::structure!(
-    CollectionSummary, COLLECTION_SUMMARY, 0 => arn, 1 => id, 2 => name, 3 => version
-);
-pub static COLLECTION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "CollectionSummary",
-    &[
-        rt::m("Arn", &rt::STRING).min(20.0),
-        rt::m("Id", &rt::STRING),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Version", &rt::LONG).min(1.0),
-    ],
+    CollectionSummary, COLLECTION_SUMMARY, [arn[0] = rt::m("Arn", &rt::STRING).min(20.0),
+    id[1] = rt::m("Id", &rt::STRING), name[2] = rt::m("Name", &rt::STRING).min(1.0),
+    version[3] = rt::m("Version", &rt::LONG).min(1.0)]
 );
 rt::string_enum! {
     pub enum ComparisonOperator { GreaterThanOrEqualToThreshold =
@@ -440,12 +348,10 @@ rt::string_enum! {
 pub struct ConcurrentModification {
     pub message: Option<String>,
 }
-rt::structure!(ConcurrentModification, CONCURRENT_MODIFICATION, 0 => message);
-pub static CONCURRENT_MODIFICATION: rt::Schema = rt::Schema::structure(
-        "ConcurrentModification",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    ConcurrentModification, CONCURRENT_MODIFICATION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The cause of this error depends on the operation that you're performing:
 ///
 /// - **Create a public hosted zone:** Two hosted zones that have the same name or that have a parent/child relationship (example.com and test.example.com) can't have any common name servers. You tried to create a hosted zone that has the same name as an existing hosted zone or that's the parent or child of an existing hosted zone, and you specified a delegation set that shares one or more name servers with the existing hosted zone. For more information, see [CreateReusableDelegationSet](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateReusableDelegationSet.html).
@@ -455,23 +361,19 @@ pub static CONCURRENT_MODIFICATION: rt::Schema = rt::Schema::structure(
 pub struct ConflictingDomainExists {
     pub message: Option<String>,
 }
-rt::structure!(ConflictingDomainExists, CONFLICTING_DOMAIN_EXISTS, 0 => message);
-pub static CONFLICTING_DOMAIN_EXISTS: rt::Schema = rt::Schema::structure(
-        "ConflictingDomainExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ConflictingDomainExists, CONFLICTING_DOMAIN_EXISTS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// You tried to update a traffic policy instance by using a traffic policy version that has a different DNS type than the current type for the instance. You specified the type in the JSON document in the `CreateTrafficPolicy` or `CreateTrafficPolicyVersion`request.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConflictingTypes {
     pub message: Option<String>,
 }
-rt::structure!(ConflictingTypes, CONFLICTING_TYPES, 0 => message);
-pub static CONFLICTING_TYPES: rt::Schema = rt::Schema::structure(
-        "ConflictingTypes",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    ConflictingTypes, CONFLICTING_TYPES, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A complex type that lists the coordinates for a geoproximity resource record.
 #[derive(Clone, Default, PartialEq)]
 pub struct Coordinates {
@@ -480,13 +382,10 @@ pub struct Coordinates {
     /// Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth (-180 - 180).
     pub longitude: String,
 }
-rt::structure!(Coordinates, COORDINATES, 0 => latitude, 1 => longitude);
-pub static COORDINATES: rt::Schema = rt::Schema::structure(
-    "Coordinates",
-    &[
-        rt::m("Latitude", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Longitude", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    Coordinates, COORDINATES, [latitude[0] = rt::m("Latitude", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), longitude[1] = rt::m("Longitude", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCidrCollectionRequest {
@@ -496,15 +395,9 @@ pub struct CreateCidrCollectionRequest {
     pub caller_reference: String,
 }
 rt::structure!(
-    CreateCidrCollectionRequest, CREATE_CIDR_COLLECTION_REQUEST, 0 => name, 1 =>
-    caller_reference
-);
-pub static CREATE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateCidrCollectionRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    CreateCidrCollectionRequest, CREATE_CIDR_COLLECTION_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), caller_reference[1] =
+    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateCidrCollectionResponse {
@@ -514,15 +407,9 @@ pub struct CreateCidrCollectionResponse {
     pub location: Option<String>,
 }
 rt::structure!(
-    CreateCidrCollectionResponse, CREATE_CIDR_COLLECTION_RESPONSE, 0 => collection, 1 =>
-    location
-);
-pub static CREATE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateCidrCollectionResponse",
-    &[
-        rt::m("Collection", &CIDR_COLLECTION),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
-    ],
+    CreateCidrCollectionResponse, CREATE_CIDR_COLLECTION_RESPONSE, [collection[0] =
+    rt::m("Collection", &CIDR_COLLECTION), location[1] = rt::m("Location", &rt::STRING)
+    .at(rt::HEADER, "Location")]
 );
 /// A complex type that contains the health check request information.
 #[derive(Clone, Default, PartialEq)]
@@ -540,15 +427,10 @@ pub struct CreateHealthCheckRequest {
     pub health_check_config: HealthCheckConfig,
 }
 rt::structure!(
-    CreateHealthCheckRequest, CREATE_HEALTH_CHECK_REQUEST, 0 => caller_reference, 1 =>
-    health_check_config
-);
-pub static CREATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateHealthCheckRequest",
-    &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG).flags(rt::REQUIRED),
-    ],
+    CreateHealthCheckRequest, CREATE_HEALTH_CHECK_REQUEST, [caller_reference[0] =
+    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    health_check_config[1] = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 /// A complex type containing the response information for the new health check.
 #[derive(Clone, Default, PartialEq)]
@@ -559,15 +441,9 @@ pub struct CreateHealthCheckResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateHealthCheckResponse, CREATE_HEALTH_CHECK_RESPONSE, 0 => health_check, 1 =>
-    location
-);
-pub static CREATE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateHealthCheckResponse",
-    &[
-        rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateHealthCheckResponse, CREATE_HEALTH_CHECK_RESPONSE, [health_check[0] =
+    rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED), location[1] =
+    rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a public or private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -597,18 +473,12 @@ pub struct CreateHostedZoneRequest {
     pub delegation_set_id: Option<String>,
 }
 rt::structure!(
-    CreateHostedZoneRequest, CREATE_HOSTED_ZONE_REQUEST, 0 => name, 1 => vpc, 2 =>
-    caller_reference, 3 => hosted_zone_config, 4 => delegation_set_id
-);
-pub static CREATE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateHostedZoneRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VPC", &VPC),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
-        rt::m("DelegationSetId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-    ],
+    CreateHostedZoneRequest, CREATE_HOSTED_ZONE_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), vpc[1] = rt::m("VPC", &VPC), caller_reference[2] =
+    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    hosted_zone_config[3] = rt::m("HostedZoneConfig", &HOSTED_ZONE_CONFIG),
+    delegation_set_id[4] = rt::m("DelegationSetId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX)]
 );
 /// A complex type containing the response information for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -625,18 +495,12 @@ pub struct CreateHostedZoneResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateHostedZoneResponse, CREATE_HOSTED_ZONE_RESPONSE, 0 => hosted_zone, 1 =>
-    change_info, 2 => delegation_set, 3 => vpc, 4 => location
-);
-pub static CREATE_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateHostedZoneResponse",
-    &[
-        rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED),
-        rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED),
-        rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED),
-        rt::m("VPC", &VPC),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateHostedZoneResponse, CREATE_HOSTED_ZONE_RESPONSE, [hosted_zone[0] =
+    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED), change_info[1] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), delegation_set[2] =
+    rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED), vpc[3] = rt::m("VPC",
+    &VPC), location[4] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeySigningKeyRequest {
@@ -667,18 +531,12 @@ pub struct CreateKeySigningKeyRequest {
     pub status: String,
 }
 rt::structure!(
-    CreateKeySigningKeyRequest, CREATE_KEY_SIGNING_KEY_REQUEST, 0 => caller_reference, 1
-    => hosted_zone_id, 2 => key_management_service_arn, 3 => name, 4 => status
-);
-pub static CREATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateKeySigningKeyRequest",
-    &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("KeyManagementServiceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("Status", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-    ],
+    CreateKeySigningKeyRequest, CREATE_KEY_SIGNING_KEY_REQUEST, [caller_reference[0] =
+    rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0), hosted_zone_id[1]
+    = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    key_management_service_arn[2] = rt::m("KeyManagementServiceArn", &rt::STRING)
+    .flags(rt::REQUIRED), name[3] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), status[4] = rt::m("Status", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateKeySigningKeyResponse {
@@ -689,16 +547,10 @@ pub struct CreateKeySigningKeyResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateKeySigningKeyResponse, CREATE_KEY_SIGNING_KEY_RESPONSE, 0 => change_info, 1 =>
-    key_signing_key, 2 => location
-);
-pub static CREATE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateKeySigningKeyResponse",
-    &[
-        rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED),
-        rt::m("KeySigningKey", &KEY_SIGNING_KEY).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateKeySigningKeyResponse, CREATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED), key_signing_key[1] =
+    rt::m("KeySigningKey", &KEY_SIGNING_KEY).flags(rt::REQUIRED), location[2] =
+    rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueryLoggingConfigRequest {
@@ -712,15 +564,10 @@ pub struct CreateQueryLoggingConfigRequest {
     pub cloud_watch_logs_log_group_arn: String,
 }
 rt::structure!(
-    CreateQueryLoggingConfigRequest, CREATE_QUERY_LOGGING_CONFIG_REQUEST, 0 =>
-    hosted_zone_id, 1 => cloud_watch_logs_log_group_arn
-);
-pub static CREATE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateQueryLoggingConfigRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    CreateQueryLoggingConfigRequest, CREATE_QUERY_LOGGING_CONFIG_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), cloud_watch_logs_log_group_arn[1] =
+    rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueryLoggingConfigResponse {
@@ -730,15 +577,10 @@ pub struct CreateQueryLoggingConfigResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateQueryLoggingConfigResponse, CREATE_QUERY_LOGGING_CONFIG_RESPONSE, 0 =>
-    query_logging_config, 1 => location
-);
-pub static CREATE_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateQueryLoggingConfigResponse",
-    &[
-        rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateQueryLoggingConfigResponse, CREATE_QUERY_LOGGING_CONFIG_RESPONSE,
+    [query_logging_config[0] = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
+    .flags(rt::REQUIRED), location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER,
+    "Location").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateResourceRecordSetProtectionsRequest {
@@ -749,28 +591,16 @@ pub struct CreateResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     CreateResourceRecordSetProtectionsRequest,
-    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, 0 => hosted_zone_id, 1 => protections
-);
-pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateResourceRecordSetProtectionsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), protections[1] = rt::m("Protections",
+    &RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateResourceRecordSetProtectionsResponse {}
 rt::structure!(
     CreateResourceRecordSetProtectionsResponse,
-    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE
-);
-pub static CREATE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateResourceRecordSetProtectionsResponse",
-    &[],
+    CREATE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReusableDelegationSetRequest {
@@ -780,15 +610,10 @@ pub struct CreateReusableDelegationSetRequest {
     pub hosted_zone_id: Option<String>,
 }
 rt::structure!(
-    CreateReusableDelegationSetRequest, CREATE_REUSABLE_DELEGATION_SET_REQUEST, 0 =>
-    caller_reference, 1 => hosted_zone_id
-);
-pub static CREATE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateReusableDelegationSetRequest",
-    &[
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-    ],
+    CreateReusableDelegationSetRequest, CREATE_REUSABLE_DELEGATION_SET_REQUEST,
+    [caller_reference[0] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateReusableDelegationSetResponse {
@@ -798,15 +623,10 @@ pub struct CreateReusableDelegationSetResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateReusableDelegationSetResponse, CREATE_REUSABLE_DELEGATION_SET_RESPONSE, 0 =>
-    delegation_set, 1 => location
-);
-pub static CREATE_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateReusableDelegationSetResponse",
-    &[
-        rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateReusableDelegationSetResponse, CREATE_REUSABLE_DELEGATION_SET_RESPONSE,
+    [delegation_set[0] = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED),
+    location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the resource record sets that you want to create based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -823,19 +643,13 @@ pub struct CreateTrafficPolicyInstanceRequest {
     pub traffic_policy_version: i32,
 }
 rt::structure!(
-    CreateTrafficPolicyInstanceRequest, CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST, 0 =>
-    hosted_zone_id, 1 => name, 2 => ttl, 3 => traffic_policy_id, 4 =>
-    traffic_policy_version
-);
-pub static CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyInstanceRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    ],
+    CreateTrafficPolicyInstanceRequest, CREATE_TRAFFIC_POLICY_INSTANCE_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+    ttl[2] = rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id[3] =
+    rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    traffic_policy_version[4] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyInstance` request.
 #[derive(Clone, Default, PartialEq)]
@@ -846,15 +660,10 @@ pub struct CreateTrafficPolicyInstanceResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateTrafficPolicyInstanceResponse, CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE, 0 =>
-    traffic_policy_instance, 1 => location
-);
-pub static CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyInstanceResponse",
-    &[
-        rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateTrafficPolicyInstanceResponse, CREATE_TRAFFIC_POLICY_INSTANCE_RESPONSE,
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED), location[1] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the traffic policy that you want to create.
 #[derive(Clone, Default, PartialEq)]
@@ -867,16 +676,9 @@ pub struct CreateTrafficPolicyRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    CreateTrafficPolicyRequest, CREATE_TRAFFIC_POLICY_REQUEST, 0 => name, 1 => document,
-    2 => comment
-);
-pub static CREATE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Document", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    CreateTrafficPolicyRequest, CREATE_TRAFFIC_POLICY_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), document[1] = rt::m("Document", &rt::STRING)
+    .flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicy` request.
 #[derive(Clone, Default, PartialEq)]
@@ -887,15 +689,9 @@ pub struct CreateTrafficPolicyResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateTrafficPolicyResponse, CREATE_TRAFFIC_POLICY_RESPONSE, 0 => traffic_policy, 1
-    => location
-);
-pub static CREATE_TRAFFIC_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyResponse",
-    &[
-        rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateTrafficPolicyResponse, CREATE_TRAFFIC_POLICY_RESPONSE, [traffic_policy[0] =
+    rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED), location[1] =
+    rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the traffic policy that you want to create a new version for.
 #[derive(Clone, Default, PartialEq)]
@@ -908,16 +704,10 @@ pub struct CreateTrafficPolicyVersionRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    CreateTrafficPolicyVersionRequest, CREATE_TRAFFIC_POLICY_VERSION_REQUEST, 0 => id, 1
-    => document, 2 => comment
-);
-pub static CREATE_TRAFFIC_POLICY_VERSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyVersionRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("Document", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    CreateTrafficPolicyVersionRequest, CREATE_TRAFFIC_POLICY_VERSION_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), document[1]
+    = rt::m("Document", &rt::STRING).flags(rt::REQUIRED), comment[2] = rt::m("Comment",
+    &rt::STRING)]
 );
 /// A complex type that contains the response information for the `CreateTrafficPolicyVersion` request.
 #[derive(Clone, Default, PartialEq)]
@@ -928,15 +718,10 @@ pub struct CreateTrafficPolicyVersionResponse {
     pub location: String,
 }
 rt::structure!(
-    CreateTrafficPolicyVersionResponse, CREATE_TRAFFIC_POLICY_VERSION_RESPONSE, 0 =>
-    traffic_policy, 1 => location
-);
-pub static CREATE_TRAFFIC_POLICY_VERSION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTrafficPolicyVersionResponse",
-    &[
-        rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED),
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location").flags(rt::REQUIRED),
-    ],
+    CreateTrafficPolicyVersionResponse, CREATE_TRAFFIC_POLICY_VERSION_RESPONSE,
+    [traffic_policy[0] = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED),
+    location[1] = rt::m("Location", &rt::STRING).at(rt::HEADER, "Location")
+    .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to authorize associating a VPC with your private hosted zone. Authorization is only required when a private hosted zone and a VPC were created by using different accounts.
 #[derive(Clone, Default, PartialEq)]
@@ -948,16 +733,10 @@ pub struct CreateVpcAssociationAuthorizationRequest {
 }
 rt::structure!(
     CreateVpcAssociationAuthorizationRequest,
-    CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST, 0 => hosted_zone_id, 1 => vpc
-);
-pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateVPCAssociationAuthorizationRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("VPC", &VPC).flags(rt::REQUIRED),
-    ],
+    CREATE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST =
+    "CreateVPCAssociationAuthorizationRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), vpc[1] = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response information from a `CreateVPCAssociationAuthorization` request.
 #[derive(Clone, Default, PartialEq)]
@@ -969,12 +748,8 @@ pub struct CreateVpcAssociationAuthorizationResponse {
 }
 rt::structure!(
     CreateVpcAssociationAuthorizationResponse,
-    CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE, 0 => hosted_zone_id, 1 => vpc
-);
-pub static CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateVPCAssociationAuthorizationResponse",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("VPC", &VPC).flags(rt::REQUIRED),
-    ],
+    CREATE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE =
+    "CreateVPCAssociationAuthorizationResponse", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1]
+    = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );

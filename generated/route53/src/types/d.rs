@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct DnssecNotFound {
     pub message: Option<String>,
 }
-rt::structure!(DnssecNotFound, DNSSEC_NOT_FOUND, 0 => message);
-pub static DNSSEC_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "DNSSECNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    DnssecNotFound, DNSSEC_NOT_FOUND = "DNSSECNotFound", [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A string representing the status of DNSSEC signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct DnssecStatus {
@@ -30,13 +28,10 @@ pub struct DnssecStatus {
     /// The status message provided for the following DNSSEC signing status: `INTERNAL_FAILURE`. The status message includes information about what the problem might be and steps that you can take to correct the issue.
     pub status_message: Option<String>,
 }
-rt::structure!(DnssecStatus, DNSSEC_STATUS, 0 => serve_signature, 1 => status_message);
-pub static DNSSEC_STATUS: rt::Schema = rt::Schema::structure(
-    "DNSSECStatus",
-    &[
-        rt::m("ServeSignature", &rt::STRING).min(1.0),
-        rt::m("StatusMessage", &rt::STRING).min(0.0),
-    ],
+rt::structure!(
+    DnssecStatus, DNSSEC_STATUS = "DNSSECStatus", [serve_signature[0] =
+    rt::m("ServeSignature", &rt::STRING).min(1.0), status_message[1] =
+    rt::m("StatusMessage", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyRequest {
@@ -46,29 +41,18 @@ pub struct DeactivateKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeactivateKeySigningKeyRequest, DEACTIVATE_KEY_SIGNING_KEY_REQUEST, 0 =>
-    hosted_zone_id, 1 => name
-);
-pub static DEACTIVATE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeactivateKeySigningKeyRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
-    ],
+    DeactivateKeySigningKeyRequest, DEACTIVATE_KEY_SIGNING_KEY_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING)
+    .at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeactivateKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DeactivateKeySigningKeyResponse, DEACTIVATE_KEY_SIGNING_KEY_RESPONSE, 0 =>
-    change_info
-);
-pub static DEACTIVATE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeactivateKeySigningKeyResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    DeactivateKeySigningKeyResponse, DEACTIVATE_KEY_SIGNING_KEY_RESPONSE, [change_info[0]
+    = rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that lists the name servers in a delegation set, as well as the `CallerReference` and the `ID` for the delegation set.
 #[derive(Clone, Default, PartialEq)]
@@ -81,15 +65,10 @@ pub struct DelegationSet {
     pub name_servers: Vec<String>,
 }
 rt::structure!(
-    DelegationSet, DELEGATION_SET, 0 => id, 1 => caller_reference, 2 => name_servers
-);
-pub static DELEGATION_SET: rt::Schema = rt::Schema::structure(
-    "DelegationSet",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("CallerReference", &rt::STRING).min(1.0),
-        rt::m("NameServers", &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED).min(1.0),
-    ],
+    DelegationSet, DELEGATION_SET, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), caller_reference[1] = rt::m("CallerReference",
+    &rt::STRING).min(1.0), name_servers[2] = rt::m("NameServers",
+    &DELEGATION_SET_NAME_SERVERS).flags(rt::REQUIRED).min(1.0)]
 );
 /// A delegation set with the same owner and caller reference combination has already been created.
 #[derive(Clone, Default, PartialEq)]
@@ -97,37 +76,27 @@ pub struct DelegationSetAlreadyCreated {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetAlreadyCreated, DELEGATION_SET_ALREADY_CREATED, 0 => message
+    DelegationSetAlreadyCreated, DELEGATION_SET_ALREADY_CREATED, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static DELEGATION_SET_ALREADY_CREATED: rt::Schema = rt::Schema::structure(
-        "DelegationSetAlreadyCreated",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The specified delegation set has already been marked as reusable.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetAlreadyReusable {
     pub message: Option<String>,
 }
 rt::structure!(
-    DelegationSetAlreadyReusable, DELEGATION_SET_ALREADY_REUSABLE, 0 => message
+    DelegationSetAlreadyReusable, DELEGATION_SET_ALREADY_REUSABLE, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static DELEGATION_SET_ALREADY_REUSABLE: rt::Schema = rt::Schema::structure(
-        "DelegationSetAlreadyReusable",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The specified delegation contains associated hosted zones which must be deleted before the reusable delegation set can be deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetInUse {
     pub message: Option<String>,
 }
-rt::structure!(DelegationSetInUse, DELEGATION_SET_IN_USE, 0 => message);
-pub static DELEGATION_SET_IN_USE: rt::Schema = rt::Schema::structure(
-        "DelegationSetInUse",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DelegationSetInUse, DELEGATION_SET_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static DELEGATION_SET_NAME_SERVERS: rt::Schema = rt::Schema::list(
     "DelegationSetNameServers",
     &[rt::m("member", &rt::STRING).named("NameServer")],
@@ -137,23 +106,19 @@ pub static DELEGATION_SET_NAME_SERVERS: rt::Schema = rt::Schema::list(
 pub struct DelegationSetNotAvailable {
     pub message: Option<String>,
 }
-rt::structure!(DelegationSetNotAvailable, DELEGATION_SET_NOT_AVAILABLE, 0 => message);
-pub static DELEGATION_SET_NOT_AVAILABLE: rt::Schema = rt::Schema::structure(
-        "DelegationSetNotAvailable",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DelegationSetNotAvailable, DELEGATION_SET_NOT_AVAILABLE, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct DelegationSetNotReusable {
     pub message: Option<String>,
 }
-rt::structure!(DelegationSetNotReusable, DELEGATION_SET_NOT_REUSABLE, 0 => message);
-pub static DELEGATION_SET_NOT_REUSABLE: rt::Schema = rt::Schema::structure(
-        "DelegationSetNotReusable",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DelegationSetNotReusable, DELEGATION_SET_NOT_REUSABLE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static DELEGATION_SETS: rt::Schema = rt::Schema::list(
     "DelegationSets",
     &[rt::m("member", &DELEGATION_SET).named("DelegationSet")],
@@ -163,18 +128,13 @@ pub struct DeleteCidrCollectionRequest {
     /// The UUID of the collection to delete.
     pub id: String,
 }
-rt::structure!(DeleteCidrCollectionRequest, DELETE_CIDR_COLLECTION_REQUEST, 0 => id);
-pub static DELETE_CIDR_COLLECTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteCidrCollectionRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteCidrCollectionRequest, DELETE_CIDR_COLLECTION_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "CidrCollectionId").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteCidrCollectionResponse {}
-rt::structure!(DeleteCidrCollectionResponse, DELETE_CIDR_COLLECTION_RESPONSE);
-pub static DELETE_CIDR_COLLECTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteCidrCollectionResponse",
-    &[],
-);
+rt::structure!(DeleteCidrCollectionResponse, DELETE_CIDR_COLLECTION_RESPONSE, []);
 /// This action deletes a health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHealthCheckRequest {
@@ -182,38 +142,22 @@ pub struct DeleteHealthCheckRequest {
     pub health_check_id: String,
 }
 rt::structure!(
-    DeleteHealthCheckRequest, DELETE_HEALTH_CHECK_REQUEST, 0 => health_check_id
-);
-pub static DELETE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteHealthCheckRequest",
-    &[
-        rt::m("HealthCheckId", &rt::STRING)
-            .at(rt::URI, "HealthCheckId")
-            .flags(rt::REQUIRED),
-    ],
+    DeleteHealthCheckRequest, DELETE_HEALTH_CHECK_REQUEST, [health_check_id[0] =
+    rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHealthCheckResponse {}
-rt::structure!(DeleteHealthCheckResponse, DELETE_HEALTH_CHECK_RESPONSE);
-pub static DELETE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteHealthCheckResponse",
-    &[],
-);
+rt::structure!(DeleteHealthCheckResponse, DELETE_HEALTH_CHECK_RESPONSE, []);
 /// A request to delete a hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteHostedZoneRequest {
     /// The ID of the hosted zone you want to delete.
     pub id: String,
 }
-rt::structure!(DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, 0 => id);
-pub static DELETE_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteHostedZoneRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+rt::structure!(
+    DeleteHostedZoneRequest, DELETE_HOSTED_ZONE_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the response to a `DeleteHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -221,10 +165,9 @@ pub struct DeleteHostedZoneResponse {
     /// A complex type that contains the ID, the status, and the date and time of a request to delete a hosted zone.
     pub change_info: ChangeInfo,
 }
-rt::structure!(DeleteHostedZoneResponse, DELETE_HOSTED_ZONE_RESPONSE, 0 => change_info);
-pub static DELETE_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteHostedZoneResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteHostedZoneResponse, DELETE_HOSTED_ZONE_RESPONSE, [change_info[0] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeySigningKeyRequest {
@@ -234,28 +177,18 @@ pub struct DeleteKeySigningKeyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteKeySigningKeyRequest, DELETE_KEY_SIGNING_KEY_REQUEST, 0 => hosted_zone_id, 1 =>
-    name
-);
-pub static DELETE_KEY_SIGNING_KEY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteKeySigningKeyRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "HostedZoneId")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).at(rt::URI, "Name").flags(rt::REQUIRED).min(3.0),
-    ],
+    DeleteKeySigningKeyRequest, DELETE_KEY_SIGNING_KEY_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "HostedZoneId").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "Name")
+    .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteKeySigningKeyResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DeleteKeySigningKeyResponse, DELETE_KEY_SIGNING_KEY_RESPONSE, 0 => change_info
-);
-pub static DELETE_KEY_SIGNING_KEY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteKeySigningKeyResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    DeleteKeySigningKeyResponse, DELETE_KEY_SIGNING_KEY_RESPONSE, [change_info[0] =
+    rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryLoggingConfigRequest {
@@ -263,18 +196,13 @@ pub struct DeleteQueryLoggingConfigRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteQueryLoggingConfigRequest, DELETE_QUERY_LOGGING_CONFIG_REQUEST, 0 => id
-);
-pub static DELETE_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteQueryLoggingConfigRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
+    DeleteQueryLoggingConfigRequest, DELETE_QUERY_LOGGING_CONFIG_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueryLoggingConfigResponse {}
-rt::structure!(DeleteQueryLoggingConfigResponse, DELETE_QUERY_LOGGING_CONFIG_RESPONSE);
-pub static DELETE_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteQueryLoggingConfigResponse",
-    &[],
+rt::structure!(
+    DeleteQueryLoggingConfigResponse, DELETE_QUERY_LOGGING_CONFIG_RESPONSE, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceRecordSetProtectionsRequest {
@@ -285,28 +213,16 @@ pub struct DeleteResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     DeleteResourceRecordSetProtectionsRequest,
-    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, 0 => hosted_zone_id, 1 => protections
-);
-pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteResourceRecordSetProtectionsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Protections", &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), protections[1] = rt::m("Protections",
+    &RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourceRecordSetProtectionsResponse {}
 rt::structure!(
     DeleteResourceRecordSetProtectionsResponse,
-    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE
-);
-pub static DELETE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteResourceRecordSetProtectionsResponse",
-    &[],
+    DELETE_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, []
 );
 /// A request to delete a reusable delegation set.
 #[derive(Clone, Default, PartialEq)]
@@ -315,25 +231,14 @@ pub struct DeleteReusableDelegationSetRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteReusableDelegationSetRequest, DELETE_REUSABLE_DELEGATION_SET_REQUEST, 0 => id
-);
-pub static DELETE_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteReusableDelegationSetRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    DeleteReusableDelegationSetRequest, DELETE_REUSABLE_DELEGATION_SET_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteReusableDelegationSetResponse {}
 rt::structure!(
-    DeleteReusableDelegationSetResponse, DELETE_REUSABLE_DELEGATION_SET_RESPONSE
-);
-pub static DELETE_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteReusableDelegationSetResponse",
-    &[],
+    DeleteReusableDelegationSetResponse, DELETE_REUSABLE_DELEGATION_SET_RESPONSE, []
 );
 /// A request to delete a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
@@ -344,21 +249,14 @@ pub struct DeleteTrafficPolicyInstanceRequest {
     pub id: String,
 }
 rt::structure!(
-    DeleteTrafficPolicyInstanceRequest, DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST, 0 => id
-);
-pub static DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficPolicyInstanceRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
+    DeleteTrafficPolicyInstanceRequest, DELETE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyInstanceResponse {}
 rt::structure!(
-    DeleteTrafficPolicyInstanceResponse, DELETE_TRAFFIC_POLICY_INSTANCE_RESPONSE
-);
-pub static DELETE_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficPolicyInstanceResponse",
-    &[],
+    DeleteTrafficPolicyInstanceResponse, DELETE_TRAFFIC_POLICY_INSTANCE_RESPONSE, []
 );
 /// A request to delete a specified traffic policy version.
 #[derive(Clone, Default, PartialEq)]
@@ -369,26 +267,14 @@ pub struct DeleteTrafficPolicyRequest {
     pub version: i32,
 }
 rt::structure!(
-    DeleteTrafficPolicyRequest, DELETE_TRAFFIC_POLICY_REQUEST, 0 => id, 1 => version
-);
-pub static DELETE_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficPolicyRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("Version", &rt::INTEGER)
-            .at(rt::URI, "Version")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteTrafficPolicyRequest, DELETE_TRAFFIC_POLICY_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
+    rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0)]
 );
 /// An empty element.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTrafficPolicyResponse {}
-rt::structure!(DeleteTrafficPolicyResponse, DELETE_TRAFFIC_POLICY_RESPONSE);
-pub static DELETE_TRAFFIC_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteTrafficPolicyResponse",
-    &[],
-);
+rt::structure!(DeleteTrafficPolicyResponse, DELETE_TRAFFIC_POLICY_RESPONSE, []);
 /// A complex type that contains information about the request to remove authorization to associate a VPC that was created by one Amazon Web Services account with a hosted zone that was created with a different Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcAssociationAuthorizationRequest {
@@ -399,27 +285,18 @@ pub struct DeleteVpcAssociationAuthorizationRequest {
 }
 rt::structure!(
     DeleteVpcAssociationAuthorizationRequest,
-    DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST, 0 => hosted_zone_id, 1 => vpc
-);
-pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteVPCAssociationAuthorizationRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("VPC", &VPC).flags(rt::REQUIRED),
-    ],
+    DELETE_VPC_ASSOCIATION_AUTHORIZATION_REQUEST =
+    "DeleteVPCAssociationAuthorizationRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), vpc[1] = rt::m("VPC", &VPC).flags(rt::REQUIRED)]
 );
 /// Empty response for the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteVpcAssociationAuthorizationResponse {}
 rt::structure!(
     DeleteVpcAssociationAuthorizationResponse,
-    DELETE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE
-);
-pub static DELETE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteVPCAssociationAuthorizationResponse",
-    &[],
+    DELETE_VPC_ASSOCIATION_AUTHORIZATION_RESPONSE =
+    "DeleteVPCAssociationAuthorizationResponse", []
 );
 /// For the metric that the CloudWatch alarm is associated with, a complex type that contains information about one dimension.
 #[derive(Clone, Default, PartialEq)]
@@ -429,13 +306,9 @@ pub struct Dimension {
     /// For the metric that the CloudWatch alarm is associated with, the value of one dimension.
     pub value: String,
 }
-rt::structure!(Dimension, DIMENSION, 0 => name, 1 => value);
-pub static DIMENSION: rt::Schema = rt::Schema::structure(
-    "Dimension",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    Dimension, DIMENSION, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 pub static DIMENSION_LIST: rt::Schema = rt::Schema::list(
     "DimensionList",
@@ -447,28 +320,18 @@ pub struct DisableHostedZoneDnssecRequest {
     pub hosted_zone_id: String,
 }
 rt::structure!(
-    DisableHostedZoneDnssecRequest, DISABLE_HOSTED_ZONE_DNSSEC_REQUEST, 0 =>
-    hosted_zone_id
-);
-pub static DISABLE_HOSTED_ZONE_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisableHostedZoneDNSSECRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    DisableHostedZoneDnssecRequest, DISABLE_HOSTED_ZONE_DNSSEC_REQUEST =
+    "DisableHostedZoneDNSSECRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisableHostedZoneDnssecResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DisableHostedZoneDnssecResponse, DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE, 0 =>
-    change_info
-);
-pub static DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisableHostedZoneDNSSECResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    DisableHostedZoneDnssecResponse, DISABLE_HOSTED_ZONE_DNSSEC_RESPONSE =
+    "DisableHostedZoneDNSSECResponse", [change_info[0] = rt::m("ChangeInfo",
+    &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the VPC that you want to disassociate from a specified private hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -481,18 +344,10 @@ pub struct DisassociateVpcFromHostedZoneRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    DisassociateVpcFromHostedZoneRequest, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST, 0 =>
-    hosted_zone_id, 1 => vpc, 2 => comment
-);
-pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateVPCFromHostedZoneRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("VPC", &VPC).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    DisassociateVpcFromHostedZoneRequest, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_REQUEST =
+    "DisassociateVPCFromHostedZoneRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), vpc[1] =
+    rt::m("VPC", &VPC).flags(rt::REQUIRED), comment[2] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response information for the disassociate request.
 #[derive(Clone, Default, PartialEq)]
@@ -501,10 +356,7 @@ pub struct DisassociateVpcFromHostedZoneResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    DisassociateVpcFromHostedZoneResponse, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_RESPONSE, 0
-    => change_info
-);
-pub static DISASSOCIATE_VPC_FROM_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisassociateVPCFromHostedZoneResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    DisassociateVpcFromHostedZoneResponse, DISASSOCIATE_VPC_FROM_HOSTED_ZONE_RESPONSE =
+    "DisassociateVPCFromHostedZoneResponse", [change_info[0] = rt::m("ChangeInfo",
+    &CHANGE_INFO).flags(rt::REQUIRED)]
 );

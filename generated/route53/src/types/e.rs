@@ -9,26 +9,18 @@ pub struct EnableHostedZoneDnssecRequest {
     pub hosted_zone_id: String,
 }
 rt::structure!(
-    EnableHostedZoneDnssecRequest, ENABLE_HOSTED_ZONE_DNSSEC_REQUEST, 0 => hosted_zone_id
-);
-pub static ENABLE_HOSTED_ZONE_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
-    "EnableHostedZoneDNSSECRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    EnableHostedZoneDnssecRequest, ENABLE_HOSTED_ZONE_DNSSEC_REQUEST =
+    "EnableHostedZoneDNSSECRequest", [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct EnableHostedZoneDnssecResponse {
     pub change_info: ChangeInfo,
 }
 rt::structure!(
-    EnableHostedZoneDnssecResponse, ENABLE_HOSTED_ZONE_DNSSEC_RESPONSE, 0 => change_info
-);
-pub static ENABLE_HOSTED_ZONE_DNSSEC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "EnableHostedZoneDNSSECResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+    EnableHostedZoneDnssecResponse, ENABLE_HOSTED_ZONE_DNSSEC_RESPONSE =
+    "EnableHostedZoneDNSSECResponse", [change_info[0] = rt::m("ChangeInfo", &CHANGE_INFO)
+    .flags(rt::REQUIRED)]
 );
 pub static ERROR_MESSAGES: rt::Schema = rt::Schema::list(
     "ErrorMessages",

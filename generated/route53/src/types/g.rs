@@ -32,16 +32,9 @@ pub struct GeoLocation {
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
-    GeoLocation, GEO_LOCATION, 0 => continent_code, 1 => country_code, 2 =>
-    subdivision_code
-);
-pub static GEO_LOCATION: rt::Schema = rt::Schema::structure(
-    "GeoLocation",
-    &[
-        rt::m("ContinentCode", &rt::STRING).min(2.0),
-        rt::m("CountryCode", &rt::STRING).min(1.0),
-        rt::m("SubdivisionCode", &rt::STRING).min(1.0),
-    ],
+    GeoLocation, GEO_LOCATION, [continent_code[0] = rt::m("ContinentCode", &rt::STRING)
+    .min(2.0), country_code[1] = rt::m("CountryCode", &rt::STRING).min(1.0),
+    subdivision_code[2] = rt::m("SubdivisionCode", &rt::STRING).min(1.0)]
 );
 /// A complex type that contains the codes and full continent, country, and subdivision names for the specified `geolocation` code.
 #[derive(Clone, Default, PartialEq)]
@@ -60,19 +53,12 @@ pub struct GeoLocationDetails {
     pub subdivision_name: Option<String>,
 }
 rt::structure!(
-    GeoLocationDetails, GEO_LOCATION_DETAILS, 0 => continent_code, 1 => continent_name, 2
-    => country_code, 3 => country_name, 4 => subdivision_code, 5 => subdivision_name
-);
-pub static GEO_LOCATION_DETAILS: rt::Schema = rt::Schema::structure(
-    "GeoLocationDetails",
-    &[
-        rt::m("ContinentCode", &rt::STRING).min(2.0),
-        rt::m("ContinentName", &rt::STRING).min(1.0),
-        rt::m("CountryCode", &rt::STRING).min(1.0),
-        rt::m("CountryName", &rt::STRING).min(1.0),
-        rt::m("SubdivisionCode", &rt::STRING).min(1.0),
-        rt::m("SubdivisionName", &rt::STRING).min(1.0),
-    ],
+    GeoLocationDetails, GEO_LOCATION_DETAILS, [continent_code[0] = rt::m("ContinentCode",
+    &rt::STRING).min(2.0), continent_name[1] = rt::m("ContinentName", &rt::STRING)
+    .min(1.0), country_code[2] = rt::m("CountryCode", &rt::STRING).min(1.0),
+    country_name[3] = rt::m("CountryName", &rt::STRING).min(1.0), subdivision_code[4] =
+    rt::m("SubdivisionCode", &rt::STRING).min(1.0), subdivision_name[5] =
+    rt::m("SubdivisionName", &rt::STRING).min(1.0)]
 );
 pub static GEO_LOCATION_DETAILS_LIST: rt::Schema = rt::Schema::list(
     "GeoLocationDetailsList",
@@ -104,17 +90,10 @@ pub struct GeoProximityLocation {
     pub bias: Option<i32>,
 }
 rt::structure!(
-    GeoProximityLocation, GEO_PROXIMITY_LOCATION, 0 => aws_region, 1 => local_zone_group,
-    2 => coordinates, 3 => bias
-);
-pub static GEO_PROXIMITY_LOCATION: rt::Schema = rt::Schema::structure(
-    "GeoProximityLocation",
-    &[
-        rt::m("AWSRegion", &rt::STRING).min(1.0),
-        rt::m("LocalZoneGroup", &rt::STRING).min(1.0),
-        rt::m("Coordinates", &COORDINATES),
-        rt::m("Bias", &rt::INTEGER).min(-99.0),
-    ],
+    GeoProximityLocation, GEO_PROXIMITY_LOCATION, [aws_region[0] = rt::m("AWSRegion",
+    &rt::STRING).min(1.0), local_zone_group[1] = rt::m("LocalZoneGroup", &rt::STRING)
+    .min(1.0), coordinates[2] = rt::m("Coordinates", &COORDINATES), bias[3] =
+    rt::m("Bias", &rt::INTEGER).min(-99.0)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -128,10 +107,9 @@ pub struct GetAccountLimitRequest {
     /// - **MAX\_TRAFFIC\_POLICY\_INSTANCES\_BY\_OWNER**: The maximum number of traffic policy instances that you can create using the current account. (Traffic policy instances are referred to as traffic flow policy records in the Amazon Route 53 console.)
     pub type_: AccountLimitType,
 }
-rt::structure!(GetAccountLimitRequest, GET_ACCOUNT_LIMIT_REQUEST, 0 => type_);
-pub static GET_ACCOUNT_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccountLimitRequest",
-    &[rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED)],
+rt::structure!(
+    GetAccountLimitRequest, GET_ACCOUNT_LIMIT_REQUEST, [type_[0] = rt::m("Type",
+    &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
@@ -142,14 +120,9 @@ pub struct GetAccountLimitResponse {
     pub count: i64,
 }
 rt::structure!(
-    GetAccountLimitResponse, GET_ACCOUNT_LIMIT_RESPONSE, 0 => limit, 1 => count
-);
-pub static GET_ACCOUNT_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccountLimitResponse",
-    &[
-        rt::m("Limit", &ACCOUNT_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-    ],
+    GetAccountLimitResponse, GET_ACCOUNT_LIMIT_RESPONSE, [limit[0] = rt::m("Limit",
+    &ACCOUNT_LIMIT).flags(rt::REQUIRED), count[1] = rt::m("Count", &rt::LONG)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 /// The input for a GetChange request.
 #[derive(Clone, Default, PartialEq)]
@@ -157,15 +130,9 @@ pub struct GetChangeRequest {
     /// The ID of the change batch request. The value that you specify here is the value that `ChangeResourceRecordSets` returned in the `Id` element when you submitted the request.
     pub id: String,
 }
-rt::structure!(GetChangeRequest, GET_CHANGE_REQUEST, 0 => id);
-pub static GET_CHANGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetChangeRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)
-            .min(1.0),
-    ],
+rt::structure!(
+    GetChangeRequest, GET_CHANGE_REQUEST, [id[0] = rt::m("Id", &rt::STRING).at(rt::URI,
+    "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX).min(1.0)]
 );
 /// A complex type that contains the `ChangeInfo` element.
 #[derive(Clone, Default, PartialEq)]
@@ -173,19 +140,14 @@ pub struct GetChangeResponse {
     /// A complex type that contains information about the specified change batch.
     pub change_info: ChangeInfo,
 }
-rt::structure!(GetChangeResponse, GET_CHANGE_RESPONSE, 0 => change_info);
-pub static GET_CHANGE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetChangeResponse",
-    &[rt::m("ChangeInfo", &CHANGE_INFO).flags(rt::REQUIRED)],
+rt::structure!(
+    GetChangeResponse, GET_CHANGE_RESPONSE, [change_info[0] = rt::m("ChangeInfo",
+    &CHANGE_INFO).flags(rt::REQUIRED)]
 );
 /// Empty request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCheckerIpRangesRequest {}
-rt::structure!(GetCheckerIpRangesRequest, GET_CHECKER_IP_RANGES_REQUEST);
-pub static GET_CHECKER_IP_RANGES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCheckerIpRangesRequest",
-    &[],
-);
+rt::structure!(GetCheckerIpRangesRequest, GET_CHECKER_IP_RANGES_REQUEST, []);
 /// A complex type that contains the `CheckerIpRanges` element.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCheckerIpRangesResponse {
@@ -193,25 +155,18 @@ pub struct GetCheckerIpRangesResponse {
     pub checker_ip_ranges: Vec<String>,
 }
 rt::structure!(
-    GetCheckerIpRangesResponse, GET_CHECKER_IP_RANGES_RESPONSE, 0 => checker_ip_ranges
-);
-pub static GET_CHECKER_IP_RANGES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetCheckerIpRangesResponse",
-    &[rt::m("CheckerIpRanges", &CHECKER_IP_RANGES).flags(rt::REQUIRED)],
+    GetCheckerIpRangesResponse, GET_CHECKER_IP_RANGES_RESPONSE, [checker_ip_ranges[0] =
+    rt::m("CheckerIpRanges", &CHECKER_IP_RANGES).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecRequest {
     /// A unique string used to identify a hosted zone.
     pub hosted_zone_id: String,
 }
-rt::structure!(GetDnssecRequest, GET_DNSSEC_REQUEST, 0 => hosted_zone_id);
-pub static GET_DNSSEC_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDNSSECRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+rt::structure!(
+    GetDnssecRequest, GET_DNSSEC_REQUEST = "GetDNSSECRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDnssecResponse {
@@ -221,14 +176,9 @@ pub struct GetDnssecResponse {
     pub key_signing_keys: Vec<KeySigningKey>,
 }
 rt::structure!(
-    GetDnssecResponse, GET_DNSSEC_RESPONSE, 0 => status, 1 => key_signing_keys
-);
-pub static GET_DNSSEC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDNSSECResponse",
-    &[
-        rt::m("Status", &DNSSEC_STATUS).flags(rt::REQUIRED),
-        rt::m("KeySigningKeys", &KEY_SIGNING_KEYS).flags(rt::REQUIRED),
-    ],
+    GetDnssecResponse, GET_DNSSEC_RESPONSE = "GetDNSSECResponse", [status[0] =
+    rt::m("Status", &DNSSEC_STATUS).flags(rt::REQUIRED), key_signing_keys[1] =
+    rt::m("KeySigningKeys", &KEY_SIGNING_KEYS).flags(rt::REQUIRED)]
 );
 /// A request for information about whether a specified geographic location is supported for Amazon Route 53 geolocation resource record sets.
 #[derive(Clone, Default, PartialEq)]
@@ -251,16 +201,11 @@ pub struct GetGeoLocationRequest {
     pub subdivision_code: Option<String>,
 }
 rt::structure!(
-    GetGeoLocationRequest, GET_GEO_LOCATION_REQUEST, 0 => continent_code, 1 =>
-    country_code, 2 => subdivision_code
-);
-pub static GET_GEO_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetGeoLocationRequest",
-    &[
-        rt::m("ContinentCode", &rt::STRING).at(rt::QUERY, "continentcode").min(2.0),
-        rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode").min(1.0),
-        rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY, "subdivisioncode").min(1.0),
-    ],
+    GetGeoLocationRequest, GET_GEO_LOCATION_REQUEST, [continent_code[0] =
+    rt::m("ContinentCode", &rt::STRING).at(rt::QUERY, "continentcode").min(2.0),
+    country_code[1] = rt::m("CountryCode", &rt::STRING).at(rt::QUERY, "countrycode")
+    .min(1.0), subdivision_code[2] = rt::m("SubdivisionCode", &rt::STRING).at(rt::QUERY,
+    "subdivisioncode").min(1.0)]
 );
 /// A complex type that contains the response information for the specified geolocation code.
 #[derive(Clone, Default, PartialEq)]
@@ -269,20 +214,13 @@ pub struct GetGeoLocationResponse {
     pub geo_location_details: GeoLocationDetails,
 }
 rt::structure!(
-    GetGeoLocationResponse, GET_GEO_LOCATION_RESPONSE, 0 => geo_location_details
-);
-pub static GET_GEO_LOCATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetGeoLocationResponse",
-    &[rt::m("GeoLocationDetails", &GEO_LOCATION_DETAILS).flags(rt::REQUIRED)],
+    GetGeoLocationResponse, GET_GEO_LOCATION_RESPONSE, [geo_location_details[0] =
+    rt::m("GeoLocationDetails", &GEO_LOCATION_DETAILS).flags(rt::REQUIRED)]
 );
 /// A request for the number of health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckCountRequest {}
-rt::structure!(GetHealthCheckCountRequest, GET_HEALTH_CHECK_COUNT_REQUEST);
-pub static GET_HEALTH_CHECK_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckCountRequest",
-    &[],
-);
+rt::structure!(GetHealthCheckCountRequest, GET_HEALTH_CHECK_COUNT_REQUEST, []);
 /// A complex type that contains the response to a `GetHealthCheckCount` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHealthCheckCountResponse {
@@ -290,11 +228,8 @@ pub struct GetHealthCheckCountResponse {
     pub health_check_count: i64,
 }
 rt::structure!(
-    GetHealthCheckCountResponse, GET_HEALTH_CHECK_COUNT_RESPONSE, 0 => health_check_count
-);
-pub static GET_HEALTH_CHECK_COUNT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckCountResponse",
-    &[rt::m("HealthCheckCount", &rt::LONG).flags(rt::REQUIRED)],
+    GetHealthCheckCountResponse, GET_HEALTH_CHECK_COUNT_RESPONSE, [health_check_count[0]
+    = rt::m("HealthCheckCount", &rt::LONG).flags(rt::REQUIRED)]
 );
 /// A request for the reason that a health check failed most recently.
 #[derive(Clone, Default, PartialEq)]
@@ -306,15 +241,8 @@ pub struct GetHealthCheckLastFailureReasonRequest {
 }
 rt::structure!(
     GetHealthCheckLastFailureReasonRequest, GET_HEALTH_CHECK_LAST_FAILURE_REASON_REQUEST,
-    0 => health_check_id
-);
-pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckLastFailureReasonRequest",
-    &[
-        rt::m("HealthCheckId", &rt::STRING)
-            .at(rt::URI, "HealthCheckId")
-            .flags(rt::REQUIRED),
-    ],
+    [health_check_id[0] = rt::m("HealthCheckId", &rt::STRING).at(rt::URI,
+    "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheckLastFailureReason` request.
 #[derive(Clone, Default, PartialEq)]
@@ -324,11 +252,8 @@ pub struct GetHealthCheckLastFailureReasonResponse {
 }
 rt::structure!(
     GetHealthCheckLastFailureReasonResponse,
-    GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE, 0 => health_check_observations
-);
-pub static GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckLastFailureReasonResponse",
-    &[rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)],
+    GET_HEALTH_CHECK_LAST_FAILURE_REASON_RESPONSE, [health_check_observations[0] =
+    rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)]
 );
 /// A request to get information about a specified health check.
 #[derive(Clone, Default, PartialEq)]
@@ -336,14 +261,9 @@ pub struct GetHealthCheckRequest {
     /// The identifier that Amazon Route 53 assigned to the health check when you created it. When you add or update a resource record set, you use this value to specify which health check to use. The value can be up to 64 characters long.
     pub health_check_id: String,
 }
-rt::structure!(GetHealthCheckRequest, GET_HEALTH_CHECK_REQUEST, 0 => health_check_id);
-pub static GET_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckRequest",
-    &[
-        rt::m("HealthCheckId", &rt::STRING)
-            .at(rt::URI, "HealthCheckId")
-            .flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    GetHealthCheckRequest, GET_HEALTH_CHECK_REQUEST, [health_check_id[0] =
+    rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
@@ -351,10 +271,9 @@ pub struct GetHealthCheckResponse {
     /// A complex type that contains information about one health check that is associated with the current Amazon Web Services account.
     pub health_check: HealthCheck,
 }
-rt::structure!(GetHealthCheckResponse, GET_HEALTH_CHECK_RESPONSE, 0 => health_check);
-pub static GET_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckResponse",
-    &[rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)],
+rt::structure!(
+    GetHealthCheckResponse, GET_HEALTH_CHECK_RESPONSE, [health_check[0] =
+    rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)]
 );
 /// A request to get the status for a health check.
 #[derive(Clone, Default, PartialEq)]
@@ -365,15 +284,8 @@ pub struct GetHealthCheckStatusRequest {
     pub health_check_id: String,
 }
 rt::structure!(
-    GetHealthCheckStatusRequest, GET_HEALTH_CHECK_STATUS_REQUEST, 0 => health_check_id
-);
-pub static GET_HEALTH_CHECK_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckStatusRequest",
-    &[
-        rt::m("HealthCheckId", &rt::STRING)
-            .at(rt::URI, "HealthCheckId")
-            .flags(rt::REQUIRED),
-    ],
+    GetHealthCheckStatusRequest, GET_HEALTH_CHECK_STATUS_REQUEST, [health_check_id[0] =
+    rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response to a `GetHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
@@ -382,21 +294,14 @@ pub struct GetHealthCheckStatusResponse {
     pub health_check_observations: Vec<HealthCheckObservation>,
 }
 rt::structure!(
-    GetHealthCheckStatusResponse, GET_HEALTH_CHECK_STATUS_RESPONSE, 0 =>
-    health_check_observations
-);
-pub static GET_HEALTH_CHECK_STATUS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHealthCheckStatusResponse",
-    &[rt::m("HealthCheckObservations", &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)],
+    GetHealthCheckStatusResponse, GET_HEALTH_CHECK_STATUS_RESPONSE,
+    [health_check_observations[0] = rt::m("HealthCheckObservations",
+    &HEALTH_CHECK_OBSERVATIONS).flags(rt::REQUIRED)]
 );
 /// A request to retrieve a count of all the hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneCountRequest {}
-rt::structure!(GetHostedZoneCountRequest, GET_HOSTED_ZONE_COUNT_REQUEST);
-pub static GET_HOSTED_ZONE_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneCountRequest",
-    &[],
-);
+rt::structure!(GetHostedZoneCountRequest, GET_HOSTED_ZONE_COUNT_REQUEST, []);
 /// A complex type that contains the response to a `GetHostedZoneCount` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetHostedZoneCountResponse {
@@ -404,11 +309,8 @@ pub struct GetHostedZoneCountResponse {
     pub hosted_zone_count: i64,
 }
 rt::structure!(
-    GetHostedZoneCountResponse, GET_HOSTED_ZONE_COUNT_RESPONSE, 0 => hosted_zone_count
-);
-pub static GET_HOSTED_ZONE_COUNT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneCountResponse",
-    &[rt::m("HostedZoneCount", &rt::LONG).flags(rt::REQUIRED)],
+    GetHostedZoneCountResponse, GET_HOSTED_ZONE_COUNT_RESPONSE, [hosted_zone_count[0] =
+    rt::m("HostedZoneCount", &rt::LONG).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -422,17 +324,10 @@ pub struct GetHostedZoneLimitRequest {
     pub hosted_zone_id: String,
 }
 rt::structure!(
-    GetHostedZoneLimitRequest, GET_HOSTED_ZONE_LIMIT_REQUEST, 0 => type_, 1 =>
-    hosted_zone_id
-);
-pub static GET_HOSTED_ZONE_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneLimitRequest",
-    &[
-        rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    GetHostedZoneLimitRequest, GET_HOSTED_ZONE_LIMIT_REQUEST, [type_[0] = rt::m("Type",
+    &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED), hosted_zone_id[1] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
@@ -443,14 +338,9 @@ pub struct GetHostedZoneLimitResponse {
     pub count: i64,
 }
 rt::structure!(
-    GetHostedZoneLimitResponse, GET_HOSTED_ZONE_LIMIT_RESPONSE, 0 => limit, 1 => count
-);
-pub static GET_HOSTED_ZONE_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneLimitResponse",
-    &[
-        rt::m("Limit", &HOSTED_ZONE_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-    ],
+    GetHostedZoneLimitResponse, GET_HOSTED_ZONE_LIMIT_RESPONSE, [limit[0] =
+    rt::m("Limit", &HOSTED_ZONE_LIMIT).flags(rt::REQUIRED), count[1] = rt::m("Count",
+    &rt::LONG).flags(rt::REQUIRED).min(0.0)]
 );
 /// A request to get information about a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -458,14 +348,9 @@ pub struct GetHostedZoneRequest {
     /// The ID of the hosted zone that you want to get information about.
     pub id: String,
 }
-rt::structure!(GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, 0 => id);
-pub static GET_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+rt::structure!(
+    GetHostedZoneRequest, GET_HOSTED_ZONE_REQUEST, [id[0] = rt::m("Id", &rt::STRING)
+    .at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contain the response to a `GetHostedZone` request.
 #[derive(Clone, Default, PartialEq)]
@@ -478,26 +363,18 @@ pub struct GetHostedZoneResponse {
     pub vpcs: Option<Vec<Vpc>>,
 }
 rt::structure!(
-    GetHostedZoneResponse, GET_HOSTED_ZONE_RESPONSE, 0 => hosted_zone, 1 =>
-    delegation_set, 2 => vpcs
-);
-pub static GET_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetHostedZoneResponse",
-    &[
-        rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED),
-        rt::m("DelegationSet", &DELEGATION_SET),
-        rt::m("VPCs", &VPCS).min(1.0),
-    ],
+    GetHostedZoneResponse, GET_HOSTED_ZONE_RESPONSE, [hosted_zone[0] =
+    rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED), delegation_set[1] =
+    rt::m("DelegationSet", &DELEGATION_SET), vpcs[2] = rt::m("VPCs", &VPCS).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigRequest {
     /// The ID of the configuration for DNS query logging that you want to get information about.
     pub id: String,
 }
-rt::structure!(GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, 0 => id);
-pub static GET_QUERY_LOGGING_CONFIG_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetQueryLoggingConfigRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    GetQueryLoggingConfigRequest, GET_QUERY_LOGGING_CONFIG_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetQueryLoggingConfigResponse {
@@ -505,12 +382,9 @@ pub struct GetQueryLoggingConfigResponse {
     pub query_logging_config: QueryLoggingConfig,
 }
 rt::structure!(
-    GetQueryLoggingConfigResponse, GET_QUERY_LOGGING_CONFIG_RESPONSE, 0 =>
-    query_logging_config
-);
-pub static GET_QUERY_LOGGING_CONFIG_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetQueryLoggingConfigResponse",
-    &[rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG).flags(rt::REQUIRED)],
+    GetQueryLoggingConfigResponse, GET_QUERY_LOGGING_CONFIG_RESPONSE,
+    [query_logging_config[0] = rt::m("QueryLoggingConfig", &QUERY_LOGGING_CONFIG)
+    .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the request to create a hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -521,17 +395,10 @@ pub struct GetReusableDelegationSetLimitRequest {
     pub delegation_set_id: String,
 }
 rt::structure!(
-    GetReusableDelegationSetLimitRequest, GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST, 0 =>
-    type_, 1 => delegation_set_id
-);
-pub static GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetReusableDelegationSetLimitRequest",
-    &[
-        rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
-        rt::m("DelegationSetId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    GetReusableDelegationSetLimitRequest, GET_REUSABLE_DELEGATION_SET_LIMIT_REQUEST,
+    [type_[0] = rt::m("Type", &rt::ENUM).at(rt::URI, "Type").flags(rt::REQUIRED),
+    delegation_set_id[1] = rt::m("DelegationSetId", &rt::STRING).at(rt::URI, "Id")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the requested limit.
 #[derive(Clone, Default, PartialEq)]
@@ -542,15 +409,9 @@ pub struct GetReusableDelegationSetLimitResponse {
     pub count: i64,
 }
 rt::structure!(
-    GetReusableDelegationSetLimitResponse, GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE, 0
-    => limit, 1 => count
-);
-pub static GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetReusableDelegationSetLimitResponse",
-    &[
-        rt::m("Limit", &REUSABLE_DELEGATION_SET_LIMIT).flags(rt::REQUIRED),
-        rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-    ],
+    GetReusableDelegationSetLimitResponse, GET_REUSABLE_DELEGATION_SET_LIMIT_RESPONSE,
+    [limit[0] = rt::m("Limit", &REUSABLE_DELEGATION_SET_LIMIT).flags(rt::REQUIRED),
+    count[1] = rt::m("Count", &rt::LONG).flags(rt::REQUIRED).min(0.0)]
 );
 /// A request to get information about a specified reusable delegation set.
 #[derive(Clone, Default, PartialEq)]
@@ -559,15 +420,8 @@ pub struct GetReusableDelegationSetRequest {
     pub id: String,
 }
 rt::structure!(
-    GetReusableDelegationSetRequest, GET_REUSABLE_DELEGATION_SET_REQUEST, 0 => id
-);
-pub static GET_REUSABLE_DELEGATION_SET_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetReusableDelegationSetRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-    ],
+    GetReusableDelegationSetRequest, GET_REUSABLE_DELEGATION_SET_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX)]
 );
 /// A complex type that contains the response to the `GetReusableDelegationSet` request.
 #[derive(Clone, Default, PartialEq)]
@@ -576,22 +430,14 @@ pub struct GetReusableDelegationSetResponse {
     pub delegation_set: DelegationSet,
 }
 rt::structure!(
-    GetReusableDelegationSetResponse, GET_REUSABLE_DELEGATION_SET_RESPONSE, 0 =>
-    delegation_set
-);
-pub static GET_REUSABLE_DELEGATION_SET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetReusableDelegationSetResponse",
-    &[rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED)],
+    GetReusableDelegationSetResponse, GET_REUSABLE_DELEGATION_SET_RESPONSE,
+    [delegation_set[0] = rt::m("DelegationSet", &DELEGATION_SET).flags(rt::REQUIRED)]
 );
 /// Request to get the number of traffic policy instances that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetTrafficPolicyInstanceCountRequest {}
 rt::structure!(
-    GetTrafficPolicyInstanceCountRequest, GET_TRAFFIC_POLICY_INSTANCE_COUNT_REQUEST
-);
-pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyInstanceCountRequest",
-    &[],
+    GetTrafficPolicyInstanceCountRequest, GET_TRAFFIC_POLICY_INSTANCE_COUNT_REQUEST, []
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -600,12 +446,9 @@ pub struct GetTrafficPolicyInstanceCountResponse {
     pub traffic_policy_instance_count: i32,
 }
 rt::structure!(
-    GetTrafficPolicyInstanceCountResponse, GET_TRAFFIC_POLICY_INSTANCE_COUNT_RESPONSE, 0
-    => traffic_policy_instance_count
-);
-pub static GET_TRAFFIC_POLICY_INSTANCE_COUNT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyInstanceCountResponse",
-    &[rt::m("TrafficPolicyInstanceCount", &rt::INTEGER).flags(rt::REQUIRED)],
+    GetTrafficPolicyInstanceCountResponse, GET_TRAFFIC_POLICY_INSTANCE_COUNT_RESPONSE,
+    [traffic_policy_instance_count[0] = rt::m("TrafficPolicyInstanceCount", &rt::INTEGER)
+    .flags(rt::REQUIRED)]
 );
 /// Gets information about a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
@@ -614,11 +457,8 @@ pub struct GetTrafficPolicyInstanceRequest {
     pub id: String,
 }
 rt::structure!(
-    GetTrafficPolicyInstanceRequest, GET_TRAFFIC_POLICY_INSTANCE_REQUEST, 0 => id
-);
-pub static GET_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyInstanceRequest",
-    &[rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)],
+    GetTrafficPolicyInstanceRequest, GET_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -627,12 +467,9 @@ pub struct GetTrafficPolicyInstanceResponse {
     pub traffic_policy_instance: TrafficPolicyInstance,
 }
 rt::structure!(
-    GetTrafficPolicyInstanceResponse, GET_TRAFFIC_POLICY_INSTANCE_RESPONSE, 0 =>
-    traffic_policy_instance
-);
-pub static GET_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyInstanceResponse",
-    &[rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)],
+    GetTrafficPolicyInstanceResponse, GET_TRAFFIC_POLICY_INSTANCE_RESPONSE,
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)]
 );
 /// Gets information about a specific traffic policy version.
 #[derive(Clone, Default, PartialEq)]
@@ -643,17 +480,9 @@ pub struct GetTrafficPolicyRequest {
     pub version: i32,
 }
 rt::structure!(
-    GetTrafficPolicyRequest, GET_TRAFFIC_POLICY_REQUEST, 0 => id, 1 => version
-);
-pub static GET_TRAFFIC_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("Version", &rt::INTEGER)
-            .at(rt::URI, "Version")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetTrafficPolicyRequest, GET_TRAFFIC_POLICY_REQUEST, [id[0] = rt::m("Id",
+    &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
+    rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -662,9 +491,6 @@ pub struct GetTrafficPolicyResponse {
     pub traffic_policy: TrafficPolicy,
 }
 rt::structure!(
-    GetTrafficPolicyResponse, GET_TRAFFIC_POLICY_RESPONSE, 0 => traffic_policy
-);
-pub static GET_TRAFFIC_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetTrafficPolicyResponse",
-    &[rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)],
+    GetTrafficPolicyResponse, GET_TRAFFIC_POLICY_RESPONSE, [traffic_policy[0] =
+    rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)]
 );

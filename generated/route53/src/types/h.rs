@@ -20,19 +20,13 @@ pub struct HealthCheck {
     pub cloud_watch_alarm_configuration: Option<CloudWatchAlarmConfiguration>,
 }
 rt::structure!(
-    HealthCheck, HEALTH_CHECK, 0 => id, 1 => caller_reference, 2 => linked_service, 3 =>
-    health_check_config, 4 => health_check_version, 5 => cloud_watch_alarm_configuration
-);
-pub static HEALTH_CHECK: rt::Schema = rt::Schema::structure(
-    "HealthCheck",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("LinkedService", &LINKED_SERVICE),
-        rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG).flags(rt::REQUIRED),
-        rt::m("HealthCheckVersion", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-        rt::m("CloudWatchAlarmConfiguration", &CLOUD_WATCH_ALARM_CONFIGURATION),
-    ],
+    HealthCheck, HEALTH_CHECK, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+    caller_reference[1] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), linked_service[2] = rt::m("LinkedService", &LINKED_SERVICE),
+    health_check_config[3] = rt::m("HealthCheckConfig", &HEALTH_CHECK_CONFIG)
+    .flags(rt::REQUIRED), health_check_version[4] = rt::m("HealthCheckVersion",
+    &rt::LONG).flags(rt::REQUIRED).min(1.0), cloud_watch_alarm_configuration[5] =
+    rt::m("CloudWatchAlarmConfiguration", &CLOUD_WATCH_ALARM_CONFIGURATION)]
 );
 /// The health check you're attempting to create already exists. Amazon Route 53 returns this error when you submit a request that has the following values:
 ///
@@ -42,12 +36,10 @@ pub static HEALTH_CHECK: rt::Schema = rt::Schema::structure(
 pub struct HealthCheckAlreadyExists {
     pub message: Option<String>,
 }
-rt::structure!(HealthCheckAlreadyExists, HEALTH_CHECK_ALREADY_EXISTS, 0 => message);
-pub static HEALTH_CHECK_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "HealthCheckAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    HealthCheckAlreadyExists, HEALTH_CHECK_ALREADY_EXISTS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+);
 /// A complex type that contains information about the health check.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckConfig {
@@ -190,35 +182,23 @@ pub struct HealthCheckConfig {
     pub routing_control_arn: Option<String>,
 }
 rt::structure!(
-    HealthCheckConfig, HEALTH_CHECK_CONFIG, 0 => ip_address, 1 => port, 2 => type_, 3 =>
-    resource_path, 4 => fully_qualified_domain_name, 5 => search_string, 6 =>
-    request_interval, 7 => failure_threshold, 8 => measure_latency, 9 => inverted, 10 =>
-    disabled, 11 => health_threshold, 12 => child_health_checks, 13 => enable_sni, 14 =>
-    regions, 15 => alarm_identifier, 16 => insufficient_data_health_status, 17 =>
-    routing_control_arn
-);
-pub static HEALTH_CHECK_CONFIG: rt::Schema = rt::Schema::structure(
-    "HealthCheckConfig",
-    &[
-        rt::m("IPAddress", &rt::STRING),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ResourcePath", &rt::STRING),
-        rt::m("FullyQualifiedDomainName", &rt::STRING),
-        rt::m("SearchString", &rt::STRING),
-        rt::m("RequestInterval", &rt::INTEGER).min(10.0),
-        rt::m("FailureThreshold", &rt::INTEGER).min(1.0),
-        rt::m("MeasureLatency", &rt::BOOLEAN),
-        rt::m("Inverted", &rt::BOOLEAN),
-        rt::m("Disabled", &rt::BOOLEAN),
-        rt::m("HealthThreshold", &rt::INTEGER).min(0.0),
-        rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
-        rt::m("EnableSNI", &rt::BOOLEAN),
-        rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
-        rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
-        rt::m("InsufficientDataHealthStatus", &rt::ENUM),
-        rt::m("RoutingControlArn", &rt::STRING).min(1.0),
-    ],
+    HealthCheckConfig, HEALTH_CHECK_CONFIG, [ip_address[0] = rt::m("IPAddress",
+    &rt::STRING), port[1] = rt::m("Port", &rt::INTEGER).min(1.0), type_[2] =
+    rt::m("Type", &rt::ENUM).flags(rt::REQUIRED), resource_path[3] =
+    rt::m("ResourcePath", &rt::STRING), fully_qualified_domain_name[4] =
+    rt::m("FullyQualifiedDomainName", &rt::STRING), search_string[5] =
+    rt::m("SearchString", &rt::STRING), request_interval[6] = rt::m("RequestInterval",
+    &rt::INTEGER).min(10.0), failure_threshold[7] = rt::m("FailureThreshold",
+    &rt::INTEGER).min(1.0), measure_latency[8] = rt::m("MeasureLatency", &rt::BOOLEAN),
+    inverted[9] = rt::m("Inverted", &rt::BOOLEAN), disabled[10] = rt::m("Disabled",
+    &rt::BOOLEAN), health_threshold[11] = rt::m("HealthThreshold", &rt::INTEGER)
+    .min(0.0), child_health_checks[12] = rt::m("ChildHealthChecks",
+    &CHILD_HEALTH_CHECK_LIST), enable_sni[13] = rt::m("EnableSNI", &rt::BOOLEAN),
+    regions[14] = rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
+    alarm_identifier[15] = rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
+    insufficient_data_health_status[16] = rt::m("InsufficientDataHealthStatus",
+    &rt::ENUM), routing_control_arn[17] = rt::m("RoutingControlArn", &rt::STRING)
+    .min(1.0)]
 );
 /// This error code is not in use.
 ///
@@ -227,13 +207,10 @@ pub static HEALTH_CHECK_CONFIG: rt::Schema = rt::Schema::structure(
 pub struct HealthCheckInUse {
     pub message: Option<String>,
 }
-rt::structure!(HealthCheckInUse, HEALTH_CHECK_IN_USE, 0 => message);
-pub static HEALTH_CHECK_IN_USE: rt::Schema = rt::Schema::structure(
-        "HealthCheckInUse",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .flags(rt::SHAPE_DEPRECATED)
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    HealthCheckInUse, HEALTH_CHECK_IN_USE, [message[0] = rt::m("message", &rt::STRING)]
+    .flags(rt::SHAPE_DEPRECATED).error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A complex type that contains the last failure reason as reported by one Amazon Route 53 health checker.
 #[derive(Clone, Default, PartialEq)]
 pub struct HealthCheckObservation {
@@ -245,16 +222,9 @@ pub struct HealthCheckObservation {
     pub status_report: Option<StatusReport>,
 }
 rt::structure!(
-    HealthCheckObservation, HEALTH_CHECK_OBSERVATION, 0 => region, 1 => ip_address, 2 =>
-    status_report
-);
-pub static HEALTH_CHECK_OBSERVATION: rt::Schema = rt::Schema::structure(
-    "HealthCheckObservation",
-    &[
-        rt::m("Region", &rt::ENUM).min(1.0),
-        rt::m("IPAddress", &rt::STRING),
-        rt::m("StatusReport", &STATUS_REPORT),
-    ],
+    HealthCheckObservation, HEALTH_CHECK_OBSERVATION, [region[0] = rt::m("Region",
+    &rt::ENUM).min(1.0), ip_address[1] = rt::m("IPAddress", &rt::STRING),
+    status_report[2] = rt::m("StatusReport", &STATUS_REPORT)]
 );
 pub static HEALTH_CHECK_OBSERVATIONS: rt::Schema = rt::Schema::list(
     "HealthCheckObservations",
@@ -280,12 +250,10 @@ rt::string_enum! {
 pub struct HealthCheckVersionMismatch {
     pub message: Option<String>,
 }
-rt::structure!(HealthCheckVersionMismatch, HEALTH_CHECK_VERSION_MISMATCH, 0 => message);
-pub static HEALTH_CHECK_VERSION_MISMATCH: rt::Schema = rt::Schema::structure(
-        "HealthCheckVersionMismatch",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    HealthCheckVersionMismatch, HEALTH_CHECK_VERSION_MISMATCH, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+);
 pub static HEALTH_CHECKS: rt::Schema = rt::Schema::list(
     "HealthChecks",
     &[rt::m("member", &HEALTH_CHECK).named("HealthCheck")],
@@ -311,32 +279,23 @@ pub struct HostedZone {
     pub features: Option<HostedZoneFeatures>,
 }
 rt::structure!(
-    HostedZone, HOSTED_ZONE, 0 => id, 1 => name, 2 => caller_reference, 3 => config, 4 =>
-    resource_record_set_count, 5 => linked_service, 6 => features
-);
-pub static HOSTED_ZONE: rt::Schema = rt::Schema::structure(
-    "HostedZone",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Config", &HOSTED_ZONE_CONFIG),
-        rt::m("ResourceRecordSetCount", &rt::LONG),
-        rt::m("LinkedService", &LINKED_SERVICE),
-        rt::m("Features", &HOSTED_ZONE_FEATURES),
-    ],
+    HostedZone, HOSTED_ZONE, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), name[1] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
+    caller_reference[2] = rt::m("CallerReference", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), config[3] = rt::m("Config", &HOSTED_ZONE_CONFIG),
+    resource_record_set_count[4] = rt::m("ResourceRecordSetCount", &rt::LONG),
+    linked_service[5] = rt::m("LinkedService", &LINKED_SERVICE), features[6] =
+    rt::m("Features", &HOSTED_ZONE_FEATURES)]
 );
 /// The hosted zone you're trying to create already exists. Amazon Route 53 returns this error when a hosted zone has already been created with the specified `CallerReference`.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneAlreadyExists {
     pub message: Option<String>,
 }
-rt::structure!(HostedZoneAlreadyExists, HOSTED_ZONE_ALREADY_EXISTS, 0 => message);
-pub static HOSTED_ZONE_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "HostedZoneAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    HostedZoneAlreadyExists, HOSTED_ZONE_ALREADY_EXISTS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+);
 /// A complex type that contains an optional comment about your hosted zone. If you don't want to specify a comment, omit both the `HostedZoneConfig` and `Comment` elements.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneConfig {
@@ -345,10 +304,9 @@ pub struct HostedZoneConfig {
     /// A value that indicates whether this is a private hosted zone.
     pub private_zone: Option<bool>,
 }
-rt::structure!(HostedZoneConfig, HOSTED_ZONE_CONFIG, 0 => comment, 1 => private_zone);
-pub static HOSTED_ZONE_CONFIG: rt::Schema = rt::Schema::structure(
-    "HostedZoneConfig",
-    &[rt::m("Comment", &rt::STRING), rt::m("PrivateZone", &rt::BOOLEAN)],
+rt::structure!(
+    HostedZoneConfig, HOSTED_ZONE_CONFIG, [comment[0] = rt::m("Comment", &rt::STRING),
+    private_zone[1] = rt::m("PrivateZone", &rt::BOOLEAN)]
 );
 /// Contains information about why certain features failed to be enabled or configured for the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -357,11 +315,8 @@ pub struct HostedZoneFailureReasons {
     pub accelerated_recovery: Option<String>,
 }
 rt::structure!(
-    HostedZoneFailureReasons, HOSTED_ZONE_FAILURE_REASONS, 0 => accelerated_recovery
-);
-pub static HOSTED_ZONE_FAILURE_REASONS: rt::Schema = rt::Schema::structure(
-    "HostedZoneFailureReasons",
-    &[rt::m("AcceleratedRecovery", &rt::STRING)],
+    HostedZoneFailureReasons, HOSTED_ZONE_FAILURE_REASONS, [accelerated_recovery[0] =
+    rt::m("AcceleratedRecovery", &rt::STRING)]
 );
 /// Represents the features configuration for a hosted zone, including the status of various features and any associated failure reasons.
 #[derive(Clone, Default, PartialEq)]
@@ -372,15 +327,9 @@ pub struct HostedZoneFeatures {
     pub failure_reasons: Option<HostedZoneFailureReasons>,
 }
 rt::structure!(
-    HostedZoneFeatures, HOSTED_ZONE_FEATURES, 0 => accelerated_recovery_status, 1 =>
-    failure_reasons
-);
-pub static HOSTED_ZONE_FEATURES: rt::Schema = rt::Schema::structure(
-    "HostedZoneFeatures",
-    &[
-        rt::m("AcceleratedRecoveryStatus", &rt::ENUM),
-        rt::m("FailureReasons", &HOSTED_ZONE_FAILURE_REASONS),
-    ],
+    HostedZoneFeatures, HOSTED_ZONE_FEATURES, [accelerated_recovery_status[0] =
+    rt::m("AcceleratedRecoveryStatus", &rt::ENUM), failure_reasons[1] =
+    rt::m("FailureReasons", &HOSTED_ZONE_FAILURE_REASONS)]
 );
 /// A complex type that contains the type of limit that you specified in the request and the current value for that limit.
 #[derive(Clone, Default, PartialEq)]
@@ -393,13 +342,10 @@ pub struct HostedZoneLimit {
     /// The current value for the limit that is specified by `Type`.
     pub value: i64,
 }
-rt::structure!(HostedZoneLimit, HOSTED_ZONE_LIMIT, 0 => type_, 1 => value);
-pub static HOSTED_ZONE_LIMIT: rt::Schema = rt::Schema::structure(
-    "HostedZoneLimit",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    ],
+rt::structure!(
+    HostedZoneLimit, HOSTED_ZONE_LIMIT, [type_[0] = rt::m("Type", &rt::ENUM)
+    .flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 rt::string_enum! {
     pub enum HostedZoneLimitType { MaxRrsetsByZone = "MAX_RRSETS_BY_ZONE",
@@ -410,34 +356,28 @@ rt::string_enum! {
 pub struct HostedZoneNotEmpty {
     pub message: Option<String>,
 }
-rt::structure!(HostedZoneNotEmpty, HOSTED_ZONE_NOT_EMPTY, 0 => message);
-pub static HOSTED_ZONE_NOT_EMPTY: rt::Schema = rt::Schema::structure(
-        "HostedZoneNotEmpty",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    HostedZoneNotEmpty, HOSTED_ZONE_NOT_EMPTY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The specified HostedZone can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneNotFound {
     pub message: Option<String>,
 }
-rt::structure!(HostedZoneNotFound, HOSTED_ZONE_NOT_FOUND, 0 => message);
-pub static HOSTED_ZONE_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "HostedZoneNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    HostedZoneNotFound, HOSTED_ZONE_NOT_FOUND, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified hosted zone is a public hosted zone, not a private hosted zone.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneNotPrivate {
     pub message: Option<String>,
 }
-rt::structure!(HostedZoneNotPrivate, HOSTED_ZONE_NOT_PRIVATE, 0 => message);
-pub static HOSTED_ZONE_NOT_PRIVATE: rt::Schema = rt::Schema::structure(
-        "HostedZoneNotPrivate",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    HostedZoneNotPrivate, HOSTED_ZONE_NOT_PRIVATE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A complex type that identifies a hosted zone that a specified Amazon VPC is associated with and the owner of the hosted zone. If there is a value for `OwningAccount`, there is no value for `OwningService`, and vice versa.
 #[derive(Clone, Default, PartialEq)]
 pub struct HostedZoneOwner {
@@ -447,11 +387,8 @@ pub struct HostedZoneOwner {
     pub owning_service: Option<String>,
 }
 rt::structure!(
-    HostedZoneOwner, HOSTED_ZONE_OWNER, 0 => owning_account, 1 => owning_service
-);
-pub static HOSTED_ZONE_OWNER: rt::Schema = rt::Schema::structure(
-    "HostedZoneOwner",
-    &[rt::m("OwningAccount", &rt::STRING), rt::m("OwningService", &rt::STRING)],
+    HostedZoneOwner, HOSTED_ZONE_OWNER, [owning_account[0] = rt::m("OwningAccount",
+    &rt::STRING), owning_service[1] = rt::m("OwningService", &rt::STRING)]
 );
 /// The hosted zone nameservers don't match the parent nameservers. The hosted zone and parent must have the same nameservers.
 #[derive(Clone, Default, PartialEq)]
@@ -459,13 +396,9 @@ pub struct HostedZonePartiallyDelegated {
     pub message: Option<String>,
 }
 rt::structure!(
-    HostedZonePartiallyDelegated, HOSTED_ZONE_PARTIALLY_DELEGATED, 0 => message
+    HostedZonePartiallyDelegated, HOSTED_ZONE_PARTIALLY_DELEGATED, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static HOSTED_ZONE_PARTIALLY_DELEGATED: rt::Schema = rt::Schema::structure(
-        "HostedZonePartiallyDelegated",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static HOSTED_ZONE_SUMMARIES: rt::Schema = rt::Schema::list(
     "HostedZoneSummaries",
     &[rt::m("member", &HOSTED_ZONE_SUMMARY).named("HostedZoneSummary")],
@@ -481,15 +414,10 @@ pub struct HostedZoneSummary {
     pub owner: HostedZoneOwner,
 }
 rt::structure!(
-    HostedZoneSummary, HOSTED_ZONE_SUMMARY, 0 => hosted_zone_id, 1 => name, 2 => owner
-);
-pub static HOSTED_ZONE_SUMMARY: rt::Schema = rt::Schema::structure(
-    "HostedZoneSummary",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Owner", &HOSTED_ZONE_OWNER).flags(rt::REQUIRED),
-    ],
+    HostedZoneSummary, HOSTED_ZONE_SUMMARY, [hosted_zone_id[0] = rt::m("HostedZoneId",
+    &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[1] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED), owner[2] = rt::m("Owner", &HOSTED_ZONE_OWNER)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum HostedZoneType { PrivateHostedZone = "PrivateHostedZone" }

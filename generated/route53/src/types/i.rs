@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct IncompatibleVersion {
     pub message: Option<String>,
 }
-rt::structure!(IncompatibleVersion, INCOMPATIBLE_VERSION, 0 => message);
-pub static INCOMPATIBLE_VERSION: rt::Schema = rt::Schema::structure(
-        "IncompatibleVersion",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    IncompatibleVersion, INCOMPATIBLE_VERSION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// Amazon Route 53 doesn't have the permissions required to create log streams and send query logs to log streams. Possible causes include the following:
 ///
 /// - There is no resource policy that specifies the log group ARN in the value for `Resource`.
@@ -27,13 +25,9 @@ pub struct InsufficientCloudWatchLogsResourcePolicy {
 }
 rt::structure!(
     InsufficientCloudWatchLogsResourcePolicy,
-    INSUFFICIENT_CLOUD_WATCH_LOGS_RESOURCE_POLICY, 0 => message
+    INSUFFICIENT_CLOUD_WATCH_LOGS_RESOURCE_POLICY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INSUFFICIENT_CLOUD_WATCH_LOGS_RESOURCE_POLICY: rt::Schema = rt::Schema::structure(
-        "InsufficientCloudWatchLogsResourcePolicy",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 rt::string_enum! {
     pub enum InsufficientDataHealthStatus { Healthy = "Healthy", Unhealthy = "Unhealthy",
     LastKnownStatus = "LastKnownStatus" }
@@ -43,12 +37,10 @@ rt::string_enum! {
 pub struct InvalidArgument {
     pub message: Option<String>,
 }
-rt::structure!(InvalidArgument, INVALID_ARGUMENT, 0 => message);
-pub static INVALID_ARGUMENT: rt::Schema = rt::Schema::structure(
-        "InvalidArgument",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidArgument, INVALID_ARGUMENT, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// This exception contains a list of messages that might contain one or more error messages. Each error message indicates one error in the change batch.
 ///
 /// Route 53 also returns this error when the change batch creates, updates, or deletes a resource record set whose name and type have a resource record set protection. To make the change, first delete the protection by using `DeleteResourceRecordSetProtections`.
@@ -57,78 +49,65 @@ pub struct InvalidChangeBatch {
     pub messages: Option<Vec<String>>,
     pub message: Option<String>,
 }
-rt::structure!(InvalidChangeBatch, INVALID_CHANGE_BATCH, 0 => messages, 1 => message);
-pub static INVALID_CHANGE_BATCH: rt::Schema = rt::Schema::structure(
-        "InvalidChangeBatch",
-        &[rt::m("messages", &ERROR_MESSAGES), rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidChangeBatch, INVALID_CHANGE_BATCH, [messages[0] = rt::m("messages",
+    &ERROR_MESSAGES), message[1] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified domain name is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidDomainName {
     pub message: Option<String>,
 }
-rt::structure!(InvalidDomainName, INVALID_DOMAIN_NAME, 0 => message);
-pub static INVALID_DOMAIN_NAME: rt::Schema = rt::Schema::structure(
-        "InvalidDomainName",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidDomainName, INVALID_DOMAIN_NAME, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The input is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidInput {
     pub message: Option<String>,
 }
-rt::structure!(InvalidInput, INVALID_INPUT, 0 => message);
-pub static INVALID_INPUT: rt::Schema = rt::Schema::structure(
-        "InvalidInput",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidInput, INVALID_INPUT, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The KeyManagementServiceArn that you specified isn't valid to use with DNSSEC signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKmsArn {
     pub message: Option<String>,
 }
-rt::structure!(InvalidKmsArn, INVALID_KMS_ARN, 0 => message);
-pub static INVALID_KMS_ARN: rt::Schema = rt::Schema::structure(
-        "InvalidKMSArn",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidKmsArn, INVALID_KMS_ARN = "InvalidKMSArn", [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The key-signing key (KSK) name that you specified isn't a valid name.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKeySigningKeyName {
     pub message: Option<String>,
 }
-rt::structure!(InvalidKeySigningKeyName, INVALID_KEY_SIGNING_KEY_NAME, 0 => message);
-pub static INVALID_KEY_SIGNING_KEY_NAME: rt::Schema = rt::Schema::structure(
-        "InvalidKeySigningKeyName",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidKeySigningKeyName, INVALID_KEY_SIGNING_KEY_NAME, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The key-signing key (KSK) status isn't valid or another KSK has the status `INTERNAL_FAILURE`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidKeySigningKeyStatus {
     pub message: Option<String>,
 }
-rt::structure!(InvalidKeySigningKeyStatus, INVALID_KEY_SIGNING_KEY_STATUS, 0 => message);
-pub static INVALID_KEY_SIGNING_KEY_STATUS: rt::Schema = rt::Schema::structure(
-        "InvalidKeySigningKeyStatus",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidKeySigningKeyStatus, INVALID_KEY_SIGNING_KEY_STATUS, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The value that you specified to get the second or subsequent page of results is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPaginationToken {
     pub message: Option<String>,
 }
-rt::structure!(InvalidPaginationToken, INVALID_PAGINATION_TOKEN, 0 => message);
-pub static INVALID_PAGINATION_TOKEN: rt::Schema = rt::Schema::structure(
-        "InvalidPaginationToken",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidPaginationToken, INVALID_PAGINATION_TOKEN, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// One or more entries in the request couldn't be processed, so Route 53 didn't create or delete any of the protections in the request. The `Errors` element lists the failing entries and the reason that each one failed.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidResourceRecordSetProtectionBatch {
@@ -139,48 +118,34 @@ pub struct InvalidResourceRecordSetProtectionBatch {
 }
 rt::structure!(
     InvalidResourceRecordSetProtectionBatch,
-    INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH, 0 => message, 1 => errors
+    INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH, [message[0] = rt::m("Message",
+    &rt::STRING), errors[1] = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_RESOURCE_RECORD_SET_PROTECTION_BATCH: rt::Schema = rt::Schema::structure(
-        "InvalidResourceRecordSetProtectionBatch",
-        &[
-            rt::m("Message", &rt::STRING),
-            rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Your hosted zone status isn't valid for this operation. In the hosted zone, change the status to enable `DNSSEC` or disable `DNSSEC`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSigningStatus {
     pub message: Option<String>,
 }
-rt::structure!(InvalidSigningStatus, INVALID_SIGNING_STATUS, 0 => message);
-pub static INVALID_SIGNING_STATUS: rt::Schema = rt::Schema::structure(
-        "InvalidSigningStatus",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidSigningStatus, INVALID_SIGNING_STATUS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The format of the traffic policy document that you specified in the `Document` element is not valid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidTrafficPolicyDocument {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidTrafficPolicyDocument, INVALID_TRAFFIC_POLICY_DOCUMENT, 0 => message
+    InvalidTrafficPolicyDocument, INVALID_TRAFFIC_POLICY_DOCUMENT, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_TRAFFIC_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-        "InvalidTrafficPolicyDocument",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The VPC ID that you specified either isn't a valid ID or the current account is not authorized to access this VPC.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidVpcId {
     pub message: Option<String>,
 }
-rt::structure!(InvalidVpcId, INVALID_VPC_ID, 0 => message);
-pub static INVALID_VPC_ID: rt::Schema = rt::Schema::structure(
-        "InvalidVPCId",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidVpcId, INVALID_VPC_ID = "InvalidVPCId", [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);

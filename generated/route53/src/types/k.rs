@@ -63,68 +63,48 @@ pub struct KeySigningKey {
     pub last_modified_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    KeySigningKey, KEY_SIGNING_KEY, 0 => name, 1 => kms_arn, 2 => flag, 3 =>
-    signing_algorithm_mnemonic, 4 => signing_algorithm_type, 5 =>
-    digest_algorithm_mnemonic, 6 => digest_algorithm_type, 7 => key_tag, 8 =>
-    digest_value, 9 => public_key, 10 => ds_record, 11 => dnskey_record, 12 => status, 13
-    => status_message, 14 => created_date, 15 => last_modified_date
-);
-pub static KEY_SIGNING_KEY: rt::Schema = rt::Schema::structure(
-    "KeySigningKey",
-    &[
-        rt::m("Name", &rt::STRING).min(3.0),
-        rt::m("KmsArn", &rt::STRING),
-        rt::m("Flag", &rt::INTEGER),
-        rt::m("SigningAlgorithmMnemonic", &rt::STRING),
-        rt::m("SigningAlgorithmType", &rt::INTEGER),
-        rt::m("DigestAlgorithmMnemonic", &rt::STRING),
-        rt::m("DigestAlgorithmType", &rt::INTEGER),
-        rt::m("KeyTag", &rt::INTEGER).min(0.0),
-        rt::m("DigestValue", &rt::STRING),
-        rt::m("PublicKey", &rt::STRING),
-        rt::m("DSRecord", &rt::STRING),
-        rt::m("DNSKEYRecord", &rt::STRING),
-        rt::m("Status", &rt::STRING).min(5.0),
-        rt::m("StatusMessage", &rt::STRING).min(0.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("LastModifiedDate", &rt::TIMESTAMP),
-    ],
+    KeySigningKey, KEY_SIGNING_KEY, [name[0] = rt::m("Name", &rt::STRING).min(3.0),
+    kms_arn[1] = rt::m("KmsArn", &rt::STRING), flag[2] = rt::m("Flag", &rt::INTEGER),
+    signing_algorithm_mnemonic[3] = rt::m("SigningAlgorithmMnemonic", &rt::STRING),
+    signing_algorithm_type[4] = rt::m("SigningAlgorithmType", &rt::INTEGER),
+    digest_algorithm_mnemonic[5] = rt::m("DigestAlgorithmMnemonic", &rt::STRING),
+    digest_algorithm_type[6] = rt::m("DigestAlgorithmType", &rt::INTEGER), key_tag[7] =
+    rt::m("KeyTag", &rt::INTEGER).min(0.0), digest_value[8] = rt::m("DigestValue",
+    &rt::STRING), public_key[9] = rt::m("PublicKey", &rt::STRING), ds_record[10] =
+    rt::m("DSRecord", &rt::STRING), dnskey_record[11] = rt::m("DNSKEYRecord",
+    &rt::STRING), status[12] = rt::m("Status", &rt::STRING).min(5.0), status_message[13]
+    = rt::m("StatusMessage", &rt::STRING).min(0.0), created_date[14] =
+    rt::m("CreatedDate", &rt::TIMESTAMP), last_modified_date[15] =
+    rt::m("LastModifiedDate", &rt::TIMESTAMP)]
 );
 /// You've already created a key-signing key (KSK) with this name or with the same customer managed key ARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyAlreadyExists {
     pub message: Option<String>,
 }
-rt::structure!(KeySigningKeyAlreadyExists, KEY_SIGNING_KEY_ALREADY_EXISTS, 0 => message);
-pub static KEY_SIGNING_KEY_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "KeySigningKeyAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    KeySigningKeyAlreadyExists, KEY_SIGNING_KEY_ALREADY_EXISTS, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+);
 /// The key-signing key (KSK) is specified in a parent DS record.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyInParentDsRecord {
     pub message: Option<String>,
 }
 rt::structure!(
-    KeySigningKeyInParentDsRecord, KEY_SIGNING_KEY_IN_PARENT_DS_RECORD, 0 => message
+    KeySigningKeyInParentDsRecord, KEY_SIGNING_KEY_IN_PARENT_DS_RECORD =
+    "KeySigningKeyInParentDSRecord", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static KEY_SIGNING_KEY_IN_PARENT_DS_RECORD: rt::Schema = rt::Schema::structure(
-        "KeySigningKeyInParentDSRecord",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// The key-signing key (KSK) that you specified can't be deactivated because it's the only KSK for a currently-enabled DNSSEC. Disable DNSSEC signing, or add or enable another KSK.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyInUse {
     pub message: Option<String>,
 }
-rt::structure!(KeySigningKeyInUse, KEY_SIGNING_KEY_IN_USE, 0 => message);
-pub static KEY_SIGNING_KEY_IN_USE: rt::Schema = rt::Schema::structure(
-        "KeySigningKeyInUse",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KeySigningKeyInUse, KEY_SIGNING_KEY_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A key-signing key (KSK) with `ACTIVE` status wasn't found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KeySigningKeyWithActiveStatusNotFound {
@@ -132,13 +112,9 @@ pub struct KeySigningKeyWithActiveStatusNotFound {
 }
 rt::structure!(
     KeySigningKeyWithActiveStatusNotFound, KEY_SIGNING_KEY_WITH_ACTIVE_STATUS_NOT_FOUND,
-    0 => message
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16,
+    false))
 );
-pub static KEY_SIGNING_KEY_WITH_ACTIVE_STATUS_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "KeySigningKeyWithActiveStatusNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 pub static KEY_SIGNING_KEYS: rt::Schema = rt::Schema::list(
     "KeySigningKeys",
     &[rt::m("member", &KEY_SIGNING_KEY)],

@@ -8,23 +8,19 @@ use tucuxi::codegen as rt;
 pub struct LastVpcAssociation {
     pub message: Option<String>,
 }
-rt::structure!(LastVpcAssociation, LAST_VPC_ASSOCIATION, 0 => message);
-pub static LAST_VPC_ASSOCIATION: rt::Schema = rt::Schema::structure(
-        "LastVPCAssociation",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    LastVpcAssociation, LAST_VPC_ASSOCIATION = "LastVPCAssociation", [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// This operation can't be completed because the current account has reached the limit on the resource you are trying to create. To request a higher limit, [create a case](http://aws.amazon.com/route53-request) with the Amazon Web Services Support Center.
 #[derive(Clone, Default, PartialEq)]
 pub struct LimitsExceeded {
     pub message: Option<String>,
 }
-rt::structure!(LimitsExceeded, LIMITS_EXCEEDED, 0 => message);
-pub static LIMITS_EXCEEDED: rt::Schema = rt::Schema::structure(
-        "LimitsExceeded",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitsExceeded, LIMITS_EXCEEDED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// If a health check or hosted zone was created by another service, `LinkedService` is a complex type that describes the service that created the resource. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
 #[derive(Clone, Default, PartialEq)]
 pub struct LinkedService {
@@ -33,10 +29,9 @@ pub struct LinkedService {
     /// If the health check or hosted zone was created by another service, an optional description that can be provided by the other service. When a resource is created by another service, you can't edit or delete it using Amazon Route 53.
     pub description: Option<String>,
 }
-rt::structure!(LinkedService, LINKED_SERVICE, 0 => service_principal, 1 => description);
-pub static LINKED_SERVICE: rt::Schema = rt::Schema::structure(
-    "LinkedService",
-    &[rt::m("ServicePrincipal", &rt::STRING), rt::m("Description", &rt::STRING)],
+rt::structure!(
+    LinkedService, LINKED_SERVICE, [service_principal[0] = rt::m("ServicePrincipal",
+    &rt::STRING), description[1] = rt::m("Description", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrBlocksRequest {
@@ -50,19 +45,12 @@ pub struct ListCidrBlocksRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrBlocksRequest, LIST_CIDR_BLOCKS_REQUEST, 0 => collection_id, 1 =>
-    location_name, 2 => next_token, 3 => max_results
-);
-pub static LIST_CIDR_BLOCKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCidrBlocksRequest",
-    &[
-        rt::m("CollectionId", &rt::STRING)
-            .at(rt::URI, "CidrCollectionId")
-            .flags(rt::REQUIRED),
-        rt::m("LocationName", &rt::STRING).at(rt::QUERY, "location").min(1.0),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    ],
+    ListCidrBlocksRequest, LIST_CIDR_BLOCKS_REQUEST, [collection_id[0] =
+    rt::m("CollectionId", &rt::STRING).at(rt::URI, "CidrCollectionId")
+    .flags(rt::REQUIRED), location_name[1] = rt::m("LocationName", &rt::STRING)
+    .at(rt::QUERY, "location").min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken"), max_results[3] = rt::m("MaxResults", &rt::STRING)
+    .at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrBlocksResponse {
@@ -74,11 +62,9 @@ pub struct ListCidrBlocksResponse {
     pub cidr_blocks: Option<Vec<CidrBlockSummary>>,
 }
 rt::structure!(
-    ListCidrBlocksResponse, LIST_CIDR_BLOCKS_RESPONSE, 0 => next_token, 1 => cidr_blocks
-);
-pub static LIST_CIDR_BLOCKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListCidrBlocksResponse",
-    &[rt::m("NextToken", &rt::STRING), rt::m("CidrBlocks", &CIDR_BLOCK_SUMMARIES)],
+    ListCidrBlocksResponse, LIST_CIDR_BLOCKS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_blocks[1] = rt::m("CidrBlocks",
+    &CIDR_BLOCK_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrCollectionsRequest {
@@ -90,15 +76,9 @@ pub struct ListCidrCollectionsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrCollectionsRequest, LIST_CIDR_COLLECTIONS_REQUEST, 0 => next_token, 1 =>
-    max_results
-);
-pub static LIST_CIDR_COLLECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCidrCollectionsRequest",
-    &[
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    ],
+    ListCidrCollectionsRequest, LIST_CIDR_COLLECTIONS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"), max_results[1] =
+    rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrCollectionsResponse {
@@ -110,12 +90,9 @@ pub struct ListCidrCollectionsResponse {
     pub cidr_collections: Option<Vec<CollectionSummary>>,
 }
 rt::structure!(
-    ListCidrCollectionsResponse, LIST_CIDR_COLLECTIONS_RESPONSE, 0 => next_token, 1 =>
-    cidr_collections
-);
-pub static LIST_CIDR_COLLECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListCidrCollectionsResponse",
-    &[rt::m("NextToken", &rt::STRING), rt::m("CidrCollections", &COLLECTION_SUMMARIES)],
+    ListCidrCollectionsResponse, LIST_CIDR_COLLECTIONS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_collections[1] = rt::m("CidrCollections",
+    &COLLECTION_SUMMARIES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrLocationsRequest {
@@ -129,18 +106,11 @@ pub struct ListCidrLocationsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListCidrLocationsRequest, LIST_CIDR_LOCATIONS_REQUEST, 0 => collection_id, 1 =>
-    next_token, 2 => max_results
-);
-pub static LIST_CIDR_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCidrLocationsRequest",
-    &[
-        rt::m("CollectionId", &rt::STRING)
-            .at(rt::URI, "CidrCollectionId")
-            .flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    ],
+    ListCidrLocationsRequest, LIST_CIDR_LOCATIONS_REQUEST, [collection_id[0] =
+    rt::m("CollectionId", &rt::STRING).at(rt::URI, "CidrCollectionId")
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
+    "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING).at(rt::QUERY,
+    "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCidrLocationsResponse {
@@ -152,12 +122,9 @@ pub struct ListCidrLocationsResponse {
     pub cidr_locations: Option<Vec<LocationSummary>>,
 }
 rt::structure!(
-    ListCidrLocationsResponse, LIST_CIDR_LOCATIONS_RESPONSE, 0 => next_token, 1 =>
-    cidr_locations
-);
-pub static LIST_CIDR_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListCidrLocationsResponse",
-    &[rt::m("NextToken", &rt::STRING), rt::m("CidrLocations", &LOCATION_SUMMARIES)],
+    ListCidrLocationsResponse, LIST_CIDR_LOCATIONS_RESPONSE, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), cidr_locations[1] = rt::m("CidrLocations",
+    &LOCATION_SUMMARIES)]
 );
 /// A request to get a list of geographic locations that Amazon Route 53 supports for geolocation resource record sets.
 #[derive(Clone, Default, PartialEq)]
@@ -176,23 +143,12 @@ pub struct ListGeoLocationsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListGeoLocationsRequest, LIST_GEO_LOCATIONS_REQUEST, 0 => start_continent_code, 1 =>
-    start_country_code, 2 => start_subdivision_code, 3 => max_items
-);
-pub static LIST_GEO_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListGeoLocationsRequest",
-    &[
-        rt::m("StartContinentCode", &rt::STRING)
-            .at(rt::QUERY, "startcontinentcode")
-            .min(2.0),
-        rt::m("StartCountryCode", &rt::STRING)
-            .at(rt::QUERY, "startcountrycode")
-            .min(1.0),
-        rt::m("StartSubdivisionCode", &rt::STRING)
-            .at(rt::QUERY, "startsubdivisioncode")
-            .min(1.0),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListGeoLocationsRequest, LIST_GEO_LOCATIONS_REQUEST, [start_continent_code[0] =
+    rt::m("StartContinentCode", &rt::STRING).at(rt::QUERY, "startcontinentcode")
+    .min(2.0), start_country_code[1] = rt::m("StartCountryCode", &rt::STRING)
+    .at(rt::QUERY, "startcountrycode").min(1.0), start_subdivision_code[2] =
+    rt::m("StartSubdivisionCode", &rt::STRING).at(rt::QUERY, "startsubdivisioncode")
+    .min(1.0), max_items[3] = rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type containing the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -211,20 +167,13 @@ pub struct ListGeoLocationsResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListGeoLocationsResponse, LIST_GEO_LOCATIONS_RESPONSE, 0 =>
-    geo_location_details_list, 1 => is_truncated, 2 => next_continent_code, 3 =>
-    next_country_code, 4 => next_subdivision_code, 5 => max_items
-);
-pub static LIST_GEO_LOCATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListGeoLocationsResponse",
-    &[
-        rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextContinentCode", &rt::STRING).min(2.0),
-        rt::m("NextCountryCode", &rt::STRING).min(1.0),
-        rt::m("NextSubdivisionCode", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListGeoLocationsResponse, LIST_GEO_LOCATIONS_RESPONSE, [geo_location_details_list[0]
+    = rt::m("GeoLocationDetailsList", &GEO_LOCATION_DETAILS_LIST).flags(rt::REQUIRED),
+    is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
+    next_continent_code[2] = rt::m("NextContinentCode", &rt::STRING).min(2.0),
+    next_country_code[3] = rt::m("NextCountryCode", &rt::STRING).min(1.0),
+    next_subdivision_code[4] = rt::m("NextSubdivisionCode", &rt::STRING).min(1.0),
+    max_items[5] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to retrieve a list of the health checks that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -239,14 +188,9 @@ pub struct ListHealthChecksRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListHealthChecksRequest, LIST_HEALTH_CHECKS_REQUEST, 0 => marker, 1 => max_items
-);
-pub static LIST_HEALTH_CHECKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListHealthChecksRequest",
-    &[
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListHealthChecksRequest, LIST_HEALTH_CHECKS_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "marker"), max_items[1] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response to a `ListHealthChecks` request.
 #[derive(Clone, Default, PartialEq)]
@@ -263,18 +207,12 @@ pub struct ListHealthChecksResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHealthChecksResponse, LIST_HEALTH_CHECKS_RESPONSE, 0 => health_checks, 1 =>
-    marker, 2 => is_truncated, 3 => next_marker, 4 => max_items
-);
-pub static LIST_HEALTH_CHECKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListHealthChecksResponse",
-    &[
-        rt::m("HealthChecks", &HEALTH_CHECKS).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListHealthChecksResponse, LIST_HEALTH_CHECKS_RESPONSE, [health_checks[0] =
+    rt::m("HealthChecks", &HEALTH_CHECKS).flags(rt::REQUIRED), marker[1] =
+    rt::m("Marker", &rt::STRING).flags(rt::REQUIRED), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] =
+    rt::m("NextMarker", &rt::STRING), max_items[4] = rt::m("MaxItems", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Retrieves a list of the public and private hosted zones that are associated with the current Amazon Web Services account in ASCII order by domain name.
 #[derive(Clone, Default, PartialEq)]
@@ -289,18 +227,11 @@ pub struct ListHostedZonesByNameRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListHostedZonesByNameRequest, LIST_HOSTED_ZONES_BY_NAME_REQUEST, 0 => dns_name, 1 =>
-    hosted_zone_id, 2 => max_items
-);
-pub static LIST_HOSTED_ZONES_BY_NAME_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesByNameRequest",
-    &[
-        rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"),
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::STRIP_ID_PREFIX),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListHostedZonesByNameRequest, LIST_HOSTED_ZONES_BY_NAME_REQUEST, [dns_name[0] =
+    rt::m("DNSName", &rt::STRING).at(rt::QUERY, "dnsname"), hosted_zone_id[1] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::STRIP_ID_PREFIX), max_items[2] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -325,21 +256,14 @@ pub struct ListHostedZonesByNameResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHostedZonesByNameResponse, LIST_HOSTED_ZONES_BY_NAME_RESPONSE, 0 => hosted_zones,
-    1 => dns_name, 2 => hosted_zone_id, 3 => is_truncated, 4 => next_dns_name, 5 =>
-    next_hosted_zone_id, 6 => max_items
-);
-pub static LIST_HOSTED_ZONES_BY_NAME_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesByNameResponse",
-    &[
-        rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED),
-        rt::m("DNSName", &rt::STRING),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextDNSName", &rt::STRING),
-        rt::m("NextHostedZoneId", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListHostedZonesByNameResponse, LIST_HOSTED_ZONES_BY_NAME_RESPONSE, [hosted_zones[0] =
+    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), dns_name[1] =
+    rt::m("DNSName", &rt::STRING), hosted_zone_id[2] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), is_truncated[3] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), next_dns_name[4] = rt::m("NextDNSName", &rt::STRING),
+    next_hosted_zone_id[5] = rt::m("NextHostedZoneId", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), max_items[6] = rt::m("MaxItems", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Lists all the private hosted zones that a specified VPC is associated with, regardless of which Amazon Web Services account created the hosted zones.
 #[derive(Clone, Default, PartialEq)]
@@ -358,20 +282,12 @@ pub struct ListHostedZonesByVpcRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHostedZonesByVpcRequest, LIST_HOSTED_ZONES_BY_VPC_REQUEST, 0 => vpc_id, 1 =>
-    vpc_region, 2 => max_items, 3 => next_token
-);
-pub static LIST_HOSTED_ZONES_BY_VPC_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesByVPCRequest",
-    &[
-        rt::m("VPCId", &rt::STRING).at(rt::QUERY, "vpcid").flags(rt::REQUIRED),
-        rt::m("VPCRegion", &rt::ENUM)
-            .at(rt::QUERY, "vpcregion")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-    ],
+    ListHostedZonesByVpcRequest, LIST_HOSTED_ZONES_BY_VPC_REQUEST =
+    "ListHostedZonesByVPCRequest", [vpc_id[0] = rt::m("VPCId", &rt::STRING).at(rt::QUERY,
+    "vpcid").flags(rt::REQUIRED), vpc_region[1] = rt::m("VPCRegion", &rt::ENUM)
+    .at(rt::QUERY, "vpcregion").flags(rt::REQUIRED).min(1.0), max_items[2] =
+    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"), next_token[3] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesByVpcResponse {
@@ -383,16 +299,11 @@ pub struct ListHostedZonesByVpcResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListHostedZonesByVpcResponse, LIST_HOSTED_ZONES_BY_VPC_RESPONSE, 0 =>
-    hosted_zone_summaries, 1 => max_items, 2 => next_token
-);
-pub static LIST_HOSTED_ZONES_BY_VPC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesByVPCResponse",
-    &[
-        rt::m("HostedZoneSummaries", &HOSTED_ZONE_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListHostedZonesByVpcResponse, LIST_HOSTED_ZONES_BY_VPC_RESPONSE =
+    "ListHostedZonesByVPCResponse", [hosted_zone_summaries[0] =
+    rt::m("HostedZoneSummaries", &HOSTED_ZONE_SUMMARIES).flags(rt::REQUIRED),
+    max_items[1] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED), next_token[2] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// A request to retrieve a list of the public and private hosted zones that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -411,19 +322,12 @@ pub struct ListHostedZonesRequest {
     pub hosted_zone_type: Option<HostedZoneType>,
 }
 rt::structure!(
-    ListHostedZonesRequest, LIST_HOSTED_ZONES_REQUEST, 0 => marker, 1 => max_items, 2 =>
-    delegation_set_id, 3 => hosted_zone_type
-);
-pub static LIST_HOSTED_ZONES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesRequest",
-    &[
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-        rt::m("DelegationSetId", &rt::STRING)
-            .at(rt::QUERY, "delegationsetid")
-            .flags(rt::STRIP_ID_PREFIX),
-        rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY, "hostedzonetype"),
-    ],
+    ListHostedZonesRequest, LIST_HOSTED_ZONES_REQUEST, [marker[0] = rt::m("Marker",
+    &rt::STRING).at(rt::QUERY, "marker"), max_items[1] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems"), delegation_set_id[2] = rt::m("DelegationSetId",
+    &rt::STRING).at(rt::QUERY, "delegationsetid").flags(rt::STRIP_ID_PREFIX),
+    hosted_zone_type[3] = rt::m("HostedZoneType", &rt::ENUM).at(rt::QUERY,
+    "hostedzonetype")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListHostedZonesResponse {
@@ -441,18 +345,11 @@ pub struct ListHostedZonesResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListHostedZonesResponse, LIST_HOSTED_ZONES_RESPONSE, 0 => hosted_zones, 1 => marker,
-    2 => is_truncated, 3 => next_marker, 4 => max_items
-);
-pub static LIST_HOSTED_ZONES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListHostedZonesResponse",
-    &[
-        rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListHostedZonesResponse, LIST_HOSTED_ZONES_RESPONSE, [hosted_zones[0] =
+    rt::m("HostedZones", &HOSTED_ZONES).flags(rt::REQUIRED), marker[1] = rt::m("Marker",
+    &rt::STRING).flags(rt::REQUIRED), is_truncated[2] = rt::m("IsTruncated",
+    &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] = rt::m("NextMarker", &rt::STRING),
+    max_items[4] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueryLoggingConfigsRequest {
@@ -472,18 +369,11 @@ pub struct ListQueryLoggingConfigsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListQueryLoggingConfigsRequest, LIST_QUERY_LOGGING_CONFIGS_REQUEST, 0 =>
-    hosted_zone_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_QUERY_LOGGING_CONFIGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListQueryLoggingConfigsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::STRIP_ID_PREFIX),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    ],
+    ListQueryLoggingConfigsRequest, LIST_QUERY_LOGGING_CONFIGS_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::STRIP_ID_PREFIX), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING)
+    .at(rt::QUERY, "maxresults")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueryLoggingConfigsResponse {
@@ -495,15 +385,9 @@ pub struct ListQueryLoggingConfigsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListQueryLoggingConfigsResponse, LIST_QUERY_LOGGING_CONFIGS_RESPONSE, 0 =>
-    query_logging_configs, 1 => next_token
-);
-pub static LIST_QUERY_LOGGING_CONFIGS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListQueryLoggingConfigsResponse",
-    &[
-        rt::m("QueryLoggingConfigs", &QUERY_LOGGING_CONFIGS).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListQueryLoggingConfigsResponse, LIST_QUERY_LOGGING_CONFIGS_RESPONSE,
+    [query_logging_configs[0] = rt::m("QueryLoggingConfigs", &QUERY_LOGGING_CONFIGS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsRequest {
@@ -524,20 +408,13 @@ pub struct ListResourceRecordSetProtectionsRequest {
 }
 rt::structure!(
     ListResourceRecordSetProtectionsRequest,
-    LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, 0 => hosted_zone_id, 1 =>
-    start_record_name, 2 => start_record_type, 3 => max_results, 4 => next_token
-);
-pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListResourceRecordSetProtectionsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
-        rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-    ],
+    LIST_RESOURCE_RECORD_SET_PROTECTIONS_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), start_record_name[1] = rt::m("StartRecordName", &rt::STRING)
+    .at(rt::QUERY, "name"), start_record_type[2] = rt::m("StartRecordType", &rt::ENUM)
+    .at(rt::QUERY, "type"), max_results[3] = rt::m("MaxResults", &rt::STRING)
+    .at(rt::QUERY, "maxresults"), next_token[4] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nexttoken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourceRecordSetProtectionsResponse {
@@ -548,16 +425,9 @@ pub struct ListResourceRecordSetProtectionsResponse {
 }
 rt::structure!(
     ListResourceRecordSetProtectionsResponse,
-    LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, 0 => resource_record_set_protections,
-    1 => next_token
-);
-pub static LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListResourceRecordSetProtectionsResponse",
-    &[
-        rt::m("ResourceRecordSetProtections", &RESOURCE_RECORD_SET_PROTECTIONS)
-            .flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    LIST_RESOURCE_RECORD_SET_PROTECTIONS_RESPONSE, [resource_record_set_protections[0] =
+    rt::m("ResourceRecordSetProtections", &RESOURCE_RECORD_SET_PROTECTIONS)
+    .flags(rt::REQUIRED), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 /// A request for the resource record sets that are associated with a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -590,21 +460,13 @@ pub struct ListResourceRecordSetsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListResourceRecordSetsRequest, LIST_RESOURCE_RECORD_SETS_REQUEST, 0 =>
-    hosted_zone_id, 1 => start_record_name, 2 => start_record_type, 3 =>
-    start_record_identifier, 4 => max_items
-);
-pub static LIST_RESOURCE_RECORD_SETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListResourceRecordSetsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("StartRecordName", &rt::STRING).at(rt::QUERY, "name"),
-        rt::m("StartRecordType", &rt::ENUM).at(rt::QUERY, "type"),
-        rt::m("StartRecordIdentifier", &rt::STRING).at(rt::QUERY, "identifier").min(1.0),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListResourceRecordSetsRequest, LIST_RESOURCE_RECORD_SETS_REQUEST, [hosted_zone_id[0]
+    = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), start_record_name[1] = rt::m("StartRecordName", &rt::STRING)
+    .at(rt::QUERY, "name"), start_record_type[2] = rt::m("StartRecordType", &rt::ENUM)
+    .at(rt::QUERY, "type"), start_record_identifier[3] = rt::m("StartRecordIdentifier",
+    &rt::STRING).at(rt::QUERY, "identifier").min(1.0), max_items[4] = rt::m("MaxItems",
+    &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains list information for the resource record set.
 #[derive(Clone, Default, PartialEq)]
@@ -629,20 +491,13 @@ pub struct ListResourceRecordSetsResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListResourceRecordSetsResponse, LIST_RESOURCE_RECORD_SETS_RESPONSE, 0 =>
-    resource_record_sets, 1 => is_truncated, 2 => next_record_name, 3 =>
-    next_record_type, 4 => next_record_identifier, 5 => max_items
-);
-pub static LIST_RESOURCE_RECORD_SETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListResourceRecordSetsResponse",
-    &[
-        rt::m("ResourceRecordSets", &RESOURCE_RECORD_SETS).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextRecordName", &rt::STRING),
-        rt::m("NextRecordType", &rt::ENUM),
-        rt::m("NextRecordIdentifier", &rt::STRING).min(1.0),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListResourceRecordSetsResponse, LIST_RESOURCE_RECORD_SETS_RESPONSE,
+    [resource_record_sets[0] = rt::m("ResourceRecordSets", &RESOURCE_RECORD_SETS)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), next_record_name[2] = rt::m("NextRecordName", &rt::STRING),
+    next_record_type[3] = rt::m("NextRecordType", &rt::ENUM), next_record_identifier[4] =
+    rt::m("NextRecordIdentifier", &rt::STRING).min(1.0), max_items[5] = rt::m("MaxItems",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to get a list of the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -657,15 +512,9 @@ pub struct ListReusableDelegationSetsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListReusableDelegationSetsRequest, LIST_REUSABLE_DELEGATION_SETS_REQUEST, 0 =>
-    marker, 1 => max_items
-);
-pub static LIST_REUSABLE_DELEGATION_SETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListReusableDelegationSetsRequest",
-    &[
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListReusableDelegationSetsRequest, LIST_REUSABLE_DELEGATION_SETS_REQUEST, [marker[0]
+    = rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_items[1] =
+    rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains information about the reusable delegation sets that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -682,18 +531,12 @@ pub struct ListReusableDelegationSetsResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListReusableDelegationSetsResponse, LIST_REUSABLE_DELEGATION_SETS_RESPONSE, 0 =>
-    delegation_sets, 1 => marker, 2 => is_truncated, 3 => next_marker, 4 => max_items
-);
-pub static LIST_REUSABLE_DELEGATION_SETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListReusableDelegationSetsResponse",
-    &[
-        rt::m("DelegationSets", &DELEGATION_SETS).flags(rt::REQUIRED),
-        rt::m("Marker", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListReusableDelegationSetsResponse, LIST_REUSABLE_DELEGATION_SETS_RESPONSE,
+    [delegation_sets[0] = rt::m("DelegationSets", &DELEGATION_SETS).flags(rt::REQUIRED),
+    marker[1] = rt::m("Marker", &rt::STRING).flags(rt::REQUIRED), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), next_marker[3] =
+    rt::m("NextMarker", &rt::STRING), max_items[4] = rt::m("MaxItems", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// A complex type containing information about a request for a list of the tags that are associated with an individual resource.
 #[derive(Clone, Default, PartialEq)]
@@ -707,15 +550,10 @@ pub struct ListTagsForResourceRequest {
     pub resource_id: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, 0 => resource_type, 1 =>
-    resource_id
-);
-pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceRequest",
-    &[
-        rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-        rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId").flags(rt::REQUIRED),
-    ],
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
+    resource_id[1] = rt::m("ResourceId", &rt::STRING).at(rt::URI, "ResourceId")
+    .flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Default, PartialEq)]
@@ -724,11 +562,8 @@ pub struct ListTagsForResourceResponse {
     pub resource_tag_set: ResourceTagSet,
 }
 rt::structure!(
-    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => resource_tag_set
-);
-pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceResponse",
-    &[rt::m("ResourceTagSet", &RESOURCE_TAG_SET).flags(rt::REQUIRED)],
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [resource_tag_set[0] =
+    rt::m("ResourceTagSet", &RESOURCE_TAG_SET).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the health checks or hosted zones for which you want to list tags.
 #[derive(Clone, Default, PartialEq)]
@@ -742,15 +577,10 @@ pub struct ListTagsForResourcesRequest {
     pub resource_ids: Vec<String>,
 }
 rt::structure!(
-    ListTagsForResourcesRequest, LIST_TAGS_FOR_RESOURCES_REQUEST, 0 => resource_type, 1
-    => resource_ids
-);
-pub static LIST_TAGS_FOR_RESOURCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourcesRequest",
-    &[
-        rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
-        rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED).min(1.0),
-    ],
+    ListTagsForResourcesRequest, LIST_TAGS_FOR_RESOURCES_REQUEST, [resource_type[0] =
+    rt::m("ResourceType", &rt::ENUM).at(rt::URI, "ResourceType").flags(rt::REQUIRED),
+    resource_ids[1] = rt::m("ResourceIds", &TAG_RESOURCE_ID_LIST).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// A complex type containing tags for the specified resources.
 #[derive(Clone, Default, PartialEq)]
@@ -759,12 +589,8 @@ pub struct ListTagsForResourcesResponse {
     pub resource_tag_sets: Vec<ResourceTagSet>,
 }
 rt::structure!(
-    ListTagsForResourcesResponse, LIST_TAGS_FOR_RESOURCES_RESPONSE, 0 =>
-    resource_tag_sets
-);
-pub static LIST_TAGS_FOR_RESOURCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourcesResponse",
-    &[rt::m("ResourceTagSets", &RESOURCE_TAG_SET_LIST).flags(rt::REQUIRED)],
+    ListTagsForResourcesResponse, LIST_TAGS_FOR_RESOURCES_RESPONSE, [resource_tag_sets[0]
+    = rt::m("ResourceTagSets", &RESOURCE_TAG_SET_LIST).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list the traffic policies that are associated with the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -777,17 +603,10 @@ pub struct ListTrafficPoliciesRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListTrafficPoliciesRequest, LIST_TRAFFIC_POLICIES_REQUEST, 0 =>
-    traffic_policy_id_marker, 1 => max_items
-);
-pub static LIST_TRAFFIC_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTrafficPoliciesRequest",
-    &[
-        rt::m("TrafficPolicyIdMarker", &rt::STRING)
-            .at(rt::QUERY, "trafficpolicyid")
-            .min(1.0),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListTrafficPoliciesRequest, LIST_TRAFFIC_POLICIES_REQUEST,
+    [traffic_policy_id_marker[0] = rt::m("TrafficPolicyIdMarker", &rt::STRING)
+    .at(rt::QUERY, "trafficpolicyid").min(1.0), max_items[1] = rt::m("MaxItems",
+    &rt::STRING).at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -802,18 +621,12 @@ pub struct ListTrafficPoliciesResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListTrafficPoliciesResponse, LIST_TRAFFIC_POLICIES_RESPONSE, 0 =>
-    traffic_policy_summaries, 1 => is_truncated, 2 => traffic_policy_id_marker, 3 =>
-    max_items
-);
-pub static LIST_TRAFFIC_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTrafficPoliciesResponse",
-    &[
-        rt::m("TrafficPolicySummaries", &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListTrafficPoliciesResponse, LIST_TRAFFIC_POLICIES_RESPONSE,
+    [traffic_policy_summaries[0] = rt::m("TrafficPolicySummaries",
+    &TRAFFIC_POLICY_SUMMARIES).flags(rt::REQUIRED), is_truncated[1] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), traffic_policy_id_marker[2] =
+    rt::m("TrafficPolicyIdMarker", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    max_items[3] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request for the traffic policy instances that you created in a specified hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -833,22 +646,14 @@ pub struct ListTrafficPolicyInstancesByHostedZoneRequest {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByHostedZoneRequest,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST, 0 => hosted_zone_id, 1 =>
-    traffic_policy_instance_name_marker, 2 => traffic_policy_instance_type_marker, 3 =>
-    max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesByHostedZoneRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::QUERY, "id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
-            .at(rt::QUERY, "trafficpolicyinstancename"),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
-            .at(rt::QUERY, "trafficpolicyinstancetype"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_REQUEST, [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[1] =
+    rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[2] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
+    "trafficpolicyinstancetype"), max_items[3] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -866,19 +671,13 @@ pub struct ListTrafficPolicyInstancesByHostedZoneResponse {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByHostedZoneResponse,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE, 0 => traffic_policy_instances,
-    1 => traffic_policy_instance_name_marker, 2 => traffic_policy_instance_type_marker, 3
-    => is_truncated, 4 => max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesByHostedZoneResponse",
-    &[
-        rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_HOSTED_ZONE_RESPONSE, [traffic_policy_instances[0] =
+    rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
+    traffic_policy_instance_name_marker[1] = rt::m("TrafficPolicyInstanceNameMarker",
+    &rt::STRING), traffic_policy_instance_type_marker[2] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated[3] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items[4] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list your traffic policy instances.
 #[derive(Clone, Default, PartialEq)]
@@ -910,31 +709,17 @@ pub struct ListTrafficPolicyInstancesByPolicyRequest {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByPolicyRequest,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST, 0 => traffic_policy_id, 1 =>
-    traffic_policy_version, 2 => hosted_zone_id_marker, 3 =>
-    traffic_policy_instance_name_marker, 4 => traffic_policy_instance_type_marker, 5 =>
-    max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesByPolicyRequest",
-    &[
-        rt::m("TrafficPolicyId", &rt::STRING)
-            .at(rt::QUERY, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER)
-            .at(rt::QUERY, "version")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("HostedZoneIdMarker", &rt::STRING)
-            .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::STRIP_ID_PREFIX),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
-            .at(rt::QUERY, "trafficpolicyinstancename"),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
-            .at(rt::QUERY, "trafficpolicyinstancetype"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_REQUEST, [traffic_policy_id[0] =
+    rt::m("TrafficPolicyId", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED)
+    .min(1.0), traffic_policy_version[1] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .at(rt::QUERY, "version").flags(rt::REQUIRED).min(1.0), hosted_zone_id_marker[2] =
+    rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[3] =
+    rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[4] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
+    "trafficpolicyinstancetype"), max_items[5] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -954,20 +739,14 @@ pub struct ListTrafficPolicyInstancesByPolicyResponse {
 }
 rt::structure!(
     ListTrafficPolicyInstancesByPolicyResponse,
-    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE, 0 => traffic_policy_instances, 1 =>
-    hosted_zone_id_marker, 2 => traffic_policy_instance_name_marker, 3 =>
-    traffic_policy_instance_type_marker, 4 => is_truncated, 5 => max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesByPolicyResponse",
-    &[
-        rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    LIST_TRAFFIC_POLICY_INSTANCES_BY_POLICY_RESPONSE, [traffic_policy_instances[0] =
+    rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
+    hosted_zone_id_marker[1] = rt::m("HostedZoneIdMarker", &rt::STRING)
+    .flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[2] =
+    rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
+    traffic_policy_instance_type_marker[3] = rt::m("TrafficPolicyInstanceTypeMarker",
+    &rt::ENUM), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
+    max_items[5] = rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A request to get information about the traffic policy instances that you created by using the current Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
@@ -988,22 +767,14 @@ pub struct ListTrafficPolicyInstancesRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListTrafficPolicyInstancesRequest, LIST_TRAFFIC_POLICY_INSTANCES_REQUEST, 0 =>
-    hosted_zone_id_marker, 1 => traffic_policy_instance_name_marker, 2 =>
-    traffic_policy_instance_type_marker, 3 => max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesRequest",
-    &[
-        rt::m("HostedZoneIdMarker", &rt::STRING)
-            .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::STRIP_ID_PREFIX),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING)
-            .at(rt::QUERY, "trafficpolicyinstancename"),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM)
-            .at(rt::QUERY, "trafficpolicyinstancetype"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListTrafficPolicyInstancesRequest, LIST_TRAFFIC_POLICY_INSTANCES_REQUEST,
+    [hosted_zone_id_marker[0] = rt::m("HostedZoneIdMarker", &rt::STRING).at(rt::QUERY,
+    "hostedzoneid").flags(rt::STRIP_ID_PREFIX), traffic_policy_instance_name_marker[1] =
+    rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING).at(rt::QUERY,
+    "trafficpolicyinstancename"), traffic_policy_instance_type_marker[2] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM).at(rt::QUERY,
+    "trafficpolicyinstancetype"), max_items[3] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -1022,21 +793,15 @@ pub struct ListTrafficPolicyInstancesResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListTrafficPolicyInstancesResponse, LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE, 0 =>
-    traffic_policy_instances, 1 => hosted_zone_id_marker, 2 =>
-    traffic_policy_instance_name_marker, 3 => traffic_policy_instance_type_marker, 4 =>
-    is_truncated, 5 => max_items
-);
-pub static LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyInstancesResponse",
-    &[
-        rt::m("TrafficPolicyInstances", &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED),
-        rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
-        rt::m("TrafficPolicyInstanceNameMarker", &rt::STRING),
-        rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListTrafficPolicyInstancesResponse, LIST_TRAFFIC_POLICY_INSTANCES_RESPONSE,
+    [traffic_policy_instances[0] = rt::m("TrafficPolicyInstances",
+    &TRAFFIC_POLICY_INSTANCES).flags(rt::REQUIRED), hosted_zone_id_marker[1] =
+    rt::m("HostedZoneIdMarker", &rt::STRING).flags(rt::STRIP_ID_PREFIX),
+    traffic_policy_instance_name_marker[2] = rt::m("TrafficPolicyInstanceNameMarker",
+    &rt::STRING), traffic_policy_instance_type_marker[3] =
+    rt::m("TrafficPolicyInstanceTypeMarker", &rt::ENUM), is_truncated[4] =
+    rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED), max_items[5] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the information about the request to list your traffic policies.
 #[derive(Clone, Default, PartialEq)]
@@ -1051,17 +816,11 @@ pub struct ListTrafficPolicyVersionsRequest {
     pub max_items: Option<String>,
 }
 rt::structure!(
-    ListTrafficPolicyVersionsRequest, LIST_TRAFFIC_POLICY_VERSIONS_REQUEST, 0 => id, 1 =>
-    traffic_policy_version_marker, 2 => max_items
-);
-pub static LIST_TRAFFIC_POLICY_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyVersionsRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyVersionMarker", &rt::STRING)
-            .at(rt::QUERY, "trafficpolicyversion"),
-        rt::m("MaxItems", &rt::STRING).at(rt::QUERY, "maxitems"),
-    ],
+    ListTrafficPolicyVersionsRequest, LIST_TRAFFIC_POLICY_VERSIONS_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
+    traffic_policy_version_marker[1] = rt::m("TrafficPolicyVersionMarker", &rt::STRING)
+    .at(rt::QUERY, "trafficpolicyversion"), max_items[2] = rt::m("MaxItems", &rt::STRING)
+    .at(rt::QUERY, "maxitems")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -1078,18 +837,12 @@ pub struct ListTrafficPolicyVersionsResponse {
     pub max_items: String,
 }
 rt::structure!(
-    ListTrafficPolicyVersionsResponse, LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE, 0 =>
-    traffic_policies, 1 => is_truncated, 2 => traffic_policy_version_marker, 3 =>
-    max_items
-);
-pub static LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTrafficPolicyVersionsResponse",
-    &[
-        rt::m("TrafficPolicies", &TRAFFIC_POLICIES).flags(rt::REQUIRED),
-        rt::m("IsTruncated", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyVersionMarker", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ListTrafficPolicyVersionsResponse, LIST_TRAFFIC_POLICY_VERSIONS_RESPONSE,
+    [traffic_policies[0] = rt::m("TrafficPolicies", &TRAFFIC_POLICIES)
+    .flags(rt::REQUIRED), is_truncated[1] = rt::m("IsTruncated", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), traffic_policy_version_marker[2] =
+    rt::m("TrafficPolicyVersionMarker", &rt::STRING).flags(rt::REQUIRED), max_items[3] =
+    rt::m("MaxItems", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about that can be associated with your hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -1102,18 +855,12 @@ pub struct ListVpcAssociationAuthorizationsRequest {
     pub max_results: Option<String>,
 }
 rt::structure!(
-    ListVpcAssociationAuthorizationsRequest, LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST,
-    0 => hosted_zone_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListVPCAssociationAuthorizationsRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nexttoken"),
-        rt::m("MaxResults", &rt::STRING).at(rt::QUERY, "maxresults"),
-    ],
+    ListVpcAssociationAuthorizationsRequest, LIST_VPC_ASSOCIATION_AUTHORIZATIONS_REQUEST
+    = "ListVPCAssociationAuthorizationsRequest", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED |
+    rt::STRIP_ID_PREFIX), next_token[1] = rt::m("NextToken", &rt::STRING).at(rt::QUERY,
+    "nexttoken"), max_results[2] = rt::m("MaxResults", &rt::STRING).at(rt::QUERY,
+    "maxresults")]
 );
 /// A complex type that contains the response information for the request.
 #[derive(Clone, Default, PartialEq)]
@@ -1127,16 +874,11 @@ pub struct ListVpcAssociationAuthorizationsResponse {
 }
 rt::structure!(
     ListVpcAssociationAuthorizationsResponse,
-    LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE, 0 => hosted_zone_id, 1 => next_token, 2
-    => vpcs
-);
-pub static LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListVPCAssociationAuthorizationsResponse",
-    &[
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("VPCs", &VPCS).flags(rt::REQUIRED).min(1.0),
-    ],
+    LIST_VPC_ASSOCIATION_AUTHORIZATIONS_RESPONSE =
+    "ListVPCAssociationAuthorizationsResponse", [hosted_zone_id[0] =
+    rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    next_token[1] = rt::m("NextToken", &rt::STRING), vpcs[2] = rt::m("VPCs", &VPCS)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static LOCATION_SUMMARIES: rt::Schema = rt::Schema::list(
     "LocationSummaries",
@@ -1148,8 +890,7 @@ pub struct LocationSummary {
     /// A string that specifies a location name.
     pub location_name: Option<String>,
 }
-rt::structure!(LocationSummary, LOCATION_SUMMARY, 0 => location_name);
-pub static LOCATION_SUMMARY: rt::Schema = rt::Schema::structure(
-    "LocationSummary",
-    &[rt::m("LocationName", &rt::STRING).min(1.0)],
+rt::structure!(
+    LocationSummary, LOCATION_SUMMARY, [location_name[0] = rt::m("LocationName",
+    &rt::STRING).min(1.0)]
 );

@@ -8,149 +8,115 @@ use tucuxi::codegen as rt;
 pub struct NoSuchChange {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchChange, NO_SUCH_CHANGE, 0 => message);
-pub static NO_SUCH_CHANGE: rt::Schema = rt::Schema::structure(
-        "NoSuchChange",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchChange, NO_SUCH_CHANGE, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
+);
 /// The CIDR collection you specified, doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCidrCollectionException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCidrCollectionException, NO_SUCH_CIDR_COLLECTION_EXCEPTION, 0 => message
+    NoSuchCidrCollectionException, NO_SUCH_CIDR_COLLECTION_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static NO_SUCH_CIDR_COLLECTION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NoSuchCidrCollectionException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// The CIDR collection location doesn't match any locations in your account.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCidrLocationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCidrLocationException, NO_SUCH_CIDR_LOCATION_EXCEPTION, 0 => message
+    NoSuchCidrLocationException, NO_SUCH_CIDR_LOCATION_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static NO_SUCH_CIDR_LOCATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NoSuchCidrLocationException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// There is no CloudWatch Logs log group with the specified ARN.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchCloudWatchLogsLogGroup {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchCloudWatchLogsLogGroup, NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP, 0 => message
+    NoSuchCloudWatchLogsLogGroup, NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static NO_SUCH_CLOUD_WATCH_LOGS_LOG_GROUP: rt::Schema = rt::Schema::structure(
-        "NoSuchCloudWatchLogsLogGroup",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// A reusable delegation set with the specified ID does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchDelegationSet {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchDelegationSet, NO_SUCH_DELEGATION_SET, 0 => message);
-pub static NO_SUCH_DELEGATION_SET: rt::Schema = rt::Schema::structure(
-        "NoSuchDelegationSet",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    NoSuchDelegationSet, NO_SUCH_DELEGATION_SET, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Amazon Route 53 doesn't support the specified geographic location. For a list of supported geolocation codes, see the [GeoLocation](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GeoLocation.html) data type.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchGeoLocation {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchGeoLocation, NO_SUCH_GEO_LOCATION, 0 => message);
-pub static NO_SUCH_GEO_LOCATION: rt::Schema = rt::Schema::structure(
-        "NoSuchGeoLocation",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchGeoLocation, NO_SUCH_GEO_LOCATION, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
+);
 /// No health check exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchHealthCheck {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchHealthCheck, NO_SUCH_HEALTH_CHECK, 0 => message);
-pub static NO_SUCH_HEALTH_CHECK: rt::Schema = rt::Schema::structure(
-        "NoSuchHealthCheck",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchHealthCheck, NO_SUCH_HEALTH_CHECK, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
+);
 /// No hosted zone exists with the ID that you specified.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchHostedZone {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchHostedZone, NO_SUCH_HOSTED_ZONE, 0 => message);
-pub static NO_SUCH_HOSTED_ZONE: rt::Schema = rt::Schema::structure(
-        "NoSuchHostedZone",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchHostedZone, NO_SUCH_HOSTED_ZONE, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
+);
 /// The specified key-signing key (KSK) doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchKeySigningKey {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchKeySigningKey, NO_SUCH_KEY_SIGNING_KEY, 0 => message);
-pub static NO_SUCH_KEY_SIGNING_KEY: rt::Schema = rt::Schema::structure(
-        "NoSuchKeySigningKey",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchKeySigningKey, NO_SUCH_KEY_SIGNING_KEY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// There is no DNS query logging configuration with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchQueryLoggingConfig {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchQueryLoggingConfig, NO_SUCH_QUERY_LOGGING_CONFIG, 0 => message);
-pub static NO_SUCH_QUERY_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-        "NoSuchQueryLoggingConfig",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchQueryLoggingConfig, NO_SUCH_QUERY_LOGGING_CONFIG, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// No traffic policy exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchTrafficPolicy {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchTrafficPolicy, NO_SUCH_TRAFFIC_POLICY, 0 => message);
-pub static NO_SUCH_TRAFFIC_POLICY: rt::Schema = rt::Schema::structure(
-        "NoSuchTrafficPolicy",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchTrafficPolicy, NO_SUCH_TRAFFIC_POLICY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// No traffic policy instance exists with the specified ID.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchTrafficPolicyInstance {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchTrafficPolicyInstance, NO_SUCH_TRAFFIC_POLICY_INSTANCE, 0 => message
+    NoSuchTrafficPolicyInstance, NO_SUCH_TRAFFIC_POLICY_INSTANCE, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static NO_SUCH_TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
-        "NoSuchTrafficPolicyInstance",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// Associating the specified VPC with the specified hosted zone has not been authorized.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotAuthorizedException {
     pub message: Option<String>,
 }
-rt::structure!(NotAuthorizedException, NOT_AUTHORIZED_EXCEPTION, 0 => message);
-pub static NOT_AUTHORIZED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NotAuthorizedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(401u16, false));
+rt::structure!(
+    NotAuthorizedException, NOT_AUTHORIZED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(401u16, false))
+);

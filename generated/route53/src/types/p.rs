@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct PriorRequestNotComplete {
     pub message: Option<String>,
 }
-rt::structure!(PriorRequestNotComplete, PRIOR_REQUEST_NOT_COMPLETE, 0 => message);
-pub static PRIOR_REQUEST_NOT_COMPLETE: rt::Schema = rt::Schema::structure(
-        "PriorRequestNotComplete",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    PriorRequestNotComplete, PRIOR_REQUEST_NOT_COMPLETE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A protection already exists for every name and type in the request, so Route 53 didn't create any protections. The `Errors` element lists each entry.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProtectionAlreadyExists {
@@ -23,16 +21,10 @@ pub struct ProtectionAlreadyExists {
     pub errors: Vec<ProtectionError>,
 }
 rt::structure!(
-    ProtectionAlreadyExists, PROTECTION_ALREADY_EXISTS, 0 => message, 1 => errors
+    ProtectionAlreadyExists, PROTECTION_ALREADY_EXISTS, [message[0] = rt::m("Message",
+    &rt::STRING), errors[1] = rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED)]
+    .error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static PROTECTION_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "ProtectionAlreadyExists",
-        &[
-            rt::m("Message", &rt::STRING),
-            rt::m("Errors", &PROTECTION_ERRORS).flags(rt::REQUIRED),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 /// Describes one entry in a `CreateResourceRecordSetProtections` or `DeleteResourceRecordSetProtections` request that Route 53 couldn't process.
 #[derive(Clone, Default, PartialEq)]
 pub struct ProtectionError {
@@ -50,17 +42,10 @@ pub struct ProtectionError {
     pub message: String,
 }
 rt::structure!(
-    ProtectionError, PROTECTION_ERROR, 0 => record_name, 1 => record_type, 2 => code, 3
-    => message
-);
-pub static PROTECTION_ERROR: rt::Schema = rt::Schema::structure(
-    "ProtectionError",
-    &[
-        rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ProtectionError, PROTECTION_ERROR, [record_name[0] = rt::m("RecordName", &rt::STRING)
+    .flags(rt::REQUIRED), record_type[1] = rt::m("RecordType", &rt::ENUM)
+    .flags(rt::REQUIRED), code[2] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[3] = rt::m("Message", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static PROTECTION_ERRORS: rt::Schema = rt::Schema::list(
     "ProtectionErrors",
@@ -71,9 +56,8 @@ pub static PROTECTION_ERRORS: rt::Schema = rt::Schema::list(
 pub struct PublicZoneVpcAssociation {
     pub message: Option<String>,
 }
-rt::structure!(PublicZoneVpcAssociation, PUBLIC_ZONE_VPC_ASSOCIATION, 0 => message);
-pub static PUBLIC_ZONE_VPC_ASSOCIATION: rt::Schema = rt::Schema::structure(
-        "PublicZoneVPCAssociation",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    PublicZoneVpcAssociation, PUBLIC_ZONE_VPC_ASSOCIATION = "PublicZoneVPCAssociation",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false))
+);

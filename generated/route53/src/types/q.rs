@@ -14,16 +14,10 @@ pub struct QueryLoggingConfig {
     pub cloud_watch_logs_log_group_arn: String,
 }
 rt::structure!(
-    QueryLoggingConfig, QUERY_LOGGING_CONFIG, 0 => id, 1 => hosted_zone_id, 2 =>
-    cloud_watch_logs_log_group_arn
-);
-pub static QUERY_LOGGING_CONFIG: rt::Schema = rt::Schema::structure(
-    "QueryLoggingConfig",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    QueryLoggingConfig, QUERY_LOGGING_CONFIG, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), cloud_watch_logs_log_group_arn[2] =
+    rt::m("CloudWatchLogsLogGroupArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// You can create only one query logging configuration for a hosted zone, and a query logging configuration already exists for this hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -31,13 +25,9 @@ pub struct QueryLoggingConfigAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    QueryLoggingConfigAlreadyExists, QUERY_LOGGING_CONFIG_ALREADY_EXISTS, 0 => message
+    QueryLoggingConfigAlreadyExists, QUERY_LOGGING_CONFIG_ALREADY_EXISTS, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
 );
-pub static QUERY_LOGGING_CONFIG_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "QueryLoggingConfigAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 pub static QUERY_LOGGING_CONFIGS: rt::Schema = rt::Schema::list(
     "QueryLoggingConfigs",
     &[rt::m("member", &QUERY_LOGGING_CONFIG).named("QueryLoggingConfig")],

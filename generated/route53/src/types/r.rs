@@ -33,10 +33,9 @@ pub struct ResourceRecord {
     /// **Note:** If you're creating an alias resource record set, omit `Value`.
     pub value: String,
 }
-rt::structure!(ResourceRecord, RESOURCE_RECORD, 0 => value);
-pub static RESOURCE_RECORD: rt::Schema = rt::Schema::structure(
-    "ResourceRecord",
-    &[rt::m("Value", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    ResourceRecord, RESOURCE_RECORD, [value[0] = rt::m("Value", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Information about the resource record set to create or delete.
 #[derive(Clone, Default, PartialEq)]
@@ -211,30 +210,19 @@ pub struct ResourceRecordSet {
     pub geo_proximity_location: Option<GeoProximityLocation>,
 }
 rt::structure!(
-    ResourceRecordSet, RESOURCE_RECORD_SET, 0 => name, 1 => type_, 2 => set_identifier, 3
-    => weight, 4 => region, 5 => geo_location, 6 => failover, 7 => multi_value_answer, 8
-    => ttl, 9 => resource_records, 10 => alias_target, 11 => health_check_id, 12 =>
-    traffic_policy_instance_id, 13 => cidr_routing_config, 14 => geo_proximity_location
-);
-pub static RESOURCE_RECORD_SET: rt::Schema = rt::Schema::structure(
-    "ResourceRecordSet",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SetIdentifier", &rt::STRING).min(1.0),
-        rt::m("Weight", &rt::LONG).min(0.0),
-        rt::m("Region", &rt::ENUM).min(1.0),
-        rt::m("GeoLocation", &GEO_LOCATION),
-        rt::m("Failover", &rt::ENUM),
-        rt::m("MultiValueAnswer", &rt::BOOLEAN),
-        rt::m("TTL", &rt::LONG).min(0.0),
-        rt::m("ResourceRecords", &RESOURCE_RECORDS).min(1.0),
-        rt::m("AliasTarget", &ALIAS_TARGET),
-        rt::m("HealthCheckId", &rt::STRING),
-        rt::m("TrafficPolicyInstanceId", &rt::STRING).min(1.0),
-        rt::m("CidrRoutingConfig", &CIDR_ROUTING_CONFIG),
-        rt::m("GeoProximityLocation", &GEO_PROXIMITY_LOCATION),
-    ],
+    ResourceRecordSet, RESOURCE_RECORD_SET, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[1] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    set_identifier[2] = rt::m("SetIdentifier", &rt::STRING).min(1.0), weight[3] =
+    rt::m("Weight", &rt::LONG).min(0.0), region[4] = rt::m("Region", &rt::ENUM).min(1.0),
+    geo_location[5] = rt::m("GeoLocation", &GEO_LOCATION), failover[6] =
+    rt::m("Failover", &rt::ENUM), multi_value_answer[7] = rt::m("MultiValueAnswer",
+    &rt::BOOLEAN), ttl[8] = rt::m("TTL", &rt::LONG).min(0.0), resource_records[9] =
+    rt::m("ResourceRecords", &RESOURCE_RECORDS).min(1.0), alias_target[10] =
+    rt::m("AliasTarget", &ALIAS_TARGET), health_check_id[11] = rt::m("HealthCheckId",
+    &rt::STRING), traffic_policy_instance_id[12] = rt::m("TrafficPolicyInstanceId",
+    &rt::STRING).min(1.0), cidr_routing_config[13] = rt::m("CidrRoutingConfig",
+    &CIDR_ROUTING_CONFIG), geo_proximity_location[14] = rt::m("GeoProximityLocation",
+    &GEO_PROXIMITY_LOCATION)]
 );
 rt::string_enum! {
     pub enum ResourceRecordSetFailover { Primary = "PRIMARY", Secondary = "SECONDARY" }
@@ -250,16 +238,10 @@ pub struct ResourceRecordSetProtection {
     pub comment: Option<String>,
 }
 rt::structure!(
-    ResourceRecordSetProtection, RESOURCE_RECORD_SET_PROTECTION, 0 => record_name, 1 =>
-    record_type, 2 => comment
-);
-pub static RESOURCE_RECORD_SET_PROTECTION: rt::Schema = rt::Schema::structure(
-    "ResourceRecordSetProtection",
-    &[
-        rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    ResourceRecordSetProtection, RESOURCE_RECORD_SET_PROTECTION, [record_name[0] =
+    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[1] =
+    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment[2] = rt::m("Comment",
+    &rt::STRING)]
 );
 /// A protection to create for the resource record sets in a hosted zone that have the specified name and type.
 #[derive(Clone, Default, PartialEq)]
@@ -272,16 +254,10 @@ pub struct ResourceRecordSetProtectionConfig {
     pub comment: Option<String>,
 }
 rt::structure!(
-    ResourceRecordSetProtectionConfig, RESOURCE_RECORD_SET_PROTECTION_CONFIG, 0 =>
-    record_name, 1 => record_type, 2 => comment
-);
-pub static RESOURCE_RECORD_SET_PROTECTION_CONFIG: rt::Schema = rt::Schema::structure(
-    "ResourceRecordSetProtectionConfig",
-    &[
-        rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    ResourceRecordSetProtectionConfig, RESOURCE_RECORD_SET_PROTECTION_CONFIG,
+    [record_name[0] = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
+    record_type[1] = rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), comment[2] =
+    rt::m("Comment", &rt::STRING)]
 );
 pub static RESOURCE_RECORD_SET_PROTECTION_CONFIG_BATCH: rt::Schema = rt::Schema::list(
     "ResourceRecordSetProtectionConfigBatch",
@@ -299,15 +275,9 @@ pub struct ResourceRecordSetProtectionKey {
     pub record_type: RrType,
 }
 rt::structure!(
-    ResourceRecordSetProtectionKey, RESOURCE_RECORD_SET_PROTECTION_KEY, 0 => record_name,
-    1 => record_type
-);
-pub static RESOURCE_RECORD_SET_PROTECTION_KEY: rt::Schema = rt::Schema::structure(
-    "ResourceRecordSetProtectionKey",
-    &[
-        rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    ResourceRecordSetProtectionKey, RESOURCE_RECORD_SET_PROTECTION_KEY, [record_name[0] =
+    rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[1] =
+    rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static RESOURCE_RECORD_SET_PROTECTION_KEY_BATCH: rt::Schema = rt::Schema::list(
     "ResourceRecordSetProtectionKeyBatch",
@@ -361,15 +331,9 @@ pub struct ResourceTagSet {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ResourceTagSet, RESOURCE_TAG_SET, 0 => resource_type, 1 => resource_id, 2 => tags
-);
-pub static RESOURCE_TAG_SET: rt::Schema = rt::Schema::structure(
-    "ResourceTagSet",
-    &[
-        rt::m("ResourceType", &rt::ENUM),
-        rt::m("ResourceId", &rt::STRING),
-        rt::m("Tags", &TAG_LIST).min(1.0),
-    ],
+    ResourceTagSet, RESOURCE_TAG_SET, [resource_type[0] = rt::m("ResourceType",
+    &rt::ENUM), resource_id[1] = rt::m("ResourceId", &rt::STRING), tags[2] =
+    rt::m("Tags", &TAG_LIST).min(1.0)]
 );
 pub static RESOURCE_TAG_SET_LIST: rt::Schema = rt::Schema::list(
     "ResourceTagSetList",
@@ -384,14 +348,9 @@ pub struct ReusableDelegationSetLimit {
     pub value: i64,
 }
 rt::structure!(
-    ReusableDelegationSetLimit, REUSABLE_DELEGATION_SET_LIMIT, 0 => type_, 1 => value
-);
-pub static REUSABLE_DELEGATION_SET_LIMIT: rt::Schema = rt::Schema::structure(
-    "ReusableDelegationSetLimit",
-    &[
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Value", &rt::LONG).flags(rt::REQUIRED).min(1.0),
-    ],
+    ReusableDelegationSetLimit, REUSABLE_DELEGATION_SET_LIMIT, [type_[0] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), value[1] = rt::m("Value", &rt::LONG)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 rt::string_enum! {
     pub enum ReusableDelegationSetLimitType { MaxZonesByReusableDelegationSet =

@@ -15,8 +15,7 @@ pub struct StatusReport {
     /// The date and time that the health checker performed the health check in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601) and Coordinated Universal Time (UTC). For example, the value `2017-03-27T17:48:16.751Z` represents March 27, 2017 at 17:48:16.751 UTC.
     pub checked_time: Option<rt::DateTime>,
 }
-rt::structure!(StatusReport, STATUS_REPORT, 0 => status, 1 => checked_time);
-pub static STATUS_REPORT: rt::Schema = rt::Schema::structure(
-    "StatusReport",
-    &[rt::m("Status", &rt::STRING), rt::m("CheckedTime", &rt::TIMESTAMP)],
+rt::structure!(
+    StatusReport, STATUS_REPORT, [status[0] = rt::m("Status", &rt::STRING),
+    checked_time[1] = rt::m("CheckedTime", &rt::TIMESTAMP)]
 );

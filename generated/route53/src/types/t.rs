@@ -19,10 +19,9 @@ pub struct Tag {
     /// - **Edit a tag**: `Value` is the new value that you want to assign the tag.
     pub value: Option<String>,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[rt::m("Key", &rt::STRING), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING), value[1] = rt::m("Value",
+    &rt::STRING)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -61,24 +60,15 @@ pub struct TestDnsAnswerRequest {
     pub edns0_client_subnet_mask: Option<String>,
 }
 rt::structure!(
-    TestDnsAnswerRequest, TEST_DNS_ANSWER_REQUEST, 0 => hosted_zone_id, 1 => record_name,
-    2 => record_type, 3 => resolver_ip, 4 => edns0_client_subnet_ip, 5 =>
-    edns0_client_subnet_mask
-);
-pub static TEST_DNS_ANSWER_REQUEST: rt::Schema = rt::Schema::structure(
-    "TestDNSAnswerRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::QUERY, "hostedzoneid")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("RecordName", &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).at(rt::QUERY, "recordtype").flags(rt::REQUIRED),
-        rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
-        rt::m("EDNS0ClientSubnetIP", &rt::STRING).at(rt::QUERY, "edns0clientsubnetip"),
-        rt::m("EDNS0ClientSubnetMask", &rt::STRING)
-            .at(rt::QUERY, "edns0clientsubnetmask")
-            .min(0.0),
-    ],
+    TestDnsAnswerRequest, TEST_DNS_ANSWER_REQUEST = "TestDNSAnswerRequest",
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::QUERY, "hostedzoneid")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), record_name[1] = rt::m("RecordName",
+    &rt::STRING).at(rt::QUERY, "recordname").flags(rt::REQUIRED), record_type[2] =
+    rt::m("RecordType", &rt::ENUM).at(rt::QUERY, "recordtype").flags(rt::REQUIRED),
+    resolver_ip[3] = rt::m("ResolverIP", &rt::STRING).at(rt::QUERY, "resolverip"),
+    edns0_client_subnet_ip[4] = rt::m("EDNS0ClientSubnetIP", &rt::STRING).at(rt::QUERY,
+    "edns0clientsubnetip"), edns0_client_subnet_mask[5] = rt::m("EDNS0ClientSubnetMask",
+    &rt::STRING).at(rt::QUERY, "edns0clientsubnetmask").min(0.0)]
 );
 /// A complex type that contains the response to a `TestDNSAnswer` request.
 #[derive(Clone, Default, PartialEq)]
@@ -97,31 +87,23 @@ pub struct TestDnsAnswerResponse {
     pub protocol: String,
 }
 rt::structure!(
-    TestDnsAnswerResponse, TEST_DNS_ANSWER_RESPONSE, 0 => nameserver, 1 => record_name, 2
-    => record_type, 3 => record_data, 4 => response_code, 5 => protocol
-);
-pub static TEST_DNS_ANSWER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TestDNSAnswerResponse",
-    &[
-        rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-        rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("RecordData", &RECORD_DATA).flags(rt::REQUIRED),
-        rt::m("ResponseCode", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    TestDnsAnswerResponse, TEST_DNS_ANSWER_RESPONSE = "TestDNSAnswerResponse",
+    [nameserver[0] = rt::m("Nameserver", &rt::STRING).flags(rt::REQUIRED).min(0.0),
+    record_name[1] = rt::m("RecordName", &rt::STRING).flags(rt::REQUIRED), record_type[2]
+    = rt::m("RecordType", &rt::ENUM).flags(rt::REQUIRED), record_data[3] =
+    rt::m("RecordData", &RECORD_DATA).flags(rt::REQUIRED), response_code[4] =
+    rt::m("ResponseCode", &rt::STRING).flags(rt::REQUIRED), protocol[5] =
+    rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The limit on the number of requests per second was exceeded.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottlingException {
     pub message: Option<String>,
 }
-rt::structure!(ThrottlingException, THROTTLING_EXCEPTION, 0 => message);
-pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottlingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    ThrottlingException, THROTTLING_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// This health check can't be created because the current account has reached the limit on the number of active health checks.
 ///
 /// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
@@ -133,12 +115,10 @@ pub static THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
 pub struct TooManyHealthChecks {
     pub message: Option<String>,
 }
-rt::structure!(TooManyHealthChecks, TOO_MANY_HEALTH_CHECKS, 0 => message);
-pub static TOO_MANY_HEALTH_CHECKS: rt::Schema = rt::Schema::structure(
-        "TooManyHealthChecks",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TooManyHealthChecks, TOO_MANY_HEALTH_CHECKS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// This operation can't be completed either because the current account has reached the limit on the number of hosted zones or because you've reached the limit on the number of hosted zones that can be associated with a reusable delegation set.
 ///
 /// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
@@ -152,23 +132,19 @@ pub static TOO_MANY_HEALTH_CHECKS: rt::Schema = rt::Schema::structure(
 pub struct TooManyHostedZones {
     pub message: Option<String>,
 }
-rt::structure!(TooManyHostedZones, TOO_MANY_HOSTED_ZONES, 0 => message);
-pub static TOO_MANY_HOSTED_ZONES: rt::Schema = rt::Schema::structure(
-        "TooManyHostedZones",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    TooManyHostedZones, TOO_MANY_HOSTED_ZONES, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// You've reached the limit for the number of key-signing keys (KSKs). Remove at least one KSK, and then try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyKeySigningKeys {
     pub message: Option<String>,
 }
-rt::structure!(TooManyKeySigningKeys, TOO_MANY_KEY_SIGNING_KEYS, 0 => message);
-pub static TOO_MANY_KEY_SIGNING_KEYS: rt::Schema = rt::Schema::structure(
-        "TooManyKeySigningKeys",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TooManyKeySigningKeys, TOO_MANY_KEY_SIGNING_KEYS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// This traffic policy can't be created because the current account has reached the limit on the number of traffic policies.
 ///
 /// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
@@ -180,12 +156,10 @@ pub static TOO_MANY_KEY_SIGNING_KEYS: rt::Schema = rt::Schema::structure(
 pub struct TooManyTrafficPolicies {
     pub message: Option<String>,
 }
-rt::structure!(TooManyTrafficPolicies, TOO_MANY_TRAFFIC_POLICIES, 0 => message);
-pub static TOO_MANY_TRAFFIC_POLICIES: rt::Schema = rt::Schema::structure(
-        "TooManyTrafficPolicies",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    TooManyTrafficPolicies, TOO_MANY_TRAFFIC_POLICIES, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// This traffic policy instance can't be created because the current account has reached the limit on the number of traffic policy instances.
 ///
 /// For information about default limits, see [Limits](https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DNSLimitations.html) in the *Amazon Route 53 Developer Guide*.
@@ -198,13 +172,9 @@ pub struct TooManyTrafficPolicyInstances {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyTrafficPolicyInstances, TOO_MANY_TRAFFIC_POLICY_INSTANCES, 0 => message
+    TooManyTrafficPolicyInstances, TOO_MANY_TRAFFIC_POLICY_INSTANCES, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static TOO_MANY_TRAFFIC_POLICY_INSTANCES: rt::Schema = rt::Schema::structure(
-        "TooManyTrafficPolicyInstances",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// This traffic policy version can't be created because you've reached the limit of 1000 on the number of versions that you can create for the current traffic policy.
 ///
 /// To create more traffic policy versions, you can use [GetTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetTrafficPolicy.html) to get the traffic policy document for a specified traffic policy version, and then use [CreateTrafficPolicy](https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateTrafficPolicy.html) to create a new traffic policy using the traffic policy document.
@@ -214,27 +184,19 @@ pub struct TooManyTrafficPolicyVersionsForCurrentPolicy {
 }
 rt::structure!(
     TooManyTrafficPolicyVersionsForCurrentPolicy,
-    TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY, 0 => message
+    TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static TOO_MANY_TRAFFIC_POLICY_VERSIONS_FOR_CURRENT_POLICY: rt::Schema = rt::Schema::structure(
-        "TooManyTrafficPolicyVersionsForCurrentPolicy",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// You've created the maximum number of authorizations that can be created for the specified hosted zone. To authorize another VPC to be associated with the hosted zone, submit a `DeleteVPCAssociationAuthorization` request to remove an existing authorization. To get a list of existing authorizations, submit a `ListVPCAssociationAuthorizations` request.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyVpcAssociationAuthorizations {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyVpcAssociationAuthorizations, TOO_MANY_VPC_ASSOCIATION_AUTHORIZATIONS, 0 =>
-    message
+    TooManyVpcAssociationAuthorizations, TOO_MANY_VPC_ASSOCIATION_AUTHORIZATIONS =
+    "TooManyVPCAssociationAuthorizations", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static TOO_MANY_VPC_ASSOCIATION_AUTHORIZATIONS: rt::Schema = rt::Schema::structure(
-        "TooManyVPCAssociationAuthorizations",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 pub static TRAFFIC_POLICIES: rt::Schema = rt::Schema::list(
     "TrafficPolicies",
     &[rt::m("member", &TRAFFIC_POLICY).named("TrafficPolicy")],
@@ -256,42 +218,30 @@ pub struct TrafficPolicy {
     pub comment: Option<String>,
 }
 rt::structure!(
-    TrafficPolicy, TRAFFIC_POLICY, 0 => id, 1 => version, 2 => name, 3 => type_, 4 =>
-    document, 5 => comment
-);
-pub static TRAFFIC_POLICY: rt::Schema = rt::Schema::structure(
-    "TrafficPolicy",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Document", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Comment", &rt::STRING),
-    ],
+    TrafficPolicy, TRAFFIC_POLICY, [id[0] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), version[1] = rt::m("Version", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
+    name[2] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), type_[3] = rt::m("Type",
+    &rt::ENUM).flags(rt::REQUIRED), document[4] = rt::m("Document", &rt::STRING)
+    .flags(rt::REQUIRED), comment[5] = rt::m("Comment", &rt::STRING)]
 );
 /// A traffic policy that has the same value for `Name` already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyAlreadyExists {
     pub message: Option<String>,
 }
-rt::structure!(TrafficPolicyAlreadyExists, TRAFFIC_POLICY_ALREADY_EXISTS, 0 => message);
-pub static TRAFFIC_POLICY_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "TrafficPolicyAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    TrafficPolicyAlreadyExists, TRAFFIC_POLICY_ALREADY_EXISTS, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16, false))
+);
 /// One or more traffic policy instances were created by using the specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyInUse {
     pub message: Option<String>,
 }
-rt::structure!(TrafficPolicyInUse, TRAFFIC_POLICY_IN_USE, 0 => message);
-pub static TRAFFIC_POLICY_IN_USE: rt::Schema = rt::Schema::structure(
-        "TrafficPolicyInUse",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    TrafficPolicyInUse, TRAFFIC_POLICY_IN_USE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A complex type that contains settings for the new traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
 pub struct TrafficPolicyInstance {
@@ -319,23 +269,16 @@ pub struct TrafficPolicyInstance {
     pub traffic_policy_type: RrType,
 }
 rt::structure!(
-    TrafficPolicyInstance, TRAFFIC_POLICY_INSTANCE, 0 => id, 1 => hosted_zone_id, 2 =>
-    name, 3 => ttl, 4 => state, 5 => message, 6 => traffic_policy_id, 7 =>
-    traffic_policy_version, 8 => traffic_policy_type
-);
-pub static TRAFFIC_POLICY_INSTANCE: rt::Schema = rt::Schema::structure(
-    "TrafficPolicyInstance",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HostedZoneId", &rt::STRING).flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("State", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyType", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    TrafficPolicyInstance, TRAFFIC_POLICY_INSTANCE, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), hosted_zone_id[1] = rt::m("HostedZoneId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), name[2] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), ttl[3] = rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
+    state[4] = rt::m("State", &rt::STRING).flags(rt::REQUIRED), message[5] =
+    rt::m("Message", &rt::STRING).flags(rt::REQUIRED), traffic_policy_id[6] =
+    rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    traffic_policy_version[7] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0), traffic_policy_type[8] = rt::m("TrafficPolicyType",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// There is already a traffic policy instance with the specified ID.
 #[derive(Clone, Default, PartialEq)]
@@ -343,14 +286,10 @@ pub struct TrafficPolicyInstanceAlreadyExists {
     pub message: Option<String>,
 }
 rt::structure!(
-    TrafficPolicyInstanceAlreadyExists, TRAFFIC_POLICY_INSTANCE_ALREADY_EXISTS, 0 =>
-    message
+    TrafficPolicyInstanceAlreadyExists, TRAFFIC_POLICY_INSTANCE_ALREADY_EXISTS,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(409u16,
+    false))
 );
-pub static TRAFFIC_POLICY_INSTANCE_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "TrafficPolicyInstanceAlreadyExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
 pub static TRAFFIC_POLICY_INSTANCES: rt::Schema = rt::Schema::list(
     "TrafficPolicyInstances",
     &[rt::m("member", &TRAFFIC_POLICY_INSTANCE).named("TrafficPolicyInstance")],
@@ -374,16 +313,10 @@ pub struct TrafficPolicySummary {
     pub traffic_policy_count: i32,
 }
 rt::structure!(
-    TrafficPolicySummary, TRAFFIC_POLICY_SUMMARY, 0 => id, 1 => name, 2 => type_, 3 =>
-    latest_version, 4 => traffic_policy_count
-);
-pub static TRAFFIC_POLICY_SUMMARY: rt::Schema = rt::Schema::structure(
-    "TrafficPolicySummary",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyCount", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    ],
+    TrafficPolicySummary, TRAFFIC_POLICY_SUMMARY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), name[1] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), type_[2] = rt::m("Type", &rt::ENUM).flags(rt::REQUIRED),
+    latest_version[3] = rt::m("LatestVersion", &rt::INTEGER).flags(rt::REQUIRED)
+    .min(1.0), traffic_policy_count[4] = rt::m("TrafficPolicyCount", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0)]
 );

@@ -127,36 +127,22 @@ pub struct UpdateHealthCheckRequest {
     pub reset_elements: Option<Vec<ResettableElementName>>,
 }
 rt::structure!(
-    UpdateHealthCheckRequest, UPDATE_HEALTH_CHECK_REQUEST, 0 => health_check_id, 1 =>
-    health_check_version, 2 => ip_address, 3 => port, 4 => resource_path, 5 =>
-    fully_qualified_domain_name, 6 => search_string, 7 => failure_threshold, 8 =>
-    inverted, 9 => disabled, 10 => health_threshold, 11 => child_health_checks, 12 =>
-    enable_sni, 13 => regions, 14 => alarm_identifier, 15 =>
-    insufficient_data_health_status, 16 => reset_elements
-);
-pub static UPDATE_HEALTH_CHECK_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateHealthCheckRequest",
-    &[
-        rt::m("HealthCheckId", &rt::STRING)
-            .at(rt::URI, "HealthCheckId")
-            .flags(rt::REQUIRED),
-        rt::m("HealthCheckVersion", &rt::LONG).min(1.0),
-        rt::m("IPAddress", &rt::STRING),
-        rt::m("Port", &rt::INTEGER).min(1.0),
-        rt::m("ResourcePath", &rt::STRING),
-        rt::m("FullyQualifiedDomainName", &rt::STRING),
-        rt::m("SearchString", &rt::STRING),
-        rt::m("FailureThreshold", &rt::INTEGER).min(1.0),
-        rt::m("Inverted", &rt::BOOLEAN),
-        rt::m("Disabled", &rt::BOOLEAN),
-        rt::m("HealthThreshold", &rt::INTEGER).min(0.0),
-        rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST),
-        rt::m("EnableSNI", &rt::BOOLEAN),
-        rt::m("Regions", &HEALTH_CHECK_REGION_LIST).min(3.0),
-        rt::m("AlarmIdentifier", &ALARM_IDENTIFIER),
-        rt::m("InsufficientDataHealthStatus", &rt::ENUM),
-        rt::m("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST),
-    ],
+    UpdateHealthCheckRequest, UPDATE_HEALTH_CHECK_REQUEST, [health_check_id[0] =
+    rt::m("HealthCheckId", &rt::STRING).at(rt::URI, "HealthCheckId").flags(rt::REQUIRED),
+    health_check_version[1] = rt::m("HealthCheckVersion", &rt::LONG).min(1.0),
+    ip_address[2] = rt::m("IPAddress", &rt::STRING), port[3] = rt::m("Port",
+    &rt::INTEGER).min(1.0), resource_path[4] = rt::m("ResourcePath", &rt::STRING),
+    fully_qualified_domain_name[5] = rt::m("FullyQualifiedDomainName", &rt::STRING),
+    search_string[6] = rt::m("SearchString", &rt::STRING), failure_threshold[7] =
+    rt::m("FailureThreshold", &rt::INTEGER).min(1.0), inverted[8] = rt::m("Inverted",
+    &rt::BOOLEAN), disabled[9] = rt::m("Disabled", &rt::BOOLEAN), health_threshold[10] =
+    rt::m("HealthThreshold", &rt::INTEGER).min(0.0), child_health_checks[11] =
+    rt::m("ChildHealthChecks", &CHILD_HEALTH_CHECK_LIST), enable_sni[12] =
+    rt::m("EnableSNI", &rt::BOOLEAN), regions[13] = rt::m("Regions",
+    &HEALTH_CHECK_REGION_LIST).min(3.0), alarm_identifier[14] = rt::m("AlarmIdentifier",
+    &ALARM_IDENTIFIER), insufficient_data_health_status[15] =
+    rt::m("InsufficientDataHealthStatus", &rt::ENUM), reset_elements[16] =
+    rt::m("ResetElements", &RESETTABLE_ELEMENT_NAME_LIST)]
 );
 /// A complex type that contains the response to the `UpdateHealthCheck` request.
 #[derive(Clone, Default, PartialEq)]
@@ -165,11 +151,8 @@ pub struct UpdateHealthCheckResponse {
     pub health_check: HealthCheck,
 }
 rt::structure!(
-    UpdateHealthCheckResponse, UPDATE_HEALTH_CHECK_RESPONSE, 0 => health_check
-);
-pub static UPDATE_HEALTH_CHECK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateHealthCheckResponse",
-    &[rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)],
+    UpdateHealthCheckResponse, UPDATE_HEALTH_CHECK_RESPONSE, [health_check[0] =
+    rt::m("HealthCheck", &HEALTH_CHECK).flags(rt::REQUIRED)]
 );
 /// A request to update the comment for a hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -180,17 +163,9 @@ pub struct UpdateHostedZoneCommentRequest {
     pub comment: Option<String>,
 }
 rt::structure!(
-    UpdateHostedZoneCommentRequest, UPDATE_HOSTED_ZONE_COMMENT_REQUEST, 0 => id, 1 =>
-    comment
-);
-pub static UPDATE_HOSTED_ZONE_COMMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateHostedZoneCommentRequest",
-    &[
-        rt::m("Id", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("Comment", &rt::STRING),
-    ],
+    UpdateHostedZoneCommentRequest, UPDATE_HOSTED_ZONE_COMMENT_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
+    comment[1] = rt::m("Comment", &rt::STRING)]
 );
 /// A complex type that contains the response to the `UpdateHostedZoneComment` request.
 #[derive(Clone, Default, PartialEq)]
@@ -199,12 +174,8 @@ pub struct UpdateHostedZoneCommentResponse {
     pub hosted_zone: HostedZone,
 }
 rt::structure!(
-    UpdateHostedZoneCommentResponse, UPDATE_HOSTED_ZONE_COMMENT_RESPONSE, 0 =>
-    hosted_zone
-);
-pub static UPDATE_HOSTED_ZONE_COMMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateHostedZoneCommentResponse",
-    &[rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED)],
+    UpdateHostedZoneCommentResponse, UPDATE_HOSTED_ZONE_COMMENT_RESPONSE, [hosted_zone[0]
+    = rt::m("HostedZone", &HOSTED_ZONE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneFeaturesRequest {
@@ -214,24 +185,15 @@ pub struct UpdateHostedZoneFeaturesRequest {
     pub enable_accelerated_recovery: Option<bool>,
 }
 rt::structure!(
-    UpdateHostedZoneFeaturesRequest, UPDATE_HOSTED_ZONE_FEATURES_REQUEST, 0 =>
-    hosted_zone_id, 1 => enable_accelerated_recovery
-);
-pub static UPDATE_HOSTED_ZONE_FEATURES_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateHostedZoneFeaturesRequest",
-    &[
-        rt::m("HostedZoneId", &rt::STRING)
-            .at(rt::URI, "Id")
-            .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX),
-        rt::m("EnableAcceleratedRecovery", &rt::BOOLEAN),
-    ],
+    UpdateHostedZoneFeaturesRequest, UPDATE_HOSTED_ZONE_FEATURES_REQUEST,
+    [hosted_zone_id[0] = rt::m("HostedZoneId", &rt::STRING).at(rt::URI, "Id")
+    .flags(rt::REQUIRED | rt::STRIP_ID_PREFIX), enable_accelerated_recovery[1] =
+    rt::m("EnableAcceleratedRecovery", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateHostedZoneFeaturesResponse {}
-rt::structure!(UpdateHostedZoneFeaturesResponse, UPDATE_HOSTED_ZONE_FEATURES_RESPONSE);
-pub static UPDATE_HOSTED_ZONE_FEATURES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateHostedZoneFeaturesResponse",
-    &[],
+rt::structure!(
+    UpdateHostedZoneFeaturesResponse, UPDATE_HOSTED_ZONE_FEATURES_RESPONSE, []
 );
 /// A complex type that contains information about the traffic policy that you want to update the comment for.
 #[derive(Clone, Default, PartialEq)]
@@ -244,19 +206,10 @@ pub struct UpdateTrafficPolicyCommentRequest {
     pub comment: String,
 }
 rt::structure!(
-    UpdateTrafficPolicyCommentRequest, UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST, 0 => id, 1
-    => version, 2 => comment
-);
-pub static UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateTrafficPolicyCommentRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("Version", &rt::INTEGER)
-            .at(rt::URI, "Version")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Comment", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    UpdateTrafficPolicyCommentRequest, UPDATE_TRAFFIC_POLICY_COMMENT_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), version[1] =
+    rt::m("Version", &rt::INTEGER).at(rt::URI, "Version").flags(rt::REQUIRED).min(1.0),
+    comment[2] = rt::m("Comment", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A complex type that contains the response information for the traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -265,12 +218,8 @@ pub struct UpdateTrafficPolicyCommentResponse {
     pub traffic_policy: TrafficPolicy,
 }
 rt::structure!(
-    UpdateTrafficPolicyCommentResponse, UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE, 0 =>
-    traffic_policy
-);
-pub static UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateTrafficPolicyCommentResponse",
-    &[rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)],
+    UpdateTrafficPolicyCommentResponse, UPDATE_TRAFFIC_POLICY_COMMENT_RESPONSE,
+    [traffic_policy[0] = rt::m("TrafficPolicy", &TRAFFIC_POLICY).flags(rt::REQUIRED)]
 );
 /// A complex type that contains information about the resource record sets that you want to update based on a specified traffic policy instance.
 #[derive(Clone, Default, PartialEq)]
@@ -285,17 +234,12 @@ pub struct UpdateTrafficPolicyInstanceRequest {
     pub traffic_policy_version: i32,
 }
 rt::structure!(
-    UpdateTrafficPolicyInstanceRequest, UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST, 0 => id,
-    1 => ttl, 2 => traffic_policy_id, 3 => traffic_policy_version
-);
-pub static UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateTrafficPolicyInstanceRequest",
-    &[
-        rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0),
-        rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0),
-        rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TrafficPolicyVersion", &rt::INTEGER).flags(rt::REQUIRED).min(1.0),
-    ],
+    UpdateTrafficPolicyInstanceRequest, UPDATE_TRAFFIC_POLICY_INSTANCE_REQUEST, [id[0] =
+    rt::m("Id", &rt::STRING).at(rt::URI, "Id").flags(rt::REQUIRED).min(1.0), ttl[1] =
+    rt::m("TTL", &rt::LONG).flags(rt::REQUIRED).min(0.0), traffic_policy_id[2] =
+    rt::m("TrafficPolicyId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    traffic_policy_version[3] = rt::m("TrafficPolicyVersion", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// A complex type that contains information about the resource record sets that Amazon Route 53 created based on a specified traffic policy.
 #[derive(Clone, Default, PartialEq)]
@@ -304,10 +248,7 @@ pub struct UpdateTrafficPolicyInstanceResponse {
     pub traffic_policy_instance: TrafficPolicyInstance,
 }
 rt::structure!(
-    UpdateTrafficPolicyInstanceResponse, UPDATE_TRAFFIC_POLICY_INSTANCE_RESPONSE, 0 =>
-    traffic_policy_instance
-);
-pub static UPDATE_TRAFFIC_POLICY_INSTANCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateTrafficPolicyInstanceResponse",
-    &[rt::m("TrafficPolicyInstance", &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)],
+    UpdateTrafficPolicyInstanceResponse, UPDATE_TRAFFIC_POLICY_INSTANCE_RESPONSE,
+    [traffic_policy_instance[0] = rt::m("TrafficPolicyInstance",
+    &TRAFFIC_POLICY_INSTANCE).flags(rt::REQUIRED)]
 );

@@ -12,10 +12,9 @@ pub struct Vpc {
     pub vpc_region: Option<VpcRegion>,
     pub vpc_id: Option<String>,
 }
-rt::structure!(Vpc, VPC, 0 => vpc_region, 1 => vpc_id);
-pub static VPC: rt::Schema = rt::Schema::structure(
-    "VPC",
-    &[rt::m("VPCRegion", &rt::ENUM).min(1.0), rt::m("VPCId", &rt::STRING)],
+rt::structure!(
+    Vpc, VPC = "VPC", [vpc_region[0] = rt::m("VPCRegion", &rt::ENUM).min(1.0), vpc_id[1]
+    = rt::m("VPCId", &rt::STRING)]
 );
 /// The VPC that you specified is not authorized to be associated with the hosted zone.
 #[derive(Clone, Default, PartialEq)]
@@ -23,26 +22,21 @@ pub struct VpcAssociationAuthorizationNotFound {
     pub message: Option<String>,
 }
 rt::structure!(
-    VpcAssociationAuthorizationNotFound, VPC_ASSOCIATION_AUTHORIZATION_NOT_FOUND, 0 =>
-    message
+    VpcAssociationAuthorizationNotFound, VPC_ASSOCIATION_AUTHORIZATION_NOT_FOUND =
+    "VPCAssociationAuthorizationNotFound", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
 );
-pub static VPC_ASSOCIATION_AUTHORIZATION_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "VPCAssociationAuthorizationNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 /// The specified VPC and hosted zone are not currently associated.
 #[derive(Clone, Default, PartialEq)]
 pub struct VpcAssociationNotFound {
     /// The specified VPC or hosted zone weren't found.
     pub message: Option<String>,
 }
-rt::structure!(VpcAssociationNotFound, VPC_ASSOCIATION_NOT_FOUND, 0 => message);
-pub static VPC_ASSOCIATION_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "VPCAssociationNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    VpcAssociationNotFound, VPC_ASSOCIATION_NOT_FOUND = "VPCAssociationNotFound",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16,
+    false))
+);
 rt::string_enum! {
     pub enum VpcRegion { UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsWest1 =
     "us-west-1", UsWest2 = "us-west-2", EuWest1 = "eu-west-1", EuWest2 = "eu-west-2",

@@ -35,13 +35,7 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct AbortMultipartUpload(
-    pub(crate) rt::Call<
-        t::AbortMultipartUploadRequest,
-        t::AbortMultipartUploadOutput,
-        e::AbortMultipartUploadError,
-    >,
-);
+pub struct AbortMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AbortMultipartUpload, t::AbortMultipartUploadRequest, t::AbortMultipartUploadOutput,
     e::AbortMultipartUploadError, op::ABORT_MULTIPART_UPLOAD

@@ -90,13 +90,7 @@ impl super::Client {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CompleteMultipartUpload(
-    pub(crate) rt::Call<
-        t::CompleteMultipartUploadRequest,
-        t::CompleteMultipartUploadOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct CompleteMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CompleteMultipartUpload, t::CompleteMultipartUploadRequest,
     t::CompleteMultipartUploadOutput, rt::NoErrors, op::COMPLETE_MULTIPART_UPLOAD
@@ -175,9 +169,7 @@ impl CompleteMultipartUpload {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CopyObject(
-    pub(crate) rt::Call<t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError>,
-);
+pub struct CopyObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CopyObject, t::CopyObjectRequest, t::CopyObjectOutput, e::CopyObjectError,
     op::COPY_OBJECT
@@ -265,13 +257,7 @@ impl CopyObject {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CreateBucket(
-    pub(crate) rt::Call<
-        t::CreateBucketRequest,
-        t::CreateBucketOutput,
-        e::CreateBucketError,
-    >,
-);
+pub struct CreateBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBucket, t::CreateBucketRequest, t::CreateBucketOutput, e::CreateBucketError,
     op::CREATE_BUCKET
@@ -319,13 +305,7 @@ impl CreateBucket {
 /// If you include an `AnnotationTableConfiguration` with an IAM role, the role must have a trust policy that allows the Amazon S3 metadata service to assume it, and a permissions policy that grants the actions needed to read annotations from your bucket. The following examples show a trust policy and a permissions policy that you can adapt for your bucket and account.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CreateBucketMetadataConfiguration(
-    pub(crate) rt::Call<
-        t::CreateBucketMetadataConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateBucketMetadataConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBucketMetadataConfiguration, t::CreateBucketMetadataConfigurationRequest,
     rt::Unit, rt::NoErrors, op::CREATE_BUCKET_METADATA_CONFIGURATION
@@ -366,13 +346,7 @@ impl CreateBucketMetadataConfiguration {
 /// - [GetBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CreateBucketMetadataTableConfiguration(
-    pub(crate) rt::Call<
-        t::CreateBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateBucketMetadataTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBucketMetadataTableConfiguration,
     t::CreateBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -445,13 +419,7 @@ impl CreateBucketMetadataTableConfiguration {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CreateMultipartUpload(
-    pub(crate) rt::Call<
-        t::CreateMultipartUploadRequest,
-        t::CreateMultipartUploadOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateMultipartUpload(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateMultipartUpload, t::CreateMultipartUploadRequest,
     t::CreateMultipartUploadOutput, rt::NoErrors, op::CREATE_MULTIPART_UPLOAD
@@ -529,13 +497,7 @@ impl CreateMultipartUpload {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct CreateSession(
-    pub(crate) rt::Call<
-        t::CreateSessionRequest,
-        t::CreateSessionOutput,
-        e::CreateSessionError,
-    >,
-);
+pub struct CreateSession(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSession, t::CreateSessionRequest, t::CreateSessionOutput,
     e::CreateSessionError, op::CREATE_SESSION

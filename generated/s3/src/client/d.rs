@@ -117,9 +117,7 @@ impl super::Client {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucket(
-    pub(crate) rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
@@ -144,13 +142,7 @@ impl DeleteBucket {
 /// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketAnalyticsConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketAnalyticsConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketAnalyticsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketAnalyticsConfiguration, t::DeleteBucketAnalyticsConfigurationRequest,
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_ANALYTICS_CONFIGURATION
@@ -178,9 +170,7 @@ impl DeleteBucketAnalyticsConfiguration {
 /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketCors(
-    pub(crate) rt::Call<t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketCors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketCors, t::DeleteBucketCorsRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_CORS
@@ -206,9 +196,7 @@ impl DeleteBucketCors {
 /// - [GetBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketEncryption(
-    pub(crate) rt::Call<t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketEncryption, t::DeleteBucketEncryptionRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_ENCRYPTION
@@ -236,13 +224,7 @@ impl DeleteBucketEncryption {
 /// - [ListBucketIntelligentTieringConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketIntelligentTieringConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketIntelligentTieringConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketIntelligentTieringConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketIntelligentTieringConfiguration,
     t::DeleteBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -280,13 +262,7 @@ impl DeleteBucketIntelligentTieringConfiguration {
 /// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketInventoryConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketInventoryConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketInventoryConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketInventoryConfiguration, t::DeleteBucketInventoryConfigurationRequest,
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_INVENTORY_CONFIGURATION
@@ -315,9 +291,7 @@ impl DeleteBucketInventoryConfiguration {
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketLifecycle(
-    pub(crate) rt::Call<t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketLifecycle(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketLifecycle, t::DeleteBucketLifecycleRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_LIFECYCLE
@@ -342,13 +316,7 @@ impl DeleteBucketLifecycle {
 /// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketMetadataConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketMetadataConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketMetadataConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketMetadataConfiguration, t::DeleteBucketMetadataConfigurationRequest,
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METADATA_CONFIGURATION
@@ -379,13 +347,7 @@ impl DeleteBucketMetadataConfiguration {
 /// - [GetBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketMetadataTableConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketMetadataTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketMetadataTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketMetadataTableConfiguration,
     t::DeleteBucketMetadataTableConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -419,13 +381,7 @@ impl DeleteBucketMetadataTableConfiguration {
 /// - [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketMetricsConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketMetricsConfiguration, t::DeleteBucketMetricsConfigurationRequest,
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_METRICS_CONFIGURATION
@@ -451,9 +407,7 @@ impl DeleteBucketMetricsConfiguration {
 /// - PutBucketOwnershipControls
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketOwnershipControls(
-    pub(crate) rt::Call<t::DeleteBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketOwnershipControls(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketOwnershipControls, t::DeleteBucketOwnershipControlsRequest, rt::Unit,
     rt::NoErrors, op::DELETE_BUCKET_OWNERSHIP_CONTROLS
@@ -481,9 +435,7 @@ impl DeleteBucketOwnershipControls {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketPolicy(
-    pub(crate) rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketPolicy, t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_POLICY
@@ -510,9 +462,7 @@ impl DeleteBucketPolicy {
 /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketReplication(
-    pub(crate) rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketReplication, t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_REPLICATION
@@ -535,9 +485,7 @@ impl DeleteBucketReplication {
 /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketTagging(
-    pub(crate) rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketTagging, t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_TAGGING
@@ -562,9 +510,7 @@ impl DeleteBucketTagging {
 /// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteBucketWebsite(
-    pub(crate) rt::Call<t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketWebsite(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketWebsite, t::DeleteBucketWebsiteRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_WEBSITE
@@ -607,9 +553,7 @@ impl DeleteBucketWebsite {
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
 ///
 /// **Note:** The `If-Match` header is supported for both general purpose and directory buckets. `IfMatchLastModifiedTime` and `IfMatchSize` is only supported for directory buckets.
-pub struct DeleteObject(
-    pub(crate) rt::Call<t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors>,
-);
+pub struct DeleteObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteObject, t::DeleteObjectRequest, t::DeleteObjectOutput, rt::NoErrors,
     op::DELETE_OBJECT
@@ -663,13 +607,7 @@ impl super::Client {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
-pub struct DeleteObjectAnnotation(
-    pub(crate) rt::Call<
-        t::DeleteObjectAnnotationRequest,
-        t::DeleteObjectAnnotationOutput,
-        e::DeleteObjectAnnotationError,
-    >,
-);
+pub struct DeleteObjectAnnotation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteObjectAnnotation, t::DeleteObjectAnnotationRequest,
     t::DeleteObjectAnnotationOutput, e::DeleteObjectAnnotationError,
@@ -700,13 +638,7 @@ impl DeleteObjectAnnotation {
 /// - [GetObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteObjectTagging(
-    pub(crate) rt::Call<
-        t::DeleteObjectTaggingRequest,
-        t::DeleteObjectTaggingOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteObjectTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteObjectTagging, t::DeleteObjectTaggingRequest, t::DeleteObjectTaggingOutput,
     rt::NoErrors, op::DELETE_OBJECT_TAGGING
@@ -751,9 +683,7 @@ impl DeleteObjectTagging {
 /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeleteObjects(
-    pub(crate) rt::Call<t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors>,
-);
+pub struct DeleteObjects(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteObjects, t::DeleteObjectsRequest, t::DeleteObjectsOutput, rt::NoErrors,
     op::DELETE_OBJECTS
@@ -781,9 +711,7 @@ impl DeleteObjects {
 /// - [GetBucketPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct DeletePublicAccessBlock(
-    pub(crate) rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeletePublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePublicAccessBlock, t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors,
     op::DELETE_PUBLIC_ACCESS_BLOCK

@@ -99,9 +99,7 @@ impl super::Client {
 /// The `GetBucketAbac` operation.
 ///
 /// Returns the attribute-based access control (ABAC) property of the general purpose bucket. If ABAC is enabled on your bucket, you can use tags on the bucket for access control. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-pub struct GetBucketAbac(
-    pub(crate) rt::Call<t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors>,
-);
+pub struct GetBucketAbac(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketAbac, t::GetBucketAbacRequest, t::GetBucketAbacOutput, rt::NoErrors,
     op::GET_BUCKET_ABAC
@@ -129,13 +127,7 @@ impl GetBucketAbac {
 /// - [PutBucketAccelerateConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAccelerateConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketAccelerateConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketAccelerateConfigurationRequest,
-        t::GetBucketAccelerateConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketAccelerateConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketAccelerateConfiguration, t::GetBucketAccelerateConfigurationRequest,
     t::GetBucketAccelerateConfigurationOutput, rt::NoErrors,
@@ -167,9 +159,7 @@ impl GetBucketAccelerateConfiguration {
 /// The following operations are related to `GetBucketAcl`:
 ///
 /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
-pub struct GetBucketAcl(
-    pub(crate) rt::Call<t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors>,
-);
+pub struct GetBucketAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketAcl, t::GetBucketAclRequest, t::GetBucketAclOutput, rt::NoErrors,
     op::GET_BUCKET_ACL
@@ -195,13 +185,7 @@ impl GetBucketAcl {
 /// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketAnalyticsConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketAnalyticsConfigurationRequest,
-        t::GetBucketAnalyticsConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketAnalyticsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketAnalyticsConfiguration, t::GetBucketAnalyticsConfigurationRequest,
     t::GetBucketAnalyticsConfigurationOutput, rt::NoErrors,
@@ -234,9 +218,7 @@ impl GetBucketAnalyticsConfiguration {
 /// - [DeleteBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketCors(
-    pub(crate) rt::Call<t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors>,
-);
+pub struct GetBucketCors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketCors, t::GetBucketCorsRequest, t::GetBucketCorsOutput, rt::NoErrors,
     op::GET_BUCKET_CORS
@@ -262,13 +244,7 @@ impl GetBucketCors {
 /// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketEncryption(
-    pub(crate) rt::Call<
-        t::GetBucketEncryptionRequest,
-        t::GetBucketEncryptionOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketEncryption, t::GetBucketEncryptionRequest, t::GetBucketEncryptionOutput,
     rt::NoErrors, op::GET_BUCKET_ENCRYPTION
@@ -296,13 +272,7 @@ impl GetBucketEncryption {
 /// - [ListBucketIntelligentTieringConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketIntelligentTieringConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketIntelligentTieringConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketIntelligentTieringConfigurationRequest,
-        t::GetBucketIntelligentTieringConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketIntelligentTieringConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketIntelligentTieringConfiguration,
     t::GetBucketIntelligentTieringConfigurationRequest,
@@ -337,13 +307,7 @@ impl GetBucketIntelligentTieringConfiguration {
 /// - [PutBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketInventoryConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketInventoryConfigurationRequest,
-        t::GetBucketInventoryConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketInventoryConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketInventoryConfiguration, t::GetBucketInventoryConfigurationRequest,
     t::GetBucketInventoryConfigurationOutput, rt::NoErrors,
@@ -379,13 +343,7 @@ impl GetBucketInventoryConfiguration {
 /// - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketLifecycle(
-    pub(crate) rt::Call<
-        t::GetBucketLifecycleRequest,
-        t::GetBucketLifecycleOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketLifecycle(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] GetBucketLifecycle, t::GetBucketLifecycleRequest,
     t::GetBucketLifecycleOutput, rt::NoErrors, op::GET_BUCKET_LIFECYCLE
@@ -420,13 +378,7 @@ impl GetBucketLifecycle {
 /// - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketLifecycleConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketLifecycleConfigurationRequest,
-        t::GetBucketLifecycleConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketLifecycleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketLifecycleConfiguration, t::GetBucketLifecycleConfigurationRequest,
     t::GetBucketLifecycleConfigurationOutput, rt::NoErrors,
@@ -458,13 +410,7 @@ impl GetBucketLifecycleConfiguration {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketLocation(
-    pub(crate) rt::Call<
-        t::GetBucketLocationRequest,
-        t::GetBucketLocationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketLocation, t::GetBucketLocationRequest, t::GetBucketLocationOutput,
     rt::NoErrors, op::GET_BUCKET_LOCATION
@@ -485,13 +431,7 @@ impl GetBucketLocation {
 /// - [PutBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLogging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketLogging(
-    pub(crate) rt::Call<
-        t::GetBucketLoggingRequest,
-        t::GetBucketLoggingOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketLogging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketLogging, t::GetBucketLoggingRequest, t::GetBucketLoggingOutput,
     rt::NoErrors, op::GET_BUCKET_LOGGING
@@ -516,13 +456,7 @@ impl GetBucketLogging {
 /// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketMetadataConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketMetadataConfigurationRequest,
-        t::GetBucketMetadataConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketMetadataConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketMetadataConfiguration, t::GetBucketMetadataConfigurationRequest,
     t::GetBucketMetadataConfigurationOutput, rt::NoErrors,
@@ -554,13 +488,7 @@ impl GetBucketMetadataConfiguration {
 /// - [DeleteBucketMetadataTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetadataTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketMetadataTableConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketMetadataTableConfigurationRequest,
-        t::GetBucketMetadataTableConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketMetadataTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketMetadataTableConfiguration, t::GetBucketMetadataTableConfigurationRequest,
     t::GetBucketMetadataTableConfigurationOutput, rt::NoErrors,
@@ -593,13 +521,7 @@ impl GetBucketMetadataTableConfiguration {
 /// - [Monitoring Metrics with Amazon CloudWatch](https://docs.aws.amazon.com/AmazonS3/latest/dev/cloudwatch-monitoring.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketMetricsConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketMetricsConfigurationRequest,
-        t::GetBucketMetricsConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketMetricsConfiguration, t::GetBucketMetricsConfigurationRequest,
     t::GetBucketMetricsConfigurationOutput, rt::NoErrors,
@@ -617,13 +539,7 @@ impl GetBucketMetricsConfiguration {
 /// **Note:** This operation is not supported for directory buckets.
 ///
 /// No longer used, see [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html).
-pub struct GetBucketNotification(
-    pub(crate) rt::Call<
-        t::GetBucketNotificationConfigurationRequest,
-        t::NotificationConfigurationDeprecated,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketNotification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] GetBucketNotification,
     t::GetBucketNotificationConfigurationRequest, t::NotificationConfigurationDeprecated,
@@ -740,13 +656,7 @@ impl super::Client {
 /// - [PutBucketNotification](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotification.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketNotificationConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketNotificationConfigurationRequest,
-        t::NotificationConfiguration,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketNotificationConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketNotificationConfiguration, t::GetBucketNotificationConfigurationRequest,
     t::NotificationConfiguration, rt::NoErrors, op::GET_BUCKET_NOTIFICATION_CONFIGURATION
@@ -778,13 +688,7 @@ impl GetBucketNotificationConfiguration {
 /// - DeleteBucketOwnershipControls
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketOwnershipControls(
-    pub(crate) rt::Call<
-        t::GetBucketOwnershipControlsRequest,
-        t::GetBucketOwnershipControlsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketOwnershipControls(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketOwnershipControls, t::GetBucketOwnershipControlsRequest,
     t::GetBucketOwnershipControlsOutput, rt::NoErrors, op::GET_BUCKET_OWNERSHIP_CONTROLS
@@ -812,13 +716,7 @@ impl GetBucketOwnershipControls {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketPolicy(
-    pub(crate) rt::Call<
-        t::GetBucketPolicyRequest,
-        t::GetBucketPolicyOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketPolicy, t::GetBucketPolicyRequest, t::GetBucketPolicyOutput, rt::NoErrors,
     op::GET_BUCKET_POLICY
@@ -843,13 +741,7 @@ impl GetBucketPolicy {
 /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketPolicyStatus(
-    pub(crate) rt::Call<
-        t::GetBucketPolicyStatusRequest,
-        t::GetBucketPolicyStatusOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketPolicyStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketPolicyStatus, t::GetBucketPolicyStatusRequest,
     t::GetBucketPolicyStatusOutput, rt::NoErrors, op::GET_BUCKET_POLICY_STATUS
@@ -880,13 +772,7 @@ impl GetBucketPolicyStatus {
 /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketReplication(
-    pub(crate) rt::Call<
-        t::GetBucketReplicationRequest,
-        t::GetBucketReplicationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketReplication, t::GetBucketReplicationRequest, t::GetBucketReplicationOutput,
     rt::NoErrors, op::GET_BUCKET_REPLICATION
@@ -906,13 +792,7 @@ impl GetBucketReplication {
 /// - [ListObjects](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketRequestPayment(
-    pub(crate) rt::Call<
-        t::GetBucketRequestPaymentRequest,
-        t::GetBucketRequestPaymentOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketRequestPayment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketRequestPayment, t::GetBucketRequestPaymentRequest,
     t::GetBucketRequestPaymentOutput, rt::NoErrors, op::GET_BUCKET_REQUEST_PAYMENT
@@ -940,13 +820,7 @@ impl GetBucketRequestPayment {
 /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketTagging(
-    pub(crate) rt::Call<
-        t::GetBucketTaggingRequest,
-        t::GetBucketTaggingOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketTagging, t::GetBucketTaggingRequest, t::GetBucketTaggingOutput,
     rt::NoErrors, op::GET_BUCKET_TAGGING
@@ -972,13 +846,7 @@ impl GetBucketTagging {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketVersioning(
-    pub(crate) rt::Call<
-        t::GetBucketVersioningRequest,
-        t::GetBucketVersioningOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketVersioning(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketVersioning, t::GetBucketVersioningRequest, t::GetBucketVersioningOutput,
     rt::NoErrors, op::GET_BUCKET_VERSIONING
@@ -1001,13 +869,7 @@ impl GetBucketVersioning {
 /// - [PutBucketWebsite](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketWebsite.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetBucketWebsite(
-    pub(crate) rt::Call<
-        t::GetBucketWebsiteRequest,
-        t::GetBucketWebsiteOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketWebsite(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketWebsite, t::GetBucketWebsiteRequest, t::GetBucketWebsiteOutput,
     rt::NoErrors, op::GET_BUCKET_WEBSITE
@@ -1050,9 +912,7 @@ impl GetBucketWebsite {
 /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObject(
-    pub(crate) rt::Call<t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError>,
-);
+pub struct GetObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObject, t::GetObjectRequest, t::GetObjectOutput, e::GetObjectError, op::GET_OBJECT
 );
@@ -1099,13 +959,7 @@ impl GetObject {
 /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectAcl(
-    pub(crate) rt::Call<
-        t::GetObjectAclRequest,
-        t::GetObjectAclOutput,
-        e::GetObjectAclError,
-    >,
-);
+pub struct GetObjectAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectAcl, t::GetObjectAclRequest, t::GetObjectAclOutput, e::GetObjectAclError,
     op::GET_OBJECT_ACL
@@ -1130,13 +984,7 @@ impl GetObjectAcl {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-pub struct GetObjectAnnotation(
-    pub(crate) rt::Call<
-        t::GetObjectAnnotationRequest,
-        t::GetObjectAnnotationOutput,
-        e::GetObjectAnnotationError,
-    >,
-);
+pub struct GetObjectAnnotation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectAnnotation, t::GetObjectAnnotationRequest, t::GetObjectAnnotationOutput,
     e::GetObjectAnnotationError, op::GET_OBJECT_ANNOTATION
@@ -1199,13 +1047,7 @@ impl GetObjectAnnotation {
 /// - [ListParts](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectAttributes(
-    pub(crate) rt::Call<
-        t::GetObjectAttributesRequest,
-        t::GetObjectAttributesOutput,
-        e::GetObjectAttributesError,
-    >,
-);
+pub struct GetObjectAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectAttributes, t::GetObjectAttributesRequest, t::GetObjectAttributesOutput,
     e::GetObjectAttributesError, op::GET_OBJECT_ATTRIBUTES
@@ -1239,13 +1081,7 @@ impl GetObjectAttributes {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectLegalHold(
-    pub(crate) rt::Call<
-        t::GetObjectLegalHoldRequest,
-        t::GetObjectLegalHoldOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetObjectLegalHold(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectLegalHold, t::GetObjectLegalHoldRequest, t::GetObjectLegalHoldOutput,
     rt::NoErrors, op::GET_OBJECT_LEGAL_HOLD
@@ -1268,13 +1104,7 @@ impl GetObjectLegalHold {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectLockConfiguration(
-    pub(crate) rt::Call<
-        t::GetObjectLockConfigurationRequest,
-        t::GetObjectLockConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetObjectLockConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectLockConfiguration, t::GetObjectLockConfigurationRequest,
     t::GetObjectLockConfigurationOutput, rt::NoErrors, op::GET_OBJECT_LOCK_CONFIGURATION
@@ -1298,13 +1128,7 @@ impl GetObjectLockConfiguration {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectRetention(
-    pub(crate) rt::Call<
-        t::GetObjectRetentionRequest,
-        t::GetObjectRetentionOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetObjectRetention(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectRetention, t::GetObjectRetentionRequest, t::GetObjectRetentionOutput,
     rt::NoErrors, op::GET_OBJECT_RETENTION
@@ -1352,13 +1176,7 @@ impl super::Client {
 /// - [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectTagging(
-    pub(crate) rt::Call<
-        t::GetObjectTaggingRequest,
-        t::GetObjectTaggingOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetObjectTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectTagging, t::GetObjectTaggingRequest, t::GetObjectTaggingOutput,
     rt::NoErrors, op::GET_OBJECT_TAGGING
@@ -1387,13 +1205,7 @@ impl GetObjectTagging {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetObjectTorrent(
-    pub(crate) rt::Call<
-        t::GetObjectTorrentRequest,
-        t::GetObjectTorrentOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetObjectTorrent(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetObjectTorrent, t::GetObjectTorrentRequest, t::GetObjectTorrentOutput,
     rt::NoErrors, op::GET_OBJECT_TORRENT
@@ -1422,13 +1234,7 @@ impl GetObjectTorrent {
 /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct GetPublicAccessBlock(
-    pub(crate) rt::Call<
-        t::GetPublicAccessBlockRequest,
-        t::GetPublicAccessBlockOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct GetPublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPublicAccessBlock, t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput,
     rt::NoErrors, op::GET_PUBLIC_ACCESS_BLOCK

@@ -31,9 +31,7 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`. **Note:** You must make requests for this API operation to the Zonal endpoint. These endpoints support virtual-hosted-style requests in the format `https://bucket-name.s3express-zone-id.region-code.amazonaws.com`. Path-style requests are not supported. For more information about endpoints in Availability Zones, see [Regional and Zonal endpoints for directory buckets in Availability Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/endpoint-directory-buckets-AZ.html) in the *Amazon S3 User Guide*. For more information about endpoints in Local Zones, see [Concepts for directory buckets in Local Zones](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-lzs-for-directory-buckets.html) in the *Amazon S3 User Guide*.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct HeadBucket(
-    pub(crate) rt::Call<t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError>,
-);
+pub struct HeadBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     HeadBucket, t::HeadBucketRequest, t::HeadBucketOutput, e::HeadBucketError,
     op::HEAD_BUCKET
@@ -88,9 +86,7 @@ impl HeadBucket {
 /// - [GetObjectAttributes](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct HeadObject(
-    pub(crate) rt::Call<t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError>,
-);
+pub struct HeadObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     HeadObject, t::HeadObjectRequest, t::HeadObjectOutput, e::HeadObjectError,
     op::HEAD_OBJECT

@@ -93,13 +93,7 @@ impl super::Client {
 /// - [PutBucketAnalyticsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketAnalyticsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListBucketAnalyticsConfigurations(
-    pub(crate) rt::Call<
-        t::ListBucketAnalyticsConfigurationsRequest,
-        t::ListBucketAnalyticsConfigurationsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListBucketAnalyticsConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBucketAnalyticsConfigurations, t::ListBucketAnalyticsConfigurationsRequest,
     t::ListBucketAnalyticsConfigurationsOutput, rt::NoErrors,
@@ -133,13 +127,7 @@ impl ListBucketAnalyticsConfigurations {
 /// - [GetBucketIntelligentTieringConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketIntelligentTieringConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListBucketIntelligentTieringConfigurations(
-    pub(crate) rt::Call<
-        t::ListBucketIntelligentTieringConfigurationsRequest,
-        t::ListBucketIntelligentTieringConfigurationsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListBucketIntelligentTieringConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBucketIntelligentTieringConfigurations,
     t::ListBucketIntelligentTieringConfigurationsRequest,
@@ -181,13 +169,7 @@ impl ListBucketIntelligentTieringConfigurations {
 /// - [PutBucketInventoryConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListBucketInventoryConfigurations(
-    pub(crate) rt::Call<
-        t::ListBucketInventoryConfigurationsRequest,
-        t::ListBucketInventoryConfigurationsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListBucketInventoryConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBucketInventoryConfigurations, t::ListBucketInventoryConfigurationsRequest,
     t::ListBucketInventoryConfigurationsOutput, rt::NoErrors,
@@ -224,13 +206,7 @@ impl ListBucketInventoryConfigurations {
 /// - [DeleteBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketMetricsConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListBucketMetricsConfigurations(
-    pub(crate) rt::Call<
-        t::ListBucketMetricsConfigurationsRequest,
-        t::ListBucketMetricsConfigurationsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListBucketMetricsConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBucketMetricsConfigurations, t::ListBucketMetricsConfigurationsRequest,
     t::ListBucketMetricsConfigurationsOutput, rt::NoErrors,
@@ -256,9 +232,7 @@ impl ListBucketMetricsConfigurations {
 /// **Important:** We strongly recommend using only paginated `ListBuckets` requests. Unpaginated `ListBuckets` requests are only supported for Amazon Web Services accounts set to the default general purpose bucket quota of 10,000. If you have an approved general purpose bucket quota above 10,000, you must send paginated `ListBuckets` requests to list your account’s buckets. All unpaginated `ListBuckets` requests will be rejected for Amazon Web Services accounts with a general purpose bucket quota greater than 10,000.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListBuckets(
-    pub(crate) rt::Call<t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors>,
-);
+pub struct ListBuckets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBuckets, t::ListBucketsRequest, t::ListBucketsOutput, rt::NoErrors,
     op::LIST_BUCKETS
@@ -294,13 +268,7 @@ impl ListBuckets {
 /// **Note:** The `BucketRegion` response element is not part of the `ListDirectoryBuckets` Response Syntax.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListDirectoryBuckets(
-    pub(crate) rt::Call<
-        t::ListDirectoryBucketsRequest,
-        t::ListDirectoryBucketsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListDirectoryBuckets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListDirectoryBuckets, t::ListDirectoryBucketsRequest, t::ListDirectoryBucketsOutput,
     rt::NoErrors, op::LIST_DIRECTORY_BUCKETS
@@ -355,13 +323,7 @@ impl ListDirectoryBuckets {
 /// - [AbortMultipartUpload](https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListMultipartUploads(
-    pub(crate) rt::Call<
-        t::ListMultipartUploadsRequest,
-        t::ListMultipartUploadsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListMultipartUploads(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMultipartUploads, t::ListMultipartUploadsRequest, t::ListMultipartUploadsOutput,
     rt::NoErrors, op::LIST_MULTIPART_UPLOADS
@@ -403,13 +365,7 @@ impl ListMultipartUploads {
 /// - [PutObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAnnotation.html)
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-pub struct ListObjectAnnotations(
-    pub(crate) rt::Call<
-        t::ListObjectAnnotationsRequest,
-        t::ListObjectAnnotationsOutput,
-        e::ListObjectAnnotationsError,
-    >,
-);
+pub struct ListObjectAnnotations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListObjectAnnotations, t::ListObjectAnnotationsRequest,
     t::ListObjectAnnotationsOutput, e::ListObjectAnnotationsError,
@@ -458,13 +414,7 @@ impl ListObjectAnnotations {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListObjectVersions(
-    pub(crate) rt::Call<
-        t::ListObjectVersionsRequest,
-        t::ListObjectVersionsOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct ListObjectVersions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListObjectVersions, t::ListObjectVersionsRequest, t::ListObjectVersionsOutput,
     rt::NoErrors, op::LIST_OBJECT_VERSIONS
@@ -515,9 +465,7 @@ impl ListObjectVersions {
 /// - [ListBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListObjects(
-    pub(crate) rt::Call<t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError>,
-);
+pub struct ListObjects(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListObjects, t::ListObjectsRequest, t::ListObjectsOutput, e::ListObjectsError,
     op::LIST_OBJECTS
@@ -573,13 +521,7 @@ impl ListObjects {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListObjectsV2(
-    pub(crate) rt::Call<
-        t::ListObjectsV2Request,
-        t::ListObjectsV2Output,
-        e::ListObjectsV2Error,
-    >,
-);
+pub struct ListObjectsV2(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListObjectsV2, t::ListObjectsV2Request, t::ListObjectsV2Output,
     e::ListObjectsV2Error, op::LIST_OBJECTS_V2
@@ -641,9 +583,7 @@ impl ListObjectsV2 {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct ListParts(
-    pub(crate) rt::Call<t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors>,
-);
+pub struct ListParts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListParts, t::ListPartsRequest, t::ListPartsOutput, rt::NoErrors, op::LIST_PARTS
 );

@@ -99,9 +99,7 @@ impl super::Client {
 /// The `PutBucketAbac` operation.
 ///
 /// Sets the attribute-based access control (ABAC) property of the general purpose bucket. You must have `s3:PutBucketABAC` permission to perform this action. When you enable ABAC, you can use tags for access control on your buckets. Additionally, when ABAC is enabled, you must use the [TagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_TagResource.html) and [UntagResource](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UntagResource.html) actions to manage tags on your buckets. You can nolonger use the [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html) and [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html) actions to tag your bucket. For more information, see [Enabling ABAC in general purpose buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/buckets-tagging-enable-abac.html).
-pub struct PutBucketAbac(
-    pub(crate) rt::Call<t::PutBucketAbacRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketAbac(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketAbac, t::PutBucketAbacRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ABAC
 );
@@ -139,13 +137,7 @@ impl PutBucketAbac {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketAccelerateConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketAccelerateConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketAccelerateConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketAccelerateConfiguration, t::PutBucketAccelerateConfigurationRequest,
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACCELERATE_CONFIGURATION
@@ -227,9 +219,7 @@ impl PutBucketAccelerateConfiguration {
 /// - [GetObjectAcl](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAcl.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketAcl(
-    pub(crate) rt::Call<t::PutBucketAclRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketAcl, t::PutBucketAclRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_ACL
 );
@@ -279,13 +269,7 @@ impl PutBucketAcl {
 /// - [ListBucketAnalyticsConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketAnalyticsConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketAnalyticsConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketAnalyticsConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketAnalyticsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketAnalyticsConfiguration, t::PutBucketAnalyticsConfigurationRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_ANALYTICS_CONFIGURATION
@@ -328,9 +312,7 @@ impl PutBucketAnalyticsConfiguration {
 /// - [RESTOPTIONSobject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketCors(
-    pub(crate) rt::Call<t::PutBucketCorsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketCors(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketCors, t::PutBucketCorsRequest, rt::Unit, rt::NoErrors, op::PUT_BUCKET_CORS
 );
@@ -374,9 +356,7 @@ impl PutBucketCors {
 /// - [DeleteBucketEncryption](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketEncryption(
-    pub(crate) rt::Call<t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketEncryption, t::PutBucketEncryptionRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_ENCRYPTION
@@ -420,13 +400,7 @@ impl PutBucketEncryption {
 /// - **HTTP 403 Forbidden Error**: *Cause:* You are not the owner of the specified bucket, or you do not have the `s3:PutIntelligentTieringConfiguration` bucket permission to set the configuration on the bucket.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketIntelligentTieringConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketIntelligentTieringConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketIntelligentTieringConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketIntelligentTieringConfiguration,
     t::PutBucketIntelligentTieringConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -476,13 +450,7 @@ impl PutBucketIntelligentTieringConfiguration {
 /// - [ListBucketInventoryConfigurations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBucketInventoryConfigurations.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketInventoryConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketInventoryConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketInventoryConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketInventoryConfiguration, t::PutBucketInventoryConfigurationRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_INVENTORY_CONFIGURATION
@@ -530,9 +498,7 @@ impl PutBucketInventoryConfiguration {
 ///   - [Managing Access Permissions to your Amazon S3 Resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-access-control.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketLifecycle(
-    pub(crate) rt::Call<t::PutBucketLifecycleRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketLifecycle(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] PutBucketLifecycle, t::PutBucketLifecycleRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE
@@ -572,13 +538,7 @@ impl PutBucketLifecycle {
 ///   - [DeleteBucketLifecycle](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketLifecycleConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketLifecycleConfigurationRequest,
-        t::PutBucketLifecycleConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketLifecycleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketLifecycleConfiguration, t::PutBucketLifecycleConfigurationRequest,
     t::PutBucketLifecycleConfigurationOutput, rt::NoErrors,
@@ -637,9 +597,7 @@ impl PutBucketLifecycleConfiguration {
 /// - [GetBucketLogging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketLogging(
-    pub(crate) rt::Call<t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketLogging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketLogging, t::PutBucketLoggingRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_LOGGING
@@ -681,9 +639,7 @@ impl PutBucketLogging {
 ///   - HTTP Status Code: HTTP 400 Bad Request
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketMetricsConfiguration(
-    pub(crate) rt::Call<t::PutBucketMetricsConfigurationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketMetricsConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketMetricsConfiguration, t::PutBucketMetricsConfigurationRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_METRICS_CONFIGURATION
@@ -704,9 +660,7 @@ impl PutBucketMetricsConfiguration {
 /// **Note:** This operation is not supported for directory buckets.
 ///
 /// No longer used, see the [PutBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) operation.
-pub struct PutBucketNotification(
-    pub(crate) rt::Call<t::PutBucketNotificationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketNotification(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] PutBucketNotification, t::PutBucketNotificationRequest,
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION
@@ -756,13 +710,7 @@ impl PutBucketNotification {
 /// - [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketNotificationConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketNotificationConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketNotificationConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketNotificationConfiguration, t::PutBucketNotificationConfigurationRequest,
     rt::Unit, rt::NoErrors, op::PUT_BUCKET_NOTIFICATION_CONFIGURATION
@@ -795,9 +743,7 @@ impl PutBucketNotificationConfiguration {
 /// - DeleteBucketOwnershipControls
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketOwnershipControls(
-    pub(crate) rt::Call<t::PutBucketOwnershipControlsRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketOwnershipControls(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketOwnershipControls, t::PutBucketOwnershipControlsRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_OWNERSHIP_CONTROLS
@@ -835,9 +781,7 @@ impl PutBucketOwnershipControls {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketPolicy(
-    pub(crate) rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketPolicy, t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_POLICY
@@ -944,9 +888,7 @@ impl super::Client {
 /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketReplication(
-    pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketReplication, t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_REPLICATION
@@ -976,9 +918,7 @@ impl PutBucketReplication {
 /// - [GetBucketRequestPayment](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketRequestPayment(
-    pub(crate) rt::Call<t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketRequestPayment(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketRequestPayment, t::PutBucketRequestPaymentRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_REQUEST_PAYMENT
@@ -1020,9 +960,7 @@ impl PutBucketRequestPayment {
 /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketTagging(
-    pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketTagging, t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_TAGGING
@@ -1063,9 +1001,7 @@ impl PutBucketTagging {
 /// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketVersioning(
-    pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketVersioning(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketVersioning, t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_VERSIONING
@@ -1122,9 +1058,7 @@ impl PutBucketVersioning {
 /// The maximum request length is limited to 128 KB.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutBucketWebsite(
-    pub(crate) rt::Call<t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketWebsite(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketWebsite, t::PutBucketWebsiteRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_WEBSITE
@@ -1179,9 +1113,7 @@ impl PutBucketWebsite {
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObject(
-    pub(crate) rt::Call<t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError>,
-);
+pub struct PutObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObject, t::PutObjectRequest, t::PutObjectOutput, e::PutObjectError, op::PUT_OBJECT
 );
@@ -1301,13 +1233,7 @@ impl PutObject {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObjectAcl(
-    pub(crate) rt::Call<
-        t::PutObjectAclRequest,
-        t::PutObjectAclOutput,
-        e::PutObjectAclError,
-    >,
-);
+pub struct PutObjectAcl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectAcl, t::PutObjectAclRequest, t::PutObjectAclOutput, e::PutObjectAclError,
     op::PUT_OBJECT_ACL
@@ -1347,13 +1273,7 @@ impl PutObjectAcl {
 /// - [GetObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAnnotation.html)
 /// - [ListObjectAnnotations](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectAnnotations.html)
 /// - [DeleteObjectAnnotation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectAnnotation.html)
-pub struct PutObjectAnnotation(
-    pub(crate) rt::Call<
-        t::PutObjectAnnotationRequest,
-        t::PutObjectAnnotationOutput,
-        e::PutObjectAnnotationError,
-    >,
-);
+pub struct PutObjectAnnotation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectAnnotation, t::PutObjectAnnotationRequest, t::PutObjectAnnotationOutput,
     e::PutObjectAnnotationError, op::PUT_OBJECT_ANNOTATION
@@ -1391,13 +1311,7 @@ impl PutObjectAnnotation {
 /// This functionality is not supported for Amazon S3 on Outposts.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObjectLegalHold(
-    pub(crate) rt::Call<
-        t::PutObjectLegalHoldRequest,
-        t::PutObjectLegalHoldOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct PutObjectLegalHold(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectLegalHold, t::PutObjectLegalHoldRequest, t::PutObjectLegalHoldOutput,
     rt::NoErrors, op::PUT_OBJECT_LEGAL_HOLD
@@ -1425,13 +1339,7 @@ impl PutObjectLegalHold {
 /// - You can enable Object Lock for new or existing buckets. For more information, see [Configuring Object Lock](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObjectLockConfiguration(
-    pub(crate) rt::Call<
-        t::PutObjectLockConfigurationRequest,
-        t::PutObjectLockConfigurationOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct PutObjectLockConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectLockConfiguration, t::PutObjectLockConfigurationRequest,
     t::PutObjectLockConfigurationOutput, rt::NoErrors, op::PUT_OBJECT_LOCK_CONFIGURATION
@@ -1464,13 +1372,7 @@ impl PutObjectLockConfiguration {
 /// This functionality is not supported for Amazon S3 on Outposts.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObjectRetention(
-    pub(crate) rt::Call<
-        t::PutObjectRetentionRequest,
-        t::PutObjectRetentionOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct PutObjectRetention(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectRetention, t::PutObjectRetentionRequest, t::PutObjectRetentionOutput,
     rt::NoErrors, op::PUT_OBJECT_RETENTION
@@ -1515,13 +1417,7 @@ impl PutObjectRetention {
 /// - [DeleteObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjectTagging.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutObjectTagging(
-    pub(crate) rt::Call<
-        t::PutObjectTaggingRequest,
-        t::PutObjectTaggingOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct PutObjectTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutObjectTagging, t::PutObjectTaggingRequest, t::PutObjectTaggingOutput,
     rt::NoErrors, op::PUT_OBJECT_TAGGING
@@ -1556,9 +1452,7 @@ impl PutObjectTagging {
 /// - [Using Amazon S3 Block Public Access](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct PutPublicAccessBlock(
-    pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutPublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutPublicAccessBlock, t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors,
     op::PUT_PUBLIC_ACCESS_BLOCK

@@ -31,13 +31,7 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `Bucket-name.s3express-zone-id.region-code.amazonaws.com`.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct RenameObject(
-    pub(crate) rt::Call<
-        t::RenameObjectRequest,
-        t::RenameObjectOutput,
-        e::RenameObjectError,
-    >,
-);
+pub struct RenameObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RenameObject, t::RenameObjectRequest, t::RenameObjectOutput, e::RenameObjectError,
     op::RENAME_OBJECT
@@ -99,13 +93,7 @@ impl RenameObject {
 /// - [GetBucketNotificationConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct RestoreObject(
-    pub(crate) rt::Call<
-        t::RestoreObjectRequest,
-        t::RestoreObjectOutput,
-        e::RestoreObjectError,
-    >,
-);
+pub struct RestoreObject(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreObject, t::RestoreObjectRequest, t::RestoreObjectOutput,
     e::RestoreObjectError, op::RESTORE_OBJECT

@@ -42,13 +42,7 @@ impl super::Client {
 /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct SelectObjectContent(
-    pub(crate) rt::Call<
-        t::SelectObjectContentRequest,
-        t::SelectObjectContentOutput,
-        rt::NoErrors,
-    >,
-);
+pub struct SelectObjectContent(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SelectObjectContent, t::SelectObjectContentRequest, t::SelectObjectContentOutput,
     rt::NoErrors, op::SELECT_OBJECT_CONTENT

@@ -58,13 +58,7 @@ impl super::Client {
 ///
 /// - [CreateBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketMetadataConfiguration.html)
 /// - [GetBucketMetadataConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketMetadataConfiguration.html)
-pub struct UpdateBucketMetadataAnnotationTableConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateBucketMetadataAnnotationTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateBucketMetadataAnnotationTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateBucketMetadataAnnotationTableConfiguration,
     t::UpdateBucketMetadataAnnotationTableConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -113,13 +107,7 @@ impl UpdateBucketMetadataAnnotationTableConfiguration {
 /// - [UpdateBucketMetadataJournalTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataJournalTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct UpdateBucketMetadataInventoryTableConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateBucketMetadataInventoryTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateBucketMetadataInventoryTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateBucketMetadataInventoryTableConfiguration,
     t::UpdateBucketMetadataInventoryTableConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -160,13 +148,7 @@ impl UpdateBucketMetadataInventoryTableConfiguration {
 /// - [UpdateBucketMetadataInventoryTableConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_UpdateBucketMetadataInventoryTableConfiguration.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct UpdateBucketMetadataJournalTableConfiguration(
-    pub(crate) rt::Call<
-        t::UpdateBucketMetadataJournalTableConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateBucketMetadataJournalTableConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateBucketMetadataJournalTableConfiguration,
     t::UpdateBucketMetadataJournalTableConfigurationRequest, rt::Unit, rt::NoErrors,
@@ -227,13 +209,7 @@ impl UpdateBucketMetadataJournalTableConfiguration {
 ///     - The bucket owner's account was approved to make `UpdateObjectEncryption` requests that use any Amazon Web Services KMS key in their organization, but the bucket owner's account isn't part of an organization in Organizations. Make sure that the bucket owner's account and the specified KMS key belong to the same organization, and then try again.
 ///     - The specified Amazon Web Services KMS key must be from the same organization in Organizations as the bucket. Specify a KMS key that belongs to the same organization as the bucket, and then try again.
 ///     - The encryption type for the specified object can’t be updated because that object is protected by S3 Object Lock. If the object has a governance-mode retention period or a legal hold, you must first remove the Object Lock status on the object before you issue your `UpdateObjectEncryption` request. You can't use the `UpdateObjectEncryption` operation with objects that have an Object Lock compliance mode retention period applied to them.
-pub struct UpdateObjectEncryption(
-    pub(crate) rt::Call<
-        t::UpdateObjectEncryptionRequest,
-        t::UpdateObjectEncryptionResponse,
-        e::UpdateObjectEncryptionError,
-    >,
-);
+pub struct UpdateObjectEncryption(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateObjectEncryption, t::UpdateObjectEncryptionRequest,
     t::UpdateObjectEncryptionResponse, e::UpdateObjectEncryptionError,
@@ -298,9 +274,7 @@ impl UpdateObjectEncryption {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct UploadPart(
-    pub(crate) rt::Call<t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors>,
-);
+pub struct UploadPart(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadPart, t::UploadPartRequest, t::UploadPartOutput, rt::NoErrors, op::UPLOAD_PART
 );
@@ -376,9 +350,7 @@ impl UploadPart {
 /// - [ListMultipartUploads](https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct UploadPartCopy(
-    pub(crate) rt::Call<t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors>,
-);
+pub struct UploadPartCopy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UploadPartCopy, t::UploadPartCopyRequest, t::UploadPartCopyOutput, rt::NoErrors,
     op::UPLOAD_PART_COPY

@@ -34,9 +34,7 @@ impl super::Client {
 /// For information on how to view and use these functions, see [Using Amazon Web Services built Lambda functions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-examples.html) in the *Amazon S3 User Guide*.
 ///
 /// **Important:** You must URL encode any signed header values that contain spaces. For example, if your header value is `my file.txt`, containing two spaces after `my`, you must URL encode this value to `my%20%20file.txt`.
-pub struct WriteGetObjectResponse(
-    pub(crate) rt::Call<t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct WriteGetObjectResponse(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     WriteGetObjectResponse, t::WriteGetObjectResponseRequest, rt::Unit, rt::NoErrors,
     op::WRITE_GET_OBJECT_RESPONSE

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Bucket` resource (identifiers: `name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Bucket(rt::Resource<t::Bucket>);
-impl ::core::fmt::Debug for Bucket {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Bucket(t::Bucket), BUCKET, load);
 static BUCKET: rt::ResourceSpec = rt::ResourceSpec {
     name: "Bucket",
     identifiers: &["Name"],
@@ -88,65 +84,10 @@ static BUCKET_OBJECTS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_OBJECTS_PAGINATOR),
 };
-impl rt::IsResource for Bucket {
-    type Data = t::Bucket;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Bucket>) -> Self {
-        Bucket(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Bucket> {
-        &self.0
-    }
-}
 impl Bucket {
     /// A `Bucket` with these identifiers, as boto3's `Bucket(...)`; no request is made.
     pub fn new(client: &crate::Client, name: impl Into<String>) -> Self {
         Bucket(rt::Resource::new(client.handle(), &BUCKET, vec![name.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Bucket>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Bucket>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Bucket>> {
-        self.0.loaded()
     }
     /// The `Name` identifier.
     #[inline]

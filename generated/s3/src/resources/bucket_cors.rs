@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `BucketCors` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct BucketCors(rt::Resource<t::GetBucketCorsOutput>);
-impl ::core::fmt::Debug for BucketCors {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(BucketCors(t::GetBucketCorsOutput), BUCKET_CORS, load);
 static BUCKET_CORS: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketCors",
     identifiers: &["BucketName"],
@@ -39,18 +35,6 @@ static BUCKET_CORS_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for BucketCors {
-    type Data = t::GetBucketCorsOutput;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET_CORS;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetBucketCorsOutput>) -> Self {
-        BucketCors(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetBucketCorsOutput> {
-        &self.0
-    }
-}
 impl BucketCors {
     /// A `BucketCors` with these identifiers, as boto3's `BucketCors(...)`; no request is made.
     pub fn new(client: &crate::Client, bucket_name: impl Into<String>) -> Self {
@@ -62,51 +46,6 @@ impl BucketCors {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetBucketCorsOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetBucketCorsOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetBucketCorsOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `BucketLifecycle` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct BucketLifecycle(rt::Resource<t::GetBucketLifecycleOutput>);
-impl ::core::fmt::Debug for BucketLifecycle {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    BucketLifecycle(t::GetBucketLifecycleOutput), BUCKET_LIFECYCLE, load
+);
 #[allow(deprecated)]
 static BUCKET_LIFECYCLE: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketLifecycle",
@@ -40,18 +38,6 @@ static BUCKET_LIFECYCLE_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for BucketLifecycle {
-    type Data = t::GetBucketLifecycleOutput;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET_LIFECYCLE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetBucketLifecycleOutput>) -> Self {
-        BucketLifecycle(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetBucketLifecycleOutput> {
-        &self.0
-    }
-}
 impl BucketLifecycle {
     /// A `BucketLifecycle` with these identifiers, as boto3's `BucketLifecycle(...)`; no request is made.
     pub fn new(client: &crate::Client, bucket_name: impl Into<String>) -> Self {
@@ -63,51 +49,6 @@ impl BucketLifecycle {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetBucketLifecycleOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetBucketLifecycleOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetBucketLifecycleOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -16,11 +16,10 @@ use tucuxi::codegen as rt;
 pub struct BucketLifecycleConfiguration(
     rt::Resource<t::GetBucketLifecycleConfigurationOutput>,
 );
-impl ::core::fmt::Debug for BucketLifecycleConfiguration {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    BucketLifecycleConfiguration(t::GetBucketLifecycleConfigurationOutput),
+    BUCKET_LIFECYCLE_CONFIGURATION, load
+);
 static BUCKET_LIFECYCLE_CONFIGURATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketLifecycleConfiguration",
     identifiers: &["BucketName"],
@@ -41,20 +40,6 @@ static BUCKET_LIFECYCLE_CONFIGURATION_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for BucketLifecycleConfiguration {
-    type Data = t::GetBucketLifecycleConfigurationOutput;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET_LIFECYCLE_CONFIGURATION;
-    #[inline]
-    fn from_resource(
-        resource: rt::Resource<t::GetBucketLifecycleConfigurationOutput>,
-    ) -> Self {
-        BucketLifecycleConfiguration(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetBucketLifecycleConfigurationOutput> {
-        &self.0
-    }
-}
 impl BucketLifecycleConfiguration {
     /// A `BucketLifecycleConfiguration` with these identifiers, as boto3's `BucketLifecycleConfiguration(...)`; no request is made.
     pub fn new(client: &crate::Client, bucket_name: impl Into<String>) -> Self {
@@ -66,56 +51,6 @@ impl BucketLifecycleConfiguration {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            ::std::sync::Arc<t::GetBucketLifecycleConfigurationOutput>,
-            rt::Error,
-        >,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetBucketLifecycleConfigurationOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(
-        &self,
-    ) -> Option<::std::sync::Arc<t::GetBucketLifecycleConfigurationOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `BucketLogging` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct BucketLogging(rt::Resource<t::GetBucketLoggingOutput>);
-impl ::core::fmt::Debug for BucketLogging {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(BucketLogging(t::GetBucketLoggingOutput), BUCKET_LOGGING, load);
 static BUCKET_LOGGING: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketLogging",
     identifiers: &["BucketName"],
@@ -35,18 +31,6 @@ static BUCKET_LOGGING_PUT: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("Bucket", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for BucketLogging {
-    type Data = t::GetBucketLoggingOutput;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET_LOGGING;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetBucketLoggingOutput>) -> Self {
-        BucketLogging(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetBucketLoggingOutput> {
-        &self.0
-    }
-}
 impl BucketLogging {
     /// A `BucketLogging` with these identifiers, as boto3's `BucketLogging(...)`; no request is made.
     pub fn new(client: &crate::Client, bucket_name: impl Into<String>) -> Self {
@@ -58,51 +42,6 @@ impl BucketLogging {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetBucketLoggingOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetBucketLoggingOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetBucketLoggingOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `BucketVersioning` resource (identifiers: `bucket_name`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct BucketVersioning(rt::Resource<t::GetBucketVersioningOutput>);
-impl ::core::fmt::Debug for BucketVersioning {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    BucketVersioning(t::GetBucketVersioningOutput), BUCKET_VERSIONING, load
+);
 static BUCKET_VERSIONING: rt::ResourceSpec = rt::ResourceSpec {
     name: "BucketVersioning",
     identifiers: &["BucketName"],
@@ -49,18 +47,6 @@ static BUCKET_VERSIONING_SUSPEND: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for BucketVersioning {
-    type Data = t::GetBucketVersioningOutput;
-    const SPEC: &'static rt::ResourceSpec = &BUCKET_VERSIONING;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetBucketVersioningOutput>) -> Self {
-        BucketVersioning(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetBucketVersioningOutput> {
-        &self.0
-    }
-}
 impl BucketVersioning {
     /// A `BucketVersioning` with these identifiers, as boto3's `BucketVersioning(...)`; no request is made.
     pub fn new(client: &crate::Client, bucket_name: impl Into<String>) -> Self {
@@ -72,51 +58,6 @@ impl BucketVersioning {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetBucketVersioningOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetBucketVersioningOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetBucketVersioningOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `MultipartUploadPart` resource (identifiers: `bucket_name`, `object_key`, `multipart_upload_id`, `part_number`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct MultipartUploadPart(rt::Resource<t::Part>);
-impl ::core::fmt::Debug for MultipartUploadPart {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(MultipartUploadPart(t::Part), MULTIPART_UPLOAD_PART, load);
 static MULTIPART_UPLOAD_PART: rt::ResourceSpec = rt::ResourceSpec {
     name: "MultipartUploadPart",
     identifiers: &["BucketName", "ObjectKey", "MultipartUploadId", "PartNumber"],
@@ -42,18 +38,6 @@ static MULTIPART_UPLOAD_PART_UPLOAD: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for MultipartUploadPart {
-    type Data = t::Part;
-    const SPEC: &'static rt::ResourceSpec = &MULTIPART_UPLOAD_PART;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Part>) -> Self {
-        MultipartUploadPart(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Part> {
-        &self.0
-    }
-}
 impl MultipartUploadPart {
     /// A `MultipartUploadPart` with these identifiers, as boto3's `MultipartUploadPart(...)`; no request is made.
     pub fn new(
@@ -74,49 +58,6 @@ impl MultipartUploadPart {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Part>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Part>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Part>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Object` resource (identifiers: `bucket_name`, `key`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Object(rt::Resource<t::HeadObjectOutput>);
-impl ::core::fmt::Debug for Object {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Object(t::HeadObjectOutput), OBJECT, load);
 static OBJECT: rt::ResourceSpec = rt::ResourceSpec {
     name: "Object",
     identifiers: &["BucketName", "Key"],
@@ -89,18 +85,6 @@ static OBJECT_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Delete.Objects[].Key", rt::Source::Identifier(1usize)),
     ],
 };
-impl rt::IsResource for Object {
-    type Data = t::HeadObjectOutput;
-    const SPEC: &'static rt::ResourceSpec = &OBJECT;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::HeadObjectOutput>) -> Self {
-        Object(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::HeadObjectOutput> {
-        &self.0
-    }
-}
 impl Object {
     /// A `Object` with these identifiers, as boto3's `Object(...)`; no request is made.
     pub fn new(
@@ -116,51 +100,6 @@ impl Object {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::HeadObjectOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::HeadObjectOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::HeadObjectOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ObjectAcl` resource (identifiers: `bucket_name`, `object_key`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ObjectAcl(rt::Resource<t::GetObjectAclOutput>);
-impl ::core::fmt::Debug for ObjectAcl {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ObjectAcl(t::GetObjectAclOutput), OBJECT_ACL, load);
 static OBJECT_ACL: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectAcl",
     identifiers: &["BucketName", "ObjectKey"],
@@ -41,18 +37,6 @@ static OBJECT_ACL_PUT: rt::ActionSpec = rt::ActionSpec {
     ],
     resource: None,
 };
-impl rt::IsResource for ObjectAcl {
-    type Data = t::GetObjectAclOutput;
-    const SPEC: &'static rt::ResourceSpec = &OBJECT_ACL;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetObjectAclOutput>) -> Self {
-        ObjectAcl(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetObjectAclOutput> {
-        &self.0
-    }
-}
 impl ObjectAcl {
     /// A `ObjectAcl` with these identifiers, as boto3's `ObjectAcl(...)`; no request is made.
     pub fn new(
@@ -68,51 +52,6 @@ impl ObjectAcl {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetObjectAclOutput>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetObjectAclOutput>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetObjectAclOutput>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

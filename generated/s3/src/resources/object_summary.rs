@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ObjectSummary` resource (identifiers: `bucket_name`, `key`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ObjectSummary(rt::Resource<t::Object>);
-impl ::core::fmt::Debug for ObjectSummary {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ObjectSummary(t::Object), OBJECT_SUMMARY, load);
 static OBJECT_SUMMARY: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectSummary",
     identifiers: &["BucketName", "Key"],
@@ -79,18 +75,6 @@ static OBJECT_SUMMARY_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Delete.Objects[].Key", rt::Source::Identifier(1usize)),
     ],
 };
-impl rt::IsResource for ObjectSummary {
-    type Data = t::Object;
-    const SPEC: &'static rt::ResourceSpec = &OBJECT_SUMMARY;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Object>) -> Self {
-        ObjectSummary(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Object> {
-        &self.0
-    }
-}
 impl ObjectSummary {
     /// A `ObjectSummary` with these identifiers, as boto3's `ObjectSummary(...)`; no request is made.
     pub fn new(
@@ -106,49 +90,6 @@ impl ObjectSummary {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Object>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Object>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Object>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `ObjectVersion` resource (identifiers: `bucket_name`, `object_key`, `id`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct ObjectVersion(rt::Resource<t::ObjectVersion>);
-impl ::core::fmt::Debug for ObjectVersion {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(ObjectVersion(t::ObjectVersion), OBJECT_VERSION, load);
 static OBJECT_VERSION: rt::ResourceSpec = rt::ResourceSpec {
     name: "ObjectVersion",
     identifiers: &["BucketName", "ObjectKey", "Id"],
@@ -55,18 +51,6 @@ static OBJECT_VERSION_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Delete.Objects[*].VersionId", rt::Source::Identifier(2usize)),
     ],
 };
-impl rt::IsResource for ObjectVersion {
-    type Data = t::ObjectVersion;
-    const SPEC: &'static rt::ResourceSpec = &OBJECT_VERSION;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::ObjectVersion>) -> Self {
-        ObjectVersion(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::ObjectVersion> {
-        &self.0
-    }
-}
 impl ObjectVersion {
     /// A `ObjectVersion` with these identifiers, as boto3's `ObjectVersion(...)`; no request is made.
     pub fn new(
@@ -83,51 +67,6 @@ impl ObjectVersion {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::ObjectVersion>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::ObjectVersion>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::ObjectVersion>> {
-        self.0.loaded()
     }
     /// The `BucketName` identifier.
     #[inline]

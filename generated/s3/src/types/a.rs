@@ -9,11 +9,7 @@ pub struct AbacStatus {
     /// The ABAC status of the general purpose bucket.
     pub status: Option<BucketAbacStatus>,
 }
-rt::structure!(AbacStatus, ABAC_STATUS, 0 => status);
-pub static ABAC_STATUS: rt::Schema = rt::Schema::structure(
-    "AbacStatus",
-    &[rt::m("Status", &rt::ENUM)],
-);
+rt::structure!(AbacStatus, ABAC_STATUS, [status[0] = rt::m("Status", &rt::ENUM)]);
 /// Specifies the days since the initiation of an incomplete multipart upload that Amazon S3 will wait before permanently removing all parts of the upload. For more information, see [Aborting Incomplete Multipart Uploads Using a Bucket Lifecycle Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/mpuoverview.html#mpu-abort-incomplete-mpu-lifecycle-config) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortIncompleteMultipartUpload {
@@ -21,12 +17,8 @@ pub struct AbortIncompleteMultipartUpload {
     pub days_after_initiation: Option<i32>,
 }
 rt::structure!(
-    AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD, 0 =>
-    days_after_initiation
-);
-pub static ABORT_INCOMPLETE_MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
-    "AbortIncompleteMultipartUpload",
-    &[rt::m("DaysAfterInitiation", &rt::INTEGER)],
+    AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD,
+    [days_after_initiation[0] = rt::m("DaysAfterInitiation", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadOutput {
@@ -39,15 +31,9 @@ pub struct AbortMultipartUploadOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    AbortMultipartUploadOutput, ABORT_MULTIPART_UPLOAD_OUTPUT, 0 => request_charged, 1 =>
-    version_id
-);
-pub static ABORT_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "AbortMultipartUploadOutput",
-    &[
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    AbortMultipartUploadOutput, ABORT_MULTIPART_UPLOAD_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
+    version_id[1] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AbortMultipartUploadRequest {
@@ -74,30 +60,16 @@ pub struct AbortMultipartUploadRequest {
     pub if_match_initiated_time: Option<rt::DateTime>,
 }
 rt::structure!(
-    AbortMultipartUploadRequest, ABORT_MULTIPART_UPLOAD_REQUEST, 0 => bucket, 1 => key, 2
-    => upload_id, 3 => request_payer, 4 => expected_bucket_owner, 5 =>
-    if_match_initiated_time
-);
-pub static ABORT_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
-    "AbortMultipartUploadRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("IfMatchInitiatedTime", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-if-match-initiated-time")
-            .ts(rt::TimestampFormat::HttpDate),
-    ],
+    AbortMultipartUploadRequest, ABORT_MULTIPART_UPLOAD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), upload_id[2] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), request_payer[3] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), if_match_initiated_time[5] =
+    rt::m("IfMatchInitiatedTime", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-if-match-initiated-time").ts(rt::TimestampFormat::HttpDate)]
 );
 /// Configures the transfer acceleration state for an Amazon S3 bucket. For more information, see [Amazon S3 Transfer Acceleration](https://docs.aws.amazon.com/AmazonS3/latest/dev/transfer-acceleration.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -105,10 +77,9 @@ pub struct AccelerateConfiguration {
     /// Specifies the transfer acceleration status of the bucket.
     pub status: Option<BucketAccelerateStatus>,
 }
-rt::structure!(AccelerateConfiguration, ACCELERATE_CONFIGURATION, 0 => status);
-pub static ACCELERATE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AccelerateConfiguration",
-    &[rt::m("Status", &rt::ENUM)],
+rt::structure!(
+    AccelerateConfiguration, ACCELERATE_CONFIGURATION, [status[0] = rt::m("Status",
+    &rt::ENUM)]
 );
 /// Contains the elements that set the ACL permissions for an object per grantee.
 #[derive(Clone, Default, PartialEq)]
@@ -118,10 +89,9 @@ pub struct AccessControlPolicy {
     /// Container for the bucket owner's display name and ID.
     pub owner: Option<Owner>,
 }
-rt::structure!(AccessControlPolicy, ACCESS_CONTROL_POLICY, 0 => grants, 1 => owner);
-pub static ACCESS_CONTROL_POLICY: rt::Schema = rt::Schema::structure(
-    "AccessControlPolicy",
-    &[rt::m("Grants", &GRANTS).named("AccessControlList"), rt::m("Owner", &OWNER)],
+rt::structure!(
+    AccessControlPolicy, ACCESS_CONTROL_POLICY, [grants[0] = rt::m("Grants", &GRANTS)
+    .named("AccessControlList"), owner[1] = rt::m("Owner", &OWNER)]
 );
 /// A container for information about access control for replicas.
 #[derive(Clone, Default, PartialEq)]
@@ -129,17 +99,16 @@ pub struct AccessControlTranslation {
     /// Specifies the replica ownership. For default and valid values, see [PUT bucket replication](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTreplication.html) in the *Amazon S3 API Reference*.
     pub owner: OwnerOverride,
 }
-rt::structure!(AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, 0 => owner);
-pub static ACCESS_CONTROL_TRANSLATION: rt::Schema = rt::Schema::structure(
-    "AccessControlTranslation",
-    &[rt::m("Owner", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner[0] = rt::m("Owner",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// You might receive this error for several reasons. For details, see the description of this API operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct AccessDenied {}
-rt::structure!(AccessDenied, ACCESS_DENIED);
-pub static ACCESS_DENIED: rt::Schema = rt::Schema::structure("AccessDenied", &[])
-    .error(&rt::ErrorTraits::new(403u16, false));
+rt::structure!(
+    AccessDenied, ACCESS_DENIED, [].error(&rt::ErrorTraits::new(403u16, false))
+);
 pub static ALLOWED_HEADERS: rt::Schema = rt::Schema::list(
         "AllowedHeaders",
         &[rt::m("member", &rt::STRING)],
@@ -163,13 +132,9 @@ pub struct AnalyticsAndOperator {
     /// The list of tags to use when evaluating an AND predicate.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(AnalyticsAndOperator, ANALYTICS_AND_OPERATOR, 0 => prefix, 1 => tags);
-pub static ANALYTICS_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "AnalyticsAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-    ],
+rt::structure!(
+    AnalyticsAndOperator, ANALYTICS_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED)]
 );
 /// Specifies the configuration and any analyses for the analytics filter of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -182,16 +147,10 @@ pub struct AnalyticsConfiguration {
     pub storage_class_analysis: StorageClassAnalysis,
 }
 rt::structure!(
-    AnalyticsConfiguration, ANALYTICS_CONFIGURATION, 0 => id, 1 => filter, 2 =>
-    storage_class_analysis
-);
-pub static ANALYTICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AnalyticsConfiguration",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filter", &ANALYTICS_FILTER),
-        rt::m("StorageClassAnalysis", &STORAGE_CLASS_ANALYSIS).flags(rt::REQUIRED),
-    ],
+    AnalyticsConfiguration, ANALYTICS_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), filter[1] = rt::m("Filter", &ANALYTICS_FILTER),
+    storage_class_analysis[2] = rt::m("StorageClassAnalysis", &STORAGE_CLASS_ANALYSIS)
+    .flags(rt::REQUIRED)]
 );
 pub static ANALYTICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "AnalyticsConfigurationList",
@@ -205,11 +164,8 @@ pub struct AnalyticsExportDestination {
     pub s3_bucket_destination: AnalyticsS3BucketDestination,
 }
 rt::structure!(
-    AnalyticsExportDestination, ANALYTICS_EXPORT_DESTINATION, 0 => s3_bucket_destination
-);
-pub static ANALYTICS_EXPORT_DESTINATION: rt::Schema = rt::Schema::structure(
-    "AnalyticsExportDestination",
-    &[rt::m("S3BucketDestination", &ANALYTICS_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)],
+    AnalyticsExportDestination, ANALYTICS_EXPORT_DESTINATION, [s3_bucket_destination[0] =
+    rt::m("S3BucketDestination", &ANALYTICS_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)]
 );
 /// The filter used to describe a set of objects for analyses. A filter must have exactly one prefix, one tag, or one conjunction (AnalyticsAndOperator). If no filter is provided, all objects will be considered in any analysis.
 #[derive(Clone, Default, PartialEq)]
@@ -221,14 +177,9 @@ pub struct AnalyticsFilter {
     /// A conjunction (logical AND) of predicates, which is used in evaluating an analytics filter. The operator must have at least two predicates.
     pub and: Option<AnalyticsAndOperator>,
 }
-rt::structure!(AnalyticsFilter, ANALYTICS_FILTER, 0 => prefix, 1 => tag, 2 => and);
-pub static ANALYTICS_FILTER: rt::Schema = rt::Schema::structure(
-    "AnalyticsFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("And", &ANALYTICS_AND_OPERATOR),
-    ],
+rt::structure!(
+    AnalyticsFilter, ANALYTICS_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING), tag[1]
+    = rt::m("Tag", &TAG), and[2] = rt::m("And", &ANALYTICS_AND_OPERATOR)]
 );
 /// Contains information about where to publish the analytics results.
 #[derive(Clone, Default, PartialEq)]
@@ -245,17 +196,10 @@ pub struct AnalyticsS3BucketDestination {
     pub prefix: Option<String>,
 }
 rt::structure!(
-    AnalyticsS3BucketDestination, ANALYTICS_S3_BUCKET_DESTINATION, 0 => format, 1 =>
-    bucket_account_id, 2 => bucket, 3 => prefix
-);
-pub static ANALYTICS_S3_BUCKET_DESTINATION: rt::Schema = rt::Schema::structure(
-    "AnalyticsS3BucketDestination",
-    &[
-        rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("BucketAccountId", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING),
-    ],
+    AnalyticsS3BucketDestination, ANALYTICS_S3_BUCKET_DESTINATION, [format[0] =
+    rt::m("Format", &rt::ENUM).flags(rt::REQUIRED), bucket_account_id[1] =
+    rt::m("BucketAccountId", &rt::STRING), bucket[2] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), prefix[3] = rt::m("Prefix", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum AnalyticsS3ExportFileFormat { Csv = "CSV" }
@@ -283,29 +227,20 @@ pub struct AnnotationEntry {
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
-    AnnotationEntry, ANNOTATION_ENTRY, 0 => annotation_name, 1 => last_modified, 2 =>
-    e_tag, 3 => checksum_algorithm, 4 => size, 5 => replication_status
-);
-pub static ANNOTATION_ENTRY: rt::Schema = rt::Schema::structure(
-    "AnnotationEntry",
-    &[
-        rt::m("AnnotationName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("LastModified", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("ETag", &rt::STRING),
-        rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
-        rt::m("Size", &rt::LONG).flags(rt::REQUIRED),
-        rt::m("ReplicationStatus", &rt::ENUM),
-    ],
+    AnnotationEntry, ANNOTATION_ENTRY, [annotation_name[0] = rt::m("AnnotationName",
+    &rt::STRING).flags(rt::REQUIRED), last_modified[1] = rt::m("LastModified",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), e_tag[2] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[3] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST), size[4]
+    = rt::m("Size", &rt::LONG).flags(rt::REQUIRED), replication_status[5] =
+    rt::m("ReplicationStatus", &rt::ENUM)]
 );
 /// The request would exceed the maximum number of annotations allowed per object.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationLimitExceeded {}
-rt::structure!(AnnotationLimitExceeded, ANNOTATION_LIMIT_EXCEEDED);
-pub static ANNOTATION_LIMIT_EXCEEDED: rt::Schema = rt::Schema::structure(
-        "AnnotationLimitExceeded",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    AnnotationLimitExceeded, ANNOTATION_LIMIT_EXCEEDED, []
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 pub static ANNOTATION_LIST: rt::Schema = rt::Schema::list(
     "AnnotationList",
     &[rt::m("member", &ANNOTATION_ENTRY).named("AnnotationEntry")],
@@ -313,12 +248,10 @@ pub static ANNOTATION_LIST: rt::Schema = rt::Schema::list(
 /// The annotation name exceeds 512 bytes.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationNameTooLong {}
-rt::structure!(AnnotationNameTooLong, ANNOTATION_NAME_TOO_LONG);
-pub static ANNOTATION_NAME_TOO_LONG: rt::Schema = rt::Schema::structure(
-        "AnnotationNameTooLong",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    AnnotationNameTooLong, ANNOTATION_NAME_TOO_LONG, []
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// Specifies the configuration for the annotation table associated with a bucket's Amazon S3 Metadata configuration. The annotation table is an Iceberg table that records annotation events for objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
 pub struct AnnotationTableConfiguration {
@@ -329,16 +262,10 @@ pub struct AnnotationTableConfiguration {
     pub role: Option<String>,
 }
 rt::structure!(
-    AnnotationTableConfiguration, ANNOTATION_TABLE_CONFIGURATION, 0 =>
-    configuration_state, 1 => encryption_configuration, 2 => role
-);
-pub static ANNOTATION_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AnnotationTableConfiguration",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
-        rt::m("Role", &rt::STRING),
-    ],
+    AnnotationTableConfiguration, ANNOTATION_TABLE_CONFIGURATION, [configuration_state[0]
+    = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role[2] = rt::m("Role", &rt::STRING)]
 );
 /// Contains the current state of the annotation table associated with a bucket's Amazon S3 Metadata configuration, including its provisioning status and identifiers.
 #[derive(Clone, Default, PartialEq)]
@@ -356,20 +283,11 @@ pub struct AnnotationTableConfigurationResult {
     pub role: Option<String>,
 }
 rt::structure!(
-    AnnotationTableConfigurationResult, ANNOTATION_TABLE_CONFIGURATION_RESULT, 0 =>
-    configuration_state, 1 => table_status, 2 => error, 3 => table_name, 4 => table_arn,
-    5 => role
-);
-pub static ANNOTATION_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "AnnotationTableConfigurationResult",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TableStatus", &rt::STRING),
-        rt::m("Error", &ERROR_DETAILS),
-        rt::m("TableName", &rt::STRING),
-        rt::m("TableArn", &rt::STRING),
-        rt::m("Role", &rt::STRING),
-    ],
+    AnnotationTableConfigurationResult, ANNOTATION_TABLE_CONFIGURATION_RESULT,
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    table_status[1] = rt::m("TableStatus", &rt::STRING), error[2] = rt::m("Error",
+    &ERROR_DETAILS), table_name[3] = rt::m("TableName", &rt::STRING), table_arn[4] =
+    rt::m("TableArn", &rt::STRING), role[5] = rt::m("Role", &rt::STRING)]
 );
 /// Specifies updates to apply to the annotation table configuration. Used as the request body for `UpdateBucketMetadataAnnotationTableConfiguration`.
 #[derive(Clone, Default, PartialEq)]
@@ -381,16 +299,10 @@ pub struct AnnotationTableConfigurationUpdates {
     pub role: Option<String>,
 }
 rt::structure!(
-    AnnotationTableConfigurationUpdates, ANNOTATION_TABLE_CONFIGURATION_UPDATES, 0 =>
-    configuration_state, 1 => encryption_configuration, 2 => role
-);
-pub static ANNOTATION_TABLE_CONFIGURATION_UPDATES: rt::Schema = rt::Schema::structure(
-    "AnnotationTableConfigurationUpdates",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
-        rt::m("Role", &rt::STRING),
-    ],
+    AnnotationTableConfigurationUpdates, ANNOTATION_TABLE_CONFIGURATION_UPDATES,
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION), role[2] = rt::m("Role", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ArchiveStatus { ArchiveAccess = "ARCHIVE_ACCESS", DeepArchiveAccess =

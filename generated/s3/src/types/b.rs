@@ -18,10 +18,9 @@ pub struct BlockedEncryptionTypes {
     /// **Note:** Currently, this parameter only supports blocking or unblocking server side encryption with customer-provided keys (SSE-C). For more information about SSE-C, see [Using server-side encryption with customer-provided keys (SSE-C)](https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html).
     pub encryption_type: Option<Vec<EncryptionType>>,
 }
-rt::structure!(BlockedEncryptionTypes, BLOCKED_ENCRYPTION_TYPES, 0 => encryption_type);
-pub static BLOCKED_ENCRYPTION_TYPES: rt::Schema = rt::Schema::structure(
-    "BlockedEncryptionTypes",
-    &[rt::m("EncryptionType", &ENCRYPTION_TYPE_LIST)],
+rt::structure!(
+    BlockedEncryptionTypes, BLOCKED_ENCRYPTION_TYPES, [encryption_type[0] =
+    rt::m("EncryptionType", &ENCRYPTION_TYPE_LIST)]
 );
 /// In terms of implementation, a Bucket is a resource.
 #[derive(Clone, Default, PartialEq)]
@@ -38,16 +37,9 @@ pub struct Bucket {
     pub bucket_arn: Option<String>,
 }
 rt::structure!(
-    Bucket, BUCKET, 0 => name, 1 => creation_date, 2 => bucket_region, 3 => bucket_arn
-);
-pub static BUCKET: rt::Schema = rt::Schema::structure(
-    "Bucket",
-    &[
-        rt::m("Name", &rt::STRING),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-        rt::m("BucketRegion", &rt::STRING),
-        rt::m("BucketArn", &rt::STRING).min(1.0),
-    ],
+    Bucket, BUCKET, [name[0] = rt::m("Name", &rt::STRING), creation_date[1] =
+    rt::m("CreationDate", &rt::TIMESTAMP), bucket_region[2] = rt::m("BucketRegion",
+    &rt::STRING), bucket_arn[3] = rt::m("BucketArn", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum BucketAbacStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -58,21 +50,17 @@ rt::string_enum! {
 /// The requested bucket name is not available. The bucket namespace is shared by all users of the system. Select a different name and try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyExists {}
-rt::structure!(BucketAlreadyExists, BUCKET_ALREADY_EXISTS);
-pub static BUCKET_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "BucketAlreadyExists",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    BucketAlreadyExists, BUCKET_ALREADY_EXISTS, [].error(&rt::ErrorTraits::new(409u16,
+    false))
+);
 /// The bucket you tried to create already exists, and you own it. Amazon S3 returns this error in all Amazon Web Services Regions except in the North Virginia Region. For legacy compatibility, if you re-create an existing bucket that you already own in the North Virginia Region, Amazon S3 returns 200 OK and resets the bucket access control lists (ACLs).
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {}
-rt::structure!(BucketAlreadyOwnedByYou, BUCKET_ALREADY_OWNED_BY_YOU);
-pub static BUCKET_ALREADY_OWNED_BY_YOU: rt::Schema = rt::Schema::structure(
-        "BucketAlreadyOwnedByYou",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(409u16, false));
+rt::structure!(
+    BucketAlreadyOwnedByYou, BUCKET_ALREADY_OWNED_BY_YOU, []
+    .error(&rt::ErrorTraits::new(409u16, false))
+);
 rt::string_enum! {
     pub enum BucketCannedAcl { Private = "private", PublicRead = "public-read",
     PublicReadWrite = "public-read-write", AuthenticatedRead = "authenticated-read" }
@@ -87,10 +75,9 @@ pub struct BucketInfo {
     /// The type of bucket.
     pub type_: Option<BucketType>,
 }
-rt::structure!(BucketInfo, BUCKET_INFO, 0 => data_redundancy, 1 => type_);
-pub static BUCKET_INFO: rt::Schema = rt::Schema::structure(
-    "BucketInfo",
-    &[rt::m("DataRedundancy", &rt::ENUM), rt::m("Type", &rt::ENUM)],
+rt::structure!(
+    BucketInfo, BUCKET_INFO, [data_redundancy[0] = rt::m("DataRedundancy", &rt::ENUM),
+    type_[1] = rt::m("Type", &rt::ENUM)]
 );
 /// Specifies the lifecycle configuration for objects in an Amazon S3 bucket. For more information, see [Object Lifecycle Management](https://docs.aws.amazon.com/AmazonS3/latest/dev/object-lifecycle-mgmt.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -98,10 +85,9 @@ pub struct BucketLifecycleConfiguration {
     /// A lifecycle rule for individual objects in an Amazon S3 bucket.
     pub rules: Vec<LifecycleRule>,
 }
-rt::structure!(BucketLifecycleConfiguration, BUCKET_LIFECYCLE_CONFIGURATION, 0 => rules);
-pub static BUCKET_LIFECYCLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "BucketLifecycleConfiguration",
-    &[rt::m("Rules", &LIFECYCLE_RULES).named("Rule").flags(rt::REQUIRED)],
+rt::structure!(
+    BucketLifecycleConfiguration, BUCKET_LIFECYCLE_CONFIGURATION, [rules[0] =
+    rt::m("Rules", &LIFECYCLE_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum BucketLocationConstraint { AfSouth1 = "af-south-1", ApEast1 = "ap-east-1",
@@ -124,10 +110,9 @@ rt::string_enum! {
 pub struct BucketLoggingStatus {
     pub logging_enabled: Option<LoggingEnabled>,
 }
-rt::structure!(BucketLoggingStatus, BUCKET_LOGGING_STATUS, 0 => logging_enabled);
-pub static BUCKET_LOGGING_STATUS: rt::Schema = rt::Schema::structure(
-    "BucketLoggingStatus",
-    &[rt::m("LoggingEnabled", &LOGGING_ENABLED)],
+rt::structure!(
+    BucketLoggingStatus, BUCKET_LOGGING_STATUS, [logging_enabled[0] =
+    rt::m("LoggingEnabled", &LOGGING_ENABLED)]
 );
 rt::string_enum! {
     pub enum BucketLogsPermission { FullControl = "FULL_CONTROL", Read = "READ", Write =

@@ -9,10 +9,9 @@ pub struct CorsConfiguration {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Vec<CorsRule>,
 }
-rt::structure!(CorsConfiguration, CORS_CONFIGURATION, 0 => cors_rules);
-pub static CORS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CORSConfiguration",
-    &[rt::m("CORSRules", &CORS_RULES).named("CORSRule").flags(rt::REQUIRED)],
+rt::structure!(
+    CorsConfiguration, CORS_CONFIGURATION = "CORSConfiguration", [cors_rules[0] =
+    rt::m("CORSRules", &CORS_RULES).named("CORSRule").flags(rt::REQUIRED)]
 );
 /// Specifies a cross-origin access rule for an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -31,23 +30,13 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i32>,
 }
 rt::structure!(
-    CorsRule, CORS_RULE, 0 => id, 1 => allowed_headers, 2 => allowed_methods, 3 =>
-    allowed_origins, 4 => expose_headers, 5 => max_age_seconds
-);
-pub static CORS_RULE: rt::Schema = rt::Schema::structure(
-    "CORSRule",
-    &[
-        rt::m("ID", &rt::STRING),
-        rt::m("AllowedHeaders", &ALLOWED_HEADERS).named("AllowedHeader"),
-        rt::m("AllowedMethods", &ALLOWED_METHODS)
-            .named("AllowedMethod")
-            .flags(rt::REQUIRED),
-        rt::m("AllowedOrigins", &ALLOWED_ORIGINS)
-            .named("AllowedOrigin")
-            .flags(rt::REQUIRED),
-        rt::m("ExposeHeaders", &EXPOSE_HEADERS).named("ExposeHeader"),
-        rt::m("MaxAgeSeconds", &rt::INTEGER),
-    ],
+    CorsRule, CORS_RULE = "CORSRule", [id[0] = rt::m("ID", &rt::STRING),
+    allowed_headers[1] = rt::m("AllowedHeaders", &ALLOWED_HEADERS)
+    .named("AllowedHeader"), allowed_methods[2] = rt::m("AllowedMethods",
+    &ALLOWED_METHODS).named("AllowedMethod").flags(rt::REQUIRED), allowed_origins[3] =
+    rt::m("AllowedOrigins", &ALLOWED_ORIGINS).named("AllowedOrigin").flags(rt::REQUIRED),
+    expose_headers[4] = rt::m("ExposeHeaders", &EXPOSE_HEADERS).named("ExposeHeader"),
+    max_age_seconds[5] = rt::m("MaxAgeSeconds", &rt::INTEGER)]
 );
 pub static CORS_RULES: rt::Schema = rt::Schema::list(
         "CORSRules",
@@ -85,21 +74,12 @@ pub struct CsvInput {
     pub allow_quoted_record_delimiter: Option<bool>,
 }
 rt::structure!(
-    CsvInput, CSV_INPUT, 0 => file_header_info, 1 => comments, 2 =>
-    quote_escape_character, 3 => record_delimiter, 4 => field_delimiter, 5 =>
-    quote_character, 6 => allow_quoted_record_delimiter
-);
-pub static CSV_INPUT: rt::Schema = rt::Schema::structure(
-    "CSVInput",
-    &[
-        rt::m("FileHeaderInfo", &rt::ENUM),
-        rt::m("Comments", &rt::STRING),
-        rt::m("QuoteEscapeCharacter", &rt::STRING),
-        rt::m("RecordDelimiter", &rt::STRING),
-        rt::m("FieldDelimiter", &rt::STRING),
-        rt::m("QuoteCharacter", &rt::STRING),
-        rt::m("AllowQuotedRecordDelimiter", &rt::BOOLEAN),
-    ],
+    CsvInput, CSV_INPUT = "CSVInput", [file_header_info[0] = rt::m("FileHeaderInfo",
+    &rt::ENUM), comments[1] = rt::m("Comments", &rt::STRING), quote_escape_character[2] =
+    rt::m("QuoteEscapeCharacter", &rt::STRING), record_delimiter[3] =
+    rt::m("RecordDelimiter", &rt::STRING), field_delimiter[4] = rt::m("FieldDelimiter",
+    &rt::STRING), quote_character[5] = rt::m("QuoteCharacter", &rt::STRING),
+    allow_quoted_record_delimiter[6] = rt::m("AllowQuotedRecordDelimiter", &rt::BOOLEAN)]
 );
 /// Describes how uncompressed comma-separated values (CSV)-formatted results are formatted.
 #[derive(Clone, Default, PartialEq)]
@@ -119,18 +99,11 @@ pub struct CsvOutput {
     pub quote_character: Option<String>,
 }
 rt::structure!(
-    CsvOutput, CSV_OUTPUT, 0 => quote_fields, 1 => quote_escape_character, 2 =>
-    record_delimiter, 3 => field_delimiter, 4 => quote_character
-);
-pub static CSV_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CSVOutput",
-    &[
-        rt::m("QuoteFields", &rt::ENUM),
-        rt::m("QuoteEscapeCharacter", &rt::STRING),
-        rt::m("RecordDelimiter", &rt::STRING),
-        rt::m("FieldDelimiter", &rt::STRING),
-        rt::m("QuoteCharacter", &rt::STRING),
-    ],
+    CsvOutput, CSV_OUTPUT = "CSVOutput", [quote_fields[0] = rt::m("QuoteFields",
+    &rt::ENUM), quote_escape_character[1] = rt::m("QuoteEscapeCharacter", &rt::STRING),
+    record_delimiter[2] = rt::m("RecordDelimiter", &rt::STRING), field_delimiter[3] =
+    rt::m("FieldDelimiter", &rt::STRING), quote_character[4] = rt::m("QuoteCharacter",
+    &rt::STRING)]
 );
 /// Contains all the possible checksum or digest values for an object.
 #[derive(Clone, Default, PartialEq)]
@@ -159,26 +132,15 @@ pub struct Checksum {
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
-    Checksum, CHECKSUM, 0 => checksum_crc32, 1 => checksum_crc32_c, 2 =>
-    checksum_crc64_nvme, 3 => checksum_sha1, 4 => checksum_sha256, 5 => checksum_sha512,
-    6 => checksum_md5, 7 => checksum_xxhash64, 8 => checksum_xxhash3, 9 =>
-    checksum_xxhash128, 10 => checksum_type
-);
-pub static CHECKSUM: rt::Schema = rt::Schema::structure(
-    "Checksum",
-    &[
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-        rt::m("ChecksumType", &rt::ENUM),
-    ],
+    Checksum, CHECKSUM, [checksum_crc32[0] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[1] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[2] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[3] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[4] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[5] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[6] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[7] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[8] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[9] = rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type[10] =
+    rt::m("ChecksumType", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ChecksumAlgorithm { Crc32 = "CRC32", Crc32C = "CRC32C", Sha1 = "SHA1",
@@ -210,18 +172,11 @@ pub struct CloudFunctionConfiguration {
     pub invocation_role: Option<String>,
 }
 rt::structure!(
-    CloudFunctionConfiguration, CLOUD_FUNCTION_CONFIGURATION, 0 => id, 1 => event, 2 =>
-    events, 3 => cloud_function, 4 => invocation_role
-);
-pub static CLOUD_FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CloudFunctionConfiguration",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED),
-        rt::m("Events", &EVENT_LIST).named("Event"),
-        rt::m("CloudFunction", &rt::STRING),
-        rt::m("InvocationRole", &rt::STRING),
-    ],
+    CloudFunctionConfiguration, CLOUD_FUNCTION_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING), event[1] = rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), events[2] =
+    rt::m("Events", &EVENT_LIST).named("Event"), cloud_function[3] =
+    rt::m("CloudFunction", &rt::STRING), invocation_role[4] = rt::m("InvocationRole",
+    &rt::STRING)]
 );
 /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter. CommonPrefixes lists keys that act like subdirectories in the directory specified by Prefix. For example, if the prefix is notes/ and the delimiter is a slash (/) as in notes/summer/july, the common prefix is notes/summer/.
 #[derive(Clone, Default, PartialEq)]
@@ -229,11 +184,7 @@ pub struct CommonPrefix {
     /// Container for the specified common prefix.
     pub prefix: Option<String>,
 }
-rt::structure!(CommonPrefix, COMMON_PREFIX, 0 => prefix);
-pub static COMMON_PREFIX: rt::Schema = rt::Schema::structure(
-    "CommonPrefix",
-    &[rt::m("Prefix", &rt::STRING)],
-);
+rt::structure!(CommonPrefix, COMMON_PREFIX, [prefix[0] = rt::m("Prefix", &rt::STRING)]);
 pub static COMMON_PREFIX_LIST: rt::Schema = rt::Schema::list(
         "CommonPrefixList",
         &[rt::m("member", &COMMON_PREFIX)],
@@ -292,43 +243,27 @@ pub struct CompleteMultipartUploadOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    CompleteMultipartUploadOutput, COMPLETE_MULTIPART_UPLOAD_OUTPUT, 0 => location, 1 =>
-    bucket, 2 => key, 3 => expiration, 4 => e_tag, 5 => checksum_crc32, 6 =>
-    checksum_crc32_c, 7 => checksum_crc64_nvme, 8 => checksum_sha1, 9 => checksum_sha256,
-    10 => checksum_sha512, 11 => checksum_md5, 12 => checksum_xxhash64, 13 =>
-    checksum_xxhash3, 14 => checksum_xxhash128, 15 => checksum_type, 16 =>
-    server_side_encryption, 17 => version_id, 18 => ssekms_key_id, 19 =>
-    bucket_key_enabled, 20 => request_charged
-);
-pub static COMPLETE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CompleteMultipartUploadOutput",
-    &[
-        rt::m("Location", &rt::STRING),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
-        rt::m("ETag", &rt::STRING),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    CompleteMultipartUploadOutput, COMPLETE_MULTIPART_UPLOAD_OUTPUT, [location[0] =
+    rt::m("Location", &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING), key[2] =
+    rt::m("Key", &rt::STRING).min(1.0), expiration[3] = rt::m("Expiration", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expiration"), e_tag[4] = rt::m("ETag", &rt::STRING),
+    checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[6] =
+    rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[7] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[8] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[9] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[10] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[11] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[13] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING), checksum_type[15] =
+    rt::m("ChecksumType", &rt::ENUM), server_side_encryption[16] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), version_id[17] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), ssekms_key_id[18] = rt::m("SSEKMSKeyId",
+    &rt::STRING).at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
+    .flags(rt::SENSITIVE), bucket_key_enabled[19] = rt::m("BucketKeyEnabled",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
+    request_charged[20] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CompleteMultipartUploadRequest {
@@ -405,64 +340,40 @@ pub struct CompleteMultipartUploadRequest {
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
-    CompleteMultipartUploadRequest, COMPLETE_MULTIPART_UPLOAD_REQUEST, 0 => bucket, 1 =>
-    key, 2 => multipart_upload, 3 => upload_id, 4 => checksum_crc32, 5 =>
-    checksum_crc32_c, 6 => checksum_crc64_nvme, 7 => checksum_sha1, 8 => checksum_sha256,
-    9 => checksum_sha512, 10 => checksum_md5, 11 => checksum_xxhash64, 12 =>
-    checksum_xxhash3, 13 => checksum_xxhash128, 14 => checksum_type, 15 =>
-    mpu_object_size, 16 => request_payer, 17 => expected_bucket_owner, 18 => if_match, 19
-    => if_none_match, 20 => sse_customer_algorithm, 21 => sse_customer_key, 22 =>
-    sse_customer_key_md5
-);
-pub static COMPLETE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
-    "CompleteMultipartUploadRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("MultipartUpload", &COMPLETED_MULTIPART_UPLOAD)
-            .named("CompleteMultipartUpload")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("MpuObjectSize", &rt::LONG).at(rt::HEADER, "x-amz-mp-object-size"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-    ],
+    CompleteMultipartUploadRequest, COMPLETE_MULTIPART_UPLOAD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), multipart_upload[2] = rt::m("MultipartUpload",
+    &COMPLETED_MULTIPART_UPLOAD).named("CompleteMultipartUpload").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), upload_id[3] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[5] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[6] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[7] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[8] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[9] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[10] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[12] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[14] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), mpu_object_size[15] = rt::m("MpuObjectSize",
+    &rt::LONG).at(rt::HEADER, "x-amz-mp-object-size"), request_payer[16] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[17] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), if_match[18] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_none_match[19] = rt::m("IfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), sse_customer_algorithm[20] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[21] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[22] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5")]
 );
 /// The container for the completed multipart upload details.
 #[derive(Clone, Default, PartialEq)]
@@ -472,10 +383,9 @@ pub struct CompletedMultipartUpload {
     /// If you do not supply a valid `Part` with your request, the service sends back an HTTP 400 response.
     pub parts: Option<Vec<CompletedPart>>,
 }
-rt::structure!(CompletedMultipartUpload, COMPLETED_MULTIPART_UPLOAD, 0 => parts);
-pub static COMPLETED_MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
-    "CompletedMultipartUpload",
-    &[rt::m("Parts", &COMPLETED_PART_LIST).named("Part")],
+rt::structure!(
+    CompletedMultipartUpload, COMPLETED_MULTIPART_UPLOAD, [parts[0] = rt::m("Parts",
+    &COMPLETED_PART_LIST).named("Part")]
 );
 /// Details of the parts that were uploaded.
 #[derive(Clone, Default, PartialEq)]
@@ -509,27 +419,16 @@ pub struct CompletedPart {
     pub part_number: Option<i32>,
 }
 rt::structure!(
-    CompletedPart, COMPLETED_PART, 0 => e_tag, 1 => checksum_crc32, 2 =>
-    checksum_crc32_c, 3 => checksum_crc64_nvme, 4 => checksum_sha1, 5 => checksum_sha256,
-    6 => checksum_sha512, 7 => checksum_md5, 8 => checksum_xxhash64, 9 =>
-    checksum_xxhash3, 10 => checksum_xxhash128, 11 => part_number
-);
-pub static COMPLETED_PART: rt::Schema = rt::Schema::structure(
-    "CompletedPart",
-    &[
-        rt::m("ETag", &rt::STRING),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-        rt::m("PartNumber", &rt::INTEGER),
-    ],
+    CompletedPart, COMPLETED_PART, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    checksum_crc32[1] = rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[2] =
+    rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[3] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[4] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[5] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[6] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[7] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[8] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[9] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[10] = rt::m("ChecksumXXHASH128", &rt::STRING), part_number[11] =
+    rt::m("PartNumber", &rt::INTEGER)]
 );
 pub static COMPLETED_PART_LIST: rt::Schema = rt::Schema::list(
         "CompletedPartList",
@@ -550,23 +449,13 @@ pub struct Condition {
     pub key_prefix_equals: Option<String>,
 }
 rt::structure!(
-    Condition, CONDITION, 0 => http_error_code_returned_equals, 1 => key_prefix_equals
-);
-pub static CONDITION: rt::Schema = rt::Schema::structure(
-    "Condition",
-    &[
-        rt::m("HttpErrorCodeReturnedEquals", &rt::STRING),
-        rt::m("KeyPrefixEquals", &rt::STRING),
-    ],
+    Condition, CONDITION, [http_error_code_returned_equals[0] =
+    rt::m("HttpErrorCodeReturnedEquals", &rt::STRING), key_prefix_equals[1] =
+    rt::m("KeyPrefixEquals", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ContinuationEvent {}
-rt::structure!(ContinuationEvent, CONTINUATION_EVENT);
-pub static CONTINUATION_EVENT: rt::Schema = rt::Schema::structure(
-        "ContinuationEvent",
-        &[],
-    )
-    .flags(rt::EVENT);
+rt::structure!(ContinuationEvent, CONTINUATION_EVENT, [].flags(rt::EVENT));
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyObjectOutput {
     /// Container for all response elements.
@@ -604,35 +493,25 @@ pub struct CopyObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    CopyObjectOutput, COPY_OBJECT_OUTPUT, 0 => copy_object_result, 1 => expiration, 2 =>
-    copy_source_version_id, 3 => version_id, 4 => server_side_encryption, 5 =>
-    sse_customer_algorithm, 6 => sse_customer_key_md5, 7 => ssekms_key_id, 8 =>
-    ssekms_encryption_context, 9 => bucket_key_enabled, 10 => request_charged
-);
-pub static COPY_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CopyObjectOutput",
-    &[
-        rt::m("CopyObjectResult", &COPY_OBJECT_RESULT).flags(rt::PAYLOAD),
-        rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
-        rt::m("CopySourceVersionId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-version-id"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    CopyObjectOutput, COPY_OBJECT_OUTPUT, [copy_object_result[0] =
+    rt::m("CopyObjectResult", &COPY_OBJECT_RESULT).flags(rt::PAYLOAD), expiration[1] =
+    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
+    copy_source_version_id[2] = rt::m("CopySourceVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-version-id"), version_id[3] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), server_side_encryption[4] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), sse_customer_algorithm[5] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[6] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[7] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[8] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[9] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[10] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CopyObjectRequest {
@@ -929,117 +808,82 @@ pub struct CopyObjectRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
-    CopyObjectRequest, COPY_OBJECT_REQUEST, 0 => acl, 1 => bucket, 2 => cache_control, 3
-    => checksum_algorithm, 4 => content_disposition, 5 => content_encoding, 6 =>
-    content_language, 7 => content_type, 8 => copy_source, 9 => copy_source_if_match, 10
-    => copy_source_if_modified_since, 11 => copy_source_if_none_match, 12 =>
-    copy_source_if_unmodified_since, 13 => expires, 14 => grant_full_control, 15 =>
-    grant_read, 16 => grant_read_acp, 17 => grant_write_acp, 18 => if_match, 19 =>
-    if_none_match, 20 => key, 21 => metadata, 22 => metadata_directive, 23 =>
-    tagging_directive, 24 => annotation_directive, 25 => server_side_encryption, 26 =>
-    storage_class, 27 => website_redirect_location, 28 => sse_customer_algorithm, 29 =>
-    sse_customer_key, 30 => sse_customer_key_md5, 31 => ssekms_key_id, 32 =>
-    ssekms_encryption_context, 33 => bucket_key_enabled, 34 =>
-    copy_source_sse_customer_algorithm, 35 => copy_source_sse_customer_key, 36 =>
-    copy_source_sse_customer_key_md5, 37 => request_payer, 38 => tagging, 39 =>
-    object_lock_mode, 40 => object_lock_retain_until_date, 41 =>
-    object_lock_legal_hold_status, 42 => object_lock_event_hold, 43 =>
-    object_lock_event_hold_duration_days, 44 => object_lock_event_hold_duration_years, 45
-    => expected_bucket_owner, 46 => expected_source_bucket_owner
-);
-pub static COPY_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CopyObjectRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"),
-        rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
-        rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("CopySource", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED | rt::COPY_SOURCE)
-            .ctx("CopySource"),
-        rt::m("CopySourceIfMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-if-match"),
-        rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-copy-source-if-modified-since"),
-        rt::m("CopySourceIfNoneMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-if-none-match"),
-        rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("MetadataDirective", &rt::ENUM).at(rt::HEADER, "x-amz-metadata-directive"),
-        rt::m("TaggingDirective", &rt::ENUM).at(rt::HEADER, "x-amz-tagging-directive"),
-        rt::m("AnnotationDirective", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-annotation-directive"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-        rt::m("WebsiteRedirectLocation", &rt::STRING)
-            .at(rt::HEADER, "x-amz-website-redirect-location"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("CopySourceSSECustomerAlgorithm", &rt::STRING)
-            .at(
-                rt::HEADER,
-                "x-amz-copy-source-server-side-encryption-customer-algorithm",
-            ),
-        rt::m("CopySourceSSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"),
-        rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockEventHold", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold"),
-        rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-days"),
-        rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ExpectedSourceBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-source-expected-bucket-owner"),
-    ],
+    CopyObjectRequest, COPY_OBJECT_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cache_control[2] = rt::m("CacheControl",
+    &rt::STRING).at(rt::HEADER, "Cache-Control"), checksum_algorithm[3] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"),
+    content_disposition[4] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[5] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[6] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[7] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), copy_source[8] =
+    rt::m("CopySource", &rt::STRING).at(rt::HEADER, "x-amz-copy-source")
+    .flags(rt::REQUIRED | rt::COPY_SOURCE).ctx("CopySource"), copy_source_if_match[9] =
+    rt::m("CopySourceIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-if-match"),
+    copy_source_if_modified_since[10] = rt::m("CopySourceIfModifiedSince",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-copy-source-if-modified-since"),
+    copy_source_if_none_match[11] = rt::m("CopySourceIfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "x-amz-copy-source-if-none-match"),
+    copy_source_if_unmodified_since[12] = rt::m("CopySourceIfUnmodifiedSince",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"), expires[13]
+    = rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), grant_full_control[14]
+    = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[15] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[16] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[17] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), if_match[18] = rt::m("IfMatch",
+    &rt::STRING).at(rt::HEADER, "If-Match"), if_none_match[19] = rt::m("IfNoneMatch",
+    &rt::STRING).at(rt::HEADER, "If-None-Match"), key[20] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), metadata[21] =
+    rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"), metadata_directive[22] =
+    rt::m("MetadataDirective", &rt::ENUM).at(rt::HEADER, "x-amz-metadata-directive"),
+    tagging_directive[23] = rt::m("TaggingDirective", &rt::ENUM).at(rt::HEADER,
+    "x-amz-tagging-directive"), annotation_directive[24] = rt::m("AnnotationDirective",
+    &rt::ENUM).at(rt::HEADER, "x-amz-object-annotation-directive"),
+    server_side_encryption[25] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[26] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[27] =
+    rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
+    "x-amz-website-redirect-location"), sse_customer_algorithm[28] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[29] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[30] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[31] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[32] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[33] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"),
+    copy_source_sse_customer_algorithm[34] = rt::m("CopySourceSSECustomerAlgorithm",
+    &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-server-side-encryption-customer-algorithm"),
+    copy_source_sse_customer_key[35] = rt::m("CopySourceSSECustomerKey", &rt::STRING)
+    .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
+    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5[36] =
+    rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer[37] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[38] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[39] =
+    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
+    object_lock_retain_until_date[40] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[41] =
+    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[42] =
+    rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[43] =
+    rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[44] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[45] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), expected_source_bucket_owner[46] =
+    rt::m("ExpectedSourceBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-source-expected-bucket-owner")]
 );
 /// Container for all response elements.
 #[derive(Clone, Default, PartialEq)]
@@ -1072,28 +916,17 @@ pub struct CopyObjectResult {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    CopyObjectResult, COPY_OBJECT_RESULT, 0 => e_tag, 1 => last_modified, 2 =>
-    checksum_type, 3 => checksum_crc32, 4 => checksum_crc32_c, 5 => checksum_crc64_nvme,
-    6 => checksum_sha1, 7 => checksum_sha256, 8 => checksum_sha512, 9 => checksum_md5, 10
-    => checksum_xxhash64, 11 => checksum_xxhash3, 12 => checksum_xxhash128
-);
-pub static COPY_OBJECT_RESULT: rt::Schema = rt::Schema::structure(
-    "CopyObjectResult",
-    &[
-        rt::m("ETag", &rt::STRING),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-    ],
+    CopyObjectResult, COPY_OBJECT_RESULT, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP), checksum_type[2] =
+    rt::m("ChecksumType", &rt::ENUM), checksum_crc32[3] = rt::m("ChecksumCRC32",
+    &rt::STRING), checksum_crc32_c[4] = rt::m("ChecksumCRC32C", &rt::STRING),
+    checksum_crc64_nvme[5] = rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[6] =
+    rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256[7] = rt::m("ChecksumSHA256",
+    &rt::STRING), checksum_sha512[8] = rt::m("ChecksumSHA512", &rt::STRING),
+    checksum_md5[9] = rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[10] =
+    rt::m("ChecksumXXHASH64", &rt::STRING), checksum_xxhash3[11] =
+    rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128[12] =
+    rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 /// Container for all response elements.
 #[derive(Clone, Default, PartialEq)]
@@ -1124,27 +957,16 @@ pub struct CopyPartResult {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    CopyPartResult, COPY_PART_RESULT, 0 => e_tag, 1 => last_modified, 2 =>
-    checksum_crc32, 3 => checksum_crc32_c, 4 => checksum_crc64_nvme, 5 => checksum_sha1,
-    6 => checksum_sha256, 7 => checksum_sha512, 8 => checksum_md5, 9 =>
-    checksum_xxhash64, 10 => checksum_xxhash3, 11 => checksum_xxhash128
-);
-pub static COPY_PART_RESULT: rt::Schema = rt::Schema::structure(
-    "CopyPartResult",
-    &[
-        rt::m("ETag", &rt::STRING),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-    ],
+    CopyPartResult, COPY_PART_RESULT, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP), checksum_crc32[2] =
+    rt::m("ChecksumCRC32", &rt::STRING), checksum_crc32_c[3] = rt::m("ChecksumCRC32C",
+    &rt::STRING), checksum_crc64_nvme[4] = rt::m("ChecksumCRC64NVME", &rt::STRING),
+    checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING), checksum_sha256[6] =
+    rt::m("ChecksumSHA256", &rt::STRING), checksum_sha512[7] = rt::m("ChecksumSHA512",
+    &rt::STRING), checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING),
+    checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING), checksum_xxhash128[11] =
+    rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 /// The configuration information for the bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -1175,17 +997,10 @@ pub struct CreateBucketConfiguration {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, 0 => location_constraint, 1
-    => location, 2 => bucket, 3 => tags
-);
-pub static CREATE_BUCKET_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CreateBucketConfiguration",
-    &[
-        rt::m("LocationConstraint", &rt::ENUM),
-        rt::m("Location", &LOCATION_INFO),
-        rt::m("Bucket", &BUCKET_INFO),
-        rt::m("Tags", &TAG_SET),
-    ],
+    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint[0] =
+    rt::m("LocationConstraint", &rt::ENUM), location[1] = rt::m("Location",
+    &LOCATION_INFO), bucket[2] = rt::m("Bucket", &BUCKET_INFO), tags[3] = rt::m("Tags",
+    &TAG_SET)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketMetadataConfigurationRequest {
@@ -1202,31 +1017,16 @@ pub struct CreateBucketMetadataConfigurationRequest {
 }
 rt::structure!(
     CreateBucketMetadataConfigurationRequest,
-    CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST, 0 => bucket, 1 => content_md5, 2 =>
-    checksum_algorithm, 3 => metadata_configuration, 4 => expected_bucket_owner
-);
-pub static CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateBucketMetadataConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("MetadataConfiguration", &METADATA_CONFIGURATION)
-            .named("MetadataConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    CREATE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), metadata_configuration[3] =
+    rt::m("MetadataConfiguration", &METADATA_CONFIGURATION)
+    .named("MetadataConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketMetadataTableConfigurationRequest {
@@ -1243,31 +1043,16 @@ pub struct CreateBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     CreateBucketMetadataTableConfigurationRequest,
-    CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 => content_md5, 2
-    => checksum_algorithm, 3 => metadata_table_configuration, 4 => expected_bucket_owner
-);
-pub static CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateBucketMetadataTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("MetadataTableConfiguration", &METADATA_TABLE_CONFIGURATION)
-            .named("MetadataTableConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    CREATE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), metadata_table_configuration[3] =
+    rt::m("MetadataTableConfiguration", &METADATA_TABLE_CONFIGURATION)
+    .named("MetadataTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketOutput {
@@ -1278,13 +1063,10 @@ pub struct CreateBucketOutput {
     /// **Note:** This parameter is only supported for S3 directory buckets. For more information, see [Using tags with directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-tagging.html).
     pub bucket_arn: Option<String>,
 }
-rt::structure!(CreateBucketOutput, CREATE_BUCKET_OUTPUT, 0 => location, 1 => bucket_arn);
-pub static CREATE_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateBucketOutput",
-    &[
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0),
-    ],
+rt::structure!(
+    CreateBucketOutput, CREATE_BUCKET_OUTPUT, [location[0] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location"), bucket_arn[1] = rt::m("BucketArn",
+    &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketRequest {
@@ -1335,39 +1117,23 @@ pub struct CreateBucketRequest {
     pub bucket_namespace: Option<BucketNamespace>,
 }
 rt::structure!(
-    CreateBucketRequest, CREATE_BUCKET_REQUEST, 0 => acl, 1 => bucket, 2 =>
-    create_bucket_configuration, 3 => grant_full_control, 4 => grant_read, 5 =>
-    grant_read_acp, 6 => grant_write, 7 => grant_write_acp, 8 =>
-    object_lock_enabled_for_bucket, 9 => object_ownership, 10 => bucket_namespace
-);
-pub static CREATE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateBucketRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
-            .named("CreateBucketConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"),
-        rt::m("ObjectOwnership", &rt::ENUM).at(rt::HEADER, "x-amz-object-ownership"),
-        rt::m("BucketNamespace", &rt::ENUM).at(rt::HEADER, "x-amz-bucket-namespace"),
-    ],
+    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "Bucket").flags(rt::REQUIRED).ctx("Bucket"), create_bucket_configuration[2] =
+    rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
+    .named("CreateBucketConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), grant_full_control[3] =
+    rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[4] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[5] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[6] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[7] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
+    object_lock_enabled_for_bucket[8] = rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"), object_ownership[9] =
+    rt::m("ObjectOwnership", &rt::ENUM).at(rt::HEADER, "x-amz-object-ownership"),
+    bucket_namespace[10] = rt::m("BucketNamespace", &rt::ENUM).at(rt::HEADER,
+    "x-amz-bucket-namespace")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadOutput {
@@ -1420,39 +1186,28 @@ pub struct CreateMultipartUploadOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    CreateMultipartUploadOutput, CREATE_MULTIPART_UPLOAD_OUTPUT, 0 => abort_date, 1 =>
-    abort_rule_id, 2 => bucket, 3 => key, 4 => upload_id, 5 => server_side_encryption, 6
-    => sse_customer_algorithm, 7 => sse_customer_key_md5, 8 => ssekms_key_id, 9 =>
-    ssekms_encryption_context, 10 => bucket_key_enabled, 11 => request_charged, 12 =>
-    checksum_algorithm, 13 => checksum_type, 14 => version_id
-);
-pub static CREATE_MULTIPART_UPLOAD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateMultipartUploadOutput",
-    &[
-        rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
-        rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"),
-        rt::m("Bucket", &rt::STRING).named("Bucket"),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("UploadId", &rt::STRING),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    CreateMultipartUploadOutput, CREATE_MULTIPART_UPLOAD_OUTPUT, [abort_date[0] =
+    rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
+    abort_rule_id[1] = rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER,
+    "x-amz-abort-rule-id"), bucket[2] = rt::m("Bucket", &rt::STRING).named("Bucket"),
+    key[3] = rt::m("Key", &rt::STRING).min(1.0), upload_id[4] = rt::m("UploadId",
+    &rt::STRING), server_side_encryption[5] = rt::m("ServerSideEncryption", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-server-side-encryption"), sse_customer_algorithm[6] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[7] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[8] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[9] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[10] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[11] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
+    checksum_algorithm[12] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-checksum-algorithm"), checksum_type[13] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), version_id[14] = rt::m("VersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultipartUploadRequest {
@@ -1678,83 +1433,58 @@ pub struct CreateMultipartUploadRequest {
     pub checksum_type: Option<ChecksumType>,
 }
 rt::structure!(
-    CreateMultipartUploadRequest, CREATE_MULTIPART_UPLOAD_REQUEST, 0 => acl, 1 => bucket,
-    2 => cache_control, 3 => content_disposition, 4 => content_encoding, 5 =>
-    content_language, 6 => content_type, 7 => expires, 8 => grant_full_control, 9 =>
-    grant_read, 10 => grant_read_acp, 11 => grant_write_acp, 12 => key, 13 => metadata,
-    14 => server_side_encryption, 15 => storage_class, 16 => website_redirect_location,
-    17 => sse_customer_algorithm, 18 => sse_customer_key, 19 => sse_customer_key_md5, 20
-    => ssekms_key_id, 21 => ssekms_encryption_context, 22 => bucket_key_enabled, 23 =>
-    request_payer, 24 => tagging, 25 => object_lock_mode, 26 =>
-    object_lock_retain_until_date, 27 => object_lock_legal_hold_status, 28 =>
-    object_lock_event_hold, 29 => object_lock_event_hold_duration_days, 30 =>
-    object_lock_event_hold_duration_years, 31 => expected_bucket_owner, 32 =>
-    checksum_algorithm, 33 => checksum_type
-);
-pub static CREATE_MULTIPART_UPLOAD_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateMultipartUploadRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-        rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
-        rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-        rt::m("WebsiteRedirectLocation", &rt::STRING)
-            .at(rt::HEADER, "x-amz-website-redirect-location"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"),
-        rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockEventHold", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold"),
-        rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-days"),
-        rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-    ],
+    CreateMultipartUploadRequest, CREATE_MULTIPART_UPLOAD_REQUEST, [acl[0] = rt::m("ACL",
+    &rt::ENUM).at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), cache_control[2] =
+    rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
+    content_disposition[3] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[4] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[5] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[6] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), expires[7] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"), grant_full_control[8] =
+    rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[9] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[10] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[11] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), key[12] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), metadata[13] =
+    rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
+    server_side_encryption[14] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[15] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[16] =
+    rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
+    "x-amz-website-redirect-location"), sse_customer_algorithm[17] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[18] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[19] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[20] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[21] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[22] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer[23] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[24] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[25] =
+    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
+    object_lock_retain_until_date[26] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[27] =
+    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[28] =
+    rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[29] =
+    rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[30] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[31] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_algorithm[32] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-checksum-algorithm"), checksum_type[33] =
+    rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSessionOutput {
@@ -1772,27 +1502,15 @@ pub struct CreateSessionOutput {
     pub credentials: SessionCredentials,
 }
 rt::structure!(
-    CreateSessionOutput, CREATE_SESSION_OUTPUT, 0 => server_side_encryption, 1 =>
-    ssekms_key_id, 2 => ssekms_encryption_context, 3 => bucket_key_enabled, 4 =>
-    credentials
-);
-pub static CREATE_SESSION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "CreateSessionOutput",
-    &[
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("Credentials", &SESSION_CREDENTIALS)
-            .named("Credentials")
-            .flags(rt::REQUIRED),
-    ],
+    CreateSessionOutput, CREATE_SESSION_OUTPUT, [server_side_encryption[0] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), ssekms_key_id[1] = rt::m("SSEKMSKeyId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[2] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[3] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), credentials[4] =
+    rt::m("Credentials", &SESSION_CREDENTIALS).named("Credentials").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSessionRequest {
@@ -1822,27 +1540,14 @@ pub struct CreateSessionRequest {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    CreateSessionRequest, CREATE_SESSION_REQUEST, 0 => session_mode, 1 => bucket, 2 =>
-    server_side_encryption, 3 => ssekms_key_id, 4 => ssekms_encryption_context, 5 =>
-    bucket_key_enabled
-);
-pub static CREATE_SESSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSessionRequest",
-    &[
-        rt::m("SessionMode", &rt::ENUM).at(rt::HEADER, "x-amz-create-session-mode"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-    ],
+    CreateSessionRequest, CREATE_SESSION_REQUEST, [session_mode[0] = rt::m("SessionMode",
+    &rt::ENUM).at(rt::HEADER, "x-amz-create-session-mode"), bucket[1] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    server_side_encryption[2] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), ssekms_key_id[3] = rt::m("SSEKMSKeyId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[4] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[5] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled")]
 );

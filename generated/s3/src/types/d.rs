@@ -23,17 +23,9 @@ pub struct DefaultRetention {
     pub default_event_hold: Option<EventHoldDuration>,
 }
 rt::structure!(
-    DefaultRetention, DEFAULT_RETENTION, 0 => mode, 1 => days, 2 => years, 3 =>
-    default_event_hold
-);
-pub static DEFAULT_RETENTION: rt::Schema = rt::Schema::structure(
-    "DefaultRetention",
-    &[
-        rt::m("Mode", &rt::ENUM),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("Years", &rt::INTEGER),
-        rt::m("DefaultEventHold", &EVENT_HOLD_DURATION),
-    ],
+    DefaultRetention, DEFAULT_RETENTION, [mode[0] = rt::m("Mode", &rt::ENUM), days[1] =
+    rt::m("Days", &rt::INTEGER), years[2] = rt::m("Years", &rt::INTEGER),
+    default_event_hold[3] = rt::m("DefaultEventHold", &EVENT_HOLD_DURATION)]
 );
 /// Container for the objects to delete.
 #[derive(Clone, Default, PartialEq)]
@@ -45,13 +37,9 @@ pub struct Delete {
     /// Element to enable quiet mode for the request. When you add this element, you must set its value to `true`.
     pub quiet: Option<bool>,
 }
-rt::structure!(Delete, DELETE, 0 => objects, 1 => quiet);
-pub static DELETE: rt::Schema = rt::Schema::structure(
-    "Delete",
-    &[
-        rt::m("Objects", &OBJECT_IDENTIFIER_LIST).named("Object").flags(rt::REQUIRED),
-        rt::m("Quiet", &rt::BOOLEAN),
-    ],
+rt::structure!(
+    Delete, DELETE, [objects[0] = rt::m("Objects", &OBJECT_IDENTIFIER_LIST)
+    .named("Object").flags(rt::REQUIRED), quiet[1] = rt::m("Quiet", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketAnalyticsConfigurationRequest {
@@ -64,20 +52,11 @@ pub struct DeleteBucketAnalyticsConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketAnalyticsConfigurationRequest,
-    DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, 0 => bucket, 1 => id, 2 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketAnalyticsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DELETE_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketCorsRequest {
@@ -87,19 +66,10 @@ pub struct DeleteBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketCorsRequest, DELETE_BUCKET_CORS_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_CORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketCorsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketCorsRequest, DELETE_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketEncryptionRequest {
@@ -113,19 +83,10 @@ pub struct DeleteBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketEncryptionRequest, DELETE_BUCKET_ENCRYPTION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketEncryptionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketEncryptionRequest, DELETE_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketIntelligentTieringConfigurationRequest {
@@ -138,20 +99,11 @@ pub struct DeleteBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketIntelligentTieringConfigurationRequest,
-    DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, 0 => bucket, 1 => id, 2 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketIntelligentTieringConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DELETE_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketInventoryConfigurationRequest {
@@ -168,20 +120,11 @@ pub struct DeleteBucketInventoryConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketInventoryConfigurationRequest,
-    DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST, 0 => bucket, 1 => id, 2 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketInventoryConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DELETE_BUCKET_INVENTORY_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketLifecycleRequest {
@@ -193,19 +136,10 @@ pub struct DeleteBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketLifecycleRequest, DELETE_BUCKET_LIFECYCLE_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketLifecycleRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketLifecycleRequest, DELETE_BUCKET_LIFECYCLE_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetadataConfigurationRequest {
@@ -216,18 +150,10 @@ pub struct DeleteBucketMetadataConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetadataConfigurationRequest,
-    DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST, 0 => bucket, 1 => expected_bucket_owner
-);
-pub static DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketMetadataConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DELETE_BUCKET_METADATA_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetadataTableConfigurationRequest {
@@ -238,19 +164,10 @@ pub struct DeleteBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetadataTableConfigurationRequest,
-    DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketMetadataTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DELETE_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketMetricsConfigurationRequest {
@@ -267,19 +184,10 @@ pub struct DeleteBucketMetricsConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketMetricsConfigurationRequest, DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST,
-    0 => bucket, 1 => id, 2 => expected_bucket_owner
-);
-pub static DELETE_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketMetricsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketOwnershipControlsRequest {
@@ -289,19 +197,10 @@ pub struct DeleteBucketOwnershipControlsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketOwnershipControlsRequest, DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST, 0 =>
-    bucket, 1 => expected_bucket_owner
-);
-pub static DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketOwnershipControlsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketOwnershipControlsRequest, DELETE_BUCKET_OWNERSHIP_CONTROLS_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketPolicyRequest {
@@ -315,19 +214,10 @@ pub struct DeleteBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketPolicyRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketReplicationRequest {
@@ -337,19 +227,10 @@ pub struct DeleteBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketReplicationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketRequest {
@@ -363,18 +244,10 @@ pub struct DeleteBucketRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketRequest, DELETE_BUCKET_REQUEST, 0 => bucket, 1 => expected_bucket_owner
-);
-pub static DELETE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner[1] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketTaggingRequest {
@@ -384,19 +257,10 @@ pub struct DeleteBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketWebsiteRequest {
@@ -406,19 +270,10 @@ pub struct DeleteBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteBucketWebsiteRequest, DELETE_BUCKET_WEBSITE_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_BUCKET_WEBSITE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketWebsiteRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteBucketWebsiteRequest, DELETE_BUCKET_WEBSITE_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// Information about the delete marker.
 #[derive(Clone, Default, PartialEq)]
@@ -435,18 +290,10 @@ pub struct DeleteMarkerEntry {
     pub last_modified: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteMarkerEntry, DELETE_MARKER_ENTRY, 0 => owner, 1 => key, 2 => version_id, 3 =>
-    is_latest, 4 => last_modified
-);
-pub static DELETE_MARKER_ENTRY: rt::Schema = rt::Schema::structure(
-    "DeleteMarkerEntry",
-    &[
-        rt::m("Owner", &OWNER),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("IsLatest", &rt::BOOLEAN),
-        rt::m("LastModified", &rt::TIMESTAMP),
-    ],
+    DeleteMarkerEntry, DELETE_MARKER_ENTRY, [owner[0] = rt::m("Owner", &OWNER), key[1] =
+    rt::m("Key", &rt::STRING).min(1.0), version_id[2] = rt::m("VersionId", &rt::STRING),
+    is_latest[3] = rt::m("IsLatest", &rt::BOOLEAN), last_modified[4] =
+    rt::m("LastModified", &rt::TIMESTAMP)]
 );
 /// Specifies whether Amazon S3 replicates delete markers. If you specify a `Filter` in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` `Status` must be set to Disabled, because Amazon S3 does not support replicating delete markers for tag-based rules. For an example configuration, see [Basic Rule Configuration](https://docs.aws.amazon.com/AmazonS3/latest/dev/replication-add-config.html#replication-config-min-rule-config).
 ///
@@ -460,10 +307,9 @@ pub struct DeleteMarkerReplication {
     /// **Note:** Indicates whether to replicate delete markers.
     pub status: Option<DeleteMarkerReplicationStatus>,
 }
-rt::structure!(DeleteMarkerReplication, DELETE_MARKER_REPLICATION, 0 => status);
-pub static DELETE_MARKER_REPLICATION: rt::Schema = rt::Schema::structure(
-    "DeleteMarkerReplication",
-    &[rt::m("Status", &rt::ENUM)],
+rt::structure!(
+    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status[0] = rt::m("Status",
+    &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum DeleteMarkerReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -480,15 +326,10 @@ pub struct DeleteObjectAnnotationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    DeleteObjectAnnotationOutput, DELETE_OBJECT_ANNOTATION_OUTPUT, 0 =>
-    object_version_id, 1 => request_charged
-);
-pub static DELETE_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteObjectAnnotationOutput",
-    &[
-        rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    DeleteObjectAnnotationOutput, DELETE_OBJECT_ANNOTATION_OUTPUT, [object_version_id[0]
+    = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
+    request_charged[1] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectAnnotationRequest {
@@ -509,27 +350,16 @@ pub struct DeleteObjectAnnotationRequest {
     pub object_if_match: Option<String>,
 }
 rt::structure!(
-    DeleteObjectAnnotationRequest, DELETE_OBJECT_ANNOTATION_REQUEST, 0 => bucket, 1 =>
-    key, 2 => annotation_name, 3 => version_id, 4 => request_payer, 5 =>
-    expected_bucket_owner, 6 => object_if_match
-);
-pub static DELETE_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteObjectAnnotationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("AnnotationName", &rt::STRING)
-            .at(rt::QUERY, "annotationName")
-            .flags(rt::REQUIRED),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-object-if-match"),
-    ],
+    DeleteObjectAnnotationRequest, DELETE_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    annotation_name[2] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), version_id[3] = rt::m("VersionId",
+    &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), object_if_match[6] = rt::m("ObjectIfMatch",
+    &rt::STRING).at(rt::HEADER, "x-amz-object-if-match")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectOutput {
@@ -544,16 +374,11 @@ pub struct DeleteObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    DeleteObjectOutput, DELETE_OBJECT_OUTPUT, 0 => delete_marker, 1 => version_id, 2 =>
-    request_charged
-);
-pub static DELETE_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteObjectOutput",
-    &[
-        rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    DeleteObjectOutput, DELETE_OBJECT_OUTPUT, [delete_marker[0] = rt::m("DeleteMarker",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), version_id[1] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
+    request_charged[2] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectRequest {
@@ -602,46 +427,30 @@ pub struct DeleteObjectRequest {
     pub if_match_size: Option<i64>,
 }
 rt::structure!(
-    DeleteObjectRequest, DELETE_OBJECT_REQUEST, 0 => bucket, 1 => key, 2 => mfa, 3 =>
-    version_id, 4 => request_payer, 5 => bypass_governance_retention, 6 =>
-    expected_bucket_owner, 7 => if_match, 8 => if_match_last_modified_time, 9 =>
-    if_match_size
-);
-pub static DELETE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteObjectRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-bypass-governance-retention"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfMatchLastModifiedTime", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-if-match-last-modified-time")
-            .ts(rt::TimestampFormat::HttpDate),
-        rt::m("IfMatchSize", &rt::LONG).at(rt::HEADER, "x-amz-if-match-size"),
-    ],
+    DeleteObjectRequest, DELETE_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), mfa[2] =
+    rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), version_id[3] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    bypass_governance_retention[5] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bypass-governance-retention"), expected_bucket_owner[6] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), if_match[7] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_match_last_modified_time[8] =
+    rt::m("IfMatchLastModifiedTime", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-if-match-last-modified-time").ts(rt::TimestampFormat::HttpDate),
+    if_match_size[9] = rt::m("IfMatchSize", &rt::LONG).at(rt::HEADER,
+    "x-amz-if-match-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectTaggingOutput {
     /// The versionId of the object the tag-set was removed from.
     pub version_id: Option<String>,
 }
-rt::structure!(DeleteObjectTaggingOutput, DELETE_OBJECT_TAGGING_OUTPUT, 0 => version_id);
-pub static DELETE_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteObjectTaggingOutput",
-    &[rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")],
+rt::structure!(
+    DeleteObjectTaggingOutput, DELETE_OBJECT_TAGGING_OUTPUT, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectTaggingRequest {
@@ -659,21 +468,12 @@ pub struct DeleteObjectTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeleteObjectTaggingRequest, DELETE_OBJECT_TAGGING_REQUEST, 0 => bucket, 1 => key, 2
-    => version_id, 3 => expected_bucket_owner
-);
-pub static DELETE_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteObjectTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeleteObjectTaggingRequest, DELETE_OBJECT_TAGGING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    expected_bucket_owner[3] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectsOutput {
@@ -684,16 +484,10 @@ pub struct DeleteObjectsOutput {
     pub errors: Option<Vec<ErrorShape>>,
 }
 rt::structure!(
-    DeleteObjectsOutput, DELETE_OBJECTS_OUTPUT, 0 => deleted, 1 => request_charged, 2 =>
-    errors
-);
-pub static DELETE_OBJECTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "DeleteObjectsOutput",
-    &[
-        rt::m("Deleted", &DELETED_OBJECTS),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("Errors", &ERRORS).named("Error"),
-    ],
+    DeleteObjectsOutput, DELETE_OBJECTS_OUTPUT, [deleted[0] = rt::m("Deleted",
+    &DELETED_OBJECTS), request_charged[1] = rt::m("RequestCharged", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-charged"), errors[2] = rt::m("Errors", &ERRORS)
+    .named("Error")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteObjectsRequest {
@@ -745,35 +539,18 @@ pub struct DeleteObjectsRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    DeleteObjectsRequest, DELETE_OBJECTS_REQUEST, 0 => bucket, 1 => delete, 2 => mfa, 3
-    => request_payer, 4 => bypass_governance_retention, 5 => expected_bucket_owner, 6 =>
-    checksum_algorithm
-);
-pub static DELETE_OBJECTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteObjectsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delete", &DELETE)
-            .named("Delete")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-bypass-governance-retention"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    ],
+    DeleteObjectsRequest, DELETE_OBJECTS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delete[1] =
+    rt::m("Delete", &DELETE).named("Delete").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), mfa[2] = rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), bypass_governance_retention[4] =
+    rt::m("BypassGovernanceRetention", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-bypass-governance-retention"), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_algorithm[6] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicAccessBlockRequest {
@@ -783,19 +560,10 @@ pub struct DeletePublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static DELETE_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePublicAccessBlockRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// Information about the deleted object.
 #[derive(Clone, Default, PartialEq)]
@@ -816,17 +584,10 @@ pub struct DeletedObject {
     pub delete_marker_version_id: Option<String>,
 }
 rt::structure!(
-    DeletedObject, DELETED_OBJECT, 0 => key, 1 => version_id, 2 => delete_marker, 3 =>
-    delete_marker_version_id
-);
-pub static DELETED_OBJECT: rt::Schema = rt::Schema::structure(
-    "DeletedObject",
-    &[
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("DeleteMarker", &rt::BOOLEAN),
-        rt::m("DeleteMarkerVersionId", &rt::STRING),
-    ],
+    DeletedObject, DELETED_OBJECT, [key[0] = rt::m("Key", &rt::STRING).min(1.0),
+    version_id[1] = rt::m("VersionId", &rt::STRING), delete_marker[2] =
+    rt::m("DeleteMarker", &rt::BOOLEAN), delete_marker_version_id[3] =
+    rt::m("DeleteMarkerVersionId", &rt::STRING)]
 );
 pub static DELETED_OBJECTS: rt::Schema = rt::Schema::list(
         "DeletedObjects",
@@ -856,21 +617,13 @@ pub struct Destination {
     pub metrics: Option<Metrics>,
 }
 rt::structure!(
-    Destination, DESTINATION, 0 => bucket, 1 => account, 2 => storage_class, 3 =>
-    access_control_translation, 4 => encryption_configuration, 5 => replication_time, 6
-    => metrics
-);
-pub static DESTINATION: rt::Schema = rt::Schema::structure(
-    "Destination",
-    &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Account", &rt::STRING),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
-        rt::m("EncryptionConfiguration", &ENCRYPTION_CONFIGURATION),
-        rt::m("ReplicationTime", &REPLICATION_TIME),
-        rt::m("Metrics", &METRICS),
-    ],
+    Destination, DESTINATION, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), account[1] = rt::m("Account", &rt::STRING), storage_class[2] =
+    rt::m("StorageClass", &rt::ENUM), access_control_translation[3] =
+    rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
+    encryption_configuration[4] = rt::m("EncryptionConfiguration",
+    &ENCRYPTION_CONFIGURATION), replication_time[5] = rt::m("ReplicationTime",
+    &REPLICATION_TIME), metrics[6] = rt::m("Metrics", &METRICS)]
 );
 /// The destination information for the S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -883,14 +636,7 @@ pub struct DestinationResult {
     pub table_namespace: Option<String>,
 }
 rt::structure!(
-    DestinationResult, DESTINATION_RESULT, 0 => table_bucket_type, 1 => table_bucket_arn,
-    2 => table_namespace
-);
-pub static DESTINATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DestinationResult",
-    &[
-        rt::m("TableBucketType", &rt::ENUM),
-        rt::m("TableBucketArn", &rt::STRING),
-        rt::m("TableNamespace", &rt::STRING),
-    ],
+    DestinationResult, DESTINATION_RESULT, [table_bucket_type[0] =
+    rt::m("TableBucketType", &rt::ENUM), table_bucket_arn[1] = rt::m("TableBucketArn",
+    &rt::STRING), table_namespace[2] = rt::m("TableNamespace", &rt::STRING)]
 );

@@ -21,15 +21,9 @@ pub struct Encryption {
     pub kms_context: Option<String>,
 }
 rt::structure!(
-    Encryption, ENCRYPTION, 0 => encryption_type, 1 => kms_key_id, 2 => kms_context
-);
-pub static ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "Encryption",
-    &[
-        rt::m("EncryptionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KMSKeyId", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("KMSContext", &rt::STRING),
-    ],
+    Encryption, ENCRYPTION, [encryption_type[0] = rt::m("EncryptionType", &rt::ENUM)
+    .flags(rt::REQUIRED), kms_key_id[1] = rt::m("KMSKeyId", &rt::STRING)
+    .flags(rt::SENSITIVE), kms_context[2] = rt::m("KMSContext", &rt::STRING)]
 );
 /// Specifies encryption-related information for an Amazon S3 bucket that is a destination for replicated objects.
 ///
@@ -40,11 +34,8 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 rt::structure!(
-    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, 0 => replica_kms_key_id
-);
-pub static ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "EncryptionConfiguration",
-    &[rt::m("ReplicaKmsKeyID", &rt::STRING)],
+    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id[0] =
+    rt::m("ReplicaKmsKeyID", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum EncryptionType { None = "NONE", SseC = "SSE-C" }
@@ -57,18 +48,14 @@ pub static ENCRYPTION_TYPE_LIST: rt::Schema = rt::Schema::list(
 /// The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session.
 #[derive(Clone, Default, PartialEq)]
 pub struct EncryptionTypeMismatch {}
-rt::structure!(EncryptionTypeMismatch, ENCRYPTION_TYPE_MISMATCH);
-pub static ENCRYPTION_TYPE_MISMATCH: rt::Schema = rt::Schema::structure(
-        "EncryptionTypeMismatch",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    EncryptionTypeMismatch, ENCRYPTION_TYPE_MISMATCH, []
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A message that indicates the request is complete and no more messages will be sent. You should not assume that the request is complete until the client receives an `EndEvent`.
 #[derive(Clone, Default, PartialEq)]
 pub struct EndEvent {}
-rt::structure!(EndEvent, END_EVENT);
-pub static END_EVENT: rt::Schema = rt::Schema::structure("EndEvent", &[])
-    .flags(rt::EVENT);
+rt::structure!(EndEvent, END_EVENT, [].flags(rt::EVENT));
 /// **Note:** For information about using the Amazon S3 API—including error handling—see the [Amazon S3 Developer Guide](https://docs.aws.amazon.com/AmazonS3/latest/developerguide/Welcome.html).
 ///
 /// Container for all error elements.
@@ -347,15 +334,10 @@ pub struct ErrorShape {
     /// The error message contains a generic description of the error condition in English. It is intended for a human audience. Simple programs display the message directly to the end user if they encounter an error condition they don't know how or don't care to handle. Sophisticated programs with more exhaustive error handling and proper internationalization are more likely to ignore the error message.
     pub message: Option<String>,
 }
-rt::structure!(ErrorShape, ERROR, 0 => key, 1 => version_id, 2 => code, 3 => message);
-pub static ERROR: rt::Schema = rt::Schema::structure(
-    "Error",
-    &[
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("Code", &rt::STRING),
-        rt::m("Message", &rt::STRING),
-    ],
+rt::structure!(
+    ErrorShape, ERROR = "Error", [key[0] = rt::m("Key", &rt::STRING).min(1.0),
+    version_id[1] = rt::m("VersionId", &rt::STRING), code[2] = rt::m("Code",
+    &rt::STRING), message[3] = rt::m("Message", &rt::STRING)]
 );
 /// If an S3 Metadata V1 `CreateBucketMetadataTableConfiguration` or V2 `CreateBucketMetadataConfiguration` request succeeds, but S3 Metadata was unable to create the table, this structure contains the error code and error message.
 ///
@@ -403,10 +385,9 @@ pub struct ErrorDetails {
     /// - `NoSuchBucket` - The specified general purpose bucket does not exist.
     pub error_message: Option<String>,
 }
-rt::structure!(ErrorDetails, ERROR_DETAILS, 0 => error_code, 1 => error_message);
-pub static ERROR_DETAILS: rt::Schema = rt::Schema::structure(
-    "ErrorDetails",
-    &[rt::m("ErrorCode", &rt::STRING), rt::m("ErrorMessage", &rt::STRING)],
+rt::structure!(
+    ErrorDetails, ERROR_DETAILS, [error_code[0] = rt::m("ErrorCode", &rt::STRING),
+    error_message[1] = rt::m("ErrorMessage", &rt::STRING)]
 );
 /// The error information.
 #[derive(Clone, Default, PartialEq)]
@@ -416,10 +397,9 @@ pub struct ErrorDocument {
     /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub key: String,
 }
-rt::structure!(ErrorDocument, ERROR_DOCUMENT, 0 => key);
-pub static ERROR_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "ErrorDocument",
-    &[rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    ErrorDocument, ERROR_DOCUMENT, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 pub static ERRORS: rt::Schema = rt::Schema::list("Errors", &[rt::m("member", &ERROR)])
     .flags(rt::SHAPE_FLATTENED);
@@ -453,11 +433,7 @@ rt::string_enum! {
 /// A container for specifying the configuration for Amazon EventBridge.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventBridgeConfiguration {}
-rt::structure!(EventBridgeConfiguration, EVENT_BRIDGE_CONFIGURATION);
-pub static EVENT_BRIDGE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "EventBridgeConfiguration",
-    &[],
-);
+rt::structure!(EventBridgeConfiguration, EVENT_BRIDGE_CONFIGURATION, []);
 /// Contains the event hold duration configuration, specified in either days or years.
 #[derive(Clone, Default, PartialEq)]
 pub struct EventHoldDuration {
@@ -466,10 +442,9 @@ pub struct EventHoldDuration {
     /// The number of years for the event hold duration. The minimum value is 1 and the maximum value is 100.
     pub years: Option<i32>,
 }
-rt::structure!(EventHoldDuration, EVENT_HOLD_DURATION, 0 => days, 1 => years);
-pub static EVENT_HOLD_DURATION: rt::Schema = rt::Schema::structure(
-    "EventHoldDuration",
-    &[rt::m("Days", &rt::INTEGER), rt::m("Years", &rt::INTEGER)],
+rt::structure!(
+    EventHoldDuration, EVENT_HOLD_DURATION, [days[0] = rt::m("Days", &rt::INTEGER),
+    years[1] = rt::m("Years", &rt::INTEGER)]
 );
 pub static EVENT_LIST: rt::Schema = rt::Schema::list(
         "EventList",
@@ -484,10 +459,9 @@ pub struct ExistingObjectReplication {
     /// Specifies whether Amazon S3 replicates existing source bucket objects.
     pub status: ExistingObjectReplicationStatus,
 }
-rt::structure!(ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, 0 => status);
-pub static EXISTING_OBJECT_REPLICATION: rt::Schema = rt::Schema::structure(
-    "ExistingObjectReplication",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ExistingObjectReplicationStatus { Enabled = "Enabled", Disabled = "Disabled"

@@ -14,10 +14,9 @@ pub struct FilterRule {
     /// The value that the filter searches for in object key names.
     pub value: Option<String>,
 }
-rt::structure!(FilterRule, FILTER_RULE, 0 => name, 1 => value);
-pub static FILTER_RULE: rt::Schema = rt::Schema::structure(
-    "FilterRule",
-    &[rt::m("Name", &rt::ENUM), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    FilterRule, FILTER_RULE, [name[0] = rt::m("Name", &rt::ENUM), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 pub static FILTER_RULE_LIST: rt::Schema = rt::Schema::list(
         "FilterRuleList",

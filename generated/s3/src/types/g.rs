@@ -8,10 +8,9 @@ pub struct GetBucketAbacOutput {
     /// The ABAC status of the general purpose bucket.
     pub abac_status: Option<AbacStatus>,
 }
-rt::structure!(GetBucketAbacOutput, GET_BUCKET_ABAC_OUTPUT, 0 => abac_status);
-pub static GET_BUCKET_ABAC_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketAbacOutput",
-    &[rt::m("AbacStatus", &ABAC_STATUS).flags(rt::PAYLOAD)],
+rt::structure!(
+    GetBucketAbacOutput, GET_BUCKET_ABAC_OUTPUT, [abac_status[0] = rt::m("AbacStatus",
+    &ABAC_STATUS).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAbacRequest {
@@ -21,19 +20,10 @@ pub struct GetBucketAbacRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketAbacRequest, GET_BUCKET_ABAC_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_ABAC_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketAbacRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketAbacRequest, GET_BUCKET_ABAC_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAccelerateConfigurationOutput {
@@ -42,15 +32,9 @@ pub struct GetBucketAccelerateConfigurationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    GetBucketAccelerateConfigurationOutput, GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT, 0
-    => status, 1 => request_charged
-);
-pub static GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketAccelerateConfigurationOutput",
-    &[
-        rt::m("Status", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    GetBucketAccelerateConfigurationOutput, GET_BUCKET_ACCELERATE_CONFIGURATION_OUTPUT,
+    [status[0] = rt::m("Status", &rt::ENUM), request_charged[1] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAccelerateConfigurationRequest {
@@ -62,19 +46,10 @@ pub struct GetBucketAccelerateConfigurationRequest {
 }
 rt::structure!(
     GetBucketAccelerateConfigurationRequest, GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
-    0 => bucket, 1 => expected_bucket_owner, 2 => request_payer
-);
-pub static GET_BUCKET_ACCELERATE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketAccelerateConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    ],
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer[2] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclOutput {
@@ -83,10 +58,9 @@ pub struct GetBucketAclOutput {
     /// A list of grants.
     pub grants: Option<Vec<Grant>>,
 }
-rt::structure!(GetBucketAclOutput, GET_BUCKET_ACL_OUTPUT, 0 => owner, 1 => grants);
-pub static GET_BUCKET_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketAclOutput",
-    &[rt::m("Owner", &OWNER), rt::m("Grants", &GRANTS).named("AccessControlList")],
+rt::structure!(
+    GetBucketAclOutput, GET_BUCKET_ACL_OUTPUT, [owner[0] = rt::m("Owner", &OWNER),
+    grants[1] = rt::m("Grants", &GRANTS).named("AccessControlList")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAclRequest {
@@ -100,18 +74,10 @@ pub struct GetBucketAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketAclRequest, GET_BUCKET_ACL_REQUEST, 0 => bucket, 1 => expected_bucket_owner
-);
-pub static GET_BUCKET_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketAclRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketAclRequest, GET_BUCKET_ACL_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAnalyticsConfigurationOutput {
@@ -119,12 +85,9 @@ pub struct GetBucketAnalyticsConfigurationOutput {
     pub analytics_configuration: Option<AnalyticsConfiguration>,
 }
 rt::structure!(
-    GetBucketAnalyticsConfigurationOutput, GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT, 0
-    => analytics_configuration
-);
-pub static GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketAnalyticsConfigurationOutput",
-    &[rt::m("AnalyticsConfiguration", &ANALYTICS_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetBucketAnalyticsConfigurationOutput, GET_BUCKET_ANALYTICS_CONFIGURATION_OUTPUT,
+    [analytics_configuration[0] = rt::m("AnalyticsConfiguration",
+    &ANALYTICS_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketAnalyticsConfigurationRequest {
@@ -136,30 +99,20 @@ pub struct GetBucketAnalyticsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketAnalyticsConfigurationRequest, GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => id, 2 => expected_bucket_owner
-);
-pub static GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketAnalyticsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketAnalyticsConfigurationRequest, GET_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketCorsOutput {
     /// A set of origins and methods (cross-origin access that you want to allow). You can add up to 100 rules to the configuration.
     pub cors_rules: Option<Vec<CorsRule>>,
 }
-rt::structure!(GetBucketCorsOutput, GET_BUCKET_CORS_OUTPUT, 0 => cors_rules);
-pub static GET_BUCKET_CORS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketCorsOutput",
-    &[rt::m("CORSRules", &CORS_RULES).named("CORSRule")],
+rt::structure!(
+    GetBucketCorsOutput, GET_BUCKET_CORS_OUTPUT, [cors_rules[0] = rt::m("CORSRules",
+    &CORS_RULES).named("CORSRule")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketCorsRequest {
@@ -173,34 +126,19 @@ pub struct GetBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketCorsRequest, GET_BUCKET_CORS_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_CORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketCorsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketCorsRequest, GET_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketEncryptionOutput {
     pub server_side_encryption_configuration: Option<ServerSideEncryptionConfiguration>,
 }
 rt::structure!(
-    GetBucketEncryptionOutput, GET_BUCKET_ENCRYPTION_OUTPUT, 0 =>
-    server_side_encryption_configuration
-);
-pub static GET_BUCKET_ENCRYPTION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketEncryptionOutput",
-    &[
-        rt::m("ServerSideEncryptionConfiguration", &SERVER_SIDE_ENCRYPTION_CONFIGURATION)
-            .flags(rt::PAYLOAD),
-    ],
+    GetBucketEncryptionOutput, GET_BUCKET_ENCRYPTION_OUTPUT,
+    [server_side_encryption_configuration[0] = rt::m("ServerSideEncryptionConfiguration",
+    &SERVER_SIDE_ENCRYPTION_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketEncryptionRequest {
@@ -214,19 +152,10 @@ pub struct GetBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketEncryptionRequest, GET_BUCKET_ENCRYPTION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketEncryptionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketEncryptionRequest, GET_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketIntelligentTieringConfigurationOutput {
@@ -235,15 +164,9 @@ pub struct GetBucketIntelligentTieringConfigurationOutput {
 }
 rt::structure!(
     GetBucketIntelligentTieringConfigurationOutput,
-    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT, 0 =>
-    intelligent_tiering_configuration
-);
-pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketIntelligentTieringConfigurationOutput",
-    &[
-        rt::m("IntelligentTieringConfiguration", &INTELLIGENT_TIERING_CONFIGURATION)
-            .flags(rt::PAYLOAD),
-    ],
+    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_OUTPUT,
+    [intelligent_tiering_configuration[0] = rt::m("IntelligentTieringConfiguration",
+    &INTELLIGENT_TIERING_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketIntelligentTieringConfigurationRequest {
@@ -256,20 +179,11 @@ pub struct GetBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     GetBucketIntelligentTieringConfigurationRequest,
-    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, 0 => bucket, 1 => id, 2 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketIntelligentTieringConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GET_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketInventoryConfigurationOutput {
@@ -277,12 +191,9 @@ pub struct GetBucketInventoryConfigurationOutput {
     pub inventory_configuration: Option<InventoryConfiguration>,
 }
 rt::structure!(
-    GetBucketInventoryConfigurationOutput, GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT, 0
-    => inventory_configuration
-);
-pub static GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketInventoryConfigurationOutput",
-    &[rt::m("InventoryConfiguration", &INVENTORY_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetBucketInventoryConfigurationOutput, GET_BUCKET_INVENTORY_CONFIGURATION_OUTPUT,
+    [inventory_configuration[0] = rt::m("InventoryConfiguration",
+    &INVENTORY_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketInventoryConfigurationRequest {
@@ -298,20 +209,11 @@ pub struct GetBucketInventoryConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketInventoryConfigurationRequest, GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => id, 2 => expected_bucket_owner
-);
-pub static GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketInventoryConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketInventoryConfigurationRequest, GET_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationOutput {
@@ -330,16 +232,11 @@ pub struct GetBucketLifecycleConfigurationOutput {
     >,
 }
 rt::structure!(
-    GetBucketLifecycleConfigurationOutput, GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT, 0
-    => rules, 1 => transition_default_minimum_object_size
-);
-pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleConfigurationOutput",
-    &[
-        rt::m("Rules", &LIFECYCLE_RULES).named("Rule"),
-        rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-transition-default-minimum-object-size"),
-    ],
+    GetBucketLifecycleConfigurationOutput, GET_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
+    [rules[0] = rt::m("Rules", &LIFECYCLE_RULES).named("Rule"),
+    transition_default_minimum_object_size[1] =
+    rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
+    "x-amz-transition-default-minimum-object-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationRequest {
@@ -351,29 +248,19 @@ pub struct GetBucketLifecycleConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => expected_bucket_owner
-);
-pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleOutput {
     /// Container for a lifecycle rule.
     pub rules: Option<Vec<Rule>>,
 }
-rt::structure!(GetBucketLifecycleOutput, GET_BUCKET_LIFECYCLE_OUTPUT, 0 => rules);
-pub static GET_BUCKET_LIFECYCLE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleOutput",
-    &[rt::m("Rules", &RULES).named("Rule")],
+rt::structure!(
+    GetBucketLifecycleOutput, GET_BUCKET_LIFECYCLE_OUTPUT, [rules[0] = rt::m("Rules",
+    &RULES).named("Rule")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleRequest {
@@ -383,19 +270,10 @@ pub struct GetBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLifecycleRequest, GET_BUCKET_LIFECYCLE_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketLifecycleRequest, GET_BUCKET_LIFECYCLE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLocationOutput {
@@ -405,11 +283,8 @@ pub struct GetBucketLocationOutput {
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 rt::structure!(
-    GetBucketLocationOutput, GET_BUCKET_LOCATION_OUTPUT, 0 => location_constraint
-);
-pub static GET_BUCKET_LOCATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketLocationOutput",
-    &[rt::m("LocationConstraint", &rt::ENUM)],
+    GetBucketLocationOutput, GET_BUCKET_LOCATION_OUTPUT, [location_constraint[0] =
+    rt::m("LocationConstraint", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLocationRequest {
@@ -423,28 +298,18 @@ pub struct GetBucketLocationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLocationRequest, GET_BUCKET_LOCATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketLocationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketLocationRequest, GET_BUCKET_LOCATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLoggingOutput {
     pub logging_enabled: Option<LoggingEnabled>,
 }
-rt::structure!(GetBucketLoggingOutput, GET_BUCKET_LOGGING_OUTPUT, 0 => logging_enabled);
-pub static GET_BUCKET_LOGGING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketLoggingOutput",
-    &[rt::m("LoggingEnabled", &LOGGING_ENABLED)],
+rt::structure!(
+    GetBucketLoggingOutput, GET_BUCKET_LOGGING_OUTPUT, [logging_enabled[0] =
+    rt::m("LoggingEnabled", &LOGGING_ENABLED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLoggingRequest {
@@ -454,19 +319,10 @@ pub struct GetBucketLoggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketLoggingRequest, GET_BUCKET_LOGGING_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_LOGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketLoggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketLoggingRequest, GET_BUCKET_LOGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataConfigurationOutput {
@@ -476,18 +332,10 @@ pub struct GetBucketMetadataConfigurationOutput {
     >,
 }
 rt::structure!(
-    GetBucketMetadataConfigurationOutput, GET_BUCKET_METADATA_CONFIGURATION_OUTPUT, 0 =>
-    get_bucket_metadata_configuration_result
-);
-pub static GET_BUCKET_METADATA_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataConfigurationOutput",
-    &[
-        rt::m(
-                "GetBucketMetadataConfigurationResult",
-                &GET_BUCKET_METADATA_CONFIGURATION_RESULT,
-            )
-            .flags(rt::PAYLOAD),
-    ],
+    GetBucketMetadataConfigurationOutput, GET_BUCKET_METADATA_CONFIGURATION_OUTPUT,
+    [get_bucket_metadata_configuration_result[0] =
+    rt::m("GetBucketMetadataConfigurationResult",
+    &GET_BUCKET_METADATA_CONFIGURATION_RESULT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataConfigurationRequest {
@@ -497,19 +345,10 @@ pub struct GetBucketMetadataConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketMetadataConfigurationRequest, GET_BUCKET_METADATA_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => expected_bucket_owner
-);
-pub static GET_BUCKET_METADATA_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketMetadataConfigurationRequest, GET_BUCKET_METADATA_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -518,15 +357,9 @@ pub struct GetBucketMetadataConfigurationResult {
     pub metadata_configuration_result: MetadataConfigurationResult,
 }
 rt::structure!(
-    GetBucketMetadataConfigurationResult, GET_BUCKET_METADATA_CONFIGURATION_RESULT, 0 =>
-    metadata_configuration_result
-);
-pub static GET_BUCKET_METADATA_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataConfigurationResult",
-    &[
-        rt::m("MetadataConfigurationResult", &METADATA_CONFIGURATION_RESULT)
-            .flags(rt::REQUIRED),
-    ],
+    GetBucketMetadataConfigurationResult, GET_BUCKET_METADATA_CONFIGURATION_RESULT,
+    [metadata_configuration_result[0] = rt::m("MetadataConfigurationResult",
+    &METADATA_CONFIGURATION_RESULT).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataTableConfigurationOutput {
@@ -537,18 +370,10 @@ pub struct GetBucketMetadataTableConfigurationOutput {
 }
 rt::structure!(
     GetBucketMetadataTableConfigurationOutput,
-    GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT, 0 =>
-    get_bucket_metadata_table_configuration_result
-);
-pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataTableConfigurationOutput",
-    &[
-        rt::m(
-                "GetBucketMetadataTableConfigurationResult",
-                &GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT,
-            )
-            .flags(rt::PAYLOAD),
-    ],
+    GET_BUCKET_METADATA_TABLE_CONFIGURATION_OUTPUT,
+    [get_bucket_metadata_table_configuration_result[0] =
+    rt::m("GetBucketMetadataTableConfigurationResult",
+    &GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetadataTableConfigurationRequest {
@@ -559,19 +384,10 @@ pub struct GetBucketMetadataTableConfigurationRequest {
 }
 rt::structure!(
     GetBucketMetadataTableConfigurationRequest,
-    GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GET_BUCKET_METADATA_TABLE_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket.
 ///
@@ -591,17 +407,11 @@ pub struct GetBucketMetadataTableConfigurationResult {
 }
 rt::structure!(
     GetBucketMetadataTableConfigurationResult,
-    GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT, 0 =>
-    metadata_table_configuration_result, 1 => status, 2 => error
-);
-pub static GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketMetadataTableConfigurationResult",
-    &[
-        rt::m("MetadataTableConfigurationResult", &METADATA_TABLE_CONFIGURATION_RESULT)
-            .flags(rt::REQUIRED),
-        rt::m("Status", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Error", &ERROR_DETAILS),
-    ],
+    GET_BUCKET_METADATA_TABLE_CONFIGURATION_RESULT,
+    [metadata_table_configuration_result[0] = rt::m("MetadataTableConfigurationResult",
+    &METADATA_TABLE_CONFIGURATION_RESULT).flags(rt::REQUIRED), status[1] =
+    rt::m("Status", &rt::STRING).flags(rt::REQUIRED), error[2] = rt::m("Error",
+    &ERROR_DETAILS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetricsConfigurationOutput {
@@ -609,12 +419,9 @@ pub struct GetBucketMetricsConfigurationOutput {
     pub metrics_configuration: Option<MetricsConfiguration>,
 }
 rt::structure!(
-    GetBucketMetricsConfigurationOutput, GET_BUCKET_METRICS_CONFIGURATION_OUTPUT, 0 =>
-    metrics_configuration
-);
-pub static GET_BUCKET_METRICS_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketMetricsConfigurationOutput",
-    &[rt::m("MetricsConfiguration", &METRICS_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetBucketMetricsConfigurationOutput, GET_BUCKET_METRICS_CONFIGURATION_OUTPUT,
+    [metrics_configuration[0] = rt::m("MetricsConfiguration", &METRICS_CONFIGURATION)
+    .flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketMetricsConfigurationRequest {
@@ -630,20 +437,11 @@ pub struct GetBucketMetricsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketMetricsConfigurationRequest, GET_BUCKET_METRICS_CONFIGURATION_REQUEST, 0 =>
-    bucket, 1 => id, 2 => expected_bucket_owner
-);
-pub static GET_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketMetricsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketMetricsConfigurationRequest, GET_BUCKET_METRICS_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketNotificationConfigurationRequest {
@@ -658,19 +456,10 @@ pub struct GetBucketNotificationConfigurationRequest {
 }
 rt::structure!(
     GetBucketNotificationConfigurationRequest,
-    GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketNotificationConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GET_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketOwnershipControlsOutput {
@@ -678,12 +467,9 @@ pub struct GetBucketOwnershipControlsOutput {
     pub ownership_controls: Option<OwnershipControls>,
 }
 rt::structure!(
-    GetBucketOwnershipControlsOutput, GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT, 0 =>
-    ownership_controls
-);
-pub static GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketOwnershipControlsOutput",
-    &[rt::m("OwnershipControls", &OWNERSHIP_CONTROLS).flags(rt::PAYLOAD)],
+    GetBucketOwnershipControlsOutput, GET_BUCKET_OWNERSHIP_CONTROLS_OUTPUT,
+    [ownership_controls[0] = rt::m("OwnershipControls", &OWNERSHIP_CONTROLS)
+    .flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketOwnershipControlsRequest {
@@ -693,29 +479,19 @@ pub struct GetBucketOwnershipControlsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketOwnershipControlsRequest, GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST, 0 =>
-    bucket, 1 => expected_bucket_owner
-);
-pub static GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketOwnershipControlsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketOwnershipControlsRequest, GET_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyOutput {
     /// The bucket policy as a JSON document.
     pub policy: Option<String>,
 }
-rt::structure!(GetBucketPolicyOutput, GET_BUCKET_POLICY_OUTPUT, 0 => policy);
-pub static GET_BUCKET_POLICY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyOutput",
-    &[rt::m("Policy", &rt::STRING).flags(rt::PAYLOAD)],
+rt::structure!(
+    GetBucketPolicyOutput, GET_BUCKET_POLICY_OUTPUT, [policy[0] = rt::m("Policy",
+    &rt::STRING).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyRequest {
@@ -735,19 +511,10 @@ pub struct GetBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyStatusOutput {
@@ -755,11 +522,8 @@ pub struct GetBucketPolicyStatusOutput {
     pub policy_status: Option<PolicyStatus>,
 }
 rt::structure!(
-    GetBucketPolicyStatusOutput, GET_BUCKET_POLICY_STATUS_OUTPUT, 0 => policy_status
-);
-pub static GET_BUCKET_POLICY_STATUS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyStatusOutput",
-    &[rt::m("PolicyStatus", &POLICY_STATUS).flags(rt::PAYLOAD)],
+    GetBucketPolicyStatusOutput, GET_BUCKET_POLICY_STATUS_OUTPUT, [policy_status[0] =
+    rt::m("PolicyStatus", &POLICY_STATUS).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyStatusRequest {
@@ -769,31 +533,19 @@ pub struct GetBucketPolicyStatusRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketPolicyStatusRequest, GET_BUCKET_POLICY_STATUS_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_POLICY_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyStatusRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketPolicyStatusRequest, GET_BUCKET_POLICY_STATUS_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationOutput {
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 rt::structure!(
-    GetBucketReplicationOutput, GET_BUCKET_REPLICATION_OUTPUT, 0 =>
-    replication_configuration
-);
-pub static GET_BUCKET_REPLICATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketReplicationOutput",
-    &[rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetBucketReplicationOutput, GET_BUCKET_REPLICATION_OUTPUT,
+    [replication_configuration[0] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationRequest {
@@ -803,19 +555,10 @@ pub struct GetBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketReplicationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequestPaymentOutput {
@@ -823,11 +566,8 @@ pub struct GetBucketRequestPaymentOutput {
     pub payer: Option<Payer>,
 }
 rt::structure!(
-    GetBucketRequestPaymentOutput, GET_BUCKET_REQUEST_PAYMENT_OUTPUT, 0 => payer
-);
-pub static GET_BUCKET_REQUEST_PAYMENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketRequestPaymentOutput",
-    &[rt::m("Payer", &rt::ENUM)],
+    GetBucketRequestPaymentOutput, GET_BUCKET_REQUEST_PAYMENT_OUTPUT, [payer[0] =
+    rt::m("Payer", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequestPaymentRequest {
@@ -837,29 +577,19 @@ pub struct GetBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketRequestPaymentRequest, GET_BUCKET_REQUEST_PAYMENT_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_REQUEST_PAYMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketRequestPaymentRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketRequestPaymentRequest, GET_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingOutput {
     /// Contains the tag set.
     pub tag_set: Vec<Tag>,
 }
-rt::structure!(GetBucketTaggingOutput, GET_BUCKET_TAGGING_OUTPUT, 0 => tag_set);
-pub static GET_BUCKET_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketTaggingOutput",
-    &[rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)],
+rt::structure!(
+    GetBucketTaggingOutput, GET_BUCKET_TAGGING_OUTPUT, [tag_set[0] = rt::m("TagSet",
+    &TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingRequest {
@@ -869,19 +599,10 @@ pub struct GetBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningOutput {
@@ -891,11 +612,8 @@ pub struct GetBucketVersioningOutput {
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 rt::structure!(
-    GetBucketVersioningOutput, GET_BUCKET_VERSIONING_OUTPUT, 0 => status, 1 => mfa_delete
-);
-pub static GET_BUCKET_VERSIONING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketVersioningOutput",
-    &[rt::m("Status", &rt::ENUM), rt::m("MFADelete", &rt::ENUM).named("MfaDelete")],
+    GetBucketVersioningOutput, GET_BUCKET_VERSIONING_OUTPUT, [status[0] = rt::m("Status",
+    &rt::ENUM), mfa_delete[1] = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningRequest {
@@ -905,19 +623,10 @@ pub struct GetBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketVersioningRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketWebsiteOutput {
@@ -931,17 +640,10 @@ pub struct GetBucketWebsiteOutput {
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rt::structure!(
-    GetBucketWebsiteOutput, GET_BUCKET_WEBSITE_OUTPUT, 0 => redirect_all_requests_to, 1
-    => index_document, 2 => error_document, 3 => routing_rules
-);
-pub static GET_BUCKET_WEBSITE_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetBucketWebsiteOutput",
-    &[
-        rt::m("RedirectAllRequestsTo", &REDIRECT_ALL_REQUESTS_TO),
-        rt::m("IndexDocument", &INDEX_DOCUMENT),
-        rt::m("ErrorDocument", &ERROR_DOCUMENT),
-        rt::m("RoutingRules", &ROUTING_RULES),
-    ],
+    GetBucketWebsiteOutput, GET_BUCKET_WEBSITE_OUTPUT, [redirect_all_requests_to[0] =
+    rt::m("RedirectAllRequestsTo", &REDIRECT_ALL_REQUESTS_TO), index_document[1] =
+    rt::m("IndexDocument", &INDEX_DOCUMENT), error_document[2] = rt::m("ErrorDocument",
+    &ERROR_DOCUMENT), routing_rules[3] = rt::m("RoutingRules", &ROUTING_RULES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketWebsiteRequest {
@@ -951,19 +653,10 @@ pub struct GetBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetBucketWebsiteRequest, GET_BUCKET_WEBSITE_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_BUCKET_WEBSITE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketWebsiteRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetBucketWebsiteRequest, GET_BUCKET_WEBSITE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAclOutput {
@@ -974,16 +667,9 @@ pub struct GetObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    GetObjectAclOutput, GET_OBJECT_ACL_OUTPUT, 0 => owner, 1 => grants, 2 =>
-    request_charged
-);
-pub static GET_OBJECT_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectAclOutput",
-    &[
-        rt::m("Owner", &OWNER),
-        rt::m("Grants", &GRANTS).named("AccessControlList"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    GetObjectAclOutput, GET_OBJECT_ACL_OUTPUT, [owner[0] = rt::m("Owner", &OWNER),
+    grants[1] = rt::m("Grants", &GRANTS).named("AccessControlList"), request_charged[2] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAclRequest {
@@ -1002,26 +688,13 @@ pub struct GetObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectAclRequest, GET_OBJECT_ACL_REQUEST, 0 => bucket, 1 => key, 2 => version_id,
-    3 => request_payer, 4 => expected_bucket_owner
-);
-pub static GET_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectAclRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetObjectAclRequest, GET_OBJECT_ACL_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Default)]
 pub struct GetObjectAnnotationOutput {
@@ -1064,40 +737,31 @@ pub struct GetObjectAnnotationOutput {
     pub replication_status: Option<ReplicationStatus>,
 }
 rt::structure!(
-    GetObjectAnnotationOutput, GET_OBJECT_ANNOTATION_OUTPUT, 0 => annotation_payload, 1
-    => object_version_id, 2 => last_modified, 3 => content_length, 4 => e_tag, 5 =>
-    checksum_crc32, 6 => checksum_crc32_c, 7 => checksum_crc64_nvme, 8 => checksum_sha1,
-    9 => checksum_sha256, 10 => checksum_sha512, 11 => checksum_md5, 12 =>
-    checksum_xxhash64, 13 => checksum_xxhash3, 14 => checksum_xxhash128, 15 =>
-    checksum_type, 16 => server_side_encryption, 17 => request_charged, 18 =>
-    replication_status
-);
-pub static GET_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectAnnotationOutput",
-    &[
-        rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-        rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"),
-    ],
+    GetObjectAnnotationOutput, GET_OBJECT_ANNOTATION_OUTPUT, [annotation_payload[0] =
+    rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
+    object_version_id[1] = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-version-id"), last_modified[2] = rt::m("LastModified", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Last-Modified"), content_length[3] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), e_tag[4] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[6] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[7] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[8] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[9] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[10] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[11] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[13] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[15] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[16] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), request_charged[17] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"), replication_status[18] =
+    rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER, "x-amz-replication-status")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAnnotationRequest {
@@ -1118,31 +782,16 @@ pub struct GetObjectAnnotationRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    GetObjectAnnotationRequest, GET_OBJECT_ANNOTATION_REQUEST, 0 => bucket, 1 => key, 2
-    => annotation_name, 3 => version_id, 4 => request_payer, 5 => expected_bucket_owner,
-    6 => checksum_mode
-);
-pub static GET_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectAnnotationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("AnnotationName", &rt::STRING)
-            .at(rt::QUERY, "annotationName")
-            .flags(rt::REQUIRED),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumMode", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-mode"),
-    ],
+    GetObjectAnnotationRequest, GET_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), annotation_name[2] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), version_id[3] = rt::m("VersionId",
+    &rt::STRING).at(rt::QUERY, "versionId"), request_payer[4] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_mode[6] = rt::m("ChecksumMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-mode")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAttributesOutput {
@@ -1173,23 +822,15 @@ pub struct GetObjectAttributesOutput {
     pub object_size: Option<i64>,
 }
 rt::structure!(
-    GetObjectAttributesOutput, GET_OBJECT_ATTRIBUTES_OUTPUT, 0 => delete_marker, 1 =>
-    last_modified, 2 => version_id, 3 => request_charged, 4 => e_tag, 5 => checksum, 6 =>
-    object_parts, 7 => storage_class, 8 => object_size
-);
-pub static GET_OBJECT_ATTRIBUTES_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectAttributesOutput",
-    &[
-        rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
-        rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ETag", &rt::STRING),
-        rt::m("Checksum", &CHECKSUM),
-        rt::m("ObjectParts", &GET_OBJECT_ATTRIBUTES_PARTS),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("ObjectSize", &rt::LONG),
-    ],
+    GetObjectAttributesOutput, GET_OBJECT_ATTRIBUTES_OUTPUT, [delete_marker[0] =
+    rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
+    last_modified[1] = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
+    "Last-Modified"), version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-version-id"), request_charged[3] = rt::m("RequestCharged", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-charged"), e_tag[4] = rt::m("ETag", &rt::STRING),
+    checksum[5] = rt::m("Checksum", &CHECKSUM), object_parts[6] = rt::m("ObjectParts",
+    &GET_OBJECT_ATTRIBUTES_PARTS), storage_class[7] = rt::m("StorageClass", &rt::ENUM),
+    object_size[8] = rt::m("ObjectSize", &rt::LONG)]
 );
 /// A collection of parts associated with a multipart upload.
 #[derive(Clone, Default, PartialEq)]
@@ -1211,20 +852,12 @@ pub struct GetObjectAttributesParts {
     pub parts: Option<Vec<ObjectPart>>,
 }
 rt::structure!(
-    GetObjectAttributesParts, GET_OBJECT_ATTRIBUTES_PARTS, 0 => total_parts_count, 1 =>
-    part_number_marker, 2 => next_part_number_marker, 3 => max_parts, 4 => is_truncated,
-    5 => parts
-);
-pub static GET_OBJECT_ATTRIBUTES_PARTS: rt::Schema = rt::Schema::structure(
-    "GetObjectAttributesParts",
-    &[
-        rt::m("TotalPartsCount", &rt::INTEGER).named("PartsCount"),
-        rt::m("PartNumberMarker", &rt::INTEGER),
-        rt::m("NextPartNumberMarker", &rt::INTEGER),
-        rt::m("MaxParts", &rt::INTEGER),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Parts", &PARTS_LIST).named("Part"),
-    ],
+    GetObjectAttributesParts, GET_OBJECT_ATTRIBUTES_PARTS, [total_parts_count[0] =
+    rt::m("TotalPartsCount", &rt::INTEGER).named("PartsCount"), part_number_marker[1] =
+    rt::m("PartNumberMarker", &rt::INTEGER), next_part_number_marker[2] =
+    rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts[3] = rt::m("MaxParts",
+    &rt::INTEGER), is_truncated[4] = rt::m("IsTruncated", &rt::BOOLEAN), parts[5] =
+    rt::m("Parts", &PARTS_LIST).named("Part")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectAttributesRequest {
@@ -1267,47 +900,33 @@ pub struct GetObjectAttributesRequest {
     pub object_attributes: Vec<ObjectAttributes>,
 }
 rt::structure!(
-    GetObjectAttributesRequest, GET_OBJECT_ATTRIBUTES_REQUEST, 0 => bucket, 1 => key, 2
-    => version_id, 3 => max_parts, 4 => part_number_marker, 5 => sse_customer_algorithm,
-    6 => sse_customer_key, 7 => sse_customer_key_md5, 8 => request_payer, 9 =>
-    expected_bucket_owner, 10 => object_attributes
-);
-pub static GET_OBJECT_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectAttributesRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("MaxParts", &rt::INTEGER).at(rt::HEADER, "x-amz-max-parts"),
-        rt::m("PartNumberMarker", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-part-number-marker"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ObjectAttributes", &OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-object-attributes")
-            .flags(rt::REQUIRED),
-    ],
+    GetObjectAttributesRequest, GET_OBJECT_ATTRIBUTES_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    max_parts[3] = rt::m("MaxParts", &rt::INTEGER).at(rt::HEADER, "x-amz-max-parts"),
+    part_number_marker[4] = rt::m("PartNumberMarker", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-part-number-marker"), sse_customer_algorithm[5] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[6] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[7] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[8] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[9] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), object_attributes[10] = rt::m("ObjectAttributes",
+    &OBJECT_ATTRIBUTES_LIST).at(rt::HEADER, "x-amz-object-attributes")
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLegalHoldOutput {
     /// The current legal hold status for the specified object.
     pub legal_hold: Option<ObjectLockLegalHold>,
 }
-rt::structure!(GetObjectLegalHoldOutput, GET_OBJECT_LEGAL_HOLD_OUTPUT, 0 => legal_hold);
-pub static GET_OBJECT_LEGAL_HOLD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectLegalHoldOutput",
-    &[rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold").flags(rt::PAYLOAD)],
+rt::structure!(
+    GetObjectLegalHoldOutput, GET_OBJECT_LEGAL_HOLD_OUTPUT, [legal_hold[0] =
+    rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold").flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLegalHoldRequest {
@@ -1324,22 +943,13 @@ pub struct GetObjectLegalHoldRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectLegalHoldRequest, GET_OBJECT_LEGAL_HOLD_REQUEST, 0 => bucket, 1 => key, 2 =>
-    version_id, 3 => request_payer, 4 => expected_bucket_owner
-);
-pub static GET_OBJECT_LEGAL_HOLD_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectLegalHoldRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetObjectLegalHoldRequest, GET_OBJECT_LEGAL_HOLD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLockConfigurationOutput {
@@ -1347,12 +957,9 @@ pub struct GetObjectLockConfigurationOutput {
     pub object_lock_configuration: Option<ObjectLockConfiguration>,
 }
 rt::structure!(
-    GetObjectLockConfigurationOutput, GET_OBJECT_LOCK_CONFIGURATION_OUTPUT, 0 =>
-    object_lock_configuration
-);
-pub static GET_OBJECT_LOCK_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectLockConfigurationOutput",
-    &[rt::m("ObjectLockConfiguration", &OBJECT_LOCK_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetObjectLockConfigurationOutput, GET_OBJECT_LOCK_CONFIGURATION_OUTPUT,
+    [object_lock_configuration[0] = rt::m("ObjectLockConfiguration",
+    &OBJECT_LOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectLockConfigurationRequest {
@@ -1364,19 +971,10 @@ pub struct GetObjectLockConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectLockConfigurationRequest, GET_OBJECT_LOCK_CONFIGURATION_REQUEST, 0 =>
-    bucket, 1 => expected_bucket_owner
-);
-pub static GET_OBJECT_LOCK_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectLockConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetObjectLockConfigurationRequest, GET_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Default)]
 pub struct GetObjectOutput {
@@ -1514,87 +1112,71 @@ pub struct GetObjectOutput {
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
-    GetObjectOutput, GET_OBJECT_OUTPUT, 0 => body, 1 => delete_marker, 2 =>
-    accept_ranges, 3 => expiration, 4 => restore, 5 => last_modified, 6 =>
-    content_length, 7 => e_tag, 8 => checksum_crc32, 9 => checksum_crc32_c, 10 =>
-    checksum_crc64_nvme, 11 => checksum_sha1, 12 => checksum_sha256, 13 =>
-    checksum_sha512, 14 => checksum_md5, 15 => checksum_xxhash64, 16 => checksum_xxhash3,
-    17 => checksum_xxhash128, 18 => checksum_type, 19 => missing_meta, 20 => version_id,
-    21 => cache_control, 22 => content_disposition, 23 => content_encoding, 24 =>
-    content_language, 25 => content_range, 26 => content_type, 27 => expires, 28 =>
-    website_redirect_location, 29 => server_side_encryption, 30 => metadata, 31 =>
-    sse_customer_algorithm, 32 => sse_customer_key_md5, 33 => ssekms_key_id, 34 =>
-    bucket_key_enabled, 35 => storage_class, 36 => request_charged, 37 =>
-    replication_status, 38 => parts_count, 39 => tag_count, 40 => object_lock_mode, 41 =>
-    object_lock_retain_until_date, 42 => object_lock_legal_hold_status, 43 =>
-    object_lock_event_hold, 44 => object_lock_event_hold_duration_days, 45 =>
-    object_lock_event_hold_duration_years
-);
-pub static GET_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectOutput",
-    &[
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
-        rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"),
-        rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
-        rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-restore"),
-        rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("MissingMeta", &rt::INTEGER).at(rt::HEADER, "x-amz-missing-meta"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-        rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
-        rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"),
-        rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("WebsiteRedirectLocation", &rt::STRING)
-            .at(rt::HEADER, "x-amz-website-redirect-location"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"),
-        rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
-        rt::m("TagCount", &rt::INTEGER).at(rt::HEADER, "x-amz-tagging-count"),
-        rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockEventHold", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold"),
-        rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-days"),
-        rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
-    ],
+    GetObjectOutput, GET_OBJECT_OUTPUT, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), delete_marker[1] = rt::m("DeleteMarker", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-delete-marker"), accept_ranges[2] = rt::m("AcceptRanges",
+    &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration[3] = rt::m("Expiration",
+    &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore[4] = rt::m("Restore",
+    &rt::STRING).at(rt::HEADER, "x-amz-restore"), last_modified[5] =
+    rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
+    content_length[6] = rt::m("ContentLength", &rt::LONG).at(rt::HEADER,
+    "Content-Length"), e_tag[7] = rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
+    checksum_crc32[8] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[9] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[10] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[11] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[12] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[13] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[14] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[15] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[16] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[17] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[18] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), missing_meta[19] = rt::m("MissingMeta",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-missing-meta"), version_id[20] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"), cache_control[21]
+    = rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
+    content_disposition[22] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[23] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[24] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_range[25] =
+    rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"), content_type[26]
+    = rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), expires[27] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
+    website_redirect_location[28] = rt::m("WebsiteRedirectLocation", &rt::STRING)
+    .at(rt::HEADER, "x-amz-website-redirect-location"), server_side_encryption[29] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), metadata[30] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm[31] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[32] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[33] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    bucket_key_enabled[34] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class[35] =
+    rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
+    request_charged[36] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), replication_status[37] = rt::m("ReplicationStatus",
+    &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"), parts_count[38] =
+    rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
+    tag_count[39] = rt::m("TagCount", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-tagging-count"), object_lock_mode[40] = rt::m("ObjectLockMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-mode"), object_lock_retain_until_date[41] =
+    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-object-lock-retain-until-date").ts(rt::TimestampFormat::DateTime),
+    object_lock_legal_hold_status[42] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-legal-hold"), object_lock_event_hold[43] =
+    rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[44] =
+    rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[45] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRequest {
@@ -1707,67 +1289,46 @@ pub struct GetObjectRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    GetObjectRequest, GET_OBJECT_REQUEST, 0 => bucket, 1 => if_match, 2 =>
-    if_modified_since, 3 => if_none_match, 4 => if_unmodified_since, 5 => key, 6 =>
-    range, 7 => response_cache_control, 8 => response_content_disposition, 9 =>
-    response_content_encoding, 10 => response_content_language, 11 =>
-    response_content_type, 12 => response_expires, 13 => version_id, 14 =>
-    sse_customer_algorithm, 15 => sse_customer_key, 16 => sse_customer_key_md5, 17 =>
-    request_payer, 18 => part_number, 19 => expected_bucket_owner, 20 => checksum_mode
-);
-pub static GET_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
-        rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Unmodified-Since"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("Range", &rt::STRING).at(rt::HEADER, "Range"),
-        rt::m("ResponseCacheControl", &rt::STRING)
-            .at(rt::QUERY, "response-cache-control"),
-        rt::m("ResponseContentDisposition", &rt::STRING)
-            .at(rt::QUERY, "response-content-disposition"),
-        rt::m("ResponseContentEncoding", &rt::STRING)
-            .at(rt::QUERY, "response-content-encoding"),
-        rt::m("ResponseContentLanguage", &rt::STRING)
-            .at(rt::QUERY, "response-content-language"),
-        rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
-        rt::m("ResponseExpires", &rt::TIMESTAMP)
-            .at(rt::QUERY, "response-expires")
-            .ts(rt::TimestampFormat::HttpDate),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumMode", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-mode"),
-    ],
+    GetObjectRequest, GET_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match[1] =
+    rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since[2] =
+    rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
+    if_none_match[3] = rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
+    if_unmodified_since[4] = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Unmodified-Since"), key[5] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), range[6] = rt::m("Range", &rt::STRING)
+    .at(rt::HEADER, "Range"), response_cache_control[7] = rt::m("ResponseCacheControl",
+    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition[8]
+    = rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
+    "response-content-disposition"), response_content_encoding[9] =
+    rt::m("ResponseContentEncoding", &rt::STRING).at(rt::QUERY,
+    "response-content-encoding"), response_content_language[10] =
+    rt::m("ResponseContentLanguage", &rt::STRING).at(rt::QUERY,
+    "response-content-language"), response_content_type[11] =
+    rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
+    response_expires[12] = rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY,
+    "response-expires").ts(rt::TimestampFormat::HttpDate), version_id[13] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    sse_customer_algorithm[14] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[15] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[16] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[17] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    part_number[18] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_mode[20] = rt::m("ChecksumMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-mode")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRetentionOutput {
     /// The container element for an object's retention settings.
     pub retention: Option<ObjectLockRetention>,
 }
-rt::structure!(GetObjectRetentionOutput, GET_OBJECT_RETENTION_OUTPUT, 0 => retention);
-pub static GET_OBJECT_RETENTION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectRetentionOutput",
-    &[rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention").flags(rt::PAYLOAD)],
+rt::structure!(
+    GetObjectRetentionOutput, GET_OBJECT_RETENTION_OUTPUT, [retention[0] =
+    rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention").flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectRetentionRequest {
@@ -1784,22 +1345,13 @@ pub struct GetObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectRetentionRequest, GET_OBJECT_RETENTION_REQUEST, 0 => bucket, 1 => key, 2 =>
-    version_id, 3 => request_payer, 4 => expected_bucket_owner
-);
-pub static GET_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectRetentionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetObjectRetentionRequest, GET_OBJECT_RETENTION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    request_payer[3] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingOutput {
@@ -1809,14 +1361,9 @@ pub struct GetObjectTaggingOutput {
     pub tag_set: Vec<Tag>,
 }
 rt::structure!(
-    GetObjectTaggingOutput, GET_OBJECT_TAGGING_OUTPUT, 0 => version_id, 1 => tag_set
-);
-pub static GET_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectTaggingOutput",
-    &[
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED),
-    ],
+    GetObjectTaggingOutput, GET_OBJECT_TAGGING_OUTPUT, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"), tag_set[1] =
+    rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTaggingRequest {
@@ -1835,22 +1382,13 @@ pub struct GetObjectTaggingRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    GetObjectTaggingRequest, GET_OBJECT_TAGGING_REQUEST, 0 => bucket, 1 => key, 2 =>
-    version_id, 3 => expected_bucket_owner, 4 => request_payer
-);
-pub static GET_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    ],
+    GetObjectTaggingRequest, GET_OBJECT_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    expected_bucket_owner[3] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[4] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Default)]
 pub struct GetObjectTorrentOutput {
@@ -1859,14 +1397,9 @@ pub struct GetObjectTorrentOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    GetObjectTorrentOutput, GET_OBJECT_TORRENT_OUTPUT, 0 => body, 1 => request_charged
-);
-pub static GET_OBJECT_TORRENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetObjectTorrentOutput",
-    &[
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    GetObjectTorrentOutput, GET_OBJECT_TORRENT_OUTPUT, [body[0] = rt::m("Body",
+    &rt::STREAMING_BLOB).flags(rt::PAYLOAD), request_charged[1] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetObjectTorrentRequest {
@@ -1879,21 +1412,12 @@ pub struct GetObjectTorrentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetObjectTorrentRequest, GET_OBJECT_TORRENT_REQUEST, 0 => bucket, 1 => key, 2 =>
-    request_payer, 3 => expected_bucket_owner
-);
-pub static GET_OBJECT_TORRENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetObjectTorrentRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetObjectTorrentRequest, GET_OBJECT_TORRENT_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    request_payer[2] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockOutput {
@@ -1901,15 +1425,9 @@ pub struct GetPublicAccessBlockOutput {
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
 }
 rt::structure!(
-    GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT, 0 =>
-    public_access_block_configuration
-);
-pub static GET_PUBLIC_ACCESS_BLOCK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetPublicAccessBlockOutput",
-    &[
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
-            .flags(rt::PAYLOAD),
-    ],
+    GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
+    &PUBLIC_ACCESS_BLOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockRequest {
@@ -1919,19 +1437,10 @@ pub struct GetPublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, 0 => bucket, 1 =>
-    expected_bucket_owner
-);
-pub static GET_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPublicAccessBlockRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    expected_bucket_owner[1] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// Container for S3 Glacier job parameters.
 #[derive(Clone, Default, PartialEq)]
@@ -1939,10 +1448,9 @@ pub struct GlacierJobParameters {
     /// Retrieval tier at which the restore will be processed.
     pub tier: Tier,
 }
-rt::structure!(GlacierJobParameters, GLACIER_JOB_PARAMETERS, 0 => tier);
-pub static GLACIER_JOB_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "GlacierJobParameters",
-    &[rt::m("Tier", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    GlacierJobParameters, GLACIER_JOB_PARAMETERS, [tier[0] = rt::m("Tier", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// Container for grant information.
 #[derive(Clone, Default, PartialEq)]
@@ -1952,10 +1460,9 @@ pub struct Grant {
     /// Specifies the permission given to the grantee.
     pub permission: Option<Permission>,
 }
-rt::structure!(Grant, GRANT, 0 => grantee, 1 => permission);
-pub static GRANT: rt::Schema = rt::Schema::structure(
-    "Grant",
-    &[rt::m("Grantee", &GRANTEE), rt::m("Permission", &rt::ENUM)],
+rt::structure!(
+    Grant, GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 /// Container for the person being granted permissions.
 #[derive(Clone, Default, PartialEq)]
@@ -1970,27 +1477,13 @@ pub struct Grantee {
     pub uri: Option<String>,
 }
 rt::structure!(
-    Grantee, GRANTEE, 0 => display_name, 1 => email_address, 2 => id, 3 => type_, 4 =>
-    uri
+    Grantee, GRANTEE, [display_name[0] = rt::m("DisplayName", &rt::STRING),
+    email_address[1] = rt::m("EmailAddress", &rt::STRING), id[2] = rt::m("ID",
+    &rt::STRING), type_[3] = rt::m("Type", &rt::ENUM).named("xsi:type")
+    .flags(rt::REQUIRED | rt::XML_ATTRIBUTE), uri[4] = rt::m("URI", &rt::STRING)]
+    .ns(&rt::XmlNamespace { uri : "http://www.w3.org/2001/XMLSchema-instance", prefix :
+    Some("xsi") })
 );
-pub static GRANTEE: rt::Schema = rt::Schema::structure(
-        "Grantee",
-        &[
-            rt::m("DisplayName", &rt::STRING),
-            rt::m("EmailAddress", &rt::STRING),
-            rt::m("ID", &rt::STRING),
-            rt::m("Type", &rt::ENUM)
-                .named("xsi:type")
-                .flags(rt::REQUIRED | rt::XML_ATTRIBUTE),
-            rt::m("URI", &rt::STRING),
-        ],
-    )
-    .ns(
-        &rt::XmlNamespace {
-            uri: "http://www.w3.org/2001/XMLSchema-instance",
-            prefix: Some("xsi"),
-        },
-    );
 pub static GRANTS: rt::Schema = rt::Schema::list(
     "Grants",
     &[rt::m("member", &GRANT).named("Grant")],

@@ -27,23 +27,13 @@ pub struct HeadBucketOutput {
     pub access_point_alias: Option<bool>,
 }
 rt::structure!(
-    HeadBucketOutput, HEAD_BUCKET_OUTPUT, 0 => bucket_arn, 1 => bucket_location_type, 2
-    => bucket_location_name, 3 => bucket_region, 4 => access_point_alias
-);
-pub static HEAD_BUCKET_OUTPUT: rt::Schema = rt::Schema::structure(
-    "HeadBucketOutput",
-    &[
-        rt::m("BucketArn", &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0),
-        rt::m("BucketLocationType", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-bucket-location-type"),
-        rt::m("BucketLocationName", &rt::STRING)
-            .at(rt::HEADER, "x-amz-bucket-location-name"),
-        rt::m("BucketRegion", &rt::STRING)
-            .at(rt::HEADER, "x-amz-bucket-region")
-            .min(0.0),
-        rt::m("AccessPointAlias", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-access-point-alias"),
-    ],
+    HeadBucketOutput, HEAD_BUCKET_OUTPUT, [bucket_arn[0] = rt::m("BucketArn",
+    &rt::STRING).at(rt::HEADER, "x-amz-bucket-arn").min(1.0), bucket_location_type[1] =
+    rt::m("BucketLocationType", &rt::ENUM).at(rt::HEADER, "x-amz-bucket-location-type"),
+    bucket_location_name[2] = rt::m("BucketLocationName", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-location-name"), bucket_region[3] = rt::m("BucketRegion", &rt::STRING)
+    .at(rt::HEADER, "x-amz-bucket-region").min(0.0), access_point_alias[4] =
+    rt::m("AccessPointAlias", &rt::BOOLEAN).at(rt::HEADER, "x-amz-access-point-alias")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadBucketRequest {
@@ -63,18 +53,10 @@ pub struct HeadBucketRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    HeadBucketRequest, HEAD_BUCKET_REQUEST, 0 => bucket, 1 => expected_bucket_owner
-);
-pub static HEAD_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "HeadBucketRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    HeadBucketRequest, HEAD_BUCKET_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), expected_bucket_owner[1] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadObjectOutput {
@@ -229,87 +211,71 @@ pub struct HeadObjectOutput {
     pub object_lock_event_hold_duration_years: Option<i32>,
 }
 rt::structure!(
-    HeadObjectOutput, HEAD_OBJECT_OUTPUT, 0 => delete_marker, 1 => accept_ranges, 2 =>
-    expiration, 3 => restore, 4 => archive_status, 5 => last_modified, 6 =>
-    content_length, 7 => checksum_crc32, 8 => checksum_crc32_c, 9 => checksum_crc64_nvme,
-    10 => checksum_sha1, 11 => checksum_sha256, 12 => checksum_sha512, 13 =>
-    checksum_md5, 14 => checksum_xxhash64, 15 => checksum_xxhash3, 16 =>
-    checksum_xxhash128, 17 => checksum_type, 18 => e_tag, 19 => missing_meta, 20 =>
-    version_id, 21 => cache_control, 22 => content_disposition, 23 => content_encoding,
-    24 => content_language, 25 => content_type, 26 => content_range, 27 => expires, 28 =>
-    website_redirect_location, 29 => server_side_encryption, 30 => metadata, 31 =>
-    sse_customer_algorithm, 32 => sse_customer_key_md5, 33 => ssekms_key_id, 34 =>
-    bucket_key_enabled, 35 => storage_class, 36 => request_charged, 37 =>
-    replication_status, 38 => parts_count, 39 => tag_count, 40 => object_lock_mode, 41 =>
-    object_lock_retain_until_date, 42 => object_lock_legal_hold_status, 43 =>
-    object_lock_event_hold, 44 => object_lock_event_hold_duration_days, 45 =>
-    object_lock_event_hold_duration_years
-);
-pub static HEAD_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "HeadObjectOutput",
-    &[
-        rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"),
-        rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"),
-        rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
-        rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-restore"),
-        rt::m("ArchiveStatus", &rt::ENUM).at(rt::HEADER, "x-amz-archive-status"),
-        rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER, "Last-Modified"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("MissingMeta", &rt::INTEGER).at(rt::HEADER, "x-amz-missing-meta"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-        rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
-        rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("WebsiteRedirectLocation", &rt::STRING)
-            .at(rt::HEADER, "x-amz-website-redirect-location"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"),
-        rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
-        rt::m("TagCount", &rt::INTEGER).at(rt::HEADER, "x-amz-tagging-count"),
-        rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockEventHold", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold"),
-        rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-days"),
-        rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
-    ],
+    HeadObjectOutput, HEAD_OBJECT_OUTPUT, [delete_marker[0] = rt::m("DeleteMarker",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-delete-marker"), accept_ranges[1] =
+    rt::m("AcceptRanges", &rt::STRING).at(rt::HEADER, "accept-ranges"), expiration[2] =
+    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"), restore[3] =
+    rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-restore"), archive_status[4] =
+    rt::m("ArchiveStatus", &rt::ENUM).at(rt::HEADER, "x-amz-archive-status"),
+    last_modified[5] = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
+    "Last-Modified"), content_length[6] = rt::m("ContentLength", &rt::LONG)
+    .at(rt::HEADER, "Content-Length"), checksum_crc32[7] = rt::m("ChecksumCRC32",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[8] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[9] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[10] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[11] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[12] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[13] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[14] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[15] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[16] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[17] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), e_tag[18] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), missing_meta[19] = rt::m("MissingMeta", &rt::INTEGER)
+    .at(rt::HEADER, "x-amz-missing-meta"), version_id[20] = rt::m("VersionId",
+    &rt::STRING).at(rt::HEADER, "x-amz-version-id"), cache_control[21] =
+    rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
+    content_disposition[22] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "Content-Disposition"), content_encoding[23] = rt::m("ContentEncoding", &rt::STRING)
+    .at(rt::HEADER, "Content-Encoding"), content_language[24] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "Content-Language"), content_type[25] =
+    rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"), content_range[26] =
+    rt::m("ContentRange", &rt::STRING).at(rt::HEADER, "Content-Range"), expires[27] =
+    rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
+    website_redirect_location[28] = rt::m("WebsiteRedirectLocation", &rt::STRING)
+    .at(rt::HEADER, "x-amz-website-redirect-location"), server_side_encryption[29] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), metadata[30] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-amz-meta-"), sse_customer_algorithm[31] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[32] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[33] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    bucket_key_enabled[34] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), storage_class[35] =
+    rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
+    request_charged[36] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), replication_status[37] = rt::m("ReplicationStatus",
+    &rt::ENUM).at(rt::HEADER, "x-amz-replication-status"), parts_count[38] =
+    rt::m("PartsCount", &rt::INTEGER).at(rt::HEADER, "x-amz-mp-parts-count"),
+    tag_count[39] = rt::m("TagCount", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-tagging-count"), object_lock_mode[40] = rt::m("ObjectLockMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-mode"), object_lock_retain_until_date[41] =
+    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-object-lock-retain-until-date").ts(rt::TimestampFormat::DateTime),
+    object_lock_legal_hold_status[42] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-object-lock-legal-hold"), object_lock_event_hold[43] =
+    rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[44] =
+    rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[45] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct HeadObjectRequest {
@@ -412,55 +378,35 @@ pub struct HeadObjectRequest {
     pub checksum_mode: Option<ChecksumMode>,
 }
 rt::structure!(
-    HeadObjectRequest, HEAD_OBJECT_REQUEST, 0 => bucket, 1 => if_match, 2 =>
-    if_modified_since, 3 => if_none_match, 4 => if_unmodified_since, 5 => key, 6 =>
-    range, 7 => response_cache_control, 8 => response_content_disposition, 9 =>
-    response_content_encoding, 10 => response_content_language, 11 =>
-    response_content_type, 12 => response_expires, 13 => version_id, 14 =>
-    sse_customer_algorithm, 15 => sse_customer_key, 16 => sse_customer_key_md5, 17 =>
-    request_payer, 18 => part_number, 19 => expected_bucket_owner, 20 => checksum_mode
-);
-pub static HEAD_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "HeadObjectRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
-        rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Unmodified-Since"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("Range", &rt::STRING).at(rt::HEADER, "Range"),
-        rt::m("ResponseCacheControl", &rt::STRING)
-            .at(rt::QUERY, "response-cache-control"),
-        rt::m("ResponseContentDisposition", &rt::STRING)
-            .at(rt::QUERY, "response-content-disposition"),
-        rt::m("ResponseContentEncoding", &rt::STRING)
-            .at(rt::QUERY, "response-content-encoding"),
-        rt::m("ResponseContentLanguage", &rt::STRING)
-            .at(rt::QUERY, "response-content-language"),
-        rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
-        rt::m("ResponseExpires", &rt::TIMESTAMP)
-            .at(rt::QUERY, "response-expires")
-            .ts(rt::TimestampFormat::HttpDate),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumMode", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-mode"),
-    ],
+    HeadObjectRequest, HEAD_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), if_match[1] =
+    rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"), if_modified_since[2] =
+    rt::m("IfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER, "If-Modified-Since"),
+    if_none_match[3] = rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
+    if_unmodified_since[4] = rt::m("IfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Unmodified-Since"), key[5] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), range[6] = rt::m("Range", &rt::STRING)
+    .at(rt::HEADER, "Range"), response_cache_control[7] = rt::m("ResponseCacheControl",
+    &rt::STRING).at(rt::QUERY, "response-cache-control"), response_content_disposition[8]
+    = rt::m("ResponseContentDisposition", &rt::STRING).at(rt::QUERY,
+    "response-content-disposition"), response_content_encoding[9] =
+    rt::m("ResponseContentEncoding", &rt::STRING).at(rt::QUERY,
+    "response-content-encoding"), response_content_language[10] =
+    rt::m("ResponseContentLanguage", &rt::STRING).at(rt::QUERY,
+    "response-content-language"), response_content_type[11] =
+    rt::m("ResponseContentType", &rt::STRING).at(rt::QUERY, "response-content-type"),
+    response_expires[12] = rt::m("ResponseExpires", &rt::TIMESTAMP).at(rt::QUERY,
+    "response-expires").ts(rt::TimestampFormat::HttpDate), version_id[13] =
+    rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    sse_customer_algorithm[14] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[15] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[16] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[17] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    part_number[18] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber"),
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), checksum_mode[20] = rt::m("ChecksumMode", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-mode")]
 );

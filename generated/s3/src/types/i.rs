@@ -10,12 +10,10 @@ use tucuxi::codegen as rt;
 /// **Note:** Idempotency ensures that an API request completes no more than one time. With an idempotent request, if the original request completes successfully, any subsequent retries complete successfully without performing any further actions.
 #[derive(Clone, Default, PartialEq)]
 pub struct IdempotencyParameterMismatch {}
-rt::structure!(IdempotencyParameterMismatch, IDEMPOTENCY_PARAMETER_MISMATCH);
-pub static IDEMPOTENCY_PARAMETER_MISMATCH: rt::Schema = rt::Schema::structure(
-        "IdempotencyParameterMismatch",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    IdempotencyParameterMismatch, IDEMPOTENCY_PARAMETER_MISMATCH, []
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// Container for the `Suffix` element.
 #[derive(Clone, Default, PartialEq)]
 pub struct IndexDocument {
@@ -24,10 +22,9 @@ pub struct IndexDocument {
     /// **Important:** Replacement must be made for object keys containing special characters (such as carriage returns) when using XML requests. For more information, see [XML related object key constraints](https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html#object-key-xml-related-constraints).
     pub suffix: String,
 }
-rt::structure!(IndexDocument, INDEX_DOCUMENT, 0 => suffix);
-pub static INDEX_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "IndexDocument",
-    &[rt::m("Suffix", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    IndexDocument, INDEX_DOCUMENT, [suffix[0] = rt::m("Suffix", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Container element that identifies who initiated the multipart upload.
 #[derive(Clone, Default, PartialEq)]
@@ -39,10 +36,9 @@ pub struct Initiator {
     /// **Note:** This functionality is not supported for directory buckets.
     pub display_name: Option<String>,
 }
-rt::structure!(Initiator, INITIATOR, 0 => id, 1 => display_name);
-pub static INITIATOR: rt::Schema = rt::Schema::structure(
-    "Initiator",
-    &[rt::m("ID", &rt::STRING), rt::m("DisplayName", &rt::STRING)],
+rt::structure!(
+    Initiator, INITIATOR, [id[0] = rt::m("ID", &rt::STRING), display_name[1] =
+    rt::m("DisplayName", &rt::STRING)]
 );
 /// Describes the serialization format of the object.
 #[derive(Clone, Default, PartialEq)]
@@ -57,17 +53,9 @@ pub struct InputSerialization {
     pub parquet: Option<ParquetInput>,
 }
 rt::structure!(
-    InputSerialization, INPUT_SERIALIZATION, 0 => csv, 1 => compression_type, 2 => json,
-    3 => parquet
-);
-pub static INPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
-    "InputSerialization",
-    &[
-        rt::m("CSV", &CSV_INPUT),
-        rt::m("CompressionType", &rt::ENUM),
-        rt::m("JSON", &JSON_INPUT),
-        rt::m("Parquet", &PARQUET_INPUT),
-    ],
+    InputSerialization, INPUT_SERIALIZATION, [csv[0] = rt::m("CSV", &CSV_INPUT),
+    compression_type[1] = rt::m("CompressionType", &rt::ENUM), json[2] = rt::m("JSON",
+    &JSON_INPUT), parquet[3] = rt::m("Parquet", &PARQUET_INPUT)]
 );
 rt::string_enum! {
     pub enum IntelligentTieringAccessTier { ArchiveAccess = "ARCHIVE_ACCESS",
@@ -82,15 +70,9 @@ pub struct IntelligentTieringAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    IntelligentTieringAndOperator, INTELLIGENT_TIERING_AND_OPERATOR, 0 => prefix, 1 =>
-    tags
-);
-pub static INTELLIGENT_TIERING_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "IntelligentTieringAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-    ],
+    IntelligentTieringAndOperator, INTELLIGENT_TIERING_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag")
+    .flags(rt::FLATTENED)]
 );
 /// Specifies the S3 Intelligent-Tiering configuration for an Amazon S3 bucket.
 ///
@@ -107,17 +89,11 @@ pub struct IntelligentTieringConfiguration {
     pub tierings: Vec<Tiering>,
 }
 rt::structure!(
-    IntelligentTieringConfiguration, INTELLIGENT_TIERING_CONFIGURATION, 0 => id, 1 =>
-    filter, 2 => status, 3 => tierings
-);
-pub static INTELLIGENT_TIERING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "IntelligentTieringConfiguration",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Filter", &INTELLIGENT_TIERING_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Tierings", &TIERING_LIST).named("Tiering").flags(rt::REQUIRED),
-    ],
+    IntelligentTieringConfiguration, INTELLIGENT_TIERING_CONFIGURATION, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED), filter[1] = rt::m("Filter",
+    &INTELLIGENT_TIERING_FILTER), status[2] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), tierings[3] = rt::m("Tierings", &TIERING_LIST).named("Tiering")
+    .flags(rt::REQUIRED)]
 );
 pub static INTELLIGENT_TIERING_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "IntelligentTieringConfigurationList",
@@ -136,15 +112,9 @@ pub struct IntelligentTieringFilter {
     pub and: Option<IntelligentTieringAndOperator>,
 }
 rt::structure!(
-    IntelligentTieringFilter, INTELLIGENT_TIERING_FILTER, 0 => prefix, 1 => tag, 2 => and
-);
-pub static INTELLIGENT_TIERING_FILTER: rt::Schema = rt::Schema::structure(
-    "IntelligentTieringFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("And", &INTELLIGENT_TIERING_AND_OPERATOR),
-    ],
+    IntelligentTieringFilter, INTELLIGENT_TIERING_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), and[2] = rt::m("And",
+    &INTELLIGENT_TIERING_AND_OPERATOR)]
 );
 rt::string_enum! {
     pub enum IntelligentTieringStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -152,12 +122,10 @@ rt::string_enum! {
 /// The annotation name you provided is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAnnotationName {}
-rt::structure!(InvalidAnnotationName, INVALID_ANNOTATION_NAME);
-pub static INVALID_ANNOTATION_NAME: rt::Schema = rt::Schema::structure(
-        "InvalidAnnotationName",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidAnnotationName, INVALID_ANNOTATION_NAME, []
+    .error(&rt::ErrorTraits::new(400u16, false))
+);
 /// Object is archived and inaccessible until restored.
 ///
 /// If the object you are retrieving is stored in the S3 Glacier Flexible Retrieval storage class, the S3 Glacier Deep Archive storage class, the S3 Intelligent-Tiering Archive Access tier, or the S3 Intelligent-Tiering Deep Archive Access tier, before you can retrieve the object you must first restore a copy using [RestoreObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html). Otherwise, this operation returns an `InvalidObjectState` error. For information about restoring archived objects, see [Restoring Archived Objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/restoring-objects.html) in the *Amazon S3 User Guide*.
@@ -167,34 +135,29 @@ pub struct InvalidObjectState {
     pub access_tier: Option<IntelligentTieringAccessTier>,
 }
 rt::structure!(
-    InvalidObjectState, INVALID_OBJECT_STATE, 0 => storage_class, 1 => access_tier
+    InvalidObjectState, INVALID_OBJECT_STATE, [storage_class[0] = rt::m("StorageClass",
+    &rt::ENUM), access_tier[1] = rt::m("AccessTier", &rt::ENUM)]
+    .error(&rt::ErrorTraits::new(403u16, false))
 );
-pub static INVALID_OBJECT_STATE: rt::Schema = rt::Schema::structure(
-        "InvalidObjectState",
-        &[rt::m("StorageClass", &rt::ENUM), rt::m("AccessTier", &rt::ENUM)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false));
 /// The annotation prefix you provided is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidPrefix {}
-rt::structure!(InvalidPrefix, INVALID_PREFIX);
-pub static INVALID_PREFIX: rt::Schema = rt::Schema::structure("InvalidPrefix", &[])
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidPrefix, INVALID_PREFIX, [].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A parameter or header in your request isn't valid. For details, see the description of this API operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequest {}
-rt::structure!(InvalidRequest, INVALID_REQUEST);
-pub static INVALID_REQUEST: rt::Schema = rt::Schema::structure("InvalidRequest", &[])
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidRequest, INVALID_REQUEST, [].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// The write offset value that you specified does not match the current object size.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidWriteOffset {}
-rt::structure!(InvalidWriteOffset, INVALID_WRITE_OFFSET);
-pub static INVALID_WRITE_OFFSET: rt::Schema = rt::Schema::structure(
-        "InvalidWriteOffset",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidWriteOffset, INVALID_WRITE_OFFSET, [].error(&rt::ErrorTraits::new(400u16,
+    false))
+);
 /// Specifies the S3 Inventory configuration for an Amazon S3 bucket. For more information, see [GET Bucket inventory](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketGETInventoryConfig.html) in the *Amazon S3 API Reference*.
 #[derive(Clone, Default, PartialEq)]
 pub struct InventoryConfiguration {
@@ -216,21 +179,14 @@ pub struct InventoryConfiguration {
     pub schedule: InventorySchedule,
 }
 rt::structure!(
-    InventoryConfiguration, INVENTORY_CONFIGURATION, 0 => destination, 1 => is_enabled, 2
-    => filter, 3 => id, 4 => included_object_versions, 5 => optional_fields, 6 =>
-    schedule
-);
-pub static INVENTORY_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "InventoryConfiguration",
-    &[
-        rt::m("Destination", &INVENTORY_DESTINATION).flags(rt::REQUIRED),
-        rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("Filter", &INVENTORY_FILTER),
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("IncludedObjectVersions", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("OptionalFields", &INVENTORY_OPTIONAL_FIELDS),
-        rt::m("Schedule", &INVENTORY_SCHEDULE).flags(rt::REQUIRED),
-    ],
+    InventoryConfiguration, INVENTORY_CONFIGURATION, [destination[0] =
+    rt::m("Destination", &INVENTORY_DESTINATION).flags(rt::REQUIRED), is_enabled[1] =
+    rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), filter[2] = rt::m("Filter",
+    &INVENTORY_FILTER), id[3] = rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
+    included_object_versions[4] = rt::m("IncludedObjectVersions", &rt::ENUM)
+    .flags(rt::REQUIRED), optional_fields[5] = rt::m("OptionalFields",
+    &INVENTORY_OPTIONAL_FIELDS), schedule[6] = rt::m("Schedule", &INVENTORY_SCHEDULE)
+    .flags(rt::REQUIRED)]
 );
 pub static INVENTORY_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "InventoryConfigurationList",
@@ -246,10 +202,9 @@ pub struct InventoryDestination {
     /// Contains the bucket name, file format, bucket owner (optional), and prefix (optional) where inventory results are published.
     pub s3_bucket_destination: InventoryS3BucketDestination,
 }
-rt::structure!(InventoryDestination, INVENTORY_DESTINATION, 0 => s3_bucket_destination);
-pub static INVENTORY_DESTINATION: rt::Schema = rt::Schema::structure(
-    "InventoryDestination",
-    &[rt::m("S3BucketDestination", &INVENTORY_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)],
+rt::structure!(
+    InventoryDestination, INVENTORY_DESTINATION, [s3_bucket_destination[0] =
+    rt::m("S3BucketDestination", &INVENTORY_S3_BUCKET_DESTINATION).flags(rt::REQUIRED)]
 );
 /// Contains the type of server-side encryption used to encrypt the S3 Inventory results.
 #[derive(Clone, Default, PartialEq)]
@@ -259,10 +214,9 @@ pub struct InventoryEncryption {
     /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
     pub ssekms: Option<Ssekms>,
 }
-rt::structure!(InventoryEncryption, INVENTORY_ENCRYPTION, 0 => sses3, 1 => ssekms);
-pub static INVENTORY_ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "InventoryEncryption",
-    &[rt::m("SSES3", &SSES3).named("SSE-S3"), rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")],
+rt::structure!(
+    InventoryEncryption, INVENTORY_ENCRYPTION, [sses3[0] = rt::m("SSES3", &SSES3)
+    .named("SSE-S3"), ssekms[1] = rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")]
 );
 /// Specifies an S3 Inventory filter. The inventory only includes objects that meet the filter's criteria.
 #[derive(Clone, Default, PartialEq)]
@@ -270,10 +224,9 @@ pub struct InventoryFilter {
     /// The prefix that an object must have to be included in the inventory results.
     pub prefix: String,
 }
-rt::structure!(InventoryFilter, INVENTORY_FILTER, 0 => prefix);
-pub static INVENTORY_FILTER: rt::Schema = rt::Schema::structure(
-    "InventoryFilter",
-    &[rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    InventoryFilter, INVENTORY_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum InventoryFormat { Csv = "CSV", Orc = "ORC", Parquet = "Parquet" }
@@ -319,18 +272,11 @@ pub struct InventoryS3BucketDestination {
     pub encryption: Option<InventoryEncryption>,
 }
 rt::structure!(
-    InventoryS3BucketDestination, INVENTORY_S3_BUCKET_DESTINATION, 0 => account_id, 1 =>
-    bucket, 2 => format, 3 => prefix, 4 => encryption
-);
-pub static INVENTORY_S3_BUCKET_DESTINATION: rt::Schema = rt::Schema::structure(
-    "InventoryS3BucketDestination",
-    &[
-        rt::m("AccountId", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Encryption", &INVENTORY_ENCRYPTION),
-    ],
+    InventoryS3BucketDestination, INVENTORY_S3_BUCKET_DESTINATION, [account_id[0] =
+    rt::m("AccountId", &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED), format[2] = rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
+    prefix[3] = rt::m("Prefix", &rt::STRING), encryption[4] = rt::m("Encryption",
+    &INVENTORY_ENCRYPTION)]
 );
 /// Specifies the schedule for generating S3 Inventory results.
 #[derive(Clone, Default, PartialEq)]
@@ -338,10 +284,9 @@ pub struct InventorySchedule {
     /// Specifies how frequently inventory results are produced.
     pub frequency: InventoryFrequency,
 }
-rt::structure!(InventorySchedule, INVENTORY_SCHEDULE, 0 => frequency);
-pub static INVENTORY_SCHEDULE: rt::Schema = rt::Schema::structure(
-    "InventorySchedule",
-    &[rt::m("Frequency", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    InventorySchedule, INVENTORY_SCHEDULE, [frequency[0] = rt::m("Frequency", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 /// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -352,15 +297,10 @@ pub struct InventoryTableConfiguration {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
-    InventoryTableConfiguration, INVENTORY_TABLE_CONFIGURATION, 0 => configuration_state,
-    1 => encryption_configuration
-);
-pub static INVENTORY_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "InventoryTableConfiguration",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
-    ],
+    InventoryTableConfiguration, INVENTORY_TABLE_CONFIGURATION, [configuration_state[0] =
+    rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );
 /// The inventory table configuration for an S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -381,18 +321,11 @@ pub struct InventoryTableConfigurationResult {
     pub table_arn: Option<String>,
 }
 rt::structure!(
-    InventoryTableConfigurationResult, INVENTORY_TABLE_CONFIGURATION_RESULT, 0 =>
-    configuration_state, 1 => table_status, 2 => error, 3 => table_name, 4 => table_arn
-);
-pub static INVENTORY_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "InventoryTableConfigurationResult",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("TableStatus", &rt::STRING),
-        rt::m("Error", &ERROR_DETAILS),
-        rt::m("TableName", &rt::STRING),
-        rt::m("TableArn", &rt::STRING),
-    ],
+    InventoryTableConfigurationResult, INVENTORY_TABLE_CONFIGURATION_RESULT,
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    table_status[1] = rt::m("TableStatus", &rt::STRING), error[2] = rt::m("Error",
+    &ERROR_DETAILS), table_name[3] = rt::m("TableName", &rt::STRING), table_arn[4] =
+    rt::m("TableArn", &rt::STRING)]
 );
 /// The specified updates to the S3 Metadata inventory table configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -403,13 +336,8 @@ pub struct InventoryTableConfigurationUpdates {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
-    InventoryTableConfigurationUpdates, INVENTORY_TABLE_CONFIGURATION_UPDATES, 0 =>
-    configuration_state, 1 => encryption_configuration
-);
-pub static INVENTORY_TABLE_CONFIGURATION_UPDATES: rt::Schema = rt::Schema::structure(
-    "InventoryTableConfigurationUpdates",
-    &[
-        rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
-    ],
+    InventoryTableConfigurationUpdates, INVENTORY_TABLE_CONFIGURATION_UPDATES,
+    [configuration_state[0] = rt::m("ConfigurationState", &rt::ENUM).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );

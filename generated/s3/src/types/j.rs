@@ -9,10 +9,8 @@ pub struct JsonInput {
     /// The type of JSON. Valid values: Document, Lines.
     pub type_: Option<JsonType>,
 }
-rt::structure!(JsonInput, JSON_INPUT, 0 => type_);
-pub static JSON_INPUT: rt::Schema = rt::Schema::structure(
-    "JSONInput",
-    &[rt::m("Type", &rt::ENUM)],
+rt::structure!(
+    JsonInput, JSON_INPUT = "JSONInput", [type_[0] = rt::m("Type", &rt::ENUM)]
 );
 /// Specifies JSON as request's output serialization format.
 #[derive(Clone, Default, PartialEq)]
@@ -20,10 +18,9 @@ pub struct JsonOutput {
     /// The value used to separate individual records in the output. If no value is specified, Amazon S3 uses a newline character ('\\n').
     pub record_delimiter: Option<String>,
 }
-rt::structure!(JsonOutput, JSON_OUTPUT, 0 => record_delimiter);
-pub static JSON_OUTPUT: rt::Schema = rt::Schema::structure(
-    "JSONOutput",
-    &[rt::m("RecordDelimiter", &rt::STRING)],
+rt::structure!(
+    JsonOutput, JSON_OUTPUT = "JSONOutput", [record_delimiter[0] =
+    rt::m("RecordDelimiter", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum JsonType { Document = "DOCUMENT", Lines = "LINES" }
@@ -37,15 +34,10 @@ pub struct JournalTableConfiguration {
     pub encryption_configuration: Option<MetadataTableEncryptionConfiguration>,
 }
 rt::structure!(
-    JournalTableConfiguration, JOURNAL_TABLE_CONFIGURATION, 0 => record_expiration, 1 =>
-    encryption_configuration
-);
-pub static JOURNAL_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "JournalTableConfiguration",
-    &[
-        rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED),
-        rt::m("EncryptionConfiguration", &METADATA_TABLE_ENCRYPTION_CONFIGURATION),
-    ],
+    JournalTableConfiguration, JOURNAL_TABLE_CONFIGURATION, [record_expiration[0] =
+    rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED),
+    encryption_configuration[1] = rt::m("EncryptionConfiguration",
+    &METADATA_TABLE_ENCRYPTION_CONFIGURATION)]
 );
 /// The journal table configuration for the S3 Metadata configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -65,18 +57,11 @@ pub struct JournalTableConfigurationResult {
     pub record_expiration: RecordExpiration,
 }
 rt::structure!(
-    JournalTableConfigurationResult, JOURNAL_TABLE_CONFIGURATION_RESULT, 0 =>
-    table_status, 1 => error, 2 => table_name, 3 => table_arn, 4 => record_expiration
-);
-pub static JOURNAL_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "JournalTableConfigurationResult",
-    &[
-        rt::m("TableStatus", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Error", &ERROR_DETAILS),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableArn", &rt::STRING),
-        rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED),
-    ],
+    JournalTableConfigurationResult, JOURNAL_TABLE_CONFIGURATION_RESULT, [table_status[0]
+    = rt::m("TableStatus", &rt::STRING).flags(rt::REQUIRED), error[1] = rt::m("Error",
+    &ERROR_DETAILS), table_name[2] = rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
+    table_arn[3] = rt::m("TableArn", &rt::STRING), record_expiration[4] =
+    rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED)]
 );
 /// The specified updates to the S3 Metadata journal table configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -85,10 +70,7 @@ pub struct JournalTableConfigurationUpdates {
     pub record_expiration: RecordExpiration,
 }
 rt::structure!(
-    JournalTableConfigurationUpdates, JOURNAL_TABLE_CONFIGURATION_UPDATES, 0 =>
-    record_expiration
-);
-pub static JOURNAL_TABLE_CONFIGURATION_UPDATES: rt::Schema = rt::Schema::structure(
-    "JournalTableConfigurationUpdates",
-    &[rt::m("RecordExpiration", &RECORD_EXPIRATION).flags(rt::REQUIRED)],
+    JournalTableConfigurationUpdates, JOURNAL_TABLE_CONFIGURATION_UPDATES,
+    [record_expiration[0] = rt::m("RecordExpiration", &RECORD_EXPIRATION)
+    .flags(rt::REQUIRED)]
 );

@@ -14,19 +14,11 @@ pub struct LambdaFunctionConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, 0 => id, 1 =>
-    lambda_function_arn, 2 => events, 3 => filter
-);
-pub static LAMBDA_FUNCTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LambdaFunctionConfiguration",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("LambdaFunctionArn", &rt::STRING)
-            .named("CloudFunction")
-            .flags(rt::REQUIRED),
-        rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
-        rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
-    ],
+    LambdaFunctionConfiguration, LAMBDA_FUNCTION_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING), lambda_function_arn[1] = rt::m("LambdaFunctionArn", &rt::STRING)
+    .named("CloudFunction").flags(rt::REQUIRED), events[2] = rt::m("Events", &EVENT_LIST)
+    .named("Event").flags(rt::REQUIRED), filter[3] = rt::m("Filter",
+    &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 pub static LAMBDA_FUNCTION_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "LambdaFunctionConfigurationList",
@@ -41,10 +33,9 @@ pub struct LifecycleConfiguration {
     /// Specifies lifecycle configuration rules for an Amazon S3 bucket.
     pub rules: Vec<Rule>,
 }
-rt::structure!(LifecycleConfiguration, LIFECYCLE_CONFIGURATION, 0 => rules);
-pub static LIFECYCLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LifecycleConfiguration",
-    &[rt::m("Rules", &RULES).named("Rule").flags(rt::REQUIRED)],
+rt::structure!(
+    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules[0] = rt::m("Rules", &RULES)
+    .named("Rule").flags(rt::REQUIRED)]
 );
 /// Container for the expiration for the lifecycle of the object.
 ///
@@ -63,16 +54,9 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
-    LifecycleExpiration, LIFECYCLE_EXPIRATION, 0 => date, 1 => days, 2 =>
-    expired_object_delete_marker
-);
-pub static LIFECYCLE_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "LifecycleExpiration",
-    &[
-        rt::m("Date", &rt::TIMESTAMP).ts(rt::TimestampFormat::DateTime),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN),
-    ],
+    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date[0] = rt::m("Date", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), days[1] = rt::m("Days", &rt::INTEGER),
+    expired_object_delete_marker[2] = rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
 );
 /// A lifecycle rule for individual objects in an Amazon S3 bucket.
 ///
@@ -108,24 +92,16 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    LifecycleRule, LIFECYCLE_RULE, 0 => expiration, 1 => id, 2 => prefix, 3 => filter, 4
-    => status, 5 => transitions, 6 => noncurrent_version_transitions, 7 =>
-    noncurrent_version_expiration, 8 => abort_incomplete_multipart_upload
-);
-pub static LIFECYCLE_RULE: rt::Schema = rt::Schema::structure(
-    "LifecycleRule",
-    &[
-        rt::m("Expiration", &LIFECYCLE_EXPIRATION),
-        rt::m("ID", &rt::STRING),
-        rt::m("Prefix", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Filter", &LIFECYCLE_RULE_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
-        rt::m("NoncurrentVersionTransitions", &NONCURRENT_VERSION_TRANSITION_LIST)
-            .named("NoncurrentVersionTransition"),
-        rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
-        rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD),
-    ],
+    LifecycleRule, LIFECYCLE_RULE, [expiration[0] = rt::m("Expiration",
+    &LIFECYCLE_EXPIRATION), id[1] = rt::m("ID", &rt::STRING), prefix[2] = rt::m("Prefix",
+    &rt::STRING).flags(rt::DEPRECATED), filter[3] = rt::m("Filter",
+    &LIFECYCLE_RULE_FILTER), status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transitions[5] = rt::m("Transitions", &TRANSITION_LIST).named("Transition"),
+    noncurrent_version_transitions[6] = rt::m("NoncurrentVersionTransitions",
+    &NONCURRENT_VERSION_TRANSITION_LIST).named("NoncurrentVersionTransition"),
+    noncurrent_version_expiration[7] = rt::m("NoncurrentVersionExpiration",
+    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload[8] =
+    rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 /// This is used in a Lifecycle Rule Filter to apply a logical AND to two or more predicates. The Lifecycle Rule will apply to any object matching all of the predicates configured inside the And operator.
 #[derive(Clone, Default, PartialEq)]
@@ -140,17 +116,10 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, 0 => prefix, 1 => tags, 2 =>
-    object_size_greater_than, 3 => object_size_less_than
-);
-pub static LIFECYCLE_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-    ],
+    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
+    object_size_greater_than[2] = rt::m("ObjectSizeGreaterThan", &rt::LONG),
+    object_size_less_than[3] = rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 /// The `Filter` is used to identify objects that a Lifecycle Rule applies to. A `Filter` can have exactly one of `Prefix`, `Tag`, `ObjectSizeGreaterThan`, `ObjectSizeLessThan`, or `And` specified. If the `Filter` element is left empty, the Lifecycle Rule applies to all objects in the bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -170,18 +139,11 @@ pub struct LifecycleRuleFilter {
     pub and: Option<LifecycleRuleAndOperator>,
 }
 rt::structure!(
-    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, 0 => prefix, 1 => tag, 2 =>
-    object_size_greater_than, 3 => object_size_less_than, 4 => and
-);
-pub static LIFECYCLE_RULE_FILTER: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-        rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR),
-    ],
+    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), object_size_greater_than[2] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[3] =
+    rt::m("ObjectSizeLessThan", &rt::LONG), and[4] = rt::m("And",
+    &LIFECYCLE_RULE_AND_OPERATOR)]
 );
 pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
         "LifecycleRules",
@@ -201,18 +163,11 @@ pub struct ListBucketAnalyticsConfigurationsOutput {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsOutput, LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT,
-    0 => is_truncated, 1 => continuation_token, 2 => next_continuation_token, 3 =>
-    analytics_configuration_list
-);
-pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketAnalyticsConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("AnalyticsConfigurationList", &ANALYTICS_CONFIGURATION_LIST)
-            .named("AnalyticsConfiguration"),
-    ],
+    [is_truncated[0] = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING), analytics_configuration_list[3] =
+    rt::m("AnalyticsConfigurationList", &ANALYTICS_CONFIGURATION_LIST)
+    .named("AnalyticsConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketAnalyticsConfigurationsRequest {
@@ -225,20 +180,11 @@ pub struct ListBucketAnalyticsConfigurationsRequest {
 }
 rt::structure!(
     ListBucketAnalyticsConfigurationsRequest,
-    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, 0 => bucket, 1 => continuation_token, 2
-    => expected_bucket_owner
-);
-pub static LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketAnalyticsConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_ANALYTICS_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsOutput {
@@ -255,22 +201,13 @@ pub struct ListBucketIntelligentTieringConfigurationsOutput {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsOutput,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, 0 => is_truncated, 1 =>
-    continuation_token, 2 => next_continuation_token, 3 =>
-    intelligent_tiering_configuration_list
-);
-pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketIntelligentTieringConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m(
-                "IntelligentTieringConfigurationList",
-                &INTELLIGENT_TIERING_CONFIGURATION_LIST,
-            )
-            .named("IntelligentTieringConfiguration"),
-    ],
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_OUTPUT, [is_truncated[0] =
+    rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING),
+    intelligent_tiering_configuration_list[3] =
+    rt::m("IntelligentTieringConfigurationList", &INTELLIGENT_TIERING_CONFIGURATION_LIST)
+    .named("IntelligentTieringConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketIntelligentTieringConfigurationsRequest {
@@ -283,20 +220,11 @@ pub struct ListBucketIntelligentTieringConfigurationsRequest {
 }
 rt::structure!(
     ListBucketIntelligentTieringConfigurationsRequest,
-    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, 0 => bucket, 1 =>
-    continuation_token, 2 => expected_bucket_owner
-);
-pub static LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketIntelligentTieringConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_INTELLIGENT_TIERING_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsOutput {
@@ -311,18 +239,11 @@ pub struct ListBucketInventoryConfigurationsOutput {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsOutput, LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT,
-    0 => continuation_token, 1 => inventory_configuration_list, 2 => is_truncated, 3 =>
-    next_continuation_token
-);
-pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketInventoryConfigurationsOutput",
-    &[
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("InventoryConfigurationList", &INVENTORY_CONFIGURATION_LIST)
-            .named("InventoryConfiguration"),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("NextContinuationToken", &rt::STRING),
-    ],
+    [continuation_token[0] = rt::m("ContinuationToken", &rt::STRING),
+    inventory_configuration_list[1] = rt::m("InventoryConfigurationList",
+    &INVENTORY_CONFIGURATION_LIST).named("InventoryConfiguration"), is_truncated[2] =
+    rt::m("IsTruncated", &rt::BOOLEAN), next_continuation_token[3] =
+    rt::m("NextContinuationToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketInventoryConfigurationsRequest {
@@ -339,20 +260,11 @@ pub struct ListBucketInventoryConfigurationsRequest {
 }
 rt::structure!(
     ListBucketInventoryConfigurationsRequest,
-    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, 0 => bucket, 1 => continuation_token, 2
-    => expected_bucket_owner
-);
-pub static LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketInventoryConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    LIST_BUCKET_INVENTORY_CONFIGURATIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    continuation_token[1] = rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY,
+    "continuation-token"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsOutput {
@@ -366,19 +278,12 @@ pub struct ListBucketMetricsConfigurationsOutput {
     pub metrics_configuration_list: Option<Vec<MetricsConfiguration>>,
 }
 rt::structure!(
-    ListBucketMetricsConfigurationsOutput, LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT, 0
-    => is_truncated, 1 => continuation_token, 2 => next_continuation_token, 3 =>
-    metrics_configuration_list
-);
-pub static LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketMetricsConfigurationsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("MetricsConfigurationList", &METRICS_CONFIGURATION_LIST)
-            .named("MetricsConfiguration"),
-    ],
+    ListBucketMetricsConfigurationsOutput, LIST_BUCKET_METRICS_CONFIGURATIONS_OUTPUT,
+    [is_truncated[0] = rt::m("IsTruncated", &rt::BOOLEAN), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[2] =
+    rt::m("NextContinuationToken", &rt::STRING), metrics_configuration_list[3] =
+    rt::m("MetricsConfigurationList", &METRICS_CONFIGURATION_LIST)
+    .named("MetricsConfiguration")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketMetricsConfigurationsRequest {
@@ -394,20 +299,12 @@ pub struct ListBucketMetricsConfigurationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    ListBucketMetricsConfigurationsRequest, LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST, 0
-    => bucket, 1 => continuation_token, 2 => expected_bucket_owner
-);
-pub static LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketMetricsConfigurationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    ListBucketMetricsConfigurationsRequest, LIST_BUCKET_METRICS_CONFIGURATIONS_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), continuation_token[1] = rt::m("ContinuationToken", &rt::STRING)
+    .at(rt::QUERY, "continuation-token"), expected_bucket_owner[2] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsOutput {
@@ -423,17 +320,9 @@ pub struct ListBucketsOutput {
     pub prefix: Option<String>,
 }
 rt::structure!(
-    ListBucketsOutput, LIST_BUCKETS_OUTPUT, 0 => buckets, 1 => owner, 2 =>
-    continuation_token, 3 => prefix
-);
-pub static LIST_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListBucketsOutput",
-    &[
-        rt::m("Buckets", &BUCKETS),
-        rt::m("Owner", &OWNER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-    ],
+    ListBucketsOutput, LIST_BUCKETS_OUTPUT, [buckets[0] = rt::m("Buckets", &BUCKETS),
+    owner[1] = rt::m("Owner", &OWNER), continuation_token[2] = rt::m("ContinuationToken",
+    &rt::STRING), prefix[3] = rt::m("Prefix", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBucketsRequest {
@@ -455,17 +344,11 @@ pub struct ListBucketsRequest {
     pub bucket_region: Option<String>,
 }
 rt::structure!(
-    ListBucketsRequest, LIST_BUCKETS_REQUEST, 0 => max_buckets, 1 => continuation_token,
-    2 => prefix, 3 => bucket_region
-);
-pub static LIST_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBucketsRequest",
-    &[
-        rt::m("MaxBuckets", &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"),
-        rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region"),
-    ],
+    ListBucketsRequest, LIST_BUCKETS_REQUEST, [max_buckets[0] = rt::m("MaxBuckets",
+    &rt::INTEGER).at(rt::QUERY, "max-buckets").min(1.0), continuation_token[1] =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    prefix[2] = rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix"), bucket_region[3] =
+    rt::m("BucketRegion", &rt::STRING).at(rt::QUERY, "bucket-region")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsOutput {
@@ -475,12 +358,9 @@ pub struct ListDirectoryBucketsOutput {
     pub continuation_token: Option<String>,
 }
 rt::structure!(
-    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, 0 => buckets, 1 =>
-    continuation_token
-);
-pub static LIST_DIRECTORY_BUCKETS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListDirectoryBucketsOutput",
-    &[rt::m("Buckets", &BUCKETS), rt::m("ContinuationToken", &rt::STRING).min(0.0)],
+    ListDirectoryBucketsOutput, LIST_DIRECTORY_BUCKETS_OUTPUT, [buckets[0] =
+    rt::m("Buckets", &BUCKETS), continuation_token[1] = rt::m("ContinuationToken",
+    &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListDirectoryBucketsRequest {
@@ -490,19 +370,10 @@ pub struct ListDirectoryBucketsRequest {
     pub max_directory_buckets: Option<i32>,
 }
 rt::structure!(
-    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, 0 => continuation_token,
-    1 => max_directory_buckets
-);
-pub static LIST_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListDirectoryBucketsRequest",
-    &[
-        rt::m("ContinuationToken", &rt::STRING)
-            .at(rt::QUERY, "continuation-token")
-            .min(0.0),
-        rt::m("MaxDirectoryBuckets", &rt::INTEGER)
-            .at(rt::QUERY, "max-directory-buckets")
-            .min(0.0),
-    ],
+    ListDirectoryBucketsRequest, LIST_DIRECTORY_BUCKETS_REQUEST, [continuation_token[0] =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token").min(0.0),
+    max_directory_buckets[1] = rt::m("MaxDirectoryBuckets", &rt::INTEGER).at(rt::QUERY,
+    "max-directory-buckets").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsOutput {
@@ -547,28 +418,17 @@ pub struct ListMultipartUploadsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, 0 => bucket, 1 =>
-    key_marker, 2 => upload_id_marker, 3 => next_key_marker, 4 => prefix, 5 => delimiter,
-    6 => next_upload_id_marker, 7 => max_uploads, 8 => is_truncated, 9 => uploads, 10 =>
-    common_prefixes, 11 => encoding_type, 12 => request_charged
-);
-pub static LIST_MULTIPART_UPLOADS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsOutput",
-    &[
-        rt::m("Bucket", &rt::STRING),
-        rt::m("KeyMarker", &rt::STRING),
-        rt::m("UploadIdMarker", &rt::STRING),
-        rt::m("NextKeyMarker", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("NextUploadIdMarker", &rt::STRING),
-        rt::m("MaxUploads", &rt::INTEGER),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListMultipartUploadsOutput, LIST_MULTIPART_UPLOADS_OUTPUT, [bucket[0] =
+    rt::m("Bucket", &rt::STRING), key_marker[1] = rt::m("KeyMarker", &rt::STRING),
+    upload_id_marker[2] = rt::m("UploadIdMarker", &rt::STRING), next_key_marker[3] =
+    rt::m("NextKeyMarker", &rt::STRING), prefix[4] = rt::m("Prefix", &rt::STRING),
+    delimiter[5] = rt::m("Delimiter", &rt::STRING), next_upload_id_marker[6] =
+    rt::m("NextUploadIdMarker", &rt::STRING), max_uploads[7] = rt::m("MaxUploads",
+    &rt::INTEGER), is_truncated[8] = rt::m("IsTruncated", &rt::BOOLEAN), uploads[9] =
+    rt::m("Uploads", &MULTIPART_UPLOAD_LIST).named("Upload"), common_prefixes[10] =
+    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[11] =
+    rt::m("EncodingType", &rt::ENUM), request_charged[12] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultipartUploadsRequest {
@@ -611,27 +471,17 @@ pub struct ListMultipartUploadsRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, 0 => bucket, 1 =>
-    delimiter, 2 => encoding_type, 3 => key_marker, 4 => max_uploads, 5 => prefix, 6 =>
-    upload_id_marker, 7 => expected_bucket_owner, 8 => request_payer
-);
-pub static LIST_MULTIPART_UPLOADS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMultipartUploadsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
-        rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY, "upload-id-marker"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    ],
+    ListMultipartUploadsRequest, LIST_MULTIPART_UPLOADS_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    delimiter[1] = rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
+    encoding_type[2] = rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
+    key_marker[3] = rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
+    max_uploads[4] = rt::m("MaxUploads", &rt::INTEGER).at(rt::QUERY, "max-uploads"),
+    prefix[5] = rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
+    upload_id_marker[6] = rt::m("UploadIdMarker", &rt::STRING).at(rt::QUERY,
+    "upload-id-marker"), expected_bucket_owner[7] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), request_payer[8] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsOutput {
@@ -656,25 +506,16 @@ pub struct ListObjectAnnotationsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, 0 => annotations, 1 =>
-    bucket, 2 => key, 3 => object_version_id, 4 => annotation_prefix, 5 =>
-    max_annotation_results, 6 => annotation_count, 7 => continuation_token, 8 =>
-    next_continuation_token, 9 => request_charged
-);
-pub static LIST_OBJECT_ANNOTATIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectAnnotationsOutput",
-    &[
-        rt::m("Annotations", &ANNOTATION_LIST),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-        rt::m("AnnotationPrefix", &rt::STRING),
-        rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0),
-        rt::m("AnnotationCount", &rt::INTEGER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectAnnotationsOutput, LIST_OBJECT_ANNOTATIONS_OUTPUT, [annotations[0] =
+    rt::m("Annotations", &ANNOTATION_LIST), bucket[1] = rt::m("Bucket", &rt::STRING),
+    key[2] = rt::m("Key", &rt::STRING).min(1.0), object_version_id[3] =
+    rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
+    annotation_prefix[4] = rt::m("AnnotationPrefix", &rt::STRING),
+    max_annotation_results[5] = rt::m("MaxAnnotationResults", &rt::INTEGER).min(1.0),
+    annotation_count[6] = rt::m("AnnotationCount", &rt::INTEGER), continuation_token[7] =
+    rt::m("ContinuationToken", &rt::STRING), next_continuation_token[8] =
+    rt::m("NextContinuationToken", &rt::STRING), request_charged[9] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectAnnotationsRequest {
@@ -695,28 +536,17 @@ pub struct ListObjectAnnotationsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, 0 => bucket, 1 => key,
-    2 => version_id, 3 => max_annotation_results, 4 => annotation_prefix, 5 =>
-    continuation_token, 6 => request_payer, 7 => expected_bucket_owner
-);
-pub static LIST_OBJECT_ANNOTATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectAnnotationsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("MaxAnnotationResults", &rt::INTEGER)
-            .at(rt::QUERY, "max-annotation-results")
-            .min(1.0),
-        rt::m("AnnotationPrefix", &rt::STRING).at(rt::QUERY, "annotation-prefix"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    ListObjectAnnotationsRequest, LIST_OBJECT_ANNOTATIONS_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    max_annotation_results[3] = rt::m("MaxAnnotationResults", &rt::INTEGER).at(rt::QUERY,
+    "max-annotation-results").min(1.0), annotation_prefix[4] = rt::m("AnnotationPrefix",
+    &rt::STRING).at(rt::QUERY, "annotation-prefix"), continuation_token[5] =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    request_payer[6] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[7] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsOutput {
@@ -753,30 +583,18 @@ pub struct ListObjectVersionsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, 0 => is_truncated, 1 =>
-    key_marker, 2 => version_id_marker, 3 => next_key_marker, 4 =>
-    next_version_id_marker, 5 => versions, 6 => delete_markers, 7 => name, 8 => prefix, 9
-    => delimiter, 10 => max_keys, 11 => common_prefixes, 12 => encoding_type, 13 =>
-    request_charged
-);
-pub static LIST_OBJECT_VERSIONS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectVersionsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("KeyMarker", &rt::STRING),
-        rt::m("VersionIdMarker", &rt::STRING),
-        rt::m("NextKeyMarker", &rt::STRING),
-        rt::m("NextVersionIdMarker", &rt::STRING),
-        rt::m("Versions", &OBJECT_VERSION_LIST).named("Version"),
-        rt::m("DeleteMarkers", &DELETE_MARKERS).named("DeleteMarker"),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectVersionsOutput, LIST_OBJECT_VERSIONS_OUTPUT, [is_truncated[0] =
+    rt::m("IsTruncated", &rt::BOOLEAN), key_marker[1] = rt::m("KeyMarker", &rt::STRING),
+    version_id_marker[2] = rt::m("VersionIdMarker", &rt::STRING), next_key_marker[3] =
+    rt::m("NextKeyMarker", &rt::STRING), next_version_id_marker[4] =
+    rt::m("NextVersionIdMarker", &rt::STRING), versions[5] = rt::m("Versions",
+    &OBJECT_VERSION_LIST).named("Version"), delete_markers[6] = rt::m("DeleteMarkers",
+    &DELETE_MARKERS).named("DeleteMarker"), name[7] = rt::m("Name", &rt::STRING),
+    prefix[8] = rt::m("Prefix", &rt::STRING), delimiter[9] = rt::m("Delimiter",
+    &rt::STRING), max_keys[10] = rt::m("MaxKeys", &rt::INTEGER), common_prefixes[11] =
+    rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[12] =
+    rt::m("EncodingType", &rt::ENUM), request_charged[13] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectVersionsRequest {
@@ -802,30 +620,19 @@ pub struct ListObjectVersionsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, 0 => bucket, 1 => delimiter,
-    2 => encoding_type, 3 => key_marker, 4 => max_keys, 5 => prefix, 6 =>
-    version_id_marker, 7 => expected_bucket_owner, 8 => request_payer, 9 =>
-    optional_object_attributes
-);
-pub static LIST_OBJECT_VERSIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectVersionsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("VersionIdMarker", &rt::STRING).at(rt::QUERY, "version-id-marker"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectVersionsRequest, LIST_OBJECT_VERSIONS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), key_marker[3] =
+    rt::m("KeyMarker", &rt::STRING).at(rt::QUERY, "key-marker"), max_keys[4] =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[5] = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), version_id_marker[6] =
+    rt::m("VersionIdMarker", &rt::STRING).at(rt::QUERY, "version-id-marker"),
+    expected_bucket_owner[7] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[8] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), optional_object_attributes[9] =
+    rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
+    "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsOutput {
@@ -864,25 +671,14 @@ pub struct ListObjectsOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsOutput, LIST_OBJECTS_OUTPUT, 0 => is_truncated, 1 => marker, 2 =>
-    next_marker, 3 => contents, 4 => name, 5 => prefix, 6 => delimiter, 7 => max_keys, 8
-    => common_prefixes, 9 => encoding_type, 10 => request_charged
-);
-pub static LIST_OBJECTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectsOutput",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Marker", &rt::STRING),
-        rt::m("NextMarker", &rt::STRING),
-        rt::m("Contents", &OBJECT_LIST),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectsOutput, LIST_OBJECTS_OUTPUT, [is_truncated[0] = rt::m("IsTruncated",
+    &rt::BOOLEAN), marker[1] = rt::m("Marker", &rt::STRING), next_marker[2] =
+    rt::m("NextMarker", &rt::STRING), contents[3] = rt::m("Contents", &OBJECT_LIST),
+    name[4] = rt::m("Name", &rt::STRING), prefix[5] = rt::m("Prefix", &rt::STRING),
+    delimiter[6] = rt::m("Delimiter", &rt::STRING), max_keys[7] = rt::m("MaxKeys",
+    &rt::INTEGER), common_prefixes[8] = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
+    encoding_type[9] = rt::m("EncodingType", &rt::ENUM), request_charged[10] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsRequest {
@@ -915,28 +711,18 @@ pub struct ListObjectsRequest {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsRequest, LIST_OBJECTS_REQUEST, 0 => bucket, 1 => delimiter, 2 =>
-    encoding_type, 3 => marker, 4 => max_keys, 5 => prefix, 6 => request_payer, 7 =>
-    expected_bucket_owner, 8 => optional_object_attributes
-);
-pub static LIST_OBJECTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectsRequest, LIST_OBJECTS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), marker[3] =
+    rt::m("Marker", &rt::STRING).at(rt::QUERY, "marker"), max_keys[4] = rt::m("MaxKeys",
+    &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[5] = rt::m("Prefix", &rt::STRING)
+    .at(rt::QUERY, "prefix").ctx("Prefix"), request_payer[6] = rt::m("RequestPayer",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[7] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), optional_object_attributes[8] =
+    rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER,
+    "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Output {
@@ -988,28 +774,16 @@ pub struct ListObjectsV2Output {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, 0 => is_truncated, 1 => contents, 2 =>
-    name, 3 => prefix, 4 => delimiter, 5 => max_keys, 6 => common_prefixes, 7 =>
-    encoding_type, 8 => key_count, 9 => continuation_token, 10 =>
-    next_continuation_token, 11 => start_after, 12 => request_charged
-);
-pub static LIST_OBJECTS_V2_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListObjectsV2Output",
-    &[
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Contents", &OBJECT_LIST),
-        rt::m("Name", &rt::STRING),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxKeys", &rt::INTEGER),
-        rt::m("CommonPrefixes", &COMMON_PREFIX_LIST),
-        rt::m("EncodingType", &rt::ENUM),
-        rt::m("KeyCount", &rt::INTEGER),
-        rt::m("ContinuationToken", &rt::STRING),
-        rt::m("NextContinuationToken", &rt::STRING),
-        rt::m("StartAfter", &rt::STRING),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    ListObjectsV2Output, LIST_OBJECTS_V2_OUTPUT, [is_truncated[0] = rt::m("IsTruncated",
+    &rt::BOOLEAN), contents[1] = rt::m("Contents", &OBJECT_LIST), name[2] = rt::m("Name",
+    &rt::STRING), prefix[3] = rt::m("Prefix", &rt::STRING), delimiter[4] =
+    rt::m("Delimiter", &rt::STRING), max_keys[5] = rt::m("MaxKeys", &rt::INTEGER),
+    common_prefixes[6] = rt::m("CommonPrefixes", &COMMON_PREFIX_LIST), encoding_type[7] =
+    rt::m("EncodingType", &rt::ENUM), key_count[8] = rt::m("KeyCount", &rt::INTEGER),
+    continuation_token[9] = rt::m("ContinuationToken", &rt::STRING),
+    next_continuation_token[10] = rt::m("NextContinuationToken", &rt::STRING),
+    start_after[11] = rt::m("StartAfter", &rt::STRING), request_charged[12] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListObjectsV2Request {
@@ -1060,31 +834,20 @@ pub struct ListObjectsV2Request {
     pub optional_object_attributes: Option<Vec<OptionalObjectAttributes>>,
 }
 rt::structure!(
-    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, 0 => bucket, 1 => delimiter, 2 =>
-    encoding_type, 3 => max_keys, 4 => prefix, 5 => continuation_token, 6 => fetch_owner,
-    7 => start_after, 8 => request_payer, 9 => expected_bucket_owner, 10 =>
-    optional_object_attributes
-);
-pub static LIST_OBJECTS_V2_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListObjectsV2Request",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"),
-        rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"),
-        rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"),
-        rt::m("Prefix", &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"),
-        rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
-        rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
-        rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("OptionalObjectAttributes", &OPTIONAL_OBJECT_ATTRIBUTES_LIST)
-            .at(rt::HEADER, "x-amz-optional-object-attributes"),
-    ],
+    ListObjectsV2Request, LIST_OBJECTS_V2_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), delimiter[1] =
+    rt::m("Delimiter", &rt::STRING).at(rt::QUERY, "delimiter"), encoding_type[2] =
+    rt::m("EncodingType", &rt::ENUM).at(rt::QUERY, "encoding-type"), max_keys[3] =
+    rt::m("MaxKeys", &rt::INTEGER).at(rt::QUERY, "max-keys"), prefix[4] = rt::m("Prefix",
+    &rt::STRING).at(rt::QUERY, "prefix").ctx("Prefix"), continuation_token[5] =
+    rt::m("ContinuationToken", &rt::STRING).at(rt::QUERY, "continuation-token"),
+    fetch_owner[6] = rt::m("FetchOwner", &rt::BOOLEAN).at(rt::QUERY, "fetch-owner"),
+    start_after[7] = rt::m("StartAfter", &rt::STRING).at(rt::QUERY, "start-after"),
+    request_payer[8] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), expected_bucket_owner[9] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"),
+    optional_object_attributes[10] = rt::m("OptionalObjectAttributes",
+    &OPTIONAL_OBJECT_ATTRIBUTES_LIST).at(rt::HEADER, "x-amz-optional-object-attributes")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsOutput {
@@ -1137,33 +900,20 @@ pub struct ListPartsOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    ListPartsOutput, LIST_PARTS_OUTPUT, 0 => abort_date, 1 => abort_rule_id, 2 => bucket,
-    3 => key, 4 => upload_id, 5 => part_number_marker, 6 => next_part_number_marker, 7 =>
-    max_parts, 8 => is_truncated, 9 => parts, 10 => initiator, 11 => owner, 12 =>
-    storage_class, 13 => request_charged, 14 => checksum_algorithm, 15 => checksum_type,
-    16 => version_id
-);
-pub static LIST_PARTS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "ListPartsOutput",
-    &[
-        rt::m("AbortDate", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"),
-        rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("UploadId", &rt::STRING),
-        rt::m("PartNumberMarker", &rt::INTEGER),
-        rt::m("NextPartNumberMarker", &rt::INTEGER),
-        rt::m("MaxParts", &rt::INTEGER),
-        rt::m("IsTruncated", &rt::BOOLEAN),
-        rt::m("Parts", &PARTS).named("Part"),
-        rt::m("Initiator", &INITIATOR),
-        rt::m("Owner", &OWNER),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    ListPartsOutput, LIST_PARTS_OUTPUT, [abort_date[0] = rt::m("AbortDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-abort-date"), abort_rule_id[1] =
+    rt::m("AbortRuleId", &rt::STRING).at(rt::HEADER, "x-amz-abort-rule-id"), bucket[2] =
+    rt::m("Bucket", &rt::STRING), key[3] = rt::m("Key", &rt::STRING).min(1.0),
+    upload_id[4] = rt::m("UploadId", &rt::STRING), part_number_marker[5] =
+    rt::m("PartNumberMarker", &rt::INTEGER), next_part_number_marker[6] =
+    rt::m("NextPartNumberMarker", &rt::INTEGER), max_parts[7] = rt::m("MaxParts",
+    &rt::INTEGER), is_truncated[8] = rt::m("IsTruncated", &rt::BOOLEAN), parts[9] =
+    rt::m("Parts", &PARTS).named("Part"), initiator[10] = rt::m("Initiator", &INITIATOR),
+    owner[11] = rt::m("Owner", &OWNER), storage_class[12] = rt::m("StorageClass",
+    &rt::ENUM), request_charged[13] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged"), checksum_algorithm[14] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM), checksum_type[15] = rt::m("ChecksumType", &rt::ENUM), version_id[16] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListPartsRequest {
@@ -1202,36 +952,22 @@ pub struct ListPartsRequest {
     pub sse_customer_key_md5: Option<String>,
 }
 rt::structure!(
-    ListPartsRequest, LIST_PARTS_REQUEST, 0 => bucket, 1 => key, 2 => max_parts, 3 =>
-    part_number_marker, 4 => upload_id, 5 => request_payer, 6 => expected_bucket_owner, 7
-    => sse_customer_algorithm, 8 => sse_customer_key, 9 => sse_customer_key_md5
-);
-pub static LIST_PARTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListPartsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"),
-        rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-    ],
+    ListPartsRequest, LIST_PARTS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), max_parts[2]
+    = rt::m("MaxParts", &rt::INTEGER).at(rt::QUERY, "max-parts"), part_number_marker[3] =
+    rt::m("PartNumberMarker", &rt::INTEGER).at(rt::QUERY, "part-number-marker"),
+    upload_id[4] = rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId")
+    .flags(rt::REQUIRED), request_payer[5] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer"), expected_bucket_owner[6] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), sse_customer_algorithm[7] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[8] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[9] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5")]
 );
 /// Specifies the location where the bucket will be created.
 ///
@@ -1247,10 +983,9 @@ pub struct LocationInfo {
     /// For directory buckets, the name of the location is the Zone ID of the Availability Zone (AZ) or Local Zone (LZ) where the bucket will be created. An example AZ ID value is `usw2-az1`.
     pub name: Option<String>,
 }
-rt::structure!(LocationInfo, LOCATION_INFO, 0 => type_, 1 => name);
-pub static LOCATION_INFO: rt::Schema = rt::Schema::structure(
-    "LocationInfo",
-    &[rt::m("Type", &rt::ENUM), rt::m("Name", &rt::STRING)],
+rt::structure!(
+    LocationInfo, LOCATION_INFO, [type_[0] = rt::m("Type", &rt::ENUM), name[1] =
+    rt::m("Name", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum LocationType { AvailabilityZone = "AvailabilityZone", LocalZone =
@@ -1271,15 +1006,9 @@ pub struct LoggingEnabled {
     pub target_object_key_format: Option<TargetObjectKeyFormat>,
 }
 rt::structure!(
-    LoggingEnabled, LOGGING_ENABLED, 0 => target_bucket, 1 => target_grants, 2 =>
-    target_prefix, 3 => target_object_key_format
-);
-pub static LOGGING_ENABLED: rt::Schema = rt::Schema::structure(
-    "LoggingEnabled",
-    &[
-        rt::m("TargetBucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetGrants", &TARGET_GRANTS),
-        rt::m("TargetPrefix", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TargetObjectKeyFormat", &TARGET_OBJECT_KEY_FORMAT),
-    ],
+    LoggingEnabled, LOGGING_ENABLED, [target_bucket[0] = rt::m("TargetBucket",
+    &rt::STRING).flags(rt::REQUIRED), target_grants[1] = rt::m("TargetGrants",
+    &TARGET_GRANTS), target_prefix[2] = rt::m("TargetPrefix", &rt::STRING)
+    .flags(rt::REQUIRED), target_object_key_format[3] = rt::m("TargetObjectKeyFormat",
+    &TARGET_OBJECT_KEY_FORMAT)]
 );

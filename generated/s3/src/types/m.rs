@@ -24,17 +24,11 @@ pub struct MetadataConfiguration {
     pub annotation_table_configuration: Option<AnnotationTableConfiguration>,
 }
 rt::structure!(
-    MetadataConfiguration, METADATA_CONFIGURATION, 0 => journal_table_configuration, 1 =>
-    inventory_table_configuration, 2 => annotation_table_configuration
-);
-pub static METADATA_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MetadataConfiguration",
-    &[
-        rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("InventoryTableConfiguration", &INVENTORY_TABLE_CONFIGURATION),
-        rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION),
-    ],
+    MetadataConfiguration, METADATA_CONFIGURATION, [journal_table_configuration[0] =
+    rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION).flags(rt::REQUIRED),
+    inventory_table_configuration[1] = rt::m("InventoryTableConfiguration",
+    &INVENTORY_TABLE_CONFIGURATION), annotation_table_configuration[2] =
+    rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION)]
 );
 /// The S3 Metadata configuration for a general purpose bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -51,24 +45,13 @@ pub struct MetadataConfigurationResult {
     >,
 }
 rt::structure!(
-    MetadataConfigurationResult, METADATA_CONFIGURATION_RESULT, 0 => destination_result,
-    1 => journal_table_configuration_result, 2 => inventory_table_configuration_result, 3
-    => annotation_table_configuration_result
-);
-pub static METADATA_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "MetadataConfigurationResult",
-    &[
-        rt::m("DestinationResult", &DESTINATION_RESULT).flags(rt::REQUIRED),
-        rt::m("JournalTableConfigurationResult", &JOURNAL_TABLE_CONFIGURATION_RESULT),
-        rt::m(
-            "InventoryTableConfigurationResult",
-            &INVENTORY_TABLE_CONFIGURATION_RESULT,
-        ),
-        rt::m(
-            "AnnotationTableConfigurationResult",
-            &ANNOTATION_TABLE_CONFIGURATION_RESULT,
-        ),
-    ],
+    MetadataConfigurationResult, METADATA_CONFIGURATION_RESULT, [destination_result[0] =
+    rt::m("DestinationResult", &DESTINATION_RESULT).flags(rt::REQUIRED),
+    journal_table_configuration_result[1] = rt::m("JournalTableConfigurationResult",
+    &JOURNAL_TABLE_CONFIGURATION_RESULT), inventory_table_configuration_result[2] =
+    rt::m("InventoryTableConfigurationResult", &INVENTORY_TABLE_CONFIGURATION_RESULT),
+    annotation_table_configuration_result[3] =
+    rt::m("AnnotationTableConfigurationResult", &ANNOTATION_TABLE_CONFIGURATION_RESULT)]
 );
 rt::string_enum! {
     pub enum MetadataDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -81,10 +64,9 @@ pub struct MetadataEntry {
     /// Value of the object.
     pub value: Option<String>,
 }
-rt::structure!(MetadataEntry, METADATA_ENTRY, 0 => name, 1 => value);
-pub static METADATA_ENTRY: rt::Schema = rt::Schema::structure(
-    "MetadataEntry",
-    &[rt::m("Name", &rt::STRING), rt::m("Value", &rt::STRING)],
+rt::structure!(
+    MetadataEntry, METADATA_ENTRY, [name[0] = rt::m("Name", &rt::STRING), value[1] =
+    rt::m("Value", &rt::STRING)]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket.
 ///
@@ -95,11 +77,8 @@ pub struct MetadataTableConfiguration {
     pub s3_tables_destination: S3TablesDestination,
 }
 rt::structure!(
-    MetadataTableConfiguration, METADATA_TABLE_CONFIGURATION, 0 => s3_tables_destination
-);
-pub static METADATA_TABLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MetadataTableConfiguration",
-    &[rt::m("S3TablesDestination", &S3_TABLES_DESTINATION).flags(rt::REQUIRED)],
+    MetadataTableConfiguration, METADATA_TABLE_CONFIGURATION, [s3_tables_destination[0] =
+    rt::m("S3TablesDestination", &S3_TABLES_DESTINATION).flags(rt::REQUIRED)]
 );
 /// The V1 S3 Metadata configuration for a general purpose bucket. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 ///
@@ -110,15 +89,9 @@ pub struct MetadataTableConfigurationResult {
     pub s3_tables_destination_result: S3TablesDestinationResult,
 }
 rt::structure!(
-    MetadataTableConfigurationResult, METADATA_TABLE_CONFIGURATION_RESULT, 0 =>
-    s3_tables_destination_result
-);
-pub static METADATA_TABLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "MetadataTableConfigurationResult",
-    &[
-        rt::m("S3TablesDestinationResult", &S3_TABLES_DESTINATION_RESULT)
-            .flags(rt::REQUIRED),
-    ],
+    MetadataTableConfigurationResult, METADATA_TABLE_CONFIGURATION_RESULT,
+    [s3_tables_destination_result[0] = rt::m("S3TablesDestinationResult",
+    &S3_TABLES_DESTINATION_RESULT).flags(rt::REQUIRED)]
 );
 /// The encryption settings for an S3 Metadata journal table or inventory table configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -129,15 +102,9 @@ pub struct MetadataTableEncryptionConfiguration {
     pub kms_key_arn: Option<String>,
 }
 rt::structure!(
-    MetadataTableEncryptionConfiguration, METADATA_TABLE_ENCRYPTION_CONFIGURATION, 0 =>
-    sse_algorithm, 1 => kms_key_arn
-);
-pub static METADATA_TABLE_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MetadataTableEncryptionConfiguration",
-    &[
-        rt::m("SseAlgorithm", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KmsKeyArn", &rt::STRING),
-    ],
+    MetadataTableEncryptionConfiguration, METADATA_TABLE_ENCRYPTION_CONFIGURATION,
+    [sse_algorithm[0] = rt::m("SseAlgorithm", &rt::ENUM).flags(rt::REQUIRED),
+    kms_key_arn[1] = rt::m("KmsKeyArn", &rt::STRING)]
 );
 /// A container specifying replication metrics-related settings enabling replication metrics and events.
 #[derive(Clone, Default, PartialEq)]
@@ -147,13 +114,9 @@ pub struct Metrics {
     /// A container specifying the time threshold for emitting the `s3:Replication:OperationMissedThreshold` event.
     pub event_threshold: Option<ReplicationTimeValue>,
 }
-rt::structure!(Metrics, METRICS, 0 => status, 1 => event_threshold);
-pub static METRICS: rt::Schema = rt::Schema::structure(
-    "Metrics",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EventThreshold", &REPLICATION_TIME_VALUE),
-    ],
+rt::structure!(
+    Metrics, METRICS, [status[0] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    event_threshold[1] = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
 );
 /// A conjunction (logical AND) of predicates, which is used in evaluating a metrics filter. The operator must have at least two predicates, and an object must match all of the predicates in order for the filter to apply.
 #[derive(Clone, Default, PartialEq)]
@@ -168,16 +131,9 @@ pub struct MetricsAndOperator {
     pub access_point_arn: Option<String>,
 }
 rt::structure!(
-    MetricsAndOperator, METRICS_AND_OPERATOR, 0 => prefix, 1 => tags, 2 =>
-    access_point_arn
-);
-pub static METRICS_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "MetricsAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-        rt::m("AccessPointArn", &rt::STRING),
-    ],
+    MetricsAndOperator, METRICS_AND_OPERATOR, [prefix[0] = rt::m("Prefix", &rt::STRING),
+    tags[1] = rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
+    access_point_arn[2] = rt::m("AccessPointArn", &rt::STRING)]
 );
 /// Specifies a metrics configuration for the CloudWatch request metrics (specified by the metrics configuration ID) from an Amazon S3 bucket. If you're updating an existing metrics configuration, note that this is a full replacement of the existing metrics configuration. If you don't include the elements you want to keep, they are erased. For more information, see [PutBucketMetricsConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTBucketPUTMetricConfiguration.html).
 #[derive(Clone, Default, PartialEq)]
@@ -189,10 +145,9 @@ pub struct MetricsConfiguration {
     /// **Note:** Metrics configurations for directory buckets do not support tag filters.
     pub filter: Option<MetricsFilter>,
 }
-rt::structure!(MetricsConfiguration, METRICS_CONFIGURATION, 0 => id, 1 => filter);
-pub static METRICS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "MetricsConfiguration",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED), rt::m("Filter", &METRICS_FILTER)],
+rt::structure!(
+    MetricsConfiguration, METRICS_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), filter[1] = rt::m("Filter", &METRICS_FILTER)]
 );
 pub static METRICS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "MetricsConfigurationList",
@@ -214,16 +169,9 @@ pub struct MetricsFilter {
     pub and: Option<MetricsAndOperator>,
 }
 rt::structure!(
-    MetricsFilter, METRICS_FILTER, 0 => prefix, 1 => tag, 2 => access_point_arn, 3 => and
-);
-pub static METRICS_FILTER: rt::Schema = rt::Schema::structure(
-    "MetricsFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("AccessPointArn", &rt::STRING),
-        rt::m("And", &METRICS_AND_OPERATOR),
-    ],
+    MetricsFilter, METRICS_FILTER, [prefix[0] = rt::m("Prefix", &rt::STRING), tag[1] =
+    rt::m("Tag", &TAG), access_point_arn[2] = rt::m("AccessPointArn", &rt::STRING),
+    and[3] = rt::m("And", &METRICS_AND_OPERATOR)]
 );
 rt::string_enum! {
     pub enum MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -259,23 +207,12 @@ pub struct MultipartUpload {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    MultipartUpload, MULTIPART_UPLOAD, 0 => upload_id, 1 => key, 2 => initiated, 3 =>
-    storage_class, 4 => owner, 5 => initiator, 6 => checksum_algorithm, 7 =>
-    checksum_type, 8 => version_id
-);
-pub static MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
-    "MultipartUpload",
-    &[
-        rt::m("UploadId", &rt::STRING),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("Initiated", &rt::TIMESTAMP),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("Owner", &OWNER),
-        rt::m("Initiator", &INITIATOR),
-        rt::m("ChecksumAlgorithm", &rt::ENUM),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("VersionId", &rt::STRING),
-    ],
+    MultipartUpload, MULTIPART_UPLOAD, [upload_id[0] = rt::m("UploadId", &rt::STRING),
+    key[1] = rt::m("Key", &rt::STRING).min(1.0), initiated[2] = rt::m("Initiated",
+    &rt::TIMESTAMP), storage_class[3] = rt::m("StorageClass", &rt::ENUM), owner[4] =
+    rt::m("Owner", &OWNER), initiator[5] = rt::m("Initiator", &INITIATOR),
+    checksum_algorithm[6] = rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type[7] =
+    rt::m("ChecksumType", &rt::ENUM), version_id[8] = rt::m("VersionId", &rt::STRING)]
 );
 pub static MULTIPART_UPLOAD_LIST: rt::Schema = rt::Schema::list(
         "MultipartUploadList",

@@ -6,30 +6,25 @@ use tucuxi::codegen as rt;
 /// The specified annotation does not exist on this object.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchAnnotation {}
-rt::structure!(NoSuchAnnotation, NO_SUCH_ANNOTATION);
-pub static NO_SUCH_ANNOTATION: rt::Schema = rt::Schema::structure(
-        "NoSuchAnnotation",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchAnnotation, NO_SUCH_ANNOTATION, [].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// The specified bucket does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchBucket {}
-rt::structure!(NoSuchBucket, NO_SUCH_BUCKET);
-pub static NO_SUCH_BUCKET: rt::Schema = rt::Schema::structure("NoSuchBucket", &[])
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchBucket, NO_SUCH_BUCKET, [].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// The specified key does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchKey {}
-rt::structure!(NoSuchKey, NO_SUCH_KEY);
-pub static NO_SUCH_KEY: rt::Schema = rt::Schema::structure("NoSuchKey", &[])
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(NoSuchKey, NO_SUCH_KEY, [].error(&rt::ErrorTraits::new(404u16, false)));
 /// The specified multipart upload does not exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchUpload {}
-rt::structure!(NoSuchUpload, NO_SUCH_UPLOAD);
-pub static NO_SUCH_UPLOAD: rt::Schema = rt::Schema::structure("NoSuchUpload", &[])
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchUpload, NO_SUCH_UPLOAD, [].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// Specifies when noncurrent object versions expire. Upon expiration, Amazon S3 permanently deletes the noncurrent object versions. You set this lifecycle configuration action on a bucket that has versioning enabled (or suspended) to request that Amazon S3 delete noncurrent object versions at a specific period in the object's lifetime.
 ///
 /// **Note:** This parameter applies to general purpose buckets only. It is not supported for directory bucket lifecycle configurations.
@@ -45,15 +40,9 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, 0 => noncurrent_days, 1
-    => newer_noncurrent_versions
-);
-pub static NONCURRENT_VERSION_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "NoncurrentVersionExpiration",
-    &[
-        rt::m("NoncurrentDays", &rt::INTEGER),
-        rt::m("NewerNoncurrentVersions", &rt::INTEGER),
-    ],
+    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions[1] =
+    rt::m("NewerNoncurrentVersions", &rt::INTEGER)]
 );
 /// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is suspended), you can set this action to request that Amazon S3 transition noncurrent object versions to the `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER`, or `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime.
 #[derive(Clone, Default, PartialEq)]
@@ -66,16 +55,10 @@ pub struct NoncurrentVersionTransition {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, 0 => noncurrent_days, 1
-    => storage_class, 2 => newer_noncurrent_versions
-);
-pub static NONCURRENT_VERSION_TRANSITION: rt::Schema = rt::Schema::structure(
-    "NoncurrentVersionTransition",
-    &[
-        rt::m("NoncurrentDays", &rt::INTEGER),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("NewerNoncurrentVersions", &rt::INTEGER),
-    ],
+    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), storage_class[1] = rt::m("StorageClass",
+    &rt::ENUM), newer_noncurrent_versions[2] = rt::m("NewerNoncurrentVersions",
+    &rt::INTEGER)]
 );
 pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
         "NoncurrentVersionTransitionList",
@@ -95,21 +78,13 @@ pub struct NotificationConfiguration {
     pub event_bridge_configuration: Option<EventBridgeConfiguration>,
 }
 rt::structure!(
-    NotificationConfiguration, NOTIFICATION_CONFIGURATION, 0 => topic_configurations, 1
-    => queue_configurations, 2 => lambda_function_configurations, 3 =>
-    event_bridge_configuration
-);
-pub static NOTIFICATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "NotificationConfiguration",
-    &[
-        rt::m("TopicConfigurations", &TOPIC_CONFIGURATION_LIST)
-            .named("TopicConfiguration"),
-        rt::m("QueueConfigurations", &QUEUE_CONFIGURATION_LIST)
-            .named("QueueConfiguration"),
-        rt::m("LambdaFunctionConfigurations", &LAMBDA_FUNCTION_CONFIGURATION_LIST)
-            .named("CloudFunctionConfiguration"),
-        rt::m("EventBridgeConfiguration", &EVENT_BRIDGE_CONFIGURATION),
-    ],
+    NotificationConfiguration, NOTIFICATION_CONFIGURATION, [topic_configurations[0] =
+    rt::m("TopicConfigurations", &TOPIC_CONFIGURATION_LIST).named("TopicConfiguration"),
+    queue_configurations[1] = rt::m("QueueConfigurations", &QUEUE_CONFIGURATION_LIST)
+    .named("QueueConfiguration"), lambda_function_configurations[2] =
+    rt::m("LambdaFunctionConfigurations", &LAMBDA_FUNCTION_CONFIGURATION_LIST)
+    .named("CloudFunctionConfiguration"), event_bridge_configuration[3] =
+    rt::m("EventBridgeConfiguration", &EVENT_BRIDGE_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct NotificationConfigurationDeprecated {
@@ -121,16 +96,12 @@ pub struct NotificationConfigurationDeprecated {
     pub cloud_function_configuration: Option<CloudFunctionConfiguration>,
 }
 rt::structure!(
-    NotificationConfigurationDeprecated, NOTIFICATION_CONFIGURATION_DEPRECATED, 0 =>
-    topic_configuration, 1 => queue_configuration, 2 => cloud_function_configuration
-);
-pub static NOTIFICATION_CONFIGURATION_DEPRECATED: rt::Schema = rt::Schema::structure(
-    "NotificationConfigurationDeprecated",
-    &[
-        rt::m("TopicConfiguration", &TOPIC_CONFIGURATION_DEPRECATED),
-        rt::m("QueueConfiguration", &QUEUE_CONFIGURATION_DEPRECATED),
-        rt::m("CloudFunctionConfiguration", &CLOUD_FUNCTION_CONFIGURATION),
-    ],
+    NotificationConfigurationDeprecated, NOTIFICATION_CONFIGURATION_DEPRECATED,
+    [topic_configuration[0] = rt::m("TopicConfiguration",
+    &TOPIC_CONFIGURATION_DEPRECATED), queue_configuration[1] =
+    rt::m("QueueConfiguration", &QUEUE_CONFIGURATION_DEPRECATED),
+    cloud_function_configuration[2] = rt::m("CloudFunctionConfiguration",
+    &CLOUD_FUNCTION_CONFIGURATION)]
 );
 /// Specifies object key name filtering rules. For information about key name filtering, see [Configuring event notifications using object key name filtering](https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -138,9 +109,6 @@ pub struct NotificationConfigurationFilter {
     pub key: Option<S3KeyFilter>,
 }
 rt::structure!(
-    NotificationConfigurationFilter, NOTIFICATION_CONFIGURATION_FILTER, 0 => key
-);
-pub static NOTIFICATION_CONFIGURATION_FILTER: rt::Schema = rt::Schema::structure(
-    "NotificationConfigurationFilter",
-    &[rt::m("Key", &S3_KEY_FILTER).named("S3Key")],
+    NotificationConfigurationFilter, NOTIFICATION_CONFIGURATION_FILTER, [key[0] =
+    rt::m("Key", &S3_KEY_FILTER).named("S3Key")]
 );

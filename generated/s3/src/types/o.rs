@@ -38,32 +38,20 @@ pub struct Object {
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
-    Object, OBJECT, 0 => key, 1 => last_modified, 2 => e_tag, 3 => checksum_algorithm, 4
-    => checksum_type, 5 => size, 6 => storage_class, 7 => owner, 8 => restore_status
-);
-pub static OBJECT: rt::Schema = rt::Schema::structure(
-    "Object",
-    &[
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("ETag", &rt::STRING),
-        rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("Size", &rt::LONG),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("Owner", &OWNER),
-        rt::m("RestoreStatus", &RESTORE_STATUS),
-    ],
+    Object, OBJECT, [key[0] = rt::m("Key", &rt::STRING).min(1.0), last_modified[1] =
+    rt::m("LastModified", &rt::TIMESTAMP), e_tag[2] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[3] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
+    checksum_type[4] = rt::m("ChecksumType", &rt::ENUM), size[5] = rt::m("Size",
+    &rt::LONG), storage_class[6] = rt::m("StorageClass", &rt::ENUM), owner[7] =
+    rt::m("Owner", &OWNER), restore_status[8] = rt::m("RestoreStatus", &RESTORE_STATUS)]
 );
 /// This action is not allowed against this storage tier.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectAlreadyInActiveTierError {}
-rt::structure!(ObjectAlreadyInActiveTierError, OBJECT_ALREADY_IN_ACTIVE_TIER_ERROR);
-pub static OBJECT_ALREADY_IN_ACTIVE_TIER_ERROR: rt::Schema = rt::Schema::structure(
-        "ObjectAlreadyInActiveTierError",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false));
+rt::structure!(
+    ObjectAlreadyInActiveTierError, OBJECT_ALREADY_IN_ACTIVE_TIER_ERROR, []
+    .error(&rt::ErrorTraits::new(403u16, false))
+);
 rt::string_enum! {
     pub enum ObjectAttributes { ETag = "ETag", Checksum = "Checksum", ObjectParts =
     "ObjectParts", StorageClass = "StorageClass", ObjectSize = "ObjectSize" }
@@ -90,10 +78,9 @@ pub enum ObjectEncryption {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(ObjectEncryption, OBJECT_ENCRYPTION, 0 => Ssekms);
-pub static OBJECT_ENCRYPTION: rt::Schema = rt::Schema::union(
-    "ObjectEncryption",
-    &[rt::m("SSEKMS", &SSEKMS_ENCRYPTION).named("SSE-KMS")],
+rt::union!(
+    ObjectEncryption, OBJECT_ENCRYPTION, [Ssekms[0] = rt::m("SSEKMS", &SSEKMS_ENCRYPTION)
+    .named("SSE-KMS")]
 );
 /// Object Identifier is unique value to identify objects.
 #[derive(Clone, Default, PartialEq)]
@@ -120,18 +107,11 @@ pub struct ObjectIdentifier {
     pub size: Option<i64>,
 }
 rt::structure!(
-    ObjectIdentifier, OBJECT_IDENTIFIER, 0 => key, 1 => version_id, 2 => e_tag, 3 =>
-    last_modified_time, 4 => size
-);
-pub static OBJECT_IDENTIFIER: rt::Schema = rt::Schema::structure(
-    "ObjectIdentifier",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("ETag", &rt::STRING),
-        rt::m("LastModifiedTime", &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate),
-        rt::m("Size", &rt::LONG),
-    ],
+    ObjectIdentifier, OBJECT_IDENTIFIER, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), version_id[1] = rt::m("VersionId", &rt::STRING),
+    e_tag[2] = rt::m("ETag", &rt::STRING), last_modified_time[3] =
+    rt::m("LastModifiedTime", &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate), size[4]
+    = rt::m("Size", &rt::LONG)]
 );
 pub static OBJECT_IDENTIFIER_LIST: rt::Schema = rt::Schema::list(
         "ObjectIdentifierList",
@@ -152,12 +132,8 @@ pub struct ObjectLockConfiguration {
     pub rule: Option<ObjectLockRule>,
 }
 rt::structure!(
-    ObjectLockConfiguration, OBJECT_LOCK_CONFIGURATION, 0 => object_lock_enabled, 1 =>
-    rule
-);
-pub static OBJECT_LOCK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ObjectLockConfiguration",
-    &[rt::m("ObjectLockEnabled", &rt::ENUM), rt::m("Rule", &OBJECT_LOCK_RULE)],
+    ObjectLockConfiguration, OBJECT_LOCK_CONFIGURATION, [object_lock_enabled[0] =
+    rt::m("ObjectLockEnabled", &rt::ENUM), rule[1] = rt::m("Rule", &OBJECT_LOCK_RULE)]
 );
 rt::string_enum! {
     pub enum ObjectLockEnabled { Enabled = "Enabled" }
@@ -171,10 +147,8 @@ pub struct ObjectLockLegalHold {
     /// Indicates whether the specified object has a legal hold in place.
     pub status: Option<ObjectLockLegalHoldStatus>,
 }
-rt::structure!(ObjectLockLegalHold, OBJECT_LOCK_LEGAL_HOLD, 0 => status);
-pub static OBJECT_LOCK_LEGAL_HOLD: rt::Schema = rt::Schema::structure(
-    "ObjectLockLegalHold",
-    &[rt::m("Status", &rt::ENUM)],
+rt::structure!(
+    ObjectLockLegalHold, OBJECT_LOCK_LEGAL_HOLD, [status[0] = rt::m("Status", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum ObjectLockLegalHoldStatus { On = "ON", Off = "OFF" }
@@ -195,17 +169,10 @@ pub struct ObjectLockRetention {
     pub event_hold_duration: Option<EventHoldDuration>,
 }
 rt::structure!(
-    ObjectLockRetention, OBJECT_LOCK_RETENTION, 0 => mode, 1 => retain_until_date, 2 =>
-    event_hold, 3 => event_hold_duration
-);
-pub static OBJECT_LOCK_RETENTION: rt::Schema = rt::Schema::structure(
-    "ObjectLockRetention",
-    &[
-        rt::m("Mode", &rt::ENUM),
-        rt::m("RetainUntilDate", &rt::TIMESTAMP).ts(rt::TimestampFormat::DateTime),
-        rt::m("EventHold", &rt::ENUM),
-        rt::m("EventHoldDuration", &EVENT_HOLD_DURATION),
-    ],
+    ObjectLockRetention, OBJECT_LOCK_RETENTION, [mode[0] = rt::m("Mode", &rt::ENUM),
+    retain_until_date[1] = rt::m("RetainUntilDate", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), event_hold[2] = rt::m("EventHold", &rt::ENUM),
+    event_hold_duration[3] = rt::m("EventHoldDuration", &EVENT_HOLD_DURATION)]
 );
 rt::string_enum! {
     pub enum ObjectLockRetentionMode { Governance = "GOVERNANCE", Compliance =
@@ -222,20 +189,17 @@ pub struct ObjectLockRule {
     /// You can set one or both. You cannot use days and years in the same setting.
     pub default_retention: Option<DefaultRetention>,
 }
-rt::structure!(ObjectLockRule, OBJECT_LOCK_RULE, 0 => default_retention);
-pub static OBJECT_LOCK_RULE: rt::Schema = rt::Schema::structure(
-    "ObjectLockRule",
-    &[rt::m("DefaultRetention", &DEFAULT_RETENTION)],
+rt::structure!(
+    ObjectLockRule, OBJECT_LOCK_RULE, [default_retention[0] = rt::m("DefaultRetention",
+    &DEFAULT_RETENTION)]
 );
 /// The source object of the COPY action is not in the active tier and is only stored in Amazon S3 Glacier.
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectNotInActiveTierError {}
-rt::structure!(ObjectNotInActiveTierError, OBJECT_NOT_IN_ACTIVE_TIER_ERROR);
-pub static OBJECT_NOT_IN_ACTIVE_TIER_ERROR: rt::Schema = rt::Schema::structure(
-        "ObjectNotInActiveTierError",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false));
+rt::structure!(
+    ObjectNotInActiveTierError, OBJECT_NOT_IN_ACTIVE_TIER_ERROR, []
+    .error(&rt::ErrorTraits::new(403u16, false))
+);
 rt::string_enum! {
     #[doc =
     " The container element for object ownership for a bucket's ownership controls."]
@@ -281,27 +245,15 @@ pub struct ObjectPart {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    ObjectPart, OBJECT_PART, 0 => part_number, 1 => size, 2 => checksum_crc32, 3 =>
-    checksum_crc32_c, 4 => checksum_crc64_nvme, 5 => checksum_sha1, 6 => checksum_sha256,
-    7 => checksum_sha512, 8 => checksum_md5, 9 => checksum_xxhash64, 10 =>
-    checksum_xxhash3, 11 => checksum_xxhash128
-);
-pub static OBJECT_PART: rt::Schema = rt::Schema::structure(
-    "ObjectPart",
-    &[
-        rt::m("PartNumber", &rt::INTEGER),
-        rt::m("Size", &rt::LONG),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-    ],
+    ObjectPart, OBJECT_PART, [part_number[0] = rt::m("PartNumber", &rt::INTEGER), size[1]
+    = rt::m("Size", &rt::LONG), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[3] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[4] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[5] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[6] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[7] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[8] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[10] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum ObjectStorageClass { Standard = "STANDARD", ReducedRedundancy =
@@ -339,25 +291,14 @@ pub struct ObjectVersion {
     pub restore_status: Option<RestoreStatus>,
 }
 rt::structure!(
-    ObjectVersion, OBJECT_VERSION, 0 => e_tag, 1 => checksum_algorithm, 2 =>
-    checksum_type, 3 => size, 4 => storage_class, 5 => key, 6 => version_id, 7 =>
-    is_latest, 8 => last_modified, 9 => owner, 10 => restore_status
-);
-pub static OBJECT_VERSION: rt::Schema = rt::Schema::structure(
-    "ObjectVersion",
-    &[
-        rt::m("ETag", &rt::STRING),
-        rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
-        rt::m("ChecksumType", &rt::ENUM),
-        rt::m("Size", &rt::LONG),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING),
-        rt::m("IsLatest", &rt::BOOLEAN),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("Owner", &OWNER),
-        rt::m("RestoreStatus", &RESTORE_STATUS),
-    ],
+    ObjectVersion, OBJECT_VERSION, [e_tag[0] = rt::m("ETag", &rt::STRING),
+    checksum_algorithm[1] = rt::m("ChecksumAlgorithm", &CHECKSUM_ALGORITHM_LIST),
+    checksum_type[2] = rt::m("ChecksumType", &rt::ENUM), size[3] = rt::m("Size",
+    &rt::LONG), storage_class[4] = rt::m("StorageClass", &rt::ENUM), key[5] =
+    rt::m("Key", &rt::STRING).min(1.0), version_id[6] = rt::m("VersionId", &rt::STRING),
+    is_latest[7] = rt::m("IsLatest", &rt::BOOLEAN), last_modified[8] =
+    rt::m("LastModified", &rt::TIMESTAMP), owner[9] = rt::m("Owner", &OWNER),
+    restore_status[10] = rt::m("RestoreStatus", &RESTORE_STATUS)]
 );
 pub static OBJECT_VERSION_LIST: rt::Schema = rt::Schema::list(
         "ObjectVersionList",
@@ -380,11 +321,7 @@ pub struct OutputLocation {
     /// Describes an S3 location that will receive the results of the restore request.
     pub s3: Option<S3Location>,
 }
-rt::structure!(OutputLocation, OUTPUT_LOCATION, 0 => s3);
-pub static OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
-    "OutputLocation",
-    &[rt::m("S3", &S3_LOCATION)],
-);
+rt::structure!(OutputLocation, OUTPUT_LOCATION, [s3[0] = rt::m("S3", &S3_LOCATION)]);
 /// Describes how results of the Select job are serialized.
 #[derive(Clone, Default, PartialEq)]
 pub struct OutputSerialization {
@@ -393,10 +330,9 @@ pub struct OutputSerialization {
     /// Specifies JSON as request's output serialization format.
     pub json: Option<JsonOutput>,
 }
-rt::structure!(OutputSerialization, OUTPUT_SERIALIZATION, 0 => csv, 1 => json);
-pub static OUTPUT_SERIALIZATION: rt::Schema = rt::Schema::structure(
-    "OutputSerialization",
-    &[rt::m("CSV", &CSV_OUTPUT), rt::m("JSON", &JSON_OUTPUT)],
+rt::structure!(
+    OutputSerialization, OUTPUT_SERIALIZATION, [csv[0] = rt::m("CSV", &CSV_OUTPUT),
+    json[1] = rt::m("JSON", &JSON_OUTPUT)]
 );
 /// Container for the owner's display name and ID.
 #[derive(Clone, Default, PartialEq)]
@@ -405,10 +341,9 @@ pub struct Owner {
     /// Container for the ID of the owner.
     pub id: Option<String>,
 }
-rt::structure!(Owner, OWNER, 0 => display_name, 1 => id);
-pub static OWNER: rt::Schema = rt::Schema::structure(
-    "Owner",
-    &[rt::m("DisplayName", &rt::STRING), rt::m("ID", &rt::STRING)],
+rt::structure!(
+    Owner, OWNER, [display_name[0] = rt::m("DisplayName", &rt::STRING), id[1] =
+    rt::m("ID", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum OwnerOverride { Destination = "Destination" }
@@ -419,20 +354,18 @@ pub struct OwnershipControls {
     /// The container element for an ownership control rule.
     pub rules: Vec<OwnershipControlsRule>,
 }
-rt::structure!(OwnershipControls, OWNERSHIP_CONTROLS, 0 => rules);
-pub static OWNERSHIP_CONTROLS: rt::Schema = rt::Schema::structure(
-    "OwnershipControls",
-    &[rt::m("Rules", &OWNERSHIP_CONTROLS_RULES).named("Rule").flags(rt::REQUIRED)],
+rt::structure!(
+    OwnershipControls, OWNERSHIP_CONTROLS, [rules[0] = rt::m("Rules",
+    &OWNERSHIP_CONTROLS_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 /// The container element for an ownership control rule.
 #[derive(Clone, Default, PartialEq)]
 pub struct OwnershipControlsRule {
     pub object_ownership: ObjectOwnership,
 }
-rt::structure!(OwnershipControlsRule, OWNERSHIP_CONTROLS_RULE, 0 => object_ownership);
-pub static OWNERSHIP_CONTROLS_RULE: rt::Schema = rt::Schema::structure(
-    "OwnershipControlsRule",
-    &[rt::m("ObjectOwnership", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    OwnershipControlsRule, OWNERSHIP_CONTROLS_RULE, [object_ownership[0] =
+    rt::m("ObjectOwnership", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static OWNERSHIP_CONTROLS_RULES: rt::Schema = rt::Schema::list(
         "OwnershipControlsRules",

@@ -6,8 +6,7 @@ use tucuxi::codegen as rt;
 /// Container for Parquet.
 #[derive(Clone, Default, PartialEq)]
 pub struct ParquetInput {}
-rt::structure!(ParquetInput, PARQUET_INPUT);
-pub static PARQUET_INPUT: rt::Schema = rt::Schema::structure("ParquetInput", &[]);
+rt::structure!(ParquetInput, PARQUET_INPUT, []);
 /// Container for elements related to a part.
 #[derive(Clone, Default, PartialEq)]
 pub struct Part {
@@ -41,29 +40,16 @@ pub struct Part {
     pub checksum_xxhash128: Option<String>,
 }
 rt::structure!(
-    Part, PART, 0 => part_number, 1 => last_modified, 2 => e_tag, 3 => size, 4 =>
-    checksum_crc32, 5 => checksum_crc32_c, 6 => checksum_crc64_nvme, 7 => checksum_sha1,
-    8 => checksum_sha256, 9 => checksum_sha512, 10 => checksum_md5, 11 =>
-    checksum_xxhash64, 12 => checksum_xxhash3, 13 => checksum_xxhash128
-);
-pub static PART: rt::Schema = rt::Schema::structure(
-    "Part",
-    &[
-        rt::m("PartNumber", &rt::INTEGER),
-        rt::m("LastModified", &rt::TIMESTAMP),
-        rt::m("ETag", &rt::STRING),
-        rt::m("Size", &rt::LONG),
-        rt::m("ChecksumCRC32", &rt::STRING),
-        rt::m("ChecksumCRC32C", &rt::STRING),
-        rt::m("ChecksumCRC64NVME", &rt::STRING),
-        rt::m("ChecksumSHA1", &rt::STRING),
-        rt::m("ChecksumSHA256", &rt::STRING),
-        rt::m("ChecksumSHA512", &rt::STRING),
-        rt::m("ChecksumMD5", &rt::STRING),
-        rt::m("ChecksumXXHASH64", &rt::STRING),
-        rt::m("ChecksumXXHASH3", &rt::STRING),
-        rt::m("ChecksumXXHASH128", &rt::STRING),
-    ],
+    Part, PART, [part_number[0] = rt::m("PartNumber", &rt::INTEGER), last_modified[1] =
+    rt::m("LastModified", &rt::TIMESTAMP), e_tag[2] = rt::m("ETag", &rt::STRING), size[3]
+    = rt::m("Size", &rt::LONG), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING),
+    checksum_crc32_c[5] = rt::m("ChecksumCRC32C", &rt::STRING), checksum_crc64_nvme[6] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING), checksum_sha1[7] = rt::m("ChecksumSHA1",
+    &rt::STRING), checksum_sha256[8] = rt::m("ChecksumSHA256", &rt::STRING),
+    checksum_sha512[9] = rt::m("ChecksumSHA512", &rt::STRING), checksum_md5[10] =
+    rt::m("ChecksumMD5", &rt::STRING), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64",
+    &rt::STRING), checksum_xxhash3[12] = rt::m("ChecksumXXHASH3", &rt::STRING),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum PartitionDateSource { EventTime = "EventTime", DeliveryTime = "DeliveryTime"
@@ -83,12 +69,10 @@ pub struct PartitionedPrefix {
     /// For `EventTime`, The logs delivered are for a specific day only. The year, month, and day correspond to the day on which the event occurred, and the hour, minutes and seconds are set to 00 in the key.
     pub partition_date_source: Option<PartitionDateSource>,
 }
-rt::structure!(PartitionedPrefix, PARTITIONED_PREFIX, 0 => partition_date_source);
-pub static PARTITIONED_PREFIX: rt::Schema = rt::Schema::structure(
-        "PartitionedPrefix",
-        &[rt::m("PartitionDateSource", &rt::ENUM)],
-    )
-    .named("PartitionedPrefix");
+rt::structure!(
+    PartitionedPrefix, PARTITIONED_PREFIX, [partition_date_source[0] =
+    rt::m("PartitionDateSource", &rt::ENUM)].named("PartitionedPrefix")
+);
 pub static PARTS: rt::Schema = rt::Schema::list("Parts", &[rt::m("member", &PART)])
     .flags(rt::SHAPE_FLATTENED);
 pub static PARTS_LIST: rt::Schema = rt::Schema::list(
@@ -109,10 +93,9 @@ pub struct PolicyStatus {
     /// The policy status for this bucket. `TRUE` indicates that this bucket is public. `FALSE` indicates that the bucket is not public.
     pub is_public: Option<bool>,
 }
-rt::structure!(PolicyStatus, POLICY_STATUS, 0 => is_public);
-pub static POLICY_STATUS: rt::Schema = rt::Schema::structure(
-    "PolicyStatus",
-    &[rt::m("IsPublic", &rt::BOOLEAN).named("IsPublic")],
+rt::structure!(
+    PolicyStatus, POLICY_STATUS, [is_public[0] = rt::m("IsPublic", &rt::BOOLEAN)
+    .named("IsPublic")]
 );
 /// This data type contains information about progress of an operation.
 #[derive(Clone, Default, PartialEq)]
@@ -125,15 +108,9 @@ pub struct Progress {
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
-    Progress, PROGRESS, 0 => bytes_scanned, 1 => bytes_processed, 2 => bytes_returned
-);
-pub static PROGRESS: rt::Schema = rt::Schema::structure(
-    "Progress",
-    &[
-        rt::m("BytesScanned", &rt::LONG),
-        rt::m("BytesProcessed", &rt::LONG),
-        rt::m("BytesReturned", &rt::LONG),
-    ],
+    Progress, PROGRESS, [bytes_scanned[0] = rt::m("BytesScanned", &rt::LONG),
+    bytes_processed[1] = rt::m("BytesProcessed", &rt::LONG), bytes_returned[2] =
+    rt::m("BytesReturned", &rt::LONG)]
 );
 /// This data type contains information about the progress event of an operation.
 #[derive(Clone, Default, PartialEq)]
@@ -141,12 +118,10 @@ pub struct ProgressEvent {
     /// The Progress event details.
     pub details: Option<Progress>,
 }
-rt::structure!(ProgressEvent, PROGRESS_EVENT, 0 => details);
-pub static PROGRESS_EVENT: rt::Schema = rt::Schema::structure(
-        "ProgressEvent",
-        &[rt::m("Details", &PROGRESS).flags(rt::EVENT_PAYLOAD)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    ProgressEvent, PROGRESS_EVENT, [details[0] = rt::m("Details", &PROGRESS)
+    .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
+);
 rt::string_enum! {
     pub enum Protocol { Http = "http", Https = "https" }
 }
@@ -175,18 +150,13 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 rt::structure!(
-    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION, 0 =>
-    block_public_acls, 1 => ignore_public_acls, 2 => block_public_policy, 3 =>
-    restrict_public_buckets
-);
-pub static PUBLIC_ACCESS_BLOCK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "PublicAccessBlockConfiguration",
-    &[
-        rt::m("BlockPublicAcls", &rt::BOOLEAN).named("BlockPublicAcls"),
-        rt::m("IgnorePublicAcls", &rt::BOOLEAN).named("IgnorePublicAcls"),
-        rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
-        rt::m("RestrictPublicBuckets", &rt::BOOLEAN).named("RestrictPublicBuckets"),
-    ],
+    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION,
+    [block_public_acls[0] = rt::m("BlockPublicAcls", &rt::BOOLEAN)
+    .named("BlockPublicAcls"), ignore_public_acls[1] = rt::m("IgnorePublicAcls",
+    &rt::BOOLEAN).named("IgnorePublicAcls"), block_public_policy[2] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
+    restrict_public_buckets[3] = rt::m("RestrictPublicBuckets", &rt::BOOLEAN)
+    .named("RestrictPublicBuckets")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAbacRequest {
@@ -204,31 +174,15 @@ pub struct PutBucketAbacRequest {
     pub abac_status: AbacStatus,
 }
 rt::structure!(
-    PutBucketAbacRequest, PUT_BUCKET_ABAC_REQUEST, 0 => bucket, 1 => content_md5, 2 =>
-    checksum_algorithm, 3 => expected_bucket_owner, 4 => abac_status
-);
-pub static PUT_BUCKET_ABAC_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketAbacRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("AbacStatus", &ABAC_STATUS)
-            .named("AbacStatus")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PutBucketAbacRequest, PUT_BUCKET_ABAC_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[3] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), abac_status[4] = rt::m("AbacStatus", &ABAC_STATUS)
+    .named("AbacStatus").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAccelerateConfigurationRequest {
@@ -245,30 +199,13 @@ pub struct PutBucketAccelerateConfigurationRequest {
 }
 rt::structure!(
     PutBucketAccelerateConfigurationRequest, PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST,
-    0 => bucket, 1 => accelerate_configuration, 2 => expected_bucket_owner, 3 =>
-    checksum_algorithm
-);
-pub static PUT_BUCKET_ACCELERATE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketAccelerateConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("AccelerateConfiguration", &ACCELERATE_CONFIGURATION)
-            .named("AccelerateConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    ],
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), accelerate_configuration[1] = rt::m("AccelerateConfiguration",
+    &ACCELERATE_CONFIGURATION).named("AccelerateConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"), checksum_algorithm[3] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAclRequest {
@@ -302,40 +239,22 @@ pub struct PutBucketAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketAclRequest, PUT_BUCKET_ACL_REQUEST, 0 => acl, 1 => access_control_policy, 2
-    => bucket, 3 => content_md5, 4 => checksum_algorithm, 5 => grant_full_control, 6 =>
-    grant_read, 7 => grant_read_acp, 8 => grant_write, 9 => grant_write_acp, 10 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketAclRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("AccessControlPolicy", &ACCESS_CONTROL_POLICY)
-            .named("AccessControlPolicy")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketAclRequest, PUT_BUCKET_ACL_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), access_control_policy[1] = rt::m("AccessControlPolicy",
+    &ACCESS_CONTROL_POLICY).named("AccessControlPolicy").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_md5[3] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control[5] =
+    rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[6] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[7] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[8] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[9] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), expected_bucket_owner[10] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketAnalyticsConfigurationRequest {
@@ -349,29 +268,14 @@ pub struct PutBucketAnalyticsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketAnalyticsConfigurationRequest, PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => id, 2 => analytics_configuration, 3 => expected_bucket_owner
-);
-pub static PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketAnalyticsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("AnalyticsConfiguration", &ANALYTICS_CONFIGURATION)
-            .named("AnalyticsConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketAnalyticsConfigurationRequest, PUT_BUCKET_ANALYTICS_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), analytics_configuration[2] = rt::m("AnalyticsConfiguration",
+    &ANALYTICS_CONFIGURATION).named("AnalyticsConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketCorsRequest {
@@ -391,31 +295,16 @@ pub struct PutBucketCorsRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketCorsRequest, PUT_BUCKET_CORS_REQUEST, 0 => bucket, 1 => cors_configuration,
-    2 => content_md5, 3 => checksum_algorithm, 4 => expected_bucket_owner
-);
-pub static PUT_BUCKET_CORS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketCorsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CORSConfiguration", &CORS_CONFIGURATION)
-            .named("CORSConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketCorsRequest, PUT_BUCKET_CORS_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    cors_configuration[1] = rt::m("CORSConfiguration", &CORS_CONFIGURATION)
+    .named("CORSConfiguration").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace {
+    uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5[2] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[3]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketEncryptionRequest {
@@ -442,32 +331,16 @@ pub struct PutBucketEncryptionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketEncryptionRequest, PUT_BUCKET_ENCRYPTION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => server_side_encryption_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketEncryptionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ServerSideEncryptionConfiguration", &SERVER_SIDE_ENCRYPTION_CONFIGURATION)
-            .named("ServerSideEncryptionConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketEncryptionRequest, PUT_BUCKET_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), server_side_encryption_configuration[3] =
+    rt::m("ServerSideEncryptionConfiguration", &SERVER_SIDE_ENCRYPTION_CONFIGURATION)
+    .named("ServerSideEncryptionConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketIntelligentTieringConfigurationRequest {
@@ -482,29 +355,15 @@ pub struct PutBucketIntelligentTieringConfigurationRequest {
 }
 rt::structure!(
     PutBucketIntelligentTieringConfigurationRequest,
-    PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, 0 => bucket, 1 => id, 2 =>
-    expected_bucket_owner, 3 => intelligent_tiering_configuration
-);
-pub static PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketIntelligentTieringConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("IntelligentTieringConfiguration", &INTELLIGENT_TIERING_CONFIGURATION)
-            .named("IntelligentTieringConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PUT_BUCKET_INTELLIGENT_TIERING_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), id[1] =
+    rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
+    expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), intelligent_tiering_configuration[3] =
+    rt::m("IntelligentTieringConfiguration", &INTELLIGENT_TIERING_CONFIGURATION)
+    .named("IntelligentTieringConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketInventoryConfigurationRequest {
@@ -522,29 +381,14 @@ pub struct PutBucketInventoryConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketInventoryConfigurationRequest, PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => id, 2 => inventory_configuration, 3 => expected_bucket_owner
-);
-pub static PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketInventoryConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("InventoryConfiguration", &INVENTORY_CONFIGURATION)
-            .named("InventoryConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketInventoryConfigurationRequest, PUT_BUCKET_INVENTORY_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), inventory_configuration[2] = rt::m("InventoryConfiguration",
+    &INVENTORY_CONFIGURATION).named("InventoryConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationOutput {
@@ -561,15 +405,10 @@ pub struct PutBucketLifecycleConfigurationOutput {
     >,
 }
 rt::structure!(
-    PutBucketLifecycleConfigurationOutput, PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT, 0
-    => transition_default_minimum_object_size
-);
-pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutBucketLifecycleConfigurationOutput",
-    &[
-        rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-transition-default-minimum-object-size"),
-    ],
+    PutBucketLifecycleConfigurationOutput, PUT_BUCKET_LIFECYCLE_CONFIGURATION_OUTPUT,
+    [transition_default_minimum_object_size[0] =
+    rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
+    "x-amz-transition-default-minimum-object-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationRequest {
@@ -598,33 +437,17 @@ pub struct PutBucketLifecycleConfigurationRequest {
     >,
 }
 rt::structure!(
-    PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, 0
-    => bucket, 1 => checksum_algorithm, 2 => lifecycle_configuration, 3 =>
-    expected_bucket_owner, 4 => transition_default_minimum_object_size
-);
-pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketLifecycleConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("LifecycleConfiguration", &BUCKET_LIFECYCLE_CONFIGURATION)
-            .named("LifecycleConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-transition-default-minimum-object-size"),
-    ],
+    PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), checksum_algorithm[1] = rt::m("ChecksumAlgorithm", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), lifecycle_configuration[2] =
+    rt::m("LifecycleConfiguration", &BUCKET_LIFECYCLE_CONFIGURATION)
+    .named("LifecycleConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[3]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), transition_default_minimum_object_size[4] =
+    rt::m("TransitionDefaultMinimumObjectSize", &rt::ENUM).at(rt::HEADER,
+    "x-amz-transition-default-minimum-object-size")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleRequest {
@@ -640,32 +463,16 @@ pub struct PutBucketLifecycleRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketLifecycleRequest, PUT_BUCKET_LIFECYCLE_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => lifecycle_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_LIFECYCLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketLifecycleRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
-            .named("LifecycleConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketLifecycleRequest, PUT_BUCKET_LIFECYCLE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), lifecycle_configuration[3] =
+    rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
+    .named("LifecycleConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLoggingRequest {
@@ -685,32 +492,16 @@ pub struct PutBucketLoggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketLoggingRequest, PUT_BUCKET_LOGGING_REQUEST, 0 => bucket, 1 =>
-    bucket_logging_status, 2 => content_md5, 3 => checksum_algorithm, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_LOGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketLoggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("BucketLoggingStatus", &BUCKET_LOGGING_STATUS)
-            .named("BucketLoggingStatus")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketLoggingRequest, PUT_BUCKET_LOGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    bucket_logging_status[1] = rt::m("BucketLoggingStatus", &BUCKET_LOGGING_STATUS)
+    .named("BucketLoggingStatus").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace
+    { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), content_md5[2] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[3]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[4] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketMetricsConfigurationRequest {
@@ -728,29 +519,14 @@ pub struct PutBucketMetricsConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketMetricsConfigurationRequest, PUT_BUCKET_METRICS_CONFIGURATION_REQUEST, 0 =>
-    bucket, 1 => id, 2 => metrics_configuration, 3 => expected_bucket_owner
-);
-pub static PUT_BUCKET_METRICS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketMetricsConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Id", &rt::STRING).at(rt::QUERY, "id").flags(rt::REQUIRED),
-        rt::m("MetricsConfiguration", &METRICS_CONFIGURATION)
-            .named("MetricsConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketMetricsConfigurationRequest, PUT_BUCKET_METRICS_CONFIGURATION_REQUEST,
+    [bucket[0] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), id[1] = rt::m("Id", &rt::STRING).at(rt::QUERY, "id")
+    .flags(rt::REQUIRED), metrics_configuration[2] = rt::m("MetricsConfiguration",
+    &METRICS_CONFIGURATION).named("MetricsConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[3] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationConfigurationRequest {
@@ -764,31 +540,15 @@ pub struct PutBucketNotificationConfigurationRequest {
 }
 rt::structure!(
     PutBucketNotificationConfigurationRequest,
-    PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    notification_configuration, 2 => expected_bucket_owner, 3 =>
-    skip_destination_validation
-);
-pub static PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketNotificationConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("NotificationConfiguration", &NOTIFICATION_CONFIGURATION)
-            .named("NotificationConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("SkipDestinationValidation", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-skip-destination-validation"),
-    ],
+    PUT_BUCKET_NOTIFICATION_CONFIGURATION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    notification_configuration[1] = rt::m("NotificationConfiguration",
+    &NOTIFICATION_CONFIGURATION).named("NotificationConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner"),
+    skip_destination_validation[3] = rt::m("SkipDestinationValidation", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-skip-destination-validation")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketNotificationRequest {
@@ -808,32 +568,16 @@ pub struct PutBucketNotificationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketNotificationRequest, PUT_BUCKET_NOTIFICATION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => notification_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_NOTIFICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketNotificationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("NotificationConfiguration", &NOTIFICATION_CONFIGURATION_DEPRECATED)
-            .named("NotificationConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketNotificationRequest, PUT_BUCKET_NOTIFICATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), notification_configuration[3] =
+    rt::m("NotificationConfiguration", &NOTIFICATION_CONFIGURATION_DEPRECATED)
+    .named("NotificationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketOwnershipControlsRequest {
@@ -853,32 +597,15 @@ pub struct PutBucketOwnershipControlsRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    PutBucketOwnershipControlsRequest, PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST, 0 =>
-    bucket, 1 => content_md5, 2 => expected_bucket_owner, 3 => ownership_controls, 4 =>
-    checksum_algorithm
-);
-pub static PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketOwnershipControlsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("OwnershipControls", &OWNERSHIP_CONTROLS)
-            .named("OwnershipControls")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    ],
+    PutBucketOwnershipControlsRequest, PUT_BUCKET_OWNERSHIP_CONTROLS_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER,
+    "Content-MD5"), expected_bucket_owner[2] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner"), ownership_controls[3] =
+    rt::m("OwnershipControls", &OWNERSHIP_CONTROLS).named("OwnershipControls")
+    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), checksum_algorithm[4] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketPolicyRequest {
@@ -927,26 +654,16 @@ pub struct PutBucketPolicyRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, 0 => bucket, 1 => content_md5, 2
-    => checksum_algorithm, 3 => confirm_remove_self_bucket_access, 4 => policy, 5 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketPolicyRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED | rt::PAYLOAD),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), confirm_remove_self_bucket_access[3] =
+    rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-confirm-remove-self-bucket-access"), policy[4] = rt::m("Policy", &rt::STRING)
+    .flags(rt::REQUIRED | rt::PAYLOAD), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketReplicationRequest {
@@ -967,33 +684,18 @@ pub struct PutBucketReplicationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => replication_configuration, 4 => token, 5
-    => expected_bucket_owner
-);
-pub static PUT_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketReplicationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
-            .named("ReplicationConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("Token", &rt::STRING).at(rt::HEADER, "x-amz-bucket-object-lock-token"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), replication_configuration[3] =
+    rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
+    .named("ReplicationConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), token[4] = rt::m("Token", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-object-lock-token"), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketRequestPaymentRequest {
@@ -1013,32 +715,16 @@ pub struct PutBucketRequestPaymentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketRequestPaymentRequest, PUT_BUCKET_REQUEST_PAYMENT_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => request_payment_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_REQUEST_PAYMENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketRequestPaymentRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("RequestPaymentConfiguration", &REQUEST_PAYMENT_CONFIGURATION)
-            .named("RequestPaymentConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketRequestPaymentRequest, PUT_BUCKET_REQUEST_PAYMENT_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), request_payment_configuration[3] =
+    rt::m("RequestPaymentConfiguration", &REQUEST_PAYMENT_CONFIGURATION)
+    .named("RequestPaymentConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketTaggingRequest {
@@ -1058,31 +744,15 @@ pub struct PutBucketTaggingRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, 0 => bucket, 1 => content_md5, 2
-    => checksum_algorithm, 3 => tagging, 4 => expected_bucket_owner
-);
-pub static PUT_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("Tagging", &TAGGING)
-            .named("Tagging")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), tagging[3] = rt::m("Tagging", &TAGGING)
+    .named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketVersioningRequest {
@@ -1104,33 +774,16 @@ pub struct PutBucketVersioningRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => mfa, 4 => versioning_configuration, 5 =>
-    expected_bucket_owner
-);
-pub static PUT_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketVersioningRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
-        rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
-            .named("VersioningConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), mfa[3] = rt::m("MFA", &rt::STRING).at(rt::HEADER,
+    "x-amz-mfa"), versioning_configuration[4] = rt::m("VersioningConfiguration",
+    &VERSIONING_CONFIGURATION).named("VersioningConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/",
+    prefix : None }), expected_bucket_owner[5] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketWebsiteRequest {
@@ -1150,40 +803,24 @@ pub struct PutBucketWebsiteRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutBucketWebsiteRequest, PUT_BUCKET_WEBSITE_REQUEST, 0 => bucket, 1 => content_md5, 2
-    => checksum_algorithm, 3 => website_configuration, 4 => expected_bucket_owner
-);
-pub static PUT_BUCKET_WEBSITE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketWebsiteRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("WebsiteConfiguration", &WEBSITE_CONFIGURATION)
-            .named("WebsiteConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutBucketWebsiteRequest, PUT_BUCKET_WEBSITE_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), content_md5[1]
+    = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), website_configuration[3] =
+    rt::m("WebsiteConfiguration", &WEBSITE_CONFIGURATION).named("WebsiteConfiguration")
+    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[4]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAclOutput {
     pub request_charged: Option<RequestCharged>,
 }
-rt::structure!(PutObjectAclOutput, PUT_OBJECT_ACL_OUTPUT, 0 => request_charged);
-pub static PUT_OBJECT_ACL_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectAclOutput",
-    &[rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")],
+rt::structure!(
+    PutObjectAclOutput, PUT_OBJECT_ACL_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAclRequest {
@@ -1236,47 +873,25 @@ pub struct PutObjectAclRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectAclRequest, PUT_OBJECT_ACL_REQUEST, 0 => acl, 1 => access_control_policy, 2
-    => bucket, 3 => content_md5, 4 => checksum_algorithm, 5 => grant_full_control, 6 =>
-    grant_read, 7 => grant_read_acp, 8 => grant_write, 9 => grant_write_acp, 10 => key,
-    11 => request_payer, 12 => version_id, 13 => expected_bucket_owner
-);
-pub static PUT_OBJECT_ACL_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectAclRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("AccessControlPolicy", &ACCESS_CONTROL_POLICY)
-            .named("AccessControlPolicy")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectAclRequest, PUT_OBJECT_ACL_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), access_control_policy[1] = rt::m("AccessControlPolicy",
+    &ACCESS_CONTROL_POLICY).named("AccessControlPolicy").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_md5[3] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), grant_full_control[5] =
+    rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"),
+    grant_read[6] = rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[7] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write[8] = rt::m("GrantWrite", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write"), grant_write_acp[9] = rt::m("GrantWriteACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"), key[10] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
+    request_payer[11] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), version_id[12] = rt::m("VersionId", &rt::STRING)
+    .at(rt::QUERY, "versionId"), expected_bucket_owner[13] = rt::m("ExpectedBucketOwner",
+    &rt::STRING).at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectAnnotationOutput {
@@ -1315,37 +930,28 @@ pub struct PutObjectAnnotationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectAnnotationOutput, PUT_OBJECT_ANNOTATION_OUTPUT, 0 => key, 1 =>
-    annotation_name, 2 => object_version_id, 3 => e_tag, 4 => checksum_crc32, 5 =>
-    checksum_crc32_c, 6 => checksum_crc64_nvme, 7 => checksum_sha1, 8 => checksum_sha256,
-    9 => checksum_sha512, 10 => checksum_md5, 11 => checksum_xxhash64, 12 =>
-    checksum_xxhash3, 13 => checksum_xxhash128, 14 => checksum_type, 15 =>
-    server_side_encryption, 16 => request_charged
-);
-pub static PUT_OBJECT_ANNOTATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectAnnotationOutput",
-    &[
-        rt::m("Key", &rt::STRING).min(1.0),
-        rt::m("AnnotationName", &rt::STRING),
-        rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER, "x-amz-object-version-id"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    PutObjectAnnotationOutput, PUT_OBJECT_ANNOTATION_OUTPUT, [key[0] = rt::m("Key",
+    &rt::STRING).min(1.0), annotation_name[1] = rt::m("AnnotationName", &rt::STRING),
+    object_version_id[2] = rt::m("ObjectVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-version-id"), e_tag[3] = rt::m("ETag", &rt::STRING).at(rt::HEADER,
+    "ETag"), checksum_crc32[4] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[5] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[6] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[7] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[8] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[9] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[10] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[11] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[12] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[13] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[14] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[15] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), request_charged[16] = rt::m("RequestCharged",
+    &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Default)]
 pub struct PutObjectAnnotationRequest {
@@ -1392,63 +998,41 @@ pub struct PutObjectAnnotationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectAnnotationRequest, PUT_OBJECT_ANNOTATION_REQUEST, 0 => bucket, 1 => key, 2
-    => version_id, 3 => annotation_name, 4 => annotation_payload, 5 => object_if_match, 6
-    => checksum_algorithm, 7 => checksum_crc32, 8 => checksum_crc32_c, 9 =>
-    checksum_crc64_nvme, 10 => checksum_sha1, 11 => checksum_sha256, 12 =>
-    checksum_sha512, 13 => checksum_md5, 14 => checksum_xxhash64, 15 => checksum_xxhash3,
-    16 => checksum_xxhash128, 17 => content_md5, 18 => request_payer, 19 =>
-    expected_bucket_owner
-);
-pub static PUT_OBJECT_ANNOTATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectAnnotationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("AnnotationName", &rt::STRING)
-            .at(rt::QUERY, "annotationName")
-            .flags(rt::REQUIRED),
-        rt::m("AnnotationPayload", &rt::STREAMING_BLOB)
-            .flags(rt::REQUIRED | rt::PAYLOAD),
-        rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-object-if-match"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectAnnotationRequest, PUT_OBJECT_ANNOTATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key")
+    .min(1.0), version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY,
+    "versionId"), annotation_name[3] = rt::m("AnnotationName", &rt::STRING).at(rt::QUERY,
+    "annotationName").flags(rt::REQUIRED), annotation_payload[4] =
+    rt::m("AnnotationPayload", &rt::STREAMING_BLOB).flags(rt::REQUIRED | rt::PAYLOAD),
+    object_if_match[5] = rt::m("ObjectIfMatch", &rt::STRING).at(rt::HEADER,
+    "x-amz-object-if-match"), checksum_algorithm[6] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), checksum_crc32[7] =
+    rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
+    checksum_crc32_c[8] = rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32c"), checksum_crc64_nvme[9] = rt::m("ChecksumCRC64NVME",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"), checksum_sha1[10] =
+    rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
+    checksum_sha256[11] = rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha256"), checksum_sha512[12] = rt::m("ChecksumSHA512", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha512"), checksum_md5[13] = rt::m("ChecksumMD5",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"), checksum_xxhash64[14] =
+    rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
+    checksum_xxhash3[15] = rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash3"), checksum_xxhash128[16] = rt::m("ChecksumXXHASH128",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash128"), content_md5[17] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), request_payer[18] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[19] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLegalHoldOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectLegalHoldOutput, PUT_OBJECT_LEGAL_HOLD_OUTPUT, 0 => request_charged
-);
-pub static PUT_OBJECT_LEGAL_HOLD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectLegalHoldOutput",
-    &[rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")],
+    PutObjectLegalHoldOutput, PUT_OBJECT_LEGAL_HOLD_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLegalHoldRequest {
@@ -1475,47 +1059,28 @@ pub struct PutObjectLegalHoldRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectLegalHoldRequest, PUT_OBJECT_LEGAL_HOLD_REQUEST, 0 => bucket, 1 => key, 2 =>
-    legal_hold, 3 => request_payer, 4 => version_id, 5 => content_md5, 6 =>
-    checksum_algorithm, 7 => expected_bucket_owner
-);
-pub static PUT_OBJECT_LEGAL_HOLD_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectLegalHoldRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD)
-            .named("LegalHold")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectLegalHoldRequest, PUT_OBJECT_LEGAL_HOLD_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    legal_hold[2] = rt::m("LegalHold", &OBJECT_LOCK_LEGAL_HOLD).named("LegalHold")
+    .flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[3] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), version_id[4]
+    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"), content_md5[5] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[6]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[7] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLockConfigurationOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectLockConfigurationOutput, PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT, 0 =>
-    request_charged
-);
-pub static PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectLockConfigurationOutput",
-    &[rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")],
+    PutObjectLockConfigurationOutput, PUT_OBJECT_LOCK_CONFIGURATION_OUTPUT,
+    [request_charged[0] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectLockConfigurationRequest {
@@ -1538,34 +1103,18 @@ pub struct PutObjectLockConfigurationRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectLockConfigurationRequest, PUT_OBJECT_LOCK_CONFIGURATION_REQUEST, 0 =>
-    bucket, 1 => object_lock_configuration, 2 => request_payer, 3 => token, 4 =>
-    content_md5, 5 => checksum_algorithm, 6 => expected_bucket_owner
-);
-pub static PUT_OBJECT_LOCK_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectLockConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ObjectLockConfiguration", &OBJECT_LOCK_CONFIGURATION)
-            .named("ObjectLockConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("Token", &rt::STRING).at(rt::HEADER, "x-amz-bucket-object-lock-token"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectLockConfigurationRequest, PUT_OBJECT_LOCK_CONFIGURATION_REQUEST, [bucket[0]
+    = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED)
+    .ctx("Bucket"), object_lock_configuration[1] = rt::m("ObjectLockConfiguration",
+    &OBJECT_LOCK_CONFIGURATION).named("ObjectLockConfiguration").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), request_payer[2] = rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-payer"), token[3] = rt::m("Token", &rt::STRING).at(rt::HEADER,
+    "x-amz-bucket-object-lock-token"), content_md5[4] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[5] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[6] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectOutput {
@@ -1632,50 +1181,38 @@ pub struct PutObjectOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectOutput, PUT_OBJECT_OUTPUT, 0 => expiration, 1 => e_tag, 2 => checksum_crc32,
-    3 => checksum_crc32_c, 4 => checksum_crc64_nvme, 5 => checksum_sha1, 6 =>
-    checksum_sha256, 7 => checksum_sha512, 8 => checksum_md5, 9 => checksum_xxhash64, 10
-    => checksum_xxhash3, 11 => checksum_xxhash128, 12 => checksum_type, 13 =>
-    server_side_encryption, 14 => version_id, 15 => sse_customer_algorithm, 16 =>
-    sse_customer_key_md5, 17 => ssekms_key_id, 18 => ssekms_encryption_context, 19 =>
-    bucket_key_enabled, 20 => size, 21 => request_charged
-);
-pub static PUT_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectOutput",
-    &[
-        rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-expiration"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("ChecksumType", &rt::ENUM).at(rt::HEADER, "x-amz-checksum-type"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("Size", &rt::LONG).at(rt::HEADER, "x-amz-object-size"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-    ],
+    PutObjectOutput, PUT_OBJECT_OUTPUT, [expiration[0] = rt::m("Expiration", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expiration"), e_tag[1] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32"), checksum_crc32_c[3] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
+    checksum_crc64_nvme[4] = rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc64nvme"), checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha1"), checksum_sha256[6] = rt::m("ChecksumSHA256",
+    &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[7] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), checksum_type[12] = rt::m("ChecksumType", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-checksum-type"), server_side_encryption[13] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), version_id[14] = rt::m("VersionId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-version-id"), sse_customer_algorithm[15] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[16] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[17] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[18] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[19] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), size[20] = rt::m("Size",
+    &rt::LONG).at(rt::HEADER, "x-amz-object-size"), request_charged[21] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Default)]
 pub struct PutObjectRequest {
@@ -1895,116 +1432,85 @@ pub struct PutObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectRequest, PUT_OBJECT_REQUEST, 0 => acl, 1 => body, 2 => bucket, 3 =>
-    cache_control, 4 => content_disposition, 5 => content_encoding, 6 =>
-    content_language, 7 => content_length, 8 => content_md5, 9 => content_type, 10 =>
-    checksum_algorithm, 11 => checksum_crc32, 12 => checksum_crc32_c, 13 =>
-    checksum_crc64_nvme, 14 => checksum_sha1, 15 => checksum_sha256, 16 =>
-    checksum_sha512, 17 => checksum_md5, 18 => checksum_xxhash64, 19 => checksum_xxhash3,
-    20 => checksum_xxhash128, 21 => expires, 22 => if_match, 23 => if_none_match, 24 =>
-    grant_full_control, 25 => grant_read, 26 => grant_read_acp, 27 => grant_write_acp, 28
-    => key, 29 => write_offset_bytes, 30 => metadata, 31 => server_side_encryption, 32 =>
-    storage_class, 33 => website_redirect_location, 34 => sse_customer_algorithm, 35 =>
-    sse_customer_key, 36 => sse_customer_key_md5, 37 => ssekms_key_id, 38 =>
-    ssekms_encryption_context, 39 => bucket_key_enabled, 40 => request_payer, 41 =>
-    tagging, 42 => object_lock_mode, 43 => object_lock_retain_until_date, 44 =>
-    object_lock_legal_hold_status, 45 => object_lock_event_hold, 46 =>
-    object_lock_event_hold_duration_days, 47 => object_lock_event_hold_duration_years, 48
-    => expected_bucket_owner
-);
-pub static PUT_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "Cache-Control"),
-        rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER, "Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING).at(rt::HEADER, "Content-Language"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ContentType", &rt::STRING).at(rt::HEADER, "Content-Type"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("IfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("IfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("WriteOffsetBytes", &rt::LONG).at(rt::HEADER, "x-amz-write-offset-bytes"),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("StorageClass", &rt::ENUM).at(rt::HEADER, "x-amz-storage-class"),
-        rt::m("WebsiteRedirectLocation", &rt::STRING)
-            .at(rt::HEADER, "x-amz-website-redirect-location"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("SSEKMSEncryptionContext", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-context")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"),
-        rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockEventHold", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold"),
-        rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-days"),
-        rt::m("ObjectLockEventHoldDurationYears", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectRequest, PUT_OBJECT_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), body[1] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), bucket[2] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), cache_control[3] = rt::m("CacheControl",
+    &rt::STRING).at(rt::HEADER, "Cache-Control"), content_disposition[4] =
+    rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER, "Content-Disposition"),
+    content_encoding[5] = rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER,
+    "Content-Encoding"), content_language[6] = rt::m("ContentLanguage", &rt::STRING)
+    .at(rt::HEADER, "Content-Language"), content_length[7] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5[8] = rt::m("ContentMD5",
+    &rt::STRING).at(rt::HEADER, "Content-MD5"), content_type[9] = rt::m("ContentType",
+    &rt::STRING).at(rt::HEADER, "Content-Type"), checksum_algorithm[10] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
+    checksum_crc32[11] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[12] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[13] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[14] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[15] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[16] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[17] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[18] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[19] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[20] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), expires[21] = rt::m("Expires", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Expires"), if_match[22] = rt::m("IfMatch", &rt::STRING)
+    .at(rt::HEADER, "If-Match"), if_none_match[23] = rt::m("IfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), grant_full_control[24] = rt::m("GrantFullControl",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-full-control"), grant_read[25] =
+    rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
+    grant_read_acp[26] = rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-read-acp"), grant_write_acp[27] = rt::m("GrantWriteACP", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-write-acp"), key[28] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0), write_offset_bytes[29] =
+    rt::m("WriteOffsetBytes", &rt::LONG).at(rt::HEADER, "x-amz-write-offset-bytes"),
+    metadata[30] = rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
+    server_side_encryption[31] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), storage_class[32] = rt::m("StorageClass", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-storage-class"), website_redirect_location[33] =
+    rt::m("WebsiteRedirectLocation", &rt::STRING).at(rt::HEADER,
+    "x-amz-website-redirect-location"), sse_customer_algorithm[34] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[35] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[36] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[37] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    ssekms_encryption_context[38] = rt::m("SSEKMSEncryptionContext", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-context").flags(rt::SENSITIVE),
+    bucket_key_enabled[39] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_payer[40] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), tagging[41] =
+    rt::m("Tagging", &rt::STRING).at(rt::HEADER, "x-amz-tagging"), object_lock_mode[42] =
+    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER, "x-amz-object-lock-mode"),
+    object_lock_retain_until_date[43] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), object_lock_legal_hold_status[44] =
+    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-legal-hold"), object_lock_event_hold[45] =
+    rt::m("ObjectLockEventHold", &rt::ENUM).at(rt::HEADER,
+    "x-amz-object-lock-event-hold"), object_lock_event_hold_duration_days[46] =
+    rt::m("ObjectLockEventHoldDurationDays", &rt::INTEGER).at(rt::HEADER,
+    "x-amz-object-lock-event-hold-duration-days"),
+    object_lock_event_hold_duration_years[47] = rt::m("ObjectLockEventHoldDurationYears",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-object-lock-event-hold-duration-years"),
+    expected_bucket_owner[48] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectRetentionOutput {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    PutObjectRetentionOutput, PUT_OBJECT_RETENTION_OUTPUT, 0 => request_charged
-);
-pub static PUT_OBJECT_RETENTION_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectRetentionOutput",
-    &[rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")],
+    PutObjectRetentionOutput, PUT_OBJECT_RETENTION_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectRetentionRequest {
@@ -2033,47 +1539,30 @@ pub struct PutObjectRetentionRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutObjectRetentionRequest, PUT_OBJECT_RETENTION_REQUEST, 0 => bucket, 1 => key, 2 =>
-    retention, 3 => request_payer, 4 => version_id, 5 => bypass_governance_retention, 6
-    => content_md5, 7 => checksum_algorithm, 8 => expected_bucket_owner
-);
-pub static PUT_OBJECT_RETENTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectRetentionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("Retention", &OBJECT_LOCK_RETENTION)
-            .named("Retention")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-bypass-governance-retention"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutObjectRetentionRequest, PUT_OBJECT_RETENTION_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    retention[2] = rt::m("Retention", &OBJECT_LOCK_RETENTION).named("Retention")
+    .flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[3] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"), version_id[4]
+    = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    bypass_governance_retention[5] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN)
+    .at(rt::HEADER, "x-amz-bypass-governance-retention"), content_md5[6] =
+    rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[7]
+    = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[8] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectTaggingOutput {
     /// The versionId of the object the tag-set was added to.
     pub version_id: Option<String>,
 }
-rt::structure!(PutObjectTaggingOutput, PUT_OBJECT_TAGGING_OUTPUT, 0 => version_id);
-pub static PUT_OBJECT_TAGGING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutObjectTaggingOutput",
-    &[rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")],
+rt::structure!(
+    PutObjectTaggingOutput, PUT_OBJECT_TAGGING_OUTPUT, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutObjectTaggingRequest {
@@ -2103,35 +1592,18 @@ pub struct PutObjectTaggingRequest {
     pub request_payer: Option<RequestPayer>,
 }
 rt::structure!(
-    PutObjectTaggingRequest, PUT_OBJECT_TAGGING_REQUEST, 0 => bucket, 1 => key, 2 =>
-    version_id, 3 => content_md5, 4 => checksum_algorithm, 5 => tagging, 6 =>
-    expected_bucket_owner, 7 => request_payer
-);
-pub static PUT_OBJECT_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutObjectTaggingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("Tagging", &TAGGING)
-            .named("Tagging")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-    ],
+    PutObjectTaggingRequest, PUT_OBJECT_TAGGING_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    content_md5[3] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[4] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), tagging[5] = rt::m("Tagging", &TAGGING)
+    .named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), expected_bucket_owner[6]
+    = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), request_payer[7] = rt::m("RequestPayer", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-request-payer")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
@@ -2151,30 +1623,14 @@ pub struct PutPublicAccessBlockRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => public_access_block_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static PUT_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutPublicAccessBlockRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
-            .named("PublicAccessBlockConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), public_access_block_configuration[3] =
+    rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
+    .named("PublicAccessBlockConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );

@@ -14,17 +14,10 @@ pub struct QueueConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    QueueConfiguration, QUEUE_CONFIGURATION, 0 => id, 1 => queue_arn, 2 => events, 3 =>
-    filter
-);
-pub static QUEUE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "QueueConfiguration",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("QueueArn", &rt::STRING).named("Queue").flags(rt::REQUIRED),
-        rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
-        rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
-    ],
+    QueueConfiguration, QUEUE_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING),
+    queue_arn[1] = rt::m("QueueArn", &rt::STRING).named("Queue").flags(rt::REQUIRED),
+    events[2] = rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
+    filter[3] = rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 /// This data type is deprecated. Use [QueueConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_QueueConfiguration.html) for the same purposes. This data type specifies the configuration for publishing messages to an Amazon Simple Queue Service (Amazon SQS) queue when Amazon S3 detects specified events.
 #[derive(Clone, Default, PartialEq)]
@@ -38,17 +31,9 @@ pub struct QueueConfigurationDeprecated {
     pub queue: Option<String>,
 }
 rt::structure!(
-    QueueConfigurationDeprecated, QUEUE_CONFIGURATION_DEPRECATED, 0 => id, 1 => event, 2
-    => events, 3 => queue
-);
-pub static QUEUE_CONFIGURATION_DEPRECATED: rt::Schema = rt::Schema::structure(
-    "QueueConfigurationDeprecated",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED),
-        rt::m("Events", &EVENT_LIST).named("Event"),
-        rt::m("Queue", &rt::STRING),
-    ],
+    QueueConfigurationDeprecated, QUEUE_CONFIGURATION_DEPRECATED, [id[0] = rt::m("Id",
+    &rt::STRING), event[1] = rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), events[2] =
+    rt::m("Events", &EVENT_LIST).named("Event"), queue[3] = rt::m("Queue", &rt::STRING)]
 );
 pub static QUEUE_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "QueueConfigurationList",

@@ -11,10 +11,9 @@ pub struct RecordExpiration {
     /// If you enable journal table record expiration, you can set the number of days to retain your journal table records. Journal table records must be retained for a minimum of 7 days. To set this value, specify any whole number from `7` to `2147483647`. For example, to retain your journal table records for one year, set this value to `365`.
     pub days: Option<i32>,
 }
-rt::structure!(RecordExpiration, RECORD_EXPIRATION, 0 => expiration, 1 => days);
-pub static RECORD_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "RecordExpiration",
-    &[rt::m("Expiration", &rt::ENUM).flags(rt::REQUIRED), rt::m("Days", &rt::INTEGER)],
+rt::structure!(
+    RecordExpiration, RECORD_EXPIRATION, [expiration[0] = rt::m("Expiration", &rt::ENUM)
+    .flags(rt::REQUIRED), days[1] = rt::m("Days", &rt::INTEGER)]
 );
 /// The container for the records event.
 #[derive(Clone, Default, PartialEq)]
@@ -22,12 +21,10 @@ pub struct RecordsEvent {
     /// The byte array of partial, one or more result records. S3 Select doesn't guarantee that a record will be self-contained in one record frame. To ensure continuous streaming of data, S3 Select might split the same record across multiple record frames instead of aggregating the results in memory. Some S3 clients (for example, the SDK for Java) handle this behavior by creating a `ByteStream` out of the response by default. Other clients might not handle this behavior by default. In those cases, you must aggregate the results on the client side and parse the response.
     pub payload: Option<rt::Blob>,
 }
-rt::structure!(RecordsEvent, RECORDS_EVENT, 0 => payload);
-pub static RECORDS_EVENT: rt::Schema = rt::Schema::structure(
-        "RecordsEvent",
-        &[rt::m("Payload", &rt::BLOB).flags(rt::EVENT_PAYLOAD)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    RecordsEvent, RECORDS_EVENT, [payload[0] = rt::m("Payload", &rt::BLOB)
+    .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
+);
 /// Specifies how requests are redirected. In the event of an error, you can specify a different error code to return.
 #[derive(Clone, Default, PartialEq)]
 pub struct Redirect {
@@ -47,18 +44,11 @@ pub struct Redirect {
     pub replace_key_with: Option<String>,
 }
 rt::structure!(
-    Redirect, REDIRECT, 0 => host_name, 1 => http_redirect_code, 2 => protocol, 3 =>
-    replace_key_prefix_with, 4 => replace_key_with
-);
-pub static REDIRECT: rt::Schema = rt::Schema::structure(
-    "Redirect",
-    &[
-        rt::m("HostName", &rt::STRING),
-        rt::m("HttpRedirectCode", &rt::STRING),
-        rt::m("Protocol", &rt::ENUM),
-        rt::m("ReplaceKeyPrefixWith", &rt::STRING),
-        rt::m("ReplaceKeyWith", &rt::STRING),
-    ],
+    Redirect, REDIRECT, [host_name[0] = rt::m("HostName", &rt::STRING),
+    http_redirect_code[1] = rt::m("HttpRedirectCode", &rt::STRING), protocol[2] =
+    rt::m("Protocol", &rt::ENUM), replace_key_prefix_with[3] =
+    rt::m("ReplaceKeyPrefixWith", &rt::STRING), replace_key_with[4] =
+    rt::m("ReplaceKeyWith", &rt::STRING)]
 );
 /// Specifies the redirect behavior of all requests to a website endpoint of an Amazon S3 bucket.
 #[derive(Clone, Default, PartialEq)]
@@ -69,19 +59,12 @@ pub struct RedirectAllRequestsTo {
     pub protocol: Option<Protocol>,
 }
 rt::structure!(
-    RedirectAllRequestsTo, REDIRECT_ALL_REQUESTS_TO, 0 => host_name, 1 => protocol
-);
-pub static REDIRECT_ALL_REQUESTS_TO: rt::Schema = rt::Schema::structure(
-    "RedirectAllRequestsTo",
-    &[rt::m("HostName", &rt::STRING).flags(rt::REQUIRED), rt::m("Protocol", &rt::ENUM)],
+    RedirectAllRequestsTo, REDIRECT_ALL_REQUESTS_TO, [host_name[0] = rt::m("HostName",
+    &rt::STRING).flags(rt::REQUIRED), protocol[1] = rt::m("Protocol", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameObjectOutput {}
-rt::structure!(RenameObjectOutput, RENAME_OBJECT_OUTPUT);
-pub static RENAME_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RenameObjectOutput",
-    &[],
-);
+rt::structure!(RenameObjectOutput, RENAME_OBJECT_OUTPUT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct RenameObjectRequest {
     /// The bucket name of the directory bucket containing the object.
@@ -118,47 +101,27 @@ pub struct RenameObjectRequest {
     pub client_token: Option<String>,
 }
 rt::structure!(
-    RenameObjectRequest, RENAME_OBJECT_REQUEST, 0 => bucket, 1 => key, 2 =>
-    rename_source, 3 => destination_if_match, 4 => destination_if_none_match, 5 =>
-    destination_if_modified_since, 6 => destination_if_unmodified_since, 7 =>
-    source_if_match, 8 => source_if_none_match, 9 => source_if_modified_since, 10 =>
-    source_if_unmodified_since, 11 => client_token
-);
-pub static RENAME_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RenameObjectRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("RenameSource", &rt::STRING)
-            .at(rt::HEADER, "x-amz-rename-source")
-            .flags(rt::REQUIRED),
-        rt::m("DestinationIfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
-        rt::m("DestinationIfNoneMatch", &rt::STRING).at(rt::HEADER, "If-None-Match"),
-        rt::m("DestinationIfModifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "If-Modified-Since"),
-        rt::m("DestinationIfUnmodifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "If-Unmodified-Since"),
-        rt::m("SourceIfMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-rename-source-if-match"),
-        rt::m("SourceIfNoneMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-rename-source-if-none-match"),
-        rt::m("SourceIfModifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-rename-source-if-modified-since")
-            .ts(rt::TimestampFormat::HttpDate),
-        rt::m("SourceIfUnmodifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-rename-source-if-unmodified-since")
-            .ts(rt::TimestampFormat::HttpDate),
-        rt::m("ClientToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-client-token")
-            .flags(rt::IDEMPOTENCY_TOKEN),
-    ],
+    RenameObjectRequest, RENAME_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).ctx("Key").min(1.0),
+    rename_source[2] = rt::m("RenameSource", &rt::STRING).at(rt::HEADER,
+    "x-amz-rename-source").flags(rt::REQUIRED), destination_if_match[3] =
+    rt::m("DestinationIfMatch", &rt::STRING).at(rt::HEADER, "If-Match"),
+    destination_if_none_match[4] = rt::m("DestinationIfNoneMatch", &rt::STRING)
+    .at(rt::HEADER, "If-None-Match"), destination_if_modified_since[5] =
+    rt::m("DestinationIfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Modified-Since"), destination_if_unmodified_since[6] =
+    rt::m("DestinationIfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "If-Unmodified-Since"), source_if_match[7] = rt::m("SourceIfMatch", &rt::STRING)
+    .at(rt::HEADER, "x-amz-rename-source-if-match"), source_if_none_match[8] =
+    rt::m("SourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
+    "x-amz-rename-source-if-none-match"), source_if_modified_since[9] =
+    rt::m("SourceIfModifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-rename-source-if-modified-since").ts(rt::TimestampFormat::HttpDate),
+    source_if_unmodified_since[10] = rt::m("SourceIfUnmodifiedSince", &rt::TIMESTAMP)
+    .at(rt::HEADER, "x-amz-rename-source-if-unmodified-since")
+    .ts(rt::TimestampFormat::HttpDate), client_token[11] = rt::m("ClientToken",
+    &rt::STRING).at(rt::HEADER, "x-amz-client-token").flags(rt::IDEMPOTENCY_TOKEN)]
 );
 /// A filter that you can specify for selection for modifications on replicas. Amazon S3 doesn't replicate replica modifications by default. In the latest version of replication configuration (when `Filter` is specified), you can specify this element and set the status to `Enabled` to replicate modifications on replicas.
 ///
@@ -168,10 +131,9 @@ pub struct ReplicaModifications {
     /// Specifies whether Amazon S3 replicates modifications on replicas.
     pub status: ReplicaModificationsStatus,
 }
-rt::structure!(ReplicaModifications, REPLICA_MODIFICATIONS, 0 => status);
-pub static REPLICA_MODIFICATIONS: rt::Schema = rt::Schema::structure(
-    "ReplicaModifications",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    ReplicaModifications, REPLICA_MODIFICATIONS, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ReplicaModificationsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -185,14 +147,9 @@ pub struct ReplicationConfiguration {
     pub rules: Vec<ReplicationRule>,
 }
 rt::structure!(
-    ReplicationConfiguration, REPLICATION_CONFIGURATION, 0 => role, 1 => rules
-);
-pub static REPLICATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ReplicationConfiguration",
-    &[
-        rt::m("Role", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Rules", &REPLICATION_RULES).named("Rule").flags(rt::REQUIRED),
-    ],
+    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role[0] = rt::m("Role",
+    &rt::STRING).flags(rt::REQUIRED), rules[1] = rt::m("Rules", &REPLICATION_RULES)
+    .named("Rule").flags(rt::REQUIRED)]
 );
 /// Specifies which Amazon S3 objects to replicate and where to store the replicas.
 #[derive(Clone, Default, PartialEq)]
@@ -222,23 +179,15 @@ pub struct ReplicationRule {
     pub delete_marker_replication: Option<DeleteMarkerReplication>,
 }
 rt::structure!(
-    ReplicationRule, REPLICATION_RULE, 0 => id, 1 => priority, 2 => prefix, 3 => filter,
-    4 => status, 5 => source_selection_criteria, 6 => existing_object_replication, 7 =>
-    destination, 8 => delete_marker_replication
-);
-pub static REPLICATION_RULE: rt::Schema = rt::Schema::structure(
-    "ReplicationRule",
-    &[
-        rt::m("ID", &rt::STRING),
-        rt::m("Priority", &rt::INTEGER),
-        rt::m("Prefix", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Filter", &REPLICATION_RULE_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SourceSelectionCriteria", &SOURCE_SELECTION_CRITERIA),
-        rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION),
-        rt::m("Destination", &DESTINATION).flags(rt::REQUIRED),
-        rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION),
-    ],
+    ReplicationRule, REPLICATION_RULE, [id[0] = rt::m("ID", &rt::STRING), priority[1] =
+    rt::m("Priority", &rt::INTEGER), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::DEPRECATED), filter[3] = rt::m("Filter", &REPLICATION_RULE_FILTER),
+    status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    source_selection_criteria[5] = rt::m("SourceSelectionCriteria",
+    &SOURCE_SELECTION_CRITERIA), existing_object_replication[6] =
+    rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION), destination[7] =
+    rt::m("Destination", &DESTINATION).flags(rt::REQUIRED), delete_marker_replication[8]
+    = rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION)]
 );
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 ///
@@ -254,14 +203,9 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, 0 => prefix, 1 => tags
-);
-pub static REPLICATION_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "ReplicationRuleAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &TAG_SET).named("Tag").flags(rt::FLATTENED),
-    ],
+    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &TAG_SET).named("Tag")
+    .flags(rt::FLATTENED)]
 );
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` must specify exactly one `Prefix`, `Tag`, or an `And` child element.
 #[derive(Clone, Default, PartialEq)]
@@ -281,15 +225,9 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rt::structure!(
-    ReplicationRuleFilter, REPLICATION_RULE_FILTER, 0 => prefix, 1 => tag, 2 => and
-);
-pub static REPLICATION_RULE_FILTER: rt::Schema = rt::Schema::structure(
-    "ReplicationRuleFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &TAG),
-        rt::m("And", &REPLICATION_RULE_AND_OPERATOR),
-    ],
+    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &TAG), and[2] = rt::m("And",
+    &REPLICATION_RULE_AND_OPERATOR)]
 );
 rt::string_enum! {
     pub enum ReplicationRuleStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -311,13 +249,10 @@ pub struct ReplicationTime {
     /// A container specifying the time by which replication should be complete for all objects and operations on objects.
     pub time: ReplicationTimeValue,
 }
-rt::structure!(ReplicationTime, REPLICATION_TIME, 0 => status, 1 => time);
-pub static REPLICATION_TIME: rt::Schema = rt::Schema::structure(
-    "ReplicationTime",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Time", &REPLICATION_TIME_VALUE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    ReplicationTime, REPLICATION_TIME, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), time[1] = rt::m("Time", &REPLICATION_TIME_VALUE)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ReplicationTimeStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -330,10 +265,9 @@ pub struct ReplicationTimeValue {
     /// Valid value: 15
     pub minutes: Option<i32>,
 }
-rt::structure!(ReplicationTimeValue, REPLICATION_TIME_VALUE, 0 => minutes);
-pub static REPLICATION_TIME_VALUE: rt::Schema = rt::Schema::structure(
-    "ReplicationTimeValue",
-    &[rt::m("Minutes", &rt::INTEGER)],
+rt::structure!(
+    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes[0] = rt::m("Minutes",
+    &rt::INTEGER)]
 );
 rt::string_enum! {
     #[doc =
@@ -355,10 +289,9 @@ pub struct RequestPaymentConfiguration {
     /// Specifies who pays for the download and request fees.
     pub payer: Payer,
 }
-rt::structure!(RequestPaymentConfiguration, REQUEST_PAYMENT_CONFIGURATION, 0 => payer);
-pub static REQUEST_PAYMENT_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "RequestPaymentConfiguration",
-    &[rt::m("Payer", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    RequestPaymentConfiguration, REQUEST_PAYMENT_CONFIGURATION, [payer[0] =
+    rt::m("Payer", &rt::ENUM).flags(rt::REQUIRED)]
 );
 /// Container for specifying if periodic `QueryProgress` messages should be sent.
 #[derive(Clone, Default, PartialEq)]
@@ -366,10 +299,8 @@ pub struct RequestProgress {
     /// Specifies whether periodic QueryProgress frames should be sent. Valid values: TRUE, FALSE. Default value: FALSE.
     pub enabled: Option<bool>,
 }
-rt::structure!(RequestProgress, REQUEST_PROGRESS, 0 => enabled);
-pub static REQUEST_PROGRESS: rt::Schema = rt::Schema::structure(
-    "RequestProgress",
-    &[rt::m("Enabled", &rt::BOOLEAN)],
+rt::structure!(
+    RequestProgress, REQUEST_PROGRESS, [enabled[0] = rt::m("Enabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreObjectOutput {
@@ -378,16 +309,10 @@ pub struct RestoreObjectOutput {
     pub restore_output_path: Option<String>,
 }
 rt::structure!(
-    RestoreObjectOutput, RESTORE_OBJECT_OUTPUT, 0 => request_charged, 1 =>
-    restore_output_path
-);
-pub static RESTORE_OBJECT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "RestoreObjectOutput",
-    &[
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("RestoreOutputPath", &rt::STRING)
-            .at(rt::HEADER, "x-amz-restore-output-path"),
-    ],
+    RestoreObjectOutput, RESTORE_OBJECT_OUTPUT, [request_charged[0] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
+    restore_output_path[1] = rt::m("RestoreOutputPath", &rt::STRING).at(rt::HEADER,
+    "x-amz-restore-output-path")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreObjectRequest {
@@ -411,34 +336,18 @@ pub struct RestoreObjectRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    RestoreObjectRequest, RESTORE_OBJECT_REQUEST, 0 => bucket, 1 => key, 2 => version_id,
-    3 => restore_request, 4 => request_payer, 5 => checksum_algorithm, 6 =>
-    expected_bucket_owner
-);
-pub static RESTORE_OBJECT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreObjectRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("RestoreRequest", &RESTORE_REQUEST)
-            .named("RestoreRequest")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    RestoreObjectRequest, RESTORE_OBJECT_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] =
+    rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    restore_request[3] = rt::m("RestoreRequest", &RESTORE_REQUEST)
+    .named("RestoreRequest").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[4] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    checksum_algorithm[5] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), expected_bucket_owner[6] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// Container for restore job parameters.
 #[derive(Clone, Default, PartialEq)]
@@ -465,20 +374,12 @@ pub struct RestoreRequest {
     pub output_location: Option<OutputLocation>,
 }
 rt::structure!(
-    RestoreRequest, RESTORE_REQUEST, 0 => days, 1 => glacier_job_parameters, 2 => type_,
-    3 => tier, 4 => description, 5 => select_parameters, 6 => output_location
-);
-pub static RESTORE_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreRequest",
-    &[
-        rt::m("Days", &rt::INTEGER),
-        rt::m("GlacierJobParameters", &GLACIER_JOB_PARAMETERS),
-        rt::m("Type", &rt::ENUM),
-        rt::m("Tier", &rt::ENUM),
-        rt::m("Description", &rt::STRING),
-        rt::m("SelectParameters", &SELECT_PARAMETERS),
-        rt::m("OutputLocation", &OUTPUT_LOCATION),
-    ],
+    RestoreRequest, RESTORE_REQUEST, [days[0] = rt::m("Days", &rt::INTEGER),
+    glacier_job_parameters[1] = rt::m("GlacierJobParameters", &GLACIER_JOB_PARAMETERS),
+    type_[2] = rt::m("Type", &rt::ENUM), tier[3] = rt::m("Tier", &rt::ENUM),
+    description[4] = rt::m("Description", &rt::STRING), select_parameters[5] =
+    rt::m("SelectParameters", &SELECT_PARAMETERS), output_location[6] =
+    rt::m("OutputLocation", &OUTPUT_LOCATION)]
 );
 rt::string_enum! {
     pub enum RestoreRequestType { Select = "SELECT" }
@@ -504,14 +405,9 @@ pub struct RestoreStatus {
     pub restore_expiry_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    RestoreStatus, RESTORE_STATUS, 0 => is_restore_in_progress, 1 => restore_expiry_date
-);
-pub static RESTORE_STATUS: rt::Schema = rt::Schema::structure(
-    "RestoreStatus",
-    &[
-        rt::m("IsRestoreInProgress", &rt::BOOLEAN),
-        rt::m("RestoreExpiryDate", &rt::TIMESTAMP),
-    ],
+    RestoreStatus, RESTORE_STATUS, [is_restore_in_progress[0] =
+    rt::m("IsRestoreInProgress", &rt::BOOLEAN), restore_expiry_date[1] =
+    rt::m("RestoreExpiryDate", &rt::TIMESTAMP)]
 );
 /// Specifies the redirect behavior and when a redirect is applied. For more information about routing rules, see [Configuring advanced conditional redirects](https://docs.aws.amazon.com/AmazonS3/latest/dev/how-to-page-redirect.html#advanced-conditional-redirects) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -521,10 +417,9 @@ pub struct RoutingRule {
     /// Container for redirect information. You can redirect requests to another host, to another page, or with another protocol. In the event of an error, you can specify a different error code to return.
     pub redirect: Redirect,
 }
-rt::structure!(RoutingRule, ROUTING_RULE, 0 => condition, 1 => redirect);
-pub static ROUTING_RULE: rt::Schema = rt::Schema::structure(
-    "RoutingRule",
-    &[rt::m("Condition", &CONDITION), rt::m("Redirect", &REDIRECT).flags(rt::REQUIRED)],
+rt::structure!(
+    RoutingRule, ROUTING_RULE, [condition[0] = rt::m("Condition", &CONDITION),
+    redirect[1] = rt::m("Redirect", &REDIRECT).flags(rt::REQUIRED)]
 );
 pub static ROUTING_RULES: rt::Schema = rt::Schema::list(
     "RoutingRules",
@@ -550,22 +445,14 @@ pub struct Rule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    Rule, RULE, 0 => expiration, 1 => id, 2 => prefix, 3 => status, 4 => transition, 5 =>
-    noncurrent_version_transition, 6 => noncurrent_version_expiration, 7 =>
-    abort_incomplete_multipart_upload
-);
-pub static RULE: rt::Schema = rt::Schema::structure(
-    "Rule",
-    &[
-        rt::m("Expiration", &LIFECYCLE_EXPIRATION),
-        rt::m("ID", &rt::STRING),
-        rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Transition", &TRANSITION),
-        rt::m("NoncurrentVersionTransition", &NONCURRENT_VERSION_TRANSITION),
-        rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
-        rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD),
-    ],
+    Rule, RULE, [expiration[0] = rt::m("Expiration", &LIFECYCLE_EXPIRATION), id[1] =
+    rt::m("ID", &rt::STRING), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::REQUIRED), status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transition[4] = rt::m("Transition", &TRANSITION), noncurrent_version_transition[5] =
+    rt::m("NoncurrentVersionTransition", &NONCURRENT_VERSION_TRANSITION),
+    noncurrent_version_expiration[6] = rt::m("NoncurrentVersionExpiration",
+    &NONCURRENT_VERSION_EXPIRATION), abort_incomplete_multipart_upload[7] =
+    rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 pub static RULES: rt::Schema = rt::Schema::list("Rules", &[rt::m("member", &RULE)])
     .flags(rt::SHAPE_FLATTENED);

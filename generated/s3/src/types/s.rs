@@ -8,10 +8,9 @@ use tucuxi::codegen as rt;
 pub struct S3KeyFilter {
     pub filter_rules: Option<Vec<FilterRule>>,
 }
-rt::structure!(S3KeyFilter, S3_KEY_FILTER, 0 => filter_rules);
-pub static S3_KEY_FILTER: rt::Schema = rt::Schema::structure(
-    "S3KeyFilter",
-    &[rt::m("FilterRules", &FILTER_RULE_LIST).named("FilterRule")],
+rt::structure!(
+    S3KeyFilter, S3_KEY_FILTER, [filter_rules[0] = rt::m("FilterRules",
+    &FILTER_RULE_LIST).named("FilterRule")]
 );
 /// Describes an Amazon S3 location that will receive the results of the restore request.
 #[derive(Clone, Default, PartialEq)]
@@ -33,22 +32,12 @@ pub struct S3Location {
     pub storage_class: Option<StorageClass>,
 }
 rt::structure!(
-    S3Location, S3_LOCATION, 0 => bucket_name, 1 => prefix, 2 => encryption, 3 =>
-    canned_acl, 4 => access_control_list, 5 => tagging, 6 => user_metadata, 7 =>
-    storage_class
-);
-pub static S3_LOCATION: rt::Schema = rt::Schema::structure(
-    "S3Location",
-    &[
-        rt::m("BucketName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Encryption", &ENCRYPTION),
-        rt::m("CannedACL", &rt::ENUM),
-        rt::m("AccessControlList", &GRANTS),
-        rt::m("Tagging", &TAGGING),
-        rt::m("UserMetadata", &USER_METADATA),
-        rt::m("StorageClass", &rt::ENUM),
-    ],
+    S3Location, S3_LOCATION, [bucket_name[0] = rt::m("BucketName", &rt::STRING)
+    .flags(rt::REQUIRED), prefix[1] = rt::m("Prefix", &rt::STRING).flags(rt::REQUIRED),
+    encryption[2] = rt::m("Encryption", &ENCRYPTION), canned_acl[3] = rt::m("CannedACL",
+    &rt::ENUM), access_control_list[4] = rt::m("AccessControlList", &GRANTS), tagging[5]
+    = rt::m("Tagging", &TAGGING), user_metadata[6] = rt::m("UserMetadata",
+    &USER_METADATA), storage_class[7] = rt::m("StorageClass", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum S3TablesBucketType { Aws = "aws", Customer = "customer" }
@@ -64,14 +53,9 @@ pub struct S3TablesDestination {
     pub table_name: String,
 }
 rt::structure!(
-    S3TablesDestination, S3_TABLES_DESTINATION, 0 => table_bucket_arn, 1 => table_name
-);
-pub static S3_TABLES_DESTINATION: rt::Schema = rt::Schema::structure(
-    "S3TablesDestination",
-    &[
-        rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    S3TablesDestination, S3_TABLES_DESTINATION, [table_bucket_arn[0] =
+    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// The destination information for a V1 S3 Metadata configuration. The destination table bucket must be in the same Region and Amazon Web Services account as the general purpose bucket. The specified metadata table name must be unique within the `aws_s3_metadata` namespace in the destination table bucket.
 ///
@@ -88,17 +72,11 @@ pub struct S3TablesDestinationResult {
     pub table_namespace: String,
 }
 rt::structure!(
-    S3TablesDestinationResult, S3_TABLES_DESTINATION_RESULT, 0 => table_bucket_arn, 1 =>
-    table_name, 2 => table_arn, 3 => table_namespace
-);
-pub static S3_TABLES_DESTINATION_RESULT: rt::Schema = rt::Schema::structure(
-    "S3TablesDestinationResult",
-    &[
-        rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TableNamespace", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    S3TablesDestinationResult, S3_TABLES_DESTINATION_RESULT, [table_bucket_arn[0] =
+    rt::m("TableBucketArn", &rt::STRING).flags(rt::REQUIRED), table_name[1] =
+    rt::m("TableName", &rt::STRING).flags(rt::REQUIRED), table_arn[2] = rt::m("TableArn",
+    &rt::STRING).flags(rt::REQUIRED), table_namespace[3] = rt::m("TableNamespace",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Specifies the use of SSE-KMS to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
@@ -106,12 +84,10 @@ pub struct Ssekms {
     /// Specifies the ID of the Key Management Service (KMS) symmetric encryption customer managed key to use for encrypting inventory reports.
     pub key_id: String,
 }
-rt::structure!(Ssekms, SSEKMS, 0 => key_id);
-pub static SSEKMS: rt::Schema = rt::Schema::structure(
-        "SSEKMS",
-        &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
-    )
-    .named("SSE-KMS");
+rt::structure!(
+    Ssekms, SSEKMS = "SSEKMS", [key_id[0] = rt::m("KeyId", &rt::STRING)
+    .flags(rt::REQUIRED | rt::SENSITIVE)].named("SSE-KMS")
+);
 /// If `SSEKMS` is specified for `ObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
 pub struct SsekmsEncryption {
@@ -127,23 +103,14 @@ pub struct SsekmsEncryption {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    SsekmsEncryption, SSEKMS_ENCRYPTION, 0 => kms_key_arn, 1 => bucket_key_enabled
+    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [kms_key_arn[0] =
+    rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(20.0),
+    bucket_key_enabled[1] = rt::m("BucketKeyEnabled", &rt::BOOLEAN)].named("SSE-KMS")
 );
-pub static SSEKMS_ENCRYPTION: rt::Schema = rt::Schema::structure(
-        "SSEKMSEncryption",
-        &[
-            rt::m("KMSKeyArn", &rt::STRING)
-                .flags(rt::REQUIRED | rt::SENSITIVE)
-                .min(20.0),
-            rt::m("BucketKeyEnabled", &rt::BOOLEAN),
-        ],
-    )
-    .named("SSE-KMS");
 /// Specifies the use of SSE-S3 to encrypt delivered inventory reports.
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3 {}
-rt::structure!(Sses3, SSES3);
-pub static SSES3: rt::Schema = rt::Schema::structure("SSES3", &[]).named("SSE-S3");
+rt::structure!(Sses3, SSES3 = "SSES3", [].named("SSE-S3"));
 /// Specifies the byte range of the object to get the records from. A record is processed when its first byte is contained by the range. This parameter is optional, but when specified, it must not be empty. See RFC 2616, Section 14.35.1 about how to specify the start and end of the range.
 #[derive(Clone, Default, PartialEq)]
 pub struct ScanRange {
@@ -152,10 +119,9 @@ pub struct ScanRange {
     /// Specifies the end of the byte range. This parameter is optional. Valid values: non-negative integers. The default value is one less than the size of the object being queried. If only the End parameter is supplied, it is interpreted to mean scan the last N bytes of the file. For example, `<scanrange><end>50</end></scanrange>` means scan the last 50 bytes.
     pub end: Option<i64>,
 }
-rt::structure!(ScanRange, SCAN_RANGE, 0 => start, 1 => end);
-pub static SCAN_RANGE: rt::Schema = rt::Schema::structure(
-    "ScanRange",
-    &[rt::m("Start", &rt::LONG), rt::m("End", &rt::LONG)],
+rt::structure!(
+    ScanRange, SCAN_RANGE, [start[0] = rt::m("Start", &rt::LONG), end[1] = rt::m("End",
+    &rt::LONG)]
 );
 /// The container for selecting objects from a content event stream.
 #[derive(Clone, Default, PartialEq)]
@@ -172,31 +138,20 @@ pub struct SelectObjectContentEventStream {
     pub end: Option<EndEvent>,
 }
 rt::structure!(
-    SelectObjectContentEventStream, SELECT_OBJECT_CONTENT_EVENT_STREAM, 0 => records, 1
-    => stats, 2 => progress, 3 => cont, 4 => end
-);
-pub static SELECT_OBJECT_CONTENT_EVENT_STREAM: rt::Schema = rt::Schema::structure(
-    "SelectObjectContentEventStream",
-    &[
-        rt::m("Records", &RECORDS_EVENT),
-        rt::m("Stats", &STATS_EVENT),
-        rt::m("Progress", &PROGRESS_EVENT),
-        rt::m("Cont", &CONTINUATION_EVENT),
-        rt::m("End", &END_EVENT),
-    ],
+    SelectObjectContentEventStream, SELECT_OBJECT_CONTENT_EVENT_STREAM, [records[0] =
+    rt::m("Records", &RECORDS_EVENT), stats[1] = rt::m("Stats", &STATS_EVENT),
+    progress[2] = rt::m("Progress", &PROGRESS_EVENT), cont[3] = rt::m("Cont",
+    &CONTINUATION_EVENT), end[4] = rt::m("End", &END_EVENT)]
 );
 #[derive(Default)]
 pub struct SelectObjectContentOutput {
     /// The array of results.
     pub payload: Option<rt::EventStream<SelectObjectContentEventStream>>,
 }
-rt::structure!(SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, 0 => payload);
-pub static SELECT_OBJECT_CONTENT_OUTPUT: rt::Schema = rt::Schema::structure(
-    "SelectObjectContentOutput",
-    &[
-        rt::m("Payload", &SELECT_OBJECT_CONTENT_EVENT_STREAM)
-            .flags(rt::PAYLOAD | rt::EVENT_STREAM),
-    ],
+rt::structure!(
+    SelectObjectContentOutput, SELECT_OBJECT_CONTENT_OUTPUT, [payload[0] =
+    rt::m("Payload", &SELECT_OBJECT_CONTENT_EVENT_STREAM).flags(rt::PAYLOAD |
+    rt::EVENT_STREAM)]
 );
 /// **Note:** Learn Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 ///
@@ -235,35 +190,23 @@ pub struct SelectObjectContentRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    SelectObjectContentRequest, SELECT_OBJECT_CONTENT_REQUEST, 0 => bucket, 1 => key, 2
-    => sse_customer_algorithm, 3 => sse_customer_key, 4 => sse_customer_key_md5, 5 =>
-    expression, 6 => expression_type, 7 => request_progress, 8 => input_serialization, 9
-    => output_serialization, 10 => scan_range, 11 => expected_bucket_owner
-);
-pub static SELECT_OBJECT_CONTENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "SelectObjectContentRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ExpressionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("RequestProgress", &REQUEST_PROGRESS),
-        rt::m("InputSerialization", &INPUT_SERIALIZATION).flags(rt::REQUIRED),
-        rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED),
-        rt::m("ScanRange", &SCAN_RANGE),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    SelectObjectContentRequest, SELECT_OBJECT_CONTENT_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    sse_customer_algorithm[2] = rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[3] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[4] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), expression[5] = rt::m("Expression",
+    &rt::STRING).flags(rt::REQUIRED), expression_type[6] = rt::m("ExpressionType",
+    &rt::ENUM).flags(rt::REQUIRED), request_progress[7] = rt::m("RequestProgress",
+    &REQUEST_PROGRESS), input_serialization[8] = rt::m("InputSerialization",
+    &INPUT_SERIALIZATION).flags(rt::REQUIRED), output_serialization[9] =
+    rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED),
+    scan_range[10] = rt::m("ScanRange", &SCAN_RANGE), expected_bucket_owner[11] =
+    rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 /// **Important:** Amazon S3 Select is no longer available to new customers. Existing customers of Amazon S3 Select can continue to use the feature as usual. [Learn more](http://aws.amazon.com/blogs/storage/how-to-optimize-querying-your-data-in-amazon-s3/)
 ///
@@ -284,17 +227,12 @@ pub struct SelectParameters {
     pub output_serialization: OutputSerialization,
 }
 rt::structure!(
-    SelectParameters, SELECT_PARAMETERS, 0 => input_serialization, 1 => expression_type,
-    2 => expression, 3 => output_serialization
-);
-pub static SELECT_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "SelectParameters",
-    &[
-        rt::m("InputSerialization", &INPUT_SERIALIZATION).flags(rt::REQUIRED),
-        rt::m("ExpressionType", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Expression", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("OutputSerialization", &OUTPUT_SERIALIZATION).flags(rt::REQUIRED),
-    ],
+    SelectParameters, SELECT_PARAMETERS, [input_serialization[0] =
+    rt::m("InputSerialization", &INPUT_SERIALIZATION).flags(rt::REQUIRED),
+    expression_type[1] = rt::m("ExpressionType", &rt::ENUM).flags(rt::REQUIRED),
+    expression[2] = rt::m("Expression", &rt::STRING).flags(rt::REQUIRED),
+    output_serialization[3] = rt::m("OutputSerialization", &OUTPUT_SERIALIZATION)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ServerSideEncryption { Aes256 = "AES256", AwsFsx = "aws:fsx", AwsBackup =
@@ -331,15 +269,9 @@ pub struct ServerSideEncryptionByDefault {
     pub kms_master_key_id: Option<String>,
 }
 rt::structure!(
-    ServerSideEncryptionByDefault, SERVER_SIDE_ENCRYPTION_BY_DEFAULT, 0 => sse_algorithm,
-    1 => kms_master_key_id
-);
-pub static SERVER_SIDE_ENCRYPTION_BY_DEFAULT: rt::Schema = rt::Schema::structure(
-    "ServerSideEncryptionByDefault",
-    &[
-        rt::m("SSEAlgorithm", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("KMSMasterKeyID", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    ServerSideEncryptionByDefault, SERVER_SIDE_ENCRYPTION_BY_DEFAULT, [sse_algorithm[0] =
+    rt::m("SSEAlgorithm", &rt::ENUM).flags(rt::REQUIRED), kms_master_key_id[1] =
+    rt::m("KMSMasterKeyID", &rt::STRING).flags(rt::SENSITIVE)]
 );
 /// Specifies the default server-side-encryption configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -348,11 +280,8 @@ pub struct ServerSideEncryptionConfiguration {
     pub rules: Vec<ServerSideEncryptionRule>,
 }
 rt::structure!(
-    ServerSideEncryptionConfiguration, SERVER_SIDE_ENCRYPTION_CONFIGURATION, 0 => rules
-);
-pub static SERVER_SIDE_ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ServerSideEncryptionConfiguration",
-    &[rt::m("Rules", &SERVER_SIDE_ENCRYPTION_RULES).named("Rule").flags(rt::REQUIRED)],
+    ServerSideEncryptionConfiguration, SERVER_SIDE_ENCRYPTION_CONFIGURATION, [rules[0] =
+    rt::m("Rules", &SERVER_SIDE_ENCRYPTION_RULES).named("Rule").flags(rt::REQUIRED)]
 );
 /// Specifies the default server-side encryption configuration.
 ///
@@ -373,17 +302,12 @@ pub struct ServerSideEncryptionRule {
     pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
 }
 rt::structure!(
-    ServerSideEncryptionRule, SERVER_SIDE_ENCRYPTION_RULE, 0 =>
-    apply_server_side_encryption_by_default, 1 => bucket_key_enabled, 2 =>
-    blocked_encryption_types
-);
-pub static SERVER_SIDE_ENCRYPTION_RULE: rt::Schema = rt::Schema::structure(
-    "ServerSideEncryptionRule",
-    &[
-        rt::m("ApplyServerSideEncryptionByDefault", &SERVER_SIDE_ENCRYPTION_BY_DEFAULT),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN),
-        rt::m("BlockedEncryptionTypes", &BLOCKED_ENCRYPTION_TYPES),
-    ],
+    ServerSideEncryptionRule, SERVER_SIDE_ENCRYPTION_RULE,
+    [apply_server_side_encryption_by_default[0] =
+    rt::m("ApplyServerSideEncryptionByDefault", &SERVER_SIDE_ENCRYPTION_BY_DEFAULT),
+    bucket_key_enabled[1] = rt::m("BucketKeyEnabled", &rt::BOOLEAN),
+    blocked_encryption_types[2] = rt::m("BlockedEncryptionTypes",
+    &BLOCKED_ENCRYPTION_TYPES)]
 );
 pub static SERVER_SIDE_ENCRYPTION_RULES: rt::Schema = rt::Schema::list(
         "ServerSideEncryptionRules",
@@ -405,21 +329,12 @@ pub struct SessionCredentials {
     pub expiration: rt::DateTime,
 }
 rt::structure!(
-    SessionCredentials, SESSION_CREDENTIALS, 0 => access_key_id, 1 => secret_access_key,
-    2 => session_token, 3 => expiration
-);
-pub static SESSION_CREDENTIALS: rt::Schema = rt::Schema::structure(
-    "SessionCredentials",
-    &[
-        rt::m("AccessKeyId", &rt::STRING).named("AccessKeyId").flags(rt::REQUIRED),
-        rt::m("SecretAccessKey", &rt::STRING)
-            .named("SecretAccessKey")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("SessionToken", &rt::STRING)
-            .named("SessionToken")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("Expiration", &rt::TIMESTAMP).named("Expiration").flags(rt::REQUIRED),
-    ],
+    SessionCredentials, SESSION_CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId",
+    &rt::STRING).named("AccessKeyId").flags(rt::REQUIRED), secret_access_key[1] =
+    rt::m("SecretAccessKey", &rt::STRING).named("SecretAccessKey").flags(rt::REQUIRED |
+    rt::SENSITIVE), session_token[2] = rt::m("SessionToken", &rt::STRING)
+    .named("SessionToken").flags(rt::REQUIRED | rt::SENSITIVE), expiration[3] =
+    rt::m("Expiration", &rt::TIMESTAMP).named("Expiration").flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum SessionMode { ReadOnly = "ReadOnly", ReadWrite = "ReadWrite" }
@@ -429,9 +344,7 @@ rt::string_enum! {
 /// `[DestinationPrefix][YYYY]-[MM]-[DD]-[hh]-[mm]-[ss]-[UniqueString]`
 #[derive(Clone, Default, PartialEq)]
 pub struct SimplePrefix {}
-rt::structure!(SimplePrefix, SIMPLE_PREFIX);
-pub static SIMPLE_PREFIX: rt::Schema = rt::Schema::structure("SimplePrefix", &[])
-    .named("SimplePrefix");
+rt::structure!(SimplePrefix, SIMPLE_PREFIX, [].named("SimplePrefix"));
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects. Currently, Amazon S3 supports only the filter that you can specify for objects created with server-side encryption using a customer managed key stored in Amazon Web Services Key Management Service (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
 pub struct SourceSelectionCriteria {
@@ -443,15 +356,9 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<ReplicaModifications>,
 }
 rt::structure!(
-    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, 0 => sse_kms_encrypted_objects, 1
-    => replica_modifications
-);
-pub static SOURCE_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
-    "SourceSelectionCriteria",
-    &[
-        rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS),
-        rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS),
-    ],
+    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects[0] =
+    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications[1]
+    = rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
 );
 /// A container for filter information for the selection of S3 objects encrypted with Amazon Web Services KMS.
 #[derive(Clone, Default, PartialEq)]
@@ -459,10 +366,9 @@ pub struct SseKmsEncryptedObjects {
     /// Specifies whether Amazon S3 replicates objects created with server-side encryption using an Amazon Web Services KMS key stored in Amazon Web Services Key Management Service.
     pub status: SseKmsEncryptedObjectsStatus,
 }
-rt::structure!(SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, 0 => status);
-pub static SSE_KMS_ENCRYPTED_OBJECTS: rt::Schema = rt::Schema::structure(
-    "SseKmsEncryptedObjects",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum SseKmsEncryptedObjectsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -478,15 +384,9 @@ pub struct Stats {
     pub bytes_returned: Option<i64>,
 }
 rt::structure!(
-    Stats, STATS, 0 => bytes_scanned, 1 => bytes_processed, 2 => bytes_returned
-);
-pub static STATS: rt::Schema = rt::Schema::structure(
-    "Stats",
-    &[
-        rt::m("BytesScanned", &rt::LONG),
-        rt::m("BytesProcessed", &rt::LONG),
-        rt::m("BytesReturned", &rt::LONG),
-    ],
+    Stats, STATS, [bytes_scanned[0] = rt::m("BytesScanned", &rt::LONG),
+    bytes_processed[1] = rt::m("BytesProcessed", &rt::LONG), bytes_returned[2] =
+    rt::m("BytesReturned", &rt::LONG)]
 );
 /// Container for the Stats Event.
 #[derive(Clone, Default, PartialEq)]
@@ -494,12 +394,10 @@ pub struct StatsEvent {
     /// The Stats event details.
     pub details: Option<Stats>,
 }
-rt::structure!(StatsEvent, STATS_EVENT, 0 => details);
-pub static STATS_EVENT: rt::Schema = rt::Schema::structure(
-        "StatsEvent",
-        &[rt::m("Details", &STATS).flags(rt::EVENT_PAYLOAD)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    StatsEvent, STATS_EVENT, [details[0] = rt::m("Details", &STATS)
+    .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
+);
 rt::string_enum! {
     pub enum StorageClass { Standard = "STANDARD", ReducedRedundancy =
     "REDUCED_REDUNDANCY", StandardIa = "STANDARD_IA", OnezoneIa = "ONEZONE_IA",
@@ -515,10 +413,9 @@ pub struct StorageClassAnalysis {
     /// Specifies how data related to the storage class analysis for an Amazon S3 bucket should be exported.
     pub data_export: Option<StorageClassAnalysisDataExport>,
 }
-rt::structure!(StorageClassAnalysis, STORAGE_CLASS_ANALYSIS, 0 => data_export);
-pub static STORAGE_CLASS_ANALYSIS: rt::Schema = rt::Schema::structure(
-    "StorageClassAnalysis",
-    &[rt::m("DataExport", &STORAGE_CLASS_ANALYSIS_DATA_EXPORT)],
+rt::structure!(
+    StorageClassAnalysis, STORAGE_CLASS_ANALYSIS, [data_export[0] = rt::m("DataExport",
+    &STORAGE_CLASS_ANALYSIS_DATA_EXPORT)]
 );
 /// Container for data related to the storage class analysis for an Amazon S3 bucket for export.
 #[derive(Clone, Default, PartialEq)]
@@ -529,15 +426,10 @@ pub struct StorageClassAnalysisDataExport {
     pub destination: AnalyticsExportDestination,
 }
 rt::structure!(
-    StorageClassAnalysisDataExport, STORAGE_CLASS_ANALYSIS_DATA_EXPORT, 0 =>
-    output_schema_version, 1 => destination
-);
-pub static STORAGE_CLASS_ANALYSIS_DATA_EXPORT: rt::Schema = rt::Schema::structure(
-    "StorageClassAnalysisDataExport",
-    &[
-        rt::m("OutputSchemaVersion", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Destination", &ANALYTICS_EXPORT_DESTINATION).flags(rt::REQUIRED),
-    ],
+    StorageClassAnalysisDataExport, STORAGE_CLASS_ANALYSIS_DATA_EXPORT,
+    [output_schema_version[0] = rt::m("OutputSchemaVersion", &rt::ENUM)
+    .flags(rt::REQUIRED), destination[1] = rt::m("Destination",
+    &ANALYTICS_EXPORT_DESTINATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum StorageClassAnalysisSchemaVersion { V1 = "V_1" }

@@ -14,13 +14,9 @@ pub struct Tag {
     /// Value of the tag.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static TAG_SET: rt::Schema = rt::Schema::list(
     "TagSet",
@@ -32,10 +28,8 @@ pub struct Tagging {
     /// A collection for a set of tags
     pub tag_set: Vec<Tag>,
 }
-rt::structure!(Tagging, TAGGING, 0 => tag_set);
-pub static TAGGING: rt::Schema = rt::Schema::structure(
-    "Tagging",
-    &[rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)],
+rt::structure!(
+    Tagging, TAGGING, [tag_set[0] = rt::m("TagSet", &TAG_SET).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum TaggingDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -50,10 +44,9 @@ pub struct TargetGrant {
     /// Logging permissions assigned to the grantee for the bucket.
     pub permission: Option<BucketLogsPermission>,
 }
-rt::structure!(TargetGrant, TARGET_GRANT, 0 => grantee, 1 => permission);
-pub static TARGET_GRANT: rt::Schema = rt::Schema::structure(
-    "TargetGrant",
-    &[rt::m("Grantee", &GRANTEE), rt::m("Permission", &rt::ENUM)],
+rt::structure!(
+    TargetGrant, TARGET_GRANT, [grantee[0] = rt::m("Grantee", &GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 pub static TARGET_GRANTS: rt::Schema = rt::Schema::list(
     "TargetGrants",
@@ -68,15 +61,9 @@ pub struct TargetObjectKeyFormat {
     pub partitioned_prefix: Option<PartitionedPrefix>,
 }
 rt::structure!(
-    TargetObjectKeyFormat, TARGET_OBJECT_KEY_FORMAT, 0 => simple_prefix, 1 =>
-    partitioned_prefix
-);
-pub static TARGET_OBJECT_KEY_FORMAT: rt::Schema = rt::Schema::structure(
-    "TargetObjectKeyFormat",
-    &[
-        rt::m("SimplePrefix", &SIMPLE_PREFIX).named("SimplePrefix"),
-        rt::m("PartitionedPrefix", &PARTITIONED_PREFIX).named("PartitionedPrefix"),
-    ],
+    TargetObjectKeyFormat, TARGET_OBJECT_KEY_FORMAT, [simple_prefix[0] =
+    rt::m("SimplePrefix", &SIMPLE_PREFIX).named("SimplePrefix"), partitioned_prefix[1] =
+    rt::m("PartitionedPrefix", &PARTITIONED_PREFIX).named("PartitionedPrefix")]
 );
 rt::string_enum! {
     pub enum Tier { Standard = "Standard", Bulk = "Bulk", Expedited = "Expedited" }
@@ -89,13 +76,9 @@ pub struct Tiering {
     /// S3 Intelligent-Tiering access tier. See [Storage class for automatically optimizing frequently and infrequently accessed objects](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage-class-intro.html#sc-dynamic-data-access) for a list of access tiers in the S3 Intelligent-Tiering storage class.
     pub access_tier: IntelligentTieringAccessTier,
 }
-rt::structure!(Tiering, TIERING, 0 => days, 1 => access_tier);
-pub static TIERING: rt::Schema = rt::Schema::structure(
-    "Tiering",
-    &[
-        rt::m("Days", &rt::INTEGER).flags(rt::REQUIRED),
-        rt::m("AccessTier", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    Tiering, TIERING, [days[0] = rt::m("Days", &rt::INTEGER).flags(rt::REQUIRED),
+    access_tier[1] = rt::m("AccessTier", &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static TIERING_LIST: rt::Schema = rt::Schema::list(
         "TieringList",
@@ -105,9 +88,9 @@ pub static TIERING_LIST: rt::Schema = rt::Schema::list(
 /// You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyParts {}
-rt::structure!(TooManyParts, TOO_MANY_PARTS);
-pub static TOO_MANY_PARTS: rt::Schema = rt::Schema::structure("TooManyParts", &[])
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    TooManyParts, TOO_MANY_PARTS, [].error(&rt::ErrorTraits::new(400u16, false))
+);
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events.
 #[derive(Clone, Default, PartialEq)]
 pub struct TopicConfiguration {
@@ -119,17 +102,10 @@ pub struct TopicConfiguration {
     pub filter: Option<NotificationConfigurationFilter>,
 }
 rt::structure!(
-    TopicConfiguration, TOPIC_CONFIGURATION, 0 => id, 1 => topic_arn, 2 => events, 3 =>
-    filter
-);
-pub static TOPIC_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "TopicConfiguration",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("TopicArn", &rt::STRING).named("Topic").flags(rt::REQUIRED),
-        rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
-        rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER),
-    ],
+    TopicConfiguration, TOPIC_CONFIGURATION, [id[0] = rt::m("Id", &rt::STRING),
+    topic_arn[1] = rt::m("TopicArn", &rt::STRING).named("Topic").flags(rt::REQUIRED),
+    events[2] = rt::m("Events", &EVENT_LIST).named("Event").flags(rt::REQUIRED),
+    filter[3] = rt::m("Filter", &NOTIFICATION_CONFIGURATION_FILTER)]
 );
 /// A container for specifying the configuration for publication of messages to an Amazon Simple Notification Service (Amazon SNS) topic when Amazon S3 detects specified events. This data type is deprecated. Use [TopicConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_TopicConfiguration.html) instead.
 #[derive(Clone, Default, PartialEq)]
@@ -144,17 +120,10 @@ pub struct TopicConfigurationDeprecated {
     pub topic: Option<String>,
 }
 rt::structure!(
-    TopicConfigurationDeprecated, TOPIC_CONFIGURATION_DEPRECATED, 0 => id, 1 => events, 2
-    => event, 3 => topic
-);
-pub static TOPIC_CONFIGURATION_DEPRECATED: rt::Schema = rt::Schema::structure(
-    "TopicConfigurationDeprecated",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("Events", &EVENT_LIST).named("Event"),
-        rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED),
-        rt::m("Topic", &rt::STRING),
-    ],
+    TopicConfigurationDeprecated, TOPIC_CONFIGURATION_DEPRECATED, [id[0] = rt::m("Id",
+    &rt::STRING), events[1] = rt::m("Events", &EVENT_LIST).named("Event"), event[2] =
+    rt::m("Event", &rt::ENUM).flags(rt::DEPRECATED), topic[3] = rt::m("Topic",
+    &rt::STRING)]
 );
 pub static TOPIC_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "TopicConfigurationList",
@@ -171,14 +140,10 @@ pub struct Transition {
     /// The storage class to which you want the object to transition.
     pub storage_class: Option<TransitionStorageClass>,
 }
-rt::structure!(Transition, TRANSITION, 0 => date, 1 => days, 2 => storage_class);
-pub static TRANSITION: rt::Schema = rt::Schema::structure(
-    "Transition",
-    &[
-        rt::m("Date", &rt::TIMESTAMP).ts(rt::TimestampFormat::DateTime),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("StorageClass", &rt::ENUM),
-    ],
+rt::structure!(
+    Transition, TRANSITION, [date[0] = rt::m("Date", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime), days[1] = rt::m("Days", &rt::INTEGER),
+    storage_class[2] = rt::m("StorageClass", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum TransitionDefaultMinimumObjectSize { VariesByStorageClass =

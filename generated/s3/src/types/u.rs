@@ -6,12 +6,10 @@ use tucuxi::codegen as rt;
 /// The annotation payload is not valid UTF-8 encoded text.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedMediaType {}
-rt::structure!(UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE);
-pub static UNSUPPORTED_MEDIA_TYPE: rt::Schema = rt::Schema::structure(
-        "UnsupportedMediaType",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(415u16, false));
+rt::structure!(
+    UnsupportedMediaType, UNSUPPORTED_MEDIA_TYPE, [].error(&rt::ErrorTraits::new(415u16,
+    false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
     /// The name of the bucket whose annotation table configuration to update.
@@ -27,32 +25,16 @@ pub struct UpdateBucketMetadataAnnotationTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataAnnotationTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => annotation_table_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateBucketMetadataAnnotationTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION_UPDATES)
-            .named("AnnotationTableConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    UPDATE_BUCKET_METADATA_ANNOTATION_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), annotation_table_configuration[3] =
+    rt::m("AnnotationTableConfiguration", &ANNOTATION_TABLE_CONFIGURATION_UPDATES)
+    .named("AnnotationTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
@@ -69,32 +51,16 @@ pub struct UpdateBucketMetadataInventoryTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataInventoryTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => inventory_table_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateBucketMetadataInventoryTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("InventoryTableConfiguration", &INVENTORY_TABLE_CONFIGURATION_UPDATES)
-            .named("InventoryTableConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    UPDATE_BUCKET_METADATA_INVENTORY_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), inventory_table_configuration[3] =
+    rt::m("InventoryTableConfiguration", &INVENTORY_TABLE_CONFIGURATION_UPDATES)
+    .named("InventoryTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
@@ -111,32 +77,16 @@ pub struct UpdateBucketMetadataJournalTableConfigurationRequest {
 }
 rt::structure!(
     UpdateBucketMetadataJournalTableConfigurationRequest,
-    UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST, 0 => bucket, 1 =>
-    content_md5, 2 => checksum_algorithm, 3 => journal_table_configuration, 4 =>
-    expected_bucket_owner
-);
-pub static UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateBucketMetadataJournalTableConfigurationRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION_UPDATES)
-            .named("JournalTableConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    UPDATE_BUCKET_METADATA_JOURNAL_TABLE_CONFIGURATION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    content_md5[1] = rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
+    checksum_algorithm[2] = rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER,
+    "x-amz-sdk-checksum-algorithm"), journal_table_configuration[3] =
+    rt::m("JournalTableConfiguration", &JOURNAL_TABLE_CONFIGURATION_UPDATES)
+    .named("JournalTableConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix :
+    None }), expected_bucket_owner[4] = rt::m("ExpectedBucketOwner", &rt::STRING)
+    .at(rt::HEADER, "x-amz-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateObjectEncryptionRequest {
@@ -163,47 +113,27 @@ pub struct UpdateObjectEncryptionRequest {
     pub checksum_algorithm: Option<ChecksumAlgorithm>,
 }
 rt::structure!(
-    UpdateObjectEncryptionRequest, UPDATE_OBJECT_ENCRYPTION_REQUEST, 0 => bucket, 1 =>
-    key, 2 => version_id, 3 => object_encryption, 4 => request_payer, 5 =>
-    expected_bucket_owner, 6 => content_md5, 7 => checksum_algorithm
-);
-pub static UPDATE_OBJECT_ENCRYPTION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateObjectEncryptionRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
-        rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)
-            .named("ObjectEncryption")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://s3.amazonaws.com/doc/2006-03-01/",
-                    prefix: None,
-                },
-            ),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-    ],
+    UpdateObjectEncryptionRequest, UPDATE_OBJECT_ENCRYPTION_REQUEST, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"),
+    key[1] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    version_id[2] = rt::m("VersionId", &rt::STRING).at(rt::QUERY, "versionId"),
+    object_encryption[3] = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)
+    .named("ObjectEncryption").flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace {
+    uri : "http://s3.amazonaws.com/doc/2006-03-01/", prefix : None }), request_payer[4] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[5] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), content_md5[6] = rt::m("ContentMD5", &rt::STRING)
+    .at(rt::HEADER, "Content-MD5"), checksum_algorithm[7] = rt::m("ChecksumAlgorithm",
+    &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateObjectEncryptionResponse {
     pub request_charged: Option<RequestCharged>,
 }
 rt::structure!(
-    UpdateObjectEncryptionResponse, UPDATE_OBJECT_ENCRYPTION_RESPONSE, 0 =>
-    request_charged
-);
-pub static UPDATE_OBJECT_ENCRYPTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateObjectEncryptionResponse",
-    &[rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged")],
+    UpdateObjectEncryptionResponse, UPDATE_OBJECT_ENCRYPTION_RESPONSE,
+    [request_charged[0] = rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-request-charged")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyOutput {
@@ -238,31 +168,22 @@ pub struct UploadPartCopyOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UploadPartCopyOutput, UPLOAD_PART_COPY_OUTPUT, 0 => copy_source_version_id, 1 =>
-    copy_part_result, 2 => server_side_encryption, 3 => sse_customer_algorithm, 4 =>
-    sse_customer_key_md5, 5 => ssekms_key_id, 6 => bucket_key_enabled, 7 =>
-    request_charged, 8 => version_id
-);
-pub static UPLOAD_PART_COPY_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UploadPartCopyOutput",
-    &[
-        rt::m("CopySourceVersionId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-version-id"),
-        rt::m("CopyPartResult", &COPY_PART_RESULT).flags(rt::PAYLOAD),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    UploadPartCopyOutput, UPLOAD_PART_COPY_OUTPUT, [copy_source_version_id[0] =
+    rt::m("CopySourceVersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-version-id"), copy_part_result[1] = rt::m("CopyPartResult",
+    &COPY_PART_RESULT).flags(rt::PAYLOAD), server_side_encryption[2] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), sse_customer_algorithm[3] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[4] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[5] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    bucket_key_enabled[6] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[7] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
+    version_id[8] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartCopyRequest {
@@ -372,62 +293,41 @@ pub struct UploadPartCopyRequest {
     pub expected_source_bucket_owner: Option<String>,
 }
 rt::structure!(
-    UploadPartCopyRequest, UPLOAD_PART_COPY_REQUEST, 0 => bucket, 1 => copy_source, 2 =>
-    copy_source_if_match, 3 => copy_source_if_modified_since, 4 =>
-    copy_source_if_none_match, 5 => copy_source_if_unmodified_since, 6 =>
-    copy_source_range, 7 => key, 8 => part_number, 9 => upload_id, 10 =>
-    sse_customer_algorithm, 11 => sse_customer_key, 12 => sse_customer_key_md5, 13 =>
-    copy_source_sse_customer_algorithm, 14 => copy_source_sse_customer_key, 15 =>
-    copy_source_sse_customer_key_md5, 16 => request_payer, 17 => expected_bucket_owner,
-    18 => expected_source_bucket_owner
-);
-pub static UPLOAD_PART_COPY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UploadPartCopyRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("CopySource", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source")
-            .flags(rt::REQUIRED | rt::COPY_SOURCE),
-        rt::m("CopySourceIfMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-if-match"),
-        rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-copy-source-if-modified-since"),
-        rt::m("CopySourceIfNoneMatch", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-if-none-match"),
-        rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-copy-source-if-unmodified-since"),
-        rt::m("CopySourceRange", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-range"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("PartNumber", &rt::INTEGER)
-            .at(rt::QUERY, "partNumber")
-            .flags(rt::REQUIRED),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("CopySourceSSECustomerAlgorithm", &rt::STRING)
-            .at(
-                rt::HEADER,
-                "x-amz-copy-source-server-side-encryption-customer-algorithm",
-            ),
-        rt::m("CopySourceSSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-        rt::m("ExpectedSourceBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-source-expected-bucket-owner"),
-    ],
+    UploadPartCopyRequest, UPLOAD_PART_COPY_REQUEST, [bucket[0] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), copy_source[1]
+    = rt::m("CopySource", &rt::STRING).at(rt::HEADER, "x-amz-copy-source")
+    .flags(rt::REQUIRED | rt::COPY_SOURCE), copy_source_if_match[2] =
+    rt::m("CopySourceIfMatch", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-if-match"),
+    copy_source_if_modified_since[3] = rt::m("CopySourceIfModifiedSince", &rt::TIMESTAMP)
+    .at(rt::HEADER, "x-amz-copy-source-if-modified-since"), copy_source_if_none_match[4]
+    = rt::m("CopySourceIfNoneMatch", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-if-none-match"), copy_source_if_unmodified_since[5] =
+    rt::m("CopySourceIfUnmodifiedSince", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-copy-source-if-unmodified-since"), copy_source_range[6] =
+    rt::m("CopySourceRange", &rt::STRING).at(rt::HEADER, "x-amz-copy-source-range"),
+    key[7] = rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
+    part_number[8] = rt::m("PartNumber", &rt::INTEGER).at(rt::QUERY, "partNumber")
+    .flags(rt::REQUIRED), upload_id[9] = rt::m("UploadId", &rt::STRING).at(rt::QUERY,
+    "uploadId").flags(rt::REQUIRED), sse_customer_algorithm[10] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key[11] =
+    rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[12] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"),
+    copy_source_sse_customer_algorithm[13] = rt::m("CopySourceSSECustomerAlgorithm",
+    &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-server-side-encryption-customer-algorithm"),
+    copy_source_sse_customer_key[14] = rt::m("CopySourceSSECustomerKey", &rt::STRING)
+    .at(rt::HEADER, "x-amz-copy-source-server-side-encryption-customer-key")
+    .flags(rt::SENSITIVE), copy_source_sse_customer_key_md5[15] =
+    rt::m("CopySourceSSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-copy-source-server-side-encryption-customer-key-MD5"), request_payer[16] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[17] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner"), expected_source_bucket_owner[18] =
+    rt::m("ExpectedSourceBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-source-expected-bucket-owner")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UploadPartOutput {
@@ -478,43 +378,33 @@ pub struct UploadPartOutput {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UploadPartOutput, UPLOAD_PART_OUTPUT, 0 => server_side_encryption, 1 => e_tag, 2 =>
-    checksum_crc32, 3 => checksum_crc32_c, 4 => checksum_crc64_nvme, 5 => checksum_sha1,
-    6 => checksum_sha256, 7 => checksum_sha512, 8 => checksum_md5, 9 =>
-    checksum_xxhash64, 10 => checksum_xxhash3, 11 => checksum_xxhash128, 12 =>
-    sse_customer_algorithm, 13 => sse_customer_key_md5, 14 => ssekms_key_id, 15 =>
-    bucket_key_enabled, 16 => request_charged, 17 => version_id
-);
-pub static UPLOAD_PART_OUTPUT: rt::Schema = rt::Schema::structure(
-    "UploadPartOutput",
-    &[
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-server-side-encryption"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-aws-kms-key-id")
-            .flags(rt::SENSITIVE),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-server-side-encryption-bucket-key-enabled"),
-        rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
-        rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id"),
-    ],
+    UploadPartOutput, UPLOAD_PART_OUTPUT, [server_side_encryption[0] =
+    rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-server-side-encryption"), e_tag[1] = rt::m("ETag", &rt::STRING).at(rt::HEADER,
+    "ETag"), checksum_crc32[2] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[3] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[4] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[5] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[6] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[7] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[8] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[9] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[10] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[11] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), sse_customer_algorithm[12] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-algorithm"), sse_customer_key_md5[13] =
+    rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), ssekms_key_id[14] =
+    rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    bucket_key_enabled[15] = rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-server-side-encryption-bucket-key-enabled"), request_charged[16] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER, "x-amz-request-charged"),
+    version_id[17] = rt::m("VersionId", &rt::STRING).at(rt::HEADER, "x-amz-version-id")]
 );
 #[derive(Default)]
 pub struct UploadPartRequest {
@@ -585,58 +475,38 @@ pub struct UploadPartRequest {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    UploadPartRequest, UPLOAD_PART_REQUEST, 0 => body, 1 => bucket, 2 => content_length,
-    3 => content_md5, 4 => checksum_algorithm, 5 => checksum_crc32, 6 =>
-    checksum_crc32_c, 7 => checksum_crc64_nvme, 8 => checksum_sha1, 9 => checksum_sha256,
-    10 => checksum_sha512, 11 => checksum_md5, 12 => checksum_xxhash64, 13 =>
-    checksum_xxhash3, 14 => checksum_xxhash128, 15 => key, 16 => part_number, 17 =>
-    upload_id, 18 => sse_customer_algorithm, 19 => sse_customer_key, 20 =>
-    sse_customer_key_md5, 21 => request_payer, 22 => expected_bucket_owner
-);
-pub static UPLOAD_PART_REQUEST: rt::Schema = rt::Schema::structure(
-    "UploadPartRequest",
-    &[
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ContentMD5", &rt::STRING).at(rt::HEADER, "Content-MD5"),
-        rt::m("ChecksumAlgorithm", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
-        rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER, "x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-checksum-xxhash128"),
-        rt::m("Key", &rt::STRING)
-            .at(rt::URI, "Key")
-            .flags(rt::REQUIRED)
-            .ctx("Key")
-            .min(1.0),
-        rt::m("PartNumber", &rt::INTEGER)
-            .at(rt::QUERY, "partNumber")
-            .flags(rt::REQUIRED),
-        rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
-        rt::m("SSECustomerKey", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key")
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-server-side-encryption-customer-key-MD5"),
-        rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
-        rt::m("ExpectedBucketOwner", &rt::STRING)
-            .at(rt::HEADER, "x-amz-expected-bucket-owner"),
-    ],
+    UploadPartRequest, UPLOAD_PART_REQUEST, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket")
+    .flags(rt::REQUIRED).ctx("Bucket"), content_length[2] = rt::m("ContentLength",
+    &rt::LONG).at(rt::HEADER, "Content-Length"), content_md5[3] = rt::m("ContentMD5",
+    &rt::STRING).at(rt::HEADER, "Content-MD5"), checksum_algorithm[4] =
+    rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-amz-sdk-checksum-algorithm"),
+    checksum_crc32[5] = rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-crc32"), checksum_crc32_c[6] = rt::m("ChecksumCRC32C", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-crc32c"), checksum_crc64_nvme[7] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER, "x-amz-checksum-crc64nvme"),
+    checksum_sha1[8] = rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-sha1"), checksum_sha256[9] = rt::m("ChecksumSHA256", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-sha256"), checksum_sha512[10] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER, "x-amz-checksum-sha512"),
+    checksum_md5[11] = rt::m("ChecksumMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-md5"), checksum_xxhash64[12] = rt::m("ChecksumXXHASH64", &rt::STRING)
+    .at(rt::HEADER, "x-amz-checksum-xxhash64"), checksum_xxhash3[13] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER, "x-amz-checksum-xxhash3"),
+    checksum_xxhash128[14] = rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-checksum-xxhash128"), key[15] = rt::m("Key", &rt::STRING).at(rt::URI, "Key")
+    .flags(rt::REQUIRED).ctx("Key").min(1.0), part_number[16] = rt::m("PartNumber",
+    &rt::INTEGER).at(rt::QUERY, "partNumber").flags(rt::REQUIRED), upload_id[17] =
+    rt::m("UploadId", &rt::STRING).at(rt::QUERY, "uploadId").flags(rt::REQUIRED),
+    sse_customer_algorithm[18] = rt::m("SSECustomerAlgorithm", &rt::STRING)
+    .at(rt::HEADER, "x-amz-server-side-encryption-customer-algorithm"),
+    sse_customer_key[19] = rt::m("SSECustomerKey", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key").flags(rt::SENSITIVE),
+    sse_customer_key_md5[20] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-server-side-encryption-customer-key-MD5"), request_payer[21] =
+    rt::m("RequestPayer", &rt::ENUM).at(rt::HEADER, "x-amz-request-payer"),
+    expected_bucket_owner[22] = rt::m("ExpectedBucketOwner", &rt::STRING).at(rt::HEADER,
+    "x-amz-expected-bucket-owner")]
 );
 pub static USER_METADATA: rt::Schema = rt::Schema::list(
     "UserMetadata",

@@ -12,9 +12,7 @@ pub struct VersioningConfiguration {
     pub status: Option<BucketVersioningStatus>,
 }
 rt::structure!(
-    VersioningConfiguration, VERSIONING_CONFIGURATION, 0 => mfa_delete, 1 => status
-);
-pub static VERSIONING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VersioningConfiguration",
-    &[rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), rt::m("Status", &rt::ENUM)],
+    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete[0] =
+    rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), status[1] = rt::m("Status",
+    &rt::ENUM)]
 );

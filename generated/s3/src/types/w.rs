@@ -18,17 +18,10 @@ pub struct WebsiteConfiguration {
     pub routing_rules: Option<Vec<RoutingRule>>,
 }
 rt::structure!(
-    WebsiteConfiguration, WEBSITE_CONFIGURATION, 0 => error_document, 1 =>
-    index_document, 2 => redirect_all_requests_to, 3 => routing_rules
-);
-pub static WEBSITE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "WebsiteConfiguration",
-    &[
-        rt::m("ErrorDocument", &ERROR_DOCUMENT),
-        rt::m("IndexDocument", &INDEX_DOCUMENT),
-        rt::m("RedirectAllRequestsTo", &REDIRECT_ALL_REQUESTS_TO),
-        rt::m("RoutingRules", &ROUTING_RULES),
-    ],
+    WebsiteConfiguration, WEBSITE_CONFIGURATION, [error_document[0] =
+    rt::m("ErrorDocument", &ERROR_DOCUMENT), index_document[1] = rt::m("IndexDocument",
+    &INDEX_DOCUMENT), redirect_all_requests_to[2] = rt::m("RedirectAllRequestsTo",
+    &REDIRECT_ALL_REQUESTS_TO), routing_rules[3] = rt::m("RoutingRules", &ROUTING_RULES)]
 );
 #[derive(Default)]
 pub struct WriteGetObjectResponseRequest {
@@ -152,122 +145,80 @@ pub struct WriteGetObjectResponseRequest {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    WriteGetObjectResponseRequest, WRITE_GET_OBJECT_RESPONSE_REQUEST, 0 => request_route,
-    1 => request_token, 2 => body, 3 => status_code, 4 => error_code, 5 => error_message,
-    6 => accept_ranges, 7 => cache_control, 8 => content_disposition, 9 =>
-    content_encoding, 10 => content_language, 11 => content_length, 12 => content_range,
-    13 => content_type, 14 => checksum_crc32, 15 => checksum_crc32_c, 16 =>
-    checksum_crc64_nvme, 17 => checksum_sha1, 18 => checksum_sha256, 19 =>
-    checksum_sha512, 20 => checksum_md5, 21 => checksum_xxhash64, 22 => checksum_xxhash3,
-    23 => checksum_xxhash128, 24 => delete_marker, 25 => e_tag, 26 => expires, 27 =>
-    expiration, 28 => last_modified, 29 => missing_meta, 30 => metadata, 31 =>
-    object_lock_mode, 32 => object_lock_legal_hold_status, 33 =>
-    object_lock_retain_until_date, 34 => parts_count, 35 => replication_status, 36 =>
-    request_charged, 37 => restore, 38 => server_side_encryption, 39 =>
-    sse_customer_algorithm, 40 => ssekms_key_id, 41 => sse_customer_key_md5, 42 =>
-    storage_class, 43 => tag_count, 44 => version_id, 45 => bucket_key_enabled
-);
-pub static WRITE_GET_OBJECT_RESPONSE_REQUEST: rt::Schema = rt::Schema::structure(
-    "WriteGetObjectResponseRequest",
-    &[
-        rt::m("RequestRoute", &rt::STRING)
-            .at(rt::HEADER, "x-amz-request-route")
-            .flags(rt::REQUIRED | rt::HOST_LABEL),
-        rt::m("RequestToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-request-token")
-            .flags(rt::REQUIRED),
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("StatusCode", &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-status"),
-        rt::m("ErrorCode", &rt::STRING).at(rt::HEADER, "x-amz-fwd-error-code"),
-        rt::m("ErrorMessage", &rt::STRING).at(rt::HEADER, "x-amz-fwd-error-message"),
-        rt::m("AcceptRanges", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-accept-ranges"),
-        rt::m("CacheControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Cache-Control"),
-        rt::m("ContentDisposition", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Content-Disposition"),
-        rt::m("ContentEncoding", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Content-Encoding"),
-        rt::m("ContentLanguage", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Content-Language"),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-        rt::m("ContentRange", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Content-Range"),
-        rt::m("ContentType", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-Content-Type"),
-        rt::m("ChecksumCRC32", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-crc32"),
-        rt::m("ChecksumCRC32C", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-crc32c"),
-        rt::m("ChecksumCRC64NVME", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-crc64nvme"),
-        rt::m("ChecksumSHA1", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-sha1"),
-        rt::m("ChecksumSHA256", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-sha256"),
-        rt::m("ChecksumSHA512", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-sha512"),
-        rt::m("ChecksumMD5", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-md5"),
-        rt::m("ChecksumXXHASH64", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-xxhash64"),
-        rt::m("ChecksumXXHASH3", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-xxhash3"),
-        rt::m("ChecksumXXHASH128", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-xxhash128"),
-        rt::m("DeleteMarker", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-delete-marker"),
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-ETag"),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "x-amz-fwd-header-Expires"),
-        rt::m("Expiration", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-expiration"),
-        rt::m("LastModified", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-fwd-header-Last-Modified"),
-        rt::m("MissingMeta", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-missing-meta"),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"),
-        rt::m("ObjectLockMode", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-object-lock-mode"),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-object-lock-legal-hold"),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-object-lock-retain-until-date")
-            .ts(rt::TimestampFormat::DateTime),
-        rt::m("PartsCount", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-mp-parts-count"),
-        rt::m("ReplicationStatus", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-replication-status"),
-        rt::m("RequestCharged", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-request-charged"),
-        rt::m("Restore", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-x-amz-restore"),
-        rt::m("ServerSideEncryption", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-server-side-encryption"),
-        rt::m("SSECustomerAlgorithm", &rt::STRING)
-            .at(
-                rt::HEADER,
-                "x-amz-fwd-header-x-amz-server-side-encryption-customer-algorithm",
-            ),
-        rt::m("SSEKMSKeyId", &rt::STRING)
-            .at(
-                rt::HEADER,
-                "x-amz-fwd-header-x-amz-server-side-encryption-aws-kms-key-id",
-            )
-            .flags(rt::SENSITIVE),
-        rt::m("SSECustomerKeyMD5", &rt::STRING)
-            .at(
-                rt::HEADER,
-                "x-amz-fwd-header-x-amz-server-side-encryption-customer-key-MD5",
-            ),
-        rt::m("StorageClass", &rt::ENUM)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-storage-class"),
-        rt::m("TagCount", &rt::INTEGER)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-tagging-count"),
-        rt::m("VersionId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-fwd-header-x-amz-version-id"),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN)
-            .at(
-                rt::HEADER,
-                "x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled",
-            ),
-    ],
+    WriteGetObjectResponseRequest, WRITE_GET_OBJECT_RESPONSE_REQUEST, [request_route[0] =
+    rt::m("RequestRoute", &rt::STRING).at(rt::HEADER, "x-amz-request-route")
+    .flags(rt::REQUIRED | rt::HOST_LABEL), request_token[1] = rt::m("RequestToken",
+    &rt::STRING).at(rt::HEADER, "x-amz-request-token").flags(rt::REQUIRED), body[2] =
+    rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD), status_code[3] =
+    rt::m("StatusCode", &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-status"), error_code[4] =
+    rt::m("ErrorCode", &rt::STRING).at(rt::HEADER, "x-amz-fwd-error-code"),
+    error_message[5] = rt::m("ErrorMessage", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-error-message"), accept_ranges[6] = rt::m("AcceptRanges", &rt::STRING)
+    .at(rt::HEADER, "x-amz-fwd-header-accept-ranges"), cache_control[7] =
+    rt::m("CacheControl", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-Cache-Control"),
+    content_disposition[8] = rt::m("ContentDisposition", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-Content-Disposition"), content_encoding[9] =
+    rt::m("ContentEncoding", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-Content-Encoding"), content_language[10] = rt::m("ContentLanguage",
+    &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-Content-Language"), content_length[11]
+    = rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
+    content_range[12] = rt::m("ContentRange", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-Content-Range"), content_type[13] = rt::m("ContentType",
+    &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-Content-Type"), checksum_crc32[14] =
+    rt::m("ChecksumCRC32", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-crc32"), checksum_crc32_c[15] =
+    rt::m("ChecksumCRC32C", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-crc32c"), checksum_crc64_nvme[16] =
+    rt::m("ChecksumCRC64NVME", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-crc64nvme"), checksum_sha1[17] =
+    rt::m("ChecksumSHA1", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-sha1"), checksum_sha256[18] =
+    rt::m("ChecksumSHA256", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-sha256"), checksum_sha512[19] =
+    rt::m("ChecksumSHA512", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-sha512"), checksum_md5[20] = rt::m("ChecksumMD5",
+    &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-x-amz-checksum-md5"),
+    checksum_xxhash64[21] = rt::m("ChecksumXXHASH64", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-xxhash64"), checksum_xxhash3[22] =
+    rt::m("ChecksumXXHASH3", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-xxhash3"), checksum_xxhash128[23] =
+    rt::m("ChecksumXXHASH128", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-checksum-xxhash128"), delete_marker[24] =
+    rt::m("DeleteMarker", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-delete-marker"), e_tag[25] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "x-amz-fwd-header-ETag"), expires[26] = rt::m("Expires",
+    &rt::TIMESTAMP).at(rt::HEADER, "x-amz-fwd-header-Expires"), expiration[27] =
+    rt::m("Expiration", &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-x-amz-expiration"),
+    last_modified[28] = rt::m("LastModified", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-fwd-header-Last-Modified"), missing_meta[29] = rt::m("MissingMeta",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-header-x-amz-missing-meta"), metadata[30] =
+    rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-amz-meta-"), object_lock_mode[31] =
+    rt::m("ObjectLockMode", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-object-lock-mode"), object_lock_legal_hold_status[32] =
+    rt::m("ObjectLockLegalHoldStatus", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-object-lock-legal-hold"), object_lock_retain_until_date[33] =
+    rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-object-lock-retain-until-date")
+    .ts(rt::TimestampFormat::DateTime), parts_count[34] = rt::m("PartsCount",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-header-x-amz-mp-parts-count"),
+    replication_status[35] = rt::m("ReplicationStatus", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-replication-status"), request_charged[36] =
+    rt::m("RequestCharged", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-request-charged"), restore[37] = rt::m("Restore",
+    &rt::STRING).at(rt::HEADER, "x-amz-fwd-header-x-amz-restore"),
+    server_side_encryption[38] = rt::m("ServerSideEncryption", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-server-side-encryption"), sse_customer_algorithm[39] =
+    rt::m("SSECustomerAlgorithm", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-server-side-encryption-customer-algorithm"),
+    ssekms_key_id[40] = rt::m("SSEKMSKeyId", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-server-side-encryption-aws-kms-key-id").flags(rt::SENSITIVE),
+    sse_customer_key_md5[41] = rt::m("SSECustomerKeyMD5", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-server-side-encryption-customer-key-MD5"), storage_class[42]
+    = rt::m("StorageClass", &rt::ENUM).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-storage-class"), tag_count[43] = rt::m("TagCount",
+    &rt::INTEGER).at(rt::HEADER, "x-amz-fwd-header-x-amz-tagging-count"), version_id[44]
+    = rt::m("VersionId", &rt::STRING).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-version-id"), bucket_key_enabled[45] =
+    rt::m("BucketKeyEnabled", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-fwd-header-x-amz-server-side-encryption-bucket-key-enabled")]
 );

@@ -21,13 +21,7 @@ impl super::Client {
 ///
 /// - **Permissions**: You must have the `s3:AssociateAccessGrantsIdentityCenter` permission to use this operation.
 /// - **Additional Permissions**: You must also have the following permissions: `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod`.
-pub struct AssociateAccessGrantsIdentityCenter(
-    pub(crate) rt::Call<
-        t::AssociateAccessGrantsIdentityCenterRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct AssociateAccessGrantsIdentityCenter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateAccessGrantsIdentityCenter, t::AssociateAccessGrantsIdentityCenterRequest,
     rt::Unit, rt::NoErrors, op::ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER

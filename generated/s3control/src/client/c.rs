@@ -61,13 +61,7 @@ impl super::Client {
 ///
 /// - **Permissions**: You must have the `s3:CreateAccessGrant` permission to use this operation.
 /// - **Additional Permissions**: For any directory identity - `sso:DescribeInstance` and `sso:DescribeApplication` For directory users - `identitystore:DescribeUser` For directory groups - `identitystore:DescribeGroup`
-pub struct CreateAccessGrant(
-    pub(crate) rt::Call<
-        t::CreateAccessGrantRequest,
-        t::CreateAccessGrantResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateAccessGrant(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessGrant, t::CreateAccessGrantRequest, t::CreateAccessGrantResult,
     rt::NoErrors, op::CREATE_ACCESS_GRANT
@@ -91,13 +85,7 @@ impl CreateAccessGrant {
 ///
 /// - **Permissions**: You must have the `s3:CreateAccessGrantsInstance` permission to use this operation.
 /// - **Additional Permissions**: To associate an IAM Identity Center instance with your S3 Access Grants instance, you must also have the `sso:DescribeInstance`, `sso:CreateApplication`, `sso:PutApplicationGrant`, and `sso:PutApplicationAuthenticationMethod` permissions.
-pub struct CreateAccessGrantsInstance(
-    pub(crate) rt::Call<
-        t::CreateAccessGrantsInstanceRequest,
-        t::CreateAccessGrantsInstanceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateAccessGrantsInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessGrantsInstance, t::CreateAccessGrantsInstanceRequest,
     t::CreateAccessGrantsInstanceResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_INSTANCE
@@ -119,13 +107,7 @@ impl CreateAccessGrantsInstance {
 ///
 /// - **Permissions**: You must have the `s3:CreateAccessGrantsLocation` permission to use this operation.
 /// - **Additional Permissions**: You must also have the following permission for the specified IAM role: `iam:PassRole`
-pub struct CreateAccessGrantsLocation(
-    pub(crate) rt::Call<
-        t::CreateAccessGrantsLocationRequest,
-        t::CreateAccessGrantsLocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateAccessGrantsLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessGrantsLocation, t::CreateAccessGrantsLocationRequest,
     t::CreateAccessGrantsLocationResult, rt::NoErrors, op::CREATE_ACCESS_GRANTS_LOCATION
@@ -154,13 +136,7 @@ impl CreateAccessGrantsLocation {
 /// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
 /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
 /// - [ListAccessPointsForDirectoryBuckets](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForDirectoryBuckets.html)
-pub struct CreateAccessPoint(
-    pub(crate) rt::Call<
-        t::CreateAccessPointRequest,
-        t::CreateAccessPointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessPoint, t::CreateAccessPointRequest, t::CreateAccessPointResult,
     rt::NoErrors, op::CREATE_ACCESS_POINT
@@ -189,13 +165,7 @@ impl CreateAccessPoint {
 /// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
 /// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
 /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
-pub struct CreateAccessPointForObjectLambda(
-    pub(crate) rt::Call<
-        t::CreateAccessPointForObjectLambdaRequest,
-        t::CreateAccessPointForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateAccessPointForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateAccessPointForObjectLambda, t::CreateAccessPointForObjectLambdaRequest,
     t::CreateAccessPointForObjectLambdaResult, rt::NoErrors,
@@ -233,13 +203,7 @@ impl CreateAccessPointForObjectLambda {
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html)
 /// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
 /// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
-pub struct CreateBucket(
-    pub(crate) rt::Call<
-        t::CreateBucketRequest,
-        t::CreateBucketResult,
-        e::CreateBucketError,
-    >,
-);
+pub struct CreateBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBucket, t::CreateBucketRequest, t::CreateBucketResult, e::CreateBucketError,
     op::CREATE_BUCKET
@@ -274,9 +238,7 @@ impl CreateBucket {
 /// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
 /// - [JobOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_JobOperation.html)
-pub struct CreateJob(
-    pub(crate) rt::Call<t::CreateJobRequest, t::CreateJobResult, e::CreateJobError>,
-);
+pub struct CreateJob(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateJob, t::CreateJobRequest, t::CreateJobResult, e::CreateJobError, op::CREATE_JOB
 );
@@ -309,13 +271,7 @@ impl CreateJob {
 /// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
 /// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
 /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
-pub struct CreateMultiRegionAccessPoint(
-    pub(crate) rt::Call<
-        t::CreateMultiRegionAccessPointRequest,
-        t::CreateMultiRegionAccessPointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct CreateMultiRegionAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateMultiRegionAccessPoint, t::CreateMultiRegionAccessPointRequest,
     t::CreateMultiRegionAccessPointResult, rt::NoErrors,
@@ -336,9 +292,7 @@ impl CreateMultiRegionAccessPoint {
 /// To use this operation, you must have the permission to perform the `s3:CreateStorageLensGroup` action. If you’re trying to create a Storage Lens group with Amazon Web Services resource tags, you must also have permission to perform the `s3:TagResource` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
 ///
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
-pub struct CreateStorageLensGroup(
-    pub(crate) rt::Call<t::CreateStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct CreateStorageLensGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateStorageLensGroup, t::CreateStorageLensGroupRequest, rt::Unit, rt::NoErrors,
     op::CREATE_STORAGE_LENS_GROUP

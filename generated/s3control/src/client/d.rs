@@ -101,9 +101,7 @@ impl super::Client {
 /// Deletes the access grant from the S3 Access Grants instance. You cannot undo an access grant deletion and the grantee will no longer have access to the S3 data.
 ///
 /// - **Permissions**: You must have the `s3:DeleteAccessGrant` permission to use this operation.
-pub struct DeleteAccessGrant(
-    pub(crate) rt::Call<t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessGrant(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessGrant, t::DeleteAccessGrantRequest, rt::Unit, rt::NoErrors,
     op::DELETE_ACCESS_GRANT
@@ -117,9 +115,7 @@ impl DeleteAccessGrant {
 /// Deletes your S3 Access Grants instance. You must first delete the access grants and locations before S3 Access Grants can delete the instance. See [DeleteAccessGrant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) and [DeleteAccessGrantsLocation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrantsLocation.html). If you have associated an IAM Identity Center instance with your S3 Access Grants instance, you must first dissassociate the Identity Center instance from the S3 Access Grants instance before you can delete the S3 Access Grants instance. See [AssociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_AssociateAccessGrantsIdentityCenter.html) and [DissociateAccessGrantsIdentityCenter](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DissociateAccessGrantsIdentityCenter.html).
 ///
 /// - **Permissions**: You must have the `s3:DeleteAccessGrantsInstance` permission to use this operation.
-pub struct DeleteAccessGrantsInstance(
-    pub(crate) rt::Call<t::DeleteAccessGrantsInstanceRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessGrantsInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessGrantsInstance, t::DeleteAccessGrantsInstanceRequest, rt::Unit,
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_INSTANCE
@@ -132,13 +128,7 @@ impl DeleteAccessGrantsInstance {
 /// Deletes the resource policy of the S3 Access Grants instance. The resource policy is used to manage cross-account access to your S3 Access Grants instance. By deleting the resource policy, you delete any cross-account permissions to your S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:DeleteAccessGrantsInstanceResourcePolicy` permission to use this operation.
-pub struct DeleteAccessGrantsInstanceResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteAccessGrantsInstanceResourcePolicyRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteAccessGrantsInstanceResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessGrantsInstanceResourcePolicy,
     t::DeleteAccessGrantsInstanceResourcePolicyRequest, rt::Unit, rt::NoErrors,
@@ -154,9 +144,7 @@ impl DeleteAccessGrantsInstanceResourcePolicy {
 /// Deregisters a location from your S3 Access Grants instance. You can only delete a location registration from an S3 Access Grants instance if there are no grants associated with this location. See [Delete a grant](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessGrant.html) for information on how to delete grants. You need to have at least one registered location in your S3 Access Grants instance in order to create access grants.
 ///
 /// - **Permissions**: You must have the `s3:DeleteAccessGrantsLocation` permission to use this operation.
-pub struct DeleteAccessGrantsLocation(
-    pub(crate) rt::Call<t::DeleteAccessGrantsLocationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessGrantsLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessGrantsLocation, t::DeleteAccessGrantsLocationRequest, rt::Unit,
     rt::NoErrors, op::DELETE_ACCESS_GRANTS_LOCATION
@@ -178,9 +166,7 @@ impl DeleteAccessGrantsLocation {
 /// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
 /// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
 /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
-pub struct DeleteAccessPoint(
-    pub(crate) rt::Call<t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessPoint, t::DeleteAccessPointRequest, rt::Unit, rt::NoErrors,
     op::DELETE_ACCESS_POINT
@@ -200,13 +186,7 @@ impl DeleteAccessPoint {
 /// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
 /// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
 /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
-pub struct DeleteAccessPointForObjectLambda(
-    pub(crate) rt::Call<
-        t::DeleteAccessPointForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteAccessPointForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessPointForObjectLambda, t::DeleteAccessPointForObjectLambdaRequest,
     rt::Unit, rt::NoErrors, op::DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA
@@ -225,9 +205,7 @@ impl DeleteAccessPointForObjectLambda {
 ///
 /// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
 /// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
-pub struct DeleteAccessPointPolicy(
-    pub(crate) rt::Call<t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessPointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessPointPolicy, t::DeleteAccessPointPolicyRequest, rt::Unit, rt::NoErrors,
     op::DELETE_ACCESS_POINT_POLICY
@@ -246,13 +224,7 @@ impl DeleteAccessPointPolicy {
 ///
 /// - [GetAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicyForObjectLambda.html)
 /// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
-pub struct DeleteAccessPointPolicyForObjectLambda(
-    pub(crate) rt::Call<
-        t::DeleteAccessPointPolicyForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteAccessPointPolicyForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessPointPolicyForObjectLambda,
     t::DeleteAccessPointPolicyForObjectLambdaRequest, rt::Unit, rt::NoErrors,
@@ -273,9 +245,7 @@ impl DeleteAccessPointPolicyForObjectLambda {
 /// To use this operation, you must have the permission to perform the `s3express:DeleteAccessPointScope` action.
 ///
 /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
-pub struct DeleteAccessPointScope(
-    pub(crate) rt::Call<t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteAccessPointScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteAccessPointScope, t::DeleteAccessPointScopeRequest, rt::Unit, rt::NoErrors,
     op::DELETE_ACCESS_POINT_SCOPE
@@ -297,9 +267,7 @@ impl DeleteAccessPointScope {
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html)
 /// - [GetBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucket.html)
 /// - [DeleteObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html)
-pub struct DeleteBucket(
-    pub(crate) rt::Call<t::DeleteBucketRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucket, t::DeleteBucketRequest, rt::Unit, rt::NoErrors, op::DELETE_BUCKET
 );
@@ -323,13 +291,7 @@ impl DeleteBucket {
 ///
 /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
-pub struct DeleteBucketLifecycleConfiguration(
-    pub(crate) rt::Call<
-        t::DeleteBucketLifecycleConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteBucketLifecycleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketLifecycleConfiguration, t::DeleteBucketLifecycleConfigurationRequest,
     rt::Unit, rt::NoErrors, op::DELETE_BUCKET_LIFECYCLE_CONFIGURATION
@@ -356,9 +318,7 @@ impl DeleteBucketLifecycleConfiguration {
 ///
 /// - [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketPolicy.html)
 /// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
-pub struct DeleteBucketPolicy(
-    pub(crate) rt::Call<t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketPolicy, t::DeleteBucketPolicyRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_POLICY
@@ -385,9 +345,7 @@ impl DeleteBucketPolicy {
 ///
 /// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html)
 /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html)
-pub struct DeleteBucketReplication(
-    pub(crate) rt::Call<t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketReplication, t::DeleteBucketReplicationRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_REPLICATION
@@ -410,9 +368,7 @@ impl DeleteBucketReplication {
 ///
 /// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html)
 /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
-pub struct DeleteBucketTagging(
-    pub(crate) rt::Call<t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBucketTagging, t::DeleteBucketTaggingRequest, rt::Unit, rt::NoErrors,
     op::DELETE_BUCKET_TAGGING
@@ -432,13 +388,7 @@ impl DeleteBucketTagging {
 /// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
 /// - [GetJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetJobTagging.html)
 /// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
-pub struct DeleteJobTagging(
-    pub(crate) rt::Call<
-        t::DeleteJobTaggingRequest,
-        t::DeleteJobTaggingResult,
-        e::DeleteJobTaggingError,
-    >,
-);
+pub struct DeleteJobTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteJobTagging, t::DeleteJobTaggingRequest, t::DeleteJobTaggingResult,
     e::DeleteJobTaggingError, op::DELETE_JOB_TAGGING
@@ -463,13 +413,7 @@ impl DeleteJobTagging {
 /// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
 /// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
 /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
-pub struct DeleteMultiRegionAccessPoint(
-    pub(crate) rt::Call<
-        t::DeleteMultiRegionAccessPointRequest,
-        t::DeleteMultiRegionAccessPointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteMultiRegionAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMultiRegionAccessPoint, t::DeleteMultiRegionAccessPointRequest,
     t::DeleteMultiRegionAccessPointResult, rt::NoErrors,
@@ -536,9 +480,7 @@ impl super::Client {
 ///
 /// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html)
 /// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
-pub struct DeletePublicAccessBlock(
-    pub(crate) rt::Call<t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeletePublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePublicAccessBlock, t::DeletePublicAccessBlockRequest, rt::Unit, rt::NoErrors,
     op::DELETE_PUBLIC_ACCESS_BLOCK
@@ -553,9 +495,7 @@ impl DeletePublicAccessBlock {
 /// Deletes the Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:DeleteStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct DeleteStorageLensConfiguration(
-    pub(crate) rt::Call<t::DeleteStorageLensConfigurationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteStorageLensConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStorageLensConfiguration, t::DeleteStorageLensConfigurationRequest, rt::Unit,
     rt::NoErrors, op::DELETE_STORAGE_LENS_CONFIGURATION
@@ -571,13 +511,7 @@ impl DeleteStorageLensConfiguration {
 /// Deletes the Amazon S3 Storage Lens configuration tags. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:DeleteStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct DeleteStorageLensConfigurationTagging(
-    pub(crate) rt::Call<
-        t::DeleteStorageLensConfigurationTaggingRequest,
-        t::DeleteStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DeleteStorageLensConfigurationTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStorageLensConfigurationTagging,
     t::DeleteStorageLensConfigurationTaggingRequest,
@@ -597,9 +531,7 @@ impl DeleteStorageLensConfigurationTagging {
 /// To use this operation, you must have the permission to perform the `s3:DeleteStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
 ///
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
-pub struct DeleteStorageLensGroup(
-    pub(crate) rt::Call<t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct DeleteStorageLensGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteStorageLensGroup, t::DeleteStorageLensGroupRequest, rt::Unit, rt::NoErrors,
     op::DELETE_STORAGE_LENS_GROUP
@@ -620,9 +552,7 @@ impl DeleteStorageLensGroup {
 /// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
 /// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
-pub struct DescribeJob(
-    pub(crate) rt::Call<t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError>,
-);
+pub struct DescribeJob(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeJob, t::DescribeJobRequest, t::DescribeJobResult, e::DescribeJobError,
     op::DESCRIBE_JOB
@@ -643,13 +573,7 @@ impl DescribeJob {
 /// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
 /// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
 /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
-pub struct DescribeMultiRegionAccessPointOperation(
-    pub(crate) rt::Call<
-        t::DescribeMultiRegionAccessPointOperationRequest,
-        t::DescribeMultiRegionAccessPointOperationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct DescribeMultiRegionAccessPointOperation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeMultiRegionAccessPointOperation,
     t::DescribeMultiRegionAccessPointOperationRequest,
@@ -670,13 +594,7 @@ impl DescribeMultiRegionAccessPointOperation {
 ///
 /// - **Permissions**: You must have the `s3:DissociateAccessGrantsIdentityCenter` permission to use this operation.
 /// - **Additional Permissions**: You must have the `sso:DeleteApplication` permission to use this operation.
-pub struct DissociateAccessGrantsIdentityCenter(
-    pub(crate) rt::Call<
-        t::DissociateAccessGrantsIdentityCenterRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct DissociateAccessGrantsIdentityCenter(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DissociateAccessGrantsIdentityCenter, t::DissociateAccessGrantsIdentityCenterRequest,
     rt::Unit, rt::NoErrors, op::DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER

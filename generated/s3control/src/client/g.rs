@@ -103,9 +103,7 @@ impl super::Client {
 /// Get the details of an access grant from your S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:GetAccessGrant` permission to use this operation.
-pub struct GetAccessGrant(
-    pub(crate) rt::Call<t::GetAccessGrantRequest, t::GetAccessGrantResult, rt::NoErrors>,
-);
+pub struct GetAccessGrant(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessGrant, t::GetAccessGrantRequest, t::GetAccessGrantResult, rt::NoErrors,
     op::GET_ACCESS_GRANT
@@ -121,13 +119,7 @@ impl GetAccessGrant {
 /// - **Permissions**: You must have the `s3:GetAccessGrantsInstance` permission to use this operation.
 ///
 /// **Note:** `GetAccessGrantsInstance` is not supported for cross-account access. You can only call the API from the account that owns the S3 Access Grants instance.
-pub struct GetAccessGrantsInstance(
-    pub(crate) rt::Call<
-        t::GetAccessGrantsInstanceRequest,
-        t::GetAccessGrantsInstanceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessGrantsInstance(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessGrantsInstance, t::GetAccessGrantsInstanceRequest,
     t::GetAccessGrantsInstanceResult, rt::NoErrors, op::GET_ACCESS_GRANTS_INSTANCE
@@ -141,13 +133,7 @@ impl GetAccessGrantsInstance {
 ///
 /// - **Permissions**: You must have the `s3:GetAccessGrantsInstanceForPrefix` permission for the caller account to use this operation.
 /// - **Additional Permissions**: The prefix owner account must grant you the following permissions to their S3 Access Grants instance: `s3:GetAccessGrantsInstanceForPrefix`.
-pub struct GetAccessGrantsInstanceForPrefix(
-    pub(crate) rt::Call<
-        t::GetAccessGrantsInstanceForPrefixRequest,
-        t::GetAccessGrantsInstanceForPrefixResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessGrantsInstanceForPrefix(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessGrantsInstanceForPrefix, t::GetAccessGrantsInstanceForPrefixRequest,
     t::GetAccessGrantsInstanceForPrefixResult, rt::NoErrors,
@@ -162,13 +148,7 @@ impl GetAccessGrantsInstanceForPrefix {
 /// Returns the resource policy of the S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:GetAccessGrantsInstanceResourcePolicy` permission to use this operation.
-pub struct GetAccessGrantsInstanceResourcePolicy(
-    pub(crate) rt::Call<
-        t::GetAccessGrantsInstanceResourcePolicyRequest,
-        t::GetAccessGrantsInstanceResourcePolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessGrantsInstanceResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessGrantsInstanceResourcePolicy,
     t::GetAccessGrantsInstanceResourcePolicyRequest,
@@ -185,13 +165,7 @@ impl GetAccessGrantsInstanceResourcePolicy {
 /// Retrieves the details of a particular location registered in your S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:GetAccessGrantsLocation` permission to use this operation.
-pub struct GetAccessGrantsLocation(
-    pub(crate) rt::Call<
-        t::GetAccessGrantsLocationRequest,
-        t::GetAccessGrantsLocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessGrantsLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessGrantsLocation, t::GetAccessGrantsLocationRequest,
     t::GetAccessGrantsLocationResult, rt::NoErrors, op::GET_ACCESS_GRANTS_LOCATION
@@ -213,9 +187,7 @@ impl GetAccessGrantsLocation {
 /// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
 /// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
 /// - [ListAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPoints.html)
-pub struct GetAccessPoint(
-    pub(crate) rt::Call<t::GetAccessPointRequest, t::GetAccessPointResult, rt::NoErrors>,
-);
+pub struct GetAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPoint, t::GetAccessPointRequest, t::GetAccessPointResult, rt::NoErrors,
     op::GET_ACCESS_POINT
@@ -233,13 +205,7 @@ impl GetAccessPoint {
 /// The following actions are related to `GetAccessPointConfigurationForObjectLambda`:
 ///
 /// - [PutAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointConfigurationForObjectLambda.html)
-pub struct GetAccessPointConfigurationForObjectLambda(
-    pub(crate) rt::Call<
-        t::GetAccessPointConfigurationForObjectLambdaRequest,
-        t::GetAccessPointConfigurationForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointConfigurationForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointConfigurationForObjectLambda,
     t::GetAccessPointConfigurationForObjectLambdaRequest,
@@ -263,13 +229,7 @@ impl GetAccessPointConfigurationForObjectLambda {
 /// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
 /// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
 /// - [ListAccessPointsForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListAccessPointsForObjectLambda.html)
-pub struct GetAccessPointForObjectLambda(
-    pub(crate) rt::Call<
-        t::GetAccessPointForObjectLambdaRequest,
-        t::GetAccessPointForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointForObjectLambda, t::GetAccessPointForObjectLambdaRequest,
     t::GetAccessPointForObjectLambdaResult, rt::NoErrors,
@@ -287,13 +247,7 @@ impl GetAccessPointForObjectLambda {
 ///
 /// - [PutAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicy.html)
 /// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
-pub struct GetAccessPointPolicy(
-    pub(crate) rt::Call<
-        t::GetAccessPointPolicyRequest,
-        t::GetAccessPointPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointPolicy, t::GetAccessPointPolicyRequest, t::GetAccessPointPolicyResult,
     rt::NoErrors, op::GET_ACCESS_POINT_POLICY
@@ -312,13 +266,7 @@ impl GetAccessPointPolicy {
 ///
 /// - [DeleteAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicyForObjectLambda.html)
 /// - [PutAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutAccessPointPolicyForObjectLambda.html)
-pub struct GetAccessPointPolicyForObjectLambda(
-    pub(crate) rt::Call<
-        t::GetAccessPointPolicyForObjectLambdaRequest,
-        t::GetAccessPointPolicyForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointPolicyForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointPolicyForObjectLambda, t::GetAccessPointPolicyForObjectLambdaRequest,
     t::GetAccessPointPolicyForObjectLambdaResult, rt::NoErrors,
@@ -333,13 +281,7 @@ impl GetAccessPointPolicyForObjectLambda {
 /// **Note:** This operation is not supported by directory buckets.
 ///
 /// Indicates whether the specified access point currently has a policy that allows public access. For more information about public access through access points, see [Managing Data Access with Amazon S3 access points](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points.html) in the *Amazon S3 User Guide*.
-pub struct GetAccessPointPolicyStatus(
-    pub(crate) rt::Call<
-        t::GetAccessPointPolicyStatusRequest,
-        t::GetAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointPolicyStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointPolicyStatus, t::GetAccessPointPolicyStatusRequest,
     t::GetAccessPointPolicyStatusResult, rt::NoErrors, op::GET_ACCESS_POINT_POLICY_STATUS
@@ -353,13 +295,7 @@ impl GetAccessPointPolicyStatus {
 /// **Note:** This operation is not supported by directory buckets.
 ///
 /// Returns the status of the resource policy associated with an Object Lambda Access Point.
-pub struct GetAccessPointPolicyStatusForObjectLambda(
-    pub(crate) rt::Call<
-        t::GetAccessPointPolicyStatusForObjectLambdaRequest,
-        t::GetAccessPointPolicyStatusForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointPolicyStatusForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointPolicyStatusForObjectLambda,
     t::GetAccessPointPolicyStatusForObjectLambdaRequest,
@@ -379,13 +315,7 @@ impl GetAccessPointPolicyStatusForObjectLambda {
 /// To use this operation, you must have the permission to perform the `s3express:GetAccessPointScope` action.
 ///
 /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
-pub struct GetAccessPointScope(
-    pub(crate) rt::Call<
-        t::GetAccessPointScopeRequest,
-        t::GetAccessPointScopeResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessPointScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessPointScope, t::GetAccessPointScopeRequest, t::GetAccessPointScopeResult,
     rt::NoErrors, op::GET_ACCESS_POINT_SCOPE
@@ -409,9 +339,7 @@ impl GetAccessPointScope {
 /// - [PutObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html)
 /// - [CreateBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateBucket.html)
 /// - [DeleteBucket](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucket.html)
-pub struct GetBucket(
-    pub(crate) rt::Call<t::GetBucketRequest, t::GetBucketResult, rt::NoErrors>,
-);
+pub struct GetBucket(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucket, t::GetBucketRequest, t::GetBucketResult, rt::NoErrors, op::GET_BUCKET
 );
@@ -440,13 +368,7 @@ impl GetBucket {
 ///
 /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
 /// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
-pub struct GetBucketLifecycleConfiguration(
-    pub(crate) rt::Call<
-        t::GetBucketLifecycleConfigurationRequest,
-        t::GetBucketLifecycleConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketLifecycleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketLifecycleConfiguration, t::GetBucketLifecycleConfigurationRequest,
     t::GetBucketLifecycleConfigurationResult, rt::NoErrors,
@@ -477,13 +399,7 @@ impl GetBucketLifecycleConfiguration {
 /// - [GetObject](https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)
 /// - [PutBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketPolicy.html)
 /// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
-pub struct GetBucketPolicy(
-    pub(crate) rt::Call<
-        t::GetBucketPolicyRequest,
-        t::GetBucketPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketPolicy, t::GetBucketPolicyRequest, t::GetBucketPolicyResult, rt::NoErrors,
     op::GET_BUCKET_POLICY
@@ -587,13 +503,7 @@ impl super::Client {
 ///
 /// - [PutBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketReplication.html)
 /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
-pub struct GetBucketReplication(
-    pub(crate) rt::Call<
-        t::GetBucketReplicationRequest,
-        t::GetBucketReplicationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketReplication, t::GetBucketReplicationRequest, t::GetBucketReplicationResult,
     rt::NoErrors, op::GET_BUCKET_REPLICATION
@@ -621,13 +531,7 @@ impl GetBucketReplication {
 ///
 /// - [PutBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketTagging.html)
 /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
-pub struct GetBucketTagging(
-    pub(crate) rt::Call<
-        t::GetBucketTaggingRequest,
-        t::GetBucketTaggingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketTagging, t::GetBucketTaggingRequest, t::GetBucketTaggingResult,
     rt::NoErrors, op::GET_BUCKET_TAGGING
@@ -653,13 +557,7 @@ impl GetBucketTagging {
 /// - [PutBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketVersioning.html)
 /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
-pub struct GetBucketVersioning(
-    pub(crate) rt::Call<
-        t::GetBucketVersioningRequest,
-        t::GetBucketVersioningResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetBucketVersioning(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetBucketVersioning, t::GetBucketVersioningRequest, t::GetBucketVersioningResult,
     rt::NoErrors, op::GET_BUCKET_VERSIONING
@@ -674,9 +572,7 @@ impl GetBucketVersioning {
 ///
 /// - **Permissions**: You must have the `s3:GetDataAccess` permission to use this operation.
 /// - **Additional Permissions**: The IAM role that S3 Access Grants assumes must have the following permissions specified in the trust policy when registering the location: `sts:AssumeRole`, for directory users or groups `sts:SetContext`, and for IAM users or roles `sts:SetSourceIdentity`.
-pub struct GetDataAccess(
-    pub(crate) rt::Call<t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors>,
-);
+pub struct GetDataAccess(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDataAccess, t::GetDataAccessRequest, t::GetDataAccessResult, rt::NoErrors,
     op::GET_DATA_ACCESS
@@ -702,13 +598,7 @@ impl GetDataAccess {
 /// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
 /// - [PutJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutJobTagging.html)
 /// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
-pub struct GetJobTagging(
-    pub(crate) rt::Call<
-        t::GetJobTaggingRequest,
-        t::GetJobTaggingResult,
-        e::GetJobTaggingError,
-    >,
-);
+pub struct GetJobTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetJobTagging, t::GetJobTaggingRequest, t::GetJobTaggingResult,
     e::GetJobTaggingError, op::GET_JOB_TAGGING
@@ -731,13 +621,7 @@ impl GetJobTagging {
 /// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
 /// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
 /// - [ListMultiRegionAccessPoints](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListMultiRegionAccessPoints.html)
-pub struct GetMultiRegionAccessPoint(
-    pub(crate) rt::Call<
-        t::GetMultiRegionAccessPointRequest,
-        t::GetMultiRegionAccessPointResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetMultiRegionAccessPoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMultiRegionAccessPoint, t::GetMultiRegionAccessPointRequest,
     t::GetMultiRegionAccessPointResult, rt::NoErrors, op::GET_MULTI_REGION_ACCESS_POINT
@@ -758,13 +642,7 @@ impl GetMultiRegionAccessPoint {
 ///
 /// - [GetMultiRegionAccessPointPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicyStatus.html)
 /// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
-pub struct GetMultiRegionAccessPointPolicy(
-    pub(crate) rt::Call<
-        t::GetMultiRegionAccessPointPolicyRequest,
-        t::GetMultiRegionAccessPointPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetMultiRegionAccessPointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMultiRegionAccessPointPolicy, t::GetMultiRegionAccessPointPolicyRequest,
     t::GetMultiRegionAccessPointPolicyResult, rt::NoErrors,
@@ -786,13 +664,7 @@ impl GetMultiRegionAccessPointPolicy {
 ///
 /// - [GetMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicy.html)
 /// - [PutMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPointPolicy.html)
-pub struct GetMultiRegionAccessPointPolicyStatus(
-    pub(crate) rt::Call<
-        t::GetMultiRegionAccessPointPolicyStatusRequest,
-        t::GetMultiRegionAccessPointPolicyStatusResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetMultiRegionAccessPointPolicyStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMultiRegionAccessPointPolicyStatus,
     t::GetMultiRegionAccessPointPolicyStatusRequest,
@@ -818,13 +690,7 @@ impl GetMultiRegionAccessPointPolicyStatus {
 /// - `ap-southeast-2`
 /// - `ap-northeast-1`
 /// - `eu-west-1`
-pub struct GetMultiRegionAccessPointRoutes(
-    pub(crate) rt::Call<
-        t::GetMultiRegionAccessPointRoutesRequest,
-        t::GetMultiRegionAccessPointRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetMultiRegionAccessPointRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetMultiRegionAccessPointRoutes, t::GetMultiRegionAccessPointRoutesRequest,
     t::GetMultiRegionAccessPointRoutesResult, rt::NoErrors,
@@ -844,13 +710,7 @@ impl GetMultiRegionAccessPointRoutes {
 ///
 /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
 /// - [PutPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html)
-pub struct GetPublicAccessBlock(
-    pub(crate) rt::Call<
-        t::GetPublicAccessBlockRequest,
-        t::GetPublicAccessBlockOutput,
-        e::GetPublicAccessBlockError,
-    >,
-);
+pub struct GetPublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPublicAccessBlock, t::GetPublicAccessBlockRequest, t::GetPublicAccessBlockOutput,
     e::GetPublicAccessBlockError, op::GET_PUBLIC_ACCESS_BLOCK
@@ -865,13 +725,7 @@ impl GetPublicAccessBlock {
 /// Gets the Amazon S3 Storage Lens configuration. For more information, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*. For a complete list of S3 Storage Lens metrics, see [S3 Storage Lens metrics glossary](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct GetStorageLensConfiguration(
-    pub(crate) rt::Call<
-        t::GetStorageLensConfigurationRequest,
-        t::GetStorageLensConfigurationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetStorageLensConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetStorageLensConfiguration, t::GetStorageLensConfigurationRequest,
     t::GetStorageLensConfigurationResult, rt::NoErrors,
@@ -888,13 +742,7 @@ impl GetStorageLensConfiguration {
 /// Gets the tags of Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:GetStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct GetStorageLensConfigurationTagging(
-    pub(crate) rt::Call<
-        t::GetStorageLensConfigurationTaggingRequest,
-        t::GetStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetStorageLensConfigurationTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetStorageLensConfigurationTagging, t::GetStorageLensConfigurationTaggingRequest,
     t::GetStorageLensConfigurationTaggingResult, rt::NoErrors,
@@ -911,13 +759,7 @@ impl GetStorageLensConfigurationTagging {
 /// To use this operation, you must have the permission to perform the `s3:GetStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
 ///
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
-pub struct GetStorageLensGroup(
-    pub(crate) rt::Call<
-        t::GetStorageLensGroupRequest,
-        t::GetStorageLensGroupResult,
-        rt::NoErrors,
-    >,
-);
+pub struct GetStorageLensGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetStorageLensGroup, t::GetStorageLensGroupRequest, t::GetStorageLensGroupResult,
     rt::NoErrors, op::GET_STORAGE_LENS_GROUP

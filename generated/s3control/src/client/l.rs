@@ -82,13 +82,7 @@ impl super::Client {
 /// Returns the list of access grants in your S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:ListAccessGrants` permission to use this operation.
-pub struct ListAccessGrants(
-    pub(crate) rt::Call<
-        t::ListAccessGrantsRequest,
-        t::ListAccessGrantsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessGrants(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessGrants, t::ListAccessGrantsRequest, t::ListAccessGrantsResult,
     rt::NoErrors, op::LIST_ACCESS_GRANTS
@@ -108,13 +102,7 @@ impl ListAccessGrants {
 /// Returns a list of S3 Access Grants instances. An S3 Access Grants instance serves as a logical grouping for your individual access grants. You can only have one S3 Access Grants instance per Region per account.
 ///
 /// - **Permissions**: You must have the `s3:ListAccessGrantsInstances` permission to use this operation.
-pub struct ListAccessGrantsInstances(
-    pub(crate) rt::Call<
-        t::ListAccessGrantsInstancesRequest,
-        t::ListAccessGrantsInstancesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessGrantsInstances(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessGrantsInstances, t::ListAccessGrantsInstancesRequest,
     t::ListAccessGrantsInstancesResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_INSTANCES
@@ -129,13 +117,7 @@ impl ListAccessGrantsInstances {
 /// Returns a list of the locations registered in your S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:ListAccessGrantsLocations` permission to use this operation.
-pub struct ListAccessGrantsLocations(
-    pub(crate) rt::Call<
-        t::ListAccessGrantsLocationsRequest,
-        t::ListAccessGrantsLocationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessGrantsLocations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessGrantsLocations, t::ListAccessGrantsLocationsRequest,
     t::ListAccessGrantsLocationsResult, rt::NoErrors, op::LIST_ACCESS_GRANTS_LOCATIONS
@@ -161,13 +143,7 @@ impl ListAccessGrantsLocations {
 /// - [CreateAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPoint.html)
 /// - [DeleteAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPoint.html)
 /// - [GetAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPoint.html)
-pub struct ListAccessPoints(
-    pub(crate) rt::Call<
-        t::ListAccessPointsRequest,
-        t::ListAccessPointsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessPoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessPoints, t::ListAccessPointsRequest, t::ListAccessPointsResult,
     rt::NoErrors, op::LIST_ACCESS_POINTS
@@ -189,13 +165,7 @@ impl ListAccessPoints {
 /// To use this operation, you must have the permission to perform the `s3express:ListAccessPointsForDirectoryBuckets` action.
 ///
 /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
-pub struct ListAccessPointsForDirectoryBuckets(
-    pub(crate) rt::Call<
-        t::ListAccessPointsForDirectoryBucketsRequest,
-        t::ListAccessPointsForDirectoryBucketsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessPointsForDirectoryBuckets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessPointsForDirectoryBuckets, t::ListAccessPointsForDirectoryBucketsRequest,
     t::ListAccessPointsForDirectoryBucketsResult, rt::NoErrors,
@@ -236,13 +206,7 @@ impl ListAccessPointsForDirectoryBuckets {
 /// - [CreateAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateAccessPointForObjectLambda.html)
 /// - [DeleteAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointForObjectLambda.html)
 /// - [GetAccessPointForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointForObjectLambda.html)
-pub struct ListAccessPointsForObjectLambda(
-    pub(crate) rt::Call<
-        t::ListAccessPointsForObjectLambdaRequest,
-        t::ListAccessPointsForObjectLambdaResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListAccessPointsForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccessPointsForObjectLambda, t::ListAccessPointsForObjectLambdaRequest,
     t::ListAccessPointsForObjectLambdaResult, rt::NoErrors,
@@ -271,13 +235,7 @@ impl ListAccessPointsForObjectLambda {
 /// Use this API to list the access grants that grant the caller access to Amazon S3 data through S3 Access Grants. The caller (grantee) can be an Identity and Access Management (IAM) identity or Amazon Web Services Identity Center corporate directory identity. You must pass the Amazon Web Services account of the S3 data owner (grantor) in the request. By default, S3 Access Grants returns grants from the instance of the Amazon Web Services account ID in the request. To return grants from all instances shared with the caller's account through Amazon Web Services Resource Access Manager (RAM), set the `InstanceScope` parameter to `ALL`. You can, optionally, narrow the results by `GrantScope`, using a fragment of the data's S3 path, and S3 Access Grants will return only the grants with a path that contains the path fragment. You can also pass the `AllowedByApplication` filter in the request, which returns only the grants authorized for applications, whether the application is the caller's Identity Center application or any other application (`ALL`). For more information, see [List the caller's access grants](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-grants-list-grants.html) in the *Amazon S3 User Guide*.
 ///
 /// - **Permissions**: You must have the `s3:ListCallerAccessGrants` permission to use this operation.
-pub struct ListCallerAccessGrants(
-    pub(crate) rt::Call<
-        t::ListCallerAccessGrantsRequest,
-        t::ListCallerAccessGrantsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListCallerAccessGrants(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListCallerAccessGrants, t::ListCallerAccessGrantsRequest,
     t::ListCallerAccessGrantsResult, rt::NoErrors, op::LIST_CALLER_ACCESS_GRANTS
@@ -315,9 +273,7 @@ impl ListCallerAccessGrants {
 /// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
 /// - [UpdateJobPriority](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobPriority.html)
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
-pub struct ListJobs(
-    pub(crate) rt::Call<t::ListJobsRequest, t::ListJobsResult, e::ListJobsError>,
-);
+pub struct ListJobs(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListJobs, t::ListJobsRequest, t::ListJobsResult, e::ListJobsError, op::LIST_JOBS
 );
@@ -341,13 +297,7 @@ impl ListJobs {
 /// - [DeleteMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteMultiRegionAccessPoint.html)
 /// - [DescribeMultiRegionAccessPointOperation](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeMultiRegionAccessPointOperation.html)
 /// - [GetMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPoint.html)
-pub struct ListMultiRegionAccessPoints(
-    pub(crate) rt::Call<
-        t::ListMultiRegionAccessPointsRequest,
-        t::ListMultiRegionAccessPointsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListMultiRegionAccessPoints(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMultiRegionAccessPoints, t::ListMultiRegionAccessPointsRequest,
     t::ListMultiRegionAccessPointsResult, rt::NoErrors,
@@ -365,13 +315,7 @@ impl ListMultiRegionAccessPoints {
 /// Returns a list of all Outposts buckets in an Outpost that are owned by the authenticated sender of the request. For more information, see [Using Amazon S3 on Outposts](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3onOutposts.html) in the *Amazon S3 User Guide*.
 ///
 /// For an example of the request syntax for Amazon S3 on Outposts that uses the S3 on Outposts endpoint hostname prefix and `x-amz-outpost-id` in your request, see the [Examples](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListRegionalBuckets.html#API_control_ListRegionalBuckets_Examples) section.
-pub struct ListRegionalBuckets(
-    pub(crate) rt::Call<
-        t::ListRegionalBucketsRequest,
-        t::ListRegionalBucketsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListRegionalBuckets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListRegionalBuckets, t::ListRegionalBucketsRequest, t::ListRegionalBucketsResult,
     rt::NoErrors, op::LIST_REGIONAL_BUCKETS
@@ -389,13 +333,7 @@ impl ListRegionalBuckets {
 /// Gets a list of Amazon S3 Storage Lens configurations. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:ListStorageLensConfigurations` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct ListStorageLensConfigurations(
-    pub(crate) rt::Call<
-        t::ListStorageLensConfigurationsRequest,
-        t::ListStorageLensConfigurationsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListStorageLensConfigurations(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStorageLensConfigurations, t::ListStorageLensConfigurationsRequest,
     t::ListStorageLensConfigurationsResult, rt::NoErrors,
@@ -412,13 +350,7 @@ impl ListStorageLensConfigurations {
 /// To use this operation, you must have the permission to perform the `s3:ListStorageLensGroups` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
 ///
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
-pub struct ListStorageLensGroups(
-    pub(crate) rt::Call<
-        t::ListStorageLensGroupsRequest,
-        t::ListStorageLensGroupsResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListStorageLensGroups(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListStorageLensGroups, t::ListStorageLensGroupsRequest,
     t::ListStorageLensGroupsResult, rt::NoErrors, op::LIST_STORAGE_LENS_GROUPS
@@ -444,13 +376,7 @@ impl ListStorageLensGroups {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
 ///
 /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResult,
-        rt::NoErrors,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResult,
     rt::NoErrors, op::LIST_TAGS_FOR_RESOURCE

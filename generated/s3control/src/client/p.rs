@@ -98,13 +98,7 @@ impl super::Client {
 /// Updates the resource policy of the S3 Access Grants instance.
 ///
 /// - **Permissions**: You must have the `s3:PutAccessGrantsInstanceResourcePolicy` permission to use this operation.
-pub struct PutAccessGrantsInstanceResourcePolicy(
-    pub(crate) rt::Call<
-        t::PutAccessGrantsInstanceResourcePolicyRequest,
-        t::PutAccessGrantsInstanceResourcePolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PutAccessGrantsInstanceResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccessGrantsInstanceResourcePolicy,
     t::PutAccessGrantsInstanceResourcePolicyRequest,
@@ -129,13 +123,7 @@ impl PutAccessGrantsInstanceResourcePolicy {
 /// The following actions are related to `PutAccessPointConfigurationForObjectLambda`:
 ///
 /// - [GetAccessPointConfigurationForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointConfigurationForObjectLambda.html)
-pub struct PutAccessPointConfigurationForObjectLambda(
-    pub(crate) rt::Call<
-        t::PutAccessPointConfigurationForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutAccessPointConfigurationForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccessPointConfigurationForObjectLambda,
     t::PutAccessPointConfigurationForObjectLambdaRequest, rt::Unit, rt::NoErrors,
@@ -161,9 +149,7 @@ impl PutAccessPointConfigurationForObjectLambda {
 ///
 /// - [GetAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicy.html)
 /// - [DeleteAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicy.html)
-pub struct PutAccessPointPolicy(
-    pub(crate) rt::Call<t::PutAccessPointPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutAccessPointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccessPointPolicy, t::PutAccessPointPolicyRequest, rt::Unit, rt::NoErrors,
     op::PUT_ACCESS_POINT_POLICY
@@ -183,13 +169,7 @@ impl PutAccessPointPolicy {
 ///
 /// - [DeleteAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteAccessPointPolicyForObjectLambda.html)
 /// - [GetAccessPointPolicyForObjectLambda](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetAccessPointPolicyForObjectLambda.html)
-pub struct PutAccessPointPolicyForObjectLambda(
-    pub(crate) rt::Call<
-        t::PutAccessPointPolicyForObjectLambdaRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutAccessPointPolicyForObjectLambda(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccessPointPolicyForObjectLambda, t::PutAccessPointPolicyForObjectLambdaRequest,
     rt::Unit, rt::NoErrors, op::PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA
@@ -208,9 +188,7 @@ impl PutAccessPointPolicyForObjectLambda {
 /// To use this operation, you must have the permission to perform the `s3express:PutAccessPointScope` action.
 ///
 /// For information about REST API errors, see [REST error responses](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#RESTErrorResponses).
-pub struct PutAccessPointScope(
-    pub(crate) rt::Call<t::PutAccessPointScopeRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutAccessPointScope(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutAccessPointScope, t::PutAccessPointScopeRequest, rt::Unit, rt::NoErrors,
     op::PUT_ACCESS_POINT_SCOPE
@@ -232,13 +210,7 @@ impl PutAccessPointScope {
 ///
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
 /// - [DeleteBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketLifecycleConfiguration.html)
-pub struct PutBucketLifecycleConfiguration(
-    pub(crate) rt::Call<
-        t::PutBucketLifecycleConfigurationRequest,
-        rt::Unit,
-        rt::NoErrors,
-    >,
-);
+pub struct PutBucketLifecycleConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketLifecycleConfiguration, t::PutBucketLifecycleConfigurationRequest, rt::Unit,
     rt::NoErrors, op::PUT_BUCKET_LIFECYCLE_CONFIGURATION
@@ -271,9 +243,7 @@ impl PutBucketLifecycleConfiguration {
 ///
 /// - [GetBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketPolicy.html)
 /// - [DeleteBucketPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketPolicy.html)
-pub struct PutBucketPolicy(
-    pub(crate) rt::Call<t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketPolicy, t::PutBucketPolicyRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_POLICY
@@ -322,9 +292,7 @@ impl PutBucketPolicy {
 ///
 /// - [GetBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketReplication.html)
 /// - [DeleteBucketReplication](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketReplication.html)
-pub struct PutBucketReplication(
-    pub(crate) rt::Call<t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketReplication, t::PutBucketReplicationRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_REPLICATION
@@ -366,9 +334,7 @@ impl PutBucketReplication {
 ///
 /// - [GetBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketTagging.html)
 /// - [DeleteBucketTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteBucketTagging.html)
-pub struct PutBucketTagging(
-    pub(crate) rt::Call<t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketTagging, t::PutBucketTaggingRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_TAGGING
@@ -402,9 +368,7 @@ impl PutBucketTagging {
 /// - [GetBucketVersioning](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketVersioning.html)
 /// - [PutBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutBucketLifecycleConfiguration.html)
 /// - [GetBucketLifecycleConfiguration](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetBucketLifecycleConfiguration.html)
-pub struct PutBucketVersioning(
-    pub(crate) rt::Call<t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutBucketVersioning(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutBucketVersioning, t::PutBucketVersioningRequest, rt::Unit, rt::NoErrors,
     op::PUT_BUCKET_VERSIONING
@@ -439,13 +403,7 @@ impl PutBucketVersioning {
 /// - [CreateJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateJob.html)
 /// - [GetJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetJobTagging.html)
 /// - [DeleteJobTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeleteJobTagging.html)
-pub struct PutJobTagging(
-    pub(crate) rt::Call<
-        t::PutJobTaggingRequest,
-        t::PutJobTaggingResult,
-        e::PutJobTaggingError,
-    >,
-);
+pub struct PutJobTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutJobTagging, t::PutJobTaggingRequest, t::PutJobTaggingResult,
     e::PutJobTaggingError, op::PUT_JOB_TAGGING
@@ -467,13 +425,7 @@ impl PutJobTagging {
 ///
 /// - [GetMultiRegionAccessPointPolicy](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicy.html)
 /// - [GetMultiRegionAccessPointPolicyStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetMultiRegionAccessPointPolicyStatus.html)
-pub struct PutMultiRegionAccessPointPolicy(
-    pub(crate) rt::Call<
-        t::PutMultiRegionAccessPointPolicyRequest,
-        t::PutMultiRegionAccessPointPolicyResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PutMultiRegionAccessPointPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutMultiRegionAccessPointPolicy, t::PutMultiRegionAccessPointPolicyRequest,
     t::PutMultiRegionAccessPointPolicyResult, rt::NoErrors,
@@ -497,9 +449,7 @@ impl PutMultiRegionAccessPointPolicy {
 ///
 /// - [GetPublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_GetPublicAccessBlock.html)
 /// - [DeletePublicAccessBlock](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html)
-pub struct PutPublicAccessBlock(
-    pub(crate) rt::Call<t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutPublicAccessBlock(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutPublicAccessBlock, t::PutPublicAccessBlockRequest, rt::Unit, rt::NoErrors,
     op::PUT_PUBLIC_ACCESS_BLOCK
@@ -518,9 +468,7 @@ impl PutPublicAccessBlock {
 /// Puts an Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Working with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*. For a complete list of S3 Storage Lens metrics, see [S3 Storage Lens metrics glossary](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_metrics_glossary.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:PutStorageLensConfiguration` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct PutStorageLensConfiguration(
-    pub(crate) rt::Call<t::PutStorageLensConfigurationRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct PutStorageLensConfiguration(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutStorageLensConfiguration, t::PutStorageLensConfigurationRequest, rt::Unit,
     rt::NoErrors, op::PUT_STORAGE_LENS_CONFIGURATION
@@ -543,13 +491,7 @@ impl PutStorageLensConfiguration {
 /// Put or replace tags on an existing Amazon S3 Storage Lens configuration. For more information about S3 Storage Lens, see [Assessing your storage activity and usage with Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens.html) in the *Amazon S3 User Guide*.
 ///
 /// **Note:** To use this action, you must have permission to perform the `s3:PutStorageLensConfigurationTagging` action. For more information, see [Setting permissions to use Amazon S3 Storage Lens](https://docs.aws.amazon.com/AmazonS3/latest/dev/storage_lens_iam_permissions.html) in the *Amazon S3 User Guide*.
-pub struct PutStorageLensConfigurationTagging(
-    pub(crate) rt::Call<
-        t::PutStorageLensConfigurationTaggingRequest,
-        t::PutStorageLensConfigurationTaggingResult,
-        rt::NoErrors,
-    >,
-);
+pub struct PutStorageLensConfigurationTagging(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutStorageLensConfigurationTagging, t::PutStorageLensConfigurationTaggingRequest,
     t::PutStorageLensConfigurationTaggingResult, rt::NoErrors,

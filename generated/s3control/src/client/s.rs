@@ -32,13 +32,7 @@ impl super::Client {
 /// - `ap-southeast-2`
 /// - `ap-northeast-1`
 /// - `eu-west-1`
-pub struct SubmitMultiRegionAccessPointRoutes(
-    pub(crate) rt::Call<
-        t::SubmitMultiRegionAccessPointRoutesRequest,
-        t::SubmitMultiRegionAccessPointRoutesResult,
-        rt::NoErrors,
-    >,
-);
+pub struct SubmitMultiRegionAccessPointRoutes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SubmitMultiRegionAccessPointRoutes, t::SubmitMultiRegionAccessPointRoutesRequest,
     t::SubmitMultiRegionAccessPointRoutesResult, rt::NoErrors,

@@ -30,9 +30,7 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
 ///
 /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
-pub struct TagResource(
-    pub(crate) rt::Call<t::TagResourceRequest, t::TagResourceResult, rt::NoErrors>,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceRequest, t::TagResourceResult, rt::NoErrors,
     op::TAG_RESOURCE

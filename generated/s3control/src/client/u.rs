@@ -50,9 +50,7 @@ impl super::Client {
 /// - **HTTP Host header syntax**: **Directory buckets** - The HTTP Host header syntax is `s3express-control.region.amazonaws.com`.
 ///
 /// For information about S3 Tagging errors, see [List of Amazon S3 Tagging error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3TaggingErrorCodeList).
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceRequest, t::UntagResourceResult, rt::NoErrors>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, t::UntagResourceResult, rt::NoErrors,
     op::UNTAG_RESOURCE
@@ -68,13 +66,7 @@ impl UntagResource {
 ///
 /// - **Permissions**: You must have the `s3:UpdateAccessGrantsLocation` permission to use this operation.
 /// - **Additional Permissions**: You must also have the following permission: `iam:PassRole`
-pub struct UpdateAccessGrantsLocation(
-    pub(crate) rt::Call<
-        t::UpdateAccessGrantsLocationRequest,
-        t::UpdateAccessGrantsLocationResult,
-        rt::NoErrors,
-    >,
-);
+pub struct UpdateAccessGrantsLocation(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateAccessGrantsLocation, t::UpdateAccessGrantsLocationRequest,
     t::UpdateAccessGrantsLocationResult, rt::NoErrors, op::UPDATE_ACCESS_GRANTS_LOCATION
@@ -98,13 +90,7 @@ impl UpdateAccessGrantsLocation {
 /// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
 /// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
-pub struct UpdateJobPriority(
-    pub(crate) rt::Call<
-        t::UpdateJobPriorityRequest,
-        t::UpdateJobPriorityResult,
-        e::UpdateJobPriorityError,
-    >,
-);
+pub struct UpdateJobPriority(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateJobPriority, t::UpdateJobPriorityRequest, t::UpdateJobPriorityResult,
     e::UpdateJobPriorityError, op::UPDATE_JOB_PRIORITY
@@ -126,13 +112,7 @@ impl UpdateJobPriority {
 /// - [ListJobs](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_ListJobs.html)
 /// - [DescribeJob](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DescribeJob.html)
 /// - [UpdateJobStatus](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_UpdateJobStatus.html)
-pub struct UpdateJobStatus(
-    pub(crate) rt::Call<
-        t::UpdateJobStatusRequest,
-        t::UpdateJobStatusResult,
-        e::UpdateJobStatusError,
-    >,
-);
+pub struct UpdateJobStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateJobStatus, t::UpdateJobStatusRequest, t::UpdateJobStatusResult,
     e::UpdateJobStatusError, op::UPDATE_JOB_STATUS
@@ -152,9 +132,7 @@ impl UpdateJobStatus {
 /// To use this operation, you must have the permission to perform the `s3:UpdateStorageLensGroup` action. For more information about the required Storage Lens Groups permissions, see [Setting account permissions to use S3 Storage Lens groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage_lens_iam_permissions.html#storage_lens_groups_permissions).
 ///
 /// For information about Storage Lens groups errors, see [List of Amazon S3 Storage Lens error codes](https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#S3LensErrorCodeList).
-pub struct UpdateStorageLensGroup(
-    pub(crate) rt::Call<t::UpdateStorageLensGroupRequest, rt::Unit, rt::NoErrors>,
-);
+pub struct UpdateStorageLensGroup(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateStorageLensGroup, t::UpdateStorageLensGroupRequest, rt::Unit, rt::NoErrors,
     op::UPDATE_STORAGE_LENS_GROUP

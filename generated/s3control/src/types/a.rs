@@ -10,12 +10,8 @@ pub struct AbortIncompleteMultipartUpload {
     pub days_after_initiation: Option<i32>,
 }
 rt::structure!(
-    AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD, 0 =>
-    days_after_initiation
-);
-pub static ABORT_INCOMPLETE_MULTIPART_UPLOAD: rt::Schema = rt::Schema::structure(
-    "AbortIncompleteMultipartUpload",
-    &[rt::m("DaysAfterInitiation", &rt::INTEGER)],
+    AbortIncompleteMultipartUpload, ABORT_INCOMPLETE_MULTIPART_UPLOAD,
+    [days_after_initiation[0] = rt::m("DaysAfterInitiation", &rt::INTEGER)]
 );
 /// A container for information about access control for replicas.
 ///
@@ -25,10 +21,9 @@ pub struct AccessControlTranslation {
     /// Specifies the replica ownership.
     pub owner: OwnerOverride,
 }
-rt::structure!(AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, 0 => owner);
-pub static ACCESS_CONTROL_TRANSLATION: rt::Schema = rt::Schema::structure(
-    "AccessControlTranslation",
-    &[rt::m("Owner", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    AccessControlTranslation, ACCESS_CONTROL_TRANSLATION, [owner[0] = rt::m("Owner",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 pub static ACCESS_GRANTS_INSTANCES_LIST: rt::Schema = rt::Schema::list(
     "AccessGrantsInstancesList",
@@ -47,12 +42,8 @@ pub struct AccessGrantsLocationConfiguration {
     pub s3_sub_prefix: Option<String>,
 }
 rt::structure!(
-    AccessGrantsLocationConfiguration, ACCESS_GRANTS_LOCATION_CONFIGURATION, 0 =>
-    s3_sub_prefix
-);
-pub static ACCESS_GRANTS_LOCATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "AccessGrantsLocationConfiguration",
-    &[rt::m("S3SubPrefix", &rt::STRING).min(1.0)],
+    AccessGrantsLocationConfiguration, ACCESS_GRANTS_LOCATION_CONFIGURATION,
+    [s3_sub_prefix[0] = rt::m("S3SubPrefix", &rt::STRING).min(1.0)]
 );
 pub static ACCESS_GRANTS_LOCATIONS_LIST: rt::Schema = rt::Schema::list(
     "AccessGrantsLocationsList",
@@ -83,23 +74,14 @@ pub struct AccessPoint {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    AccessPoint, ACCESS_POINT, 0 => name, 1 => network_origin, 2 => vpc_configuration, 3
-    => bucket, 4 => access_point_arn, 5 => alias, 6 => bucket_account_id, 7 =>
-    data_source_id, 8 => data_source_type
-);
-pub static ACCESS_POINT: rt::Schema = rt::Schema::structure(
-    "AccessPoint",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("NetworkOrigin", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("VpcConfiguration", &VPC_CONFIGURATION),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AccessPointArn", &rt::STRING).min(4.0),
-        rt::m("Alias", &rt::STRING),
-        rt::m("BucketAccountId", &rt::STRING),
-        rt::m("DataSourceId", &rt::STRING),
-        rt::m("DataSourceType", &rt::STRING),
-    ],
+    AccessPoint, ACCESS_POINT, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), network_origin[1] = rt::m("NetworkOrigin", &rt::ENUM).flags(rt::REQUIRED),
+    vpc_configuration[2] = rt::m("VpcConfiguration", &VPC_CONFIGURATION), bucket[3] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), access_point_arn[4] =
+    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias[5] = rt::m("Alias",
+    &rt::STRING), bucket_account_id[6] = rt::m("BucketAccountId", &rt::STRING),
+    data_source_id[7] = rt::m("DataSourceId", &rt::STRING), data_source_type[8] =
+    rt::m("DataSourceType", &rt::STRING)]
 );
 pub static ACCESS_POINT_LIST: rt::Schema = rt::Schema::list(
     "AccessPointList",
@@ -128,22 +110,16 @@ pub struct AccountLevel {
     pub storage_lens_group_level: Option<StorageLensGroupLevel>,
 }
 rt::structure!(
-    AccountLevel, ACCOUNT_LEVEL, 0 => activity_metrics, 1 => bucket_level, 2 =>
-    advanced_cost_optimization_metrics, 3 => advanced_data_protection_metrics, 4 =>
-    detailed_status_codes_metrics, 5 => advanced_performance_metrics, 6 =>
-    storage_lens_group_level
-);
-pub static ACCOUNT_LEVEL: rt::Schema = rt::Schema::structure(
-    "AccountLevel",
-    &[
-        rt::m("ActivityMetrics", &ACTIVITY_METRICS),
-        rt::m("BucketLevel", &BUCKET_LEVEL).flags(rt::REQUIRED),
-        rt::m("AdvancedCostOptimizationMetrics", &ADVANCED_COST_OPTIMIZATION_METRICS),
-        rt::m("AdvancedDataProtectionMetrics", &ADVANCED_DATA_PROTECTION_METRICS),
-        rt::m("DetailedStatusCodesMetrics", &DETAILED_STATUS_CODES_METRICS),
-        rt::m("AdvancedPerformanceMetrics", &ADVANCED_PERFORMANCE_METRICS),
-        rt::m("StorageLensGroupLevel", &STORAGE_LENS_GROUP_LEVEL),
-    ],
+    AccountLevel, ACCOUNT_LEVEL, [activity_metrics[0] = rt::m("ActivityMetrics",
+    &ACTIVITY_METRICS), bucket_level[1] = rt::m("BucketLevel", &BUCKET_LEVEL)
+    .flags(rt::REQUIRED), advanced_cost_optimization_metrics[2] =
+    rt::m("AdvancedCostOptimizationMetrics", &ADVANCED_COST_OPTIMIZATION_METRICS),
+    advanced_data_protection_metrics[3] = rt::m("AdvancedDataProtectionMetrics",
+    &ADVANCED_DATA_PROTECTION_METRICS), detailed_status_codes_metrics[4] =
+    rt::m("DetailedStatusCodesMetrics", &DETAILED_STATUS_CODES_METRICS),
+    advanced_performance_metrics[5] = rt::m("AdvancedPerformanceMetrics",
+    &ADVANCED_PERFORMANCE_METRICS), storage_lens_group_level[6] =
+    rt::m("StorageLensGroupLevel", &STORAGE_LENS_GROUP_LEVEL)]
 );
 /// The container element for Amazon S3 Storage Lens activity metrics. Activity metrics show details about how your storage is requested, such as requests (for example, All requests, Get requests, Put requests), bytes uploaded or downloaded, and errors.
 ///
@@ -153,10 +129,8 @@ pub struct ActivityMetrics {
     /// A container that indicates whether activity metrics are enabled.
     pub is_enabled: Option<bool>,
 }
-rt::structure!(ActivityMetrics, ACTIVITY_METRICS, 0 => is_enabled);
-pub static ACTIVITY_METRICS: rt::Schema = rt::Schema::structure(
-    "ActivityMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+rt::structure!(
+    ActivityMetrics, ACTIVITY_METRICS, [is_enabled[0] = rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for Amazon S3 Storage Lens advanced cost-optimization metrics. Advanced cost-optimization metrics provide insights that you can use to manage and optimize your storage costs, for example, lifecycle rule counts for transitions, expirations, and incomplete multipart uploads.
 ///
@@ -167,11 +141,8 @@ pub struct AdvancedCostOptimizationMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedCostOptimizationMetrics, ADVANCED_COST_OPTIMIZATION_METRICS, 0 => is_enabled
-);
-pub static ADVANCED_COST_OPTIMIZATION_METRICS: rt::Schema = rt::Schema::structure(
-    "AdvancedCostOptimizationMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+    AdvancedCostOptimizationMetrics, ADVANCED_COST_OPTIMIZATION_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for Amazon S3 Storage Lens advanced data-protection metrics. Advanced data-protection metrics provide insights that you can use to perform audits and protect your data, for example replication rule counts within and across Regions.
 ///
@@ -182,11 +153,8 @@ pub struct AdvancedDataProtectionMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedDataProtectionMetrics, ADVANCED_DATA_PROTECTION_METRICS, 0 => is_enabled
-);
-pub static ADVANCED_DATA_PROTECTION_METRICS: rt::Schema = rt::Schema::structure(
-    "AdvancedDataProtectionMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+    AdvancedDataProtectionMetrics, ADVANCED_DATA_PROTECTION_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 /// The container element for S3 Storage Lens advanced performance metrics. Advanced performance metrics provide insights into application performance, such as request efficiency and access patterns. These metrics help you optimize your S3 storage for both cost and performance by providing detailed analytics on how your applications interact with S3 resources.
 ///
@@ -197,11 +165,8 @@ pub struct AdvancedPerformanceMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    AdvancedPerformanceMetrics, ADVANCED_PERFORMANCE_METRICS, 0 => is_enabled
-);
-pub static ADVANCED_PERFORMANCE_METRICS: rt::Schema = rt::Schema::structure(
-    "AdvancedPerformanceMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+    AdvancedPerformanceMetrics, ADVANCED_PERFORMANCE_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateAccessGrantsIdentityCenterRequest {
@@ -212,18 +177,10 @@ pub struct AssociateAccessGrantsIdentityCenterRequest {
 }
 rt::structure!(
     AssociateAccessGrantsIdentityCenterRequest,
-    ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, 0 => account_id, 1 =>
-    identity_center_arn
-);
-pub static ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateAccessGrantsIdentityCenterRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::REQUIRED).min(10.0),
-    ],
+    ASSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), identity_center_arn[1] = rt::m("IdentityCenterArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(10.0)]
 );
 /// Error details for the failed asynchronous operation.
 #[derive(Clone, Default, PartialEq)]
@@ -238,17 +195,9 @@ pub struct AsyncErrorDetails {
     pub request_id: Option<String>,
 }
 rt::structure!(
-    AsyncErrorDetails, ASYNC_ERROR_DETAILS, 0 => code, 1 => message, 2 => resource, 3 =>
-    request_id
-);
-pub static ASYNC_ERROR_DETAILS: rt::Schema = rt::Schema::structure(
-    "AsyncErrorDetails",
-    &[
-        rt::m("Code", &rt::STRING),
-        rt::m("Message", &rt::STRING),
-        rt::m("Resource", &rt::STRING),
-        rt::m("RequestId", &rt::STRING),
-    ],
+    AsyncErrorDetails, ASYNC_ERROR_DETAILS, [code[0] = rt::m("Code", &rt::STRING),
+    message[1] = rt::m("Message", &rt::STRING), resource[2] = rt::m("Resource",
+    &rt::STRING), request_id[3] = rt::m("RequestId", &rt::STRING)]
 );
 /// A container for the information about an asynchronous operation.
 #[derive(Clone, Default, PartialEq)]
@@ -267,20 +216,12 @@ pub struct AsyncOperation {
     pub response_details: Option<AsyncResponseDetails>,
 }
 rt::structure!(
-    AsyncOperation, ASYNC_OPERATION, 0 => creation_time, 1 => operation, 2 =>
-    request_token_arn, 3 => request_parameters, 4 => request_status, 5 =>
-    response_details
-);
-pub static ASYNC_OPERATION: rt::Schema = rt::Schema::structure(
-    "AsyncOperation",
-    &[
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("Operation", &rt::ENUM),
-        rt::m("RequestTokenARN", &rt::STRING).min(1.0),
-        rt::m("RequestParameters", &ASYNC_REQUEST_PARAMETERS),
-        rt::m("RequestStatus", &rt::STRING),
-        rt::m("ResponseDetails", &ASYNC_RESPONSE_DETAILS),
-    ],
+    AsyncOperation, ASYNC_OPERATION, [creation_time[0] = rt::m("CreationTime",
+    &rt::TIMESTAMP), operation[1] = rt::m("Operation", &rt::ENUM), request_token_arn[2] =
+    rt::m("RequestTokenARN", &rt::STRING).min(1.0), request_parameters[3] =
+    rt::m("RequestParameters", &ASYNC_REQUEST_PARAMETERS), request_status[4] =
+    rt::m("RequestStatus", &rt::STRING), response_details[5] = rt::m("ResponseDetails",
+    &ASYNC_RESPONSE_DETAILS)]
 );
 rt::string_enum! {
     pub enum AsyncOperationName { CreateMultiRegionAccessPoint =
@@ -305,27 +246,15 @@ pub struct AsyncRequestParameters {
     >,
 }
 rt::structure!(
-    AsyncRequestParameters, ASYNC_REQUEST_PARAMETERS, 0 =>
-    create_multi_region_access_point_request, 1 =>
-    delete_multi_region_access_point_request, 2 =>
-    put_multi_region_access_point_policy_request
-);
-pub static ASYNC_REQUEST_PARAMETERS: rt::Schema = rt::Schema::structure(
-    "AsyncRequestParameters",
-    &[
-        rt::m(
-            "CreateMultiRegionAccessPointRequest",
-            &CREATE_MULTI_REGION_ACCESS_POINT_INPUT,
-        ),
-        rt::m(
-            "DeleteMultiRegionAccessPointRequest",
-            &DELETE_MULTI_REGION_ACCESS_POINT_INPUT,
-        ),
-        rt::m(
-            "PutMultiRegionAccessPointPolicyRequest",
-            &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT,
-        ),
-    ],
+    AsyncRequestParameters, ASYNC_REQUEST_PARAMETERS,
+    [create_multi_region_access_point_request[0] =
+    rt::m("CreateMultiRegionAccessPointRequest",
+    &CREATE_MULTI_REGION_ACCESS_POINT_INPUT), delete_multi_region_access_point_request[1]
+    = rt::m("DeleteMultiRegionAccessPointRequest",
+    &DELETE_MULTI_REGION_ACCESS_POINT_INPUT),
+    put_multi_region_access_point_policy_request[2] =
+    rt::m("PutMultiRegionAccessPointPolicyRequest",
+    &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT)]
 );
 /// A container for the response details that are returned when querying about an asynchronous request.
 #[derive(Clone, Default, PartialEq)]
@@ -336,18 +265,9 @@ pub struct AsyncResponseDetails {
     pub error_details: Option<AsyncErrorDetails>,
 }
 rt::structure!(
-    AsyncResponseDetails, ASYNC_RESPONSE_DETAILS, 0 => multi_region_access_point_details,
-    1 => error_details
-);
-pub static ASYNC_RESPONSE_DETAILS: rt::Schema = rt::Schema::structure(
-    "AsyncResponseDetails",
-    &[
-        rt::m(
-            "MultiRegionAccessPointDetails",
-            &MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE,
-        ),
-        rt::m("ErrorDetails", &ASYNC_ERROR_DETAILS),
-    ],
+    AsyncResponseDetails, ASYNC_RESPONSE_DETAILS, [multi_region_access_point_details[0] =
+    rt::m("MultiRegionAccessPointDetails", &MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE),
+    error_details[1] = rt::m("ErrorDetails", &ASYNC_ERROR_DETAILS)]
 );
 /// Lambda function used to transform objects through an Object Lambda Access Point.
 #[derive(Clone, Default, PartialEq)]
@@ -358,13 +278,7 @@ pub struct AwsLambdaTransformation {
     pub function_payload: Option<String>,
 }
 rt::structure!(
-    AwsLambdaTransformation, AWS_LAMBDA_TRANSFORMATION, 0 => function_arn, 1 =>
-    function_payload
-);
-pub static AWS_LAMBDA_TRANSFORMATION: rt::Schema = rt::Schema::structure(
-    "AwsLambdaTransformation",
-    &[
-        rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("FunctionPayload", &rt::STRING),
-    ],
+    AwsLambdaTransformation, AWS_LAMBDA_TRANSFORMATION, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), function_payload[1] =
+    rt::m("FunctionPayload", &rt::STRING)]
 );

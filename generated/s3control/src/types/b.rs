@@ -7,30 +7,24 @@ use tucuxi::codegen as rt;
 pub struct BadRequestException {
     pub message: Option<String>,
 }
-rt::structure!(BadRequestException, BAD_REQUEST_EXCEPTION, 0 => message);
-pub static BAD_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "BadRequestException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BadRequestException, BAD_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The requested Outposts bucket name is not available. The bucket namespace is shared by all users of the Outposts in this Region. Select a different name and try again.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyExists {}
-rt::structure!(BucketAlreadyExists, BUCKET_ALREADY_EXISTS);
-pub static BUCKET_ALREADY_EXISTS: rt::Schema = rt::Schema::structure(
-        "BucketAlreadyExists",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BucketAlreadyExists, BUCKET_ALREADY_EXISTS, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 /// The Outposts bucket you tried to create already exists, and you own it.
 #[derive(Clone, Default, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {}
-rt::structure!(BucketAlreadyOwnedByYou, BUCKET_ALREADY_OWNED_BY_YOU);
-pub static BUCKET_ALREADY_OWNED_BY_YOU: rt::Schema = rt::Schema::structure(
-        "BucketAlreadyOwnedByYou",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BucketAlreadyOwnedByYou, BUCKET_ALREADY_OWNED_BY_YOU, []
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 rt::string_enum! {
     pub enum BucketCannedAcl { Private = "private", PublicRead = "public-read",
     PublicReadWrite = "public-read-write", AuthenticatedRead = "authenticated-read" }
@@ -54,20 +48,14 @@ pub struct BucketLevel {
     pub advanced_performance_metrics: Option<AdvancedPerformanceMetrics>,
 }
 rt::structure!(
-    BucketLevel, BUCKET_LEVEL, 0 => activity_metrics, 1 => prefix_level, 2 =>
-    advanced_cost_optimization_metrics, 3 => advanced_data_protection_metrics, 4 =>
-    detailed_status_codes_metrics, 5 => advanced_performance_metrics
-);
-pub static BUCKET_LEVEL: rt::Schema = rt::Schema::structure(
-    "BucketLevel",
-    &[
-        rt::m("ActivityMetrics", &ACTIVITY_METRICS),
-        rt::m("PrefixLevel", &PREFIX_LEVEL),
-        rt::m("AdvancedCostOptimizationMetrics", &ADVANCED_COST_OPTIMIZATION_METRICS),
-        rt::m("AdvancedDataProtectionMetrics", &ADVANCED_DATA_PROTECTION_METRICS),
-        rt::m("DetailedStatusCodesMetrics", &DETAILED_STATUS_CODES_METRICS),
-        rt::m("AdvancedPerformanceMetrics", &ADVANCED_PERFORMANCE_METRICS),
-    ],
+    BucketLevel, BUCKET_LEVEL, [activity_metrics[0] = rt::m("ActivityMetrics",
+    &ACTIVITY_METRICS), prefix_level[1] = rt::m("PrefixLevel", &PREFIX_LEVEL),
+    advanced_cost_optimization_metrics[2] = rt::m("AdvancedCostOptimizationMetrics",
+    &ADVANCED_COST_OPTIMIZATION_METRICS), advanced_data_protection_metrics[3] =
+    rt::m("AdvancedDataProtectionMetrics", &ADVANCED_DATA_PROTECTION_METRICS),
+    detailed_status_codes_metrics[4] = rt::m("DetailedStatusCodesMetrics",
+    &DETAILED_STATUS_CODES_METRICS), advanced_performance_metrics[5] =
+    rt::m("AdvancedPerformanceMetrics", &ADVANCED_PERFORMANCE_METRICS)]
 );
 rt::string_enum! {
     pub enum BucketLocationConstraint { Eu = "EU", EuWest1 = "eu-west-1", UsWest1 =

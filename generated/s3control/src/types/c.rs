@@ -15,10 +15,9 @@ pub struct CloudWatchMetrics {
     /// A container that indicates whether CloudWatch publishing for S3 Storage Lens metrics is enabled. A value of `true` indicates that CloudWatch publishing for S3 Storage Lens metrics is enabled.
     pub is_enabled: bool,
 }
-rt::structure!(CloudWatchMetrics, CLOUD_WATCH_METRICS, 0 => is_enabled);
-pub static CLOUD_WATCH_METRICS: rt::Schema = rt::Schema::structure(
-    "CloudWatchMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED)],
+rt::structure!(
+    CloudWatchMetrics, CLOUD_WATCH_METRICS, [is_enabled[0] = rt::m("IsEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ComputeObjectChecksumAlgorithm { Crc32 = "CRC32", Crc32C = "CRC32C",
@@ -55,28 +54,16 @@ pub struct CreateAccessGrantRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantRequest, CREATE_ACCESS_GRANT_REQUEST, 0 => account_id, 1 =>
-    access_grants_location_id, 2 => access_grants_location_configuration, 3 => grantee, 4
-    => permission, 5 => application_arn, 6 => s3_prefix_type, 7 => tags
-);
-pub static CREATE_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantsLocationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m(
-            "AccessGrantsLocationConfiguration",
-            &ACCESS_GRANTS_LOCATION_CONFIGURATION,
-        ),
-        rt::m("Grantee", &GRANTEE).flags(rt::REQUIRED),
-        rt::m("Permission", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("ApplicationArn", &rt::STRING).min(10.0),
-        rt::m("S3PrefixType", &rt::ENUM),
-        rt::m("Tags", &TAG_LIST).min(0.0),
-    ],
+    CreateAccessGrantRequest, CREATE_ACCESS_GRANT_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    access_grants_location_configuration[2] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grantee[3] = rt::m("Grantee", &GRANTEE)
+    .flags(rt::REQUIRED), permission[4] = rt::m("Permission", &rt::ENUM)
+    .flags(rt::REQUIRED), application_arn[5] = rt::m("ApplicationArn", &rt::STRING)
+    .min(10.0), s3_prefix_type[6] = rt::m("S3PrefixType", &rt::ENUM), tags[7] =
+    rt::m("Tags", &TAG_LIST).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantResult {
@@ -104,27 +91,15 @@ pub struct CreateAccessGrantResult {
     pub grant_scope: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantResult, CREATE_ACCESS_GRANT_RESULT, 0 => created_at, 1 =>
-    access_grant_id, 2 => access_grant_arn, 3 => grantee, 4 => access_grants_location_id,
-    5 => access_grants_location_configuration, 6 => permission, 7 => application_arn, 8
-    => grant_scope
-);
-pub static CREATE_ACCESS_GRANT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
-        rt::m("Grantee", &GRANTEE),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m(
-            "AccessGrantsLocationConfiguration",
-            &ACCESS_GRANTS_LOCATION_CONFIGURATION,
-        ),
-        rt::m("Permission", &rt::ENUM),
-        rt::m("ApplicationArn", &rt::STRING).min(10.0),
-        rt::m("GrantScope", &rt::STRING).min(1.0),
-    ],
+    CreateAccessGrantResult, CREATE_ACCESS_GRANT_RESULT, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId",
+    &rt::STRING).min(1.0), access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING)
+    .min(1.0), grantee[3] = rt::m("Grantee", &GRANTEE), access_grants_location_id[4] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+    access_grants_location_configuration[5] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), permission[6] = rt::m("Permission",
+    &rt::ENUM), application_arn[7] = rt::m("ApplicationArn", &rt::STRING).min(10.0),
+    grant_scope[8] = rt::m("GrantScope", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsInstanceRequest {
@@ -136,19 +111,11 @@ pub struct CreateAccessGrantsInstanceRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantsInstanceRequest, CREATE_ACCESS_GRANTS_INSTANCE_REQUEST, 0 =>
-    account_id, 1 => identity_center_arn, 2 => tags
-);
-pub static CREATE_ACCESS_GRANTS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantsInstanceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("IdentityCenterArn", &rt::STRING).min(10.0),
-        rt::m("Tags", &TAG_LIST).min(0.0),
-    ],
+    CreateAccessGrantsInstanceRequest, CREATE_ACCESS_GRANTS_INSTANCE_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), identity_center_arn[1] =
+    rt::m("IdentityCenterArn", &rt::STRING).min(10.0), tags[2] = rt::m("Tags", &TAG_LIST)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsInstanceResult {
@@ -169,21 +136,14 @@ pub struct CreateAccessGrantsInstanceResult {
     pub identity_center_application_arn: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantsInstanceResult, CREATE_ACCESS_GRANTS_INSTANCE_RESULT, 0 =>
-    created_at, 1 => access_grants_instance_id, 2 => access_grants_instance_arn, 3 =>
-    identity_center_arn, 4 => identity_center_instance_arn, 5 =>
-    identity_center_application_arn
-);
-pub static CREATE_ACCESS_GRANTS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantsInstanceResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
-    ],
+    CreateAccessGrantsInstanceResult, CREATE_ACCESS_GRANTS_INSTANCE_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_instance_id[1] =
+    rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0), access_grants_instance_arn[2]
+    = rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0), identity_center_arn[3] =
+    rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
+    identity_center_instance_arn[4] = rt::m("IdentityCenterInstanceArn", &rt::STRING)
+    .min(10.0), identity_center_application_arn[5] =
+    rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsLocationRequest {
@@ -197,20 +157,12 @@ pub struct CreateAccessGrantsLocationRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessGrantsLocationRequest, CREATE_ACCESS_GRANTS_LOCATION_REQUEST, 0 =>
-    account_id, 1 => location_scope, 2 => iam_role_arn, 3 => tags
-);
-pub static CREATE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantsLocationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST).min(0.0),
-    ],
+    CreateAccessGrantsLocationRequest, CREATE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), location_scope[1] =
+    rt::m("LocationScope", &rt::STRING).flags(rt::REQUIRED).min(1.0), iam_role_arn[2] =
+    rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[3] =
+    rt::m("Tags", &TAG_LIST).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessGrantsLocationResult {
@@ -226,19 +178,12 @@ pub struct CreateAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    CreateAccessGrantsLocationResult, CREATE_ACCESS_GRANTS_LOCATION_RESULT, 0 =>
-    created_at, 1 => access_grants_location_id, 2 => access_grants_location_arn, 3 =>
-    location_scope, 4 => iam_role_arn
-);
-pub static CREATE_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateAccessGrantsLocationResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
-        rt::m("LocationScope", &rt::STRING).min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
-    ],
+    CreateAccessGrantsLocationResult, CREATE_ACCESS_GRANTS_LOCATION_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointForObjectLambdaRequest {
@@ -251,19 +196,11 @@ pub struct CreateAccessPointForObjectLambdaRequest {
 }
 rt::structure!(
     CreateAccessPointForObjectLambdaRequest,
-    CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name, 2 =>
-    configuration
-);
-pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessPointForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-        rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).min(3.0), configuration[2] = rt::m("Configuration",
+    &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointForObjectLambdaResult {
@@ -274,14 +211,8 @@ pub struct CreateAccessPointForObjectLambdaResult {
 }
 rt::structure!(
     CreateAccessPointForObjectLambdaResult, CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT,
-    0 => object_lambda_access_point_arn, 1 => alias
-);
-pub static CREATE_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateAccessPointForObjectLambdaResult",
-    &[
-        rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0),
-        rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
-    ],
+    [object_lambda_access_point_arn[0] = rt::m("ObjectLambdaAccessPointArn", &rt::STRING)
+    .min(1.0), alias[1] = rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointRequest {
@@ -315,29 +246,16 @@ pub struct CreateAccessPointRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateAccessPointRequest, CREATE_ACCESS_POINT_REQUEST, 0 => account_id, 1 => name, 2
-    => bucket, 3 => vpc_configuration, 4 => public_access_block_configuration, 5 =>
-    bucket_account_id, 6 => scope, 7 => tags
-);
-pub static CREATE_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).ctx("Bucket").min(3.0),
-        rt::m("VpcConfiguration", &VPC_CONFIGURATION),
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-        rt::m("BucketAccountId", &rt::STRING),
-        rt::m("Scope", &SCOPE),
-        rt::m("Tags", &TAG_LIST).min(0.0),
-    ],
+    CreateAccessPointRequest, CREATE_ACCESS_POINT_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), bucket[2] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    vpc_configuration[3] = rt::m("VpcConfiguration", &VPC_CONFIGURATION),
+    public_access_block_configuration[4] = rt::m("PublicAccessBlockConfiguration",
+    &PUBLIC_ACCESS_BLOCK_CONFIGURATION), bucket_account_id[5] = rt::m("BucketAccountId",
+    &rt::STRING), scope[6] = rt::m("Scope", &SCOPE), tags[7] = rt::m("Tags", &TAG_LIST)
+    .min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateAccessPointResult {
@@ -349,12 +267,9 @@ pub struct CreateAccessPointResult {
     pub alias: Option<String>,
 }
 rt::structure!(
-    CreateAccessPointResult, CREATE_ACCESS_POINT_RESULT, 0 => access_point_arn, 1 =>
-    alias
-);
-pub static CREATE_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateAccessPointResult",
-    &[rt::m("AccessPointArn", &rt::STRING).min(4.0), rt::m("Alias", &rt::STRING)],
+    CreateAccessPointResult, CREATE_ACCESS_POINT_RESULT, [access_point_arn[0] =
+    rt::m("AccessPointArn", &rt::STRING).min(4.0), alias[1] = rt::m("Alias",
+    &rt::STRING)]
 );
 /// The container for the bucket configuration.
 ///
@@ -367,11 +282,8 @@ pub struct CreateBucketConfiguration {
     pub location_constraint: Option<BucketLocationConstraint>,
 }
 rt::structure!(
-    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, 0 => location_constraint
-);
-pub static CREATE_BUCKET_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "CreateBucketConfiguration",
-    &[rt::m("LocationConstraint", &rt::ENUM)],
+    CreateBucketConfiguration, CREATE_BUCKET_CONFIGURATION, [location_constraint[0] =
+    rt::m("LocationConstraint", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketRequest {
@@ -415,42 +327,22 @@ pub struct CreateBucketRequest {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    CreateBucketRequest, CREATE_BUCKET_REQUEST, 0 => acl, 1 => bucket, 2 =>
-    create_bucket_configuration, 3 => grant_full_control, 4 => grant_read, 5 =>
-    grant_read_acp, 6 => grant_write, 7 => grant_write_acp, 8 =>
-    object_lock_enabled_for_bucket, 9 => outpost_id
-);
-pub static CREATE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateBucketRequest",
-    &[
-        rt::m("ACL", &rt::ENUM).at(rt::HEADER, "x-amz-acl"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
-            .named("CreateBucketConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-        rt::m("GrantFullControl", &rt::STRING)
-            .at(rt::HEADER, "x-amz-grant-full-control"),
-        rt::m("GrantRead", &rt::STRING).at(rt::HEADER, "x-amz-grant-read"),
-        rt::m("GrantReadACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"),
-        rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
-        rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER, "x-amz-grant-write-acp"),
-        rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-bucket-object-lock-enabled"),
-        rt::m("OutpostId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-outpost-id")
-            .ctx("OutpostId")
-            .min(1.0),
-    ],
+    CreateBucketRequest, CREATE_BUCKET_REQUEST, [acl[0] = rt::m("ACL", &rt::ENUM)
+    .at(rt::HEADER, "x-amz-acl"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), create_bucket_configuration[2] =
+    rt::m("CreateBucketConfiguration", &CREATE_BUCKET_CONFIGURATION)
+    .named("CreateBucketConfiguration").flags(rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None }),
+    grant_full_control[3] = rt::m("GrantFullControl", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-full-control"), grant_read[4] = rt::m("GrantRead", &rt::STRING)
+    .at(rt::HEADER, "x-amz-grant-read"), grant_read_acp[5] = rt::m("GrantReadACP",
+    &rt::STRING).at(rt::HEADER, "x-amz-grant-read-acp"), grant_write[6] =
+    rt::m("GrantWrite", &rt::STRING).at(rt::HEADER, "x-amz-grant-write"),
+    grant_write_acp[7] = rt::m("GrantWriteACP", &rt::STRING).at(rt::HEADER,
+    "x-amz-grant-write-acp"), object_lock_enabled_for_bucket[8] =
+    rt::m("ObjectLockEnabledForBucket", &rt::BOOLEAN).at(rt::HEADER,
+    "x-amz-bucket-object-lock-enabled"), outpost_id[9] = rt::m("OutpostId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBucketResult {
@@ -463,13 +355,10 @@ pub struct CreateBucketResult {
     /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:<Region>:<account-id>:outpost/<outpost-id>/bucket/<my-bucket-name>`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
     pub bucket_arn: Option<String>,
 }
-rt::structure!(CreateBucketResult, CREATE_BUCKET_RESULT, 0 => location, 1 => bucket_arn);
-pub static CREATE_BUCKET_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateBucketResult",
-    &[
-        rt::m("Location", &rt::STRING).at(rt::HEADER, "Location"),
-        rt::m("BucketArn", &rt::STRING).min(4.0),
-    ],
+rt::structure!(
+    CreateBucketResult, CREATE_BUCKET_RESULT, [location[0] = rt::m("Location",
+    &rt::STRING).at(rt::HEADER, "Location"), bucket_arn[1] = rt::m("BucketArn",
+    &rt::STRING).min(4.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateJobRequest {
@@ -497,40 +386,27 @@ pub struct CreateJobRequest {
     pub manifest_generator: Option<JobManifestGenerator>,
 }
 rt::structure!(
-    CreateJobRequest, CREATE_JOB_REQUEST, 0 => account_id, 1 => confirmation_required, 2
-    => operation, 3 => report, 4 => client_request_token, 5 => manifest, 6 =>
-    description, 7 => priority, 8 => role_arn, 9 => tags, 10 => manifest_generator
-);
-pub static CREATE_JOB_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateJobRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ConfirmationRequired", &rt::BOOLEAN),
-        rt::m("Operation", &JOB_OPERATION).flags(rt::REQUIRED),
-        rt::m("Report", &JOB_REPORT).flags(rt::REQUIRED),
-        rt::m("ClientRequestToken", &rt::STRING)
-            .flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN)
-            .min(1.0),
-        rt::m("Manifest", &JOB_MANIFEST),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &S3_TAG_SET),
-        rt::m("ManifestGenerator", &JOB_MANIFEST_GENERATOR),
-    ],
+    CreateJobRequest, CREATE_JOB_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), confirmation_required[1] = rt::m("ConfirmationRequired",
+    &rt::BOOLEAN), operation[2] = rt::m("Operation", &JOB_OPERATION).flags(rt::REQUIRED),
+    report[3] = rt::m("Report", &JOB_REPORT).flags(rt::REQUIRED), client_request_token[4]
+    = rt::m("ClientRequestToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::IDEMPOTENCY_TOKEN).min(1.0), manifest[5] = rt::m("Manifest", &JOB_MANIFEST),
+    description[6] = rt::m("Description", &rt::STRING).min(1.0), priority[7] =
+    rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0), role_arn[8] =
+    rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[9] = rt::m("Tags",
+    &S3_TAG_SET), manifest_generator[10] = rt::m("ManifestGenerator",
+    &JOB_MANIFEST_GENERATOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateJobResult {
     /// The ID for this job. Amazon S3 generates this ID automatically and returns it after a successful `Create Job` request.
     pub job_id: Option<String>,
 }
-rt::structure!(CreateJobResult, CREATE_JOB_RESULT, 0 => job_id);
-pub static CREATE_JOB_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateJobResult",
-    &[rt::m("JobId", &rt::STRING).min(5.0)],
+rt::structure!(
+    CreateJobResult, CREATE_JOB_RESULT, [job_id[0] = rt::m("JobId", &rt::STRING)
+    .min(5.0)]
 );
 /// A container for the information associated with a [CreateMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_CreateMultiRegionAccessPoint.html) request.
 #[derive(Clone, Default, PartialEq)]
@@ -542,16 +418,10 @@ pub struct CreateMultiRegionAccessPointInput {
     pub regions: Vec<Region>,
 }
 rt::structure!(
-    CreateMultiRegionAccessPointInput, CREATE_MULTI_REGION_ACCESS_POINT_INPUT, 0 => name,
-    1 => public_access_block, 2 => regions
-);
-pub static CREATE_MULTI_REGION_ACCESS_POINT_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateMultiRegionAccessPointInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-        rt::m("Regions", &REGION_CREATION_LIST).flags(rt::REQUIRED),
-    ],
+    CreateMultiRegionAccessPointInput, CREATE_MULTI_REGION_ACCESS_POINT_INPUT, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), public_access_block[1] =
+    rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION), regions[2] =
+    rt::m("Regions", &REGION_CREATION_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultiRegionAccessPointRequest {
@@ -563,19 +433,12 @@ pub struct CreateMultiRegionAccessPointRequest {
     pub details: CreateMultiRegionAccessPointInput,
 }
 rt::structure!(
-    CreateMultiRegionAccessPointRequest, CREATE_MULTI_REGION_ACCESS_POINT_REQUEST, 0 =>
-    account_id, 1 => client_token, 2 => details
-);
-pub static CREATE_MULTI_REGION_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateMultiRegionAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-        rt::m("Details", &CREATE_MULTI_REGION_ACCESS_POINT_INPUT).flags(rt::REQUIRED),
-    ],
+    CreateMultiRegionAccessPointRequest, CREATE_MULTI_REGION_ACCESS_POINT_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
+    details[2] = rt::m("Details", &CREATE_MULTI_REGION_ACCESS_POINT_INPUT)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateMultiRegionAccessPointResult {
@@ -583,12 +446,8 @@ pub struct CreateMultiRegionAccessPointResult {
     pub request_token_arn: Option<String>,
 }
 rt::structure!(
-    CreateMultiRegionAccessPointResult, CREATE_MULTI_REGION_ACCESS_POINT_RESULT, 0 =>
-    request_token_arn
-);
-pub static CREATE_MULTI_REGION_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateMultiRegionAccessPointResult",
-    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
+    CreateMultiRegionAccessPointResult, CREATE_MULTI_REGION_ACCESS_POINT_RESULT,
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateStorageLensGroupRequest {
@@ -600,19 +459,11 @@ pub struct CreateStorageLensGroupRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    CreateStorageLensGroupRequest, CREATE_STORAGE_LENS_GROUP_REQUEST, 0 => account_id, 1
-    => storage_lens_group, 2 => tags
-);
-pub static CREATE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateStorageLensGroupRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_LIST).min(0.0),
-    ],
+    CreateStorageLensGroupRequest, CREATE_STORAGE_LENS_GROUP_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group[1] = rt::m("StorageLensGroup",
+    &STORAGE_LENS_GROUP).flags(rt::REQUIRED), tags[2] = rt::m("Tags", &TAG_LIST)
+    .min(0.0)]
 );
 /// The Amazon Web Services Security Token Service temporary credential that S3 Access Grants vends to grantees and client applications.
 #[derive(Clone, Default, PartialEq)]
@@ -627,16 +478,9 @@ pub struct Credentials {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    Credentials, CREDENTIALS, 0 => access_key_id, 1 => secret_access_key, 2 =>
-    session_token, 3 => expiration
+    Credentials, CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::SENSITIVE), secret_access_key[1] = rt::m("SecretAccessKey", &rt::STRING)
+    .flags(rt::SENSITIVE), session_token[2] = rt::m("SessionToken", &rt::STRING)
+    .flags(rt::SENSITIVE), expiration[3] = rt::m("Expiration", &rt::TIMESTAMP)]
+    .flags(rt::SHAPE_SENSITIVE)
 );
-pub static CREDENTIALS: rt::Schema = rt::Schema::structure(
-        "Credentials",
-        &[
-            rt::m("AccessKeyId", &rt::STRING).flags(rt::SENSITIVE),
-            rt::m("SecretAccessKey", &rt::STRING).flags(rt::SENSITIVE),
-            rt::m("SessionToken", &rt::STRING).flags(rt::SENSITIVE),
-            rt::m("Expiration", &rt::TIMESTAMP),
-        ],
-    )
-    .flags(rt::SHAPE_SENSITIVE);

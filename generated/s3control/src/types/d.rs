@@ -9,10 +9,9 @@ pub struct DssekmsFilter {
     /// The Amazon Resource Name (ARN) of the customer managed KMS key to use for the filter to return objects that are encrypted by the specified key. For best performance, use keys in the same Region as the S3 Batch Operations job.
     pub kms_key_arn: Option<String>,
 }
-rt::structure!(DssekmsFilter, DSSEKMS_FILTER, 0 => kms_key_arn);
-pub static DSSEKMS_FILTER: rt::Schema = rt::Schema::structure(
-    "DSSEKMSFilter",
-    &[rt::m("KmsKeyArn", &rt::STRING).min(20.0)],
+rt::structure!(
+    DssekmsFilter, DSSEKMS_FILTER = "DSSEKMSFilter", [kms_key_arn[0] = rt::m("KmsKeyArn",
+    &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessGrantRequest {
@@ -22,21 +21,10 @@ pub struct DeleteAccessGrantRequest {
     pub access_grant_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantRequest, DELETE_ACCESS_GRANT_REQUEST, 0 => account_id, 1 =>
-    access_grant_id
-);
-pub static DELETE_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessGrantRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantId", &rt::STRING)
-            .at(rt::URI, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteAccessGrantRequest, DELETE_ACCESS_GRANT_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), access_grant_id[1] = rt::m("AccessGrantId",
+    &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessGrantsInstanceRequest {
@@ -44,17 +32,9 @@ pub struct DeleteAccessGrantsInstanceRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantsInstanceRequest, DELETE_ACCESS_GRANTS_INSTANCE_REQUEST, 0 =>
-    account_id
-);
-pub static DELETE_ACCESS_GRANTS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessGrantsInstanceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DeleteAccessGrantsInstanceRequest, DELETE_ACCESS_GRANTS_INSTANCE_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessGrantsInstanceResourcePolicyRequest {
@@ -63,16 +43,9 @@ pub struct DeleteAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     DeleteAccessGrantsInstanceResourcePolicyRequest,
-    DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, 0 => account_id
-);
-pub static DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessGrantsInstanceResourcePolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DELETE_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessGrantsLocationRequest {
@@ -82,21 +55,11 @@ pub struct DeleteAccessGrantsLocationRequest {
     pub access_grants_location_id: String,
 }
 rt::structure!(
-    DeleteAccessGrantsLocationRequest, DELETE_ACCESS_GRANTS_LOCATION_REQUEST, 0 =>
-    account_id, 1 => access_grants_location_id
-);
-pub static DELETE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessGrantsLocationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantsLocationId", &rt::STRING)
-            .at(rt::URI, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DeleteAccessGrantsLocationRequest, DELETE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1]
+    = rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessPointForObjectLambdaRequest {
@@ -107,17 +70,10 @@ pub struct DeleteAccessPointForObjectLambdaRequest {
 }
 rt::structure!(
     DeleteAccessPointForObjectLambdaRequest,
-    DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name
-);
-pub static DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessPointForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    DELETE_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessPointPolicyForObjectLambdaRequest {
@@ -128,17 +84,10 @@ pub struct DeleteAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     DeleteAccessPointPolicyForObjectLambdaRequest,
-    DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name
-);
-pub static DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessPointPolicyForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    DELETE_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessPointPolicyRequest {
@@ -152,22 +101,10 @@ pub struct DeleteAccessPointPolicyRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointPolicyRequest, DELETE_ACCESS_POINT_POLICY_REQUEST, 0 => account_id,
-    1 => name
-);
-pub static DELETE_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessPointPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    DeleteAccessPointPolicyRequest, DELETE_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessPointRequest {
@@ -181,21 +118,10 @@ pub struct DeleteAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointRequest, DELETE_ACCESS_POINT_REQUEST, 0 => account_id, 1 => name
-);
-pub static DELETE_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    DeleteAccessPointRequest, DELETE_ACCESS_POINT_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteAccessPointScopeRequest {
@@ -205,22 +131,10 @@ pub struct DeleteAccessPointScopeRequest {
     pub name: String,
 }
 rt::structure!(
-    DeleteAccessPointScopeRequest, DELETE_ACCESS_POINT_SCOPE_REQUEST, 0 => account_id, 1
-    => name
-);
-pub static DELETE_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteAccessPointScopeRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    DeleteAccessPointScopeRequest, DELETE_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketLifecycleConfigurationRequest {
@@ -235,21 +149,10 @@ pub struct DeleteBucketLifecycleConfigurationRequest {
 }
 rt::structure!(
     DeleteBucketLifecycleConfigurationRequest,
-    DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, 0 => account_id, 1 => bucket
-);
-pub static DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketLifecycleConfigurationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    DELETE_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketPolicyRequest {
@@ -263,21 +166,10 @@ pub struct DeleteBucketPolicyRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, 0 => account_id, 1 => bucket
-);
-pub static DELETE_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    DeleteBucketPolicyRequest, DELETE_BUCKET_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketReplicationRequest {
@@ -291,22 +183,10 @@ pub struct DeleteBucketReplicationRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, 0 => account_id, 1
-    => bucket
-);
-pub static DELETE_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketReplicationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    DeleteBucketReplicationRequest, DELETE_BUCKET_REPLICATION_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketRequest {
@@ -319,20 +199,11 @@ pub struct DeleteBucketRequest {
     /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:<Region>:<account-id>:outpost/<outpost-id>/bucket/<my-bucket-name>`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
     pub bucket: String,
 }
-rt::structure!(DeleteBucketRequest, DELETE_BUCKET_REQUEST, 0 => account_id, 1 => bucket);
-pub static DELETE_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+rt::structure!(
+    DeleteBucketRequest, DELETE_BUCKET_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBucketTaggingRequest {
@@ -346,22 +217,10 @@ pub struct DeleteBucketTaggingRequest {
     pub bucket: String,
 }
 rt::structure!(
-    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, 0 => account_id, 1 =>
-    bucket
-);
-pub static DELETE_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBucketTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    DeleteBucketTaggingRequest, DELETE_BUCKET_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteJobTaggingRequest {
@@ -371,25 +230,14 @@ pub struct DeleteJobTaggingRequest {
     pub job_id: String,
 }
 rt::structure!(
-    DeleteJobTaggingRequest, DELETE_JOB_TAGGING_REQUEST, 0 => account_id, 1 => job_id
-);
-pub static DELETE_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteJobTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-    ],
+    DeleteJobTaggingRequest, DELETE_JOB_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteJobTaggingResult {}
-rt::structure!(DeleteJobTaggingResult, DELETE_JOB_TAGGING_RESULT);
-pub static DELETE_JOB_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteJobTaggingResult",
-    &[],
-);
+rt::structure!(DeleteJobTaggingResult, DELETE_JOB_TAGGING_RESULT, []);
 /// Specifies whether S3 on Outposts replicates delete markers. If you specify a `Filter` element in your replication configuration, you must also include a `DeleteMarkerReplication` element. If your `Filter` includes a `Tag` element, the `DeleteMarkerReplication` element's `Status` child element must be set to `Disabled`, because S3 on Outposts does not support replicating delete markers for tag-based rules.
 ///
 /// For more information about delete marker replication, see [How delete operations affect replication](https://docs.aws.amazon.com/AmazonS3/latest/userguide/S3OutpostsReplication.html#outposts-replication-what-is-replicated) in the *Amazon S3 User Guide*.
@@ -398,10 +246,9 @@ pub struct DeleteMarkerReplication {
     /// Indicates whether to replicate delete markers.
     pub status: DeleteMarkerReplicationStatus,
 }
-rt::structure!(DeleteMarkerReplication, DELETE_MARKER_REPLICATION, 0 => status);
-pub static DELETE_MARKER_REPLICATION: rt::Schema = rt::Schema::structure(
-    "DeleteMarkerReplication",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteMarkerReplication, DELETE_MARKER_REPLICATION, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum DeleteMarkerReplicationStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -413,11 +260,8 @@ pub struct DeleteMultiRegionAccessPointInput {
     pub name: String,
 }
 rt::structure!(
-    DeleteMultiRegionAccessPointInput, DELETE_MULTI_REGION_ACCESS_POINT_INPUT, 0 => name
-);
-pub static DELETE_MULTI_REGION_ACCESS_POINT_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteMultiRegionAccessPointInput",
-    &[rt::m("Name", &rt::STRING).flags(rt::REQUIRED)],
+    DeleteMultiRegionAccessPointInput, DELETE_MULTI_REGION_ACCESS_POINT_INPUT, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMultiRegionAccessPointRequest {
@@ -429,19 +273,12 @@ pub struct DeleteMultiRegionAccessPointRequest {
     pub details: DeleteMultiRegionAccessPointInput,
 }
 rt::structure!(
-    DeleteMultiRegionAccessPointRequest, DELETE_MULTI_REGION_ACCESS_POINT_REQUEST, 0 =>
-    account_id, 1 => client_token, 2 => details
-);
-pub static DELETE_MULTI_REGION_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteMultiRegionAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-        rt::m("Details", &DELETE_MULTI_REGION_ACCESS_POINT_INPUT).flags(rt::REQUIRED),
-    ],
+    DeleteMultiRegionAccessPointRequest, DELETE_MULTI_REGION_ACCESS_POINT_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
+    details[2] = rt::m("Details", &DELETE_MULTI_REGION_ACCESS_POINT_INPUT)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteMultiRegionAccessPointResult {
@@ -449,12 +286,8 @@ pub struct DeleteMultiRegionAccessPointResult {
     pub request_token_arn: Option<String>,
 }
 rt::structure!(
-    DeleteMultiRegionAccessPointResult, DELETE_MULTI_REGION_ACCESS_POINT_RESULT, 0 =>
-    request_token_arn
-);
-pub static DELETE_MULTI_REGION_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteMultiRegionAccessPointResult",
-    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
+    DeleteMultiRegionAccessPointResult, DELETE_MULTI_REGION_ACCESS_POINT_RESULT,
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeletePublicAccessBlockRequest {
@@ -462,16 +295,9 @@ pub struct DeletePublicAccessBlockRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, 0 => account_id
-);
-pub static DELETE_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeletePublicAccessBlockRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DeletePublicAccessBlockRequest, DELETE_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStorageLensConfigurationRequest {
@@ -481,21 +307,11 @@ pub struct DeleteStorageLensConfigurationRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeleteStorageLensConfigurationRequest, DELETE_STORAGE_LENS_CONFIGURATION_REQUEST, 0
-    => config_id, 1 => account_id
-);
-pub static DELETE_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteStorageLensConfigurationRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DeleteStorageLensConfigurationRequest, DELETE_STORAGE_LENS_CONFIGURATION_REQUEST,
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStorageLensConfigurationTaggingRequest {
@@ -506,30 +322,16 @@ pub struct DeleteStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     DeleteStorageLensConfigurationTaggingRequest,
-    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, 0 => config_id, 1 => account_id
-);
-pub static DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteStorageLensConfigurationTaggingRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStorageLensConfigurationTaggingResult {}
 rt::structure!(
     DeleteStorageLensConfigurationTaggingResult,
-    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT
-);
-pub static DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteStorageLensConfigurationTaggingResult",
-    &[],
+    DELETE_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteStorageLensGroupRequest {
@@ -539,18 +341,10 @@ pub struct DeleteStorageLensGroupRequest {
     pub account_id: String,
 }
 rt::structure!(
-    DeleteStorageLensGroupRequest, DELETE_STORAGE_LENS_GROUP_REQUEST, 0 => name, 1 =>
-    account_id
-);
-pub static DELETE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteStorageLensGroupRequest",
-    &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DeleteStorageLensGroupRequest, DELETE_STORAGE_LENS_GROUP_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
+    account_id[1] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeJobRequest {
@@ -559,26 +353,19 @@ pub struct DescribeJobRequest {
     /// The ID for the job whose information you want to retrieve.
     pub job_id: String,
 }
-rt::structure!(DescribeJobRequest, DESCRIBE_JOB_REQUEST, 0 => account_id, 1 => job_id);
-pub static DESCRIBE_JOB_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeJobRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-    ],
+rt::structure!(
+    DescribeJobRequest, DESCRIBE_JOB_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeJobResult {
     /// Contains the configuration parameters and status for the job specified in the `Describe Job` request.
     pub job: Option<JobDescriptor>,
 }
-rt::structure!(DescribeJobResult, DESCRIBE_JOB_RESULT, 0 => job);
-pub static DESCRIBE_JOB_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeJobResult",
-    &[rt::m("Job", &JOB_DESCRIPTOR)],
+rt::structure!(
+    DescribeJobResult, DESCRIBE_JOB_RESULT, [job[0] = rt::m("Job", &JOB_DESCRIPTOR)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMultiRegionAccessPointOperationRequest {
@@ -589,21 +376,10 @@ pub struct DescribeMultiRegionAccessPointOperationRequest {
 }
 rt::structure!(
     DescribeMultiRegionAccessPointOperationRequest,
-    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST, 0 => account_id, 1 =>
-    request_token_arn
-);
-pub static DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeMultiRegionAccessPointOperationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("RequestTokenARN", &rt::STRING)
-            .at(rt::URI, "request_token")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), request_token_arn[1] = rt::m("RequestTokenARN",
+    &rt::STRING).at(rt::URI, "request_token").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeMultiRegionAccessPointOperationResult {
@@ -612,11 +388,8 @@ pub struct DescribeMultiRegionAccessPointOperationResult {
 }
 rt::structure!(
     DescribeMultiRegionAccessPointOperationResult,
-    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_RESULT, 0 => async_operation
-);
-pub static DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_RESULT: rt::Schema = rt::Schema::structure(
-    "DescribeMultiRegionAccessPointOperationResult",
-    &[rt::m("AsyncOperation", &ASYNC_OPERATION)],
+    DESCRIBE_MULTI_REGION_ACCESS_POINT_OPERATION_RESULT, [async_operation[0] =
+    rt::m("AsyncOperation", &ASYNC_OPERATION)]
 );
 /// Specifies information about the replication destination bucket and its settings for an S3 on Outposts replication configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -645,21 +418,13 @@ pub struct Destination {
     pub storage_class: Option<ReplicationStorageClass>,
 }
 rt::structure!(
-    Destination, DESTINATION, 0 => account, 1 => bucket, 2 => replication_time, 3 =>
-    access_control_translation, 4 => encryption_configuration, 5 => metrics, 6 =>
-    storage_class
-);
-pub static DESTINATION: rt::Schema = rt::Schema::structure(
-    "Destination",
-    &[
-        rt::m("Account", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReplicationTime", &REPLICATION_TIME),
-        rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
-        rt::m("EncryptionConfiguration", &ENCRYPTION_CONFIGURATION),
-        rt::m("Metrics", &METRICS),
-        rt::m("StorageClass", &rt::ENUM),
-    ],
+    Destination, DESTINATION, [account[0] = rt::m("Account", &rt::STRING), bucket[1] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED), replication_time[2] =
+    rt::m("ReplicationTime", &REPLICATION_TIME), access_control_translation[3] =
+    rt::m("AccessControlTranslation", &ACCESS_CONTROL_TRANSLATION),
+    encryption_configuration[4] = rt::m("EncryptionConfiguration",
+    &ENCRYPTION_CONFIGURATION), metrics[5] = rt::m("Metrics", &METRICS), storage_class[6]
+    = rt::m("StorageClass", &rt::ENUM)]
 );
 /// The container element for Amazon S3 Storage Lens detailed status code metrics. Detailed status code metrics generate metrics for HTTP status codes, such as `200 OK`, `403 Forbidden`, `503 Service Unavailable` and others.
 ///
@@ -670,11 +435,8 @@ pub struct DetailedStatusCodesMetrics {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    DetailedStatusCodesMetrics, DETAILED_STATUS_CODES_METRICS, 0 => is_enabled
-);
-pub static DETAILED_STATUS_CODES_METRICS: rt::Schema = rt::Schema::structure(
-    "DetailedStatusCodesMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+    DetailedStatusCodesMetrics, DETAILED_STATUS_CODES_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DissociateAccessGrantsIdentityCenterRequest {
@@ -683,14 +445,7 @@ pub struct DissociateAccessGrantsIdentityCenterRequest {
 }
 rt::structure!(
     DissociateAccessGrantsIdentityCenterRequest,
-    DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, 0 => account_id
-);
-pub static DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST: rt::Schema = rt::Schema::structure(
-    "DissociateAccessGrantsIdentityCenterRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    DISSOCIATE_ACCESS_GRANTS_IDENTITY_CENTER_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId")]
 );

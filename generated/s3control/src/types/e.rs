@@ -12,11 +12,8 @@ pub struct EncryptionConfiguration {
     pub replica_kms_key_id: Option<String>,
 }
 rt::structure!(
-    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, 0 => replica_kms_key_id
-);
-pub static ENCRYPTION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "EncryptionConfiguration",
-    &[rt::m("ReplicaKmsKeyID", &rt::STRING)],
+    EncryptionConfiguration, ENCRYPTION_CONFIGURATION, [replica_kms_key_id[0] =
+    rt::m("ReplicaKmsKeyID", &rt::STRING)]
 );
 pub static ENDPOINTS: rt::Schema = rt::Schema::map(
     "Endpoints",
@@ -32,11 +29,8 @@ pub struct EstablishedMultiRegionAccessPointPolicy {
 }
 rt::structure!(
     EstablishedMultiRegionAccessPointPolicy,
-    ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY, 0 => policy
-);
-pub static ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY: rt::Schema = rt::Schema::structure(
-    "EstablishedMultiRegionAccessPointPolicy",
-    &[rt::m("Policy", &rt::STRING)],
+    ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY, [policy[0] = rt::m("Policy",
+    &rt::STRING)]
 );
 /// A container for what Amazon S3 Storage Lens will exclude.
 #[derive(Clone, Default, PartialEq)]
@@ -46,10 +40,9 @@ pub struct Exclude {
     /// A container for the S3 Storage Lens Region excludes.
     pub regions: Option<Vec<String>>,
 }
-rt::structure!(Exclude, EXCLUDE, 0 => buckets, 1 => regions);
-pub static EXCLUDE: rt::Schema = rt::Schema::structure(
-    "Exclude",
-    &[rt::m("Buckets", &BUCKETS), rt::m("Regions", &REGIONS)],
+rt::structure!(
+    Exclude, EXCLUDE, [buckets[0] = rt::m("Buckets", &BUCKETS), regions[1] =
+    rt::m("Regions", &REGIONS)]
 );
 /// An optional configuration to replicate existing source bucket objects.
 ///
@@ -59,10 +52,9 @@ pub struct ExistingObjectReplication {
     /// Specifies whether Amazon S3 replicates existing source bucket objects.
     pub status: ExistingObjectReplicationStatus,
 }
-rt::structure!(ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, 0 => status);
-pub static EXISTING_OBJECT_REPLICATION: rt::Schema = rt::Schema::structure(
-    "ExistingObjectReplication",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    ExistingObjectReplication, EXISTING_OBJECT_REPLICATION, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ExistingObjectReplicationStatus { Enabled = "Enabled", Disabled = "Disabled"

@@ -12,14 +12,9 @@ pub struct GeneratedManifestEncryption {
     pub ssekms: Option<SsekmsEncryption>,
 }
 rt::structure!(
-    GeneratedManifestEncryption, GENERATED_MANIFEST_ENCRYPTION, 0 => sses3, 1 => ssekms
-);
-pub static GENERATED_MANIFEST_ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "GeneratedManifestEncryption",
-    &[
-        rt::m("SSES3", &SSES3_ENCRYPTION).named("SSE-S3"),
-        rt::m("SSEKMS", &SSEKMS_ENCRYPTION).named("SSE-KMS"),
-    ],
+    GeneratedManifestEncryption, GENERATED_MANIFEST_ENCRYPTION, [sses3[0] =
+    rt::m("SSES3", &SSES3_ENCRYPTION).named("SSE-S3"), ssekms[1] = rt::m("SSEKMS",
+    &SSEKMS_ENCRYPTION).named("SSE-KMS")]
 );
 rt::string_enum! {
     pub enum GeneratedManifestFormat { S3InventoryReportCsv20211130 =
@@ -33,21 +28,10 @@ pub struct GetAccessGrantRequest {
     pub access_grant_id: String,
 }
 rt::structure!(
-    GetAccessGrantRequest, GET_ACCESS_GRANT_REQUEST, 0 => account_id, 1 =>
-    access_grant_id
-);
-pub static GET_ACCESS_GRANT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantId", &rt::STRING)
-            .at(rt::URI, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetAccessGrantRequest, GET_ACCESS_GRANT_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantResult {
@@ -75,26 +59,15 @@ pub struct GetAccessGrantResult {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    GetAccessGrantResult, GET_ACCESS_GRANT_RESULT, 0 => created_at, 1 => access_grant_id,
-    2 => access_grant_arn, 3 => grantee, 4 => permission, 5 => access_grants_location_id,
-    6 => access_grants_location_configuration, 7 => grant_scope, 8 => application_arn
-);
-pub static GET_ACCESS_GRANT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
-        rt::m("Grantee", &GRANTEE),
-        rt::m("Permission", &rt::ENUM),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m(
-            "AccessGrantsLocationConfiguration",
-            &ACCESS_GRANTS_LOCATION_CONFIGURATION,
-        ),
-        rt::m("GrantScope", &rt::STRING).min(1.0),
-        rt::m("ApplicationArn", &rt::STRING).min(10.0),
-    ],
+    GetAccessGrantResult, GET_ACCESS_GRANT_RESULT, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING).min(1.0),
+    access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee[3] =
+    rt::m("Grantee", &GRANTEE), permission[4] = rt::m("Permission", &rt::ENUM),
+    access_grants_location_id[5] = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+    access_grants_location_configuration[6] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope[7] = rt::m("GrantScope",
+    &rt::STRING).min(1.0), application_arn[8] = rt::m("ApplicationArn", &rt::STRING)
+    .min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceForPrefixRequest {
@@ -105,20 +78,10 @@ pub struct GetAccessGrantsInstanceForPrefixRequest {
 }
 rt::structure!(
     GetAccessGrantsInstanceForPrefixRequest,
-    GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST, 0 => account_id, 1 => s3_prefix
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceForPrefixRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("S3Prefix", &rt::STRING)
-            .at(rt::QUERY, "s3prefix")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), s3_prefix[1] = rt::m("S3Prefix", &rt::STRING).at(rt::QUERY,
+    "s3prefix").flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceForPrefixResult {
@@ -129,14 +92,9 @@ pub struct GetAccessGrantsInstanceForPrefixResult {
 }
 rt::structure!(
     GetAccessGrantsInstanceForPrefixResult, GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_RESULT,
-    0 => access_grants_instance_arn, 1 => access_grants_instance_id
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_FOR_PREFIX_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceForPrefixResult",
-    &[
-        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-    ],
+    [access_grants_instance_arn[0] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0), access_grants_instance_id[1] = rt::m("AccessGrantsInstanceId",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceRequest {
@@ -144,16 +102,9 @@ pub struct GetAccessGrantsInstanceRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetAccessGrantsInstanceRequest, GET_ACCESS_GRANTS_INSTANCE_REQUEST, 0 => account_id
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GetAccessGrantsInstanceRequest, GET_ACCESS_GRANTS_INSTANCE_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceResourcePolicyRequest {
@@ -162,16 +113,9 @@ pub struct GetAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     GetAccessGrantsInstanceResourcePolicyRequest,
-    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, 0 => account_id
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceResourcePolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceResourcePolicyResult {
@@ -184,16 +128,9 @@ pub struct GetAccessGrantsInstanceResourcePolicyResult {
 }
 rt::structure!(
     GetAccessGrantsInstanceResourcePolicyResult,
-    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, 0 => policy, 1 => organization, 2
-    => created_at
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceResourcePolicyResult",
-    &[
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("Organization", &rt::STRING).min(12.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-    ],
+    GET_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), organization[1] = rt::m("Organization", &rt::STRING)
+    .min(12.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsInstanceResult {
@@ -214,21 +151,14 @@ pub struct GetAccessGrantsInstanceResult {
     pub created_at: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetAccessGrantsInstanceResult, GET_ACCESS_GRANTS_INSTANCE_RESULT, 0 =>
-    access_grants_instance_arn, 1 => access_grants_instance_id, 2 => identity_center_arn,
-    3 => identity_center_instance_arn, 4 => identity_center_application_arn, 5 =>
-    created_at
-);
-pub static GET_ACCESS_GRANTS_INSTANCE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsInstanceResult",
-    &[
-        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-    ],
+    GetAccessGrantsInstanceResult, GET_ACCESS_GRANTS_INSTANCE_RESULT,
+    [access_grants_instance_arn[0] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0), access_grants_instance_id[1] = rt::m("AccessGrantsInstanceId",
+    &rt::STRING).min(1.0), identity_center_arn[2] = rt::m("IdentityCenterArn",
+    &rt::STRING).flags(rt::DEPRECATED).min(10.0), identity_center_instance_arn[3] =
+    rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+    identity_center_application_arn[4] = rt::m("IdentityCenterApplicationArn",
+    &rt::STRING).min(10.0), created_at[5] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsLocationRequest {
@@ -238,21 +168,11 @@ pub struct GetAccessGrantsLocationRequest {
     pub access_grants_location_id: String,
 }
 rt::structure!(
-    GetAccessGrantsLocationRequest, GET_ACCESS_GRANTS_LOCATION_REQUEST, 0 => account_id,
-    1 => access_grants_location_id
-);
-pub static GET_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsLocationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantsLocationId", &rt::STRING)
-            .at(rt::URI, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    GetAccessGrantsLocationRequest, GET_ACCESS_GRANTS_LOCATION_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessGrantsLocationResult {
@@ -268,19 +188,12 @@ pub struct GetAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    GetAccessGrantsLocationResult, GET_ACCESS_GRANTS_LOCATION_RESULT, 0 => created_at, 1
-    => access_grants_location_id, 2 => access_grants_location_arn, 3 => location_scope, 4
-    => iam_role_arn
-);
-pub static GET_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessGrantsLocationResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
-        rt::m("LocationScope", &rt::STRING).min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
-    ],
+    GetAccessGrantsLocationResult, GET_ACCESS_GRANTS_LOCATION_RESULT, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointConfigurationForObjectLambdaRequest {
@@ -291,17 +204,10 @@ pub struct GetAccessPointConfigurationForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointConfigurationForObjectLambdaRequest,
-    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointConfigurationForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointConfigurationForObjectLambdaResult {
@@ -310,11 +216,8 @@ pub struct GetAccessPointConfigurationForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointConfigurationForObjectLambdaResult,
-    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_RESULT, 0 => configuration
-);
-pub static GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointConfigurationForObjectLambdaResult",
-    &[rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION)],
+    GET_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_RESULT, [configuration[0] =
+    rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointForObjectLambdaRequest {
@@ -324,18 +227,10 @@ pub struct GetAccessPointForObjectLambdaRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointForObjectLambdaRequest, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST, 0
-    => account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    GetAccessPointForObjectLambdaRequest, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointForObjectLambdaResult {
@@ -349,17 +244,11 @@ pub struct GetAccessPointForObjectLambdaResult {
     pub alias: Option<ObjectLambdaAccessPointAlias>,
 }
 rt::structure!(
-    GetAccessPointForObjectLambdaResult, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT, 0 =>
-    name, 1 => public_access_block_configuration, 2 => creation_date, 3 => alias
-);
-pub static GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointForObjectLambdaResult",
-    &[
-        rt::m("Name", &rt::STRING).min(3.0),
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-        rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
-    ],
+    GetAccessPointForObjectLambdaResult, GET_ACCESS_POINT_FOR_OBJECT_LAMBDA_RESULT,
+    [name[0] = rt::m("Name", &rt::STRING).min(3.0), public_access_block_configuration[1]
+    = rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
+    creation_date[2] = rt::m("CreationDate", &rt::TIMESTAMP), alias[3] = rt::m("Alias",
+    &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyForObjectLambdaRequest {
@@ -370,17 +259,10 @@ pub struct GetAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointPolicyForObjectLambdaRequest,
-    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyForObjectLambdaResult {
@@ -389,11 +271,8 @@ pub struct GetAccessPointPolicyForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointPolicyForObjectLambdaResult,
-    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_RESULT, 0 => policy
-);
-pub static GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyForObjectLambdaResult",
-    &[rt::m("Policy", &rt::STRING)],
+    GET_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyRequest {
@@ -407,32 +286,19 @@ pub struct GetAccessPointPolicyRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointPolicyRequest, GET_ACCESS_POINT_POLICY_REQUEST, 0 => account_id, 1 =>
-    name
-);
-pub static GET_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    GetAccessPointPolicyRequest, GET_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyResult {
     /// The access point policy associated with the specified access point.
     pub policy: Option<String>,
 }
-rt::structure!(GetAccessPointPolicyResult, GET_ACCESS_POINT_POLICY_RESULT, 0 => policy);
-pub static GET_ACCESS_POINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyResult",
-    &[rt::m("Policy", &rt::STRING)],
+rt::structure!(
+    GetAccessPointPolicyResult, GET_ACCESS_POINT_POLICY_RESULT, [policy[0] =
+    rt::m("Policy", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyStatusForObjectLambdaRequest {
@@ -443,17 +309,10 @@ pub struct GetAccessPointPolicyStatusForObjectLambdaRequest {
 }
 rt::structure!(
     GetAccessPointPolicyStatusForObjectLambdaRequest,
-    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyStatusForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-    ],
+    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyStatusForObjectLambdaResult {
@@ -461,11 +320,8 @@ pub struct GetAccessPointPolicyStatusForObjectLambdaResult {
 }
 rt::structure!(
     GetAccessPointPolicyStatusForObjectLambdaResult,
-    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_RESULT, 0 => policy_status
-);
-pub static GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyStatusForObjectLambdaResult",
-    &[rt::m("PolicyStatus", &POLICY_STATUS)],
+    GET_ACCESS_POINT_POLICY_STATUS_FOR_OBJECT_LAMBDA_RESULT, [policy_status[0] =
+    rt::m("PolicyStatus", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyStatusRequest {
@@ -475,22 +331,10 @@ pub struct GetAccessPointPolicyStatusRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointPolicyStatusRequest, GET_ACCESS_POINT_POLICY_STATUS_REQUEST, 0 =>
-    account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_POLICY_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyStatusRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    GetAccessPointPolicyStatusRequest, GET_ACCESS_POINT_POLICY_STATUS_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointPolicyStatusResult {
@@ -498,12 +342,8 @@ pub struct GetAccessPointPolicyStatusResult {
     pub policy_status: Option<PolicyStatus>,
 }
 rt::structure!(
-    GetAccessPointPolicyStatusResult, GET_ACCESS_POINT_POLICY_STATUS_RESULT, 0 =>
-    policy_status
-);
-pub static GET_ACCESS_POINT_POLICY_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointPolicyStatusResult",
-    &[rt::m("PolicyStatus", &POLICY_STATUS)],
+    GetAccessPointPolicyStatusResult, GET_ACCESS_POINT_POLICY_STATUS_RESULT,
+    [policy_status[0] = rt::m("PolicyStatus", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointRequest {
@@ -517,21 +357,10 @@ pub struct GetAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointRequest, GET_ACCESS_POINT_REQUEST, 0 => account_id, 1 => name
-);
-pub static GET_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    GetAccessPointRequest, GET_ACCESS_POINT_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointResult {
@@ -564,27 +393,16 @@ pub struct GetAccessPointResult {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    GetAccessPointResult, GET_ACCESS_POINT_RESULT, 0 => name, 1 => bucket, 2 =>
-    network_origin, 3 => vpc_configuration, 4 => public_access_block_configuration, 5 =>
-    creation_date, 6 => alias, 7 => access_point_arn, 8 => endpoints, 9 =>
-    bucket_account_id, 10 => data_source_id, 11 => data_source_type
-);
-pub static GET_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointResult",
-    &[
-        rt::m("Name", &rt::STRING).min(3.0),
-        rt::m("Bucket", &rt::STRING),
-        rt::m("NetworkOrigin", &rt::ENUM),
-        rt::m("VpcConfiguration", &VPC_CONFIGURATION),
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-        rt::m("Alias", &rt::STRING),
-        rt::m("AccessPointArn", &rt::STRING).min(4.0),
-        rt::m("Endpoints", &ENDPOINTS),
-        rt::m("BucketAccountId", &rt::STRING),
-        rt::m("DataSourceId", &rt::STRING),
-        rt::m("DataSourceType", &rt::STRING),
-    ],
+    GetAccessPointResult, GET_ACCESS_POINT_RESULT, [name[0] = rt::m("Name", &rt::STRING)
+    .min(3.0), bucket[1] = rt::m("Bucket", &rt::STRING), network_origin[2] =
+    rt::m("NetworkOrigin", &rt::ENUM), vpc_configuration[3] = rt::m("VpcConfiguration",
+    &VPC_CONFIGURATION), public_access_block_configuration[4] =
+    rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
+    creation_date[5] = rt::m("CreationDate", &rt::TIMESTAMP), alias[6] = rt::m("Alias",
+    &rt::STRING), access_point_arn[7] = rt::m("AccessPointArn", &rt::STRING).min(4.0),
+    endpoints[8] = rt::m("Endpoints", &ENDPOINTS), bucket_account_id[9] =
+    rt::m("BucketAccountId", &rt::STRING), data_source_id[10] = rt::m("DataSourceId",
+    &rt::STRING), data_source_type[11] = rt::m("DataSourceType", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointScopeRequest {
@@ -594,32 +412,19 @@ pub struct GetAccessPointScopeRequest {
     pub name: String,
 }
 rt::structure!(
-    GetAccessPointScopeRequest, GET_ACCESS_POINT_SCOPE_REQUEST, 0 => account_id, 1 =>
-    name
-);
-pub static GET_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessPointScopeRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-    ],
+    GetAccessPointScopeRequest, GET_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessPointScopeResult {
     /// The contents of the access point scope.
     pub scope: Option<Scope>,
 }
-rt::structure!(GetAccessPointScopeResult, GET_ACCESS_POINT_SCOPE_RESULT, 0 => scope);
-pub static GET_ACCESS_POINT_SCOPE_RESULT: rt::Schema = rt::Schema::structure(
-    "GetAccessPointScopeResult",
-    &[rt::m("Scope", &SCOPE)],
+rt::structure!(
+    GetAccessPointScopeResult, GET_ACCESS_POINT_SCOPE_RESULT, [scope[0] = rt::m("Scope",
+    &SCOPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationRequest {
@@ -633,22 +438,10 @@ pub struct GetBucketLifecycleConfigurationRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, 0
-    => account_id, 1 => bucket
-);
-pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleConfigurationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    GetBucketLifecycleConfigurationRequest, GET_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketLifecycleConfigurationResult {
@@ -656,12 +449,8 @@ pub struct GetBucketLifecycleConfigurationResult {
     pub rules: Option<Vec<LifecycleRule>>,
 }
 rt::structure!(
-    GetBucketLifecycleConfigurationResult, GET_BUCKET_LIFECYCLE_CONFIGURATION_RESULT, 0
-    => rules
-);
-pub static GET_BUCKET_LIFECYCLE_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketLifecycleConfigurationResult",
-    &[rt::m("Rules", &LIFECYCLE_RULES)],
+    GetBucketLifecycleConfigurationResult, GET_BUCKET_LIFECYCLE_CONFIGURATION_RESULT,
+    [rules[0] = rt::m("Rules", &LIFECYCLE_RULES)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyRequest {
@@ -675,31 +464,19 @@ pub struct GetBucketPolicyRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, 0 => account_id, 1 => bucket
-);
-pub static GET_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    GetBucketPolicyRequest, GET_BUCKET_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketPolicyResult {
     /// The policy of the Outposts bucket.
     pub policy: Option<String>,
 }
-rt::structure!(GetBucketPolicyResult, GET_BUCKET_POLICY_RESULT, 0 => policy);
-pub static GET_BUCKET_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketPolicyResult",
-    &[rt::m("Policy", &rt::STRING)],
+rt::structure!(
+    GetBucketPolicyResult, GET_BUCKET_POLICY_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationRequest {
@@ -713,22 +490,10 @@ pub struct GetBucketReplicationRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, 0 => account_id, 1 =>
-    bucket
-);
-pub static GET_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketReplicationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    GetBucketReplicationRequest, GET_BUCKET_REPLICATION_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketReplicationResult {
@@ -736,12 +501,9 @@ pub struct GetBucketReplicationResult {
     pub replication_configuration: Option<ReplicationConfiguration>,
 }
 rt::structure!(
-    GetBucketReplicationResult, GET_BUCKET_REPLICATION_RESULT, 0 =>
-    replication_configuration
-);
-pub static GET_BUCKET_REPLICATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketReplicationResult",
-    &[rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)],
+    GetBucketReplicationResult, GET_BUCKET_REPLICATION_RESULT,
+    [replication_configuration[0] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketRequest {
@@ -754,20 +516,11 @@ pub struct GetBucketRequest {
     /// For using this parameter with S3 on Outposts with the Amazon Web Services SDK and CLI, you must specify the ARN of the bucket accessed in the format `arn:aws:s3-outposts:<Region>:<account-id>:outpost/<outpost-id>/bucket/<my-bucket-name>`. For example, to access the bucket `reports` through Outpost `my-outpost` owned by account `123456789012` in Region `us-west-2`, use the URL encoding of `arn:aws:s3-outposts:us-west-2:123456789012:outpost/my-outpost/bucket/reports`. The value must be URL encoded.
     pub bucket: String,
 }
-rt::structure!(GetBucketRequest, GET_BUCKET_REQUEST, 0 => account_id, 1 => bucket);
-pub static GET_BUCKET_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+rt::structure!(
+    GetBucketRequest, GET_BUCKET_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING).at(rt::URI, "name")
+    .flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketResult {
@@ -778,16 +531,9 @@ pub struct GetBucketResult {
     pub creation_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetBucketResult, GET_BUCKET_RESULT, 0 => bucket, 1 => public_access_block_enabled, 2
-    => creation_date
-);
-pub static GET_BUCKET_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketResult",
-    &[
-        rt::m("Bucket", &rt::STRING).min(3.0),
-        rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN),
-        rt::m("CreationDate", &rt::TIMESTAMP),
-    ],
+    GetBucketResult, GET_BUCKET_RESULT, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .min(3.0), public_access_block_enabled[1] = rt::m("PublicAccessBlockEnabled",
+    &rt::BOOLEAN), creation_date[2] = rt::m("CreationDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingRequest {
@@ -801,31 +547,19 @@ pub struct GetBucketTaggingRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, 0 => account_id, 1 => bucket
-);
-pub static GET_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    GetBucketTaggingRequest, GET_BUCKET_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketTaggingResult {
     /// The tags set of the Outposts bucket.
     pub tag_set: Vec<S3Tag>,
 }
-rt::structure!(GetBucketTaggingResult, GET_BUCKET_TAGGING_RESULT, 0 => tag_set);
-pub static GET_BUCKET_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketTaggingResult",
-    &[rt::m("TagSet", &S3_TAG_SET).flags(rt::REQUIRED)],
+rt::structure!(
+    GetBucketTaggingResult, GET_BUCKET_TAGGING_RESULT, [tag_set[0] = rt::m("TagSet",
+    &S3_TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningRequest {
@@ -835,22 +569,10 @@ pub struct GetBucketVersioningRequest {
     pub bucket: String,
 }
 rt::structure!(
-    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, 0 => account_id, 1 =>
-    bucket
-);
-pub static GET_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetBucketVersioningRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-    ],
+    GetBucketVersioningRequest, GET_BUCKET_VERSIONING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetBucketVersioningResult {
@@ -860,11 +582,8 @@ pub struct GetBucketVersioningResult {
     pub mfa_delete: Option<MfaDeleteStatus>,
 }
 rt::structure!(
-    GetBucketVersioningResult, GET_BUCKET_VERSIONING_RESULT, 0 => status, 1 => mfa_delete
-);
-pub static GET_BUCKET_VERSIONING_RESULT: rt::Schema = rt::Schema::structure(
-    "GetBucketVersioningResult",
-    &[rt::m("Status", &rt::ENUM), rt::m("MFADelete", &rt::ENUM).named("MfaDelete")],
+    GetBucketVersioningResult, GET_BUCKET_VERSIONING_RESULT, [status[0] = rt::m("Status",
+    &rt::ENUM), mfa_delete[1] = rt::m("MFADelete", &rt::ENUM).named("MfaDelete")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataAccessRequest {
@@ -896,30 +615,17 @@ pub struct GetDataAccessRequest {
     pub instance_scope: Option<InstanceScope>,
 }
 rt::structure!(
-    GetDataAccessRequest, GET_DATA_ACCESS_REQUEST, 0 => account_id, 1 => target, 2 =>
-    permission, 3 => duration_seconds, 4 => privilege, 5 => target_type, 6 =>
-    audit_context, 7 => instance_scope
-);
-pub static GET_DATA_ACCESS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDataAccessRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Target", &rt::STRING)
-            .at(rt::QUERY, "target")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission").flags(rt::REQUIRED),
-        rt::m("DurationSeconds", &rt::INTEGER)
-            .at(rt::QUERY, "durationSeconds")
-            .min(900.0),
-        rt::m("Privilege", &rt::ENUM).at(rt::QUERY, "privilege"),
-        rt::m("TargetType", &rt::ENUM).at(rt::QUERY, "targetType"),
-        rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext").min(1.0),
-        rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope"),
-    ],
+    GetDataAccessRequest, GET_DATA_ACCESS_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), target[1] = rt::m("Target", &rt::STRING).at(rt::QUERY, "target")
+    .flags(rt::REQUIRED).min(1.0), permission[2] = rt::m("Permission", &rt::ENUM)
+    .at(rt::QUERY, "permission").flags(rt::REQUIRED), duration_seconds[3] =
+    rt::m("DurationSeconds", &rt::INTEGER).at(rt::QUERY, "durationSeconds").min(900.0),
+    privilege[4] = rt::m("Privilege", &rt::ENUM).at(rt::QUERY, "privilege"),
+    target_type[5] = rt::m("TargetType", &rt::ENUM).at(rt::QUERY, "targetType"),
+    audit_context[6] = rt::m("AuditContext", &rt::STRING).at(rt::QUERY, "auditContext")
+    .min(1.0), instance_scope[7] = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY,
+    "instanceScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataAccessResult {
@@ -933,17 +639,11 @@ pub struct GetDataAccessResult {
     pub matched_instance_arn: Option<String>,
 }
 rt::structure!(
-    GetDataAccessResult, GET_DATA_ACCESS_RESULT, 0 => credentials, 1 =>
-    matched_grant_target, 2 => grantee, 3 => matched_instance_arn
-);
-pub static GET_DATA_ACCESS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetDataAccessResult",
-    &[
-        rt::m("Credentials", &CREDENTIALS).flags(rt::SENSITIVE),
-        rt::m("MatchedGrantTarget", &rt::STRING).min(1.0),
-        rt::m("Grantee", &GRANTEE),
-        rt::m("MatchedInstanceArn", &rt::STRING).min(1.0),
-    ],
+    GetDataAccessResult, GET_DATA_ACCESS_RESULT, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS).flags(rt::SENSITIVE), matched_grant_target[1] =
+    rt::m("MatchedGrantTarget", &rt::STRING).min(1.0), grantee[2] = rt::m("Grantee",
+    &GRANTEE), matched_instance_arn[3] = rt::m("MatchedInstanceArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetJobTaggingRequest {
@@ -953,27 +653,18 @@ pub struct GetJobTaggingRequest {
     pub job_id: String,
 }
 rt::structure!(
-    GetJobTaggingRequest, GET_JOB_TAGGING_REQUEST, 0 => account_id, 1 => job_id
-);
-pub static GET_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetJobTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-    ],
+    GetJobTaggingRequest, GET_JOB_TAGGING_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetJobTaggingResult {
     /// The set of tags associated with the S3 Batch Operations job.
     pub tags: Option<Vec<S3Tag>>,
 }
-rt::structure!(GetJobTaggingResult, GET_JOB_TAGGING_RESULT, 0 => tags);
-pub static GET_JOB_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "GetJobTaggingResult",
-    &[rt::m("Tags", &S3_TAG_SET)],
+rt::structure!(
+    GetJobTaggingResult, GET_JOB_TAGGING_RESULT, [tags[0] = rt::m("Tags", &S3_TAG_SET)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyRequest {
@@ -984,17 +675,9 @@ pub struct GetMultiRegionAccessPointPolicyRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyRequest, GET_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST,
-    0 => account_id, 1 => name
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
-    ],
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyResult {
@@ -1002,12 +685,8 @@ pub struct GetMultiRegionAccessPointPolicyResult {
     pub policy: Option<MultiRegionAccessPointPolicyDocument>,
 }
 rt::structure!(
-    GetMultiRegionAccessPointPolicyResult, GET_MULTI_REGION_ACCESS_POINT_POLICY_RESULT, 0
-    => policy
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointPolicyResult",
-    &[rt::m("Policy", &MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT)],
+    GetMultiRegionAccessPointPolicyResult, GET_MULTI_REGION_ACCESS_POINT_POLICY_RESULT,
+    [policy[0] = rt::m("Policy", &MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyStatusRequest {
@@ -1018,17 +697,10 @@ pub struct GetMultiRegionAccessPointPolicyStatusRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyStatusRequest,
-    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_REQUEST, 0 => account_id, 1 => name
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointPolicyStatusRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
-    ],
+    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointPolicyStatusResult {
@@ -1036,11 +708,8 @@ pub struct GetMultiRegionAccessPointPolicyStatusResult {
 }
 rt::structure!(
     GetMultiRegionAccessPointPolicyStatusResult,
-    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_RESULT, 0 => established
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointPolicyStatusResult",
-    &[rt::m("Established", &POLICY_STATUS)],
+    GET_MULTI_REGION_ACCESS_POINT_POLICY_STATUS_RESULT, [established[0] =
+    rt::m("Established", &POLICY_STATUS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointRequest {
@@ -1050,18 +719,10 @@ pub struct GetMultiRegionAccessPointRequest {
     pub name: String,
 }
 rt::structure!(
-    GetMultiRegionAccessPointRequest, GET_MULTI_REGION_ACCESS_POINT_REQUEST, 0 =>
-    account_id, 1 => name
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED),
-    ],
+    GetMultiRegionAccessPointRequest, GET_MULTI_REGION_ACCESS_POINT_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointResult {
@@ -1069,12 +730,8 @@ pub struct GetMultiRegionAccessPointResult {
     pub access_point: Option<MultiRegionAccessPointReport>,
 }
 rt::structure!(
-    GetMultiRegionAccessPointResult, GET_MULTI_REGION_ACCESS_POINT_RESULT, 0 =>
-    access_point
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_RESULT: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointResult",
-    &[rt::m("AccessPoint", &MULTI_REGION_ACCESS_POINT_REPORT)],
+    GetMultiRegionAccessPointResult, GET_MULTI_REGION_ACCESS_POINT_RESULT,
+    [access_point[0] = rt::m("AccessPoint", &MULTI_REGION_ACCESS_POINT_REPORT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointRoutesRequest {
@@ -1085,17 +742,9 @@ pub struct GetMultiRegionAccessPointRoutesRequest {
 }
 rt::structure!(
     GetMultiRegionAccessPointRoutesRequest, GET_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST,
-    0 => account_id, 1 => mrap
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointRoutesRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Mrap", &rt::STRING).at(rt::URI, "mrap").flags(rt::REQUIRED),
-    ],
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), mrap[1] = rt::m("Mrap",
+    &rt::STRING).at(rt::URI, "mrap").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetMultiRegionAccessPointRoutesResult {
@@ -1105,12 +754,8 @@ pub struct GetMultiRegionAccessPointRoutesResult {
     pub routes: Option<Vec<MultiRegionAccessPointRoute>>,
 }
 rt::structure!(
-    GetMultiRegionAccessPointRoutesResult, GET_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT, 0
-    => mrap, 1 => routes
-);
-pub static GET_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetMultiRegionAccessPointRoutesResult",
-    &[rt::m("Mrap", &rt::STRING), rt::m("Routes", &ROUTE_LIST)],
+    GetMultiRegionAccessPointRoutesResult, GET_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT,
+    [mrap[0] = rt::m("Mrap", &rt::STRING), routes[1] = rt::m("Routes", &ROUTE_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockOutput {
@@ -1118,15 +763,9 @@ pub struct GetPublicAccessBlockOutput {
     pub public_access_block_configuration: Option<PublicAccessBlockConfiguration>,
 }
 rt::structure!(
-    GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT, 0 =>
-    public_access_block_configuration
-);
-pub static GET_PUBLIC_ACCESS_BLOCK_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetPublicAccessBlockOutput",
-    &[
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
-            .flags(rt::PAYLOAD),
-    ],
+    GetPublicAccessBlockOutput, GET_PUBLIC_ACCESS_BLOCK_OUTPUT,
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
+    &PUBLIC_ACCESS_BLOCK_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetPublicAccessBlockRequest {
@@ -1134,16 +773,9 @@ pub struct GetPublicAccessBlockRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, 0 => account_id
-);
-pub static GET_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetPublicAccessBlockRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GetPublicAccessBlockRequest, GET_PUBLIC_ACCESS_BLOCK_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensConfigurationRequest {
@@ -1153,21 +785,11 @@ pub struct GetStorageLensConfigurationRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetStorageLensConfigurationRequest, GET_STORAGE_LENS_CONFIGURATION_REQUEST, 0 =>
-    config_id, 1 => account_id
-);
-pub static GET_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetStorageLensConfigurationRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GetStorageLensConfigurationRequest, GET_STORAGE_LENS_CONFIGURATION_REQUEST,
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensConfigurationResult {
@@ -1175,12 +797,9 @@ pub struct GetStorageLensConfigurationResult {
     pub storage_lens_configuration: Option<StorageLensConfiguration>,
 }
 rt::structure!(
-    GetStorageLensConfigurationResult, GET_STORAGE_LENS_CONFIGURATION_RESULT, 0 =>
-    storage_lens_configuration
-);
-pub static GET_STORAGE_LENS_CONFIGURATION_RESULT: rt::Schema = rt::Schema::structure(
-    "GetStorageLensConfigurationResult",
-    &[rt::m("StorageLensConfiguration", &STORAGE_LENS_CONFIGURATION).flags(rt::PAYLOAD)],
+    GetStorageLensConfigurationResult, GET_STORAGE_LENS_CONFIGURATION_RESULT,
+    [storage_lens_configuration[0] = rt::m("StorageLensConfiguration",
+    &STORAGE_LENS_CONFIGURATION).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensConfigurationTaggingRequest {
@@ -1191,20 +810,10 @@ pub struct GetStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     GetStorageLensConfigurationTaggingRequest,
-    GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, 0 => config_id, 1 => account_id
-);
-pub static GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetStorageLensConfigurationTaggingRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GET_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensConfigurationTaggingResult {
@@ -1213,11 +822,8 @@ pub struct GetStorageLensConfigurationTaggingResult {
 }
 rt::structure!(
     GetStorageLensConfigurationTaggingResult,
-    GET_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, 0 => tags
-);
-pub static GET_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "GetStorageLensConfigurationTaggingResult",
-    &[rt::m("Tags", &STORAGE_LENS_TAGS)],
+    GET_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, [tags[0] = rt::m("Tags",
+    &STORAGE_LENS_TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensGroupRequest {
@@ -1227,18 +833,10 @@ pub struct GetStorageLensGroupRequest {
     pub account_id: String,
 }
 rt::structure!(
-    GetStorageLensGroupRequest, GET_STORAGE_LENS_GROUP_REQUEST, 0 => name, 1 =>
-    account_id
-);
-pub static GET_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetStorageLensGroupRequest",
-    &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    GetStorageLensGroupRequest, GET_STORAGE_LENS_GROUP_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0), account_id[1] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetStorageLensGroupResult {
@@ -1246,11 +844,8 @@ pub struct GetStorageLensGroupResult {
     pub storage_lens_group: Option<StorageLensGroup>,
 }
 rt::structure!(
-    GetStorageLensGroupResult, GET_STORAGE_LENS_GROUP_RESULT, 0 => storage_lens_group
-);
-pub static GET_STORAGE_LENS_GROUP_RESULT: rt::Schema = rt::Schema::structure(
-    "GetStorageLensGroupResult",
-    &[rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::PAYLOAD)],
+    GetStorageLensGroupResult, GET_STORAGE_LENS_GROUP_RESULT, [storage_lens_group[0] =
+    rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::PAYLOAD)]
 );
 /// The user, group, or role to which you are granting access. You can grant access to an IAM user or role. If you have added your corporate directory to Amazon Web Services IAM Identity Center and associated your Identity Center instance with your S3 Access Grants instance, the grantee can also be a corporate directory user or group.
 #[derive(Clone, Default, PartialEq)]
@@ -1264,10 +859,9 @@ pub struct Grantee {
     /// The unique identifier of the `Grantee`. If the grantee type is `IAM`, the identifier is the IAM Amazon Resource Name (ARN) of the user or role. If the grantee type is a directory user or group, the identifier is 128-bit universally unique identifier (UUID) in the format `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`. You can obtain this UUID from your Amazon Web Services IAM Identity Center instance.
     pub grantee_identifier: Option<String>,
 }
-rt::structure!(Grantee, GRANTEE, 0 => grantee_type, 1 => grantee_identifier);
-pub static GRANTEE: rt::Schema = rt::Schema::structure(
-    "Grantee",
-    &[rt::m("GranteeType", &rt::ENUM), rt::m("GranteeIdentifier", &rt::STRING)],
+rt::structure!(
+    Grantee, GRANTEE, [grantee_type[0] = rt::m("GranteeType", &rt::ENUM),
+    grantee_identifier[1] = rt::m("GranteeIdentifier", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum GranteeType { DirectoryUser = "DIRECTORY_USER", DirectoryGroup =

@@ -7,12 +7,10 @@ use tucuxi::codegen as rt;
 pub struct IdempotencyException {
     pub message: Option<String>,
 }
-rt::structure!(IdempotencyException, IDEMPOTENCY_EXCEPTION, 0 => message);
-pub static IDEMPOTENCY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IdempotencyException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    IdempotencyException, IDEMPOTENCY_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A container for what Amazon S3 Storage Lens configuration includes.
 #[derive(Clone, Default, PartialEq)]
 pub struct Include {
@@ -21,10 +19,9 @@ pub struct Include {
     /// A container for the S3 Storage Lens Region includes.
     pub regions: Option<Vec<String>>,
 }
-rt::structure!(Include, INCLUDE, 0 => buckets, 1 => regions);
-pub static INCLUDE: rt::Schema = rt::Schema::structure(
-    "Include",
-    &[rt::m("Buckets", &BUCKETS), rt::m("Regions", &REGIONS)],
+rt::structure!(
+    Include, INCLUDE, [buckets[0] = rt::m("Buckets", &BUCKETS), regions[1] =
+    rt::m("Regions", &REGIONS)]
 );
 rt::string_enum! {
     pub enum InstanceScope { SelfValue = "SELF", All = "ALL" }
@@ -37,38 +34,30 @@ pub struct IntAccessTiers {
     /// A container that indicates whether S3 Storage Lens Intelligent-Tiering access tier metrics are enabled.
     pub is_enabled: Option<bool>,
 }
-rt::structure!(IntAccessTiers, INT_ACCESS_TIERS, 0 => is_enabled);
-pub static INT_ACCESS_TIERS: rt::Schema = rt::Schema::structure(
-    "IntAccessTiers",
-    &[rt::m("IsEnabled", &rt::BOOLEAN)],
+rt::structure!(
+    IntAccessTiers, INT_ACCESS_TIERS, [is_enabled[0] = rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct InternalServiceException {
     pub message: Option<String>,
 }
-rt::structure!(InternalServiceException, INTERNAL_SERVICE_EXCEPTION, 0 => message);
-pub static INTERNAL_SERVICE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalServiceException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalServiceException, INTERNAL_SERVICE_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, true))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, 0 => message);
-pub static INVALID_NEXT_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidNextTokenException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidRequestException, INVALID_REQUEST_EXCEPTION, 0 => message);
-pub static INVALID_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);

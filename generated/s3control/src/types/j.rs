@@ -46,36 +46,22 @@ pub struct JobDescriptor {
     pub generated_manifest_descriptor: Option<S3GeneratedManifestDescriptor>,
 }
 rt::structure!(
-    JobDescriptor, JOB_DESCRIPTOR, 0 => job_id, 1 => confirmation_required, 2 =>
-    description, 3 => job_arn, 4 => status, 5 => manifest, 6 => operation, 7 => priority,
-    8 => progress_summary, 9 => status_update_reason, 10 => failure_reasons, 11 =>
-    report, 12 => creation_time, 13 => termination_date, 14 => role_arn, 15 =>
-    suspended_date, 16 => suspended_cause, 17 => manifest_generator, 18 =>
-    generated_manifest_descriptor
-);
-pub static JOB_DESCRIPTOR: rt::Schema = rt::Schema::structure(
-    "JobDescriptor",
-    &[
-        rt::m("JobId", &rt::STRING).min(5.0),
-        rt::m("ConfirmationRequired", &rt::BOOLEAN),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("JobArn", &rt::STRING).min(1.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("Manifest", &JOB_MANIFEST),
-        rt::m("Operation", &JOB_OPERATION),
-        rt::m("Priority", &rt::INTEGER).min(0.0),
-        rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY),
-        rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
-        rt::m("FailureReasons", &JOB_FAILURE_LIST),
-        rt::m("Report", &JOB_REPORT),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("TerminationDate", &rt::TIMESTAMP),
-        rt::m("RoleArn", &rt::STRING).min(1.0),
-        rt::m("SuspendedDate", &rt::TIMESTAMP),
-        rt::m("SuspendedCause", &rt::STRING).min(1.0),
-        rt::m("ManifestGenerator", &JOB_MANIFEST_GENERATOR),
-        rt::m("GeneratedManifestDescriptor", &S3_GENERATED_MANIFEST_DESCRIPTOR),
-    ],
+    JobDescriptor, JOB_DESCRIPTOR, [job_id[0] = rt::m("JobId", &rt::STRING).min(5.0),
+    confirmation_required[1] = rt::m("ConfirmationRequired", &rt::BOOLEAN),
+    description[2] = rt::m("Description", &rt::STRING).min(1.0), job_arn[3] =
+    rt::m("JobArn", &rt::STRING).min(1.0), status[4] = rt::m("Status", &rt::ENUM),
+    manifest[5] = rt::m("Manifest", &JOB_MANIFEST), operation[6] = rt::m("Operation",
+    &JOB_OPERATION), priority[7] = rt::m("Priority", &rt::INTEGER).min(0.0),
+    progress_summary[8] = rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY),
+    status_update_reason[9] = rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
+    failure_reasons[10] = rt::m("FailureReasons", &JOB_FAILURE_LIST), report[11] =
+    rt::m("Report", &JOB_REPORT), creation_time[12] = rt::m("CreationTime",
+    &rt::TIMESTAMP), termination_date[13] = rt::m("TerminationDate", &rt::TIMESTAMP),
+    role_arn[14] = rt::m("RoleArn", &rt::STRING).min(1.0), suspended_date[15] =
+    rt::m("SuspendedDate", &rt::TIMESTAMP), suspended_cause[16] = rt::m("SuspendedCause",
+    &rt::STRING).min(1.0), manifest_generator[17] = rt::m("ManifestGenerator",
+    &JOB_MANIFEST_GENERATOR), generated_manifest_descriptor[18] =
+    rt::m("GeneratedManifestDescriptor", &S3_GENERATED_MANIFEST_DESCRIPTOR)]
 );
 /// If this job failed, this element indicates why the job failed.
 #[derive(Clone, Default, PartialEq)]
@@ -85,13 +71,9 @@ pub struct JobFailure {
     /// The failure reason, if any, for the specified job.
     pub failure_reason: Option<String>,
 }
-rt::structure!(JobFailure, JOB_FAILURE, 0 => failure_code, 1 => failure_reason);
-pub static JOB_FAILURE: rt::Schema = rt::Schema::structure(
-    "JobFailure",
-    &[
-        rt::m("FailureCode", &rt::STRING).min(1.0),
-        rt::m("FailureReason", &rt::STRING).min(1.0),
-    ],
+rt::structure!(
+    JobFailure, JOB_FAILURE, [failure_code[0] = rt::m("FailureCode", &rt::STRING)
+    .min(1.0), failure_reason[1] = rt::m("FailureReason", &rt::STRING).min(1.0)]
 );
 pub static JOB_FAILURE_LIST: rt::Schema = rt::Schema::list(
     "JobFailureList",
@@ -118,22 +100,13 @@ pub struct JobListDescriptor {
     pub progress_summary: Option<JobProgressSummary>,
 }
 rt::structure!(
-    JobListDescriptor, JOB_LIST_DESCRIPTOR, 0 => job_id, 1 => description, 2 =>
-    operation, 3 => priority, 4 => status, 5 => creation_time, 6 => termination_date, 7
-    => progress_summary
-);
-pub static JOB_LIST_DESCRIPTOR: rt::Schema = rt::Schema::structure(
-    "JobListDescriptor",
-    &[
-        rt::m("JobId", &rt::STRING).min(5.0),
-        rt::m("Description", &rt::STRING).min(1.0),
-        rt::m("Operation", &rt::ENUM),
-        rt::m("Priority", &rt::INTEGER).min(0.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("CreationTime", &rt::TIMESTAMP),
-        rt::m("TerminationDate", &rt::TIMESTAMP),
-        rt::m("ProgressSummary", &JOB_PROGRESS_SUMMARY),
-    ],
+    JobListDescriptor, JOB_LIST_DESCRIPTOR, [job_id[0] = rt::m("JobId", &rt::STRING)
+    .min(5.0), description[1] = rt::m("Description", &rt::STRING).min(1.0), operation[2]
+    = rt::m("Operation", &rt::ENUM), priority[3] = rt::m("Priority", &rt::INTEGER)
+    .min(0.0), status[4] = rt::m("Status", &rt::ENUM), creation_time[5] =
+    rt::m("CreationTime", &rt::TIMESTAMP), termination_date[6] = rt::m("TerminationDate",
+    &rt::TIMESTAMP), progress_summary[7] = rt::m("ProgressSummary",
+    &JOB_PROGRESS_SUMMARY)]
 );
 pub static JOB_LIST_DESCRIPTOR_LIST: rt::Schema = rt::Schema::list(
     "JobListDescriptorList",
@@ -147,13 +120,10 @@ pub struct JobManifest {
     /// Contains the information required to locate the specified job's manifest. Manifests can't be imported from directory buckets. For more information, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html).
     pub location: JobManifestLocation,
 }
-rt::structure!(JobManifest, JOB_MANIFEST, 0 => spec, 1 => location);
-pub static JOB_MANIFEST: rt::Schema = rt::Schema::structure(
-    "JobManifest",
-    &[
-        rt::m("Spec", &JOB_MANIFEST_SPEC).flags(rt::REQUIRED),
-        rt::m("Location", &JOB_MANIFEST_LOCATION).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    JobManifest, JOB_MANIFEST, [spec[0] = rt::m("Spec", &JOB_MANIFEST_SPEC)
+    .flags(rt::REQUIRED), location[1] = rt::m("Location", &JOB_MANIFEST_LOCATION)
+    .flags(rt::REQUIRED)]
 );
 pub static JOB_MANIFEST_FIELD_LIST: rt::Schema = rt::Schema::list(
     "JobManifestFieldList",
@@ -178,10 +148,9 @@ pub enum JobManifestGenerator {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(JobManifestGenerator, JOB_MANIFEST_GENERATOR, 0 => S3JobManifestGenerator);
-pub static JOB_MANIFEST_GENERATOR: rt::Schema = rt::Schema::union(
-    "JobManifestGenerator",
-    &[rt::m("S3JobManifestGenerator", &S3_JOB_MANIFEST_GENERATOR)],
+rt::union!(
+    JobManifestGenerator, JOB_MANIFEST_GENERATOR, [S3JobManifestGenerator[0] =
+    rt::m("S3JobManifestGenerator", &S3_JOB_MANIFEST_GENERATOR)]
 );
 /// The filter used to describe a set of objects for the job's manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -206,25 +175,17 @@ pub struct JobManifestGeneratorFilter {
     pub match_any_object_encryption: Option<Vec<ObjectEncryptionFilter>>,
 }
 rt::structure!(
-    JobManifestGeneratorFilter, JOB_MANIFEST_GENERATOR_FILTER, 0 =>
-    eligible_for_replication, 1 => created_after, 2 => created_before, 3 =>
-    object_replication_statuses, 4 => key_name_constraint, 5 =>
-    object_size_greater_than_bytes, 6 => object_size_less_than_bytes, 7 =>
-    match_any_storage_class, 8 => match_any_object_encryption
-);
-pub static JOB_MANIFEST_GENERATOR_FILTER: rt::Schema = rt::Schema::structure(
-    "JobManifestGeneratorFilter",
-    &[
-        rt::m("EligibleForReplication", &rt::BOOLEAN),
-        rt::m("CreatedAfter", &rt::TIMESTAMP),
-        rt::m("CreatedBefore", &rt::TIMESTAMP),
-        rt::m("ObjectReplicationStatuses", &REPLICATION_STATUS_FILTER_LIST),
-        rt::m("KeyNameConstraint", &KEY_NAME_CONSTRAINT),
-        rt::m("ObjectSizeGreaterThanBytes", &rt::LONG),
-        rt::m("ObjectSizeLessThanBytes", &rt::LONG),
-        rt::m("MatchAnyStorageClass", &STORAGE_CLASS_LIST),
-        rt::m("MatchAnyObjectEncryption", &OBJECT_ENCRYPTION_FILTER_LIST).min(1.0),
-    ],
+    JobManifestGeneratorFilter, JOB_MANIFEST_GENERATOR_FILTER,
+    [eligible_for_replication[0] = rt::m("EligibleForReplication", &rt::BOOLEAN),
+    created_after[1] = rt::m("CreatedAfter", &rt::TIMESTAMP), created_before[2] =
+    rt::m("CreatedBefore", &rt::TIMESTAMP), object_replication_statuses[3] =
+    rt::m("ObjectReplicationStatuses", &REPLICATION_STATUS_FILTER_LIST),
+    key_name_constraint[4] = rt::m("KeyNameConstraint", &KEY_NAME_CONSTRAINT),
+    object_size_greater_than_bytes[5] = rt::m("ObjectSizeGreaterThanBytes", &rt::LONG),
+    object_size_less_than_bytes[6] = rt::m("ObjectSizeLessThanBytes", &rt::LONG),
+    match_any_storage_class[7] = rt::m("MatchAnyStorageClass", &STORAGE_CLASS_LIST),
+    match_any_object_encryption[8] = rt::m("MatchAnyObjectEncryption",
+    &OBJECT_ENCRYPTION_FILTER_LIST).min(1.0)]
 );
 /// Contains the information required to locate a manifest object. Manifests can't be imported from directory buckets. For more information, see [Directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/directory-buckets-overview.html).
 #[derive(Clone, Default, PartialEq)]
@@ -239,16 +200,10 @@ pub struct JobManifestLocation {
     pub e_tag: String,
 }
 rt::structure!(
-    JobManifestLocation, JOB_MANIFEST_LOCATION, 0 => object_arn, 1 => object_version_id,
-    2 => e_tag
-);
-pub static JOB_MANIFEST_LOCATION: rt::Schema = rt::Schema::structure(
-    "JobManifestLocation",
-    &[
-        rt::m("ObjectArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ObjectVersionId", &rt::STRING).min(1.0),
-        rt::m("ETag", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    JobManifestLocation, JOB_MANIFEST_LOCATION, [object_arn[0] = rt::m("ObjectArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), object_version_id[1] =
+    rt::m("ObjectVersionId", &rt::STRING).min(1.0), e_tag[2] = rt::m("ETag", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// Describes the format of a manifest. If the manifest is in CSV format, also describes the columns contained within the manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -258,13 +213,9 @@ pub struct JobManifestSpec {
     /// If the specified manifest object is in the `S3BatchOperations_CSV_20180820` format, this element describes which columns contain the required data.
     pub fields: Option<Vec<JobManifestFieldName>>,
 }
-rt::structure!(JobManifestSpec, JOB_MANIFEST_SPEC, 0 => format, 1 => fields);
-pub static JOB_MANIFEST_SPEC: rt::Schema = rt::Schema::structure(
-    "JobManifestSpec",
-    &[
-        rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Fields", &JOB_MANIFEST_FIELD_LIST),
-    ],
+rt::structure!(
+    JobManifestSpec, JOB_MANIFEST_SPEC, [format[0] = rt::m("Format", &rt::ENUM)
+    .flags(rt::REQUIRED), fields[1] = rt::m("Fields", &JOB_MANIFEST_FIELD_LIST)]
 );
 /// The operation that you want this job to perform on every object listed in the manifest. For more information about the available operations, see [Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-operations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -301,27 +252,21 @@ pub struct JobOperation {
     pub s3_update_object_encryption: Option<S3UpdateObjectEncryptionOperation>,
 }
 rt::structure!(
-    JobOperation, JOB_OPERATION, 0 => lambda_invoke, 1 => s3_put_object_copy, 2 =>
-    s3_put_object_acl, 3 => s3_put_object_tagging, 4 => s3_delete_object_tagging, 5 =>
-    s3_initiate_restore_object, 6 => s3_put_object_legal_hold, 7 =>
-    s3_put_object_retention, 8 => s3_replicate_object, 9 => s3_compute_object_checksum,
-    10 => s3_update_object_encryption
-);
-pub static JOB_OPERATION: rt::Schema = rt::Schema::structure(
-    "JobOperation",
-    &[
-        rt::m("LambdaInvoke", &LAMBDA_INVOKE_OPERATION),
-        rt::m("S3PutObjectCopy", &S3_COPY_OBJECT_OPERATION),
-        rt::m("S3PutObjectAcl", &S3_SET_OBJECT_ACL_OPERATION),
-        rt::m("S3PutObjectTagging", &S3_SET_OBJECT_TAGGING_OPERATION),
-        rt::m("S3DeleteObjectTagging", &S3_DELETE_OBJECT_TAGGING_OPERATION),
-        rt::m("S3InitiateRestoreObject", &S3_INITIATE_RESTORE_OBJECT_OPERATION),
-        rt::m("S3PutObjectLegalHold", &S3_SET_OBJECT_LEGAL_HOLD_OPERATION),
-        rt::m("S3PutObjectRetention", &S3_SET_OBJECT_RETENTION_OPERATION),
-        rt::m("S3ReplicateObject", &S3_REPLICATE_OBJECT_OPERATION),
-        rt::m("S3ComputeObjectChecksum", &S3_COMPUTE_OBJECT_CHECKSUM_OPERATION),
-        rt::m("S3UpdateObjectEncryption", &S3_UPDATE_OBJECT_ENCRYPTION_OPERATION),
-    ],
+    JobOperation, JOB_OPERATION, [lambda_invoke[0] = rt::m("LambdaInvoke",
+    &LAMBDA_INVOKE_OPERATION), s3_put_object_copy[1] = rt::m("S3PutObjectCopy",
+    &S3_COPY_OBJECT_OPERATION), s3_put_object_acl[2] = rt::m("S3PutObjectAcl",
+    &S3_SET_OBJECT_ACL_OPERATION), s3_put_object_tagging[3] = rt::m("S3PutObjectTagging",
+    &S3_SET_OBJECT_TAGGING_OPERATION), s3_delete_object_tagging[4] =
+    rt::m("S3DeleteObjectTagging", &S3_DELETE_OBJECT_TAGGING_OPERATION),
+    s3_initiate_restore_object[5] = rt::m("S3InitiateRestoreObject",
+    &S3_INITIATE_RESTORE_OBJECT_OPERATION), s3_put_object_legal_hold[6] =
+    rt::m("S3PutObjectLegalHold", &S3_SET_OBJECT_LEGAL_HOLD_OPERATION),
+    s3_put_object_retention[7] = rt::m("S3PutObjectRetention",
+    &S3_SET_OBJECT_RETENTION_OPERATION), s3_replicate_object[8] =
+    rt::m("S3ReplicateObject", &S3_REPLICATE_OBJECT_OPERATION),
+    s3_compute_object_checksum[9] = rt::m("S3ComputeObjectChecksum",
+    &S3_COMPUTE_OBJECT_CHECKSUM_OPERATION), s3_update_object_encryption[10] =
+    rt::m("S3UpdateObjectEncryption", &S3_UPDATE_OBJECT_ENCRYPTION_OPERATION)]
 );
 /// Describes the total number of tasks that the specified job has started, the number of tasks that succeeded, and the number of tasks that failed.
 #[derive(Clone, Default, PartialEq)]
@@ -333,17 +278,11 @@ pub struct JobProgressSummary {
     pub timers: Option<JobTimers>,
 }
 rt::structure!(
-    JobProgressSummary, JOB_PROGRESS_SUMMARY, 0 => total_number_of_tasks, 1 =>
-    number_of_tasks_succeeded, 2 => number_of_tasks_failed, 3 => timers
-);
-pub static JOB_PROGRESS_SUMMARY: rt::Schema = rt::Schema::structure(
-    "JobProgressSummary",
-    &[
-        rt::m("TotalNumberOfTasks", &rt::LONG).min(0.0),
-        rt::m("NumberOfTasksSucceeded", &rt::LONG).min(0.0),
-        rt::m("NumberOfTasksFailed", &rt::LONG).min(0.0),
-        rt::m("Timers", &JOB_TIMERS),
-    ],
+    JobProgressSummary, JOB_PROGRESS_SUMMARY, [total_number_of_tasks[0] =
+    rt::m("TotalNumberOfTasks", &rt::LONG).min(0.0), number_of_tasks_succeeded[1] =
+    rt::m("NumberOfTasksSucceeded", &rt::LONG).min(0.0), number_of_tasks_failed[2] =
+    rt::m("NumberOfTasksFailed", &rt::LONG).min(0.0), timers[3] = rt::m("Timers",
+    &JOB_TIMERS)]
 );
 /// Contains the configuration parameters for a job-completion report.
 #[derive(Clone, Default, PartialEq)]
@@ -364,19 +303,11 @@ pub struct JobReport {
     pub expected_bucket_owner: Option<String>,
 }
 rt::structure!(
-    JobReport, JOB_REPORT, 0 => bucket, 1 => format, 2 => enabled, 3 => prefix, 4 =>
-    report_scope, 5 => expected_bucket_owner
-);
-pub static JOB_REPORT: rt::Schema = rt::Schema::structure(
-    "JobReport",
-    &[
-        rt::m("Bucket", &rt::STRING).min(1.0),
-        rt::m("Format", &rt::ENUM),
-        rt::m("Enabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("Prefix", &rt::STRING).min(1.0),
-        rt::m("ReportScope", &rt::ENUM),
-        rt::m("ExpectedBucketOwner", &rt::STRING),
-    ],
+    JobReport, JOB_REPORT, [bucket[0] = rt::m("Bucket", &rt::STRING).min(1.0), format[1]
+    = rt::m("Format", &rt::ENUM), enabled[2] = rt::m("Enabled", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), prefix[3] = rt::m("Prefix", &rt::STRING).min(1.0),
+    report_scope[4] = rt::m("ReportScope", &rt::ENUM), expected_bucket_owner[5] =
+    rt::m("ExpectedBucketOwner", &rt::STRING)]
 );
 rt::string_enum! {
     pub enum JobReportFormat { ReportCsv20180820 = "Report_CSV_20180820" }
@@ -395,12 +326,10 @@ rt::string_enum! {
 pub struct JobStatusException {
     pub message: Option<String>,
 }
-rt::structure!(JobStatusException, JOB_STATUS_EXCEPTION, 0 => message);
-pub static JOB_STATUS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "JobStatusException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    JobStatusException, JOB_STATUS_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static JOB_STATUS_LIST: rt::Schema = rt::Schema::list(
     "JobStatusList",
     &[rt::m("member", &rt::ENUM)],
@@ -411,8 +340,7 @@ pub struct JobTimers {
     /// Indicates the elapsed time in seconds the job has been in the Active job state.
     pub elapsed_time_in_active_seconds: Option<i64>,
 }
-rt::structure!(JobTimers, JOB_TIMERS, 0 => elapsed_time_in_active_seconds);
-pub static JOB_TIMERS: rt::Schema = rt::Schema::structure(
-    "JobTimers",
-    &[rt::m("ElapsedTimeInActiveSeconds", &rt::LONG).min(0.0)],
+rt::structure!(
+    JobTimers, JOB_TIMERS, [elapsed_time_in_active_seconds[0] =
+    rt::m("ElapsedTimeInActiveSeconds", &rt::LONG).min(0.0)]
 );

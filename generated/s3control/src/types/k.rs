@@ -14,14 +14,9 @@ pub struct KeyNameConstraint {
     pub match_any_substring: Option<Vec<String>>,
 }
 rt::structure!(
-    KeyNameConstraint, KEY_NAME_CONSTRAINT, 0 => match_any_prefix, 1 => match_any_suffix,
-    2 => match_any_substring
-);
-pub static KEY_NAME_CONSTRAINT: rt::Schema = rt::Schema::structure(
-    "KeyNameConstraint",
-    &[
-        rt::m("MatchAnyPrefix", &NON_EMPTY_MAX_LENGTH1024_STRING_LIST),
-        rt::m("MatchAnySuffix", &NON_EMPTY_MAX_LENGTH1024_STRING_LIST),
-        rt::m("MatchAnySubstring", &NON_EMPTY_MAX_LENGTH1024_STRING_LIST),
-    ],
+    KeyNameConstraint, KEY_NAME_CONSTRAINT, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &NON_EMPTY_MAX_LENGTH1024_STRING_LIST), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &NON_EMPTY_MAX_LENGTH1024_STRING_LIST),
+    match_any_substring[2] = rt::m("MatchAnySubstring",
+    &NON_EMPTY_MAX_LENGTH1024_STRING_LIST)]
 );

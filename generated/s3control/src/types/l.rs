@@ -18,16 +18,10 @@ pub struct LambdaInvokeOperation {
     pub user_arguments: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    LambdaInvokeOperation, LAMBDA_INVOKE_OPERATION, 0 => function_arn, 1 =>
-    invocation_schema_version, 2 => user_arguments
-);
-pub static LAMBDA_INVOKE_OPERATION: rt::Schema = rt::Schema::structure(
-    "LambdaInvokeOperation",
-    &[
-        rt::m("FunctionArn", &rt::STRING).min(1.0),
-        rt::m("InvocationSchemaVersion", &rt::STRING).min(1.0),
-        rt::m("UserArguments", &USER_ARGUMENTS),
-    ],
+    LambdaInvokeOperation, LAMBDA_INVOKE_OPERATION, [function_arn[0] =
+    rt::m("FunctionArn", &rt::STRING).min(1.0), invocation_schema_version[1] =
+    rt::m("InvocationSchemaVersion", &rt::STRING).min(1.0), user_arguments[2] =
+    rt::m("UserArguments", &USER_ARGUMENTS)]
 );
 /// The container for the Outposts bucket lifecycle configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -35,10 +29,9 @@ pub struct LifecycleConfiguration {
     /// A lifecycle rule for individual objects in an Outposts bucket.
     pub rules: Option<Vec<LifecycleRule>>,
 }
-rt::structure!(LifecycleConfiguration, LIFECYCLE_CONFIGURATION, 0 => rules);
-pub static LIFECYCLE_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "LifecycleConfiguration",
-    &[rt::m("Rules", &LIFECYCLE_RULES)],
+rt::structure!(
+    LifecycleConfiguration, LIFECYCLE_CONFIGURATION, [rules[0] = rt::m("Rules",
+    &LIFECYCLE_RULES)]
 );
 /// The container of the Outposts bucket lifecycle expiration.
 #[derive(Clone, Default, PartialEq)]
@@ -51,16 +44,9 @@ pub struct LifecycleExpiration {
     pub expired_object_delete_marker: Option<bool>,
 }
 rt::structure!(
-    LifecycleExpiration, LIFECYCLE_EXPIRATION, 0 => date, 1 => days, 2 =>
-    expired_object_delete_marker
-);
-pub static LIFECYCLE_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "LifecycleExpiration",
-    &[
-        rt::m("Date", &rt::TIMESTAMP),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN),
-    ],
+    LifecycleExpiration, LIFECYCLE_EXPIRATION, [date[0] = rt::m("Date", &rt::TIMESTAMP),
+    days[1] = rt::m("Days", &rt::INTEGER), expired_object_delete_marker[2] =
+    rt::m("ExpiredObjectDeleteMarker", &rt::BOOLEAN)]
 );
 /// The container for the Outposts bucket lifecycle rule.
 #[derive(Clone, Default, PartialEq)]
@@ -87,22 +73,15 @@ pub struct LifecycleRule {
     pub abort_incomplete_multipart_upload: Option<AbortIncompleteMultipartUpload>,
 }
 rt::structure!(
-    LifecycleRule, LIFECYCLE_RULE, 0 => expiration, 1 => id, 2 => filter, 3 => status, 4
-    => transitions, 5 => noncurrent_version_transitions, 6 =>
-    noncurrent_version_expiration, 7 => abort_incomplete_multipart_upload
-);
-pub static LIFECYCLE_RULE: rt::Schema = rt::Schema::structure(
-    "LifecycleRule",
-    &[
-        rt::m("Expiration", &LIFECYCLE_EXPIRATION),
-        rt::m("ID", &rt::STRING),
-        rt::m("Filter", &LIFECYCLE_RULE_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Transitions", &TRANSITION_LIST),
-        rt::m("NoncurrentVersionTransitions", &NONCURRENT_VERSION_TRANSITION_LIST),
-        rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
-        rt::m("AbortIncompleteMultipartUpload", &ABORT_INCOMPLETE_MULTIPART_UPLOAD),
-    ],
+    LifecycleRule, LIFECYCLE_RULE, [expiration[0] = rt::m("Expiration",
+    &LIFECYCLE_EXPIRATION), id[1] = rt::m("ID", &rt::STRING), filter[2] = rt::m("Filter",
+    &LIFECYCLE_RULE_FILTER), status[3] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    transitions[4] = rt::m("Transitions", &TRANSITION_LIST),
+    noncurrent_version_transitions[5] = rt::m("NoncurrentVersionTransitions",
+    &NONCURRENT_VERSION_TRANSITION_LIST), noncurrent_version_expiration[6] =
+    rt::m("NoncurrentVersionExpiration", &NONCURRENT_VERSION_EXPIRATION),
+    abort_incomplete_multipart_upload[7] = rt::m("AbortIncompleteMultipartUpload",
+    &ABORT_INCOMPLETE_MULTIPART_UPLOAD)]
 );
 /// The container for the Outposts bucket lifecycle rule and operator.
 #[derive(Clone, Default, PartialEq)]
@@ -117,17 +96,10 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, 0 => prefix, 1 => tags, 2 =>
-    object_size_greater_than, 3 => object_size_less_than
-);
-pub static LIFECYCLE_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleAndOperator",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tags", &S3_TAG_SET),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-    ],
+    LifecycleRuleAndOperator, LIFECYCLE_RULE_AND_OPERATOR, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tags[1] = rt::m("Tags", &S3_TAG_SET), object_size_greater_than[2] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[3] =
+    rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 /// The container for the filter of the lifecycle rule.
 #[derive(Clone, Default, PartialEq)]
@@ -145,18 +117,11 @@ pub struct LifecycleRuleFilter {
     pub object_size_less_than: Option<i64>,
 }
 rt::structure!(
-    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, 0 => prefix, 1 => tag, 2 => and, 3 =>
-    object_size_greater_than, 4 => object_size_less_than
-);
-pub static LIFECYCLE_RULE_FILTER: rt::Schema = rt::Schema::structure(
-    "LifecycleRuleFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &S3_TAG),
-        rt::m("And", &LIFECYCLE_RULE_AND_OPERATOR),
-        rt::m("ObjectSizeGreaterThan", &rt::LONG),
-        rt::m("ObjectSizeLessThan", &rt::LONG),
-    ],
+    LifecycleRuleFilter, LIFECYCLE_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &S3_TAG), and[2] = rt::m("And",
+    &LIFECYCLE_RULE_AND_OPERATOR), object_size_greater_than[3] =
+    rt::m("ObjectSizeGreaterThan", &rt::LONG), object_size_less_than[4] =
+    rt::m("ObjectSizeLessThan", &rt::LONG)]
 );
 pub static LIFECYCLE_RULES: rt::Schema = rt::Schema::list(
     "LifecycleRules",
@@ -189,26 +154,15 @@ pub struct ListAccessGrantEntry {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantEntry, LIST_ACCESS_GRANT_ENTRY, 0 => created_at, 1 => access_grant_id,
-    2 => access_grant_arn, 3 => grantee, 4 => permission, 5 => access_grants_location_id,
-    6 => access_grants_location_configuration, 7 => grant_scope, 8 => application_arn
-);
-pub static LIST_ACCESS_GRANT_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantEntry",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantArn", &rt::STRING).min(1.0),
-        rt::m("Grantee", &GRANTEE),
-        rt::m("Permission", &rt::ENUM),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m(
-            "AccessGrantsLocationConfiguration",
-            &ACCESS_GRANTS_LOCATION_CONFIGURATION,
-        ),
-        rt::m("GrantScope", &rt::STRING).min(1.0),
-        rt::m("ApplicationArn", &rt::STRING).min(10.0),
-    ],
+    ListAccessGrantEntry, LIST_ACCESS_GRANT_ENTRY, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), access_grant_id[1] = rt::m("AccessGrantId", &rt::STRING).min(1.0),
+    access_grant_arn[2] = rt::m("AccessGrantArn", &rt::STRING).min(1.0), grantee[3] =
+    rt::m("Grantee", &GRANTEE), permission[4] = rt::m("Permission", &rt::ENUM),
+    access_grants_location_id[5] = rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
+    access_grants_location_configuration[6] = rt::m("AccessGrantsLocationConfiguration",
+    &ACCESS_GRANTS_LOCATION_CONFIGURATION), grant_scope[7] = rt::m("GrantScope",
+    &rt::STRING).min(1.0), application_arn[8] = rt::m("ApplicationArn", &rt::STRING)
+    .min(10.0)]
 );
 /// Information about the S3 Access Grants instance.
 #[derive(Clone, Default, PartialEq)]
@@ -230,21 +184,15 @@ pub struct ListAccessGrantsInstanceEntry {
     pub identity_center_application_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsInstanceEntry, LIST_ACCESS_GRANTS_INSTANCE_ENTRY, 0 =>
-    access_grants_instance_id, 1 => access_grants_instance_arn, 2 => created_at, 3 =>
-    identity_center_arn, 4 => identity_center_instance_arn, 5 =>
-    identity_center_application_arn
-);
-pub static LIST_ACCESS_GRANTS_INSTANCE_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsInstanceEntry",
-    &[
-        rt::m("AccessGrantsInstanceId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("IdentityCenterArn", &rt::STRING).flags(rt::DEPRECATED).min(10.0),
-        rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
-        rt::m("IdentityCenterApplicationArn", &rt::STRING).min(10.0),
-    ],
+    ListAccessGrantsInstanceEntry, LIST_ACCESS_GRANTS_INSTANCE_ENTRY,
+    [access_grants_instance_id[0] = rt::m("AccessGrantsInstanceId", &rt::STRING)
+    .min(1.0), access_grants_instance_arn[1] = rt::m("AccessGrantsInstanceArn",
+    &rt::STRING).min(1.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP),
+    identity_center_arn[3] = rt::m("IdentityCenterArn", &rt::STRING)
+    .flags(rt::DEPRECATED).min(10.0), identity_center_instance_arn[4] =
+    rt::m("IdentityCenterInstanceArn", &rt::STRING).min(10.0),
+    identity_center_application_arn[5] = rt::m("IdentityCenterApplicationArn",
+    &rt::STRING).min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsInstancesRequest {
@@ -256,19 +204,11 @@ pub struct ListAccessGrantsInstancesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListAccessGrantsInstancesRequest, LIST_ACCESS_GRANTS_INSTANCES_REQUEST, 0 =>
-    account_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_ACCESS_GRANTS_INSTANCES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsInstancesRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-    ],
+    ListAccessGrantsInstancesRequest, LIST_ACCESS_GRANTS_INSTANCES_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsInstancesResult {
@@ -278,15 +218,9 @@ pub struct ListAccessGrantsInstancesResult {
     pub access_grants_instances_list: Option<Vec<ListAccessGrantsInstanceEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsInstancesResult, LIST_ACCESS_GRANTS_INSTANCES_RESULT, 0 =>
-    next_token, 1 => access_grants_instances_list
-);
-pub static LIST_ACCESS_GRANTS_INSTANCES_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsInstancesResult",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("AccessGrantsInstancesList", &ACCESS_GRANTS_INSTANCES_LIST),
-    ],
+    ListAccessGrantsInstancesResult, LIST_ACCESS_GRANTS_INSTANCES_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), access_grants_instances_list[1] =
+    rt::m("AccessGrantsInstancesList", &ACCESS_GRANTS_INSTANCES_LIST)]
 );
 /// A container for information about the registered location.
 #[derive(Clone, Default, PartialEq)]
@@ -303,19 +237,12 @@ pub struct ListAccessGrantsLocationsEntry {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsEntry, LIST_ACCESS_GRANTS_LOCATIONS_ENTRY, 0 => created_at,
-    1 => access_grants_location_id, 2 => access_grants_location_arn, 3 => location_scope,
-    4 => iam_role_arn
-);
-pub static LIST_ACCESS_GRANTS_LOCATIONS_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsLocationsEntry",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
-        rt::m("LocationScope", &rt::STRING).min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
-    ],
+    ListAccessGrantsLocationsEntry, LIST_ACCESS_GRANTS_LOCATIONS_ENTRY, [created_at[0] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsLocationsRequest {
@@ -329,20 +256,13 @@ pub struct ListAccessGrantsLocationsRequest {
     pub location_scope: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsRequest, LIST_ACCESS_GRANTS_LOCATIONS_REQUEST, 0 =>
-    account_id, 1 => next_token, 2 => max_results, 3 => location_scope
-);
-pub static LIST_ACCESS_GRANTS_LOCATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsLocationsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-        rt::m("LocationScope", &rt::STRING).at(rt::QUERY, "locationscope").min(1.0),
-    ],
+    ListAccessGrantsLocationsRequest, LIST_ACCESS_GRANTS_LOCATIONS_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
+    location_scope[3] = rt::m("LocationScope", &rt::STRING).at(rt::QUERY,
+    "locationscope").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsLocationsResult {
@@ -352,15 +272,9 @@ pub struct ListAccessGrantsLocationsResult {
     pub access_grants_locations_list: Option<Vec<ListAccessGrantsLocationsEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsLocationsResult, LIST_ACCESS_GRANTS_LOCATIONS_RESULT, 0 =>
-    next_token, 1 => access_grants_locations_list
-);
-pub static LIST_ACCESS_GRANTS_LOCATIONS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsLocationsResult",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("AccessGrantsLocationsList", &ACCESS_GRANTS_LOCATIONS_LIST),
-    ],
+    ListAccessGrantsLocationsResult, LIST_ACCESS_GRANTS_LOCATIONS_RESULT, [next_token[0]
+    = rt::m("NextToken", &rt::STRING), access_grants_locations_list[1] =
+    rt::m("AccessGrantsLocationsList", &ACCESS_GRANTS_LOCATIONS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsRequest {
@@ -390,25 +304,17 @@ pub struct ListAccessGrantsRequest {
     pub application_arn: Option<String>,
 }
 rt::structure!(
-    ListAccessGrantsRequest, LIST_ACCESS_GRANTS_REQUEST, 0 => account_id, 1 =>
-    next_token, 2 => max_results, 3 => grantee_type, 4 => grantee_identifier, 5 =>
-    permission, 6 => grant_scope, 7 => application_arn
-);
-pub static LIST_ACCESS_GRANTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-        rt::m("GranteeType", &rt::ENUM).at(rt::QUERY, "granteetype"),
-        rt::m("GranteeIdentifier", &rt::STRING).at(rt::QUERY, "granteeidentifier"),
-        rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission"),
-        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope").min(1.0),
-        rt::m("ApplicationArn", &rt::STRING).at(rt::QUERY, "application_arn").min(10.0),
-    ],
+    ListAccessGrantsRequest, LIST_ACCESS_GRANTS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken"), max_results[2] = rt::m("MaxResults", &rt::INTEGER)
+    .at(rt::QUERY, "maxResults").min(0.0), grantee_type[3] = rt::m("GranteeType",
+    &rt::ENUM).at(rt::QUERY, "granteetype"), grantee_identifier[4] =
+    rt::m("GranteeIdentifier", &rt::STRING).at(rt::QUERY, "granteeidentifier"),
+    permission[5] = rt::m("Permission", &rt::ENUM).at(rt::QUERY, "permission"),
+    grant_scope[6] = rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope")
+    .min(1.0), application_arn[7] = rt::m("ApplicationArn", &rt::STRING).at(rt::QUERY,
+    "application_arn").min(10.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessGrantsResult {
@@ -418,12 +324,9 @@ pub struct ListAccessGrantsResult {
     pub access_grants_list: Option<Vec<ListAccessGrantEntry>>,
 }
 rt::structure!(
-    ListAccessGrantsResult, LIST_ACCESS_GRANTS_RESULT, 0 => next_token, 1 =>
-    access_grants_list
-);
-pub static LIST_ACCESS_GRANTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessGrantsResult",
-    &[rt::m("NextToken", &rt::STRING), rt::m("AccessGrantsList", &ACCESS_GRANTS_LIST)],
+    ListAccessGrantsResult, LIST_ACCESS_GRANTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), access_grants_list[1] = rt::m("AccessGrantsList",
+    &ACCESS_GRANTS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForDirectoryBucketsRequest {
@@ -438,20 +341,12 @@ pub struct ListAccessPointsForDirectoryBucketsRequest {
 }
 rt::structure!(
     ListAccessPointsForDirectoryBucketsRequest,
-    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST, 0 => account_id, 1 =>
-    directory_bucket, 2 => next_token, 3 => max_results
-);
-pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsForDirectoryBucketsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("DirectoryBucket", &rt::STRING).at(rt::QUERY, "directoryBucket").min(3.0),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-    ],
+    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), directory_bucket[1] = rt::m("DirectoryBucket", &rt::STRING)
+    .at(rt::QUERY, "directoryBucket").min(3.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForDirectoryBucketsResult {
@@ -462,15 +357,9 @@ pub struct ListAccessPointsForDirectoryBucketsResult {
 }
 rt::structure!(
     ListAccessPointsForDirectoryBucketsResult,
-    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT, 0 => access_point_list, 1 =>
-    next_token
-);
-pub static LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsForDirectoryBucketsResult",
-    &[
-        rt::m("AccessPointList", &ACCESS_POINT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    LIST_ACCESS_POINTS_FOR_DIRECTORY_BUCKETS_RESULT, [access_point_list[0] =
+    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForObjectLambdaRequest {
@@ -483,18 +372,10 @@ pub struct ListAccessPointsForObjectLambdaRequest {
 }
 rt::structure!(
     ListAccessPointsForObjectLambdaRequest, LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_REQUEST,
-    0 => account_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-    ],
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsForObjectLambdaResult {
@@ -504,15 +385,10 @@ pub struct ListAccessPointsForObjectLambdaResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAccessPointsForObjectLambdaResult, LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_RESULT, 0
-    => object_lambda_access_point_list, 1 => next_token
-);
-pub static LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsForObjectLambdaResult",
-    &[
-        rt::m("ObjectLambdaAccessPointList", &OBJECT_LAMBDA_ACCESS_POINT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListAccessPointsForObjectLambdaResult, LIST_ACCESS_POINTS_FOR_OBJECT_LAMBDA_RESULT,
+    [object_lambda_access_point_list[0] = rt::m("ObjectLambdaAccessPointList",
+    &OBJECT_LAMBDA_ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsRequest {
@@ -534,22 +410,15 @@ pub struct ListAccessPointsRequest {
     pub data_source_type: Option<String>,
 }
 rt::structure!(
-    ListAccessPointsRequest, LIST_ACCESS_POINTS_REQUEST, 0 => account_id, 1 => bucket, 2
-    => next_token, 3 => max_results, 4 => data_source_id, 5 => data_source_type
-);
-pub static LIST_ACCESS_POINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING).at(rt::QUERY, "bucket").ctx("Bucket").min(3.0),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-        rt::m("DataSourceId", &rt::STRING).at(rt::QUERY, "dataSourceId"),
-        rt::m("DataSourceType", &rt::STRING).at(rt::QUERY, "dataSourceType"),
-    ],
+    ListAccessPointsRequest, LIST_ACCESS_POINTS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::QUERY, "bucket").ctx("Bucket").min(3.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[3] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
+    data_source_id[4] = rt::m("DataSourceId", &rt::STRING).at(rt::QUERY, "dataSourceId"),
+    data_source_type[5] = rt::m("DataSourceType", &rt::STRING).at(rt::QUERY,
+    "dataSourceType")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccessPointsResult {
@@ -559,15 +428,9 @@ pub struct ListAccessPointsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListAccessPointsResult, LIST_ACCESS_POINTS_RESULT, 0 => access_point_list, 1 =>
-    next_token
-);
-pub static LIST_ACCESS_POINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListAccessPointsResult",
-    &[
-        rt::m("AccessPointList", &ACCESS_POINT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListAccessPointsResult, LIST_ACCESS_POINTS_RESULT, [access_point_list[0] =
+    rt::m("AccessPointList", &ACCESS_POINT_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 /// Part of `ListCallerAccessGrantsResult`. Each entry includes the permission level (READ, WRITE, or READWRITE) and the grant scope of the access grant. Each entry also includes the ARN of the S3 Access Grants instance in which the grant was created. If the grant also includes an application ARN, the grantee can only access the S3 data through this application.
 #[derive(Clone, Default, PartialEq)]
@@ -586,17 +449,11 @@ pub struct ListCallerAccessGrantsEntry {
     pub access_grants_instance_arn: Option<String>,
 }
 rt::structure!(
-    ListCallerAccessGrantsEntry, LIST_CALLER_ACCESS_GRANTS_ENTRY, 0 => permission, 1 =>
-    grant_scope, 2 => application_arn, 3 => access_grants_instance_arn
-);
-pub static LIST_CALLER_ACCESS_GRANTS_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListCallerAccessGrantsEntry",
-    &[
-        rt::m("Permission", &rt::ENUM),
-        rt::m("GrantScope", &rt::STRING).min(1.0),
-        rt::m("ApplicationArn", &rt::STRING).min(10.0),
-        rt::m("AccessGrantsInstanceArn", &rt::STRING).min(1.0),
-    ],
+    ListCallerAccessGrantsEntry, LIST_CALLER_ACCESS_GRANTS_ENTRY, [permission[0] =
+    rt::m("Permission", &rt::ENUM), grant_scope[1] = rt::m("GrantScope", &rt::STRING)
+    .min(1.0), application_arn[2] = rt::m("ApplicationArn", &rt::STRING).min(10.0),
+    access_grants_instance_arn[3] = rt::m("AccessGrantsInstanceArn", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCallerAccessGrantsRequest {
@@ -617,24 +474,14 @@ pub struct ListCallerAccessGrantsRequest {
     pub instance_scope: Option<InstanceScope>,
 }
 rt::structure!(
-    ListCallerAccessGrantsRequest, LIST_CALLER_ACCESS_GRANTS_REQUEST, 0 => account_id, 1
-    => grant_scope, 2 => next_token, 3 => max_results, 4 => allowed_by_application, 5 =>
-    instance_scope
-);
-pub static LIST_CALLER_ACCESS_GRANTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListCallerAccessGrantsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("GrantScope", &rt::STRING).at(rt::QUERY, "grantscope").min(1.0),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-        rt::m("AllowedByApplication", &rt::BOOLEAN)
-            .at(rt::QUERY, "allowedByApplication"),
-        rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope"),
-    ],
+    ListCallerAccessGrantsRequest, LIST_CALLER_ACCESS_GRANTS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), grant_scope[1] = rt::m("GrantScope", &rt::STRING)
+    .at(rt::QUERY, "grantscope").min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).at(rt::QUERY, "nextToken"), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0), allowed_by_application[4] =
+    rt::m("AllowedByApplication", &rt::BOOLEAN).at(rt::QUERY, "allowedByApplication"),
+    instance_scope[5] = rt::m("InstanceScope", &rt::ENUM).at(rt::QUERY, "instanceScope")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListCallerAccessGrantsResult {
@@ -644,15 +491,9 @@ pub struct ListCallerAccessGrantsResult {
     pub caller_access_grants_list: Option<Vec<ListCallerAccessGrantsEntry>>,
 }
 rt::structure!(
-    ListCallerAccessGrantsResult, LIST_CALLER_ACCESS_GRANTS_RESULT, 0 => next_token, 1 =>
-    caller_access_grants_list
-);
-pub static LIST_CALLER_ACCESS_GRANTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListCallerAccessGrantsResult",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("CallerAccessGrantsList", &CALLER_ACCESS_GRANTS_LIST),
-    ],
+    ListCallerAccessGrantsResult, LIST_CALLER_ACCESS_GRANTS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), caller_access_grants_list[1] =
+    rt::m("CallerAccessGrantsList", &CALLER_ACCESS_GRANTS_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsRequest {
@@ -666,20 +507,12 @@ pub struct ListJobsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListJobsRequest, LIST_JOBS_REQUEST, 0 => account_id, 1 => job_statuses, 2 =>
-    next_token, 3 => max_results
-);
-pub static LIST_JOBS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListJobsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobStatuses", &JOB_STATUS_LIST).at(rt::QUERY, "jobStatuses"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-    ],
+    ListJobsRequest, LIST_JOBS_REQUEST, [account_id[0] = rt::m("AccountId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), job_statuses[1] = rt::m("JobStatuses", &JOB_STATUS_LIST)
+    .at(rt::QUERY, "jobStatuses"), next_token[2] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken").min(1.0), max_results[3] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListJobsResult {
@@ -688,10 +521,9 @@ pub struct ListJobsResult {
     /// The list of current jobs and jobs that have ended within the last 30 days.
     pub jobs: Option<Vec<JobListDescriptor>>,
 }
-rt::structure!(ListJobsResult, LIST_JOBS_RESULT, 0 => next_token, 1 => jobs);
-pub static LIST_JOBS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListJobsResult",
-    &[rt::m("NextToken", &rt::STRING).min(1.0), rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)],
+rt::structure!(
+    ListJobsResult, LIST_JOBS_RESULT, [next_token[0] = rt::m("NextToken", &rt::STRING)
+    .min(1.0), jobs[1] = rt::m("Jobs", &JOB_LIST_DESCRIPTOR_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultiRegionAccessPointsRequest {
@@ -703,19 +535,11 @@ pub struct ListMultiRegionAccessPointsRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListMultiRegionAccessPointsRequest, LIST_MULTI_REGION_ACCESS_POINTS_REQUEST, 0 =>
-    account_id, 1 => next_token, 2 => max_results
-);
-pub static LIST_MULTI_REGION_ACCESS_POINTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMultiRegionAccessPointsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-    ],
+    ListMultiRegionAccessPointsRequest, LIST_MULTI_REGION_ACCESS_POINTS_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0), max_results[2] =
+    rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMultiRegionAccessPointsResult {
@@ -725,15 +549,9 @@ pub struct ListMultiRegionAccessPointsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListMultiRegionAccessPointsResult, LIST_MULTI_REGION_ACCESS_POINTS_RESULT, 0 =>
-    access_points, 1 => next_token
-);
-pub static LIST_MULTI_REGION_ACCESS_POINTS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListMultiRegionAccessPointsResult",
-    &[
-        rt::m("AccessPoints", &MULTI_REGION_ACCESS_POINT_REPORT_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListMultiRegionAccessPointsResult, LIST_MULTI_REGION_ACCESS_POINTS_RESULT,
+    [access_points[0] = rt::m("AccessPoints", &MULTI_REGION_ACCESS_POINT_REPORT_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRegionalBucketsRequest {
@@ -747,23 +565,13 @@ pub struct ListRegionalBucketsRequest {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    ListRegionalBucketsRequest, LIST_REGIONAL_BUCKETS_REQUEST, 0 => account_id, 1 =>
-    next_token, 2 => max_results, 3 => outpost_id
-);
-pub static LIST_REGIONAL_BUCKETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListRegionalBucketsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken").min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0),
-        rt::m("OutpostId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-outpost-id")
-            .ctx("OutpostId")
-            .min(1.0),
-    ],
+    ListRegionalBucketsRequest, LIST_REGIONAL_BUCKETS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken").min(1.0), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER).at(rt::QUERY, "maxResults").min(0.0), outpost_id[3] =
+    rt::m("OutpostId", &rt::STRING).at(rt::HEADER, "x-amz-outpost-id").ctx("OutpostId")
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListRegionalBucketsResult {
@@ -772,15 +580,9 @@ pub struct ListRegionalBucketsResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListRegionalBucketsResult, LIST_REGIONAL_BUCKETS_RESULT, 0 => regional_bucket_list, 1
-    => next_token
-);
-pub static LIST_REGIONAL_BUCKETS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListRegionalBucketsResult",
-    &[
-        rt::m("RegionalBucketList", &REGIONAL_BUCKET_LIST),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListRegionalBucketsResult, LIST_REGIONAL_BUCKETS_RESULT, [regional_bucket_list[0] =
+    rt::m("RegionalBucketList", &REGIONAL_BUCKET_LIST), next_token[1] =
+    rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 /// Part of `ListStorageLensConfigurationResult`. Each entry includes the description of the S3 Storage Lens configuration, its home Region, whether it is enabled, its Amazon Resource Name (ARN), and config ID.
 #[derive(Clone, Default, PartialEq)]
@@ -795,17 +597,11 @@ pub struct ListStorageLensConfigurationEntry {
     pub is_enabled: Option<bool>,
 }
 rt::structure!(
-    ListStorageLensConfigurationEntry, LIST_STORAGE_LENS_CONFIGURATION_ENTRY, 0 => id, 1
-    => storage_lens_arn, 2 => home_region, 3 => is_enabled
-);
-pub static LIST_STORAGE_LENS_CONFIGURATION_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListStorageLensConfigurationEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-        rt::m("IsEnabled", &rt::BOOLEAN),
-    ],
+    ListStorageLensConfigurationEntry, LIST_STORAGE_LENS_CONFIGURATION_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_arn[1] =
+    rt::m("StorageLensArn", &rt::STRING).flags(rt::REQUIRED).min(1.0), home_region[2] =
+    rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0), is_enabled[3] =
+    rt::m("IsEnabled", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensConfigurationsRequest {
@@ -815,18 +611,10 @@ pub struct ListStorageLensConfigurationsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStorageLensConfigurationsRequest, LIST_STORAGE_LENS_CONFIGURATIONS_REQUEST, 0 =>
-    account_id, 1 => next_token
-);
-pub static LIST_STORAGE_LENS_CONFIGURATIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListStorageLensConfigurationsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-    ],
+    ListStorageLensConfigurationsRequest, LIST_STORAGE_LENS_CONFIGURATIONS_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), next_token[1] =
+    rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensConfigurationsResult {
@@ -836,18 +624,11 @@ pub struct ListStorageLensConfigurationsResult {
     pub storage_lens_configuration_list: Option<Vec<ListStorageLensConfigurationEntry>>,
 }
 rt::structure!(
-    ListStorageLensConfigurationsResult, LIST_STORAGE_LENS_CONFIGURATIONS_RESULT, 0 =>
-    next_token, 1 => storage_lens_configuration_list
+    ListStorageLensConfigurationsResult, LIST_STORAGE_LENS_CONFIGURATIONS_RESULT,
+    [next_token[0] = rt::m("NextToken", &rt::STRING), storage_lens_configuration_list[1]
+    = rt::m("StorageLensConfigurationList", &STORAGE_LENS_CONFIGURATION_LIST)
+    .named("StorageLensConfiguration")].named("ListStorageLensConfigurationResult")
 );
-pub static LIST_STORAGE_LENS_CONFIGURATIONS_RESULT: rt::Schema = rt::Schema::structure(
-        "ListStorageLensConfigurationsResult",
-        &[
-            rt::m("NextToken", &rt::STRING),
-            rt::m("StorageLensConfigurationList", &STORAGE_LENS_CONFIGURATION_LIST)
-                .named("StorageLensConfiguration"),
-        ],
-    )
-    .named("ListStorageLensConfigurationResult");
 /// Each entry contains a Storage Lens group that exists in the specified home Region.
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensGroupEntry {
@@ -859,16 +640,10 @@ pub struct ListStorageLensGroupEntry {
     pub home_region: String,
 }
 rt::structure!(
-    ListStorageLensGroupEntry, LIST_STORAGE_LENS_GROUP_ENTRY, 0 => name, 1 =>
-    storage_lens_group_arn, 2 => home_region
-);
-pub static LIST_STORAGE_LENS_GROUP_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListStorageLensGroupEntry",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED).min(4.0),
-        rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-    ],
+    ListStorageLensGroupEntry, LIST_STORAGE_LENS_GROUP_ENTRY, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), storage_lens_group_arn[1] =
+    rt::m("StorageLensGroupArn", &rt::STRING).flags(rt::REQUIRED).min(4.0),
+    home_region[2] = rt::m("HomeRegion", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensGroupsRequest {
@@ -878,18 +653,10 @@ pub struct ListStorageLensGroupsRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListStorageLensGroupsRequest, LIST_STORAGE_LENS_GROUPS_REQUEST, 0 => account_id, 1 =>
-    next_token
-);
-pub static LIST_STORAGE_LENS_GROUPS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListStorageLensGroupsRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("NextToken", &rt::STRING).at(rt::QUERY, "nextToken"),
-    ],
+    ListStorageLensGroupsRequest, LIST_STORAGE_LENS_GROUPS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), next_token[1] = rt::m("NextToken", &rt::STRING)
+    .at(rt::QUERY, "nextToken")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListStorageLensGroupsResult {
@@ -899,15 +666,9 @@ pub struct ListStorageLensGroupsResult {
     pub storage_lens_group_list: Option<Vec<ListStorageLensGroupEntry>>,
 }
 rt::structure!(
-    ListStorageLensGroupsResult, LIST_STORAGE_LENS_GROUPS_RESULT, 0 => next_token, 1 =>
-    storage_lens_group_list
-);
-pub static LIST_STORAGE_LENS_GROUPS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListStorageLensGroupsResult",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("StorageLensGroupList", &STORAGE_LENS_GROUP_LIST).named("StorageLensGroup"),
-    ],
+    ListStorageLensGroupsResult, LIST_STORAGE_LENS_GROUPS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), storage_lens_group_list[1] =
+    rt::m("StorageLensGroupList", &STORAGE_LENS_GROUP_LIST).named("StorageLensGroup")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -917,29 +678,17 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, 0 => account_id, 1 =>
-    resource_arn
-);
-pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "resourceArn")
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn"),
-    ],
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn",
+    &rt::STRING).at(rt::URI, "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResult {
     /// The Amazon Web Services resource tags that are associated with the resource.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(ListTagsForResourceResult, LIST_TAGS_FOR_RESOURCE_RESULT, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_RESULT: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceResult",
-    &[rt::m("Tags", &TAG_LIST).min(0.0)],
+rt::structure!(
+    ListTagsForResourceResult, LIST_TAGS_FOR_RESOURCE_RESULT, [tags[0] = rt::m("Tags",
+    &TAG_LIST).min(0.0)]
 );

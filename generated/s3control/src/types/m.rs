@@ -30,11 +30,8 @@ pub struct MatchObjectAge {
     pub days_less_than: Option<i32>,
 }
 rt::structure!(
-    MatchObjectAge, MATCH_OBJECT_AGE, 0 => days_greater_than, 1 => days_less_than
-);
-pub static MATCH_OBJECT_AGE: rt::Schema = rt::Schema::structure(
-    "MatchObjectAge",
-    &[rt::m("DaysGreaterThan", &rt::INTEGER), rt::m("DaysLessThan", &rt::INTEGER)],
+    MatchObjectAge, MATCH_OBJECT_AGE, [days_greater_than[0] = rt::m("DaysGreaterThan",
+    &rt::INTEGER), days_less_than[1] = rt::m("DaysLessThan", &rt::INTEGER)]
 );
 /// A filter condition that specifies the object size range of included objects in bytes. Only integers are supported.
 #[derive(Clone, Default, PartialEq)]
@@ -45,11 +42,9 @@ pub struct MatchObjectSize {
     pub bytes_less_than: Option<i64>,
 }
 rt::structure!(
-    MatchObjectSize, MATCH_OBJECT_SIZE, 0 => bytes_greater_than, 1 => bytes_less_than
-);
-pub static MATCH_OBJECT_SIZE: rt::Schema = rt::Schema::structure(
-    "MatchObjectSize",
-    &[rt::m("BytesGreaterThan", &rt::LONG), rt::m("BytesLessThan", &rt::LONG)],
+    MatchObjectSize, MATCH_OBJECT_SIZE, [bytes_greater_than[0] =
+    rt::m("BytesGreaterThan", &rt::LONG), bytes_less_than[1] = rt::m("BytesLessThan",
+    &rt::LONG)]
 );
 /// A container that specifies replication metrics-related settings.
 #[derive(Clone, Default, PartialEq)]
@@ -61,13 +56,9 @@ pub struct Metrics {
     /// **Note:** This is not supported by Amazon S3 on Outposts buckets.
     pub event_threshold: Option<ReplicationTimeValue>,
 }
-rt::structure!(Metrics, METRICS, 0 => status, 1 => event_threshold);
-pub static METRICS: rt::Schema = rt::Schema::structure(
-    "Metrics",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("EventThreshold", &REPLICATION_TIME_VALUE),
-    ],
+rt::structure!(
+    Metrics, METRICS, [status[0] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    event_threshold[1] = rt::m("EventThreshold", &REPLICATION_TIME_VALUE)]
 );
 rt::string_enum! {
     pub enum MetricsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -83,15 +74,10 @@ pub struct MultiRegionAccessPointPolicyDocument {
     pub proposed: Option<ProposedMultiRegionAccessPointPolicy>,
 }
 rt::structure!(
-    MultiRegionAccessPointPolicyDocument, MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT, 0 =>
-    established, 1 => proposed
-);
-pub static MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT: rt::Schema = rt::Schema::structure(
-    "MultiRegionAccessPointPolicyDocument",
-    &[
-        rt::m("Established", &ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY),
-        rt::m("Proposed", &PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY),
-    ],
+    MultiRegionAccessPointPolicyDocument, MULTI_REGION_ACCESS_POINT_POLICY_DOCUMENT,
+    [established[0] = rt::m("Established",
+    &ESTABLISHED_MULTI_REGION_ACCESS_POINT_POLICY), proposed[1] = rt::m("Proposed",
+    &PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY)]
 );
 /// Status information for a single Multi-Region Access Point Region.
 #[derive(Clone, Default, PartialEq)]
@@ -103,11 +89,8 @@ pub struct MultiRegionAccessPointRegionalResponse {
 }
 rt::structure!(
     MultiRegionAccessPointRegionalResponse, MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE,
-    0 => name, 1 => request_status
-);
-pub static MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE: rt::Schema = rt::Schema::structure(
-    "MultiRegionAccessPointRegionalResponse",
-    &[rt::m("Name", &rt::STRING).min(1.0), rt::m("RequestStatus", &rt::STRING)],
+    [name[0] = rt::m("Name", &rt::STRING).min(1.0), request_status[1] =
+    rt::m("RequestStatus", &rt::STRING)]
 );
 pub static MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST: rt::Schema = rt::Schema::list(
     "MultiRegionAccessPointRegionalResponseList",
@@ -131,19 +114,11 @@ pub struct MultiRegionAccessPointReport {
     pub regions: Option<Vec<RegionReport>>,
 }
 rt::structure!(
-    MultiRegionAccessPointReport, MULTI_REGION_ACCESS_POINT_REPORT, 0 => name, 1 =>
-    alias, 2 => created_at, 3 => public_access_block, 4 => status, 5 => regions
-);
-pub static MULTI_REGION_ACCESS_POINT_REPORT: rt::Schema = rt::Schema::structure(
-    "MultiRegionAccessPointReport",
-    &[
-        rt::m("Name", &rt::STRING),
-        rt::m("Alias", &rt::STRING),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION),
-        rt::m("Status", &rt::ENUM),
-        rt::m("Regions", &REGION_REPORT_LIST),
-    ],
+    MultiRegionAccessPointReport, MULTI_REGION_ACCESS_POINT_REPORT, [name[0] =
+    rt::m("Name", &rt::STRING), alias[1] = rt::m("Alias", &rt::STRING), created_at[2] =
+    rt::m("CreatedAt", &rt::TIMESTAMP), public_access_block[3] =
+    rt::m("PublicAccessBlock", &PUBLIC_ACCESS_BLOCK_CONFIGURATION), status[4] =
+    rt::m("Status", &rt::ENUM), regions[5] = rt::m("Regions", &REGION_REPORT_LIST)]
 );
 pub static MULTI_REGION_ACCESS_POINT_REPORT_LIST: rt::Schema = rt::Schema::list(
     "MultiRegionAccessPointReportList",
@@ -170,16 +145,10 @@ pub struct MultiRegionAccessPointRoute {
     pub traffic_dial_percentage: i32,
 }
 rt::structure!(
-    MultiRegionAccessPointRoute, MULTI_REGION_ACCESS_POINT_ROUTE, 0 => bucket, 1 =>
-    region, 2 => traffic_dial_percentage
-);
-pub static MULTI_REGION_ACCESS_POINT_ROUTE: rt::Schema = rt::Schema::structure(
-    "MultiRegionAccessPointRoute",
-    &[
-        rt::m("Bucket", &rt::STRING).min(3.0),
-        rt::m("Region", &rt::STRING).min(1.0),
-        rt::m("TrafficDialPercentage", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    MultiRegionAccessPointRoute, MULTI_REGION_ACCESS_POINT_ROUTE, [bucket[0] =
+    rt::m("Bucket", &rt::STRING).min(3.0), region[1] = rt::m("Region", &rt::STRING)
+    .min(1.0), traffic_dial_percentage[2] = rt::m("TrafficDialPercentage", &rt::INTEGER)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 rt::string_enum! {
     pub enum MultiRegionAccessPointStatus { Ready = "READY", InconsistentAcrossRegions =
@@ -193,10 +162,6 @@ pub struct MultiRegionAccessPointsAsyncResponse {
     pub regions: Option<Vec<MultiRegionAccessPointRegionalResponse>>,
 }
 rt::structure!(
-    MultiRegionAccessPointsAsyncResponse, MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE, 0 =>
-    regions
-);
-pub static MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "MultiRegionAccessPointsAsyncResponse",
-    &[rt::m("Regions", &MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST)],
+    MultiRegionAccessPointsAsyncResponse, MULTI_REGION_ACCESS_POINTS_ASYNC_RESPONSE,
+    [regions[0] = rt::m("Regions", &MULTI_REGION_ACCESS_POINT_REGIONAL_RESPONSE_LIST)]
 );

@@ -12,14 +12,10 @@ pub struct NoSuchPublicAccessBlockConfiguration {
     pub message: Option<String>,
 }
 rt::structure!(
-    NoSuchPublicAccessBlockConfiguration, NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION, 0 =>
-    message
+    NoSuchPublicAccessBlockConfiguration, NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION,
+    [message[0] = rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16,
+    false))
 );
-pub static NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-        "NoSuchPublicAccessBlockConfiguration",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
 pub static NON_EMPTY_MAX_LENGTH1024_STRING_LIST: rt::Schema = rt::Schema::list(
     "NonEmptyMaxLength1024StringList",
     &[rt::m("member", &rt::STRING).min(1.0)],
@@ -33,15 +29,9 @@ pub struct NoncurrentVersionExpiration {
     pub newer_noncurrent_versions: Option<i32>,
 }
 rt::structure!(
-    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, 0 => noncurrent_days, 1
-    => newer_noncurrent_versions
-);
-pub static NONCURRENT_VERSION_EXPIRATION: rt::Schema = rt::Schema::structure(
-    "NoncurrentVersionExpiration",
-    &[
-        rt::m("NoncurrentDays", &rt::INTEGER),
-        rt::m("NewerNoncurrentVersions", &rt::INTEGER),
-    ],
+    NoncurrentVersionExpiration, NONCURRENT_VERSION_EXPIRATION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), newer_noncurrent_versions[1] =
+    rt::m("NewerNoncurrentVersions", &rt::INTEGER)]
 );
 /// The container for the noncurrent version transition.
 #[derive(Clone, Default, PartialEq)]
@@ -52,12 +42,9 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: Option<TransitionStorageClass>,
 }
 rt::structure!(
-    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, 0 => noncurrent_days, 1
-    => storage_class
-);
-pub static NONCURRENT_VERSION_TRANSITION: rt::Schema = rt::Schema::structure(
-    "NoncurrentVersionTransition",
-    &[rt::m("NoncurrentDays", &rt::INTEGER), rt::m("StorageClass", &rt::ENUM)],
+    NoncurrentVersionTransition, NONCURRENT_VERSION_TRANSITION, [noncurrent_days[0] =
+    rt::m("NoncurrentDays", &rt::INTEGER), storage_class[1] = rt::m("StorageClass",
+    &rt::ENUM)]
 );
 pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
     "NoncurrentVersionTransitionList",
@@ -70,14 +57,11 @@ pub static NONCURRENT_VERSION_TRANSITION_LIST: rt::Schema = rt::Schema::list(
 pub struct NotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(NotFoundException, NOT_FOUND_EXCEPTION, 0 => message);
-pub static NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NotFoundException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    NotFoundException, NOT_FOUND_EXCEPTION, [message[0] = rt::m("Message", &rt::STRING)
+    .min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A filter that returns objects that aren't server-side encrypted.
 #[derive(Clone, Default, PartialEq)]
 pub struct NotSseFilter {}
-rt::structure!(NotSseFilter, NOT_SSE_FILTER);
-pub static NOT_SSE_FILTER: rt::Schema = rt::Schema::structure("NotSSEFilter", &[]);
+rt::structure!(NotSseFilter, NOT_SSE_FILTER = "NotSSEFilter", []);

@@ -11,10 +11,9 @@ pub struct ObjectEncryption {
     /// Specifies to update the object encryption type to server-side encryption with Key Management Service (KMS) keys (SSE-KMS).
     pub ssekms: Option<S3UpdateObjectEncryptionSsekms>,
 }
-rt::structure!(ObjectEncryption, OBJECT_ENCRYPTION, 0 => ssekms);
-pub static OBJECT_ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "ObjectEncryption",
-    &[rt::m("SSEKMS", &S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS).named("SSE-KMS")],
+rt::structure!(
+    ObjectEncryption, OBJECT_ENCRYPTION, [ssekms[0] = rt::m("SSEKMS",
+    &S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS).named("SSE-KMS")]
 );
 /// An optional filter for the S3JobManifestGenerator that identifies the subset of objects by encryption type.
 #[derive(Clone, PartialEq)]
@@ -35,18 +34,11 @@ pub enum ObjectEncryptionFilter {
     Unknown(String),
 }
 rt::union!(
-    ObjectEncryptionFilter, OBJECT_ENCRYPTION_FILTER, 0 => Sses3, 1 => Ssekms, 2 =>
-    Dssekms, 3 => Ssec, 4 => Notsse
-);
-pub static OBJECT_ENCRYPTION_FILTER: rt::Schema = rt::Schema::union(
-    "ObjectEncryptionFilter",
-    &[
-        rt::m("SSES3", &SSES3_FILTER).named("SSE-S3"),
-        rt::m("SSEKMS", &SSEKMS_FILTER).named("SSE-KMS"),
-        rt::m("DSSEKMS", &DSSEKMS_FILTER).named("DSSE-KMS"),
-        rt::m("SSEC", &SSEC_FILTER).named("SSE-C"),
-        rt::m("NOTSSE", &NOT_SSE_FILTER).named("NOT-SSE"),
-    ],
+    ObjectEncryptionFilter, OBJECT_ENCRYPTION_FILTER, [Sses3[0] = rt::m("SSES3",
+    &SSES3_FILTER).named("SSE-S3"), Ssekms[1] = rt::m("SSEKMS", &SSEKMS_FILTER)
+    .named("SSE-KMS"), Dssekms[2] = rt::m("DSSEKMS", &DSSEKMS_FILTER).named("DSSE-KMS"),
+    Ssec[3] = rt::m("SSEC", &SSEC_FILTER).named("SSE-C"), Notsse[4] = rt::m("NOTSSE",
+    &NOT_SSE_FILTER).named("NOT-SSE")]
 );
 pub static OBJECT_ENCRYPTION_FILTER_LIST: rt::Schema = rt::Schema::list(
     "ObjectEncryptionFilterList",
@@ -63,16 +55,10 @@ pub struct ObjectLambdaAccessPoint {
     pub alias: Option<ObjectLambdaAccessPointAlias>,
 }
 rt::structure!(
-    ObjectLambdaAccessPoint, OBJECT_LAMBDA_ACCESS_POINT, 0 => name, 1 =>
-    object_lambda_access_point_arn, 2 => alias
-);
-pub static OBJECT_LAMBDA_ACCESS_POINT: rt::Schema = rt::Schema::structure(
-    "ObjectLambdaAccessPoint",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0),
-        rt::m("Alias", &OBJECT_LAMBDA_ACCESS_POINT_ALIAS),
-    ],
+    ObjectLambdaAccessPoint, OBJECT_LAMBDA_ACCESS_POINT, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(3.0), object_lambda_access_point_arn[1] =
+    rt::m("ObjectLambdaAccessPointArn", &rt::STRING).min(1.0), alias[2] = rt::m("Alias",
+    &OBJECT_LAMBDA_ACCESS_POINT_ALIAS)]
 );
 /// The alias of an Object Lambda Access Point. For more information, see [How to use a bucket-style alias for your S3 bucket Object Lambda Access Point](https://docs.aws.amazon.com/AmazonS3/latest/userguide/olap-use.html#ol-access-points-alias).
 #[derive(Clone, Default, PartialEq)]
@@ -83,12 +69,9 @@ pub struct ObjectLambdaAccessPointAlias {
     pub status: Option<ObjectLambdaAccessPointAliasStatus>,
 }
 rt::structure!(
-    ObjectLambdaAccessPointAlias, OBJECT_LAMBDA_ACCESS_POINT_ALIAS, 0 => value, 1 =>
-    status
-);
-pub static OBJECT_LAMBDA_ACCESS_POINT_ALIAS: rt::Schema = rt::Schema::structure(
-    "ObjectLambdaAccessPointAlias",
-    &[rt::m("Value", &rt::STRING).min(3.0), rt::m("Status", &rt::ENUM).min(2.0)],
+    ObjectLambdaAccessPointAlias, OBJECT_LAMBDA_ACCESS_POINT_ALIAS, [value[0] =
+    rt::m("Value", &rt::STRING).min(3.0), status[1] = rt::m("Status", &rt::ENUM)
+    .min(2.0)]
 );
 rt::string_enum! {
     pub enum ObjectLambdaAccessPointAliasStatus { Provisioning = "PROVISIONING", Ready =
@@ -120,22 +103,12 @@ pub struct ObjectLambdaConfiguration {
     pub transformation_configurations: Vec<ObjectLambdaTransformationConfiguration>,
 }
 rt::structure!(
-    ObjectLambdaConfiguration, OBJECT_LAMBDA_CONFIGURATION, 0 => supporting_access_point,
-    1 => cloud_watch_metrics_enabled, 2 => allowed_features, 3 =>
-    transformation_configurations
-);
-pub static OBJECT_LAMBDA_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ObjectLambdaConfiguration",
-    &[
-        rt::m("SupportingAccessPoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CloudWatchMetricsEnabled", &rt::BOOLEAN),
-        rt::m("AllowedFeatures", &OBJECT_LAMBDA_ALLOWED_FEATURES_LIST),
-        rt::m(
-                "TransformationConfigurations",
-                &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATIONS_LIST,
-            )
-            .flags(rt::REQUIRED),
-    ],
+    ObjectLambdaConfiguration, OBJECT_LAMBDA_CONFIGURATION, [supporting_access_point[0] =
+    rt::m("SupportingAccessPoint", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    cloud_watch_metrics_enabled[1] = rt::m("CloudWatchMetricsEnabled", &rt::BOOLEAN),
+    allowed_features[2] = rt::m("AllowedFeatures", &OBJECT_LAMBDA_ALLOWED_FEATURES_LIST),
+    transformation_configurations[3] = rt::m("TransformationConfigurations",
+    &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATIONS_LIST).flags(rt::REQUIRED)]
 );
 /// A container for AwsLambdaTransformation.
 #[derive(Clone, PartialEq)]
@@ -148,12 +121,8 @@ pub enum ObjectLambdaContentTransformation {
     Unknown(String),
 }
 rt::union!(
-    ObjectLambdaContentTransformation, OBJECT_LAMBDA_CONTENT_TRANSFORMATION, 0 =>
-    AwsLambda
-);
-pub static OBJECT_LAMBDA_CONTENT_TRANSFORMATION: rt::Schema = rt::Schema::union(
-    "ObjectLambdaContentTransformation",
-    &[rt::m("AwsLambda", &AWS_LAMBDA_TRANSFORMATION)],
+    ObjectLambdaContentTransformation, OBJECT_LAMBDA_CONTENT_TRANSFORMATION,
+    [AwsLambda[0] = rt::m("AwsLambda", &AWS_LAMBDA_TRANSFORMATION)]
 );
 /// A configuration used when creating an Object Lambda Access Point transformation.
 #[derive(Clone, Default, PartialEq)]
@@ -165,16 +134,10 @@ pub struct ObjectLambdaTransformationConfiguration {
 }
 rt::structure!(
     ObjectLambdaTransformationConfiguration, OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION,
-    0 => actions, 1 => content_transformation
-);
-pub static OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ObjectLambdaTransformationConfiguration",
-    &[
-        rt::m("Actions", &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION_ACTIONS_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("ContentTransformation", &OBJECT_LAMBDA_CONTENT_TRANSFORMATION)
-            .flags(rt::REQUIRED),
-    ],
+    [actions[0] = rt::m("Actions",
+    &OBJECT_LAMBDA_TRANSFORMATION_CONFIGURATION_ACTIONS_LIST).flags(rt::REQUIRED),
+    content_transformation[1] = rt::m("ContentTransformation",
+    &OBJECT_LAMBDA_CONTENT_TRANSFORMATION).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ObjectLambdaTransformationConfigurationAction { GetObject = "GetObject",

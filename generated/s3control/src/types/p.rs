@@ -11,10 +11,9 @@ rt::string_enum! {
 pub struct PolicyStatus {
     pub is_public: Option<bool>,
 }
-rt::structure!(PolicyStatus, POLICY_STATUS, 0 => is_public);
-pub static POLICY_STATUS: rt::Schema = rt::Schema::structure(
-    "PolicyStatus",
-    &[rt::m("IsPublic", &rt::BOOLEAN).named("IsPublic")],
+rt::structure!(
+    PolicyStatus, POLICY_STATUS, [is_public[0] = rt::m("IsPublic", &rt::BOOLEAN)
+    .named("IsPublic")]
 );
 /// A container for the prefix-level configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -22,10 +21,9 @@ pub struct PrefixLevel {
     /// A container for the prefix-level storage metrics for S3 Storage Lens.
     pub storage_metrics: PrefixLevelStorageMetrics,
 }
-rt::structure!(PrefixLevel, PREFIX_LEVEL, 0 => storage_metrics);
-pub static PREFIX_LEVEL: rt::Schema = rt::Schema::structure(
-    "PrefixLevel",
-    &[rt::m("StorageMetrics", &PREFIX_LEVEL_STORAGE_METRICS).flags(rt::REQUIRED)],
+rt::structure!(
+    PrefixLevel, PREFIX_LEVEL, [storage_metrics[0] = rt::m("StorageMetrics",
+    &PREFIX_LEVEL_STORAGE_METRICS).flags(rt::REQUIRED)]
 );
 /// A container for the prefix-level storage metrics for S3 Storage Lens.
 #[derive(Clone, Default, PartialEq)]
@@ -35,12 +33,9 @@ pub struct PrefixLevelStorageMetrics {
     pub selection_criteria: Option<SelectionCriteria>,
 }
 rt::structure!(
-    PrefixLevelStorageMetrics, PREFIX_LEVEL_STORAGE_METRICS, 0 => is_enabled, 1 =>
-    selection_criteria
-);
-pub static PREFIX_LEVEL_STORAGE_METRICS: rt::Schema = rt::Schema::structure(
-    "PrefixLevelStorageMetrics",
-    &[rt::m("IsEnabled", &rt::BOOLEAN), rt::m("SelectionCriteria", &SELECTION_CRITERIA)],
+    PrefixLevelStorageMetrics, PREFIX_LEVEL_STORAGE_METRICS, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN), selection_criteria[1] = rt::m("SelectionCriteria",
+    &SELECTION_CRITERIA)]
 );
 pub static PREFIXES_LIST: rt::Schema = rt::Schema::list(
     "PrefixesList",
@@ -58,12 +53,8 @@ pub struct ProposedMultiRegionAccessPointPolicy {
     pub policy: Option<String>,
 }
 rt::structure!(
-    ProposedMultiRegionAccessPointPolicy, PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY, 0 =>
-    policy
-);
-pub static PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY: rt::Schema = rt::Schema::structure(
-    "ProposedMultiRegionAccessPointPolicy",
-    &[rt::m("Policy", &rt::STRING)],
+    ProposedMultiRegionAccessPointPolicy, PROPOSED_MULTI_REGION_ACCESS_POINT_POLICY,
+    [policy[0] = rt::m("Policy", &rt::STRING)]
 );
 /// The `PublicAccessBlock` configuration that you want to apply to this Amazon S3 account. You can enable the configuration options in any combination. For more information about when Amazon S3 considers a bucket or object public, see [The Meaning of "Public"](https://docs.aws.amazon.com/AmazonS3/latest/dev/access-control-block-public-access.html#access-control-block-public-access-policy-status) in the *Amazon S3 User Guide*.
 ///
@@ -100,18 +91,13 @@ pub struct PublicAccessBlockConfiguration {
     pub restrict_public_buckets: Option<bool>,
 }
 rt::structure!(
-    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION, 0 =>
-    block_public_acls, 1 => ignore_public_acls, 2 => block_public_policy, 3 =>
-    restrict_public_buckets
-);
-pub static PUBLIC_ACCESS_BLOCK_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "PublicAccessBlockConfiguration",
-    &[
-        rt::m("BlockPublicAcls", &rt::BOOLEAN).named("BlockPublicAcls"),
-        rt::m("IgnorePublicAcls", &rt::BOOLEAN).named("IgnorePublicAcls"),
-        rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
-        rt::m("RestrictPublicBuckets", &rt::BOOLEAN).named("RestrictPublicBuckets"),
-    ],
+    PublicAccessBlockConfiguration, PUBLIC_ACCESS_BLOCK_CONFIGURATION,
+    [block_public_acls[0] = rt::m("BlockPublicAcls", &rt::BOOLEAN)
+    .named("BlockPublicAcls"), ignore_public_acls[1] = rt::m("IgnorePublicAcls",
+    &rt::BOOLEAN).named("IgnorePublicAcls"), block_public_policy[2] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN).named("BlockPublicPolicy"),
+    restrict_public_buckets[3] = rt::m("RestrictPublicBuckets", &rt::BOOLEAN)
+    .named("RestrictPublicBuckets")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessGrantsInstanceResourcePolicyRequest {
@@ -124,19 +110,11 @@ pub struct PutAccessGrantsInstanceResourcePolicyRequest {
 }
 rt::structure!(
     PutAccessGrantsInstanceResourcePolicyRequest,
-    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, 0 => account_id, 1 => policy, 2
-    => organization
-);
-pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccessGrantsInstanceResourcePolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Organization", &rt::STRING).min(12.0),
-    ],
+    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), policy[1] = rt::m("Policy", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), organization[2] = rt::m("Organization", &rt::STRING)
+    .min(12.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessGrantsInstanceResourcePolicyResult {
@@ -149,16 +127,9 @@ pub struct PutAccessGrantsInstanceResourcePolicyResult {
 }
 rt::structure!(
     PutAccessGrantsInstanceResourcePolicyResult,
-    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, 0 => policy, 1 => organization, 2
-    => created_at
-);
-pub static PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "PutAccessGrantsInstanceResourcePolicyResult",
-    &[
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("Organization", &rt::STRING).min(12.0),
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-    ],
+    PUT_ACCESS_GRANTS_INSTANCE_RESOURCE_POLICY_RESULT, [policy[0] = rt::m("Policy",
+    &rt::STRING).min(1.0), organization[1] = rt::m("Organization", &rt::STRING)
+    .min(12.0), created_at[2] = rt::m("CreatedAt", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointConfigurationForObjectLambdaRequest {
@@ -171,19 +142,11 @@ pub struct PutAccessPointConfigurationForObjectLambdaRequest {
 }
 rt::structure!(
     PutAccessPointConfigurationForObjectLambdaRequest,
-    PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name,
-    2 => configuration
-);
-pub static PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccessPointConfigurationForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-        rt::m("Configuration", &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED),
-    ],
+    PUT_ACCESS_POINT_CONFIGURATION_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0), configuration[2] = rt::m("Configuration",
+    &OBJECT_LAMBDA_CONFIGURATION).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointPolicyForObjectLambdaRequest {
@@ -196,19 +159,11 @@ pub struct PutAccessPointPolicyForObjectLambdaRequest {
 }
 rt::structure!(
     PutAccessPointPolicyForObjectLambdaRequest,
-    PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, 0 => account_id, 1 => name, 2 =>
-    policy
-);
-pub static PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccessPointPolicyForObjectLambdaRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(3.0),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PUT_ACCESS_POINT_POLICY_FOR_OBJECT_LAMBDA_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).min(3.0), policy[2] = rt::m("Policy", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointPolicyRequest {
@@ -224,23 +179,11 @@ pub struct PutAccessPointPolicyRequest {
     pub policy: String,
 }
 rt::structure!(
-    PutAccessPointPolicyRequest, PUT_ACCESS_POINT_POLICY_REQUEST, 0 => account_id, 1 =>
-    name, 2 => policy
-);
-pub static PUT_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccessPointPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutAccessPointPolicyRequest, PUT_ACCESS_POINT_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), policy[2] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutAccessPointScopeRequest {
@@ -252,23 +195,11 @@ pub struct PutAccessPointScopeRequest {
     pub scope: Scope,
 }
 rt::structure!(
-    PutAccessPointScopeRequest, PUT_ACCESS_POINT_SCOPE_REQUEST, 0 => account_id, 1 =>
-    name, 2 => scope
-);
-pub static PUT_ACCESS_POINT_SCOPE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutAccessPointScopeRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Name", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("AccessPointName")
-            .min(3.0),
-        rt::m("Scope", &SCOPE).flags(rt::REQUIRED),
-    ],
+    PutAccessPointScopeRequest, PUT_ACCESS_POINT_SCOPE_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), name[1] = rt::m("Name", &rt::STRING).at(rt::URI,
+    "name").flags(rt::REQUIRED).ctx("AccessPointName").min(3.0), scope[2] =
+    rt::m("Scope", &SCOPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketLifecycleConfigurationRequest {
@@ -280,31 +211,14 @@ pub struct PutBucketLifecycleConfigurationRequest {
     pub lifecycle_configuration: Option<LifecycleConfiguration>,
 }
 rt::structure!(
-    PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST, 0
-    => account_id, 1 => bucket, 2 => lifecycle_configuration
-);
-pub static PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketLifecycleConfigurationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("LifecycleConfiguration", &LIFECYCLE_CONFIGURATION)
-            .named("LifecycleConfiguration")
-            .flags(rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PutBucketLifecycleConfigurationRequest, PUT_BUCKET_LIFECYCLE_CONFIGURATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket",
+    &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    lifecycle_configuration[2] = rt::m("LifecycleConfiguration",
+    &LIFECYCLE_CONFIGURATION).named("LifecycleConfiguration").flags(rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
+    prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketPolicyRequest {
@@ -324,25 +238,13 @@ pub struct PutBucketPolicyRequest {
     pub policy: String,
 }
 rt::structure!(
-    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, 0 => account_id, 1 => bucket, 2 =>
-    confirm_remove_self_bucket_access, 3 => policy
-);
-pub static PUT_BUCKET_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("ConfirmRemoveSelfBucketAccess", &rt::BOOLEAN)
-            .at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutBucketPolicyRequest, PUT_BUCKET_POLICY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    confirm_remove_self_bucket_access[2] = rt::m("ConfirmRemoveSelfBucketAccess",
+    &rt::BOOLEAN).at(rt::HEADER, "x-amz-confirm-remove-self-bucket-access"), policy[3] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketReplicationRequest {
@@ -357,31 +259,14 @@ pub struct PutBucketReplicationRequest {
     pub replication_configuration: ReplicationConfiguration,
 }
 rt::structure!(
-    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, 0 => account_id, 1 =>
-    bucket, 2 => replication_configuration
-);
-pub static PUT_BUCKET_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketReplicationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("ReplicationConfiguration", &REPLICATION_CONFIGURATION)
-            .named("ReplicationConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PutBucketReplicationRequest, PUT_BUCKET_REPLICATION_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0),
+    replication_configuration[2] = rt::m("ReplicationConfiguration",
+    &REPLICATION_CONFIGURATION).named("ReplicationConfiguration").flags(rt::REQUIRED |
+    rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketTaggingRequest {
@@ -396,31 +281,13 @@ pub struct PutBucketTaggingRequest {
     pub tagging: Tagging,
 }
 rt::structure!(
-    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, 0 => account_id, 1 => bucket, 2
-    => tagging
-);
-pub static PUT_BUCKET_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("Tagging", &TAGGING)
-            .named("Tagging")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PutBucketTaggingRequest, PUT_BUCKET_TAGGING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), tagging[2] =
+    rt::m("Tagging", &TAGGING).named("Tagging").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
+    prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutBucketVersioningRequest {
@@ -434,32 +301,15 @@ pub struct PutBucketVersioningRequest {
     pub versioning_configuration: VersioningConfiguration,
 }
 rt::structure!(
-    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, 0 => account_id, 1 =>
-    bucket, 2 => mfa, 3 => versioning_configuration
-);
-pub static PUT_BUCKET_VERSIONING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutBucketVersioningRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "name")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket")
-            .min(3.0),
-        rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"),
-        rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
-            .named("VersioningConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-    ],
+    PutBucketVersioningRequest, PUT_BUCKET_VERSIONING_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), bucket[1] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "name").flags(rt::REQUIRED).ctx("Bucket").min(3.0), mfa[2] =
+    rt::m("MFA", &rt::STRING).at(rt::HEADER, "x-amz-mfa"), versioning_configuration[3] =
+    rt::m("VersioningConfiguration", &VERSIONING_CONFIGURATION)
+    .named("VersioningConfiguration").flags(rt::REQUIRED | rt::PAYLOAD)
+    .ns(&rt::XmlNamespace { uri : "http://awss3control.amazonaws.com/doc/2018-08-20/",
+    prefix : None })]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutJobTaggingRequest {
@@ -471,27 +321,15 @@ pub struct PutJobTaggingRequest {
     pub tags: Vec<S3Tag>,
 }
 rt::structure!(
-    PutJobTaggingRequest, PUT_JOB_TAGGING_REQUEST, 0 => account_id, 1 => job_id, 2 =>
-    tags
-);
-pub static PUT_JOB_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutJobTaggingRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-        rt::m("Tags", &S3_TAG_SET).flags(rt::REQUIRED),
-    ],
+    PutJobTaggingRequest, PUT_JOB_TAGGING_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING).at(rt::URI, "id")
+    .flags(rt::REQUIRED).min(5.0), tags[2] = rt::m("Tags", &S3_TAG_SET)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutJobTaggingResult {}
-rt::structure!(PutJobTaggingResult, PUT_JOB_TAGGING_RESULT);
-pub static PUT_JOB_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "PutJobTaggingResult",
-    &[],
-);
+rt::structure!(PutJobTaggingResult, PUT_JOB_TAGGING_RESULT, []);
 /// A container for the information associated with a [PutMultiRegionAccessPoint](https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutMultiRegionAccessPoint.html) request.
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMultiRegionAccessPointPolicyInput {
@@ -501,15 +339,9 @@ pub struct PutMultiRegionAccessPointPolicyInput {
     pub policy: String,
 }
 rt::structure!(
-    PutMultiRegionAccessPointPolicyInput, PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT, 0
-    => name, 1 => policy
-);
-pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "PutMultiRegionAccessPointPolicyInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Policy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutMultiRegionAccessPointPolicyInput, PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT,
+    [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), policy[1] =
+    rt::m("Policy", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMultiRegionAccessPointPolicyRequest {
@@ -522,18 +354,11 @@ pub struct PutMultiRegionAccessPointPolicyRequest {
 }
 rt::structure!(
     PutMultiRegionAccessPointPolicyRequest, PUT_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST,
-    0 => account_id, 1 => client_token, 2 => details
-);
-pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutMultiRegionAccessPointPolicyRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
-        rt::m("Details", &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT).flags(rt::REQUIRED),
-    ],
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), client_token[1] =
+    rt::m("ClientToken", &rt::STRING).flags(rt::REQUIRED | rt::IDEMPOTENCY_TOKEN),
+    details[2] = rt::m("Details", &PUT_MULTI_REGION_ACCESS_POINT_POLICY_INPUT)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutMultiRegionAccessPointPolicyResult {
@@ -541,12 +366,8 @@ pub struct PutMultiRegionAccessPointPolicyResult {
     pub request_token_arn: Option<String>,
 }
 rt::structure!(
-    PutMultiRegionAccessPointPolicyResult, PUT_MULTI_REGION_ACCESS_POINT_POLICY_RESULT, 0
-    => request_token_arn
-);
-pub static PUT_MULTI_REGION_ACCESS_POINT_POLICY_RESULT: rt::Schema = rt::Schema::structure(
-    "PutMultiRegionAccessPointPolicyResult",
-    &[rt::m("RequestTokenARN", &rt::STRING).min(1.0)],
+    PutMultiRegionAccessPointPolicyResult, PUT_MULTI_REGION_ACCESS_POINT_POLICY_RESULT,
+    [request_token_arn[0] = rt::m("RequestTokenARN", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutPublicAccessBlockRequest {
@@ -556,26 +377,13 @@ pub struct PutPublicAccessBlockRequest {
     pub account_id: String,
 }
 rt::structure!(
-    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST, 0 =>
-    public_access_block_configuration, 1 => account_id
-);
-pub static PUT_PUBLIC_ACCESS_BLOCK_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutPublicAccessBlockRequest",
-    &[
-        rt::m("PublicAccessBlockConfiguration", &PUBLIC_ACCESS_BLOCK_CONFIGURATION)
-            .named("PublicAccessBlockConfiguration")
-            .flags(rt::REQUIRED | rt::PAYLOAD)
-            .ns(
-                &rt::XmlNamespace {
-                    uri: "http://awss3control.amazonaws.com/doc/2018-08-20/",
-                    prefix: None,
-                },
-            ),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-    ],
+    PutPublicAccessBlockRequest, PUT_PUBLIC_ACCESS_BLOCK_REQUEST,
+    [public_access_block_configuration[0] = rt::m("PublicAccessBlockConfiguration",
+    &PUBLIC_ACCESS_BLOCK_CONFIGURATION).named("PublicAccessBlockConfiguration")
+    .flags(rt::REQUIRED | rt::PAYLOAD).ns(&rt::XmlNamespace { uri :
+    "http://awss3control.amazonaws.com/doc/2018-08-20/", prefix : None }), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId")]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageLensConfigurationRequest {
@@ -591,24 +399,13 @@ pub struct PutStorageLensConfigurationRequest {
     pub tags: Option<Vec<StorageLensTag>>,
 }
 rt::structure!(
-    PutStorageLensConfigurationRequest, PUT_STORAGE_LENS_CONFIGURATION_REQUEST, 0 =>
-    config_id, 1 => account_id, 2 => storage_lens_configuration, 3 => tags
-);
-pub static PUT_STORAGE_LENS_CONFIGURATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutStorageLensConfigurationRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("StorageLensConfiguration", &STORAGE_LENS_CONFIGURATION)
-            .flags(rt::REQUIRED),
-        rt::m("Tags", &STORAGE_LENS_TAGS),
-    ],
+    PutStorageLensConfigurationRequest, PUT_STORAGE_LENS_CONFIGURATION_REQUEST,
+    [config_id[0] = rt::m("ConfigId", &rt::STRING).at(rt::URI, "storagelensid")
+    .flags(rt::REQUIRED).min(1.0), account_id[1] = rt::m("AccountId", &rt::STRING)
+    .at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), storage_lens_configuration[2] = rt::m("StorageLensConfiguration",
+    &STORAGE_LENS_CONFIGURATION).flags(rt::REQUIRED), tags[3] = rt::m("Tags",
+    &STORAGE_LENS_TAGS)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageLensConfigurationTaggingRequest {
@@ -623,30 +420,15 @@ pub struct PutStorageLensConfigurationTaggingRequest {
 }
 rt::structure!(
     PutStorageLensConfigurationTaggingRequest,
-    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, 0 => config_id, 1 => account_id, 2 =>
-    tags
-);
-pub static PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutStorageLensConfigurationTaggingRequest",
-    &[
-        rt::m("ConfigId", &rt::STRING)
-            .at(rt::URI, "storagelensid")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Tags", &STORAGE_LENS_TAGS).flags(rt::REQUIRED),
-    ],
+    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_REQUEST, [config_id[0] = rt::m("ConfigId",
+    &rt::STRING).at(rt::URI, "storagelensid").flags(rt::REQUIRED).min(1.0), account_id[1]
+    = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), tags[2] = rt::m("Tags",
+    &STORAGE_LENS_TAGS).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutStorageLensConfigurationTaggingResult {}
 rt::structure!(
     PutStorageLensConfigurationTaggingResult,
-    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT
-);
-pub static PUT_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT: rt::Schema = rt::Schema::structure(
-    "PutStorageLensConfigurationTaggingResult",
-    &[],
+    PUT_STORAGE_LENS_CONFIGURATION_TAGGING_RESULT, []
 );

@@ -11,13 +11,9 @@ pub struct Region {
     /// The Amazon Web Services account ID that owns the Amazon S3 bucket that's associated with this Multi-Region Access Point.
     pub bucket_account_id: Option<String>,
 }
-rt::structure!(Region, REGION, 0 => bucket, 1 => bucket_account_id);
-pub static REGION: rt::Schema = rt::Schema::structure(
-    "Region",
-    &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("BucketAccountId", &rt::STRING),
-    ],
+rt::structure!(
+    Region, REGION, [bucket[0] = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED)
+    .min(3.0), bucket_account_id[1] = rt::m("BucketAccountId", &rt::STRING)]
 );
 pub static REGION_CREATION_LIST: rt::Schema = rt::Schema::list(
     "RegionCreationList",
@@ -34,15 +30,9 @@ pub struct RegionReport {
     pub bucket_account_id: Option<String>,
 }
 rt::structure!(
-    RegionReport, REGION_REPORT, 0 => bucket, 1 => region, 2 => bucket_account_id
-);
-pub static REGION_REPORT: rt::Schema = rt::Schema::structure(
-    "RegionReport",
-    &[
-        rt::m("Bucket", &rt::STRING).min(3.0),
-        rt::m("Region", &rt::STRING).min(1.0),
-        rt::m("BucketAccountId", &rt::STRING),
-    ],
+    RegionReport, REGION_REPORT, [bucket[0] = rt::m("Bucket", &rt::STRING).min(3.0),
+    region[1] = rt::m("Region", &rt::STRING).min(1.0), bucket_account_id[2] =
+    rt::m("BucketAccountId", &rt::STRING)]
 );
 pub static REGION_REPORT_LIST: rt::Schema = rt::Schema::list(
     "RegionReportList",
@@ -61,18 +51,12 @@ pub struct RegionalBucket {
     pub outpost_id: Option<String>,
 }
 rt::structure!(
-    RegionalBucket, REGIONAL_BUCKET, 0 => bucket, 1 => bucket_arn, 2 =>
-    public_access_block_enabled, 3 => creation_date, 4 => outpost_id
-);
-pub static REGIONAL_BUCKET: rt::Schema = rt::Schema::structure(
-    "RegionalBucket",
-    &[
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(3.0),
-        rt::m("BucketArn", &rt::STRING).min(4.0),
-        rt::m("PublicAccessBlockEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("CreationDate", &rt::TIMESTAMP).flags(rt::REQUIRED),
-        rt::m("OutpostId", &rt::STRING).min(1.0),
-    ],
+    RegionalBucket, REGIONAL_BUCKET, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .flags(rt::REQUIRED).min(3.0), bucket_arn[1] = rt::m("BucketArn", &rt::STRING)
+    .min(4.0), public_access_block_enabled[2] = rt::m("PublicAccessBlockEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), creation_date[3] = rt::m("CreationDate",
+    &rt::TIMESTAMP).flags(rt::REQUIRED), outpost_id[4] = rt::m("OutpostId", &rt::STRING)
+    .min(1.0)]
 );
 pub static REGIONAL_BUCKET_LIST: rt::Schema = rt::Schema::list(
     "RegionalBucketList",
@@ -92,10 +76,9 @@ pub struct ReplicaModifications {
     /// Specifies whether S3 on Outposts replicates modifications to object metadata on replicas.
     pub status: ReplicaModificationsStatus,
 }
-rt::structure!(ReplicaModifications, REPLICA_MODIFICATIONS, 0 => status);
-pub static REPLICA_MODIFICATIONS: rt::Schema = rt::Schema::structure(
-    "ReplicaModifications",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    ReplicaModifications, REPLICA_MODIFICATIONS, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ReplicaModificationsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -109,14 +92,9 @@ pub struct ReplicationConfiguration {
     pub rules: Vec<ReplicationRule>,
 }
 rt::structure!(
-    ReplicationConfiguration, REPLICATION_CONFIGURATION, 0 => role, 1 => rules
-);
-pub static REPLICATION_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "ReplicationConfiguration",
-    &[
-        rt::m("Role", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Rules", &REPLICATION_RULES).flags(rt::REQUIRED),
-    ],
+    ReplicationConfiguration, REPLICATION_CONFIGURATION, [role[0] = rt::m("Role",
+    &rt::STRING).flags(rt::REQUIRED), rules[1] = rt::m("Rules", &REPLICATION_RULES)
+    .flags(rt::REQUIRED)]
 );
 /// Specifies which S3 on Outposts objects to replicate and where to store the replicas.
 #[derive(Clone, Default, PartialEq)]
@@ -152,24 +130,16 @@ pub struct ReplicationRule {
     pub bucket: String,
 }
 rt::structure!(
-    ReplicationRule, REPLICATION_RULE, 0 => id, 1 => priority, 2 => prefix, 3 => filter,
-    4 => status, 5 => source_selection_criteria, 6 => existing_object_replication, 7 =>
-    destination, 8 => delete_marker_replication, 9 => bucket
-);
-pub static REPLICATION_RULE: rt::Schema = rt::Schema::structure(
-    "ReplicationRule",
-    &[
-        rt::m("ID", &rt::STRING),
-        rt::m("Priority", &rt::INTEGER),
-        rt::m("Prefix", &rt::STRING).flags(rt::DEPRECATED),
-        rt::m("Filter", &REPLICATION_RULE_FILTER),
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("SourceSelectionCriteria", &SOURCE_SELECTION_CRITERIA),
-        rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION),
-        rt::m("Destination", &DESTINATION).flags(rt::REQUIRED),
-        rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    ReplicationRule, REPLICATION_RULE, [id[0] = rt::m("ID", &rt::STRING), priority[1] =
+    rt::m("Priority", &rt::INTEGER), prefix[2] = rt::m("Prefix", &rt::STRING)
+    .flags(rt::DEPRECATED), filter[3] = rt::m("Filter", &REPLICATION_RULE_FILTER),
+    status[4] = rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
+    source_selection_criteria[5] = rt::m("SourceSelectionCriteria",
+    &SOURCE_SELECTION_CRITERIA), existing_object_replication[6] =
+    rt::m("ExistingObjectReplication", &EXISTING_OBJECT_REPLICATION), destination[7] =
+    rt::m("Destination", &DESTINATION).flags(rt::REQUIRED), delete_marker_replication[8]
+    = rt::m("DeleteMarkerReplication", &DELETE_MARKER_REPLICATION), bucket[9] =
+    rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// A container for specifying rule filters. The filters determine the subset of objects to which the rule applies. This element is required only if you specify more than one filter.
 ///
@@ -185,11 +155,8 @@ pub struct ReplicationRuleAndOperator {
     pub tags: Option<Vec<S3Tag>>,
 }
 rt::structure!(
-    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, 0 => prefix, 1 => tags
-);
-pub static REPLICATION_RULE_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "ReplicationRuleAndOperator",
-    &[rt::m("Prefix", &rt::STRING), rt::m("Tags", &S3_TAG_SET)],
+    ReplicationRuleAndOperator, REPLICATION_RULE_AND_OPERATOR, [prefix[0] =
+    rt::m("Prefix", &rt::STRING), tags[1] = rt::m("Tags", &S3_TAG_SET)]
 );
 /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter` element must specify exactly one `Prefix`, `Tag`, or `And` child element.
 #[derive(Clone, Default, PartialEq)]
@@ -206,15 +173,9 @@ pub struct ReplicationRuleFilter {
     pub and: Option<ReplicationRuleAndOperator>,
 }
 rt::structure!(
-    ReplicationRuleFilter, REPLICATION_RULE_FILTER, 0 => prefix, 1 => tag, 2 => and
-);
-pub static REPLICATION_RULE_FILTER: rt::Schema = rt::Schema::structure(
-    "ReplicationRuleFilter",
-    &[
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Tag", &S3_TAG),
-        rt::m("And", &REPLICATION_RULE_AND_OPERATOR),
-    ],
+    ReplicationRuleFilter, REPLICATION_RULE_FILTER, [prefix[0] = rt::m("Prefix",
+    &rt::STRING), tag[1] = rt::m("Tag", &S3_TAG), and[2] = rt::m("And",
+    &REPLICATION_RULE_AND_OPERATOR)]
 );
 rt::string_enum! {
     pub enum ReplicationRuleStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -247,13 +208,10 @@ pub struct ReplicationTime {
     /// A container that specifies the time by which replication should be complete for all objects and operations on objects.
     pub time: ReplicationTimeValue,
 }
-rt::structure!(ReplicationTime, REPLICATION_TIME, 0 => status, 1 => time);
-pub static REPLICATION_TIME: rt::Schema = rt::Schema::structure(
-    "ReplicationTime",
-    &[
-        rt::m("Status", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("Time", &REPLICATION_TIME_VALUE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    ReplicationTime, REPLICATION_TIME, [status[0] = rt::m("Status", &rt::ENUM)
+    .flags(rt::REQUIRED), time[1] = rt::m("Time", &REPLICATION_TIME_VALUE)
+    .flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum ReplicationTimeStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -268,10 +226,9 @@ pub struct ReplicationTimeValue {
     /// Valid value: 15
     pub minutes: Option<i32>,
 }
-rt::structure!(ReplicationTimeValue, REPLICATION_TIME_VALUE, 0 => minutes);
-pub static REPLICATION_TIME_VALUE: rt::Schema = rt::Schema::structure(
-    "ReplicationTimeValue",
-    &[rt::m("Minutes", &rt::INTEGER)],
+rt::structure!(
+    ReplicationTimeValue, REPLICATION_TIME_VALUE, [minutes[0] = rt::m("Minutes",
+    &rt::INTEGER)]
 );
 rt::string_enum! {
     pub enum RequestedJobStatus { Cancelled = "Cancelled", Ready = "Ready" }

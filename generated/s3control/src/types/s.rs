@@ -8,13 +8,9 @@ pub struct S3AccessControlList {
     pub owner: S3ObjectOwner,
     pub grants: Option<Vec<S3Grant>>,
 }
-rt::structure!(S3AccessControlList, S3_ACCESS_CONTROL_LIST, 0 => owner, 1 => grants);
-pub static S3_ACCESS_CONTROL_LIST: rt::Schema = rt::Schema::structure(
-    "S3AccessControlList",
-    &[
-        rt::m("Owner", &S3_OBJECT_OWNER).flags(rt::REQUIRED),
-        rt::m("Grants", &S3_GRANT_LIST),
-    ],
+rt::structure!(
+    S3AccessControlList, S3_ACCESS_CONTROL_LIST, [owner[0] = rt::m("Owner",
+    &S3_OBJECT_OWNER).flags(rt::REQUIRED), grants[1] = rt::m("Grants", &S3_GRANT_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct S3AccessControlPolicy {
@@ -22,15 +18,9 @@ pub struct S3AccessControlPolicy {
     pub canned_access_control_list: Option<S3CannedAccessControlList>,
 }
 rt::structure!(
-    S3AccessControlPolicy, S3_ACCESS_CONTROL_POLICY, 0 => access_control_list, 1 =>
-    canned_access_control_list
-);
-pub static S3_ACCESS_CONTROL_POLICY: rt::Schema = rt::Schema::structure(
-    "S3AccessControlPolicy",
-    &[
-        rt::m("AccessControlList", &S3_ACCESS_CONTROL_LIST),
-        rt::m("CannedAccessControlList", &rt::ENUM),
-    ],
+    S3AccessControlPolicy, S3_ACCESS_CONTROL_POLICY, [access_control_list[0] =
+    rt::m("AccessControlList", &S3_ACCESS_CONTROL_LIST), canned_access_control_list[1] =
+    rt::m("CannedAccessControlList", &rt::ENUM)]
 );
 rt::string_enum! {
     pub enum S3AnnotationDirective { Copy = "COPY", Exclude = "EXCLUDE" }
@@ -51,19 +41,12 @@ pub struct S3BucketDestination {
     pub encryption: Option<StorageLensDataExportEncryption>,
 }
 rt::structure!(
-    S3BucketDestination, S3_BUCKET_DESTINATION, 0 => format, 1 => output_schema_version,
-    2 => account_id, 3 => arn, 4 => prefix, 5 => encryption
-);
-pub static S3_BUCKET_DESTINATION: rt::Schema = rt::Schema::structure(
-    "S3BucketDestination",
-    &[
-        rt::m("Format", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("OutputSchemaVersion", &rt::ENUM).flags(rt::REQUIRED),
-        rt::m("AccountId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Prefix", &rt::STRING),
-        rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION),
-    ],
+    S3BucketDestination, S3_BUCKET_DESTINATION, [format[0] = rt::m("Format", &rt::ENUM)
+    .flags(rt::REQUIRED), output_schema_version[1] = rt::m("OutputSchemaVersion",
+    &rt::ENUM).flags(rt::REQUIRED), account_id[2] = rt::m("AccountId", &rt::STRING)
+    .flags(rt::REQUIRED), arn[3] = rt::m("Arn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0), prefix[4] = rt::m("Prefix", &rt::STRING), encryption[5] =
+    rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION)]
 );
 rt::string_enum! {
     pub enum S3CannedAccessControlList { Private = "private", PublicRead = "public-read",
@@ -85,12 +68,9 @@ pub struct S3ComputeObjectChecksumOperation {
     pub checksum_type: Option<ComputeObjectChecksumType>,
 }
 rt::structure!(
-    S3ComputeObjectChecksumOperation, S3_COMPUTE_OBJECT_CHECKSUM_OPERATION, 0 =>
-    checksum_algorithm, 1 => checksum_type
-);
-pub static S3_COMPUTE_OBJECT_CHECKSUM_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3ComputeObjectChecksumOperation",
-    &[rt::m("ChecksumAlgorithm", &rt::ENUM), rt::m("ChecksumType", &rt::ENUM)],
+    S3ComputeObjectChecksumOperation, S3_COMPUTE_OBJECT_CHECKSUM_OPERATION,
+    [checksum_algorithm[0] = rt::m("ChecksumAlgorithm", &rt::ENUM), checksum_type[1] =
+    rt::m("ChecksumType", &rt::ENUM)]
 );
 /// Contains the configuration parameters for a PUT Copy object operation. S3 Batch Operations passes every object to the underlying `CopyObject` API operation. For more information about the parameters for this operation, see [CopyObject](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectCOPY.html).
 #[derive(Clone, Default, PartialEq)]
@@ -165,49 +145,33 @@ pub struct S3CopyObjectOperation {
     pub object_lock_event_hold_duration: Option<S3ObjectLockEventHoldDuration>,
 }
 rt::structure!(
-    S3CopyObjectOperation, S3_COPY_OBJECT_OPERATION, 0 => target_resource, 1 =>
-    canned_access_control_list, 2 => access_control_grants, 3 => metadata_directive, 4 =>
-    annotation_directive, 5 => modified_since_constraint, 6 => new_object_metadata, 7 =>
-    new_object_tagging, 8 => redirect_location, 9 => requester_pays, 10 => storage_class,
-    11 => un_modified_since_constraint, 12 => sse_aws_kms_key_id, 13 =>
-    target_key_prefix, 14 => object_lock_legal_hold_status, 15 => object_lock_mode, 16 =>
-    object_lock_retain_until_date, 17 => bucket_key_enabled, 18 => checksum_algorithm, 19
-    => object_lock_event_hold, 20 => object_lock_event_hold_duration
-);
-pub static S3_COPY_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3CopyObjectOperation",
-    &[
-        rt::m("TargetResource", &rt::STRING).min(1.0),
-        rt::m("CannedAccessControlList", &rt::ENUM),
-        rt::m("AccessControlGrants", &S3_GRANT_LIST),
-        rt::m("MetadataDirective", &rt::ENUM),
-        rt::m("AnnotationDirective", &rt::ENUM),
-        rt::m("ModifiedSinceConstraint", &rt::TIMESTAMP),
-        rt::m("NewObjectMetadata", &S3_OBJECT_METADATA),
-        rt::m("NewObjectTagging", &S3_TAG_SET),
-        rt::m("RedirectLocation", &rt::STRING).min(1.0),
-        rt::m("RequesterPays", &rt::BOOLEAN),
-        rt::m("StorageClass", &rt::ENUM),
-        rt::m("UnModifiedSinceConstraint", &rt::TIMESTAMP),
-        rt::m("SSEAwsKmsKeyId", &rt::STRING).min(1.0),
-        rt::m("TargetKeyPrefix", &rt::STRING).min(1.0),
-        rt::m("ObjectLockLegalHoldStatus", &rt::ENUM),
-        rt::m("ObjectLockMode", &rt::ENUM),
-        rt::m("ObjectLockRetainUntilDate", &rt::TIMESTAMP),
-        rt::m("BucketKeyEnabled", &rt::BOOLEAN),
-        rt::m("ChecksumAlgorithm", &rt::ENUM),
-        rt::m("ObjectLockEventHold", &rt::ENUM),
-        rt::m("ObjectLockEventHoldDuration", &S3_OBJECT_LOCK_EVENT_HOLD_DURATION),
-    ],
+    S3CopyObjectOperation, S3_COPY_OBJECT_OPERATION, [target_resource[0] =
+    rt::m("TargetResource", &rt::STRING).min(1.0), canned_access_control_list[1] =
+    rt::m("CannedAccessControlList", &rt::ENUM), access_control_grants[2] =
+    rt::m("AccessControlGrants", &S3_GRANT_LIST), metadata_directive[3] =
+    rt::m("MetadataDirective", &rt::ENUM), annotation_directive[4] =
+    rt::m("AnnotationDirective", &rt::ENUM), modified_since_constraint[5] =
+    rt::m("ModifiedSinceConstraint", &rt::TIMESTAMP), new_object_metadata[6] =
+    rt::m("NewObjectMetadata", &S3_OBJECT_METADATA), new_object_tagging[7] =
+    rt::m("NewObjectTagging", &S3_TAG_SET), redirect_location[8] =
+    rt::m("RedirectLocation", &rt::STRING).min(1.0), requester_pays[9] =
+    rt::m("RequesterPays", &rt::BOOLEAN), storage_class[10] = rt::m("StorageClass",
+    &rt::ENUM), un_modified_since_constraint[11] = rt::m("UnModifiedSinceConstraint",
+    &rt::TIMESTAMP), sse_aws_kms_key_id[12] = rt::m("SSEAwsKmsKeyId", &rt::STRING)
+    .min(1.0), target_key_prefix[13] = rt::m("TargetKeyPrefix", &rt::STRING).min(1.0),
+    object_lock_legal_hold_status[14] = rt::m("ObjectLockLegalHoldStatus", &rt::ENUM),
+    object_lock_mode[15] = rt::m("ObjectLockMode", &rt::ENUM),
+    object_lock_retain_until_date[16] = rt::m("ObjectLockRetainUntilDate",
+    &rt::TIMESTAMP), bucket_key_enabled[17] = rt::m("BucketKeyEnabled", &rt::BOOLEAN),
+    checksum_algorithm[18] = rt::m("ChecksumAlgorithm", &rt::ENUM),
+    object_lock_event_hold[19] = rt::m("ObjectLockEventHold", &rt::ENUM),
+    object_lock_event_hold_duration[20] = rt::m("ObjectLockEventHoldDuration",
+    &S3_OBJECT_LOCK_EVENT_HOLD_DURATION)]
 );
 /// Contains no configuration parameters because the DELETE Object tagging (`DeleteObjectTagging`) API operation accepts only the bucket name and key name as parameters, which are defined in the job's manifest.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3DeleteObjectTaggingOperation {}
-rt::structure!(S3DeleteObjectTaggingOperation, S3_DELETE_OBJECT_TAGGING_OPERATION);
-pub static S3_DELETE_OBJECT_TAGGING_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3DeleteObjectTaggingOperation",
-    &[],
-);
+rt::structure!(S3DeleteObjectTaggingOperation, S3_DELETE_OBJECT_TAGGING_OPERATION, []);
 /// Describes the specified job's generated manifest. Batch Operations jobs created with a ManifestGenerator populate details of this descriptor after execution of the ManifestGenerator.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3GeneratedManifestDescriptor {
@@ -216,12 +180,8 @@ pub struct S3GeneratedManifestDescriptor {
     pub location: Option<JobManifestLocation>,
 }
 rt::structure!(
-    S3GeneratedManifestDescriptor, S3_GENERATED_MANIFEST_DESCRIPTOR, 0 => format, 1 =>
-    location
-);
-pub static S3_GENERATED_MANIFEST_DESCRIPTOR: rt::Schema = rt::Schema::structure(
-    "S3GeneratedManifestDescriptor",
-    &[rt::m("Format", &rt::ENUM), rt::m("Location", &JOB_MANIFEST_LOCATION)],
+    S3GeneratedManifestDescriptor, S3_GENERATED_MANIFEST_DESCRIPTOR, [format[0] =
+    rt::m("Format", &rt::ENUM), location[1] = rt::m("Location", &JOB_MANIFEST_LOCATION)]
 );
 rt::string_enum! {
     pub enum S3GlacierJobTier { Bulk = "BULK", Standard = "STANDARD" }
@@ -231,10 +191,9 @@ pub struct S3Grant {
     pub grantee: Option<S3Grantee>,
     pub permission: Option<S3Permission>,
 }
-rt::structure!(S3Grant, S3_GRANT, 0 => grantee, 1 => permission);
-pub static S3_GRANT: rt::Schema = rt::Schema::structure(
-    "S3Grant",
-    &[rt::m("Grantee", &S3_GRANTEE), rt::m("Permission", &rt::ENUM)],
+rt::structure!(
+    S3Grant, S3_GRANT, [grantee[0] = rt::m("Grantee", &S3_GRANTEE), permission[1] =
+    rt::m("Permission", &rt::ENUM)]
 );
 pub static S3_GRANT_LIST: rt::Schema = rt::Schema::list(
     "S3GrantList",
@@ -247,15 +206,9 @@ pub struct S3Grantee {
     pub display_name: Option<String>,
 }
 rt::structure!(
-    S3Grantee, S3_GRANTEE, 0 => type_identifier, 1 => identifier, 2 => display_name
-);
-pub static S3_GRANTEE: rt::Schema = rt::Schema::structure(
-    "S3Grantee",
-    &[
-        rt::m("TypeIdentifier", &rt::ENUM),
-        rt::m("Identifier", &rt::STRING).min(1.0),
-        rt::m("DisplayName", &rt::STRING).min(1.0),
-    ],
+    S3Grantee, S3_GRANTEE, [type_identifier[0] = rt::m("TypeIdentifier", &rt::ENUM),
+    identifier[1] = rt::m("Identifier", &rt::STRING).min(1.0), display_name[2] =
+    rt::m("DisplayName", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3GranteeTypeIdentifier { Id = "id", EmailAddress = "emailAddress", Uri =
@@ -274,15 +227,9 @@ pub struct S3InitiateRestoreObjectOperation {
     pub glacier_job_tier: Option<S3GlacierJobTier>,
 }
 rt::structure!(
-    S3InitiateRestoreObjectOperation, S3_INITIATE_RESTORE_OBJECT_OPERATION, 0 =>
-    expiration_in_days, 1 => glacier_job_tier
-);
-pub static S3_INITIATE_RESTORE_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3InitiateRestoreObjectOperation",
-    &[
-        rt::m("ExpirationInDays", &rt::INTEGER).min(0.0),
-        rt::m("GlacierJobTier", &rt::ENUM),
-    ],
+    S3InitiateRestoreObjectOperation, S3_INITIATE_RESTORE_OBJECT_OPERATION,
+    [expiration_in_days[0] = rt::m("ExpirationInDays", &rt::INTEGER).min(0.0),
+    glacier_job_tier[1] = rt::m("GlacierJobTier", &rt::ENUM)]
 );
 /// The container for the service that will create the S3 manifest.
 #[derive(Clone, Default, PartialEq)]
@@ -301,19 +248,12 @@ pub struct S3JobManifestGenerator {
     pub enable_manifest_output: bool,
 }
 rt::structure!(
-    S3JobManifestGenerator, S3_JOB_MANIFEST_GENERATOR, 0 => expected_bucket_owner, 1 =>
-    source_bucket, 2 => manifest_output_location, 3 => filter, 4 =>
-    enable_manifest_output
-);
-pub static S3_JOB_MANIFEST_GENERATOR: rt::Schema = rt::Schema::structure(
-    "S3JobManifestGenerator",
-    &[
-        rt::m("ExpectedBucketOwner", &rt::STRING),
-        rt::m("SourceBucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ManifestOutputLocation", &S3_MANIFEST_OUTPUT_LOCATION),
-        rt::m("Filter", &JOB_MANIFEST_GENERATOR_FILTER),
-        rt::m("EnableManifestOutput", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    S3JobManifestGenerator, S3_JOB_MANIFEST_GENERATOR, [expected_bucket_owner[0] =
+    rt::m("ExpectedBucketOwner", &rt::STRING), source_bucket[1] = rt::m("SourceBucket",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), manifest_output_location[2] =
+    rt::m("ManifestOutputLocation", &S3_MANIFEST_OUTPUT_LOCATION), filter[3] =
+    rt::m("Filter", &JOB_MANIFEST_GENERATOR_FILTER), enable_manifest_output[4] =
+    rt::m("EnableManifestOutput", &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Location details for where the generated manifest should be written.
 #[derive(Clone, Default, PartialEq)]
@@ -332,19 +272,12 @@ pub struct S3ManifestOutputLocation {
     pub manifest_format: GeneratedManifestFormat,
 }
 rt::structure!(
-    S3ManifestOutputLocation, S3_MANIFEST_OUTPUT_LOCATION, 0 =>
-    expected_manifest_bucket_owner, 1 => bucket, 2 => manifest_prefix, 3 =>
-    manifest_encryption, 4 => manifest_format
-);
-pub static S3_MANIFEST_OUTPUT_LOCATION: rt::Schema = rt::Schema::structure(
-    "S3ManifestOutputLocation",
-    &[
-        rt::m("ExpectedManifestBucketOwner", &rt::STRING),
-        rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ManifestPrefix", &rt::STRING).min(1.0),
-        rt::m("ManifestEncryption", &GENERATED_MANIFEST_ENCRYPTION),
-        rt::m("ManifestFormat", &rt::ENUM).flags(rt::REQUIRED),
-    ],
+    S3ManifestOutputLocation, S3_MANIFEST_OUTPUT_LOCATION,
+    [expected_manifest_bucket_owner[0] = rt::m("ExpectedManifestBucketOwner",
+    &rt::STRING), bucket[1] = rt::m("Bucket", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    manifest_prefix[2] = rt::m("ManifestPrefix", &rt::STRING).min(1.0),
+    manifest_encryption[3] = rt::m("ManifestEncryption", &GENERATED_MANIFEST_ENCRYPTION),
+    manifest_format[4] = rt::m("ManifestFormat", &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3MetadataDirective { Copy = "COPY", Replace = "REPLACE" }
@@ -361,12 +294,9 @@ pub struct S3ObjectLockEventHoldDuration {
     pub years: Option<i32>,
 }
 rt::structure!(
-    S3ObjectLockEventHoldDuration, S3_OBJECT_LOCK_EVENT_HOLD_DURATION, 0 => days, 1 =>
-    years
-);
-pub static S3_OBJECT_LOCK_EVENT_HOLD_DURATION: rt::Schema = rt::Schema::structure(
-    "S3ObjectLockEventHoldDuration",
-    &[rt::m("Days", &rt::INTEGER).min(1.0), rt::m("Years", &rt::INTEGER).min(1.0)],
+    S3ObjectLockEventHoldDuration, S3_OBJECT_LOCK_EVENT_HOLD_DURATION, [days[0] =
+    rt::m("Days", &rt::INTEGER).min(1.0), years[1] = rt::m("Years", &rt::INTEGER)
+    .min(1.0)]
 );
 /// Whether S3 Object Lock legal hold will be applied to objects in an S3 Batch Operations job.
 #[derive(Clone, Default, PartialEq)]
@@ -374,10 +304,9 @@ pub struct S3ObjectLockLegalHold {
     /// The Object Lock legal hold status to be applied to all objects in the Batch Operations job.
     pub status: S3ObjectLockLegalHoldStatus,
 }
-rt::structure!(S3ObjectLockLegalHold, S3_OBJECT_LOCK_LEGAL_HOLD, 0 => status);
-pub static S3_OBJECT_LOCK_LEGAL_HOLD: rt::Schema = rt::Schema::structure(
-    "S3ObjectLockLegalHold",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    S3ObjectLockLegalHold, S3_OBJECT_LOCK_LEGAL_HOLD, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum S3ObjectLockLegalHoldStatus { Off = "OFF", On = "ON" }
@@ -398,11 +327,8 @@ pub struct S3ObjectLockRetentionEventHoldDuration {
 }
 rt::structure!(
     S3ObjectLockRetentionEventHoldDuration, S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION,
-    0 => days, 1 => years
-);
-pub static S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION: rt::Schema = rt::Schema::structure(
-    "S3ObjectLockRetentionEventHoldDuration",
-    &[rt::m("Days", &rt::INTEGER).min(1.0), rt::m("Years", &rt::INTEGER).min(1.0)],
+    [days[0] = rt::m("Days", &rt::INTEGER).min(1.0), years[1] = rt::m("Years",
+    &rt::INTEGER).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3ObjectLockRetentionMode { Compliance = "COMPLIANCE", Governance =
@@ -429,36 +355,25 @@ pub struct S3ObjectMetadata {
     pub sse_algorithm: Option<S3SseAlgorithm>,
 }
 rt::structure!(
-    S3ObjectMetadata, S3_OBJECT_METADATA, 0 => cache_control, 1 => content_disposition, 2
-    => content_encoding, 3 => content_language, 4 => user_metadata, 5 => content_length,
-    6 => content_md5, 7 => content_type, 8 => http_expires_date, 9 => requester_charged,
-    10 => sse_algorithm
-);
-pub static S3_OBJECT_METADATA: rt::Schema = rt::Schema::structure(
-    "S3ObjectMetadata",
-    &[
-        rt::m("CacheControl", &rt::STRING).min(1.0),
-        rt::m("ContentDisposition", &rt::STRING).min(1.0),
-        rt::m("ContentEncoding", &rt::STRING).min(1.0),
-        rt::m("ContentLanguage", &rt::STRING).min(1.0),
-        rt::m("UserMetadata", &S3_USER_METADATA),
-        rt::m("ContentLength", &rt::LONG).min(0.0),
-        rt::m("ContentMD5", &rt::STRING).min(1.0),
-        rt::m("ContentType", &rt::STRING).min(1.0),
-        rt::m("HttpExpiresDate", &rt::TIMESTAMP),
-        rt::m("RequesterCharged", &rt::BOOLEAN),
-        rt::m("SSEAlgorithm", &rt::ENUM),
-    ],
+    S3ObjectMetadata, S3_OBJECT_METADATA, [cache_control[0] = rt::m("CacheControl",
+    &rt::STRING).min(1.0), content_disposition[1] = rt::m("ContentDisposition",
+    &rt::STRING).min(1.0), content_encoding[2] = rt::m("ContentEncoding", &rt::STRING)
+    .min(1.0), content_language[3] = rt::m("ContentLanguage", &rt::STRING).min(1.0),
+    user_metadata[4] = rt::m("UserMetadata", &S3_USER_METADATA), content_length[5] =
+    rt::m("ContentLength", &rt::LONG).min(0.0), content_md5[6] = rt::m("ContentMD5",
+    &rt::STRING).min(1.0), content_type[7] = rt::m("ContentType", &rt::STRING).min(1.0),
+    http_expires_date[8] = rt::m("HttpExpiresDate", &rt::TIMESTAMP), requester_charged[9]
+    = rt::m("RequesterCharged", &rt::BOOLEAN), sse_algorithm[10] = rt::m("SSEAlgorithm",
+    &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct S3ObjectOwner {
     pub id: Option<String>,
     pub display_name: Option<String>,
 }
-rt::structure!(S3ObjectOwner, S3_OBJECT_OWNER, 0 => id, 1 => display_name);
-pub static S3_OBJECT_OWNER: rt::Schema = rt::Schema::structure(
-    "S3ObjectOwner",
-    &[rt::m("ID", &rt::STRING).min(1.0), rt::m("DisplayName", &rt::STRING).min(1.0)],
+rt::structure!(
+    S3ObjectOwner, S3_OBJECT_OWNER, [id[0] = rt::m("ID", &rt::STRING).min(1.0),
+    display_name[1] = rt::m("DisplayName", &rt::STRING).min(1.0)]
 );
 rt::string_enum! {
     pub enum S3Permission { FullControl = "FULL_CONTROL", Read = "READ", Write = "WRITE",
@@ -470,11 +385,7 @@ rt::string_enum! {
 /// Directs the specified job to invoke `ReplicateObject` on every object in the job's manifest.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3ReplicateObjectOperation {}
-rt::structure!(S3ReplicateObjectOperation, S3_REPLICATE_OBJECT_OPERATION);
-pub static S3_REPLICATE_OBJECT_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3ReplicateObjectOperation",
-    &[],
-);
+rt::structure!(S3ReplicateObjectOperation, S3_REPLICATE_OBJECT_OPERATION, []);
 /// Contains the S3 Object Lock retention mode to be applied to all objects in the S3 Batch Operations job. If you don't provide `Mode` and `RetainUntilDate` data types in your operation, you will remove the retention from your objects. For more information, see [Using S3 Object Lock retention with S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-retention-date.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct S3Retention {
@@ -488,17 +399,10 @@ pub struct S3Retention {
     pub event_hold_duration: Option<S3ObjectLockRetentionEventHoldDuration>,
 }
 rt::structure!(
-    S3Retention, S3_RETENTION, 0 => retain_until_date, 1 => mode, 2 => event_hold, 3 =>
-    event_hold_duration
-);
-pub static S3_RETENTION: rt::Schema = rt::Schema::structure(
-    "S3Retention",
-    &[
-        rt::m("RetainUntilDate", &rt::TIMESTAMP),
-        rt::m("Mode", &rt::ENUM),
-        rt::m("EventHold", &rt::ENUM),
-        rt::m("EventHoldDuration", &S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION),
-    ],
+    S3Retention, S3_RETENTION, [retain_until_date[0] = rt::m("RetainUntilDate",
+    &rt::TIMESTAMP), mode[1] = rt::m("Mode", &rt::ENUM), event_hold[2] =
+    rt::m("EventHold", &rt::ENUM), event_hold_duration[3] = rt::m("EventHoldDuration",
+    &S3_OBJECT_LOCK_RETENTION_EVENT_HOLD_DURATION)]
 );
 rt::string_enum! {
     pub enum S3SseAlgorithm { Aes256 = "AES256", Kms = "KMS" }
@@ -509,11 +413,8 @@ pub struct S3SetObjectAclOperation {
     pub access_control_policy: Option<S3AccessControlPolicy>,
 }
 rt::structure!(
-    S3SetObjectAclOperation, S3_SET_OBJECT_ACL_OPERATION, 0 => access_control_policy
-);
-pub static S3_SET_OBJECT_ACL_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3SetObjectAclOperation",
-    &[rt::m("AccessControlPolicy", &S3_ACCESS_CONTROL_POLICY)],
+    S3SetObjectAclOperation, S3_SET_OBJECT_ACL_OPERATION, [access_control_policy[0] =
+    rt::m("AccessControlPolicy", &S3_ACCESS_CONTROL_POLICY)]
 );
 /// Contains the configuration for an S3 Object Lock legal hold operation that an S3 Batch Operations job passes to every object to the underlying `PutObjectLegalHold` API operation. For more information, see [Using S3 Object Lock legal hold with S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-legal-hold.html) in the *Amazon S3 User Guide*.
 ///
@@ -524,11 +425,8 @@ pub struct S3SetObjectLegalHoldOperation {
     pub legal_hold: S3ObjectLockLegalHold,
 }
 rt::structure!(
-    S3SetObjectLegalHoldOperation, S3_SET_OBJECT_LEGAL_HOLD_OPERATION, 0 => legal_hold
-);
-pub static S3_SET_OBJECT_LEGAL_HOLD_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3SetObjectLegalHoldOperation",
-    &[rt::m("LegalHold", &S3_OBJECT_LOCK_LEGAL_HOLD).flags(rt::REQUIRED)],
+    S3SetObjectLegalHoldOperation, S3_SET_OBJECT_LEGAL_HOLD_OPERATION, [legal_hold[0] =
+    rt::m("LegalHold", &S3_OBJECT_LOCK_LEGAL_HOLD).flags(rt::REQUIRED)]
 );
 /// Contains the configuration parameters for the Object Lock retention action for an S3 Batch Operations job. Batch Operations passes every object to the underlying `PutObjectRetention` API operation. For more information, see [Using S3 Object Lock retention with S3 Batch Operations](https://docs.aws.amazon.com/AmazonS3/latest/dev/batch-ops-retention-date.html) in the *Amazon S3 User Guide*.
 ///
@@ -541,15 +439,9 @@ pub struct S3SetObjectRetentionOperation {
     pub retention: S3Retention,
 }
 rt::structure!(
-    S3SetObjectRetentionOperation, S3_SET_OBJECT_RETENTION_OPERATION, 0 =>
-    bypass_governance_retention, 1 => retention
-);
-pub static S3_SET_OBJECT_RETENTION_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3SetObjectRetentionOperation",
-    &[
-        rt::m("BypassGovernanceRetention", &rt::BOOLEAN),
-        rt::m("Retention", &S3_RETENTION).flags(rt::REQUIRED),
-    ],
+    S3SetObjectRetentionOperation, S3_SET_OBJECT_RETENTION_OPERATION,
+    [bypass_governance_retention[0] = rt::m("BypassGovernanceRetention", &rt::BOOLEAN),
+    retention[1] = rt::m("Retention", &S3_RETENTION).flags(rt::REQUIRED)]
 );
 /// Contains the configuration parameters for a PUT Object Tagging operation. S3 Batch Operations passes every object to the underlying `PutObjectTagging` API operation. For more information about the parameters for this operation, see [PutObjectTagging](https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPUTtagging.html).
 #[derive(Clone, Default, PartialEq)]
@@ -557,11 +449,8 @@ pub struct S3SetObjectTaggingOperation {
     pub tag_set: Option<Vec<S3Tag>>,
 }
 rt::structure!(
-    S3SetObjectTaggingOperation, S3_SET_OBJECT_TAGGING_OPERATION, 0 => tag_set
-);
-pub static S3_SET_OBJECT_TAGGING_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3SetObjectTaggingOperation",
-    &[rt::m("TagSet", &S3_TAG_SET)],
+    S3SetObjectTaggingOperation, S3_SET_OBJECT_TAGGING_OPERATION, [tag_set[0] =
+    rt::m("TagSet", &S3_TAG_SET)]
 );
 rt::string_enum! {
     pub enum S3StorageClass { Standard = "STANDARD", StandardIa = "STANDARD_IA",
@@ -576,13 +465,9 @@ pub struct S3Tag {
     /// Value of the tag
     pub value: String,
 }
-rt::structure!(S3Tag, S3_TAG, 0 => key, 1 => value);
-pub static S3_TAG: rt::Schema = rt::Schema::structure(
-    "S3Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    S3Tag, S3_TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    value[1] = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static S3_TAG_SET: rt::Schema = rt::Schema::list(
     "S3TagSet",
@@ -595,12 +480,8 @@ pub struct S3UpdateObjectEncryptionOperation {
     pub object_encryption: Option<ObjectEncryption>,
 }
 rt::structure!(
-    S3UpdateObjectEncryptionOperation, S3_UPDATE_OBJECT_ENCRYPTION_OPERATION, 0 =>
-    object_encryption
-);
-pub static S3_UPDATE_OBJECT_ENCRYPTION_OPERATION: rt::Schema = rt::Schema::structure(
-    "S3UpdateObjectEncryptionOperation",
-    &[rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)],
+    S3UpdateObjectEncryptionOperation, S3_UPDATE_OBJECT_ENCRYPTION_OPERATION,
+    [object_encryption[0] = rt::m("ObjectEncryption", &OBJECT_ENCRYPTION)]
 );
 /// If `SSEKMS` is specified for `UpdateObjectEncryption`, this data type specifies the Amazon Web Services KMS key Amazon Resource Name (ARN) to use and whether to use an S3 Bucket Key for server-side encryption using Key Management Service (KMS) keys (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
@@ -611,17 +492,11 @@ pub struct S3UpdateObjectEncryptionSsekms {
     pub bucket_key_enabled: Option<bool>,
 }
 rt::structure!(
-    S3UpdateObjectEncryptionSsekms, S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS, 0 => kms_key_arn,
-    1 => bucket_key_enabled
+    S3UpdateObjectEncryptionSsekms, S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS =
+    "S3UpdateObjectEncryptionSSEKMS", [kms_key_arn[0] = rt::m("KMSKeyArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), bucket_key_enabled[1] = rt::m("BucketKeyEnabled",
+    &rt::BOOLEAN)].named("SSE-KMS")
 );
-pub static S3_UPDATE_OBJECT_ENCRYPTION_SSEKMS: rt::Schema = rt::Schema::structure(
-        "S3UpdateObjectEncryptionSSEKMS",
-        &[
-            rt::m("KMSKeyArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-            rt::m("BucketKeyEnabled", &rt::BOOLEAN),
-        ],
-    )
-    .named("SSE-KMS");
 pub static S3_USER_METADATA: rt::Schema = rt::Schema::map(
     "S3UserMetadata",
     &[rt::m("key", &rt::STRING).min(1.0), rt::m("value", &rt::STRING)],
@@ -629,31 +504,26 @@ pub static S3_USER_METADATA: rt::Schema = rt::Schema::map(
 /// A filter that returns objects that are encrypted by server-side encryption with customer-provided keys (SSE-C).
 #[derive(Clone, Default, PartialEq)]
 pub struct SsecFilter {}
-rt::structure!(SsecFilter, SSEC_FILTER);
-pub static SSEC_FILTER: rt::Schema = rt::Schema::structure("SSECFilter", &[]);
+rt::structure!(SsecFilter, SSEC_FILTER = "SSECFilter", []);
 #[derive(Clone, Default, PartialEq)]
 pub struct Ssekms {
     /// A container for the ARN of the SSE-KMS encryption. This property is read-only and follows the following format: `arn:aws:kms:us-east-1:example-account-id:key/example-9a73-4afc-8d29-8f5900cef44e`
     pub key_id: String,
 }
-rt::structure!(Ssekms, SSEKMS, 0 => key_id);
-pub static SSEKMS: rt::Schema = rt::Schema::structure(
-        "SSEKMS",
-        &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED)],
-    )
-    .named("SSE-KMS");
+rt::structure!(
+    Ssekms, SSEKMS = "SSEKMS", [key_id[0] = rt::m("KeyId", &rt::STRING)
+    .flags(rt::REQUIRED)].named("SSE-KMS")
+);
 /// Configuration for the use of SSE-KMS to encrypt generated manifest objects.
 #[derive(Clone, Default, PartialEq)]
 pub struct SsekmsEncryption {
     /// Specifies the ID of the Amazon Web Services Key Management Service (Amazon Web Services KMS) symmetric encryption customer managed key to use for encrypting generated manifest objects.
     pub key_id: String,
 }
-rt::structure!(SsekmsEncryption, SSEKMS_ENCRYPTION, 0 => key_id);
-pub static SSEKMS_ENCRYPTION: rt::Schema = rt::Schema::structure(
-        "SSEKMSEncryption",
-        &[rt::m("KeyId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
-    )
-    .named("SSE-KMS");
+rt::structure!(
+    SsekmsEncryption, SSEKMS_ENCRYPTION = "SSEKMSEncryption", [key_id[0] = rt::m("KeyId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)].named("SSE-KMS")
+);
 /// A filter that returns objects that are encrypted by server-side encryption with Amazon Web Services KMS (SSE-KMS).
 #[derive(Clone, Default, PartialEq)]
 pub struct SsekmsFilter {
@@ -662,26 +532,24 @@ pub struct SsekmsFilter {
     /// Specifies whether Amazon S3 should use an S3 Bucket Key for object encryption with server-side encryption using Amazon Web Services Key Management Service (Amazon Web Services KMS) keys (SSE-KMS). If specified, will filter SSE-KMS encrypted objects by S3 Bucket Key status.
     pub bucket_key_enabled: Option<bool>,
 }
-rt::structure!(SsekmsFilter, SSEKMS_FILTER, 0 => kms_key_arn, 1 => bucket_key_enabled);
-pub static SSEKMS_FILTER: rt::Schema = rt::Schema::structure(
-    "SSEKMSFilter",
-    &[rt::m("KmsKeyArn", &rt::STRING).min(20.0), rt::m("BucketKeyEnabled", &rt::BOOLEAN)],
+rt::structure!(
+    SsekmsFilter, SSEKMS_FILTER = "SSEKMSFilter", [kms_key_arn[0] = rt::m("KmsKeyArn",
+    &rt::STRING).min(20.0), bucket_key_enabled[1] = rt::m("BucketKeyEnabled",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3 {}
-rt::structure!(Sses3, SSES3);
-pub static SSES3: rt::Schema = rt::Schema::structure("SSES3", &[]).named("SSE-S3");
+rt::structure!(Sses3, SSES3 = "SSES3", [].named("SSE-S3"));
 /// Configuration for the use of SSE-S3 to encrypt generated manifest objects.
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3Encryption {}
-rt::structure!(Sses3Encryption, SSES3_ENCRYPTION);
-pub static SSES3_ENCRYPTION: rt::Schema = rt::Schema::structure("SSES3Encryption", &[])
-    .named("SSE-S3");
+rt::structure!(
+    Sses3Encryption, SSES3_ENCRYPTION = "SSES3Encryption", [].named("SSE-S3")
+);
 /// A filter that returns objects that are encrypted by server-side encryption with Amazon S3 managed keys (SSE-S3).
 #[derive(Clone, Default, PartialEq)]
 pub struct Sses3Filter {}
-rt::structure!(Sses3Filter, SSES3_FILTER);
-pub static SSES3_FILTER: rt::Schema = rt::Schema::structure("SSES3Filter", &[]);
+rt::structure!(Sses3Filter, SSES3_FILTER = "SSES3Filter", []);
 /// You can use the access point scope to restrict access to specific prefixes, API operations, or a combination of both.
 ///
 /// For more information, see [Manage the scope of your access points for directory buckets](https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-points-directory-buckets-manage-scope.html).
@@ -692,13 +560,9 @@ pub struct Scope {
     /// You can include one or more API operations as permissions.
     pub permissions: Option<Vec<ScopePermission>>,
 }
-rt::structure!(Scope, SCOPE, 0 => prefixes, 1 => permissions);
-pub static SCOPE: rt::Schema = rt::Schema::structure(
-    "Scope",
-    &[
-        rt::m("Prefixes", &PREFIXES_LIST).named("Prefixes"),
-        rt::m("Permissions", &SCOPE_PERMISSION_LIST).named("Permissions"),
-    ],
+rt::structure!(
+    Scope, SCOPE, [prefixes[0] = rt::m("Prefixes", &PREFIXES_LIST).named("Prefixes"),
+    permissions[1] = rt::m("Permissions", &SCOPE_PERMISSION_LIST).named("Permissions")]
 );
 rt::string_enum! {
     pub enum ScopePermission { GetObject = "GetObject", GetObjectAttributes =
@@ -721,16 +585,10 @@ pub struct SelectionCriteria {
     pub min_storage_bytes_percentage: Option<f64>,
 }
 rt::structure!(
-    SelectionCriteria, SELECTION_CRITERIA, 0 => delimiter, 1 => max_depth, 2 =>
-    min_storage_bytes_percentage
-);
-pub static SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
-    "SelectionCriteria",
-    &[
-        rt::m("Delimiter", &rt::STRING),
-        rt::m("MaxDepth", &rt::INTEGER).min(1.0),
-        rt::m("MinStorageBytesPercentage", &rt::DOUBLE).min(1.0),
-    ],
+    SelectionCriteria, SELECTION_CRITERIA, [delimiter[0] = rt::m("Delimiter",
+    &rt::STRING), max_depth[1] = rt::m("MaxDepth", &rt::INTEGER).min(1.0),
+    min_storage_bytes_percentage[2] = rt::m("MinStorageBytesPercentage", &rt::DOUBLE)
+    .min(1.0)]
 );
 /// A container that describes additional filters for identifying the source objects that you want to replicate. You can choose to enable or disable the replication of these objects.
 #[derive(Clone, Default, PartialEq)]
@@ -747,15 +605,9 @@ pub struct SourceSelectionCriteria {
     pub replica_modifications: Option<ReplicaModifications>,
 }
 rt::structure!(
-    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, 0 => sse_kms_encrypted_objects, 1
-    => replica_modifications
-);
-pub static SOURCE_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
-    "SourceSelectionCriteria",
-    &[
-        rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS),
-        rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS),
-    ],
+    SourceSelectionCriteria, SOURCE_SELECTION_CRITERIA, [sse_kms_encrypted_objects[0] =
+    rt::m("SseKmsEncryptedObjects", &SSE_KMS_ENCRYPTED_OBJECTS), replica_modifications[1]
+    = rt::m("ReplicaModifications", &REPLICA_MODIFICATIONS)]
 );
 /// A container for filter information that you can use to select S3 objects that are encrypted with Key Management Service (KMS).
 ///
@@ -765,10 +617,9 @@ pub struct SseKmsEncryptedObjects {
     /// Specifies whether Amazon S3 replicates objects that are created with server-side encryption by using an KMS key stored in Key Management Service.
     pub status: SseKmsEncryptedObjectsStatus,
 }
-rt::structure!(SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, 0 => status);
-pub static SSE_KMS_ENCRYPTED_OBJECTS: rt::Schema = rt::Schema::structure(
-    "SseKmsEncryptedObjects",
-    &[rt::m("Status", &rt::ENUM).flags(rt::REQUIRED)],
+rt::structure!(
+    SseKmsEncryptedObjects, SSE_KMS_ENCRYPTED_OBJECTS, [status[0] = rt::m("Status",
+    &rt::ENUM).flags(rt::REQUIRED)]
 );
 rt::string_enum! {
     pub enum SseKmsEncryptedObjectsStatus { Enabled = "Enabled", Disabled = "Disabled" }
@@ -783,10 +634,9 @@ pub struct StorageLensAwsOrg {
     /// A container for the Amazon Resource Name (ARN) of the Amazon Web Services organization. This property is read-only and follows the following format: `arn:aws:organizations:us-east-1:example-account-id:organization/o-ex2l495dck`
     pub arn: String,
 }
-rt::structure!(StorageLensAwsOrg, STORAGE_LENS_AWS_ORG, 0 => arn);
-pub static STORAGE_LENS_AWS_ORG: rt::Schema = rt::Schema::structure(
-    "StorageLensAwsOrg",
-    &[rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    StorageLensAwsOrg, STORAGE_LENS_AWS_ORG, [arn[0] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );
 /// A container for the Amazon S3 Storage Lens configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -821,30 +671,18 @@ pub struct StorageLensConfiguration {
     pub int_access_tiers: Option<IntAccessTiers>,
 }
 rt::structure!(
-    StorageLensConfiguration, STORAGE_LENS_CONFIGURATION, 0 => id, 1 => account_level, 2
-    => include, 3 => exclude, 4 => data_export, 5 => expanded_prefixes_data_export, 6 =>
-    cost_and_usage_reports_publish, 7 => is_enabled, 8 => aws_org, 9 => storage_lens_arn,
-    10 => prefix_delimiter, 11 => int_access_tiers
-);
-pub static STORAGE_LENS_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "StorageLensConfiguration",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AccountLevel", &ACCOUNT_LEVEL).flags(rt::REQUIRED),
-        rt::m("Include", &INCLUDE),
-        rt::m("Exclude", &EXCLUDE),
-        rt::m("DataExport", &STORAGE_LENS_DATA_EXPORT),
-        rt::m("ExpandedPrefixesDataExport", &STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT),
-        rt::m(
-            "CostAndUsageReportsPublish",
-            &STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH,
-        ),
-        rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("AwsOrg", &STORAGE_LENS_AWS_ORG),
-        rt::m("StorageLensArn", &rt::STRING).min(1.0),
-        rt::m("PrefixDelimiter", &rt::STRING),
-        rt::m("IntAccessTiers", &INT_ACCESS_TIERS),
-    ],
+    StorageLensConfiguration, STORAGE_LENS_CONFIGURATION, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), account_level[1] = rt::m("AccountLevel",
+    &ACCOUNT_LEVEL).flags(rt::REQUIRED), include[2] = rt::m("Include", &INCLUDE),
+    exclude[3] = rt::m("Exclude", &EXCLUDE), data_export[4] = rt::m("DataExport",
+    &STORAGE_LENS_DATA_EXPORT), expanded_prefixes_data_export[5] =
+    rt::m("ExpandedPrefixesDataExport", &STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT),
+    cost_and_usage_reports_publish[6] = rt::m("CostAndUsageReportsPublish",
+    &STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH), is_enabled[7] = rt::m("IsEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), aws_org[8] = rt::m("AwsOrg",
+    &STORAGE_LENS_AWS_ORG), storage_lens_arn[9] = rt::m("StorageLensArn", &rt::STRING)
+    .min(1.0), prefix_delimiter[10] = rt::m("PrefixDelimiter", &rt::STRING),
+    int_access_tiers[11] = rt::m("IntAccessTiers", &INT_ACCESS_TIERS)]
 );
 pub static STORAGE_LENS_CONFIGURATION_LIST: rt::Schema = rt::Schema::list(
         "StorageLensConfigurationList",
@@ -864,18 +702,9 @@ pub struct StorageLensCostAndUsageReportsPrefixLevel {
 }
 rt::structure!(
     StorageLensCostAndUsageReportsPrefixLevel,
-    STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL, 0 => is_enabled, 1 =>
-    selection_criteria
-);
-pub static STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL: rt::Schema = rt::Schema::structure(
-    "StorageLensCostAndUsageReportsPrefixLevel",
-    &[
-        rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m(
-            "SelectionCriteria",
-            &STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA,
-        ),
-    ],
+    STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL, [is_enabled[0] = rt::m("IsEnabled",
+    &rt::BOOLEAN).flags(rt::REQUIRED), selection_criteria[1] = rt::m("SelectionCriteria",
+    &STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA)]
 );
 /// A container for the configuration used to publish S3 Storage Lens cost data to Amazon Web Services Cost and Usage Reports (Amazon Web Services CUR).
 #[derive(Clone, Default, PartialEq)]
@@ -884,12 +713,9 @@ pub struct StorageLensCostAndUsageReportsPublish {
     pub prefix_level: Option<StorageLensCostAndUsageReportsPrefixLevel>,
 }
 rt::structure!(
-    StorageLensCostAndUsageReportsPublish, STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH, 0
-    => prefix_level
-);
-pub static STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH: rt::Schema = rt::Schema::structure(
-    "StorageLensCostAndUsageReportsPublish",
-    &[rt::m("PrefixLevel", &STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL)],
+    StorageLensCostAndUsageReportsPublish, STORAGE_LENS_COST_AND_USAGE_REPORTS_PUBLISH,
+    [prefix_level[0] = rt::m("PrefixLevel",
+    &STORAGE_LENS_COST_AND_USAGE_REPORTS_PREFIX_LEVEL)]
 );
 /// A container for the selection criteria used by the S3 Storage Lens Amazon Web Services Cost and Usage Reports (Amazon Web Services CUR) publish configuration. The selection criteria specifies the minimum and maximum prefix depth (both inclusive) for which cost data is published to Amazon Web Services CUR. You must provide both `MinDepth` and `MaxDepth` together, or neither; `MinDepth` must be less than or equal to `MaxDepth`, and the difference must not exceed 4. If neither is provided, `MinDepth` defaults to `1` and `MaxDepth` defaults to `3`.
 #[derive(Clone, Default, PartialEq)]
@@ -901,12 +727,9 @@ pub struct StorageLensCostAndUsageReportsSelectionCriteria {
 }
 rt::structure!(
     StorageLensCostAndUsageReportsSelectionCriteria,
-    STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA, 0 => min_depth, 1 =>
-    max_depth
-);
-pub static STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
-    "StorageLensCostAndUsageReportsSelectionCriteria",
-    &[rt::m("MinDepth", &rt::INTEGER).min(1.0), rt::m("MaxDepth", &rt::INTEGER).min(1.0)],
+    STORAGE_LENS_COST_AND_USAGE_REPORTS_SELECTION_CRITERIA, [min_depth[0] =
+    rt::m("MinDepth", &rt::INTEGER).min(1.0), max_depth[1] = rt::m("MaxDepth",
+    &rt::INTEGER).min(1.0)]
 );
 /// A container to specify the properties of your S3 Storage Lens metrics export, including the destination, schema, and format.
 #[derive(Clone, Default, PartialEq)]
@@ -921,16 +744,10 @@ pub struct StorageLensDataExport {
     pub storage_lens_table_destination: Option<StorageLensTableDestination>,
 }
 rt::structure!(
-    StorageLensDataExport, STORAGE_LENS_DATA_EXPORT, 0 => s3_bucket_destination, 1 =>
-    cloud_watch_metrics, 2 => storage_lens_table_destination
-);
-pub static STORAGE_LENS_DATA_EXPORT: rt::Schema = rt::Schema::structure(
-    "StorageLensDataExport",
-    &[
-        rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION),
-        rt::m("CloudWatchMetrics", &CLOUD_WATCH_METRICS),
-        rt::m("StorageLensTableDestination", &STORAGE_LENS_TABLE_DESTINATION),
-    ],
+    StorageLensDataExport, STORAGE_LENS_DATA_EXPORT, [s3_bucket_destination[0] =
+    rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION), cloud_watch_metrics[1] =
+    rt::m("CloudWatchMetrics", &CLOUD_WATCH_METRICS), storage_lens_table_destination[2] =
+    rt::m("StorageLensTableDestination", &STORAGE_LENS_TABLE_DESTINATION)]
 );
 /// A container for the encryption of the S3 Storage Lens metrics exports.
 #[derive(Clone, Default, PartialEq)]
@@ -939,12 +756,9 @@ pub struct StorageLensDataExportEncryption {
     pub ssekms: Option<Ssekms>,
 }
 rt::structure!(
-    StorageLensDataExportEncryption, STORAGE_LENS_DATA_EXPORT_ENCRYPTION, 0 => sses3, 1
-    => ssekms
-);
-pub static STORAGE_LENS_DATA_EXPORT_ENCRYPTION: rt::Schema = rt::Schema::structure(
-    "StorageLensDataExportEncryption",
-    &[rt::m("SSES3", &SSES3).named("SSE-S3"), rt::m("SSEKMS", &SSEKMS).named("SSE-KMS")],
+    StorageLensDataExportEncryption, STORAGE_LENS_DATA_EXPORT_ENCRYPTION, [sses3[0] =
+    rt::m("SSES3", &SSES3).named("SSE-S3"), ssekms[1] = rt::m("SSEKMS", &SSEKMS)
+    .named("SSE-KMS")]
 );
 /// A container for your S3 Storage Lens expanded prefix metrics report configuration. Unlike the default Storage Lens metrics report, the enhanced prefix metrics report includes all S3 Storage Lens storage and activity data related to the full list of prefixes in your Storage Lens configuration.
 #[derive(Clone, Default, PartialEq)]
@@ -954,15 +768,10 @@ pub struct StorageLensExpandedPrefixesDataExport {
     pub storage_lens_table_destination: Option<StorageLensTableDestination>,
 }
 rt::structure!(
-    StorageLensExpandedPrefixesDataExport, STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT, 0
-    => s3_bucket_destination, 1 => storage_lens_table_destination
-);
-pub static STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT: rt::Schema = rt::Schema::structure(
-    "StorageLensExpandedPrefixesDataExport",
-    &[
-        rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION),
-        rt::m("StorageLensTableDestination", &STORAGE_LENS_TABLE_DESTINATION),
-    ],
+    StorageLensExpandedPrefixesDataExport, STORAGE_LENS_EXPANDED_PREFIXES_DATA_EXPORT,
+    [s3_bucket_destination[0] = rt::m("S3BucketDestination", &S3_BUCKET_DESTINATION),
+    storage_lens_table_destination[1] = rt::m("StorageLensTableDestination",
+    &STORAGE_LENS_TABLE_DESTINATION)]
 );
 /// A custom grouping of objects that include filters for prefixes, suffixes, object tags, object size, or object age. You can create an S3 Storage Lens group that includes a single filter or multiple filter conditions. To specify multiple filter conditions, you use `AND` or `OR` logical operators.
 #[derive(Clone, Default, PartialEq)]
@@ -975,16 +784,10 @@ pub struct StorageLensGroup {
     pub storage_lens_group_arn: Option<String>,
 }
 rt::structure!(
-    StorageLensGroup, STORAGE_LENS_GROUP, 0 => name, 1 => filter, 2 =>
-    storage_lens_group_arn
-);
-pub static STORAGE_LENS_GROUP: rt::Schema = rt::Schema::structure(
-    "StorageLensGroup",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Filter", &STORAGE_LENS_GROUP_FILTER).flags(rt::REQUIRED),
-        rt::m("StorageLensGroupArn", &rt::STRING).min(4.0),
-    ],
+    StorageLensGroup, STORAGE_LENS_GROUP, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), filter[1] = rt::m("Filter",
+    &STORAGE_LENS_GROUP_FILTER).flags(rt::REQUIRED), storage_lens_group_arn[2] =
+    rt::m("StorageLensGroupArn", &rt::STRING).min(4.0)]
 );
 /// A logical operator that allows multiple filter conditions to be joined for more complex comparisons of Storage Lens group data.
 #[derive(Clone, Default, PartialEq)]
@@ -1001,19 +804,11 @@ pub struct StorageLensGroupAndOperator {
     pub match_object_size: Option<MatchObjectSize>,
 }
 rt::structure!(
-    StorageLensGroupAndOperator, STORAGE_LENS_GROUP_AND_OPERATOR, 0 => match_any_prefix,
-    1 => match_any_suffix, 2 => match_any_tag, 3 => match_object_age, 4 =>
-    match_object_size
-);
-pub static STORAGE_LENS_GROUP_AND_OPERATOR: rt::Schema = rt::Schema::structure(
-    "StorageLensGroupAndOperator",
-    &[
-        rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX),
-        rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX),
-        rt::m("MatchAnyTag", &MATCH_ANY_TAG),
-        rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-        rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE),
-    ],
+    StorageLensGroupAndOperator, STORAGE_LENS_GROUP_AND_OPERATOR, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
 );
 /// The filter element sets the criteria for the Storage Lens group data that is displayed. For multiple filter conditions, the `AND` or `OR` logical operator is used.
 #[derive(Clone, Default, PartialEq)]
@@ -1034,21 +829,13 @@ pub struct StorageLensGroupFilter {
     pub or: Option<StorageLensGroupOrOperator>,
 }
 rt::structure!(
-    StorageLensGroupFilter, STORAGE_LENS_GROUP_FILTER, 0 => match_any_prefix, 1 =>
-    match_any_suffix, 2 => match_any_tag, 3 => match_object_age, 4 => match_object_size,
-    5 => and, 6 => or
-);
-pub static STORAGE_LENS_GROUP_FILTER: rt::Schema = rt::Schema::structure(
-    "StorageLensGroupFilter",
-    &[
-        rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX),
-        rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX),
-        rt::m("MatchAnyTag", &MATCH_ANY_TAG),
-        rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-        rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE),
-        rt::m("And", &STORAGE_LENS_GROUP_AND_OPERATOR),
-        rt::m("Or", &STORAGE_LENS_GROUP_OR_OPERATOR),
-    ],
+    StorageLensGroupFilter, STORAGE_LENS_GROUP_FILTER, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE), and[5] =
+    rt::m("And", &STORAGE_LENS_GROUP_AND_OPERATOR), or[6] = rt::m("Or",
+    &STORAGE_LENS_GROUP_OR_OPERATOR)]
 );
 /// Specifies the Storage Lens groups to include in the Storage Lens group aggregation.
 #[derive(Clone, Default, PartialEq)]
@@ -1056,10 +843,9 @@ pub struct StorageLensGroupLevel {
     /// Indicates which Storage Lens group ARNs to include or exclude in the Storage Lens group aggregation. If this value is left null, then all Storage Lens groups are selected.
     pub selection_criteria: Option<StorageLensGroupLevelSelectionCriteria>,
 }
-rt::structure!(StorageLensGroupLevel, STORAGE_LENS_GROUP_LEVEL, 0 => selection_criteria);
-pub static STORAGE_LENS_GROUP_LEVEL: rt::Schema = rt::Schema::structure(
-    "StorageLensGroupLevel",
-    &[rt::m("SelectionCriteria", &STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA)],
+rt::structure!(
+    StorageLensGroupLevel, STORAGE_LENS_GROUP_LEVEL, [selection_criteria[0] =
+    rt::m("SelectionCriteria", &STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA)]
 );
 pub static STORAGE_LENS_GROUP_LEVEL_EXCLUDE: rt::Schema = rt::Schema::list(
     "StorageLensGroupLevelExclude",
@@ -1079,14 +865,8 @@ pub struct StorageLensGroupLevelSelectionCriteria {
 }
 rt::structure!(
     StorageLensGroupLevelSelectionCriteria, STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA,
-    0 => include, 1 => exclude
-);
-pub static STORAGE_LENS_GROUP_LEVEL_SELECTION_CRITERIA: rt::Schema = rt::Schema::structure(
-    "StorageLensGroupLevelSelectionCriteria",
-    &[
-        rt::m("Include", &STORAGE_LENS_GROUP_LEVEL_INCLUDE),
-        rt::m("Exclude", &STORAGE_LENS_GROUP_LEVEL_EXCLUDE),
-    ],
+    [include[0] = rt::m("Include", &STORAGE_LENS_GROUP_LEVEL_INCLUDE), exclude[1] =
+    rt::m("Exclude", &STORAGE_LENS_GROUP_LEVEL_EXCLUDE)]
 );
 pub static STORAGE_LENS_GROUP_LIST: rt::Schema = rt::Schema::list(
         "StorageLensGroupList",
@@ -1108,19 +888,11 @@ pub struct StorageLensGroupOrOperator {
     pub match_object_size: Option<MatchObjectSize>,
 }
 rt::structure!(
-    StorageLensGroupOrOperator, STORAGE_LENS_GROUP_OR_OPERATOR, 0 => match_any_prefix, 1
-    => match_any_suffix, 2 => match_any_tag, 3 => match_object_age, 4 =>
-    match_object_size
-);
-pub static STORAGE_LENS_GROUP_OR_OPERATOR: rt::Schema = rt::Schema::structure(
-    "StorageLensGroupOrOperator",
-    &[
-        rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX),
-        rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX),
-        rt::m("MatchAnyTag", &MATCH_ANY_TAG),
-        rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
-        rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE),
-    ],
+    StorageLensGroupOrOperator, STORAGE_LENS_GROUP_OR_OPERATOR, [match_any_prefix[0] =
+    rt::m("MatchAnyPrefix", &MATCH_ANY_PREFIX), match_any_suffix[1] =
+    rt::m("MatchAnySuffix", &MATCH_ANY_SUFFIX), match_any_tag[2] = rt::m("MatchAnyTag",
+    &MATCH_ANY_TAG), match_object_age[3] = rt::m("MatchObjectAge", &MATCH_OBJECT_AGE),
+    match_object_size[4] = rt::m("MatchObjectSize", &MATCH_OBJECT_SIZE)]
 );
 /// A container for configuring your S3 Storage Lens reports to export to read-only S3 table buckets. This parameter enables you to store your Storage Lens metrics in a structured, queryable table format in Apache Iceberg.
 ///
@@ -1132,28 +904,19 @@ pub struct StorageLensTableDestination {
     pub encryption: Option<StorageLensDataExportEncryption>,
 }
 rt::structure!(
-    StorageLensTableDestination, STORAGE_LENS_TABLE_DESTINATION, 0 => is_enabled, 1 =>
-    encryption
-);
-pub static STORAGE_LENS_TABLE_DESTINATION: rt::Schema = rt::Schema::structure(
-    "StorageLensTableDestination",
-    &[
-        rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION),
-    ],
+    StorageLensTableDestination, STORAGE_LENS_TABLE_DESTINATION, [is_enabled[0] =
+    rt::m("IsEnabled", &rt::BOOLEAN).flags(rt::REQUIRED), encryption[1] =
+    rt::m("Encryption", &STORAGE_LENS_DATA_EXPORT_ENCRYPTION)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StorageLensTag {
     pub key: String,
     pub value: String,
 }
-rt::structure!(StorageLensTag, STORAGE_LENS_TAG, 0 => key, 1 => value);
-pub static STORAGE_LENS_TAG: rt::Schema = rt::Schema::structure(
-    "StorageLensTag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    StorageLensTag, STORAGE_LENS_TAG, [key[0] = rt::m("Key", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), value[1] = rt::m("Value", &rt::STRING)
+    .flags(rt::REQUIRED).min(0.0)]
 );
 pub static STORAGE_LENS_TAGS: rt::Schema = rt::Schema::list(
     "StorageLensTags",
@@ -1170,27 +933,15 @@ pub struct SubmitMultiRegionAccessPointRoutesRequest {
 }
 rt::structure!(
     SubmitMultiRegionAccessPointRoutesRequest,
-    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST, 0 => account_id, 1 => mrap, 2 =>
-    route_updates
-);
-pub static SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "SubmitMultiRegionAccessPointRoutesRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("Mrap", &rt::STRING).at(rt::URI, "mrap").flags(rt::REQUIRED),
-        rt::m("RouteUpdates", &ROUTE_LIST).flags(rt::REQUIRED),
-    ],
+    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), mrap[1] = rt::m("Mrap", &rt::STRING).at(rt::URI, "mrap")
+    .flags(rt::REQUIRED), route_updates[2] = rt::m("RouteUpdates", &ROUTE_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SubmitMultiRegionAccessPointRoutesResult {}
 rt::structure!(
     SubmitMultiRegionAccessPointRoutesResult,
-    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT
-);
-pub static SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "SubmitMultiRegionAccessPointRoutesResult",
-    &[],
+    SUBMIT_MULTI_REGION_ACCESS_POINT_ROUTES_RESULT, []
 );

@@ -11,13 +11,9 @@ pub struct Tag {
     /// The value of the key-value pair of a tag added to your Amazon Web Services resource. A tag value can be up to 256 Unicode characters in length and is case-sensitive.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -37,61 +33,40 @@ pub struct TagResourceRequest {
     pub tags: Vec<Tag>,
 }
 rt::structure!(
-    TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => account_id, 1 => resource_arn, 2 =>
-    tags
-);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "resourceArn")
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn"),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(0.0),
-    ],
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
+    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tags[2] = rt::m("Tags",
+    &TAG_LIST).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceResult {}
-rt::structure!(TagResourceResult, TAG_RESOURCE_RESULT);
-pub static TAG_RESOURCE_RESULT: rt::Schema = rt::Schema::structure(
-    "TagResourceResult",
-    &[],
-);
+rt::structure!(TagResourceResult, TAG_RESOURCE_RESULT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct Tagging {
     /// A collection for a set of tags.
     pub tag_set: Vec<S3Tag>,
 }
-rt::structure!(Tagging, TAGGING, 0 => tag_set);
-pub static TAGGING: rt::Schema = rt::Schema::structure(
-    "Tagging",
-    &[rt::m("TagSet", &S3_TAG_SET).flags(rt::REQUIRED)],
+rt::structure!(
+    Tagging, TAGGING, [tag_set[0] = rt::m("TagSet", &S3_TAG_SET).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
-rt::structure!(TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, 0 => message);
-pub static TOO_MANY_REQUESTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyRequestsException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Amazon S3 throws this exception if you have too many tags in your tag set.
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyTagsException {
     pub message: Option<String>,
 }
-rt::structure!(TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, 0 => message);
-pub static TOO_MANY_TAGS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyTagsException",
-        &[rt::m("Message", &rt::STRING).min(1.0)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    TooManyTagsException, TOO_MANY_TAGS_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).min(1.0)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Specifies when an object transitions to a specified storage class. For more information about Amazon S3 Lifecycle configuration rules, see [Transitioning objects using Amazon S3 Lifecycle](https://docs.aws.amazon.com/AmazonS3/latest/dev/lifecycle-transition-general-considerations.html) in the *Amazon S3 User Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct Transition {
@@ -102,14 +77,9 @@ pub struct Transition {
     /// The storage class to which you want the object to transition.
     pub storage_class: Option<TransitionStorageClass>,
 }
-rt::structure!(Transition, TRANSITION, 0 => date, 1 => days, 2 => storage_class);
-pub static TRANSITION: rt::Schema = rt::Schema::structure(
-    "Transition",
-    &[
-        rt::m("Date", &rt::TIMESTAMP),
-        rt::m("Days", &rt::INTEGER),
-        rt::m("StorageClass", &rt::ENUM),
-    ],
+rt::structure!(
+    Transition, TRANSITION, [date[0] = rt::m("Date", &rt::TIMESTAMP), days[1] =
+    rt::m("Days", &rt::INTEGER), storage_class[2] = rt::m("StorageClass", &rt::ENUM)]
 );
 pub static TRANSITION_LIST: rt::Schema = rt::Schema::list(
     "TransitionList",

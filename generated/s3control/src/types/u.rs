@@ -13,33 +13,15 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => account_id, 1 => resource_arn, 2
-    => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("ResourceArn", &rt::STRING)
-            .at(rt::URI, "resourceArn")
-            .flags(rt::REQUIRED)
-            .ctx("ResourceArn"),
-        rt::m("TagKeys", &TAG_KEY_LIST)
-            .at(rt::QUERY, "tagKeys")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [account_id[0] = rt::m("AccountId",
+    &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED | rt::HOST_LABEL)
+    .ctx("AccountId"), resource_arn[1] = rt::m("ResourceArn", &rt::STRING).at(rt::URI,
+    "resourceArn").flags(rt::REQUIRED).ctx("ResourceArn"), tag_keys[2] = rt::m("TagKeys",
+    &TAG_KEY_LIST).at(rt::QUERY, "tagKeys").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceResult {}
-rt::structure!(UntagResourceResult, UNTAG_RESOURCE_RESULT);
-pub static UNTAG_RESOURCE_RESULT: rt::Schema = rt::Schema::structure(
-    "UntagResourceResult",
-    &[],
-);
+rt::structure!(UntagResourceResult, UNTAG_RESOURCE_RESULT, []);
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccessGrantsLocationRequest {
     /// The Amazon Web Services account ID of the S3 Access Grants instance.
@@ -54,22 +36,12 @@ pub struct UpdateAccessGrantsLocationRequest {
     pub iam_role_arn: String,
 }
 rt::structure!(
-    UpdateAccessGrantsLocationRequest, UPDATE_ACCESS_GRANTS_LOCATION_REQUEST, 0 =>
-    account_id, 1 => access_grants_location_id, 2 => iam_role_arn
-);
-pub static UPDATE_ACCESS_GRANTS_LOCATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateAccessGrantsLocationRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("AccessGrantsLocationId", &rt::STRING)
-            .at(rt::URI, "id")
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    UpdateAccessGrantsLocationRequest, UPDATE_ACCESS_GRANTS_LOCATION_REQUEST,
+    [account_id[0] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), access_grants_location_id[1]
+    = rt::m("AccessGrantsLocationId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED)
+    .min(1.0), iam_role_arn[2] = rt::m("IAMRoleArn", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateAccessGrantsLocationResult {
@@ -85,19 +57,12 @@ pub struct UpdateAccessGrantsLocationResult {
     pub iam_role_arn: Option<String>,
 }
 rt::structure!(
-    UpdateAccessGrantsLocationResult, UPDATE_ACCESS_GRANTS_LOCATION_RESULT, 0 =>
-    created_at, 1 => access_grants_location_id, 2 => access_grants_location_arn, 3 =>
-    location_scope, 4 => iam_role_arn
-);
-pub static UPDATE_ACCESS_GRANTS_LOCATION_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateAccessGrantsLocationResult",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0),
-        rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0),
-        rt::m("LocationScope", &rt::STRING).min(1.0),
-        rt::m("IAMRoleArn", &rt::STRING).min(1.0),
-    ],
+    UpdateAccessGrantsLocationResult, UPDATE_ACCESS_GRANTS_LOCATION_RESULT,
+    [created_at[0] = rt::m("CreatedAt", &rt::TIMESTAMP), access_grants_location_id[1] =
+    rt::m("AccessGrantsLocationId", &rt::STRING).min(1.0), access_grants_location_arn[2]
+    = rt::m("AccessGrantsLocationArn", &rt::STRING).min(1.0), location_scope[3] =
+    rt::m("LocationScope", &rt::STRING).min(1.0), iam_role_arn[4] = rt::m("IAMRoleArn",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobPriorityRequest {
@@ -109,22 +74,11 @@ pub struct UpdateJobPriorityRequest {
     pub priority: i32,
 }
 rt::structure!(
-    UpdateJobPriorityRequest, UPDATE_JOB_PRIORITY_REQUEST, 0 => account_id, 1 => job_id,
-    2 => priority
-);
-pub static UPDATE_JOB_PRIORITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateJobPriorityRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-        rt::m("Priority", &rt::INTEGER)
-            .at(rt::QUERY, "priority")
-            .flags(rt::REQUIRED)
-            .min(0.0),
-    ],
+    UpdateJobPriorityRequest, UPDATE_JOB_PRIORITY_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0), priority[2] = rt::m("Priority",
+    &rt::INTEGER).at(rt::QUERY, "priority").flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobPriorityResult {
@@ -134,14 +88,9 @@ pub struct UpdateJobPriorityResult {
     pub priority: i32,
 }
 rt::structure!(
-    UpdateJobPriorityResult, UPDATE_JOB_PRIORITY_RESULT, 0 => job_id, 1 => priority
-);
-pub static UPDATE_JOB_PRIORITY_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateJobPriorityResult",
-    &[
-        rt::m("JobId", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-        rt::m("Priority", &rt::INTEGER).flags(rt::REQUIRED).min(0.0),
-    ],
+    UpdateJobPriorityResult, UPDATE_JOB_PRIORITY_RESULT, [job_id[0] = rt::m("JobId",
+    &rt::STRING).flags(rt::REQUIRED).min(5.0), priority[1] = rt::m("Priority",
+    &rt::INTEGER).flags(rt::REQUIRED).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobStatusRequest {
@@ -155,24 +104,13 @@ pub struct UpdateJobStatusRequest {
     pub status_update_reason: Option<String>,
 }
 rt::structure!(
-    UpdateJobStatusRequest, UPDATE_JOB_STATUS_REQUEST, 0 => account_id, 1 => job_id, 2 =>
-    requested_job_status, 3 => status_update_reason
-);
-pub static UPDATE_JOB_STATUS_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateJobStatusRequest",
-    &[
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("JobId", &rt::STRING).at(rt::URI, "id").flags(rt::REQUIRED).min(5.0),
-        rt::m("RequestedJobStatus", &rt::ENUM)
-            .at(rt::QUERY, "requestedJobStatus")
-            .flags(rt::REQUIRED),
-        rt::m("StatusUpdateReason", &rt::STRING)
-            .at(rt::QUERY, "statusUpdateReason")
-            .min(1.0),
-    ],
+    UpdateJobStatusRequest, UPDATE_JOB_STATUS_REQUEST, [account_id[0] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id").flags(rt::REQUIRED
+    | rt::HOST_LABEL).ctx("AccountId"), job_id[1] = rt::m("JobId", &rt::STRING)
+    .at(rt::URI, "id").flags(rt::REQUIRED).min(5.0), requested_job_status[2] =
+    rt::m("RequestedJobStatus", &rt::ENUM).at(rt::QUERY, "requestedJobStatus")
+    .flags(rt::REQUIRED), status_update_reason[3] = rt::m("StatusUpdateReason",
+    &rt::STRING).at(rt::QUERY, "statusUpdateReason").min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateJobStatusResult {
@@ -184,16 +122,9 @@ pub struct UpdateJobStatusResult {
     pub status_update_reason: Option<String>,
 }
 rt::structure!(
-    UpdateJobStatusResult, UPDATE_JOB_STATUS_RESULT, 0 => job_id, 1 => status, 2 =>
-    status_update_reason
-);
-pub static UPDATE_JOB_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "UpdateJobStatusResult",
-    &[
-        rt::m("JobId", &rt::STRING).min(5.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusUpdateReason", &rt::STRING).min(1.0),
-    ],
+    UpdateJobStatusResult, UPDATE_JOB_STATUS_RESULT, [job_id[0] = rt::m("JobId",
+    &rt::STRING).min(5.0), status[1] = rt::m("Status", &rt::ENUM),
+    status_update_reason[2] = rt::m("StatusUpdateReason", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateStorageLensGroupRequest {
@@ -205,19 +136,11 @@ pub struct UpdateStorageLensGroupRequest {
     pub storage_lens_group: StorageLensGroup,
 }
 rt::structure!(
-    UpdateStorageLensGroupRequest, UPDATE_STORAGE_LENS_GROUP_REQUEST, 0 => name, 1 =>
-    account_id, 2 => storage_lens_group
-);
-pub static UPDATE_STORAGE_LENS_GROUP_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateStorageLensGroupRequest",
-    &[
-        rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-amz-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL)
-            .ctx("AccountId"),
-        rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::REQUIRED),
-    ],
+    UpdateStorageLensGroupRequest, UPDATE_STORAGE_LENS_GROUP_REQUEST, [name[0] =
+    rt::m("Name", &rt::STRING).at(rt::URI, "name").flags(rt::REQUIRED).min(1.0),
+    account_id[1] = rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-amz-account-id")
+    .flags(rt::REQUIRED | rt::HOST_LABEL).ctx("AccountId"), storage_lens_group[2] =
+    rt::m("StorageLensGroup", &STORAGE_LENS_GROUP).flags(rt::REQUIRED)]
 );
 pub static USER_ARGUMENTS: rt::Schema = rt::Schema::map(
     "UserArguments",

@@ -12,11 +12,9 @@ pub struct VersioningConfiguration {
     pub status: Option<BucketVersioningStatus>,
 }
 rt::structure!(
-    VersioningConfiguration, VERSIONING_CONFIGURATION, 0 => mfa_delete, 1 => status
-);
-pub static VERSIONING_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VersioningConfiguration",
-    &[rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), rt::m("Status", &rt::ENUM)],
+    VersioningConfiguration, VERSIONING_CONFIGURATION, [mfa_delete[0] =
+    rt::m("MFADelete", &rt::ENUM).named("MfaDelete"), status[1] = rt::m("Status",
+    &rt::ENUM)]
 );
 /// The virtual private cloud (VPC) configuration for an access point.
 #[derive(Clone, Default, PartialEq)]
@@ -24,8 +22,7 @@ pub struct VpcConfiguration {
     /// If this field is specified, this access point will only allow connections from the specified VPC ID.
     pub vpc_id: String,
 }
-rt::structure!(VpcConfiguration, VPC_CONFIGURATION, 0 => vpc_id);
-pub static VPC_CONFIGURATION: rt::Schema = rt::Schema::structure(
-    "VpcConfiguration",
-    &[rt::m("VpcId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    VpcConfiguration, VPC_CONFIGURATION, [vpc_id[0] = rt::m("VpcId", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0)]
 );

@@ -22,13 +22,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:AssociateCrossAccountReplica`, `secretsmanager:GetSecretValue` on the primary secret, and `secretsmanager:AcceptCrossAccountReplication` on the replica secret. You must also have `kms:Decrypt` permission for the Key Management Service (KMS) key that encrypts the primary secret, and `kms:Encrypt` permission for the Amazon Web Services KMS key that encrypts the replica secret. If you supply `ReplicationRoleARN`, you also need `iam:PassRole` for that role. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct AssociateCrossAccountReplica(
-    pub(crate) rt::Call<
-        t::AssociateCrossAccountReplicaRequest,
-        t::AssociateCrossAccountReplicaResponse,
-        e::AssociateCrossAccountReplicaError,
-    >,
-);
+pub struct AssociateCrossAccountReplica(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssociateCrossAccountReplica, t::AssociateCrossAccountReplicaRequest,
     t::AssociateCrossAccountReplicaResponse, e::AssociateCrossAccountReplicaError,

@@ -22,13 +22,7 @@ impl super::Client {
 /// Secrets Manager generates CloudTrail `GetSecretValue` log entries for each secret you request when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:BatchGetSecretValue`, and you must have `secretsmanager:GetSecretValue` for each secret. If you use filters, you must also have `secretsmanager:ListSecrets`. If the secrets are encrypted using customer-managed keys instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for the keys. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct BatchGetSecretValue(
-    pub(crate) rt::Call<
-        t::BatchGetSecretValueRequest,
-        t::BatchGetSecretValueResponse,
-        e::BatchGetSecretValueError,
-    >,
-);
+pub struct BatchGetSecretValue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     BatchGetSecretValue, t::BatchGetSecretValueRequest, t::BatchGetSecretValueResponse,
     e::BatchGetSecretValueError, op::BATCH_GET_SECRET_VALUE

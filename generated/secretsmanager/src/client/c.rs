@@ -29,13 +29,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:CancelRotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct CancelRotateSecret(
-    pub(crate) rt::Call<
-        t::CancelRotateSecretRequest,
-        t::CancelRotateSecretResponse,
-        e::CancelRotateSecretError,
-    >,
-);
+pub struct CancelRotateSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelRotateSecret, t::CancelRotateSecretRequest, t::CancelRotateSecretResponse,
     e::CancelRotateSecretError, op::CANCEL_ROTATE_SECRET
@@ -68,13 +62,7 @@ impl CancelRotateSecret {
 /// To encrypt the secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Decrypt` permission to the key.
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-pub struct CreateSecret(
-    pub(crate) rt::Call<
-        t::CreateSecretRequest,
-        t::CreateSecretResponse,
-        e::CreateSecretError,
-    >,
-);
+pub struct CreateSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSecret, t::CreateSecretRequest, t::CreateSecretResponse, e::CreateSecretError,
     op::CREATE_SECRET

@@ -35,13 +35,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DeleteResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct DeleteResourcePolicy(
-    pub(crate) rt::Call<
-        t::DeleteResourcePolicyRequest,
-        t::DeleteResourcePolicyResponse,
-        e::DeleteResourcePolicyError,
-    >,
-);
+pub struct DeleteResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteResourcePolicy, t::DeleteResourcePolicyRequest,
     t::DeleteResourcePolicyResponse, e::DeleteResourcePolicyError,
@@ -72,13 +66,7 @@ impl DeleteResourcePolicy {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DeleteSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct DeleteSecret(
-    pub(crate) rt::Call<
-        t::DeleteSecretRequest,
-        t::DeleteSecretResponse,
-        e::DeleteSecretError,
-    >,
-);
+pub struct DeleteSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSecret, t::DeleteSecretRequest, t::DeleteSecretResponse, e::DeleteSecretError,
     op::DELETE_SECRET
@@ -97,13 +85,7 @@ impl DeleteSecret {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DescribeSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct DescribeSecret(
-    pub(crate) rt::Call<
-        t::DescribeSecretRequest,
-        t::DescribeSecretResponse,
-        e::DescribeSecretError,
-    >,
-);
+pub struct DescribeSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeSecret, t::DescribeSecretRequest, t::DescribeSecretResponse,
     e::DescribeSecretError, op::DESCRIBE_SECRET
@@ -122,13 +104,7 @@ impl DescribeSecret {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:DisassociateCrossAccountReplica`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct DisassociateCrossAccountReplica(
-    pub(crate) rt::Call<
-        t::DisassociateCrossAccountReplicaRequest,
-        t::DisassociateCrossAccountReplicaResponse,
-        e::DisassociateCrossAccountReplicaError,
-    >,
-);
+pub struct DisassociateCrossAccountReplica(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DisassociateCrossAccountReplica, t::DisassociateCrossAccountReplicaRequest,
     t::DisassociateCrossAccountReplicaResponse, e::DisassociateCrossAccountReplicaError,

@@ -30,13 +30,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action.
 ///
 /// **Required permissions:** `secretsmanager:GetRandomPassword`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct GetRandomPassword(
-    pub(crate) rt::Call<
-        t::GetRandomPasswordRequest,
-        t::GetRandomPasswordResponse,
-        e::GetRandomPasswordError,
-    >,
-);
+pub struct GetRandomPassword(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRandomPassword, t::GetRandomPasswordRequest, t::GetRandomPasswordResponse,
     e::GetRandomPasswordError, op::GET_RANDOM_PASSWORD
@@ -58,13 +52,7 @@ impl GetRandomPassword {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:GetResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct GetResourcePolicy(
-    pub(crate) rt::Call<
-        t::GetResourcePolicyRequest,
-        t::GetResourcePolicyResponse,
-        e::GetResourcePolicyError,
-    >,
-);
+pub struct GetResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetResourcePolicy, t::GetResourcePolicyRequest, t::GetResourcePolicyResponse,
     e::GetResourcePolicyError, op::GET_RESOURCE_POLICY
@@ -86,13 +74,7 @@ impl GetResourcePolicy {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:GetSecretValue`. If the secret is encrypted using a customer-managed key instead of the Amazon Web Services managed key `aws/secretsmanager`, then you also need `kms:Decrypt` permissions for that key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct GetSecretValue(
-    pub(crate) rt::Call<
-        t::GetSecretValueRequest,
-        t::GetSecretValueResponse,
-        e::GetSecretValueError,
-    >,
-);
+pub struct GetSecretValue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSecretValue, t::GetSecretValueRequest, t::GetSecretValueResponse,
     e::GetSecretValueError, op::GET_SECRET_VALUE

@@ -30,13 +30,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListResourcePolicies`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct ListResourcePolicies(
-    pub(crate) rt::Call<
-        t::ListResourcePoliciesRequest,
-        t::ListResourcePoliciesResponse,
-        e::ListResourcePoliciesError,
-    >,
-);
+pub struct ListResourcePolicies(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListResourcePolicies, t::ListResourcePoliciesRequest,
     t::ListResourcePoliciesResponse, e::ListResourcePoliciesError,
@@ -71,13 +65,7 @@ impl ListResourcePolicies {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListSecretVersionIds`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct ListSecretVersionIds(
-    pub(crate) rt::Call<
-        t::ListSecretVersionIdsRequest,
-        t::ListSecretVersionIdsResponse,
-        e::ListSecretVersionIdsError,
-    >,
-);
+pub struct ListSecretVersionIds(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSecretVersionIds, t::ListSecretVersionIdsRequest,
     t::ListSecretVersionIdsResponse, e::ListSecretVersionIdsError,
@@ -104,13 +92,7 @@ impl ListSecretVersionIds {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ListSecrets`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct ListSecrets(
-    pub(crate) rt::Call<
-        t::ListSecretsRequest,
-        t::ListSecretsResponse,
-        e::ListSecretsError,
-    >,
-);
+pub struct ListSecrets(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSecrets, t::ListSecretsRequest, t::ListSecretsResponse, e::ListSecretsError,
     op::LIST_SECRETS

@@ -27,13 +27,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct PutResourcePolicy(
-    pub(crate) rt::Call<
-        t::PutResourcePolicyRequest,
-        t::PutResourcePolicyResponse,
-        e::PutResourcePolicyError,
-    >,
-);
+pub struct PutResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutResourcePolicy, t::PutResourcePolicyRequest, t::PutResourcePolicyResponse,
     e::PutResourcePolicyError, op::PUT_RESOURCE_POLICY
@@ -59,13 +53,7 @@ impl PutResourcePolicy {
 /// **Required permissions:** `secretsmanager:PutSecretValue`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-pub struct PutSecretValue(
-    pub(crate) rt::Call<
-        t::PutSecretValueRequest,
-        t::PutSecretValueResponse,
-        e::PutSecretValueError,
-    >,
-);
+pub struct PutSecretValue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutSecretValue, t::PutSecretValueRequest, t::PutSecretValueResponse,
     e::PutSecretValueError, op::PUT_SECRET_VALUE

@@ -35,13 +35,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RemoveRegionsFromReplication`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct RemoveRegionsFromReplication(
-    pub(crate) rt::Call<
-        t::RemoveRegionsFromReplicationRequest,
-        t::RemoveRegionsFromReplicationResponse,
-        e::RemoveRegionsFromReplicationError,
-    >,
-);
+pub struct RemoveRegionsFromReplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemoveRegionsFromReplication, t::RemoveRegionsFromReplicationRequest,
     t::RemoveRegionsFromReplicationResponse, e::RemoveRegionsFromReplicationError,
@@ -61,13 +55,7 @@ impl RemoveRegionsFromReplication {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ReplicateSecretToRegions`. If the primary secret is encrypted with a KMS key other than `aws/secretsmanager`, you also need `kms:Decrypt` permission to the key. To encrypt the replicated secret with a KMS key other than `aws/secretsmanager`, you need `kms:GenerateDataKey` and `kms:Encrypt` to the key. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct ReplicateSecretToRegions(
-    pub(crate) rt::Call<
-        t::ReplicateSecretToRegionsRequest,
-        t::ReplicateSecretToRegionsResponse,
-        e::ReplicateSecretToRegionsError,
-    >,
-);
+pub struct ReplicateSecretToRegions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReplicateSecretToRegions, t::ReplicateSecretToRegionsRequest,
     t::ReplicateSecretToRegionsResponse, e::ReplicateSecretToRegionsError,
@@ -90,13 +78,7 @@ impl ReplicateSecretToRegions {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RestoreSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct RestoreSecret(
-    pub(crate) rt::Call<
-        t::RestoreSecretRequest,
-        t::RestoreSecretResponse,
-        e::RestoreSecretError,
-    >,
-);
+pub struct RestoreSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RestoreSecret, t::RestoreSecretRequest, t::RestoreSecretResponse,
     e::RestoreSecretError, op::RESTORE_SECRET
@@ -113,13 +95,7 @@ impl RestoreSecret {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:RotateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). You also need `lambda:InvokeFunction` permissions on the rotation function. For more information, see [Permissions for rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
-pub struct RotateSecret(
-    pub(crate) rt::Call<
-        t::RotateSecretRequest,
-        t::RotateSecretResponse,
-        e::RotateSecretError,
-    >,
-);
+pub struct RotateSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RotateSecret, t::RotateSecretRequest, t::RotateSecretResponse, e::RotateSecretError,
     op::ROTATE_SECRET

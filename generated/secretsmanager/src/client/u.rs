@@ -34,9 +34,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:UntagResource`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct UntagResource(
-    pub(crate) rt::Call<t::UntagResourceRequest, rt::Unit, e::UntagResourceError>,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, rt::Unit, e::UntagResourceError,
     op::UNTAG_RESOURCE
@@ -64,13 +62,7 @@ impl UntagResource {
 /// **Required permissions:** `secretsmanager:UpdateSecret`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html). If you use a customer managed key, you must also have `kms:GenerateDataKey`, `kms:Encrypt`, and `kms:Decrypt` permissions on the key. If you change the KMS key and you don't have `kms:Encrypt` permission to the new key, Secrets Manager does not re-encrypt existing secret versions with the new key. For more information, see [Secret encryption and decryption](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
 ///
 /// **Important:** When you enter commands in a command shell, there is a risk of the command history being accessed or utilities having access to your command parameters. This is a concern if the command includes the value of a secret. Learn how to [Mitigate the risks of using command-line tools to store Secrets Manager secrets](https://docs.aws.amazon.com/secretsmanager/latest/userguide/security_cli-exposure-risks.html).
-pub struct UpdateSecret(
-    pub(crate) rt::Call<
-        t::UpdateSecretRequest,
-        t::UpdateSecretResponse,
-        e::UpdateSecretError,
-    >,
-);
+pub struct UpdateSecret(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSecret, t::UpdateSecretRequest, t::UpdateSecretResponse, e::UpdateSecretError,
     op::UPDATE_SECRET
@@ -99,13 +91,7 @@ impl UpdateSecret {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:UpdateSecretVersionStage`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct UpdateSecretVersionStage(
-    pub(crate) rt::Call<
-        t::UpdateSecretVersionStageRequest,
-        t::UpdateSecretVersionStageResponse,
-        e::UpdateSecretVersionStageError,
-    >,
-);
+pub struct UpdateSecretVersionStage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UpdateSecretVersionStage, t::UpdateSecretVersionStageRequest,
     t::UpdateSecretVersionStageResponse, e::UpdateSecretVersionStageError,

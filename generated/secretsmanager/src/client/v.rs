@@ -26,13 +26,7 @@ impl super::Client {
 /// Secrets Manager generates a CloudTrail log entry when you call this action. Do not include sensitive information in request parameters because it might be logged. For more information, see [Logging Secrets Manager events with CloudTrail](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieve-ct-entries.html).
 ///
 /// **Required permissions:** `secretsmanager:ValidateResourcePolicy` and `secretsmanager:PutResourcePolicy`. For more information, see [IAM policy actions for Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#reference_iam-permissions_actions) and [Authentication and access control in Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access.html).
-pub struct ValidateResourcePolicy(
-    pub(crate) rt::Call<
-        t::ValidateResourcePolicyRequest,
-        t::ValidateResourcePolicyResponse,
-        e::ValidateResourcePolicyError,
-    >,
-);
+pub struct ValidateResourcePolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ValidateResourcePolicy, t::ValidateResourcePolicyRequest,
     t::ValidateResourcePolicyResponse, e::ValidateResourcePolicyError,

@@ -18,15 +18,9 @@ pub struct ApiErrorType {
     pub message: Option<String>,
 }
 rt::structure!(
-    ApiErrorType, API_ERROR_TYPE, 0 => secret_id, 1 => error_code, 2 => message
-);
-pub static API_ERROR_TYPE: rt::Schema = rt::Schema::structure(
-    "APIErrorType",
-    &[
-        rt::m("SecretId", &rt::STRING).min(1.0),
-        rt::m("ErrorCode", &rt::STRING),
-        rt::m("Message", &rt::STRING),
-    ],
+    ApiErrorType, API_ERROR_TYPE = "APIErrorType", [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).min(1.0), error_code[1] = rt::m("ErrorCode", &rt::STRING), message[2] =
+    rt::m("Message", &rt::STRING)]
 );
 pub static ADD_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
     "AddReplicaRegionListType",
@@ -49,18 +43,12 @@ pub struct AssociateCrossAccountReplicaRequest {
     pub replication_role_arn: Option<String>,
 }
 rt::structure!(
-    AssociateCrossAccountReplicaRequest, ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST, 0 =>
-    secret_id, 1 => cross_account_replica_arn, 2 => replica_restriction, 3 =>
-    replication_role_arn
-);
-pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssociateCrossAccountReplicaRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("ReplicaRestriction", &rt::ENUM),
-        rt::m("ReplicationRoleARN", &rt::STRING).min(20.0),
-    ],
+    AssociateCrossAccountReplicaRequest, ASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST,
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    cross_account_replica_arn[1] = rt::m("CrossAccountReplicaARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), replica_restriction[2] = rt::m("ReplicaRestriction",
+    &rt::ENUM), replication_role_arn[3] = rt::m("ReplicationRoleARN", &rt::STRING)
+    .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssociateCrossAccountReplicaResponse {
@@ -78,14 +66,8 @@ pub struct AssociateCrossAccountReplicaResponse {
     pub replication_status: Option<StatusType>,
 }
 rt::structure!(
-    AssociateCrossAccountReplicaResponse, ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE, 0 =>
-    arn, 1 => cross_account_replica_arn, 2 => replication_status
-);
-pub static ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssociateCrossAccountReplicaResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationStatus", &rt::ENUM),
-    ],
+    AssociateCrossAccountReplicaResponse, ASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE,
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn[1] =
+    rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0), replication_status[2] =
+    rt::m("ReplicationStatus", &rt::ENUM)]
 );

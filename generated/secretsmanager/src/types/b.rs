@@ -17,17 +17,10 @@ pub struct BatchGetSecretValueRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    BatchGetSecretValueRequest, BATCH_GET_SECRET_VALUE_REQUEST, 0 => secret_id_list, 1 =>
-    filters, 2 => max_results, 3 => next_token
-);
-pub static BATCH_GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "BatchGetSecretValueRequest",
-    &[
-        rt::m("SecretIdList", &SECRET_ID_LIST_TYPE).min(1.0),
-        rt::m("Filters", &FILTERS_LIST_TYPE),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    BatchGetSecretValueRequest, BATCH_GET_SECRET_VALUE_REQUEST, [secret_id_list[0] =
+    rt::m("SecretIdList", &SECRET_ID_LIST_TYPE).min(1.0), filters[1] = rt::m("Filters",
+    &FILTERS_LIST_TYPE), max_results[2] = rt::m("MaxResults", &rt::INTEGER).min(1.0),
+    next_token[3] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchGetSecretValueResponse {
@@ -39,14 +32,7 @@ pub struct BatchGetSecretValueResponse {
     pub errors: Option<Vec<ApiErrorType>>,
 }
 rt::structure!(
-    BatchGetSecretValueResponse, BATCH_GET_SECRET_VALUE_RESPONSE, 0 => secret_values, 1
-    => next_token, 2 => errors
-);
-pub static BATCH_GET_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "BatchGetSecretValueResponse",
-    &[
-        rt::m("SecretValues", &SECRET_VALUES_TYPE),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Errors", &API_ERROR_LIST_TYPE),
-    ],
+    BatchGetSecretValueResponse, BATCH_GET_SECRET_VALUE_RESPONSE, [secret_values[0] =
+    rt::m("SecretValues", &SECRET_VALUES_TYPE), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), errors[2] = rt::m("Errors", &API_ERROR_LIST_TYPE)]
 );

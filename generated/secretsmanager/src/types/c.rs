@@ -10,10 +10,9 @@ pub struct CancelRotateSecretRequest {
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
-rt::structure!(CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, 0 => secret_id);
-pub static CANCEL_ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelRotateSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    CancelRotateSecretRequest, CANCEL_ROTATE_SECRET_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelRotateSecretResponse {
@@ -25,16 +24,9 @@ pub struct CancelRotateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    CancelRotateSecretResponse, CANCEL_ROTATE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 =>
-    version_id
-);
-pub static CANCEL_ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CancelRotateSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-    ],
+    CancelRotateSecretResponse, CANCEL_ROTATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretRequest {
@@ -106,26 +98,18 @@ pub struct CreateSecretRequest {
     pub cross_account_primary_arn: Option<String>,
 }
 rt::structure!(
-    CreateSecretRequest, CREATE_SECRET_REQUEST, 0 => name, 1 => client_request_token, 2
-    => description, 3 => kms_key_id, 4 => secret_binary, 5 => secret_string, 6 => tags, 7
-    => add_replica_regions, 8 => force_overwrite_replica_secret, 9 => type_, 10 =>
-    cross_account_primary_arn
-);
-pub static CREATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateSecretRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).min(1.0),
-        rt::m("ForceOverwriteReplicaSecret", &rt::BOOLEAN),
-        rt::m("Type", &rt::STRING).min(0.0),
-        rt::m("CrossAccountPrimaryARN", &rt::STRING).min(20.0),
-    ],
+    CreateSecretRequest, CREATE_SECRET_REQUEST, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED).min(1.0), client_request_token[1] = rt::m("ClientRequestToken",
+    &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0), description[2] =
+    rt::m("Description", &rt::STRING), kms_key_id[3] = rt::m("KmsKeyId", &rt::STRING)
+    .min(0.0), secret_binary[4] = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
+    secret_string[5] = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    tags[6] = rt::m("Tags", &TAG_LIST_TYPE), add_replica_regions[7] =
+    rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).min(1.0),
+    force_overwrite_replica_secret[8] = rt::m("ForceOverwriteReplicaSecret",
+    &rt::BOOLEAN), type_[9] = rt::m("Type", &rt::STRING).min(0.0),
+    cross_account_primary_arn[10] = rt::m("CrossAccountPrimaryARN", &rt::STRING)
+    .min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSecretResponse {
@@ -143,17 +127,10 @@ pub struct CreateSecretResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    CreateSecretResponse, CREATE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 => version_id, 3
-    => replication_status
-);
-pub static CREATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
-    ],
+    CreateSecretResponse, CREATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(32.0), replication_status[3] =
+    rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 /// Contains information about the primary secret that a cross-account replica secret replicates from, including its ARN and replication status. This information is only available for cross-account replica secrets.
 #[derive(Clone, Default, PartialEq)]
@@ -172,16 +149,10 @@ pub struct CrossAccountPrimaryType {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    CrossAccountPrimaryType, CROSS_ACCOUNT_PRIMARY_TYPE, 0 => primary_secret_arn, 1 =>
-    replication_status, 2 => status_message
-);
-pub static CROSS_ACCOUNT_PRIMARY_TYPE: rt::Schema = rt::Schema::structure(
-    "CrossAccountPrimaryType",
-    &[
-        rt::m("PrimarySecretARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationStatus", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING).min(1.0),
-    ],
+    CrossAccountPrimaryType, CROSS_ACCOUNT_PRIMARY_TYPE, [primary_secret_arn[0] =
+    rt::m("PrimarySecretARN", &rt::STRING).min(20.0), replication_status[1] =
+    rt::m("ReplicationStatus", &rt::ENUM), status_message[2] = rt::m("StatusMessage",
+    &rt::STRING).min(1.0)]
 );
 /// Information about a cross-account replica secret. This information is only available for cross-account primary secrets.
 #[derive(Clone, Default, PartialEq)]
@@ -201,17 +172,11 @@ pub struct CrossAccountReplicaEntry {
     pub status_message: Option<String>,
 }
 rt::structure!(
-    CrossAccountReplicaEntry, CROSS_ACCOUNT_REPLICA_ENTRY, 0 => replica_secret_arn, 1 =>
-    replication_role_arn, 2 => replication_status, 3 => status_message
-);
-pub static CROSS_ACCOUNT_REPLICA_ENTRY: rt::Schema = rt::Schema::structure(
-    "CrossAccountReplicaEntry",
-    &[
-        rt::m("ReplicaSecretARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationRoleARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationStatus", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING).min(1.0),
-    ],
+    CrossAccountReplicaEntry, CROSS_ACCOUNT_REPLICA_ENTRY, [replica_secret_arn[0] =
+    rt::m("ReplicaSecretARN", &rt::STRING).min(20.0), replication_role_arn[1] =
+    rt::m("ReplicationRoleARN", &rt::STRING).min(20.0), replication_status[2] =
+    rt::m("ReplicationStatus", &rt::ENUM), status_message[3] = rt::m("StatusMessage",
+    &rt::STRING).min(1.0)]
 );
 pub static CROSS_ACCOUNT_REPLICA_LIST_TYPE: rt::Schema = rt::Schema::list(
     "CrossAccountReplicaListType",

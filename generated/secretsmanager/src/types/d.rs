@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct DecryptionFailure {
     pub message: Option<String>,
 }
-rt::structure!(DecryptionFailure, DECRYPTION_FAILURE, 0 => message);
-pub static DECRYPTION_FAILURE: rt::Schema = rt::Schema::structure(
-        "DecryptionFailure",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    DecryptionFailure, DECRYPTION_FAILURE, [message[0] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyRequest {
     /// The ARN or name of the secret to delete the attached resource-based policy for.
@@ -24,15 +22,9 @@ pub struct DeleteResourcePolicyRequest {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, 0 => secret_id, 1 =>
-    policy_name
-);
-pub static DELETE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-    ],
+    DeleteResourcePolicyRequest, DELETE_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteResourcePolicyResponse {
@@ -44,16 +36,9 @@ pub struct DeleteResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    DeleteResourcePolicyResponse, DELETE_RESOURCE_POLICY_RESPONSE, 0 => arn, 1 => name, 2
-    => policy_name
-);
-pub static DELETE_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteResourcePolicyResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-    ],
+    DeleteResourcePolicyResponse, DELETE_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), policy_name[2]
+    = rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecretRequest {
@@ -73,16 +58,10 @@ pub struct DeleteSecretRequest {
     pub force_delete_without_recovery: Option<bool>,
 }
 rt::structure!(
-    DeleteSecretRequest, DELETE_SECRET_REQUEST, 0 => secret_id, 1 =>
-    recovery_window_in_days, 2 => force_delete_without_recovery
-);
-pub static DELETE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteSecretRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RecoveryWindowInDays", &rt::LONG),
-        rt::m("ForceDeleteWithoutRecovery", &rt::BOOLEAN),
-    ],
+    DeleteSecretRequest, DELETE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), recovery_window_in_days[1] =
+    rt::m("RecoveryWindowInDays", &rt::LONG), force_delete_without_recovery[2] =
+    rt::m("ForceDeleteWithoutRecovery", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSecretResponse {
@@ -94,15 +73,9 @@ pub struct DeleteSecretResponse {
     pub deletion_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    DeleteSecretResponse, DELETE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 => deletion_date
-);
-pub static DELETE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("DeletionDate", &rt::TIMESTAMP),
-    ],
+    DeleteSecretResponse, DELETE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), deletion_date[2] =
+    rt::m("DeletionDate", &rt::TIMESTAMP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecretRequest {
@@ -111,10 +84,9 @@ pub struct DescribeSecretRequest {
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
-rt::structure!(DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, 0 => secret_id);
-pub static DESCRIBE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    DescribeSecretRequest, DESCRIBE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeSecretResponse {
@@ -186,42 +158,28 @@ pub struct DescribeSecretResponse {
     pub cross_account_replicas: Option<Vec<CrossAccountReplicaEntry>>,
 }
 rt::structure!(
-    DescribeSecretResponse, DESCRIBE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 => type_, 3
-    => description, 4 => kms_key_id, 5 => rotation_enabled, 6 => rotation_lambda_arn, 7
-    => rotation_rules, 8 => external_secret_rotation_metadata, 9 =>
-    external_secret_rotation_role_arn, 10 => last_rotated_date, 11 => last_changed_date,
-    12 => last_accessed_date, 13 => deleted_date, 14 => next_rotation_date, 15 => tags,
-    16 => version_ids_to_stages, 17 => owning_service, 18 => created_date, 19 =>
-    primary_region, 20 => replication_status, 21 => cross_account_primary, 22 =>
-    cross_account_replicas
-);
-pub static DESCRIBE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Type", &rt::STRING).min(0.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("RotationEnabled", &rt::BOOLEAN),
-        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-        rt::m("RotationRules", &ROTATION_RULES_TYPE),
-        rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
-        rt::m("LastRotatedDate", &rt::TIMESTAMP),
-        rt::m("LastChangedDate", &rt::TIMESTAMP),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-        rt::m("DeletedDate", &rt::TIMESTAMP),
-        rt::m("NextRotationDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("VersionIdsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE),
-        rt::m("OwningService", &rt::STRING).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("PrimaryRegion", &rt::STRING).min(1.0),
-        rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
-        rt::m("CrossAccountPrimary", &CROSS_ACCOUNT_PRIMARY_TYPE),
-        rt::m("CrossAccountReplicas", &CROSS_ACCOUNT_REPLICA_LIST_TYPE).min(1.0),
-    ],
+    DescribeSecretResponse, DESCRIBE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), type_[2] = rt::m("Type",
+    &rt::STRING).min(0.0), description[3] = rt::m("Description", &rt::STRING),
+    kms_key_id[4] = rt::m("KmsKeyId", &rt::STRING).min(0.0), rotation_enabled[5] =
+    rt::m("RotationEnabled", &rt::BOOLEAN), rotation_lambda_arn[6] =
+    rt::m("RotationLambdaARN", &rt::STRING).min(0.0), rotation_rules[7] =
+    rt::m("RotationRules", &ROTATION_RULES_TYPE), external_secret_rotation_metadata[8] =
+    rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
+    external_secret_rotation_role_arn[9] = rt::m("ExternalSecretRotationRoleArn",
+    &rt::STRING).min(20.0), last_rotated_date[10] = rt::m("LastRotatedDate",
+    &rt::TIMESTAMP), last_changed_date[11] = rt::m("LastChangedDate", &rt::TIMESTAMP),
+    last_accessed_date[12] = rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date[13]
+    = rt::m("DeletedDate", &rt::TIMESTAMP), next_rotation_date[14] =
+    rt::m("NextRotationDate", &rt::TIMESTAMP), tags[15] = rt::m("Tags", &TAG_LIST_TYPE),
+    version_ids_to_stages[16] = rt::m("VersionIdsToStages",
+    &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service[17] = rt::m("OwningService",
+    &rt::STRING).min(1.0), created_date[18] = rt::m("CreatedDate", &rt::TIMESTAMP),
+    primary_region[19] = rt::m("PrimaryRegion", &rt::STRING).min(1.0),
+    replication_status[20] = rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
+    cross_account_primary[21] = rt::m("CrossAccountPrimary",
+    &CROSS_ACCOUNT_PRIMARY_TYPE), cross_account_replicas[22] =
+    rt::m("CrossAccountReplicas", &CROSS_ACCOUNT_REPLICA_LIST_TYPE).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateCrossAccountReplicaRequest {
@@ -233,15 +191,10 @@ pub struct DisassociateCrossAccountReplicaRequest {
     pub cross_account_replica_arn: String,
 }
 rt::structure!(
-    DisassociateCrossAccountReplicaRequest, DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST, 0
-    => secret_id, 1 => cross_account_replica_arn
-);
-pub static DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
-    "DisassociateCrossAccountReplicaRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+    DisassociateCrossAccountReplicaRequest, DISASSOCIATE_CROSS_ACCOUNT_REPLICA_REQUEST,
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    cross_account_replica_arn[1] = rt::m("CrossAccountReplicaARN", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DisassociateCrossAccountReplicaResponse {
@@ -252,12 +205,6 @@ pub struct DisassociateCrossAccountReplicaResponse {
 }
 rt::structure!(
     DisassociateCrossAccountReplicaResponse, DISASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE,
-    0 => arn, 1 => cross_account_replica_arn
-);
-pub static DISASSOCIATE_CROSS_ACCOUNT_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DisassociateCrossAccountReplicaResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0),
-    ],
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), cross_account_replica_arn[1] =
+    rt::m("CrossAccountReplicaARN", &rt::STRING).min(20.0)]
 );

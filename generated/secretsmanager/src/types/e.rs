@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct EncryptionFailure {
     pub message: Option<String>,
 }
-rt::structure!(EncryptionFailure, ENCRYPTION_FAILURE, 0 => message);
-pub static ENCRYPTION_FAILURE: rt::Schema = rt::Schema::structure(
-        "EncryptionFailure",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    EncryptionFailure, ENCRYPTION_FAILURE, [message[0] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The metadata needed to successfully rotate a managed external secret. A list of key value pairs in JSON format specified by the partner. For more information, see [Managed external secret partners](https://docs.aws.amazon.com/secretsmanager/latest/userguide/mes-partners.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct ExternalSecretRotationMetadataItem {
@@ -23,12 +21,8 @@ pub struct ExternalSecretRotationMetadataItem {
     pub value: Option<String>,
 }
 rt::structure!(
-    ExternalSecretRotationMetadataItem, EXTERNAL_SECRET_ROTATION_METADATA_ITEM, 0 => key,
-    1 => value
-);
-pub static EXTERNAL_SECRET_ROTATION_METADATA_ITEM: rt::Schema = rt::Schema::structure(
-    "ExternalSecretRotationMetadataItem",
-    &[rt::m("Key", &rt::STRING).min(1.0), rt::m("Value", &rt::STRING).min(1.0)],
+    ExternalSecretRotationMetadataItem, EXTERNAL_SECRET_ROTATION_METADATA_ITEM, [key[0] =
+    rt::m("Key", &rt::STRING).min(1.0), value[1] = rt::m("Value", &rt::STRING).min(1.0)]
 );
 pub static EXTERNAL_SECRET_ROTATION_METADATA_TYPE: rt::Schema = rt::Schema::list(
     "ExternalSecretRotationMetadataType",

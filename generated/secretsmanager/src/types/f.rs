@@ -21,10 +21,9 @@ pub struct Filter {
     /// You can prefix your search value with an exclamation mark (`!`) in order to perform negation filters.
     pub values: Option<Vec<String>>,
 }
-rt::structure!(Filter, FILTER, 0 => key, 1 => values);
-pub static FILTER: rt::Schema = rt::Schema::structure(
-    "Filter",
-    &[rt::m("Key", &rt::ENUM), rt::m("Values", &FILTER_VALUES_STRING_LIST).min(1.0)],
+rt::structure!(
+    Filter, FILTER, [key[0] = rt::m("Key", &rt::ENUM), values[1] = rt::m("Values",
+    &FILTER_VALUES_STRING_LIST).min(1.0)]
 );
 rt::string_enum! {
     pub enum FilterNameStringType { Description = "description", Name = "name", TagKey =

@@ -23,23 +23,15 @@ pub struct GetRandomPasswordRequest {
     pub require_each_included_type: Option<bool>,
 }
 rt::structure!(
-    GetRandomPasswordRequest, GET_RANDOM_PASSWORD_REQUEST, 0 => password_length, 1 =>
-    exclude_characters, 2 => exclude_numbers, 3 => exclude_punctuation, 4 =>
-    exclude_uppercase, 5 => exclude_lowercase, 6 => include_space, 7 =>
-    require_each_included_type
-);
-pub static GET_RANDOM_PASSWORD_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRandomPasswordRequest",
-    &[
-        rt::m("PasswordLength", &rt::LONG).min(1.0),
-        rt::m("ExcludeCharacters", &rt::STRING).min(0.0),
-        rt::m("ExcludeNumbers", &rt::BOOLEAN),
-        rt::m("ExcludePunctuation", &rt::BOOLEAN),
-        rt::m("ExcludeUppercase", &rt::BOOLEAN),
-        rt::m("ExcludeLowercase", &rt::BOOLEAN),
-        rt::m("IncludeSpace", &rt::BOOLEAN),
-        rt::m("RequireEachIncludedType", &rt::BOOLEAN),
-    ],
+    GetRandomPasswordRequest, GET_RANDOM_PASSWORD_REQUEST, [password_length[0] =
+    rt::m("PasswordLength", &rt::LONG).min(1.0), exclude_characters[1] =
+    rt::m("ExcludeCharacters", &rt::STRING).min(0.0), exclude_numbers[2] =
+    rt::m("ExcludeNumbers", &rt::BOOLEAN), exclude_punctuation[3] =
+    rt::m("ExcludePunctuation", &rt::BOOLEAN), exclude_uppercase[4] =
+    rt::m("ExcludeUppercase", &rt::BOOLEAN), exclude_lowercase[5] =
+    rt::m("ExcludeLowercase", &rt::BOOLEAN), include_space[6] = rt::m("IncludeSpace",
+    &rt::BOOLEAN), require_each_included_type[7] = rt::m("RequireEachIncludedType",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRandomPasswordResponse {
@@ -47,11 +39,8 @@ pub struct GetRandomPasswordResponse {
     pub random_password: Option<String>,
 }
 rt::structure!(
-    GetRandomPasswordResponse, GET_RANDOM_PASSWORD_RESPONSE, 0 => random_password
-);
-pub static GET_RANDOM_PASSWORD_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRandomPasswordResponse",
-    &[rt::m("RandomPassword", &rt::STRING).flags(rt::SENSITIVE).min(0.0)],
+    GetRandomPasswordResponse, GET_RANDOM_PASSWORD_RESPONSE, [random_password[0] =
+    rt::m("RandomPassword", &rt::STRING).flags(rt::SENSITIVE).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyRequest {
@@ -63,15 +52,9 @@ pub struct GetResourcePolicyRequest {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, 0 => secret_id, 1 =>
-    policy_name
-);
-pub static GET_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-    ],
+    GetResourcePolicyRequest, GET_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[1] =
+    rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetResourcePolicyResponse {
@@ -85,17 +68,10 @@ pub struct GetResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, 0 => arn, 1 => name, 2 =>
-    resource_policy, 3 => policy_name
-);
-pub static GET_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetResourcePolicyResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("ResourcePolicy", &rt::STRING).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-    ],
+    GetResourcePolicyResponse, GET_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0),
+    resource_policy[2] = rt::m("ResourcePolicy", &rt::STRING).min(1.0), policy_name[3] =
+    rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueRequest {
@@ -113,16 +89,10 @@ pub struct GetSecretValueRequest {
     pub version_stage: Option<String>,
 }
 rt::structure!(
-    GetSecretValueRequest, GET_SECRET_VALUE_REQUEST, 0 => secret_id, 1 => version_id, 2
-    => version_stage
-);
-pub static GET_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSecretValueRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("VersionStage", &rt::STRING).min(1.0),
-    ],
+    GetSecretValueRequest, GET_SECRET_VALUE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), version_id[1] = rt::m("VersionId",
+    &rt::STRING).min(32.0), version_stage[2] = rt::m("VersionStage", &rt::STRING)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSecretValueResponse {
@@ -150,19 +120,11 @@ pub struct GetSecretValueResponse {
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetSecretValueResponse, GET_SECRET_VALUE_RESPONSE, 0 => arn, 1 => name, 2 =>
-    version_id, 3 => secret_binary, 4 => secret_string, 5 => version_stages, 6 =>
-    created_date
-);
-pub static GET_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSecretValueResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-    ],
+    GetSecretValueResponse, GET_SECRET_VALUE_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0), secret_binary[3] = rt::m("SecretBinary",
+    &rt::BLOB).flags(rt::SENSITIVE), secret_string[4] = rt::m("SecretString",
+    &rt::STRING).flags(rt::SENSITIVE).min(1.0), version_stages[5] =
+    rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date[6] =
+    rt::m("CreatedDate", &rt::TIMESTAMP)]
 );

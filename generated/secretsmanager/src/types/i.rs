@@ -8,34 +8,28 @@ use tucuxi::codegen as rt;
 pub struct InternalServiceError {
     pub message: Option<String>,
 }
-rt::structure!(InternalServiceError, INTERNAL_SERVICE_ERROR, 0 => message);
-pub static INTERNAL_SERVICE_ERROR: rt::Schema = rt::Schema::structure(
-        "InternalServiceError",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, true));
+rt::structure!(
+    InternalServiceError, INTERNAL_SERVICE_ERROR, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, true))
+);
 /// The `NextToken` value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidNextTokenException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, 0 => message);
-pub static INVALID_NEXT_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidNextTokenException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidNextTokenException, INVALID_NEXT_TOKEN_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The parameter name or value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidParameterException, INVALID_PARAMETER_EXCEPTION, 0 => message);
-pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A parameter value is not valid for the current state of the resource.
 ///
 /// Possible causes:
@@ -47,9 +41,7 @@ pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidRequestException, INVALID_REQUEST_EXCEPTION, 0 => message);
-pub static INVALID_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct LimitExceededException {
     pub message: Option<String>,
 }
-rt::structure!(LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, 0 => message);
-pub static LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "LimitExceededException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    LimitExceededException, LIMIT_EXCEEDED_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourcePoliciesRequest {
     /// The ARN or name of the secret.
@@ -28,16 +26,10 @@ pub struct ListResourcePoliciesRequest {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourcePoliciesRequest, LIST_RESOURCE_POLICIES_REQUEST, 0 => secret_id, 1 =>
-    max_results, 2 => next_token
-);
-pub static LIST_RESOURCE_POLICIES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListResourcePoliciesRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListResourcePoliciesRequest, LIST_RESOURCE_POLICIES_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListResourcePoliciesResponse {
@@ -47,17 +39,9 @@ pub struct ListResourcePoliciesResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListResourcePoliciesResponse, LIST_RESOURCE_POLICIES_RESPONSE, 0 =>
-    resource_policies, 1 => next_token
-);
-pub static LIST_RESOURCE_POLICIES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListResourcePoliciesResponse",
-    &[
-        rt::m("ResourcePolicies", &RESOURCE_POLICY_SUMMARY_LIST_TYPE)
-            .flags(rt::REQUIRED)
-            .min(0.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-    ],
+    ListResourcePoliciesResponse, LIST_RESOURCE_POLICIES_RESPONSE, [resource_policies[0]
+    = rt::m("ResourcePolicies", &RESOURCE_POLICY_SUMMARY_LIST_TYPE).flags(rt::REQUIRED)
+    .min(0.0), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsRequest {
@@ -75,17 +59,11 @@ pub struct ListSecretVersionIdsRequest {
     pub include_deprecated: Option<bool>,
 }
 rt::structure!(
-    ListSecretVersionIdsRequest, LIST_SECRET_VERSION_IDS_REQUEST, 0 => secret_id, 1 =>
-    max_results, 2 => next_token, 3 => include_deprecated
-);
-pub static LIST_SECRET_VERSION_IDS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSecretVersionIdsRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("IncludeDeprecated", &rt::BOOLEAN),
-    ],
+    ListSecretVersionIdsRequest, LIST_SECRET_VERSION_IDS_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken",
+    &rt::STRING).min(1.0), include_deprecated[3] = rt::m("IncludeDeprecated",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretVersionIdsResponse {
@@ -99,17 +77,10 @@ pub struct ListSecretVersionIdsResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    ListSecretVersionIdsResponse, LIST_SECRET_VERSION_IDS_RESPONSE, 0 => versions, 1 =>
-    next_token, 2 => arn, 3 => name
-);
-pub static LIST_SECRET_VERSION_IDS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSecretVersionIdsResponse",
-    &[
-        rt::m("Versions", &SECRET_VERSIONS_LIST_TYPE),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-    ],
+    ListSecretVersionIdsResponse, LIST_SECRET_VERSION_IDS_RESPONSE, [versions[0] =
+    rt::m("Versions", &SECRET_VERSIONS_LIST_TYPE), next_token[1] = rt::m("NextToken",
+    &rt::STRING).min(1.0), arn[2] = rt::m("ARN", &rt::STRING).min(20.0), name[3] =
+    rt::m("Name", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretsRequest {
@@ -129,19 +100,11 @@ pub struct ListSecretsRequest {
     pub sort_by: Option<SortByType>,
 }
 rt::structure!(
-    ListSecretsRequest, LIST_SECRETS_REQUEST, 0 => include_planned_deletion, 1 =>
-    max_results, 2 => next_token, 3 => filters, 4 => sort_order, 5 => sort_by
-);
-pub static LIST_SECRETS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListSecretsRequest",
-    &[
-        rt::m("IncludePlannedDeletion", &rt::BOOLEAN),
-        rt::m("MaxResults", &rt::INTEGER).min(1.0),
-        rt::m("NextToken", &rt::STRING).min(1.0),
-        rt::m("Filters", &FILTERS_LIST_TYPE),
-        rt::m("SortOrder", &rt::ENUM),
-        rt::m("SortBy", &rt::ENUM),
-    ],
+    ListSecretsRequest, LIST_SECRETS_REQUEST, [include_planned_deletion[0] =
+    rt::m("IncludePlannedDeletion", &rt::BOOLEAN), max_results[1] = rt::m("MaxResults",
+    &rt::INTEGER).min(1.0), next_token[2] = rt::m("NextToken", &rt::STRING).min(1.0),
+    filters[3] = rt::m("Filters", &FILTERS_LIST_TYPE), sort_order[4] = rt::m("SortOrder",
+    &rt::ENUM), sort_by[5] = rt::m("SortBy", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSecretsResponse {
@@ -151,9 +114,6 @@ pub struct ListSecretsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSecretsResponse, LIST_SECRETS_RESPONSE, 0 => secret_list, 1 => next_token
-);
-pub static LIST_SECRETS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSecretsResponse",
-    &[rt::m("SecretList", &SECRET_LIST_TYPE), rt::m("NextToken", &rt::STRING).min(1.0)],
+    ListSecretsResponse, LIST_SECRETS_RESPONSE, [secret_list[0] = rt::m("SecretList",
+    &SECRET_LIST_TYPE), next_token[1] = rt::m("NextToken", &rt::STRING).min(1.0)]
 );

@@ -9,10 +9,6 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, 0 => message
+    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static MALFORMED_POLICY_DOCUMENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MalformedPolicyDocumentException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));

@@ -9,24 +9,18 @@ pub struct PreconditionNotMetException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PreconditionNotMetException, PRECONDITION_NOT_MET_EXCEPTION, 0 => message
+    PreconditionNotMetException, PRECONDITION_NOT_MET_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static PRECONDITION_NOT_MET_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PreconditionNotMetException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
 /// The `BlockPublicPolicy` parameter is set to true, and the resource policy did not prevent broad access to the secret.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicPolicyException {
     pub message: Option<String>,
 }
-rt::structure!(PublicPolicyException, PUBLIC_POLICY_EXCEPTION, 0 => message);
-pub static PUBLIC_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PublicPolicyException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    PublicPolicyException, PUBLIC_POLICY_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyRequest {
     /// The ARN or name of the secret to attach the resource-based policy.
@@ -48,17 +42,11 @@ pub struct PutResourcePolicyRequest {
     pub block_public_policy: Option<bool>,
 }
 rt::structure!(
-    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, 0 => secret_id, 1 =>
-    resource_policy, 2 => policy_name, 3 => block_public_policy
-);
-pub static PUT_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-        rt::m("BlockPublicPolicy", &rt::BOOLEAN),
-    ],
+    PutResourcePolicyRequest, PUT_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), resource_policy[1] =
+    rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0), policy_name[2] =
+    rt::m("PolicyName", &rt::STRING).min(1.0), block_public_policy[3] =
+    rt::m("BlockPublicPolicy", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutResourcePolicyResponse {
@@ -70,16 +58,9 @@ pub struct PutResourcePolicyResponse {
     pub policy_name: Option<String>,
 }
 rt::structure!(
-    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, 0 => arn, 1 => name, 2 =>
-    policy_name
-);
-pub static PUT_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutResourcePolicyResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("PolicyName", &rt::STRING).min(1.0),
-    ],
+    PutResourcePolicyResponse, PUT_RESOURCE_POLICY_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), policy_name[2]
+    = rt::m("PolicyName", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueRequest {
@@ -131,20 +112,14 @@ pub struct PutSecretValueRequest {
     pub rotation_token: Option<String>,
 }
 rt::structure!(
-    PutSecretValueRequest, PUT_SECRET_VALUE_REQUEST, 0 => secret_id, 1 =>
-    client_request_token, 2 => secret_binary, 3 => secret_string, 4 => version_stages, 5
-    => rotation_token
-);
-pub static PUT_SECRET_VALUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutSecretValueRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE).min(36.0),
-    ],
+    PutSecretValueRequest, PUT_SECRET_VALUE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
+    rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
+    secret_binary[2] = rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
+    secret_string[3] = rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
+    version_stages[4] = rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
+    rotation_token[5] = rt::m("RotationToken", &rt::STRING).flags(rt::SENSITIVE)
+    .min(36.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutSecretValueResponse {
@@ -158,15 +133,8 @@ pub struct PutSecretValueResponse {
     pub version_stages: Option<Vec<String>>,
 }
 rt::structure!(
-    PutSecretValueResponse, PUT_SECRET_VALUE_RESPONSE, 0 => arn, 1 => name, 2 =>
-    version_id, 3 => version_stages
-);
-pub static PUT_SECRET_VALUE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PutSecretValueResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-    ],
+    PutSecretValueResponse, PUT_SECRET_VALUE_RESPONSE, [arn[0] = rt::m("ARN",
+    &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2]
+    = rt::m("VersionId", &rt::STRING).min(32.0), version_stages[3] =
+    rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0)]
 );

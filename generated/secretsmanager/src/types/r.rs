@@ -11,17 +11,10 @@ pub struct RemoveRegionsFromReplicationRequest {
     pub remove_replica_regions: Vec<String>,
 }
 rt::structure!(
-    RemoveRegionsFromReplicationRequest, REMOVE_REGIONS_FROM_REPLICATION_REQUEST, 0 =>
-    secret_id, 1 => remove_replica_regions
-);
-pub static REMOVE_REGIONS_FROM_REPLICATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemoveRegionsFromReplicationRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RemoveReplicaRegions", &REMOVE_REPLICA_REGION_LIST_TYPE)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-    ],
+    RemoveRegionsFromReplicationRequest, REMOVE_REGIONS_FROM_REPLICATION_REQUEST,
+    [secret_id[0] = rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    remove_replica_regions[1] = rt::m("RemoveReplicaRegions",
+    &REMOVE_REPLICA_REGION_LIST_TYPE).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemoveRegionsFromReplicationResponse {
@@ -31,15 +24,9 @@ pub struct RemoveRegionsFromReplicationResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    RemoveRegionsFromReplicationResponse, REMOVE_REGIONS_FROM_REPLICATION_RESPONSE, 0 =>
-    arn, 1 => replication_status
-);
-pub static REMOVE_REGIONS_FROM_REPLICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RemoveRegionsFromReplicationResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
-    ],
+    RemoveRegionsFromReplicationResponse, REMOVE_REGIONS_FROM_REPLICATION_RESPONSE,
+    [arn[0] = rt::m("ARN", &rt::STRING).min(20.0), replication_status[1] =
+    rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 pub static REMOVE_REPLICA_REGION_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RemoveReplicaRegionListType",
@@ -53,10 +40,9 @@ pub struct ReplicaRegionType {
     /// The ARN, key ID, or alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses `aws/secretsmanager`.
     pub kms_key_id: Option<String>,
 }
-rt::structure!(ReplicaRegionType, REPLICA_REGION_TYPE, 0 => region, 1 => kms_key_id);
-pub static REPLICA_REGION_TYPE: rt::Schema = rt::Schema::structure(
-    "ReplicaRegionType",
-    &[rt::m("Region", &rt::STRING).min(1.0), rt::m("KmsKeyId", &rt::STRING).min(0.0)],
+rt::structure!(
+    ReplicaRegionType, REPLICA_REGION_TYPE, [region[0] = rt::m("Region", &rt::STRING)
+    .min(1.0), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING).min(0.0)]
 );
 rt::string_enum! {
     pub enum ReplicaRestrictionType { SameOrg = "SameOrg", NoRestriction =
@@ -72,18 +58,11 @@ pub struct ReplicateSecretToRegionsRequest {
     pub force_overwrite_replica_secret: Option<bool>,
 }
 rt::structure!(
-    ReplicateSecretToRegionsRequest, REPLICATE_SECRET_TO_REGIONS_REQUEST, 0 => secret_id,
-    1 => add_replica_regions, 2 => force_overwrite_replica_secret
-);
-pub static REPLICATE_SECRET_TO_REGIONS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReplicateSecretToRegionsRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("ForceOverwriteReplicaSecret", &rt::BOOLEAN),
-    ],
+    ReplicateSecretToRegionsRequest, REPLICATE_SECRET_TO_REGIONS_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), add_replica_regions[1] =
+    rt::m("AddReplicaRegions", &ADD_REPLICA_REGION_LIST_TYPE).flags(rt::REQUIRED)
+    .min(1.0), force_overwrite_replica_secret[2] = rt::m("ForceOverwriteReplicaSecret",
+    &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ReplicateSecretToRegionsResponse {
@@ -93,15 +72,9 @@ pub struct ReplicateSecretToRegionsResponse {
     pub replication_status: Option<Vec<ReplicationStatusType>>,
 }
 rt::structure!(
-    ReplicateSecretToRegionsResponse, REPLICATE_SECRET_TO_REGIONS_RESPONSE, 0 => arn, 1
-    => replication_status
-);
-pub static REPLICATE_SECRET_TO_REGIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ReplicateSecretToRegionsResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE),
-    ],
+    ReplicateSecretToRegionsResponse, REPLICATE_SECRET_TO_REGIONS_RESPONSE, [arn[0] =
+    rt::m("ARN", &rt::STRING).min(20.0), replication_status[1] =
+    rt::m("ReplicationStatus", &REPLICATION_STATUS_LIST_TYPE)]
 );
 pub static REPLICATION_STATUS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ReplicationStatusListType",
@@ -122,51 +95,39 @@ pub struct ReplicationStatusType {
     pub last_accessed_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    ReplicationStatusType, REPLICATION_STATUS_TYPE, 0 => region, 1 => kms_key_id, 2 =>
-    status, 3 => status_message, 4 => last_accessed_date
-);
-pub static REPLICATION_STATUS_TYPE: rt::Schema = rt::Schema::structure(
-    "ReplicationStatusType",
-    &[
-        rt::m("Region", &rt::STRING).min(1.0),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("Status", &rt::ENUM),
-        rt::m("StatusMessage", &rt::STRING).min(1.0),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-    ],
+    ReplicationStatusType, REPLICATION_STATUS_TYPE, [region[0] = rt::m("Region",
+    &rt::STRING).min(1.0), kms_key_id[1] = rt::m("KmsKeyId", &rt::STRING).min(0.0),
+    status[2] = rt::m("Status", &rt::ENUM), status_message[3] = rt::m("StatusMessage",
+    &rt::STRING).min(1.0), last_accessed_date[4] = rt::m("LastAccessedDate",
+    &rt::TIMESTAMP)]
 );
 /// A resource with the ID you requested already exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceExistsException {
     pub message: Option<String>,
 }
-rt::structure!(ResourceExistsException, RESOURCE_EXISTS_EXCEPTION, 0 => message);
-pub static RESOURCE_EXISTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceExistsException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceExistsException, RESOURCE_EXISTS_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Secrets Manager can't find the resource that you asked for.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("Message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A structure that contains details about a resource policy attached to a secret. It does not contain the contents of the resource policy. To view the contents of the policy, use [GetResourcePolicy](https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetResourcePolicy.html) .
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourcePolicySummary {
     /// The name of the resource policy.
     pub policy_name: Option<String>,
 }
-rt::structure!(ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, 0 => policy_name);
-pub static RESOURCE_POLICY_SUMMARY: rt::Schema = rt::Schema::structure(
-    "ResourcePolicySummary",
-    &[rt::m("PolicyName", &rt::STRING).min(1.0)],
+rt::structure!(
+    ResourcePolicySummary, RESOURCE_POLICY_SUMMARY, [policy_name[0] = rt::m("PolicyName",
+    &rt::STRING).min(1.0)]
 );
 pub static RESOURCE_POLICY_SUMMARY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ResourcePolicySummaryListType",
@@ -179,10 +140,9 @@ pub struct RestoreSecretRequest {
     /// For an ARN, we recommend that you specify a complete ARN rather than a partial ARN. See [Finding a secret from a partial ARN](https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html#ARN_secretnamehyphen).
     pub secret_id: String,
 }
-rt::structure!(RestoreSecretRequest, RESTORE_SECRET_REQUEST, 0 => secret_id);
-pub static RESTORE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "RestoreSecretRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+rt::structure!(
+    RestoreSecretRequest, RESTORE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RestoreSecretResponse {
@@ -191,10 +151,9 @@ pub struct RestoreSecretResponse {
     /// The name of the secret that was restored.
     pub name: Option<String>,
 }
-rt::structure!(RestoreSecretResponse, RESTORE_SECRET_RESPONSE, 0 => arn, 1 => name);
-pub static RESTORE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RestoreSecretResponse",
-    &[rt::m("ARN", &rt::STRING).min(20.0), rt::m("Name", &rt::STRING).min(1.0)],
+rt::structure!(
+    RestoreSecretResponse, RESTORE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretRequest {
@@ -242,22 +201,15 @@ pub struct RotateSecretRequest {
     pub rotate_immediately: Option<bool>,
 }
 rt::structure!(
-    RotateSecretRequest, ROTATE_SECRET_REQUEST, 0 => secret_id, 1 =>
-    client_request_token, 2 => rotation_lambda_arn, 3 => rotation_rules, 4 =>
-    external_secret_rotation_metadata, 5 => external_secret_rotation_role_arn, 6 =>
-    rotate_immediately
-);
-pub static ROTATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "RotateSecretRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-        rt::m("RotationRules", &ROTATION_RULES_TYPE),
-        rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
-        rt::m("RotateImmediately", &rt::BOOLEAN),
-    ],
+    RotateSecretRequest, ROTATE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
+    rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
+    rotation_lambda_arn[2] = rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
+    rotation_rules[3] = rt::m("RotationRules", &ROTATION_RULES_TYPE),
+    external_secret_rotation_metadata[4] = rt::m("ExternalSecretRotationMetadata",
+    &EXTERNAL_SECRET_ROTATION_METADATA_TYPE), external_secret_rotation_role_arn[5] =
+    rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0), rotate_immediately[6]
+    = rt::m("RotateImmediately", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RotateSecretResponse {
@@ -269,15 +221,9 @@ pub struct RotateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    RotateSecretResponse, ROTATE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 => version_id
-);
-pub static ROTATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RotateSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-    ],
+    RotateSecretResponse, ROTATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 /// A structure that defines the rotation configuration for the secret.
 #[derive(Clone, Default, PartialEq)]
@@ -296,14 +242,8 @@ pub struct RotationRulesType {
     pub schedule_expression: Option<String>,
 }
 rt::structure!(
-    RotationRulesType, ROTATION_RULES_TYPE, 0 => automatically_after_days, 1 => duration,
-    2 => schedule_expression
-);
-pub static ROTATION_RULES_TYPE: rt::Schema = rt::Schema::structure(
-    "RotationRulesType",
-    &[
-        rt::m("AutomaticallyAfterDays", &rt::LONG).min(1.0),
-        rt::m("Duration", &rt::STRING).min(2.0),
-        rt::m("ScheduleExpression", &rt::STRING).min(1.0),
-    ],
+    RotationRulesType, ROTATION_RULES_TYPE, [automatically_after_days[0] =
+    rt::m("AutomaticallyAfterDays", &rt::LONG).min(1.0), duration[1] = rt::m("Duration",
+    &rt::STRING).min(2.0), schedule_expression[2] = rt::m("ScheduleExpression",
+    &rt::STRING).min(1.0)]
 );

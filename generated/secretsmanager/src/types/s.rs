@@ -56,38 +56,24 @@ pub struct SecretListEntry {
     pub primary_region: Option<String>,
 }
 rt::structure!(
-    SecretListEntry, SECRET_LIST_ENTRY, 0 => arn, 1 => name, 2 => type_, 3 =>
-    description, 4 => kms_key_id, 5 => rotation_enabled, 6 => rotation_lambda_arn, 7 =>
-    rotation_rules, 8 => external_secret_rotation_metadata, 9 =>
-    external_secret_rotation_role_arn, 10 => last_rotated_date, 11 => last_changed_date,
-    12 => last_accessed_date, 13 => deleted_date, 14 => next_rotation_date, 15 => tags,
-    16 => secret_versions_to_stages, 17 => owning_service, 18 => created_date, 19 =>
-    primary_region
-);
-pub static SECRET_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretListEntry",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("Type", &rt::STRING).min(0.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("RotationEnabled", &rt::BOOLEAN),
-        rt::m("RotationLambdaARN", &rt::STRING).min(0.0),
-        rt::m("RotationRules", &ROTATION_RULES_TYPE),
-        rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
-        rt::m("ExternalSecretRotationRoleArn", &rt::STRING).min(20.0),
-        rt::m("LastRotatedDate", &rt::TIMESTAMP),
-        rt::m("LastChangedDate", &rt::TIMESTAMP),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-        rt::m("DeletedDate", &rt::TIMESTAMP),
-        rt::m("NextRotationDate", &rt::TIMESTAMP),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("SecretVersionsToStages", &SECRET_VERSIONS_TO_STAGES_MAP_TYPE),
-        rt::m("OwningService", &rt::STRING).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("PrimaryRegion", &rt::STRING).min(1.0),
-    ],
+    SecretListEntry, SECRET_LIST_ENTRY, [arn[0] = rt::m("ARN", &rt::STRING).min(20.0),
+    name[1] = rt::m("Name", &rt::STRING).min(1.0), type_[2] = rt::m("Type", &rt::STRING)
+    .min(0.0), description[3] = rt::m("Description", &rt::STRING), kms_key_id[4] =
+    rt::m("KmsKeyId", &rt::STRING).min(0.0), rotation_enabled[5] =
+    rt::m("RotationEnabled", &rt::BOOLEAN), rotation_lambda_arn[6] =
+    rt::m("RotationLambdaARN", &rt::STRING).min(0.0), rotation_rules[7] =
+    rt::m("RotationRules", &ROTATION_RULES_TYPE), external_secret_rotation_metadata[8] =
+    rt::m("ExternalSecretRotationMetadata", &EXTERNAL_SECRET_ROTATION_METADATA_TYPE),
+    external_secret_rotation_role_arn[9] = rt::m("ExternalSecretRotationRoleArn",
+    &rt::STRING).min(20.0), last_rotated_date[10] = rt::m("LastRotatedDate",
+    &rt::TIMESTAMP), last_changed_date[11] = rt::m("LastChangedDate", &rt::TIMESTAMP),
+    last_accessed_date[12] = rt::m("LastAccessedDate", &rt::TIMESTAMP), deleted_date[13]
+    = rt::m("DeletedDate", &rt::TIMESTAMP), next_rotation_date[14] =
+    rt::m("NextRotationDate", &rt::TIMESTAMP), tags[15] = rt::m("Tags", &TAG_LIST_TYPE),
+    secret_versions_to_stages[16] = rt::m("SecretVersionsToStages",
+    &SECRET_VERSIONS_TO_STAGES_MAP_TYPE), owning_service[17] = rt::m("OwningService",
+    &rt::STRING).min(1.0), created_date[18] = rt::m("CreatedDate", &rt::TIMESTAMP),
+    primary_region[19] = rt::m("PrimaryRegion", &rt::STRING).min(1.0)]
 );
 pub static SECRET_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretListType",
@@ -112,20 +98,13 @@ pub struct SecretValueEntry {
     pub created_date: Option<rt::DateTime>,
 }
 rt::structure!(
-    SecretValueEntry, SECRET_VALUE_ENTRY, 0 => arn, 1 => name, 2 => version_id, 3 =>
-    secret_binary, 4 => secret_string, 5 => version_stages, 6 => created_date
-);
-pub static SECRET_VALUE_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretValueEntry",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-    ],
+    SecretValueEntry, SECRET_VALUE_ENTRY, [arn[0] = rt::m("ARN", &rt::STRING).min(20.0),
+    name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] = rt::m("VersionId",
+    &rt::STRING).min(32.0), secret_binary[3] = rt::m("SecretBinary", &rt::BLOB)
+    .flags(rt::SENSITIVE), secret_string[4] = rt::m("SecretString", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), version_stages[5] = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), created_date[6] = rt::m("CreatedDate",
+    &rt::TIMESTAMP)]
 );
 pub static SECRET_VALUES_TYPE: rt::Schema = rt::Schema::list(
     "SecretValuesType",
@@ -150,18 +129,11 @@ pub struct SecretVersionsListEntry {
     pub kms_key_ids: Option<Vec<String>>,
 }
 rt::structure!(
-    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, 0 => version_id, 1 =>
-    version_stages, 2 => last_accessed_date, 3 => created_date, 4 => kms_key_ids
-);
-pub static SECRET_VERSIONS_LIST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SecretVersionsListEntry",
-    &[
-        rt::m("VersionId", &rt::STRING).min(32.0),
-        rt::m("VersionStages", &SECRET_VERSION_STAGES_TYPE).min(1.0),
-        rt::m("LastAccessedDate", &rt::TIMESTAMP),
-        rt::m("CreatedDate", &rt::TIMESTAMP),
-        rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE),
-    ],
+    SecretVersionsListEntry, SECRET_VERSIONS_LIST_ENTRY, [version_id[0] =
+    rt::m("VersionId", &rt::STRING).min(32.0), version_stages[1] = rt::m("VersionStages",
+    &SECRET_VERSION_STAGES_TYPE).min(1.0), last_accessed_date[2] =
+    rt::m("LastAccessedDate", &rt::TIMESTAMP), created_date[3] = rt::m("CreatedDate",
+    &rt::TIMESTAMP), kms_key_ids[4] = rt::m("KmsKeyIds", &KMS_KEY_ID_LIST_TYPE)]
 );
 pub static SECRET_VERSIONS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "SecretVersionsListType",
@@ -193,11 +165,8 @@ pub struct StopReplicationToReplicaRequest {
     pub secret_id: String,
 }
 rt::structure!(
-    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, 0 => secret_id
-);
-pub static STOP_REPLICATION_TO_REPLICA_REQUEST: rt::Schema = rt::Schema::structure(
-    "StopReplicationToReplicaRequest",
-    &[rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    StopReplicationToReplicaRequest, STOP_REPLICATION_TO_REPLICA_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StopReplicationToReplicaResponse {
@@ -205,9 +174,6 @@ pub struct StopReplicationToReplicaResponse {
     pub arn: Option<String>,
 }
 rt::structure!(
-    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, 0 => arn
-);
-pub static STOP_REPLICATION_TO_REPLICA_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StopReplicationToReplicaResponse",
-    &[rt::m("ARN", &rt::STRING).min(20.0)],
+    StopReplicationToReplicaResponse, STOP_REPLICATION_TO_REPLICA_RESPONSE, [arn[0] =
+    rt::m("ARN", &rt::STRING).min(20.0)]
 );

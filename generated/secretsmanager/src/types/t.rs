@@ -11,10 +11,9 @@ pub struct Tag {
     /// The string value associated with the key of the tag.
     pub value: Option<String>,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[rt::m("Key", &rt::STRING).min(1.0), rt::m("Value", &rt::STRING).min(0.0)],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).min(1.0), value[1] = rt::m("Value",
+    &rt::STRING).min(0.0)]
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "TagKeyListType",
@@ -35,11 +34,8 @@ pub struct TagResourceRequest {
     /// For storing multiple values, we recommend that you use a JSON text string argument and specify key/value pairs. For more information, see [Specifying parameter values for the Amazon Web Services CLI](https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-parameters.html) in the Amazon Web Services CLI User Guide.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => secret_id, 1 => tags);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST_TYPE)
+    .flags(rt::REQUIRED)]
 );

@@ -17,14 +17,9 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => secret_id, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST_TYPE).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretRequest {
@@ -68,21 +63,13 @@ pub struct UpdateSecretRequest {
     pub type_: Option<String>,
 }
 rt::structure!(
-    UpdateSecretRequest, UPDATE_SECRET_REQUEST, 0 => secret_id, 1 =>
-    client_request_token, 2 => description, 3 => kms_key_id, 4 => secret_binary, 5 =>
-    secret_string, 6 => type_
-);
-pub static UPDATE_SECRET_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSecretRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
-        rt::m("Description", &rt::STRING),
-        rt::m("KmsKeyId", &rt::STRING).min(0.0),
-        rt::m("SecretBinary", &rt::BLOB).flags(rt::SENSITIVE),
-        rt::m("SecretString", &rt::STRING).flags(rt::SENSITIVE).min(1.0),
-        rt::m("Type", &rt::STRING).min(0.0),
-    ],
+    UpdateSecretRequest, UPDATE_SECRET_REQUEST, [secret_id[0] = rt::m("SecretId",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), client_request_token[1] =
+    rt::m("ClientRequestToken", &rt::STRING).flags(rt::IDEMPOTENCY_TOKEN).min(32.0),
+    description[2] = rt::m("Description", &rt::STRING), kms_key_id[3] = rt::m("KmsKeyId",
+    &rt::STRING).min(0.0), secret_binary[4] = rt::m("SecretBinary", &rt::BLOB)
+    .flags(rt::SENSITIVE), secret_string[5] = rt::m("SecretString", &rt::STRING)
+    .flags(rt::SENSITIVE).min(1.0), type_[6] = rt::m("Type", &rt::STRING).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretResponse {
@@ -94,15 +81,9 @@ pub struct UpdateSecretResponse {
     pub version_id: Option<String>,
 }
 rt::structure!(
-    UpdateSecretResponse, UPDATE_SECRET_RESPONSE, 0 => arn, 1 => name, 2 => version_id
-);
-pub static UPDATE_SECRET_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateSecretResponse",
-    &[
-        rt::m("ARN", &rt::STRING).min(20.0),
-        rt::m("Name", &rt::STRING).min(1.0),
-        rt::m("VersionId", &rt::STRING).min(32.0),
-    ],
+    UpdateSecretResponse, UPDATE_SECRET_RESPONSE, [arn[0] = rt::m("ARN", &rt::STRING)
+    .min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0), version_id[2] =
+    rt::m("VersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretVersionStageRequest {
@@ -120,17 +101,11 @@ pub struct UpdateSecretVersionStageRequest {
     pub move_to_version_id: Option<String>,
 }
 rt::structure!(
-    UpdateSecretVersionStageRequest, UPDATE_SECRET_VERSION_STAGE_REQUEST, 0 => secret_id,
-    1 => version_stage, 2 => remove_from_version_id, 3 => move_to_version_id
-);
-pub static UPDATE_SECRET_VERSION_STAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UpdateSecretVersionStageRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("VersionStage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("RemoveFromVersionId", &rt::STRING).min(32.0),
-        rt::m("MoveToVersionId", &rt::STRING).min(32.0),
-    ],
+    UpdateSecretVersionStageRequest, UPDATE_SECRET_VERSION_STAGE_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).flags(rt::REQUIRED).min(1.0), version_stage[1] =
+    rt::m("VersionStage", &rt::STRING).flags(rt::REQUIRED).min(1.0),
+    remove_from_version_id[2] = rt::m("RemoveFromVersionId", &rt::STRING).min(32.0),
+    move_to_version_id[3] = rt::m("MoveToVersionId", &rt::STRING).min(32.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSecretVersionStageResponse {
@@ -140,10 +115,6 @@ pub struct UpdateSecretVersionStageResponse {
     pub name: Option<String>,
 }
 rt::structure!(
-    UpdateSecretVersionStageResponse, UPDATE_SECRET_VERSION_STAGE_RESPONSE, 0 => arn, 1
-    => name
-);
-pub static UPDATE_SECRET_VERSION_STAGE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UpdateSecretVersionStageResponse",
-    &[rt::m("ARN", &rt::STRING).min(20.0), rt::m("Name", &rt::STRING).min(1.0)],
+    UpdateSecretVersionStageResponse, UPDATE_SECRET_VERSION_STAGE_RESPONSE, [arn[0] =
+    rt::m("ARN", &rt::STRING).min(20.0), name[1] = rt::m("Name", &rt::STRING).min(1.0)]
 );

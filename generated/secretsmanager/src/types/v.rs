@@ -11,15 +11,9 @@ pub struct ValidateResourcePolicyRequest {
     pub resource_policy: String,
 }
 rt::structure!(
-    ValidateResourcePolicyRequest, VALIDATE_RESOURCE_POLICY_REQUEST, 0 => secret_id, 1 =>
-    resource_policy
-);
-pub static VALIDATE_RESOURCE_POLICY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ValidateResourcePolicyRequest",
-    &[
-        rt::m("SecretId", &rt::STRING).min(1.0),
-        rt::m("ResourcePolicy", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-    ],
+    ValidateResourcePolicyRequest, VALIDATE_RESOURCE_POLICY_REQUEST, [secret_id[0] =
+    rt::m("SecretId", &rt::STRING).min(1.0), resource_policy[1] = rt::m("ResourcePolicy",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ValidateResourcePolicyResponse {
@@ -29,15 +23,9 @@ pub struct ValidateResourcePolicyResponse {
     pub validation_errors: Option<Vec<ValidationErrorsEntry>>,
 }
 rt::structure!(
-    ValidateResourcePolicyResponse, VALIDATE_RESOURCE_POLICY_RESPONSE, 0 =>
-    policy_validation_passed, 1 => validation_errors
-);
-pub static VALIDATE_RESOURCE_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ValidateResourcePolicyResponse",
-    &[
-        rt::m("PolicyValidationPassed", &rt::BOOLEAN),
-        rt::m("ValidationErrors", &VALIDATION_ERRORS_TYPE),
-    ],
+    ValidateResourcePolicyResponse, VALIDATE_RESOURCE_POLICY_RESPONSE,
+    [policy_validation_passed[0] = rt::m("PolicyValidationPassed", &rt::BOOLEAN),
+    validation_errors[1] = rt::m("ValidationErrors", &VALIDATION_ERRORS_TYPE)]
 );
 /// Displays errors that occurred during validation of the resource policy.
 #[derive(Clone, Default, PartialEq)]
@@ -48,11 +36,8 @@ pub struct ValidationErrorsEntry {
     pub error_message: Option<String>,
 }
 rt::structure!(
-    ValidationErrorsEntry, VALIDATION_ERRORS_ENTRY, 0 => check_name, 1 => error_message
-);
-pub static VALIDATION_ERRORS_ENTRY: rt::Schema = rt::Schema::structure(
-    "ValidationErrorsEntry",
-    &[rt::m("CheckName", &rt::STRING).min(1.0), rt::m("ErrorMessage", &rt::STRING)],
+    ValidationErrorsEntry, VALIDATION_ERRORS_ENTRY, [check_name[0] = rt::m("CheckName",
+    &rt::STRING).min(1.0), error_message[1] = rt::m("ErrorMessage", &rt::STRING)]
 );
 pub static VALIDATION_ERRORS_TYPE: rt::Schema = rt::Schema::list(
     "ValidationErrorsType",

@@ -18,9 +18,7 @@ impl super::Client {
 /// Adds a statement to a topic's access control policy, granting access for the specified Amazon Web Services accounts to the specified actions.
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-pub struct AddPermission(
-    pub(crate) rt::Call<t::AddPermissionInput, rt::Unit, e::AddPermissionError>,
-);
+pub struct AddPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddPermission, t::AddPermissionInput, rt::Unit, e::AddPermissionError,
     op::ADD_PERMISSION

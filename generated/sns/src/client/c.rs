@@ -43,13 +43,7 @@ impl super::Client {
 /// Accepts a phone number and indicates whether the phone holder has opted out of receiving SMS messages from your Amazon Web Services account. You cannot send SMS messages to a number that is opted out.
 ///
 /// To resume sending messages, you can opt in the number by using the `OptInPhoneNumber` action.
-pub struct CheckIfPhoneNumberIsOptedOut(
-    pub(crate) rt::Call<
-        t::CheckIfPhoneNumberIsOptedOutInput,
-        t::CheckIfPhoneNumberIsOptedOutResponse,
-        e::CheckIfPhoneNumberIsOptedOutError,
-    >,
-);
+pub struct CheckIfPhoneNumberIsOptedOut(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CheckIfPhoneNumberIsOptedOut, t::CheckIfPhoneNumberIsOptedOutInput,
     t::CheckIfPhoneNumberIsOptedOutResponse, e::CheckIfPhoneNumberIsOptedOutError,
@@ -61,13 +55,7 @@ impl CheckIfPhoneNumberIsOptedOut {
 /// The `ConfirmSubscription` operation.
 ///
 /// Verifies an endpoint owner's intent to receive messages by validating the token sent to the endpoint by an earlier `Subscribe` action. If the token is valid, the action creates a new subscription and returns its Amazon Resource Name (ARN). This call requires an AWS signature only when the `AuthenticateOnUnsubscribe` flag is set to "true".
-pub struct ConfirmSubscription(
-    pub(crate) rt::Call<
-        t::ConfirmSubscriptionInput,
-        t::ConfirmSubscriptionResponse,
-        e::ConfirmSubscriptionError,
-    >,
-);
+pub struct ConfirmSubscription(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ConfirmSubscription, t::ConfirmSubscriptionInput, t::ConfirmSubscriptionResponse,
     e::ConfirmSubscriptionError, op::CONFIRM_SUBSCRIPTION
@@ -93,13 +81,7 @@ impl ConfirmSubscription {
 /// - For WNS, `PlatformPrincipal` is `Package Security Identifier` and `PlatformCredential` is `secret key`.
 ///
 /// You can use the returned `PlatformApplicationArn` as an attribute for the `CreatePlatformEndpoint` action.
-pub struct CreatePlatformApplication(
-    pub(crate) rt::Call<
-        t::CreatePlatformApplicationInput,
-        t::CreatePlatformApplicationResponse,
-        e::CreatePlatformApplicationError,
-    >,
-);
+pub struct CreatePlatformApplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePlatformApplication, t::CreatePlatformApplicationInput,
     t::CreatePlatformApplicationResponse, e::CreatePlatformApplicationError,
@@ -118,13 +100,7 @@ impl CreatePlatformApplication {
 /// Creates an endpoint for a device and mobile app on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. `CreatePlatformEndpoint` requires the `PlatformApplicationArn` that is returned from `CreatePlatformApplication`. You can use the returned `EndpointArn` to send a message to a mobile app or by the `Subscribe` action for subscription to a topic. The `CreatePlatformEndpoint` action is idempotent, so if the requester already owns an endpoint with the same device token and attributes, that endpoint's ARN is returned without creating a new endpoint. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// When using `CreatePlatformEndpoint` with Baidu, two attributes must be provided: ChannelId and UserId. The token field must also contain the ChannelId. For more information, see [Creating an Amazon SNS Endpoint for Baidu](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePushBaiduEndpoint.html).
-pub struct CreatePlatformEndpoint(
-    pub(crate) rt::Call<
-        t::CreatePlatformEndpointInput,
-        t::CreateEndpointResponse,
-        e::CreatePlatformEndpointError,
-    >,
-);
+pub struct CreatePlatformEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreatePlatformEndpoint, t::CreatePlatformEndpointInput, t::CreateEndpointResponse,
     e::CreatePlatformEndpointError, op::CREATE_PLATFORM_ENDPOINT
@@ -142,13 +118,7 @@ impl CreatePlatformEndpoint {
 /// Adds a destination phone number to an Amazon Web Services account in the SMS sandbox and sends a one-time password (OTP) to that phone number.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-pub struct CreateSmsSandboxPhoneNumber(
-    pub(crate) rt::Call<
-        t::CreateSmsSandboxPhoneNumberInput,
-        t::CreateSmsSandboxPhoneNumberResult,
-        e::CreateSmsSandboxPhoneNumberError,
-    >,
-);
+pub struct CreateSmsSandboxPhoneNumber(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateSmsSandboxPhoneNumber, t::CreateSmsSandboxPhoneNumberInput,
     t::CreateSmsSandboxPhoneNumberResult, e::CreateSmsSandboxPhoneNumberError,
@@ -163,9 +133,7 @@ impl CreateSmsSandboxPhoneNumber {
 /// The `CreateTopic` operation.
 ///
 /// Creates a topic to which notifications can be published. Users can create at most 100,000 standard topics (at most 1,000 FIFO topics). For more information, see [Creating an Amazon SNS topic](https://docs.aws.amazon.com/sns/latest/dg/sns-create-topic.html) in the *Amazon SNS Developer Guide*. This action is idempotent, so if the requester already owns a topic with the specified name, that topic's ARN is returned without creating a new topic.
-pub struct CreateTopic(
-    pub(crate) rt::Call<t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError>,
-);
+pub struct CreateTopic(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTopic, t::CreateTopicInput, t::CreateTopicResponse, e::CreateTopicError,
     op::CREATE_TOPIC

@@ -33,9 +33,7 @@ impl super::Client {
 /// Deletes the endpoint for a device and mobile app from Amazon SNS. This action is idempotent. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// When you delete an endpoint that is also subscribed to a topic, then you must also unsubscribe the endpoint from the topic.
-pub struct DeleteEndpoint(
-    pub(crate) rt::Call<t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError>,
-);
+pub struct DeleteEndpoint(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteEndpoint, t::DeleteEndpointInput, rt::Unit, e::DeleteEndpointError,
     op::DELETE_ENDPOINT
@@ -46,13 +44,7 @@ impl DeleteEndpoint {
 /// The `DeletePlatformApplication` operation.
 ///
 /// Deletes a platform application object for one of the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-pub struct DeletePlatformApplication(
-    pub(crate) rt::Call<
-        t::DeletePlatformApplicationInput,
-        rt::Unit,
-        e::DeletePlatformApplicationError,
-    >,
-);
+pub struct DeletePlatformApplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeletePlatformApplication, t::DeletePlatformApplicationInput, rt::Unit,
     e::DeletePlatformApplicationError, op::DELETE_PLATFORM_APPLICATION
@@ -67,13 +59,7 @@ impl DeletePlatformApplication {
 /// Deletes an Amazon Web Services account's verified or pending phone number from the SMS sandbox.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-pub struct DeleteSmsSandboxPhoneNumber(
-    pub(crate) rt::Call<
-        t::DeleteSmsSandboxPhoneNumberInput,
-        t::DeleteSmsSandboxPhoneNumberResult,
-        e::DeleteSmsSandboxPhoneNumberError,
-    >,
-);
+pub struct DeleteSmsSandboxPhoneNumber(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteSmsSandboxPhoneNumber, t::DeleteSmsSandboxPhoneNumberInput,
     t::DeleteSmsSandboxPhoneNumberResult, e::DeleteSmsSandboxPhoneNumberError,
@@ -85,9 +71,7 @@ impl DeleteSmsSandboxPhoneNumber {
 /// The `DeleteTopic` operation.
 ///
 /// Deletes a topic and all its subscriptions. Deleting a topic might prevent some messages previously sent to the topic from being delivered to subscribers. This action is idempotent, so deleting a topic that does not exist does not result in an error.
-pub struct DeleteTopic(
-    pub(crate) rt::Call<t::DeleteTopicInput, rt::Unit, e::DeleteTopicError>,
-);
+pub struct DeleteTopic(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteTopic, t::DeleteTopicInput, rt::Unit, e::DeleteTopicError, op::DELETE_TOPIC
 );

@@ -50,13 +50,7 @@ impl super::Client {
 /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
 ///
 /// Retrieves the specified inline `DataProtectionPolicy` document that is stored in the specified Amazon SNS topic.
-pub struct GetDataProtectionPolicy(
-    pub(crate) rt::Call<
-        t::GetDataProtectionPolicyInput,
-        t::GetDataProtectionPolicyResponse,
-        e::GetDataProtectionPolicyError,
-    >,
-);
+pub struct GetDataProtectionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDataProtectionPolicy, t::GetDataProtectionPolicyInput,
     t::GetDataProtectionPolicyResponse, e::GetDataProtectionPolicyError,
@@ -68,13 +62,7 @@ impl GetDataProtectionPolicy {
 /// The `GetEndpointAttributes` operation.
 ///
 /// Retrieves the endpoint attributes for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-pub struct GetEndpointAttributes(
-    pub(crate) rt::Call<
-        t::GetEndpointAttributesInput,
-        t::GetEndpointAttributesResponse,
-        e::GetEndpointAttributesError,
-    >,
-);
+pub struct GetEndpointAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetEndpointAttributes, t::GetEndpointAttributesInput,
     t::GetEndpointAttributesResponse, e::GetEndpointAttributesError,
@@ -86,13 +74,7 @@ impl GetEndpointAttributes {
 /// The `GetPlatformApplicationAttributes` operation.
 ///
 /// Retrieves the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-pub struct GetPlatformApplicationAttributes(
-    pub(crate) rt::Call<
-        t::GetPlatformApplicationAttributesInput,
-        t::GetPlatformApplicationAttributesResponse,
-        e::GetPlatformApplicationAttributesError,
-    >,
-);
+pub struct GetPlatformApplicationAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetPlatformApplicationAttributes, t::GetPlatformApplicationAttributesInput,
     t::GetPlatformApplicationAttributesResponse,
@@ -108,13 +90,7 @@ impl GetPlatformApplicationAttributes {
 /// Returns the settings for sending SMS messages from your Amazon Web Services account.
 ///
 /// These settings are set with the `SetSMSAttributes` action.
-pub struct GetSmsAttributes(
-    pub(crate) rt::Call<
-        t::GetSmsAttributesInput,
-        t::GetSmsAttributesResponse,
-        e::GetSmsAttributesError,
-    >,
-);
+pub struct GetSmsAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSmsAttributes, t::GetSmsAttributesInput, t::GetSmsAttributesResponse,
     e::GetSmsAttributesError, op::GET_SMS_ATTRIBUTES
@@ -127,13 +103,7 @@ impl GetSmsAttributes {
 /// Retrieves the SMS sandbox status for the calling Amazon Web Services account in the target Amazon Web Services Region.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-pub struct GetSmsSandboxAccountStatus(
-    pub(crate) rt::Call<
-        t::GetSmsSandboxAccountStatusInput,
-        t::GetSmsSandboxAccountStatusResult,
-        e::GetSmsSandboxAccountStatusError,
-    >,
-);
+pub struct GetSmsSandboxAccountStatus(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSmsSandboxAccountStatus, t::GetSmsSandboxAccountStatusInput,
     t::GetSmsSandboxAccountStatusResult, e::GetSmsSandboxAccountStatusError,
@@ -142,13 +112,7 @@ rt::operation_type!(
 /// The `GetSubscriptionAttributes` operation.
 ///
 /// Returns all of the properties of a subscription.
-pub struct GetSubscriptionAttributes(
-    pub(crate) rt::Call<
-        t::GetSubscriptionAttributesInput,
-        t::GetSubscriptionAttributesResponse,
-        e::GetSubscriptionAttributesError,
-    >,
-);
+pub struct GetSubscriptionAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSubscriptionAttributes, t::GetSubscriptionAttributesInput,
     t::GetSubscriptionAttributesResponse, e::GetSubscriptionAttributesError,
@@ -160,13 +124,7 @@ impl GetSubscriptionAttributes {
 /// The `GetTopicAttributes` operation.
 ///
 /// Returns all of the properties of a topic. Topic properties returned might differ based on the authorization of the user.
-pub struct GetTopicAttributes(
-    pub(crate) rt::Call<
-        t::GetTopicAttributesInput,
-        t::GetTopicAttributesResponse,
-        e::GetTopicAttributesError,
-    >,
-);
+pub struct GetTopicAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetTopicAttributes, t::GetTopicAttributesInput, t::GetTopicAttributesResponse,
     e::GetTopicAttributesError, op::GET_TOPIC_ATTRIBUTES

@@ -60,13 +60,7 @@ impl super::Client {
 /// Lists the endpoints and endpoint attributes for devices in a supported push notification service, such as GCM (Firebase Cloud Messaging) and APNS. The results for `ListEndpointsByPlatformApplication` are paginated and return a limited list of endpoints, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListEndpointsByPlatformApplication` again using the NextToken string received from the previous call. When there are no more records to return, NextToken will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-pub struct ListEndpointsByPlatformApplication(
-    pub(crate) rt::Call<
-        t::ListEndpointsByPlatformApplicationInput,
-        t::ListEndpointsByPlatformApplicationResponse,
-        e::ListEndpointsByPlatformApplicationError,
-    >,
-);
+pub struct ListEndpointsByPlatformApplication(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListEndpointsByPlatformApplication, t::ListEndpointsByPlatformApplicationInput,
     t::ListEndpointsByPlatformApplicationResponse,
@@ -95,13 +89,7 @@ impl ListEndpointsByPlatformApplication {
 /// The `ListOriginationNumbers` operation.
 ///
 /// Lists the calling Amazon Web Services account's dedicated origination numbers and their metadata. For more information about origination numbers, see [Origination numbers](https://docs.aws.amazon.com/sns/latest/dg/channels-sms-originating-identities-origination-numbers.html) in the *Amazon SNS Developer Guide*.
-pub struct ListOriginationNumbers(
-    pub(crate) rt::Call<
-        t::ListOriginationNumbersRequest,
-        t::ListOriginationNumbersResult,
-        e::ListOriginationNumbersError,
-    >,
-);
+pub struct ListOriginationNumbers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListOriginationNumbers, t::ListOriginationNumbersRequest,
     t::ListOriginationNumbersResult, e::ListOriginationNumbersError,
@@ -129,13 +117,7 @@ impl ListOriginationNumbers {
 /// Returns a list of phone numbers that are opted out, meaning you cannot send SMS messages to them.
 ///
 /// The results for `ListPhoneNumbersOptedOut` are paginated, and each page returns up to 100 phone numbers. If additional phone numbers are available after the first page of results, then a `NextToken` string will be returned. To receive the next page, you call `ListPhoneNumbersOptedOut` again using the `NextToken` string received from the previous call. When there are no more records to return, `NextToken` will be null.
-pub struct ListPhoneNumbersOptedOut(
-    pub(crate) rt::Call<
-        t::ListPhoneNumbersOptedOutInput,
-        t::ListPhoneNumbersOptedOutResponse,
-        e::ListPhoneNumbersOptedOutError,
-    >,
-);
+pub struct ListPhoneNumbersOptedOut(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPhoneNumbersOptedOut, t::ListPhoneNumbersOptedOutInput,
     t::ListPhoneNumbersOptedOutResponse, e::ListPhoneNumbersOptedOutError,
@@ -162,13 +144,7 @@ impl ListPhoneNumbersOptedOut {
 /// Lists the platform application objects for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). The results for `ListPlatformApplications` are paginated and return a limited list of applications, up to 100. If additional records are available after the first page results, then a NextToken string will be returned. To receive the next page, you call `ListPlatformApplications` using the NextToken string received from the previous call. When there are no more records to return, `NextToken` will be null. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
 ///
 /// This action is throttled at 15 transactions per second (TPS).
-pub struct ListPlatformApplications(
-    pub(crate) rt::Call<
-        t::ListPlatformApplicationsInput,
-        t::ListPlatformApplicationsResponse,
-        e::ListPlatformApplicationsError,
-    >,
-);
+pub struct ListPlatformApplications(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListPlatformApplications, t::ListPlatformApplicationsInput,
     t::ListPlatformApplicationsResponse, e::ListPlatformApplicationsError,
@@ -195,13 +171,7 @@ impl ListPlatformApplications {
 /// Lists the calling Amazon Web Services account's current verified and pending destination phone numbers in the SMS sandbox.
 ///
 /// When you start using Amazon SNS to send SMS messages, your Amazon Web Services account is in the *SMS sandbox*. The SMS sandbox provides a safe environment for you to try Amazon SNS features without risking your reputation as an SMS sender. While your Amazon Web Services account is in the SMS sandbox, you can use all of the features of Amazon SNS. However, you can send SMS messages only to verified destination phone numbers. For more information, including how to move out of the sandbox to send messages without restrictions, see [SMS sandbox](https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html) in the *Amazon SNS Developer Guide*.
-pub struct ListSmsSandboxPhoneNumbers(
-    pub(crate) rt::Call<
-        t::ListSmsSandboxPhoneNumbersInput,
-        t::ListSmsSandboxPhoneNumbersResult,
-        e::ListSmsSandboxPhoneNumbersError,
-    >,
-);
+pub struct ListSmsSandboxPhoneNumbers(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSmsSandboxPhoneNumbers, t::ListSmsSandboxPhoneNumbersInput,
     t::ListSmsSandboxPhoneNumbersResult, e::ListSmsSandboxPhoneNumbersError,
@@ -229,13 +199,7 @@ impl ListSmsSandboxPhoneNumbers {
 /// Returns a list of the requester's subscriptions. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptions` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-pub struct ListSubscriptions(
-    pub(crate) rt::Call<
-        t::ListSubscriptionsInput,
-        t::ListSubscriptionsResponse,
-        e::ListSubscriptionsError,
-    >,
-);
+pub struct ListSubscriptions(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSubscriptions, t::ListSubscriptionsInput, t::ListSubscriptionsResponse,
     e::ListSubscriptionsError, op::LIST_SUBSCRIPTIONS
@@ -261,13 +225,7 @@ impl ListSubscriptions {
 /// Returns a list of the subscriptions to a specific topic. Each call returns a limited list of subscriptions, up to 100. If there are more subscriptions, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListSubscriptionsByTopic` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-pub struct ListSubscriptionsByTopic(
-    pub(crate) rt::Call<
-        t::ListSubscriptionsByTopicInput,
-        t::ListSubscriptionsByTopicResponse,
-        e::ListSubscriptionsByTopicError,
-    >,
-);
+pub struct ListSubscriptionsByTopic(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListSubscriptionsByTopic, t::ListSubscriptionsByTopicInput,
     t::ListSubscriptionsByTopicResponse, e::ListSubscriptionsByTopicError,
@@ -293,13 +251,7 @@ impl ListSubscriptionsByTopic {
 /// The `ListTagsForResource` operation.
 ///
 /// List all tags added to the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon Simple Notification Service Developer Guide*.
-pub struct ListTagsForResource(
-    pub(crate) rt::Call<
-        t::ListTagsForResourceRequest,
-        t::ListTagsForResourceResponse,
-        e::ListTagsForResourceError,
-    >,
-);
+pub struct ListTagsForResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTagsForResource, t::ListTagsForResourceRequest, t::ListTagsForResourceResponse,
     e::ListTagsForResourceError, op::LIST_TAGS_FOR_RESOURCE
@@ -312,9 +264,7 @@ impl ListTagsForResource {
 /// Returns a list of the requester's topics. Each call returns a limited list of topics, up to 100. If there are more topics, a `NextToken` is also returned. Use the `NextToken` parameter in a new `ListTopics` call to get further results.
 ///
 /// This action is throttled at 30 transactions per second (TPS).
-pub struct ListTopics(
-    pub(crate) rt::Call<t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError>,
-);
+pub struct ListTopics(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListTopics, t::ListTopicsInput, t::ListTopicsResponse, e::ListTopicsError,
     op::LIST_TOPICS

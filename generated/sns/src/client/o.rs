@@ -18,13 +18,7 @@ impl super::Client {
 /// Use this request to opt in a phone number that is opted out, which enables you to resume sending SMS messages to the number.
 ///
 /// You can opt in a phone number only once every 30 days.
-pub struct OptInPhoneNumber(
-    pub(crate) rt::Call<
-        t::OptInPhoneNumberInput,
-        t::OptInPhoneNumberResponse,
-        e::OptInPhoneNumberError,
-    >,
-);
+pub struct OptInPhoneNumber(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     OptInPhoneNumber, t::OptInPhoneNumberInput, t::OptInPhoneNumberResponse,
     e::OptInPhoneNumberError, op::OPT_IN_PHONE_NUMBER

@@ -36,9 +36,7 @@ impl super::Client {
 /// For more information about formatting messages, see [Send Custom Platform-Specific Payloads in Messages to Mobile Devices](https://docs.aws.amazon.com/sns/latest/dg/mobile-push-send-custommessage.html).
 ///
 /// **Important:** You can publish messages only to topics and endpoints in the same Amazon Web Services Region.
-pub struct Publish(
-    pub(crate) rt::Call<t::PublishInput, t::PublishResponse, e::PublishError>,
-);
+pub struct Publish(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     Publish, t::PublishInput, t::PublishResponse, e::PublishError, op::PUBLISH
 );
@@ -79,13 +77,7 @@ impl Publish {
 /// If you send a batch message to a topic, Amazon SNS publishes the batch message to each endpoint that is subscribed to the topic. The format of the batch message depends on the notification protocol for each subscribed endpoint.
 ///
 /// When a `messageId` is returned, the batch message is saved, and Amazon SNS immediately delivers the message to subscribers.
-pub struct PublishBatch(
-    pub(crate) rt::Call<
-        t::PublishBatchInput,
-        t::PublishBatchResponse,
-        e::PublishBatchError,
-    >,
-);
+pub struct PublishBatch(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PublishBatch, t::PublishBatchInput, t::PublishBatchResponse, e::PublishBatchError,
     op::PUBLISH_BATCH
@@ -103,13 +95,7 @@ impl PublishBatch {
 /// **Important:** Amazon SNS message data protection is no longer available to new customers. For more information and guidance on alternatives, see [Amazon SNS message data protection availability change](https://docs.aws.amazon.com/sns/latest/dg/sns-message-data-protection-availability-change.html).
 ///
 /// Adds or updates an inline policy document that is stored in the specified Amazon SNS topic.
-pub struct PutDataProtectionPolicy(
-    pub(crate) rt::Call<
-        t::PutDataProtectionPolicyInput,
-        rt::Unit,
-        e::PutDataProtectionPolicyError,
-    >,
-);
+pub struct PutDataProtectionPolicy(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutDataProtectionPolicy, t::PutDataProtectionPolicyInput, rt::Unit,
     e::PutDataProtectionPolicyError, op::PUT_DATA_PROTECTION_POLICY

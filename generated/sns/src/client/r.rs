@@ -18,9 +18,7 @@ impl super::Client {
 /// Removes a statement from a topic's access control policy.
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-pub struct RemovePermission(
-    pub(crate) rt::Call<t::RemovePermissionInput, rt::Unit, e::RemovePermissionError>,
-);
+pub struct RemovePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemovePermission, t::RemovePermissionInput, rt::Unit, e::RemovePermissionError,
     op::REMOVE_PERMISSION

@@ -43,13 +43,7 @@ impl super::Client {
 /// The `SetEndpointAttributes` operation.
 ///
 /// Sets the attributes for an endpoint for a device on one of the supported push notification services, such as GCM (Firebase Cloud Messaging) and APNS. For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html).
-pub struct SetEndpointAttributes(
-    pub(crate) rt::Call<
-        t::SetEndpointAttributesInput,
-        rt::Unit,
-        e::SetEndpointAttributesError,
-    >,
-);
+pub struct SetEndpointAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetEndpointAttributes, t::SetEndpointAttributesInput, rt::Unit,
     e::SetEndpointAttributesError, op::SET_ENDPOINT_ATTRIBUTES
@@ -63,13 +57,7 @@ impl SetEndpointAttributes {
 /// The `SetPlatformApplicationAttributes` operation.
 ///
 /// Sets the attributes of the platform application object for the supported push notification services, such as APNS and GCM (Firebase Cloud Messaging). For more information, see [Using Amazon SNS Mobile Push Notifications](https://docs.aws.amazon.com/sns/latest/dg/SNSMobilePush.html). For information on configuring attributes for message delivery status, see [Using Amazon SNS Application Attributes for Message Delivery Status](https://docs.aws.amazon.com/sns/latest/dg/sns-msg-status.html).
-pub struct SetPlatformApplicationAttributes(
-    pub(crate) rt::Call<
-        t::SetPlatformApplicationAttributesInput,
-        rt::Unit,
-        e::SetPlatformApplicationAttributesError,
-    >,
-);
+pub struct SetPlatformApplicationAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetPlatformApplicationAttributes, t::SetPlatformApplicationAttributesInput, rt::Unit,
     e::SetPlatformApplicationAttributesError, op::SET_PLATFORM_APPLICATION_ATTRIBUTES
@@ -90,13 +78,7 @@ impl SetPlatformApplicationAttributes {
 /// You can override some of these settings for a single message when you use the `Publish` action with the `MessageAttributes.entry.N` parameter. For more information, see [Publishing to a mobile phone](https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html) in the *Amazon SNS Developer Guide*.
 ///
 /// **Note:** To use this operation, you must grant the Amazon SNS service principal (`sns.amazonaws.com`) permission to perform the `s3:ListBucket` action.
-pub struct SetSmsAttributes(
-    pub(crate) rt::Call<
-        t::SetSmsAttributesInput,
-        t::SetSmsAttributesResponse,
-        e::SetSmsAttributesError,
-    >,
-);
+pub struct SetSmsAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetSmsAttributes, t::SetSmsAttributesInput, t::SetSmsAttributesResponse,
     e::SetSmsAttributesError, op::SET_SMS_ATTRIBUTES
@@ -109,13 +91,7 @@ impl SetSmsAttributes {
 /// The `SetSubscriptionAttributes` operation.
 ///
 /// Allows a subscription owner to set an attribute of the subscription to a new value.
-pub struct SetSubscriptionAttributes(
-    pub(crate) rt::Call<
-        t::SetSubscriptionAttributesInput,
-        rt::Unit,
-        e::SetSubscriptionAttributesError,
-    >,
-);
+pub struct SetSubscriptionAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetSubscriptionAttributes, t::SetSubscriptionAttributesInput, rt::Unit,
     e::SetSubscriptionAttributesError, op::SET_SUBSCRIPTION_ATTRIBUTES
@@ -130,9 +106,7 @@ impl SetSubscriptionAttributes {
 /// Allows a topic owner to set an attribute of the topic to a new value.
 ///
 /// **Note:** To remove the ability to change topic permissions, you must deny permissions to the `AddPermission`, `RemovePermission`, and `SetTopicAttributes` actions in your IAM policy.
-pub struct SetTopicAttributes(
-    pub(crate) rt::Call<t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError>,
-);
+pub struct SetTopicAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetTopicAttributes, t::SetTopicAttributesInput, rt::Unit, e::SetTopicAttributesError,
     op::SET_TOPIC_ATTRIBUTES
@@ -149,9 +123,7 @@ impl SetTopicAttributes {
 /// You call the `ConfirmSubscription` action with the token from the subscription response. Confirmation tokens are valid for two days.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
-pub struct Subscribe(
-    pub(crate) rt::Call<t::SubscribeInput, t::SubscribeResponse, e::SubscribeError>,
-);
+pub struct Subscribe(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     Subscribe, t::SubscribeInput, t::SubscribeResponse, e::SubscribeError, op::SUBSCRIBE
 );

@@ -24,13 +24,7 @@ impl super::Client {
 /// - Tags are case-sensitive.
 /// - A new tag with a key identical to that of an existing tag overwrites the existing tag.
 /// - Tagging actions are limited to 10 TPS per Amazon Web Services account, per Amazon Web Services Region. If your application requires a higher throughput, file a [technical support request](https://console.aws.amazon.com/support/home#/case/create?issueType=technical).
-pub struct TagResource(
-    pub(crate) rt::Call<
-        t::TagResourceRequest,
-        t::TagResourceResponse,
-        e::TagResourceError,
-    >,
-);
+pub struct TagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagResource, t::TagResourceRequest, t::TagResourceResponse, e::TagResourceError,
     op::TAG_RESOURCE

@@ -23,9 +23,7 @@ impl super::Client {
 /// Deletes a subscription. If the subscription requires authentication for deletion, only the owner of the subscription or the topic's owner can unsubscribe, and an Amazon Web Services signature is required. If the `Unsubscribe` call does not require authentication and the requester is not the subscription owner, a final cancellation message is delivered to the endpoint, so that the endpoint owner can easily resubscribe to the topic if the `Unsubscribe` request was unintended.
 ///
 /// This action is throttled at 100 transactions per second (TPS).
-pub struct Unsubscribe(
-    pub(crate) rt::Call<t::UnsubscribeInput, rt::Unit, e::UnsubscribeError>,
-);
+pub struct Unsubscribe(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     Unsubscribe, t::UnsubscribeInput, rt::Unit, e::UnsubscribeError, op::UNSUBSCRIBE
 );
@@ -35,13 +33,7 @@ impl Unsubscribe {
 /// The `UntagResource` operation.
 ///
 /// Remove tags from the specified Amazon SNS topic. For an overview, see [Amazon SNS Tags](https://docs.aws.amazon.com/sns/latest/dg/sns-tags.html) in the *Amazon SNS Developer Guide*.
-pub struct UntagResource(
-    pub(crate) rt::Call<
-        t::UntagResourceRequest,
-        t::UntagResourceResponse,
-        e::UntagResourceError,
-    >,
-);
+pub struct UntagResource(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagResource, t::UntagResourceRequest, t::UntagResourceResponse,
     e::UntagResourceError, op::UNTAG_RESOURCE

@@ -16,11 +16,10 @@ use tucuxi::codegen as rt;
 pub struct PlatformApplication(
     rt::Resource<t::GetPlatformApplicationAttributesResponse>,
 );
-impl ::core::fmt::Debug for PlatformApplication {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    PlatformApplication(t::GetPlatformApplicationAttributesResponse),
+    PLATFORM_APPLICATION, load
+);
 static PLATFORM_APPLICATION: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlatformApplication",
     identifiers: &["Arn"],
@@ -56,20 +55,6 @@ static PLATFORM_APPLICATION_ENDPOINTS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_PAGINATOR),
 };
-impl rt::IsResource for PlatformApplication {
-    type Data = t::GetPlatformApplicationAttributesResponse;
-    const SPEC: &'static rt::ResourceSpec = &PLATFORM_APPLICATION;
-    #[inline]
-    fn from_resource(
-        resource: rt::Resource<t::GetPlatformApplicationAttributesResponse>,
-    ) -> Self {
-        PlatformApplication(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetPlatformApplicationAttributesResponse> {
-        &self.0
-    }
-}
 impl PlatformApplication {
     /// A `PlatformApplication` with these identifiers, as boto3's `PlatformApplication(...)`; no request is made.
     pub fn new(client: &crate::Client, arn: impl Into<String>) -> Self {
@@ -81,59 +66,6 @@ impl PlatformApplication {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            ::std::sync::Arc<t::GetPlatformApplicationAttributesResponse>,
-            rt::Error,
-        >,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<
-        ::std::sync::Arc<t::GetPlatformApplicationAttributesResponse>,
-        rt::Error,
-    > {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(
-        &self,
-    ) -> Option<::std::sync::Arc<t::GetPlatformApplicationAttributesResponse>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

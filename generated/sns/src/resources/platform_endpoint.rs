@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `PlatformEndpoint` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct PlatformEndpoint(rt::Resource<t::GetEndpointAttributesResponse>);
-impl ::core::fmt::Debug for PlatformEndpoint {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    PlatformEndpoint(t::GetEndpointAttributesResponse), PLATFORM_ENDPOINT, load
+);
 static PLATFORM_ENDPOINT: rt::ResourceSpec = rt::ResourceSpec {
     name: "PlatformEndpoint",
     identifiers: &["Arn"],
@@ -43,18 +41,6 @@ static PLATFORM_ENDPOINT_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("EndpointArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for PlatformEndpoint {
-    type Data = t::GetEndpointAttributesResponse;
-    const SPEC: &'static rt::ResourceSpec = &PLATFORM_ENDPOINT;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetEndpointAttributesResponse>) -> Self {
-        PlatformEndpoint(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetEndpointAttributesResponse> {
-        &self.0
-    }
-}
 impl PlatformEndpoint {
     /// A `PlatformEndpoint` with these identifiers, as boto3's `PlatformEndpoint(...)`; no request is made.
     pub fn new(client: &crate::Client, arn: impl Into<String>) -> Self {
@@ -66,51 +52,6 @@ impl PlatformEndpoint {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetEndpointAttributesResponse>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetEndpointAttributesResponse>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetEndpointAttributesResponse>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

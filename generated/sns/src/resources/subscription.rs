@@ -14,11 +14,9 @@ use tucuxi::codegen as rt;
 /// boto3's `Subscription` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Subscription(rt::Resource<t::GetSubscriptionAttributesResponse>);
-impl ::core::fmt::Debug for Subscription {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(
+    Subscription(t::GetSubscriptionAttributesResponse), SUBSCRIPTION, load
+);
 static SUBSCRIPTION: rt::ResourceSpec = rt::ResourceSpec {
     name: "Subscription",
     identifiers: &["Arn"],
@@ -39,76 +37,12 @@ static SUBSCRIPTION_SET_ATTRIBUTES: rt::ActionSpec = rt::ActionSpec {
     params: &[rt::param("SubscriptionArn", rt::Source::Identifier(0usize))],
     resource: None,
 };
-impl rt::IsResource for Subscription {
-    type Data = t::GetSubscriptionAttributesResponse;
-    const SPEC: &'static rt::ResourceSpec = &SUBSCRIPTION;
-    #[inline]
-    fn from_resource(
-        resource: rt::Resource<t::GetSubscriptionAttributesResponse>,
-    ) -> Self {
-        Subscription(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetSubscriptionAttributesResponse> {
-        &self.0
-    }
-}
 impl Subscription {
     /// A `Subscription` with these identifiers, as boto3's `Subscription(...)`; no request is made.
     pub fn new(client: &crate::Client, arn: impl Into<String>) -> Self {
         Subscription(
             rt::Resource::new(client.handle(), &SUBSCRIPTION, vec![arn.into()], None),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<
-            ::std::sync::Arc<t::GetSubscriptionAttributesResponse>,
-            rt::Error,
-        >,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetSubscriptionAttributesResponse>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(
-        &self,
-    ) -> Option<::std::sync::Arc<t::GetSubscriptionAttributesResponse>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Topic` resource (identifiers: `arn`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Topic(rt::Resource<t::GetTopicAttributesResponse>);
-impl ::core::fmt::Debug for Topic {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Topic(t::GetTopicAttributesResponse), TOPIC, load);
 static TOPIC: rt::ResourceSpec = rt::ResourceSpec {
     name: "Topic",
     identifiers: &["Arn"],
@@ -73,67 +69,10 @@ static TOPIC_SUBSCRIPTIONS: rt::CollectionSpec = rt::CollectionSpec {
     },
     paginator: Some(&op::LIST_SUBSCRIPTIONS_BY_TOPIC_PAGINATOR),
 };
-impl rt::IsResource for Topic {
-    type Data = t::GetTopicAttributesResponse;
-    const SPEC: &'static rt::ResourceSpec = &TOPIC;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetTopicAttributesResponse>) -> Self {
-        Topic(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetTopicAttributesResponse> {
-        &self.0
-    }
-}
 impl Topic {
     /// A `Topic` with these identifiers, as boto3's `Topic(...)`; no request is made.
     pub fn new(client: &crate::Client, arn: impl Into<String>) -> Self {
         Topic(rt::Resource::new(client.handle(), &TOPIC, vec![arn.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetTopicAttributesResponse>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetTopicAttributesResponse>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetTopicAttributesResponse>> {
-        self.0.loaded()
     }
     /// The `Arn` identifier.
     #[inline]

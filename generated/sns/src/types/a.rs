@@ -21,26 +21,19 @@ pub struct AddPermissionInput {
     pub action_name: Vec<String>,
 }
 rt::structure!(
-    AddPermissionInput, ADD_PERMISSION_INPUT, 0 => topic_arn, 1 => label, 2 =>
-    aws_account_id, 3 => action_name
-);
-pub static ADD_PERMISSION_INPUT: rt::Schema = rt::Schema::structure(
-    "AddPermissionInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AWSAccountId", &DELEGATES_LIST).flags(rt::REQUIRED),
-        rt::m("ActionName", &ACTIONS_LIST).flags(rt::REQUIRED),
-    ],
+    AddPermissionInput, ADD_PERMISSION_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
+    .flags(rt::REQUIRED), aws_account_id[2] = rt::m("AWSAccountId", &DELEGATES_LIST)
+    .flags(rt::REQUIRED), action_name[3] = rt::m("ActionName", &ACTIONS_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// Indicates that the user has been denied access to the requested resource.
 #[derive(Clone, Default, PartialEq)]
 pub struct AuthorizationErrorException {
     pub message: Option<String>,
 }
-rt::structure!(AuthorizationErrorException, AUTHORIZATION_ERROR_EXCEPTION, 0 => message);
-pub static AUTHORIZATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AuthorizationErrorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("AuthorizationError"));
+rt::structure!(
+    AuthorizationErrorException, AUTHORIZATION_ERROR_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("AuthorizationError"))
+);

@@ -9,27 +9,20 @@ pub struct BatchEntryIdsNotDistinctException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchEntryIdsNotDistinctException, BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION, 0 =>
-    message
+    BatchEntryIdsNotDistinctException, BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("BatchEntryIdsNotDistinct"))
 );
-pub static BATCH_ENTRY_IDS_NOT_DISTINCT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "BatchEntryIdsNotDistinctException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("BatchEntryIdsNotDistinct"));
 /// The length of all the batch messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchRequestTooLongException {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchRequestTooLongException, BATCH_REQUEST_TOO_LONG_EXCEPTION, 0 => message
+    BatchRequestTooLongException, BATCH_REQUEST_TOO_LONG_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("BatchRequestTooLong"))
 );
-pub static BATCH_REQUEST_TOO_LONG_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "BatchRequestTooLongException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("BatchRequestTooLong"));
 /// Gives a detailed description of failed messages in the batch.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchResultErrorEntry {
@@ -43,17 +36,10 @@ pub struct BatchResultErrorEntry {
     pub sender_fault: bool,
 }
 rt::structure!(
-    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, 0 => id, 1 => code, 2 => message, 3
-    => sender_fault
-);
-pub static BATCH_RESULT_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "BatchResultErrorEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING),
-        rt::m("SenderFault", &rt::BOOLEAN).flags(rt::REQUIRED),
-    ],
+    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), code[1] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[2] = rt::m("Message", &rt::STRING), sender_fault[3] = rt::m("SenderFault",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 pub static BATCH_RESULT_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "BatchResultErrorEntryList",

@@ -10,12 +10,9 @@ pub struct CheckIfPhoneNumberIsOptedOutInput {
     pub phone_number: String,
 }
 rt::structure!(
-    CheckIfPhoneNumberIsOptedOutInput, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_INPUT, 0 =>
-    phone_number
-);
-pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_INPUT: rt::Schema = rt::Schema::structure(
-    "CheckIfPhoneNumberIsOptedOutInput",
-    &[rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
+    CheckIfPhoneNumberIsOptedOutInput, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_INPUT,
+    [phone_number[0] = rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE)]
 );
 /// The response from the `CheckIfPhoneNumberIsOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
@@ -27,24 +24,19 @@ pub struct CheckIfPhoneNumberIsOptedOutResponse {
     pub is_opted_out: Option<bool>,
 }
 rt::structure!(
-    CheckIfPhoneNumberIsOptedOutResponse, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_RESPONSE, 0
-    => is_opted_out
-);
-pub static CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CheckIfPhoneNumberIsOptedOutResponse",
-    &[rt::m("isOptedOut", &rt::BOOLEAN)],
+    CheckIfPhoneNumberIsOptedOutResponse, CHECK_IF_PHONE_NUMBER_IS_OPTED_OUT_RESPONSE,
+    [is_opted_out[0] = rt::m("isOptedOut", &rt::BOOLEAN)]
 );
 /// Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConcurrentAccessException {
     pub message: Option<String>,
 }
-rt::structure!(ConcurrentAccessException, CONCURRENT_ACCESS_EXCEPTION, 0 => message);
-pub static CONCURRENT_ACCESS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ConcurrentAccessException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ConcurrentAccess"));
+rt::structure!(
+    ConcurrentAccessException, CONCURRENT_ACCESS_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ConcurrentAccess"))
+);
 /// Input for ConfirmSubscription action.
 #[derive(Clone, Default, PartialEq)]
 pub struct ConfirmSubscriptionInput {
@@ -56,16 +48,10 @@ pub struct ConfirmSubscriptionInput {
     pub authenticate_on_unsubscribe: Option<String>,
 }
 rt::structure!(
-    ConfirmSubscriptionInput, CONFIRM_SUBSCRIPTION_INPUT, 0 => topic_arn, 1 => token, 2
-    => authenticate_on_unsubscribe
-);
-pub static CONFIRM_SUBSCRIPTION_INPUT: rt::Schema = rt::Schema::structure(
-    "ConfirmSubscriptionInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Token", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AuthenticateOnUnsubscribe", &rt::STRING),
-    ],
+    ConfirmSubscriptionInput, CONFIRM_SUBSCRIPTION_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), token[1] = rt::m("Token",
+    &rt::STRING).flags(rt::REQUIRED), authenticate_on_unsubscribe[2] =
+    rt::m("AuthenticateOnUnsubscribe", &rt::STRING)]
 );
 /// Response for ConfirmSubscriptions action.
 #[derive(Clone, Default, PartialEq)]
@@ -74,11 +60,8 @@ pub struct ConfirmSubscriptionResponse {
     pub subscription_arn: Option<String>,
 }
 rt::structure!(
-    ConfirmSubscriptionResponse, CONFIRM_SUBSCRIPTION_RESPONSE, 0 => subscription_arn
-);
-pub static CONFIRM_SUBSCRIPTION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ConfirmSubscriptionResponse",
-    &[rt::m("SubscriptionArn", &rt::STRING)],
+    ConfirmSubscriptionResponse, CONFIRM_SUBSCRIPTION_RESPONSE, [subscription_arn[0] =
+    rt::m("SubscriptionArn", &rt::STRING)]
 );
 /// Response from CreateEndpoint action.
 #[derive(Clone, Default, PartialEq)]
@@ -86,10 +69,9 @@ pub struct CreateEndpointResponse {
     /// EndpointArn returned from CreateEndpoint action.
     pub endpoint_arn: Option<String>,
 }
-rt::structure!(CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, 0 => endpoint_arn);
-pub static CREATE_ENDPOINT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateEndpointResponse",
-    &[rt::m("EndpointArn", &rt::STRING)],
+rt::structure!(
+    CreateEndpointResponse, CREATE_ENDPOINT_RESPONSE, [endpoint_arn[0] =
+    rt::m("EndpointArn", &rt::STRING)]
 );
 /// Input for CreatePlatformApplication action.
 #[derive(Clone, Default, PartialEq)]
@@ -102,16 +84,10 @@ pub struct CreatePlatformApplicationInput {
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
-    CreatePlatformApplicationInput, CREATE_PLATFORM_APPLICATION_INPUT, 0 => name, 1 =>
-    platform, 2 => attributes
-);
-pub static CREATE_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema::structure(
-    "CreatePlatformApplicationInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Platform", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
-    ],
+    CreatePlatformApplicationInput, CREATE_PLATFORM_APPLICATION_INPUT, [name[0] =
+    rt::m("Name", &rt::STRING).flags(rt::REQUIRED), platform[1] = rt::m("Platform",
+    &rt::STRING).flags(rt::REQUIRED), attributes[2] = rt::m("Attributes",
+    &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// Response from CreatePlatformApplication action.
 #[derive(Clone, Default, PartialEq)]
@@ -120,12 +96,8 @@ pub struct CreatePlatformApplicationResponse {
     pub platform_application_arn: Option<String>,
 }
 rt::structure!(
-    CreatePlatformApplicationResponse, CREATE_PLATFORM_APPLICATION_RESPONSE, 0 =>
-    platform_application_arn
-);
-pub static CREATE_PLATFORM_APPLICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreatePlatformApplicationResponse",
-    &[rt::m("PlatformApplicationArn", &rt::STRING)],
+    CreatePlatformApplicationResponse, CREATE_PLATFORM_APPLICATION_RESPONSE,
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)]
 );
 /// Input for CreatePlatformEndpoint action.
 #[derive(Clone, Default, PartialEq)]
@@ -140,17 +112,11 @@ pub struct CreatePlatformEndpointInput {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreatePlatformEndpointInput, CREATE_PLATFORM_ENDPOINT_INPUT, 0 =>
-    platform_application_arn, 1 => token, 2 => custom_user_data, 3 => attributes
-);
-pub static CREATE_PLATFORM_ENDPOINT_INPUT: rt::Schema = rt::Schema::structure(
-    "CreatePlatformEndpointInput",
-    &[
-        rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Token", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("CustomUserData", &rt::STRING),
-        rt::m("Attributes", &MAP_STRING_TO_STRING),
-    ],
+    CreatePlatformEndpointInput, CREATE_PLATFORM_ENDPOINT_INPUT,
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED), token[1] = rt::m("Token", &rt::STRING).flags(rt::REQUIRED),
+    custom_user_data[2] = rt::m("CustomUserData", &rt::STRING), attributes[3] =
+    rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSmsSandboxPhoneNumberInput {
@@ -160,24 +126,16 @@ pub struct CreateSmsSandboxPhoneNumberInput {
     pub language_code: Option<LanguageCodeString>,
 }
 rt::structure!(
-    CreateSmsSandboxPhoneNumberInput, CREATE_SMS_SANDBOX_PHONE_NUMBER_INPUT, 0 =>
-    phone_number, 1 => language_code
-);
-pub static CREATE_SMS_SANDBOX_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateSMSSandboxPhoneNumberInput",
-    &[
-        rt::m("PhoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("LanguageCode", &rt::ENUM),
-    ],
+    CreateSmsSandboxPhoneNumberInput, CREATE_SMS_SANDBOX_PHONE_NUMBER_INPUT =
+    "CreateSMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), language_code[1] =
+    rt::m("LanguageCode", &rt::ENUM)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateSmsSandboxPhoneNumberResult {}
 rt::structure!(
-    CreateSmsSandboxPhoneNumberResult, CREATE_SMS_SANDBOX_PHONE_NUMBER_RESULT
-);
-pub static CREATE_SMS_SANDBOX_PHONE_NUMBER_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateSMSSandboxPhoneNumberResult",
-    &[],
+    CreateSmsSandboxPhoneNumberResult, CREATE_SMS_SANDBOX_PHONE_NUMBER_RESULT =
+    "CreateSMSSandboxPhoneNumberResult", []
 );
 /// Input for CreateTopic action.
 #[derive(Clone, Default, PartialEq)]
@@ -252,17 +210,10 @@ pub struct CreateTopicInput {
     pub data_protection_policy: Option<String>,
 }
 rt::structure!(
-    CreateTopicInput, CREATE_TOPIC_INPUT, 0 => name, 1 => attributes, 2 => tags, 3 =>
-    data_protection_policy
-);
-pub static CREATE_TOPIC_INPUT: rt::Schema = rt::Schema::structure(
-    "CreateTopicInput",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP),
-        rt::m("Tags", &TAG_LIST),
-        rt::m("DataProtectionPolicy", &rt::STRING),
-    ],
+    CreateTopicInput, CREATE_TOPIC_INPUT, [name[0] = rt::m("Name", &rt::STRING)
+    .flags(rt::REQUIRED), attributes[1] = rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP),
+    tags[2] = rt::m("Tags", &TAG_LIST), data_protection_policy[3] =
+    rt::m("DataProtectionPolicy", &rt::STRING)]
 );
 /// Response from CreateTopic action.
 #[derive(Clone, Default, PartialEq)]
@@ -270,8 +221,7 @@ pub struct CreateTopicResponse {
     /// The Amazon Resource Name (ARN) assigned to the created topic.
     pub topic_arn: Option<String>,
 }
-rt::structure!(CreateTopicResponse, CREATE_TOPIC_RESPONSE, 0 => topic_arn);
-pub static CREATE_TOPIC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTopicResponse",
-    &[rt::m("TopicArn", &rt::STRING)],
+rt::structure!(
+    CreateTopicResponse, CREATE_TOPIC_RESPONSE, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING)]
 );

@@ -13,10 +13,9 @@ pub struct DeleteEndpointInput {
     /// `EndpointArn` of endpoint to delete.
     pub endpoint_arn: String,
 }
-rt::structure!(DeleteEndpointInput, DELETE_ENDPOINT_INPUT, 0 => endpoint_arn);
-pub static DELETE_ENDPOINT_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteEndpointInput",
-    &[rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteEndpointInput, DELETE_ENDPOINT_INPUT, [endpoint_arn[0] = rt::m("EndpointArn",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Input for `DeletePlatformApplication` action.
 #[derive(Clone, Default, PartialEq)]
@@ -25,12 +24,9 @@ pub struct DeletePlatformApplicationInput {
     pub platform_application_arn: String,
 }
 rt::structure!(
-    DeletePlatformApplicationInput, DELETE_PLATFORM_APPLICATION_INPUT, 0 =>
-    platform_application_arn
-);
-pub static DELETE_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema::structure(
-    "DeletePlatformApplicationInput",
-    &[rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED)],
+    DeletePlatformApplicationInput, DELETE_PLATFORM_APPLICATION_INPUT,
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSmsSandboxPhoneNumberInput {
@@ -38,29 +34,22 @@ pub struct DeleteSmsSandboxPhoneNumberInput {
     pub phone_number: String,
 }
 rt::structure!(
-    DeleteSmsSandboxPhoneNumberInput, DELETE_SMS_SANDBOX_PHONE_NUMBER_INPUT, 0 =>
-    phone_number
-);
-pub static DELETE_SMS_SANDBOX_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteSMSSandboxPhoneNumberInput",
-    &[rt::m("PhoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
+    DeleteSmsSandboxPhoneNumberInput, DELETE_SMS_SANDBOX_PHONE_NUMBER_INPUT =
+    "DeleteSMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteSmsSandboxPhoneNumberResult {}
 rt::structure!(
-    DeleteSmsSandboxPhoneNumberResult, DELETE_SMS_SANDBOX_PHONE_NUMBER_RESULT
-);
-pub static DELETE_SMS_SANDBOX_PHONE_NUMBER_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteSMSSandboxPhoneNumberResult",
-    &[],
+    DeleteSmsSandboxPhoneNumberResult, DELETE_SMS_SANDBOX_PHONE_NUMBER_RESULT =
+    "DeleteSMSSandboxPhoneNumberResult", []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteTopicInput {
     /// The ARN of the topic you want to delete.
     pub topic_arn: String,
 }
-rt::structure!(DeleteTopicInput, DELETE_TOPIC_INPUT, 0 => topic_arn);
-pub static DELETE_TOPIC_INPUT: rt::Schema = rt::Schema::structure(
-    "DeleteTopicInput",
-    &[rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteTopicInput, DELETE_TOPIC_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );

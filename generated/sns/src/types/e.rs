@@ -8,12 +8,11 @@ use tucuxi::codegen as rt;
 pub struct EmptyBatchRequestException {
     pub message: Option<String>,
 }
-rt::structure!(EmptyBatchRequestException, EMPTY_BATCH_REQUEST_EXCEPTION, 0 => message);
-pub static EMPTY_BATCH_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EmptyBatchRequestException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("EmptyBatchRequest"));
+rt::structure!(
+    EmptyBatchRequestException, EMPTY_BATCH_REQUEST_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("EmptyBatchRequest"))
+);
 /// The endpoint for mobile app and device.
 #[derive(Clone, Default, PartialEq)]
 pub struct Endpoint {
@@ -22,10 +21,9 @@ pub struct Endpoint {
     /// Attributes for endpoint.
     pub attributes: Option<rt::Map<String, String>>,
 }
-rt::structure!(Endpoint, ENDPOINT, 0 => endpoint_arn, 1 => attributes);
-pub static ENDPOINT: rt::Schema = rt::Schema::structure(
-    "Endpoint",
-    &[rt::m("EndpointArn", &rt::STRING), rt::m("Attributes", &MAP_STRING_TO_STRING)],
+rt::structure!(
+    Endpoint, ENDPOINT, [endpoint_arn[0] = rt::m("EndpointArn", &rt::STRING),
+    attributes[1] = rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 /// Exception error indicating endpoint disabled.
 #[derive(Clone, Default, PartialEq)]
@@ -33,9 +31,8 @@ pub struct EndpointDisabledException {
     /// Message for endpoint disabled.
     pub message: Option<String>,
 }
-rt::structure!(EndpointDisabledException, ENDPOINT_DISABLED_EXCEPTION, 0 => message);
-pub static ENDPOINT_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "EndpointDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("EndpointDisabled"));
+rt::structure!(
+    EndpointDisabledException, ENDPOINT_DISABLED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("EndpointDisabled"))
+);

@@ -9,11 +9,7 @@ pub struct FilterPolicyLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    FilterPolicyLimitExceededException, FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION, 0 =>
-    message
+    FilterPolicyLimitExceededException, FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("FilterPolicyLimitExceeded"))
 );
-pub static FILTER_POLICY_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "FilterPolicyLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("FilterPolicyLimitExceeded"));

@@ -11,11 +11,8 @@ pub struct GetDataProtectionPolicyInput {
     pub resource_arn: String,
 }
 rt::structure!(
-    GetDataProtectionPolicyInput, GET_DATA_PROTECTION_POLICY_INPUT, 0 => resource_arn
-);
-pub static GET_DATA_PROTECTION_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "GetDataProtectionPolicyInput",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)],
+    GetDataProtectionPolicyInput, GET_DATA_PROTECTION_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDataProtectionPolicyResponse {
@@ -23,12 +20,8 @@ pub struct GetDataProtectionPolicyResponse {
     pub data_protection_policy: Option<String>,
 }
 rt::structure!(
-    GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE, 0 =>
-    data_protection_policy
-);
-pub static GET_DATA_PROTECTION_POLICY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDataProtectionPolicyResponse",
-    &[rt::m("DataProtectionPolicy", &rt::STRING)],
+    GetDataProtectionPolicyResponse, GET_DATA_PROTECTION_POLICY_RESPONSE,
+    [data_protection_policy[0] = rt::m("DataProtectionPolicy", &rt::STRING)]
 );
 /// Input for `GetEndpointAttributes` action.
 #[derive(Clone, Default, PartialEq)]
@@ -37,11 +30,8 @@ pub struct GetEndpointAttributesInput {
     pub endpoint_arn: String,
 }
 rt::structure!(
-    GetEndpointAttributesInput, GET_ENDPOINT_ATTRIBUTES_INPUT, 0 => endpoint_arn
-);
-pub static GET_ENDPOINT_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "GetEndpointAttributesInput",
-    &[rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)],
+    GetEndpointAttributesInput, GET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn[0] =
+    rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response from `GetEndpointAttributes` of the `EndpointArn`.
 #[derive(Clone, Default, PartialEq)]
@@ -54,11 +44,8 @@ pub struct GetEndpointAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetEndpointAttributesResponse, GET_ENDPOINT_ATTRIBUTES_RESPONSE, 0 => attributes
-);
-pub static GET_ENDPOINT_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetEndpointAttributesResponse",
-    &[rt::m("Attributes", &MAP_STRING_TO_STRING)],
+    GetEndpointAttributesResponse, GET_ENDPOINT_ATTRIBUTES_RESPONSE, [attributes[0] =
+    rt::m("Attributes", &MAP_STRING_TO_STRING)]
 );
 /// Input for `GetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
@@ -67,12 +54,9 @@ pub struct GetPlatformApplicationAttributesInput {
     pub platform_application_arn: String,
 }
 rt::structure!(
-    GetPlatformApplicationAttributesInput, GET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT, 0
-    => platform_application_arn
-);
-pub static GET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "GetPlatformApplicationAttributesInput",
-    &[rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED)],
+    GetPlatformApplicationAttributesInput, GET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT,
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Response for `GetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
@@ -93,11 +77,8 @@ pub struct GetPlatformApplicationAttributesResponse {
 }
 rt::structure!(
     GetPlatformApplicationAttributesResponse,
-    GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE, 0 => attributes
-);
-pub static GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetPlatformApplicationAttributesResponse",
-    &[rt::m("Attributes", &MAP_STRING_TO_STRING)],
+    GET_PLATFORM_APPLICATION_ATTRIBUTES_RESPONSE, [attributes[0] = rt::m("Attributes",
+    &MAP_STRING_TO_STRING)]
 );
 /// The input for the `GetSMSAttributes` request.
 #[derive(Clone, Default, PartialEq)]
@@ -109,10 +90,9 @@ pub struct GetSmsAttributesInput {
     /// If you don't use this parameter, Amazon SNS returns all SMS attributes.
     pub attributes: Option<Vec<String>>,
 }
-rt::structure!(GetSmsAttributesInput, GET_SMS_ATTRIBUTES_INPUT, 0 => attributes);
-pub static GET_SMS_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "GetSMSAttributesInput",
-    &[rt::m("attributes", &LIST_STRING)],
+rt::structure!(
+    GetSmsAttributesInput, GET_SMS_ATTRIBUTES_INPUT = "GetSMSAttributesInput",
+    [attributes[0] = rt::m("attributes", &LIST_STRING)]
 );
 /// The response from the `GetSMSAttributes` request.
 #[derive(Clone, Default, PartialEq)]
@@ -120,17 +100,15 @@ pub struct GetSmsAttributesResponse {
     /// The SMS attribute names and their values.
     pub attributes: Option<rt::Map<String, String>>,
 }
-rt::structure!(GetSmsAttributesResponse, GET_SMS_ATTRIBUTES_RESPONSE, 0 => attributes);
-pub static GET_SMS_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSMSAttributesResponse",
-    &[rt::m("attributes", &MAP_STRING_TO_STRING)],
+rt::structure!(
+    GetSmsAttributesResponse, GET_SMS_ATTRIBUTES_RESPONSE = "GetSMSAttributesResponse",
+    [attributes[0] = rt::m("attributes", &MAP_STRING_TO_STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsSandboxAccountStatusInput {}
-rt::structure!(GetSmsSandboxAccountStatusInput, GET_SMS_SANDBOX_ACCOUNT_STATUS_INPUT);
-pub static GET_SMS_SANDBOX_ACCOUNT_STATUS_INPUT: rt::Schema = rt::Schema::structure(
-    "GetSMSSandboxAccountStatusInput",
-    &[],
+rt::structure!(
+    GetSmsSandboxAccountStatusInput, GET_SMS_SANDBOX_ACCOUNT_STATUS_INPUT =
+    "GetSMSSandboxAccountStatusInput", []
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSmsSandboxAccountStatusResult {
@@ -138,12 +116,9 @@ pub struct GetSmsSandboxAccountStatusResult {
     pub is_in_sandbox: bool,
 }
 rt::structure!(
-    GetSmsSandboxAccountStatusResult, GET_SMS_SANDBOX_ACCOUNT_STATUS_RESULT, 0 =>
-    is_in_sandbox
-);
-pub static GET_SMS_SANDBOX_ACCOUNT_STATUS_RESULT: rt::Schema = rt::Schema::structure(
-    "GetSMSSandboxAccountStatusResult",
-    &[rt::m("IsInSandbox", &rt::BOOLEAN).flags(rt::REQUIRED)],
+    GetSmsSandboxAccountStatusResult, GET_SMS_SANDBOX_ACCOUNT_STATUS_RESULT =
+    "GetSMSSandboxAccountStatusResult", [is_in_sandbox[0] = rt::m("IsInSandbox",
+    &rt::BOOLEAN).flags(rt::REQUIRED)]
 );
 /// Input for GetSubscriptionAttributes.
 #[derive(Clone, Default, PartialEq)]
@@ -152,12 +127,8 @@ pub struct GetSubscriptionAttributesInput {
     pub subscription_arn: String,
 }
 rt::structure!(
-    GetSubscriptionAttributesInput, GET_SUBSCRIPTION_ATTRIBUTES_INPUT, 0 =>
-    subscription_arn
-);
-pub static GET_SUBSCRIPTION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "GetSubscriptionAttributesInput",
-    &[rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)],
+    GetSubscriptionAttributesInput, GET_SUBSCRIPTION_ATTRIBUTES_INPUT,
+    [subscription_arn[0] = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response for GetSubscriptionAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -188,12 +159,8 @@ pub struct GetSubscriptionAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetSubscriptionAttributesResponse, GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE, 0 =>
-    attributes
-);
-pub static GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSubscriptionAttributesResponse",
-    &[rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP)],
+    GetSubscriptionAttributesResponse, GET_SUBSCRIPTION_ATTRIBUTES_RESPONSE,
+    [attributes[0] = rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP)]
 );
 /// Input for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -201,10 +168,9 @@ pub struct GetTopicAttributesInput {
     /// The ARN of the topic whose properties you want to get.
     pub topic_arn: String,
 }
-rt::structure!(GetTopicAttributesInput, GET_TOPIC_ATTRIBUTES_INPUT, 0 => topic_arn);
-pub static GET_TOPIC_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "GetTopicAttributesInput",
-    &[rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    GetTopicAttributesInput, GET_TOPIC_ATTRIBUTES_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED)]
 );
 /// Response for GetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -241,9 +207,6 @@ pub struct GetTopicAttributesResponse {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    GetTopicAttributesResponse, GET_TOPIC_ATTRIBUTES_RESPONSE, 0 => attributes
-);
-pub static GET_TOPIC_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetTopicAttributesResponse",
-    &[rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP)],
+    GetTopicAttributesResponse, GET_TOPIC_ATTRIBUTES_RESPONSE, [attributes[0] =
+    rt::m("Attributes", &TOPIC_ATTRIBUTES_MAP)]
 );

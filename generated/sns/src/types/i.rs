@@ -8,36 +8,30 @@ use tucuxi::codegen as rt;
 pub struct InternalErrorException {
     pub message: Option<String>,
 }
-rt::structure!(InternalErrorException, INTERNAL_ERROR_EXCEPTION, 0 => message);
-pub static INTERNAL_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalErrorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, true).code("InternalError"));
+rt::structure!(
+    InternalErrorException, INTERNAL_ERROR_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(500u16, true).code("InternalError"))
+);
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidBatchEntryIdException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidBatchEntryIdException, INVALID_BATCH_ENTRY_ID_EXCEPTION, 0 => message
+    InvalidBatchEntryIdException, INVALID_BATCH_ENTRY_ID_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidBatchEntryId"))
 );
-pub static INVALID_BATCH_ENTRY_ID_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidBatchEntryIdException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidBatchEntryId"));
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidParameterException, INVALID_PARAMETER_EXCEPTION, 0 => message);
-pub static INVALID_PARAMETER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidParameter"));
+rt::structure!(
+    InvalidParameterException, INVALID_PARAMETER_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidParameter"))
+);
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidParameterValueException {
@@ -45,32 +39,25 @@ pub struct InvalidParameterValueException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, 0 => message
+    InvalidParameterValueException, INVALID_PARAMETER_VALUE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ParameterValueInvalid"))
 );
-pub static INVALID_PARAMETER_VALUE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidParameterValueException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ParameterValueInvalid"));
 /// The credential signature isn't valid. You must use an HTTPS endpoint and sign your request using Signature Version 4.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurityException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidSecurityException, INVALID_SECURITY_EXCEPTION, 0 => message);
-pub static INVALID_SECURITY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidSecurityException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("InvalidSecurity"));
+rt::structure!(
+    InvalidSecurityException, INVALID_SECURITY_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false).code("InvalidSecurity"))
+);
 /// Indicates that the specified state is not a valid state for an event source.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidStateException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidStateException, INVALID_STATE_EXCEPTION, 0 => message);
-pub static INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidStateException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidState"));
+rt::structure!(
+    InvalidStateException, INVALID_STATE_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("InvalidState"))
+);

@@ -8,64 +8,58 @@ use tucuxi::codegen as rt;
 pub struct KmsAccessDeniedException {
     pub message: Option<String>,
 }
-rt::structure!(KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION, 0 => message);
-pub static KMS_ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSAccessDeniedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KMSAccessDenied"));
+rt::structure!(
+    KmsAccessDeniedException, KMS_ACCESS_DENIED_EXCEPTION = "KMSAccessDeniedException",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSAccessDenied"))
+);
 /// The request was rejected because the specified Amazon Web Services KMS key isn't enabled.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabledException {
     pub message: Option<String>,
 }
-rt::structure!(KmsDisabledException, KMS_DISABLED_EXCEPTION, 0 => message);
-pub static KMS_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KMSDisabled"));
+rt::structure!(
+    KmsDisabledException, KMS_DISABLED_EXCEPTION = "KMSDisabledException", [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("KMSDisabled"))
+);
 /// The request was rejected because the state of the specified resource isn't valid for this request. For more information, see [Key states of Amazon Web Services KMS keys](https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html) in the *Key Management Service Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidStateException {
     pub message: Option<String>,
 }
-rt::structure!(KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION, 0 => message);
-pub static KMS_INVALID_STATE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSInvalidStateException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KMSInvalidState"));
+rt::structure!(
+    KmsInvalidStateException, KMS_INVALID_STATE_EXCEPTION = "KMSInvalidStateException",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSInvalidState"))
+);
 /// The request was rejected because the specified entity or resource can't be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION, 0 => message);
-pub static KMS_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KMSNotFound"));
+rt::structure!(
+    KmsNotFoundException, KMS_NOT_FOUND_EXCEPTION = "KMSNotFoundException", [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("KMSNotFound"))
+);
 /// The Amazon Web Services access key ID needs a subscription for the service.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
-rt::structure!(KmsOptInRequired, KMS_OPT_IN_REQUIRED, 0 => message);
-pub static KMS_OPT_IN_REQUIRED: rt::Schema = rt::Schema::structure(
-        "KMSOptInRequired",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("KMSOptInRequired"));
+rt::structure!(
+    KmsOptInRequired, KMS_OPT_IN_REQUIRED = "KMSOptInRequired", [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("KMSOptInRequired"))
+);
 /// The request was denied due to request throttling. For more information about throttling, see [Limits](https://docs.aws.amazon.com/kms/latest/developerguide/limits.html#requests-per-second) in the *Key Management Service Developer Guide.*
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsThrottlingException {
     pub message: Option<String>,
 }
-rt::structure!(KmsThrottlingException, KMS_THROTTLING_EXCEPTION, 0 => message);
-pub static KMS_THROTTLING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "KMSThrottlingException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("KMSThrottling"));
+rt::structure!(
+    KmsThrottlingException, KMS_THROTTLING_EXCEPTION = "KMSThrottlingException",
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("KMSThrottling"))
+);

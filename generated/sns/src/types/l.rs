@@ -19,15 +19,9 @@ pub struct ListEndpointsByPlatformApplicationInput {
 }
 rt::structure!(
     ListEndpointsByPlatformApplicationInput,
-    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT, 0 => platform_application_arn, 1 =>
-    next_token
-);
-pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT: rt::Schema = rt::Schema::structure(
-    "ListEndpointsByPlatformApplicationInput",
-    &[
-        rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_INPUT, [platform_application_arn[0] =
+    rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// Response for `ListEndpointsByPlatformApplication` action.
 #[derive(Clone, Default, PartialEq)]
@@ -39,11 +33,8 @@ pub struct ListEndpointsByPlatformApplicationResponse {
 }
 rt::structure!(
     ListEndpointsByPlatformApplicationResponse,
-    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_RESPONSE, 0 => endpoints, 1 => next_token
-);
-pub static LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListEndpointsByPlatformApplicationResponse",
-    &[rt::m("Endpoints", &LIST_OF_ENDPOINTS), rt::m("NextToken", &rt::STRING)],
+    LIST_ENDPOINTS_BY_PLATFORM_APPLICATION_RESPONSE, [endpoints[0] = rt::m("Endpoints",
+    &LIST_OF_ENDPOINTS), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 pub static LIST_OF_ENDPOINTS: rt::Schema = rt::Schema::list(
     "ListOfEndpoints",
@@ -61,12 +52,9 @@ pub struct ListOriginationNumbersRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListOriginationNumbersRequest, LIST_ORIGINATION_NUMBERS_REQUEST, 0 => next_token, 1
-    => max_results
-);
-pub static LIST_ORIGINATION_NUMBERS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListOriginationNumbersRequest",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
+    ListOriginationNumbersRequest, LIST_ORIGINATION_NUMBERS_REQUEST, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), max_results[1] = rt::m("MaxResults", &rt::INTEGER)
+    .min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListOriginationNumbersResult {
@@ -76,15 +64,9 @@ pub struct ListOriginationNumbersResult {
     pub phone_numbers: Option<Vec<PhoneNumberInformation>>,
 }
 rt::structure!(
-    ListOriginationNumbersResult, LIST_ORIGINATION_NUMBERS_RESULT, 0 => next_token, 1 =>
-    phone_numbers
-);
-pub static LIST_ORIGINATION_NUMBERS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListOriginationNumbersResult",
-    &[
-        rt::m("NextToken", &rt::STRING),
-        rt::m("PhoneNumbers", &PHONE_NUMBER_INFORMATION_LIST),
-    ],
+    ListOriginationNumbersResult, LIST_ORIGINATION_NUMBERS_RESULT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING), phone_numbers[1] = rt::m("PhoneNumbers",
+    &PHONE_NUMBER_INFORMATION_LIST)]
 );
 /// The input for the `ListPhoneNumbersOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
@@ -93,11 +75,8 @@ pub struct ListPhoneNumbersOptedOutInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPhoneNumbersOptedOutInput, LIST_PHONE_NUMBERS_OPTED_OUT_INPUT, 0 => next_token
-);
-pub static LIST_PHONE_NUMBERS_OPTED_OUT_INPUT: rt::Schema = rt::Schema::structure(
-    "ListPhoneNumbersOptedOutInput",
-    &[rt::m("nextToken", &rt::STRING)],
+    ListPhoneNumbersOptedOutInput, LIST_PHONE_NUMBERS_OPTED_OUT_INPUT, [next_token[0] =
+    rt::m("nextToken", &rt::STRING)]
 );
 /// The response from the `ListPhoneNumbersOptedOut` action.
 #[derive(Clone, Default, PartialEq)]
@@ -108,12 +87,9 @@ pub struct ListPhoneNumbersOptedOutResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPhoneNumbersOptedOutResponse, LIST_PHONE_NUMBERS_OPTED_OUT_RESPONSE, 0 =>
-    phone_numbers, 1 => next_token
-);
-pub static LIST_PHONE_NUMBERS_OPTED_OUT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPhoneNumbersOptedOutResponse",
-    &[rt::m("phoneNumbers", &PHONE_NUMBER_LIST), rt::m("nextToken", &rt::STRING)],
+    ListPhoneNumbersOptedOutResponse, LIST_PHONE_NUMBERS_OPTED_OUT_RESPONSE,
+    [phone_numbers[0] = rt::m("phoneNumbers", &PHONE_NUMBER_LIST), next_token[1] =
+    rt::m("nextToken", &rt::STRING)]
 );
 /// Input for `ListPlatformApplications` action.
 #[derive(Clone, Default, PartialEq)]
@@ -122,11 +98,8 @@ pub struct ListPlatformApplicationsInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPlatformApplicationsInput, LIST_PLATFORM_APPLICATIONS_INPUT, 0 => next_token
-);
-pub static LIST_PLATFORM_APPLICATIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListPlatformApplicationsInput",
-    &[rt::m("NextToken", &rt::STRING)],
+    ListPlatformApplicationsInput, LIST_PLATFORM_APPLICATIONS_INPUT, [next_token[0] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// Response for `ListPlatformApplications` action.
 #[derive(Clone, Default, PartialEq)]
@@ -137,15 +110,9 @@ pub struct ListPlatformApplicationsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListPlatformApplicationsResponse, LIST_PLATFORM_APPLICATIONS_RESPONSE, 0 =>
-    platform_applications, 1 => next_token
-);
-pub static LIST_PLATFORM_APPLICATIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListPlatformApplicationsResponse",
-    &[
-        rt::m("PlatformApplications", &LIST_OF_PLATFORM_APPLICATIONS),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListPlatformApplicationsResponse, LIST_PLATFORM_APPLICATIONS_RESPONSE,
+    [platform_applications[0] = rt::m("PlatformApplications",
+    &LIST_OF_PLATFORM_APPLICATIONS), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersInput {
@@ -155,12 +122,9 @@ pub struct ListSmsSandboxPhoneNumbersInput {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListSmsSandboxPhoneNumbersInput, LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT, 0 =>
-    next_token, 1 => max_results
-);
-pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListSMSSandboxPhoneNumbersInput",
-    &[rt::m("NextToken", &rt::STRING), rt::m("MaxResults", &rt::INTEGER).min(1.0)],
+    ListSmsSandboxPhoneNumbersInput, LIST_SMS_SANDBOX_PHONE_NUMBERS_INPUT =
+    "ListSMSSandboxPhoneNumbersInput", [next_token[0] = rt::m("NextToken", &rt::STRING),
+    max_results[1] = rt::m("MaxResults", &rt::INTEGER).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListSmsSandboxPhoneNumbersResult {
@@ -170,15 +134,10 @@ pub struct ListSmsSandboxPhoneNumbersResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSmsSandboxPhoneNumbersResult, LIST_SMS_SANDBOX_PHONE_NUMBERS_RESULT, 0 =>
-    phone_numbers, 1 => next_token
-);
-pub static LIST_SMS_SANDBOX_PHONE_NUMBERS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListSMSSandboxPhoneNumbersResult",
-    &[
-        rt::m("PhoneNumbers", &SMS_SANDBOX_PHONE_NUMBER_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListSmsSandboxPhoneNumbersResult, LIST_SMS_SANDBOX_PHONE_NUMBERS_RESULT =
+    "ListSMSSandboxPhoneNumbersResult", [phone_numbers[0] = rt::m("PhoneNumbers",
+    &SMS_SANDBOX_PHONE_NUMBER_LIST).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 pub static LIST_STRING: rt::Schema = rt::Schema::list(
     "ListString",
@@ -193,15 +152,9 @@ pub struct ListSubscriptionsByTopicInput {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsByTopicInput, LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT, 0 => topic_arn, 1
-    => next_token
-);
-pub static LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT: rt::Schema = rt::Schema::structure(
-    "ListSubscriptionsByTopicInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListSubscriptionsByTopicInput, LIST_SUBSCRIPTIONS_BY_TOPIC_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// Response for ListSubscriptionsByTopic action.
 #[derive(Clone, Default, PartialEq)]
@@ -212,12 +165,9 @@ pub struct ListSubscriptionsByTopicResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsByTopicResponse, LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE, 0 =>
-    subscriptions, 1 => next_token
-);
-pub static LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSubscriptionsByTopicResponse",
-    &[rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), rt::m("NextToken", &rt::STRING)],
+    ListSubscriptionsByTopicResponse, LIST_SUBSCRIPTIONS_BY_TOPIC_RESPONSE,
+    [subscriptions[0] = rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token[1] =
+    rt::m("NextToken", &rt::STRING)]
 );
 /// Input for ListSubscriptions action.
 #[derive(Clone, Default, PartialEq)]
@@ -225,10 +175,9 @@ pub struct ListSubscriptionsInput {
     /// Token returned by the previous `ListSubscriptions` request.
     pub next_token: Option<String>,
 }
-rt::structure!(ListSubscriptionsInput, LIST_SUBSCRIPTIONS_INPUT, 0 => next_token);
-pub static LIST_SUBSCRIPTIONS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListSubscriptionsInput",
-    &[rt::m("NextToken", &rt::STRING)],
+rt::structure!(
+    ListSubscriptionsInput, LIST_SUBSCRIPTIONS_INPUT, [next_token[0] = rt::m("NextToken",
+    &rt::STRING)]
 );
 /// Response for ListSubscriptions action
 #[derive(Clone, Default, PartialEq)]
@@ -239,12 +188,9 @@ pub struct ListSubscriptionsResponse {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListSubscriptionsResponse, LIST_SUBSCRIPTIONS_RESPONSE, 0 => subscriptions, 1 =>
-    next_token
-);
-pub static LIST_SUBSCRIPTIONS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListSubscriptionsResponse",
-    &[rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), rt::m("NextToken", &rt::STRING)],
+    ListSubscriptionsResponse, LIST_SUBSCRIPTIONS_RESPONSE, [subscriptions[0] =
+    rt::m("Subscriptions", &SUBSCRIPTIONS_LIST), next_token[1] = rt::m("NextToken",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceRequest {
@@ -252,31 +198,25 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: String,
 }
 rt::structure!(
-    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, 0 => resource_arn
-);
-pub static LIST_TAGS_FOR_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceRequest",
-    &[rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    ListTagsForResourceRequest, LIST_TAGS_FOR_RESOURCE_REQUEST, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTagsForResourceResponse {
     /// The tags associated with the specified topic.
     pub tags: Option<Vec<Tag>>,
 }
-rt::structure!(ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, 0 => tags);
-pub static LIST_TAGS_FOR_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTagsForResourceResponse",
-    &[rt::m("Tags", &TAG_LIST)],
+rt::structure!(
+    ListTagsForResourceResponse, LIST_TAGS_FOR_RESOURCE_RESPONSE, [tags[0] =
+    rt::m("Tags", &TAG_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListTopicsInput {
     /// Token returned by the previous `ListTopics` request.
     pub next_token: Option<String>,
 }
-rt::structure!(ListTopicsInput, LIST_TOPICS_INPUT, 0 => next_token);
-pub static LIST_TOPICS_INPUT: rt::Schema = rt::Schema::structure(
-    "ListTopicsInput",
-    &[rt::m("NextToken", &rt::STRING)],
+rt::structure!(
+    ListTopicsInput, LIST_TOPICS_INPUT, [next_token[0] = rt::m("NextToken", &rt::STRING)]
 );
 /// Response for ListTopics action.
 #[derive(Clone, Default, PartialEq)]
@@ -286,8 +226,7 @@ pub struct ListTopicsResponse {
     /// Token to pass along to the next `ListTopics` request. This element is returned if there are additional topics to retrieve.
     pub next_token: Option<String>,
 }
-rt::structure!(ListTopicsResponse, LIST_TOPICS_RESPONSE, 0 => topics, 1 => next_token);
-pub static LIST_TOPICS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListTopicsResponse",
-    &[rt::m("Topics", &TOPICS_LIST), rt::m("NextToken", &rt::STRING)],
+rt::structure!(
+    ListTopicsResponse, LIST_TOPICS_RESPONSE, [topics[0] = rt::m("Topics", &TOPICS_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

@@ -27,14 +27,7 @@ pub struct MessageAttributeValue {
     pub binary_value: Option<rt::Blob>,
 }
 rt::structure!(
-    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, 0 => data_type, 1 => string_value, 2
-    => binary_value
-);
-pub static MESSAGE_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "MessageAttributeValue",
-    &[
-        rt::m("DataType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("StringValue", &rt::STRING),
-        rt::m("BinaryValue", &rt::BLOB),
-    ],
+    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [data_type[0] = rt::m("DataType",
+    &rt::STRING).flags(rt::REQUIRED), string_value[1] = rt::m("StringValue",
+    &rt::STRING), binary_value[2] = rt::m("BinaryValue", &rt::BLOB)]
 );

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct NotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(NotFoundException, NOT_FOUND_EXCEPTION, 0 => message);
-pub static NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "NotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("NotFound"));
+rt::structure!(
+    NotFoundException, NOT_FOUND_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false).code("NotFound"))
+);
 rt::string_enum! {
     #[doc = " Enum listing out all supported number capabilities."] pub enum
     NumberCapability { Sms = "SMS", Mms = "MMS", Voice = "VOICE" }

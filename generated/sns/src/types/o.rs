@@ -9,27 +9,20 @@ pub struct OptInPhoneNumberInput {
     /// The phone number to opt in. Use E.164 format.
     pub phone_number: String,
 }
-rt::structure!(OptInPhoneNumberInput, OPT_IN_PHONE_NUMBER_INPUT, 0 => phone_number);
-pub static OPT_IN_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::structure(
-    "OptInPhoneNumberInput",
-    &[rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
+rt::structure!(
+    OptInPhoneNumberInput, OPT_IN_PHONE_NUMBER_INPUT, [phone_number[0] =
+    rt::m("phoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 /// The response for the OptInPhoneNumber action.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptInPhoneNumberResponse {}
-rt::structure!(OptInPhoneNumberResponse, OPT_IN_PHONE_NUMBER_RESPONSE);
-pub static OPT_IN_PHONE_NUMBER_RESPONSE: rt::Schema = rt::Schema::structure(
-    "OptInPhoneNumberResponse",
-    &[],
-);
+rt::structure!(OptInPhoneNumberResponse, OPT_IN_PHONE_NUMBER_RESPONSE, []);
 /// Indicates that the specified phone number opted out of receiving SMS messages from your Amazon Web Services account. You can't send SMS messages to phone numbers that opt out.
 #[derive(Clone, Default, PartialEq)]
 pub struct OptedOutException {
     pub message: Option<String>,
 }
-rt::structure!(OptedOutException, OPTED_OUT_EXCEPTION, 0 => message);
-pub static OPTED_OUT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OptedOutException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("OptedOut"));
+rt::structure!(
+    OptedOutException, OPTED_OUT_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("OptedOut"))
+);

@@ -20,19 +20,12 @@ pub struct PhoneNumberInformation {
     pub number_capabilities: Option<Vec<NumberCapability>>,
 }
 rt::structure!(
-    PhoneNumberInformation, PHONE_NUMBER_INFORMATION, 0 => created_at, 1 => phone_number,
-    2 => status, 3 => iso2_country_code, 4 => route_type, 5 => number_capabilities
-);
-pub static PHONE_NUMBER_INFORMATION: rt::Schema = rt::Schema::structure(
-    "PhoneNumberInformation",
-    &[
-        rt::m("CreatedAt", &rt::TIMESTAMP),
-        rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Status", &rt::STRING),
-        rt::m("Iso2CountryCode", &rt::STRING),
-        rt::m("RouteType", &rt::ENUM),
-        rt::m("NumberCapabilities", &NUMBER_CAPABILITY_LIST),
-    ],
+    PhoneNumberInformation, PHONE_NUMBER_INFORMATION, [created_at[0] = rt::m("CreatedAt",
+    &rt::TIMESTAMP), phone_number[1] = rt::m("PhoneNumber", &rt::STRING)
+    .flags(rt::SENSITIVE), status[2] = rt::m("Status", &rt::STRING), iso2_country_code[3]
+    = rt::m("Iso2CountryCode", &rt::STRING), route_type[4] = rt::m("RouteType",
+    &rt::ENUM), number_capabilities[5] = rt::m("NumberCapabilities",
+    &NUMBER_CAPABILITY_LIST)]
 );
 pub static PHONE_NUMBER_INFORMATION_LIST: rt::Schema = rt::Schema::list(
     "PhoneNumberInformationList",
@@ -51,15 +44,9 @@ pub struct PlatformApplication {
     pub attributes: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    PlatformApplication, PLATFORM_APPLICATION, 0 => platform_application_arn, 1 =>
-    attributes
-);
-pub static PLATFORM_APPLICATION: rt::Schema = rt::Schema::structure(
-    "PlatformApplication",
-    &[
-        rt::m("PlatformApplicationArn", &rt::STRING),
-        rt::m("Attributes", &MAP_STRING_TO_STRING),
-    ],
+    PlatformApplication, PLATFORM_APPLICATION, [platform_application_arn[0] =
+    rt::m("PlatformApplicationArn", &rt::STRING), attributes[1] = rt::m("Attributes",
+    &MAP_STRING_TO_STRING)]
 );
 /// Exception error indicating platform application disabled.
 #[derive(Clone, Default, PartialEq)]
@@ -68,14 +55,10 @@ pub struct PlatformApplicationDisabledException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PlatformApplicationDisabledException, PLATFORM_APPLICATION_DISABLED_EXCEPTION, 0 =>
-    message
+    PlatformApplicationDisabledException, PLATFORM_APPLICATION_DISABLED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("PlatformApplicationDisabled"))
 );
-pub static PLATFORM_APPLICATION_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PlatformApplicationDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("PlatformApplicationDisabled"));
 #[derive(Clone, Default, PartialEq)]
 pub struct PublishBatchInput {
     /// The Amazon resource name (ARN) of the topic you want to batch publish to.
@@ -84,16 +67,10 @@ pub struct PublishBatchInput {
     pub publish_batch_request_entries: Vec<PublishBatchRequestEntry>,
 }
 rt::structure!(
-    PublishBatchInput, PUBLISH_BATCH_INPUT, 0 => topic_arn, 1 =>
-    publish_batch_request_entries
-);
-pub static PUBLISH_BATCH_INPUT: rt::Schema = rt::Schema::structure(
-    "PublishBatchInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("PublishBatchRequestEntries", &PUBLISH_BATCH_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    PublishBatchInput, PUBLISH_BATCH_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), publish_batch_request_entries[1] =
+    rt::m("PublishBatchRequestEntries", &PUBLISH_BATCH_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// Contains the details of a single Amazon SNS message along with an `Id` that identifies a message within the batch.
 #[derive(Clone, Default, PartialEq)]
@@ -147,21 +124,13 @@ pub struct PublishBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    PublishBatchRequestEntry, PUBLISH_BATCH_REQUEST_ENTRY, 0 => id, 1 => message, 2 =>
-    subject, 3 => message_structure, 4 => message_attributes, 5 =>
-    message_deduplication_id, 6 => message_group_id
-);
-pub static PUBLISH_BATCH_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "PublishBatchRequestEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Subject", &rt::STRING),
-        rt::m("MessageStructure", &rt::STRING),
-        rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP),
-        rt::m("MessageDeduplicationId", &rt::STRING),
-        rt::m("MessageGroupId", &rt::STRING),
-    ],
+    PublishBatchRequestEntry, PUBLISH_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message[1] = rt::m("Message", &rt::STRING)
+    .flags(rt::REQUIRED), subject[2] = rt::m("Subject", &rt::STRING),
+    message_structure[3] = rt::m("MessageStructure", &rt::STRING), message_attributes[4]
+    = rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
+    rt::m("MessageGroupId", &rt::STRING)]
 );
 pub static PUBLISH_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PublishBatchRequestEntryList",
@@ -175,14 +144,9 @@ pub struct PublishBatchResponse {
     pub failed: Option<Vec<BatchResultErrorEntry>>,
 }
 rt::structure!(
-    PublishBatchResponse, PUBLISH_BATCH_RESPONSE, 0 => successful, 1 => failed
-);
-pub static PUBLISH_BATCH_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PublishBatchResponse",
-    &[
-        rt::m("Successful", &PUBLISH_BATCH_RESULT_ENTRY_LIST),
-        rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST),
-    ],
+    PublishBatchResponse, PUBLISH_BATCH_RESPONSE, [successful[0] = rt::m("Successful",
+    &PUBLISH_BATCH_RESULT_ENTRY_LIST), failed[1] = rt::m("Failed",
+    &BATCH_RESULT_ERROR_ENTRY_LIST)]
 );
 /// Encloses data related to a successful message in a batch request for topic.
 #[derive(Clone, Default, PartialEq)]
@@ -199,16 +163,9 @@ pub struct PublishBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    PublishBatchResultEntry, PUBLISH_BATCH_RESULT_ENTRY, 0 => id, 1 => message_id, 2 =>
-    sequence_number
-);
-pub static PUBLISH_BATCH_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "PublishBatchResultEntry",
-    &[
-        rt::m("Id", &rt::STRING),
-        rt::m("MessageId", &rt::STRING),
-        rt::m("SequenceNumber", &rt::STRING),
-    ],
+    PublishBatchResultEntry, PUBLISH_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING), message_id[1] = rt::m("MessageId", &rt::STRING), sequence_number[2] =
+    rt::m("SequenceNumber", &rt::STRING)]
 );
 pub static PUBLISH_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
     "PublishBatchResultEntryList",
@@ -283,23 +240,14 @@ pub struct PublishInput {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    PublishInput, PUBLISH_INPUT, 0 => topic_arn, 1 => target_arn, 2 => phone_number, 3 =>
-    message, 4 => subject, 5 => message_structure, 6 => message_attributes, 7 =>
-    message_deduplication_id, 8 => message_group_id
-);
-pub static PUBLISH_INPUT: rt::Schema = rt::Schema::structure(
-    "PublishInput",
-    &[
-        rt::m("TopicArn", &rt::STRING),
-        rt::m("TargetArn", &rt::STRING),
-        rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Subject", &rt::STRING),
-        rt::m("MessageStructure", &rt::STRING),
-        rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP),
-        rt::m("MessageDeduplicationId", &rt::STRING),
-        rt::m("MessageGroupId", &rt::STRING),
-    ],
+    PublishInput, PUBLISH_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING),
+    target_arn[1] = rt::m("TargetArn", &rt::STRING), phone_number[2] =
+    rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), message[3] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), subject[4] = rt::m("Subject", &rt::STRING),
+    message_structure[5] = rt::m("MessageStructure", &rt::STRING), message_attributes[6]
+    = rt::m("MessageAttributes", &MESSAGE_ATTRIBUTE_MAP), message_deduplication_id[7] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[8] =
+    rt::m("MessageGroupId", &rt::STRING)]
 );
 /// Response for Publish action.
 #[derive(Clone, Default, PartialEq)]
@@ -313,10 +261,9 @@ pub struct PublishResponse {
     /// The sequence number is a large, non-consecutive number that Amazon SNS assigns to each message. The length of `SequenceNumber` is 128 bits. `SequenceNumber` continues to increase for each `MessageGroupId`.
     pub sequence_number: Option<String>,
 }
-rt::structure!(PublishResponse, PUBLISH_RESPONSE, 0 => message_id, 1 => sequence_number);
-pub static PUBLISH_RESPONSE: rt::Schema = rt::Schema::structure(
-    "PublishResponse",
-    &[rt::m("MessageId", &rt::STRING), rt::m("SequenceNumber", &rt::STRING)],
+rt::structure!(
+    PublishResponse, PUBLISH_RESPONSE, [message_id[0] = rt::m("MessageId", &rt::STRING),
+    sequence_number[1] = rt::m("SequenceNumber", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutDataProtectionPolicyInput {
@@ -332,13 +279,7 @@ pub struct PutDataProtectionPolicyInput {
     pub data_protection_policy: String,
 }
 rt::structure!(
-    PutDataProtectionPolicyInput, PUT_DATA_PROTECTION_POLICY_INPUT, 0 => resource_arn, 1
-    => data_protection_policy
-);
-pub static PUT_DATA_PROTECTION_POLICY_INPUT: rt::Schema = rt::Schema::structure(
-    "PutDataProtectionPolicyInput",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DataProtectionPolicy", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    PutDataProtectionPolicyInput, PUT_DATA_PROTECTION_POLICY_INPUT, [resource_arn[0] =
+    rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED), data_protection_policy[1] =
+    rt::m("DataProtectionPolicy", &rt::STRING).flags(rt::REQUIRED)]
 );

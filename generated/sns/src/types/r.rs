@@ -12,14 +12,9 @@ pub struct RemovePermissionInput {
     pub label: String,
 }
 rt::structure!(
-    RemovePermissionInput, REMOVE_PERMISSION_INPUT, 0 => topic_arn, 1 => label
-);
-pub static REMOVE_PERMISSION_INPUT: rt::Schema = rt::Schema::structure(
-    "RemovePermissionInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    RemovePermissionInput, REMOVE_PERMISSION_INPUT, [topic_arn[0] = rt::m("TopicArn",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// Indicates that the request parameter has exceeded the maximum number of concurrent message replays.
 #[derive(Clone, Default, PartialEq)]
@@ -27,24 +22,20 @@ pub struct ReplayLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ReplayLimitExceededException, REPLAY_LIMIT_EXCEEDED_EXCEPTION, 0 => message
+    ReplayLimitExceededException, REPLAY_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("ReplayLimitExceeded"))
 );
-pub static REPLAY_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ReplayLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("ReplayLimitExceeded"));
 /// Can’t perform the action on the specified resource. Make sure that the resource exists.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false).code("ResourceNotFound"));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false)
+    .code("ResourceNotFound"))
+);
 rt::string_enum! {
     #[doc =
     " Enum listing out all supported route types. The following enum values are supported. 1. Transactional : Non-marketing traffic 2. Promotional : Marketing 3. Premium : Premium routes for OTP delivery to the carriers"]

@@ -14,11 +14,9 @@ pub struct SmsSandboxPhoneNumber {
     pub status: Option<SmsSandboxPhoneNumberVerificationStatus>,
 }
 rt::structure!(
-    SmsSandboxPhoneNumber, SMS_SANDBOX_PHONE_NUMBER, 0 => phone_number, 1 => status
-);
-pub static SMS_SANDBOX_PHONE_NUMBER: rt::Schema = rt::Schema::structure(
-    "SMSSandboxPhoneNumber",
-    &[rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), rt::m("Status", &rt::ENUM)],
+    SmsSandboxPhoneNumber, SMS_SANDBOX_PHONE_NUMBER = "SMSSandboxPhoneNumber",
+    [phone_number[0] = rt::m("PhoneNumber", &rt::STRING).flags(rt::SENSITIVE), status[1]
+    = rt::m("Status", &rt::ENUM)]
 );
 pub static SMS_SANDBOX_PHONE_NUMBER_LIST: rt::Schema = rt::Schema::list(
     "SMSSandboxPhoneNumberList",
@@ -43,15 +41,9 @@ pub struct SetEndpointAttributesInput {
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
-    SetEndpointAttributesInput, SET_ENDPOINT_ATTRIBUTES_INPUT, 0 => endpoint_arn, 1 =>
-    attributes
-);
-pub static SET_ENDPOINT_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "SetEndpointAttributesInput",
-    &[
-        rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
-    ],
+    SetEndpointAttributesInput, SET_ENDPOINT_ATTRIBUTES_INPUT, [endpoint_arn[0] =
+    rt::m("EndpointArn", &rt::STRING).flags(rt::REQUIRED), attributes[1] =
+    rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// Input for `SetPlatformApplicationAttributes` action.
 #[derive(Clone, Default, PartialEq)]
@@ -86,15 +78,10 @@ pub struct SetPlatformApplicationAttributesInput {
     pub attributes: rt::Map<String, String>,
 }
 rt::structure!(
-    SetPlatformApplicationAttributesInput, SET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT, 0
-    => platform_application_arn, 1 => attributes
-);
-pub static SET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "SetPlatformApplicationAttributesInput",
-    &[
-        rt::m("PlatformApplicationArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED),
-    ],
+    SetPlatformApplicationAttributesInput, SET_PLATFORM_APPLICATION_ATTRIBUTES_INPUT,
+    [platform_application_arn[0] = rt::m("PlatformApplicationArn", &rt::STRING)
+    .flags(rt::REQUIRED), attributes[1] = rt::m("Attributes", &MAP_STRING_TO_STRING)
+    .flags(rt::REQUIRED)]
 );
 /// The input for the SetSMSAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -134,18 +121,16 @@ pub struct SetSmsAttributesInput {
     /// For an example bucket policy and usage report, see [Monitoring SMS Activity](https://docs.aws.amazon.com/sns/latest/dg/sms_stats.html) in the *Amazon SNS Developer Guide*.
     pub attributes: rt::Map<String, String>,
 }
-rt::structure!(SetSmsAttributesInput, SET_SMS_ATTRIBUTES_INPUT, 0 => attributes);
-pub static SET_SMS_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "SetSMSAttributesInput",
-    &[rt::m("attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    SetSmsAttributesInput, SET_SMS_ATTRIBUTES_INPUT = "SetSMSAttributesInput",
+    [attributes[0] = rt::m("attributes", &MAP_STRING_TO_STRING).flags(rt::REQUIRED)]
 );
 /// The response for the SetSMSAttributes action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SetSmsAttributesResponse {}
-rt::structure!(SetSmsAttributesResponse, SET_SMS_ATTRIBUTES_RESPONSE);
-pub static SET_SMS_ATTRIBUTES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SetSMSAttributesResponse",
-    &[],
+rt::structure!(
+    SetSmsAttributesResponse, SET_SMS_ATTRIBUTES_RESPONSE = "SetSMSAttributesResponse",
+    []
 );
 /// Input for SetSubscriptionAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -176,16 +161,10 @@ pub struct SetSubscriptionAttributesInput {
     pub attribute_value: Option<String>,
 }
 rt::structure!(
-    SetSubscriptionAttributesInput, SET_SUBSCRIPTION_ATTRIBUTES_INPUT, 0 =>
-    subscription_arn, 1 => attribute_name, 2 => attribute_value
-);
-pub static SET_SUBSCRIPTION_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "SetSubscriptionAttributesInput",
-    &[
-        rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeValue", &rt::STRING),
-    ],
+    SetSubscriptionAttributesInput, SET_SUBSCRIPTION_ATTRIBUTES_INPUT,
+    [subscription_arn[0] = rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED),
+    attribute_name[1] = rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
+    attribute_value[2] = rt::m("AttributeValue", &rt::STRING)]
 );
 /// Input for SetTopicAttributes action.
 #[derive(Clone, Default, PartialEq)]
@@ -245,28 +224,20 @@ pub struct SetTopicAttributesInput {
     pub attribute_value: Option<String>,
 }
 rt::structure!(
-    SetTopicAttributesInput, SET_TOPIC_ATTRIBUTES_INPUT, 0 => topic_arn, 1 =>
-    attribute_name, 2 => attribute_value
-);
-pub static SET_TOPIC_ATTRIBUTES_INPUT: rt::Schema = rt::Schema::structure(
-    "SetTopicAttributesInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeValue", &rt::STRING),
-    ],
+    SetTopicAttributesInput, SET_TOPIC_ATTRIBUTES_INPUT, [topic_arn[0] =
+    rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED), attribute_name[1] =
+    rt::m("AttributeName", &rt::STRING).flags(rt::REQUIRED), attribute_value[2] =
+    rt::m("AttributeValue", &rt::STRING)]
 );
 /// A tag has been added to a resource with the same ARN as a deleted resource. Wait a short while and then retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct StaleTagException {
     pub message: Option<String>,
 }
-rt::structure!(StaleTagException, STALE_TAG_EXCEPTION, 0 => message);
-pub static STALE_TAG_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "StaleTagException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("StaleTag"));
+rt::structure!(
+    StaleTagException, STALE_TAG_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("StaleTag"))
+);
 /// Input for Subscribe action.
 #[derive(Clone, Default, PartialEq)]
 pub struct SubscribeInput {
@@ -333,18 +304,11 @@ pub struct SubscribeInput {
     pub return_subscription_arn: Option<bool>,
 }
 rt::structure!(
-    SubscribeInput, SUBSCRIBE_INPUT, 0 => topic_arn, 1 => protocol, 2 => endpoint, 3 =>
-    attributes, 4 => return_subscription_arn
-);
-pub static SUBSCRIBE_INPUT: rt::Schema = rt::Schema::structure(
-    "SubscribeInput",
-    &[
-        rt::m("TopicArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Protocol", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Endpoint", &rt::STRING),
-        rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP),
-        rt::m("ReturnSubscriptionArn", &rt::BOOLEAN),
-    ],
+    SubscribeInput, SUBSCRIBE_INPUT, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)
+    .flags(rt::REQUIRED), protocol[1] = rt::m("Protocol", &rt::STRING)
+    .flags(rt::REQUIRED), endpoint[2] = rt::m("Endpoint", &rt::STRING), attributes[3] =
+    rt::m("Attributes", &SUBSCRIPTION_ATTRIBUTES_MAP), return_subscription_arn[4] =
+    rt::m("ReturnSubscriptionArn", &rt::BOOLEAN)]
 );
 /// Response for Subscribe action.
 #[derive(Clone, Default, PartialEq)]
@@ -352,10 +316,9 @@ pub struct SubscribeResponse {
     /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation. However, if the API request parameter `ReturnSubscriptionArn` is true, then the value is always the subscription ARN, even if the subscription requires confirmation.
     pub subscription_arn: Option<String>,
 }
-rt::structure!(SubscribeResponse, SUBSCRIBE_RESPONSE, 0 => subscription_arn);
-pub static SUBSCRIBE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "SubscribeResponse",
-    &[rt::m("SubscriptionArn", &rt::STRING)],
+rt::structure!(
+    SubscribeResponse, SUBSCRIBE_RESPONSE, [subscription_arn[0] =
+    rt::m("SubscriptionArn", &rt::STRING)]
 );
 /// A wrapper type for the attributes of an Amazon SNS subscription.
 #[derive(Clone, Default, PartialEq)]
@@ -372,18 +335,10 @@ pub struct Subscription {
     pub topic_arn: Option<String>,
 }
 rt::structure!(
-    Subscription, SUBSCRIPTION, 0 => subscription_arn, 1 => owner, 2 => protocol, 3 =>
-    endpoint, 4 => topic_arn
-);
-pub static SUBSCRIPTION: rt::Schema = rt::Schema::structure(
-    "Subscription",
-    &[
-        rt::m("SubscriptionArn", &rt::STRING),
-        rt::m("Owner", &rt::STRING),
-        rt::m("Protocol", &rt::STRING),
-        rt::m("Endpoint", &rt::STRING),
-        rt::m("TopicArn", &rt::STRING),
-    ],
+    Subscription, SUBSCRIPTION, [subscription_arn[0] = rt::m("SubscriptionArn",
+    &rt::STRING), owner[1] = rt::m("Owner", &rt::STRING), protocol[2] = rt::m("Protocol",
+    &rt::STRING), endpoint[3] = rt::m("Endpoint", &rt::STRING), topic_arn[4] =
+    rt::m("TopicArn", &rt::STRING)]
 );
 pub static SUBSCRIPTION_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "SubscriptionAttributesMap",
@@ -395,14 +350,10 @@ pub struct SubscriptionLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SubscriptionLimitExceededException, SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION, 0 =>
-    message
+    SubscriptionLimitExceededException, SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("SubscriptionLimitExceeded"))
 );
-pub static SUBSCRIPTION_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SubscriptionLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("SubscriptionLimitExceeded"));
 pub static SUBSCRIPTIONS_LIST: rt::Schema = rt::Schema::list(
     "SubscriptionsList",
     &[rt::m("member", &SUBSCRIPTION)],

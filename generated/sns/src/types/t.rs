@@ -11,13 +11,9 @@ pub struct Tag {
     /// The optional value portion of the tag.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
     "TagKeyList",
@@ -28,24 +24,21 @@ pub static TAG_KEY_LIST: rt::Schema = rt::Schema::list(
 pub struct TagLimitExceededException {
     pub message: Option<String>,
 }
-rt::structure!(TagLimitExceededException, TAG_LIMIT_EXCEEDED_EXCEPTION, 0 => message);
-pub static TAG_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TagLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("TagLimitExceeded"));
+rt::structure!(
+    TagLimitExceededException, TAG_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("TagLimitExceeded"))
+);
 pub static TAG_LIST: rt::Schema = rt::Schema::list("TagList", &[rt::m("member", &TAG)]);
 /// The request doesn't comply with the IAM tag policy. Correct your request and then retry it.
 #[derive(Clone, Default, PartialEq)]
 pub struct TagPolicyException {
     pub message: Option<String>,
 }
-rt::structure!(TagPolicyException, TAG_POLICY_EXCEPTION, 0 => message);
-pub static TAG_POLICY_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TagPolicyException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("TagPolicy"));
+rt::structure!(
+    TagPolicyException, TAG_POLICY_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("TagPolicy"))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceRequest {
     /// The ARN of the topic to which to add tags.
@@ -53,58 +46,41 @@ pub struct TagResourceRequest {
     /// The tags to be added to the specified topic. A tag consists of a required key and an optional value.
     pub tags: Vec<Tag>,
 }
-rt::structure!(TagResourceRequest, TAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tags);
-pub static TAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagResourceRequest",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagResourceRequest, TAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tags[1] = rt::m("Tags", &TAG_LIST)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct TagResourceResponse {}
-rt::structure!(TagResourceResponse, TAG_RESOURCE_RESPONSE);
-pub static TAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "TagResourceResponse",
-    &[],
-);
+rt::structure!(TagResourceResponse, TAG_RESOURCE_RESPONSE, []);
 /// Indicates that the rate at which requests have been submitted for this action exceeds the limit for your Amazon Web Services account.
 #[derive(Clone, Default, PartialEq)]
 pub struct ThrottledException {
     /// Throttled request.
     pub message: Option<String>,
 }
-rt::structure!(ThrottledException, THROTTLED_EXCEPTION, 0 => message);
-pub static THROTTLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ThrottledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(429u16, false).code("Throttled"));
+rt::structure!(
+    ThrottledException, THROTTLED_EXCEPTION, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(429u16, false).code("Throttled"))
+);
 /// The batch request contains more entries than permissible (more than 10).
 #[derive(Clone, Default, PartialEq)]
 pub struct TooManyEntriesInBatchRequestException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyEntriesInBatchRequestException, TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION, 0
-    => message
+    TooManyEntriesInBatchRequestException, TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("TooManyEntriesInBatchRequest"))
 );
-pub static TOO_MANY_ENTRIES_IN_BATCH_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyEntriesInBatchRequestException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("TooManyEntriesInBatchRequest"));
 /// A wrapper type for the topic's Amazon Resource Name (ARN). To retrieve a topic's attributes, use `GetTopicAttributes`.
 #[derive(Clone, Default, PartialEq)]
 pub struct Topic {
     /// The topic's ARN.
     pub topic_arn: Option<String>,
 }
-rt::structure!(Topic, TOPIC, 0 => topic_arn);
-pub static TOPIC: rt::Schema = rt::Schema::structure(
-    "Topic",
-    &[rt::m("TopicArn", &rt::STRING)],
-);
+rt::structure!(Topic, TOPIC, [topic_arn[0] = rt::m("TopicArn", &rt::STRING)]);
 pub static TOPIC_ATTRIBUTES_MAP: rt::Schema = rt::Schema::map(
     "TopicAttributesMap",
     &[rt::m("key", &rt::STRING), rt::m("value", &rt::STRING)],
@@ -115,13 +91,10 @@ pub struct TopicLimitExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    TopicLimitExceededException, TOPIC_LIMIT_EXCEEDED_EXCEPTION, 0 => message
+    TopicLimitExceededException, TOPIC_LIMIT_EXCEEDED_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("TopicLimitExceeded"))
 );
-pub static TOPIC_LIMIT_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TopicLimitExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("TopicLimitExceeded"));
 pub static TOPICS_LIST: rt::Schema = rt::Schema::list(
     "TopicsList",
     &[rt::m("member", &TOPIC)],

@@ -9,10 +9,9 @@ pub struct UnsubscribeInput {
     /// The ARN of the subscription to be deleted.
     pub subscription_arn: String,
 }
-rt::structure!(UnsubscribeInput, UNSUBSCRIBE_INPUT, 0 => subscription_arn);
-pub static UNSUBSCRIBE_INPUT: rt::Schema = rt::Schema::structure(
-    "UnsubscribeInput",
-    &[rt::m("SubscriptionArn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    UnsubscribeInput, UNSUBSCRIBE_INPUT, [subscription_arn[0] = rt::m("SubscriptionArn",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceRequest {
@@ -22,30 +21,19 @@ pub struct UntagResourceRequest {
     pub tag_keys: Vec<String>,
 }
 rt::structure!(
-    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, 0 => resource_arn, 1 => tag_keys
-);
-pub static UNTAG_RESOURCE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagResourceRequest",
-    &[
-        rt::m("ResourceArn", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-    ],
+    UntagResourceRequest, UNTAG_RESOURCE_REQUEST, [resource_arn[0] = rt::m("ResourceArn",
+    &rt::STRING).flags(rt::REQUIRED).min(1.0), tag_keys[1] = rt::m("TagKeys",
+    &TAG_KEY_LIST).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagResourceResponse {}
-rt::structure!(UntagResourceResponse, UNTAG_RESOURCE_RESPONSE);
-pub static UNTAG_RESOURCE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "UntagResourceResponse",
-    &[],
-);
+rt::structure!(UntagResourceResponse, UNTAG_RESOURCE_RESPONSE, []);
 /// Indicates that a request parameter does not comply with the associated constraints.
 #[derive(Clone, Default, PartialEq)]
 pub struct UserErrorException {
     pub message: Option<String>,
 }
-rt::structure!(UserErrorException, USER_ERROR_EXCEPTION, 0 => message);
-pub static USER_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UserErrorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("UserError"));
+rt::structure!(
+    UserErrorException, USER_ERROR_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false).code("UserError"))
+);

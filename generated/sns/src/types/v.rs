@@ -8,12 +8,11 @@ use tucuxi::codegen as rt;
 pub struct ValidationException {
     pub message: String,
 }
-rt::structure!(ValidationException, VALIDATION_EXCEPTION, 0 => message);
-pub static VALIDATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ValidationException",
-        &[rt::m("Message", &rt::STRING).flags(rt::REQUIRED)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ValidationException"));
+rt::structure!(
+    ValidationException, VALIDATION_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ValidationException"))
+);
 /// Indicates that the one-time password (OTP) used for verification is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerificationException {
@@ -21,15 +20,11 @@ pub struct VerificationException {
     /// The status of the verification error.
     pub status: String,
 }
-rt::structure!(VerificationException, VERIFICATION_EXCEPTION, 0 => message, 1 => status);
-pub static VERIFICATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "VerificationException",
-        &[
-            rt::m("Message", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("Status", &rt::STRING).flags(rt::REQUIRED),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    VerificationException, VERIFICATION_EXCEPTION, [message[0] = rt::m("Message",
+    &rt::STRING).flags(rt::REQUIRED), status[1] = rt::m("Status", &rt::STRING)
+    .flags(rt::REQUIRED)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifySmsSandboxPhoneNumberInput {
     /// The destination phone number to verify.
@@ -38,23 +33,15 @@ pub struct VerifySmsSandboxPhoneNumberInput {
     pub one_time_password: String,
 }
 rt::structure!(
-    VerifySmsSandboxPhoneNumberInput, VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT, 0 =>
-    phone_number, 1 => one_time_password
-);
-pub static VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT: rt::Schema = rt::Schema::structure(
-    "VerifySMSSandboxPhoneNumberInput",
-    &[
-        rt::m("PhoneNumber", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-    ],
+    VerifySmsSandboxPhoneNumberInput, VERIFY_SMS_SANDBOX_PHONE_NUMBER_INPUT =
+    "VerifySMSSandboxPhoneNumberInput", [phone_number[0] = rt::m("PhoneNumber",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), one_time_password[1] =
+    rt::m("OneTimePassword", &rt::STRING).flags(rt::REQUIRED).min(5.0)]
 );
 /// The destination phone number's verification status.
 #[derive(Clone, Default, PartialEq)]
 pub struct VerifySmsSandboxPhoneNumberResult {}
 rt::structure!(
-    VerifySmsSandboxPhoneNumberResult, VERIFY_SMS_SANDBOX_PHONE_NUMBER_RESULT
-);
-pub static VERIFY_SMS_SANDBOX_PHONE_NUMBER_RESULT: rt::Schema = rt::Schema::structure(
-    "VerifySMSSandboxPhoneNumberResult",
-    &[],
+    VerifySmsSandboxPhoneNumberResult, VERIFY_SMS_SANDBOX_PHONE_NUMBER_RESULT =
+    "VerifySMSSandboxPhoneNumberResult", []
 );

@@ -25,9 +25,7 @@ impl super::Client {
 /// - Amazon SQS `AddPermission` does not support adding a non-account principal.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct AddPermission(
-    pub(crate) rt::Call<t::AddPermissionRequest, rt::Unit, e::AddPermissionError>,
-);
+pub struct AddPermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AddPermission, t::AddPermissionRequest, rt::Unit, e::AddPermissionError,
     op::ADD_PERMISSION

@@ -34,13 +34,7 @@ impl super::Client {
 ///
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-pub struct CancelMessageMoveTask(
-    pub(crate) rt::Call<
-        t::CancelMessageMoveTaskRequest,
-        t::CancelMessageMoveTaskResult,
-        e::CancelMessageMoveTaskError,
-    >,
-);
+pub struct CancelMessageMoveTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CancelMessageMoveTask, t::CancelMessageMoveTaskRequest,
     t::CancelMessageMoveTaskResult, e::CancelMessageMoveTaskError,
@@ -72,13 +66,7 @@ impl CancelMessageMoveTask {
 /// **Important:** If you attempt to set the `VisibilityTimeout` to a value greater than the maximum time left, Amazon SQS returns an error. Amazon SQS doesn't automatically recalculate and increase the timeout to the maximum remaining time.
 ///
 /// Unlike with a queue, when you change the visibility timeout for a specific message the timeout value is applied immediately but isn't saved in memory for that message. If you don't delete a message after it is received, the visibility timeout for the message reverts to the original timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next time the message is received.
-pub struct ChangeMessageVisibility(
-    pub(crate) rt::Call<
-        t::ChangeMessageVisibilityRequest,
-        rt::Unit,
-        e::ChangeMessageVisibilityError,
-    >,
-);
+pub struct ChangeMessageVisibility(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangeMessageVisibility, t::ChangeMessageVisibilityRequest, rt::Unit,
     e::ChangeMessageVisibilityError, op::CHANGE_MESSAGE_VISIBILITY
@@ -93,13 +81,7 @@ impl ChangeMessageVisibility {
 /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.` The result of the action on each message is reported individually in the response. You can send up to 10 `ChangeMessageVisibility` requests with each `ChangeMessageVisibilityBatch` action.
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-pub struct ChangeMessageVisibilityBatch(
-    pub(crate) rt::Call<
-        t::ChangeMessageVisibilityBatchRequest,
-        t::ChangeMessageVisibilityBatchResult,
-        e::ChangeMessageVisibilityBatchError,
-    >,
-);
+pub struct ChangeMessageVisibilityBatch(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ChangeMessageVisibilityBatch, t::ChangeMessageVisibilityBatchRequest,
     t::ChangeMessageVisibilityBatchResult, e::ChangeMessageVisibilityBatchError,
@@ -132,9 +114,7 @@ impl ChangeMessageVisibilityBatch {
 /// - If you attempt to create a queue with a name that already exists but with different attribute names or values, the `CreateQueue` action will return an error. This ensures that existing queues are not inadvertently altered.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct CreateQueue(
-    pub(crate) rt::Call<t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError>,
-);
+pub struct CreateQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateQueue, t::CreateQueueRequest, t::CreateQueueResult, e::CreateQueueError,
     op::CREATE_QUEUE

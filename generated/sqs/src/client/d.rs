@@ -30,9 +30,7 @@ impl super::Client {
 /// **Note:** Each time you receive a message, meaning when a consumer retrieves a message from the queue, it comes with a unique `ReceiptHandle`. If you receive the same message more than once, you will get a different `ReceiptHandle` each time. When you want to delete a message using the `DeleteMessage` action, you must use the `ReceiptHandle` from the most recent time you received the message. If you use an old `ReceiptHandle`, the request will succeed, but the message might not be deleted.
 ///
 /// For standard queues, it is possible to receive a message even after you delete it. This might happen on rare occasions if one of the servers which stores a copy of the message is unavailable when you send the request to delete the message. The copy remains on the server and might be returned to you during a subsequent receive request. You should ensure that your application is idempotent, so that receiving a message more than once does not cause issues.
-pub struct DeleteMessage(
-    pub(crate) rt::Call<t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError>,
-);
+pub struct DeleteMessage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMessage, t::DeleteMessageRequest, rt::Unit, e::DeleteMessageError,
     op::DELETE_MESSAGE
@@ -46,13 +44,7 @@ impl DeleteMessage {
 /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.` The result of the action on each message is reported individually in the response.
 ///
 /// **Important:** Because the batch request can result in a combination of successful and unsuccessful actions, you should check for batch errors even when the call returns an HTTP status code of `200`.
-pub struct DeleteMessageBatch(
-    pub(crate) rt::Call<
-        t::DeleteMessageBatchRequest,
-        t::DeleteMessageBatchResult,
-        e::DeleteMessageBatchError,
-    >,
-);
+pub struct DeleteMessageBatch(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteMessageBatch, t::DeleteMessageBatchRequest, t::DeleteMessageBatchResult,
     e::DeleteMessageBatchError, op::DELETE_MESSAGE_BATCH
@@ -77,9 +69,7 @@ impl DeleteMessageBatch {
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 ///
 /// The delete operation uses the HTTP `GET` verb.
-pub struct DeleteQueue(
-    pub(crate) rt::Call<t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError>,
-);
+pub struct DeleteQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteQueue, t::DeleteQueueRequest, rt::Unit, e::DeleteQueueError, op::DELETE_QUEUE
 );

@@ -23,13 +23,7 @@ impl super::Client {
 /// Gets attributes for the specified queue.
 ///
 /// **Note:** To determine whether a queue is [FIFO](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html), you can check whether `QueueName` ends with the `.fifo` suffix.
-pub struct GetQueueAttributes(
-    pub(crate) rt::Call<
-        t::GetQueueAttributesRequest,
-        t::GetQueueAttributesResult,
-        e::GetQueueAttributesError,
-    >,
-);
+pub struct GetQueueAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetQueueAttributes, t::GetQueueAttributesRequest, t::GetQueueAttributesResult,
     e::GetQueueAttributesError, op::GET_QUEUE_ATTRIBUTES
@@ -46,9 +40,7 @@ impl GetQueueAttributes {
 /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you know the queue's name but need to retrieve its URL for further operations.
 ///
 /// To access a queue owned by another Amazon Web Services account, use the `QueueOwnerAWSAccountId` parameter to specify the account ID of the queue's owner. Note that the queue owner must grant you the necessary permissions to access the queue. For more information about accessing shared queues, see the `AddPermission` API or [Allow developers to write messages to a shared queue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-writing-an-sqs-policy.html#write-messages-to-shared-queue) in the *Amazon SQS Developer Guide*.
-pub struct GetQueueUrl(
-    pub(crate) rt::Call<t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError>,
-);
+pub struct GetQueueUrl(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetQueueUrl, t::GetQueueUrlRequest, t::GetQueueUrlResult, e::GetQueueUrlError,
     op::GET_QUEUE_URL

@@ -35,13 +35,7 @@ impl super::Client {
 /// The `ListDeadLetterSourceQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `ListDeadLetterSourceQueues` to receive the next page of results.
 ///
 /// For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) in the *Amazon SQS Developer Guide*.
-pub struct ListDeadLetterSourceQueues(
-    pub(crate) rt::Call<
-        t::ListDeadLetterSourceQueuesRequest,
-        t::ListDeadLetterSourceQueuesResult,
-        e::ListDeadLetterSourceQueuesError,
-    >,
-);
+pub struct ListDeadLetterSourceQueues(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListDeadLetterSourceQueues, t::ListDeadLetterSourceQueuesRequest,
     t::ListDeadLetterSourceQueuesResult, e::ListDeadLetterSourceQueuesError,
@@ -71,13 +65,7 @@ impl ListDeadLetterSourceQueues {
 ///
 /// - **Note:** This action is currently limited to supporting message redrive from [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) only. In this context, the source queue is the dead-letter queue (DLQ), while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-pub struct ListMessageMoveTasks(
-    pub(crate) rt::Call<
-        t::ListMessageMoveTasksRequest,
-        t::ListMessageMoveTasksResult,
-        e::ListMessageMoveTasksError,
-    >,
-);
+pub struct ListMessageMoveTasks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListMessageMoveTasks, t::ListMessageMoveTasksRequest, t::ListMessageMoveTasksResult,
     e::ListMessageMoveTasksError, op::LIST_MESSAGE_MOVE_TASKS
@@ -91,13 +79,7 @@ impl ListMessageMoveTasks {
 /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct ListQueueTags(
-    pub(crate) rt::Call<
-        t::ListQueueTagsRequest,
-        t::ListQueueTagsResult,
-        e::ListQueueTagsError,
-    >,
-);
+pub struct ListQueueTags(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListQueueTags, t::ListQueueTagsRequest, t::ListQueueTagsResult,
     e::ListQueueTagsError, op::LIST_QUEUE_TAGS
@@ -112,9 +94,7 @@ impl ListQueueTags {
 /// The `listQueues` methods supports pagination. Set parameter `MaxResults` in the request to specify the maximum number of results to be returned in the response. If you do not set `MaxResults`, the response includes a maximum of 1,000 results. If you set `MaxResults` and there are additional results to display, the response includes a value for `NextToken`. Use `NextToken` as a parameter in your next request to `listQueues` to receive the next page of results.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct ListQueues(
-    pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError>,
-);
+pub struct ListQueues(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListQueues, t::ListQueuesRequest, t::ListQueuesResult, e::ListQueuesError,
     op::LIST_QUEUES

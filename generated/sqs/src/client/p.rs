@@ -24,9 +24,7 @@ impl super::Client {
 /// Messages sent to the queue *before* you call `PurgeQueue` might be received but are deleted within the next minute.
 ///
 /// Messages sent to the queue *after* you call `PurgeQueue` might be deleted while the queue is being purged.
-pub struct PurgeQueue(
-    pub(crate) rt::Call<t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError>,
-);
+pub struct PurgeQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PurgeQueue, t::PurgeQueueRequest, rt::Unit, e::PurgeQueueError, op::PURGE_QUEUE
 );

@@ -38,13 +38,7 @@ impl super::Client {
 /// You can provide the `VisibilityTimeout` parameter in your request. The parameter is applied to the messages that Amazon SQS returns in the response. If you don't include the parameter, the overall visibility timeout for the queue is used for the returned messages. The default visibility timeout for a queue is 30 seconds.
 ///
 /// **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
-pub struct ReceiveMessage(
-    pub(crate) rt::Call<
-        t::ReceiveMessageRequest,
-        t::ReceiveMessageResult,
-        e::ReceiveMessageError,
-    >,
-);
+pub struct ReceiveMessage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ReceiveMessage, t::ReceiveMessageRequest, t::ReceiveMessageResult,
     e::ReceiveMessageError, op::RECEIVE_MESSAGE
@@ -78,9 +72,7 @@ impl ReceiveMessage {
 /// - **Note:** Only the owner of a queue can remove permissions from it.
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-pub struct RemovePermission(
-    pub(crate) rt::Call<t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError>,
-);
+pub struct RemovePermission(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RemovePermission, t::RemovePermissionRequest, rt::Unit, e::RemovePermissionError,
     op::REMOVE_PERMISSION

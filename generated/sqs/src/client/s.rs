@@ -37,9 +37,7 @@ impl super::Client {
 /// `#x9` \| `#xA` \| `#xD` \| `#x20` to `#xD7FF` \| `#xE000` to `#xFFFD` \| `#x10000` to `#x10FFFF`
 ///
 /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
-pub struct SendMessage(
-    pub(crate) rt::Call<t::SendMessageRequest, t::SendMessageResult, e::SendMessageError>,
-);
+pub struct SendMessage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendMessage, t::SendMessageRequest, t::SendMessageResult, e::SendMessageError,
     op::SEND_MESSAGE
@@ -75,13 +73,7 @@ impl SendMessage {
 /// If a message contains characters outside the allowed set, Amazon SQS rejects the message and returns an InvalidMessageContents error. Ensure that your message body includes only valid characters to avoid this exception.
 ///
 /// If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default value for the queue.
-pub struct SendMessageBatch(
-    pub(crate) rt::Call<
-        t::SendMessageBatchRequest,
-        t::SendMessageBatchResult,
-        e::SendMessageBatchError,
-    >,
-);
+pub struct SendMessageBatch(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SendMessageBatch, t::SendMessageBatchRequest, t::SendMessageBatchResult,
     e::SendMessageBatchError, op::SEND_MESSAGE_BATCH
@@ -100,13 +92,7 @@ impl SendMessageBatch {
 /// - **Note:** In the future, new attributes might be added. If you write code that calls this action, we recommend that you structure your code so that it can handle new attributes gracefully.
 /// - Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
 /// - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`, and `SetQueueAttributes` actions in your IAM policy.
-pub struct SetQueueAttributes(
-    pub(crate) rt::Call<
-        t::SetQueueAttributesRequest,
-        rt::Unit,
-        e::SetQueueAttributesError,
-    >,
-);
+pub struct SetQueueAttributes(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     SetQueueAttributes, t::SetQueueAttributesRequest, rt::Unit,
     e::SetQueueAttributesError, op::SET_QUEUE_ATTRIBUTES
@@ -125,13 +111,7 @@ impl SetQueueAttributes {
 /// - **Note:** This action is currently limited to supporting message redrive from queues that are configured as [dead-letter queues (DLQs)](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html) of other Amazon SQS queues only. Non-SQS queue sources of dead-letter queues, such as Lambda or Amazon SNS topics, are currently not supported.
 /// - In dead-letter queues redrive context, the `StartMessageMoveTask` the source queue is the DLQ, while the destination queue can be the original source queue (from which the messages were driven to the dead-letter-queue), or a custom destination queue.
 /// - Only one active message movement task is supported per queue at any given time.
-pub struct StartMessageMoveTask(
-    pub(crate) rt::Call<
-        t::StartMessageMoveTaskRequest,
-        t::StartMessageMoveTaskResult,
-        e::StartMessageMoveTaskError,
-    >,
-);
+pub struct StartMessageMoveTask(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartMessageMoveTask, t::StartMessageMoveTaskRequest, t::StartMessageMoveTaskResult,
     e::StartMessageMoveTaskError, op::START_MESSAGE_MOVE_TASK

@@ -27,7 +27,7 @@ impl super::Client {
 /// For a full list of tag restrictions, see [Quotas related to queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-limits.html#limits-queues) in the *Amazon SQS Developer Guide*.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct TagQueue(pub(crate) rt::Call<t::TagQueueRequest, rt::Unit, e::TagQueueError>);
+pub struct TagQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     TagQueue, t::TagQueueRequest, rt::Unit, e::TagQueueError, op::TAG_QUEUE
 );

@@ -18,9 +18,7 @@ impl super::Client {
 /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html) in the *Amazon SQS Developer Guide*.
 ///
 /// **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name) in the *Amazon SQS Developer Guide*.
-pub struct UntagQueue(
-    pub(crate) rt::Call<t::UntagQueueRequest, rt::Unit, e::UntagQueueError>,
-);
+pub struct UntagQueue(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     UntagQueue, t::UntagQueueRequest, rt::Unit, e::UntagQueueError, op::UNTAG_QUEUE
 );

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Message` resource (identifiers: `queue_url`, `receipt_handle`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Message(rt::Resource<t::Message>);
-impl ::core::fmt::Debug for Message {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Message(t::Message), MESSAGE, load);
 static MESSAGE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Message",
     identifiers: &["QueueUrl", "ReceiptHandle"],
@@ -45,18 +41,6 @@ static MESSAGE_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Entries[*].ReceiptHandle", rt::Source::Identifier(1usize)),
     ],
 };
-impl rt::IsResource for Message {
-    type Data = t::Message;
-    const SPEC: &'static rt::ResourceSpec = &MESSAGE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Message>) -> Self {
-        Message(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Message> {
-        &self.0
-    }
-}
 impl Message {
     /// A `Message` with these identifiers, as boto3's `Message(...)`; no request is made.
     pub fn new(
@@ -72,49 +56,6 @@ impl Message {
                 None,
             ),
         )
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Message>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Message>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Message>> {
-        self.0.loaded()
     }
     /// The `QueueUrl` identifier.
     #[inline]

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Queue` resource (identifiers: `url`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Queue(rt::Resource<t::GetQueueAttributesResult>);
-impl ::core::fmt::Debug for Queue {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Queue(t::GetQueueAttributesResult), QUEUE, load);
 static QUEUE: rt::ResourceSpec = rt::ResourceSpec {
     name: "Queue",
     identifiers: &["Url"],
@@ -88,67 +84,10 @@ static QUEUE_DEAD_LETTER_SOURCE_QUEUES: rt::CollectionSpec = rt::CollectionSpec 
     },
     paginator: Some(&op::LIST_DEAD_LETTER_SOURCE_QUEUES_PAGINATOR),
 };
-impl rt::IsResource for Queue {
-    type Data = t::GetQueueAttributesResult;
-    const SPEC: &'static rt::ResourceSpec = &QUEUE;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::GetQueueAttributesResult>) -> Self {
-        Queue(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::GetQueueAttributesResult> {
-        &self.0
-    }
-}
 impl Queue {
     /// A `Queue` with these identifiers, as boto3's `Queue(...)`; no request is made.
     pub fn new(client: &crate::Client, url: impl Into<String>) -> Self {
         Queue(rt::Resource::new(client.handle(), &QUEUE, vec![url.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::GetQueueAttributesResult>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(
-        &self,
-    ) -> Result<::std::sync::Arc<t::GetQueueAttributesResult>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::GetQueueAttributesResult>> {
-        self.0.loaded()
     }
     /// The `Url` identifier.
     #[inline]

@@ -31,17 +31,11 @@ pub struct AddPermissionRequest {
     pub actions: Vec<String>,
 }
 rt::structure!(
-    AddPermissionRequest, ADD_PERMISSION_REQUEST, 0 => queue_url, 1 => label, 2 =>
-    aws_account_ids, 3 => actions
-);
-pub static ADD_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "AddPermissionRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AWSAccountIds", &AWS_ACCOUNT_ID_LIST).flags(rt::REQUIRED),
-        rt::m("Actions", &ACTION_NAME_LIST).flags(rt::REQUIRED),
-    ],
+    AddPermissionRequest, ADD_PERMISSION_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
+    .flags(rt::REQUIRED), aws_account_ids[2] = rt::m("AWSAccountIds",
+    &AWS_ACCOUNT_ID_LIST).flags(rt::REQUIRED), actions[3] = rt::m("Actions",
+    &ACTION_NAME_LIST).flags(rt::REQUIRED)]
 );
 pub static ATTRIBUTE_NAME_LIST: rt::Schema = rt::Schema::list(
         "AttributeNameList",

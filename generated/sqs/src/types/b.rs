@@ -8,23 +8,19 @@ use tucuxi::codegen as rt;
 pub struct BatchEntryIdsNotDistinct {
     pub message: Option<String>,
 }
-rt::structure!(BatchEntryIdsNotDistinct, BATCH_ENTRY_IDS_NOT_DISTINCT, 0 => message);
-pub static BATCH_ENTRY_IDS_NOT_DISTINCT: rt::Schema = rt::Schema::structure(
-        "BatchEntryIdsNotDistinct",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BatchEntryIdsNotDistinct, BATCH_ENTRY_IDS_NOT_DISTINCT, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The length of all the messages put together is more than the limit.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchRequestTooLong {
     pub message: Option<String>,
 }
-rt::structure!(BatchRequestTooLong, BATCH_REQUEST_TOO_LONG, 0 => message);
-pub static BATCH_REQUEST_TOO_LONG: rt::Schema = rt::Schema::structure(
-        "BatchRequestTooLong",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    BatchRequestTooLong, BATCH_REQUEST_TOO_LONG, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Gives a detailed description of the result of an action on each entry in the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct BatchResultErrorEntry {
@@ -38,17 +34,10 @@ pub struct BatchResultErrorEntry {
     pub message: Option<String>,
 }
 rt::structure!(
-    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, 0 => id, 1 => sender_fault, 2 =>
-    code, 3 => message
-);
-pub static BATCH_RESULT_ERROR_ENTRY: rt::Schema = rt::Schema::structure(
-    "BatchResultErrorEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("SenderFault", &rt::BOOLEAN).flags(rt::REQUIRED),
-        rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Message", &rt::STRING),
-    ],
+    BatchResultErrorEntry, BATCH_RESULT_ERROR_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), sender_fault[1] = rt::m("SenderFault", &rt::BOOLEAN)
+    .flags(rt::REQUIRED), code[2] = rt::m("Code", &rt::STRING).flags(rt::REQUIRED),
+    message[3] = rt::m("Message", &rt::STRING)]
 );
 pub static BATCH_RESULT_ERROR_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "BatchResultErrorEntryList",

@@ -9,11 +9,8 @@ pub struct CancelMessageMoveTaskRequest {
     pub task_handle: String,
 }
 rt::structure!(
-    CancelMessageMoveTaskRequest, CANCEL_MESSAGE_MOVE_TASK_REQUEST, 0 => task_handle
-);
-pub static CANCEL_MESSAGE_MOVE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CancelMessageMoveTaskRequest",
-    &[rt::m("TaskHandle", &rt::STRING).flags(rt::REQUIRED)],
+    CancelMessageMoveTaskRequest, CANCEL_MESSAGE_MOVE_TASK_REQUEST, [task_handle[0] =
+    rt::m("TaskHandle", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CancelMessageMoveTaskResult {
@@ -21,12 +18,9 @@ pub struct CancelMessageMoveTaskResult {
     pub approximate_number_of_messages_moved: Option<i64>,
 }
 rt::structure!(
-    CancelMessageMoveTaskResult, CANCEL_MESSAGE_MOVE_TASK_RESULT, 0 =>
-    approximate_number_of_messages_moved
-);
-pub static CANCEL_MESSAGE_MOVE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "CancelMessageMoveTaskResult",
-    &[rt::m("ApproximateNumberOfMessagesMoved", &rt::LONG)],
+    CancelMessageMoveTaskResult, CANCEL_MESSAGE_MOVE_TASK_RESULT,
+    [approximate_number_of_messages_moved[0] = rt::m("ApproximateNumberOfMessagesMoved",
+    &rt::LONG)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeMessageVisibilityBatchRequest {
@@ -38,16 +32,10 @@ pub struct ChangeMessageVisibilityBatchRequest {
     pub entries: Vec<ChangeMessageVisibilityBatchRequestEntry>,
 }
 rt::structure!(
-    ChangeMessageVisibilityBatchRequest, CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, 0 =>
-    queue_url, 1 => entries
-);
-pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangeMessageVisibilityBatchRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Entries", &CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-    ],
+    ChangeMessageVisibilityBatchRequest, CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST,
+    [queue_url[0] = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] =
+    rt::m("Entries", &CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST)
+    .flags(rt::REQUIRED)]
 );
 /// Encloses a receipt handle and an entry ID for each message in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -65,16 +53,10 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchRequestEntry,
-    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY, 0 => id, 1 => receipt_handle, 2 =>
-    visibility_timeout
-);
-pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "ChangeMessageVisibilityBatchRequestEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VisibilityTimeout", &rt::INTEGER),
-    ],
+    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED), receipt_handle[1] = rt::m("ReceiptHandle", &rt::STRING)
+    .flags(rt::REQUIRED), visibility_timeout[2] = rt::m("VisibilityTimeout",
+    &rt::INTEGER)]
 );
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "ChangeMessageVisibilityBatchRequestEntryList",
@@ -90,16 +72,10 @@ pub struct ChangeMessageVisibilityBatchResult {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
-    ChangeMessageVisibilityBatchResult, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT, 0 =>
-    successful, 1 => failed
-);
-pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT: rt::Schema = rt::Schema::structure(
-    "ChangeMessageVisibilityBatchResult",
-    &[
-        rt::m("Successful", &CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST)
-            .flags(rt::REQUIRED),
-        rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    ChangeMessageVisibilityBatchResult, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT,
+    [successful[0] = rt::m("Successful",
+    &CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED), failed[1] =
+    rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses the `Id` of an entry in `ChangeMessageVisibilityBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -109,11 +85,8 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 }
 rt::structure!(
     ChangeMessageVisibilityBatchResultEntry,
-    CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY, 0 => id
-);
-pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "ChangeMessageVisibilityBatchResultEntry",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "ChangeMessageVisibilityBatchResultEntryList",
@@ -132,16 +105,10 @@ pub struct ChangeMessageVisibilityRequest {
     pub visibility_timeout: i32,
 }
 rt::structure!(
-    ChangeMessageVisibilityRequest, CHANGE_MESSAGE_VISIBILITY_REQUEST, 0 => queue_url, 1
-    => receipt_handle, 2 => visibility_timeout
-);
-pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "ChangeMessageVisibilityRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("VisibilityTimeout", &rt::INTEGER).flags(rt::REQUIRED),
-    ],
+    ChangeMessageVisibilityRequest, CHANGE_MESSAGE_VISIBILITY_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED), visibility_timeout[2] =
+    rt::m("VisibilityTimeout", &rt::INTEGER).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateQueueRequest {
@@ -227,15 +194,9 @@ pub struct CreateQueueRequest {
     pub tags: Option<rt::Map<String, String>>,
 }
 rt::structure!(
-    CreateQueueRequest, CREATE_QUEUE_REQUEST, 0 => queue_name, 1 => attributes, 2 => tags
-);
-pub static CREATE_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateQueueRequest",
-    &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP),
-        rt::m("tags", &TAG_MAP),
-    ],
+    CreateQueueRequest, CREATE_QUEUE_REQUEST, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED), attributes[1] = rt::m("Attributes",
+    &QUEUE_ATTRIBUTE_MAP), tags[2] = rt::m("tags", &TAG_MAP)]
 );
 /// Returns the `QueueUrl` attribute of the created queue.
 #[derive(Clone, Default, PartialEq)]
@@ -243,8 +204,7 @@ pub struct CreateQueueResult {
     /// The URL of the created Amazon SQS queue.
     pub queue_url: Option<String>,
 }
-rt::structure!(CreateQueueResult, CREATE_QUEUE_RESULT, 0 => queue_url);
-pub static CREATE_QUEUE_RESULT: rt::Schema = rt::Schema::structure(
-    "CreateQueueResult",
-    &[rt::m("QueueUrl", &rt::STRING)],
+rt::structure!(
+    CreateQueueResult, CREATE_QUEUE_RESULT, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING)]
 );

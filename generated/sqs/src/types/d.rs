@@ -13,14 +13,9 @@ pub struct DeleteMessageBatchRequest {
     pub entries: Vec<DeleteMessageBatchRequestEntry>,
 }
 rt::structure!(
-    DeleteMessageBatchRequest, DELETE_MESSAGE_BATCH_REQUEST, 0 => queue_url, 1 => entries
-);
-pub static DELETE_MESSAGE_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteMessageBatchRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Entries", &DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    DeleteMessageBatchRequest, DELETE_MESSAGE_BATCH_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] = rt::m("Entries",
+    &DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses a receipt handle and an identifier for it.
 #[derive(Clone, Default, PartialEq)]
@@ -35,15 +30,9 @@ pub struct DeleteMessageBatchRequestEntry {
     pub receipt_handle: String,
 }
 rt::structure!(
-    DeleteMessageBatchRequestEntry, DELETE_MESSAGE_BATCH_REQUEST_ENTRY, 0 => id, 1 =>
-    receipt_handle
-);
-pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "DeleteMessageBatchRequestEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteMessageBatchRequestEntry, DELETE_MESSAGE_BATCH_REQUEST_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] =
+    rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "DeleteMessageBatchRequestEntryList",
@@ -59,14 +48,9 @@ pub struct DeleteMessageBatchResult {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
-    DeleteMessageBatchResult, DELETE_MESSAGE_BATCH_RESULT, 0 => successful, 1 => failed
-);
-pub static DELETE_MESSAGE_BATCH_RESULT: rt::Schema = rt::Schema::structure(
-    "DeleteMessageBatchResult",
-    &[
-        rt::m("Successful", &DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
-        rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    DeleteMessageBatchResult, DELETE_MESSAGE_BATCH_RESULT, [successful[0] =
+    rt::m("Successful", &DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+    failed[1] = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses the `Id` of an entry in `DeleteMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -75,11 +59,8 @@ pub struct DeleteMessageBatchResultEntry {
     pub id: String,
 }
 rt::structure!(
-    DeleteMessageBatchResultEntry, DELETE_MESSAGE_BATCH_RESULT_ENTRY, 0 => id
-);
-pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "DeleteMessageBatchResultEntry",
-    &[rt::m("Id", &rt::STRING).flags(rt::REQUIRED)],
+    DeleteMessageBatchResultEntry, DELETE_MESSAGE_BATCH_RESULT_ENTRY, [id[0] =
+    rt::m("Id", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "DeleteMessageBatchResultEntryList",
@@ -96,14 +77,9 @@ pub struct DeleteMessageRequest {
     pub receipt_handle: String,
 }
 rt::structure!(
-    DeleteMessageRequest, DELETE_MESSAGE_REQUEST, 0 => queue_url, 1 => receipt_handle
-);
-pub static DELETE_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteMessageRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("ReceiptHandle", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    DeleteMessageRequest, DELETE_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), receipt_handle[1] = rt::m("ReceiptHandle",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteQueueRequest {
@@ -112,8 +88,7 @@ pub struct DeleteQueueRequest {
     /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
 }
-rt::structure!(DeleteQueueRequest, DELETE_QUEUE_REQUEST, 0 => queue_url);
-pub static DELETE_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteQueueRequest",
-    &[rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    DeleteQueueRequest, DELETE_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED)]
 );

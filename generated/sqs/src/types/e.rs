@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct EmptyBatchRequest {
     pub message: Option<String>,
 }
-rt::structure!(EmptyBatchRequest, EMPTY_BATCH_REQUEST, 0 => message);
-pub static EMPTY_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
-        "EmptyBatchRequest",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    EmptyBatchRequest, EMPTY_BATCH_REQUEST, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -74,15 +74,9 @@ pub struct GetQueueAttributesRequest {
     pub attribute_names: Option<Vec<QueueAttributeName>>,
 }
 rt::structure!(
-    GetQueueAttributesRequest, GET_QUEUE_ATTRIBUTES_REQUEST, 0 => queue_url, 1 =>
-    attribute_names
-);
-pub static GET_QUEUE_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetQueueAttributesRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeNames", &ATTRIBUTE_NAME_LIST),
-    ],
+    GetQueueAttributesRequest, GET_QUEUE_ATTRIBUTES_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attribute_names[1] =
+    rt::m("AttributeNames", &ATTRIBUTE_NAME_LIST)]
 );
 /// A list of returned queue attributes.
 #[derive(Clone, Default, PartialEq)]
@@ -90,10 +84,9 @@ pub struct GetQueueAttributesResult {
     /// A map of attributes to their respective values.
     pub attributes: Option<rt::Map<QueueAttributeName, String>>,
 }
-rt::structure!(GetQueueAttributesResult, GET_QUEUE_ATTRIBUTES_RESULT, 0 => attributes);
-pub static GET_QUEUE_ATTRIBUTES_RESULT: rt::Schema = rt::Schema::structure(
-    "GetQueueAttributesResult",
-    &[rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP)],
+rt::structure!(
+    GetQueueAttributesResult, GET_QUEUE_ATTRIBUTES_RESULT, [attributes[0] =
+    rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP)]
 );
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web Services account ID.
 #[derive(Clone, Default, PartialEq)]
@@ -104,15 +97,9 @@ pub struct GetQueueUrlRequest {
     pub queue_owner_aws_account_id: Option<String>,
 }
 rt::structure!(
-    GetQueueUrlRequest, GET_QUEUE_URL_REQUEST, 0 => queue_name, 1 =>
-    queue_owner_aws_account_id
-);
-pub static GET_QUEUE_URL_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetQueueUrlRequest",
-    &[
-        rt::m("QueueName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("QueueOwnerAWSAccountId", &rt::STRING),
-    ],
+    GetQueueUrlRequest, GET_QUEUE_URL_REQUEST, [queue_name[0] = rt::m("QueueName",
+    &rt::STRING).flags(rt::REQUIRED), queue_owner_aws_account_id[1] =
+    rt::m("QueueOwnerAWSAccountId", &rt::STRING)]
 );
 /// For more information, see [Interpreting Responses](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html) in the *Amazon SQS Developer Guide*.
 #[derive(Clone, Default, PartialEq)]
@@ -120,8 +107,7 @@ pub struct GetQueueUrlResult {
     /// The URL of the queue.
     pub queue_url: Option<String>,
 }
-rt::structure!(GetQueueUrlResult, GET_QUEUE_URL_RESULT, 0 => queue_url);
-pub static GET_QUEUE_URL_RESULT: rt::Schema = rt::Schema::structure(
-    "GetQueueUrlResult",
-    &[rt::m("QueueUrl", &rt::STRING)],
+rt::structure!(
+    GetQueueUrlResult, GET_QUEUE_URL_RESULT, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING)]
 );

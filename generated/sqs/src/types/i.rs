@@ -8,73 +8,61 @@ use tucuxi::codegen as rt;
 pub struct InvalidAddress {
     pub message: Option<String>,
 }
-rt::structure!(InvalidAddress, INVALID_ADDRESS, 0 => message);
-pub static INVALID_ADDRESS: rt::Schema = rt::Schema::structure(
-        "InvalidAddress",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidAddress, INVALID_ADDRESS, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified attribute doesn't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAttributeName {
     pub message: Option<String>,
 }
-rt::structure!(InvalidAttributeName, INVALID_ATTRIBUTE_NAME, 0 => message);
-pub static INVALID_ATTRIBUTE_NAME: rt::Schema = rt::Schema::structure(
-        "InvalidAttributeName",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidAttributeName, INVALID_ATTRIBUTE_NAME, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A queue attribute value is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAttributeValue {
     pub message: Option<String>,
 }
-rt::structure!(InvalidAttributeValue, INVALID_ATTRIBUTE_VALUE, 0 => message);
-pub static INVALID_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-        "InvalidAttributeValue",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidAttributeValue, INVALID_ATTRIBUTE_VALUE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidBatchEntryId {
     pub message: Option<String>,
 }
-rt::structure!(InvalidBatchEntryId, INVALID_BATCH_ENTRY_ID, 0 => message);
-pub static INVALID_BATCH_ENTRY_ID: rt::Schema = rt::Schema::structure(
-        "InvalidBatchEntryId",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidBatchEntryId, INVALID_BATCH_ENTRY_ID, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The specified receipt handle isn't valid for the current version.
 ///
 /// **Deprecated**: exception has been included in ReceiptHandleIsInvalid
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidIdFormat {}
-rt::structure!(InvalidIdFormat, INVALID_ID_FORMAT);
-pub static INVALID_ID_FORMAT: rt::Schema = rt::Schema::structure("InvalidIdFormat", &[])
-    .flags(rt::SHAPE_DEPRECATED)
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidIdFormat, INVALID_ID_FORMAT, [].flags(rt::SHAPE_DEPRECATED)
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The message contains characters outside the allowed set.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidMessageContents {
     pub message: Option<String>,
 }
-rt::structure!(InvalidMessageContents, INVALID_MESSAGE_CONTENTS, 0 => message);
-pub static INVALID_MESSAGE_CONTENTS: rt::Schema = rt::Schema::structure(
-        "InvalidMessageContents",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidMessageContents, INVALID_MESSAGE_CONTENTS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was not made over HTTPS or did not use SigV4 for signing.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidSecurity {
     pub message: Option<String>,
 }
-rt::structure!(InvalidSecurity, INVALID_SECURITY, 0 => message);
-pub static INVALID_SECURITY: rt::Schema = rt::Schema::structure(
-        "InvalidSecurity",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    InvalidSecurity, INVALID_SECURITY, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);

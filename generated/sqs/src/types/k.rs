@@ -8,23 +8,19 @@ use tucuxi::codegen as rt;
 pub struct KmsAccessDenied {
     pub message: Option<String>,
 }
-rt::structure!(KmsAccessDenied, KMS_ACCESS_DENIED, 0 => message);
-pub static KMS_ACCESS_DENIED: rt::Schema = rt::Schema::structure(
-        "KmsAccessDenied",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsAccessDenied, KMS_ACCESS_DENIED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was denied due to request throttling.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsDisabled {
     pub message: Option<String>,
 }
-rt::structure!(KmsDisabled, KMS_DISABLED, 0 => message);
-pub static KMS_DISABLED: rt::Schema = rt::Schema::structure(
-        "KmsDisabled",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsDisabled, KMS_DISABLED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was rejected for one of the following reasons:
 ///
 /// - The KeyUsage value of the KMS key is incompatible with the API operation.
@@ -33,53 +29,43 @@ pub static KMS_DISABLED: rt::Schema = rt::Schema::structure(
 pub struct KmsInvalidKeyUsage {
     pub message: Option<String>,
 }
-rt::structure!(KmsInvalidKeyUsage, KMS_INVALID_KEY_USAGE, 0 => message);
-pub static KMS_INVALID_KEY_USAGE: rt::Schema = rt::Schema::structure(
-        "KmsInvalidKeyUsage",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsInvalidKeyUsage, KMS_INVALID_KEY_USAGE, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was rejected because the state of the specified resource is not valid for this request.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsInvalidState {
     pub message: Option<String>,
 }
-rt::structure!(KmsInvalidState, KMS_INVALID_STATE, 0 => message);
-pub static KMS_INVALID_STATE: rt::Schema = rt::Schema::structure(
-        "KmsInvalidState",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsInvalidState, KMS_INVALID_STATE, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was rejected because the specified entity or resource could not be found.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsNotFound {
     pub message: Option<String>,
 }
-rt::structure!(KmsNotFound, KMS_NOT_FOUND, 0 => message);
-pub static KMS_NOT_FOUND: rt::Schema = rt::Schema::structure(
-        "KmsNotFound",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsNotFound, KMS_NOT_FOUND, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// The request was rejected because the specified key policy isn't syntactically or semantically correct.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsOptInRequired {
     pub message: Option<String>,
 }
-rt::structure!(KmsOptInRequired, KMS_OPT_IN_REQUIRED, 0 => message);
-pub static KMS_OPT_IN_REQUIRED: rt::Schema = rt::Schema::structure(
-        "KmsOptInRequired",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsOptInRequired, KMS_OPT_IN_REQUIRED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Amazon Web Services KMS throttles requests for the following conditions.
 #[derive(Clone, Default, PartialEq)]
 pub struct KmsThrottled {
     pub message: Option<String>,
 }
-rt::structure!(KmsThrottled, KMS_THROTTLED, 0 => message);
-pub static KMS_THROTTLED: rt::Schema = rt::Schema::structure(
-        "KmsThrottled",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    KmsThrottled, KMS_THROTTLED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -15,16 +15,9 @@ pub struct ListDeadLetterSourceQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListDeadLetterSourceQueuesRequest, LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, 0 =>
-    queue_url, 1 => next_token, 2 => max_results
-);
-pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListDeadLetterSourceQueuesRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListDeadLetterSourceQueuesRequest, LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST,
+    [queue_url[0] = rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), next_token[1] =
+    rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 /// A list of your dead letter source queues.
 #[derive(Clone, Default, PartialEq)]
@@ -35,15 +28,9 @@ pub struct ListDeadLetterSourceQueuesResult {
     pub next_token: Option<String>,
 }
 rt::structure!(
-    ListDeadLetterSourceQueuesResult, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT, 0 =>
-    queue_urls, 1 => next_token
-);
-pub static LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT: rt::Schema = rt::Schema::structure(
-    "ListDeadLetterSourceQueuesResult",
-    &[
-        rt::m("queueUrls", &QUEUE_URL_LIST).flags(rt::REQUIRED),
-        rt::m("NextToken", &rt::STRING),
-    ],
+    ListDeadLetterSourceQueuesResult, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT,
+    [queue_urls[0] = rt::m("queueUrls", &QUEUE_URL_LIST).flags(rt::REQUIRED),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksRequest {
@@ -53,25 +40,18 @@ pub struct ListMessageMoveTasksRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListMessageMoveTasksRequest, LIST_MESSAGE_MOVE_TASKS_REQUEST, 0 => source_arn, 1 =>
-    max_results
-);
-pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListMessageMoveTasksRequest",
-    &[
-        rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListMessageMoveTasksRequest, LIST_MESSAGE_MOVE_TASKS_REQUEST, [source_arn[0] =
+    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), max_results[1] =
+    rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListMessageMoveTasksResult {
     /// A list of message movement tasks and their attributes.
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
 }
-rt::structure!(ListMessageMoveTasksResult, LIST_MESSAGE_MOVE_TASKS_RESULT, 0 => results);
-pub static LIST_MESSAGE_MOVE_TASKS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListMessageMoveTasksResult",
-    &[rt::m("Results", &LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST).flags(rt::FLATTENED)],
+rt::structure!(
+    ListMessageMoveTasksResult, LIST_MESSAGE_MOVE_TASKS_RESULT, [results[0] =
+    rt::m("Results", &LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST).flags(rt::FLATTENED)]
 );
 /// Contains the details of a message movement task.
 #[derive(Clone, Default, PartialEq)]
@@ -96,24 +76,16 @@ pub struct ListMessageMoveTasksResultEntry {
     pub started_timestamp: Option<i64>,
 }
 rt::structure!(
-    ListMessageMoveTasksResultEntry, LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY, 0 =>
-    task_handle, 1 => status, 2 => source_arn, 3 => destination_arn, 4 =>
-    max_number_of_messages_per_second, 5 => approximate_number_of_messages_moved, 6 =>
-    approximate_number_of_messages_to_move, 7 => failure_reason, 8 => started_timestamp
-);
-pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "ListMessageMoveTasksResultEntry",
-    &[
-        rt::m("TaskHandle", &rt::STRING),
-        rt::m("Status", &rt::STRING),
-        rt::m("SourceArn", &rt::STRING),
-        rt::m("DestinationArn", &rt::STRING),
-        rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER),
-        rt::m("ApproximateNumberOfMessagesMoved", &rt::LONG),
-        rt::m("ApproximateNumberOfMessagesToMove", &rt::LONG),
-        rt::m("FailureReason", &rt::STRING),
-        rt::m("StartedTimestamp", &rt::LONG),
-    ],
+    ListMessageMoveTasksResultEntry, LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY,
+    [task_handle[0] = rt::m("TaskHandle", &rt::STRING), status[1] = rt::m("Status",
+    &rt::STRING), source_arn[2] = rt::m("SourceArn", &rt::STRING), destination_arn[3] =
+    rt::m("DestinationArn", &rt::STRING), max_number_of_messages_per_second[4] =
+    rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER),
+    approximate_number_of_messages_moved[5] = rt::m("ApproximateNumberOfMessagesMoved",
+    &rt::LONG), approximate_number_of_messages_to_move[6] =
+    rt::m("ApproximateNumberOfMessagesToMove", &rt::LONG), failure_reason[7] =
+    rt::m("FailureReason", &rt::STRING), started_timestamp[8] = rt::m("StartedTimestamp",
+    &rt::LONG)]
 );
 pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "ListMessageMoveTasksResultEntryList",
@@ -125,20 +97,17 @@ pub struct ListQueueTagsRequest {
     /// The URL of the queue.
     pub queue_url: String,
 }
-rt::structure!(ListQueueTagsRequest, LIST_QUEUE_TAGS_REQUEST, 0 => queue_url);
-pub static LIST_QUEUE_TAGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListQueueTagsRequest",
-    &[rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    ListQueueTagsRequest, LIST_QUEUE_TAGS_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueueTagsResult {
     /// The list of all tags added to the specified queue.
     pub tags: Option<rt::Map<String, String>>,
 }
-rt::structure!(ListQueueTagsResult, LIST_QUEUE_TAGS_RESULT, 0 => tags);
-pub static LIST_QUEUE_TAGS_RESULT: rt::Schema = rt::Schema::structure(
-    "ListQueueTagsResult",
-    &[rt::m("Tags", &TAG_MAP)],
+rt::structure!(
+    ListQueueTagsResult, LIST_QUEUE_TAGS_RESULT, [tags[0] = rt::m("Tags", &TAG_MAP)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesRequest {
@@ -152,16 +121,9 @@ pub struct ListQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListQueuesRequest, LIST_QUEUES_REQUEST, 0 => queue_name_prefix, 1 => next_token, 2 =>
-    max_results
-);
-pub static LIST_QUEUES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListQueuesRequest",
-    &[
-        rt::m("QueueNamePrefix", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix[0] =
+    rt::m("QueueNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 /// A list of your queues.
 #[derive(Clone, Default, PartialEq)]
@@ -171,8 +133,7 @@ pub struct ListQueuesResult {
     /// Pagination token to include in the next request. Token value is `null` if there are no additional results to request, or if you did not set `MaxResults` in the request.
     pub next_token: Option<String>,
 }
-rt::structure!(ListQueuesResult, LIST_QUEUES_RESULT, 0 => queue_urls, 1 => next_token);
-pub static LIST_QUEUES_RESULT: rt::Schema = rt::Schema::structure(
-    "ListQueuesResult",
-    &[rt::m("QueueUrls", &QUEUE_URL_LIST), rt::m("NextToken", &rt::STRING)],
+rt::structure!(
+    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls[0] = rt::m("QueueUrls",
+    &QUEUE_URL_LIST), next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

@@ -32,20 +32,12 @@ pub struct Message {
     pub message_attributes: Option<rt::Map<String, MessageAttributeValue>>,
 }
 rt::structure!(
-    Message, MESSAGE, 0 => message_id, 1 => receipt_handle, 2 => md5_of_body, 3 => body,
-    4 => attributes, 5 => md5_of_message_attributes, 6 => message_attributes
-);
-pub static MESSAGE: rt::Schema = rt::Schema::structure(
-    "Message",
-    &[
-        rt::m("MessageId", &rt::STRING),
-        rt::m("ReceiptHandle", &rt::STRING),
-        rt::m("MD5OfBody", &rt::STRING),
-        rt::m("Body", &rt::STRING),
-        rt::m("Attributes", &MESSAGE_SYSTEM_ATTRIBUTE_MAP),
-        rt::m("MD5OfMessageAttributes", &rt::STRING),
-        rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
-    ],
+    Message, MESSAGE, [message_id[0] = rt::m("MessageId", &rt::STRING), receipt_handle[1]
+    = rt::m("ReceiptHandle", &rt::STRING), md5_of_body[2] = rt::m("MD5OfBody",
+    &rt::STRING), body[3] = rt::m("Body", &rt::STRING), attributes[4] =
+    rt::m("Attributes", &MESSAGE_SYSTEM_ATTRIBUTE_MAP), md5_of_message_attributes[5] =
+    rt::m("MD5OfMessageAttributes", &rt::STRING), message_attributes[6] =
+    rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP)]
 );
 pub static MESSAGE_ATTRIBUTE_NAME_LIST: rt::Schema = rt::Schema::list(
         "MessageAttributeNameList",
@@ -71,18 +63,11 @@ pub struct MessageAttributeValue {
     pub data_type: String,
 }
 rt::structure!(
-    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, 0 => string_value, 1 => binary_value,
-    2 => string_list_values, 3 => binary_list_values, 4 => data_type
-);
-pub static MESSAGE_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "MessageAttributeValue",
-    &[
-        rt::m("StringValue", &rt::STRING),
-        rt::m("BinaryValue", &rt::BLOB),
-        rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
-        rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
-        rt::m("DataType", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    MessageAttributeValue, MESSAGE_ATTRIBUTE_VALUE, [string_value[0] =
+    rt::m("StringValue", &rt::STRING), binary_value[1] = rt::m("BinaryValue", &rt::BLOB),
+    string_list_values[2] = rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
+    binary_list_values[3] = rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
+    data_type[4] = rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
 );
 pub static MESSAGE_BODY_ATTRIBUTE_MAP: rt::Schema = rt::Schema::map(
         "MessageBodyAttributeMap",
@@ -102,12 +87,10 @@ pub static MESSAGE_LIST: rt::Schema = rt::Schema::list(
 /// The specified message isn't in flight.
 #[derive(Clone, Default, PartialEq)]
 pub struct MessageNotInflight {}
-rt::structure!(MessageNotInflight, MESSAGE_NOT_INFLIGHT);
-pub static MESSAGE_NOT_INFLIGHT: rt::Schema = rt::Schema::structure(
-        "MessageNotInflight",
-        &[],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    MessageNotInflight, MESSAGE_NOT_INFLIGHT, [].error(&rt::ErrorTraits::new(0u16,
+    false))
+);
 pub static MESSAGE_SYSTEM_ATTRIBUTE_LIST: rt::Schema = rt::Schema::list(
         "MessageSystemAttributeList",
         &[rt::m("member", &rt::ENUM)],
@@ -148,16 +131,9 @@ pub struct MessageSystemAttributeValue {
     pub data_type: String,
 }
 rt::structure!(
-    MessageSystemAttributeValue, MESSAGE_SYSTEM_ATTRIBUTE_VALUE, 0 => string_value, 1 =>
-    binary_value, 2 => string_list_values, 3 => binary_list_values, 4 => data_type
-);
-pub static MESSAGE_SYSTEM_ATTRIBUTE_VALUE: rt::Schema = rt::Schema::structure(
-    "MessageSystemAttributeValue",
-    &[
-        rt::m("StringValue", &rt::STRING),
-        rt::m("BinaryValue", &rt::BLOB),
-        rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
-        rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
-        rt::m("DataType", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    MessageSystemAttributeValue, MESSAGE_SYSTEM_ATTRIBUTE_VALUE, [string_value[0] =
+    rt::m("StringValue", &rt::STRING), binary_value[1] = rt::m("BinaryValue", &rt::BLOB),
+    string_list_values[2] = rt::m("StringListValues", &STRING_LIST).flags(rt::FLATTENED),
+    binary_list_values[3] = rt::m("BinaryListValues", &BINARY_LIST).flags(rt::FLATTENED),
+    data_type[4] = rt::m("DataType", &rt::STRING).flags(rt::REQUIRED)]
 );

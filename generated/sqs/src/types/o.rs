@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct OverLimit {
     pub message: Option<String>,
 }
-rt::structure!(OverLimit, OVER_LIMIT, 0 => message);
-pub static OVER_LIMIT: rt::Schema = rt::Schema::structure(
-        "OverLimit",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    OverLimit, OVER_LIMIT, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct PurgeQueueInProgress {
     pub message: Option<String>,
 }
-rt::structure!(PurgeQueueInProgress, PURGE_QUEUE_IN_PROGRESS, 0 => message);
-pub static PURGE_QUEUE_IN_PROGRESS: rt::Schema = rt::Schema::structure(
-        "PurgeQueueInProgress",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    PurgeQueueInProgress, PURGE_QUEUE_IN_PROGRESS, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct PurgeQueueRequest {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
@@ -21,8 +19,7 @@ pub struct PurgeQueueRequest {
     /// Queue URLs and names are case-sensitive.
     pub queue_url: String,
 }
-rt::structure!(PurgeQueueRequest, PURGE_QUEUE_REQUEST, 0 => queue_url);
-pub static PURGE_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "PurgeQueueRequest",
-    &[rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    PurgeQueueRequest, PURGE_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED)]
 );

@@ -29,34 +29,28 @@ rt::string_enum! {
 pub struct QueueDeletedRecently {
     pub message: Option<String>,
 }
-rt::structure!(QueueDeletedRecently, QUEUE_DELETED_RECENTLY, 0 => message);
-pub static QUEUE_DELETED_RECENTLY: rt::Schema = rt::Schema::structure(
-        "QueueDeletedRecently",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    QueueDeletedRecently, QUEUE_DELETED_RECENTLY, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueDoesNotExist {
     pub message: Option<String>,
 }
-rt::structure!(QueueDoesNotExist, QUEUE_DOES_NOT_EXIST, 0 => message);
-pub static QUEUE_DOES_NOT_EXIST: rt::Schema = rt::Schema::structure(
-        "QueueDoesNotExist",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    QueueDoesNotExist, QUEUE_DOES_NOT_EXIST, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// A queue with this name already exists. Amazon SQS returns this error only if the request includes attributes whose values differ from those of the existing queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct QueueNameExists {
     pub message: Option<String>,
 }
-rt::structure!(QueueNameExists, QUEUE_NAME_EXISTS, 0 => message);
-pub static QUEUE_NAME_EXISTS: rt::Schema = rt::Schema::structure(
-        "QueueNameExists",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    QueueNameExists, QUEUE_NAME_EXISTS, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 pub static QUEUE_URL_LIST: rt::Schema = rt::Schema::list(
         "QueueUrlList",
         &[rt::m("member", &rt::STRING)],

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct ReceiptHandleIsInvalid {
     pub message: Option<String>,
 }
-rt::structure!(ReceiptHandleIsInvalid, RECEIPT_HANDLE_IS_INVALID, 0 => message);
-pub static RECEIPT_HANDLE_IS_INVALID: rt::Schema = rt::Schema::structure(
-        "ReceiptHandleIsInvalid",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ReceiptHandleIsInvalid, RECEIPT_HANDLE_IS_INVALID, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 /// Retrieves one or more messages from a specified queue.
 #[derive(Clone, Default, PartialEq)]
 pub struct ReceiveMessageRequest {
@@ -100,23 +98,16 @@ pub struct ReceiveMessageRequest {
     pub receive_request_attempt_id: Option<String>,
 }
 rt::structure!(
-    ReceiveMessageRequest, RECEIVE_MESSAGE_REQUEST, 0 => queue_url, 1 => attribute_names,
-    2 => message_system_attribute_names, 3 => message_attribute_names, 4 =>
-    max_number_of_messages, 5 => visibility_timeout, 6 => wait_time_seconds, 7 =>
-    receive_request_attempt_id
-);
-pub static RECEIVE_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "ReceiveMessageRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("AttributeNames", &ATTRIBUTE_NAME_LIST).flags(rt::DEPRECATED),
-        rt::m("MessageSystemAttributeNames", &MESSAGE_SYSTEM_ATTRIBUTE_LIST),
-        rt::m("MessageAttributeNames", &MESSAGE_ATTRIBUTE_NAME_LIST),
-        rt::m("MaxNumberOfMessages", &rt::INTEGER),
-        rt::m("VisibilityTimeout", &rt::INTEGER),
-        rt::m("WaitTimeSeconds", &rt::INTEGER),
-        rt::m("ReceiveRequestAttemptId", &rt::STRING),
-    ],
+    ReceiveMessageRequest, RECEIVE_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), attribute_names[1] = rt::m("AttributeNames",
+    &ATTRIBUTE_NAME_LIST).flags(rt::DEPRECATED), message_system_attribute_names[2] =
+    rt::m("MessageSystemAttributeNames", &MESSAGE_SYSTEM_ATTRIBUTE_LIST),
+    message_attribute_names[3] = rt::m("MessageAttributeNames",
+    &MESSAGE_ATTRIBUTE_NAME_LIST), max_number_of_messages[4] =
+    rt::m("MaxNumberOfMessages", &rt::INTEGER), visibility_timeout[5] =
+    rt::m("VisibilityTimeout", &rt::INTEGER), wait_time_seconds[6] =
+    rt::m("WaitTimeSeconds", &rt::INTEGER), receive_request_attempt_id[7] =
+    rt::m("ReceiveRequestAttemptId", &rt::STRING)]
 );
 /// A list of received messages.
 #[derive(Clone, Default, PartialEq)]
@@ -124,10 +115,9 @@ pub struct ReceiveMessageResult {
     /// A list of messages.
     pub messages: Option<Vec<Message>>,
 }
-rt::structure!(ReceiveMessageResult, RECEIVE_MESSAGE_RESULT, 0 => messages);
-pub static RECEIVE_MESSAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "ReceiveMessageResult",
-    &[rt::m("Messages", &MESSAGE_LIST)],
+rt::structure!(
+    ReceiveMessageResult, RECEIVE_MESSAGE_RESULT, [messages[0] = rt::m("Messages",
+    &MESSAGE_LIST)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RemovePermissionRequest {
@@ -139,14 +129,9 @@ pub struct RemovePermissionRequest {
     pub label: String,
 }
 rt::structure!(
-    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, 0 => queue_url, 1 => label
-);
-pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
-    "RemovePermissionRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Label", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    RemovePermissionRequest, REMOVE_PERMISSION_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), label[1] = rt::m("Label", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 /// The request was denied due to request throttling.
 ///
@@ -156,20 +141,16 @@ pub static REMOVE_PERMISSION_REQUEST: rt::Schema = rt::Schema::structure(
 pub struct RequestThrottled {
     pub message: Option<String>,
 }
-rt::structure!(RequestThrottled, REQUEST_THROTTLED, 0 => message);
-pub static REQUEST_THROTTLED: rt::Schema = rt::Schema::structure(
-        "RequestThrottled",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    RequestThrottled, REQUEST_THROTTLED, [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
 /// One or more specified resources don't exist.
 #[derive(Clone, Default, PartialEq)]
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);

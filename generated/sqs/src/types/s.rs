@@ -13,14 +13,9 @@ pub struct SendMessageBatchRequest {
     pub entries: Vec<SendMessageBatchRequestEntry>,
 }
 rt::structure!(
-    SendMessageBatchRequest, SEND_MESSAGE_BATCH_REQUEST, 0 => queue_url, 1 => entries
-);
-pub static SEND_MESSAGE_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendMessageBatchRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Entries", &SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    SendMessageBatchRequest, SEND_MESSAGE_BATCH_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), entries[1] = rt::m("Entries",
+    &SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Contains the details of a single Amazon SQS message along with an `Id`.
 #[derive(Clone, Default, PartialEq)]
@@ -79,21 +74,14 @@ pub struct SendMessageBatchRequestEntry {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    SendMessageBatchRequestEntry, SEND_MESSAGE_BATCH_REQUEST_ENTRY, 0 => id, 1 =>
-    message_body, 2 => delay_seconds, 3 => message_attributes, 4 =>
-    message_system_attributes, 5 => message_deduplication_id, 6 => message_group_id
-);
-pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: rt::Schema = rt::Schema::structure(
-    "SendMessageBatchRequestEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MessageBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DelaySeconds", &rt::INTEGER),
-        rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
-        rt::m("MessageSystemAttributes", &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP),
-        rt::m("MessageDeduplicationId", &rt::STRING),
-        rt::m("MessageGroupId", &rt::STRING),
-    ],
+    SendMessageBatchRequestEntry, SEND_MESSAGE_BATCH_REQUEST_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message_body[1] = rt::m("MessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), delay_seconds[2] = rt::m("DelaySeconds", &rt::INTEGER),
+    message_attributes[3] = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
+    message_system_attributes[4] = rt::m("MessageSystemAttributes",
+    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
+    rt::m("MessageGroupId", &rt::STRING)]
 );
 pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "SendMessageBatchRequestEntryList",
@@ -109,14 +97,9 @@ pub struct SendMessageBatchResult {
     pub failed: Vec<BatchResultErrorEntry>,
 }
 rt::structure!(
-    SendMessageBatchResult, SEND_MESSAGE_BATCH_RESULT, 0 => successful, 1 => failed
-);
-pub static SEND_MESSAGE_BATCH_RESULT: rt::Schema = rt::Schema::structure(
-    "SendMessageBatchResult",
-    &[
-        rt::m("Successful", &SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
-        rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED),
-    ],
+    SendMessageBatchResult, SEND_MESSAGE_BATCH_RESULT, [successful[0] =
+    rt::m("Successful", &SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST).flags(rt::REQUIRED),
+    failed[1] = rt::m("Failed", &BATCH_RESULT_ERROR_ENTRY_LIST).flags(rt::REQUIRED)]
 );
 /// Encloses a `MessageId` for a successfully-enqueued message in a `SendMessageBatch.`
 #[derive(Clone, Default, PartialEq)]
@@ -139,20 +122,13 @@ pub struct SendMessageBatchResultEntry {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    SendMessageBatchResultEntry, SEND_MESSAGE_BATCH_RESULT_ENTRY, 0 => id, 1 =>
-    message_id, 2 => md5_of_message_body, 3 => md5_of_message_attributes, 4 =>
-    md5_of_message_system_attributes, 5 => sequence_number
-);
-pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: rt::Schema = rt::Schema::structure(
-    "SendMessageBatchResultEntry",
-    &[
-        rt::m("Id", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MessageId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MD5OfMessageBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MD5OfMessageAttributes", &rt::STRING),
-        rt::m("MD5OfMessageSystemAttributes", &rt::STRING),
-        rt::m("SequenceNumber", &rt::STRING),
-    ],
+    SendMessageBatchResultEntry, SEND_MESSAGE_BATCH_RESULT_ENTRY, [id[0] = rt::m("Id",
+    &rt::STRING).flags(rt::REQUIRED), message_id[1] = rt::m("MessageId", &rt::STRING)
+    .flags(rt::REQUIRED), md5_of_message_body[2] = rt::m("MD5OfMessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), md5_of_message_attributes[3] = rt::m("MD5OfMessageAttributes",
+    &rt::STRING), md5_of_message_system_attributes[4] =
+    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), sequence_number[5] =
+    rt::m("SequenceNumber", &rt::STRING)]
 );
 pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: rt::Schema = rt::Schema::list(
         "SendMessageBatchResultEntryList",
@@ -219,21 +195,14 @@ pub struct SendMessageRequest {
     pub message_group_id: Option<String>,
 }
 rt::structure!(
-    SendMessageRequest, SEND_MESSAGE_REQUEST, 0 => queue_url, 1 => message_body, 2 =>
-    delay_seconds, 3 => message_attributes, 4 => message_system_attributes, 5 =>
-    message_deduplication_id, 6 => message_group_id
-);
-pub static SEND_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "SendMessageRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("MessageBody", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DelaySeconds", &rt::INTEGER),
-        rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
-        rt::m("MessageSystemAttributes", &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP),
-        rt::m("MessageDeduplicationId", &rt::STRING),
-        rt::m("MessageGroupId", &rt::STRING),
-    ],
+    SendMessageRequest, SEND_MESSAGE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), message_body[1] = rt::m("MessageBody", &rt::STRING)
+    .flags(rt::REQUIRED), delay_seconds[2] = rt::m("DelaySeconds", &rt::INTEGER),
+    message_attributes[3] = rt::m("MessageAttributes", &MESSAGE_BODY_ATTRIBUTE_MAP),
+    message_system_attributes[4] = rt::m("MessageSystemAttributes",
+    &MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP), message_deduplication_id[5] =
+    rt::m("MessageDeduplicationId", &rt::STRING), message_group_id[6] =
+    rt::m("MessageGroupId", &rt::STRING)]
 );
 /// The `MD5OfMessageBody` and `MessageId` elements.
 #[derive(Clone, Default, PartialEq)]
@@ -254,19 +223,12 @@ pub struct SendMessageResult {
     pub sequence_number: Option<String>,
 }
 rt::structure!(
-    SendMessageResult, SEND_MESSAGE_RESULT, 0 => md5_of_message_body, 1 =>
-    md5_of_message_attributes, 2 => md5_of_message_system_attributes, 3 => message_id, 4
-    => sequence_number
-);
-pub static SEND_MESSAGE_RESULT: rt::Schema = rt::Schema::structure(
-    "SendMessageResult",
-    &[
-        rt::m("MD5OfMessageBody", &rt::STRING),
-        rt::m("MD5OfMessageAttributes", &rt::STRING),
-        rt::m("MD5OfMessageSystemAttributes", &rt::STRING),
-        rt::m("MessageId", &rt::STRING),
-        rt::m("SequenceNumber", &rt::STRING),
-    ],
+    SendMessageResult, SEND_MESSAGE_RESULT, [md5_of_message_body[0] =
+    rt::m("MD5OfMessageBody", &rt::STRING), md5_of_message_attributes[1] =
+    rt::m("MD5OfMessageAttributes", &rt::STRING), md5_of_message_system_attributes[2] =
+    rt::m("MD5OfMessageSystemAttributes", &rt::STRING), message_id[3] =
+    rt::m("MessageId", &rt::STRING), sequence_number[4] = rt::m("SequenceNumber",
+    &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct SetQueueAttributesRequest {
@@ -332,15 +294,9 @@ pub struct SetQueueAttributesRequest {
     pub attributes: rt::Map<QueueAttributeName, String>,
 }
 rt::structure!(
-    SetQueueAttributesRequest, SET_QUEUE_ATTRIBUTES_REQUEST, 0 => queue_url, 1 =>
-    attributes
-);
-pub static SET_QUEUE_ATTRIBUTES_REQUEST: rt::Schema = rt::Schema::structure(
-    "SetQueueAttributesRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP).flags(rt::REQUIRED),
-    ],
+    SetQueueAttributesRequest, SET_QUEUE_ATTRIBUTES_REQUEST, [queue_url[0] =
+    rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED), attributes[1] =
+    rt::m("Attributes", &QUEUE_ATTRIBUTE_MAP).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMessageMoveTaskRequest {
@@ -352,16 +308,10 @@ pub struct StartMessageMoveTaskRequest {
     pub max_number_of_messages_per_second: Option<i32>,
 }
 rt::structure!(
-    StartMessageMoveTaskRequest, START_MESSAGE_MOVE_TASK_REQUEST, 0 => source_arn, 1 =>
-    destination_arn, 2 => max_number_of_messages_per_second
-);
-pub static START_MESSAGE_MOVE_TASK_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartMessageMoveTaskRequest",
-    &[
-        rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("DestinationArn", &rt::STRING),
-        rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER),
-    ],
+    StartMessageMoveTaskRequest, START_MESSAGE_MOVE_TASK_REQUEST, [source_arn[0] =
+    rt::m("SourceArn", &rt::STRING).flags(rt::REQUIRED), destination_arn[1] =
+    rt::m("DestinationArn", &rt::STRING), max_number_of_messages_per_second[2] =
+    rt::m("MaxNumberOfMessagesPerSecond", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartMessageMoveTaskResult {
@@ -369,11 +319,8 @@ pub struct StartMessageMoveTaskResult {
     pub task_handle: Option<String>,
 }
 rt::structure!(
-    StartMessageMoveTaskResult, START_MESSAGE_MOVE_TASK_RESULT, 0 => task_handle
-);
-pub static START_MESSAGE_MOVE_TASK_RESULT: rt::Schema = rt::Schema::structure(
-    "StartMessageMoveTaskResult",
-    &[rt::m("TaskHandle", &rt::STRING)],
+    StartMessageMoveTaskResult, START_MESSAGE_MOVE_TASK_RESULT, [task_handle[0] =
+    rt::m("TaskHandle", &rt::STRING)]
 );
 pub static STRING_LIST: rt::Schema = rt::Schema::list(
     "StringList",

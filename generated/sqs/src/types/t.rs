@@ -20,13 +20,9 @@ pub struct TagQueueRequest {
     /// The list of tags to be added to the specified queue.
     pub tags: rt::Map<String, String>,
 }
-rt::structure!(TagQueueRequest, TAG_QUEUE_REQUEST, 0 => queue_url, 1 => tags);
-pub static TAG_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "TagQueueRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    TagQueueRequest, TAG_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl", &rt::STRING)
+    .flags(rt::REQUIRED), tags[1] = rt::m("Tags", &TAG_MAP).flags(rt::REQUIRED)]
 );
 /// The batch request contains more entries than permissible. For Amazon SQS, the maximum number of entries you can include in a single [SendMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html), [DeleteMessageBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html), or [ChangeMessageVisibilityBatch](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html) request is 10.
 #[derive(Clone, Default, PartialEq)]
@@ -34,10 +30,6 @@ pub struct TooManyEntriesInBatchRequest {
     pub message: Option<String>,
 }
 rt::structure!(
-    TooManyEntriesInBatchRequest, TOO_MANY_ENTRIES_IN_BATCH_REQUEST, 0 => message
+    TooManyEntriesInBatchRequest, TOO_MANY_ENTRIES_IN_BATCH_REQUEST, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
 );
-pub static TOO_MANY_ENTRIES_IN_BATCH_REQUEST: rt::Schema = rt::Schema::structure(
-        "TooManyEntriesInBatchRequest",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct UnsupportedOperation {
     pub message: Option<String>,
 }
-rt::structure!(UnsupportedOperation, UNSUPPORTED_OPERATION, 0 => message);
-pub static UNSUPPORTED_OPERATION: rt::Schema = rt::Schema::structure(
-        "UnsupportedOperation",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    UnsupportedOperation, UNSUPPORTED_OPERATION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(0u16, false))
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct UntagQueueRequest {
     /// The URL of the queue.
@@ -21,11 +19,8 @@ pub struct UntagQueueRequest {
     /// The list of tags to be removed from the specified queue.
     pub tag_keys: Vec<String>,
 }
-rt::structure!(UntagQueueRequest, UNTAG_QUEUE_REQUEST, 0 => queue_url, 1 => tag_keys);
-pub static UNTAG_QUEUE_REQUEST: rt::Schema = rt::Schema::structure(
-    "UntagQueueRequest",
-    &[
-        rt::m("QueueUrl", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("TagKeys", &TAG_KEY_LIST).flags(rt::REQUIRED),
-    ],
+rt::structure!(
+    UntagQueueRequest, UNTAG_QUEUE_REQUEST, [queue_url[0] = rt::m("QueueUrl",
+    &rt::STRING).flags(rt::REQUIRED), tag_keys[1] = rt::m("TagKeys", &TAG_KEY_LIST)
+    .flags(rt::REQUIRED)]
 );

@@ -21,13 +21,7 @@ impl super::Client {
 /// The `CreateToken` operation.
 ///
 /// Creates and returns access and refresh tokens for clients that are authenticated using client secrets. The access token can be used to fetch short-lived credentials for the assigned AWS accounts or to access application APIs using `bearer` authentication.
-pub struct CreateToken(
-    pub(crate) rt::Call<
-        t::CreateTokenRequest,
-        t::CreateTokenResponse,
-        e::CreateTokenError,
-    >,
-);
+pub struct CreateToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateToken, t::CreateTokenRequest, t::CreateTokenResponse, e::CreateTokenError,
     op::CREATE_TOKEN
@@ -48,13 +42,7 @@ impl CreateToken {
 /// Creates and returns access and refresh tokens for authorized client applications that are authenticated using any IAM entity, such as a service role or user. These tokens might contain defined scopes that specify permissions such as `read:profile` or `write:data`. Through downscoping, you can use the scopes parameter to request tokens with reduced permissions compared to the original client application's permissions or, if applicable, the refresh token's scopes. The access token can be used to fetch short-lived credentials for the assigned Amazon Web Services accounts or to access application APIs using `bearer` authentication.
 ///
 /// **Note:** This API is used with Signature Version 4. For more information, see [Amazon Web Services Signature Version 4 for API Requests](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html).
-pub struct CreateTokenWithIam(
-    pub(crate) rt::Call<
-        t::CreateTokenWithIamRequest,
-        t::CreateTokenWithIamResponse,
-        e::CreateTokenWithIamError,
-    >,
-);
+pub struct CreateTokenWithIam(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateTokenWithIam, t::CreateTokenWithIamRequest, t::CreateTokenWithIamResponse,
     e::CreateTokenWithIamError, op::CREATE_TOKEN_WITH_IAM

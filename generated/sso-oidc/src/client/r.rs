@@ -16,13 +16,7 @@ impl super::Client {
 /// The `RegisterClient` operation.
 ///
 /// Registers a public client with IAM Identity Center. This allows clients to perform authorization using the authorization code grant with Proof Key for Code Exchange (PKCE) or the device code grant.
-pub struct RegisterClient(
-    pub(crate) rt::Call<
-        t::RegisterClientRequest,
-        t::RegisterClientResponse,
-        e::RegisterClientError,
-    >,
-);
+pub struct RegisterClient(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     RegisterClient, t::RegisterClientRequest, t::RegisterClientResponse,
     e::RegisterClientError, op::REGISTER_CLIENT

@@ -16,13 +16,7 @@ impl super::Client {
 /// The `StartDeviceAuthorization` operation.
 ///
 /// Initiates device authorization by requesting a pair of verification codes from the authorization service.
-pub struct StartDeviceAuthorization(
-    pub(crate) rt::Call<
-        t::StartDeviceAuthorizationRequest,
-        t::StartDeviceAuthorizationResponse,
-        e::StartDeviceAuthorizationError,
-    >,
-);
+pub struct StartDeviceAuthorization(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     StartDeviceAuthorization, t::StartDeviceAuthorizationRequest,
     t::StartDeviceAuthorizationResponse, e::StartDeviceAuthorizationError,

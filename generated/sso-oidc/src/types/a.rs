@@ -14,18 +14,10 @@ pub struct AccessDeniedException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    AccessDeniedException, ACCESS_DENIED_EXCEPTION, 0 => error, 1 => reason, 2 =>
-    error_description
+    AccessDeniedException, ACCESS_DENIED_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), reason[1] = rt::m("reason", &rt::ENUM), error_description[2] =
+    rt::m("error_description", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static ACCESS_DENIED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AccessDeniedException",
-        &[
-            rt::m("error", &rt::STRING),
-            rt::m("reason", &rt::ENUM),
-            rt::m("error_description", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 rt::string_enum! {
     pub enum AccessDeniedExceptionReason { KmsAccessDeniedException =
     "KMS_AccessDeniedException" }
@@ -39,14 +31,10 @@ pub struct AuthorizationPendingException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    AuthorizationPendingException, AUTHORIZATION_PENDING_EXCEPTION, 0 => error, 1 =>
-    error_description
+    AuthorizationPendingException, AUTHORIZATION_PENDING_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static AUTHORIZATION_PENDING_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "AuthorizationPendingException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// This structure contains Amazon Web Services-specific parameter extensions and the [identity context](https://docs.aws.amazon.com/singlesignon/latest/userguide/trustedidentitypropagation-overview.html).
 #[derive(Clone, Default, PartialEq)]
 pub struct AwsAdditionalDetails {
@@ -55,8 +43,7 @@ pub struct AwsAdditionalDetails {
     /// Identity context comprises information that Amazon Web Services services use to make authorization decisions when they receive requests.
     pub identity_context: Option<String>,
 }
-rt::structure!(AwsAdditionalDetails, AWS_ADDITIONAL_DETAILS, 0 => identity_context);
-pub static AWS_ADDITIONAL_DETAILS: rt::Schema = rt::Schema::structure(
-    "AwsAdditionalDetails",
-    &[rt::m("identityContext", &rt::STRING)],
+rt::structure!(
+    AwsAdditionalDetails, AWS_ADDITIONAL_DETAILS, [identity_context[0] =
+    rt::m("identityContext", &rt::STRING)]
 );

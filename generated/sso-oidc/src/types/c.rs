@@ -33,23 +33,14 @@ pub struct CreateTokenRequest {
     pub code_verifier: Option<String>,
 }
 rt::structure!(
-    CreateTokenRequest, CREATE_TOKEN_REQUEST, 0 => client_id, 1 => client_secret, 2 =>
-    grant_type, 3 => device_code, 4 => code, 5 => refresh_token, 6 => scope, 7 =>
-    redirect_uri, 8 => code_verifier
-);
-pub static CREATE_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTokenRequest",
-    &[
-        rt::m("clientId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("clientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("grantType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("deviceCode", &rt::STRING),
-        rt::m("code", &rt::STRING),
-        rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("scope", &SCOPES),
-        rt::m("redirectUri", &rt::STRING),
-        rt::m("codeVerifier", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    CreateTokenRequest, CREATE_TOKEN_REQUEST, [client_id[0] = rt::m("clientId",
+    &rt::STRING).flags(rt::REQUIRED), client_secret[1] = rt::m("clientSecret",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), grant_type[2] = rt::m("grantType",
+    &rt::STRING).flags(rt::REQUIRED), device_code[3] = rt::m("deviceCode", &rt::STRING),
+    code[4] = rt::m("code", &rt::STRING), refresh_token[5] = rt::m("refreshToken",
+    &rt::STRING).flags(rt::SENSITIVE), scope[6] = rt::m("scope", &SCOPES),
+    redirect_uri[7] = rt::m("redirectUri", &rt::STRING), code_verifier[8] =
+    rt::m("codeVerifier", &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTokenResponse {
@@ -69,18 +60,11 @@ pub struct CreateTokenResponse {
     pub id_token: Option<String>,
 }
 rt::structure!(
-    CreateTokenResponse, CREATE_TOKEN_RESPONSE, 0 => access_token, 1 => token_type, 2 =>
-    expires_in, 3 => refresh_token, 4 => id_token
-);
-pub static CREATE_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTokenResponse",
-    &[
-        rt::m("accessToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("tokenType", &rt::STRING),
-        rt::m("expiresIn", &rt::INTEGER),
-        rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("idToken", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    CreateTokenResponse, CREATE_TOKEN_RESPONSE, [access_token[0] = rt::m("accessToken",
+    &rt::STRING).flags(rt::SENSITIVE), token_type[1] = rt::m("tokenType", &rt::STRING),
+    expires_in[2] = rt::m("expiresIn", &rt::INTEGER), refresh_token[3] =
+    rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE), id_token[4] =
+    rt::m("idToken", &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTokenWithIamRequest {
@@ -124,26 +108,17 @@ pub struct CreateTokenWithIamRequest {
     pub code_verifier: Option<String>,
 }
 rt::structure!(
-    CreateTokenWithIamRequest, CREATE_TOKEN_WITH_IAM_REQUEST, 0 => client_id, 1 =>
-    grant_type, 2 => code, 3 => refresh_token, 4 => assertion, 5 => scope, 6 =>
-    redirect_uri, 7 => subject_token, 8 => subject_token_type, 9 => requested_token_type,
-    10 => code_verifier
-);
-pub static CREATE_TOKEN_WITH_IAM_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateTokenWithIAMRequest",
-    &[
-        rt::m("clientId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("grantType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("code", &rt::STRING),
-        rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("assertion", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("scope", &SCOPES),
-        rt::m("redirectUri", &rt::STRING),
-        rt::m("subjectToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("subjectTokenType", &rt::STRING),
-        rt::m("requestedTokenType", &rt::STRING),
-        rt::m("codeVerifier", &rt::STRING).flags(rt::SENSITIVE),
-    ],
+    CreateTokenWithIamRequest, CREATE_TOKEN_WITH_IAM_REQUEST =
+    "CreateTokenWithIAMRequest", [client_id[0] = rt::m("clientId", &rt::STRING)
+    .flags(rt::REQUIRED), grant_type[1] = rt::m("grantType", &rt::STRING)
+    .flags(rt::REQUIRED), code[2] = rt::m("code", &rt::STRING), refresh_token[3] =
+    rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE), assertion[4] =
+    rt::m("assertion", &rt::STRING).flags(rt::SENSITIVE), scope[5] = rt::m("scope",
+    &SCOPES), redirect_uri[6] = rt::m("redirectUri", &rt::STRING), subject_token[7] =
+    rt::m("subjectToken", &rt::STRING).flags(rt::SENSITIVE), subject_token_type[8] =
+    rt::m("subjectTokenType", &rt::STRING), requested_token_type[9] =
+    rt::m("requestedTokenType", &rt::STRING), code_verifier[10] = rt::m("codeVerifier",
+    &rt::STRING).flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateTokenWithIamResponse {
@@ -171,20 +146,12 @@ pub struct CreateTokenWithIamResponse {
     pub aws_additional_details: Option<AwsAdditionalDetails>,
 }
 rt::structure!(
-    CreateTokenWithIamResponse, CREATE_TOKEN_WITH_IAM_RESPONSE, 0 => access_token, 1 =>
-    token_type, 2 => expires_in, 3 => refresh_token, 4 => id_token, 5 =>
-    issued_token_type, 6 => scope, 7 => aws_additional_details
-);
-pub static CREATE_TOKEN_WITH_IAM_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateTokenWithIAMResponse",
-    &[
-        rt::m("accessToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("tokenType", &rt::STRING),
-        rt::m("expiresIn", &rt::INTEGER),
-        rt::m("refreshToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("idToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("issuedTokenType", &rt::STRING),
-        rt::m("scope", &SCOPES),
-        rt::m("awsAdditionalDetails", &AWS_ADDITIONAL_DETAILS),
-    ],
+    CreateTokenWithIamResponse, CREATE_TOKEN_WITH_IAM_RESPONSE =
+    "CreateTokenWithIAMResponse", [access_token[0] = rt::m("accessToken", &rt::STRING)
+    .flags(rt::SENSITIVE), token_type[1] = rt::m("tokenType", &rt::STRING), expires_in[2]
+    = rt::m("expiresIn", &rt::INTEGER), refresh_token[3] = rt::m("refreshToken",
+    &rt::STRING).flags(rt::SENSITIVE), id_token[4] = rt::m("idToken", &rt::STRING)
+    .flags(rt::SENSITIVE), issued_token_type[5] = rt::m("issuedTokenType", &rt::STRING),
+    scope[6] = rt::m("scope", &SCOPES), aws_additional_details[7] =
+    rt::m("awsAdditionalDetails", &AWS_ADDITIONAL_DETAILS)]
 );

@@ -12,10 +12,7 @@ pub struct ExpiredTokenException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, 0 => error, 1 => error_description
+    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static EXPIRED_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExpiredTokenException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

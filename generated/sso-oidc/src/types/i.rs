@@ -12,14 +12,10 @@ pub struct InternalServerException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InternalServerException, INTERNAL_SERVER_EXCEPTION, 0 => error, 1 =>
-    error_description
+    InternalServerException, INTERNAL_SERVER_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(500u16, true))
 );
-pub static INTERNAL_SERVER_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InternalServerException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(500u16, true));
 /// Indicates that the `clientId` or `clientSecret` in the request is invalid. For example, this can occur when a client sends an incorrect `clientId` or an expired `clientSecret`.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidClientException {
@@ -29,13 +25,10 @@ pub struct InvalidClientException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidClientException, INVALID_CLIENT_EXCEPTION, 0 => error, 1 => error_description
+    InvalidClientException, INVALID_CLIENT_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(401u16, false))
 );
-pub static INVALID_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidClientException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(401u16, false));
 /// Indicates that the client information sent in the request during registration is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidClientMetadataException {
@@ -45,14 +38,10 @@ pub struct InvalidClientMetadataException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidClientMetadataException, INVALID_CLIENT_METADATA_EXCEPTION, 0 => error, 1 =>
-    error_description
+    InvalidClientMetadataException, INVALID_CLIENT_METADATA_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_CLIENT_METADATA_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidClientMetadataException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Indicates that a request contains an invalid grant. This can occur if a client makes a CreateToken request with an invalid grant type.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidGrantException {
@@ -62,13 +51,10 @@ pub struct InvalidGrantException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidGrantException, INVALID_GRANT_EXCEPTION, 0 => error, 1 => error_description
+    InvalidGrantException, INVALID_GRANT_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_GRANT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidGrantException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Indicates that one or more redirect URI in the request is not supported for this operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRedirectUriException {
@@ -78,14 +64,10 @@ pub struct InvalidRedirectUriException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidRedirectUriException, INVALID_REDIRECT_URI_EXCEPTION, 0 => error, 1 =>
-    error_description
+    InvalidRedirectUriException, INVALID_REDIRECT_URI_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_REDIRECT_URI_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRedirectUriException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Indicates that something is wrong with the input to the request. For example, a required parameter might be missing or out of range.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidRequestException {
@@ -97,18 +79,10 @@ pub struct InvalidRequestException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidRequestException, INVALID_REQUEST_EXCEPTION, 0 => error, 1 => reason, 2 =>
-    error_description
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), reason[1] = rt::m("reason", &rt::ENUM), error_description[2] =
+    rt::m("error_description", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestException",
-        &[
-            rt::m("error", &rt::STRING),
-            rt::m("reason", &rt::ENUM),
-            rt::m("error_description", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 rt::string_enum! {
     pub enum InvalidRequestExceptionReason { KmsNotFoundException =
     "KMS_NotFoundException", KmsInvalidKeyUsageException =
@@ -128,19 +102,11 @@ pub struct InvalidRequestRegionException {
     pub region: Option<String>,
 }
 rt::structure!(
-    InvalidRequestRegionException, INVALID_REQUEST_REGION_EXCEPTION, 0 => error, 1 =>
-    error_description, 2 => endpoint, 3 => region
+    InvalidRequestRegionException, INVALID_REQUEST_REGION_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING), endpoint[2] = rt::m("endpoint", &rt::STRING), region[3] =
+    rt::m("region", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_REQUEST_REGION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestRegionException",
-        &[
-            rt::m("error", &rt::STRING),
-            rt::m("error_description", &rt::STRING),
-            rt::m("endpoint", &rt::STRING),
-            rt::m("region", &rt::STRING),
-        ],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Indicates that the scope provided in the request is invalid.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidScopeException {
@@ -150,10 +116,7 @@ pub struct InvalidScopeException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    InvalidScopeException, INVALID_SCOPE_EXCEPTION, 0 => error, 1 => error_description
+    InvalidScopeException, INVALID_SCOPE_EXCEPTION, [error[0] = rt::m("error",
+    &rt::STRING), error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static INVALID_SCOPE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidScopeException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

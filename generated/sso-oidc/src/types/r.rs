@@ -31,21 +31,12 @@ pub struct RegisterClientRequest {
     pub entitled_application_arn: Option<String>,
 }
 rt::structure!(
-    RegisterClientRequest, REGISTER_CLIENT_REQUEST, 0 => client_name, 1 => client_type, 2
-    => scopes, 3 => redirect_uris, 4 => grant_types, 5 => issuer_url, 6 =>
-    entitled_application_arn
-);
-pub static REGISTER_CLIENT_REQUEST: rt::Schema = rt::Schema::structure(
-    "RegisterClientRequest",
-    &[
-        rt::m("clientName", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("clientType", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("scopes", &SCOPES),
-        rt::m("redirectUris", &REDIRECT_URIS),
-        rt::m("grantTypes", &GRANT_TYPES),
-        rt::m("issuerUrl", &rt::STRING),
-        rt::m("entitledApplicationArn", &rt::STRING),
-    ],
+    RegisterClientRequest, REGISTER_CLIENT_REQUEST, [client_name[0] = rt::m("clientName",
+    &rt::STRING).flags(rt::REQUIRED), client_type[1] = rt::m("clientType", &rt::STRING)
+    .flags(rt::REQUIRED), scopes[2] = rt::m("scopes", &SCOPES), redirect_uris[3] =
+    rt::m("redirectUris", &REDIRECT_URIS), grant_types[4] = rt::m("grantTypes",
+    &GRANT_TYPES), issuer_url[5] = rt::m("issuerUrl", &rt::STRING),
+    entitled_application_arn[6] = rt::m("entitledApplicationArn", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct RegisterClientResponse {
@@ -63,18 +54,10 @@ pub struct RegisterClientResponse {
     pub token_endpoint: Option<String>,
 }
 rt::structure!(
-    RegisterClientResponse, REGISTER_CLIENT_RESPONSE, 0 => client_id, 1 => client_secret,
-    2 => client_id_issued_at, 3 => client_secret_expires_at, 4 => authorization_endpoint,
-    5 => token_endpoint
-);
-pub static REGISTER_CLIENT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "RegisterClientResponse",
-    &[
-        rt::m("clientId", &rt::STRING),
-        rt::m("clientSecret", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("clientIdIssuedAt", &rt::LONG),
-        rt::m("clientSecretExpiresAt", &rt::LONG),
-        rt::m("authorizationEndpoint", &rt::STRING),
-        rt::m("tokenEndpoint", &rt::STRING),
-    ],
+    RegisterClientResponse, REGISTER_CLIENT_RESPONSE, [client_id[0] = rt::m("clientId",
+    &rt::STRING), client_secret[1] = rt::m("clientSecret", &rt::STRING)
+    .flags(rt::SENSITIVE), client_id_issued_at[2] = rt::m("clientIdIssuedAt", &rt::LONG),
+    client_secret_expires_at[3] = rt::m("clientSecretExpiresAt", &rt::LONG),
+    authorization_endpoint[4] = rt::m("authorizationEndpoint", &rt::STRING),
+    token_endpoint[5] = rt::m("tokenEndpoint", &rt::STRING)]
 );

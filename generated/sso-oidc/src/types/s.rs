@@ -16,13 +16,10 @@ pub struct SlowDownException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    SlowDownException, SLOW_DOWN_EXCEPTION, 0 => error, 1 => error_description
+    SlowDownException, SLOW_DOWN_EXCEPTION, [error[0] = rt::m("error", &rt::STRING),
+    error_description[1] = rt::m("error_description", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static SLOW_DOWN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SlowDownException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeviceAuthorizationRequest {
     /// The unique identifier string for the client that is registered with IAM Identity Center. This value should come from the persisted result of the RegisterClient API operation.
@@ -33,16 +30,10 @@ pub struct StartDeviceAuthorizationRequest {
     pub start_url: String,
 }
 rt::structure!(
-    StartDeviceAuthorizationRequest, START_DEVICE_AUTHORIZATION_REQUEST, 0 => client_id,
-    1 => client_secret, 2 => start_url
-);
-pub static START_DEVICE_AUTHORIZATION_REQUEST: rt::Schema = rt::Schema::structure(
-    "StartDeviceAuthorizationRequest",
-    &[
-        rt::m("clientId", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("clientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("startUrl", &rt::STRING).flags(rt::REQUIRED),
-    ],
+    StartDeviceAuthorizationRequest, START_DEVICE_AUTHORIZATION_REQUEST, [client_id[0] =
+    rt::m("clientId", &rt::STRING).flags(rt::REQUIRED), client_secret[1] =
+    rt::m("clientSecret", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), start_url[2]
+    = rt::m("startUrl", &rt::STRING).flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct StartDeviceAuthorizationResponse {
@@ -60,18 +51,10 @@ pub struct StartDeviceAuthorizationResponse {
     pub interval: Option<i32>,
 }
 rt::structure!(
-    StartDeviceAuthorizationResponse, START_DEVICE_AUTHORIZATION_RESPONSE, 0 =>
-    device_code, 1 => user_code, 2 => verification_uri, 3 => verification_uri_complete, 4
-    => expires_in, 5 => interval
-);
-pub static START_DEVICE_AUTHORIZATION_RESPONSE: rt::Schema = rt::Schema::structure(
-    "StartDeviceAuthorizationResponse",
-    &[
-        rt::m("deviceCode", &rt::STRING),
-        rt::m("userCode", &rt::STRING),
-        rt::m("verificationUri", &rt::STRING),
-        rt::m("verificationUriComplete", &rt::STRING),
-        rt::m("expiresIn", &rt::INTEGER),
-        rt::m("interval", &rt::INTEGER),
-    ],
+    StartDeviceAuthorizationResponse, START_DEVICE_AUTHORIZATION_RESPONSE,
+    [device_code[0] = rt::m("deviceCode", &rt::STRING), user_code[1] = rt::m("userCode",
+    &rt::STRING), verification_uri[2] = rt::m("verificationUri", &rt::STRING),
+    verification_uri_complete[3] = rt::m("verificationUriComplete", &rt::STRING),
+    expires_in[4] = rt::m("expiresIn", &rt::INTEGER), interval[5] = rt::m("interval",
+    &rt::INTEGER)]
 );

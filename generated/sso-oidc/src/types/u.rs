@@ -12,14 +12,10 @@ pub struct UnauthorizedClientException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    UnauthorizedClientException, UNAUTHORIZED_CLIENT_EXCEPTION, 0 => error, 1 =>
-    error_description
+    UnauthorizedClientException, UNAUTHORIZED_CLIENT_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static UNAUTHORIZED_CLIENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnauthorizedClientException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
 /// Indicates that the grant type in the request is not supported by the service.
 #[derive(Clone, Default, PartialEq)]
 pub struct UnsupportedGrantTypeException {
@@ -29,11 +25,7 @@ pub struct UnsupportedGrantTypeException {
     pub error_description: Option<String>,
 }
 rt::structure!(
-    UnsupportedGrantTypeException, UNSUPPORTED_GRANT_TYPE_EXCEPTION, 0 => error, 1 =>
-    error_description
+    UnsupportedGrantTypeException, UNSUPPORTED_GRANT_TYPE_EXCEPTION, [error[0] =
+    rt::m("error", &rt::STRING), error_description[1] = rt::m("error_description",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
 );
-pub static UNSUPPORTED_GRANT_TYPE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnsupportedGrantTypeException",
-        &[rt::m("error", &rt::STRING), rt::m("error_description", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));

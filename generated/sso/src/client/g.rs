@@ -16,13 +16,7 @@ impl super::Client {
 /// The `GetRoleCredentials` operation.
 ///
 /// Returns the STS short-term credentials for a given role name that is assigned to the user.
-pub struct GetRoleCredentials(
-    pub(crate) rt::Call<
-        t::GetRoleCredentialsRequest,
-        t::GetRoleCredentialsResponse,
-        e::GetRoleCredentialsError,
-    >,
-);
+pub struct GetRoleCredentials(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetRoleCredentials, t::GetRoleCredentialsRequest, t::GetRoleCredentialsResponse,
     e::GetRoleCredentialsError, op::GET_ROLE_CREDENTIALS

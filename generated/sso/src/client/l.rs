@@ -26,13 +26,7 @@ impl super::Client {
 /// The `ListAccountRoles` operation.
 ///
 /// Lists all roles that are assigned to the user for a given AWS account.
-pub struct ListAccountRoles(
-    pub(crate) rt::Call<
-        t::ListAccountRolesRequest,
-        t::ListAccountRolesResponse,
-        e::ListAccountRolesError,
-    >,
-);
+pub struct ListAccountRoles(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccountRoles, t::ListAccountRolesRequest, t::ListAccountRolesResponse,
     e::ListAccountRolesError, op::LIST_ACCOUNT_ROLES
@@ -59,13 +53,7 @@ impl ListAccountRoles {
 /// The `ListAccounts` operation.
 ///
 /// Lists all AWS accounts assigned to the user. These AWS accounts are assigned by the administrator of the account. For more information, see [Assign User Access](https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html#assignusers) in the *IAM Identity Center User Guide*. This operation returns a paginated response.
-pub struct ListAccounts(
-    pub(crate) rt::Call<
-        t::ListAccountsRequest,
-        t::ListAccountsResponse,
-        e::ListAccountsError,
-    >,
-);
+pub struct ListAccounts(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListAccounts, t::ListAccountsRequest, t::ListAccountsResponse, e::ListAccountsError,
     op::LIST_ACCOUNTS
@@ -95,7 +83,7 @@ impl ListAccounts {
 /// **Note:** If a user uses IAM Identity Center to access the AWS CLI, the user’s IAM Identity Center sign in session is used to obtain an IAM session, as specified in the corresponding IAM Identity Center permission set. More specifically, IAM Identity Center assumes an IAM role in the target account on behalf of the user, and the corresponding temporary AWS credentials are returned to the client.
 ///
 /// After user logout, any existing IAM role sessions that were created by using IAM Identity Center permission sets continue based on the duration configured in the permission set. For more information, see [User authentications](https://docs.aws.amazon.com/singlesignon/latest/userguide/authconcept.html) in the *IAM Identity Center User Guide*.
-pub struct Logout(pub(crate) rt::Call<t::LogoutRequest, rt::Unit, e::LogoutError>);
+pub struct Logout(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(Logout, t::LogoutRequest, rt::Unit, e::LogoutError, op::LOGOUT);
 impl Logout {
     rt::setter!(into_req LogoutRequest access_token(String));

@@ -14,15 +14,9 @@ pub struct AccountInfo {
     pub email_address: Option<String>,
 }
 rt::structure!(
-    AccountInfo, ACCOUNT_INFO, 0 => account_id, 1 => account_name, 2 => email_address
-);
-pub static ACCOUNT_INFO: rt::Schema = rt::Schema::structure(
-    "AccountInfo",
-    &[
-        rt::m("accountId", &rt::STRING),
-        rt::m("accountName", &rt::STRING),
-        rt::m("emailAddress", &rt::STRING).min(1.0),
-    ],
+    AccountInfo, ACCOUNT_INFO, [account_id[0] = rt::m("accountId", &rt::STRING),
+    account_name[1] = rt::m("accountName", &rt::STRING), email_address[2] =
+    rt::m("emailAddress", &rt::STRING).min(1.0)]
 );
 pub static ACCOUNT_LIST_TYPE: rt::Schema = rt::Schema::list(
     "AccountListType",

@@ -13,18 +13,11 @@ pub struct GetRoleCredentialsRequest {
     pub access_token: String,
 }
 rt::structure!(
-    GetRoleCredentialsRequest, GET_ROLE_CREDENTIALS_REQUEST, 0 => role_name, 1 =>
-    account_id, 2 => access_token
-);
-pub static GET_ROLE_CREDENTIALS_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetRoleCredentialsRequest",
-    &[
-        rt::m("roleName", &rt::STRING).at(rt::QUERY, "role_name").flags(rt::REQUIRED),
-        rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id").flags(rt::REQUIRED),
-        rt::m("accessToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-sso_bearer_token")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-    ],
+    GetRoleCredentialsRequest, GET_ROLE_CREDENTIALS_REQUEST, [role_name[0] =
+    rt::m("roleName", &rt::STRING).at(rt::QUERY, "role_name").flags(rt::REQUIRED),
+    account_id[1] = rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id")
+    .flags(rt::REQUIRED), access_token[2] = rt::m("accessToken", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetRoleCredentialsResponse {
@@ -32,9 +25,6 @@ pub struct GetRoleCredentialsResponse {
     pub role_credentials: Option<RoleCredentials>,
 }
 rt::structure!(
-    GetRoleCredentialsResponse, GET_ROLE_CREDENTIALS_RESPONSE, 0 => role_credentials
-);
-pub static GET_ROLE_CREDENTIALS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetRoleCredentialsResponse",
-    &[rt::m("roleCredentials", &ROLE_CREDENTIALS)],
+    GetRoleCredentialsResponse, GET_ROLE_CREDENTIALS_RESPONSE, [role_credentials[0] =
+    rt::m("roleCredentials", &ROLE_CREDENTIALS)]
 );

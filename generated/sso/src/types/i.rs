@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct InvalidRequestException {
     pub message: Option<String>,
 }
-rt::structure!(InvalidRequestException, INVALID_REQUEST_EXCEPTION, 0 => message);
-pub static INVALID_REQUEST_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidRequestException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false));
+rt::structure!(
+    InvalidRequestException, INVALID_REQUEST_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false))
+);

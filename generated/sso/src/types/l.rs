@@ -15,19 +15,12 @@ pub struct ListAccountRolesRequest {
     pub account_id: String,
 }
 rt::structure!(
-    ListAccountRolesRequest, LIST_ACCOUNT_ROLES_REQUEST, 0 => next_token, 1 =>
-    max_results, 2 => access_token, 3 => account_id
-);
-pub static LIST_ACCOUNT_ROLES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccountRolesRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"),
-        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
-        rt::m("accessToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-sso_bearer_token")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id").flags(rt::REQUIRED),
-    ],
+    ListAccountRolesRequest, LIST_ACCOUNT_ROLES_REQUEST, [next_token[0] =
+    rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"), max_results[1] =
+    rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
+    access_token[2] = rt::m("accessToken", &rt::STRING).at(rt::HEADER,
+    "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE), account_id[3] =
+    rt::m("accountId", &rt::STRING).at(rt::QUERY, "account_id").flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountRolesResponse {
@@ -37,12 +30,8 @@ pub struct ListAccountRolesResponse {
     pub role_list: Option<Vec<RoleInfo>>,
 }
 rt::structure!(
-    ListAccountRolesResponse, LIST_ACCOUNT_ROLES_RESPONSE, 0 => next_token, 1 =>
-    role_list
-);
-pub static LIST_ACCOUNT_ROLES_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAccountRolesResponse",
-    &[rt::m("nextToken", &rt::STRING), rt::m("roleList", &ROLE_LIST_TYPE)],
+    ListAccountRolesResponse, LIST_ACCOUNT_ROLES_RESPONSE, [next_token[0] =
+    rt::m("nextToken", &rt::STRING), role_list[1] = rt::m("roleList", &ROLE_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountsRequest {
@@ -54,18 +43,11 @@ pub struct ListAccountsRequest {
     pub access_token: String,
 }
 rt::structure!(
-    ListAccountsRequest, LIST_ACCOUNTS_REQUEST, 0 => next_token, 1 => max_results, 2 =>
-    access_token
-);
-pub static LIST_ACCOUNTS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListAccountsRequest",
-    &[
-        rt::m("nextToken", &rt::STRING).at(rt::QUERY, "next_token"),
-        rt::m("maxResults", &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0),
-        rt::m("accessToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-sso_bearer_token")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-    ],
+    ListAccountsRequest, LIST_ACCOUNTS_REQUEST, [next_token[0] = rt::m("nextToken",
+    &rt::STRING).at(rt::QUERY, "next_token"), max_results[1] = rt::m("maxResults",
+    &rt::INTEGER).at(rt::QUERY, "max_result").min(1.0), access_token[2] =
+    rt::m("accessToken", &rt::STRING).at(rt::HEADER, "x-amz-sso_bearer_token")
+    .flags(rt::REQUIRED | rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListAccountsResponse {
@@ -75,23 +57,15 @@ pub struct ListAccountsResponse {
     pub account_list: Option<Vec<AccountInfo>>,
 }
 rt::structure!(
-    ListAccountsResponse, LIST_ACCOUNTS_RESPONSE, 0 => next_token, 1 => account_list
-);
-pub static LIST_ACCOUNTS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListAccountsResponse",
-    &[rt::m("nextToken", &rt::STRING), rt::m("accountList", &ACCOUNT_LIST_TYPE)],
+    ListAccountsResponse, LIST_ACCOUNTS_RESPONSE, [next_token[0] = rt::m("nextToken",
+    &rt::STRING), account_list[1] = rt::m("accountList", &ACCOUNT_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct LogoutRequest {
     /// The token issued by the `CreateToken` API call. For more information, see [CreateToken](https://docs.aws.amazon.com/singlesignon/latest/OIDCAPIReference/API_CreateToken.html) in the *IAM Identity Center OIDC API Reference Guide*.
     pub access_token: String,
 }
-rt::structure!(LogoutRequest, LOGOUT_REQUEST, 0 => access_token);
-pub static LOGOUT_REQUEST: rt::Schema = rt::Schema::structure(
-    "LogoutRequest",
-    &[
-        rt::m("accessToken", &rt::STRING)
-            .at(rt::HEADER, "x-amz-sso_bearer_token")
-            .flags(rt::REQUIRED | rt::SENSITIVE),
-    ],
+rt::structure!(
+    LogoutRequest, LOGOUT_REQUEST, [access_token[0] = rt::m("accessToken", &rt::STRING)
+    .at(rt::HEADER, "x-amz-sso_bearer_token").flags(rt::REQUIRED | rt::SENSITIVE)]
 );

@@ -8,12 +8,10 @@ use tucuxi::codegen as rt;
 pub struct ResourceNotFoundException {
     pub message: Option<String>,
 }
-rt::structure!(ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, 0 => message);
-pub static RESOURCE_NOT_FOUND_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ResourceNotFoundException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    ResourceNotFoundException, RESOURCE_NOT_FOUND_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(404u16, false))
+);
 /// Provides information about the role credentials that are assigned to the user.
 #[derive(Clone, Default, PartialEq)]
 pub struct RoleCredentials {
@@ -27,17 +25,10 @@ pub struct RoleCredentials {
     pub expiration: Option<i64>,
 }
 rt::structure!(
-    RoleCredentials, ROLE_CREDENTIALS, 0 => access_key_id, 1 => secret_access_key, 2 =>
-    session_token, 3 => expiration
-);
-pub static ROLE_CREDENTIALS: rt::Schema = rt::Schema::structure(
-    "RoleCredentials",
-    &[
-        rt::m("accessKeyId", &rt::STRING),
-        rt::m("secretAccessKey", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("sessionToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("expiration", &rt::LONG),
-    ],
+    RoleCredentials, ROLE_CREDENTIALS, [access_key_id[0] = rt::m("accessKeyId",
+    &rt::STRING), secret_access_key[1] = rt::m("secretAccessKey", &rt::STRING)
+    .flags(rt::SENSITIVE), session_token[2] = rt::m("sessionToken", &rt::STRING)
+    .flags(rt::SENSITIVE), expiration[3] = rt::m("expiration", &rt::LONG)]
 );
 /// Provides information about the role that is assigned to the user.
 #[derive(Clone, Default, PartialEq)]
@@ -47,10 +38,9 @@ pub struct RoleInfo {
     /// The identifier of the AWS account assigned to the user.
     pub account_id: Option<String>,
 }
-rt::structure!(RoleInfo, ROLE_INFO, 0 => role_name, 1 => account_id);
-pub static ROLE_INFO: rt::Schema = rt::Schema::structure(
-    "RoleInfo",
-    &[rt::m("roleName", &rt::STRING), rt::m("accountId", &rt::STRING)],
+rt::structure!(
+    RoleInfo, ROLE_INFO, [role_name[0] = rt::m("roleName", &rt::STRING), account_id[1] =
+    rt::m("accountId", &rt::STRING)]
 );
 pub static ROLE_LIST_TYPE: rt::Schema = rt::Schema::list(
     "RoleListType",

@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct TooManyRequestsException {
     pub message: Option<String>,
 }
-rt::structure!(TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, 0 => message);
-pub static TOO_MANY_REQUESTS_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "TooManyRequestsException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(429u16, false));
+rt::structure!(
+    TooManyRequestsException, TOO_MANY_REQUESTS_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(429u16, false))
+);

@@ -8,9 +8,7 @@ use tucuxi::codegen as rt;
 pub struct UnauthorizedException {
     pub message: Option<String>,
 }
-rt::structure!(UnauthorizedException, UNAUTHORIZED_EXCEPTION, 0 => message);
-pub static UNAUTHORIZED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "UnauthorizedException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(401u16, false));
+rt::structure!(
+    UnauthorizedException, UNAUTHORIZED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(401u16, false))
+);

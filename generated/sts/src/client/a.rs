@@ -68,9 +68,7 @@ impl super::Client {
 /// For more information, see [Configuring MFA-Protected API Access](https://docs.aws.amazon.com/IAM/latest/UserGuide/MFAProtectedAPI.html) in the *IAM User Guide* guide.
 ///
 /// To use MFA with `AssumeRole`, you pass values for the `SerialNumber` and `TokenCode` parameters. The `SerialNumber` value identifies the user's hardware or virtual MFA device. The `TokenCode` is the time-based one-time password (TOTP) that the MFA device produces.
-pub struct AssumeRole(
-    pub(crate) rt::Call<t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError>,
-);
+pub struct AssumeRole(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssumeRole, t::AssumeRoleRequest, t::AssumeRoleResponse, e::AssumeRoleError,
     op::ASSUME_ROLE
@@ -145,13 +143,7 @@ impl AssumeRole {
 /// - [Creating SAML Identity Providers](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml.html) in the *IAM User Guide*.
 /// - [Configuring a Relying Party and Claims](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_saml_relying-party.html) in the *IAM User Guide*.
 /// - [Creating a Role for SAML 2.0 Federation](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_saml.html) in the *IAM User Guide*.
-pub struct AssumeRoleWithSaml(
-    pub(crate) rt::Call<
-        t::AssumeRoleWithSamlRequest,
-        t::AssumeRoleWithSamlResponse,
-        e::AssumeRoleWithSamlError,
-    >,
-);
+pub struct AssumeRoleWithSaml(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssumeRoleWithSaml, t::AssumeRoleWithSamlRequest, t::AssumeRoleWithSamlResponse,
     e::AssumeRoleWithSamlError, op::ASSUME_ROLE_WITH_SAML
@@ -214,13 +206,7 @@ impl AssumeRoleWithSaml {
 ///
 /// - [Using Web Identity Federation API Operations for Mobile Apps](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc_manual.html) and [Federation Through a Web-based Identity Provider](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_assumerolewithwebidentity).
 /// - [Amazon Web Services SDK for iOS Developer Guide](http://aws.amazon.com/sdkforios/) and [Amazon Web Services SDK for Android Developer Guide](http://aws.amazon.com/sdkforandroid/). These toolkits contain sample apps that show how to invoke the identity providers. The toolkits then show how to use the information from these providers to get and use temporary security credentials.
-pub struct AssumeRoleWithWebIdentity(
-    pub(crate) rt::Call<
-        t::AssumeRoleWithWebIdentityRequest,
-        t::AssumeRoleWithWebIdentityResponse,
-        e::AssumeRoleWithWebIdentityError,
-    >,
-);
+pub struct AssumeRoleWithWebIdentity(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssumeRoleWithWebIdentity, t::AssumeRoleWithWebIdentityRequest,
     t::AssumeRoleWithWebIdentityResponse, e::AssumeRoleWithWebIdentityError,
@@ -252,9 +238,7 @@ impl AssumeRoleWithWebIdentity {
 /// You can track AssumeRoot in CloudTrail logs to determine what actions were performed in a session. For more information, see [Track privileged tasks in CloudTrail](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html) in the *IAM User Guide*.
 ///
 /// When granting access to privileged tasks you should only grant the necessary permissions required to perform that task. For more information, see [Security best practices in IAM](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html). In addition, you can use [service control policies](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) (SCPs) to manage and limit permissions in your organization. See [General examples](https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html) in the *Organizations User Guide* for more information on SCPs.
-pub struct AssumeRoot(
-    pub(crate) rt::Call<t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError>,
-);
+pub struct AssumeRoot(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     AssumeRoot, t::AssumeRootRequest, t::AssumeRootResponse, e::AssumeRootError,
     op::ASSUME_ROOT

@@ -30,13 +30,7 @@ impl super::Client {
 /// - The requested action.
 /// - The requested resource.
 /// - The values of condition keys in the context of the user's request.
-pub struct DecodeAuthorizationMessage(
-    pub(crate) rt::Call<
-        t::DecodeAuthorizationMessageRequest,
-        t::DecodeAuthorizationMessageResponse,
-        e::DecodeAuthorizationMessageError,
-    >,
-);
+pub struct DecodeAuthorizationMessage(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DecodeAuthorizationMessage, t::DecodeAuthorizationMessageRequest,
     t::DecodeAuthorizationMessageResponse, e::DecodeAuthorizationMessageError,

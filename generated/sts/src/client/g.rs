@@ -47,13 +47,7 @@ impl super::Client {
 /// When you pass an access key ID to this operation, it returns the ID of the Amazon Web Services account to which the keys belong. Access key IDs beginning with `AKIA` are long-term credentials for an IAM user or the Amazon Web Services account root user. Access key IDs beginning with `ASIA` are temporary credentials that are created using STS operations. If the account in the response belongs to you, you can sign in as the root user and review your root user access keys. Then, you can pull a [credentials report](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html) to learn which IAM user owns the keys. To learn who requested the temporary credentials for an `ASIA` access key, view the STS events in your [CloudTrail logs](https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html) in the *IAM User Guide*.
 ///
 /// This operation does not indicate the state of the access key. The key might be active, inactive, or deleted. Active keys might not have permissions to perform an operation. Providing a deleted access key might return an error that the key doesn't exist.
-pub struct GetAccessKeyInfo(
-    pub(crate) rt::Call<
-        t::GetAccessKeyInfoRequest,
-        t::GetAccessKeyInfoResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetAccessKeyInfo(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetAccessKeyInfo, t::GetAccessKeyInfoRequest, t::GetAccessKeyInfoResponse,
     rt::NoErrors, op::GET_ACCESS_KEY_INFO
@@ -66,13 +60,7 @@ impl GetAccessKeyInfo {
 /// Returns details about the IAM user or role whose credentials are used to call the operation.
 ///
 /// **Note:** No permissions are required to perform this operation. If an administrator attaches a policy to your identity that explicitly denies access to the `sts:GetCallerIdentity` action, you can still perform this operation. Permissions are not required because the same information is returned when access is denied. To view an example response, see [I Am Not Authorized to Perform: iam:DeleteVirtualMFADevice](https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_access-denied-delete-mfa) in the *IAM User Guide*.
-pub struct GetCallerIdentity(
-    pub(crate) rt::Call<
-        t::GetCallerIdentityRequest,
-        t::GetCallerIdentityResponse,
-        rt::NoErrors,
-    >,
-);
+pub struct GetCallerIdentity(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetCallerIdentity, t::GetCallerIdentityRequest, t::GetCallerIdentityResponse,
     rt::NoErrors, op::GET_CALLER_IDENTITY
@@ -80,13 +68,7 @@ rt::operation_type!(
 /// The `GetDelegatedAccessToken` operation.
 ///
 /// Exchanges a trade-in token for temporary Amazon Web Services credentials with the permissions associated with the assumed principal. This operation allows you to obtain credentials for a specific principal based on a trade-in token, enabling delegation of access to Amazon Web Services resources.
-pub struct GetDelegatedAccessToken(
-    pub(crate) rt::Call<
-        t::GetDelegatedAccessTokenRequest,
-        t::GetDelegatedAccessTokenResponse,
-        e::GetDelegatedAccessTokenError,
-    >,
-);
+pub struct GetDelegatedAccessToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetDelegatedAccessToken, t::GetDelegatedAccessTokenRequest,
     t::GetDelegatedAccessTokenResponse, e::GetDelegatedAccessTokenError,
@@ -133,13 +115,7 @@ impl GetDelegatedAccessToken {
 /// An administrator must grant you the permissions necessary to pass session tags. The administrator can also create granular permissions to allow you to pass only specific session tags. For more information, see [Tutorial: Using Tags for Attribute-Based Access Control](https://docs.aws.amazon.com/IAM/latest/UserGuide/tutorial_attribute-based-access-control.html) in the *IAM User Guide*.
 ///
 /// Tag key–value pairs are not case sensitive, but case is preserved. This means that you cannot have separate `Department` and `department` tag keys. Assume that the user that you are federating has the `Department`=`Marketing` tag and you pass the `department`=`engineering` session tag. `Department` and `department` are not saved as separate tags, and the session tag passed in the request takes precedence over the user tag.
-pub struct GetFederationToken(
-    pub(crate) rt::Call<
-        t::GetFederationTokenRequest,
-        t::GetFederationTokenResponse,
-        e::GetFederationTokenError,
-    >,
-);
+pub struct GetFederationToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetFederationToken, t::GetFederationTokenRequest, t::GetFederationTokenResponse,
     e::GetFederationTokenError, op::GET_FEDERATION_TOKEN
@@ -179,13 +155,7 @@ impl GetFederationToken {
 /// **Note:** Although it is possible to call `GetSessionToken` using the security credentials of an Amazon Web Services account root user rather than an IAM user, we do not recommend it. If `GetSessionToken` is called using root user credentials, the temporary credentials have root user permissions. For more information, see [Safeguard your root user credentials and don't use them for everyday tasks](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#lock-away-credentials) in the *IAM User Guide*
 ///
 /// For more information about using `GetSessionToken` to create temporary credentials, see [Temporary Credentials for Users in Untrusted Environments](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_request.html#api_getsessiontoken) in the *IAM User Guide*.
-pub struct GetSessionToken(
-    pub(crate) rt::Call<
-        t::GetSessionTokenRequest,
-        t::GetSessionTokenResponse,
-        e::GetSessionTokenError,
-    >,
-);
+pub struct GetSessionToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetSessionToken, t::GetSessionTokenRequest, t::GetSessionTokenResponse,
     e::GetSessionTokenError, op::GET_SESSION_TOKEN
@@ -201,13 +171,7 @@ impl GetSessionToken {
 /// Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity. The returned JWT can be used to authenticate with external services that support OIDC discovery. The token is signed by Amazon Web Services STS and can be publicly verified using the verification keys published at the issuer's JWKS endpoint.
 ///
 /// **Note:** The `GetWebIdentityToken` API is not available on the STS Global endpoint.
-pub struct GetWebIdentityToken(
-    pub(crate) rt::Call<
-        t::GetWebIdentityTokenRequest,
-        t::GetWebIdentityTokenResponse,
-        e::GetWebIdentityTokenError,
-    >,
-);
+pub struct GetWebIdentityToken(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     GetWebIdentityToken, t::GetWebIdentityTokenRequest, t::GetWebIdentityTokenResponse,
     e::GetWebIdentityTokenError, op::GET_WEB_IDENTITY_TOKEN

@@ -86,28 +86,19 @@ pub struct AssumeRoleRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleRequest, ASSUME_ROLE_REQUEST, 0 => role_arn, 1 => role_session_name, 2 =>
-    policy_arns, 3 => policy, 4 => duration_seconds, 5 => tags, 6 => transitive_tag_keys,
-    7 => external_id, 8 => serial_number, 9 => token_code, 10 => source_identity, 11 =>
-    provided_contexts, 12 => minimum_session_token_size
-);
-pub static ASSUME_ROLE_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssumeRoleRequest",
-    &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("TransitiveTagKeys", &TAG_KEY_LIST_TYPE),
-        rt::m("ExternalId", &rt::STRING).min(2.0),
-        rt::m("SerialNumber", &rt::STRING).min(9.0),
-        rt::m("TokenCode", &rt::STRING).min(6.0),
-        rt::m("SourceIdentity", &rt::STRING).min(2.0),
-        rt::m("ProvidedContexts", &PROVIDED_CONTEXTS_LIST_TYPE).min(1.0),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleRequest, ASSUME_ROLE_REQUEST, [role_arn[0] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), role_session_name[1] = rt::m("RoleSessionName",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy_arns[2] = rt::m("PolicyArns",
+    &POLICY_DESCRIPTOR_LIST_TYPE), policy[3] = rt::m("Policy", &rt::STRING).min(1.0),
+    duration_seconds[4] = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags[5] =
+    rt::m("Tags", &TAG_LIST_TYPE), transitive_tag_keys[6] = rt::m("TransitiveTagKeys",
+    &TAG_KEY_LIST_TYPE), external_id[7] = rt::m("ExternalId", &rt::STRING).min(2.0),
+    serial_number[8] = rt::m("SerialNumber", &rt::STRING).min(9.0), token_code[9] =
+    rt::m("TokenCode", &rt::STRING).min(6.0), source_identity[10] =
+    rt::m("SourceIdentity", &rt::STRING).min(2.0), provided_contexts[11] =
+    rt::m("ProvidedContexts", &PROVIDED_CONTEXTS_LIST_TYPE).min(1.0),
+    minimum_session_token_size[12] = rt::m("MinimumSessionTokenSize", &rt::INTEGER)
+    .min(0.0)]
 );
 /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -133,20 +124,12 @@ pub struct AssumeRoleResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleResponse, ASSUME_ROLE_RESPONSE, 0 => credentials, 1 => assumed_role_user, 2
-    => packed_policy_size, 3 => source_identity, 4 => session_token_utilization, 5 =>
-    session_token_size
-);
-pub static ASSUME_ROLE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssumeRoleResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
-        rt::m("SourceIdentity", &rt::STRING).min(2.0),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleResponse, ASSUME_ROLE_RESPONSE, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS), assumed_role_user[1] = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
+    packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED)
+    .min(0.0), source_identity[3] = rt::m("SourceIdentity", &rt::STRING).min(2.0),
+    session_token_utilization[4] = rt::m("SessionTokenUtilization", &rt::INTEGER)
+    .min(0.0), session_token_size[5] = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRoleWithSamlRequest {
@@ -185,21 +168,15 @@ pub struct AssumeRoleWithSamlRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleWithSamlRequest, ASSUME_ROLE_WITH_SAML_REQUEST, 0 => role_arn, 1 =>
-    principal_arn, 2 => saml_assertion, 3 => policy_arns, 4 => policy, 5 =>
-    duration_seconds, 6 => minimum_session_token_size
-);
-pub static ASSUME_ROLE_WITH_SAML_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssumeRoleWithSAMLRequest",
-    &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("PrincipalArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("SAMLAssertion", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(4.0),
-        rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleWithSamlRequest, ASSUME_ROLE_WITH_SAML_REQUEST =
+    "AssumeRoleWithSAMLRequest", [role_arn[0] = rt::m("RoleArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), principal_arn[1] = rt::m("PrincipalArn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0), saml_assertion[2] = rt::m("SAMLAssertion",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE).min(4.0), policy_arns[3] =
+    rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE), policy[4] = rt::m("Policy",
+    &rt::STRING).min(1.0), duration_seconds[5] = rt::m("DurationSeconds", &rt::INTEGER)
+    .min(900.0), minimum_session_token_size[6] = rt::m("MinimumSessionTokenSize",
+    &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful AssumeRoleWithSAML request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -247,26 +224,17 @@ pub struct AssumeRoleWithSamlResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleWithSamlResponse, ASSUME_ROLE_WITH_SAML_RESPONSE, 0 => credentials, 1 =>
-    assumed_role_user, 2 => packed_policy_size, 3 => subject, 4 => subject_type, 5 =>
-    issuer, 6 => audience, 7 => name_qualifier, 8 => source_identity, 9 =>
-    session_token_utilization, 10 => session_token_size
-);
-pub static ASSUME_ROLE_WITH_SAML_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssumeRoleWithSAMLResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
-        rt::m("Subject", &rt::STRING),
-        rt::m("SubjectType", &rt::STRING),
-        rt::m("Issuer", &rt::STRING),
-        rt::m("Audience", &rt::STRING),
-        rt::m("NameQualifier", &rt::STRING),
-        rt::m("SourceIdentity", &rt::STRING).min(2.0),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleWithSamlResponse, ASSUME_ROLE_WITH_SAML_RESPONSE =
+    "AssumeRoleWithSAMLResponse", [credentials[0] = rt::m("Credentials", &CREDENTIALS),
+    assumed_role_user[1] = rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
+    packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED)
+    .min(0.0), subject[3] = rt::m("Subject", &rt::STRING), subject_type[4] =
+    rt::m("SubjectType", &rt::STRING), issuer[5] = rt::m("Issuer", &rt::STRING),
+    audience[6] = rt::m("Audience", &rt::STRING), name_qualifier[7] =
+    rt::m("NameQualifier", &rt::STRING), source_identity[8] = rt::m("SourceIdentity",
+    &rt::STRING).min(2.0), session_token_utilization[9] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[10] =
+    rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRoleWithWebIdentityRequest {
@@ -315,24 +283,15 @@ pub struct AssumeRoleWithWebIdentityRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleWithWebIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST, 0 =>
-    role_arn, 1 => role_session_name, 2 => web_identity_token, 3 => provider_id, 4 =>
-    policy_arns, 5 => policy, 6 => duration_seconds, 7 => minimum_session_token_size
-);
-pub static ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssumeRoleWithWebIdentityRequest",
-    &[
-        rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-        rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("WebIdentityToken", &rt::STRING)
-            .flags(rt::REQUIRED | rt::SENSITIVE)
-            .min(4.0),
-        rt::m("ProviderId", &rt::STRING).min(4.0),
-        rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleWithWebIdentityRequest, ASSUME_ROLE_WITH_WEB_IDENTITY_REQUEST, [role_arn[0]
+    = rt::m("RoleArn", &rt::STRING).flags(rt::REQUIRED).min(20.0), role_session_name[1] =
+    rt::m("RoleSessionName", &rt::STRING).flags(rt::REQUIRED).min(2.0),
+    web_identity_token[2] = rt::m("WebIdentityToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE).min(4.0), provider_id[3] = rt::m("ProviderId", &rt::STRING).min(4.0),
+    policy_arns[4] = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE), policy[5] =
+    rt::m("Policy", &rt::STRING).min(1.0), duration_seconds[6] = rt::m("DurationSeconds",
+    &rt::INTEGER).min(900.0), minimum_session_token_size[7] =
+    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -364,24 +323,16 @@ pub struct AssumeRoleWithWebIdentityResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRoleWithWebIdentityResponse, ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE, 0 =>
-    credentials, 1 => subject_from_web_identity_token, 2 => assumed_role_user, 3 =>
-    packed_policy_size, 4 => provider, 5 => audience, 6 => source_identity, 7 =>
-    session_token_utilization, 8 => session_token_size
-);
-pub static ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssumeRoleWithWebIdentityResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("SubjectFromWebIdentityToken", &rt::STRING).min(6.0),
-        rt::m("AssumedRoleUser", &ASSUMED_ROLE_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
-        rt::m("Provider", &rt::STRING),
-        rt::m("Audience", &rt::STRING),
-        rt::m("SourceIdentity", &rt::STRING).min(2.0),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRoleWithWebIdentityResponse, ASSUME_ROLE_WITH_WEB_IDENTITY_RESPONSE,
+    [credentials[0] = rt::m("Credentials", &CREDENTIALS),
+    subject_from_web_identity_token[1] = rt::m("SubjectFromWebIdentityToken",
+    &rt::STRING).min(6.0), assumed_role_user[2] = rt::m("AssumedRoleUser",
+    &ASSUMED_ROLE_USER), packed_policy_size[3] = rt::m("PackedPolicySize", &rt::INTEGER)
+    .flags(rt::DEPRECATED).min(0.0), provider[4] = rt::m("Provider", &rt::STRING),
+    audience[5] = rt::m("Audience", &rt::STRING), source_identity[6] =
+    rt::m("SourceIdentity", &rt::STRING).min(2.0), session_token_utilization[7] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[8] =
+    rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRootRequest {
@@ -402,17 +353,12 @@ pub struct AssumeRootRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRootRequest, ASSUME_ROOT_REQUEST, 0 => target_principal, 1 => task_policy_arn,
-    2 => duration_seconds, 3 => minimum_session_token_size
-);
-pub static ASSUME_ROOT_REQUEST: rt::Schema = rt::Schema::structure(
-    "AssumeRootRequest",
-    &[
-        rt::m("TargetPrincipal", &rt::STRING).flags(rt::REQUIRED).min(12.0),
-        rt::m("TaskPolicyArn", &POLICY_DESCRIPTOR_TYPE).flags(rt::REQUIRED),
-        rt::m("DurationSeconds", &rt::INTEGER).min(0.0),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRootRequest, ASSUME_ROOT_REQUEST, [target_principal[0] =
+    rt::m("TargetPrincipal", &rt::STRING).flags(rt::REQUIRED).min(12.0),
+    task_policy_arn[1] = rt::m("TaskPolicyArn", &POLICY_DESCRIPTOR_TYPE)
+    .flags(rt::REQUIRED), duration_seconds[2] = rt::m("DurationSeconds", &rt::INTEGER)
+    .min(0.0), minimum_session_token_size[3] = rt::m("MinimumSessionTokenSize",
+    &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct AssumeRootResponse {
@@ -430,17 +376,10 @@ pub struct AssumeRootResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    AssumeRootResponse, ASSUME_ROOT_RESPONSE, 0 => credentials, 1 => source_identity, 2
-    => session_token_utilization, 3 => session_token_size
-);
-pub static ASSUME_ROOT_RESPONSE: rt::Schema = rt::Schema::structure(
-    "AssumeRootResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("SourceIdentity", &rt::STRING).min(2.0),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    AssumeRootResponse, ASSUME_ROOT_RESPONSE, [credentials[0] = rt::m("Credentials",
+    &CREDENTIALS), source_identity[1] = rt::m("SourceIdentity", &rt::STRING).min(2.0),
+    session_token_utilization[2] = rt::m("SessionTokenUtilization", &rt::INTEGER)
+    .min(0.0), session_token_size[3] = rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// The identifiers for the temporary security credentials that the operation returns.
 #[derive(Clone, Default, PartialEq)]
@@ -450,11 +389,8 @@ pub struct AssumedRoleUser {
     /// The ARN of the temporary security credentials that are returned from the AssumeRole action. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub arn: String,
 }
-rt::structure!(AssumedRoleUser, ASSUMED_ROLE_USER, 0 => assumed_role_id, 1 => arn);
-pub static ASSUMED_ROLE_USER: rt::Schema = rt::Schema::structure(
-    "AssumedRoleUser",
-    &[
-        rt::m("AssumedRoleId", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+rt::structure!(
+    AssumedRoleUser, ASSUMED_ROLE_USER, [assumed_role_id[0] = rt::m("AssumedRoleId",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn[1] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );

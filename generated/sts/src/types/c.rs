@@ -16,15 +16,9 @@ pub struct Credentials {
     pub expiration: rt::DateTime,
 }
 rt::structure!(
-    Credentials, CREDENTIALS, 0 => access_key_id, 1 => secret_access_key, 2 =>
-    session_token, 3 => expiration
-);
-pub static CREDENTIALS: rt::Schema = rt::Schema::structure(
-    "Credentials",
-    &[
-        rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0),
-        rt::m("SecretAccessKey", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE),
-        rt::m("SessionToken", &rt::STRING).flags(rt::REQUIRED),
-        rt::m("Expiration", &rt::TIMESTAMP).flags(rt::REQUIRED),
-    ],
+    Credentials, CREDENTIALS, [access_key_id[0] = rt::m("AccessKeyId", &rt::STRING)
+    .flags(rt::REQUIRED).min(16.0), secret_access_key[1] = rt::m("SecretAccessKey",
+    &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE), session_token[2] =
+    rt::m("SessionToken", &rt::STRING).flags(rt::REQUIRED), expiration[3] =
+    rt::m("Expiration", &rt::TIMESTAMP).flags(rt::REQUIRED)]
 );

@@ -9,12 +9,9 @@ pub struct DecodeAuthorizationMessageRequest {
     pub encoded_message: String,
 }
 rt::structure!(
-    DecodeAuthorizationMessageRequest, DECODE_AUTHORIZATION_MESSAGE_REQUEST, 0 =>
-    encoded_message
-);
-pub static DECODE_AUTHORIZATION_MESSAGE_REQUEST: rt::Schema = rt::Schema::structure(
-    "DecodeAuthorizationMessageRequest",
-    &[rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED).min(1.0)],
+    DecodeAuthorizationMessageRequest, DECODE_AUTHORIZATION_MESSAGE_REQUEST,
+    [encoded_message[0] = rt::m("EncodedMessage", &rt::STRING).flags(rt::REQUIRED)
+    .min(1.0)]
 );
 /// A document that contains additional information about the authorization status of a request from an encoded message that is returned in response to an Amazon Web Services request.
 #[derive(Clone, Default, PartialEq)]
@@ -23,10 +20,6 @@ pub struct DecodeAuthorizationMessageResponse {
     pub decoded_message: Option<String>,
 }
 rt::structure!(
-    DecodeAuthorizationMessageResponse, DECODE_AUTHORIZATION_MESSAGE_RESPONSE, 0 =>
-    decoded_message
-);
-pub static DECODE_AUTHORIZATION_MESSAGE_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DecodeAuthorizationMessageResponse",
-    &[rt::m("DecodedMessage", &rt::STRING)],
+    DecodeAuthorizationMessageResponse, DECODE_AUTHORIZATION_MESSAGE_RESPONSE,
+    [decoded_message[0] = rt::m("DecodedMessage", &rt::STRING)]
 );

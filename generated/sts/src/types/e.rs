@@ -8,22 +8,18 @@ use tucuxi::codegen as rt;
 pub struct ExpiredTokenException {
     pub message: Option<String>,
 }
-rt::structure!(ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, 0 => message);
-pub static EXPIRED_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExpiredTokenException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ExpiredTokenException"));
+rt::structure!(
+    ExpiredTokenException, EXPIRED_TOKEN_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ExpiredTokenException"))
+);
 /// The trade-in token provided in the request has expired and can no longer be exchanged for credentials. Request a new token and retry the operation.
 #[derive(Clone, Default, PartialEq)]
 pub struct ExpiredTradeInTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    ExpiredTradeInTokenException, EXPIRED_TRADE_IN_TOKEN_EXCEPTION, 0 => message
+    ExpiredTradeInTokenException, EXPIRED_TRADE_IN_TOKEN_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("ExpiredTradeInTokenException"))
 );
-pub static EXPIRED_TRADE_IN_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "ExpiredTradeInTokenException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("ExpiredTradeInTokenException"));

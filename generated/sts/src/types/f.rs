@@ -11,11 +11,8 @@ pub struct FederatedUser {
     /// The ARN that specifies the federated user that is associated with the credentials. For more information about ARNs and how to use them in policies, see [IAM Identifiers](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html) in the *IAM User Guide*.
     pub arn: String,
 }
-rt::structure!(FederatedUser, FEDERATED_USER, 0 => federated_user_id, 1 => arn);
-pub static FEDERATED_USER: rt::Schema = rt::Schema::structure(
-    "FederatedUser",
-    &[
-        rt::m("FederatedUserId", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("Arn", &rt::STRING).flags(rt::REQUIRED).min(20.0),
-    ],
+rt::structure!(
+    FederatedUser, FEDERATED_USER, [federated_user_id[0] = rt::m("FederatedUserId",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), arn[1] = rt::m("Arn", &rt::STRING)
+    .flags(rt::REQUIRED).min(20.0)]
 );

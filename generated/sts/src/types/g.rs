@@ -10,28 +10,22 @@ pub struct GetAccessKeyInfoRequest {
     /// This parameter allows (through its regex pattern) a string of characters that can consist of any upper- or lowercase letter or digit.
     pub access_key_id: String,
 }
-rt::structure!(GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, 0 => access_key_id);
-pub static GET_ACCESS_KEY_INFO_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetAccessKeyInfoRequest",
-    &[rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)],
+rt::structure!(
+    GetAccessKeyInfoRequest, GET_ACCESS_KEY_INFO_REQUEST, [access_key_id[0] =
+    rt::m("AccessKeyId", &rt::STRING).flags(rt::REQUIRED).min(16.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetAccessKeyInfoResponse {
     /// The number used to identify the Amazon Web Services account.
     pub account: Option<String>,
 }
-rt::structure!(GetAccessKeyInfoResponse, GET_ACCESS_KEY_INFO_RESPONSE, 0 => account);
-pub static GET_ACCESS_KEY_INFO_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetAccessKeyInfoResponse",
-    &[rt::m("Account", &rt::STRING)],
+rt::structure!(
+    GetAccessKeyInfoResponse, GET_ACCESS_KEY_INFO_RESPONSE, [account[0] =
+    rt::m("Account", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCallerIdentityRequest {}
-rt::structure!(GetCallerIdentityRequest, GET_CALLER_IDENTITY_REQUEST);
-pub static GET_CALLER_IDENTITY_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetCallerIdentityRequest",
-    &[],
-);
+rt::structure!(GetCallerIdentityRequest, GET_CALLER_IDENTITY_REQUEST, []);
 /// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct GetCallerIdentityResponse {
@@ -43,16 +37,9 @@ pub struct GetCallerIdentityResponse {
     pub arn: Option<String>,
 }
 rt::structure!(
-    GetCallerIdentityResponse, GET_CALLER_IDENTITY_RESPONSE, 0 => user_id, 1 => account,
-    2 => arn
-);
-pub static GET_CALLER_IDENTITY_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetCallerIdentityResponse",
-    &[
-        rt::m("UserId", &rt::STRING),
-        rt::m("Account", &rt::STRING),
-        rt::m("Arn", &rt::STRING).min(20.0),
-    ],
+    GetCallerIdentityResponse, GET_CALLER_IDENTITY_RESPONSE, [user_id[0] =
+    rt::m("UserId", &rt::STRING), account[1] = rt::m("Account", &rt::STRING), arn[2] =
+    rt::m("Arn", &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenRequest {
@@ -60,12 +47,9 @@ pub struct GetDelegatedAccessTokenRequest {
     pub trade_in_token: String,
 }
 rt::structure!(
-    GetDelegatedAccessTokenRequest, GET_DELEGATED_ACCESS_TOKEN_REQUEST, 0 =>
-    trade_in_token
-);
-pub static GET_DELEGATED_ACCESS_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetDelegatedAccessTokenRequest",
-    &[rt::m("TradeInToken", &rt::STRING).flags(rt::REQUIRED | rt::SENSITIVE)],
+    GetDelegatedAccessTokenRequest, GET_DELEGATED_ACCESS_TOKEN_REQUEST,
+    [trade_in_token[0] = rt::m("TradeInToken", &rt::STRING).flags(rt::REQUIRED |
+    rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetDelegatedAccessTokenResponse {
@@ -79,16 +63,10 @@ pub struct GetDelegatedAccessTokenResponse {
     pub assumed_principal: Option<String>,
 }
 rt::structure!(
-    GetDelegatedAccessTokenResponse, GET_DELEGATED_ACCESS_TOKEN_RESPONSE, 0 =>
-    credentials, 1 => packed_policy_size, 2 => assumed_principal
-);
-pub static GET_DELEGATED_ACCESS_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetDelegatedAccessTokenResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
-        rt::m("AssumedPrincipal", &rt::STRING).min(20.0),
-    ],
+    GetDelegatedAccessTokenResponse, GET_DELEGATED_ACCESS_TOKEN_RESPONSE, [credentials[0]
+    = rt::m("Credentials", &CREDENTIALS), packed_policy_size[1] =
+    rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
+    assumed_principal[2] = rt::m("AssumedPrincipal", &rt::STRING).min(20.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetFederationTokenRequest {
@@ -137,19 +115,12 @@ pub struct GetFederationTokenRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetFederationTokenRequest, GET_FEDERATION_TOKEN_REQUEST, 0 => name, 1 => policy, 2 =>
-    policy_arns, 3 => duration_seconds, 4 => tags, 5 => minimum_session_token_size
-);
-pub static GET_FEDERATION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetFederationTokenRequest",
-    &[
-        rt::m("Name", &rt::STRING).flags(rt::REQUIRED).min(2.0),
-        rt::m("Policy", &rt::STRING).min(1.0),
-        rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
-        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    GetFederationTokenRequest, GET_FEDERATION_TOKEN_REQUEST, [name[0] = rt::m("Name",
+    &rt::STRING).flags(rt::REQUIRED).min(2.0), policy[1] = rt::m("Policy", &rt::STRING)
+    .min(1.0), policy_arns[2] = rt::m("PolicyArns", &POLICY_DESCRIPTOR_LIST_TYPE),
+    duration_seconds[3] = rt::m("DurationSeconds", &rt::INTEGER).min(900.0), tags[4] =
+    rt::m("Tags", &TAG_LIST_TYPE), minimum_session_token_size[5] =
+    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful GetFederationToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -169,19 +140,12 @@ pub struct GetFederationTokenResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetFederationTokenResponse, GET_FEDERATION_TOKEN_RESPONSE, 0 => credentials, 1 =>
-    federated_user, 2 => packed_policy_size, 3 => session_token_utilization, 4 =>
-    session_token_size
-);
-pub static GET_FEDERATION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetFederationTokenResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("FederatedUser", &FEDERATED_USER),
-        rt::m("PackedPolicySize", &rt::INTEGER).flags(rt::DEPRECATED).min(0.0),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    GetFederationTokenResponse, GET_FEDERATION_TOKEN_RESPONSE, [credentials[0] =
+    rt::m("Credentials", &CREDENTIALS), federated_user[1] = rt::m("FederatedUser",
+    &FEDERATED_USER), packed_policy_size[2] = rt::m("PackedPolicySize", &rt::INTEGER)
+    .flags(rt::DEPRECATED).min(0.0), session_token_utilization[3] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[4] =
+    rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetSessionTokenRequest {
@@ -198,17 +162,11 @@ pub struct GetSessionTokenRequest {
     pub minimum_session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetSessionTokenRequest, GET_SESSION_TOKEN_REQUEST, 0 => duration_seconds, 1 =>
-    serial_number, 2 => token_code, 3 => minimum_session_token_size
-);
-pub static GET_SESSION_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetSessionTokenRequest",
-    &[
-        rt::m("DurationSeconds", &rt::INTEGER).min(900.0),
-        rt::m("SerialNumber", &rt::STRING).min(9.0),
-        rt::m("TokenCode", &rt::STRING).min(6.0),
-        rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    GetSessionTokenRequest, GET_SESSION_TOKEN_REQUEST, [duration_seconds[0] =
+    rt::m("DurationSeconds", &rt::INTEGER).min(900.0), serial_number[1] =
+    rt::m("SerialNumber", &rt::STRING).min(9.0), token_code[2] = rt::m("TokenCode",
+    &rt::STRING).min(6.0), minimum_session_token_size[3] =
+    rt::m("MinimumSessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 /// Contains the response to a successful GetSessionToken request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
 #[derive(Clone, Default, PartialEq)]
@@ -221,16 +179,10 @@ pub struct GetSessionTokenResponse {
     pub session_token_size: Option<i32>,
 }
 rt::structure!(
-    GetSessionTokenResponse, GET_SESSION_TOKEN_RESPONSE, 0 => credentials, 1 =>
-    session_token_utilization, 2 => session_token_size
-);
-pub static GET_SESSION_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetSessionTokenResponse",
-    &[
-        rt::m("Credentials", &CREDENTIALS),
-        rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0),
-        rt::m("SessionTokenSize", &rt::INTEGER).min(0.0),
-    ],
+    GetSessionTokenResponse, GET_SESSION_TOKEN_RESPONSE, [credentials[0] =
+    rt::m("Credentials", &CREDENTIALS), session_token_utilization[1] =
+    rt::m("SessionTokenUtilization", &rt::INTEGER).min(0.0), session_token_size[2] =
+    rt::m("SessionTokenSize", &rt::INTEGER).min(0.0)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetWebIdentityTokenRequest {
@@ -244,19 +196,11 @@ pub struct GetWebIdentityTokenRequest {
     pub tags: Option<Vec<Tag>>,
 }
 rt::structure!(
-    GetWebIdentityTokenRequest, GET_WEB_IDENTITY_TOKEN_REQUEST, 0 => audience, 1 =>
-    duration_seconds, 2 => signing_algorithm, 3 => tags
-);
-pub static GET_WEB_IDENTITY_TOKEN_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetWebIdentityTokenRequest",
-    &[
-        rt::m("Audience", &WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE)
-            .flags(rt::REQUIRED)
-            .min(1.0),
-        rt::m("DurationSeconds", &rt::INTEGER).min(60.0),
-        rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED).min(5.0),
-        rt::m("Tags", &TAG_LIST_TYPE),
-    ],
+    GetWebIdentityTokenRequest, GET_WEB_IDENTITY_TOKEN_REQUEST, [audience[0] =
+    rt::m("Audience", &WEB_IDENTITY_TOKEN_AUDIENCE_LIST_TYPE).flags(rt::REQUIRED)
+    .min(1.0), duration_seconds[1] = rt::m("DurationSeconds", &rt::INTEGER).min(60.0),
+    signing_algorithm[2] = rt::m("SigningAlgorithm", &rt::STRING).flags(rt::REQUIRED)
+    .min(5.0), tags[3] = rt::m("Tags", &TAG_LIST_TYPE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct GetWebIdentityTokenResponse {
@@ -266,13 +210,7 @@ pub struct GetWebIdentityTokenResponse {
     pub expiration: Option<rt::DateTime>,
 }
 rt::structure!(
-    GetWebIdentityTokenResponse, GET_WEB_IDENTITY_TOKEN_RESPONSE, 0 =>
-    web_identity_token, 1 => expiration
-);
-pub static GET_WEB_IDENTITY_TOKEN_RESPONSE: rt::Schema = rt::Schema::structure(
-    "GetWebIdentityTokenResponse",
-    &[
-        rt::m("WebIdentityToken", &rt::STRING).flags(rt::SENSITIVE),
-        rt::m("Expiration", &rt::TIMESTAMP),
-    ],
+    GetWebIdentityTokenResponse, GET_WEB_IDENTITY_TOKEN_RESPONSE, [web_identity_token[0]
+    = rt::m("WebIdentityToken", &rt::STRING).flags(rt::SENSITIVE), expiration[1] =
+    rt::m("Expiration", &rt::TIMESTAMP)]
 );

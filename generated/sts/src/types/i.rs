@@ -9,13 +9,10 @@ pub struct IdpCommunicationErrorException {
     pub message: Option<String>,
 }
 rt::structure!(
-    IdpCommunicationErrorException, IDP_COMMUNICATION_ERROR_EXCEPTION, 0 => message
+    IdpCommunicationErrorException, IDP_COMMUNICATION_ERROR_EXCEPTION =
+    "IDPCommunicationErrorException", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("IDPCommunicationError"))
 );
-pub static IDP_COMMUNICATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IDPCommunicationErrorException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("IDPCommunicationError"));
 /// The identity provider (IdP) reported that authentication failed. This might be because the claim is invalid.
 ///
 /// If this error is returned for the `AssumeRoleWithWebIdentity` operation, it can also mean that the claim has expired or has been explicitly revoked.
@@ -23,38 +20,28 @@ pub static IDP_COMMUNICATION_ERROR_EXCEPTION: rt::Schema = rt::Schema::structure
 pub struct IdpRejectedClaimException {
     pub message: Option<String>,
 }
-rt::structure!(IdpRejectedClaimException, IDP_REJECTED_CLAIM_EXCEPTION, 0 => message);
-pub static IDP_REJECTED_CLAIM_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "IDPRejectedClaimException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("IDPRejectedClaim"));
+rt::structure!(
+    IdpRejectedClaimException, IDP_REJECTED_CLAIM_EXCEPTION =
+    "IDPRejectedClaimException", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(403u16, false).code("IDPRejectedClaim"))
+);
 /// The error returned if the message passed to `DecodeAuthorizationMessage` was invalid. This can happen if the token contains invalid characters, such as line breaks, or if the message has expired.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidAuthorizationMessageException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidAuthorizationMessageException, INVALID_AUTHORIZATION_MESSAGE_EXCEPTION, 0 =>
-    message
+    InvalidAuthorizationMessageException, INVALID_AUTHORIZATION_MESSAGE_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16,
+    false).code("InvalidAuthorizationMessageException"))
 );
-pub static INVALID_AUTHORIZATION_MESSAGE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidAuthorizationMessageException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(
-        &rt::ErrorTraits::new(400u16, false).code("InvalidAuthorizationMessageException"),
-    );
 /// The web identity token that was passed could not be validated by Amazon Web Services. Get a new identity token from the identity provider and then retry the request.
 #[derive(Clone, Default, PartialEq)]
 pub struct InvalidIdentityTokenException {
     pub message: Option<String>,
 }
 rt::structure!(
-    InvalidIdentityTokenException, INVALID_IDENTITY_TOKEN_EXCEPTION, 0 => message
+    InvalidIdentityTokenException, INVALID_IDENTITY_TOKEN_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("InvalidIdentityToken"))
 );
-pub static INVALID_IDENTITY_TOKEN_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "InvalidIdentityTokenException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("InvalidIdentityToken"));

@@ -9,10 +9,7 @@ pub struct JwtPayloadSizeExceededException {
     pub message: Option<String>,
 }
 rt::structure!(
-    JwtPayloadSizeExceededException, JWT_PAYLOAD_SIZE_EXCEEDED_EXCEPTION, 0 => message
+    JwtPayloadSizeExceededException, JWT_PAYLOAD_SIZE_EXCEEDED_EXCEPTION =
+    "JWTPayloadSizeExceededException", [message[0] = rt::m("message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(400u16, false).code("JWTPayloadSizeExceededException"))
 );
-pub static JWT_PAYLOAD_SIZE_EXCEEDED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "JWTPayloadSizeExceededException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("JWTPayloadSizeExceededException"));

@@ -9,10 +9,7 @@ pub struct MalformedPolicyDocumentException {
     pub message: Option<String>,
 }
 rt::structure!(
-    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, 0 => message
+    MalformedPolicyDocumentException, MALFORMED_POLICY_DOCUMENT_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("MalformedPolicyDocument"))
 );
-pub static MALFORMED_POLICY_DOCUMENT_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "MalformedPolicyDocumentException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("MalformedPolicyDocument"));

@@ -10,13 +10,7 @@ pub struct OutboundWebIdentityFederationDisabledException {
 }
 rt::structure!(
     OutboundWebIdentityFederationDisabledException,
-    OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION, 0 => message
+    OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("OutboundWebIdentityFederationDisabledException"))
 );
-pub static OUTBOUND_WEB_IDENTITY_FEDERATION_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "OutboundWebIdentityFederationDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(
-        &rt::ErrorTraits::new(403u16, false)
-            .code("OutboundWebIdentityFederationDisabledException"),
-    );

@@ -11,23 +11,19 @@ pub struct PackedPolicyTooLargeException {
     pub message: Option<String>,
 }
 rt::structure!(
-    PackedPolicyTooLargeException, PACKED_POLICY_TOO_LARGE_EXCEPTION, 0 => message
+    PackedPolicyTooLargeException, PACKED_POLICY_TOO_LARGE_EXCEPTION, [message[0] =
+    rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(400u16, false)
+    .code("PackedPolicyTooLarge"))
 );
-pub static PACKED_POLICY_TOO_LARGE_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "PackedPolicyTooLargeException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(400u16, false).code("PackedPolicyTooLarge"));
 /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
 #[derive(Clone, Default, PartialEq)]
 pub struct PolicyDescriptorType {
     /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role. For more information about ARNs, see [Amazon Resource Names (ARNs) and Amazon Web Services Service Namespaces](https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html) in the *Amazon Web Services General Reference*.
     pub arn: Option<String>,
 }
-rt::structure!(PolicyDescriptorType, POLICY_DESCRIPTOR_TYPE, 0 => arn);
-pub static POLICY_DESCRIPTOR_TYPE: rt::Schema = rt::Schema::structure(
-    "PolicyDescriptorType",
-    &[rt::m("arn", &rt::STRING).min(20.0)],
+rt::structure!(
+    PolicyDescriptorType, POLICY_DESCRIPTOR_TYPE, [arn[0] = rt::m("arn", &rt::STRING)
+    .min(20.0)]
 );
 /// Contains information about the provided context. This includes the signed and encrypted trusted context assertion and the context provider ARN from which the trusted context assertion was generated.
 #[derive(Clone, Default, PartialEq)]
@@ -38,14 +34,9 @@ pub struct ProvidedContext {
     pub context_assertion: Option<String>,
 }
 rt::structure!(
-    ProvidedContext, PROVIDED_CONTEXT, 0 => provider_arn, 1 => context_assertion
-);
-pub static PROVIDED_CONTEXT: rt::Schema = rt::Schema::structure(
-    "ProvidedContext",
-    &[
-        rt::m("ProviderArn", &rt::STRING).min(20.0),
-        rt::m("ContextAssertion", &rt::STRING).min(4.0),
-    ],
+    ProvidedContext, PROVIDED_CONTEXT, [provider_arn[0] = rt::m("ProviderArn",
+    &rt::STRING).min(20.0), context_assertion[1] = rt::m("ContextAssertion", &rt::STRING)
+    .min(4.0)]
 );
 pub static PROVIDED_CONTEXTS_LIST_TYPE: rt::Schema = rt::Schema::list(
     "ProvidedContextsListType",

@@ -8,9 +8,8 @@ use tucuxi::codegen as rt;
 pub struct RegionDisabledException {
     pub message: Option<String>,
 }
-rt::structure!(RegionDisabledException, REGION_DISABLED_EXCEPTION, 0 => message);
-pub static REGION_DISABLED_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "RegionDisabledException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(403u16, false).code("RegionDisabledException"));
+rt::structure!(
+    RegionDisabledException, REGION_DISABLED_EXCEPTION, [message[0] = rt::m("message",
+    &rt::STRING)].error(&rt::ErrorTraits::new(403u16, false)
+    .code("RegionDisabledException"))
+);

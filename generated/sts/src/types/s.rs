@@ -9,13 +9,7 @@ pub struct SessionDurationEscalationException {
     pub message: Option<String>,
 }
 rt::structure!(
-    SessionDurationEscalationException, SESSION_DURATION_ESCALATION_EXCEPTION, 0 =>
-    message
+    SessionDurationEscalationException, SESSION_DURATION_ESCALATION_EXCEPTION,
+    [message[0] = rt::m("message", &rt::STRING)].error(&rt::ErrorTraits::new(403u16,
+    false).code("SessionDurationEscalationException"))
 );
-pub static SESSION_DURATION_ESCALATION_EXCEPTION: rt::Schema = rt::Schema::structure(
-        "SessionDurationEscalationException",
-        &[rt::m("message", &rt::STRING)],
-    )
-    .error(
-        &rt::ErrorTraits::new(403u16, false).code("SessionDurationEscalationException"),
-    );

@@ -15,13 +15,9 @@ pub struct Tag {
     /// You can pass up to 50 session tags. The plain text session tag values can’t exceed 256 characters. For these and additional limits, see [IAM and STS Character Limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-limits.html#reference_iam-limits-entity-length) in the *IAM User Guide*.
     pub value: String,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING).flags(rt::REQUIRED).min(0.0)]
 );
 pub static TAG_KEY_LIST_TYPE: rt::Schema = rt::Schema::list(
     "tagKeyListType",

@@ -12,9 +12,7 @@ impl super::Client {
     }
 }
 /// The `PutRecord` operation.
-pub struct PutRecord(
-    pub(crate) rt::Call<t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors>,
-);
+pub struct PutRecord(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutRecord, t::PutRecordRequest, t::PutRecordOutput, rt::NoErrors, op::PUT_RECORD
 );

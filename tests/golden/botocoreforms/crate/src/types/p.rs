@@ -11,30 +11,19 @@ pub struct PutRecordRequest {
     pub record: Option<Record>,
 }
 rt::structure!(
-    PutRecordRequest, PUT_RECORD_REQUEST, 0 => record_id, 1 => trace, 2 => since, 3 =>
-    record
-);
-pub static PUT_RECORD_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutRecordRequest",
-    &[
-        rt::m("RecordId", &rt::STRING).at(rt::URI, "RecordId").flags(rt::REQUIRED),
-        rt::m("Trace", &rt::STRING).at(rt::HEADER, "x-trace"),
-        rt::m("Since", &rt::TIMESTAMP)
-            .at(rt::HEADER, "x-since")
-            .ts(rt::TimestampFormat::EpochSeconds),
-        rt::m("Record", &RECORD).flags(rt::PAYLOAD),
-    ],
+    PutRecordRequest, PUT_RECORD_REQUEST, [record_id[0] = rt::m("RecordId", &rt::STRING)
+    .at(rt::URI, "RecordId").flags(rt::REQUIRED), trace[1] = rt::m("Trace", &rt::STRING)
+    .at(rt::HEADER, "x-trace"), since[2] = rt::m("Since", &rt::TIMESTAMP).at(rt::HEADER,
+    "x-since").ts(rt::TimestampFormat::EpochSeconds), record[3] = rt::m("Record",
+    &RECORD).flags(rt::PAYLOAD)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutRecordOutput {
     pub trace: Option<String>,
     pub stored: Option<rt::DateTime>,
 }
-rt::structure!(PutRecordOutput, PUT_RECORD_OUTPUT, 0 => trace, 1 => stored);
-pub static PUT_RECORD_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutRecordOutput",
-    &[
-        rt::m("Trace", &rt::STRING).at(rt::HEADER, "x-trace-out"),
-        rt::m("Stored", &rt::TIMESTAMP).ts(rt::TimestampFormat::DateTime),
-    ],
+rt::structure!(
+    PutRecordOutput, PUT_RECORD_OUTPUT, [trace[0] = rt::m("Trace", &rt::STRING)
+    .at(rt::HEADER, "x-trace-out"), stored[1] = rt::m("Stored", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::DateTime)]
 );

@@ -10,25 +10,10 @@ pub struct Record {
     pub grade: Option<String>,
     pub notes: Option<Vec<String>>,
 }
-rt::structure!(Record, RECORD, 0 => created, 1 => updated, 2 => grade, 3 => notes);
-pub static RECORD: rt::Schema = rt::Schema::structure(
-        "Record",
-        &[
-            rt::m("Created", &rt::TIMESTAMP).ts(rt::TimestampFormat::HttpDate),
-            rt::m("Updated", &rt::TIMESTAMP),
-            rt::m("Grade", &rt::STRING),
-            rt::m("Notes", &NOTES)
-                .ns(
-                    &rt::XmlNamespace {
-                        uri: "https://forms.example.com/notes",
-                        prefix: None,
-                    },
-                ),
-        ],
-    )
-    .ns(
-        &rt::XmlNamespace {
-            uri: "https://forms.example.com/record",
-            prefix: None,
-        },
-    );
+rt::structure!(
+    Record, RECORD, [created[0] = rt::m("Created", &rt::TIMESTAMP)
+    .ts(rt::TimestampFormat::HttpDate), updated[1] = rt::m("Updated", &rt::TIMESTAMP),
+    grade[2] = rt::m("Grade", &rt::STRING), notes[3] = rt::m("Notes", &NOTES)
+    .ns(&rt::XmlNamespace { uri : "https://forms.example.com/notes", prefix : None })]
+    .ns(&rt::XmlNamespace { uri : "https://forms.example.com/record", prefix : None })
+);

@@ -15,9 +15,7 @@ impl super::Client {
     }
 }
 /// The `GetThing` operation.
-pub struct GetThing(
-    pub(crate) rt::Call<t::GetThingRequest, t::GetThingOutput, rt::NoErrors>,
-);
+pub struct GetThing(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     #[allow(deprecated)] GetThing, t::GetThingRequest, t::GetThingOutput, rt::NoErrors,
     op::GET_THING

@@ -18,9 +18,7 @@ impl super::Client {
 /// Puts a thing.
 ///
 /// **Note:** Things are `opaque`.
-pub struct PutThing(
-    pub(crate) rt::Call<t::PutThingRequest, t::PutThingOutput, e::PutThingError>,
-);
+pub struct PutThing(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     PutThing, t::PutThingRequest, t::PutThingOutput, e::PutThingError, op::PUT_THING
 );
@@ -44,5 +42,5 @@ impl super::Client {
     }
 }
 /// The `Ping` operation.
-pub struct Ping(pub(crate) rt::Call<rt::Unit, rt::Unit, rt::NoErrors>);
+pub struct Ping(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(Ping, rt::Unit, rt::Unit, rt::NoErrors, op::PING);

@@ -16,9 +16,7 @@ impl super::Client {
 /// The `WatchThings` operation.
 ///
 /// Streams changes to things; sends changes of its own as a stream too.
-pub struct WatchThings(
-    pub(crate) rt::Call<t::WatchThingsRequest, t::WatchThingsOutput, rt::NoErrors>,
-);
+pub struct WatchThings(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     WatchThings, t::WatchThingsRequest, t::WatchThingsOutput, rt::NoErrors,
     op::WATCH_THINGS

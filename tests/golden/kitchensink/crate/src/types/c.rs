@@ -14,18 +14,14 @@ rt::string_enum! {
 pub struct ChangeInputStream {
     pub change: Option<ChangeEvent>,
 }
-rt::structure!(ChangeInputStream, CHANGE_INPUT_STREAM, 0 => change);
-pub static CHANGE_INPUT_STREAM: rt::Schema = rt::Schema::structure(
-    "ChangeInputStream",
-    &[rt::m("Change", &CHANGE_EVENT)],
+rt::structure!(
+    ChangeInputStream, CHANGE_INPUT_STREAM, [change[0] = rt::m("Change", &CHANGE_EVENT)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ChangeEvent {
     pub data: Option<rt::Blob>,
 }
-rt::structure!(ChangeEvent, CHANGE_EVENT, 0 => data);
-pub static CHANGE_EVENT: rt::Schema = rt::Schema::structure(
-        "ChangeEvent",
-        &[rt::m("Data", &rt::BLOB).flags(rt::EVENT_PAYLOAD)],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    ChangeEvent, CHANGE_EVENT, [data[0] = rt::m("Data", &rt::BLOB)
+    .flags(rt::EVENT_PAYLOAD)].flags(rt::EVENT)
+);

@@ -5,6 +5,4 @@ use tucuxi::codegen as rt;
 
 #[derive(Clone, Default, PartialEq)]
 pub struct DoneEvent {}
-rt::structure!(DoneEvent, DONE_EVENT);
-pub static DONE_EVENT: rt::Schema = rt::Schema::structure("DoneEvent", &[])
-    .flags(rt::EVENT);
+rt::structure!(DoneEvent, DONE_EVENT, [].flags(rt::EVENT));

@@ -10,25 +10,19 @@ pub struct GetThingRequest {
     #[deprecated(note = "Ignored.")]
     pub old: Option<String>,
 }
-rt::structure!(GetThingRequest, GET_THING_REQUEST, 0 => bucket, 1 => key, 2 => old);
-pub static GET_THING_REQUEST: rt::Schema = rt::Schema::structure(
-    "GetThingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING).at(rt::URI, "Bucket").flags(rt::REQUIRED),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED),
-        rt::m("Old", &rt::STRING).at(rt::QUERY, "old").flags(rt::DEPRECATED),
-    ],
+rt::structure!(
+    GetThingRequest, GET_THING_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED), key[1] = rt::m("Key", &rt::STRING)
+    .at(rt::URI, "Key").flags(rt::REQUIRED), old[2] = rt::m("Old", &rt::STRING)
+    .at(rt::QUERY, "old").flags(rt::DEPRECATED)]
 );
 #[derive(Default)]
 pub struct GetThingOutput {
     pub body: Option<rt::ByteStream>,
     pub content_length: Option<i64>,
 }
-rt::structure!(GetThingOutput, GET_THING_OUTPUT, 0 => body, 1 => content_length);
-pub static GET_THING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "GetThingOutput",
-    &[
-        rt::m("Body", &rt::STREAMING_BLOB).flags(rt::PAYLOAD),
-        rt::m("ContentLength", &rt::LONG).at(rt::HEADER, "Content-Length"),
-    ],
+rt::structure!(
+    GetThingOutput, GET_THING_OUTPUT, [body[0] = rt::m("Body", &rt::STREAMING_BLOB)
+    .flags(rt::PAYLOAD), content_length[1] = rt::m("ContentLength", &rt::LONG)
+    .at(rt::HEADER, "Content-Length")]
 );

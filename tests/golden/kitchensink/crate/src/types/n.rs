@@ -7,19 +7,15 @@ use tucuxi::codegen as rt;
 pub struct Nested {
     pub back: Option<Box<Thing>>,
 }
-rt::structure!(Nested, NESTED, 0 => back);
-pub static NESTED: rt::Schema = rt::Schema::structure(
-        "Nested",
-        &[rt::m("Back", &THING).flags(rt::REQUIRED)],
-    )
-    .flags(rt::RECURSIVE);
+rt::structure!(
+    Nested, NESTED, [back[0] = rt::m("Back", &THING).flags(rt::REQUIRED)]
+    .flags(rt::RECURSIVE)
+);
 #[derive(Clone, Default, PartialEq)]
 pub struct NoSuchThing {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchThing, NO_SUCH_THING, 0 => message);
-pub static NO_SUCH_THING: rt::Schema = rt::Schema::structure(
-        "NoSuchThing",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(404u16, false));
+rt::structure!(
+    NoSuchThing, NO_SUCH_THING, [message[0] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(404u16, false))
+);

@@ -8,8 +8,4 @@ use tucuxi::codegen as rt;
 pub struct OptionShape {
     pub some: Option<String>,
 }
-rt::structure!(OptionShape, OPTION, 0 => some);
-pub static OPTION: rt::Schema = rt::Schema::structure(
-    "Option",
-    &[rt::m("Some", &rt::STRING)],
-);
+rt::structure!(OptionShape, OPTION = "Option", [some[0] = rt::m("Some", &rt::STRING)]);

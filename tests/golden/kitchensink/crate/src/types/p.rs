@@ -19,29 +19,18 @@ pub struct PutThingRequest {
     pub secret: Option<String>,
 }
 rt::structure!(
-    PutThingRequest, PUT_THING_REQUEST, 0 => bucket, 1 => key, 2 => account_id, 3 =>
-    body, 4 => checksum_algorithm, 5 => metadata, 6 => token, 7 => expires, 8 => type_, 9
-    => secret
-);
-pub static PUT_THING_REQUEST: rt::Schema = rt::Schema::structure(
-    "PutThingRequest",
-    &[
-        rt::m("Bucket", &rt::STRING)
-            .at(rt::URI, "Bucket")
-            .flags(rt::REQUIRED)
-            .ctx("Bucket"),
-        rt::m("Key", &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0),
-        rt::m("AccountId", &rt::STRING)
-            .at(rt::HEADER, "x-account-id")
-            .flags(rt::REQUIRED | rt::HOST_LABEL),
-        rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD | rt::SENSITIVE),
-        rt::m("ChecksumAlgorithm", &rt::ENUM).at(rt::HEADER, "x-checksum-algorithm"),
-        rt::m("Metadata", &METADATA).at(rt::HEADERS, "x-meta-"),
-        rt::m("Token", &rt::STRING).at(rt::QUERY, "token").flags(rt::IDEMPOTENCY_TOKEN),
-        rt::m("Expires", &rt::TIMESTAMP).at(rt::HEADER, "Expires"),
-        rt::m("type", &rt::STRING).at(rt::QUERY, "type"),
-        rt::m("Secret", &rt::STRING).at(rt::HEADER, "x-secret").flags(rt::SENSITIVE),
-    ],
+    PutThingRequest, PUT_THING_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::URI, "Bucket").flags(rt::REQUIRED).ctx("Bucket"), key[1] = rt::m("Key",
+    &rt::STRING).at(rt::URI, "Key").flags(rt::REQUIRED).min(1.0), account_id[2] =
+    rt::m("AccountId", &rt::STRING).at(rt::HEADER, "x-account-id").flags(rt::REQUIRED |
+    rt::HOST_LABEL), body[3] = rt::m("Body", &rt::BLOB).flags(rt::PAYLOAD |
+    rt::SENSITIVE), checksum_algorithm[4] = rt::m("ChecksumAlgorithm", &rt::ENUM)
+    .at(rt::HEADER, "x-checksum-algorithm"), metadata[5] = rt::m("Metadata", &METADATA)
+    .at(rt::HEADERS, "x-meta-"), token[6] = rt::m("Token", &rt::STRING).at(rt::QUERY,
+    "token").flags(rt::IDEMPOTENCY_TOKEN), expires[7] = rt::m("Expires", &rt::TIMESTAMP)
+    .at(rt::HEADER, "Expires"), type_[8] = rt::m("type", &rt::STRING).at(rt::QUERY,
+    "type"), secret[9] = rt::m("Secret", &rt::STRING).at(rt::HEADER, "x-secret")
+    .flags(rt::SENSITIVE)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct PutThingOutput {
@@ -49,12 +38,8 @@ pub struct PutThingOutput {
     pub status: Option<i32>,
     pub thing: Option<Thing>,
 }
-rt::structure!(PutThingOutput, PUT_THING_OUTPUT, 0 => e_tag, 1 => status, 2 => thing);
-pub static PUT_THING_OUTPUT: rt::Schema = rt::Schema::structure(
-    "PutThingOutput",
-    &[
-        rt::m("ETag", &rt::STRING).at(rt::HEADER, "ETag"),
-        rt::m("Status", &rt::INTEGER).at(rt::STATUS_CODE, "Status"),
-        rt::m("Thing", &THING),
-    ],
+rt::structure!(
+    PutThingOutput, PUT_THING_OUTPUT, [e_tag[0] = rt::m("ETag", &rt::STRING)
+    .at(rt::HEADER, "ETag"), status[1] = rt::m("Status", &rt::INTEGER)
+    .at(rt::STATUS_CODE, "Status"), thing[2] = rt::m("Thing", &THING)]
 );

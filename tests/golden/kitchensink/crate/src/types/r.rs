@@ -7,9 +7,7 @@ use tucuxi::codegen as rt;
 pub struct ResultShape {
     pub message: Option<String>,
 }
-rt::structure!(ResultShape, RESULT, 0 => message);
-pub static RESULT: rt::Schema = rt::Schema::structure(
-        "Result",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(503u16, true).code("ResultFault").retryable(true));
+rt::structure!(
+    ResultShape, RESULT = "Result", [message[0] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(503u16, true).code("ResultFault").retryable(true))
+);

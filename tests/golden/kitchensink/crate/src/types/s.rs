@@ -23,13 +23,8 @@ pub enum ShapeUnion {
     /// (boto3's `SDK_UNKNOWN_MEMBER`).
     Unknown(String),
 }
-rt::union!(ShapeUnion, SHAPE_UNION, 0 => Circle, 1 => Square, 2 => SelfShape);
-pub static SHAPE_UNION: rt::Schema = rt::Schema::union(
-        "ShapeUnion",
-        &[
-            rt::m("Circle", &rt::INTEGER),
-            rt::m("Square", &TAG),
-            rt::m("Self", &SHAPE_UNION),
-        ],
-    )
-    .flags(rt::RECURSIVE);
+rt::union!(
+    ShapeUnion, SHAPE_UNION, [Circle[0] = rt::m("Circle", &rt::INTEGER), Square[1] =
+    rt::m("Square", &TAG), SelfShape[2] = rt::m("Self", &SHAPE_UNION)]
+    .flags(rt::RECURSIVE)
+);

@@ -34,40 +34,22 @@ pub struct Thing {
     pub nested: Option<Box<Nested>>,
 }
 rt::structure!(
-    Thing, THING, 0 => name, 1 => count, 2 => big, 3 => small, 4 => tiny, 5 => ratio, 6
-    => precise, 7 => flag, 8 => created, 9 => modified, 10 => data, 11 => doc, 12 =>
-    tags, 13 => sparse, 14 => attributes, 15 => sparse_attributes, 16 => color, 17 =>
-    shape, 18 => parent, 19 => children, 20 => option, 21 => secret, 22 => nested
+    Thing, THING, [name[0] = rt::m("Name", &rt::STRING).flags(rt::REQUIRED), count[1] =
+    rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED).min(-1.0), big[2] = rt::m("Big",
+    &rt::LONG), small[3] = rt::m("Small", &rt::SHORT), tiny[4] = rt::m("Tiny",
+    &rt::BYTE), ratio[5] = rt::m("Ratio", &rt::FLOAT), precise[6] = rt::m("Precise",
+    &rt::DOUBLE).min(0.001), flag[7] = rt::m("Flag", &rt::BOOLEAN), created[8] =
+    rt::m("Created", &rt::TIMESTAMP).ts(rt::TimestampFormat::EpochSeconds), modified[9] =
+    rt::m("Modified", &rt::TIMESTAMP), data[10] = rt::m("Data", &rt::BLOB), doc[11] =
+    rt::m("Doc", &rt::DOCUMENT), tags[12] = rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED)
+    .min(1.0), sparse[13] = rt::m("Sparse", &SPARSE_LIST).flags(rt::SPARSE),
+    attributes[14] = rt::m("Attributes", &ATTRIBUTES), sparse_attributes[15] =
+    rt::m("SparseAttributes", &SPARSE_MAP).flags(rt::SPARSE), color[16] = rt::m("Color",
+    &rt::ENUM), shape[17] = rt::m("Shape", &SHAPE_UNION), parent[18] = rt::m("Parent",
+    &THING), children[19] = rt::m("Children", &THING_LIST), option[20] = rt::m("Option",
+    &OPTION), secret[21] = rt::m("Secret", &rt::STRING).flags(rt::SENSITIVE), nested[22]
+    = rt::m("Nested", &NESTED)].flags(rt::RECURSIVE)
 );
-pub static THING: rt::Schema = rt::Schema::structure(
-        "Thing",
-        &[
-            rt::m("Name", &rt::STRING).flags(rt::REQUIRED),
-            rt::m("Count", &rt::INTEGER).flags(rt::REQUIRED).min(-1.0),
-            rt::m("Big", &rt::LONG),
-            rt::m("Small", &rt::SHORT),
-            rt::m("Tiny", &rt::BYTE),
-            rt::m("Ratio", &rt::FLOAT),
-            rt::m("Precise", &rt::DOUBLE).min(0.001),
-            rt::m("Flag", &rt::BOOLEAN),
-            rt::m("Created", &rt::TIMESTAMP).ts(rt::TimestampFormat::EpochSeconds),
-            rt::m("Modified", &rt::TIMESTAMP),
-            rt::m("Data", &rt::BLOB),
-            rt::m("Doc", &rt::DOCUMENT),
-            rt::m("Tags", &TAG_LIST).flags(rt::REQUIRED).min(1.0),
-            rt::m("Sparse", &SPARSE_LIST).flags(rt::SPARSE),
-            rt::m("Attributes", &ATTRIBUTES),
-            rt::m("SparseAttributes", &SPARSE_MAP).flags(rt::SPARSE),
-            rt::m("Color", &rt::ENUM),
-            rt::m("Shape", &SHAPE_UNION),
-            rt::m("Parent", &THING),
-            rt::m("Children", &THING_LIST),
-            rt::m("Option", &OPTION),
-            rt::m("Secret", &rt::STRING).flags(rt::SENSITIVE),
-            rt::m("Nested", &NESTED),
-        ],
-    )
-    .flags(rt::RECURSIVE);
 pub static THING_LIST: rt::Schema = rt::Schema::list(
         "ThingList",
         &[rt::m("member", &THING)],
@@ -82,13 +64,9 @@ pub struct Tag {
     pub key: String,
     pub value: Option<String>,
 }
-rt::structure!(Tag, TAG, 0 => key, 1 => value);
-pub static TAG: rt::Schema = rt::Schema::structure(
-    "Tag",
-    &[
-        rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0),
-        rt::m("Value", &rt::STRING),
-    ],
+rt::structure!(
+    Tag, TAG, [key[0] = rt::m("Key", &rt::STRING).flags(rt::REQUIRED).min(1.0), value[1]
+    = rt::m("Value", &rt::STRING)]
 );
 /// What happens to things.
 #[derive(Clone, Default, PartialEq)]
@@ -98,27 +76,17 @@ pub struct ThingEventStream {
     pub failure: Option<NoSuchThing>,
 }
 rt::structure!(
-    ThingEventStream, THING_EVENT_STREAM, 0 => changed, 1 => done, 2 => failure
-);
-pub static THING_EVENT_STREAM: rt::Schema = rt::Schema::structure(
-    "ThingEventStream",
-    &[
-        rt::m("Changed", &THING_CHANGED_EVENT),
-        rt::m("Done", &DONE_EVENT),
-        rt::m("Failure", &NO_SUCH_THING),
-    ],
+    ThingEventStream, THING_EVENT_STREAM, [changed[0] = rt::m("Changed",
+    &THING_CHANGED_EVENT), done[1] = rt::m("Done", &DONE_EVENT), failure[2] =
+    rt::m("Failure", &NO_SUCH_THING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ThingChangedEvent {
     pub sequence: Option<i64>,
     pub thing: Option<Thing>,
 }
-rt::structure!(ThingChangedEvent, THING_CHANGED_EVENT, 0 => sequence, 1 => thing);
-pub static THING_CHANGED_EVENT: rt::Schema = rt::Schema::structure(
-        "ThingChangedEvent",
-        &[
-            rt::m("Sequence", &rt::LONG).flags(rt::EVENT_HEADER),
-            rt::m("Thing", &THING).flags(rt::EVENT_PAYLOAD),
-        ],
-    )
-    .flags(rt::EVENT);
+rt::structure!(
+    ThingChangedEvent, THING_CHANGED_EVENT, [sequence[0] = rt::m("Sequence", &rt::LONG)
+    .flags(rt::EVENT_HEADER), thing[1] = rt::m("Thing", &THING).flags(rt::EVENT_PAYLOAD)]
+    .flags(rt::EVENT)
+);

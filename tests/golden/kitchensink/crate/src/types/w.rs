@@ -8,24 +8,18 @@ pub struct WatchThingsRequest {
     pub bucket: Option<String>,
     pub changes: Option<rt::EventStream<ChangeInputStream>>,
 }
-rt::structure!(WatchThingsRequest, WATCH_THINGS_REQUEST, 0 => bucket, 1 => changes);
-pub static WATCH_THINGS_REQUEST: rt::Schema = rt::Schema::structure(
-    "WatchThingsRequest",
-    &[
-        rt::m("Bucket", &rt::STRING).at(rt::HEADER, "x-bucket"),
-        rt::m("Changes", &CHANGE_INPUT_STREAM).flags(rt::PAYLOAD | rt::EVENT_STREAM),
-    ],
+rt::structure!(
+    WatchThingsRequest, WATCH_THINGS_REQUEST, [bucket[0] = rt::m("Bucket", &rt::STRING)
+    .at(rt::HEADER, "x-bucket"), changes[1] = rt::m("Changes", &CHANGE_INPUT_STREAM)
+    .flags(rt::PAYLOAD | rt::EVENT_STREAM)]
 );
 #[derive(Default)]
 pub struct WatchThingsOutput {
     pub request_tag: Option<String>,
     pub events: Option<rt::EventStream<ThingEventStream>>,
 }
-rt::structure!(WatchThingsOutput, WATCH_THINGS_OUTPUT, 0 => request_tag, 1 => events);
-pub static WATCH_THINGS_OUTPUT: rt::Schema = rt::Schema::structure(
-    "WatchThingsOutput",
-    &[
-        rt::m("RequestTag", &rt::STRING).at(rt::HEADER, "x-tag"),
-        rt::m("Events", &THING_EVENT_STREAM).flags(rt::PAYLOAD | rt::EVENT_STREAM),
-    ],
+rt::structure!(
+    WatchThingsOutput, WATCH_THINGS_OUTPUT, [request_tag[0] = rt::m("RequestTag",
+    &rt::STRING).at(rt::HEADER, "x-tag"), events[1] = rt::m("Events",
+    &THING_EVENT_STREAM).flags(rt::PAYLOAD | rt::EVENT_STREAM)]
 );

@@ -12,9 +12,7 @@ impl super::Client {
     }
 }
 /// The `ListQueues` operation.
-pub struct ListQueues(
-    pub(crate) rt::Call<t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors>,
-);
+pub struct ListQueues(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListQueues, t::ListQueuesRequest, t::ListQueuesResult, rt::NoErrors, op::LIST_QUEUES
 );

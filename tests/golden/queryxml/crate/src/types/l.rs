@@ -10,16 +10,9 @@ pub struct ListQueuesRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListQueuesRequest, LIST_QUEUES_REQUEST, 0 => queue_name_prefix, 1 => next_token, 2 =>
-    max_results
-);
-pub static LIST_QUEUES_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListQueuesRequest",
-    &[
-        rt::m("QueueNamePrefix", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListQueuesRequest, LIST_QUEUES_REQUEST, [queue_name_prefix[0] =
+    rt::m("QueueNamePrefix", &rt::STRING), next_token[1] = rt::m("NextToken",
+    &rt::STRING), max_results[2] = rt::m("MaxResults", &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListQueuesResult {
@@ -28,14 +21,7 @@ pub struct ListQueuesResult {
     pub attributes: Option<rt::Map<AttributeName, String>>,
 }
 rt::structure!(
-    ListQueuesResult, LIST_QUEUES_RESULT, 0 => queue_urls, 1 => next_token, 2 =>
-    attributes
-);
-pub static LIST_QUEUES_RESULT: rt::Schema = rt::Schema::structure(
-    "ListQueuesResult",
-    &[
-        rt::m("QueueUrls", &QUEUE_URL_LIST),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("Attributes", &ATTRIBUTE_MAP).named("Attribute"),
-    ],
+    ListQueuesResult, LIST_QUEUES_RESULT, [queue_urls[0] = rt::m("QueueUrls",
+    &QUEUE_URL_LIST), next_token[1] = rt::m("NextToken", &rt::STRING), attributes[2] =
+    rt::m("Attributes", &ATTRIBUTE_MAP).named("Attribute")]
 );

@@ -14,9 +14,7 @@ impl super::Client {
     }
 }
 /// The `CreateBook` operation.
-pub struct CreateBook(
-    pub(crate) rt::Call<t::CreateBookRequest, t::CreateBookResponse, rt::NoErrors>,
-);
+pub struct CreateBook(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     CreateBook, t::CreateBookRequest, t::CreateBookResponse, rt::NoErrors,
     op::CREATE_BOOK

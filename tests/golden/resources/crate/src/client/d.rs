@@ -14,13 +14,7 @@ impl super::Client {
     }
 }
 /// The `DescribeBook` operation.
-pub struct DescribeBook(
-    pub(crate) rt::Call<
-        t::DescribeBookRequest,
-        t::DescribeBookResponse,
-        e::DescribeBookError,
-    >,
-);
+pub struct DescribeBook(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DescribeBook, t::DescribeBookRequest, t::DescribeBookResponse, e::DescribeBookError,
     op::DESCRIBE_BOOK
@@ -47,9 +41,7 @@ impl super::Client {
     }
 }
 /// The `DeleteBooks` operation.
-pub struct DeleteBooks(
-    pub(crate) rt::Call<t::DeleteBooksRequest, t::DeleteBooksResponse, rt::NoErrors>,
-);
+pub struct DeleteBooks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     DeleteBooks, t::DeleteBooksRequest, t::DeleteBooksResponse, rt::NoErrors,
     op::DELETE_BOOKS

@@ -14,9 +14,7 @@ impl super::Client {
     }
 }
 /// The `ListBooks` operation.
-pub struct ListBooks(
-    pub(crate) rt::Call<t::ListBooksRequest, t::ListBooksResponse, rt::NoErrors>,
-);
+pub struct ListBooks(pub(crate) rt::CallOf<Self>);
 rt::operation_type!(
     ListBooks, t::ListBooksRequest, t::ListBooksResponse, rt::NoErrors, op::LIST_BOOKS
 );

@@ -14,11 +14,7 @@ use tucuxi::codegen as rt;
 /// boto3's `Book` resource (identifiers: `isbn`). Cheap to clone and `Send + Sync`; clones share loaded data.
 #[derive(Clone)]
 pub struct Book(rt::Resource<t::Book>);
-impl ::core::fmt::Debug for Book {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        ::core::fmt::Debug::fmt(&self.0, f)
-    }
-}
+rt::resource_class!(Book(t::Book), BOOK, load);
 static BOOK: rt::ResourceSpec = rt::ResourceSpec {
     name: "Book",
     identifiers: &["Isbn"],
@@ -48,65 +44,10 @@ static BOOK_BATCH_DELETE: rt::BatchSpec = rt::BatchSpec {
         rt::param("Force", rt::Source::Bool(true)),
     ],
 };
-impl rt::IsResource for Book {
-    type Data = t::Book;
-    const SPEC: &'static rt::ResourceSpec = &BOOK;
-    #[inline]
-    fn from_resource(resource: rt::Resource<t::Book>) -> Self {
-        Book(resource)
-    }
-    #[inline]
-    fn resource(&self) -> &rt::Resource<t::Book> {
-        &self.0
-    }
-}
 impl Book {
     /// A `Book` with these identifiers, as boto3's `Book(...)`; no request is made.
     pub fn new(client: &crate::Client, isbn: impl Into<String>) -> Self {
         Book(rt::Resource::new(client.handle(), &BOOK, vec![isbn.into()], None))
-    }
-    /// The client this resource calls through (boto3's `meta.client`).
-    #[inline]
-    pub fn client(&self) -> crate::Client {
-        crate::Client::from_handle(self.0.client().clone())
-    }
-    /// Loads the attributes unless they are loaded already (one request at most).
-    #[inline]
-    pub fn load(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.load()
-    }
-    /// Loads the attributes again (boto3's `reload()`).
-    #[inline]
-    pub fn reload(
-        &self,
-    ) -> impl ::core::future::Future<Output = Result<(), rt::Error>> + '_ {
-        self.0.reload()
-    }
-    /// Every attribute at once, loaded first when needed.
-    #[inline]
-    pub fn data(
-        &self,
-    ) -> impl ::core::future::Future<
-        Output = Result<::std::sync::Arc<t::Book>, rt::Error>,
-    > + '_ {
-        self.0.data()
-    }
-    /// [`data`](Self::data) without an async runtime: `obj.data_blocking()?.content_length`.
-    #[inline]
-    pub fn data_blocking(&self) -> Result<::std::sync::Arc<t::Book>, rt::Error> {
-        self.0.data_blocking()
-    }
-    /// [`reload`](Self::reload) without an async runtime.
-    #[inline]
-    pub fn reload_blocking(&self) -> Result<(), rt::Error> {
-        self.0.reload_blocking()
-    }
-    /// The attributes if they are loaded; never makes a request.
-    #[inline]
-    pub fn loaded(&self) -> Option<::std::sync::Arc<t::Book>> {
-        self.0.loaded()
     }
     /// The `Isbn` identifier.
     #[inline]

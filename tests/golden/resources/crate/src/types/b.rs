@@ -13,18 +13,10 @@ pub struct Book {
     pub load: Option<String>,
 }
 rt::structure!(
-    Book, BOOK, 0 => isbn, 1 => title, 2 => shelf, 3 => pages, 4 => status, 5 => load
-);
-pub static BOOK: rt::Schema = rt::Schema::structure(
-    "Book",
-    &[
-        rt::m("Isbn", &rt::STRING),
-        rt::m("Title", &rt::STRING),
-        rt::m("Shelf", &rt::STRING),
-        rt::m("Pages", &rt::INTEGER),
-        rt::m("Status", &rt::STRING),
-        rt::m("Load", &rt::STRING),
-    ],
+    Book, BOOK, [isbn[0] = rt::m("Isbn", &rt::STRING), title[1] = rt::m("Title",
+    &rt::STRING), shelf[2] = rt::m("Shelf", &rt::STRING), pages[3] = rt::m("Pages",
+    &rt::INTEGER), status[4] = rt::m("Status", &rt::STRING), load[5] = rt::m("Load",
+    &rt::STRING)]
 );
 pub static BOOK_LIST: rt::Schema = rt::Schema::list(
     "BookList",

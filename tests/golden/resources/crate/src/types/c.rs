@@ -8,17 +8,14 @@ pub struct CreateBookRequest {
     pub title: String,
     pub shelf: Option<String>,
 }
-rt::structure!(CreateBookRequest, CREATE_BOOK_REQUEST, 0 => title, 1 => shelf);
-pub static CREATE_BOOK_REQUEST: rt::Schema = rt::Schema::structure(
-    "CreateBookRequest",
-    &[rt::m("Title", &rt::STRING).flags(rt::REQUIRED), rt::m("Shelf", &rt::STRING)],
+rt::structure!(
+    CreateBookRequest, CREATE_BOOK_REQUEST, [title[0] = rt::m("Title", &rt::STRING)
+    .flags(rt::REQUIRED), shelf[1] = rt::m("Shelf", &rt::STRING)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct CreateBookResponse {
     pub book: Option<Book>,
 }
-rt::structure!(CreateBookResponse, CREATE_BOOK_RESPONSE, 0 => book);
-pub static CREATE_BOOK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "CreateBookResponse",
-    &[rt::m("Book", &BOOK)],
+rt::structure!(
+    CreateBookResponse, CREATE_BOOK_RESPONSE, [book[0] = rt::m("Book", &BOOK)]
 );

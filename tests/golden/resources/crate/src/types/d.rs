@@ -7,36 +7,31 @@ use tucuxi::codegen as rt;
 pub struct DescribeBookRequest {
     pub isbn: String,
 }
-rt::structure!(DescribeBookRequest, DESCRIBE_BOOK_REQUEST, 0 => isbn);
-pub static DESCRIBE_BOOK_REQUEST: rt::Schema = rt::Schema::structure(
-    "DescribeBookRequest",
-    &[rt::m("Isbn", &rt::STRING).flags(rt::REQUIRED)],
+rt::structure!(
+    DescribeBookRequest, DESCRIBE_BOOK_REQUEST, [isbn[0] = rt::m("Isbn", &rt::STRING)
+    .flags(rt::REQUIRED)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DescribeBookResponse {
     pub book: Option<Book>,
 }
-rt::structure!(DescribeBookResponse, DESCRIBE_BOOK_RESPONSE, 0 => book);
-pub static DESCRIBE_BOOK_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DescribeBookResponse",
-    &[rt::m("Book", &BOOK)],
+rt::structure!(
+    DescribeBookResponse, DESCRIBE_BOOK_RESPONSE, [book[0] = rt::m("Book", &BOOK)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBooksRequest {
     pub isbns: Vec<String>,
     pub force: Option<bool>,
 }
-rt::structure!(DeleteBooksRequest, DELETE_BOOKS_REQUEST, 0 => isbns, 1 => force);
-pub static DELETE_BOOKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "DeleteBooksRequest",
-    &[rt::m("Isbns", &ISBN_LIST).flags(rt::REQUIRED), rt::m("Force", &rt::BOOLEAN)],
+rt::structure!(
+    DeleteBooksRequest, DELETE_BOOKS_REQUEST, [isbns[0] = rt::m("Isbns", &ISBN_LIST)
+    .flags(rt::REQUIRED), force[1] = rt::m("Force", &rt::BOOLEAN)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct DeleteBooksResponse {
     pub deleted: Option<i32>,
 }
-rt::structure!(DeleteBooksResponse, DELETE_BOOKS_RESPONSE, 0 => deleted);
-pub static DELETE_BOOKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "DeleteBooksResponse",
-    &[rt::m("Deleted", &rt::INTEGER)],
+rt::structure!(
+    DeleteBooksResponse, DELETE_BOOKS_RESPONSE, [deleted[0] = rt::m("Deleted",
+    &rt::INTEGER)]
 );

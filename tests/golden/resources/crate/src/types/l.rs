@@ -10,23 +10,16 @@ pub struct ListBooksRequest {
     pub max_results: Option<i32>,
 }
 rt::structure!(
-    ListBooksRequest, LIST_BOOKS_REQUEST, 0 => shelf, 1 => next_token, 2 => max_results
-);
-pub static LIST_BOOKS_REQUEST: rt::Schema = rt::Schema::structure(
-    "ListBooksRequest",
-    &[
-        rt::m("Shelf", &rt::STRING),
-        rt::m("NextToken", &rt::STRING),
-        rt::m("MaxResults", &rt::INTEGER),
-    ],
+    ListBooksRequest, LIST_BOOKS_REQUEST, [shelf[0] = rt::m("Shelf", &rt::STRING),
+    next_token[1] = rt::m("NextToken", &rt::STRING), max_results[2] = rt::m("MaxResults",
+    &rt::INTEGER)]
 );
 #[derive(Clone, Default, PartialEq)]
 pub struct ListBooksResponse {
     pub books: Option<Vec<Book>>,
     pub next_token: Option<String>,
 }
-rt::structure!(ListBooksResponse, LIST_BOOKS_RESPONSE, 0 => books, 1 => next_token);
-pub static LIST_BOOKS_RESPONSE: rt::Schema = rt::Schema::structure(
-    "ListBooksResponse",
-    &[rt::m("Books", &BOOK_LIST), rt::m("NextToken", &rt::STRING)],
+rt::structure!(
+    ListBooksResponse, LIST_BOOKS_RESPONSE, [books[0] = rt::m("Books", &BOOK_LIST),
+    next_token[1] = rt::m("NextToken", &rt::STRING)]
 );

@@ -7,9 +7,7 @@ use tucuxi::codegen as rt;
 pub struct NoSuchBook {
     pub message: Option<String>,
 }
-rt::structure!(NoSuchBook, NO_SUCH_BOOK, 0 => message);
-pub static NO_SUCH_BOOK: rt::Schema = rt::Schema::structure(
-        "NoSuchBook",
-        &[rt::m("Message", &rt::STRING)],
-    )
-    .error(&rt::ErrorTraits::new(0u16, false));
+rt::structure!(
+    NoSuchBook, NO_SUCH_BOOK, [message[0] = rt::m("Message", &rt::STRING)]
+    .error(&rt::ErrorTraits::new(0u16, false))
+);
